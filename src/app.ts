@@ -1,0 +1,63 @@
+/**
+ * The HTTP application: global middleware, one router per module, the
+ * OpenAPI document and its interactive reference.
+ */
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { swaggerUI } from "@hono/swagger-ui";
+import { bodyLimit } from "hono/body-limit";
+import { cors } from "hono/cors";
+import { secureHeaders } from "hono/secure-headers";
+import type { AppEnv } from "./env";
+import { ApiError } from "./lib/errors";
+import { errorResponse, onError, validationHook } from "./middleware/errors";
+import { notFoundHandler } from "./middleware/not-found";
+import { requestContext } from "./middleware/request-context";
+import { authRoutes } from "./modules/auth/routes";
+import { healthRoutes } from "./modules/health/routes";
+import { spaceRoutes } from "./modules/spaces/routes";
+
+/** JSON bodies above this size are refused with 413 before they are parsed. */
+export const MAX_JSON_BODY_BYTES = 1024 * 1024;
+
+export const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+
+app.use("*", requestContext);
+app.use("*", (c, next) => {
+  const origins = c.env.CORS_ORIGINS === "*" ? "*" : c.env.CORS_ORIGINS.split(",").map((o) => o.trim());
+  return cors({
+    origin: origins,
+    allowHeaders: ["Authorization", "Content-Type", "Idempotency-Key", "X-Request-Id"],
+    allowMethods: ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
+    exposeHeaders: [
+      "X-Request-Id", "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset", "Retry-After", "Idempotency-Replayed",
+    ],
+    maxAge: 600,
+  })(c, next);
+});
+app.use("*", secureHeaders());
+app.use(
+  "/v1/*",
+  bodyLimit({
+    maxSize: MAX_JSON_BODY_BYTES,
+    onError: (c) => errorResponse(c, new ApiError(413, "PAYLOAD_TOO_LARGE", `Request body exceeds ${MAX_JSON_BODY_BYTES} bytes`)),
+  }),
+);
+
+app.route("/v1", healthRoutes);
+app.route("/v1/auth", authRoutes);
+app.route("/v1/spaces", spaceRoutes);
+
+app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer", bearerFormat: "JWT" });
+app.doc31("/openapi.json", {
+  openapi: "3.1.0",
+  info: {
+    title: "Dhanam Ledger API",
+    version: "1.0.0",
+    description: "Personal and household finance ledger: spaces, accounts, a double-entry ledger, budgets and more.",
+  },
+  servers: [{ url: "/" }],
+});
+app.get("/docs", swaggerUI({ url: "/openapi.json" }));
+
+app.notFound(notFoundHandler(app));
+app.onError(onError);

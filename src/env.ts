@@ -1,0 +1,31 @@
+/**
+ * Types of the Hono app: the bindings come from `wrangler types`
+ * (worker-configuration.d.ts); the variables are what middleware hands on.
+ */
+import type { Db } from "./db/client";
+import type { Clock } from "./lib/clock";
+
+/** What every service receives instead of Hono's Context. */
+export interface Services {
+  env: Env;
+  db: Db;
+  clock: Clock;
+}
+
+export interface AuthContext {
+  userId: string;
+  sessionId: string;
+  email: string;
+  twoFactorEnabled: boolean;
+  /** Epoch ms of the last second-factor proof in this session, if any. */
+  stepUpAt: number | null;
+}
+
+export interface AppEnv {
+  Bindings: Env;
+  Variables: {
+    requestId: string;
+    services: Services;
+    auth: AuthContext;
+  };
+}

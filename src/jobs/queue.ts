@@ -1,0 +1,40 @@
+/**
+ * Queue consumer entry. Messages are `{ type, ... }`; each type has one
+ * handler that calls module services. A message with no handler is retried
+ * and ends in the queue's dead-letter queue rather than being dropped.
+ */
+import { createDb } from "../db/client";
+import type { Services } from "../env";
+import { systemClock } from "../lib/clock";
+import { logError, logInfo } from "../lib/log";
+
+export interface JobMessage {
+  type: string;
+  [key: string]: unknown;
+}
+
+export type JobHandler = (svc: Services, message: JobMessage) => Promise<void>;
+
+/** Handlers by message type; modules register theirs here. */
+export const jobHandlers: Record<string, JobHandler> = {};
+
+export async function handleQueue(batch: MessageBatch<unknown>, env: Env): Promise<void> {
+  const svc: Services = { env, db: createDb(env.DB), clock: systemClock };
+  for (const msg of batch.messages) {
+    const body = msg.body as JobMessage | undefined;
+    const handler = body && typeof body.type === "string" ? jobHandlers[body.type] : undefined;
+    if (!handler) {
+      logError(undefined, "queue.unknown_message", new Error("No handler for message"), { queue: batch.queue, id: msg.id });
+      msg.retry();
+      continue;
+    }
+    try {
+      await handler(svc, body!);
+      msg.ack();
+    } catch (err) {
+      logError(undefined, "queue.handler_failed", err, { queue: batch.queue, id: msg.id, type: body!.type, attempts: msg.attempts });
+      msg.retry();
+    }
+  }
+  logInfo(undefined, "queue.batch_done", { queue: batch.queue, size: batch.messages.length });
+}

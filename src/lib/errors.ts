@@ -1,0 +1,53 @@
+/**
+ * The error vocabulary of the API. Services throw `ApiError`; the app's error
+ * handler renders it as the `{ error: {...} }` envelope or as RFC 9457
+ * problem details, so no layer below the routes formats an error itself.
+ */
+export type ErrorCode =
+  | "BAD_REQUEST"
+  | "UNAUTHORIZED"
+  | "FORBIDDEN"
+  | "VALIDATION_FAILED"
+  | "RESOURCE_NOT_FOUND"
+  | "METHOD_NOT_ALLOWED"
+  | "DUPLICATE_RESOURCE"
+  | "CONFLICT"
+  | "PAYLOAD_TOO_LARGE"
+  | "UNSUPPORTED_MEDIA_TYPE"
+  | "PROVIDER_ERROR"
+  | "RATE_LIMIT_EXCEEDED"
+  | "INSUFFICIENT_FUNDS"
+  | "SYNC_IN_PROGRESS"
+  | "ALREADY_REVERTED"
+  | "IDEMPOTENCY_KEY_REUSED"
+  | "TWO_FACTOR_REQUIRED"
+  | "INTERNAL_ERROR";
+
+export interface ErrorDetail {
+  field: string;
+  message: string;
+  code: string;
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: ErrorCode,
+    message: string,
+    readonly details: ErrorDetail[] = [],
+    /** Extra response headers, e.g. `Allow` or `Retry-After`. */
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+    this.name = "ApiError";
+  }
+}
+
+export const notFound = (what = "Resource") => new ApiError(404, "RESOURCE_NOT_FOUND", `${what} not found`);
+export const forbidden = (message = "Your role in this space does not allow this operation") =>
+  new ApiError(403, "FORBIDDEN", message);
+export const unauthorized = (message = "Authentication token invalid or expired") =>
+  new ApiError(401, "UNAUTHORIZED", message);
+export const validationFailed = (details: ErrorDetail[], message = "Validation failed for the provided data") =>
+  new ApiError(422, "VALIDATION_FAILED", message, details);
+export const conflict = (message: string, code: ErrorCode = "CONFLICT") => new ApiError(409, code, message);

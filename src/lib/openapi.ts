@@ -1,0 +1,54 @@
+/**
+ * Pieces every router uses to declare its routes: the router factory with the
+ * shared validation hook, the error schema, and JSON body/response helpers.
+ */
+import { OpenAPIHono, z } from "@hono/zod-openapi";
+import type { AppEnv } from "../env";
+import { validationHook } from "../middleware/errors";
+
+export function createRouter() {
+  return new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+}
+
+export const ErrorSchema = z
+  .object({
+    error: z.object({
+      code: z.string().openapi({ example: "VALIDATION_FAILED" }),
+      message: z.string(),
+      details: z.array(z.object({ field: z.string(), message: z.string(), code: z.string() })),
+      timestamp: z.string(),
+      requestId: z.string(),
+    }),
+  })
+  .openapi("Error");
+
+const ERROR_DESCRIPTIONS: Record<number, string> = {
+  400: "Malformed request",
+  401: "Authentication required or invalid",
+  403: "Role or second factor insufficient",
+  404: "Not found, or in a space the caller cannot see",
+  409: "Conflicts with existing state",
+  422: "Validation failed; `details` lists each bad field",
+  429: "Rate limit exceeded; see Retry-After",
+};
+
+/** OpenAPI response entries for the given error statuses. */
+export function errors(...statuses: number[]) {
+  return Object.fromEntries(
+    statuses.map((s) => [
+      s,
+      { description: ERROR_DESCRIPTIONS[s] ?? "Error", content: { "application/json": { schema: ErrorSchema } } },
+    ]),
+  );
+}
+
+export function jsonBody<T extends z.ZodType>(schema: T) {
+  return { required: true, content: { "application/json": { schema } } } as const;
+}
+
+export function json<T extends z.ZodType>(schema: T, description: string) {
+  return { description, content: { "application/json": { schema } } } as const;
+}
+
+/** Bearer-token security requirement for documented routes. */
+export const bearer = [{ bearerAuth: [] }];

@@ -1,0 +1,101 @@
+/**
+ * Turns every failure into the API's error format: the `{ error: {...} }`
+ * envelope, or RFC 9457 problem details when the client asks for
+ * `application/problem+json`. Unknown exceptions become a 500 whose body
+ * says nothing about the cause; the cause goes to the structured log.
+ */
+import type { Context } from "hono";
+import { HTTPException } from "hono/http-exception";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import type { ZodError } from "zod";
+import type { AppEnv } from "../env";
+import { ApiError, type ErrorDetail, validationFailed } from "../lib/errors";
+import { logError } from "../lib/log";
+
+const TITLES: Record<number, string> = {
+  400: "Bad Request",
+  401: "Unauthorized",
+  403: "Forbidden",
+  404: "Not Found",
+  405: "Method Not Allowed",
+  409: "Conflict",
+  413: "Payload Too Large",
+  415: "Unsupported Media Type",
+  422: "Unprocessable Entity",
+  429: "Too Many Requests",
+  500: "Internal Server Error",
+  502: "Bad Gateway",
+};
+
+export function errorResponse(c: Context<AppEnv>, err: ApiError): Response {
+  const requestId = c.get("requestId") ?? "";
+  const timestamp = new Date().toISOString();
+  const wantsProblem = (c.req.header("accept") ?? "").includes("application/problem+json");
+  const headers: Record<string, string> = { ...err.headers };
+  if (wantsProblem) {
+    headers["content-type"] = "application/problem+json";
+    const body = {
+      type: `https://docs.dhanam.app/errors/${err.code.toLowerCase().replace(/_/g, "-")}`,
+      title: TITLES[err.status] ?? "Error",
+      status: err.status,
+      detail: err.message,
+      instance: new URL(c.req.url).pathname,
+      code: err.code,
+      errors: err.details,
+      timestamp,
+      requestId,
+    };
+    return new Response(JSON.stringify(body), { status: err.status, headers });
+  }
+  return c.json(
+    { error: { code: err.code, message: err.message, details: err.details, timestamp, requestId } },
+    err.status as ContentfulStatusCode,
+    headers,
+  );
+}
+
+function fromHttpException(e: HTTPException): ApiError {
+  switch (e.status) {
+    case 400:
+      return new ApiError(400, "BAD_REQUEST", e.message || "Malformed request");
+    case 401:
+      return new ApiError(401, "UNAUTHORIZED", e.message || "Authentication required");
+    case 413:
+      return new ApiError(413, "PAYLOAD_TOO_LARGE", "Request body is too large");
+    case 415:
+      return new ApiError(415, "UNSUPPORTED_MEDIA_TYPE", "Send the request body as application/json");
+    default:
+      return new ApiError(e.status, e.status >= 500 ? "INTERNAL_ERROR" : "BAD_REQUEST", e.message || "Request failed");
+  }
+}
+
+export function onError(err: Error, c: Context<AppEnv>): Response {
+  if (err instanceof ApiError) return errorResponse(c, err);
+  if (err instanceof HTTPException) return errorResponse(c, fromHttpException(err));
+  logError(c.get("requestId"), "unhandled", err);
+  return errorResponse(c, new ApiError(500, "INTERNAL_ERROR", "An unexpected error occurred"));
+}
+
+function issueCode(issue: ZodError["issues"][number]): string {
+  if (issue.code === "invalid_type" && issue.message.includes("received undefined")) return "REQUIRED";
+  if (issue.code === "invalid_format" && "format" in issue) return `INVALID_${String(issue.format).toUpperCase()}`;
+  return issue.code.toUpperCase();
+}
+
+/** One detail per zod issue, named by its dotted path (`body` for the whole body). */
+export function zodDetails(error: ZodError): ErrorDetail[] {
+  return error.issues.map((issue) => ({
+    field: issue.path.map(String).join(".") || "body",
+    message: issue.message,
+    code: issueCode(issue),
+  }));
+}
+
+/** The hook every router validates with: a 422 listing each bad field. */
+export function validationHook(
+  result: { success: true } | { success: false; error: ZodError },
+  c: Context<AppEnv>,
+): Response | undefined {
+  if (result.success) return undefined;
+  return errorResponse(c, validationFailed(zodDetails(result.error)));
+}

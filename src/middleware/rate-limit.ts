@@ -1,0 +1,37 @@
+/**
+ * Rate limiting through the RATE_LIMITER Durable Object. The subject is the
+ * authenticated user, or for the `auth` policy the client IP as Cloudflare
+ * reports it in CF-Connecting-IP (which a client cannot set through
+ * Cloudflare); X-Forwarded-For and friends are deliberately ignored.
+ */
+import type { Context, MiddlewareHandler } from "hono";
+import type { AppEnv } from "../env";
+import { ApiError } from "../lib/errors";
+import { POLICIES, type Policy } from "../lib/rate-limits";
+
+export function clientIp(c: Context<AppEnv>): string {
+  return c.req.header("cf-connecting-ip") ?? "unknown";
+}
+
+type SubjectFn = (c: Context<AppEnv>) => string | Promise<string>;
+
+const defaultSubject = (policy: Policy): SubjectFn =>
+  policy === "auth" ? (c) => `ip:${clientIp(c)}` : (c) => `user:${c.get("auth").userId}`;
+
+export function rateLimit(policy: Policy, subject: SubjectFn = defaultSubject(policy)): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const spec = POLICIES[policy];
+    const key = `${policy}:${await subject(c)}`;
+    const stub = c.env.RATE_LIMITER.get(c.env.RATE_LIMITER.idFromName(key));
+    const r = await stub.take(spec, c.get("services").clock.now());
+    c.header("X-RateLimit-Limit", String(r.limit));
+    c.header("X-RateLimit-Remaining", String(r.remaining));
+    c.header("X-RateLimit-Reset", String(Math.ceil(r.resetAt / 1000)));
+    if (!r.allowed) {
+      throw new ApiError(429, "RATE_LIMIT_EXCEEDED", `Too many requests for the ${policy} policy; retry later`, [], {
+        "Retry-After": String(Math.max(1, Math.ceil(r.retryAfterMs / 1000))),
+      });
+    }
+    await next();
+  };
+}

@@ -1,0 +1,23 @@
+/**
+ * The first middleware: a request id for every response and log line, and the
+ * services object that handlers pass to the domain layer.
+ */
+import type { MiddlewareHandler } from "hono";
+import { createDb } from "../db/client";
+import type { AppEnv } from "../env";
+import { systemClock } from "../lib/clock";
+import { newId } from "../lib/ids";
+
+/** Client-supplied ids are kept only when they look harmless, so they cannot inject into logs. */
+const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
+
+export const requestContext: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const incoming = c.req.header("x-request-id");
+  const requestId = incoming && SAFE_REQUEST_ID.test(incoming) ? incoming : newId("req");
+  c.set("requestId", requestId);
+  c.set("services", { env: c.env, db: createDb(c.env.DB), clock: systemClock });
+  c.header("X-Request-Id", requestId);
+  await next();
+  // Responses built outside the handler chain (errors, 404s) get the id too.
+  if (!c.res.headers.has("X-Request-Id")) c.res.headers.set("X-Request-Id", requestId);
+};

@@ -1,0 +1,111 @@
+import { createRoute } from "@hono/zod-openapi";
+import { bearer, createRouter, errors, json, jsonBody } from "../../lib/openapi";
+import { guards } from "../../middleware/auth";
+import {
+  AuthResponse,
+  CodeBody,
+  LoginBody,
+  RefreshBody,
+  RegisterBody,
+  TwoFactorEnableResponse,
+  TwoFactorSetupResponse,
+  TwoFactorVerifyResponse,
+  UserSchema,
+} from "./schemas";
+import * as auth from "./service";
+
+export const authRoutes = createRouter();
+const tags = ["Auth"];
+
+authRoutes.openapi(
+  createRoute({
+    method: "post", path: "/register", tags, summary: "Create a user account",
+    middleware: guards.publicAuth,
+    request: { body: jsonBody(RegisterBody) },
+    responses: { 201: json(AuthResponse, "Account created and signed in"), ...errors(409, 422, 429) },
+  }),
+  async (c) => c.json(await auth.register(c.get("services"), c.req.valid("json")), 201),
+);
+
+authRoutes.openapi(
+  createRoute({
+    method: "post", path: "/login", tags, summary: "Log in with email and password (and a 2FA code when enabled)",
+    middleware: guards.publicAuth,
+    request: { body: jsonBody(LoginBody) },
+    responses: { 200: json(AuthResponse, "Signed in"), ...errors(401, 422, 429) },
+  }),
+  async (c) => c.json(await auth.login(c.get("services"), c.req.valid("json")), 200),
+);
+
+authRoutes.openapi(
+  createRoute({
+    method: "post", path: "/refresh", tags, summary: "Rotate a refresh token for a new token pair",
+    middleware: guards.publicAuth,
+    request: { body: jsonBody(RefreshBody) },
+    responses: { 200: json(AuthResponse, "New token pair; the presented refresh token is spent"), ...errors(401, 422, 429) },
+  }),
+  async (c) => c.json(await auth.refresh(c.get("services"), c.req.valid("json").refreshToken), 200),
+);
+
+authRoutes.openapi(
+  createRoute({
+    method: "post", path: "/logout", tags, summary: "End this session (its access and refresh tokens stop working)",
+    middleware: guards.user, security: bearer,
+    responses: { 204: { description: "Signed out" }, ...errors(401, 429) },
+  }),
+  async (c) => {
+    await auth.logout(c.get("services"), c.get("auth"));
+    return c.body(null, 204);
+  },
+);
+
+authRoutes.openapi(
+  createRoute({
+    method: "get", path: "/me", tags, summary: "The signed-in user",
+    middleware: guards.user, security: bearer,
+    responses: { 200: json(UserSchema, "The user"), ...errors(401, 429) },
+  }),
+  async (c) => c.json(await auth.me(c.get("services"), c.get("auth")), 200),
+);
+
+authRoutes.openapi(
+  createRoute({
+    method: "post", path: "/2fa/setup", tags, summary: "Start TOTP enrolment: returns a secret and otpauth URL",
+    middleware: guards.userAuthPolicy, security: bearer,
+    responses: { 200: json(TwoFactorSetupResponse, "Scan the URL, then call /2fa/enable"), ...errors(401, 409, 429) },
+  }),
+  async (c) => c.json(await auth.setupTwoFactor(c.get("services"), c.get("auth")), 200),
+);
+
+authRoutes.openapi(
+  createRoute({
+    method: "post", path: "/2fa/enable", tags, summary: "Confirm enrolment with a valid code; returns one-time backup codes",
+    middleware: guards.userAuthPolicy, security: bearer,
+    request: { body: jsonBody(CodeBody) },
+    responses: { 200: json(TwoFactorEnableResponse, "2FA enabled"), ...errors(401, 409, 422, 429) },
+  }),
+  async (c) => c.json(await auth.enableTwoFactor(c.get("services"), c.get("auth"), c.req.valid("json").code), 200),
+);
+
+authRoutes.openapi(
+  createRoute({
+    method: "post", path: "/2fa/verify", tags, summary: "Prove the second factor for a 15-minute step-up window",
+    middleware: guards.userAuthPolicy, security: bearer,
+    request: { body: jsonBody(CodeBody) },
+    responses: { 200: json(TwoFactorVerifyResponse, "Step-up granted"), ...errors(401, 409, 422, 429) },
+  }),
+  async (c) => c.json(await auth.verifyStepUp(c.get("services"), c.get("auth"), c.req.valid("json").code), 200),
+);
+
+authRoutes.openapi(
+  createRoute({
+    method: "post", path: "/2fa/disable", tags, summary: "Turn 2FA off (requires a valid code)",
+    middleware: guards.userAuthPolicy, security: bearer,
+    request: { body: jsonBody(CodeBody) },
+    responses: { 204: { description: "2FA disabled" }, ...errors(401, 409, 422, 429) },
+  }),
+  async (c) => {
+    await auth.disableTwoFactor(c.get("services"), c.get("auth"), c.req.valid("json").code);
+    return c.body(null, 204);
+  },
+);

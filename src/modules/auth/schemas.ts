@@ -1,0 +1,62 @@
+import { z } from "@hono/zod-openapi";
+
+export const LOCALES = ["en", "es"] as const;
+
+const email = z
+  .email({ message: "Must be a valid email address" })
+  .max(254)
+  .transform((e) => e.trim().toLowerCase())
+  .openapi({ example: "user@example.com" });
+
+export const RegisterBody = z
+  .object({
+    name: z.string().trim().min(1).max(120).openapi({ example: "John Doe" }),
+    email,
+    password: z.string().min(8, { message: "Must be at least 8 characters" }).max(128),
+    locale: z.enum(LOCALES).default("en"),
+  })
+  .openapi("RegisterRequest");
+
+export const LoginBody = z
+  .object({
+    email,
+    password: z.string().min(1).max(128),
+    /** Required when the account has 2FA: a TOTP code or an unused backup code. */
+    totpCode: z.string().min(1).max(32).optional(),
+  })
+  .openapi("LoginRequest");
+
+export const RefreshBody = z.object({ refreshToken: z.string().min(1).max(512) }).openapi("RefreshRequest");
+
+export const CodeBody = z
+  .object({ code: z.string().trim().min(6).max(32).openapi({ example: "123456" }) })
+  .openapi("SecondFactorCode");
+
+export const UserSchema = z
+  .object({
+    id: z.string(),
+    email: z.string(),
+    name: z.string(),
+    locale: z.string(),
+    twoFactorEnabled: z.boolean(),
+    createdAt: z.string(),
+  })
+  .openapi("User");
+
+export const TokensSchema = z
+  .object({ accessToken: z.string(), refreshToken: z.string(), expiresIn: z.number().int() })
+  .openapi("Tokens");
+
+export const AuthResponse = z.object({ user: UserSchema, tokens: TokensSchema }).openapi("AuthResponse");
+
+export const TwoFactorSetupResponse = z
+  .object({ secret: z.string(), otpauthUrl: z.string() })
+  .openapi("TwoFactorSetup");
+
+export const TwoFactorEnableResponse = z
+  .object({ enabled: z.literal(true), backupCodes: z.array(z.string()) })
+  .openapi("TwoFactorEnabled");
+
+export const TwoFactorVerifyResponse = z
+  .object({ verified: z.literal(true), stepUpExpiresAt: z.string() })
+  .openapi("TwoFactorVerified");

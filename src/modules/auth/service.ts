@@ -1,0 +1,157 @@
+/**
+ * Accounts and sessions: registration, password login (with a second factor
+ * when enabled), refresh rotation, logout, and 2FA enrolment.
+ */
+import { eq } from "drizzle-orm";
+import type { AuthContext, Services } from "../../env";
+import { backupCodes, sessions, users } from "../../db/schema";
+import { encryptSecret, decryptSecret } from "../../lib/crypto";
+import { ApiError, conflict, unauthorized } from "../../lib/errors";
+import { newId } from "../../lib/ids";
+import { DECOY_PASSWORD_HASH, hashPassword, verifyPassword } from "../../lib/password";
+import { iso } from "../../lib/clock";
+import { newTotpSecret, otpauthUrl } from "../../lib/totp";
+import {
+  STEP_UP_TTL_MS,
+  consumeTotp,
+  hashBackupCode,
+  newBackupCodes,
+  verifySecondFactor,
+} from "./second-factor";
+import { revokeSession, rotateRefreshToken, startSession, type TokenPair } from "./tokens";
+
+type UserRow = typeof users.$inferSelect;
+
+export function presentUser(u: UserRow) {
+  return {
+    id: u.id,
+    email: u.email,
+    name: u.name,
+    locale: u.locale,
+    twoFactorEnabled: u.twoFactorEnabled,
+    createdAt: iso(u.createdAt),
+  };
+}
+
+async function findUserById(svc: Services, id: string): Promise<UserRow> {
+  const u = await svc.db.select().from(users).where(eq(users.id, id)).get();
+  if (!u) throw unauthorized();
+  return u;
+}
+
+export async function register(
+  svc: Services,
+  input: { name: string; email: string; password: string; locale: string },
+): Promise<{ user: ReturnType<typeof presentUser>; tokens: TokenPair }> {
+  const now = svc.clock.now();
+  const row: UserRow = {
+    id: newId("usr", now),
+    email: input.email,
+    name: input.name,
+    locale: input.locale,
+    passwordHash: await hashPassword(input.password),
+    twoFactorEnabled: false,
+    totpSecretEnc: null,
+    totpPendingSecretEnc: null,
+    totpLastStep: 0,
+    createdAt: now,
+    updatedAt: now,
+  };
+  const inserted = await svc.db.insert(users).values(row).onConflictDoNothing().run();
+  if (inserted.meta.changes !== 1) throw conflict("An account with this email already exists", "DUPLICATE_RESOURCE");
+  return { user: presentUser(row), tokens: await startSession(svc, row.id, false) };
+}
+
+export async function login(
+  svc: Services,
+  input: { email: string; password: string; totpCode?: string },
+): Promise<{ user: ReturnType<typeof presentUser>; tokens: TokenPair }> {
+  const user = await svc.db.select().from(users).where(eq(users.email, input.email)).get();
+  // Unknown emails pay the same PBKDF2 cost, so timing does not reveal which emails exist.
+  const ok = await verifyPassword(input.password, user?.passwordHash ?? DECOY_PASSWORD_HASH);
+  if (!user || !ok) throw unauthorized("Invalid email or password");
+  if (user.twoFactorEnabled) {
+    if (!input.totpCode) {
+      throw new ApiError(401, "TWO_FACTOR_REQUIRED", "This account requires a two-factor code (totpCode)");
+    }
+    if (!(await verifySecondFactor(svc, user.id, user.totpSecretEnc!, input.totpCode))) {
+      throw unauthorized("Invalid or already used two-factor code");
+    }
+  }
+  return { user: presentUser(user), tokens: await startSession(svc, user.id, user.twoFactorEnabled) };
+}
+
+export async function refresh(svc: Services, refreshToken: string) {
+  const { userId, tokens } = await rotateRefreshToken(svc, refreshToken);
+  return { user: presentUser(await findUserById(svc, userId)), tokens };
+}
+
+export async function logout(svc: Services, auth: AuthContext): Promise<void> {
+  await revokeSession(svc, auth.sessionId, "logout");
+}
+
+export async function me(svc: Services, auth: AuthContext) {
+  return presentUser(await findUserById(svc, auth.userId));
+}
+
+export async function setupTwoFactor(svc: Services, auth: AuthContext) {
+  const user = await findUserById(svc, auth.userId);
+  if (user.twoFactorEnabled) throw conflict("Two-factor authentication is already enabled");
+  const secret = newTotpSecret();
+  await svc.db
+    .update(users)
+    .set({ totpPendingSecretEnc: await encryptSecret(secret, svc.env.ENCRYPTION_KEY), updatedAt: svc.clock.now() })
+    .where(eq(users.id, user.id));
+  return { secret, otpauthUrl: otpauthUrl(secret, user.email) };
+}
+
+export async function enableTwoFactor(svc: Services, auth: AuthContext, code: string) {
+  const user = await findUserById(svc, auth.userId);
+  if (user.twoFactorEnabled) throw conflict("Two-factor authentication is already enabled");
+  if (!user.totpPendingSecretEnc) throw conflict("Call POST /v1/auth/2fa/setup first");
+  const secret = await decryptSecret(user.totpPendingSecretEnc, svc.env.ENCRYPTION_KEY);
+  if (!(await consumeTotp(svc, user.id, secret, code))) throw invalidCode();
+  const codes = newBackupCodes();
+  const now = svc.clock.now();
+  const hashes = await Promise.all(codes.map(hashBackupCode));
+  await svc.db.batch([
+    svc.db
+      .update(users)
+      .set({ twoFactorEnabled: true, totpSecretEnc: user.totpPendingSecretEnc, totpPendingSecretEnc: null, updatedAt: now })
+      .where(eq(users.id, user.id)),
+    svc.db.delete(backupCodes).where(eq(backupCodes.userId, user.id)),
+    svc.db.insert(backupCodes).values(hashes.map((codeHash) => ({ userId: user.id, codeHash }))),
+    svc.db.update(sessions).set({ stepUpAt: now }).where(eq(sessions.id, auth.sessionId)),
+  ]);
+  return { enabled: true as const, backupCodes: codes };
+}
+
+const invalidCode = () => new ApiError(422, "VALIDATION_FAILED", "Invalid or already used code", [
+  { field: "code", message: "Invalid or already used code", code: "INVALID_CODE" },
+]);
+
+async function requireValidCode(svc: Services, auth: AuthContext, code: string): Promise<UserRow> {
+  const user = await findUserById(svc, auth.userId);
+  if (!user.twoFactorEnabled || !user.totpSecretEnc) throw conflict("Two-factor authentication is not enabled");
+  if (!(await verifySecondFactor(svc, user.id, user.totpSecretEnc, code))) throw invalidCode();
+  return user;
+}
+
+/** Proves the second factor again, opening the step-up window for admin-only routes. */
+export async function verifyStepUp(svc: Services, auth: AuthContext, code: string) {
+  await requireValidCode(svc, auth, code);
+  const now = svc.clock.now();
+  await svc.db.update(sessions).set({ stepUpAt: now }).where(eq(sessions.id, auth.sessionId));
+  return { verified: true as const, stepUpExpiresAt: iso(now + STEP_UP_TTL_MS) };
+}
+
+export async function disableTwoFactor(svc: Services, auth: AuthContext, code: string): Promise<void> {
+  const user = await requireValidCode(svc, auth, code);
+  await svc.db.batch([
+    svc.db
+      .update(users)
+      .set({ twoFactorEnabled: false, totpSecretEnc: null, totpPendingSecretEnc: null, updatedAt: svc.clock.now() })
+      .where(eq(users.id, user.id)),
+    svc.db.delete(backupCodes).where(eq(backupCodes.userId, user.id)),
+  ]);
+}

@@ -1,0 +1,143 @@
+/**
+ * Access tokens (15-minute HS256 JWTs naming their session) and refresh
+ * tokens (random, 30-day, stored only as SHA-256 hashes, one use each).
+ */
+import { and, eq, isNull } from "drizzle-orm";
+import { jwtVerify, SignJWT } from "jose";
+import type { AuthContext, Services } from "../../env";
+import { randomToken, sha256Hex } from "../../lib/crypto";
+import { unauthorized } from "../../lib/errors";
+import { newId } from "../../lib/ids";
+import { refreshTokens, sessions, users } from "../../db/schema";
+
+export const ACCESS_TTL_SECONDS = 15 * 60;
+export const REFRESH_TTL_MS = 30 * 24 * 3600 * 1000;
+const ISSUER = "dhanam-ledger";
+const AUDIENCE = "dhanam-api";
+
+export interface TokenPair {
+  accessToken: string;
+  refreshToken: string;
+  expiresIn: number;
+}
+
+function jwtKey(secret: string): Uint8Array {
+  if (!secret || secret.length < 32) throw new Error("JWT_SECRET must be at least 32 characters");
+  return new TextEncoder().encode(secret);
+}
+
+export async function signAccessToken(svc: Services, userId: string, sessionId: string): Promise<string> {
+  const nowSec = Math.floor(svc.clock.now() / 1000);
+  return new SignJWT({ sid: sessionId, typ: "access" })
+    .setProtectedHeader({ alg: "HS256", typ: "JWT" })
+    .setSubject(userId)
+    .setIssuer(ISSUER)
+    .setAudience(AUDIENCE)
+    .setIssuedAt(nowSec)
+    .setExpirationTime(nowSec + ACCESS_TTL_SECONDS)
+    .sign(jwtKey(svc.env.JWT_SECRET));
+}
+
+/** Stores a fresh refresh token for the session and returns it with a new access token. */
+export async function issueTokens(svc: Services, userId: string, sessionId: string): Promise<TokenPair> {
+  const refreshToken = `rt_${randomToken(32)}`;
+  const now = svc.clock.now();
+  await svc.db.insert(refreshTokens).values({
+    tokenHash: await sha256Hex(refreshToken),
+    sessionId,
+    createdAt: now,
+    expiresAt: now + REFRESH_TTL_MS,
+  });
+  return { accessToken: await signAccessToken(svc, userId, sessionId), refreshToken, expiresIn: ACCESS_TTL_SECONDS };
+}
+
+export async function startSession(svc: Services, userId: string, stepUp: boolean): Promise<TokenPair> {
+  const now = svc.clock.now();
+  const sessionId = newId("ses", now);
+  await svc.db.insert(sessions).values({
+    id: sessionId,
+    userId,
+    createdAt: now,
+    expiresAt: now + REFRESH_TTL_MS,
+    stepUpAt: stepUp ? now : null,
+  });
+  return issueTokens(svc, userId, sessionId);
+}
+
+export async function revokeSession(svc: Services, sessionId: string, reason: string): Promise<void> {
+  await svc.db
+    .update(sessions)
+    .set({ revokedAt: svc.clock.now(), revokedReason: reason })
+    .where(and(eq(sessions.id, sessionId), isNull(sessions.revokedAt)));
+}
+
+/**
+ * Exchanges a refresh token for a new pair. A token that was already used
+ * means it leaked (or a client raced itself): the whole session is revoked.
+ */
+export async function rotateRefreshToken(svc: Services, presented: string): Promise<{ userId: string; tokens: TokenPair }> {
+  const now = svc.clock.now();
+  const hash = await sha256Hex(presented);
+  const row = await svc.db
+    .select({ token: refreshTokens, session: sessions })
+    .from(refreshTokens)
+    .innerJoin(sessions, eq(sessions.id, refreshTokens.sessionId))
+    .where(eq(refreshTokens.tokenHash, hash))
+    .get();
+  if (!row) throw unauthorized("Refresh token invalid");
+  const { token, session } = row;
+  if (session.revokedAt !== null || session.expiresAt <= now) throw unauthorized("Session has ended");
+  if (token.expiresAt <= now) throw unauthorized("Refresh token expired");
+  // Claim the token atomically: of two concurrent uses only one sees a change.
+  const claimed = await svc.db
+    .update(refreshTokens)
+    .set({ usedAt: now })
+    .where(and(eq(refreshTokens.tokenHash, hash), isNull(refreshTokens.usedAt)))
+    .run();
+  if (token.usedAt !== null || claimed.meta.changes !== 1) {
+    await revokeSession(svc, session.id, "refresh_token_reuse");
+    throw unauthorized("Refresh token was already used; the session has been revoked");
+  }
+  return { userId: session.userId, tokens: await issueTokens(svc, session.userId, session.id) };
+}
+
+/** Verifies an access token and that its session is still live. */
+export async function authenticate(svc: Services, token: string): Promise<AuthContext> {
+  let sub: string | undefined;
+  let sid: unknown;
+  try {
+    const { payload } = await jwtVerify(token, jwtKey(svc.env.JWT_SECRET), {
+      algorithms: ["HS256"],
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      currentDate: new Date(svc.clock.now()),
+    });
+    if (payload.typ !== "access") throw new Error("not an access token");
+    sub = payload.sub;
+    sid = payload.sid;
+  } catch {
+    throw unauthorized();
+  }
+  if (!sub || typeof sid !== "string") throw unauthorized();
+  const row = await svc.db
+    .select({
+      userId: users.id,
+      email: users.email,
+      twoFactorEnabled: users.twoFactorEnabled,
+      revokedAt: sessions.revokedAt,
+      expiresAt: sessions.expiresAt,
+      stepUpAt: sessions.stepUpAt,
+    })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(and(eq(sessions.id, sid), eq(sessions.userId, sub)))
+    .get();
+  if (!row || row.revokedAt !== null || row.expiresAt <= svc.clock.now()) throw unauthorized("Session has ended");
+  return {
+    userId: row.userId,
+    sessionId: sid,
+    email: row.email,
+    twoFactorEnabled: row.twoFactorEnabled,
+    stepUpAt: row.stepUpAt,
+  };
+}

@@ -1,0 +1,73 @@
+/**
+ * Space membership management. Admins (and the owner) manage members whose
+ * role is below their own and grant only roles below their own; the owner
+ * cannot be changed or removed; anyone but the owner may leave.
+ */
+import { and, eq } from "drizzle-orm";
+import type { AuthContext, Services } from "../../env";
+import { spaceMembers, users } from "../../db/schema";
+import { iso } from "../../lib/clock";
+import { conflict, forbidden, notFound } from "../../lib/errors";
+import { outranks, requireSpaceRole, type Role } from "./access";
+
+type AssignableRole = Exclude<Role, "owner">;
+
+async function memberRow(svc: Services, spaceId: string, userId: string) {
+  return svc.db
+    .select({ userId: users.id, email: users.email, name: users.name, role: spaceMembers.role, joinedAt: spaceMembers.createdAt })
+    .from(spaceMembers)
+    .innerJoin(users, eq(users.id, spaceMembers.userId))
+    .where(and(eq(spaceMembers.spaceId, spaceId), eq(spaceMembers.userId, userId)))
+    .get();
+}
+
+const present = (r: { userId: string; email: string; name: string; role: Role; joinedAt: number }) => ({
+  ...r,
+  joinedAt: iso(r.joinedAt),
+});
+
+export async function listMembers(svc: Services, auth: AuthContext, spaceId: string) {
+  await requireSpaceRole(svc, auth, spaceId, "viewer");
+  const rows = await svc.db
+    .select({ userId: users.id, email: users.email, name: users.name, role: spaceMembers.role, joinedAt: spaceMembers.createdAt })
+    .from(spaceMembers)
+    .innerJoin(users, eq(users.id, spaceMembers.userId))
+    .where(eq(spaceMembers.spaceId, spaceId))
+    .orderBy(spaceMembers.createdAt);
+  return rows.map(present);
+}
+
+export async function addMember(svc: Services, auth: AuthContext, spaceId: string, input: { email: string; role: AssignableRole }) {
+  const me = await requireSpaceRole(svc, auth, spaceId, "admin");
+  if (!outranks(me.role, input.role)) throw forbidden("You can only grant roles below your own");
+  const user = await svc.db.select({ id: users.id }).from(users).where(eq(users.email, input.email)).get();
+  if (!user) throw notFound("User");
+  const res = await svc.db
+    .insert(spaceMembers)
+    .values({ spaceId, userId: user.id, role: input.role, createdAt: svc.clock.now() })
+    .onConflictDoNothing()
+    .run();
+  if (res.meta.changes !== 1) throw conflict("That user is already a member of this space", "DUPLICATE_RESOURCE");
+  return present((await memberRow(svc, spaceId, user.id))!);
+}
+
+export async function updateMember(svc: Services, auth: AuthContext, spaceId: string, userId: string, role: AssignableRole) {
+  const me = await requireSpaceRole(svc, auth, spaceId, "admin");
+  const target = await memberRow(svc, spaceId, userId);
+  if (!target) throw notFound("Member");
+  if (!outranks(me.role, target.role) || !outranks(me.role, role)) {
+    throw forbidden("You can only change members, and grant roles, below your own role");
+  }
+  await svc.db.update(spaceMembers).set({ role }).where(and(eq(spaceMembers.spaceId, spaceId), eq(spaceMembers.userId, userId)));
+  return present({ ...target, role });
+}
+
+export async function removeMember(svc: Services, auth: AuthContext, spaceId: string, userId: string): Promise<void> {
+  const leaving = userId === auth.userId;
+  const me = await requireSpaceRole(svc, auth, spaceId, leaving ? "viewer" : "admin");
+  const target = leaving ? { role: me.role } : await memberRow(svc, spaceId, userId);
+  if (!target) throw notFound("Member");
+  if (target.role === "owner") throw forbidden("The owner cannot leave or be removed; delete the space instead");
+  if (!leaving && !outranks(me.role, target.role)) throw forbidden("You can only remove members below your own role");
+  await svc.db.delete(spaceMembers).where(and(eq(spaceMembers.spaceId, spaceId), eq(spaceMembers.userId, userId)));
+}

@@ -1,0 +1,111 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { bearer, createRouter, errors, json, jsonBody } from "../../lib/openapi";
+import { guards } from "../../middleware/auth";
+import * as members from "./members";
+import {
+  AddMemberBody,
+  CreateSpaceBody,
+  MemberParams,
+  MemberSchema,
+  SpaceIdParam,
+  SpaceSchema,
+  UpdateMemberBody,
+  UpdateSpaceBody,
+} from "./schemas";
+import * as spaces from "./service";
+
+export const spaceRoutes = createRouter();
+const tags = ["Spaces"];
+const common = { middleware: guards.user, security: bearer };
+
+spaceRoutes.openapi(
+  createRoute({
+    ...common, method: "get", path: "/", tags, summary: "List the caller's spaces",
+    responses: { 200: json(z.array(SpaceSchema), "Spaces the caller is a member of"), ...errors(401, 429) },
+  }),
+  async (c) => c.json(await spaces.listSpaces(c.get("services"), c.get("auth")), 200),
+);
+
+spaceRoutes.openapi(
+  createRoute({
+    ...common, method: "post", path: "/", tags, summary: "Create a space (the caller becomes its owner)",
+    request: { body: jsonBody(CreateSpaceBody) },
+    responses: { 201: json(SpaceSchema, "Created"), ...errors(401, 422, 429) },
+  }),
+  async (c) => c.json(await spaces.createSpace(c.get("services"), c.get("auth"), c.req.valid("json")), 201),
+);
+
+spaceRoutes.openapi(
+  createRoute({
+    ...common, method: "get", path: "/{spaceId}", tags, summary: "Get a space",
+    request: { params: SpaceIdParam },
+    responses: { 200: json(SpaceSchema, "The space"), ...errors(401, 404, 429) },
+  }),
+  async (c) => c.json(await spaces.getSpace(c.get("services"), c.get("auth"), c.req.valid("param").spaceId), 200),
+);
+
+spaceRoutes.openapi(
+  createRoute({
+    ...common, method: "patch", path: "/{spaceId}", tags, summary: "Update a space's details",
+    request: { params: SpaceIdParam, body: jsonBody(UpdateSpaceBody) },
+    responses: { 200: json(SpaceSchema, "Updated"), ...errors(401, 403, 404, 422, 429) },
+  }),
+  async (c) =>
+    c.json(await spaces.updateSpace(c.get("services"), c.get("auth"), c.req.valid("param").spaceId, c.req.valid("json")), 200),
+);
+
+spaceRoutes.openapi(
+  createRoute({
+    ...common, method: "delete", path: "/{spaceId}", tags, summary: "Delete a space (owner, with 2FA enabled and recently verified)",
+    request: { params: SpaceIdParam },
+    responses: { 204: { description: "Deleted" }, ...errors(401, 403, 404, 429) },
+  }),
+  async (c) => {
+    await spaces.deleteSpace(c.get("services"), c.get("auth"), c.req.valid("param").spaceId);
+    return c.body(null, 204);
+  },
+);
+
+spaceRoutes.openapi(
+  createRoute({
+    ...common, method: "get", path: "/{spaceId}/members", tags, summary: "List a space's members",
+    request: { params: SpaceIdParam },
+    responses: { 200: json(z.array(MemberSchema), "Members"), ...errors(401, 404, 429) },
+  }),
+  async (c) => c.json(await members.listMembers(c.get("services"), c.get("auth"), c.req.valid("param").spaceId), 200),
+);
+
+spaceRoutes.openapi(
+  createRoute({
+    ...common, method: "post", path: "/{spaceId}/members", tags, summary: "Add an existing user to the space (admin)",
+    request: { params: SpaceIdParam, body: jsonBody(AddMemberBody) },
+    responses: { 201: json(MemberSchema, "Added"), ...errors(401, 403, 404, 409, 422, 429) },
+  }),
+  async (c) =>
+    c.json(await members.addMember(c.get("services"), c.get("auth"), c.req.valid("param").spaceId, c.req.valid("json")), 201),
+);
+
+spaceRoutes.openapi(
+  createRoute({
+    ...common, method: "patch", path: "/{spaceId}/members/{userId}", tags, summary: "Change a member's role (admin)",
+    request: { params: MemberParams, body: jsonBody(UpdateMemberBody) },
+    responses: { 200: json(MemberSchema, "Updated"), ...errors(401, 403, 404, 422, 429) },
+  }),
+  async (c) => {
+    const { spaceId, userId } = c.req.valid("param");
+    return c.json(await members.updateMember(c.get("services"), c.get("auth"), spaceId, userId, c.req.valid("json").role), 200);
+  },
+);
+
+spaceRoutes.openapi(
+  createRoute({
+    ...common, method: "delete", path: "/{spaceId}/members/{userId}", tags, summary: "Remove a member (admin), or leave the space",
+    request: { params: MemberParams },
+    responses: { 204: { description: "Removed" }, ...errors(401, 403, 404, 429) },
+  }),
+  async (c) => {
+    const { spaceId, userId } = c.req.valid("param");
+    await members.removeMember(c.get("services"), c.get("auth"), spaceId, userId);
+    return c.body(null, 204);
+  },
+);

@@ -1,0 +1,62 @@
+import { z } from "@hono/zod-openapi";
+import { CURRENCIES } from "../../lib/money";
+import { ROLES } from "./access";
+
+export const SpaceIdParam = z.object({
+  spaceId: z.string().min(1).max(64).openapi({ param: { name: "spaceId", in: "path" }, example: "spc_01hx..." }),
+});
+
+export const MemberParams = SpaceIdParam.extend({
+  userId: z.string().min(1).max(64).openapi({ param: { name: "userId", in: "path" } }),
+});
+
+const currency = z.enum(CURRENCIES).openapi({ example: "USD" });
+
+export const CreateSpaceBody = z
+  .object({
+    name: z.string().trim().min(1).max(120).openapi({ example: "Business Accounts" }),
+    type: z.enum(["personal", "business"]),
+    currency,
+  })
+  .openapi("CreateSpaceRequest");
+
+export const UpdateSpaceBody = z
+  .object({
+    name: z.string().trim().min(1).max(120).optional(),
+    type: z.enum(["personal", "business"]).optional(),
+    currency: currency.optional(),
+  })
+  .openapi("UpdateSpaceRequest");
+
+export const SpaceAccountSummary = z.object({
+  id: z.string(),
+  name: z.string(),
+  balance: z.number(),
+  currency: z.string(),
+  provider: z.string(),
+});
+
+export const SpaceSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    type: z.enum(["personal", "business"]),
+    currency: z.string(),
+    role: z.enum(ROLES),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    accounts: z.array(SpaceAccountSummary),
+  })
+  .openapi("Space");
+
+export const MemberSchema = z
+  .object({ userId: z.string(), email: z.string(), name: z.string(), role: z.enum(ROLES), joinedAt: z.string() })
+  .openapi("SpaceMember");
+
+const assignableRole = z.enum(["admin", "member", "viewer"]);
+
+export const AddMemberBody = z
+  .object({ email: z.email().max(254).transform((e) => e.trim().toLowerCase()), role: assignableRole })
+  .openapi("AddMemberRequest");
+
+export const UpdateMemberBody = z.object({ role: assignableRole }).openapi("UpdateMemberRequest");

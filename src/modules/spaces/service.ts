@@ -1,0 +1,77 @@
+/** Spaces: isolated financial environments (personal or business) shared by members. */
+import { and, desc, eq, isNull } from "drizzle-orm";
+import type { AuthContext, Services } from "../../env";
+import { spaceMembers, spaces } from "../../db/schema";
+import { iso } from "../../lib/clock";
+import { newId } from "../../lib/ids";
+import type { Currency } from "../../lib/money";
+import { requireTwoFactor } from "../auth/second-factor";
+import { requireSpaceRole, type Role } from "./access";
+
+type SpaceRow = typeof spaces.$inferSelect;
+
+export function presentSpace(s: SpaceRow, role: Role) {
+  return {
+    id: s.id,
+    name: s.name,
+    type: s.type,
+    currency: s.currency,
+    role,
+    createdAt: iso(s.createdAt),
+    updatedAt: iso(s.updatedAt),
+    // Filled from the ledger's accounts once they exist in the space.
+    accounts: [] as { id: string; name: string; balance: number; currency: string; provider: string }[],
+  };
+}
+
+export async function listSpaces(svc: Services, auth: AuthContext) {
+  const rows = await svc.db
+    .select({ space: spaces, role: spaceMembers.role })
+    .from(spaceMembers)
+    .innerJoin(spaces, eq(spaces.id, spaceMembers.spaceId))
+    .where(and(eq(spaceMembers.userId, auth.userId), isNull(spaces.deletedAt)))
+    .orderBy(desc(spaces.createdAt));
+  return rows.map((r) => presentSpace(r.space, r.role));
+}
+
+export async function createSpace(svc: Services, auth: AuthContext, input: { name: string; type: SpaceRow["type"]; currency: Currency }) {
+  const now = svc.clock.now();
+  const row: SpaceRow = { id: newId("spc", now), ...input, ownerId: auth.userId, createdAt: now, updatedAt: now, deletedAt: null };
+  await svc.db.batch([
+    svc.db.insert(spaces).values(row),
+    svc.db.insert(spaceMembers).values({ spaceId: row.id, userId: auth.userId, role: "owner", createdAt: now }),
+  ]);
+  return presentSpace(row, "owner");
+}
+
+export async function getSpace(svc: Services, auth: AuthContext, spaceId: string) {
+  const m = await requireSpaceRole(svc, auth, spaceId, "viewer");
+  return presentSpace(m.space, m.role);
+}
+
+export async function updateSpace(
+  svc: Services,
+  auth: AuthContext,
+  spaceId: string,
+  patch: { name?: string; type?: SpaceRow["type"]; currency?: Currency },
+) {
+  const m = await requireSpaceRole(svc, auth, spaceId, "member");
+  const now = svc.clock.now();
+  const updated = { ...m.space, ...patch, updatedAt: now };
+  await svc.db.update(spaces).set({ ...patch, updatedAt: now }).where(eq(spaces.id, spaceId));
+  return presentSpace(updated, m.role);
+}
+
+/**
+ * Owner only, with 2FA. The ledger history stays in D1 for audit; the space
+ * disappears for everyone because every membership is removed with it.
+ */
+export async function deleteSpace(svc: Services, auth: AuthContext, spaceId: string): Promise<void> {
+  await requireSpaceRole(svc, auth, spaceId, "owner");
+  requireTwoFactor(auth, svc.clock.now());
+  const now = svc.clock.now();
+  await svc.db.batch([
+    svc.db.update(spaces).set({ deletedAt: now, updatedAt: now }).where(eq(spaces.id, spaceId)),
+    svc.db.delete(spaceMembers).where(eq(spaceMembers.spaceId, spaceId)),
+  ]);
+}
