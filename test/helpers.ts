@@ -76,16 +76,13 @@ export async function createSpace(user: TestUser, input: { name?: string; type?:
 export const totpCode = (secret: string, offsetSteps = 0) => hotp(secret, totpStep(Date.now()) + offsetSteps);
 
 /** Enables 2FA for the user; returns the secret and backup codes. */
-export async function enableTwoFactor(user: TestUser): Promise<{ secret: string; backupCodes: string[] }> {
+export async function enableTwoFactor(user: TestUser): Promise<{ secret: string; backupCodes: string[]; usedCode: string }> {
   const setup = await callJson("/v1/auth/2fa/setup", { method: "POST", token: user.accessToken, ip: user.ip });
   const secret = setup.body.secret as string;
-  const enable = await callJson("/v1/auth/2fa/enable", {
-    token: user.accessToken,
-    ip: user.ip,
-    body: { code: await totpCode(secret) },
-  });
+  const usedCode = await totpCode(secret);
+  const enable = await callJson("/v1/auth/2fa/enable", { token: user.accessToken, ip: user.ip, body: { code: usedCode } });
   if (enable.status !== 200) throw new Error(`2fa enable failed: ${enable.status} ${JSON.stringify(enable.body)}`);
-  return { secret, backupCodes: enable.body.backupCodes };
+  return { secret, backupCodes: enable.body.backupCodes, usedCode };
 }
 
 export async function addMember(owner: TestUser, spaceId: string, member: TestUser, role: string) {

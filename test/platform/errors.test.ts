@@ -1,0 +1,109 @@
+import { describe, expect, it } from "vitest";
+import { call, callJson, nextIp, registerUser } from "../helpers";
+
+function expectEnvelope(body: any, code: string) {
+  expect(body.error.code).toBe(code);
+  expect(typeof body.error.message).toBe("string");
+  expect(Array.isArray(body.error.details)).toBe(true);
+  expect(body.error.requestId).toMatch(/\S/);
+  expect(Number.isNaN(Date.parse(body.error.timestamp))).toBe(false);
+}
+
+describe("validation errors", () => {
+  it("list each bad field with a code", async () => {
+    const { status, body } = await callJson("/v1/auth/register", {
+      ip: nextIp(),
+      body: { email: "not-an-email", password: "short", locale: "fr" },
+    });
+    expect(status).toBe(422);
+    expectEnvelope(body, "VALIDATION_FAILED");
+    const byField = Object.fromEntries(body.error.details.map((d: any) => [d.field, d.code]));
+    expect(byField).toMatchObject({ name: "REQUIRED", email: "INVALID_EMAIL", password: "TOO_SMALL", locale: "INVALID_VALUE" });
+  });
+
+  it("reject wrong types and huge strings with 422, ignore unknown fields", async () => {
+    const u = await registerUser();
+    const wrongTypes = await callJson("/v1/spaces", { token: u.accessToken, ip: u.ip, body: { name: 42, type: ["x"], currency: null } });
+    expect(wrongTypes.status).toBe(422);
+    expect(wrongTypes.body.error.details.map((d: any) => d.field).sort()).toEqual(["currency", "name", "type"]);
+
+    const huge = await callJson("/v1/spaces", { token: u.accessToken, ip: u.ip, body: { name: "x".repeat(200_000), type: "personal", currency: "USD" } });
+    expect(huge.status).toBe(422);
+    expect(huge.body.error.details[0]).toMatchObject({ field: "name", code: "TOO_BIG" });
+
+    const extra = await callJson("/v1/spaces", {
+      token: u.accessToken, ip: u.ip,
+      body: { name: "Ok", type: "personal", currency: "USD", ownerId: "usr_someone_else", __proto__: { admin: true } },
+    });
+    expect(extra.status).toBe(201);
+    expect(extra.body.role).toBe("owner");
+  });
+
+  it("return 400 for malformed JSON and 415 for a non-JSON body", async () => {
+    const malformed = await callJson("/v1/auth/login", { ip: nextIp(), rawBody: "{\"email\": ", headers: { "content-type": "application/json" } });
+    expect(malformed.status).toBe(400);
+    expectEnvelope(malformed.body, "BAD_REQUEST");
+    const form = await callJson("/v1/auth/login", { ip: nextIp(), rawBody: "email=a", headers: { "content-type": "text/plain" } });
+    expect(form.status).toBe(415);
+    expectEnvelope(form.body, "UNSUPPORTED_MEDIA_TYPE");
+    const none = await callJson("/v1/auth/login", { method: "POST", ip: nextIp() });
+    expect(none.status).toBe(422);
+  });
+
+  it("return 413 for an oversized body", async () => {
+    const big = JSON.stringify({ email: "a@b.co", password: "x".repeat(1_100_000) });
+    const { status, body } = await callJson("/v1/auth/login", { ip: nextIp(), rawBody: big, headers: { "content-type": "application/json" } });
+    expect(status).toBe(413);
+    expectEnvelope(body, "PAYLOAD_TOO_LARGE");
+  });
+});
+
+describe("routing errors", () => {
+  it("answer unknown routes with a JSON 404", async () => {
+    const { status, body, res } = await callJson("/v1/nope");
+    expect(status).toBe(404);
+    expectEnvelope(body, "RESOURCE_NOT_FOUND");
+    expect(res.headers.get("x-request-id")).toBe(body.error.requestId);
+  });
+
+  it("answer a wrong method with 405 and Allow", async () => {
+    const { status, body, res } = await callJson("/v1/auth/login", { method: "GET", ip: nextIp() });
+    expect(status).toBe(405);
+    expectEnvelope(body, "METHOD_NOT_ALLOWED");
+    expect(res.headers.get("allow")).toContain("POST");
+    const del = await call("/v1/spaces/spc_123/members", { method: "PUT" });
+    expect(del.status).toBe(405);
+  });
+});
+
+describe("problem details", () => {
+  it("render RFC 9457 when asked", async () => {
+    const res = await call("/v1/auth/me", { headers: { accept: "application/problem+json" } });
+    expect(res.status).toBe(401);
+    expect(res.headers.get("content-type")).toContain("application/problem+json");
+    const body: any = await res.json();
+    expect(body).toMatchObject({ status: 401, title: "Unauthorized", code: "UNAUTHORIZED", instance: "/v1/auth/me" });
+    expect(body.type).toMatch(/^https:\/\//);
+    expect(typeof body.detail).toBe("string");
+    expect(body.requestId).toBe(res.headers.get("x-request-id"));
+  });
+
+  it("carry field errors too", async () => {
+    const res = await call("/v1/auth/login", { ip: nextIp(), body: { email: 1 }, headers: { accept: "application/problem+json" } });
+    expect(res.status).toBe(422);
+    const body: any = await res.json();
+    expect(body.errors.map((e: any) => e.field).sort()).toEqual(["email", "password"]);
+  });
+});
+
+describe("security headers and CORS", () => {
+  it("set secure headers and answer preflight", async () => {
+    const res = await call("/v1/health");
+    expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+    const pre = await call("/v1/spaces", { method: "OPTIONS", headers: { origin: "https://app.example", "access-control-request-method": "POST" } });
+    expect(pre.status).toBe(204);
+    expect(pre.headers.get("access-control-allow-methods")).toContain("POST");
+    const get = await call("/v1/health", { headers: { origin: "https://app.example" } });
+    expect(get.headers.get("access-control-expose-headers")).toContain("X-RateLimit-Remaining");
+  });
+});
