@@ -14,6 +14,7 @@ import { notFoundHandler } from "./middleware/not-found";
 import { requestContext } from "./middleware/request-context";
 import { authRoutes } from "./modules/auth/routes";
 import { healthRoutes } from "./modules/health/routes";
+import { ledgerRoutes } from "./modules/ledger/routes";
 import { spaceRoutes } from "./modules/spaces/routes";
 
 /** JSON bodies above this size are refused with 413 before they are parsed. */
@@ -46,6 +47,7 @@ app.use(
 app.route("/v1", healthRoutes);
 app.route("/v1/auth", authRoutes);
 app.route("/v1/spaces", spaceRoutes);
+app.route("/v1/spaces", ledgerRoutes);
 
 app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer", bearerFormat: "JWT" });
 app.doc31("/openapi.json", {

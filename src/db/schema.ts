@@ -105,3 +105,197 @@ export const spaceMembers = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.spaceId, t.userId] }), index("space_members_user_idx").on(t.userId)],
 );
+
+// ---------------------------------------------------------------------------
+// Ledger. Every row below is written only by the space's SpaceLedger Durable
+// Object, in one D1 batch per commit.
+// ---------------------------------------------------------------------------
+
+/** A user-facing financial account (bank, card, wallet...). Its ledger address is `accounts:<id>`. */
+export const accounts = sqliteTable(
+  "accounts",
+  {
+    id: text("id").primaryKey(),
+    spaceId: text("space_id")
+      .notNull()
+      .references(() => spaces.id),
+    name: text("name").notNull(),
+    type: text("type").notNull(),
+    subtype: text("subtype"),
+    currency: text("currency").notNull(),
+    provider: text("provider").notNull().default("manual"),
+    providerAccountId: text("provider_account_id"),
+    institutionName: text("institution_name"),
+    /** Only the last four digits are ever stored, already masked (`****1234`). */
+    accountNumberMask: text("account_number_mask"),
+    routingNumberMask: text("routing_number_mask"),
+    isActive: integer("is_active", { mode: "boolean" }).notNull().default(true),
+    allowOverdraft: integer("allow_overdraft", { mode: "boolean" }).notNull().default(false),
+    lastSyncedAt: integer("last_synced_at"),
+    disconnectedAt: integer("disconnected_at"),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [index("accounts_space_idx").on(t.spaceId, t.createdAt)],
+);
+
+/** Minimal category records; transactions reference them. */
+export const categories = sqliteTable(
+  "categories",
+  {
+    id: text("id").primaryKey(),
+    spaceId: text("space_id")
+      .notNull()
+      .references(() => spaces.id),
+    name: text("name").notNull(),
+    type: text("type", { enum: ["income", "expense", "transfer"] }).notNull(),
+    color: text("color"),
+    icon: text("icon"),
+    parentId: text("parent_id"),
+    isSystem: integer("is_system", { mode: "boolean" }).notNull().default(false),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [index("categories_space_idx").on(t.spaceId)],
+);
+
+/** One committed ledger transaction. `seq` is the space's gapless transaction id (0, 1, 2...). */
+export const ledgerTransactions = sqliteTable(
+  "ledger_transactions",
+  {
+    spaceId: text("space_id").notNull(),
+    seq: integer("seq").notNull(),
+    reference: text("reference"),
+    timestamp: integer("timestamp").notNull(),
+    /** JSON: [{source, destination, amount, asset}] */
+    postings: text("postings").notNull(),
+    metadata: text("metadata").notNull().default("{}"),
+    /** JSON: {address: {asset: {input, output}}} before and after this transaction. */
+    preVolumes: text("pre_volumes").notNull(),
+    postVolumes: text("post_volumes").notNull(),
+    revertedBySeq: integer("reverted_by_seq"),
+    revertsSeq: integer("reverts_seq"),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.spaceId, t.seq] }),
+    uniqueIndex("ledger_tx_reference_unique").on(t.spaceId, t.reference),
+    index("ledger_tx_timestamp_idx").on(t.spaceId, t.timestamp),
+  ],
+);
+
+/**
+ * One movement of one address in one asset: the account side of a posting.
+ * `balanceAfter` makes running balances checkable and statements cheap.
+ */
+export const ledgerEntries = sqliteTable(
+  "ledger_entries",
+  {
+    spaceId: text("space_id").notNull(),
+    address: text("address").notNull(),
+    asset: text("asset").notNull(),
+    seq: integer("seq").notNull(),
+    postingIndex: integer("posting_index").notNull(),
+    /** Signed: positive when the address receives, negative when it sends. */
+    amount: integer("amount").notNull(),
+    balanceAfter: integer("balance_after").notNull(),
+    timestamp: integer("timestamp").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.spaceId, t.address, t.asset, t.seq, t.postingIndex] }),
+    index("ledger_entries_seq_idx").on(t.spaceId, t.seq),
+    index("ledger_entries_time_idx").on(t.spaceId, t.address, t.timestamp),
+  ],
+);
+
+/** Current volumes per address and asset; balance = input - output. */
+export const ledgerVolumes = sqliteTable(
+  "ledger_volumes",
+  {
+    spaceId: text("space_id").notNull(),
+    address: text("address").notNull(),
+    asset: text("asset").notNull(),
+    input: integer("input").notNull(),
+    output: integer("output").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.spaceId, t.address, t.asset] })],
+);
+
+/** Ledger accounts that carry metadata or have been used. */
+export const ledgerAccounts = sqliteTable(
+  "ledger_accounts",
+  {
+    spaceId: text("space_id").notNull(),
+    address: text("address").notNull(),
+    metadata: text("metadata").notNull().default("{}"),
+    firstSeq: integer("first_seq"),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.spaceId, t.address] })],
+);
+
+/** The append-only, hash-chained log of every ledger write in a space. */
+export const ledgerLogs = sqliteTable(
+  "ledger_logs",
+  {
+    spaceId: text("space_id").notNull(),
+    id: integer("id").notNull(),
+    type: text("type").notNull(),
+    data: text("data").notNull(),
+    date: integer("date").notNull(),
+    hash: text("hash").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.spaceId, t.id] })],
+);
+
+/** Idempotency records, committed in the same batch as the write they describe. */
+export const idempotencyKeys = sqliteTable(
+  "idempotency_keys",
+  {
+    spaceId: text("space_id").notNull(),
+    key: text("key").notNull(),
+    fingerprint: text("fingerprint").notNull(),
+    /** JSON result of the original operation, replayed on a retry. */
+    result: text("result").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.spaceId, t.key] })],
+);
+
+/** Dhanam-shaped transactions: an account's view of a ledger transaction. */
+export const transactions = sqliteTable(
+  "transactions",
+  {
+    id: text("id").primaryKey(),
+    spaceId: text("space_id").notNull(),
+    accountId: text("account_id").notNull(),
+    ledgerSeq: integer("ledger_seq").notNull(),
+    /** Signed minor units from the account's point of view. */
+    amount: integer("amount").notNull(),
+    currency: text("currency").notNull(),
+    description: text("description").notNull(),
+    merchantName: text("merchant_name"),
+    date: integer("date").notNull(),
+    type: text("type", { enum: ["income", "expense", "transfer"] }).notNull(),
+    subtype: text("subtype"),
+    status: text("status", { enum: ["pending", "posted", "voided"] }).notNull().default("posted"),
+    categoryId: text("category_id"),
+    /** Who set the category: manual (never overwritten by rules), rule or ml. */
+    categorySource: text("category_source"),
+    tags: text("tags").notNull().default("[]"),
+    notes: text("notes"),
+    location: text("location"),
+    counterpartyAccountId: text("counterparty_account_id"),
+    /** JSON: {symbol, side, quantity, unitPrice, fees} for investment trades. */
+    trade: text("trade"),
+    providerTransactionId: text("provider_transaction_id"),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [
+    index("transactions_space_date_idx").on(t.spaceId, t.date),
+    index("transactions_account_date_idx").on(t.accountId, t.date),
+    index("transactions_category_idx").on(t.spaceId, t.categoryId),
+    index("transactions_ledger_idx").on(t.spaceId, t.ledgerSeq),
+  ],
+);

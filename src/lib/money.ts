@@ -1,10 +1,64 @@
 /**
- * Currencies and assets with their minor-unit scale. Amounts are stored as
- * integers of the smallest unit; the scale says where the decimal point goes.
+ * Money as integers of minor units. The asset carries its scale (`USD/2`,
+ * `BTC/8`, `JPY/0`); this module is the only place decimals are parsed or
+ * rendered, and it never goes through floating-point arithmetic.
  */
 export const CURRENCY_SCALES = {
   USD: 2, MXN: 2, EUR: 2, GBP: 2, CAD: 2, BRL: 2, COP: 2, ARS: 2, CLP: 0, PEN: 2, JPY: 0,
+  BTC: 8, ETH: 8,
 } as const;
 
 export type Currency = keyof typeof CURRENCY_SCALES;
 export const CURRENCIES = Object.keys(CURRENCY_SCALES) as [Currency, ...Currency[]];
+/** Currencies a space or manual account may be denominated in (crypto included). */
+export const FIAT_CURRENCIES = CURRENCIES.filter((c) => c !== "BTC" && c !== "ETH") as [Currency, ...Currency[]];
+
+/** Ledger asset notation for a currency: `USD/2`, `JPY/0`. */
+export const assetOf = (currency: Currency) => `${currency}/${CURRENCY_SCALES[currency]}`;
+
+/** Formance-style asset code: upper-case letters/digits, optional `/scale`. */
+export const ASSET_PATTERN = /^[A-Z][A-Z0-9]{0,16}(_[A-Z]{1,16})?(\/\d{1,2})?$/;
+
+export function scaleOfAsset(asset: string): number {
+  const slash = asset.indexOf("/");
+  return slash < 0 ? 0 : Number(asset.slice(slash + 1));
+}
+
+/** Largest magnitude we store: amounts and balances stay exact JavaScript integers. */
+export const MAX_MINOR = Number.MAX_SAFE_INTEGER;
+
+export type ParseResult = { ok: true; minor: number } | { ok: false; reason: string };
+
+/**
+ * Parses a major-unit amount (a JSON number or a decimal string) into minor
+ * units of `scale`. More decimals than the scale is an error, never rounded.
+ */
+export function parseMajor(value: number | string, scale: number): ParseResult {
+  let text: string;
+  if (typeof value === "number") {
+    if (!Number.isFinite(value)) return { ok: false, reason: "Must be a finite number" };
+    text = String(value); // shortest round-trip form: 0.1 -> "0.1"
+  } else {
+    text = value.trim();
+  }
+  const m = /^([+-])?(\d+)(?:\.(\d+))?$/.exec(text);
+  if (!m) return { ok: false, reason: "Must be a decimal number such as 12.34" };
+  const [, sign, whole, frac = ""] = m;
+  const fracTrimmed = frac.replace(/0+$/, "");
+  if (fracTrimmed.length > scale) return { ok: false, reason: `At most ${scale} decimal places are allowed for this currency` };
+  const digits = (whole!.replace(/^0+(?=\d)/, "") + fracTrimmed.padEnd(scale, "0")).replace(/^0+(?=\d)/, "");
+  if (digits.length > 16 || Number(digits) > MAX_MINOR) return { ok: false, reason: "Amount is too large" };
+  const minor = Number(digits);
+  return { ok: true, minor: sign === "-" && minor !== 0 ? -minor : minor };
+}
+
+/** Renders minor units as an exact decimal string: (-4567, 2) -> "-45.67". */
+export function formatMinor(minor: number, scale: number): string {
+  const neg = minor < 0;
+  const digits = String(Math.abs(minor)).padStart(scale + 1, "0");
+  const body = scale === 0 ? digits : `${digits.slice(0, -scale)}.${digits.slice(-scale)}`;
+  return neg ? `-${body}` : body;
+}
+
+/** The same value as a JSON number for Dhanam-shaped responses (exact for every stored amount). */
+export const toMajorNumber = (minor: number, scale: number) => Number(formatMinor(minor, scale));

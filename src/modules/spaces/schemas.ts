@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { CURRENCIES } from "../../lib/money";
+import { FIAT_CURRENCIES } from "../../lib/money";
 import { ROLES } from "./access";
 
 export const SpaceIdParam = z.object({
@@ -10,7 +10,7 @@ export const MemberParams = SpaceIdParam.extend({
   userId: z.string().min(1).max(64).openapi({ param: { name: "userId", in: "path" } }),
 });
 
-const currency = z.enum(CURRENCIES).openapi({ example: "USD" });
+const currency = z.enum(FIAT_CURRENCIES).openapi({ example: "USD" });
 
 export const CreateSpaceBody = z
   .object({

@@ -1,0 +1,28 @@
+/**
+ * Reads the `Idempotency-Key` header of a money-moving request and pairs it
+ * with a fingerprint of the request, which the space's ledger records in the
+ * same batch as the write itself.
+ */
+import type { Context } from "hono";
+import type { AppEnv } from "../env";
+import { canonicalJson } from "../lib/canonical-json";
+import { sha256Hex } from "../lib/crypto";
+import { validationFailed } from "../lib/errors";
+import type { Idempotency } from "../modules/ledger/operations";
+
+const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
+
+export async function idempotencyOf(c: Context<AppEnv>, body: unknown): Promise<Idempotency | undefined> {
+  const key = c.req.header("idempotency-key");
+  if (key === undefined) return undefined;
+  if (!KEY_PATTERN.test(key)) {
+    throw validationFailed([{ field: "Idempotency-Key", message: "Must be 1-255 visible ASCII characters", code: "INVALID_FORMAT" }]);
+  }
+  const fingerprint = await sha256Hex(`${c.req.method} ${new URL(c.req.url).pathname}\n${canonicalJson(body)}`);
+  return { key, fingerprint };
+}
+
+/** Marks a response as the replay of an earlier one. */
+export function markReplayed(c: Context<AppEnv>, replayed: boolean): void {
+  if (replayed) c.header("Idempotency-Replayed", "true");
+}

@@ -1,0 +1,37 @@
+/**
+ * What callers ask the SpaceLedger Durable Object to do, and what it answers.
+ * Operations are plain data (they cross the RPC boundary); failures come back
+ * as values rather than exceptions so that no error is thrown through a stub.
+ */
+import type { accounts, transactions } from "../../db/schema";
+import type { CommittedTx, LedgerFailure, Metadata, TxIntent } from "./types";
+
+/** Rows written in the same batch as the ledger transactions they belong to. */
+export type SideEffect =
+  | { kind: "insertAccount"; row: typeof accounts.$inferInsert }
+  /** A Dhanam transaction row for the op's `txIndex`-th transaction; its ledgerSeq is filled in at commit. */
+  | { kind: "insertTransaction"; txIndex: number; row: Omit<typeof transactions.$inferInsert, "ledgerSeq"> }
+  /** Marks the Dhanam rows of a reverted ledger transaction as voided. */
+  | { kind: "voidTransactionsOf"; seq: number };
+
+export interface Idempotency {
+  key: string;
+  /** Hash of the method, path and canonical body of the request. */
+  fingerprint: string;
+}
+
+interface OpBase {
+  spaceId: string;
+  idempotency?: Idempotency;
+  effects?: SideEffect[];
+}
+
+export type LedgerOp =
+  | (OpBase & { kind: "commit"; txs: TxIntent[]; preview?: boolean })
+  | (OpBase & { kind: "revert"; seq: number; metadata?: Metadata })
+  | (OpBase & { kind: "setTransactionMetadata"; seq: number; metadata: Metadata })
+  | (OpBase & { kind: "setAccountMetadata"; address: string; metadata: Metadata });
+
+export type LedgerResult =
+  | { ok: true; replayed: boolean; transactions: CommittedTx[] }
+  | { ok: false; error: LedgerFailure };

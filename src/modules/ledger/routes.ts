@@ -1,0 +1,222 @@
+/** The double-entry ledger API of a space (seed 004 semantics, integer minor units). */
+import { createRoute, z } from "@hono/zod-openapi";
+import { bearer, createRouter, errors, json, jsonBody } from "../../lib/openapi";
+import { guards } from "../../middleware/auth";
+import { idempotencyOf, markReplayed } from "../../middleware/idempotency";
+import {
+  AddressParams,
+  BalancesQuery,
+  BatchBody,
+  cursorOf,
+  dataOf,
+  LedgerAccountSchema,
+  LedgerTransactionSchema,
+  ListAccountsQuery,
+  ListLogsQuery,
+  ListTransactionsQuery,
+  LogSchema,
+  MetadataSchema,
+  PreviewQuery,
+  SpaceParam,
+  TransactionBody,
+  TxParams,
+} from "./schemas";
+import * as ledger from "./service";
+
+export const ledgerRoutes = createRouter();
+const tags = ["Ledger"];
+const user = { middleware: guards.user, security: bearer };
+const idempotencyHeader = z.object({
+  "idempotency-key": z.string().optional().openapi({ param: { name: "Idempotency-Key", in: "header" } }),
+});
+
+ledgerRoutes.openapi(
+  createRoute({
+    ...user, method: "post", path: "/{spaceId}/ledger/transactions", tags,
+    summary: "Commit a transaction of postings (or compute it without committing with preview=true)",
+    request: { params: SpaceParam, query: PreviewQuery, headers: idempotencyHeader, body: jsonBody(TransactionBody) },
+    responses: {
+      201: json(dataOf(z.array(LedgerTransactionSchema), "LedgerTransactionResponse"), "Committed (an array of one, as in seed 004)"),
+      200: json(dataOf(z.array(LedgerTransactionSchema), "LedgerTransactionPreview"), "Preview: nothing was committed"),
+      ...errors(401, 403, 404, 409, 422, 429),
+    },
+  }),
+  async (c) => {
+    const body = c.req.valid("json");
+    const { preview } = c.req.valid("query");
+    const result = await ledger.createTransactions(c.get("services"), c.get("auth"), c.req.valid("param").spaceId, [body], {
+      preview,
+      idempotency: await idempotencyOf(c, body),
+    });
+    markReplayed(c, result.replayed);
+    return c.json({ data: result.transactions }, preview ? 200 : 201);
+  },
+);
+
+ledgerRoutes.openapi(
+  createRoute({
+    method: "post", path: "/{spaceId}/ledger/transactions/batch", tags, security: bearer, middleware: guards.bulk,
+    summary: "Commit up to 100 transactions atomically: all or none",
+    request: { params: SpaceParam, headers: idempotencyHeader, body: jsonBody(BatchBody) },
+    responses: { 201: json(dataOf(z.array(LedgerTransactionSchema), "LedgerBatchResponse"), "Committed"), ...errors(401, 403, 404, 409, 422, 429) },
+  }),
+  async (c) => {
+    const body = c.req.valid("json");
+    const result = await ledger.createTransactions(c.get("services"), c.get("auth"), c.req.valid("param").spaceId, body.transactions, {
+      preview: false,
+      idempotency: await idempotencyOf(c, body),
+    });
+    markReplayed(c, result.replayed);
+    return c.json({ data: result.transactions }, 201);
+  },
+);
+
+ledgerRoutes.openapi(
+  createRoute({
+    ...user, method: "get", path: "/{spaceId}/ledger/transactions", tags,
+    summary: "List transactions, newest first, with filters; metadata[key]=value filters are also accepted",
+    request: { params: SpaceParam, query: ListTransactionsQuery },
+    responses: { 200: json(cursorOf(LedgerTransactionSchema, "LedgerTransactionCursor"), "A page"), ...errors(401, 404, 422, 429) },
+  }),
+  async (c) => {
+    const q = c.req.valid("query");
+    const page = await ledger.listTransactions(c.get("services"), c.get("auth"), c.req.valid("param").spaceId, {
+      ...q,
+      metadata: ledger.metadataFilters(c.req.url),
+    });
+    return c.json({ cursor: page }, 200);
+  },
+);
+
+ledgerRoutes.openapi(
+  createRoute({
+    ...user, method: "get", path: "/{spaceId}/ledger/transactions/{txid}", tags, summary: "Get a transaction",
+    request: { params: TxParams },
+    responses: { 200: json(dataOf(LedgerTransactionSchema, "LedgerTransactionGet"), "The transaction"), ...errors(401, 404, 429) },
+  }),
+  async (c) => {
+    const { spaceId, txid } = c.req.valid("param");
+    return c.json({ data: await ledger.getTransaction(c.get("services"), c.get("auth"), spaceId, txid) }, 200);
+  },
+);
+
+ledgerRoutes.openapi(
+  createRoute({
+    ...user, method: "post", path: "/{spaceId}/ledger/transactions/{txid}/revert", tags,
+    summary: "Revert a transaction with a compensating one (exactly once)",
+    request: { params: TxParams, headers: idempotencyHeader },
+    responses: { 201: json(dataOf(LedgerTransactionSchema, "LedgerRevertResponse"), "The compensating transaction"), ...errors(401, 403, 404, 409, 422, 429) },
+  }),
+  async (c) => {
+    const { spaceId, txid } = c.req.valid("param");
+    const result = await ledger.revertTransaction(c.get("services"), c.get("auth"), spaceId, txid, await idempotencyOf(c, { txid }));
+    markReplayed(c, result.replayed);
+    return c.json({ data: result.transaction }, 201);
+  },
+);
+
+ledgerRoutes.openapi(
+  createRoute({
+    ...user, method: "put", path: "/{spaceId}/ledger/transactions/{txid}/metadata", tags, summary: "Add or overwrite metadata keys of a transaction",
+    request: { params: TxParams, body: jsonBody(MetadataSchema) },
+    responses: { 204: { description: "Saved" }, ...errors(401, 403, 404, 422, 429) },
+  }),
+  async (c) => {
+    const { spaceId, txid } = c.req.valid("param");
+    await ledger.setTransactionMetadata(c.get("services"), c.get("auth"), spaceId, txid, c.req.valid("json"));
+    return c.body(null, 204);
+  },
+);
+
+ledgerRoutes.openapi(
+  createRoute({
+    ...user, method: "get", path: "/{spaceId}/ledger/accounts", tags, summary: "List ledger accounts with volumes",
+    request: { params: SpaceParam, query: ListAccountsQuery },
+    responses: { 200: json(cursorOf(LedgerAccountSchema, "LedgerAccountCursor"), "A page"), ...errors(401, 404, 422, 429) },
+  }),
+  async (c) => {
+    const q = c.req.valid("query");
+    const page = await ledger.listAccounts(c.get("services"), c.get("auth"), c.req.valid("param").spaceId, {
+      ...q,
+      metadata: ledger.metadataFilters(c.req.url),
+    });
+    return c.json({ cursor: page }, 200);
+  },
+);
+
+ledgerRoutes.openapi(
+  createRoute({
+    ...user, method: "get", path: "/{spaceId}/ledger/accounts/{address}", tags, summary: "Get a ledger account with its volumes",
+    request: { params: AddressParams },
+    responses: { 200: json(dataOf(LedgerAccountSchema, "LedgerAccountGet"), "The account"), ...errors(401, 404, 422, 429) },
+  }),
+  async (c) => {
+    const { spaceId, address } = c.req.valid("param");
+    return c.json({ data: await ledger.getAccount(c.get("services"), c.get("auth"), spaceId, address) }, 200);
+  },
+);
+
+ledgerRoutes.openapi(
+  createRoute({
+    ...user, method: "post", path: "/{spaceId}/ledger/accounts/{address}/metadata", tags, summary: "Add or overwrite metadata keys of a ledger account",
+    request: { params: AddressParams, body: jsonBody(MetadataSchema) },
+    responses: { 204: { description: "Saved" }, ...errors(401, 403, 404, 422, 429) },
+  }),
+  async (c) => {
+    const { spaceId, address } = c.req.valid("param");
+    await ledger.setAccountMetadata(c.get("services"), c.get("auth"), spaceId, address, c.req.valid("json"));
+    return c.body(null, 204);
+  },
+);
+
+ledgerRoutes.openapi(
+  createRoute({
+    ...user, method: "get", path: "/{spaceId}/ledger/balances", tags, summary: "Balances per asset summed over the matching addresses",
+    request: { params: SpaceParam, query: BalancesQuery },
+    responses: { 200: json(dataOf(z.record(z.string(), z.number().int()), "AggregatedBalances"), "Balances by asset"), ...errors(401, 404, 422, 429) },
+  }),
+  async (c) => {
+    const data = await ledger.aggregatedBalances(c.get("services"), c.get("auth"), c.req.valid("param").spaceId, c.req.valid("query").address);
+    return c.json({ data }, 200);
+  },
+);
+
+ledgerRoutes.openapi(
+  createRoute({
+    ...user, method: "get", path: "/{spaceId}/ledger/stats", tags, summary: "Number of transactions and accounts",
+    request: { params: SpaceParam },
+    responses: { 200: json(dataOf(z.object({ transactions: z.number().int(), accounts: z.number().int() }), "LedgerStats"), "Stats"), ...errors(401, 404, 429) },
+  }),
+  async (c) => c.json({ data: await ledger.stats(c.get("services"), c.get("auth"), c.req.valid("param").spaceId) }, 200),
+);
+
+ledgerRoutes.openapi(
+  createRoute({
+    ...user, method: "get", path: "/{spaceId}/ledger/logs", tags, summary: "The hash-chained log, newest first",
+    request: { params: SpaceParam, query: ListLogsQuery },
+    responses: { 200: json(cursorOf(LogSchema, "LedgerLogCursor"), "A page"), ...errors(401, 404, 422, 429) },
+  }),
+  async (c) => {
+    const page = await ledger.listLogs(c.get("services"), c.get("auth"), c.req.valid("param").spaceId, c.req.valid("query"));
+    return c.json({ cursor: page }, 200);
+  },
+);
+
+const Verdict = z
+  .object({
+    valid: z.boolean(),
+    checked: z.number().int(),
+    lastHash: z.string().optional(),
+    firstBrokenId: z.number().int().optional(),
+    reason: z.string().optional(),
+  })
+  .openapi("LogVerification");
+
+ledgerRoutes.openapi(
+  createRoute({
+    ...user, method: "get", path: "/{spaceId}/ledger/logs/verify", tags, summary: "Recompute the log's hash chain and report the first break",
+    request: { params: SpaceParam },
+    responses: { 200: json(dataOf(Verdict, "LogVerificationResponse"), "Verdict"), ...errors(401, 404, 429) },
+  }),
+  async (c) => c.json({ data: await ledger.verifyLogs(c.get("services"), c.get("auth"), c.req.valid("param").spaceId) }, 200),
+);

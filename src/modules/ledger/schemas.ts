@@ -1,0 +1,123 @@
+import { z } from "@hono/zod-openapi";
+import { ASSET_PATTERN, MAX_MINOR } from "../../lib/money";
+import { ADDRESS_PATTERN } from "./addresses";
+
+export const Address = z.string().max(700).regex(ADDRESS_PATTERN, { message: "Must be segments of letters, digits or _ separated by ':'" })
+  .openapi({ example: "accounts:acc_01hx" });
+export const Asset = z.string().max(24).regex(ASSET_PATTERN, { message: "Must look like USD/2, BTC/8 or JPY" }).openapi({ example: "USD/2" });
+
+/** Integer minor units as a JSON integer or a string of digits; never negative. */
+export const MinorAmount = z
+  .union([z.number().int(), z.string().regex(/^\d{1,16}$/, { message: "Must be a string of digits" })])
+  .transform((v) => Number(v))
+  .pipe(z.number().int().min(0, { message: "Must not be negative" }).max(MAX_MINOR, { message: "Too large" }))
+  .openapi({ type: "integer", example: 2550 });
+
+export const MetadataSchema = z
+  .record(
+    z.string().min(1).max(128).regex(/^[A-Za-z0-9_.\-]+$/, { message: "Keys are letters, digits, _ . or -" }),
+    z.string().max(2048),
+  )
+  .refine((m) => Object.keys(m).length <= 64, { message: "At most 64 metadata keys" })
+  .openapi("Metadata", { example: { order: "1234" } });
+
+export const PostingSchema = z
+  .object({ source: Address, destination: Address, amount: MinorAmount, asset: Asset })
+  .refine((p) => p.source !== p.destination, { message: "Source and destination must differ", path: ["destination"] })
+  .openapi("Posting");
+
+export const TransactionBody = z
+  .object({
+    postings: z.array(PostingSchema).min(1, { message: "At least one posting is required" }).max(500),
+    reference: z.string().min(1).max(128).optional(),
+    metadata: MetadataSchema.optional(),
+    timestamp: z.iso.datetime({ offset: true }).optional().openapi({ example: "2024-01-01T12:00:00Z" }),
+  })
+  .openapi("TransactionRequest");
+
+export const BatchBody = z
+  .object({ transactions: z.array(TransactionBody).min(1).max(100) })
+  .openapi("TransactionBatchRequest");
+
+const VolumeSchema = z.object({ input: z.number().int(), output: z.number().int(), balance: z.number().int() }).openapi("Volume");
+export const VolumesSchema = z.record(z.string(), z.record(z.string(), VolumeSchema)).openapi("VolumesByAccount");
+
+export const LedgerTransactionSchema = z
+  .object({
+    txid: z.number().int(),
+    postings: z.array(z.object({ source: z.string(), destination: z.string(), amount: z.number().int(), asset: z.string() })),
+    reference: z.string().nullable(),
+    metadata: z.record(z.string(), z.string()),
+    timestamp: z.string(),
+    preCommitVolumes: VolumesSchema,
+    postCommitVolumes: VolumesSchema,
+    reverted: z.boolean(),
+    revertedBy: z.number().int().nullable(),
+    reverts: z.number().int().nullable(),
+  })
+  .openapi("LedgerTransaction");
+
+export const LedgerAccountSchema = z
+  .object({
+    address: z.string(),
+    metadata: z.record(z.string(), z.string()),
+    volumes: z.record(z.string(), VolumeSchema),
+    balances: z.record(z.string(), z.number().int()),
+  })
+  .openapi("LedgerAccount");
+
+export const LogSchema = z
+  .object({ id: z.number().int(), type: z.string(), data: z.unknown(), hash: z.string(), date: z.string() })
+  .openapi("LedgerLog");
+
+export function cursorOf<T extends z.ZodType>(item: T, name: string) {
+  return z
+    .object({
+      cursor: z.object({
+        pageSize: z.number().int(),
+        hasMore: z.boolean(),
+        next: z.string().optional(),
+        previous: z.string().optional(),
+        data: z.array(item),
+      }),
+    })
+    .openapi(name);
+}
+
+export const dataOf = <T extends z.ZodType>(item: T, name: string) => z.object({ data: item }).openapi(name);
+
+export const SpaceParam = z.object({
+  spaceId: z.string().min(1).max(64).openapi({ param: { name: "spaceId", in: "path" } }),
+});
+export const TxParams = SpaceParam.extend({
+  txid: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).openapi({ param: { name: "txid", in: "path" }, type: "integer" }),
+});
+export const AddressParams = SpaceParam.extend({
+  address: Address.openapi({ param: { name: "address", in: "path" } }),
+});
+
+const pageSize = z.coerce.number().int().min(1).max(1000).default(15);
+const cursor = z.string().max(2048).optional();
+
+export const ListTransactionsQuery = z.object({
+  pageSize,
+  cursor,
+  account: z.string().max(700).optional().openapi({ description: "Address or pattern (* matches within a segment, a trailing ... any segments)" }),
+  source: z.string().max(700).optional(),
+  destination: z.string().max(700).optional(),
+  reference: z.string().max(128).optional(),
+  startTime: z.iso.datetime({ offset: true }).optional(),
+  endTime: z.iso.datetime({ offset: true }).optional(),
+});
+
+export const ListAccountsQuery = z.object({
+  pageSize,
+  cursor,
+  address: z.string().max(700).optional(),
+});
+
+export const BalancesQuery = z.object({ address: z.string().max(700).optional() });
+export const ListLogsQuery = z.object({ pageSize, cursor });
+export const PreviewQuery = z.object({
+  preview: z.enum(["true", "false"]).optional().transform((v) => v === "true"),
+});

@@ -1,0 +1,346 @@
+/**
+ * The ledger API's domain layer (seed 004 semantics). Writes go to the space's
+ * SpaceLedger Durable Object; reads come straight from D1.
+ */
+import type { AuthContext, Services } from "../../env";
+import { iso } from "../../lib/clock";
+import { type CursorPage, decodeCursor, encodeCursor } from "../../lib/cursor";
+import { notFound, validationFailed } from "../../lib/errors";
+import { inChunks, placeholders } from "../../lib/sql";
+import { requireSpaceRole } from "../spaces/access";
+import { compileAddressFilter } from "./addresses";
+import { verifyChain, type LogRow } from "./chain";
+import { runLedger } from "./client";
+import type { Idempotency } from "./operations";
+import { txFromRow } from "./rows";
+import type { CommittedTx, Metadata, TxIntent, VolumesByAccount } from "./types";
+
+type TxInput = { postings: TxIntent["postings"]; reference?: string; metadata?: Metadata; timestamp?: string };
+
+const toIntent = (t: TxInput): TxIntent => ({
+  postings: t.postings,
+  reference: t.reference,
+  metadata: t.metadata,
+  timestamp: t.timestamp ? Date.parse(t.timestamp) : undefined,
+});
+
+const withBalances = (v: VolumesByAccount) =>
+  Object.fromEntries(
+    Object.entries(v).map(([address, assets]) => [
+      address,
+      Object.fromEntries(Object.entries(assets).map(([asset, vol]) => [asset, { ...vol, balance: vol.input - vol.output }])),
+    ]),
+  );
+
+export function presentTx(tx: CommittedTx) {
+  return {
+    ...tx,
+    timestamp: iso(tx.timestamp),
+    preCommitVolumes: withBalances(tx.preCommitVolumes),
+    postCommitVolumes: withBalances(tx.postCommitVolumes),
+  };
+}
+
+export async function createTransactions(
+  svc: Services,
+  auth: AuthContext,
+  spaceId: string,
+  txs: TxInput[],
+  opts: { preview: boolean; idempotency?: Idempotency },
+) {
+  await requireSpaceRole(svc, auth, spaceId, "member");
+  const { transactions, replayed } = await runLedger(svc, {
+    kind: "commit",
+    spaceId,
+    txs: txs.map(toIntent),
+    preview: opts.preview,
+    idempotency: opts.idempotency,
+  });
+  return { transactions: transactions.map(presentTx), replayed };
+}
+
+export async function revertTransaction(svc: Services, auth: AuthContext, spaceId: string, txid: number, idempotency?: Idempotency) {
+  await requireSpaceRole(svc, auth, spaceId, "member");
+  const { transactions, replayed } = await runLedger(svc, {
+    kind: "revert",
+    spaceId,
+    seq: txid,
+    idempotency,
+    effects: [{ kind: "voidTransactionsOf", seq: txid }],
+  });
+  return { transaction: presentTx(transactions[0]!), replayed };
+}
+
+export async function setTransactionMetadata(svc: Services, auth: AuthContext, spaceId: string, txid: number, metadata: Metadata) {
+  await requireSpaceRole(svc, auth, spaceId, "member");
+  await runLedger(svc, { kind: "setTransactionMetadata", spaceId, seq: txid, metadata });
+}
+
+export async function setAccountMetadata(svc: Services, auth: AuthContext, spaceId: string, address: string, metadata: Metadata) {
+  await requireSpaceRole(svc, auth, spaceId, "member");
+  await runLedger(svc, { kind: "setAccountMetadata", spaceId, address, metadata });
+}
+
+export async function getTransaction(svc: Services, auth: AuthContext, spaceId: string, txid: number) {
+  await requireSpaceRole(svc, auth, spaceId, "viewer");
+  const row = await svc.env.DB.prepare("SELECT * FROM ledger_transactions WHERE space_id = ? AND seq = ?")
+    .bind(spaceId, txid)
+    .first<Record<string, unknown>>();
+  if (!row) throw notFound("Transaction");
+  return presentTx(txFromRow(row));
+}
+
+/** `metadata[key]=value` query parameters. */
+export function metadataFilters(url: string): [string, string][] {
+  const out: [string, string][] = [];
+  for (const [k, v] of new URL(url).searchParams) {
+    const m = /^metadata\[([A-Za-z0-9_.\-]{1,128})\]$/.exec(k);
+    if (m) out.push([m[1]!, v]);
+  }
+  if (out.length > 10) throw validationFailed([{ field: "metadata", message: "At most 10 metadata filters", code: "TOO_BIG" }]);
+  return out;
+}
+
+/** Resolves an address or pattern to the concrete addresses of the space that match it. */
+async function resolveAddresses(svc: Services, spaceId: string, filter: string): Promise<string[]> {
+  if (!/[*]|\.\.\./.test(filter)) return [filter];
+  const re = compileAddressFilter(filter);
+  const prefix = filter.split(/[*]|\.\.\./)[0]!.replace(/[%_\\]/g, (ch) => `\\${ch}`);
+  const rows = await svc.env.DB.prepare("SELECT address FROM ledger_accounts WHERE space_id = ? AND address LIKE ? ESCAPE '\\'")
+    .bind(spaceId, `${prefix}%`)
+    .all<{ address: string }>();
+  const matched = rows.results.map((r) => r.address).filter((a) => re.test(a));
+  if (matched.length > 90) {
+    throw validationFailed([{ field: "account", message: "Pattern matches more than 90 addresses; narrow it", code: "TOO_BIG" }]);
+  }
+  return matched;
+}
+
+interface TxFilters {
+  account?: string;
+  source?: string;
+  destination?: string;
+  reference?: string;
+  startTime?: string;
+  endTime?: string;
+  metadata?: [string, string][];
+}
+interface TxCursor {
+  f: TxFilters;
+  /** Page of seqs strictly below `before` (newer to older), or strictly above `after`. */
+  before?: number;
+  after?: number;
+  n: number;
+}
+const isTxCursor = (x: unknown): x is TxCursor => typeof x === "object" && x !== null && "f" in x && "n" in x;
+
+export async function listTransactions(
+  svc: Services,
+  auth: AuthContext,
+  spaceId: string,
+  query: TxFilters & { pageSize: number; cursor?: string },
+): Promise<CursorPage<ReturnType<typeof presentTx>>> {
+  await requireSpaceRole(svc, auth, spaceId, "viewer");
+  const c: TxCursor = query.cursor ? decodeCursor(query.cursor, isTxCursor) : { f: query, n: query.pageSize };
+  const f = c.f;
+  const where: string[] = ["t.space_id = ?"];
+  const params: (string | number)[] = [spaceId];
+  const sideFilter = async (pattern: string, side: "account" | "source" | "destination") => {
+    const addrs = await resolveAddresses(svc, spaceId, pattern);
+    if (addrs.length === 0) return false;
+    if (side === "account") {
+      where.push(`t.seq IN (SELECT e.seq FROM ledger_entries e WHERE e.space_id = t.space_id AND e.address IN (${placeholders(addrs.length)}))`);
+    } else {
+      where.push(`EXISTS (SELECT 1 FROM json_each(t.postings) p WHERE json_extract(p.value, '$.${side}') IN (${placeholders(addrs.length)}))`);
+    }
+    params.push(...addrs);
+    return true;
+  };
+  const empty = (): CursorPage<ReturnType<typeof presentTx>> => ({ pageSize: c.n, hasMore: false, data: [] });
+  if (f.account && !(await sideFilter(f.account, "account"))) return empty();
+  if (f.source && !(await sideFilter(f.source, "source"))) return empty();
+  if (f.destination && !(await sideFilter(f.destination, "destination"))) return empty();
+  if (f.reference) (where.push("t.reference = ?"), params.push(f.reference));
+  if (f.startTime) (where.push("t.timestamp >= ?"), params.push(Date.parse(f.startTime)));
+  if (f.endTime) (where.push("t.timestamp < ?"), params.push(Date.parse(f.endTime)));
+  for (const [k, v] of f.metadata ?? []) (where.push("json_extract(t.metadata, ?) = ?"), params.push(`$."${k}"`, v));
+  const ascending = c.after !== undefined;
+  if (c.before !== undefined) (where.push("t.seq < ?"), params.push(c.before));
+  if (c.after !== undefined) (where.push("t.seq > ?"), params.push(c.after));
+  const res = await svc.env.DB.prepare(
+    `SELECT t.* FROM ledger_transactions t WHERE ${where.join(" AND ")} ORDER BY t.seq ${ascending ? "ASC" : "DESC"} LIMIT ?`,
+  )
+    .bind(...params, c.n + 1)
+    .all<Record<string, unknown>>();
+  let rows = res.results;
+  const more = rows.length > c.n;
+  rows = rows.slice(0, c.n);
+  if (ascending) rows.reverse();
+  const data = rows.map((r) => presentTx(txFromRow(r)));
+  const first = data[0]?.txid;
+  const last = data[data.length - 1]?.txid;
+  const hasOlder = ascending ? true : more;
+  const hasNewer = ascending ? more : c.before !== undefined;
+  return {
+    pageSize: c.n,
+    hasMore: hasOlder && data.length > 0,
+    next: hasOlder && last !== undefined ? encodeCursor({ f, before: last, n: c.n }) : undefined,
+    previous: hasNewer && first !== undefined ? encodeCursor({ f, after: first, n: c.n }) : undefined,
+    data,
+  };
+}
+
+type AccountRow = { address: string; metadata: string };
+
+async function volumesFor(svc: Services, spaceId: string, addresses: string[]) {
+  const rows = await inChunks(addresses, 1, async (chunk) => {
+    const res = await svc.env.DB.prepare(
+      `SELECT address, asset, input, output FROM ledger_volumes WHERE space_id = ? AND address IN (${placeholders(chunk.length)})`,
+    )
+      .bind(spaceId, ...chunk)
+      .all<{ address: string; asset: string; input: number; output: number }>();
+    return res.results;
+  });
+  const by = new Map<string, Record<string, { input: number; output: number; balance: number }>>();
+  for (const r of rows) {
+    const m = by.get(r.address) ?? {};
+    m[r.asset] = { input: r.input, output: r.output, balance: r.input - r.output };
+    by.set(r.address, m);
+  }
+  return by;
+}
+
+function presentAccount(row: AccountRow, volumes: Record<string, { input: number; output: number; balance: number }> = {}) {
+  return {
+    address: row.address,
+    metadata: JSON.parse(row.metadata) as Metadata,
+    volumes,
+    balances: Object.fromEntries(Object.entries(volumes).map(([asset, v]) => [asset, v.balance])),
+  };
+}
+
+export async function getAccount(svc: Services, auth: AuthContext, spaceId: string, address: string) {
+  await requireSpaceRole(svc, auth, spaceId, "viewer");
+  const row = await svc.env.DB.prepare("SELECT address, metadata FROM ledger_accounts WHERE space_id = ? AND address = ?")
+    .bind(spaceId, address)
+    .first<AccountRow>();
+  // As in seed 004, an address that was never used is an empty account, not a 404.
+  const vols = await volumesFor(svc, spaceId, [address]);
+  return presentAccount(row ?? { address, metadata: "{}" }, vols.get(address));
+}
+
+interface AccountCursor {
+  f: { address?: string; metadata?: [string, string][] };
+  after?: string;
+  n: number;
+}
+const isAccountCursor = (x: unknown): x is AccountCursor => typeof x === "object" && x !== null && "f" in x && "n" in x;
+
+export async function listAccounts(
+  svc: Services,
+  auth: AuthContext,
+  spaceId: string,
+  query: { address?: string; metadata?: [string, string][]; pageSize: number; cursor?: string },
+): Promise<CursorPage<ReturnType<typeof presentAccount>>> {
+  await requireSpaceRole(svc, auth, spaceId, "viewer");
+  const c: AccountCursor = query.cursor ? decodeCursor(query.cursor, isAccountCursor) : { f: query, n: query.pageSize };
+  const where = ["space_id = ?"];
+  const params: (string | number)[] = [spaceId];
+  let re: RegExp | null = null;
+  if (c.f.address) {
+    re = compileAddressFilter(c.f.address);
+    const prefix = c.f.address.split(/[*]|\.\.\./)[0]!.replace(/[%_\\]/g, (ch) => `\\${ch}`);
+    where.push("address LIKE ? ESCAPE '\\'");
+    params.push(`${prefix}%`);
+  }
+  for (const [k, v] of c.f.metadata ?? []) (where.push("json_extract(metadata, ?) = ?"), params.push(`$."${k}"`, v));
+  // Pattern checks happen in JS, so read in chunks until the page is full.
+  const data: AccountRow[] = [];
+  const CHUNK = 500;
+  let after = c.after;
+  for (;;) {
+    const w = after ? [...where, "address > ?"] : where;
+    const p = after ? [...params, after] : params;
+    const res = await svc.env.DB.prepare(`SELECT address, metadata FROM ledger_accounts WHERE ${w.join(" AND ")} ORDER BY address LIMIT ${CHUNK}`)
+      .bind(...p)
+      .all<AccountRow>();
+    for (const r of res.results) {
+      after = r.address;
+      if (!re || re.test(r.address)) data.push(r);
+      if (data.length > c.n) break;
+    }
+    if (data.length > c.n || res.results.length < CHUNK) break;
+  }
+  const more = data.length > c.n;
+  const page = data.slice(0, c.n);
+  const vols = await volumesFor(svc, spaceId, page.map((r) => r.address));
+  const last = page[page.length - 1]?.address;
+  return {
+    pageSize: c.n,
+    hasMore: more,
+    next: more && last ? encodeCursor({ f: c.f, after: last, n: c.n }) : undefined,
+    data: page.map((r) => presentAccount(r, vols.get(r.address))),
+  };
+}
+
+/** Sum of balances per asset over the addresses matching `address` (all when omitted). */
+export async function aggregatedBalances(svc: Services, auth: AuthContext, spaceId: string, address?: string) {
+  await requireSpaceRole(svc, auth, spaceId, "viewer");
+  const rows = await svc.env.DB.prepare("SELECT address, asset, input - output AS balance FROM ledger_volumes WHERE space_id = ?")
+    .bind(spaceId)
+    .all<{ address: string; asset: string; balance: number }>();
+  const re = address ? compileAddressFilter(address) : null;
+  const out: Record<string, number> = {};
+  for (const r of rows.results) {
+    if (re && !re.test(r.address)) continue;
+    out[r.asset] = (out[r.asset] ?? 0) + r.balance;
+  }
+  return out;
+}
+
+export async function stats(svc: Services, auth: AuthContext, spaceId: string) {
+  await requireSpaceRole(svc, auth, spaceId, "viewer");
+  const [tx, acc] = await svc.env.DB.batch<{ n: number }>([
+    svc.env.DB.prepare("SELECT COUNT(*) AS n FROM ledger_transactions WHERE space_id = ?").bind(spaceId),
+    svc.env.DB.prepare("SELECT COUNT(*) AS n FROM ledger_accounts WHERE space_id = ?").bind(spaceId),
+  ]);
+  return { transactions: tx!.results[0]!.n, accounts: acc!.results[0]!.n };
+}
+
+interface LogCursor {
+  before: number;
+  n: number;
+}
+const isLogCursor = (x: unknown): x is LogCursor => typeof x === "object" && x !== null && "before" in x && "n" in x;
+
+export async function listLogs(svc: Services, auth: AuthContext, spaceId: string, query: { pageSize: number; cursor?: string }) {
+  await requireSpaceRole(svc, auth, spaceId, "viewer");
+  const c = query.cursor ? decodeCursor(query.cursor, isLogCursor) : { before: Number.MAX_SAFE_INTEGER, n: query.pageSize };
+  const res = await svc.env.DB.prepare("SELECT id, type, data, date, hash FROM ledger_logs WHERE space_id = ? AND id < ? ORDER BY id DESC LIMIT ?")
+    .bind(spaceId, c.before, c.n + 1)
+    .all<LogRow>();
+  const more = res.results.length > c.n;
+  const page = res.results.slice(0, c.n);
+  return {
+    pageSize: c.n,
+    hasMore: more,
+    next: more ? encodeCursor({ before: page[page.length - 1]!.id, n: c.n }) : undefined,
+    data: page.map((r) => ({ id: r.id, type: r.type, data: JSON.parse(r.data) as unknown, hash: r.hash, date: iso(r.date) })),
+  };
+}
+
+/** Recomputes the whole hash chain of the space's log, 1,000 rows at a time. */
+export async function verifyLogs(svc: Services, auth: AuthContext, spaceId: string) {
+  await requireSpaceRole(svc, auth, spaceId, "viewer");
+  const PAGE = 1000;
+  let state = { prevHash: undefined as string | undefined, nextId: 0, checked: 0 };
+  for (;;) {
+    const res = await svc.env.DB.prepare("SELECT id, type, data, date, hash FROM ledger_logs WHERE space_id = ? AND id >= ? ORDER BY id LIMIT ?")
+      .bind(spaceId, state.nextId, PAGE)
+      .all<LogRow>();
+    const verdict = await verifyChain(res.results, state.prevHash, state.nextId, state.checked);
+    if (!verdict.valid) return verdict;
+    if (res.results.length < PAGE) return verdict;
+    state = { prevHash: verdict.lastHash, nextId: state.nextId + res.results.length, checked: verdict.checked };
+  }
+}

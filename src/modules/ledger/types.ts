@@ -1,0 +1,58 @@
+/** The ledger's vocabulary, shared by the Durable Object, services and routes. */
+export interface Posting {
+  source: string;
+  destination: string;
+  /** Integer minor units of `asset`; zero is allowed, negative is not. */
+  amount: number;
+  asset: string;
+}
+
+export interface Volume {
+  input: number;
+  output: number;
+}
+
+/** {address: {asset: volume}} */
+export type VolumesByAccount = Record<string, Record<string, Volume>>;
+
+export type Metadata = Record<string, string>;
+
+/** A transaction to commit, before it has a sequence number. */
+export interface TxIntent {
+  postings: Posting[];
+  reference?: string;
+  metadata?: Metadata;
+  /** Epoch ms; defaults to the commit time. */
+  timestamp?: number;
+}
+
+export interface CommittedTx {
+  txid: number;
+  postings: Posting[];
+  reference: string | null;
+  metadata: Metadata;
+  timestamp: number;
+  preCommitVolumes: VolumesByAccount;
+  postCommitVolumes: VolumesByAccount;
+  reverted: boolean;
+  revertedBy: number | null;
+  reverts: number | null;
+}
+
+/** One side of a posting as seen by one address. */
+export interface Entry {
+  address: string;
+  asset: string;
+  seq: number;
+  postingIndex: number;
+  amount: number;
+  balanceAfter: number;
+  timestamp: number;
+}
+
+export interface LedgerFailure {
+  status: number;
+  code: "INSUFFICIENT_FUNDS" | "CONFLICT" | "ALREADY_REVERTED" | "RESOURCE_NOT_FOUND" | "IDEMPOTENCY_KEY_REUSED" | "VALIDATION_FAILED" | "INTERNAL_ERROR";
+  message: string;
+  details?: { field: string; message: string; code: string }[];
+}
