@@ -1,0 +1,95 @@
+/**
+ * Reads everything D1 holds for a space and checks the ledger invariants of
+ * DESIGN.md. Returns the list of violations (empty when the ledger is sound),
+ * so a failing test shows every broken rule at once.
+ */
+import { env } from "cloudflare:workers";
+import { isUnbounded } from "../../src/modules/ledger/addresses";
+import { verifyChain, type LogRow } from "../../src/modules/ledger/chain";
+
+interface EntryRow { address: string; asset: string; seq: number; posting_index: number; amount: number; balance_after: number }
+interface TxRow { seq: number; postings: string; reverts_seq: number | null; reverted_by_seq: number | null }
+
+export async function ledgerViolations(spaceId: string): Promise<string[]> {
+  const db = env.DB;
+  const v: string[] = [];
+  const all = async <T>(sql: string) => (await db.prepare(sql).bind(spaceId).all<T>()).results;
+  const txs = await all<TxRow>("SELECT seq, postings, reverts_seq, reverted_by_seq FROM ledger_transactions WHERE space_id = ? ORDER BY seq");
+  const entries = await all<EntryRow>("SELECT address, asset, seq, posting_index, amount, balance_after FROM ledger_entries WHERE space_id = ? ORDER BY address, asset, seq, posting_index");
+  const volumes = await all<{ address: string; asset: string; input: number; output: number }>("SELECT address, asset, input, output FROM ledger_volumes WHERE space_id = ?");
+  const logs = await all<LogRow>("SELECT id, type, data, date, hash FROM ledger_logs WHERE space_id = ? ORDER BY id");
+  const overdraft = new Map(
+    (await all<{ id: string; allow_overdraft: number }>("SELECT id, allow_overdraft FROM accounts WHERE space_id = ?")).map((a) => [`accounts:${a.id}`, a.allow_overdraft === 1]),
+  );
+
+  // Gapless sequence.
+  txs.forEach((t, i) => t.seq !== i && v.push(`transaction sequence gap at ${i} (found ${t.seq})`));
+
+  // Each transaction balances per asset.
+  const bySeq = new Map<number, Map<string, number>>();
+  for (const e of entries) {
+    const m = bySeq.get(e.seq) ?? new Map<string, number>();
+    m.set(e.asset, (m.get(e.asset) ?? 0) + e.amount);
+    bySeq.set(e.seq, m);
+  }
+  for (const t of txs) {
+    const postings = JSON.parse(t.postings) as { amount: number }[];
+    const m = bySeq.get(t.seq);
+    if (!m && postings.length > 0) v.push(`transaction ${t.seq} has no entries`);
+    for (const [asset, sum] of m ?? []) if (sum !== 0) v.push(`transaction ${t.seq} does not balance in ${asset} (${sum})`);
+  }
+
+  // Each asset sums to zero across the space (world included).
+  const perAsset = new Map<string, number>();
+  for (const vol of volumes) perAsset.set(vol.asset, (perAsset.get(vol.asset) ?? 0) + vol.input - vol.output);
+  for (const [asset, sum] of perAsset) if (sum !== 0) v.push(`asset ${asset} sums to ${sum} across the space`);
+
+  // Stored volumes equal the sum of their entries; running balances are continuous.
+  const sums = new Map<string, { input: number; output: number }>();
+  let prevKey = "";
+  let running = 0;
+  for (const e of entries) {
+    const key = `${e.address}|${e.asset}`;
+    if (key !== prevKey) (prevKey = key), (running = 0);
+    running += e.amount;
+    if (running !== e.balance_after) v.push(`running balance of ${key} breaks at tx ${e.seq}: expected ${running}, stored ${e.balance_after}`);
+    if (e.balance_after < 0 && !isUnbounded(e.address) && !overdraft.get(e.address)) v.push(`${key} went negative (${e.balance_after}) at tx ${e.seq}`);
+    const s = sums.get(key) ?? { input: 0, output: 0 };
+    if (e.amount >= 0) s.input += e.amount;
+    else s.output -= e.amount;
+    sums.set(key, s);
+  }
+  for (const vol of volumes) {
+    const s = sums.get(`${vol.address}|${vol.asset}`) ?? { input: 0, output: 0 };
+    if (s.input !== vol.input || s.output !== vol.output) {
+      v.push(`volumes of ${vol.address} ${vol.asset} are ${vol.input}/${vol.output}, entries sum to ${s.input}/${s.output}`);
+    }
+  }
+  if (sums.size !== volumes.length) v.push(`${sums.size} address/asset pairs have entries but ${volumes.length} have volumes`);
+
+  // A transaction is reverted at most once, and links agree.
+  const revertCounts = new Map<number, number>();
+  for (const t of txs) if (t.reverts_seq !== null) revertCounts.set(t.reverts_seq, (revertCounts.get(t.reverts_seq) ?? 0) + 1);
+  for (const [seq, n] of revertCounts) {
+    if (n > 1) v.push(`transaction ${seq} was reverted ${n} times`);
+    const original = txs[seq];
+    if (!original || original.reverted_by_seq === null) v.push(`transaction ${seq} is reverted but not marked`);
+  }
+
+  // Log ids are gapless and the chain verifies.
+  const chain = await verifyChain(logs);
+  if (!chain.valid) v.push(`log chain broken at ${chain.firstBrokenId}: ${chain.reason}`);
+  const txLogs = logs.filter((l) => l.type === "NEW_TRANSACTION" || l.type === "REVERTED_TRANSACTION").length;
+  if (txLogs !== txs.length) v.push(`${txs.length} transactions but ${txLogs} transaction logs`);
+
+  // Dhanam rows agree with the ledger: an account's live transactions sum to its balance.
+  const dhanam = await all<{ account_id: string; currency: string; total: number }>(
+    "SELECT account_id, currency, SUM(amount) AS total FROM transactions WHERE space_id = ? AND status != 'cancelled' GROUP BY account_id, currency",
+  );
+  for (const d of dhanam) {
+    const vol = volumes.find((x) => x.address === `accounts:${d.account_id}` && x.asset.startsWith(`${d.currency}/`));
+    const balance = vol ? vol.input - vol.output : 0;
+    if (balance !== d.total) v.push(`account ${d.account_id}: transactions sum to ${d.total}, ledger balance is ${balance}`);
+  }
+  return v;
+}
