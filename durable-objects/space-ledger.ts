@@ -220,7 +220,7 @@ export class SpaceLedger extends DurableObject<Env> {
       });
       seq++;
     }
-    if (preview) return { ok: true, replayed: false, transactions: committed };
+    if (preview) return { ok: true, replayed: false, transactions: committed, returns: op.returns ?? {} };
 
     const logs: PendingLog[] = committed.map((tx) =>
       extra.revertOf
@@ -235,7 +235,7 @@ export class SpaceLedger extends DurableObject<Env> {
           .bind(committed[0]!.txid, this.spaceId, extra.revertOf.txid),
       );
     }
-    const result: LedgerResult = { ok: true, replayed: false, transactions: committed };
+    const result: LedgerResult = { ok: true, replayed: false, transactions: committed, returns: op.returns ?? {} };
     await this.persist(op, chain, statements, logs, result, now, committed);
     for (const e of entries) {
       const v = scratch.get(volumeKey(e.address, e.asset))!;
@@ -345,7 +345,7 @@ export class SpaceLedger extends DurableObject<Env> {
       if (e.kind === "voidTransactionsOf") {
         out.push(
           this.db
-            .prepare("UPDATE transactions SET status = 'voided', updated_at = ? WHERE space_id = ? AND ledger_seq = ?")
+            .prepare("UPDATE transactions SET status = 'cancelled', updated_at = ? WHERE space_id = ? AND ledger_seq = ?")
             .bind(now, this.spaceId, e.seq),
         );
       }
@@ -378,7 +378,7 @@ export class SpaceLedger extends DurableObject<Env> {
     const merged = { ...tx.metadata, ...op.metadata };
     const now = Date.now();
     const updated: CommittedTx = { ...tx, metadata: merged };
-    const result: LedgerResult = { ok: true, replayed: false, transactions: [updated] };
+    const result: LedgerResult = { ok: true, replayed: false, transactions: [updated], returns: op.returns ?? {} };
     await this.persist(
       op,
       chain,
@@ -397,7 +397,7 @@ export class SpaceLedger extends DurableObject<Env> {
       .first<{ metadata: string }>();
     const merged = { ...(row ? JSON.parse(row.metadata) : {}), ...op.metadata };
     const now = Date.now();
-    const result: LedgerResult = { ok: true, replayed: false, transactions: [] };
+    const result: LedgerResult = { ok: true, replayed: false, transactions: [], returns: op.returns ?? {} };
     await this.persist(
       op,
       chain,

@@ -12,10 +12,14 @@ import { ApiError } from "./lib/errors";
 import { errorResponse, onError, validationHook } from "./middleware/errors";
 import { notFoundHandler } from "./middleware/not-found";
 import { requestContext } from "./middleware/request-context";
+import { accountRoutes } from "./modules/accounts/routes";
 import { authRoutes } from "./modules/auth/routes";
 import { healthRoutes } from "./modules/health/routes";
 import { ledgerRoutes } from "./modules/ledger/routes";
 import { spaceRoutes } from "./modules/spaces/routes";
+import { accountTransactionRoutes } from "./modules/transactions/account-routes";
+import { transactionRoutes } from "./modules/transactions/routes";
+import { tradeRoutes } from "./modules/transactions/trade-routes";
 
 /** JSON bodies above this size are refused with 413 before they are parsed. */
 export const MAX_JSON_BODY_BYTES = 1024 * 1024;
@@ -48,6 +52,10 @@ app.route("/v1", healthRoutes);
 app.route("/v1/auth", authRoutes);
 app.route("/v1/spaces", spaceRoutes);
 app.route("/v1/spaces", ledgerRoutes);
+app.route("/v1/accounts", accountRoutes);
+app.route("/v1/accounts", accountTransactionRoutes);
+app.route("/v1/transactions", transactionRoutes);
+app.route("/v1/trades", tradeRoutes);
 
 app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer", bearerFormat: "JWT" });
 app.doc31("/openapi.json", {

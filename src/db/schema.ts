@@ -276,9 +276,11 @@ export const transactions = sqliteTable(
     description: text("description").notNull(),
     merchantName: text("merchant_name"),
     date: integer("date").notNull(),
-    type: text("type", { enum: ["income", "expense", "transfer"] }).notNull(),
+    /** Seed 000's income/expense/transfer plus seed 001's trade/fee/other. */
+    type: text("type", { enum: ["income", "expense", "transfer", "trade", "fee", "other"] }).notNull(),
     subtype: text("subtype"),
-    status: text("status", { enum: ["pending", "posted", "voided"] }).notNull().default("posted"),
+    /** Seed 001's statuses plus seed 000's `posted`; a voided transaction is `cancelled`. */
+    status: text("status", { enum: ["pending", "posted", "settled", "failed", "cancelled"] }).notNull().default("posted"),
     categoryId: text("category_id"),
     /** Who set the category: manual (never overwritten by rules), rule or ml. */
     categorySource: text("category_source"),

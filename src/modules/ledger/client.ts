@@ -9,11 +9,14 @@ export function ledgerStub(env: Env, spaceId: string) {
 }
 
 /** Runs an operation on the space's ledger; a ledger failure becomes the matching ApiError. */
-export async function runLedger(svc: Services, op: LedgerOp): Promise<{ transactions: CommittedTx[]; replayed: boolean }> {
+export async function runLedger(
+  svc: Services,
+  op: LedgerOp,
+): Promise<{ transactions: CommittedTx[]; replayed: boolean; returns: Record<string, string | string[]> }> {
   const result = await ledgerStub(svc.env, op.spaceId).execute(op);
   if (!result.ok) {
     const { status, code, message, details } = result.error;
     throw new ApiError(status, code, message, details ?? []);
   }
-  return { transactions: result.transactions, replayed: result.replayed };
+  return { transactions: result.transactions, replayed: result.replayed, returns: result.returns };
 }

@@ -11,7 +11,7 @@ export type SideEffect =
   | { kind: "insertAccount"; row: typeof accounts.$inferInsert }
   /** A Dhanam transaction row for the op's `txIndex`-th transaction; its ledgerSeq is filled in at commit. */
   | { kind: "insertTransaction"; txIndex: number; row: Omit<typeof transactions.$inferInsert, "ledgerSeq"> }
-  /** Marks the Dhanam rows of a reverted ledger transaction as voided. */
+  /** Marks the Dhanam rows of a reverted ledger transaction as cancelled (voided). */
   | { kind: "voidTransactionsOf"; seq: number };
 
 export interface Idempotency {
@@ -24,6 +24,11 @@ interface OpBase {
   spaceId: string;
   idempotency?: Idempotency;
   effects?: SideEffect[];
+  /**
+   * Ids the caller chose for what this write creates (e.g. `{ accountId }`).
+   * Stored with the idempotency record, so a replay names the first write's ids.
+   */
+  returns?: Record<string, string | string[]>;
 }
 
 export type LedgerOp =
@@ -33,5 +38,5 @@ export type LedgerOp =
   | (OpBase & { kind: "setAccountMetadata"; address: string; metadata: Metadata });
 
 export type LedgerResult =
-  | { ok: true; replayed: boolean; transactions: CommittedTx[] }
+  | { ok: true; replayed: boolean; transactions: CommittedTx[]; returns: Record<string, string | string[]> }
   | { ok: false; error: LedgerFailure };

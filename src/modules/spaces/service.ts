@@ -1,16 +1,35 @@
 /** Spaces: isolated financial environments (personal or business) shared by members. */
-import { and, desc, eq, isNull } from "drizzle-orm";
+import { and, desc, eq, inArray, isNull } from "drizzle-orm";
 import type { AuthContext, Services } from "../../env";
-import { spaceMembers, spaces } from "../../db/schema";
+import { accounts, spaceMembers, spaces } from "../../db/schema";
 import { iso } from "../../lib/clock";
 import { newId } from "../../lib/ids";
 import type { Currency } from "../../lib/money";
+import { balancesOf, presentAccount } from "../accounts/service";
 import { requireTwoFactor } from "../auth/second-factor";
 import { requireSpaceRole, type Role } from "./access";
 
 type SpaceRow = typeof spaces.$inferSelect;
 
-export function presentSpace(s: SpaceRow, role: Role) {
+type AccountSummary = { id: string; name: string; balance: number; currency: string; provider: string };
+
+/** The accounts of each space with their ledger balances, for the space list's summaries. */
+async function accountSummaries(svc: Services, spaceIds: string[]): Promise<Map<string, AccountSummary[]>> {
+  const out = new Map<string, AccountSummary[]>(spaceIds.map((id) => [id, []]));
+  if (spaceIds.length === 0) return out;
+  const rows = await svc.db.select().from(accounts).where(inArray(accounts.spaceId, spaceIds)).orderBy(accounts.createdAt);
+  for (const spaceId of spaceIds) {
+    const mine = rows.filter((r) => r.spaceId === spaceId);
+    const balances = await balancesOf(svc, spaceId, mine);
+    out.set(spaceId, mine.map((a) => {
+      const p = presentAccount(a, balances.get(a.id)!);
+      return { id: p.id, name: p.name, balance: p.balance, currency: p.currency, provider: p.provider };
+    }));
+  }
+  return out;
+}
+
+export function presentSpace(s: SpaceRow, role: Role, accountList: AccountSummary[] = []) {
   return {
     id: s.id,
     name: s.name,
@@ -19,8 +38,7 @@ export function presentSpace(s: SpaceRow, role: Role) {
     role,
     createdAt: iso(s.createdAt),
     updatedAt: iso(s.updatedAt),
-    // Filled from the ledger's accounts once they exist in the space.
-    accounts: [] as { id: string; name: string; balance: number; currency: string; provider: string }[],
+    accounts: accountList,
   };
 }
 
@@ -31,7 +49,8 @@ export async function listSpaces(svc: Services, auth: AuthContext) {
     .innerJoin(spaces, eq(spaces.id, spaceMembers.spaceId))
     .where(and(eq(spaceMembers.userId, auth.userId), isNull(spaces.deletedAt)))
     .orderBy(desc(spaces.createdAt));
-  return rows.map((r) => presentSpace(r.space, r.role));
+  const summaries = await accountSummaries(svc, rows.map((r) => r.space.id));
+  return rows.map((r) => presentSpace(r.space, r.role, summaries.get(r.space.id)));
 }
 
 export async function createSpace(svc: Services, auth: AuthContext, input: { name: string; type: SpaceRow["type"]; currency: Currency }) {
@@ -46,7 +65,7 @@ export async function createSpace(svc: Services, auth: AuthContext, input: { nam
 
 export async function getSpace(svc: Services, auth: AuthContext, spaceId: string) {
   const m = await requireSpaceRole(svc, auth, spaceId, "viewer");
-  return presentSpace(m.space, m.role);
+  return presentSpace(m.space, m.role, (await accountSummaries(svc, [spaceId])).get(spaceId));
 }
 
 export async function updateSpace(
@@ -59,7 +78,7 @@ export async function updateSpace(
   const now = svc.clock.now();
   const updated = { ...m.space, ...patch, updatedAt: now };
   await svc.db.update(spaces).set({ ...patch, updatedAt: now }).where(eq(spaces.id, spaceId));
-  return presentSpace(updated, m.role);
+  return presentSpace(updated, m.role, (await accountSummaries(svc, [spaceId])).get(spaceId));
 }
 
 /**

@@ -1,0 +1,82 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { bearer, createRouter, errors, json, jsonBody } from "../../lib/openapi";
+import { guards } from "../../middleware/auth";
+import { idempotencyOf, markReplayed } from "../../middleware/idempotency";
+import {
+  AccountIdParam,
+  AccountListSchema,
+  AccountSchema,
+  CreateAccountBody,
+  ListAccountsQuery,
+  SummaryQuery,
+  SummarySchema,
+  UpdateAccountBody,
+} from "./schemas";
+import * as accounts from "./service";
+
+export const accountRoutes = createRouter();
+const tags = ["Accounts"];
+const user = { middleware: guards.user, security: bearer };
+
+accountRoutes.openapi(
+  createRoute({
+    ...user, method: "get", path: "/", tags, summary: "List a space's accounts",
+    request: { query: ListAccountsQuery },
+    responses: { 200: json(AccountListSchema, "Accounts"), ...errors(401, 404, 422, 429) },
+  }),
+  async (c) => c.json(await accounts.listAccounts(c.get("services"), c.get("auth"), c.req.valid("query")), 200),
+);
+
+accountRoutes.openapi(
+  createRoute({
+    ...user, method: "get", path: "/summary", tags, summary: "Counts and exact balance totals by currency (active accounts)",
+    request: { query: SummaryQuery },
+    responses: { 200: json(SummarySchema, "Summary"), ...errors(401, 404, 422, 429) },
+  }),
+  async (c) => c.json(await accounts.accountSummary(c.get("services"), c.get("auth"), c.req.valid("query").spaceId), 200),
+);
+
+accountRoutes.openapi(
+  createRoute({
+    ...user, method: "post", path: "/", tags, summary: "Create a manual account, optionally with an opening balance",
+    request: {
+      headers: z.object({ "idempotency-key": z.string().optional().openapi({ param: { name: "Idempotency-Key", in: "header" } }) }),
+      body: jsonBody(CreateAccountBody),
+    },
+    responses: { 201: json(AccountSchema, "Created"), ...errors(401, 403, 404, 422, 429) },
+  }),
+  async (c) => {
+    const body = c.req.valid("json");
+    const result = await accounts.createManualAccount(c.get("services"), c.get("auth"), body, await idempotencyOf(c, body));
+    markReplayed(c, result.replayed);
+    return c.json(result.account, 201);
+  },
+);
+
+accountRoutes.openapi(
+  createRoute({
+    ...user, method: "get", path: "/{accountId}", tags, summary: "Get an account",
+    request: { params: AccountIdParam },
+    responses: { 200: json(AccountSchema, "The account"), ...errors(401, 404, 429) },
+  }),
+  async (c) => c.json(await accounts.getAccount(c.get("services"), c.get("auth"), c.req.valid("param").accountId), 200),
+);
+
+accountRoutes.openapi(
+  createRoute({
+    ...user, method: "patch", path: "/{accountId}", tags, summary: "Update account settings",
+    request: { params: AccountIdParam, body: jsonBody(UpdateAccountBody) },
+    responses: { 200: json(AccountSchema, "Updated"), ...errors(401, 403, 404, 422, 429) },
+  }),
+  async (c) =>
+    c.json(await accounts.updateAccount(c.get("services"), c.get("auth"), c.req.valid("param").accountId, c.req.valid("json")), 200),
+);
+
+accountRoutes.openapi(
+  createRoute({
+    ...user, method: "delete", path: "/{accountId}", tags, summary: "Disconnect an account (admin); its history and balance are kept",
+    request: { params: AccountIdParam },
+    responses: { 200: json(AccountSchema, "Disconnected"), ...errors(401, 403, 404, 429) },
+  }),
+  async (c) => c.json(await accounts.disconnectAccount(c.get("services"), c.get("auth"), c.req.valid("param").accountId), 200),
+);

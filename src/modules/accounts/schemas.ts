@@ -1,0 +1,94 @@
+import { z } from "@hono/zod-openapi";
+import { CURRENCIES } from "../../lib/money";
+
+/** Account types of seed 000 (checking, savings, credit, crypto, investment) and seed 003, plus loans. */
+export const ACCOUNT_TYPES = [
+  "checking", "savings", "credit", "credit_card", "loan", "mortgage", "crypto", "investment",
+  "brokerage", "ira", "roth_ira", "sep_ira", "simple_ira", "401k", "403b", "money_market", "cd", "hsa",
+  "education", "trust", "other",
+] as const;
+export type AccountType = (typeof ACCOUNT_TYPES)[number];
+
+/** Types whose balance is money owed: they may go negative by default. */
+export const OVERDRAFT_BY_DEFAULT: ReadonlySet<AccountType> = new Set(["credit", "credit_card", "loan", "mortgage"]);
+
+export const PROVIDERS = ["manual", "plaid", "belvo", "bitso"] as const;
+
+/** A major-unit amount: a JSON number or a decimal string, checked against the currency's scale later. */
+export const MajorAmount = z
+  .union([z.number(), z.string().max(40)])
+  .openapi({ type: "number", example: -25.5, description: "Major units; a number or decimal string with no more decimals than the currency allows" });
+
+export const CreateAccountBody = z
+  .object({
+    spaceId: z.string().min(1).max(64),
+    name: z.string().trim().min(1).max(120),
+    type: z.enum(ACCOUNT_TYPES),
+    subtype: z.string().max(40).optional(),
+    currency: z.enum(CURRENCIES),
+    openingBalance: MajorAmount.optional(),
+    allowOverdraft: z.boolean().optional(),
+    institutionName: z.string().max(120).optional(),
+    /** Stored masked: only the last four digits are kept. */
+    accountNumber: z.string().regex(/^[0-9 -]{4,34}$/, { message: "Digits, spaces or dashes" }).optional(),
+    routingNumber: z.string().regex(/^[0-9 -]{4,34}$/, { message: "Digits, spaces or dashes" }).optional(),
+  })
+  .openapi("CreateAccountRequest");
+
+export const UpdateAccountBody = z
+  .object({
+    name: z.string().trim().min(1).max(120).optional(),
+    isActive: z.boolean().optional(),
+    allowOverdraft: z.boolean().optional(),
+    institutionName: z.string().max(120).optional(),
+  })
+  .openapi("UpdateAccountRequest");
+
+export const AccountSchema = z
+  .object({
+    id: z.string(),
+    spaceId: z.string(),
+    name: z.string(),
+    type: z.string(),
+    subtype: z.string().nullable(),
+    provider: z.string(),
+    currency: z.string(),
+    balance: z.number(),
+    isActive: z.boolean(),
+    allowOverdraft: z.boolean(),
+    lastSyncedAt: z.string().nullable(),
+    disconnectedAt: z.string().nullable(),
+    metadata: z.object({
+      institutionName: z.string().nullable(),
+      accountNumber: z.string().nullable(),
+      routingNumber: z.string().nullable(),
+    }),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi("Account");
+
+export const AccountIdParam = z.object({
+  accountId: z.string().min(1).max(64).openapi({ param: { name: "accountId", in: "path" } }),
+});
+
+export const ListAccountsQuery = z.object({
+  spaceId: z.string().min(1).max(64),
+  provider: z.enum(PROVIDERS).optional(),
+  type: z.enum(ACCOUNT_TYPES).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+});
+
+export const Pagination = z.object({ total: z.number().int(), limit: z.number().int(), offset: z.number().int(), hasMore: z.boolean() }).openapi("Pagination");
+
+export const AccountListSchema = z.object({ accounts: z.array(AccountSchema), pagination: Pagination }).openapi("AccountList");
+
+export const SummaryQuery = z.object({ spaceId: z.string().min(1).max(64) });
+export const SummarySchema = z
+  .object({
+    totalCount: z.number().int(),
+    activeCount: z.number().int(),
+    totalBalanceByCurrency: z.record(z.string(), z.string()).openapi({ example: { USD: "75000.50" } }),
+  })
+  .openapi("AccountSummary");

@@ -1,0 +1,195 @@
+/**
+ * Dhanam accounts: manual ones created here (with an opening balance posted
+ * from `equity:opening`), provider-fed ones created by syncs. The balance is
+ * always the ledger's balance of `accounts:<id>` in the account's currency.
+ */
+import { and, count, desc, eq, type SQL } from "drizzle-orm";
+import type { AuthContext, Services } from "../../env";
+import { accounts } from "../../db/schema";
+import { iso } from "../../lib/clock";
+import { notFound, validationFailed } from "../../lib/errors";
+import { newId } from "../../lib/ids";
+import { assetOf, CURRENCY_SCALES, type Currency, formatMinor, parseMajor, toMajorNumber } from "../../lib/money";
+import { pagination } from "../../lib/pagination";
+import { inChunks, placeholders } from "../../lib/sql";
+import { accountAddress } from "../ledger/addresses";
+import { ledgerStub, runLedger } from "../ledger/client";
+import type { Idempotency, SideEffect } from "../ledger/operations";
+import type { TxIntent } from "../ledger/types";
+import { requireSpaceRole, type Membership, type Role } from "../spaces/access";
+import { OVERDRAFT_BY_DEFAULT, type AccountType } from "./schemas";
+
+export type AccountRow = typeof accounts.$inferSelect;
+
+const mask = (digits?: string) => (digits ? `****${digits.replace(/\D/g, "").slice(-4)}` : null);
+
+/** Ledger balances (minor units) of the given accounts in their own currencies. */
+export async function balancesOf(svc: Services, spaceId: string, rows: AccountRow[]): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  const found = await inChunks(rows.map((r) => accountAddress(r.id)), 1, async (chunk) => {
+    const res = await svc.env.DB.prepare(
+      `SELECT address, asset, input - output AS balance FROM ledger_volumes WHERE space_id = ? AND address IN (${placeholders(chunk.length)})`,
+    )
+      .bind(spaceId, ...chunk)
+      .all<{ address: string; asset: string; balance: number }>();
+    return res.results;
+  });
+  for (const r of rows) {
+    const hit = found.find((f) => f.address === accountAddress(r.id) && f.asset === assetOf(r.currency as Currency));
+    out.set(r.id, hit?.balance ?? 0);
+  }
+  return out;
+}
+
+export function presentAccount(a: AccountRow, balanceMinor: number) {
+  return {
+    id: a.id,
+    spaceId: a.spaceId,
+    name: a.name,
+    type: a.type,
+    subtype: a.subtype,
+    provider: a.provider,
+    currency: a.currency,
+    balance: toMajorNumber(balanceMinor, CURRENCY_SCALES[a.currency as Currency]),
+    isActive: a.isActive,
+    allowOverdraft: a.allowOverdraft,
+    lastSyncedAt: a.lastSyncedAt === null ? null : iso(a.lastSyncedAt),
+    disconnectedAt: a.disconnectedAt === null ? null : iso(a.disconnectedAt),
+    metadata: { institutionName: a.institutionName, accountNumber: a.accountNumberMask, routingNumber: a.routingNumberMask },
+    createdAt: iso(a.createdAt),
+    updatedAt: iso(a.updatedAt),
+  };
+}
+
+/** The account and the caller's membership of its space; 404 when either is missing. */
+export async function accountFor(svc: Services, auth: AuthContext, accountId: string, min: Role): Promise<{ account: AccountRow; membership: Membership }> {
+  const account = await svc.db.select().from(accounts).where(eq(accounts.id, accountId)).get();
+  if (!account) throw notFound("Account");
+  try {
+    return { account, membership: await requireSpaceRole(svc, auth, account.spaceId, min) };
+  } catch (e) {
+    // Say "account", not "space", for an account in a space the caller cannot see.
+    if (e instanceof Error && "status" in e && (e as { status: number }).status === 404) throw notFound("Account");
+    throw e;
+  }
+}
+
+export async function listAccounts(
+  svc: Services,
+  auth: AuthContext,
+  q: { spaceId: string; provider?: string; type?: string; limit: number; offset: number },
+) {
+  await requireSpaceRole(svc, auth, q.spaceId, "viewer");
+  const where: SQL[] = [eq(accounts.spaceId, q.spaceId)];
+  if (q.provider) where.push(eq(accounts.provider, q.provider));
+  if (q.type) where.push(eq(accounts.type, q.type));
+  const [rows, total] = await Promise.all([
+    svc.db.select().from(accounts).where(and(...where)).orderBy(desc(accounts.createdAt)).limit(q.limit).offset(q.offset),
+    svc.db.select({ n: count() }).from(accounts).where(and(...where)).get(),
+  ]);
+  const balances = await balancesOf(svc, q.spaceId, rows);
+  return { accounts: rows.map((r) => presentAccount(r, balances.get(r.id)!)), pagination: pagination(total?.n ?? 0, q.limit, q.offset) };
+}
+
+export async function getAccount(svc: Services, auth: AuthContext, accountId: string) {
+  const { account } = await accountFor(svc, auth, accountId, "viewer");
+  return presentAccount(account, (await balancesOf(svc, account.spaceId, [account])).get(account.id)!);
+}
+
+export async function createManualAccount(
+  svc: Services,
+  auth: AuthContext,
+  input: {
+    spaceId: string; name: string; type: AccountType; subtype?: string; currency: Currency;
+    openingBalance?: number | string; allowOverdraft?: boolean; institutionName?: string; accountNumber?: string; routingNumber?: string;
+  },
+  idempotency?: Idempotency,
+) {
+  await requireSpaceRole(svc, auth, input.spaceId, "member");
+  const scale = CURRENCY_SCALES[input.currency];
+  let opening = 0;
+  if (input.openingBalance !== undefined) {
+    const parsed = parseMajor(input.openingBalance, scale);
+    if (!parsed.ok) throw validationFailed([{ field: "openingBalance", message: parsed.reason, code: "INVALID_AMOUNT" }]);
+    opening = parsed.minor;
+  }
+  const allowOverdraft = input.allowOverdraft ?? OVERDRAFT_BY_DEFAULT.has(input.type);
+  if (opening < 0 && !allowOverdraft) {
+    throw validationFailed([{ field: "openingBalance", message: "A negative opening balance needs allowOverdraft", code: "INSUFFICIENT_FUNDS" }]);
+  }
+  const now = svc.clock.now();
+  const row: AccountRow = {
+    id: newId("acc", now), spaceId: input.spaceId, name: input.name, type: input.type, subtype: input.subtype ?? null,
+    currency: input.currency, provider: "manual", providerAccountId: null, institutionName: input.institutionName ?? null,
+    accountNumberMask: mask(input.accountNumber), routingNumberMask: mask(input.routingNumber), isActive: true, allowOverdraft,
+    lastSyncedAt: null, disconnectedAt: null, createdAt: now, updatedAt: now,
+  };
+  const address = accountAddress(row.id);
+  const txs: TxIntent[] = [];
+  const effects: SideEffect[] = [{ kind: "insertAccount", row }];
+  if (opening !== 0) {
+    const amount = Math.abs(opening);
+    const asset = assetOf(input.currency);
+    txs.push({
+      postings: [opening > 0 ? { source: "equity:opening", destination: address, amount, asset } : { source: address, destination: "equity:opening", amount, asset }],
+      metadata: { kind: "opening_balance", accountId: row.id },
+      timestamp: now,
+    });
+    effects.push({
+      kind: "insertTransaction",
+      txIndex: 0,
+      row: {
+        id: newId("txn", now), spaceId: row.spaceId, accountId: row.id, amount: opening, currency: row.currency,
+        description: "Opening balance", date: now, type: "other", subtype: "opening_balance", status: "posted",
+        createdAt: now, updatedAt: now,
+      },
+    });
+  }
+  const { replayed, returns } = await runLedger(svc, {
+    kind: "commit", spaceId: input.spaceId, txs, effects, idempotency, returns: { accountId: row.id },
+  });
+  // A replay names the account the first request created, shown as it is now.
+  const stored = replayed ? await svc.db.select().from(accounts).where(eq(accounts.id, returns.accountId as string)).get() : row;
+  if (!stored) throw notFound("Account");
+  return { account: presentAccount(stored, (await balancesOf(svc, row.spaceId, [stored])).get(stored.id)!), replayed };
+}
+
+export async function updateAccount(
+  svc: Services,
+  auth: AuthContext,
+  accountId: string,
+  patch: { name?: string; isActive?: boolean; allowOverdraft?: boolean; institutionName?: string },
+) {
+  const { account } = await accountFor(svc, auth, accountId, "member");
+  const now = svc.clock.now();
+  await svc.db.update(accounts).set({ ...patch, updatedAt: now }).where(eq(accounts.id, accountId));
+  if (patch.allowOverdraft !== undefined) await ledgerStub(svc.env, account.spaceId).refreshAccount(accountAddress(accountId));
+  const updated = { ...account, ...patch, updatedAt: now };
+  return presentAccount(updated, (await balancesOf(svc, account.spaceId, [updated])).get(accountId)!);
+}
+
+/** Disconnects an account: it stops syncing and accepting entries but keeps its history and balance. */
+export async function disconnectAccount(svc: Services, auth: AuthContext, accountId: string) {
+  const { account } = await accountFor(svc, auth, accountId, "admin");
+  const now = svc.clock.now();
+  await svc.db.update(accounts).set({ isActive: false, disconnectedAt: now, updatedAt: now }).where(eq(accounts.id, accountId));
+  const updated = { ...account, isActive: false, disconnectedAt: now, updatedAt: now };
+  return presentAccount(updated, (await balancesOf(svc, account.spaceId, [updated])).get(accountId)!);
+}
+
+/** Counts and exact per-currency totals of the space's active accounts. */
+export async function accountSummary(svc: Services, auth: AuthContext, spaceId: string) {
+  await requireSpaceRole(svc, auth, spaceId, "viewer");
+  const rows = await svc.db.select().from(accounts).where(eq(accounts.spaceId, spaceId));
+  const active = rows.filter((r) => r.isActive);
+  const balances = await balancesOf(svc, spaceId, active);
+  const totals = new Map<string, number>();
+  for (const a of active) totals.set(a.currency, (totals.get(a.currency) ?? 0) + balances.get(a.id)!);
+  return {
+    totalCount: rows.length,
+    activeCount: active.length,
+    totalBalanceByCurrency: Object.fromEntries(
+      [...totals].map(([cur, minor]) => [cur, formatMinor(minor, CURRENCY_SCALES[cur as Currency])]),
+    ),
+  };
+}

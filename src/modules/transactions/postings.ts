@@ -1,0 +1,93 @@
+/**
+ * How Dhanam-shaped money movements become ledger postings (DESIGN.md):
+ * spending goes to `expense:<category>`, income comes from `income:<category>`
+ * or `world`, transfers move between two account addresses, and a trade swaps
+ * cash for units of the security with fees to `expense:fees`.
+ */
+import { type ErrorDetail, validationFailed } from "../../lib/errors";
+import { assetOf, type Currency, CURRENCY_SCALES, formatMinor, parseMajor } from "../../lib/money";
+import { accountAddress } from "../ledger/addresses";
+import type { Posting } from "../ledger/types";
+
+/** Units of a security are held with 8 decimals: `AAPL/8`. */
+export const SECURITY_SCALE = 8;
+export const securityAsset = (symbol: string) => `${symbol}/${SECURITY_SCALE}`;
+
+export function parseAmountField(field: string, value: number | string, scale: number): number {
+  const parsed = parseMajor(value, scale);
+  if (!parsed.ok) throw validationFailed([{ field, message: parsed.reason, code: "INVALID_AMOUNT" }]);
+  return parsed.minor;
+}
+
+/** Postings of a manual expense (amount < 0) or income (amount > 0). */
+export function cashflowPostings(accountId: string, currency: Currency, amount: number, categoryId: string | null, isFee: boolean): Posting[] {
+  const asset = assetOf(currency);
+  const account = accountAddress(accountId);
+  if (amount < 0) {
+    const sink = isFee ? "expense:fees" : `expense:${categoryId ?? "uncategorized"}`;
+    return [{ source: account, destination: sink, amount: -amount, asset }];
+  }
+  return [{ source: categoryId ? `income:${categoryId}` : "world", destination: account, amount, asset }];
+}
+
+export interface TradeTerms {
+  symbol: string;
+  side: "buy" | "sell";
+  quantity: number | string;
+  unitPrice: number | string;
+  fees?: number | string;
+}
+
+export interface PricedTrade {
+  postings: Posting[];
+  /** Cash movement of the account in minor units: negative for a buy. */
+  cash: number;
+  record: { symbol: string; side: string; quantity: string; unitPrice: string; fees: string; gross: string };
+}
+
+/**
+ * Prices a trade exactly: quantity × unit price in integer arithmetic (both
+ * at 8 decimals), rounded half-up once to the currency's minor unit.
+ */
+export function priceTrade(accountId: string, currency: Currency, t: TradeTerms): PricedTrade {
+  const scale = CURRENCY_SCALES[currency];
+  const details: ErrorDetail[] = [];
+  const qty = parseMajor(t.quantity, SECURITY_SCALE);
+  const price = parseMajor(t.unitPrice, SECURITY_SCALE);
+  const fees = parseMajor(t.fees ?? 0, scale);
+  if (!qty.ok || qty.minor <= 0) details.push({ field: "trade.quantity", message: qty.ok ? "Must be positive" : qty.reason, code: "INVALID_AMOUNT" });
+  if (!price.ok || price.minor < 0) details.push({ field: "trade.unitPrice", message: price.ok ? "Must not be negative" : price.reason, code: "INVALID_AMOUNT" });
+  if (!fees.ok || fees.minor < 0) details.push({ field: "trade.fees", message: fees.ok ? "Must not be negative" : fees.reason, code: "INVALID_AMOUNT" });
+  if (!qty.ok || !price.ok || !fees.ok || details.length > 0) throw validationFailed(details);
+  const divisor = 10n ** BigInt(2 * SECURITY_SCALE - scale);
+  const product = BigInt(qty.minor) * BigInt(price.minor);
+  const grossBig = (product + divisor / 2n) / divisor;
+  if (grossBig > BigInt(Number.MAX_SAFE_INTEGER)) throw validationFailed([{ field: "trade", message: "Trade value is too large", code: "TOO_BIG" }]);
+  const gross = Number(grossBig);
+  const cashAsset = assetOf(currency);
+  const account = accountAddress(accountId);
+  const units = { asset: securityAsset(t.symbol), amount: qty.minor };
+  const postings: Posting[] =
+    t.side === "buy"
+      ? [
+          { source: account, destination: "world", amount: gross, asset: cashAsset },
+          { source: "world", destination: account, ...units },
+        ]
+      : [
+          { source: account, destination: "world", ...units },
+          { source: "world", destination: account, amount: gross, asset: cashAsset },
+        ];
+  if (fees.minor > 0) postings.push({ source: account, destination: "expense:fees", amount: fees.minor, asset: cashAsset });
+  return {
+    postings,
+    cash: t.side === "buy" ? -(gross + fees.minor) : gross - fees.minor,
+    record: {
+      symbol: t.symbol,
+      side: t.side,
+      quantity: formatMinor(qty.minor, SECURITY_SCALE),
+      unitPrice: formatMinor(price.minor, SECURITY_SCALE),
+      fees: formatMinor(fees.minor, scale),
+      gross: formatMinor(gross, scale),
+    },
+  };
+}

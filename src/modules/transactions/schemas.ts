@@ -1,0 +1,142 @@
+import { z } from "@hono/zod-openapi";
+import { DateOrDateTime } from "../../lib/dates";
+import { MajorAmount, Pagination } from "../accounts/schemas";
+
+export const TRANSACTION_TYPES = ["income", "expense", "transfer", "trade", "fee", "other"] as const;
+export const TRANSACTION_STATUSES = ["pending", "posted", "settled", "failed", "cancelled"] as const;
+
+/** Seed 001's subtypes by type. */
+export const SUBTYPES: Record<(typeof TRANSACTION_TYPES)[number], readonly string[]> = {
+  trade: ["buy", "sell", "short_sell", "buy_to_cover"],
+  transfer: ["deposit", "withdrawal", "transfer_in", "transfer_out", "wire_in", "wire_out", "ach_in", "ach_out"],
+  income: ["dividend", "interest", "capital_gain", "return_of_capital"],
+  fee: ["commission", "management_fee", "margin_interest", "other_fee"],
+  expense: [],
+  other: ["opening_balance", "adjustment"],
+};
+
+const Tags = z.array(z.string().trim().min(1).max(50)).max(20);
+const Location = z.object({
+  address: z.string().max(300).optional(),
+  coordinates: z.object({ lat: z.number().min(-90).max(90), lon: z.number().min(-180).max(180) }).optional(),
+});
+
+export const TradeInput = z
+  .object({
+    symbol: z.string().regex(/^[A-Z][A-Z0-9]{0,15}$/, { message: "Upper-case letters and digits, e.g. AAPL" }),
+    side: z.enum(["buy", "sell"]),
+    quantity: MajorAmount.openapi({ example: "1.5" }),
+    unitPrice: MajorAmount.openapi({ example: "190.25" }),
+    fees: MajorAmount.optional(),
+  })
+  .openapi("TradeInput");
+
+export const CreateTransactionBody = z
+  .object({
+    spaceId: z.string().min(1).max(64),
+    accountId: z.string().min(1).max(64),
+    amount: MajorAmount.optional().openapi({ description: "Signed: negative spends, positive receives. Computed for trades." }),
+    description: z.string().trim().min(1).max(500),
+    merchantName: z.string().trim().max(200).optional(),
+    date: DateOrDateTime,
+    categoryId: z.string().min(1).max(64).optional(),
+    tags: Tags.optional(),
+    notes: z.string().max(2000).optional(),
+    location: Location.optional(),
+    type: z.enum(["income", "expense", "fee", "other"]).optional(),
+    subtype: z.string().max(40).optional(),
+    status: z.enum(["pending", "posted"]).optional(),
+    trade: TradeInput.optional(),
+  })
+  .openapi("CreateTransactionRequest");
+
+export const TransferBody = z
+  .object({
+    spaceId: z.string().min(1).max(64),
+    fromAccountId: z.string().min(1).max(64),
+    toAccountId: z.string().min(1).max(64),
+    amount: MajorAmount,
+    date: DateOrDateTime,
+    description: z.string().trim().min(1).max(500),
+  })
+  .openapi("TransferRequest");
+
+export const UpdateTransactionBody = z
+  .object({
+    categoryId: z.string().min(1).max(64).nullable().optional(),
+    tags: Tags.optional(),
+    notes: z.string().max(2000).nullable().optional(),
+    description: z.string().trim().min(1).max(500).optional(),
+    merchantName: z.string().trim().max(200).nullable().optional(),
+  })
+  .openapi("UpdateTransactionRequest");
+
+export const BulkCategorizeBody = z
+  .object({
+    spaceId: z.string().min(1).max(64),
+    transactionIds: z.array(z.string().min(1).max(64)).min(1).max(200),
+    categoryId: z.string().min(1).max(64),
+  })
+  .openapi("BulkCategorizeRequest");
+
+export const TransactionSchema = z
+  .object({
+    id: z.string(),
+    spaceId: z.string(),
+    accountId: z.string(),
+    amount: z.number(),
+    currency: z.string(),
+    description: z.string(),
+    merchantName: z.string().nullable(),
+    date: z.string(),
+    type: z.enum(TRANSACTION_TYPES),
+    subtype: z.string().nullable(),
+    status: z.enum(TRANSACTION_STATUSES),
+    category: z.object({ id: z.string(), name: z.string(), color: z.string().nullable() }).nullable(),
+    account: z.object({ id: z.string(), name: z.string() }),
+    location: Location.nullable(),
+    tags: z.array(z.string()),
+    notes: z.string().nullable(),
+    transferAccountId: z.string().nullable(),
+    trade: z
+      .object({ symbol: z.string(), side: z.string(), quantity: z.string(), unitPrice: z.string(), fees: z.string(), gross: z.string() })
+      .nullable(),
+    ledgerTxid: z.number().int(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi("Transaction");
+
+export const TransactionIdParam = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: "id", in: "path" } }) });
+
+const dateBound = z.union([z.iso.date(), z.iso.datetime({ offset: true })]);
+
+export const ListTransactionsQuery = z.object({
+  spaceId: z.string().min(1).max(64),
+  accountId: z.string().max(64).optional(),
+  categoryId: z.string().max(64).optional(),
+  type: z.enum(TRANSACTION_TYPES).optional(),
+  status: z.enum(TRANSACTION_STATUSES).optional(),
+  startDate: dateBound.optional(),
+  endDate: dateBound.optional().openapi({ description: "Inclusive; a bare date includes that whole day" }),
+  search: z.string().trim().min(1).max(100).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+});
+
+export const AccountTransactionsQuery = z.object({
+  transactionType: z.enum(TRANSACTION_TYPES).optional(),
+  status: z.enum(TRANSACTION_STATUSES).optional(),
+  startDate: dateBound.optional(),
+  endDate: dateBound.optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+});
+
+export const TransactionListSchema = z
+  .object({ transactions: z.array(TransactionSchema), pagination: Pagination })
+  .openapi("TransactionList");
+
+export const AccountTransactionListSchema = z
+  .object({ transactions: z.array(TransactionSchema), pagination: Pagination, totalCount: z.number().int(), hasMore: z.boolean() })
+  .openapi("AccountTransactionList");

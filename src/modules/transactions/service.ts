@@ -1,0 +1,321 @@
+/**
+ * Dhanam-shaped transactions: an account's view of a ledger transaction.
+ * Creating, transferring and voiding move money, so they go through the
+ * space's SpaceLedger in one batch with their rows; categorizing, tagging and
+ * notes change only the Dhanam row.
+ */
+import { and, count, desc, eq, gte, inArray, lt, or, sql, type SQL } from "drizzle-orm";
+import type { AuthContext, Services } from "../../env";
+import { accounts, transactions } from "../../db/schema";
+import { iso } from "../../lib/clock";
+import { endOfDateExclusive } from "../../lib/dates";
+import { conflict, notFound, validationFailed } from "../../lib/errors";
+import { newId } from "../../lib/ids";
+import { assetOf, type Currency, CURRENCY_SCALES, toMajorNumber } from "../../lib/money";
+import { pagination } from "../../lib/pagination";
+import { accountFor, type AccountRow } from "../accounts/service";
+import { categoriesById, requireCategory } from "../categories/lookup";
+import { accountAddress } from "../ledger/addresses";
+import { runLedger } from "../ledger/client";
+import type { Idempotency } from "../ledger/operations";
+import { requireSpaceRole } from "../spaces/access";
+import { cashflowPostings, parseAmountField, priceTrade, type TradeTerms } from "./postings";
+import { SUBTYPES } from "./schemas";
+
+export type TransactionRow = typeof transactions.$inferSelect;
+
+export async function presentTransactions(svc: Services, rows: TransactionRow[]) {
+  const cats = await categoriesById(svc, rows.map((r) => r.categoryId).filter((x): x is string => !!x));
+  const accountIds = [...new Set(rows.map((r) => r.accountId))];
+  const accs = accountIds.length
+    ? new Map((await svc.db.select({ id: accounts.id, name: accounts.name }).from(accounts).where(inArray(accounts.id, accountIds))).map((a) => [a.id, a]))
+    : new Map<string, { id: string; name: string }>();
+  return rows.map((r) => {
+    const cat = r.categoryId ? cats.get(r.categoryId) : undefined;
+    return {
+      id: r.id,
+      spaceId: r.spaceId,
+      accountId: r.accountId,
+      amount: toMajorNumber(r.amount, CURRENCY_SCALES[r.currency as Currency]),
+      currency: r.currency,
+      description: r.description,
+      merchantName: r.merchantName,
+      date: iso(r.date),
+      type: r.type,
+      subtype: r.subtype,
+      status: r.status,
+      category: cat ? { id: cat.id, name: cat.name, color: cat.color } : null,
+      account: accs.get(r.accountId) ?? { id: r.accountId, name: "" },
+      location: r.location ? JSON.parse(r.location) : null,
+      tags: JSON.parse(r.tags) as string[],
+      notes: r.notes,
+      transferAccountId: r.counterpartyAccountId,
+      trade: r.trade ? JSON.parse(r.trade) : null,
+      ledgerTxid: r.ledgerSeq,
+      createdAt: iso(r.createdAt),
+      updatedAt: iso(r.updatedAt),
+    };
+  });
+}
+
+async function presentOne(svc: Services, row: TransactionRow) {
+  return (await presentTransactions(svc, [row]))[0]!;
+}
+
+async function rowsByIds(svc: Services, ids: string[]) {
+  return svc.db.select().from(transactions).where(inArray(transactions.id, ids));
+}
+
+function requireActive(account: AccountRow) {
+  if (!account.isActive) throw conflict(`Account ${account.id} is disconnected or inactive; it accepts no new entries`);
+}
+
+function requireInSpace(account: AccountRow, spaceId: string, field: string) {
+  if (account.spaceId !== spaceId) throw validationFailed([{ field, message: "Account is not in this space", code: "WRONG_SPACE" }]);
+  requireActive(account);
+}
+
+export interface CreateTransactionInput {
+  spaceId: string;
+  accountId: string;
+  amount?: number | string;
+  description: string;
+  merchantName?: string;
+  date: number;
+  categoryId?: string;
+  tags?: string[];
+  notes?: string;
+  location?: unknown;
+  type?: "income" | "expense" | "fee" | "other";
+  subtype?: string;
+  status?: "pending" | "posted";
+  trade?: TradeTerms;
+}
+
+export async function createTransaction(svc: Services, auth: AuthContext, input: CreateTransactionInput, idempotency?: Idempotency) {
+  const { account } = await accountFor(svc, auth, input.accountId, "member");
+  requireInSpace(account, input.spaceId, "accountId");
+  const currency = account.currency as Currency;
+  const category = input.categoryId ? await requireCategory(svc, input.spaceId, input.categoryId) : null;
+
+  let postings;
+  let amount: number;
+  let type: TransactionRow["type"];
+  let subtype = input.subtype ?? null;
+  let trade: string | null = null;
+  if (input.trade) {
+    const priced = priceTrade(account.id, currency, input.trade);
+    if (input.amount !== undefined && parseAmountField("amount", input.amount, CURRENCY_SCALES[currency]) !== priced.cash) {
+      throw validationFailed([{ field: "amount", message: `A ${input.trade.side} of these terms moves ${priced.cash} minor units of cash; omit amount or send that`, code: "AMOUNT_MISMATCH" }]);
+    }
+    postings = priced.postings;
+    amount = priced.cash;
+    type = "trade";
+    subtype = input.trade.side;
+    trade = JSON.stringify(priced.record);
+  } else {
+    if (input.amount === undefined) throw validationFailed([{ field: "amount", message: "Required", code: "REQUIRED" }]);
+    amount = parseAmountField("amount", input.amount, CURRENCY_SCALES[currency]);
+    if (amount === 0) throw validationFailed([{ field: "amount", message: "Must not be zero", code: "INVALID_AMOUNT" }]);
+    type = input.type ?? (amount < 0 ? "expense" : "income");
+    if ((type === "expense" || type === "fee") && amount > 0) {
+      throw validationFailed([{ field: "amount", message: `A ${type} must be negative`, code: "INVALID_AMOUNT" }]);
+    }
+    if (type === "income" && amount < 0) throw validationFailed([{ field: "amount", message: "Income must be positive", code: "INVALID_AMOUNT" }]);
+    postings = cashflowPostings(account.id, currency, amount, category?.id ?? null, type === "fee");
+  }
+  if (subtype !== null && !SUBTYPES[type].includes(subtype) && type !== "trade") {
+    throw validationFailed([{ field: "subtype", message: `Must be one of: ${SUBTYPES[type].join(", ") || "(none for this type)"}`, code: "INVALID_VALUE" }]);
+  }
+  const now = svc.clock.now();
+  const id = newId("txn", now);
+  const { returns, replayed } = await runLedger(svc, {
+    kind: "commit",
+    spaceId: input.spaceId,
+    txs: [{ postings, timestamp: input.date, metadata: { dhanamTransactionId: id } }],
+    idempotency,
+    returns: { transactionId: id },
+    effects: [
+      {
+        kind: "insertTransaction",
+        txIndex: 0,
+        row: {
+          id, spaceId: input.spaceId, accountId: account.id, amount, currency, description: input.description,
+          merchantName: input.merchantName ?? null, date: input.date, type, subtype, status: input.status ?? "posted",
+          categoryId: category?.id ?? null, categorySource: category ? "manual" : null, tags: JSON.stringify(input.tags ?? []),
+          notes: input.notes ?? null, location: input.location ? JSON.stringify(input.location) : null, trade,
+          createdAt: now, updatedAt: now,
+        },
+      },
+    ],
+  });
+  return { transaction: await getTransactionRow(svc, returns.transactionId as string), replayed };
+}
+
+async function getTransactionRow(svc: Services, id: string) {
+  const row = await svc.db.select().from(transactions).where(eq(transactions.id, id)).get();
+  if (!row) throw notFound("Transaction");
+  return presentOne(svc, row);
+}
+
+export async function createTransfer(
+  svc: Services,
+  auth: AuthContext,
+  input: { spaceId: string; fromAccountId: string; toAccountId: string; amount: number | string; date: number; description: string },
+  idempotency?: Idempotency,
+) {
+  if (input.fromAccountId === input.toAccountId) {
+    throw validationFailed([{ field: "toAccountId", message: "Must differ from fromAccountId", code: "SAME_ACCOUNT" }]);
+  }
+  const { account: from } = await accountFor(svc, auth, input.fromAccountId, "member");
+  const { account: to } = await accountFor(svc, auth, input.toAccountId, "member");
+  requireInSpace(from, input.spaceId, "fromAccountId");
+  requireInSpace(to, input.spaceId, "toAccountId");
+  if (from.currency !== to.currency) {
+    throw validationFailed([{ field: "toAccountId", message: `Both accounts must hold ${from.currency}`, code: "CURRENCY_MISMATCH" }]);
+  }
+  const currency = from.currency as Currency;
+  const amount = parseAmountField("amount", input.amount, CURRENCY_SCALES[currency]);
+  if (amount <= 0) throw validationFailed([{ field: "amount", message: "Must be positive", code: "INVALID_AMOUNT" }]);
+  const now = svc.clock.now();
+  const outId = newId("txn", now);
+  const inId = newId("txn", now);
+  const base = { spaceId: input.spaceId, currency, description: input.description, date: input.date, type: "transfer" as const, status: "posted" as const, createdAt: now, updatedAt: now };
+  const { returns, replayed } = await runLedger(svc, {
+    kind: "commit",
+    spaceId: input.spaceId,
+    txs: [{ postings: [{ source: accountAddress(from.id), destination: accountAddress(to.id), amount, asset: assetOf(currency) }], timestamp: input.date, metadata: { transfer: `${outId},${inId}` } }],
+    idempotency,
+    returns: { transactionIds: [outId, inId] },
+    effects: [
+      { kind: "insertTransaction", txIndex: 0, row: { ...base, id: outId, accountId: from.id, amount: -amount, subtype: "transfer_out", counterpartyAccountId: to.id } },
+      { kind: "insertTransaction", txIndex: 0, row: { ...base, id: inId, accountId: to.id, amount, subtype: "transfer_in", counterpartyAccountId: from.id } },
+    ],
+  });
+  const rows = await rowsByIds(svc, returns.transactionIds as string[]);
+  const presented = await presentTransactions(svc, rows);
+  const out = presented.find((t) => t.amount < 0)!;
+  const inn = presented.find((t) => t.amount > 0)!;
+  return { from: out, to: inn, replayed };
+}
+
+/** The transaction and the caller's role check, hiding other spaces' rows as 404. */
+async function transactionFor(svc: Services, auth: AuthContext, id: string, min: "viewer" | "member") {
+  const row = await svc.db.select().from(transactions).where(eq(transactions.id, id)).get();
+  if (!row) throw notFound("Transaction");
+  try {
+    await requireSpaceRole(svc, auth, row.spaceId, min);
+  } catch (e) {
+    if ((e as { status?: number }).status === 404) throw notFound("Transaction");
+    throw e;
+  }
+  return row;
+}
+
+export async function getTransaction(svc: Services, auth: AuthContext, id: string) {
+  return presentOne(svc, await transactionFor(svc, auth, id, "viewer"));
+}
+
+export async function updateTransaction(
+  svc: Services,
+  auth: AuthContext,
+  id: string,
+  patch: { categoryId?: string | null; tags?: string[]; notes?: string | null; description?: string; merchantName?: string | null },
+) {
+  const row = await transactionFor(svc, auth, id, "member");
+  const set: Partial<TransactionRow> = { updatedAt: svc.clock.now() };
+  if (patch.categoryId !== undefined) {
+    if (patch.categoryId !== null) await requireCategory(svc, row.spaceId, patch.categoryId);
+    set.categoryId = patch.categoryId;
+    set.categorySource = patch.categoryId === null ? null : "manual";
+  }
+  if (patch.tags !== undefined) set.tags = JSON.stringify(patch.tags);
+  if (patch.notes !== undefined) set.notes = patch.notes;
+  if (patch.description !== undefined) set.description = patch.description;
+  if (patch.merchantName !== undefined) set.merchantName = patch.merchantName;
+  await svc.db.update(transactions).set(set).where(eq(transactions.id, id));
+  return presentOne(svc, { ...row, ...set });
+}
+
+/** Voids by reversal: the ledger posts the compensating transaction and the rows become `cancelled`. */
+export async function voidTransaction(svc: Services, auth: AuthContext, id: string, idempotency?: Idempotency) {
+  const row = await transactionFor(svc, auth, id, "member");
+  // With an Idempotency-Key, a retry of the void replays it instead of reporting the void as a conflict.
+  if (row.status === "cancelled" && !idempotency) throw conflict("Transaction is already voided", "ALREADY_REVERTED");
+  const { transactions: reversal, replayed } = await runLedger(svc, {
+    kind: "revert",
+    spaceId: row.spaceId,
+    seq: row.ledgerSeq,
+    idempotency,
+    metadata: { voidOf: id },
+    effects: [{ kind: "voidTransactionsOf", seq: row.ledgerSeq }],
+  });
+  const after = await svc.db.select().from(transactions).where(eq(transactions.id, id)).get();
+  return { transaction: await presentOne(svc, after!), reversalLedgerTxid: reversal[0]!.txid, replayed };
+}
+
+export async function bulkCategorize(svc: Services, auth: AuthContext, input: { spaceId: string; transactionIds: string[]; categoryId: string }) {
+  await requireSpaceRole(svc, auth, input.spaceId, "member");
+  await requireCategory(svc, input.spaceId, input.categoryId);
+  const ids = [...new Set(input.transactionIds)];
+  const res = await svc.db
+    .update(transactions)
+    .set({ categoryId: input.categoryId, categorySource: "manual", updatedAt: svc.clock.now() })
+    .where(and(eq(transactions.spaceId, input.spaceId), inArray(transactions.id, ids)))
+    .run();
+  const updated = res.meta.changes;
+  return { updated, notFound: ids.length - updated };
+}
+
+export interface ListFilters {
+  spaceId: string;
+  accountId?: string;
+  categoryId?: string;
+  type?: TransactionRow["type"];
+  status?: TransactionRow["status"];
+  startDate?: string;
+  endDate?: string;
+  search?: string;
+  limit: number;
+  offset: number;
+}
+
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (ch) => `\\${ch}`);
+const lowerBound = (s: string) => Date.parse(s.length === 10 ? `${s}T00:00:00Z` : s);
+const upperBoundExclusive = (s: string) => (s.length === 10 ? endOfDateExclusive(s) : Date.parse(s) + 1);
+
+export async function queryTransactions(svc: Services, f: ListFilters) {
+  const where: SQL[] = [eq(transactions.spaceId, f.spaceId)];
+  if (f.accountId) where.push(eq(transactions.accountId, f.accountId));
+  if (f.categoryId) where.push(eq(transactions.categoryId, f.categoryId));
+  if (f.type) where.push(eq(transactions.type, f.type));
+  if (f.status) where.push(eq(transactions.status, f.status));
+  if (f.startDate) where.push(gte(transactions.date, lowerBound(f.startDate)));
+  if (f.endDate) where.push(lt(transactions.date, upperBoundExclusive(f.endDate)));
+  if (f.search) {
+    const pattern = `%${escapeLike(f.search)}%`;
+    where.push(or(sql`${transactions.description} LIKE ${pattern} ESCAPE '\\'`, sql`${transactions.merchantName} LIKE ${pattern} ESCAPE '\\'`)!);
+  }
+  const cond = and(...where);
+  const [rows, total] = await Promise.all([
+    svc.db.select().from(transactions).where(cond).orderBy(desc(transactions.date), desc(transactions.id)).limit(f.limit).offset(f.offset),
+    svc.db.select({ n: count() }).from(transactions).where(cond).get(),
+  ]);
+  return { transactions: await presentTransactions(svc, rows), pagination: pagination(total?.n ?? 0, f.limit, f.offset) };
+}
+
+export async function listTransactions(svc: Services, auth: AuthContext, f: ListFilters) {
+  await requireSpaceRole(svc, auth, f.spaceId, "viewer");
+  return queryTransactions(svc, f);
+}
+
+export async function listAccountTransactions(
+  svc: Services,
+  auth: AuthContext,
+  accountId: string,
+  q: { transactionType?: TransactionRow["type"]; status?: TransactionRow["status"]; startDate?: string; endDate?: string; limit: number; offset: number },
+) {
+  const { account } = await accountFor(svc, auth, accountId, "viewer");
+  const page = await queryTransactions(svc, { ...q, type: q.transactionType, spaceId: account.spaceId, accountId });
+  return { ...page, totalCount: page.pagination.total, hasMore: page.pagination.hasMore };
+}

@@ -1,0 +1,42 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { bearer, createRouter, errors, json } from "../../lib/openapi";
+import { guards } from "../../middleware/auth";
+import { tradeHistory } from "./trades";
+
+export const tradeRoutes = createRouter();
+
+const Trade = z
+  .object({
+    orderId: z.string(),
+    accountId: z.string(),
+    transactionType: z.enum(["BUY", "SELL"]),
+    tradingSymbol: z.string(),
+    customSymbol: z.string(),
+    tradedQuantity: z.string(),
+    tradedPrice: z.string(),
+    grossAmount: z.string(),
+    fees: z.string(),
+    netAmount: z.string(),
+    currency: z.string(),
+    status: z.string(),
+    exchangeTime: z.string(),
+    ledgerTxid: z.number().int(),
+  })
+  .openapi("Trade");
+
+tradeRoutes.openapi(
+  createRoute({
+    method: "get", path: "/", tags: ["Transactions"], security: bearer, middleware: guards.user,
+    summary: "Trade history with fees, newest first; 50 per 0-based page, an empty array after the last",
+    request: {
+      query: z.object({
+        spaceId: z.string().min(1).max(64),
+        from: z.iso.date().optional(),
+        to: z.iso.date().optional(),
+        page: z.coerce.number().int().min(0).max(100_000).default(0),
+      }),
+    },
+    responses: { 200: json(z.array(Trade), "Trades"), ...errors(401, 404, 422, 429) },
+  }),
+  async (c) => c.json(await tradeHistory(c.get("services"), c.get("auth"), c.req.valid("query")), 200),
+);
