@@ -1,9 +1,10 @@
-import { type Column, getTableColumns, getTableName, type Table } from "drizzle-orm";
 /**
  * Helpers for raw D1 statements on the write path, where every commit is one
  * `batch()` of many rows. D1 binds at most 100 parameters per statement, so
  * multi-row inserts are chunked to stay under that.
  */
+import { type Column, getTableColumns, getTableName, type Table } from "drizzle-orm";
+
 export const D1_MAX_PARAMS = 100;
 
 export type SqlValue = string | number | null;

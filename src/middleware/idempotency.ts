@@ -3,6 +3,7 @@
  * with a fingerprint of the request, which the space's ledger records in the
  * same batch as the write itself.
  */
+import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv } from "../env";
 import { canonicalJson } from "../lib/canonical-json";
@@ -26,3 +27,11 @@ export async function idempotencyOf(c: Context<AppEnv>, body: unknown): Promise<
 export function markReplayed(c: Context<AppEnv>, replayed: boolean): void {
   if (replayed) c.header("Idempotency-Replayed", "true");
 }
+
+/** The documented (optional) header of money-moving routes. */
+export const IdempotencyHeader = z.object({
+  "idempotency-key": z
+    .string()
+    .optional()
+    .openapi({ param: { name: "idempotency-key", in: "header" }, description: "Replays the first response for a retried request" }),
+});

@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { bearer, createRouter, errors, json, jsonBody } from "../../lib/openapi";
 import { guards } from "../../middleware/auth";
-import { idempotencyOf, markReplayed } from "../../middleware/idempotency";
+import { IdempotencyHeader, idempotencyOf, markReplayed } from "../../middleware/idempotency";
 import {
   AccountIdParam,
   AccountListSchema,
@@ -40,7 +40,7 @@ accountRoutes.openapi(
   createRoute({
     ...user, method: "post", path: "/", tags, summary: "Create a manual account, optionally with an opening balance",
     request: {
-      headers: z.object({ "idempotency-key": z.string().optional().openapi({ param: { name: "Idempotency-Key", in: "header" } }) }),
+      headers: IdempotencyHeader,
       body: jsonBody(CreateAccountBody),
     },
     responses: { 201: json(AccountSchema, "Created"), ...errors(401, 403, 404, 422, 429) },

@@ -2,7 +2,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { bearer, createRouter, errors, json, jsonBody } from "../../lib/openapi";
 import { guards } from "../../middleware/auth";
-import { idempotencyOf, markReplayed } from "../../middleware/idempotency";
+import { IdempotencyHeader, idempotencyOf, markReplayed } from "../../middleware/idempotency";
 import {
   AddressParams,
   BalancesQuery,
@@ -26,15 +26,12 @@ import * as ledger from "./service";
 export const ledgerRoutes = createRouter();
 const tags = ["Ledger"];
 const user = { middleware: guards.user, security: bearer };
-const idempotencyHeader = z.object({
-  "idempotency-key": z.string().optional().openapi({ param: { name: "Idempotency-Key", in: "header" } }),
-});
 
 ledgerRoutes.openapi(
   createRoute({
     ...user, method: "post", path: "/{spaceId}/ledger/transactions", tags,
     summary: "Commit a transaction of postings (or compute it without committing with preview=true)",
-    request: { params: SpaceParam, query: PreviewQuery, headers: idempotencyHeader, body: jsonBody(TransactionBody) },
+    request: { params: SpaceParam, query: PreviewQuery, headers: IdempotencyHeader, body: jsonBody(TransactionBody) },
     responses: {
       201: json(dataOf(z.array(LedgerTransactionSchema), "LedgerTransactionResponse"), "Committed (an array of one, as in seed 004)"),
       200: json(dataOf(z.array(LedgerTransactionSchema), "LedgerTransactionPreview"), "Preview: nothing was committed"),
@@ -57,7 +54,7 @@ ledgerRoutes.openapi(
   createRoute({
     method: "post", path: "/{spaceId}/ledger/transactions/batch", tags, security: bearer, middleware: guards.bulk,
     summary: "Commit up to 100 transactions atomically: all or none",
-    request: { params: SpaceParam, headers: idempotencyHeader, body: jsonBody(BatchBody) },
+    request: { params: SpaceParam, headers: IdempotencyHeader, body: jsonBody(BatchBody) },
     responses: { 201: json(dataOf(z.array(LedgerTransactionSchema), "LedgerBatchResponse"), "Committed"), ...errors(401, 403, 404, 409, 422, 429) },
   }),
   async (c) => {
@@ -104,7 +101,7 @@ ledgerRoutes.openapi(
   createRoute({
     ...user, method: "post", path: "/{spaceId}/ledger/transactions/{txid}/revert", tags,
     summary: "Revert a transaction with a compensating one (exactly once)",
-    request: { params: TxParams, headers: idempotencyHeader },
+    request: { params: TxParams, headers: IdempotencyHeader },
     responses: { 201: json(dataOf(LedgerTransactionSchema, "LedgerRevertResponse"), "The compensating transaction"), ...errors(401, 403, 404, 409, 422, 429) },
   }),
   async (c) => {

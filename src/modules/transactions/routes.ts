@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { bearer, createRouter, errors, json, jsonBody } from "../../lib/openapi";
 import { guards } from "../../middleware/auth";
-import { idempotencyOf, markReplayed } from "../../middleware/idempotency";
+import { IdempotencyHeader, idempotencyOf, markReplayed } from "../../middleware/idempotency";
 import {
   BulkCategorizeBody,
   CreateTransactionBody,
@@ -17,9 +17,6 @@ import * as txs from "./service";
 export const transactionRoutes = createRouter();
 const tags = ["Transactions"];
 const user = { middleware: guards.user, security: bearer };
-const idempotencyHeader = z.object({
-  "idempotency-key": z.string().optional().openapi({ param: { name: "Idempotency-Key", in: "header" } }),
-});
 
 transactionRoutes.openapi(
   createRoute({
@@ -33,7 +30,7 @@ transactionRoutes.openapi(
 transactionRoutes.openapi(
   createRoute({
     ...user, method: "post", path: "/", tags, summary: "Create a manual expense, income, fee or investment trade",
-    request: { headers: idempotencyHeader, body: jsonBody(CreateTransactionBody) },
+    request: { headers: IdempotencyHeader, body: jsonBody(CreateTransactionBody) },
     responses: { 201: json(TransactionSchema, "Created"), ...errors(401, 403, 404, 409, 422, 429) },
   }),
   async (c) => {
@@ -48,7 +45,7 @@ transactionRoutes.openapi(
 transactionRoutes.openapi(
   createRoute({
     ...user, method: "post", path: "/transfer", tags, summary: "Move money between two of the space's accounts",
-    request: { headers: idempotencyHeader, body: jsonBody(TransferBody) },
+    request: { headers: IdempotencyHeader, body: jsonBody(TransferBody) },
     responses: {
       201: json(z.object({ from: TransactionSchema, to: TransactionSchema }).openapi("TransferResult"), "The two sides of the transfer"),
       ...errors(401, 403, 404, 409, 422, 429),
@@ -96,7 +93,7 @@ transactionRoutes.openapi(
 transactionRoutes.openapi(
   createRoute({
     ...user, method: "delete", path: "/{id}", tags, summary: "Void a transaction by posting its reversal (history is kept)",
-    request: { params: TransactionIdParam, headers: idempotencyHeader },
+    request: { params: TransactionIdParam, headers: IdempotencyHeader },
     responses: {
       200: json(z.object({ transaction: TransactionSchema, reversalLedgerTxid: z.number().int() }).openapi("VoidResult"), "Voided"),
       ...errors(401, 403, 404, 409, 422, 429),
