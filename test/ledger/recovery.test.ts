@@ -1,0 +1,89 @@
+/**
+ * The SpaceLedger's recovery from D1 faults, driven inside the object so a
+ * failing write cannot escape as an unhandled rejection.
+ */
+import { runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import type { LedgerOp } from "../../src/modules/ledger/operations";
+import { ledgerViolations } from "../invariants/ledger-invariants";
+import { createSpace, registerUser } from "../helpers";
+
+async function freshSpace() {
+  const u = await registerUser();
+  return (await createSpace(u)).id;
+}
+
+const deposit = (spaceId: string, amount: number, key?: string): LedgerOp => ({
+  kind: "commit",
+  spaceId,
+  txs: [{ postings: [{ source: "world", destination: "users:a", amount, asset: "USD/2" }] }],
+  idempotency: key ? { key, fingerprint: `fp-${amount}` } : undefined,
+});
+
+/** Replaces the object's D1 handle with one whose batch fails before or after committing. */
+function faultyDb(real: D1Database, mode: "before" | "after") {
+  let armed = true;
+  return {
+    prepare: real.prepare.bind(real),
+    batch: async (stmts: D1PreparedStatement[]) => {
+      if (!armed) return real.batch(stmts);
+      armed = false;
+      if (mode === "after") await real.batch(stmts);
+      throw new Error(mode === "after" ? "network reset after commit" : "D1 unavailable");
+    },
+  };
+}
+
+describe("SpaceLedger recovery", () => {
+  it("a write whose outcome is unknown is reported, then replayed once on retry", async () => {
+    const spaceId = await freshSpace();
+    const stub = env.SPACE_LEDGER.get(env.SPACE_LEDGER.idFromName(spaceId));
+    await runInDurableObject(stub, async (ledger) => {
+      expect((await ledger.execute(deposit(spaceId, 100))).ok).toBe(true);
+      Object.defineProperty(ledger, "db", { get: () => faultyDb(env.DB, "after"), configurable: true });
+      const lost = await ledger.execute(deposit(spaceId, 50, "retry-me"));
+      expect(lost).toMatchObject({ ok: false, error: { status: 503 } });
+      delete (ledger as unknown as Record<string, unknown>).db;
+      const retry = await ledger.execute(deposit(spaceId, 50, "retry-me"));
+      expect(retry).toMatchObject({ ok: true, replayed: true });
+      const next = await ledger.execute(deposit(spaceId, 1));
+      expect(next.ok && next.transactions[0]!.txid).toBe(2);
+    });
+    expect(await ledgerViolations(spaceId)).toEqual([]);
+  });
+
+  it("a failed batch leaves nothing half-written and the next write proceeds", async () => {
+    const spaceId = await freshSpace();
+    const stub = env.SPACE_LEDGER.get(env.SPACE_LEDGER.idFromName(spaceId));
+    await runInDurableObject(stub, async (ledger) => {
+      expect((await ledger.execute(deposit(spaceId, 100))).ok).toBe(true);
+      Object.defineProperty(ledger, "db", { get: () => faultyDb(env.DB, "before"), configurable: true });
+      expect((await ledger.execute(deposit(spaceId, 50, "k"))).ok).toBe(false);
+      delete (ledger as unknown as Record<string, unknown>).db;
+      const again = await ledger.execute(deposit(spaceId, 50, "k"));
+      expect(again).toMatchObject({ ok: true, replayed: false });
+      expect(again.ok && again.transactions[0]!.txid).toBe(1);
+    });
+    const rows = await env.DB.prepare("SELECT COUNT(*) AS n FROM ledger_transactions WHERE space_id = ?").bind(spaceId).first<{ n: number }>();
+    expect(rows!.n).toBe(2);
+    expect(await ledgerViolations(spaceId)).toEqual([]);
+  });
+
+  it("rebuilds its state from D1 after being reset", async () => {
+    const spaceId = await freshSpace();
+    const stub = env.SPACE_LEDGER.get(env.SPACE_LEDGER.idFromName(spaceId));
+    await runInDurableObject(stub, async (ledger) => {
+      await ledger.execute(deposit(spaceId, 100));
+      ledger.forget();
+      const r = await ledger.execute({
+        kind: "commit", spaceId,
+        txs: [{ postings: [{ source: "users:a", destination: "users:b", amount: 101, asset: "USD/2" }] }],
+      });
+      expect(r).toMatchObject({ ok: false, error: { code: "INSUFFICIENT_FUNDS" } });
+      const ok = await ledger.execute(deposit(spaceId, 5));
+      expect(ok.ok && ok.transactions[0]!.txid).toBe(1);
+    });
+    expect(await ledgerViolations(spaceId)).toEqual([]);
+  });
+});
