@@ -7,7 +7,7 @@ import { iso } from "../../lib/clock";
 import { type CursorPage, decodeCursor, encodeCursor } from "../../lib/cursor";
 import { notFound, validationFailed } from "../../lib/errors";
 import { inChunks, placeholders } from "../../lib/sql";
-import { requireSpaceRole } from "../spaces/access";
+import { readAsMember, requireSpaceRole } from "../spaces/access";
 import { compileAddressFilter } from "./addresses";
 import { verifyChain, type LogRow } from "./chain";
 import { runLedger } from "./client";
@@ -82,10 +82,10 @@ export async function setAccountMetadata(svc: Services, auth: AuthContext, space
 }
 
 export async function getTransaction(svc: Services, auth: AuthContext, spaceId: string, txid: number) {
-  await requireSpaceRole(svc, auth, spaceId, "viewer");
-  const row = await svc.env.DB.prepare("SELECT * FROM ledger_transactions WHERE space_id = ? AND seq = ?")
-    .bind(spaceId, txid)
-    .first<Record<string, unknown>>();
+  const [res] = await readAsMember(svc, auth, spaceId, "viewer", [
+    svc.env.DB.prepare("SELECT * FROM ledger_transactions WHERE space_id = ? AND seq = ?").bind(spaceId, txid),
+  ]);
+  const row = res!.results[0];
   if (!row) throw notFound("Transaction");
   return presentTx(txFromRow(row));
 }
@@ -140,7 +140,6 @@ export async function listTransactions(
   spaceId: string,
   query: TxFilters & { pageSize: number; cursor?: string },
 ): Promise<CursorPage<ReturnType<typeof presentTx>>> {
-  await requireSpaceRole(svc, auth, spaceId, "viewer");
   const c: TxCursor = query.cursor ? decodeCursor(query.cursor, isTxCursor) : { f: query, n: query.pageSize };
   const f = c.f;
   const where: string[] = ["t.space_id = ?"];
@@ -156,7 +155,10 @@ export async function listTransactions(
     params.push(...addrs);
     return true;
   };
-  const empty = (): CursorPage<ReturnType<typeof presentTx>> => ({ pageSize: c.n, hasMore: false, data: [] });
+  const empty = async (): Promise<CursorPage<ReturnType<typeof presentTx>>> => {
+    await readAsMember(svc, auth, spaceId, "viewer", []);
+    return { pageSize: c.n, hasMore: false, data: [] };
+  };
   if (f.account && !(await sideFilter(f.account, "account"))) return empty();
   if (f.source && !(await sideFilter(f.source, "source"))) return empty();
   if (f.destination && !(await sideFilter(f.destination, "destination"))) return empty();
@@ -167,12 +169,13 @@ export async function listTransactions(
   const ascending = c.after !== undefined;
   if (c.before !== undefined) (where.push("t.seq < ?"), params.push(c.before));
   if (c.after !== undefined) (where.push("t.seq > ?"), params.push(c.after));
-  const res = await svc.env.DB.prepare(
-    `SELECT t.* FROM ledger_transactions t WHERE ${where.join(" AND ")} ORDER BY t.seq ${ascending ? "ASC" : "DESC"} LIMIT ?`,
-  )
-    .bind(...params, c.n + 1)
-    .all<Record<string, unknown>>();
-  let rows = res.results;
+  // The role check rides in the same D1 round trip as the page itself.
+  const [res] = await readAsMember(svc, auth, spaceId, "viewer", [
+    svc.env.DB.prepare(
+      `SELECT t.* FROM ledger_transactions t WHERE ${where.join(" AND ")} ORDER BY t.seq ${ascending ? "ASC" : "DESC"} LIMIT ?`,
+    ).bind(...params, c.n + 1),
+  ]);
+  let rows = res!.results;
   const more = rows.length > c.n;
   rows = rows.slice(0, c.n);
   if (ascending) rows.reverse();

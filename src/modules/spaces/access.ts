@@ -22,6 +22,31 @@ export interface Membership {
   space: typeof spaces.$inferSelect;
 }
 
+const MEMBERSHIP_SQL =
+  "SELECT m.role FROM space_members m JOIN spaces s ON s.id = m.space_id WHERE m.space_id = ? AND m.user_id = ? AND s.deleted_at IS NULL";
+
+/**
+ * For hot read paths: checks the caller's role and runs `statements` in the
+ * same D1 round trip. The reads run even for a caller who is refused, but
+ * their results are only returned once the role check has passed.
+ */
+export async function readAsMember<T = Record<string, unknown>>(
+  svc: Services,
+  auth: AuthContext,
+  spaceId: string,
+  min: Role,
+  statements: D1PreparedStatement[],
+): Promise<D1Result<T>[]> {
+  const [membership, ...results] = await svc.env.DB.batch<unknown>([
+    svc.env.DB.prepare(MEMBERSHIP_SQL).bind(spaceId, auth.userId),
+    ...statements,
+  ]);
+  const role = (membership!.results[0] as { role: Role } | undefined)?.role;
+  if (!role) throw notFound("Space");
+  if (!atLeast(role, min)) throw forbidden();
+  return results as D1Result<T>[];
+}
+
 export async function findMembership(svc: Services, userId: string, spaceId: string): Promise<Membership | null> {
   const row = await svc.db
     .select({ role: spaceMembers.role, space: spaces })

@@ -1,0 +1,65 @@
+// Demo accounts and transactions, created through the public API as the demo
+// user so that every amount goes through the ledger like real traffic. Each
+// write carries a fixed Idempotency-Key, and a space that already has accounts
+// is left alone, so seeding twice changes nothing.
+import { DEMO } from "./demo-user.mjs";
+
+export const DEMO_CATEGORIES = [
+  // [id, spaceIndex, name, type, color, icon]
+  ["cat_demo_coffee0000000000000", 0, "Coffee & Dining", "expense", "#FF6B35", "restaurant"],
+  ["cat_demo_groceries000000000000", 0, "Groceries", "expense", "#4CAF50", "cart"],
+  ["cat_demo_transport0000000000000", 0, "Transportation", "expense", "#2196F3", "car"],
+  ["cat_demo_salary000000000000000", 0, "Salary", "income", "#8BC34A", "briefcase"],
+  ["cat_demo_supplies00000000000000", 1, "Insumos", "expense", "#9C27B0", "box"],
+  ["cat_demo_ventas0000000000000000", 1, "Ventas", "income", "#009688", "cash"],
+];
+
+const q = (s) => `'${String(s).replace(/'/g, "''")}'`;
+
+export function demoCategoriesSql(now = Date.now()) {
+  return DEMO_CATEGORIES.map(
+    ([id, si, name, type, color, icon]) =>
+      `INSERT OR IGNORE INTO categories (id, space_id, name, type, color, icon, is_system, created_at, updated_at) VALUES (${q(id)}, ${q(DEMO.spaces[si].id)}, ${q(name)}, ${q(type)}, ${q(color)}, ${q(icon)}, 0, ${now}, ${now});`,
+  ).join("\n") + "\n";
+}
+
+const daysAgo = (n) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
+
+export async function seedDemoData(base) {
+  const call = async (method, path, body, token, key) => {
+    const headers = { "content-type": "application/json", "cf-connecting-ip": "127.0.0.1" };
+    if (token) headers.authorization = `Bearer ${token}`;
+    if (key) headers["idempotency-key"] = key;
+    const res = await fetch(`${base}${path}`, { method, headers, body: body ? JSON.stringify(body) : undefined });
+    const json = await res.json().catch(() => null);
+    if (!res.ok) throw new Error(`${method} ${path} -> ${res.status} ${JSON.stringify(json)}`);
+    return json;
+  };
+  const login = await call("POST", "/v1/auth/login", { email: DEMO.email, password: DEMO.password });
+  const token = login.tokens.accessToken;
+  const [personal, business] = DEMO.spaces.map((s) => s.id);
+  const [coffee, groceries, transport, salary, supplies, ventas] = DEMO_CATEGORIES.map((c) => c[0]);
+
+  const existing = await call("GET", `/v1/accounts?spaceId=${personal}`, undefined, token);
+  if (existing.pagination.total > 0) return { seeded: false };
+
+  const account = (key, body) => call("POST", "/v1/accounts", body, token, `demo-acc-${key}`);
+  const tx = (key, body) => call("POST", "/v1/transactions", body, token, `demo-txn-${key}`);
+
+  const checking = await account("checking", { spaceId: personal, name: "Chase Checking", type: "checking", currency: "USD", openingBalance: "2500.00", institutionName: "Chase", accountNumber: "000123451234", routingNumber: "021000005678" });
+  const savings = await account("savings", { spaceId: personal, name: "High-Yield Savings", type: "savings", currency: "USD", openingBalance: "10000.00", institutionName: "Ally" });
+  const card = await account("card", { spaceId: personal, name: "Visa Signature", type: "credit_card", currency: "USD", openingBalance: "-350.20", institutionName: "Chase" });
+  const brokerage = await account("brokerage", { spaceId: personal, name: "Brokerage", type: "brokerage", currency: "USD", openingBalance: "5000.00", institutionName: "Fidelity" });
+  await account("btc", { spaceId: personal, name: "Bitcoin", type: "crypto", currency: "BTC", openingBalance: "0.025", institutionName: "Bitso" });
+  const bbva = await account("bbva", { spaceId: business, name: "BBVA Empresarial", type: "checking", currency: "MXN", openingBalance: "150000.00", institutionName: "BBVA México" });
+
+  await tx("salary", { spaceId: personal, accountId: checking.id, amount: "3200.00", description: "Payroll deposit", merchantName: "ACME Corp", date: daysAgo(20), categoryId: salary });
+  await tx("starbucks", { spaceId: personal, accountId: card.id, amount: -5.75, description: "Starbucks Coffee", merchantName: "Starbucks", date: daysAgo(6), categoryId: coffee, tags: ["morning"] });
+  await tx("wholefoods", { spaceId: personal, accountId: card.id, amount: -84.32, description: "Whole Foods Market", merchantName: "Whole Foods", date: daysAgo(4), categoryId: groceries });
+  await tx("uber", { spaceId: personal, accountId: checking.id, amount: -18.4, description: "Uber trip", merchantName: "Uber", date: daysAgo(2), categoryId: transport });
+  await tx("aapl", { spaceId: personal, accountId: brokerage.id, description: "Apple Inc.", date: daysAgo(10), trade: { symbol: "AAPL", side: "buy", quantity: "10", unitPrice: "189.50", fees: "0" } });
+  await call("POST", "/v1/transactions/transfer", { spaceId: personal, fromAccountId: checking.id, toAccountId: savings.id, amount: "500.00", date: daysAgo(1), description: "Monthly savings" }, token, "demo-transfer-1");
+  await tx("oxxo", { spaceId: business, accountId: bbva.id, amount: "-230.50", description: "OXXO papelería", merchantName: "OXXO", date: daysAgo(3), categoryId: supplies });
+  await tx("cliente", { spaceId: business, accountId: bbva.id, amount: "12500.00", description: "Pago cliente factura A-102", date: daysAgo(5), categoryId: ventas });
+  return { seeded: true };
+}
