@@ -4,7 +4,7 @@
  *
  * Timestamps are integer epoch milliseconds; money is integer minor units.
  */
-import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 export const users = sqliteTable(
   "users",
@@ -82,6 +82,8 @@ export const spaces = sqliteTable("spaces", {
   name: text("name").notNull(),
   type: text("type", { enum: ["personal", "business"] }).notNull(),
   currency: text("currency").notNull(),
+  /** IANA time zone in which the space's periods (budget months, quarters, years) start. */
+  timezone: text("timezone").notNull().default("UTC"),
   ownerId: text("owner_id")
     .notNull()
     .references(() => users.id),
@@ -275,6 +277,8 @@ export const transactions = sqliteTable(
     currency: text("currency").notNull(),
     description: text("description").notNull(),
     merchantName: text("merchant_name"),
+    /** Merchant after normalization (case, accents, store numbers, processor prefixes): groups "similar" transactions. */
+    normalizedMerchant: text("normalized_merchant"),
     date: integer("date").notNull(),
     /** Seed 000's income/expense/transfer plus seed 001's trade/fee/other. */
     type: text("type", { enum: ["income", "expense", "transfer", "trade", "fee", "other"] }).notNull(),
@@ -299,5 +303,147 @@ export const transactions = sqliteTable(
     index("transactions_account_date_idx").on(t.accountId, t.date),
     index("transactions_category_idx").on(t.spaceId, t.categoryId),
     index("transactions_ledger_idx").on(t.spaceId, t.ledgerSeq),
+    index("transactions_merchant_idx").on(t.spaceId, t.normalizedMerchant),
   ],
+);
+
+// ---------------------------------------------------------------------------
+// Categorization: rules, the learning model, corrections, jobs.
+// ---------------------------------------------------------------------------
+
+/** A rule: all its conditions must match (AND); higher priority runs first; the first match wins. */
+export const categoryRules = sqliteTable(
+  "category_rules",
+  {
+    id: text("id").primaryKey(),
+    spaceId: text("space_id").notNull(),
+    categoryId: text("category_id").notNull(),
+    /** JSON: [{condition, value}] */
+    conditions: text("conditions").notNull(),
+    priority: integer("priority").notNull().default(0),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [index("category_rules_space_idx").on(t.spaceId, t.priority)],
+);
+
+/** Multinomial naive Bayes counts: how often `token` appeared in transactions of `categoryId`. */
+export const mlTokenCounts = sqliteTable(
+  "ml_token_counts",
+  {
+    spaceId: text("space_id").notNull(),
+    token: text("token").notNull(),
+    categoryId: text("category_id").notNull(),
+    count: integer("count").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.spaceId, t.token, t.categoryId] })],
+);
+
+/** Per category: documents (transactions) and total tokens seen. */
+export const mlCategoryStats = sqliteTable(
+  "ml_category_stats",
+  {
+    spaceId: text("space_id").notNull(),
+    categoryId: text("category_id").notNull(),
+    docs: integer("docs").notNull(),
+    tokens: integer("tokens").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.spaceId, t.categoryId] })],
+);
+
+/** Per space: when the model was last rebuilt and its calibration temperature. */
+export const mlModels = sqliteTable("ml_models", {
+  spaceId: text("space_id").primaryKey(),
+  temperature: real("temperature").notNull().default(1),
+  samples: integer("samples").notNull().default(0),
+  trainedAt: integer("trained_at"),
+  updatedAt: integer("updated_at").notNull(),
+});
+
+export const mlCorrections = sqliteTable(
+  "ml_corrections",
+  {
+    id: text("id").primaryKey(),
+    spaceId: text("space_id").notNull(),
+    transactionId: text("transaction_id").notNull(),
+    originalCategoryId: text("original_category_id"),
+    correctedCategoryId: text("corrected_category_id").notNull(),
+    merchantName: text("merchant_name"),
+    normalizedMerchant: text("normalized_merchant"),
+    confidence: real("confidence"),
+    status: text("status", { enum: ["pending", "applied", "rejected"] }).notNull(),
+    affectedTransactions: integer("affected_transactions").notNull().default(0),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [index("ml_corrections_space_idx").on(t.spaceId, t.createdAt)],
+);
+
+/** Background jobs (model retraining, later provider syncs) and their outcome. */
+export const jobs = sqliteTable(
+  "jobs",
+  {
+    id: text("id").primaryKey(),
+    spaceId: text("space_id").notNull(),
+    type: text("type").notNull(),
+    status: text("status", { enum: ["queued", "running", "completed", "failed"] }).notNull(),
+    result: text("result"),
+    error: text("error"),
+    createdAt: integer("created_at").notNull(),
+    startedAt: integer("started_at"),
+    finishedAt: integer("finished_at"),
+  },
+  (t) => [index("jobs_space_idx").on(t.spaceId, t.createdAt)],
+);
+
+// ---------------------------------------------------------------------------
+// Budgets and the event outbox.
+// ---------------------------------------------------------------------------
+
+export const budgets = sqliteTable(
+  "budgets",
+  {
+    id: text("id").primaryKey(),
+    spaceId: text("space_id").notNull(),
+    name: text("name").notNull(),
+    /** Minor units of `currency` (the space's currency). */
+    amount: integer("amount").notNull(),
+    currency: text("currency").notNull(),
+    period: text("period", { enum: ["monthly", "quarterly", "yearly"] }).notNull(),
+    /** Calendar dates in the space's time zone; the budget repeats each period from startDate until endDate. */
+    startDate: text("start_date").notNull(),
+    endDate: text("end_date"),
+    alertThreshold: integer("alert_threshold"),
+    alertsEnabled: integer("alerts_enabled", { mode: "boolean" }).notNull().default(true),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [index("budgets_space_idx").on(t.spaceId)],
+);
+
+export const budgetCategories = sqliteTable(
+  "budget_categories",
+  {
+    budgetId: text("budget_id").notNull(),
+    categoryId: text("category_id").notNull(),
+    /** Optional allocation in minor units. */
+    allocated: integer("allocated"),
+  },
+  (t) => [primaryKey({ columns: [t.budgetId, t.categoryId] }), index("budget_categories_category_idx").on(t.categoryId)],
+);
+
+/**
+ * Events for outgoing webhooks, written once: `dedupeKey` is unique, so an
+ * event that many writers race to emit is stored exactly once.
+ */
+export const eventOutbox = sqliteTable(
+  "event_outbox",
+  {
+    id: text("id").primaryKey(),
+    spaceId: text("space_id").notNull(),
+    type: text("type").notNull(),
+    payload: text("payload").notNull(),
+    dedupeKey: text("dedupe_key").notNull(),
+    createdAt: integer("created_at").notNull(),
+    deliveredAt: integer("delivered_at"),
+  },
+  (t) => [uniqueIndex("event_outbox_dedupe_unique").on(t.dedupeKey), index("event_outbox_space_idx").on(t.spaceId, t.createdAt)],
 );

@@ -1,0 +1,40 @@
+import { describe, expect, it } from "vitest";
+import { compileSafeRegex, RegexSyntaxError } from "../../src/lib/safe-regex";
+
+const m = (p: string, s: string) => compileSafeRegex(p).test(s);
+
+describe("safe regex", () => {
+  it("agrees with JavaScript's RegExp on ordinary patterns", () => {
+    const cases: [string, string[]][] = [
+      ["uber", ["UBER *TRIP", "my uber ride", "ube"]],
+      ["^amzn\\s?mktp", ["AMZN Mktp US", "AMZNMKTP", "x AMZN Mktp"]],
+      ["(starbucks|dunkin)\\s*#?\\d+", ["STARBUCKS #1234", "dunkin 77", "starbucks coffee"]],
+      ["net(flix|fl1x)$", ["NETFLIX", "netflix.com", "NETFL1X"]],
+      ["[a-c]{2,3}x", ["abx", "abcx", "ax", "zzabcabx"]],
+      ["colou?r", ["color", "colour", "colr"]],
+      ["a.c", ["abc", "a\nc", "ac"]],
+      ["[^0-9]+", ["123", "12a"]],
+      ["\\.com", ["store.com", "storecom"]],
+      ["oxxo|7-?eleven", ["OXXO GDL", "7ELEVEN", "7-eleven"]],
+      ["x*", ["", "anything"]],
+      ["(?:ab)+c", ["ababc", "ac"]],
+    ];
+    for (const [pattern, inputs] of cases) {
+      const re = new RegExp(pattern, "i");
+      for (const s of inputs) expect(m(pattern, s), `${pattern} on ${s}`).toBe(re.test(s));
+    }
+  });
+
+  it("answers patterns that make backtracking engines explode (RegExp would not return for years)", () => {
+    // Each is exponential for a backtracking engine on this input; here each costs states x length steps.
+    const input = "a".repeat(900) + "!";
+    const expected: [string, boolean][] = [["(a+)+$", false], ["(a|a)*b", false], ["(a|aa)+$", false], ["(.*a){20}", true], ["([a-z]+)*[0-9]", false]];
+    for (const [p, result] of expected) expect(compileSafeRegex(p).test(input), p).toBe(result);
+  });
+
+  it("rejects what it cannot run in linear time, and oversized patterns", () => {
+    for (const p of ["(a)\\1", "(?=a)", "(?<!a)b", "a{1000}", "x".repeat(201), "", "(ab", "ab)", "*a", "[z-a]"]) {
+      expect(() => compileSafeRegex(p), p).toThrow(RegexSyntaxError);
+    }
+  });
+});
