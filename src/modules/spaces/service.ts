@@ -55,7 +55,7 @@ export async function listSpaces(svc: Services, auth: AuthContext) {
 
 export async function createSpace(svc: Services, auth: AuthContext, input: { name: string; type: SpaceRow["type"]; currency: Currency }) {
   const now = svc.clock.now();
-  const row: SpaceRow = { id: newId("spc", now), ...input, ownerId: auth.userId, createdAt: now, updatedAt: now, deletedAt: null };
+  const row: SpaceRow = { id: newId("spc", now), timezone: "UTC", ...input, ownerId: auth.userId, createdAt: now, updatedAt: now, deletedAt: null };
   await svc.db.batch([
     svc.db.insert(spaces).values(row),
     svc.db.insert(spaceMembers).values({ spaceId: row.id, userId: auth.userId, role: "owner", createdAt: now }),

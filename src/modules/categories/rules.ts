@@ -1,0 +1,112 @@
+/**
+ * The rules engine: a rule's conditions must all match (AND); rules run in
+ * priority order (highest first, then oldest) and the first match wins.
+ */
+import { RegexSyntaxError, compileSafeRegex, type SafeRegex } from "../../lib/safe-regex";
+import { parseMajor } from "../../lib/money";
+import { normalizeText } from "../ml/normalize";
+
+export const CONDITIONS = ["merchant_contains", "description_contains", "merchant_equals", "amount_between", "account_is", "regex"] as const;
+export type ConditionType = (typeof CONDITIONS)[number];
+
+export type ConditionInput =
+  | { condition: "merchant_contains" | "description_contains" | "merchant_equals" | "account_is" | "regex"; value: string }
+  | { condition: "amount_between"; value: { min?: number | string; max?: number | string } };
+
+/** What rules look at: the incoming transaction. */
+export interface RuleSubject {
+  merchantName: string | null;
+  description: string;
+  /** Absolute amount in minor units and the currency's scale, so limits compare exactly. */
+  amountMinor: number;
+  scale: number;
+  accountId: string;
+}
+
+export interface RuleRow {
+  id: string;
+  categoryId: string;
+  conditions: string;
+  priority: number;
+  createdAt: number;
+}
+
+type Test = (s: RuleSubject) => boolean;
+export interface CompiledRule {
+  id: string;
+  categoryId: string;
+  priority: number;
+  test: Test;
+}
+
+const fold = (s: string | null) => (s ? normalizeText(s) : "");
+
+function amountBound(v: number | string | undefined, scale: number): number | null {
+  if (v === undefined) return null;
+  const p = parseMajor(v, scale);
+  if (!p.ok) throw new RegexSyntaxError(`amount_between: ${p.reason}`);
+  return Math.abs(p.minor);
+}
+
+function compileCondition(c: ConditionInput): Test {
+  switch (c.condition) {
+    case "merchant_contains": {
+      const needle = fold(c.value);
+      return (s) => fold(s.merchantName).includes(needle);
+    }
+    case "description_contains": {
+      const needle = fold(c.value);
+      return (s) => fold(s.description).includes(needle);
+    }
+    case "merchant_equals": {
+      const want = fold(c.value);
+      return (s) => fold(s.merchantName) === want;
+    }
+    case "account_is":
+      return (s) => s.accountId === c.value;
+    case "amount_between": {
+      const { min, max } = c.value;
+      // Bounds are parsed per subject scale (JPY vs USD) but validated once at save time.
+      return (s) => {
+        const lo = amountBound(min, s.scale);
+        const hi = amountBound(max, s.scale);
+        return (lo === null || s.amountMinor >= lo) && (hi === null || s.amountMinor <= hi);
+      };
+    }
+    case "regex": {
+      const re: SafeRegex = compileSafeRegex(c.value);
+      return (s) => re.test(s.merchantName ?? "") || re.test(s.description);
+    }
+  }
+}
+
+/** Throws RegexSyntaxError (a client error) for a condition that cannot be compiled. */
+export function validateConditions(conditions: ConditionInput[]): void {
+  for (const c of conditions) {
+    compileCondition(c);
+    if (c.condition === "amount_between") {
+      const lo = amountBound(c.value.min, 8);
+      const hi = amountBound(c.value.max, 8);
+      if (lo === null && hi === null) throw new RegexSyntaxError("amount_between needs min, max or both");
+      if (lo !== null && hi !== null && lo > hi) throw new RegexSyntaxError("amount_between: min is above max");
+    }
+  }
+}
+
+export function compileRules(rows: RuleRow[]): CompiledRule[] {
+  return [...rows]
+    .sort((a, b) => b.priority - a.priority || a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1))
+    .flatMap((r) => {
+      try {
+        const tests = (JSON.parse(r.conditions) as ConditionInput[]).map(compileCondition);
+        return [{ id: r.id, categoryId: r.categoryId, priority: r.priority, test: (s: RuleSubject) => tests.every((t) => t(s)) }];
+      } catch {
+        return []; // a rule that no longer compiles never matches
+      }
+    });
+}
+
+export function firstMatch(rules: CompiledRule[], subject: RuleSubject): CompiledRule | null {
+  for (const r of rules) if (r.test(subject)) return r;
+  return null;
+}
