@@ -14,8 +14,11 @@ import { notFoundHandler } from "./middleware/not-found";
 import { requestContext } from "./middleware/request-context";
 import { accountRoutes } from "./modules/accounts/routes";
 import { authRoutes } from "./modules/auth/routes";
+import { budgetRoutes } from "./modules/budgets/routes";
+import { categoryRoutes } from "./modules/categories/routes";
 import { healthRoutes } from "./modules/health/routes";
 import { ledgerRoutes } from "./modules/ledger/routes";
+import { mlRoutes } from "./modules/ml/routes";
 import { spaceRoutes } from "./modules/spaces/routes";
 import { accountTransactionRoutes } from "./modules/transactions/account-routes";
 import { transactionRoutes } from "./modules/transactions/routes";
@@ -56,6 +59,9 @@ app.route("/v1/accounts", accountRoutes);
 app.route("/v1/accounts", accountTransactionRoutes);
 app.route("/v1/transactions", transactionRoutes);
 app.route("/v1/trades", tradeRoutes);
+app.route("/v1/categories", categoryRoutes);
+app.route("/v1/budgets", budgetRoutes);
+app.route("/v1/ml", mlRoutes);
 
 app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer", bearerFormat: "JWT" });
 app.doc31("/openapi.json", {

@@ -7,6 +7,7 @@ import { createDb } from "../db/client";
 import type { Services } from "../env";
 import { systemClock } from "../lib/clock";
 import { logError, logInfo } from "../lib/log";
+import { RETRAIN_JOB, runRetrain } from "../modules/ml/service";
 
 export interface JobMessage {
   type: string;
@@ -15,8 +16,10 @@ export interface JobMessage {
 
 export type JobHandler = (svc: Services, message: JobMessage) => Promise<void>;
 
-/** Handlers by message type; modules register theirs here. */
-export const jobHandlers: Record<string, JobHandler> = {};
+/** Handlers by message type. */
+export const jobHandlers: Record<string, JobHandler> = {
+  [RETRAIN_JOB]: (svc, m) => runRetrain(svc, String(m.jobId), String(m.spaceId)),
+};
 
 export async function handleQueue(batch: MessageBatch<unknown>, env: Env): Promise<void> {
   const svc: Services = { env, db: createDb(env.DB), clock: systemClock };

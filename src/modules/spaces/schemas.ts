@@ -12,11 +12,26 @@ export const MemberParams = SpaceIdParam.extend({
 
 const currency = z.enum(FIAT_CURRENCIES).openapi({ example: "USD" });
 
+/** An IANA time zone the runtime knows, e.g. America/Mexico_City. */
+export const TimeZone = z
+  .string()
+  .max(64)
+  .refine((tz) => {
+    try {
+      new Intl.DateTimeFormat("en-US", { timeZone: tz });
+      return true;
+    } catch {
+      return false;
+    }
+  }, { message: "Must be an IANA time zone such as America/Mexico_City" })
+  .openapi({ example: "America/Mexico_City" });
+
 export const CreateSpaceBody = z
   .object({
     name: z.string().trim().min(1).max(120).openapi({ example: "Business Accounts" }),
     type: z.enum(["personal", "business"]),
     currency,
+    timezone: TimeZone.optional(),
   })
   .openapi("CreateSpaceRequest");
 
@@ -25,6 +40,7 @@ export const UpdateSpaceBody = z
     name: z.string().trim().min(1).max(120).optional(),
     type: z.enum(["personal", "business"]).optional(),
     currency: currency.optional(),
+    timezone: TimeZone.optional(),
   })
   .openapi("UpdateSpaceRequest");
 
@@ -42,6 +58,7 @@ export const SpaceSchema = z
     name: z.string(),
     type: z.enum(["personal", "business"]),
     currency: z.string(),
+    timezone: z.string(),
     role: z.enum(ROLES),
     createdAt: z.string(),
     updatedAt: z.string(),

@@ -1,12 +1,14 @@
 /** Spaces: isolated financial environments (personal or business) shared by members. */
 import { and, desc, eq, inArray, isNull } from "drizzle-orm";
 import type { AuthContext, Services } from "../../env";
-import { accounts, spaceMembers, spaces } from "../../db/schema";
+import { accounts, categories, spaceMembers, spaces, users } from "../../db/schema";
 import { iso } from "../../lib/clock";
 import { newId } from "../../lib/ids";
 import type { Currency } from "../../lib/money";
+import { chunkRows } from "../../db/client";
 import { balancesOf, presentAccount } from "../accounts/service";
 import { requireTwoFactor } from "../auth/second-factor";
+import { systemCategories } from "../categories/system";
 import { requireSpaceRole, type Role } from "./access";
 
 type SpaceRow = typeof spaces.$inferSelect;
@@ -35,6 +37,7 @@ export function presentSpace(s: SpaceRow, role: Role, accountList: AccountSummar
     name: s.name,
     type: s.type,
     currency: s.currency,
+    timezone: s.timezone,
     role,
     createdAt: iso(s.createdAt),
     updatedAt: iso(s.updatedAt),
@@ -53,12 +56,20 @@ export async function listSpaces(svc: Services, auth: AuthContext) {
   return rows.map((r) => presentSpace(r.space, r.role, summaries.get(r.space.id)));
 }
 
-export async function createSpace(svc: Services, auth: AuthContext, input: { name: string; type: SpaceRow["type"]; currency: Currency }) {
+/** Creates the space, its owner membership and its system categories (in the owner's language) at once. */
+export async function createSpace(
+  svc: Services,
+  auth: AuthContext,
+  input: { name: string; type: SpaceRow["type"]; currency: Currency; timezone?: string },
+) {
   const now = svc.clock.now();
-  const row: SpaceRow = { id: newId("spc", now), timezone: "UTC", ...input, ownerId: auth.userId, createdAt: now, updatedAt: now, deletedAt: null };
+  const row: SpaceRow = { id: newId("spc", now), ...input, timezone: input.timezone ?? "UTC", ownerId: auth.userId, createdAt: now, updatedAt: now, deletedAt: null };
+  const owner = await svc.db.select({ locale: users.locale }).from(users).where(eq(users.id, auth.userId)).get();
+  const system = systemCategories(row.id, owner?.locale ?? "en", now);
   await svc.db.batch([
     svc.db.insert(spaces).values(row),
     svc.db.insert(spaceMembers).values({ spaceId: row.id, userId: auth.userId, role: "owner", createdAt: now }),
+    ...chunkRows(system, Object.keys(system[0]!).length).map((chunk) => svc.db.insert(categories).values(chunk)),
   ]);
   return presentSpace(row, "owner");
 }
@@ -72,7 +83,7 @@ export async function updateSpace(
   svc: Services,
   auth: AuthContext,
   spaceId: string,
-  patch: { name?: string; type?: SpaceRow["type"]; currency?: Currency },
+  patch: { name?: string; type?: SpaceRow["type"]; currency?: Currency; timezone?: string },
 ) {
   const m = await requireSpaceRole(svc, auth, spaceId, "member");
   const now = svc.clock.now();

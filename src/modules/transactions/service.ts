@@ -14,7 +14,10 @@ import { newId } from "../../lib/ids";
 import { assetOf, type Currency, CURRENCY_SCALES, toMajorNumber } from "../../lib/money";
 import { pagination } from "../../lib/pagination";
 import { accountFor, type AccountRow } from "../accounts/service";
+import { checkBudgetAlerts } from "../budgets/alerts";
+import { type AutoCategory, autoCategorize } from "../categories/auto";
 import { categoriesById, requireCategory } from "../categories/lookup";
+import { normalizeMerchant } from "../ml/normalize";
 import { accountAddress } from "../ledger/addresses";
 import { runLedger } from "../ledger/client";
 import type { Idempotency } from "../ledger/operations";
@@ -96,6 +99,7 @@ export async function createTransaction(svc: Services, auth: AuthContext, input:
   const { account } = await accountFor(svc, auth, input.accountId, "member");
   requireInSpace(account, input.spaceId, "accountId");
   const currency = account.currency as Currency;
+  const scale = CURRENCY_SCALES[currency];
   const category = input.categoryId ? await requireCategory(svc, input.spaceId, input.categoryId) : null;
 
   let postings;
@@ -103,6 +107,7 @@ export async function createTransaction(svc: Services, auth: AuthContext, input:
   let type: TransactionRow["type"];
   let subtype = input.subtype ?? null;
   let trade: string | null = null;
+  let auto: AutoCategory | null = null;
   if (input.trade) {
     const priced = priceTrade(account.id, currency, input.trade);
     if (input.amount !== undefined && parseAmountField("amount", input.amount, CURRENCY_SCALES[currency]) !== priced.cash) {
@@ -115,14 +120,18 @@ export async function createTransaction(svc: Services, auth: AuthContext, input:
     trade = JSON.stringify(priced.record);
   } else {
     if (input.amount === undefined) throw validationFailed([{ field: "amount", message: "Required", code: "REQUIRED" }]);
-    amount = parseAmountField("amount", input.amount, CURRENCY_SCALES[currency]);
+    amount = parseAmountField("amount", input.amount, scale);
     if (amount === 0) throw validationFailed([{ field: "amount", message: "Must not be zero", code: "INVALID_AMOUNT" }]);
     type = input.type ?? (amount < 0 ? "expense" : "income");
     if ((type === "expense" || type === "fee") && amount > 0) {
       throw validationFailed([{ field: "amount", message: `A ${type} must be negative`, code: "INVALID_AMOUNT" }]);
     }
     if (type === "income" && amount < 0) throw validationFailed([{ field: "amount", message: "Income must be positive", code: "INVALID_AMOUNT" }]);
-    postings = cashflowPostings(account.id, currency, amount, category?.id ?? null, type === "fee");
+    // No category given: rules, then the model, may choose one before the postings are built.
+    auto = category ? null : await autoCategorize(svc, input.spaceId, {
+      merchantName: input.merchantName ?? null, description: input.description, amountMinor: Math.abs(amount), scale, accountId: account.id,
+    }, amount);
+    postings = cashflowPostings(account.id, currency, amount, category?.id ?? auto?.categoryId ?? null, type === "fee");
   }
   if (subtype !== null && !SUBTYPES[type].includes(subtype) && type !== "trade") {
     throw validationFailed([{ field: "subtype", message: `Must be one of: ${SUBTYPES[type].join(", ") || "(none for this type)"}`, code: "INVALID_VALUE" }]);
@@ -141,15 +150,19 @@ export async function createTransaction(svc: Services, auth: AuthContext, input:
         txIndex: 0,
         row: {
           id, spaceId: input.spaceId, accountId: account.id, amount, currency, description: input.description,
-          merchantName: input.merchantName ?? null, date: input.date, type, subtype, status: input.status ?? "posted",
-          categoryId: category?.id ?? null, categorySource: category ? "manual" : null, tags: JSON.stringify(input.tags ?? []),
+          merchantName: input.merchantName ?? null, normalizedMerchant: normalizeMerchant(input.merchantName), date: input.date,
+          type, subtype, status: input.status ?? "posted",
+          categoryId: category?.id ?? auto?.categoryId ?? null, categorySource: category ? "manual" : (auto?.source ?? null),
+          tags: JSON.stringify(input.tags ?? []),
           notes: input.notes ?? null, location: input.location ? JSON.stringify(input.location) : null, trade,
           createdAt: now, updatedAt: now,
         },
       },
     ],
   });
-  return { transaction: await getTransactionRow(svc, returns.transactionId as string), replayed };
+  const transaction = await getTransactionRow(svc, returns.transactionId as string);
+  if (!replayed) await checkBudgetAlerts(svc, input.spaceId, [transaction.category?.id]);
+  return { transaction, replayed };
 }
 
 async function getTransactionRow(svc: Services, id: string) {
@@ -234,6 +247,7 @@ export async function updateTransaction(
   if (patch.description !== undefined) set.description = patch.description;
   if (patch.merchantName !== undefined) set.merchantName = patch.merchantName;
   await svc.db.update(transactions).set(set).where(eq(transactions.id, id));
+  if (set.categoryId) await checkBudgetAlerts(svc, row.spaceId, [set.categoryId]);
   return presentOne(svc, { ...row, ...set });
 }
 
@@ -264,6 +278,7 @@ export async function bulkCategorize(svc: Services, auth: AuthContext, input: { 
     .where(and(eq(transactions.spaceId, input.spaceId), inArray(transactions.id, ids)))
     .run();
   const updated = res.meta.changes;
+  await checkBudgetAlerts(svc, input.spaceId, [input.categoryId]);
   return { updated, notFound: ids.length - updated };
 }
 

@@ -1,0 +1,60 @@
+import { z } from "@hono/zod-openapi";
+import { MajorAmount } from "../accounts/schemas";
+
+export const PERIODS = ["monthly", "quarterly", "yearly"] as const;
+export const STATUSES = ["active", "exceeded", "completed"] as const;
+
+const Allocation = z.object({ categoryId: z.string().min(1).max(64), allocated: MajorAmount.optional() });
+
+export const CreateBudgetBody = z
+  .object({
+    spaceId: z.string().min(1).max(64),
+    name: z.string().trim().min(1).max(120),
+    amount: MajorAmount,
+    period: z.enum(PERIODS),
+    startDate: z.iso.date().optional().openapi({ description: "Defaults to the first day of the current month in the space's time zone" }),
+    endDate: z.iso.date().optional(),
+    categoryIds: z.array(z.string().min(1).max(64)).max(50).optional(),
+    categories: z.array(Allocation).max(50).optional(),
+    alertThreshold: z.number().int().min(1).max(100).optional(),
+    alertsEnabled: z.boolean().optional(),
+  })
+  .openapi("CreateBudgetRequest");
+
+export const UpdateBudgetBody = z
+  .object({
+    name: z.string().trim().min(1).max(120).optional(),
+    amount: MajorAmount.optional(),
+    endDate: z.iso.date().nullable().optional(),
+    categoryIds: z.array(z.string().min(1).max(64)).max(50).optional(),
+    categories: z.array(Allocation).max(50).optional(),
+    alertThreshold: z.number().int().min(1).max(100).nullable().optional(),
+    alertsEnabled: z.boolean().optional(),
+  })
+  .openapi("UpdateBudgetRequest");
+
+export const BudgetSchema = z
+  .object({
+    id: z.string(),
+    spaceId: z.string(),
+    name: z.string(),
+    amount: z.number(),
+    spent: z.number(),
+    remaining: z.number(),
+    currency: z.string(),
+    period: z.enum(PERIODS),
+    startDate: z.string(),
+    endDate: z.string().nullable(),
+    currentPeriod: z.object({ startDate: z.string(), endDate: z.string() }),
+    status: z.enum(STATUSES),
+    categories: z.array(z.object({ id: z.string(), name: z.string(), allocated: z.number().nullable(), spent: z.number() })),
+    alerts: z.object({ threshold: z.number().int().nullable(), enabled: z.boolean() }),
+  })
+  .openapi("Budget");
+
+export const BudgetIdParam = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: "id", in: "path" } }) });
+export const ListBudgetsQuery = z.object({
+  spaceId: z.string().min(1).max(64),
+  period: z.enum(PERIODS).optional(),
+  status: z.enum(STATUSES).optional(),
+});

@@ -1,0 +1,60 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { bearer, createRouter, errors, json, jsonBody } from "../../lib/openapi";
+import { guards } from "../../middleware/auth";
+import { ApplyRulesBody, ApplyRulesResult, CategoryIdParam, CategorySchema, CreateCategoryBody, UpdateCategoryBody } from "./schemas";
+import * as cats from "./service";
+
+export const categoryRoutes = createRouter();
+const tags = ["Categories"];
+const user = { middleware: guards.user, security: bearer };
+
+categoryRoutes.openapi(
+  createRoute({
+    ...user, method: "get", path: "/", tags, summary: "List a space's categories with their rules and subcategories",
+    request: { query: z.object({ spaceId: z.string().min(1).max(64) }) },
+    responses: { 200: json(z.array(CategorySchema), "Categories"), ...errors(401, 404, 422, 429) },
+  }),
+  async (c) => c.json(await cats.listCategories(c.get("services"), c.get("auth"), c.req.valid("query").spaceId), 200),
+);
+
+categoryRoutes.openapi(
+  createRoute({
+    ...user, method: "post", path: "/", tags, summary: "Create a category, optionally with rules",
+    request: { body: jsonBody(CreateCategoryBody) },
+    responses: { 201: json(CategorySchema, "Created"), ...errors(401, 403, 404, 422, 429) },
+  }),
+  async (c) => c.json(await cats.createCategory(c.get("services"), c.get("auth"), c.req.valid("json")), 201),
+);
+
+categoryRoutes.openapi(
+  createRoute({
+    ...user, method: "post", path: "/apply-rules", tags, summary: "Run the rules over transactions not categorized by hand (dryRun reports only)",
+    request: { body: jsonBody(ApplyRulesBody) },
+    responses: { 200: json(ApplyRulesResult, "What matched and what changed"), ...errors(401, 403, 404, 422, 429) },
+  }),
+  async (c) => {
+    const { spaceId, dryRun } = c.req.valid("json");
+    return c.json(await cats.applyRules(c.get("services"), c.get("auth"), spaceId, dryRun), 200);
+  },
+);
+
+categoryRoutes.openapi(
+  createRoute({
+    ...user, method: "patch", path: "/{id}", tags, summary: "Update a category (rules, when given, replace the existing ones)",
+    request: { params: CategoryIdParam, body: jsonBody(UpdateCategoryBody) },
+    responses: { 200: json(CategorySchema, "Updated"), ...errors(401, 403, 404, 422, 429) },
+  }),
+  async (c) => c.json(await cats.updateCategory(c.get("services"), c.get("auth"), c.req.valid("param").id, c.req.valid("json")), 200),
+);
+
+categoryRoutes.openapi(
+  createRoute({
+    ...user, method: "delete", path: "/{id}", tags, summary: "Delete a category; pass reassignTo while transactions use it",
+    request: { params: CategoryIdParam, query: z.object({ reassignTo: z.string().min(1).max(64).optional() }) },
+    responses: {
+      200: json(z.object({ deleted: z.string(), reassignedTo: z.string().nullable(), movedTransactions: z.number().int() }).openapi("CategoryDeleted"), "Deleted"),
+      ...errors(401, 403, 404, 409, 422, 429),
+    },
+  }),
+  async (c) => c.json(await cats.deleteCategory(c.get("services"), c.get("auth"), c.req.valid("param").id, c.req.valid("query").reassignTo), 200),
+);

@@ -1,0 +1,77 @@
+import { z } from "@hono/zod-openapi";
+
+const Hex = z.string().regex(/^#[0-9A-Fa-f]{6}$/, { message: "A hex color like #FF6B35" });
+const Bound = z.union([z.number(), z.string().max(40)]);
+
+export const ConditionSchema = z.discriminatedUnion("condition", [
+  z.object({ condition: z.literal("merchant_contains"), value: z.string().trim().min(1).max(200) }),
+  z.object({ condition: z.literal("description_contains"), value: z.string().trim().min(1).max(200) }),
+  z.object({ condition: z.literal("merchant_equals"), value: z.string().trim().min(1).max(200) }),
+  z.object({ condition: z.literal("account_is"), value: z.string().min(1).max(64) }),
+  z.object({ condition: z.literal("regex"), value: z.string().min(1).max(200) }),
+  z.object({ condition: z.literal("amount_between"), value: z.object({ min: Bound.optional(), max: Bound.optional() }) }),
+]);
+
+/** A rule: either one condition (the seed's shape) or several combined with AND. */
+export const RuleInput = z
+  .union([
+    ConditionSchema.and(z.object({ priority: z.number().int().min(-1000).max(1000).default(0) })),
+    z.object({ conditions: z.array(ConditionSchema).min(1).max(10), priority: z.number().int().min(-1000).max(1000).default(0) }),
+  ])
+  .openapi("RuleInput");
+
+export const CreateCategoryBody = z
+  .object({
+    spaceId: z.string().min(1).max(64),
+    name: z.string().trim().min(1).max(80),
+    color: Hex.optional(),
+    icon: z.string().max(40).optional(),
+    type: z.enum(["income", "expense", "transfer"]),
+    parentId: z.string().min(1).max(64).nullable().optional(),
+    rules: z.array(RuleInput).max(50).optional(),
+  })
+  .openapi("CreateCategoryRequest");
+
+export const UpdateCategoryBody = z
+  .object({
+    name: z.string().trim().min(1).max(80).optional(),
+    color: Hex.nullable().optional(),
+    icon: z.string().max(40).nullable().optional(),
+    parentId: z.string().min(1).max(64).nullable().optional(),
+    /** Replaces all of the category's rules. */
+    rules: z.array(RuleInput).max(50).optional(),
+  })
+  .openapi("UpdateCategoryRequest");
+
+export const RuleSchema = z
+  .object({ id: z.string(), condition: z.string(), value: z.unknown(), priority: z.number().int(), conditions: z.array(z.object({ condition: z.string(), value: z.unknown() })) })
+  .openapi("Rule");
+
+export const CategorySchema = z
+  .object({
+    id: z.string(),
+    spaceId: z.string(),
+    name: z.string(),
+    color: z.string().nullable(),
+    icon: z.string().nullable(),
+    type: z.enum(["income", "expense", "transfer"]),
+    parentId: z.string().nullable(),
+    isSystem: z.boolean(),
+    rules: z.array(RuleSchema),
+    subcategories: z.array(z.object({ id: z.string(), name: z.string(), parentId: z.string() })),
+  })
+  .openapi("Category");
+
+export const CategoryIdParam = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: "id", in: "path" } }) });
+
+export const ApplyRulesBody = z.object({ spaceId: z.string().min(1).max(64), dryRun: z.boolean().default(false) }).openapi("ApplyRulesRequest");
+
+export const ApplyRulesResult = z
+  .object({
+    dryRun: z.boolean(),
+    evaluated: z.number().int(),
+    matched: z.number().int(),
+    updated: z.number().int(),
+    changes: z.array(z.object({ transactionId: z.string(), fromCategoryId: z.string().nullable(), toCategoryId: z.string(), ruleId: z.string() })),
+  })
+  .openapi("ApplyRulesResult");

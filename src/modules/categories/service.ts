@@ -1,0 +1,232 @@
+/**
+ * Categories per space (a two-level hierarchy), their rules, and applying the
+ * rules on demand. A category chosen by hand (`categorySource = manual`) is
+ * never changed by a rule.
+ */
+import { and, asc, eq, inArray, isNull, ne, or, sql } from "drizzle-orm";
+import type { AuthContext, Services } from "../../env";
+import { budgetCategories, categories, categoryRules, mlCategoryStats, mlTokenCounts, transactions } from "../../db/schema";
+import { conflict, notFound, validationFailed } from "../../lib/errors";
+import { newId } from "../../lib/ids";
+import { type Currency, CURRENCY_SCALES } from "../../lib/money";
+import { RegexSyntaxError } from "../../lib/safe-regex";
+import { checkBudgetAlerts } from "../budgets/alerts";
+import { requireSpaceRole } from "../spaces/access";
+import { chunkRows, nonEmpty } from "../../db/client";
+import { requireCategory } from "./lookup";
+import { compileRules, firstMatch, validateConditions, type ConditionInput, type RuleRow } from "./rules";
+
+type CategoryRow = typeof categories.$inferSelect;
+type RuleInputT = ({ priority: number } & ConditionInput) | { conditions: ConditionInput[]; priority: number };
+
+const conditionsOf = (r: RuleInputT): ConditionInput[] => ("conditions" in r ? r.conditions : [{ condition: r.condition, value: r.value } as ConditionInput]);
+
+function ruleRows(spaceId: string, categoryId: string, rules: RuleInputT[], now: number) {
+  return rules.map((r, i) => {
+    const conditions = conditionsOf(r);
+    try {
+      validateConditions(conditions);
+    } catch (e) {
+      if (e instanceof RegexSyntaxError) throw validationFailed([{ field: `rules.${i}`, message: e.message, code: "INVALID_RULE" }]);
+      throw e;
+    }
+    return { id: newId("rule", now), spaceId, categoryId, conditions: JSON.stringify(conditions), priority: r.priority, createdAt: now };
+  });
+}
+
+const ruleInserts = (svc: Services, rows: (typeof categoryRules.$inferInsert)[]) =>
+  chunkRows(rows, 6).map((chunk) => svc.db.insert(categoryRules).values(chunk));
+
+function present(c: CategoryRow, rules: (typeof categoryRules.$inferSelect)[], all: CategoryRow[]) {
+  return {
+    id: c.id,
+    spaceId: c.spaceId,
+    name: c.name,
+    color: c.color,
+    icon: c.icon,
+    type: c.type,
+    parentId: c.parentId,
+    isSystem: c.isSystem,
+    rules: rules
+      .filter((r) => r.categoryId === c.id)
+      .sort((a, b) => b.priority - a.priority)
+      .map((r) => {
+        const conditions = JSON.parse(r.conditions) as ConditionInput[];
+        return { id: r.id, condition: conditions[0]!.condition, value: conditions[0]!.value as unknown, priority: r.priority, conditions };
+      }),
+    subcategories: all.filter((x) => x.parentId === c.id).map((x) => ({ id: x.id, name: x.name, parentId: c.id })),
+  };
+}
+
+async function spaceCategories(svc: Services, spaceId: string) {
+  const [all, rules] = await Promise.all([
+    svc.db.select().from(categories).where(eq(categories.spaceId, spaceId)).orderBy(asc(categories.createdAt), asc(categories.id)),
+    svc.db.select().from(categoryRules).where(eq(categoryRules.spaceId, spaceId)),
+  ]);
+  return { all, rules };
+}
+
+export async function listCategories(svc: Services, auth: AuthContext, spaceId: string) {
+  await requireSpaceRole(svc, auth, spaceId, "viewer");
+  const { all, rules } = await spaceCategories(svc, spaceId);
+  return all.map((c) => present(c, rules, all));
+}
+
+async function categoryFor(svc: Services, auth: AuthContext, id: string, min: "viewer" | "member") {
+  const row = await svc.db.select().from(categories).where(eq(categories.id, id)).get();
+  if (!row) throw notFound("Category");
+  try {
+    await requireSpaceRole(svc, auth, row.spaceId, min);
+  } catch (e) {
+    if ((e as { status?: number }).status === 404) throw notFound("Category");
+    throw e;
+  }
+  return row;
+}
+
+/** Parents must be top-level categories of the same space and type (two levels at most). */
+async function checkParent(svc: Services, spaceId: string, parentId: string, type: string, selfId?: string) {
+  if (parentId === selfId) throw validationFailed([{ field: "parentId", message: "A category cannot be its own parent", code: "INVALID_PARENT" }]);
+  const parent = await requireCategory(svc, spaceId, parentId, "parentId");
+  if (parent.parentId !== null) throw validationFailed([{ field: "parentId", message: "Subcategories cannot have subcategories", code: "INVALID_PARENT" }]);
+  if (parent.type !== type) throw validationFailed([{ field: "parentId", message: `Parent is a ${parent.type} category`, code: "INVALID_PARENT" }]);
+}
+
+export async function createCategory(
+  svc: Services,
+  auth: AuthContext,
+  input: { spaceId: string; name: string; color?: string; icon?: string; type: CategoryRow["type"]; parentId?: string | null; rules?: RuleInputT[] },
+) {
+  await requireSpaceRole(svc, auth, input.spaceId, "member");
+  if (input.parentId) await checkParent(svc, input.spaceId, input.parentId, input.type);
+  const now = svc.clock.now();
+  const row: CategoryRow = {
+    id: newId("cat", now), spaceId: input.spaceId, name: input.name, type: input.type, color: input.color ?? null,
+    icon: input.icon ?? null, parentId: input.parentId ?? null, isSystem: false, createdAt: now, updatedAt: now,
+  };
+  const rules = ruleRows(input.spaceId, row.id, input.rules ?? [], now);
+  await svc.db.batch([svc.db.insert(categories).values(row), ...ruleInserts(svc, rules)]);
+  const { all } = await spaceCategories(svc, input.spaceId);
+  return present(row, rules, all);
+}
+
+export async function updateCategory(
+  svc: Services,
+  auth: AuthContext,
+  id: string,
+  patch: { name?: string; color?: string | null; icon?: string | null; parentId?: string | null; rules?: RuleInputT[] },
+) {
+  const row = await categoryFor(svc, auth, id, "member");
+  if (patch.parentId) {
+    await checkParent(svc, row.spaceId, patch.parentId, row.type, id);
+    const children = await svc.db.select({ id: categories.id }).from(categories).where(eq(categories.parentId, id)).limit(1);
+    if (children.length) throw validationFailed([{ field: "parentId", message: "A category with subcategories cannot become one", code: "INVALID_PARENT" }]);
+  }
+  const now = svc.clock.now();
+  const { rules: _rules, ...fields } = patch;
+  const update = svc.db.update(categories).set({ ...fields, updatedAt: now }).where(eq(categories.id, id));
+  if (patch.rules) {
+    const rows = ruleRows(row.spaceId, id, patch.rules, now);
+    const replaceRules = svc.db.delete(categoryRules).where(eq(categoryRules.categoryId, id));
+    await svc.db.batch([update, replaceRules, ...ruleInserts(svc, rows)]);
+  } else {
+    await update;
+  }
+  const { all, rules } = await spaceCategories(svc, row.spaceId);
+  return present(all.find((c) => c.id === id)!, rules, all);
+}
+
+/**
+ * Deletes a category. While transactions use it, the caller must name
+ * another category to move them (and budget allocations) to; otherwise 409.
+ * Subcategories move up to the deleted category's parent.
+ */
+export async function deleteCategory(svc: Services, auth: AuthContext, id: string, reassignTo?: string) {
+  const row = await categoryFor(svc, auth, id, "member");
+  if (reassignTo !== undefined) {
+    if (reassignTo === id) throw validationFailed([{ field: "reassignTo", message: "Must be another category", code: "INVALID_VALUE" }]);
+    await requireCategory(svc, row.spaceId, reassignTo, "reassignTo");
+  }
+  const used = await svc.db.select({ n: sql<number>`count(*)` }).from(transactions).where(eq(transactions.categoryId, id)).get();
+  if ((used?.n ?? 0) > 0 && !reassignTo) {
+    throw conflict(`${used!.n} transactions use this category; pass ?reassignTo=<categoryId> to move them first`);
+  }
+  const now = svc.clock.now();
+  const moves = reassignTo
+    ? [
+        svc.db.update(transactions).set({ categoryId: reassignTo, updatedAt: now }).where(eq(transactions.categoryId, id)),
+        // A budget already tracking the target keeps its own row; the rest move over.
+        svc.db.run(sql`UPDATE OR IGNORE budget_categories SET category_id = ${reassignTo} WHERE category_id = ${id}`),
+      ]
+    : [];
+  await svc.db.batch(nonEmpty([
+    ...moves,
+    svc.db.delete(budgetCategories).where(eq(budgetCategories.categoryId, id)),
+    svc.db.update(categories).set({ parentId: row.parentId, updatedAt: now }).where(eq(categories.parentId, id)),
+    svc.db.delete(categoryRules).where(eq(categoryRules.categoryId, id)),
+    svc.db.delete(mlTokenCounts).where(and(eq(mlTokenCounts.spaceId, row.spaceId), eq(mlTokenCounts.categoryId, id))),
+    svc.db.delete(mlCategoryStats).where(and(eq(mlCategoryStats.spaceId, row.spaceId), eq(mlCategoryStats.categoryId, id))),
+    svc.db.delete(categories).where(eq(categories.id, id)),
+  ]));
+  return { deleted: id, reassignedTo: reassignTo ?? null, movedTransactions: used?.n ?? 0 };
+}
+
+export async function loadRules(svc: Services, spaceId: string) {
+  const rows: RuleRow[] = await svc.db.select().from(categoryRules).where(eq(categoryRules.spaceId, spaceId));
+  return compileRules(rows);
+}
+
+/** Runs the rules over every transaction whose category was not set by hand. */
+export async function applyRules(svc: Services, auth: AuthContext, spaceId: string, dryRun: boolean) {
+  await requireSpaceRole(svc, auth, spaceId, dryRun ? "viewer" : "member");
+  const rules = await loadRules(svc, spaceId);
+  const changes: { transactionId: string; fromCategoryId: string | null; toCategoryId: string; ruleId: string }[] = [];
+  let evaluated = 0;
+  let matched = 0;
+  let after = "";
+  const PAGE = 500;
+  for (;;) {
+    const rows = await svc.db
+      .select({ id: transactions.id, merchantName: transactions.merchantName, description: transactions.description, amount: transactions.amount, currency: transactions.currency, accountId: transactions.accountId, categoryId: transactions.categoryId })
+      .from(transactions)
+      .where(and(
+        eq(transactions.spaceId, spaceId),
+        ne(transactions.status, "cancelled"),
+        or(isNull(transactions.categorySource), ne(transactions.categorySource, "manual")),
+        sql`${transactions.id} > ${after}`,
+      ))
+      .orderBy(asc(transactions.id))
+      .limit(PAGE);
+    for (const t of rows) {
+      evaluated++;
+      const hit = firstMatch(rules, {
+        merchantName: t.merchantName, description: t.description, amountMinor: Math.abs(t.amount),
+        scale: CURRENCY_SCALES[t.currency as Currency] ?? 2, accountId: t.accountId,
+      });
+      if (!hit) continue;
+      matched++;
+      if (hit.categoryId !== t.categoryId) changes.push({ transactionId: t.id, fromCategoryId: t.categoryId, toCategoryId: hit.categoryId, ruleId: hit.id });
+    }
+    if (rows.length < PAGE) break;
+    after = rows[rows.length - 1]!.id;
+  }
+  if (!dryRun && changes.length > 0) {
+    const byCategory = new Map<string, string[]>();
+    for (const c of changes) byCategory.set(c.toCategoryId, [...(byCategory.get(c.toCategoryId) ?? []), c.transactionId]);
+    const now = svc.clock.now();
+    const statements = [];
+    for (const [cat, ids] of byCategory) {
+      for (let i = 0; i < ids.length; i += 90) {
+        statements.push(
+          svc.db.update(transactions)
+            .set({ categoryId: cat, categorySource: "rule", updatedAt: now })
+            // Re-check "not manual" at write time: a hand edit since the scan wins.
+            .where(and(inArray(transactions.id, ids.slice(i, i + 90)), or(isNull(transactions.categorySource), ne(transactions.categorySource, "manual")))),
+        );
+      }
+    }
+    await svc.db.batch(nonEmpty(statements));
+  }
+  if (!dryRun) await checkBudgetAlerts(svc, spaceId, changes.map((c) => c.toCategoryId));
+  return { dryRun, evaluated, matched, updated: dryRun ? 0 : changes.length, changes: changes.slice(0, 100) };
+}

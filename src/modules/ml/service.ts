@@ -1,0 +1,181 @@
+/**
+ * The learning loop of a space: predictions (explained), corrections that
+ * update the model at once and can recategorize similar transactions, and
+ * full retraining through a queued job.
+ */
+import { and, count, desc, eq, ne, or, sql, type SQL } from "drizzle-orm";
+import type { AuthContext, Services } from "../../env";
+import { jobs, mlCorrections, transactions } from "../../db/schema";
+import { iso } from "../../lib/clock";
+import { notFound } from "../../lib/errors";
+import { newId } from "../../lib/ids";
+import { pagination } from "../../lib/pagination";
+import { requireTwoFactor } from "../auth/second-factor";
+import { checkBudgetAlerts } from "../budgets/alerts";
+import { categoriesById, requireCategory } from "../categories/lookup";
+import { requireSpaceRole } from "../spaces/access";
+import { calibrate, type Example, features, predict, train } from "./model";
+import { normalizeMerchant } from "./normalize";
+import { exampleDelta, loadCounts, replaceModel } from "./store";
+
+/** Predictions at or above this confidence categorize new transactions; below it they wait for review. */
+export const AUTO_APPLY_CONFIDENCE = 0.7;
+
+export async function predictCategory(svc: Services, spaceId: string, x: Example) {
+  const { counts, temperature } = await loadCounts(svc, spaceId, features(x));
+  return predict(counts, x, temperature);
+}
+
+export async function predictForUser(svc: Services, auth: AuthContext, input: { spaceId: string; description: string; merchantName?: string; amount?: number }) {
+  await requireSpaceRole(svc, auth, input.spaceId, "viewer");
+  const p = await predictCategory(svc, input.spaceId, {
+    merchantName: input.merchantName ?? null,
+    description: input.description,
+    amountMinor: Math.sign(input.amount ?? -1),
+  });
+  if (!p) return { categoryId: null, categoryName: null, confidence: 0, autoApply: false, explanation: { normalizedMerchant: normalizeMerchant(input.merchantName), matchedMerchant: null, tokens: [] }, alternatives: [] };
+  const names = await categoriesById(svc, p.ranked.map((r) => r.categoryId));
+  return {
+    categoryId: p.categoryId,
+    categoryName: names.get(p.categoryId)?.name ?? null,
+    confidence: p.confidence,
+    autoApply: p.confidence >= AUTO_APPLY_CONFIDENCE,
+    explanation: { normalizedMerchant: normalizeMerchant(input.merchantName), matchedMerchant: p.merchant, tokens: p.evidence },
+    alternatives: p.ranked.slice(1).map((r) => ({ categoryId: r.categoryId, categoryName: names.get(r.categoryId)?.name ?? null, confidence: r.probability })),
+  };
+}
+
+const exampleOf = (t: { merchantName: string | null; description: string; amount: number }): Example => ({
+  merchantName: t.merchantName,
+  description: t.description,
+  amountMinor: t.amount,
+});
+
+export async function createCorrection(svc: Services, auth: AuthContext, input: { transactionId: string; correctedCategoryId: string; applyToSimilar: boolean }) {
+  const tx = await svc.db.select().from(transactions).where(eq(transactions.id, input.transactionId)).get();
+  if (!tx) throw notFound("Transaction");
+  try {
+    await requireSpaceRole(svc, auth, tx.spaceId, "member");
+  } catch (e) {
+    if ((e as { status?: number }).status === 404) throw notFound("Transaction");
+    throw e;
+  }
+  await requireCategory(svc, tx.spaceId, input.correctedCategoryId, "correctedCategoryId");
+  const now = svc.clock.now();
+  const feats = features(exampleOf(tx));
+  const prior = await predictCategory(svc, tx.spaceId, exampleOf(tx));
+  const db = svc.env.DB;
+  const statements: D1PreparedStatement[] = [...exampleDelta(db, tx.spaceId, feats, input.correctedCategoryId, 1)];
+  // What the model learned from the old label (manual or rule) is taken back.
+  if (tx.categoryId && tx.categoryId !== input.correctedCategoryId && (tx.categorySource === "manual" || tx.categorySource === "rule")) {
+    statements.push(...exampleDelta(db, tx.spaceId, feats, tx.categoryId, -1));
+  }
+  statements.push(
+    db.prepare("UPDATE transactions SET category_id = ?, category_source = 'manual', updated_at = ? WHERE id = ?").bind(input.correctedCategoryId, now, tx.id),
+  );
+  const merchant = tx.normalizedMerchant ?? normalizeMerchant(tx.merchantName);
+  const similarIndex = statements.length;
+  if (input.applyToSimilar && merchant) {
+    statements.push(
+      db.prepare(
+        `UPDATE transactions SET category_id = ?, category_source = 'manual', updated_at = ?
+          WHERE space_id = ? AND normalized_merchant = ? AND id != ? AND status != 'cancelled'
+            AND (category_source IS NULL OR category_source != 'manual') AND (category_id IS NULL OR category_id != ?)`,
+      ).bind(input.correctedCategoryId, now, tx.spaceId, merchant, tx.id, input.correctedCategoryId),
+    );
+  }
+  const id = newId("corr", now);
+  const results = await db.batch(statements);
+  const affected = input.applyToSimilar && merchant ? results[similarIndex]!.meta.changes : 0;
+  await svc.db.insert(mlCorrections).values({
+    id, spaceId: tx.spaceId, transactionId: tx.id, originalCategoryId: tx.categoryId, correctedCategoryId: input.correctedCategoryId,
+    merchantName: tx.merchantName, normalizedMerchant: merchant, confidence: prior?.confidence ?? null, status: "applied",
+    affectedTransactions: affected, createdAt: now,
+  });
+  await checkBudgetAlerts(svc, tx.spaceId, [input.correctedCategoryId]);
+  return {
+    correctionId: id,
+    affectedTransactions: affected,
+    message: affected > 0 ? `Correction applied to ${affected} similar transactions` : "Correction applied",
+  };
+}
+
+export async function listCorrections(svc: Services, auth: AuthContext, q: { spaceId: string; status?: "pending" | "applied" | "rejected"; limit: number; offset: number }) {
+  await requireSpaceRole(svc, auth, q.spaceId, "viewer");
+  const where: SQL[] = [eq(mlCorrections.spaceId, q.spaceId)];
+  if (q.status) where.push(eq(mlCorrections.status, q.status));
+  const [rows, total] = await Promise.all([
+    svc.db.select().from(mlCorrections).where(and(...where)).orderBy(desc(mlCorrections.createdAt)).limit(q.limit).offset(q.offset),
+    svc.db.select({ n: count() }).from(mlCorrections).where(and(...where)).get(),
+  ]);
+  return {
+    corrections: rows.map((r) => ({ ...r, createdAt: iso(r.createdAt) })),
+    pagination: pagination(total?.n ?? 0, q.limit, q.offset),
+  };
+}
+
+export const RETRAIN_JOB = "ml.retrain";
+
+export async function requestRetrain(svc: Services, auth: AuthContext, spaceId: string) {
+  await requireSpaceRole(svc, auth, spaceId, "admin");
+  requireTwoFactor(auth, svc.clock.now());
+  const now = svc.clock.now();
+  const id = newId("job", now);
+  await svc.db.insert(jobs).values({ id, spaceId, type: RETRAIN_JOB, status: "queued", createdAt: now });
+  await svc.env.SYNC_QUEUE.send({ type: RETRAIN_JOB, jobId: id, spaceId });
+  return { jobId: id, status: "queued" as const, estimatedCompletion: iso(now + 60_000) };
+}
+
+export async function getJob(svc: Services, auth: AuthContext, jobId: string) {
+  const job = await svc.db.select().from(jobs).where(eq(jobs.id, jobId)).get();
+  if (!job) throw notFound("Job");
+  try {
+    await requireSpaceRole(svc, auth, job.spaceId, "admin");
+  } catch (e) {
+    if ((e as { status?: number }).status === 404) throw notFound("Job");
+    throw e;
+  }
+  requireTwoFactor(auth, svc.clock.now());
+  return {
+    jobId: job.id, spaceId: job.spaceId, type: job.type, status: job.status,
+    result: job.result ? JSON.parse(job.result) : null, error: job.error,
+    createdAt: iso(job.createdAt), startedAt: job.startedAt ? iso(job.startedAt) : null, finishedAt: job.finishedAt ? iso(job.finishedAt) : null,
+  };
+}
+
+/** Deterministic 80/20 split by id, so a retrain is reproducible. */
+const inHoldout = (id: string) => [...id].reduce((h, ch) => (h * 31 + ch.charCodeAt(0)) >>> 0, 7) % 5 === 0;
+
+/** The queue job: rebuilds the space's model from its hand- and rule-categorized transactions. */
+export async function runRetrain(svc: Services, jobId: string, spaceId: string): Promise<void> {
+  const started = svc.clock.now();
+  await svc.db.update(jobs).set({ status: "running", startedAt: started }).where(eq(jobs.id, jobId));
+  try {
+    const rows = await svc.db
+      .select({ id: transactions.id, merchantName: transactions.merchantName, description: transactions.description, amount: transactions.amount, categoryId: transactions.categoryId })
+      .from(transactions)
+      .where(and(
+        eq(transactions.spaceId, spaceId),
+        ne(transactions.status, "cancelled"),
+        or(eq(transactions.categorySource, "manual"), eq(transactions.categorySource, "rule")),
+        sql`${transactions.categoryId} IS NOT NULL`,
+      ));
+    const examples = rows.map((r) => ({ id: r.id, x: exampleOf(r), category: r.categoryId! }));
+    const fit = examples.filter((e) => !inHoldout(e.id));
+    const holdout = examples.filter((e) => inHoldout(e.id));
+    const partial = train(fit);
+    const temperature = calibrate(partial, holdout);
+    const holdoutAccuracy = holdout.length ? holdout.filter((h) => predict(partial, h.x)?.categoryId === h.category).length / holdout.length : null;
+    const full = train(examples);
+    const now = svc.clock.now();
+    await svc.env.DB.batch(replaceModel(svc.env.DB, spaceId, full, temperature, examples.length, now));
+    await svc.db.update(jobs).set({
+      status: "completed", finishedAt: now,
+      result: JSON.stringify({ samples: examples.length, categories: full.catDocs.size, vocabulary: full.vocabulary, temperature, holdoutAccuracy }),
+    }).where(eq(jobs.id, jobId));
+  } catch (err) {
+    await svc.db.update(jobs).set({ status: "failed", finishedAt: svc.clock.now(), error: String(err) }).where(eq(jobs.id, jobId));
+    throw err;
+  }
+}
+

@@ -1,0 +1,68 @@
+/**
+ * The per-space model in D1: token counts per category and per-category
+ * totals. Increments are upserts (`count = count + ?`), so concurrent
+ * corrections never lose each other's updates; prediction reads only the
+ * rows of the tokens it needs.
+ */
+import type { Services } from "../../env";
+import { inChunks, insertRows, placeholders } from "../../lib/sql";
+import { type Counts, emptyCounts } from "./model";
+
+export async function loadCounts(svc: Services, spaceId: string, feats: string[]): Promise<{ counts: Counts; temperature: number }> {
+  const db = svc.env.DB;
+  const unique = [...new Set(feats)];
+  const [stats, vocab, model] = await db.batch<Record<string, unknown>>([
+    db.prepare("SELECT category_id, docs, tokens FROM ml_category_stats WHERE space_id = ?").bind(spaceId),
+    db.prepare("SELECT COUNT(DISTINCT token) AS n FROM ml_token_counts WHERE space_id = ?").bind(spaceId),
+    db.prepare("SELECT temperature FROM ml_models WHERE space_id = ?").bind(spaceId),
+  ]);
+  const counts = emptyCounts();
+  for (const r of stats!.results as { category_id: string; docs: number; tokens: number }[]) {
+    counts.catDocs.set(r.category_id, r.docs);
+    counts.catTokens.set(r.category_id, r.tokens);
+  }
+  counts.vocabulary = (vocab!.results[0] as { n: number }).n;
+  const rows = await inChunks(unique, 1, async (chunk) => {
+    const res = await db
+      .prepare(`SELECT token, category_id, count FROM ml_token_counts WHERE space_id = ? AND token IN (${placeholders(chunk.length)})`)
+      .bind(spaceId, ...chunk)
+      .all<{ token: string; category_id: string; count: number }>();
+    return res.results;
+  });
+  for (const r of rows) {
+    const m = counts.tokens.get(r.token) ?? new Map<string, number>();
+    m.set(r.category_id, r.count);
+    counts.tokens.set(r.token, m);
+  }
+  return { counts, temperature: (model!.results[0] as { temperature: number } | undefined)?.temperature ?? 1 };
+}
+
+/** Statements that add (weight 1) or remove (weight -1) one example's features for a category. */
+export function exampleDelta(db: D1Database, spaceId: string, feats: string[], categoryId: string, weight: 1 | -1): D1PreparedStatement[] {
+  const perToken = new Map<string, number>();
+  for (const f of feats) perToken.set(f, (perToken.get(f) ?? 0) + weight);
+  return [
+    ...insertRows(db, "ml_token_counts", ["space_id", "token", "category_id", "count"],
+      [...perToken].map(([t, n]) => [spaceId, t, categoryId, n]),
+      "ON CONFLICT (space_id, token, category_id) DO UPDATE SET count = MAX(0, ml_token_counts.count + excluded.count)"),
+    db.prepare(
+      "INSERT INTO ml_category_stats (space_id, category_id, docs, tokens) VALUES (?, ?, ?, ?) ON CONFLICT (space_id, category_id) DO UPDATE SET docs = MAX(0, docs + excluded.docs), tokens = MAX(0, tokens + excluded.tokens)",
+    ).bind(spaceId, categoryId, weight, weight * feats.length),
+  ];
+}
+
+/** Replaces the space's whole model with `counts` in one batch. */
+export function replaceModel(db: D1Database, spaceId: string, counts: Counts, temperature: number, samples: number, now: number): D1PreparedStatement[] {
+  const tokenRows: (string | number)[][] = [];
+  for (const [token, m] of counts.tokens) for (const [cat, n] of m) tokenRows.push([spaceId, token, cat, n]);
+  return [
+    db.prepare("DELETE FROM ml_token_counts WHERE space_id = ?").bind(spaceId),
+    db.prepare("DELETE FROM ml_category_stats WHERE space_id = ?").bind(spaceId),
+    ...insertRows(db, "ml_token_counts", ["space_id", "token", "category_id", "count"], tokenRows),
+    ...insertRows(db, "ml_category_stats", ["space_id", "category_id", "docs", "tokens"],
+      [...counts.catDocs].map(([cat, docs]) => [spaceId, cat, docs, counts.catTokens.get(cat) ?? 0])),
+    db.prepare(
+      "INSERT INTO ml_models (space_id, temperature, samples, trained_at, updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (space_id) DO UPDATE SET temperature = excluded.temperature, samples = excluded.samples, trained_at = excluded.trained_at, updated_at = excluded.updated_at",
+    ).bind(spaceId, temperature, samples, now, now),
+  ];
+}
