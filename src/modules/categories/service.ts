@@ -156,7 +156,11 @@ export async function deleteCategory(svc: Services, auth: AuthContext, id: strin
     ? [
         svc.db.update(transactions).set({ categoryId: reassignTo, updatedAt: now }).where(eq(transactions.categoryId, id)),
         // A budget already tracking the target keeps its own row; the rest move over.
-        svc.db.run(sql`UPDATE OR IGNORE budget_categories SET category_id = ${reassignTo} WHERE category_id = ${id}`),
+        svc.db.delete(budgetCategories).where(and(
+          eq(budgetCategories.categoryId, id),
+          inArray(budgetCategories.budgetId, svc.db.select({ b: budgetCategories.budgetId }).from(budgetCategories).where(eq(budgetCategories.categoryId, reassignTo))),
+        )),
+        svc.db.update(budgetCategories).set({ categoryId: reassignTo }).where(eq(budgetCategories.categoryId, id)),
       ]
     : [];
   await svc.db.batch(nonEmpty([

@@ -106,9 +106,11 @@ export function predict(c: Counts, x: Example, temperature = 1): Prediction | nu
   for (const f of new Set(feats)) {
     const m = c.tokens.get(f);
     if (!m) continue;
-    const p = (cat: string | undefined) =>
-      cat === undefined ? 0 : Math.log(((m.get(cat) ?? 0) + ALPHA) / ((c.catTokens.get(cat) ?? 0) + ALPHA * Math.max(1, c.vocabulary)));
-    const w = feats.filter((g) => g === f).length * (p(best.categoryId) - (second ? p(second) : 0));
+    const denom = (cat: string) => (c.catTokens.get(cat) ?? 0) + ALPHA * Math.max(1, c.vocabulary);
+    const p = (cat: string) => Math.log(((m.get(cat) ?? 0) + ALPHA) / denom(cat));
+    // Against the runner-up, or, with a single category, against a token it never saw.
+    const baseline = second ? p(second) : Math.log(ALPHA / denom(best.categoryId));
+    const w = feats.filter((g) => g === f).length * (p(best.categoryId) - baseline);
     if (w > 0) evidence.set(f, +w.toFixed(3));
   }
   const merchant = normalizeMerchant(x.merchantName);

@@ -93,6 +93,8 @@ export const TransactionSchema = z
     subtype: z.string().nullable(),
     status: z.enum(TRANSACTION_STATUSES),
     category: z.object({ id: z.string(), name: z.string(), color: z.string().nullable() }).nullable(),
+    /** Who chose the category: by hand, a rule, or the learned model. */
+    categorySource: z.enum(["manual", "rule", "ml"]).nullable(),
     account: z.object({ id: z.string(), name: z.string() }),
     location: Location.nullable(),
     tags: z.array(z.string()),

@@ -48,6 +48,7 @@ export async function presentTransactions(svc: Services, rows: TransactionRow[])
       subtype: r.subtype,
       status: r.status,
       category: cat ? { id: cat.id, name: cat.name, color: cat.color } : null,
+      categorySource: r.categorySource as "manual" | "rule" | "ml" | null,
       account: accs.get(r.accountId) ?? { id: r.accountId, name: "" },
       location: r.location ? JSON.parse(r.location) : null,
       tags: JSON.parse(r.tags) as string[],

@@ -1,0 +1,136 @@
+import { describe, expect, it } from "vitest";
+import { callJson, createSpace, registerUser, type TestUser } from "../helpers";
+import { createAccount } from "../accounts/helpers";
+
+const api = (u: TestUser) => ({
+  get: (path: string) => callJson(path, { token: u.accessToken, ip: u.ip }),
+  post: (path: string, body: unknown) => callJson(path, { token: u.accessToken, ip: u.ip, body }),
+  patch: (path: string, body: unknown) => callJson(path, { method: "PATCH", token: u.accessToken, ip: u.ip, body }),
+  del: (path: string) => callJson(path, { method: "DELETE", token: u.accessToken, ip: u.ip }),
+});
+
+async function setup(locale = "en") {
+  const u = await registerUser({ locale });
+  const space = await createSpace(u);
+  const acc = await createAccount(u, space.id, { openingBalance: 5000 });
+  return { u, a: api(u), spaceId: space.id, acc };
+}
+
+async function category(a: ReturnType<typeof api>, spaceId: string, name: string, rules: unknown[] = [], extra: object = {}) {
+  const r = await a.post("/v1/categories", { spaceId, name, type: "expense", rules, ...extra });
+  if (r.status !== 201) throw new Error(JSON.stringify(r.body));
+  return r.body;
+}
+
+const spend = (a: ReturnType<typeof api>, spaceId: string, accountId: string, body: object) =>
+  a.post("/v1/transactions", { spaceId, accountId, date: "2024-03-01", amount: -10, description: "purchase", ...body });
+
+describe("categories", () => {
+  it("are seeded for every new space in the owner's language, with a hierarchy", async () => {
+    const en = await setup("en");
+    const list = (await en.a.get(`/v1/categories?spaceId=${en.spaceId}`)).body;
+    const food = list.find((c: any) => c.name === "Food & Dining");
+    expect(food).toMatchObject({ isSystem: true, type: "expense", parentId: null });
+    expect(food.subcategories.map((s: any) => s.name).sort()).toEqual(["Coffee", "Groceries", "Restaurants"]);
+    expect(list.find((c: any) => c.name === "Groceries").parentId).toBe(food.id);
+    const es = await setup("es");
+    const names = (await es.a.get(`/v1/categories?spaceId=${es.spaceId}`)).body.map((c: any) => c.name);
+    expect(names).toEqual(expect.arrayContaining(["Comida y restaurantes", "Supermercado", "Salario", "Transferencias"]));
+  });
+
+  it("enforce two levels of one type", async () => {
+    const { a, spaceId } = await setup();
+    const parent = await category(a, spaceId, "Business Travel", [], { color: "#2196F3", icon: "airplane" });
+    const child = await category(a, spaceId, "Flights", [], { parentId: parent.id });
+    expect(child.parentId).toBe(parent.id);
+    const grandchild = await a.post("/v1/categories", { spaceId, name: "x", type: "expense", parentId: child.id });
+    expect(grandchild.body.error.details[0].field).toBe("parentId");
+    const wrongType = await a.post("/v1/categories", { spaceId, name: "x", type: "income", parentId: parent.id });
+    expect(wrongType.status).toBe(422);
+    expect((await a.post("/v1/categories", { spaceId, name: "x", type: "expense", color: "red" })).status).toBe(422);
+  });
+
+  it("delete: refused while used, or with reassignment; subcategories move up", async () => {
+    const { a, spaceId, acc } = await setup();
+    const old = await category(a, spaceId, "Old");
+    const sub = await category(a, spaceId, "Old child", [], { parentId: old.id });
+    const target = await category(a, spaceId, "New");
+    const t = await spend(a, spaceId, acc.id, { categoryId: old.id });
+    const refused = await a.del(`/v1/categories/${old.id}`);
+    expect(refused.status).toBe(409);
+    const ok = await a.del(`/v1/categories/${old.id}?reassignTo=${target.id}`);
+    expect(ok.body).toEqual({ deleted: old.id, reassignedTo: target.id, movedTransactions: 1 });
+    expect((await a.get(`/v1/transactions/${t.body.id}`)).body.category.id).toBe(target.id);
+    const list = (await a.get(`/v1/categories?spaceId=${spaceId}`)).body;
+    expect(list.find((c: any) => c.id === sub.id).parentId).toBeNull();
+    expect((await a.del(`/v1/categories/${sub.id}`)).status).toBe(200);
+  });
+});
+
+describe("rules", () => {
+  it("apply each condition to new transactions", async () => {
+    const { a, spaceId, acc } = await setup();
+    const cats = {
+      mc: await category(a, spaceId, "MC", [{ condition: "merchant_contains", value: "starbucks", priority: 10 }]),
+      dc: await category(a, spaceId, "DC", [{ condition: "description_contains", value: "gym membership", priority: 10 }]),
+      me: await category(a, spaceId, "ME", [{ condition: "merchant_equals", value: "Café Olé", priority: 10 }]),
+      ab: await category(a, spaceId, "AB", [{ condition: "amount_between", value: { min: 100, max: "200.50" }, priority: 5 }]),
+      rx: await category(a, spaceId, "RX", [{ condition: "regex", value: "^uber\\s*(eats)?\\s*#?\\d*$", priority: 10 }]),
+    };
+    const ai = await category(a, spaceId, "AI", [{ conditions: [{ condition: "account_is", value: acc.id }, { condition: "description_contains", value: "wire" }], priority: 10 }]);
+    const expectCat = async (body: object, id: string | null, source: string | null = "rule") => {
+      const r = await spend(a, spaceId, acc.id, body);
+      expect(r.status, JSON.stringify(r.body)).toBe(201);
+      expect(r.body.category?.id ?? null, JSON.stringify(body)).toBe(id);
+      expect(r.body.categorySource).toBe(id ? source : null);
+      return r.body;
+    };
+    await expectCat({ merchantName: "STARBUCKS #1234 SEATTLE" }, cats.mc.id);
+    await expectCat({ description: "Monthly Gym Membership fee" }, cats.dc.id);
+    await expectCat({ merchantName: "cafe ole" }, cats.me.id); // accents and case folded
+    await expectCat({ merchantName: "Café Olé Centro" }, null); // equals is not contains
+    await expectCat({ amount: -150.25, description: "something" }, cats.ab.id);
+    await expectCat({ amount: -200.51, description: "something" }, null);
+    await expectCat({ merchantName: "UBER EATS #42" }, cats.rx.id);
+    await expectCat({ description: "Outgoing wire" }, ai.id);
+    // The rule's category is where the ledger posted the expense.
+    const t = await expectCat({ merchantName: "Starbucks" }, cats.mc.id);
+    const ledger = await a.get(`/v1/spaces/${spaceId}/ledger/transactions/${t.ledgerTxid}`);
+    expect(ledger.body.data.postings[0].destination).toBe(`expense:${cats.mc.id}`);
+  });
+
+  it("run in priority order, first match wins, and never override a manual category", async () => {
+    const { a, spaceId, acc } = await setup();
+    const low = await category(a, spaceId, "Low", [{ condition: "merchant_contains", value: "amazon", priority: 1 }]);
+    const high = await category(a, spaceId, "High", [{ condition: "description_contains", value: "prime", priority: 50 }]);
+    const mine = await category(a, spaceId, "Mine");
+    expect((await spend(a, spaceId, acc.id, { merchantName: "Amazon", description: "Prime renewal" })).body.category.id).toBe(high.id);
+    expect((await spend(a, spaceId, acc.id, { merchantName: "Amazon", description: "Order" })).body.category.id).toBe(low.id);
+    const manual = await spend(a, spaceId, acc.id, { merchantName: "Amazon", description: "Prime", categoryId: mine.id });
+    expect(manual.body).toMatchObject({ category: { id: mine.id }, categorySource: "manual" });
+    // A new, higher rule applied on demand changes rule-made categories only.
+    const top = await category(a, spaceId, "Top", [{ condition: "merchant_contains", value: "amazon", priority: 100 }]);
+    const dry = await a.post("/v1/categories/apply-rules", { spaceId, dryRun: true });
+    expect(dry.body).toMatchObject({ dryRun: true, updated: 0 });
+    expect(dry.body.changes.map((c: any) => c.toCategoryId)).toEqual([top.id, top.id]);
+    expect((await a.get(`/v1/transactions?spaceId=${spaceId}&categoryId=${top.id}`)).body.transactions).toHaveLength(0);
+    const run = await a.post("/v1/categories/apply-rules", { spaceId, dryRun: false });
+    expect(run.body.updated).toBe(2);
+    expect((await a.get(`/v1/transactions/${manual.body.id}`)).body.category.id).toBe(mine.id);
+  });
+
+  it("bound or reject pathological regexes", async () => {
+    const { a, spaceId, acc } = await setup();
+    for (const value of ["(a)\\1", "(?=x)", "a".repeat(201), "(unclosed"]) {
+      const r = await a.post("/v1/categories", { spaceId, name: "Bad", type: "expense", rules: [{ condition: "regex", value }] });
+      expect(r.status, value).toBe(422);
+      expect(r.body.error.details[0].field.startsWith("rules.0")).toBe(true);
+    }
+    // Catastrophic for a backtracking engine, linear here: accepted and answered.
+    const evil = await category(a, spaceId, "Evil", [{ condition: "regex", value: "(a+)+$" }]);
+    const r = await spend(a, spaceId, acc.id, { description: "a".repeat(400) + "!" });
+    expect(r.status).toBe(201);
+    expect(r.body.category?.id ?? null).not.toBe(evil.id);
+    expect((await spend(a, spaceId, acc.id, { description: "aaaa" })).body.category.id).toBe(evil.id);
+  });
+});

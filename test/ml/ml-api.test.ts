@@ -1,0 +1,91 @@
+import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import worker from "../../src/index";
+import { describe, expect, it } from "vitest";
+import { addMember, callJson, createSpace, enableTwoFactor, registerUser, type TestUser } from "../helpers";
+import { createAccount } from "../accounts/helpers";
+import { generate } from "./dataset";
+
+const as = (u: TestUser) => ({
+  get: (path: string) => callJson(path, { token: u.accessToken, ip: u.ip }),
+  post: (path: string, body: unknown) => callJson(path, { token: u.accessToken, ip: u.ip, body }),
+});
+
+async function setup() {
+  const u = await registerUser();
+  const space = await createSpace(u);
+  const acc = await createAccount(u, space.id, { openingBalance: 100000 });
+  const cats = (await as(u).get(`/v1/categories?spaceId=${space.id}`)).body as { id: string; name: string }[];
+  const cat = (name: string) => cats.find((c) => c.name === name)!.id;
+  return { u, a: as(u), spaceId: space.id, acc, cat };
+}
+
+/** Delivers the retrain message the API queued, as the queue would, through the Worker's real consumer. */
+async function runQueuedJob(jobId: string, spaceId: string) {
+  const batch = createMessageBatch("dhanam-sync", [{ id: `m-${jobId}`, timestamp: new Date(), attempts: 1, body: { type: "ml.retrain", jobId, spaceId } }]);
+  const ctx = createExecutionContext();
+  await worker.queue(batch, env);
+  return getQueueResult(batch, ctx);
+}
+
+describe("corrections", () => {
+  it("update the model at once and can recategorize similar transactions", async () => {
+    const { a, spaceId, acc, cat } = await setup();
+    const post = (merchantName: string) =>
+      a.post("/v1/transactions", { spaceId, accountId: acc.id, amount: -12, description: "card purchase", merchantName, date: "2024-02-01" });
+    const first = await post("SQ *BLUE BOTTLE #12");
+    const second = await post("Blue Bottle #99");
+    const third = await post("BLUE BOTTLE");
+    expect(first.body.category).toBeNull(); // an empty model predicts nothing
+    const corr = await a.post("/v1/ml/corrections", { transactionId: first.body.id, correctedCategoryId: cat("Coffee"), applyToSimilar: true });
+    expect(corr.status).toBe(201);
+    expect(corr.body).toMatchObject({ affectedTransactions: 2, message: "Correction applied to 2 similar transactions" });
+    for (const t of [first, second, third]) expect((await a.get(`/v1/transactions/${t.body.id}`)).body.category.id).toBe(cat("Coffee"));
+
+    const p = await a.post("/v1/ml/predict", { spaceId, merchantName: "Blue Bottle #7", description: "coffee" });
+    expect(p.body).toMatchObject({ categoryId: cat("Coffee"), categoryName: "Coffee" });
+    expect(p.body.explanation.matchedMerchant).toBe("blue bottle");
+    expect(p.body.explanation.tokens.length).toBeGreaterThan(0);
+
+    const list = await a.get(`/v1/ml/corrections?spaceId=${spaceId}`);
+    expect(list.body.corrections[0]).toMatchObject({ transactionId: first.body.id, correctedCategoryId: cat("Coffee"), normalizedMerchant: "blue bottle", status: "applied" });
+  });
+});
+
+describe("retraining and auto-categorization", () => {
+  it("needs an admin with 2FA, runs as a queued job, and then categorizes arrivals above the threshold", async () => {
+    const { u, a, spaceId, acc, cat } = await setup();
+    const member = await registerUser();
+    await addMember(u, spaceId, member, "member");
+    expect((await as(member).post("/v1/ml/retrain", { spaceId })).status).toBe(403);
+    const no2fa = await a.post("/v1/ml/retrain", { spaceId });
+    expect(no2fa.body.error.code).toBe("TWO_FACTOR_REQUIRED");
+    await enableTwoFactor(u);
+
+    // Labelled history, written as hand-categorized rows (the fixture, not the code under test).
+    const names: Record<string, string> = { coffee: "Coffee", groceries: "Groceries", rideshare: "Transportation", streaming: "Entertainment", salary: "Salary" };
+    const rows = generate(2000, 7).filter((t) => names[t.category]);
+    const now = Date.now();
+    const stmts = rows.map((t, i) =>
+      env.DB.prepare(
+        "INSERT INTO transactions (id, space_id, account_id, ledger_seq, amount, currency, description, merchant_name, date, type, status, category_id, category_source, tags, created_at, updated_at) VALUES (?, ?, ?, 0, ?, 'USD', ?, ?, ?, 'expense', 'posted', ?, 'manual', '[]', ?, ?)",
+      ).bind(`txn_fixture_${i}_${spaceId.slice(-6)}`, spaceId, acc.id, t.amountMinor, t.description, t.merchantName, now, cat(names[t.category]!), now, now),
+    );
+    for (let i = 0; i < stmts.length; i += 100) await env.DB.batch(stmts.slice(i, i + 100));
+
+    const queued = await a.post("/v1/ml/retrain", { spaceId });
+    expect(queued.status).toBe(202);
+    expect(queued.body.status).toBe("queued");
+    const result = await runQueuedJob(queued.body.jobId, spaceId);
+    expect(result.explicitAcks).toContain(`m-${queued.body.jobId}`);
+    const job = await a.get(`/v1/ml/jobs/${queued.body.jobId}`);
+    expect(job.body).toMatchObject({ status: "completed", result: { samples: rows.length } });
+    expect(job.body.result.holdoutAccuracy).toBeGreaterThan(0.85);
+
+    const arrival = await a.post("/v1/transactions", { spaceId, accountId: acc.id, amount: -8.5, description: "compra con tarjeta", merchantName: "PAYPAL *SPOTIFY", date: "2024-02-02" });
+    expect(arrival.body).toMatchObject({ category: { id: cat("Entertainment") }, categorySource: "ml" });
+    const unsure = await a.post("/v1/transactions", { spaceId, accountId: acc.id, amount: -8.5, description: "zzz qqq", date: "2024-02-02" });
+    expect(unsure.body.category).toBeNull();
+    expect((await as(member).get(`/v1/ml/jobs/${queued.body.jobId}`)).status).toBe(403);
+  });
+});
