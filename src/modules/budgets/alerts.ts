@@ -4,7 +4,7 @@
  * once per budget per period. The outbox's unique dedupe key makes "once"
  * hold even when many transactions cross the threshold at the same moment.
  */
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq, inArray, or } from "drizzle-orm";
 import type { Services } from "../../env";
 import { budgetCategories, budgets, categories, spaces } from "../../db/schema";
 import { newId } from "../../lib/ids";
@@ -17,13 +17,17 @@ export const THRESHOLD_EVENT = "budget.alert.threshold_exceeded";
 export async function checkBudgetAlerts(svc: Services, spaceId: string, categoryIds: (string | null | undefined)[]): Promise<number> {
   const ids = [...new Set(categoryIds.filter((x): x is string => !!x))];
   if (ids.length === 0) return 0;
-  const parents = await svc.db.select({ parentId: categories.parentId }).from(categories).where(inArray(categories.id, ids));
-  const watched = [...new Set([...ids, ...parents.map((p) => p.parentId).filter((x): x is string => !!x)])];
+  // One round trip on the hot path: budgets watching the categories or their parents.
+  const parentIds = svc.db.select({ id: categories.parentId }).from(categories).where(inArray(categories.id, ids));
   const links = await svc.db
     .select({ budgetId: budgetCategories.budgetId })
     .from(budgetCategories)
     .innerJoin(budgets, eq(budgets.id, budgetCategories.budgetId))
-    .where(and(eq(budgets.spaceId, spaceId), inArray(budgetCategories.categoryId, watched), eq(budgets.alertsEnabled, true)));
+    .where(and(
+      eq(budgets.spaceId, spaceId),
+      eq(budgets.alertsEnabled, true),
+      or(inArray(budgetCategories.categoryId, ids), inArray(budgetCategories.categoryId, parentIds)),
+    ));
   const budgetIds = [...new Set(links.map((l) => l.budgetId))];
   if (budgetIds.length === 0) return 0;
   const space = await svc.db.select({ timezone: spaces.timezone }).from(spaces).where(eq(spaces.id, spaceId)).get();

@@ -8,13 +8,26 @@ import type { Services } from "../../env";
 import { inChunks, insertRows, placeholders } from "../../lib/sql";
 import { type Counts, emptyCounts } from "./model";
 
-export async function loadCounts(svc: Services, spaceId: string, feats: string[]): Promise<{ counts: Counts; temperature: number }> {
+/**
+ * Reads what a prediction needs in one D1 round trip (tokens beyond the first
+ * 90 in a second one), plus any `extra` statements the caller wants alongside.
+ */
+export async function loadCounts(
+  svc: Services,
+  spaceId: string,
+  feats: string[],
+  extra: D1PreparedStatement[] = [],
+): Promise<{ counts: Counts; temperature: number; extra: D1Result[] }> {
   const db = svc.env.DB;
   const unique = [...new Set(feats)];
-  const [stats, vocab, model] = await db.batch<Record<string, unknown>>([
+  const first = unique.slice(0, 90);
+  const [stats, vocab, model, firstTokens, ...extraResults] = await db.batch<Record<string, unknown>>([
     db.prepare("SELECT category_id, docs, tokens FROM ml_category_stats WHERE space_id = ?").bind(spaceId),
     db.prepare("SELECT COUNT(DISTINCT token) AS n FROM ml_token_counts WHERE space_id = ?").bind(spaceId),
     db.prepare("SELECT temperature FROM ml_models WHERE space_id = ?").bind(spaceId),
+    db.prepare(`SELECT token, category_id, count FROM ml_token_counts WHERE space_id = ? AND token IN (${placeholders(Math.max(1, first.length))})`)
+      .bind(spaceId, ...(first.length ? first : [""])),
+    ...extra,
   ]);
   const counts = emptyCounts();
   for (const r of stats!.results as { category_id: string; docs: number; tokens: number }[]) {
@@ -22,19 +35,20 @@ export async function loadCounts(svc: Services, spaceId: string, feats: string[]
     counts.catTokens.set(r.category_id, r.tokens);
   }
   counts.vocabulary = (vocab!.results[0] as { n: number }).n;
-  const rows = await inChunks(unique, 1, async (chunk) => {
+  const rest = await inChunks(unique.slice(90), 1, async (chunk) => {
     const res = await db
       .prepare(`SELECT token, category_id, count FROM ml_token_counts WHERE space_id = ? AND token IN (${placeholders(chunk.length)})`)
       .bind(spaceId, ...chunk)
       .all<{ token: string; category_id: string; count: number }>();
     return res.results;
   });
+  const rows = [...(firstTokens!.results as { token: string; category_id: string; count: number }[]), ...rest];
   for (const r of rows) {
     const m = counts.tokens.get(r.token) ?? new Map<string, number>();
     m.set(r.category_id, r.count);
     counts.tokens.set(r.token, m);
   }
-  return { counts, temperature: (model!.results[0] as { temperature: number } | undefined)?.temperature ?? 1 };
+  return { counts, temperature: (model!.results[0] as { temperature: number } | undefined)?.temperature ?? 1, extra: extraResults };
 }
 
 /** Statements that add (weight 1) or remove (weight -1) one example's features for a category. */

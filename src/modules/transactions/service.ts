@@ -27,12 +27,22 @@ import { SUBTYPES } from "./schemas";
 
 export type TransactionRow = typeof transactions.$inferSelect;
 
-export async function presentTransactions(svc: Services, rows: TransactionRow[]) {
-  const cats = await categoriesById(svc, rows.map((r) => r.categoryId).filter((x): x is string => !!x));
-  const accountIds = [...new Set(rows.map((r) => r.accountId))];
-  const accs = accountIds.length
-    ? new Map((await svc.db.select({ id: accounts.id, name: accounts.name }).from(accounts).where(inArray(accounts.id, accountIds))).map((a) => [a.id, a]))
-    : new Map<string, { id: string; name: string }>();
+type CategoryRef = { id: string; name: string; color: string | null };
+
+/** Renders rows in the seed 000 shape; `known` categories and accounts save their look-ups. */
+export async function presentTransactions(
+  svc: Services,
+  rows: TransactionRow[],
+  known: { categories?: CategoryRef[]; accounts?: { id: string; name: string }[] } = {},
+) {
+  const cats = new Map<string, CategoryRef>((known.categories ?? []).map((c) => [c.id, c]));
+  const missingCats = rows.map((r) => r.categoryId).filter((x): x is string => !!x && !cats.has(x));
+  for (const [id, c] of await categoriesById(svc, missingCats)) cats.set(id, c);
+  const accs = new Map((known.accounts ?? []).map((a) => [a.id, a]));
+  const missingAccs = [...new Set(rows.map((r) => r.accountId).filter((id) => !accs.has(id)))];
+  if (missingAccs.length) {
+    for (const a of await svc.db.select({ id: accounts.id, name: accounts.name }).from(accounts).where(inArray(accounts.id, missingAccs))) accs.set(a.id, a);
+  }
   return rows.map((r) => {
     const cat = r.categoryId ? cats.get(r.categoryId) : undefined;
     return {
@@ -139,31 +149,30 @@ export async function createTransaction(svc: Services, auth: AuthContext, input:
   }
   const now = svc.clock.now();
   const id = newId("txn", now);
-  const { returns, replayed } = await runLedger(svc, {
+  const row: Omit<TransactionRow, "ledgerSeq"> = {
+    id, spaceId: input.spaceId, accountId: account.id, amount, currency, description: input.description,
+    merchantName: input.merchantName ?? null, normalizedMerchant: normalizeMerchant(input.merchantName), date: input.date,
+    type, subtype, status: input.status ?? "posted",
+    categoryId: category?.id ?? auto?.categoryId ?? null, categorySource: category ? "manual" : (auto?.source ?? null),
+    tags: JSON.stringify(input.tags ?? []), notes: input.notes ?? null, location: input.location ? JSON.stringify(input.location) : null,
+    counterpartyAccountId: null, trade, providerTransactionId: null, createdAt: now, updatedAt: now,
+  };
+  const { returns, replayed, transactions: committed } = await runLedger(svc, {
     kind: "commit",
     spaceId: input.spaceId,
     txs: [{ postings, timestamp: input.date, metadata: { dhanamTransactionId: id } }],
     idempotency,
     returns: { transactionId: id },
-    effects: [
-      {
-        kind: "insertTransaction",
-        txIndex: 0,
-        row: {
-          id, spaceId: input.spaceId, accountId: account.id, amount, currency, description: input.description,
-          merchantName: input.merchantName ?? null, normalizedMerchant: normalizeMerchant(input.merchantName), date: input.date,
-          type, subtype, status: input.status ?? "posted",
-          categoryId: category?.id ?? auto?.categoryId ?? null, categorySource: category ? "manual" : (auto?.source ?? null),
-          tags: JSON.stringify(input.tags ?? []),
-          notes: input.notes ?? null, location: input.location ? JSON.stringify(input.location) : null, trade,
-          createdAt: now, updatedAt: now,
-        },
-      },
-    ],
+    effects: [{ kind: "insertTransaction", txIndex: 0, row }],
   });
-  const transaction = await getTransactionRow(svc, returns.transactionId as string);
-  if (!replayed) await checkBudgetAlerts(svc, input.spaceId, [transaction.category?.id]);
-  return { transaction, replayed };
+  // A replay shows the first request's transaction as it is now.
+  if (replayed) return { transaction: await getTransactionRow(svc, returns.transactionId as string), replayed };
+  const [transaction] = await presentTransactions(svc, [{ ...row, ledgerSeq: committed[0]!.txid }], {
+    categories: [category, auto?.category].filter((c): c is CategoryRef => !!c),
+    accounts: [account],
+  });
+  await checkBudgetAlerts(svc, input.spaceId, [row.categoryId]);
+  return { transaction: transaction!, replayed };
 }
 
 async function getTransactionRow(svc: Services, id: string) {
