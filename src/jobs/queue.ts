@@ -39,5 +39,5 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env): Promi
       msg.retry();
     }
   }
-  logInfo(undefined, "queue.batch_done", { queue: batch.queue, size: batch.messages.length });
+  if (env.LOG_LEVEL !== "error") logInfo(undefined, "queue.batch_done", { queue: batch.queue, size: batch.messages.length });
 }

@@ -26,5 +26,5 @@ export async function handleScheduled(controller: ScheduledController, env: Env)
       logError(undefined, "cron.task_failed", err, { cron: controller.cron, task: task.name });
     }
   }
-  logInfo(undefined, "cron.done", { cron: controller.cron, tasks: tasks.length });
+  if (env.LOG_LEVEL !== "error") logInfo(undefined, "cron.done", { cron: controller.cron, tasks: tasks.length });
 }

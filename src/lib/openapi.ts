@@ -52,3 +52,12 @@ export function json<T extends z.ZodType>(schema: T, description: string) {
 
 /** Bearer-token security requirement for documented routes. */
 export const bearer = [{ bearerAuth: [] }];
+
+/**
+ * Who may call a space-scoped route, published in the OpenAPI document
+ * (`x-min-role`, `x-requires-2fa`). The services enforce it; the route-driven
+ * authorization test reads it to check every route the document lists.
+ */
+export function access(minRole: "viewer" | "member" | "admin" | "owner", opts: { twoFactor?: boolean } = {}) {
+  return { "x-min-role": minRole, ...(opts.twoFactor ? { "x-requires-2fa": true } : {}) } as const;
+}

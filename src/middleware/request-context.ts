@@ -7,6 +7,7 @@ import { createDb } from "../db/client";
 import type { AppEnv } from "../env";
 import { systemClock } from "../lib/clock";
 import { newId } from "../lib/ids";
+import { logInfo } from "../lib/log";
 
 /** Client-supplied ids are kept only when they look harmless, so they cannot inject into logs. */
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
@@ -17,7 +18,16 @@ export const requestContext: MiddlewareHandler<AppEnv> = async (c, next) => {
   c.set("requestId", requestId);
   c.set("services", { env: c.env, db: createDb(c.env.DB), clock: systemClock });
   c.header("X-Request-Id", requestId);
+  const started = Date.now();
   await next();
   // Responses built outside the handler chain (errors, 404s) get the id too.
   if (!c.res.headers.has("X-Request-Id")) c.res.headers.set("X-Request-Id", requestId);
+  // One access-log line per request: the path without its query string, never headers or bodies.
+  if (c.env.LOG_LEVEL !== "error") logInfo(requestId, "request", {
+    method: c.req.method,
+    path: new URL(c.req.url).pathname,
+    status: c.res.status,
+    ms: Date.now() - started,
+    userId: c.get("auth")?.userId,
+  });
 };

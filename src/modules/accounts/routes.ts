@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { bearer, createRouter, errors, json, jsonBody } from "../../lib/openapi";
+import { access, bearer, createRouter, errors, json, jsonBody } from "../../lib/openapi";
 import { guards } from "../../middleware/auth";
 import { IdempotencyHeader, idempotencyOf, markReplayed } from "../../middleware/idempotency";
 import {
@@ -20,6 +20,7 @@ const user = { middleware: guards.user, security: bearer };
 
 accountRoutes.openapi(
   createRoute({
+    ...access("viewer"),
     ...user, method: "get", path: "/", tags, summary: "List a space's accounts",
     request: { query: ListAccountsQuery },
     responses: { 200: json(AccountListSchema, "Accounts"), ...errors(401, 404, 422, 429) },
@@ -29,6 +30,7 @@ accountRoutes.openapi(
 
 accountRoutes.openapi(
   createRoute({
+    ...access("viewer"),
     ...user, method: "get", path: "/summary", tags, summary: "Counts and exact balance totals by currency (active accounts)",
     request: { query: SummaryQuery },
     responses: { 200: json(SummarySchema, "Summary"), ...errors(401, 404, 422, 429) },
@@ -38,6 +40,7 @@ accountRoutes.openapi(
 
 accountRoutes.openapi(
   createRoute({
+    ...access("member"),
     ...user, method: "post", path: "/", tags, summary: "Create a manual account, optionally with an opening balance",
     request: {
       headers: IdempotencyHeader,
@@ -55,6 +58,7 @@ accountRoutes.openapi(
 
 accountRoutes.openapi(
   createRoute({
+    ...access("viewer"),
     ...user, method: "get", path: "/{accountId}", tags, summary: "Get an account",
     request: { params: AccountIdParam },
     responses: { 200: json(AccountSchema, "The account"), ...errors(401, 404, 429) },
@@ -64,6 +68,7 @@ accountRoutes.openapi(
 
 accountRoutes.openapi(
   createRoute({
+    ...access("member"),
     ...user, method: "patch", path: "/{accountId}", tags, summary: "Update account settings",
     request: { params: AccountIdParam, body: jsonBody(UpdateAccountBody) },
     responses: { 200: json(AccountSchema, "Updated"), ...errors(401, 403, 404, 422, 429) },
@@ -74,6 +79,7 @@ accountRoutes.openapi(
 
 accountRoutes.openapi(
   createRoute({
+    ...access("admin"),
     ...user, method: "delete", path: "/{accountId}", tags, summary: "Disconnect an account (admin); its history and balance are kept",
     request: { params: AccountIdParam },
     responses: { 200: json(AccountSchema, "Disconnected"), ...errors(401, 403, 404, 429) },

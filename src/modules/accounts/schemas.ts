@@ -17,7 +17,7 @@ export const PROVIDERS = ["manual", "plaid", "belvo", "bitso"] as const;
 /** A major-unit amount: a JSON number or a decimal string, checked against the currency's scale later. */
 export const MajorAmount = z
   .union([z.number(), z.string().max(40)])
-  .openapi({ type: "number", example: -25.5, description: "Major units; a number or decimal string with no more decimals than the currency allows" });
+  .openapi({ type: "number", example: "25.50", description: "Major units; a number or decimal string with no more decimals than the currency allows" });
 
 export const CreateAccountBody = z
   .object({

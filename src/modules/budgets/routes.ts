@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { bearer, createRouter, errors, json, jsonBody } from "../../lib/openapi";
+import { access, bearer, createRouter, errors, json, jsonBody } from "../../lib/openapi";
 import { guards } from "../../middleware/auth";
 import { BudgetIdParam, BudgetSchema, CreateBudgetBody, ListBudgetsQuery, UpdateBudgetBody } from "./schemas";
 import * as budgets from "./service";
@@ -10,6 +10,7 @@ const user = { middleware: guards.user, security: bearer };
 
 budgetRoutes.openapi(
   createRoute({
+    ...access("viewer"),
     ...user, method: "get", path: "/", tags, summary: "List a space's budgets with current-period spending",
     request: { query: ListBudgetsQuery },
     responses: { 200: json(z.array(BudgetSchema), "Budgets"), ...errors(401, 404, 422, 429) },
@@ -19,6 +20,7 @@ budgetRoutes.openapi(
 
 budgetRoutes.openapi(
   createRoute({
+    ...access("member"),
     ...user, method: "post", path: "/", tags, summary: "Create a budget over categories",
     request: { body: jsonBody(CreateBudgetBody) },
     responses: { 201: json(BudgetSchema, "Created"), ...errors(401, 403, 404, 422, 429) },
@@ -28,6 +30,7 @@ budgetRoutes.openapi(
 
 budgetRoutes.openapi(
   createRoute({
+    ...access("viewer"),
     ...user, method: "get", path: "/{id}", tags, summary: "Get a budget",
     request: { params: BudgetIdParam },
     responses: { 200: json(BudgetSchema, "The budget"), ...errors(401, 404, 429) },
@@ -37,6 +40,7 @@ budgetRoutes.openapi(
 
 budgetRoutes.openapi(
   createRoute({
+    ...access("member"),
     ...user, method: "patch", path: "/{id}", tags, summary: "Update a budget",
     request: { params: BudgetIdParam, body: jsonBody(UpdateBudgetBody) },
     responses: { 200: json(BudgetSchema, "Updated"), ...errors(401, 403, 404, 422, 429) },
@@ -46,6 +50,7 @@ budgetRoutes.openapi(
 
 budgetRoutes.openapi(
   createRoute({
+    ...access("member"),
     ...user, method: "delete", path: "/{id}", tags, summary: "Delete a budget",
     request: { params: BudgetIdParam },
     responses: { 204: { description: "Deleted" }, ...errors(401, 403, 404, 429) },

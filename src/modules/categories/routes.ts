@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { bearer, createRouter, errors, json, jsonBody } from "../../lib/openapi";
+import { access, bearer, createRouter, errors, json, jsonBody } from "../../lib/openapi";
 import { guards } from "../../middleware/auth";
 import { ApplyRulesBody, ApplyRulesResult, CategoryIdParam, CategorySchema, CreateCategoryBody, UpdateCategoryBody } from "./schemas";
 import * as cats from "./service";
@@ -10,6 +10,7 @@ const user = { middleware: guards.user, security: bearer };
 
 categoryRoutes.openapi(
   createRoute({
+    ...access("viewer"),
     ...user, method: "get", path: "/", tags, summary: "List a space's categories with their rules and subcategories",
     request: { query: z.object({ spaceId: z.string().min(1).max(64) }) },
     responses: { 200: json(z.array(CategorySchema), "Categories"), ...errors(401, 404, 422, 429) },
@@ -19,6 +20,7 @@ categoryRoutes.openapi(
 
 categoryRoutes.openapi(
   createRoute({
+    ...access("member"),
     ...user, method: "post", path: "/", tags, summary: "Create a category, optionally with rules",
     request: { body: jsonBody(CreateCategoryBody) },
     responses: { 201: json(CategorySchema, "Created"), ...errors(401, 403, 404, 422, 429) },
@@ -28,6 +30,7 @@ categoryRoutes.openapi(
 
 categoryRoutes.openapi(
   createRoute({
+    ...access("member"),
     ...user, method: "post", path: "/apply-rules", tags, summary: "Run the rules over transactions not categorized by hand (dryRun reports only)",
     request: { body: jsonBody(ApplyRulesBody) },
     responses: { 200: json(ApplyRulesResult, "What matched and what changed"), ...errors(401, 403, 404, 422, 429) },
@@ -40,6 +43,7 @@ categoryRoutes.openapi(
 
 categoryRoutes.openapi(
   createRoute({
+    ...access("member"),
     ...user, method: "patch", path: "/{id}", tags, summary: "Update a category (rules, when given, replace the existing ones)",
     request: { params: CategoryIdParam, body: jsonBody(UpdateCategoryBody) },
     responses: { 200: json(CategorySchema, "Updated"), ...errors(401, 403, 404, 422, 429) },
@@ -49,6 +53,7 @@ categoryRoutes.openapi(
 
 categoryRoutes.openapi(
   createRoute({
+    ...access("member"),
     ...user, method: "delete", path: "/{id}", tags, summary: "Delete a category; pass reassignTo while transactions use it",
     request: { params: CategoryIdParam, query: z.object({ reassignTo: z.string().min(1).max(64).optional() }) },
     responses: {

@@ -1,6 +1,6 @@
 /** The double-entry ledger API of a space (seed 004 semantics, integer minor units). */
 import { createRoute, z } from "@hono/zod-openapi";
-import { bearer, createRouter, errors, json, jsonBody } from "../../lib/openapi";
+import { access, bearer, createRouter, errors, json, jsonBody } from "../../lib/openapi";
 import { guards } from "../../middleware/auth";
 import { IdempotencyHeader, idempotencyOf, markReplayed } from "../../middleware/idempotency";
 import {
@@ -29,6 +29,7 @@ const user = { middleware: guards.user, security: bearer };
 
 ledgerRoutes.openapi(
   createRoute({
+    ...access("member"),
     ...user, method: "post", path: "/{spaceId}/ledger/transactions", tags,
     summary: "Commit a transaction of postings (or compute it without committing with preview=true)",
     request: { params: SpaceParam, query: PreviewQuery, headers: IdempotencyHeader, body: jsonBody(TransactionBody) },
@@ -52,6 +53,7 @@ ledgerRoutes.openapi(
 
 ledgerRoutes.openapi(
   createRoute({
+    ...access("member"),
     method: "post", path: "/{spaceId}/ledger/transactions/batch", tags, security: bearer, middleware: guards.bulk,
     summary: "Commit up to 100 transactions atomically: all or none",
     request: { params: SpaceParam, headers: IdempotencyHeader, body: jsonBody(BatchBody) },
@@ -70,6 +72,7 @@ ledgerRoutes.openapi(
 
 ledgerRoutes.openapi(
   createRoute({
+    ...access("viewer"),
     ...user, method: "get", path: "/{spaceId}/ledger/transactions", tags,
     summary: "List transactions, newest first, with filters; metadata[key]=value filters are also accepted",
     request: { params: SpaceParam, query: ListTransactionsQuery },
@@ -87,6 +90,7 @@ ledgerRoutes.openapi(
 
 ledgerRoutes.openapi(
   createRoute({
+    ...access("viewer"),
     ...user, method: "get", path: "/{spaceId}/ledger/transactions/{txid}", tags, summary: "Get a transaction",
     request: { params: TxParams },
     responses: { 200: json(dataOf(LedgerTransactionSchema, "LedgerTransactionGet"), "The transaction"), ...errors(401, 404, 429) },
@@ -99,6 +103,7 @@ ledgerRoutes.openapi(
 
 ledgerRoutes.openapi(
   createRoute({
+    ...access("member"),
     ...user, method: "post", path: "/{spaceId}/ledger/transactions/{txid}/revert", tags,
     summary: "Revert a transaction with a compensating one (exactly once)",
     request: { params: TxParams, headers: IdempotencyHeader },
@@ -114,6 +119,7 @@ ledgerRoutes.openapi(
 
 ledgerRoutes.openapi(
   createRoute({
+    ...access("member"),
     ...user, method: "put", path: "/{spaceId}/ledger/transactions/{txid}/metadata", tags, summary: "Add or overwrite metadata keys of a transaction",
     request: { params: TxParams, body: jsonBody(MetadataSchema) },
     responses: { 204: { description: "Saved" }, ...errors(401, 403, 404, 422, 429) },
@@ -127,6 +133,7 @@ ledgerRoutes.openapi(
 
 ledgerRoutes.openapi(
   createRoute({
+    ...access("viewer"),
     ...user, method: "get", path: "/{spaceId}/ledger/accounts", tags, summary: "List ledger accounts with volumes",
     request: { params: SpaceParam, query: ListAccountsQuery },
     responses: { 200: json(cursorOf(LedgerAccountSchema, "LedgerAccountCursor"), "A page"), ...errors(401, 404, 422, 429) },
@@ -143,6 +150,7 @@ ledgerRoutes.openapi(
 
 ledgerRoutes.openapi(
   createRoute({
+    ...access("viewer"),
     ...user, method: "get", path: "/{spaceId}/ledger/accounts/{address}", tags, summary: "Get a ledger account with its volumes",
     request: { params: AddressParams },
     responses: { 200: json(dataOf(LedgerAccountSchema, "LedgerAccountGet"), "The account"), ...errors(401, 404, 422, 429) },
@@ -155,6 +163,7 @@ ledgerRoutes.openapi(
 
 ledgerRoutes.openapi(
   createRoute({
+    ...access("member"),
     ...user, method: "post", path: "/{spaceId}/ledger/accounts/{address}/metadata", tags, summary: "Add or overwrite metadata keys of a ledger account",
     request: { params: AddressParams, body: jsonBody(MetadataSchema) },
     responses: { 204: { description: "Saved" }, ...errors(401, 403, 404, 422, 429) },
@@ -168,6 +177,7 @@ ledgerRoutes.openapi(
 
 ledgerRoutes.openapi(
   createRoute({
+    ...access("viewer"),
     ...user, method: "get", path: "/{spaceId}/ledger/balances", tags, summary: "Balances per asset summed over the matching addresses",
     request: { params: SpaceParam, query: BalancesQuery },
     responses: { 200: json(dataOf(z.record(z.string(), z.number().int()), "AggregatedBalances"), "Balances by asset"), ...errors(401, 404, 422, 429) },
@@ -180,6 +190,7 @@ ledgerRoutes.openapi(
 
 ledgerRoutes.openapi(
   createRoute({
+    ...access("viewer"),
     ...user, method: "get", path: "/{spaceId}/ledger/stats", tags, summary: "Number of transactions and accounts",
     request: { params: SpaceParam },
     responses: { 200: json(dataOf(z.object({ transactions: z.number().int(), accounts: z.number().int() }), "LedgerStats"), "Stats"), ...errors(401, 404, 429) },
@@ -189,6 +200,7 @@ ledgerRoutes.openapi(
 
 ledgerRoutes.openapi(
   createRoute({
+    ...access("viewer"),
     ...user, method: "get", path: "/{spaceId}/ledger/logs", tags, summary: "The hash-chained log, newest first",
     request: { params: SpaceParam, query: ListLogsQuery },
     responses: { 200: json(cursorOf(LogSchema, "LedgerLogCursor"), "A page"), ...errors(401, 404, 422, 429) },
@@ -211,6 +223,7 @@ const Verdict = z
 
 ledgerRoutes.openapi(
   createRoute({
+    ...access("viewer"),
     ...user, method: "get", path: "/{spaceId}/ledger/logs/verify", tags, summary: "Recompute the log's hash chain and report the first break",
     request: { params: SpaceParam },
     responses: { 200: json(dataOf(Verdict, "LogVerificationResponse"), "Verdict"), ...errors(401, 404, 429) },

@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { bearer, createRouter, errors, json, jsonBody } from "../../lib/openapi";
+import { access, bearer, createRouter, errors, json, jsonBody } from "../../lib/openapi";
 import { guards } from "../../middleware/auth";
 import * as ml from "./service";
 
@@ -18,6 +18,7 @@ const Correction = z
 
 mlRoutes.openapi(
   createRoute({
+    ...access("viewer"),
     ...user, method: "get", path: "/corrections", tags, summary: "List category corrections",
     request: {
       query: z.object({
@@ -37,6 +38,7 @@ mlRoutes.openapi(
 
 mlRoutes.openapi(
   createRoute({
+    ...access("member"),
     ...user, method: "post", path: "/corrections", tags, summary: "Correct a transaction's category; the model learns at once",
     request: {
       body: jsonBody(z.object({ transactionId: z.string().min(1).max(64), correctedCategoryId: z.string().min(1).max(64), applyToSimilar: z.boolean().default(false) }).openapi("CorrectionRequest")),
@@ -53,6 +55,7 @@ mlRoutes.openapi(
 
 mlRoutes.openapi(
   createRoute({
+    ...access("viewer"),
     ...user, method: "post", path: "/predict", tags, summary: "Predict a category, with the merchant and tokens that explain it",
     request: {
       body: jsonBody(z.object({
@@ -76,6 +79,7 @@ mlRoutes.openapi(
 
 mlRoutes.openapi(
   createRoute({
+    ...access("admin", { twoFactor: true }),
     ...bulk, method: "post", path: "/retrain", tags, summary: "Rebuild the space's model from scratch (admin with 2FA); runs as a queued job",
     request: { body: jsonBody(z.object({ spaceId: z.string().min(1).max(64) }).openapi("RetrainRequest")) },
     responses: {
@@ -88,6 +92,7 @@ mlRoutes.openapi(
 
 mlRoutes.openapi(
   createRoute({
+    ...access("admin", { twoFactor: true }),
     ...bulk, method: "get", path: "/jobs/{jobId}", tags, summary: "Status of a retraining job (admin with 2FA)",
     request: { params: z.object({ jobId: z.string().min(1).max(64).openapi({ param: { name: "jobId", in: "path" } }) }) },
     responses: {

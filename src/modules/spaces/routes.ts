@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { bearer, createRouter, errors, json, jsonBody } from "../../lib/openapi";
+import { access, bearer, createRouter, errors, json, jsonBody } from "../../lib/openapi";
 import { guards } from "../../middleware/auth";
 import * as members from "./members";
 import {
@@ -37,6 +37,7 @@ spaceRoutes.openapi(
 
 spaceRoutes.openapi(
   createRoute({
+    ...access("viewer"),
     ...common, method: "get", path: "/{spaceId}", tags, summary: "Get a space",
     request: { params: SpaceIdParam },
     responses: { 200: json(SpaceSchema, "The space"), ...errors(401, 404, 429) },
@@ -46,6 +47,7 @@ spaceRoutes.openapi(
 
 spaceRoutes.openapi(
   createRoute({
+    ...access("member"),
     ...common, method: "patch", path: "/{spaceId}", tags, summary: "Update a space's details",
     request: { params: SpaceIdParam, body: jsonBody(UpdateSpaceBody) },
     responses: { 200: json(SpaceSchema, "Updated"), ...errors(401, 403, 404, 422, 429) },
@@ -56,6 +58,7 @@ spaceRoutes.openapi(
 
 spaceRoutes.openapi(
   createRoute({
+    ...access("owner", { twoFactor: true }),
     ...common, method: "delete", path: "/{spaceId}", tags, summary: "Delete a space (owner, with 2FA enabled and recently verified)",
     request: { params: SpaceIdParam },
     responses: { 204: { description: "Deleted" }, ...errors(401, 403, 404, 429) },
@@ -68,6 +71,7 @@ spaceRoutes.openapi(
 
 spaceRoutes.openapi(
   createRoute({
+    ...access("viewer"),
     ...common, method: "get", path: "/{spaceId}/members", tags, summary: "List a space's members",
     request: { params: SpaceIdParam },
     responses: { 200: json(z.array(MemberSchema), "Members"), ...errors(401, 404, 429) },
@@ -77,6 +81,7 @@ spaceRoutes.openapi(
 
 spaceRoutes.openapi(
   createRoute({
+    ...access("admin"),
     ...common, method: "post", path: "/{spaceId}/members", tags, summary: "Add an existing user to the space (admin)",
     request: { params: SpaceIdParam, body: jsonBody(AddMemberBody) },
     responses: { 201: json(MemberSchema, "Added"), ...errors(401, 403, 404, 409, 422, 429) },
@@ -87,6 +92,7 @@ spaceRoutes.openapi(
 
 spaceRoutes.openapi(
   createRoute({
+    ...access("admin"),
     ...common, method: "patch", path: "/{spaceId}/members/{userId}", tags, summary: "Change a member's role (admin)",
     request: { params: MemberParams, body: jsonBody(UpdateMemberBody) },
     responses: { 200: json(MemberSchema, "Updated"), ...errors(401, 403, 404, 422, 429) },
@@ -99,6 +105,7 @@ spaceRoutes.openapi(
 
 spaceRoutes.openapi(
   createRoute({
+    ...access("admin"),
     ...common, method: "delete", path: "/{spaceId}/members/{userId}", tags, summary: "Remove a member (admin), or leave the space",
     request: { params: MemberParams },
     responses: { 204: { description: "Removed" }, ...errors(401, 403, 404, 429) },

@@ -70,7 +70,7 @@ export const MemberSchema = z
   .object({ userId: z.string(), email: z.string(), name: z.string(), role: z.enum(ROLES), joinedAt: z.string() })
   .openapi("SpaceMember");
 
-const assignableRole = z.enum(["admin", "member", "viewer"]);
+const assignableRole = z.enum(["admin", "member", "viewer"]).openapi({ example: "viewer" });
 
 export const AddMemberBody = z
   .object({ email: z.email().max(254).transform((e) => e.trim().toLowerCase()), role: assignableRole })

@@ -1,6 +1,6 @@
 /** Per-account views of transactions: the seed 001 list and the seed 002 statement. */
 import { createRoute, z } from "@hono/zod-openapi";
-import { bearer, createRouter, errors, json } from "../../lib/openapi";
+import { access, bearer, createRouter, errors, json } from "../../lib/openapi";
 import { guards } from "../../middleware/auth";
 import { AccountIdParam } from "../accounts/schemas";
 import { AccountTransactionListSchema, AccountTransactionsQuery } from "./schemas";
@@ -13,6 +13,7 @@ const user = { middleware: guards.user, security: bearer };
 
 accountTransactionRoutes.openapi(
   createRoute({
+    ...access("viewer"),
     ...user, method: "get", path: "/{accountId}/transactions", tags, summary: "An account's transactions (seed 001 filters)",
     request: { params: AccountIdParam, query: AccountTransactionsQuery },
     responses: { 200: json(AccountTransactionListSchema, "A page"), ...errors(401, 404, 422, 429) },
@@ -48,6 +49,7 @@ const Statement = z
 
 accountTransactionRoutes.openapi(
   createRoute({
+    ...access("viewer"),
     ...user, method: "get", path: "/{accountId}/ledger", tags,
     summary: "Statement for a date range: debit, credit and running balance per entry (exact decimals)",
     request: {

@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { bearer, createRouter, errors, json, jsonBody } from "../../lib/openapi";
+import { access, bearer, createRouter, errors, json, jsonBody } from "../../lib/openapi";
 import { guards } from "../../middleware/auth";
 import { IdempotencyHeader, idempotencyOf, markReplayed } from "../../middleware/idempotency";
 import {
@@ -20,6 +20,7 @@ const user = { middleware: guards.user, security: bearer };
 
 transactionRoutes.openapi(
   createRoute({
+    ...access("viewer"),
     ...user, method: "get", path: "/", tags, summary: "List a space's transactions with filters and search",
     request: { query: ListTransactionsQuery },
     responses: { 200: json(TransactionListSchema, "A page"), ...errors(401, 404, 422, 429) },
@@ -29,6 +30,7 @@ transactionRoutes.openapi(
 
 transactionRoutes.openapi(
   createRoute({
+    ...access("member"),
     ...user, method: "post", path: "/", tags, summary: "Create a manual expense, income, fee or investment trade",
     request: { headers: IdempotencyHeader, body: jsonBody(CreateTransactionBody) },
     responses: { 201: json(TransactionSchema, "Created"), ...errors(401, 403, 404, 409, 422, 429) },
@@ -44,6 +46,7 @@ transactionRoutes.openapi(
 
 transactionRoutes.openapi(
   createRoute({
+    ...access("member"),
     ...user, method: "post", path: "/transfer", tags, summary: "Move money between two of the space's accounts",
     request: { headers: IdempotencyHeader, body: jsonBody(TransferBody) },
     responses: {
@@ -61,6 +64,7 @@ transactionRoutes.openapi(
 
 transactionRoutes.openapi(
   createRoute({
+    ...access("member"),
     method: "post", path: "/bulk-categorize", tags, security: bearer, middleware: guards.bulk,
     summary: "Set one category on many transactions",
     request: { body: jsonBody(BulkCategorizeBody) },
@@ -74,6 +78,7 @@ transactionRoutes.openapi(
 
 transactionRoutes.openapi(
   createRoute({
+    ...access("viewer"),
     ...user, method: "get", path: "/{id}", tags, summary: "Get a transaction",
     request: { params: TransactionIdParam },
     responses: { 200: json(TransactionSchema, "The transaction"), ...errors(401, 404, 429) },
@@ -83,6 +88,7 @@ transactionRoutes.openapi(
 
 transactionRoutes.openapi(
   createRoute({
+    ...access("member"),
     ...user, method: "patch", path: "/{id}", tags, summary: "Categorize, tag or annotate a transaction (money fields are immutable)",
     request: { params: TransactionIdParam, body: jsonBody(UpdateTransactionBody) },
     responses: { 200: json(TransactionSchema, "Updated"), ...errors(401, 403, 404, 422, 429) },
@@ -92,6 +98,7 @@ transactionRoutes.openapi(
 
 transactionRoutes.openapi(
   createRoute({
+    ...access("member"),
     ...user, method: "delete", path: "/{id}", tags, summary: "Void a transaction by posting its reversal (history is kept)",
     request: { params: TransactionIdParam, headers: IdempotencyHeader },
     responses: {

@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { bearer, createRouter, errors, json } from "../../lib/openapi";
+import { access, bearer, createRouter, errors, json } from "../../lib/openapi";
 import { guards } from "../../middleware/auth";
 import { tradeHistory } from "./trades";
 
@@ -26,6 +26,7 @@ const Trade = z
 
 tradeRoutes.openapi(
   createRoute({
+    ...access("viewer"),
     method: "get", path: "/", tags: ["Transactions"], security: bearer, middleware: guards.user,
     summary: "Trade history with fees, newest first; 50 per 0-based page, an empty array after the last",
     request: {

@@ -1,0 +1,60 @@
+/**
+ * A populated space for route-driven security tests: one user per role, a
+ * second-factor owner, accounts, a category, a transaction, a budget, a ledger
+ * transaction and a retraining job, plus an outsider with a space of their own.
+ */
+import { addMember, callJson, createSpace, enableTwoFactor, registerUser, type TestUser } from "../helpers";
+import { createAccount } from "../accounts/helpers";
+
+export interface World {
+  owner: TestUser;
+  admin: TestUser;
+  member: TestUser;
+  viewer: TestUser;
+  outsider: TestUser;
+  newcomer: TestUser;
+  spaceId: string;
+  ids: Record<string, unknown>;
+}
+
+async function ok(res: Promise<{ status: number; body: any }>) {
+  const r = await res;
+  if (r.status >= 300) throw new Error(`world setup failed: ${r.status} ${JSON.stringify(r.body)}`);
+  return r.body;
+}
+
+export type People = Pick<World, "owner" | "admin" | "member" | "viewer" | "outsider" | "newcomer">;
+
+/** The six users a world needs; the owner has 2FA on (and a fresh step-up from enabling it). */
+export async function registerPeople(): Promise<People> {
+  const [owner, admin, member, viewer, outsider, newcomer] = await Promise.all(Array.from({ length: 6 }, () => registerUser()));
+  await enableTwoFactor(owner!);
+  await createSpace(outsider!);
+  return { owner: owner!, admin: admin!, member: member!, viewer: viewer!, outsider: outsider!, newcomer: newcomer! };
+}
+
+/** A fresh space with one member per role; pass `people` to reuse users (registration is slow by design). */
+export async function buildWorld(people?: People): Promise<World> {
+  const { owner, admin, member, viewer, outsider, newcomer } = people ?? (await registerPeople());
+  const space = await createSpace(owner!);
+  await addMember(owner!, space.id, admin!, "admin");
+  await addMember(owner!, space.id, member!, "member");
+  await addMember(owner!, space.id, viewer!, "viewer");
+  const as = (u: TestUser) => ({ token: u.accessToken, ip: u.ip });
+  const acc = await createAccount(owner!, space.id, { openingBalance: 1000 });
+  const acc2 = await createAccount(owner!, space.id, { name: "Savings", type: "savings", openingBalance: 100 });
+  const cat = await ok(callJson("/v1/categories", { ...as(owner!), body: { spaceId: space.id, name: "Matrix", type: "expense" } }));
+  const txn = await ok(callJson("/v1/transactions", { ...as(owner!), body: { spaceId: space.id, accountId: acc.id, amount: -10, description: "matrix", date: "2024-01-15" } }));
+  const budget = await ok(callJson("/v1/budgets", { ...as(owner!), body: { spaceId: space.id, name: "Matrix", amount: 100, period: "monthly", categoryIds: [cat.id] } }));
+  const ltx = await ok(callJson(`/v1/spaces/${space.id}/ledger/transactions`, { ...as(owner!), body: { postings: [{ source: "world", destination: "users:matrix", amount: 100000, asset: "USD/2" }] } }));
+  const job = await ok(callJson("/v1/ml/retrain", { ...as(owner!), body: { spaceId: space.id } }));
+  return {
+    owner: owner!, admin: admin!, member: member!, viewer: viewer!, outsider: outsider!, newcomer: newcomer!, spaceId: space.id,
+    ids: {
+      spaceId: space.id, accountId: acc.id, fromAccountId: acc.id, toAccountId: acc2.id, categoryId: cat.id, correctedCategoryId: cat.id,
+      transactionId: txn.id, transactionIds: [txn.id], categoryIds: [cat.id], userId: member!.id, txid: ltx.data[0].txid, jobId: job.jobId,
+      address: "users:matrix", source: "world", destination: "users:matrix", email: newcomer!.email, budgetId: budget.id,
+      "id@/v1/transactions": txn.id, "id@/v1/categories": cat.id, "id@/v1/budgets": budget.id,
+    },
+  };
+}
