@@ -21,6 +21,7 @@ if (wants("ledger") || wants("categorize")) {
   try {
     if (wants("ledger")) report.ledger = await ledgerBench(server.base, { listRows: Number(process.env.BENCH_LIST_ROWS ?? 100_000) });
     if (wants("categorize")) report.categorize = await categorizeBench(server.base, { n: Number(process.env.BENCH_CATEGORIZE_N ?? 10_000) });
+    report.throughputServerErrors = server.errors().slice(0, 20);
   } finally {
     server.stop();
   }
@@ -31,6 +32,7 @@ if (wants("load")) {
   const server = await startServer({ port: 8798, vars: { RATE_LIMIT_MULTIPLIER: "1" } });
   try {
     report.load = await loadBench(server.base);
+    report.loadServerErrors = server.errors().slice(0, 20);
   } finally {
     server.stop();
   }

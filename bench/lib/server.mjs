@@ -34,6 +34,8 @@ export async function startServer({ port = 8799, vars = {} } = {}) {
   return {
     base,
     state,
+    /** Error lines the Worker logged during the run (e.g. ledger commits that failed). */
+    errors: () => log.split("\n").filter((l) => l.includes('"level":"error"')).map((l) => l.slice(l.indexOf("{"))),
     stop() {
       try {
         process.kill(-child.pid, "SIGTERM");
