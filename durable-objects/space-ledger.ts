@@ -14,7 +14,7 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import { ledgerTransactions, transactions, accounts as accountsTable } from "../src/db/schema";
-import { inChunks, insertEntities, insertRows, placeholders, type SqlValue } from "../src/lib/sql";
+import { inChunks, insertEntities, insertRows, questionMarks, type SqlValue } from "../src/lib/sql";
 import { accountIdOf } from "../src/modules/ledger/addresses";
 import { GENESIS_HASH, hashLog } from "../src/modules/ledger/chain";
 import { applyPostings, isFailure, reversePostings, volumeKey } from "../src/modules/ledger/engine";
@@ -124,7 +124,7 @@ export class SpaceLedger extends DurableObject<Env> {
     if (missing.length > 0) {
       const rows = await inChunks(missing, 1, async (chunk) => {
         const res = await this.db
-          .prepare(`SELECT address, asset, input, output FROM ledger_volumes WHERE space_id = ? AND address IN (${placeholders(chunk.length)})`)
+          .prepare(`SELECT address, asset, input, output FROM ledger_volumes WHERE space_id = ? AND address IN (${questionMarks(chunk.length)})`)
           .bind(this.spaceId, ...chunk)
           .all<{ address: string; asset: string; input: number; output: number }>();
         return res.results;
@@ -136,7 +136,7 @@ export class SpaceLedger extends DurableObject<Env> {
     if (accountIds.length > 0) {
       const rows = await inChunks(accountIds, 1, async (chunk) => {
         const res = await this.db
-          .prepare(`SELECT id, allow_overdraft FROM accounts WHERE space_id = ? AND id IN (${placeholders(chunk.length)})`)
+          .prepare(`SELECT id, allow_overdraft FROM accounts WHERE space_id = ? AND id IN (${questionMarks(chunk.length)})`)
           .bind(this.spaceId, ...chunk)
           .all<{ id: string; allow_overdraft: number }>();
         return res.results;
@@ -176,7 +176,7 @@ export class SpaceLedger extends DurableObject<Env> {
     if (refs.length > 0) {
       const taken = await inChunks(refs, 1, async (chunk) => {
         const res = await this.db
-          .prepare(`SELECT reference FROM ledger_transactions WHERE space_id = ? AND reference IN (${placeholders(chunk.length)})`)
+          .prepare(`SELECT reference FROM ledger_transactions WHERE space_id = ? AND reference IN (${questionMarks(chunk.length)})`)
           .bind(this.spaceId, ...chunk)
           .all<{ reference: string }>();
         return res.results;

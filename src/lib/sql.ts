@@ -40,7 +40,7 @@ export async function inChunks<T, R>(items: T[], reserved: number, fn: (chunk: T
   return out;
 }
 
-export const placeholders = (n: number) => Array.from({ length: n }, () => "?").join(", ");
+export const questionMarks = (n: number) => Array.from({ length: n }, () => "?").join(", ");
 
 /**
  * Inserts drizzle-typed rows through `insertRows`, taking column names from

@@ -87,3 +87,28 @@ describe("SpaceLedger recovery", () => {
     expect(await ledgerViolations(spaceId)).toEqual([]);
   });
 });
+
+describe("SpaceLedger reset between a commit and its response", () => {
+  it("a retry with the same Idempotency-Key after the object is reset returns the committed result once", async () => {
+    const { abortAllDurableObjects } = await import("cloudflare:test");
+    const { callJson } = await import("../helpers");
+    const u = await registerUser();
+    const spaceId = (await createSpace(u)).id;
+    const post = () =>
+      callJson(`/v1/spaces/${spaceId}/ledger/transactions`, {
+        token: u.accessToken, ip: u.ip, headers: { "idempotency-key": "reset-1" },
+        body: { postings: [{ source: "world", destination: "users:a", amount: 42, asset: "USD/2" }] },
+      });
+    const first = await post();
+    expect(first.status).toBe(201);
+    // Every Durable Object instance is reset, as if the response had been lost with the object.
+    await abortAllDurableObjects();
+    const retry = await post();
+    expect(retry.status).toBe(201);
+    expect(retry.res.headers.get("idempotency-replayed")).toBe("true");
+    expect(retry.body.data[0].txid).toBe(first.body.data[0].txid);
+    const stats = await callJson(`/v1/spaces/${spaceId}/ledger/stats`, { token: u.accessToken, ip: u.ip });
+    expect(stats.body.data.transactions).toBe(1);
+    expect(await ledgerViolations(spaceId)).toEqual([]);
+  });
+});

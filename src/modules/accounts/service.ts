@@ -11,7 +11,7 @@ import { notFound, validationFailed } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { assetOf, CURRENCY_SCALES, type Currency, formatMinor, parseMajor, toMajorNumber } from "../../lib/money";
 import { pagination } from "../../lib/pagination";
-import { inChunks, placeholders } from "../../lib/sql";
+import { inChunks, questionMarks } from "../../lib/sql";
 import { accountAddress } from "../ledger/addresses";
 import { ledgerStub, runLedger } from "../ledger/client";
 import type { Idempotency, SideEffect } from "../ledger/operations";
@@ -28,7 +28,7 @@ export async function balancesOf(svc: Services, spaceId: string, rows: AccountRo
   const out = new Map<string, number>();
   const found = await inChunks(rows.map((r) => accountAddress(r.id)), 1, async (chunk) => {
     const res = await svc.env.DB.prepare(
-      `SELECT address, asset, input - output AS balance FROM ledger_volumes WHERE space_id = ? AND address IN (${placeholders(chunk.length)})`,
+      `SELECT address, asset, input - output AS balance FROM ledger_volumes WHERE space_id = ? AND address IN (${questionMarks(chunk.length)})`,
     )
       .bind(spaceId, ...chunk)
       .all<{ address: string; asset: string; balance: number }>();

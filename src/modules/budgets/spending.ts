@@ -5,7 +5,7 @@
  * toward a budgeted parent category.
  */
 import type { Services } from "../../env";
-import { placeholders } from "../../lib/sql";
+import { questionMarks } from "../../lib/sql";
 import type { budgets } from "../../db/schema";
 import { currentPeriod, type Period, type PeriodWindow } from "./periods";
 
@@ -26,7 +26,7 @@ export async function spendingOf(svc: Services, b: BudgetRow, categoryIds: strin
     `SELECT COALESCE(c.parent_id, t.category_id) AS parent, t.category_id AS category, -SUM(t.amount) AS spent
        FROM transactions t LEFT JOIN categories c ON c.id = t.category_id
       WHERE t.space_id = ? AND t.currency = ? AND t.status != 'cancelled' AND t.date >= ? AND t.date < ?
-        AND (t.category_id IN (${placeholders(categoryIds.length)}) OR c.parent_id IN (${placeholders(categoryIds.length)}))
+        AND (t.category_id IN (${questionMarks(categoryIds.length)}) OR c.parent_id IN (${questionMarks(categoryIds.length)}))
       GROUP BY t.category_id`,
   )
     .bind(b.spaceId, b.currency, window.startMs, window.endMsExclusive, ...categoryIds, ...categoryIds)

@@ -6,7 +6,7 @@ import type { AuthContext, Services } from "../../env";
 import { iso } from "../../lib/clock";
 import { type CursorPage, decodeCursor, encodeCursor } from "../../lib/cursor";
 import { notFound, validationFailed } from "../../lib/errors";
-import { inChunks, placeholders } from "../../lib/sql";
+import { inChunks, questionMarks } from "../../lib/sql";
 import { readAsMember, requireSpaceRole } from "../spaces/access";
 import { compileAddressFilter } from "./addresses";
 import { verifyChain, type LogRow } from "./chain";
@@ -148,9 +148,9 @@ export async function listTransactions(
     const addrs = await resolveAddresses(svc, spaceId, pattern);
     if (addrs.length === 0) return false;
     if (side === "account") {
-      where.push(`t.seq IN (SELECT e.seq FROM ledger_entries e WHERE e.space_id = t.space_id AND e.address IN (${placeholders(addrs.length)}))`);
+      where.push(`t.seq IN (SELECT e.seq FROM ledger_entries e WHERE e.space_id = t.space_id AND e.address IN (${questionMarks(addrs.length)}))`);
     } else {
-      where.push(`EXISTS (SELECT 1 FROM json_each(t.postings) p WHERE json_extract(p.value, '$.${side}') IN (${placeholders(addrs.length)}))`);
+      where.push(`EXISTS (SELECT 1 FROM json_each(t.postings) p WHERE json_extract(p.value, '$.${side}') IN (${questionMarks(addrs.length)}))`);
     }
     params.push(...addrs);
     return true;
@@ -198,7 +198,7 @@ type AccountRow = { address: string; metadata: string };
 async function volumesFor(svc: Services, spaceId: string, addresses: string[]) {
   const rows = await inChunks(addresses, 1, async (chunk) => {
     const res = await svc.env.DB.prepare(
-      `SELECT address, asset, input, output FROM ledger_volumes WHERE space_id = ? AND address IN (${placeholders(chunk.length)})`,
+      `SELECT address, asset, input, output FROM ledger_volumes WHERE space_id = ? AND address IN (${questionMarks(chunk.length)})`,
     )
       .bind(spaceId, ...chunk)
       .all<{ address: string; asset: string; input: number; output: number }>();

@@ -5,7 +5,7 @@
  * rows of the tokens it needs.
  */
 import type { Services } from "../../env";
-import { inChunks, insertRows, placeholders } from "../../lib/sql";
+import { inChunks, insertRows, questionMarks } from "../../lib/sql";
 import { type Counts, emptyCounts } from "./model";
 
 /**
@@ -25,7 +25,7 @@ export async function loadCounts(
     db.prepare("SELECT category_id, docs, tokens FROM ml_category_stats WHERE space_id = ?").bind(spaceId),
     db.prepare("SELECT COUNT(DISTINCT token) AS n FROM ml_token_counts WHERE space_id = ?").bind(spaceId),
     db.prepare("SELECT temperature FROM ml_models WHERE space_id = ?").bind(spaceId),
-    db.prepare(`SELECT token, category_id, count FROM ml_token_counts WHERE space_id = ? AND token IN (${placeholders(Math.max(1, first.length))})`)
+    db.prepare(`SELECT token, category_id, count FROM ml_token_counts WHERE space_id = ? AND token IN (${questionMarks(Math.max(1, first.length))})`)
       .bind(spaceId, ...(first.length ? first : [""])),
     ...extra,
   ]);
@@ -37,7 +37,7 @@ export async function loadCounts(
   counts.vocabulary = (vocab!.results[0] as { n: number }).n;
   const rest = await inChunks(unique.slice(90), 1, async (chunk) => {
     const res = await db
-      .prepare(`SELECT token, category_id, count FROM ml_token_counts WHERE space_id = ? AND token IN (${placeholders(chunk.length)})`)
+      .prepare(`SELECT token, category_id, count FROM ml_token_counts WHERE space_id = ? AND token IN (${questionMarks(chunk.length)})`)
       .bind(spaceId, ...chunk)
       .all<{ token: string; category_id: string; count: number }>();
     return res.results;
