@@ -16,7 +16,7 @@ import { accountAddress } from "../ledger/addresses";
 import { ledgerStub, runLedger } from "../ledger/client";
 import type { Idempotency, SideEffect } from "../ledger/operations";
 import type { TxIntent } from "../ledger/types";
-import { requireSpaceRole, type Membership, type Role } from "../spaces/access";
+import { requireRoleOver, requireSpaceRole, type Membership, type Role } from "../spaces/access";
 import { OVERDRAFT_BY_DEFAULT, type AccountType } from "./schemas";
 
 export type AccountRow = typeof accounts.$inferSelect;
@@ -65,13 +65,7 @@ export function presentAccount(a: AccountRow, balanceMinor: number) {
 export async function accountFor(svc: Services, auth: AuthContext, accountId: string, min: Role): Promise<{ account: AccountRow; membership: Membership }> {
   const account = await svc.db.select().from(accounts).where(eq(accounts.id, accountId)).get();
   if (!account) throw notFound("Account");
-  try {
-    return { account, membership: await requireSpaceRole(svc, auth, account.spaceId, min) };
-  } catch (e) {
-    // Say "account", not "space", for an account in a space the caller cannot see.
-    if (e instanceof Error && "status" in e && (e as { status: number }).status === 404) throw notFound("Account");
-    throw e;
-  }
+  return { account, membership: await requireRoleOver(svc, auth, account.spaceId, min, "Account") };
 }
 
 export async function listAccounts(

@@ -7,7 +7,7 @@ import { notFound, validationFailed } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { type Currency, CURRENCY_SCALES, toMajorNumber } from "../../lib/money";
 import { categoriesById } from "../categories/lookup";
-import { requireSpaceRole } from "../spaces/access";
+import { requireRoleOver, requireSpaceRole } from "../spaces/access";
 import { parseAmountField } from "../transactions/postings";
 import { checkBudgetAlerts } from "./alerts";
 import { parseYmd, ymdString, zonedDate } from "./periods";
@@ -93,13 +93,8 @@ export async function createBudget(
 async function budgetFor(svc: Services, auth: AuthContext, id: string, min: "viewer" | "member") {
   const row = await svc.db.select().from(budgets).where(eq(budgets.id, id)).get();
   if (!row) throw notFound("Budget");
-  try {
-    const m = await requireSpaceRole(svc, auth, row.spaceId, min);
-    return { row, tz: m.space.timezone };
-  } catch (e) {
-    if ((e as { status?: number }).status === 404) throw notFound("Budget");
-    throw e;
-  }
+  const m = await requireRoleOver(svc, auth, row.spaceId, min, "Budget");
+  return { row, tz: m.space.timezone };
 }
 
 export async function getBudget(svc: Services, auth: AuthContext, id: string) {

@@ -11,7 +11,7 @@ import { newId } from "../../lib/ids";
 import { type Currency, CURRENCY_SCALES } from "../../lib/money";
 import { RegexSyntaxError } from "../../lib/safe-regex";
 import { checkBudgetAlerts } from "../budgets/alerts";
-import { requireSpaceRole } from "../spaces/access";
+import { requireRoleOver, requireSpaceRole } from "../spaces/access";
 import { chunkRows, nonEmpty } from "../../db/client";
 import { requireCategory } from "./lookup";
 import { compileRules, firstMatch, validateConditions, type ConditionInput, type RuleRow } from "./rules";
@@ -75,12 +75,7 @@ export async function listCategories(svc: Services, auth: AuthContext, spaceId: 
 async function categoryFor(svc: Services, auth: AuthContext, id: string, min: "viewer" | "member") {
   const row = await svc.db.select().from(categories).where(eq(categories.id, id)).get();
   if (!row) throw notFound("Category");
-  try {
-    await requireSpaceRole(svc, auth, row.spaceId, min);
-  } catch (e) {
-    if ((e as { status?: number }).status === 404) throw notFound("Category");
-    throw e;
-  }
+  await requireRoleOver(svc, auth, row.spaceId, min, "Category");
   return row;
 }
 

@@ -13,7 +13,7 @@ import { pagination } from "../../lib/pagination";
 import { requireTwoFactor } from "../auth/second-factor";
 import { checkBudgetAlerts } from "../budgets/alerts";
 import { categoriesById, requireCategory } from "../categories/lookup";
-import { requireSpaceRole } from "../spaces/access";
+import { requireRoleOver, requireSpaceRole } from "../spaces/access";
 import { calibrate, type Example, features, predict, train } from "./model";
 import { normalizeMerchant } from "./normalize";
 import { exampleDelta, loadCounts, replaceModel } from "./store";
@@ -54,12 +54,7 @@ const exampleOf = (t: { merchantName: string | null; description: string; amount
 export async function createCorrection(svc: Services, auth: AuthContext, input: { transactionId: string; correctedCategoryId: string; applyToSimilar: boolean }) {
   const tx = await svc.db.select().from(transactions).where(eq(transactions.id, input.transactionId)).get();
   if (!tx) throw notFound("Transaction");
-  try {
-    await requireSpaceRole(svc, auth, tx.spaceId, "member");
-  } catch (e) {
-    if ((e as { status?: number }).status === 404) throw notFound("Transaction");
-    throw e;
-  }
+  await requireRoleOver(svc, auth, tx.spaceId, "member", "Transaction");
   await requireCategory(svc, tx.spaceId, input.correctedCategoryId, "correctedCategoryId");
   const now = svc.clock.now();
   const feats = features(exampleOf(tx));
@@ -129,12 +124,7 @@ export async function requestRetrain(svc: Services, auth: AuthContext, spaceId: 
 export async function getJob(svc: Services, auth: AuthContext, jobId: string) {
   const job = await svc.db.select().from(jobs).where(eq(jobs.id, jobId)).get();
   if (!job) throw notFound("Job");
-  try {
-    await requireSpaceRole(svc, auth, job.spaceId, "admin");
-  } catch (e) {
-    if ((e as { status?: number }).status === 404) throw notFound("Job");
-    throw e;
-  }
+  await requireRoleOver(svc, auth, job.spaceId, "admin", "Job");
   requireTwoFactor(auth, svc.clock.now());
   return {
     jobId: job.id, spaceId: job.spaceId, type: job.type, status: job.status,

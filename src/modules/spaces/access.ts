@@ -6,7 +6,7 @@
 import { and, eq, isNull } from "drizzle-orm";
 import type { AuthContext, Services } from "../../env";
 import { spaceMembers, spaces } from "../../db/schema";
-import { forbidden, notFound } from "../../lib/errors";
+import { ApiError, forbidden, notFound } from "../../lib/errors";
 import { requireRecentStepUp } from "../auth/second-factor";
 
 export const ROLES = ["owner", "admin", "member", "viewer"] as const;
@@ -67,4 +67,17 @@ export async function requireSpaceRole(svc: Services, auth: AuthContext, spaceId
   if (!atLeast(m.role, min)) throw forbidden();
   if (atLeast(min, "admin")) requireRecentStepUp(auth, svc.clock.now());
   return m;
+}
+
+/**
+ * For a resource that lives in a space: the caller's membership, where a space
+ * the caller cannot see becomes a 404 naming the resource, not the space.
+ */
+export async function requireRoleOver(svc: Services, auth: AuthContext, spaceId: string, min: Role, resource: string): Promise<Membership> {
+  try {
+    return await requireSpaceRole(svc, auth, spaceId, min);
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 404) throw notFound(resource);
+    throw e;
+  }
 }

@@ -21,7 +21,7 @@ import { normalizeMerchant } from "../ml/normalize";
 import { accountAddress } from "../ledger/addresses";
 import { runLedger } from "../ledger/client";
 import type { Idempotency } from "../ledger/operations";
-import { requireSpaceRole } from "../spaces/access";
+import { requireRoleOver, requireSpaceRole } from "../spaces/access";
 import { cashflowPostings, parseAmountField, priceTrade, type TradeTerms } from "./postings";
 import { SUBTYPES } from "./schemas";
 
@@ -226,12 +226,7 @@ export async function createTransfer(
 async function transactionFor(svc: Services, auth: AuthContext, id: string, min: "viewer" | "member") {
   const row = await svc.db.select().from(transactions).where(eq(transactions.id, id)).get();
   if (!row) throw notFound("Transaction");
-  try {
-    await requireSpaceRole(svc, auth, row.spaceId, min);
-  } catch (e) {
-    if ((e as { status?: number }).status === 404) throw notFound("Transaction");
-    throw e;
-  }
+  await requireRoleOver(svc, auth, row.spaceId, min, "Transaction");
   return row;
 }
 
