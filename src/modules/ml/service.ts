@@ -70,7 +70,8 @@ export async function createCorrection(svc: Services, auth: AuthContext, input: 
   );
   const merchant = tx.normalizedMerchant ?? normalizeMerchant(tx.merchantName);
   const similarIndex = statements.length;
-  if (input.applyToSimilar && merchant) {
+  const similar = input.applyToSimilar && merchant !== null;
+  if (similar) {
     statements.push(
       db.prepare(
         `UPDATE transactions SET category_id = ?, category_source = 'manual', updated_at = ?
@@ -79,14 +80,17 @@ export async function createCorrection(svc: Services, auth: AuthContext, input: 
       ).bind(input.correctedCategoryId, now, tx.spaceId, merchant, tx.id, input.correctedCategoryId),
     );
   }
+  // The correction's record joins the same batch; SQLite's changes() right after the similar-update
+  // counts the transactions it recategorized, so the record and the changes commit together.
   const id = newId("corr", now);
+  statements.push(
+    db.prepare(
+      `INSERT INTO ml_corrections (id, space_id, transaction_id, original_category_id, corrected_category_id, merchant_name, normalized_merchant, confidence, status, affected_transactions, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'applied', ${similar ? "changes()" : "0"}, ?)`,
+    ).bind(id, tx.spaceId, tx.id, tx.categoryId, input.correctedCategoryId, tx.merchantName, merchant, prior?.confidence ?? null, now),
+  );
   const results = await db.batch(statements);
-  const affected = input.applyToSimilar && merchant ? results[similarIndex]!.meta.changes : 0;
-  await svc.db.insert(mlCorrections).values({
-    id, spaceId: tx.spaceId, transactionId: tx.id, originalCategoryId: tx.categoryId, correctedCategoryId: input.correctedCategoryId,
-    merchantName: tx.merchantName, normalizedMerchant: merchant, confidence: prior?.confidence ?? null, status: "applied",
-    affectedTransactions: affected, createdAt: now,
-  });
+  const affected = similar ? results[similarIndex]!.meta.changes : 0;
   await checkBudgetAlerts(svc, tx.spaceId, [input.correctedCategoryId]);
   return {
     correctionId: id,
