@@ -59,6 +59,8 @@ export async function seedDemoData(base) {
   await tx("uber", { spaceId: personal, accountId: checking.id, amount: -18.4, description: "Uber trip", merchantName: "Uber", date: daysAgo(2), categoryId: transport });
   await tx("aapl", { spaceId: personal, accountId: brokerage.id, description: "Apple Inc.", date: daysAgo(10), trade: { symbol: "AAPL", side: "buy", quantity: "10", unitPrice: "189.50", fees: "0" } });
   await call("POST", "/v1/transactions/transfer", { spaceId: personal, fromAccountId: checking.id, toAccountId: savings.id, amount: "500.00", date: daysAgo(1), description: "Monthly savings" }, token, "demo-transfer-1");
+  await call("POST", "/v1/budgets", { spaceId: personal, name: "Monthly Food Budget", amount: "800.00", period: "monthly", categories: [{ categoryId: coffee, allocated: "300.00" }, { categoryId: groceries, allocated: "500.00" }], alertThreshold: 80 }, token);
+  await call("PATCH", `/v1/categories/${transport}`, { rules: [{ condition: "merchant_contains", value: "uber", priority: 100 }, { condition: "regex", value: "^(lyft|didi|cabify)", priority: 90 }] }, token);
   await tx("oxxo", { spaceId: business, accountId: bbva.id, amount: "-230.50", description: "OXXO papelería", merchantName: "OXXO", date: daysAgo(3), categoryId: supplies });
   await tx("cliente", { spaceId: business, accountId: bbva.id, amount: "12500.00", description: "Pago cliente factura A-102", date: daysAgo(5), categoryId: ventas });
   return { seeded: true };
