@@ -18,6 +18,8 @@ export default defineConfig(async () => {
         },
       }),
     ],
+    // The same zod the deployed bundle gets (wrangler.toml [alias]).
+    resolve: { alias: [{ find: /^zod$/, replacement: `${process.cwd()}/src/lib/zod-lean.ts` }] },
     test: {
       include: ["test/**/*.test.ts"],
       setupFiles: ["./test/setup.ts"],
