@@ -8,14 +8,4 @@ export interface Clock {
 
 export const systemClock: Clock = { now: () => Date.now() };
 
-export function fixedClock(start: number): Clock & { advance(ms: number): void } {
-  let t = start;
-  return {
-    now: () => t,
-    advance(ms: number) {
-      t += ms;
-    },
-  };
-}
-
 export const iso = (ms: number) => new Date(ms).toISOString();

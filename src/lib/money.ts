@@ -19,11 +19,6 @@ export const assetOf = (currency: Currency) => `${currency}/${CURRENCY_SCALES[cu
 /** Formance-style asset code: upper-case letters/digits, optional `/scale`. */
 export const ASSET_PATTERN = /^[A-Z][A-Z0-9]{0,16}(_[A-Z]{1,16})?(\/\d{1,2})?$/;
 
-export function scaleOfAsset(asset: string): number {
-  const slash = asset.indexOf("/");
-  return slash < 0 ? 0 : Number(asset.slice(slash + 1));
-}
-
 /** Largest magnitude we store: amounts and balances stay exact JavaScript integers. */
 export const MAX_MINOR = Number.MAX_SAFE_INTEGER;
 
