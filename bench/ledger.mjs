@@ -21,6 +21,15 @@ export async function ledgerBench(base, { listRows = 100_000, concurrency = 8 } 
   });
   results.oneSpaceSingleTx = summarize(singles.latencies, singles.elapsedMs, { statuses: singles.statuses, txPerSecond: +((1000 / singles.elapsedMs) * 1000).toFixed(1) });
 
+  // The same with an Idempotency-Key on each write, as API.md asks clients to send.
+  const keyedSpace = await newSpace("single-keyed");
+  const runId = Date.now().toString(36);
+  const keyed = await run({
+    total: 1000, concurrency,
+    makeRequest: (i) => api.post(`/v1/spaces/${keyedSpace}/ledger/transactions`, { postings: [posting(i)] }, { "idempotency-key": `bench-${runId}-${i}` }),
+  });
+  results.oneSpaceSingleTxWithKey = summarize(keyed.latencies, keyed.elapsedMs, { statuses: keyed.statuses, txPerSecond: +((1000 / keyed.elapsedMs) * 1000).toFixed(1) });
+
   const batched = await newSpace("batched");
   const batches = await run({
     total: 100, concurrency,

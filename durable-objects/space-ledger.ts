@@ -33,6 +33,9 @@ interface PendingLog {
   data: string;
 }
 
+/** D1 reports a statement that broke a constraint this way; the whole batch is then rolled back. */
+const isRolledBack = (err: unknown) => /SQLITE_CONSTRAINT/.test(String(err));
+
 const fail = (status: number, code: LedgerFailure["code"], message: string): { ok: false; error: LedgerFailure } => ({
   ok: false,
   error: { status, code, message },
@@ -78,19 +81,26 @@ export class SpaceLedger extends DurableObject<Env> {
       return fail(500, "INTERNAL_ERROR", "Operation routed to the wrong space ledger");
     }
     this.spaceId = op.spaceId;
-    if (op.idempotency && !(op.kind === "commit" && op.preview)) {
-      const prior = await this.db
-        .prepare("SELECT fingerprint, result FROM idempotency_keys WHERE space_id = ? AND key = ?")
-        .bind(op.spaceId, op.idempotency.key)
-        .first<{ fingerprint: string; result: string }>();
-      if (prior) {
-        if (prior.fingerprint !== op.idempotency.fingerprint) {
-          return fail(422, "IDEMPOTENCY_KEY_REUSED", "This Idempotency-Key was already used with a different request");
-        }
-        return { ...(JSON.parse(prior.result) as LedgerResult & { ok: true }), replayed: true };
-      }
+    // Idempotency is optimistic: the key's record goes into the write's own batch,
+    // whose primary key refuses a second use. A fresh key (the usual case) so
+    // costs no extra D1 round trip; the stored result is read only when the
+    // write could not go through as new.
+    let result: LedgerResult;
+    try {
+      result = await this.dispatch(op, await this.loadChain());
+    } catch (err) {
+      // A constraint error means SQLite rolled the batch back (a replayed key, say)
+      // and the cache is still right; any other failure may hide a commit, so the
+      // cache is dropped and rebuilt from D1.
+      if (!isRolledBack(err)) this.forget();
+      const prior = await this.storedResult(op).catch(() => null);
+      if (prior) return prior;
+      throw err;
     }
-    const chain = await this.loadChain();
+    return result.ok ? result : ((await this.storedResult(op)) ?? result);
+  }
+
+  private dispatch(op: LedgerOp, chain: ChainState): Promise<LedgerResult> {
     switch (op.kind) {
       case "commit":
         return this.commit(op, chain, op.txs, op.preview ?? false);
@@ -101,6 +111,24 @@ export class SpaceLedger extends DurableObject<Env> {
       case "setAccountMetadata":
         return this.setAccountMetadata(op, chain);
     }
+  }
+
+  /**
+   * The result recorded under the operation's Idempotency-Key, replayed; a 422
+   * if the key was used for a different request; null if the key is unused.
+   * This also answers a retry whose first attempt committed but never heard back.
+   */
+  private async storedResult(op: LedgerOp): Promise<LedgerResult | null> {
+    if (!op.idempotency || (op.kind === "commit" && op.preview)) return null;
+    const prior = await this.db
+      .prepare("SELECT fingerprint, result FROM idempotency_keys WHERE space_id = ? AND key = ?")
+      .bind(op.spaceId, op.idempotency.key)
+      .first<{ fingerprint: string; result: string }>();
+    if (!prior) return null;
+    if (prior.fingerprint !== op.idempotency.fingerprint) {
+      return fail(422, "IDEMPOTENCY_KEY_REUSED", "This Idempotency-Key was already used with a different request");
+    }
+    return { ...(JSON.parse(prior.result) as LedgerResult & { ok: true }), replayed: true };
   }
 
   private async loadChain(): Promise<ChainState> {

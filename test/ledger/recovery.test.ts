@@ -36,19 +36,71 @@ function faultyDb(real: D1Database, mode: "before" | "after") {
 }
 
 describe("SpaceLedger recovery", () => {
-  it("a write whose outcome is unknown is reported, then replayed once on retry", async () => {
+  it("a write whose response is lost after it committed is answered from its Idempotency-Key record", async () => {
     const spaceId = await freshSpace();
     const stub = env.SPACE_LEDGER.get(env.SPACE_LEDGER.idFromName(spaceId));
     await runInDurableObject(stub, async (ledger) => {
       expect((await ledger.execute(deposit(spaceId, 100))).ok).toBe(true);
       Object.defineProperty(ledger, "db", { get: () => faultyDb(env.DB, "after"), configurable: true });
       const lost = await ledger.execute(deposit(spaceId, 50, "retry-me"));
-      expect(lost).toMatchObject({ ok: false, error: { status: 503 } });
+      expect(lost).toMatchObject({ ok: true, replayed: true });
+      expect(lost.ok && lost.transactions[0]!.txid).toBe(1);
       delete (ledger as unknown as Record<string, unknown>).db;
       const retry = await ledger.execute(deposit(spaceId, 50, "retry-me"));
       expect(retry).toMatchObject({ ok: true, replayed: true });
       const next = await ledger.execute(deposit(spaceId, 1));
       expect(next.ok && next.transactions[0]!.txid).toBe(2);
+    });
+    expect(await ledgerViolations(spaceId)).toEqual([]);
+  });
+
+  it("a write whose outcome is unknown and without a key is reported as retryable", async () => {
+    const spaceId = await freshSpace();
+    const stub = env.SPACE_LEDGER.get(env.SPACE_LEDGER.idFromName(spaceId));
+    await runInDurableObject(stub, async (ledger) => {
+      expect((await ledger.execute(deposit(spaceId, 100))).ok).toBe(true);
+      Object.defineProperty(ledger, "db", { get: () => faultyDb(env.DB, "after"), configurable: true });
+      expect(await ledger.execute(deposit(spaceId, 50))).toMatchObject({ ok: false, error: { status: 503 } });
+      delete (ledger as unknown as Record<string, unknown>).db;
+      // The cache was dropped, so the next write builds on the commit it did not hear about.
+      const next = await ledger.execute(deposit(spaceId, 1));
+      expect(next.ok && next.transactions[0]!.txid).toBe(2);
+    });
+    expect(await ledgerViolations(spaceId)).toEqual([]);
+  });
+
+  it("a replayed key is refused by the batch, answered from its record, and keeps the cached state", async () => {
+    const spaceId = await freshSpace();
+    const stub = env.SPACE_LEDGER.get(env.SPACE_LEDGER.idFromName(spaceId));
+    await runInDurableObject(stub, async (ledger) => {
+      const first = await ledger.execute(deposit(spaceId, 70, "once"));
+      expect(first).toMatchObject({ ok: true, replayed: false });
+      const cached = (ledger as unknown as { chain: unknown }).chain;
+      const replay = await ledger.execute(deposit(spaceId, 70, "once"));
+      expect(replay).toMatchObject({ ok: true, replayed: true });
+      expect(replay.ok && replay.transactions[0]!.txid).toBe(0);
+      expect((ledger as unknown as { chain: unknown }).chain).toBe(cached);
+      const reused = await ledger.execute(deposit(spaceId, 71, "once"));
+      expect(reused).toMatchObject({ ok: false, error: { status: 422, code: "IDEMPOTENCY_KEY_REUSED" } });
+    });
+    const rows = await env.DB.prepare("SELECT COUNT(*) AS n FROM ledger_transactions WHERE space_id = ?").bind(spaceId).first<{ n: number }>();
+    expect(rows!.n).toBe(1);
+    expect(await ledgerViolations(spaceId)).toEqual([]);
+  });
+
+  it("a replay that would now fail (funds since spent) still returns the first result", async () => {
+    const spaceId = await freshSpace();
+    const stub = env.SPACE_LEDGER.get(env.SPACE_LEDGER.idFromName(spaceId));
+    const withdraw = (key: string): LedgerOp => ({
+      kind: "commit", spaceId,
+      txs: [{ postings: [{ source: "users:a", destination: "world", amount: 80, asset: "USD/2" }] }],
+      idempotency: { key, fingerprint: "fp-withdraw" },
+    });
+    await runInDurableObject(stub, async (ledger) => {
+      await ledger.execute(deposit(spaceId, 100));
+      expect(await ledger.execute(withdraw("w-1"))).toMatchObject({ ok: true, replayed: false });
+      expect(await ledger.execute(withdraw("w-1"))).toMatchObject({ ok: true, replayed: true });
+      expect(await ledger.execute(withdraw("w-2"))).toMatchObject({ ok: false, error: { code: "INSUFFICIENT_FUNDS" } });
     });
     expect(await ledgerViolations(spaceId)).toEqual([]);
   });
