@@ -33,8 +33,15 @@ interface PendingLog {
   data: string;
 }
 
-/** D1 reports a statement that broke a constraint this way; the whole batch is then rolled back. */
-const isRolledBack = (err: unknown) => /SQLITE_CONSTRAINT/.test(String(err));
+/**
+ * A batch refused because its Idempotency-Key is already recorded. The key's
+ * INSERT is the batch's first statement, so no other constraint can fire before
+ * it, and a failed statement rolls the whole D1 batch back.
+ */
+const isKeyReplay = (err: unknown) => /SQLITE_CONSTRAINT/.test(String(err)) && /idempotency_keys/.test(String(err));
+
+const logLedgerError = (op: LedgerOp, err: unknown) =>
+  console.error(JSON.stringify({ level: "error", event: "ledger.commit_failed", spaceId: op.spaceId, message: String(err) }));
 
 const fail = (status: number, code: LedgerFailure["code"], message: string): { ok: false; error: LedgerFailure } => ({
   ok: false,
@@ -56,10 +63,9 @@ export class SpaceLedger extends DurableObject<Env> {
   execute(op: LedgerOp): Promise<LedgerResult> {
     const run = this.tail.then(() => this.run(op));
     this.tail = run.catch(() => undefined);
-    return run.catch((err: unknown) => {
-      // Unknown outcome: forget everything; the next write reloads from D1.
+    return run.catch(() => {
+      // Unknown outcome (already logged by `run` if it came from a batch): the next write reloads from D1.
       this.forget();
-      console.error(JSON.stringify({ level: "error", event: "ledger.commit_failed", spaceId: op.spaceId, message: String(err) }));
       return fail(503, "INTERNAL_ERROR", "The ledger could not confirm this write; retry with the same Idempotency-Key");
     });
   }
@@ -89,15 +95,22 @@ export class SpaceLedger extends DurableObject<Env> {
     try {
       result = await this.dispatch(op, await this.loadChain());
     } catch (err) {
-      // A constraint error means SQLite rolled the batch back (a replayed key, say)
-      // and the cache is still right; any other failure may hide a commit, so the
-      // cache is dropped and rebuilt from D1.
-      if (!isRolledBack(err)) this.forget();
+      // The key's own primary key refusing the batch means SQLite rolled it back and
+      // the cache is still right. Any other failure may hide a commit: the cache is
+      // dropped and rebuilt from D1, and the failure is logged even when the stored
+      // result then answers the caller.
+      const replay = isKeyReplay(err);
+      if (!replay) {
+        this.forget();
+        logLedgerError(op, err);
+      }
       const prior = await this.storedResult(op).catch(() => null);
       if (prior) return prior;
       throw err;
     }
-    return result.ok ? result : ((await this.storedResult(op)) ?? result);
+    if (result.ok) return result;
+    // A refusal (funds since spent, already reverted…) may be the retry of a write that succeeded.
+    return (await this.storedResult(op).catch(() => null)) ?? result;
   }
 
   private dispatch(op: LedgerOp, chain: ChainState): Promise<LedgerResult> {
@@ -350,7 +363,8 @@ export class SpaceLedger extends DurableObject<Env> {
     statements.push(...insertRows(this.db, "ledger_logs", ["space_id", "id", "type", "data", "date", "hash"], logRows));
     statements.push(...this.effectStatements(op.effects ?? [], committed, now));
     if (op.idempotency && !(op.kind === "commit" && op.preview)) {
-      statements.push(
+      // First, so that a replayed key fails the batch before any other statement runs.
+      statements.unshift(
         this.db
           .prepare("INSERT INTO idempotency_keys (space_id, key, fingerprint, result, created_at) VALUES (?, ?, ?, ?, ?)")
           .bind(sid, op.idempotency.key, op.idempotency.fingerprint, JSON.stringify(result), now),

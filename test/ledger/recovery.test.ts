@@ -105,6 +105,31 @@ describe("SpaceLedger recovery", () => {
     expect(await ledgerViolations(spaceId)).toEqual([]);
   });
 
+  it("a refusal stays a refusal when the stored-result lookup behind it fails", async () => {
+    const spaceId = await freshSpace();
+    const stub = env.SPACE_LEDGER.get(env.SPACE_LEDGER.idFromName(spaceId));
+    await runInDurableObject(stub, async (ledger) => {
+      await ledger.execute(deposit(spaceId, 10));
+      const real = env.DB;
+      const lookupFails = {
+        batch: real.batch.bind(real),
+        prepare: (sql: string) => {
+          if (sql.startsWith("SELECT fingerprint")) throw new Error("D1 hiccup");
+          return real.prepare(sql);
+        },
+      };
+      Object.defineProperty(ledger, "db", { get: () => lookupFails, configurable: true });
+      const overdraw = await ledger.execute({
+        kind: "commit", spaceId,
+        txs: [{ postings: [{ source: "users:a", destination: "world", amount: 11, asset: "USD/2" }] }],
+        idempotency: { key: "k-over", fingerprint: "fp" },
+      });
+      expect(overdraw).toMatchObject({ ok: false, error: { status: 422, code: "INSUFFICIENT_FUNDS" } });
+      delete (ledger as unknown as Record<string, unknown>).db;
+    });
+    expect(await ledgerViolations(spaceId)).toEqual([]);
+  });
+
   it("a failed batch leaves nothing half-written and the next write proceeds", async () => {
     const spaceId = await freshSpace();
     const stub = env.SPACE_LEDGER.get(env.SPACE_LEDGER.idFromName(spaceId));
