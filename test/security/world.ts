@@ -3,6 +3,7 @@
  * second-factor owner, accounts, a category, a transaction, a budget, a ledger
  * transaction and a retraining job, plus an outsider with a space of their own.
  */
+import { env } from "cloudflare:workers";
 import { addMember, callJson, createSpace, enableTwoFactor, registerUser, type TestUser } from "../helpers";
 import { createAccount } from "../accounts/helpers";
 
@@ -21,6 +22,22 @@ async function ok(res: Promise<{ status: number; body: any }>) {
   const r = await res;
   if (r.status >= 300) throw new Error(`world setup failed: ${r.status} ${JSON.stringify(r.body)}`);
   return r.body;
+}
+
+/**
+ * Waits until a queued job has run. Its consumer writes model rows seconds
+ * later, which a test comparing row counts would otherwise see as a change
+ * made by whatever request happened to be in flight. Reads D1 directly: the
+ * status route's bulk rate limit would not survive polling.
+ */
+export async function settleJob(jobId: string): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    const row = await env.DB.prepare("SELECT status FROM jobs WHERE id = ?").bind(jobId).first<{ status: string }>();
+    if (row?.status === "completed" || row?.status === "failed") return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`job ${jobId} did not finish within 20 s`);
 }
 
 export type People = Pick<World, "owner" | "admin" | "member" | "viewer" | "outsider" | "newcomer">;
@@ -48,6 +65,7 @@ export async function buildWorld(people?: People): Promise<World> {
   const budget = await ok(callJson("/v1/budgets", { ...as(owner!), body: { spaceId: space.id, name: "Matrix", amount: 100, period: "monthly", categoryIds: [cat.id] } }));
   const ltx = await ok(callJson(`/v1/spaces/${space.id}/ledger/transactions`, { ...as(owner!), body: { postings: [{ source: "world", destination: "users:matrix", amount: 100000, asset: "USD/2" }] } }));
   const job = await ok(callJson("/v1/ml/retrain", { ...as(owner!), body: { spaceId: space.id } }));
+  await settleJob(job.jobId);
   return {
     owner: owner!, admin: admin!, member: member!, viewer: viewer!, outsider: outsider!, newcomer: newcomer!, spaceId: space.id,
     ids: {
