@@ -5,14 +5,27 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import type { SpaceLedger } from "../../durable-objects/space-ledger";
 import type { LedgerOp } from "../../src/modules/ledger/operations";
 import { ledgerViolations } from "../invariants/ledger-invariants";
 import { createSpace, registerUser } from "../helpers";
 
-async function freshSpace() {
-  const u = await registerUser();
-  return (await createSpace(u)).id;
+/** Runs `body` inside a fresh space's SpaceLedger, then checks the ledger invariants of that space. */
+async function inFreshLedger(body: (ledger: SpaceLedger, spaceId: string) => Promise<void>): Promise<string> {
+  const spaceId = (await createSpace(await registerUser())).id;
+  await runInDurableObject(env.SPACE_LEDGER.get(env.SPACE_LEDGER.idFromName(spaceId)), (ledger) => body(ledger, spaceId));
+  expect(await ledgerViolations(spaceId)).toEqual([]);
+  return spaceId;
 }
+
+/** Gives the object `db` as its D1 handle until the returned function restores the real one. */
+function swapDb(ledger: SpaceLedger, db: unknown): () => void {
+  Object.defineProperty(ledger, "db", { get: () => db, configurable: true });
+  return () => delete (ledger as unknown as Record<string, unknown>).db;
+}
+
+const countTransactions = async (spaceId: string) =>
+  (await env.DB.prepare("SELECT COUNT(*) AS n FROM ledger_transactions WHERE space_id = ?").bind(spaceId).first<{ n: number }>())!.n;
 
 const deposit = (spaceId: string, amount: number, key?: string): LedgerOp => ({
   kind: "commit",
@@ -37,42 +50,34 @@ function faultyDb(real: D1Database, mode: "before" | "after") {
 
 describe("SpaceLedger recovery", () => {
   it("a write whose response is lost after it committed is answered from its Idempotency-Key record", async () => {
-    const spaceId = await freshSpace();
-    const stub = env.SPACE_LEDGER.get(env.SPACE_LEDGER.idFromName(spaceId));
-    await runInDurableObject(stub, async (ledger) => {
+    await inFreshLedger(async (ledger, spaceId) => {
       expect((await ledger.execute(deposit(spaceId, 100))).ok).toBe(true);
-      Object.defineProperty(ledger, "db", { get: () => faultyDb(env.DB, "after"), configurable: true });
+      const restore = swapDb(ledger, faultyDb(env.DB, "after"));
       const lost = await ledger.execute(deposit(spaceId, 50, "retry-me"));
       expect(lost).toMatchObject({ ok: true, replayed: true });
       expect(lost.ok && lost.transactions[0]!.txid).toBe(1);
-      delete (ledger as unknown as Record<string, unknown>).db;
+      restore();
       const retry = await ledger.execute(deposit(spaceId, 50, "retry-me"));
       expect(retry).toMatchObject({ ok: true, replayed: true });
       const next = await ledger.execute(deposit(spaceId, 1));
       expect(next.ok && next.transactions[0]!.txid).toBe(2);
     });
-    expect(await ledgerViolations(spaceId)).toEqual([]);
   });
 
   it("a write whose outcome is unknown and without a key is reported as retryable", async () => {
-    const spaceId = await freshSpace();
-    const stub = env.SPACE_LEDGER.get(env.SPACE_LEDGER.idFromName(spaceId));
-    await runInDurableObject(stub, async (ledger) => {
+    await inFreshLedger(async (ledger, spaceId) => {
       expect((await ledger.execute(deposit(spaceId, 100))).ok).toBe(true);
-      Object.defineProperty(ledger, "db", { get: () => faultyDb(env.DB, "after"), configurable: true });
+      const restore = swapDb(ledger, faultyDb(env.DB, "after"));
       expect(await ledger.execute(deposit(spaceId, 50))).toMatchObject({ ok: false, error: { status: 503 } });
-      delete (ledger as unknown as Record<string, unknown>).db;
+      restore();
       // The cache was dropped, so the next write builds on the commit it did not hear about.
       const next = await ledger.execute(deposit(spaceId, 1));
       expect(next.ok && next.transactions[0]!.txid).toBe(2);
     });
-    expect(await ledgerViolations(spaceId)).toEqual([]);
   });
 
   it("a replayed key is refused by the batch, answered from its record, and keeps the cached state", async () => {
-    const spaceId = await freshSpace();
-    const stub = env.SPACE_LEDGER.get(env.SPACE_LEDGER.idFromName(spaceId));
-    await runInDurableObject(stub, async (ledger) => {
+    const spaceId = await inFreshLedger(async (ledger, spaceId) => {
       const first = await ledger.execute(deposit(spaceId, 70, "once"));
       expect(first).toMatchObject({ ok: true, replayed: false });
       const cached = (ledger as unknown as { chain: unknown }).chain;
@@ -83,32 +88,25 @@ describe("SpaceLedger recovery", () => {
       const reused = await ledger.execute(deposit(spaceId, 71, "once"));
       expect(reused).toMatchObject({ ok: false, error: { status: 422, code: "IDEMPOTENCY_KEY_REUSED" } });
     });
-    const rows = await env.DB.prepare("SELECT COUNT(*) AS n FROM ledger_transactions WHERE space_id = ?").bind(spaceId).first<{ n: number }>();
-    expect(rows!.n).toBe(1);
-    expect(await ledgerViolations(spaceId)).toEqual([]);
+    expect(await countTransactions(spaceId)).toBe(1);
   });
 
   it("a replay that would now fail (funds since spent) still returns the first result", async () => {
-    const spaceId = await freshSpace();
-    const stub = env.SPACE_LEDGER.get(env.SPACE_LEDGER.idFromName(spaceId));
-    const withdraw = (key: string): LedgerOp => ({
+    const withdraw = (spaceId: string, key: string): LedgerOp => ({
       kind: "commit", spaceId,
       txs: [{ postings: [{ source: "users:a", destination: "world", amount: 80, asset: "USD/2" }] }],
       idempotency: { key, fingerprint: "fp-withdraw" },
     });
-    await runInDurableObject(stub, async (ledger) => {
+    await inFreshLedger(async (ledger, spaceId) => {
       await ledger.execute(deposit(spaceId, 100));
-      expect(await ledger.execute(withdraw("w-1"))).toMatchObject({ ok: true, replayed: false });
-      expect(await ledger.execute(withdraw("w-1"))).toMatchObject({ ok: true, replayed: true });
-      expect(await ledger.execute(withdraw("w-2"))).toMatchObject({ ok: false, error: { code: "INSUFFICIENT_FUNDS" } });
+      expect(await ledger.execute(withdraw(spaceId, "w-1"))).toMatchObject({ ok: true, replayed: false });
+      expect(await ledger.execute(withdraw(spaceId, "w-1"))).toMatchObject({ ok: true, replayed: true });
+      expect(await ledger.execute(withdraw(spaceId, "w-2"))).toMatchObject({ ok: false, error: { code: "INSUFFICIENT_FUNDS" } });
     });
-    expect(await ledgerViolations(spaceId)).toEqual([]);
   });
 
   it("a refusal stays a refusal when the stored-result lookup behind it fails", async () => {
-    const spaceId = await freshSpace();
-    const stub = env.SPACE_LEDGER.get(env.SPACE_LEDGER.idFromName(spaceId));
-    await runInDurableObject(stub, async (ledger) => {
+    await inFreshLedger(async (ledger, spaceId) => {
       await ledger.execute(deposit(spaceId, 10));
       const real = env.DB;
       const lookupFails = {
@@ -118,39 +116,32 @@ describe("SpaceLedger recovery", () => {
           return real.prepare(sql);
         },
       };
-      Object.defineProperty(ledger, "db", { get: () => lookupFails, configurable: true });
+      const restore = swapDb(ledger, lookupFails);
       const overdraw = await ledger.execute({
         kind: "commit", spaceId,
         txs: [{ postings: [{ source: "users:a", destination: "world", amount: 11, asset: "USD/2" }] }],
         idempotency: { key: "k-over", fingerprint: "fp" },
       });
       expect(overdraw).toMatchObject({ ok: false, error: { status: 422, code: "INSUFFICIENT_FUNDS" } });
-      delete (ledger as unknown as Record<string, unknown>).db;
+      restore();
     });
-    expect(await ledgerViolations(spaceId)).toEqual([]);
   });
 
   it("a failed batch leaves nothing half-written and the next write proceeds", async () => {
-    const spaceId = await freshSpace();
-    const stub = env.SPACE_LEDGER.get(env.SPACE_LEDGER.idFromName(spaceId));
-    await runInDurableObject(stub, async (ledger) => {
+    const spaceId = await inFreshLedger(async (ledger, spaceId) => {
       expect((await ledger.execute(deposit(spaceId, 100))).ok).toBe(true);
-      Object.defineProperty(ledger, "db", { get: () => faultyDb(env.DB, "before"), configurable: true });
+      const restore = swapDb(ledger, faultyDb(env.DB, "before"));
       expect((await ledger.execute(deposit(spaceId, 50, "k"))).ok).toBe(false);
-      delete (ledger as unknown as Record<string, unknown>).db;
+      restore();
       const again = await ledger.execute(deposit(spaceId, 50, "k"));
       expect(again).toMatchObject({ ok: true, replayed: false });
       expect(again.ok && again.transactions[0]!.txid).toBe(1);
     });
-    const rows = await env.DB.prepare("SELECT COUNT(*) AS n FROM ledger_transactions WHERE space_id = ?").bind(spaceId).first<{ n: number }>();
-    expect(rows!.n).toBe(2);
-    expect(await ledgerViolations(spaceId)).toEqual([]);
+    expect(await countTransactions(spaceId)).toBe(2);
   });
 
   it("rebuilds its state from D1 after being reset", async () => {
-    const spaceId = await freshSpace();
-    const stub = env.SPACE_LEDGER.get(env.SPACE_LEDGER.idFromName(spaceId));
-    await runInDurableObject(stub, async (ledger) => {
+    await inFreshLedger(async (ledger, spaceId) => {
       await ledger.execute(deposit(spaceId, 100));
       ledger.forget();
       const r = await ledger.execute({
@@ -161,7 +152,6 @@ describe("SpaceLedger recovery", () => {
       const ok = await ledger.execute(deposit(spaceId, 5));
       expect(ok.ok && ok.transactions[0]!.txid).toBe(1);
     });
-    expect(await ledgerViolations(spaceId)).toEqual([]);
   });
 });
 
