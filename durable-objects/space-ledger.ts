@@ -40,6 +40,10 @@ interface PendingLog {
  */
 const isKeyReplay = (err: unknown) => /SQLITE_CONSTRAINT/.test(String(err)) && /idempotency_keys/.test(String(err));
 
+/** Whether the operation's Idempotency-Key is recorded with its result (a preview writes nothing). */
+const recordsKey = (op: LedgerOp): op is LedgerOp & { idempotency: NonNullable<LedgerOp["idempotency"]> } =>
+  !!op.idempotency && !(op.kind === "commit" && op.preview);
+
 const logLedgerError = (op: LedgerOp, err: unknown) =>
   console.error(JSON.stringify({ level: "error", event: "ledger.commit_failed", spaceId: op.spaceId, message: String(err) }));
 
@@ -64,7 +68,7 @@ export class SpaceLedger extends DurableObject<Env> {
     const run = this.tail.then(() => this.run(op));
     this.tail = run.catch(() => undefined);
     return run.catch(() => {
-      // Unknown outcome (already logged by `run` if it came from a batch): the next write reloads from D1.
+      // Unknown outcome (`run` has logged it): the next write reloads from D1.
       this.forget();
       return fail(503, "INTERNAL_ERROR", "The ledger could not confirm this write; retry with the same Idempotency-Key");
     });
@@ -99,13 +103,14 @@ export class SpaceLedger extends DurableObject<Env> {
       // the cache is still right. Any other failure may hide a commit: the cache is
       // dropped and rebuilt from D1, and the failure is logged even when the stored
       // result then answers the caller.
-      const replay = isKeyReplay(err);
-      if (!replay) {
+      const keyReplay = isKeyReplay(err);
+      if (!keyReplay) {
         this.forget();
         logLedgerError(op, err);
       }
       const prior = await this.storedResult(op).catch(() => null);
       if (prior) return prior;
+      if (keyReplay) logLedgerError(op, err); // the record exists but could not be read
       throw err;
     }
     if (result.ok) return result;
@@ -132,7 +137,7 @@ export class SpaceLedger extends DurableObject<Env> {
    * This also answers a retry whose first attempt committed but never heard back.
    */
   private async storedResult(op: LedgerOp): Promise<LedgerResult | null> {
-    if (!op.idempotency || (op.kind === "commit" && op.preview)) return null;
+    if (!recordsKey(op)) return null;
     const prior = await this.db
       .prepare("SELECT fingerprint, result FROM idempotency_keys WHERE space_id = ? AND key = ?")
       .bind(op.spaceId, op.idempotency.key)
@@ -362,7 +367,7 @@ export class SpaceLedger extends DurableObject<Env> {
     }
     statements.push(...insertRows(this.db, "ledger_logs", ["space_id", "id", "type", "data", "date", "hash"], logRows));
     statements.push(...this.effectStatements(op.effects ?? [], committed, now));
-    if (op.idempotency && !(op.kind === "commit" && op.preview)) {
+    if (recordsKey(op)) {
       // First, so that a replayed key fails the batch before any other statement runs.
       statements.unshift(
         this.db

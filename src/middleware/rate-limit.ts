@@ -29,8 +29,8 @@ export function rateLimit(policy: Policy, subject: SubjectFn = defaultSubject(po
   return async (c, next) => {
     const spec = scaled(POLICIES[policy], c.env.RATE_LIMIT_MULTIPLIER);
     const key = `${policy}:${await subject(c)}`;
-    const stub = c.env.RATE_LIMITER.get(c.env.RATE_LIMITER.idFromName(key));
-    const r = await stub.take(spec, c.get("services").clock.now());
+    const limiter = c.env.RATE_LIMITER.get(c.env.RATE_LIMITER.idFromName(key));
+    const r = await limiter.take(spec, c.get("services").clock.now());
     c.header("X-RateLimit-Limit", String(r.limit));
     c.header("X-RateLimit-Remaining", String(r.remaining));
     c.header("X-RateLimit-Reset", String(Math.ceil(r.resetAt / 1000)));

@@ -13,7 +13,7 @@ import { assetOf, CURRENCY_SCALES, type Currency, formatMinor, parseMajor, toMaj
 import { pagination } from "../../lib/pagination";
 import { inChunks, questionMarks } from "../../lib/sql";
 import { accountAddress } from "../ledger/addresses";
-import { ledgerStub, runLedger } from "../ledger/client";
+import { spaceLedgerOf, runLedger } from "../ledger/client";
 import type { Idempotency, SideEffect } from "../ledger/operations";
 import type { TxIntent } from "../ledger/types";
 import { requireRoleOver, requireSpaceRole, type Membership, type Role } from "../spaces/access";
@@ -157,7 +157,7 @@ export async function updateAccount(
   const { account } = await accountFor(svc, auth, accountId, "member");
   const now = svc.clock.now();
   await svc.db.update(accounts).set({ ...patch, updatedAt: now }).where(eq(accounts.id, accountId));
-  if (patch.allowOverdraft !== undefined) await ledgerStub(svc.env, account.spaceId).refreshAccount(accountAddress(accountId));
+  if (patch.allowOverdraft !== undefined) await spaceLedgerOf(svc.env, account.spaceId).refreshAccount(accountAddress(accountId));
   const updated = { ...account, ...patch, updatedAt: now };
   return presentAccount(updated, (await balancesOf(svc, account.spaceId, [updated])).get(accountId)!);
 }

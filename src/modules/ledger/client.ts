@@ -4,7 +4,8 @@ import { ApiError } from "../../lib/errors";
 import type { LedgerOp } from "./operations";
 import type { CommittedTx } from "./types";
 
-export function ledgerStub(env: Env, spaceId: string) {
+/** The RPC handle of the space's SpaceLedger Durable Object. */
+export function spaceLedgerOf(env: Env, spaceId: string) {
   return env.SPACE_LEDGER.get(env.SPACE_LEDGER.idFromName(spaceId));
 }
 
@@ -13,7 +14,7 @@ export async function runLedger(
   svc: Services,
   op: LedgerOp,
 ): Promise<{ transactions: CommittedTx[]; replayed: boolean; returns: Record<string, string | string[]> }> {
-  const result = await ledgerStub(svc.env, op.spaceId).execute(op);
+  const result = await spaceLedgerOf(svc.env, op.spaceId).execute(op);
   if (!result.ok) {
     const { status, code, message, details } = result.error;
     throw new ApiError(status, code, message, details ?? []);

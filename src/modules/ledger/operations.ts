@@ -1,7 +1,7 @@
 /**
  * What callers ask the SpaceLedger Durable Object to do, and what it answers.
  * Operations are plain data (they cross the RPC boundary); failures come back
- * as values rather than exceptions so that no error is thrown through a stub.
+ * as values rather than exceptions, which would reach the caller as rejected RPC calls.
  */
 import type { accounts, transactions } from "../../db/schema";
 import type { CommittedTx, LedgerFailure, Metadata, TxIntent } from "./types";
