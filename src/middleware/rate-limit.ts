@@ -1,18 +1,16 @@
 /**
  * Rate limiting through the RATE_LIMITER Durable Object. The subject is the
- * authenticated user, or for the `auth` policy the client IP as Cloudflare
- * reports it in CF-Connecting-IP (which a client cannot set through
- * Cloudflare); X-Forwarded-For and friends are deliberately ignored.
+ * authenticated user, or for the `auth` policy the client address as
+ * Cloudflare reports it in CF-Connecting-IP (which a client cannot set through
+ * Cloudflare), normalized to its IPv4 address or IPv6 /64 (see client-ip.ts);
+ * X-Forwarded-For and friends are deliberately ignored.
  */
 import type { Context, MiddlewareHandler } from "hono";
 import type { AppEnv } from "../env";
+import { clientSubject } from "../lib/client-ip";
 import { ApiError } from "../lib/errors";
 import { POLICIES, type Policy } from "../lib/rate-limits";
 import type { BucketSpec } from "../../durable-objects/rate-limiter";
-
-export function clientIp(c: Context<AppEnv>): string {
-  return c.req.header("cf-connecting-ip") ?? "unknown";
-}
 
 /** Applies RATE_LIMIT_MULTIPLIER (bench only); anything but a number above 1 means 1. */
 function scaled(spec: BucketSpec, multiplier: string | undefined): BucketSpec {
@@ -23,7 +21,7 @@ function scaled(spec: BucketSpec, multiplier: string | undefined): BucketSpec {
 type SubjectFn = (c: Context<AppEnv>) => string | Promise<string>;
 
 const defaultSubject = (policy: Policy): SubjectFn =>
-  policy === "auth" ? (c) => `ip:${clientIp(c)}` : (c) => `user:${c.get("auth").userId}`;
+  policy === "auth" ? (c) => clientSubject(c.req.header("cf-connecting-ip")) : (c) => `user:${c.get("auth").userId}`;
 
 export function rateLimit(policy: Policy, subject: SubjectFn = defaultSubject(policy)): MiddlewareHandler<AppEnv> {
   return async (c, next) => {

@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { clientSubject } from "../../src/lib/client-ip";
 import { POLICIES } from "../../src/lib/rate-limits";
 import { call, nextIp, registerUser } from "../helpers";
 
@@ -37,6 +38,62 @@ describe("auth policy", () => {
     // Another client IP is unaffected.
     const other = await call("/v1/auth/login", { ip: nextIp(), body: { email: "x@example.com", password: "whatever" } });
     expect(other.status).toBe(401);
+  });
+});
+
+/** A fresh documentation-range /64 per call, so tests never share a bucket. */
+let net64 = 0;
+const fresh64 = () => `2001:db8:${(++net64).toString(16)}:${Math.floor(Math.random() * 0xffff).toString(16)}`;
+const login = (ip: string) => call("/v1/auth/login", { ip, body: { email: "x@example.com", password: "whatever" } });
+
+describe("auth policy client keys", () => {
+  it("limits 25 logins from 25 addresses of one IPv6 /64 after the auth limit", async () => {
+    const prefix = fresh64();
+    const statuses: number[] = [];
+    for (let i = 1; i <= 25; i++) statuses.push((await login(`${prefix}:${i.toString(16)}:0:0:${((i * 7919) & 0xffff).toString(16)}`)).status);
+    expect(statuses).toEqual([...Array(10).fill(401), ...Array(15).fill(429)]);
+  });
+
+  it("gives textual variants of one address a single bucket", async () => {
+    const [a, b, c, d] = fresh64().split(":");
+    const variants = [
+      `${a}:${b}:${c}:${d}::1`,
+      `${a}:0${b}:${c}:${d}:0:0::1`,
+      `${a}:${b}:${c}:${d}:0:0:0:1`.toUpperCase(),
+      `${a}:${b}:${c}:${d}:0000:0000:0000:0001`,
+      `${a}:${b}:${c}:${d}::0.0.0.1`,
+    ];
+    for (let i = 0; i < 10; i++) expect((await login(variants[i % variants.length]!)).status).toBe(401);
+    for (const v of variants) expect((await login(v)).status).toBe(429);
+  });
+
+  it("keys an IPv4-mapped IPv6 address as its IPv4 address", async () => {
+    const ip = nextIp();
+    for (let i = 0; i < 10; i++) expect((await login(i % 2 ? ip : `::ffff:${ip}`)).status).toBe(401);
+    expect((await login(`::FFFF:${ip}`)).status).toBe(429);
+    expect((await login(ip)).status).toBe(429);
+  });
+
+  it("keeps a different /64 independent", async () => {
+    const prefix = fresh64();
+    for (let i = 0; i < 11; i++) await login(`${prefix}::${i + 1}`);
+    expect((await login(`${prefix}::abcd`)).status).toBe(429);
+    expect((await login(`${fresh64()}::1`)).status).toBe(401);
+  });
+
+  it("normalizes addresses without giving garbage a bucket per string", () => {
+    expect(clientSubject("192.0.2.1")).toBe("ip4:192.0.2.1");
+    expect(clientSubject("::ffff:c000:0201")).toBe("ip4:192.0.2.1");
+    expect(clientSubject("2001:DB8::1")).toBe("ip6:2001:db8:0:0::/64");
+    expect(clientSubject("2001:0db8:0000:0000:ffff:ffff:ffff:ffff")).toBe("ip6:2001:db8:0:0::/64");
+    expect(clientSubject("::1")).toBe("ip6:0:0:0:0::/64");
+    expect(clientSubject("::")).toBe("ip6:0:0:0:0::/64");
+    const garbage = [
+      undefined, "", "unknown", "not an ip", "1.2.3", "1.2.3.4.5", "256.1.1.1", "1..2.3", "1:2:3:4:5:6:7",
+      "1:2:3:4:5:6:7:8:9", "1::2::3", ":::", ":1::", "12345::1", "g::1", "fe80::1%eth0", "[2001:db8::1]",
+      "1.2.3.4::", "::1.2.3", "1:2:3:4:5:6:7:8::", ` ${"1:".repeat(40)}`, "2001:db8::1 ",
+    ];
+    for (const g of garbage) expect(clientSubject(g), String(g)).toBe("unknown");
   });
 });
 
