@@ -83,7 +83,7 @@ describe("spaces", () => {
 });
 
 describe("members and roles", () => {
-  it("viewers read but cannot write; members cannot manage members", async () => {
+  it("viewers read the space but cannot write; members cannot manage members", async () => {
     const owner = await registerUser();
     const viewer = await registerUser();
     const member = await registerUser();
@@ -101,7 +101,7 @@ describe("members and roles", () => {
     const mAdd = await call(`/v1/spaces/${space.id}/members`, { token: member.accessToken, ip: member.ip, body: { email: outsider.email, role: "viewer" } });
     expect(mAdd.status).toBe(403);
 
-    const members = await callJson(`/v1/spaces/${space.id}/members`, { token: viewer.accessToken, ip: viewer.ip });
+    const members = await callJson(`/v1/spaces/${space.id}/members`, { token: member.accessToken, ip: member.ip });
     expect(members.body.map((m: any) => m.role).sort()).toEqual(["member", "owner", "viewer"]);
   });
 

@@ -177,7 +177,7 @@ export async function loadRules(svc: Services, spaceId: string) {
 
 /** Runs the rules over every transaction whose category was not set by hand. */
 export async function applyRules(svc: Services, auth: AuthContext, spaceId: string, dryRun: boolean) {
-  await requireSpaceRole(svc, auth, spaceId, dryRun ? "viewer" : "member");
+  await requireSpaceRole(svc, auth, spaceId, "member");
   const rules = await loadRules(svc, spaceId);
   const changes: { transactionId: string; fromCategoryId: string | null; toCategoryId: string; ruleId: string }[] = [];
   let evaluated = 0;

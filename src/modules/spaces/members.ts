@@ -1,5 +1,6 @@
 /**
- * Space membership management. Admins (and the owner) manage members whose
+ * Space membership management. The member list (it carries emails) is for
+ * members and up, not viewers (API.md). Admins (and the owner) manage members whose
  * role is below their own and grant only roles below their own; the owner
  * cannot be changed or removed; anyone but the owner may leave.
  */
@@ -27,7 +28,7 @@ const present = (r: { userId: string; email: string; name: string; role: Role; j
 });
 
 export async function listMembers(svc: Services, auth: AuthContext, spaceId: string) {
-  await requireSpaceRole(svc, auth, spaceId, "viewer");
+  await requireSpaceRole(svc, auth, spaceId, "member");
   const rows = await svc.db
     .select({ userId: users.id, email: users.email, name: users.name, role: spaceMembers.role, joinedAt: spaceMembers.createdAt })
     .from(spaceMembers)

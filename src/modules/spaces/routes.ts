@@ -71,10 +71,10 @@ spaceRoutes.openapi(
 
 spaceRoutes.openapi(
   createRoute({
-    ...access("viewer"),
-    ...common, method: "get", path: "/{spaceId}/members", tags, summary: "List a space's members",
+    ...access("member"),
+    ...common, method: "get", path: "/{spaceId}/members", tags, summary: "List a space's members (not for viewers: it shows emails)",
     request: { params: SpaceIdParam },
-    responses: { 200: json(z.array(MemberSchema), "Members"), ...errors(401, 404, 429) },
+    responses: { 200: json(z.array(MemberSchema), "Members"), ...errors(401, 403, 404, 429) },
   }),
   async (c) => c.json(await members.listMembers(c.get("services"), c.get("auth"), c.req.valid("param").spaceId), 200),
 );
