@@ -82,13 +82,15 @@ function issueCode(issue: ZodError["issues"][number]): string {
   return issue.code.toUpperCase();
 }
 
-/** One detail per zod issue, named by its dotted path (`body` for the whole body). */
+/** One detail per zod issue, named by its dotted path (`body` for the whole body); one per unknown field. */
 export function zodDetails(error: ZodError): ErrorDetail[] {
-  return error.issues.map((issue) => ({
-    field: issue.path.map(String).join(".") || "body",
-    message: issue.message,
-    code: issueCode(issue),
-  }));
+  return error.issues.flatMap((issue) => {
+    const at = issue.path.map(String);
+    if (issue.code === "unrecognized_keys") {
+      return issue.keys.map((key) => ({ field: [...at, key].join("."), message: "Unknown field: this request does not accept it", code: "UNKNOWN_FIELD" }));
+    }
+    return [{ field: at.join(".") || "body", message: issue.message, code: issueCode(issue) }];
+  });
 }
 
 /** The hook every router validates with: a 422 listing each bad field. */

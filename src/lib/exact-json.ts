@@ -1,0 +1,122 @@
+/**
+ * JSON numbers are doubles: `JSON.parse` silently turns 90071992547409.91 into
+ * 90071992547409.9 and 4503599627370497.5 into an integer. Money must never be
+ * rounded on the way in, so before a body is parsed this scanner walks its raw
+ * text and reports every number whose decimal value a double cannot hold
+ * (its shortest round-trip form differs from what the client wrote).
+ *
+ * One pass, no regular expressions: the scanner is linear in the body's size.
+ * It only looks for numbers; anything it does not understand is left to the
+ * real parser, which answers malformed JSON with its own 400.
+ */
+
+export interface InexactNumber {
+  /** Dotted path of the value, e.g. `postings.0.amount`. */
+  path: string;
+  /** The number as the client wrote it. */
+  text: string;
+}
+
+const isDigit = (c: number) => c >= 48 && c <= 57;
+
+/** `[sign, digits without leading zeros, exponent]` of a JSON number literal; `digits` is "" for zero. */
+function decimalOf(text: string): [boolean, string, number] | null {
+  let i = 0;
+  const negative = text[0] === "-";
+  if (negative) i++;
+  let digits = "";
+  let exponent = 0;
+  while (i < text.length && isDigit(text.charCodeAt(i))) digits += text[i++];
+  if (text[i] === ".") {
+    i++;
+    while (i < text.length && isDigit(text.charCodeAt(i))) {
+      digits += text[i++];
+      exponent--;
+    }
+  }
+  if (text[i] === "e" || text[i] === "E") {
+    i++;
+    let sign = 1;
+    if (text[i] === "+" || text[i] === "-") sign = text[i++] === "-" ? -1 : 1;
+    let e = "";
+    while (i < text.length && isDigit(text.charCodeAt(i))) e += text[i++];
+    if (e.length === 0 || e.length > 6) return null;
+    exponent += sign * Number(e);
+  }
+  if (i !== text.length || digits.length === 0) return null;
+  let start = 0;
+  while (start < digits.length && digits[start] === "0") start++;
+  let end = digits.length;
+  while (end > start && digits[end - 1] === "0") {
+    end--;
+    exponent++;
+  }
+  const significant = digits.slice(start, end);
+  return [negative && significant !== "", significant, significant === "" ? 0 : exponent];
+}
+
+/** Whether the double nearest to `text` is that exact decimal value (as shortest round-trip decimals go). */
+export function isExactNumber(text: string): boolean {
+  const written = decimalOf(text);
+  const value = Number(text);
+  if (!written || !Number.isFinite(value)) return false;
+  const read = decimalOf(String(value).replace("e+", "e"));
+  return !!read && read[0] === written[0] && read[1] === written[1] && read[2] === written[2];
+}
+
+/** Every number in `json` that a double would change. Stops at the first structural surprise. */
+export function findInexactNumbers(json: string, limit = 20): InexactNumber[] {
+  const out: InexactNumber[] = [];
+  // The path: one entry per open container, a key (object) or an index (array).
+  const path: (string | number)[] = [];
+  const kinds: ("o" | "a")[] = [];
+  let expectKey = false;
+  let i = 0;
+  const n = json.length;
+  while (i < n && out.length < limit) {
+    const c = json.charCodeAt(i);
+    if (c === 34 /* " */) {
+      let j = i + 1;
+      while (j < n && json.charCodeAt(j) !== 34) j += json.charCodeAt(j) === 92 /* \ */ ? 2 : 1;
+      if (expectKey) {
+        try {
+          path[path.length - 1] = JSON.parse(json.slice(i, j + 1)) as string;
+        } catch {
+          return out;
+        }
+      }
+      i = j + 1;
+    } else if (c === 123 /* { */ || c === 91 /* [ */) {
+      kinds.push(c === 123 ? "o" : "a");
+      path.push(c === 123 ? "" : 0);
+      expectKey = c === 123;
+      i++;
+    } else if (c === 125 /* } */ || c === 93 /* ] */) {
+      kinds.pop();
+      path.pop();
+      expectKey = false;
+      i++;
+    } else if (c === 58 /* : */) {
+      expectKey = false;
+      i++;
+    } else if (c === 44 /* , */) {
+      const kind = kinds[kinds.length - 1];
+      if (kind === "a") path[path.length - 1] = (path[path.length - 1] as number) + 1;
+      expectKey = kind === "o";
+      i++;
+    } else if (c === 45 /* - */ || isDigit(c)) {
+      let j = i + 1;
+      while (j < n) {
+        const d = json.charCodeAt(j);
+        if (isDigit(d) || d === 46 || d === 101 || d === 69 || d === 43 || d === 45) j++;
+        else break;
+      }
+      const text = json.slice(i, j);
+      if (!isExactNumber(text)) out.push({ path: path.join("."), text });
+      i = j;
+    } else {
+      i++;
+    }
+  }
+  return out;
+}
