@@ -130,7 +130,7 @@ describe("access tokens", () => {
       .setProtectedHeader({ alg: "HS256" })
       .setIssuer("dhanam-ledger")
       .setAudience("dhanam-api")
-      .setIssuedAt(now - 1000)
+      .setIssuedAt(now - 60)
       .setExpirationTime(now + expOffsetSec)
       .sign(new TextEncoder().encode(secret));
   }

@@ -111,6 +111,10 @@ export async function authenticate(svc: Services, token: string): Promise<AuthCo
       issuer: ISSUER,
       audience: AUDIENCE,
       currentDate: new Date(svc.clock.now()),
+      // Every token we sign has these; one without `exp` would never expire. maxTokenAge also
+      // refuses an `iat` in the future and caps the life of a token whatever its `exp` says.
+      requiredClaims: ["exp", "iat", "sub", "sid"],
+      maxTokenAge: ACCESS_TTL_SECONDS,
     });
     if (payload.typ !== "access") throw new Error("not an access token");
     sub = payload.sub;
