@@ -1,7 +1,9 @@
 /**
- * Token buckets, one Durable Object instance per `policy:subject` key, so a
- * bucket is only ever updated by one thread and survives restarts in the
- * object's own SQLite storage.
+ * Rate limits, one Durable Object instance per `policy:subject` key, so a
+ * limit is only ever updated by one thread and survives restarts in the
+ * object's own SQLite storage. Request policies are token buckets (`take`);
+ * guessing limits count failed attempts in a sliding window
+ * (`beginAttempt`/`succeeded`).
  */
 import { DurableObject } from "cloudflare:workers";
 
@@ -21,12 +23,21 @@ export interface TakeResult {
   retryAfterMs: number;
 }
 
+export interface AttemptResult {
+  allowed: boolean;
+  /** Identifies the attempt for `succeeded`; 0 when refused. */
+  attemptId: number;
+  /** Milliseconds until the oldest counted failure leaves the window (0 when allowed). */
+  retryAfterMs: number;
+}
+
 export class RateLimiter extends DurableObject<Env> {
   private tokens: number | null = null;
   private updatedAt = 0;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
+    ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS attempt (id INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL)");
     ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS bucket (id INTEGER PRIMARY KEY CHECK (id = 1), tokens REAL NOT NULL, updated_at INTEGER NOT NULL)");
     const row = ctx.storage.sql.exec<{ tokens: number; updated_at: number }>("SELECT tokens, updated_at FROM bucket WHERE id = 1").toArray()[0];
     if (row) {
@@ -56,5 +67,27 @@ export class RateLimiter extends DurableObject<Env> {
       resetAt: now + Math.ceil((spec.limit - tokens) / ratePerMs),
       retryAfterMs: allowed ? 0 : Math.ceil((cost - tokens) / ratePerMs),
     };
+  }
+
+  /**
+   * Starts one guess (a password, a second-factor code). It is counted as a
+   * failure from the start, so concurrent guesses cannot overrun the limit
+   * while they are being checked; `succeeded` takes a right guess back out.
+   * Refused, even for what would be a right guess, while `spec.limit`
+   * failures lie within the last `spec.windowMs`.
+   */
+  beginAttempt(spec: BucketSpec, now: number = Date.now()): AttemptResult {
+    const sql = this.ctx.storage.sql;
+    sql.exec("DELETE FROM attempt WHERE at <= ?", now - spec.windowMs);
+    const { n, oldest } = sql.exec<{ n: number; oldest: number | null }>("SELECT count(*) AS n, min(at) AS oldest FROM attempt").one();
+    // Only allowed attempts are recorded, so a full window holds exactly `limit` and opens when its oldest ages out.
+    if (n >= spec.limit) return { allowed: false, attemptId: 0, retryAfterMs: Math.max(1, oldest! + spec.windowMs - now) };
+    const id = sql.exec<{ id: number }>("INSERT INTO attempt (at) VALUES (?) RETURNING id", now).one().id;
+    return { allowed: true, attemptId: id, retryAfterMs: 0 };
+  }
+
+  /** The attempt was a right guess: it does not count against the limit. */
+  succeeded(attemptId: number): void {
+    this.ctx.storage.sql.exec("DELETE FROM attempt WHERE id = ?", attemptId);
   }
 }

@@ -9,3 +9,14 @@ export const POLICIES: Record<Policy, BucketSpec> = {
   sync: { limit: 5, windowMs: 60_000 },
   bulk: { limit: 100, windowMs: 3_600_000 },
 };
+
+/**
+ * Limits on guessing, per account and independent of IP (the `auth` policy
+ * alone is per IP, and IPs are cheap): failed attempts allowed in any window.
+ */
+export type GuessKind = "password" | "secondFactor";
+
+export const GUESS_LIMITS: Record<GuessKind, BucketSpec> = {
+  password: { limit: 10, windowMs: 15 * 60_000 },
+  secondFactor: { limit: 5, windowMs: 15 * 60_000 },
+};

@@ -2,8 +2,11 @@ import { env } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { clientSubject } from "../../src/lib/client-ip";
-import { POLICIES } from "../../src/lib/rate-limits";
+import { GUESS_LIMITS, POLICIES } from "../../src/lib/rate-limits";
 import { call, nextIp, registerUser } from "../helpers";
+
+/** A login for an email of its own, so that only the per-IP limit is in play, not the per-account one. */
+const anyLogin = () => ({ email: `nobody-${crypto.randomUUID()}@example.com`, password: "whatever" });
 
 describe("auth policy", () => {
   it("returns 429 on the 11th login in a minute from one IP, with headers", async () => {
@@ -11,7 +14,7 @@ describe("auth policy", () => {
     const statuses: number[] = [];
     let last: Response | undefined;
     for (let i = 1; i <= 11; i++) {
-      last = await call("/v1/auth/login", { ip, body: { email: "x@example.com", password: "whatever" } });
+      last = await call("/v1/auth/login", { ip, body: anyLogin() });
       statuses.push(last.status);
       expect(last.headers.get("x-ratelimit-limit")).toBe("10");
       if (i <= 10) expect(last.headers.get("x-ratelimit-remaining")).toBe(String(10 - i));
@@ -27,16 +30,16 @@ describe("auth policy", () => {
   it("cannot be bypassed with X-Forwarded-For or similar headers", async () => {
     const ip = nextIp();
     for (let i = 0; i < 10; i++) {
-      await call("/v1/auth/login", { ip, body: { email: "x@example.com", password: "whatever" } });
+      await call("/v1/auth/login", { ip, body: anyLogin() });
     }
     const spoofed = await call("/v1/auth/login", {
       ip,
       headers: { "x-forwarded-for": "203.0.113.9", "x-real-ip": "203.0.113.9", "true-client-ip": "203.0.113.9" },
-      body: { email: "x@example.com", password: "whatever" },
+      body: anyLogin(),
     });
     expect(spoofed.status).toBe(429);
     // Another client IP is unaffected.
-    const other = await call("/v1/auth/login", { ip: nextIp(), body: { email: "x@example.com", password: "whatever" } });
+    const other = await call("/v1/auth/login", { ip: nextIp(), body: anyLogin() });
     expect(other.status).toBe(401);
   });
 });
@@ -44,7 +47,7 @@ describe("auth policy", () => {
 /** A fresh documentation-range /64 per call, so tests never share a bucket. */
 let net64 = 0;
 const fresh64 = () => `2001:db8:${(++net64).toString(16)}:${Math.floor(Math.random() * 0xffff).toString(16)}`;
-const login = (ip: string) => call("/v1/auth/login", { ip, body: { email: "x@example.com", password: "whatever" } });
+const login = (ip: string) => call("/v1/auth/login", { ip, body: anyLogin() });
 
 describe("auth policy client keys", () => {
   it("limits 25 logins from 25 addresses of one IPv6 /64 after the auth limit", async () => {
@@ -123,6 +126,28 @@ describe("token bucket", () => {
       expect(limiter.take(spec, t0 + 12_000).allowed).toBe(false);
       const later = limiter.take(spec, t0 + 3_600_000);
       expect(later.remaining).toBe(4); // full (5) minus this take
+    });
+  });
+});
+
+describe("failed-attempt window", () => {
+  it("refuses after 5 failures in 15 minutes, even a right guess, until the oldest failure leaves the window", async () => {
+    const stub = env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName("test:attempts"));
+    await runInDurableObject(stub, (limiter) => {
+      const spec = GUESS_LIMITS.secondFactor;
+      expect(spec).toEqual({ limit: 5, windowMs: 15 * 60_000 });
+      const t0 = 1_700_000_000_000;
+      // A right guess is taken back out and never counts.
+      const right = limiter.beginAttempt(spec, t0);
+      limiter.succeeded(right.attemptId);
+      for (let i = 0; i < 5; i++) expect(limiter.beginAttempt(spec, t0 + i * 60_000).allowed).toBe(true);
+      const refused = limiter.beginAttempt(spec, t0 + 5 * 60_000);
+      expect(refused).toMatchObject({ allowed: false, retryAfterMs: 10 * 60_000 });
+      expect(limiter.beginAttempt(spec, t0 + 15 * 60_000 - 1).allowed).toBe(false);
+      // The first failure has left the window: one more guess, then shut again.
+      expect(limiter.beginAttempt(spec, t0 + 15 * 60_000).allowed).toBe(true);
+      expect(limiter.beginAttempt(spec, t0 + 15 * 60_000).allowed).toBe(false);
+      expect(limiter.beginAttempt(spec, t0 + 40 * 60_000).allowed).toBe(true);
     });
   });
 });
