@@ -15,12 +15,15 @@
 import { DurableObject } from "cloudflare:workers";
 import { ledgerTransactions, transactions, accounts as accountsTable } from "../src/db/schema";
 import { inChunks, insertEntities, insertRows, questionMarks, type SqlValue } from "../src/lib/sql";
-import { accountIdOf } from "../src/modules/ledger/addresses";
+import { type AccountRule, checkAccountPostings, isAccountAddress } from "../src/modules/ledger/account-rules";
+import { accountIdOf, isUnbounded } from "../src/modules/ledger/addresses";
 import { GENESIS_HASH, hashLog } from "../src/modules/ledger/chain";
 import { applyPostings, isFailure, reversePostings, volumeKey } from "../src/modules/ledger/engine";
 import type { LedgerOp, LedgerResult, SideEffect } from "../src/modules/ledger/operations";
+import { type CategorizedRow, counterpartyOf, ledgerCounterparty, reclassPosting } from "../src/modules/ledger/reclassification";
 import { txFromRow } from "../src/modules/ledger/rows";
-import type { CommittedTx, Entry, LedgerFailure, Metadata, TxIntent, Volume } from "../src/modules/ledger/types";
+import type { CommittedTx, Entry, LedgerFailure, Metadata, Posting, TxIntent, Volume } from "../src/modules/ledger/types";
+import { byValueDate, firstNegative, type Gap, gapStatements, isBackDated } from "../src/modules/ledger/value-dates";
 
 interface ChainState {
   nextSeq: number;
@@ -32,6 +35,24 @@ interface PendingLog {
   type: string;
   data: string;
 }
+
+/** A transaction to commit; a compensating one names the transaction it reverts. */
+type Intent = TxIntent & { revertOf?: CommittedTx };
+
+/** What the idempotency record keeps: enough to rebuild the answer, never the whole answer (a batch can exceed D1's row size). */
+interface StoredAnswer {
+  seqs: number[];
+  returns: Record<string, string | string[]>;
+}
+
+/** A Dhanam row as the ledger reads it to (re)classify it. */
+interface RowForLedger extends CategorizedRow {
+  id: string;
+  status: string;
+  category_source: string | null;
+  ledger_seq: number;
+}
+const ROW_COLUMNS = "id, account_id AS accountId, amount, currency, type, category_id AS categoryId, category_source, status, ledger_seq";
 
 /**
  * A batch refused because its Idempotency-Key is already recorded. The key's
@@ -59,8 +80,10 @@ export class SpaceLedger extends DurableObject<Env> {
   private volumes = new Map<string, Volume>();
   /** Addresses whose volumes (all assets) are in `volumes`; a miss for them means zero. */
   private loadedAddresses = new Set<string>();
-  /** allowOverdraft of `accounts:` addresses, by address. */
-  private overdraft = new Map<string, boolean>();
+  /** The rules of `accounts:` addresses (null: no such account in this space), by address. */
+  private accounts = new Map<string, AccountRule | null>();
+  /** Timestamp of the latest stored entry, by volumeKey(address, asset): beyond it, writes append in value-date order. */
+  private lastEntryAt = new Map<string, number>();
   private tail: Promise<unknown> = Promise.resolve();
 
   /** Runs one operation after every earlier one has finished. */
@@ -79,7 +102,8 @@ export class SpaceLedger extends DurableObject<Env> {
     this.chain = null;
     this.volumes.clear();
     this.loadedAddresses.clear();
-    this.overdraft.clear();
+    this.accounts.clear();
+    this.lastEntryAt.clear();
   }
 
   private get db(): D1Database {
@@ -124,6 +148,10 @@ export class SpaceLedger extends DurableObject<Env> {
         return this.commit(op, chain, op.txs, op.preview ?? false);
       case "revert":
         return this.revert(op, chain);
+      case "recategorize":
+        return this.recategorize(op, chain);
+      case "updateAccount":
+        return this.updateAccount(op, chain);
       case "setTransactionMetadata":
         return this.setTransactionMetadata(op, chain);
       case "setAccountMetadata":
@@ -146,7 +174,16 @@ export class SpaceLedger extends DurableObject<Env> {
     if (prior.fingerprint !== op.idempotency.fingerprint) {
       return fail(422, "IDEMPOTENCY_KEY_REUSED", "This Idempotency-Key was already used with a different request");
     }
-    return { ...(JSON.parse(prior.result) as LedgerResult & { ok: true }), replayed: true };
+    const stored = JSON.parse(prior.result) as StoredAnswer | (LedgerResult & { ok: true });
+    if (!("seqs" in stored)) return { ...stored, replayed: true }; // a record written before answers were stored compactly
+    // The transactions as they are now (a later revert shows), rebuilt from their rows.
+    const rows = stored.seqs.length === 0 ? [] : (
+      await this.db
+        .prepare("SELECT * FROM ledger_transactions WHERE space_id = ? AND seq IN (SELECT value FROM json_each(?)) ORDER BY seq")
+        .bind(op.spaceId, JSON.stringify(stored.seqs))
+        .all<Record<string, unknown>>()
+    ).results;
+    return { ok: true, replayed: true, transactions: rows.map(txFromRow), returns: stored.returns };
   }
 
   private async loadChain(): Promise<ChainState> {
@@ -164,70 +201,76 @@ export class SpaceLedger extends DurableObject<Env> {
     return this.chain;
   }
 
-  /** Loads volumes and overdraft rules for the addresses a write touches. */
+  /** Loads volumes, latest entry instants and account rules for the addresses a write touches. */
   private async loadAddresses(addresses: Set<string>): Promise<void> {
     const missing = [...addresses].filter((a) => !this.loadedAddresses.has(a));
     if (missing.length > 0) {
-      const rows = await inChunks(missing, 1, async (chunk) => {
-        const res = await this.db
-          .prepare(`SELECT address, asset, input, output FROM ledger_volumes WHERE space_id = ? AND address IN (${questionMarks(chunk.length)})`)
-          .bind(this.spaceId, ...chunk)
-          .all<{ address: string; asset: string; input: number; output: number }>();
-        return res.results;
-      });
-      for (const r of rows) this.volumes.set(volumeKey(r.address, r.asset), { input: r.input, output: r.output });
+      const rows = await this.db
+        .prepare(
+          `SELECT v.address, v.asset, v.input, v.output,
+                  (SELECT MAX(e.timestamp) FROM ledger_entries e WHERE e.space_id = v.space_id AND e.address = v.address AND e.asset = v.asset) AS last_at
+             FROM ledger_volumes v WHERE v.space_id = ? AND v.address IN (SELECT value FROM json_each(?))`,
+        )
+        .bind(this.spaceId, JSON.stringify(missing))
+        .all<{ address: string; asset: string; input: number; output: number; last_at: number | null }>();
+      for (const r of rows.results) {
+        const k = volumeKey(r.address, r.asset);
+        this.volumes.set(k, { input: r.input, output: r.output });
+        if (r.last_at !== null) this.lastEntryAt.set(k, r.last_at);
+      }
       for (const a of missing) this.loadedAddresses.add(a);
     }
-    const accountIds = [...addresses].filter((a) => !this.overdraft.has(a)).map(accountIdOf).filter((x): x is string => x !== null);
-    if (accountIds.length > 0) {
-      const rows = await inChunks(accountIds, 1, async (chunk) => {
-        const res = await this.db
-          .prepare(`SELECT id, allow_overdraft FROM accounts WHERE space_id = ? AND id IN (${questionMarks(chunk.length)})`)
-          .bind(this.spaceId, ...chunk)
-          .all<{ id: string; allow_overdraft: number }>();
-        return res.results;
-      });
-      for (const id of accountIds) this.overdraft.set(`accounts:${id}`, false);
-      for (const r of rows) this.overdraft.set(`accounts:${r.id}`, r.allow_overdraft === 1);
+    const unknown = [...addresses].filter((a) => isAccountAddress(a) && !this.accounts.has(a));
+    const ids = unknown.map(accountIdOf).filter((x): x is string => x !== null);
+    for (const a of unknown) this.accounts.set(a, null);
+    if (ids.length > 0) {
+      const rows = await this.db
+        .prepare("SELECT id, currency, type, is_active, allow_overdraft FROM accounts WHERE space_id = ? AND id IN (SELECT value FROM json_each(?))")
+        .bind(this.spaceId, JSON.stringify(ids))
+        .all<{ id: string; currency: string; type: string; is_active: number; allow_overdraft: number }>();
+      for (const r of rows.results) {
+        this.accounts.set(`accounts:${r.id}`, { currency: r.currency, type: r.type, active: r.is_active === 1, allowOverdraft: r.allow_overdraft === 1 });
+      }
     }
-  }
-
-  /** Forgets an account's cached overdraft rule after it changes in D1. */
-  refreshAccount(address: string): void {
-    this.overdraft.delete(address);
   }
 
   private async commit(
     op: LedgerOp,
     chain: ChainState,
-    intents: TxIntent[],
+    intents: Intent[],
     preview: boolean,
-    extra: { revertOf?: CommittedTx; revertMetadata?: Metadata } = {},
+    extraStatements: D1PreparedStatement[] = [],
+    /** The answer names the transactions from this index on (a revert answers with its compensating transaction only). */
+    answerFrom = 0,
   ): Promise<LedgerResult> {
     const now = Date.now();
-    // Accounts created in this same write are not in D1 yet: take their overdraft rule from the effect.
     const addresses = new Set<string>();
     for (const t of intents) for (const p of t.postings) addresses.add(p.source).add(p.destination);
     await this.loadAddresses(addresses);
-    const newAccountRules = new Map<string, boolean>();
+    // Accounts created in this same write are not in D1 yet: take their rules from the effect.
+    const newAccounts = new Map<string, AccountRule>();
     for (const e of op.effects ?? []) {
-      if (e.kind === "insertAccount") newAccountRules.set(`accounts:${e.row.id}`, e.row.allowOverdraft ?? false);
+      if (e.kind === "insertAccount") {
+        const r = e.row;
+        newAccounts.set(`accounts:${r.id}`, { currency: r.currency, type: r.type, active: r.isActive ?? true, allowOverdraft: r.allowOverdraft ?? false });
+      }
     }
-    const policy = {
-      allowsOverdraft: (address: string) => newAccountRules.get(address) ?? this.overdraft.get(address) ?? false,
-    };
+    const ruleOf = (address: string) => newAccounts.get(address) ?? this.accounts.get(address) ?? null;
+    const policy = { allowsOverdraft: (address: string) => ruleOf(address)?.allowOverdraft ?? false };
+
+    for (const [i, t] of intents.entries()) {
+      const broken = checkAccountPostings(t.postings, ruleOf);
+      if (broken) return { ok: false, error: { ...broken, message: broken.message + (intents.length > 1 ? ` (transaction ${i} of the batch)` : "") } };
+    }
 
     const refs = intents.map((t) => t.reference).filter((r): r is string => !!r);
     if (new Set(refs).size !== refs.length) return fail(409, "CONFLICT", "Two transactions in this request share a reference");
     if (refs.length > 0) {
-      const taken = await inChunks(refs, 1, async (chunk) => {
-        const res = await this.db
-          .prepare(`SELECT reference FROM ledger_transactions WHERE space_id = ? AND reference IN (${questionMarks(chunk.length)})`)
-          .bind(this.spaceId, ...chunk)
-          .all<{ reference: string }>();
-        return res.results;
-      });
-      if (taken.length > 0) return fail(409, "CONFLICT", `Reference ${taken[0]!.reference} is already used in this space`);
+      const taken = await this.db
+        .prepare("SELECT reference FROM ledger_transactions WHERE space_id = ? AND reference IN (SELECT value FROM json_each(?)) LIMIT 1")
+        .bind(this.spaceId, JSON.stringify(refs))
+        .all<{ reference: string }>();
+      if (taken.results.length > 0) return fail(409, "CONFLICT", `Reference ${taken.results[0]!.reference} is already used in this space`);
     }
 
     // Apply to a scratch copy of the touched volumes; the cache only changes once D1 has the batch.
@@ -256,40 +299,84 @@ export class SpaceLedger extends DurableObject<Env> {
         txid: seq,
         postings: intent.postings,
         reference: intent.reference ?? null,
-        metadata: extra.revertOf ? { ...(intent.metadata ?? {}), ...(extra.revertMetadata ?? {}) } : (intent.metadata ?? {}),
+        metadata: intent.revertOf ? { ...(intent.metadata ?? {}), revertOf: String(intent.revertOf.txid) } : (intent.metadata ?? {}),
         timestamp,
         preCommitVolumes: applied.pre,
         postCommitVolumes: applied.post,
         reverted: false,
         revertedBy: null,
-        reverts: extra.revertOf ? extra.revertOf.txid : null,
+        reverts: intent.revertOf ? intent.revertOf.txid : null,
       });
       seq++;
     }
-    if (preview) return { ok: true, replayed: false, transactions: committed, returns: op.returns ?? {} };
+    const overdrawn = await this.firstValueDatedOverdraft(entries, policy);
+    if (overdrawn) return { ok: false, error: overdrawn };
+    if (preview) return { ok: true, replayed: false, transactions: committed.slice(answerFrom), returns: op.returns ?? {} };
 
-    const logs: PendingLog[] = committed.map((tx) =>
-      extra.revertOf
-        ? { type: "REVERTED_TRANSACTION", data: JSON.stringify({ revertedTransactionId: extra.revertOf.txid, transaction: logTx(tx) }) }
-        : { type: "NEW_TRANSACTION", data: JSON.stringify({ transaction: logTx(tx) }) },
-    );
+    const logs: PendingLog[] = committed.map((tx, i) => {
+      const revertOf = intents[i]!.revertOf;
+      return revertOf
+        ? { type: "REVERTED_TRANSACTION", data: JSON.stringify({ revertedTransactionId: revertOf.txid, transaction: logTx(tx) }) }
+        : { type: "NEW_TRANSACTION", data: JSON.stringify({ transaction: logTx(tx) }) };
+    });
     const statements = this.transactionStatements(committed, entries, scratch, now);
-    if (extra.revertOf) {
+    for (const [i, tx] of committed.entries()) {
+      const revertOf = intents[i]!.revertOf;
+      if (!revertOf) continue;
       statements.push(
         this.db
           .prepare("UPDATE ledger_transactions SET reverted_by_seq = ? WHERE space_id = ? AND seq = ? AND reverted_by_seq IS NULL")
-          .bind(committed[0]!.txid, this.spaceId, extra.revertOf.txid),
+          .bind(tx.txid, this.spaceId, revertOf.txid),
       );
     }
-    const result: LedgerResult = { ok: true, replayed: false, transactions: committed, returns: op.returns ?? {} };
+    statements.push(...extraStatements);
+    const result: LedgerResult = { ok: true, replayed: false, transactions: committed.slice(answerFrom), returns: op.returns ?? {} };
     await this.persist(op, chain, statements, logs, result, now, committed);
     for (const e of entries) {
-      const v = scratch.get(volumeKey(e.address, e.asset))!;
-      this.volumes.set(volumeKey(e.address, e.asset), v);
+      const k = volumeKey(e.address, e.asset);
+      this.volumes.set(k, scratch.get(k)!);
+      this.lastEntryAt.set(k, Math.max(this.lastEntryAt.get(k) ?? e.timestamp, e.timestamp));
     }
-    for (const [address, rule] of newAccountRules) this.overdraft.set(address, rule);
+    for (const [address, rule] of newAccounts) this.accounts.set(address, rule);
     chain.nextSeq = seq;
     return result;
+  }
+
+  /**
+   * For each address that may not overdraw and that this write touches out of
+   * value-date order (a back-dated entry, or one before a future-dated entry),
+   * the balance at every later entry must stay at or above zero too.
+   */
+  private async firstValueDatedOverdraft(entries: Entry[], policy: { allowsOverdraft(a: string): boolean }): Promise<LedgerFailure | null> {
+    const byVolume = new Map<string, Entry[]>();
+    for (const e of entries) {
+      if (isUnbounded(e.address) || policy.allowsOverdraft(e.address)) continue;
+      const k = volumeKey(e.address, e.asset);
+      byVolume.set(k, [...(byVolume.get(k) ?? []), e]);
+    }
+    const checks: { pending: Entry[]; statements: D1PreparedStatement[] }[] = [];
+    for (const [k, pending] of byVolume) {
+      if (pending.every((e) => e.amount >= 0) || !isBackDated(pending, this.lastEntryAt.get(k) ?? null)) continue;
+      const sorted = byValueDate(pending);
+      checks.push({ pending: sorted, statements: gapStatements(this.db, this.spaceId!, sorted[0]!.address, sorted[0]!.asset, sorted) });
+    }
+    if (checks.length === 0) return null;
+    const results = await this.db.batch<Gap>(checks.flatMap((c) => c.statements));
+    let at = 0;
+    for (const c of checks) {
+      const gaps = results.slice(at, at + c.statements.length).map((r) => r.results[0]!);
+      at += c.statements.length;
+      const when = firstNegative(c.pending, gaps);
+      if (when !== null) {
+        const e = c.pending[0]!;
+        return {
+          status: 422, code: "INSUFFICIENT_FUNDS",
+          message: `Account ${e.address} would have a negative ${e.asset} balance on ${new Date(when).toISOString()}; it may not overdraw at any date`,
+          details: [{ field: "date", message: "Later entries would be left without funds", code: "INSUFFICIENT_FUNDS" }],
+        };
+      }
+    }
+    return null;
   }
 
   private transactionStatements(committed: CommittedTx[], entries: Entry[], volumes: Map<string, Volume>, now: number): D1PreparedStatement[] {
@@ -372,7 +459,7 @@ export class SpaceLedger extends DurableObject<Env> {
       statements.unshift(
         this.db
           .prepare("INSERT INTO idempotency_keys (space_id, key, fingerprint, result, created_at) VALUES (?, ?, ?, ?, ?)")
-          .bind(sid, op.idempotency.key, op.idempotency.fingerprint, JSON.stringify(result), now),
+          .bind(sid, op.idempotency.key, op.idempotency.fingerprint, JSON.stringify(answerOf(result)), now),
       );
     }
     await this.db.batch(statements);
@@ -408,15 +495,131 @@ export class SpaceLedger extends DurableObject<Env> {
     return row ? txFromRow(row) : null;
   }
 
+  /**
+   * Reverts a transaction. If its Dhanam rows were recategorized since, their
+   * amounts first move back to the counterparties the original posted to, so
+   * the revert is an exact mirror and every category nets to zero.
+   */
   private async revert(op: Extract<LedgerOp, { kind: "revert" }>, chain: ChainState): Promise<LedgerResult> {
     const original = await this.findTx(op.seq);
     if (!original) return fail(404, "RESOURCE_NOT_FOUND", `Transaction ${op.seq} not found`);
     if (original.reverted) return fail(409, "ALREADY_REVERTED", `Transaction ${op.seq} has already been reverted`);
     if (original.reverts !== null) return fail(409, "ALREADY_REVERTED", `Transaction ${op.seq} is itself a revert`);
-    return this.commit(op, chain, [{ postings: reversePostings(original.postings), metadata: op.metadata }], false, {
-      revertOf: original,
-      revertMetadata: { revertOf: String(original.txid) },
+    const timestamp = op.atEffectiveDate ? original.timestamp : undefined;
+    const rows = await this.db
+      .prepare(`SELECT ${ROW_COLUMNS} FROM transactions WHERE space_id = ? AND ledger_seq = ? AND status != 'cancelled'`)
+      .bind(this.spaceId, op.seq)
+      .all<RowForLedger>();
+    const back: Posting[] = [];
+    for (const row of rows.results) {
+      const posted = ledgerCounterparty(row, original.postings);
+      if (posted && counterpartyOf(row) !== posted) back.push(reclassPosting(row, counterpartyOf(row), posted));
+    }
+    const intents: Intent[] = [];
+    if (back.length > 0) intents.push({ postings: back, metadata: { kind: "reclassification", reason: `revert of ${op.seq}` }, timestamp });
+    intents.push({ postings: reversePostings(original.postings), metadata: op.metadata, timestamp, revertOf: original });
+    // The caller asked for the compensating transaction: it is the last one.
+    return this.commit(op, chain, intents, false, [], intents.length - 1);
+  }
+
+  /**
+   * Sets Dhanam rows' categories and, for rows whose category the ledger
+   * carries, posts one reclassification moving each amount from the old
+   * category's counterparty to the new one's, in the same batch.
+   */
+  private async recategorize(op: Extract<LedgerOp, { kind: "recategorize" }>, chain: ChainState): Promise<LedgerResult> {
+    const ids = [...new Set(op.changes.map((c) => c.transactionId))];
+    const rows = new Map(
+      (
+        await this.db
+          .prepare(`SELECT ${ROW_COLUMNS} FROM transactions WHERE space_id = ? AND id IN (SELECT value FROM json_each(?))`)
+          .bind(this.spaceId, JSON.stringify(ids))
+          .all<RowForLedger>()
+      ).results.map((r) => [r.id, r]),
+    );
+    const seqs = [...new Set([...rows.values()].map((r) => r.ledger_seq))];
+    const postingsBySeq = new Map(
+      seqs.length === 0 ? [] : (
+        await this.db
+          .prepare("SELECT seq, postings FROM ledger_transactions WHERE space_id = ? AND seq IN (SELECT value FROM json_each(?))")
+          .bind(this.spaceId, JSON.stringify(seqs))
+          .all<{ seq: number; postings: string }>()
+      ).results.map((r) => [r.seq, JSON.parse(r.postings) as Posting[]]),
+    );
+    const now = Date.now();
+    const changed: string[] = [];
+    const groups = new Map<string, { categoryId: string | null; source: string | null; ids: string[] }>();
+    const postings: Posting[] = [];
+    for (const c of op.changes) {
+      const row = rows.get(c.transactionId);
+      if (!row || changed.includes(row.id)) continue;
+      if (c.unlessManual && row.category_source === "manual") continue;
+      if (row.categoryId === c.categoryId && row.category_source === c.categorySource) continue;
+      changed.push(row.id);
+      const key = `${c.categoryId}\u0000${c.categorySource}`;
+      const group = groups.get(key) ?? { categoryId: c.categoryId, source: c.categorySource, ids: [] };
+      group.ids.push(row.id);
+      groups.set(key, group);
+      if (row.status === "cancelled" || !ledgerCounterparty(row, postingsBySeq.get(row.ledger_seq) ?? [])) continue;
+      const from = counterpartyOf(row);
+      const to = counterpartyOf({ ...row, categoryId: c.categoryId });
+      if (from !== to) postings.push(reclassPosting(row, from, to));
+    }
+    const updates = [...groups.values()].map((g) =>
+      this.db
+        .prepare("UPDATE transactions SET category_id = ?, category_source = ?, updated_at = ? WHERE space_id = ? AND id IN (SELECT value FROM json_each(?))")
+        .bind(g.categoryId, g.source, now, this.spaceId, JSON.stringify(g.ids)),
+    );
+    const intents: Intent[] = [];
+    for (let i = 0; i < postings.length; i += MAX_POSTINGS_PER_TX) {
+      intents.push({ postings: postings.slice(i, i + MAX_POSTINGS_PER_TX), metadata: { kind: "reclassification" } });
+    }
+    if (updates.length === 0) return { ok: true, replayed: false, transactions: [], returns: { changed } };
+    return this.commit({ ...op, returns: { changed } }, chain, intents, false, updates);
+  }
+
+  /**
+   * Changes an account's flags in order with the writes that check them: the
+   * ledger refuses to forbid overdraft while the account is below zero.
+   */
+  private async updateAccount(op: Extract<LedgerOp, { kind: "updateAccount" }>, chain: ChainState): Promise<LedgerResult> {
+    const address = `accounts:${op.accountId}`;
+    const row = await this.db
+      .prepare("SELECT currency, type, is_active, allow_overdraft, disconnected_at FROM accounts WHERE space_id = ? AND id = ?")
+      .bind(this.spaceId, op.accountId)
+      .first<{ currency: string; type: string; is_active: number; allow_overdraft: number; disconnected_at: number | null }>();
+    if (!row) return fail(404, "RESOURCE_NOT_FOUND", "Account not found");
+    const { set } = op;
+    if (set.allowOverdraft === false && row.allow_overdraft === 1) {
+      await this.loadAddresses(new Set([address]));
+      for (const [k, v] of this.volumes) {
+        if (k.startsWith(`${address}\u0000`) && v.input - v.output < 0) {
+          return fail(409, "CONFLICT", `Account ${op.accountId} is below zero (${k.slice(address.length + 1)} ${v.input - v.output}); bring it to zero before forbidding overdraft`);
+        }
+      }
+    }
+    const now = Date.now();
+    const active = set.isActive ?? row.is_active === 1;
+    const disconnectedAt = set.isActive === undefined ? row.disconnected_at : set.isActive ? null : (row.disconnected_at ?? now);
+    const cols: [string, string | number | null][] = [["updated_at", now], ["is_active", active ? 1 : 0], ["disconnected_at", disconnectedAt]];
+    if (set.allowOverdraft !== undefined) cols.push(["allow_overdraft", set.allowOverdraft ? 1 : 0]);
+    if (set.name !== undefined) cols.push(["name", set.name]);
+    if (set.institutionName !== undefined) cols.push(["institution_name", set.institutionName]);
+    const update = this.db
+      .prepare(`UPDATE accounts SET ${cols.map(([c]) => `${c} = ?`).join(", ")} WHERE space_id = ? AND id = ?`)
+      .bind(...cols.map(([, v]) => v), this.spaceId, op.accountId);
+    // The log records rule changes with the sequence they take effect at: the invariants checker (and an
+    // auditor) can tell which entries an account's overdraft rule applied to.
+    const rules = { ...(set.allowOverdraft === undefined ? {} : { allowOverdraft: set.allowOverdraft }), ...(set.isActive === undefined ? {} : { isActive: set.isActive }) };
+    const logs: PendingLog[] = Object.keys(rules).length === 0 ? [] : [
+      { type: "SET_ACCOUNT_RULES", data: JSON.stringify({ accountId: op.accountId, ...rules, fromSeq: chain.nextSeq }) },
+    ];
+    const result: LedgerResult = { ok: true, replayed: false, transactions: [], returns: {} };
+    await this.persist(op, chain, [update], logs, result, now);
+    this.accounts.set(address, {
+      currency: row.currency, type: row.type, active, allowOverdraft: set.allowOverdraft ?? row.allow_overdraft === 1,
     });
+    return result;
   }
 
   private async setTransactionMetadata(op: Extract<LedgerOp, { kind: "setTransactionMetadata" }>, chain: ChainState): Promise<LedgerResult> {
@@ -462,6 +665,12 @@ export class SpaceLedger extends DurableObject<Env> {
     return result;
   }
 }
+
+/** A ledger transaction may hold this many postings (the ledger API's own limit). */
+const MAX_POSTINGS_PER_TX = 500;
+
+const answerOf = (result: LedgerResult): StoredAnswer =>
+  result.ok ? { seqs: result.transactions.map((t) => t.txid), returns: result.returns } : { seqs: [], returns: {} };
 
 /** The part of a transaction that goes into its log row. */
 const logTx = (tx: CommittedTx) => ({

@@ -2,6 +2,11 @@
  * Reads the `Idempotency-Key` header of a money-moving request and pairs it
  * with a fingerprint of the request, which the space's ledger records in the
  * same batch as the write itself.
+ *
+ * A key belongs to the user who sent it (as Stripe scopes keys per account and
+ * the IETF draft per client): two members of a space who both send
+ * `coffee-2024-01-01` make two transactions, and neither is ever answered with
+ * the other's result.
  */
 import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
@@ -20,7 +25,8 @@ export async function idempotencyOf(c: Context<AppEnv>, body: unknown): Promise<
     throw validationFailed([{ field: "Idempotency-Key", message: "Must be 1-255 visible ASCII characters", code: "INVALID_FORMAT" }]);
   }
   const fingerprint = await sha256Hex(`${c.req.method} ${new URL(c.req.url).pathname}\n${canonicalJson(body)}`);
-  return { key, fingerprint };
+  // The stored key is the user's id and their key: the record's primary key is (space, user + key).
+  return { key: `${c.get("auth").userId}/${key}`, fingerprint };
 }
 
 /** Marks a response as the replay of an earlier one. */

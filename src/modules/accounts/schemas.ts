@@ -27,12 +27,16 @@ export const CreateAccountBody = z
     subtype: z.string().max(40).optional(),
     currency: z.enum(CURRENCIES),
     openingBalance: MajorAmount.optional(),
+    openingBalanceDate: z.iso.date().optional().openapi({
+      description: "The day (in the space's time zone) the opening balance is as of; by default before any entry you record, so back-dated entries find it",
+    }),
     allowOverdraft: z.boolean().optional(),
     institutionName: z.string().max(120).optional(),
     /** Stored masked: only the last four digits are kept. */
     accountNumber: z.string().regex(/^[0-9 -]{4,34}$/, { message: "Digits, spaces or dashes" }).optional(),
     routingNumber: z.string().regex(/^[0-9 -]{4,34}$/, { message: "Digits, spaces or dashes" }).optional(),
   })
+  .strict()
   .openapi("CreateAccountRequest");
 
 export const UpdateAccountBody = z
@@ -42,6 +46,7 @@ export const UpdateAccountBody = z
     allowOverdraft: z.boolean().optional(),
     institutionName: z.string().max(120).optional(),
   })
+  .strict()
   .openapi("UpdateAccountRequest");
 
 export const AccountSchema = z
@@ -53,7 +58,8 @@ export const AccountSchema = z
     subtype: z.string().nullable(),
     provider: z.string(),
     currency: z.string(),
-    balance: z.number(),
+    balance: z.number().openapi({ description: "Major units as a JSON number, for convenience; exact only up to 15 significant digits" }),
+    balanceDecimal: z.string().openapi({ example: "1500.00", description: "The exact balance as a decimal string" }),
     isActive: z.boolean(),
     allowOverdraft: z.boolean(),
     lastSyncedAt: z.string().nullable(),

@@ -7,19 +7,23 @@ import { and, count, desc, eq, type SQL } from "drizzle-orm";
 import type { AuthContext, Services } from "../../env";
 import { accounts } from "../../db/schema";
 import { iso } from "../../lib/clock";
+import { instantIn } from "../../lib/dates";
 import { notFound, validationFailed } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { assetOf, CURRENCY_SCALES, type Currency, formatMinor, parseMajor, toMajorNumber } from "../../lib/money";
 import { pagination } from "../../lib/pagination";
 import { inChunks, questionMarks } from "../../lib/sql";
 import { accountAddress } from "../ledger/addresses";
-import { spaceLedgerOf, runLedger } from "../ledger/client";
+import { runLedger } from "../ledger/client";
 import type { Idempotency, SideEffect } from "../ledger/operations";
 import type { TxIntent } from "../ledger/types";
 import { requireRoleOver, requireSpaceRole, type Membership, type Role } from "../spaces/access";
 import { OVERDRAFT_BY_DEFAULT, type AccountType } from "./schemas";
 
 export type AccountRow = typeof accounts.$inferSelect;
+
+/** The default date of an opening balance: before any entry a user can record. */
+const OPENING_OF_TIME = "1970-01-01";
 
 const mask = (digits?: string) => (digits ? `****${digits.replace(/\D/g, "").slice(-4)}` : null);
 
@@ -51,6 +55,7 @@ export function presentAccount(a: AccountRow, balanceMinor: number) {
     provider: a.provider,
     currency: a.currency,
     balance: toMajorNumber(balanceMinor, CURRENCY_SCALES[a.currency as Currency]),
+    balanceDecimal: formatMinor(balanceMinor, CURRENCY_SCALES[a.currency as Currency]),
     isActive: a.isActive,
     allowOverdraft: a.allowOverdraft,
     lastSyncedAt: a.lastSyncedAt === null ? null : iso(a.lastSyncedAt),
@@ -95,11 +100,11 @@ export async function createManualAccount(
   auth: AuthContext,
   input: {
     spaceId: string; name: string; type: AccountType; subtype?: string; currency: Currency;
-    openingBalance?: number | string; allowOverdraft?: boolean; institutionName?: string; accountNumber?: string; routingNumber?: string;
+    openingBalance?: number | string; openingBalanceDate?: string; allowOverdraft?: boolean; institutionName?: string; accountNumber?: string; routingNumber?: string;
   },
   idempotency?: Idempotency,
 ) {
-  await requireSpaceRole(svc, auth, input.spaceId, "member");
+  const { space } = await requireSpaceRole(svc, auth, input.spaceId, "member");
   const scale = CURRENCY_SCALES[input.currency];
   let opening = 0;
   if (input.openingBalance !== undefined) {
@@ -119,6 +124,9 @@ export async function createManualAccount(
     lastSyncedAt: null, disconnectedAt: null, createdAt: now, updatedAt: now,
   };
   const address = accountAddress(row.id);
+  // The opening balance is what the account held before anything recorded here: by default it is dated
+  // at the start of time, so entries back-dated to any day after it find the money there.
+  const openedAt = instantIn(input.openingBalanceDate ?? OPENING_OF_TIME, space.timezone);
   const txs: TxIntent[] = [];
   const effects: SideEffect[] = [{ kind: "insertAccount", row }];
   if (opening !== 0) {
@@ -127,14 +135,14 @@ export async function createManualAccount(
     txs.push({
       postings: [opening > 0 ? { source: "equity:opening", destination: address, amount, asset } : { source: address, destination: "equity:opening", amount, asset }],
       metadata: { kind: "opening_balance", accountId: row.id },
-      timestamp: now,
+      timestamp: openedAt,
     });
     effects.push({
       kind: "insertTransaction",
       txIndex: 0,
       row: {
         id: newId("txn", now), spaceId: row.spaceId, accountId: row.id, amount: opening, currency: row.currency,
-        description: "Opening balance", date: now, type: "other", subtype: "opening_balance", status: "posted",
+        description: "Opening balance", date: openedAt, type: "other", subtype: "opening_balance", status: "posted",
         createdAt: now, updatedAt: now,
       },
     });
@@ -148,27 +156,34 @@ export async function createManualAccount(
   return { account: presentAccount(stored, (await balancesOf(svc, row.spaceId, [stored])).get(stored.id)!), replayed };
 }
 
+/**
+ * Patches an account. The flags the ledger checks (overdraft, active) change
+ * inside the space's ledger, in order with the writes: forbidding overdraft is
+ * refused while the balance is below zero. Reconnecting or deactivating an
+ * account undoes or does an admin's disconnect, so `isActive` needs an admin.
+ */
 export async function updateAccount(
   svc: Services,
   auth: AuthContext,
   accountId: string,
   patch: { name?: string; isActive?: boolean; allowOverdraft?: boolean; institutionName?: string },
 ) {
-  const { account } = await accountFor(svc, auth, accountId, "member");
-  const now = svc.clock.now();
-  await svc.db.update(accounts).set({ ...patch, updatedAt: now }).where(eq(accounts.id, accountId));
-  if (patch.allowOverdraft !== undefined) await spaceLedgerOf(svc.env, account.spaceId).refreshAccount(accountAddress(accountId));
-  const updated = { ...account, ...patch, updatedAt: now };
-  return presentAccount(updated, (await balancesOf(svc, account.spaceId, [updated])).get(accountId)!);
+  const { account } = await accountFor(svc, auth, accountId, patch.isActive === undefined ? "member" : "admin");
+  await runLedger(svc, { kind: "updateAccount", spaceId: account.spaceId, accountId, set: patch });
+  return getStoredAccount(svc, account.spaceId, accountId);
 }
 
 /** Disconnects an account: it stops syncing and accepting entries but keeps its history and balance. */
 export async function disconnectAccount(svc: Services, auth: AuthContext, accountId: string) {
   const { account } = await accountFor(svc, auth, accountId, "admin");
-  const now = svc.clock.now();
-  await svc.db.update(accounts).set({ isActive: false, disconnectedAt: now, updatedAt: now }).where(eq(accounts.id, accountId));
-  const updated = { ...account, isActive: false, disconnectedAt: now, updatedAt: now };
-  return presentAccount(updated, (await balancesOf(svc, account.spaceId, [updated])).get(accountId)!);
+  await runLedger(svc, { kind: "updateAccount", spaceId: account.spaceId, accountId, set: { isActive: false } });
+  return getStoredAccount(svc, account.spaceId, accountId);
+}
+
+async function getStoredAccount(svc: Services, spaceId: string, accountId: string) {
+  const stored = await svc.db.select().from(accounts).where(eq(accounts.id, accountId)).get();
+  if (!stored) throw notFound("Account");
+  return presentAccount(stored, (await balancesOf(svc, spaceId, [stored])).get(accountId)!);
 }
 
 /** Counts and exact per-currency totals of the space's active accounts. */

@@ -31,9 +31,29 @@ interface OpBase {
   returns?: Record<string, string | string[]>;
 }
 
+/** A category change of one Dhanam transaction, applied by the ledger with its reclassification. */
+export interface CategoryChange {
+  transactionId: string;
+  categoryId: string | null;
+  categorySource: "manual" | "rule" | "ml" | null;
+  /** Leave the row alone if its category was set by hand (rules and the model never overrule a person). */
+  unlessManual?: boolean;
+}
+
+/** Account fields that the ledger must see change in order with the writes it checks. */
+export interface AccountChange {
+  name?: string;
+  institutionName?: string;
+  allowOverdraft?: boolean;
+  isActive?: boolean;
+}
+
 export type LedgerOp =
   | (OpBase & { kind: "commit"; txs: TxIntent[]; preview?: boolean })
-  | (OpBase & { kind: "revert"; seq: number; metadata?: Metadata })
+  /** `atEffectiveDate`: the compensating transaction takes the original's date (a void), not now. */
+  | (OpBase & { kind: "revert"; seq: number; metadata?: Metadata; atEffectiveDate?: boolean })
+  | (OpBase & { kind: "recategorize"; changes: CategoryChange[] })
+  | (OpBase & { kind: "updateAccount"; accountId: string; set: AccountChange })
   | (OpBase & { kind: "setTransactionMetadata"; seq: number; metadata: Metadata })
   | (OpBase & { kind: "setAccountMetadata"; address: string; metadata: Metadata });
 
