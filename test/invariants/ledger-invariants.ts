@@ -6,8 +6,9 @@
 import { env } from "cloudflare:workers";
 import { isUnbounded } from "../../src/modules/ledger/addresses";
 import { verifyChain, type LogRow } from "../../src/modules/ledger/chain";
+import { counterpartyOf, ledgerCounterparty } from "../../src/modules/ledger/reclassification";
 
-interface EntryRow { address: string; asset: string; seq: number; posting_index: number; amount: number; balance_after: number }
+interface EntryRow { address: string; asset: string; seq: number; posting_index: number; amount: number; balance_after: number; timestamp: number }
 interface TxRow { seq: number; postings: string; reverts_seq: number | null; reverted_by_seq: number | null }
 
 export async function ledgerViolations(spaceId: string): Promise<string[]> {
@@ -15,12 +16,20 @@ export async function ledgerViolations(spaceId: string): Promise<string[]> {
   const v: string[] = [];
   const all = async <T>(sql: string) => (await db.prepare(sql).bind(spaceId).all<T>()).results;
   const txs = await all<TxRow>("SELECT seq, postings, reverts_seq, reverted_by_seq FROM ledger_transactions WHERE space_id = ? ORDER BY seq");
-  const entries = await all<EntryRow>("SELECT address, asset, seq, posting_index, amount, balance_after FROM ledger_entries WHERE space_id = ? ORDER BY address, asset, seq, posting_index");
+  const entries = await all<EntryRow>("SELECT address, asset, seq, posting_index, amount, balance_after, timestamp FROM ledger_entries WHERE space_id = ? ORDER BY address, asset, seq, posting_index");
   const volumes = await all<{ address: string; asset: string; input: number; output: number }>("SELECT address, asset, input, output FROM ledger_volumes WHERE space_id = ?");
   const logs = await all<LogRow>("SELECT id, type, data, date, hash FROM ledger_logs WHERE space_id = ? ORDER BY id");
   const overdraft = new Map(
     (await all<{ id: string; allow_overdraft: number }>("SELECT id, allow_overdraft FROM accounts WHERE space_id = ?")).map((a) => [`accounts:${a.id}`, a.allow_overdraft === 1]),
   );
+  // The no-overdraft rule binds an account from the sequence at which it was last switched on (0 if always).
+  const ruleFrom = new Map<string, number>();
+  for (const l of logs) {
+    if (l.type !== "SET_ACCOUNT_RULES") continue;
+    const d = JSON.parse(l.data) as { accountId: string; allowOverdraft?: boolean; fromSeq: number };
+    if (d.allowOverdraft === false) ruleFrom.set(`accounts:${d.accountId}`, d.fromSeq);
+  }
+  const mayNotOverdraw = (address: string) => !isUnbounded(address) && !overdraft.get(address);
 
   // Gapless sequence.
   txs.forEach((t, i) => t.seq !== i && v.push(`transaction sequence gap at ${i} (found ${t.seq})`));
@@ -53,7 +62,7 @@ export async function ledgerViolations(spaceId: string): Promise<string[]> {
     if (key !== prevKey) (prevKey = key), (running = 0);
     running += e.amount;
     if (running !== e.balance_after) v.push(`running balance of ${key} breaks at tx ${e.seq}: expected ${running}, stored ${e.balance_after}`);
-    if (e.balance_after < 0 && !isUnbounded(e.address) && !overdraft.get(e.address)) v.push(`${key} went negative (${e.balance_after}) at tx ${e.seq}`);
+    if (e.balance_after < 0 && mayNotOverdraw(e.address) && e.seq >= (ruleFrom.get(e.address) ?? 0)) v.push(`${key} went negative (${e.balance_after}) at tx ${e.seq}`);
     const s = sums.get(key) ?? { input: 0, output: 0 };
     if (e.amount >= 0) s.input += e.amount;
     else s.output -= e.amount;
@@ -66,6 +75,25 @@ export async function ledgerViolations(spaceId: string): Promise<string[]> {
     }
   }
   if (sums.size !== volumes.length) v.push(`${sums.size} address/asset pairs have entries but ${volumes.length} have volumes`);
+
+  // In value-date order (what statements show), an account that may not overdraw is never below zero
+  // at any point whose balance an entry made under that rule contributes to.
+  const byVolume = new Map<string, EntryRow[]>();
+  for (const e of entries) if (mayNotOverdraw(e.address)) byVolume.set(`${e.address}|${e.asset}`, [...(byVolume.get(`${e.address}|${e.asset}`) ?? []), e]);
+  for (const [key, list] of byVolume) {
+    const from = ruleFrom.get(list[0]!.address) ?? 0;
+    list.sort((a, b) => a.timestamp - b.timestamp || a.seq - b.seq || a.posting_index - b.posting_index);
+    let balance = 0;
+    let bound = false;
+    for (const e of list) {
+      balance += e.amount;
+      bound ||= e.seq >= from;
+      if (bound && balance < 0) {
+        v.push(`${key} is negative (${balance}) on ${new Date(e.timestamp).toISOString()} in value-date order (tx ${e.seq})`);
+        break;
+      }
+    }
+  }
 
   // A transaction is reverted at most once, and links agree.
   const revertCounts = new Map<number, number>();
@@ -91,5 +119,36 @@ export async function ledgerViolations(spaceId: string): Promise<string[]> {
     const balance = vol ? vol.input - vol.output : 0;
     if (balance !== d.total) v.push(`account ${d.account_id}: transactions sum to ${d.total}, ledger balance is ${balance}`);
   }
+  // Every account address in the ledger is an account of this space.
+  for (const vol of volumes) {
+    if (vol.address.startsWith("accounts") && !overdraft.has(vol.address)) v.push(`${vol.address} is in the ledger but is not an account of the space`);
+  }
+
+  // ...and per category: each category counterparty's ledger balance is what the live, categorized rows put there.
+  const rows = await all<{ account_id: string; amount: number; currency: string; type: string; category_id: string | null; postings: string }>(
+    `SELECT t.account_id, t.amount, t.currency, t.type, t.category_id, lt.postings FROM transactions t
+       JOIN ledger_transactions lt ON lt.space_id = t.space_id AND lt.seq = t.ledger_seq
+      WHERE t.space_id = ? AND t.status != 'cancelled'`,
+  );
+  const expected = new Map<string, number>();
+  for (const r of rows) {
+    const row = { accountId: r.account_id, amount: r.amount, currency: r.currency, type: r.type, categoryId: r.category_id };
+    if (!ledgerCounterparty(row, JSON.parse(r.postings))) continue;
+    const key = `${counterpartyOf(row)}|${r.currency}`;
+    expected.set(key, (expected.get(key) ?? 0) - r.amount);
+  }
+  const categoryIds = new Set((await all<{ id: string }>("SELECT id FROM categories WHERE space_id = ?")).map((c) => c.id));
+  const categoryOwned = (address: string) => {
+    const [kind, name] = address.split(":");
+    return (kind === "expense" || kind === "income") && name !== undefined && (categoryIds.has(name) || name === "uncategorized");
+  };
+  for (const vol of volumes) {
+    if (!categoryOwned(vol.address)) continue;
+    const key = `${vol.address}|${vol.asset.split("/")[0]}`;
+    const want = expected.get(key) ?? 0;
+    expected.delete(key);
+    if (vol.input - vol.output !== want) v.push(`${vol.address} ${vol.asset}: ledger balance ${vol.input - vol.output}, categorized rows say ${want}`);
+  }
+  for (const [key, want] of expected) if (want !== 0 && categoryOwned(key.split("|")[0]!)) v.push(`${key}: rows say ${want} but the ledger has nothing`);
   return v;
 }

@@ -101,8 +101,15 @@ describe("manual transactions", () => {
     const { u, spaceId, checking } = await setup();
     const cat = await seedCategory(spaceId, "Travel");
     const t = await post(u, { spaceId, accountId: checking.id, amount: -40, description: "Uber", date: "2024-03-01" });
-    const patched = await callJson(`/v1/transactions/${t.body.id}`, {
+    // Money is not patchable: an amount in the body is refused, not silently dropped, and nothing changes.
+    const withAmount = await callJson(`/v1/transactions/${t.body.id}`, {
       method: "PATCH", token: u.accessToken, ip: u.ip, body: { categoryId: cat, tags: ["trip"], notes: "Airport", amount: 999 },
+    });
+    expect(withAmount.status).toBe(422);
+    expect(withAmount.body.error.details).toEqual([expect.objectContaining({ field: "amount", code: "UNKNOWN_FIELD" })]);
+    expect((await get(u, `/v1/transactions/${t.body.id}`)).body).toMatchObject({ category: null, tags: [] });
+    const patched = await callJson(`/v1/transactions/${t.body.id}`, {
+      method: "PATCH", token: u.accessToken, ip: u.ip, body: { categoryId: cat, tags: ["trip"], notes: "Airport" },
     });
     expect(patched.status).toBe(200);
     expect(patched.body).toMatchObject({ amount: -40, category: { id: cat }, tags: ["trip"], notes: "Airport" });

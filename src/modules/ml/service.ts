@@ -11,7 +11,7 @@ import { notFound } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { pagination } from "../../lib/pagination";
 import { requireTwoFactor } from "../auth/second-factor";
-import { checkBudgetAlerts } from "../budgets/alerts";
+import { recategorize } from "../transactions/recategorize";
 import { categoriesById, requireCategory } from "../categories/lookup";
 import { requireRoleOver, requireSpaceRole } from "../spaces/access";
 import { calibrate, type Example, features, predict, train } from "./model";
@@ -65,33 +65,31 @@ export async function createCorrection(svc: Services, auth: AuthContext, input: 
   if (tx.categoryId && tx.categoryId !== input.correctedCategoryId && (tx.categorySource === "manual" || tx.categorySource === "rule")) {
     statements.push(...exampleDelta(db, tx.spaceId, feats, tx.categoryId, -1));
   }
-  statements.push(
-    db.prepare("UPDATE transactions SET category_id = ?, category_source = 'manual', updated_at = ? WHERE id = ?").bind(input.correctedCategoryId, now, tx.id),
-  );
+  // Categories change through the space's ledger, which reclassifies the amounts in the same batch.
   const merchant = tx.normalizedMerchant ?? normalizeMerchant(tx.merchantName);
-  const similarIndex = statements.length;
-  const similar = input.applyToSimilar && merchant !== null;
-  if (similar) {
-    statements.push(
-      db.prepare(
-        `UPDATE transactions SET category_id = ?, category_source = 'manual', updated_at = ?
-          WHERE space_id = ? AND normalized_merchant = ? AND id != ? AND status != 'cancelled'
-            AND (category_source IS NULL OR category_source != 'manual') AND (category_id IS NULL OR category_id != ?)`,
-      ).bind(input.correctedCategoryId, now, tx.spaceId, merchant, tx.id, input.correctedCategoryId),
-    );
-  }
-  // The correction's record joins the same batch; SQLite's changes() right after the similar-update
-  // counts the transactions it recategorized, so the record and the changes commit together.
+  const similarIds = input.applyToSimilar && merchant !== null
+    ? (
+        await db.prepare(
+          `SELECT id FROM transactions
+            WHERE space_id = ? AND normalized_merchant = ? AND id != ? AND status != 'cancelled'
+              AND (category_source IS NULL OR category_source != 'manual') AND (category_id IS NULL OR category_id != ?)`,
+        ).bind(tx.spaceId, merchant, tx.id, input.correctedCategoryId).all<{ id: string }>()
+      ).results.map((r) => r.id)
+    : [];
+  const changed = await recategorize(svc, tx.spaceId, [
+    { transactionId: tx.id, categoryId: input.correctedCategoryId, categorySource: "manual" },
+    // A hand-set category that appeared since the look-up is left alone.
+    ...similarIds.map((transactionId) => ({ transactionId, categoryId: input.correctedCategoryId, categorySource: "manual" as const, unlessManual: true })),
+  ]);
+  const affected = changed.filter((x) => x !== tx.id).length;
   const id = newId("corr", now);
   statements.push(
     db.prepare(
       `INSERT INTO ml_corrections (id, space_id, transaction_id, original_category_id, corrected_category_id, merchant_name, normalized_merchant, confidence, status, affected_transactions, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'applied', ${similar ? "changes()" : "0"}, ?)`,
-    ).bind(id, tx.spaceId, tx.id, tx.categoryId, input.correctedCategoryId, tx.merchantName, merchant, prior?.confidence ?? null, now),
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'applied', ?, ?)`,
+    ).bind(id, tx.spaceId, tx.id, tx.categoryId, input.correctedCategoryId, tx.merchantName, merchant, prior?.confidence ?? null, affected, now),
   );
-  const results = await db.batch(statements);
-  const affected = similar ? results[similarIndex]!.meta.changes : 0;
-  await checkBudgetAlerts(svc, tx.spaceId, [input.correctedCategoryId]);
+  await db.batch(statements);
   return {
     correctionId: id,
     affectedTransactions: affected,

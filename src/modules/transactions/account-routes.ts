@@ -31,6 +31,7 @@ const Statement = z
     to: z.string(),
     openingBalance: Money,
     closingBalance: Money,
+    currentBalance: Money.openapi({ description: "The account's balance now, future-dated entries included; equals closingBalance when `to` is omitted" }),
     totalDebit: Money,
     totalCredit: Money,
     entries: z.array(
@@ -52,6 +53,9 @@ accountTransactionRoutes.openapi(
     ...access("viewer"),
     ...user, method: "get", path: "/{accountId}/ledger", tags,
     summary: "Statement for a date range: debit, credit and running balance per entry (exact decimals)",
+    description:
+      "Entries in value-date order, days in the space's time zone. `from` defaults to 30 days ago; without `to` the statement runs through " +
+      "the later of today and the last entry, so its closing balance is the account's balance. A back-dated entry appears on its date.",
     request: {
       params: AccountIdParam,
       query: z.object({ from: z.iso.date().optional(), to: z.iso.date().optional() }),

@@ -7,6 +7,7 @@
 import { type ErrorDetail, validationFailed } from "../../lib/errors";
 import { assetOf, type Currency, CURRENCY_SCALES, formatMinor, parseMajor } from "../../lib/money";
 import { accountAddress } from "../ledger/addresses";
+import { categoryCounterparty } from "../ledger/reclassification";
 import type { Posting } from "../ledger/types";
 
 /** Units of a security are held with 8 decimals: `AAPL/8`. */
@@ -19,15 +20,14 @@ export function parseAmountField(field: string, value: number | string, scale: n
   return parsed.minor;
 }
 
-/** Postings of a manual expense (amount < 0) or income (amount > 0). */
+/** Postings of a manual expense (amount < 0) or income (amount > 0), against the category's counterparty. */
 export function cashflowPostings(accountId: string, currency: Currency, amount: number, categoryId: string | null, isFee: boolean): Posting[] {
   const asset = assetOf(currency);
   const account = accountAddress(accountId);
-  if (amount < 0) {
-    const sink = isFee ? "expense:fees" : `expense:${categoryId ?? "uncategorized"}`;
-    return [{ source: account, destination: sink, amount: -amount, asset }];
-  }
-  return [{ source: categoryId ? `income:${categoryId}` : "world", destination: account, amount, asset }];
+  const counterparty = categoryCounterparty(amount, categoryId, isFee);
+  return amount < 0
+    ? [{ source: account, destination: counterparty, amount: -amount, asset }]
+    : [{ source: counterparty, destination: account, amount, asset }];
 }
 
 export interface TradeTerms {

@@ -1,6 +1,10 @@
 import { z } from "@hono/zod-openapi";
 import { DateOrDateTime } from "../../lib/dates";
+import { CURRENCIES } from "../../lib/money";
 import { MajorAmount, Pagination } from "../accounts/schemas";
+
+/** Optional on money movements: when sent it must be the account's currency (never converted, never ignored). */
+const AccountCurrency = z.enum(CURRENCIES).optional().openapi({ description: "If sent, must equal the account's currency" });
 
 export const TRANSACTION_TYPES = ["income", "expense", "transfer", "trade", "fee", "other"] as const;
 export const TRANSACTION_STATUSES = ["pending", "posted", "settled", "failed", "cancelled"] as const;
@@ -29,6 +33,7 @@ export const TradeInput = z
     unitPrice: MajorAmount.openapi({ example: "190.25" }),
     fees: MajorAmount.optional(),
   })
+  .strict()
   .openapi("TradeInput");
 
 export const CreateTransactionBody = z
@@ -36,6 +41,7 @@ export const CreateTransactionBody = z
     spaceId: z.string().min(1).max(64),
     accountId: z.string().min(1).max(64),
     amount: MajorAmount.optional().openapi({ description: "Signed: negative spends, positive receives. Computed for trades." }),
+    currency: AccountCurrency,
     description: z.string().trim().min(1).max(500),
     merchantName: z.string().trim().max(200).optional(),
     date: DateOrDateTime,
@@ -48,6 +54,7 @@ export const CreateTransactionBody = z
     status: z.enum(["pending", "posted"]).optional(),
     trade: TradeInput.optional(),
   })
+  .strict()
   .openapi("CreateTransactionRequest");
 
 export const TransferBody = z
@@ -56,9 +63,11 @@ export const TransferBody = z
     fromAccountId: z.string().min(1).max(64),
     toAccountId: z.string().min(1).max(64),
     amount: MajorAmount,
+    currency: AccountCurrency,
     date: DateOrDateTime,
     description: z.string().trim().min(1).max(500),
   })
+  .strict()
   .openapi("TransferRequest");
 
 export const UpdateTransactionBody = z
@@ -69,6 +78,7 @@ export const UpdateTransactionBody = z
     description: z.string().trim().min(1).max(500).optional(),
     merchantName: z.string().trim().max(200).nullable().optional(),
   })
+  .strict()
   .openapi("UpdateTransactionRequest");
 
 export const BulkCategorizeBody = z
@@ -77,6 +87,7 @@ export const BulkCategorizeBody = z
     transactionIds: z.array(z.string().min(1).max(64)).min(1).max(200),
     categoryId: z.string().min(1).max(64),
   })
+  .strict()
   .openapi("BulkCategorizeRequest");
 
 export const TransactionSchema = z
@@ -84,11 +95,12 @@ export const TransactionSchema = z
     id: z.string(),
     spaceId: z.string(),
     accountId: z.string(),
-    amount: z.number(),
+    amount: z.number().openapi({ description: "Major units as a JSON number, for convenience; exact only up to 15 significant digits" }),
+    amountDecimal: z.string().openapi({ example: "-45.67", description: "The exact amount as a decimal string" }),
     currency: z.string(),
     description: z.string(),
     merchantName: z.string().nullable(),
-    date: z.string(),
+    date: z.string().openapi({ description: "ISO 8601 in the space's time zone, with its offset: the date part is the day the transaction is for" }),
     type: z.enum(TRANSACTION_TYPES),
     subtype: z.string().nullable(),
     status: z.enum(TRANSACTION_STATUSES),

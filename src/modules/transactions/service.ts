@@ -4,17 +4,19 @@
  * space's SpaceLedger in one batch with their rows; categorizing, tagging and
  * notes change only the Dhanam row.
  */
-import { and, count, desc, eq, gte, inArray, lt, or, sql, type SQL } from "drizzle-orm";
+import { and, count, desc, eq, gte, lt, or, sql, type SQL } from "drizzle-orm";
 import type { AuthContext, Services } from "../../env";
 import { accounts, transactions } from "../../db/schema";
 import { iso } from "../../lib/clock";
-import { endOfDateExclusive } from "../../lib/dates";
+import { instantIn, rangeEndExclusive } from "../../lib/dates";
+import { isoInZone } from "../../lib/zoned-time";
 import { conflict, notFound, validationFailed } from "../../lib/errors";
 import { newId } from "../../lib/ids";
-import { assetOf, type Currency, CURRENCY_SCALES, toMajorNumber } from "../../lib/money";
+import { assetOf, type Currency, CURRENCY_SCALES, formatMinor, toMajorNumber } from "../../lib/money";
 import { pagination } from "../../lib/pagination";
 import { accountFor, type AccountRow } from "../accounts/service";
 import { checkBudgetAlerts } from "../budgets/alerts";
+import { acceptsAsset } from "../ledger/account-rules";
 import { type AutoCategory, autoCategorize } from "../categories/auto";
 import { categoriesById, requireCategory } from "../categories/lookup";
 import { normalizeMerchant } from "../ml/normalize";
@@ -22,26 +24,43 @@ import { accountAddress } from "../ledger/addresses";
 import { runLedger } from "../ledger/client";
 import type { Idempotency } from "../ledger/operations";
 import { requireRoleOver, requireSpaceRole } from "../spaces/access";
-import { cashflowPostings, parseAmountField, priceTrade, type TradeTerms } from "./postings";
+import { cashflowPostings, parseAmountField, priceTrade, securityAsset, type TradeTerms } from "./postings";
+import { recategorize } from "./recategorize";
 import { SUBTYPES } from "./schemas";
 
 export type TransactionRow = typeof transactions.$inferSelect;
 
 type CategoryRef = { id: string; name: string; color: string | null };
 
-/** Renders rows in the seed 000 shape; `known` categories and accounts save their look-ups. */
+/**
+ * Renders rows in the seed 000 shape; `known` categories, accounts and the
+ * space's time zone save their look-ups. Dates are shown in the space's zone
+ * with its offset, so the date part is the day the user wrote.
+ */
 export async function presentTransactions(
   svc: Services,
   rows: TransactionRow[],
-  known: { categories?: CategoryRef[]; accounts?: { id: string; name: string }[] } = {},
+  known: { categories?: CategoryRef[]; accounts?: { id: string; name: string }[]; timezone?: string } = {},
 ) {
+  const zones = new Map<string, string>();
+  if (known.timezone) for (const r of rows) zones.set(r.spaceId, known.timezone);
+  const spaceIds = [...new Set(rows.map((r) => r.spaceId).filter((id) => !zones.has(id)))];
+  if (spaceIds.length) {
+    const found = await svc.env.DB.prepare("SELECT id, timezone FROM spaces WHERE id IN (SELECT value FROM json_each(?))")
+      .bind(JSON.stringify(spaceIds))
+      .all<{ id: string; timezone: string }>();
+    for (const s of found.results) zones.set(s.id, s.timezone);
+  }
   const cats = new Map<string, CategoryRef>((known.categories ?? []).map((c) => [c.id, c]));
   const missingCats = rows.map((r) => r.categoryId).filter((x): x is string => !!x && !cats.has(x));
   for (const [id, c] of await categoriesById(svc, missingCats)) cats.set(id, c);
   const accs = new Map((known.accounts ?? []).map((a) => [a.id, a]));
   const missingAccs = [...new Set(rows.map((r) => r.accountId).filter((id) => !accs.has(id)))];
   if (missingAccs.length) {
-    for (const a of await svc.db.select({ id: accounts.id, name: accounts.name }).from(accounts).where(inArray(accounts.id, missingAccs))) accs.set(a.id, a);
+    const found = await svc.env.DB.prepare("SELECT id, name FROM accounts WHERE id IN (SELECT value FROM json_each(?))")
+      .bind(JSON.stringify(missingAccs))
+      .all<{ id: string; name: string }>();
+    for (const a of found.results) accs.set(a.id, a);
   }
   return rows.map((r) => {
     const cat = r.categoryId ? cats.get(r.categoryId) : undefined;
@@ -50,10 +69,11 @@ export async function presentTransactions(
       spaceId: r.spaceId,
       accountId: r.accountId,
       amount: toMajorNumber(r.amount, CURRENCY_SCALES[r.currency as Currency]),
+      amountDecimal: formatMinor(r.amount, CURRENCY_SCALES[r.currency as Currency]),
       currency: r.currency,
       description: r.description,
       merchantName: r.merchantName,
-      date: iso(r.date),
+      date: isoInZone(r.date, zones.get(r.spaceId) ?? "UTC"),
       type: r.type,
       subtype: r.subtype,
       status: r.status,
@@ -77,7 +97,7 @@ async function presentOne(svc: Services, row: TransactionRow) {
 }
 
 async function rowsByIds(svc: Services, ids: string[]) {
-  return svc.db.select().from(transactions).where(inArray(transactions.id, ids));
+  return svc.db.select().from(transactions).where(sql`${transactions.id} IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`);
 }
 
 function requireActive(account: AccountRow) {
@@ -89,13 +109,22 @@ function requireInSpace(account: AccountRow, spaceId: string, field: string) {
   requireActive(account);
 }
 
+/** A `currency` sent with a money movement must be the account's: it is never converted or ignored. */
+function requireCurrency(account: AccountRow, currency: string | undefined) {
+  if (currency !== undefined && currency !== account.currency) {
+    throw validationFailed([{ field: "currency", message: `The account holds ${account.currency}; amounts are in the account's currency`, code: "CURRENCY_MISMATCH" }]);
+  }
+}
+
 export interface CreateTransactionInput {
   spaceId: string;
   accountId: string;
   amount?: number | string;
+  currency?: string;
   description: string;
   merchantName?: string;
-  date: number;
+  /** A day in the space's time zone, or an ISO instant. */
+  date: string;
   categoryId?: string;
   tags?: string[];
   notes?: string;
@@ -107,8 +136,10 @@ export interface CreateTransactionInput {
 }
 
 export async function createTransaction(svc: Services, auth: AuthContext, input: CreateTransactionInput, idempotency?: Idempotency) {
-  const { account } = await accountFor(svc, auth, input.accountId, "member");
+  const { account, membership } = await accountFor(svc, auth, input.accountId, "member");
   requireInSpace(account, input.spaceId, "accountId");
+  requireCurrency(account, input.currency);
+  const date = instantIn(input.date, membership.space.timezone);
   const currency = account.currency as Currency;
   const scale = CURRENCY_SCALES[currency];
   const category = input.categoryId ? await requireCategory(svc, input.spaceId, input.categoryId) : null;
@@ -120,6 +151,9 @@ export async function createTransaction(svc: Services, auth: AuthContext, input:
   let trade: string | null = null;
   let auto: AutoCategory | null = null;
   if (input.trade) {
+    if (!acceptsAsset(account, securityAsset(input.trade.symbol))) {
+      throw validationFailed([{ field: "trade", message: `A ${account.type} account holds no securities; trade in an investment account`, code: "INVALID_ACCOUNT_TYPE" }]);
+    }
     const priced = priceTrade(account.id, currency, input.trade);
     if (input.amount !== undefined && parseAmountField("amount", input.amount, CURRENCY_SCALES[currency]) !== priced.cash) {
       throw validationFailed([{ field: "amount", message: `A ${input.trade.side} of these terms moves ${priced.cash} minor units of cash; omit amount or send that`, code: "AMOUNT_MISMATCH" }]);
@@ -151,7 +185,7 @@ export async function createTransaction(svc: Services, auth: AuthContext, input:
   const id = newId("txn", now);
   const row: Omit<TransactionRow, "ledgerSeq"> = {
     id, spaceId: input.spaceId, accountId: account.id, amount, currency, description: input.description,
-    merchantName: input.merchantName ?? null, normalizedMerchant: normalizeMerchant(input.merchantName), date: input.date,
+    merchantName: input.merchantName ?? null, normalizedMerchant: normalizeMerchant(input.merchantName), date,
     type, subtype, status: input.status ?? "posted",
     categoryId: category?.id ?? auto?.categoryId ?? null, categorySource: category ? "manual" : (auto?.source ?? null),
     tags: JSON.stringify(input.tags ?? []), notes: input.notes ?? null, location: input.location ? JSON.stringify(input.location) : null,
@@ -160,7 +194,7 @@ export async function createTransaction(svc: Services, auth: AuthContext, input:
   const { returns, replayed, transactions: committed } = await runLedger(svc, {
     kind: "commit",
     spaceId: input.spaceId,
-    txs: [{ postings, timestamp: input.date, metadata: { dhanamTransactionId: id } }],
+    txs: [{ postings, timestamp: date, metadata: { dhanamTransactionId: id } }],
     idempotency,
     returns: { transactionId: id },
     effects: [{ kind: "insertTransaction", txIndex: 0, row }],
@@ -170,6 +204,7 @@ export async function createTransaction(svc: Services, auth: AuthContext, input:
   const [transaction] = await presentTransactions(svc, [{ ...row, ledgerSeq: committed[0]!.txid }], {
     categories: [category, auto?.category].filter((c): c is CategoryRef => !!c),
     accounts: [account],
+    timezone: membership.space.timezone,
   });
   await checkBudgetAlerts(svc, input.spaceId, [row.categoryId]);
   return { transaction: transaction!, replayed };
@@ -184,16 +219,18 @@ async function getTransactionRow(svc: Services, id: string) {
 export async function createTransfer(
   svc: Services,
   auth: AuthContext,
-  input: { spaceId: string; fromAccountId: string; toAccountId: string; amount: number | string; date: number; description: string },
+  input: { spaceId: string; fromAccountId: string; toAccountId: string; amount: number | string; currency?: string; date: string; description: string },
   idempotency?: Idempotency,
 ) {
   if (input.fromAccountId === input.toAccountId) {
     throw validationFailed([{ field: "toAccountId", message: "Must differ from fromAccountId", code: "SAME_ACCOUNT" }]);
   }
-  const { account: from } = await accountFor(svc, auth, input.fromAccountId, "member");
+  const { account: from, membership } = await accountFor(svc, auth, input.fromAccountId, "member");
   const { account: to } = await accountFor(svc, auth, input.toAccountId, "member");
   requireInSpace(from, input.spaceId, "fromAccountId");
   requireInSpace(to, input.spaceId, "toAccountId");
+  requireCurrency(from, input.currency);
+  const date = instantIn(input.date, membership.space.timezone);
   if (from.currency !== to.currency) {
     throw validationFailed([{ field: "toAccountId", message: `Both accounts must hold ${from.currency}`, code: "CURRENCY_MISMATCH" }]);
   }
@@ -203,11 +240,11 @@ export async function createTransfer(
   const now = svc.clock.now();
   const outId = newId("txn", now);
   const inId = newId("txn", now);
-  const base = { spaceId: input.spaceId, currency, description: input.description, date: input.date, type: "transfer" as const, status: "posted" as const, createdAt: now, updatedAt: now };
+  const base = { spaceId: input.spaceId, currency, description: input.description, date, type: "transfer" as const, status: "posted" as const, createdAt: now, updatedAt: now };
   const { returns, replayed } = await runLedger(svc, {
     kind: "commit",
     spaceId: input.spaceId,
-    txs: [{ postings: [{ source: accountAddress(from.id), destination: accountAddress(to.id), amount, asset: assetOf(currency) }], timestamp: input.date, metadata: { transfer: `${outId},${inId}` } }],
+    txs: [{ postings: [{ source: accountAddress(from.id), destination: accountAddress(to.id), amount, asset: assetOf(currency) }], timestamp: date, metadata: { transfer: `${outId},${inId}` } }],
     idempotency,
     returns: { transactionIds: [outId, inId] },
     effects: [
@@ -241,22 +278,25 @@ export async function updateTransaction(
   patch: { categoryId?: string | null; tags?: string[]; notes?: string | null; description?: string; merchantName?: string | null },
 ) {
   const row = await transactionFor(svc, auth, id, "member");
-  const set: Partial<TransactionRow> = { updatedAt: svc.clock.now() };
-  if (patch.categoryId !== undefined) {
-    if (patch.categoryId !== null) await requireCategory(svc, row.spaceId, patch.categoryId);
-    set.categoryId = patch.categoryId;
-    set.categorySource = patch.categoryId === null ? null : "manual";
+  const { categoryId, ...rest } = patch;
+  if (categoryId !== undefined) {
+    if (categoryId !== null) await requireCategory(svc, row.spaceId, categoryId);
+    await recategorize(svc, row.spaceId, [{ transactionId: id, categoryId, categorySource: categoryId === null ? null : "manual" }]);
   }
-  if (patch.tags !== undefined) set.tags = JSON.stringify(patch.tags);
-  if (patch.notes !== undefined) set.notes = patch.notes;
-  if (patch.description !== undefined) set.description = patch.description;
-  if (patch.merchantName !== undefined) set.merchantName = patch.merchantName;
-  await svc.db.update(transactions).set(set).where(eq(transactions.id, id));
-  if (set.categoryId) await checkBudgetAlerts(svc, row.spaceId, [set.categoryId]);
-  return presentOne(svc, { ...row, ...set });
+  const set: Partial<TransactionRow> = { updatedAt: svc.clock.now() };
+  if (rest.tags !== undefined) set.tags = JSON.stringify(rest.tags);
+  if (rest.notes !== undefined) set.notes = rest.notes;
+  if (rest.description !== undefined) set.description = rest.description;
+  if (rest.merchantName !== undefined) set.merchantName = rest.merchantName;
+  if (Object.keys(set).length > 1) await svc.db.update(transactions).set(set).where(eq(transactions.id, id));
+  return getTransactionRow(svc, id);
 }
 
-/** Voids by reversal: the ledger posts the compensating transaction and the rows become `cancelled`. */
+/**
+ * Voids by reversal: the ledger posts the compensating transaction on the
+ * original's date (so statements net it out where it happened) and the rows
+ * become `cancelled`. Voiding a refund raises spending, so alerts are checked.
+ */
 export async function voidTransaction(svc: Services, auth: AuthContext, id: string, idempotency?: Idempotency) {
   const row = await transactionFor(svc, auth, id, "member");
   // With an Idempotency-Key, a retry of the void replays it instead of reporting the void as a conflict.
@@ -266,10 +306,12 @@ export async function voidTransaction(svc: Services, auth: AuthContext, id: stri
     spaceId: row.spaceId,
     seq: row.ledgerSeq,
     idempotency,
+    atEffectiveDate: true,
     metadata: { voidOf: id },
     effects: [{ kind: "voidTransactionsOf", seq: row.ledgerSeq }],
   });
   const after = await svc.db.select().from(transactions).where(eq(transactions.id, id)).get();
+  await checkBudgetAlerts(svc, row.spaceId, [after?.categoryId]);
   return { transaction: await presentOne(svc, after!), reversalLedgerTxid: reversal[0]!.txid, replayed };
 }
 
@@ -277,13 +319,12 @@ export async function bulkCategorize(svc: Services, auth: AuthContext, input: { 
   await requireSpaceRole(svc, auth, input.spaceId, "member");
   await requireCategory(svc, input.spaceId, input.categoryId);
   const ids = [...new Set(input.transactionIds)];
-  const res = await svc.db
-    .update(transactions)
-    .set({ categoryId: input.categoryId, categorySource: "manual", updatedAt: svc.clock.now() })
-    .where(and(eq(transactions.spaceId, input.spaceId), inArray(transactions.id, ids)))
-    .run();
-  const updated = res.meta.changes;
-  await checkBudgetAlerts(svc, input.spaceId, [input.categoryId]);
+  const found = await svc.env.DB.prepare("SELECT COUNT(*) AS n FROM transactions WHERE space_id = ? AND id IN (SELECT value FROM json_each(?))")
+    .bind(input.spaceId, JSON.stringify(ids))
+    .first<{ n: number }>();
+  await recategorize(svc, input.spaceId, ids.map((transactionId) => ({ transactionId, categoryId: input.categoryId, categorySource: "manual" as const })));
+  // Every row found now has the category by hand, whether or not it had it before.
+  const updated = found?.n ?? 0;
   return { updated, notFound: ids.length - updated };
 }
 
@@ -301,17 +342,16 @@ export interface ListFilters {
 }
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (ch) => `\\${ch}`);
-const lowerBound = (s: string) => Date.parse(s.length === 10 ? `${s}T00:00:00Z` : s);
-const upperBoundExclusive = (s: string) => (s.length === 10 ? endOfDateExclusive(s) : Date.parse(s) + 1);
 
-export async function queryTransactions(svc: Services, f: ListFilters) {
+/** `startDate`/`endDate` are days in the space's zone `tz` (inclusive), or instants. */
+export async function queryTransactions(svc: Services, f: ListFilters, tz: string) {
   const where: SQL[] = [eq(transactions.spaceId, f.spaceId)];
   if (f.accountId) where.push(eq(transactions.accountId, f.accountId));
   if (f.categoryId) where.push(eq(transactions.categoryId, f.categoryId));
   if (f.type) where.push(eq(transactions.type, f.type));
   if (f.status) where.push(eq(transactions.status, f.status));
-  if (f.startDate) where.push(gte(transactions.date, lowerBound(f.startDate)));
-  if (f.endDate) where.push(lt(transactions.date, upperBoundExclusive(f.endDate)));
+  if (f.startDate) where.push(gte(transactions.date, instantIn(f.startDate, tz)));
+  if (f.endDate) where.push(lt(transactions.date, rangeEndExclusive(f.endDate, tz)));
   if (f.search) {
     const pattern = `%${escapeLike(f.search)}%`;
     where.push(or(sql`${transactions.description} LIKE ${pattern} ESCAPE '\\'`, sql`${transactions.merchantName} LIKE ${pattern} ESCAPE '\\'`)!);
@@ -321,12 +361,12 @@ export async function queryTransactions(svc: Services, f: ListFilters) {
     svc.db.select().from(transactions).where(cond).orderBy(desc(transactions.date), desc(transactions.id)).limit(f.limit).offset(f.offset),
     svc.db.select({ n: count() }).from(transactions).where(cond).get(),
   ]);
-  return { transactions: await presentTransactions(svc, rows), pagination: pagination(total?.n ?? 0, f.limit, f.offset) };
+  return { transactions: await presentTransactions(svc, rows, { timezone: tz }), pagination: pagination(total?.n ?? 0, f.limit, f.offset) };
 }
 
 export async function listTransactions(svc: Services, auth: AuthContext, f: ListFilters) {
-  await requireSpaceRole(svc, auth, f.spaceId, "viewer");
-  return queryTransactions(svc, f);
+  const { space } = await requireSpaceRole(svc, auth, f.spaceId, "viewer");
+  return queryTransactions(svc, f, space.timezone);
 }
 
 export async function listAccountTransactions(
@@ -335,7 +375,7 @@ export async function listAccountTransactions(
   accountId: string,
   q: { transactionType?: TransactionRow["type"]; status?: TransactionRow["status"]; startDate?: string; endDate?: string; limit: number; offset: number },
 ) {
-  const { account } = await accountFor(svc, auth, accountId, "viewer");
-  const page = await queryTransactions(svc, { ...q, type: q.transactionType, spaceId: account.spaceId, accountId });
+  const { account, membership } = await accountFor(svc, auth, accountId, "viewer");
+  const page = await queryTransactions(svc, { ...q, type: q.transactionType, spaceId: account.spaceId, accountId }, membership.space.timezone);
   return { ...page, totalCount: page.pagination.total, hasMore: page.pagination.hasMore };
 }

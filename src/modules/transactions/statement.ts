@@ -1,32 +1,43 @@
 /**
  * An account statement for a date range (seed 002): each ledger entry of the
- * account with its narration, debit, credit and running balance, ordered by
- * date. The opening balance is everything dated before the range, so the
- * closing balance of a range reaching today equals the account's balance.
+ * account with its narration, debit, credit and running balance, in value-date
+ * order (the date each transaction is for, in the space's time zone; entries
+ * of one instant in the order they were committed).
+ *
+ * Back-dated entries appear on their own date and move every later running
+ * balance; the ledger refuses one that would leave an account that may not
+ * overdraw below zero at any date, so such an account's statement never shows
+ * a negative running balance. Future-dated entries are part of the account's
+ * balance at once and appear on their date: a statement without `to` runs
+ * through the later of today and the account's last entry, so its closing
+ * balance is always the account's balance (`currentBalance`); a statement with
+ * an earlier `to` closes at that day's end and reports `currentBalance` beside.
  */
 import type { AuthContext, Services } from "../../env";
-import { iso } from "../../lib/clock";
-import { endOfDateExclusive, isoDate } from "../../lib/dates";
+import { instantIn, rangeEndExclusive } from "../../lib/dates";
 import { validationFailed } from "../../lib/errors";
 import { assetOf, type Currency, CURRENCY_SCALES, formatMinor } from "../../lib/money";
 import { accountFor } from "../accounts/service";
 import { accountAddress } from "../ledger/addresses";
+import { addDays, isoInZone, ymdString, zonedDate } from "../../lib/zoned-time";
 
 export const MAX_STATEMENT_ENTRIES = 10_000;
 
 export async function accountStatement(svc: Services, auth: AuthContext, accountId: string, range: { from?: string; to?: string }) {
-  const { account } = await accountFor(svc, auth, accountId, "viewer");
-  const now = svc.clock.now();
-  const from = range.from ?? isoDate(now - 30 * 86_400_000);
-  const to = range.to ?? isoDate(now);
-  const start = Date.parse(`${from}T00:00:00Z`);
-  const end = endOfDateExclusive(to);
+  const { account, membership } = await accountFor(svc, auth, accountId, "viewer");
+  const tz = membership.space.timezone;
+  const today = zonedDate(svc.clock.now(), tz);
+  const from = range.from ?? ymdString(addDays(today, -30));
+  const start = instantIn(from, tz);
+  const end = range.to ? rangeEndExclusive(range.to, tz) : Number.MAX_SAFE_INTEGER;
   if (end <= start) throw validationFailed([{ field: "to", message: "Must not be before from", code: "INVALID_RANGE" }]);
   const scale = CURRENCY_SCALES[account.currency as Currency];
   const address = accountAddress(account.id);
   const asset = assetOf(account.currency as Currency);
   const db = svc.env.DB;
-  const [opening, entries] = await db.batch<Record<string, unknown>>([
+  const [current, opening, entries] = await db.batch<Record<string, unknown>>([
+    db.prepare("SELECT COALESCE(SUM(input - output), 0) AS balance FROM ledger_volumes WHERE space_id = ? AND address = ? AND asset = ?")
+      .bind(account.spaceId, address, asset),
     db.prepare("SELECT COALESCE(SUM(amount), 0) AS total FROM ledger_entries WHERE space_id = ? AND address = ? AND asset = ? AND timestamp < ?")
       .bind(account.spaceId, address, asset, start),
     db.prepare(
@@ -50,7 +61,7 @@ export async function accountStatement(svc: Services, auth: AuthContext, account
     running += r.amount;
     const meta = JSON.parse(r.metadata) as Record<string, string>;
     return {
-      date: iso(r.timestamp),
+      date: isoInZone(r.timestamp, tz),
       narration: narrationOf(r.description, r.merchant_name, meta, r.seq),
       voucherNumber: r.txn_id ?? `ledger:${r.seq}`,
       ledgerTxid: r.seq,
@@ -59,6 +70,9 @@ export async function accountStatement(svc: Services, auth: AuthContext, account
       runningBalance: fmt(running),
     };
   });
+  // Without `to`, the statement runs through today or the last (future-dated) entry, whichever is later.
+  const lastDay = rows.length > 0 ? zonedDate(rows[rows.length - 1]!.timestamp, tz) : today;
+  const to = range.to ?? ymdString(laterOf(today, lastDay));
   return {
     accountId: account.id,
     currency: account.currency,
@@ -66,11 +80,14 @@ export async function accountStatement(svc: Services, auth: AuthContext, account
     to,
     openingBalance: fmt(openingMinor),
     closingBalance: fmt(running),
+    currentBalance: fmt(current!.results[0]!.balance as number),
     totalDebit: fmt(rows.reduce((s, r) => s + (r.amount < 0 ? -r.amount : 0), 0)),
     totalCredit: fmt(rows.reduce((s, r) => s + (r.amount > 0 ? r.amount : 0), 0)),
     entries: lines,
   };
 }
+
+const laterOf = (a: ReturnType<typeof zonedDate>, b: ReturnType<typeof zonedDate>) => (ymdString(a) >= ymdString(b) ? a : b);
 
 function narrationOf(description: string | null, merchant: string | null, meta: Record<string, string>, seq: number): string {
   if (description) return merchant && !description.includes(merchant) ? `${description} (${merchant})` : description;

@@ -5,17 +5,18 @@
 import { and, desc, eq, gte, lt } from "drizzle-orm";
 import type { AuthContext, Services } from "../../env";
 import { transactions } from "../../db/schema";
-import { endOfDateExclusive } from "../../lib/dates";
+import { instantIn, rangeEndExclusive } from "../../lib/dates";
+import { isoInZone } from "../../lib/zoned-time";
 import { type Currency, CURRENCY_SCALES, formatMinor } from "../../lib/money";
 import { requireSpaceRole } from "../spaces/access";
 
 export const TRADES_PAGE_SIZE = 50;
 
 export async function tradeHistory(svc: Services, auth: AuthContext, q: { spaceId: string; from?: string; to?: string; page: number }) {
-  await requireSpaceRole(svc, auth, q.spaceId, "viewer");
+  const { space } = await requireSpaceRole(svc, auth, q.spaceId, "viewer");
   const where = [eq(transactions.spaceId, q.spaceId), eq(transactions.type, "trade")];
-  if (q.from) where.push(gte(transactions.date, Date.parse(`${q.from}T00:00:00Z`)));
-  if (q.to) where.push(lt(transactions.date, endOfDateExclusive(q.to)));
+  if (q.from) where.push(gte(transactions.date, instantIn(q.from, space.timezone)));
+  if (q.to) where.push(lt(transactions.date, rangeEndExclusive(q.to, space.timezone)));
   const rows = await svc.db
     .select()
     .from(transactions)
@@ -39,7 +40,8 @@ export async function tradeHistory(svc: Services, auth: AuthContext, q: { spaceI
       netAmount: formatMinor(r.amount, CURRENCY_SCALES[r.currency as Currency]),
       currency: r.currency,
       status: r.status,
-      exchangeTime: new Date(r.date).toISOString().replace("T", " ").slice(0, 19),
+      // Seed 002's "YYYY-MM-DD HH:MM:SS", in the space's zone like every date.
+      exchangeTime: isoInZone(r.date, space.timezone).replace("T", " ").slice(0, 19),
       ledgerTxid: r.ledgerSeq,
     };
   });

@@ -1,0 +1,55 @@
+/**
+ * Calendar days in a time zone. A date the user writes (`2025-03-01`) is a day
+ * in the space's zone; its bounds are the UTC instants of that zone's
+ * midnights (daylight saving included), computed with Intl, never by hand.
+ */
+export interface Ymd {
+  y: number;
+  m: number; // 1-12
+  d: number;
+}
+
+const pad = (n: number) => String(n).padStart(2, "0");
+export const ymdString = (x: Ymd) => `${x.y}-${pad(x.m)}-${pad(x.d)}`;
+export function parseYmd(s: string): Ymd {
+  const [y, m, d] = s.split("-").map(Number);
+  return { y: y!, m: m!, d: d! };
+}
+
+/** The calendar date at instant `ms` in zone `tz`. */
+export function zonedDate(ms: number, tz: string): Ymd {
+  const parts = new Intl.DateTimeFormat("en-CA", { timeZone: tz, year: "numeric", month: "2-digit", day: "2-digit" }).formatToParts(new Date(ms));
+  const get = (t: string) => Number(parts.find((p) => p.type === t)!.value);
+  return { y: get("year"), m: get("month"), d: get("day") };
+}
+
+function offsetMs(ms: number, tz: string): number {
+  const p = new Intl.DateTimeFormat("en-US", {
+    timeZone: tz, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit",
+  }).formatToParts(new Date(ms));
+  const get = (t: string) => Number(p.find((x) => x.type === t)!.value);
+  return Date.UTC(get("year"), get("month") - 1, get("day"), get("hour"), get("minute"), get("second")) - Math.floor(ms / 1000) * 1000;
+}
+
+/** The UTC instant of local midnight starting `date` in `tz`. */
+export function zonedMidnight(date: Ymd, tz: string): number {
+  const guess = Date.UTC(date.y, date.m - 1, date.d);
+  let t = guess - offsetMs(guess, tz);
+  t = guess - offsetMs(t, tz); // settle across a DST change
+  return t;
+}
+
+/** `date` plus `days` calendar days. */
+export const addDays = (x: Ymd, days: number): Ymd => {
+  const t = new Date(Date.UTC(x.y, x.m - 1, x.d) + days * 86_400_000);
+  return { y: t.getUTCFullYear(), m: t.getUTCMonth() + 1, d: t.getUTCDate() };
+};
+
+/** Instant `ms` as ISO 8601 in zone `tz`, with its offset: `2025-03-01T00:00:00.000-06:00` (UTC keeps its `Z`). */
+export function isoInZone(ms: number, tz: string): string {
+  const offset = offsetMs(ms, tz);
+  if (offset === 0) return new Date(ms).toISOString();
+  const local = new Date(ms + offset).toISOString().slice(0, -1);
+  const abs = Math.abs(offset) / 60_000;
+  return `${local}${offset < 0 ? "-" : "+"}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
+}
