@@ -1,0 +1,93 @@
+/**
+ * A JSON number is a double, not a decimal: a number the client wrote that a
+ * double cannot hold exactly is refused with 422, never rounded; and money
+ * leaves as exact decimal strings beside the convenience numbers.
+ */
+import { describe, expect, it } from "vitest";
+import { findInexactNumbers, isExactNumber } from "../../src/lib/exact-json";
+import { call, callJson, createSpace, registerUser } from "../helpers";
+import { createAccount } from "../accounts/helpers";
+import { operations, synthesize } from "../security/openapi-requests";
+import { buildWorld, registerPeople } from "../security/world";
+
+/** Sends `body` as raw JSON text, so numbers reach the server exactly as written here. */
+const send = (path: string, token: string, ip: string, text: string, method = "POST") =>
+  call(path, { method, token, ip, rawBody: text, headers: { "content-type": "application/json" } });
+
+describe("exact JSON numbers", () => {
+  it("tells exact numbers from those a double changes", () => {
+    for (const ok of ["0", "-0", "0.1", "25.50", "1e2", "1E-7", "9007199254740991", "-45.67", "123456789012345", "0.30000000000000004"]) {
+      expect(isExactNumber(ok), ok).toBe(true);
+    }
+    for (const bad of ["90071992547409.91", "70000000.00000002", "4503599627370497.5", "9007199254740993", "1e400", "0.1000000000000000000001"]) {
+      expect(isExactNumber(bad), bad).toBe(false);
+    }
+    expect(findInexactNumbers('{"a":[1,{"b":"x\\"9007199254740993"},{"c":9007199254740993}],"d":{"e":0.5}}')).toEqual([
+      { path: "a.2.c", text: "9007199254740993" },
+    ]);
+  });
+
+  it("refuse the amounts of the review: a Dhanam amount, a trade quantity, a ledger posting", async () => {
+    const u = await registerUser();
+    const space = await createSpace(u);
+    const checking = await createAccount(u, space.id);
+    const broker = await createAccount(u, space.id, { type: "brokerage", openingBalance: "1000.00" });
+    const cases: [string, string, string][] = [
+      ["/v1/transactions", `{"spaceId":"${space.id}","accountId":"${checking.id}","amount":90071992547409.91,"description":"x","date":"2024-01-01"}`, "amount"],
+      [
+        "/v1/transactions",
+        `{"spaceId":"${space.id}","accountId":"${broker.id}","description":"x","date":"2024-01-01","trade":{"symbol":"AAPL","side":"buy","quantity":70000000.00000002,"unitPrice":"0.00000001"}}`,
+        "trade.quantity",
+      ],
+      [`/v1/spaces/${space.id}/ledger/transactions`, `{"postings":[{"source":"world","destination":"users:a","amount":4503599627370497.5,"asset":"USD/2"}]}`, "postings.0.amount"],
+    ];
+    for (const [path, text, field] of cases) {
+      const res = await send(path, u.accessToken, u.ip, text);
+      expect(res.status, field).toBe(422);
+      const body = (await res.json()) as any;
+      expect(body.error.details, field).toEqual([expect.objectContaining({ field, code: "INEXACT_NUMBER" })]);
+    }
+    // Nothing was booked: only the brokerage opening balance is in the ledger.
+    const stats = await callJson(`/v1/spaces/${space.id}/ledger/stats`, { token: u.accessToken, ip: u.ip });
+    expect(stats.body.data.transactions).toBe(1);
+  });
+
+  it("render the largest exact amount exactly", async () => {
+    const u = await registerUser();
+    const space = await createSpace(u);
+    const acc = await createAccount(u, space.id);
+    // 9007199254740991 minor units: as a JSON number its major form is 90071992547409.9; the decimal string is exact.
+    const income = await callJson("/v1/transactions", {
+      token: u.accessToken, ip: u.ip,
+      body: { spaceId: space.id, accountId: acc.id, amount: "90071992547409.91", description: "Large", date: "2024-01-01" },
+    });
+    expect(income.status).toBe(201);
+    expect(income.body.amountDecimal).toBe("90071992547409.91");
+    const account = await callJson(`/v1/accounts/${acc.id}`, { token: u.accessToken, ip: u.ip });
+    expect(account.body.balanceDecimal).toBe("90071992547409.91");
+    const listed = await callJson(`/v1/transactions?spaceId=${space.id}`, { token: u.accessToken, ip: u.ip });
+    expect(listed.body.transactions[0].amountDecimal).toBe("90071992547409.91");
+    const statement = await callJson(`/v1/accounts/${acc.id}/ledger?from=2023-12-01`, { token: u.accessToken, ip: u.ip });
+    expect(statement.body.closingBalance).toBe("90071992547409.91");
+  });
+
+  it("are refused on every route that takes a JSON body, wherever the number sits", { timeout: 120_000 }, async () => {
+    const doc = (await callJson("/openapi.json")).body;
+    const world = await buildWorld(await registerPeople());
+    const failures: string[] = [];
+    let routes = 0;
+    for (const o of operations(doc)) {
+      if (!o.op.requestBody?.content?.["application/json"]) continue;
+      routes++;
+      const { url, body } = synthesize(doc, o, world.ids);
+      // Put the inexact number into every numeric field the valid body has, or add one when it has none.
+      const text = JSON.stringify(body ?? {}, (_k, v) => (typeof v === "number" ? "@@INEXACT@@" : v));
+      const probe = text.includes("@@INEXACT@@") ? text.replaceAll('"@@INEXACT@@"', "9007199254740993") : text.replace(/^\{/, '{"probe":9007199254740993,');
+      const res = await send(url, world.owner.accessToken, world.owner.ip, probe.replace(",}", "}"), o.method.toUpperCase());
+      const out = (await res.json()) as any;
+      if (res.status !== 422 || out.error?.details?.[0]?.code !== "INEXACT_NUMBER") failures.push(`${o.method.toUpperCase()} ${o.path}: ${res.status} ${JSON.stringify(out.error ?? out)}`);
+    }
+    expect(routes).toBeGreaterThan(20);
+    expect(failures).toEqual([]);
+  });
+});
