@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { ASSET_PATTERN, MAX_MINOR } from "../../lib/money";
-import { ADDRESS_PATTERN } from "./addresses";
+import { ADDRESS_PATTERN, AddressFilterError, compileAddressFilter } from "./addresses";
 
 export const Address = z.string().max(700).regex(ADDRESS_PATTERN, { message: "Must be segments of letters, digits or _ separated by ':'" })
   .openapi({ example: "accounts:acc_01hx" });
@@ -99,12 +99,29 @@ export const AddressParams = SpaceParam.extend({
 const pageSize = z.coerce.number().int().min(1).max(1000).default(15);
 const cursor = z.string().max(2048).optional();
 
+/** An address or address filter: strict, so a query's text is known harmless before anything matches it. */
+const AddressFilterText = z
+  .string()
+  .max(700)
+  .superRefine((text, ctx) => {
+    try {
+      compileAddressFilter(text);
+    } catch (e) {
+      if (!(e instanceof AddressFilterError)) throw e;
+      ctx.addIssue({ code: "custom", message: e.message });
+    }
+  })
+  .openapi({
+    description: "An address, or a pattern: * matches within a segment, a last segment ... matches any further segments",
+    example: "users:*",
+  });
+
 export const ListTransactionsQuery = z.object({
   pageSize,
   cursor,
-  account: z.string().max(700).optional().openapi({ description: "Address or pattern (* matches within a segment, a trailing ... any segments)" }),
-  source: z.string().max(700).optional(),
-  destination: z.string().max(700).optional(),
+  account: AddressFilterText.optional(),
+  source: AddressFilterText.optional(),
+  destination: AddressFilterText.optional(),
   reference: z.string().max(128).optional(),
   startTime: z.iso.datetime({ offset: true }).optional(),
   endTime: z.iso.datetime({ offset: true }).optional(),
@@ -113,10 +130,10 @@ export const ListTransactionsQuery = z.object({
 export const ListAccountsQuery = z.object({
   pageSize,
   cursor,
-  address: z.string().max(700).optional(),
+  address: AddressFilterText.optional(),
 });
 
-export const BalancesQuery = z.object({ address: z.string().max(700).optional() });
+export const BalancesQuery = z.object({ address: AddressFilterText.optional() });
 export const ListLogsQuery = z.object({ pageSize, cursor });
 export const PreviewQuery = z.object({
   preview: z.enum(["true", "false"]).optional().transform((v) => v === "true"),

@@ -6,9 +6,9 @@ import type { AuthContext, Services } from "../../env";
 import { iso } from "../../lib/clock";
 import { type CursorPage, decodeCursor, encodeCursor } from "../../lib/cursor";
 import { notFound, validationFailed } from "../../lib/errors";
-import { inChunks, questionMarks } from "../../lib/sql";
+import { D1_MAX_PARAMS, inChunks, questionMarks } from "../../lib/sql";
 import { readAsMember, requireSpaceRole } from "../spaces/access";
-import { compileAddressFilter } from "./addresses";
+import { type AddressFilter, AddressFilterError, addressFilterSql, compileAddressFilter } from "./addresses";
 import { verifyChain, type LogRow } from "./chain";
 import { runLedger } from "./client";
 import type { Idempotency } from "./operations";
@@ -101,19 +101,19 @@ export function metadataFilters(url: string): [string, string][] {
   return out;
 }
 
-/** Resolves an address or pattern to the concrete addresses of the space that match it. */
-async function resolveAddresses(svc: Services, spaceId: string, filter: string): Promise<string[]> {
-  if (!/[*]|\.\.\./.test(filter)) return [filter];
-  const re = compileAddressFilter(filter);
-  const prefix = filter.split(/[*]|\.\.\./)[0]!.replace(/[%_\\]/g, (ch) => `\\${ch}`);
-  const rows = await svc.env.DB.prepare("SELECT address FROM ledger_accounts WHERE space_id = ? AND address LIKE ? ESCAPE '\\'")
-    .bind(spaceId, `${prefix}%`)
-    .all<{ address: string }>();
-  const matched = rows.results.map((r) => r.address).filter((a) => re.test(a));
-  if (matched.length > 90) {
-    throw validationFailed([{ field: "account", message: "Pattern matches more than 90 addresses; narrow it", code: "TOO_BIG" }]);
+/** A filter the route has validated; a caller that skipped validation still gets a 422, not a 500. */
+function filterOf(text: string, field: string): AddressFilter {
+  try {
+    return compileAddressFilter(text);
+  } catch (e) {
+    if (e instanceof AddressFilterError) throw validationFailed([{ field, message: e.message, code: "INVALID_PATTERN" }]);
+    throw e;
   }
-  return matched;
+}
+
+/** Fails loudly in development rather than at D1's parameter cap in production. */
+function bound(params: unknown[]): void {
+  if (params.length >= D1_MAX_PARAMS) throw new Error(`Statement would bind ${params.length} parameters`);
 }
 
 interface TxFilters {
@@ -144,24 +144,19 @@ export async function listTransactions(
   const f = c.f;
   const where: string[] = ["t.space_id = ?"];
   const params: (string | number)[] = [spaceId];
-  const sideFilter = async (pattern: string, side: "account" | "source" | "destination") => {
-    const addrs = await resolveAddresses(svc, spaceId, pattern);
-    if (addrs.length === 0) return false;
-    if (side === "account") {
-      where.push(`t.seq IN (SELECT e.seq FROM ledger_entries e WHERE e.space_id = t.space_id AND e.address IN (${questionMarks(addrs.length)}))`);
-    } else {
-      where.push(`EXISTS (SELECT 1 FROM json_each(t.postings) p WHERE json_extract(p.value, '$.${side}') IN (${questionMarks(addrs.length)}))`);
-    }
-    params.push(...addrs);
-    return true;
-  };
-  const empty = async (): Promise<CursorPage<ReturnType<typeof presentTx>>> => {
-    await readAsMember(svc, auth, spaceId, "viewer", []);
-    return { pageSize: c.n, hasMore: false, data: [] };
-  };
-  if (f.account && !(await sideFilter(f.account, "account"))) return empty();
-  if (f.source && !(await sideFilter(f.source, "source"))) return empty();
-  if (f.destination && !(await sideFilter(f.destination, "destination"))) return empty();
+  // Patterns match in SQL, so any number of matching addresses costs the same few parameters.
+  if (f.account) {
+    const m = addressFilterSql(filterOf(f.account, "account"), "e.address");
+    where.push(`t.seq IN (SELECT e.seq FROM ledger_entries e WHERE e.space_id = ? AND ${m.sql})`);
+    params.push(spaceId, ...m.params);
+  }
+  for (const side of ["source", "destination"] as const) {
+    const text = f[side];
+    if (!text) continue;
+    const m = addressFilterSql(filterOf(text, side), `json_extract(p.value, '$.${side}')`);
+    where.push(`EXISTS (SELECT 1 FROM json_each(t.postings) p WHERE ${m.sql})`);
+    params.push(...m.params);
+  }
   if (f.reference) (where.push("t.reference = ?"), params.push(f.reference));
   if (f.startTime) (where.push("t.timestamp >= ?"), params.push(Date.parse(f.startTime)));
   if (f.endTime) (where.push("t.timestamp < ?"), params.push(Date.parse(f.endTime)));
@@ -169,11 +164,13 @@ export async function listTransactions(
   const ascending = c.after !== undefined;
   if (c.before !== undefined) (where.push("t.seq < ?"), params.push(c.before));
   if (c.after !== undefined) (where.push("t.seq > ?"), params.push(c.after));
+  params.push(c.n + 1);
+  bound(params);
   // The role check rides in the same D1 round trip as the page itself.
   const [res] = await readAsMember(svc, auth, spaceId, "viewer", [
     svc.env.DB.prepare(
       `SELECT t.* FROM ledger_transactions t WHERE ${where.join(" AND ")} ORDER BY t.seq ${ascending ? "ASC" : "DESC"} LIMIT ?`,
-    ).bind(...params, c.n + 1),
+    ).bind(...params),
   ]);
   let rows = res!.results;
   const more = rows.length > c.n;
@@ -249,33 +246,20 @@ export async function listAccounts(
   const c: AccountCursor = query.cursor ? decodeCursor(query.cursor, isAccountCursor) : { f: query, n: query.pageSize };
   const where = ["space_id = ?"];
   const params: (string | number)[] = [spaceId];
-  let re: RegExp | null = null;
   if (c.f.address) {
-    re = compileAddressFilter(c.f.address);
-    const prefix = c.f.address.split(/[*]|\.\.\./)[0]!.replace(/[%_\\]/g, (ch) => `\\${ch}`);
-    where.push("address LIKE ? ESCAPE '\\'");
-    params.push(`${prefix}%`);
+    const m = addressFilterSql(filterOf(c.f.address, "address"), "address");
+    where.push(m.sql);
+    params.push(...m.params);
   }
   for (const [k, v] of c.f.metadata ?? []) (where.push("json_extract(metadata, ?) = ?"), params.push(`$."${k}"`, v));
-  // Pattern checks happen in JS, so read in chunks until the page is full.
-  const data: AccountRow[] = [];
-  const CHUNK = 500;
-  let after = c.after;
-  for (;;) {
-    const w = after ? [...where, "address > ?"] : where;
-    const p = after ? [...params, after] : params;
-    const res = await svc.env.DB.prepare(`SELECT address, metadata FROM ledger_accounts WHERE ${w.join(" AND ")} ORDER BY address LIMIT ${CHUNK}`)
-      .bind(...p)
-      .all<AccountRow>();
-    for (const r of res.results) {
-      after = r.address;
-      if (!re || re.test(r.address)) data.push(r);
-      if (data.length > c.n) break;
-    }
-    if (data.length > c.n || res.results.length < CHUNK) break;
-  }
-  const more = data.length > c.n;
-  const page = data.slice(0, c.n);
+  if (c.after !== undefined) (where.push("address > ?"), params.push(c.after));
+  params.push(c.n + 1);
+  bound(params);
+  const res = await svc.env.DB.prepare(`SELECT address, metadata FROM ledger_accounts WHERE ${where.join(" AND ")} ORDER BY address LIMIT ?`)
+    .bind(...params)
+    .all<AccountRow>();
+  const more = res.results.length > c.n;
+  const page = res.results.slice(0, c.n);
   const vols = await volumesFor(svc, spaceId, page.map((r) => r.address));
   const last = page[page.length - 1]?.address;
   return {
@@ -289,16 +273,13 @@ export async function listAccounts(
 /** Sum of balances per asset over the addresses matching `address` (all when omitted). */
 export async function aggregatedBalances(svc: Services, auth: AuthContext, spaceId: string, address?: string) {
   await requireSpaceRole(svc, auth, spaceId, "viewer");
-  const rows = await svc.env.DB.prepare("SELECT address, asset, input - output AS balance FROM ledger_volumes WHERE space_id = ?")
-    .bind(spaceId)
-    .all<{ address: string; asset: string; balance: number }>();
-  const re = address ? compileAddressFilter(address) : null;
-  const out: Record<string, number> = {};
-  for (const r of rows.results) {
-    if (re && !re.test(r.address)) continue;
-    out[r.asset] = (out[r.asset] ?? 0) + r.balance;
-  }
-  return out;
+  const m = address ? addressFilterSql(filterOf(address, "address"), "address") : { sql: "1", params: [] };
+  const rows = await svc.env.DB.prepare(
+    `SELECT asset, SUM(input - output) AS balance FROM ledger_volumes WHERE space_id = ? AND ${m.sql} GROUP BY asset ORDER BY asset`,
+  )
+    .bind(spaceId, ...m.params)
+    .all<{ asset: string; balance: number }>();
+  return Object.fromEntries(rows.results.map((r) => [r.asset, r.balance]));
 }
 
 export async function stats(svc: Services, auth: AuthContext, spaceId: string) {
