@@ -7,7 +7,7 @@ import { iso } from "../../lib/clock";
 import { type CursorPage, decodeCursor, encodeCursor } from "../../lib/cursor";
 import { notFound, validationFailed } from "../../lib/errors";
 import { D1_MAX_PARAMS, inChunks, questionMarks } from "../../lib/sql";
-import { readAsMember, requireSpaceRole } from "../spaces/access";
+import { requireSpaceRole } from "../spaces/access";
 import { type AddressFilter, AddressFilterError, addressFilterSql, compileAddressFilter } from "./addresses";
 import { verifyChain, type LogRow } from "./chain";
 import { runLedger } from "./client";
@@ -81,11 +81,15 @@ export async function setAccountMetadata(svc: Services, auth: AuthContext, space
   await runLedger(svc, { kind: "setAccountMetadata", spaceId, address, metadata });
 }
 
+/*
+ * Reads. Every one checks the caller's role in the space before it reads or
+ * computes anything about the space's data, cursors and filters included, so
+ * a space the caller is not in answers the same 404 whatever its data holds.
+ */
+
 export async function getTransaction(svc: Services, auth: AuthContext, spaceId: string, txid: number) {
-  const [res] = await readAsMember(svc, auth, spaceId, "viewer", [
-    svc.env.DB.prepare("SELECT * FROM ledger_transactions WHERE space_id = ? AND seq = ?").bind(spaceId, txid),
-  ]);
-  const row = res!.results[0];
+  await requireSpaceRole(svc, auth, spaceId, "viewer");
+  const row = await svc.env.DB.prepare("SELECT * FROM ledger_transactions WHERE space_id = ? AND seq = ?").bind(spaceId, txid).first();
   if (!row) throw notFound("Transaction");
   return presentTx(txFromRow(row));
 }
@@ -140,6 +144,7 @@ export async function listTransactions(
   spaceId: string,
   query: TxFilters & { pageSize: number; cursor?: string },
 ): Promise<CursorPage<ReturnType<typeof presentTx>>> {
+  await requireSpaceRole(svc, auth, spaceId, "viewer");
   const c: TxCursor = query.cursor ? decodeCursor(query.cursor, isTxCursor) : { f: query, n: query.pageSize };
   const f = c.f;
   const where: string[] = ["t.space_id = ?"];
@@ -166,13 +171,12 @@ export async function listTransactions(
   if (c.after !== undefined) (where.push("t.seq > ?"), params.push(c.after));
   params.push(c.n + 1);
   bound(params);
-  // The role check rides in the same D1 round trip as the page itself.
-  const [res] = await readAsMember(svc, auth, spaceId, "viewer", [
-    svc.env.DB.prepare(
-      `SELECT t.* FROM ledger_transactions t WHERE ${where.join(" AND ")} ORDER BY t.seq ${ascending ? "ASC" : "DESC"} LIMIT ?`,
-    ).bind(...params),
-  ]);
-  let rows = res!.results;
+  const res = await svc.env.DB.prepare(
+    `SELECT t.* FROM ledger_transactions t WHERE ${where.join(" AND ")} ORDER BY t.seq ${ascending ? "ASC" : "DESC"} LIMIT ?`,
+  )
+    .bind(...params)
+    .all();
+  let rows = res.results;
   const more = rows.length > c.n;
   rows = rows.slice(0, c.n);
   if (ascending) rows.reverse();
