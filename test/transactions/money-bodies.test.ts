@@ -1,0 +1,66 @@
+/**
+ * Money-moving bodies say exactly what they mean: a field the route does not
+ * know, or a currency that is not the account's, is a 422 and nothing moves.
+ */
+import { describe, expect, it } from "vitest";
+import { callJson, createSpace, registerUser } from "../helpers";
+import { createAccount } from "../accounts/helpers";
+
+describe("money-moving bodies", () => {
+  it("refuse a currency other than the account's instead of booking the account's", async () => {
+    const u = await registerUser();
+    const space = await createSpace(u);
+    const usd = await createAccount(u, space.id, { openingBalance: 100 });
+    const savings = await createAccount(u, space.id, { name: "Savings", type: "savings" });
+    const post = (path: string, body: unknown) => callJson(path, { token: u.accessToken, ip: u.ip, body });
+    const expense = await post("/v1/transactions", { spaceId: space.id, accountId: usd.id, amount: -10, currency: "MXN", description: "x", date: "2024-01-01" });
+    expect(expense.status).toBe(422);
+    expect(expense.body.error.details).toEqual([expect.objectContaining({ field: "currency", code: "CURRENCY_MISMATCH" })]);
+    const transfer = await post("/v1/transactions/transfer", { spaceId: space.id, fromAccountId: usd.id, toAccountId: savings.id, amount: 5, currency: "EUR", description: "x", date: "2024-01-01" });
+    expect(transfer.body.error.details).toEqual([expect.objectContaining({ field: "currency", code: "CURRENCY_MISMATCH" })]);
+    // The account's own currency is accepted.
+    expect((await post("/v1/transactions", { spaceId: space.id, accountId: usd.id, amount: -10, currency: "USD", description: "x", date: "2024-01-01" })).status).toBe(201);
+    expect((await callJson(`/v1/accounts/${usd.id}`, { token: u.accessToken, ip: u.ip })).body.balanceDecimal).toBe("90.00");
+  });
+
+  it("refuse unknown fields on every money-moving route, naming the field", async () => {
+    const u = await registerUser();
+    const space = await createSpace(u);
+    const a = await createAccount(u, space.id, { openingBalance: 100 });
+    const b = await createAccount(u, space.id, { name: "B" });
+    const broker = await createAccount(u, space.id, { name: "Broker", type: "brokerage", openingBalance: 100 });
+    const tx = (await callJson("/v1/transactions", { token: u.accessToken, ip: u.ip, body: { spaceId: space.id, accountId: a.id, amount: -1, description: "x", date: "2024-01-01" } })).body;
+    const posting = { source: "world", destination: "users:a", amount: 1, asset: "USD/2" };
+    const cases: [string, string, Record<string, unknown>, string][] = [
+      ["POST", "/v1/transactions", { spaceId: space.id, accountId: a.id, amount: -1, description: "x", date: "2024-01-01", fx: 1.2 }, "fx"],
+      ["POST", "/v1/transactions", { spaceId: space.id, accountId: broker.id, description: "x", date: "2024-01-01", trade: { symbol: "AAPL", side: "buy", quantity: "1", unitPrice: "1", currency: "EUR" } }, "trade.currency"],
+      ["POST", "/v1/transactions/transfer", { spaceId: space.id, fromAccountId: a.id, toAccountId: b.id, amount: 1, description: "x", date: "2024-01-01", rate: 2 }, "rate"],
+      ["PATCH", `/v1/transactions/${tx.id}`, { notes: "n", amount: 5 }, "amount"],
+      ["POST", "/v1/transactions/bulk-categorize", { spaceId: space.id, transactionIds: [tx.id], categoryId: "cat_x", amount: 5 }, "amount"],
+      ["POST", "/v1/accounts", { spaceId: space.id, name: "C", type: "checking", currency: "USD", openingBalance: "5", balance: "9" }, "balance"],
+      ["PATCH", `/v1/accounts/${a.id}`, { name: "A", balance: 9 }, "balance"],
+      ["POST", `/v1/spaces/${space.id}/ledger/transactions`, { postings: [posting], amounts: [1] }, "amounts"],
+      ["POST", `/v1/spaces/${space.id}/ledger/transactions`, { postings: [{ ...posting, currency: "EUR" }] }, "postings.0.currency"],
+      ["POST", `/v1/spaces/${space.id}/ledger/transactions/batch`, { transactions: [{ postings: [posting] }], atomic: false }, "atomic"],
+    ];
+    for (const [method, path, body, field] of cases) {
+      const res = await callJson(path, { method, token: u.accessToken, ip: u.ip, body });
+      expect(res.status, `${method} ${path}`).toBe(422);
+      expect(res.body.error.details, `${method} ${path}`).toContainEqual(expect.objectContaining({ field, code: "UNKNOWN_FIELD" }));
+    }
+    const stats = await callJson(`/v1/spaces/${space.id}/ledger/stats`, { token: u.accessToken, ip: u.ip });
+    expect(stats.body.data.transactions).toBe(3); // two opening balances and the one expense
+  });
+
+  it("refuse a trade in an account that holds no securities", async () => {
+    const u = await registerUser();
+    const space = await createSpace(u);
+    const checking = await createAccount(u, space.id, { openingBalance: 100 });
+    const res = await callJson("/v1/transactions", {
+      token: u.accessToken, ip: u.ip,
+      body: { spaceId: space.id, accountId: checking.id, description: "x", date: "2024-01-01", trade: { symbol: "AAPL", side: "buy", quantity: "1", unitPrice: "1" } },
+    });
+    expect(res.status).toBe(422);
+    expect(res.body.error.details[0]).toMatchObject({ field: "trade", code: "INVALID_ACCOUNT_TYPE" });
+  });
+});
