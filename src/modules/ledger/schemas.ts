@@ -97,7 +97,11 @@ export const AddressParams = SpaceParam.extend({
 });
 
 const pageSize = z.coerce.number().int().min(1).max(1000).default(15);
-const cursor = z.string().max(2048).optional();
+/**
+ * Cursors carry the query's filters, so they need more room than 2 KB; a
+ * longer one than this is refused like any oversized input (422).
+ */
+const cursor = z.string().max(32_768).optional();
 
 /** An address or address filter: strict, so a query's text is known harmless before anything matches it. */
 const AddressFilterText = z
@@ -115,6 +119,11 @@ const AddressFilterText = z
     description: "An address, or a pattern: * matches within a segment, a last segment ... matches any further segments",
     example: "users:*",
   });
+
+export const METADATA_KEY = /^[A-Za-z0-9_.\-]{1,128}$/;
+export const MAX_METADATA_FILTERS = 10;
+/** `metadata[key]=value` filters, as read from the query string by `metadataFilters`. */
+const MetadataFilters = z.array(z.tuple([z.string().regex(METADATA_KEY), z.string().max(2048)])).max(MAX_METADATA_FILTERS);
 
 export const ListTransactionsQuery = z.object({
   pageSize,
@@ -135,6 +144,38 @@ export const ListAccountsQuery = z.object({
 
 export const BalancesQuery = z.object({ address: AddressFilterText.optional() });
 export const ListLogsQuery = z.object({ pageSize, cursor });
+
+/*
+ * What each list's cursor carries, checked after its signature: the same
+ * limits as the query it continues, and nothing else.
+ */
+const CursorPageSize = z.number().int().min(1).max(1000);
+const Seq = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+
+export const TxCursorPayload = z
+  .strictObject({
+    f: ListTransactionsQuery.pick({ account: true, source: true, destination: true, reference: true, startTime: true, endTime: true })
+      .extend({ metadata: MetadataFilters.optional() })
+      .strict(),
+    /** A page of seqs strictly below `before` (newer to older), or strictly above `after`. */
+    before: Seq.optional(),
+    after: Seq.optional(),
+    n: CursorPageSize,
+  })
+  .refine((c) => c.before === undefined || c.after === undefined);
+export type TxCursor = z.output<typeof TxCursorPayload>;
+export type TxFilters = TxCursor["f"];
+
+export const AccountCursorPayload = z.strictObject({
+  f: z.strictObject({ address: AddressFilterText.optional(), metadata: MetadataFilters.optional() }),
+  after: z.string().regex(ADDRESS_PATTERN).optional(),
+  n: CursorPageSize,
+});
+export type AccountCursor = z.output<typeof AccountCursorPayload>;
+
+export const LogCursorPayload = z.strictObject({ before: Seq, n: CursorPageSize });
+export type LogCursor = z.output<typeof LogCursorPayload>;
+
 export const PreviewQuery = z.object({
   preview: z.enum(["true", "false"]).optional().transform((v) => v === "true"),
 });

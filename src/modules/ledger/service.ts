@@ -4,7 +4,7 @@
  */
 import type { AuthContext, Services } from "../../env";
 import { iso } from "../../lib/clock";
-import { type CursorPage, decodeCursor, encodeCursor } from "../../lib/cursor";
+import { type CursorPage, type CursorScope, openCursor, signCursor } from "../../lib/cursor";
 import { notFound, validationFailed } from "../../lib/errors";
 import { D1_MAX_PARAMS, inChunks, questionMarks } from "../../lib/sql";
 import { requireSpaceRole } from "../spaces/access";
@@ -13,6 +13,16 @@ import { verifyChain, type LogRow } from "./chain";
 import { runLedger } from "./client";
 import type { Idempotency } from "./operations";
 import { txFromRow } from "./rows";
+import {
+  type AccountCursor,
+  AccountCursorPayload,
+  LogCursorPayload,
+  MAX_METADATA_FILTERS,
+  METADATA_KEY,
+  type TxCursor,
+  TxCursorPayload,
+  type TxFilters,
+} from "./schemas";
 import type { CommittedTx, Metadata, TxIntent, VolumesByAccount } from "./types";
 
 type TxInput = { postings: TxIntent["postings"]; reference?: string; metadata?: Metadata; timestamp?: string };
@@ -87,6 +97,9 @@ export async function setAccountMetadata(svc: Services, auth: AuthContext, space
  * a space the caller is not in answers the same 404 whatever its data holds.
  */
 
+/** Cursors are signed for the list and the space they page through. */
+const cursorScope = (svc: Services, spaceId: string, route: string): CursorScope => ({ secret: svc.env.JWT_SECRET, spaceId, route });
+
 export async function getTransaction(svc: Services, auth: AuthContext, spaceId: string, txid: number) {
   await requireSpaceRole(svc, auth, spaceId, "viewer");
   const row = await svc.env.DB.prepare("SELECT * FROM ledger_transactions WHERE space_id = ? AND seq = ?").bind(spaceId, txid).first();
@@ -94,14 +107,19 @@ export async function getTransaction(svc: Services, auth: AuthContext, spaceId: 
   return presentTx(txFromRow(row));
 }
 
-/** `metadata[key]=value` query parameters. */
+/** `metadata[key]=value` query parameters, held to the limits their cursor is checked against. */
 export function metadataFilters(url: string): [string, string][] {
   const out: [string, string][] = [];
   for (const [k, v] of new URL(url).searchParams) {
-    const m = /^metadata\[([A-Za-z0-9_.\-]{1,128})\]$/.exec(k);
-    if (m) out.push([m[1]!, v]);
+    if (!k.startsWith("metadata[") || !k.endsWith("]")) continue;
+    const key = k.slice("metadata[".length, -1);
+    if (!METADATA_KEY.test(key)) continue;
+    if (v.length > 2048) throw validationFailed([{ field: k, message: "At most 2048 characters", code: "TOO_BIG" }]);
+    out.push([key, v]);
   }
-  if (out.length > 10) throw validationFailed([{ field: "metadata", message: "At most 10 metadata filters", code: "TOO_BIG" }]);
+  if (out.length > MAX_METADATA_FILTERS) {
+    throw validationFailed([{ field: "metadata", message: `At most ${MAX_METADATA_FILTERS} metadata filters`, code: "TOO_BIG" }]);
+  }
   return out;
 }
 
@@ -120,23 +138,15 @@ function bound(params: unknown[]): void {
   if (params.length >= D1_MAX_PARAMS) throw new Error(`Statement would bind ${params.length} parameters`);
 }
 
-interface TxFilters {
-  account?: string;
-  source?: string;
-  destination?: string;
-  reference?: string;
-  startTime?: string;
-  endTime?: string;
-  metadata?: [string, string][];
-}
-interface TxCursor {
-  f: TxFilters;
-  /** Page of seqs strictly below `before` (newer to older), or strictly above `after`. */
-  before?: number;
-  after?: number;
-  n: number;
-}
-const isTxCursor = (x: unknown): x is TxCursor => typeof x === "object" && x !== null && "f" in x && "n" in x;
+const txFiltersOf = (q: TxFilters): TxFilters => ({
+  account: q.account,
+  source: q.source,
+  destination: q.destination,
+  reference: q.reference,
+  startTime: q.startTime,
+  endTime: q.endTime,
+  metadata: q.metadata,
+});
 
 export async function listTransactions(
   svc: Services,
@@ -145,7 +155,8 @@ export async function listTransactions(
   query: TxFilters & { pageSize: number; cursor?: string },
 ): Promise<CursorPage<ReturnType<typeof presentTx>>> {
   await requireSpaceRole(svc, auth, spaceId, "viewer");
-  const c: TxCursor = query.cursor ? decodeCursor(query.cursor, isTxCursor) : { f: query, n: query.pageSize };
+  const scope = cursorScope(svc, spaceId, "ledger.transactions");
+  const c: TxCursor = query.cursor ? await openCursor(scope, query.cursor, TxCursorPayload) : { f: txFiltersOf(query), n: query.pageSize };
   const f = c.f;
   const where: string[] = ["t.space_id = ?"];
   const params: (string | number)[] = [spaceId];
@@ -188,8 +199,8 @@ export async function listTransactions(
   return {
     pageSize: c.n,
     hasMore: hasOlder && data.length > 0,
-    next: hasOlder && last !== undefined ? encodeCursor({ f, before: last, n: c.n }) : undefined,
-    previous: hasNewer && first !== undefined ? encodeCursor({ f, after: first, n: c.n }) : undefined,
+    next: hasOlder && last !== undefined ? await signCursor(scope, { f, before: last, n: c.n }) : undefined,
+    previous: hasNewer && first !== undefined ? await signCursor(scope, { f, after: first, n: c.n }) : undefined,
     data,
   };
 }
@@ -233,13 +244,6 @@ export async function getAccount(svc: Services, auth: AuthContext, spaceId: stri
   return presentAccount(row ?? { address, metadata: "{}" }, vols.get(address));
 }
 
-interface AccountCursor {
-  f: { address?: string; metadata?: [string, string][] };
-  after?: string;
-  n: number;
-}
-const isAccountCursor = (x: unknown): x is AccountCursor => typeof x === "object" && x !== null && "f" in x && "n" in x;
-
 export async function listAccounts(
   svc: Services,
   auth: AuthContext,
@@ -247,7 +251,10 @@ export async function listAccounts(
   query: { address?: string; metadata?: [string, string][]; pageSize: number; cursor?: string },
 ): Promise<CursorPage<ReturnType<typeof presentAccount>>> {
   await requireSpaceRole(svc, auth, spaceId, "viewer");
-  const c: AccountCursor = query.cursor ? decodeCursor(query.cursor, isAccountCursor) : { f: query, n: query.pageSize };
+  const scope = cursorScope(svc, spaceId, "ledger.accounts");
+  const c: AccountCursor = query.cursor
+    ? await openCursor(scope, query.cursor, AccountCursorPayload)
+    : { f: { address: query.address, metadata: query.metadata }, n: query.pageSize };
   const where = ["space_id = ?"];
   const params: (string | number)[] = [spaceId];
   if (c.f.address) {
@@ -269,7 +276,7 @@ export async function listAccounts(
   return {
     pageSize: c.n,
     hasMore: more,
-    next: more && last ? encodeCursor({ f: c.f, after: last, n: c.n }) : undefined,
+    next: more && last ? await signCursor(scope, { f: c.f, after: last, n: c.n }) : undefined,
     data: page.map((r) => presentAccount(r, vols.get(r.address))),
   };
 }
@@ -295,15 +302,10 @@ export async function stats(svc: Services, auth: AuthContext, spaceId: string) {
   return { transactions: tx!.results[0]!.n, accounts: acc!.results[0]!.n };
 }
 
-interface LogCursor {
-  before: number;
-  n: number;
-}
-const isLogCursor = (x: unknown): x is LogCursor => typeof x === "object" && x !== null && "before" in x && "n" in x;
-
 export async function listLogs(svc: Services, auth: AuthContext, spaceId: string, query: { pageSize: number; cursor?: string }) {
   await requireSpaceRole(svc, auth, spaceId, "viewer");
-  const c = query.cursor ? decodeCursor(query.cursor, isLogCursor) : { before: Number.MAX_SAFE_INTEGER, n: query.pageSize };
+  const scope = cursorScope(svc, spaceId, "ledger.logs");
+  const c = query.cursor ? await openCursor(scope, query.cursor, LogCursorPayload) : { before: Number.MAX_SAFE_INTEGER, n: query.pageSize };
   const res = await svc.env.DB.prepare("SELECT id, type, data, date, hash FROM ledger_logs WHERE space_id = ? AND id < ? ORDER BY id DESC LIMIT ?")
     .bind(spaceId, c.before, c.n + 1)
     .all<LogRow>();
@@ -312,7 +314,7 @@ export async function listLogs(svc: Services, auth: AuthContext, spaceId: string
   return {
     pageSize: c.n,
     hasMore: more,
-    next: more ? encodeCursor({ before: page[page.length - 1]!.id, n: c.n }) : undefined,
+    next: more ? await signCursor(scope, { before: page[page.length - 1]!.id, n: c.n }) : undefined,
     data: page.map((r) => ({ id: r.id, type: r.type, data: JSON.parse(r.data) as unknown, hash: r.hash, date: iso(r.date) })),
   };
 }
