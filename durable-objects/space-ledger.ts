@@ -15,7 +15,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { ledgerTransactions, transactions, accounts as accountsTable } from "../src/db/schema";
 import { inChunks, insertEntities, insertRows, questionMarks, type SqlValue } from "../src/lib/sql";
-import { type AccountRule, checkAccountPostings, isAccountAddress } from "../src/modules/ledger/account-rules";
+import { type AccountRule, checkAccountPostings, isAccountAddress, isDhanamOwnedAddress } from "../src/modules/ledger/account-rules";
 import { accountIdOf, isUnbounded } from "../src/modules/ledger/addresses";
 import { GENESIS_HASH, hashLog } from "../src/modules/ledger/chain";
 import { applyPostings, isFailure, reversePostings, volumeKey } from "../src/modules/ledger/engine";
@@ -510,6 +510,12 @@ export class SpaceLedger extends DurableObject<Env> {
       .prepare(`SELECT ${ROW_COLUMNS} FROM transactions WHERE space_id = ? AND ledger_seq = ? AND status != 'cancelled'`)
       .bind(this.spaceId, op.seq)
       .all<RowForLedger>();
+    // A transaction on Dhanam addresses with no rows of its own is a reclassification: it follows its rows'
+    // categories, and undoing it alone would part the ledger from them.
+    const touchesDhanam = original.postings.some((p) => isDhanamOwnedAddress(p.source) || isDhanamOwnedAddress(p.destination));
+    if (rows.results.length === 0 && touchesDhanam) {
+      return fail(409, "CONFLICT", `Transaction ${op.seq} reclassifies Dhanam transactions; change their category instead of reverting it`);
+    }
     const back: Posting[] = [];
     for (const row of rows.results) {
       const posted = ledgerCounterparty(row, original.postings);
