@@ -10,7 +10,7 @@ import { conflict, notFound, validationFailed } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { type Currency, CURRENCY_SCALES } from "../../lib/money";
 import { RegexSyntaxError } from "../../lib/safe-regex";
-import { checkBudgetAlerts } from "../budgets/alerts";
+import { recategorize } from "../transactions/recategorize";
 import { requireRoleOver, requireSpaceRole } from "../spaces/access";
 import { chunkRows, nonEmpty } from "../../db/client";
 import { requireCategory } from "./lookup";
@@ -147,9 +147,16 @@ export async function deleteCategory(svc: Services, auth: AuthContext, id: strin
     throw conflict(`${used!.n} transactions use this category; pass ?reassignTo=<categoryId> to move them first`);
   }
   const now = svc.clock.now();
+  if (reassignTo) {
+    // The transactions move through the ledger (their amounts move to the new category) and budgets are checked.
+    const using = await svc.db.select({ id: transactions.id, source: transactions.categorySource }).from(transactions)
+      .where(and(eq(transactions.spaceId, row.spaceId), eq(transactions.categoryId, id)));
+    await recategorize(svc, row.spaceId, using.map((t) => ({
+      transactionId: t.id, categoryId: reassignTo, categorySource: (t.source ?? "manual") as "manual" | "rule" | "ml",
+    })));
+  }
   const moves = reassignTo
     ? [
-        svc.db.update(transactions).set({ categoryId: reassignTo, updatedAt: now }).where(eq(transactions.categoryId, id)),
         // A budget already tracking the target keeps its own row; the rest move over.
         svc.db.delete(budgetCategories).where(and(
           eq(budgetCategories.categoryId, id),
@@ -210,22 +217,9 @@ export async function applyRules(svc: Services, auth: AuthContext, spaceId: stri
     after = rows[rows.length - 1]!.id;
   }
   if (!dryRun && changes.length > 0) {
-    const byCategory = new Map<string, string[]>();
-    for (const c of changes) byCategory.set(c.toCategoryId, [...(byCategory.get(c.toCategoryId) ?? []), c.transactionId]);
-    const now = svc.clock.now();
-    const statements = [];
-    for (const [cat, ids] of byCategory) {
-      for (let i = 0; i < ids.length; i += 90) {
-        statements.push(
-          svc.db.update(transactions)
-            .set({ categoryId: cat, categorySource: "rule", updatedAt: now })
-            // Re-check "not manual" at write time: a hand edit since the scan wins.
-            .where(and(inArray(transactions.id, ids.slice(i, i + 90)), or(isNull(transactions.categorySource), ne(transactions.categorySource, "manual")))),
-        );
-      }
-    }
-    await svc.db.batch(nonEmpty(statements));
+    // Through the ledger, which re-checks "not manual" when it applies them (a hand edit since the scan wins),
+    // posts the reclassifications and runs the budget alert check.
+    await recategorize(svc, spaceId, changes.map((c) => ({ transactionId: c.transactionId, categoryId: c.toCategoryId, categorySource: "rule" as const, unlessManual: true })));
   }
-  if (!dryRun) await checkBudgetAlerts(svc, spaceId, changes.map((c) => c.toCategoryId));
   return { dryRun, evaluated, matched, updated: dryRun ? 0 : changes.length, changes: changes.slice(0, 100) };
 }
