@@ -80,7 +80,7 @@ export async function enableTwoFactor(user: TestUser): Promise<{ secret: string;
   const setup = await callJson("/v1/auth/2fa/setup", { method: "POST", token: user.accessToken, ip: user.ip });
   const secret = setup.body.secret as string;
   const usedCode = await totpCode(secret);
-  const enable = await callJson("/v1/auth/2fa/enable", { token: user.accessToken, ip: user.ip, body: { code: usedCode } });
+  const enable = await callJson("/v1/auth/2fa/enable", { token: user.accessToken, ip: user.ip, body: { code: usedCode, password: user.password } });
   if (enable.status !== 200) throw new Error(`2fa enable failed: ${enable.status} ${JSON.stringify(enable.body)}`);
   return { secret, backupCodes: enable.body.backupCodes, usedCode };
 }

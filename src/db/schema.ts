@@ -22,6 +22,8 @@ export const users = sqliteTable(
     totpPendingSecretEnc: text("totp_pending_secret_enc"),
     /** Last TOTP time step accepted: a code at or before it is a replay. */
     totpLastStep: integer("totp_last_step").notNull().default(0),
+    /** Per-user salt of the backup-code hashes; null for codes stored before salting (upgraded on next use). */
+    backupCodeSalt: text("backup_code_salt"),
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
   },

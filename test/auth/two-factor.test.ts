@@ -14,10 +14,10 @@ describe("TOTP enrolment", () => {
   it("enable rejects a wrong code, then accepts a valid one and returns ten backup codes", async () => {
     const u = await registerUser();
     const setup = await callJson("/v1/auth/2fa/setup", { method: "POST", token: u.accessToken, ip: u.ip });
-    const bad = await callJson("/v1/auth/2fa/enable", { token: u.accessToken, ip: u.ip, body: { code: "000000" } });
+    const bad = await callJson("/v1/auth/2fa/enable", { token: u.accessToken, ip: u.ip, body: { code: "000000", password: u.password } });
     expect(bad.status).toBe(422);
     expect(bad.body.error.details[0].field).toBe("code");
-    const ok = await callJson("/v1/auth/2fa/enable", { token: u.accessToken, ip: u.ip, body: { code: await totpCode(setup.body.secret) } });
+    const ok = await callJson("/v1/auth/2fa/enable", { token: u.accessToken, ip: u.ip, body: { code: await totpCode(setup.body.secret), password: u.password } });
     expect(ok.status).toBe(200);
     expect(ok.body.backupCodes).toHaveLength(10);
     expect(new Set(ok.body.backupCodes).size).toBe(10);
@@ -76,8 +76,8 @@ describe("step-up and disable", () => {
     expect(v.status).toBe(200);
     expect(Date.parse(v.body.stepUpExpiresAt)).toBeGreaterThan(Date.now() + 14 * 60_000);
 
-    expect((await call("/v1/auth/2fa/disable", { token: u.accessToken, ip: u.ip, body: { code: "zzzzz-zzzzz" } })).status).toBe(422);
-    expect((await call("/v1/auth/2fa/disable", { token: u.accessToken, ip: u.ip, body: { code: backupCodes[2] } })).status).toBe(204);
+    expect((await call("/v1/auth/2fa/disable", { token: u.accessToken, ip: u.ip, body: { code: "zzzzz-zzzzz", password: u.password } })).status).toBe(422);
+    expect((await call("/v1/auth/2fa/disable", { token: u.accessToken, ip: u.ip, body: { code: backupCodes[2], password: u.password } })).status).toBe(204);
     const me = await callJson("/v1/auth/me", { token: u.accessToken, ip: u.ip });
     expect(me.body.twoFactorEnabled).toBe(false);
     // Without 2FA a password alone logs in again.

@@ -5,6 +5,7 @@ import {
   AuthResponse,
   CodeBody,
   LoginBody,
+  PasswordCodeBody,
   RefreshBody,
   RegisterBody,
   TwoFactorEnableResponse,
@@ -79,12 +80,12 @@ authRoutes.openapi(
 
 authRoutes.openapi(
   createRoute({
-    method: "post", path: "/2fa/enable", tags, summary: "Confirm enrolment with a valid code; returns one-time backup codes",
+    method: "post", path: "/2fa/enable", tags, summary: "Confirm enrolment with a valid code and the current password; returns one-time backup codes",
     middleware: guards.userAuthPolicy, security: bearer,
-    request: { body: jsonBody(CodeBody) },
+    request: { body: jsonBody(PasswordCodeBody) },
     responses: { 200: json(TwoFactorEnableResponse, "2FA enabled"), ...errors(401, 409, 422, 429) },
   }),
-  async (c) => c.json(await auth.enableTwoFactor(c.get("services"), c.get("auth"), c.req.valid("json").code), 200),
+  async (c) => c.json(await auth.enableTwoFactor(c.get("services"), c.get("auth"), c.req.valid("json")), 200),
 );
 
 authRoutes.openapi(
@@ -99,13 +100,13 @@ authRoutes.openapi(
 
 authRoutes.openapi(
   createRoute({
-    method: "post", path: "/2fa/disable", tags, summary: "Turn 2FA off (requires a valid code)",
+    method: "post", path: "/2fa/disable", tags, summary: "Turn 2FA off (requires a valid code and the current password)",
     middleware: guards.userAuthPolicy, security: bearer,
-    request: { body: jsonBody(CodeBody) },
+    request: { body: jsonBody(PasswordCodeBody) },
     responses: { 204: { description: "2FA disabled" }, ...errors(401, 409, 422, 429) },
   }),
   async (c) => {
-    await auth.disableTwoFactor(c.get("services"), c.get("auth"), c.req.valid("json").code);
+    await auth.disableTwoFactor(c.get("services"), c.get("auth"), c.req.valid("json"));
     return c.body(null, 204);
   },
 );

@@ -32,6 +32,14 @@ export const CodeBody = z
   .object({ code: z.string().trim().min(6).max(32).openapi({ example: "123456" }) })
   .openapi("SecondFactorCode");
 
+/** Turning 2FA on or off: a code and, so that a stolen access token is not enough, the current password. */
+export const PasswordCodeBody = z
+  .object({
+    code: z.string().trim().min(6).max(32).openapi({ example: "123456" }),
+    password: z.string().min(1).max(128).openapi({ example: "your current password" }),
+  })
+  .openapi("SecondFactorChange");
+
 export const UserSchema = z
   .object({
     id: z.string(),

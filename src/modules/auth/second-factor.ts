@@ -3,35 +3,24 @@
  * and one-time backup codes, plus the step-up window that admin-only routes
  * require.
  */
-import { and, eq, isNull, lt } from "drizzle-orm";
+import { and, eq, lt } from "drizzle-orm";
 import type { AuthContext, Services } from "../../env";
-import { backupCodes, users } from "../../db/schema";
-import { decryptSecret, randomBytes, sha256Hex } from "../../lib/crypto";
+import { users } from "../../db/schema";
+import { decryptSecret } from "../../lib/crypto";
 import { ApiError } from "../../lib/errors";
 import { matchTotp } from "../../lib/totp";
+import { backupCodeSalt, consumeBackupCode } from "./backup-codes";
+import { limitGuess, secondFactorSubject } from "./guess-limits";
 
 /** How long a second-factor proof counts as "recent" for admin-only routes. */
 export const STEP_UP_TTL_MS = 15 * 60 * 1000;
-export const BACKUP_CODE_COUNT = 10;
-
-const normalizeBackupCode = (code: string) => code.toLowerCase().replace(/[^a-z0-9]/g, "");
-
-export function newBackupCodes(): string[] {
-  const alphabet = "abcdefghjkmnpqrstuvwxyz23456789";
-  return Array.from({ length: BACKUP_CODE_COUNT }, () => {
-    const chars = Array.from(randomBytes(10), (b) => alphabet[b % alphabet.length]).join("");
-    return `${chars.slice(0, 5)}-${chars.slice(5)}`;
-  });
-}
-
-export const hashBackupCode = (code: string) => sha256Hex(`backup:${normalizeBackupCode(code)}`);
 
 /**
  * Accepts a TOTP code for `secret` once: the user's last accepted time step
  * moves forward in a conditional update, so a replay (or a concurrent twin)
  * finds nothing to update.
  */
-export async function consumeTotp(svc: Services, userId: string, secretB32: string, code: string): Promise<boolean> {
+async function consumeTotp(svc: Services, userId: string, secretB32: string, code: string): Promise<boolean> {
   const step = await matchTotp(secretB32, code, svc.clock.now());
   if (step === null) return false;
   const res = await svc.db
@@ -42,22 +31,28 @@ export async function consumeTotp(svc: Services, userId: string, secretB32: stri
   return res.meta.changes === 1;
 }
 
-async function consumeBackupCode(svc: Services, userId: string, code: string): Promise<boolean> {
-  const res = await svc.db
-    .update(backupCodes)
-    .set({ usedAt: svc.clock.now() })
-    .where(and(eq(backupCodes.userId, userId), eq(backupCodes.codeHash, await hashBackupCode(code)), isNull(backupCodes.usedAt)))
-    .run();
-  return res.meta.changes === 1;
+type SecondFactorUser = Pick<typeof users.$inferSelect, "id" | "totpSecretEnc" | "backupCodeSalt">;
+
+/**
+ * Checks a TOTP or backup code against an enabled second factor. Every code
+ * check goes through here or `checkEnrolmentCode`, so all of them share the
+ * user's limit on wrong codes.
+ */
+export function verifySecondFactor(svc: Services, user: SecondFactorUser, code: string): Promise<boolean> {
+  return limitGuess(svc, "secondFactor", secondFactorSubject(user.id), async () => {
+    // Upgrades codes stored before per-user salts, whichever kind of code is presented.
+    const salt = await backupCodeSalt(svc, user);
+    const trimmed = code.trim();
+    if (/^\d{6}$/.test(trimmed)) {
+      return user.totpSecretEnc !== null && consumeTotp(svc, user.id, await decryptSecret(user.totpSecretEnc, svc.env.ENCRYPTION_KEY), trimmed);
+    }
+    return salt !== null && consumeBackupCode(svc, user.id, salt, trimmed);
+  });
 }
 
-/** Checks a TOTP or backup code against an enabled second factor. */
-export async function verifySecondFactor(svc: Services, userId: string, totpSecretEnc: string, code: string): Promise<boolean> {
-  const trimmed = code.trim();
-  if (/^\d{6}$/.test(trimmed)) {
-    return consumeTotp(svc, userId, await decryptSecret(totpSecretEnc, svc.env.ENCRYPTION_KEY), trimmed);
-  }
-  return consumeBackupCode(svc, userId, trimmed);
+/** Checks the first code from a secret being enrolled (not yet enabled). */
+export function checkEnrolmentCode(svc: Services, userId: string, secretB32: string, code: string): Promise<boolean> {
+  return limitGuess(svc, "secondFactor", secondFactorSubject(userId), () => consumeTotp(svc, userId, secretB32, code.trim()));
 }
 
 /** For admin-only routes: users with 2FA must have proved it recently in this session. */

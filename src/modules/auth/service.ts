@@ -1,23 +1,21 @@
 /**
  * Accounts and sessions: registration, password login (with a second factor
- * when enabled), refresh rotation, logout, and 2FA enrolment.
+ * when enabled), refresh rotation, logout, and 2FA enrolment. Every password
+ * and code check is limited per account (guess-limits.ts); turning 2FA on or
+ * off also takes the current password, so a stolen access token alone cannot.
  */
 import { eq } from "drizzle-orm";
 import type { AuthContext, Services } from "../../env";
 import { backupCodes, sessions, users } from "../../db/schema";
 import { encryptSecret, decryptSecret } from "../../lib/crypto";
-import { ApiError, conflict, unauthorized } from "../../lib/errors";
+import { ApiError, conflict, unauthorized, validationFailed } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { DECOY_PASSWORD_HASH, hashPassword, verifyPassword } from "../../lib/password";
 import { iso } from "../../lib/clock";
 import { newTotpSecret, otpauthUrl } from "../../lib/totp";
-import {
-  STEP_UP_TTL_MS,
-  consumeTotp,
-  hashBackupCode,
-  newBackupCodes,
-  verifySecondFactor,
-} from "./second-factor";
+import { hashBackupCode, newBackupCodeSalt, newBackupCodes } from "./backup-codes";
+import { limitGuess, passwordSubject } from "./guess-limits";
+import { STEP_UP_TTL_MS, checkEnrolmentCode, verifySecondFactor } from "./second-factor";
 import { revokeSession, rotateRefreshToken, startSession, type TokenPair } from "./tokens";
 
 type UserRow = typeof users.$inferSelect;
@@ -54,6 +52,7 @@ export async function register(
     totpSecretEnc: null,
     totpPendingSecretEnc: null,
     totpLastStep: 0,
+    backupCodeSalt: null,
     createdAt: now,
     updatedAt: now,
   };
@@ -67,14 +66,16 @@ export async function login(
   input: { email: string; password: string; totpCode?: string },
 ): Promise<{ user: ReturnType<typeof presentUser>; tokens: TokenPair }> {
   const user = await svc.db.select().from(users).where(eq(users.email, input.email)).get();
-  // Unknown emails pay the same PBKDF2 cost, so timing does not reveal which emails exist.
-  const ok = await verifyPassword(input.password, user?.passwordHash ?? DECOY_PASSWORD_HASH);
+  // Unknown emails pay the same PBKDF2 cost and the same limit, so neither reveals which emails exist.
+  const ok = await limitGuess(svc, "password", await passwordSubject(input.email), () =>
+    verifyPassword(input.password, user?.passwordHash ?? DECOY_PASSWORD_HASH),
+  );
   if (!user || !ok) throw unauthorized("Invalid email or password");
   if (user.twoFactorEnabled) {
     if (!input.totpCode) {
       throw new ApiError(401, "TWO_FACTOR_REQUIRED", "This account requires a two-factor code (totpCode)");
     }
-    if (!(await verifySecondFactor(svc, user.id, user.totpSecretEnc!, input.totpCode))) {
+    if (!(await verifySecondFactor(svc, user, input.totpCode))) {
       throw unauthorized("Invalid or already used two-factor code");
     }
   }
@@ -105,19 +106,29 @@ export async function setupTwoFactor(svc: Services, auth: AuthContext) {
   return { secret, otpauthUrl: otpauthUrl(secret, user.email) };
 }
 
-export async function enableTwoFactor(svc: Services, auth: AuthContext, code: string) {
+type Confirmation = { code: string; password: string };
+
+export async function enableTwoFactor(svc: Services, auth: AuthContext, input: Confirmation) {
   const user = await findUserById(svc, auth.userId);
   if (user.twoFactorEnabled) throw conflict("Two-factor authentication is already enabled");
   if (!user.totpPendingSecretEnc) throw conflict("Call POST /v1/auth/2fa/setup first");
+  await requirePassword(svc, user, input.password);
   const secret = await decryptSecret(user.totpPendingSecretEnc, svc.env.ENCRYPTION_KEY);
-  if (!(await consumeTotp(svc, user.id, secret, code))) throw invalidCode();
+  if (!(await checkEnrolmentCode(svc, user.id, secret, input.code))) throw invalidCode();
   const codes = newBackupCodes();
   const now = svc.clock.now();
-  const hashes = await Promise.all(codes.map(hashBackupCode));
+  const salt = newBackupCodeSalt();
+  const hashes = await Promise.all(codes.map((c) => hashBackupCode(c, salt)));
   await svc.db.batch([
     svc.db
       .update(users)
-      .set({ twoFactorEnabled: true, totpSecretEnc: user.totpPendingSecretEnc, totpPendingSecretEnc: null, updatedAt: now })
+      .set({
+        twoFactorEnabled: true,
+        totpSecretEnc: user.totpPendingSecretEnc,
+        totpPendingSecretEnc: null,
+        backupCodeSalt: salt,
+        updatedAt: now,
+      })
       .where(eq(users.id, user.id)),
     svc.db.delete(backupCodes).where(eq(backupCodes.userId, user.id)),
     svc.db.insert(backupCodes).values(hashes.map((codeHash) => ({ userId: user.id, codeHash }))),
@@ -130,27 +141,35 @@ const invalidCode = () => new ApiError(422, "VALIDATION_FAILED", "Invalid or alr
   { field: "code", message: "Invalid or already used code", code: "INVALID_CODE" },
 ]);
 
-async function requireValidCode(svc: Services, auth: AuthContext, code: string): Promise<UserRow> {
+/** The signed-in user's current password, checked under the same per-account limit as login. */
+async function requirePassword(svc: Services, user: UserRow, password: string): Promise<void> {
+  if (await limitGuess(svc, "password", await passwordSubject(user.email), () => verifyPassword(password, user.passwordHash))) return;
+  throw validationFailed([{ field: "password", message: "Incorrect password", code: "INVALID_PASSWORD" }], "Incorrect password");
+}
+
+async function userWithTwoFactor(svc: Services, auth: AuthContext): Promise<UserRow> {
   const user = await findUserById(svc, auth.userId);
   if (!user.twoFactorEnabled || !user.totpSecretEnc) throw conflict("Two-factor authentication is not enabled");
-  if (!(await verifySecondFactor(svc, user.id, user.totpSecretEnc, code))) throw invalidCode();
   return user;
 }
 
 /** Proves the second factor again, opening the step-up window for admin-only routes. */
 export async function verifyStepUp(svc: Services, auth: AuthContext, code: string) {
-  await requireValidCode(svc, auth, code);
+  const user = await userWithTwoFactor(svc, auth);
+  if (!(await verifySecondFactor(svc, user, code))) throw invalidCode();
   const now = svc.clock.now();
   await svc.db.update(sessions).set({ stepUpAt: now }).where(eq(sessions.id, auth.sessionId));
   return { verified: true as const, stepUpExpiresAt: iso(now + STEP_UP_TTL_MS) };
 }
 
-export async function disableTwoFactor(svc: Services, auth: AuthContext, code: string): Promise<void> {
-  const user = await requireValidCode(svc, auth, code);
+export async function disableTwoFactor(svc: Services, auth: AuthContext, input: Confirmation): Promise<void> {
+  const user = await userWithTwoFactor(svc, auth);
+  await requirePassword(svc, user, input.password);
+  if (!(await verifySecondFactor(svc, user, input.code))) throw invalidCode();
   await svc.db.batch([
     svc.db
       .update(users)
-      .set({ twoFactorEnabled: false, totpSecretEnc: null, totpPendingSecretEnc: null, updatedAt: svc.clock.now() })
+      .set({ twoFactorEnabled: false, totpSecretEnc: null, totpPendingSecretEnc: null, backupCodeSalt: null, updatedAt: svc.clock.now() })
       .where(eq(users.id, user.id)),
     svc.db.delete(backupCodes).where(eq(backupCodes.userId, user.id)),
   ]);
