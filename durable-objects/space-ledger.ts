@@ -45,6 +45,22 @@ interface StoredAnswer {
   returns: Record<string, string | string[]>;
 }
 
+/** A write waiting its turn, and how to answer it. */
+interface Waiting {
+  op: LedgerOp;
+  resolve: (result: LedgerResult) => void;
+}
+
+/** At most this many writes share one D1 batch. */
+const MAX_GROUP = 32;
+
+/** Thrown while staging a write that must read state its group has not committed yet. */
+const DEFER = Symbol("defer");
+
+/** Writes that may share a batch: commits that record transactions (previews and account-only writes run alone). */
+const groupable = (op: LedgerOp) => op.kind === "commit" && !op.preview && op.txs.length > 0;
+const keyOf = (op: LedgerOp) => op.idempotency?.key ?? null;
+
 /** A Dhanam row as the ledger reads it to (re)classify it. */
 interface RowForLedger extends CategorizedRow {
   id: string;
@@ -84,17 +100,158 @@ export class SpaceLedger extends DurableObject<Env> {
   private accounts = new Map<string, AccountRule | null>();
   /** Timestamp of the latest stored entry, by volumeKey(address, asset): beyond it, writes append in value-date order. */
   private lastEntryAt = new Map<string, number>();
-  private tail: Promise<unknown> = Promise.resolve();
+  /** Writes waiting for the one in flight. */
+  private queue: Waiting[] = [];
+  private draining = false;
+  /**
+   * While a group is staged: the statements its writes would commit, the
+   * volume keys and references they touch. Null outside group staging, when
+   * every write commits its own batch.
+   */
+  private group: { statements: D1PreparedStatement[]; touched: Set<string>; refs: Set<string> } | null = null;
 
-  /** Runs one operation after every earlier one has finished. */
+  /**
+   * Runs one operation after every earlier one has finished. Writes that
+   * arrive while a D1 batch is in flight queue up and the next commit takes
+   * them together (group commit): one batch, each write validated against the
+   * state the ones before it leave, each with its own sequence, log row and
+   * idempotency record.
+   */
   execute(op: LedgerOp): Promise<LedgerResult> {
-    const run = this.tail.then(() => this.run(op));
-    this.tail = run.catch(() => undefined);
-    return run.catch(() => {
+    return new Promise((resolve) => {
+      this.queue.push({ op, resolve });
+      if (!this.draining) void this.drain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    this.draining = true;
+    try {
+      while (this.queue.length > 0) {
+        const group = this.takeGroup();
+        if (group.length === 1) group[0]!.resolve(await this.runAlone(group[0]!.op));
+        else await this.runGroup(group);
+      }
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  /** The longest run of waiting writes that can share a batch (at least one write). */
+  private takeGroup(): Waiting[] {
+    const group = [this.queue.shift()!];
+    if (!groupable(group[0]!.op)) return group;
+    const keys = new Set([keyOf(group[0]!.op)]);
+    while (this.queue.length > 0 && group.length < MAX_GROUP) {
+      const next = this.queue[0]!;
+      const key = keyOf(next.op);
+      // A retry of a write in this group waits for it to commit, and is then answered from its record.
+      if (!groupable(next.op) || (key !== null && keys.has(key))) break;
+      keys.add(key);
+      group.push(this.queue.shift()!);
+    }
+    return group;
+  }
+
+  /** One write in a batch of its own; an unknown outcome is a 503 that a keyed retry resolves. */
+  private runAlone(op: LedgerOp): Promise<LedgerResult> {
+    return this.run(op).catch(() => {
       // Unknown outcome (`run` has logged it): the next write reloads from D1.
       this.forget();
       return fail(503, "INTERNAL_ERROR", "The ledger could not confirm this write; retry with the same Idempotency-Key");
     });
+  }
+
+  /**
+   * Stages each write of the group against the state the earlier ones leave
+   * (refusals are answered at once and change nothing), then commits the
+   * staged ones in one batch. If the batch fails, D1 says whether it
+   * committed (the sequence moved, or not): committed writes are answered,
+   * uncommitted ones run again one by one, so nothing is lost or doubled.
+   */
+  private async runGroup(group: Waiting[]): Promise<void> {
+    const ops = group.map((w) => w.op);
+    if (this.spaceId !== null && ops.some((op) => op.spaceId !== this.spaceId)) {
+      for (const w of group) w.resolve(await this.runAlone(w.op));
+      return;
+    }
+    this.spaceId = ops[0]!.spaceId;
+    let pending: Waiting[];
+    let chain: ChainState;
+    try {
+      chain = await this.loadChain();
+      pending = await this.answerRecordedKeys(group);
+    } catch {
+      for (const w of group) w.resolve(await this.runAlone(w.op));
+      return;
+    }
+    const startSeq = chain.nextSeq;
+    const staged: { waiting: Waiting; result: LedgerResult }[] = [];
+    this.group = { statements: [], touched: new Set(), refs: new Set() };
+    try {
+      for (let i = 0; i < pending.length; i++) {
+        const w = pending[i]!;
+        let result: LedgerResult;
+        try {
+          result = await this.dispatch(w.op, chain);
+        } catch (err) {
+          if (err !== DEFER) throw err;
+          // It must read what this group has not committed yet: it goes first in the next group.
+          this.queue.unshift(...pending.slice(i));
+          break;
+        }
+        if (result.ok) staged.push({ waiting: w, result });
+        else w.resolve(result);
+      }
+    } catch (err) {
+      // Nothing was sent to D1, but the cache holds staged writes: drop it and run each write alone.
+      this.group = null;
+      this.forget();
+      logLedgerError(ops[0]!, err);
+      for (const { waiting } of staged) waiting.resolve(await this.runAlone(waiting.op));
+      return;
+    }
+    const statements = this.group.statements;
+    this.group = null;
+    if (staged.length === 0) return;
+    const expectedSeq = chain.nextSeq;
+    try {
+      await this.db.batch(statements);
+    } catch (err) {
+      this.forget();
+      logLedgerError(ops[0]!, err);
+      const now = await this.loadChain().then((c) => c.nextSeq, () => null);
+      if (now === expectedSeq) {
+        for (const s of staged) s.waiting.resolve(s.result);
+      } else if (now === startSeq) {
+        for (const s of staged) s.waiting.resolve(await this.runAlone(s.waiting.op));
+      } else {
+        for (const s of staged) s.waiting.resolve(fail(503, "INTERNAL_ERROR", "The ledger could not confirm this write; retry with the same Idempotency-Key"));
+      }
+      return;
+    }
+    for (const s of staged) s.waiting.resolve(s.result);
+  }
+
+  /**
+   * Answers the group's writes whose Idempotency-Key is already recorded (a
+   * replay, or a key reused with another body) and returns the rest. One read
+   * for the group, so the batch never meets a recorded key.
+   */
+  private async answerRecordedKeys(group: Waiting[]): Promise<Waiting[]> {
+    const keyed = group.filter((w) => recordsKey(w.op));
+    if (keyed.length === 0) return group;
+    const rows = await this.db
+      .prepare("SELECT key FROM idempotency_keys WHERE space_id = ? AND key IN (SELECT value FROM json_each(?))")
+      .bind(this.spaceId, JSON.stringify(keyed.map((w) => w.op.idempotency!.key)))
+      .all<{ key: string }>();
+    const recorded = new Set(rows.results.map((r) => r.key));
+    const rest: Waiting[] = [];
+    for (const w of group) {
+      if (w.op.idempotency && recorded.has(w.op.idempotency.key)) w.resolve((await this.storedResult(w.op)) ?? fail(503, "INTERNAL_ERROR", "The ledger could not read this key's record; retry"));
+      else rest.push(w);
+    }
+    return rest;
   }
 
   /** Drops cached state (also used by fault-injection tests). */
@@ -265,6 +422,8 @@ export class SpaceLedger extends DurableObject<Env> {
 
     const refs = intents.map((t) => t.reference).filter((r): r is string => !!r);
     if (new Set(refs).size !== refs.length) return fail(409, "CONFLICT", "Two transactions in this request share a reference");
+    const stagedRef = refs.find((r) => this.group?.refs.has(r));
+    if (stagedRef) return fail(409, "CONFLICT", `Reference ${stagedRef} is already used in this space`);
     if (refs.length > 0) {
       const taken = await this.db
         .prepare("SELECT reference FROM ledger_transactions WHERE space_id = ? AND reference IN (SELECT value FROM json_each(?)) LIMIT 1")
@@ -332,6 +491,10 @@ export class SpaceLedger extends DurableObject<Env> {
     statements.push(...extraStatements);
     const result: LedgerResult = { ok: true, replayed: false, transactions: committed.slice(answerFrom), returns: op.returns ?? {} };
     await this.persist(op, chain, statements, logs, result, now, committed);
+    if (this.group) {
+      for (const e of entries) this.group.touched.add(volumeKey(e.address, e.asset));
+      for (const r of refs) this.group.refs.add(r);
+    }
     for (const e of entries) {
       const k = volumeKey(e.address, e.asset);
       this.volumes.set(k, scratch.get(k)!);
@@ -357,6 +520,8 @@ export class SpaceLedger extends DurableObject<Env> {
     const checks: { pending: Entry[]; statements: D1PreparedStatement[] }[] = [];
     for (const [k, pending] of byVolume) {
       if (pending.every((e) => e.amount >= 0) || !isBackDated(pending, this.lastEntryAt.get(k) ?? null)) continue;
+      // D1 does not hold this group's staged entries yet: such a write waits for the next group.
+      if (this.group?.touched.has(k)) throw DEFER;
       const sorted = byValueDate(pending);
       checks.push({ pending: sorted, statements: gapStatements(this.db, this.spaceId!, sorted[0]!.address, sorted[0]!.asset, sorted) });
     }
@@ -462,7 +627,8 @@ export class SpaceLedger extends DurableObject<Env> {
           .bind(sid, op.idempotency.key, op.idempotency.fingerprint, JSON.stringify(answerOf(result)), now),
       );
     }
-    await this.db.batch(statements);
+    if (this.group) this.group.statements.push(...statements);
+    else await this.db.batch(statements);
     chain.lastHash = hash;
     chain.nextLogId = id;
   }

@@ -1,0 +1,152 @@
+/**
+ * Group commit: writes that arrive while a batch is in flight share the next
+ * D1 batch, each validated against the state the earlier ones leave. Driven
+ * inside the object: a first write holds the batch while the group queues.
+ */
+import { runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import type { SpaceLedger } from "../../durable-objects/space-ledger";
+import type { LedgerOp, LedgerResult } from "../../src/modules/ledger/operations";
+import { ledgerViolations } from "../invariants/ledger-invariants";
+import { createSpace, registerUser } from "../helpers";
+
+async function inFreshLedger(body: (ledger: SpaceLedger, spaceId: string) => Promise<void>): Promise<string> {
+  const spaceId = (await createSpace(await registerUser())).id;
+  await runInDurableObject(env.SPACE_LEDGER.get(env.SPACE_LEDGER.idFromName(spaceId)), (ledger) => body(ledger, spaceId));
+  expect(await ledgerViolations(spaceId)).toEqual([]);
+  return spaceId;
+}
+
+/** A D1 handle that counts batches and can fail the next one before or after it commits. */
+function countingDb(real: D1Database) {
+  const state = { batches: [] as number[], fail: null as null | "before" | "after" };
+  const db = {
+    prepare: real.prepare.bind(real),
+    batch: async (stmts: D1PreparedStatement[]) => {
+      state.batches.push(stmts.length);
+      const mode = state.fail;
+      state.fail = null;
+      if (mode === "before") throw new Error("D1 unavailable");
+      const out = await real.batch(stmts);
+      if (mode === "after") throw new Error("network reset after commit");
+      return out;
+    },
+  };
+  return { db, state };
+}
+
+function useDb(ledger: SpaceLedger, db: unknown): () => void {
+  Object.defineProperty(ledger, "db", { get: () => db, configurable: true });
+  return () => delete (ledger as unknown as Record<string, unknown>).db;
+}
+
+const move = (spaceId: string, source: string, destination: string, amount: number, key?: string): LedgerOp => ({
+  kind: "commit",
+  spaceId,
+  txs: [{ postings: [{ source, destination, amount, asset: "USD/2" }] }],
+  idempotency: key ? { key, fingerprint: `fp-${source}-${destination}-${amount}` } : undefined,
+});
+
+const txids = (rs: LedgerResult[]) => rs.map((r) => (r.ok ? r.transactions[0]!.txid : r.error.code));
+const count = async (spaceId: string) =>
+  (await env.DB.prepare("SELECT COUNT(*) AS n FROM ledger_transactions WHERE space_id = ?").bind(spaceId).first<{ n: number }>())!.n;
+
+describe("group commit", () => {
+  it("commits writes that queued behind a batch in one batch, each checked against the ones before it", async () => {
+    await inFreshLedger(async (ledger, spaceId) => {
+      const { db, state } = countingDb(env.DB);
+      const restore = useDb(ledger, db);
+      const first = ledger.execute(move(spaceId, "world", "users:a", 100));
+      // Queued while the first batch is in flight: a refusal in the middle must not fail the others.
+      const group = [
+        ledger.execute(move(spaceId, "users:a", "world", 60)),
+        ledger.execute(move(spaceId, "users:a", "world", 60)),
+        ledger.execute(move(spaceId, "users:a", "world", 40)),
+        ledger.execute(move(spaceId, "world", "users:b", 7)),
+      ];
+      expect((await first).ok).toBe(true);
+      const results = await Promise.all(group);
+      expect(txids(results)).toEqual([1, "INSUFFICIENT_FUNDS", 2, 3]);
+      // Besides the 2-statement read of the chain: the first write's batch, then one for the whole group.
+      expect(state.batches.filter((n) => n > 2)).toHaveLength(2);
+      restore();
+    });
+  });
+
+  it("answers a retry queued in the same group as its first write from that write's record", async () => {
+    const spaceId = await inFreshLedger(async (ledger, spaceId) => {
+      const first = ledger.execute(move(spaceId, "world", "users:a", 1));
+      const group = [
+        ledger.execute(move(spaceId, "world", "users:a", 5, "once")),
+        ledger.execute(move(spaceId, "world", "users:b", 6)),
+        ledger.execute(move(spaceId, "world", "users:a", 5, "once")),
+        ledger.execute(move(spaceId, "world", "users:a", 9, "once")), // the same key with another body
+      ];
+      await first;
+      const results = await Promise.all(group);
+      expect(results[0]).toMatchObject({ ok: true, replayed: false });
+      expect(results[2]).toMatchObject({ ok: true, replayed: true });
+      expect(txids([results[2]!])).toEqual(txids([results[0]!]));
+      expect(results[3]).toMatchObject({ ok: false, error: { code: "IDEMPOTENCY_KEY_REUSED" } });
+      expect(results[1]!.ok).toBe(true);
+    });
+    expect(await count(spaceId)).toBe(3);
+  });
+
+  it("runs each write again when the group's batch fails before committing: nothing lost, nothing doubled", async () => {
+    const spaceId = await inFreshLedger(async (ledger, spaceId) => {
+      const { db, state } = countingDb(env.DB);
+      const restore = useDb(ledger, db);
+      const first = ledger.execute(move(spaceId, "world", "users:a", 100));
+      const group = [
+        ledger.execute(move(spaceId, "users:a", "world", 30, "g-1")),
+        ledger.execute(move(spaceId, "users:a", "world", 30)),
+        ledger.execute(move(spaceId, "users:a", "world", 50)), // refused: 40 left after the two above
+      ];
+      await first;
+      state.fail = "before";
+      const results = await Promise.all(group);
+      expect(txids(results)).toEqual([1, 2, "INSUFFICIENT_FUNDS"]);
+      restore();
+      // The keyed write's record is there once: its retry replays it.
+      expect(await ledger.execute(move(spaceId, "users:a", "world", 30, "g-1"))).toMatchObject({ ok: true, replayed: true });
+    });
+    expect(await count(spaceId)).toBe(3);
+  });
+
+  it("answers every write of a group whose batch committed but whose answer was lost, once", async () => {
+    const spaceId = await inFreshLedger(async (ledger, spaceId) => {
+      const { db, state } = countingDb(env.DB);
+      const restore = useDb(ledger, db);
+      const first = ledger.execute(move(spaceId, "world", "users:a", 100));
+      const group = [ledger.execute(move(spaceId, "users:a", "world", 10)), ledger.execute(move(spaceId, "users:a", "world", 20))];
+      await first;
+      state.fail = "after";
+      expect(txids(await Promise.all(group))).toEqual([1, 2]);
+      restore();
+      // The object reloaded from D1 and carries on from the committed state.
+      expect(txids([await ledger.execute(move(spaceId, "users:a", "world", 70))])).toEqual([3]);
+      expect(txids([await ledger.execute(move(spaceId, "users:a", "world", 1))])).toEqual(["INSUFFICIENT_FUNDS"]);
+    });
+    expect(await count(spaceId)).toBe(4);
+  });
+
+  it("defers a back-dated write on an address its group touched, so its value-date check reads committed entries", async () => {
+    await inFreshLedger(async (ledger, spaceId) => {
+      const at = (ms: number, op: LedgerOp): LedgerOp => ({ ...op, txs: op.kind === "commit" ? op.txs.map((t) => ({ ...t, timestamp: ms })) : [] } as LedgerOp);
+      const day = 86_400_000;
+      const t0 = Date.parse("2024-06-10T00:00:00Z");
+      const first = ledger.execute(at(t0, move(spaceId, "world", "users:a", 100)));
+      const group = [
+        ledger.execute(at(t0 + 5 * day, move(spaceId, "users:a", "world", 80))),
+        // Back-dated before the staged withdrawal: 100 on day 1, then -30 leaves 70 on day 2 and -10 on day 5.
+        ledger.execute(at(t0 + day, move(spaceId, "users:a", "world", 30))),
+        ledger.execute(at(t0 + day, move(spaceId, "users:a", "world", 20))),
+      ];
+      await first;
+      const results = await Promise.all(group);
+      expect(txids(results)).toEqual([1, "INSUFFICIENT_FUNDS", 2]);
+    });
+  });
+});
