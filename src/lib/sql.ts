@@ -1,9 +1,10 @@
 /**
- * Helpers for raw D1 statements on the write path, where every commit is one
- * `batch()` of many rows. D1 binds at most 100 parameters per statement, so
- * multi-row inserts are chunked to stay under that.
+ * Helpers for raw D1 statements. D1 binds at most 100 parameters per
+ * statement, reads included: multi-row inserts are chunked to stay under that,
+ * and a caller-sized list in a read is bound as one JSON parameter
+ * (`jsonList`, `inJsonList`) rather than one `?` per item.
  */
-import { type Column, getTableColumns, getTableName, type Table } from "drizzle-orm";
+import { type Column, getTableColumns, getTableName, type SQL, sql, type Table } from "drizzle-orm";
 
 export const D1_MAX_PARAMS = 100;
 
@@ -30,6 +31,23 @@ export function insertRows(
     out.push(db.prepare(sql).bind(...chunk.flat()));
   }
   return out;
+}
+
+/**
+ * A list bound as ONE parameter, for `x IN (SELECT value FROM json_each(?))`.
+ * However long the list, the statement binds one `?` (D1 then limits only the
+ * value's size, 2 MB), so reads keep a single statement and round trip where
+ * `IN (?, ?, ...)` would need `inChunks`. SQLite plans the subquery as an IN
+ * list, so an index on `x` is still used.
+ */
+export const jsonList = (items: readonly (string | number)[]): string => JSON.stringify(items);
+
+/** The SQL to follow a column with: `${col} ${IN_JSON_LIST}`, binding `jsonList(items)`. */
+export const IN_JSON_LIST = "IN (SELECT value FROM json_each(?))";
+
+/** drizzle's `inArray` for caller-sized lists: `column IN (SELECT value FROM json_each(<one parameter>))`. */
+export function inJsonList(column: Column | SQL, items: readonly (string | number)[]): SQL {
+  return sql`${column} in (select value from json_each(${jsonList(items)}))`;
 }
 
 /** Runs `fn` over `items` in chunks small enough for an `IN (...)` list plus `reserved` other parameters. */
