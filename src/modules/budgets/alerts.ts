@@ -4,12 +4,13 @@
  * once per budget per period. The outbox's unique dedupe key makes "once"
  * hold even when many transactions cross the threshold at the same moment.
  */
-import { and, eq, inArray, or } from "drizzle-orm";
+import { and, eq, inArray, isNotNull, or } from "drizzle-orm";
 import type { Services } from "../../env";
 import { budgetCategories, budgets, categories, spaces } from "../../db/schema";
 import { newId } from "../../lib/ids";
+import { inJsonList } from "../../lib/sql";
 import { type Currency, CURRENCY_SCALES, toMajorNumber } from "../../lib/money";
-import { spendingOf } from "./spending";
+import { type BudgetRow, spendingOf } from "./spending";
 
 export const THRESHOLD_EVENT = "budget.alert.threshold_exceeded";
 
@@ -17,46 +18,60 @@ export const THRESHOLD_EVENT = "budget.alert.threshold_exceeded";
 export async function checkBudgetAlerts(svc: Services, spaceId: string, categoryIds: (string | null | undefined)[]): Promise<number> {
   const ids = [...new Set(categoryIds.filter((x): x is string => !!x))];
   if (ids.length === 0) return 0;
-  // One round trip on the hot path: budgets watching the categories or their parents.
-  const parentIds = svc.db.select({ id: categories.parentId }).from(categories).where(inArray(categories.id, ids));
-  const links = await svc.db
-    .select({ budgetId: budgetCategories.budgetId })
+  // One round trip on the hot path: the space's alerting budgets that watch
+  // the categories or their parents. The ids go in as one JSON parameter, so
+  // a bulk change touching hundreds of categories stays under D1's cap.
+  const parentIds = svc.db.select({ id: categories.parentId }).from(categories).where(inJsonList(categories.id, ids));
+  const watching = svc.db
+    .select({ id: budgetCategories.budgetId })
     .from(budgetCategories)
-    .innerJoin(budgets, eq(budgets.id, budgetCategories.budgetId))
-    .where(and(
-      eq(budgets.spaceId, spaceId),
-      eq(budgets.alertsEnabled, true),
-      or(inArray(budgetCategories.categoryId, ids), inArray(budgetCategories.categoryId, parentIds)),
-    ));
-  const budgetIds = [...new Set(links.map((l) => l.budgetId))];
-  if (budgetIds.length === 0) return 0;
-  const space = await svc.db.select({ timezone: spaces.timezone }).from(spaces).where(eq(spaces.id, spaceId)).get();
-  const rows = await svc.db.select().from(budgets).where(inArray(budgets.id, budgetIds));
-  const cats = await svc.db.select().from(budgetCategories).where(inArray(budgetCategories.budgetId, budgetIds));
-  let emitted = 0;
-  for (const b of rows) {
-    if (b.alertThreshold === null) continue;
-    const s = await spendingOf(svc, b, cats.filter((c) => c.budgetId === b.id).map((c) => c.categoryId), space?.timezone ?? "UTC");
-    if (s.window.finished || s.spent * 100 < b.alertThreshold * b.amount) continue;
-    const scale = CURRENCY_SCALES[b.currency as Currency];
-    const now = svc.clock.now();
-    const payload = {
-      budgetId: b.id,
-      spaceId,
-      currentSpent: toMajorNumber(s.spent, scale),
-      budgetAmount: toMajorNumber(b.amount, scale),
-      threshold: b.alertThreshold,
-      percentageSpent: Math.floor((s.spent * 100) / b.amount),
-      periodStart: s.window.startDate,
-      periodEnd: s.window.endDate,
-    };
-    const res = await svc.env.DB.prepare(
-      "INSERT OR IGNORE INTO event_outbox (id, space_id, type, payload, dedupe_key, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-    )
-      .bind(newId("evt", now), spaceId, THRESHOLD_EVENT, JSON.stringify(payload), `${THRESHOLD_EVENT}:${b.id}:${s.window.startDate}`, now)
-      .run();
-    emitted += res.meta.changes;
-  }
-  return emitted;
+    .where(or(inJsonList(budgetCategories.categoryId, ids), inArray(budgetCategories.categoryId, parentIds)));
+  const rows = await svc.db
+    .select()
+    .from(budgets)
+    .where(and(eq(budgets.spaceId, spaceId), eq(budgets.alertsEnabled, true), isNotNull(budgets.alertThreshold), inArray(budgets.id, watching)));
+  if (rows.length === 0) return 0;
+  const [space, cats] = await Promise.all([
+    svc.db.select({ timezone: spaces.timezone }).from(spaces).where(eq(spaces.id, spaceId)).get(),
+    svc.db.select().from(budgetCategories).where(inJsonList(budgetCategories.budgetId, rows.map((b) => b.id))),
+  ]);
+  const tz = space?.timezone ?? "UTC";
+  // Each budget has its own period, so each gets its own spending query; they run side by side.
+  const emitted = await Promise.all(rows.map((b) => alertIfCrossed(svc, b, cats.filter((c) => c.budgetId === b.id).map((c) => c.categoryId), tz)));
+  return emitted.reduce((sum, n) => sum + n, 0);
+}
+
+/**
+ * The alert of one budget just created or patched. Writing a budget changes
+ * no other budget's spending, so only this one needs checking.
+ */
+export async function checkOneBudgetAlert(svc: Services, b: BudgetRow, categoryIds: string[], tz: string): Promise<number> {
+  if (!b.alertsEnabled || categoryIds.length === 0) return 0;
+  return alertIfCrossed(svc, b, categoryIds, tz);
+}
+
+/** Writes the period's threshold event (once: the dedupe key) if `b`'s spending has reached its threshold. */
+async function alertIfCrossed(svc: Services, b: BudgetRow, categoryIds: string[], tz: string): Promise<number> {
+  if (b.alertThreshold === null) return 0;
+  const s = await spendingOf(svc, b, categoryIds, tz);
+  if (s.window.finished || s.spent * 100 < b.alertThreshold * b.amount) return 0;
+  const scale = CURRENCY_SCALES[b.currency as Currency];
+  const now = svc.clock.now();
+  const payload = {
+    budgetId: b.id,
+    spaceId: b.spaceId,
+    currentSpent: toMajorNumber(s.spent, scale),
+    budgetAmount: toMajorNumber(b.amount, scale),
+    threshold: b.alertThreshold,
+    percentageSpent: Math.floor((s.spent * 100) / b.amount),
+    periodStart: s.window.startDate,
+    periodEnd: s.window.endDate,
+  };
+  const res = await svc.env.DB.prepare(
+    "INSERT OR IGNORE INTO event_outbox (id, space_id, type, payload, dedupe_key, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+  )
+    .bind(newId("evt", now), b.spaceId, THRESHOLD_EVENT, JSON.stringify(payload), `${THRESHOLD_EVENT}:${b.id}:${s.window.startDate}`, now)
+    .run();
+  return res.meta.changes;
 }
 

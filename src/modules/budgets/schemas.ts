@@ -5,6 +5,13 @@ export const PERIODS = ["monthly", "quarterly", "yearly"] as const;
 export const STATUSES = ["active", "exceeded", "completed"] as const;
 
 const Allocation = z.object({ categoryId: z.string().min(1).max(64), allocated: MajorAmount.optional() });
+/**
+ * Per list. Reads bind a budget's categories as one JSON parameter, so this
+ * bounds request and response size, not D1's 100-parameter cap.
+ */
+export const MAX_BUDGET_CATEGORIES = 500;
+const CategoryIds = z.array(z.string().min(1).max(64)).max(MAX_BUDGET_CATEGORIES);
+const Allocations = z.array(Allocation).max(MAX_BUDGET_CATEGORIES);
 
 export const CreateBudgetBody = z
   .object({
@@ -14,8 +21,8 @@ export const CreateBudgetBody = z
     period: z.enum(PERIODS),
     startDate: z.iso.date().optional().openapi({ description: "Defaults to the first day of the current month in the space's time zone" }),
     endDate: z.iso.date().optional(),
-    categoryIds: z.array(z.string().min(1).max(64)).max(50).optional(),
-    categories: z.array(Allocation).max(50).optional(),
+    categoryIds: CategoryIds.optional(),
+    categories: Allocations.optional(),
     alertThreshold: z.number().int().min(1).max(100).optional(),
     alertsEnabled: z.boolean().optional(),
   })
@@ -26,8 +33,8 @@ export const UpdateBudgetBody = z
     name: z.string().trim().min(1).max(120).optional(),
     amount: MajorAmount.optional(),
     endDate: z.iso.date().nullable().optional(),
-    categoryIds: z.array(z.string().min(1).max(64)).max(50).optional(),
-    categories: z.array(Allocation).max(50).optional(),
+    categoryIds: CategoryIds.optional(),
+    categories: Allocations.optional(),
     alertThreshold: z.number().int().min(1).max(100).nullable().optional(),
     alertsEnabled: z.boolean().optional(),
   })

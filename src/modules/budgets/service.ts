@@ -9,7 +9,7 @@ import { type Currency, CURRENCY_SCALES, toMajorNumber } from "../../lib/money";
 import { categoriesById } from "../categories/lookup";
 import { requireRoleOver, requireSpaceRole } from "../spaces/access";
 import { parseAmountField } from "../transactions/postings";
-import { checkBudgetAlerts } from "./alerts";
+import { checkOneBudgetAlert } from "./alerts";
 import { parseYmd, ymdString, zonedDate } from "./periods";
 import { type BudgetRow, spendingOf } from "./spending";
 
@@ -86,7 +86,7 @@ export async function createBudget(
   const links = await allocationRows(svc, input.spaceId, row.id, amount, scale, input);
   await svc.db.batch([svc.db.insert(budgets).values(row), ...linkInserts(svc, links)]);
   // Spending already past the threshold alerts at once.
-  await checkBudgetAlerts(svc, input.spaceId, links.map((l) => l.categoryId));
+  await checkOneBudgetAlert(svc, row, links.map((l) => l.categoryId), space.timezone);
   return present(svc, row, links, space.timezone);
 }
 
@@ -106,7 +106,10 @@ export async function getBudget(svc: Services, auth: AuthContext, id: string) {
 export async function listBudgets(svc: Services, auth: AuthContext, q: { spaceId: string; period?: string; status?: string }) {
   const { space } = await requireSpaceRole(svc, auth, q.spaceId, "viewer");
   const rows = (await svc.db.select().from(budgets).where(eq(budgets.spaceId, q.spaceId))).filter((b) => !q.period || b.period === q.period);
-  const links = rows.length ? await svc.db.select().from(budgetCategories).where(inArray(budgetCategories.budgetId, rows.map((r) => r.id))) : [];
+  // The space's links through a subquery: binding every budget id would pass D1's 100-parameter cap.
+  const links = rows.length
+    ? await svc.db.select().from(budgetCategories).where(inArray(budgetCategories.budgetId, svc.db.select({ id: budgets.id }).from(budgets).where(eq(budgets.spaceId, q.spaceId))))
+    : [];
   const out = await Promise.all(rows.map((b) => present(svc, b, links.filter((l) => l.budgetId === b.id), space.timezone)));
   return out.filter((b) => !q.status || b.status === q.status);
 }
@@ -140,7 +143,7 @@ export async function updateBudget(
     ...(replace ? [svc.db.delete(budgetCategories).where(eq(budgetCategories.budgetId, id))] : []),
     ...(replace ? linkInserts(svc, links) : []),
   ]));
-  await checkBudgetAlerts(svc, row.spaceId, links.map((l) => l.categoryId));
+  await checkOneBudgetAlert(svc, updated, links.map((l) => l.categoryId), tz);
   return present(svc, updated, links, tz);
 }
 

@@ -5,7 +5,7 @@
  * toward a budgeted parent category.
  */
 import type { Services } from "../../env";
-import { questionMarks } from "../../lib/sql";
+import { jsonList } from "../../lib/sql";
 import type { budgets } from "../../db/schema";
 import { currentPeriod, type Period, type PeriodWindow } from "./periods";
 
@@ -22,14 +22,18 @@ export async function spendingOf(svc: Services, b: BudgetRow, categoryIds: strin
   const window = currentPeriod({ period: b.period as Period, startDate: b.startDate, endDate: b.endDate }, svc.clock.now(), tz);
   const byCategory = new Map<string, number>(categoryIds.map((id) => [id, 0]));
   if (categoryIds.length === 0) return { window, spent: 0, byCategory };
+  // The category list is one JSON parameter, named once in a CTE and used for
+  // both the categories and their children: a list of `?`s would be bound
+  // twice and pass D1's 100-parameter cap at 49 categories.
   const res = await svc.env.DB.prepare(
-    `SELECT COALESCE(c.parent_id, t.category_id) AS parent, t.category_id AS category, -SUM(t.amount) AS spent
+    `WITH wanted(id) AS (SELECT value FROM json_each(?))
+     SELECT COALESCE(c.parent_id, t.category_id) AS parent, t.category_id AS category, -SUM(t.amount) AS spent
        FROM transactions t LEFT JOIN categories c ON c.id = t.category_id
       WHERE t.space_id = ? AND t.currency = ? AND t.status != 'cancelled' AND t.date >= ? AND t.date < ?
-        AND (t.category_id IN (${questionMarks(categoryIds.length)}) OR c.parent_id IN (${questionMarks(categoryIds.length)}))
+        AND (t.category_id IN (SELECT id FROM wanted) OR c.parent_id IN (SELECT id FROM wanted))
       GROUP BY t.category_id`,
   )
-    .bind(b.spaceId, b.currency, window.startMs, window.endMsExclusive, ...categoryIds, ...categoryIds)
+    .bind(jsonList(categoryIds), b.spaceId, b.currency, window.startMs, window.endMsExclusive)
     .all<{ parent: string; category: string; spent: number }>();
   let spent = 0;
   for (const r of res.results) {

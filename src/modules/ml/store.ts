@@ -5,12 +5,14 @@
  * rows of the tokens it needs.
  */
 import type { Services } from "../../env";
-import { inChunks, insertRows, questionMarks } from "../../lib/sql";
+import { IN_JSON_LIST, insertRows, jsonList } from "../../lib/sql";
 import { type Counts, emptyCounts } from "./model";
 
 /**
- * Reads what a prediction needs in one D1 round trip (tokens beyond the first
- * 90 in a second one), plus any `extra` statements the caller wants alongside.
+ * Reads what a prediction needs in one D1 round trip, plus any `extra`
+ * statements the caller wants alongside. The tokens are one JSON parameter:
+ * a 500-character description alone can hold more distinct tokens than D1's
+ * 100 bound parameters.
  */
 export async function loadCounts(
   svc: Services,
@@ -19,14 +21,12 @@ export async function loadCounts(
   extra: D1PreparedStatement[] = [],
 ): Promise<{ counts: Counts; temperature: number; extra: D1Result[] }> {
   const db = svc.env.DB;
-  const unique = [...new Set(feats)];
-  const first = unique.slice(0, 90);
-  const [stats, vocab, model, firstTokens, ...extraResults] = await db.batch<Record<string, unknown>>([
+  const [stats, vocab, model, tokenRows, ...extraResults] = await db.batch<Record<string, unknown>>([
     db.prepare("SELECT category_id, docs, tokens FROM ml_category_stats WHERE space_id = ?").bind(spaceId),
     db.prepare("SELECT COUNT(DISTINCT token) AS n FROM ml_token_counts WHERE space_id = ?").bind(spaceId),
     db.prepare("SELECT temperature FROM ml_models WHERE space_id = ?").bind(spaceId),
-    db.prepare(`SELECT token, category_id, count FROM ml_token_counts WHERE space_id = ? AND token IN (${questionMarks(Math.max(1, first.length))})`)
-      .bind(spaceId, ...(first.length ? first : [""])),
+    db.prepare(`SELECT token, category_id, count FROM ml_token_counts WHERE space_id = ? AND token ${IN_JSON_LIST}`)
+      .bind(spaceId, jsonList([...new Set(feats)])),
     ...extra,
   ]);
   const counts = emptyCounts();
@@ -35,15 +35,7 @@ export async function loadCounts(
     counts.catTokens.set(r.category_id, r.tokens);
   }
   counts.vocabulary = (vocab!.results[0] as { n: number }).n;
-  const rest = await inChunks(unique.slice(90), 1, async (chunk) => {
-    const res = await db
-      .prepare(`SELECT token, category_id, count FROM ml_token_counts WHERE space_id = ? AND token IN (${questionMarks(chunk.length)})`)
-      .bind(spaceId, ...chunk)
-      .all<{ token: string; category_id: string; count: number }>();
-    return res.results;
-  });
-  const rows = [...(firstTokens!.results as { token: string; category_id: string; count: number }[]), ...rest];
-  for (const r of rows) {
+  for (const r of tokenRows!.results as { token: string; category_id: string; count: number }[]) {
     const m = counts.tokens.get(r.token) ?? new Map<string, number>();
     m.set(r.category_id, r.count);
     counts.tokens.set(r.token, m);

@@ -1,9 +1,10 @@
 /** Spaces: isolated financial environments (personal or business) shared by members. */
-import { and, desc, eq, inArray, isNull } from "drizzle-orm";
+import { and, desc, eq, isNull } from "drizzle-orm";
 import type { AuthContext, Services } from "../../env";
 import { accounts, categories, spaceMembers, spaces, users } from "../../db/schema";
 import { iso } from "../../lib/clock";
 import { newId } from "../../lib/ids";
+import { inJsonList } from "../../lib/sql";
 import type { Currency } from "../../lib/money";
 import { chunkRows } from "../../db/client";
 import { balancesOf, presentAccount } from "../accounts/service";
@@ -19,7 +20,8 @@ type AccountSummary = { id: string; name: string; balance: number; currency: str
 async function accountSummaries(svc: Services, spaceIds: string[]): Promise<Map<string, AccountSummary[]>> {
   const out = new Map<string, AccountSummary[]>(spaceIds.map((id) => [id, []]));
   if (spaceIds.length === 0) return out;
-  const rows = await svc.db.select().from(accounts).where(inArray(accounts.spaceId, spaceIds)).orderBy(accounts.createdAt);
+  // One JSON parameter: a user can be in more spaces than D1 binds parameters.
+  const rows = await svc.db.select().from(accounts).where(inJsonList(accounts.spaceId, spaceIds)).orderBy(accounts.createdAt);
   for (const spaceId of spaceIds) {
     const mine = rows.filter((r) => r.spaceId === spaceId);
     const balances = await balancesOf(svc, spaceId, mine);
