@@ -32,6 +32,8 @@ export const UpdateBudgetBody = z
   .object({
     name: z.string().trim().min(1).max(120).optional(),
     amount: MajorAmount.optional(),
+    period: z.enum(PERIODS).optional(),
+    startDate: z.iso.date().optional(),
     endDate: z.iso.date().nullable().optional(),
     categoryIds: CategoryIds.optional(),
     categories: Allocations.optional(),

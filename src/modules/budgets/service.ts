@@ -3,17 +3,16 @@ import { eq, inArray } from "drizzle-orm";
 import type { AuthContext, Services } from "../../env";
 import { budgetCategories, budgets } from "../../db/schema";
 import { chunkRows, nonEmpty } from "../../db/client";
-import { notFound, validationFailed } from "../../lib/errors";
+import { notFound } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { type Currency, CURRENCY_SCALES, toMajorNumber } from "../../lib/money";
 import { categoriesById } from "../categories/lookup";
 import { requireRoleOver, requireSpaceRole } from "../spaces/access";
 import { parseAmountField } from "../transactions/postings";
 import { checkOneBudgetAlert } from "./alerts";
-import { parseYmd, ymdString, zonedDate } from "./periods";
+import { ymdString, zonedDate } from "./periods";
+import { type AllocationInput, checkBudget, type Link, parseLinks } from "./rules";
 import { type BudgetRow, spendingOf } from "./spending";
-
-type Allocation = { categoryId: string; allocated?: number | string };
 
 const linkInserts = (svc: Services, links: (typeof budgetCategories.$inferInsert)[]) =>
   chunkRows(links, 3).map((chunk) => svc.db.insert(budgetCategories).values(chunk));
@@ -47,43 +46,26 @@ async function present(svc: Services, b: BudgetRow, links: (typeof budgetCategor
   };
 }
 
-/** Validates categories and allocations against the space and the budget amount. */
-async function allocationRows(svc: Services, spaceId: string, budgetId: string, amount: number, scale: number, input: { categoryIds?: string[]; categories?: Allocation[] }) {
-  const allocs: Allocation[] = [...(input.categories ?? []), ...(input.categoryIds ?? []).map((categoryId) => ({ categoryId }))];
-  const unique = new Map(allocs.map((a) => [a.categoryId, a]));
-  const found = await categoriesById(svc, [...unique.keys()]);
-  const rows = [...unique.values()].map((a, i) => {
-    const cat = found.get(a.categoryId);
-    if (!cat || cat.spaceId !== spaceId) throw validationFailed([{ field: `categories.${i}.categoryId`, message: "No such category in this space", code: "UNKNOWN_CATEGORY" }]);
-    const allocated = a.allocated === undefined ? null : parseAmountField(`categories.${i}.allocated`, a.allocated, scale);
-    if (allocated !== null && allocated < 0) throw validationFailed([{ field: `categories.${i}.allocated`, message: "Must not be negative", code: "INVALID_AMOUNT" }]);
-    return { budgetId, categoryId: a.categoryId, allocated };
-  });
-  const total = rows.reduce((s, r) => s + (r.allocated ?? 0), 0);
-  if (total > amount) throw validationFailed([{ field: "categories", message: "Allocations add up to more than the budget amount", code: "OVER_ALLOCATED" }]);
-  return rows;
-}
+/** The fields a request actually carried (zod leaves absent optionals undefined). */
+const givenFields = (input: object) => new Set(Object.entries(input).filter(([, v]) => v !== undefined).map(([k]) => k));
 
 export async function createBudget(
   svc: Services,
   auth: AuthContext,
-  input: { spaceId: string; name: string; amount: number | string; period: BudgetRow["period"]; startDate?: string; endDate?: string; categoryIds?: string[]; categories?: Allocation[]; alertThreshold?: number; alertsEnabled?: boolean },
+  input: { spaceId: string; name: string; amount: number | string; period: BudgetRow["period"]; startDate?: string; endDate?: string; categoryIds?: string[]; categories?: AllocationInput[]; alertThreshold?: number; alertsEnabled?: boolean },
 ) {
   const { space } = await requireSpaceRole(svc, auth, input.spaceId, "member");
   const scale = CURRENCY_SCALES[space.currency as Currency];
-  const amount = parseAmountField("amount", input.amount, scale);
-  if (amount <= 0) throw validationFailed([{ field: "amount", message: "Must be positive", code: "INVALID_AMOUNT" }]);
-  const today = zonedDate(svc.clock.now(), space.timezone);
-  const startDate = input.startDate ?? ymdString({ ...today, d: 1 });
-  if (input.endDate && input.endDate < startDate) throw validationFailed([{ field: "endDate", message: "Must not be before startDate", code: "INVALID_RANGE" }]);
-  parseYmd(startDate);
   const now = svc.clock.now();
   const row: BudgetRow = {
-    id: newId("bud", now), spaceId: input.spaceId, name: input.name, amount, currency: space.currency, period: input.period,
-    startDate, endDate: input.endDate ?? null, alertThreshold: input.alertThreshold ?? null, alertsEnabled: input.alertsEnabled ?? true,
+    id: newId("bud", now), spaceId: input.spaceId, name: input.name, amount: parseAmountField("amount", input.amount, scale),
+    currency: space.currency, period: input.period,
+    startDate: input.startDate ?? ymdString({ ...zonedDate(now, space.timezone), d: 1 }),
+    endDate: input.endDate ?? null, alertThreshold: input.alertThreshold ?? null, alertsEnabled: input.alertsEnabled ?? true,
     createdAt: now, updatedAt: now,
   };
-  const links = await allocationRows(svc, input.spaceId, row.id, amount, scale, input);
+  const links = await parseLinks(svc, input.spaceId, row.id, scale, input);
+  checkBudget(row, links, givenFields(input));
   await svc.db.batch([svc.db.insert(budgets).values(row), ...linkInserts(svc, links)]);
   // Spending already past the threshold alerts at once.
   await checkOneBudgetAlert(svc, row, links.map((l) => l.categoryId), space.timezone);
@@ -114,30 +96,35 @@ export async function listBudgets(svc: Services, auth: AuthContext, q: { spaceId
   return out.filter((b) => !q.status || b.status === q.status);
 }
 
+/** Applies `patch` and checks the result with create's rules (`checkBudget`), so PATCH cannot store what POST refuses. */
 export async function updateBudget(
   svc: Services,
   auth: AuthContext,
   id: string,
-  patch: { name?: string; amount?: number | string; endDate?: string | null; categoryIds?: string[]; categories?: Allocation[]; alertThreshold?: number | null; alertsEnabled?: boolean },
+  patch: {
+    name?: string; amount?: number | string; period?: BudgetRow["period"]; startDate?: string; endDate?: string | null;
+    categoryIds?: string[]; categories?: AllocationInput[]; alertThreshold?: number | null; alertsEnabled?: boolean;
+  },
 ) {
   const { row, tz } = await budgetFor(svc, auth, id, "member");
+  // The budget's own currency, not the space's: a space may change currency after the budget was made.
   const scale = CURRENCY_SCALES[row.currency as Currency];
-  const amount = patch.amount === undefined ? row.amount : parseAmountField("amount", patch.amount, scale);
-  if (amount <= 0) throw validationFailed([{ field: "amount", message: "Must be positive", code: "INVALID_AMOUNT" }]);
-  if (patch.endDate && patch.endDate < row.startDate) throw validationFailed([{ field: "endDate", message: "Must not be before startDate", code: "INVALID_RANGE" }]);
   const updated: BudgetRow = {
     ...row,
     name: patch.name ?? row.name,
-    amount,
+    amount: patch.amount === undefined ? row.amount : parseAmountField("amount", patch.amount, scale),
+    period: patch.period ?? row.period,
+    startDate: patch.startDate ?? row.startDate,
     endDate: patch.endDate === undefined ? row.endDate : patch.endDate,
     alertThreshold: patch.alertThreshold === undefined ? row.alertThreshold : patch.alertThreshold,
     alertsEnabled: patch.alertsEnabled ?? row.alertsEnabled,
     updatedAt: svc.clock.now(),
   };
   const replace = patch.categoryIds !== undefined || patch.categories !== undefined;
-  const links = replace
-    ? await allocationRows(svc, row.spaceId, id, amount, scale, patch)
+  const links: Link[] = replace
+    ? await parseLinks(svc, row.spaceId, id, scale, patch)
     : await svc.db.select().from(budgetCategories).where(eq(budgetCategories.budgetId, id));
+  checkBudget(updated, links, givenFields(patch));
   await svc.db.batch(nonEmpty([
     svc.db.update(budgets).set(updated).where(eq(budgets.id, id)),
     ...(replace ? [svc.db.delete(budgetCategories).where(eq(budgetCategories.budgetId, id))] : []),
