@@ -1,32 +1,53 @@
 #!/usr/bin/env node
-// `npm run dev`: local config, migrations, demo data, then `wrangler dev` on :8787, all offline.
-import { spawn, spawnSync } from "node:child_process";
+// `npm run dev`: local config, migrations, demo data, then the API on :8787, all offline.
+//
+// Ready means seeded: the public port is held by a readiness gate that answers
+// 503 {"status":"starting"} (to /v1/health too) while `wrangler dev` starts on
+// an internal port and the demo data goes in through it; only then does the
+// gate pass requests through. A script that waits for /v1/health and logs in
+// as the demo user therefore never gets a 401 on a fresh clone.
+//   PORT=8787 PERSIST_TO=<dir> npm run dev [-- <wrangler dev args>]
 import { copyFileSync, existsSync } from "node:fs";
+import { freePort, readinessGate } from "./readiness-gate.mjs";
 import { seedLocal } from "./seed-local.mjs";
+import { persistArgs, wranglerSpawn, wranglerSync } from "./wrangler.mjs";
 
-const env = { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false", CI: "true" };
-const wrangler = (args, opts = {}) => spawnSync("npx", ["wrangler", ...args], { stdio: "inherit", env, ...opts });
+const port = process.env.PORT ?? "8787";
+const persistTo = process.env.PERSIST_TO || undefined;
 
 if (!existsSync(".dev.vars")) {
   copyFileSync(".dev.vars.example", ".dev.vars");
   console.log("Created .dev.vars from .dev.vars.example (safe local defaults).");
 }
 
-const migrate = wrangler(["d1", "migrations", "apply", "DB", "--local"]);
+// Take the public port first, so a busy port fails before anything else starts.
+const internal = await freePort();
+const gateTarget = `http://127.0.0.1:${internal}`;
+const gate = await readinessGate({ port, target: gateTarget }).catch((err) => {
+  console.error(`Cannot listen on 127.0.0.1:${port}: ${err.message}`);
+  process.exit(1);
+});
+console.log(`Starting on http://localhost:${port}; /v1/health answers 503 until the demo data is in.`);
+
+const migrate = wranglerSync(["d1", "migrations", "apply", "DB", "--local", ...persistArgs(persistTo)]);
 if (migrate.status !== 0) process.exit(migrate.status ?? 1);
 
-const port = process.env.PORT ?? "8787";
-const server = spawn("npx", ["wrangler", "dev", "--port", port, "--ip", "127.0.0.1", ...process.argv.slice(2)], {
-  stdio: "inherit",
-  env: { ...env, CI: undefined },
-});
-for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => server.kill(sig));
+const server = wranglerSpawn(["dev", "--port", String(internal), "--ip", "127.0.0.1", ...persistArgs(persistTo), ...process.argv.slice(2)]);
+const stop = (sig) => {
+  if (server.exitCode === null) server.kill(sig);
+};
+for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"]) process.on(sig, () => stop(sig));
+process.on("exit", () => stop("SIGTERM"));
 server.on("exit", (code) => process.exit(code ?? 0));
 
 try {
-  await seedLocal(`http://127.0.0.1:${port}`);
-  console.log(`\nDhanam Ledger is up: http://localhost:${port}  (docs: http://localhost:${port}/docs)`);
-  console.log("Demo login: demo@dhanam.app / demo123\n");
+  await seedLocal(gateTarget, { persistTo });
 } catch (err) {
+  // Not ready and never will be: say why and stop rather than serve without the demo data.
   console.error("Seeding demo data failed:", err);
+  stop("SIGTERM");
+  process.exit(1);
 }
+gate.open();
+console.log(`\nDhanam Ledger is up: http://localhost:${port}  (docs: http://localhost:${port}/docs)`);
+console.log("Demo login: demo@dhanam.app / demo123\n");
