@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { currentPeriod, zonedMidnight } from "../../src/modules/budgets/periods";
+import { currentPeriod } from "../../src/modules/budgets/periods";
+import { zonedMidnight } from "../../src/lib/zoned-time";
 import { callJson, registerUser, type TestUser } from "../helpers";
 import { createAccount } from "../accounts/helpers";
 

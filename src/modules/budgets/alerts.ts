@@ -9,7 +9,7 @@ import type { Services } from "../../env";
 import { budgetCategories, budgets, categories, spaces } from "../../db/schema";
 import { newId } from "../../lib/ids";
 import { inJsonList } from "../../lib/sql";
-import { type Currency, CURRENCY_SCALES, toMajorNumber } from "../../lib/money";
+import { type Currency, CURRENCY_SCALES, formatMinor, toMajorNumber } from "../../lib/money";
 import { type BudgetRow, spendingOf } from "./spending";
 
 export const THRESHOLD_EVENT = "budget.alert.threshold_exceeded";
@@ -61,7 +61,9 @@ async function alertIfCrossed(svc: Services, b: BudgetRow, categoryIds: string[]
     budgetId: b.id,
     spaceId: b.spaceId,
     currentSpent: toMajorNumber(s.spent, scale),
+    currentSpentDecimal: formatMinor(s.spent, scale),
     budgetAmount: toMajorNumber(b.amount, scale),
+    budgetAmountDecimal: formatMinor(b.amount, scale),
     threshold: b.alertThreshold,
     percentageSpent: Math.floor((s.spent * 100) / b.amount),
     periodStart: s.window.startDate,

@@ -48,15 +48,20 @@ export const BudgetSchema = z
     spaceId: z.string(),
     name: z.string(),
     amount: z.number(),
+    amountDecimal: z.string().openapi({ example: "800.00", description: "Exact decimal string; the numbers beside are for convenience" }),
     spent: z.number(),
+    spentDecimal: z.string(),
     remaining: z.number(),
+    remainingDecimal: z.string(),
     currency: z.string(),
     period: z.enum(PERIODS),
     startDate: z.string(),
     endDate: z.string().nullable(),
     currentPeriod: z.object({ startDate: z.string(), endDate: z.string() }),
     status: z.enum(STATUSES),
-    categories: z.array(z.object({ id: z.string(), name: z.string(), allocated: z.number().nullable(), spent: z.number() })),
+    categories: z.array(z.object({
+      id: z.string(), name: z.string(), allocated: z.number().nullable(), allocatedDecimal: z.string().nullable(), spent: z.number(), spentDecimal: z.string(),
+    })),
     alerts: z.object({ threshold: z.number().int().nullable(), enabled: z.boolean() }),
   })
   .openapi("Budget");

@@ -5,12 +5,12 @@ import { budgetCategories, budgets } from "../../db/schema";
 import { chunkRows, nonEmpty } from "../../db/client";
 import { notFound } from "../../lib/errors";
 import { newId } from "../../lib/ids";
-import { type Currency, CURRENCY_SCALES, toMajorNumber } from "../../lib/money";
+import { type Currency, CURRENCY_SCALES, formatMinor, toMajorNumber } from "../../lib/money";
 import { categoriesById } from "../categories/lookup";
 import { requireRoleOver, requireSpaceRole } from "../spaces/access";
 import { parseAmountField } from "../transactions/postings";
 import { checkOneBudgetAlert } from "./alerts";
-import { ymdString, zonedDate } from "./periods";
+import { ymdString, zonedDate } from "../../lib/zoned-time";
 import { type AllocationInput, checkBudget, type Link, parseLinks } from "./rules";
 import { type BudgetRow, spendingOf } from "./spending";
 
@@ -20,6 +20,7 @@ const linkInserts = (svc: Services, links: (typeof budgetCategories.$inferInsert
 async function present(svc: Services, b: BudgetRow, links: (typeof budgetCategories.$inferSelect)[], tz: string) {
   const scale = CURRENCY_SCALES[b.currency as Currency];
   const money = (m: number) => toMajorNumber(m, scale);
+  const exact = (m: number) => formatMinor(m, scale);
   const ids = links.map((l) => l.categoryId);
   const [s, names] = await Promise.all([spendingOf(svc, b, ids, tz), categoriesById(svc, ids)]);
   const status = s.window.finished ? "completed" : s.spent > b.amount ? "exceeded" : "active";
@@ -28,8 +29,11 @@ async function present(svc: Services, b: BudgetRow, links: (typeof budgetCategor
     spaceId: b.spaceId,
     name: b.name,
     amount: money(b.amount),
+    amountDecimal: exact(b.amount),
     spent: money(s.spent),
+    spentDecimal: exact(s.spent),
     remaining: money(b.amount - s.spent),
+    remainingDecimal: exact(b.amount - s.spent),
     currency: b.currency,
     period: b.period,
     startDate: b.startDate,
@@ -40,7 +44,9 @@ async function present(svc: Services, b: BudgetRow, links: (typeof budgetCategor
       id: l.categoryId,
       name: names.get(l.categoryId)?.name ?? "",
       allocated: l.allocated === null ? null : money(l.allocated),
+      allocatedDecimal: l.allocated === null ? null : exact(l.allocated),
       spent: money(s.byCategory.get(l.categoryId) ?? 0),
+      spentDecimal: exact(s.byCategory.get(l.categoryId) ?? 0),
     })),
     alerts: { threshold: b.alertThreshold, enabled: b.alertsEnabled },
   };

@@ -22,6 +22,8 @@ export async function spendingOf(svc: Services, b: BudgetRow, categoryIds: strin
   const window = currentPeriod({ period: b.period as Period, startDate: b.startDate, endDate: b.endDate }, svc.clock.now(), tz);
   const byCategory = new Map<string, number>(categoryIds.map((id) => [id, 0]));
   if (categoryIds.length === 0) return { window, spent: 0, byCategory };
+  // Cash flows only: transfers, trades and opening balances move no money to or from a category in the
+  // ledger, so counting them would part budgets from the ledger's category balances.
   // The category list is one JSON parameter, named once in a CTE and used for
   // both the categories and their children: a list of `?`s would be bound
   // twice and pass D1's 100-parameter cap at 49 categories.
@@ -30,6 +32,7 @@ export async function spendingOf(svc: Services, b: BudgetRow, categoryIds: strin
      SELECT COALESCE(c.parent_id, t.category_id) AS parent, t.category_id AS category, -SUM(t.amount) AS spent
        FROM transactions t LEFT JOIN categories c ON c.id = t.category_id
       WHERE t.space_id = ? AND t.currency = ? AND t.status != 'cancelled' AND t.date >= ? AND t.date < ?
+        AND t.type IN ('expense', 'income', 'fee', 'other') AND (t.subtype IS NULL OR t.subtype != 'opening_balance')
         AND (t.category_id IN (SELECT id FROM wanted) OR c.parent_id IN (SELECT id FROM wanted))
       GROUP BY t.category_id`,
   )

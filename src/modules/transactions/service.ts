@@ -178,6 +178,9 @@ export async function createTransaction(svc: Services, auth: AuthContext, input:
     }, amount);
     postings = cashflowPostings(account.id, currency, amount, category?.id ?? auto?.categoryId ?? null, type === "fee");
   }
+  if (subtype === "opening_balance") {
+    throw validationFailed([{ field: "subtype", message: "Opening balances are set when an account is created (openingBalance)", code: "INVALID_VALUE" }]);
+  }
   if (subtype !== null && !SUBTYPES[type].includes(subtype) && type !== "trade") {
     throw validationFailed([{ field: "subtype", message: `Must be one of: ${SUBTYPES[type].join(", ") || "(none for this type)"}`, code: "INVALID_VALUE" }]);
   }
