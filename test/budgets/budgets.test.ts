@@ -85,8 +85,8 @@ describe("budgets", () => {
     expect(b.spent).toBe(153.7); // 123.45 + 0.10 + 0.20 - 20.05 + 50
     expect(b.remaining).toBe(646.3);
     expect([...b.categories].sort((x: any, y: any) => x.name.localeCompare(y.name))).toEqual([
-      { id: cat("Food & Dining"), name: "Food & Dining", allocated: 500, spent: 103.7 },
-      { id: cat("Transportation"), name: "Transportation", allocated: 300, spent: 50 },
+      { id: cat("Food & Dining"), name: "Food & Dining", allocated: 500, allocatedDecimal: "500.00", spent: 103.7, spentDecimal: "103.70" },
+      { id: cat("Transportation"), name: "Transportation", allocated: 300, allocatedDecimal: "300.00", spent: 50, spentDecimal: "50.00" },
     ]);
     const list = await a.get(`/v1/budgets?spaceId=${spaceId}&period=monthly&status=active`);
     expect(list.body.map((x: any) => x.id)).toEqual([created.body.id]);

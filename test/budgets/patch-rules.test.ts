@@ -69,7 +69,7 @@ describe("PATCH /v1/budgets/{id} applies create's rules", () => {
   it("keeps an allocation when a category is also named in categoryIds, and refuses two different allocations for one category", async () => {
     const { a, cat, create } = await setup();
     const b = await create({ amount: 100, categories: [{ categoryId: cat("Health"), allocated: 100 }], categoryIds: [cat("Health")] });
-    expect((await a.get(`/v1/budgets/${b.id}`)).body.categories).toEqual([{ id: cat("Health"), name: "Health", allocated: 100, spent: 0 }]);
+    expect((await a.get(`/v1/budgets/${b.id}`)).body.categories).toEqual([{ id: cat("Health"), name: "Health", allocated: 100, allocatedDecimal: "100.00", spent: 0, spentDecimal: "0.00" }]);
     const twice = [{ categoryId: cat("Health"), allocated: 10 }, { categoryId: cat("Health"), allocated: 20 }];
     expect(await refused(a, b.id, { categories: twice })).toMatchObject({ field: "categories.1.categoryId", code: "DUPLICATE_CATEGORY" });
   });
