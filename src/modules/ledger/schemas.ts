@@ -23,6 +23,7 @@ export const MetadataSchema = z
 
 export const PostingSchema = z
   .object({ source: Address, destination: Address, amount: MinorAmount, asset: Asset })
+  .strict()
   .refine((p) => p.source !== p.destination, { message: "Source and destination must differ", path: ["destination"] })
   .openapi("Posting");
 
@@ -33,10 +34,12 @@ export const TransactionBody = z
     metadata: MetadataSchema.optional(),
     timestamp: z.iso.datetime({ offset: true }).optional().openapi({ example: "2024-01-01T12:00:00Z" }),
   })
+  .strict()
   .openapi("TransactionRequest");
 
 export const BatchBody = z
   .object({ transactions: z.array(TransactionBody).min(1).max(100) })
+  .strict()
   .openapi("TransactionBatchRequest");
 
 const VolumeSchema = z.object({ input: z.number().int(), output: z.number().int(), balance: z.number().int() }).openapi("Volume");

@@ -7,7 +7,9 @@ import { iso } from "../../lib/clock";
 import { type CursorPage, type CursorScope, openCursor, signCursor } from "../../lib/cursor";
 import { notFound, validationFailed } from "../../lib/errors";
 import { D1_MAX_PARAMS, inChunks, questionMarks } from "../../lib/sql";
+import { checkBudgetAlerts } from "../budgets/alerts";
 import { requireSpaceRole } from "../spaces/access";
+import { dhanamOwnedPosting } from "./account-rules";
 import { type AddressFilter, AddressFilterError, addressFilterSql, compileAddressFilter } from "./addresses";
 import { verifyChain, type LogRow } from "./chain";
 import { runLedger } from "./client";
@@ -59,6 +61,14 @@ export async function createTransactions(
   opts: { preview: boolean; idempotency?: Idempotency },
 ) {
   await requireSpaceRole(svc, auth, spaceId, "member");
+  const owned = dhanamOwnedPosting(txs);
+  if (owned) {
+    throw validationFailed([{
+      field: owned.field,
+      message: `${owned.address} mirrors Dhanam accounts and categories; move its money with /v1/transactions so rows and ledger agree`,
+      code: "RESERVED_ADDRESS",
+    }]);
+  }
   const { transactions, replayed } = await runLedger(svc, {
     kind: "commit",
     spaceId,
@@ -78,6 +88,11 @@ export async function revertTransaction(svc: Services, auth: AuthContext, spaceI
     idempotency,
     effects: [{ kind: "voidTransactionsOf", seq: txid }],
   });
+  // Reverting a Dhanam transaction voids its rows, which changes what its budgets have spent (a voided refund raises it).
+  const voided = await svc.env.DB.prepare("SELECT DISTINCT category_id FROM transactions WHERE space_id = ? AND ledger_seq = ?")
+    .bind(spaceId, txid)
+    .all<{ category_id: string | null }>();
+  await checkBudgetAlerts(svc, spaceId, voided.results.map((r) => r.category_id));
   return { transaction: presentTx(transactions[0]!), replayed };
 }
 
