@@ -10,7 +10,6 @@ import { secureHeaders } from "hono/secure-headers";
 import type { AppEnv } from "./env";
 import { ApiError } from "./lib/errors";
 import { errorResponse, onError, validationHook } from "./middleware/errors";
-import { exactNumbers } from "./middleware/exact-numbers";
 import { notFoundHandler } from "./middleware/not-found";
 import { requestContext } from "./middleware/request-context";
 import { accountRoutes } from "./modules/accounts/routes";
@@ -51,7 +50,6 @@ app.use(
     onError: (c) => errorResponse(c, new ApiError(413, "PAYLOAD_TOO_LARGE", `Request body exceeds ${MAX_JSON_BODY_BYTES} bytes`)),
   }),
 );
-app.use("/v1/*", exactNumbers);
 
 app.route("/v1", healthRoutes);
 app.route("/v1/auth", authRoutes);

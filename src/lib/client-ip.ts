@@ -1,7 +1,8 @@
 /**
  * Turns the client address Cloudflare reports (CF-Connecting-IP) into a
  * rate-limit subject. One IPv6 client usually holds a whole /64 and can pick
- * any address in it, so IPv6 is keyed by its /64; IPv4 by the address. Every
+ * any address in it, so IPv6 is keyed by its /64; IPv4 by the address, also
+ * when it arrives inside an IPv6 form (mapped, compatible, NAT64, 6to4). Every
  * spelling of one address (compressed or not, any case, IPv4-mapped) gives one
  * subject, and anything that is not an address shares the single "unknown"
  * subject rather than getting a bucket per string.
@@ -22,11 +23,28 @@ export function clientSubject(raw: string | null | undefined): string {
   }
   const g = parseIpv6(raw);
   if (!g) return UNKNOWN_CLIENT;
-  // ::ffff:a.b.c.d is an IPv4 client seen through a dual-stack socket: key it as that IPv4.
-  if (g[0] === 0 && g[1] === 0 && g[2] === 0 && g[3] === 0 && g[4] === 0 && g[5] === 0xffff) {
-    return `ip4:${g[6]! >> 8}.${g[6]! & 255}.${g[7]! >> 8}.${g[7]! & 255}`;
-  }
+  const v4 = embeddedIpv4(g);
+  if (v4) return `ip4:${v4}`;
   return `ip6:${g.slice(0, 4).map((x) => x.toString(16)).join(":")}::/64`;
+}
+
+const dotted = (hi: number, lo: number) => `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
+
+/**
+ * The IPv4 client behind an IPv6 form that carries one, so that it shares the
+ * IPv4 address's bucket: IPv4-mapped (::ffff:a.b.c.d) and its SIIT form
+ * (::ffff:0:a.b.c.d), IPv4-compatible (::a.b.c.d), NAT64 (64:ff9b::a.b.c.d),
+ * and 6to4 (2002:AABB:CCDD::/48, where one IPv4 host owns 65,536 /64s).
+ */
+function embeddedIpv4(g: number[]): string | null {
+  const zero = (from: number, to: number) => g.slice(from, to).every((x) => x === 0);
+  if (zero(0, 5) && g[5] === 0xffff) return dotted(g[6]!, g[7]!);
+  if (zero(0, 4) && g[4] === 0xffff && g[5] === 0) return dotted(g[6]!, g[7]!);
+  // ::a.b.c.d, but not :: and ::1 (unspecified and loopback).
+  if (zero(0, 6) && (g[6]! !== 0 || g[7]! > 1)) return dotted(g[6]!, g[7]!);
+  if (g[0] === 0x64 && g[1] === 0xff9b && zero(2, 6)) return dotted(g[6]!, g[7]!);
+  if (g[0] === 0x2002) return dotted(g[1]!, g[2]!);
+  return null;
 }
 
 /** Dotted-quad IPv4 as four octets, or null. */

@@ -12,6 +12,8 @@
  */
 export const MAX_PATTERN_LENGTH = 200;
 export const MAX_STATES = 2_000;
+/** Compile calls per pattern: a few times MAX_STATES, reached only by repeats of (nearly) empty bodies. */
+export const MAX_COMPILE_STEPS = 10_000;
 export const MAX_INPUT = 1_000;
 export const STEP_BUDGET = 500_000;
 
@@ -179,6 +181,12 @@ type State =
 
 class Compiler {
   readonly states: State[] = [];
+  /**
+   * Compile calls made. A counted repeat compiles its body once per count, and
+   * an empty body adds no states, so the state cap alone would let `(){100}{100}…`
+   * run for hours; this caps the work itself.
+   */
+  private steps = 0;
 
   add(s: State): number {
     if (this.states.length >= MAX_STATES) throw new RegexSyntaxError("Pattern is too complex");
@@ -188,6 +196,7 @@ class Compiler {
 
   /** Compiles `node` so that it continues to `next`; returns its entry state. */
   compile(node: Node, next: number): number {
+    if (++this.steps > MAX_COMPILE_STEPS) throw new RegexSyntaxError("Pattern is too complex");
     switch (node.t) {
       case "char":
         return this.add({ k: "char", pred: node.pred, out: next });

@@ -10,7 +10,15 @@ export interface Ymd {
 }
 
 const pad = (n: number) => String(n).padStart(2, "0");
-export const ymdString = (x: Ymd) => `${x.y}-${pad(x.m)}-${pad(x.d)}`;
+
+/** Date.UTC without its quirk of reading years 0-99 as 1900-1999 (month 0-11; days and hours may overflow). */
+export function utc(y: number, month0: number, d: number, h = 0, mi = 0, s = 0): number {
+  const t = new Date(0);
+  t.setUTCFullYear(y, month0, d);
+  t.setUTCHours(h, mi, s, 0);
+  return t.getTime();
+}
+export const ymdString = (x: Ymd) => `${String(x.y).padStart(4, "0")}-${pad(x.m)}-${pad(x.d)}`;
 export function parseYmd(s: string): Ymd {
   const [y, m, d] = s.split("-").map(Number);
   return { y: y!, m: m!, d: d! };
@@ -28,12 +36,12 @@ function offsetMs(ms: number, tz: string): number {
     timeZone: tz, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit",
   }).formatToParts(new Date(ms));
   const get = (t: string) => Number(p.find((x) => x.type === t)!.value);
-  return Date.UTC(get("year"), get("month") - 1, get("day"), get("hour"), get("minute"), get("second")) - Math.floor(ms / 1000) * 1000;
+  return utc(get("year"), get("month") - 1, get("day"), get("hour"), get("minute"), get("second")) - Math.floor(ms / 1000) * 1000;
 }
 
 /** The UTC instant of local midnight starting `date` in `tz`. */
 export function zonedMidnight(date: Ymd, tz: string): number {
-  const guess = Date.UTC(date.y, date.m - 1, date.d);
+  const guess = utc(date.y, date.m - 1, date.d);
   let t = guess - offsetMs(guess, tz);
   t = guess - offsetMs(t, tz); // settle across a DST change
   return t;
@@ -41,7 +49,7 @@ export function zonedMidnight(date: Ymd, tz: string): number {
 
 /** `date` plus `days` calendar days. */
 export const addDays = (x: Ymd, days: number): Ymd => {
-  const t = new Date(Date.UTC(x.y, x.m - 1, x.d) + days * 86_400_000);
+  const t = new Date(utc(x.y, x.m - 1, x.d) + days * 86_400_000);
   return { y: t.getUTCFullYear(), m: t.getUTCMonth() + 1, d: t.getUTCDate() };
 };
 

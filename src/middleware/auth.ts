@@ -3,6 +3,7 @@ import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../env";
 import { unauthorized } from "../lib/errors";
 import { authenticate } from "../modules/auth/tokens";
+import { exactNumbers } from "./exact-numbers";
 import { rateLimit } from "./rate-limit";
 
 export const requireAuth: MiddlewareHandler<AppEnv> = async (c, next) => {
@@ -13,14 +14,18 @@ export const requireAuth: MiddlewareHandler<AppEnv> = async (c, next) => {
   await next();
 };
 
-/** Middleware stacks for createRoute's `middleware`, by who may call and which policy applies. */
+/**
+ * Middleware stacks for createRoute's `middleware`, by who may call and which
+ * policy applies. The body's numbers are checked last: after the caller is
+ * known and counted, so a large body costs an anonymous or limited client nothing.
+ */
 export const guards: Record<"publicAuth" | "userAuthPolicy" | "user" | "bulk", MiddlewareHandler<AppEnv>[]> = {
   /** Anyone; the `auth` policy keyed by client IP. */
-  publicAuth: [rateLimit("auth")],
+  publicAuth: [rateLimit("auth"), exactNumbers],
   /** A signed-in user; the `auth` policy (2FA endpoints). */
-  userAuthPolicy: [requireAuth, rateLimit("auth")],
+  userAuthPolicy: [requireAuth, rateLimit("auth"), exactNumbers],
   /** A signed-in user; the `general` policy. */
-  user: [requireAuth, rateLimit("general")],
+  user: [requireAuth, rateLimit("general"), exactNumbers],
   /** A signed-in user; the `bulk` policy. */
-  bulk: [requireAuth, rateLimit("bulk")],
+  bulk: [requireAuth, rateLimit("bulk"), exactNumbers],
 };

@@ -32,6 +32,17 @@ describe("safe regex", () => {
     for (const [p, result] of expected) expect(compileSafeRegex(p).test(input), p).toBe(result);
   });
 
+  it("bounds the work of compiling, not only of matching: repeats of empty or tiny bodies are refused fast", () => {
+    // Each compiled its body 100^k times before the compile-step cap: 2 s, 83 s, then hours.
+    for (const p of ["((((()){100}){100}){100}){100}", "(){100}{100}{100}{100}", "(){100}{100}{100}{100}{100}", "((a?){100}){100}{100}"]) {
+      const started = Date.now();
+      expect(() => compileSafeRegex(p), p).toThrow(RegexSyntaxError);
+      expect(Date.now() - started, p).toBeLessThan(1000); // a sanity bound; the cap is a count of steps
+    }
+    // Ordinary counted repeats still compile.
+    expect(m("(ab){2,3}c{5}", "xxababccccc")).toBe(true);
+  });
+
   it("rejects what it cannot run in linear time, and oversized patterns", () => {
     for (const p of ["(a)\\1", "(?=a)", "(?<!a)b", "a{1000}", "x".repeat(201), "", "(ab", "ab)", "*a", "[z-a]"]) {
       expect(() => compileSafeRegex(p), p).toThrow(RegexSyntaxError);

@@ -91,6 +91,10 @@ describe("auth policy client keys", () => {
     expect(clientSubject("2001:0db8:0000:0000:ffff:ffff:ffff:ffff")).toBe("ip6:2001:db8:0:0::/64");
     expect(clientSubject("::1")).toBe("ip6:0:0:0:0::/64");
     expect(clientSubject("::")).toBe("ip6:0:0:0:0::/64");
+    // IPv6 forms that carry an IPv4 client share that address's bucket.
+    for (const form of ["::198.51.100.7", "64:ff9b::198.51.100.7", "::ffff:0:198.51.100.7", "2002:c633:6407::1", "2002:c633:6407:beef::42"]) {
+      expect(clientSubject(form), form).toBe("ip4:198.51.100.7");
+    }
     const garbage = [
       undefined, "", "unknown", "not an ip", "1.2.3", "1.2.3.4.5", "256.1.1.1", "1..2.3", "1:2:3:4:5:6:7",
       "1:2:3:4:5:6:7:8:9", "1::2::3", ":::", ":1::", "12345::1", "g::1", "fe80::1%eth0", "[2001:db8::1]",

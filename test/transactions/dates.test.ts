@@ -122,3 +122,16 @@ describe("A bare date is the day the user wrote, in the space's time zone, every
     expect(await ledgerViolations(spaceId)).toEqual([]);
   });
 });
+
+describe("dates of the first century", () => {
+  it("keep their year: 0099-12-31 is not 1999-12-31", async () => {
+    const u = await registerUser();
+    const space = (await callJson("/v1/spaces", { token: u.accessToken, ip: u.ip, body: { name: "Old", type: "personal", currency: "USD" } })).body;
+    const acc = await createAccount(u, space.id, { openingBalance: 10 });
+    const old = await callJson("/v1/transactions", {
+      token: u.accessToken, ip: u.ip, body: { spaceId: space.id, accountId: acc.id, amount: 1, description: "Ancient", date: "0099-12-31" },
+    });
+    expect(old.status).toBe(201);
+    expect(old.body.date).toBe("0099-12-31T00:00:00.000Z");
+  });
+});

@@ -5,13 +5,13 @@
  * (DST included), so a purchase at 23:30 local time on the 31st counts in the
  * month it was made.
  */
-import { addDays, parseYmd, type Ymd, ymdString, zonedDate, zonedMidnight } from "../../lib/zoned-time";
+import { addDays, parseYmd, utc, type Ymd, ymdString, zonedDate, zonedMidnight } from "../../lib/zoned-time";
 
 export type Period = "monthly" | "quarterly" | "yearly";
 export const MONTHS: Record<Period, number> = { monthly: 1, quarterly: 3, yearly: 12 };
 
 const cmp = (a: Ymd, b: Ymd) => (a.y - b.y) * 10000 + (a.m - b.m) * 100 + (a.d - b.d);
-const daysIn = (y: number, m: number) => new Date(Date.UTC(y, m, 0)).getUTCDate();
+const daysIn = (y: number, m: number) => new Date(utc(y, m, 0)).getUTCDate();
 
 /** `date` plus `months`, keeping the anchor's day where the month allows it. */
 export function addMonths(anchor: Ymd, months: number): Ymd {

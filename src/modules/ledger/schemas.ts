@@ -93,7 +93,10 @@ export const SpaceParam = z.object({
   spaceId: z.string().min(1).max(64).openapi({ param: { name: "spaceId", in: "path" } }),
 });
 export const TxParams = SpaceParam.extend({
-  txid: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).openapi({ param: { name: "txid", in: "path" }, type: "integer" }),
+  // Digits only: coercion alone would read " " or "0x1f" as numbers.
+  txid: z.string().regex(/^\d{1,16}$/, { message: "Must be a transaction number" }).transform(Number)
+    .pipe(z.number().int().max(Number.MAX_SAFE_INTEGER))
+    .openapi({ param: { name: "txid", in: "path" }, type: "integer" }),
 });
 export const AddressParams = SpaceParam.extend({
   address: Address.openapi({ param: { name: "address", in: "path" } }),
