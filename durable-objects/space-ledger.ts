@@ -188,8 +188,9 @@ export class SpaceLedger extends DurableObject<Env> {
     const startSeq = chain.nextSeq;
     const staged: { waiting: Waiting; result: LedgerResult }[] = [];
     this.group = { statements: [], touched: new Set(), refs: new Set() };
+    let i = 0;
     try {
-      for (let i = 0; i < pending.length; i++) {
+      for (; i < pending.length; i++) {
         const w = pending[i]!;
         let result: LedgerResult;
         try {
@@ -204,11 +205,12 @@ export class SpaceLedger extends DurableObject<Env> {
         else w.resolve(result);
       }
     } catch (err) {
-      // Nothing was sent to D1, but the cache holds staged writes: drop it and run each write alone.
+      // Nothing was sent to D1, but the cache holds staged writes: drop it, and run alone each write
+      // not answered yet (the staged ones, the one that failed and those after it), in order.
       this.group = null;
       this.forget();
       logLedgerError(ops[0]!, err);
-      for (const { waiting } of staged) waiting.resolve(await this.runAlone(waiting.op));
+      for (const w of [...staged.map((x) => x.waiting), ...pending.slice(i)]) w.resolve(await this.runAlone(w.op));
       return;
     }
     const statements = this.group.statements;
@@ -763,11 +765,18 @@ export class SpaceLedger extends DurableObject<Env> {
     if (!row) return fail(404, "RESOURCE_NOT_FOUND", "Account not found");
     const { set } = op;
     if (set.allowOverdraft === false && row.allow_overdraft === 1) {
-      await this.loadAddresses(new Set([address]));
-      for (const [k, v] of this.volumes) {
-        if (k.startsWith(`${address}\u0000`) && v.input - v.output < 0) {
-          return fail(409, "CONFLICT", `Account ${op.accountId} is below zero (${k.slice(address.length + 1)} ${v.input - v.output}); bring it to zero before forbidding overdraft`);
-        }
+      // Its statement must never show a negative balance, at any date: the lowest running balance in
+      // value-date order, per asset, must be at or above zero (the balance now is the last of them).
+      const lowest = await this.db
+        .prepare(
+          `SELECT asset, MIN(run) AS lowest FROM (
+             SELECT asset, SUM(amount) OVER (PARTITION BY asset ORDER BY timestamp, seq, posting_index ROWS UNBOUNDED PRECEDING) AS run
+               FROM ledger_entries WHERE space_id = ? AND address = ?) GROUP BY asset HAVING MIN(run) < 0 LIMIT 1`,
+        )
+        .bind(this.spaceId, address)
+        .first<{ asset: string; lowest: number }>();
+      if (lowest) {
+        return fail(409, "CONFLICT", `Account ${op.accountId} is or was below zero (${lowest.asset} ${lowest.lowest} at its lowest); it cannot forbid overdraft over that history`);
       }
     }
     const now = Date.now();

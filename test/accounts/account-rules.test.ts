@@ -28,12 +28,35 @@ describe("the no-overdraft flag", () => {
     expect((await a.get(`/v1/accounts/${card.id}`)).body).toMatchObject({ allowOverdraft: true, balanceDecimal: "-250.00" });
     expect(await ledgerViolations(space.id)).toEqual([]);
 
-    // Paid off to zero, the flag can be set, and then the card may not go below zero again.
+    // Paid off to zero it still cannot: its statement would show -250.00 at the start.
     const pay = await a.post("/v1/transactions", { spaceId: space.id, accountId: card.id, amount: "250.00", description: "Payment", date: "2024-02-01" });
     expect(pay.status).toBe(201);
-    expect((await a.patch(`/v1/accounts/${card.id}`, { allowOverdraft: false })).status).toBe(200);
-    const spend = await a.post("/v1/transactions", { spaceId: space.id, accountId: card.id, amount: "-0.01", description: "x", date: "2024-02-02" });
+    expect((await a.patch(`/v1/accounts/${card.id}`, { allowOverdraft: false })).status).toBe(409);
+    // A card that never went below zero can, and then may not go below zero again.
+    const clean = await createAccount(u, space.id, { name: "Clean card", type: "credit_card", openingBalance: "10.00" });
+    expect((await a.patch(`/v1/accounts/${clean.id}`, { allowOverdraft: false })).status).toBe(200);
+    const spend = await a.post("/v1/transactions", { spaceId: space.id, accountId: clean.id, amount: "-10.01", description: "x", date: "2024-02-02" });
     expect(spend.body.error.code).toBe("INSUFFICIENT_FUNDS");
+    expect(await ledgerViolations(space.id)).toEqual([]);
+  });
+});
+
+describe("forbidding overdraft over a history", () => {
+  it("is refused when the account was below zero at any date, even if it is above zero now", async () => {
+    const u = await registerUser();
+    const a = as(u);
+    const space = await createSpace(u);
+    const card = await createAccount(u, space.id, { name: "Card", type: "credit_card" });
+    const tx = (amount: string, date: string) => a.post("/v1/transactions", { spaceId: space.id, accountId: card.id, amount, description: "x", date });
+    expect((await tx("-100.00", "2024-01-01")).status).toBe(201);
+    expect((await tx("200.00", "2024-02-01")).status).toBe(201);
+    // Positive now, but the statement shows -100.00 in January.
+    expect((await a.patch(`/v1/accounts/${card.id}`, { allowOverdraft: false })).status).toBe(409);
+    // Covered only by a future-dated income: negative today.
+    const card2 = await createAccount(u, space.id, { name: "Card 2", type: "credit_card" });
+    await a.post("/v1/transactions", { spaceId: space.id, accountId: card2.id, amount: "200.00", description: "later", date: "2099-01-01" });
+    await a.post("/v1/transactions", { spaceId: space.id, accountId: card2.id, amount: "-100.00", description: "now", date: "2024-06-01" });
+    expect((await a.patch(`/v1/accounts/${card2.id}`, { allowOverdraft: false })).status).toBe(409);
     expect(await ledgerViolations(space.id)).toEqual([]);
   });
 });

@@ -77,18 +77,15 @@ export async function ledgerViolations(spaceId: string): Promise<string[]> {
   if (sums.size !== volumes.length) v.push(`${sums.size} address/asset pairs have entries but ${volumes.length} have volumes`);
 
   // In value-date order (what statements show), an account that may not overdraw is never below zero
-  // at any point whose balance an entry made under that rule contributes to.
+  // at any date: forbidding overdraft is refused over a history that ever was.
   const byVolume = new Map<string, EntryRow[]>();
   for (const e of entries) if (mayNotOverdraw(e.address)) byVolume.set(`${e.address}|${e.asset}`, [...(byVolume.get(`${e.address}|${e.asset}`) ?? []), e]);
   for (const [key, list] of byVolume) {
-    const from = ruleFrom.get(list[0]!.address) ?? 0;
     list.sort((a, b) => a.timestamp - b.timestamp || a.seq - b.seq || a.posting_index - b.posting_index);
     let balance = 0;
-    let bound = false;
     for (const e of list) {
       balance += e.amount;
-      bound ||= e.seq >= from;
-      if (bound && balance < 0) {
+      if (balance < 0) {
         v.push(`${key} is negative (${balance}) on ${new Date(e.timestamp).toISOString()} in value-date order (tx ${e.seq})`);
         break;
       }

@@ -132,6 +132,39 @@ describe("group commit", () => {
     expect(await count(spaceId)).toBe(4);
   });
 
+  it("answers every write of a group when a read fails while the group is staged", async () => {
+    const spaceId = await inFreshLedger(async (ledger, spaceId) => {
+      const real = env.DB;
+      let armed = true;
+      // The read of a new address's volumes fails once, in the middle of the group.
+      const flaky = {
+        batch: real.batch.bind(real),
+        prepare: (sql: string) => {
+          const stmt = real.prepare(sql);
+          if (!sql.includes("FROM ledger_volumes v")) return stmt;
+          return { bind: (...args: unknown[]) => {
+            if (armed && JSON.stringify(args).includes("users:c")) {
+              armed = false;
+              throw new Error("D1 hiccup");
+            }
+            return stmt.bind(...args);
+          } };
+        },
+      };
+      const restore = useDb(ledger, flaky);
+      const first = ledger.execute(move(spaceId, "world", "users:a", 1));
+      const group = [
+        ledger.execute(move(spaceId, "world", "users:b", 2)),
+        ledger.execute(move(spaceId, "world", "users:c", 3)),
+        ledger.execute(move(spaceId, "world", "users:d", 4)),
+      ];
+      await first;
+      expect(txids(await Promise.all(group))).toEqual([1, 2, 3]);
+      restore();
+    });
+    expect(await count(spaceId)).toBe(4);
+  });
+
   it("defers a back-dated write on an address its group touched, so its value-date check reads committed entries", async () => {
     await inFreshLedger(async (ledger, spaceId) => {
       const at = (ms: number, op: LedgerOp): LedgerOp => ({ ...op, txs: op.kind === "commit" ? op.txs.map((t) => ({ ...t, timestamp: ms })) : [] } as LedgerOp);
