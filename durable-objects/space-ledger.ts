@@ -67,8 +67,9 @@ interface RowForLedger extends CategorizedRow {
   status: string;
   category_source: string | null;
   ledger_seq: number;
+  date: number;
 }
-const ROW_COLUMNS = "id, account_id AS accountId, amount, currency, type, category_id AS categoryId, category_source, status, ledger_seq";
+const ROW_COLUMNS = "id, account_id AS accountId, amount, currency, type, category_id AS categoryId, category_source, status, ledger_seq, date";
 
 /**
  * A batch refused because its Idempotency-Key is already recorded. The key's
@@ -100,6 +101,11 @@ export class SpaceLedger extends DurableObject<Env> {
   private accounts = new Map<string, AccountRule | null>();
   /** Timestamp of the latest stored entry, by volumeKey(address, asset): beyond it, writes append in value-date order. */
   private lastEntryAt = new Map<string, number>();
+  /**
+   * Categories deleted through this object: rows in them are refused from the moment the deletion
+   * began, so a transaction that checked its category just before cannot land in it after.
+   */
+  private retired = new Set<string>();
   /** Writes waiting for the one in flight. */
   private queue: Waiting[] = [];
   private draining = false;
@@ -309,6 +315,8 @@ export class SpaceLedger extends DurableObject<Env> {
         return this.revert(op, chain);
       case "recategorize":
         return this.recategorize(op, chain);
+      case "retireCategory":
+        return this.retireCategory(op, chain);
       case "updateAccount":
         return this.updateAccount(op, chain);
       case "setTransactionMetadata":
@@ -403,6 +411,8 @@ export class SpaceLedger extends DurableObject<Env> {
     answerFrom = 0,
   ): Promise<LedgerResult> {
     const now = Date.now();
+    const inRetired = (op.effects ?? []).find((e) => e.kind === "insertTransaction" && e.row.categoryId && this.retired.has(e.row.categoryId));
+    if (inRetired) return retiredCategory();
     const addresses = new Set<string>();
     for (const t of intents) for (const p of t.postings) addresses.add(p.source).add(p.destination);
     await this.loadAddresses(addresses);
@@ -702,6 +712,7 @@ export class SpaceLedger extends DurableObject<Env> {
    * category's counterparty to the new one's, in the same batch.
    */
   private async recategorize(op: Extract<LedgerOp, { kind: "recategorize" }>, chain: ChainState): Promise<LedgerResult> {
+    if (op.changes.some((c) => c.categoryId !== null && this.retired.has(c.categoryId))) return retiredCategory();
     const ids = [...new Set(op.changes.map((c) => c.transactionId))];
     const rows = new Map(
       (
@@ -723,7 +734,8 @@ export class SpaceLedger extends DurableObject<Env> {
     const now = Date.now();
     const changed: string[] = [];
     const groups = new Map<string, { categoryId: string | null; source: string | null; ids: string[] }>();
-    const postings: Posting[] = [];
+    // Reclassifications take the date of the transactions they move, so category flows per period agree with budgets.
+    const postingsByDate = new Map<number, Posting[]>();
     for (const c of op.changes) {
       const row = rows.get(c.transactionId);
       if (!row || changed.includes(row.id)) continue;
@@ -737,7 +749,7 @@ export class SpaceLedger extends DurableObject<Env> {
       if (row.status === "cancelled" || !ledgerCounterparty(row, postingsBySeq.get(row.ledger_seq) ?? [])) continue;
       const from = counterpartyOf(row);
       const to = counterpartyOf({ ...row, categoryId: c.categoryId });
-      if (from !== to) postings.push(reclassPosting(row, from, to));
+      if (from !== to) postingsByDate.set(row.date, [...(postingsByDate.get(row.date) ?? []), reclassPosting(row, from, to)]);
     }
     const updates = [...groups.values()].map((g) =>
       this.db
@@ -745,11 +757,36 @@ export class SpaceLedger extends DurableObject<Env> {
         .bind(g.categoryId, g.source, now, this.spaceId, JSON.stringify(g.ids)),
     );
     const intents: Intent[] = [];
-    for (let i = 0; i < postings.length; i += MAX_POSTINGS_PER_TX) {
-      intents.push({ postings: postings.slice(i, i + MAX_POSTINGS_PER_TX), metadata: { kind: "reclassification" } });
+    for (const [timestamp, postings] of [...postingsByDate].sort((a, b) => a[0] - b[0])) {
+      for (let i = 0; i < postings.length; i += MAX_POSTINGS_PER_TX) {
+        intents.push({ postings: postings.slice(i, i + MAX_POSTINGS_PER_TX), metadata: { kind: "reclassification" }, timestamp });
+      }
     }
     if (updates.length === 0) return { ok: true, replayed: false, transactions: [], returns: { changed } };
     return this.commit({ ...op, returns: { changed } }, chain, intents, false, updates);
+  }
+
+  /**
+   * Begins a category's deletion in order with the space's writes: rows in it
+   * are refused from here on, and the rows that use it move to `reassignTo`
+   * (their amounts reclassified), or the deletion is refused while any do.
+   */
+  private async retireCategory(op: Extract<LedgerOp, { kind: "retireCategory" }>, chain: ChainState): Promise<LedgerResult> {
+    if (op.reassignTo !== undefined && this.retired.has(op.reassignTo)) return retiredCategory();
+    this.retired.add(op.categoryId);
+    const using = await this.db
+      .prepare("SELECT id, category_source FROM transactions WHERE space_id = ? AND category_id = ?")
+      .bind(this.spaceId, op.categoryId)
+      .all<{ id: string; category_source: "manual" | "rule" | "ml" | null }>();
+    const n = using.results.length;
+    if (n > 0 && op.reassignTo === undefined) {
+      this.retired.delete(op.categoryId);
+      return fail(409, "CONFLICT", `${n} transactions use this category; pass ?reassignTo=<categoryId> to move them first`);
+    }
+    if (n === 0) return { ok: true, replayed: false, transactions: [], returns: { moved: "0" } };
+    const changes = using.results.map((r) => ({ transactionId: r.id, categoryId: op.reassignTo!, categorySource: r.category_source ?? "manual" }));
+    const moved = await this.recategorize({ kind: "recategorize", spaceId: op.spaceId, changes }, chain);
+    return moved.ok ? { ...moved, returns: { ...moved.returns, moved: String(n) } } : moved;
   }
 
   /**
@@ -849,6 +886,14 @@ export class SpaceLedger extends DurableObject<Env> {
 
 /** A ledger transaction may hold this many postings (the ledger API's own limit). */
 const MAX_POSTINGS_PER_TX = 500;
+
+const retiredCategory = () => ({
+  ok: false as const,
+  error: {
+    status: 422, code: "VALIDATION_FAILED" as const, message: "The category was deleted",
+    details: [{ field: "categoryId", message: "The category was deleted", code: "NOT_FOUND" }],
+  },
+});
 
 const answerOf = (result: LedgerResult): StoredAnswer =>
   result.ok ? { seqs: result.transactions.map((t) => t.txid), returns: result.returns } : { seqs: [], returns: {} };

@@ -32,19 +32,39 @@ export function parseMajor(value: number | string, scale: number): ParseResult {
   let text: string;
   if (typeof value === "number") {
     if (!Number.isFinite(value)) return { ok: false, reason: "Must be a finite number" };
-    text = String(value); // shortest round-trip form: 0.1 -> "0.1"
+    text = plainDecimal(String(value)); // shortest round-trip form: 0.1 -> "0.1", 1e-8 -> "0.00000001"
   } else {
     text = value.trim();
   }
   const m = /^([+-])?(\d+)(?:\.(\d+))?$/.exec(text);
   if (!m) return { ok: false, reason: "Must be a decimal number such as 12.34" };
   const [, sign, whole, frac = ""] = m;
-  const fracTrimmed = frac.replace(/0+$/, "");
+  let end = frac.length;
+  while (end > 0 && frac[end - 1] === "0") end--; // trailing zeros, without a backtracking pattern
+  const fracTrimmed = frac.slice(0, end);
   if (fracTrimmed.length > scale) return { ok: false, reason: `At most ${scale} decimal places are allowed for this currency` };
   const digits = (whole!.replace(/^0+(?=\d)/, "") + fracTrimmed.padEnd(scale, "0")).replace(/^0+(?=\d)/, "");
   if (digits.length > 16 || Number(digits) > MAX_MINOR) return { ok: false, reason: "Amount is too large" };
   const minor = Number(digits);
   return { ok: true, minor: sign === "-" && minor !== 0 ? -minor : minor };
+}
+
+/**
+ * A number's shortest form without an exponent: JavaScript writes 0.00000001
+ * as "1e-8" and 1e21 as "1e+21". String work only, so no digit changes.
+ */
+export function plainDecimal(text: string): string {
+  const e = text.indexOf("e");
+  if (e < 0) return text;
+  const exponent = Number(text.slice(e + 1));
+  const negative = text.startsWith("-");
+  const mantissa = text.slice(negative ? 1 : 0, e);
+  const dot = mantissa.indexOf(".");
+  const digits = mantissa.replace(".", "");
+  const point = (dot < 0 ? mantissa.length : dot) + exponent; // where the decimal point lands in `digits`
+  const body =
+    point <= 0 ? `0.${"0".repeat(-point)}${digits}` : point >= digits.length ? digits + "0".repeat(point - digits.length) : `${digits.slice(0, point)}.${digits.slice(point)}`;
+  return negative ? `-${body}` : body;
 }
 
 /** Renders minor units as an exact decimal string: (-4567, 2) -> "-45.67". */

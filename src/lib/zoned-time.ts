@@ -39,12 +39,28 @@ function offsetMs(ms: number, tz: string): number {
   return utc(get("year"), get("month") - 1, get("day"), get("hour"), get("minute"), get("second")) - Math.floor(ms / 1000) * 1000;
 }
 
-/** The UTC instant of local midnight starting `date` in `tz`. */
+const sameDay = (a: Ymd, b: Ymd) => a.y === b.y && a.m === b.m && a.d === b.d;
+
+/**
+ * The UTC instant at which `date` starts in `tz`: its local midnight, or, where
+ * daylight saving skips midnight (Santiago, Asunción, the Azores, Havana…),
+ * the first instant that exists on that day (01:00 local).
+ */
 export function zonedMidnight(date: Ymd, tz: string): number {
   const guess = utc(date.y, date.m - 1, date.d);
   let t = guess - offsetMs(guess, tz);
   t = guess - offsetMs(t, tz); // settle across a DST change
-  return t;
+  if (sameDay(zonedDate(t, tz), date)) return t;
+  // Midnight did not happen: `t` is late on the day before. The day begins at the clock change,
+  // found to the minute (offsets change on whole minutes) within the next few hours.
+  let lo = t;
+  let hi = t + 4 * 3_600_000;
+  while (hi - lo > 60_000) {
+    const mid = lo + Math.floor((hi - lo) / 120_000) * 60_000;
+    if (sameDay(zonedDate(mid, tz), date)) hi = mid;
+    else lo = mid;
+  }
+  return hi;
 }
 
 /** `date` plus `days` calendar days. */
@@ -56,7 +72,8 @@ export const addDays = (x: Ymd, days: number): Ymd => {
 /** Instant `ms` as ISO 8601 in zone `tz`, with its offset: `2025-03-01T00:00:00.000-06:00` (UTC keeps its `Z`). */
 export function isoInZone(ms: number, tz: string): string {
   const offset = offsetMs(ms, tz);
-  if (offset === 0) return new Date(ms).toISOString();
+  // UTC keeps its Z; an offset of seconds (local mean time before 1900-ish) has no ISO form: shown in UTC.
+  if (offset === 0 || offset % 60_000 !== 0) return new Date(ms).toISOString();
   const local = new Date(ms + offset).toISOString().slice(0, -1);
   const abs = Math.abs(offset) / 60_000;
   return `${local}${offset < 0 ? "-" : "+"}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;

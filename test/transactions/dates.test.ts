@@ -4,6 +4,7 @@
  * transaction's date is rendered all agree on it, on both sides of UTC.
  */
 import { describe, expect, it } from "vitest";
+import { zonedDate, zonedMidnight } from "../../src/lib/zoned-time";
 import { callJson, registerUser, type TestUser } from "../helpers";
 import { createAccount } from "../accounts/helpers";
 import { ledgerViolations } from "../invariants/ledger-invariants";
@@ -133,5 +134,38 @@ describe("dates of the first century", () => {
     });
     expect(old.status).toBe(201);
     expect(old.body.date).toBe("0099-12-31T00:00:00.000Z");
+  });
+});
+
+describe("days whose midnight daylight saving skips", () => {
+  it("start at the first instant that exists on them (Santiago, Asunción, the Azores, Havana)", async () => {
+    const cases: [string, { y: number; m: number; d: number }, string][] = [
+      ["America/Santiago", { y: 2024, m: 9, d: 8 }, "2024-09-08T04:00:00.000Z"],
+      ["America/Asuncion", { y: 2023, m: 10, d: 1 }, "2023-10-01T04:00:00.000Z"],
+      ["Atlantic/Azores", { y: 2024, m: 3, d: 31 }, "2024-03-31T01:00:00.000Z"],
+      ["America/Havana", { y: 2024, m: 3, d: 10 }, "2024-03-10T05:00:00.000Z"],
+    ];
+    for (const [tz, day, start] of cases) {
+      const t = zonedMidnight(day, tz);
+      expect(new Date(t).toISOString(), tz).toBe(start);
+      expect(zonedDate(t, tz), tz).toEqual(day);
+      expect(zonedDate(t - 1, tz), tz).not.toEqual(day);
+    }
+  });
+
+  it("keep a bare date on its day in lists and rendering", async () => {
+    const u = await registerUser();
+    const space = (await callJson("/v1/spaces", { token: u.accessToken, ip: u.ip, body: { name: "Santiago", type: "personal", currency: "USD", timezone: "America/Santiago" } })).body;
+    const acc = await createAccount(u, space.id, { openingBalance: 100 });
+    const post = (date: string) => callJson("/v1/transactions", { token: u.accessToken, ip: u.ip, body: { spaceId: space.id, accountId: acc.id, amount: -1, description: date, date } });
+    const onDay = await post("2024-09-08");
+    expect(onDay.body.date).toBe("2024-09-08T01:00:00.000-03:00");
+    const lateBefore = await post("2024-09-07T23:30:00-04:00");
+    expect(lateBefore.status).toBe(201);
+    const list = async (day: string) =>
+      (await callJson(`/v1/transactions?spaceId=${space.id}&startDate=${day}&endDate=${day}`, { token: u.accessToken, ip: u.ip })).body.transactions.map((t: any) => t.description);
+    expect(await list("2024-09-08")).toEqual(["2024-09-08"]);
+    expect(await list("2024-09-07")).toEqual(["2024-09-07T23:30:00-04:00"]);
+    expect(await ledgerViolations(space.id)).toEqual([]);
   });
 });

@@ -52,6 +52,21 @@ describe("money-moving bodies", () => {
     expect(stats.body.data.transactions).toBe(3); // two opening balances and the one expense
   });
 
+  it("take exact small and large JSON numbers that JavaScript writes with an exponent", async () => {
+    const u = await registerUser();
+    const space = await createSpace(u);
+    const crypto = await createAccount(u, space.id, { name: "Exchange", type: "crypto", openingBalance: "100.00" });
+    const buy = await callJson("/v1/transactions", {
+      token: u.accessToken, ip: u.ip,
+      // 0.00000001 BTC is written 1e-8 by JavaScript; BTC and ETH trade in a crypto account.
+      body: { spaceId: space.id, accountId: crypto.id, description: "Sats", date: "2024-01-01", trade: { symbol: "BTC", side: "buy", quantity: 0.00000001, unitPrice: 1e2 } },
+    });
+    expect(buy.status).toBe(201);
+    expect(buy.body.trade).toMatchObject({ symbol: "BTC", quantity: "0.00000001", unitPrice: "100.00000000" });
+    const holding = await callJson(`/v1/spaces/${space.id}/ledger/accounts/accounts:${crypto.id}`, { token: u.accessToken, ip: u.ip });
+    expect(holding.body.data.balances["BTC/8"]).toBe(1);
+  });
+
   it("refuse a trade in an account that holds no securities", async () => {
     const u = await registerUser();
     const space = await createSpace(u);

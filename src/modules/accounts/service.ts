@@ -23,7 +23,7 @@ import { OVERDRAFT_BY_DEFAULT, type AccountType } from "./schemas";
 export type AccountRow = typeof accounts.$inferSelect;
 
 /** The default date of an opening balance: before any entry a user can record. */
-const OPENING_OF_TIME = "1970-01-01";
+const OPENING_OF_TIME = "0001-01-01";
 
 const mask = (digits?: string) => (digits ? `****${digits.replace(/\D/g, "").slice(-4)}` : null);
 

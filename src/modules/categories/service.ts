@@ -10,6 +10,8 @@ import { conflict, notFound, validationFailed } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { type Currency, CURRENCY_SCALES } from "../../lib/money";
 import { RegexSyntaxError } from "../../lib/safe-regex";
+import { checkBudgetAlerts } from "../budgets/alerts";
+import { runLedger } from "../ledger/client";
 import { recategorize } from "../transactions/recategorize";
 import { requireRoleOver, requireSpaceRole } from "../spaces/access";
 import { chunkRows, nonEmpty } from "../../db/client";
@@ -142,19 +144,11 @@ export async function deleteCategory(svc: Services, auth: AuthContext, id: strin
     if (reassignTo === id) throw validationFailed([{ field: "reassignTo", message: "Must be another category", code: "INVALID_VALUE" }]);
     await requireCategory(svc, row.spaceId, reassignTo, "reassignTo");
   }
-  const used = await svc.db.select({ n: sql<number>`count(*)` }).from(transactions).where(eq(transactions.categoryId, id)).get();
-  if ((used?.n ?? 0) > 0 && !reassignTo) {
-    throw conflict(`${used!.n} transactions use this category; pass ?reassignTo=<categoryId> to move them first`);
-  }
+  // In the space's ledger, in order with its writes: from here on no row lands in this category, and the rows
+  // that use it move to `reassignTo` with their amounts (or the deletion is refused while any use it).
+  const { returns } = await runLedger(svc, { kind: "retireCategory", spaceId: row.spaceId, categoryId: id, reassignTo });
+  const movedTransactions = Number(returns.moved ?? 0);
   const now = svc.clock.now();
-  if (reassignTo) {
-    // The transactions move through the ledger (their amounts move to the new category) and budgets are checked.
-    const using = await svc.db.select({ id: transactions.id, source: transactions.categorySource }).from(transactions)
-      .where(and(eq(transactions.spaceId, row.spaceId), eq(transactions.categoryId, id)));
-    await recategorize(svc, row.spaceId, using.map((t) => ({
-      transactionId: t.id, categoryId: reassignTo, categorySource: (t.source ?? "manual") as "manual" | "rule" | "ml",
-    })));
-  }
   const moves = reassignTo
     ? [
         // A budget already tracking the target keeps its own row; the rest move over.
@@ -174,7 +168,9 @@ export async function deleteCategory(svc: Services, auth: AuthContext, id: strin
     svc.db.delete(mlCategoryStats).where(and(eq(mlCategoryStats.spaceId, row.spaceId), eq(mlCategoryStats.categoryId, id))),
     svc.db.delete(categories).where(eq(categories.id, id)),
   ]));
-  return { deleted: id, reassignedTo: reassignTo ?? null, movedTransactions: used?.n ?? 0 };
+  // After the budgets that tracked the deleted category track `reassignTo` too.
+  if (reassignTo && movedTransactions > 0) await checkBudgetAlerts(svc, row.spaceId, [reassignTo]);
+  return { deleted: id, reassignedTo: reassignTo ?? null, movedTransactions };
 }
 
 export async function loadRules(svc: Services, spaceId: string) {

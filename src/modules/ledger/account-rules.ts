@@ -5,7 +5,7 @@
  * active (a disconnected account takes no new entries) in the account's own
  * currency; an investment-type account may also hold units of securities.
  */
-import { CURRENCY_SCALES, assetOf, type Currency } from "../../lib/money";
+import { assetOf, type Currency, FIAT_CURRENCIES } from "../../lib/money";
 import { accountIdOf } from "./addresses";
 import type { LedgerFailure, Posting } from "./types";
 
@@ -22,10 +22,10 @@ const HOLDS_SECURITIES = new Set([
   "investment", "brokerage", "crypto", "ira", "roth_ira", "sep_ira", "simple_ira", "401k", "403b", "hsa", "education", "trust",
 ]);
 
-/** Units of a security are `SYMBOL/8`; a currency code is never a security. */
+/** Units of a security or coin are `SYMBOL/8`; a fiat currency code is never one (BTC and ETH are). */
 const isSecurityAsset = (asset: string) => {
   const [symbol, scale] = asset.split("/");
-  return scale === "8" && !(symbol! in CURRENCY_SCALES);
+  return scale === "8" && !(FIAT_CURRENCIES as readonly string[]).includes(symbol!);
 };
 
 export const isAccountAddress = (address: string) => address === "accounts" || address.startsWith("accounts:");

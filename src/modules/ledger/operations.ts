@@ -53,6 +53,11 @@ export type LedgerOp =
   /** `atEffectiveDate`: the compensating transaction takes the original's date (a void), not now. */
   | (OpBase & { kind: "revert"; seq: number; metadata?: Metadata; atEffectiveDate?: boolean })
   | (OpBase & { kind: "recategorize"; changes: CategoryChange[] })
+  /**
+   * A category is being deleted: from now on the ledger refuses rows in it, and its transactions move
+   * to `reassignTo` (refused with 409 while any use it and no `reassignTo` is given).
+   */
+  | (OpBase & { kind: "retireCategory"; categoryId: string; reassignTo?: string })
   | (OpBase & { kind: "updateAccount"; accountId: string; set: AccountChange })
   | (OpBase & { kind: "setTransactionMetadata"; seq: number; metadata: Metadata })
   | (OpBase & { kind: "setAccountMetadata"; address: string; metadata: Metadata });
