@@ -653,6 +653,15 @@ export class SpaceLedger extends DurableObject<Env> {
       e.kind === "insertTransaction" ? [{ ...e.row, ledgerSeq: committed[e.txIndex]!.txid }] : [],
     );
     out.push(...insertEntities(this.db, transactions, txRows));
+    // The counts that lists report as their total, kept with the rows they count.
+    const perAccount = new Map<string, number>();
+    for (const r of txRows) perAccount.set(r.accountId, (perAccount.get(r.accountId) ?? 0) + 1);
+    for (const [accountId, n] of perAccount) {
+      out.push(this.db.prepare("UPDATE accounts SET transaction_count = transaction_count + ? WHERE id = ?").bind(n, accountId));
+    }
+    if (txRows.length > 0) {
+      out.push(this.db.prepare("UPDATE spaces SET transaction_count = transaction_count + ? WHERE id = ?").bind(txRows.length, this.spaceId));
+    }
     for (const e of effects) {
       if (e.kind === "voidTransactionsOf") {
         out.push(

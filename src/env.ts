@@ -19,6 +19,12 @@ export interface AuthContext {
   twoFactorEnabled: boolean;
   /** Epoch ms of the last second-factor proof in this session, if any. */
   stepUpAt: number | null;
+  /**
+   * Set on a read whose session check has not run yet: it rides in the batch
+   * of the read's first D1 round trip (the membership check), and the fields
+   * above are filled in from the session row then. Nothing is answered before.
+   */
+  unverified?: boolean;
 }
 
 export interface AppEnv {

@@ -93,6 +93,8 @@ export const spaces = sqliteTable("spaces", {
   updatedAt: integer("updated_at").notNull(),
   /** Deleted spaces keep their ledger history but lose every member. */
   deletedAt: integer("deleted_at"),
+  /** Dhanam transaction rows of the space, kept in the batch that writes them: a list's total without counting. */
+  transactionCount: integer("transaction_count").notNull().default(0),
 });
 
 export const spaceMembers = sqliteTable(
@@ -137,6 +139,8 @@ export const accounts = sqliteTable(
     allowOverdraft: integer("allow_overdraft", { mode: "boolean" }).notNull().default(false),
     lastSyncedAt: integer("last_synced_at"),
     disconnectedAt: integer("disconnected_at"),
+    /** Dhanam transaction rows of the account, kept in the batch that writes them. */
+    transactionCount: integer("transaction_count").notNull().default(0),
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
   },

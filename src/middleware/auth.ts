@@ -1,8 +1,18 @@
-/** Bearer-token authentication: sets `auth` for the route or answers 401. */
+/**
+ * Bearer-token authentication: sets `auth` for the route or answers 401.
+ *
+ * A write checks its session before anything else. A read (GET) checks the
+ * token's signature and claims at once, and its session in the batch of its
+ * first D1 round trip (the membership check of the space it reads), so a read
+ * costs one round trip fewer; if the route never made that check, the session
+ * is checked before the response leaves. Either way nothing is answered to a
+ * revoked or expired session but 401.
+ */
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../env";
 import { unauthorized } from "../lib/errors";
-import { authenticate } from "../modules/auth/tokens";
+import { withSessionCheck } from "../modules/spaces/access";
+import { authenticate, verifyAccessToken } from "../modules/auth/tokens";
 import { exactNumbers } from "./exact-numbers";
 import { rateLimit } from "./rate-limit";
 
@@ -10,8 +20,16 @@ export const requireAuth: MiddlewareHandler<AppEnv> = async (c, next) => {
   const header = c.req.header("authorization") ?? "";
   const match = /^Bearer\s+(\S+)$/i.exec(header);
   if (!match) throw unauthorized("Missing bearer token");
-  c.set("auth", await authenticate(c.get("services"), match[1]!));
+  const svc = c.get("services");
+  if (c.req.method !== "GET") {
+    c.set("auth", await authenticate(svc, match[1]!));
+    return next();
+  }
+  const auth = { ...(await verifyAccessToken(svc, match[1]!)), email: "", twoFactorEnabled: false, stepUpAt: null, unverified: true };
+  c.set("auth", auth);
   await next();
+  // Whatever the route answered, a session that has ended gets a 401 instead.
+  if (auth.unverified) await withSessionCheck(svc, auth, []);
 };
 
 /**

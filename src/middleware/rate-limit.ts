@@ -10,7 +10,7 @@ import type { AppEnv } from "../env";
 import { clientSubject } from "../lib/client-ip";
 import { ApiError } from "../lib/errors";
 import { POLICIES, type Policy } from "../lib/rate-limits";
-import type { BucketSpec } from "../../durable-objects/rate-limiter";
+import type { BucketSpec, TakeResult } from "../../durable-objects/rate-limiter";
 
 /** Applies RATE_LIMIT_MULTIPLIER (bench only); anything but a number above 1 means 1. */
 function scaled(spec: BucketSpec, multiplier: string | undefined): BucketSpec {
@@ -28,15 +28,38 @@ export function rateLimit(policy: Policy, subject: SubjectFn = defaultSubject(po
     const spec = scaled(POLICIES[policy], c.env.RATE_LIMIT_MULTIPLIER);
     const key = `${policy}:${await subject(c)}`;
     const limiter = c.env.RATE_LIMITER.get(c.env.RATE_LIMITER.idFromName(key));
-    const r = await limiter.take(spec, c.get("services").clock.now());
-    c.header("X-RateLimit-Limit", String(r.limit));
-    c.header("X-RateLimit-Remaining", String(r.remaining));
-    c.header("X-RateLimit-Reset", String(Math.ceil(r.resetAt / 1000)));
-    if (!r.allowed) {
-      throw new ApiError(429, "RATE_LIMIT_EXCEEDED", `Too many requests for the ${policy} policy; retry later`, [], {
-        "Retry-After": String(Math.max(1, Math.ceil(r.retryAfterMs / 1000))),
-      });
+    const taking = limiter.take(spec, c.get("services").clock.now());
+    taking.catch(() => undefined); // awaited below; this only keeps a failure from counting as unhandled meanwhile
+    // A read runs while the limiter answers (it changes nothing, so a refused one is just not answered);
+    // a write waits for the limiter's word before it starts.
+    if (c.req.method === "GET") {
+      try {
+        await next();
+      } finally {
+        enforce(c, await taking, policy);
+      }
+      return;
     }
+    enforce(c, await taking, policy);
     await next();
   };
+}
+
+/** Sets the rate-limit headers and refuses a request over its policy's limit. */
+function enforce(c: Context<AppEnv>, r: TakeResult, policy: Policy): void {
+  const headers = {
+    "X-RateLimit-Limit": String(r.limit),
+    "X-RateLimit-Remaining": String(r.remaining),
+    "X-RateLimit-Reset": String(Math.ceil(r.resetAt / 1000)),
+  };
+  for (const [k, v] of Object.entries(headers)) {
+    c.header(k, v);
+    if (c.finalized) c.res.headers.set(k, v);
+  }
+  if (!r.allowed) {
+    throw new ApiError(429, "RATE_LIMIT_EXCEEDED", `Too many requests for the ${policy} policy; retry later`, [], {
+      ...headers,
+      "Retry-After": String(Math.max(1, Math.ceil(r.retryAfterMs / 1000))),
+    });
+  }
 }

@@ -116,6 +116,12 @@ export async function ledgerViolations(spaceId: string): Promise<string[]> {
     const balance = vol ? vol.input - vol.output : 0;
     if (balance !== d.total) v.push(`account ${d.account_id}: transactions sum to ${d.total}, ledger balance is ${balance}`);
   }
+  // The counters lists report as totals match the rows.
+  const counts = await all<{ id: string; kept: number; actual: number }>(
+    `SELECT a.id, a.transaction_count AS kept, (SELECT COUNT(*) FROM transactions t WHERE t.account_id = a.id) AS actual FROM accounts a WHERE a.space_id = ?
+      UNION ALL SELECT s.id, s.transaction_count, (SELECT COUNT(*) FROM transactions t WHERE t.space_id = s.id) FROM spaces s WHERE s.id = ?1`,
+  );
+  for (const c of counts) if (c.kept !== c.actual) v.push(`${c.id} counts ${c.kept} transactions but has ${c.actual}`);
   // Every account address in the ledger is an account of this space.
   for (const vol of volumes) {
     if (vol.address.startsWith("accounts") && !overdraft.has(vol.address)) v.push(`${vol.address} is in the ledger but is not an account of the space`);

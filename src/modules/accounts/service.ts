@@ -121,7 +121,7 @@ export async function createManualAccount(
     id: newId("acc", now), spaceId: input.spaceId, name: input.name, type: input.type, subtype: input.subtype ?? null,
     currency: input.currency, provider: "manual", providerAccountId: null, institutionName: input.institutionName ?? null,
     accountNumberMask: mask(input.accountNumber), routingNumberMask: mask(input.routingNumber), isActive: true, allowOverdraft,
-    lastSyncedAt: null, disconnectedAt: null, createdAt: now, updatedAt: now,
+    lastSyncedAt: null, disconnectedAt: null, transactionCount: 0, createdAt: now, updatedAt: now,
   };
   const address = accountAddress(row.id);
   // The opening balance is what the account held before anything recorded here: by default it is dated

@@ -57,6 +57,8 @@ export function checkEnrolmentCode(svc: Services, userId: string, secretB32: str
 
 /** For admin-only routes: users with 2FA must have proved it recently in this session. */
 export function requireRecentStepUp(auth: AuthContext, now: number): void {
+  // The 2FA fields come from the session row: a caller must have had it verified (a membership check does).
+  if (auth.unverified) throw new Error("second-factor check before the session was verified");
   if (!auth.twoFactorEnabled) return;
   if (auth.stepUpAt === null || now - auth.stepUpAt > STEP_UP_TTL_MS) {
     throw new ApiError(403, "TWO_FACTOR_REQUIRED", "Confirm your second factor with POST /v1/auth/2fa/verify first");
@@ -65,6 +67,7 @@ export function requireRecentStepUp(auth: AuthContext, now: number): void {
 
 /** For the most sensitive routes: 2FA must be enabled and recently proved. */
 export function requireTwoFactor(auth: AuthContext, now: number): void {
+  if (auth.unverified) throw new Error("second-factor check before the session was verified");
   if (!auth.twoFactorEnabled) {
     throw new ApiError(403, "TWO_FACTOR_REQUIRED", "Enable two-factor authentication to perform this operation");
   }

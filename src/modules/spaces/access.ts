@@ -3,11 +3,11 @@
  * the caller is not a member of is indistinguishable from one that does not
  * exist (404); a visible space the caller's role may not change is 403.
  */
-import { and, eq, isNull } from "drizzle-orm";
 import type { AuthContext, Services } from "../../env";
-import { spaceMembers, spaces } from "../../db/schema";
+import type { spaces } from "../../db/schema";
 import { ApiError, forbidden, notFound } from "../../lib/errors";
 import { requireRecentStepUp } from "../auth/second-factor";
+import { authFromSession, type SessionRow, sessionStatement } from "../auth/tokens";
 
 export const ROLES = ["owner", "admin", "member", "viewer"] as const;
 export type Role = (typeof ROLES)[number];
@@ -22,39 +22,56 @@ export interface Membership {
   space: typeof spaces.$inferSelect;
 }
 
-const MEMBERSHIP_SQL =
-  "SELECT m.role FROM space_members m JOIN spaces s ON s.id = m.space_id WHERE m.space_id = ? AND m.user_id = ? AND s.deleted_at IS NULL";
+/** The caller's role in a live space, with the space: binds (spaceId, userId). */
+export const MEMBERSHIP_SQL =
+  `SELECT m.role, s.id, s.name, s.type, s.currency, s.timezone, s.owner_id, s.created_at, s.updated_at, s.deleted_at, s.transaction_count
+     FROM space_members m JOIN spaces s ON s.id = m.space_id WHERE m.space_id = ? AND m.user_id = ? AND s.deleted_at IS NULL`;
 
-/**
- * For hot read paths: checks the caller's role and runs `statements` in the
- * same D1 round trip. The reads run even for a caller who is refused, but
- * their results are only returned once the role check has passed.
- */
-export async function readAsMember<T = Record<string, unknown>>(
-  svc: Services,
-  auth: AuthContext,
-  spaceId: string,
-  min: Role,
-  statements: D1PreparedStatement[],
-): Promise<D1Result<T>[]> {
-  const [membership, ...results] = await svc.env.DB.batch<unknown>([
-    svc.env.DB.prepare(MEMBERSHIP_SQL).bind(spaceId, auth.userId),
-    ...statements,
-  ]);
-  const role = (membership!.results[0] as { role: Role } | undefined)?.role;
-  if (!role) throw notFound("Space");
-  if (!atLeast(role, min)) throw forbidden();
-  return results as D1Result<T>[];
+export interface MembershipRow {
+  role: Role;
+  id: string;
+  name: string;
+  type: "personal" | "business";
+  currency: string;
+  timezone: string;
+  owner_id: string;
+  created_at: number;
+  updated_at: number;
+  deleted_at: number | null;
+  transaction_count: number;
 }
 
-export async function findMembership(svc: Services, userId: string, spaceId: string): Promise<Membership | null> {
-  const row = await svc.db
-    .select({ role: spaceMembers.role, space: spaces })
-    .from(spaceMembers)
-    .innerJoin(spaces, eq(spaces.id, spaceMembers.spaceId))
-    .where(and(eq(spaceMembers.spaceId, spaceId), eq(spaceMembers.userId, userId), isNull(spaces.deletedAt)))
-    .get();
-  return row ? { spaceId, role: row.role, space: row.space } : null;
+export const membershipOf = (spaceId: string, r: MembershipRow | undefined): Membership | null =>
+  r
+    ? {
+        spaceId,
+        role: r.role,
+        space: {
+          id: r.id, name: r.name, type: r.type, currency: r.currency, timezone: r.timezone, ownerId: r.owner_id,
+          createdAt: r.created_at, updatedAt: r.updated_at, deletedAt: r.deleted_at, transactionCount: r.transaction_count,
+        },
+      }
+    : null;
+
+/**
+ * Runs `statements` in one D1 batch with the caller's pending session check,
+ * if any, in front: the session is verified (401 when it has ended) before any
+ * result is looked at, and the caller's context is completed from it.
+ */
+export async function withSessionCheck<T = Record<string, unknown>>(
+  svc: Services,
+  auth: AuthContext,
+  statements: D1PreparedStatement[],
+): Promise<D1Result<T>[]> {
+  if (!auth.unverified) return svc.env.DB.batch<T>(statements);
+  const [session, ...rest] = await svc.env.DB.batch<unknown>([sessionStatement(svc, auth), ...statements]);
+  Object.assign(auth, authFromSession(svc, auth, session!.results[0] as SessionRow | undefined), { unverified: false });
+  return rest as D1Result<T>[];
+}
+
+export async function findMembership(svc: Services, auth: AuthContext, spaceId: string): Promise<Membership | null> {
+  const [res] = await withSessionCheck<MembershipRow>(svc, auth, [svc.env.DB.prepare(MEMBERSHIP_SQL).bind(spaceId, auth.userId)]);
+  return membershipOf(spaceId, res!.results[0]);
 }
 
 /**
@@ -62,7 +79,7 @@ export async function findMembership(svc: Services, userId: string, spaceId: str
  * access also requires a recent second factor for users who have 2FA.
  */
 export async function requireSpaceRole(svc: Services, auth: AuthContext, spaceId: string, min: Role): Promise<Membership> {
-  const m = await findMembership(svc, auth.userId, spaceId);
+  const m = await findMembership(svc, auth, spaceId);
   if (!m) throw notFound("Space");
   if (!atLeast(m.role, min)) throw forbidden();
   if (atLeast(min, "admin")) requireRecentStepUp(auth, svc.clock.now());

@@ -65,7 +65,7 @@ export async function createSpace(
   input: { name: string; type: SpaceRow["type"]; currency: Currency; timezone?: string },
 ) {
   const now = svc.clock.now();
-  const row: SpaceRow = { id: newId("spc", now), ...input, timezone: input.timezone ?? "UTC", ownerId: auth.userId, createdAt: now, updatedAt: now, deletedAt: null };
+  const row: SpaceRow = { id: newId("spc", now), ...input, timezone: input.timezone ?? "UTC", ownerId: auth.userId, createdAt: now, updatedAt: now, deletedAt: null, transactionCount: 0 };
   const owner = await svc.db.select({ locale: users.locale }).from(users).where(eq(users.id, auth.userId)).get();
   const system = systemCategories(row.id, owner?.locale ?? "en", now);
   await svc.db.batch([

@@ -4,7 +4,7 @@ import { access, bearer, createRouter, errors, json } from "../../lib/openapi";
 import { guards } from "../../middleware/auth";
 import { AccountIdParam } from "../accounts/schemas";
 import { AccountTransactionListSchema, AccountTransactionsQuery } from "./schemas";
-import { listAccountTransactions } from "./service";
+import { listAccountTransactions } from "./list";
 import { accountStatement } from "./statement";
 
 export const accountTransactionRoutes = createRouter();

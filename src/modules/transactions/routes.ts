@@ -12,6 +12,7 @@ import {
   TransferBody,
   UpdateTransactionBody,
 } from "./schemas";
+import { listTransactions } from "./list";
 import * as txs from "./service";
 
 export const transactionRoutes = createRouter();
@@ -25,7 +26,7 @@ transactionRoutes.openapi(
     request: { query: ListTransactionsQuery },
     responses: { 200: json(TransactionListSchema, "A page"), ...errors(401, 404, 422, 429) },
   }),
-  async (c) => c.json(await txs.listTransactions(c.get("services"), c.get("auth"), c.req.valid("query")), 200),
+  async (c) => c.json(await listTransactions(c.get("services"), c.get("auth"), c.req.valid("query")), 200),
 );
 
 transactionRoutes.openapi(

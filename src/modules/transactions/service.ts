@@ -4,16 +4,15 @@
  * space's SpaceLedger in one batch with their rows; categorizing, tagging and
  * notes change only the Dhanam row.
  */
-import { and, count, desc, eq, gte, lt, or, sql, type SQL } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { AuthContext, Services } from "../../env";
 import { accounts, transactions } from "../../db/schema";
 import { iso } from "../../lib/clock";
-import { instantIn, rangeEndExclusive } from "../../lib/dates";
+import { instantIn } from "../../lib/dates";
 import { isoInZone } from "../../lib/zoned-time";
 import { conflict, notFound, validationFailed } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { assetOf, type Currency, CURRENCY_SCALES, formatMinor, toMajorNumber } from "../../lib/money";
-import { pagination } from "../../lib/pagination";
 import { accountFor, type AccountRow } from "../accounts/service";
 import { checkBudgetAlerts } from "../budgets/alerts";
 import { acceptsAsset } from "../ledger/account-rules";
@@ -329,56 +328,4 @@ export async function bulkCategorize(svc: Services, auth: AuthContext, input: { 
   // Every row found now has the category by hand, whether or not it had it before.
   const updated = found?.n ?? 0;
   return { updated, notFound: ids.length - updated };
-}
-
-export interface ListFilters {
-  spaceId: string;
-  accountId?: string;
-  categoryId?: string;
-  type?: TransactionRow["type"];
-  status?: TransactionRow["status"];
-  startDate?: string;
-  endDate?: string;
-  search?: string;
-  limit: number;
-  offset: number;
-}
-
-const escapeLike = (s: string) => s.replace(/[\\%_]/g, (ch) => `\\${ch}`);
-
-/** `startDate`/`endDate` are days in the space's zone `tz` (inclusive), or instants. */
-export async function queryTransactions(svc: Services, f: ListFilters, tz: string) {
-  const where: SQL[] = [eq(transactions.spaceId, f.spaceId)];
-  if (f.accountId) where.push(eq(transactions.accountId, f.accountId));
-  if (f.categoryId) where.push(eq(transactions.categoryId, f.categoryId));
-  if (f.type) where.push(eq(transactions.type, f.type));
-  if (f.status) where.push(eq(transactions.status, f.status));
-  if (f.startDate) where.push(gte(transactions.date, instantIn(f.startDate, tz)));
-  if (f.endDate) where.push(lt(transactions.date, rangeEndExclusive(f.endDate, tz)));
-  if (f.search) {
-    const pattern = `%${escapeLike(f.search)}%`;
-    where.push(or(sql`${transactions.description} LIKE ${pattern} ESCAPE '\\'`, sql`${transactions.merchantName} LIKE ${pattern} ESCAPE '\\'`)!);
-  }
-  const cond = and(...where);
-  const [rows, total] = await Promise.all([
-    svc.db.select().from(transactions).where(cond).orderBy(desc(transactions.date), desc(transactions.id)).limit(f.limit).offset(f.offset),
-    svc.db.select({ n: count() }).from(transactions).where(cond).get(),
-  ]);
-  return { transactions: await presentTransactions(svc, rows, { timezone: tz }), pagination: pagination(total?.n ?? 0, f.limit, f.offset) };
-}
-
-export async function listTransactions(svc: Services, auth: AuthContext, f: ListFilters) {
-  const { space } = await requireSpaceRole(svc, auth, f.spaceId, "viewer");
-  return queryTransactions(svc, f, space.timezone);
-}
-
-export async function listAccountTransactions(
-  svc: Services,
-  auth: AuthContext,
-  accountId: string,
-  q: { transactionType?: TransactionRow["type"]; status?: TransactionRow["status"]; startDate?: string; endDate?: string; limit: number; offset: number },
-) {
-  const { account, membership } = await accountFor(svc, auth, accountId, "viewer");
-  const page = await queryTransactions(svc, { ...q, type: q.transactionType, spaceId: account.spaceId, accountId }, membership.space.timezone);
-  return { ...page, totalCount: page.pagination.total, hasMore: page.pagination.hasMore };
 }
