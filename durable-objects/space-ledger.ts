@@ -125,7 +125,8 @@ export class SpaceLedger extends DurableObject<Env> {
    */
   execute(op: LedgerOp): Promise<LedgerResult> {
     return new Promise((resolve) => {
-      this.queue.push({ op, resolve });
+      // An answer carries the bookmark of the latest commit, which is at or after its own.
+      this.queue.push({ op, resolve: (r) => resolve(r.ok ? { ...r, bookmark: this.bookmark } : r) });
       if (!this.draining) void this.drain();
     });
   }
@@ -224,7 +225,7 @@ export class SpaceLedger extends DurableObject<Env> {
     if (staged.length === 0) return;
     const expectedSeq = chain.nextSeq;
     try {
-      await this.db.batch(statements);
+      await this.write(statements);
     } catch (err) {
       this.forget();
       logLedgerError(ops[0]!, err);
@@ -273,6 +274,21 @@ export class SpaceLedger extends DurableObject<Env> {
 
   private get db(): D1Database {
     return this.env.DB;
+  }
+
+  /** D1 bookmark of the last batch this object committed (null before the first, or where sessions are not available). */
+  private bookmark: string | null = null;
+
+  /** Commits a batch at the primary and keeps its bookmark, so a reader can ask for a replica at least as fresh. */
+  private async write(statements: D1PreparedStatement[]): Promise<void> {
+    const db = this.db;
+    if (typeof db.withSession !== "function") {
+      await db.batch(statements); // a stand-in database (fault-injection tests)
+      return;
+    }
+    const session = db.withSession("first-primary");
+    await session.batch(statements);
+    this.bookmark = session.getBookmark();
   }
 
   private async run(op: LedgerOp): Promise<LedgerResult> {
@@ -640,7 +656,7 @@ export class SpaceLedger extends DurableObject<Env> {
       );
     }
     if (this.group) this.group.statements.push(...statements);
-    else await this.db.batch(statements);
+    else await this.write(statements);
     chain.lastHash = hash;
     chain.nextLogId = id;
   }

@@ -9,6 +9,7 @@ import { cors } from "hono/cors";
 import { secureHeaders } from "hono/secure-headers";
 import type { AppEnv } from "./env";
 import { ApiError } from "./lib/errors";
+import { d1Session } from "./middleware/d1-session";
 import { errorResponse, onError, validationHook } from "./middleware/errors";
 import { notFoundHandler } from "./middleware/not-found";
 import { requestContext } from "./middleware/request-context";
@@ -30,14 +31,15 @@ export const MAX_JSON_BODY_BYTES = 1024 * 1024;
 export const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
 app.use("*", requestContext);
+app.use("/v1/*", d1Session);
 app.use("*", (c, next) => {
   const origins = c.env.CORS_ORIGINS === "*" ? "*" : c.env.CORS_ORIGINS.split(",").map((o) => o.trim());
   return cors({
     origin: origins,
-    allowHeaders: ["Authorization", "Content-Type", "Idempotency-Key", "X-Request-Id"],
+    allowHeaders: ["Authorization", "Content-Type", "Idempotency-Key", "X-Request-Id", "X-D1-Bookmark"],
     allowMethods: ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
     exposeHeaders: [
-      "X-Request-Id", "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset", "Retry-After", "Idempotency-Replayed",
+      "X-Request-Id", "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset", "Retry-After", "Idempotency-Replayed", "X-D1-Bookmark",
     ],
     maxAge: 600,
   })(c, next);

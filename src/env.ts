@@ -7,9 +7,12 @@ import type { Clock } from "./lib/clock";
 
 /** What every service receives instead of Hono's Context. */
 export interface Services {
+  /** The bindings; for a request, `DB` is its D1 session (read replicas, bookmarks). */
   env: Env;
   db: Db;
   clock: Clock;
+  /** Receives the D1 bookmark of a write committed elsewhere (the space's ledger) for this request. */
+  noteBookmark?: (bookmark: string | null | undefined) => void;
 }
 
 export interface AuthContext {

@@ -15,6 +15,7 @@ export async function runLedger(
   op: LedgerOp,
 ): Promise<{ transactions: CommittedTx[]; replayed: boolean; returns: Record<string, string | string[]> }> {
   const result = await spaceLedgerOf(svc.env, op.spaceId).execute(op);
+  if (result.ok) svc.noteBookmark?.(result.bookmark);
   if (!result.ok) {
     const { status, code, message, details } = result.error;
     throw new ApiError(status, code, message, details ?? []);

@@ -63,5 +63,9 @@ export type LedgerOp =
   | (OpBase & { kind: "setAccountMetadata"; address: string; metadata: Metadata });
 
 export type LedgerResult =
-  | { ok: true; replayed: boolean; transactions: CommittedTx[]; returns: Record<string, string | string[]> }
+  | {
+      ok: true; replayed: boolean; transactions: CommittedTx[]; returns: Record<string, string | string[]>;
+      /** The D1 bookmark of the ledger's state after this operation: a read with it sees the write. */
+      bookmark?: string | null;
+    }
   | { ok: false; error: LedgerFailure };
