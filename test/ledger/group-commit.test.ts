@@ -3,20 +3,10 @@
  * D1 batch, each validated against the state the earlier ones leave. Driven
  * inside the object: a first write holds the batch while the group queues.
  */
-import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import type { SpaceLedger } from "../../durable-objects/space-ledger";
 import type { LedgerOp, LedgerResult } from "../../src/modules/ledger/operations";
-import { ledgerViolations } from "../invariants/ledger-invariants";
-import { createSpace, registerUser } from "../helpers";
-
-async function inFreshLedger(body: (ledger: SpaceLedger, spaceId: string) => Promise<void>): Promise<string> {
-  const spaceId = (await createSpace(await registerUser())).id;
-  await runInDurableObject(env.SPACE_LEDGER.get(env.SPACE_LEDGER.idFromName(spaceId)), (ledger) => body(ledger, spaceId));
-  expect(await ledgerViolations(spaceId)).toEqual([]);
-  return spaceId;
-}
+import { inFreshLedger, swapDb } from "./helpers";
 
 /** A D1 handle that counts batches and can fail the next one before or after it commits. */
 function countingDb(real: D1Database) {
@@ -36,11 +26,6 @@ function countingDb(real: D1Database) {
   return { db, state };
 }
 
-function useDb(ledger: SpaceLedger, db: unknown): () => void {
-  Object.defineProperty(ledger, "db", { get: () => db, configurable: true });
-  return () => delete (ledger as unknown as Record<string, unknown>).db;
-}
-
 const move = (spaceId: string, source: string, destination: string, amount: number, key?: string): LedgerOp => ({
   kind: "commit",
   spaceId,
@@ -56,7 +41,7 @@ describe("group commit", () => {
   it("commits writes that queued behind a batch in one batch, each checked against the ones before it", async () => {
     await inFreshLedger(async (ledger, spaceId) => {
       const { db, state } = countingDb(env.DB);
-      const restore = useDb(ledger, db);
+      const restore = swapDb(ledger, db);
       const first = ledger.execute(move(spaceId, "world", "users:a", 100));
       // Queued while the first batch is in flight: a refusal in the middle must not fail the others.
       const group = [
@@ -97,7 +82,7 @@ describe("group commit", () => {
   it("runs each write again when the group's batch fails before committing: nothing lost, nothing doubled", async () => {
     const spaceId = await inFreshLedger(async (ledger, spaceId) => {
       const { db, state } = countingDb(env.DB);
-      const restore = useDb(ledger, db);
+      const restore = swapDb(ledger, db);
       const first = ledger.execute(move(spaceId, "world", "users:a", 100));
       const group = [
         ledger.execute(move(spaceId, "users:a", "world", 30, "g-1")),
@@ -118,7 +103,7 @@ describe("group commit", () => {
   it("answers every write of a group whose batch committed but whose answer was lost, once", async () => {
     const spaceId = await inFreshLedger(async (ledger, spaceId) => {
       const { db, state } = countingDb(env.DB);
-      const restore = useDb(ledger, db);
+      const restore = swapDb(ledger, db);
       const first = ledger.execute(move(spaceId, "world", "users:a", 100));
       const group = [ledger.execute(move(spaceId, "users:a", "world", 10)), ledger.execute(move(spaceId, "users:a", "world", 20))];
       await first;
@@ -151,7 +136,7 @@ describe("group commit", () => {
           } };
         },
       };
-      const restore = useDb(ledger, flaky);
+      const restore = swapDb(ledger, flaky);
       const first = ledger.execute(move(spaceId, "world", "users:a", 1));
       const group = [
         ledger.execute(move(spaceId, "world", "users:b", 2)),

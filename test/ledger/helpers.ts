@@ -1,3 +1,8 @@
+import { runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { expect } from "vitest";
+import type { SpaceLedger } from "../../durable-objects/space-ledger";
+import { ledgerViolations } from "../invariants/ledger-invariants";
 import { callJson, createSpace, registerUser, type TestUser } from "../helpers";
 
 export interface LedgerCtx {
@@ -20,4 +25,18 @@ export function postTx(ctx: LedgerCtx, body: unknown, opts: { query?: string; he
 
 export function get(ctx: LedgerCtx, path: string) {
   return callJson(`${ctx.base}${path}`, { token: ctx.user.accessToken, ip: ctx.user.ip });
+}
+
+/** Runs `body` inside a fresh space's SpaceLedger, then checks the ledger invariants of that space. */
+export async function inFreshLedger(body: (ledger: SpaceLedger, spaceId: string) => Promise<void>): Promise<string> {
+  const spaceId = (await createSpace(await registerUser())).id;
+  await runInDurableObject(env.SPACE_LEDGER.get(env.SPACE_LEDGER.idFromName(spaceId)), (ledger) => body(ledger, spaceId));
+  expect(await ledgerViolations(spaceId)).toEqual([]);
+  return spaceId;
+}
+
+/** Gives the object `db` as its D1 handle until the returned function restores the real one. */
+export function swapDb(ledger: SpaceLedger, db: unknown): () => void {
+  Object.defineProperty(ledger, "db", { get: () => db, configurable: true });
+  return () => delete (ledger as unknown as Record<string, unknown>).db;
 }

@@ -2,27 +2,13 @@
  * The SpaceLedger's recovery from D1 faults, driven inside the object so a
  * failing write cannot escape as an unhandled rejection.
  */
-import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { SpaceLedger } from "../../durable-objects/space-ledger";
 import type { LedgerOp } from "../../src/modules/ledger/operations";
 import { ledgerViolations } from "../invariants/ledger-invariants";
 import { createSpace, registerUser } from "../helpers";
-
-/** Runs `body` inside a fresh space's SpaceLedger, then checks the ledger invariants of that space. */
-async function inFreshLedger(body: (ledger: SpaceLedger, spaceId: string) => Promise<void>): Promise<string> {
-  const spaceId = (await createSpace(await registerUser())).id;
-  await runInDurableObject(env.SPACE_LEDGER.get(env.SPACE_LEDGER.idFromName(spaceId)), (ledger) => body(ledger, spaceId));
-  expect(await ledgerViolations(spaceId)).toEqual([]);
-  return spaceId;
-}
-
-/** Gives the object `db` as its D1 handle until the returned function restores the real one. */
-function swapDb(ledger: SpaceLedger, db: unknown): () => void {
-  Object.defineProperty(ledger, "db", { get: () => db, configurable: true });
-  return () => delete (ledger as unknown as Record<string, unknown>).db;
-}
+import { inFreshLedger, swapDb } from "./helpers";
 
 const countTransactions = async (spaceId: string) =>
   (await env.DB.prepare("SELECT COUNT(*) AS n FROM ledger_transactions WHERE space_id = ?").bind(spaceId).first<{ n: number }>())!.n;
