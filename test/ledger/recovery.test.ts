@@ -4,7 +4,6 @@
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import type { SpaceLedger } from "../../durable-objects/space-ledger";
 import type { LedgerOp } from "../../src/modules/ledger/operations";
 import { ledgerViolations } from "../invariants/ledger-invariants";
 import { createSpace, registerUser } from "../helpers";
