@@ -31,6 +31,7 @@ export function demoUserSql(now = Date.now()) {
     lines.push(
       `INSERT OR IGNORE INTO spaces (id, name, type, currency, owner_id, created_at, updated_at) VALUES (${q(s.id)}, ${q(s.name)}, ${q(s.type)}, ${q(s.currency)}, ${q(DEMO.userId)}, ${now}, ${now});`,
       `INSERT OR IGNORE INTO space_members (space_id, user_id, role, created_at) VALUES (${q(s.id)}, ${q(DEMO.userId)}, 'owner', ${now});`,
+      `INSERT OR IGNORE INTO space_shards (space_id, shard, created_at) VALUES (${q(s.id)}, 'DB', ${now});`,
     );
   }
   return lines.join("\n") + "\n";

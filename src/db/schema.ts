@@ -97,6 +97,18 @@ export const spaces = sqliteTable("spaces", {
   transactionCount: integer("transaction_count").notNull().default(0),
 });
 
+/**
+ * The directory from space to the D1 database (shard) that holds its data. It
+ * lives with the global tables (users, sessions) in the first database; today
+ * every space is on that one, and docs/SCALING.md says how more are added.
+ */
+export const spaceShards = sqliteTable("space_shards", {
+  spaceId: text("space_id").primaryKey(),
+  /** A D1 binding name (wrangler.toml). */
+  shard: text("shard").notNull(),
+  createdAt: integer("created_at").notNull(),
+});
+
 export const spaceMembers = sqliteTable(
   "space_members",
   {

@@ -1,9 +1,10 @@
 /** Spaces: isolated financial environments (personal or business) shared by members. */
 import { and, desc, eq, isNull } from "drizzle-orm";
 import type { AuthContext, Services } from "../../env";
-import { accounts, categories, spaceMembers, spaces, users } from "../../db/schema";
+import { accounts, categories, spaceMembers, spaceShards, spaces, users } from "../../db/schema";
 import { iso } from "../../lib/clock";
 import { newId } from "../../lib/ids";
+import { shardForNewSpace } from "../../lib/shards";
 import { inJsonList } from "../../lib/sql";
 import type { Currency } from "../../lib/money";
 import { chunkRows } from "../../db/client";
@@ -71,6 +72,7 @@ export async function createSpace(
   await svc.db.batch([
     svc.db.insert(spaces).values(row),
     svc.db.insert(spaceMembers).values({ spaceId: row.id, userId: auth.userId, role: "owner", createdAt: now }),
+    svc.db.insert(spaceShards).values({ spaceId: row.id, shard: shardForNewSpace(), createdAt: now }),
     ...chunkRows(system, Object.keys(system[0]!).length).map((chunk) => svc.db.insert(categories).values(chunk)),
   ]);
   return presentSpace(row, "owner");
