@@ -1,11 +1,15 @@
 #!/usr/bin/env node
 // `npm run bench`: runs the scenarios against local workerd and writes bench/results/<scenario>-<date>.json.
-// BENCH_ONLY=ledger|categorize|load|startup runs one; each figure sits next to a same-run baseline.
+// BENCH_ONLY=speed|ledger|categorize|load|startup runs one; each figure sits next to a same-run baseline.
+// BENCH_ONLY=scaling (never part of the plain run) measures the figures of docs/SCALING.md.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { categorizeBench } from "./categorize.mjs";
 import { ledgerBench } from "./ledger.mjs";
+import { scalingBench } from "./scaling.mjs";
 import { loadBench } from "./load.mjs";
+import { watchNoise } from "./lib/noise.mjs";
 import { startServer } from "./lib/server.mjs";
+import { speedBench, speedTable } from "./speed.mjs";
 import { startupBench } from "./startup.mjs";
 
 const only = process.env.BENCH_ONLY;
@@ -14,6 +18,39 @@ const started = new Date().toISOString();
 const report = { started, node: process.version };
 
 if (wants("startup")) report.startup = await startupBench();
+
+if (wants("speed")) {
+  // Issue 10's table on a fresh server of its own (serving the last commit), rate limits raised as for the ledger scenario.
+  const server = await startServer({ port: 8797, fromHead: true });
+  const noise = watchNoise();
+  try {
+    report.speed = await speedBench(server.base, {
+      writes: Number(process.env.BENCH_SPEED_WRITES ?? 1600),
+      listRows: Number(process.env.BENCH_LIST_ROWS ?? 100_000),
+      noise,
+    });
+    report.speed.machine = { source: server.source, reloads: server.reloads(), runtimeNotices: server.notices(), ...noise.stop() };
+    report.speedServerErrors = server.errors().slice(0, 20);
+  } finally {
+    server.stop();
+  }
+}
+
+if (only === "scaling") {
+  const server = await startServer({ port: 8796, fromHead: true });
+  const noise = watchNoise();
+  try {
+    report.scaling = await scalingBench(server, {
+      seconds: Number(process.env.BENCH_SCALING_SECONDS ?? 15),
+      bytesN: Number(process.env.BENCH_SCALING_BYTES_N ?? 3000),
+      noise,
+    });
+    report.scaling.machine = { source: server.source, reloads: server.reloads(), runtimeNotices: server.notices(), ...noise.stop() };
+    report.scalingServerErrors = server.errors().slice(0, 20);
+  } finally {
+    server.stop();
+  }
+}
 
 if (wants("ledger") || wants("categorize")) {
   // Throughput scenarios raise the rate limits so that they measure the API, not the limiter.
@@ -42,4 +79,5 @@ mkdirSync("bench/results", { recursive: true });
 const file = `bench/results/${only ?? "all"}-${started.slice(0, 10)}.json`;
 writeFileSync(file, JSON.stringify(report, null, 2) + "\n");
 console.log(JSON.stringify(report, null, 2));
+if (report.speed) console.log(`\n${speedTable(report.speed)}`);
 console.log(`\nwritten to ${file}`);

@@ -38,3 +38,24 @@ export async function run({ total, concurrency, makeRequest }) {
   await Promise.all(Array.from({ length: concurrency }, worker));
   return { latencies, statuses, elapsedMs: performance.now() - start };
 }
+
+/** Like `run`, but for `seconds` of wall time: N workers send requests back to back until the deadline. */
+export async function runFor({ seconds, concurrency, makeRequest }) {
+  const latencies = [];
+  const statuses = {};
+  let next = 0;
+  const start = performance.now();
+  const deadline = start + seconds * 1000;
+  async function worker() {
+    while (performance.now() < deadline) {
+      const i = next++;
+      const t0 = performance.now();
+      const res = await makeRequest(i);
+      await res.arrayBuffer();
+      latencies.push(performance.now() - t0);
+      statuses[res.status] = (statuses[res.status] ?? 0) + 1;
+    }
+  }
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return { latencies, statuses, elapsedMs: performance.now() - start };
+}

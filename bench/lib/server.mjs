@@ -1,14 +1,30 @@
 // Starts `wrangler dev` on a fresh local state directory for a benchmark run and stops it afterwards.
-import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { execSync, spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 
 const quiet = { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false" };
 
-export async function startServer({ port = 8799, vars = {} } = {}) {
+/**
+ * `fromHead`: serve a copy of the last commit (`git archive HEAD`, with this checkout's node_modules)
+ * rather than the working tree, so that edits saved during a run neither reload the Worker under
+ * load nor get measured half-done. BENCH_REF=<commit> serves that commit instead (to compare two);
+ * BENCH_WORKTREE=1 serves the working tree anyway.
+ */
+export async function startServer({ port = 8799, vars = {}, fromHead = false } = {}) {
   const state = mkdtempSync(join(tmpdir(), "dhanam-bench-"));
+  let cwd = process.cwd();
+  let source = "working tree";
+  if (fromHead && process.env.BENCH_WORKTREE !== "1") {
+    cwd = mkdtempSync(join(tmpdir(), "dhanam-src-"));
+    const ref = execSync(`git rev-parse --short ${JSON.stringify(`${process.env.BENCH_REF ?? "HEAD"}^{commit}`)}`).toString().trim();
+    execSync(`git archive ${ref} | tar -x -C ${JSON.stringify(cwd)}`);
+    symlinkSync(resolve("node_modules"), join(cwd, "node_modules"));
+    source = `${process.env.BENCH_REF ? "commit" : "HEAD"} ${ref}`;
+  }
   const migrate = spawnSync("npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local", "--persist-to", state], {
+    cwd,
     env: { ...quiet, CI: "true" },
     stdio: ["ignore", "ignore", "inherit"],
   });
@@ -17,7 +33,7 @@ export async function startServer({ port = 8799, vars = {} } = {}) {
   const child = spawn(
     "npx",
     ["wrangler", "dev", "--port", String(port), "--ip", "127.0.0.1", "--persist-to", state, "--env-file", ".dev.vars.example", ...varArgs],
-    { env: quiet, stdio: ["ignore", "pipe", "pipe"], detached: true },
+    { cwd, env: quiet, stdio: ["ignore", "pipe", "pipe"], detached: true },
   );
   let log = "";
   child.stdout.on("data", (d) => (log += d));
@@ -34,6 +50,14 @@ export async function startServer({ port = 8799, vars = {} } = {}) {
   return {
     base,
     state,
+    /** What is served: "working tree" or "HEAD <commit>". */
+    source,
+    /** The process group of `wrangler dev` and its workerd (to read their CPU time). */
+    pgid: child.pid,
+    /** Lines of wrangler's output about the runtime restarting or failing (not request logs). */
+    notices: () => log.split("\n").filter((l) => !l.includes('"event":"request"') && /restart|memory|exceeded|uncaught|crash|fatal/i.test(l)).slice(0, 20),
+    /** How many times wrangler rebuilt and reloaded the Worker (a file it watches changed). */
+    reloads: () => log.split("\n").filter((l) => /reloading/i.test(l)).length,
     /** Error lines the Worker logged during the run (e.g. ledger commits that failed). */
     errors: () => log.split("\n").filter((l) => l.includes('"level":"error"')).map((l) => l.slice(l.indexOf("{"))),
     stop() {
