@@ -14,7 +14,7 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import { ledgerTransactions, transactions, accounts as accountsTable } from "../src/db/schema";
-import { inChunks, insertEntities, insertRows, questionMarks, type SqlValue } from "../src/lib/sql";
+import { IN_JSON_LIST, insertEntities, insertRows, jsonList, type SqlValue } from "../src/lib/sql";
 import { type AccountRule, checkAccountPostings, isAccountAddress, isDhanamOwnedAddress } from "../src/modules/ledger/account-rules";
 import { accountIdOf, isUnbounded } from "../src/modules/ledger/addresses";
 import { GENESIS_HASH, hashLog } from "../src/modules/ledger/chain";
@@ -251,8 +251,8 @@ export class SpaceLedger extends DurableObject<Env> {
     const keyed = group.filter((w) => recordsKey(w.op));
     if (keyed.length === 0) return group;
     const rows = await this.db
-      .prepare("SELECT key FROM idempotency_keys WHERE space_id = ? AND key IN (SELECT value FROM json_each(?))")
-      .bind(this.spaceId, JSON.stringify(keyed.map((w) => w.op.idempotency!.key)))
+      .prepare(`SELECT key FROM idempotency_keys WHERE space_id = ? AND key ${IN_JSON_LIST}`)
+      .bind(this.spaceId, jsonList(keyed.map((w) => w.op.idempotency!.key)))
       .all<{ key: string }>();
     const recorded = new Set(rows.results.map((r) => r.key));
     const rest: Waiting[] = [];
@@ -362,8 +362,8 @@ export class SpaceLedger extends DurableObject<Env> {
     // The transactions as they are now (a later revert shows), rebuilt from their rows.
     const rows = stored.seqs.length === 0 ? [] : (
       await this.db
-        .prepare("SELECT * FROM ledger_transactions WHERE space_id = ? AND seq IN (SELECT value FROM json_each(?)) ORDER BY seq")
-        .bind(op.spaceId, JSON.stringify(stored.seqs))
+        .prepare(`SELECT * FROM ledger_transactions WHERE space_id = ? AND seq ${IN_JSON_LIST} ORDER BY seq`)
+        .bind(op.spaceId, jsonList(stored.seqs))
         .all<Record<string, unknown>>()
     ).results;
     return { ok: true, replayed: true, transactions: rows.map(txFromRow), returns: stored.returns };
@@ -392,9 +392,9 @@ export class SpaceLedger extends DurableObject<Env> {
         .prepare(
           `SELECT v.address, v.asset, v.input, v.output,
                   (SELECT MAX(e.timestamp) FROM ledger_entries e WHERE e.space_id = v.space_id AND e.address = v.address AND e.asset = v.asset) AS last_at
-             FROM ledger_volumes v WHERE v.space_id = ? AND v.address IN (SELECT value FROM json_each(?))`,
+             FROM ledger_volumes v WHERE v.space_id = ? AND v.address ${IN_JSON_LIST}`,
         )
-        .bind(this.spaceId, JSON.stringify(missing))
+        .bind(this.spaceId, jsonList(missing))
         .all<{ address: string; asset: string; input: number; output: number; last_at: number | null }>();
       for (const r of rows.results) {
         const k = volumeKey(r.address, r.asset);
@@ -408,8 +408,8 @@ export class SpaceLedger extends DurableObject<Env> {
     for (const a of unknown) this.accounts.set(a, null);
     if (ids.length > 0) {
       const rows = await this.db
-        .prepare("SELECT id, currency, type, is_active, allow_overdraft FROM accounts WHERE space_id = ? AND id IN (SELECT value FROM json_each(?))")
-        .bind(this.spaceId, JSON.stringify(ids))
+        .prepare(`SELECT id, currency, type, is_active, allow_overdraft FROM accounts WHERE space_id = ? AND id ${IN_JSON_LIST}`)
+        .bind(this.spaceId, jsonList(ids))
         .all<{ id: string; currency: string; type: string; is_active: number; allow_overdraft: number }>();
       for (const r of rows.results) {
         this.accounts.set(`accounts:${r.id}`, { currency: r.currency, type: r.type, active: r.is_active === 1, allowOverdraft: r.allow_overdraft === 1 });
@@ -454,8 +454,8 @@ export class SpaceLedger extends DurableObject<Env> {
     if (stagedRef) return fail(409, "CONFLICT", `Reference ${stagedRef} is already used in this space`);
     if (refs.length > 0) {
       const taken = await this.db
-        .prepare("SELECT reference FROM ledger_transactions WHERE space_id = ? AND reference IN (SELECT value FROM json_each(?)) LIMIT 1")
-        .bind(this.spaceId, JSON.stringify(refs))
+        .prepare(`SELECT reference FROM ledger_transactions WHERE space_id = ? AND reference ${IN_JSON_LIST} LIMIT 1`)
+        .bind(this.spaceId, jsonList(refs))
         .all<{ reference: string }>();
       if (taken.results.length > 0) return fail(409, "CONFLICT", `Reference ${taken.results[0]!.reference} is already used in this space`);
     }
@@ -742,8 +742,8 @@ export class SpaceLedger extends DurableObject<Env> {
     const rows = new Map(
       (
         await this.db
-          .prepare(`SELECT ${ROW_COLUMNS} FROM transactions WHERE space_id = ? AND id IN (SELECT value FROM json_each(?))`)
-          .bind(this.spaceId, JSON.stringify(ids))
+          .prepare(`SELECT ${ROW_COLUMNS} FROM transactions WHERE space_id = ? AND id ${IN_JSON_LIST}`)
+          .bind(this.spaceId, jsonList(ids))
           .all<RowForLedger>()
       ).results.map((r) => [r.id, r]),
     );
@@ -751,8 +751,8 @@ export class SpaceLedger extends DurableObject<Env> {
     const postingsBySeq = new Map(
       seqs.length === 0 ? [] : (
         await this.db
-          .prepare("SELECT seq, postings FROM ledger_transactions WHERE space_id = ? AND seq IN (SELECT value FROM json_each(?))")
-          .bind(this.spaceId, JSON.stringify(seqs))
+          .prepare(`SELECT seq, postings FROM ledger_transactions WHERE space_id = ? AND seq ${IN_JSON_LIST}`)
+          .bind(this.spaceId, jsonList(seqs))
           .all<{ seq: number; postings: string }>()
       ).results.map((r) => [r.seq, JSON.parse(r.postings) as Posting[]]),
     );
@@ -778,8 +778,8 @@ export class SpaceLedger extends DurableObject<Env> {
     }
     const updates = [...groups.values()].map((g) =>
       this.db
-        .prepare("UPDATE transactions SET category_id = ?, category_source = ?, updated_at = ? WHERE space_id = ? AND id IN (SELECT value FROM json_each(?))")
-        .bind(g.categoryId, g.source, now, this.spaceId, JSON.stringify(g.ids)),
+        .prepare(`UPDATE transactions SET category_id = ?, category_source = ?, updated_at = ? WHERE space_id = ? AND id ${IN_JSON_LIST}`)
+        .bind(g.categoryId, g.source, now, this.spaceId, jsonList(g.ids)),
     );
     const intents: Intent[] = [];
     for (const [timestamp, postings] of [...postingsByDate].sort((a, b) => a[0] - b[0])) {

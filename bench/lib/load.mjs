@@ -21,33 +21,23 @@ export function summarize(latencies, elapsedMs, extra = {}) {
  * `makeRequest` returns a Promise<Response>; a status >= 400 counts as an error.
  */
 export async function run({ total, concurrency, makeRequest }) {
-  const latencies = [];
-  const statuses = {};
-  let next = 0;
-  const start = performance.now();
-  async function worker() {
-    while (next < total) {
-      const i = next++;
-      const t0 = performance.now();
-      const res = await makeRequest(i);
-      await res.arrayBuffer();
-      latencies.push(performance.now() - t0);
-      statuses[res.status] = (statuses[res.status] ?? 0) + 1;
-    }
-  }
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  return { latencies, statuses, elapsedMs: performance.now() - start };
+  return drive(concurrency, makeRequest, (i) => i < total);
 }
 
 /** Like `run`, but for `seconds` of wall time: N workers send requests back to back until the deadline. */
 export async function runFor({ seconds, concurrency, makeRequest }) {
+  const deadline = performance.now() + seconds * 1000;
+  return drive(concurrency, makeRequest, () => performance.now() < deadline);
+}
+
+/** `concurrency` workers send requests back to back while `more(i)` says so; latencies and statuses of each. */
+async function drive(concurrency, makeRequest, more) {
   const latencies = [];
   const statuses = {};
   let next = 0;
   const start = performance.now();
-  const deadline = start + seconds * 1000;
   async function worker() {
-    while (performance.now() < deadline) {
+    while (more(next)) {
       const i = next++;
       const t0 = performance.now();
       const res = await makeRequest(i);

@@ -54,7 +54,9 @@ export async function checkOneBudgetAlert(svc: Services, b: BudgetRow, categoryI
 async function alertIfCrossed(svc: Services, b: BudgetRow, categoryIds: string[], tz: string): Promise<number> {
   if (b.alertThreshold === null) return 0;
   const s = await spendingOf(svc, b, categoryIds, tz);
-  if (s.window.finished || s.spent * 100 < b.alertThreshold * b.amount) return 0;
+  // In BigInt: spent × 100 can pass 2^53 for large budgets, where doubles would round the comparison.
+  const percent = BigInt(s.spent) * 100n;
+  if (s.window.finished || percent < BigInt(b.alertThreshold) * BigInt(b.amount)) return 0;
   const scale = CURRENCY_SCALES[b.currency as Currency];
   const now = svc.clock.now();
   const payload = {
@@ -65,7 +67,7 @@ async function alertIfCrossed(svc: Services, b: BudgetRow, categoryIds: string[]
     budgetAmount: toMajorNumber(b.amount, scale),
     budgetAmountDecimal: formatMinor(b.amount, scale),
     threshold: b.alertThreshold,
-    percentageSpent: Math.floor((s.spent * 100) / b.amount),
+    percentageSpent: Number(percent / BigInt(b.amount)),
     periodStart: s.window.startDate,
     periodEnd: s.window.endDate,
   };

@@ -4,11 +4,12 @@
  * space's SpaceLedger in one batch with their rows; categorizing, tagging and
  * notes change only the Dhanam row.
  */
-import { eq, sql } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import type { AuthContext, Services } from "../../env";
 import { accounts, transactions } from "../../db/schema";
 import { iso } from "../../lib/clock";
 import { instantIn } from "../../lib/dates";
+import { IN_JSON_LIST, inJsonList, jsonList } from "../../lib/sql";
 import { isoInZone } from "../../lib/zoned-time";
 import { conflict, notFound, validationFailed } from "../../lib/errors";
 import { newId } from "../../lib/ids";
@@ -45,8 +46,8 @@ export async function presentTransactions(
   if (known.timezone) for (const r of rows) zones.set(r.spaceId, known.timezone);
   const spaceIds = [...new Set(rows.map((r) => r.spaceId).filter((id) => !zones.has(id)))];
   if (spaceIds.length) {
-    const found = await svc.env.DB.prepare("SELECT id, timezone FROM spaces WHERE id IN (SELECT value FROM json_each(?))")
-      .bind(JSON.stringify(spaceIds))
+    const found = await svc.env.DB.prepare(`SELECT id, timezone FROM spaces WHERE id ${IN_JSON_LIST}`)
+      .bind(jsonList(spaceIds))
       .all<{ id: string; timezone: string }>();
     for (const s of found.results) zones.set(s.id, s.timezone);
   }
@@ -56,8 +57,8 @@ export async function presentTransactions(
   const accs = new Map((known.accounts ?? []).map((a) => [a.id, a]));
   const missingAccs = [...new Set(rows.map((r) => r.accountId).filter((id) => !accs.has(id)))];
   if (missingAccs.length) {
-    const found = await svc.env.DB.prepare("SELECT id, name FROM accounts WHERE id IN (SELECT value FROM json_each(?))")
-      .bind(JSON.stringify(missingAccs))
+    const found = await svc.env.DB.prepare(`SELECT id, name FROM accounts WHERE id ${IN_JSON_LIST}`)
+      .bind(jsonList(missingAccs))
       .all<{ id: string; name: string }>();
     for (const a of found.results) accs.set(a.id, a);
   }
@@ -96,7 +97,7 @@ async function presentOne(svc: Services, row: TransactionRow) {
 }
 
 async function rowsByIds(svc: Services, ids: string[]) {
-  return svc.db.select().from(transactions).where(sql`${transactions.id} IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`);
+  return svc.db.select().from(transactions).where(inJsonList(transactions.id, ids));
 }
 
 function requireActive(account: AccountRow) {
@@ -321,8 +322,8 @@ export async function bulkCategorize(svc: Services, auth: AuthContext, input: { 
   await requireSpaceRole(svc, auth, input.spaceId, "member");
   await requireCategory(svc, input.spaceId, input.categoryId);
   const ids = [...new Set(input.transactionIds)];
-  const found = await svc.env.DB.prepare("SELECT COUNT(*) AS n FROM transactions WHERE space_id = ? AND id IN (SELECT value FROM json_each(?))")
-    .bind(input.spaceId, JSON.stringify(ids))
+  const found = await svc.env.DB.prepare(`SELECT COUNT(*) AS n FROM transactions WHERE space_id = ? AND id ${IN_JSON_LIST}`)
+    .bind(input.spaceId, jsonList(ids))
     .first<{ n: number }>();
   await recategorize(svc, input.spaceId, ids.map((transactionId) => ({ transactionId, categoryId: input.categoryId, categorySource: "manual" as const })));
   // Every row found now has the category by hand, whether or not it had it before.
