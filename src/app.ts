@@ -23,6 +23,7 @@ import { mlRoutes } from "./modules/ml/routes";
 import { spaceRoutes } from "./modules/spaces/routes";
 import { accountTransactionRoutes } from "./modules/transactions/account-routes";
 import { transactionRoutes } from "./modules/transactions/routes";
+import { sandboxRoutes } from "./sandbox/routes";
 import { tradeRoutes } from "./modules/transactions/trade-routes";
 
 /** JSON bodies above this size are refused with 413 before they are parsed. */
@@ -64,6 +65,7 @@ app.route("/v1/trades", tradeRoutes);
 app.route("/v1/categories", categoryRoutes);
 app.route("/v1/budgets", budgetRoutes);
 app.route("/v1/ml", mlRoutes);
+app.route("/sandbox", sandboxRoutes);
 
 app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer", bearerFormat: "JWT" });
 app.doc31("/openapi.json", {

@@ -2,9 +2,13 @@
 import { app } from "./app";
 import { handleQueue } from "./jobs/queue";
 import { handleScheduled } from "./jobs/scheduled";
+import { registerSandboxHandler } from "./lib/outbound";
 
 export { SpaceLedger } from "../durable-objects/space-ledger";
 export { RateLimiter } from "../durable-objects/rate-limiter";
+
+// Sandbox-mode outbound calls are answered by the app's own /sandbox routes, in-process.
+registerSandboxHandler((request, env) => app.fetch(request, env));
 
 export default {
   fetch: app.fetch,
