@@ -9,6 +9,7 @@ import { cors } from "hono/cors";
 import { secureHeaders } from "hono/secure-headers";
 import type { AppEnv } from "./env";
 import { ApiError } from "./lib/errors";
+import { completeDocument } from "./lib/openapi-complete";
 import { d1Session } from "./middleware/d1-session";
 import { errorResponse, onError, validationHook } from "./middleware/errors";
 import { notFoundHandler } from "./middleware/not-found";
@@ -68,7 +69,7 @@ app.route("/v1/ml", mlRoutes);
 app.route("/sandbox", sandboxRoutes);
 
 app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer", bearerFormat: "JWT" });
-app.doc31("/openapi.json", {
+const DOCUMENT_CONFIG = {
   openapi: "3.1.0",
   info: {
     title: "Dhanam Ledger API",
@@ -76,6 +77,12 @@ app.doc31("/openapi.json", {
     description: "Personal and household finance ledger: spaces, accounts, a double-entry ledger, budgets and more.",
   },
   servers: [{ url: "/" }],
+};
+// Built once per isolate, on first request, when every router is registered.
+let document: Record<string, unknown> | undefined;
+app.get("/openapi.json", (c) => {
+  document ??= completeDocument(app.getOpenAPI31Document(DOCUMENT_CONFIG) as unknown as Record<string, unknown>);
+  return c.json(document);
 });
 app.get("/docs", swaggerUI({ url: "/openapi.json" }));
 

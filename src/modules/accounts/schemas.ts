@@ -14,10 +14,9 @@ export const OVERDRAFT_BY_DEFAULT: ReadonlySet<AccountType> = new Set(["credit",
 
 export const PROVIDERS = ["manual", "plaid", "belvo", "bitso"] as const;
 
-/** A major-unit amount: a JSON number or a decimal string, checked against the currency's scale later. */
-export const MajorAmount = z
-  .union([z.number(), z.string().max(40)])
-  .openapi({ type: "number", example: "25.50", description: "Major units; a number or decimal string with no more decimals than the currency allows" });
+// Shared with every module that takes amounts; re-exported for the modules that import it from here.
+export { MajorAmount } from "../../lib/amount-schema";
+import { MajorAmount } from "../../lib/amount-schema";
 
 export const CreateAccountBody = z
   .object({

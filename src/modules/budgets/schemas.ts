@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { MajorAmount } from "../accounts/schemas";
+import { MajorAmount } from "../../lib/amount-schema";
 
 export const PERIODS = ["monthly", "quarterly", "yearly"] as const;
 export const STATUSES = ["active", "exceeded", "completed"] as const;

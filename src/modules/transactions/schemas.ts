@@ -1,7 +1,8 @@
 import { z } from "@hono/zod-openapi";
 import { DateOrDateTime } from "../../lib/dates";
 import { CURRENCIES } from "../../lib/money";
-import { MajorAmount, Pagination } from "../accounts/schemas";
+import { MajorAmount } from "../../lib/amount-schema";
+import { Pagination } from "../accounts/schemas";
 
 /** Optional on money movements: when sent it must be the account's currency (never converted, never ignored). */
 const AccountCurrency = z.enum(CURRENCIES).optional().openapi({ description: "If sent, must equal the account's currency" });

@@ -1,0 +1,134 @@
+/**
+ * Finishes the generated OpenAPI document so that every operation, including
+ * the ones a module declares tersely, carries what clients and SDK generators
+ * rely on: an `operationId`, an explicit `security` list (empty on public
+ * routes), a description that states who may call it, a tag that is declared,
+ * and every error status the shared middleware can answer with its envelope.
+ * Routes keep whatever they declare themselves; this only fills gaps, from
+ * facts the app already knows (body present, secured, role, path parameters).
+ */
+
+type Json = Record<string, any>;
+
+const METHODS = ["get", "post", "put", "patch", "delete"] as const;
+
+const ERROR_REF = { $ref: "#/components/schemas/Error" };
+
+/** Error statuses the shared middleware answers, and when. */
+const ERROR_DESCRIPTIONS: Record<string, string> = {
+  "400": "Malformed JSON body",
+  "401": "Authentication required or invalid",
+  "403": "Role or second factor insufficient",
+  "404": "Not found, or in a space the caller cannot see",
+  "413": "Request body larger than the limit",
+  "415": "Request body is not application/json",
+  "422": "Validation failed; `details` lists each bad field",
+  "429": "Rate limit exceeded; see Retry-After",
+};
+
+const ROLE_SENTENCES: Record<string, string> = {
+  viewer: "Any member of the space may call this, viewers included.",
+  member: "Requires the `member` role or above in the space; viewers get 403.",
+  admin: "Requires the `admin` role or above in the space.",
+  owner: "Only the space's owner may call this.",
+};
+
+const TAG_DESCRIPTIONS: Record<string, string> = {
+  Meta: "Liveness and service information.",
+  Auth: "Registration, login, token refresh and two-factor authentication.",
+  Spaces: "Personal and business spaces and their members.",
+  Ledger: "The double-entry ledger of a space: postings, volumes, logs (seed 004 shapes, integer minor units).",
+  Accounts: "Bank, card, investment, crypto and manual accounts.",
+  Transactions: "Expenses, income, transfers, trades and their categorization.",
+  Categories: "Categories and categorization rules.",
+  Budgets: "Budgets over categories with period spending and alerts.",
+  ML: "The learning categorizer: predictions, corrections, retraining.",
+};
+
+const camel = (s: string) => s.replace(/[-_]+([a-z0-9])/gi, (_, c: string) => c.toUpperCase());
+const pascal = (s: string) => (s ? s[0]!.toUpperCase() + camel(s).slice(1) : s);
+const singular = (w: string) => (w.endsWith("ies") ? `${w.slice(0, -3)}y` : w.endsWith("ss") || !w.endsWith("s") ? w : w.slice(0, -1));
+const isParam = (seg: string) => seg.startsWith("{");
+
+/**
+ * `GET /v1/budgets` → listBudgets, `GET /v1/budgets/{id}` → getBudget,
+ * `POST /v1/budgets` → createBudget, `PATCH` → update…, `DELETE` → delete…,
+ * and a POST to an action path (no GET beside it) is named after the action:
+ * `POST /v1/transactions/transfer` → transactionsTransfer.
+ */
+export function deriveOperationId(method: string, path: string, pathItem: Json): string {
+  const segs = path.split("/").filter(Boolean).slice(path.startsWith("/v1/") ? 1 : 0);
+  const words = segs.filter((s) => !isParam(s));
+  const last = segs[segs.length - 1] ?? "";
+  const endsWithParam = isParam(last);
+  const noun = (singularLast: boolean) =>
+    words.map((w, i) => (i === words.length - 1 && singularLast ? pascal(singular(w)) : pascal(w))).join("");
+  switch (method) {
+    case "get":
+      // A collection (plural last word) is listed; a singleton (`/auth/me`, `/accounts/summary`) is got.
+      return endsWithParam || !words[words.length - 1]?.endsWith("s") ? `get${noun(true)}` : `list${noun(false)}`;
+    case "post":
+      if (!endsWithParam && pathItem.get) return `create${noun(true)}`;
+      return camel(noun(false).replace(/^./, (c) => c.toLowerCase()));
+    case "put":
+      return `put${noun(false)}`;
+    case "patch":
+      return `update${noun(true)}`;
+    default:
+      return `delete${noun(true)}`;
+  }
+}
+
+function describe(op: Json): string {
+  const parts = [op.summary ? `${String(op.summary).replace(/\.$/, "")}.` : ""];
+  const role = op["x-min-role"];
+  if (role) parts.push(ROLE_SENTENCES[role] ?? "");
+  else if (Array.isArray(op.security) && op.security.length > 0) parts.push("Any signed-in user may call this.");
+  else parts.push("Public: no access token.");
+  if (op["x-requires-2fa"]) parts.push("When the caller has two-factor authentication enabled, a recent second-factor proof is required (403 `TWO_FACTOR_REQUIRED`).");
+  if ((op.parameters ?? []).some((p: Json) => p.in === "header" && String(p.name).toLowerCase() === "idempotency-key")) {
+    parts.push("Send an `Idempotency-Key` to make retries safe: the same key and body replay the first response.");
+  }
+  return parts.filter(Boolean).join(" ");
+}
+
+function addErrors(op: Json, path: string): void {
+  const responses: Json = (op.responses ??= {});
+  const secured = Array.isArray(op.security) && op.security.length > 0;
+  const wanted = new Set<string>();
+  if (op.requestBody) ["400", "413", "415", "422"].forEach((s) => wanted.add(s));
+  if (secured) ["401", "429"].forEach((s) => wanted.add(s));
+  if (path.includes("{")) wanted.add("404");
+  if ((op.parameters ?? []).some((p: Json) => p.in === "query")) wanted.add("422");
+  if (op["x-requires-2fa"] || (op["x-min-role"] && op["x-min-role"] !== "viewer")) wanted.add("403");
+  for (const status of wanted) {
+    if (responses[status]) continue;
+    responses[status] = { description: ERROR_DESCRIPTIONS[status]!, content: { "application/json": { schema: ERROR_REF } } };
+  }
+}
+
+export function completeDocument(doc: Json): Json {
+  doc.info = { license: { name: "Proprietary", url: "https://dhanam.app/terms" }, ...doc.info };
+  const usedTags = new Set<string>();
+  const ids = new Set<string>();
+  for (const [path, item] of Object.entries<Json>(doc.paths ?? {})) {
+    for (const method of METHODS) {
+      const op = item[method];
+      if (!op) continue;
+      op.security ??= [];
+      if (!op.operationId) {
+        let id = deriveOperationId(method, path, item);
+        while (ids.has(id)) id = `${id}${pascal(method)}`;
+        op.operationId = id;
+      }
+      ids.add(op.operationId);
+      if (!op.tags?.length) op.tags = ["Meta"];
+      for (const t of op.tags) usedTags.add(t);
+      op.description ??= describe(op);
+      addErrors(op, path);
+    }
+  }
+  const declared = new Map<string, Json>((doc.tags ?? []).map((t: Json) => [t.name, t]));
+  doc.tags = [...usedTags].map((name) => declared.get(name) ?? { name, description: TAG_DESCRIPTIONS[name] ?? `${name} operations.` });
+  return doc;
+}
