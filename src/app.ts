@@ -3,7 +3,6 @@
  * OpenAPI document and its interactive reference.
  */
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { swaggerUI } from "@hono/swagger-ui";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { secureHeaders } from "hono/secure-headers";
@@ -18,6 +17,7 @@ import { accountRoutes } from "./modules/accounts/routes";
 import { authRoutes } from "./modules/auth/routes";
 import { budgetRoutes } from "./modules/budgets/routes";
 import { categoryRoutes } from "./modules/categories/routes";
+import { docsPage } from "./modules/docs/page";
 import { healthRoutes } from "./modules/health/routes";
 import { ledgerRoutes } from "./modules/ledger/routes";
 import { mlRoutes } from "./modules/ml/routes";
@@ -84,7 +84,7 @@ app.get("/openapi.json", (c) => {
   document ??= completeDocument(app.getOpenAPI31Document(DOCUMENT_CONFIG) as unknown as Record<string, unknown>);
   return c.json(document);
 });
-app.get("/docs", swaggerUI({ url: "/openapi.json" }));
+app.get("/docs", docsPage);
 
 app.notFound(notFoundHandler(app));
 app.onError(onError);

@@ -1,3 +1,4 @@
+import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { call, callJson } from "../helpers";
 
@@ -20,6 +21,18 @@ describe("meta routes", () => {
   it("serves the interactive reference at /docs", async () => {
     const res = await call("/docs");
     expect(res.status).toBe(200);
-    expect(await res.text()).toContain("/openapi.json");
+    const html = await res.text();
+    expect(html).toContain("/openapi.json");
+    // Every script and style is this Worker's own: nothing to fetch from a CDN.
+    const refs = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]!);
+    expect(refs.length).toBeGreaterThanOrEqual(4);
+    for (const ref of refs) {
+      expect(ref.startsWith("/")).toBe(true);
+      // Static assets are served before the Worker in production and `wrangler dev`; under
+      // vitest-pool-workers only the binding reaches them.
+      const asset = await env.ASSETS.fetch(`http://api.test${ref}`);
+      expect(asset.status, ref).toBe(200);
+      expect((await asset.arrayBuffer()).byteLength, ref).toBeGreaterThan(100);
+    }
   });
 });
