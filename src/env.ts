@@ -4,6 +4,7 @@
  */
 import type { Db } from "./db/client";
 import type { Clock } from "./lib/clock";
+import type { Locale } from "./lib/i18n";
 
 /** What every service receives instead of Hono's Context. */
 export interface Services {
@@ -22,6 +23,8 @@ export interface AuthContext {
   twoFactorEnabled: boolean;
   /** Epoch ms of the last second-factor proof in this session, if any. */
   stepUpAt: number | null;
+  /** The user's language, from the access token: error messages and notifications use it. */
+  locale?: Locale;
   /**
    * Set on a read whose session check has not run yet: it rides in the batch
    * of the read's first D1 round trip (the membership check), and the fields

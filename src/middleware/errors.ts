@@ -10,6 +10,7 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { ZodError } from "zod";
 import type { AppEnv } from "../env";
 import { ApiError, type ErrorDetail, validationFailed } from "../lib/errors";
+import { CATALOGUES, languageFromHeader, type Locale } from "../lib/i18n";
 import { logError } from "../lib/log";
 
 const TITLES: Record<number, string> = {
@@ -27,8 +28,28 @@ const TITLES: Record<number, string> = {
   502: "Bad Gateway",
 };
 
+/** The caller's language: the user's (from the token), else Accept-Language, else English. */
+function languageOf(c: Context<AppEnv>): Locale {
+  return c.get("auth")?.locale ?? languageFromHeader(c.req.header("accept-language")) ?? "en";
+}
+
+/**
+ * The error in the caller's language. English keeps the specific message the
+ * code raised; another language gets its catalogue's wording for the code and
+ * for each detail's code. Codes and field names never change.
+ */
+function localized(err: ApiError, locale: Locale): { message: string; details: ErrorDetail[] } {
+  if (locale === "en") return { message: err.message || CATALOGUES.en.errors[err.code], details: err.details };
+  const { errors, details } = CATALOGUES[locale];
+  return {
+    message: errors[err.code] ?? errors.INTERNAL_ERROR,
+    details: err.details.map((d) => ({ ...d, message: (details as Record<string, string>)[d.code] ?? details.default })),
+  };
+}
+
 export function errorResponse(c: Context<AppEnv>, err: ApiError): Response {
   const requestId = c.get("requestId") ?? "";
+  const { message, details } = localized(err, languageOf(c));
   const timestamp = new Date().toISOString();
   const wantsProblem = (c.req.header("accept") ?? "").includes("application/problem+json");
   const headers: Record<string, string> = { ...err.headers };
@@ -38,17 +59,17 @@ export function errorResponse(c: Context<AppEnv>, err: ApiError): Response {
       type: `https://docs.dhanam.app/errors/${err.code.toLowerCase().replace(/_/g, "-")}`,
       title: TITLES[err.status] ?? "Error",
       status: err.status,
-      detail: err.message,
+      detail: message,
       instance: new URL(c.req.url).pathname,
       code: err.code,
-      errors: err.details,
+      errors: details,
       timestamp,
       requestId,
     };
     return new Response(JSON.stringify(body), { status: err.status, headers });
   }
   return c.json(
-    { error: { code: err.code, message: err.message, details: err.details, timestamp, requestId } },
+    { error: { code: err.code, message, details, timestamp, requestId } },
     err.status as ContentfulStatusCode,
     headers,
   );

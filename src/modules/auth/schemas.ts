@@ -1,6 +1,8 @@
 import { z } from "@hono/zod-openapi";
 
-export const LOCALES = ["en", "es"] as const;
+import { LOCALES } from "../../lib/i18n";
+
+export { LOCALES };
 
 const email = z
   .email({ message: "Must be a valid email address" })

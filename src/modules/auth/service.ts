@@ -9,6 +9,7 @@ import type { AuthContext, Services } from "../../env";
 import { backupCodes, sessions, users } from "../../db/schema";
 import { encryptSecret, decryptSecret } from "../../lib/crypto";
 import { ApiError, conflict, unauthorized, validationFailed } from "../../lib/errors";
+import { localeOf } from "../../lib/i18n";
 import { newId } from "../../lib/ids";
 import { DECOY_PASSWORD_HASH, hashPassword, verifyPassword } from "../../lib/password";
 import { iso } from "../../lib/clock";
@@ -58,7 +59,7 @@ export async function register(
   };
   const inserted = await svc.db.insert(users).values(row).onConflictDoNothing().run();
   if (inserted.meta.changes !== 1) throw conflict("An account with this email already exists", "DUPLICATE_RESOURCE");
-  return { user: presentUser(row), tokens: await startSession(svc, row.id, false) };
+  return { user: presentUser(row), tokens: await startSession(svc, row.id, false, localeOf(row.locale)) };
 }
 
 export async function login(
@@ -79,7 +80,7 @@ export async function login(
       throw unauthorized("Invalid or already used two-factor code");
     }
   }
-  return { user: presentUser(user), tokens: await startSession(svc, user.id, user.twoFactorEnabled) };
+  return { user: presentUser(user), tokens: await startSession(svc, user.id, user.twoFactorEnabled, localeOf(user.locale)) };
 }
 
 export async function refresh(svc: Services, refreshToken: string) {

@@ -7,6 +7,7 @@ import { jwtVerify, SignJWT } from "jose";
 import type { AuthContext, Services } from "../../env";
 import { randomToken, sha256Hex } from "../../lib/crypto";
 import { unauthorized } from "../../lib/errors";
+import { localeOf, type Locale } from "../../lib/i18n";
 import { newId } from "../../lib/ids";
 import { refreshTokens, sessions, users } from "../../db/schema";
 
@@ -26,9 +27,13 @@ function jwtKey(secret: string): Uint8Array {
   return new TextEncoder().encode(secret);
 }
 
-export async function signAccessToken(svc: Services, userId: string, sessionId: string): Promise<string> {
+/**
+ * `lng` is the user's language when the token was issued, so that even a
+ * request refused before any D1 read (a 422 on its query) answers in it.
+ */
+export async function signAccessToken(svc: Services, userId: string, sessionId: string, locale: Locale): Promise<string> {
   const nowSec = Math.floor(svc.clock.now() / 1000);
-  return new SignJWT({ sid: sessionId, typ: "access" })
+  return new SignJWT({ sid: sessionId, typ: "access", lng: locale })
     .setProtectedHeader({ alg: "HS256", typ: "JWT" })
     .setSubject(userId)
     .setIssuer(ISSUER)
@@ -39,7 +44,7 @@ export async function signAccessToken(svc: Services, userId: string, sessionId: 
 }
 
 /** Stores a fresh refresh token for the session and returns it with a new access token. */
-export async function issueTokens(svc: Services, userId: string, sessionId: string): Promise<TokenPair> {
+export async function issueTokens(svc: Services, userId: string, sessionId: string, locale: Locale): Promise<TokenPair> {
   const refreshToken = `rt_${randomToken(32)}`;
   const now = svc.clock.now();
   await svc.db.insert(refreshTokens).values({
@@ -48,10 +53,10 @@ export async function issueTokens(svc: Services, userId: string, sessionId: stri
     createdAt: now,
     expiresAt: now + REFRESH_TTL_MS,
   });
-  return { accessToken: await signAccessToken(svc, userId, sessionId), refreshToken, expiresIn: ACCESS_TTL_SECONDS };
+  return { accessToken: await signAccessToken(svc, userId, sessionId, locale), refreshToken, expiresIn: ACCESS_TTL_SECONDS };
 }
 
-export async function startSession(svc: Services, userId: string, stepUp: boolean): Promise<TokenPair> {
+export async function startSession(svc: Services, userId: string, stepUp: boolean, locale: Locale): Promise<TokenPair> {
   const now = svc.clock.now();
   const sessionId = newId("ses", now);
   await svc.db.insert(sessions).values({
@@ -61,7 +66,7 @@ export async function startSession(svc: Services, userId: string, stepUp: boolea
     expiresAt: now + REFRESH_TTL_MS,
     stepUpAt: stepUp ? now : null,
   });
-  return issueTokens(svc, userId, sessionId);
+  return issueTokens(svc, userId, sessionId, locale);
 }
 
 export async function revokeSession(svc: Services, sessionId: string, reason: string): Promise<void> {
@@ -79,13 +84,14 @@ export async function rotateRefreshToken(svc: Services, presented: string): Prom
   const now = svc.clock.now();
   const hash = await sha256Hex(presented);
   const row = await svc.db
-    .select({ token: refreshTokens, session: sessions })
+    .select({ token: refreshTokens, session: sessions, locale: users.locale })
     .from(refreshTokens)
     .innerJoin(sessions, eq(sessions.id, refreshTokens.sessionId))
+    .innerJoin(users, eq(users.id, sessions.userId))
     .where(eq(refreshTokens.tokenHash, hash))
     .get();
   if (!row) throw unauthorized("Refresh token invalid");
-  const { token, session } = row;
+  const { token, session, locale } = row;
   if (session.revokedAt !== null || session.expiresAt <= now) throw unauthorized("Session has ended");
   if (token.expiresAt <= now) throw unauthorized("Refresh token expired");
   // Claim the token atomically: of two concurrent uses only one sees a change.
@@ -98,13 +104,14 @@ export async function rotateRefreshToken(svc: Services, presented: string): Prom
     await revokeSession(svc, session.id, "refresh_token_reuse");
     throw unauthorized("Refresh token was already used; the session has been revoked");
   }
-  return { userId: session.userId, tokens: await issueTokens(svc, session.userId, session.id) };
+  return { userId: session.userId, tokens: await issueTokens(svc, session.userId, session.id, localeOf(locale)) };
 }
 
 /** The claims of a valid access token: whose it is and which session it belongs to. CPU only, no I/O. */
-export async function verifyAccessToken(svc: Services, token: string): Promise<{ userId: string; sessionId: string }> {
+export async function verifyAccessToken(svc: Services, token: string): Promise<{ userId: string; sessionId: string; locale: Locale }> {
   let sub: string | undefined;
   let sid: unknown;
+  let lng: unknown;
   try {
     const { payload } = await jwtVerify(token, jwtKey(svc.env.JWT_SECRET), {
       algorithms: ["HS256"],
@@ -119,11 +126,12 @@ export async function verifyAccessToken(svc: Services, token: string): Promise<{
     if (payload.typ !== "access") throw new Error("not an access token");
     sub = payload.sub;
     sid = payload.sid;
+    lng = payload.lng;
   } catch {
     throw unauthorized();
   }
   if (!sub || typeof sid !== "string") throw unauthorized();
-  return { userId: sub, sessionId: sid };
+  return { userId: sub, sessionId: sid, locale: localeOf(lng) };
 }
 
 /** The session row of a token's claims, as a statement that can ride in another read's batch. */
@@ -143,7 +151,7 @@ export interface SessionRow {
 }
 
 /** The caller's context from a session row; 401 when the session is gone, revoked or expired. */
-export function authFromSession(svc: Services, claims: { userId: string; sessionId: string }, row: SessionRow | undefined | null): AuthContext {
+export function authFromSession(svc: Services, claims: { userId: string; sessionId: string; locale?: Locale }, row: SessionRow | undefined | null): AuthContext {
   if (!row || row.revoked_at !== null || row.expires_at <= svc.clock.now()) throw unauthorized("Session has ended");
   return {
     userId: claims.userId,
@@ -151,6 +159,7 @@ export function authFromSession(svc: Services, claims: { userId: string; session
     email: row.email,
     twoFactorEnabled: row.two_factor_enabled === 1,
     stepUpAt: row.step_up_at,
+    locale: claims.locale,
   };
 }
 

@@ -1,0 +1,49 @@
+import type { Catalogue } from "./catalogue";
+
+/**
+ * English. Errors raised in code carry their own, more specific English
+ * message; these are the standard wording for each code.
+ */
+export const en: Catalogue = {
+  errors: {
+    BAD_REQUEST: "The request is malformed.",
+    UNAUTHORIZED: "Authentication token invalid or expired.",
+    FORBIDDEN: "Your role in this space does not allow this operation.",
+    VALIDATION_FAILED: "Validation failed for the provided data.",
+    RESOURCE_NOT_FOUND: "Resource not found.",
+    METHOD_NOT_ALLOWED: "This method is not allowed on this resource.",
+    DUPLICATE_RESOURCE: "The resource already exists.",
+    CONFLICT: "The request conflicts with the resource's current state.",
+    PAYLOAD_TOO_LARGE: "The request body is too large.",
+    UNSUPPORTED_MEDIA_TYPE: "Send the request body as application/json.",
+    PROVIDER_ERROR: "The financial provider refused or failed the request.",
+    RATE_LIMIT_EXCEEDED: "Too many requests; try again after the time in Retry-After.",
+    INSUFFICIENT_FUNDS: "The account does not have enough funds.",
+    SYNC_IN_PROGRESS: "A sync is already running for this account.",
+    ALREADY_REVERTED: "The transaction has already been reverted.",
+    IDEMPOTENCY_KEY_REUSED: "This Idempotency-Key was already used with a different request.",
+    TWO_FACTOR_REQUIRED: "This operation requires a recent second-factor verification.",
+    INTERNAL_ERROR: "An unexpected error occurred.",
+  },
+  details: {
+    default: "This value is not valid.",
+    REQUIRED: "This field is required.",
+    UNKNOWN_FIELD: "Unknown field: this request does not accept it.",
+    INVALID_TYPE: "This value has the wrong type.",
+    INVALID_VALUE: "This value is not one of the allowed values.",
+    INVALID_FORMAT: "This value does not have the expected format.",
+    INVALID_EMAIL: "This is not a valid email address.",
+    INVALID_UNION: "This value does not match any accepted form.",
+    TOO_SMALL: "This value is too small or too short.",
+    TOO_BIG: "This value is too big or too long.",
+    INVALID_AMOUNT: "This amount is not valid for the currency.",
+    INEXACT_NUMBER: "This number cannot be represented exactly; send it as a decimal string.",
+    CURRENCY_MISMATCH: "The currencies do not match.",
+    INSUFFICIENT_FUNDS: "Not enough funds.",
+    INVALID_CURSOR: "This cursor is not valid.",
+    INVALID_BOOKMARK: "This bookmark is not valid.",
+    INVALID_RANGE: "This range is not valid.",
+    INVALID_CODE: "This code is not valid.",
+    INVALID_PASSWORD: "The password is not correct.",
+  },
+};
