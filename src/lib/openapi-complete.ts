@@ -3,10 +3,13 @@
  * the ones a module declares tersely, carries what clients and SDK generators
  * rely on: an `operationId`, an explicit `security` list (empty on public
  * routes), a description that states who may call it, a tag that is declared,
- * and every error status the shared middleware can answer with its envelope.
+ * every error status the shared middleware can answer with its envelope, and
+ * examples that validate against the schemas (lib/openapi-examples.ts).
  * Routes keep whatever they declare themselves; this only fills gaps, from
  * facts the app already knows (body present, secured, role, path parameters).
  */
+
+import { addExamples } from "./openapi-examples";
 
 type Json = Record<string, any>;
 
@@ -126,6 +129,7 @@ export function completeDocument(doc: Json): Json {
       for (const t of op.tags) usedTags.add(t);
       op.description ??= describe(op);
       addErrors(op, path);
+      addExamples(op, doc);
     }
   }
   const declared = new Map<string, Json>((doc.tags ?? []).map((t: Json) => [t.name, t]));
