@@ -242,7 +242,7 @@ async function sendAndRecord(svc: Services, d: DeliveryContext, opts: SendOption
   }
   const results = await db.batch<{ enabled: number; consecutive_failures: number }>(statements);
   const sub = results[2]?.results?.[0];
-  if (sub && !ok && sub.enabled === 0 && sub.consecutive_failures === limit) {
+  if (sub && !ok && sub.enabled === 0 && sub.consecutive_failures === limit && svc.env.LOG_LEVEL !== "error") {
     logInfo(undefined, "webhooks.subscription_disabled", { webhookId: d.subscription_id, consecutiveFailures: sub.consecutive_failures });
   }
   if (retryable) await svc.env.WEBHOOK_QUEUE.send({ type: DELIVER_JOB, deliveryId: d.id, attempt }, { delaySeconds: delay });
