@@ -5,7 +5,7 @@
  * gives one delivery per subscription; budget alerts already in the outbox
  * reach subscribers through the hourly cron and the queue consumer.
  */
-import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
+import { createScheduledController } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import worker from "../../src/index";
@@ -230,9 +230,7 @@ describe("budget alerts already in the outbox", () => {
     expect(event).toMatchObject({ delivered_at: null });
 
     const controller = createScheduledController({ scheduledTime: new Date(), cron: "0 * * * *" });
-    const ctx = createExecutionContext();
-    await worker.scheduled(controller, env, ctx);
-    await waitOnExecutionContext(ctx);
+    await worker.scheduled(controller, env);
 
     const got = await eventually(async () => (await inbox(hook.inbox))[0]);
     expect(await verifyDhanamWebhook(hook.secret, headersOf(got), got.body)).toBe(true);
