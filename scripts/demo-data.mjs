@@ -63,5 +63,7 @@ export async function seedDemoData(base) {
   await call("PATCH", `/v1/categories/${transport}`, { rules: [{ condition: "merchant_contains", value: "uber", priority: 100 }, { condition: "regex", value: "^(lyft|didi|cabify)", priority: 90 }] }, token);
   await tx("oxxo", { spaceId: business, accountId: bbva.id, amount: "-230.50", description: "OXXO papelería", merchantName: "OXXO", date: daysAgo(3), categoryId: supplies });
   await tx("cliente", { spaceId: business, accountId: bbva.id, amount: "12500.00", description: "Pago cliente factura A-102", date: daysAgo(5), categoryId: ventas });
+  // Outgoing webhooks to the sandbox receiver: see what arrived at GET /sandbox/webhook-receiver/demo.
+  await call("POST", "/v1/webhooks", { spaceId: personal, url: "https://sandbox.dhanam.invalid/sandbox/webhook-receiver/demo", events: ["transaction.created", "account.sync.completed", "account.sync.failed", "budget.alert.threshold_exceeded", "lifebeat.escalated"], description: "Sandbox receiver (demo)" }, token);
   return { seeded: true };
 }

@@ -1,7 +1,7 @@
 /**
  * A populated space for route-driven security tests: one user per role, a
  * second-factor owner, accounts, a category, a transaction, a budget, a ledger
- * transaction and a retraining job, plus an outsider with a space of their own.
+ * transaction, a webhook (to the sandbox receiver) and a retraining job, plus an outsider with a space of their own.
  */
 import { env } from "cloudflare:workers";
 import { addMember, callJson, createSpace, enableTwoFactor, registerUser, type TestUser } from "../helpers";
@@ -68,6 +68,8 @@ export async function buildWorld(people?: People, opts: { retrainJob?: boolean }
   const txn = await ok(callJson("/v1/transactions", { ...as(owner!), body: { spaceId: space.id, accountId: acc.id, amount: -10, description: "matrix", date: "2024-01-15" } }));
   const budget = await ok(callJson("/v1/budgets", { ...as(owner!), body: { spaceId: space.id, name: "Matrix", amount: 100, period: "monthly", categoryIds: [cat.id] } }));
   const ltx = await ok(callJson(`/v1/spaces/${space.id}/ledger/transactions`, { ...as(owner!), body: { postings: [{ source: "world", destination: "users:matrix", amount: 100000, asset: "USD/2" }] } }));
+  const webhookUrl = `${env.SANDBOX_ORIGIN}/sandbox/webhook-receiver/matrix`;
+  const webhook = await ok(callJson("/v1/webhooks", { ...as(owner!), body: { spaceId: space.id, url: webhookUrl, events: ["transaction.created"] } }));
   const job = opts.retrainJob === false ? { jobId: undefined } : await ok(callJson("/v1/ml/retrain", { ...as(owner!), body: { spaceId: space.id } }));
   if (job.jobId) await settleJob(job.jobId);
   return {
@@ -77,6 +79,7 @@ export async function buildWorld(people?: People, opts: { retrainJob?: boolean }
       transactionId: txn.id, transactionIds: [txn.id], categoryIds: [cat.id], userId: member!.id, txid: ltx.data[0].txid, jobId: job.jobId,
       address: "users:matrix", source: "world", destination: "users:matrix", email: newcomer!.email, budgetId: budget.id,
       "id@/v1/transactions": txn.id, "id@/v1/categories": cat.id, "id@/v1/budgets": budget.id,
+      "id@/v1/webhooks": webhook.id, "url@/v1/webhooks": webhookUrl,
     },
   };
 }

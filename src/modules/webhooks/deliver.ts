@@ -1,0 +1,275 @@
+/**
+ * Fan-out and delivery of outbox events to webhook subscriptions.
+ *
+ * Fan-out creates one delivery per matching enabled subscription; the unique
+ * (subscription, event) index makes a second fan-out of the same event (the
+ * sweep racing a publish, a redelivered message) create nothing. Each
+ * delivery keeps its id for life: it is the `X-Dhanam-Delivery` header of
+ * every attempt.
+ *
+ * An attempt is a queue message `{ deliveryId, attempt }` naming the attempt
+ * count it expects. A sender first claims the delivery (a conditional update
+ * on that count and an expired hold), so duplicate messages never send twice;
+ * after the attempt the outcome is written in one batch with the attempt log
+ * and the subscription's failure run. A failed attempt queues the next one
+ * with exponential backoff (`delaySeconds`); the subscription disables itself
+ * after WEBHOOK_DISABLE_AFTER_FAILURES consecutive failed attempts.
+ */
+import type { Services } from "../../env";
+import { decryptSecret, hmacSha256Hex } from "../../lib/crypto";
+import { iso } from "../../lib/clock";
+import { newId } from "../../lib/ids";
+import { logInfo } from "../../lib/log";
+import { outbound } from "../../lib/outbound";
+import {
+  backoffSeconds, CLAIM_MS, DELIVER_JOB, disableAfterFailures, EARLY_SLACK_MS, MAX_ATTEMPTS, REQUEST_TIMEOUT_MS,
+} from "./events";
+import { webhookUrlProblem } from "./url-policy";
+
+export const SIGNATURE_HEADER = "X-Dhanam-Signature";
+export const TIMESTAMP_HEADER = "X-Dhanam-Timestamp";
+export const DELIVERY_HEADER = "X-Dhanam-Delivery";
+export const EVENT_HEADER = "X-Dhanam-Event";
+
+/** The signed body: `{ event, timestamp, data }`, with `data` exactly as stored in the outbox. */
+export function deliveryBody(type: string, createdAt: number, payload: string): string {
+  return `{"event":${JSON.stringify(type)},"timestamp":${JSON.stringify(iso(createdAt))},"data":${payload}}`;
+}
+
+/** `sha256=<hex HMAC-SHA256 of "<timestamp>.<raw body>">` under the subscription's secret. */
+export async function signature(secret: string, timestamp: string, body: string): Promise<string> {
+  return `sha256=${await hmacSha256Hex(secret, `${timestamp}.${body}`)}`;
+}
+
+// ---------------------------------------------------------------------------
+// Fan-out
+// ---------------------------------------------------------------------------
+
+interface OutboxRow {
+  id: string;
+  space_id: string;
+  type: string;
+  delivered_at: number | null;
+}
+
+/**
+ * Creates the deliveries of one outbox event and queues their first attempts.
+ * Returns the ids queued. Safe to run any number of times for one event.
+ */
+export async function fanOut(svc: Services, eventId: string): Promise<string[]> {
+  const db = svc.env.DB;
+  const now = svc.clock.now();
+  const event = await db.prepare("SELECT id, space_id, type, delivered_at FROM event_outbox WHERE id = ?").bind(eventId).first<OutboxRow>();
+  if (!event) return [];
+  const subs = (
+    await db
+      .prepare(
+        `SELECT w.id, w.events FROM webhook_subscriptions w JOIN spaces s ON s.id = w.space_id
+          WHERE w.space_id = ? AND w.enabled = 1 AND s.deleted_at IS NULL`,
+      )
+      .bind(event.space_id)
+      .all<{ id: string; events: string }>()
+  ).results.filter((s) => (JSON.parse(s.events) as string[]).includes(event.type));
+  const insert = db.prepare(
+    `INSERT OR IGNORE INTO webhook_deliveries (id, subscription_id, space_id, event_id, event_type, status, attempts, next_attempt_at, created_at)
+     VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?)`,
+  );
+  await db.batch([
+    ...subs.map((s) => insert.bind(newId("dlv", now), s.id, event.space_id, event.id, event.type, now, now)),
+    db.prepare("UPDATE event_outbox SET delivered_at = ? WHERE id = ? AND delivered_at IS NULL").bind(now, event.id),
+  ]);
+  // Every first attempt not yet taken, whoever created it: a fan-out whose
+  // queueing failed is repaired by the next one. Duplicates are harmless (claims).
+  const due = (
+    await db
+      .prepare("SELECT id FROM webhook_deliveries WHERE event_id = ? AND status = 'pending' AND attempts = 0 AND claimed_until IS NULL")
+      .bind(event.id)
+      .all<{ id: string }>()
+  ).results.map((r) => r.id);
+  if (due.length) {
+    for (let i = 0; i < due.length; i += 100) {
+      await svc.env.WEBHOOK_QUEUE.sendBatch(due.slice(i, i + 100).map((deliveryId) => ({ body: { type: DELIVER_JOB, deliveryId, attempt: 0 } })));
+    }
+  }
+  return due;
+}
+
+// ---------------------------------------------------------------------------
+// Delivery
+// ---------------------------------------------------------------------------
+
+interface DeliveryContext {
+  id: string;
+  subscription_id: string;
+  space_id: string;
+  event_id: string;
+  event_type: string;
+  status: string;
+  attempts: number;
+  next_attempt_at: number | null;
+  claimed_until: number | null;
+  url: string;
+  secret_enc: string;
+  enabled: number;
+  payload: string;
+  event_created_at: number;
+}
+
+const LOAD_DELIVERY = `
+  SELECT d.id, d.subscription_id, d.space_id, d.event_id, d.event_type, d.status, d.attempts, d.next_attempt_at, d.claimed_until,
+         w.url, w.secret_enc, w.enabled, e.payload, e.created_at AS event_created_at
+    FROM webhook_deliveries d
+    JOIN webhook_subscriptions w ON w.id = d.subscription_id
+    JOIN event_outbox e ON e.id = d.event_id
+   WHERE d.id = ?`;
+
+export type AttemptOutcome =
+  | "succeeded" | "retrying" | "failed" | "blocked"
+  /** Nothing sent: */
+  | "gone" | "stale" | "cancelled" | "early" | "busy";
+
+export interface AttemptResult {
+  outcome: AttemptOutcome;
+  responseStatus?: number | null;
+  error?: string | null;
+}
+
+/** Queue handler body: one attempt of a delivery, if it is still due and nobody else holds it. */
+export async function deliverAttempt(svc: Services, deliveryId: string, attempt: number): Promise<AttemptResult> {
+  const db = svc.env.DB;
+  const now = svc.clock.now();
+  const d = await db.prepare(LOAD_DELIVERY).bind(deliveryId).first<DeliveryContext>();
+  if (!d) return { outcome: "gone" };
+  // A copy of a message for an attempt already made (queues deliver at least once).
+  if (d.status !== "pending" || d.attempts !== attempt) return { outcome: "stale" };
+  if (!d.enabled) {
+    await db
+      .prepare("UPDATE webhook_deliveries SET status = 'cancelled', last_error = 'Subscription disabled', next_attempt_at = NULL WHERE id = ? AND status = 'pending'")
+      .bind(d.id)
+      .run();
+    return { outcome: "cancelled" };
+  }
+  if (d.next_attempt_at !== null && d.next_attempt_at > now + EARLY_SLACK_MS) {
+    await svc.env.WEBHOOK_QUEUE.send({ type: DELIVER_JOB, deliveryId, attempt }, { delaySeconds: Math.ceil((d.next_attempt_at - now) / 1000) });
+    return { outcome: "early" };
+  }
+  const claim = await db
+    .prepare("UPDATE webhook_deliveries SET claimed_until = ? WHERE id = ? AND status = 'pending' AND attempts = ? AND (claimed_until IS NULL OR claimed_until <= ?)")
+    .bind(now + CLAIM_MS, d.id, attempt, now)
+    .run();
+  if (claim.meta.changes !== 1) return { outcome: "busy" };
+  return sendAndRecord(svc, d, { retry: true, countsTowardsDisable: true });
+}
+
+interface SendOptions {
+  /** Schedule another attempt after a failure (false for test pings). */
+  retry: boolean;
+  /** Whether the outcome moves the subscription's failure run (false for test pings). */
+  countsTowardsDisable: boolean;
+}
+
+/** Sends one attempt of a claimed delivery and records its outcome. */
+async function sendAndRecord(svc: Services, d: DeliveryContext, opts: SendOptions): Promise<AttemptResult> {
+  const db = svc.env.DB;
+  const started = svc.clock.now();
+  const attempt = d.attempts + 1;
+  let responseStatus: number | null = null;
+  let error: string | null = null;
+  // The URL is judged again at every attempt: the rules or the environment may have changed since it was stored.
+  const problem = webhookUrlProblem(svc.env, d.url);
+  if (problem) {
+    error = `URL not allowed: ${problem}`;
+  } else {
+    const body = deliveryBody(d.event_type, d.event_created_at, d.payload);
+    const timestamp = String(Math.floor(started / 1000));
+    const secret = await decryptSecret(d.secret_enc, svc.env.ENCRYPTION_KEY);
+    const request = new Request(d.url, {
+      method: "POST",
+      // A receiver's redirect is not followed: it could point anywhere, including where the URL rules forbid.
+      redirect: "manual",
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      headers: {
+        "content-type": "application/json",
+        "user-agent": "Dhanam-Webhooks/1.0",
+        [SIGNATURE_HEADER]: await signature(secret, timestamp, body),
+        [TIMESTAMP_HEADER]: timestamp,
+        [DELIVERY_HEADER]: d.id,
+        [EVENT_HEADER]: d.event_type,
+      },
+      body,
+    });
+    try {
+      const res = await outbound(svc.env)(request);
+      responseStatus = res.status;
+      await res.body?.cancel();
+      if (res.status < 200 || res.status > 299) error = res.status >= 300 && res.status < 400 ? `HTTP ${res.status} (redirects are not followed)` : `HTTP ${res.status}`;
+    } catch (err) {
+      error = `Request failed: ${(err instanceof Error ? `${err.name}: ${err.message}` : String(err)).slice(0, 300)}`;
+    }
+  }
+  const now = svc.clock.now();
+  const ok = error === null;
+  const retryable = !ok && !problem && opts.retry && attempt < MAX_ATTEMPTS;
+  const status = ok ? "succeeded" : retryable ? "pending" : "failed";
+  const delay = retryable ? backoffSeconds(attempt) : 0;
+  const nextAt = retryable ? now + delay * 1000 : null;
+  const limit = disableAfterFailures(svc.env);
+  const statements = [
+    db.prepare(
+      `UPDATE webhook_deliveries SET attempts = ?, status = ?, last_attempt_at = ?, response_status = ?, last_error = ?,
+              next_attempt_at = ?, delivered_at = ?, claimed_until = NULL
+        WHERE id = ? AND attempts = ?`,
+    ).bind(attempt, status, now, responseStatus, error, nextAt, ok ? now : null, d.id, d.attempts),
+    db.prepare("INSERT OR IGNORE INTO webhook_delivery_attempts (delivery_id, attempt, at, response_status, error, duration_ms) VALUES (?, ?, ?, ?, ?, ?)")
+      .bind(d.id, attempt, started, responseStatus, error, Math.max(0, now - started)),
+  ];
+  if (opts.countsTowardsDisable && ok) {
+    statements.push(db.prepare("UPDATE webhook_subscriptions SET consecutive_failures = 0, last_success_at = ? WHERE id = ?").bind(now, d.subscription_id));
+  } else if (opts.countsTowardsDisable) {
+    // SET expressions see the row as it was, so `consecutive_failures + 1` is the new run length in every clause.
+    statements.push(
+      db.prepare(
+        `UPDATE webhook_subscriptions SET consecutive_failures = consecutive_failures + 1, last_failure_at = ?,
+                disabled_reason = CASE WHEN enabled = 1 AND consecutive_failures + 1 >= ? THEN 'failures' ELSE disabled_reason END,
+                disabled_at = CASE WHEN enabled = 1 AND consecutive_failures + 1 >= ? THEN ? ELSE disabled_at END,
+                updated_at = CASE WHEN enabled = 1 AND consecutive_failures + 1 >= ? THEN ? ELSE updated_at END,
+                enabled = CASE WHEN enabled = 1 AND consecutive_failures + 1 >= ? THEN 0 ELSE enabled END
+          WHERE id = ? RETURNING enabled, consecutive_failures`,
+      ).bind(now, limit, limit, now, limit, now, limit, d.subscription_id),
+    );
+  } else if (!ok) {
+    statements.push(db.prepare("UPDATE webhook_subscriptions SET last_failure_at = ? WHERE id = ?").bind(now, d.subscription_id));
+  }
+  const results = await db.batch<{ enabled: number; consecutive_failures: number }>(statements);
+  const sub = results[2]?.results?.[0];
+  if (sub && !ok && sub.enabled === 0 && sub.consecutive_failures === limit && svc.env.LOG_LEVEL !== "error") {
+    logInfo(undefined, "webhooks.subscription_disabled", { webhookId: d.subscription_id, consecutiveFailures: sub.consecutive_failures });
+  }
+  if (retryable) await svc.env.WEBHOOK_QUEUE.send({ type: DELIVER_JOB, deliveryId: d.id, attempt }, { delaySeconds: delay });
+  return { outcome: ok ? "succeeded" : problem ? "blocked" : retryable ? "retrying" : "failed", responseStatus, error };
+}
+
+/**
+ * The test ping: a `webhook.test` event sent at once to one subscription
+ * (enabled or not), signed like any delivery. It is logged with the
+ * subscription's deliveries but neither retried nor counted in its failure run.
+ */
+export async function sendTestPing(svc: Services, sub: { id: string; spaceId: string }): Promise<string> {
+  const db = svc.env.DB;
+  const now = svc.clock.now();
+  const eventId = newId("evt", now);
+  const deliveryId = newId("dlv", now);
+  const payload = JSON.stringify({ webhookId: sub.id, spaceId: sub.spaceId, message: "Test delivery from Dhanam" });
+  await db.batch([
+    // Stored as already fanned out: it goes to this subscription only.
+    db.prepare("INSERT INTO event_outbox (id, space_id, type, payload, dedupe_key, created_at, delivered_at) VALUES (?, ?, 'webhook.test', ?, ?, ?, ?)")
+      .bind(eventId, sub.spaceId, payload, `webhook.test:${deliveryId}`, now, now),
+    db.prepare(
+      `INSERT INTO webhook_deliveries (id, subscription_id, space_id, event_id, event_type, status, attempts, next_attempt_at, claimed_until, created_at)
+       VALUES (?, ?, ?, ?, 'webhook.test', 'pending', 0, ?, ?, ?)`,
+    ).bind(deliveryId, sub.id, sub.spaceId, eventId, now, now + CLAIM_MS, now),
+  ]);
+  const d = await db.prepare(LOAD_DELIVERY).bind(deliveryId).first<DeliveryContext>();
+  await sendAndRecord(svc, d!, { retry: false, countsTowardsDisable: false });
+  return deliveryId;
+}

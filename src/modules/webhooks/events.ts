@@ -1,0 +1,45 @@
+/**
+ * The events a webhook subscription may ask for (API.md "Outgoing webhooks"),
+ * and the tuning of deliveries.
+ */
+export const WEBHOOK_EVENTS = [
+  "account.sync.completed",
+  "account.sync.failed",
+  "transaction.created",
+  "budget.alert.threshold_exceeded",
+  "lifebeat.escalated",
+] as const;
+export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
+
+/** Sent only by POST /v1/webhooks/{id}/test, to that one subscription; nobody subscribes to it. */
+export const TEST_EVENT = "webhook.test";
+
+/** Queue message types on WEBHOOK_QUEUE. */
+export const FANOUT_JOB = "webhook.fanout";
+export const DELIVER_JOB = "webhook.deliver";
+
+/** Subscriptions a space may hold: bounds each event's fan-out. */
+export const MAX_WEBHOOKS_PER_SPACE = 25;
+
+/** Attempts of one delivery before it is given up as failed. */
+export const MAX_ATTEMPTS = 12;
+/** Backoff after the n-th failed attempt: BASE × 2^(n-1), capped (30 s, 1 min, 2 min, ... 6 h; about 15 h in all). */
+export const BACKOFF_BASE_SECONDS = 30;
+export const BACKOFF_CAP_SECONDS = 6 * 3600;
+export const backoffSeconds = (failedAttempts: number) =>
+  Math.min(BACKOFF_CAP_SECONDS, BACKOFF_BASE_SECONDS * 2 ** Math.max(0, failedAttempts - 1));
+
+/** How long one sender holds a delivery (longer than a request's timeout). */
+export const CLAIM_MS = 60_000;
+/** A receiver gets this long to answer. */
+export const REQUEST_TIMEOUT_MS = 10_000;
+/** A queued attempt arriving this early is put back for the rest of its delay. */
+export const EARLY_SLACK_MS = 5_000;
+/** Pending deliveries overdue by this much have lost their message; the hourly sweep queues them again. */
+export const STALLED_AFTER_MS = 15 * 60_000;
+
+/** Consecutive failed attempts after which a subscription disables itself (wrangler.toml WEBHOOK_DISABLE_AFTER_FAILURES). */
+export function disableAfterFailures(env: Env): number {
+  const n = Number.parseInt(env.WEBHOOK_DISABLE_AFTER_FAILURES ?? "", 10);
+  return Number.isFinite(n) && n > 0 ? n : 50;
+}

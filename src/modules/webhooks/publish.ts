@@ -1,0 +1,104 @@
+/**
+ * Publishing events for outgoing webhooks. An event is written once to the
+ * `event_outbox` (its dedupe key is unique) and its fan-out is queued on
+ * WEBHOOK_QUEUE. Code that writes outbox rows directly (budget alerts) is
+ * picked up by the hourly sweep, which also re-queues deliveries whose
+ * message was lost. Every step is idempotent, so a sweep racing a publish
+ * still gives one delivery per subscription (deliver.ts).
+ */
+import type { Services } from "../../env";
+import { newId } from "../../lib/ids";
+import { logError, logInfo } from "../../lib/log";
+import { DELIVER_JOB, FANOUT_JOB, STALLED_AFTER_MS, type WebhookEvent } from "./events";
+
+export interface PublishInput {
+  spaceId: string;
+  /** One of WEBHOOK_EVENTS. */
+  type: WebhookEvent;
+  /** The event's `data`: a JSON object (stored as written; money as exact decimal strings beside numbers). */
+  payload: Record<string, unknown>;
+  /** Unique per event across all spaces, e.g. `transaction.created:<txnId>`; a second publish with it is a no-op. */
+  dedupeKey: string;
+}
+
+export interface PublishResult {
+  eventId: string;
+  /** False when an event with this dedupe key was already in the outbox (nothing new is queued). */
+  created: boolean;
+}
+
+const INSERT_EVENT =
+  "INSERT OR IGNORE INTO event_outbox (id, space_id, type, payload, dedupe_key, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id";
+
+/** Sends queue messages in batches of 100 (the Queues limit per sendBatch). */
+async function sendAll(queue: Queue, bodies: unknown[]): Promise<void> {
+  for (let i = 0; i < bodies.length; i += 100) await queue.sendBatch(bodies.slice(i, i + 100).map((body) => ({ body })));
+}
+
+/**
+ * Writes events to the outbox (once per dedupe key) and queues their fan-out.
+ * A failure to queue is logged, not thrown: the event is stored, and the
+ * hourly sweep queues it. Returns one result per input, in order.
+ */
+export async function publishEvents(svc: Services, inputs: PublishInput[]): Promise<PublishResult[]> {
+  if (inputs.length === 0) return [];
+  const now = svc.clock.now();
+  const db = svc.env.DB;
+  // One statement per event (six parameters each), in batches: all in one round trip for typical sizes.
+  const out: PublishResult[] = [];
+  for (let i = 0; i < inputs.length; i += 50) {
+    const chunk = inputs.slice(i, i + 50);
+    const results = await db.batch<{ id: string }>(
+      chunk.map((e) => db.prepare(INSERT_EVENT).bind(newId("evt", now), e.spaceId, e.type, JSON.stringify(e.payload), e.dedupeKey, now)),
+    );
+    const existing = chunk.filter((_, j) => results[j]!.results.length === 0).map((e) => e.dedupeKey);
+    const found = existing.length
+      ? new Map(
+          (await db.prepare("SELECT id, dedupe_key FROM event_outbox WHERE dedupe_key IN (SELECT value FROM json_each(?))").bind(JSON.stringify(existing)).all<{ id: string; dedupe_key: string }>())
+            .results.map((r) => [r.dedupe_key, r.id]),
+        )
+      : new Map<string, string>();
+    chunk.forEach((e, j) => {
+      const inserted = results[j]!.results[0]?.id;
+      out.push(inserted ? { eventId: inserted, created: true } : { eventId: found.get(e.dedupeKey) ?? "", created: false });
+    });
+  }
+  const fresh = out.filter((r) => r.created).map((r) => ({ type: FANOUT_JOB, eventId: r.eventId }));
+  try {
+    await sendAll(svc.env.WEBHOOK_QUEUE, fresh);
+  } catch (err) {
+    logError(undefined, "webhooks.enqueue_failed", err, { events: fresh.length });
+  }
+  return out;
+}
+
+/** Writes one event to the outbox (once per dedupe key) and queues its fan-out to the space's subscriptions. */
+export async function publishEvent(svc: Services, input: PublishInput): Promise<PublishResult> {
+  return (await publishEvents(svc, [input]))[0]!;
+}
+
+/** Most rows one sweep queues of each kind; the rest wait for the next hour. */
+const SWEEP_LIMIT = 5000;
+
+/**
+ * The hourly sweep: queues the fan-out of outbox events not yet fanned out
+ * (written directly, or whose message was lost), and queues again the pending
+ * deliveries that are long overdue and held by no sender (lost messages).
+ */
+export async function sweepWebhooks(svc: Services): Promise<{ events: number; deliveries: number }> {
+  const now = svc.clock.now();
+  const db = svc.env.DB;
+  const [events, stalled] = await db.batch<{ id: string; attempts: number }>([
+    db.prepare("SELECT id FROM event_outbox WHERE delivered_at IS NULL ORDER BY created_at LIMIT ?").bind(SWEEP_LIMIT),
+    db.prepare(
+      "SELECT id, attempts FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at < ? AND (claimed_until IS NULL OR claimed_until < ?) ORDER BY next_attempt_at LIMIT ?",
+    ).bind(now - STALLED_AFTER_MS, now, SWEEP_LIMIT),
+  ]);
+  await sendAll(svc.env.WEBHOOK_QUEUE, [
+    ...events!.results.map((r) => ({ type: FANOUT_JOB, eventId: r.id })),
+    ...stalled!.results.map((r) => ({ type: DELIVER_JOB, deliveryId: r.id, attempt: r.attempts })),
+  ]);
+  const counts = { events: events!.results.length, deliveries: stalled!.results.length };
+  if (svc.env.LOG_LEVEL !== "error") logInfo(undefined, "webhooks.sweep", counts);
+  return counts;
+}

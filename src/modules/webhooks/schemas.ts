@@ -1,0 +1,103 @@
+import { z } from "@hono/zod-openapi";
+import { Pagination } from "../accounts/schemas";
+import { MAX_URL_LENGTH } from "./url-policy";
+import { WEBHOOK_EVENTS } from "./events";
+
+const Events = z
+  .array(z.enum(WEBHOOK_EVENTS))
+  .min(1)
+  .max(WEBHOOK_EVENTS.length * 4)
+  .openapi({ example: ["transaction.created", "budget.alert.threshold_exceeded"], description: "Event types to receive (duplicates are ignored)" });
+
+const Url = z
+  .string()
+  .trim()
+  .min(1)
+  .max(MAX_URL_LENGTH)
+  .openapi({
+    example: "https://example.com/hooks/dhanam",
+    description: "https to a public address; private, loopback and link-local targets are refused (with ENVIRONMENT=development, http://localhost and http://127.0.0.1 are allowed)",
+  });
+
+export const CreateWebhookBody = z
+  .object({
+    spaceId: z.string().min(1).max(64),
+    url: Url,
+    events: Events,
+    description: z.string().trim().max(200).optional(),
+    enabled: z.boolean().optional(),
+  })
+  .strict()
+  .openapi("CreateWebhookRequest");
+
+export const UpdateWebhookBody = z
+  .object({
+    url: Url.optional(),
+    events: Events.optional(),
+    description: z.string().trim().max(200).nullable().optional(),
+    enabled: z.boolean().optional().openapi({ description: "true re-enables (and resets the failure run), false disables" }),
+  })
+  .strict()
+  .openapi("UpdateWebhookRequest");
+
+export const WebhookSchema = z
+  .object({
+    id: z.string(),
+    spaceId: z.string(),
+    url: z.string(),
+    events: z.array(z.string()),
+    description: z.string().nullable(),
+    enabled: z.boolean(),
+    disabledReason: z.enum(["manual", "failures"]).nullable().openapi({ description: "`failures`: disabled automatically after a run of failed attempts" }),
+    disabledAt: z.string().nullable(),
+    consecutiveFailures: z.number().int(),
+    lastSuccessAt: z.string().nullable(),
+    lastFailureAt: z.string().nullable(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi("Webhook");
+
+export const CreatedWebhookSchema = WebhookSchema.extend({
+  secret: z.string().openapi({ description: "The signing secret. Shown only in this response: store it now." }),
+}).openapi("CreatedWebhook");
+
+export const WebhookListSchema = z.object({ webhooks: z.array(WebhookSchema), pagination: Pagination }).openapi("WebhookList");
+
+export const DELIVERY_STATUSES = ["pending", "succeeded", "failed", "cancelled"] as const;
+
+export const DeliverySchema = z
+  .object({
+    id: z.string().openapi({ description: "Sent as X-Dhanam-Delivery on every attempt" }),
+    webhookId: z.string(),
+    eventId: z.string(),
+    event: z.string(),
+    status: z.enum(DELIVERY_STATUSES),
+    attempts: z.number().int(),
+    responseStatus: z.number().int().nullable(),
+    lastError: z.string().nullable(),
+    nextAttemptAt: z.string().nullable(),
+    lastAttemptAt: z.string().nullable(),
+    deliveredAt: z.string().nullable(),
+    createdAt: z.string(),
+    attemptLog: z.array(z.object({
+      attempt: z.number().int(), at: z.string(), responseStatus: z.number().int().nullable(), error: z.string().nullable(), durationMs: z.number().int(),
+    })),
+  })
+  .openapi("WebhookDelivery");
+
+export const DeliveryListSchema = z.object({ deliveries: z.array(DeliverySchema), pagination: Pagination }).openapi("WebhookDeliveryList");
+
+export const WebhookIdParam = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: "id", in: "path" } }) });
+
+export const ListWebhooksQuery = z.object({
+  spaceId: z.string().min(1).max(64),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+});
+
+export const ListDeliveriesQuery = z.object({
+  status: z.enum(DELIVERY_STATUSES).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+});

@@ -1,0 +1,77 @@
+/**
+ * A subscription whose receiver keeps failing disables itself after the
+ * configured run of consecutive failed attempts (WEBHOOK_DISABLE_AFTER_FAILURES,
+ * 50); its pending deliveries are then cancelled and new events skip it,
+ * until an admin re-enables it, which starts a fresh run.
+ */
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { deliverAttempt, fanOut } from "../../src/modules/webhooks/deliver";
+import { disableAfterFailures } from "../../src/modules/webhooks/events";
+import { callJson } from "../helpers";
+import { adminSpace, as, createWebhook, deliveryRow, failNext, inbox, manualClock, outboxRow, servicesAt } from "./helpers";
+import { verifyDhanamWebhook } from "./readme-verifier";
+
+describe("automatic disabling", () => {
+  it("after 50 consecutive failed attempts; an admin re-enables it", { timeout: 120_000 }, async () => {
+    expect(disableAfterFailures(env)).toBe(50);
+    const { owner, spaceId } = await adminSpace();
+    const hook = await createWebhook(owner, spaceId);
+    await failNext(hook.inbox, 10_000, 500);
+    const clock = manualClock();
+    const svc = servicesAt(clock);
+
+    // A success part-way resets the run: 10 failures, one success, then the run that counts.
+    const [warm] = await fanOut(svc, await outboxRow(spaceId, "transaction.created", { warm: true }));
+    for (let a = 0; a < 10; a++) {
+      expect((await deliverAttempt(svc, warm!, a)).outcome).toBe("retrying");
+      clock.set((await deliveryRow(warm!))!.next_attempt_at);
+    }
+    expect((await callJson(`/v1/webhooks/${hook.id}`, as(owner))).body.consecutiveFailures).toBe(10);
+    await failNext(hook.inbox, 0);
+    expect((await deliverAttempt(svc, warm!, 10)).outcome).toBe("succeeded");
+    expect((await callJson(`/v1/webhooks/${hook.id}`, as(owner))).body.consecutiveFailures).toBe(0);
+    await failNext(hook.inbox, 10_000, 500);
+
+    // Six events, each retried on its own schedule; attempts interleave until the 50th consecutive failure.
+    const ids: string[] = [];
+    for (let i = 0; i < 6; i++) ids.push(...(await fanOut(svc, await outboxRow(spaceId, "transaction.created", { i }))));
+    let failures = 0;
+    while (failures < 50) {
+      const rows = await Promise.all(ids.map((id) => deliveryRow(id)));
+      const next = rows.filter((r) => r!.status === "pending").sort((a, b) => a!.next_attempt_at - b!.next_attempt_at)[0]!;
+      clock.set(Math.max(clock.now(), next.next_attempt_at));
+      const r = await deliverAttempt(svc, next.id, next.attempts);
+      expect(["retrying", "failed"]).toContain(r.outcome);
+      failures++;
+      const sub = (await callJson(`/v1/webhooks/${hook.id}`, as(owner))).body;
+      expect([failures, sub.enabled]).toEqual([failures, failures < 50]);
+    }
+    const disabled = (await callJson(`/v1/webhooks/${hook.id}`, as(owner))).body;
+    expect(disabled).toMatchObject({ enabled: false, disabledReason: "failures", consecutiveFailures: 50 });
+    expect(disabled.disabledAt).not.toBeNull();
+
+    // Its pending deliveries are cancelled when their next attempt comes, without a request.
+    const received = (await inbox(hook.inbox)).length;
+    const pending = (await Promise.all(ids.map((id) => deliveryRow(id)))).filter((r) => r!.status === "pending");
+    expect(pending.length).toBeGreaterThan(0);
+    clock.advance(24 * 3600_000);
+    for (const p of pending) expect((await deliverAttempt(svc, p!.id, p!.attempts)).outcome).toBe("cancelled");
+    expect(await deliveryRow(pending[0]!.id)).toMatchObject({ status: "cancelled", last_error: "Subscription disabled" });
+    expect((await inbox(hook.inbox)).length).toBe(received);
+    // New events skip it.
+    expect(await fanOut(svc, await outboxRow(spaceId, "transaction.created", { skipped: true }))).toEqual([]);
+
+    // An admin re-enables it (members and viewers get 403: api.test.ts), which clears the run.
+    await failNext(hook.inbox, 0);
+    const again = await callJson(`/v1/webhooks/${hook.id}`, { ...as(owner), method: "PATCH", body: { enabled: true } });
+    expect(again.status).toBe(200);
+    expect(again.body).toMatchObject({ enabled: true, disabledReason: null, disabledAt: null, consecutiveFailures: 0 });
+    const [fresh] = await fanOut(svc, await outboxRow(spaceId, "transaction.created", { back: true }));
+    expect((await deliverAttempt(svc, fresh!, 0)).outcome).toBe("succeeded");
+    const last = (await inbox(hook.inbox)).at(-1)!;
+    const ts = Number(last.headers["x-dhanam-timestamp"]);
+    expect(await verifyDhanamWebhook(hook.secret, new Headers(last.headers), last.body, ts)).toBe(true);
+    expect(JSON.parse(last.body).data).toEqual({ back: true });
+  });
+});
