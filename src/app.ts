@@ -25,6 +25,7 @@ import { accountTransactionRoutes } from "./modules/transactions/account-routes"
 import { transactionRoutes } from "./modules/transactions/routes";
 import { sandboxRoutes } from "./sandbox/routes";
 import { tradeRoutes } from "./modules/transactions/trade-routes";
+import { esgRoutes } from "./modules/esg/routes";
 
 /** JSON bodies above this size are refused with 413 before they are parsed. */
 export const MAX_JSON_BODY_BYTES = 1024 * 1024;
@@ -65,6 +66,7 @@ app.route("/v1/trades", tradeRoutes);
 app.route("/v1/categories", categoryRoutes);
 app.route("/v1/budgets", budgetRoutes);
 app.route("/v1/ml", mlRoutes);
+app.route("/v1/esg", esgRoutes);
 app.route("/sandbox", sandboxRoutes);
 
 app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer", bearerFormat: "JWT" });

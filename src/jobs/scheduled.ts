@@ -6,6 +6,7 @@ import { createDb } from "../db/client";
 import type { Services } from "../env";
 import { systemClock } from "../lib/clock";
 import { logError, logInfo } from "../lib/log";
+import { snapshotEsgScores } from "../modules/esg/service";
 
 export type CronTask = (svc: Services, scheduledTime: number) => Promise<void>;
 
@@ -13,7 +14,9 @@ export type CronTask = (svc: Services, scheduledTime: number) => Promise<void>;
 export const cronTasks: Record<string, CronTask[]> = {
   "0 * * * *": [],
   "0 3 * * *": [],
-  "0 4 * * *": [],
+  "0 4 * * *": [
+    async function esgSnapshots(svc, at) { await snapshotEsgScores(svc, at); },
+  ],
 };
 
 export async function handleScheduled(controller: ScheduledController, env: Env): Promise<void> {
