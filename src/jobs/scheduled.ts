@@ -7,6 +7,7 @@ import type { Services } from "../env";
 import { systemClock } from "../lib/clock";
 import { logError, logInfo } from "../lib/log";
 import { snapshotEsgScores } from "../modules/esg/service";
+import { syncAllWallets } from "../modules/defi/service";
 
 export type CronTask = (svc: Services, scheduledTime: number) => Promise<void>;
 
@@ -15,6 +16,7 @@ export const cronTasks: Record<string, CronTask[]> = {
   "0 * * * *": [],
   "0 3 * * *": [],
   "0 4 * * *": [
+    async function defiAndGamingSync(svc) { await syncAllWallets(svc); },
     async function esgSnapshots(svc, at) { await snapshotEsgScores(svc, at); },
   ],
 };

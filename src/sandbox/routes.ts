@@ -7,6 +7,8 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../env";
 import { pricesSandbox } from "./prices";
+import { zapperSandbox } from "./zapper";
+import { gamingSandbox } from "./gaming";
 
 export const sandboxRoutes = new Hono<AppEnv>();
 
@@ -17,3 +19,5 @@ sandboxRoutes.use("*", async (c, next) => {
 
 // Simulators (one line each):
 sandboxRoutes.route("/prices", pricesSandbox);
+sandboxRoutes.route("/zapper", zapperSandbox);
+sandboxRoutes.route("/gaming", gamingSandbox);
