@@ -27,6 +27,9 @@ import { transactionRoutes } from "./modules/transactions/routes";
 import { sandboxRoutes } from "./sandbox/routes";
 import { tradeRoutes } from "./modules/transactions/trade-routes";
 import { webhookRoutes } from "./modules/webhooks/routes";
+import { esgRoutes } from "./modules/esg/routes";
+import { defiRoutes } from "./modules/defi/routes";
+import { gamingRoutes } from "./modules/gaming/routes";
 
 /** JSON bodies above this size are refused with 413 before they are parsed. */
 export const MAX_JSON_BODY_BYTES = 1024 * 1024;
@@ -68,6 +71,9 @@ app.route("/v1/categories", categoryRoutes);
 app.route("/v1/budgets", budgetRoutes);
 app.route("/v1/ml", mlRoutes);
 app.route("/v1/webhooks", webhookRoutes);
+app.route("/v1/esg", esgRoutes);
+app.route("/v1/defi", defiRoutes);
+app.route("/v1/gaming", gamingRoutes);
 app.route("/sandbox", sandboxRoutes);
 
 app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer", bearerFormat: "JWT" });

@@ -7,6 +7,8 @@ import type { Services } from "../env";
 import { systemClock } from "../lib/clock";
 import { logError, logInfo } from "../lib/log";
 import { webhookSweep } from "../modules/webhooks/jobs";
+import { snapshotEsgScores } from "../modules/esg/service";
+import { syncAllWallets } from "../modules/defi/service";
 
 export type CronTask = (svc: Services, scheduledTime: number) => Promise<void>;
 
@@ -14,7 +16,10 @@ export type CronTask = (svc: Services, scheduledTime: number) => Promise<void>;
 export const cronTasks: Record<string, CronTask[]> = {
   "0 * * * *": [webhookSweep],
   "0 3 * * *": [],
-  "0 4 * * *": [],
+  "0 4 * * *": [
+    async function defiAndGamingSync(svc) { await syncAllWallets(svc); },
+    async function esgSnapshots(svc, at) { await snapshotEsgScores(svc, at); },
+  ],
 };
 
 export async function handleScheduled(controller: ScheduledController, env: Env): Promise<void> {

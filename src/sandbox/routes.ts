@@ -7,6 +7,9 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../env";
 import { webhookReceiver } from "./webhook-receiver";
+import { pricesSandbox } from "./prices";
+import { zapperSandbox } from "./zapper";
+import { gamingSandbox } from "./gaming";
 
 export const sandboxRoutes = new Hono<AppEnv>();
 
@@ -17,3 +20,6 @@ sandboxRoutes.use("*", async (c, next) => {
 
 // Simulators (one line each):
 sandboxRoutes.route("/webhook-receiver", webhookReceiver);
+sandboxRoutes.route("/prices", pricesSandbox);
+sandboxRoutes.route("/zapper", zapperSandbox);
+sandboxRoutes.route("/gaming", gamingSandbox);

@@ -1,0 +1,241 @@
+/**
+ * DeFi wallets and positions. A wallet is an EVM address (EIP-55) in a
+ * space; a sync asks Zapper for its positions and stores them keyed by the
+ * provider's position key, so syncing twice changes nothing but the sync
+ * time: positions are upserted, positions the provider no longer reports are
+ * removed, and each position exists once. Values are the provider's USD
+ * figures (exact decimals); the unrealized gain is measured against the value
+ * first seen. A wallet sync also refreshes its gaming positions.
+ */
+import type { AuthContext, Services } from "../../env";
+import { iso } from "../../lib/clock";
+import { conflict, notFound, validationFailed } from "../../lib/errors";
+import { logError } from "../../lib/log";
+import { IN_JSON_LIST, jsonList } from "../../lib/sql";
+import { decimalToMinor, minorToDecimal } from "../prices/decimal";
+import { requireSpaceRole } from "../spaces/access";
+import { syncGamingWallet } from "../gaming/service";
+import { checkAddress } from "./address";
+import { fetchAppBalances, type DefiNetwork, type PositionToken } from "./client";
+import { positionId, walletId } from "./ids";
+
+export const DEFAULT_NETWORKS: DefiNetwork[] = ["ethereum", "polygon", "arbitrum"];
+/** A sync older than this makes a position's value stale. */
+export const DEFI_STALE_AFTER_MS = 86_400_000;
+
+export interface WalletRow {
+  id: string;
+  space_id: string;
+  address: string;
+  label: string;
+  networks: string;
+  created_at: number;
+  last_synced_at: number | null;
+  last_sync_status: string | null;
+  last_sync_error: string | null;
+}
+
+interface PositionRow {
+  id: string;
+  wallet_id: string;
+  position_key: string;
+  protocol: string;
+  network: string;
+  type: string;
+  label: string;
+  tokens: string;
+  total_value_usd: string;
+  baseline_value_usd: string;
+  apy: string | null;
+  first_seen_at: number;
+  synced_at: number;
+}
+
+const cents = (decimal: string) => decimalToMinor(decimal, 2);
+const usd = (minor: bigint) => minorToDecimal(minor, 2);
+
+export function presentWallet(w: WalletRow) {
+  return {
+    id: w.id,
+    spaceId: w.space_id,
+    address: w.address,
+    label: w.label,
+    networks: JSON.parse(w.networks) as string[],
+    createdAt: iso(w.created_at),
+    lastSyncedAt: w.last_synced_at === null ? null : iso(w.last_synced_at),
+    lastSyncStatus: (w.last_sync_status as "ok" | "failed" | null) ?? null,
+    lastSyncError: w.last_sync_error,
+  };
+}
+
+export interface WalletSyncResult {
+  walletId: string;
+  status: "ok" | "failed";
+  positions: number;
+  gamingPlatforms: number;
+  error: string | null;
+}
+
+/** Syncs one wallet's DeFi positions (and gaming positions). Never throws for a provider failure: it is recorded. */
+export async function syncWallet(svc: Services, w: WalletRow): Promise<WalletSyncResult> {
+  const now = svc.clock.now();
+  const db = svc.env.DB;
+  let positions;
+  try {
+    positions = await fetchAppBalances(svc.env, w.address, JSON.parse(w.networks) as string[]);
+  } catch (err) {
+    logError(undefined, "defi.sync_failed", err, { walletId: w.id });
+    const message = err instanceof Error ? err.message.slice(0, 200) : "Sync failed";
+    await db.prepare("UPDATE defi_wallets SET last_sync_status = 'failed', last_sync_error = ?, updated_at = ? WHERE id = ?").bind(message, now, w.id).run();
+    return { walletId: w.id, status: "failed", positions: 0, gamingPlatforms: 0, error: message };
+  }
+  // One position per key even if the provider repeats one.
+  const byKey = new Map(positions.map((p) => [p.positionKey, p]));
+  const statements = [...byKey.values()].map((p) =>
+    db
+      .prepare(
+        `INSERT INTO defi_positions (id, space_id, wallet_id, position_key, protocol, network, type, label, tokens, total_value_usd, baseline_value_usd, apy, first_seen_at, synced_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (wallet_id, position_key) DO UPDATE SET protocol = excluded.protocol, network = excluded.network, type = excluded.type,
+           label = excluded.label, tokens = excluded.tokens, total_value_usd = excluded.total_value_usd, apy = excluded.apy, synced_at = excluded.synced_at`,
+      )
+      .bind(positionId(now), w.space_id, w.id, p.positionKey, p.protocol, p.network, p.type, p.label, JSON.stringify(p.tokens), p.totalValueUsd, p.totalValueUsd, p.apy, now, now),
+  );
+  statements.push(
+    db.prepare(`DELETE FROM defi_positions WHERE wallet_id = ? AND position_key NOT ${IN_JSON_LIST}`).bind(w.id, jsonList([...byKey.keys()])),
+    db.prepare("UPDATE defi_wallets SET last_synced_at = ?, last_sync_status = 'ok', last_sync_error = NULL, updated_at = ? WHERE id = ?").bind(now, now, w.id),
+  );
+  await db.batch(statements);
+  const gaming = await syncGamingWallet(svc, { id: w.id, spaceId: w.space_id, address: w.address });
+  return { walletId: w.id, status: "ok", positions: byKey.size, gamingPlatforms: gaming, error: null };
+}
+
+export async function addWallet(
+  svc: Services,
+  auth: AuthContext,
+  input: { spaceId: string; address: string; label?: string; networks?: DefiNetwork[] },
+) {
+  await requireSpaceRole(svc, auth, input.spaceId, "member");
+  const checked = checkAddress(input.address);
+  if (!checked.ok) throw validationFailed([{ field: "address", message: checked.reason, code: "INVALID_ADDRESS" }]);
+  const now = svc.clock.now();
+  const networks = [...new Set(input.networks && input.networks.length ? input.networks : DEFAULT_NETWORKS)];
+  const row: WalletRow = {
+    id: walletId(now), space_id: input.spaceId, address: checked.address, label: input.label?.trim() || "Wallet", networks: JSON.stringify(networks),
+    created_at: now, last_synced_at: null, last_sync_status: null, last_sync_error: null,
+  };
+  const res = await svc.env.DB.prepare(
+    "INSERT OR IGNORE INTO defi_wallets (id, space_id, address, label, networks, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+  ).bind(row.id, row.space_id, row.address, row.label, row.networks, auth.userId, now, now).run();
+  if (res.meta.changes !== 1) throw conflict("This wallet is already connected to the space", "DUPLICATE_RESOURCE");
+  const sync = await syncWallet(svc, row);
+  const stored = await svc.env.DB.prepare("SELECT * FROM defi_wallets WHERE id = ?").bind(row.id).first<WalletRow>();
+  return { wallet: presentWallet(stored ?? row), sync };
+}
+
+async function walletsOf(svc: Services, spaceId: string, ids?: string[]): Promise<WalletRow[]> {
+  const res = ids
+    ? await svc.env.DB.prepare(`SELECT * FROM defi_wallets WHERE space_id = ? AND id ${IN_JSON_LIST} ORDER BY id`).bind(spaceId, jsonList(ids)).all<WalletRow>()
+    : await svc.env.DB.prepare("SELECT * FROM defi_wallets WHERE space_id = ? ORDER BY id").bind(spaceId).all<WalletRow>();
+  return res.results;
+}
+
+/** POST /v1/defi/sync: syncs the named wallets (all of the space's when none are named). */
+export async function syncSpace(svc: Services, auth: AuthContext, input: { spaceId: string; walletIds?: string[] }) {
+  await requireSpaceRole(svc, auth, input.spaceId, "member");
+  const ids = input.walletIds ? [...new Set(input.walletIds)] : undefined;
+  const wallets = await walletsOf(svc, input.spaceId, ids);
+  if (ids && wallets.length !== ids.length) throw notFound("Wallet");
+  const results: WalletSyncResult[] = [];
+  for (const w of wallets) results.push(await syncWallet(svc, w));
+  return { spaceId: input.spaceId, syncedAt: iso(svc.clock.now()), results };
+}
+
+/** Cron: syncs every wallet of every live space. */
+export async function syncAllWallets(svc: Services): Promise<number> {
+  const res = await svc.env.DB.prepare(
+    "SELECT w.* FROM defi_wallets w JOIN spaces s ON s.id = w.space_id WHERE s.deleted_at IS NULL ORDER BY w.id",
+  ).all<WalletRow>();
+  let ok = 0;
+  for (const w of res.results) {
+    try {
+      if ((await syncWallet(svc, w)).status === "ok") ok++;
+    } catch (err) {
+      logError(undefined, "defi.cron_sync_failed", err, { walletId: w.id });
+    }
+  }
+  return ok;
+}
+
+function presentPosition(p: PositionRow, wallet: WalletRow | undefined, now: number) {
+  const tokens = JSON.parse(p.tokens) as PositionToken[];
+  const total = cents(p.total_value_usd);
+  const gain = total - cents(p.baseline_value_usd);
+  return {
+    id: p.id,
+    walletId: p.wallet_id,
+    walletAddress: wallet?.address ?? "",
+    protocol: p.protocol,
+    network: p.network,
+    type: p.type,
+    label: p.label,
+    tokens: tokens.map((t) => ({
+      symbol: t.symbol,
+      balance: Number(t.balanceDecimal),
+      balanceDecimal: t.balanceDecimal,
+      balanceUSD: Number(usd(cents(t.balanceUsdDecimal))),
+      balanceUSDDecimal: usd(cents(t.balanceUsdDecimal)),
+    })),
+    totalValueUSD: Number(usd(total)),
+    totalValueUSDDecimal: usd(total),
+    unrealizedGain: Number(usd(gain)),
+    unrealizedGainDecimal: usd(gain),
+    unrealizedGainSince: iso(p.first_seen_at),
+    apy: p.apy === null ? null : Number(p.apy),
+    apyDecimal: p.apy,
+    lastUpdated: iso(p.synced_at),
+    stale: now - p.synced_at > DEFI_STALE_AFTER_MS,
+  };
+}
+
+/** GET /v1/defi/positions */
+export async function listPositions(svc: Services, auth: AuthContext, q: { spaceId: string; protocol?: string; network?: string }) {
+  await requireSpaceRole(svc, auth, q.spaceId, "viewer");
+  const where = ["space_id = ?"];
+  const binds: string[] = [q.spaceId];
+  if (q.protocol) (where.push("protocol = ?"), binds.push(q.protocol));
+  if (q.network) (where.push("network = ?"), binds.push(q.network));
+  const [positions, wallets] = await svc.env.DB.batch([
+    svc.env.DB.prepare(`SELECT * FROM defi_positions WHERE ${where.join(" AND ")} ORDER BY protocol, network, label, id`).bind(...binds),
+    svc.env.DB.prepare("SELECT * FROM defi_wallets WHERE space_id = ? ORDER BY id").bind(q.spaceId),
+  ]);
+  const walletRows = wallets!.results as WalletRow[];
+  const byId = new Map(walletRows.map((w) => [w.id, w]));
+  const now = svc.clock.now();
+  const rows = (positions!.results as PositionRow[]).map((p) => presentPosition(p, byId.get(p.wallet_id), now));
+  const byProtocol = new Map<string, bigint>();
+  const byNetwork = new Map<string, bigint>();
+  let total = 0n;
+  for (const p of rows) {
+    const v = cents(p.totalValueUSDDecimal);
+    total += v;
+    byProtocol.set(p.protocol, (byProtocol.get(p.protocol) ?? 0n) + v);
+    byNetwork.set(p.network, (byNetwork.get(p.network) ?? 0n) + v);
+  }
+  const asNumbers = (m: Map<string, bigint>) => Object.fromEntries([...m].map(([k, v]) => [k, Number(usd(v))]));
+  const asDecimals = (m: Map<string, bigint>) => Object.fromEntries([...m].map(([k, v]) => [k, usd(v)]));
+  return {
+    positions: rows,
+    summary: {
+      totalValueUSD: Number(usd(total)),
+      totalValueUSDDecimal: usd(total),
+      byProtocol: asNumbers(byProtocol),
+      byProtocolDecimal: asDecimals(byProtocol),
+      byNetwork: asNumbers(byNetwork),
+      byNetworkDecimal: asDecimals(byNetwork),
+      stale: rows.some((r) => r.stale),
+    },
+    wallets: walletRows.map(presentWallet),
+  };
+}
+

@@ -1,0 +1,256 @@
+/**
+ * ESG scores of a space's crypto holdings, the methodology that describes
+ * them, and the daily snapshots behind `trends`. See scoring.ts for the exact
+ * rules and dataset.ts for the data.
+ */
+import type { AuthContext, Services } from "../../env";
+import { iso } from "../../lib/clock";
+import { dateIn } from "../../lib/dates";
+import { logError } from "../../lib/log";
+import { CURRENCY_SCALES } from "../../lib/money";
+import { IN_JSON_LIST, jsonList } from "../../lib/sql";
+import { minorToDecimal, valueMinor } from "../prices/decimal";
+import { getPrices, type Price } from "../prices/service";
+import { requireSpaceRole } from "../spaces/access";
+import { cryptoHoldings, CRYPTO_SYMBOLS } from "./crypto-holdings";
+import { ESG_DATASET, esgAsset, GRID_INTENSITY } from "./dataset";
+import {
+  CONSENSUS_POINTS, ENERGY_BANDS, GRADE_BANDS, portfolioScore, RENEWABLE_MAX_POINTS, scoreAsset, WEIGHTS, weightOf, type PortfolioScore,
+} from "./scoring";
+
+export const scaleOf = (currency: string): number =>
+  Object.prototype.hasOwnProperty.call(CURRENCY_SCALES, currency) ? CURRENCY_SCALES[currency as keyof typeof CURRENCY_SCALES] : 2;
+
+interface SpaceInfo {
+  id: string;
+  currency: string;
+  timezone: string;
+}
+
+const priceView = (p: Price) => ({ priceDecimal: p.priceDecimal, quote: p.quote, day: p.day, source: p.source, stale: p.stale });
+
+/** Computes the space's ESG report (no authorization: callers check it). */
+export async function computeEsg(svc: Services, space: SpaceInfo) {
+  const currency = space.currency;
+  const cScale = scaleOf(currency);
+  const holdings = (await cryptoHoldings(svc, space.id)).filter((h) => h.quantityMinor !== 0n);
+  const symbols = holdings.map((h) => h.symbol);
+  const prices = symbols.length ? await getPrices(svc, symbols, currency) : new Map<string, Price>();
+  const usd = currency === "USD" || symbols.length === 0 ? prices : await getPrices(svc, symbols, "USD");
+
+  type Scored = { h: (typeof holdings)[number]; value: bigint; usdValue: bigint | null; price: Price; asset: NonNullable<ReturnType<typeof esgAsset>>; score: ReturnType<typeof scoreAsset> };
+  const scored: Scored[] = [];
+  const unscored: {
+    symbol: string; balance: number; balanceDecimal: string; reason: "not-in-dataset" | "no-price" | "negative-balance";
+    value: number | null; valueDecimal: string | null; priceStale: boolean | null;
+  }[] = [];
+  for (const h of holdings) {
+    const balanceDecimal = minorToDecimal(h.quantityMinor, h.scale);
+    const price = prices.get(h.symbol);
+    const value = price ? valueMinor(h.quantityMinor, h.scale, price.priceDecimal, cScale) : null;
+    const asset = esgAsset(h.symbol);
+    const reason = h.quantityMinor < 0n ? "negative-balance" : !asset ? "not-in-dataset" : !price ? "no-price" : null;
+    if (reason || !asset || !price || value === null) {
+      unscored.push({
+        symbol: h.symbol, balance: Number(balanceDecimal), balanceDecimal, reason: reason ?? "no-price",
+        value: value === null ? null : Number(minorToDecimal(value, cScale)), valueDecimal: value === null ? null : minorToDecimal(value, cScale),
+        priceStale: price ? price.stale : null,
+      });
+      continue;
+    }
+    const up = usd.get(h.symbol);
+    scored.push({ h, value, usdValue: up ? valueMinor(h.quantityMinor, h.scale, up.priceDecimal, 2) : null, price, asset, score: scoreAsset(asset) });
+  }
+  scored.sort((a, b) => (b.value > a.value ? 1 : b.value < a.value ? -1 : a.h.symbol.localeCompare(b.h.symbol)));
+  const total = scored.reduce((a, s) => a + (s.value > 0n ? s.value : 0n), 0n);
+  const portfolio = portfolioScore(scored.map((s) => ({ value: s.value, score: s.score })));
+
+  const scores = scored.map((s) => {
+    const valueDecimal = minorToDecimal(s.value, cScale);
+    const balanceDecimal = minorToDecimal(s.h.quantityMinor, s.h.scale);
+    const usdDecimal = s.usdValue === null ? null : minorToDecimal(s.usdValue, 2);
+    return {
+      symbol: s.asset.symbol,
+      name: s.asset.name,
+      environmental: s.score.environmental,
+      social: s.score.social,
+      governance: s.score.governance,
+      overall: s.score.overall,
+      grade: s.score.grade,
+      consensus: s.asset.consensus,
+      energyIntensity: s.asset.energyPerTransaction.value,
+      energyIntensityUnit: s.asset.energyPerTransaction.unit,
+      carbonFootprint: s.asset.carbonFootprint.value,
+      carbonFootprintUnit: s.asset.carbonFootprint.unit,
+      renewableShare: s.asset.renewableShare.value,
+      balance: Number(balanceDecimal),
+      balanceDecimal,
+      value: Number(valueDecimal),
+      valueDecimal,
+      currency,
+      balanceUSD: usdDecimal === null ? null : Number(usdDecimal),
+      balanceUSDDecimal: usdDecimal,
+      ...weightOf(s.value > 0n ? s.value : 0n, total),
+      price: priceView(s.price),
+      priceStale: s.price.stale,
+      accountIds: s.h.accountIds,
+    };
+  });
+
+  // Impact metrics from the same data, weighted by value among scored holdings.
+  const positive = scored.filter((s) => s.value > 0n);
+  const pct = (part: bigint) => (total === 0n ? 0 : Number((part * 10_000n) / total) / 100);
+  const knownCarbon = positive.filter((s) => s.asset.carbonFootprint.value !== null);
+  const knownCarbonValue = knownCarbon.reduce((a, s) => a + s.value, 0n);
+  const knownRenew = positive.filter((s) => s.asset.renewableShare.value !== null);
+  const knownRenewValue = knownRenew.reduce((a, s) => a + s.value, 0n);
+  const weightedMean = (items: Scored[], base: bigint, f: (s: Scored) => number) =>
+    base === 0n ? null : items.reduce((a, s) => a + (Number(s.value) / Number(base)) * f(s), 0);
+  const carbon = weightedMean(knownCarbon, knownCarbonValue, (s) => s.asset.carbonFootprint.value!);
+  const renew = weightedMean(knownRenew, knownRenewValue, (s) => s.asset.renewableShare.value!);
+  const lowCarbon = positive.filter((s) => s.asset.consensusClass === "proof-of-stake-family").reduce((a, s) => a + s.value, 0n);
+
+  return {
+    spaceId: space.id,
+    currency,
+    datasetVersion: ESG_DATASET.version,
+    asOf: iso(svc.clock.now()),
+    portfolioScore: portfolio,
+    scoredValue: Number(minorToDecimal(total, cScale)),
+    scoredValueDecimal: minorToDecimal(total, cScale),
+    scores,
+    unscored,
+    stalePrices: [...new Set([...scored.filter((s) => s.price.stale).map((s) => s.h.symbol), ...unscored.filter((u) => u.priceStale).map((u) => u.symbol)])].sort(),
+    impactMetrics: {
+      totalCarbonFootprint: carbon === null ? null : Number(carbon.toFixed(4)),
+      totalCarbonFootprintUnit: "kgCO2e per transaction, weighted by holding value",
+      carbonCoveragePercent: pct(knownCarbonValue),
+      renewableEnergyScore: renew === null ? null : Math.round(renew),
+      renewableCoveragePercent: pct(knownRenewValue),
+      lowCarbonAllocation: Math.round(pct(lowCarbon)),
+    },
+    _scoredTotalMinor: total,
+  };
+}
+
+async function trendsOf(svc: Services, spaceId: string, limit = 365) {
+  const res = await svc.env.DB.prepare(
+    "SELECT day, environmental, social, governance, overall, grade, dataset_version FROM esg_snapshots WHERE space_id = ? ORDER BY day DESC LIMIT ?",
+  )
+    .bind(spaceId, limit)
+    .all<{ day: string; environmental: number; social: number; governance: number; overall: number; grade: string; dataset_version: string }>();
+  return res.results.reverse().map((r) => ({
+    date: r.day, environmental: r.environmental, social: r.social, governance: r.governance, overall: r.overall, grade: r.grade, datasetVersion: r.dataset_version,
+  }));
+}
+
+/** GET /v1/esg/scores */
+export async function getEsgScores(svc: Services, auth: AuthContext, spaceId: string) {
+  const m = await requireSpaceRole(svc, auth, spaceId, "viewer");
+  const { _scoredTotalMinor, ...report } = await computeEsg(svc, { id: spaceId, currency: m.space.currency, timezone: m.space.timezone });
+  void _scoredTotalMinor;
+  return { ...report, trends: await trendsOf(svc, spaceId) };
+}
+
+/** Stores today's (in the space's zone) portfolio score; replaces a snapshot taken earlier the same day. */
+export async function snapshotSpace(svc: Services, space: SpaceInfo, atMs: number): Promise<PortfolioScore | null> {
+  const report = await computeEsg(svc, space);
+  const p = report.portfolioScore;
+  if (!p) return null;
+  await svc.env.DB.prepare(
+    `INSERT INTO esg_snapshots (space_id, day, environmental, social, governance, overall, grade, scored_value, currency, dataset_version, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (space_id, day) DO UPDATE SET environmental = excluded.environmental, social = excluded.social, governance = excluded.governance,
+       overall = excluded.overall, grade = excluded.grade, scored_value = excluded.scored_value, currency = excluded.currency,
+       dataset_version = excluded.dataset_version, created_at = excluded.created_at`,
+  )
+    .bind(space.id, dateIn(atMs, space.timezone), p.environmental, p.social, p.governance, p.overall, p.grade, report._scoredTotalMinor.toString(), space.currency, ESG_DATASET.version, svc.clock.now())
+    .run();
+  return p;
+}
+
+/** Daily cron: snapshots every live space that holds crypto. */
+export async function snapshotEsgScores(svc: Services, scheduledTime: number): Promise<number> {
+  const res = await svc.env.DB.prepare(
+    `SELECT DISTINCT s.id, s.currency, s.timezone FROM accounts a JOIN spaces s ON s.id = a.space_id
+      WHERE s.deleted_at IS NULL AND a.is_active = 1 AND (a.type = 'crypto' OR a.currency ${IN_JSON_LIST})`,
+  )
+    .bind(jsonList(CRYPTO_SYMBOLS))
+    .all<SpaceInfo>();
+  let n = 0;
+  for (const space of res.results) {
+    try {
+      if (await snapshotSpace(svc, space, scheduledTime)) n++;
+    } catch (err) {
+      logError(undefined, "esg.snapshot_failed", err, { spaceId: space.id });
+    }
+  }
+  return n;
+}
+
+/** GET /v1/esg/methodology: exactly what scoring.ts computes, and the data set it reads. */
+export function methodology() {
+  return {
+    version: ESG_DATASET.version,
+    framework: "Dhanam ESG Framework",
+    dataset: {
+      version: ESG_DATASET.version,
+      compiledOn: ESG_DATASET.compiledOn,
+      description: ESG_DATASET.description,
+      assetCount: ESG_DATASET.assets.length,
+      caveats: [...ESG_DATASET.caveats],
+      assets: ESG_DATASET.assets.map((a) => ({
+        symbol: a.symbol,
+        name: a.name,
+        consensus: a.consensus,
+        consensusClass: a.consensusClass,
+        hostChain: a.hostChain,
+        energyPerTransaction: a.energyPerTransaction,
+        carbonFootprint: a.carbonFootprint,
+        renewableShare: a.renewableShare,
+        socialFactors: { financialInclusion: a.social[0], communityGovernance: a.social[1], developerActivity: a.social[2], educationalResources: a.social[3] },
+        governanceFactors: { protocolGovernance: a.governance[0], transparency: a.governance[1], regulatoryCompliance: a.governance[2], riskManagement: a.governance[3] },
+        ...(({ overallTimes10, components, ...s }) => (void overallTimes10, { scores: s, environmentalComponents: components }))(scoreAsset(a)),
+      })),
+    },
+    components: {
+      environmental: {
+        weight: WEIGHTS.environmental,
+        factors: ["Consensus mechanism efficiency", "Energy consumption per transaction", "Renewable energy usage", "Carbon footprint (derived from energy, reported, not scored twice)"],
+        computation: {
+          consensusPoints: CONSENSUS_POINTS,
+          energyPointsByWhPerTransaction: [...ENERGY_BANDS.map(([below, points]) => ({ below, points })), { below: null, points: 0 }],
+          unknownEnergyPoints: 0,
+          renewablePoints: `share % × ${RENEWABLE_MAX_POINTS} / 100, rounded half up; unknown share: 0`,
+          score: "consensus points + energy points + renewable points (0–100)",
+        },
+        carbonFootprint: `energy per transaction (Wh/tx) × ${GRID_INTENSITY.gramsPerKwh} gCO2e/kWh; source: ${GRID_INTENSITY.source}`,
+      },
+      social: {
+        weight: WEIGHTS.social,
+        factors: ["Financial inclusion", "Community governance", "Developer activity", "Educational resources"],
+        computation: "sum of the four factor scores of the data set (0–25 each)",
+      },
+      governance: {
+        weight: WEIGHTS.governance,
+        factors: ["Protocol governance", "Transparency", "Regulatory compliance", "Risk management"],
+        computation: "sum of the four factor scores of the data set (0–25 each)",
+      },
+    },
+    overall: "asset: 0.4 × environmental + 0.3 × social + 0.3 × governance, rounded half up",
+    portfolio: {
+      weighting: "market value of each holding: quantity × price in the space's currency (market prices cached per day; a price more than a day old is flagged stale)",
+      components: "value-weighted mean of the holdings' component scores, rounded half up once",
+      overall: "value-weighted mean of the holdings' unrounded overall scores, rounded half up once",
+      holdings: "active ledger accounts whose currency is a crypto asset; balances of the same asset are added",
+      unscored: "assets not in the data set, without a price, or with a negative balance are listed under `unscored` and excluded from every score and weight",
+      trends: "a daily cron (04:00 UTC) stores each space's portfolio score for the day in the space's time zone",
+    },
+    impactMetrics: {
+      totalCarbonFootprint: "value-weighted mean carbon footprint per transaction (kgCO2e/tx) of scored holdings whose footprint is known; coverage reported",
+      renewableEnergyScore: "value-weighted mean renewable share (%) of scored holdings whose share is known; coverage reported",
+      lowCarbonAllocation: "percent of scored value in proof-of-stake-family assets",
+    },
+    grading: Object.fromEntries(GRADE_BANDS.map(([g, lo, hi]) => [g, `${lo}-${hi}`])),
+  };
+}

@@ -1,0 +1,338 @@
+/**
+ * Gaming holdings of a space's wallets (the DeFi wallets: one address, many
+ * platforms). A sync reads each platform with a client for each wallet and
+ * stores one row per wallet and platform plus daily earnings keyed by
+ * (wallet, platform, source, day), so syncing again replaces rather than adds.
+ * Tokens and staked amounts are valued with market prices (USD); land and
+ * NFTs with the platform's current value; a figure nobody supplied stays null
+ * and out of every total. Platforms without a client say `available: false`.
+ */
+import type { AuthContext, Services } from "../../env";
+import { iso } from "../../lib/clock";
+import { todayIn } from "../../lib/dates";
+import { notFound } from "../../lib/errors";
+import { logError } from "../../lib/log";
+import { insertRows } from "../../lib/sql";
+import { addDays, parseYmd, ymdString } from "../../lib/zoned-time";
+import { decimalToMinor, minorToDecimal, valueMinor, decimalParts } from "../prices/decimal";
+import { getPrices } from "../prices/service";
+import { requireSpaceRole } from "../spaces/access";
+import { fetchGamingPortfolio, type GamingPortfolio } from "./client";
+import { EARNING_SOURCES, type EarningSource, PLATFORMS, platformOf, SOURCE_COLORS } from "./platforms";
+
+export const GAMING_STALE_AFTER_MS = 86_400_000;
+
+const cents = (d: string | null) => (d === null ? null : decimalToMinor(d, 2));
+const usd = (m: bigint) => minorToDecimal(m, 2);
+const money = (m: bigint) => ({ n: Number(usd(m)), d: usd(m) });
+/** Token quantities to minor units at 18 places (enough for any token), for exact valuation. */
+const Q = 18;
+const qty = (d: string) => {
+  const [digits, scale] = decimalParts(d);
+  return scale <= Q ? digits * 10n ** BigInt(Q - scale) : digits / 10n ** BigInt(scale - Q);
+};
+
+export interface StoredPlatformData {
+  tokens: { symbol: string; balanceDecimal: string; priceDecimal: string | null; valueUsd: string | null; priceStale: boolean | null }[];
+  staking: { symbol: string; amountDecimal: string; apyDecimal: string; rewardsPerMonthDecimal: string; valueUsd: string | null; priceStale: boolean | null }[];
+  land: GamingPortfolio["land"];
+  nfts: GamingPortfolio["nfts"];
+  guilds: GamingPortfolio["guilds"];
+  governance: GamingPortfolio["governance"];
+}
+
+/** Syncs one wallet on every platform with a client; returns how many platforms answered. */
+export async function syncGamingWallet(svc: Services, wallet: { id: string; spaceId: string; address: string }): Promise<number> {
+  const now = svc.clock.now();
+  const fetched: { platform: string; portfolio: GamingPortfolio | null }[] = [];
+  for (const p of PLATFORMS.filter((x) => x.client)) {
+    try {
+      fetched.push({ platform: p.platform, portfolio: await fetchGamingPortfolio(svc.env, p.platform, wallet.address) });
+    } catch (err) {
+      logError(undefined, "gaming.sync_failed", err, { walletId: wallet.id, platform: p.platform }); // keeps what was stored
+    }
+  }
+  const symbols = fetched.flatMap((f) => [...(f.portfolio?.tokens ?? []).map((t) => t.symbol), ...(f.portfolio?.staking ?? []).map((s) => s.symbol)]);
+  const prices = symbols.length ? await getPrices(svc, symbols, "USD") : new Map();
+  const db = svc.env.DB;
+  const statements: D1PreparedStatement[] = [];
+  for (const { platform, portfolio } of fetched) {
+    if (!portfolio) {
+      statements.push(db.prepare("DELETE FROM gaming_positions WHERE wallet_id = ? AND platform = ?").bind(wallet.id, platform));
+      continue;
+    }
+    const value = (symbol: string, amount: string) => {
+      const p = prices.get(symbol);
+      return p ? { priceDecimal: p.priceDecimal as string, valueUsd: usd(valueMinor(qty(amount), Q, p.priceDecimal, 2)), priceStale: p.stale as boolean } : { priceDecimal: null, valueUsd: null, priceStale: null };
+    };
+    const data: StoredPlatformData = {
+      tokens: portfolio.tokens.map((t) => ({ symbol: t.symbol, balanceDecimal: t.balanceDecimal, ...value(t.symbol, t.balanceDecimal) })),
+      staking: portfolio.staking.map((s) => {
+        const v = value(s.symbol, s.amountDecimal);
+        return { ...s, valueUsd: v.valueUsd, priceStale: v.priceStale };
+      }),
+      land: portfolio.land,
+      nfts: portfolio.nfts,
+      guilds: portfolio.guilds,
+      governance: portfolio.governance,
+    };
+    const total =
+      [...data.tokens.map((t) => t.valueUsd), ...data.staking.map((s) => s.valueUsd), ...data.land.map((l) => l.currentValueUsd), ...data.nfts.map((n) => n.currentValueUsd)]
+        .map(cents)
+        .reduce<bigint>((a, v) => a + (v ?? 0n), 0n);
+    statements.push(
+      db.prepare(
+        `INSERT INTO gaming_positions (space_id, wallet_id, platform, data, total_value_usd, synced_at) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (wallet_id, platform) DO UPDATE SET data = excluded.data, total_value_usd = excluded.total_value_usd, synced_at = excluded.synced_at`,
+      ).bind(wallet.spaceId, wallet.id, platform, JSON.stringify(data), usd(total), now),
+    );
+    const earningRows = new Map(portfolio.earnings.map((e) => [`${e.source}|${e.day}`, [wallet.spaceId, wallet.id, platform, e.source, e.day, e.amountUsd]]));
+    statements.push(
+      ...insertRows(db, "gaming_earnings", ["space_id", "wallet_id", "platform", "source", "day", "amount_usd"], [...earningRows.values()],
+        "ON CONFLICT (wallet_id, platform, source, day) DO UPDATE SET amount_usd = excluded.amount_usd"),
+    );
+  }
+  if (statements.length) await db.batch(statements);
+  return fetched.filter((f) => f.portfolio).length;
+}
+
+interface PositionRow {
+  wallet_id: string;
+  platform: string;
+  data: string;
+  total_value_usd: string;
+  synced_at: number;
+  address: string;
+}
+
+async function positionsOf(svc: Services, spaceId: string, platform?: string): Promise<PositionRow[]> {
+  const res = await svc.env.DB.prepare(
+    `SELECT g.wallet_id, g.platform, g.data, g.total_value_usd, g.synced_at, w.address FROM gaming_positions g
+       JOIN defi_wallets w ON w.id = g.wallet_id AND w.space_id = g.space_id
+      WHERE g.space_id = ? ${platform ? "AND g.platform = ?" : ""} ORDER BY g.platform, g.wallet_id`,
+  )
+    .bind(...(platform ? [spaceId, platform] : [spaceId]))
+    .all<PositionRow>();
+  return res.results;
+}
+
+/** Earnings per platform and source since `fromDay` (inclusive), in USD cents. */
+async function earningsSince(svc: Services, spaceId: string, fromDay: string) {
+  const res = await svc.env.DB.prepare("SELECT platform, source, amount_usd FROM gaming_earnings WHERE space_id = ? AND day >= ?")
+    .bind(spaceId, fromDay)
+    .all<{ platform: string; source: EarningSource; amount_usd: string }>();
+  const out = new Map<string, bigint>();
+  for (const r of res.results) out.set(`${r.platform}|${r.source}`, (out.get(`${r.platform}|${r.source}`) ?? 0n) + cents(r.amount_usd)!);
+  return out;
+}
+
+const fromDayFor = (now: number, tz: string, days: number) => ymdString(addDays(parseYmd(todayIn(now, tz)), -(days - 1)));
+
+export function listPlatforms() {
+  return {
+    platforms: PLATFORMS.map((p) => ({
+      platform: p.platform, label: p.label, chain: p.chain, token: p.token, available: p.client,
+      ...(p.client ? {} : { reason: "No working client for this platform yet: no values are shown for it" }),
+    })),
+  };
+}
+
+function platformSummary(platform: string, rows: PositionRow[], monthly: bigint, now: number) {
+  const meta = platformOf(platform)!;
+  const datas = rows.map((r) => JSON.parse(r.data) as StoredPlatformData);
+  const total = rows.reduce((a, r) => a + cents(r.total_value_usd)!, 0n);
+  const staking = datas.flatMap((d) => d.staking);
+  const stakingValue = staking.reduce((a, s) => a + (cents(s.valueUsd) ?? 0n), 0n);
+  // APY of the platform's staking, weighted by staked value (simple mean if no value is known).
+  const weighted = staking.filter((s) => s.valueUsd !== null);
+  const apy = staking.length === 0
+    ? null
+    : weighted.length && stakingValue > 0n
+      ? Number(weighted.reduce((a, s) => a + Number(s.apyDecimal) * Number(s.valueUsd), 0) / Number(usd(stakingValue)))
+      : staking.reduce((a, s) => a + Number(s.apyDecimal), 0) / staking.length;
+  const m = money(total);
+  return {
+    platform,
+    label: meta.label,
+    chain: meta.chain,
+    available: true,
+    totalValueUsd: m.n,
+    totalValueUsdDecimal: m.d,
+    tokensCount: datas.reduce((a, d) => a + d.tokens.length, 0),
+    stakingValueUsd: money(stakingValue).n,
+    stakingValueUsdDecimal: money(stakingValue).d,
+    stakingApy: apy === null ? null : Math.round(apy * 100) / 100,
+    landCount: datas.reduce((a, d) => a + d.land.length, 0),
+    nftCount: datas.reduce((a, d) => a + d.nfts.length, 0),
+    monthlyEarningsUsd: money(monthly).n,
+    monthlyEarningsUsdDecimal: money(monthly).d,
+    lastSyncedAt: iso(Math.min(...rows.map((r) => r.synced_at))),
+    stale: rows.some((r) => now - r.synced_at > GAMING_STALE_AFTER_MS),
+    unpricedTokens: [...new Set(datas.flatMap((d) => [...d.tokens, ...d.staking].filter((t) => t.valueUsd === null).map((t) => t.symbol)))],
+  };
+}
+
+/** GET /v1/gaming/portfolio */
+export async function getPortfolio(svc: Services, auth: AuthContext, spaceId: string) {
+  const m = await requireSpaceRole(svc, auth, spaceId, "viewer");
+  const now = svc.clock.now();
+  const rows = await positionsOf(svc, spaceId);
+  const month = await earningsSince(svc, spaceId, fromDayFor(now, m.space.timezone, 30));
+  const byPlatform = new Map<string, PositionRow[]>();
+  for (const r of rows) byPlatform.set(r.platform, [...(byPlatform.get(r.platform) ?? []), r]);
+  const monthlyOf = (platform: string) => EARNING_SOURCES.reduce((a, s) => a + (month.get(`${platform}|${s}`) ?? 0n), 0n);
+  const platforms = [...byPlatform].map(([p, rs]) => platformSummary(p, rs, monthlyOf(p), now));
+
+  const chains = new Map<string, { total: bigint; platforms: string[] }>();
+  for (const p of platforms) {
+    const c = chains.get(p.chain) ?? { total: 0n, platforms: [] };
+    c.total += decimalToMinor(p.totalValueUsdDecimal, 2);
+    c.platforms.push(p.platform);
+    chains.set(p.chain, c);
+  }
+  const withData = rows.map((r) => ({ r, d: JSON.parse(r.data) as StoredPlatformData, meta: platformOf(r.platform)! }));
+  const governance = withData
+    .filter((x) => x.d.governance)
+    .map((x) => ({ platform: x.r.platform, dao: x.meta.dao ?? x.meta.label, votingPower: Number(x.d.governance!.votingPowerDecimal), votingPowerDecimal: x.d.governance!.votingPowerDecimal, votingPowerToken: x.meta.token, totalVotesCast: x.d.governance!.totalVotesCast }));
+  const top = [...governance].sort((a, b) => b.votingPower - a.votingPower)[0];
+  const totalValue = platforms.reduce((a, p) => a + decimalToMinor(p.totalValueUsdDecimal, 2), 0n);
+  return {
+    spaceId,
+    currency: "USD",
+    totalValueUsd: money(totalValue).n,
+    totalValueUsdDecimal: money(totalValue).d,
+    platforms,
+    unavailablePlatforms: PLATFORMS.filter((p) => !p.client).map((p) => ({ platform: p.platform, label: p.label, available: false as const })),
+    earnings: [...month]
+      .filter(([, v]) => v !== 0n)
+      .map(([k, v]) => {
+        const [platform, source] = k.split("|") as [string, EarningSource];
+        return { platform, source, amountUsd: money(v).n, amountUsdDecimal: money(v).d, color: SOURCE_COLORS[source] };
+      })
+      .sort((a, b) => a.platform.localeCompare(b.platform) || a.source.localeCompare(b.source)),
+    guilds: withData.flatMap((x) =>
+      x.d.guilds.map((g) => ({ platform: x.r.platform, guildName: g.guildName, role: g.role, scholarCount: g.scholarCount, revenueSharePercent: Number(g.revenueSharePercent), monthlyIncomeUsd: Number(g.monthlyIncomeUsd), monthlyIncomeUsdDecimal: usd(cents(g.monthlyIncomeUsd)!) })),
+    ),
+    chains: [...chains].map(([chain, c]) => ({ chain, totalValueUsd: money(c.total).n, totalValueUsdDecimal: money(c.total).d, platformCount: c.platforms.length, platforms: c.platforms })),
+    parcels: withData.flatMap((x) =>
+      x.d.land.map((l) => ({ parcelId: l.parcelId, coordinates: l.coordinates, size: l.size, rentalStatus: l.rentalStatus, monthlyRental: Number(l.monthlyRentalUsd), monthlyRentalDecimal: usd(cents(l.monthlyRentalUsd)!), platform: x.meta.label, currentValue: l.currentValueUsd === null ? null : Number(l.currentValueUsd) })),
+    ),
+    nfts: withData.flatMap((x) => x.d.nfts.map((n) => nftView(x.r.platform, n))),
+    proposals: withData.flatMap((x) => (x.d.governance?.proposals ?? []).map((p) => ({ id: p.id, title: p.title, status: p.status, dao: x.meta.dao ?? x.meta.label, platform: x.r.platform }))),
+    governance,
+    totalVotesCast: governance.reduce((a, g) => a + g.totalVotesCast, 0),
+    votingPower: top ? top.votingPower : 0,
+    votingPowerToken: top ? top.votingPowerToken : null,
+  };
+}
+
+function nftView(platform: string, n: StoredPlatformData["nfts"][number]) {
+  const cur = cents(n.currentValueUsd);
+  const cost = cents(n.acquisitionCostUsd);
+  return {
+    platform,
+    tokenId: n.tokenId,
+    name: n.name,
+    collection: n.collection,
+    currentValue: cur === null ? null : Number(usd(cur)),
+    currentValueDecimal: cur === null ? null : usd(cur),
+    acquisitionCost: cost === null ? null : Number(usd(cost)),
+    acquisitionCostDecimal: cost === null ? null : usd(cost),
+    unrealizedGain: cur === null || cost === null ? null : Number(usd(cur - cost)),
+    unrealizedGainDecimal: cur === null || cost === null ? null : usd(cur - cost),
+    acquiredAt: n.acquiredAt,
+    currency: "USD",
+  };
+}
+
+/** GET /v1/gaming/nfts */
+export async function listNfts(svc: Services, auth: AuthContext, spaceId: string) {
+  await requireSpaceRole(svc, auth, spaceId, "viewer");
+  const rows = await positionsOf(svc, spaceId);
+  const nfts = rows.flatMap((r) => (JSON.parse(r.data) as StoredPlatformData).nfts.map((n) => ({ ...nftView(r.platform, n), walletId: r.wallet_id })));
+  const sum = (f: (n: (typeof nfts)[number]) => string | null) => nfts.reduce((a, n) => a + (cents(f(n)) ?? 0n), 0n);
+  return {
+    nfts,
+    totals: {
+      count: nfts.length,
+      currentValue: money(sum((n) => n.currentValueDecimal)).n,
+      currentValueDecimal: money(sum((n) => n.currentValueDecimal)).d,
+      acquisitionCost: money(sum((n) => n.acquisitionCostDecimal)).n,
+      acquisitionCostDecimal: money(sum((n) => n.acquisitionCostDecimal)).d,
+      currency: "USD",
+    },
+  };
+}
+
+/** GET /v1/gaming/earnings?period=30d */
+export async function getEarnings(svc: Services, auth: AuthContext, spaceId: string, period: string) {
+  const m = await requireSpaceRole(svc, auth, spaceId, "viewer");
+  const days = Number(period.slice(0, -1));
+  const now = svc.clock.now();
+  const from = fromDayFor(now, m.space.timezone, days);
+  const sums = await earningsSince(svc, spaceId, from);
+  const byPlatform = new Map<string, bigint>();
+  const bySource = new Map<string, bigint>();
+  let total = 0n;
+  const earnings = [...sums]
+    .map(([k, v]) => {
+      const [platform, source] = k.split("|") as [string, EarningSource];
+      byPlatform.set(platform, (byPlatform.get(platform) ?? 0n) + v);
+      bySource.set(source, (bySource.get(source) ?? 0n) + v);
+      total += v;
+      return { platform, source, amountUsd: money(v).n, amountUsdDecimal: money(v).d, color: SOURCE_COLORS[source] };
+    })
+    .sort((a, b) => a.platform.localeCompare(b.platform) || a.source.localeCompare(b.source));
+  const list = (mp: Map<string, bigint>, key: "platform" | "source") =>
+    [...mp].sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => ({ [key]: k, amountUsd: money(v).n, amountUsdDecimal: money(v).d }));
+  return {
+    period,
+    from,
+    to: todayIn(now, m.space.timezone),
+    currency: "USD",
+    total: money(total).n,
+    totalDecimal: money(total).d,
+    earnings,
+    byPlatform: list(byPlatform, "platform") as { platform: string; amountUsd: number; amountUsdDecimal: string }[],
+    bySource: list(bySource, "source") as { source: string; amountUsd: number; amountUsdDecimal: string }[],
+  };
+}
+
+/** GET /v1/gaming/platforms/{platform}/positions */
+export async function platformPositions(svc: Services, auth: AuthContext, platform: string, spaceId: string) {
+  const m = await requireSpaceRole(svc, auth, spaceId, "viewer");
+  const meta = platformOf(platform);
+  if (!meta) throw notFound("Platform");
+  const base = { platform: meta.platform, label: meta.label, chain: meta.chain, token: meta.token, available: meta.client };
+  if (!meta.client) return { ...base, summary: null, positions: [] };
+  const now = svc.clock.now();
+  const rows = await positionsOf(svc, spaceId, platform);
+  const month = await earningsSince(svc, spaceId, fromDayFor(now, m.space.timezone, 30));
+  const monthly = EARNING_SOURCES.reduce((a, s) => a + (month.get(`${platform}|${s}`) ?? 0n), 0n);
+  return {
+    ...base,
+    summary: rows.length ? platformSummary(platform, rows, monthly, now) : null,
+    positions: rows.map((r) => {
+      const d = JSON.parse(r.data) as StoredPlatformData;
+      return {
+        walletId: r.wallet_id,
+        walletAddress: r.address,
+        totalValueUsd: Number(r.total_value_usd),
+        totalValueUsdDecimal: r.total_value_usd,
+        lastSyncedAt: iso(r.synced_at),
+        stale: now - r.synced_at > GAMING_STALE_AFTER_MS,
+        tokens: d.tokens.map((t) => ({ ...t, balance: Number(t.balanceDecimal), valueUsdNumber: t.valueUsd === null ? null : Number(t.valueUsd) })),
+        staking: d.staking.map((s) => ({ ...s, apy: Number(s.apyDecimal) })),
+        land: d.land,
+        nfts: d.nfts.map((n) => nftView(r.platform, n)),
+        guilds: d.guilds,
+        governance: d.governance,
+      };
+    }),
+  };
+}
+
+/** Net-worth holdings (analytics): one per wallet and platform, USD minor units. */
+export async function gamingHoldingRows(svc: Services, spaceId: string) {
+  return positionsOf(svc, spaceId);
+}

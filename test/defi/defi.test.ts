@@ -1,0 +1,157 @@
+/**
+ * DeFi wallets and positions through the real app and the Zapper simulator:
+ * EIP-55 validation at the route, positions with a summary by protocol and
+ * network, idempotent syncs, failures recorded without losing positions, and
+ * holdings for net worth counted once.
+ */
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import "../../src/index";
+import { createDb } from "../../src/db/client";
+import { defiHoldings } from "../../src/modules/defi/holdings";
+import { syncWallet, type WalletRow } from "../../src/modules/defi/service";
+import { addMember, callJson, createSpace, registerUser, type TestUser } from "../helpers";
+
+const LOWER = "0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed";
+const CHECKSUMMED = "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed";
+
+const as = (u: TestUser) => ({ token: u.accessToken, ip: u.ip });
+
+async function setup() {
+  const owner = await registerUser();
+  const space = await createSpace(owner);
+  return { owner, spaceId: space.id };
+}
+
+async function connect(u: TestUser, spaceId: string, address = LOWER, networks?: string[]) {
+  return callJson("/v1/defi/wallets", { ...as(u), body: { spaceId, address, label: "Main DeFi Wallet", ...(networks ? { networks } : {}) } });
+}
+
+async function positionRows(spaceId: string) {
+  return (await env.DB.prepare("SELECT id, position_key, total_value_usd, baseline_value_usd, tokens FROM defi_positions WHERE space_id = ? ORDER BY id").bind(spaceId).all()).results;
+}
+
+describe("POST /v1/defi/wallets", () => {
+  it("accepts a lowercase address, returns it checksummed and syncs its positions", async () => {
+    const { owner, spaceId } = await setup();
+    const { status, body } = await connect(owner, spaceId);
+    expect(status).toBe(201);
+    expect(body.wallet).toMatchObject({ address: CHECKSUMMED, label: "Main DeFi Wallet", networks: ["ethereum", "polygon", "arbitrum"], lastSyncStatus: "ok" });
+    expect(body.sync).toMatchObject({ status: "ok", error: null });
+    expect(body.sync.positions).toBeGreaterThanOrEqual(2); // the simulator always reports the Uniswap pool and Lido staking
+    expect((await positionRows(spaceId)).length).toBe(body.sync.positions);
+  });
+
+  it("refuses a wrong checksum with 422, and a duplicate with 409", async () => {
+    const { owner, spaceId } = await setup();
+    const bad = await connect(owner, spaceId, "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAeD");
+    expect(bad.status).toBe(422);
+    expect(bad.body.error.code).toBe("VALIDATION_FAILED");
+    expect(bad.body.error.details).toEqual([expect.objectContaining({ field: "address", code: "INVALID_ADDRESS" })]);
+    expect((await connect(owner, spaceId, "0x1234")).status).toBe(422);
+    expect((await connect(owner, spaceId, CHECKSUMMED)).status).toBe(201);
+    const dup = await connect(owner, spaceId, LOWER);
+    expect(dup.status).toBe(409);
+    expect(dup.body.error.code).toBe("DUPLICATE_RESOURCE");
+  });
+
+  it("needs a member: a viewer is refused (403), an outsider sees nothing (404)", async () => {
+    const { owner, spaceId } = await setup();
+    const viewer = await registerUser();
+    await addMember(owner, spaceId, viewer, "viewer");
+    expect((await connect(viewer, spaceId)).status).toBe(403);
+    const outsider = await registerUser();
+    expect((await connect(outsider, spaceId)).status).toBe(404);
+    expect((await callJson(`/v1/defi/positions?spaceId=${spaceId}`, as(outsider))).status).toBe(404);
+  });
+});
+
+describe("GET /v1/defi/positions", () => {
+  it("lists positions with tokens, APY and a summary by protocol and network that adds up exactly", async () => {
+    const { owner, spaceId } = await setup();
+    await connect(owner, spaceId);
+    const { status, body } = await callJson(`/v1/defi/positions?spaceId=${spaceId}`, as(owner));
+    expect(status).toBe(200);
+    const uni = body.positions.find((p: any) => p.protocol === "uniswap-v3");
+    expect(uni).toMatchObject({ network: "ethereum", type: "liquidity-pool", label: "ETH / USDC", apy: 12.5, apyDecimal: "12.5", unrealizedGain: 0, stale: false, walletAddress: CHECKSUMMED });
+    expect(uni.tokens.map((t: any) => t.symbol)).toEqual(["ETH", "USDC"]);
+    const tokenCents = uni.tokens.reduce((a: number, t: any) => a + Math.round(Number(t.balanceUSDDecimal) * 100), 0);
+    expect(Math.round(Number(uni.totalValueUSDDecimal) * 100)).toBe(tokenCents);
+    expect(body.positions.find((p: any) => p.protocol === "lido")).toMatchObject({ type: "staking", network: "ethereum" });
+
+    const cents = (d: string) => Math.round(Number(d) * 100);
+    const total = body.positions.reduce((a: number, p: any) => a + cents(p.totalValueUSDDecimal), 0);
+    expect(cents(body.summary.totalValueUSDDecimal)).toBe(total);
+    expect(Object.values(body.summary.byProtocolDecimal).reduce((a: number, d: any) => a + cents(d), 0)).toBe(total);
+    expect(Object.values(body.summary.byNetworkDecimal).reduce((a: number, d: any) => a + cents(d), 0)).toBe(total);
+
+    const eth = await callJson(`/v1/defi/positions?spaceId=${spaceId}&network=ethereum`, as(owner));
+    expect(eth.body.positions.length).toBeGreaterThan(0);
+    expect(eth.body.positions.every((p: any) => p.network === "ethereum")).toBe(true);
+    expect(Object.keys(eth.body.summary.byNetwork)).toEqual(["ethereum"]);
+    const lido = await callJson(`/v1/defi/positions?spaceId=${spaceId}&protocol=lido`, as(owner));
+    expect(lido.body.positions.map((p: any) => p.protocol)).toEqual(["lido"]);
+  });
+
+  it("asks the provider only for the wallet's networks", async () => {
+    const { owner, spaceId } = await setup();
+    await connect(owner, spaceId, LOWER, ["polygon"]);
+    const { body } = await callJson(`/v1/defi/positions?spaceId=${spaceId}`, as(owner));
+    expect(body.positions.every((p: any) => p.network === "polygon")).toBe(true);
+  });
+});
+
+describe("POST /v1/defi/sync", () => {
+  it("is idempotent: syncing again keeps the same positions, ids and values", async () => {
+    const { owner, spaceId } = await setup();
+    const created = await connect(owner, spaceId);
+    const before = await positionRows(spaceId);
+    for (let i = 0; i < 2; i++) {
+      const { status, body } = await callJson("/v1/defi/sync", { ...as(owner), body: { spaceId } });
+      expect(status).toBe(200);
+      expect(body.results).toEqual([expect.objectContaining({ walletId: created.body.wallet.id, status: "ok", positions: before.length })]);
+    }
+    expect(await positionRows(spaceId)).toEqual(before);
+    const unknown = await callJson("/v1/defi/sync", { ...as(owner), body: { spaceId, walletIds: ["wal_nope"] } });
+    expect(unknown.status).toBe(404);
+  });
+
+  it("records a provider failure and keeps the last positions", async () => {
+    const { owner, spaceId } = await setup();
+    await connect(owner, spaceId);
+    const before = await positionRows(spaceId);
+    const wallet = (await env.DB.prepare("SELECT * FROM defi_wallets WHERE space_id = ?").bind(spaceId).first<WalletRow>())!;
+    const svc = { env: { ...env, ZAPPER_API_KEY: "invalid" } as Env, db: createDb(env.DB), clock: { now: () => Date.now() } };
+    const r = await syncWallet(svc, wallet);
+    expect(r).toMatchObject({ status: "failed", error: "Zapper answered 401" });
+    expect(await positionRows(spaceId)).toEqual(before);
+    const { body } = await callJson(`/v1/defi/positions?spaceId=${spaceId}`, as(owner));
+    expect(body.wallets[0]).toMatchObject({ lastSyncStatus: "failed", lastSyncError: "Zapper answered 401" });
+  });
+
+  it("applies the sync policy (5 a minute per space)", async () => {
+    const { owner, spaceId } = await setup();
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) statuses.push((await callJson("/v1/defi/sync", { ...as(owner), body: { spaceId } })).status);
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
+  });
+});
+
+describe("defiHoldings", () => {
+  it("counts each position once, however many syncs, in USD minor units", async () => {
+    const { owner, spaceId } = await setup();
+    await connect(owner, spaceId);
+    await connect(owner, spaceId, "0xfb6916095ca1df60bb79ce92ce3ea74c37c5d359");
+    await callJson("/v1/defi/sync", { ...as(owner), body: { spaceId } });
+    const svc = { env, db: createDb(env.DB), clock: { now: () => Date.now() } };
+    const holdings = await defiHoldings(svc, spaceId, Date.now());
+    const rows = await positionRows(spaceId);
+    expect(holdings.length).toBe(rows.length);
+    expect(new Set(holdings.map((h) => h.id)).size).toBe(holdings.length);
+    expect(holdings.every((h) => h.source === "defi" && h.currency === "USD" && h.stale === false)).toBe(true);
+    const { body } = await callJson(`/v1/defi/positions?spaceId=${spaceId}`, as(owner));
+    expect(holdings.reduce((a, h) => a + h.valueMinor, 0n)).toBe(BigInt(body.summary.totalValueUSDDecimal.replace(".", "")));
+    // Before the positions were first seen, there was nothing to count.
+    expect(await defiHoldings(svc, spaceId, Date.now() - 3_600_000)).toEqual([]);
+  });
+});
