@@ -25,6 +25,8 @@ import { accountTransactionRoutes } from "./modules/transactions/account-routes"
 import { transactionRoutes } from "./modules/transactions/routes";
 import { sandboxRoutes } from "./sandbox/routes";
 import { tradeRoutes } from "./modules/transactions/trade-routes";
+import { analyticsRoutes } from "./modules/analytics/routes";
+import { rateRoutes, spaceRateRoutes } from "./modules/rates/routes";
 
 /** JSON bodies above this size are refused with 413 before they are parsed. */
 export const MAX_JSON_BODY_BYTES = 1024 * 1024;
@@ -65,6 +67,9 @@ app.route("/v1/trades", tradeRoutes);
 app.route("/v1/categories", categoryRoutes);
 app.route("/v1/budgets", budgetRoutes);
 app.route("/v1/ml", mlRoutes);
+app.route("/v1/analytics", analyticsRoutes);
+app.route("/v1/rates", rateRoutes);
+app.route("/v1/spaces", spaceRateRoutes);
 app.route("/sandbox", sandboxRoutes);
 
 app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer", bearerFormat: "JWT" });
