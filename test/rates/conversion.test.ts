@@ -81,8 +81,8 @@ describe("conversion", () => {
     const r = c.report();
     expect(r.complete).toBe(false);
     expect(r.unconverted).toEqual([
-      { currency: "MXN", amount: 17, amountDecimal: "17.00", dates: ["2024-03-01"] },
-      { currency: "EUR", amount: 9.99, amountDecimal: "9.99", dates: ["2024-03-01"] },
+      { context: "total", currency: "MXN", amount: 17, amountDecimal: "17.00", dates: ["2024-03-01"] },
+      { context: "total", currency: "EUR", amount: 9.99, amountDecimal: "9.99", dates: ["2024-03-01"] },
     ]);
     expect(r.notes.join("\n")).toMatch(/Missing rate MXN\/USD on 2024-03-01/);
     expect(r.notes.join("\n")).toMatch(/9\.99 EUR is not included/);

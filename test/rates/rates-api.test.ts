@@ -72,7 +72,7 @@ describe("the daily rates cron", () => {
     const now = Date.now();
     const today = new Date(now).toISOString().slice(0, 10);
     await env.DB.prepare("DELETE FROM exchange_rates WHERE date = ?").bind(today).run();
-    await worker.scheduled!(createScheduledController({ scheduledTime: now, cron: "0 3 * * *" }) as ScheduledController, env, {} as ExecutionContext);
+    await worker.scheduled!(createScheduledController({ scheduledTime: now, cron: "0 3 * * *" }) as ScheduledController, env);
     const rows = await env.DB.prepare("SELECT quote, rate, source FROM exchange_rates WHERE base = 'USD' AND date = ? ORDER BY quote").bind(today).all<{ quote: string; rate: string; source: string }>();
     expect(rows.results.map((r) => r.quote)).toContain("MXN");
     expect(rows.results.find((r) => r.quote === "MXN")!.rate).toBe(sandboxRate("MXN", today));

@@ -135,8 +135,8 @@ export async function dashboard(svc: Services, space: SpaceInfo, period: Dashboa
       byCategory.set(key, list);
     }
   }
-  const incomeExact = converter.exact(incomeAmounts);
-  const catExact = [...byCategory.entries()].map(([id, amounts]) => ({ id, exact: converter.exact(amounts) }));
+  const incomeExact = converter.exact(incomeAmounts, "income");
+  const catExact = [...byCategory.entries()].map(([id, amounts]) => ({ id, exact: converter.exact(amounts, "expenses") }));
   const expensesExact = catExact.reduce((s, c) => add(s, c.exact), ZERO);
   const income = roundHalfEven(incomeExact);
   const expenses = roundHalfEven(expensesExact);

@@ -81,7 +81,7 @@ export async function computeForecast(svc: Services, space: SpaceInfo, nowMs: nu
   const toSpace = (currency: string, v: Frac): Frac => {
     // Exact conversion of a fractional amount: scale it to integers of 10^-6 minor units first.
     const micro = roundHalfEven(mul(v, frac(1_000_000n)));
-    const c = converter.exact([{ currency, minor: micro, date: todayText }]);
+    const c = converter.exact([{ currency, minor: micro, date: todayText }], "forecast");
     return mul(c, frac(1n, 1_000_000n));
   };
 
@@ -225,7 +225,7 @@ export async function computeForecast(svc: Services, space: SpaceInfo, nowMs: nu
   // Irregular income: much of the recent income is not from a recurring series.
   if (recentIncomeAll > 0n && recentIncomeNonRecurring * 100n > recentIncomeAll * 30n) riskFactors.push("Irregular income patterns");
   // Seasonal spikes: a month of last year's expenses well above the monthly mean, in the months the horizon covers.
-  const monthTotals = [...monthly.entries()].map(([ym, amounts]) => ({ ym, v: asNumber(converter.exact(amounts)) }));
+  const monthTotals = [...monthly.entries()].map(([ym, amounts]) => ({ ym, v: asNumber(converter.exact(amounts, "past expenses")) }));
   const full = monthTotals.filter((m) => m.ym < todayText.slice(0, 7));
   if (full.length >= 6) {
     const mean = full.reduce((s, m) => s + m.v, 0) / full.length;

@@ -70,7 +70,7 @@ export function valuePoints(converter: Converter, holdings: Holding[][], dates: 
     // A point is complete when none of its own amounts lacked a rate.
     const probe = new Converter(converter.book, converter.target);
     probe.exact(amounts);
-    const minor = roundHalfEven(converter.exact(amounts));
+    const minor = roundHalfEven(converter.exact(amounts, `net worth on ${dates[i]}`));
     return { date: dates[i]!, minor, complete: probe.complete };
   });
 }

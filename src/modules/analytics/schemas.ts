@@ -13,7 +13,7 @@ const Conversion = z
     ratesUsed: z.array(z.object({ base: z.string(), quote: z.string(), date: z.string(), rate: z.string(), source: z.string() })),
     ratesUsedCount: z.number().int(),
     fallbacks: z.number().int().openapi({ description: "Amounts converted at the nearest earlier day's rate (see notes)" }),
-    unconverted: z.array(z.object({ currency: z.string(), amount: z.number(), amountDecimal: z.string(), dates: z.array(z.string()) })),
+    unconverted: z.array(z.object({ context: z.string(), currency: z.string(), amount: z.number(), amountDecimal: z.string(), dates: z.array(z.string()) })),
     notes: z.array(z.string()),
   })
   .openapi("Conversion");

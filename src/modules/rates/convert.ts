@@ -171,6 +171,8 @@ export interface DatedAmount {
 }
 
 export interface Unconverted {
+  /** What the amounts were part of ("net worth on 2024-03-01", "expenses"). */
+  context: string;
   currency: string;
   amountMinor: bigint;
   dates: string[];
@@ -191,7 +193,7 @@ export class Converter {
    * Exact value of `amounts` in the target's minor units, as a fraction (not
    * rounded); amounts with no rate are left out and recorded as missing.
    */
-  exact(amounts: DatedAmount[]): Frac {
+  exact(amounts: DatedAmount[], context = "total"): Frac {
     // Same currency and day share one rate: sum them first (integers), then convert once per group.
     const groups = new Map<string, DatedAmount>();
     for (const a of amounts) {
@@ -206,10 +208,11 @@ export class Converter {
     for (const g of groups.values()) {
       const r = this.book.resolve(g.currency, this.target, g.date);
       if (!r) {
-        const m = this.missing.get(g.currency) ?? { currency: g.currency, amountMinor: 0n, dates: [] };
+        const mk = `${context}|${g.currency}`;
+        const m = this.missing.get(mk) ?? { context, currency: g.currency, amountMinor: 0n, dates: [] };
         m.amountMinor += g.minor;
         if (m.dates.length < 10 && !m.dates.includes(g.date)) m.dates.push(g.date);
-        this.missing.set(g.currency, m);
+        this.missing.set(mk, m);
         continue;
       }
       for (const l of r.legs) {
@@ -226,8 +229,8 @@ export class Converter {
   }
 
   /** `exact(amounts)` rounded once, half-even. */
-  total(amounts: DatedAmount[]): bigint {
-    return roundHalfEven(this.exact(amounts));
+  total(amounts: DatedAmount[], context = "total"): bigint {
+    return roundHalfEven(this.exact(amounts, context));
   }
 
   get complete(): boolean {
@@ -242,6 +245,7 @@ export class Converter {
       notes.push(`No ${f.pair} rate on ${f.requested}: used the rate of ${f.used}, the nearest earlier day`);
     }
     const unconverted = [...this.missing.values()].map((m) => ({
+      context: m.context,
       currency: m.currency,
       amount: toNumberBig(m.amountMinor, scaleOf(m.currency)),
       amountDecimal: formatMinorBig(m.amountMinor, scaleOf(m.currency)),
@@ -250,7 +254,7 @@ export class Converter {
     for (const m of this.missing.values()) {
       notes.push(
         `Missing rate ${m.currency}/${this.target} on ${m.dates.join(", ")}${m.dates.length >= 10 ? " and other days" : ""} (none within ${LOOKBACK_DAYS} days before): ` +
-          `${formatMinorBig(m.amountMinor, scaleOf(m.currency))} ${m.currency} is not included in the ${this.target} totals`,
+          `${formatMinorBig(m.amountMinor, scaleOf(m.currency))} ${m.currency} of ${m.context} is not included in the ${this.target} total`,
       );
     }
     const ratesUsed = [...this.used.values()].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.base.localeCompare(b.base)));
