@@ -28,7 +28,27 @@ export class DayIndexer {
     const last = addDays(zonedDate(toMs, tz), 1);
     this.firstDay = dayNumber(first);
     const lastDay = dayNumber(last);
-    for (let d = this.firstDay; d <= lastDay + 1; d++) this.starts.push(zonedMidnight(ymdOfDay(d), tz));
+    // One formatter for the zone, and the previous day's offset as the guess: a day's midnight costs one
+    // formatting call unless the offset changed (DST), where the library's exact search takes over.
+    const fmt = new Intl.DateTimeFormat("en-US", {
+      timeZone: tz, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit",
+    });
+    const offsetAt = (ms: number) => {
+      const p = fmt.formatToParts(new Date(ms));
+      const get = (t: string) => Number(p.find((x) => x.type === t)!.value);
+      return utc(get("year"), get("month") - 1, get("day"), get("hour"), get("minute"), get("second")) - Math.floor(ms / 1000) * 1000;
+    };
+    let offset: number | null = null;
+    for (let d = this.firstDay; d <= lastDay + 1; d++) {
+      const local = d * 86_400_000;
+      if (offset !== null && offsetAt(local - offset) === offset) {
+        this.starts.push(local - offset);
+        continue;
+      }
+      const start = zonedMidnight(ymdOfDay(d), tz);
+      offset = local - start;
+      this.starts.push(start);
+    }
   }
 
   /** Local day number of instant `ms`. */

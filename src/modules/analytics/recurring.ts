@@ -172,8 +172,13 @@ function fitMonthly(days: number[], stepMonths: number, tol: number, cadence: Ca
 function fitSemiMonthly(days: number[], tol: number): Fit | null {
   if (days.length < 5) return null;
   const ymds = days.map(ymdOfDay);
-  const early = ymds.filter((x) => x.d <= 15).map((x) => x.d);
-  const late = ymds.filter((x) => x.d > 15).map((x) => x.d);
+  // The two typical days: the days of the month split at their widest gap (1 and 15, 15 and 30...).
+  const doms = ymds.map((x) => x.d).sort((a, b) => a - b);
+  let cut = 0;
+  for (let i = 1; i < doms.length - 1; i++) if (doms[i + 1]! - doms[i]! > doms[cut + 1]! - doms[cut]!) cut = i;
+  if (doms[cut + 1]! - doms[cut]! < 7) return null;
+  const early = doms.slice(0, cut + 1);
+  const late = doms.slice(cut + 1);
   if (early.length < 2 || late.length < 2) return null;
   const anchors = [median(early), median(late)];
   const slots: number[] = [];
