@@ -30,6 +30,8 @@ import { webhookRoutes } from "./modules/webhooks/routes";
 import { esgRoutes } from "./modules/esg/routes";
 import { defiRoutes } from "./modules/defi/routes";
 import { gamingRoutes } from "./modules/gaming/routes";
+import { analyticsRoutes } from "./modules/analytics/routes";
+import { rateRoutes, spaceRateRoutes } from "./modules/rates/routes";
 
 /** JSON bodies above this size are refused with 413 before they are parsed. */
 export const MAX_JSON_BODY_BYTES = 1024 * 1024;
@@ -74,6 +76,9 @@ app.route("/v1/webhooks", webhookRoutes);
 app.route("/v1/esg", esgRoutes);
 app.route("/v1/defi", defiRoutes);
 app.route("/v1/gaming", gamingRoutes);
+app.route("/v1/analytics", analyticsRoutes);
+app.route("/v1/rates", rateRoutes);
+app.route("/v1/spaces", spaceRateRoutes);
 app.route("/sandbox", sandboxRoutes);
 
 app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer", bearerFormat: "JWT" });

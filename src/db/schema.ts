@@ -468,3 +468,4 @@ export const eventOutbox = sqliteTable(
 export * from "./schema-webhooks";
 export * from "./schema-prices";
 export * from "./schema-crypto";
+export * from "./schema-analytics";

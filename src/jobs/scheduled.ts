@@ -9,6 +9,8 @@ import { logError, logInfo } from "../lib/log";
 import { webhookSweep } from "../modules/webhooks/jobs";
 import { snapshotEsgScores } from "../modules/esg/service";
 import { syncAllWallets } from "../modules/defi/service";
+import { refreshForecasts } from "../modules/analytics/forecast";
+import { recordTodaysRates } from "../modules/rates/service";
 
 export type CronTask = (svc: Services, scheduledTime: number) => Promise<void>;
 
@@ -20,6 +22,12 @@ export const cronTasks: Record<string, CronTask[]> = {
     async function defiAndGamingSync(svc) { await syncAllWallets(svc); },
     async function esgSnapshots(svc, at) { await snapshotEsgScores(svc, at); },
   ],
+  "0 * * * *": [],
+  "0 3 * * *": [
+    recordTodaysRates,
+    async (svc, t) => void (await refreshForecasts(svc, t)),
+  ],
+  "0 4 * * *": [],
 };
 
 export async function handleScheduled(controller: ScheduledController, env: Env): Promise<void> {

@@ -10,6 +10,7 @@ import { webhookReceiver } from "./webhook-receiver";
 import { pricesSandbox } from "./prices";
 import { zapperSandbox } from "./zapper";
 import { gamingSandbox } from "./gaming";
+import { ratesSandbox } from "./rates";
 
 export const sandboxRoutes = new Hono<AppEnv>();
 
@@ -23,3 +24,4 @@ sandboxRoutes.route("/webhook-receiver", webhookReceiver);
 sandboxRoutes.route("/prices", pricesSandbox);
 sandboxRoutes.route("/zapper", zapperSandbox);
 sandboxRoutes.route("/gaming", gamingSandbox);
+sandboxRoutes.route("/rates", ratesSandbox);

@@ -1,0 +1,332 @@
+/**
+ * The 60-day cash-flow forecast of a space.
+ *
+ * - Recurring series (detected, not dismissed, still active; edited amounts
+ *   and cadences as the user set them) give dated occurrences.
+ * - The rest (cash flows not in a series) is a seasonal estimate per account
+ *   and direction: half the daily average of the last 90 days, half what the
+ *   same week did last year (when the ledger goes back that far), else the
+ *   90-day average alone.
+ * - Weeks start tomorrow (local); the ninth is the four days left of the 60.
+ *   Confidence mixes the series' confidence with 0.6 (0.5 without last year)
+ *   for the estimate, and decays 2% a week.
+ * - Future amounts convert to the space's currency at today's rate (or the
+ *   nearest earlier day's), exactly, rounded once per figure.
+ * - Projected balances per account (in its own currency) start from the
+ *   ledger's balance now; the first day an account that may not go negative
+ *   would, is a risk factor.
+ *
+ * Cached per space in D1 (forecast_cache) with the ledger sequence it was
+ * computed from: served while it is the same local day and fewer than
+ * `LARGE_CHANGE` ledger transactions have been committed since; recomputed
+ * otherwise, nightly by cron, and after a decision or a manual rate changes.
+ */
+import type { Services } from "../../env";
+import { addDays, ymdString, zonedDate } from "../../lib/zoned-time";
+import { Converter, type DatedAmount, loadRateBook, scaleOf } from "../rates/convert";
+import { add, frac, type Frac, mul, roundHalfEven, ZERO } from "../rates/exact";
+import { dateOfDay, DayIndexer, startOfDay } from "./days";
+import { accountBalancesAt, accountsOf } from "./ledger-holdings";
+import { money, type SpaceInfo } from "./net-worth";
+import { CADENCE_DAYS, loadCashflows, LOOKBACK_DAYS, nextAfter } from "./recurring";
+import { seriesOf } from "./recurring-service";
+
+export const HORIZON_DAYS = 60;
+export const LARGE_CHANGE = 5;
+const RECENT_DAYS = 90;
+const MAY_BE_NEGATIVE = new Set(["credit", "credit_card", "loan", "mortgage"]);
+
+interface Bucket {
+  start: number;
+  end: number; // inclusive
+  income: Frac;
+  expenses: Frac;
+  recurringWeight: number;
+  restWeight: number;
+}
+
+const asNumber = (f: Frac) => Number(f.n) / Number(f.d); // weights for confidence only, never money
+
+export async function computeForecast(svc: Services, space: SpaceInfo, nowMs: number) {
+  const tz = space.timezone;
+  const days = new DayIndexer(tz, nowMs - (LOOKBACK_DAYS + 2) * 86_400_000, nowMs + (HORIZON_DAYS + 2) * 86_400_000);
+  const today = days.day(nowMs);
+  const todayText = dateOfDay(today);
+  const first = today + 1;
+  const last = today + HORIZON_DAYS;
+
+  const [rows, series, accounts, [balances]] = await Promise.all([
+    loadCashflows(svc, space.id, startOfDay(today - 400, tz), startOfDay(today + 1, tz)),
+    seriesOf(svc, space, nowMs),
+    accountsOf(svc, space.id),
+    accountBalancesAt(svc, space.id, [Math.max(nowMs + 1, 0)]),
+  ]);
+  const live = series.filter((s) => s.status !== "dismissed" && s.active);
+  const members = new Set(series.flatMap((s) => s.memberIds));
+
+  // Per account and day in the horizon: exact deltas in the account's currency.
+  const perAccountDay = new Map<string, Map<number, Frac>>();
+  const bump = (accountId: string, day: number, v: Frac) => {
+    const m = perAccountDay.get(accountId) ?? new Map<number, Frac>();
+    m.set(day, add(m.get(day) ?? ZERO, v));
+    perAccountDay.set(accountId, m);
+  };
+
+  const buckets: Bucket[] = [];
+  for (let s = first; s <= last; s += 7) buckets.push({ start: s, end: Math.min(s + 6, last), income: ZERO, expenses: ZERO, recurringWeight: 0, restWeight: 0 });
+  const bucketOf = (day: number) => buckets[Math.floor((day - first) / 7)]!;
+
+  const book = await loadRateBook(svc, space.id, [...new Set([...rows.map((r) => r.currency), ...live.map((s) => s.currency), space.currency])], todayText, todayText);
+  const converter = new Converter(book, space.currency);
+  const toSpace = (currency: string, v: Frac): Frac => {
+    // Exact conversion of a fractional amount: scale it to integers of 10^-6 minor units first.
+    const micro = roundHalfEven(mul(v, frac(1_000_000n)));
+    const c = converter.exact([{ currency, minor: micro, date: todayText }], "forecast");
+    return mul(c, frac(1n, 1_000_000n));
+  };
+
+  // Recurring occurrences.
+  for (const s of live) {
+    let d = s.nextDay;
+    while (d < first) d = nextAfter(s.cadence, d, first);
+    for (; d <= last; d = nextAfter(s.cadence, d, d + 1)) {
+      const amount = frac(BigInt(s.amountMinor));
+      bump(s.accountId, d, amount);
+      const b = bucketOf(d);
+      const inSpace = toSpace(s.currency, amount);
+      if (s.amountMinor > 0) b.income = add(b.income, inSpace);
+      else b.expenses = add(b.expenses, mul(inSpace, frac(-1n)));
+      const w = Math.abs(asNumber(inSpace));
+      b.recurringWeight += w * s.confidence;
+    }
+  }
+
+  // The rest: seasonal estimate per account and direction.
+  const recentFrom = today - RECENT_DAYS + 1;
+  const hasLastYear = rows.length > 0 && days.day(rows[0]!.date) <= today - 365 + 7;
+  const recent = new Map<string, { currency: string; inc: bigint; exp: bigint }>();
+  const lastYear = new Map<string, bigint[]>(); // per account|direction: per bucket sum
+  let recentIncomeAll = 0n;
+  let recentIncomeNonRecurring = 0n;
+  const monthly = new Map<string, DatedAmount[]>();
+  for (const r of rows) {
+    const d = days.day(r.date);
+    if (r.amount < 0) {
+      const ym = dateOfDay(d).slice(0, 7);
+      const list = monthly.get(ym) ?? [];
+      list.push({ currency: r.currency, minor: BigInt(-r.amount), date: dateOfDay(d) });
+      monthly.set(ym, list);
+    }
+    if (d >= recentFrom && d <= today && r.amount > 0) {
+      recentIncomeAll += BigInt(r.amount);
+      if (!members.has(r.id)) recentIncomeNonRecurring += BigInt(r.amount);
+    }
+    if (members.has(r.id)) continue;
+    if (d >= recentFrom && d <= today) {
+      const e = recent.get(r.account_id) ?? { currency: r.currency, inc: 0n, exp: 0n };
+      if (r.amount > 0) e.inc += BigInt(r.amount);
+      else e.exp += BigInt(r.amount);
+      recent.set(r.account_id, e);
+    }
+    const shifted = d + 365;
+    if (hasLastYear && shifted >= first && shifted <= last) {
+      const k = `${r.account_id}|${r.currency}|${r.amount > 0 ? "in" : "out"}`;
+      const arr = lastYear.get(k) ?? buckets.map(() => 0n);
+      arr[Math.floor((shifted - first) / 7)]! += BigInt(r.amount);
+      lastYear.set(k, arr);
+    }
+  }
+  const restConfidence = hasLastYear ? 0.6 : 0.5;
+  const accountIds = new Set([...recent.keys(), ...[...lastYear.keys()].map((k) => k.split("|")[0]!)]);
+  for (const accountId of accountIds) {
+    const currency = recent.get(accountId)?.currency ?? accounts.get(accountId)?.currency ?? space.currency;
+    for (const dir of ["in", "out"] as const) {
+      const recentSum = dir === "in" ? (recent.get(accountId)?.inc ?? 0n) : (recent.get(accountId)?.exp ?? 0n);
+      const daily = frac(recentSum, BigInt(RECENT_DAYS));
+      const ly = lastYear.get(`${accountId}|${currency}|${dir}`);
+      buckets.forEach((b, i) => {
+        const n = BigInt(b.end - b.start + 1);
+        const fromRecent = mul(daily, frac(n));
+        const estimate = hasLastYear ? mul(add(fromRecent, frac(ly?.[i] ?? 0n)), frac(1n, 2n)) : fromRecent;
+        if (estimate.n === 0n) return;
+        const perDay = mul(estimate, frac(1n, n));
+        for (let d = b.start; d <= b.end; d++) bump(accountId, d, perDay);
+        const inSpace = toSpace(currency, estimate);
+        if (dir === "in") b.income = add(b.income, inSpace);
+        else b.expenses = add(b.expenses, mul(inSpace, frac(-1n)));
+        b.restWeight += Math.abs(asNumber(inSpace));
+      });
+    }
+  }
+
+  const weeks = buckets.map((b, i) => {
+    const income = roundHalfEven(b.income);
+    const expenses = roundHalfEven(b.expenses);
+    const net = roundHalfEven(add(b.income, mul(b.expenses, frac(-1n))));
+    const total = b.recurringWeight + b.restWeight;
+    const base = total === 0 ? 0.5 : (b.recurringWeight + b.restWeight * restConfidence) / total;
+    const confidence = Math.round(100 * base * (1 - 0.02 * i)) / 100;
+    const m = (x: bigint) => money(x, space.currency);
+    return {
+      week: dateOfDay(b.start),
+      weekEnd: dateOfDay(b.end),
+      projectedIncome: m(income).n,
+      projectedIncomeDecimal: m(income).d,
+      projectedExpenses: m(expenses).n,
+      projectedExpensesDecimal: m(expenses).d,
+      netFlow: m(net).n,
+      netFlowDecimal: m(net).d,
+      confidence,
+    };
+  });
+  const totalIncome = roundHalfEven(buckets.reduce((s, b) => add(s, b.income), ZERO));
+  const totalExpenses = roundHalfEven(buckets.reduce((s, b) => add(s, b.expenses), ZERO));
+  const netAll = roundHalfEven(buckets.reduce((s, b) => add(s, add(b.income, mul(b.expenses, frac(-1n)))), ZERO));
+
+  // Projected balances per account, day by day.
+  const riskFactors: string[] = [];
+  const projected = [...accounts.values()].map((a) => {
+    const asset = `${a.currency}/${scaleOf(a.currency)}`;
+    const start = balances!.get(`${a.id}|${asset}`) ?? 0n;
+    const deltas = perAccountDay.get(a.id) ?? new Map<number, Frac>();
+    let bal: Frac = frac(start);
+    let lowest = start;
+    let lowestDay = today;
+    let negativeOn: string | null = null;
+    for (let d = first; d <= last; d++) {
+      const delta = deltas.get(d);
+      if (delta) bal = add(bal, delta);
+      const rounded = roundHalfEven(bal);
+      if (rounded < lowest) {
+        lowest = rounded;
+        lowestDay = d;
+      }
+      if (negativeOn === null && rounded < 0n && start >= 0n && !MAY_BE_NEGATIVE.has(a.type)) negativeOn = dateOfDay(d);
+    }
+    if (negativeOn) riskFactors.push(`Projected negative balance in ${a.name} on ${negativeOn}`);
+    const m = (x: bigint) => money(x, a.currency);
+    const end = roundHalfEven(bal);
+    return {
+      accountId: a.id,
+      name: a.name,
+      type: a.type,
+      currency: a.currency,
+      currentBalance: m(start).n,
+      currentBalanceDecimal: m(start).d,
+      projectedBalance: m(end).n,
+      projectedBalanceDecimal: m(end).d,
+      lowestBalance: m(lowest).n,
+      lowestBalanceDecimal: m(lowest).d,
+      lowestBalanceDate: dateOfDay(lowestDay),
+      negativeOn,
+    };
+  });
+
+  // Irregular income: much of the recent income is not from a recurring series.
+  if (recentIncomeAll > 0n && recentIncomeNonRecurring * 100n > recentIncomeAll * 30n) riskFactors.push("Irregular income patterns");
+  // Seasonal spikes: a month of last year's expenses well above the monthly mean, in the months the horizon covers.
+  const monthTotals = [...monthly.entries()].map(([ym, amounts]) => ({ ym, v: asNumber(converter.exact(amounts, "past expenses")) }));
+  const full = monthTotals.filter((m) => m.ym < todayText.slice(0, 7));
+  if (full.length >= 6) {
+    const mean = full.reduce((s, m) => s + m.v, 0) / full.length;
+    const sd = Math.sqrt(full.reduce((s, m) => s + (m.v - mean) ** 2, 0) / full.length);
+    if (mean > 0 && sd / mean > 0.3) riskFactors.push("High seasonal spending variation");
+    const horizonMonths = new Set<string>();
+    for (let d = first; d <= last; d += 7) horizonMonths.add(dateOfDay(d - 365).slice(0, 7));
+    for (const m of full) {
+      if (horizonMonths.has(m.ym) && mean > 0 && m.v > mean * 1.3) {
+        const monthName = new Date(`${m.ym}-01T00:00:00Z`).toLocaleString("en-US", { month: "long", timeZone: "UTC" });
+        riskFactors.push(`Seasonal spending spike expected in ${monthName} (last year ${Math.round((m.v / mean - 1) * 100)}% above the monthly mean)`);
+      }
+    }
+  }
+
+  const report = converter.report();
+  const m = (x: bigint) => money(x, space.currency);
+  const horizonEnd = ymdString(addDays(zonedDate(nowMs, tz), HORIZON_DAYS));
+  return {
+    spaceId: space.id,
+    currency: space.currency,
+    asOfDate: todayText,
+    horizon: { from: dateOfDay(first), to: horizonEnd, days: HORIZON_DAYS },
+    forecast: weeks,
+    summary: {
+      totalProjectedIncome: m(totalIncome).n,
+      totalProjectedIncomeDecimal: m(totalIncome).d,
+      totalProjectedExpenses: m(totalExpenses).n,
+      totalProjectedExpensesDecimal: m(totalExpenses).d,
+      netCashFlow: m(netAll).n,
+      netCashFlowDecimal: m(netAll).d,
+      riskFactors,
+    },
+    accounts: projected,
+    recurringSeriesUsed: live.length,
+    method: `Recurring series (${live.length}) plus a seasonal estimate of the rest: ${hasLastYear ? "half the last 90 days' daily average, half the same weeks last year" : "the last 90 days' daily average (less than a year of history)"}`,
+    conversion: report,
+    notes: [
+      ...(report.ratesUsedCount > 0 ? ["Future amounts in other currencies convert at today's rate (or the nearest earlier day's)"] : []),
+      ...report.notes,
+    ],
+  };
+}
+
+export type Forecast = Awaited<ReturnType<typeof computeForecast>>;
+
+/** Current state of the space's ledger for the cache key. */
+async function ledgerState(svc: Services, spaceId: string) {
+  const db = svc.env.DB;
+  const [seq, count] = await db.batch<{ v: number | null }>([
+    db.prepare("SELECT MAX(seq) AS v FROM ledger_transactions WHERE space_id = ?").bind(spaceId),
+    db.prepare("SELECT transaction_count AS v FROM spaces WHERE id = ?").bind(spaceId),
+  ]);
+  return { seq: seq!.results[0]?.v ?? 0, count: count!.results[0]?.v ?? 0 };
+}
+
+export async function storeForecast(svc: Services, space: SpaceInfo, nowMs: number) {
+  const state = await ledgerState(svc, space.id);
+  const f = await computeForecast(svc, space, nowMs);
+  await svc.env.DB.prepare(
+    `INSERT INTO forecast_cache (space_id, ledger_seq, transaction_count, as_of_date, payload, computed_at) VALUES (?, ?, ?, ?, ?, ?)
+     ON CONFLICT(space_id) DO UPDATE SET ledger_seq = excluded.ledger_seq, transaction_count = excluded.transaction_count,
+       as_of_date = excluded.as_of_date, payload = excluded.payload, computed_at = excluded.computed_at`,
+  )
+    .bind(space.id, state.seq, state.count, f.asOfDate, JSON.stringify(f), nowMs)
+    .run();
+  return { forecast: f, state };
+}
+
+/** The forecast from cache when fresh, else computed now (and cached). */
+export async function getForecast(svc: Services, space: SpaceInfo) {
+  const now = svc.clock.now();
+  const [state, cached] = await Promise.all([
+    ledgerState(svc, space.id),
+    svc.env.DB.prepare("SELECT ledger_seq, as_of_date, payload, computed_at FROM forecast_cache WHERE space_id = ?")
+      .bind(space.id)
+      .first<{ ledger_seq: number; as_of_date: string; payload: string; computed_at: number }>(),
+  ]);
+  const today = new DayIndexer(space.timezone, now, now).date(now);
+  if (cached && cached.as_of_date === today && state.seq >= cached.ledger_seq && state.seq - cached.ledger_seq < LARGE_CHANGE) {
+    const f = JSON.parse(cached.payload) as Forecast;
+    return { ...f, cache: { hit: true, computedAt: new Date(cached.computed_at).toISOString(), ledgerSeq: cached.ledger_seq, changesSince: state.seq - cached.ledger_seq } };
+  }
+  const { forecast } = await storeForecast(svc, space, now);
+  return { ...forecast, cache: { hit: false, computedAt: new Date(now).toISOString(), ledgerSeq: state.seq, changesSince: 0 } };
+}
+
+/** Cron (03:00 UTC): recompute the forecasts of spaces with transactions, oldest cache first. */
+export async function refreshForecasts(svc: Services, scheduledTime: number, limit = 200): Promise<number> {
+  const res = await svc.env.DB.prepare(
+    `SELECT s.id, s.currency, s.timezone FROM spaces s LEFT JOIN forecast_cache f ON f.space_id = s.id
+      WHERE s.deleted_at IS NULL AND s.transaction_count > 0 ORDER BY COALESCE(f.computed_at, 0) LIMIT ?`,
+  )
+    .bind(limit)
+    .all<SpaceInfo>();
+  let done = 0;
+  for (const space of res.results) {
+    await storeForecast(svc, space, scheduledTime);
+    done++;
+  }
+  return done;
+}
+
+export { CADENCE_DAYS };

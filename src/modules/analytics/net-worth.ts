@@ -1,0 +1,140 @@
+/**
+ * Net worth at instants, from every registered source of holdings, converted
+ * to the space's currency at the rate of the valuation day (one rounding per
+ * total). History points read the ledger in two statements for all points.
+ */
+import type { Services } from "../../env";
+import { ApiError, validationFailed } from "../../lib/errors";
+import { FIAT_CURRENCIES } from "../../lib/money";
+import { addDays, parseYmd, ymdString, zonedMidnight } from "../../lib/zoned-time";
+import { addMonths } from "../budgets/periods";
+import { Converter, type DatedAmount, loadRateBook, type RateBook, scaleOf } from "../rates/convert";
+import { formatMinorBig, roundHalfEven, toNumberBig } from "../rates/exact";
+import { accountBalancesAt, accountsOf, holdingsFromBalances } from "./ledger-holdings";
+import { type Holding, holdingsSources, marketPrices } from "./net-worth-sources";
+import { dateOfDay, dayOfDate } from "./days";
+
+export const money = (minor: bigint, currency: string) => ({ n: toNumberBig(minor, scaleOf(currency)), d: formatMinorBig(minor, scaleOf(currency)) });
+
+export interface SpaceInfo {
+  id: string;
+  currency: string;
+  timezone: string;
+}
+
+/**
+ * Holdings of every source at each point. The ledger's come from one read for
+ * all points; other sources are asked per point, a few at a time.
+ */
+export async function holdingsAt(svc: Services, space: SpaceInfo, points: { atMs: number; date: string }[]): Promise<Holding[][]> {
+  const [accounts, balances] = await Promise.all([accountsOf(svc, space.id), accountBalancesAt(svc, space.id, points.map((p) => p.atMs))]);
+  const out = points.map((p, i) => holdingsFromBalances(balances[i]!, accounts, p.date, points.length === 1));
+  const others = holdingsSources.filter((s) => s.name !== "ledger");
+  for (const source of others) {
+    for (let i = 0; i < points.length; i += 8) {
+      const chunk = points.slice(i, i + 8);
+      const got = await Promise.all(chunk.map((p) => source.load(svc, space.id, p.atMs)));
+      got.forEach((hs, j) => out[i + j]!.push(...hs));
+    }
+  }
+  return out;
+}
+
+/** Adds market prices (coins, securities) to the rate book as SYMBOL→currency rates, when a prices module is wired. */
+export async function addMarketPrices(svc: Services, book: RateBook, holdings: Holding[], quote: string, notes: string[]): Promise<void> {
+  const fiat = new Set<string>(FIAT_CURRENCIES);
+  const symbols = [...new Set(holdings.filter((h) => h.valueMinor !== 0n && !fiat.has(h.currency)).map((h) => h.currency))].sort();
+  if (symbols.length === 0) return;
+  if (!marketPrices.lookup) {
+    notes.push(`No market prices available for ${symbols.join(", ")}: these holdings are listed as unconverted, not counted as 0`);
+    return;
+  }
+  try {
+    const prices = await marketPrices.lookup(svc, symbols, quote);
+    book.add(prices.map((p) => ({ base: p.symbol, quote, date: p.date, rate: p.price, source: p.source })));
+  } catch {
+    notes.push(`Market prices could not be fetched for ${symbols.join(", ")}`);
+  }
+}
+
+export interface NetWorthPoint {
+  date: string;
+  minor: bigint;
+  complete: boolean;
+}
+
+/** Converts each point's holdings at its own day's rate; returns each total, rounded once. */
+export function valuePoints(converter: Converter, holdings: Holding[][], dates: string[]): NetWorthPoint[] {
+  return holdings.map((hs, i) => {
+    const amounts: DatedAmount[] = hs.map((h) => ({ currency: h.currency, minor: h.valueMinor, date: dates[i]! }));
+    // A point is complete when none of its own amounts lacked a rate.
+    const probe = new Converter(converter.book, converter.target);
+    probe.exact(amounts);
+    const minor = roundHalfEven(converter.exact(amounts, `net worth on ${dates[i]}`));
+    return { date: dates[i]!, minor, complete: probe.complete };
+  });
+}
+
+export const MAX_POINTS = 400;
+export type Interval = "day" | "week" | "month";
+
+/** The days (inclusive ends) of a history: every day, every 7th day ending at `to`, or each month's end. */
+export function historyDates(from: string, to: string, interval: Interval): string[] {
+  const a = dayOfDate(from);
+  const b = dayOfDate(to);
+  if (b < a) throw validationFailed([{ field: "to", message: "Must not be before from", code: "INVALID_RANGE" }]);
+  const estimate = interval === "day" ? b - a + 1 : interval === "week" ? Math.floor((b - a) / 7) + 1 : Math.floor((b - a) / 28) + 2;
+  if (estimate > MAX_POINTS + 2) {
+    throw new ApiError(422, "VALIDATION_FAILED", `At most ${MAX_POINTS} points per request: widen the interval or narrow the range`, [
+      { field: "interval", message: `This range has about ${estimate} ${interval} points; the limit is ${MAX_POINTS}`, code: "TOO_MANY_POINTS" },
+    ]);
+  }
+  const out: string[] = [];
+  if (interval === "day") for (let d = a; d <= b; d++) out.push(dateOfDay(d));
+  else if (interval === "week") for (let d = b; d >= a; d -= 7) out.unshift(dateOfDay(d));
+  else {
+    const start = parseYmd(from);
+    for (let k = 0; ; k++) {
+      const firstNext = addMonths({ y: start.y, m: start.m, d: 1 }, k + 1);
+      const end = ymdString(addDays(firstNext, -1));
+      if (end >= to) {
+        out.push(to);
+        break;
+      }
+      out.push(end);
+    }
+  }
+  if (out.length > MAX_POINTS) {
+    throw new ApiError(422, "VALIDATION_FAILED", `At most ${MAX_POINTS} points per request`, [{ field: "interval", message: `${out.length} points requested`, code: "TOO_MANY_POINTS" }]);
+  }
+  return out;
+}
+
+/** The instant just after local day `date` ends (the valuation instant of that day). */
+export const endOfDate = (date: string, tz: string) => zonedMidnight(addDays(parseYmd(date), 1), tz);
+
+export async function netWorthHistory(svc: Services, space: SpaceInfo, q: { from: string; to: string; interval: Interval }) {
+  const dates = historyDates(q.from, q.to, q.interval);
+  const points = dates.map((date) => ({ date, atMs: endOfDate(date, space.timezone) }));
+  const holdings = await holdingsAt(svc, space, points);
+  const currencies = [...new Set(holdings.flat().map((h) => h.currency).concat(space.currency))];
+  const book = await loadRateBook(svc, space.id, currencies, dates[0]!, dates[dates.length - 1]!);
+  const notes: string[] = [];
+  await addMarketPrices(svc, book, holdings.flat(), space.currency, notes);
+  const converter = new Converter(book, space.currency);
+  const values = valuePoints(converter, holdings, dates);
+  const report = converter.report();
+  return {
+    spaceId: space.id,
+    currency: space.currency,
+    from: q.from,
+    to: q.to,
+    interval: q.interval,
+    points: values.map((p) => {
+      const m = money(p.minor, space.currency);
+      return { date: p.date, netWorth: m.n, netWorthDecimal: m.d, complete: p.complete };
+    }),
+    conversion: report,
+    notes: [...notes, ...report.notes],
+  };
+}

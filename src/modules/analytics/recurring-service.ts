@@ -1,0 +1,158 @@
+/**
+ * Recurring series with the users' decisions applied: confirmed ones are
+ * marked, edited ones show the user's name, amount and cadence, dismissed
+ * ones are left out (and stay out: decisions are stored by the series' stable
+ * id, which the next detection computes again).
+ */
+import type { AuthContext, Services } from "../../env";
+import { notFound, validationFailed } from "../../lib/errors";
+import { CURRENCY_SCALES, type Currency } from "../../lib/money";
+import { parseAmountField } from "../transactions/postings";
+import { dateOfDay } from "./days";
+import { money, type SpaceInfo } from "./net-worth";
+import { type Cadence, CASHFLOW_FILTER, type DetectedSeries, detectSeries, LOOKBACK_DAYS, loadCashflows, nextAfter } from "./recurring";
+import { DayIndexer } from "./days";
+
+export interface Decision {
+  series_key: string;
+  status: "confirmed" | "dismissed" | "edited";
+  name: string | null;
+  amount: number | null;
+  cadence: Cadence | null;
+  updated_at: number;
+}
+
+export interface Series extends DetectedSeries {
+  status: "detected" | "confirmed" | "edited" | "dismissed";
+}
+
+async function decisionsOf(svc: Services, spaceId: string): Promise<Map<string, Decision>> {
+  const res = await svc.env.DB.prepare("SELECT series_key, status, name, amount, cadence, updated_at FROM recurring_decisions WHERE space_id = ?")
+    .bind(spaceId)
+    .all<Decision>();
+  return new Map(res.results.map((d) => [d.series_key, d]));
+}
+
+/** Detection over the lookback, with decisions applied (dismissed included, marked, for callers that filter). */
+export async function seriesOf(svc: Services, space: SpaceInfo, nowMs: number): Promise<Series[]> {
+  const [rows, decisions] = await Promise.all([
+    loadCashflows(svc, space.id, nowMs - LOOKBACK_DAYS * 86_400_000, nowMs + 86_400_000),
+    decisionsOf(svc, space.id),
+  ]);
+  const detected = await detectSeries(space.id, rows, space.timezone, nowMs);
+  const today = new DayIndexer(space.timezone, nowMs, nowMs).day(nowMs);
+  return detected.map((s) => {
+    const d = decisions.get(s.id);
+    if (!d) return { ...s, status: "detected" as const };
+    const edited: Series = { ...s, status: d.status };
+    if (d.status === "edited") {
+      if (d.name !== null) edited.name = d.name;
+      if (d.amount !== null) edited.amountMinor = d.amount;
+      if (d.cadence !== null && d.cadence !== s.cadence) {
+        edited.cadence = d.cadence;
+        edited.nextDay = nextAfter(d.cadence, s.lastDay, today);
+      }
+    }
+    if (d.status !== "dismissed") edited.confidence = Math.max(edited.confidence, 0.95);
+    return edited;
+  });
+}
+
+export function presentSeries(s: Series) {
+  const amount = money(BigInt(s.amountMinor), s.currency);
+  const min = money(BigInt(s.minMinor), s.currency);
+  const max = money(BigInt(s.maxMinor), s.currency);
+  const spread = money(BigInt(Math.round((s.maxMinor - s.minMinor) / 2)), s.currency);
+  return {
+    id: s.id,
+    name: s.name,
+    merchant: s.merchantKey,
+    direction: s.direction,
+    cadence: s.cadence,
+    currency: s.currency,
+    accountId: s.accountId,
+    categoryId: s.categoryId,
+    amount: amount.n,
+    amountDecimal: amount.d,
+    amountRange: { min: min.n, minDecimal: min.d, max: max.n, maxDecimal: max.d },
+    spreadDecimal: spread.d,
+    occurrences: s.occurrences,
+    firstDate: dateOfDay(s.firstDay),
+    lastDate: dateOfDay(s.lastDay),
+    nextExpectedDate: dateOfDay(s.nextDay),
+    active: s.active,
+    status: s.status,
+    confidence: s.confidence,
+    transactionIds: s.transactionIds,
+  };
+}
+
+export async function listRecurring(svc: Services, space: SpaceInfo, includeDismissed: boolean) {
+  const all = await seriesOf(svc, space, svc.clock.now());
+  const shown = all.filter((s) => includeDismissed || s.status !== "dismissed");
+  return { spaceId: space.id, series: shown.map(presentSeries), dismissedCount: all.filter((s) => s.status === "dismissed").length };
+}
+
+const STATUS_OF = { restore: "detected", confirm: "confirmed", edit: "edited", dismiss: "dismissed" } as const;
+
+export interface PatchInput {
+  spaceId: string;
+  action: "confirm" | "edit" | "dismiss" | "restore";
+  name?: string;
+  amount?: number | string;
+  cadence?: Cadence;
+}
+
+/**
+ * Records a decision. Dismissing or restoring works for any series id (a
+ * dismissed series that is not detected right now stays dismissed when it
+ * is); confirming or editing needs the series to be detected.
+ */
+export async function patchRecurring(svc: Services, auth: AuthContext, space: SpaceInfo, seriesId: string, input: PatchInput) {
+  const now = svc.clock.now();
+  const db = svc.env.DB;
+  const clearCache = db.prepare("DELETE FROM forecast_cache WHERE space_id = ?").bind(space.id);
+  if (input.action === "restore") {
+    await db.batch([db.prepare("DELETE FROM recurring_decisions WHERE space_id = ? AND series_key = ?").bind(space.id, seriesId), clearCache]);
+  } else {
+    let name: string | null = null;
+    let amount: number | null = null;
+    let cadence: Cadence | null = null;
+    if (input.action !== "dismiss") {
+      const current = (await seriesOf(svc, space, now)).find((s) => s.id === seriesId);
+      if (!current) throw notFound("Recurring series");
+      if (input.action === "edit") {
+        if (input.name === undefined && input.amount === undefined && input.cadence === undefined) {
+          throw validationFailed([{ field: "action", message: "An edit changes name, amount or cadence", code: "NOTHING_TO_EDIT" }]);
+        }
+        name = input.name ?? null;
+        cadence = input.cadence ?? null;
+        if (input.amount !== undefined) {
+          amount = parseAmountField("amount", input.amount, CURRENCY_SCALES[current.currency as Currency] ?? 2);
+          if (amount === 0 || (amount > 0) !== (current.direction === "income")) {
+            throw validationFailed([{ field: "amount", message: `Must be ${current.direction === "income" ? "positive (income)" : "negative (an expense)"}`, code: "INVALID_AMOUNT" }]);
+          }
+        }
+      }
+    }
+    const status = input.action === "confirm" ? "confirmed" : input.action === "edit" ? "edited" : "dismissed";
+    await db.batch([
+      db.prepare(
+        `INSERT INTO recurring_decisions (space_id, series_key, status, name, amount, cadence, updated_by, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT(space_id, series_key) DO UPDATE SET status = excluded.status, name = excluded.name, amount = excluded.amount,
+           cadence = excluded.cadence, updated_by = excluded.updated_by, updated_at = excluded.updated_at`,
+      ).bind(space.id, seriesId, status, name, amount, cadence, auth.userId, now, now),
+      clearCache,
+    ]);
+  }
+  const after = (await seriesOf(svc, space, now)).find((s) => s.id === seriesId);
+  return {
+    id: seriesId,
+    spaceId: space.id,
+    status: STATUS_OF[input.action],
+    series: after ? presentSeries(after) : null,
+  };
+}
+
+export { CASHFLOW_FILTER };

@@ -1,0 +1,307 @@
+/**
+ * Recurring income and bills found in the ledger's transactions.
+ *
+ * 1. Cash flows (income, expenses, fees; not transfers, trades, opening
+ *    balances or voided rows) of the last ~26 months are grouped by
+ *    normalized merchant (or normalized description), direction and currency.
+ * 2. Within a group, amounts far from the median (beyond ±35%) are one-offs
+ *    at the same merchant and set aside.
+ * 3. The dates (local days of the space) are tested against each cadence:
+ *    weekly and biweekly as fixed periods (each gap within tolerance, and no
+ *    drift over the whole span); semi-monthly, monthly and yearly against
+ *    calendar anchors (the typical day(s) of the month, or day of the year),
+ *    so a payment moved to the next business day still matches. At most one
+ *    missed occurrence is allowed.
+ * 4. A series has a stable id (a hash of space, direction, currency and
+ *    merchant), so a user's decision (confirm, edit, dismiss) sticks to it
+ *    across runs: a dismissed series never comes back.
+ */
+import type { Services } from "../../env";
+import { sha256Hex } from "../../lib/crypto";
+import { normalizeMerchant } from "../ml/normalize";
+import { addMonths } from "../budgets/periods";
+import { dateOfDay, DayIndexer, dayNumber, ymdOfDay } from "./days";
+import { utc } from "../../lib/zoned-time";
+
+export const CADENCES = ["weekly", "biweekly", "semi-monthly", "monthly", "yearly"] as const;
+export type Cadence = (typeof CADENCES)[number];
+
+/** Days between occurrences, on average (for forecasts and staleness). */
+export const CADENCE_DAYS: Record<Cadence, number> = { weekly: 7, biweekly: 14, "semi-monthly": 15.2, monthly: 30.4, yearly: 365.25 };
+
+/** How far back detection looks. */
+export const LOOKBACK_DAYS = 800;
+
+export interface TxnRow {
+  id: string;
+  account_id: string;
+  amount: number;
+  currency: string;
+  date: number;
+  merchant_name: string | null;
+  normalized_merchant: string | null;
+  description: string;
+  category_id: string | null;
+}
+
+export const CASHFLOW_FILTER =
+  "status != 'cancelled' AND type IN ('income', 'expense', 'fee', 'other') AND (subtype IS NULL OR subtype != 'opening_balance')";
+
+export async function loadCashflows(svc: Services, spaceId: string, fromMs: number, toMs: number): Promise<TxnRow[]> {
+  const res = await svc.env.DB.prepare(
+    `SELECT id, account_id, amount, currency, date, merchant_name, normalized_merchant, description, category_id
+       FROM transactions WHERE space_id = ? AND date >= ? AND date < ? AND ${CASHFLOW_FILTER} ORDER BY date, id`,
+  )
+    .bind(spaceId, fromMs, toMs)
+    .all<TxnRow>();
+  return res.results;
+}
+
+export interface DetectedSeries {
+  id: string;
+  name: string;
+  merchantKey: string;
+  direction: "income" | "expense";
+  cadence: Cadence;
+  currency: string;
+  accountId: string;
+  categoryId: string | null;
+  /** Typical (median) signed amount, minor units. */
+  amountMinor: number;
+  minMinor: number;
+  maxMinor: number;
+  occurrences: number;
+  firstDay: number;
+  lastDay: number;
+  nextDay: number;
+  active: boolean;
+  confidence: number;
+  transactionIds: string[];
+  /** Every transaction the series was built from (not shown; the forecast leaves them out of its "rest"). */
+  memberIds: string[];
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid]! : Math.round((s[mid - 1]! + s[mid]!) / 2);
+};
+
+const daysInMonth = (y: number, m: number) => new Date(utc(y, m, 0)).getUTCDate();
+const monthIndex = (y: number, m: number) => y * 12 + (m - 1);
+const anchorDay = (mi: number, dom: number) => {
+  const y = Math.floor(mi / 12);
+  const m = (mi % 12) + 1;
+  return dayNumber({ y, m, d: Math.min(dom, daysInMonth(y, m)) });
+};
+
+/** Slots must advance by 1 (at most one skip of 2); returns the deviations or null. */
+function slotsOk(slots: number[]): boolean {
+  let skips = 0;
+  for (let i = 1; i < slots.length; i++) {
+    const d = slots[i]! - slots[i - 1]!;
+    if (d === 2) skips++;
+    else if (d !== 1) return false;
+  }
+  return skips <= 1;
+}
+
+interface Fit {
+  cadence: Cadence;
+  /** Mean absolute deviation from the schedule, in days. */
+  deviation: number;
+  next: number;
+}
+
+function fitFixed(days: number[], period: number, tol: number, cadence: Cadence, minCount: number): Fit | null {
+  if (days.length < minCount) return null;
+  let units = 0;
+  let skips = 0;
+  for (let i = 1; i < days.length; i++) {
+    const g = days[i]! - days[i - 1]!;
+    const k = Math.round(g / period);
+    if (k < 1 || k > 2 || Math.abs(g - k * period) > tol) return null;
+    if (k === 2) skips++;
+    units += k;
+  }
+  if (skips > 1) return null;
+  const span = days[days.length - 1]! - days[0]!;
+  if (Math.abs(span - units * period) > tol) return null; // drift: not this period (e.g. semi-monthly is not biweekly)
+  // Deviation from the best schedule x0 + k·P (anchored at the mean phase).
+  let acc = 0;
+  let k = 0;
+  const expected: number[] = [0];
+  for (let i = 1; i < days.length; i++) {
+    k += Math.round((days[i]! - days[i - 1]!) / period);
+    expected.push(k * period);
+  }
+  const offset = days.reduce((s, d, i) => s + (d - expected[i]!), 0) / days.length;
+  for (let i = 0; i < days.length; i++) acc += Math.abs(days[i]! - (offset + expected[i]!));
+  const next = Math.round(offset + (k + 1) * period);
+  return { cadence, deviation: acc / days.length, next };
+}
+
+/** Monthly against the typical day of the month; each occurrence matched to the nearest anchor date (previous, same or next month). */
+function fitMonthly(days: number[], stepMonths: number, tol: number, cadence: Cadence, minCount: number): Fit | null {
+  if (days.length < minCount) return null;
+  const ymds = days.map(ymdOfDay);
+  const dom = median(ymds.map((x) => x.d));
+  const slots: number[] = [];
+  let acc = 0;
+  for (let i = 0; i < days.length; i++) {
+    const mi = monthIndex(ymds[i]!.y, ymds[i]!.m);
+    let best = { dist: Infinity, mi };
+    for (const c of [mi - 1, mi, mi + 1]) {
+      const dist = Math.abs(days[i]! - anchorDay(c, dom));
+      if (dist < best.dist) best = { dist, mi: c };
+    }
+    if (best.dist > tol) return null;
+    acc += best.dist;
+    slots.push(best.mi);
+  }
+  if (stepMonths !== 1) {
+    // Yearly: same month each time.
+    if (slots.some((s) => (s - slots[0]!) % stepMonths !== 0)) return null;
+    if (!slotsOk(slots.map((s) => (s - slots[0]!) / stepMonths))) return null;
+  } else if (!slotsOk(slots)) return null;
+  const lastSlot = slots[slots.length - 1]!;
+  return { cadence, deviation: acc / days.length, next: anchorDay(lastSlot + stepMonths, dom) };
+}
+
+/** Twice a month on two typical days (one in each half of the month). */
+function fitSemiMonthly(days: number[], tol: number): Fit | null {
+  if (days.length < 5) return null;
+  const ymds = days.map(ymdOfDay);
+  // The two typical days: the days of the month split at their widest gap (1 and 15, 15 and 30...).
+  const doms = ymds.map((x) => x.d).sort((a, b) => a - b);
+  let cut = 0;
+  for (let i = 1; i < doms.length - 1; i++) if (doms[i + 1]! - doms[i]! > doms[cut + 1]! - doms[cut]!) cut = i;
+  if (doms[cut + 1]! - doms[cut]! < 7) return null;
+  const early = doms.slice(0, cut + 1);
+  const late = doms.slice(cut + 1);
+  if (early.length < 2 || late.length < 2) return null;
+  const anchors = [median(early), median(late)];
+  const slots: number[] = [];
+  let acc = 0;
+  for (let i = 0; i < days.length; i++) {
+    const mi = monthIndex(ymds[i]!.y, ymds[i]!.m);
+    let best = { dist: Infinity, slot: 0 };
+    for (const c of [mi - 1, mi, mi + 1]) {
+      for (let a = 0; a < 2; a++) {
+        const dist = Math.abs(days[i]! - anchorDay(c, anchors[a]!));
+        if (dist < best.dist) best = { dist, slot: c * 2 + a };
+      }
+    }
+    if (best.dist > tol) return null;
+    acc += best.dist;
+    slots.push(best.slot);
+  }
+  if (!slotsOk(slots)) return null;
+  const nextSlot = slots[slots.length - 1]! + 1;
+  return { cadence: "semi-monthly", deviation: acc / days.length, next: anchorDay(Math.floor(nextSlot / 2), anchors[nextSlot % 2]!) };
+}
+
+export function fitCadence(days: number[]): Fit | null {
+  return (
+    fitFixed(days, 7, 2, "weekly", 4) ??
+    fitFixed(days, 14, 3, "biweekly", 4) ??
+    fitSemiMonthly(days, 3) ??
+    fitMonthly(days, 1, 4, "monthly", 3) ??
+    fitMonthly(days, 12, 7, "yearly", 2)
+  );
+}
+
+/** The next occurrence of a schedule after `day` (for an edited cadence). */
+export function nextAfter(cadence: Cadence, lastDay: number, todayDay: number): number {
+  let next = lastDay;
+  const step = (d: number) => {
+    if (cadence === "weekly") return d + 7;
+    if (cadence === "biweekly") return d + 14;
+    if (cadence === "semi-monthly") return d + 15;
+    const x = ymdOfDay(d);
+    return dayNumber(addMonths(x, cadence === "monthly" ? 1 : 12));
+  };
+  do next = step(next);
+  while (next < todayDay);
+  return next;
+}
+
+export const seriesIdOf = async (spaceId: string, direction: string, currency: string, merchantKey: string) =>
+  `rec_${(await sha256Hex(`${spaceId}|${direction}|${currency}|${merchantKey}`)).slice(0, 24)}`;
+
+/**
+ * Detects series in `rows` (sorted by date). `todayDay` is the space's local
+ * day number of now: a series whose next expected date is well past is
+ * reported inactive.
+ */
+export async function detectSeries(spaceId: string, rows: TxnRow[], tz: string, nowMs: number): Promise<DetectedSeries[]> {
+  if (rows.length === 0) return [];
+  const days = new DayIndexer(tz, rows[0]!.date, Math.max(rows[rows.length - 1]!.date, nowMs));
+  const todayDay = days.day(nowMs);
+  const groups = new Map<string, { merchantKey: string; direction: "income" | "expense"; currency: string; rows: TxnRow[] }>();
+  for (const r of rows) {
+    const merchantKey = r.normalized_merchant ?? normalizeMerchant(r.merchant_name) ?? normalizeMerchant(r.description);
+    if (!merchantKey || r.amount === 0) continue;
+    const direction = r.amount > 0 ? "income" : "expense";
+    const k = `${direction}|${r.currency}|${merchantKey}`;
+    const g = groups.get(k) ?? { merchantKey, direction, currency: r.currency, rows: [] };
+    g.rows.push(r);
+    groups.set(k, g);
+  }
+  const out: DetectedSeries[] = [];
+  for (const g of groups.values()) {
+    if (g.rows.length < 2) continue;
+    const typical = median(g.rows.map((r) => r.amount));
+    const lo = Math.abs(typical) * 0.65;
+    const hi = Math.abs(typical) * 1.35;
+    // One per day (the one nearest the typical amount), within the typical band.
+    const byDay = new Map<number, TxnRow>();
+    for (const r of g.rows) {
+      const a = Math.abs(r.amount);
+      if (a < lo || a > hi) continue;
+      const d = days.day(r.date);
+      const prev = byDay.get(d);
+      if (!prev || Math.abs(r.amount - typical) < Math.abs(prev.amount - typical)) byDay.set(d, r);
+    }
+    const kept = [...byDay.entries()].sort((a, b) => a[0] - b[0]);
+    if (kept.length < 2) continue;
+    const dayList = kept.map(([d]) => d);
+    const fit = fitCadence(dayList);
+    if (!fit) continue;
+    const amounts = kept.map(([, r]) => r.amount);
+    const last = kept[kept.length - 1]![1];
+    const lastDay = dayList[dayList.length - 1]!;
+    let next = fit.next;
+    if (next < todayDay) next = nextAfter(fit.cadence, next, todayDay);
+    const period = CADENCE_DAYS[fit.cadence];
+    const active = todayDay - lastDay <= period * 1.5 + 7;
+    const tol = fit.cadence === "yearly" ? 7 : fit.cadence === "weekly" ? 2 : 4;
+    const regularity = Math.max(0, 1 - fit.deviation / (tol + 1));
+    const amountSpread = Math.abs(typical) === 0 ? 0 : (Math.max(...amounts) - Math.min(...amounts)) / Math.abs(typical);
+    const confidence = Math.round(100 * Math.min(0.99, 0.5 + 0.3 * regularity + 0.2 * Math.max(0, 1 - amountSpread) - (kept.length < 4 ? 0.1 : 0))) / 100;
+    out.push({
+      id: await seriesIdOf(spaceId, g.direction, g.currency, g.merchantKey),
+      name: last.merchant_name ?? last.description,
+      merchantKey: g.merchantKey,
+      direction: g.direction,
+      cadence: fit.cadence,
+      currency: g.currency,
+      accountId: last.account_id,
+      categoryId: last.category_id,
+      amountMinor: median(amounts),
+      minMinor: Math.min(...amounts),
+      maxMinor: Math.max(...amounts),
+      occurrences: kept.length,
+      firstDay: dayList[0]!,
+      lastDay,
+      nextDay: next,
+      active,
+      confidence,
+      transactionIds: kept.slice(-12).map(([, r]) => r.id),
+      memberIds: kept.map(([, r]) => r.id),
+    });
+  }
+  return out.sort((a, b) => a.nextDay - b.nextDay || a.id.localeCompare(b.id));
+}
+
+export { dateOfDay };

@@ -1,0 +1,102 @@
+import { createRoute } from "@hono/zod-openapi";
+import type { AuthContext, Services } from "../../env";
+import { access, bearer, createRouter, errors, json, jsonBody } from "../../lib/openapi";
+import { addDays, parseYmd, ymdString, zonedDate } from "../../lib/zoned-time";
+import { guards } from "../../middleware/auth";
+import { requireSpaceRole, type Role } from "../spaces/access";
+import { dashboard } from "./dashboard";
+import { getForecast } from "./forecast";
+import { netWorthHistory, type SpaceInfo } from "./net-worth";
+import { listRecurring, patchRecurring } from "./recurring-service";
+import {
+  DashboardQuery, DashboardSchema, ForecastQuery, ForecastSchema, NetWorthQuery, NetWorthSchema, PatchRecurringBody, PatchRecurringResult,
+  RecurringListSchema, RecurringQuery, SeriesParam,
+} from "./schemas";
+
+export const analyticsRoutes = createRouter();
+const tags = ["Analytics"];
+const user = { middleware: guards.user, security: bearer };
+
+/** The space, after the caller's role is checked (before any of its data is read). */
+async function spaceFor(svc: Services, auth: AuthContext, spaceId: string, min: Role): Promise<SpaceInfo> {
+  const { space } = await requireSpaceRole(svc, auth, spaceId, min);
+  return { id: space.id, currency: space.currency, timezone: space.timezone };
+}
+
+analyticsRoutes.openapi(
+  createRoute({
+    ...access("viewer"),
+    ...user, method: "get", path: "/dashboard", tags, summary: "Net worth and its change, cash flow, accounts, budget compliance and top categories",
+    request: { query: DashboardQuery },
+    responses: { 200: json(DashboardSchema, "Dashboard"), ...errors(401, 404, 422, 429) },
+  }),
+  async (c) => {
+    const q = c.req.valid("query");
+    const svc = c.get("services");
+    const space = await spaceFor(svc, c.get("auth"), q.spaceId, "viewer");
+    return c.json(await dashboard(svc, space, q.period), 200);
+  },
+);
+
+analyticsRoutes.openapi(
+  createRoute({
+    ...access("viewer"),
+    ...user, method: "get", path: "/net-worth", tags, summary: "Net worth history from the ledger's entries and valuations (at most 400 points)",
+    request: { query: NetWorthQuery },
+    responses: { 200: json(NetWorthSchema, "Net worth by day, week or month"), ...errors(401, 404, 422, 429) },
+  }),
+  async (c) => {
+    const q = c.req.valid("query");
+    const svc = c.get("services");
+    const space = await spaceFor(svc, c.get("auth"), q.spaceId, "viewer");
+    const to = q.to ?? ymdString(zonedDate(svc.clock.now(), space.timezone));
+    const from = q.from ?? ymdString(addDays(parseYmd(to), -90));
+    return c.json(await netWorthHistory(svc, space, { from, to, interval: q.interval }), 200);
+  },
+);
+
+analyticsRoutes.openapi(
+  createRoute({
+    ...access("viewer"),
+    ...user, method: "get", path: "/recurring", tags, summary: "Recurring income and bills detected in the ledger (dismissed ones left out)",
+    request: { query: RecurringQuery },
+    responses: { 200: json(RecurringListSchema, "Recurring series"), ...errors(401, 404, 422, 429) },
+  }),
+  async (c) => {
+    const q = c.req.valid("query");
+    const svc = c.get("services");
+    const space = await spaceFor(svc, c.get("auth"), q.spaceId, "viewer");
+    return c.json(await listRecurring(svc, space, q.includeDismissed === "true"), 200);
+  },
+);
+
+analyticsRoutes.openapi(
+  createRoute({
+    ...access("member"),
+    ...user, method: "patch", path: "/recurring/{seriesId}", tags, summary: "Confirm, edit, dismiss or restore a recurring series",
+    request: { params: SeriesParam, body: jsonBody(PatchRecurringBody) },
+    responses: { 200: json(PatchRecurringResult, "The decision and the series"), ...errors(401, 403, 404, 422, 429) },
+  }),
+  async (c) => {
+    const body = c.req.valid("json");
+    const svc = c.get("services");
+    const auth = c.get("auth");
+    const space = await spaceFor(svc, auth, body.spaceId, "member");
+    return c.json(await patchRecurring(svc, auth, space, c.req.valid("param").seriesId, body), 200);
+  },
+);
+
+analyticsRoutes.openapi(
+  createRoute({
+    ...access("viewer"),
+    ...user, method: "get", path: "/forecast", tags, summary: "60-day cash-flow forecast by week, projected balances and risk factors (cached)",
+    request: { query: ForecastQuery },
+    responses: { 200: json(ForecastSchema, "Forecast"), ...errors(401, 404, 422, 429) },
+  }),
+  async (c) => {
+    const q = c.req.valid("query");
+    const svc = c.get("services");
+    const space = await spaceFor(svc, c.get("auth"), q.spaceId, "viewer");
+    return c.json(await getForecast(svc, space), 200);
+  },
+);

@@ -1,0 +1,274 @@
+/**
+ * The one conversion helper every cross-currency total goes through.
+ *
+ * - Each amount converts at the rate of its OWN day (a day in the space's
+ *   zone); with no rate that day, the nearest earlier day within
+ *   `LOOKBACK_DAYS`, and the rate used says so (`fallback`, `date`).
+ * - A space's manual rate wins over the provider's for that day.
+ * - A pair is found directly (MXN→USD), inverted (USD→MXN stored), or across
+ *   USD (MXN→USD→EUR); every stored rate used is reported.
+ * - Arithmetic is exact (BigInt fractions, rates as exact decimals) and a
+ *   total is rounded ONCE at the end, half-even (see exact.ts).
+ * - A missing rate is never a 0 and never mixed in: the amounts that could
+ *   not be converted are listed per currency beside the (then partial) total,
+ *   with a note, and `complete` is false.
+ */
+import type { Services } from "../../env";
+import { CURRENCY_SCALES } from "../../lib/money";
+import { jsonList } from "../../lib/sql";
+import { addDays, parseYmd, ymdString } from "../../lib/zoned-time";
+import { add, type Frac, formatMinorBig, frac, inv, mul, parseRate, pow10, roundHalfEven, toNumberBig, ZERO } from "./exact";
+
+/** How far back a rate may come from when its own day has none. */
+export const LOOKBACK_DAYS = 31;
+/** The hub currency cross rates go through. */
+export const HUB = "USD";
+
+/** Minor-unit scale of a currency or (8 decimals) a security / coin symbol. */
+export const scaleOf = (code: string) => (CURRENCY_SCALES as Record<string, number>)[code] ?? 8;
+
+export interface RateRow {
+  base: string;
+  quote: string;
+  date: string;
+  rate: string;
+  /** "manual" for a space's own rate, otherwise the provider (or price feed) that supplied it. */
+  source: string;
+}
+
+interface Entry extends RateRow {
+  value: Frac;
+}
+
+export interface RateUsed {
+  base: string;
+  quote: string;
+  /** The day the rate is for. */
+  date: string;
+  rate: string;
+  source: string;
+}
+
+interface Leg {
+  entry: Entry;
+  inverted: boolean;
+}
+
+export interface Resolution {
+  /** 1 unit of `from` = value `to` (exact). */
+  value: Frac;
+  legs: Leg[];
+  /** Oldest day among the legs. */
+  date: string;
+}
+
+export const daysBefore = (date: string, n: number) => ymdString(addDays(parseYmd(date), -n));
+
+/** Rates of a space for a window of days, in memory: manual over provider for the same pair and day. */
+export class RateBook {
+  private pairs = new Map<string, Entry[]>();
+
+  constructor(rows: RateRow[]) {
+    this.add(rows);
+  }
+
+  /** Adds rows (e.g. market prices as SYMBOL→quote rates); a manual row replaces another source's on its day. */
+  add(rows: RateRow[]): void {
+    for (const r of rows) {
+      const value = parseRate(r.rate);
+      if (!value) continue;
+      const key = `${r.base}/${r.quote}`;
+      const list = this.pairs.get(key) ?? [];
+      const i = list.findIndex((e) => e.date === r.date);
+      if (i >= 0) {
+        if (list[i]!.source === "manual" && r.source !== "manual") continue;
+        list[i] = { ...r, value };
+      } else list.push({ ...r, value });
+      this.pairs.set(key, list);
+    }
+    for (const list of this.pairs.values()) list.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+  }
+
+  /** The stored entry for base/quote on `date`, or the nearest earlier one within the lookback. */
+  private entry(base: string, quote: string, date: string): Entry | null {
+    const list = this.pairs.get(`${base}/${quote}`);
+    if (!list) return null;
+    const floor = daysBefore(date, LOOKBACK_DAYS);
+    let lo = 0;
+    let hi = list.length - 1;
+    let found: Entry | null = null;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (list[mid]!.date <= date) {
+        found = list[mid]!;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    return found && found.date >= floor ? found : null;
+  }
+
+  private leg(from: string, to: string, date: string): Leg | null {
+    const direct = this.entry(from, to, date);
+    const inverse = this.entry(to, from, date);
+    if (direct && (!inverse || direct.date >= inverse.date)) return { entry: direct, inverted: false };
+    if (inverse) return { entry: inverse, inverted: true };
+    return null;
+  }
+
+  /** How to turn `from` into `to` on `date`: the latest-dated way among direct, inverse and through USD. */
+  resolve(from: string, to: string, date: string): Resolution | null {
+    if (from === to) return { value: frac(1n), legs: [], date };
+    const candidates: Leg[][] = [];
+    const one = this.leg(from, to, date);
+    if (one) candidates.push([one]);
+    if (from !== HUB && to !== HUB) {
+      const a = this.leg(from, HUB, date);
+      const b = this.leg(HUB, to, date);
+      if (a && b) candidates.push([a, b]);
+    }
+    let best: { legs: Leg[]; date: string } | null = null;
+    for (const legs of candidates) {
+      const oldest = legs.map((l) => l.entry.date).sort()[0]!;
+      if (!best || oldest > best.date) best = { legs, date: oldest };
+    }
+    if (!best) return null;
+    const value = best.legs.reduce((acc, l) => mul(acc, l.inverted ? inv(l.entry.value) : l.entry.value), frac(1n));
+    return { value, legs: best.legs, date: best.date };
+  }
+}
+
+/**
+ * Loads the rates a conversion between `currencies` over [fromDate, toDate]
+ * may need: the space's manual rates and the provider's, from the lookback
+ * before `fromDate`. Two statements; each currency list is one JSON parameter.
+ */
+export async function loadRateBook(svc: Services, spaceId: string | null, currencies: string[], fromDate: string, toDate: string): Promise<RateBook> {
+  const codes = jsonList([...new Set([...currencies, HUB])]);
+  const floor = daysBefore(fromDate, LOOKBACK_DAYS);
+  const stmts = [
+    svc.env.DB.prepare(
+      `SELECT base, quote, date, rate, source FROM exchange_rates
+        WHERE base IN (SELECT value FROM json_each(?1)) AND quote IN (SELECT value FROM json_each(?1)) AND date >= ?2 AND date <= ?3`,
+    ).bind(codes, floor, toDate),
+  ];
+  if (spaceId) {
+    stmts.push(
+      svc.env.DB.prepare(
+        `SELECT base, quote, date, rate, 'manual' AS source FROM space_rates
+          WHERE space_id = ?4 AND base IN (SELECT value FROM json_each(?1)) AND quote IN (SELECT value FROM json_each(?1)) AND date >= ?2 AND date <= ?3`,
+      ).bind(codes, floor, toDate, spaceId),
+    );
+  }
+  const results = await svc.env.DB.batch<RateRow>(stmts);
+  return new RateBook([...results[0]!.results, ...(results[1]?.results ?? [])]);
+}
+
+/** An amount to convert: minor units of `currency`, on day `date` (YYYY-MM-DD in the space's zone). */
+export interface DatedAmount {
+  currency: string;
+  minor: bigint;
+  date: string;
+}
+
+export interface Unconverted {
+  /** What the amounts were part of ("net worth on 2024-03-01", "expenses"). */
+  context: string;
+  currency: string;
+  amountMinor: bigint;
+  dates: string[];
+}
+
+/** A running exact total in the target currency, with the rates it used and what it could not convert. */
+export class Converter {
+  private used = new Map<string, RateUsed>();
+  private fallbacks = new Map<string, { requested: string; used: string; pair: string }>();
+  private missing = new Map<string, Unconverted>();
+
+  constructor(
+    readonly book: RateBook,
+    readonly target: string,
+  ) {}
+
+  /**
+   * Exact value of `amounts` in the target's minor units, as a fraction (not
+   * rounded); amounts with no rate are left out and recorded as missing.
+   */
+  exact(amounts: DatedAmount[], context = "total"): Frac {
+    // Same currency and day share one rate: sum them first (integers), then convert once per group.
+    const groups = new Map<string, DatedAmount>();
+    for (const a of amounts) {
+      if (a.minor === 0n) continue;
+      const k = `${a.currency}|${a.date}`;
+      const g = groups.get(k);
+      if (g) g.minor += a.minor;
+      else groups.set(k, { ...a });
+    }
+    const tScale = scaleOf(this.target);
+    let total = ZERO;
+    for (const g of groups.values()) {
+      const r = this.book.resolve(g.currency, this.target, g.date);
+      if (!r) {
+        const mk = `${context}|${g.currency}`;
+        const m = this.missing.get(mk) ?? { context, currency: g.currency, amountMinor: 0n, dates: [] };
+        m.amountMinor += g.minor;
+        if (m.dates.length < 10 && !m.dates.includes(g.date)) m.dates.push(g.date);
+        this.missing.set(mk, m);
+        continue;
+      }
+      for (const l of r.legs) {
+        const e = l.entry;
+        this.used.set(`${e.base}/${e.quote}@${e.date}`, { base: e.base, quote: e.quote, date: e.date, rate: e.rate, source: e.source });
+      }
+      if (r.date !== g.date) this.fallbacks.set(`${g.currency}|${g.date}`, { requested: g.date, used: r.date, pair: `${g.currency}/${this.target}` });
+      // minor_t = minor_s × rate × 10^(scale_t − scale_s)
+      const shift = tScale - scaleOf(g.currency);
+      const scaled = shift >= 0 ? frac(g.minor * pow10(shift)) : frac(g.minor, pow10(-shift));
+      total = add(total, mul(scaled, r.value));
+    }
+    return total;
+  }
+
+  /** `exact(amounts)` rounded once, half-even. */
+  total(amounts: DatedAmount[], context = "total"): bigint {
+    return roundHalfEven(this.exact(amounts, context));
+  }
+
+  get complete(): boolean {
+    return this.missing.size === 0;
+  }
+
+  /** What a response says about the conversion: rates used, fallbacks, missing rates. */
+  report() {
+    const notes: string[] = [];
+    for (const f of this.fallbacks.values()) {
+      if (notes.length >= 20) break;
+      notes.push(`No ${f.pair} rate on ${f.requested}: used the rate of ${f.used}, the nearest earlier day`);
+    }
+    const unconverted = [...this.missing.values()].map((m) => ({
+      context: m.context,
+      currency: m.currency,
+      amount: toNumberBig(m.amountMinor, scaleOf(m.currency)),
+      amountDecimal: formatMinorBig(m.amountMinor, scaleOf(m.currency)),
+      dates: m.dates,
+    }));
+    for (const m of this.missing.values()) {
+      notes.push(
+        `Missing rate ${m.currency}/${this.target} on ${m.dates.join(", ")}${m.dates.length >= 10 ? " and other days" : ""} (none within ${LOOKBACK_DAYS} days before): ` +
+          `${formatMinorBig(m.amountMinor, scaleOf(m.currency))} ${m.currency} of ${m.context} is not included in the ${this.target} total`,
+      );
+    }
+    const ratesUsed = [...this.used.values()].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.base.localeCompare(b.base)));
+    return {
+      currency: this.target,
+      complete: this.complete,
+      rounding: "half-even, once per total, to the currency's minor unit",
+      ratesUsed: ratesUsed.slice(0, 500),
+      ratesUsedCount: ratesUsed.length,
+      fallbacks: [...this.fallbacks.values()].length,
+      unconverted,
+      notes,
+    };
+  }
+}
+
+export type ConversionReport = ReturnType<Converter["report"]>;

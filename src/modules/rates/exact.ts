@@ -1,0 +1,89 @@
+/**
+ * Exact rational arithmetic for currency conversion. Rates are exact decimal
+ * strings ("17.0512"); an amount times a rate, an inverse rate or a cross
+ * rate through USD stays an exact fraction of BigInts, and a converted total
+ * is rounded ONCE, at the end, to the target's minor unit.
+ *
+ * Rounding rule: half-even (banker's rounding): a total exactly halfway
+ * between two minor units goes to the even one (0.125 -> 0.12, 0.135 -> 0.14).
+ */
+
+/** n/d with d > 0, in lowest terms. */
+export interface Frac {
+  n: bigint;
+  d: bigint;
+}
+
+const abs = (x: bigint) => (x < 0n ? -x : x);
+function gcd(a: bigint, b: bigint): bigint {
+  a = abs(a);
+  b = abs(b);
+  while (b) [a, b] = [b, a % b];
+  return a;
+}
+
+export function frac(n: bigint, d: bigint = 1n): Frac {
+  if (d === 0n) throw new Error("zero denominator");
+  if (d < 0n) {
+    n = -n;
+    d = -d;
+  }
+  const g = gcd(n, d) || 1n;
+  return { n: n / g, d: d / g };
+}
+
+export const ZERO: Frac = { n: 0n, d: 1n };
+export const add = (a: Frac, b: Frac) => frac(a.n * b.d + b.n * a.d, a.d * b.d);
+export const mul = (a: Frac, b: Frac) => frac(a.n * b.n, a.d * b.d);
+export const inv = (a: Frac) => frac(a.d, a.n);
+export const pow10 = (k: number) => 10n ** BigInt(k);
+
+/** Most digits a rate may carry on either side of the point. */
+export const MAX_RATE_DIGITS = 12;
+
+/** A positive exact decimal ("17.0512", "0.000058") as a fraction; null if it is not one. */
+export function parseRate(text: string): Frac | null {
+  const m = /^(\d{1,12})(?:\.(\d{1,12}))?$/.exec(text);
+  if (!m) return null;
+  const fracPart = m[2] ?? "";
+  const f = frac(BigInt(m[1]! + fracPart), pow10(fracPart.length));
+  return f.n > 0n ? f : null;
+}
+
+/** The canonical text of a rate: no leading zeros, no trailing fractional zeros ("017.50" -> "17.5"). */
+export function canonicalRate(text: string): string | null {
+  if (!parseRate(text)) return null;
+  let [whole, part = ""] = text.split(".");
+  whole = whole!.replace(/^0+(?=\d)/, "");
+  let end = part.length;
+  while (end > 0 && part[end - 1] === "0") end--;
+  part = part.slice(0, end);
+  return part ? `${whole}.${part}` : whole;
+}
+
+/** Rounds to the nearest integer, ties to even. */
+export function roundHalfEven(x: Frac): bigint {
+  const q = x.n >= 0n ? x.n / x.d : -((-x.n + x.d - 1n) / x.d); // floor
+  const r = x.n - q * x.d; // 0 <= r < d
+  const twice = 2n * r;
+  if (twice < x.d) return q;
+  if (twice > x.d) return q + 1n;
+  return q % 2n === 0n ? q : q + 1n;
+}
+
+/** Integer part toward minus infinity. */
+export const floorFrac = (x: Frac) => (x.n >= 0n ? x.n / x.d : -((-x.n + x.d - 1n) / x.d));
+
+/** Exact decimal text of minor units at `scale`: (-4567n, 2) -> "-45.67". */
+export function formatMinorBig(minor: bigint, scale: number): string {
+  const neg = minor < 0n;
+  const digits = abs(minor).toString().padStart(scale + 1, "0");
+  const body = scale === 0 ? digits : `${digits.slice(0, -scale)}.${digits.slice(-scale)}`;
+  return neg ? `-${body}` : body;
+}
+
+/** A JSON number for a Dhanam-shaped response (convenience; the `*Decimal` string beside it is exact). */
+export const toNumberBig = (minor: bigint, scale: number) => Number(formatMinorBig(minor, scale));
+
+/** `x` as a decimal string with `places` decimals, rounded half-even (for derived rates only; totals use roundHalfEven). */
+export const fracToDecimal = (x: Frac, places: number) => formatMinorBig(roundHalfEven(mul(x, frac(pow10(places)))), places);

@@ -1,0 +1,57 @@
+import { z } from "@hono/zod-openapi";
+import { CURRENCIES } from "../../lib/money";
+
+const Code = z.string().min(3).max(8).openapi({ example: "USD" });
+
+export const RateQuery = z.object({
+  base: Code.openapi({ example: "USD", param: { name: "base", in: "query" } }),
+  quote: Code.openapi({ example: "MXN", param: { name: "quote", in: "query" } }),
+  date: z.iso.date().optional().openapi({ example: "2024-01-15", description: "Default: today (UTC)" }),
+});
+
+const RateUsedSchema = z.object({ base: z.string(), quote: z.string(), date: z.string(), rate: z.string(), source: z.string() }).openapi("RateUsed");
+
+export const RateSchema = z
+  .object({
+    base: z.string(),
+    quote: z.string(),
+    date: z.string(),
+    rate: z.string().nullable().openapi({ example: "17.125000", description: "1 base in quote: exact decimal when `exact`; a derived (inverse or cross) rate shown to 12 decimals, half-even" }),
+    rateDate: z.string().nullable().openapi({ description: "The day the rate is for: earlier than `date` when that day had none" }),
+    exact: z.boolean(),
+    derivation: z.string().nullable(),
+    ratesUsed: z.array(RateUsedSchema),
+    notes: z.array(z.string()),
+  })
+  .openapi("ExchangeRate");
+
+export const SpaceParam = z.object({ spaceId: z.string().min(1).max(64).openapi({ param: { name: "spaceId", in: "path" } }) });
+export const SpaceRatesQuery = z.object({ from: z.iso.date().optional(), to: z.iso.date().optional() });
+
+export const SpaceRatesSchema = z
+  .object({
+    spaceId: z.string(),
+    rates: z.array(z.object({ base: z.string(), quote: z.string(), date: z.string(), rate: z.string(), source: z.literal("manual"), setBy: z.string(), updatedAt: z.string() })),
+    hasMore: z.boolean(),
+  })
+  .openapi("SpaceRates");
+
+export const PutSpaceRatesBody = z
+  .object({
+    rates: z
+      .array(
+        z.object({
+          base: z.enum(CURRENCIES).openapi({ example: "USD" }),
+          quote: z.enum(CURRENCIES).openapi({ example: "MXN" }),
+          date: z.iso.date().openapi({ example: "2024-01-15", description: "The day (in the space's zone) this rate is for" }),
+          rate: z
+            .union([z.string().max(40), z.number(), z.null()])
+            .openapi({ example: "17.05", description: "1 base in quote as an exact decimal string (or an exact JSON number); null removes the manual rate" }),
+        }),
+      )
+      .min(1)
+      .max(100),
+  })
+  .openapi("PutSpaceRatesRequest");
+
+export const PutSpaceRatesResult = z.object({ spaceId: z.string(), updated: z.number().int(), removed: z.number().int() }).openapi("PutSpaceRatesResult");

@@ -1,0 +1,144 @@
+/**
+ * Exchange rates: the provider's rates stored per day with their source
+ * (recorded by the daily cron, or on first use of a past day), and the manual
+ * rates a space's members set, which win for that space and day.
+ */
+import type { AuthContext, Services } from "../../env";
+import { validationFailed, type ErrorDetail } from "../../lib/errors";
+import { FIAT_CURRENCIES, CURRENCIES, plainDecimal } from "../../lib/money";
+import { insertRows, jsonList } from "../../lib/sql";
+import { requireSpaceRole } from "../spaces/access";
+import { RatesClient } from "./client";
+import { HUB, loadRateBook, type RateRow, type RateUsed } from "./convert";
+import { canonicalRate, fracToDecimal } from "./exact";
+
+/** Currencies the provider is asked for each day (fiat; coin prices come from the prices module). */
+export const PROVIDER_SYMBOLS = FIAT_CURRENCIES.filter((c) => c !== HUB);
+
+const utcDate = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+/** Stores a provider's rates for a day (a later fetch of the same day replaces it). */
+export async function storeProviderRates(svc: Services, rows: RateRow[]): Promise<number> {
+  if (rows.length === 0) return 0;
+  const now = svc.clock.now();
+  await svc.env.DB.batch(
+    insertRows(svc.env.DB, "exchange_rates", ["base", "quote", "date", "rate", "source", "fetched_at"],
+      rows.map((r) => [r.base, r.quote, r.date, r.rate, r.source, now]),
+      "ON CONFLICT(base, quote, date) DO UPDATE SET rate = excluded.rate, source = excluded.source, fetched_at = excluded.fetched_at"),
+  );
+  return rows.length;
+}
+
+/** Fetches and stores the provider's USD rates of `date`; returns how many were stored (0: none for that day). */
+export async function recordDailyRates(svc: Services, date: string): Promise<number> {
+  const got = await RatesClient.fromEnv(svc.env).daily(date, HUB, PROVIDER_SYMBOLS);
+  if (!got) return 0;
+  return storeProviderRates(svc, Object.entries(got.rates).map(([quote, rate]) => ({ base: HUB, quote, date, rate, source: got.source })));
+}
+
+/** Cron: today's (UTC) rates. */
+export async function recordTodaysRates(svc: Services, scheduledTime: number): Promise<void> {
+  await recordDailyRates(svc, utcDate(scheduledTime));
+}
+
+const isCurrency = (c: string) => (CURRENCIES as readonly string[]).includes(c);
+
+/**
+ * `GET /v1/rates`: the rate of `base` in `quote` on `date` (default today,
+ * UTC) from the provider's stored rates, fetching and storing that day's
+ * rates first when none are stored and the day is not in the future.
+ */
+export async function getRate(svc: Services, q: { base: string; quote: string; date?: string }) {
+  const today = utcDate(svc.clock.now());
+  const date = q.date ?? today;
+  const details: ErrorDetail[] = [];
+  if (!isCurrency(q.base)) details.push({ field: "base", message: "Unknown currency", code: "INVALID_CURRENCY" });
+  if (!isCurrency(q.quote)) details.push({ field: "quote", message: "Unknown currency", code: "INVALID_CURRENCY" });
+  if (q.base === q.quote) details.push({ field: "quote", message: "Must differ from base", code: "SAME_CURRENCY" });
+  if (date > today) details.push({ field: "date", message: "Rates exist for past days and today only", code: "FUTURE_DATE" });
+  if (details.length) throw validationFailed(details);
+  const needed = [q.base, q.quote].filter((c) => c !== HUB && (PROVIDER_SYMBOLS as readonly string[]).includes(c));
+  const stored = await svc.env.DB.prepare(`SELECT COUNT(*) AS n FROM exchange_rates WHERE base = ? AND date = ? AND quote IN (SELECT value FROM json_each(?))`)
+    .bind(HUB, date, jsonList(needed))
+    .first<{ n: number }>();
+  if ((stored?.n ?? 0) < needed.length) await recordDailyRates(svc, date);
+  const book = await loadRateBook(svc, null, [q.base, q.quote], date, date);
+  const r = book.resolve(q.base, q.quote, date);
+  const notes: string[] = [];
+  if (!r) notes.push(`No ${q.base}/${q.quote} rate on ${date} or within the days before it`);
+  else if (r.date !== date) notes.push(`No rate on ${date}: this is the rate of ${r.date}, the nearest earlier day`);
+  const direct = r?.legs.length === 1 && !r.legs[0]!.inverted;
+  return {
+    base: q.base,
+    quote: q.quote,
+    date,
+    rate: r ? (direct ? r.legs[0]!.entry.rate : fracToDecimal(r.value, 12)) : null,
+    rateDate: r?.date ?? null,
+    exact: r ? direct : false,
+    derivation: r ? (direct ? "direct" : r.legs.length === 1 ? "inverse" : `cross via ${HUB}`) : null,
+    ratesUsed: (r?.legs ?? []).map((l) => ({ base: l.entry.base, quote: l.entry.quote, date: l.entry.date, rate: l.entry.rate, source: l.entry.source }) satisfies RateUsed),
+    notes,
+  };
+}
+
+const MAX_LISTED = 1000;
+
+export async function listSpaceRates(svc: Services, auth: AuthContext, spaceId: string, q: { from?: string; to?: string }) {
+  await requireSpaceRole(svc, auth, spaceId, "viewer");
+  const res = await svc.env.DB.prepare(
+    `SELECT base, quote, date, rate, set_by, updated_at FROM space_rates WHERE space_id = ? AND date >= ? AND date <= ? ORDER BY date DESC, base, quote LIMIT ${MAX_LISTED + 1}`,
+  )
+    .bind(spaceId, q.from ?? "0000-01-01", q.to ?? "9999-12-31")
+    .all<{ base: string; quote: string; date: string; rate: string; set_by: string; updated_at: number }>();
+  return {
+    spaceId,
+    rates: res.results.slice(0, MAX_LISTED).map((r) => ({ base: r.base, quote: r.quote, date: r.date, rate: r.rate, source: "manual" as const, setBy: r.set_by, updatedAt: new Date(r.updated_at).toISOString() })),
+    hasMore: res.results.length > MAX_LISTED,
+  };
+}
+
+export interface ManualRateInput {
+  base: string;
+  quote: string;
+  date: string;
+  rate: string | number | null;
+}
+
+/** Sets (or, with `rate: null`, removes) manual rates of a space; each wins over the provider's for its day. */
+export async function putSpaceRates(svc: Services, auth: AuthContext, spaceId: string, input: { rates: ManualRateInput[] }) {
+  await requireSpaceRole(svc, auth, spaceId, "member");
+  const details: ErrorDetail[] = [];
+  const upserts: [string, string, string, string][] = [];
+  const deletes: [string, string, string][] = [];
+  const seen = new Set<string>();
+  input.rates.forEach((r, i) => {
+    const f = (name: string) => `rates.${i}.${name}`;
+    if (!isCurrency(r.base)) details.push({ field: f("base"), message: "Unknown currency", code: "INVALID_CURRENCY" });
+    if (!isCurrency(r.quote)) details.push({ field: f("quote"), message: "Unknown currency", code: "INVALID_CURRENCY" });
+    if (r.base === r.quote) details.push({ field: f("quote"), message: "Must differ from base", code: "SAME_CURRENCY" });
+    const key = `${r.base}/${r.quote}@${r.date}`;
+    if (seen.has(key)) details.push({ field: f("date"), message: "The same pair and day appears twice", code: "DUPLICATE" });
+    seen.add(key);
+    if (r.rate === null) {
+      deletes.push([r.base, r.quote, r.date]);
+      return;
+    }
+    const text = typeof r.rate === "number" ? plainDecimal(String(r.rate)) : r.rate.trim();
+    const rate = canonicalRate(text);
+    if (!rate) details.push({ field: f("rate"), message: "Must be a positive decimal with at most 12 digits before and after the point", code: "INVALID_RATE" });
+    else upserts.push([r.base, r.quote, r.date, rate]);
+  });
+  if (details.length) throw validationFailed(details);
+  const now = svc.clock.now();
+  const db = svc.env.DB;
+  const stmts = [
+    ...insertRows(db, "space_rates", ["space_id", "base", "quote", "date", "rate", "set_by", "created_at", "updated_at"],
+      upserts.map(([b, q, d, r]) => [spaceId, b, q, d, r, auth.userId, now, now]),
+      "ON CONFLICT(space_id, base, quote, date) DO UPDATE SET rate = excluded.rate, set_by = excluded.set_by, updated_at = excluded.updated_at"),
+    ...deletes.map(([b, q, d]) => db.prepare("DELETE FROM space_rates WHERE space_id = ? AND base = ? AND quote = ? AND date = ?").bind(spaceId, b, q, d)),
+    // Forecasts converted at the old rates are recomputed.
+    db.prepare("DELETE FROM forecast_cache WHERE space_id = ?").bind(spaceId),
+  ];
+  await db.batch(stmts);
+  return { spaceId, updated: upserts.length, removed: deletes.length };
+}
