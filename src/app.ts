@@ -20,6 +20,7 @@ import { categoryRoutes } from "./modules/categories/routes";
 import { healthRoutes } from "./modules/health/routes";
 import { ledgerRoutes } from "./modules/ledger/routes";
 import { mlRoutes } from "./modules/ml/routes";
+import { projectionRoutes } from "./modules/projections/routes";
 import { spaceRoutes } from "./modules/spaces/routes";
 import { accountTransactionRoutes } from "./modules/transactions/account-routes";
 import { transactionRoutes } from "./modules/transactions/routes";
@@ -65,6 +66,7 @@ app.route("/v1/trades", tradeRoutes);
 app.route("/v1/categories", categoryRoutes);
 app.route("/v1/budgets", budgetRoutes);
 app.route("/v1/ml", mlRoutes);
+app.route("/v1/projections", projectionRoutes);
 app.route("/sandbox", sandboxRoutes);
 
 app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer", bearerFormat: "JWT" });
