@@ -4,13 +4,15 @@
 //
 // 1. engine: the engine module bundled into a Worker on workerd (Miniflare), timed inside the
 //    Worker with performance.now() around `simulate()` (local workerd lets the clock run during
-//    execution; production freezes it, which is why this is measured locally). The Worker's
-//    baseline is the same timer around an empty call. Each request is one run: its ms are CPU
-//    time, since the engine does no I/O.
+//    execution; production freezes it), and by workerd's own CPU time from /proc over the phase,
+//    divided by the runs. The timer is wall time: on a loaded machine it includes time the process
+//    waited for a core, so the /proc figure is the one to read. The baseline is the same Worker
+//    answering without calling the engine.
 // 2. route: `POST /v1/projections` (save: false, all amounts given, so no ledger read) on
 //    `wrangler dev` serving the last commit, one request at a time. Reported: latency p50/p99
 //    and the CPU time workerd's processes spent per request (utime + stime from /proc, 10 ms
-//    ticks summed over the phase), against `GET /v1/health` measured the same way.
+//    ticks summed over the phase), against `GET /v1/health` and the same route with 100 scenarios
+//    (its fixed costs: auth, rate limit, membership, parsing, rendering) measured the same way.
 import { readFileSync, readdirSync } from "node:fs";
 import { build } from "esbuild";
 import { Miniflare } from "miniflare";
@@ -60,24 +62,44 @@ async function engineInWorkerd({ runs }) {
   try {
     const call = async (body) => (await (await mf.dispatchFetch("http://bench/", { method: "POST", body: JSON.stringify(body) })).json());
     const out = {};
-    const baseline = [];
-    for (let i = 0; i < runs; i++) baseline.push((await call({ baseline: true })).ms);
-    out.baseline = stats(baseline);
-    for (const steps of [1, 12]) {
-      for (let i = 0; i < 3; i++) await call(engineInput(steps, 1000 + i)); // warm-up (JIT)
+    // Per request: the timer inside the Worker (wall time around the call, which is all CPU), and
+    // workerd's own CPU time from /proc over the phase (robust to other load; 10 ms ticks).
+    const phase = async (body) => {
       const ms = [];
-      let check;
+      let check = null;
+      const cpu0 = childWorkerdCpuMs(process.pid);
       for (let i = 0; i < runs; i++) {
-        const r = await call(engineInput(steps, i + 1));
+        const r = await call(body(i + 1));
         ms.push(r.ms);
         check = r.check;
       }
-      out[steps === 1 ? "yearly" : "monthly"] = { ...stats(ms), lastMedianYear30Cents: Math.round(check) };
+      return { timerMs: stats(ms), workerdCpuMsPerRun: +((childWorkerdCpuMs(process.pid) - cpu0) / runs).toFixed(1), check };
+    };
+    out.baseline = await phase(() => ({ baseline: true }));
+    for (const steps of [1, 12]) {
+      for (let i = 0; i < 3; i++) await call(engineInput(steps, 1000 + i)); // warm-up (JIT)
+      const r = await phase((seed) => engineInput(steps, seed));
+      out[steps === 1 ? "yearly" : "monthly"] = { ...r, check: undefined, lastMedianYear30Cents: Math.round(r.check) };
     }
     return out;
   } finally {
     await mf.dispose();
   }
+}
+
+/** utime + stime (ms) of the workerd processes whose parent is `ppid` (Miniflare's runtime). */
+function childWorkerdCpuMs(ppid) {
+  let ticks = 0;
+  for (const pid of readdirSync("/proc")) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      if (Number(fields[1]) !== ppid || !readFileSync(`/proc/${pid}/comm`, "utf8").includes("workerd")) continue;
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {}
+  }
+  return ticks * 10; // USER_HZ = 100
 }
 
 /** utime + stime (ms) of every process in process group `pgid` (wrangler, workerd). */
@@ -124,6 +146,8 @@ async function routeOnWrangler({ runs }) {
     };
     const out = {};
     out.baselineHealth = await phase("health", () => fetch(`${server.base}/v1/health`));
+    // The same route doing 1 % of the work: auth, rate limit, membership, parsing and rendering.
+    out.baselineRoute100Scenarios = await phase("route-100", (seed) => api.post("/v1/projections", { ...body(1, seed), scenarios: 100 }));
     out.yearly = await phase("yearly", (seed) => api.post("/v1/projections", body(1, seed)));
     out.monthly = await phase("monthly", (seed) => api.post("/v1/projections", body(12, seed)));
     out.source = server.source;
@@ -134,12 +158,12 @@ async function routeOnWrangler({ runs }) {
   }
 }
 
-export async function projectionsBench({ runs = 30 } = {}) {
+export async function projectionsBench({ runs = 30, engineOnly = false } = {}) {
   const noise = watchNoise();
   noise.mark("engine");
   const engine = await engineInWorkerd({ runs });
   noise.mark("route");
-  const route = await routeOnWrangler({ runs: Math.max(10, Math.floor(runs / 2)) });
+  const route = engineOnly ? null : await routeOnWrangler({ runs: Math.max(10, Math.floor(runs / 2)) });
   return {
     machine: noise.stop(),
     workload: `${SCENARIOS} scenarios × ${YEARS} years, lognormal returns (0.07, 0.15), inflation, income growth, retirement, two life events`,
@@ -147,4 +171,9 @@ export async function projectionsBench({ runs = 30 } = {}) {
     engineInWorkerd: engine,
     routeOnWranglerDev: route,
   };
+}
+
+// `node bench/projections.mjs` (engine only, working tree): a quick figure while tuning the engine.
+if (import.meta.url === `file://${process.argv[1]}`) {
+  console.log(JSON.stringify(await projectionsBench({ runs: Number(process.env.BENCH_PROJECTION_RUNS ?? 20), engineOnly: true }), null, 2));
 }
