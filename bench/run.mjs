@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 // `npm run bench`: runs the scenarios against local workerd and writes bench/results/<scenario>-<date>.json.
-// BENCH_ONLY=speed|ledger|categorize|load|startup runs one; each figure sits next to a same-run baseline.
+// BENCH_ONLY=speed|ledger|categorize|load|startup|projections runs one; each figure sits next to a same-run baseline.
 // BENCH_ONLY=scaling (never part of the plain run) measures the figures of docs/SCALING.md.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { categorizeBench } from "./categorize.mjs";
 import { ledgerBench } from "./ledger.mjs";
 import { scalingBench } from "./scaling.mjs";
 import { loadBench } from "./load.mjs";
+import { projectionsBench } from "./projections.mjs";
 import { watchNoise } from "./lib/noise.mjs";
 import { startServer } from "./lib/server.mjs";
 import { speedBench, speedTable } from "./speed.mjs";
@@ -18,6 +19,8 @@ const started = new Date().toISOString();
 const report = { started, node: process.version };
 
 if (wants("startup")) report.startup = await startupBench();
+
+if (wants("projections")) report.projections = await projectionsBench({ runs: Number(process.env.BENCH_PROJECTION_RUNS ?? 30) });
 
 if (wants("speed")) {
   // Issue 10's table on a fresh server of its own (serving the last commit), rate limits raised as for the ledger scenario.

@@ -21,6 +21,7 @@ import { docsPage } from "./modules/docs/page";
 import { healthRoutes } from "./modules/health/routes";
 import { ledgerRoutes } from "./modules/ledger/routes";
 import { mlRoutes } from "./modules/ml/routes";
+import { projectionRoutes } from "./modules/projections/routes";
 import { spaceRoutes } from "./modules/spaces/routes";
 import { accountTransactionRoutes } from "./modules/transactions/account-routes";
 import { transactionRoutes } from "./modules/transactions/routes";
@@ -79,6 +80,7 @@ app.route("/v1/gaming", gamingRoutes);
 app.route("/v1/analytics", analyticsRoutes);
 app.route("/v1/rates", rateRoutes);
 app.route("/v1/spaces", spaceRateRoutes);
+app.route("/v1/projections", projectionRoutes);
 app.route("/sandbox", sandboxRoutes);
 
 app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer", bearerFormat: "JWT" });

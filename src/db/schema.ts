@@ -469,3 +469,4 @@ export * from "./schema-webhooks";
 export * from "./schema-prices";
 export * from "./schema-crypto";
 export * from "./schema-analytics";
+export * from "./schema-projections";

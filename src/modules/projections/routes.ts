@@ -1,0 +1,54 @@
+import { createRoute } from "@hono/zod-openapi";
+import { access, bearer, createRouter, errors, json, jsonBody } from "../../lib/openapi";
+import { guards } from "../../middleware/auth";
+import { CompareBody, CompareResponse, ProjectionBody, ProjectionQuery, ProjectionResponse, ScenarioList, ScenarioListQuery } from "./schemas";
+import * as projections from "./service";
+
+export const projectionRoutes = createRouter();
+const tags = ["Projections"];
+const user = { middleware: guards.user, security: bearer };
+
+projectionRoutes.openapi(
+  createRoute({
+    ...access("viewer"),
+    ...user, method: "get", path: "/", tags,
+    summary: "Long-term Monte Carlo projection from the space's net worth and recent savings (default assumptions; not saved)",
+    request: { query: ProjectionQuery },
+    responses: { 200: json(ProjectionResponse, "Projection"), ...errors(401, 404, 422, 429) },
+  }),
+  async (c) => c.json(await projections.getProjection(c.get("services"), c.get("auth"), c.req.valid("query")), 200),
+);
+
+projectionRoutes.openapi(
+  createRoute({
+    ...access("member"),
+    ...user, method: "post", path: "/", tags,
+    summary: "Custom projection (assumptions, life events, seed); saved as a scenario unless `save: false`",
+    request: { body: jsonBody(ProjectionBody) },
+    responses: { 201: json(ProjectionResponse, "Projection, saved"), 200: json(ProjectionResponse, "Projection (save: false)"), ...errors(401, 403, 404, 422, 429) },
+  }),
+  async (c) => {
+    const out = await projections.createProjection(c.get("services"), c.get("auth"), c.req.valid("json"));
+    return out.saved ? c.json(out.body, 201) : c.json(out.body, 200);
+  },
+);
+
+projectionRoutes.openapi(
+  createRoute({
+    ...access("viewer"),
+    ...user, method: "get", path: "/scenarios", tags, summary: "Saved projection scenarios of a space, newest first",
+    request: { query: ScenarioListQuery },
+    responses: { 200: json(ScenarioList, "Saved scenarios"), ...errors(401, 404, 422, 429) },
+  }),
+  async (c) => c.json(await projections.listScenarios(c.get("services"), c.get("auth"), c.req.valid("query")), 200),
+);
+
+projectionRoutes.openapi(
+  createRoute({
+    ...access("member"),
+    ...user, method: "post", path: "/compare", tags, summary: "Re-run saved scenarios side by side with one shared seed",
+    request: { body: jsonBody(CompareBody) },
+    responses: { 200: json(CompareResponse, "Comparison"), ...errors(401, 403, 404, 422, 429) },
+  }),
+  async (c) => c.json(await projections.compareScenarios(c.get("services"), c.get("auth"), c.req.valid("json")), 200),
+);

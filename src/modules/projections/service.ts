@@ -1,0 +1,456 @@
+/**
+ * Long-term projections: resolves a request into the engine's input (amounts
+ * parsed exactly into the space currency's minor units, defaults read from the
+ * ledger), runs the Monte Carlo engine, and renders its figures rounded once to
+ * minor units, each as a JSON number with its exact `*Decimal` string beside.
+ * Saved scenarios keep their resolved inputs and seed, so they re-run to the
+ * same figures; a comparison re-runs several with one shared seed.
+ */
+import { and, count, desc, eq } from "drizzle-orm";
+import type { AuthContext, Services } from "../../env";
+import { projectionScenarios } from "../../db/schema";
+import { iso } from "../../lib/clock";
+import { type ErrorDetail, notFound, validationFailed } from "../../lib/errors";
+import { newId } from "../../lib/ids";
+import { type Currency, CURRENCY_SCALES, formatMinor, parseMajor } from "../../lib/money";
+import { pagination } from "../../lib/pagination";
+import { inJsonList } from "../../lib/sql";
+import { dateIn } from "../../lib/dates";
+import { requireRoleOver, requireSpaceRole } from "../spaces/access";
+import { recentContribution, type SpaceRef, spaceNetWorth } from "./defaults";
+import { type EngineInput, type EngineResult, simulate } from "./engine";
+import { LIFE_EVENT_TYPES, MAX_COMPARE } from "./schemas";
+
+type LifeEventType = (typeof LIFE_EVENT_TYPES)[number];
+type Amount = number | string;
+
+export interface ProjectionRequest {
+  years?: number;
+  scenarios?: number;
+  stepsPerYear?: 1 | 12;
+  seed?: number;
+  startingNetWorth?: Amount;
+  annualContribution?: Amount;
+  annualIncome?: Amount;
+  annualExpenses?: Amount;
+  assumptions?: {
+    inflationRate?: number;
+    incomeGrowthRate?: number;
+    portfolioReturn?: number;
+    portfolioVolatility?: number;
+    currentAge?: number;
+    retirementAge?: number;
+    retirementSpending?: Amount;
+  };
+  lifeEvents?: { year: number; type: LifeEventType; amount?: Amount; incomeChange?: Amount; description?: string }[];
+}
+
+export const DEFAULTS = {
+  years: 30,
+  scenarios: 1000,
+  stepsPerYear: 1 as const,
+  inflationRate: 0.03,
+  incomeGrowthRate: 0.025,
+  portfolioReturn: 0.07,
+  portfolioVolatility: 0.15,
+};
+
+/** Largest magnitude of any amount a projection takes, in minor units (10^13 major units at scale 2). */
+export const MAX_INPUT_MINOR = 1e15;
+
+/** Everything a run needs, resolved, plus what the response reports about where it came from. */
+interface Resolved {
+  engine: EngineInput;
+  currency: string;
+  scale: number;
+  currentAge: number | null;
+  retirementAge: number | null;
+  retirementSpending: number | null;
+  events: { year: number; type: LifeEventType; amount: number; incomeChange: number; description: string | null }[];
+  sources: { startingNetWorth: "request" | "ledger"; annualContribution: "request" | "ledger"; ledgerWindow: { from: string; to: string } | null };
+  notes: string[];
+}
+
+const randomSeed = () => crypto.getRandomValues(new Uint32Array(1))[0]!;
+
+/**
+ * Parses and checks a request; reads the ledger only for the defaults it
+ * needs. Every problem is one 422 listing each bad field.
+ */
+async function resolve(svc: Services, space: SpaceRef, req: ProjectionRequest): Promise<Resolved> {
+  const scale = CURRENCY_SCALES[space.currency as Currency] ?? 2;
+  const problems: ErrorDetail[] = [];
+  const money = (field: string, value: Amount | undefined, opts: { min?: number } = {}): number | undefined => {
+    if (value === undefined) return undefined;
+    const parsed = parseMajor(value, scale);
+    if (!parsed.ok) {
+      problems.push({ field, message: parsed.reason, code: "INVALID_AMOUNT" });
+      return undefined;
+    }
+    if (Math.abs(parsed.minor) > MAX_INPUT_MINOR) {
+      problems.push({ field, message: `At most ${formatMinor(MAX_INPUT_MINOR, scale)} in magnitude`, code: "OUT_OF_RANGE" });
+      return undefined;
+    }
+    if (opts.min !== undefined && parsed.minor < opts.min) {
+      problems.push({ field, message: "Must not be negative", code: "OUT_OF_RANGE" });
+      return undefined;
+    }
+    return parsed.minor;
+  };
+
+  const years = req.years ?? DEFAULTS.years;
+  const a = req.assumptions ?? {};
+  const start = money("startingNetWorth", req.startingNetWorth);
+  const contribution = money("annualContribution", req.annualContribution);
+  const incomeIn = money("annualIncome", req.annualIncome, { min: 0 });
+  const expensesIn = money("annualExpenses", req.annualExpenses, { min: 0 });
+  const retirementSpending = money("assumptions.retirementSpending", a.retirementSpending, { min: 0 }) ?? null;
+  const events = (req.lifeEvents ?? []).map((e, i) => {
+    if (e.year > years) problems.push({ field: `lifeEvents.${i}.year`, message: `Must be within the horizon (1 to ${years})`, code: "OUT_OF_RANGE" });
+    if (e.amount === undefined && e.incomeChange === undefined) {
+      problems.push({ field: `lifeEvents.${i}`, message: "A life event needs an amount or an incomeChange", code: "REQUIRED" });
+    }
+    return {
+      year: e.year,
+      type: e.type,
+      amount: money(`lifeEvents.${i}.amount`, e.amount) ?? 0,
+      incomeChange: money(`lifeEvents.${i}.incomeChange`, e.incomeChange) ?? 0,
+      description: e.description ?? null,
+    };
+  });
+
+  // Retirement: a `retirement` event's year, else the age at which it starts.
+  const notes: string[] = [];
+  const retirementEvent = events.filter((e) => e.type === "retirement").sort((x, y) => x.year - y.year)[0];
+  let currentAge = a.currentAge ?? null;
+  const retirementAge = a.retirementAge ?? null;
+  let retirementYear: number | null = null;
+  if (retirementEvent) {
+    retirementYear = retirementEvent.year;
+    if (retirementAge !== null && currentAge === null) currentAge = retirementAge - retirementEvent.year + 1;
+    else if (retirementAge !== null && currentAge !== null && retirementAge - currentAge + 1 !== retirementEvent.year) {
+      notes.push(`The retirement life event (year ${retirementEvent.year}) sets the retirement year; retirementAge ${retirementAge} would have given year ${retirementAge - currentAge + 1}`);
+    }
+  } else if (retirementAge !== null) {
+    if (currentAge === null) {
+      problems.push({ field: "assumptions.currentAge", message: "Needed with retirementAge (or add a `retirement` life event for the year)", code: "REQUIRED" });
+    } else if (retirementAge <= currentAge) {
+      problems.push({ field: "assumptions.retirementAge", message: "Must be above currentAge", code: "OUT_OF_RANGE" });
+    } else {
+      retirementYear = retirementAge - currentAge + 1;
+      if (retirementYear > years) notes.push(`Retirement at ${retirementAge} falls after the ${years}-year horizon`);
+    }
+  }
+  if (retirementSpending !== null && retirementYear === null && problems.length === 0) {
+    notes.push("retirementSpending is not used: no retirement within the horizon (give retirementAge with currentAge, or a `retirement` life event)");
+  }
+
+  // Income and spending: the request's, completed from the ledger's last 12 months.
+  const needLedgerFlow = !(incomeIn !== undefined && expensesIn !== undefined) && !(contribution !== undefined && (incomeIn !== undefined || expensesIn !== undefined));
+  if (problems.length) throw validationFailed(problems);
+  const [netWorth, flow] = await Promise.all([
+    start === undefined ? spaceNetWorth(svc, space) : null,
+    needLedgerFlow ? recentContribution(svc, space) : null,
+  ]);
+  let income: number;
+  let expenses: number;
+  if (contribution === undefined) {
+    income = incomeIn ?? flow!.income;
+    expenses = expensesIn ?? flow!.expenses;
+  } else if (incomeIn !== undefined) {
+    income = incomeIn;
+    expenses = incomeIn - contribution;
+    if (expensesIn !== undefined && expensesIn !== expenses) problems.push({ field: "annualContribution", message: "Must equal annualIncome − annualExpenses when all three are given", code: "INCONSISTENT" });
+    else if (expenses < 0) problems.push({ field: "annualContribution", message: "Cannot exceed annualIncome", code: "OUT_OF_RANGE" });
+  } else if (expensesIn !== undefined) {
+    expenses = expensesIn;
+    income = expensesIn + contribution;
+    if (income < 0) problems.push({ field: "annualContribution", message: "Cannot be below −annualExpenses", code: "OUT_OF_RANGE" });
+  } else {
+    // Only the net is given: the ledger's income where it covers it, the rest as spending.
+    income = Math.max(flow!.income, contribution);
+    expenses = income - contribution;
+  }
+  if (problems.length) throw validationFailed(problems);
+
+  if (netWorth) notes.push(...netWorth.notes);
+  if (flow) notes.push(...flow.notes);
+  if (flow && flow.income === 0 && flow.expenses === 0 && contribution === undefined && incomeIn === undefined && expensesIn === undefined) {
+    notes.push(`No ${space.currency} income or expenses in the ledger from ${flow.from} to ${flow.to}: the projection assumes no contributions`);
+  }
+  const p = {
+    inflationRate: a.inflationRate ?? DEFAULTS.inflationRate,
+    incomeGrowthRate: a.incomeGrowthRate ?? DEFAULTS.incomeGrowthRate,
+    portfolioReturn: a.portfolioReturn ?? DEFAULTS.portfolioReturn,
+    portfolioVolatility: a.portfolioVolatility ?? DEFAULTS.portfolioVolatility,
+  };
+  const engine: EngineInput = {
+    years,
+    scenarios: req.scenarios ?? DEFAULTS.scenarios,
+    stepsPerYear: req.stepsPerYear ?? DEFAULTS.stepsPerYear,
+    seed: req.seed ?? randomSeed(),
+    startingNetWorth: start ?? netWorth!.minor,
+    annualIncome: income,
+    annualExpenses: expenses,
+    ...p,
+    retirementYear,
+    // Retirement by age alone ends the salary; a retirement event says how income changes instead.
+    retirementStopsSalary: retirementYear !== null && !retirementEvent,
+    retirementSpending,
+    lifeEvents: events.map((e) => ({ year: e.year, amount: e.amount, incomeChange: e.incomeChange })),
+  };
+  return {
+    engine,
+    currency: space.currency,
+    scale,
+    currentAge,
+    retirementAge,
+    retirementSpending,
+    events,
+    sources: {
+      startingNetWorth: start === undefined ? "ledger" : "request",
+      annualContribution: flow ? "ledger" : "request",
+      ledgerWindow: flow ? { from: flow.from, to: flow.to } : null,
+    },
+    notes,
+  };
+}
+
+// ---------------------------------------------------------------------------
+// Rendering: one rounding (half away from zero) to minor units, then exact.
+// ---------------------------------------------------------------------------
+
+const roundMinor = (x: number) => (x < 0 ? -Math.round(-x) : Math.round(x));
+
+/** Exact decimal of a rounded minor-unit amount; BigInt beyond 2^53 (extreme scenarios), so never an exponent. */
+function exactDecimal(minor: number, scale: number): string {
+  if (Number.isSafeInteger(minor)) return formatMinor(minor, scale);
+  const big = BigInt(minor);
+  const neg = big < 0n;
+  const digits = (neg ? -big : big).toString().padStart(scale + 1, "0");
+  const body = scale === 0 ? digits : `${digits.slice(0, -scale)}.${digits.slice(-scale)}`;
+  return neg ? `-${body}` : body;
+}
+
+type Pair<K extends string> = { [P in K]: number } & { [P in `${K}Decimal`]: string };
+
+function moneyPair<K extends string>(name: K, x: number, scale: number): Pair<K> {
+  const exact = exactDecimal(roundMinor(x), scale);
+  return { [name]: Number(exact), [`${name}Decimal`]: exact } as Pair<K>;
+}
+
+type Horizon = "year10" | "year20" | "year30";
+type Horizons = { [P in Horizon]: number | null } & { [P in `${Horizon}Decimal`]: string | null };
+
+function horizons(r: EngineResult, pick: (y: EngineResult["years"][number]) => number, scale: number): Horizons {
+  const out: Record<string, number | string | null> = {};
+  for (const h of [10, 20, 30]) {
+    const y = r.years[h - 1];
+    if (y) Object.assign(out, moneyPair(`year${h}`, pick(y), scale));
+    else Object.assign(out, { [`year${h}`]: null, [`year${h}Decimal`]: null });
+  }
+  return out as Horizons;
+}
+
+function present(res: Resolved, r: EngineResult) {
+  const { engine: e, scale } = res;
+  const eventsByYear = new Map<number, LifeEventType[]>();
+  for (const ev of res.events) eventsByYear.set(ev.year, [...(eventsByYear.get(ev.year) ?? []), ev.type]);
+  const projection = {
+    horizon: e.years,
+    scenarios: e.scenarios,
+    stepsPerYear: e.stepsPerYear,
+    seed: r.seed,
+    currency: res.currency,
+    ...moneyPair("startingNetWorth", e.startingNetWorth, scale),
+    ...moneyPair("annualIncome", e.annualIncome, scale),
+    ...moneyPair("annualExpenses", e.annualExpenses, scale),
+    ...moneyPair("annualContribution", e.annualIncome - e.annualExpenses, scale),
+    assumptions: {
+      inflationRate: e.inflationRate,
+      incomeGrowthRate: e.incomeGrowthRate,
+      portfolioReturn: e.portfolioReturn,
+      portfolioVolatility: e.portfolioVolatility,
+      currentAge: res.currentAge,
+      retirementAge: res.retirementAge,
+      retirementYear: e.retirementYear,
+      ...(res.retirementSpending === null
+        ? { retirementSpending: null as number | null, retirementSpendingDecimal: null as string | null }
+        : moneyPair("retirementSpending", res.retirementSpending, scale)),
+    },
+    lifeEvents: res.events.map((ev) => ({
+      year: ev.year,
+      type: ev.type,
+      ...moneyPair("amount", ev.amount, scale),
+      ...moneyPair("incomeChange", ev.incomeChange, scale),
+      description: ev.description,
+    })),
+    outcomes: {
+      median: horizons(r, (y) => y.median, scale),
+      percentile10: horizons(r, (y) => y.p10, scale),
+      percentile90: horizons(r, (y) => y.p90, scale),
+    },
+    successProbability: r.successCount / e.scenarios,
+    runOutYear: r.runOutYear,
+    earliestRunOutYear: r.earliestRunOutYear,
+    sources: res.sources,
+  };
+  const yearByYear = r.years.map((y) => ({
+    year: y.year,
+    age: res.currentAge === null ? null : res.currentAge + y.year - 1,
+    ...moneyPair("projectedNetWorth", y.median, scale),
+    ...moneyPair("percentile10", y.p10, scale),
+    ...moneyPair("percentile90", y.p90, scale),
+    ...moneyPair("mean", y.mean, scale),
+    ...moneyPair("projectedIncome", y.income, scale),
+    ...moneyPair("projectedExpenses", y.expenses, scale),
+    ...moneyPair("projectedSavings", y.savings, scale),
+    lifeEvents: eventsByYear.get(y.year) ?? [],
+    runOutProbability: y.runOutShare,
+  }));
+  return { projection, yearByYear };
+}
+
+/**
+ * A resolved request as a request again: exact decimal strings and every
+ * default filled in, so that re-running it (with its seed) reads nothing from
+ * the ledger and gives the same figures.
+ */
+function storedInputs(res: Resolved) {
+  const { engine: e, scale } = res;
+  const dec = (m: number) => formatMinor(m, scale);
+  return {
+    years: e.years,
+    scenarios: e.scenarios,
+    stepsPerYear: e.stepsPerYear,
+    startingNetWorth: dec(e.startingNetWorth),
+    annualIncome: dec(e.annualIncome),
+    annualExpenses: dec(e.annualExpenses),
+    assumptions: {
+      inflationRate: e.inflationRate,
+      incomeGrowthRate: e.incomeGrowthRate,
+      portfolioReturn: e.portfolioReturn,
+      portfolioVolatility: e.portfolioVolatility,
+      ...(res.currentAge === null ? {} : { currentAge: res.currentAge }),
+      ...(res.retirementAge === null ? {} : { retirementAge: res.retirementAge }),
+      ...(res.retirementSpending === null ? {} : { retirementSpending: dec(res.retirementSpending) }),
+    },
+    lifeEvents: res.events.map((ev) => ({
+      year: ev.year, type: ev.type, amount: dec(ev.amount), incomeChange: dec(ev.incomeChange), ...(ev.description === null ? {} : { description: ev.description }),
+    })),
+  };
+}
+
+async function run(svc: Services, space: SpaceRef, req: ProjectionRequest) {
+  const res = await resolve(svc, space, req);
+  const result = simulate(res.engine);
+  return { res, ...present(res, result) };
+}
+
+/** GET /v1/projections: a projection from the space's own figures and the default assumptions; nothing is saved. */
+export async function getProjection(
+  svc: Services,
+  auth: AuthContext,
+  q: { spaceId: string; years?: number; scenarios?: number; stepsPerYear?: "1" | "12"; seed?: number },
+) {
+  const { space } = await requireSpaceRole(svc, auth, q.spaceId, "viewer");
+  const { res, projection, yearByYear } = await run(svc, space, {
+    years: q.years, scenarios: q.scenarios, seed: q.seed, stepsPerYear: q.stepsPerYear === undefined ? undefined : (Number(q.stepsPerYear) as 1 | 12),
+  });
+  return { scenario: null, projection, yearByYear, notes: res.notes };
+}
+
+type ScenarioRow = typeof projectionScenarios.$inferSelect;
+
+const scenarioRef = (row: ScenarioRow) => ({ id: row.id, name: row.name, spaceId: row.spaceId, createdAt: iso(row.createdAt), createdBy: row.createdBy });
+
+/** POST /v1/projections: a projection from the request (defaults from the ledger), saved as a scenario unless `save: false`. */
+export async function createProjection(svc: Services, auth: AuthContext, body: ProjectionRequest & { spaceId: string; name?: string; save?: boolean }) {
+  const { space } = await requireSpaceRole(svc, auth, body.spaceId, "member");
+  const { res, projection, yearByYear } = await run(svc, space, body);
+  if (body.save === false) return { saved: false as const, body: { scenario: null, projection, yearByYear, notes: res.notes } };
+  const now = svc.clock.now();
+  const row: ScenarioRow = {
+    id: newId("scen", now),
+    spaceId: space.id,
+    name: body.name ?? `Projection ${dateIn(now, space.timezone)}`,
+    createdBy: auth.userId,
+    currency: space.currency,
+    seed: projection.seed,
+    inputs: JSON.stringify(storedInputs(res)),
+    summary: JSON.stringify(summaryOf(projection)),
+    createdAt: now,
+  };
+  await svc.db.insert(projectionScenarios).values(row);
+  return { saved: true as const, body: { scenario: scenarioRef(row), projection, yearByYear, notes: res.notes } };
+}
+
+function summaryOf(p: ReturnType<typeof present>["projection"]) {
+  return {
+    horizon: p.horizon, scenarios: p.scenarios, stepsPerYear: p.stepsPerYear, seed: p.seed,
+    successProbability: p.successProbability, runOutYear: p.runOutYear, median: p.outcomes.median,
+  };
+}
+
+const presentSaved = (row: ScenarioRow) => ({
+  ...scenarioRef(row),
+  currency: row.currency,
+  seed: row.seed,
+  inputs: JSON.parse(row.inputs) as Record<string, unknown>,
+  summary: JSON.parse(row.summary) as Record<string, unknown>,
+});
+
+/** GET /v1/projections/scenarios: the space's saved scenarios, newest first. */
+export async function listScenarios(svc: Services, auth: AuthContext, q: { spaceId: string; limit: number; offset: number }) {
+  await requireSpaceRole(svc, auth, q.spaceId, "viewer");
+  const where = eq(projectionScenarios.spaceId, q.spaceId);
+  const [rows, total] = await Promise.all([
+    svc.db.select().from(projectionScenarios).where(where).orderBy(desc(projectionScenarios.createdAt), desc(projectionScenarios.id)).limit(q.limit).offset(q.offset),
+    svc.db.select({ n: count() }).from(projectionScenarios).where(where).get(),
+  ]);
+  return { scenarios: rows.map(presentSaved), pagination: pagination(total?.n ?? 0, q.limit, q.offset) };
+}
+
+/**
+ * POST /v1/projections/compare: saved scenarios re-run side by side with one
+ * seed (the request's, or a fresh one), so their differences are the inputs'
+ * and not the draws'. With `spaceId` and no ids: the space's latest scenarios.
+ */
+export async function compareScenarios(svc: Services, auth: AuthContext, body: { spaceId?: string; scenarioIds?: string[]; seed?: number }) {
+  if (!body.spaceId && !body.scenarioIds) {
+    throw validationFailed([{ field: "scenarioIds", message: "Give scenarioIds, or a spaceId to compare its latest saved scenarios", code: "REQUIRED" }]);
+  }
+  const ids = body.scenarioIds ? [...new Set(body.scenarioIds)] : undefined;
+  let rows: ScenarioRow[];
+  let spaceCurrency: string | undefined;
+  if (body.spaceId) {
+    spaceCurrency = (await requireSpaceRole(svc, auth, body.spaceId, "member")).space.currency;
+    const inSpace = eq(projectionScenarios.spaceId, body.spaceId);
+    rows = ids
+      ? await svc.db.select().from(projectionScenarios).where(and(inSpace, inJsonList(projectionScenarios.id, ids)))
+      : await svc.db.select().from(projectionScenarios).where(inSpace).orderBy(desc(projectionScenarios.createdAt), desc(projectionScenarios.id)).limit(MAX_COMPARE);
+    if (ids && rows.length !== ids.length) throw notFound("Projection scenario");
+  } else {
+    rows = await svc.db.select().from(projectionScenarios).where(inJsonList(projectionScenarios.id, ids!));
+    if (rows.length !== ids!.length) throw notFound("Projection scenario");
+    // The caller must see every scenario's space before anything else is said about them.
+    for (const spaceId of new Set(rows.map((r) => r.spaceId))) await requireRoleOver(svc, auth, spaceId, "member", "Projection scenario");
+    if (new Set(rows.map((r) => r.spaceId)).size > 1) {
+      throw validationFailed([{ field: "scenarioIds", message: "Scenarios compared together must belong to one space", code: "MIXED_SPACES" }]);
+    }
+  }
+  if (ids) rows.sort((x, y) => ids.indexOf(x.id) - ids.indexOf(y.id));
+  const seed = body.seed ?? randomSeed();
+  const notes: string[] = [];
+  const currencies = new Set(rows.map((r) => r.currency));
+  if (currencies.size > 1) notes.push(`Scenarios are in different currencies (${[...currencies].join(", ")}); each is shown in its own`);
+  const scenarios = [];
+  for (const row of rows) {
+    const inputs = JSON.parse(row.inputs) as ProjectionRequest;
+    // Stored inputs carry every amount, so the ledger is not read; the row's own currency parses them.
+    const { res, projection, yearByYear } = await run(svc, { id: row.spaceId, currency: row.currency, timezone: "UTC" }, { ...inputs, seed });
+    scenarios.push({ id: row.id, name: row.name, projection: { ...projection, sources: { startingNetWorth: "request" as const, annualContribution: "request" as const, ledgerWindow: null } }, yearByYear });
+    notes.push(...res.notes.map((n) => `${row.name}: ${n}`));
+  }
+  return { seed, currency: rows[0]?.currency ?? spaceCurrency ?? "", scenarios, notes };
+}

@@ -1,0 +1,429 @@
+/**
+ * Long-term projections through the real app: closed-form checks with zero
+ * volatility (to the cent, against exact rational arithmetic), hand-computed
+ * run-out years, reproducibility by seed, life events in their year, monthly
+ * steps, validation and authorization.
+ */
+import { describe, expect, it } from "vitest";
+import { addMember, callJson, registerUser, type TestUser } from "../helpers";
+import { createAccount } from "../accounts/helpers";
+
+const as = (u: TestUser) => ({
+  get: (path: string) => callJson(path, { token: u.accessToken, ip: u.ip }),
+  post: (path: string, body: unknown) => callJson(path, { token: u.accessToken, ip: u.ip, body }),
+});
+
+async function setup(currency = "USD") {
+  const u = await registerUser();
+  const a = as(u);
+  const space = (await a.post("/v1/spaces", { name: "Home", type: "personal", currency })).body;
+  return { u, a, spaceId: space.id as string };
+}
+
+/** Zero volatility, no inflation or growth unless given: every scenario is the same deterministic path. */
+const flat = { inflationRate: 0, incomeGrowthRate: 0, portfolioVolatility: 0 };
+
+/** num/den rounded half away from zero, rendered with two decimals (BigInt: exact). */
+function cents(num: bigint, den: bigint): string {
+  const neg = num < 0n !== den < 0n;
+  const n = num < 0n ? -num : num;
+  const d = den < 0n ? -den : den;
+  const q = (2n * n + d) / (2n * d);
+  const s = q.toString().padStart(3, "0");
+  return `${neg && q !== 0n ? "-" : ""}${s.slice(0, -2)}.${s.slice(-2)}`;
+}
+
+describe("projections: closed forms with zero volatility", () => {
+  it("equals W0·(1+r)^n + C·((1+r)^n − 1)/r to the cent, every year", async () => {
+    const { a, spaceId } = await setup();
+    const res = await a.post("/v1/projections", {
+      spaceId, save: false, years: 30, scenarios: 100, seed: 1,
+      startingNetWorth: "100000.00", annualIncome: 60000, annualExpenses: 40000,
+      assumptions: { ...flat, portfolioReturn: 0.07 },
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    const W0 = 10_000_000n; // cents
+    const C = 2_000_000n;
+    for (let n = 1; n <= 30; n++) {
+      const R = 107n ** BigInt(n);
+      const H = 100n ** BigInt(n);
+      // W0·R/H + C·(R − H)/H · 100/7 over the common denominator 7·H.
+      const expected = cents(W0 * R * 7n + C * 100n * (R - H), 7n * H);
+      const row = res.body.yearByYear[n - 1];
+      expect(row.projectedNetWorthDecimal, `year ${n}`).toBe(expected);
+      expect(row.percentile10Decimal).toBe(expected);
+      expect(row.percentile90Decimal).toBe(expected);
+      expect(row.projectedNetWorth).toBe(Number(expected));
+      expect(row.projectedSavingsDecimal).toBe("20000.00");
+    }
+    const p = res.body.projection;
+    expect(p.outcomes.median.year30Decimal).toBe(res.body.yearByYear[29].projectedNetWorthDecimal);
+    expect(p.outcomes.median.year10Decimal).toBe(res.body.yearByYear[9].projectedNetWorthDecimal);
+    expect(p.successProbability).toBe(1);
+    expect(p.runOutYear).toBeNull();
+    expect(p.seed).toBe(1);
+  });
+
+  it("equals the growing annuity W0·R^n + I·(R^n − G^n)/(R − G) when income grows", async () => {
+    const { a, spaceId } = await setup();
+    const res = await a.post("/v1/projections", {
+      spaceId, save: false, years: 20, scenarios: 100, seed: 2,
+      startingNetWorth: "2500.55", annualIncome: "12345.67", annualExpenses: 0,
+      assumptions: { ...flat, portfolioReturn: 0.07, incomeGrowthRate: 0.03 },
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    for (const n of [1, 2, 10, 20]) {
+      const R = 107n ** BigInt(n);
+      const G = 103n ** BigInt(n);
+      const H = 100n ** BigInt(n);
+      // (R^n − G^n)/(R − G) with R − G = 0.04: ·25 over H.
+      const expected = cents(250055n * R + 1234567n * 25n * (R - G), H);
+      expect(res.body.yearByYear[n - 1].projectedNetWorthDecimal, `year ${n}`).toBe(expected);
+    }
+    // Income itself grows by 3 % a year: year 2 is 12345.67 · 1.03 = 12716.0401 -> 12716.04.
+    expect(res.body.yearByYear[1].projectedIncomeDecimal).toBe("12716.04");
+    expect(res.body.projection.outcomes.median.year30).toBeNull();
+    expect(res.body.projection.outcomes.median.year30Decimal).toBeNull();
+  });
+
+  it("with monthly steps matches the monthly annuity within a cent, and zero return exactly", async () => {
+    const { a, spaceId } = await setup();
+    const body = {
+      spaceId, save: false, years: 10, scenarios: 100, seed: 3, stepsPerYear: 12,
+      startingNetWorth: 50000, annualIncome: 24000, annualExpenses: 12000,
+      assumptions: { ...flat, portfolioReturn: 0.06 },
+    };
+    const res = await a.post("/v1/projections", body);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.projection.stepsPerYear).toBe(12);
+    const q = Math.pow(1.06, 1 / 12);
+    for (const n of [1, 5, 10]) {
+      const months = 12 * n;
+      const closed = 50000 * Math.pow(1.06, n) + 1000 * ((Math.pow(q, months) - 1) / (q - 1));
+      expect(Math.abs(res.body.yearByYear[n - 1].projectedNetWorth - closed), `year ${n}`).toBeLessThanOrEqual(0.01);
+    }
+    // Monthly contributions earn returns within the year: more than the yearly model's end-of-year flows.
+    const yearly = await a.post("/v1/projections", { ...body, stepsPerYear: 1 });
+    expect(res.body.yearByYear[9].projectedNetWorth).toBeGreaterThan(yearly.body.yearByYear[9].projectedNetWorth);
+    const zero = await a.post("/v1/projections", { ...body, assumptions: { ...flat, portfolioReturn: 0 } });
+    expect(zero.body.yearByYear.map((r: any) => r.projectedNetWorthDecimal).slice(0, 3)).toEqual(["62000.00", "74000.00", "86000.00"]);
+  });
+});
+
+describe("projections: running out", () => {
+  it("reports the hand-computed run-out year and the figures either side of it", async () => {
+    const { a, spaceId } = await setup();
+    // 100000 at 5 %, 30000 spent a year, no income:
+    // y1 105000 − 30000 = 75000; y2 78750 − 30000 = 48750; y3 51187.50 − 30000 = 21187.50;
+    // y4 22246.875 − 30000 = −7753.125 (runs out); y5 −7753.125 − 30000 (debt earns nothing) = −37753.125.
+    const res = await a.post("/v1/projections", {
+      spaceId, save: false, years: 10, scenarios: 500, seed: 4,
+      startingNetWorth: 100000, annualIncome: 0, annualExpenses: 30000, assumptions: { ...flat, portfolioReturn: 0.05 },
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    const y = res.body.yearByYear.map((r: any) => r.projectedNetWorthDecimal);
+    expect(y.slice(0, 5)).toEqual(["75000.00", "48750.00", "21187.50", "-7753.13", "-37753.13"]);
+    expect(res.body.projection.runOutYear).toBe(4);
+    expect(res.body.projection.earliestRunOutYear).toBe(4);
+    expect(res.body.projection.successProbability).toBe(0);
+    expect(res.body.yearByYear[2].runOutProbability).toBe(0);
+    expect(res.body.yearByYear[3].runOutProbability).toBe(1);
+  });
+
+  it("retirement by age stops the salary and switches to retirement spending in its year", async () => {
+    const { a, spaceId } = await setup();
+    // Age 60, retiring at 62 (year 3). y1 50000 + 10000 = 60000; y2 70000; from y3 income 0 and spending 25000:
+    // y3 45000, y4 20000, y5 −5000: runs out in year 5.
+    const res = await a.post("/v1/projections", {
+      spaceId, save: false, years: 10, scenarios: 100, seed: 5,
+      startingNetWorth: 50000, annualIncome: 40000, annualExpenses: 30000,
+      assumptions: { ...flat, portfolioReturn: 0, currentAge: 60, retirementAge: 62, retirementSpending: 25000 },
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    const rows = res.body.yearByYear;
+    expect(rows.slice(0, 5).map((r: any) => r.projectedNetWorthDecimal)).toEqual(["60000.00", "70000.00", "45000.00", "20000.00", "-5000.00"]);
+    expect(rows[1]).toMatchObject({ age: 61, projectedIncome: 40000, projectedExpenses: 30000 });
+    expect(rows[2]).toMatchObject({ age: 62, projectedIncome: 0, projectedExpenses: 25000 });
+    expect(res.body.projection.assumptions.retirementYear).toBe(3);
+    expect(res.body.projection.runOutYear).toBe(5);
+  });
+
+  it("with monthly steps, runs out in the year of the first month below zero", async () => {
+    const { a, spaceId } = await setup();
+    // 30000 less 1000 a month: month 30 leaves 0 (not below), month 31 −1000: year 3.
+    const res = await a.post("/v1/projections", {
+      spaceId, save: false, years: 10, scenarios: 100, seed: 6, stepsPerYear: 12,
+      startingNetWorth: 30000, annualIncome: 0, annualExpenses: 12000, assumptions: { ...flat, portfolioReturn: 0 },
+    });
+    expect(res.body.projection.runOutYear).toBe(3);
+    expect(res.body.yearByYear[1].projectedNetWorthDecimal).toBe("6000.00");
+  });
+});
+
+describe("projections: randomness", () => {
+  const volatile = (spaceId: string, extra: Record<string, unknown> = {}) => ({
+    spaceId, save: false, years: 30, scenarios: 2000, startingNetWorth: 150000, annualIncome: 120000, annualExpenses: 95000,
+    assumptions: { inflationRate: 0.03, incomeGrowthRate: 0.025, portfolioReturn: 0.07, portfolioVolatility: 0.15 },
+    ...extra,
+  });
+
+  it("orders the percentiles every year and spreads them under volatility", async () => {
+    const { a, spaceId } = await setup();
+    const res = await a.post("/v1/projections", volatile(spaceId, { seed: 11 }));
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    for (const r of res.body.yearByYear) {
+      expect(r.percentile10).toBeLessThanOrEqual(r.projectedNetWorth);
+      expect(r.projectedNetWorth).toBeLessThanOrEqual(r.percentile90);
+    }
+    const o = res.body.projection.outcomes;
+    for (const h of ["year10", "year20", "year30"]) {
+      expect(o.percentile10[h]).toBeLessThan(o.median[h]);
+      expect(o.median[h]).toBeLessThan(o.percentile90[h]);
+      expect(Number(o.median[`${h}Decimal`])).toBe(o.median[h]);
+    }
+    // The median of lognormal growth sits below the mean, and the spread widens with time.
+    const y30 = res.body.yearByYear[29];
+    expect(y30.projectedNetWorth).toBeLessThan(y30.mean);
+    expect(o.percentile90.year30 - o.percentile10.year30).toBeGreaterThan(o.percentile90.year10 - o.percentile10.year10);
+    expect(res.body.projection.successProbability).toBe(1);
+  });
+
+  it("gives the same output for the same seed, another for another seed, and returns a generated seed", async () => {
+    const { a, spaceId } = await setup();
+    const one = await a.post("/v1/projections", volatile(spaceId, { seed: 424242 }));
+    const two = await a.post("/v1/projections", volatile(spaceId, { seed: 424242 }));
+    expect(two.body).toEqual(one.body);
+    const other = await a.post("/v1/projections", volatile(spaceId, { seed: 424243 }));
+    expect(other.body.yearByYear[29].projectedNetWorthDecimal).not.toBe(one.body.yearByYear[29].projectedNetWorthDecimal);
+
+    const unseeded = await a.post("/v1/projections", volatile(spaceId, { stepsPerYear: 12, scenarios: 300 }));
+    const seed = unseeded.body.projection.seed;
+    expect(Number.isInteger(seed) && seed >= 0 && seed <= 4294967295).toBe(true);
+    const again = await a.post("/v1/projections", volatile(spaceId, { stepsPerYear: 12, scenarios: 300, seed }));
+    expect(again.body).toEqual(unseeded.body);
+    // GET takes the seed too.
+    const g1 = await a.get(`/v1/projections?spaceId=${spaceId}&years=10&scenarios=200&seed=9`);
+    const g2 = await a.get(`/v1/projections?spaceId=${spaceId}&years=10&scenarios=200&seed=9`);
+    expect(g1.status).toBe(200);
+    expect(g2.body).toEqual(g1.body);
+  });
+
+  it("moves the curve in a life event's year and not before", async () => {
+    const { a, spaceId } = await setup();
+    const base = await a.post("/v1/projections", volatile(spaceId, { seed: 77 }));
+    const events = await a.post("/v1/projections", volatile(spaceId, {
+      seed: 77,
+      lifeEvents: [
+        { year: 5, type: "home_purchase", amount: -150000 },
+        { year: 18, type: "college", amount: "-200000" },
+        { year: 22, type: "retirement", incomeChange: -100000 },
+      ],
+    }));
+    expect(events.status, JSON.stringify(events.body)).toBe(200);
+    const b = base.body.yearByYear;
+    const e = events.body.yearByYear;
+    for (let y = 1; y <= 4; y++) expect(e[y - 1].projectedNetWorthDecimal, `year ${y}`).toBe(b[y - 1].projectedNetWorthDecimal);
+    expect(e[4].projectedNetWorth).toBeLessThan(b[4].projectedNetWorth - 100000);
+    expect(e[4].lifeEvents).toEqual(["home_purchase"]);
+    expect(e[4].projectedSavings).toBeCloseTo(b[4].projectedSavings - 150000, 2);
+    expect(e[17].projectedSavings).toBeCloseTo(b[17].projectedSavings - 200000, 2);
+    // The income change holds from its year on.
+    expect(e[20].projectedIncomeDecimal).toBe(b[20].projectedIncomeDecimal);
+    expect(e[21].projectedIncome).toBeCloseTo(b[21].projectedIncome - 100000, 2);
+    expect(e[25].projectedIncome).toBeCloseTo(b[25].projectedIncome - 100000, 2);
+
+    // Zero volatility: the home purchase lowers year 5 by exactly its amount, year 6 by that grown one year.
+    const det = (lifeEvents: unknown[]) =>
+      a.post("/v1/projections", { spaceId, save: false, years: 10, scenarios: 100, seed: 1, startingNetWorth: 400000, annualIncome: 0, annualExpenses: 0, assumptions: { ...flat, portfolioReturn: 0.07 }, lifeEvents });
+    const [plain, bought] = await Promise.all([det([]), det([{ year: 5, type: "home_purchase", amount: -150000 }])]);
+    const diff = (y: number) => Number(plain.body.yearByYear[y - 1].projectedNetWorthDecimal) - Number(bought.body.yearByYear[y - 1].projectedNetWorthDecimal);
+    expect(diff(4)).toBe(0);
+    expect(diff(5)).toBeCloseTo(150000, 2);
+    expect(diff(6)).toBeCloseTo(160500, 2);
+  });
+
+  it("runs 10,000 scenarios × 30 years with monthly steps in one request", async () => {
+    const { a, spaceId } = await setup();
+    const res = await a.post("/v1/projections", volatile(spaceId, { seed: 1, scenarios: 10000, stepsPerYear: 12 }));
+    expect(res.status).toBe(200);
+    expect(res.body.yearByYear).toHaveLength(30);
+    expect(res.body.projection.scenarios).toBe(10000);
+  });
+});
+
+describe("projections: input validation", () => {
+  it("answers 422 naming each bad field, never 500", async () => {
+    const { a, spaceId } = await setup();
+    const post = (extra: Record<string, unknown>) => a.post("/v1/projections", { spaceId, startingNetWorth: 1000, annualContribution: 100, ...extra });
+    const cases: [Record<string, unknown>, string][] = [
+      [{ years: 9 }, "years"],
+      [{ years: 31 }, "years"],
+      [{ years: 12.5 }, "years"],
+      [{ scenarios: 99 }, "scenarios"],
+      [{ scenarios: 10001 }, "scenarios"],
+      [{ stepsPerYear: 6 }, "stepsPerYear"],
+      [{ seed: -1 }, "seed"],
+      [{ seed: 4294967296 }, "seed"],
+      [{ assumptions: { portfolioVolatility: -0.1 } }, "assumptions.portfolioVolatility"],
+      [{ assumptions: { portfolioReturn: 2 } }, "assumptions.portfolioReturn"],
+      [{ assumptions: { inflationRate: "0.03" } }, "assumptions.inflationRate"],
+      [{ startingNetWorth: "12.345" }, "startingNetWorth"],
+      [{ startingNetWorth: "1e9" }, "startingNetWorth"],
+      [{ startingNetWorth: "99999999999999" }, "startingNetWorth"],
+      [{ annualIncome: -5 }, "annualIncome"],
+      [{ years: 10, lifeEvents: [{ year: 11, type: "college", amount: -1000 }] }, "lifeEvents.0.year"],
+      [{ lifeEvents: [{ year: 2, type: "college" }] }, "lifeEvents.0"],
+      [{ lifeEvents: [{ year: 2, type: "yacht", amount: -1 }] }, "lifeEvents.0.type"],
+      [{ assumptions: { retirementAge: 65 } }, "assumptions.currentAge"],
+      [{ assumptions: { retirementAge: 40, currentAge: 50 } }, "assumptions.retirementAge"],
+      [{ annualIncome: 100, annualExpenses: 50, annualContribution: 10 }, "annualContribution"],
+    ];
+    for (const [extra, field] of cases) {
+      const res = await post(extra);
+      expect(res.status, `${JSON.stringify(extra)} -> ${JSON.stringify(res.body)}`).toBe(422);
+      expect(res.body.error.code).toBe("VALIDATION_FAILED");
+      expect(res.body.error.details.map((d: any) => d.field), JSON.stringify(extra)).toContain(field);
+    }
+    for (const q of ["years=abc", "years=5", "scenarios=20000", "seed=-3", "stepsPerYear=4"]) {
+      const res = await a.get(`/v1/projections?spaceId=${spaceId}&${q}`);
+      expect(res.status, q).toBe(422);
+    }
+    // Nothing was saved by the refused requests.
+    expect((await a.get(`/v1/projections/scenarios?spaceId=${spaceId}`)).body.pagination.total).toBe(0);
+  });
+
+  it("accepts seed 000's example body as is", async () => {
+    const { a, spaceId } = await setup();
+    const res = await a.post("/v1/projections", {
+      spaceId, years: 25, scenarios: 5000,
+      assumptions: { inflationRate: 0.035, incomeGrowthRate: 0.02, retirementAge: 65, retirementSpending: 80000 },
+      lifeEvents: [
+        { year: 5, type: "home_purchase", amount: -150000 },
+        { year: 18, type: "college", amount: -200000 },
+        { year: 22, type: "retirement", incomeChange: -100000 },
+      ],
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    expect(res.body.projection).toMatchObject({ horizon: 25, scenarios: 5000, assumptions: { retirementYear: 22, currentAge: 44, retirementAge: 65 } });
+    expect(res.body.yearByYear).toHaveLength(25);
+    expect(res.body.yearByYear[21].projectedExpensesDecimal).toBe((80000 * 1.035 ** 21).toFixed(2));
+  });
+});
+
+describe("projections: defaults from the ledger", () => {
+  it("start from the space's net worth and last 12 months of savings, leaving other currencies out with a note", async () => {
+    const { u, a, spaceId } = await setup();
+    const checking = await createAccount(u, spaceId, { openingBalance: "10000.00" });
+    const savings = await createAccount(u, spaceId, { name: "Savings", type: "savings", openingBalance: 500 });
+    await createAccount(u, spaceId, { name: "Pesos", currency: "MXN", openingBalance: 2000 });
+    const today = new Date().toISOString().slice(0, 10);
+    const txn = async (body: Record<string, unknown>) => {
+      const r = await a.post("/v1/transactions", { spaceId, accountId: checking.id, date: today, ...body });
+      expect(r.status, JSON.stringify(r.body)).toBe(201);
+    };
+    await txn({ amount: 5000, description: "Salary" });
+    await txn({ amount: "-1200.50", description: "Rent" });
+    const t = await a.post("/v1/transactions/transfer", { spaceId, fromAccountId: checking.id, toAccountId: savings.id, amount: 300, date: today, description: "Move" });
+    expect(t.status, JSON.stringify(t.body)).toBe(201);
+    // Older than 12 months: counts in net worth, not in the contribution.
+    await txn({ amount: 999, description: "Old bonus", date: "2020-01-15" });
+
+    const res = await a.get(`/v1/projections?spaceId=${spaceId}&years=10&scenarios=100&seed=1`);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    const p = res.body.projection;
+    expect(p.startingNetWorthDecimal).toBe("15298.50"); // 10000 + 500 + 5000 − 1200.50 + 999 (the transfer nets to zero)
+    expect(p.annualIncomeDecimal).toBe("5000.00");
+    expect(p.annualExpensesDecimal).toBe("1200.50");
+    expect(p.annualContributionDecimal).toBe("3799.50");
+    expect(p.sources).toMatchObject({ startingNetWorth: "ledger", annualContribution: "ledger" });
+    expect(p.currency).toBe("USD");
+    expect(res.body.notes.join(" ")).toMatch(/MXN/);
+
+    // A given contribution with no income or spending: the ledger's income, the rest as spending.
+    const given = await a.post("/v1/projections", { spaceId, save: false, years: 10, scenarios: 100, seed: 1, annualContribution: 1000 });
+    expect(given.body.projection).toMatchObject({ annualIncomeDecimal: "5000.00", annualExpensesDecimal: "4000.00", annualContributionDecimal: "1000.00" });
+    const over = await a.post("/v1/projections", { spaceId, save: false, years: 10, scenarios: 100, seed: 1, annualContribution: 8000, startingNetWorth: 0 });
+    expect(over.body.projection).toMatchObject({ annualIncomeDecimal: "8000.00", annualExpensesDecimal: "0.00", startingNetWorthDecimal: "0.00" });
+    expect(over.body.projection.sources.startingNetWorth).toBe("request");
+  });
+
+  it("uses the space's currency scale (JPY has none)", async () => {
+    const { a, spaceId } = await setup("JPY");
+    const res = await a.post("/v1/projections", { spaceId, save: false, years: 10, scenarios: 100, seed: 1, startingNetWorth: 1000000, annualContribution: 100000, assumptions: { ...flat, portfolioReturn: 0.05 } });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.yearByYear[0].projectedNetWorthDecimal).toBe("1150000");
+    expect(res.body.yearByYear[1].projectedNetWorthDecimal).toBe("1307500");
+    expect((await a.post("/v1/projections", { spaceId, startingNetWorth: "10.5" })).status).toBe(422);
+  });
+});
+
+describe("projections: saved scenarios and comparison", () => {
+  it("saves, lists and compares scenarios side by side with one seed", async () => {
+    const { a, spaceId } = await setup();
+    const common = { spaceId, years: 20, scenarios: 1000, startingNetWorth: 100000, annualIncome: 80000, annualExpenses: 60000 };
+    const cautious = await a.post("/v1/projections", { ...common, name: "Cautious", seed: 5, assumptions: { portfolioReturn: 0.04, portfolioVolatility: 0.08 } });
+    expect(cautious.status, JSON.stringify(cautious.body)).toBe(201);
+    expect(cautious.body.scenario).toMatchObject({ name: "Cautious", spaceId });
+    expect(cautious.body.scenario.id).toMatch(/^scen_/);
+    const bold = await a.post("/v1/projections", { ...common, name: "Bold", seed: 6, assumptions: { portfolioReturn: 0.08, portfolioVolatility: 0.2 }, lifeEvents: [{ year: 3, type: "home_purchase", amount: -50000 }] });
+    expect(bold.status).toBe(201);
+
+    const list = await a.get(`/v1/projections/scenarios?spaceId=${spaceId}`);
+    expect(list.status).toBe(200);
+    expect(list.body.pagination).toMatchObject({ total: 2, hasMore: false });
+    expect(list.body.scenarios.map((s: any) => s.name).sort()).toEqual(["Bold", "Cautious"]);
+    const saved = list.body.scenarios.find((s: any) => s.name === "Bold");
+    expect(saved.seed).toBe(6);
+    expect(saved.inputs).toMatchObject({ startingNetWorth: "100000.00", annualIncome: "80000.00", lifeEvents: [{ year: 3, type: "home_purchase", amount: "-50000.00" }] });
+    expect(saved.summary.median.year20Decimal).toBe(bold.body.projection.outcomes.median.year20Decimal);
+
+    // A saved scenario re-run with its own seed gives what was saved.
+    const ids = [cautious.body.scenario.id, bold.body.scenario.id];
+    const own = await a.post("/v1/projections/compare", { scenarioIds: [bold.body.scenario.id], seed: 6 });
+    expect(own.status, JSON.stringify(own.body)).toBe(200);
+    expect(own.body.scenarios[0].yearByYear).toEqual(bold.body.yearByYear);
+
+    const cmp = await a.post("/v1/projections/compare", { scenarioIds: ids, seed: 99 });
+    expect(cmp.status).toBe(200);
+    expect(cmp.body.seed).toBe(99);
+    expect(cmp.body.scenarios.map((s: any) => s.name)).toEqual(["Cautious", "Bold"]);
+    for (const s of cmp.body.scenarios) expect(s.projection.seed).toBe(99);
+    // Each equals a fresh run of the same inputs with that seed.
+    const fresh = await a.post("/v1/projections", { ...saved.inputs, spaceId, save: false, seed: 99 });
+    expect(cmp.body.scenarios[1].yearByYear).toEqual(fresh.body.yearByYear);
+    // By space: its latest saved scenarios.
+    const bySpace = await a.post("/v1/projections/compare", { spaceId, seed: 99 });
+    expect(bySpace.body.scenarios.map((s: any) => s.name).sort()).toEqual(["Bold", "Cautious"]);
+    expect((await a.post("/v1/projections/compare", {})).status).toBe(422);
+    expect((await a.post("/v1/projections/compare", { scenarioIds: ["scen_nope"] })).status).toBe(404);
+  });
+});
+
+describe("projections: authorization", () => {
+  it("hides another space (404), lets viewers read and only members write (403)", async () => {
+    const { u: owner, a, spaceId } = await setup();
+    const saved = await a.post("/v1/projections", { spaceId, name: "Mine", years: 10, scenarios: 100, startingNetWorth: 1, annualContribution: 1 });
+    expect(saved.status).toBe(201);
+    const [stranger, viewer] = await Promise.all([registerUser(), registerUser()]);
+    await addMember(owner, spaceId, viewer, "viewer");
+    const s = as(stranger);
+    const v = as(viewer);
+    for (const res of [
+      await s.get(`/v1/projections?spaceId=${spaceId}`),
+      await s.post("/v1/projections", { spaceId, startingNetWorth: 1, annualContribution: 1 }),
+      await s.get(`/v1/projections/scenarios?spaceId=${spaceId}`),
+      await s.post("/v1/projections/compare", { spaceId }),
+      await s.post("/v1/projections/compare", { scenarioIds: [saved.body.scenario.id] }),
+    ]) {
+      expect(res.status, JSON.stringify(res.body)).toBe(404);
+      expect(res.body.error.code).toBe("RESOURCE_NOT_FOUND");
+    }
+    // A stranger's bad input still gets 404 first: authorization before any work.
+    expect((await s.post("/v1/projections", { spaceId, years: 10, lifeEvents: [{ year: 20, type: "college", amount: -1 }] })).status).toBe(404);
+    expect((await v.get(`/v1/projections?spaceId=${spaceId}&years=10&scenarios=100`)).status).toBe(200);
+    expect((await v.get(`/v1/projections/scenarios?spaceId=${spaceId}`)).body.scenarios).toHaveLength(1);
+    expect((await v.post("/v1/projections", { spaceId, startingNetWorth: 1, annualContribution: 1 })).status).toBe(403);
+    expect((await v.post("/v1/projections/compare", { scenarioIds: [saved.body.scenario.id] })).status).toBe(403);
+    expect((await callJson(`/v1/projections?spaceId=${spaceId}`)).status).toBe(401);
+  });
+});
