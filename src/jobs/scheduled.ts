@@ -14,20 +14,32 @@ import { recordTodaysRates } from "../modules/rates/service";
 
 export type CronTask = (svc: Services, scheduledTime: number) => Promise<void>;
 
-/** Tasks by cron expression; modules register theirs here. */
+const defiAndGamingSync: CronTask = async (svc) => {
+  await syncAllWallets(svc);
+};
+const esgSnapshots: CronTask = async (svc, at) => {
+  await snapshotEsgScores(svc, at);
+};
+const forecasts: CronTask = async (svc, at) => {
+  await refreshForecasts(svc, at);
+};
+
+/** Tasks by cron expression; modules register theirs here, one entry per task. */
 export const cronTasks: Record<string, CronTask[]> = {
-  "0 * * * *": [webhookSweep],
-  "0 3 * * *": [],
-  "0 4 * * *": [
-    async function defiAndGamingSync(svc) { await syncAllWallets(svc); },
-    async function esgSnapshots(svc, at) { await snapshotEsgScores(svc, at); },
+  // Hourly.
+  "0 * * * *": [
+    webhookSweep,
   ],
-  "0 * * * *": [],
+  // Daily 03:00 UTC: rates first, so the forecasts convert with today's.
   "0 3 * * *": [
     recordTodaysRates,
-    async (svc, t) => void (await refreshForecasts(svc, t)),
+    forecasts,
   ],
-  "0 4 * * *": [],
+  // Daily 04:00 UTC: valuations.
+  "0 4 * * *": [
+    defiAndGamingSync,
+    esgSnapshots,
+  ],
 };
 
 export async function handleScheduled(controller: ScheduledController, env: Env): Promise<void> {
