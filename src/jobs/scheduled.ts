@@ -6,6 +6,8 @@ import { createDb } from "../db/client";
 import type { Services } from "../env";
 import { systemClock } from "../lib/clock";
 import { logError, logInfo } from "../lib/log";
+import { refreshLinkedValuations } from "../modules/assets/refresh";
+import { cleanupPendingUploads } from "../modules/documents/service";
 
 export type CronTask = (svc: Services, scheduledTime: number) => Promise<void>;
 
@@ -13,7 +15,10 @@ export type CronTask = (svc: Services, scheduledTime: number) => Promise<void>;
 export const cronTasks: Record<string, CronTask[]> = {
   "0 * * * *": [],
   "0 3 * * *": [],
-  "0 4 * * *": [],
+  "0 4 * * *": [
+    async function refreshAssetValuations(svc) { await refreshLinkedValuations(svc); },
+    async function cleanupAbandonedUploads(svc) { await cleanupPendingUploads(svc); },
+  ],
 };
 
 export async function handleScheduled(controller: ScheduledController, env: Env): Promise<void> {

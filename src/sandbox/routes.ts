@@ -6,6 +6,8 @@
  */
 import { Hono } from "hono";
 import type { AppEnv } from "../env";
+import { realEstateSandbox } from "./real-estate";
+import { sneaksSandbox } from "./sneaks";
 
 export const sandboxRoutes = new Hono<AppEnv>();
 
@@ -15,3 +17,5 @@ sandboxRoutes.use("*", async (c, next) => {
 });
 
 // Simulators (one line each):
+sandboxRoutes.route("/real-estate", realEstateSandbox);
+sandboxRoutes.route("/sneaks", sneaksSandbox);
