@@ -21,6 +21,8 @@ async function presign(s3: S3Config, method: "PUT" | "GET", key: string, nowMs: 
   const signer = new AwsV4Signer({
     method, url: url.toString(), headers: opts.headers, accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey,
     service: "s3", region: "auto", signQuery: true, datetime: amzDate(nowMs),
+    // aws4fetch leaves content-type out of the signature by default; an upload URL must bind it.
+    allHeaders: true,
   });
   return (await signer.sign()).url.toString();
 }
