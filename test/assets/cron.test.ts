@@ -81,4 +81,20 @@ describe("abandoned upload cleanup", () => {
     // Its link no longer leads anywhere.
     expect((await put(abandoned.uploadUrl, bytesOf(5), "application/pdf")).status).toBe(404);
   });
+
+  it("clears more than 100 abandoned uploads in one run (one JSON-bound list per statement, not 100+ parameters)", async () => {
+    const u = await registerUser();
+    const space = await createSpace(u);
+    const asset = await createAsset(u, space.id);
+    const past = Date.now() - 60_000;
+    const ids = Array.from({ length: 150 }, (_, i) => `doc_bulk${String(i).padStart(4, "0")}${space.id.slice(-8)}`);
+    await env.DB.batch(ids.map((id) => env.DB.prepare(
+      "INSERT INTO asset_documents (id, space_id, asset_id, filename, content_type, status, max_bytes, r2_key, upload_mode, expires_at, created_by, created_at) VALUES (?, ?, ?, 'x.pdf', 'application/pdf', 'pending', 10, ?, 'worker', ?, ?, ?)",
+    ).bind(id, space.id, asset.id, `spaces/${space.id}/assets/${asset.id}/${id}`, past, u.id, past)));
+    await Promise.all(ids.slice(0, 120).map((id) => env.DOCS.put(`spaces/${space.id}/assets/${asset.id}/${id}`, "partial")));
+    await cleanupPendingUploads(svcAt(Date.now()));
+    const left = await env.DB.prepare("SELECT COUNT(*) AS n FROM asset_documents WHERE asset_id = ?").bind(asset.id).first<{ n: number }>();
+    expect(left!.n).toBe(0);
+    expect((await env.DOCS.list({ prefix: `spaces/${space.id}/` })).objects).toHaveLength(0);
+  });
 });
