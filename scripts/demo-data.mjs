@@ -3,6 +3,7 @@
 // write carries a fixed Idempotency-Key, and a space that already has accounts
 // is left alone, so seeding twice changes nothing.
 import { DEMO } from "./demo-user.mjs";
+import { seedDemoAssets } from "./demo-assets.mjs";
 
 export const DEMO_CATEGORIES = [
   // [id, spaceIndex, name, type, color, icon]
@@ -40,6 +41,7 @@ export async function seedDemoData(base) {
   const [personal, business] = DEMO.spaces.map((s) => s.id);
   const [coffee, groceries, transport, salary, supplies, ventas] = DEMO_CATEGORIES.map((c) => c[0]);
 
+  await seedDemoAssets(call, token, personal);
   const existing = await call("GET", `/v1/accounts?spaceId=${personal}`, undefined, token);
   if (existing.pagination.total > 0) return { seeded: false };
 

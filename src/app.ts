@@ -33,6 +33,10 @@ import { defiRoutes } from "./modules/defi/routes";
 import { gamingRoutes } from "./modules/gaming/routes";
 import { analyticsRoutes } from "./modules/analytics/routes";
 import { rateRoutes, spaceRateRoutes } from "./modules/rates/routes";
+import { assetRoutes } from "./modules/assets/routes";
+import { documentRoutes, transferRoutes } from "./modules/documents/routes";
+import { realEstateRoutes } from "./modules/real-estate/routes";
+import { collectibleAssetRoutes, collectibleRoutes } from "./modules/collectibles/routes";
 
 /** JSON bodies above this size are refused with 413 before they are parsed. */
 export const MAX_JSON_BODY_BYTES = 1024 * 1024;
@@ -54,13 +58,12 @@ app.use("*", (c, next) => {
   })(c, next);
 });
 app.use("*", secureHeaders());
-app.use(
-  "/v1/*",
-  bodyLimit({
-    maxSize: MAX_JSON_BODY_BYTES,
-    onError: (c) => errorResponse(c, new ApiError(413, "PAYLOAD_TOO_LARGE", `Request body exceeds ${MAX_JSON_BODY_BYTES} bytes`)),
-  }),
-);
+const jsonBodyLimit = bodyLimit({
+  maxSize: MAX_JSON_BODY_BYTES,
+  onError: (c) => errorResponse(c, new ApiError(413, "PAYLOAD_TOO_LARGE", `Request body exceeds ${MAX_JSON_BODY_BYTES} bytes`)),
+});
+// Document uploads stream into R2 under their own signed per-file cap (modules/documents/storage.ts).
+app.use("/v1/*", (c, next) => (c.req.path.startsWith("/v1/uploads/") ? next() : jsonBodyLimit(c, next)));
 
 app.route("/v1", healthRoutes);
 app.route("/v1/auth", authRoutes);
@@ -81,6 +84,12 @@ app.route("/v1/analytics", analyticsRoutes);
 app.route("/v1/rates", rateRoutes);
 app.route("/v1/spaces", spaceRateRoutes);
 app.route("/v1/projections", projectionRoutes);
+app.route("/v1/assets", assetRoutes);
+app.route("/v1/assets", documentRoutes);
+app.route("/v1/assets", collectibleAssetRoutes);
+app.route("/v1", transferRoutes);
+app.route("/v1/real-estate", realEstateRoutes);
+app.route("/v1/collectibles", collectibleRoutes);
 app.route("/sandbox", sandboxRoutes);
 
 app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer", bearerFormat: "JWT" });

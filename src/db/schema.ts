@@ -470,3 +470,4 @@ export * from "./schema-prices";
 export * from "./schema-crypto";
 export * from "./schema-analytics";
 export * from "./schema-projections";
+export * from "./schema-assets";

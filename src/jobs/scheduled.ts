@@ -11,6 +11,8 @@ import { snapshotEsgScores } from "../modules/esg/service";
 import { syncAllWallets } from "../modules/defi/service";
 import { refreshForecasts } from "../modules/analytics/forecast";
 import { recordTodaysRates } from "../modules/rates/service";
+import { refreshLinkedValuations } from "../modules/assets/refresh";
+import { cleanupPendingUploads } from "../modules/documents/service";
 
 export type CronTask = (svc: Services, scheduledTime: number) => Promise<void>;
 
@@ -19,6 +21,12 @@ const defiAndGamingSync: CronTask = async (svc) => {
 };
 const esgSnapshots: CronTask = async (svc, at) => {
   await snapshotEsgScores(svc, at);
+};
+const refreshAssetValuations: CronTask = async (svc) => {
+  await refreshLinkedValuations(svc);
+};
+const cleanupAbandonedUploads: CronTask = async (svc) => {
+  await cleanupPendingUploads(svc);
 };
 const forecasts: CronTask = async (svc, at) => {
   await refreshForecasts(svc, at);
@@ -39,6 +47,8 @@ export const cronTasks: Record<string, CronTask[]> = {
   "0 4 * * *": [
     defiAndGamingSync,
     esgSnapshots,
+    refreshAssetValuations,
+    cleanupAbandonedUploads,
   ],
 };
 

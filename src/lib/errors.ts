@@ -21,6 +21,11 @@ export type ErrorCode =
   | "ALREADY_REVERTED"
   | "IDEMPOTENCY_KEY_REUSED"
   | "TWO_FACTOR_REQUIRED"
+  | "TOKEN_INVALID"
+  | "TOKEN_EXPIRED"
+  | "TOKEN_ALREADY_USED"
+  | "QUOTA_EXCEEDED"
+  | "PROVIDER_UNAVAILABLE"
   | "INTERNAL_ERROR";
 
 export interface ErrorDetail {

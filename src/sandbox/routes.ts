@@ -11,6 +11,8 @@ import { pricesSandbox } from "./prices";
 import { zapperSandbox } from "./zapper";
 import { gamingSandbox } from "./gaming";
 import { ratesSandbox } from "./rates";
+import { realEstateSandbox } from "./real-estate";
+import { sneaksSandbox } from "./sneaks";
 
 export const sandboxRoutes = new Hono<AppEnv>();
 
@@ -25,3 +27,5 @@ sandboxRoutes.route("/prices", pricesSandbox);
 sandboxRoutes.route("/zapper", zapperSandbox);
 sandboxRoutes.route("/gaming", gamingSandbox);
 sandboxRoutes.route("/rates", ratesSandbox);
+sandboxRoutes.route("/real-estate", realEstateSandbox);
+sandboxRoutes.route("/sneaks", sneaksSandbox);

@@ -23,6 +23,11 @@ export const en: Catalogue = {
     ALREADY_REVERTED: "The transaction has already been reverted.",
     IDEMPOTENCY_KEY_REUSED: "This Idempotency-Key was already used with a different request.",
     TWO_FACTOR_REQUIRED: "This operation requires a recent second-factor verification.",
+    TOKEN_INVALID: "This link is not valid.",
+    TOKEN_EXPIRED: "This link has expired; request a new one.",
+    TOKEN_ALREADY_USED: "This link has already been used.",
+    QUOTA_EXCEEDED: "This space's storage quota would be exceeded.",
+    PROVIDER_UNAVAILABLE: "No provider is available for this request right now.",
     INTERNAL_ERROR: "An unexpected error occurred.",
   },
   details: {

@@ -20,6 +20,11 @@ export const es: Catalogue = {
     ALREADY_REVERTED: "La transacción ya fue revertida.",
     IDEMPOTENCY_KEY_REUSED: "Esta Idempotency-Key ya se usó con una solicitud distinta.",
     TWO_FACTOR_REQUIRED: "Esta operación requiere una verificación reciente del segundo factor.",
+    TOKEN_INVALID: "Este enlace no es válido.",
+    TOKEN_EXPIRED: "Este enlace ha expirado; solicita uno nuevo.",
+    TOKEN_ALREADY_USED: "Este enlace ya se usó.",
+    QUOTA_EXCEEDED: "Se excedería la cuota de almacenamiento de este espacio.",
+    PROVIDER_UNAVAILABLE: "No hay ningún proveedor disponible para esta solicitud en este momento.",
     INTERNAL_ERROR: "Ocurrió un error inesperado.",
   },
   details: {

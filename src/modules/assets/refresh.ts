@@ -1,0 +1,64 @@
+/**
+ * Daily cron: refresh the valuations of linked assets (collectibles linked to
+ * a catalog item, real estate with a looked-up property). One automatic
+ * valuation per asset per UTC day: the row carries `refresh_day` under a
+ * unique index, so a second run the same day (or a retried one) adds nothing.
+ */
+import type { Services } from "../../env";
+import { newId } from "../../lib/ids";
+import { logError } from "../../lib/log";
+import { ZESTIMATE_SOURCE } from "../../providers/real-estate/client";
+import { linkedValue } from "../collectibles/service";
+import { zestimateFor } from "../real-estate/service";
+import { todayIn } from "../../lib/dates";
+import type { AssetRow } from "./service";
+
+const PAGE = 100;
+
+interface Candidate { id: string; timezone: string }
+
+export async function refreshLinkedValuations(svc: Services): Promise<{ recorded: number; skipped: number; failed: number }> {
+  const now = svc.clock.now();
+  const day = new Date(now).toISOString().slice(0, 10);
+  let after = "";
+  let recorded = 0, skipped = 0, failed = 0;
+  for (;;) {
+    // Linked assets without today's automatic valuation, in id order, a page at a time.
+    const { results } = await svc.env.DB.prepare(
+      `SELECT a.id, s.timezone FROM manual_assets a JOIN spaces s ON s.id = a.space_id
+        WHERE a.id > ?1 AND s.deleted_at IS NULL
+          AND (a.collectible_provider IS NOT NULL OR (a.type = 'real_estate' AND a.property_id IS NOT NULL))
+          AND NOT EXISTS (SELECT 1 FROM asset_valuations v WHERE v.asset_id = a.id AND v.refresh_day = ?2)
+        ORDER BY a.id LIMIT ${PAGE}`,
+    ).bind(after, day).all<Candidate>();
+    for (const c of results) {
+      try {
+        (await refreshOne(svc, c, day, now)) ? recorded++ : skipped++;
+      } catch (err) {
+        failed++;
+        logError(undefined, "assets.refresh_failed", err, { assetId: c.id });
+      }
+    }
+    if (results.length < PAGE) break;
+    after = results[results.length - 1]!.id;
+  }
+  return { recorded, skipped, failed };
+}
+
+async function refreshOne(svc: Services, c: Candidate, day: string, now: number): Promise<boolean> {
+  const r = await svc.env.DB.prepare("SELECT * FROM manual_assets WHERE id = ?").bind(c.id).first<Record<string, unknown>>();
+  if (!r) return false;
+  const asset = {
+    id: String(r.id), spaceId: String(r.space_id), type: r.type, currency: String(r.currency), addressLine: r.address_line, city: r.city, state: r.state,
+    zipCode: r.zip_code, propertyId: r.property_id, collectibleProvider: r.collectible_provider, collectibleCategory: r.collectible_category,
+    collectibleExternalId: r.collectible_external_id,
+  } as AssetRow;
+  const { value, source } = asset.collectibleProvider
+    ? await linkedValue(svc, asset)
+    : { value: (await zestimateFor(svc, asset)).z.zestimate, source: ZESTIMATE_SOURCE };
+  const res = await svc.env.DB.prepare(
+    `INSERT OR IGNORE INTO asset_valuations (id, asset_id, space_id, value, currency, date, valued_at, source, notes, refresh_day, created_by, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'daily refresh', ?, NULL, ?)`,
+  ).bind(newId("val", now), asset.id, asset.spaceId, value, asset.currency, todayIn(now, c.timezone), now, source, day, now).run();
+  return (res.meta.changes ?? 0) > 0;
+}

@@ -1,0 +1,109 @@
+import { z } from "@hono/zod-openapi";
+import { ASSET_TYPES } from "../../db/schema-assets";
+import { CURRENCIES } from "../../lib/money";
+import { MajorAmount, Pagination } from "../accounts/schemas";
+
+const Id = z.string().min(1).max(64);
+
+/** A street address, as seed 000's real-estate look-up takes it. */
+export const AddressInput = z
+  .object({
+    address: z.string().trim().min(1).max(200).openapi({ example: "123 Main Street" }),
+    city: z.string().trim().min(1).max(100).openapi({ example: "San Francisco" }),
+    state: z.string().trim().min(1).max(60).openapi({ example: "CA" }),
+    zipCode: z.string().trim().min(1).max(20).openapi({ example: "94102" }),
+  })
+  .strict()
+  .openapi("Address");
+
+const AssetValue = MajorAmount.openapi({
+  type: "number", example: "850000.00",
+  description: "Major units of the asset's currency: a number or decimal string with no more decimals than the currency allows; not negative",
+});
+
+export const CreateAssetBody = z
+  .object({
+    spaceId: Id,
+    name: z.string().trim().min(1).max(120).openapi({ example: "Family Home" }),
+    type: z.enum(ASSET_TYPES),
+    currency: z.enum(CURRENCIES).openapi({ example: "USD" }),
+    value: AssetValue,
+    valuationDate: z.iso.date().optional().openapi({ description: "Day (space time zone) the value is as of; default today" }),
+    description: z.string().max(1000).optional(),
+    address: AddressInput.optional(),
+  })
+  .strict()
+  .openapi("CreateAssetRequest");
+
+export const UpdateAssetBody = z
+  .object({
+    name: z.string().trim().min(1).max(120).optional(),
+    description: z.string().max(1000).nullable().optional(),
+    address: AddressInput.nullable().optional(),
+    value: AssetValue.optional().openapi({ description: "Records a manual valuation as of today" }),
+  })
+  .strict()
+  .openapi("UpdateAssetRequest");
+
+export const CreateValuationBody = z
+  .object({
+    value: AssetValue,
+    date: z.iso.date().optional().openapi({ description: "Day (space time zone) the value is as of; default now. Not in the future." }),
+    source: z.string().trim().min(1).max(80).optional().openapi({ example: "appraisal", description: "Default `manual`" }),
+    notes: z.string().max(500).optional(),
+  })
+  .strict()
+  .openapi("CreateValuationRequest");
+
+export const ValuationSchema = z
+  .object({
+    id: z.string(),
+    assetId: z.string(),
+    value: z.number(),
+    valueDecimal: z.string().openapi({ example: "875000.00", description: "Exact decimal string; the number beside is for convenience" }),
+    currency: z.string(),
+    date: z.string(),
+    valuedAt: z.string(),
+    source: z.string(),
+    notes: z.string().nullable(),
+    createdAt: z.string(),
+  })
+  .openapi("Valuation");
+
+export const AssetSchema = z
+  .object({
+    id: z.string(),
+    spaceId: z.string(),
+    name: z.string(),
+    type: z.enum(ASSET_TYPES),
+    currency: z.string(),
+    description: z.string().nullable(),
+    currentValue: z.number().nullable(),
+    currentValueDecimal: z.string().nullable().openapi({ description: "The latest valuation, exact" }),
+    valuationDate: z.string().nullable(),
+    valuationSource: z.string().nullable(),
+    address: AddressInput.nullable(),
+    collectibleLink: z
+      .object({ provider: z.string(), category: z.string(), externalId: z.string(), name: z.string().nullable() })
+      .nullable(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi("Asset");
+
+export const AssetListSchema = z.object({ assets: z.array(AssetSchema), pagination: Pagination }).openapi("AssetList");
+export const ValuationListSchema = z
+  .object({ assetId: z.string(), currency: z.string(), valuations: z.array(ValuationSchema), pagination: Pagination })
+  .openapi("ValuationList");
+
+export const AssetIdParam = z.object({ assetId: Id.openapi({ param: { name: "assetId", in: "path" } }) });
+export const ListAssetsQuery = z.object({
+  spaceId: Id,
+  type: z.enum(ASSET_TYPES).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+});
+export const PageQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+});

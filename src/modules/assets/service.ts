@@ -1,0 +1,252 @@
+/**
+ * Manual assets: real estate, vehicles, collectibles, private holdings and
+ * other things a space owns outside its accounts. Each has a currency and a
+ * valuation history in exact minor units; the latest valuation (by the
+ * instant it takes effect) is the asset's current value.
+ */
+import { and, desc, eq, lte } from "drizzle-orm";
+import type { AuthContext, Services } from "../../env";
+import { assetDocuments, assetValuations, manualAssets } from "../../db/schema";
+import { type AssetType } from "../../db/schema-assets";
+import { iso } from "../../lib/clock";
+import { notFound, validationFailed } from "../../lib/errors";
+import { newId } from "../../lib/ids";
+import { type Currency, CURRENCY_SCALES, formatMinor, toMajorNumber } from "../../lib/money";
+import { pagination } from "../../lib/pagination";
+import { parseYmd, zonedMidnight } from "../../lib/zoned-time";
+import { todayIn } from "../../lib/dates";
+import { parseAmountField } from "../transactions/postings";
+import { type Membership, type Role, requireRoleOver, requireSpaceRole } from "../spaces/access";
+import { deleteObjects } from "../documents/storage";
+
+export type AssetRow = typeof manualAssets.$inferSelect;
+export type ValuationRow = typeof assetValuations.$inferSelect;
+
+export interface AddressFields {
+  address: string;
+  city: string;
+  state: string;
+  zipCode: string;
+}
+
+export const scaleOf = (currency: string) => CURRENCY_SCALES[currency as Currency] ?? 2;
+
+/** Parses a major-unit value for an asset: exact, never rounded, and not negative. */
+export function parseAssetValue(field: string, value: number | string, currency: string): number {
+  const minor = parseAmountField(field, value, scaleOf(currency));
+  if (minor < 0) throw validationFailed([{ field, message: "An asset's value cannot be negative", code: "NEGATIVE_VALUE" }]);
+  return minor;
+}
+
+export function presentValuation(v: ValuationRow) {
+  const scale = scaleOf(v.currency);
+  return {
+    id: v.id,
+    assetId: v.assetId,
+    value: toMajorNumber(v.value, scale),
+    valueDecimal: formatMinor(v.value, scale),
+    currency: v.currency,
+    date: v.date,
+    valuedAt: iso(v.valuedAt),
+    source: v.source,
+    notes: v.notes,
+    createdAt: iso(v.createdAt),
+  };
+}
+
+const addressOf = (a: AssetRow): AddressFields | null =>
+  a.addressLine && a.city && a.state && a.zipCode ? { address: a.addressLine, city: a.city, state: a.state, zipCode: a.zipCode } : null;
+
+export function presentAsset(a: AssetRow, latest: Pick<ValuationRow, "value" | "date" | "source"> | null) {
+  const scale = scaleOf(a.currency);
+  return {
+    id: a.id,
+    spaceId: a.spaceId,
+    name: a.name,
+    type: a.type,
+    currency: a.currency,
+    description: a.description,
+    currentValue: latest ? toMajorNumber(latest.value, scale) : null,
+    currentValueDecimal: latest ? formatMinor(latest.value, scale) : null,
+    valuationDate: latest?.date ?? null,
+    valuationSource: latest?.source ?? null,
+    address: addressOf(a),
+    collectibleLink:
+      a.collectibleProvider && a.collectibleCategory && a.collectibleExternalId
+        ? { provider: a.collectibleProvider, category: a.collectibleCategory, externalId: a.collectibleExternalId, name: a.collectibleName }
+        : null,
+    createdAt: iso(a.createdAt),
+    updatedAt: iso(a.updatedAt),
+  };
+}
+
+/** The asset and the caller's membership of its space; a space the caller cannot see is a 404 naming the asset. */
+export async function assetFor(svc: Services, auth: AuthContext, assetId: string, min: Role): Promise<{ asset: AssetRow; membership: Membership }> {
+  const asset = await svc.db.select().from(manualAssets).where(eq(manualAssets.id, assetId)).get();
+  if (!asset) throw notFound("Asset");
+  const membership = await requireRoleOver(svc, auth, asset.spaceId, min, "Asset");
+  return { asset, membership };
+}
+
+/** The valuation in effect at `atMs` (default: now and ever): the latest by effective instant, then by creation. */
+export async function latestValuation(svc: Services, assetId: string, atMs = Number.MAX_SAFE_INTEGER): Promise<ValuationRow | null> {
+  const row = await svc.db
+    .select()
+    .from(assetValuations)
+    .where(and(eq(assetValuations.assetId, assetId), lte(assetValuations.valuedAt, atMs)))
+    .orderBy(desc(assetValuations.valuedAt), desc(assetValuations.createdAt), desc(assetValuations.id))
+    .limit(1)
+    .get();
+  return row ?? null;
+}
+
+/** Where a user-written day lands: its first instant in the space's zone; never after today. */
+function effectiveInstant(svc: Services, date: string | undefined, timezone: string, field: string): { date: string; valuedAt: number } {
+  const now = svc.clock.now();
+  const today = todayIn(now, timezone);
+  if (date === undefined) return { date: today, valuedAt: now };
+  if (date > today) throw validationFailed([{ field, message: "A valuation cannot be dated in the future", code: "FUTURE_DATE" }]);
+  return { date, valuedAt: zonedMidnight(parseYmd(date), timezone) };
+}
+
+export interface NewValuation {
+  value: number;
+  date: string;
+  valuedAt: number;
+  source: string;
+  notes?: string | null;
+  refreshDay?: string | null;
+  createdBy?: string | null;
+}
+
+export function valuationRow(asset: AssetRow, v: NewValuation, now: number): ValuationRow {
+  return {
+    id: newId("val", now), assetId: asset.id, spaceId: asset.spaceId, value: v.value, currency: asset.currency, date: v.date,
+    valuedAt: v.valuedAt, source: v.source, notes: v.notes ?? null, refreshDay: v.refreshDay ?? null, createdBy: v.createdBy ?? null, createdAt: now,
+  };
+}
+
+export async function createAsset(
+  svc: Services,
+  auth: AuthContext,
+  input: { spaceId: string; name: string; type: AssetType; currency: string; value: number | string; valuationDate?: string; description?: string; address?: AddressFields },
+) {
+  const { space } = await requireSpaceRole(svc, auth, input.spaceId, "member");
+  const value = parseAssetValue("value", input.value, input.currency);
+  const when = effectiveInstant(svc, input.valuationDate, space.timezone, "valuationDate");
+  const now = svc.clock.now();
+  const asset: AssetRow = {
+    id: newId("ast", now), spaceId: input.spaceId, name: input.name, type: input.type, currency: input.currency,
+    description: input.description ?? null, addressLine: input.address?.address ?? null, city: input.address?.city ?? null,
+    state: input.address?.state ?? null, zipCode: input.address?.zipCode ?? null, propertyId: null,
+    collectibleProvider: null, collectibleCategory: null, collectibleExternalId: null, collectibleName: null, createdAt: now, updatedAt: now,
+  };
+  const valuation = valuationRow(asset, { value, ...when, source: "manual", createdBy: auth.userId }, now);
+  await svc.db.batch([svc.db.insert(manualAssets).values(asset), svc.db.insert(assetValuations).values(valuation)]);
+  return presentAsset(asset, valuation);
+}
+
+interface JoinedRow {
+  id: string; space_id: string; name: string; type: AssetType; currency: string; description: string | null; address_line: string | null;
+  city: string | null; state: string | null; zip_code: string | null; property_id: string | null; collectible_provider: string | null;
+  collectible_category: string | null; collectible_external_id: string | null; collectible_name: string | null; created_at: number; updated_at: number;
+  v_value: number | null; v_date: string | null; v_source: string | null;
+}
+
+const fromJoined = (r: JoinedRow): { asset: AssetRow; latest: Pick<ValuationRow, "value" | "date" | "source"> | null } => ({
+  asset: {
+    id: r.id, spaceId: r.space_id, name: r.name, type: r.type, currency: r.currency, description: r.description, addressLine: r.address_line,
+    city: r.city, state: r.state, zipCode: r.zip_code, propertyId: r.property_id, collectibleProvider: r.collectible_provider,
+    collectibleCategory: r.collectible_category, collectibleExternalId: r.collectible_external_id, collectibleName: r.collectible_name,
+    createdAt: r.created_at, updatedAt: r.updated_at,
+  },
+  latest: r.v_value === null ? null : { value: r.v_value, date: r.v_date!, source: r.v_source! },
+});
+
+/** Each asset with its latest valuation, chosen in SQL (one statement, two or three bound parameters). */
+const LIST_SQL = (typeFilter: boolean) => `
+  SELECT a.*, v.value AS v_value, v.date AS v_date, v.source AS v_source
+    FROM manual_assets a
+    LEFT JOIN asset_valuations v ON v.id = (
+      SELECT id FROM asset_valuations WHERE asset_id = a.id ORDER BY valued_at DESC, created_at DESC, id DESC LIMIT 1)
+   WHERE a.space_id = ?1 ${typeFilter ? "AND a.type = ?2" : ""}
+   ORDER BY a.created_at DESC, a.id DESC LIMIT ?3 OFFSET ?4`;
+
+export async function listAssets(svc: Services, auth: AuthContext, q: { spaceId: string; type?: AssetType; limit: number; offset: number }) {
+  await requireSpaceRole(svc, auth, q.spaceId, "viewer");
+  const countSql = `SELECT COUNT(*) AS n FROM manual_assets WHERE space_id = ?1 ${q.type ? "AND type = ?2" : ""}`;
+  const [rows, count] = await svc.env.DB.batch([
+    svc.env.DB.prepare(LIST_SQL(Boolean(q.type))).bind(q.spaceId, q.type ?? null, q.limit, q.offset),
+    svc.env.DB.prepare(countSql).bind(...(q.type ? [q.spaceId, q.type] : [q.spaceId])),
+  ]);
+  const total = (count!.results[0] as { n: number }).n;
+  return {
+    assets: (rows!.results as unknown as JoinedRow[]).map((r) => { const j = fromJoined(r); return presentAsset(j.asset, j.latest); }),
+    pagination: pagination(total, q.limit, q.offset),
+  };
+}
+
+export async function getAsset(svc: Services, auth: AuthContext, assetId: string) {
+  const { asset } = await assetFor(svc, auth, assetId, "viewer");
+  return presentAsset(asset, await latestValuation(svc, asset.id));
+}
+
+export async function updateAsset(
+  svc: Services,
+  auth: AuthContext,
+  assetId: string,
+  patch: { name?: string; description?: string | null; address?: AddressFields | null; value?: number | string },
+) {
+  const { asset, membership } = await assetFor(svc, auth, assetId, "member");
+  const value = patch.value === undefined ? undefined : parseAssetValue("value", patch.value, asset.currency);
+  const now = svc.clock.now();
+  const addressChanged = patch.address !== undefined;
+  const updated: AssetRow = {
+    ...asset,
+    name: patch.name ?? asset.name,
+    description: patch.description === undefined ? asset.description : patch.description,
+    addressLine: addressChanged ? (patch.address?.address ?? null) : asset.addressLine,
+    city: addressChanged ? (patch.address?.city ?? null) : asset.city,
+    state: addressChanged ? (patch.address?.state ?? null) : asset.state,
+    zipCode: addressChanged ? (patch.address?.zipCode ?? null) : asset.zipCode,
+    // A new address is a different property: look it up again.
+    propertyId: addressChanged ? null : asset.propertyId,
+    updatedAt: now,
+  };
+  const valuation = value === undefined ? null : valuationRow(updated, { value, ...effectiveInstant(svc, undefined, membership.space.timezone, "value"), source: "manual", createdBy: auth.userId }, now);
+  const update = svc.db.update(manualAssets).set(updated).where(eq(manualAssets.id, asset.id));
+  if (valuation) await svc.db.batch([update, svc.db.insert(assetValuations).values(valuation)]);
+  else await update;
+  return presentAsset(updated, valuation ?? (await latestValuation(svc, asset.id)));
+}
+
+export async function deleteAsset(svc: Services, auth: AuthContext, assetId: string) {
+  const { asset } = await assetFor(svc, auth, assetId, "member");
+  const docs = await svc.db.select({ key: assetDocuments.r2Key }).from(assetDocuments).where(eq(assetDocuments.assetId, asset.id));
+  await svc.db.batch([
+    svc.db.delete(assetDocuments).where(eq(assetDocuments.assetId, asset.id)),
+    svc.db.delete(assetValuations).where(eq(assetValuations.assetId, asset.id)),
+    svc.db.delete(manualAssets).where(eq(manualAssets.id, asset.id)),
+  ]);
+  // The rows are gone first: an object whose delete fails is an orphan the cleanup cron's sweep can find, never a listed file without bytes.
+  await deleteObjects(svc.env, docs.map((d) => d.key));
+}
+
+export async function listValuations(svc: Services, auth: AuthContext, assetId: string, q: { limit: number; offset: number }) {
+  const { asset } = await assetFor(svc, auth, assetId, "viewer");
+  const [rows, count] = await Promise.all([
+    svc.db.select().from(assetValuations).where(eq(assetValuations.assetId, asset.id))
+      .orderBy(desc(assetValuations.valuedAt), desc(assetValuations.createdAt), desc(assetValuations.id)).limit(q.limit).offset(q.offset),
+    svc.env.DB.prepare("SELECT COUNT(*) AS n FROM asset_valuations WHERE asset_id = ?").bind(asset.id).first<{ n: number }>(),
+  ]);
+  return { assetId: asset.id, currency: asset.currency, valuations: rows.map(presentValuation), pagination: pagination(count?.n ?? 0, q.limit, q.offset) };
+}
+
+export async function addValuation(svc: Services, auth: AuthContext, assetId: string, input: { value: number | string; date?: string; source?: string; notes?: string }) {
+  const { asset, membership } = await assetFor(svc, auth, assetId, "member");
+  const value = parseAssetValue("value", input.value, asset.currency);
+  const when = effectiveInstant(svc, input.date, membership.space.timezone, "date");
+  const row = valuationRow(asset, { value, ...when, source: input.source ?? "manual", notes: input.notes ?? null, createdBy: auth.userId }, svc.clock.now());
+  await svc.db.insert(assetValuations).values(row);
+  return presentValuation(row);
+}

@@ -1,0 +1,95 @@
+/**
+ * Collectible valuations: search a category's catalog, link a manual asset to
+ * a catalog item, unlink it, and refresh its value from the provider.
+ */
+import { eq } from "drizzle-orm";
+import type { AuthContext, Services } from "../../env";
+import { assetValuations, manualAssets } from "../../db/schema";
+import { ApiError, validationFailed } from "../../lib/errors";
+import { formatMinor, toMajorNumber } from "../../lib/money";
+import { todayIn } from "../../lib/dates";
+import type { CatalogItem } from "../../providers/sneaks/client";
+import { type AssetRow, assetFor, latestValuation, presentValuation, scaleOf, valuationRow } from "../assets/service";
+import { COLLECTIBLE_CATEGORIES, PROVIDERS, providerFor, unavailable } from "./providers";
+
+export function categories(env: Env) {
+  return PROVIDERS.map((p) => ({ category: p.category, provider: p.name, available: p.available(env) }));
+}
+
+const presentItem = (provider: string, category: string, i: CatalogItem) => ({
+  externalId: i.externalId, provider, category, name: i.name, brand: i.brand, referenceNumber: i.referenceNumber, imageUrl: i.imageUrl,
+  currentMarketValue: i.marketValue === null ? null : toMajorNumber(i.marketValue, 2),
+  currentMarketValueDecimal: i.marketValue === null ? null : formatMinor(i.marketValue, 2),
+  currency: i.currency,
+});
+
+export async function search(svc: Services, q: { category: string; q: string; limit: number }) {
+  if (!(COLLECTIBLE_CATEGORIES as readonly string[]).includes(q.category)) {
+    throw validationFailed([{ field: "category", message: `One of ${COLLECTIBLE_CATEGORIES.join(", ")}`, code: "UNKNOWN_CATEGORY" }]);
+  }
+  const providers = PROVIDERS.filter((p) => p.category === q.category && p.available(svc.env));
+  if (providers.length === 0) throw unavailable(PROVIDERS.filter((p) => p.category === q.category).map((p) => p.name).join(", "));
+  const out = [];
+  for (const p of providers) for (const i of await p.search(svc.env, q.q, q.limit)) out.push(presentItem(p.name, p.category, i));
+  return out.slice(0, q.limit);
+}
+
+const notLinked = () => new ApiError(422, "VALIDATION_FAILED", "The asset is not linked to a collectible catalog item", [
+  { field: "assetId", message: "Link it first with POST /v1/assets/{assetId}/collectible-link", code: "NOT_LINKED" },
+]);
+
+export async function link(svc: Services, auth: AuthContext, assetId: string, input: { externalId: string; provider: string; category: string }) {
+  const { asset } = await assetFor(svc, auth, assetId, "member");
+  const provider = providerFor(input.provider, input.category);
+  if (!provider.available(svc.env)) throw unavailable(provider.name);
+  if (asset.currency !== provider.currency) {
+    throw validationFailed([{ field: "provider", message: `${provider.name} values in ${provider.currency}; this asset is valued in ${asset.currency}`, code: "CURRENCY_MISMATCH" }]);
+  }
+  const item = await provider.item(svc.env, input.externalId);
+  if (!item) throw new ApiError(404, "RESOURCE_NOT_FOUND", "Catalog item not found");
+  await svc.db.update(manualAssets).set({
+    collectibleProvider: provider.name, collectibleCategory: provider.category, collectibleExternalId: item.externalId, collectibleName: item.name, updatedAt: svc.clock.now(),
+  }).where(eq(manualAssets.id, asset.id));
+  return { success: true, assetId: asset.id, ...presentItem(provider.name, provider.category, item) };
+}
+
+export async function unlink(svc: Services, auth: AuthContext, assetId: string) {
+  const { asset } = await assetFor(svc, auth, assetId, "member");
+  const wasLinked = asset.collectibleProvider !== null;
+  if (wasLinked) {
+    await svc.db.update(manualAssets).set({ collectibleProvider: null, collectibleCategory: null, collectibleExternalId: null, collectibleName: null, updatedAt: svc.clock.now() })
+      .where(eq(manualAssets.id, asset.id));
+  }
+  return { success: true, assetId: asset.id, unlinked: wasLinked };
+}
+
+/** The linked item's current market value (minor units), from its provider. */
+export async function linkedValue(svc: Services, asset: AssetRow): Promise<{ value: number; source: string }> {
+  if (!asset.collectibleProvider || !asset.collectibleCategory || !asset.collectibleExternalId) throw notLinked();
+  const provider = providerFor(asset.collectibleProvider, asset.collectibleCategory);
+  if (!provider.available(svc.env)) throw unavailable(provider.name);
+  const item = await provider.item(svc.env, asset.collectibleExternalId);
+  if (!item) throw new ApiError(404, "RESOURCE_NOT_FOUND", "The linked catalog item no longer exists");
+  if (item.marketValue === null) throw new ApiError(502, "PROVIDER_ERROR", `${provider.name}: no market price for this item right now`);
+  return { value: item.marketValue, source: provider.name };
+}
+
+export async function refresh(svc: Services, auth: AuthContext, assetId: string) {
+  const { asset, membership } = await assetFor(svc, auth, assetId, "member");
+  const { value, source } = await linkedValue(svc, asset);
+  const previous = await latestValuation(svc, asset.id);
+  const now = svc.clock.now();
+  const row = valuationRow(asset, { value, date: todayIn(now, membership.space.timezone), valuedAt: now, source, createdBy: auth.userId }, now);
+  await svc.db.insert(assetValuations).values(row);
+  const scale = scaleOf(asset.currency);
+  return {
+    success: true,
+    previousValue: previous ? toMajorNumber(previous.value, scale) : null,
+    previousValueDecimal: previous ? formatMinor(previous.value, scale) : null,
+    newValue: toMajorNumber(value, scale),
+    newValueDecimal: formatMinor(value, scale),
+    currency: asset.currency,
+    source,
+    valuation: presentValuation(row),
+  };
+}

@@ -1,0 +1,35 @@
+/**
+ * `Content-Disposition: attachment` for a user-chosen file name: a plain
+ * ASCII `filename` that no client can misread (quotes, backslashes, path
+ * separators, control and non-ASCII characters replaced), and, when the name
+ * is not plain ASCII, the exact name as RFC 5987/6266 `filename*` (UTF-8,
+ * percent-encoded).
+ */
+const MAX_ASCII = 150;
+
+export function asciiFilename(name: string): string {
+  let out = "";
+  for (const ch of name.normalize("NFC")) {
+    const c = ch.codePointAt(0)!;
+    out += c >= 0x20 && c < 0x7f && !`"\\/;%*?<>|:`.includes(ch) ? ch : "_";
+  }
+  out = out.trim().replace(/^\.+/, "");
+  if (out.length > MAX_ASCII) {
+    const dot = out.lastIndexOf(".");
+    const ext = dot > 0 && out.length - dot <= 10 ? out.slice(dot) : "";
+    out = out.slice(0, MAX_ASCII - ext.length) + ext;
+  }
+  return out || "document";
+}
+
+/** RFC 5987 `value-chars`: attr-char stays, everything else is %XX of its UTF-8 bytes. */
+export function rfc5987(value: string): string {
+  return encodeURIComponent(value).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+export function contentDisposition(name: string): string {
+  const clean = [...name.normalize("NFC")].filter((ch) => { const c = ch.codePointAt(0)!; return c >= 0x20 && c !== 0x7f && ch !== "/" && ch !== "\\"; }).join("");
+  const ascii = asciiFilename(clean);
+  const plain = ascii === clean;
+  return plain ? `attachment; filename="${ascii}"` : `attachment; filename="${ascii}"; filename*=UTF-8''${rfc5987(clean || "document")}`;
+}

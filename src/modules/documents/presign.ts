@@ -1,0 +1,36 @@
+/**
+ * R2 presigned S3 URLs (SigV4 query signing through aws4fetch), used instead
+ * of worker-signed URLs when R2's S3 credentials are configured. Path style on
+ * the account endpoint: `https://<accountid>.r2.cloudflarestorage.com/<bucket>/<key>`,
+ * region `auto`, service `s3`. An upload URL signs `content-type`, so R2
+ * refuses a PUT with any other type; `X-Amz-Expires` bounds its life.
+ */
+import { AwsV4Signer } from "aws4fetch";
+import type { S3Config } from "./config";
+
+/** `YYYYMMDDTHHMMSSZ` for SigV4, from an injected clock. */
+export const amzDate = (ms: number) => new Date(ms).toISOString().replace(/[:-]|\.\d{3}/g, "");
+
+export const objectUrl = (s3: S3Config, key: string) =>
+  `https://${s3.accountId}.r2.cloudflarestorage.com/${encodeURIComponent(s3.bucket)}/${key.split("/").map(encodeURIComponent).join("/")}`;
+
+async function presign(s3: S3Config, method: "PUT" | "GET", key: string, nowMs: number, expiresSeconds: number, opts: { headers?: Record<string, string>; query?: Record<string, string> }) {
+  const url = new URL(objectUrl(s3, key));
+  url.searchParams.set("X-Amz-Expires", String(Math.max(1, Math.min(604_800, Math.floor(expiresSeconds)))));
+  for (const [k, v] of Object.entries(opts.query ?? {})) url.searchParams.set(k, v);
+  const signer = new AwsV4Signer({
+    method, url: url.toString(), headers: opts.headers, accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey,
+    service: "s3", region: "auto", signQuery: true, datetime: amzDate(nowMs),
+    // aws4fetch leaves content-type out of the signature by default; an upload URL must bind it.
+    allHeaders: true,
+  });
+  return (await signer.sign()).url.toString();
+}
+
+/** A URL a browser PUTs the file to, with exactly this Content-Type. */
+export const presignUpload = (s3: S3Config, key: string, contentType: string, nowMs: number, expiresSeconds: number) =>
+  presign(s3, "PUT", key, nowMs, expiresSeconds, { headers: { "content-type": contentType } });
+
+/** A URL that downloads the object with the given Content-Disposition and type. */
+export const presignDownload = (s3: S3Config, key: string, disposition: string, contentType: string, nowMs: number, expiresSeconds: number) =>
+  presign(s3, "GET", key, nowMs, expiresSeconds, { query: { "response-content-disposition": disposition, "response-content-type": contentType } });

@@ -1,0 +1,57 @@
+import { z } from "@hono/zod-openapi";
+import { ALLOWED_CONTENT_TYPES } from "./config";
+
+// No control characters, no path separators: the name is shown and sent back in Content-Disposition.
+const FILENAME = /^[^\u0000-\u001f\u007f/\\]+$/;
+
+export const UploadUrlBody = z
+  .object({
+    filename: z.string().trim().min(1).max(255).regex(FILENAME, { message: "No control characters or path separators" }).openapi({ example: "appraisal-2025.pdf" }),
+    contentType: z.enum(ALLOWED_CONTENT_TYPES).openapi({ example: "application/pdf" }),
+    category: z.string().trim().min(1).max(60).optional().openapi({ example: "appraisal" }),
+    size: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional().openapi({
+      description: "Declared size in bytes: the upload may not exceed it and only it counts toward the quota while pending (default: the per-file cap)",
+    }),
+  })
+  .strict()
+  .openapi("UploadUrlRequest");
+
+export const UploadUrlSchema = z
+  .object({
+    uploadUrl: z.string(),
+    documentId: z.string(),
+    expiresAt: z.string(),
+    method: z.literal("PUT"),
+    headers: z.record(z.string(), z.string()).openapi({ description: "Headers the PUT must carry (Content-Type)" }),
+    maxBytes: z.number().int(),
+    mode: z.enum(["worker", "s3"]),
+  })
+  .openapi("UploadUrl");
+
+export const DocumentSchema = z
+  .object({
+    id: z.string(),
+    assetId: z.string(),
+    filename: z.string(),
+    category: z.string().nullable(),
+    contentType: z.string(),
+    status: z.enum(["pending", "uploaded"]),
+    size: z.number().int().nullable().openapi({ description: "Bytes, read from the stored object; null until uploaded" }),
+    uploadedAt: z.string().nullable(),
+    createdAt: z.string(),
+    downloadUrl: z.string().nullable(),
+    downloadUrlExpiresAt: z.string().nullable(),
+  })
+  .openapi("Document");
+
+export const DocumentListSchema = z.object({ documents: z.array(DocumentSchema) }).openapi("DocumentList");
+
+export const UploadResultSchema = z
+  .object({ documentId: z.string(), status: z.literal("uploaded"), size: z.number().int(), uploadedAt: z.string() })
+  .openapi("UploadResult");
+
+export const DocumentParams = z.object({
+  assetId: z.string().min(1).max(64).openapi({ param: { name: "assetId", in: "path" } }),
+  documentId: z.string().min(1).max(64).openapi({ param: { name: "documentId", in: "path" } }),
+});
+export const TokenParam = z.object({ token: z.string().min(1).max(2100).openapi({ param: { name: "token", in: "path" } }) });

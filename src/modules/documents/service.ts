@@ -1,0 +1,249 @@
+/**
+ * Documents attached to manual assets, stored in R2. A browser gets a
+ * short-lived upload URL and sends the file straight to it:
+ *
+ * - worker mode (default, works offline): `PUT /v1/uploads/{token}` with an
+ *   HMAC token naming the document, its content type, its byte cap and its
+ *   expiry; the body streams into R2 (storage.ts) and the token works once.
+ * - s3 mode (R2 S3 credentials configured): a presigned R2 URL (presign.ts);
+ *   the upload is noticed when the object appears (list, cleanup cron).
+ *
+ * A document is `pending` until its bytes land, then `uploaded` with the size
+ * R2 reports. Each space has a storage quota that counts uploaded sizes and
+ * the caps reserved by unexpired pending uploads, checked in the same
+ * statement that records a new upload, before any URL is issued.
+ */
+import { and, desc, eq } from "drizzle-orm";
+import type { AuthContext, Services } from "../../env";
+import { assetDocuments } from "../../db/schema";
+import { iso } from "../../lib/clock";
+import { ApiError, notFound, validationFailed } from "../../lib/errors";
+import { newId } from "../../lib/ids";
+import { logError } from "../../lib/log";
+import { IN_JSON_LIST, jsonList } from "../../lib/sql";
+import { assetFor } from "../assets/service";
+import { type DocumentConfig, type DocumentContentType, documentConfig, mediaEssence } from "./config";
+import { contentDisposition } from "./disposition";
+import { presignDownload, presignUpload } from "./presign";
+import { deleteObjects, streamToR2 } from "./storage";
+import { openDownloadToken, openUploadToken, signDownloadToken, signUploadToken } from "./tokens";
+
+export type DocumentRow = typeof assetDocuments.$inferSelect;
+
+const objectKey = (spaceId: string, assetId: string, documentId: string) => `spaces/${spaceId}/assets/${assetId}/${documentId}`;
+
+export const quotaExceeded = (used: number, requested: number, quota: number) =>
+  new ApiError(422, "QUOTA_EXCEEDED", `This space's document storage quota of ${quota} bytes would be exceeded`, [
+    { field: "size", message: `${used} bytes are used or reserved by pending uploads; this upload needs up to ${requested} more`, code: "QUOTA_EXCEEDED" },
+  ]);
+
+/** Bytes a space uses: uploaded sizes plus the caps of uploads still under way. Binds (spaceId, now). */
+const USED_SQL = `SELECT COALESCE(SUM(CASE WHEN status = 'uploaded' THEN size ELSE max_bytes END), 0) AS used
+  FROM asset_documents WHERE space_id = ?1 AND (status <> 'pending' OR expires_at > ?2)`;
+
+export async function spaceUsage(svc: Services, spaceId: string): Promise<number> {
+  const r = await svc.env.DB.prepare(USED_SQL).bind(spaceId, svc.clock.now()).first<{ used: number }>();
+  return r?.used ?? 0;
+}
+
+export async function issueUploadUrl(
+  svc: Services,
+  auth: AuthContext,
+  assetId: string,
+  input: { filename: string; contentType: DocumentContentType; category?: string; size?: number },
+  baseUrl: string,
+) {
+  const { asset } = await assetFor(svc, auth, assetId, "member");
+  const cfg = documentConfig(svc.env);
+  if (input.size !== undefined && input.size > cfg.maxFileBytes) {
+    throw validationFailed([{ field: "size", message: `Files may be at most ${cfg.maxFileBytes} bytes`, code: "FILE_TOO_LARGE" }]);
+  }
+  const reserve = input.size ?? cfg.maxFileBytes;
+  const now = svc.clock.now();
+  const id = newId("doc", now);
+  const expiresAt = now + cfg.uploadTtlMs;
+  const key = objectKey(asset.spaceId, asset.id, id);
+  const mode: "s3" | "worker" = cfg.s3 ? "s3" : "worker";
+  // The quota check and the reservation are one statement: two concurrent requests cannot both slip under the quota.
+  const inserted = await svc.env.DB.prepare(
+    `INSERT INTO asset_documents (id, space_id, asset_id, filename, category, content_type, status, max_bytes, size, r2_key, upload_mode, expires_at, created_by, created_at)
+     SELECT ?3, ?1, ?4, ?5, ?6, ?7, 'pending', ?8, NULL, ?9, ?10, ?11, ?12, ?2
+      WHERE (${USED_SQL}) + ?8 <= ?13`,
+  ).bind(asset.spaceId, now, id, asset.id, input.filename, input.category ?? null, input.contentType, reserve, key, mode, expiresAt, auth.userId, cfg.spaceQuotaBytes).run();
+  if (!inserted.meta.changes) throw quotaExceeded(await spaceUsage(svc, asset.spaceId), reserve, cfg.spaceQuotaBytes);
+  const uploadUrl = cfg.s3
+    ? await presignUpload(cfg.s3, key, input.contentType, now, cfg.uploadTtlMs / 1000)
+    : `${baseUrl}/v1/uploads/${await signUploadToken(svc.env.JWT_SECRET, { doc: id, space: asset.spaceId, ct: input.contentType, max: reserve, exp: expiresAt })}`;
+  return { uploadUrl, documentId: id, expiresAt: iso(expiresAt), method: "PUT" as const, headers: { "Content-Type": input.contentType }, maxBytes: reserve, mode };
+}
+
+/** `PUT /v1/uploads/{token}`: the body, streamed into R2 once. */
+export async function receiveUpload(svc: Services, token: string, request: Request) {
+  const now = svc.clock.now();
+  const t = await openUploadToken(svc.env.JWT_SECRET, token, now);
+  const type = mediaEssence(request.headers.get("content-type"));
+  if (type !== t.ct) throw new ApiError(415, "UNSUPPORTED_MEDIA_TYPE", `This upload takes Content-Type ${t.ct}`);
+  const lengthHeader = request.headers.get("content-length");
+  if (lengthHeader !== null && !/^\d{1,16}$/.test(lengthHeader)) throw new ApiError(400, "BAD_REQUEST", "Malformed Content-Length");
+  const contentLength = lengthHeader === null ? (request.body ? null : 0) : Number(lengthHeader);
+  // Claim the document: only one request ever moves it out of `pending`.
+  const claimed = await svc.env.DB.prepare(
+    `UPDATE asset_documents SET status = 'uploading', claimed_at = ?1
+      WHERE id = ?2 AND space_id = ?3 AND status = 'pending' AND upload_mode = 'worker' AND expires_at > ?1
+      RETURNING r2_key, max_bytes, content_type`,
+  ).bind(now, t.doc, t.space).first<{ r2_key: string; max_bytes: number; content_type: string }>();
+  if (!claimed) {
+    await request.body?.cancel().catch(() => {});
+    const row = await svc.db.select({ status: assetDocuments.status }).from(assetDocuments).where(eq(assetDocuments.id, t.doc)).get();
+    if (!row) throw notFound("Document");
+    if (row.status === "pending") throw new ApiError(410, "TOKEN_EXPIRED", "This link has expired; request a new one");
+    throw new ApiError(409, "TOKEN_ALREADY_USED", "This upload link has already been used");
+  }
+  const cap = Math.min(t.max, claimed.max_bytes);
+  let size: number;
+  try {
+    const body = request.body ?? new Response(new Uint8Array(0)).body!;
+    ({ size } = await streamToR2(svc.env.DOCS, claimed.r2_key, body, { cap, contentLength, contentType: t.ct, customMetadata: { documentId: t.doc } }));
+  } catch (err) {
+    // Give the link back: the same (unexpired) URL may be tried again.
+    await svc.env.DB.prepare("UPDATE asset_documents SET status = 'pending', claimed_at = NULL WHERE id = ? AND status = 'uploading'").bind(t.doc).run();
+    throw err;
+  }
+  // The size is R2's, not the client's.
+  const head = await svc.env.DOCS.head(claimed.r2_key);
+  const real = head?.size ?? size;
+  const done = svc.clock.now();
+  const updated = await svc.env.DB.prepare("UPDATE asset_documents SET status = 'uploaded', size = ?, uploaded_at = ? WHERE id = ? AND status = 'uploading'")
+    .bind(real, done, t.doc).run();
+  if (!updated.meta.changes) {
+    // Deleted while the bytes were on their way.
+    await svc.env.DOCS.delete(claimed.r2_key);
+    throw notFound("Document");
+  }
+  return { documentId: t.doc, status: "uploaded" as const, size: real, uploadedAt: iso(done) };
+}
+
+/** s3 mode: a pending document whose object has appeared becomes `uploaded` with R2's size (or is refused if too big). */
+async function reconcile(svc: Services, doc: DocumentRow): Promise<DocumentRow> {
+  if (doc.uploadMode !== "s3" || doc.status !== "pending") return doc;
+  const head = await svc.env.DOCS.head(doc.r2Key);
+  if (!head) return doc;
+  if (head.size > doc.maxBytes) {
+    await svc.env.DOCS.delete(doc.r2Key);
+    return doc;
+  }
+  const now = svc.clock.now();
+  await svc.db.update(assetDocuments).set({ status: "uploaded", size: head.size, uploadedAt: now })
+    .where(and(eq(assetDocuments.id, doc.id), eq(assetDocuments.status, "pending")));
+  return { ...doc, status: "uploaded", size: head.size, uploadedAt: now };
+}
+
+async function downloadUrl(svc: Services, cfg: DocumentConfig, doc: DocumentRow, baseUrl: string, now: number) {
+  const exp = now + cfg.downloadTtlMs;
+  const url = cfg.s3
+    ? await presignDownload(cfg.s3, doc.r2Key, contentDisposition(doc.filename), doc.contentType, now, cfg.downloadTtlMs / 1000)
+    : `${baseUrl}/v1/downloads/${await signDownloadToken(svc.env.JWT_SECRET, { doc: doc.id, space: doc.spaceId, exp })}`;
+  return { url, exp };
+}
+
+export async function listDocuments(svc: Services, auth: AuthContext, assetId: string, baseUrl: string) {
+  const { asset } = await assetFor(svc, auth, assetId, "viewer");
+  const cfg = documentConfig(svc.env);
+  const now = svc.clock.now();
+  const rows = await svc.db.select().from(assetDocuments).where(eq(assetDocuments.assetId, asset.id)).orderBy(desc(assetDocuments.createdAt), desc(assetDocuments.id));
+  const documents = [];
+  for (const raw of rows) {
+    const d = await reconcile(svc, raw);
+    // An upload in flight or abandoned is listed as pending; an expired pending one is left to the cleanup cron.
+    const uploaded = d.status === "uploaded";
+    const link = uploaded ? await downloadUrl(svc, cfg, d, baseUrl, now) : null;
+    documents.push({
+      id: d.id, assetId: d.assetId, filename: d.filename, category: d.category, contentType: d.contentType,
+      status: uploaded ? ("uploaded" as const) : ("pending" as const), size: uploaded ? d.size : null,
+      uploadedAt: d.uploadedAt === null ? null : iso(d.uploadedAt), createdAt: iso(d.createdAt),
+      downloadUrl: link?.url ?? null, downloadUrlExpiresAt: link ? iso(link.exp) : null,
+    });
+  }
+  return { documents };
+}
+
+export async function deleteDocument(svc: Services, auth: AuthContext, assetId: string, documentId: string) {
+  const { asset } = await assetFor(svc, auth, assetId, "member");
+  const doc = await svc.db.select().from(assetDocuments).where(and(eq(assetDocuments.id, documentId), eq(assetDocuments.assetId, asset.id))).get();
+  if (!doc) throw notFound("Document");
+  // The object first: if R2 fails the row stays and the delete can be retried; an upload that finishes later finds no row and removes its object.
+  await svc.env.DOCS.delete(doc.r2Key);
+  await svc.db.delete(assetDocuments).where(eq(assetDocuments.id, doc.id));
+}
+
+/** `GET /v1/downloads/{token}`: the object's bytes, streamed, as an attachment. */
+export async function serveDownload(svc: Services, token: string): Promise<Response> {
+  const t = await openDownloadToken(svc.env.JWT_SECRET, token, svc.clock.now());
+  const doc = await svc.db.select().from(assetDocuments).where(and(eq(assetDocuments.id, t.doc), eq(assetDocuments.spaceId, t.space))).get();
+  if (!doc || doc.status !== "uploaded") throw notFound("Document");
+  const obj = await svc.env.DOCS.get(doc.r2Key);
+  if (!obj) throw notFound("Document");
+  return new Response(obj.body, {
+    status: 200,
+    headers: {
+      "Content-Type": doc.contentType,
+      "Content-Length": String(obj.size),
+      "Content-Disposition": contentDisposition(doc.filename),
+      "Cache-Control": "private, no-store",
+      "X-Content-Type-Options": "nosniff",
+      ETag: obj.httpEtag,
+    },
+  });
+}
+
+/** Grace after expiry before an upload still marked `uploading` is treated as abandoned. */
+export const STALE_UPLOAD_GRACE_MS = 60 * 60 * 1000;
+
+/**
+ * Cron: removes uploads that never arrived. An expired `pending` document
+ * (or an `uploading` one an hour past its expiry: its request died) loses its
+ * row and any partial object; in s3 mode one whose object did arrive is kept
+ * as uploaded instead.
+ */
+export async function cleanupPendingUploads(svc: Services): Promise<{ removed: number; completed: number }> {
+  const now = svc.clock.now();
+  let removed = 0;
+  let completed = 0;
+  for (;;) {
+    const { results } = await svc.env.DB.prepare(
+      `SELECT * FROM asset_documents
+        WHERE (status = 'pending' AND expires_at <= ?1) OR (status = 'uploading' AND expires_at <= ?2)
+        ORDER BY expires_at LIMIT 100`,
+    ).bind(now, now - STALE_UPLOAD_GRACE_MS).all<Record<string, unknown>>();
+    if (results.length === 0) break;
+    const gone: string[] = [];
+    for (const r of results) {
+      const doc = toRow(r);
+      const after = await reconcile(svc, doc);
+      if (after.status === "uploaded") completed++;
+      else gone.push(doc.id);
+    }
+    const keys = results.filter((r) => gone.includes(String(r.id))).map((r) => String(r.r2_key));
+    try {
+      await deleteObjects(svc.env, keys);
+    } catch (err) {
+      logError(undefined, "documents.cleanup_delete_failed", err, { count: keys.length });
+      break;
+    }
+    if (gone.length) {
+      const res = await svc.env.DB.prepare(
+        `DELETE FROM asset_documents WHERE id ${IN_JSON_LIST} AND status IN ('pending', 'uploading')`,
+      ).bind(jsonList(gone)).run();
+      removed += res.meta.changes ?? 0;
+    }
+    if (results.length < 100) break;
+  }
+  return { removed, completed };
+}
+
+const toRow = (r: Record<string, unknown>): DocumentRow => ({
+  id: String(r.id), spaceId: String(r.space_id), assetId: String(r.asset_id), filename: String(r.filename), category: (r.category as string | null) ?? null,
+  contentType: String(r.content_type), status: r.status as DocumentRow["status"], maxBytes: Number(r.max_bytes), size: (r.size as number | null) ?? null,
+  r2Key: String(r.r2_key), uploadMode: r.upload_mode as DocumentRow["uploadMode"], expiresAt: Number(r.expires_at),
+  claimedAt: (r.claimed_at as number | null) ?? null, uploadedAt: (r.uploaded_at as number | null) ?? null, createdBy: String(r.created_by), createdAt: Number(r.created_at),
+});

@@ -1,0 +1,105 @@
+/**
+ * Streaming a request body into R2 without holding it in memory, with a hard
+ * byte cap: a body longer than the cap fails with 413 and leaves no object.
+ *
+ * - With a Content-Length: a cap check before a byte is read, then the body
+ *   flows through a byte counter into a FixedLengthStream, whose readable side
+ *   R2 accepts as a stream of known length (one `put`, no buffering).
+ * - Without one (chunked): R2 needs a known length per write, so the body goes
+ *   up as a multipart upload, one 5 MiB part held at a time; the counter
+ *   stops it past the cap and the upload is aborted, so nothing is stored.
+ */
+import { ApiError } from "../../lib/errors";
+
+/** R2's smallest part size for all but the last part of a multipart upload. */
+export const PART_BYTES = 5 * 1024 * 1024;
+
+export const tooLarge = (cap: number) => new ApiError(413, "PAYLOAD_TOO_LARGE", `The file exceeds this upload's limit of ${cap} bytes`);
+
+class CapExceeded extends Error {}
+
+/** A pass-through that counts bytes and errors the stream once more than `cap` have gone by. */
+export function byteCounter(cap: number): TransformStream<Uint8Array, Uint8Array> & { count(): number } {
+  let seen = 0;
+  const t = new TransformStream<Uint8Array, Uint8Array>({
+    transform(chunk, controller) {
+      seen += chunk.byteLength;
+      if (seen > cap) controller.error(new CapExceeded(`more than ${cap} bytes`));
+      else controller.enqueue(chunk);
+    },
+  });
+  return Object.assign(t, { count: () => seen });
+}
+
+export interface StoredObject {
+  size: number;
+}
+
+/**
+ * Writes `body` to `key` with at most `cap` bytes. Throws 413 (and stores
+ * nothing) past the cap; any other failure removes whatever was written.
+ */
+export async function streamToR2(
+  bucket: R2Bucket,
+  key: string,
+  body: ReadableStream<Uint8Array>,
+  opts: { cap: number; contentLength: number | null; contentType: string; customMetadata?: Record<string, string> },
+): Promise<StoredObject> {
+  const { cap, contentLength } = opts;
+  const httpMetadata = { contentType: opts.contentType };
+  if (contentLength !== null && contentLength > cap) {
+    await body.cancel().catch(() => {});
+    throw tooLarge(cap);
+  }
+  const counter = byteCounter(cap);
+  try {
+    if (contentLength !== null) {
+      const fixed = new FixedLengthStream(contentLength);
+      const stored = await bucket.put(key, body.pipeThrough(counter).pipeThrough(fixed), { httpMetadata, customMetadata: opts.customMetadata });
+      return { size: stored!.size };
+    }
+    return await multipart(bucket, key, body.pipeThrough(counter), { httpMetadata, customMetadata: opts.customMetadata });
+  } catch (err) {
+    await bucket.delete(key).catch(() => {});
+    if (err instanceof CapExceeded || counter.count() > cap) throw tooLarge(cap);
+    throw err;
+  }
+}
+
+async function multipart(bucket: R2Bucket, key: string, stream: ReadableStream<Uint8Array>, options: R2MultipartOptions): Promise<StoredObject> {
+  const upload = await bucket.createMultipartUpload(key, options);
+  const parts: R2UploadedPart[] = [];
+  const reader = stream.getReader();
+  let buffer = new Uint8Array(PART_BYTES);
+  let filled = 0;
+  const flush = async () => {
+    parts.push(await upload.uploadPart(parts.length + 1, buffer.slice(0, filled)));
+    filled = 0;
+  };
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      let offset = 0;
+      while (offset < value.byteLength) {
+        const n = Math.min(PART_BYTES - filled, value.byteLength - offset);
+        buffer.set(value.subarray(offset, offset + n), filled);
+        filled += n;
+        offset += n;
+        if (filled === PART_BYTES) await flush();
+      }
+    }
+    if (filled > 0 || parts.length === 0) await flush();
+    buffer = new Uint8Array(0);
+    const obj = await upload.complete(parts);
+    return { size: obj.size };
+  } catch (err) {
+    await upload.abort().catch(() => {});
+    throw err;
+  }
+}
+
+/** Deletes objects in R2's batches of at most 1000 keys. */
+export async function deleteObjects(env: Env, keys: string[]): Promise<void> {
+  for (let i = 0; i < keys.length; i += 1000) await env.DOCS.delete(keys.slice(i, i + 1000));
+}

@@ -1,0 +1,100 @@
+/**
+ * The daily "0 4 * * *" cron: linked valuations refreshed once per asset per
+ * day however often it runs, and abandoned uploads removed with any partial
+ * object.
+ */
+import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import worker from "../../src/index";
+import { refreshLinkedValuations } from "../../src/modules/assets/refresh";
+import { cleanupPendingUploads } from "../../src/modules/documents/service";
+import { createSpace, registerUser } from "../helpers";
+import { svcAt, uploadUrl, put, bytesOf, docRow } from "../documents/helpers";
+import { as, createAsset, SAMPLE_ADDRESS } from "./helpers";
+
+const valuations = async (assetId: string) =>
+  (await env.DB.prepare("SELECT value, source, refresh_day FROM asset_valuations WHERE asset_id = ? ORDER BY created_at").bind(assetId).all<{ value: number; source: string; refresh_day: string | null }>()).results;
+
+describe("daily valuation refresh", () => {
+  it("records one valuation per linked asset per day, however many times it runs", async () => {
+    const u = await registerUser();
+    const a = as(u);
+    const space = await createSpace(u);
+    const shoe = await createAsset(u, space.id, { name: "AJ1", type: "collectible", value: 300 });
+    await a.post(`/v1/assets/${shoe.id}/collectible-link`, { externalId: "CW2288-111", provider: "sneaks", category: "sneaker" });
+    const house = await createAsset(u, space.id, { value: 850000, address: SAMPLE_ADDRESS });
+    await a.get(`/v1/real-estate/${house.id}/zestimate`);
+    await a.post(`/v1/real-estate/${house.id}/sync`); // remembers the property
+    const unlinked = await createAsset(u, space.id, { name: "Car", type: "vehicle", value: 1 });
+
+    const day = Date.parse("2031-05-05T04:00:00Z");
+    const first = await refreshLinkedValuations(svcAt(day));
+    const second = await refreshLinkedValuations(svcAt(day + 3 * 3600_000));
+    expect(first.recorded).toBeGreaterThanOrEqual(2);
+    expect(second.recorded).toBe(0);
+    expect((await valuations(shoe.id)).filter((v) => v.refresh_day)).toEqual([{ value: 32000, source: "sneaks", refresh_day: "2031-05-05" }]);
+    expect((await valuations(house.id)).filter((v) => v.refresh_day)).toEqual([{ value: 87500000, source: "Zillow Zestimate", refresh_day: "2031-05-05" }]);
+    expect(await valuations(unlinked.id)).toHaveLength(1);
+    // The unique index holds even against a writer that skips the check.
+    await expect(env.DB.prepare("INSERT INTO asset_valuations (id, asset_id, space_id, value, currency, date, valued_at, source, refresh_day, created_at) VALUES ('val_dup', ?, ?, 1, 'USD', '2031-05-05', 1, 'x', '2031-05-05', 1)").bind(shoe.id, space.id).run()).rejects.toThrow(/UNIQUE/);
+    // The next day, one more.
+    await refreshLinkedValuations(svcAt(day + 86_400_000));
+    expect((await valuations(shoe.id)).filter((v) => v.refresh_day).map((v) => v.refresh_day)).toEqual(["2031-05-05", "2031-05-06"]);
+  });
+
+  it("runs from the Worker's scheduled handler on its cron", async () => {
+    const u = await registerUser();
+    const space = await createSpace(u);
+    const shoe = await createAsset(u, space.id, { name: "AJ1", type: "collectible", value: 300 });
+    await as(u).post(`/v1/assets/${shoe.id}/collectible-link`, { externalId: "CW2288-111", provider: "sneaks", category: "sneaker" });
+    for (let i = 0; i < 2; i++) {
+      const ctx = createExecutionContext();
+      await worker.scheduled(createScheduledController({ cron: "0 4 * * *", scheduledTime: Date.now() }), env);
+      await waitOnExecutionContext(ctx);
+    }
+    expect((await valuations(shoe.id)).filter((v) => v.refresh_day)).toHaveLength(1);
+  });
+});
+
+describe("abandoned upload cleanup", () => {
+  it("removes expired pending uploads and any partial object, and nothing else", async () => {
+    const u = await registerUser();
+    const space = await createSpace(u);
+    const asset = await createAsset(u, space.id);
+    const done = (await uploadUrl(u, asset.id)).body;
+    await put(done.uploadUrl, bytesOf(50), "application/pdf");
+    const abandoned = (await uploadUrl(u, asset.id)).body;
+    const fresh = (await uploadUrl(u, asset.id)).body;
+    // A partial object left where the abandoned upload would have gone.
+    const key = `spaces/${space.id}/assets/${asset.id}/${abandoned.documentId}`;
+    await env.DOCS.put(key, "partial");
+    // Make the first pending one expire before the other.
+    await env.DB.prepare("UPDATE asset_documents SET expires_at = ? WHERE id = ?").bind(Date.now() - 1000, abandoned.documentId).run();
+    const result = await cleanupPendingUploads(svcAt(Date.now()));
+    expect(result.removed).toBeGreaterThanOrEqual(1);
+    expect(await docRow(abandoned.documentId)).toBeNull();
+    expect(await env.DOCS.head(key)).toBeNull();
+    expect((await docRow(fresh.documentId))!.status).toBe("pending");
+    expect((await docRow(done.documentId))!.status).toBe("uploaded");
+    expect(await env.DOCS.head(`spaces/${space.id}/assets/${asset.id}/${done.documentId}`)).not.toBeNull();
+    // Its link no longer leads anywhere.
+    expect((await put(abandoned.uploadUrl, bytesOf(5), "application/pdf")).status).toBe(404);
+  });
+
+  it("clears more than 100 abandoned uploads in one run (one JSON-bound list per statement, not 100+ parameters)", async () => {
+    const u = await registerUser();
+    const space = await createSpace(u);
+    const asset = await createAsset(u, space.id);
+    const past = Date.now() - 60_000;
+    const ids = Array.from({ length: 150 }, (_, i) => `doc_bulk${String(i).padStart(4, "0")}${space.id.slice(-8)}`);
+    await env.DB.batch(ids.map((id) => env.DB.prepare(
+      "INSERT INTO asset_documents (id, space_id, asset_id, filename, content_type, status, max_bytes, r2_key, upload_mode, expires_at, created_by, created_at) VALUES (?, ?, ?, 'x.pdf', 'application/pdf', 'pending', 10, ?, 'worker', ?, ?, ?)",
+    ).bind(id, space.id, asset.id, `spaces/${space.id}/assets/${asset.id}/${id}`, past, u.id, past)));
+    await Promise.all(ids.slice(0, 120).map((id) => env.DOCS.put(`spaces/${space.id}/assets/${asset.id}/${id}`, "partial")));
+    await cleanupPendingUploads(svcAt(Date.now()));
+    const left = await env.DB.prepare("SELECT COUNT(*) AS n FROM asset_documents WHERE asset_id = ?").bind(asset.id).first<{ n: number }>();
+    expect(left!.n).toBe(0);
+    expect((await env.DOCS.list({ prefix: `spaces/${space.id}/` })).objects).toHaveLength(0);
+  });
+});

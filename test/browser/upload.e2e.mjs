@@ -1,0 +1,174 @@
+/**
+ * A real browser uploads a document straight to the Worker.
+ *
+ * Headless Chromium (Debian's `chromium`, driven by playwright-core through its
+ * executable path) opens a small page served on one origin. The page asks the
+ * API, on another origin (another port: CORS and its preflights apply), for an
+ * upload URL, then PUTs the file the user picked with `fetch`. The test then
+ * downloads it through the signed download URL from the document list and
+ * compares bytes. The API is `wrangler dev` on a fresh local state directory,
+ * with CORS_ORIGINS set to the page's origin only.
+ *
+ * No Chromium is a failure, never a skip: set CHROMIUM_PATH or install it
+ * (`apt-get install -y chromium`).
+ */
+import { createHash } from "node:crypto";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freePort } from "../../scripts/readiness-gate.mjs";
+import { wranglerSpawn, wranglerSync } from "../../scripts/wrangler.mjs";
+
+const CHROMIUM = [process.env.CHROMIUM_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser"].find((p) => Boolean(p && existsSync(p)));
+
+const PAGE = `<!doctype html>
+<html><head><meta charset="utf-8"><title>Dhanam upload</title></head>
+<body>
+<input type="file" id="file">
+<pre id="out"></pre>
+<script>
+  // Asks the API (another origin) for an upload URL, then PUTs the picked file to it.
+  window.uploadPicked = async function (api, accessToken, assetId) {
+    const file = document.getElementById("file").files[0];
+    const issued = await fetch(api + "/v1/assets/" + assetId + "/documents/upload-url", {
+      method: "POST",
+      headers: { "Authorization": "Bearer " + accessToken, "Content-Type": "application/json" },
+      body: JSON.stringify({ filename: file.name, contentType: file.type, category: "appraisal" }),
+    });
+    const ticket = await issued.json();
+    if (!issued.ok) return { step: "upload-url", status: issued.status, body: ticket };
+    const put = await fetch(ticket.uploadUrl, { method: "PUT", headers: ticket.headers, body: file });
+    const stored = await put.json();
+    document.getElementById("out").textContent = JSON.stringify(stored);
+    return { step: "done", status: put.status, documentId: ticket.documentId, uploadUrl: ticket.uploadUrl, stored };
+  };
+</script>
+</body></html>`;
+
+let server;
+let worker;
+let browser;
+let stateDir;
+let api;
+let pageOrigin;
+
+async function waitForHealth(url, ms = 120_000) {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (worker.exitCode !== null) throw new Error(`wrangler dev exited with ${worker.exitCode}`);
+    try {
+      if ((await fetch(`${url}/v1/health`)).ok) return;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  throw new Error(`${url} did not become healthy`);
+}
+
+beforeAll(async () => {
+  if (!CHROMIUM) throw new Error("Chromium not found: install Debian's chromium (apt-get install -y chromium) or set CHROMIUM_PATH");
+  const pagePort = await freePort();
+  pageOrigin = `http://127.0.0.1:${pagePort}`;
+  server = createServer((req, res) => {
+    if (req.url === "/" || req.url?.startsWith("/?")) {
+      res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(PAGE);
+    } else res.writeHead(404).end();
+  });
+  await new Promise((r) => server.listen(pagePort, "127.0.0.1", r));
+
+  stateDir = mkdtempSync(join(tmpdir(), "dhanam-browser-"));
+  const migrate = wranglerSync(["d1", "migrations", "apply", "DB", "--local", "--persist-to", stateDir], { stdio: ["ignore", "ignore", "inherit"] });
+  if (migrate.status !== 0) throw new Error("applying D1 migrations failed");
+  const apiPort = await freePort();
+  api = `http://127.0.0.1:${apiPort}`;
+  worker = wranglerSpawn([
+    "dev", "--port", String(apiPort), "--ip", "127.0.0.1", "--persist-to", stateDir, "--show-interactive-dev-session=false",
+    "--var", `CORS_ORIGINS:${pageOrigin}`,
+    "--var", "JWT_SECRET:browser-test-jwt-secret-0123456789abcdefghij",
+    "--var", "ENCRYPTION_KEY:YnJvd3Nlci10ZXN0LWVuY3J5cHRpb24ta2V5LTMyYnk=",
+    "--var", "LOG_LEVEL:error",
+  ], { stdio: ["ignore", "ignore", "inherit"] });
+  await waitForHealth(api);
+  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ["--no-sandbox"] });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  if (worker && worker.exitCode === null) {
+    worker.kill("SIGTERM");
+    await new Promise((r) => { worker.once("exit", r); setTimeout(r, 5000); });
+  }
+  await new Promise((r) => server?.close(r));
+  if (stateDir) rmSync(stateDir, { recursive: true, force: true });
+});
+
+async function json(method, path, body, token) {
+  const res = await fetch(`${api}${path}`, {
+    method,
+    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}), "cf-connecting-ip": "203.0.113.9" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: res.status, body: await res.json() };
+}
+
+const sha256 = (b) => createHash("sha256").update(b).digest("hex");
+
+describe("browser upload", () => {
+  it("Chromium on one origin uploads to the API on another, and the signed download returns the same bytes", async () => {
+    const email = `browser-${Date.now()}@example.com`;
+    const reg = await json("POST", "/v1/auth/register", { name: "Browser", email, password: "correct horse battery", locale: "en" });
+    expect(reg.status).toBe(201);
+    const token = reg.body.tokens.accessToken;
+    const space = await json("POST", "/v1/spaces", { name: "Home", type: "personal", currency: "USD" }, token);
+    const asset = await json("POST", "/v1/assets", { spaceId: space.body.id, name: "Family Home", type: "real_estate", currency: "USD", value: "850000.00" }, token);
+    expect(asset.status).toBe(201);
+
+    // 300 KiB of deterministic, non-text bytes.
+    const file = new Uint8Array(300 * 1024);
+    for (let i = 0, x = 42; i < file.length; i++) file[i] = (x = (x * 1103515245 + 12345) >>> 0) >>> 24;
+
+    const page = await browser.newPage();
+    const corsSeen = [];
+    page.on("response", (r) => {
+      if (r.url().startsWith(api)) corsSeen.push(`${r.request().method()} ${r.status()} ${r.headers()["access-control-allow-origin"] ?? "-"}`);
+    });
+    await page.goto(pageOrigin);
+    await page.setInputFiles("#file", { name: "Avalúo 2025.pdf", mimeType: "application/pdf", buffer: Buffer.from(file) });
+    const result = await page.evaluate(([a, t, id]) => window.uploadPicked(a, t, id), [api, token, asset.body.id]);
+    expect(result, JSON.stringify(result)).toMatchObject({ step: "done", status: 200, stored: { status: "uploaded", size: file.length } });
+    // The browser's cross-origin requests were answered for the page's origin.
+    expect(corsSeen).toEqual([`POST 201 ${pageOrigin}`, `PUT 200 ${pageOrigin}`]);
+
+    // The same page from an origin not in CORS_ORIGINS (localhost instead of 127.0.0.1) cannot read the API's answers.
+    const other = await browser.newPage();
+    await other.goto(pageOrigin.replace("127.0.0.1", "localhost"));
+    const blocked = await other.evaluate(async (a) => {
+      try {
+        await fetch(a + "/v1/health", { headers: { "content-type": "application/json" } });
+        return "readable";
+      } catch {
+        return "blocked";
+      }
+    }, api);
+    expect(blocked).toBe("blocked");
+    await other.close();
+    await page.close();
+
+    const docs = await json("GET", `/v1/assets/${asset.body.id}/documents`, undefined, token);
+    expect(docs.body.documents).toHaveLength(1);
+    const doc = docs.body.documents[0];
+    expect(doc).toMatchObject({ id: result.documentId, filename: "Avalúo 2025.pdf", status: "uploaded", size: file.length, contentType: "application/pdf" });
+    const dl = await fetch(doc.downloadUrl);
+    expect(dl.status).toBe(200);
+    expect(dl.headers.get("content-disposition")).toBe(`attachment; filename="Aval_o 2025.pdf"; filename*=UTF-8''Aval%C3%BAo%202025.pdf`);
+    const back = new Uint8Array(await dl.arrayBuffer());
+    expect(back.length).toBe(file.length);
+    expect(sha256(back)).toBe(sha256(file));
+
+    // The upload URL worked once.
+    const reuse = await fetch(result.uploadUrl, { method: "PUT", headers: { "content-type": "application/pdf" }, body: file });
+    expect(reuse.status).toBe(409);
+  });
+});

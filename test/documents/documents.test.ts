@@ -1,0 +1,232 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { issueUploadUrl, receiveUpload, serveDownload } from "../../src/modules/documents/service";
+import { addMember, call, createSpace, registerUser } from "../helpers";
+import { as, createAsset } from "../assets/helpers";
+import { authOf, bytesOf, chunked, digest, docRow, objectsUnder, pathOf, put, svcAt, uploadUrl } from "./helpers";
+
+async function setup() {
+  const u = await registerUser();
+  const space = await createSpace(u);
+  const asset = await createAsset(u, space.id);
+  return { u, a: as(u), spaceId: space.id, asset, prefix: `spaces/${space.id}/` };
+}
+
+describe("document uploads (worker-signed URLs)", () => {
+  it("stream a file into R2 once, record R2's size, and serve it back through a signed download URL", async () => {
+    const { u, a, asset, prefix } = await setup();
+    const issued = await uploadUrl(u, asset.id);
+    expect(issued.status).toBe(201);
+    expect(issued.body).toMatchObject({ method: "PUT", mode: "worker", headers: { "Content-Type": "application/pdf" }, maxBytes: 26214400 });
+    expect(issued.body.documentId).toMatch(/^doc_/);
+    expect(issued.body.uploadUrl).toMatch(/^http:\/\/api\.test\/v1\/uploads\/[A-Za-z0-9_-]+\.[0-9a-f]{64}$/);
+    expect(Date.parse(issued.body.expiresAt) - Date.now()).toBeGreaterThan(14 * 60_000);
+
+    let listed = (await a.get(`/v1/assets/${asset.id}/documents`)).body.documents;
+    expect(listed).toEqual([expect.objectContaining({ id: issued.body.documentId, status: "pending", size: null, downloadUrl: null })]);
+
+    // 1.5 MiB: past the API's 1 MiB JSON body limit, which uploads do not go through.
+    const file = bytesOf(1_572_864);
+    const res = await put(issued.body.uploadUrl, file, "application/pdf");
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ documentId: issued.body.documentId, status: "uploaded", size: file.length });
+    expect(await objectsUnder(prefix)).toHaveLength(1);
+
+    listed = (await a.get(`/v1/assets/${asset.id}/documents`)).body.documents;
+    expect(listed[0]).toMatchObject({ filename: "appraisal-2025.pdf", category: "appraisal", contentType: "application/pdf", status: "uploaded", size: file.length });
+    expect(listed[0].downloadUrl).toMatch(/^http:\/\/api\.test\/v1\/downloads\//);
+    const dl = await call(pathOf(listed[0].downloadUrl));
+    expect(dl.status).toBe(200);
+    expect(dl.headers.get("content-type")).toBe("application/pdf");
+    expect(dl.headers.get("content-disposition")).toBe('attachment; filename="appraisal-2025.pdf"');
+    expect(await digest(await dl.arrayBuffer())).toBe(await digest(file));
+  });
+
+  it("take a chunked body (no Content-Length) in multipart parts, and refuse the used, the expired, the forged and the wrongly typed", async () => {
+    const { u, a, asset, prefix } = await setup();
+    const issued = (await uploadUrl(u, asset.id, { filename: "fotos.png", contentType: "image/png" })).body;
+
+    // Wrong content type: 415, nothing stored, the link still works afterwards.
+    const wrong = await put(issued.uploadUrl, bytesOf(10), "application/pdf");
+    expect(wrong.status).toBe(415);
+    expect((await wrong.json()).error.code).toBe("UNSUPPORTED_MEDIA_TYPE");
+    expect((await put(issued.uploadUrl, bytesOf(10), null)).status).toBe(415);
+    expect((await docRow(issued.documentId))!.status).toBe("pending");
+
+    // A forged or altered token.
+    const token = new URL(issued.uploadUrl).pathname.split("/").pop()!;
+    const altered = token.slice(0, -1) + (token.endsWith("0") ? "1" : "0");
+    const forged = await call(`/v1/uploads/${altered}`, { method: "PUT", rawBody: bytesOf(10), headers: { "content-type": "image/png" } });
+    expect(forged.status).toBe(403);
+    expect((await forged.json()).error.code).toBe("TOKEN_INVALID");
+    // A download token is not an upload token.
+    expect(await objectsUnder(prefix)).toEqual([]);
+
+    // Just over 5 MiB sent chunked: two multipart parts.
+    const file = bytesOf(5 * 1024 * 1024 + 123, 3);
+    const ok = await put(issued.uploadUrl, chunked(file), "image/png; charset=binary");
+    expect(ok.status).toBe(200);
+    expect((await ok.json()).size).toBe(file.length);
+
+    // Reused: 409, and the stored file is unchanged.
+    const again = await put(issued.uploadUrl, bytesOf(5), "image/png");
+    expect(again.status).toBe(409);
+    expect((await again.json()).error.code).toBe("TOKEN_ALREADY_USED");
+    const doc = (await a.get(`/v1/assets/${asset.id}/documents`)).body.documents[0];
+    expect(doc.size).toBe(file.length);
+    const back = new Uint8Array(await (await call(pathOf(doc.downloadUrl))).arrayBuffer());
+    expect(back.length).toBe(file.length);
+    expect(await digest(back)).toBe(await digest(file));
+
+    // Expired: the same kind of link, presented after its expiry (an injected clock), is 410 and stores nothing.
+    const late = (await uploadUrl(u, asset.id, { filename: "late.png", contentType: "image/png" })).body;
+    const lateToken = new URL(late.uploadUrl).pathname.split("/").pop()!;
+    const req = new Request(late.uploadUrl, { method: "PUT", body: bytesOf(10), headers: { "content-type": "image/png" } });
+    await expect(receiveUpload(svcAt(Date.parse(late.expiresAt) + 1), lateToken, req)).rejects.toMatchObject({ status: 410, code: "TOKEN_EXPIRED" });
+    expect((await docRow(late.documentId))!.status).toBe("pending");
+    expect(await objectsUnder(`${prefix}assets/${asset.id}/${late.documentId}`)).toEqual([]);
+
+    // Download links expire too.
+    const dlToken = new URL(doc.downloadUrl).pathname.split("/").pop()!;
+    await expect(serveDownload(svcAt(Date.parse(doc.downloadUrlExpiresAt) + 1), dlToken)).rejects.toMatchObject({ status: 410 });
+    // And an upload token is no download token.
+    expect((await call(`/v1/downloads/${lateToken}`)).status).toBe(403);
+  });
+
+  it("refuse a body over the cap with 413 and leave nothing in R2, with or without Content-Length", async () => {
+    const { u, asset, prefix } = await setup();
+    const issued = (await uploadUrl(u, asset.id, { contentType: "text/plain", filename: "notes.txt", size: 1000 })).body;
+    expect(issued.maxBytes).toBe(1000);
+    const declared = await put(issued.uploadUrl, bytesOf(1001), "text/plain");
+    expect(declared.status).toBe(413);
+    expect((await declared.json()).error.code).toBe("PAYLOAD_TOO_LARGE");
+    expect(await objectsUnder(prefix)).toEqual([]);
+    const streamed = await put(issued.uploadUrl, chunked(bytesOf(5000), 300), "text/plain");
+    expect(streamed.status).toBe(413);
+    expect(await objectsUnder(prefix)).toEqual([]);
+    expect((await docRow(issued.documentId))!.status).toBe("pending");
+    // Exactly the cap is fine.
+    const exact = await put(issued.uploadUrl, chunked(bytesOf(1000), 300), "text/plain");
+    expect(exact.status).toBe(200);
+    expect(await objectsUnder(prefix)).toHaveLength(1);
+
+    // A declared size over the per-file cap is refused before any URL exists.
+    const big = await uploadUrl(u, asset.id, { size: 26214401 });
+    expect(big.status).toBe(422);
+    expect(big.body.error.details[0].code).toBe("FILE_TOO_LARGE");
+  });
+
+  it("refuse unsupported types and unsafe names at issue time", async () => {
+    const { u, asset } = await setup();
+    for (const body of [{ contentType: "text/html" }, { contentType: "image/svg+xml" }, { filename: "../etc/passwd" }, { filename: "a\u0000b.pdf" }]) {
+      const r = await uploadUrl(u, asset.id, body);
+      expect(r.status, JSON.stringify(body)).toBe(422);
+    }
+    const count = await env.DB.prepare("SELECT COUNT(*) AS n FROM asset_documents WHERE asset_id = ?").bind(asset.id).first<{ n: number }>();
+    expect(count!.n).toBe(0);
+  });
+
+  it("enforce the space quota, counting pending uploads, before issuing a URL", async () => {
+    const { u, asset } = await setup();
+    // The configured quota (1 GiB) and cap (25 MiB): each pending upload without a declared size reserves the cap.
+    const issued = [];
+    for (let i = 0; i < 40; i++) issued.push(await uploadUrl(u, asset.id));
+    expect(issued.every((r) => r.status === 201)).toBe(true);
+    const over = await uploadUrl(u, asset.id);
+    expect(over.status).toBe(422);
+    expect(over.body.error.code).toBe("QUOTA_EXCEEDED");
+    // A small declared size still fits in what is left (1 GiB - 40 × 25 MiB).
+    expect((await uploadUrl(u, asset.id, { size: 1024 * 1024 * 1024 - 40 * 26214400 })).status).toBe(201);
+    expect((await uploadUrl(u, asset.id, { size: 1 })).status).toBe(422);
+  });
+
+  it("count uploaded sizes and unexpired reservations against a small configured quota", async () => {
+    const { u, asset } = await setup();
+    const now = Date.now();
+    const svc = svcAt(now, { DOCUMENT_SPACE_QUOTA_BYTES: "100", DOCUMENT_MAX_BYTES: "60" } as Partial<Env>);
+    const first = await issueUploadUrl(svc, authOf(u), asset.id, { filename: "a.txt", contentType: "text/plain" }, "http://api.test");
+    expect(first.maxBytes).toBe(60);
+    // 60 reserved: another 60 does not fit, 40 does.
+    await expect(issueUploadUrl(svc, authOf(u), asset.id, { filename: "b.txt", contentType: "text/plain" }, "http://api.test")).rejects.toMatchObject({ status: 422, code: "QUOTA_EXCEEDED" });
+    // Upload 10 bytes: now only the real size counts.
+    const res = await put(first.uploadUrl, bytesOf(10), "text/plain");
+    expect(res.status).toBe(200);
+    const second = await issueUploadUrl(svc, authOf(u), asset.id, { filename: "b.txt", contentType: "text/plain", size: 60 }, "http://api.test");
+    expect(second.maxBytes).toBe(60);
+    await expect(issueUploadUrl(svc, authOf(u), asset.id, { filename: "c.txt", contentType: "text/plain", size: 31 }, "http://api.test")).rejects.toMatchObject({ code: "QUOTA_EXCEEDED" });
+    // An expired reservation no longer counts.
+    const later = svcAt(Date.parse(second.expiresAt) + 1, { DOCUMENT_SPACE_QUOTA_BYTES: "100", DOCUMENT_MAX_BYTES: "60" } as Partial<Env>);
+    expect((await issueUploadUrl(later, authOf(u), asset.id, { filename: "c.txt", contentType: "text/plain", size: 60 }, "http://api.test")).maxBytes).toBe(60);
+  });
+
+  it("are only for members of the asset's space: others get 404; viewers list but do not write", async () => {
+    const { u, a, spaceId, asset } = await setup();
+    const outsider = await registerUser();
+    await createSpace(outsider);
+    const viewer = await registerUser();
+    await addMember(u, spaceId, viewer, "viewer");
+    const issued = (await uploadUrl(u, asset.id)).body;
+    await put(issued.uploadUrl, bytesOf(100), "application/pdf");
+    const o = as(outsider);
+    for (const r of [
+      await uploadUrl(outsider, asset.id),
+      await o.get(`/v1/assets/${asset.id}/documents`),
+      await o.del(`/v1/assets/${asset.id}/documents/${issued.documentId}`),
+    ]) {
+      expect(r.status).toBe(404);
+      expect(r.body.error.code).toBe("RESOURCE_NOT_FOUND");
+    }
+    // A document id under another asset is a 404 too.
+    const other = await createAsset(u, spaceId, { name: "Car", type: "vehicle" });
+    expect((await a.del(`/v1/assets/${other.id}/documents/${issued.documentId}`)).status).toBe(404);
+    expect((await as(viewer).get(`/v1/assets/${asset.id}/documents`)).body.documents).toHaveLength(1);
+    expect((await uploadUrl(viewer, asset.id)).status).toBe(403);
+    expect((await as(viewer).del(`/v1/assets/${asset.id}/documents/${issued.documentId}`)).status).toBe(403);
+    expect(await env.DOCS.head(`spaces/${spaceId}/assets/${asset.id}/${issued.documentId}`)).not.toBeNull();
+  });
+
+  it("delete removes the R2 object (and deleting the asset removes all of its objects)", async () => {
+    const { u, a, spaceId, asset, prefix } = await setup();
+    const one = (await uploadUrl(u, asset.id)).body;
+    const two = (await uploadUrl(u, asset.id, { filename: "deed.pdf" })).body;
+    await put(one.uploadUrl, bytesOf(300), "application/pdf");
+    await put(two.uploadUrl, bytesOf(200), "application/pdf");
+    const key = `spaces/${spaceId}/assets/${asset.id}/${one.documentId}`;
+    expect(await env.DOCS.head(key)).not.toBeNull();
+    const download = (await a.get(`/v1/assets/${asset.id}/documents`)).body.documents.find((d: any) => d.id === one.documentId).downloadUrl;
+    expect((await a.del(`/v1/assets/${asset.id}/documents/${one.documentId}`)).status).toBe(204);
+    expect(await env.DOCS.head(key)).toBeNull();
+    expect(await docRow(one.documentId)).toBeNull();
+    expect((await call(pathOf(download))).status).toBe(404);
+    expect((await a.get(`/v1/assets/${asset.id}/documents`)).body.documents.map((d: any) => d.id)).toEqual([two.documentId]);
+    expect(await objectsUnder(prefix)).toHaveLength(1);
+    expect((await a.del(`/v1/assets/${asset.id}`)).status).toBe(204);
+    expect(await objectsUnder(prefix)).toEqual([]);
+  });
+
+  it("name files safely in Content-Disposition, with RFC 5987 filename* for non-ASCII names", async () => {
+    const { u, a, asset } = await setup();
+    const issued = (await uploadUrl(u, asset.id, { filename: 'Escritura "señor" 2025;.pdf' })).body;
+    await put(issued.uploadUrl, bytesOf(10), "application/pdf");
+    const doc = (await a.get(`/v1/assets/${asset.id}/documents`)).body.documents[0];
+    const res = await call(pathOf(doc.downloadUrl));
+    expect(res.headers.get("content-disposition")).toBe(
+      `attachment; filename="Escritura _se_or_ 2025_.pdf"; filename*=UTF-8''Escritura%20%22se%C3%B1or%22%202025%3B.pdf`,
+    );
+    expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(res.headers.get("cache-control")).toBe("private, no-store");
+  });
+});
+
+describe("CORS for browser uploads", () => {
+  it("answers the preflight of a PUT with Content-Type from an allowed origin", async () => {
+    const res = await call("/v1/uploads/some.token", {
+      method: "OPTIONS",
+      headers: { origin: "http://localhost:5173", "access-control-request-method": "PUT", "access-control-request-headers": "content-type" },
+    });
+    expect(res.status).toBe(204);
+    expect(res.headers.get("access-control-allow-origin")).toBeTruthy();
+    expect(res.headers.get("access-control-allow-methods")).toContain("PUT");
+    expect(res.headers.get("access-control-allow-headers")?.toLowerCase()).toContain("content-type");
+  });
+});

@@ -1,0 +1,94 @@
+/**
+ * R2 presigned S3 URLs with fixed credentials and a fixed clock: the URL's
+ * shape (account endpoint, bucket and key in the path, X-Amz-* parameters,
+ * content-type among the signed headers, expiry) and a signature checked by
+ * an independent SigV4 computation written here from the AWS specification.
+ */
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { issueUploadUrl, listDocuments } from "../../src/modules/documents/service";
+import { presignDownload, presignUpload } from "../../src/modules/documents/presign";
+import type { S3Config } from "../../src/modules/documents/config";
+import { createSpace, registerUser } from "../helpers";
+import { createAsset } from "../assets/helpers";
+import { authOf, svcAt } from "./helpers";
+
+const S3: S3Config = { accountId: "0123456789abcdef0123456789abcdef", bucket: "dhanam-docs", accessKeyId: "AKIDR2EXAMPLE0000000", secretAccessKey: "r2-secret-example-0123456789abcdef0123456789" };
+const NOW = Date.parse("2025-01-15T10:00:00Z");
+
+const enc = new TextEncoder();
+const hex = (b: ArrayBuffer) => [...new Uint8Array(b)].map((x) => x.toString(16).padStart(2, "0")).join("");
+const hmac = async (key: ArrayBuffer | Uint8Array, msg: string) =>
+  crypto.subtle.sign("HMAC", await crypto.subtle.importKey("raw", key, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]), enc.encode(msg));
+const rfc3986 = (s: string) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+
+/** SigV4 query-string signature of `url` for `method` with the given header values, per the AWS specification. */
+async function expectedSignature(method: string, url: URL, headers: Record<string, string>, secret: string) {
+  const q = [...url.searchParams].filter(([k]) => k !== "X-Amz-Signature").map(([k, v]) => [rfc3986(k), rfc3986(v)] as const)
+    .sort(([a, x], [b, y]) => (a < b ? -1 : a > b ? 1 : x < y ? -1 : 1)).map(([k, v]) => `${k}=${v}`).join("&");
+  const signed = url.searchParams.get("X-Amz-SignedHeaders")!.split(";");
+  const all: Record<string, string> = { host: url.host, ...headers };
+  const canonicalHeaders = signed.map((h) => `${h}:${all[h]!.trim()}\n`).join("");
+  const canonical = [method, url.pathname, q, canonicalHeaders, signed.join(";"), "UNSIGNED-PAYLOAD"].join("\n");
+  const date = url.searchParams.get("X-Amz-Date")!;
+  const scope = url.searchParams.get("X-Amz-Credential")!.split("/").slice(1).join("/");
+  const toSign = ["AWS4-HMAC-SHA256", date, scope, hex(await crypto.subtle.digest("SHA-256", enc.encode(canonical)))].join("\n");
+  let key: ArrayBuffer = await hmac(enc.encode(`AWS4${secret}`), date.slice(0, 8));
+  for (const part of ["auto", "s3", "aws4_request"]) key = await hmac(key, part);
+  return hex(await hmac(key, toSign));
+}
+
+describe("R2 presigned S3 URLs", () => {
+  it("upload: account endpoint, bucket and key in the path, content-type signed, expiry as configured", async () => {
+    const key = "spaces/spc_1/assets/ast_1/doc_1";
+    const url = new URL(await presignUpload(S3, key, "application/pdf", NOW, 900));
+    expect(url.origin).toBe("https://0123456789abcdef0123456789abcdef.r2.cloudflarestorage.com");
+    expect(url.pathname).toBe("/dhanam-docs/spaces/spc_1/assets/ast_1/doc_1");
+    expect(url.searchParams.get("X-Amz-Algorithm")).toBe("AWS4-HMAC-SHA256");
+    expect(url.searchParams.get("X-Amz-Credential")).toBe("AKIDR2EXAMPLE0000000/20250115/auto/s3/aws4_request");
+    expect(url.searchParams.get("X-Amz-Date")).toBe("20250115T100000Z");
+    expect(url.searchParams.get("X-Amz-Expires")).toBe("900");
+    expect(url.searchParams.get("X-Amz-SignedHeaders")!.split(";")).toEqual(["content-type", "host"]);
+    expect(url.searchParams.get("X-Amz-Signature")).toMatch(/^[0-9a-f]{64}$/);
+    expect(url.searchParams.get("X-Amz-Signature")).toBe(await expectedSignature("PUT", url, { "content-type": "application/pdf" }, S3.secretAccessKey));
+    // The signature covers the content type: another type would need another signature.
+    expect(url.searchParams.get("X-Amz-Signature")).not.toBe(await expectedSignature("PUT", url, { "content-type": "image/png" }, S3.secretAccessKey));
+    // Same inputs, same URL: the clock is the only time source.
+    expect((await presignUpload(S3, key, "application/pdf", NOW, 900))).toBe(url.toString());
+    expect(new URL(await presignUpload(S3, key, "application/pdf", NOW + 86_400_000, 900)).searchParams.get("X-Amz-Date")).toBe("20250116T100000Z");
+  });
+
+  it("download: a presigned GET that sets the attachment name and type", async () => {
+    const url = new URL(await presignDownload(S3, "spaces/s/assets/a/doc_9", `attachment; filename="a.pdf"`, "application/pdf", NOW, 300));
+    expect(url.searchParams.get("X-Amz-Expires")).toBe("300");
+    expect(url.searchParams.get("response-content-disposition")).toBe(`attachment; filename="a.pdf"`);
+    expect(url.searchParams.get("response-content-type")).toBe("application/pdf");
+    expect(url.searchParams.get("X-Amz-Signature")).toBe(await expectedSignature("GET", url, {}, S3.secretAccessKey));
+  });
+
+  it("is what upload-url hands out when the R2 S3 credentials are configured; the upload is noticed from R2 with its real size", async () => {
+    const u = await registerUser();
+    const space = await createSpace(u);
+    const asset = await createAsset(u, space.id);
+    const vars = { R2_ACCOUNT_ID: S3.accountId, R2_ACCESS_KEY_ID: S3.accessKeyId, R2_SECRET_ACCESS_KEY: S3.secretAccessKey, R2_BUCKET_NAME: S3.bucket } as Partial<Env>;
+    const svc = svcAt(NOW, vars);
+    const issued = await issueUploadUrl(svc, authOf(u), asset.id, { filename: "deed.pdf", contentType: "application/pdf" }, "http://api.test");
+    expect(issued.mode).toBe("s3");
+    expect(issued.expiresAt).toBe("2025-01-15T10:15:00.000Z");
+    const url = new URL(issued.uploadUrl);
+    expect(url.pathname).toBe(`/dhanam-docs/spaces/${space.id}/assets/${asset.id}/${issued.documentId}`);
+    expect(url.searchParams.get("X-Amz-Expires")).toBe("900");
+    expect(url.searchParams.get("X-Amz-SignedHeaders")).toContain("content-type");
+
+    let docs = (await listDocuments(svc, authOf(u), asset.id, "http://api.test")).documents;
+    expect(docs[0]).toMatchObject({ status: "pending", size: null, downloadUrl: null });
+    // What R2 stores when the browser PUTs to that URL.
+    await env.DOCS.put(`spaces/${space.id}/assets/${asset.id}/${issued.documentId}`, new Uint8Array(4321), { httpMetadata: { contentType: "application/pdf" } });
+    docs = (await listDocuments(svc, authOf(u), asset.id, "http://api.test")).documents;
+    expect(docs[0]).toMatchObject({ status: "uploaded", size: 4321 });
+    const dl = new URL(docs[0].downloadUrl!);
+    expect(dl.host).toBe(`${S3.accountId}.r2.cloudflarestorage.com`);
+    expect(dl.searchParams.get("X-Amz-Expires")).toBe("300");
+    expect(dl.searchParams.get("response-content-disposition")).toBe('attachment; filename="deed.pdf"');
+  });
+});
