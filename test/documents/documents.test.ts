@@ -29,7 +29,7 @@ describe("document uploads (worker-signed URLs)", () => {
     const file = bytesOf(1_572_864);
     const res = await put(issued.body.uploadUrl, file, "application/pdf");
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ documentId: issued.body.documentId, status: "uploaded", size: file.length });
+    expect((await res.json()) as any).toMatchObject({ documentId: issued.body.documentId, status: "uploaded", size: file.length });
     expect(await objectsUnder(prefix)).toHaveLength(1);
 
     listed = (await a.get(`/v1/assets/${asset.id}/documents`)).body.documents;
@@ -49,7 +49,7 @@ describe("document uploads (worker-signed URLs)", () => {
     // Wrong content type: 415, nothing stored, the link still works afterwards.
     const wrong = await put(issued.uploadUrl, bytesOf(10), "application/pdf");
     expect(wrong.status).toBe(415);
-    expect((await wrong.json()).error.code).toBe("UNSUPPORTED_MEDIA_TYPE");
+    expect(((await wrong.json()) as any).error.code).toBe("UNSUPPORTED_MEDIA_TYPE");
     expect((await put(issued.uploadUrl, bytesOf(10), null)).status).toBe(415);
     expect((await docRow(issued.documentId))!.status).toBe("pending");
 
@@ -58,7 +58,7 @@ describe("document uploads (worker-signed URLs)", () => {
     const altered = token.slice(0, -1) + (token.endsWith("0") ? "1" : "0");
     const forged = await call(`/v1/uploads/${altered}`, { method: "PUT", rawBody: bytesOf(10), headers: { "content-type": "image/png" } });
     expect(forged.status).toBe(403);
-    expect((await forged.json()).error.code).toBe("TOKEN_INVALID");
+    expect(((await forged.json()) as any).error.code).toBe("TOKEN_INVALID");
     // A download token is not an upload token.
     expect(await objectsUnder(prefix)).toEqual([]);
 
@@ -66,12 +66,12 @@ describe("document uploads (worker-signed URLs)", () => {
     const file = bytesOf(5 * 1024 * 1024 + 123, 3);
     const ok = await put(issued.uploadUrl, chunked(file), "image/png; charset=binary");
     expect(ok.status).toBe(200);
-    expect((await ok.json()).size).toBe(file.length);
+    expect(((await ok.json()) as any).size).toBe(file.length);
 
     // Reused: 409, and the stored file is unchanged.
     const again = await put(issued.uploadUrl, bytesOf(5), "image/png");
     expect(again.status).toBe(409);
-    expect((await again.json()).error.code).toBe("TOKEN_ALREADY_USED");
+    expect(((await again.json()) as any).error.code).toBe("TOKEN_ALREADY_USED");
     const doc = (await a.get(`/v1/assets/${asset.id}/documents`)).body.documents[0];
     expect(doc.size).toBe(file.length);
     const back = new Uint8Array(await (await call(pathOf(doc.downloadUrl))).arrayBuffer());
@@ -99,7 +99,7 @@ describe("document uploads (worker-signed URLs)", () => {
     expect(issued.maxBytes).toBe(1000);
     const declared = await put(issued.uploadUrl, bytesOf(1001), "text/plain");
     expect(declared.status).toBe(413);
-    expect((await declared.json()).error.code).toBe("PAYLOAD_TOO_LARGE");
+    expect(((await declared.json()) as any).error.code).toBe("PAYLOAD_TOO_LARGE");
     expect(await objectsUnder(prefix)).toEqual([]);
     const streamed = await put(issued.uploadUrl, chunked(bytesOf(5000), 300), "text/plain");
     expect(streamed.status).toBe(413);

@@ -81,12 +81,12 @@ describe("R2 presigned S3 URLs", () => {
     expect(url.searchParams.get("X-Amz-SignedHeaders")).toContain("content-type");
 
     let docs = (await listDocuments(svc, authOf(u), asset.id, "http://api.test")).documents;
-    expect(docs[0]).toMatchObject({ status: "pending", size: null, downloadUrl: null });
+    expect(docs[0]!).toMatchObject({ status: "pending", size: null, downloadUrl: null });
     // What R2 stores when the browser PUTs to that URL.
     await env.DOCS.put(`spaces/${space.id}/assets/${asset.id}/${issued.documentId}`, new Uint8Array(4321), { httpMetadata: { contentType: "application/pdf" } });
     docs = (await listDocuments(svc, authOf(u), asset.id, "http://api.test")).documents;
-    expect(docs[0]).toMatchObject({ status: "uploaded", size: 4321 });
-    const dl = new URL(docs[0].downloadUrl!);
+    expect(docs[0]!).toMatchObject({ status: "uploaded", size: 4321 });
+    const dl = new URL(docs[0]!.downloadUrl!);
     expect(dl.host).toBe(`${S3.accountId}.r2.cloudflarestorage.com`);
     expect(dl.searchParams.get("X-Amz-Expires")).toBe("300");
     expect(dl.searchParams.get("response-content-disposition")).toBe('attachment; filename="deed.pdf"');
