@@ -18,6 +18,7 @@ import { authRoutes } from "./modules/auth/routes";
 import { budgetRoutes } from "./modules/budgets/routes";
 import { categoryRoutes } from "./modules/categories/routes";
 import { healthRoutes } from "./modules/health/routes";
+import { householdRoutes, lifeBeatRoutes } from "./modules/lifebeat/routes";
 import { ledgerRoutes } from "./modules/ledger/routes";
 import { mlRoutes } from "./modules/ml/routes";
 import { spaceRoutes } from "./modules/spaces/routes";
@@ -65,6 +66,8 @@ app.route("/v1/trades", tradeRoutes);
 app.route("/v1/categories", categoryRoutes);
 app.route("/v1/budgets", budgetRoutes);
 app.route("/v1/ml", mlRoutes);
+app.route("/v1/households", householdRoutes);
+app.route("/v1/life-beat", lifeBeatRoutes);
 app.route("/sandbox", sandboxRoutes);
 
 app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer", bearerFormat: "JWT" });

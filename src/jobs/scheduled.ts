@@ -4,20 +4,22 @@
  */
 import { createDb } from "../db/client";
 import type { Services } from "../env";
-import { systemClock } from "../lib/clock";
+import { type Clock, systemClock } from "../lib/clock";
 import { logError, logInfo } from "../lib/log";
+import { runLifeBeat } from "../modules/lifebeat/escalation";
 
 export type CronTask = (svc: Services, scheduledTime: number) => Promise<void>;
 
 /** Tasks by cron expression; modules register theirs here. */
 export const cronTasks: Record<string, CronTask[]> = {
-  "0 * * * *": [],
+  "0 * * * *": [async function lifeBeat(svc) { await runLifeBeat(svc); }],
   "0 3 * * *": [],
   "0 4 * * *": [],
 };
 
-export async function handleScheduled(controller: ScheduledController, env: Env): Promise<void> {
-  const svc: Services = { env, db: createDb(env.DB), clock: systemClock };
+/** The cron entry; tests pass a `clock` to drive time (the Worker uses the system clock). */
+export async function handleScheduled(controller: ScheduledController, env: Env, clock: Clock = systemClock): Promise<void> {
+  const svc: Services = { env, db: createDb(env.DB), clock };
   const tasks = cronTasks[controller.cron] ?? [];
   for (const task of tasks) {
     try {

@@ -6,6 +6,8 @@
  */
 import { Hono } from "hono";
 import type { AppEnv } from "../env";
+import { emailSandbox } from "./email";
+import { smsSandbox } from "./sms";
 
 export const sandboxRoutes = new Hono<AppEnv>();
 
@@ -15,3 +17,5 @@ sandboxRoutes.use("*", async (c, next) => {
 });
 
 // Simulators (one line each):
+sandboxRoutes.route("/email", emailSandbox);
+sandboxRoutes.route("/sms", smsSandbox);
