@@ -19,7 +19,7 @@ import type { Services } from "../../env";
 import { newId } from "../../lib/ids";
 import { logInfo } from "../../lib/log";
 import { executorNotice, localeOf, ownerNotice } from "./messages";
-import { deliverDue, notificationInsert } from "./outbox";
+import { deliverDue, deliverRows, dueNotifications, notificationInsert, type NotificationRow } from "./outbox";
 import { channelsOf, DAY_MS, daysOf, escalationAt, foldActivity, LIFE_BEAT_COLUMNS, type LifeBeatRow } from "./state";
 
 export const ESCALATED_EVENT = "lifebeat.escalated";
@@ -46,25 +46,25 @@ export interface EscalationRun {
 export async function runLifeBeat(svc: Services): Promise<EscalationRun> {
   const now = svc.clock.now();
   const cols = LIFE_BEAT_COLUMNS.split(", ").map((c) => `lb.${c}`).join(", ");
-  const due = await svc.env.DB.prepare(
+  const [due, notices] = await svc.env.DB.batch<Record<string, unknown>>([svc.env.DB.prepare(
     `SELECT ${cols}, h.name AS household_name, h.owner_id, u.email AS owner_email, u.name AS owner_name, u.locale AS owner_locale,
             em.email AS executor_email, em.name AS executor_name, em.user_id AS executor_user_id
        FROM life_beat lb JOIN households h ON h.id = lb.household_id JOIN users u ON u.id = h.owner_id
        LEFT JOIN household_members em ON em.id = lb.executor_member_id
       WHERE lb.enabled = 1 AND (lb.next_escalation_at <= ? OR lb.current_level > 0)
       ORDER BY lb.next_escalation_at LIMIT ?`,
-  )
-    .bind(now, BATCH)
-    .all<Candidate>();
-  const run: EscalationRun = { examined: due.results.length, escalated: 0, reset: 0, delivered: 0 };
-  for (const c of due.results) {
+  ).bind(now, BATCH), dueNotifications(svc, now)]);
+  // One D1 round trip when nothing is due, which is nearly every run.
+  const candidates = due!.results as unknown as Candidate[];
+  const run: EscalationRun = { examined: candidates.length, escalated: 0, reset: 0, delivered: 0 };
+  for (const c of candidates) {
     if (await foldActivity(svc, c, c.owner_id)) {
       run.reset++;
       continue;
     }
     run.escalated += await escalateDue(svc, c, now);
   }
-  run.delivered = await deliverDue(svc);
+  run.delivered = run.escalated ? await deliverDue(svc) : await deliverRows(svc, notices!.results as unknown as NotificationRow[]);
   if (run.escalated || run.reset) logInfo(undefined, "lifebeat.run", { ...run });
   return run;
 }

@@ -56,7 +56,7 @@ export async function notificationInsert(
   return { id, statement };
 }
 
-interface Row {
+export interface NotificationRow {
   id: string;
   channel: Channel;
   recipient: string;
@@ -65,18 +65,25 @@ interface Row {
   attempts: number;
 }
 
-/** Delivers the due notifications (at most `limit`); returns how many were sent. */
-export async function deliverDue(svc: Services, limit = 50, householdId?: string): Promise<number> {
-  const now = svc.clock.now();
-  const rows = await svc.env.DB.prepare(
+/** The due notifications (at most `limit`), as a statement to batch with other reads. */
+export function dueNotifications(svc: Services, now: number, limit = 50): D1PreparedStatement {
+  return svc.env.DB.prepare(
     `SELECT id, channel, recipient, subject, body, attempts FROM life_beat_notifications
-      WHERE status = 'pending' AND next_attempt_at <= ? AND (?2 IS NULL OR household_id = ?2) ORDER BY next_attempt_at, id LIMIT ?3`,
-  )
-    .bind(now, householdId ?? null, limit)
-    .all<Row>();
+      WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?`,
+  ).bind(now, limit);
+}
+
+/** Delivers `rows` (from `dueNotifications`); returns how many were sent. */
+export async function deliverRows(svc: Services, rows: NotificationRow[]): Promise<number> {
   let sent = 0;
-  for (const row of rows.results) if (await deliver(svc, row)) sent++;
+  for (const row of rows) if (await deliver(svc, row)) sent++;
   return sent;
+}
+
+/** Delivers the due notifications (at most `limit`); returns how many were sent. */
+export async function deliverDue(svc: Services, limit = 50): Promise<number> {
+  const rows = await dueNotifications(svc, svc.clock.now(), limit).all<NotificationRow>();
+  return deliverRows(svc, rows.results);
 }
 
 /** Delivers one notification now if it is still pending and due (used right after it is written). */
@@ -85,11 +92,11 @@ export async function deliverNow(svc: Services, id: string): Promise<boolean> {
     "SELECT id, channel, recipient, subject, body, attempts FROM life_beat_notifications WHERE id = ? AND status = 'pending' AND next_attempt_at <= ?",
   )
     .bind(id, svc.clock.now())
-    .first<Row>();
+    .first<NotificationRow>();
   return row ? deliver(svc, row) : false;
 }
 
-async function deliver(svc: Services, row: Row): Promise<boolean> {
+async function deliver(svc: Services, row: NotificationRow): Promise<boolean> {
   const now = svc.clock.now();
   const claim = await svc.env.DB.prepare(
     "UPDATE life_beat_notifications SET attempts = attempts + 1, next_attempt_at = ? WHERE id = ? AND status = 'pending' AND attempts = ?",
