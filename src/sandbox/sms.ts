@@ -25,7 +25,7 @@ smsSandbox.all("/2010-04-01/Accounts/:sid/Messages.json", async (c) => {
   if (!(c.req.header("content-type") ?? "").startsWith("application/x-www-form-urlencoded")) {
     return c.json(twilioError(400, 21601, "Expected a form-encoded body"), 400);
   }
-  const form = new URLSearchParams(await c.req.text());
+  const form = new URLSearchParams(new TextDecoder().decode(await c.req.arrayBuffer()));
   const to = form.get("To") ?? "";
   const from = form.get("From") ?? "";
   const text = form.get("Body") ?? "";
