@@ -40,6 +40,8 @@ export async function seedDemoData(base) {
   const [personal, business] = DEMO.spaces.map((s) => s.id);
   const [coffee, groceries, transport, salary, supplies, ventas] = DEMO_CATEGORIES.map((c) => c[0]);
 
+  await seedDemoHousehold(call, token, [personal, business]);
+
   const existing = await call("GET", `/v1/accounts?spaceId=${personal}`, undefined, token);
   if (existing.pagination.total > 0) return { seeded: false };
 
@@ -64,4 +66,18 @@ export async function seedDemoData(base) {
   await tx("oxxo", { spaceId: business, accountId: bbva.id, amount: "-230.50", description: "OXXO papelería", merchantName: "OXXO", date: daysAgo(3), categoryId: supplies });
   await tx("cliente", { spaceId: business, accountId: bbva.id, amount: "12500.00", description: "Pago cliente factura A-102", date: daysAgo(5), categoryId: ventas });
   return { seeded: true };
+}
+
+/**
+ * The demo household: both demo spaces, an executor invited by email (not a
+ * registered user yet: the invitation is in the sandbox mailbox at
+ * /sandbox/email/messages) and Life Beat enabled (weekly check-ins,
+ * escalation at 30/60/90 days). Skipped when the demo user has a household.
+ */
+export async function seedDemoHousehold(call, token, spaceIds) {
+  const existing = await call("GET", "/v1/households", undefined, token);
+  if (existing.length > 0) return;
+  const hh = await call("POST", "/v1/households", { name: "Demo Family", spaceIds }, token);
+  const executor = await call("POST", `/v1/households/${hh.id}/members`, { email: "executor@dhanam.app", name: "Alex Demo", relationship: "sibling", role: "executor" }, token);
+  await call("PUT", "/v1/life-beat", { householdId: hh.id, enabled: true, checkInInterval: "weekly", escalationDays: [30, 60, 90], executorId: executor.id, notificationChannels: ["email"] }, token);
 }
