@@ -70,6 +70,15 @@ export class RateLimiter extends DurableObject<Env> {
   }
 
   /**
+   * When a token was last taken (epoch ms), or null if never: for a user's
+   * `general` bucket, the time of their last authenticated request. Life Beat
+   * reads it as the owner's activity, so activity costs no D1 write.
+   */
+  lastTakenAt(): number | null {
+    return this.tokens === null ? null : this.updatedAt;
+  }
+
+  /**
    * Starts one guess (a password, a second-factor code). It is counted as a
    * failure from the start, so concurrent guesses cannot overrun the limit
    * while they are being checked; `succeeded` takes a right guess back out.

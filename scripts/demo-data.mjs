@@ -42,6 +42,8 @@ export async function seedDemoData(base) {
   const [coffee, groceries, transport, salary, supplies, ventas] = DEMO_CATEGORIES.map((c) => c[0]);
 
   await seedDemoAssets(call, token, personal);
+  await seedDemoHousehold(call, token, [personal, business]);
+
   const existing = await call("GET", `/v1/accounts?spaceId=${personal}`, undefined, token);
   if (existing.pagination.total > 0) return { seeded: false };
 
@@ -71,4 +73,18 @@ export async function seedDemoData(base) {
   await call("POST", "/v1/projections", { spaceId: personal, name: "Retire at 65", seed: 2025, years: 30, scenarios: 2000, annualIncome: "76800.00", annualExpenses: "61200.00", assumptions: { currentAge: 38, retirementAge: 65, retirementSpending: "55000.00", portfolioReturn: 0.065, portfolioVolatility: 0.14 }, lifeEvents: [{ year: 4, type: "home_purchase", amount: "-60000.00" }, { year: 15, type: "college", amount: "-80000.00" }] }, token);
   await call("POST", "/v1/projections", { spaceId: business, name: "Crecimiento 10 años", seed: 2025, years: 10, scenarios: 1000, annualIncome: "150000.00", annualExpenses: "90000.00", assumptions: { inflationRate: 0.045, incomeGrowthRate: 0.05, portfolioReturn: 0.09, portfolioVolatility: 0.18 } }, token);
   return { seeded: true };
+}
+
+/**
+ * The demo household: both demo spaces, an executor invited by email (not a
+ * registered user yet: the invitation is in the sandbox mailbox at
+ * /sandbox/email/messages) and Life Beat enabled (weekly check-ins,
+ * escalation at 30/60/90 days). Skipped when the demo user has a household.
+ */
+export async function seedDemoHousehold(call, token, spaceIds) {
+  const existing = await call("GET", "/v1/households", undefined, token);
+  if (existing.length > 0) return;
+  const hh = await call("POST", "/v1/households", { name: "Demo Family", spaceIds }, token);
+  const executor = await call("POST", `/v1/households/${hh.id}/members`, { email: "executor@dhanam.app", name: "Alex Demo", relationship: "sibling", role: "executor" }, token);
+  await call("PUT", "/v1/life-beat", { householdId: hh.id, enabled: true, checkInInterval: "weekly", escalationDays: [30, 60, 90], executorId: executor.id, notificationChannels: ["email"] }, token);
 }

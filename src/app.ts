@@ -19,6 +19,7 @@ import { budgetRoutes } from "./modules/budgets/routes";
 import { categoryRoutes } from "./modules/categories/routes";
 import { docsPage } from "./modules/docs/page";
 import { healthRoutes } from "./modules/health/routes";
+import { householdRoutes, lifeBeatRoutes } from "./modules/lifebeat/routes";
 import { ledgerRoutes } from "./modules/ledger/routes";
 import { mlRoutes } from "./modules/ml/routes";
 import { projectionRoutes } from "./modules/projections/routes";
@@ -90,6 +91,8 @@ app.route("/v1/assets", collectibleAssetRoutes);
 app.route("/v1", transferRoutes);
 app.route("/v1/real-estate", realEstateRoutes);
 app.route("/v1/collectibles", collectibleRoutes);
+app.route("/v1/households", householdRoutes);
+app.route("/v1/life-beat", lifeBeatRoutes);
 app.route("/sandbox", sandboxRoutes);
 
 app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer", bearerFormat: "JWT" });

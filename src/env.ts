@@ -31,6 +31,8 @@ export interface AuthContext {
    * above are filled in from the session row then. Nothing is answered before.
    */
   unverified?: boolean;
+  /** The HTTP request being served (set by requireAuth): emergency grants allow GET only and audit the path. */
+  request?: { method: string; path: string };
 }
 
 export interface AppEnv {

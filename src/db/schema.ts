@@ -471,3 +471,4 @@ export * from "./schema-crypto";
 export * from "./schema-analytics";
 export * from "./schema-projections";
 export * from "./schema-assets";
+export * from "./schema-lifebeat";

@@ -4,7 +4,7 @@
  */
 import { createDb } from "../db/client";
 import type { Services } from "../env";
-import { systemClock } from "../lib/clock";
+import { type Clock, systemClock } from "../lib/clock";
 import { logError, logInfo } from "../lib/log";
 import { webhookSweep } from "../modules/webhooks/jobs";
 import { snapshotEsgScores } from "../modules/esg/service";
@@ -13,6 +13,7 @@ import { refreshForecasts } from "../modules/analytics/forecast";
 import { recordTodaysRates } from "../modules/rates/service";
 import { refreshLinkedValuations } from "../modules/assets/refresh";
 import { cleanupPendingUploads } from "../modules/documents/service";
+import { runLifeBeat } from "../modules/lifebeat/escalation";
 
 export type CronTask = (svc: Services, scheduledTime: number) => Promise<void>;
 
@@ -28,6 +29,9 @@ const refreshAssetValuations: CronTask = async (svc) => {
 const cleanupAbandonedUploads: CronTask = async (svc) => {
   await cleanupPendingUploads(svc);
 };
+const lifeBeat: CronTask = async (svc) => {
+  await runLifeBeat(svc);
+};
 const forecasts: CronTask = async (svc, at) => {
   await refreshForecasts(svc, at);
 };
@@ -36,6 +40,7 @@ const forecasts: CronTask = async (svc, at) => {
 export const cronTasks: Record<string, CronTask[]> = {
   // Hourly.
   "0 * * * *": [
+    lifeBeat,
     webhookSweep,
   ],
   // Daily 03:00 UTC: rates first, so the forecasts convert with today's.
@@ -52,9 +57,11 @@ export const cronTasks: Record<string, CronTask[]> = {
   ],
 };
 
-export async function handleScheduled(controller: ScheduledController, env: Env): Promise<void> {
-  const svc: Services = { env, db: createDb(env.DB), clock: systemClock };
-  const tasks = cronTasks[controller.cron] ?? [];
+/** The cron entry; tests pass a `clock` to drive time (the Worker uses the system clock). */
+export async function handleScheduled(controller: ScheduledController, env: Env, clock: Clock = systemClock): Promise<void> {
+  const svc: Services = { env, db: createDb(env.DB), clock };
+  // A local trigger without ?cron= (wrangler dev's /cdn-cgi/handler/scheduled) runs the hourly tasks.
+  const tasks = cronTasks[controller.cron || "0 * * * *"] ?? [];
   for (const task of tasks) {
     try {
       await task(svc, controller.scheduledTime);

@@ -7,7 +7,8 @@ const ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz";
 
 export type IdPrefix =
   | "usr" | "ses" | "spc" | "acc" | "txn" | "cat" | "rule" | "bud" | "doc" | "ast" | "hh"
-  | "job" | "req" | "corr" | "con" | "whk" | "dlv" | "val" | "scen" | "evt" | "trd";
+  | "job" | "req" | "corr" | "con" | "whk" | "dlv" | "val" | "scen" | "evt" | "trd"
+  | "hhm" | "egr" | "ntf" | "eal" | "msg";
 
 export function newId(prefix: IdPrefix, now: number = Date.now()): string {
   let time = "";

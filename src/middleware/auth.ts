@@ -21,11 +21,12 @@ export const requireAuth: MiddlewareHandler<AppEnv> = async (c, next) => {
   const match = /^Bearer\s+(\S+)$/i.exec(header);
   if (!match) throw unauthorized("Missing bearer token");
   const svc = c.get("services");
+  const request = { method: c.req.method, path: new URL(c.req.url).pathname };
   if (c.req.method !== "GET") {
-    c.set("auth", await authenticate(svc, match[1]!));
+    c.set("auth", { ...(await authenticate(svc, match[1]!)), request });
     return next();
   }
-  const auth = { ...(await verifyAccessToken(svc, match[1]!)), email: "", twoFactorEnabled: false, stepUpAt: null, unverified: true };
+  const auth = { ...(await verifyAccessToken(svc, match[1]!)), email: "", twoFactorEnabled: false, stepUpAt: null, unverified: true, request };
   c.set("auth", auth);
   await next();
   // Whatever the route answered, a session that has ended gets a 401 instead.

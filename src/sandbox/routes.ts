@@ -13,6 +13,8 @@ import { gamingSandbox } from "./gaming";
 import { ratesSandbox } from "./rates";
 import { realEstateSandbox } from "./real-estate";
 import { sneaksSandbox } from "./sneaks";
+import { emailSandbox } from "./email";
+import { smsSandbox } from "./sms";
 
 export const sandboxRoutes = new Hono<AppEnv>();
 
@@ -29,3 +31,5 @@ sandboxRoutes.route("/gaming", gamingSandbox);
 sandboxRoutes.route("/rates", ratesSandbox);
 sandboxRoutes.route("/real-estate", realEstateSandbox);
 sandboxRoutes.route("/sneaks", sneaksSandbox);
+sandboxRoutes.route("/email", emailSandbox);
+sandboxRoutes.route("/sms", smsSandbox);

@@ -7,6 +7,7 @@ import type { AuthContext, Services } from "../../env";
 import type { spaces } from "../../db/schema";
 import { ApiError, forbidden, notFound } from "../../lib/errors";
 import { requireRecentStepUp } from "../auth/second-factor";
+import { useEmergencyGrant } from "../lifebeat/grant-access";
 import { authFromSession, type SessionRow, sessionStatement } from "../auth/tokens";
 
 export const ROLES = ["owner", "admin", "member", "viewer"] as const;
@@ -19,16 +20,45 @@ export const atLeast = (role: Role, min: Role) => RANK[role] >= RANK[min];
 export interface Membership {
   spaceId: string;
   role: Role;
+  /** Set when access comes from a Life Beat emergency grant (read-only), not a membership. */
+  grantId?: string;
   space: typeof spaces.$inferSelect;
 }
 
-/** The caller's role in a live space, with the space: binds (spaceId, userId). */
+const SPACE_COLUMNS = "s.id, s.name, s.type, s.currency, s.timezone, s.owner_id, s.created_at, s.updated_at, s.deleted_at, s.transaction_count";
+
+/**
+ * Live emergency grants (Life Beat) of a household the space belongs to, held by
+ * the user: binds (spaceId, userId, now). A grant reads as the `viewer` role.
+ */
+const GRANT_FROM = `FROM household_spaces hs JOIN emergency_grants g ON g.household_id = hs.household_id AND g.revoked_at IS NULL
+   JOIN household_members hm ON hm.id = g.member_id JOIN spaces s ON s.id = hs.space_id
+  WHERE hs.space_id = ? AND hm.user_id = ? AND g.expires_at > ? AND s.deleted_at IS NULL`;
+
+/**
+ * The caller's role in a live space, with the space: binds `membershipParams`.
+ * A real membership wins; otherwise a live emergency grant gives `viewer`
+ * (with `grant_id` set, so the gate can refuse writes and audit the read).
+ */
 export const MEMBERSHIP_SQL =
-  `SELECT m.role, s.id, s.name, s.type, s.currency, s.timezone, s.owner_id, s.created_at, s.updated_at, s.deleted_at, s.transaction_count
-     FROM space_members m JOIN spaces s ON s.id = m.space_id WHERE m.space_id = ? AND m.user_id = ? AND s.deleted_at IS NULL`;
+  `SELECT role, grant_id, id, name, type, currency, timezone, owner_id, created_at, updated_at, deleted_at, transaction_count FROM (
+     SELECT m.role, NULL AS grant_id, 0 AS via, ${SPACE_COLUMNS}
+       FROM space_members m JOIN spaces s ON s.id = m.space_id WHERE m.space_id = ? AND m.user_id = ? AND s.deleted_at IS NULL
+     UNION ALL
+     SELECT 'viewer', g.id, 1, ${SPACE_COLUMNS} ${GRANT_FROM}
+   ) ORDER BY via LIMIT 1`;
+
+/** The parameters of MEMBERSHIP_SQL and ACCESS_GUARD_SQL. */
+export const membershipParams = (spaceId: string, userId: string, now: number) => [spaceId, userId, spaceId, userId, now];
+
+/** True when the user may read the space (member, or live emergency grant): binds `membershipParams`. */
+export const ACCESS_GUARD_SQL =
+  `(EXISTS (SELECT 1 FROM space_members m JOIN spaces s ON s.id = m.space_id WHERE m.space_id = ? AND m.user_id = ? AND s.deleted_at IS NULL)
+    OR EXISTS (SELECT 1 ${GRANT_FROM}))`;
 
 export interface MembershipRow {
   role: Role;
+  grant_id: string | null;
   id: string;
   name: string;
   type: "personal" | "business";
@@ -46,6 +76,7 @@ export const membershipOf = (spaceId: string, r: MembershipRow | undefined): Mem
     ? {
         spaceId,
         role: r.role,
+        ...(r.grant_id ? { grantId: r.grant_id } : {}),
         space: {
           id: r.id, name: r.name, type: r.type, currency: r.currency, timezone: r.timezone, ownerId: r.owner_id,
           createdAt: r.created_at, updatedAt: r.updated_at, deletedAt: r.deleted_at, transactionCount: r.transaction_count,
@@ -70,7 +101,7 @@ export async function withSessionCheck<T = Record<string, unknown>>(
 }
 
 export async function findMembership(svc: Services, auth: AuthContext, spaceId: string): Promise<Membership | null> {
-  const [res] = await withSessionCheck<MembershipRow>(svc, auth, [svc.env.DB.prepare(MEMBERSHIP_SQL).bind(spaceId, auth.userId)]);
+  const [res] = await withSessionCheck<MembershipRow>(svc, auth, [svc.env.DB.prepare(MEMBERSHIP_SQL).bind(...membershipParams(spaceId, auth.userId, svc.clock.now()))]);
   return membershipOf(spaceId, res!.results[0]);
 }
 
@@ -81,6 +112,7 @@ export async function findMembership(svc: Services, auth: AuthContext, spaceId: 
 export async function requireSpaceRole(svc: Services, auth: AuthContext, spaceId: string, min: Role): Promise<Membership> {
   const m = await findMembership(svc, auth, spaceId);
   if (!m) throw notFound("Space");
+  if (m.grantId) await useEmergencyGrant(svc, auth, m, min);
   if (!atLeast(m.role, min)) throw forbidden();
   if (atLeast(min, "admin")) requireRecentStepUp(auth, svc.clock.now());
   return m;

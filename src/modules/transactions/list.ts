@@ -16,7 +16,10 @@ import { instantIn, rangeEndExclusive } from "../../lib/dates";
 import { forbidden, notFound } from "../../lib/errors";
 import { pagination } from "../../lib/pagination";
 import { accountFor } from "../accounts/service";
-import { atLeast, MEMBERSHIP_SQL, membershipOf, type MembershipRow, requireSpaceRole, withSessionCheck } from "../spaces/access";
+import { useEmergencyGrant } from "../lifebeat/grant-access";
+import {
+  ACCESS_GUARD_SQL, atLeast, MEMBERSHIP_SQL, membershipOf, membershipParams, type MembershipRow, requireSpaceRole, withSessionCheck,
+} from "../spaces/access";
 import { presentTransactions, type TransactionRow } from "./service";
 
 export interface ListFilters {
@@ -36,8 +39,7 @@ const escapeLike = (s: string) => s.replace(/[\\%_]/g, (ch) => `\\${ch}`);
 const isBareDate = (s?: string) => s !== undefined && s.length === 10;
 
 /** True when the caller may read the space: evaluated once, before any of the space's rows. */
-const MEMBER_GUARD =
-  "EXISTS (SELECT 1 FROM space_members m JOIN spaces s ON s.id = m.space_id WHERE m.space_id = ? AND m.user_id = ? AND s.deleted_at IS NULL)";
+const MEMBER_GUARD = ACCESS_GUARD_SQL;
 
 /** Column names of a raw `transactions` row, by property, to read it as drizzle would. */
 const COLUMNS = Object.entries(getTableColumns(transactions)).map(([prop, col]) => [prop, col.name] as const);
@@ -71,7 +73,7 @@ function filterSql(f: ListFilters, tz: string): Query {
 /** The page and its total, each guarded by the caller's membership. */
 function pageStatements(svc: Services, auth: AuthContext, f: ListFilters, q: Query): D1PreparedStatement[] {
   const db = svc.env.DB;
-  const guard = [f.spaceId, auth.userId];
+  const guard = membershipParams(f.spaceId, auth.userId, svc.clock.now());
   const page = db.prepare(
     `SELECT t.*, c.name AS category_name, c.color AS category_color, a.name AS account_name
        FROM transactions t LEFT JOIN categories c ON c.id = t.category_id LEFT JOIN accounts a ON a.id = t.account_id
@@ -103,11 +105,12 @@ export async function listTransactions(svc: Services, auth: AuthContext, f: List
   }
   // Instants only: the zone is not needed to query, so everything is one batch.
   const [member, page, total] = await withSessionCheck(svc, auth, [
-    svc.env.DB.prepare(MEMBERSHIP_SQL).bind(f.spaceId, auth.userId),
+    svc.env.DB.prepare(MEMBERSHIP_SQL).bind(...membershipParams(f.spaceId, auth.userId, svc.clock.now())),
     ...pageStatements(svc, auth, f, filterSql(f, "UTC")),
   ]);
   const m = membershipOf(f.spaceId, member!.results[0] as MembershipRow | undefined);
   if (!m) throw notFound("Space");
+  if (m.grantId) await useEmergencyGrant(svc, auth, m, "viewer");
   if (!atLeast(m.role, "viewer")) throw forbidden();
   return present(svc, f, m.space.timezone, page!, total!);
 }

@@ -1,0 +1,132 @@
+/**
+ * Households and Life Beat tables (migrations/0013_lifebeat.sql is the source
+ * of truth for constraints and partial indexes; these mirror the columns for
+ * typed queries). Timestamps are epoch milliseconds.
+ */
+import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+
+export const households = sqliteTable(
+  "households",
+  {
+    id: text("id").primaryKey(),
+    name: text("name").notNull(),
+    ownerId: text("owner_id").notNull(),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [index("households_owner_idx").on(t.ownerId)],
+);
+
+export const householdSpaces = sqliteTable(
+  "household_spaces",
+  {
+    householdId: text("household_id").notNull(),
+    spaceId: text("space_id").notNull(),
+    addedAt: integer("added_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.householdId, t.spaceId] }), index("household_spaces_space_idx").on(t.spaceId)],
+);
+
+export const householdMembers = sqliteTable("household_members", {
+  id: text("id").primaryKey(),
+  householdId: text("household_id").notNull(),
+  userId: text("user_id"),
+  email: text("email").notNull(),
+  name: text("name"),
+  relationship: text("relationship").notNull(),
+  role: text("role", { enum: ["owner", "member", "executor"] }).notNull(),
+  status: text("status", { enum: ["invited", "active"] }).notNull(),
+  /** SHA-256 (hex) of the invitation token; null once accepted. */
+  invitationHash: text("invitation_hash"),
+  invitationExpiresAt: integer("invitation_expires_at"),
+  invitedAt: integer("invited_at").notNull(),
+  joinedAt: integer("joined_at"),
+});
+
+export const lifeBeat = sqliteTable("life_beat", {
+  householdId: text("household_id").primaryKey(),
+  enabled: integer("enabled", { mode: "boolean" }).notNull().default(false),
+  checkInInterval: text("check_in_interval", { enum: ["weekly", "biweekly", "monthly"] }).notNull().default("monthly"),
+  /** JSON array of strictly increasing day counts. */
+  escalationDays: text("escalation_days").notNull().default("[30,60,90]"),
+  executorMemberId: text("executor_member_id"),
+  /** JSON array of "email" | "sms". */
+  channels: text("channels").notNull().default('["email"]'),
+  smsNumber: text("sms_number"),
+  accessDays: integer("access_days").notNull().default(30),
+  lastCheckIn: integer("last_check_in").notNull(),
+  currentLevel: integer("current_level").notNull().default(0),
+  cycle: integer("cycle").notNull().default(0),
+  nextEscalationAt: integer("next_escalation_at"),
+  updatedAt: integer("updated_at").notNull(),
+});
+
+export const lifeBeatEscalations = sqliteTable(
+  "life_beat_escalations",
+  {
+    householdId: text("household_id").notNull(),
+    cycle: integer("cycle").notNull(),
+    level: integer("level").notNull(),
+    escalatedAt: integer("escalated_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.householdId, t.cycle, t.level] })],
+);
+
+export const lifeBeatNotifications = sqliteTable("life_beat_notifications", {
+  id: text("id").primaryKey(),
+  householdId: text("household_id").notNull(),
+  kind: text("kind", { enum: ["escalation", "executor", "invitation"] }).notNull(),
+  cycle: integer("cycle"),
+  level: integer("level"),
+  channel: text("channel", { enum: ["email", "sms"] }).notNull(),
+  recipient: text("recipient").notNull(),
+  locale: text("locale").notNull(),
+  subject: text("subject").notNull(),
+  /** AES-GCM sealed (encryptSecret). */
+  body: text("body").notNull(),
+  status: text("status", { enum: ["pending", "sent", "failed", "cancelled"] }).notNull(),
+  attempts: integer("attempts").notNull().default(0),
+  nextAttemptAt: integer("next_attempt_at").notNull(),
+  lastError: text("last_error"),
+  providerMessageId: text("provider_message_id"),
+  dedupeKey: text("dedupe_key").notNull(),
+  createdAt: integer("created_at").notNull(),
+  sentAt: integer("sent_at"),
+});
+
+export const emergencyGrants = sqliteTable("emergency_grants", {
+  id: text("id").primaryKey(),
+  householdId: text("household_id").notNull(),
+  memberId: text("member_id").notNull(),
+  accessLevel: text("access_level", { enum: ["read-only"] }).notNull().default("read-only"),
+  source: text("source", { enum: ["escalation", "manual"] }).notNull(),
+  grantedBy: text("granted_by"),
+  createdAt: integer("created_at").notNull(),
+  expiresAt: integer("expires_at").notNull(),
+  revokedAt: integer("revoked_at"),
+  revokedReason: text("revoked_reason"),
+  dedupeKey: text("dedupe_key"),
+});
+
+export const emergencyAccessLog = sqliteTable("emergency_access_log", {
+  id: text("id").primaryKey(),
+  grantId: text("grant_id").notNull(),
+  householdId: text("household_id").notNull(),
+  userId: text("user_id").notNull(),
+  spaceId: text("space_id").notNull(),
+  method: text("method").notNull(),
+  path: text("path").notNull(),
+  allowed: integer("allowed", { mode: "boolean" }).notNull(),
+  at: integer("at").notNull(),
+});
+
+export const sandboxMessages = sqliteTable("sandbox_messages", {
+  id: text("id").primaryKey(),
+  channel: text("channel").notNull(),
+  recipient: text("recipient").notNull(),
+  sender: text("sender").notNull(),
+  subject: text("subject"),
+  body: text("body").notNull(),
+  idempotencyKey: text("idempotency_key"),
+  receivedAt: integer("received_at").notNull(),
+});

@@ -1,0 +1,160 @@
+/**
+ * The Life Beat cron. Each run (hourly in production; any cadence works):
+ *
+ * 1. takes the enabled households whose next level is due, or that are
+ *    escalated (level > 0);
+ * 2. folds in the owner's activity (their last authenticated request, kept by
+ *    the rate limiter): activity newer than the last check-in is a check-in,
+ *    so nothing fires and escalation grants made before it are revoked;
+ * 3. raises each due household one level at a time, each level in ONE D1
+ *    batch whose every write is guarded by "this cycle, this expected level,
+ *    still enabled" and whose rows are unique by (household, cycle, level):
+ *    the escalation record, the owner's notices, at the final level the
+ *    executor's notice and the read-only grant, the `lifebeat.escalated`
+ *    webhook events, and last the level itself. However often the cron runs,
+ *    overlaps or retries, a level is reached once and its notices written once;
+ * 4. delivers due notifications from the outbox (claimed, so sent once).
+ */
+import type { Services } from "../../env";
+import { newId } from "../../lib/ids";
+import { logInfo } from "../../lib/log";
+import { executorNotice, localeOf, ownerNotice } from "./messages";
+import { deliverDue, deliverRows, dueNotifications, notificationInsert, type NotificationRow } from "./outbox";
+import { channelsOf, DAY_MS, daysOf, escalationAt, foldActivity, LIFE_BEAT_COLUMNS, type LifeBeatRow } from "./state";
+
+export const ESCALATED_EVENT = "lifebeat.escalated";
+const BATCH = 200;
+
+interface Candidate extends LifeBeatRow {
+  household_name: string;
+  owner_id: string;
+  owner_email: string;
+  owner_name: string;
+  owner_locale: string;
+  executor_email: string | null;
+  executor_name: string | null;
+  executor_user_id: string | null;
+}
+
+export interface EscalationRun {
+  examined: number;
+  escalated: number;
+  reset: number;
+  delivered: number;
+}
+
+export async function runLifeBeat(svc: Services): Promise<EscalationRun> {
+  const now = svc.clock.now();
+  const cols = LIFE_BEAT_COLUMNS.split(", ").map((c) => `lb.${c}`).join(", ");
+  const [due, notices] = await svc.env.DB.batch<Record<string, unknown>>([svc.env.DB.prepare(
+    `SELECT ${cols}, h.name AS household_name, h.owner_id, u.email AS owner_email, u.name AS owner_name, u.locale AS owner_locale,
+            em.email AS executor_email, em.name AS executor_name, em.user_id AS executor_user_id
+       FROM life_beat lb JOIN households h ON h.id = lb.household_id JOIN users u ON u.id = h.owner_id
+       LEFT JOIN household_members em ON em.id = lb.executor_member_id
+      WHERE lb.enabled = 1 AND (lb.next_escalation_at <= ? OR lb.current_level > 0)
+      ORDER BY lb.next_escalation_at LIMIT ?`,
+  ).bind(now, BATCH), dueNotifications(svc, now)]);
+  // One D1 round trip when nothing is due, which is nearly every run.
+  const candidates = due!.results as unknown as Candidate[];
+  const run: EscalationRun = { examined: candidates.length, escalated: 0, reset: 0, delivered: 0 };
+  for (const c of candidates) {
+    if (await foldActivity(svc, c, c.owner_id)) {
+      run.reset++;
+      continue;
+    }
+    run.escalated += await escalateDue(svc, c, now);
+  }
+  run.delivered = run.escalated ? await deliverDue(svc) : await deliverRows(svc, notices!.results as unknown as NotificationRow[]);
+  if (run.escalated || run.reset) logInfo(undefined, "lifebeat.run", { ...run });
+  return run;
+}
+
+/** Raises `c` through every level due at `now`; returns how many levels this run raised. */
+async function escalateDue(svc: Services, c: Candidate, now: number): Promise<number> {
+  const days = daysOf(c);
+  let level = c.current_level;
+  let raised = 0;
+  while (level < days.length) {
+    const at = escalationAt(c.last_check_in, c.check_in_interval, days, level);
+    if (at === null || at > now) break;
+    if (!(await escalate(svc, c, days, level + 1))) break; // someone else moved this household on: stop
+    level++;
+    raised++;
+  }
+  return raised;
+}
+
+/** One level, in one guarded batch. Returns true when this call raised it. */
+async function escalate(svc: Services, c: Candidate, days: number[], level: number): Promise<boolean> {
+  const now = svc.clock.now();
+  const db = svc.env.DB;
+  const final = level === days.length;
+  const hh = c.household_id;
+  const guard = {
+    sql: "EXISTS (SELECT 1 FROM life_beat WHERE household_id = ? AND cycle = ? AND current_level = ? AND enabled = 1)",
+    params: [hh, c.cycle, level - 1] as (string | number)[],
+  };
+  const locale = localeOf(c.owner_locale);
+  const accessUntil = final && c.executor_member_id ? now + c.access_days * DAY_MS : null;
+  const facts = {
+    ownerName: c.owner_name, householdName: c.household_name, level, levels: days.length, lastCheckIn: c.last_check_in,
+    executorName: c.executor_name ?? c.executor_email, finalAt: final ? null : escalationAt(c.last_check_in, c.check_in_interval, days, days.length - 1),
+    accessUntil,
+  };
+  const statements: D1PreparedStatement[] = [
+    db.prepare(`INSERT OR IGNORE INTO life_beat_escalations (household_id, cycle, level, escalated_at) SELECT ?, ?, ?, ? WHERE ${guard.sql}`).bind(
+      hh, c.cycle, level, now, ...guard.params,
+    ),
+  ];
+  const owner = ownerNotice(locale, facts);
+  for (const channel of channelsOf(c)) {
+    const recipient = channel === "sms" ? c.sms_number : c.owner_email;
+    if (!recipient) continue;
+    const n = await notificationInsert(
+      svc,
+      {
+        householdId: hh, kind: "escalation", cycle: c.cycle, level, channel, recipient, locale,
+        subject: owner.subject, text: channel === "sms" ? `${owner.subject}. ${owner.text}` : owner.text,
+        dedupeKey: `lifebeat:${hh}:${c.cycle}:${level}:owner:${channel}`,
+      },
+      guard,
+    );
+    statements.push(n.statement);
+  }
+  if (final && c.executor_member_id && c.executor_email) {
+    const msg = executorNotice(locale, { ...facts, registered: c.executor_user_id !== null });
+    const n = await notificationInsert(
+      svc,
+      {
+        householdId: hh, kind: "executor", cycle: c.cycle, level, channel: "email", recipient: c.executor_email, locale,
+        subject: msg.subject, text: msg.text, dedupeKey: `lifebeat:${hh}:${c.cycle}:${level}:executor:email`,
+      },
+      guard,
+    );
+    statements.push(
+      n.statement,
+      db.prepare(
+        `INSERT OR IGNORE INTO emergency_grants (id, household_id, member_id, access_level, source, granted_by, created_at, expires_at, dedupe_key)
+         SELECT ?, household_id, executor_member_id, 'read-only', 'escalation', NULL, ?, ?, ? FROM life_beat
+          WHERE household_id = ? AND cycle = ? AND current_level = ? AND enabled = 1 AND executor_member_id = ?`,
+      ).bind(newId("egr", now), now, accessUntil, `lifebeat:${hh}:${c.cycle}`, hh, c.cycle, level - 1, c.executor_member_id),
+    );
+  }
+  const payload = JSON.stringify({
+    householdId: hh, level, levels: days.length, final, lastCheckIn: new Date(c.last_check_in).toISOString(),
+    executorId: final ? c.executor_member_id : null, emergencyAccessUntil: accessUntil === null ? null : new Date(accessUntil).toISOString(),
+  });
+  statements.push(
+    db.prepare(
+      `INSERT OR IGNORE INTO event_outbox (id, space_id, type, payload, dedupe_key, created_at)
+       SELECT ? || substr(hs.space_id, instr(hs.space_id, '_')), hs.space_id, ?, ?, ? || hs.space_id, ? FROM household_spaces hs
+        WHERE hs.household_id = ? AND ${guard.sql}`,
+    ).bind(newId("evt", now), ESCALATED_EVENT, payload, `${ESCALATED_EVENT}:${hh}:${c.cycle}:${level}:`, now, hh, ...guard.params),
+    // Last: the level itself, from the expected one only.
+    db.prepare(
+      "UPDATE life_beat SET current_level = ?, next_escalation_at = ?, updated_at = ? WHERE household_id = ? AND cycle = ? AND current_level = ? AND enabled = 1",
+    ).bind(level, escalationAt(c.last_check_in, c.check_in_interval, days, level), now, hh, c.cycle, level - 1),
+  );
+  const results = await db.batch(statements);
+  return results[results.length - 1]!.meta.changes === 1;
+}

@@ -1,0 +1,35 @@
+/**
+ * How the space gate honours a Life Beat emergency grant. A grant reads as the
+ * `viewer` role of every space of the household, for GET requests only: any
+ * other method, and any route needing more than a viewer, is 403. Every use
+ * (and every refused attempt) is written to the audit log the owner reads.
+ * This costs D1 work only when access comes from a grant: a caller with a real
+ * membership never gets here.
+ */
+import type { AuthContext, Services } from "../../env";
+import { forbidden } from "../../lib/errors";
+import { newId } from "../../lib/ids";
+import type { Membership, Role } from "../spaces/access";
+
+const READ_METHODS = new Set(["GET", "HEAD"]);
+
+/** Throws 403 unless a grant-based access is a read; audits it either way (once per request and space). */
+export async function useEmergencyGrant(svc: Services, auth: AuthContext, m: Membership, min: Role): Promise<void> {
+  const method = auth.request?.method ?? "INTERNAL";
+  const path = auth.request?.path ?? "";
+  // No request context (a job, a direct service call) is treated as a write: fail closed.
+  const allowed = READ_METHODS.has(method) && min === "viewer";
+  const audited = ((auth as AuthContext & { grantAudits?: Set<string> }).grantAudits ??= new Set<string>());
+  const key = `${m.spaceId}:${allowed}`;
+  if (!audited.has(key)) {
+    audited.add(key);
+    const now = svc.clock.now();
+    await svc.env.DB.prepare(
+      `INSERT INTO emergency_access_log (id, grant_id, household_id, user_id, space_id, method, path, allowed, at)
+       SELECT ?, g.id, g.household_id, ?, ?, ?, ?, ?, ? FROM emergency_grants g WHERE g.id = ?`,
+    )
+      .bind(newId("eal", now), auth.userId, m.spaceId, method, path.slice(0, 512), allowed ? 1 : 0, now, m.grantId!)
+      .run();
+  }
+  if (!allowed) throw forbidden("Emergency access is read-only");
+}

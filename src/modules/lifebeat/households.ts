@@ -1,0 +1,233 @@
+/**
+ * Households: an owner, members (each with a relationship) and the spaces
+ * they share. Members join by invitation: a single-use token, sent by email,
+ * stored only as its SHA-256, valid for INVITATION_TTL_MS; accepting it links
+ * the signed-in user whose email it was sent to. A household the caller is
+ * not an active member of is 404; a member who is not the owner gets 403 on
+ * owner-only operations.
+ */
+import type { AuthContext, Services } from "../../env";
+import { iso } from "../../lib/clock";
+import { randomToken, sha256Hex } from "../../lib/crypto";
+import { conflict, forbidden, notFound } from "../../lib/errors";
+import { newId } from "../../lib/ids";
+import { IN_JSON_LIST, insertRows, jsonList } from "../../lib/sql";
+import { invitationNotice, localeOf } from "./messages";
+import { deliverNow, notificationInsert } from "./outbox";
+
+export const INVITATION_TTL_MS = 7 * 86_400_000;
+
+export interface HouseholdRow {
+  id: string;
+  name: string;
+  owner_id: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface MemberRow {
+  id: string;
+  household_id: string;
+  user_id: string | null;
+  email: string;
+  name: string | null;
+  relationship: string;
+  role: "owner" | "member" | "executor";
+  status: "invited" | "active";
+  invitation_expires_at: number | null;
+  invited_at: number;
+  joined_at: number | null;
+}
+
+const MEMBER_COLUMNS = "id, household_id, user_id, email, name, relationship, role, status, invitation_expires_at, invited_at, joined_at";
+
+export const presentMember = (m: MemberRow) => ({
+  id: m.id,
+  householdId: m.household_id,
+  userId: m.user_id,
+  email: m.email,
+  name: m.name,
+  relationship: m.relationship,
+  role: m.role,
+  status: m.status,
+  invitedAt: iso(m.invited_at),
+  joinedAt: m.joined_at === null ? null : iso(m.joined_at),
+  invitationExpiresAt: m.invitation_expires_at === null ? null : iso(m.invitation_expires_at),
+});
+
+/**
+ * The household and the caller's active membership in it: 404 when the
+ * caller is not an active member, 403 when `owner` is required and they are not it.
+ */
+export async function requireHousehold(
+  svc: Services,
+  auth: AuthContext,
+  householdId: string,
+  need: "member" | "owner",
+): Promise<{ household: HouseholdRow; me: MemberRow }> {
+  const row = await svc.env.DB.prepare(
+    `SELECT h.id, h.name, h.owner_id, h.created_at, h.updated_at, m.id AS m_id, m.role AS m_role
+       FROM households h JOIN household_members m ON m.household_id = h.id AND m.user_id = ? AND m.status = 'active'
+      WHERE h.id = ?`,
+  )
+    .bind(auth.userId, householdId)
+    .first<HouseholdRow & { m_id: string; m_role: MemberRow["role"] }>();
+  if (!row) throw notFound("Household");
+  if (need === "owner" && row.owner_id !== auth.userId) throw forbidden("Only the household's owner may do this");
+  const { m_id, m_role, ...household } = row;
+  return { household, me: { id: m_id, role: m_role } as MemberRow };
+}
+
+export async function householdDetail(svc: Services, h: HouseholdRow) {
+  const [spaces, members, lb] = await svc.env.DB.batch<Record<string, unknown>>([
+    svc.env.DB.prepare(
+      "SELECT s.id, s.name FROM household_spaces hs JOIN spaces s ON s.id = hs.space_id WHERE hs.household_id = ? AND s.deleted_at IS NULL ORDER BY hs.added_at, s.id",
+    ).bind(h.id),
+    svc.env.DB.prepare(`SELECT ${MEMBER_COLUMNS} FROM household_members WHERE household_id = ? ORDER BY invited_at, id`).bind(h.id),
+    svc.env.DB.prepare("SELECT enabled, current_level FROM life_beat WHERE household_id = ?").bind(h.id),
+  ]);
+  const sp = spaces!.results as { id: string; name: string }[];
+  const life = lb!.results[0] as { enabled: number; current_level: number } | undefined;
+  return {
+    id: h.id,
+    name: h.name,
+    ownerId: h.owner_id,
+    spaceIds: sp.map((s) => s.id),
+    spaces: sp,
+    members: (members!.results as unknown as MemberRow[]).map(presentMember),
+    lifeBeat: { enabled: !!life?.enabled, currentEscalationLevel: life?.current_level ?? 0 },
+    createdAt: iso(h.created_at),
+    updatedAt: iso(h.updated_at),
+  };
+}
+
+export async function createHousehold(svc: Services, auth: AuthContext, input: { name: string; spaceIds: string[] }) {
+  const spaceIds = [...new Set(input.spaceIds)];
+  if (spaceIds.length) {
+    const rows = await svc.env.DB.prepare(
+      `SELECT m.space_id, m.role FROM space_members m JOIN spaces s ON s.id = m.space_id
+        WHERE m.user_id = ? AND s.deleted_at IS NULL AND m.space_id ${IN_JSON_LIST}`,
+    )
+      .bind(auth.userId, jsonList(spaceIds))
+      .all<{ space_id: string; role: string }>();
+    const roles = new Map(rows.results.map((r) => [r.space_id, r.role]));
+    if (spaceIds.some((id) => !roles.has(id))) throw notFound("Space");
+    if (spaceIds.some((id) => roles.get(id) !== "owner")) throw forbidden("Only a space's owner may share it with a household");
+  }
+  const me = await svc.env.DB.prepare("SELECT email, name FROM users WHERE id = ?").bind(auth.userId).first<{ email: string; name: string }>();
+  if (!me) throw notFound("User");
+  const now = svc.clock.now();
+  const id = newId("hh", now);
+  const db = svc.env.DB;
+  await db.batch([
+    db.prepare("INSERT INTO households (id, name, owner_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?)").bind(id, input.name, auth.userId, now, now),
+    db.prepare(
+      `INSERT INTO household_members (id, household_id, user_id, email, name, relationship, role, status, invited_at, joined_at)
+       VALUES (?, ?, ?, ?, ?, 'self', 'owner', 'active', ?, ?)`,
+    ).bind(newId("hhm", now), id, auth.userId, me.email, me.name, now, now),
+    db.prepare("INSERT INTO life_beat (household_id, last_check_in, updated_at) VALUES (?, ?, ?)").bind(id, now, now),
+    ...insertRows(db, "household_spaces", ["household_id", "space_id", "added_at"], spaceIds.map((s) => [id, s, now])),
+  ]);
+  return householdDetail(svc, { id, name: input.name, owner_id: auth.userId, created_at: now, updated_at: now });
+}
+
+export async function listHouseholds(svc: Services, auth: AuthContext) {
+  const rows = await svc.env.DB.prepare(
+    `SELECT h.id, h.name, h.owner_id, h.created_at, h.updated_at FROM households h
+       JOIN household_members m ON m.household_id = h.id AND m.user_id = ? AND m.status = 'active' ORDER BY h.created_at, h.id LIMIT 200`,
+  )
+    .bind(auth.userId)
+    .all<HouseholdRow>();
+  return Promise.all(rows.results.map((h) => householdDetail(svc, h)));
+}
+
+export async function getHousehold(svc: Services, auth: AuthContext, householdId: string) {
+  const { household } = await requireHousehold(svc, auth, householdId, "member");
+  return householdDetail(svc, household);
+}
+
+export async function addHouseholdMember(
+  svc: Services,
+  auth: AuthContext,
+  householdId: string,
+  input: { email: string; name?: string; relationship: string; role: "member" | "executor" },
+) {
+  const { household } = await requireHousehold(svc, auth, householdId, "owner");
+  const owner = await svc.env.DB.prepare("SELECT name, locale FROM users WHERE id = ?").bind(auth.userId).first<{ name: string; locale: string }>();
+  const now = svc.clock.now();
+  const token = `hhi_${randomToken(32)}`;
+  const expiresAt = now + INVITATION_TTL_MS;
+  const member: MemberRow = {
+    id: newId("hhm", now), household_id: household.id, user_id: null, email: input.email.trim(), name: input.name ?? null,
+    relationship: input.relationship, role: input.role, status: "invited", invitation_expires_at: expiresAt, invited_at: now, joined_at: null,
+  };
+  const locale = localeOf(owner?.locale);
+  const msg = invitationNotice(locale, { ownerName: owner?.name ?? "", householdName: household.name, role: input.role, token, expiresAt });
+  const notice = await notificationInsert(svc, {
+    householdId: household.id, kind: "invitation", cycle: null, level: null, channel: "email", recipient: member.email, locale,
+    subject: msg.subject, text: msg.text, dedupeKey: `invitation:${member.id}`,
+  });
+  try {
+    await svc.env.DB.batch([
+      svc.env.DB.prepare(
+        `INSERT INTO household_members (id, household_id, user_id, email, name, relationship, role, status, invitation_hash, invitation_expires_at, invited_at)
+         VALUES (?, ?, NULL, ?, ?, ?, ?, 'invited', ?, ?, ?)`,
+      ).bind(member.id, member.household_id, member.email, member.name, member.relationship, member.role, await sha256Hex(token), expiresAt, now),
+      notice.statement,
+    ]);
+  } catch (err) {
+    if (String(err).includes("UNIQUE")) throw conflict("That email is already a member of this household", "DUPLICATE_RESOURCE");
+    throw err;
+  }
+  await deliverNow(svc, notice.id);
+  return presentMember(member);
+}
+
+export async function removeHouseholdMember(svc: Services, auth: AuthContext, householdId: string, memberId: string): Promise<void> {
+  await requireHousehold(svc, auth, householdId, "owner");
+  const target = await svc.env.DB.prepare("SELECT role FROM household_members WHERE id = ? AND household_id = ?")
+    .bind(memberId, householdId)
+    .first<{ role: string }>();
+  if (!target) throw notFound("Member");
+  if (target.role === "owner") throw forbidden("The owner cannot be removed from the household");
+  const now = svc.clock.now();
+  const db = svc.env.DB;
+  // The member's grants end with the membership; the executor setting is cleared.
+  await db.batch([
+    db.prepare("UPDATE emergency_grants SET revoked_at = ?, revoked_reason = 'member_removed' WHERE member_id = ? AND revoked_at IS NULL").bind(now, memberId),
+    db.prepare("UPDATE life_beat SET executor_member_id = NULL, updated_at = ? WHERE household_id = ? AND executor_member_id = ?").bind(now, householdId, memberId),
+    db.prepare("DELETE FROM household_members WHERE id = ? AND household_id = ?").bind(memberId, householdId),
+  ]);
+}
+
+export async function acceptInvitation(svc: Services, auth: AuthContext, token: string) {
+  const hash = await sha256Hex(token);
+  const now = svc.clock.now();
+  const row = await svc.env.DB.prepare(`SELECT ${MEMBER_COLUMNS} FROM household_members WHERE invitation_hash = ? AND status = 'invited'`)
+    .bind(hash)
+    .first<MemberRow>();
+  if (!row || (row.invitation_expires_at ?? 0) <= now) throw notFound("Invitation");
+  const me = await svc.env.DB.prepare("SELECT email FROM users WHERE id = ?").bind(auth.userId).first<{ email: string }>();
+  if (!me || me.email.toLowerCase() !== row.email.toLowerCase()) throw forbidden("This invitation was sent to another email address");
+  let res: D1Result;
+  try {
+    // Single use: the hash is cleared in the same statement that links the user.
+    res = await svc.env.DB.prepare(
+      `UPDATE household_members SET user_id = ?, status = 'active', invitation_hash = NULL, invitation_expires_at = NULL, joined_at = ?
+        WHERE id = ? AND invitation_hash = ? AND status = 'invited' AND invitation_expires_at > ?`,
+    )
+      .bind(auth.userId, now, row.id, hash, now)
+      .run();
+  } catch (err) {
+    if (String(err).includes("UNIQUE")) throw conflict("You are already a member of this household", "DUPLICATE_RESOURCE");
+    throw err;
+  }
+  if (res.meta.changes !== 1) throw notFound("Invitation");
+  const household = await svc.env.DB.prepare("SELECT id, name, owner_id, created_at, updated_at FROM households WHERE id = ?")
+    .bind(row.household_id)
+    .first<HouseholdRow>();
+  return {
+    household: await householdDetail(svc, household!),
+    member: presentMember({ ...row, user_id: auth.userId, status: "active", invitation_expires_at: null, joined_at: now }),
+  };
+}

@@ -1,0 +1,85 @@
+/**
+ * The words of Life Beat notifications, in the owner's language (en or es;
+ * anything else falls back to English). Dates are written as UTC days.
+ */
+export type Locale = "en" | "es";
+
+export const localeOf = (raw: string | null | undefined): Locale => (raw?.toLowerCase().startsWith("es") ? "es" : "en");
+
+const day = (ms: number, locale: Locale) =>
+  new Date(ms).toLocaleDateString(locale === "es" ? "es-MX" : "en-US", { year: "numeric", month: "long", day: "numeric", timeZone: "UTC" });
+
+export interface Message {
+  subject: string;
+  text: string;
+}
+
+export interface EscalationFacts {
+  ownerName: string;
+  householdName: string;
+  level: number;
+  levels: number;
+  lastCheckIn: number;
+  executorName: string | null;
+  /** When the final level (and the executor's access) is due, for notices before it. */
+  finalAt: number | null;
+  /** For the final level: until when the executor can read. */
+  accessUntil: number | null;
+}
+
+/** To the owner, at each level. */
+export function ownerNotice(locale: Locale, f: EscalationFacts): Message {
+  const final = f.level === f.levels;
+  if (locale === "es") {
+    const subject = final
+      ? `Life Beat: se concedió acceso de emergencia (${f.householdName})`
+      : `Life Beat: confirma que estás bien (aviso ${f.level} de ${f.levels})`;
+    const text = final
+      ? `Hola ${f.ownerName}: no hemos sabido de ti desde el ${day(f.lastCheckIn, locale)}. Tu albacea${f.executorName ? ` ${f.executorName}` : ""} recibió acceso de solo lectura a las finanzas del hogar ${f.householdName}${f.accessUntil ? ` hasta el ${day(f.accessUntil, locale)}` : ""}. Si estás bien, registra tu check-in en Dhanam y el acceso se revocará de inmediato.`
+      : `Hola ${f.ownerName}: no has registrado tu check-in en Dhanam desde el ${day(f.lastCheckIn, locale)}. Abre la app o registra tu check-in para reiniciar Life Beat.${f.finalAt ? ` Si no sabemos de ti, tu albacea recibirá acceso de solo lectura el ${day(f.finalAt, locale)}.` : ""}`;
+    return { subject, text };
+  }
+  const subject = final
+    ? `Life Beat: emergency access granted (${f.householdName})`
+    : `Life Beat: please check in (notice ${f.level} of ${f.levels})`;
+  const text = final
+    ? `Hi ${f.ownerName}, we have not heard from you since ${day(f.lastCheckIn, locale)}. Your executor${f.executorName ? ` ${f.executorName}` : ""} now has read-only access to the ${f.householdName} household's finances${f.accessUntil ? ` until ${day(f.accessUntil, locale)}` : ""}. If you are well, check in on Dhanam and the access is revoked at once.`
+    : `Hi ${f.ownerName}, you have not checked in on Dhanam since ${day(f.lastCheckIn, locale)}. Open the app or check in to reset Life Beat.${f.finalAt ? ` If we do not hear from you, your executor receives read-only access on ${day(f.finalAt, locale)}.` : ""}`;
+  return { subject, text };
+}
+
+/** To the executor, at the final level. */
+export function executorNotice(locale: Locale, f: EscalationFacts & { registered: boolean }): Message {
+  const how = f.registered
+    ? locale === "es" ? "Inicia sesión en Dhanam para consultarlas." : "Sign in to Dhanam to view them."
+    : locale === "es" ? "Acepta la invitación que recibiste para consultarlas." : "Accept the invitation you received to view them.";
+  if (locale === "es") {
+    return {
+      subject: `Life Beat: acceso de emergencia al hogar ${f.householdName}`,
+      text: `${f.ownerName} no ha registrado su check-in en Dhanam desde el ${day(f.lastCheckIn, locale)}. Como albacea, tienes acceso de solo lectura a las finanzas del hogar ${f.householdName}${f.accessUntil ? ` hasta el ${day(f.accessUntil, locale)}` : ""}. ${how}`,
+    };
+  }
+  return {
+    subject: `Life Beat: emergency access to the ${f.householdName} household`,
+    text: `${f.ownerName} has not checked in on Dhanam since ${day(f.lastCheckIn, locale)}. As executor you have read-only access to the ${f.householdName} household's finances${f.accessUntil ? ` until ${day(f.accessUntil, locale)}` : ""}. ${how}`,
+  };
+}
+
+/** To an invited member; carries the single-use token. */
+export function invitationNotice(
+  locale: Locale,
+  f: { ownerName: string; householdName: string; role: string; token: string; expiresAt: number },
+): Message {
+  const path = `/v1/households/invitations/${f.token}/accept`;
+  if (locale === "es") {
+    const role = f.role === "executor" ? "albacea" : "miembro";
+    return {
+      subject: `${f.ownerName} te invitó al hogar ${f.householdName} en Dhanam`,
+      text: `${f.ownerName} te invitó a unirte al hogar ${f.householdName} como ${role}. Inicia sesión (o crea tu cuenta con este correo) y acepta la invitación: POST ${path}. La invitación vence el ${day(f.expiresAt, locale)} y sirve una sola vez.`,
+    };
+  }
+  return {
+    subject: `${f.ownerName} invited you to the ${f.householdName} household on Dhanam`,
+    text: `${f.ownerName} invited you to join the ${f.householdName} household as ${f.role}. Sign in (or create your account with this email address) and accept the invitation: POST ${path}. The invitation expires on ${day(f.expiresAt, locale)} and works once.`,
+  };
+}

@@ -1,0 +1,193 @@
+/**
+ * Life Beat configuration, check-ins, emergency access grants and their audit
+ * log. Only the household's owner configures, checks in, grants and reads the
+ * audit; any active member (the executor included) may read the state. The
+ * executor therefore cannot trigger, extend or renew their own access.
+ */
+import type { AuthContext, Services } from "../../env";
+import { iso } from "../../lib/clock";
+import { forbidden, notFound, validationFailed } from "../../lib/errors";
+import { newId } from "../../lib/ids";
+import { pagination } from "../../lib/pagination";
+import { requireHousehold } from "./households";
+import type { Channel, Interval } from "./schemas";
+import {
+  channelsOf, DAY_MS, daysOf, escalationAt, foldActivity, LIFE_BEAT_COLUMNS, type LifeBeatRow, nextCheckInDue, resetStatements,
+} from "./state";
+
+const MAX_GRANT_MS = 365 * DAY_MS;
+
+async function loadRow(svc: Services, householdId: string): Promise<LifeBeatRow> {
+  const row = await svc.env.DB.prepare(`SELECT ${LIFE_BEAT_COLUMNS} FROM life_beat WHERE household_id = ?`).bind(householdId).first<LifeBeatRow>();
+  if (!row) throw notFound("Household");
+  return row;
+}
+
+interface GrantRow {
+  id: string;
+  household_id: string;
+  member_id: string;
+  source: "escalation" | "manual";
+  created_at: number;
+  expires_at: number;
+  revoked_at: number | null;
+}
+
+const presentGrant = (g: GrantRow, now: number) => ({
+  id: g.id,
+  householdId: g.household_id,
+  executorId: g.member_id,
+  accessLevel: "read-only" as const,
+  source: g.source,
+  grantedAt: iso(g.created_at),
+  expiresAt: iso(g.expires_at),
+  revokedAt: g.revoked_at === null ? null : iso(g.revoked_at),
+  status: (g.revoked_at !== null ? "revoked" : g.expires_at <= now ? "expired" : "active") as "active" | "expired" | "revoked",
+});
+
+async function present(svc: Services, row: LifeBeatRow) {
+  const now = svc.clock.now();
+  const grants = await svc.env.DB.prepare(
+    "SELECT id, household_id, member_id, source, created_at, expires_at, revoked_at FROM emergency_grants WHERE household_id = ? ORDER BY created_at DESC, id DESC LIMIT 20",
+  )
+    .bind(row.household_id)
+    .all<GrantRow>();
+  return {
+    householdId: row.household_id,
+    enabled: !!row.enabled,
+    checkInInterval: row.check_in_interval,
+    lastCheckIn: iso(row.last_check_in),
+    nextCheckInDue: iso(nextCheckInDue(row.last_check_in, row.check_in_interval)),
+    escalationDays: daysOf(row),
+    currentEscalationLevel: row.current_level,
+    nextEscalationAt: row.next_escalation_at === null ? null : iso(row.next_escalation_at),
+    executorId: row.executor_member_id,
+    notificationChannels: channelsOf(row),
+    smsNumber: row.sms_number,
+    emergencyAccessDays: row.access_days,
+    emergencyAccess: grants.results.map((g) => presentGrant(g, now)),
+  };
+}
+
+/** Any active member reads the state; the owner's recent activity is folded in first (a check-in by use). */
+export async function getLifeBeat(svc: Services, auth: AuthContext, householdId: string) {
+  const { household } = await requireHousehold(svc, auth, householdId, "member");
+  let row = await loadRow(svc, householdId);
+  if (row.enabled && (await foldActivity(svc, row, household.owner_id))) row = await loadRow(svc, householdId);
+  return present(svc, row);
+}
+
+export interface LifeBeatUpdate {
+  householdId: string;
+  enabled?: boolean;
+  checkInInterval?: Interval;
+  escalationDays?: number[];
+  executorId?: string | null;
+  notificationChannels?: Channel[];
+  smsNumber?: string | null;
+  emergencyAccessDays?: number;
+}
+
+/**
+ * Owner only. Saving the configuration is the owner's own act, so it resets
+ * escalation like a check-in (the schedule restarts from now). Disabling ends
+ * the cycle: pending notices are cancelled, escalation grants revoked, and no
+ * escalation is scheduled.
+ */
+export async function updateLifeBeat(svc: Services, auth: AuthContext, input: LifeBeatUpdate) {
+  await requireHousehold(svc, auth, input.householdId, "owner");
+  const row = await loadRow(svc, input.householdId);
+  const enabled = input.enabled ?? !!row.enabled;
+  const interval = input.checkInInterval ?? row.check_in_interval;
+  const days = input.escalationDays ?? daysOf(row);
+  const channels = [...new Set(input.notificationChannels ?? channelsOf(row))];
+  const smsNumber = input.smsNumber === undefined ? row.sms_number : input.smsNumber;
+  const executorId = input.executorId === undefined ? row.executor_member_id : input.executorId;
+  const accessDays = input.emergencyAccessDays ?? row.access_days;
+  if (channels.includes("sms") && !smsNumber) {
+    throw validationFailed([{ field: "smsNumber", message: "The sms channel needs the owner's phone number", code: "required" }]);
+  }
+  if (executorId !== null) {
+    const ex = await svc.env.DB.prepare("SELECT role FROM household_members WHERE id = ? AND household_id = ?")
+      .bind(executorId, input.householdId)
+      .first<{ role: string }>();
+    if (!ex || ex.role !== "executor") {
+      throw validationFailed([{ field: "executorId", message: "Must be a member of this household with the executor role", code: "invalid" }]);
+    }
+  }
+  const now = svc.clock.now();
+  const db = svc.env.DB;
+  const next = enabled ? escalationAt(now, interval, days, 0) : null;
+  await db.batch([
+    db.prepare(
+      `UPDATE life_beat SET enabled = ?, check_in_interval = ?, escalation_days = ?, executor_member_id = ?, channels = ?, sms_number = ?,
+              access_days = ?, updated_at = ? WHERE household_id = ?`,
+    ).bind(enabled ? 1 : 0, interval, JSON.stringify(days), executorId, JSON.stringify(channels), smsNumber, accessDays, now, input.householdId),
+    // The reset (new cycle, pending notices cancelled, escalation grants revoked), then the schedule for the new settings.
+    ...resetStatements(svc, { ...row, enabled: enabled ? 1 : 0 }, now, { reason: enabled ? "reconfigured" : "disabled", revokeManual: false, onlyIfStale: false }),
+    db.prepare("UPDATE life_beat SET next_escalation_at = ? WHERE household_id = ?").bind(next, input.householdId),
+  ]);
+  return present(svc, await loadRow(svc, input.householdId));
+}
+
+/** Owner only: resets escalation to 0 and revokes every live grant. */
+export async function checkIn(svc: Services, auth: AuthContext, householdId: string) {
+  await requireHousehold(svc, auth, householdId, "owner");
+  const row = await loadRow(svc, householdId);
+  const now = svc.clock.now();
+  const results = await svc.env.DB.batch(resetStatements(svc, row, now, { reason: "check_in", revokeManual: true, onlyIfStale: false }));
+  return {
+    householdId,
+    lastCheckIn: iso(now),
+    nextCheckInDue: iso(nextCheckInDue(now, row.check_in_interval)),
+    escalationReset: true as const,
+    currentEscalationLevel: 0,
+    revokedGrants: results[2]!.meta.changes,
+  };
+}
+
+/** Owner only: a manual read-only grant to an executor member, until `expiresAt`. */
+export async function grantEmergencyAccess(
+  svc: Services,
+  auth: AuthContext,
+  input: { householdId: string; executorId?: string; accessLevel: "read-only"; expiresAt: string },
+) {
+  await requireHousehold(svc, auth, input.householdId, "owner");
+  const row = await loadRow(svc, input.householdId);
+  const memberId = input.executorId ?? row.executor_member_id;
+  if (!memberId) throw validationFailed([{ field: "executorId", message: "No executor is configured; name one", code: "required" }]);
+  const member = await svc.env.DB.prepare("SELECT role, user_id FROM household_members WHERE id = ? AND household_id = ?")
+    .bind(memberId, input.householdId)
+    .first<{ role: string; user_id: string | null }>();
+  if (!member || member.role !== "executor") {
+    throw validationFailed([{ field: "executorId", message: "Must be a member of this household with the executor role", code: "invalid" }]);
+  }
+  if (member.user_id === auth.userId) throw forbidden("The owner cannot grant access to themselves");
+  const now = svc.clock.now();
+  const expiresAt = Date.parse(input.expiresAt);
+  if (!(expiresAt > now) || expiresAt - now > MAX_GRANT_MS) {
+    throw validationFailed([{ field: "expiresAt", message: "Must be in the future and within 365 days", code: "out_of_range" }]);
+  }
+  const id = newId("egr", now);
+  await svc.env.DB.prepare(
+    "INSERT INTO emergency_grants (id, household_id, member_id, access_level, source, granted_by, created_at, expires_at) VALUES (?, ?, ?, 'read-only', 'manual', ?, ?, ?)",
+  )
+    .bind(id, input.householdId, memberId, auth.userId, now, expiresAt)
+    .run();
+  return presentGrant({ id, household_id: input.householdId, member_id: memberId, source: "manual", created_at: now, expires_at: expiresAt, revoked_at: null }, now);
+}
+
+/** Owner only: every use of an emergency grant, newest first. */
+export async function accessLog(svc: Services, auth: AuthContext, q: { householdId: string; limit: number; offset: number }) {
+  await requireHousehold(svc, auth, q.householdId, "owner");
+  const [rows, total] = await svc.env.DB.batch<Record<string, unknown>>([
+    svc.env.DB.prepare(
+      "SELECT id, grant_id, user_id, space_id, method, path, allowed, at FROM emergency_access_log WHERE household_id = ? ORDER BY at DESC, id DESC LIMIT ? OFFSET ?",
+    ).bind(q.householdId, q.limit, q.offset),
+    svc.env.DB.prepare("SELECT COUNT(*) AS n FROM emergency_access_log WHERE household_id = ?").bind(q.householdId),
+  ]);
+  const entries = (rows!.results as { id: string; grant_id: string; user_id: string; space_id: string; method: string; path: string; allowed: number; at: number }[]).map(
+    (r) => ({ id: r.id, grantId: r.grant_id, userId: r.user_id, spaceId: r.space_id, method: r.method, path: r.path, allowed: !!r.allowed, at: iso(r.at) }),
+  );
+  return { entries, pagination: pagination((total!.results[0] as { n: number }).n, q.limit, q.offset) };
+}

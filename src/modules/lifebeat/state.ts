@@ -1,0 +1,97 @@
+/**
+ * The Life Beat schedule and the state changes every path shares: when the
+ * next check-in and the next escalation are due, and the reset a check-in
+ * (explicit or from the owner's activity) makes.
+ *
+ * Timeline: a check-in at T is due again at T + interval; level k (1-based) is
+ * reached `escalationDays[k-1]` days after that due time was missed. Every
+ * reset starts a new `cycle`, and escalation writes are guarded by the cycle,
+ * so nothing from before a check-in can fire after it.
+ */
+import type { Services } from "../../env";
+import type { Channel, Interval } from "./schemas";
+
+export const DAY_MS = 86_400_000;
+export const INTERVAL_DAYS: Record<Interval, number> = { weekly: 7, biweekly: 14, monthly: 30 };
+
+export interface LifeBeatRow {
+  household_id: string;
+  enabled: number;
+  check_in_interval: Interval;
+  escalation_days: string;
+  executor_member_id: string | null;
+  channels: string;
+  sms_number: string | null;
+  access_days: number;
+  last_check_in: number;
+  current_level: number;
+  cycle: number;
+  next_escalation_at: number | null;
+  updated_at: number;
+}
+
+export const LIFE_BEAT_COLUMNS =
+  "household_id, enabled, check_in_interval, escalation_days, executor_member_id, channels, sms_number, access_days, last_check_in, current_level, cycle, next_escalation_at, updated_at";
+
+export const daysOf = (row: Pick<LifeBeatRow, "escalation_days">) => JSON.parse(row.escalation_days) as number[];
+export const channelsOf = (row: Pick<LifeBeatRow, "channels">) => JSON.parse(row.channels) as Channel[];
+
+export const nextCheckInDue = (lastCheckIn: number, interval: Interval) => lastCheckIn + INTERVAL_DAYS[interval] * DAY_MS;
+
+/** When level `level + 1` is due, or null past the last level. */
+export function escalationAt(lastCheckIn: number, interval: Interval, days: number[], level: number): number | null {
+  if (level >= days.length) return null;
+  return nextCheckInDue(lastCheckIn, interval) + days[level]! * DAY_MS;
+}
+
+/** The owner's last authenticated request, from their `general` rate-limit bucket (no D1 read or write). */
+export async function lastActivity(env: Env, ownerId: string): Promise<number | null> {
+  const stub = env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(`general:user:${ownerId}`));
+  return (await stub.lastTakenAt()) ?? null;
+}
+
+/**
+ * The statements of a reset to level 0 at `at`: a new cycle, the next
+ * escalation rescheduled, the old cycle's pending notices cancelled, and
+ * grants revoked (`revokeManual`: manual grants too, for an explicit check-in;
+ * otherwise only escalation grants made before `at`). With `onlyIfBefore`,
+ * the reset happens only if the stored check-in is older than `at` and the
+ * cycle is still `cycle` (activity folded in by a cron or a read).
+ */
+export function resetStatements(
+  svc: Services,
+  row: LifeBeatRow,
+  at: number,
+  opts: { reason: string; revokeManual: boolean; onlyIfStale: boolean },
+): D1PreparedStatement[] {
+  const db = svc.env.DB;
+  const now = svc.clock.now();
+  const next = row.enabled ? escalationAt(at, row.check_in_interval, daysOf(row), 0) : null;
+  const cond = opts.onlyIfStale ? " AND cycle = ? AND last_check_in < ?" : "";
+  const condParams = opts.onlyIfStale ? [row.cycle, at] : [];
+  return [
+    db.prepare(
+      `UPDATE life_beat SET last_check_in = ?, current_level = 0, cycle = cycle + 1, next_escalation_at = ?, updated_at = ? WHERE household_id = ?${cond}`,
+    ).bind(at, next, now, row.household_id, ...condParams),
+    db.prepare(
+      `UPDATE life_beat_notifications SET status = 'cancelled' WHERE household_id = ? AND status = 'pending' AND kind IN ('escalation', 'executor') AND cycle <= ?`,
+    ).bind(row.household_id, row.cycle),
+    opts.revokeManual
+      ? db.prepare("UPDATE emergency_grants SET revoked_at = ?, revoked_reason = ? WHERE household_id = ? AND revoked_at IS NULL").bind(now, opts.reason, row.household_id)
+      : db.prepare(
+          "UPDATE emergency_grants SET revoked_at = ?, revoked_reason = ? WHERE household_id = ? AND revoked_at IS NULL AND source = 'escalation' AND created_at < ?",
+        ).bind(now, opts.reason, row.household_id, at),
+  ];
+}
+
+/**
+ * Folds the owner's activity into the stored check-in when it is newer (a
+ * check-in by use of the app). Returns true when it reset the household.
+ */
+export async function foldActivity(svc: Services, row: LifeBeatRow, ownerId: string): Promise<boolean> {
+  const seen = await lastActivity(svc.env, ownerId);
+  const now = svc.clock.now();
+  if (seen === null || seen <= row.last_check_in || seen > now) return false;
+  const [update] = await svc.env.DB.batch(resetStatements(svc, row, seen, { reason: "owner_activity", revokeManual: false, onlyIfStale: true }));
+  return update!.meta.changes === 1;
+}

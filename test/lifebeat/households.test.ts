@@ -1,0 +1,213 @@
+/**
+ * Households and the safety rules around emergency access: invitations are
+ * single-use, expiring, bound to the invited email and stored hashed; only the
+ * owner configures, grants and checks in; a check-in, disabling Life Beat and
+ * removing the executor each end what they should; the owner's activity counts
+ * as a check-in; notices are retried with backoff and recorded.
+ */
+import { env } from "cloudflare:workers";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { MAX_ATTEMPTS } from "../../src/modules/lifebeat/outbox";
+import { addMember, callJson, createSpace, registerUser } from "../helpers";
+import {
+  as, configure, cron, DAY, emailsTo, HOUR, householdWorld, invitationToken, levelOf, MIN, registerWithEmail, relogin, sim, smsTo,
+} from "./helpers";
+
+afterEach(() => vi.useRealTimers());
+
+describe("households", () => {
+  it("creates a household of spaces the caller owns; members see it, others get 404, non-owners 403", async () => {
+    const owner = await registerUser();
+    const other = await registerUser();
+    const mine = await createSpace(owner);
+    const theirs = await createSpace(other);
+    await addMember(other, theirs.id, owner, "admin");
+    expect((await callJson("/v1/households", { ...as(owner), body: { name: "H", spaceIds: [theirs.id] } })).status).toBe(403);
+    expect((await callJson("/v1/households", { ...as(owner), body: { name: "H", spaceIds: ["spc_nope"] } })).status).toBe(404);
+    const hh = await callJson("/v1/households", { ...as(owner), body: { name: "H", spaceIds: [mine.id] } });
+    expect(hh.status).toBe(201);
+    expect(hh.body).toMatchObject({ name: "H", ownerId: owner.id, spaceIds: [mine.id], lifeBeat: { enabled: false, currentEscalationLevel: 0 } });
+    expect(hh.body.members).toEqual([expect.objectContaining({ userId: owner.id, role: "owner", status: "active", relationship: "self" })]);
+    expect((await callJson(`/v1/households/${hh.body.id}`, as(other))).status).toBe(404);
+    expect((await callJson(`/v1/life-beat?householdId=${hh.body.id}`, as(other))).status).toBe(404);
+    const list = await callJson("/v1/households", as(owner));
+    expect(list.body.map((h: any) => h.id)).toContain(hh.body.id);
+    const lb = await callJson(`/v1/life-beat?householdId=${hh.body.id}`, as(owner));
+    expect(lb.body).toMatchObject({ enabled: false, checkInInterval: "monthly", escalationDays: [30, 60, 90], currentEscalationLevel: 0, executorId: null, notificationChannels: ["email"] });
+  });
+
+  it("invitations are single-use, expire, belong to the invited email and are stored only hashed", async () => {
+    sim.set(Date.now());
+    const owner = await registerUser();
+    const hh = await callJson("/v1/households", { ...as(owner), body: { name: "Inv", spaceIds: [] } });
+    const email = `Invitee-${crypto.randomUUID().slice(0, 6)}@Example.com`;
+    const inv = await callJson(`/v1/households/${hh.body.id}/members`, { ...as(owner), body: { email, relationship: "child", role: "member" } });
+    expect(inv.status).toBe(201);
+    expect(inv.body).toMatchObject({ status: "invited", userId: null, role: "member" });
+    expect((await callJson(`/v1/households/${hh.body.id}/members`, { ...as(owner), body: { email: email.toLowerCase(), relationship: "x", role: "member" } })).status).toBe(409);
+    const token = await invitationToken(email);
+    // Nothing stored holds the token itself: the member row keeps its hash, the outbox a sealed body.
+    const stored = JSON.stringify([
+      (await env.DB.prepare("SELECT * FROM household_members WHERE household_id = ?").bind(hh.body.id).all()).results,
+      (await env.DB.prepare("SELECT * FROM life_beat_notifications WHERE household_id = ?").bind(hh.body.id).all()).results,
+    ]);
+    expect(stored).not.toContain(token);
+    expect(stored).not.toContain(token.slice(4));
+
+    const stranger = await registerUser();
+    expect((await callJson(`/v1/households/invitations/${token}/accept`, { ...as(stranger), method: "POST" })).status).toBe(403);
+    const invitee = await registerWithEmail(email.toLowerCase());
+    const ok = await callJson(`/v1/households/invitations/${token}/accept`, { ...as(invitee), method: "POST" });
+    expect(ok.status).toBe(200);
+    expect(ok.body.member).toMatchObject({ userId: invitee.id, status: "active" });
+    expect((await callJson(`/v1/households/invitations/${token}/accept`, { ...as(invitee), method: "POST" })).status).toBe(404);
+    // A member reads the household but may not invite, configure or grant.
+    expect((await callJson(`/v1/households/${hh.body.id}`, as(invitee))).status).toBe(200);
+    expect((await callJson(`/v1/households/${hh.body.id}/members`, { ...as(invitee), body: { email: "a@example.com", relationship: "x", role: "executor" } })).status).toBe(403);
+    expect((await callJson("/v1/life-beat", { ...as(invitee), method: "PUT", body: { householdId: hh.body.id, enabled: true } })).status).toBe(403);
+
+    // An invitation not accepted within 7 days is dead.
+    const late = `late-${crypto.randomUUID().slice(0, 6)}@example.com`;
+    await callJson(`/v1/households/${hh.body.id}/members`, { ...as(owner), body: { email: late, relationship: "friend", role: "executor" } });
+    const lateToken = await invitationToken(late);
+    sim.set(sim.now + 7 * DAY);
+    const lateUser = await registerWithEmail(late);
+    expect((await callJson(`/v1/households/invitations/${lateToken}/accept`, { ...as(lateUser), method: "POST" })).status).toBe(404);
+    expect((await callJson("/v1/households/invitations/hhi_made_up/accept", { ...as(lateUser), method: "POST" })).status).toBe(404);
+  });
+});
+
+describe("emergency access safety", () => {
+  it("a check-in revokes a manual grant; removing the executor revokes theirs; the grant is refused on every write", async () => {
+    sim.set(Date.now());
+    const w = await householdWorld();
+    const grant = () =>
+      callJson("/v1/life-beat/emergency-access", {
+        ...as(w.owner),
+        body: { householdId: w.householdId, executorId: w.executorId, accessLevel: "read-only", expiresAt: new Date(sim.now + 2 * DAY).toISOString() },
+      });
+    expect((await callJson("/v1/life-beat/emergency-access", {
+      ...as(w.owner),
+      body: { householdId: w.householdId, executorId: w.executorId, expiresAt: new Date(sim.now - 1).toISOString() },
+    })).status).toBe(422);
+    expect((await grant()).status).toBe(201);
+    expect((await callJson(`/v1/spaces/${w.spaceIds[0]}`, as(w.executor))).status).toBe(200);
+    // Even the viewer-level "leave the space" write is refused under a grant.
+    expect((await callJson(`/v1/spaces/${w.spaceIds[0]}/members/${w.executor.id}`, { ...as(w.executor), method: "DELETE" })).status).toBe(403);
+    expect((await callJson(`/v1/spaces/${w.spaceIds[0]}`, { ...as(w.executor), method: "PATCH", body: { name: "Mine" } })).status).toBe(403);
+
+    const ci = await callJson("/v1/life-beat/check-in", { ...as(w.owner), body: { householdId: w.householdId } });
+    expect(ci.status).toBe(200);
+    expect(ci.body).toMatchObject({ escalationReset: true, revokedGrants: 1 });
+    expect((await callJson(`/v1/spaces/${w.spaceIds[0]}`, as(w.executor))).status).toBe(404);
+    const lb = await callJson(`/v1/life-beat?householdId=${w.householdId}`, as(w.owner));
+    expect(lb.body.emergencyAccess[0]).toMatchObject({ status: "revoked", source: "manual" });
+
+    expect((await grant()).status).toBe(201);
+    expect((await callJson(`/v1/spaces/${w.spaceIds[1]}`, as(w.executor))).status).toBe(200);
+    expect((await callJson(`/v1/households/${w.householdId}/members/${w.executorId}`, { ...as(w.executor), method: "DELETE" })).status).toBe(403);
+    expect((await callJson(`/v1/households/${w.householdId}/members/${w.executorId}`, { ...as(w.owner), method: "DELETE" })).status).toBe(204);
+    expect((await callJson(`/v1/spaces/${w.spaceIds[1]}`, as(w.executor))).status).toBe(404);
+    expect((await callJson(`/v1/households/${w.householdId}`, as(w.executor))).status).toBe(404);
+    const after = await callJson(`/v1/life-beat?householdId=${w.householdId}`, as(w.owner));
+    expect(after.body.executorId).toBeNull();
+    // The owner cannot be removed.
+    const hh = await callJson(`/v1/households/${w.householdId}`, as(w.owner));
+    const ownerMember = hh.body.members.find((m: any) => m.role === "owner");
+    expect((await callJson(`/v1/households/${w.householdId}/members/${ownerMember.id}`, { ...as(w.owner), method: "DELETE" })).status).toBe(403);
+  });
+
+  it("the owner's activity counts as a check-in, without a D1 write per request; the executor's does not", async () => {
+    const t0 = Date.now();
+    sim.set(t0);
+    const w = await householdWorld();
+    await configure(w, { enabled: true, checkInInterval: "weekly", escalationDays: [30], executorId: w.executorId });
+    // Day 10: the owner uses the app (any authenticated request); the executor too, later.
+    sim.set(t0 + 10 * DAY);
+    await relogin(w.owner);
+    expect((await callJson("/v1/spaces", as(w.owner))).status).toBe(200);
+    expect((await env.DB.prepare("SELECT last_check_in FROM life_beat WHERE household_id = ?").bind(w.householdId).first<{ last_check_in: number }>())!.last_check_in).toBe(t0);
+    sim.set(t0 + 20 * DAY);
+    await relogin(w.executor);
+    expect((await callJson("/v1/spaces", as(w.executor))).status).toBe(200);
+    // Day 37, when level 1 would have been due from day 0: nothing fires; the check-in is day 10.
+    const t = t0 + 37 * DAY;
+    sim.set(t);
+    await cron(t);
+    expect(await levelOf(w.householdId)).toBe(0);
+    const row = await env.DB.prepare("SELECT last_check_in, next_escalation_at FROM life_beat WHERE household_id = ?").bind(w.householdId).first<any>();
+    expect(row.last_check_in).toBeGreaterThanOrEqual(t0 + 10 * DAY);
+    expect(row.last_check_in).toBeLessThan(t0 + 10 * DAY + MIN);
+    expect(row.next_escalation_at).toBe(row.last_check_in + 37 * DAY);
+    // And level 1 comes 37 days after that activity.
+    sim.set(row.next_escalation_at - 1);
+    await cron(row.next_escalation_at - 1);
+    expect(await levelOf(w.householdId)).toBe(0);
+    sim.set(row.next_escalation_at);
+    await cron(row.next_escalation_at);
+    expect(await levelOf(w.householdId)).toBe(1);
+  });
+
+  it("disabling Life Beat cancels pending escalations and notices", async () => {
+    const t0 = Date.now();
+    sim.set(t0);
+    const w = await householdWorld();
+    // SMS to Twilio's "unavailable" test number keeps the notice pending (retrying).
+    await configure(w, { enabled: true, checkInInterval: "weekly", escalationDays: [30, 60], executorId: w.executorId, notificationChannels: ["email", "sms"], smsNumber: "+15005550009" });
+    const t = t0 + 37 * DAY;
+    sim.set(t);
+    await cron(t);
+    expect(await levelOf(w.householdId)).toBe(1);
+    const pending = await env.DB.prepare("SELECT status, attempts FROM life_beat_notifications WHERE household_id = ? AND channel = 'sms'").bind(w.householdId).first<any>();
+    expect(pending).toMatchObject({ status: "pending", attempts: 1 });
+    await relogin(w.owner);
+    const off = await configure(w, { enabled: false });
+    expect(off).toMatchObject({ enabled: false, currentEscalationLevel: 0, nextEscalationAt: null });
+    expect((await env.DB.prepare("SELECT status FROM life_beat_notifications WHERE household_id = ? AND channel = 'sms'").bind(w.householdId).first<any>()).status).toBe("cancelled");
+    for (const day of [38, 67, 100, 200]) {
+      sim.set(t0 + day * DAY);
+      await cron(t0 + day * DAY);
+    }
+    expect(await levelOf(w.householdId)).toBe(0);
+    expect((await env.DB.prepare("SELECT COUNT(*) AS n FROM life_beat_escalations WHERE household_id = ?").bind(w.householdId).first<any>()).n).toBe(1);
+    expect((await env.DB.prepare("SELECT COUNT(*) AS n FROM emergency_grants WHERE household_id = ?").bind(w.householdId).first<any>()).n).toBe(0);
+    expect(await smsTo("+15005550009")).toEqual([]);
+  });
+
+  it("notices go out by email and SMS through the real clients; a failing channel is retried with backoff, then marked failed", async () => {
+    const t0 = Date.now();
+    sim.set(t0);
+    const w = await householdWorld({ locale: "es" });
+    const phone = `+1415555${String(Math.floor(Math.random() * 10000)).padStart(4, "0")}`;
+    await configure(w, { enabled: true, checkInInterval: "weekly", escalationDays: [30, 60], executorId: w.executorId, notificationChannels: ["email", "sms"], smsNumber: phone });
+    const t1 = t0 + 37 * DAY;
+    sim.set(t1);
+    await cron(t1);
+    const sms = await smsTo(phone);
+    expect(sms).toHaveLength(1);
+    expect(sms[0]!.body).toContain("confirma que estás bien");
+    expect((await emailsTo(w.owner.email)).map((m) => m.subject)).toEqual(["Life Beat: confirma que estás bien (aviso 1 de 2)"]);
+
+    // Now the phone number stops working (Twilio's 503 test number): retried 5, 10, 20, 40, 80 minutes apart, then failed.
+    await relogin(w.owner);
+    await configure(w, { smsNumber: "+15005550009" });
+    const t2 = sim.now + 37 * DAY;
+    const seen: { attempts: number; at: number; next: number; status: string }[] = [];
+    for (let t = t2; t <= t2 + 12 * HOUR; t += 15 * MIN) {
+      sim.set(t);
+      await cron(t);
+      const n = await env.DB.prepare("SELECT attempts, next_attempt_at, status FROM life_beat_notifications WHERE household_id = ? AND channel = 'sms' AND recipient = '+15005550009'")
+        .bind(w.householdId)
+        .first<any>();
+      if (n && (seen.length === 0 || seen[seen.length - 1]!.attempts !== n.attempts)) seen.push({ attempts: n.attempts, at: t, next: n.next_attempt_at, status: n.status });
+    }
+    expect(seen.map((s) => s.attempts)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(seen.slice(0, 5).map((s) => (s.next - s.at) / MIN)).toEqual([5, 10, 20, 40, 80]);
+    expect(seen[5]!.status).toBe("failed");
+    expect(MAX_ATTEMPTS).toBe(6);
+    const row = await env.DB.prepare("SELECT last_error FROM life_beat_notifications WHERE household_id = ? AND recipient = '+15005550009'").bind(w.householdId).first<any>();
+    expect(row.last_error).toContain("503");
+    // The email of the same level went out once.
+    expect((await emailsTo(w.owner.email)).filter((m) => m.subject.includes("aviso 1 de 2"))).toHaveLength(2); // one per cycle
+  });
+});
