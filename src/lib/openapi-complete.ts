@@ -46,6 +46,20 @@ const TAG_DESCRIPTIONS: Record<string, string> = {
   Categories: "Categories and categorization rules.",
   Budgets: "Budgets over categories with period spending and alerts.",
   ML: "The learning categorizer: predictions, corrections, retraining.",
+  Providers: "Connections to Plaid, Belvo and Bitso, their webhooks, and queued syncs.",
+  Webhooks: "Outgoing webhook subscriptions, signed deliveries and their log.",
+  ESG: "Environmental, social and governance scores of crypto holdings, weighted by market value.",
+  DeFi: "DeFi wallets and their positions by protocol and network.",
+  Gaming: "Blockchain gaming platforms: tokens, staking, land, NFTs, guilds and earnings.",
+  Analytics: "Dashboard, net worth history, recurring series and the 60-day forecast.",
+  Rates: "Exchange rates by day, from the provider or set by hand per space.",
+  Projections: "Monte Carlo retirement projections and saved scenarios.",
+  Assets: "Manual assets (real estate, vehicles, collectibles, private holdings) and their valuations.",
+  Documents: "Documents of an asset, uploaded and downloaded through short-lived signed URLs.",
+  Collectibles: "Collectible catalogues, links to assets and refreshed values.",
+  "Real estate": "Property valuations (Zestimate-style) for real-estate assets.",
+  Households: "Households: members, executors and the spaces they share.",
+  "Life Beat": "The dead man's switch: check-ins, escalation and emergency read-only access.",
 };
 
 const camel = (s: string) => s.replace(/[-_]+([a-z0-9])/gi, (_, c: string) => c.toUpperCase());

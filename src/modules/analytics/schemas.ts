@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { MajorAmount } from "../accounts/schemas";
+import { MajorAmount } from "../../lib/amount-schema";
 import { CADENCES } from "./recurring";
 
 const SpaceId = z.string().min(1).max(64);

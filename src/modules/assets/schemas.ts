@@ -1,7 +1,8 @@
 import { z } from "@hono/zod-openapi";
 import { ASSET_TYPES } from "../../db/schema-assets";
 import { CURRENCIES } from "../../lib/money";
-import { MajorAmount, Pagination } from "../accounts/schemas";
+import { MajorAmount } from "../../lib/amount-schema";
+import { Pagination } from "../accounts/schemas";
 
 const Id = z.string().min(1).max(64);
 
@@ -17,7 +18,7 @@ export const AddressInput = z
   .openapi("Address");
 
 const AssetValue = MajorAmount.openapi({
-  type: "number", example: "850000.00",
+  example: "850000.00",
   description: "Major units of the asset's currency: a number or decimal string with no more decimals than the currency allows; not negative",
 });
 
