@@ -7,12 +7,12 @@
 import { and, eq, inArray, isNotNull, or } from "drizzle-orm";
 import type { Services } from "../../env";
 import { budgetCategories, budgets, categories, spaces } from "../../db/schema";
-import { newId } from "../../lib/ids";
+import { publishEvent } from "../webhooks/publish";
 import { inJsonList } from "../../lib/sql";
 import { type Currency, CURRENCY_SCALES, formatMinor, toMajorNumber } from "../../lib/money";
 import { type BudgetRow, spendingOf } from "./spending";
 
-export const THRESHOLD_EVENT = "budget.alert.threshold_exceeded";
+export const THRESHOLD_EVENT = "budget.alert.threshold_exceeded" as const;
 
 /** Checks the budgets that track any of `categoryIds` (or their parents). */
 export async function checkBudgetAlerts(svc: Services, spaceId: string, categoryIds: (string | null | undefined)[]): Promise<number> {
@@ -58,7 +58,6 @@ async function alertIfCrossed(svc: Services, b: BudgetRow, categoryIds: string[]
   const percent = BigInt(s.spent) * 100n;
   if (s.window.finished || percent < BigInt(b.alertThreshold) * BigInt(b.amount)) return 0;
   const scale = CURRENCY_SCALES[b.currency as Currency];
-  const now = svc.clock.now();
   const payload = {
     budgetId: b.id,
     spaceId: b.spaceId,
@@ -71,11 +70,10 @@ async function alertIfCrossed(svc: Services, b: BudgetRow, categoryIds: string[]
     periodStart: s.window.startDate,
     periodEnd: s.window.endDate,
   };
-  const res = await svc.env.DB.prepare(
-    "INSERT OR IGNORE INTO event_outbox (id, space_id, type, payload, dedupe_key, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-  )
-    .bind(newId("evt", now), b.spaceId, THRESHOLD_EVENT, JSON.stringify(payload), `${THRESHOLD_EVENT}:${b.id}:${s.window.startDate}`, now)
-    .run();
-  return res.meta.changes;
+  // Once per budget and period (the dedupe key); delivered to webhooks at once, not at the next sweep.
+  const published = await publishEvent(svc, {
+    spaceId: b.spaceId, type: THRESHOLD_EVENT, payload, dedupeKey: `${THRESHOLD_EVENT}:${b.id}:${s.window.startDate}`,
+  });
+  return published.created ? 1 : 0;
 }
 
