@@ -124,6 +124,20 @@ describe("subscriptions", () => {
     expect(left.map((r) => (r.results[0] as { n: number }).n)).toEqual([0, 0]);
   });
 
+  it("take the space from the body or from the query (POST /v1/webhooks?spaceId)", async () => {
+    const { owner, spaceId } = await adminSpace();
+    const other = await createSpace(owner);
+    const body = { url: receiverUrl(newInbox()), events: ["transaction.created"] };
+    const viaQuery = await callJson(`/v1/webhooks?spaceId=${spaceId}`, { ...as(owner), body });
+    expect([viaQuery.status, viaQuery.body.spaceId]).toEqual([201, spaceId]);
+    const both = await callJson(`/v1/webhooks?spaceId=${spaceId}`, { ...as(owner), body: { ...body, spaceId } });
+    expect(both.status).toBe(201);
+    const conflicting = await callJson(`/v1/webhooks?spaceId=${other.id}`, { ...as(owner), body: { ...body, spaceId } });
+    expect([conflicting.status, conflicting.body.error.details[0].code]).toEqual([422, "CONFLICTING_VALUES"]);
+    const neither = await callJson("/v1/webhooks", { ...as(owner), body });
+    expect([neither.status, neither.body.error.details[0].code]).toEqual([422, "REQUIRED"]);
+  });
+
   it("a space holds at most 25", async () => {
     const { owner, spaceId } = await adminSpace();
     for (let i = 0; i < 25; i++) await createWebhook(owner, spaceId);

@@ -214,6 +214,33 @@ describe("exactly one delivery per subscription", () => {
   });
 });
 
+describe("the hourly sweep", () => {
+  it("queues again a pending delivery whose message was lost, and the consumer delivers it", { timeout: 60_000 }, async () => {
+    const { owner, spaceId } = await adminSpace();
+    const hook = await createWebhook(owner, spaceId);
+    const now = Date.now();
+    const eventId = await outboxRow(spaceId, "transaction.created", { lost: true }, now - 40 * 60_000);
+    // A delivery made by a fan-out whose queue message never arrived (no message is sent here).
+    const id = `dlv_lost${crypto.randomUUID().replace(/-/g, "").slice(0, 18)}`;
+    await env.DB.batch([
+      env.DB.prepare("UPDATE event_outbox SET delivered_at = ? WHERE id = ?").bind(now - 39 * 60_000, eventId),
+      env.DB.prepare(
+        "INSERT INTO webhook_deliveries (id, subscription_id, space_id, event_id, event_type, status, attempts, next_attempt_at, created_at) VALUES (?, ?, ?, ?, 'transaction.created', 'pending', 0, ?, ?)",
+      ).bind(id, hook.id, spaceId, eventId, now - 39 * 60_000, now - 39 * 60_000),
+    ]);
+    const swept = await sweepWebhooks(servicesAt(manualClock(now)));
+    expect(swept.deliveries).toBeGreaterThanOrEqual(1);
+    const row = await eventually(async () => {
+      const r = await deliveryRow(id);
+      return r?.status === "succeeded" ? r : null;
+    });
+    expect(row.attempts).toBe(1);
+    const got = await inbox(hook.inbox);
+    expect(got.map((r) => headersOf(r).get("x-dhanam-delivery"))).toEqual([id]);
+    expect(await verifyDhanamWebhook(hook.secret, headersOf(got[0]!), got[0]!.body)).toBe(true);
+  });
+});
+
 describe("budget alerts already in the outbox", () => {
   it("reach a subscriber through the hourly cron, the queue and its consumer", { timeout: 60_000 }, async () => {
     const { owner, spaceId } = await adminSpace();

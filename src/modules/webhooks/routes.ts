@@ -2,7 +2,7 @@ import { createRoute } from "@hono/zod-openapi";
 import { access, bearer, createRouter, errors, json, jsonBody } from "../../lib/openapi";
 import { guards } from "../../middleware/auth";
 import {
-  CreatedWebhookSchema, CreateWebhookBody, DeliveryListSchema, DeliverySchema, ListDeliveriesQuery, ListWebhooksQuery, UpdateWebhookBody,
+  CreatedWebhookSchema, CreateWebhookBody, CreateWebhookQuery, DeliveryListSchema, DeliverySchema, ListDeliveriesQuery, ListWebhooksQuery, UpdateWebhookBody,
   WebhookIdParam, WebhookListSchema, WebhookSchema,
 } from "./schemas";
 import * as webhooks from "./service";
@@ -24,10 +24,10 @@ webhookRoutes.openapi(
   createRoute({
     ...admin, method: "post", path: "/", tags,
     summary: "Subscribe a URL to events; the signing secret is in this response only",
-    request: { body: jsonBody(CreateWebhookBody) },
+    request: { query: CreateWebhookQuery, body: jsonBody(CreateWebhookBody) },
     responses: { 201: json(CreatedWebhookSchema, "Created"), ...errors(401, 403, 404, 422, 429) },
   }),
-  async (c) => c.json(await webhooks.createWebhook(c.get("services"), c.get("auth"), c.req.valid("json")), 201),
+  async (c) => c.json(await webhooks.createWebhook(c.get("services"), c.get("auth"), c.req.valid("json"), c.req.valid("query").spaceId), 201),
 );
 
 webhookRoutes.openapi(

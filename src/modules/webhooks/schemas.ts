@@ -21,7 +21,7 @@ const Url = z
 
 export const CreateWebhookBody = z
   .object({
-    spaceId: z.string().min(1).max(64),
+    spaceId: z.string().min(1).max(64).optional().openapi({ description: "The space; or pass it as the `spaceId` query parameter" }),
     url: Url,
     events: Events,
     description: z.string().trim().max(200).optional(),
@@ -89,6 +89,8 @@ export const DeliverySchema = z
 export const DeliveryListSchema = z.object({ deliveries: z.array(DeliverySchema), pagination: Pagination }).openapi("WebhookDeliveryList");
 
 export const WebhookIdParam = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: "id", in: "path" } }) });
+
+export const CreateWebhookQuery = z.object({ spaceId: z.string().min(1).max(64).optional() });
 
 export const ListWebhooksQuery = z.object({
   spaceId: z.string().min(1).max(64),

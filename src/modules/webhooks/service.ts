@@ -73,8 +73,16 @@ const uniqueEvents = (events: string[]) => JSON.stringify([...new Set(events)]);
 export async function createWebhook(
   svc: Services,
   auth: AuthContext,
-  input: { spaceId: string; url: string; events: string[]; description?: string; enabled?: boolean },
+  body: { spaceId?: string; url: string; events: string[]; description?: string; enabled?: boolean },
+  querySpaceId?: string,
 ) {
+  // API.md writes `POST /v1/webhooks?spaceId`: the space may come in the query or the body (the same one if both).
+  const spaceId = body.spaceId ?? querySpaceId;
+  if (!spaceId) throw validationFailed([{ field: "spaceId", message: "Required (in the body or the query)", code: "REQUIRED" }]);
+  if (body.spaceId && querySpaceId && body.spaceId !== querySpaceId) {
+    throw validationFailed([{ field: "spaceId", message: "The query and the body name different spaces", code: "CONFLICTING_VALUES" }]);
+  }
+  const input = { ...body, spaceId };
   await requireSpaceRole(svc, auth, input.spaceId, "admin");
   checkUrl(svc, input.url);
   const existing = await svc.db.select({ n: count() }).from(webhookSubscriptions).where(eq(webhookSubscriptions.spaceId, input.spaceId)).get();
