@@ -88,3 +88,20 @@ pricesSandbox.get("/api/v3/simple/price", (c) => {
   }
   return new Response(`{${entries.join(",")}}`, { status: 200, headers: { "content-type": "application/json" } });
 });
+
+/** CoinGecko's `GET /api/v3/coins/{id}/history?date=DD-MM-YYYY`: that day's price in every quote the simulator knows. */
+pricesSandbox.get("/api/v3/coins/:id/history", (c) => {
+  const key = c.req.header("x-cg-pro-api-key") ?? c.req.header("x-cg-demo-api-key");
+  if (!key) return cgError(401, "Missing API key");
+  if (key === "CG-invalid") return cgError(401, "Invalid API key");
+  const m = /^(\d{2})-(\d{2})-(\d{4})$/.exec(c.req.query("date") ?? "");
+  if (!m) return cgError(400, "date must be DD-MM-YYYY");
+  const day = `${m[3]}-${m[2]}-${m[1]}`;
+  const id = c.req.param("id");
+  if (sandboxPrice(id, "usd", day) === undefined) return cgError(404, "coin not found");
+  if (day > new Date(c.get("services").clock.now()).toISOString().slice(0, 10)) return new Response(JSON.stringify({ id, symbol: id, name: id }), { headers: { "content-type": "application/json" } });
+  const prices = Object.keys(FX_PER_USD).map((vs) => `${JSON.stringify(vs)}:${sandboxPrice(id, vs, day)}`);
+  return new Response(`{"id":${JSON.stringify(id)},"symbol":${JSON.stringify(id)},"name":${JSON.stringify(id)},"market_data":{"current_price":{${prices.join(",")}}}}`, {
+    headers: { "content-type": "application/json" },
+  });
+});
