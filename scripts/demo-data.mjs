@@ -51,6 +51,7 @@ export async function seedDemoData(base) {
   const card = await account("card", { spaceId: personal, name: "Visa Signature", type: "credit_card", currency: "USD", openingBalance: "-350.20", institutionName: "Chase" });
   const brokerage = await account("brokerage", { spaceId: personal, name: "Brokerage", type: "brokerage", currency: "USD", openingBalance: "5000.00", institutionName: "Fidelity" });
   await account("btc", { spaceId: personal, name: "Bitcoin", type: "crypto", currency: "BTC", openingBalance: "0.025", institutionName: "Bitso" });
+  await account("eth", { spaceId: personal, name: "Ethereum", type: "crypto", currency: "ETH", openingBalance: "5.5", institutionName: "Bitso" });
   const bbva = await account("bbva", { spaceId: business, name: "BBVA Empresarial", type: "checking", currency: "MXN", openingBalance: "150000.00", institutionName: "BBVA México" });
 
   await tx("salary", { spaceId: personal, accountId: checking.id, amount: "3200.00", description: "Payroll deposit", merchantName: "ACME Corp", date: daysAgo(20), categoryId: salary });
@@ -63,5 +64,9 @@ export async function seedDemoData(base) {
   await call("PATCH", `/v1/categories/${transport}`, { rules: [{ condition: "merchant_contains", value: "uber", priority: 100 }, { condition: "regex", value: "^(lyft|didi|cabify)", priority: 90 }] }, token);
   await tx("oxxo", { spaceId: business, accountId: bbva.id, amount: "-230.50", description: "OXXO papelería", merchantName: "OXXO", date: daysAgo(3), categoryId: supplies });
   await tx("cliente", { spaceId: business, accountId: bbva.id, amount: "12500.00", description: "Pago cliente factura A-102", date: daysAgo(5), categoryId: ventas });
+  // Crypto (issue 13): a DeFi wallet (its Zapper positions and gaming platforms come from the simulators)
+  // and ESG snapshots for today plus 30 backfilled days of trend.
+  await call("POST", "/v1/defi/wallets", { spaceId: personal, address: "0x742d35cc6634c0532925a3b844bc454e4438f44e", label: "Main DeFi Wallet", networks: ["ethereum", "polygon", "arbitrum"] }, token);
+  await call("POST", "/v1/esg/snapshots", { spaceId: personal, backfillDays: 30 }, token);
   return { seeded: true };
 }
