@@ -129,6 +129,18 @@ describe("POST /v1/defi/sync", () => {
     expect(body.wallets[0]).toMatchObject({ lastSyncStatus: "failed", lastSyncError: "Zapper answered 401" });
   });
 
+  it("binds a walletIds list past D1's 100 parameters as one value", async () => {
+    const { owner, spaceId } = await setup();
+    const created = await connect(owner, spaceId);
+    const id = created.body.wallet.id;
+    const many = [id, ...Array.from({ length: 149 }, (_, i) => `wal_missing${i}`)];
+    expect((await callJson("/v1/defi/sync", { ...as(owner), body: { spaceId, walletIds: many } })).status).toBe(404);
+    const repeated = Array.from({ length: 150 }, () => id);
+    const ok = await callJson("/v1/defi/sync", { ...as(owner), body: { spaceId, walletIds: repeated } });
+    expect(ok.status).toBe(200);
+    expect(ok.body.results.map((r: any) => r.walletId)).toEqual([id]);
+  });
+
   it("applies the sync policy (5 a minute per space)", async () => {
     const { owner, spaceId } = await setup();
     const statuses: number[] = [];
