@@ -18,6 +18,6 @@ sandboxRoutes.use("*", async (c, next) => {
 });
 
 // Simulators (one line each):
-sandboxRoutes.route("/prices", pricesSandbox);
-sandboxRoutes.route("/zapper", zapperSandbox);
-sandboxRoutes.route("/gaming", gamingSandbox);
+sandboxRoutes.all("/prices/*", (c) => pricesSandbox.fetch(c.req.raw, c.env));
+sandboxRoutes.all("/zapper/*", (c) => zapperSandbox.fetch(c.req.raw, c.env));
+sandboxRoutes.all("/gaming/*", (c) => gamingSandbox.fetch(c.req.raw, c.env));
