@@ -231,6 +231,14 @@ export async function snapshotEsgScores(svc: Services, scheduledTime: number): P
   return n;
 }
 
+function publishedScores(a: (typeof ESG_DATASET.assets)[number]) {
+  const s = scoreAsset(a);
+  return {
+    scores: { environmental: s.environmental, social: s.social, governance: s.governance, overall: s.overall, grade: s.grade },
+    environmentalComponents: s.components,
+  };
+}
+
 /** GET /v1/esg/methodology: exactly what scoring.ts computes, and the data set it reads. */
 export function methodology() {
   return {
@@ -253,7 +261,7 @@ export function methodology() {
         renewableShare: a.renewableShare,
         socialFactors: { financialInclusion: a.social[0], communityGovernance: a.social[1], developerActivity: a.social[2], educationalResources: a.social[3] },
         governanceFactors: { protocolGovernance: a.governance[0], transparency: a.governance[1], regulatoryCompliance: a.governance[2], riskManagement: a.governance[3] },
-        ...(({ overallTimes10, components, ...s }) => (void overallTimes10, { scores: s, environmentalComponents: components }))(scoreAsset(a)),
+        ...publishedScores(a),
       })),
     },
     components: {
