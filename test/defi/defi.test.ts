@@ -4,9 +4,10 @@
  * network, idempotent syncs, failures recorded without losing positions, and
  * holdings for net worth counted once.
  */
+import { createScheduledController } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import "../../src/index";
+import worker from "../../src/index";
 import { createDb } from "../../src/db/client";
 import { defiHoldings } from "../../src/modules/defi/holdings";
 import { syncWallet, type WalletRow } from "../../src/modules/defi/service";
@@ -146,6 +147,20 @@ describe("POST /v1/defi/sync", () => {
     const statuses: number[] = [];
     for (let i = 0; i < 6; i++) statuses.push((await callJson("/v1/defi/sync", { ...as(owner), body: { spaceId } })).status);
     expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
+  });
+});
+
+describe("daily cron", () => {
+  it("re-syncs every wallet at 04:00 without duplicating positions", async () => {
+    const { owner, spaceId } = await setup();
+    await connect(owner, spaceId);
+    const before = await positionRows(spaceId);
+    await env.DB.prepare("UPDATE defi_wallets SET last_synced_at = 1 WHERE space_id = ?").bind(spaceId).run();
+    await worker.scheduled(createScheduledController({ scheduledTime: new Date(), cron: "0 4 * * *" }), env);
+    const w = await env.DB.prepare("SELECT last_synced_at, last_sync_status FROM defi_wallets WHERE space_id = ?").bind(spaceId).first<{ last_synced_at: number; last_sync_status: string }>();
+    expect(w!.last_sync_status).toBe("ok");
+    expect(w!.last_synced_at).toBeGreaterThan(Date.now() - 600_000);
+    expect(await positionRows(spaceId)).toEqual(before);
   });
 });
 
