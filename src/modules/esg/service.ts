@@ -197,7 +197,11 @@ export async function takeSnapshots(svc: Services, auth: AuthContext, input: { s
   const today = dateIn(now, space.timezone);
   const created: string[] = [];
   if (await snapshotSpace(svc, space, now)) created.push(today);
-  const days = Math.min(input.backfillDays ?? MAX_BACKFILL_DAYS, MAX_BACKFILL_DAYS);
+  // A space without crypto accounts has no history to fill: one look instead of a look per day.
+  const anyCrypto = await svc.env.DB.prepare(`SELECT 1 FROM accounts WHERE space_id = ? AND is_active = 1 AND (type = 'crypto' OR currency ${IN_JSON_LIST}) LIMIT 1`)
+    .bind(space.id, jsonList(CRYPTO_SYMBOLS))
+    .first();
+  const days = anyCrypto ? Math.min(input.backfillDays ?? MAX_BACKFILL_DAYS, MAX_BACKFILL_DAYS) : 0;
   const existing = new Set(
     (await svc.env.DB.prepare("SELECT day FROM esg_snapshots WHERE space_id = ? AND day < ?").bind(space.id, today).all<{ day: string }>()).results.map((r) => r.day),
   );
