@@ -57,6 +57,7 @@ CREATE TABLE `gaming_positions` (
   `platform` text NOT NULL,
   `data` text NOT NULL,
   `total_value_usd` text NOT NULL,
+  `first_seen_at` integer NOT NULL,
   `synced_at` integer NOT NULL,
   PRIMARY KEY (`wallet_id`, `platform`)
 );

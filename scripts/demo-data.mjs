@@ -55,6 +55,7 @@ export async function seedDemoData(base) {
   const card = await account("card", { spaceId: personal, name: "Visa Signature", type: "credit_card", currency: "USD", openingBalance: "-350.20", institutionName: "Chase" });
   const brokerage = await account("brokerage", { spaceId: personal, name: "Brokerage", type: "brokerage", currency: "USD", openingBalance: "5000.00", institutionName: "Fidelity" });
   await account("btc", { spaceId: personal, name: "Bitcoin", type: "crypto", currency: "BTC", openingBalance: "0.025", institutionName: "Bitso" });
+  await account("eth", { spaceId: personal, name: "Ethereum", type: "crypto", currency: "ETH", openingBalance: "5.5", institutionName: "Bitso" });
   const bbva = await account("bbva", { spaceId: business, name: "BBVA Empresarial", type: "checking", currency: "MXN", openingBalance: "150000.00", institutionName: "BBVA México" });
 
   await tx("salary", { spaceId: personal, accountId: checking.id, amount: "3200.00", description: "Payroll deposit", merchantName: "ACME Corp", date: daysAgo(20), categoryId: salary });
@@ -72,6 +73,10 @@ export async function seedDemoData(base) {
   // Saved projections (issue 14): starting net worth from each space's ledger, a fixed seed so the figures are stable.
   await call("POST", "/v1/projections", { spaceId: personal, name: "Retire at 65", seed: 2025, years: 30, scenarios: 2000, annualIncome: "76800.00", annualExpenses: "61200.00", assumptions: { currentAge: 38, retirementAge: 65, retirementSpending: "55000.00", portfolioReturn: 0.065, portfolioVolatility: 0.14 }, lifeEvents: [{ year: 4, type: "home_purchase", amount: "-60000.00" }, { year: 15, type: "college", amount: "-80000.00" }] }, token);
   await call("POST", "/v1/projections", { spaceId: business, name: "Crecimiento 10 años", seed: 2025, years: 10, scenarios: 1000, annualIncome: "150000.00", annualExpenses: "90000.00", assumptions: { inflationRate: 0.045, incomeGrowthRate: 0.05, portfolioReturn: 0.09, portfolioVolatility: 0.18 } }, token);
+  // Crypto (issue 13): a DeFi wallet (its Zapper positions and gaming platforms come from the simulators)
+  // and ESG snapshots for today plus 30 backfilled days of trend.
+  await call("POST", "/v1/defi/wallets", { spaceId: personal, address: "0x742d35cc6634c0532925a3b844bc454e4438f44e", label: "Main DeFi Wallet", networks: ["ethereum", "polygon", "arbitrum"] }, token);
+  await call("POST", "/v1/esg/snapshots", { spaceId: personal, backfillDays: 30 }, token);
   return { seeded: true };
 }
 

@@ -81,6 +81,8 @@ export const gamingPositions = sqliteTable(
     /** JSON: the platform client's normalized positions. */
     data: text("data").notNull(),
     totalValueUsd: text("total_value_usd").notNull(),
+    /** When the wallet was first seen on the platform: holdings before it are not counted. */
+    firstSeenAt: integer("first_seen_at").notNull(),
     syncedAt: integer("synced_at").notNull(),
   },
   (t) => [primaryKey({ columns: [t.walletId, t.platform] }), index("gaming_positions_space_idx").on(t.spaceId, t.platform)],

@@ -9,6 +9,7 @@
  */
 import { Hono } from "hono";
 import type { AppEnv } from "../env";
+import { systemClock } from "../lib/clock";
 import { canonicalDecimal, scaleDecimal } from "../modules/prices/decimal";
 
 function fnv1a(text: string): number {
@@ -96,7 +97,8 @@ const TEMPLATES: Record<string, Template> = {
 
 const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
 
-export const gamingSandbox = new Hono<AppEnv>();
+/** Served at /sandbox/gaming/... (its own app, mounted as a whole by sandbox/routes.ts). */
+export const gamingSandbox = new Hono<AppEnv>().basePath("/sandbox/gaming");
 
 gamingSandbox.get("/v1/platforms/:platform/wallets/:address/portfolio", (c) => {
   const key = c.req.header("x-api-key");
@@ -109,7 +111,7 @@ gamingSandbox.get("/v1/platforms/:platform/wallets/:address/portfolio", (c) => {
   const h = fnv1a(`${platform}:${address}`);
   if (platform !== "sandbox" && (h & 1) === 0) return json(404, { error: "wallet_not_found" });
   const size = 100 + (h % 50); // 100%..149% of the template's holdings
-  const now = c.get("services").clock.now();
+  const now = systemClock.now();
   const earnings: { day: string; source: string; amountUsd: string }[] = [];
   for (let d = 89; d >= 0; d--) {
     const day = new Date(now - d * 86_400_000).toISOString().slice(0, 10);

@@ -11,6 +11,7 @@
  */
 import { Hono } from "hono";
 import type { AppEnv } from "../env";
+import { systemClock } from "../lib/clock";
 import { canonicalDecimal, decimalParts, scaleDecimal } from "../modules/prices/decimal";
 
 /** Base prices in USD, exact decimal strings. */
@@ -62,7 +63,8 @@ const cgError = (status: number, message: string) =>
     headers: { "content-type": "application/json" },
   });
 
-export const pricesSandbox = new Hono<AppEnv>();
+/** Served at /sandbox/prices/... (its own app, mounted as a whole by sandbox/routes.ts). */
+export const pricesSandbox = new Hono<AppEnv>().basePath("/sandbox/prices");
 
 pricesSandbox.get("/api/v3/simple/price", (c) => {
   const key = c.req.header("x-cg-pro-api-key") ?? c.req.header("x-cg-demo-api-key");
@@ -72,7 +74,7 @@ pricesSandbox.get("/api/v3/simple/price", (c) => {
   const vsList = (c.req.query("vs_currencies") ?? "").split(",").map((s) => s.trim().toLowerCase()).filter(Boolean);
   if (ids.length === 0 || vsList.length === 0) return cgError(400, "ids and vs_currencies are required");
   const withUpdated = c.req.query("include_last_updated_at") === "true";
-  const now = c.get("services").clock.now();
+  const now = systemClock.now();
   const day = new Date(now).toISOString().slice(0, 10);
   // Built as text so that every price leaves with exactly its decimal digits.
   const entries: string[] = [];
@@ -87,4 +89,21 @@ pricesSandbox.get("/api/v3/simple/price", (c) => {
     entries.push(`${JSON.stringify(id)}:{${fields.join(",")}}`);
   }
   return new Response(`{${entries.join(",")}}`, { status: 200, headers: { "content-type": "application/json" } });
+});
+
+/** CoinGecko's `GET /api/v3/coins/{id}/history?date=DD-MM-YYYY`: that day's price in every quote the simulator knows. */
+pricesSandbox.get("/api/v3/coins/:id/history", (c) => {
+  const key = c.req.header("x-cg-pro-api-key") ?? c.req.header("x-cg-demo-api-key");
+  if (!key) return cgError(401, "Missing API key");
+  if (key === "CG-invalid") return cgError(401, "Invalid API key");
+  const m = /^(\d{2})-(\d{2})-(\d{4})$/.exec(c.req.query("date") ?? "");
+  if (!m) return cgError(400, "date must be DD-MM-YYYY");
+  const day = `${m[3]}-${m[2]}-${m[1]}`;
+  const id = c.req.param("id");
+  if (sandboxPrice(id, "usd", day) === undefined) return cgError(404, "coin not found");
+  if (day > new Date(systemClock.now()).toISOString().slice(0, 10)) return new Response(JSON.stringify({ id, symbol: id, name: id }), { headers: { "content-type": "application/json" } });
+  const prices = Object.keys(FX_PER_USD).map((vs) => `${JSON.stringify(vs)}:${sandboxPrice(id, vs, day)}`);
+  return new Response(`{"id":${JSON.stringify(id)},"symbol":${JSON.stringify(id)},"name":${JSON.stringify(id)},"market_data":{"current_price":{${prices.join(",")}}}}`, {
+    headers: { "content-type": "application/json" },
+  });
 });

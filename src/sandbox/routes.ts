@@ -25,9 +25,9 @@ sandboxRoutes.use("*", async (c, next) => {
 
 // Simulators (one line each):
 sandboxRoutes.route("/webhook-receiver", webhookReceiver);
-sandboxRoutes.route("/prices", pricesSandbox);
-sandboxRoutes.route("/zapper", zapperSandbox);
-sandboxRoutes.route("/gaming", gamingSandbox);
+sandboxRoutes.all("/prices/*", (c) => pricesSandbox.fetch(c.req.raw, c.env));
+sandboxRoutes.all("/zapper/*", (c) => zapperSandbox.fetch(c.req.raw, c.env));
+sandboxRoutes.all("/gaming/*", (c) => gamingSandbox.fetch(c.req.raw, c.env));
 sandboxRoutes.route("/rates", ratesSandbox);
 sandboxRoutes.route("/real-estate", realEstateSandbox);
 sandboxRoutes.route("/sneaks", sneaksSandbox);

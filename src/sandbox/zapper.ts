@@ -10,6 +10,7 @@
  */
 import { Hono } from "hono";
 import type { AppEnv } from "../env";
+import { systemClock } from "../lib/clock";
 import { canonicalDecimal, minorToDecimal, valueMinor, decimalToMinor } from "../modules/prices/decimal";
 import { sandboxPrice } from "./prices";
 
@@ -44,7 +45,8 @@ function fnv1a(text: string): number {
 
 const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
 
-export const zapperSandbox = new Hono<AppEnv>();
+/** Served at /sandbox/zapper/... (its own app, mounted as a whole by sandbox/routes.ts). */
+export const zapperSandbox = new Hono<AppEnv>().basePath("/sandbox/zapper");
 
 zapperSandbox.get("/v2/balances/apps", (c) => {
   const auth = c.req.header("authorization") ?? "";
@@ -61,7 +63,7 @@ zapperSandbox.get("/v2/balances/apps", (c) => {
   const addresses = url.searchParams.getAll("addresses[]");
   const networks = new Set(url.searchParams.getAll("networks[]"));
   if (addresses.length === 0 || addresses.some((a) => !/^0x[0-9a-fA-F]{40}$/.test(a))) return json(400, { statusCode: 400, message: "addresses[] must be EVM addresses" });
-  const day = new Date(c.get("services").clock.now()).toISOString().slice(0, 10);
+  const day = new Date(systemClock.now()).toISOString().slice(0, 10);
   // Built as text so each figure leaves with exactly its decimal digits.
   const apps: string[] = [];
   for (const address of addresses.map((a) => a.toLowerCase())) {

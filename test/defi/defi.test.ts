@@ -4,9 +4,10 @@
  * network, idempotent syncs, failures recorded without losing positions, and
  * holdings for net worth counted once.
  */
+import { createScheduledController } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import "../../src/index";
+import worker from "../../src/index";
 import { createDb } from "../../src/db/client";
 import { defiHoldings } from "../../src/modules/defi/holdings";
 import { syncWallet, type WalletRow } from "../../src/modules/defi/service";
@@ -129,11 +130,37 @@ describe("POST /v1/defi/sync", () => {
     expect(body.wallets[0]).toMatchObject({ lastSyncStatus: "failed", lastSyncError: "Zapper answered 401" });
   });
 
+  it("binds a walletIds list past D1's 100 parameters as one value", async () => {
+    const { owner, spaceId } = await setup();
+    const created = await connect(owner, spaceId);
+    const id = created.body.wallet.id;
+    const many = [id, ...Array.from({ length: 149 }, (_, i) => `wal_missing${i}`)];
+    expect((await callJson("/v1/defi/sync", { ...as(owner), body: { spaceId, walletIds: many } })).status).toBe(404);
+    const repeated = Array.from({ length: 150 }, () => id);
+    const ok = await callJson("/v1/defi/sync", { ...as(owner), body: { spaceId, walletIds: repeated } });
+    expect(ok.status).toBe(200);
+    expect(ok.body.results.map((r: any) => r.walletId)).toEqual([id]);
+  });
+
   it("applies the sync policy (5 a minute per space)", async () => {
     const { owner, spaceId } = await setup();
     const statuses: number[] = [];
     for (let i = 0; i < 6; i++) statuses.push((await callJson("/v1/defi/sync", { ...as(owner), body: { spaceId } })).status);
     expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
+  });
+});
+
+describe("daily cron", () => {
+  it("re-syncs every wallet at 04:00 without duplicating positions", async () => {
+    const { owner, spaceId } = await setup();
+    await connect(owner, spaceId);
+    const before = await positionRows(spaceId);
+    await env.DB.prepare("UPDATE defi_wallets SET last_synced_at = 1 WHERE space_id = ?").bind(spaceId).run();
+    await worker.scheduled(createScheduledController({ scheduledTime: new Date(), cron: "0 4 * * *" }), env);
+    const w = await env.DB.prepare("SELECT last_synced_at, last_sync_status FROM defi_wallets WHERE space_id = ?").bind(spaceId).first<{ last_synced_at: number; last_sync_status: string }>();
+    expect(w!.last_sync_status).toBe("ok");
+    expect(w!.last_synced_at).toBeGreaterThan(Date.now() - 600_000);
+    expect(await positionRows(spaceId)).toEqual(before);
   });
 });
 

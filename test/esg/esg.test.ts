@@ -12,8 +12,9 @@ import { ESG_DATASET } from "../../src/modules/esg/dataset";
 import { computeEsg } from "../../src/modules/esg/service";
 import { energyPoints, grade, renewablePoints, scoreAsset } from "../../src/modules/esg/scoring";
 import { priceDay } from "../../src/modules/prices/service";
+import { sandboxPrice } from "../../src/sandbox/prices";
 import { createAccount } from "../accounts/helpers";
-import { callJson, createSpace, registerUser, type TestUser } from "../helpers";
+import { addMember, callJson, createSpace, registerUser, type TestUser } from "../helpers";
 
 const DAY = 86_400_000;
 
@@ -174,6 +175,43 @@ describe("ESG trends", () => {
       { date: yesterday, environmental: 60, social: 83, governance: 80, overall: 73, grade: "B", datasetVersion: ESG_DATASET.version },
       { date: priceDay(Date.now()), environmental: 61, social: 84, governance: 81, overall: 74, grade: "B", datasetVersion: ESG_DATASET.version },
     ]);
+  });
+});
+
+describe("POST /v1/esg/snapshots", () => {
+  it("snapshots today and backfills past days from the ledger's balance at each day's end and that day's price", async () => {
+    await setPrice("BTC", "USD", "50000");
+    await setPrice("ETH", "USD", "1500");
+    const { user, spaceId } = await cryptoSpace();
+    const btcAccount = (await callJson(`/v1/accounts?spaceId=${spaceId}`, { token: user.accessToken, ip: user.ip })).body.accounts.find((a: any) => a.currency === "BTC");
+    // Today 0.5 BTC more arrives: past days must not see it.
+    const today = priceDay(Date.now());
+    const dep = await callJson("/v1/transactions", { token: user.accessToken, ip: user.ip, body: { spaceId, accountId: btcAccount.id, amount: "0.5", description: "BTC deposit", date: today } });
+    expect(dep.status).toBe(201);
+    const { status, body } = await callJson("/v1/esg/snapshots", { token: user.accessToken, ip: user.ip, body: { spaceId, backfillDays: 3 } });
+    expect(status).toBe(200);
+    const days = [3, 2, 1].map((n) => priceDay(Date.now() - n * DAY));
+    expect(body.created).toEqual([...days, today]);
+    for (const day of days) {
+      // Hand computation from the simulator's prices of that day and the old balance (0.025 BTC, 5.5 ETH).
+      const vb = 0.025 * Number(sandboxPrice("bitcoin", "usd", day));
+      const ve = 5.5 * Number(sandboxPrice("ethereum", "usd", day));
+      const t = body.trends.find((x: any) => x.date === day);
+      expect(t.environmental).toBe(Math.round((vb * 8 + ve * 69) / (vb + ve)));
+      expect(t.social).toBe(Math.round((vb * 77 + ve * 85) / (vb + ve)));
+      expect(t.overall).toBe(Math.round((vb * 50.6 + ve * 77.4) / (vb + ve)));
+      const cached = await env.DB.prepare("SELECT price_decimal FROM market_prices WHERE symbol = 'BTC' AND quote = 'USD' AND day = ?").bind(day).first<{ price_decimal: string }>();
+      expect(cached!.price_decimal).toBe(sandboxPrice("bitcoin", "usd", day));
+    }
+    // Today: 0.525 BTC × 50,000 = 26,250; 5.5 ETH × 1,500 = 8,250 -> E = (26250×8 + 8250×69)/34500 = 22.59 -> 23
+    expect(body.trends.find((x: any) => x.date === today).environmental).toBe(23);
+    // Again: nothing new in the past, today replaced.
+    const again = await callJson("/v1/esg/snapshots", { token: user.accessToken, ip: user.ip, body: { spaceId, backfillDays: 3 } });
+    expect(again.body.created).toEqual([today]);
+    expect(again.body.trends).toEqual(body.trends);
+    const viewer = await registerUser();
+    await addMember(user, spaceId, viewer, "viewer");
+    expect((await callJson("/v1/esg/snapshots", { token: viewer.accessToken, ip: viewer.ip, body: { spaceId } })).status).toBe(403);
   });
 });
 

@@ -140,5 +140,7 @@ describe("gaming sync", () => {
     expect(holdings.every((h) => h.source === "gaming" && h.currency === "USD" && h.stale === false)).toBe(true);
     const portfolio = (await callJson(`/v1/gaming/portfolio?spaceId=${spaceId}`, as(owner))).body;
     expect(holdings.reduce((a, h) => a + h.valueMinor, 0n)).toBe(cents(portfolio.totalValueUsdDecimal));
+    // Before the wallets were first seen on any platform there was nothing to count; syncs since do not move that.
+    expect(await gamingHoldings(svc, spaceId, Date.now() - 3_600_000)).toEqual([]);
   });
 });

@@ -78,6 +78,8 @@ export async function buildWorld(people?: People, opts: { retrainJob?: boolean }
       spaceId: space.id, accountId: acc.id, fromAccountId: acc.id, toAccountId: acc2.id, categoryId: cat.id, correctedCategoryId: cat.id,
       transactionId: txn.id, transactionIds: [txn.id], categoryIds: [cat.id], userId: member!.id, txid: ltx.data[0].txid, jobId: job.jobId,
       address: "users:matrix", source: "world", destination: "users:matrix", email: newcomer!.email, budgetId: budget.id,
+      // POST /v1/defi/wallets takes an EVM address (EIP-55), not a ledger address.
+      "address@/v1/defi/wallets": "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed",
       "id@/v1/transactions": txn.id, "id@/v1/categories": cat.id, "id@/v1/budgets": budget.id,
       "id@/v1/webhooks": webhook.id, "url@/v1/webhooks": webhookUrl,
     },

@@ -27,15 +27,29 @@ interface Row {
   balance: number;
 }
 
-export async function cryptoHoldings(svc: Services, spaceId: string): Promise<CryptoHolding[]> {
-  const res = await svc.env.DB.prepare(
-    `SELECT a.id, a.currency, v.asset, v.input - v.output AS balance
-       FROM accounts a JOIN ledger_volumes v ON v.space_id = a.space_id AND v.address = 'accounts:' || a.id
-      WHERE a.space_id = ? AND a.is_active = 1 AND (a.type = 'crypto' OR a.currency ${IN_JSON_LIST})
-      ORDER BY a.created_at, a.id`,
-  )
-    .bind(spaceId, jsonList(CRYPTO_SYMBOLS))
-    .all<Row>();
+/**
+ * Current holdings (ledger volumes), or with `beforeMs` the holdings at that
+ * instant: the sum of the accounts' entries value-dated before it.
+ */
+export async function cryptoHoldings(svc: Services, spaceId: string, beforeMs?: number): Promise<CryptoHolding[]> {
+  const res =
+    beforeMs === undefined
+      ? await svc.env.DB.prepare(
+          `SELECT a.id, a.currency, v.asset, v.input - v.output AS balance
+             FROM accounts a JOIN ledger_volumes v ON v.space_id = a.space_id AND v.address = 'accounts:' || a.id
+            WHERE a.space_id = ? AND a.is_active = 1 AND (a.type = 'crypto' OR a.currency ${IN_JSON_LIST})
+            ORDER BY a.created_at, a.id`,
+        )
+          .bind(spaceId, jsonList(CRYPTO_SYMBOLS))
+          .all<Row>()
+      : await svc.env.DB.prepare(
+          `SELECT a.id, a.currency, e.asset, SUM(e.amount) AS balance
+             FROM accounts a JOIN ledger_entries e ON e.space_id = a.space_id AND e.address = 'accounts:' || a.id
+            WHERE a.space_id = ? AND a.is_active = 1 AND (a.type = 'crypto' OR a.currency ${IN_JSON_LIST}) AND e.timestamp < ?
+            GROUP BY a.id, e.asset ORDER BY a.created_at, a.id`,
+        )
+          .bind(spaceId, jsonList(CRYPTO_SYMBOLS), beforeMs)
+          .all<Row>();
   const bySymbol = new Map<string, CryptoHolding>();
   for (const r of res.results) {
     const [code, scaleText] = r.asset.split("/");

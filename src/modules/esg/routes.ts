@@ -1,10 +1,10 @@
 import { createRoute } from "@hono/zod-openapi";
 import { clientSubject } from "../../lib/client-ip";
-import { access, bearer, createRouter, errors, json } from "../../lib/openapi";
+import { access, bearer, createRouter, errors, json, jsonBody } from "../../lib/openapi";
 import { guards } from "../../middleware/auth";
 import { rateLimit } from "../../middleware/rate-limit";
-import { EsgScoresSchema, MethodologySchema, SpaceQuery } from "./schemas";
-import { getEsgScores, methodology } from "./service";
+import { EsgScoresSchema, MethodologySchema, SnapshotBody, SnapshotResponse, SpaceQuery } from "./schemas";
+import { getEsgScores, methodology, takeSnapshots } from "./service";
 
 export const esgRoutes = createRouter();
 const tags = ["ESG"];
@@ -30,4 +30,16 @@ esgRoutes.openapi(
     responses: { 200: json(MethodologySchema, "Methodology"), ...errors(429) },
   }),
   (c) => c.json(methodology(), 200),
+);
+
+esgRoutes.openapi(
+  createRoute({
+    ...access("member"),
+    middleware: guards.user, security: bearer,
+    method: "post", path: "/snapshots", tags,
+    summary: "Snapshot today's portfolio score now and backfill missing days (ledger balances at each day's end, that day's prices)",
+    request: { body: jsonBody(SnapshotBody) },
+    responses: { 200: json(SnapshotResponse, "Snapshots"), ...errors(401, 403, 404, 422, 429) },
+  }),
+  async (c) => c.json(await takeSnapshots(c.get("services"), c.get("auth"), c.req.valid("json")), 200),
 );

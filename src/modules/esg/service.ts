@@ -6,11 +6,12 @@
 import type { AuthContext, Services } from "../../env";
 import { iso } from "../../lib/clock";
 import { dateIn } from "../../lib/dates";
+import { addDays, parseYmd, ymdString, zonedMidnight } from "../../lib/zoned-time";
 import { logError } from "../../lib/log";
 import { CURRENCY_SCALES } from "../../lib/money";
 import { IN_JSON_LIST, jsonList } from "../../lib/sql";
 import { minorToDecimal, valueMinor } from "../prices/decimal";
-import { getPrices, type Price } from "../prices/service";
+import { getPrices, getPricesOn, type Price } from "../prices/service";
 import { requireSpaceRole } from "../spaces/access";
 import { cryptoHoldings, CRYPTO_SYMBOLS } from "./crypto-holdings";
 import { ESG_DATASET, esgAsset, GRID_INTENSITY } from "./dataset";
@@ -29,14 +30,22 @@ interface SpaceInfo {
 
 const priceView = (p: Price) => ({ priceDecimal: p.priceDecimal, quote: p.quote, day: p.day, source: p.source, stale: p.stale });
 
-/** Computes the space's ESG report (no authorization: callers check it). */
-export async function computeEsg(svc: Services, space: SpaceInfo) {
+/** The instant a day of the space's zone ends. */
+const endOfDay = (day: string, tz: string) => zonedMidnight(addDays(parseYmd(day), 1), tz);
+
+/**
+ * Computes the space's ESG report (no authorization: callers check it). With
+ * `day` (a past day of the space's zone): the holdings at that day's end,
+ * valued at that day's prices.
+ */
+export async function computeEsg(svc: Services, space: SpaceInfo, day?: string) {
   const currency = space.currency;
   const cScale = scaleOf(currency);
-  const holdings = (await cryptoHoldings(svc, space.id)).filter((h) => h.quantityMinor !== 0n);
+  const holdings = (await cryptoHoldings(svc, space.id, day === undefined ? undefined : endOfDay(day, space.timezone))).filter((h) => h.quantityMinor !== 0n);
   const symbols = holdings.map((h) => h.symbol);
-  const prices = symbols.length ? await getPrices(svc, symbols, currency) : new Map<string, Price>();
-  const usd = currency === "USD" || symbols.length === 0 ? prices : await getPrices(svc, symbols, "USD");
+  const pricesIn = (quote: string) => (day === undefined ? getPrices(svc, symbols, quote) : getPricesOn(svc, symbols, quote, day));
+  const prices = symbols.length ? await pricesIn(currency) : new Map<string, Price>();
+  const usd = currency === "USD" || symbols.length === 0 || day !== undefined ? prices : await pricesIn("USD");
 
   type Scored = { h: (typeof holdings)[number]; value: bigint; usdValue: bigint | null; price: Price; asset: NonNullable<ReturnType<typeof esgAsset>>; score: ReturnType<typeof scoreAsset> };
   const scored: Scored[] = [];
@@ -152,21 +161,59 @@ export async function getEsgScores(svc: Services, auth: AuthContext, spaceId: st
   return { ...report, trends: await trendsOf(svc, spaceId) };
 }
 
-/** Stores today's (in the space's zone) portfolio score; replaces a snapshot taken earlier the same day. */
-export async function snapshotSpace(svc: Services, space: SpaceInfo, atMs: number): Promise<PortfolioScore | null> {
-  const report = await computeEsg(svc, space);
-  const p = report.portfolioScore;
-  if (!p) return null;
+async function storeSnapshot(svc: Services, space: SpaceInfo, day: string, report: Awaited<ReturnType<typeof computeEsg>>, replace: boolean) {
+  const p = report.portfolioScore!;
   await svc.env.DB.prepare(
     `INSERT INTO esg_snapshots (space_id, day, environmental, social, governance, overall, grade, scored_value, currency, dataset_version, created_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-     ON CONFLICT (space_id, day) DO UPDATE SET environmental = excluded.environmental, social = excluded.social, governance = excluded.governance,
+     ON CONFLICT (space_id, day) DO ${replace ? `UPDATE SET environmental = excluded.environmental, social = excluded.social, governance = excluded.governance,
        overall = excluded.overall, grade = excluded.grade, scored_value = excluded.scored_value, currency = excluded.currency,
-       dataset_version = excluded.dataset_version, created_at = excluded.created_at`,
+       dataset_version = excluded.dataset_version, created_at = excluded.created_at` : "NOTHING"}`,
   )
-    .bind(space.id, dateIn(atMs, space.timezone), p.environmental, p.social, p.governance, p.overall, p.grade, report._scoredTotalMinor.toString(), space.currency, ESG_DATASET.version, svc.clock.now())
+    .bind(space.id, day, p.environmental, p.social, p.governance, p.overall, p.grade, report._scoredTotalMinor.toString(), space.currency, ESG_DATASET.version, svc.clock.now())
     .run();
-  return p;
+}
+
+/** Stores today's (in the space's zone) portfolio score; replaces a snapshot taken earlier the same day. */
+export async function snapshotSpace(svc: Services, space: SpaceInfo, atMs: number): Promise<PortfolioScore | null> {
+  const report = await computeEsg(svc, space);
+  if (!report.portfolioScore) return null;
+  await storeSnapshot(svc, space, dateIn(atMs, space.timezone), report, true);
+  return report.portfolioScore;
+}
+
+export const MAX_BACKFILL_DAYS = 30;
+
+/**
+ * POST /v1/esg/snapshots: takes today's snapshot now and fills the missing
+ * days of the last `backfillDays` from the ledger's balances at each day's end
+ * and that day's market prices (the price API's history). Existing past
+ * snapshots are kept as they were taken.
+ */
+export async function takeSnapshots(svc: Services, auth: AuthContext, input: { spaceId: string; backfillDays?: number }) {
+  const m = await requireSpaceRole(svc, auth, input.spaceId, "member");
+  const space = { id: input.spaceId, currency: m.space.currency, timezone: m.space.timezone };
+  const now = svc.clock.now();
+  const today = dateIn(now, space.timezone);
+  const created: string[] = [];
+  if (await snapshotSpace(svc, space, now)) created.push(today);
+  // A space without crypto accounts has no history to fill: one look instead of a look per day.
+  const anyCrypto = await svc.env.DB.prepare(`SELECT 1 FROM accounts WHERE space_id = ? AND is_active = 1 AND (type = 'crypto' OR currency ${IN_JSON_LIST}) LIMIT 1`)
+    .bind(space.id, jsonList(CRYPTO_SYMBOLS))
+    .first();
+  const days = anyCrypto ? Math.min(input.backfillDays ?? MAX_BACKFILL_DAYS, MAX_BACKFILL_DAYS) : 0;
+  const existing = new Set(
+    (await svc.env.DB.prepare("SELECT day FROM esg_snapshots WHERE space_id = ? AND day < ?").bind(space.id, today).all<{ day: string }>()).results.map((r) => r.day),
+  );
+  for (let i = days; i >= 1; i--) {
+    const day = ymdString(addDays(parseYmd(today), -i));
+    if (existing.has(day)) continue;
+    const report = await computeEsg(svc, space, day);
+    if (!report.portfolioScore) continue;
+    await storeSnapshot(svc, space, day, report, false);
+    created.push(day);
+  }
+  return { spaceId: space.id, created: created.sort(), trends: await trendsOf(svc, space.id) };
 }
 
 /** Daily cron: snapshots every live space that holds crypto. */
@@ -186,6 +233,14 @@ export async function snapshotEsgScores(svc: Services, scheduledTime: number): P
     }
   }
   return n;
+}
+
+function publishedScores(a: (typeof ESG_DATASET.assets)[number]) {
+  const s = scoreAsset(a);
+  return {
+    scores: { environmental: s.environmental, social: s.social, governance: s.governance, overall: s.overall, grade: s.grade },
+    environmentalComponents: s.components,
+  };
 }
 
 /** GET /v1/esg/methodology: exactly what scoring.ts computes, and the data set it reads. */
@@ -210,7 +265,7 @@ export function methodology() {
         renewableShare: a.renewableShare,
         socialFactors: { financialInclusion: a.social[0], communityGovernance: a.social[1], developerActivity: a.social[2], educationalResources: a.social[3] },
         governanceFactors: { protocolGovernance: a.governance[0], transparency: a.governance[1], regulatoryCompliance: a.governance[2], riskManagement: a.governance[3] },
-        ...(({ overallTimes10, components, ...s }) => (void overallTimes10, { scores: s, environmentalComponents: components }))(scoreAsset(a)),
+        ...publishedScores(a),
       })),
     },
     components: {

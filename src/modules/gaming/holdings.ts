@@ -3,8 +3,9 @@
  * platform, valued at its last sync in USD minor units (tokens and staked
  * tokens at market prices, land and NFTs at the platform's current value;
  * unknown values count as nothing). Each (wallet, platform) row exists once.
- * Rows synced after `atMs` are left out; a sync more than a day older than
- * `atMs` is stale. Converting to the space's currency is the caller's.
+ * Rows first seen after `atMs` are left out (the value is the latest known,
+ * as for DeFi); a sync more than a day older than `atMs` is stale. Converting
+ * to the space's currency is the caller's.
  */
 import type { Services } from "../../env";
 import { iso } from "../../lib/clock";
@@ -25,7 +26,7 @@ export interface Holding {
 export async function gamingHoldings(svc: Services, spaceId: string, atMs: number): Promise<Holding[]> {
   const rows = await gamingHoldingRows(svc, spaceId);
   return rows
-    .filter((r) => r.synced_at <= atMs || atMs >= svc.clock.now())
+    .filter((r) => r.first_seen_at <= atMs)
     .map((r) => ({
       source: "gaming" as const,
       id: `${r.wallet_id}:${r.platform}`,

@@ -82,9 +82,9 @@ export async function syncGamingWallet(svc: Services, wallet: { id: string; spac
         .reduce<bigint>((a, v) => a + (v ?? 0n), 0n);
     statements.push(
       db.prepare(
-        `INSERT INTO gaming_positions (space_id, wallet_id, platform, data, total_value_usd, synced_at) VALUES (?, ?, ?, ?, ?, ?)
+        `INSERT INTO gaming_positions (space_id, wallet_id, platform, data, total_value_usd, first_seen_at, synced_at) VALUES (?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (wallet_id, platform) DO UPDATE SET data = excluded.data, total_value_usd = excluded.total_value_usd, synced_at = excluded.synced_at`,
-      ).bind(wallet.spaceId, wallet.id, platform, JSON.stringify(data), usd(total), now),
+      ).bind(wallet.spaceId, wallet.id, platform, JSON.stringify(data), usd(total), now, now),
     );
     const earningRows = new Map(portfolio.earnings.map((e) => [`${e.source}|${e.day}`, [wallet.spaceId, wallet.id, platform, e.source, e.day, e.amountUsd]]));
     statements.push(
@@ -101,13 +101,14 @@ interface PositionRow {
   platform: string;
   data: string;
   total_value_usd: string;
+  first_seen_at: number;
   synced_at: number;
   address: string;
 }
 
 async function positionsOf(svc: Services, spaceId: string, platform?: string): Promise<PositionRow[]> {
   const res = await svc.env.DB.prepare(
-    `SELECT g.wallet_id, g.platform, g.data, g.total_value_usd, g.synced_at, w.address FROM gaming_positions g
+    `SELECT g.wallet_id, g.platform, g.data, g.total_value_usd, g.first_seen_at, g.synced_at, w.address FROM gaming_positions g
        JOIN defi_wallets w ON w.id = g.wallet_id AND w.space_id = g.space_id
       WHERE g.space_id = ? ${platform ? "AND g.platform = ?" : ""} ORDER BY g.platform, g.wallet_id`,
   )

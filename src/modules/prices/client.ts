@@ -84,3 +84,29 @@ export async function fetchSimplePrices(env: Env, ids: string[], quote: string, 
   }
   return out;
 }
+
+/**
+ * A coin's price on a past UTC day (`YYYY-MM-DD`): CoinGecko's
+ * `GET /coins/{id}/history?date=DD-MM-YYYY`, `market_data.current_price[vs]`.
+ * Null when the provider has no price for that day.
+ */
+export async function fetchHistoricalPrice(env: Env, id: string, quote: string, day: string): Promise<string | null> {
+  const [y, m, d] = day.split("-");
+  const url = new URL(`${env.PRICES_BASE_URL.replace(/\/+$/, "")}/coins/${encodeURIComponent(id)}/history`);
+  url.searchParams.set("date", `${d}-${m}-${y}`);
+  url.searchParams.set("localization", "false");
+  const res = await outbound(env)(new Request(url.toString(), { headers: { accept: "application/json", "x-cg-pro-api-key": env.PRICES_API_KEY } }));
+  const text = await res.text();
+  if (res.status === 404) return null;
+  if (!res.ok) throw new PriceApiError(res.status, `Price API answered ${res.status}`);
+  let body: unknown;
+  try {
+    body = parseKeepingNumbers(text);
+  } catch {
+    throw new PriceApiError(502, "Price API answered malformed JSON");
+  }
+  const md = (body as { market_data?: { current_price?: Record<string, unknown> } } | null)?.market_data?.current_price;
+  const raw = md ? numText(md[quote.toLowerCase()]) : null;
+  const price = raw === null ? null : canonicalDecimal(raw);
+  return price !== null && /[1-9]/.test(price) ? price : null;
+}

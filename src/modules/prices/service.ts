@@ -11,7 +11,7 @@ import { iso } from "../../lib/clock";
 import { logError } from "../../lib/log";
 import { IN_JSON_LIST, insertRows, jsonList } from "../../lib/sql";
 import { coinIdOf } from "./assets";
-import { fetchSimplePrices, priceSource, type QuotedPrice } from "./client";
+import { fetchHistoricalPrice, fetchSimplePrices, priceSource, type QuotedPrice } from "./client";
 
 export interface Price {
   symbol: string;
@@ -95,6 +95,48 @@ export async function getPrices(svc: Services, symbols: string[], quote: string)
   for (const s of market) {
     const r = latest.get(s);
     if (r) out.set(s, toPrice(s, r.price_decimal, r.day, r.source, r.as_of));
+  }
+  return out;
+}
+
+/**
+ * Prices on a past UTC `day` (for backfilled trends): that day's cached row,
+ * else the provider's historical price, cached under that day. A day that is
+ * today or later is `getPrices`. Symbols without a price that day are absent.
+ */
+export async function getPricesOn(svc: Services, symbols: string[], quote: string, day: string): Promise<Map<string, Price>> {
+  const now = svc.clock.now();
+  if (day >= priceDay(now)) return getPrices(svc, symbols, quote);
+  const q = quote.trim().toUpperCase();
+  const out = new Map<string, Price>();
+  if (!QUOTE.test(q) || !/^\d{4}-\d{2}-\d{2}$/.test(day)) return out;
+  const wanted = [...new Set(symbols.map((s) => s.trim().toUpperCase()))].filter((s) => SYMBOL.test(s));
+  const endOfDay = Date.parse(`${day}T23:59:59.999Z`);
+  const market = wanted.filter((s) => {
+    if (s !== q) return true;
+    out.set(s, { symbol: s, quote: q, priceDecimal: "1", day, source: "identity", stale: false });
+    return false;
+  });
+  if (market.length === 0) return out;
+  const cached = await svc.env.DB.prepare(`SELECT symbol, price_decimal, source, as_of FROM market_prices WHERE quote = ? AND day = ? AND symbol ${IN_JSON_LIST}`)
+    .bind(q, day, jsonList(market))
+    .all<{ symbol: string; price_decimal: string; source: string; as_of: number }>();
+  for (const r of cached.results) out.set(r.symbol, { symbol: r.symbol, quote: q, priceDecimal: r.price_decimal, day, source: r.source, stale: endOfDay - r.as_of > PRICE_STALE_AFTER_MS });
+  const source = priceSource(svc.env);
+  const rows: (string | number)[][] = [];
+  for (const s of market.filter((x) => !out.has(x) && coinIdOf(x) !== undefined)) {
+    try {
+      const price = await fetchHistoricalPrice(svc.env, coinIdOf(s)!, q, day);
+      if (price === null) continue;
+      out.set(s, { symbol: s, quote: q, priceDecimal: price, day, source, stale: false });
+      rows.push([s, q, day, price, source, endOfDay, now]);
+    } catch (err) {
+      logError(undefined, "prices.history_failed", err, { quote: q, day });
+      break; // the provider is failing: do not hammer it symbol by symbol
+    }
+  }
+  if (rows.length) {
+    await svc.env.DB.batch(insertRows(svc.env.DB, "market_prices", ["symbol", "quote", "day", "price_decimal", "source", "as_of", "fetched_at"], rows, "", "INSERT OR IGNORE"));
   }
   return out;
 }
