@@ -3,6 +3,7 @@
 // write carries a fixed Idempotency-Key, and a space that already has accounts
 // is left alone, so seeding twice changes nothing.
 import { DEMO } from "./demo-user.mjs";
+import { seedAnalyticsDemo } from "./demo-analytics.mjs";
 
 export const DEMO_CATEGORIES = [
   // [id, spaceIndex, name, type, color, icon]
@@ -63,5 +64,6 @@ export async function seedDemoData(base) {
   await call("PATCH", `/v1/categories/${transport}`, { rules: [{ condition: "merchant_contains", value: "uber", priority: 100 }, { condition: "regex", value: "^(lyft|didi|cabify)", priority: 90 }] }, token);
   await tx("oxxo", { spaceId: business, accountId: bbva.id, amount: "-230.50", description: "OXXO papelería", merchantName: "OXXO", date: daysAgo(3), categoryId: supplies });
   await tx("cliente", { spaceId: business, accountId: bbva.id, amount: "12500.00", description: "Pago cliente factura A-102", date: daysAgo(5), categoryId: ventas });
+  await seedAnalyticsDemo({ call, token, personal, business, checking, bbva, categories: { salary, ventas, supplies } });
   return { seeded: true };
 }
