@@ -465,4 +465,5 @@ export const eventOutbox = sqliteTable(
   },
   (t) => [uniqueIndex("event_outbox_dedupe_unique").on(t.dedupeKey), index("event_outbox_space_idx").on(t.spaceId, t.createdAt)],
 );
+export * from "./schema-prices";
 export * from "./schema-analytics";

@@ -6,6 +6,7 @@
  */
 import { Hono } from "hono";
 import type { AppEnv } from "../env";
+import { pricesSandbox } from "./prices";
 import { ratesSandbox } from "./rates";
 
 export const sandboxRoutes = new Hono<AppEnv>();
@@ -16,4 +17,5 @@ sandboxRoutes.use("*", async (c, next) => {
 });
 
 // Simulators (one line each):
+sandboxRoutes.route("/prices", pricesSandbox);
 sandboxRoutes.route("/rates", ratesSandbox);
