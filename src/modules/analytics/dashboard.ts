@@ -114,7 +114,7 @@ export async function dashboard(svc: Services, space: SpaceInfo, period: Dashboa
   const currencies = [...new Set([...holdings.flat().map((h) => h.currency), ...flows.map((f) => f.currency), space.currency])];
   const book = await loadRateBook(svc, space.id, currencies, previousText, todayText);
   const notes: string[] = [];
-  await addMarketPrices(svc, book, holdings.flat(), space.currency, notes);
+  await addMarketPrices(svc, book, holdings.flat(), space.currency, notes, todayText);
   const converter = new Converter(book, space.currency);
   const [previous, current] = valuePoints(converter, holdings, [previousText, todayText]);
 

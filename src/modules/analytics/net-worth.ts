@@ -41,7 +41,7 @@ export async function holdingsAt(svc: Services, space: SpaceInfo, points: { atMs
 }
 
 /** Adds market prices (coins, securities) to the rate book as SYMBOL→currency rates, when a prices module is wired. */
-export async function addMarketPrices(svc: Services, book: RateBook, holdings: Holding[], quote: string, notes: string[]): Promise<void> {
+export async function addMarketPrices(svc: Services, book: RateBook, holdings: Holding[], quote: string, notes: string[], asOfDate: string): Promise<void> {
   const fiat = new Set<string>(FIAT_CURRENCIES);
   const symbols = [...new Set(holdings.filter((h) => h.valueMinor !== 0n && !fiat.has(h.currency)).map((h) => h.currency))].sort();
   if (symbols.length === 0) return;
@@ -51,7 +51,12 @@ export async function addMarketPrices(svc: Services, book: RateBook, holdings: H
   }
   try {
     const prices = await marketPrices.lookup(svc, symbols, quote);
-    book.add(prices.map((p) => ({ base: p.symbol, quote, date: p.date, rate: p.price, source: p.source })));
+    // Today's prices (by UTC day) value today's holdings in the space's day; earlier days have no price of their own.
+    book.add(prices.map((p) => ({ base: p.symbol, quote, date: p.date < asOfDate ? p.date : asOfDate, rate: p.price, source: `market:${p.source}` })));
+    for (const p of prices) if (p.stale) notes.push(`The ${p.symbol} price is from ${p.date}: the market feed has nothing newer`);
+    const priced = new Set(prices.map((p) => p.symbol));
+    const unpriced = symbols.filter((s) => !priced.has(s));
+    if (unpriced.length) notes.push(`No market price for ${unpriced.join(", ")}: these holdings are listed as unconverted, not counted as 0`);
   } catch {
     notes.push(`Market prices could not be fetched for ${symbols.join(", ")}`);
   }
@@ -120,7 +125,7 @@ export async function netWorthHistory(svc: Services, space: SpaceInfo, q: { from
   const currencies = [...new Set(holdings.flat().map((h) => h.currency).concat(space.currency))];
   const book = await loadRateBook(svc, space.id, currencies, dates[0]!, dates[dates.length - 1]!);
   const notes: string[] = [];
-  await addMarketPrices(svc, book, holdings.flat(), space.currency, notes);
+  await addMarketPrices(svc, book, holdings.flat(), space.currency, notes, dates[dates.length - 1]!);
   const converter = new Converter(book, space.currency);
   const values = valuePoints(converter, holdings, dates);
   const report = converter.report();
