@@ -6,7 +6,7 @@ import { createDb } from "../db/client";
 import type { Services } from "../env";
 import { systemClock } from "../lib/clock";
 import { logError, logInfo } from "../lib/log";
-import { refreshForecasts } from "../modules/analytics/forecast";
+import { forecastCronTask } from "../modules/analytics/forecast";
 import { recordTodaysRates } from "../modules/rates/service";
 
 export type CronTask = (svc: Services, scheduledTime: number) => Promise<void>;
@@ -16,7 +16,7 @@ export const cronTasks: Record<string, CronTask[]> = {
   "0 * * * *": [],
   "0 3 * * *": [
     recordTodaysRates,
-    async (svc, t) => void (await refreshForecasts(svc, t)),
+    forecastCronTask,
   ],
   "0 4 * * *": [],
 };

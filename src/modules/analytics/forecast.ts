@@ -329,4 +329,9 @@ export async function refreshForecasts(svc: Services, scheduledTime: number, lim
   return done;
 }
 
+/** The nightly cron task. */
+export async function forecastCronTask(svc: Services, scheduledTime: number): Promise<void> {
+  await refreshForecasts(svc, scheduledTime);
+}
+
 export { CADENCE_DAYS };
