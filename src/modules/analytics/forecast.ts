@@ -76,7 +76,7 @@ export async function computeForecast(svc: Services, space: SpaceInfo, nowMs: nu
   for (let s = first; s <= last; s += 7) buckets.push({ start: s, end: Math.min(s + 6, last), income: ZERO, expenses: ZERO, recurringWeight: 0, restWeight: 0 });
   const bucketOf = (day: number) => buckets[Math.floor((day - first) / 7)]!;
 
-  const book = await loadRateBook(svc, space.id, [...new Set([...rows.map((r) => r.currency), ...live.map((s) => s.currency), space.currency])], todayText, todayText);
+  const book = await loadRateBook(svc, space.id, [...new Set([...rows.map((r) => r.currency), ...live.map((s) => s.currency), space.currency])], rows.length ? days.date(rows[0]!.date) : todayText, todayText);
   const converter = new Converter(book, space.currency);
   const toSpace = (currency: string, v: Frac): Frac => {
     // Exact conversion of a fractional amount: scale it to integers of 10^-6 minor units first.
