@@ -3,6 +3,7 @@
 // BENCH_ONLY=speed|ledger|categorize|load|startup runs one; each figure sits next to a same-run baseline.
 // BENCH_ONLY=scaling (never part of the plain run) measures the figures of docs/SCALING.md.
 import { mkdirSync, writeFileSync } from "node:fs";
+import { analyticsBench } from "./analytics.mjs";
 import { categorizeBench } from "./categorize.mjs";
 import { ledgerBench } from "./ledger.mjs";
 import { scalingBench } from "./scaling.mjs";
@@ -47,6 +48,19 @@ if (only === "scaling") {
     });
     report.scaling.machine = { source: server.source, reloads: server.reloads(), runtimeNotices: server.notices(), ...noise.stop() };
     report.scalingServerErrors = server.errors().slice(0, 20);
+  } finally {
+    server.stop();
+  }
+}
+
+if (wants("analytics")) {
+  // Dashboard, net worth and forecast over a space of 100,000 transactions (serving the last commit).
+  const server = await startServer({ port: 8794, fromHead: true });
+  const noise = watchNoise();
+  try {
+    report.analytics = await analyticsBench(server, { rows: Number(process.env.BENCH_ANALYTICS_ROWS ?? 100_000), requests: Number(process.env.BENCH_ANALYTICS_REQUESTS ?? 200) });
+    report.analytics.machine = { source: server.source, ...noise.stop() };
+    report.analyticsServerErrors = server.errors().slice(0, 20);
   } finally {
     server.stop();
   }
