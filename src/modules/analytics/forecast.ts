@@ -88,8 +88,8 @@ export async function computeForecast(svc: Services, space: SpaceInfo, nowMs: nu
   // Recurring occurrences.
   for (const s of live) {
     let d = s.nextDay;
-    while (d < first) d = nextAfter(s.cadence, d, first);
-    for (; d <= last; d = nextAfter(s.cadence, d, d + 1)) {
+    while (d < first) d = nextAfter(s.cadence, d, first, s.anchors);
+    for (; d <= last; d = nextAfter(s.cadence, d, d + 1, s.anchors)) {
       const amount = frac(BigInt(s.amountMinor));
       bump(s.accountId, d, amount);
       const b = bucketOf(d);

@@ -51,6 +51,7 @@ export async function seriesOf(svc: Services, space: SpaceInfo, nowMs: number): 
       if (d.cadence !== null && d.cadence !== s.cadence) {
         edited.cadence = d.cadence;
         edited.nextDay = nextAfter(d.cadence, s.lastDay, today);
+        edited.anchors = undefined;
       }
     }
     if (d.status !== "dismissed") edited.confidence = Math.max(edited.confidence, 0.95);
