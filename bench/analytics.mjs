@@ -68,9 +68,9 @@ export async function analyticsBench(server, { rows = 100_000, requests = 200 } 
   const file = join(dir, "rows.sql");
   const lines = [];
   const now = Date.now();
-  for (let i = 0; i < batches * 100; i += 500) {
+  for (let i = 0; i < batches * 100; i += 200) {
     const values = [];
-    for (let k = i; k < Math.min(i + 500, batches * 100); k++) {
+    for (let k = i; k < Math.min(i + 200, batches * 100); k++) {
       const t = tx(k);
       const amount = t.income ? t.cents : -t.cents;
       const merchant = t.income ? "payroll" : `shop ${k % 300}`;
