@@ -54,16 +54,13 @@ if (only === "scaling") {
 }
 
 if (wants("analytics")) {
-  // Dashboard, net worth and forecast over a space of 100,000 transactions (serving the last commit).
-  const server = await startServer({ port: 8794, fromHead: true });
+  // Dashboard, net worth and forecast over a space of 100,000 transactions (serving the last commit; the scenario restarts it once).
   const noise = watchNoise();
-  try {
-    report.analytics = await analyticsBench(server, { rows: Number(process.env.BENCH_ANALYTICS_ROWS ?? 100_000), requests: Number(process.env.BENCH_ANALYTICS_REQUESTS ?? 200) });
-    report.analytics.machine = { source: server.source, ...noise.stop() };
-    report.analyticsServerErrors = server.errors().slice(0, 20);
-  } finally {
-    server.stop();
-  }
+  report.analytics = await analyticsBench((state) => startServer({ port: 8794, fromHead: true, state }), {
+    rows: Number(process.env.BENCH_ANALYTICS_ROWS ?? 100_000),
+    requests: Number(process.env.BENCH_ANALYTICS_REQUESTS ?? 200),
+  });
+  report.analytics.machine = noise.stop();
 }
 
 if (wants("ledger") || wants("categorize")) {
