@@ -62,8 +62,8 @@ async function measure(first, start, swap, { rows, requests }) {
   const fill = await run({
     total: batches,
     concurrency: 4,
-    makeRequest: (b) =>
-      api.post(`/v1/spaces/${space}/ledger/transactions/batch`, {
+    makeRequest: async (b) => {
+      const res = await api.post(`/v1/spaces/${space}/ledger/transactions/batch`, {
         transactions: Array.from({ length: 100 }, (_, k) => {
           const t = tx(b * 100 + k);
           const asset = t.onMxn ? "MXN/2" : "USD/2";
@@ -72,7 +72,10 @@ async function measure(first, start, swap, { rows, requests }) {
             : { source: `accounts:${t.acc}`, destination: `expense:${t.cat}`, amount: t.cents, asset };
           return { postings: [posting], timestamp: new Date(t.ts).toISOString(), reference: `b${b * 100 + k}` };
         }),
-      }),
+      });
+      if (res.status >= 400 && !results.ledgerFillError) results.ledgerFillError = (await res.clone().text()).slice(0, 500);
+      return res;
+    },
   });
   results.ledgerFill = { transactions: batches * 100, seconds: +((performance.now() - fillStart) / 1000).toFixed(1), statuses: fill.statuses };
 
