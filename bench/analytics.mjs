@@ -2,11 +2,12 @@
 // year) and the forecast (from cache, and recomputed) on a space of 100,000 transactions, each serial, next to
 // the same run's serial GET /v1/health.
 //
-// Setup: the ledger gets its 100,000 transactions through the ledger batch route (the space's Durable
-// Object writes every entry, so net worth reads real ledger_entries); the matching Dhanam rows (the
-// `transactions` table that cash flow, categories and recurring detection read) are bulk-loaded into the
-// same local D1 with `wrangler d1 execute --file`, because 100,000 POST /v1/transactions would take ~25
-// minutes at the write path's ~70/s. 90% of them are USD, 10% MXN (converted at simulator rates per day).
+// Setup: the space, accounts, categories and a year of rates go through the API; the 100,000 transactions
+// are bulk-loaded into the stopped server's local D1 with `wrangler d1 execute --file`: the Dhanam rows
+// (cash flow, categories, recurring detection read them) and both sides' ledger entries with running
+// balances (net worth reads them). The write path is not what is measured here, and 100,000 POST
+// /v1/transactions would take ~25 minutes at its ~70/s; the ledger batch route refuses postings to the
+// Dhanam-mirrored addresses (accounts:, income:, expense:) by design. 90% USD, 10% MXN.
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -57,30 +58,18 @@ async function measure(first, start, swap, { rows, requests }) {
     const ts = Math.floor((today - (i % 365) * DAY) / DAY) * DAY + 12 * 3_600_000 - (i % 365 === 0 ? DAY : 0);
     return { onMxn, income, cents, cat, acc, ts };
   };
-  const fillStart = performance.now();
+  // The rows, bulk-loaded (see the header): Dhanam rows and both sides' ledger entries, with running balances.
   const batches = Math.ceil(rows / 100);
-  const fill = await run({
-    total: batches,
-    concurrency: 4,
-    makeRequest: async (b) => {
-      const res = await api.post(`/v1/spaces/${space}/ledger/transactions/batch`, {
-        transactions: Array.from({ length: 100 }, (_, k) => {
-          const t = tx(b * 100 + k);
-          const asset = t.onMxn ? "MXN/2" : "USD/2";
-          const posting = t.income
-            ? { source: `income:${t.cat}`, destination: `accounts:${t.acc}`, amount: t.cents, asset }
-            : { source: `accounts:${t.acc}`, destination: `expense:${t.cat}`, amount: t.cents, asset };
-          return { postings: [posting], timestamp: new Date(t.ts).toISOString(), reference: `b${b * 100 + k}` };
-        }),
-      });
-      if (res.status >= 400 && !results.ledgerFillError) results.ledgerFillError = (await res.clone().text()).slice(0, 500);
-      return res;
-    },
-  });
-  results.ledgerFill = { transactions: batches * 100, seconds: +((performance.now() - fillStart) / 1000).toFixed(1), statuses: fill.statuses };
-
-  // The Dhanam rows, bulk-loaded (see the header).
   const seqs = await api.json("GET", `/v1/spaces/${space}/ledger/stats`);
+  const entries = [];
+  for (let k = 0; k < batches * 100; k++) {
+    const t = tx(k);
+    const amount = t.income ? t.cents : -t.cents;
+    entries.push({ address: `accounts:${t.acc}`, asset: t.onMxn ? "MXN/2" : "USD/2", seq: k + 10, amount, ts: t.ts });
+    entries.push({ address: "world", asset: t.onMxn ? "MXN/2" : "USD/2", seq: k + 10, amount: -amount, ts: t.ts });
+  }
+  entries.sort((a, b) => a.ts - b.ts || a.seq - b.seq);
+  const running = new Map([[`accounts:${usd.id}|USD/2`, 1_000_000_000], [`accounts:${mxn.id}|MXN/2`, 1_000_000_000], ["world|USD/2", -1_000_000_000], ["world|MXN/2", -1_000_000_000]]);
   const dir = mkdtempSync(join(tmpdir(), "dhanam-an-"));
   const file = join(dir, "rows.sql");
   const lines = [];
@@ -94,6 +83,15 @@ async function measure(first, start, swap, { rows, requests }) {
       values.push(`('txn_bench${String(k).padStart(17, "0")}','${space}','${t.acc}',${k + 10},${amount},'${t.onMxn ? "MXN" : "USD"}','bench ${k}','${merchant}','${merchant}',${t.ts},'${t.income ? "income" : "expense"}','posted','${t.cat}','[]',${now},${now})`);
     }
     lines.push(`INSERT INTO transactions (id, space_id, account_id, ledger_seq, amount, currency, description, merchant_name, normalized_merchant, date, type, status, category_id, tags, created_at, updated_at) VALUES ${values.join(",")};`);
+  }
+  for (let i = 0; i < entries.length; i += 200) {
+    const values = entries.slice(i, i + 200).map((e) => {
+      const key = `${e.address}|${e.asset}`;
+      const after = (running.get(key) ?? 0) + e.amount;
+      running.set(key, after);
+      return `('${space}','${e.address}','${e.asset}',${e.seq},0,${e.amount},${after},${e.ts})`;
+    });
+    lines.push(`INSERT INTO ledger_entries (space_id, address, asset, seq, posting_index, amount, balance_after, timestamp) VALUES ${values.join(",")};`);
   }
   lines.push(`UPDATE spaces SET transaction_count = transaction_count + ${batches * 100} WHERE id = '${space}';`);
   writeFileSync(file, lines.join("\n"));
