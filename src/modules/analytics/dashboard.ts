@@ -16,7 +16,7 @@
 import type { Services } from "../../env";
 import { budgetCategories, budgets } from "../../db/schema";
 import { eq, inArray } from "drizzle-orm";
-import { addDays, ymdString, zonedDate, zonedMidnight } from "../../lib/zoned-time";
+import { dateOfDay, localDayOf, startOfDay } from "./days";
 import { spendingOf } from "../budgets/spending";
 import { Converter, type DatedAmount, loadRateBook } from "../rates/convert";
 import { type Frac, frac, add, formatMinorBig, mul, roundHalfEven, ZERO, floorFrac } from "../rates/exact";
@@ -84,13 +84,13 @@ function percentOf(a: bigint, b: bigint): { n: number; d: string } | null {
 export async function dashboard(svc: Services, space: SpaceInfo, period: DashboardPeriod) {
   const now = svc.clock.now();
   const tz = space.timezone;
-  const today = zonedDate(now, tz);
-  const startYmd = addDays(today, -(PERIODS[period] - 1));
-  const startMs = zonedMidnight(startYmd, tz);
-  const endMs = zonedMidnight(addDays(today, 1), tz);
-  const todayText = ymdString(today);
-  const startText = ymdString(startYmd);
-  const previousText = ymdString(addDays(startYmd, -1));
+  const today = localDayOf(now, tz);
+  const startDay = today - (PERIODS[period] - 1);
+  const startMs = startOfDay(startDay, tz);
+  const endMs = startOfDay(today + 1, tz);
+  const todayText = dateOfDay(today);
+  const startText = dateOfDay(startDay);
+  const previousText = dateOfDay(startDay - 1);
   const db = svc.env.DB;
 
   const [flowsRes, catsRes] = await db.batch([

@@ -22,10 +22,9 @@
  * otherwise, nightly by cron, and after a decision or a manual rate changes.
  */
 import type { Services } from "../../env";
-import { addDays, ymdString, zonedDate } from "../../lib/zoned-time";
 import { Converter, type DatedAmount, loadRateBook, scaleOf } from "../rates/convert";
 import { add, frac, type Frac, mul, roundHalfEven, ZERO } from "../rates/exact";
-import { dateOfDay, DayIndexer, startOfDay } from "./days";
+import { dateOfDay, DayIndexer, localDayOf, startOfDay } from "./days";
 import { accountBalancesAt, accountsOf } from "./ledger-holdings";
 import { money, type SpaceInfo } from "./net-worth";
 import { CADENCE_DAYS, loadCashflows, LOOKBACK_DAYS, nextAfter } from "./recurring";
@@ -243,7 +242,7 @@ export async function computeForecast(svc: Services, space: SpaceInfo, nowMs: nu
 
   const report = converter.report();
   const m = (x: bigint) => money(x, space.currency);
-  const horizonEnd = ymdString(addDays(zonedDate(nowMs, tz), HORIZON_DAYS));
+  const horizonEnd = dateOfDay(today + HORIZON_DAYS);
   return {
     spaceId: space.id,
     currency: space.currency,
@@ -304,7 +303,7 @@ export async function getForecast(svc: Services, space: SpaceInfo) {
       .bind(space.id)
       .first<{ ledger_seq: number; as_of_date: string; payload: string; computed_at: number }>(),
   ]);
-  const today = new DayIndexer(space.timezone, now, now).date(now);
+  const today = dateOfDay(localDayOf(now, space.timezone));
   if (cached && cached.as_of_date === today && state.seq >= cached.ledger_seq && state.seq - cached.ledger_seq < LARGE_CHANGE) {
     const f = JSON.parse(cached.payload) as Forecast;
     return { ...f, cache: { hit: true, computedAt: new Date(cached.computed_at).toISOString(), ledgerSeq: cached.ledger_seq, changesSince: state.seq - cached.ledger_seq } };

@@ -6,14 +6,14 @@
 import type { Services } from "../../env";
 import { ApiError, validationFailed } from "../../lib/errors";
 import { FIAT_CURRENCIES } from "../../lib/money";
-import { addDays, parseYmd, ymdString, zonedMidnight } from "../../lib/zoned-time";
+import { addDays, parseYmd, ymdString } from "../../lib/zoned-time";
 import { addMonths } from "../budgets/periods";
 import { Converter, type DatedAmount, daysBefore, loadRateBook, LOOKBACK_DAYS, type RateBook, scaleOf } from "../rates/convert";
 import { IN_JSON_LIST, jsonList } from "../../lib/sql";
 import { formatMinorBig, roundHalfEven, toNumberBig } from "../rates/exact";
 import { accountBalancesAt, accountsOf, holdingsFromBalances } from "./ledger-holdings";
 import { type Holding, holdingsSources, marketPrices } from "./net-worth-sources";
-import { dateOfDay, dayOfDate } from "./days";
+import { dateOfDay, dayOfDate, startOfDay } from "./days";
 
 export const money = (minor: bigint, currency: string) => ({ n: toNumberBig(minor, scaleOf(currency)), d: formatMinorBig(minor, scaleOf(currency)) });
 
@@ -130,7 +130,7 @@ export function historyDates(from: string, to: string, interval: Interval): stri
 }
 
 /** The instant just after local day `date` ends (the valuation instant of that day). */
-export const endOfDate = (date: string, tz: string) => zonedMidnight(addDays(parseYmd(date), 1), tz);
+export const endOfDate = (date: string, tz: string) => startOfDay(dayOfDate(date) + 1, tz);
 
 export async function netWorthHistory(svc: Services, space: SpaceInfo, q: { from: string; to: string; interval: Interval }) {
   const dates = historyDates(q.from, q.to, q.interval);
