@@ -34,9 +34,15 @@ export async function analyticsBench(start, { rows = 100_000, requests = 200 } =
 async function measure(first, start, swap, { rows, requests }) {
   let server = first;
   const { base, state } = server;
-  const reg = await client(base).json("POST", "/v1/auth/register", { name: "analytics", email: `analytics-${Date.now()}@bench.local`, password: "bench-password-123" });
-  const token = reg.tokens.accessToken;
-  const api = client(base, token);
+  const email = `analytics-${Date.now()}@bench.local`;
+  const reg = await client(base).json("POST", "/v1/auth/register", { name: "analytics", email, password: "bench-password-123" });
+  let token = reg.tokens.accessToken;
+  let api = client(base, token);
+  // Access tokens are short-lived and the load takes minutes: each measured section signs in again first.
+  const signIn = async () => {
+    token = (await client(base).json("POST", "/v1/auth/login", { email, password: "bench-password-123" })).tokens.accessToken;
+    api = client(base, token);
+  };
   const patch = (path, body) => fetch(`${base}${path}`, { method: "PATCH", headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, body: JSON.stringify(body) });
   const results = { rows, requests };
   const space = (await api.json("POST", "/v1/spaces", { name: "analytics-big", type: "personal", currency: "USD", timezone: "America/Mexico_City" })).id;
@@ -103,6 +109,7 @@ async function measure(first, start, swap, { rows, requests }) {
   results.dhanamRowsLoad = { rows: batches * 100, seconds: +((performance.now() - loadStart) / 1000).toFixed(1), ledgerTransactions: seqs.data.transactions };
 
   const serial = async (label, path, n = requests) => {
+    await signIn();
     await run({ total: 5, concurrency: 1, makeRequest: () => api.get(path) });
     const r = await run({ total: n, concurrency: 1, makeRequest: () => api.get(path) });
     results[label] = summarize(r.latencies, r.elapsedMs, { statuses: r.statuses });
@@ -113,6 +120,7 @@ async function measure(first, start, swap, { rows, requests }) {
   await serial("netWorthWeekly1y", `/v1/analytics/net-worth?spaceId=${space}&interval=week&from=${new Date(today - 364 * DAY).toISOString().slice(0, 10)}`, Math.ceil(requests / 4));
   await serial("forecastCached", `/v1/analytics/forecast?spaceId=${space}`);
   // Recomputed each time: a decision (restoring a series nobody dismissed) clears the cache first; only the GET is timed.
+  await signIn();
   const fresh = [];
   const statuses = {};
   const freshStart = performance.now();
@@ -127,6 +135,7 @@ async function measure(first, start, swap, { rows, requests }) {
   }
   results.forecastRecomputed = summarize(fresh, performance.now() - freshStart, { statuses });
   await serial("baselineHealthSerialAfter", "/v1/health");
+  await signIn();
   const check = await api.json("GET", `/v1/analytics/dashboard?spaceId=${space}&period=1y`);
   results.check = { cashFlow1y: check.cashFlow, netWorth: check.netWorth.currentDecimal, conversionComplete: check.conversion.complete, ratesUsed: check.conversion.ratesUsedCount, notes: check.notes.slice(0, 3) };
   const h = results.baselineHealthSerial;
