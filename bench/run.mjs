@@ -3,6 +3,7 @@
 // BENCH_ONLY=speed|ledger|categorize|load|startup|projections runs one; each figure sits next to a same-run baseline.
 // BENCH_ONLY=scaling (never part of the plain run) measures the figures of docs/SCALING.md.
 import { mkdirSync, writeFileSync } from "node:fs";
+import { analyticsBench } from "./analytics.mjs";
 import { categorizeBench } from "./categorize.mjs";
 import { ledgerBench } from "./ledger.mjs";
 import { scalingBench } from "./scaling.mjs";
@@ -53,6 +54,16 @@ if (only === "scaling") {
   } finally {
     server.stop();
   }
+}
+
+if (wants("analytics")) {
+  // Dashboard, net worth and forecast over a space of 100,000 transactions (serving the last commit; the scenario restarts it once).
+  const noise = watchNoise();
+  report.analytics = await analyticsBench((state) => startServer({ port: 8794, fromHead: true, state }), {
+    rows: Number(process.env.BENCH_ANALYTICS_ROWS ?? 100_000),
+    requests: Number(process.env.BENCH_ANALYTICS_REQUESTS ?? 200),
+  });
+  report.analytics.machine = noise.stop();
 }
 
 if (wants("ledger") || wants("categorize")) {

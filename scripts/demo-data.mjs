@@ -4,6 +4,7 @@
 // is left alone, so seeding twice changes nothing.
 import { DEMO } from "./demo-user.mjs";
 import { seedDemoAssets } from "./demo-assets.mjs";
+import { seedAnalyticsDemo } from "./demo-analytics.mjs";
 
 export const DEMO_CATEGORIES = [
   // [id, spaceIndex, name, type, color, icon]
@@ -77,6 +78,7 @@ export async function seedDemoData(base) {
   // and ESG snapshots for today plus 30 backfilled days of trend.
   await call("POST", "/v1/defi/wallets", { spaceId: personal, address: "0x742d35cc6634c0532925a3b844bc454e4438f44e", label: "Main DeFi Wallet", networks: ["ethereum", "polygon", "arbitrum"] }, token);
   await call("POST", "/v1/esg/snapshots", { spaceId: personal, backfillDays: 30 }, token);
+  await seedAnalyticsDemo({ call, token, personal, business, checking, bbva, categories: { salary, ventas, supplies } });
   return { seeded: true };
 }
 

@@ -12,8 +12,9 @@ const quiet = { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_S
  * load nor get measured half-done. BENCH_REF=<commit> serves that commit instead (to compare two);
  * BENCH_WORKTREE=1 serves the working tree anyway.
  */
-export async function startServer({ port = 8799, vars = {}, fromHead = false } = {}) {
-  const state = mkdtempSync(join(tmpdir(), "dhanam-bench-"));
+export async function startServer({ port = 8799, vars = {}, fromHead = false, state: reuse } = {}) {
+  // `state`: serve an existing local state directory (e.g. one a scenario bulk-loaded while stopped).
+  const state = reuse ?? mkdtempSync(join(tmpdir(), "dhanam-bench-"));
   let cwd = process.cwd();
   let source = "working tree";
   if (fromHead && process.env.BENCH_WORKTREE !== "1") {

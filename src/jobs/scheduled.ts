@@ -9,7 +9,7 @@ import { logError, logInfo } from "../lib/log";
 import { webhookSweep } from "../modules/webhooks/jobs";
 import { snapshotEsgScores } from "../modules/esg/service";
 import { syncAllWallets } from "../modules/defi/service";
-import { refreshForecasts } from "../modules/analytics/forecast";
+import { forecastCronTask } from "../modules/analytics/forecast";
 import { recordTodaysRates } from "../modules/rates/service";
 import { refreshLinkedValuations } from "../modules/assets/refresh";
 import { cleanupPendingUploads } from "../modules/documents/service";
@@ -32,9 +32,6 @@ const cleanupAbandonedUploads: CronTask = async (svc) => {
 const lifeBeat: CronTask = async (svc) => {
   await runLifeBeat(svc);
 };
-const forecasts: CronTask = async (svc, at) => {
-  await refreshForecasts(svc, at);
-};
 
 /** Tasks by cron expression; modules register theirs here, one entry per task. */
 export const cronTasks: Record<string, CronTask[]> = {
@@ -43,17 +40,17 @@ export const cronTasks: Record<string, CronTask[]> = {
     lifeBeat,
     webhookSweep,
   ],
-  // Daily 03:00 UTC: rates first, so the forecasts convert with today's.
+  // Daily 03:00 UTC: today's exchange rates.
   "0 3 * * *": [
     recordTodaysRates,
-    forecasts,
   ],
-  // Daily 04:00 UTC: valuations.
+  // Daily 04:00 UTC: valuations, then the forecasts that read them.
   "0 4 * * *": [
     defiAndGamingSync,
     esgSnapshots,
     refreshAssetValuations,
     cleanupAbandonedUploads,
+    forecastCronTask,
   ],
 };
 

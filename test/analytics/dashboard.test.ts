@@ -24,6 +24,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { addMember, registerUser, type TestUser } from "../helpers";
 import { createAccount } from "../accounts/helpers";
 import { api, localDays, ok } from "./fixture";
+import { sandboxPrice } from "../../src/sandbox/prices";
+import { frac, parseRate, roundHalfEven, mul, formatMinorBig } from "../../src/modules/rates/exact";
 
 const TZ = "America/Mexico_City";
 let owner: TestUser;
@@ -122,6 +124,29 @@ describe("GET /v1/analytics/dashboard", () => {
     expect(un).toContain("expenses:10.00 EUR");
     expect(un.some((x: string) => /^net worth on .*:90\.00 EUR$/.test(x))).toBe(true);
     expect(body.notes.join("\n")).toMatch(/Missing rate EUR\/USD/);
+  });
+});
+
+describe("crypto and securities in net worth", () => {
+  it("values a BTC account at the market price (exactly, one rounding) and lists unpriced securities apart", async () => {
+    const u = await registerUser();
+    const a = api(u);
+    const sid = (await ok(a.post("/v1/spaces", { name: "Coins", type: "personal", currency: "USD", timezone: "UTC" }))).id;
+    await createAccount(u, sid, { name: "Cash", openingBalance: "100.00" });
+    await createAccount(u, sid, { name: "Bitcoin", type: "crypto", currency: "BTC", openingBalance: "0.025" });
+    const brokerage = await createAccount(u, sid, { name: "Brokerage", type: "brokerage", openingBalance: "1000.00" });
+    await ok(a.post("/v1/transactions", { spaceId: sid, accountId: brokerage.id, description: "Apple", date: localDays("UTC").day(-1), trade: { symbol: "AAPL", side: "buy", quantity: "2", unitPrice: "100", fees: "0" } }));
+    const { body } = await a.get(`/v1/analytics/dashboard?spaceId=${sid}&period=7d`);
+    const price = sandboxPrice("bitcoin", "usd", new Date().toISOString().slice(0, 10))!;
+    // 2,500,000 sats × price / 10^8 BTC per sat, in cents, rounded once (half-even).
+    const btcCents = roundHalfEven(mul(mul(frac(2_500_000n), parseRate(price)!), frac(100n, 100_000_000n)));
+    // Cash 100 + brokerage cash 800 + BTC; the 2 AAPL units have no market price.
+    expect(body.netWorth.currentDecimal).toBe(formatMinorBig(90_000n + btcCents, 2));
+    expect(body.conversion.ratesUsed.find((r: any) => r.base === "BTC")).toMatchObject({ quote: "USD", rate: price });
+    expect(body.conversion.ratesUsed.find((r: any) => r.base === "BTC").source).toMatch(/^market:/);
+    expect(body.conversion.unconverted.some((x: any) => x.currency === "AAPL" && x.amountDecimal === "2.00000000")).toBe(true);
+    expect(body.notes.join("\n")).toMatch(/No market price for AAPL/);
+    expect(body.accounts).toMatchObject({ total: 3, banking: 1, crypto: 1, investment: 1 });
   });
 });
 

@@ -3,12 +3,12 @@ import { describe, expect, it } from "vitest";
 import { dateIn } from "../../src/lib/dates";
 import { largestRemainder } from "../../src/modules/analytics/dashboard";
 import { dayOfDate, DayIndexer, dateOfDay } from "../../src/modules/analytics/days";
-import { fitCadence } from "../../src/modules/analytics/recurring";
+import { fitCadence, nextAfter } from "../../src/modules/analytics/recurring";
 import { frac } from "../../src/modules/rates/exact";
 
 describe("DayIndexer", () => {
   it("agrees with the zone's calendar at every hour across DST changes", () => {
-    for (const tz of ["America/New_York", "America/Santiago", "Europe/London", "Asia/Kolkata", "UTC"]) {
+    for (const tz of ["America/New_York", "America/Santiago", "Europe/London", "Asia/Kolkata", "America/Havana", "Australia/Lord_Howe", "UTC"]) {
       const from = Date.parse("2024-01-01T00:00:00Z");
       const to = Date.parse("2025-01-01T00:00:00Z");
       const ix = new DayIndexer(tz, from, to);
@@ -29,6 +29,12 @@ describe("cadence fitting", () => {
     const fit = fitCadence(semi);
     expect(fit?.cadence).toBe("semi-monthly");
     expect(dateOfDay(fit!.next)).toBe("2024-07-01");
+    // Later occurrences step to the typical days, not every 15 days.
+    let d = fit!.next;
+    const later: string[] = [];
+    for (let i = 0; i < 4; i++) later.push(dateOfDay((d = nextAfter("semi-monthly", d, d + 1, fit!.anchors))));
+    expect(later).toEqual(["2024-07-15", "2024-08-01", "2024-08-15", "2024-09-01"]);
+    expect(dateOfDay(nextAfter("monthly", dayOfDate("2024-06-03"), dayOfDate("2024-06-04"), [1]))).toBe("2024-07-01");
     const monthly = days(["2024-01-31", "2024-02-29", "2024-03-29", "2024-04-30", "2024-05-31"]);
     expect(fitCadence(monthly)?.cadence).toBe("monthly");
     expect(fitCadence(days(["2022-06-10", "2023-06-12", "2024-06-10"]))?.cadence).toBe("yearly");

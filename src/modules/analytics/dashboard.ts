@@ -16,7 +16,7 @@
 import type { Services } from "../../env";
 import { budgetCategories, budgets } from "../../db/schema";
 import { eq, inArray } from "drizzle-orm";
-import { addDays, ymdString, zonedDate, zonedMidnight } from "../../lib/zoned-time";
+import { dateOfDay, localDayOf, startOfDay } from "./days";
 import { spendingOf } from "../budgets/spending";
 import { Converter, type DatedAmount, loadRateBook } from "../rates/convert";
 import { type Frac, frac, add, formatMinorBig, mul, roundHalfEven, ZERO, floorFrac } from "../rates/exact";
@@ -84,13 +84,13 @@ function percentOf(a: bigint, b: bigint): { n: number; d: string } | null {
 export async function dashboard(svc: Services, space: SpaceInfo, period: DashboardPeriod) {
   const now = svc.clock.now();
   const tz = space.timezone;
-  const today = zonedDate(now, tz);
-  const startYmd = addDays(today, -(PERIODS[period] - 1));
-  const startMs = zonedMidnight(startYmd, tz);
-  const endMs = zonedMidnight(addDays(today, 1), tz);
-  const todayText = ymdString(today);
-  const startText = ymdString(startYmd);
-  const previousText = ymdString(addDays(startYmd, -1));
+  const today = localDayOf(now, tz);
+  const startDay = today - (PERIODS[period] - 1);
+  const startMs = startOfDay(startDay, tz);
+  const endMs = startOfDay(today + 1, tz);
+  const todayText = dateOfDay(today);
+  const startText = dateOfDay(startDay);
+  const previousText = dateOfDay(startDay - 1);
   const db = svc.env.DB;
 
   const [flowsRes, catsRes] = await db.batch([
@@ -114,7 +114,7 @@ export async function dashboard(svc: Services, space: SpaceInfo, period: Dashboa
   const currencies = [...new Set([...holdings.flat().map((h) => h.currency), ...flows.map((f) => f.currency), space.currency])];
   const book = await loadRateBook(svc, space.id, currencies, previousText, todayText);
   const notes: string[] = [];
-  await addMarketPrices(svc, book, holdings.flat(), space.currency, notes);
+  await addMarketPrices(svc, book, holdings.flat(), space.currency, notes, todayText, previousText);
   const converter = new Converter(book, space.currency);
   const [previous, current] = valuePoints(converter, holdings, [previousText, todayText]);
 
@@ -173,8 +173,20 @@ export async function dashboard(svc: Services, space: SpaceInfo, period: Dashboa
   }
 
   const compliance = await budgetCompliance(svc, space);
-  const change = current!.minor - previous!.minor;
-  const pct = percentOf(change, previous!.minor);
+  // The change compares like with like: holdings in a currency or symbol without a rate on either day are left out of both sides.
+  const unpriced = new Set(
+    holdings.flatMap((hs, i) => hs.filter((h) => h.valueMinor !== 0n && !book.resolve(h.currency, space.currency, points[i]!.date)).map((h) => h.currency)),
+  );
+  let change = current!.minor - previous!.minor;
+  let base = previous!.minor;
+  if (unpriced.size) {
+    const probe = new Converter(book, space.currency);
+    const comparable = (i: number) => roundHalfEven(probe.exact(holdings[i]!.filter((h) => !unpriced.has(h.currency)).map((h) => ({ currency: h.currency, minor: h.valueMinor, date: points[i]!.date }))));
+    base = comparable(0);
+    change = comparable(1) - base;
+    notes.push(`The change leaves out ${[...unpriced].sort().join(", ")} on both days: no rate or price for them on ${previousText} or ${todayText}`);
+  }
+  const pct = percentOf(change, base);
   const m = (x: bigint) => money(x, space.currency);
   const report = converter.report();
   return {

@@ -4,7 +4,7 @@
  * their local day is a binary search. Day numbers are days since 1970-01-01
  * of the local calendar date, so date arithmetic is integer arithmetic.
  */
-import { addDays, parseYmd, utc, type Ymd, ymdString, zonedDate, zonedMidnight } from "../../lib/zoned-time";
+import { parseYmd, utc, type Ymd, ymdString, zonedMidnight } from "../../lib/zoned-time";
 
 export const dayNumber = (x: Ymd) => Math.floor(utc(x.y, x.m - 1, x.d) / 86_400_000);
 export const ymdOfDay = (n: number): Ymd => {
@@ -13,6 +13,56 @@ export const ymdOfDay = (n: number): Ymd => {
 };
 export const dateOfDay = (n: number) => ymdString(ymdOfDay(n));
 export const dayOfDate = (s: string) => dayNumber(parseYmd(s));
+
+const DAY_MS = 86_400_000;
+
+/** One formatter per zone for the isolate's life (constructing one costs milliseconds). */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatterOf(tz: string): Intl.DateTimeFormat {
+  let f = formatters.get(tz);
+  if (!f) {
+    f = new Intl.DateTimeFormat("en-US", {
+      timeZone: tz, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit",
+    });
+    formatters.set(tz, f);
+  }
+  return f;
+}
+
+/** Local wall-clock time of `ms` in `tz`, as if it were UTC (ms), to the second. */
+function wallClock(ms: number, tz: string): number {
+  const p = formatterOf(tz).formatToParts(new Date(ms));
+  const get = (t: string) => Number(p.find((x) => x.type === t)!.value);
+  return utc(get("year"), get("month") - 1, get("day"), get("hour"), get("minute"), get("second"));
+}
+
+/** Local day number of instant `ms` in `tz`. */
+export const localDayOf = (ms: number, tz: string) => Math.floor(wallClock(ms, tz) / DAY_MS);
+
+/** Day starts per zone, kept across requests (bounded). */
+const starts = new Map<string, Map<number, number>>();
+const MAX_CACHED_DAYS = 50_000;
+
+/**
+ * The instant local day `n` starts in `tz`. The usual case costs two
+ * formatting calls (the offset at the guessed midnight, and an hour before
+ * it, to be sure no clock change is near); near a clock change the
+ * library's exact search (zonedMidnight) decides.
+ */
+export function startOfDay(n: number, tz: string): number {
+  let cache = starts.get(tz);
+  if (!cache) starts.set(tz, (cache = new Map()));
+  const hit = cache.get(n);
+  if (hit !== undefined) return hit;
+  const local = n * DAY_MS;
+  const guess = local - (wallClock(local, tz) - local);
+  const offset = wallClock(guess, tz) - Math.floor(guess / 1000) * 1000;
+  const before = wallClock(guess - 3_600_000, tz) - Math.floor((guess - 3_600_000) / 1000) * 1000;
+  const start = offset === before && local - offset === guess ? guess : zonedMidnight(ymdOfDay(n), tz);
+  if (cache.size >= MAX_CACHED_DAYS) cache.clear();
+  cache.set(n, start);
+  return start;
+}
 
 export class DayIndexer {
   private starts: number[] = [];
@@ -24,37 +74,15 @@ export class DayIndexer {
     fromMs: number,
     toMs: number,
   ) {
-    const first = addDays(zonedDate(fromMs, tz), -1);
-    const last = addDays(zonedDate(toMs, tz), 1);
-    this.firstDay = dayNumber(first);
-    const lastDay = dayNumber(last);
-    // One formatter for the zone, and the previous day's offset as the guess: a day's midnight costs one
-    // formatting call unless the offset changed (DST), where the library's exact search takes over.
-    const fmt = new Intl.DateTimeFormat("en-US", {
-      timeZone: tz, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit",
-    });
-    const offsetAt = (ms: number) => {
-      const p = fmt.formatToParts(new Date(ms));
-      const get = (t: string) => Number(p.find((x) => x.type === t)!.value);
-      return utc(get("year"), get("month") - 1, get("day"), get("hour"), get("minute"), get("second")) - Math.floor(ms / 1000) * 1000;
-    };
-    let offset: number | null = null;
-    for (let d = this.firstDay; d <= lastDay + 1; d++) {
-      const local = d * 86_400_000;
-      if (offset !== null && offsetAt(local - offset) === offset) {
-        this.starts.push(local - offset);
-        continue;
-      }
-      const start = zonedMidnight(ymdOfDay(d), tz);
-      offset = local - start;
-      this.starts.push(start);
-    }
+    this.firstDay = localDayOf(fromMs, tz) - 1;
+    const lastDay = localDayOf(toMs, tz) + 1;
+    for (let d = this.firstDay; d <= lastDay + 1; d++) this.starts.push(startOfDay(d, tz));
   }
 
   /** Local day number of instant `ms`. */
   day(ms: number): number {
     const s = this.starts;
-    if (ms < s[0]! || ms >= s[s.length - 1]!) return dayNumber(zonedDate(ms, this.tz));
+    if (ms < s[0]! || ms >= s[s.length - 1]!) return localDayOf(ms, this.tz);
     let lo = 0;
     let hi = s.length - 1;
     while (hi - lo > 1) {
@@ -70,5 +98,3 @@ export class DayIndexer {
   }
 }
 
-/** The instant local day `n` starts in `tz`. */
-export const startOfDay = (n: number, tz: string) => zonedMidnight(ymdOfDay(n), tz);

@@ -22,10 +22,9 @@
  * otherwise, nightly by cron, and after a decision or a manual rate changes.
  */
 import type { Services } from "../../env";
-import { addDays, ymdString, zonedDate } from "../../lib/zoned-time";
 import { Converter, type DatedAmount, loadRateBook, scaleOf } from "../rates/convert";
 import { add, frac, type Frac, mul, roundHalfEven, ZERO } from "../rates/exact";
-import { dateOfDay, DayIndexer, startOfDay } from "./days";
+import { dateOfDay, DayIndexer, localDayOf, startOfDay } from "./days";
 import { accountBalancesAt, accountsOf } from "./ledger-holdings";
 import { money, type SpaceInfo } from "./net-worth";
 import { CADENCE_DAYS, loadCashflows, LOOKBACK_DAYS, nextAfter } from "./recurring";
@@ -76,7 +75,7 @@ export async function computeForecast(svc: Services, space: SpaceInfo, nowMs: nu
   for (let s = first; s <= last; s += 7) buckets.push({ start: s, end: Math.min(s + 6, last), income: ZERO, expenses: ZERO, recurringWeight: 0, restWeight: 0 });
   const bucketOf = (day: number) => buckets[Math.floor((day - first) / 7)]!;
 
-  const book = await loadRateBook(svc, space.id, [...new Set([...rows.map((r) => r.currency), ...live.map((s) => s.currency), space.currency])], todayText, todayText);
+  const book = await loadRateBook(svc, space.id, [...new Set([...rows.map((r) => r.currency), ...live.map((s) => s.currency), space.currency])], rows.length ? days.date(rows[0]!.date) : todayText, todayText);
   const converter = new Converter(book, space.currency);
   const toSpace = (currency: string, v: Frac): Frac => {
     // Exact conversion of a fractional amount: scale it to integers of 10^-6 minor units first.
@@ -88,8 +87,8 @@ export async function computeForecast(svc: Services, space: SpaceInfo, nowMs: nu
   // Recurring occurrences.
   for (const s of live) {
     let d = s.nextDay;
-    while (d < first) d = nextAfter(s.cadence, d, first);
-    for (; d <= last; d = nextAfter(s.cadence, d, d + 1)) {
+    while (d < first) d = nextAfter(s.cadence, d, first, s.anchors);
+    for (; d <= last; d = nextAfter(s.cadence, d, d + 1, s.anchors)) {
       const amount = frac(BigInt(s.amountMinor));
       bump(s.accountId, d, amount);
       const b = bucketOf(d);
@@ -243,7 +242,7 @@ export async function computeForecast(svc: Services, space: SpaceInfo, nowMs: nu
 
   const report = converter.report();
   const m = (x: bigint) => money(x, space.currency);
-  const horizonEnd = ymdString(addDays(zonedDate(nowMs, tz), HORIZON_DAYS));
+  const horizonEnd = dateOfDay(today + HORIZON_DAYS);
   return {
     spaceId: space.id,
     currency: space.currency,
@@ -304,7 +303,7 @@ export async function getForecast(svc: Services, space: SpaceInfo) {
       .bind(space.id)
       .first<{ ledger_seq: number; as_of_date: string; payload: string; computed_at: number }>(),
   ]);
-  const today = new DayIndexer(space.timezone, now, now).date(now);
+  const today = dateOfDay(localDayOf(now, space.timezone));
   if (cached && cached.as_of_date === today && state.seq >= cached.ledger_seq && state.seq - cached.ledger_seq < LARGE_CHANGE) {
     const f = JSON.parse(cached.payload) as Forecast;
     return { ...f, cache: { hit: true, computedAt: new Date(cached.computed_at).toISOString(), ledgerSeq: cached.ledger_seq, changesSince: state.seq - cached.ledger_seq } };
@@ -327,6 +326,11 @@ export async function refreshForecasts(svc: Services, scheduledTime: number, lim
     done++;
   }
   return done;
+}
+
+/** The nightly cron task. */
+export async function forecastCronTask(svc: Services, scheduledTime: number): Promise<void> {
+  await refreshForecasts(svc, scheduledTime);
 }
 
 export { CADENCE_DAYS };

@@ -7,7 +7,7 @@
  * price where one is known. Each account appears once per asset it holds.
  */
 import type { Services } from "../../env";
-import { dateIn } from "../../lib/dates";
+import { dateOfDay, localDayOf } from "./days";
 import type { Holding } from "./net-worth-sources";
 
 /** `accounts:` addresses as an index range (address, then time: the ledger_entries_time_idx index). */
@@ -111,5 +111,5 @@ export async function ledgerAccountHoldings(svc: Services, spaceId: string, atMs
     accountBalancesAt(svc, spaceId, [atMs]),
     svc.env.DB.prepare("SELECT timezone FROM spaces WHERE id = ?").bind(spaceId).first<string>("timezone"),
   ]);
-  return holdingsFromBalances(balances!, accounts, dateIn(atMs - 1, tz ?? "UTC"), true);
+  return holdingsFromBalances(balances!, accounts, dateOfDay(localDayOf(atMs - 1, tz ?? "UTC")), true);
 }

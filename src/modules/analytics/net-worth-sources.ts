@@ -8,6 +8,7 @@
  *   `{ name: "assets", load: assetHoldings },`
  */
 import type { Services } from "../../env";
+import { getPrices } from "../prices/service";
 import { ledgerAccountHoldings } from "./ledger-holdings";
 
 export interface Holding {
@@ -41,9 +42,12 @@ export const holdingsSources: RegisteredSource[] = [
 
 /**
  * Market prices of coins and securities (symbol → price in `quote`, exact
- * decimal strings) for the day of `atMs`. Null until a prices module is wired
- * (the crypto branch's `getPrices`); without it, coin and security holdings are
- * reported as unconverted with a note, never as 0.
+ * decimal strings), today's. Wired to the prices module's `getPrices` (crypto
+ * branch); a symbol it cannot price is absent, and its holdings are reported
+ * as unconverted with a note, never as 0.
  */
-export type MarketPriceLookup = (svc: Services, symbols: string[], quote: string) => Promise<{ symbol: string; price: string; date: string; source: string }[]>;
-export const marketPrices: { lookup: MarketPriceLookup | null } = { lookup: null };
+export type MarketPriceLookup = (svc: Services, symbols: string[], quote: string) => Promise<{ symbol: string; price: string; date: string; source: string; stale: boolean }[]>;
+export const marketPrices: { lookup: MarketPriceLookup | null } = {
+  lookup: async (svc, symbols, quote) =>
+    [...(await getPrices(svc, symbols, quote)).values()].map((p) => ({ symbol: p.symbol, price: p.priceDecimal, date: p.day, source: p.source, stale: p.stale })),
+};

@@ -6,13 +6,14 @@
 import type { Services } from "../../env";
 import { ApiError, validationFailed } from "../../lib/errors";
 import { FIAT_CURRENCIES } from "../../lib/money";
-import { addDays, parseYmd, ymdString, zonedMidnight } from "../../lib/zoned-time";
+import { addDays, parseYmd, ymdString } from "../../lib/zoned-time";
 import { addMonths } from "../budgets/periods";
-import { Converter, type DatedAmount, loadRateBook, type RateBook, scaleOf } from "../rates/convert";
+import { Converter, type DatedAmount, daysBefore, loadRateBook, LOOKBACK_DAYS, type RateBook, scaleOf } from "../rates/convert";
+import { IN_JSON_LIST, jsonList } from "../../lib/sql";
 import { formatMinorBig, roundHalfEven, toNumberBig } from "../rates/exact";
 import { accountBalancesAt, accountsOf, holdingsFromBalances } from "./ledger-holdings";
 import { type Holding, holdingsSources, marketPrices } from "./net-worth-sources";
-import { dateOfDay, dayOfDate } from "./days";
+import { dateOfDay, dayOfDate, startOfDay } from "./days";
 
 export const money = (minor: bigint, currency: string) => ({ n: toNumberBig(minor, scaleOf(currency)), d: formatMinorBig(minor, scaleOf(currency)) });
 
@@ -41,17 +42,35 @@ export async function holdingsAt(svc: Services, space: SpaceInfo, points: { atMs
 }
 
 /** Adds market prices (coins, securities) to the rate book as SYMBOL→currency rates, when a prices module is wired. */
-export async function addMarketPrices(svc: Services, book: RateBook, holdings: Holding[], quote: string, notes: string[]): Promise<void> {
+export async function addMarketPrices(svc: Services, book: RateBook, holdings: Holding[], quote: string, notes: string[], asOfDate: string, fromDate = asOfDate): Promise<void> {
   const fiat = new Set<string>(FIAT_CURRENCIES);
   const symbols = [...new Set(holdings.filter((h) => h.valueMinor !== 0n && !fiat.has(h.currency)).map((h) => h.currency))].sort();
   if (symbols.length === 0) return;
+  if (fromDate < asOfDate) {
+    // Earlier days: the prices the market feed cached on those days (its market_prices table), when it has them.
+    try {
+      const past = await svc.env.DB.prepare(
+        `SELECT symbol, day, price_decimal, source FROM market_prices WHERE quote = ? AND symbol ${IN_JSON_LIST} AND day >= ? AND day < ?`,
+      )
+        .bind(quote, jsonList(symbols), daysBefore(fromDate, LOOKBACK_DAYS), asOfDate)
+        .all<{ symbol: string; day: string; price_decimal: string; source: string }>();
+      book.add(past.results.map((r) => ({ base: r.symbol, quote, date: r.day, rate: r.price_decimal, source: `market:${r.source}` })));
+    } catch {
+      // No price history table (prices module absent): earlier days stay unpriced, as reported.
+    }
+  }
   if (!marketPrices.lookup) {
     notes.push(`No market prices available for ${symbols.join(", ")}: these holdings are listed as unconverted, not counted as 0`);
     return;
   }
   try {
     const prices = await marketPrices.lookup(svc, symbols, quote);
-    book.add(prices.map((p) => ({ base: p.symbol, quote, date: p.date, rate: p.price, source: p.source })));
+    // Today's prices (by UTC day) value today's holdings in the space's day; earlier days have no price of their own.
+    book.add(prices.map((p) => ({ base: p.symbol, quote, date: p.date < asOfDate ? p.date : asOfDate, rate: p.price, source: `market:${p.source}` })));
+    for (const p of prices) if (p.stale) notes.push(`The ${p.symbol} price is from ${p.date}: the market feed has nothing newer`);
+    const priced = new Set(prices.map((p) => p.symbol));
+    const unpriced = symbols.filter((s) => !priced.has(s));
+    if (unpriced.length) notes.push(`No market price for ${unpriced.join(", ")}: these holdings are listed as unconverted, not counted as 0`);
   } catch {
     notes.push(`Market prices could not be fetched for ${symbols.join(", ")}`);
   }
@@ -111,7 +130,7 @@ export function historyDates(from: string, to: string, interval: Interval): stri
 }
 
 /** The instant just after local day `date` ends (the valuation instant of that day). */
-export const endOfDate = (date: string, tz: string) => zonedMidnight(addDays(parseYmd(date), 1), tz);
+export const endOfDate = (date: string, tz: string) => startOfDay(dayOfDate(date) + 1, tz);
 
 export async function netWorthHistory(svc: Services, space: SpaceInfo, q: { from: string; to: string; interval: Interval }) {
   const dates = historyDates(q.from, q.to, q.interval);
@@ -120,7 +139,7 @@ export async function netWorthHistory(svc: Services, space: SpaceInfo, q: { from
   const currencies = [...new Set(holdings.flat().map((h) => h.currency).concat(space.currency))];
   const book = await loadRateBook(svc, space.id, currencies, dates[0]!, dates[dates.length - 1]!);
   const notes: string[] = [];
-  await addMarketPrices(svc, book, holdings.flat(), space.currency, notes);
+  await addMarketPrices(svc, book, holdings.flat(), space.currency, notes, dates[dates.length - 1]!, dates[0]!);
   const converter = new Converter(book, space.currency);
   const values = valuePoints(converter, holdings, dates);
   const report = converter.report();

@@ -11,7 +11,7 @@ import { parseAmountField } from "../transactions/postings";
 import { dateOfDay } from "./days";
 import { money, type SpaceInfo } from "./net-worth";
 import { type Cadence, CASHFLOW_FILTER, type DetectedSeries, detectSeries, LOOKBACK_DAYS, loadCashflows, nextAfter } from "./recurring";
-import { DayIndexer } from "./days";
+import { localDayOf } from "./days";
 
 export interface Decision {
   series_key: string;
@@ -40,7 +40,7 @@ export async function seriesOf(svc: Services, space: SpaceInfo, nowMs: number): 
     decisionsOf(svc, space.id),
   ]);
   const detected = await detectSeries(space.id, rows, space.timezone, nowMs);
-  const today = new DayIndexer(space.timezone, nowMs, nowMs).day(nowMs);
+  const today = localDayOf(nowMs, space.timezone);
   return detected.map((s) => {
     const d = decisions.get(s.id);
     if (!d) return { ...s, status: "detected" as const };
@@ -51,6 +51,7 @@ export async function seriesOf(svc: Services, space: SpaceInfo, nowMs: number): 
       if (d.cadence !== null && d.cadence !== s.cadence) {
         edited.cadence = d.cadence;
         edited.nextDay = nextAfter(d.cadence, s.lastDay, today);
+        edited.anchors = undefined;
       }
     }
     if (d.status !== "dismissed") edited.confidence = Math.max(edited.confidence, 0.95);

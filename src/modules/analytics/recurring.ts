@@ -74,6 +74,8 @@ export interface DetectedSeries {
   firstDay: number;
   lastDay: number;
   nextDay: number;
+  /** Typical days of the month of a monthly or semi-monthly series. */
+  anchors?: number[];
   active: boolean;
   confidence: number;
   transactionIds: string[];
@@ -108,6 +110,8 @@ function slotsOk(slots: number[]): boolean {
 
 interface Fit {
   cadence: Cadence;
+  /** Typical days of the month (monthly: one, semi-monthly: two), for stepping to later occurrences. */
+  anchors?: number[];
   /** Mean absolute deviation from the schedule, in days. */
   deviation: number;
   next: number;
@@ -165,7 +169,7 @@ function fitMonthly(days: number[], stepMonths: number, tol: number, cadence: Ca
     if (!slotsOk(slots.map((s) => (s - slots[0]!) / stepMonths))) return null;
   } else if (!slotsOk(slots)) return null;
   const lastSlot = slots[slots.length - 1]!;
-  return { cadence, deviation: acc / days.length, next: anchorDay(lastSlot + stepMonths, dom) };
+  return { cadence, deviation: acc / days.length, next: anchorDay(lastSlot + stepMonths, dom), anchors: stepMonths === 1 ? [dom] : undefined };
 }
 
 /** Twice a month on two typical days (one in each half of the month). */
@@ -198,7 +202,7 @@ function fitSemiMonthly(days: number[], tol: number): Fit | null {
   }
   if (!slotsOk(slots)) return null;
   const nextSlot = slots[slots.length - 1]! + 1;
-  return { cadence: "semi-monthly", deviation: acc / days.length, next: anchorDay(Math.floor(nextSlot / 2), anchors[nextSlot % 2]!) };
+  return { cadence: "semi-monthly", deviation: acc / days.length, next: anchorDay(Math.floor(nextSlot / 2), anchors[nextSlot % 2]!), anchors };
 }
 
 export function fitCadence(days: number[]): Fit | null {
@@ -211,14 +215,28 @@ export function fitCadence(days: number[]): Fit | null {
   );
 }
 
-/** The next occurrence of a schedule after `day` (for an edited cadence). */
-export function nextAfter(cadence: Cadence, lastDay: number, todayDay: number): number {
+/**
+ * The first occurrence of a schedule after `lastDay` that is not before
+ * `todayDay`. With `anchors` (typical days of the month), monthly and
+ * semi-monthly series step to those days, not by a fixed number of days.
+ */
+export function nextAfter(cadence: Cadence, lastDay: number, todayDay: number, anchors?: number[]): number {
   let next = lastDay;
   const step = (d: number) => {
     if (cadence === "weekly") return d + 7;
     if (cadence === "biweekly") return d + 14;
-    if (cadence === "semi-monthly") return d + 15;
     const x = ymdOfDay(d);
+    if (anchors?.length && (cadence === "monthly" || cadence === "semi-monthly")) {
+      const mi = monthIndex(x.y, x.m);
+      // The earliest anchor date far enough after d (so a late-paid occurrence does not count its own anchor again).
+      let best = Infinity;
+      for (const c of [mi - 1, mi, mi + 1, mi + 2]) for (const a of anchors) {
+        const day = anchorDay(c, a);
+        if (day > d + (cadence === "monthly" ? 20 : 7) && day < best) best = day;
+      }
+      if (best !== Infinity) return best;
+    }
+    if (cadence === "semi-monthly") return d + 15;
     return dayNumber(addMonths(x, cadence === "monthly" ? 1 : 12));
   };
   do next = step(next);
@@ -272,7 +290,7 @@ export async function detectSeries(spaceId: string, rows: TxnRow[], tz: string, 
     const last = kept[kept.length - 1]![1];
     const lastDay = dayList[dayList.length - 1]!;
     let next = fit.next;
-    if (next < todayDay) next = nextAfter(fit.cadence, next, todayDay);
+    if (next < todayDay) next = nextAfter(fit.cadence, next, todayDay, fit.anchors);
     const period = CADENCE_DAYS[fit.cadence];
     const active = todayDay - lastDay <= period * 1.5 + 7;
     const tol = fit.cadence === "yearly" ? 7 : fit.cadence === "weekly" ? 2 : 4;
@@ -295,6 +313,7 @@ export async function detectSeries(spaceId: string, rows: TxnRow[], tz: string, 
       firstDay: dayList[0]!,
       lastDay,
       nextDay: next,
+      anchors: fit.anchors,
       active,
       confidence,
       transactionIds: kept.slice(-12).map(([, r]) => r.id),

@@ -1,7 +1,8 @@
 import { createRoute } from "@hono/zod-openapi";
 import type { AuthContext, Services } from "../../env";
 import { access, bearer, createRouter, errors, json, jsonBody } from "../../lib/openapi";
-import { addDays, parseYmd, ymdString, zonedDate } from "../../lib/zoned-time";
+import { addDays, parseYmd, ymdString } from "../../lib/zoned-time";
+import { dateOfDay, localDayOf } from "./days";
 import { guards } from "../../middleware/auth";
 import { requireSpaceRole, type Role } from "../spaces/access";
 import { dashboard } from "./dashboard";
@@ -49,7 +50,7 @@ analyticsRoutes.openapi(
     const q = c.req.valid("query");
     const svc = c.get("services");
     const space = await spaceFor(svc, c.get("auth"), q.spaceId, "viewer");
-    const to = q.to ?? ymdString(zonedDate(svc.clock.now(), space.timezone));
+    const to = q.to ?? dateOfDay(localDayOf(svc.clock.now(), space.timezone));
     const from = q.from ?? ymdString(addDays(parseYmd(to), -90));
     return c.json(await netWorthHistory(svc, space, { from, to, interval: q.interval }), 200);
   },
