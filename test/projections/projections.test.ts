@@ -202,6 +202,8 @@ describe("projections: randomness", () => {
     const again = await a.post("/v1/projections", volatile(spaceId, { stepsPerYear: 12, scenarios: 300, seed }));
     expect(again.body).toEqual(unseeded.body);
     // GET takes the seed too.
+    const monthly = await a.get(`/v1/projections?spaceId=${spaceId}&years=10&scenarios=200&seed=9&stepsPerYear=12`);
+    expect(monthly.body.projection).toMatchObject({ stepsPerYear: 12, seed: 9, horizon: 10, scenarios: 200 });
     const g1 = await a.get(`/v1/projections?spaceId=${spaceId}&years=10&scenarios=200&seed=9`);
     const g2 = await a.get(`/v1/projections?spaceId=${spaceId}&years=10&scenarios=200&seed=9`);
     expect(g1.status).toBe(200);
@@ -288,6 +290,10 @@ describe("projections: input validation", () => {
       const res = await a.get(`/v1/projections?spaceId=${spaceId}&${q}`);
       expect(res.status, q).toBe(422);
     }
+    // A list past D1's 100 bound parameters is refused by its cap (five), never sent to SQL.
+    const many = await a.post("/v1/projections/compare", { spaceId, scenarioIds: Array.from({ length: 150 }, (_, i) => `scen_${i}`) });
+    expect(many.status).toBe(422);
+    expect(many.body.error.details.map((d: any) => d.field)).toContain("scenarioIds");
     // Nothing was saved by the refused requests.
     expect((await a.get(`/v1/projections/scenarios?spaceId=${spaceId}`)).body.pagination.total).toBe(0);
   });
