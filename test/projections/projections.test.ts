@@ -148,6 +148,30 @@ describe("projections: running out", () => {
     expect(res.body.projection.runOutYear).toBe(5);
   });
 
+  it("does not count paying down a debt as running out", async () => {
+    const { a, spaceId } = await setup();
+    // −20000 with 15000 saved a year: −5000, then 10000. Never drawing down below zero.
+    const res = await a.post("/v1/projections", {
+      spaceId, save: false, years: 10, scenarios: 100, seed: 1,
+      startingNetWorth: -20000, annualIncome: 15000, annualExpenses: 0, assumptions: { ...flat, portfolioReturn: 0.05 },
+    });
+    expect(res.body.yearByYear.slice(0, 2).map((r: any) => r.projectedNetWorthDecimal)).toEqual(["-5000.00", "10000.00"]);
+    expect(res.body.projection).toMatchObject({ runOutYear: null, earliestRunOutYear: null, successProbability: 1 });
+  });
+
+  it("renders extreme outcomes exactly past 2^53 minor units, never a 500", async () => {
+    const { a, spaceId } = await setup();
+    const res = await a.post("/v1/projections", {
+      spaceId, save: false, years: 30, scenarios: 10000, seed: 1, stepsPerYear: 12,
+      startingNetWorth: "10000000000000", annualIncome: "10000000000000", annualExpenses: 0,
+      assumptions: { portfolioReturn: 0.5, portfolioVolatility: 1, incomeGrowthRate: 0.3 },
+    });
+    expect(res.status, JSON.stringify(res.body).slice(0, 500)).toBe(200);
+    const top = res.body.projection.outcomes.percentile90.year30Decimal as string;
+    expect(top).toMatch(/^\d+\.\d{2}$/);
+    expect(BigInt(top.replace(".", ""))).toBeGreaterThan(BigInt(Number.MAX_SAFE_INTEGER));
+  });
+
   it("with monthly steps, runs out in the year of the first month below zero", async () => {
     const { a, spaceId } = await setup();
     // 30000 less 1000 a month: month 30 leaves 0 (not below), month 31 −1000: year 3.
@@ -351,6 +375,27 @@ describe("projections: defaults from the ledger", () => {
     const over = await a.post("/v1/projections", { spaceId, save: false, years: 10, scenarios: 100, seed: 1, annualContribution: 8000, startingNetWorth: 0 });
     expect(over.body.projection).toMatchObject({ annualIncomeDecimal: "8000.00", annualExpensesDecimal: "0.00", startingNetWorthDecimal: "0.00" });
     expect(over.body.projection.sources.startingNetWorth).toBe("request");
+  });
+
+  it("count the last 12 months by the space's own days", async () => {
+    const tz = "America/Mexico_City";
+    const u = await registerUser();
+    const a = as(u);
+    const space = (await a.post("/v1/spaces", { name: "Casa", type: "personal", currency: "MXN", timezone: tz })).body;
+    const acc = await createAccount(u, space.id, { currency: "MXN", openingBalance: 0, allowOverdraft: true });
+    const parts = new Intl.DateTimeFormat("en-CA", { timeZone: tz, year: "numeric", month: "2-digit", day: "2-digit" }).format(new Date());
+    const [y, m, d] = parts.split("-").map(Number) as [number, number, number];
+    // The window's first day: a year before today, plus one day (today a year ago is outside).
+    const lastYear = new Date(Date.UTC(y! - 1, m! - 1, Math.min(d!, new Date(Date.UTC(y! - 1, m!, 0)).getUTCDate())));
+    const first = new Date(lastYear.getTime() + 86_400_000).toISOString().slice(0, 10);
+    const before = lastYear.toISOString().slice(0, 10);
+    for (const [amount, date] of [[100, first], [1000, before], [-30, parts]] as const) {
+      const r = await a.post("/v1/transactions", { spaceId: space.id, accountId: acc.id, amount, date, description: `on ${date}` });
+      expect(r.status, JSON.stringify(r.body)).toBe(201);
+    }
+    const res = await a.get(`/v1/projections?spaceId=${space.id}&years=10&scenarios=100&seed=1`);
+    expect(res.body.projection.sources.ledgerWindow).toEqual({ from: first, to: parts });
+    expect(res.body.projection).toMatchObject({ annualIncomeDecimal: "100.00", annualExpensesDecimal: "30.00", startingNetWorthDecimal: "1070.00", currency: "MXN" });
   });
 
   it("uses the space's currency scale (JPY has none)", async () => {
