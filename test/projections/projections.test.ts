@@ -146,6 +146,15 @@ describe("projections: running out", () => {
     expect(rows[2]).toMatchObject({ age: 62, projectedIncome: 0, projectedExpenses: 25000 });
     expect(res.body.projection.assumptions.retirementYear).toBe(3);
     expect(res.body.projection.runOutYear).toBe(5);
+    // Already retired (retirementAge not above currentAge): retirement from year 1.
+    const retired = await a.post("/v1/projections", {
+      spaceId, save: false, years: 10, scenarios: 100, seed: 5,
+      startingNetWorth: 50000, annualIncome: 40000, annualExpenses: 30000,
+      assumptions: { ...flat, portfolioReturn: 0, currentAge: 70, retirementAge: 65, retirementSpending: 25000 },
+    });
+    expect(retired.body.yearByYear[0]).toMatchObject({ age: 70, projectedIncome: 0, projectedExpenses: 25000, projectedNetWorthDecimal: "25000.00" });
+    expect(retired.body.projection.runOutYear).toBe(3);
+    expect(retired.body.notes.join(" ")).toMatch(/retired from year 1/);
   });
 
   it("does not count paying down a debt as running out", async () => {
@@ -301,7 +310,8 @@ describe("projections: input validation", () => {
       [{ lifeEvents: [{ year: 2, type: "college" }] }, "lifeEvents.0"],
       [{ lifeEvents: [{ year: 2, type: "yacht", amount: -1 }] }, "lifeEvents.0.type"],
       [{ assumptions: { retirementAge: 65 } }, "assumptions.currentAge"],
-      [{ assumptions: { retirementAge: 40, currentAge: 50 } }, "assumptions.retirementAge"],
+      [{ assumptions: { retirementAge: 140, currentAge: 50 } }, "assumptions.retirementAge"],
+      [{ assumptions: { currentAge: -1 } }, "assumptions.currentAge"],
       [{ annualIncome: 100, annualExpenses: 50, annualContribution: 10 }, "annualContribution"],
     ];
     for (const [extra, field] of cases) {
