@@ -312,6 +312,7 @@ describe("projections: input validation", () => {
       [{ assumptions: { retirementAge: 65 } }, "assumptions.currentAge"],
       [{ assumptions: { retirementAge: 140, currentAge: 50 } }, "assumptions.retirementAge"],
       [{ assumptions: { currentAge: -1 } }, "assumptions.currentAge"],
+      [{ assumptions: { retirementAge: 5 }, lifeEvents: [{ year: 10, type: "retirement", incomeChange: -1 }] }, "assumptions.retirementAge"],
       [{ annualIncome: 100, annualExpenses: 50, annualContribution: 10 }, "annualContribution"],
     ];
     for (const [extra, field] of cases) {
