@@ -368,17 +368,23 @@ describe("projections: defaults from the ledger", () => {
     expect(t.status, JSON.stringify(t.body)).toBe(201);
     // Older than 12 months: counts in net worth, not in the contribution.
     await txn({ amount: 999, description: "Old bonus", date: "2020-01-15" });
+    // A trade: its cash counts (−1895.00), the AAPL position is named in a note, not valued.
+    const brokerage = await createAccount(u, spaceId, { name: "Brokerage", type: "brokerage", openingBalance: 5000 });
+    const trade = await a.post("/v1/transactions", { spaceId, accountId: brokerage.id, description: "Apple", date: today, trade: { symbol: "AAPL", side: "buy", quantity: "10", unitPrice: "189.50", fees: "0" } });
+    expect(trade.status, JSON.stringify(trade.body)).toBe(201);
 
     const res = await a.get(`/v1/projections?spaceId=${spaceId}&years=10&scenarios=100&seed=1`);
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     const p = res.body.projection;
-    expect(p.startingNetWorthDecimal).toBe("15298.50"); // 10000 + 500 + 5000 − 1200.50 + 999 (the transfer nets to zero)
+    // 10000 + 500 + 5000 − 1200.50 + 999 (the transfer nets to zero) + 5000 − 1895 (the trade's cash).
+    expect(p.startingNetWorthDecimal).toBe("18403.50");
     expect(p.annualIncomeDecimal).toBe("5000.00");
     expect(p.annualExpensesDecimal).toBe("1200.50");
     expect(p.annualContributionDecimal).toBe("3799.50");
     expect(p.sources).toMatchObject({ startingNetWorth: "ledger", annualContribution: "ledger" });
     expect(p.currency).toBe("USD");
     expect(res.body.notes.join(" ")).toMatch(/MXN/);
+    expect(res.body.notes.join(" ")).toMatch(/AAPL/);
 
     // A given contribution with no income or spending: the ledger's income, the rest as spending.
     const given = await a.post("/v1/projections", { spaceId, save: false, years: 10, scenarios: 100, seed: 1, annualContribution: 1000 });
