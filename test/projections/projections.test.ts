@@ -146,6 +146,39 @@ describe("projections: running out", () => {
     expect(rows[2]).toMatchObject({ age: 62, projectedIncome: 0, projectedExpenses: 25000 });
     expect(res.body.projection.assumptions.retirementYear).toBe(3);
     expect(res.body.projection.runOutYear).toBe(5);
+    // Already retired (retirementAge not above currentAge): retirement from year 1.
+    const retired = await a.post("/v1/projections", {
+      spaceId, save: false, years: 10, scenarios: 100, seed: 5,
+      startingNetWorth: 50000, annualIncome: 40000, annualExpenses: 30000,
+      assumptions: { ...flat, portfolioReturn: 0, currentAge: 70, retirementAge: 65, retirementSpending: 25000 },
+    });
+    expect(retired.body.yearByYear[0]).toMatchObject({ age: 70, projectedIncome: 0, projectedExpenses: 25000, projectedNetWorthDecimal: "25000.00" });
+    expect(retired.body.projection.runOutYear).toBe(3);
+    expect(retired.body.notes.join(" ")).toMatch(/retired from year 1/);
+  });
+
+  it("does not count paying down a debt as running out", async () => {
+    const { a, spaceId } = await setup();
+    // −20000 with 15000 saved a year: −5000, then 10000. Never drawing down below zero.
+    const res = await a.post("/v1/projections", {
+      spaceId, save: false, years: 10, scenarios: 100, seed: 1,
+      startingNetWorth: -20000, annualIncome: 15000, annualExpenses: 0, assumptions: { ...flat, portfolioReturn: 0.05 },
+    });
+    expect(res.body.yearByYear.slice(0, 2).map((r: any) => r.projectedNetWorthDecimal)).toEqual(["-5000.00", "10000.00"]);
+    expect(res.body.projection).toMatchObject({ runOutYear: null, earliestRunOutYear: null, successProbability: 1 });
+  });
+
+  it("renders extreme outcomes exactly past 2^53 minor units, never a 500", async () => {
+    const { a, spaceId } = await setup();
+    const res = await a.post("/v1/projections", {
+      spaceId, save: false, years: 30, scenarios: 10000, seed: 1, stepsPerYear: 12,
+      startingNetWorth: "10000000000000", annualIncome: "10000000000000", annualExpenses: 0,
+      assumptions: { portfolioReturn: 0.5, portfolioVolatility: 1, incomeGrowthRate: 0.3 },
+    });
+    expect(res.status, JSON.stringify(res.body).slice(0, 500)).toBe(200);
+    const top = res.body.projection.outcomes.percentile90.year30Decimal as string;
+    expect(top).toMatch(/^\d+\.\d{2}$/);
+    expect(BigInt(top.replace(".", ""))).toBeGreaterThan(BigInt(Number.MAX_SAFE_INTEGER));
   });
 
   it("with monthly steps, runs out in the year of the first month below zero", async () => {
@@ -202,6 +235,8 @@ describe("projections: randomness", () => {
     const again = await a.post("/v1/projections", volatile(spaceId, { stepsPerYear: 12, scenarios: 300, seed }));
     expect(again.body).toEqual(unseeded.body);
     // GET takes the seed too.
+    const monthly = await a.get(`/v1/projections?spaceId=${spaceId}&years=10&scenarios=200&seed=9&stepsPerYear=12`);
+    expect(monthly.body.projection).toMatchObject({ stepsPerYear: 12, seed: 9, horizon: 10, scenarios: 200 });
     const g1 = await a.get(`/v1/projections?spaceId=${spaceId}&years=10&scenarios=200&seed=9`);
     const g2 = await a.get(`/v1/projections?spaceId=${spaceId}&years=10&scenarios=200&seed=9`);
     expect(g1.status).toBe(200);
@@ -275,7 +310,9 @@ describe("projections: input validation", () => {
       [{ lifeEvents: [{ year: 2, type: "college" }] }, "lifeEvents.0"],
       [{ lifeEvents: [{ year: 2, type: "yacht", amount: -1 }] }, "lifeEvents.0.type"],
       [{ assumptions: { retirementAge: 65 } }, "assumptions.currentAge"],
-      [{ assumptions: { retirementAge: 40, currentAge: 50 } }, "assumptions.retirementAge"],
+      [{ assumptions: { retirementAge: 140, currentAge: 50 } }, "assumptions.retirementAge"],
+      [{ assumptions: { currentAge: -1 } }, "assumptions.currentAge"],
+      [{ assumptions: { retirementAge: 5 }, lifeEvents: [{ year: 10, type: "retirement", incomeChange: -1 }] }, "assumptions.retirementAge"],
       [{ annualIncome: 100, annualExpenses: 50, annualContribution: 10 }, "annualContribution"],
     ];
     for (const [extra, field] of cases) {
@@ -288,6 +325,10 @@ describe("projections: input validation", () => {
       const res = await a.get(`/v1/projections?spaceId=${spaceId}&${q}`);
       expect(res.status, q).toBe(422);
     }
+    // A list past D1's 100 bound parameters is refused by its cap (five), never sent to SQL.
+    const many = await a.post("/v1/projections/compare", { spaceId, scenarioIds: Array.from({ length: 150 }, (_, i) => `scen_${i}`) });
+    expect(many.status).toBe(422);
+    expect(many.body.error.details.map((d: any) => d.field)).toContain("scenarioIds");
     // Nothing was saved by the refused requests.
     expect((await a.get(`/v1/projections/scenarios?spaceId=${spaceId}`)).body.pagination.total).toBe(0);
   });
@@ -327,17 +368,23 @@ describe("projections: defaults from the ledger", () => {
     expect(t.status, JSON.stringify(t.body)).toBe(201);
     // Older than 12 months: counts in net worth, not in the contribution.
     await txn({ amount: 999, description: "Old bonus", date: "2020-01-15" });
+    // A trade: its cash counts (−1895.00), the AAPL position is named in a note, not valued.
+    const brokerage = await createAccount(u, spaceId, { name: "Brokerage", type: "brokerage", openingBalance: 5000 });
+    const trade = await a.post("/v1/transactions", { spaceId, accountId: brokerage.id, description: "Apple", date: today, trade: { symbol: "AAPL", side: "buy", quantity: "10", unitPrice: "189.50", fees: "0" } });
+    expect(trade.status, JSON.stringify(trade.body)).toBe(201);
 
     const res = await a.get(`/v1/projections?spaceId=${spaceId}&years=10&scenarios=100&seed=1`);
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     const p = res.body.projection;
-    expect(p.startingNetWorthDecimal).toBe("15298.50"); // 10000 + 500 + 5000 − 1200.50 + 999 (the transfer nets to zero)
+    // 10000 + 500 + 5000 − 1200.50 + 999 (the transfer nets to zero) + 5000 − 1895 (the trade's cash).
+    expect(p.startingNetWorthDecimal).toBe("18403.50");
     expect(p.annualIncomeDecimal).toBe("5000.00");
     expect(p.annualExpensesDecimal).toBe("1200.50");
     expect(p.annualContributionDecimal).toBe("3799.50");
     expect(p.sources).toMatchObject({ startingNetWorth: "ledger", annualContribution: "ledger" });
     expect(p.currency).toBe("USD");
     expect(res.body.notes.join(" ")).toMatch(/MXN/);
+    expect(res.body.notes.join(" ")).toMatch(/AAPL/);
 
     // A given contribution with no income or spending: the ledger's income, the rest as spending.
     const given = await a.post("/v1/projections", { spaceId, save: false, years: 10, scenarios: 100, seed: 1, annualContribution: 1000 });
@@ -345,6 +392,27 @@ describe("projections: defaults from the ledger", () => {
     const over = await a.post("/v1/projections", { spaceId, save: false, years: 10, scenarios: 100, seed: 1, annualContribution: 8000, startingNetWorth: 0 });
     expect(over.body.projection).toMatchObject({ annualIncomeDecimal: "8000.00", annualExpensesDecimal: "0.00", startingNetWorthDecimal: "0.00" });
     expect(over.body.projection.sources.startingNetWorth).toBe("request");
+  });
+
+  it("count the last 12 months by the space's own days", async () => {
+    const tz = "America/Mexico_City";
+    const u = await registerUser();
+    const a = as(u);
+    const space = (await a.post("/v1/spaces", { name: "Casa", type: "personal", currency: "MXN", timezone: tz })).body;
+    const acc = await createAccount(u, space.id, { currency: "MXN", openingBalance: 0, allowOverdraft: true });
+    const parts = new Intl.DateTimeFormat("en-CA", { timeZone: tz, year: "numeric", month: "2-digit", day: "2-digit" }).format(new Date());
+    const [y, m, d] = parts.split("-").map(Number) as [number, number, number];
+    // The window's first day: a year before today, plus one day (today a year ago is outside).
+    const lastYear = new Date(Date.UTC(y! - 1, m! - 1, Math.min(d!, new Date(Date.UTC(y! - 1, m!, 0)).getUTCDate())));
+    const first = new Date(lastYear.getTime() + 86_400_000).toISOString().slice(0, 10);
+    const before = lastYear.toISOString().slice(0, 10);
+    for (const [amount, date] of [[100, first], [1000, before], [-30, parts]] as const) {
+      const r = await a.post("/v1/transactions", { spaceId: space.id, accountId: acc.id, amount, date, description: `on ${date}` });
+      expect(r.status, JSON.stringify(r.body)).toBe(201);
+    }
+    const res = await a.get(`/v1/projections?spaceId=${space.id}&years=10&scenarios=100&seed=1`);
+    expect(res.body.projection.sources.ledgerWindow).toEqual({ from: first, to: parts });
+    expect(res.body.projection).toMatchObject({ annualIncomeDecimal: "100.00", annualExpensesDecimal: "30.00", startingNetWorthDecimal: "1070.00", currency: "MXN" });
   });
 
   it("uses the space's currency scale (JPY has none)", async () => {

@@ -30,24 +30,31 @@ export interface NetWorthDefault {
 /**
  * Net worth: the ledger balances of the space's active accounts held in the
  * space's currency. Balances in other currencies are left out, each named with
- * its exact total in a note.
+ * its exact total in a note, and so are positions (securities) accounts hold.
  */
 export async function spaceNetWorth(svc: Services, space: SpaceRef): Promise<NetWorthDefault> {
-  // One statement, two bound parameters: every account's balance comes from ledger_volumes by a join.
-  const res = await svc.env.DB.prepare(
-    `SELECT a.currency AS currency, COUNT(*) AS accounts, COALESCE(SUM(v.input - v.output), 0) AS balance
-       FROM accounts a
-       LEFT JOIN ledger_volumes v ON v.space_id = a.space_id AND v.address = 'accounts:' || a.id
-        AND v.asset = a.currency || '/' || (CASE a.currency ${Object.entries(CURRENCY_SCALES).map(([c, s]) => `WHEN '${c}' THEN ${s}`).join(" ")} ELSE -1 END)
-      WHERE a.space_id = ? AND a.is_active = 1
-      GROUP BY a.currency`,
-  )
-    .bind(space.id)
-    .all<{ currency: string; accounts: number; balance: number }>();
+  // One round trip, one bound parameter per statement: balances come from ledger_volumes by a join.
+  const ownAsset = `a.currency || '/' || (CASE a.currency ${Object.entries(CURRENCY_SCALES).map(([c, s]) => `WHEN '${c}' THEN ${s}`).join(" ")} ELSE -1 END)`;
+  const [res, held] = await svc.env.DB.batch<Record<string, unknown>>([
+    svc.env.DB.prepare(
+      `SELECT a.currency AS currency, COUNT(*) AS accounts, COALESCE(SUM(v.input - v.output), 0) AS balance
+         FROM accounts a
+         LEFT JOIN ledger_volumes v ON v.space_id = a.space_id AND v.address = 'accounts:' || a.id AND v.asset = ${ownAsset}
+        WHERE a.space_id = ? AND a.is_active = 1
+        GROUP BY a.currency`,
+    ).bind(space.id),
+    // Positions (securities bought by trades) that accounts hold besides their own currency.
+    svc.env.DB.prepare(
+      `SELECT DISTINCT v.asset AS asset
+         FROM accounts a JOIN ledger_volumes v ON v.space_id = a.space_id AND v.address = 'accounts:' || a.id
+        WHERE a.space_id = ? AND a.is_active = 1 AND v.input != v.output AND v.asset != ${ownAsset}
+        ORDER BY v.asset LIMIT 20`,
+    ).bind(space.id),
+  ]);
   let minor = 0;
   let accounts = 0;
   const notes: string[] = [];
-  for (const r of res.results) {
+  for (const r of res!.results as { currency: string; accounts: number; balance: number }[]) {
     if (r.currency === space.currency) {
       minor = r.balance;
       accounts = r.accounts;
@@ -58,6 +65,10 @@ export async function spaceNetWorth(svc: Services, space: SpaceRef): Promise<Net
         `startingNetWorth excludes ${r.accounts} account(s) in ${r.currency} (${total} ${r.currency}): no exchange rate is applied; only ${space.currency} balances count`,
       );
     }
+  }
+  const positions = (held!.results as { asset: string }[]).map((r) => r.asset);
+  if (positions.length) {
+    notes.push(`startingNetWorth leaves out positions held in accounts (${positions.join(", ")}): they have no market value here, only the cash their trades moved counts`);
   }
   return { minor, accounts, notes };
 }

@@ -21,8 +21,9 @@
  *   below zero.
  * - Only positive net worth earns returns: a negative balance (debt after
  *   running out) is carried without growth.
- * - A scenario runs out in the first year whose end of a step leaves its net
- *   worth below zero. Success is never running out within the horizon.
+ * - A scenario runs out in the first year in which a step leaves its net
+ *   worth below zero and lower than it was (drawing down: a debt being paid
+ *   off is not running out). Success is never running out within the horizon.
  *
  * All money here is in minor units of the space's currency as doubles; callers
  * round the results once (`Math.round`) to integer minor units.
@@ -336,7 +337,7 @@ export function simulate(input: EngineInput): EngineResult {
           const w = wealth[j]!;
           const next = (w > 0 ? w * fixedGrowth : w) + flow;
           wealth[j] = next;
-          if (next < 0 && ranOut[j] === 0) ranOut[j] = y;
+          if (next < 0 && next < w && ranOut[j] === 0) ranOut[j] = y;
         }
       } else {
         rng.fill(z);
@@ -344,7 +345,7 @@ export function simulate(input: EngineInput): EngineResult {
           const w = wealth[j]!;
           const next = (w > 0 ? w * Math.exp(m + s * z[j]!) : w) + flow;
           wealth[j] = next;
-          if (next < 0 && ranOut[j] === 0) ranOut[j] = y;
+          if (next < 0 && next < w && ranOut[j] === 0) ranOut[j] = y;
         }
       }
     }

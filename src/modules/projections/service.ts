@@ -127,15 +127,18 @@ async function resolve(svc: Services, space: SpaceRef, req: ProjectionRequest): 
   let retirementYear: number | null = null;
   if (retirementEvent) {
     retirementYear = retirementEvent.year;
-    if (retirementAge !== null && currentAge === null) currentAge = retirementAge - retirementEvent.year + 1;
-    else if (retirementAge !== null && currentAge !== null && retirementAge - currentAge + 1 !== retirementEvent.year) {
+    if (retirementAge !== null && currentAge === null) {
+      currentAge = retirementAge - retirementEvent.year + 1;
+      if (currentAge < 0) problems.push({ field: "assumptions.retirementAge", message: `Too low for a retirement in year ${retirementEvent.year}`, code: "OUT_OF_RANGE" });
+    } else if (retirementAge !== null && currentAge !== null && retirementAge - currentAge + 1 !== retirementEvent.year) {
       notes.push(`The retirement life event (year ${retirementEvent.year}) sets the retirement year; retirementAge ${retirementAge} would have given year ${retirementAge - currentAge + 1}`);
     }
   } else if (retirementAge !== null) {
     if (currentAge === null) {
       problems.push({ field: "assumptions.currentAge", message: "Needed with retirementAge (or add a `retirement` life event for the year)", code: "REQUIRED" });
     } else if (retirementAge <= currentAge) {
-      problems.push({ field: "assumptions.retirementAge", message: "Must be above currentAge", code: "OUT_OF_RANGE" });
+      retirementYear = 1;
+      notes.push(`retirementAge ${retirementAge} is not above currentAge ${currentAge}: retired from year 1`);
     } else {
       retirementYear = retirementAge - currentAge + 1;
       if (retirementYear > years) notes.push(`Retirement at ${retirementAge} falls after the ${years}-year horizon`);
