@@ -90,8 +90,13 @@ describe("emergency access safety", () => {
       ...as(w.owner),
       body: { householdId: w.householdId, executorId: w.executorId, expiresAt: new Date(sim.now - 1).toISOString() },
     })).status).toBe(422);
+    expect((await callJson("/v1/spaces", as(w.executor))).body).toEqual([]);
     expect((await grant()).status).toBe(201);
     expect((await callJson(`/v1/spaces/${w.spaceIds[0]}`, as(w.executor))).status).toBe(200);
+    // The space list shows the household's spaces (as a viewer), never the owner's others.
+    const listed = (await callJson("/v1/spaces", as(w.executor))).body;
+    expect(listed.map((x: any) => x.id).sort()).toEqual([...w.spaceIds].sort());
+    expect(listed.every((x: any) => x.role === "viewer")).toBe(true);
     // Even the viewer-level "leave the space" write is refused under a grant.
     expect((await callJson(`/v1/spaces/${w.spaceIds[0]}/members/${w.executor.id}`, { ...as(w.executor), method: "DELETE" })).status).toBe(403);
     expect((await callJson(`/v1/spaces/${w.spaceIds[0]}`, { ...as(w.executor), method: "PATCH", body: { name: "Mine" } })).status).toBe(403);
@@ -100,6 +105,7 @@ describe("emergency access safety", () => {
     expect(ci.status).toBe(200);
     expect(ci.body).toMatchObject({ escalationReset: true, revokedGrants: 1 });
     expect((await callJson(`/v1/spaces/${w.spaceIds[0]}`, as(w.executor))).status).toBe(404);
+    expect((await callJson("/v1/spaces", as(w.executor))).body).toEqual([]);
     const lb = await callJson(`/v1/life-beat?householdId=${w.householdId}`, as(w.owner));
     expect(lb.body.emergencyAccess[0]).toMatchObject({ status: "revoked", source: "manual" });
 
