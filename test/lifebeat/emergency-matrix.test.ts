@@ -11,6 +11,18 @@ import { operations, synthesize } from "../security/openapi-requests";
 import { buildWorld, registerPeople } from "../security/world";
 import { as, invitationToken } from "./helpers";
 
+/** Keys that would carry credentials, tokens or 2FA material, anywhere in a response body. */
+function secretKeys(body: unknown, out: string[] = []): string[] {
+  if (Array.isArray(body)) body.forEach((b) => secretKeys(b, out));
+  else if (body && typeof body === "object") {
+    for (const [k, v] of Object.entries(body)) {
+      if (/secret|password|totp|token|credential|backup|apikey|accessKey/i.test(k)) out.push(k);
+      secretKeys(v, out);
+    }
+  }
+  return out;
+}
+
 describe("emergency access matrix", () => {
   it("reads 2xx, writes 403 in the household's spaces; 404 outside", { timeout: 300_000 }, async () => {
     const doc = (await callJson("/openapi.json")).body;
@@ -52,6 +64,8 @@ describe("emergency access matrix", () => {
       const r = await callJson(inReq.url, { method: o.method.toUpperCase(), body: inReq.body, ...as(executor) });
       if (readable) {
         reads++;
+        const leaked = secretKeys(r.body);
+        if (leaked.length) failures.push(`${label} inside: shows ${leaked.join(", ")} to the executor`);
         if (r.status < 200 || r.status >= 300) failures.push(`${label} inside: got ${r.status}, want 2xx ${JSON.stringify(r.body?.error ?? "")}`);
       } else {
         writes++;

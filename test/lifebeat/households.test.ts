@@ -90,8 +90,13 @@ describe("emergency access safety", () => {
       ...as(w.owner),
       body: { householdId: w.householdId, executorId: w.executorId, expiresAt: new Date(sim.now - 1).toISOString() },
     })).status).toBe(422);
+    expect((await callJson("/v1/spaces", as(w.executor))).body).toEqual([]);
     expect((await grant()).status).toBe(201);
     expect((await callJson(`/v1/spaces/${w.spaceIds[0]}`, as(w.executor))).status).toBe(200);
+    // The space list shows the household's spaces (as a viewer), never the owner's others.
+    const listed = (await callJson("/v1/spaces", as(w.executor))).body;
+    expect(listed.map((x: any) => x.id).sort()).toEqual([...w.spaceIds].sort());
+    expect(listed.every((x: any) => x.role === "viewer")).toBe(true);
     // Even the viewer-level "leave the space" write is refused under a grant.
     expect((await callJson(`/v1/spaces/${w.spaceIds[0]}/members/${w.executor.id}`, { ...as(w.executor), method: "DELETE" })).status).toBe(403);
     expect((await callJson(`/v1/spaces/${w.spaceIds[0]}`, { ...as(w.executor), method: "PATCH", body: { name: "Mine" } })).status).toBe(403);
@@ -100,6 +105,7 @@ describe("emergency access safety", () => {
     expect(ci.status).toBe(200);
     expect(ci.body).toMatchObject({ escalationReset: true, revokedGrants: 1 });
     expect((await callJson(`/v1/spaces/${w.spaceIds[0]}`, as(w.executor))).status).toBe(404);
+    expect((await callJson("/v1/spaces", as(w.executor))).body).toEqual([]);
     const lb = await callJson(`/v1/life-beat?householdId=${w.householdId}`, as(w.owner));
     expect(lb.body.emergencyAccess[0]).toMatchObject({ status: "revoked", source: "manual" });
 
@@ -115,6 +121,31 @@ describe("emergency access safety", () => {
     const hh = await callJson(`/v1/households/${w.householdId}`, as(w.owner));
     const ownerMember = hh.body.members.find((m: any) => m.role === "owner");
     expect((await callJson(`/v1/households/${w.householdId}/members/${ownerMember.id}`, { ...as(w.owner), method: "DELETE" })).status).toBe(403);
+  });
+
+  it("an executor who never joined gets a fresh single-use invitation with the final notice, and then reads", async () => {
+    const t0 = Date.now();
+    sim.set(t0);
+    const owner = await registerUser();
+    const space = await createSpace(owner);
+    const hh = await callJson("/v1/households", { ...as(owner), body: { name: "Late", spaceIds: [space.id] } });
+    const email = `late-exec-${crypto.randomUUID().slice(0, 6)}@example.com`;
+    const inv = await callJson(`/v1/households/${hh.body.id}/members`, { ...as(owner), body: { email, relationship: "cousin", role: "executor" } });
+    const first = await invitationToken(email);
+    expect((await callJson("/v1/life-beat", { ...as(owner), method: "PUT", body: { householdId: hh.body.id, enabled: true, checkInInterval: "weekly", escalationDays: [10], executorId: inv.body.id } })).status).toBe(200);
+    const t = t0 + 17 * DAY; // the first invitation expired on day 7
+    sim.set(t);
+    await cron(t);
+    expect(await levelOf(hh.body.id)).toBe(1);
+    const fresh = await invitationToken(email);
+    expect(fresh).not.toBe(first);
+    const mails = await emailsTo(email);
+    expect(mails[mails.length - 1]!.subject).toBe("Life Beat: emergency access to the Late household");
+    const executor = await registerWithEmail(email);
+    expect((await callJson(`/v1/households/invitations/${first}/accept`, { ...as(executor), method: "POST" })).status).toBe(404);
+    expect((await callJson(`/v1/households/invitations/${fresh}/accept`, { ...as(executor), method: "POST" })).status).toBe(200);
+    expect((await callJson(`/v1/spaces/${space.id}`, as(executor))).status).toBe(200);
+    expect((await callJson(`/v1/spaces/${space.id}`, { ...as(executor), method: "PATCH", body: { name: "x" } })).status).toBe(403);
   });
 
   it("the owner's activity counts as a check-in, without a D1 write per request; the executor's does not", async () => {

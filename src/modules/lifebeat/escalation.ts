@@ -16,8 +16,10 @@
  * 4. delivers due notifications from the outbox (claimed, so sent once).
  */
 import type { Services } from "../../env";
+import { randomToken, sha256Hex } from "../../lib/crypto";
 import { newId } from "../../lib/ids";
 import { logInfo } from "../../lib/log";
+import { INVITATION_TTL_MS } from "./households";
 import { executorNotice, localeOf, ownerNotice } from "./messages";
 import { deliverDue, deliverRows, dueNotifications, notificationInsert, type NotificationRow } from "./outbox";
 import { channelsOf, DAY_MS, daysOf, escalationAt, foldActivity, LIFE_BEAT_COLUMNS, type LifeBeatRow } from "./state";
@@ -46,18 +48,22 @@ export interface EscalationRun {
 export async function runLifeBeat(svc: Services): Promise<EscalationRun> {
   const now = svc.clock.now();
   const cols = LIFE_BEAT_COLUMNS.split(", ").map((c) => `lb.${c}`).join(", ");
-  const [due, notices] = await svc.env.DB.batch<Record<string, unknown>>([svc.env.DB.prepare(
-    `SELECT ${cols}, h.name AS household_name, h.owner_id, u.email AS owner_email, u.name AS owner_name, u.locale AS owner_locale,
+  const select = `SELECT ${cols}, h.name AS household_name, h.owner_id, u.email AS owner_email, u.name AS owner_name, u.locale AS owner_locale,
             em.email AS executor_email, em.name AS executor_name, em.user_id AS executor_user_id
        FROM life_beat lb JOIN households h ON h.id = lb.household_id JOIN users u ON u.id = h.owner_id
-       LEFT JOIN household_members em ON em.id = lb.executor_member_id
-      WHERE lb.enabled = 1 AND (lb.next_escalation_at <= ? OR lb.current_level > 0)
-      ORDER BY lb.next_escalation_at LIMIT ?`,
-  ).bind(now, BATCH), dueNotifications(svc, now)]);
-  // One D1 round trip when nothing is due, which is nearly every run.
-  const candidates = due!.results as unknown as Candidate[];
-  const run: EscalationRun = { examined: candidates.length, escalated: 0, reset: 0, delivered: 0 };
-  for (const c of candidates) {
+       LEFT JOIN household_members em ON em.id = lb.executor_member_id`;
+  const db = svc.env.DB;
+  // One D1 round trip when nothing is due, which is nearly every run: the due households (earliest first),
+  // the escalated ones (whose owner's activity may end a grant) and the due notices.
+  const [due, escalated, notices] = await db.batch<Record<string, unknown>>([
+    db.prepare(`${select} WHERE lb.enabled = 1 AND lb.next_escalation_at <= ? ORDER BY lb.next_escalation_at LIMIT ?`).bind(now, BATCH),
+    db.prepare(`${select} WHERE lb.enabled = 1 AND lb.current_level > 0 ORDER BY lb.updated_at LIMIT ?`).bind(BATCH),
+    dueNotifications(svc, now),
+  ]);
+  const byId = new Map<string, Candidate>();
+  for (const c of [...due!.results, ...escalated!.results] as unknown as Candidate[]) byId.set(c.household_id, c);
+  const run: EscalationRun = { examined: byId.size, escalated: 0, reset: 0, delivered: 0 };
+  for (const c of byId.values()) {
     if (await foldActivity(svc, c, c.owner_id)) {
       run.reset++;
       continue;
@@ -122,7 +128,9 @@ async function escalate(svc: Services, c: Candidate, days: number[], level: numb
     statements.push(n.statement);
   }
   if (final && c.executor_member_id && c.executor_email) {
-    const msg = executorNotice(locale, { ...facts, registered: c.executor_user_id !== null });
+    // An executor who never joined gets a fresh single-use invitation with the notice (the first may have expired).
+    const token = c.executor_user_id === null ? `hhi_${randomToken(32)}` : null;
+    const msg = executorNotice(locale, { ...facts, invitationToken: token });
     const n = await notificationInsert(
       svc,
       {
@@ -131,6 +139,13 @@ async function escalate(svc: Services, c: Candidate, days: number[], level: numb
       },
       guard,
     );
+    if (token) {
+      statements.push(
+        db.prepare(
+          `UPDATE household_members SET invitation_hash = ?, invitation_expires_at = ? WHERE id = ? AND status = 'invited' AND ${guard.sql}`,
+        ).bind(await sha256Hex(token), now + INVITATION_TTL_MS, c.executor_member_id, ...guard.params),
+      );
+    }
     statements.push(
       n.statement,
       db.prepare(

@@ -6,6 +6,8 @@
  * This costs D1 work only when access comes from a grant: a caller with a real
  * membership never gets here.
  */
+import { and, eq, gt, isNull } from "drizzle-orm";
+import { emergencyGrants, householdMembers, householdSpaces, spaces } from "../../db/schema";
 import type { AuthContext, Services } from "../../env";
 import { forbidden } from "../../lib/errors";
 import { newId } from "../../lib/ids";
@@ -32,4 +34,15 @@ export async function useEmergencyGrant(svc: Services, auth: AuthContext, m: Mem
       .run();
   }
   if (!allowed) throw forbidden("Emergency access is read-only");
+}
+
+/** The ids of the spaces a user reads through live grants (with the grant), for the space list; batchable. */
+export function grantedSpaces(svc: Services, userId: string) {
+  return svc.db
+    .select({ spaceId: householdSpaces.spaceId, grantId: emergencyGrants.id })
+    .from(householdMembers)
+    .innerJoin(emergencyGrants, and(eq(emergencyGrants.memberId, householdMembers.id), isNull(emergencyGrants.revokedAt)))
+    .innerJoin(householdSpaces, eq(householdSpaces.householdId, emergencyGrants.householdId))
+    .innerJoin(spaces, eq(spaces.id, householdSpaces.spaceId))
+    .where(and(eq(householdMembers.userId, userId), gt(emergencyGrants.expiresAt, svc.clock.now()), isNull(spaces.deletedAt)));
 }

@@ -49,10 +49,13 @@ export function ownerNotice(locale: Locale, f: EscalationFacts): Message {
 }
 
 /** To the executor, at the final level. */
-export function executorNotice(locale: Locale, f: EscalationFacts & { registered: boolean }): Message {
-  const how = f.registered
+export function executorNotice(locale: Locale, f: EscalationFacts & { invitationToken: string | null }): Message {
+  const accept = f.invitationToken ? `POST /v1/households/invitations/${f.invitationToken}/accept` : "";
+  const how = !f.invitationToken
     ? locale === "es" ? "Inicia sesión en Dhanam para consultarlas." : "Sign in to Dhanam to view them."
-    : locale === "es" ? "Acepta la invitación que recibiste para consultarlas." : "Accept the invitation you received to view them.";
+    : locale === "es"
+      ? `Inicia sesión (o crea tu cuenta con este correo) y acepta esta invitación para consultarlas: ${accept}. Vence en 7 días y sirve una sola vez.`
+      : `Sign in (or create your account with this email address) and accept this invitation to view them: ${accept}. It expires in 7 days and works once.`;
   if (locale === "es") {
     return {
       subject: `Life Beat: acceso de emergencia al hogar ${f.householdName}`,

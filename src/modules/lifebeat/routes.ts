@@ -16,14 +16,18 @@ import {
 import * as lifeBeat from "./service";
 
 const common = { middleware: guards.user, security: bearer };
-const role = (r: "member" | "owner") => ({ "x-household-role": r }) as const;
+const WHO = {
+  member: "Any active member of the household (the executor included) may call this; others get 404.",
+  owner: "Only the household's owner may call this: other members get 403, anyone else 404.",
+};
+const role = (r: "member" | "owner") => ({ "x-household-role": r, description: WHO[r] }) as const;
 
 export const householdRoutes = createRouter();
 const htags = ["Households"];
 
 householdRoutes.openapi(
   createRoute({
-    ...common, method: "get", path: "/", tags: htags, summary: "List the households the caller belongs to",
+    ...common, method: "get", path: "/", tags: htags, summary: "List the households the caller belongs to", description: "Any signed-in user: their own households.",
     responses: { 200: json(z.array(HouseholdSchema), "Households"), ...errors(401, 429) },
   }),
   async (c) => c.json(await households.listHouseholds(c.get("services"), c.get("auth")), 200),
@@ -32,6 +36,7 @@ householdRoutes.openapi(
 householdRoutes.openapi(
   createRoute({
     ...common, method: "post", path: "/", tags: htags, summary: "Create a household sharing spaces the caller owns (the caller becomes its owner)",
+    description: "Any signed-in user; every listed space must be theirs as owner (404 for a space they cannot see, 403 for one they do not own).",
     request: { body: jsonBody(CreateHouseholdBody) },
     responses: { 201: json(HouseholdSchema, "Created"), ...errors(401, 403, 404, 422, 429) },
   }),
@@ -79,6 +84,7 @@ householdRoutes.openapi(
   createRoute({
     ...common, method: "post", path: "/invitations/{token}/accept", tags: htags,
     summary: "Accept a household invitation (the signed-in user the invitation was emailed to)",
+    description: "The signed-in user whose email the invitation was sent to (403 otherwise); an unknown, used or expired token is 404.",
     request: { params: TokenParam },
     responses: { 200: json(AcceptInvitationSchema, "Joined"), ...errors(401, 403, 404, 409, 429) },
   }),

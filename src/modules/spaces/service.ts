@@ -11,6 +11,7 @@ import { chunkRows } from "../../db/client";
 import { balancesOf, presentAccount } from "../accounts/service";
 import { requireTwoFactor } from "../auth/second-factor";
 import { systemCategories } from "../categories/system";
+import { grantedSpaces, useEmergencyGrant } from "../lifebeat/grant-access";
 import { requireSpaceRole, type Role } from "./access";
 
 type SpaceRow = typeof spaces.$inferSelect;
@@ -49,12 +50,21 @@ export function presentSpace(s: SpaceRow, role: Role, accountList: AccountSummar
 }
 
 export async function listSpaces(svc: Services, auth: AuthContext) {
-  const rows = await svc.db
-    .select({ space: spaces, role: spaceMembers.role })
-    .from(spaceMembers)
-    .innerJoin(spaces, eq(spaces.id, spaceMembers.spaceId))
-    .where(and(eq(spaceMembers.userId, auth.userId), isNull(spaces.deletedAt)))
-    .orderBy(desc(spaces.createdAt));
+  const [members, granted] = await svc.db.batch([
+    svc.db
+      .select({ space: spaces, role: spaceMembers.role })
+      .from(spaceMembers)
+      .innerJoin(spaces, eq(spaces.id, spaceMembers.spaceId))
+      .where(and(eq(spaceMembers.userId, auth.userId), isNull(spaces.deletedAt)))
+      .orderBy(desc(spaces.createdAt)),
+    // Spaces readable through a live Life Beat emergency grant (as a viewer), in the same round trip.
+    grantedSpaces(svc, auth.userId),
+  ]);
+  const mine = new Set(members.map((r) => r.space.id));
+  const grantOf = new Map(granted.filter((g) => !mine.has(g.spaceId)).map((g) => [g.spaceId, g.grantId]));
+  const viaGrant = grantOf.size ? await svc.db.select().from(spaces).where(inJsonList(spaces.id, [...grantOf.keys()])).orderBy(desc(spaces.createdAt)) : [];
+  for (const space of viaGrant) await useEmergencyGrant(svc, auth, { spaceId: space.id, role: "viewer", grantId: grantOf.get(space.id)!, space }, "viewer");
+  const rows = [...members, ...viaGrant.map((space) => ({ space, role: "viewer" as const }))];
   const summaries = await accountSummaries(svc, rows.map((r) => r.space.id));
   return rows.map((r) => presentSpace(r.space, r.role, summaries.get(r.space.id)));
 }
