@@ -17,5 +17,5 @@ sandboxRoutes.use("*", async (c, next) => {
 });
 
 // Simulators (one line each):
-sandboxRoutes.route("/real-estate", realEstateSandbox);
-sandboxRoutes.route("/sneaks", sneaksSandbox);
+sandboxRoutes.mount("/real-estate", realEstateSandbox.fetch);
+sandboxRoutes.mount("/sneaks", sneaksSandbox.fetch);
