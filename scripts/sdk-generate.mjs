@@ -1,0 +1,110 @@
+#!/usr/bin/env node
+// The TypeScript SDK's generated parts, from the app itself (no dev server, no network):
+//   npm run sdk:generate   writes sdk/openapi.json and sdk/src/generated/schema.ts
+//   npm run sdk:check      generates into a temporary folder and fails if that differs from
+//                          what is committed (CI runs it: regenerate after routes change)
+//
+// The document is the Worker's own GET /openapi.json, answered by the real app in workerd
+// (wrangler's startWorker: local bindings only, nothing persisted); the types come from
+// openapi-typescript. Both outputs are deterministic, so a diff means the routes changed.
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+process.env.CLOUDFLARE_CF_FETCH_ENABLED = "false";
+process.env.WRANGLER_SEND_METRICS = "false";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const sdkDir = join(root, "sdk");
+/** The generated files, relative to sdk/. */
+const OUTPUTS = ["openapi.json", "src/generated/schema.ts"];
+
+/** Runs the app in workerd and asks it for its OpenAPI document. */
+export async function fetchOpenApiDocument() {
+  const { unstable_startWorker } = await import("wrangler");
+  const worker = await unstable_startWorker({
+    config: join(root, "wrangler.toml"),
+    // Secrets are not needed to describe the routes; placeholders keep a fresh clone (no .dev.vars) working.
+    bindings: {
+      JWT_SECRET: { type: "plain_text", value: "openapi-generation-only-0123456789abcdef" },
+      ENCRYPTION_KEY: { type: "plain_text", value: "b3BlbmFwaS1nZW5lcmF0aW9uLW9ubHktMzItYnl0ZXM=" },
+      LOG_LEVEL: { type: "plain_text", value: "error" },
+    },
+    dev: { server: { hostname: "127.0.0.1", port: 0 }, inspector: false, persist: false, watch: false, logLevel: "error" },
+  });
+  try {
+    await worker.ready;
+    const res = await worker.fetch("http://localhost/openapi.json");
+    if (res.status !== 200) throw new Error(`GET /openapi.json answered ${res.status}: ${await res.text()}`);
+    return await res.json();
+  } finally {
+    await worker.dispose();
+  }
+}
+
+/** Writes both generated files under `outDir` (a folder laid out like sdk/). */
+export async function generate(outDir) {
+  const doc = await fetchOpenApiDocument();
+  const { default: openapiTS, astToString } = await import("openapi-typescript");
+  const ast = await openapiTS(doc, { alphabetize: false, exportType: false, silent: true });
+  const header =
+    "/**\n * Generated from the app's OpenAPI document by `npm run sdk:generate` (openapi-typescript).\n * Do not edit by hand: CI (`npm run sdk:check`) fails when this differs from a fresh generation.\n */\n\n";
+  const files = {
+    "openapi.json": JSON.stringify(doc, null, 2) + "\n",
+    "src/generated/schema.ts": header + astToString(ast),
+  };
+  for (const [rel, text] of Object.entries(files)) {
+    const path = join(outDir, rel);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, text);
+  }
+}
+
+async function main() {
+  const check = process.argv.includes("--check");
+  if (!check) {
+    await generate(sdkDir);
+    console.log(`Wrote ${OUTPUTS.map((f) => relative(root, join(sdkDir, f))).join(", ")}`);
+    return;
+  }
+  const tmp = mkdtempSync(join(tmpdir(), "dhanam-sdk-"));
+  try {
+    await generate(tmp);
+    let drift = false;
+    for (const rel of OUTPUTS) {
+      const committed = join(sdkDir, rel);
+      const fresh = join(tmp, rel);
+      if (!existsSync(committed)) {
+        console.error(`sdk/${rel} is missing`);
+        drift = true;
+        continue;
+      }
+      if (readFileSync(committed, "utf8") === readFileSync(fresh, "utf8")) continue;
+      drift = true;
+      let diff = "";
+      try {
+        execFileSync("diff", ["-u", "--label", `sdk/${rel} (committed)`, "--label", `sdk/${rel} (generated)`, committed, fresh], { encoding: "utf8" });
+      } catch (err) {
+        diff = String(err.stdout ?? "");
+      }
+      const lines = diff.split("\n");
+      console.error(lines.slice(0, 80).join("\n") + (lines.length > 80 ? `\n... (${lines.length - 80} more lines)` : ""));
+    }
+    if (drift) {
+      console.error("\nThe SDK's generated files are out of date with the routes: run `npm run sdk:generate` and commit the result.");
+      process.exit(1);
+    }
+    console.log("SDK generated files are up to date.");
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}
