@@ -3,6 +3,7 @@
 //   npm run sdk:generate   writes sdk/openapi.json and sdk/src/generated/schema.ts
 //   npm run sdk:check      generates into a temporary folder and fails if that differs from
 //                          what is committed (CI runs it: regenerate after routes change)
+//   SDK_GENERATE_VIA=wrangler-dev   take the document from a `wrangler dev` on a free port instead
 //
 // The document is the Worker's own GET /openapi.json, answered by the real app in workerd
 // (wrangler's startWorker: local bindings only, nothing persisted); the types come from
@@ -23,6 +24,17 @@ const OUTPUTS = ["openapi.json", "src/generated/schema.ts"];
 
 /** Runs the app in workerd and asks it for its OpenAPI document. */
 export async function fetchOpenApiDocument() {
+  if (process.env.SDK_GENERATE_VIA === "wrangler-dev") return await viaWranglerDev();
+  try {
+    return await viaStartWorker();
+  } catch (err) {
+    // wrangler's programmatic API is marked unstable: if it changes, fall back to `wrangler dev`.
+    console.error(`startWorker failed (${err?.message ?? err}); falling back to wrangler dev`);
+    return await viaWranglerDev();
+  }
+}
+
+async function viaStartWorker() {
   const { unstable_startWorker } = await import("wrangler");
   const worker = await unstable_startWorker({
     config: join(root, "wrangler.toml"),
@@ -41,6 +53,45 @@ export async function fetchOpenApiDocument() {
     return await res.json();
   } finally {
     await worker.dispose();
+  }
+}
+
+async function viaWranglerDev() {
+  const { freePort } = await import("./readiness-gate.mjs");
+  const { wranglerSpawn } = await import("./wrangler.mjs");
+  const state = mkdtempSync(join(tmpdir(), "dhanam-openapi-"));
+  const port = await freePort();
+  const server = wranglerSpawn(
+    ["dev", "--port", String(port), "--ip", "127.0.0.1", "--inspector-port", String(await freePort()), "--show-interactive-dev-session=false", "--persist-to", state],
+    {
+      cwd: root,
+      stdio: ["ignore", "ignore", "inherit"],
+      env: {
+        ...process.env,
+        JWT_SECRET: "openapi-generation-only-0123456789abcdef",
+        ENCRYPTION_KEY: "b3BlbmFwaS1nZW5lcmF0aW9uLW9ubHktMzItYnl0ZXM=",
+      },
+    },
+  );
+  try {
+    const deadline = Date.now() + 120_000;
+    while (Date.now() < deadline && server.exitCode === null) {
+      try {
+        const res = await fetch(`http://127.0.0.1:${port}/openapi.json`);
+        if (res.status === 200) return await res.json();
+      } catch {
+        // not listening yet
+      }
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    throw new Error("wrangler dev did not serve /openapi.json");
+  } finally {
+    if (server.exitCode === null) {
+      const exited = new Promise((r) => server.once("exit", r));
+      server.kill("SIGTERM");
+      await exited;
+    }
+    rmSync(state, { recursive: true, force: true });
   }
 }
 

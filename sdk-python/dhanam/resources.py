@@ -12,7 +12,7 @@ until then ``dhanam.request(method, path, ...)`` reaches any route.
 """
 from __future__ import annotations
 
-from typing import Any, Dict, Iterator, Mapping, Optional, Union
+from typing import Any, Dict, Iterator, List, Mapping, Optional, Union
 
 from ._http import HttpClient
 from .pagination import iterate_cursor, iterate_offset
@@ -99,7 +99,7 @@ class Auth(Resource):
 
 
 class Spaces(Resource):
-    def list(self) -> list:
+    def list(self) -> List[JSON]:
         return self._call("GET", "/v1/spaces")
 
     def create(self, *, name: str, type: str = "personal", currency: str = "USD", timezone: Optional[str] = None) -> JSON:
@@ -114,7 +114,7 @@ class Spaces(Resource):
     def delete(self, space_id: str) -> None:
         self._call("DELETE", "/v1/spaces/{spaceId}", path_params={"spaceId": space_id})
 
-    def list_members(self, space_id: str) -> list:
+    def list_members(self, space_id: str) -> List[JSON]:
         return self._call("GET", "/v1/spaces/{spaceId}/members", path_params={"spaceId": space_id})
 
     def add_member(self, space_id: str, *, email: str, role: str) -> JSON:
@@ -194,14 +194,14 @@ class Transactions(Resource):
         """Voids by reversal."""
         return self._call("DELETE", "/v1/transactions/{id}", path_params={"id": transaction_id}, idempotency_key=idempotency_key or True)
 
-    def bulk_categorize(self, *, space_id: str, transaction_ids: list, category_id: str) -> JSON:
+    def bulk_categorize(self, *, space_id: str, transaction_ids: List[str], category_id: str) -> JSON:
         return self._call(
             "POST", "/v1/transactions/bulk-categorize", body={"spaceId": space_id, "transactionIds": transaction_ids, "categoryId": category_id}
         )
 
 
 class Categories(Resource):
-    def list(self, *, space_id: str) -> list:
+    def list(self, *, space_id: str) -> List[JSON]:
         return self._call("GET", "/v1/categories", query={"space_id": space_id})
 
     def create(self, *, space_id: str, name: str, **fields: Any) -> JSON:
@@ -218,7 +218,7 @@ class Categories(Resource):
 
 
 class Budgets(Resource):
-    def list(self, *, space_id: str, **filters: Any) -> list:
+    def list(self, *, space_id: str, **filters: Any) -> List[JSON]:
         return self._call("GET", "/v1/budgets", query={"space_id": space_id, **filters})
 
     def create(self, *, space_id: str, **fields: Any) -> JSON:

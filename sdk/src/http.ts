@@ -108,8 +108,7 @@ export class HttpClient {
   constructor(opts: ClientOptions = {}) {
     this.opts = opts;
     this.baseUrl = (opts.baseUrl ?? "http://localhost:8787").replace(/\/+$/, "");
-    const f = opts.fetch ?? (globalThis.fetch as FetchLike | undefined);
-    if (!f) throw new Error("No fetch available: pass `fetch` in the options");
+    if (!opts.fetch && typeof globalThis.fetch !== "function") throw new Error("No fetch available: pass `fetch` in the options");
     // Call through globalThis so browsers do not complain about an unbound fetch.
     this.fetchImpl = opts.fetch ?? ((input, init) => globalThis.fetch(input, init));
     const access = opts.accessToken ?? opts.apiKey;

@@ -6,9 +6,16 @@
 import { exports } from "cloudflare:workers";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { collect, Dhanam, DhanamError, DhanamNetworkError, type FetchLike } from "../../sdk/src/index";
+import { collect, Dhanam, DhanamError, DhanamNetworkError, iterateOffset, jwtExpiry, parseRetryAfter, type FetchLike } from "../../sdk/src/index";
 import { signAccessToken } from "../../src/modules/auth/tokens";
-import { nextIp } from "../helpers";
+
+// Client IPs of this file only (the auth policy is per IP): a random /16 in 10.0.0.0/8 per run.
+const ipBlock = 100 + Math.floor(Math.random() * 150);
+let ipCount = 0;
+const nextIp = () => {
+  ipCount++;
+  return `10.${ipBlock}.${(ipCount >> 8) & 255}.${ipCount & 255}`;
+};
 
 const BASE = "http://api.test";
 
@@ -306,5 +313,37 @@ describe("TypeScript SDK: rate limits", () => {
     expect(err).toMatchObject({ status: 429, code: "RATE_LIMIT_EXCEEDED" });
     expect((err as DhanamError).retryAfter).toBeGreaterThanOrEqual(1);
     expect(seen.filter((s) => s.status === 429)).toHaveLength(1);
+  });
+});
+
+describe("TypeScript SDK: helpers", () => {
+  it("reads Retry-After as seconds or an HTTP date, and a JWT's expiry", () => {
+    expect(parseRetryAfter("7")).toBe(7);
+    expect(parseRetryAfter(null)).toBeUndefined();
+    expect(parseRetryAfter("soon")).toBeUndefined();
+    const now = Date.parse("2026-01-01T00:00:00Z");
+    expect(parseRetryAfter("Thu, 01 Jan 2026 00:00:30 GMT", now)).toBe(30);
+    expect(jwtExpiry("not-a-jwt")).toBeUndefined();
+    const payload = btoa(JSON.stringify({ exp: 1_800_000_000 })).replace(/=+$/, "");
+    expect(jwtExpiry(`x.${payload}.y`)).toBe(1_800_000_000_000);
+  });
+
+  it("fills and encodes path parameters and drops absent query values", () => {
+    const d = new Dhanam({ baseUrl: "https://api.example/", fetch: async () => new Response(null, { status: 204 }) });
+    expect(d.http.buildUrl("/v1/spaces/{spaceId}/ledger/accounts/{address}", { spaceId: "spc_1", address: "users:a/b" }, { cursor: undefined, pageSize: 2 }))
+      .toBe("https://api.example/v1/spaces/spc_1/ledger/accounts/users%3Aa%2Fb?pageSize=2");
+    expect(() => d.http.buildUrl("/v1/transactions/{id}", {})).toThrow(/Missing path parameter/);
+  });
+
+  it("the offset iterator stops on hasMore=false and on an empty page", async () => {
+    const offsets: number[] = [];
+    const pages = [
+      { items: [1, 2], pagination: { total: 5, limit: 2, offset: 0, hasMore: true } },
+      { items: [3, 4], pagination: { total: 5, limit: 2, offset: 2, hasMore: true } },
+      { items: [], pagination: { total: 5, limit: 2, offset: 4, hasMore: true } },
+    ];
+    const got = await collect(iterateOffset<number>(async ({ offset }) => (offsets.push(offset), pages[offsets.length - 1]!), "items", { limit: 2 }));
+    expect(got).toEqual([1, 2, 3, 4]);
+    expect(offsets).toEqual([0, 2, 4]);
   });
 });
