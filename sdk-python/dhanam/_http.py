@@ -157,6 +157,9 @@ class HttpClient:
             except DhanamError as err:
                 with self._lock:
                     self._failed_refresh = (current, err)
+                    # A refused refresh token (used, expired, session revoked) will not work again.
+                    if err.status == 401 and self._refresh_token == refresh_token:
+                        self._refresh_token = None
                 raise
             self.set_tokens(res["tokens"])
 

@@ -238,6 +238,11 @@ class RefreshTest(SdkTestCase):
             self.assertIsInstance(err, AuthenticationError)
             self.assertEqual(err.code, "UNAUTHORIZED")
         self.assertEqual(dhanam.http.refresh_count, 1)
+        # The refused refresh token is forgotten: the next call fails without presenting it again.
+        self.assertIsNone((dhanam.tokens or {}).get("refresh_token"))
+        with self.assertRaises(AuthenticationError):
+            dhanam.spaces.list()
+        self.assertEqual(dhanam.http.refresh_count, 1)
 
 
 class IdempotentRetryTest(SdkTestCase):

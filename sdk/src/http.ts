@@ -149,6 +149,13 @@ export class HttpClient {
           tokens: { accessToken: string; refreshToken: string; expiresIn: number };
         };
         this.setTokens(res.tokens);
+      } catch (err) {
+        // A refused refresh token (used, expired, session revoked) will not work again: forget it, so
+        // later calls fail fast with 401 instead of presenting it once more.
+        if (err instanceof DhanamError && err.status === 401 && this.tokens?.refreshToken === refreshToken) {
+          this.tokens = { ...this.tokens, refreshToken: undefined };
+        }
+        throw err;
       } finally {
         this.refreshing = undefined;
       }

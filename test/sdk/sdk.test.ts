@@ -195,6 +195,10 @@ describe("TypeScript SDK: token refresh", () => {
     const errors = await Promise.all([dhanam.spaces.list(), dhanam.auth.me()].map((p) => p.catch((e: unknown) => e)));
     for (const e of errors) expect(e).toMatchObject({ status: 401, code: "UNAUTHORIZED" });
     expect(dhanam.http.refreshCount).toBe(1);
+    // The refused refresh token is forgotten: the next call fails with 401 without presenting it again.
+    expect(dhanam.tokens?.refreshToken).toBeUndefined();
+    await expect(dhanam.spaces.list()).rejects.toMatchObject({ status: 401 });
+    expect(dhanam.http.refreshCount).toBe(1);
   });
 });
 
