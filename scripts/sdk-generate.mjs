@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The TypeScript SDK's generated parts, from the app itself (no dev server, no network):
-//   npm run sdk:generate   writes sdk/openapi.json and sdk/src/generated/schema.ts
+//   npm run sdk:generate   writes sdk/openapi.json and sdk/src/generated/{schema,operations}.ts
 //   npm run sdk:check      generates into a temporary folder and fails if that differs from
 //                          what is committed (CI runs it: regenerate after routes change)
 //   SDK_GENERATE_VIA=wrangler-dev   take the document from a `wrangler dev` on a free port instead
@@ -20,7 +20,7 @@ process.env.WRANGLER_SEND_METRICS = "false";
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const sdkDir = join(root, "sdk");
 /** The generated files, relative to sdk/. */
-const OUTPUTS = ["openapi.json", "src/generated/schema.ts"];
+const OUTPUTS = ["openapi.json", "src/generated/schema.ts", "src/generated/operations.ts"];
 
 /** Runs the app in workerd and asks it for its OpenAPI document. */
 export async function fetchOpenApiDocument() {
@@ -95,7 +95,25 @@ async function viaWranglerDev() {
   }
 }
 
-/** Writes both generated files under `outDir` (a folder laid out like sdk/). */
+/**
+ * operationId -> [method, path] for every operation that has an operationId, so that
+ * `dhanam.call("listTransactions", ...)` reaches each documented operation by its name
+ * (sorted, so the file changes only when operations do).
+ */
+function operationsModule(doc) {
+  const rows = [];
+  for (const [path, item] of Object.entries(doc.paths ?? {})) {
+    for (const method of ["get", "post", "put", "patch", "delete"]) {
+      const id = item?.[method]?.operationId;
+      if (id) rows.push([id, method, path]);
+    }
+  }
+  rows.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  const body = rows.map(([id, method, path]) => `  ${JSON.stringify(id)}: [${JSON.stringify(method)}, ${JSON.stringify(path)}],`).join("\n");
+  return `export const OPERATIONS = {\n${body}${rows.length ? "\n" : ""}} as const;\n\nexport type OperationId = keyof typeof OPERATIONS;\n`;
+}
+
+/** Writes the generated files under `outDir` (a folder laid out like sdk/). */
 export async function generate(outDir) {
   const doc = await fetchOpenApiDocument();
   const { default: openapiTS, astToString } = await import("openapi-typescript");
@@ -105,6 +123,7 @@ export async function generate(outDir) {
   const files = {
     "openapi.json": JSON.stringify(doc, null, 2) + "\n",
     "src/generated/schema.ts": header + astToString(ast),
+    "src/generated/operations.ts": header + operationsModule(doc),
   };
   for (const [rel, text] of Object.entries(files)) {
     const path = join(outDir, rel);

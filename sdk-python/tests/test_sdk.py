@@ -95,7 +95,7 @@ def mint_access_token(sub: str, sid: str, secret: str, issued_at: float) -> str:
     """An HS256 access token shaped like the app's (15-minute lifetime from ``issued_at``)."""
     header = b64url(json.dumps({"alg": "HS256", "typ": "JWT"}).encode())
     iat = int(issued_at)
-    payload = b64url(json.dumps({"sid": sid, "typ": "access", "sub": sub, "iss": "dhanam-ledger", "aud": "dhanam-api", "iat": iat, "exp": iat + 900}).encode())
+    payload = b64url(json.dumps({"sid": sid, "typ": "access", "lng": "en", "sub": sub, "iss": "dhanam-ledger", "aud": "dhanam-api", "iat": iat, "exp": iat + 900}).encode())
     sig = hmac.new(secret.encode(), f"{header}.{payload}".encode(), hashlib.sha256).digest()
     return f"{header}.{payload}.{b64url(sig)}"
 

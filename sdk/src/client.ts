@@ -11,7 +11,11 @@ import { BudgetsResource, CategoriesResource, MlResource, TradesResource } from 
 import { LedgerResource } from "./resources/ledger.js";
 import { SpacesResource } from "./resources/spaces.js";
 import { TransactionsResource } from "./resources/transactions.js";
-import type { BodyOf, HttpMethod, PathsWith, ResponseOf } from "./types.js";
+import { OPERATIONS, type OperationId } from "./generated/operations.js";
+import type { BodyOf, HttpMethod, paths, PathsWith, ResponseOf } from "./types.js";
+
+type OpMethod<K extends OperationId> = (typeof OPERATIONS)[K] extends readonly [infer M extends HttpMethod, string] ? M : never;
+type OpPath<K extends OperationId> = Extract<(typeof OPERATIONS)[K] extends readonly [HttpMethod, infer P] ? P : never, keyof paths & PathsWith<OpMethod<K>>>;
 
 export class Dhanam {
   readonly http: HttpClient;
@@ -65,5 +69,15 @@ export class Dhanam {
    */
   request<M extends HttpMethod, P extends PathsWith<M>>(method: M, path: P, options?: CallOptions<P, M>): Promise<ResponseOf<P, M>> {
     return typedCall(this.http, method, path, options);
+  }
+
+  /**
+   * Any documented operation by its OpenAPI `operationId` (sdk/src/generated/operations.ts),
+   * typed like `request`: `dhanam.call("listTransactions", { query: { spaceId, limit: 50 } })`.
+   */
+  call<K extends OperationId>(operationId: K, options?: CallOptions<OpPath<K>, OpMethod<K>>): Promise<ResponseOf<OpPath<K>, OpMethod<K>>> {
+    const entry = (OPERATIONS as Record<string, readonly [HttpMethod, string] | undefined>)[operationId];
+    if (!entry) throw new TypeError(`Unknown operationId "${String(operationId)}": run npm run sdk:generate`);
+    return typedCall(this.http, entry[0], entry[1] as never, options as never) as never;
   }
 }

@@ -6,3 +6,4 @@ export { collect, iterateCursor, iterateOffset, type CursorPage } from "./pagina
 export { Resource, type CallExtras, type CallOptions } from "./resources/base.js";
 export type * from "./types.js";
 export type { components, operations } from "./generated/schema.js";
+export { OPERATIONS, type OperationId } from "./generated/operations.js";

@@ -6,8 +6,8 @@
 import { exports } from "cloudflare:workers";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { collect, Dhanam, DhanamError, DhanamNetworkError, iterateOffset, jwtExpiry, parseRetryAfter, type FetchLike } from "../../sdk/src/index";
-import { signAccessToken } from "../../src/modules/auth/tokens";
+import { collect, Dhanam, DhanamError, DhanamNetworkError, iterateOffset, jwtExpiry, OPERATIONS, parseRetryAfter, type FetchLike } from "../../sdk/src/index";
+import { SignJWT } from "jose";
 
 // Client IPs of this file only (the auth policy is per IP): a random /16 in 10.0.0.0/8 per run.
 const ipBlock = 100 + Math.floor(Math.random() * 150);
@@ -59,6 +59,19 @@ async function registered(ip = nextIp()) {
   const dhanam = new Dhanam({ baseUrl: BASE, fetch: workerFetch(ip) });
   await dhanam.auth.register({ name: "SDK User", email, password: PASSWORD, locale: "en" });
   return { email, ip, dhanam };
+}
+
+/** An access token shaped like the app's (HS256, 15 minutes from `issuedAtMs`) for a user's session. */
+async function mintAccessToken(sub: string, sid: string, secret: string, issuedAtMs: number): Promise<string> {
+  const iat = Math.floor(issuedAtMs / 1000);
+  return new SignJWT({ sid, typ: "access", lng: "en" })
+    .setProtectedHeader({ alg: "HS256", typ: "JWT" })
+    .setSubject(sub)
+    .setIssuer("dhanam-ledger")
+    .setAudience("dhanam-api")
+    .setIssuedAt(iat)
+    .setExpirationTime(iat + 900)
+    .sign(new TextEncoder().encode(secret));
 }
 
 /** The session id an access token names (to mint tokens for that session in tests). */
@@ -149,7 +162,7 @@ describe("TypeScript SDK: token refresh", () => {
     const { sub, sid } = sessionOf(login.tokens!.accessToken);
     const oldRefresh = login.tokens!.refreshToken!;
     // An access token for this session that expired an hour ago.
-    const expired = await signAccessToken({ env, clock: { now: () => Date.now() - 3600_000 } } as never, sub, sid);
+    const expired = await mintAccessToken(sub, sid, env.JWT_SECRET, Date.now() - 3600_000);
 
     const seen: Seen[] = [];
     const persisted: string[] = [];
@@ -174,11 +187,7 @@ describe("TypeScript SDK: token refresh", () => {
     const login = await Dhanam.login({ baseUrl: BASE, fetch: workerFetch(ip), email, password: PASSWORD });
     const { sub, sid } = sessionOf(login.tokens!.accessToken);
     // Unexpired by its own claims, but the server refuses it (wrong key): only the 401 tells.
-    const refused = await signAccessToken(
-      { env: { JWT_SECRET: "some-other-secret-0123456789abcdefghijkl" }, clock: { now: () => Date.now() } } as never,
-      sub,
-      sid,
-    );
+    const refused = await mintAccessToken(sub, sid, "some-other-secret-0123456789abcdefghijkl", Date.now());
     const seen: Seen[] = [];
     const dhanam = new Dhanam({ baseUrl: BASE, fetch: workerFetch(ip, seen), accessToken: refused, refreshToken: login.tokens!.refreshToken! });
     const results = await Promise.all(Array.from({ length: 5 }, () => dhanam.auth.me()));
@@ -349,5 +358,30 @@ describe("TypeScript SDK: helpers", () => {
     const got = await collect(iterateOffset<number>(async ({ offset }) => (offsets.push(offset), pages[offsets.length - 1]!), "items", { limit: 2 }));
     expect(got).toEqual([1, 2, 3, 4]);
     expect(offsets).toEqual([0, 2, 4]);
+  });
+});
+
+describe("TypeScript SDK: operations by operationId", () => {
+  it("the generated table names exactly the served document's operations, and call() reaches them", async () => {
+    const doc = (await (await exports.default.fetch(new Request(`${BASE}/openapi.json`))).json()) as {
+      paths: Record<string, Record<string, { operationId?: string }>>;
+    };
+    const served: Record<string, [string, string]> = {};
+    for (const [path, item] of Object.entries(doc.paths))
+      for (const method of ["get", "post", "put", "patch", "delete"]) {
+        const id = item[method]?.operationId;
+        if (id) served[id] = [method, path];
+      }
+    const table = OPERATIONS as Record<string, readonly [string, string]>;
+    expect(Object.fromEntries(Object.entries(table).map(([id, [m, p]]) => [id, [m, p]]))).toEqual(served);
+
+    const { dhanam } = await registered();
+    const space = await dhanam.spaces.create({ name: "ByName", type: "personal", currency: "USD" });
+    const listSpaces = Object.keys(table).find((id) => table[id]![0] === "get" && table[id]![1] === "/v1/spaces");
+    if (listSpaces) {
+      const viaCall = (await dhanam.call(listSpaces as never)) as unknown as { id: string }[];
+      expect(viaCall.map((s) => s.id)).toContain(space.id);
+    }
+    expect(() => dhanam.call("noSuchOperation" as never)).toThrow(/Unknown operationId/);
   });
 });
