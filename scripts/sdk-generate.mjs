@@ -1,26 +1,26 @@
 #!/usr/bin/env node
-// The TypeScript SDK's generated parts, from the app itself (no dev server, no network):
-//   npm run sdk:generate   writes sdk/openapi.json and sdk/src/generated/{schema,operations}.ts
+// The SDKs' generated parts, from the app itself (no dev server, no network):
+//   npm run sdk:generate   writes sdk/openapi.json, sdk/src/generated/{schema,operations}.ts
+//                          and sdk-python/dhanam/_operations.py
 //   npm run sdk:check      generates into a temporary folder and fails if that differs from
 //                          what is committed (CI runs it: regenerate after routes change)
 //   SDK_GENERATE_VIA=wrangler-dev   take the document from a `wrangler dev` on a free port instead
 //
 // The document is the Worker's own GET /openapi.json, answered by the real app in workerd
 // (wrangler's startWorker: local bindings only, nothing persisted); the types come from
-// openapi-typescript. Both outputs are deterministic, so a diff means the routes changed.
+// openapi-typescript. Every output is deterministic, so a diff means the routes changed.
 import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, relative, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 process.env.CLOUDFLARE_CF_FETCH_ENABLED = "false";
 process.env.WRANGLER_SEND_METRICS = "false";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const sdkDir = join(root, "sdk");
-/** The generated files, relative to sdk/. */
-const OUTPUTS = ["openapi.json", "src/generated/schema.ts", "src/generated/operations.ts"];
+/** The generated files, relative to the repository root. */
+const OUTPUTS = ["sdk/openapi.json", "sdk/src/generated/schema.ts", "sdk/src/generated/operations.ts", "sdk-python/dhanam/_operations.py"];
 
 /** Runs the app in workerd and asks it for its OpenAPI document. */
 export async function fetchOpenApiDocument() {
@@ -100,7 +100,7 @@ async function viaWranglerDev() {
  * `dhanam.call("listTransactions", ...)` reaches each documented operation by its name
  * (sorted, so the file changes only when operations do).
  */
-function operationsModule(doc) {
+function operationRows(doc) {
   const rows = [];
   for (const [path, item] of Object.entries(doc.paths ?? {})) {
     for (const method of ["get", "post", "put", "patch", "delete"]) {
@@ -108,12 +108,32 @@ function operationsModule(doc) {
       if (id) rows.push([id, method, path]);
     }
   }
-  rows.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  return rows.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+}
+
+function operationsModule(doc) {
+  const rows = operationRows(doc);
   const body = rows.map(([id, method, path]) => `  ${JSON.stringify(id)}: [${JSON.stringify(method)}, ${JSON.stringify(path)}],`).join("\n");
   return `export const OPERATIONS = {\n${body}${rows.length ? "\n" : ""}} as const;\n\nexport type OperationId = keyof typeof OPERATIONS;\n`;
 }
 
-/** Writes the generated files under `outDir` (a folder laid out like sdk/). */
+/** The same table for the Python SDK's `DhanamAPI.call`. */
+function pythonOperationsModule(doc) {
+  const rows = operationRows(doc);
+  const body = rows.map(([id, method, path]) => `    ${JSON.stringify(id)}: (${JSON.stringify(method.toUpperCase())}, ${JSON.stringify(path)}),`).join("\n");
+  return [
+    '"""operationId -> (method, path) for every documented operation.',
+    "",
+    "Generated from the app's OpenAPI document by `npm run sdk:generate`. Do not edit by hand:",
+    'CI (`npm run sdk:check`) fails when this differs from a fresh generation."""',
+    "from typing import Dict, Tuple",
+    "",
+    `OPERATIONS: Dict[str, Tuple[str, str]] = {${rows.length ? `\n${body}\n` : ""}}`,
+    "",
+  ].join("\n");
+}
+
+/** Writes the generated files under `outDir` (laid out like the repository root). */
 export async function generate(outDir) {
   const doc = await fetchOpenApiDocument();
   const { default: openapiTS, astToString } = await import("openapi-typescript");
@@ -121,9 +141,10 @@ export async function generate(outDir) {
   const header =
     "/**\n * Generated from the app's OpenAPI document by `npm run sdk:generate` (openapi-typescript).\n * Do not edit by hand: CI (`npm run sdk:check`) fails when this differs from a fresh generation.\n */\n\n";
   const files = {
-    "openapi.json": JSON.stringify(doc, null, 2) + "\n",
-    "src/generated/schema.ts": header + astToString(ast),
-    "src/generated/operations.ts": header + operationsModule(doc),
+    "sdk/openapi.json": JSON.stringify(doc, null, 2) + "\n",
+    "sdk/src/generated/schema.ts": header + astToString(ast),
+    "sdk/src/generated/operations.ts": header + operationsModule(doc),
+    "sdk-python/dhanam/_operations.py": pythonOperationsModule(doc),
   };
   for (const [rel, text] of Object.entries(files)) {
     const path = join(outDir, rel);
@@ -135,8 +156,8 @@ export async function generate(outDir) {
 async function main() {
   const check = process.argv.includes("--check");
   if (!check) {
-    await generate(sdkDir);
-    console.log(`Wrote ${OUTPUTS.map((f) => relative(root, join(sdkDir, f))).join(", ")}`);
+    await generate(root);
+    console.log(`Wrote ${OUTPUTS.join(", ")}`);
     return;
   }
   const tmp = mkdtempSync(join(tmpdir(), "dhanam-sdk-"));
@@ -144,10 +165,10 @@ async function main() {
     await generate(tmp);
     let drift = false;
     for (const rel of OUTPUTS) {
-      const committed = join(sdkDir, rel);
+      const committed = join(root, rel);
       const fresh = join(tmp, rel);
       if (!existsSync(committed)) {
-        console.error(`sdk/${rel} is missing`);
+        console.error(`${rel} is missing`);
         drift = true;
         continue;
       }
@@ -155,7 +176,7 @@ async function main() {
       drift = true;
       let diff = "";
       try {
-        execFileSync("diff", ["-u", "--label", `sdk/${rel} (committed)`, "--label", `sdk/${rel} (generated)`, committed, fresh], { encoding: "utf8" });
+        execFileSync("diff", ["-u", "--label", `${rel} (committed)`, "--label", `${rel} (generated)`, committed, fresh], { encoding: "utf8" });
       } catch (err) {
         diff = String(err.stdout ?? "");
       }

@@ -12,7 +12,8 @@ from __future__ import annotations
 from typing import Any, Dict, Mapping, Optional, Union
 
 from ._http import HttpClient, TokensCallback, Transport
-from .resources import Accounts, Auth, Budgets, Categories, Ledger, Spaces, Transactions, camelize
+from ._operations import OPERATIONS
+from .resources import Accounts, Auth, Budgets, Categories, Ledger, Spaces, Transactions, camel, camelize
 
 
 class DhanamAPI:
@@ -87,3 +88,21 @@ class DhanamAPI:
         """Any route: ``dhanam.request("GET", "/v1/accounts/summary", query={"space_id": sid})``.
         Query keys are camelized; ``idempotency_key=True`` for a money-moving POST."""
         return self.http.request(method, path, path_params=path_params, query=camelize(query) if query else None, body=body, idempotency_key=idempotency_key)
+
+    def call(
+        self,
+        operation_id: str,
+        *,
+        path_params: Optional[Mapping[str, Any]] = None,
+        query: Optional[Mapping[str, Any]] = None,
+        body: Any = None,
+        idempotency_key: Union[bool, str, None] = None,
+    ) -> Any:
+        """Any documented operation by its OpenAPI operationId, camelCase or snake_case
+        (the table is generated: dhanam/_operations.py):
+        ``dhanam.call("list_transactions", query={"space_id": sid, "limit": 50})``."""
+        entry = OPERATIONS.get(operation_id) or OPERATIONS.get(camel(operation_id))
+        if entry is None:
+            raise ValueError(f"Unknown operationId {operation_id!r} (regenerate with `npm run sdk:generate`)")
+        method, path = entry
+        return self.request(method, path, path_params=camelize(path_params) if path_params else None, query=query, body=body, idempotency_key=idempotency_key)

@@ -16,12 +16,14 @@ import os
 import threading
 import time
 import unittest
+import urllib.request
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from typing import Any, Dict, List, Optional, Tuple
 from urllib.parse import urlparse
 
+from dhanam._operations import OPERATIONS
 from dhanam import (
     AuthenticationError,
     DhanamAPI,
@@ -322,6 +324,27 @@ class RateLimitTest(SdkTestCase):
         self.assertEqual((limited.exception.status, limited.exception.code), (429, "RATE_LIMIT_EXCEEDED"))
         self.assertGreaterEqual(limited.exception.retry_after or 0, 1)
         self.assertEqual(len(rec.seen), 1)
+
+
+class OperationsTest(SdkTestCase):
+    def test_generated_table_matches_the_served_document_and_call_reaches_it(self) -> None:
+        with urllib.request.urlopen(f"{BASE_URL}/openapi.json", timeout=30) as res:
+            doc = json.loads(res.read())
+        served = {
+            op["operationId"]: (method.upper(), path)
+            for path, item in doc["paths"].items()
+            for method, op in item.items()
+            if isinstance(op, dict) and op.get("operationId") and method in ("get", "post", "put", "patch", "delete")
+        }
+        self.assertEqual(OPERATIONS, served)
+
+        _, _, dhanam = registered()
+        space = dhanam.spaces.create(name="ByName", type="personal", currency="USD")
+        list_spaces = next((op for op, entry in OPERATIONS.items() if entry == ("GET", "/v1/spaces")), None)
+        if list_spaces:
+            self.assertIn(space["id"], [s["id"] for s in dhanam.call(list_spaces)])
+        with self.assertRaises(ValueError):
+            dhanam.call("no_such_operation")
 
 
 if __name__ == "__main__":
