@@ -1,0 +1,95 @@
+#!/usr/bin/env node
+// `npm run test:sdk-python`: the Python SDK's unittest suite against a real `wrangler dev`.
+//
+// Starts the app offline on a free port with its own throw-away state (migrations applied,
+// nothing shared with `npm run dev`), waits for /v1/health, runs
+// `python3 -m unittest discover -s sdk-python/tests`, and stops the server whatever happens.
+// Exit code: unittest's (1 if the server never came up).
+//   PYTHON=python3.11 npm run test:sdk-python [-- <unittest args>]
+import { spawn } from "node:child_process";
+import { mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { freePort } from "./readiness-gate.mjs";
+import { offlineEnv, persistArgs, wranglerSpawn, wranglerSync } from "./wrangler.mjs";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+process.chdir(root);
+
+// Secrets for this throw-away server only; the tests mint tokens with the same key.
+const JWT_SECRET = `sdk-python-test-${crypto.randomUUID()}`;
+const ENCRYPTION_KEY = Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("base64");
+const state = mkdtempSync(join(tmpdir(), "dhanam-sdk-python-"));
+const logPath = join(state, "wrangler.log");
+
+const migrate = wranglerSync(["d1", "migrations", "apply", "DB", "--local", ...persistArgs(state)], { stdio: ["ignore", "ignore", "inherit"] });
+if (migrate.status !== 0) {
+  console.error("Applying migrations failed");
+  process.exit(migrate.status ?? 1);
+}
+
+const port = await freePort();
+const baseUrl = `http://127.0.0.1:${port}`;
+const log = openSync(logPath, "a");
+const server = wranglerSpawn(
+  ["dev", "--port", String(port), "--ip", "127.0.0.1", "--inspector-port", String(await freePort()), "--show-interactive-dev-session=false",
+    "--var", "LOG_LEVEL:error", ...persistArgs(state)],
+  { stdio: ["ignore", log, log], env: { ...offlineEnv, JWT_SECRET, ENCRYPTION_KEY } },
+);
+
+let stopping = false;
+const stop = () =>
+  new Promise((done) => {
+    stopping = true;
+    if (server.exitCode !== null || server.signalCode !== null) return done();
+    server.once("exit", () => done());
+    server.kill("SIGTERM");
+    setTimeout(() => server.exitCode === null && server.kill("SIGKILL"), 5000).unref();
+  });
+const cleanup = () => rmSync(state, { recursive: true, force: true });
+for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"]) process.on(sig, () => stop().then(() => (cleanup(), process.exit(130))));
+server.on("exit", (code) => {
+  if (!stopping) console.error(`wrangler dev exited early (${code}); its log:\n${readFileSync(logPath, "utf8").slice(-4000)}`);
+});
+
+async function waitForHealth(timeoutMs = 120_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (server.exitCode !== null) return false;
+    try {
+      const res = await fetch(`${baseUrl}/v1/health`);
+      if (res.status === 200) return true;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return false;
+}
+
+let status = 1;
+try {
+  if (!(await waitForHealth())) {
+    console.error(`wrangler dev did not become healthy on ${baseUrl}; its log:\n${readFileSync(logPath, "utf8").slice(-4000)}`);
+  } else {
+    console.log(`wrangler dev is up on ${baseUrl}; running the Python SDK tests`);
+    const python = process.env.PYTHON || "python3";
+    const args = process.argv.slice(2);
+    const tests = spawn(python, ["-m", "unittest", ...(args.length ? args : ["discover", "-s", "sdk-python/tests", "-t", "sdk-python", "-v"])], {
+      stdio: "inherit",
+      env: {
+        ...process.env,
+        PYTHONPATH: [join(root, "sdk-python"), process.env.PYTHONPATH].filter(Boolean).join(":"),
+        PYTHONDONTWRITEBYTECODE: "1",
+        DHANAM_BASE_URL: baseUrl,
+        DHANAM_TEST_JWT_SECRET: JWT_SECRET,
+      },
+    });
+    status = await new Promise((done) => tests.on("exit", (code, signal) => done(code ?? (signal ? 1 : 0))));
+  }
+} finally {
+  await stop();
+  cleanup();
+}
+process.exit(status);

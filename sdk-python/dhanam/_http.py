@@ -1,0 +1,266 @@
+"""The request loop every resource goes through (standard library only).
+
+- Bearer tokens with automatic refresh and rotation: one refresh at a time
+  however many threads wait on it (a lock and the token each caller saw).
+- Money-moving calls carry an ``Idempotency-Key`` (uuid4) reused on every retry.
+- Retries: 429 always, after ``Retry-After`` (the API refuses a rate-limited
+  write before doing any of its work); 503 and network errors only for
+  idempotent calls (GET, PUT, DELETE, and POSTs with an Idempotency-Key);
+  a 401 on an authenticated call once, after refreshing the token.
+"""
+from __future__ import annotations
+
+import base64
+import json
+import random
+import socket
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+from decimal import Decimal
+from typing import Any, Callable, Dict, Mapping, Optional, Tuple, Union
+
+from .errors import DhanamError, DhanamNetworkError, error_from_response, parse_retry_after
+
+#: ``(method, url, headers, body, timeout) -> (status, lower-cased headers, body bytes)``.
+#: Raises OSError (urllib.error.URLError, ConnectionError, socket.timeout) when no answer arrives.
+Transport = Callable[[str, str, Dict[str, str], Optional[bytes], float], Tuple[int, Dict[str, str], bytes]]
+TokensCallback = Callable[[Dict[str, Any]], None]
+
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:  # never follow: an API answer is final
+        return None
+
+
+_opener = urllib.request.build_opener(_NoRedirect())
+
+
+def urllib_transport(method: str, url: str, headers: Dict[str, str], body: Optional[bytes], timeout: float) -> Tuple[int, Dict[str, str], bytes]:
+    """The default transport: urllib.request, with HTTP errors returned rather than raised."""
+    req = urllib.request.Request(url, data=body, method=method, headers=headers)
+    try:
+        with _opener.open(req, timeout=timeout) as res:
+            return res.status, {k.lower(): v for k, v in res.headers.items()}, res.read()
+    except urllib.error.HTTPError as err:
+        try:
+            data = err.read()
+        finally:
+            err.close()
+        return err.code, {k.lower(): v for k, v in err.headers.items()}, data
+
+
+def jwt_expiry(token: str) -> Optional[float]:
+    """The ``exp`` claim of a JWT as epoch seconds, read without verifying (only to know when to refresh)."""
+    parts = token.split(".")
+    if len(parts) < 2:
+        return None
+    try:
+        payload = json.loads(base64.urlsafe_b64decode(parts[1] + "=" * (-len(parts[1]) % 4)))
+    except (ValueError, TypeError):
+        return None
+    exp = payload.get("exp") if isinstance(payload, dict) else None
+    return float(exp) if isinstance(exp, (int, float)) else None
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)  # exact: the API takes decimal strings for amounts
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
+QueryValue = Union[str, int, float, bool, None]
+
+
+class HttpClient:
+    def __init__(
+        self,
+        base_url: str = "http://localhost:8787",
+        access_token: Optional[str] = None,
+        refresh_token: Optional[str] = None,
+        on_tokens: Optional[TokensCallback] = None,
+        timeout: float = 30.0,
+        max_retries: int = 3,
+        retry_base_delay: float = 0.25,
+        max_retry_delay: float = 60.0,
+        refresh_skew: float = 30.0,
+        headers: Optional[Mapping[str, str]] = None,
+        transport: Optional[Transport] = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.timeout = timeout
+        self.max_retries = max_retries
+        self.retry_base_delay = retry_base_delay
+        self.max_retry_delay = max_retry_delay
+        self.refresh_skew = refresh_skew
+        self.default_headers: Dict[str, str] = dict(headers or {})
+        self.transport: Transport = transport or urllib_transport
+        self._sleep = sleep
+        self._on_tokens = on_tokens
+        self._lock = threading.Lock()  # guards the token fields
+        self._refresh_lock = threading.Lock()  # one refresh at a time
+        self._access_token: Optional[str] = access_token
+        self._refresh_token: Optional[str] = refresh_token
+        self._expires_at: Optional[float] = jwt_expiry(access_token) if access_token else (0.0 if refresh_token else None)
+        self._failed_refresh: Optional[Tuple[Optional[str], DhanamError]] = None
+        #: How many refreshes this client has sent.
+        self.refresh_count = 0
+
+    # --- tokens -----------------------------------------------------------------
+
+    @property
+    def tokens(self) -> Optional[Dict[str, Any]]:
+        with self._lock:
+            if self._access_token is None and self._refresh_token is None:
+                return None
+            return {"access_token": self._access_token, "refresh_token": self._refresh_token, "expires_at": self._expires_at}
+
+    def set_tokens(self, tokens: Optional[Mapping[str, Any]]) -> None:
+        """Takes an API ``tokens`` object (``accessToken``, ``refreshToken``, ``expiresIn``), or None to forget them."""
+        with self._lock:
+            if tokens is None:
+                self._access_token = self._refresh_token = self._expires_at = None
+                return
+            self._access_token = str(tokens["accessToken"])
+            if tokens.get("refreshToken"):
+                self._refresh_token = str(tokens["refreshToken"])
+            expires_in = tokens.get("expiresIn")
+            self._expires_at = time.time() + float(expires_in) if expires_in is not None else jwt_expiry(self._access_token)
+            self._failed_refresh = None
+        if self._on_tokens:
+            self._on_tokens(self.tokens or {})
+
+    def refresh(self, stale: Optional[str] = None) -> None:
+        """Exchanges the refresh token for a new pair. Threads that saw the same stale
+        access token share one refresh: the first sends it, the rest find the token replaced
+        (or the same failure) when they get the lock."""
+        with self._refresh_lock:
+            with self._lock:
+                current, refresh_token, failed = self._access_token, self._refresh_token, self._failed_refresh
+            if stale is not None and (current or "") != stale:
+                return
+            if failed is not None and failed[0] == current:
+                raise failed[1]
+            if not refresh_token:
+                raise error_from_response(401, {}, b'{"error":{"code":"UNAUTHORIZED","message":"No refresh token: log in again"}}')
+            self.refresh_count += 1
+            try:
+                res = self.request("POST", "/v1/auth/refresh", body={"refreshToken": refresh_token}, auth=False)
+            except DhanamError as err:
+                with self._lock:
+                    self._failed_refresh = (current, err)
+                    # A refused refresh token (used, expired, session revoked) will not work again.
+                    if err.status == 401 and self._refresh_token == refresh_token:
+                        self._refresh_token = None
+                raise
+            self.set_tokens(res["tokens"])
+
+    def _current_access_token(self) -> Optional[str]:
+        with self._lock:
+            token, refresh_token, expires_at = self._access_token, self._refresh_token, self._expires_at
+        if refresh_token and expires_at is not None and time.time() >= expires_at - self.refresh_skew:
+            self.refresh(token or "")
+            with self._lock:
+                token = self._access_token
+        return token or None
+
+    # --- requests ---------------------------------------------------------------
+
+    def build_url(self, path: str, path_params: Optional[Mapping[str, Any]] = None, query: Optional[Mapping[str, Any]] = None) -> str:
+        def fill(name: str) -> str:
+            value = (path_params or {}).get(name)
+            if value is None or value == "":
+                raise ValueError(f"Missing path parameter {name!r} for {path}")
+            return urllib.parse.quote(str(value), safe="")
+
+        out, i = [], 0
+        while i < len(path):
+            j = path.find("{", i)
+            if j < 0:
+                out.append(path[i:])
+                break
+            k = path.index("}", j)
+            out.append(path[i:j])
+            out.append(fill(path[j + 1 : k]))
+            i = k + 1
+        pairs = []
+        for key, value in (query or {}).items():
+            if value is None:
+                continue
+            for item in value if isinstance(value, (list, tuple)) else [value]:
+                pairs.append((key, "true" if item is True else "false" if item is False else str(item)))
+        qs = urllib.parse.urlencode(pairs)
+        return f"{self.base_url}{''.join(out)}" + (f"?{qs}" if qs else "")
+
+    def _backoff(self, attempt: int) -> float:
+        exp = self.retry_base_delay * (2**attempt)
+        return min(self.max_retry_delay, exp / 2 + random.random() * exp / 2)
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        path_params: Optional[Mapping[str, Any]] = None,
+        query: Optional[Mapping[str, Any]] = None,
+        body: Any = None,
+        idempotency_key: Union[bool, str, None] = None,
+        auth: bool = True,
+        headers: Optional[Mapping[str, str]] = None,
+    ) -> Any:
+        """Sends one API call; returns the parsed JSON (None for 204). ``idempotency_key=True``
+        generates a key (uuid4) kept for every retry of this call; a string uses that key."""
+        method = method.upper()
+        key = str(uuid.uuid4()) if idempotency_key is True else (idempotency_key or None)
+        retry_safe = method in IDEMPOTENT_METHODS or key is not None
+        url = self.build_url(path, path_params, query)
+        data = None if body is None else json.dumps(body, default=_json_default, separators=(",", ":")).encode("utf-8")
+        attempt = 0
+        refreshed = False
+        while True:
+            h = dict(self.default_headers)
+            h.update(headers or {})
+            h["Accept"] = "application/json"
+            h.setdefault("User-Agent", "dhanam-python/0.1.0")
+            if data is not None:
+                h["Content-Type"] = "application/json"
+            if key:
+                h["Idempotency-Key"] = key
+            token = self._current_access_token() if auth else None
+            if token:
+                h["Authorization"] = f"Bearer {token}"
+            try:
+                status, res_headers, raw = self.transport(method, url, h, data, self.timeout)
+            except (OSError, socket.timeout) as err:  # URLError, ConnectionError and timeouts are OSErrors
+                if retry_safe and attempt < self.max_retries:
+                    self._sleep(self._backoff(attempt))
+                    attempt += 1
+                    continue
+                raise DhanamNetworkError(err) from err
+
+            if 200 <= status < 300:
+                if status == 204 or not raw:
+                    return None
+                return json.loads(raw.decode("utf-8"))
+
+            if status == 401 and auth and token and not refreshed and self._refresh_token:
+                refreshed = True
+                self.refresh(token)
+                continue
+
+            if (status == 429 or (status == 503 and retry_safe)) and attempt < self.max_retries:
+                after = parse_retry_after(res_headers.get("retry-after"))
+                wait = after if after is not None else self._backoff(attempt)
+                if wait <= self.max_retry_delay:
+                    self._sleep(wait)
+                    attempt += 1
+                    continue
+            raise error_from_response(status, res_headers, raw)

@@ -1,0 +1,108 @@
+"""``DhanamAPI``: the entry point.
+
+    from dhanam import DhanamAPI
+    dhanam = DhanamAPI(api_key="...", base_url="http://localhost:8787")
+    dhanam = DhanamAPI.login("demo@dhanam.app", "demo123", base_url="http://localhost:8787")
+    page = dhanam.transactions.list(space_id=space["id"], limit=50)
+    for tx in dhanam.transactions.iterate(space_id=space["id"]):
+        ...
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, Mapping, Optional, Union
+
+from ._http import HttpClient, TokensCallback, Transport
+from ._operations import OPERATIONS
+from .resources import Accounts, Auth, Budgets, Categories, Ledger, Spaces, Transactions, camel, camelize
+
+
+class DhanamAPI:
+    def __init__(
+        self,
+        api_key: Optional[str] = None,
+        base_url: str = "http://localhost:8787",
+        *,
+        access_token: Optional[str] = None,
+        refresh_token: Optional[str] = None,
+        on_tokens: Optional[TokensCallback] = None,
+        timeout: float = 30.0,
+        max_retries: int = 3,
+        retry_base_delay: float = 0.25,
+        max_retry_delay: float = 60.0,
+        refresh_skew: float = 30.0,
+        headers: Optional[Mapping[str, str]] = None,
+        transport: Optional[Transport] = None,
+    ) -> None:
+        """``api_key`` (or ``access_token``) is sent as a bearer token; with a ``refresh_token``
+        the client renews it itself. ``on_tokens`` is called with each new pair (to persist it).
+        ``transport`` replaces urllib (see ``dhanam._http.Transport``)."""
+        self.http = HttpClient(
+            base_url=base_url,
+            access_token=access_token or api_key,
+            refresh_token=refresh_token,
+            on_tokens=on_tokens,
+            timeout=timeout,
+            max_retries=max_retries,
+            retry_base_delay=retry_base_delay,
+            max_retry_delay=max_retry_delay,
+            refresh_skew=refresh_skew,
+            headers=headers,
+            transport=transport,
+        )
+        self.auth = Auth(self.http)
+        self.spaces = Spaces(self.http)
+        self.accounts = Accounts(self.http)
+        self.transactions = Transactions(self.http)
+        self.categories = Categories(self.http)
+        self.budgets = Budgets(self.http)
+        self.ledger = Ledger(self.http)
+        # Areas being built elsewhere (providers, webhooks, assets, analytics, projections,
+        # life beat, ...): add `self.<area> = <Area>(self.http)` once their routes exist;
+        # `request()` reaches them meanwhile.
+
+    @classmethod
+    def login(cls, email: str, password: str, base_url: str = "http://localhost:8787", *, totp_code: Optional[str] = None, **options: Any) -> "DhanamAPI":
+        """A client signed in with email and password (and a 2FA code when enabled)."""
+        client = cls(base_url=base_url, **options)
+        client.auth.login(email=email, password=password, totp_code=totp_code)
+        return client
+
+    @property
+    def tokens(self) -> Optional[Dict[str, Any]]:
+        """The current tokens (they change on every refresh), e.g. to store between runs."""
+        return self.http.tokens
+
+    def health(self) -> Dict[str, Any]:
+        return self.http.request("GET", "/v1/health", auth=False)
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        path_params: Optional[Mapping[str, Any]] = None,
+        query: Optional[Mapping[str, Any]] = None,
+        body: Any = None,
+        idempotency_key: Union[bool, str, None] = None,
+    ) -> Any:
+        """Any route: ``dhanam.request("GET", "/v1/accounts/summary", query={"space_id": sid})``.
+        Query keys are camelized; ``idempotency_key=True`` for a money-moving POST."""
+        return self.http.request(method, path, path_params=path_params, query=camelize(query) if query else None, body=body, idempotency_key=idempotency_key)
+
+    def call(
+        self,
+        operation_id: str,
+        *,
+        path_params: Optional[Mapping[str, Any]] = None,
+        query: Optional[Mapping[str, Any]] = None,
+        body: Any = None,
+        idempotency_key: Union[bool, str, None] = None,
+    ) -> Any:
+        """Any documented operation by its OpenAPI operationId, camelCase or snake_case
+        (the table is generated: dhanam/_operations.py):
+        ``dhanam.call("list_transactions", query={"space_id": sid, "limit": 50})``."""
+        entry = OPERATIONS.get(operation_id) or OPERATIONS.get(camel(operation_id))
+        if entry is None:
+            raise ValueError(f"Unknown operationId {operation_id!r} (regenerate with `npm run sdk:generate`)")
+        method, path = entry
+        return self.request(method, path, path_params=camelize(path_params) if path_params else None, query=query, body=body, idempotency_key=idempotency_key)

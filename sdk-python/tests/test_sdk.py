@@ -1,0 +1,351 @@
+"""The Python SDK against a real ``wrangler dev`` of the app.
+
+Run through ``npm run test:sdk-python`` (scripts/sdk-python-test.mjs), which starts
+the server on a free port with migrations applied, sets DHANAM_BASE_URL and
+DHANAM_TEST_JWT_SECRET, runs ``python3 -m unittest`` and stops the server.
+Transports below only observe, or lose a response after the server handled it.
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import itertools
+import json
+import os
+import threading
+import time
+import unittest
+import urllib.request
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from decimal import Decimal
+from typing import Any, Dict, List, Optional, Tuple
+from urllib.parse import urlparse
+
+from dhanam._operations import OPERATIONS
+from dhanam import (
+    AuthenticationError,
+    DhanamAPI,
+    DhanamError,
+    DhanamNetworkError,
+    NotFoundError,
+    RateLimitError,
+    ValidationError,
+    urllib_transport,
+)
+
+BASE_URL = os.environ.get("DHANAM_BASE_URL", "")
+JWT_SECRET = os.environ.get("DHANAM_TEST_JWT_SECRET", "")
+PASSWORD = "correct horse battery"
+_ips = itertools.count(1)
+_ip_prefix = uuid.uuid4().int % 200 + 20  # a fresh /16 per run, so reruns against one server do not share limits
+
+
+def next_ip() -> str:
+    n = next(_ips)
+    return f"10.{_ip_prefix}.{n // 256}.{n % 256}"
+
+
+def unique_email() -> str:
+    return f"py-{uuid.uuid4().hex[:12]}@example.com"
+
+
+class Recorder:
+    """A transport that passes through to urllib and records each exchange."""
+
+    def __init__(self) -> None:
+        self.seen: List[Dict[str, Any]] = []
+        self.lock = threading.Lock()
+
+    def __call__(self, method: str, url: str, headers: Dict[str, str], body: Optional[bytes], timeout: float) -> Tuple[int, Dict[str, str], bytes]:
+        status, res_headers, raw = urllib_transport(method, url, headers, body, timeout)
+        with self.lock:
+            self.seen.append(
+                {
+                    "method": method,
+                    "path": urlparse(url).path,
+                    "query": urlparse(url).query,
+                    "status": status,
+                    "idempotency_key": headers.get("Idempotency-Key"),
+                    "authorization": headers.get("Authorization"),
+                    "replayed": res_headers.get("idempotency-replayed"),
+                    "retry_after": res_headers.get("retry-after"),
+                    "at": time.monotonic(),
+                }
+            )
+        return status, res_headers, raw
+
+    def where(self, method: Optional[str] = None, path: Optional[str] = None) -> List[Dict[str, Any]]:
+        return [s for s in self.seen if (method is None or s["method"] == method) and (path is None or s["path"] == path)]
+
+
+def client(ip: str, recorder: Optional[Recorder] = None, **kwargs: Any) -> DhanamAPI:
+    return DhanamAPI(base_url=BASE_URL, headers={"CF-Connecting-IP": ip}, transport=recorder or Recorder(), **kwargs)
+
+
+def b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def claims(token: str) -> Dict[str, Any]:
+    part = token.split(".")[1]
+    return json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)))
+
+
+def mint_access_token(sub: str, sid: str, secret: str, issued_at: float) -> str:
+    """An HS256 access token shaped like the app's (15-minute lifetime from ``issued_at``)."""
+    header = b64url(json.dumps({"alg": "HS256", "typ": "JWT"}).encode())
+    iat = int(issued_at)
+    payload = b64url(json.dumps({"sid": sid, "typ": "access", "lng": "en", "sub": sub, "iss": "dhanam-ledger", "aud": "dhanam-api", "iat": iat, "exp": iat + 900}).encode())
+    sig = hmac.new(secret.encode(), f"{header}.{payload}".encode(), hashlib.sha256).digest()
+    return f"{header}.{payload}.{b64url(sig)}"
+
+
+def registered() -> Tuple[str, str, DhanamAPI]:
+    ip, email = next_ip(), unique_email()
+    api = client(ip)
+    api.auth.register(name="Py User", email=email, password=PASSWORD)
+    return ip, email, api
+
+
+class SdkTestCase(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls) -> None:
+        if not BASE_URL or not JWT_SECRET:
+            raise RuntimeError("Run through `npm run test:sdk-python` (it sets DHANAM_BASE_URL and DHANAM_TEST_JWT_SECRET)")
+
+
+class ScriptedSessionTest(SdkTestCase):
+    def test_register_login_space_account_transactions_and_pagination(self) -> None:
+        ip, email = next_ip(), unique_email()
+        rec = Recorder()
+        anon = client(ip, rec)
+        self.assertEqual(anon.health()["status"], "ok")
+        reg = anon.auth.register(name="Ana", email=email, password=PASSWORD)
+        self.assertEqual(reg["user"]["email"], email)
+
+        dhanam = DhanamAPI.login(email, PASSWORD, base_url=BASE_URL, headers={"CF-Connecting-IP": ip}, transport=rec)
+        self.assertTrue(dhanam.tokens and dhanam.tokens["access_token"])
+        self.assertEqual(dhanam.auth.me()["email"], email)
+
+        space = dhanam.spaces.create(name="Household", type="personal", currency="USD")
+        self.assertIn(space["id"], [s["id"] for s in dhanam.spaces.list()])
+
+        account = dhanam.accounts.create(space_id=space["id"], name="Checking", type="checking", currency="USD", opening_balance=Decimal("1000.00"))
+        self.assertEqual(account["balanceDecimal"], "1000.00")
+        self.assertRegex(rec.where("POST", "/v1/accounts")[0]["idempotency_key"], r"^[0-9a-f-]{36}$")
+
+        created = []
+        for i in range(1, 8):
+            tx = dhanam.transactions.create(
+                space_id=space["id"], account_id=account["id"], amount=Decimal(f"-{i}0.25"), description=f"Groceries {i}", date=f"2026-01-0{i}"
+            )
+            self.assertEqual(tx["amountDecimal"], f"-{i}0.25")
+            created.append(tx["id"])
+        keys = [s["idempotency_key"] for s in rec.where("POST", "/v1/transactions")]
+        self.assertEqual(len(set(keys)), 7)
+
+        page = dhanam.transactions.list(space_id=space["id"], limit=3)
+        self.assertEqual(len(page["transactions"]), 3)
+        self.assertEqual(page["pagination"]["limit"], 3)
+        self.assertTrue(page["pagination"]["hasMore"])
+        total = page["pagination"]["total"]
+        self.assertGreaterEqual(total, 7)
+
+        before = len(rec.seen)
+        everything = list(dhanam.transactions.iterate(space_id=space["id"], limit=3))
+        self.assertEqual(len(everything), total)
+        self.assertEqual(len({t["id"] for t in everything}), total)
+        for tx_id in created:
+            self.assertIn(tx_id, [t["id"] for t in everything])
+        pages = [s for s in rec.seen[before:] if s["path"] == "/v1/transactions"]
+        self.assertEqual(len(pages), -(-total // 3))
+        self.assertIn("spaceId=", pages[0]["query"])
+        self.assertEqual(len(list(dhanam.transactions.iterate(space_id=space["id"], limit=2, max_items=5))), 5)
+
+        ledger = list(dhanam.ledger.iterate_transactions(space["id"], page_size=2))
+        self.assertGreaterEqual(len(ledger), 8)
+        self.assertEqual(len({t["txid"] for t in ledger}), len(ledger))
+
+        with self.assertRaises(NotFoundError) as missing:
+            dhanam.transactions.get("txn_doesnotexist")
+        self.assertEqual((missing.exception.status, missing.exception.code), (404, "RESOURCE_NOT_FOUND"))
+        self.assertTrue(missing.exception.request_id and missing.exception.request_id.startswith("req_"))
+
+        with self.assertRaises(ValidationError) as invalid:
+            dhanam.transactions.create(space_id=space["id"], account_id=account["id"], amount="1.234", description="x", date="2026-01-09")
+        self.assertEqual(invalid.exception.code, "VALIDATION_FAILED")
+        self.assertIn("amount", [d["field"] for d in invalid.exception.details])
+
+        dhanam.auth.logout()
+        self.assertIsNone(dhanam.tokens)
+
+
+class RefreshTest(SdkTestCase):
+    def test_expired_access_token_refreshes_once_for_many_threads(self) -> None:
+        ip, email, _ = registered()
+        login = DhanamAPI.login(email, PASSWORD, base_url=BASE_URL, headers={"CF-Connecting-IP": ip})
+        c = claims(login.tokens["access_token"])
+        old_refresh = login.tokens["refresh_token"]
+        expired = mint_access_token(c["sub"], c["sid"], JWT_SECRET, time.time() - 3600)
+
+        rec = Recorder()
+        persisted: List[str] = []
+        dhanam = client(ip, rec, access_token=expired, refresh_token=old_refresh, on_tokens=lambda t: persisted.append(t["refresh_token"]))
+        with ThreadPoolExecutor(max_workers=6) as pool:
+            results = list(pool.map(lambda _: dhanam.spaces.list(), range(6)))
+        self.assertTrue(all(isinstance(r, list) for r in results))
+        self.assertEqual(len(rec.where("POST", "/v1/auth/refresh")), 1)
+        spaces_calls = rec.where("GET", "/v1/spaces")
+        self.assertEqual(len(spaces_calls), 6)
+        self.assertTrue(all(s["status"] == 200 and s["authorization"] != f"Bearer {expired}" for s in spaces_calls))
+        self.assertEqual(len(persisted), 1)
+        self.assertNotEqual(dhanam.tokens["refresh_token"], old_refresh)
+
+    def test_401_refreshes_once_and_retries_every_rejected_call(self) -> None:
+        ip, email, _ = registered()
+        login = DhanamAPI.login(email, PASSWORD, base_url=BASE_URL, headers={"CF-Connecting-IP": ip})
+        c = claims(login.tokens["access_token"])
+        # Unexpired by its own claims but refused by the server (wrong key): only the 401 tells.
+        refused = mint_access_token(c["sub"], c["sid"], "some-other-secret-0123456789abcdefghijkl", time.time())
+        rec = Recorder()
+        dhanam = client(ip, rec, access_token=refused, refresh_token=login.tokens["refresh_token"])
+        with ThreadPoolExecutor(max_workers=5) as pool:
+            results = list(pool.map(lambda _: dhanam.auth.me(), range(5)))
+        self.assertTrue(all(r["email"] == email for r in results))
+        me = rec.where("GET", "/v1/auth/me")
+        self.assertGreaterEqual(len([s for s in me if s["status"] == 401]), 1)
+        self.assertEqual(len([s for s in me if s["status"] == 200]), 5)
+        self.assertEqual(len(rec.where("POST", "/v1/auth/refresh")), 1)
+
+    def test_refused_refresh_is_a_typed_401_for_every_waiting_call(self) -> None:
+        ip = next_ip()
+        dhanam = client(ip, access_token="not-a-jwt", refresh_token="rt_revoked")
+        errors: List[BaseException] = []
+
+        def call() -> None:
+            try:
+                dhanam.spaces.list()
+            except DhanamError as err:
+                errors.append(err)
+
+        threads = [threading.Thread(target=call) for _ in range(3)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        self.assertEqual(len(errors), 3)
+        for err in errors:
+            self.assertIsInstance(err, AuthenticationError)
+            self.assertEqual(err.code, "UNAUTHORIZED")
+        self.assertEqual(dhanam.http.refresh_count, 1)
+        # The refused refresh token is forgotten: the next call fails without presenting it again.
+        self.assertIsNone((dhanam.tokens or {}).get("refresh_token"))
+        with self.assertRaises(AuthenticationError):
+            dhanam.spaces.list()
+        self.assertEqual(dhanam.http.refresh_count, 1)
+
+
+class IdempotentRetryTest(SdkTestCase):
+    def test_lost_response_is_retried_with_the_same_key_and_creates_one_transaction(self) -> None:
+        ip, _, owner = registered()
+        space = owner.spaces.create(name="Retry", type="personal", currency="USD")
+        account = owner.accounts.create(space_id=space["id"], name="Cash", type="checking", currency="USD", opening_balance="100")
+
+        rec = Recorder()
+        dropped = []
+
+        def flaky(method: str, url: str, headers: Dict[str, str], body: Optional[bytes], timeout: float) -> Tuple[int, Dict[str, str], bytes]:
+            res = rec(method, url, headers, body, timeout)  # the server handles it...
+            if method == "POST" and urlparse(url).path == "/v1/transactions" and not dropped:
+                dropped.append(True)
+                raise ConnectionResetError("connection reset by peer")  # ...and the answer is lost
+            return res
+
+        dhanam = DhanamAPI(access_token=owner.tokens["access_token"], base_url=BASE_URL, headers={"CF-Connecting-IP": ip}, transport=flaky, retry_base_delay=0.01)
+        tx = dhanam.transactions.create(space_id=space["id"], account_id=account["id"], amount="-12.34", description="Lost reply", date="2026-02-01")
+        posts = rec.where("POST", "/v1/transactions")
+        self.assertEqual([p["status"] for p in posts], [201, 201])
+        self.assertEqual(posts[1]["replayed"], "true")
+        self.assertTrue(posts[0]["idempotency_key"])
+        self.assertEqual(posts[0]["idempotency_key"], posts[1]["idempotency_key"])
+        found = dhanam.transactions.list(space_id=space["id"], search="Lost reply")
+        self.assertEqual([t["id"] for t in found["transactions"]], [tx["id"]])
+        self.assertEqual(found["transactions"][0]["amountDecimal"], "-12.34")
+
+    def test_post_without_key_is_not_retried_after_a_network_error(self) -> None:
+        ip, _, owner = registered()
+        space = owner.spaces.create(name="NoRetry", type="personal", currency="USD")
+        rec = Recorder()
+
+        def flaky(method: str, url: str, headers: Dict[str, str], body: Optional[bytes], timeout: float) -> Tuple[int, Dict[str, str], bytes]:
+            res = rec(method, url, headers, body, timeout)
+            if method == "POST":
+                raise ConnectionResetError("connection reset by peer")
+            return res
+
+        dhanam = DhanamAPI(access_token=owner.tokens["access_token"], base_url=BASE_URL, headers={"CF-Connecting-IP": ip}, transport=flaky, retry_base_delay=0.01)
+        with self.assertRaises(DhanamNetworkError):
+            dhanam.categories.create(space_id=space["id"], name="Once", type="expense")
+        self.assertEqual(len(rec.where("POST")), 1)
+
+
+class RateLimitTest(SdkTestCase):
+    def exhaust_auth_policy(self, ip: str, email: str) -> None:
+        setup = client(ip)
+        setup.auth.register(name="Limited", email=email, password=PASSWORD)
+        for _ in range(9):  # the auth policy: 10 a minute per IP, a token back every 6 s
+            setup.auth.login(email=email, password=PASSWORD)
+
+    def test_real_429_waits_retry_after_then_succeeds(self) -> None:
+        ip, email = next_ip(), unique_email()
+        self.exhaust_auth_policy(ip, email)
+        rec = Recorder()
+        started = time.monotonic()
+        dhanam = DhanamAPI.login(email, PASSWORD, base_url=BASE_URL, headers={"CF-Connecting-IP": ip}, transport=rec)
+        elapsed = time.monotonic() - started
+        limited = [s for s in rec.seen if s["status"] == 429]
+        self.assertEqual(len(limited), 1)
+        retry_after = float(limited[0]["retry_after"])
+        self.assertGreaterEqual(retry_after, 1)
+        self.assertGreaterEqual(elapsed, retry_after - 0.05)
+        self.assertEqual((rec.seen[-1]["path"], rec.seen[-1]["status"]), ("/v1/auth/login", 200))
+        self.assertGreaterEqual(rec.seen[-1]["at"] - limited[0]["at"], retry_after - 0.05)
+        self.assertTrue(dhanam.tokens["access_token"])
+
+    def test_retry_after_beyond_max_retry_delay_fails_at_once(self) -> None:
+        ip, email = next_ip(), unique_email()
+        self.exhaust_auth_policy(ip, email)
+        rec = Recorder()
+        impatient = client(ip, rec, max_retry_delay=0.5)
+        with self.assertRaises(RateLimitError) as limited:
+            impatient.auth.login(email=email, password=PASSWORD)
+        self.assertEqual((limited.exception.status, limited.exception.code), (429, "RATE_LIMIT_EXCEEDED"))
+        self.assertGreaterEqual(limited.exception.retry_after or 0, 1)
+        self.assertEqual(len(rec.seen), 1)
+
+
+class OperationsTest(SdkTestCase):
+    def test_generated_table_matches_the_served_document_and_call_reaches_it(self) -> None:
+        with urllib.request.urlopen(f"{BASE_URL}/openapi.json", timeout=30) as res:
+            doc = json.loads(res.read())
+        served = {
+            op["operationId"]: (method.upper(), path)
+            for path, item in doc["paths"].items()
+            for method, op in item.items()
+            if isinstance(op, dict) and op.get("operationId") and method in ("get", "post", "put", "patch", "delete")
+        }
+        self.assertEqual(OPERATIONS, served)
+
+        _, _, dhanam = registered()
+        space = dhanam.spaces.create(name="ByName", type="personal", currency="USD")
+        list_spaces = next((op for op, entry in OPERATIONS.items() if entry == ("GET", "/v1/spaces")), None)
+        if list_spaces:
+            self.assertIn(space["id"], [s["id"] for s in dhanam.call(list_spaces)])
+        with self.assertRaises(ValueError):
+            dhanam.call("no_such_operation")
+
+
+if __name__ == "__main__":
+    unittest.main()

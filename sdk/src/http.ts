@@ -1,0 +1,265 @@
+/**
+ * The request loop every resource goes through: bearer tokens with automatic
+ * refresh (one refresh in flight however many calls wait on it), idempotency
+ * keys that stay the same across retries, and retries with backoff.
+ *
+ * What is retried:
+ * - 429: always, after Retry-After (the API refuses a rate-limited write before
+ *   doing any of its work, so a retry cannot do anything twice);
+ * - 503 and network errors: only idempotent calls, i.e. GET, PUT, DELETE and
+ *   POSTs that carry an Idempotency-Key (the server replays their first answer);
+ * - 401 on an authenticated call: once, after refreshing the access token.
+ * Only the standard fetch API is used (browsers, Node 18+, Workers).
+ */
+import { DhanamError, DhanamNetworkError, parseRetryAfter } from "./errors.js";
+
+export type FetchLike = (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
+
+export interface TokenSet {
+  accessToken: string;
+  refreshToken?: string;
+  /** Epoch ms at which the access token expires, when known. */
+  expiresAt?: number;
+}
+
+export interface ClientOptions {
+  /** The API origin, e.g. `https://api.dhanam.app` (default `http://localhost:8787`). */
+  baseUrl?: string;
+  /** An access token (or API key) sent as `Authorization: Bearer`. */
+  accessToken?: string;
+  /** Alias of `accessToken`. */
+  apiKey?: string;
+  /** With a refresh token the client renews the access token itself (rotation: each refresh token is used once). */
+  refreshToken?: string;
+  /** Called with each new token pair (login, refresh) so an app can persist it. */
+  onTokens?: (tokens: TokenSet) => void;
+  /** A fetch to use instead of globalThis.fetch (tests, proxies, custom agents). */
+  fetch?: FetchLike;
+  /** Headers added to every request. */
+  headers?: Record<string, string>;
+  /** Retries after the first attempt (default 3). */
+  maxRetries?: number;
+  /** First backoff step in ms for retries without Retry-After (default 250; doubles, with jitter). */
+  retryBaseDelayMs?: number;
+  /** Longest wait honoured; a Retry-After beyond it fails at once with the 429/503 (default 60 000). */
+  maxRetryDelayMs?: number;
+  /** Refresh this many seconds before the access token expires (default 30). */
+  refreshSkewSeconds?: number;
+}
+
+export type QueryValue = string | number | boolean | null | undefined | readonly (string | number | boolean)[];
+
+export interface RequestOptions {
+  method: string;
+  /** Path with `{name}` placeholders, e.g. `/v1/transactions/{id}`. */
+  path: string;
+  pathParams?: Record<string, string | number> | undefined;
+  query?: Record<string, QueryValue> | undefined;
+  body?: unknown;
+  /**
+   * `true`: generate an Idempotency-Key (crypto.randomUUID) for this call and
+   * reuse it on every retry; a string: use that key. Money-moving calls set it.
+   */
+  idempotencyKey?: boolean | string | undefined;
+  /** Send the bearer token (default true). */
+  auth?: boolean;
+  headers?: Record<string, string> | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+const IDEMPOTENT_METHODS = new Set(["GET", "HEAD", "OPTIONS", "PUT", "DELETE"]);
+
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const t = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(t);
+      reject(signal?.reason);
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+
+/** Reads `exp` from a JWT without verifying it (only to know when to refresh). */
+export function jwtExpiry(token: string): number | undefined {
+  const part = token.split(".")[1];
+  if (!part) return undefined;
+  try {
+    const b64 = part.replace(/-/g, "+").replace(/_/g, "/").padEnd(Math.ceil(part.length / 4) * 4, "=");
+    const exp = (JSON.parse(atob(b64)) as { exp?: unknown }).exp;
+    return typeof exp === "number" ? exp * 1000 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export class HttpClient {
+  readonly baseUrl: string;
+  private readonly fetchImpl: FetchLike;
+  private readonly opts: ClientOptions;
+  private tokens: TokenSet | undefined;
+  private refreshing: Promise<void> | undefined;
+  /** How many refreshes this client has sent (observability and tests). */
+  refreshCount = 0;
+
+  constructor(opts: ClientOptions = {}) {
+    this.opts = opts;
+    this.baseUrl = (opts.baseUrl ?? "http://localhost:8787").replace(/\/+$/, "");
+    if (!opts.fetch && typeof globalThis.fetch !== "function") throw new Error("No fetch available: pass `fetch` in the options");
+    // Call through globalThis so browsers do not complain about an unbound fetch.
+    this.fetchImpl = opts.fetch ?? ((input, init) => globalThis.fetch(input, init));
+    const access = opts.accessToken ?? opts.apiKey;
+    if (access) this.tokens = { accessToken: access, refreshToken: opts.refreshToken, expiresAt: jwtExpiry(access) };
+    else if (opts.refreshToken) this.tokens = { accessToken: "", refreshToken: opts.refreshToken, expiresAt: 0 };
+  }
+
+  /** The current tokens (after any refresh), to persist between runs. */
+  getTokens(): TokenSet | undefined {
+    return this.tokens ? { ...this.tokens } : undefined;
+  }
+
+  /** Replaces the tokens (login, register, refresh); notifies `onTokens`. */
+  setTokens(t: { accessToken: string; refreshToken?: string; expiresIn?: number } | undefined): void {
+    if (!t) {
+      this.tokens = undefined;
+      return;
+    }
+    const expiresAt = t.expiresIn !== undefined ? Date.now() + t.expiresIn * 1000 : jwtExpiry(t.accessToken);
+    this.tokens = { accessToken: t.accessToken, refreshToken: t.refreshToken ?? this.tokens?.refreshToken, expiresAt };
+    this.opts.onTokens?.(this.getTokens()!);
+  }
+
+  /**
+   * Exchanges the refresh token for a new pair. Concurrent callers share one
+   * request; `stale` (the access token a caller saw rejected) skips the refresh
+   * when another caller already replaced that token.
+   */
+  refresh(stale?: string): Promise<void> {
+    if (this.refreshing) return this.refreshing;
+    if (stale !== undefined && this.tokens && this.tokens.accessToken !== stale) return Promise.resolve();
+    const refreshToken = this.tokens?.refreshToken;
+    if (!refreshToken) return Promise.reject(new DhanamError("No refresh token: log in again", 401, "UNAUTHORIZED"));
+    this.refreshCount++;
+    this.refreshing = (async () => {
+      try {
+        const res = (await this.request({ method: "POST", path: "/v1/auth/refresh", body: { refreshToken }, auth: false })) as {
+          tokens: { accessToken: string; refreshToken: string; expiresIn: number };
+        };
+        this.setTokens(res.tokens);
+      } catch (err) {
+        // A refused refresh token (used, expired, session revoked) will not work again: forget it, so
+        // later calls fail fast with 401 instead of presenting it once more.
+        if (err instanceof DhanamError && err.status === 401 && this.tokens?.refreshToken === refreshToken) {
+          this.tokens = { ...this.tokens, refreshToken: undefined };
+        }
+        throw err;
+      } finally {
+        this.refreshing = undefined;
+      }
+    })();
+    return this.refreshing;
+  }
+
+  /** The access token to send now, refreshed first when it is (about to be) expired. */
+  private async currentAccessToken(): Promise<string | undefined> {
+    if (this.refreshing) await this.refreshing;
+    const t = this.tokens;
+    if (!t) return undefined;
+    const skewMs = (this.opts.refreshSkewSeconds ?? 30) * 1000;
+    if (t.refreshToken && t.expiresAt !== undefined && Date.now() >= t.expiresAt - skewMs) {
+      await this.refresh(t.accessToken);
+    }
+    return this.tokens?.accessToken || undefined;
+  }
+
+  buildUrl(path: string, pathParams?: Record<string, string | number>, query?: Record<string, QueryValue>): string {
+    const filled = path.replace(/\{([^}]+)\}/g, (_, name: string) => {
+      const v = pathParams?.[name];
+      if (v === undefined || v === null || v === "") throw new TypeError(`Missing path parameter "${name}" for ${path}`);
+      return encodeURIComponent(String(v));
+    });
+    const qs = new URLSearchParams();
+    for (const [k, v] of Object.entries(query ?? {})) {
+      if (v === undefined || v === null) continue;
+      if (Array.isArray(v)) for (const item of v) qs.append(k, String(item));
+      else qs.append(k, String(v));
+    }
+    const s = qs.toString();
+    return `${this.baseUrl}${filled}${s ? `?${s}` : ""}`;
+  }
+
+  private backoff(attempt: number): number {
+    const base = this.opts.retryBaseDelayMs ?? 250;
+    const exp = base * 2 ** attempt;
+    return Math.min(this.opts.maxRetryDelayMs ?? 60_000, exp / 2 + Math.random() * (exp / 2));
+  }
+
+  /** Sends one API call through refresh, idempotency and retry handling; resolves to the parsed JSON (undefined for 204). */
+  async request<T = unknown>(o: RequestOptions): Promise<T> {
+    const { response } = await this.send(o);
+    if (response.status === 204) return undefined as T;
+    const text = await response.text();
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+
+  /** Like `request` but hands back the Response (body unread) and the idempotency key used. */
+  async send(o: RequestOptions): Promise<{ response: Response; idempotencyKey: string | undefined }> {
+    const method = o.method.toUpperCase();
+    const key = o.idempotencyKey === true ? crypto.randomUUID() : typeof o.idempotencyKey === "string" ? o.idempotencyKey : undefined;
+    const retrySafe = IDEMPOTENT_METHODS.has(method) || key !== undefined;
+    const url = this.buildUrl(o.path, o.pathParams, o.query);
+    const body = o.body === undefined ? undefined : JSON.stringify(o.body);
+    const maxRetries = this.opts.maxRetries ?? 3;
+    const maxDelay = this.opts.maxRetryDelayMs ?? 60_000;
+    const useAuth = o.auth !== false;
+    let attempt = 0;
+    let refreshedAfter401 = false;
+
+    for (;;) {
+      const headers = new Headers(this.opts.headers);
+      for (const [k, v] of Object.entries(o.headers ?? {})) headers.set(k, v);
+      headers.set("accept", "application/json");
+      if (body !== undefined) headers.set("content-type", "application/json");
+      if (key) headers.set("idempotency-key", key);
+      const token = useAuth ? await this.currentAccessToken() : undefined;
+      if (token) headers.set("authorization", `Bearer ${token}`);
+
+      let res: Response;
+      try {
+        res = await this.fetchImpl(url, { method, headers, body, signal: o.signal });
+      } catch (err) {
+        if (o.signal?.aborted) throw err;
+        if (retrySafe && attempt < maxRetries) {
+          await sleep(this.backoff(attempt++), o.signal);
+          continue;
+        }
+        throw new DhanamNetworkError(err);
+      }
+
+      if (res.ok) return { response: res, idempotencyKey: key };
+
+      if (res.status === 401 && useAuth && token && !refreshedAfter401 && this.tokens?.refreshToken) {
+        refreshedAfter401 = true;
+        await res.body?.cancel().catch(() => undefined);
+        await this.refresh(token);
+        continue;
+      }
+
+      const retryable = res.status === 429 || (res.status === 503 && retrySafe);
+      if (retryable && attempt < maxRetries) {
+        const after = parseRetryAfter(res.headers.get("retry-after"));
+        const wait = after !== undefined ? after * 1000 : this.backoff(attempt);
+        if (wait <= maxDelay) {
+          await res.body?.cancel().catch(() => undefined);
+          attempt++;
+          await sleep(wait, o.signal);
+          continue;
+        }
+      }
+      throw await DhanamError.fromResponse(res);
+    }
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * Async iterators over the API's two list shapes:
+ * - offset lists `{ <items>: [...], pagination: { total, limit, offset, hasMore } }`
+ * - cursor lists `{ cursor: { pageSize, hasMore, next, previous, data } }`
+ * Each page is fetched only when the previous one has been consumed.
+ */
+
+export interface OffsetPage<T> {
+  pagination: { total: number; limit: number; offset: number; hasMore: boolean };
+  [items: string]: T[] | unknown;
+}
+
+/**
+ * Iterates every item of an offset list. `fetchPage` gets the offset and limit
+ * to ask for; `itemsKey` names the array in the answer (e.g. "transactions").
+ */
+export async function* iterateOffset<T>(
+  fetchPage: (page: { offset: number; limit: number }) => Promise<{ pagination: OffsetPage<T>["pagination"] }>,
+  itemsKey: string,
+  opts: { offset?: number; limit?: number; max?: number } = {},
+): AsyncGenerator<T, void, undefined> {
+  let offset = opts.offset ?? 0;
+  const limit = opts.limit ?? 100;
+  let yielded = 0;
+  for (;;) {
+    const page = await fetchPage({ offset, limit });
+    const items = ((page as Record<string, unknown>)[itemsKey] ?? []) as T[];
+    for (const item of items) {
+      if (opts.max !== undefined && yielded >= opts.max) return;
+      yielded++;
+      yield item;
+    }
+    if (!page.pagination.hasMore || items.length === 0) return;
+    offset = page.pagination.offset + items.length;
+  }
+}
+
+export interface CursorPage<T> {
+  cursor: { pageSize?: number; hasMore: boolean; next?: string; previous?: string; data: T[] };
+}
+
+/** Iterates every item of a cursor list; `fetchPage` gets the `next` cursor (undefined for the first page). */
+export async function* iterateCursor<T>(
+  fetchPage: (cursor: string | undefined) => Promise<CursorPage<T>>,
+  opts: { max?: number } = {},
+): AsyncGenerator<T, void, undefined> {
+  let cursor: string | undefined;
+  let yielded = 0;
+  for (;;) {
+    const page = await fetchPage(cursor);
+    for (const item of page.cursor.data) {
+      if (opts.max !== undefined && yielded >= opts.max) return;
+      yielded++;
+      yield item;
+    }
+    if (!page.cursor.hasMore || !page.cursor.next) return;
+    cursor = page.cursor.next;
+  }
+}
+
+/** Collects an async iterable into an array (handy with `max`). */
+export async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const x of it) out.push(x);
+  return out;
+}

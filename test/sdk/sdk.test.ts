@@ -1,0 +1,387 @@
+/**
+ * The TypeScript SDK (sdk/) against the real app in workerd: every request the
+ * SDK makes goes through the Worker's own fetch (no mocks of the API). Fetch
+ * wrappers only observe, or drop a response after the server handled it.
+ */
+import { exports } from "cloudflare:workers";
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { collect, Dhanam, DhanamError, DhanamNetworkError, iterateOffset, jwtExpiry, OPERATIONS, parseRetryAfter, type FetchLike } from "../../sdk/src/index";
+import { SignJWT } from "jose";
+
+// Client IPs of this file only (the auth policy is per IP): a random /16 in 10.0.0.0/8 per run.
+const ipBlock = 100 + Math.floor(Math.random() * 150);
+let ipCount = 0;
+const nextIp = () => {
+  ipCount++;
+  return `10.${ipBlock}.${(ipCount >> 8) & 255}.${ipCount & 255}`;
+};
+
+const BASE = "http://api.test";
+
+interface Seen {
+  method: string;
+  path: string;
+  status: number;
+  idempotencyKey: string | null;
+  authorization: string | null;
+  replayed: string | null;
+  retryAfter: string | null;
+  at: number;
+}
+
+/** The Worker's fetch as the SDK's `fetch`, from one client IP, recording each exchange. */
+function workerFetch(ip: string, seen: Seen[] = []): FetchLike {
+  return async (input, init) => {
+    const req = new Request(input as RequestInfo, init);
+    req.headers.set("cf-connecting-ip", ip);
+    const res = await exports.default.fetch(req);
+    const url = new URL(req.url);
+    seen.push({
+      method: req.method,
+      path: url.pathname,
+      status: res.status,
+      idempotencyKey: req.headers.get("idempotency-key"),
+      authorization: req.headers.get("authorization"),
+      replayed: res.headers.get("idempotency-replayed"),
+      retryAfter: res.headers.get("retry-after"),
+      at: Date.now(),
+    });
+    return res;
+  };
+}
+
+const uniqueEmail = () => `sdk-${crypto.randomUUID().slice(0, 12)}@example.com`;
+const PASSWORD = "correct horse battery";
+
+async function registered(ip = nextIp()) {
+  const email = uniqueEmail();
+  const dhanam = new Dhanam({ baseUrl: BASE, fetch: workerFetch(ip) });
+  await dhanam.auth.register({ name: "SDK User", email, password: PASSWORD, locale: "en" });
+  return { email, ip, dhanam };
+}
+
+/** An access token shaped like the app's (HS256, 15 minutes from `issuedAtMs`) for a user's session. */
+async function mintAccessToken(sub: string, sid: string, secret: string, issuedAtMs: number): Promise<string> {
+  const iat = Math.floor(issuedAtMs / 1000);
+  return new SignJWT({ sid, typ: "access", lng: "en" })
+    .setProtectedHeader({ alg: "HS256", typ: "JWT" })
+    .setSubject(sub)
+    .setIssuer("dhanam-ledger")
+    .setAudience("dhanam-api")
+    .setIssuedAt(iat)
+    .setExpirationTime(iat + 900)
+    .sign(new TextEncoder().encode(secret));
+}
+
+/** The session id an access token names (to mint tokens for that session in tests). */
+const sessionOf = (token: string) => JSON.parse(atob(token.split(".")[1]!.replace(/-/g, "+").replace(/_/g, "/"))) as { sub: string; sid: string };
+
+describe("TypeScript SDK: scripted session", () => {
+  it("registers, logs in, creates a space, account and transactions, and pages through them", async () => {
+    const ip = nextIp();
+    const seen: Seen[] = [];
+    const email = uniqueEmail();
+    const anon = new Dhanam({ baseUrl: BASE, fetch: workerFetch(ip, seen) });
+    expect((await anon.health()).status).toBe("ok");
+    const reg = await anon.auth.register({ name: "Ana", email, password: PASSWORD, locale: "en" });
+    expect(reg.user.email).toBe(email);
+
+    // A second client from email and password.
+    const dhanam = await Dhanam.login({ baseUrl: BASE, fetch: workerFetch(ip, seen), email, password: PASSWORD });
+    expect(dhanam.tokens?.accessToken).toBeTruthy();
+    expect((await dhanam.auth.me()).email).toBe(email);
+
+    const space = await dhanam.spaces.create({ name: "Household", type: "personal", currency: "USD" });
+    expect((await dhanam.spaces.list()).map((s) => s.id)).toContain(space.id);
+
+    const account = await dhanam.accounts.create({ spaceId: space.id, name: "Checking", type: "checking", currency: "USD", openingBalance: 1000 });
+    expect(account.balanceDecimal ?? String(account.balance)).toMatch(/^1000(\.00)?$/);
+    const accountCreate = seen.find((s) => s.method === "POST" && s.path === "/v1/accounts")!;
+    expect(accountCreate.idempotencyKey).toMatch(/^[0-9a-f-]{36}$/);
+
+    const created: string[] = [];
+    for (let i = 1; i <= 7; i++) {
+      const tx = await dhanam.transactions.create({
+        spaceId: space.id,
+        accountId: account.id,
+        amount: -(i * 10 + 0.25),
+        description: `Groceries ${i}`,
+        date: `2026-01-0${i}`,
+      });
+      created.push(tx.id);
+    }
+    // Every create carried its own Idempotency-Key.
+    const keys = seen.filter((s) => s.method === "POST" && s.path === "/v1/transactions").map((s) => s.idempotencyKey);
+    expect(new Set(keys).size).toBe(7);
+    expect(keys.every((k) => k && k.length === 36)).toBe(true);
+
+    const page = await dhanam.transactions.list({ spaceId: space.id, limit: 3 });
+    expect(page.transactions).toHaveLength(3);
+    expect(page.pagination).toMatchObject({ limit: 3, offset: 0, hasMore: true });
+    const total = page.pagination.total;
+    expect(total).toBeGreaterThanOrEqual(7);
+
+    // The iterator walks every page of 3 and yields each transaction once.
+    const before = seen.length;
+    const all = await collect(dhanam.transactions.iterate({ spaceId: space.id, limit: 3 }));
+    expect(all).toHaveLength(total);
+    expect(new Set(all.map((t) => t.id)).size).toBe(total);
+    for (const id of created) expect(all.map((t) => t.id)).toContain(id);
+    const pages = seen.slice(before).filter((s) => s.path === "/v1/transactions");
+    expect(pages).toHaveLength(Math.ceil(total / 3));
+    expect(await collect(dhanam.transactions.iterate({ spaceId: space.id, limit: 2 }, { max: 5 }))).toHaveLength(5);
+
+    // Cursor lists: the ledger's transactions, two at a time.
+    const ledgerAll = await collect(dhanam.ledger.transactions.iterate(space.id, { pageSize: 2 }));
+    const firstLedgerPage = await dhanam.ledger.transactions.list(space.id, { pageSize: 2 });
+    expect(firstLedgerPage.cursor.hasMore).toBe(true);
+    expect(ledgerAll.length).toBeGreaterThanOrEqual(8);
+    expect(new Set(ledgerAll.map((t) => t.txid)).size).toBe(ledgerAll.length);
+
+    // Typed errors carry status, code, details and the request id.
+    const missing = await dhanam.transactions.get("txn_doesnotexist").catch((e: unknown) => e);
+    expect(missing).toBeInstanceOf(DhanamError);
+    expect(missing).toMatchObject({ status: 404, code: "RESOURCE_NOT_FOUND" });
+    expect((missing as DhanamError).requestId).toMatch(/^req_/);
+    const invalid = await dhanam.transactions
+      .create({ spaceId: space.id, accountId: account.id, amount: "1.234" as unknown as number, description: "x", date: "2026-01-09" })
+      .catch((e: unknown) => e);
+    expect(invalid).toMatchObject({ status: 422, code: "VALIDATION_FAILED" });
+    expect((invalid as DhanamError).details.some((d) => d.field === "amount")).toBe(true);
+
+    await dhanam.auth.logout();
+    expect(dhanam.tokens).toBeUndefined();
+  });
+});
+
+describe("TypeScript SDK: token refresh", () => {
+  it("refreshes an expired access token once for many concurrent calls, with rotation", async () => {
+    const { email, ip } = await registered();
+    const login = await Dhanam.login({ baseUrl: BASE, fetch: workerFetch(ip), email, password: PASSWORD });
+    const { sub, sid } = sessionOf(login.tokens!.accessToken);
+    const oldRefresh = login.tokens!.refreshToken!;
+    // An access token for this session that expired an hour ago.
+    const expired = await mintAccessToken(sub, sid, env.JWT_SECRET, Date.now() - 3600_000);
+
+    const seen: Seen[] = [];
+    const persisted: string[] = [];
+    const dhanam = new Dhanam({
+      baseUrl: BASE,
+      fetch: workerFetch(ip, seen),
+      accessToken: expired,
+      refreshToken: oldRefresh,
+      onTokens: (t) => persisted.push(t.refreshToken!),
+    });
+    const results = await Promise.all(Array.from({ length: 6 }, () => dhanam.spaces.list()));
+    expect(results.every(Array.isArray)).toBe(true);
+    expect(seen.filter((s) => s.path === "/v1/auth/refresh")).toHaveLength(1);
+    expect(seen.filter((s) => s.path === "/v1/spaces").every((s) => s.status === 200 && s.authorization !== `Bearer ${expired}`)).toBe(true);
+    expect(persisted).toHaveLength(1);
+    expect(dhanam.tokens!.refreshToken).not.toBe(oldRefresh);
+    expect(dhanam.tokens!.refreshToken).toBe(persisted[0]);
+  });
+
+  it("on a 401 it refreshes once, however many calls were rejected, and retries them", async () => {
+    const { email, ip } = await registered();
+    const login = await Dhanam.login({ baseUrl: BASE, fetch: workerFetch(ip), email, password: PASSWORD });
+    const { sub, sid } = sessionOf(login.tokens!.accessToken);
+    // Unexpired by its own claims, but the server refuses it (wrong key): only the 401 tells.
+    const refused = await mintAccessToken(sub, sid, "some-other-secret-0123456789abcdefghijkl", Date.now());
+    const seen: Seen[] = [];
+    const dhanam = new Dhanam({ baseUrl: BASE, fetch: workerFetch(ip, seen), accessToken: refused, refreshToken: login.tokens!.refreshToken! });
+    const results = await Promise.all(Array.from({ length: 5 }, () => dhanam.auth.me()));
+    expect(results.every((u) => u.email === email)).toBe(true);
+    const me = seen.filter((s) => s.path === "/v1/auth/me");
+    expect(me.filter((s) => s.status === 401).length).toBeGreaterThanOrEqual(1);
+    expect(me.filter((s) => s.status === 200)).toHaveLength(5);
+    expect(seen.filter((s) => s.path === "/v1/auth/refresh")).toHaveLength(1);
+  });
+
+  it("a refresh the server refuses surfaces as a typed 401 to every waiting call", async () => {
+    const { ip } = await registered();
+    const dhanam = new Dhanam({ baseUrl: BASE, fetch: workerFetch(ip), accessToken: "not-a-jwt", refreshToken: "rt_revoked" });
+    const errors = await Promise.all([dhanam.spaces.list(), dhanam.auth.me()].map((p) => p.catch((e: unknown) => e)));
+    for (const e of errors) expect(e).toMatchObject({ status: 401, code: "UNAUTHORIZED" });
+    expect(dhanam.http.refreshCount).toBe(1);
+    // The refused refresh token is forgotten: the next call fails with 401 without presenting it again.
+    expect(dhanam.tokens?.refreshToken).toBeUndefined();
+    await expect(dhanam.spaces.list()).rejects.toMatchObject({ status: 401 });
+    expect(dhanam.http.refreshCount).toBe(1);
+  });
+});
+
+describe("TypeScript SDK: idempotent retries", () => {
+  it("a create whose response is lost is retried with the same Idempotency-Key and creates one transaction", async () => {
+    const { dhanam: owner, ip } = await registered();
+    const space = await owner.spaces.create({ name: "Retry", type: "personal", currency: "USD" });
+    const account = await owner.accounts.create({ spaceId: space.id, name: "Cash", type: "checking", currency: "USD", openingBalance: 100 });
+
+    const seen: Seen[] = [];
+    const inner = workerFetch(ip, seen);
+    let dropped = 0;
+    // The server handles the first POST; its answer is lost on the way back.
+    const flaky: FetchLike = async (input, init) => {
+      const res = await inner(input, init);
+      if (init?.method === "POST" && new URL(String(input)).pathname === "/v1/transactions" && dropped === 0) {
+        dropped++;
+        await res.arrayBuffer();
+        throw new TypeError("Network connection lost");
+      }
+      return res;
+    };
+    const dhanam = new Dhanam({ baseUrl: BASE, fetch: flaky, accessToken: owner.tokens!.accessToken, retryBaseDelayMs: 5 });
+    const tx = await dhanam.transactions.create({ spaceId: space.id, accountId: account.id, amount: "-12.34", description: "Lost reply", date: "2026-02-01" } as never);
+    const posts = seen.filter((s) => s.method === "POST" && s.path === "/v1/transactions");
+    expect(posts).toHaveLength(2);
+    expect(posts[0]!.status).toBe(201);
+    expect(posts[1]!.status).toBe(201);
+    expect(posts[1]!.replayed).toBe("true");
+    expect(posts[0]!.idempotencyKey).toBeTruthy();
+    expect(posts[1]!.idempotencyKey).toBe(posts[0]!.idempotencyKey);
+
+    const list = await dhanam.transactions.list({ spaceId: space.id, search: "Lost reply" });
+    expect(list.transactions.map((t) => t.id)).toEqual([tx.id]);
+    expect(list.transactions[0]!.amountDecimal).toBe("-12.34");
+  });
+
+  it("a POST without an idempotency key is not retried after a network error", async () => {
+    const { dhanam: owner, ip } = await registered();
+    const space = await owner.spaces.create({ name: "NoRetry", type: "personal", currency: "USD" });
+    const seen: Seen[] = [];
+    const inner = workerFetch(ip, seen);
+    const flaky: FetchLike = async (input, init) => {
+      const res = await inner(input, init);
+      if (init?.method === "POST") throw new TypeError("Network connection lost");
+      return res;
+    };
+    const dhanam = new Dhanam({ baseUrl: BASE, fetch: flaky, accessToken: owner.tokens!.accessToken, retryBaseDelayMs: 5 });
+    const err = await dhanam.categories.create({ spaceId: space.id, name: "Once", type: "expense" } as never).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DhanamNetworkError);
+    expect(seen.filter((s) => s.method === "POST")).toHaveLength(1);
+  });
+
+  it("a GET answered 503 is retried with backoff; a 503 on a keyless POST is not", async () => {
+    const { dhanam: owner, ip } = await registered();
+    const inner = workerFetch(ip);
+    let unavailable = 2;
+    let calls = 0;
+    const flaky: FetchLike = async (input, init) => {
+      calls++;
+      if (unavailable > 0) {
+        unavailable--;
+        return new Response(JSON.stringify({ error: { code: "SERVICE_UNAVAILABLE", message: "busy", details: [], timestamp: "", requestId: "req_x" } }), {
+          status: 503,
+        });
+      }
+      return inner(input, init);
+    };
+    const dhanam = new Dhanam({ baseUrl: BASE, fetch: flaky, accessToken: owner.tokens!.accessToken, retryBaseDelayMs: 5 });
+    expect(Array.isArray(await dhanam.spaces.list())).toBe(true);
+    expect(calls).toBe(3);
+
+    unavailable = 1;
+    calls = 0;
+    const err = await dhanam.spaces.create({ name: "x", type: "personal", currency: "USD" }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ status: 503, code: "SERVICE_UNAVAILABLE", requestId: "req_x" });
+    expect(calls).toBe(1);
+  });
+});
+
+describe("TypeScript SDK: rate limits", () => {
+  it("a real 429 from the auth policy waits Retry-After and then succeeds", async () => {
+    const ip = nextIp();
+    const seen: Seen[] = [];
+    const email = uniqueEmail();
+    const setup = new Dhanam({ baseUrl: BASE, fetch: workerFetch(ip, seen) });
+    await setup.auth.register({ name: "Limited", email, password: PASSWORD, locale: "en" });
+    // The auth policy allows 10 per minute per IP (a token every 6 s): use up the rest.
+    for (let i = 0; i < 9; i++) await setup.auth.login({ email, password: PASSWORD });
+    expect(seen.every((s) => s.status < 300)).toBe(true);
+
+    const started = Date.now();
+    const dhanam = await Dhanam.login({ baseUrl: BASE, fetch: workerFetch(ip, seen), email, password: PASSWORD });
+    const elapsed = Date.now() - started;
+    const limited = seen.filter((s) => s.status === 429);
+    expect(limited).toHaveLength(1);
+    const retryAfter = Number(limited[0]!.retryAfter);
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(elapsed).toBeGreaterThanOrEqual(retryAfter * 1000 - 50);
+    const last = seen.at(-1)!;
+    expect(last).toMatchObject({ path: "/v1/auth/login", status: 200 });
+    expect(last.at - limited[0]!.at).toBeGreaterThanOrEqual(retryAfter * 1000 - 50);
+    expect(dhanam.tokens?.accessToken).toBeTruthy();
+  });
+
+  it("a Retry-After beyond maxRetryDelayMs fails at once with the typed 429", async () => {
+    const ip = nextIp();
+    const seen: Seen[] = [];
+    const email = uniqueEmail();
+    const setup = new Dhanam({ baseUrl: BASE, fetch: workerFetch(ip, seen) });
+    await setup.auth.register({ name: "Limited", email, password: PASSWORD, locale: "en" });
+    for (let i = 0; i < 9; i++) await setup.auth.login({ email, password: PASSWORD });
+    const impatient = new Dhanam({ baseUrl: BASE, fetch: workerFetch(ip, seen), maxRetryDelayMs: 500 });
+    const err = await impatient.auth.login({ email, password: PASSWORD }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DhanamError);
+    expect(err).toMatchObject({ status: 429, code: "RATE_LIMIT_EXCEEDED" });
+    expect((err as DhanamError).retryAfter).toBeGreaterThanOrEqual(1);
+    expect(seen.filter((s) => s.status === 429)).toHaveLength(1);
+  });
+});
+
+describe("TypeScript SDK: helpers", () => {
+  it("reads Retry-After as seconds or an HTTP date, and a JWT's expiry", () => {
+    expect(parseRetryAfter("7")).toBe(7);
+    expect(parseRetryAfter(null)).toBeUndefined();
+    expect(parseRetryAfter("soon")).toBeUndefined();
+    const now = Date.parse("2026-01-01T00:00:00Z");
+    expect(parseRetryAfter("Thu, 01 Jan 2026 00:00:30 GMT", now)).toBe(30);
+    expect(jwtExpiry("not-a-jwt")).toBeUndefined();
+    const payload = btoa(JSON.stringify({ exp: 1_800_000_000 })).replace(/=+$/, "");
+    expect(jwtExpiry(`x.${payload}.y`)).toBe(1_800_000_000_000);
+  });
+
+  it("fills and encodes path parameters and drops absent query values", () => {
+    const d = new Dhanam({ baseUrl: "https://api.example/", fetch: async () => new Response(null, { status: 204 }) });
+    expect(d.http.buildUrl("/v1/spaces/{spaceId}/ledger/accounts/{address}", { spaceId: "spc_1", address: "users:a/b" }, { cursor: undefined, pageSize: 2 }))
+      .toBe("https://api.example/v1/spaces/spc_1/ledger/accounts/users%3Aa%2Fb?pageSize=2");
+    expect(() => d.http.buildUrl("/v1/transactions/{id}", {})).toThrow(/Missing path parameter/);
+  });
+
+  it("the offset iterator stops on hasMore=false and on an empty page", async () => {
+    const offsets: number[] = [];
+    const pages = [
+      { items: [1, 2], pagination: { total: 5, limit: 2, offset: 0, hasMore: true } },
+      { items: [3, 4], pagination: { total: 5, limit: 2, offset: 2, hasMore: true } },
+      { items: [], pagination: { total: 5, limit: 2, offset: 4, hasMore: true } },
+    ];
+    const got = await collect(iterateOffset<number>(async ({ offset }) => (offsets.push(offset), pages[offsets.length - 1]!), "items", { limit: 2 }));
+    expect(got).toEqual([1, 2, 3, 4]);
+    expect(offsets).toEqual([0, 2, 4]);
+  });
+});
+
+describe("TypeScript SDK: operations by operationId", () => {
+  it("the generated table names exactly the served document's operations, and call() reaches them", async () => {
+    const doc = (await (await exports.default.fetch(new Request(`${BASE}/openapi.json`))).json()) as {
+      paths: Record<string, Record<string, { operationId?: string }>>;
+    };
+    const served: Record<string, [string, string]> = {};
+    for (const [path, item] of Object.entries(doc.paths))
+      for (const method of ["get", "post", "put", "patch", "delete"]) {
+        const id = item[method]?.operationId;
+        if (id) served[id] = [method, path];
+      }
+    const table = OPERATIONS as Record<string, readonly [string, string]>;
+    expect(Object.fromEntries(Object.entries(table).map(([id, [m, p]]) => [id, [m, p]]))).toEqual(served);
+
+    const { dhanam } = await registered();
+    const space = await dhanam.spaces.create({ name: "ByName", type: "personal", currency: "USD" });
+    const listSpaces = Object.keys(table).find((id) => table[id]![0] === "get" && table[id]![1] === "/v1/spaces");
+    if (listSpaces) {
+      const viaCall = (await dhanam.call(listSpaces as never)) as unknown as { id: string }[];
+      expect(viaCall.map((s) => s.id)).toContain(space.id);
+    }
+    expect(() => dhanam.call("noSuchOperation" as never)).toThrow(/Unknown operationId/);
+  });
+});
