@@ -8,6 +8,9 @@
  *   `{ name: "assets", load: assetHoldings },`
  */
 import type { Services } from "../../env";
+import { assetHoldings } from "../assets/holdings";
+import { defiHoldings } from "../defi/holdings";
+import { gamingHoldings } from "../gaming/holdings";
 import { getPrices } from "../prices/service";
 import { ledgerAccountHoldings } from "./ledger-holdings";
 
@@ -35,9 +38,9 @@ export interface RegisteredSource {
 /** Every source of holdings, in order. The lead registers other modules' sources here, one line each. */
 export const holdingsSources: RegisteredSource[] = [
   { name: "ledger", load: ledgerAccountHoldings },
-  // { name: "assets", load: assetHoldings },
-  // { name: "defi", load: defiHoldings },
-  // { name: "gaming", load: gamingHoldings },
+  { name: "assets", load: assetHoldings },
+  { name: "defi", load: defiHoldings },
+  { name: "gaming", load: gamingHoldings },
 ];
 
 /**
