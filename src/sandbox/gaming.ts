@@ -9,17 +9,10 @@
  */
 import { Hono } from "hono";
 import type { AppEnv } from "../env";
+import { fnv1a } from "./hash";
 import { systemClock } from "../lib/clock";
 import { canonicalDecimal, scaleDecimal } from "../modules/prices/decimal";
 
-function fnv1a(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h >>> 0;
-}
 
 /** `base` × pct / 100, exact, trailing zeros trimmed. */
 const pctOf = (base: string, pct: number, scale = 8) => canonicalDecimal(scaleDecimal(base, BigInt(pct), 100n, scale))!;

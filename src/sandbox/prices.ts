@@ -11,6 +11,7 @@
  */
 import { Hono } from "hono";
 import type { AppEnv } from "../env";
+import { fnv1a } from "./hash";
 import { systemClock } from "../lib/clock";
 import { canonicalDecimal, decimalParts, scaleDecimal } from "../modules/prices/decimal";
 
@@ -36,14 +37,6 @@ const FX_PER_USD: Readonly<Record<string, string>> = {
   usd: "1", mxn: "17.25", eur: "0.92", gbp: "0.79", cad: "1.37", brl: "5.45", ars: "1015", clp: "935", jpy: "151.2", cop: "4010", pen: "3.72",
 };
 
-function fnv1a(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h >>> 0;
-}
 
 /** The simulator's price of `id` in `vs` on UTC `day`, or undefined when it has none. */
 export function sandboxPrice(id: string, vs: string, day: string): string | undefined {

@@ -10,6 +10,7 @@
  */
 import { Hono } from "hono";
 import type { AppEnv } from "../env";
+import { fnv1a } from "./hash";
 import { systemClock } from "../lib/clock";
 import { canonicalDecimal, minorToDecimal, valueMinor, decimalToMinor } from "../modules/prices/decimal";
 import { sandboxPrice } from "./prices";
@@ -34,14 +35,6 @@ const TEMPLATES: Template[] = [
   { appId: "compound-v3", appName: "Compound V3", network: "ethereum", groupId: "supply", label: "WBTC Supply", apy: "0.9", tokens: [["WBTC", "wrapped-bitcoin", "0.05"]] },
 ];
 
-function fnv1a(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h >>> 0;
-}
 
 const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
 
