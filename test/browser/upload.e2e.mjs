@@ -1,5 +1,5 @@
 /**
- * A real browser uploads a document straight to the Worker.
+ * Real-browser tests: a document uploaded straight to the Worker, and the offline API reference.
  *
  * Headless Chromium (Debian's `chromium`, driven by playwright-core through its
  * executable path) opens a small page served on one origin. The page asks the
@@ -170,5 +170,29 @@ describe("browser upload", () => {
     // The upload URL worked once.
     const reuse = await fetch(result.uploadUrl, { method: "PUT", headers: { "content-type": "application/pdf" }, body: file });
     expect(reuse.status).toBe(409);
+  });
+});
+
+describe("the API reference at /docs", () => {
+  it("loads in Chromium with no request leaving the Worker's origin, and lists the operations", async () => {
+    const page = await browser.newPage();
+    const requests = [];
+    // Record every request; anything not for the Worker itself is aborted (and fails the test below).
+    await page.route("**/*", (route) => {
+      const url = route.request().url();
+      requests.push(url);
+      return url.startsWith(api) || url.startsWith("data:") ? route.continue() : route.abort();
+    });
+    await page.goto(`${api}/docs`, { waitUntil: "domcontentloaded", timeout: 120_000 });
+    await page.waitForSelector(".opblock", { timeout: 120_000 }).catch((e) => { throw new Error(`${e.message}; requests: ${requests.join(", ")}`); });
+    const operations = await page.locator(".opblock").count();
+    const served = (await json("GET", "/openapi.json")).body;
+    const documented = Object.values(served.paths).reduce((n, item) => n + Object.keys(item).filter((k) => ["get", "post", "put", "patch", "delete"].includes(k)).length, 0);
+    expect(operations).toBe(documented);
+    expect(await page.title()).toContain("Dhanam");
+    const outside = requests.filter((u) => !u.startsWith(api) && !u.startsWith("data:"));
+    expect(outside).toEqual([]);
+    expect(requests).toEqual(expect.arrayContaining([`${api}/docs/vendor/swagger-ui-bundle.js`, `${api}/docs/vendor/swagger-ui.css`, `${api}/openapi.json`]));
+    await page.close();
   });
 });
