@@ -25,6 +25,8 @@ import { accountTransactionRoutes } from "./modules/transactions/account-routes"
 import { transactionRoutes } from "./modules/transactions/routes";
 import { sandboxRoutes } from "./sandbox/routes";
 import { tradeRoutes } from "./modules/transactions/trade-routes";
+import { providerRoutes } from "./modules/providers/routes";
+import { accountSyncRoutes, syncJobRoutes } from "./modules/providers/sync-routes";
 
 /** JSON bodies above this size are refused with 413 before they are parsed. */
 export const MAX_JSON_BODY_BYTES = 1024 * 1024;
@@ -58,6 +60,7 @@ app.route("/v1", healthRoutes);
 app.route("/v1/auth", authRoutes);
 app.route("/v1/spaces", spaceRoutes);
 app.route("/v1/spaces", ledgerRoutes);
+app.route("/v1/accounts", accountSyncRoutes);
 app.route("/v1/accounts", accountRoutes);
 app.route("/v1/accounts", accountTransactionRoutes);
 app.route("/v1/transactions", transactionRoutes);
@@ -65,6 +68,8 @@ app.route("/v1/trades", tradeRoutes);
 app.route("/v1/categories", categoryRoutes);
 app.route("/v1/budgets", budgetRoutes);
 app.route("/v1/ml", mlRoutes);
+app.route("/v1/providers", providerRoutes);
+app.route("/v1/sync-jobs", syncJobRoutes);
 app.route("/sandbox", sandboxRoutes);
 
 app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer", bearerFormat: "JWT" });

@@ -465,3 +465,4 @@ export const eventOutbox = sqliteTable(
   },
   (t) => [uniqueIndex("event_outbox_dedupe_unique").on(t.dedupeKey), index("event_outbox_space_idx").on(t.spaceId, t.createdAt)],
 );
+export * from "./schema-providers";

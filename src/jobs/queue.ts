@@ -8,6 +8,7 @@ import type { Services } from "../env";
 import { systemClock } from "../lib/clock";
 import { logError, logInfo } from "../lib/log";
 import { RETRAIN_JOB, runRetrain } from "../modules/ml/service";
+import { runSyncJob, SYNC_JOB } from "../modules/providers/sync";
 
 export interface JobMessage {
   type: string;
@@ -19,6 +20,7 @@ export type JobHandler = (svc: Services, message: JobMessage) => Promise<void>;
 /** Handlers by message type. */
 export const jobHandlers: Record<string, JobHandler> = {
   [RETRAIN_JOB]: (svc, m) => runRetrain(svc, String(m.jobId), String(m.spaceId)),
+  [SYNC_JOB]: (svc, m) => runSyncJob(svc, m),
 };
 
 export async function handleQueue(batch: MessageBatch<unknown>, env: Env): Promise<void> {

@@ -6,12 +6,13 @@ import { createDb } from "../db/client";
 import type { Services } from "../env";
 import { systemClock } from "../lib/clock";
 import { logError, logInfo } from "../lib/log";
+import { enqueueDueSyncs } from "../modules/providers/sync";
 
 export type CronTask = (svc: Services, scheduledTime: number) => Promise<void>;
 
 /** Tasks by cron expression; modules register theirs here. */
 export const cronTasks: Record<string, CronTask[]> = {
-  "0 * * * *": [],
+  "0 * * * *": [async function providerSyncs(svc) { await enqueueDueSyncs(svc); }],
   "0 3 * * *": [],
   "0 4 * * *": [],
 };

@@ -6,6 +6,7 @@
  */
 import { Hono } from "hono";
 import type { AppEnv } from "../env";
+import { plaidSandbox } from "./plaid";
 
 export const sandboxRoutes = new Hono<AppEnv>();
 
@@ -15,3 +16,4 @@ sandboxRoutes.use("*", async (c, next) => {
 });
 
 // Simulators (one line each):
+sandboxRoutes.all("/plaid/*", (c) => plaidSandbox.fetch(c.req.raw, c.env));

@@ -1,0 +1,74 @@
+import { createRoute } from "@hono/zod-openapi";
+import { access, bearer, createRouter, errors, json, jsonBody } from "../../lib/openapi";
+import { guards } from "../../middleware/auth";
+import * as connections from "./connections";
+import { syncGuards, webhookGuards } from "./guards";
+import * as plaid from "./plaid";
+import { removeAtProvider } from "./remove";
+import {
+  ConnectionIdParam, ConnectionListSchema, ConnectResultSchema, DisconnectSchema, ExchangeTokenBody, LinkTokenBody, LinkTokenSchema,
+  ListConnectionsQuery, WebhookAckSchema, WebhookBody,
+} from "./schemas";
+
+export const providerRoutes = createRouter();
+const tags = ["Providers"];
+const user = { middleware: guards.user, security: bearer };
+const sync = { middleware: syncGuards, security: bearer };
+
+providerRoutes.openapi(
+  createRoute({
+    ...access("viewer"),
+    ...user, method: "get", path: "/connections", tags, summary: "List a space's provider connections (never their credentials)",
+    request: { query: ListConnectionsQuery },
+    responses: { 200: json(ConnectionListSchema, "Connections"), ...errors(401, 404, 422, 429) },
+  }),
+  async (c) => c.json(await connections.listConnections(c.get("services"), c.get("auth"), c.req.valid("query").spaceId), 200),
+);
+
+providerRoutes.openapi(
+  createRoute({
+    ...access("admin"),
+    ...user, method: "delete", path: "/connections/{connectionId}", tags,
+    summary: "Disconnect: stops syncs, removes the provider item where supported, keeps the history",
+    request: { params: ConnectionIdParam },
+    responses: { 200: json(DisconnectSchema, "Disconnected"), ...errors(401, 403, 404, 409, 429) },
+  }),
+  async (c) => {
+    const svc = c.get("services");
+    return c.json(await connections.disconnectConnection(svc, c.get("auth"), c.req.valid("param").connectionId, (row) => removeAtProvider(svc, row)), 200);
+  },
+);
+
+providerRoutes.openapi(
+  createRoute({
+    ...access("admin"),
+    ...sync, method: "post", path: "/plaid/link-token", tags, summary: "Create a Plaid Link token (update mode with connectionId, to repair a login)",
+    request: { body: jsonBody(LinkTokenBody) },
+    responses: { 200: json(LinkTokenSchema, "Link token"), ...errors(401, 403, 404, 422, 429) },
+  }),
+  async (c) => c.json(await plaid.createLinkToken(c.get("services"), c.get("auth"), c.req.valid("json")), 200),
+);
+
+providerRoutes.openapi(
+  createRoute({
+    ...access("admin"),
+    ...sync, method: "post", path: "/plaid/exchange-token", tags,
+    summary: "Exchange a Plaid public token: creates the connection and its accounts, and queues the first sync (202 with its job id)",
+    request: { body: jsonBody(ExchangeTokenBody) },
+    responses: { 202: json(ConnectResultSchema, "Connected; first sync queued"), 201: json(ConnectResultSchema, "Connected"), ...errors(401, 403, 404, 422, 429) },
+  }),
+  async (c) => {
+    const out = await plaid.exchangePublicToken(c.get("services"), c.get("auth"), c.req.valid("json"));
+    return out.jobId ? c.json(out, 202) : c.json(out, 201);
+  },
+);
+
+providerRoutes.openapi(
+  createRoute({
+    method: "post", path: "/plaid/webhook", tags, middleware: webhookGuards,
+    summary: "Plaid webhook (verified by its Plaid-Verification ES256 JWT, not a bearer token)",
+    request: { body: jsonBody(WebhookBody) },
+    responses: { 200: json(WebhookAckSchema, "Accepted"), ...errors(401, 422) },
+  }),
+  async (c) => c.json(await plaid.handlePlaidWebhook(c.get("services"), await c.req.text(), c.req.header("plaid-verification")), 200),
+);
