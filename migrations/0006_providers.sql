@@ -82,6 +82,8 @@ CREATE TABLE `sandbox_plaid_items` (
 	-- Largest page /transactions/sync serves for this item (tests use small pages to split changes across pages).
 	`max_page_size` integer NOT NULL DEFAULT 500,
 	`update_link_token` text,
+	-- The next this many data requests are refused with Plaid's RATE_LIMIT_EXCEEDED (429).
+	`rate_limited_requests` integer NOT NULL DEFAULT 0,
 	`webhook` text,
 	`created_at` integer NOT NULL
 );

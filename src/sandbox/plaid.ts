@@ -16,6 +16,7 @@
  * /sandbox/item/reset_login (ITEM_LOGIN_REQUIRED), /sandbox/link/complete
  * (finishing Link in update mode repairs the item), /sandbox/transactions/advance,
  * /sandbox/transactions/mutate_during_pagination, /sandbox/transactions/page_size,
+ * /sandbox/item/rate_limit (the next n requests get RATE_LIMIT_EXCEEDED),
  * /sandbox/webhook_verification_key/create (publish a test's public JWK).
  */
 import { Hono } from "hono";
@@ -46,6 +47,7 @@ interface ItemRow {
   mutate_during_pagination: number;
   max_page_size: number;
   update_link_token: string | null;
+  rate_limited_requests: number;
   webhook: string | null;
 }
 
@@ -239,6 +241,10 @@ async function itemByToken(env: Env, token: unknown): Promise<ItemRow | null> {
 async function liveItem(env: Env, body: Record<string, unknown>): Promise<ItemRow | Response> {
   const item = await itemByToken(env, body.access_token);
   if (!item) return plaidError(400, "INVALID_INPUT", "INVALID_ACCESS_TOKEN", "provided access token is in an invalid format or does not exist");
+  if (item.rate_limited_requests > 0) {
+    await env.DB.prepare("UPDATE sandbox_plaid_items SET rate_limited_requests = rate_limited_requests - 1 WHERE item_id = ?").bind(item.item_id).run();
+    return plaidError(429, "RATE_LIMIT_EXCEEDED", "TRANSACTIONS_SYNC_LIMIT", "rate limit exceeded for attempts to access this item. please try again later");
+  }
   if (item.status === "login_required") {
     return plaidError(400, "ITEM_ERROR", "ITEM_LOGIN_REQUIRED", "the login details of this item have changed (credentials, MFA, or required user action) and a user login is required to update this information");
   }
@@ -401,6 +407,14 @@ plaidSandbox.post("/sandbox/transactions/page_size", async (c) => {
   if (!item) return noItem();
   const n = Math.min(500, Math.max(1, Number(body.max_page_size) || 500));
   await c.env.DB.prepare("UPDATE sandbox_plaid_items SET max_page_size = ? WHERE item_id = ?").bind(n, item.item_id).run();
+  return c.json({ request_id: requestId() });
+});
+
+plaidSandbox.post("/sandbox/item/rate_limit", async (c) => {
+  const { item, body } = await controlItem(c);
+  if (!item) return noItem();
+  const n = Math.min(1000, Math.max(0, Number(body.requests) || 0));
+  await c.env.DB.prepare("UPDATE sandbox_plaid_items SET rate_limited_requests = ? WHERE item_id = ?").bind(n, item.item_id).run();
   return c.json({ request_id: requestId() });
 });
 
