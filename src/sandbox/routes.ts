@@ -7,6 +7,7 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../env";
 import { plaidSandbox } from "./plaid";
+import { belvoSandbox } from "./belvo";
 
 export const sandboxRoutes = new Hono<AppEnv>();
 
@@ -17,3 +18,4 @@ sandboxRoutes.use("*", async (c, next) => {
 
 // Simulators (one line each):
 sandboxRoutes.all("/plaid/*", (c) => plaidSandbox.fetch(c.req.raw, c.env));
+sandboxRoutes.all("/belvo/*", (c) => belvoSandbox.fetch(c.req.raw, c.env));

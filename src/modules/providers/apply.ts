@@ -77,6 +77,11 @@ export interface SyncChanges {
   trades?: NormalTrade[];
   /** Match posted to pending by amount, date and merchant (providers without a pending link). */
   matchPendingHeuristically: boolean;
+  /**
+   * The upserts are everything the provider holds from `fromDay` on (a listing, not a change feed, as
+   * Belvo's): a synced transaction of those accounts in that window that is no longer listed was removed.
+   */
+  snapshot?: { fromDay: string };
 }
 
 export interface SyncStats {
@@ -265,9 +270,28 @@ export async function applyChanges(
     if (created) createdIds.push(...created);
   }
 
+  // A listing: what is no longer listed in its window was removed at the provider.
+  const removed = [...changes.removed];
+  if (changes.snapshot) {
+    const from = instantIn(changes.snapshot.fromDay, tz);
+    const listed = new Set(changes.upserts.map((t) => t.id));
+    for (const [pid, rows] of groups) {
+      if (pid === "balance" || listed.has(pid)) continue;
+      if (rows.some((r) => !r.pid.includes("#") && r.status !== "cancelled" && r.date >= from && accountIds.includes(r.account_id))) removed.push(pid);
+    }
+  }
+  // Pending rows an ambiguous posted transaction might be: left in place for a person to resolve, not reversed.
+  const flaggedPending = new Set([...ambiguous.values()].flat());
+  if (removed.length > 0) {
+    // ...and so are those of earlier syncs' flags, until a person resolves them.
+    const earlier = await svc.env.DB.prepare("SELECT candidate_transaction_ids FROM provider_review_flags WHERE space_id = ?").bind(conn.space_id).all<{ candidate_transaction_ids: string }>();
+    for (const f of earlier.results) for (const id of JSON.parse(f.candidate_transaction_ids) as string[]) flaggedPending.add(id);
+  }
+
   // Removed transactions are reversed (unless a posted one of this sync superseded them).
-  for (const pid of changes.removed) {
+  for (const pid of removed) {
     if (supersededIds.has(pid)) continue;
+    if ((groups.get(pid) ?? []).some((r) => flaggedPending.has(r.id))) continue;
     const rows = live(pid);
     if (rows.length === 0) continue;
     let reverted = false;

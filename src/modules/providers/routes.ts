@@ -3,10 +3,11 @@ import { access, bearer, createRouter, errors, json, jsonBody } from "../../lib/
 import { guards } from "../../middleware/auth";
 import * as connections from "./connections";
 import { syncGuards, webhookGuards } from "./guards";
+import * as belvo from "./belvo";
 import * as plaid from "./plaid";
 import { removeAtProvider } from "./remove";
 import {
-  ConnectionIdParam, ConnectionListSchema, ConnectResultSchema, DisconnectSchema, ExchangeTokenBody, LinkTokenBody, LinkTokenSchema,
+  BelvoConnectBody, BelvoLinkBody, BelvoLinkSchema, ConnectionIdParam, ConnectionListSchema, ConnectResultSchema, DisconnectSchema, ExchangeTokenBody, LinkTokenBody, LinkTokenSchema,
   ListConnectionsQuery, WebhookAckSchema, WebhookBody,
 } from "./schemas";
 
@@ -71,4 +72,38 @@ providerRoutes.openapi(
     responses: { 200: json(WebhookAckSchema, "Accepted"), ...errors(401, 422) },
   }),
   async (c) => c.json(await plaid.handlePlaidWebhook(c.get("services"), await c.req.text(), c.req.header("plaid-verification")), 200),
+);
+
+providerRoutes.openapi(
+  createRoute({
+    ...access("admin"),
+    ...sync, method: "post", path: "/belvo/link", tags, summary: "Create a Belvo link session (a widget access token)",
+    request: { body: jsonBody(BelvoLinkBody) },
+    responses: { 200: json(BelvoLinkSchema, "Link session"), ...errors(401, 403, 404, 422, 429) },
+  }),
+  async (c) => c.json(await belvo.createLinkSession(c.get("services"), c.get("auth"), c.req.valid("json")), 200),
+);
+
+providerRoutes.openapi(
+  createRoute({
+    ...access("admin"),
+    ...sync, method: "post", path: "/belvo/connect", tags,
+    summary: "Connect a Belvo institution with credentials (stored encrypted, never echoed); queues the first sync (202)",
+    request: { body: jsonBody(BelvoConnectBody) },
+    responses: { 202: json(ConnectResultSchema, "Connected; first sync queued"), 201: json(ConnectResultSchema, "Connected"), ...errors(400, 401, 403, 404, 422, 429) },
+  }),
+  async (c) => {
+    const out = await belvo.connectBelvo(c.get("services"), c.get("auth"), c.req.valid("json"));
+    return out.jobId ? c.json(out, 202) : c.json(out, 201);
+  },
+);
+
+providerRoutes.openapi(
+  createRoute({
+    method: "post", path: "/belvo/webhook", tags, middleware: webhookGuards,
+    summary: "Belvo webhook (authenticated by the configured Authorization value, compared in constant time)",
+    request: { body: jsonBody(WebhookBody) },
+    responses: { 200: json(WebhookAckSchema, "Accepted"), ...errors(400, 401, 422) },
+  }),
+  async (c) => c.json(await belvo.handleBelvoWebhook(c.get("services"), c.req.header("authorization"), await c.req.text()), 200),
 );

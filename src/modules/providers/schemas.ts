@@ -107,3 +107,18 @@ export const SyncJobSchema = z
     finishedAt: z.string().nullable(),
   })
   .openapi("SyncJob");
+
+export const BelvoLinkBody = z
+  .object({ spaceId: Id, institution: z.string().min(1).max(64).openapi({ example: "banamex" }) })
+  .strict()
+  .openapi("BelvoLinkRequest");
+export const BelvoLinkSchema = z.object({ accessToken: z.string(), institution: z.string(), expiresIn: z.number().int() }).openapi("BelvoLinkSession");
+export const BelvoConnectBody = z
+  .object({
+    spaceId: Id,
+    institution: z.string().min(1).max(64).openapi({ example: "banamex" }),
+    username: z.string().min(1).max(200).openapi({ example: "user123" }),
+    password: z.string().min(1).max(200).openapi({ example: "secure_password" }),
+  })
+  .strict()
+  .openapi("BelvoConnectRequest");
