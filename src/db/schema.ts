@@ -466,3 +466,4 @@ export const eventOutbox = sqliteTable(
   (t) => [uniqueIndex("event_outbox_dedupe_unique").on(t.dedupeKey), index("event_outbox_space_idx").on(t.spaceId, t.createdAt)],
 );
 export * from "./schema-providers";
+export * from "./schema-prices";
