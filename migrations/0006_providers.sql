@@ -110,6 +110,10 @@ CREATE TABLE `sandbox_belvo_links` (
 --> statement-breakpoint
 CREATE TABLE `sandbox_bitso_keys` (
 	`api_key` text PRIMARY KEY NOT NULL,
+	`api_secret` text NOT NULL,
+	`seed` text NOT NULL,
 	`last_nonce` integer NOT NULL DEFAULT 0,
-	`requests` integer NOT NULL DEFAULT 0
+	`requests` integer NOT NULL DEFAULT 0,
+	`rejected_nonces` integer NOT NULL DEFAULT 0,
+	`created_at` integer NOT NULL
 );

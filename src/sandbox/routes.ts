@@ -8,6 +8,7 @@ import { Hono } from "hono";
 import type { AppEnv } from "../env";
 import { plaidSandbox } from "./plaid";
 import { belvoSandbox } from "./belvo";
+import { bitsoSandbox } from "./bitso";
 import { pricesSandbox } from "./prices";
 
 export const sandboxRoutes = new Hono<AppEnv>();
@@ -20,4 +21,5 @@ sandboxRoutes.use("*", async (c, next) => {
 // Simulators (one line each):
 sandboxRoutes.all("/plaid/*", (c) => plaidSandbox.fetch(c.req.raw, c.env));
 sandboxRoutes.all("/belvo/*", (c) => belvoSandbox.fetch(c.req.raw, c.env));
+sandboxRoutes.all("/bitso/*", (c) => bitsoSandbox.fetch(c.req.raw, c.env));
 sandboxRoutes.route("/prices", pricesSandbox);

@@ -7,4 +7,5 @@ import { removePlaidItem } from "./plaid";
 export async function removeAtProvider(svc: Services, row: ConnectionRow): Promise<void> {
   if (row.provider === "plaid") await removePlaidItem(svc, row);
   if (row.provider === "belvo") await removeBelvoLink(svc, row);
+  // Bitso API keys are revoked by the user in Bitso; disconnecting forgets the secret here.
 }

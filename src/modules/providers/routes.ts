@@ -4,10 +4,11 @@ import { guards } from "../../middleware/auth";
 import * as connections from "./connections";
 import { syncGuards, webhookGuards } from "./guards";
 import * as belvo from "./belvo";
+import * as bitso from "./bitso";
 import * as plaid from "./plaid";
 import { removeAtProvider } from "./remove";
 import {
-  BelvoConnectBody, BelvoLinkBody, BelvoLinkSchema, ConnectionIdParam, ConnectionListSchema, ConnectResultSchema, DisconnectSchema, ExchangeTokenBody, LinkTokenBody, LinkTokenSchema,
+  BelvoConnectBody, BelvoLinkBody, BelvoLinkSchema, BitsoConnectBody, BitsoConnectSchema, BitsoSyncSchema, ConnectionIdParam, SpaceBody, ConnectionListSchema, ConnectResultSchema, DisconnectSchema, ExchangeTokenBody, LinkTokenBody, LinkTokenSchema,
   ListConnectionsQuery, WebhookAckSchema, WebhookBody,
 } from "./schemas";
 
@@ -106,4 +107,28 @@ providerRoutes.openapi(
     responses: { 200: json(WebhookAckSchema, "Accepted"), ...errors(400, 401, 422) },
   }),
   async (c) => c.json(await belvo.handleBelvoWebhook(c.get("services"), c.req.header("authorization"), await c.req.text()), 200),
+);
+
+providerRoutes.openapi(
+  createRoute({
+    ...access("admin"),
+    ...sync, method: "post", path: "/bitso/connect", tags,
+    summary: "Connect Bitso with an API key and secret (stored encrypted): balances valued at market prices; queues the first sync (202)",
+    request: { body: jsonBody(BitsoConnectBody) },
+    responses: { 202: json(BitsoConnectSchema, "Connected; first sync queued"), ...errors(401, 403, 404, 422, 429) },
+  }),
+  async (c) => c.json(await bitso.connectBitso(c.get("services"), c.get("auth"), c.req.valid("json")), 202),
+);
+
+providerRoutes.openapi(
+  createRoute({
+    ...access("admin"),
+    ...sync, method: "post", path: "/bitso/sync", tags, summary: "Queue a sync of the space's Bitso connections (202) and show their balances now",
+    request: { body: jsonBody(SpaceBody) },
+    responses: { 202: json(BitsoSyncSchema, "Queued"), 200: json(BitsoSyncSchema, "No Bitso connection"), ...errors(401, 403, 404, 422, 429) },
+  }),
+  async (c) => {
+    const out = await bitso.syncBitso(c.get("services"), c.get("auth"), c.req.valid("json"));
+    return out.jobIds.length ? c.json(out, 202) : c.json(out, 200);
+  },
 );

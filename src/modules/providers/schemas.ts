@@ -122,3 +122,31 @@ export const BelvoConnectBody = z
   })
   .strict()
   .openapi("BelvoConnectRequest");
+
+export const BitsoConnectBody = z
+  .object({
+    spaceId: Id,
+    apiKey: z.string().min(1).max(100).openapi({ example: "your_api_key" }),
+    apiSecret: z.string().min(1).max(200).openapi({ example: "your_api_secret" }),
+  })
+  .strict()
+  .openapi("BitsoConnectRequest");
+const BitsoAccountValue = z.object({
+  id: z.string().nullable(),
+  name: z.string(),
+  symbol: z.string(),
+  balance: z.number(),
+  balanceDecimal: z.string(),
+  quote: z.string(),
+  value: z.number().nullable(),
+  valueDecimal: z.string().nullable(),
+  priceDecimal: z.string().nullable(),
+  priceStale: z.boolean().nullable(),
+  priceSource: z.string().nullable(),
+});
+export const BitsoConnectSchema = z
+  .object({ connection: ConnectionSchema, accounts: z.array(BitsoAccountValue), jobId: z.string().nullable(), message: z.string() })
+  .openapi("BitsoConnectResult");
+export const BitsoSyncSchema = z
+  .object({ jobId: z.string().nullable(), jobIds: z.array(z.string()), accounts: z.array(BitsoAccountValue), status: z.enum(["queued", "nothing_to_sync"]) })
+  .openapi("BitsoSyncResult");

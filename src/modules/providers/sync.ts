@@ -17,6 +17,7 @@ import { logError } from "../../lib/log";
 import { ProviderError } from "../../providers/errors";
 import { fetchPlaid } from "../../providers/plaid/adapter";
 import { fetchBelvo } from "../../providers/belvo/adapter";
+import { fetchBitso } from "../../providers/bitso/adapter";
 import { requireRoleOver, requireSpaceRole } from "../spaces/access";
 import { applyChanges, emptyStats, type SyncChanges, type SyncStats } from "./apply";
 import { type ConnectionRow, CRON_SYNC_AGE_MS, getConnection, setStatus, SYNC_INTERVAL_MS } from "./connections";
@@ -39,7 +40,7 @@ export interface Fetched {
 export type Fetcher = (svc: Services, conn: ConnectionRow) => Promise<Fetched>;
 
 /** Adapters by provider. */
-export const fetchers: Partial<Record<ConnectionRow["provider"], Fetcher>> = { plaid: fetchPlaid, belvo: fetchBelvo };
+export const fetchers: Partial<Record<ConnectionRow["provider"], Fetcher>> = { plaid: fetchPlaid, belvo: fetchBelvo, bitso: fetchBitso };
 
 /** Errors that mean the user must sign in again at the institution. */
 export const REAUTH_CODES = new Set(["ITEM_LOGIN_REQUIRED", "invalid_credentials", "token_required", "login_error", "PENDING_EXPIRATION"]);
