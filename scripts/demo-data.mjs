@@ -3,6 +3,7 @@
 // write carries a fixed Idempotency-Key, and a space that already has accounts
 // is left alone, so seeding twice changes nothing.
 import { DEMO } from "./demo-user.mjs";
+import { seedDemoConnections } from "./demo-providers.mjs";
 
 export const DEMO_CATEGORIES = [
   // [id, spaceIndex, name, type, color, icon]
@@ -41,6 +42,7 @@ export async function seedDemoData(base) {
   const [coffee, groceries, transport, salary, supplies, ventas] = DEMO_CATEGORIES.map((c) => c[0]);
 
   const existing = await call("GET", `/v1/accounts?spaceId=${personal}`, undefined, token);
+  await seedDemoConnections(call, token, personal, business);
   if (existing.pagination.total > 0) return { seeded: false };
 
   const account = (key, body) => call("POST", "/v1/accounts", body, token, `demo-acc-${key}`);
