@@ -84,6 +84,8 @@ CREATE TABLE `sandbox_plaid_items` (
 	`update_link_token` text,
 	-- The next this many data requests are refused with Plaid's RATE_LIMIT_EXCEEDED (429).
 	`rate_limited_requests` integer NOT NULL DEFAULT 0,
+	-- Days of history at generation 0 (a public token `public-sandbox-history-<days>-...` sets it; the bench uses ~2900).
+	`history_days` integer NOT NULL DEFAULT 90,
 	`webhook` text,
 	`created_at` integer NOT NULL
 );

@@ -48,6 +48,7 @@ interface ItemRow {
   max_page_size: number;
   update_link_token: string | null;
   rate_limited_requests: number;
+  history_days: number;
   webhook: string | null;
 }
 
@@ -152,8 +153,9 @@ export function stateAt(item: ItemRow, g: number): Map<string, SimTxn> {
   const state = new Map<string, SimTxn>();
   if (g < 0) return state;
   const put = (t: SimTxn) => state.set(t.id, t);
-  const start = addDays(item.anchor_day, -90);
-  for (let d = 0; d < 90; d++) {
+  const days = item.history_days ?? 90;
+  const start = addDays(item.anchor_day, -days);
+  for (let d = 0; d < days; d++) {
     const day = addDays(start, d);
     const r = prng(`${item.seed}|day|${d}`);
     const n = 2 + Math.floor(r() * 3);
@@ -265,6 +267,9 @@ plaidSandbox.post("/link/token/create", async (c) => {
   return c.json(res);
 });
 
+/** `public-sandbox-history-<days>-...`: that many days of history (up to ten years), else 90. */
+const historyDays = (token: string) => Math.min(3650, Math.max(1, Number(/history-(\d{1,4})/.exec(token)?.[1] ?? 90)));
+
 plaidSandbox.post("/item/public_token/exchange", async (c) => {
   const body = (await c.req.json()) as Record<string, unknown>;
   const token = body.public_token;
@@ -275,9 +280,9 @@ plaidSandbox.post("/item/public_token/exchange", async (c) => {
   const accessToken = `access-sandbox-${crypto.randomUUID()}`;
   const anchor = new Date().toISOString().slice(0, 10);
   await c.env.DB.prepare(
-    "INSERT INTO sandbox_plaid_items (item_id, access_token, seed, anchor_day, status, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+    "INSERT INTO sandbox_plaid_items (item_id, access_token, seed, anchor_day, status, history_days, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
   )
-    .bind(itemId, accessToken, await sha256Hex(token), anchor, token.includes("login-required") ? "login_required" : "ok", Date.now())
+    .bind(itemId, accessToken, await sha256Hex(token), anchor, token.includes("login-required") ? "login_required" : "ok", historyDays(token), Date.now())
     .run();
   const res: ItemPublicTokenExchangeResponse = { access_token: accessToken, item_id: itemId, request_id: requestId() };
   return c.json(res);

@@ -36,7 +36,7 @@ describe("Bitso", () => {
     const apiKey = `key-${crypto.randomUUID()}`;
     const apiSecret = `secret-${crypto.randomUUID()}`;
     const res = await callJson("/v1/providers/bitso/connect", { ...as(owner), body: { spaceId: space.id, apiKey, apiSecret } });
-    expect(res.status).toBe(202);
+    expect(res.status).toBe(201);
     expect(JSON.stringify(res.body)).not.toContain(apiSecret);
     const row = await env.DB.prepare("SELECT * FROM provider_connections WHERE id = ?").bind(res.body.connection.id).first();
     expect(JSON.stringify(row)).not.toContain(apiSecret);
@@ -80,7 +80,7 @@ describe("Bitso", () => {
     const apiKey = `key-${crypto.randomUUID()}`;
     const apiSecret = "nonce-secret";
     const res = await callJson("/v1/providers/bitso/connect", { ...as(owner), body: { spaceId: space.id, apiKey, apiSecret } });
-    expect(res.status).toBe(202);
+    expect(res.status).toBe(201);
     await waitForJob(res.body.jobId);
     const connectionId = res.body.connection.id as string;
     const { svc } = directServices();

@@ -1,7 +1,7 @@
 /**
  * Connections: linking Plaid through the API stores the access token sealed
- * (the D1 row holds no plaintext secret), the first sync runs through the real
- * queue, the list never shows credentials, and DELETE disconnects (history
+ * (the D1 row holds no plaintext secret), the first sync imports the history
+ * and a forced sync runs through the real queue, the list never shows credentials, and DELETE disconnects (history
  * kept, item removed at the provider, no further syncs).
  */
 import { env } from "cloudflare:workers";
@@ -28,7 +28,7 @@ describe("provider connections", () => {
     expect(stored).not.toContain("accessToken");
     expect(String(row!.credentials_enc)).toMatch(/^v1\./);
 
-    // The first sync ran on the real SYNC_QUEUE consumer.
+    // The first sync ran in the connect request.
     const job = await waitForJob(linked.jobId);
     expect(job.status).toBe("completed");
     const status = await callJson(`/v1/sync-jobs/${linked.jobId}`, as(owner));
@@ -45,6 +45,10 @@ describe("provider connections", () => {
     expect(list.body.connections).toHaveLength(1);
     expect(list.body.connections[0]).toMatchObject({ id: connectionId, status: "active" });
     expect(list.body.connections[0].lastSyncedAt).not.toBeNull();
+    // A forced sync goes through the real SYNC_QUEUE and its consumer.
+    const forced = await callJson("/v1/accounts/sync", { ...as(owner), body: { spaceId, force: true } });
+    expect(forced.status).toBe(202);
+    expect((await waitForJob(forced.body.jobId)).status).toBe("completed");
     expect(JSON.stringify(list.body)).not.toContain("access-sandbox");
 
     // Roles: a member may not disconnect, an outsider does not see it.

@@ -33,10 +33,10 @@ export async function ownerWithSpace() {
   return { owner, spaceId: space.id };
 }
 
-/** Links a Plaid item through the API (exchange-token) and lets the real queue run the first sync. */
+/** Links a Plaid item through the API (exchange-token), which runs the first sync. */
 export async function linkPlaid(owner: TestUser, spaceId: string, publicToken = `public-sandbox-${crypto.randomUUID()}`) {
   const res = await callJson("/v1/providers/plaid/exchange-token", { ...as(owner), body: { spaceId, publicToken, metadata: { institution: { name: "First Platypus Bank", institution_id: "ins_109508" } } } });
-  if (res.status !== 202) throw new Error(`exchange failed: ${res.status} ${JSON.stringify(res.body)}`);
+  if (res.status !== 201) throw new Error(`exchange failed: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body as { connection: any; jobId: string };
 }
 

@@ -23,7 +23,7 @@ import { ApiError } from "../../lib/errors";
 import { instantIn } from "../../lib/dates";
 import { newId } from "../../lib/ids";
 import { assetOf, type Currency, CURRENCY_SCALES, formatMinor, toMajorNumber } from "../../lib/money";
-import { insertRows, IN_JSON_LIST, jsonList, type SqlValue } from "../../lib/sql";
+import { IN_JSON_LIST, jsonList, type SqlValue } from "../../lib/sql";
 import { accountAddress } from "../ledger/addresses";
 import { runLedger } from "../ledger/client";
 import type { SideEffect } from "../ledger/operations";
@@ -578,6 +578,19 @@ async function emitCreated(svc: Services, conn: ConnectionRow, planned: Planned[
     };
     return [newId("evt", now), conn.space_id, "transaction.created", JSON.stringify(payload), `transaction.created:${p.row.id}`, now];
   });
+  // Many rows per statement, bound as one JSON parameter (a 10,000-row sync stays a few statements).
   const db = svc.env.DB;
-  await db.batch(insertRows(db, "event_outbox", ["id", "space_id", "type", "payload", "dedupe_key", "created_at"], rows, "ON CONFLICT (dedupe_key) DO NOTHING"));
+  const statements: D1PreparedStatement[] = [];
+  for (let i = 0; i < rows.length; i += 500) {
+    statements.push(
+      db
+        .prepare(
+          `INSERT INTO event_outbox (id, space_id, type, payload, dedupe_key, created_at)
+           SELECT value ->> '$[0]', value ->> '$[1]', value ->> '$[2]', value ->> '$[3]', value ->> '$[4]', value ->> '$[5]' FROM json_each(?)
+           WHERE true ON CONFLICT (dedupe_key) DO NOTHING`,
+        )
+        .bind(JSON.stringify(rows.slice(i, i + 500))),
+    );
+  }
+  await db.batch(statements);
 }

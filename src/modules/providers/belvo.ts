@@ -9,7 +9,7 @@ import { asApiError, ProviderError } from "../../providers/errors";
 import { requireSpaceRole } from "../spaces/access";
 import { applyChanges, emptyStats, type NormalAccount } from "./apply";
 import { connectionAccountIds, connectionByExternalId, createConnection, getConnection, openCredentials, presentConnection, setStatus } from "./connections";
-import { enqueueSync } from "./sync";
+import { enqueueSync, runFirstSync } from "./sync";
 
 const provider = <T>(p: Promise<T>): Promise<T> =>
   p.catch((e) => {
@@ -35,7 +35,7 @@ export async function connectBelvo(svc: Services, auth: AuthContext, input: { sp
     const accounts = (await client.accounts(link.id)).map(normalBelvoAccount).filter((a): a is NormalAccount => a !== null).map((a) => ({ ...a, balanceMinor: null }));
     await applyChanges(svc, conn, { accounts, upserts: [], removed: [], matchPendingHeuristically: true }, emptyStats());
     await setStatus(svc, conn.id, "active", null);
-    jobId = (await enqueueSync(svc, (await getConnection(svc, conn.id))!, "connect")).jobId;
+    jobId = await runFirstSync(svc, (await getConnection(svc, conn.id))!);
   } catch (e) {
     if (!(e instanceof ProviderError)) throw e;
     await setStatus(svc, conn.id, e.code === "token_required" ? "reauth_required" : "error", `${e.code}: ${e.message}`);

@@ -11,7 +11,7 @@ import { applyChanges, emptyStats, type NormalAccount } from "./apply";
 import {
   connectionAccountIds, connectionByExternalId, createConnection, getConnection, openCredentials, presentConnection, setStatus,
 } from "./connections";
-import { enqueueSync } from "./sync";
+import { enqueueSync, runFirstSync } from "./sync";
 
 const provider = <T>(p: Promise<T>): Promise<T> =>
   p.catch((e) => {
@@ -54,7 +54,7 @@ export async function exchangePublicToken(
       .map((a) => ({ ...a, balanceMinor: null }));
     await applyChanges(svc, conn, { accounts, upserts: [], removed: [], matchPendingHeuristically: false }, emptyStats());
     await setStatus(svc, conn.id, "active", null);
-    jobId = (await enqueueSync(svc, (await getConnection(svc, conn.id))!, "connect")).jobId;
+    jobId = await runFirstSync(svc, (await getConnection(svc, conn.id))!);
   } catch (e) {
     if (!(e instanceof ProviderError)) throw e;
     await setStatus(svc, conn.id, e.code === "ITEM_LOGIN_REQUIRED" ? "reauth_required" : "error", `${e.code}: ${e.message}`);

@@ -55,14 +55,11 @@ providerRoutes.openapi(
   createRoute({
     ...access("admin"),
     ...sync, method: "post", path: "/plaid/exchange-token", tags,
-    summary: "Exchange a Plaid public token: creates the connection and its accounts, and queues the first sync (202 with its job id)",
+    summary: "Exchange a Plaid public token: creates the connection and its accounts and imports their transactions (the first sync)",
     request: { body: jsonBody(ExchangeTokenBody) },
-    responses: { 202: json(ConnectResultSchema, "Connected; first sync queued"), 201: json(ConnectResultSchema, "Connected"), ...errors(401, 403, 404, 422, 429) },
+    responses: { 201: json(ConnectResultSchema, "Connected; `jobId` is the first sync, already run (or queued again if it failed transiently)"), ...errors(401, 403, 404, 422, 429) },
   }),
-  async (c) => {
-    const out = await plaid.exchangePublicToken(c.get("services"), c.get("auth"), c.req.valid("json"));
-    return out.jobId ? c.json(out, 202) : c.json(out, 201);
-  },
+  async (c) => c.json(await plaid.exchangePublicToken(c.get("services"), c.get("auth"), c.req.valid("json")), 201),
 );
 
 providerRoutes.openapi(
@@ -89,14 +86,11 @@ providerRoutes.openapi(
   createRoute({
     ...access("admin"),
     ...sync, method: "post", path: "/belvo/connect", tags,
-    summary: "Connect a Belvo institution with credentials (stored encrypted, never echoed); queues the first sync (202)",
+    summary: "Connect a Belvo institution with credentials (stored encrypted, never echoed) and import its transactions",
     request: { body: jsonBody(BelvoConnectBody) },
-    responses: { 202: json(ConnectResultSchema, "Connected; first sync queued"), 201: json(ConnectResultSchema, "Connected"), ...errors(400, 401, 403, 404, 422, 429) },
+    responses: { 201: json(ConnectResultSchema, "Connected; `jobId` is the first sync, already run"), ...errors(400, 401, 403, 404, 422, 429) },
   }),
-  async (c) => {
-    const out = await belvo.connectBelvo(c.get("services"), c.get("auth"), c.req.valid("json"));
-    return out.jobId ? c.json(out, 202) : c.json(out, 201);
-  },
+  async (c) => c.json(await belvo.connectBelvo(c.get("services"), c.get("auth"), c.req.valid("json")), 201),
 );
 
 providerRoutes.openapi(
@@ -113,11 +107,11 @@ providerRoutes.openapi(
   createRoute({
     ...access("admin"),
     ...sync, method: "post", path: "/bitso/connect", tags,
-    summary: "Connect Bitso with an API key and secret (stored encrypted): balances valued at market prices; queues the first sync (202)",
+    summary: "Connect Bitso with an API key and secret (stored encrypted): balances valued at market prices, trades imported",
     request: { body: jsonBody(BitsoConnectBody) },
-    responses: { 202: json(BitsoConnectSchema, "Connected; first sync queued"), ...errors(401, 403, 404, 422, 429) },
+    responses: { 201: json(BitsoConnectSchema, "Connected; `jobId` is the first sync, already run"), ...errors(401, 403, 404, 422, 429) },
   }),
-  async (c) => c.json(await bitso.connectBitso(c.get("services"), c.get("auth"), c.req.valid("json")), 202),
+  async (c) => c.json(await bitso.connectBitso(c.get("services"), c.get("auth"), c.req.valid("json")), 201),
 );
 
 providerRoutes.openapi(

@@ -68,6 +68,7 @@ export async function enqueueSync(
   conn: ConnectionRow,
   trigger: "manual" | "webhook" | "cron" | "connect",
   accountIds: string[] = [],
+  opts: { send?: boolean } = {},
 ): Promise<{ jobId: string; created: boolean }> {
   const now = svc.clock.now();
   const jobId = newId("job", now);
@@ -95,7 +96,7 @@ export async function enqueueSync(
       .first<{ job_id: string }>();
     return { jobId: running?.job_id ?? jobId, created: false };
   }
-  await svc.env.SYNC_QUEUE.send({ type: SYNC_JOB, jobId, attempt: 1 });
+  if (opts.send !== false) await svc.env.SYNC_QUEUE.send({ type: SYNC_JOB, jobId, attempt: 1 });
   return { jobId, created: true };
 }
 
@@ -322,4 +323,15 @@ export async function enqueueDueSyncs(svc: Services): Promise<number> {
     if (created) n++;
   }
   return n;
+}
+
+/**
+ * The first import of a new connection, run in the connect request itself (the person linking waits for
+ * their transactions). It is the same job the queue runs: if it fails transiently it goes back to the
+ * queue with backoff like any other.
+ */
+export async function runFirstSync(svc: Services, conn: ConnectionRow): Promise<string> {
+  const { jobId, created } = await enqueueSync(svc, conn, "connect", [], { send: false });
+  if (created) await runSyncJob(svc, { jobId, attempt: 1 });
+  return jobId;
 }

@@ -82,7 +82,7 @@ export class PlaidClient {
     return this.post<AccountsGetRequest, AccountsGetResponse>("/accounts/get", { access_token: accessToken });
   }
 
-  transactionsSync(accessToken: string, cursor: string | undefined, count = 250): Promise<TransactionsSyncResponse> {
+  transactionsSync(accessToken: string, cursor: string | undefined, count = 500): Promise<TransactionsSyncResponse> {
     return this.post<TransactionsSyncRequest, TransactionsSyncResponse>("/transactions/sync", { access_token: accessToken, count, ...(cursor ? { cursor } : {}) });
   }
 
