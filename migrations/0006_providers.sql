@@ -119,3 +119,13 @@ CREATE TABLE `sandbox_bitso_keys` (
 	`rejected_nonces` integer NOT NULL DEFAULT 0,
 	`created_at` integer NOT NULL
 );
+--> statement-breakpoint
+-- The bench's bare-insert baseline (sandbox only): rows shaped like synced transactions, nothing else.
+CREATE TABLE `sandbox_bench_rows` (
+	`id` integer PRIMARY KEY AUTOINCREMENT,
+	`account_id` text NOT NULL,
+	`provider_transaction_id` text NOT NULL,
+	`amount` integer NOT NULL,
+	`description` text NOT NULL,
+	`date` integer NOT NULL
+);

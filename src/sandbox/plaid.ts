@@ -33,6 +33,7 @@ import type {
 } from "plaid";
 import type { AppEnv } from "../env";
 import { randomToken, sha256Hex, timingSafeEqual } from "../lib/crypto";
+import { insertRows } from "../lib/sql";
 
 /** Mounted with one catch-all line in routes.ts, so the simulator's endpoints stay out of the API's route table. */
 export const plaidSandbox = new Hono<AppEnv>().basePath("/sandbox/plaid");
@@ -452,6 +453,21 @@ plaidSandbox.post("/sandbox/webhook_verification_key/create", async (c) => {
     .bind(body.kid, JSON.stringify({ kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y }), Date.now(), expiredAt)
     .run();
   return c.json({ kid: body.kid, request_id: requestId() });
+});
+
+/**
+ * The bench's baseline: `n` rows shaped like synced transactions inserted into D1 with nothing else
+ * (no dedupe, categorization or ledger), in the same runtime, timed inside the Worker.
+ */
+plaidSandbox.post("/sandbox/bench/bare_insert", async (c) => {
+  const body = (await c.req.json().catch(() => ({}))) as Record<string, unknown>;
+  const n = Math.min(50_000, Math.max(1, Number(body.n) || 1));
+  const started = Date.now();
+  const db = c.env.DB;
+  const rows = Array.from({ length: n }, (_, i) => [`acc_bench`, `bench-${started}-${i}`, -(100 + (i % 9900)), `Bare insert ${i}`, started]);
+  const statements = insertRows(db, "sandbox_bench_rows", ["account_id", "provider_transaction_id", "amount", "description", "date"], rows);
+  for (let i = 0; i < statements.length; i += 200) await db.batch(statements.slice(i, i + 200));
+  return c.json({ rows: n, ms: Date.now() - started, statements: statements.length });
 });
 
 export const plaidSandboxInternals = { stateAt, accountIds };

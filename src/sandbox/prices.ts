@@ -11,6 +11,7 @@
  */
 import { Hono } from "hono";
 import type { AppEnv } from "../env";
+import { systemClock } from "../lib/clock";
 import { canonicalDecimal, decimalParts, scaleDecimal } from "../modules/prices/decimal";
 
 /** Base prices in USD, exact decimal strings. */
@@ -62,7 +63,8 @@ const cgError = (status: number, message: string) =>
     headers: { "content-type": "application/json" },
   });
 
-export const pricesSandbox = new Hono<AppEnv>();
+/** Served at /sandbox/prices/... (its own app, mounted as a whole by sandbox/routes.ts). */
+export const pricesSandbox = new Hono<AppEnv>().basePath("/sandbox/prices");
 
 pricesSandbox.get("/api/v3/simple/price", (c) => {
   const key = c.req.header("x-cg-pro-api-key") ?? c.req.header("x-cg-demo-api-key");
@@ -72,7 +74,7 @@ pricesSandbox.get("/api/v3/simple/price", (c) => {
   const vsList = (c.req.query("vs_currencies") ?? "").split(",").map((s) => s.trim().toLowerCase()).filter(Boolean);
   if (ids.length === 0 || vsList.length === 0) return cgError(400, "ids and vs_currencies are required");
   const withUpdated = c.req.query("include_last_updated_at") === "true";
-  const now = c.get("services").clock.now();
+  const now = systemClock.now();
   const day = new Date(now).toISOString().slice(0, 10);
   // Built as text so that every price leaves with exactly its decimal digits.
   const entries: string[] = [];

@@ -22,4 +22,4 @@ sandboxRoutes.use("*", async (c, next) => {
 sandboxRoutes.all("/plaid/*", (c) => plaidSandbox.fetch(c.req.raw, c.env));
 sandboxRoutes.all("/belvo/*", (c) => belvoSandbox.fetch(c.req.raw, c.env));
 sandboxRoutes.all("/bitso/*", (c) => bitsoSandbox.fetch(c.req.raw, c.env));
-sandboxRoutes.route("/prices", pricesSandbox);
+sandboxRoutes.all("/prices/*", (c) => pricesSandbox.fetch(c.req.raw, c.env));
