@@ -27,6 +27,8 @@ export const SYNC_JOB = "provider.sync";
 export const MAX_SYNC_ATTEMPTS = 4;
 /** A job `running` for longer than this is taken to have crashed: it no longer blocks new syncs. */
 const STALE_RUNNING_MS = 10 * 60_000;
+/** A job `queued` for longer than this (its message lost) no longer blocks new syncs either; retries wait 8 minutes at most. */
+const STALE_QUEUED_MS = 2 * 3_600_000;
 
 export const backoffSeconds = (attempt: number) => Math.min(3600, 30 * 4 ** Math.max(0, attempt - 1));
 
@@ -79,9 +81,9 @@ export async function enqueueSync(
         `INSERT INTO provider_sync_jobs (job_id, connection_id, space_id, account_ids, trigger, created_at)
          SELECT ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (
            SELECT 1 FROM provider_sync_jobs p JOIN jobs j ON j.id = p.job_id
-            WHERE p.connection_id = ? AND (j.status = 'queued' OR (j.status = 'running' AND j.started_at > ?)))`,
+            WHERE p.connection_id = ? AND ((j.status = 'queued' AND j.created_at > ?) OR (j.status = 'running' AND j.started_at > ?)))`,
       )
-      .bind(jobId, conn.id, conn.space_id, JSON.stringify(accountIds), trigger, now, conn.id, now - STALE_RUNNING_MS),
+      .bind(jobId, conn.id, conn.space_id, JSON.stringify(accountIds), trigger, now, conn.id, now - STALE_QUEUED_MS, now - STALE_RUNNING_MS),
     db
       .prepare("INSERT INTO jobs (id, space_id, type, status, created_at) SELECT ?, ?, ?, 'queued', ? WHERE EXISTS (SELECT 1 FROM provider_sync_jobs WHERE job_id = ?)")
       .bind(jobId, conn.space_id, SYNC_JOB, now, jobId),
@@ -140,9 +142,9 @@ export async function requestSync(svc: Services, auth: AuthContext, input: { spa
     ? await db
         .prepare(
           `SELECT p.connection_id FROM provider_sync_jobs p JOIN jobs j ON j.id = p.job_id
-            WHERE p.connection_id ${IN_JSON_LIST} AND (j.status = 'queued' OR (j.status = 'running' AND j.started_at > ?)) LIMIT 1`,
+            WHERE p.connection_id ${IN_JSON_LIST} AND ((j.status = 'queued' AND j.created_at > ?) OR (j.status = 'running' AND j.started_at > ?)) LIMIT 1`,
         )
-        .bind(jsonList(eligible.map((c) => c.id)), now - STALE_RUNNING_MS)
+        .bind(jsonList(eligible.map((c) => c.id)), now - STALE_QUEUED_MS, now - STALE_RUNNING_MS)
         .first<{ connection_id: string }>()
     : null;
   if (inProgress) throw conflict(`A sync of connection ${inProgress.connection_id} is already in progress`, "SYNC_IN_PROGRESS");
