@@ -84,14 +84,17 @@ export async function buildWorld(people?: People, opts: { retrainJob?: boolean }
   };
 }
 
-/** A Plaid connection (its token sealed, unknown to the simulator) and a finished sync job of it, written directly. */
+/** A Plaid connection (its token sealed; a one-day sandbox item, so syncs are quick) and a finished sync job of it, written directly. */
 async function providerFixtures(spaceId: string, userId: string) {
   const now = Date.now();
   const suffix = crypto.randomUUID().replace(/-/g, "").slice(0, 16);
   const connectionId = `con_matrix${suffix}`;
   const syncJobId = `job_matrix${suffix}`;
-  const sealed = await encryptSecret(JSON.stringify({ accessToken: "access-sandbox-matrix", itemId: `item-matrix-${suffix}` }), env.ENCRYPTION_KEY);
+  const accessToken = `access-sandbox-matrix-${suffix}`;
+  const sealed = await encryptSecret(JSON.stringify({ accessToken, itemId: `item-matrix-${suffix}` }), env.ENCRYPTION_KEY);
   await env.DB.batch([
+    env.DB.prepare("INSERT INTO sandbox_plaid_items (item_id, access_token, seed, anchor_day, history_days, created_at) VALUES (?, ?, ?, ?, 1, ?)")
+      .bind(`item-matrix-${suffix}`, accessToken, suffix, new Date(now).toISOString().slice(0, 10), now),
     env.DB.prepare("INSERT INTO provider_connections (id, space_id, provider, status, external_id, credentials_enc, created_by, created_at, updated_at) VALUES (?, ?, 'plaid', 'active', ?, ?, ?, ?, ?)")
       .bind(connectionId, spaceId, `item-matrix-${suffix}`, sealed, userId, now, now),
     env.DB.prepare("INSERT INTO jobs (id, space_id, type, status, result, created_at, started_at, finished_at) VALUES (?, ?, 'provider.sync', 'completed', ?, ?, ?, ?)")

@@ -259,15 +259,15 @@ export async function applyChanges(
     await emitCreated(svc, conn, planned.filter((p) => committed.includes(p.row.id)));
   }
 
-  for (const trade of changes.trades ?? []) {
+  const newTrades = (changes.trades ?? []).filter((trade) => {
     if (groups.has(trade.id)) {
       stats.unchanged++;
-      continue;
+      return false;
     }
-    const legs = trade.legs.map((l) => ({ ...l, acc: wanted(l.accountExternalId) }));
-    if (legs.some((l) => !l.acc)) continue;
-    const created = await commitTrade(svc, conn, trade, legs as (typeof legs[number] & { acc: AccountRow })[], tz, now, stats);
-    if (created) createdIds.push(...created);
+    return trade.legs.every((l) => wanted(l.accountExternalId));
+  });
+  for (let i = 0; i < newTrades.length; i += COMMIT_CHUNK) {
+    createdIds.push(...(await commitTrades(svc, conn, newTrades.slice(i, i + COMMIT_CHUNK), wanted as (ext: string) => AccountRow, tz, now, stats)));
   }
 
   // A listing: what is no longer listed in its window was removed at the provider.
@@ -470,43 +470,63 @@ async function commitPlanned(svc: Services, conn: ConnectionRow, planned: Planne
   return done;
 }
 
-async function commitTrade(
-  svc: Services, conn: ConnectionRow, trade: NormalTrade, legs: { acc: AccountRow; amountMinor: number; fee: boolean; side: "buy" | "sell" }[], tz: string, now: number, stats: SyncStats,
-): Promise<string[] | null> {
-  const date = instantIn(trade.date, tz);
-  const postings: Posting[] = [];
-  const effects: SideEffect[] = [];
-  const ids: string[] = [];
-  legs.forEach((l, i) => {
-    if (l.amountMinor === 0) return;
-    const asset = assetOf(l.acc.currency as Currency);
-    const address = accountAddress(l.acc.id);
-    const counterparty = l.fee ? "expense:fees" : "world";
-    postings.push(l.amountMinor < 0 ? { source: address, destination: counterparty, amount: -l.amountMinor, asset } : { source: counterparty, destination: address, amount: l.amountMinor, asset });
-    const id = newId("txn", now);
-    ids.push(id);
-    effects.push({
-      kind: "insertTransaction", txIndex: 0,
-      row: {
-        id, spaceId: conn.space_id, accountId: l.acc.id, amount: l.amountMinor, currency: l.acc.currency, description: l.fee ? `Fee: ${trade.description}` : trade.description,
-        merchantName: conn.institution_name, normalizedMerchant: null, date, type: l.fee ? "fee" : "trade", subtype: l.fee ? "commission" : l.side, status: "posted",
-        categoryId: null, categorySource: null, tags: "[]", notes: null, location: null, counterpartyAccountId: null,
-        trade: l.fee ? null : JSON.stringify(trade.record), providerTransactionId: i === 0 ? trade.id : `${trade.id}#leg${i}`, createdAt: now, updatedAt: now,
-      },
-    });
-  });
-  if (postings.length === 0) return null;
+/** Trades as ledger transactions, many per commit; a chunk refused for a reference already used is retried one by one. */
+async function commitTrades(
+  svc: Services, conn: ConnectionRow, trades: NormalTrade[], accountOf: (ext: string) => AccountRow, tz: string, now: number, stats: SyncStats,
+): Promise<string[]> {
+  const build = (list: NormalTrade[]) => {
+    const txs: TxIntent[] = [];
+    const effects: SideEffect[] = [];
+    const ids: string[] = [];
+    for (const trade of list) {
+      const date = instantIn(trade.date, tz);
+      const postings: Posting[] = [];
+      const txIndex = txs.length;
+      trade.legs.forEach((l, i) => {
+        if (l.amountMinor === 0) return;
+        const acc = accountOf(l.accountExternalId);
+        const asset = assetOf(acc.currency as Currency);
+        const address = accountAddress(acc.id);
+        const counterparty = l.fee ? "expense:fees" : "world";
+        postings.push(l.amountMinor < 0 ? { source: address, destination: counterparty, amount: -l.amountMinor, asset } : { source: counterparty, destination: address, amount: l.amountMinor, asset });
+        const id = newId("txn", now);
+        ids.push(id);
+        effects.push({
+          kind: "insertTransaction", txIndex,
+          row: {
+            id, spaceId: conn.space_id, accountId: acc.id, amount: l.amountMinor, currency: acc.currency, description: l.fee ? `Fee: ${trade.description}` : trade.description,
+            merchantName: conn.institution_name, normalizedMerchant: null, date, type: l.fee ? "fee" : "trade", subtype: l.fee ? "commission" : l.side, status: "posted",
+            categoryId: null, categorySource: null, tags: "[]", notes: null, location: null, counterpartyAccountId: null,
+            trade: l.fee ? null : JSON.stringify(trade.record), providerTransactionId: i === 0 ? trade.id : `${trade.id}#leg${i}`, createdAt: now, updatedAt: now,
+          },
+        });
+      });
+      if (postings.length) txs.push({ postings, reference: `sync:${conn.id}:${trade.id}`, timestamp: date, metadata: { provider: conn.provider, providerTradeId: trade.id } });
+    }
+    return { txs, effects, ids };
+  };
+  const commit = async (list: NormalTrade[]) => {
+    const { txs, effects, ids } = build(list);
+    if (txs.length === 0) return [];
+    await runLedger(svc, { kind: "commit", spaceId: conn.space_id, txs, effects });
+    stats.created += txs.length;
+    return ids;
+  };
   try {
-    await runLedger(svc, {
-      kind: "commit", spaceId: conn.space_id, txs: [{ postings, reference: `sync:${conn.id}:${trade.id}`, timestamp: date, metadata: { provider: conn.provider, providerTradeId: trade.id } }], effects,
-    });
+    return await commit(trades);
   } catch (e) {
     if (!isConflict(e)) throw e;
-    stats.unchanged++;
-    return null;
+    const out: string[] = [];
+    for (const t of trades) {
+      try {
+        out.push(...(await commit([t])));
+      } catch (e2) {
+        if (!isConflict(e2)) throw e2;
+        stats.unchanged++;
+      }
+    }
+    return out;
   }
-  stats.created++;
-  return ids;
 }
 
 /**
