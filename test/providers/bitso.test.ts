@@ -5,7 +5,6 @@
  * quantities, trades and fees post as trades, and balances are valued at
  * market prices (MXN at par in an MXN space).
  */
-import { createHmac } from "node:crypto";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { bitsoAuthorization, BitsoClient, d1Nonces } from "../../src/providers/bitso/client";
@@ -15,19 +14,39 @@ import { call, callJson, createSpace, registerUser } from "../helpers";
 import { ledgerViolations } from "../invariants/ledger-invariants";
 import { as, directServices, waitForJob } from "./helpers";
 
-const independent = (secret: string, message: string) => createHmac("sha256", secret).update(message).digest("hex");
+/** Vectors computed outside this code base (Python: hmac.new(secret, message, hashlib.sha256).hexdigest()). */
+const VECTORS: Record<string, string> = {
+  "BitsoSecret|1700000000000GET/v3/balance/": "330722a629295972e4320ea85159ab5abce2245ef97c7be8a185926068ba22c2",
+  "s3cr3t|1700000000123GET/v3/user_trades/?limit=100&sort=desc": "79b54c437c3ab7b44d6a4f9fe1bcf942973a1321f5d36f7cd24c73bd5eebf7e9",
+  's3cr3t|1700000000124POST/v3/orders/{"book":"btc_mxn","side":"buy","type":"market","major":"0.001"}': "1e9835a0fd6c08ad89e90013cfe4f0b358a552893a9bb944274d6a7e16935985",
+  "s|1GET/v3/balance/": "b3bef9435293069f5ce0e9a808623b382c7691dec4ed00903c5d8c1ebcc267b7",
+};
+
+/** And with Web Crypto directly, written here rather than through lib/crypto. */
+async function webCryptoHmac(secret: string, message: string): Promise<string> {
+  const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  return [...new Uint8Array(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(message)))].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+async function independent(secret: string, message: string): Promise<string> {
+  const fixed = VECTORS[`${secret}|${message}`];
+  const computed = await webCryptoHmac(secret, message);
+  if (fixed !== undefined) expect(computed).toBe(fixed);
+  return fixed ?? computed;
+}
 
 describe("Bitso", () => {
   it("signs requests as Bitso specifies (vectors computed independently)", async () => {
     const get = await bitsoAuthorization("BitsoKey", "BitsoSecret", "1700000000000", "GET", "/v3/balance/");
-    expect(get).toBe(`Bitso BitsoKey:1700000000000:${independent("BitsoSecret", "1700000000000GET/v3/balance/")}`);
+    expect(get).toBe(`Bitso BitsoKey:1700000000000:${await independent("BitsoSecret", "1700000000000GET/v3/balance/")}`);
     const withQuery = await bitsoAuthorization("k", "s3cr3t", "1700000000123", "GET", "/v3/user_trades/?limit=100&sort=desc");
-    expect(withQuery.split(":")[2]).toBe(independent("s3cr3t", "1700000000123GET/v3/user_trades/?limit=100&sort=desc"));
+    expect(withQuery.split(":")[2]).toBe(await independent("s3cr3t", "1700000000123GET/v3/user_trades/?limit=100&sort=desc"));
     const body = JSON.stringify({ book: "btc_mxn", side: "buy", type: "market", major: "0.001" });
     const post = await bitsoAuthorization("k", "s3cr3t", "1700000000124", "post", "/v3/orders/", body);
-    expect(post.split(":")[2]).toBe(independent("s3cr3t", `1700000000124POST/v3/orders/${body}`));
-    // A fixed vector, for anyone re-implementing this: HMAC-SHA256("s", "1GET/v3/balance/").
-    expect((await bitsoAuthorization("k", "s", "1", "GET", "/v3/balance/")).split(":")[2]).toBe(independent("s", "1GET/v3/balance/"));
+    expect(post.split(":")[2]).toBe(await independent("s3cr3t", `1700000000124POST/v3/orders/${body}`));
+    // The smallest vector, for anyone re-implementing this: HMAC-SHA256("s", "1GET/v3/balance/").
+    expect((await bitsoAuthorization("k", "s", "1", "GET", "/v3/balance/")).split(":")[2]).toBe(await independent("s", "1GET/v3/balance/"));
+    expect(Object.keys(VECTORS)).toHaveLength(4);
   });
 
   it("connects, syncs balances per currency and trades exactly, and values them (MXN at par)", { timeout: 60_000 }, async () => {
