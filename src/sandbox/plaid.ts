@@ -466,7 +466,7 @@ plaidSandbox.post("/sandbox/bench/bare_insert", async (c) => {
   const db = c.env.DB;
   const rows = Array.from({ length: n }, (_, i) => [`acc_bench`, `bench-${started}-${i}`, -(100 + (i % 9900)), `Bare insert ${i}`, started]);
   const statements = insertRows(db, "sandbox_bench_rows", ["account_id", "provider_transaction_id", "amount", "description", "date"], rows);
-  for (let i = 0; i < statements.length; i += 200) await db.batch(statements.slice(i, i + 200));
+  for (let i = 0; i < statements.length; i += 50) await db.batch(statements.slice(i, i + 50));
   return c.json({ rows: n, ms: Date.now() - started, statements: statements.length });
 });
 

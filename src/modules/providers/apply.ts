@@ -244,11 +244,12 @@ export async function applyChanges(
         },
       };
     });
-    const committed = await commitPlanned(svc, conn, planned, stats);
-    createdIds.push(...committed);
+    const committedList = await commitPlanned(svc, conn, planned, stats);
+    createdIds.push(...committedList);
+    const committed = new Set(committedList);
     for (const [tid, candidates] of ambiguous) {
       const row = planned.find((p) => p.row.providerTransactionId === tid);
-      if (!row || !committed.includes(row.row.id)) continue;
+      if (!row || !committed.has(row.row.id)) continue;
       const res = await svc.env.DB.prepare(
         "INSERT OR IGNORE INTO provider_review_flags (id, space_id, transaction_id, candidate_transaction_ids, reason, created_at) VALUES (?, ?, ?, ?, 'possible_pending_duplicate', ?)",
       )
@@ -256,7 +257,7 @@ export async function applyChanges(
         .run();
       stats.flagged += res.meta.changes;
     }
-    await emitCreated(svc, conn, planned.filter((p) => committed.includes(p.row.id)));
+    await emitCreated(svc, conn, planned.filter((p) => committed.has(p.row.id)));
   }
 
   const newTrades = (changes.trades ?? []).filter((trade) => {
