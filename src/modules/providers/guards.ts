@@ -18,7 +18,8 @@ async function syncSubject(c: Context<AppEnv>): Promise<string> {
       return `accounts:${body.accountIds.map(String).sort().join(",").slice(0, 300)}`;
     }
     if (typeof body.connectionId === "string") return `connection:${body.connectionId.slice(0, 64)}`;
-    if (typeof body.spaceId === "string") return `space:${body.spaceId.slice(0, 64)}:user:${user}`;
+    // Nothing synced yet (linking, connecting): each operation has its own bucket per space and caller.
+    if (typeof body.spaceId === "string") return `${new URL(c.req.url).pathname}:space:${body.spaceId.slice(0, 64)}:user:${user}`;
   } catch {
     // Not JSON: the route's validation answers it; the caller is counted by user.
   }
