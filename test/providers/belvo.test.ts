@@ -49,7 +49,7 @@ describe("Belvo", () => {
 
   it("webhooks need the configured Authorization; events re-fetch; pending→posted matched without a link; ambiguous twins flagged", { timeout: 90_000 }, async () => {
     const { owner, spaceId } = await ownerWithSpace();
-    const ok = await callJson("/v1/providers/belvo/connect", { ...as(owner), body: { spaceId, institution: "banamex", username: `user-${crypto.randomUUID()}`, password: "pw" } });
+    const ok = await callJson("/v1/providers/belvo/connect", { ...as(owner), body: { spaceId, institution: "banamex", username: "maria.garcia", password: "pw" } });
     expect(ok.status).toBe(201);
     expect((await waitForJob(ok.body.jobId)).status).toBe("completed");
     expect(await ledgerViolations(spaceId)).toEqual([]);
