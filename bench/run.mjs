@@ -9,6 +9,7 @@ import { ledgerBench } from "./ledger.mjs";
 import { scalingBench } from "./scaling.mjs";
 import { loadBench } from "./load.mjs";
 import { projectionsBench } from "./projections.mjs";
+import { providerSyncBench } from "./provider-sync.mjs";
 import { watchNoise } from "./lib/noise.mjs";
 import { startServer } from "./lib/server.mjs";
 import { speedBench, speedTable } from "./speed.mjs";
@@ -73,6 +74,17 @@ if (wants("ledger") || wants("categorize")) {
     if (wants("ledger")) report.ledger = await ledgerBench(server.base, { listRows: Number(process.env.BENCH_LIST_ROWS ?? 100_000) });
     if (wants("categorize")) report.categorize = await categorizeBench(server.base, { n: Number(process.env.BENCH_CATEGORIZE_N ?? 10_000) });
     report.throughputServerErrors = server.errors().slice(0, 20);
+  } finally {
+    server.stop();
+  }
+}
+
+if (only === "providersync") {
+  // Issue 11: a 10,000-transaction provider sync beside the same run's bare insert (BENCH_ONLY=providersync).
+  const server = await startServer({ port: 8795 });
+  try {
+    report.providerSync = await providerSyncBench(server.base, { days: Number(process.env.BENCH_PROVIDER_DAYS ?? 3230) });
+    report.providerSyncServerErrors = server.errors().slice(0, 20);
   } finally {
     server.stop();
   }

@@ -5,6 +5,7 @@
 import { DEMO } from "./demo-user.mjs";
 import { seedDemoAssets } from "./demo-assets.mjs";
 import { seedAnalyticsDemo } from "./demo-analytics.mjs";
+import { seedDemoConnections } from "./demo-providers.mjs";
 
 export const DEMO_CATEGORIES = [
   // [id, spaceIndex, name, type, color, icon]
@@ -46,6 +47,7 @@ export async function seedDemoData(base) {
   await seedDemoHousehold(call, token, [personal, business]);
 
   const existing = await call("GET", `/v1/accounts?spaceId=${personal}`, undefined, token);
+  await seedDemoConnections(call, token, personal, business);
   if (existing.pagination.total > 0) return { seeded: false };
 
   const account = (key, body) => call("POST", "/v1/accounts", body, token, `demo-acc-${key}`);

@@ -38,6 +38,8 @@ import { assetRoutes } from "./modules/assets/routes";
 import { documentRoutes, transferRoutes } from "./modules/documents/routes";
 import { realEstateRoutes } from "./modules/real-estate/routes";
 import { collectibleAssetRoutes, collectibleRoutes } from "./modules/collectibles/routes";
+import { providerRoutes } from "./modules/providers/routes";
+import { accountSyncRoutes, syncJobRoutes } from "./modules/providers/sync-routes";
 
 /** JSON bodies above this size are refused with 413 before they are parsed. */
 export const MAX_JSON_BODY_BYTES = 1024 * 1024;
@@ -70,6 +72,7 @@ app.route("/v1", healthRoutes);
 app.route("/v1/auth", authRoutes);
 app.route("/v1/spaces", spaceRoutes);
 app.route("/v1/spaces", ledgerRoutes);
+app.route("/v1/accounts", accountSyncRoutes);
 app.route("/v1/accounts", accountRoutes);
 app.route("/v1/accounts", accountTransactionRoutes);
 app.route("/v1/transactions", transactionRoutes);
@@ -93,6 +96,8 @@ app.route("/v1/real-estate", realEstateRoutes);
 app.route("/v1/collectibles", collectibleRoutes);
 app.route("/v1/households", householdRoutes);
 app.route("/v1/life-beat", lifeBeatRoutes);
+app.route("/v1/providers", providerRoutes);
+app.route("/v1/sync-jobs", syncJobRoutes);
 app.route("/sandbox", sandboxRoutes);
 
 app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer", bearerFormat: "JWT" });

@@ -472,3 +472,4 @@ export * from "./schema-analytics";
 export * from "./schema-projections";
 export * from "./schema-assets";
 export * from "./schema-lifebeat";
+export * from "./schema-providers";

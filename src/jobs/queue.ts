@@ -9,6 +9,7 @@ import { systemClock } from "../lib/clock";
 import { logError, logInfo } from "../lib/log";
 import { RETRAIN_JOB, runRetrain } from "../modules/ml/service";
 import { webhookJobHandlers } from "../modules/webhooks/jobs";
+import { runSyncJob, SYNC_JOB } from "../modules/providers/sync";
 
 export interface JobMessage {
   type: string;
@@ -21,6 +22,7 @@ export type JobHandler = (svc: Services, message: JobMessage) => Promise<void>;
 export const jobHandlers: Record<string, JobHandler> = {
   [RETRAIN_JOB]: (svc, m) => runRetrain(svc, String(m.jobId), String(m.spaceId)),
   ...webhookJobHandlers,
+  [SYNC_JOB]: (svc, m) => runSyncJob(svc, m),
 };
 
 export async function handleQueue(batch: MessageBatch<unknown>, env: Env): Promise<void> {

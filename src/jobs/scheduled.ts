@@ -14,6 +14,7 @@ import { recordTodaysRates } from "../modules/rates/service";
 import { refreshLinkedValuations } from "../modules/assets/refresh";
 import { cleanupPendingUploads } from "../modules/documents/service";
 import { runLifeBeat } from "../modules/lifebeat/escalation";
+import { enqueueDueSyncs } from "../modules/providers/sync";
 
 export type CronTask = (svc: Services, scheduledTime: number) => Promise<void>;
 
@@ -29,6 +30,9 @@ const refreshAssetValuations: CronTask = async (svc) => {
 const cleanupAbandonedUploads: CronTask = async (svc) => {
   await cleanupPendingUploads(svc);
 };
+const providerSyncs: CronTask = async (svc) => {
+  await enqueueDueSyncs(svc);
+};
 const lifeBeat: CronTask = async (svc) => {
   await runLifeBeat(svc);
 };
@@ -38,6 +42,7 @@ export const cronTasks: Record<string, CronTask[]> = {
   // Hourly.
   "0 * * * *": [
     lifeBeat,
+    providerSyncs,
     webhookSweep,
   ],
   // Daily 03:00 UTC: today's exchange rates.

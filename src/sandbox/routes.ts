@@ -15,6 +15,9 @@ import { realEstateSandbox } from "./real-estate";
 import { sneaksSandbox } from "./sneaks";
 import { emailSandbox } from "./email";
 import { smsSandbox } from "./sms";
+import { plaidSandbox } from "./plaid";
+import { belvoSandbox } from "./belvo";
+import { bitsoSandbox } from "./bitso";
 
 export const sandboxRoutes = new Hono<AppEnv>();
 
@@ -33,3 +36,6 @@ sandboxRoutes.route("/email", emailSandbox);
 sandboxRoutes.route("/sms", smsSandbox);
 sandboxRoutes.mount("/real-estate", realEstateSandbox.fetch);
 sandboxRoutes.mount("/sneaks", sneaksSandbox.fetch);
+sandboxRoutes.all("/plaid/*", (c) => plaidSandbox.fetch(c.req.raw, c.env));
+sandboxRoutes.all("/belvo/*", (c) => belvoSandbox.fetch(c.req.raw, c.env));
+sandboxRoutes.all("/bitso/*", (c) => bitsoSandbox.fetch(c.req.raw, c.env));

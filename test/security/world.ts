@@ -6,6 +6,7 @@
 import { env } from "cloudflare:workers";
 import { addMember, callJson, createSpace, enableTwoFactor, registerUser, type TestUser } from "../helpers";
 import { createAccount } from "../accounts/helpers";
+import { encryptSecret } from "../../src/lib/crypto";
 
 export interface World {
   owner: TestUser;
@@ -78,6 +79,7 @@ export async function buildWorld(people?: People, opts: { retrainJob?: boolean }
   ]);
   const job = opts.retrainJob === false ? { jobId: undefined } : await ok(callJson("/v1/ml/retrain", { ...as(owner!), body: { spaceId: space.id } }));
   if (job.jobId) await settleJob(job.jobId);
+  const provider = await providerFixtures(space.id, owner!.id);
   return {
     owner: owner!, admin: admin!, member: member!, viewer: viewer!, outsider: outsider!, newcomer: newcomer!, spaceId: space.id,
     ids: {
@@ -90,6 +92,27 @@ export async function buildWorld(people?: People, opts: { retrainJob?: boolean }
       "id@/v1/webhooks": webhook.id, "url@/v1/webhooks": webhookUrl,
       assetId: asset.id, documentId: doc.documentId, "address@/v1/assets": { address: "123 Main Street", city: "San Francisco", state: "CA", zipCode: "94102" },
       "address@/v1/real-estate/lookup": "123 Main Street",
+      connectionId: provider.connectionId, "jobId@/v1/sync-jobs": provider.syncJobId,
     },
   };
+}
+
+/** A Plaid connection (its token sealed; a one-day sandbox item, so syncs are quick) and a finished sync job of it, written directly. */
+async function providerFixtures(spaceId: string, userId: string) {
+  const now = Date.now();
+  const suffix = crypto.randomUUID().replace(/-/g, "").slice(0, 16);
+  const connectionId = `con_matrix${suffix}`;
+  const syncJobId = `job_matrix${suffix}`;
+  const accessToken = `access-sandbox-matrix-${suffix}`;
+  const sealed = await encryptSecret(JSON.stringify({ accessToken, itemId: `item-matrix-${suffix}` }), env.ENCRYPTION_KEY);
+  await env.DB.batch([
+    env.DB.prepare("INSERT INTO sandbox_plaid_items (item_id, access_token, seed, anchor_day, history_days, created_at) VALUES (?, ?, ?, ?, 1, ?)")
+      .bind(`item-matrix-${suffix}`, accessToken, suffix, new Date(now).toISOString().slice(0, 10), now),
+    env.DB.prepare("INSERT INTO provider_connections (id, space_id, provider, status, external_id, credentials_enc, created_by, created_at, updated_at) VALUES (?, ?, 'plaid', 'active', ?, ?, ?, ?, ?)")
+      .bind(connectionId, spaceId, `item-matrix-${suffix}`, sealed, userId, now, now),
+    env.DB.prepare("INSERT INTO jobs (id, space_id, type, status, result, created_at, started_at, finished_at) VALUES (?, ?, 'provider.sync', 'completed', ?, ?, ?, ?)")
+      .bind(syncJobId, spaceId, JSON.stringify({ stats: { created: 0, updated: 0, unchanged: 0, errors: 0, removed: 0, corrections: 0, adjustments: 0, flagged: 0 }, accountIds: [] }), now, now, now),
+    env.DB.prepare("INSERT INTO provider_sync_jobs (job_id, connection_id, space_id, trigger, created_at) VALUES (?, ?, ?, 'manual', ?)").bind(syncJobId, connectionId, spaceId, now),
+  ]);
+  return { connectionId, syncJobId };
 }

@@ -1,0 +1,85 @@
+/**
+ * Provider connections, their accounts and queued syncs (migration 0006).
+ * Credentials and tokens are AES-GCM sealed (`credentialsEnc`) and never leave the server.
+ */
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+export const providerConnections = sqliteTable(
+  "provider_connections",
+  {
+    id: text("id").primaryKey(),
+    spaceId: text("space_id").notNull(),
+    provider: text("provider", { enum: ["plaid", "belvo", "bitso"] }).notNull(),
+    status: text("status", { enum: ["pending", "active", "error", "reauth_required", "disconnected"] }).notNull(),
+    externalId: text("external_id"),
+    institutionId: text("institution_id"),
+    institutionName: text("institution_name"),
+    credentialsEnc: text("credentials_enc").notNull(),
+    statusReason: text("status_reason"),
+    syncCursor: text("sync_cursor"),
+    lastSyncAt: integer("last_sync_at"),
+    lastSyncAttemptAt: integer("last_sync_attempt_at"),
+    nextSyncAt: integer("next_sync_at"),
+    nonce: integer("nonce").notNull().default(0),
+    createdBy: text("created_by"),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+    disconnectedAt: integer("disconnected_at"),
+  },
+  (t) => [
+    index("provider_connections_space_idx").on(t.spaceId, t.createdAt),
+    index("provider_connections_external_idx").on(t.provider, t.externalId),
+    index("provider_connections_due_idx").on(t.status, t.nextSyncAt),
+  ],
+);
+
+export const providerAccounts = sqliteTable(
+  "provider_accounts",
+  {
+    accountId: text("account_id").primaryKey(),
+    connectionId: text("connection_id").notNull(),
+    spaceId: text("space_id").notNull(),
+    providerAccountId: text("provider_account_id").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [uniqueIndex("provider_accounts_external_unique").on(t.connectionId, t.providerAccountId)],
+);
+
+export const providerSyncJobs = sqliteTable(
+  "provider_sync_jobs",
+  {
+    jobId: text("job_id").primaryKey(),
+    connectionId: text("connection_id").notNull(),
+    spaceId: text("space_id").notNull(),
+    accountIds: text("account_ids").notNull().default("[]"),
+    trigger: text("trigger", { enum: ["manual", "webhook", "cron", "connect"] }).notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [index("provider_sync_jobs_connection_idx").on(t.connectionId, t.createdAt)],
+);
+
+export const providerReviewFlags = sqliteTable(
+  "provider_review_flags",
+  {
+    id: text("id").primaryKey(),
+    spaceId: text("space_id").notNull(),
+    transactionId: text("transaction_id").notNull(),
+    candidateTransactionIds: text("candidate_transaction_ids").notNull(),
+    reason: text("reason").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [uniqueIndex("provider_review_flags_txn_unique").on(t.transactionId, t.reason), index("provider_review_flags_space_idx").on(t.spaceId, t.createdAt)],
+);
+
+export const providerWebhookKeys = sqliteTable(
+  "provider_webhook_keys",
+  {
+    provider: text("provider").notNull(),
+    kid: text("kid").notNull(),
+    jwk: text("jwk").notNull(),
+    expiredAt: integer("expired_at"),
+    fetchedAt: integer("fetched_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.provider, t.kid] })],
+);

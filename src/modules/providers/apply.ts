@@ -1,0 +1,617 @@
+/**
+ * Applying what a provider reports to the ledger, idempotently.
+ *
+ * Every synced Dhanam row carries its provider transaction id; the rows a
+ * provider id owns (the transaction itself and any correcting entries, named
+ * `<id>#c<n>`) are its "group", and the group's live amounts sum to what the
+ * institution last said. Each ledger write has a reference derived from that
+ * state (`sync:<connection>:<id>`, `...#c<n>`), so a retried or concurrent
+ * sync that repeats a write is refused by the ledger instead of doubling it.
+ *
+ * - new transaction: categorized (rules, then the model) and posted.
+ * - posted transaction naming its pending one (`pendingId`), or matched to it
+ *   by amount, date and merchant for providers without the link: the pending
+ *   row becomes the posted one in place (its category, tags and notes stay),
+ *   and an amount difference (a tip) is posted as a correcting entry.
+ * - modified amount: a correcting entry for the difference; never an edit.
+ * - removed: reversal of every live row of the group.
+ * - the balance the institution reports: an explicit adjustment entry for any
+ *   difference from the ledger, never an overwrite.
+ */
+import type { Services } from "../../env";
+import { ApiError } from "../../lib/errors";
+import { instantIn } from "../../lib/dates";
+import { newId } from "../../lib/ids";
+import { assetOf, type Currency, CURRENCY_SCALES, formatMinor, toMajorNumber } from "../../lib/money";
+import { IN_JSON_LIST, jsonList, type SqlValue } from "../../lib/sql";
+import { accountAddress } from "../ledger/addresses";
+import { runLedger } from "../ledger/client";
+import type { SideEffect } from "../ledger/operations";
+import type { Posting, TxIntent } from "../ledger/types";
+import { normalizeMerchant } from "../ml/normalize";
+import { balancesOf, type AccountRow } from "../accounts/service";
+import type { AccountType } from "../accounts/schemas";
+import { cashflowPostings } from "../transactions/postings";
+import { batchCategorizer } from "./categorize";
+import type { ConnectionRow } from "./connections";
+
+export interface NormalAccount {
+  externalId: string;
+  name: string;
+  type: AccountType;
+  subtype: string | null;
+  currency: Currency;
+  mask: string | null;
+  /** What the institution says the account holds, excluding pending transactions (minor units); null if unknown. */
+  balanceMinor: number | null;
+}
+
+export interface NormalTxn {
+  id: string;
+  accountExternalId: string;
+  /** Signed minor units from the account's point of view: negative leaves the account. */
+  amountMinor: number;
+  /** YYYY-MM-DD, the day the institution gives. */
+  date: string;
+  description: string;
+  merchantName: string | null;
+  pending: boolean;
+  /** The pending transaction this posted one replaces, when the provider says so (Plaid). */
+  pendingId: string | null;
+}
+
+/** A cash-and-asset exchange (Bitso): one ledger transaction, a row per account it touches. */
+export interface NormalTrade {
+  id: string;
+  date: string;
+  description: string;
+  /** Legs: each moves `amountMinor` (signed, the account's view) of the account's currency against `world`. */
+  legs: { accountExternalId: string; amountMinor: number; fee: boolean; side: "buy" | "sell" }[];
+  record: Record<string, string>;
+}
+
+export interface SyncChanges {
+  accounts: NormalAccount[];
+  upserts: NormalTxn[];
+  removed: string[];
+  trades?: NormalTrade[];
+  /** Match posted to pending by amount, date and merchant (providers without a pending link). */
+  matchPendingHeuristically: boolean;
+  /**
+   * The upserts are everything the provider holds from `fromDay` on (a listing, not a change feed, as
+   * Belvo's): a synced transaction of those accounts in that window that is no longer listed was removed.
+   */
+  snapshot?: { fromDay: string };
+}
+
+export interface SyncStats {
+  created: number;
+  updated: number;
+  unchanged: number;
+  errors: number;
+  removed: number;
+  corrections: number;
+  adjustments: number;
+  flagged: number;
+}
+
+export const emptyStats = (): SyncStats => ({ created: 0, updated: 0, unchanged: 0, errors: 0, removed: 0, corrections: 0, adjustments: 0, flagged: 0 });
+
+interface ExistingRow {
+  id: string;
+  account_id: string;
+  pid: string;
+  amount: number;
+  status: string;
+  ledger_seq: number;
+  category_id: string | null;
+  category_source: string | null;
+  type: string;
+  date: number;
+  normalized_merchant: string | null;
+  currency: string;
+}
+
+/** Ledger transactions per commit when posting many new rows. */
+const COMMIT_CHUNK = 64;
+/** Tolerance of the pending/posted match without a link: a tip of up to 30 % or one major unit. */
+const MATCH_DAYS = 5;
+
+const baseOf = (pid: string) => pid.split("#")[0]!;
+const isConflict = (e: unknown) => e instanceof ApiError && e.status === 409;
+
+interface Planned {
+  row: Omit<typeof import("../../db/schema").transactions.$inferInsert, "ledgerSeq">;
+  postings: Posting[];
+  reference: string;
+}
+
+export async function applyChanges(
+  svc: Services,
+  conn: ConnectionRow,
+  changes: SyncChanges,
+  stats: SyncStats,
+  opts: { onlyAccountIds?: string[] } = {},
+): Promise<{ accountIds: string[]; createdIds: string[] }> {
+  const space = await svc.env.DB.prepare("SELECT timezone FROM spaces WHERE id = ?").bind(conn.space_id).first<{ timezone: string }>();
+  const tz = space?.timezone ?? "UTC";
+  const accountsByExt = await ensureAccounts(svc, conn, changes.accounts);
+  const wanted = (ext: string) => {
+    const a = accountsByExt.get(ext);
+    return a && a.isActive && (!opts.onlyAccountIds?.length || opts.onlyAccountIds.includes(a.id)) ? a : null;
+  };
+  const accountIds = [...accountsByExt.values()].filter((a) => wanted(a.providerAccountId!)).map((a) => a.id);
+  const groups = await loadGroups(svc, accountIds);
+  const live = (pid: string) => (groups.get(pid) ?? []).filter((r) => r.status !== "cancelled");
+  const now = svc.clock.now();
+  const createdIds: string[] = [];
+
+  // A pending transaction that a posted one of this same sync names is superseded, not removed.
+  const supersededIds = new Set(changes.upserts.map((t) => t.pendingId).filter((x): x is string => !!x));
+  const stillPending = new Set(changes.upserts.filter((t) => t.pending).map((t) => t.id));
+
+  // Heuristic matches (providers without the link): a posted transaction with exactly one candidate pending row,
+  // itself claimed by no other posted transaction, replaces it; anything ambiguous is left as two and flagged.
+  const heuristic = new Map<string, ExistingRow>();
+  const ambiguous = new Map<string, string[]>();
+  if (changes.matchPendingHeuristically) {
+    const pendingRows = [...groups.values()].flat().filter((r) => r.status === "pending" && !r.pid.includes("#") && !stillPending.has(r.pid));
+    const claims = new Map<string, string[]>();
+    const candidatesOf = new Map<string, ExistingRow[]>();
+    for (const t of changes.upserts) {
+      if (t.pending || t.pendingId || groups.has(t.id)) continue;
+      const acc = wanted(t.accountExternalId);
+      if (!acc) continue;
+      const merchant = normalizeMerchant(t.merchantName ?? t.description);
+      const day = Date.parse(`${t.date}T00:00:00Z`);
+      const scale = CURRENCY_SCALES[acc.currency as Currency];
+      const c = pendingRows.filter((r) => {
+        if (r.account_id !== acc.id || Math.sign(r.amount) !== Math.sign(t.amountMinor)) return false;
+        const diff = Math.abs(r.amount - t.amountMinor);
+        const tolerance = Math.max(10 ** scale, Math.floor((Math.abs(r.amount) * 30) / 100));
+        if (diff > tolerance) return false;
+        const pendingDay = instantDay(r.date, tz);
+        if (day < pendingDay - 86_400_000 || day > pendingDay + MATCH_DAYS * 86_400_000) return false;
+        return (r.normalized_merchant ?? null) === merchant;
+      });
+      candidatesOf.set(t.id, c);
+      for (const r of c) claims.set(r.id, [...(claims.get(r.id) ?? []), t.id]);
+    }
+    for (const [tid, c] of candidatesOf) {
+      if (c.length === 1 && claims.get(c[0]!.id)!.length === 1) heuristic.set(tid, c[0]!);
+      else if (c.length >= 1) ambiguous.set(tid, c.map((r) => r.id));
+    }
+  }
+
+  const toCreate: NormalTxn[] = [];
+  for (const t of changes.upserts) {
+    const acc = wanted(t.accountExternalId);
+    if (!acc) continue;
+    try {
+      const mine = live(t.id);
+      if (mine.length > 0 || groups.has(t.id)) {
+        if (mine.length === 0) {
+          // Removed earlier and reported again: it stays reversed (the reversal is the record).
+          stats.unchanged++;
+          continue;
+        }
+        const changed = await reconcile(svc, conn, acc, t, mine, tz, stats);
+        if (changed) stats.updated++;
+        else stats.unchanged++;
+        continue;
+      }
+      const pendingRow = t.pendingId && live(t.pendingId).length > 0 ? t.pendingId : heuristic.get(t.id)?.pid;
+      if (!t.pending && pendingRow) {
+        const rows = live(pendingRow);
+        await supersede(svc, rows, pendingRow, t.id, now);
+        groups.set(t.id, rows.map((r) => ({ ...r, pid: t.id + r.pid.slice(pendingRow.length), status: r.pid === pendingRow ? "posted" : r.status })));
+        groups.delete(pendingRow);
+        await reconcile(svc, conn, acc, t, live(t.id), tz, stats);
+        stats.updated++;
+        continue;
+      }
+      toCreate.push(t);
+    } catch (e) {
+      if (!isConflict(e)) throw e;
+      stats.unchanged++;
+    }
+  }
+
+  // New rows, categorized in one round trip and posted in chunks.
+  if (toCreate.length > 0) {
+    const subjects = toCreate.map((t) => {
+      const acc = wanted(t.accountExternalId)!;
+      return {
+        subject: { merchantName: t.merchantName, description: t.description, amountMinor: Math.abs(t.amountMinor), scale: CURRENCY_SCALES[acc.currency as Currency], accountId: acc.id },
+        signedAmount: t.amountMinor,
+      };
+    });
+    const categorize = await batchCategorizer(svc, conn.space_id, subjects);
+    const planned: Planned[] = toCreate.map((t, i) => {
+      const acc = wanted(t.accountExternalId)!;
+      const currency = acc.currency as Currency;
+      const auto = t.amountMinor === 0 ? null : categorize(subjects[i]!.subject, t.amountMinor);
+      const id = newId("txn", now);
+      return {
+        reference: `sync:${conn.id}:${t.id}`,
+        postings: cashflowPostings(acc.id, currency, t.amountMinor, auto?.categoryId ?? null, false),
+        row: {
+          id, spaceId: conn.space_id, accountId: acc.id, amount: t.amountMinor, currency, description: t.description.slice(0, 500) || "(no description)",
+          merchantName: t.merchantName, normalizedMerchant: normalizeMerchant(t.merchantName ?? t.description), date: instantIn(t.date, tz),
+          type: t.amountMinor < 0 ? "expense" : "income", subtype: null, status: t.pending ? "pending" : "posted",
+          categoryId: auto?.categoryId ?? null, categorySource: auto?.source ?? null, tags: "[]", notes: null, location: null,
+          counterpartyAccountId: null, trade: null, providerTransactionId: t.id, createdAt: now, updatedAt: now,
+        },
+      };
+    });
+    const committedList = await commitPlanned(svc, conn, planned, stats);
+    createdIds.push(...committedList);
+    const committed = new Set(committedList);
+    for (const [tid, candidates] of ambiguous) {
+      const row = planned.find((p) => p.row.providerTransactionId === tid);
+      if (!row || !committed.has(row.row.id)) continue;
+      const res = await svc.env.DB.prepare(
+        "INSERT OR IGNORE INTO provider_review_flags (id, space_id, transaction_id, candidate_transaction_ids, reason, created_at) VALUES (?, ?, ?, ?, 'possible_pending_duplicate', ?)",
+      )
+        .bind(newId("evt", now), conn.space_id, row.row.id, JSON.stringify(candidates), now)
+        .run();
+      stats.flagged += res.meta.changes;
+    }
+    await emitCreated(svc, conn, planned.filter((p) => committed.has(p.row.id)));
+  }
+
+  const newTrades = (changes.trades ?? []).filter((trade) => {
+    if (groups.has(trade.id)) {
+      stats.unchanged++;
+      return false;
+    }
+    return trade.legs.every((l) => wanted(l.accountExternalId));
+  });
+  for (let i = 0; i < newTrades.length; i += COMMIT_CHUNK) {
+    createdIds.push(...(await commitTrades(svc, conn, newTrades.slice(i, i + COMMIT_CHUNK), wanted as (ext: string) => AccountRow, tz, now, stats)));
+  }
+
+  // A listing: what is no longer listed in its window was removed at the provider.
+  const removed = [...changes.removed];
+  if (changes.snapshot) {
+    const from = instantIn(changes.snapshot.fromDay, tz);
+    const listed = new Set(changes.upserts.map((t) => t.id));
+    for (const [pid, rows] of groups) {
+      if (pid === "balance" || listed.has(pid)) continue;
+      if (rows.some((r) => !r.pid.includes("#") && r.status !== "cancelled" && r.date >= from && accountIds.includes(r.account_id))) removed.push(pid);
+    }
+  }
+  // Pending rows an ambiguous posted transaction might be: left in place for a person to resolve, not reversed.
+  const flaggedPending = new Set([...ambiguous.values()].flat());
+  if (removed.length > 0) {
+    // ...and so are those of earlier syncs' flags, until a person resolves them.
+    const earlier = await svc.env.DB.prepare("SELECT candidate_transaction_ids FROM provider_review_flags WHERE space_id = ?").bind(conn.space_id).all<{ candidate_transaction_ids: string }>();
+    for (const f of earlier.results) for (const id of JSON.parse(f.candidate_transaction_ids) as string[]) flaggedPending.add(id);
+  }
+
+  // Removed transactions are reversed (unless a posted one of this sync superseded them).
+  for (const pid of removed) {
+    if (supersededIds.has(pid)) continue;
+    if ((groups.get(pid) ?? []).some((r) => flaggedPending.has(r.id))) continue;
+    const rows = live(pid);
+    if (rows.length === 0) continue;
+    let reverted = false;
+    for (const r of rows) {
+      try {
+        await runLedger(svc, {
+          kind: "revert", spaceId: conn.space_id, seq: r.ledger_seq, atEffectiveDate: true,
+          metadata: { removedByProvider: `${conn.provider}:${pid}` }, effects: [{ kind: "voidTransactionsOf", seq: r.ledger_seq }],
+        });
+        reverted = true;
+      } catch (e) {
+        if (!(e instanceof ApiError && e.code === "ALREADY_REVERTED")) throw e;
+      }
+    }
+    for (const r of rows) r.status = "cancelled";
+    if (reverted) stats.removed++;
+  }
+
+  await adjustBalances(svc, conn, changes.accounts.filter((a) => wanted(a.externalId)), accountsByExt, groups, stats);
+  return { accountIds, createdIds };
+}
+
+function instantDay(ms: number, tz: string): number {
+  // The calendar day of the pending row in the space's zone, as UTC midnight of that day.
+  const ymd = new Intl.DateTimeFormat("en-CA", { timeZone: tz, year: "numeric", month: "2-digit", day: "2-digit" }).format(new Date(ms));
+  return Date.parse(`${ymd}T00:00:00Z`);
+}
+
+/** The connection's accounts, created on first sight (idempotently: a retried creation replays). */
+async function ensureAccounts(svc: Services, conn: ConnectionRow, list: NormalAccount[]): Promise<Map<string, AccountRow>> {
+  const db = svc.env.DB;
+  const known = async () =>
+    (
+      await db
+        .prepare(
+          `SELECT a.* FROM provider_accounts pa JOIN accounts a ON a.id = pa.account_id WHERE pa.connection_id = ?`,
+        )
+        .bind(conn.id)
+        .all<Record<string, unknown>>()
+    ).results.map(accountFromRow);
+  let rows = await known();
+  const have = new Set(rows.map((r) => r.providerAccountId));
+  const missing = list.filter((a) => !have.has(a.externalId));
+  for (const a of missing) {
+    const now = svc.clock.now();
+    const row: AccountRow = {
+      id: newId("acc", now), spaceId: conn.space_id, name: a.name.slice(0, 120), type: a.type, subtype: a.subtype, currency: a.currency,
+      provider: conn.provider, providerAccountId: a.externalId, institutionName: conn.institution_name, accountNumberMask: a.mask ? `****${a.mask.slice(-4)}` : null,
+      routingNumberMask: null, isActive: true, allowOverdraft: true, lastSyncedAt: null, disconnectedAt: null, transactionCount: 0, createdAt: now, updatedAt: now,
+    };
+    const key = `provider-account:${conn.id}:${a.externalId}`;
+    const { returns } = await runLedger(svc, {
+      kind: "commit", spaceId: conn.space_id, txs: [], effects: [{ kind: "insertAccount", row }],
+      idempotency: { key, fingerprint: key }, returns: { accountId: row.id },
+    });
+    await db
+      .prepare("INSERT OR IGNORE INTO provider_accounts (account_id, connection_id, space_id, provider_account_id, created_at) VALUES (?, ?, ?, ?, ?)")
+      .bind(returns.accountId as string, conn.id, conn.space_id, a.externalId, now)
+      .run();
+  }
+  if (missing.length) rows = await known();
+  return new Map(rows.map((r) => [r.providerAccountId!, r]));
+}
+
+function accountFromRow(r: Record<string, unknown>): AccountRow {
+  return {
+    id: r.id as string, spaceId: r.space_id as string, name: r.name as string, type: r.type as string, subtype: r.subtype as string | null,
+    currency: r.currency as string, provider: r.provider as string, providerAccountId: r.provider_account_id as string | null,
+    institutionName: r.institution_name as string | null, accountNumberMask: r.account_number_mask as string | null,
+    routingNumberMask: r.routing_number_mask as string | null, isActive: r.is_active === 1, allowOverdraft: r.allow_overdraft === 1,
+    lastSyncedAt: r.last_synced_at as number | null, disconnectedAt: r.disconnected_at as number | null,
+    transactionCount: r.transaction_count as number, createdAt: r.created_at as number, updatedAt: r.updated_at as number,
+  };
+}
+
+/** Every synced row of the accounts, grouped by provider transaction id (corrections with their transaction). */
+async function loadGroups(svc: Services, accountIds: string[]): Promise<Map<string, ExistingRow[]>> {
+  const groups = new Map<string, ExistingRow[]>();
+  if (accountIds.length === 0) return groups;
+  const rows = await svc.env.DB.prepare(
+    `SELECT id, account_id, provider_transaction_id AS pid, amount, status, ledger_seq, category_id, category_source, type, date, normalized_merchant, currency
+       FROM transactions WHERE account_id ${IN_JSON_LIST} AND provider_transaction_id IS NOT NULL`,
+  )
+    .bind(jsonList(accountIds))
+    .all<ExistingRow>();
+  for (const r of rows.results) {
+    const base = baseOf(r.pid);
+    groups.set(base, [...(groups.get(base) ?? []), r]);
+  }
+  return groups;
+}
+
+/** The pending row (and its corrections) take the posted transaction's id and status in place: edits stay. */
+async function supersede(svc: Services, rows: ExistingRow[], pendingId: string, postedId: string, now: number) {
+  const db = svc.env.DB;
+  await db.batch(
+    rows.map((r) =>
+      db
+        .prepare("UPDATE transactions SET provider_transaction_id = ?, status = CASE WHEN ? THEN 'posted' ELSE status END, updated_at = ? WHERE id = ? AND provider_transaction_id = ?")
+        .bind(postedId + r.pid.slice(pendingId.length), r.pid === pendingId ? 1 : 0, now, r.id, r.pid),
+    ),
+  );
+}
+
+/**
+ * Brings a group in line with the provider's latest word: the status, and any
+ * amount difference as a correcting entry. True when anything changed.
+ */
+async function reconcile(svc: Services, conn: ConnectionRow, acc: AccountRow, t: NormalTxn, rows: ExistingRow[], tz: string, stats: SyncStats): Promise<boolean> {
+  let changed = false;
+  const primary = rows.find((r) => !r.pid.includes("#")) ?? rows[0]!;
+  const status = t.pending ? "pending" : "posted";
+  const now = svc.clock.now();
+  if (primary.status !== status && primary.status !== "cancelled") {
+    await svc.env.DB.prepare("UPDATE transactions SET status = ?, updated_at = ? WHERE id = ?").bind(status, now, primary.id).run();
+    primary.status = status;
+    changed = true;
+  }
+  const effective = rows.reduce((s, r) => s + r.amount, 0);
+  const diff = t.amountMinor - effective;
+  if (diff !== 0) {
+    const n = rows.filter((r) => r.pid.includes("#c")).length + 1;
+    const pid = `${t.id}#c${n}`;
+    const currency = acc.currency as Currency;
+    const id = newId("txn", now);
+    const planned: Planned = {
+      reference: `sync:${conn.id}:${pid}`,
+      postings: cashflowPostings(acc.id, currency, diff, primary.category_id, false),
+      row: {
+        id, spaceId: conn.space_id, accountId: acc.id, amount: diff, currency, description: `Correction: ${t.description}`.slice(0, 500),
+        merchantName: t.merchantName, normalizedMerchant: primary.normalized_merchant, date: instantIn(t.date, tz), type: diff < 0 ? "expense" : "income",
+        subtype: null, status, categoryId: primary.category_id, categorySource: primary.category_source, tags: "[]", notes: `Amount corrected by ${conn.provider} from ${formatMinor(effective, CURRENCY_SCALES[currency])} to ${formatMinor(t.amountMinor, CURRENCY_SCALES[currency])}`,
+        location: null, counterpartyAccountId: null, trade: null, providerTransactionId: pid, createdAt: now, updatedAt: now,
+      },
+    };
+    const done = await commitPlanned(svc, conn, [planned], stats, false);
+    if (done.length) {
+      rows.push({ ...primary, id, pid, amount: diff });
+      stats.corrections++;
+      changed = true;
+    }
+  }
+  return changed;
+}
+
+/** Posts planned rows in chunks; a chunk refused for a reference already used is retried row by row. Returns the ids committed. */
+async function commitPlanned(svc: Services, conn: ConnectionRow, planned: Planned[], stats: SyncStats, countCreated = true): Promise<string[]> {
+  const done: string[] = [];
+  const commit = async (chunk: Planned[]) => {
+    const txs: TxIntent[] = chunk.map((p) => ({
+      postings: p.postings, reference: p.reference, timestamp: p.row.date,
+      metadata: { dhanamTransactionId: p.row.id, provider: conn.provider, providerTransactionId: p.row.providerTransactionId ?? "" },
+    }));
+    const effects: SideEffect[] = chunk.map((p, i) => ({ kind: "insertTransaction", txIndex: i, row: p.row }));
+    await runLedger(svc, { kind: "commit", spaceId: conn.space_id, txs, effects });
+    done.push(...chunk.map((p) => p.row.id));
+    if (countCreated) stats.created += chunk.length;
+  };
+  for (let i = 0; i < planned.length; i += COMMIT_CHUNK) {
+    const chunk = planned.slice(i, i + COMMIT_CHUNK);
+    try {
+      await commit(chunk);
+    } catch (e) {
+      if (!isConflict(e)) throw e;
+      for (const p of chunk) {
+        try {
+          await commit([p]);
+        } catch (e2) {
+          if (!isConflict(e2)) throw e2;
+          // Already posted by an earlier or concurrent run of this sync.
+          stats.unchanged++;
+        }
+      }
+    }
+  }
+  return done;
+}
+
+/** Trades as ledger transactions, many per commit; a chunk refused for a reference already used is retried one by one. */
+async function commitTrades(
+  svc: Services, conn: ConnectionRow, trades: NormalTrade[], accountOf: (ext: string) => AccountRow, tz: string, now: number, stats: SyncStats,
+): Promise<string[]> {
+  const build = (list: NormalTrade[]) => {
+    const txs: TxIntent[] = [];
+    const effects: SideEffect[] = [];
+    const ids: string[] = [];
+    for (const trade of list) {
+      const date = instantIn(trade.date, tz);
+      const postings: Posting[] = [];
+      const txIndex = txs.length;
+      trade.legs.forEach((l, i) => {
+        if (l.amountMinor === 0) return;
+        const acc = accountOf(l.accountExternalId);
+        const asset = assetOf(acc.currency as Currency);
+        const address = accountAddress(acc.id);
+        const counterparty = l.fee ? "expense:fees" : "world";
+        postings.push(l.amountMinor < 0 ? { source: address, destination: counterparty, amount: -l.amountMinor, asset } : { source: counterparty, destination: address, amount: l.amountMinor, asset });
+        const id = newId("txn", now);
+        ids.push(id);
+        effects.push({
+          kind: "insertTransaction", txIndex,
+          row: {
+            id, spaceId: conn.space_id, accountId: acc.id, amount: l.amountMinor, currency: acc.currency, description: l.fee ? `Fee: ${trade.description}` : trade.description,
+            merchantName: conn.institution_name, normalizedMerchant: null, date, type: l.fee ? "fee" : "trade", subtype: l.fee ? "commission" : l.side, status: "posted",
+            categoryId: null, categorySource: null, tags: "[]", notes: null, location: null, counterpartyAccountId: null,
+            trade: l.fee ? null : JSON.stringify(trade.record), providerTransactionId: i === 0 ? trade.id : `${trade.id}#leg${i}`, createdAt: now, updatedAt: now,
+          },
+        });
+      });
+      if (postings.length) txs.push({ postings, reference: `sync:${conn.id}:${trade.id}`, timestamp: date, metadata: { provider: conn.provider, providerTradeId: trade.id } });
+    }
+    return { txs, effects, ids };
+  };
+  const commit = async (list: NormalTrade[]) => {
+    const { txs, effects, ids } = build(list);
+    if (txs.length === 0) return [];
+    await runLedger(svc, { kind: "commit", spaceId: conn.space_id, txs, effects });
+    stats.created += txs.length;
+    return ids;
+  };
+  try {
+    return await commit(trades);
+  } catch (e) {
+    if (!isConflict(e)) throw e;
+    const out: string[] = [];
+    for (const t of trades) {
+      try {
+        out.push(...(await commit([t])));
+      } catch (e2) {
+        if (!isConflict(e2)) throw e2;
+        stats.unchanged++;
+      }
+    }
+    return out;
+  }
+}
+
+/**
+ * The institution's balance against the ledger's: the ledger holds the posted
+ * balance plus the live pending rows, and any difference is posted as an
+ * explicit adjustment from `equity:adjustments`, dated now.
+ */
+async function adjustBalances(
+  svc: Services, conn: ConnectionRow, reported: NormalAccount[], byExt: Map<string, AccountRow>, groups: Map<string, ExistingRow[]>, stats: SyncStats,
+) {
+  const withBalance = reported.filter((a) => a.balanceMinor !== null && byExt.has(a.externalId));
+  if (withBalance.length === 0) return;
+  const accs = withBalance.map((a) => byExt.get(a.externalId)!);
+  const balances = await balancesOf(svc, conn.space_id, accs);
+  const pending = await svc.env.DB.prepare(
+    `SELECT account_id, SUM(amount) AS total FROM transactions WHERE status = 'pending' AND account_id ${IN_JSON_LIST} GROUP BY account_id`,
+  )
+    .bind(jsonList(accs.map((a) => a.id)))
+    .all<{ account_id: string; total: number }>();
+  const pendingOf = new Map(pending.results.map((r) => [r.account_id, r.total]));
+  const now = svc.clock.now();
+  for (const a of withBalance) {
+    const acc = byExt.get(a.externalId)!;
+    const expected = a.balanceMinor! + (pendingOf.get(acc.id) ?? 0);
+    const diff = expected - balances.get(acc.id)!;
+    if (diff === 0) continue;
+    const prior = (groups.get(`balance`) ?? []).filter((r) => r.account_id === acc.id).length;
+    const all = await svc.env.DB.prepare("SELECT COUNT(*) AS n FROM transactions WHERE account_id = ? AND provider_transaction_id LIKE 'balance#%'").bind(acc.id).first<{ n: number }>();
+    const n = Math.max(prior, all?.n ?? 0) + 1;
+    const currency = acc.currency as Currency;
+    const asset = assetOf(currency);
+    const address = accountAddress(acc.id);
+    const id = newId("txn", now);
+    const pid = `balance#${n}`;
+    try {
+      await runLedger(svc, {
+        kind: "commit", spaceId: conn.space_id,
+        txs: [{
+          postings: [diff > 0 ? { source: "equity:adjustments", destination: address, amount: diff, asset } : { source: address, destination: "equity:adjustments", amount: -diff, asset }],
+          reference: `sync:${conn.id}:${acc.id}:${pid}`, timestamp: now,
+          metadata: { kind: "balance_adjustment", provider: conn.provider, reported: formatMinor(a.balanceMinor!, CURRENCY_SCALES[currency]) },
+        }],
+        effects: [{
+          kind: "insertTransaction", txIndex: 0,
+          row: {
+            id, spaceId: conn.space_id, accountId: acc.id, amount: diff, currency, description: `Balance adjustment: ${conn.institution_name ?? conn.provider} reports ${formatMinor(a.balanceMinor!, CURRENCY_SCALES[currency])} ${currency}`,
+            merchantName: null, normalizedMerchant: null, date: now, type: "other", subtype: "adjustment", status: "posted", categoryId: null, categorySource: null,
+            tags: "[]", notes: null, location: null, counterpartyAccountId: null, trade: null, providerTransactionId: pid, createdAt: now, updatedAt: now,
+          },
+        }],
+      });
+      stats.adjustments++;
+    } catch (e) {
+      if (!isConflict(e)) throw e;
+    }
+  }
+}
+
+/** `transaction.created` into the event outbox, once per row (the webhooks branch delivers it). */
+async function emitCreated(svc: Services, conn: ConnectionRow, planned: Planned[]) {
+  if (planned.length === 0) return;
+  const now = svc.clock.now();
+  const rows: SqlValue[][] = planned.map((p) => {
+    const scale = CURRENCY_SCALES[p.row.currency as Currency];
+    const payload = {
+      transactionId: p.row.id, spaceId: conn.space_id, accountId: p.row.accountId, amount: toMajorNumber(p.row.amount!, scale), amountDecimal: formatMinor(p.row.amount!, scale),
+      currency: p.row.currency, description: p.row.description, merchantName: p.row.merchantName ?? null, status: p.row.status, date: new Date(p.row.date!).toISOString(),
+      categoryId: p.row.categoryId ?? null, provider: conn.provider, connectionId: conn.id,
+    };
+    return [newId("evt", now), conn.space_id, "transaction.created", JSON.stringify(payload), `transaction.created:${p.row.id}`, now];
+  });
+  // Many rows per statement, bound as one JSON parameter (a 10,000-row sync stays a few statements).
+  const db = svc.env.DB;
+  const statements: D1PreparedStatement[] = [];
+  for (let i = 0; i < rows.length; i += 500) {
+    statements.push(
+      db
+        .prepare(
+          `INSERT INTO event_outbox (id, space_id, type, payload, dedupe_key, created_at)
+           SELECT value ->> '$[0]', value ->> '$[1]', value ->> '$[2]', value ->> '$[3]', value ->> '$[4]', value ->> '$[5]' FROM json_each(?)
+           WHERE true ON CONFLICT (dedupe_key) DO NOTHING`,
+        )
+        .bind(JSON.stringify(rows.slice(i, i + 500))),
+    );
+  }
+  await db.batch(statements);
+}

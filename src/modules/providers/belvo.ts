@@ -1,0 +1,80 @@
+/** Belvo connections: a link session for the widget, credential connect, and webhooks authenticated by their Authorization value. */
+import type { AuthContext, Services } from "../../env";
+import { timingSafeEqual } from "../../lib/crypto";
+import { ApiError } from "../../lib/errors";
+import { logInfo } from "../../lib/log";
+import { BelvoClient } from "../../providers/belvo/client";
+import { normalBelvoAccount } from "../../providers/belvo/adapter";
+import { asApiError, ProviderError } from "../../providers/errors";
+import { requireSpaceRole } from "../spaces/access";
+import { applyChanges, emptyStats, type NormalAccount } from "./apply";
+import { connectionAccountIds, connectionByExternalId, createConnection, getConnection, openCredentials, presentConnection, setStatus } from "./connections";
+import { enqueueSync, runFirstSync } from "./sync";
+
+const provider = <T>(p: Promise<T>): Promise<T> =>
+  p.catch((e) => {
+    throw e instanceof ProviderError ? asApiError(e) : e;
+  });
+
+export async function createLinkSession(svc: Services, auth: AuthContext, input: { spaceId: string; institution: string }) {
+  await requireSpaceRole(svc, auth, input.spaceId, "admin");
+  const token = await provider(new BelvoClient(svc.env).widgetToken());
+  return { accessToken: token.access, institution: input.institution, expiresIn: 600 };
+}
+
+export async function connectBelvo(svc: Services, auth: AuthContext, input: { spaceId: string; institution: string; username: string; password: string }) {
+  await requireSpaceRole(svc, auth, input.spaceId, "admin");
+  const client = new BelvoClient(svc.env);
+  const link = await provider(client.createLink({ institution: input.institution, username: input.username, password: input.password }));
+  let conn = await createConnection(svc, {
+    spaceId: input.spaceId, provider: "belvo", status: "pending", externalId: link.id, institutionId: input.institution, institutionName: input.institution,
+    credentials: { linkId: link.id, username: input.username, password: input.password }, createdBy: auth.userId,
+  });
+  let jobId: string | null = null;
+  try {
+    const accounts = (await client.accounts(link.id)).map(normalBelvoAccount).filter((a): a is NormalAccount => a !== null).map((a) => ({ ...a, balanceMinor: null }));
+    await applyChanges(svc, conn, { accounts, upserts: [], removed: [], matchPendingHeuristically: true }, emptyStats());
+    await setStatus(svc, conn.id, "active", null);
+    jobId = await runFirstSync(svc, (await getConnection(svc, conn.id))!);
+  } catch (e) {
+    if (!(e instanceof ProviderError)) throw e;
+    await setStatus(svc, conn.id, e.code === "token_required" ? "reauth_required" : "error", `${e.code}: ${e.message}`);
+  }
+  conn = (await getConnection(svc, conn.id))!;
+  return { connection: presentConnection(conn, (await connectionAccountIds(svc, [conn.id])).get(conn.id) ?? []), jobId, message: "Successfully connected Belvo account" };
+}
+
+const REFETCH = new Set(["historical_update", "new_transactions_available", "transactions_updated", "transactions_deleted"]);
+const REAUTH = new Set(["invalid_credentials", "token_required"]);
+
+/** Belvo signs nothing: the webhook carries the Authorization value we registered, compared in constant time. */
+export async function handleBelvoWebhook(svc: Services, authorization: string | undefined, rawBody: string) {
+  const expected = svc.env.BELVO_WEBHOOK_AUTHORIZATION;
+  if (!expected || !authorization || !timingSafeEqual(authorization, expected)) throw new ApiError(401, "UNAUTHORIZED", "Webhook Authorization is missing or wrong");
+  let body: Record<string, unknown>;
+  try {
+    body = JSON.parse(rawBody) as Record<string, unknown>;
+    if (!body || typeof body !== "object" || Array.isArray(body)) throw new Error();
+  } catch {
+    throw new ApiError(400, "BAD_REQUEST", "Webhook body is not a JSON object");
+  }
+  const code = String(body.webhook_code ?? "");
+  const linkId = typeof body.link_id === "string" ? body.link_id : "";
+  const conn = linkId ? await connectionByExternalId(svc, "belvo", linkId) : null;
+  if (!conn) return { received: true, action: "ignored" };
+  let action = "ignored";
+  if (REFETCH.has(code) && conn.status !== "reauth_required") {
+    const { jobId, created } = await enqueueSync(svc, conn, "webhook");
+    action = created ? `sync_enqueued:${jobId}` : `sync_in_progress:${jobId}`;
+  } else if (REAUTH.has(code)) {
+    await setStatus(svc, conn.id, "reauth_required", code);
+    action = "reauth_required";
+  }
+  if (svc.env.LOG_LEVEL !== "error") logInfo(undefined, "belvo.webhook", { code, connectionId: conn.id, action });
+  return { received: true, action };
+}
+
+export async function removeBelvoLink(svc: Services, conn: { credentials_enc: string }) {
+  const { linkId } = await openCredentials<{ linkId?: string }>(svc.env, conn);
+  if (linkId) await new BelvoClient(svc.env).deleteLink(linkId);
+}

@@ -1,0 +1,110 @@
+/** Bitso connections: API key and secret (sealed), balances valued at market prices, queued syncs. */
+import type { AuthContext, Services } from "../../env";
+import { ApiError, validationFailed } from "../../lib/errors";
+import { sha256Hex } from "../../lib/crypto";
+import { type Currency, CURRENCY_SCALES, formatMinor, toMajorNumber } from "../../lib/money";
+import { isSandboxUrl, outbound } from "../../lib/outbound";
+import { valueMinor } from "../prices/decimal";
+import { getPrices } from "../prices/service";
+import { bitsoClientFor, exact, normalBitsoAccount, supportedCurrency } from "../../providers/bitso/adapter";
+import type { BitsoBalance } from "../../providers/bitso/client";
+import { asApiError, ProviderError } from "../../providers/errors";
+import { requireSpaceRole } from "../spaces/access";
+import { applyChanges, emptyStats, type NormalAccount } from "./apply";
+import { connectionAccountIds, createConnection, getConnection, presentConnection, setStatus } from "./connections";
+import { enqueueSync, runFirstSync } from "./sync";
+
+/** Looks prices up: `getPrices` of the prices module, or anything with its shape (tests, other quotes). */
+export type PriceLookup = (svc: Services, symbols: string[], quote: string) => Promise<Map<string, { priceDecimal: string; day: string; source: string; stale: boolean }>>;
+
+/**
+ * Values balances in `quote` exactly (integer quantity × decimal price, rounded once to the quote's minor
+ * unit). A balance in the quote currency itself counts at par; one without a price is listed with no value.
+ */
+export async function valueBalances(svc: Services, balances: { accountId: string | null; currency: Currency; quantityMinor: number }[], quote: Currency, lookup: PriceLookup = getPrices) {
+  const prices = await lookup(svc, [...new Set(balances.map((b) => b.currency))].filter((c) => c !== quote), quote);
+  const qScale = CURRENCY_SCALES[quote];
+  return balances.map((b) => {
+    const scale = CURRENCY_SCALES[b.currency];
+    const price = b.currency === quote ? { priceDecimal: "1", day: null as string | null, source: "par", stale: false } : prices.get(b.currency);
+    const value = price ? Number(valueMinor(BigInt(b.quantityMinor), scale, price.priceDecimal, qScale)) : null;
+    return {
+      id: b.accountId,
+      name: `Bitso ${b.currency}`,
+      symbol: b.currency,
+      balance: toMajorNumber(b.quantityMinor, scale),
+      balanceDecimal: formatMinor(b.quantityMinor, scale),
+      quote,
+      value: value === null ? null : toMajorNumber(value, qScale),
+      valueDecimal: value === null ? null : formatMinor(value, qScale),
+      priceDecimal: price?.priceDecimal ?? null,
+      priceStale: price?.stale ?? null,
+      priceSource: price?.source ?? null,
+    };
+  });
+}
+
+async function present(svc: Services, spaceId: string, connectionId: string, balances: BitsoBalance[], quote: Currency) {
+  const rows = (await svc.env.DB.prepare("SELECT account_id, provider_account_id FROM provider_accounts WHERE connection_id = ?").bind(connectionId).all<{ account_id: string; provider_account_id: string }>()).results;
+  const list = balances.flatMap((b) => {
+    const currency = supportedCurrency(b.currency);
+    if (!currency) return [];
+    return [{ accountId: rows.find((r) => r.provider_account_id === `bitso:${b.currency.toLowerCase()}`)?.account_id ?? null, currency, quantityMinor: exact(b.total, currency) }];
+  });
+  void spaceId;
+  return valueBalances(svc, list, quote);
+}
+
+export async function connectBitso(svc: Services, auth: AuthContext, input: { spaceId: string; apiKey: string; apiSecret: string }) {
+  const { space } = await requireSpaceRole(svc, auth, input.spaceId, "admin");
+  const base = `${svc.env.BITSO_BASE_URL.replace(/\/+$/, "")}`;
+  if (isSandboxUrl(svc.env, base)) {
+    // Sandbox only: issue the pair at the simulator, as a user issues a key in Bitso's app.
+    const res = await outbound(svc.env)(new Request(`${base}/sandbox/keys`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ api_key: input.apiKey, api_secret: input.apiSecret }) }));
+    if (!res.ok) throw new ApiError(502, "PROVIDER_ERROR", "bitso: sandbox key could not be issued");
+  }
+  let conn = await createConnection(svc, {
+    spaceId: input.spaceId, provider: "bitso", status: "pending", externalId: (await sha256Hex(`bitso:${input.apiKey}`)).slice(0, 24), institutionId: "bitso",
+    institutionName: "Bitso", credentials: { apiKey: input.apiKey, apiSecret: input.apiSecret }, createdBy: auth.userId,
+  });
+  let balances: BitsoBalance[];
+  try {
+    balances = await (await bitsoClientFor(svc, conn)).balances();
+  } catch (e) {
+    // A key Bitso refuses leaves nothing behind.
+    await svc.env.DB.prepare("DELETE FROM provider_connections WHERE id = ?").bind(conn.id).run();
+    throw e instanceof ProviderError ? asApiError(e) : e;
+  }
+  const accounts = balances.map(normalBitsoAccount).filter((a): a is NormalAccount => a !== null).map((a) => ({ ...a, balanceMinor: null }));
+  await applyChanges(svc, conn, { accounts, upserts: [], removed: [], matchPendingHeuristically: false }, emptyStats());
+  await setStatus(svc, conn.id, "active", null);
+  const jobId = await runFirstSync(svc, (await getConnection(svc, conn.id))!);
+  conn = (await getConnection(svc, conn.id))!;
+  const quote = (supportedCurrency(space.currency) ?? "USD") as Currency;
+  return {
+    connection: presentConnection(conn, (await connectionAccountIds(svc, [conn.id])).get(conn.id) ?? []),
+    accounts: await present(svc, input.spaceId, conn.id, balances, quote),
+    jobId,
+    message: "Successfully connected Bitso account",
+  };
+}
+
+/** POST /bitso/sync: queue a sync of every live Bitso connection of the space and show the balances now. */
+export async function syncBitso(svc: Services, auth: AuthContext, input: { spaceId: string }) {
+  const { space } = await requireSpaceRole(svc, auth, input.spaceId, "admin");
+  const conns = (await svc.env.DB.prepare("SELECT * FROM provider_connections WHERE space_id = ? AND provider = 'bitso' AND status != 'disconnected'").bind(input.spaceId).all<import("./connections").ConnectionRow>()).results;
+  if (conns.length === 0) return { jobId: null, jobIds: [] as string[], accounts: [], status: "nothing_to_sync" as const };
+  const quote = (supportedCurrency(space.currency) ?? "USD") as Currency;
+  const jobIds: string[] = [];
+  const accounts = [];
+  for (const c of conns) {
+    jobIds.push((await enqueueSync(svc, c, "manual")).jobId);
+    try {
+      accounts.push(...(await present(svc, input.spaceId, c.id, await (await bitsoClientFor(svc, c)).balances(), quote)));
+    } catch (e) {
+      if (!(e instanceof ProviderError)) throw e;
+    }
+  }
+  if (jobIds.length === 0) throw validationFailed([{ field: "spaceId", message: "No Bitso connection", code: "NOT_CONNECTED" }]);
+  return { jobId: jobIds[0]!, jobIds, accounts, status: "queued" as const };
+}

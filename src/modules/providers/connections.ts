@@ -1,0 +1,188 @@
+/**
+ * Provider connections: one per linked institution (a Plaid item, a Belvo
+ * link, a Bitso API key), with a status machine, sealed credentials and the
+ * sync bookkeeping. Credentials and tokens are AES-GCM encrypted under
+ * ENCRYPTION_KEY before they reach D1, and are never returned or logged.
+ */
+import type { AuthContext, Services } from "../../env";
+import { iso } from "../../lib/clock";
+import { decryptSecret, encryptSecret } from "../../lib/crypto";
+import { conflict, notFound } from "../../lib/errors";
+import { newId } from "../../lib/ids";
+import { IN_JSON_LIST, jsonList } from "../../lib/sql";
+import { runLedger } from "../ledger/client";
+import { requireRoleOver, requireSpaceRole } from "../spaces/access";
+import type { ProviderName } from "../../providers/errors";
+
+export const CONNECTION_STATUSES = ["pending", "active", "error", "reauth_required", "disconnected"] as const;
+export type ConnectionStatus = (typeof CONNECTION_STATUSES)[number];
+
+/** Allowed moves of the status machine (a status may always be re-entered, to refresh its reason). */
+export const TRANSITIONS: Record<ConnectionStatus, readonly ConnectionStatus[]> = {
+  pending: ["pending", "active", "error", "reauth_required", "disconnected"],
+  active: ["active", "error", "reauth_required", "disconnected"],
+  error: ["error", "active", "reauth_required", "disconnected"],
+  reauth_required: ["reauth_required", "active", "error", "disconnected"],
+  disconnected: [],
+};
+
+export const canMove = (from: ConnectionStatus, to: ConnectionStatus) => TRANSITIONS[from].includes(to);
+
+export interface ConnectionRow {
+  id: string;
+  space_id: string;
+  provider: ProviderName;
+  status: ConnectionStatus;
+  external_id: string | null;
+  institution_id: string | null;
+  institution_name: string | null;
+  credentials_enc: string;
+  status_reason: string | null;
+  sync_cursor: string | null;
+  last_sync_at: number | null;
+  last_sync_attempt_at: number | null;
+  next_sync_at: number | null;
+  nonce: number;
+  created_by: string | null;
+  created_at: number;
+  updated_at: number;
+  disconnected_at: number | null;
+}
+
+/** Syncs run at most this often unless forced, and the cron re-syncs after it. */
+export const SYNC_INTERVAL_MS = 15 * 60_000;
+/** The hourly cron syncs connections not synced for this long. */
+export const CRON_SYNC_AGE_MS = 6 * 3_600_000;
+
+export async function sealCredentials(env: Env, credentials: Record<string, string>): Promise<string> {
+  return encryptSecret(JSON.stringify(credentials), env.ENCRYPTION_KEY);
+}
+
+export async function openCredentials<T extends Record<string, string>>(env: Env, row: Pick<ConnectionRow, "credentials_enc">): Promise<T> {
+  return JSON.parse(await decryptSecret(row.credentials_enc, env.ENCRYPTION_KEY)) as T;
+}
+
+export async function createConnection(
+  svc: Services,
+  input: {
+    spaceId: string; provider: ProviderName; status: ConnectionStatus; externalId: string | null; institutionId?: string | null;
+    institutionName?: string | null; credentials: Record<string, string>; createdBy: string;
+  },
+): Promise<ConnectionRow> {
+  const now = svc.clock.now();
+  const row: ConnectionRow = {
+    id: newId("con", now), space_id: input.spaceId, provider: input.provider, status: input.status, external_id: input.externalId,
+    institution_id: input.institutionId ?? null, institution_name: input.institutionName ?? null,
+    credentials_enc: await sealCredentials(svc.env, input.credentials), status_reason: null, sync_cursor: null, last_sync_at: null,
+    last_sync_attempt_at: null, next_sync_at: now, nonce: 0, created_by: input.createdBy, created_at: now, updated_at: now, disconnected_at: null,
+  };
+  await svc.env.DB.prepare(
+    `INSERT INTO provider_connections (id, space_id, provider, status, external_id, institution_id, institution_name, credentials_enc, next_sync_at, created_by, created_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  )
+    .bind(row.id, row.space_id, row.provider, row.status, row.external_id, row.institution_id, row.institution_name, row.credentials_enc, row.next_sync_at, row.created_by, now, now)
+    .run();
+  return row;
+}
+
+export async function getConnection(svc: Services, id: string): Promise<ConnectionRow | null> {
+  return svc.env.DB.prepare("SELECT * FROM provider_connections WHERE id = ?").bind(id).first<ConnectionRow>();
+}
+
+export async function connectionByExternalId(svc: Services, provider: ProviderName, externalId: string): Promise<ConnectionRow | null> {
+  return svc.env.DB.prepare("SELECT * FROM provider_connections WHERE provider = ? AND external_id = ? AND status != 'disconnected' ORDER BY created_at DESC LIMIT 1")
+    .bind(provider, externalId)
+    .first<ConnectionRow>();
+}
+
+/**
+ * Moves a connection along the status machine, atomically: the UPDATE only
+ * matches while the current status may move to `to`. Returns false when it may not.
+ */
+export async function setStatus(svc: Services, id: string, to: ConnectionStatus, reason: string | null, extra: { syncedAt?: number } = {}): Promise<boolean> {
+  const from = CONNECTION_STATUSES.filter((s) => canMove(s, to));
+  if (from.length === 0) return false;
+  const now = svc.clock.now();
+  const res = await svc.env.DB.prepare(
+    `UPDATE provider_connections SET status = ?, status_reason = ?, updated_at = ?,
+       last_sync_at = COALESCE(?, last_sync_at), disconnected_at = CASE WHEN ? = 'disconnected' THEN ? ELSE disconnected_at END
+     WHERE id = ? AND status ${IN_JSON_LIST}`,
+  )
+    .bind(to, reason === null ? null : reason.slice(0, 500), now, extra.syncedAt ?? null, to, now, id, jsonList(from))
+    .run();
+  return res.meta.changes > 0;
+}
+
+export async function connectionAccountIds(svc: Services, connectionIds: string[]): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>();
+  if (connectionIds.length === 0) return out;
+  const rows = await svc.env.DB.prepare(`SELECT connection_id, account_id FROM provider_accounts WHERE connection_id ${IN_JSON_LIST} ORDER BY created_at, account_id`)
+    .bind(jsonList(connectionIds))
+    .all<{ connection_id: string; account_id: string }>();
+  for (const r of rows.results) out.set(r.connection_id, [...(out.get(r.connection_id) ?? []), r.account_id]);
+  return out;
+}
+
+/** The public view of a connection: never its credentials, tokens or cursor. */
+export function presentConnection(row: ConnectionRow, accountIds: string[]) {
+  return {
+    id: row.id,
+    spaceId: row.space_id,
+    provider: row.provider,
+    status: row.status,
+    statusReason: row.status_reason,
+    institution: row.institution_id || row.institution_name ? { id: row.institution_id, name: row.institution_name } : null,
+    accountIds,
+    lastSyncedAt: row.last_sync_at === null ? null : iso(row.last_sync_at),
+    nextSyncAt: row.next_sync_at === null || row.status === "disconnected" ? null : iso(row.next_sync_at),
+    createdAt: iso(row.created_at),
+    updatedAt: iso(row.updated_at),
+    disconnectedAt: row.disconnected_at === null ? null : iso(row.disconnected_at),
+  };
+}
+
+export type PresentedConnection = ReturnType<typeof presentConnection>;
+
+export async function listConnections(svc: Services, auth: AuthContext, spaceId: string) {
+  await requireSpaceRole(svc, auth, spaceId, "viewer");
+  const rows = (await svc.env.DB.prepare("SELECT * FROM provider_connections WHERE space_id = ? ORDER BY created_at DESC, id").bind(spaceId).all<ConnectionRow>()).results;
+  const accounts = await connectionAccountIds(svc, rows.map((r) => r.id));
+  return { connections: rows.map((r) => presentConnection(r, accounts.get(r.id) ?? [])) };
+}
+
+/**
+ * Disconnects: the status becomes `disconnected` (no more syncs), the
+ * provider's item is removed where the provider supports it, and the
+ * connection's accounts stop taking entries; their history and balances stay.
+ */
+export async function disconnectConnection(
+  svc: Services,
+  auth: AuthContext,
+  id: string,
+  removeAtProvider: (row: ConnectionRow) => Promise<void>,
+) {
+  const row = await getConnection(svc, id);
+  if (!row) throw notFound("Connection");
+  await requireRoleOver(svc, auth, row.space_id, "admin", "Connection");
+  if (row.status === "disconnected") throw conflict("Connection is already disconnected");
+  let providerRemoved = true;
+  try {
+    await removeAtProvider(row);
+  } catch {
+    // The local disconnect stands even if the provider cannot be told now; the report says so.
+    providerRemoved = false;
+  }
+  await setStatus(svc, id, "disconnected", providerRemoved ? "Disconnected by a space admin" : "Disconnected by a space admin; the provider could not be reached to remove the item");
+  // The credentials are no longer needed: overwrite them with an empty sealed object.
+  await svc.env.DB.prepare("UPDATE provider_connections SET credentials_enc = ?, sync_cursor = NULL WHERE id = ?").bind(await sealCredentials(svc.env, {}), id).run();
+  const accountIds = (await connectionAccountIds(svc, [id])).get(id) ?? [];
+  const active = accountIds.length
+    ? (await svc.env.DB.prepare(`SELECT id FROM accounts WHERE is_active = 1 AND id ${IN_JSON_LIST}`).bind(jsonList(accountIds)).all<{ id: string }>()).results
+    : [];
+  for (const a of active) await runLedger(svc, { kind: "updateAccount", spaceId: row.space_id, accountId: a.id, set: { isActive: false } });
+  if (active.length) {
+    await svc.env.DB.prepare(`UPDATE accounts SET disconnected_at = ? WHERE disconnected_at IS NULL AND id ${IN_JSON_LIST}`).bind(svc.clock.now(), jsonList(active.map((a) => a.id))).run();
+  }
+  const after = (await getConnection(svc, id))!;
+  return { connection: presentConnection(after, accountIds), providerRemoved };
+}

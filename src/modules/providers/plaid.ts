@@ -1,0 +1,114 @@
+/** Plaid connections: Link tokens (new and update mode), the public-token exchange, and webhooks. */
+import type { AuthContext, Services } from "../../env";
+import { ApiError, notFound, validationFailed } from "../../lib/errors";
+import { logInfo } from "../../lib/log";
+import { PlaidClient } from "../../providers/plaid/client";
+import { normalAccount } from "../../providers/plaid/adapter";
+import { verifyPlaidWebhook, WebhookRejected } from "../../providers/plaid/webhook";
+import { asApiError, ProviderError } from "../../providers/errors";
+import { requireSpaceRole } from "../spaces/access";
+import { applyChanges, emptyStats, type NormalAccount } from "./apply";
+import {
+  connectionAccountIds, connectionByExternalId, createConnection, getConnection, openCredentials, presentConnection, setStatus,
+} from "./connections";
+import { enqueueSync, runFirstSync } from "./sync";
+
+const provider = <T>(p: Promise<T>): Promise<T> =>
+  p.catch((e) => {
+    throw e instanceof ProviderError ? asApiError(e) : e;
+  });
+
+export async function createLinkToken(svc: Services, auth: AuthContext, input: { spaceId: string; connectionId?: string }) {
+  await requireSpaceRole(svc, auth, input.spaceId, "admin");
+  const client = new PlaidClient(svc.env);
+  let accessToken: string | undefined;
+  if (input.connectionId) {
+    const conn = await getConnection(svc, input.connectionId);
+    if (!conn || conn.space_id !== input.spaceId || conn.provider !== "plaid") throw notFound("Connection");
+    if (conn.status === "disconnected") throw validationFailed([{ field: "connectionId", message: "The connection is disconnected; link the institution again", code: "DISCONNECTED" }]);
+    accessToken = (await openCredentials<{ accessToken: string }>(svc.env, conn)).accessToken;
+  }
+  const res = await provider(client.linkTokenCreate({ userId: auth.userId, webhook: svc.env.PLAID_WEBHOOK_URL || undefined, accessToken }));
+  return { linkToken: res.link_token, expiration: res.expiration, mode: accessToken ? ("update" as const) : ("create" as const) };
+}
+
+export async function exchangePublicToken(
+  svc: Services,
+  auth: AuthContext,
+  input: { spaceId: string; publicToken: string; metadata?: { institution?: { name?: string; institution_id?: string } } },
+) {
+  await requireSpaceRole(svc, auth, input.spaceId, "admin");
+  const client = new PlaidClient(svc.env);
+  const exchanged = await provider(client.exchangePublicToken(input.publicToken));
+  const institution = input.metadata?.institution;
+  let conn = await createConnection(svc, {
+    spaceId: input.spaceId, provider: "plaid", status: "pending", externalId: exchanged.item_id, institutionId: institution?.institution_id ?? null,
+    institutionName: institution?.name ?? null, credentials: { accessToken: exchanged.access_token, itemId: exchanged.item_id }, createdBy: auth.userId,
+  });
+  let jobId: string | null = null;
+  try {
+    const accounts = (await client.accountsGet(exchanged.access_token)).accounts
+      .map(normalAccount)
+      .filter((a): a is NormalAccount => a !== null)
+      // Accounts only: balances are reconciled by the first sync, after its transactions.
+      .map((a) => ({ ...a, balanceMinor: null }));
+    await applyChanges(svc, conn, { accounts, upserts: [], removed: [], matchPendingHeuristically: false }, emptyStats());
+    await setStatus(svc, conn.id, "active", null);
+    jobId = await runFirstSync(svc, (await getConnection(svc, conn.id))!);
+  } catch (e) {
+    if (!(e instanceof ProviderError)) throw e;
+    await setStatus(svc, conn.id, e.code === "ITEM_LOGIN_REQUIRED" ? "reauth_required" : "error", `${e.code}: ${e.message}`);
+  }
+  conn = (await getConnection(svc, conn.id))!;
+  const accountIds = (await connectionAccountIds(svc, [conn.id])).get(conn.id) ?? [];
+  return { connection: presentConnection(conn, accountIds), jobId };
+}
+
+const SYNC_CODES = new Set(["SYNC_UPDATES_AVAILABLE", "DEFAULT_UPDATE", "INITIAL_UPDATE", "HISTORICAL_UPDATE", "TRANSACTIONS_REMOVED"]);
+
+/** A verified Plaid webhook: enqueue a sync, or move the connection's status. Unknown items are acknowledged and ignored. */
+export async function handlePlaidWebhook(svc: Services, rawBody: string, header: string | undefined) {
+  let body: Record<string, unknown>;
+  try {
+    body = await verifyPlaidWebhook(svc, rawBody, header);
+  } catch (e) {
+    if (e instanceof WebhookRejected) throw new ApiError(401, "UNAUTHORIZED", `Webhook verification failed: ${e.message}`);
+    if (e instanceof ProviderError) throw asApiError(e);
+    throw e;
+  }
+  const type = String(body.webhook_type ?? "");
+  const code = String(body.webhook_code ?? "");
+  const itemId = typeof body.item_id === "string" ? body.item_id : "";
+  const conn = itemId ? await connectionByExternalId(svc, "plaid", itemId) : null;
+  if (!conn) return { received: true, action: "ignored" };
+  let action = "ignored";
+  if (type === "TRANSACTIONS" && SYNC_CODES.has(code)) {
+    if (conn.status !== "reauth_required") {
+      const { jobId, created } = await enqueueSync(svc, conn, "webhook");
+      action = created ? `sync_enqueued:${jobId}` : `sync_in_progress:${jobId}`;
+    }
+  } else if (type === "ITEM") {
+    const err = body.error as { error_code?: unknown } | null | undefined;
+    if ((code === "ERROR" && err?.error_code === "ITEM_LOGIN_REQUIRED") || code === "PENDING_EXPIRATION" || code === "PENDING_DISCONNECT") {
+      await setStatus(svc, conn.id, "reauth_required", `${code}${err?.error_code ? `: ${String(err.error_code)}` : ""}`);
+      action = "reauth_required";
+    } else if (code === "ERROR") {
+      await setStatus(svc, conn.id, "error", `ITEM ERROR: ${String(err?.error_code ?? "unknown")}`);
+      action = "error";
+    } else if (code === "LOGIN_REPAIRED") {
+      await setStatus(svc, conn.id, "active", null);
+      action = "active";
+    } else if (code === "USER_PERMISSION_REVOKED" || code === "USER_ACCOUNT_REVOKED") {
+      await setStatus(svc, conn.id, "reauth_required", code);
+      action = "reauth_required";
+    }
+  }
+  if (svc.env.LOG_LEVEL !== "error") logInfo(undefined, "plaid.webhook", { type, code, connectionId: conn.id, action });
+  return { received: true, action };
+}
+
+/** Removes the item at Plaid (DELETE of a connection). */
+export async function removePlaidItem(svc: Services, conn: { credentials_enc: string }) {
+  const { accessToken } = await openCredentials<{ accessToken?: string }>(svc.env, conn);
+  if (accessToken) await new PlaidClient(svc.env).itemRemove(accessToken);
+}

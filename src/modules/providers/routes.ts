@@ -1,0 +1,128 @@
+import { createRoute } from "@hono/zod-openapi";
+import { access, bearer, createRouter, errors, json, jsonBody } from "../../lib/openapi";
+import { guards } from "../../middleware/auth";
+import * as connections from "./connections";
+import { syncGuards, webhookGuards } from "./guards";
+import * as belvo from "./belvo";
+import * as bitso from "./bitso";
+import * as plaid from "./plaid";
+import { removeAtProvider } from "./remove";
+import {
+  BelvoConnectBody, BelvoLinkBody, BelvoLinkSchema, BitsoConnectBody, BitsoConnectSchema, BitsoSyncSchema, ConnectionIdParam, SpaceBody, ConnectionListSchema, ConnectResultSchema, DisconnectSchema, ExchangeTokenBody, LinkTokenBody, LinkTokenSchema,
+  ListConnectionsQuery, WebhookAckSchema, WebhookBody,
+} from "./schemas";
+
+export const providerRoutes = createRouter();
+const tags = ["Providers"];
+const user = { middleware: guards.user, security: bearer };
+const sync = { middleware: syncGuards, security: bearer };
+
+providerRoutes.openapi(
+  createRoute({
+    ...access("viewer"),
+    ...user, method: "get", path: "/connections", tags, summary: "List a space's provider connections (never their credentials)",
+    request: { query: ListConnectionsQuery },
+    responses: { 200: json(ConnectionListSchema, "Connections"), ...errors(401, 404, 422, 429) },
+  }),
+  async (c) => c.json(await connections.listConnections(c.get("services"), c.get("auth"), c.req.valid("query").spaceId), 200),
+);
+
+providerRoutes.openapi(
+  createRoute({
+    ...access("admin"),
+    ...user, method: "delete", path: "/connections/{connectionId}", tags,
+    summary: "Disconnect: stops syncs, removes the provider item where supported, keeps the history",
+    request: { params: ConnectionIdParam },
+    responses: { 200: json(DisconnectSchema, "Disconnected"), ...errors(401, 403, 404, 409, 429) },
+  }),
+  async (c) => {
+    const svc = c.get("services");
+    return c.json(await connections.disconnectConnection(svc, c.get("auth"), c.req.valid("param").connectionId, (row) => removeAtProvider(svc, row)), 200);
+  },
+);
+
+providerRoutes.openapi(
+  createRoute({
+    ...access("admin"),
+    ...sync, method: "post", path: "/plaid/link-token", tags, summary: "Create a Plaid Link token (update mode with connectionId, to repair a login)",
+    request: { body: jsonBody(LinkTokenBody) },
+    responses: { 200: json(LinkTokenSchema, "Link token"), ...errors(401, 403, 404, 422, 429) },
+  }),
+  async (c) => c.json(await plaid.createLinkToken(c.get("services"), c.get("auth"), c.req.valid("json")), 200),
+);
+
+providerRoutes.openapi(
+  createRoute({
+    ...access("admin"),
+    ...sync, method: "post", path: "/plaid/exchange-token", tags,
+    summary: "Exchange a Plaid public token: creates the connection and its accounts and imports their transactions (the first sync)",
+    request: { body: jsonBody(ExchangeTokenBody) },
+    responses: { 201: json(ConnectResultSchema, "Connected; `jobId` is the first sync, already run (or queued again if it failed transiently)"), ...errors(401, 403, 404, 422, 429) },
+  }),
+  async (c) => c.json(await plaid.exchangePublicToken(c.get("services"), c.get("auth"), c.req.valid("json")), 201),
+);
+
+providerRoutes.openapi(
+  createRoute({
+    method: "post", path: "/plaid/webhook", tags, middleware: webhookGuards,
+    summary: "Plaid webhook (verified by its Plaid-Verification ES256 JWT, not a bearer token)",
+    request: { body: jsonBody(WebhookBody) },
+    responses: { 200: json(WebhookAckSchema, "Accepted"), ...errors(401, 422) },
+  }),
+  async (c) => c.json(await plaid.handlePlaidWebhook(c.get("services"), await c.req.text(), c.req.header("plaid-verification")), 200),
+);
+
+providerRoutes.openapi(
+  createRoute({
+    ...access("admin"),
+    ...sync, method: "post", path: "/belvo/link", tags, summary: "Create a Belvo link session (a widget access token)",
+    request: { body: jsonBody(BelvoLinkBody) },
+    responses: { 200: json(BelvoLinkSchema, "Link session"), ...errors(401, 403, 404, 422, 429) },
+  }),
+  async (c) => c.json(await belvo.createLinkSession(c.get("services"), c.get("auth"), c.req.valid("json")), 200),
+);
+
+providerRoutes.openapi(
+  createRoute({
+    ...access("admin"),
+    ...sync, method: "post", path: "/belvo/connect", tags,
+    summary: "Connect a Belvo institution with credentials (stored encrypted, never echoed) and import its transactions",
+    request: { body: jsonBody(BelvoConnectBody) },
+    responses: { 201: json(ConnectResultSchema, "Connected; `jobId` is the first sync, already run"), ...errors(400, 401, 403, 404, 422, 429) },
+  }),
+  async (c) => c.json(await belvo.connectBelvo(c.get("services"), c.get("auth"), c.req.valid("json")), 201),
+);
+
+providerRoutes.openapi(
+  createRoute({
+    method: "post", path: "/belvo/webhook", tags, middleware: webhookGuards,
+    summary: "Belvo webhook (authenticated by the configured Authorization value, compared in constant time)",
+    request: { body: jsonBody(WebhookBody) },
+    responses: { 200: json(WebhookAckSchema, "Accepted"), ...errors(400, 401, 422) },
+  }),
+  async (c) => c.json(await belvo.handleBelvoWebhook(c.get("services"), c.req.header("authorization"), await c.req.text()), 200),
+);
+
+providerRoutes.openapi(
+  createRoute({
+    ...access("admin"),
+    ...sync, method: "post", path: "/bitso/connect", tags,
+    summary: "Connect Bitso with an API key and secret (stored encrypted): balances valued at market prices, trades imported",
+    request: { body: jsonBody(BitsoConnectBody) },
+    responses: { 201: json(BitsoConnectSchema, "Connected; `jobId` is the first sync, already run"), ...errors(401, 403, 404, 422, 429) },
+  }),
+  async (c) => c.json(await bitso.connectBitso(c.get("services"), c.get("auth"), c.req.valid("json")), 201),
+);
+
+providerRoutes.openapi(
+  createRoute({
+    ...access("admin"),
+    ...sync, method: "post", path: "/bitso/sync", tags, summary: "Queue a sync of the space's Bitso connections (202) and show their balances now",
+    request: { body: jsonBody(SpaceBody) },
+    responses: { 202: json(BitsoSyncSchema, "Queued"), 200: json(BitsoSyncSchema, "No Bitso connection"), ...errors(401, 403, 404, 422, 429) },
+  }),
+  async (c) => {
+    const out = await bitso.syncBitso(c.get("services"), c.get("auth"), c.req.valid("json"));
+    return out.jobIds.length ? c.json(out, 202) : c.json(out, 200);
+  },
+);

@@ -1,0 +1,152 @@
+import { z } from "@hono/zod-openapi";
+import { CONNECTION_STATUSES } from "./connections";
+
+const Id = z.string().min(1).max(64);
+
+export const ConnectionSchema = z
+  .object({
+    id: z.string(),
+    spaceId: z.string(),
+    provider: z.enum(["plaid", "belvo", "bitso"]),
+    status: z.enum(CONNECTION_STATUSES),
+    statusReason: z.string().nullable(),
+    institution: z.object({ id: z.string().nullable(), name: z.string().nullable() }).nullable(),
+    accountIds: z.array(z.string()),
+    lastSyncedAt: z.string().nullable(),
+    nextSyncAt: z.string().nullable(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    disconnectedAt: z.string().nullable(),
+  })
+  .openapi("ProviderConnection");
+
+export const ListConnectionsQuery = z.object({ spaceId: Id });
+export const ConnectionListSchema = z.object({ connections: z.array(ConnectionSchema) }).openapi("ProviderConnectionList");
+export const ConnectionIdParam = z.object({ connectionId: Id.openapi({ param: { name: "connectionId", in: "path" } }) });
+export const DisconnectSchema = z.object({ connection: ConnectionSchema, providerRemoved: z.boolean() }).openapi("ProviderDisconnect");
+
+export const LinkTokenBody = z
+  .object({
+    spaceId: Id,
+    /** Opens Link in update mode for this connection (repairs `reauth_required`). */
+    connectionId: Id.optional(),
+    userId: z.string().max(64).optional().openapi({ description: "Accepted for seed 000 compatibility; the caller's own id is used" }),
+  })
+  .strict()
+  .openapi("PlaidLinkTokenRequest");
+export const LinkTokenSchema = z
+  .object({ linkToken: z.string(), expiration: z.string(), mode: z.enum(["create", "update"]) })
+  .openapi("PlaidLinkToken");
+
+export const ExchangeTokenBody = z
+  .object({
+    spaceId: Id,
+    publicToken: z.string().min(1).max(200).openapi({ example: "public-sandbox-12345" }),
+    metadata: z
+      .object({
+        institution: z.object({ name: z.string().max(120).optional(), institution_id: z.string().max(64).optional() }).optional(),
+        accounts: z.array(z.object({ id: z.string().max(100), name: z.string().max(120).optional(), type: z.string().max(40).optional(), subtype: z.string().max(40).nullable().optional() })).max(50).optional(),
+      })
+      .optional(),
+  })
+  .strict()
+  .openapi("PlaidExchangeTokenRequest");
+
+export const ConnectResultSchema = z
+  .object({ connection: ConnectionSchema, jobId: z.string().nullable(), message: z.string().optional() })
+  .openapi("ProviderConnectResult");
+
+export const WebhookBody = z.record(z.string(), z.unknown()).openapi("ProviderWebhookBody");
+export const WebhookAckSchema = z.object({ received: z.boolean(), action: z.string() }).openapi("ProviderWebhookAck");
+
+export const SyncBody = z
+  .object({
+    spaceId: Id,
+    accountIds: z.array(Id).max(500).optional(),
+    force: z.boolean().optional(),
+  })
+  .strict()
+  .openapi("AccountSyncRequest");
+
+const JobRef = z.object({ jobId: z.string(), connectionId: z.string(), provider: z.string(), accountIds: z.array(z.string()) });
+export const SyncAcceptedSchema = z
+  .object({
+    jobId: z.string().nullable(),
+    jobIds: z.array(z.string()),
+    jobs: z.array(JobRef),
+    skipped: z.array(z.object({ accountId: z.string(), reason: z.string() })),
+    status: z.enum(["queued", "nothing_to_sync"]),
+  })
+  .openapi("AccountSyncAccepted");
+
+export const SpaceBody = z.object({ spaceId: Id }).strict().openapi("ProviderSpaceRequest");
+
+const Stats = z.object({
+  created: z.number().int(), updated: z.number().int(), unchanged: z.number().int(), errors: z.number().int(),
+  removed: z.number().int(), corrections: z.number().int(), adjustments: z.number().int(), flagged: z.number().int(),
+});
+export const JobIdParam = z.object({ jobId: Id.openapi({ param: { name: "jobId", in: "path" } }) });
+export const SyncJobSchema = z
+  .object({
+    id: z.string(),
+    jobId: z.string(),
+    spaceId: z.string(),
+    connectionId: z.string(),
+    provider: z.string().nullable(),
+    trigger: z.string(),
+    status: z.enum(["queued", "running", "completed", "failed"]),
+    attempts: z.number().int(),
+    accountIds: z.array(z.string()),
+    stats: Stats.nullable(),
+    transactions_created: z.number().int(),
+    transactions_updated: z.number().int(),
+    message: z.string().nullable(),
+    error: z.string().nullable(),
+    createdAt: z.string(),
+    startedAt: z.string().nullable(),
+    finishedAt: z.string().nullable(),
+  })
+  .openapi("SyncJob");
+
+export const BelvoLinkBody = z
+  .object({ spaceId: Id, institution: z.string().min(1).max(64).openapi({ example: "banamex" }) })
+  .strict()
+  .openapi("BelvoLinkRequest");
+export const BelvoLinkSchema = z.object({ accessToken: z.string(), institution: z.string(), expiresIn: z.number().int() }).openapi("BelvoLinkSession");
+export const BelvoConnectBody = z
+  .object({
+    spaceId: Id,
+    institution: z.string().min(1).max(64).openapi({ example: "banamex" }),
+    username: z.string().min(1).max(200).openapi({ example: "user123" }),
+    password: z.string().min(1).max(200).openapi({ example: "secure_password" }),
+  })
+  .strict()
+  .openapi("BelvoConnectRequest");
+
+export const BitsoConnectBody = z
+  .object({
+    spaceId: Id,
+    apiKey: z.string().min(1).max(100).openapi({ example: "your_api_key" }),
+    apiSecret: z.string().min(1).max(200).openapi({ example: "your_api_secret" }),
+  })
+  .strict()
+  .openapi("BitsoConnectRequest");
+const BitsoAccountValue = z.object({
+  id: z.string().nullable(),
+  name: z.string(),
+  symbol: z.string(),
+  balance: z.number(),
+  balanceDecimal: z.string(),
+  quote: z.string(),
+  value: z.number().nullable(),
+  valueDecimal: z.string().nullable(),
+  priceDecimal: z.string().nullable(),
+  priceStale: z.boolean().nullable(),
+  priceSource: z.string().nullable(),
+});
+export const BitsoConnectSchema = z
+  .object({ connection: ConnectionSchema, accounts: z.array(BitsoAccountValue), jobId: z.string().nullable(), message: z.string() })
+  .openapi("BitsoConnectResult");
+export const BitsoSyncSchema = z
+  .object({ jobId: z.string().nullable(), jobIds: z.array(z.string()), accounts: z.array(BitsoAccountValue), status: z.enum(["queued", "nothing_to_sync"]) })
+  .openapi("BitsoSyncResult");

@@ -1,0 +1,37 @@
+import { createRoute } from "@hono/zod-openapi";
+import { access, bearer, createRouter, errors, json, jsonBody } from "../../lib/openapi";
+import { guards } from "../../middleware/auth";
+import { syncGuards } from "./guards";
+import { JobIdParam, SyncAcceptedSchema, SyncBody, SyncJobSchema } from "./schemas";
+import { getSyncJob, requestSync } from "./sync";
+
+/** POST /v1/accounts/sync (mounted under /v1/accounts). */
+export const accountSyncRoutes = createRouter();
+/** GET /v1/sync-jobs/{jobId} (mounted under /v1/sync-jobs). */
+export const syncJobRoutes = createRouter();
+const tags = ["Accounts"];
+
+accountSyncRoutes.openapi(
+  createRoute({
+    ...access("member"),
+    middleware: syncGuards, security: bearer, method: "post", path: "/sync", tags,
+    summary: "Queue a sync of provider accounts (all of the space's when accountIds is empty): 202 with job ids",
+    description: "At most one sync per connection at a time (409 SYNC_IN_PROGRESS) and one per 15 minutes unless `force` (429 with Retry-After). Manual accounts are skipped (200 when nothing is queued).",
+    request: { body: jsonBody(SyncBody) },
+    responses: { 202: json(SyncAcceptedSchema, "Queued"), 200: json(SyncAcceptedSchema, "Nothing to sync"), ...errors(401, 403, 404, 409, 422, 429) },
+  }),
+  async (c) => {
+    const out = await requestSync(c.get("services"), c.get("auth"), c.req.valid("json"));
+    return out.jobIds.length ? c.json(out, 202) : c.json(out, 200);
+  },
+);
+
+syncJobRoutes.openapi(
+  createRoute({
+    ...access("member"),
+    middleware: guards.user, security: bearer, method: "get", path: "/{jobId}", tags, summary: "A sync job's status and stats {created, updated, unchanged, errors}",
+    request: { params: JobIdParam },
+    responses: { 200: json(SyncJobSchema, "The job"), ...errors(401, 403, 404, 429) },
+  }),
+  async (c) => c.json(await getSyncJob(c.get("services"), c.get("auth"), c.req.valid("param").jobId), 200),
+);

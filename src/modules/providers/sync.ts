@@ -1,0 +1,339 @@
+/**
+ * Queued syncs: requests (the API, provider webhooks, the hourly cron) become
+ * a `jobs` row and a message on SYNC_QUEUE; the consumer fetches the
+ * provider's changes, applies them (apply.ts) and records the outcome.
+ *
+ * One sync per connection at a time (409 SYNC_IN_PROGRESS), at most one per
+ * 15 minutes unless forced (429 with Retry-After). Failures are retried with
+ * exponential backoff; after the last attempt the connection is marked
+ * `error` with the reason and the message goes on to the dead-letter queue.
+ */
+import type { AuthContext, Services } from "../../env";
+import { iso } from "../../lib/clock";
+import { ApiError, conflict, notFound } from "../../lib/errors";
+import { newId } from "../../lib/ids";
+import { IN_JSON_LIST, jsonList } from "../../lib/sql";
+import { logError } from "../../lib/log";
+import { ProviderError } from "../../providers/errors";
+import { fetchPlaid } from "../../providers/plaid/adapter";
+import { fetchBelvo } from "../../providers/belvo/adapter";
+import { fetchBitso } from "../../providers/bitso/adapter";
+import { requireRoleOver, requireSpaceRole } from "../spaces/access";
+import { applyChanges, emptyStats, type SyncChanges, type SyncStats } from "./apply";
+import { type ConnectionRow, CRON_SYNC_AGE_MS, getConnection, setStatus, SYNC_INTERVAL_MS } from "./connections";
+
+export const SYNC_JOB = "provider.sync";
+/** Attempts before a sync gives up (the message then goes to the dead-letter queue). */
+export const MAX_SYNC_ATTEMPTS = 4;
+/** A job `running` for longer than this is taken to have crashed: it no longer blocks new syncs. */
+const STALE_RUNNING_MS = 10 * 60_000;
+/** A job `queued` for longer than this (its message lost) no longer blocks new syncs either; retries wait 8 minutes at most. */
+const STALE_QUEUED_MS = 2 * 3_600_000;
+
+export const backoffSeconds = (attempt: number) => Math.min(3600, 30 * 4 ** Math.max(0, attempt - 1));
+
+/** What a provider adapter does for a sync: fetch the changes, and (after they are applied) save its position. */
+export interface Fetched {
+  changes: SyncChanges;
+  /** Called only after every change is applied: e.g. Plaid's cursor is saved then, never before. */
+  commit?: () => Promise<void>;
+}
+
+export type Fetcher = (svc: Services, conn: ConnectionRow) => Promise<Fetched>;
+
+/** Adapters by provider. */
+export const fetchers: Partial<Record<ConnectionRow["provider"], Fetcher>> = { plaid: fetchPlaid, belvo: fetchBelvo, bitso: fetchBitso };
+
+/** Errors that mean the user must sign in again at the institution. */
+export const REAUTH_CODES = new Set(["ITEM_LOGIN_REQUIRED", "invalid_credentials", "token_required", "login_error", "PENDING_EXPIRATION"]);
+
+export class DeadLettered extends Error {}
+
+export interface JobRow {
+  id: string;
+  space_id: string;
+  type: string;
+  status: "queued" | "running" | "completed" | "failed";
+  result: string | null;
+  error: string | null;
+  created_at: number;
+  started_at: number | null;
+  finished_at: number | null;
+}
+
+/**
+ * Creates the job unless one is queued or running for the connection (atomically: two racing requests
+ * cannot both pass). Returns the new job id, or the id of the one in progress with `created: false`.
+ */
+export async function enqueueSync(
+  svc: Services,
+  conn: ConnectionRow,
+  trigger: "manual" | "webhook" | "cron" | "connect",
+  accountIds: string[] = [],
+  opts: { send?: boolean } = {},
+): Promise<{ jobId: string; created: boolean }> {
+  const now = svc.clock.now();
+  const jobId = newId("job", now);
+  const db = svc.env.DB;
+  const [ins] = await db.batch([
+    db
+      .prepare(
+        `INSERT INTO provider_sync_jobs (job_id, connection_id, space_id, account_ids, trigger, created_at)
+         SELECT ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (
+           SELECT 1 FROM provider_sync_jobs p JOIN jobs j ON j.id = p.job_id
+            WHERE p.connection_id = ? AND ((j.status = 'queued' AND j.created_at > ?) OR (j.status = 'running' AND j.started_at > ?)))`,
+      )
+      .bind(jobId, conn.id, conn.space_id, JSON.stringify(accountIds), trigger, now, conn.id, now - STALE_QUEUED_MS, now - STALE_RUNNING_MS),
+    db
+      .prepare("INSERT INTO jobs (id, space_id, type, status, created_at) SELECT ?, ?, ?, 'queued', ? WHERE EXISTS (SELECT 1 FROM provider_sync_jobs WHERE job_id = ?)")
+      .bind(jobId, conn.space_id, SYNC_JOB, now, jobId),
+    db.prepare("UPDATE provider_connections SET last_sync_attempt_at = ? WHERE id = ? AND EXISTS (SELECT 1 FROM provider_sync_jobs WHERE job_id = ?)").bind(now, conn.id, jobId),
+  ]);
+  if (ins!.meta.changes === 0) {
+    const running = await db
+      .prepare(
+        `SELECT p.job_id FROM provider_sync_jobs p JOIN jobs j ON j.id = p.job_id WHERE p.connection_id = ? AND j.status IN ('queued', 'running') ORDER BY p.created_at DESC LIMIT 1`,
+      )
+      .bind(conn.id)
+      .first<{ job_id: string }>();
+    return { jobId: running?.job_id ?? jobId, created: false };
+  }
+  if (opts.send !== false) await svc.env.SYNC_QUEUE.send({ type: SYNC_JOB, jobId, attempt: 1 });
+  return { jobId, created: true };
+}
+
+/** POST /v1/accounts/sync: one job per connection behind the accounts asked for (all of the space's when none). */
+export async function requestSync(svc: Services, auth: AuthContext, input: { spaceId: string; accountIds?: string[]; force?: boolean }) {
+  await requireSpaceRole(svc, auth, input.spaceId, "member");
+  const db = svc.env.DB;
+  const ids = [...new Set(input.accountIds ?? [])];
+  const skipped: { accountId: string; reason: string }[] = [];
+  const byConnection = new Map<string, string[]>();
+  if (ids.length > 0) {
+    const found = (
+      await db
+        .prepare(`SELECT a.id, a.provider, pa.connection_id FROM accounts a LEFT JOIN provider_accounts pa ON pa.account_id = a.id WHERE a.space_id = ? AND a.id ${IN_JSON_LIST}`)
+        .bind(input.spaceId, jsonList(ids))
+        .all<{ id: string; provider: string; connection_id: string | null }>()
+    ).results;
+    if (found.length !== ids.length) throw notFound("Account");
+    for (const a of found) {
+      if (!a.connection_id) skipped.push({ accountId: a.id, reason: a.provider === "manual" ? "manual account: nothing to sync" : "no provider connection" });
+      else byConnection.set(a.connection_id, [...(byConnection.get(a.connection_id) ?? []), a.id]);
+    }
+  } else {
+    const conns = (await db.prepare("SELECT id FROM provider_connections WHERE space_id = ? AND status != 'disconnected'").bind(input.spaceId).all<{ id: string }>()).results;
+    for (const c of conns) byConnection.set(c.id, []);
+  }
+  const conns = byConnection.size
+    ? (await db.prepare(`SELECT * FROM provider_connections WHERE id ${IN_JSON_LIST}`).bind(jsonList([...byConnection.keys()])).all<ConnectionRow>()).results
+    : [];
+  const now = svc.clock.now();
+  const eligible: ConnectionRow[] = [];
+  for (const c of conns) {
+    if (c.status === "disconnected") {
+      for (const a of byConnection.get(c.id) ?? []) skipped.push({ accountId: a, reason: "connection disconnected" });
+      continue;
+    }
+    eligible.push(c);
+  }
+  // In progress wins over the window: the caller learns that a sync is on its way.
+  const inProgress = eligible.length
+    ? await db
+        .prepare(
+          `SELECT p.connection_id FROM provider_sync_jobs p JOIN jobs j ON j.id = p.job_id
+            WHERE p.connection_id ${IN_JSON_LIST} AND ((j.status = 'queued' AND j.created_at > ?) OR (j.status = 'running' AND j.started_at > ?)) LIMIT 1`,
+        )
+        .bind(jsonList(eligible.map((c) => c.id)), now - STALE_QUEUED_MS, now - STALE_RUNNING_MS)
+        .first<{ connection_id: string }>()
+    : null;
+  if (inProgress) throw conflict(`A sync of connection ${inProgress.connection_id} is already in progress`, "SYNC_IN_PROGRESS");
+  if (!input.force) {
+    const recent = eligible
+      .map((c) => Math.max(c.last_sync_attempt_at ?? 0, c.last_sync_at ?? 0))
+      .filter((t) => t > now - SYNC_INTERVAL_MS);
+    if (recent.length) {
+      const retryAfter = Math.max(1, Math.ceil((Math.max(...recent) + SYNC_INTERVAL_MS - now) / 1000));
+      throw new ApiError(429, "RATE_LIMIT_EXCEEDED", "Synced less than 15 minutes ago; retry later or send force: true", [], { "Retry-After": String(retryAfter) });
+    }
+  }
+  const jobs: { jobId: string; connectionId: string; provider: string; accountIds: string[] }[] = [];
+  for (const c of eligible) {
+    const { jobId, created } = await enqueueSync(svc, c, "manual", byConnection.get(c.id) ?? []);
+    if (!created) throw conflict(`A sync of connection ${c.id} is already in progress`, "SYNC_IN_PROGRESS");
+    jobs.push({ jobId, connectionId: c.id, provider: c.provider, accountIds: byConnection.get(c.id) ?? [] });
+  }
+  return { jobId: jobs[0]?.jobId ?? null, jobIds: jobs.map((j) => j.jobId), jobs, skipped, status: jobs.length ? ("queued" as const) : ("nothing_to_sync" as const) };
+}
+
+export async function getSyncJob(svc: Services, auth: AuthContext, jobId: string) {
+  const row = await svc.env.DB.prepare(
+    `SELECT j.*, p.connection_id, p.account_ids, p.trigger, p.attempts, c.provider FROM jobs j JOIN provider_sync_jobs p ON p.job_id = j.id
+       LEFT JOIN provider_connections c ON c.id = p.connection_id WHERE j.id = ?`,
+  )
+    .bind(jobId)
+    .first<JobRow & { connection_id: string; account_ids: string; trigger: string; attempts: number; provider: string | null }>();
+  if (!row) throw notFound("Sync job");
+  await requireRoleOver(svc, auth, row.space_id, "member", "Sync job");
+  return presentJob(row);
+}
+
+function presentJob(row: JobRow & { connection_id: string; account_ids: string; trigger: string; attempts: number; provider: string | null }) {
+  const result = row.result ? (JSON.parse(row.result) as { stats?: SyncStats; accountIds?: string[] }) : null;
+  const stats = result?.stats ?? null;
+  return {
+    id: row.id,
+    jobId: row.id,
+    spaceId: row.space_id,
+    connectionId: row.connection_id,
+    provider: row.provider,
+    trigger: row.trigger,
+    status: row.status,
+    attempts: row.attempts,
+    accountIds: result?.accountIds ?? (JSON.parse(row.account_ids) as string[]),
+    stats: stats ? { created: stats.created, updated: stats.updated, unchanged: stats.unchanged, errors: stats.errors, removed: stats.removed, corrections: stats.corrections, adjustments: stats.adjustments, flagged: stats.flagged } : null,
+    // Seed 001's names for the same counts.
+    transactions_created: stats?.created ?? 0,
+    transactions_updated: stats?.updated ?? 0,
+    message: stats ? `Synced ${stats.created + stats.updated + stats.unchanged} transactions` : null,
+    error: row.error,
+    createdAt: iso(row.created_at),
+    startedAt: row.started_at === null ? null : iso(row.started_at),
+    finishedAt: row.finished_at === null ? null : iso(row.finished_at),
+  };
+}
+
+/**
+ * The queue handler of `provider.sync`. Safe to run twice for the same job (a
+ * redelivery after a crash): every write it makes is idempotent (apply.ts).
+ */
+export async function runSyncJob(svc: Services, message: { [key: string]: unknown }): Promise<void> {
+  const jobId = String(message.jobId);
+  const attempt = Math.max(1, Number(message.attempt) || 1);
+  const db = svc.env.DB;
+  const job = await db
+    .prepare("SELECT j.*, p.connection_id, p.account_ids FROM jobs j JOIN provider_sync_jobs p ON p.job_id = j.id WHERE j.id = ?")
+    .bind(jobId)
+    .first<JobRow & { connection_id: string; account_ids: string }>();
+  if (!job || job.status === "completed") return;
+  if (job.status === "failed") {
+    // Already given up on: let the platform's retries carry the message to the dead-letter queue.
+    if (job.error?.startsWith("dead-lettered")) throw new DeadLettered(`sync job ${jobId} failed: ${job.error}`);
+    return;
+  }
+  const started = svc.clock.now();
+  await db.prepare("UPDATE jobs SET status = 'running', started_at = ? WHERE id = ?").bind(started, jobId).run();
+  await db.prepare("UPDATE provider_sync_jobs SET attempts = attempts + 1 WHERE job_id = ?").bind(jobId).run();
+  const conn = await getConnection(svc, job.connection_id);
+  if (!conn || conn.status === "disconnected") {
+    await finishJob(svc, jobId, "failed", null, "Connection disconnected");
+    return;
+  }
+  const fetcher = fetchers[conn.provider];
+  const stats = emptyStats();
+  try {
+    if (!fetcher) throw new Error(`No sync adapter for ${conn.provider}`);
+    const fetched = await fetcher(svc, conn);
+    const { accountIds, createdIds } = await applyChanges(svc, conn, fetched.changes, stats, { onlyAccountIds: JSON.parse(job.account_ids) as string[] });
+    await fetched.commit?.();
+    const finished = svc.clock.now();
+    await setStatus(svc, conn.id, "active", null, { syncedAt: finished });
+    await db
+      .prepare("UPDATE provider_connections SET next_sync_at = ? WHERE id = ?")
+      .bind(finished + CRON_SYNC_AGE_MS, conn.id)
+      .run();
+    if (accountIds.length) {
+      await db.prepare(`UPDATE accounts SET last_synced_at = ?, updated_at = ? WHERE id ${IN_JSON_LIST}`).bind(finished, finished, jsonList(accountIds)).run();
+    }
+    await finishJob(svc, jobId, "completed", { stats, accountIds }, null);
+    await emitOutbox(
+      svc,
+      conn.space_id,
+      "account.sync.completed",
+      accountIds.map((accountId) => ({
+        dedupe: `account.sync.completed:${jobId}:${accountId}`,
+        data: { spaceId: conn.space_id, accountId, connectionId: conn.id, jobId, transactionsAdded: createdIds.length, stats, balanceUpdated: stats.adjustments > 0, syncDuration: finished - started },
+      })),
+    );
+  } catch (err) {
+    const reason = err instanceof ProviderError ? `${err.provider} ${err.code}: ${err.message}` : String((err as Error)?.message ?? err);
+    logError(undefined, "sync.failed", err, { jobId, connectionId: conn.id, attempt });
+    if (err instanceof ProviderError && REAUTH_CODES.has(err.code)) {
+      await setStatus(svc, conn.id, "reauth_required", reason);
+      await finishJob(svc, jobId, "failed", { stats, accountIds: [] }, reason);
+      await emitFailed(svc, conn, jobId, reason);
+      return;
+    }
+    if (err instanceof ProviderError && !err.transient) {
+      // The provider refused the request itself (a bad token, a revoked key): retrying cannot help.
+      await setStatus(svc, conn.id, "error", reason);
+      await finishJob(svc, jobId, "failed", { stats, accountIds: [] }, reason);
+      await emitFailed(svc, conn, jobId, reason);
+      return;
+    }
+    if (attempt < MAX_SYNC_ATTEMPTS) {
+      // Back to the queue with a growing delay; the job stays queued so no second sync starts meanwhile.
+      await db.prepare("UPDATE jobs SET status = 'queued', error = ? WHERE id = ?").bind(`attempt ${attempt}: ${reason}`.slice(0, 1000), jobId).run();
+      await svc.env.SYNC_QUEUE.send({ type: SYNC_JOB, jobId, attempt: attempt + 1 }, { delaySeconds: backoffSeconds(attempt) });
+      return;
+    }
+    await setStatus(svc, conn.id, "error", reason);
+    await finishJob(svc, jobId, "failed", { stats, accountIds: [] }, `dead-lettered after ${attempt} attempts: ${reason}`);
+    await emitFailed(svc, conn, jobId, reason);
+    throw new DeadLettered(`sync job ${jobId} gave up after ${attempt} attempts: ${reason}`);
+  }
+}
+
+async function finishJob(svc: Services, jobId: string, status: "completed" | "failed", result: unknown, error: string | null) {
+  await svc.env.DB.prepare("UPDATE jobs SET status = ?, result = ?, error = ?, finished_at = ? WHERE id = ?")
+    .bind(status, result === null ? null : JSON.stringify(result), error === null ? null : error.slice(0, 1000), svc.clock.now(), jobId)
+    .run();
+}
+
+async function emitFailed(svc: Services, conn: ConnectionRow, jobId: string, reason: string) {
+  await emitOutbox(svc, conn.space_id, "account.sync.failed", [
+    { dedupe: `account.sync.failed:${jobId}`, data: { spaceId: conn.space_id, connectionId: conn.id, provider: conn.provider, jobId, reason: reason.slice(0, 300) } },
+  ]);
+}
+
+async function emitOutbox(svc: Services, spaceId: string, type: string, events: { dedupe: string; data: unknown }[]) {
+  if (events.length === 0) return;
+  const db = svc.env.DB;
+  const now = svc.clock.now();
+  await db.batch(
+    events.map((e) =>
+      db
+        .prepare("INSERT OR IGNORE INTO event_outbox (id, space_id, type, payload, dedupe_key, created_at) VALUES (?, ?, ?, ?, ?, ?)")
+        .bind(newId("evt", now), spaceId, type, JSON.stringify(e.data), e.dedupe, now),
+    ),
+  );
+}
+
+/** Hourly cron: a sync for every live connection that is due (not synced for CRON_SYNC_AGE_MS, or never). */
+export async function enqueueDueSyncs(svc: Services): Promise<number> {
+  const now = svc.clock.now();
+  const due = (
+    await svc.env.DB.prepare(
+      "SELECT * FROM provider_connections WHERE status IN ('active', 'error', 'pending') AND (next_sync_at IS NULL OR next_sync_at <= ?) ORDER BY next_sync_at LIMIT 500",
+    )
+      .bind(now)
+      .all<ConnectionRow>()
+  ).results;
+  let n = 0;
+  for (const c of due) {
+    const { created } = await enqueueSync(svc, c, "cron");
+    if (created) n++;
+  }
+  return n;
+}
+
+/**
+ * The first import of a new connection, run in the connect request itself (the person linking waits for
+ * their transactions). It is the same job the queue runs: if it fails transiently it goes back to the
+ * queue with backoff like any other.
+ */
+export async function runFirstSync(svc: Services, conn: ConnectionRow): Promise<string> {
+  const { jobId, created } = await enqueueSync(svc, conn, "connect", [], { send: false });
+  if (created) await runSyncJob(svc, { jobId, attempt: 1 });
+  return jobId;
+}

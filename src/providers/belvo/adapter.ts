@@ -1,0 +1,59 @@
+/** Belvo → the sync engine's normalized shapes: a listing of the link's last 120 days, pending matched by heuristics. */
+import type { Services } from "../../env";
+import { type Currency, CURRENCY_SCALES, parseMajor } from "../../lib/money";
+import type { AccountType } from "../../modules/accounts/schemas";
+import type { NormalAccount, NormalTxn } from "../../modules/providers/apply";
+import { type ConnectionRow, openCredentials } from "../../modules/providers/connections";
+import type { Fetched } from "../../modules/providers/sync";
+import { ProviderError } from "../errors";
+import { type BelvoAccount, BelvoClient, type BelvoTransaction } from "./client";
+
+export const BELVO_WINDOW_DAYS = 120;
+
+const isCurrency = (c: string): c is Currency => c in CURRENCY_SCALES;
+
+function minor(amount: number, currency: Currency): number {
+  const p = parseMajor(amount, CURRENCY_SCALES[currency]);
+  if (!p.ok) throw new ProviderError("belvo", 200, "invalid_amount", `Amount ${amount} is not exact in ${currency}`);
+  return p.minor;
+}
+
+const TYPES: Record<string, AccountType> = { CHECKING_ACCOUNT: "checking", SAVINGS_ACCOUNT: "savings", CREDIT_CARD: "credit_card", LOAN_ACCOUNT: "loan", INVESTMENT_ACCOUNT: "investment" };
+
+export function normalBelvoAccount(a: BelvoAccount): NormalAccount | null {
+  if (!isCurrency(a.currency)) return null;
+  const owed = a.category === "CREDIT_CARD" || a.category === "LOAN_ACCOUNT";
+  return {
+    externalId: a.id, name: a.name, type: TYPES[a.category] ?? "other", subtype: a.type, currency: a.currency, mask: a.number,
+    balanceMinor: a.balance.current === null ? null : (owed ? -1 : 1) * minor(a.balance.current, a.currency),
+  };
+}
+
+export function normalBelvoTxn(t: BelvoTransaction): NormalTxn | null {
+  if (!isCurrency(t.currency)) return null;
+  const amount = minor(t.amount, t.currency);
+  return {
+    id: t.id, accountExternalId: t.account.id, amountMinor: t.type === "OUTFLOW" ? -amount : amount, date: t.value_date,
+    description: t.description, merchantName: t.merchant?.name ?? null, pending: t.status === "PENDING", pendingId: null,
+  };
+}
+
+export async function fetchBelvo(svc: Services, conn: ConnectionRow): Promise<Fetched> {
+  const { linkId } = await openCredentials<{ linkId: string }>(svc.env, conn);
+  const client = new BelvoClient(svc.env);
+  const today = new Date(svc.clock.now()).toISOString().slice(0, 10);
+  const fromDay = new Date(svc.clock.now() - BELVO_WINDOW_DAYS * 86_400_000).toISOString().slice(0, 10);
+  // A few days ahead: the sandbox (and some banks) date transactions in the institution's time zone.
+  const toDay = new Date(svc.clock.now() + 40 * 86_400_000).toISOString().slice(0, 10);
+  const [accounts, txns] = await Promise.all([client.accounts(linkId), client.transactions(linkId, fromDay, toDay)]);
+  void today;
+  return {
+    changes: {
+      accounts: accounts.map(normalBelvoAccount).filter((a): a is NormalAccount => a !== null),
+      upserts: txns.map(normalBelvoTxn).filter((t): t is NormalTxn => t !== null),
+      removed: [],
+      matchPendingHeuristically: true,
+      snapshot: { fromDay },
+    },
+  };
+}

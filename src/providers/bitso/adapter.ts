@@ -1,0 +1,73 @@
+/**
+ * Bitso → the sync engine: one account per currency held (in its own asset,
+ * exact quantities: BTC/8, MXN/2...), each trade one ledger transaction with a
+ * row per account it touches and its fee as a fee row, and the balances Bitso
+ * reports reconciled by explicit adjustments.
+ */
+import type { Services } from "../../env";
+import { type Currency, CURRENCY_SCALES, parseMajor } from "../../lib/money";
+import type { NormalAccount, NormalTrade } from "../../modules/providers/apply";
+import { type ConnectionRow, openCredentials } from "../../modules/providers/connections";
+import type { Fetched } from "../../modules/providers/sync";
+import { ProviderError } from "../errors";
+import { type BitsoBalance, BitsoClient, type BitsoTrade, d1Nonces } from "./client";
+
+export const supportedCurrency = (c: string): Currency | null => {
+  const up = c.toUpperCase();
+  return up in CURRENCY_SCALES ? (up as Currency) : null;
+};
+
+const extId = (currency: string) => `bitso:${currency.toLowerCase()}`;
+const COIN_NAMES: Record<string, string> = { BTC: "Bitcoin", ETH: "Ether", MXN: "Pesos", USD: "Dollars" };
+
+export function exact(value: string, currency: Currency): number {
+  const p = parseMajor(value, CURRENCY_SCALES[currency]);
+  if (!p.ok) throw new ProviderError("bitso", 200, "invalid_amount", `${value} is not exact in ${currency}`);
+  return p.minor;
+}
+
+export function normalBitsoAccount(b: BitsoBalance): NormalAccount | null {
+  const currency = supportedCurrency(b.currency);
+  if (!currency) return null;
+  return { externalId: extId(b.currency), name: `Bitso ${COIN_NAMES[currency] ?? currency}`, type: "crypto", subtype: "exchange_wallet", currency, mask: null, balanceMinor: exact(b.total, currency) };
+}
+
+export function normalBitsoTrade(t: BitsoTrade): NormalTrade | null {
+  const [majorCode, minorCode] = t.book.split("_");
+  const major = supportedCurrency(majorCode ?? "");
+  const minor = supportedCurrency(minorCode ?? "");
+  const fee = supportedCurrency(t.fees_currency);
+  if (!major || !minor || !fee) return null;
+  const feeMinor = exact(t.fees_amount, fee);
+  return {
+    id: `trade:${t.tid}`,
+    date: t.created_at.slice(0, 10),
+    description: `${t.side === "buy" ? "Buy" : "Sell"} ${major} on Bitso (${t.book})`,
+    legs: [
+      { accountExternalId: extId(minor), amountMinor: exact(t.minor, minor), fee: false, side: t.side },
+      { accountExternalId: extId(major), amountMinor: exact(t.major, major), fee: false, side: t.side },
+      ...(feeMinor > 0 ? [{ accountExternalId: extId(fee), amountMinor: -feeMinor, fee: true, side: t.side }] : []),
+    ],
+    record: { symbol: major, book: t.book, side: t.side, quantity: t.major.replace(/^-/, ""), unitPrice: t.price, quote: minor, fees: t.fees_amount, feesCurrency: fee, tradeId: String(t.tid) },
+  };
+}
+
+export async function bitsoClientFor(svc: Services, conn: Pick<ConnectionRow, "id" | "credentials_enc">): Promise<BitsoClient> {
+  const { apiKey, apiSecret } = await openCredentials<{ apiKey: string; apiSecret: string }>(svc.env, conn);
+  return new BitsoClient(svc.env, apiKey, apiSecret, d1Nonces(svc.env.DB, conn.id, () => svc.clock.now()));
+}
+
+export async function fetchBitso(svc: Services, conn: ConnectionRow): Promise<Fetched> {
+  const client = await bitsoClientFor(svc, conn);
+  const balances = await client.balances();
+  const trades = await client.allTrades();
+  return {
+    changes: {
+      accounts: balances.map(normalBitsoAccount).filter((a): a is NormalAccount => a !== null),
+      upserts: [],
+      removed: [],
+      trades: trades.map(normalBitsoTrade).filter((t): t is NormalTrade => t !== null).reverse(),
+      matchPendingHeuristically: false,
+    },
+  };
+}

@@ -1,0 +1,136 @@
+/**
+ * The Bitso API v3 client. Private endpoints are signed:
+ * `Authorization: Bitso <key>:<nonce>:<signature>`, the signature being the
+ * hex HMAC-SHA256, under the API secret, of nonce + HTTP method + request path
+ * (with its query string) + JSON body. Bitso refuses a nonce not greater than
+ * the key's last one, so nonces come from one atomic counter per connection
+ * in D1 (`UPDATE ... RETURNING`: strictly increasing however many requests run
+ * at once), calls from one client go out in nonce order, and a request that
+ * lost a race to a concurrent one elsewhere is re-signed with a fresh nonce.
+ */
+import { hmacSha256Hex } from "../../lib/crypto";
+import { type Outbound, outbound } from "../../lib/outbound";
+import { ProviderError, readJson } from "../errors";
+
+export interface BitsoBalance {
+  currency: string;
+  total: string;
+  locked: string;
+  available: string;
+}
+
+export interface BitsoTrade {
+  book: string;
+  major: string;
+  minor: string;
+  price: string;
+  fees_amount: string;
+  fees_currency: string;
+  side: "buy" | "sell";
+  tid: number;
+  oid: string;
+  created_at: string;
+  maker_side: string;
+}
+
+/** Bitso's code for a nonce not above the last one (or a bad signature). */
+export const INVALID_NONCE = "0201";
+
+export async function bitsoSignature(secret: string, nonce: string, method: string, path: string, body: string): Promise<string> {
+  return hmacSha256Hex(secret, `${nonce}${method.toUpperCase()}${path}${body}`);
+}
+
+export async function bitsoAuthorization(key: string, secret: string, nonce: string, method: string, path: string, body = ""): Promise<string> {
+  return `Bitso ${key}:${nonce}:${await bitsoSignature(secret, nonce, method, path, body)}`;
+}
+
+/** Hands out the next nonce of a key: strictly greater than every one before it. */
+export type NonceSource = () => Promise<number>;
+
+/** Nonces from the connection's row: at least the current time in ms, and always above the last. */
+export function d1Nonces(db: D1Database, connectionId: string, now: () => number): NonceSource {
+  return async () => {
+    const row = await db
+      .prepare("UPDATE provider_connections SET nonce = MAX(nonce + 1, ?) WHERE id = ? RETURNING nonce")
+      .bind(now(), connectionId)
+      .first<{ nonce: number }>();
+    if (!row) throw new ProviderError("bitso", 0, "no_connection", "Connection not found for nonce");
+    return row.nonce;
+  };
+}
+
+export class BitsoClient {
+  private chain: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly env: Env,
+    private readonly key: string,
+    private readonly secret: string,
+    private readonly nonces: NonceSource,
+    private readonly send: Outbound = outbound(env),
+  ) {}
+
+  /** One signed request; this client's requests are sent one at a time, in nonce order. */
+  request<T>(method: "GET" | "POST" | "DELETE", pathWithQuery: string, body?: unknown): Promise<T> {
+    const run = this.chain.then(() => this.signedWithRetry<T>(method, pathWithQuery, body));
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  private async signedWithRetry<T>(method: string, pathWithQuery: string, body?: unknown): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.signed<T>(method, pathWithQuery, body);
+      } catch (e) {
+        if (e instanceof ProviderError && e.code === INVALID_NONCE && attempt < 5) continue;
+        throw e;
+      }
+    }
+  }
+
+  private async signed<T>(method: string, pathWithQuery: string, body?: unknown): Promise<T> {
+    const base = new URL(this.env.BITSO_BASE_URL);
+    const url = new URL(base.toString().replace(/\/+$/, "") + pathWithQuery);
+    // The signed path is the one the server sees, including any base path prefix and the query.
+    const signedPath = url.pathname + url.search;
+    const payload = body === undefined ? "" : JSON.stringify(body);
+    const nonce = String(await this.nonces());
+    const authorization = await bitsoAuthorization(this.key, this.secret, nonce, method, signedPath, payload);
+    let res: Response;
+    try {
+      res = await this.send(
+        new Request(url.toString(), {
+          method,
+          headers: { Authorization: authorization, ...(payload ? { "Content-Type": "application/json" } : {}) },
+          body: payload || undefined,
+        }),
+      );
+    } catch (e) {
+      throw new ProviderError("bitso", 0, "network_error", `Bitso unreachable: ${(e as Error).message}`);
+    }
+    const json = (await readJson("bitso", res)) as { success?: boolean; payload?: T; error?: { code?: string; message?: string } };
+    if (!res.ok || json.success !== true) {
+      throw new ProviderError("bitso", res.ok ? 400 : res.status, String(json.error?.code ?? "unknown"), String(json.error?.message ?? `HTTP ${res.status}`));
+    }
+    return json.payload as T;
+  }
+
+  async balances(): Promise<BitsoBalance[]> {
+    return (await this.request<{ balances: BitsoBalance[] }>("GET", "/v3/balance/")).balances;
+  }
+
+  /** Every trade, newest first, paged with Bitso's `marker`. */
+  async allTrades(limit = 100): Promise<BitsoTrade[]> {
+    const out: BitsoTrade[] = [];
+    let marker: number | null = null;
+    for (let page = 0; page < 100; page++) {
+      const q = new URLSearchParams({ limit: String(limit), sort: "desc" });
+      if (marker !== null) q.set("marker", String(marker));
+      const trades = await this.request<BitsoTrade[]>("GET", `/v3/user_trades/?${q}`);
+      out.push(...trades);
+      if (trades.length < limit) break;
+      marker = trades[trades.length - 1]!.tid;
+    }
+    return out;
+  }
+}

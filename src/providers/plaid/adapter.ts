@@ -1,0 +1,82 @@
+/**
+ * Plaid → the sync engine's normalized shapes. Plaid amounts are positive
+ * when money leaves the account; Dhanam's are the account's view (negative
+ * out). A credit account's `current` is what is owed, so its ledger balance is
+ * the negative of it.
+ */
+import type { AccountBase, Transaction as PlaidTransaction } from "plaid";
+import type { Services } from "../../env";
+import { type Currency, CURRENCY_SCALES, parseMajor } from "../../lib/money";
+import type { AccountType } from "../../modules/accounts/schemas";
+import type { NormalAccount, NormalTxn } from "../../modules/providers/apply";
+import { type ConnectionRow, openCredentials } from "../../modules/providers/connections";
+import type { Fetched } from "../../modules/providers/sync";
+import { ProviderError } from "../errors";
+import { PlaidClient } from "./client";
+
+const isCurrency = (c: string | null | undefined): c is Currency => !!c && c in CURRENCY_SCALES;
+
+function minor(amount: number, currency: Currency): number {
+  const parsed = parseMajor(amount, CURRENCY_SCALES[currency]);
+  if (!parsed.ok) throw new ProviderError("plaid", 200, "INVALID_AMOUNT", `Amount ${amount} is not exact in ${currency}`);
+  return parsed.minor;
+}
+
+function accountType(a: AccountBase): AccountType {
+  const sub = String(a.subtype ?? "");
+  switch (String(a.type)) {
+    case "credit":
+      return "credit_card";
+    case "loan":
+      return sub === "mortgage" ? "mortgage" : "loan";
+    case "investment":
+    case "brokerage":
+      return "investment";
+    case "depository":
+      return sub === "savings" ? "savings" : sub === "money market" ? "money_market" : sub === "cd" ? "cd" : "checking";
+    default:
+      return "other";
+  }
+}
+
+export function normalAccount(a: AccountBase): NormalAccount | null {
+  const currency = a.balances.iso_currency_code;
+  if (!isCurrency(currency)) return null;
+  const owed = a.type === "credit" || a.type === "loan";
+  const current = a.balances.current;
+  return {
+    externalId: a.account_id, name: a.official_name ?? a.name, type: accountType(a), subtype: a.subtype ? String(a.subtype) : null, currency,
+    mask: a.mask, balanceMinor: current === null ? null : (owed ? -1 : 1) * minor(current, currency),
+  };
+}
+
+export function normalTxn(t: PlaidTransaction): NormalTxn | null {
+  if (!isCurrency(t.iso_currency_code)) return null;
+  return {
+    id: t.transaction_id, accountExternalId: t.account_id, amountMinor: -minor(t.amount, t.iso_currency_code), date: t.date,
+    description: t.name ?? t.original_description ?? "", merchantName: t.merchant_name ?? null, pending: t.pending, pendingId: t.pending_transaction_id,
+  };
+}
+
+export async function fetchPlaid(svc: Services, conn: ConnectionRow): Promise<Fetched> {
+  const { accessToken } = await openCredentials<{ accessToken: string }>(svc.env, conn);
+  const client = new PlaidClient(svc.env);
+  const sync = await client.syncAll(accessToken, conn.sync_cursor);
+  const accounts = (await client.accountsGet(accessToken)).accounts;
+  const upserts: NormalTxn[] = [];
+  for (const t of [...sync.added, ...sync.modified]) {
+    const n = normalTxn(t);
+    if (n) upserts.push(n);
+  }
+  return {
+    changes: {
+      accounts: accounts.map(normalAccount).filter((a): a is NormalAccount => a !== null),
+      upserts,
+      removed: sync.removed.map((r) => r.transaction_id),
+      matchPendingHeuristically: false,
+    },
+    commit: async () => {
+      await svc.env.DB.prepare("UPDATE provider_connections SET sync_cursor = ? WHERE id = ?").bind(sync.nextCursor, conn.id).run();
+    },
+  };
+}

@@ -1,0 +1,130 @@
+/**
+ * The Plaid API client: real endpoints, real auth headers (`PLAID-CLIENT-ID`,
+ * `PLAID-SECRET`), Plaid's own wire types (type-only import of the `plaid`
+ * package: nothing of it reaches the bundle). It talks through `outbound(env)`,
+ * so in sandbox mode src/sandbox/plaid.ts answers the very same requests.
+ */
+import type {
+  AccountsGetRequest,
+  AccountsGetResponse,
+  ItemPublicTokenExchangeRequest,
+  ItemPublicTokenExchangeResponse,
+  ItemRemoveRequest,
+  ItemRemoveResponse,
+  LinkTokenCreateRequest,
+  LinkTokenCreateResponse,
+  PlaidError,
+  RemovedTransaction,
+  Transaction as PlaidTransaction,
+  TransactionsSyncRequest,
+  TransactionsSyncResponse,
+  WebhookVerificationKeyGetRequest,
+  WebhookVerificationKeyGetResponse,
+} from "plaid";
+import { type Outbound, outbound } from "../../lib/outbound";
+import { ProviderError, readJson } from "../errors";
+
+export type { PlaidTransaction, RemovedTransaction };
+
+export const MUTATION_DURING_PAGINATION = "TRANSACTIONS_SYNC_MUTATION_DURING_PAGINATION";
+
+export class PlaidClient {
+  constructor(
+    private readonly env: Env,
+    private readonly send: Outbound = outbound(env),
+  ) {}
+
+  private async post<Req extends object, Res>(path: string, body: Req): Promise<Res> {
+    const url = `${this.env.PLAID_BASE_URL.replace(/\/+$/, "")}${path}`;
+    let res: Response;
+    try {
+      res = await this.send(
+        new Request(url, {
+          method: "POST",
+          headers: {
+            "Content-Type": "application/json",
+            "PLAID-CLIENT-ID": this.env.PLAID_CLIENT_ID,
+            "PLAID-SECRET": this.env.PLAID_SECRET,
+            "Plaid-Version": "2020-09-14",
+          },
+          body: JSON.stringify(body),
+        }),
+      );
+    } catch (e) {
+      throw new ProviderError("plaid", 0, "NETWORK_ERROR", `Plaid unreachable: ${(e as Error).message}`);
+    }
+    const json = await readJson("plaid", res);
+    if (!res.ok) {
+      const err = json as Partial<PlaidError>;
+      throw new ProviderError("plaid", res.status, String(err.error_code ?? "UNKNOWN"), String(err.error_message ?? `HTTP ${res.status}`));
+    }
+    return json as Res;
+  }
+
+  /** A Link token; with `accessToken`, Link opens in update mode to repair the item's login. */
+  linkTokenCreate(input: { userId: string; webhook?: string; accessToken?: string }): Promise<LinkTokenCreateResponse> {
+    const req: Partial<LinkTokenCreateRequest> = {
+      client_name: "Dhanam Ledger",
+      language: "en",
+      country_codes: ["US" as never],
+      user: { client_user_id: input.userId },
+      ...(input.accessToken ? { access_token: input.accessToken } : { products: ["transactions" as never] }),
+      ...(input.webhook ? { webhook: input.webhook } : {}),
+    };
+    return this.post("/link/token/create", req);
+  }
+
+  exchangePublicToken(publicToken: string): Promise<ItemPublicTokenExchangeResponse> {
+    return this.post<ItemPublicTokenExchangeRequest, ItemPublicTokenExchangeResponse>("/item/public_token/exchange", { public_token: publicToken });
+  }
+
+  accountsGet(accessToken: string): Promise<AccountsGetResponse> {
+    return this.post<AccountsGetRequest, AccountsGetResponse>("/accounts/get", { access_token: accessToken });
+  }
+
+  transactionsSync(accessToken: string, cursor: string | undefined, count = 500): Promise<TransactionsSyncResponse> {
+    return this.post<TransactionsSyncRequest, TransactionsSyncResponse>("/transactions/sync", { access_token: accessToken, count, ...(cursor ? { cursor } : {}) });
+  }
+
+  itemRemove(accessToken: string): Promise<ItemRemoveResponse> {
+    return this.post<ItemRemoveRequest, ItemRemoveResponse>("/item/remove", { access_token: accessToken });
+  }
+
+  webhookVerificationKeyGet(kid: string): Promise<WebhookVerificationKeyGetResponse> {
+    return this.post<WebhookVerificationKeyGetRequest, WebhookVerificationKeyGetResponse>("/webhook_verification_key/get", { key_id: kid });
+  }
+
+  /**
+   * Every change since `cursor`, paged until `has_more` is false. The new
+   * cursor is returned only then; if Plaid reports a mutation during
+   * pagination, the pages read so far are discarded and the loop restarts
+   * from the cursor held before it (Plaid's documented recovery).
+   */
+  async syncAll(accessToken: string, cursor: string | null, opts: { maxRestarts?: number; count?: number } = {}) {
+    const maxRestarts = opts.maxRestarts ?? 3;
+    for (let restart = 0; ; restart++) {
+      const added: PlaidTransaction[] = [];
+      const modified: PlaidTransaction[] = [];
+      const removed: RemovedTransaction[] = [];
+      let next = cursor ?? undefined;
+      let accounts: TransactionsSyncResponse["accounts"] = [];
+      let pages = 0;
+      try {
+        for (;;) {
+          const page = await this.transactionsSync(accessToken, next, opts.count);
+          pages++;
+          added.push(...page.added);
+          modified.push(...page.modified);
+          removed.push(...page.removed);
+          if (page.accounts?.length) accounts = page.accounts;
+          next = page.next_cursor;
+          if (!page.has_more) break;
+        }
+        return { added, modified, removed, accounts, nextCursor: next ?? "", pages, restarts: restart };
+      } catch (e) {
+        if (e instanceof ProviderError && e.code === MUTATION_DURING_PAGINATION && restart < maxRestarts) continue;
+        throw e;
+      }
+    }
+  }
+}

@@ -1,0 +1,96 @@
+/**
+ * Verifying a Plaid webhook as Plaid specifies: the `Plaid-Verification`
+ * header is a JWT signed with ES256 (nothing else is accepted); its key is the
+ * JWK named by the header's `kid`, fetched from /webhook_verification_key/get
+ * and cached (a `kid` not in the cache is fetched; an expired key is refused);
+ * the token's `iat` is at most 5 minutes old; and the SHA-256 of the raw body
+ * equals the token's `request_body_sha256`, compared in constant time.
+ */
+import { decodeProtectedHeader, importJWK, jwtVerify, type JWK } from "jose";
+import type { Services } from "../../env";
+import { sha256Hex, timingSafeEqual } from "../../lib/crypto";
+import { ProviderError } from "../errors";
+import { PlaidClient } from "./client";
+
+export const MAX_WEBHOOK_AGE_SECONDS = 5 * 60;
+/** A cached key that has not expired is re-checked with Plaid after this long (it may have expired since). */
+const KEY_RECHECK_MS = 24 * 3_600_000;
+
+export class WebhookRejected extends Error {}
+
+interface CachedKey {
+  jwk: JWK & { expired_at?: number | null };
+  expiredAt: number | null;
+  fetchedAt: number;
+}
+
+async function cachedKey(svc: Services, kid: string): Promise<CachedKey | null> {
+  const row = await svc.env.DB.prepare("SELECT jwk, expired_at, fetched_at FROM provider_webhook_keys WHERE provider = 'plaid' AND kid = ?")
+    .bind(kid)
+    .first<{ jwk: string; expired_at: number | null; fetched_at: number }>();
+  return row ? { jwk: JSON.parse(row.jwk), expiredAt: row.expired_at, fetchedAt: row.fetched_at } : null;
+}
+
+async function fetchKey(svc: Services, kid: string): Promise<CachedKey> {
+  let res;
+  try {
+    res = await new PlaidClient(svc.env).webhookVerificationKeyGet(kid);
+  } catch (e) {
+    if (e instanceof ProviderError && !e.transient) throw new WebhookRejected(`Unknown key id ${kid}`);
+    throw e;
+  }
+  const key = res.key;
+  const now = svc.clock.now();
+  // Plaid gives times in seconds.
+  const expiredAt = key.expired_at === null || key.expired_at === undefined ? null : key.expired_at * 1000;
+  const jwk: JWK = { kty: key.kty, crv: key.crv, x: key.x, y: key.y, alg: key.alg, use: key.use, kid: key.kid };
+  await svc.env.DB.prepare(
+    "INSERT INTO provider_webhook_keys (provider, kid, jwk, expired_at, fetched_at) VALUES ('plaid', ?, ?, ?, ?) ON CONFLICT (provider, kid) DO UPDATE SET jwk = excluded.jwk, expired_at = excluded.expired_at, fetched_at = excluded.fetched_at",
+  )
+    .bind(kid, JSON.stringify(jwk), expiredAt, now)
+    .run();
+  return { jwk, expiredAt, fetchedAt: now };
+}
+
+/** Verifies and returns the parsed body; throws WebhookRejected with the reason otherwise. */
+export async function verifyPlaidWebhook(svc: Services, rawBody: string, header: string | undefined): Promise<Record<string, unknown>> {
+  if (!header) throw new WebhookRejected("Missing Plaid-Verification header");
+  let protectedHeader;
+  try {
+    protectedHeader = decodeProtectedHeader(header);
+  } catch {
+    throw new WebhookRejected("Malformed Plaid-Verification token");
+  }
+  if (protectedHeader.alg !== "ES256") throw new WebhookRejected(`Algorithm ${String(protectedHeader.alg)} is not ES256`);
+  const kid = protectedHeader.kid;
+  if (typeof kid !== "string" || kid.length === 0 || kid.length > 200) throw new WebhookRejected("Missing key id");
+  const now = svc.clock.now();
+  let key = await cachedKey(svc, kid);
+  if (!key || (key.expiredAt === null && now - key.fetchedAt > KEY_RECHECK_MS)) key = await fetchKey(svc, kid);
+  if (key.expiredAt !== null && key.expiredAt <= now) throw new WebhookRejected(`Key ${kid} has expired`);
+  if (key.jwk.kty !== "EC" || key.jwk.crv !== "P-256") throw new WebhookRejected("Key is not an EC P-256 key");
+  let payload;
+  try {
+    const publicKey = await importJWK({ kty: key.jwk.kty, crv: key.jwk.crv, x: key.jwk.x, y: key.jwk.y }, "ES256");
+    ({ payload } = await jwtVerify(header, publicKey, {
+      algorithms: ["ES256"],
+      maxTokenAge: MAX_WEBHOOK_AGE_SECONDS,
+      currentDate: new Date(now),
+      clockTolerance: 0,
+    }));
+  } catch (e) {
+    throw new WebhookRejected(`Token rejected: ${(e as Error).message}`);
+  }
+  if (typeof payload.iat !== "number") throw new WebhookRejected("Token has no iat");
+  const claimed = payload.request_body_sha256;
+  if (typeof claimed !== "string") throw new WebhookRejected("Token has no request_body_sha256");
+  const actual = await sha256Hex(rawBody);
+  if (!timingSafeEqual(actual, claimed.toLowerCase())) throw new WebhookRejected("Body does not match request_body_sha256");
+  try {
+    const body = JSON.parse(rawBody);
+    if (!body || typeof body !== "object" || Array.isArray(body)) throw new Error("not an object");
+    return body as Record<string, unknown>;
+  } catch {
+    throw new WebhookRejected("Body is not a JSON object");
+  }
+}

@@ -1,0 +1,217 @@
+/**
+ * A deterministic, offline Belvo: links with credentials (institution
+ * `banamex`, any username and password; password `invalid` is refused as
+ * Belvo refuses a bad login), accounts and transactions in MXN, checking the
+ * client's Basic auth.
+ *
+ * A link's data is a function of its seed and generation, like the Plaid
+ * simulator's, but as Belvo does it: a pending transaction is deleted when it
+ * is processed and the processed one has a new id and no link to it
+ * (sometimes with a tip); on odd generations two identical pending OXXO
+ * purchases appear, so that their processed twins cannot be told apart.
+ *
+ * Controls: /sandbox/links/advance {link, generations}, /sandbox/links/invalidate {link}.
+ */
+import { Hono } from "hono";
+import type { BelvoAccount, BelvoLink, BelvoTransaction } from "../providers/belvo/client";
+import type { AppEnv } from "../env";
+import { sha256Hex, timingSafeEqual } from "../lib/crypto";
+
+export const belvoSandbox = new Hono<AppEnv>().basePath("/sandbox/belvo");
+
+interface LinkRow {
+  id: string;
+  institution: string;
+  username: string;
+  seed: string;
+  generation: number;
+  anchor_day: string;
+  status: string;
+  created_at: number;
+}
+
+const belvoError = (status: number, code: string, message: string) =>
+  Response.json([{ code, message, request_id: crypto.randomUUID().replace(/-/g, "") }], { status });
+
+belvoSandbox.use("*", async (c, next) => {
+  if (/\/belvo\/sandbox\//.test(c.req.path)) return next();
+  const expected = `Basic ${btoa(`${c.env.BELVO_SECRET_ID}:${c.env.BELVO_SECRET_PASSWORD}`)}`;
+  if (!timingSafeEqual(c.req.header("authorization") ?? "", expected)) return belvoError(401, "authentication_failed", "Invalid credentials to access the API");
+  await next();
+});
+
+function hash32(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+function prng(seed: string) {
+  let a = hash32(seed);
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+function uuid(seed: string): string {
+  const r = prng(seed);
+  const hex = Array.from({ length: 32 }, () => Math.floor(r() * 16).toString(16)).join("");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+const addDays = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+
+const MERCHANTS = [
+  { name: "OXXO", min: 2500, max: 18000 },
+  { name: "Walmart Supercenter", min: 30000, max: 250000 },
+  { name: "Uber", min: 6000, max: 32000, card: true },
+  { name: "Liverpool", min: 50000, max: 400000, card: true },
+  { name: "Starbucks", min: 5500, max: 14000, restaurant: true, card: true },
+  { name: "Sanborns", min: 18000, max: 90000, restaurant: true },
+  { name: "CFE Suministrador", min: 35000, max: 120000 },
+  { name: "Pemex Gasolinera", min: 40000, max: 110000 },
+];
+
+interface SimTxn {
+  id: string;
+  account: "chk" | "tdc";
+  cents: number; // positive OUTFLOW, negative INFLOW
+  date: string;
+  merchant: string;
+  description: string;
+  pending: boolean;
+  restaurant: boolean;
+}
+
+function randomTxn(link: LinkRow, key: string, day: string, pending: boolean): SimTxn {
+  const r = prng(`${link.seed}|${key}`);
+  const m = MERCHANTS[Math.floor(r() * MERCHANTS.length)]!;
+  return {
+    id: uuid(`${link.id}|${key}`), account: m.card ? "tdc" : "chk", cents: m.min + Math.floor(r() * (m.max - m.min)), date: day, merchant: m.name,
+    description: m.name.toUpperCase(), pending, restaurant: !!m.restaurant,
+  };
+}
+
+export function belvoStateAt(link: LinkRow, g: number): Map<string, SimTxn> {
+  const state = new Map<string, SimTxn>();
+  const put = (t: SimTxn) => state.set(t.id, t);
+  const start = addDays(link.anchor_day, -90);
+  for (let d = 0; d < 90; d++) {
+    const day = addDays(start, d);
+    const n = 1 + Math.floor(prng(`${link.seed}|day|${d}`)() * 3);
+    for (let i = 0; i < n; i++) put(randomTxn(link, `h${d}.${i}`, day, false));
+    if (d % 15 === 0) put({ id: uuid(`${link.id}|nomina${d}`), account: "chk", cents: -1850000, date: day, merchant: "Nomina Empresa SA", description: "DEPOSITO NOMINA", pending: false, restaurant: false });
+  }
+  for (let i = 0; i < 2; i++) put(randomTxn(link, `p0.${i}`, addDays(link.anchor_day, -1), true));
+  for (let gen = 1; gen <= g; gen++) {
+    const day = addDays(link.anchor_day, gen);
+    const r = prng(`${link.seed}|gen|${gen}`);
+    for (const p of [...state.values()].filter((t) => t.pending)) {
+      state.delete(p.id);
+      const tip = p.restaurant ? Math.round(p.cents / 10) : 0;
+      put({ ...p, id: uuid(`${link.id}|processed|${p.id}`), cents: p.cents + tip, pending: false, date: day });
+    }
+    for (let i = 0; i < 2; i++) put(randomTxn(link, `p${gen}.${i}`, day, true));
+    if (gen % 2 === 1) {
+      for (let i = 0; i < 2; i++) put({ id: uuid(`${link.id}|twin${gen}.${i}`), account: "chk", cents: 4500, date: day, merchant: "OXXO", description: "OXXO", pending: true, restaurant: false });
+    }
+    for (let i = 0; i < 2; i++) put(randomTxn(link, `n${gen}.${i}`, day, false));
+    const processed = [...state.values()].filter((t) => !t.pending && t.cents > 0);
+    if (gen % 2 === 0) {
+      const t = processed[Math.floor(r() * processed.length)]!;
+      put({ ...t, cents: t.cents + 1000 });
+    }
+    if (gen % 3 === 0) state.delete(processed[Math.floor(r() * processed.length)]!.id);
+  }
+  return state;
+}
+
+const OPENING = (link: LinkRow) => 2_500_000 + (hash32(link.seed) % 5_000_000);
+
+function accountsOf(link: LinkRow, state: Map<string, SimTxn>): BelvoAccount[] {
+  let chk = 0;
+  let tdc = 0;
+  for (const t of state.values()) if (!t.pending) t.account === "chk" ? (chk += t.cents) : (tdc += t.cents);
+  const now = new Date().toISOString();
+  const inst = { name: "Citibanamex", type: "bank" };
+  return [
+    { id: uuid(`${link.id}|acc|chk`), link: link.id, institution: inst, category: "CHECKING_ACCOUNT", type: "Cuentas", name: "Cuenta Perfiles", number: "4401", balance: { current: (OPENING(link) - chk) / 100, available: (OPENING(link) - chk) / 100 }, currency: "MXN", collected_at: now },
+    { id: uuid(`${link.id}|acc|tdc`), link: link.id, institution: inst, category: "CREDIT_CARD", type: "Tarjetas", name: "Tarjeta Clásica", number: "9120", balance: { current: tdc / 100, available: (5_000_000 - tdc) / 100 }, currency: "MXN", collected_at: now },
+  ];
+}
+
+async function linkOf(env: Env, id: unknown): Promise<LinkRow | null> {
+  if (typeof id !== "string" || id.length > 64) return null;
+  return env.DB.prepare("SELECT * FROM sandbox_belvo_links WHERE id = ?").bind(id).first<LinkRow>();
+}
+
+async function usable(env: Env, id: unknown): Promise<LinkRow | Response> {
+  const link = await linkOf(env, id);
+  if (!link || link.status === "deleted") return belvoError(404, "not_found", "Link not found");
+  if (link.status !== "valid") return belvoError(428, "token_required", "A new login is required to access the institution");
+  return link;
+}
+
+belvoSandbox.post("/api/token/", (c) => c.json({ access: `belvo-widget-${crypto.randomUUID()}`, refresh: `belvo-refresh-${crypto.randomUUID()}` }));
+
+belvoSandbox.post("/api/links/", async (c) => {
+  const body = (await c.req.json().catch(() => ({}))) as Record<string, unknown>;
+  const { institution, username, password } = body;
+  if (typeof institution !== "string" || typeof username !== "string" || typeof password !== "string") return belvoError(400, "required", "institution, username and password are required");
+  if (institution !== "banamex") return belvoError(400, "invalid", `Institution ${institution.slice(0, 40)} is not available`);
+  if (password === "invalid") return belvoError(400, "login_error", "Invalid credentials provided to login to the institution");
+  const id = crypto.randomUUID();
+  const now = new Date();
+  await c.env.DB.prepare("INSERT INTO sandbox_belvo_links (id, institution, username, seed, anchor_day, status, created_at) VALUES (?, ?, ?, ?, ?, 'valid', ?)")
+    .bind(id, institution, username.slice(0, 100), await sha256Hex(`${institution}|${username}`), now.toISOString().slice(0, 10), now.getTime())
+    .run();
+  const link: BelvoLink = { id, institution, access_mode: "recurrent", status: "valid", created_at: now.toISOString(), external_id: typeof body.external_id === "string" ? body.external_id : null };
+  return c.json(link, 201);
+});
+
+belvoSandbox.delete("/api/links/:id/", async (c) => {
+  const res = await c.env.DB.prepare("UPDATE sandbox_belvo_links SET status = 'deleted' WHERE id = ? AND status != 'deleted'").bind(c.req.param("id")).run();
+  return res.meta.changes ? c.body(null, 204) : belvoError(404, "not_found", "Link not found");
+});
+
+belvoSandbox.post("/api/accounts/", async (c) => {
+  const body = (await c.req.json().catch(() => ({}))) as Record<string, unknown>;
+  const link = await usable(c.env, body.link);
+  if (link instanceof Response) return link;
+  return c.json(accountsOf(link, belvoStateAt(link, link.generation)), 201);
+});
+
+belvoSandbox.post("/api/transactions/", async (c) => {
+  const body = (await c.req.json().catch(() => ({}))) as Record<string, unknown>;
+  const link = await usable(c.env, body.link);
+  if (link instanceof Response) return link;
+  const from = typeof body.date_from === "string" ? body.date_from : "0000-01-01";
+  const to = typeof body.date_to === "string" ? body.date_to : "9999-12-31";
+  const now = new Date().toISOString();
+  const chk = uuid(`${link.id}|acc|chk`);
+  const tdc = uuid(`${link.id}|acc|tdc`);
+  const out: BelvoTransaction[] = [...belvoStateAt(link, link.generation).values()]
+    .filter((t) => t.date >= from && t.date <= to)
+    .map((t) => ({
+      id: t.id, account: { id: t.account === "chk" ? chk : tdc }, amount: Math.abs(t.cents) / 100, currency: "MXN", type: t.cents < 0 ? "INFLOW" : "OUTFLOW",
+      status: t.pending ? "PENDING" : "PROCESSED", value_date: t.date, accounting_date: t.pending ? null : t.date, description: t.description,
+      merchant: { name: t.merchant }, category: null, collected_at: now,
+    }));
+  return c.json(out, 201);
+});
+
+belvoSandbox.post("/sandbox/links/advance", async (c) => {
+  const body = (await c.req.json().catch(() => ({}))) as Record<string, unknown>;
+  const n = Math.min(30, Math.max(1, Number(body.generations ?? 1) || 1));
+  const res = await c.env.DB.prepare("UPDATE sandbox_belvo_links SET generation = generation + ? WHERE id = ?").bind(n, String(body.link ?? "")).run();
+  return res.meta.changes ? c.json({ advanced: n }) : belvoError(404, "not_found", "Link not found");
+});
+
+belvoSandbox.post("/sandbox/links/invalidate", async (c) => {
+  const body = (await c.req.json().catch(() => ({}))) as Record<string, unknown>;
+  const res = await c.env.DB.prepare("UPDATE sandbox_belvo_links SET status = 'token_required' WHERE id = ?").bind(String(body.link ?? "")).run();
+  return res.meta.changes ? c.json({ status: "token_required" }) : belvoError(404, "not_found", "Link not found");
+});

@@ -1,0 +1,116 @@
+/**
+ * Belvo: bad credentials are a clear PROVIDER_ERROR (never a 5xx, nothing
+ * stored), credentials are stored sealed, webhooks need the configured
+ * Authorization value, and without a pending link posted transactions replace
+ * their pending ones by amount, date and merchant; ambiguous twins are left as
+ * two and flagged.
+ */
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { call, callJson } from "../helpers";
+import { ledgerViolations } from "../invariants/ledger-invariants";
+import { as, jobStats, liveRows, ownerWithSpace, waitForJob } from "./helpers";
+
+const AUTH = "Bearer sandbox-belvo-webhook-token";
+
+function webhook(body: unknown, authorization?: string) {
+  return call("/v1/providers/belvo/webhook", { rawBody: JSON.stringify(body), headers: { "content-type": "application/json", ...(authorization ? { authorization } : {}) } });
+}
+
+async function advance(link: string, generations = 1) {
+  const res = await call("/sandbox/belvo/sandbox/links/advance", { body: { link, generations } });
+  expect(res.status).toBe(200);
+}
+
+describe("Belvo", () => {
+  it("refuses bad credentials with PROVIDER_ERROR, stores good ones sealed, and gives a link session", async () => {
+    const { owner, spaceId } = await ownerWithSpace();
+    const bad = await callJson("/v1/providers/belvo/connect", { ...as(owner), body: { spaceId, institution: "banamex", username: "ana", password: "invalid" } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.code).toBe("PROVIDER_ERROR");
+    expect(bad.body.error.details[0]).toMatchObject({ field: "belvo", code: "login_error" });
+    expect(JSON.stringify(bad.body)).not.toContain("invalid\"");
+    const none = await env.DB.prepare("SELECT COUNT(*) AS n FROM provider_connections WHERE space_id = ?").bind(spaceId).first<{ n: number }>();
+    expect(none!.n).toBe(0);
+
+    const session = await callJson("/v1/providers/belvo/link", { ...as(owner), body: { spaceId, institution: "banamex" } });
+    expect(session.status).toBe(200);
+    expect(session.body.accessToken).toMatch(/^belvo-widget-/);
+
+    const secret = `s3cret-${crypto.randomUUID()}`;
+    const ok = await callJson("/v1/providers/belvo/connect", { ...as(owner), body: { spaceId, institution: "banamex", username: "ana.lopez", password: secret } });
+    expect(ok.status).toBe(201);
+    expect(JSON.stringify(ok.body)).not.toContain(secret);
+    const row = await env.DB.prepare("SELECT * FROM provider_connections WHERE id = ?").bind(ok.body.connection.id).first();
+    expect(JSON.stringify(row)).not.toContain(secret);
+    expect(JSON.stringify(row)).not.toContain("ana.lopez");
+    expect((await waitForJob(ok.body.jobId)).status).toBe("completed");
+  });
+
+  it("webhooks need the configured Authorization; events re-fetch; pending→posted matched without a link; ambiguous twins flagged", { timeout: 90_000 }, async () => {
+    const { owner, spaceId } = await ownerWithSpace();
+    const ok = await callJson("/v1/providers/belvo/connect", { ...as(owner), body: { spaceId, institution: "banamex", username: "maria.garcia", password: "pw" } });
+    expect(ok.status).toBe(201);
+    expect((await waitForJob(ok.body.jobId)).status).toBe("completed");
+    expect(await ledgerViolations(spaceId)).toEqual([]);
+    const conn = await env.DB.prepare("SELECT external_id FROM provider_connections WHERE id = ?").bind(ok.body.connection.id).first<{ external_id: string }>();
+    const linkId = conn!.external_id;
+    const pendingBefore = (await liveRows(spaceId)).filter((r) => r.status === "pending");
+    expect(pendingBefore).toHaveLength(2);
+
+    const event = { webhook_id: "wh-1", webhook_type: "TRANSACTIONS", webhook_code: "new_transactions_available", link_id: linkId, request_id: "r1", external_id: null, data: { new_transactions: 4 } };
+    for (const bad of [undefined, "Bearer wrong", `${AUTH}x`, AUTH.toLowerCase(), "Basic c2FuZGJveA=="]) {
+      const res = await webhook(event, bad);
+      expect(res.status, String(bad)).toBe(401);
+      expect(((await res.json()) as any).error.code).toBe("UNAUTHORIZED");
+    }
+    expect((await env.DB.prepare("SELECT COUNT(*) AS n FROM provider_sync_jobs WHERE connection_id = ? AND trigger = 'webhook'").bind(ok.body.connection.id).first<{ n: number }>())!.n).toBe(0);
+
+    await advance(linkId);
+    const res = await webhook(event, AUTH);
+    expect(res.status).toBe(200);
+    const job = ((await res.json()) as any).action.split(":")[1];
+    expect((await waitForJob(job)).status).toBe("completed");
+    // The two pending rows are now their processed transactions, in place (same Dhanam ids), no duplicates.
+    for (const p of pendingBefore) {
+      const r = await env.DB.prepare("SELECT status, provider_transaction_id FROM transactions WHERE id = ?").bind(p.id).first<any>();
+      expect(r.status).toBe("posted");
+      expect(r.provider_transaction_id).not.toBe(p.pid);
+    }
+    expect((await jobStats(job)).stats).toMatchObject({ flagged: 0, errors: 0 });
+    expect(await ledgerViolations(spaceId)).toEqual([]);
+
+    // Two identical pending OXXO purchases post: neither posted one can be told apart, so nothing is merged.
+    await advance(linkId);
+    const again = await webhook({ ...event, webhook_code: "transactions_updated" }, AUTH);
+    const job2 = ((await again.json()) as any).action.split(":")[1];
+    expect((await waitForJob(job2)).status).toBe("completed");
+    // The twins' processed transactions are flagged (each could be either pending one); nothing is merged by guess.
+    expect((await jobStats(job2)).stats.flagged).toBeGreaterThanOrEqual(2);
+    const flags = (await env.DB.prepare("SELECT transaction_id, candidate_transaction_ids FROM provider_review_flags WHERE space_id = ?").bind(spaceId).all<any>()).results;
+    const twins = (await liveRows(spaceId)).filter((r) => r.status === "pending" && r.amount === -4500);
+    expect(twins).toHaveLength(2);
+    const twinIds = twins.map((t) => t.id).sort();
+    const twinFlags = flags.filter((f: any) => JSON.stringify(JSON.parse(f.candidate_transaction_ids).sort()) === JSON.stringify(twinIds));
+    expect(twinFlags.length).toBeGreaterThanOrEqual(2);
+    for (const f of twinFlags) {
+      const posted = await env.DB.prepare("SELECT status, amount FROM transactions WHERE id = ?").bind(f.transaction_id).first<any>();
+      expect(posted).toMatchObject({ status: "posted" });
+    }
+    expect(await ledgerViolations(spaceId)).toEqual([]);
+
+    // The same webhook twice more: the same ledger.
+    const before = await liveRows(spaceId);
+    for (let i = 0; i < 2; i++) {
+      const r = await webhook({ ...event, webhook_code: "transactions_updated" }, AUTH);
+      const j = ((await r.json()) as any).action.split(":")[1];
+      await waitForJob(j);
+    }
+    expect(await liveRows(spaceId)).toEqual(before);
+
+    const reauth = await webhook({ ...event, webhook_type: "LINKS", webhook_code: "invalid_credentials" }, AUTH);
+    expect(((await reauth.json()) as any).action).toBe("reauth_required");
+    const list = await callJson(`/v1/providers/connections?spaceId=${spaceId}`, as(owner));
+    expect(list.body.connections[0]).toMatchObject({ provider: "belvo", status: "reauth_required" });
+  });
+});

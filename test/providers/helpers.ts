@@ -1,0 +1,92 @@
+/** Shared pieces of the provider tests: connecting through the API, running sync jobs, reading the ledger. */
+import { env } from "cloudflare:workers";
+import "../../src/index"; // registers the in-process sandbox handler used by outbound()
+import { createDb } from "../../src/db/client";
+import type { Services } from "../../src/env";
+import { getConnection } from "../../src/modules/providers/connections";
+import { enqueueSync, runSyncJob } from "../../src/modules/providers/sync";
+import { call, callJson, createSpace, registerUser, type TestUser } from "../helpers";
+
+export const as = (u: TestUser) => ({ token: u.accessToken, ip: u.ip });
+
+/** Services over the real bindings; `sent` records what the code puts on SYNC_QUEUE (delivered by the test itself). */
+export function directServices(now: () => number = () => Date.now()) {
+  const sent: { body: any; options?: QueueSendOptions }[] = [];
+  const queue = { send: async (body: unknown, options?: QueueSendOptions) => void sent.push({ body, options }), sendBatch: async () => {} } as unknown as Queue;
+  const svc: Services = { env: { ...env, SYNC_QUEUE: queue }, db: createDb(env.DB), clock: { now } };
+  return { svc, sent };
+}
+
+export async function waitForJob(jobId: string, timeoutMs = 30_000): Promise<{ status: string; result: string | null; error: string | null }> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const row = await env.DB.prepare("SELECT status, result, error FROM jobs WHERE id = ?").bind(jobId).first<{ status: string; result: string | null; error: string | null }>();
+    if (row && (row.status === "completed" || row.status === "failed")) return row;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`job ${jobId} did not finish`);
+}
+
+export async function ownerWithSpace() {
+  const owner = await registerUser();
+  const space = await createSpace(owner);
+  return { owner, spaceId: space.id };
+}
+
+/** Links a Plaid item through the API (exchange-token), which runs the first sync. */
+export async function linkPlaid(owner: TestUser, spaceId: string, publicToken = `public-sandbox-${crypto.randomUUID()}`) {
+  const res = await callJson("/v1/providers/plaid/exchange-token", { ...as(owner), body: { spaceId, publicToken, metadata: { institution: { name: "First Platypus Bank", institution_id: "ins_109508" } } } });
+  if (res.status !== 201) throw new Error(`exchange failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body as { connection: any; jobId: string };
+}
+
+export async function plaidAccessToken(connectionId: string): Promise<string> {
+  const { openCredentials } = await import("../../src/modules/providers/connections");
+  const conn = await getConnection(directServices().svc, connectionId);
+  return (await openCredentials<{ accessToken: string }>(env, conn!)).accessToken;
+}
+
+/** A sandbox control call (the simulator's own endpoints). */
+export async function plaidControl(path: string, body: Record<string, unknown>) {
+  const res = await call(`/sandbox/plaid/sandbox/${path}`, { body });
+  if (res.status !== 200) throw new Error(`sandbox ${path}: ${res.status} ${await res.text()}`);
+  return res.json() as Promise<any>;
+}
+
+/** Creates a job for the connection and runs the consumer on it directly, as the queue would. */
+export async function syncNow(connectionId: string, svcOverride?: Services) {
+  const { svc } = directServices();
+  const s = svcOverride ?? svc;
+  const conn = (await getConnection(s, connectionId))!;
+  const { jobId, created } = await enqueueSync(s, conn, "manual");
+  if (!created) throw new Error("a sync is already in progress");
+  await runSyncJob(s, { jobId, attempt: 1 });
+  return jobId;
+}
+
+export async function jobStats(jobId: string) {
+  const row = await env.DB.prepare("SELECT status, result, error FROM jobs WHERE id = ?").bind(jobId).first<{ status: string; result: string | null; error: string | null }>();
+  return { status: row!.status, error: row!.error, stats: row!.result ? JSON.parse(row!.result).stats : null };
+}
+
+/** The space's live synced rows (not cancelled), by provider transaction id. */
+export async function liveRows(spaceId: string) {
+  return (
+    await env.DB.prepare(
+      "SELECT id, account_id, provider_transaction_id AS pid, amount, status, category_id, tags, notes, subtype FROM transactions WHERE space_id = ? AND status != 'cancelled' ORDER BY provider_transaction_id",
+    )
+      .bind(spaceId)
+      .all<{ id: string; account_id: string; pid: string | null; amount: number; status: string; category_id: string | null; tags: string; notes: string | null; subtype: string | null }>()
+  ).results;
+}
+
+/** A fingerprint of the ledger a sync produced: every live row's provider id and amount, and every account's balance. */
+export async function ledgerFingerprint(spaceId: string) {
+  const rows = await liveRows(spaceId);
+  const volumes = (
+    await env.DB.prepare("SELECT address, asset, input - output AS balance FROM ledger_volumes WHERE space_id = ? AND address LIKE 'accounts:%' ORDER BY address, asset").bind(spaceId).all()
+  ).results;
+  const perPid = new Map<string, number>();
+  for (const r of rows) perPid.set(r.pid ?? r.id, (perPid.get(r.pid ?? r.id) ?? 0) + r.amount);
+  return { rows: rows.length, amounts: [...perPid].sort(), volumes };
+}

@@ -1,0 +1,136 @@
+/**
+ * Plaid webhook verification with a real ES256 key pair generated here: the
+ * simulator publishes the public JWK at /webhook_verification_key/get (seeded
+ * through its sandbox control), the API fetches it by `kid` and caches it.
+ * Valid is accepted; a wrong key, an unknown kid, a stale iat, an altered body,
+ * an alg other than ES256, an expired key and a missing header are refused.
+ */
+import { env } from "cloudflare:workers";
+import { exportJWK, generateKeyPair, SignJWT } from "jose";
+import { beforeAll, describe, expect, it } from "vitest";
+import { sha256Hex } from "../../src/lib/crypto";
+import { call, callJson } from "../helpers";
+import { as, linkPlaid, ownerWithSpace, plaidAccessToken, plaidControl, syncNow, waitForJob, jobStats, ledgerFingerprint } from "./helpers";
+import { ledgerViolations } from "../invariants/ledger-invariants";
+
+type Key = CryptoKey;
+let signer: { privateKey: Key; kid: string };
+
+async function publish(kid: string, publicKey: Key, expiredAt?: number) {
+  await plaidControl("webhook_verification_key/create", { kid, public_jwk: await exportJWK(publicKey), ...(expiredAt ? { expired_at: expiredAt } : {}) });
+}
+
+async function sign(body: string, opts: { key?: Key; kid?: string; iat?: number; alg?: string; bodyForHash?: string } = {}) {
+  const hash = await sha256Hex(opts.bodyForHash ?? body);
+  const jwt = new SignJWT({ request_body_sha256: hash }).setProtectedHeader({ alg: opts.alg ?? "ES256", kid: opts.kid ?? signer.kid, typ: "JWT" });
+  jwt.setIssuedAt(opts.iat ?? Math.floor(Date.now() / 1000));
+  return jwt.sign(opts.key ?? signer.privateKey);
+}
+
+function post(body: string, header?: string) {
+  return call("/v1/providers/plaid/webhook", { rawBody: body, headers: { "content-type": "application/json", ...(header ? { "plaid-verification": header } : {}) } });
+}
+
+beforeAll(async () => {
+  const pair = await generateKeyPair("ES256", { extractable: true });
+  signer = { privateKey: pair.privateKey, kid: `kid-${crypto.randomUUID()}` };
+  await publish(signer.kid, pair.publicKey);
+});
+
+describe("Plaid webhook verification", () => {
+  it("accepts a valid signature and refuses every forgery", { timeout: 60_000 }, async () => {
+    const body = JSON.stringify({ webhook_type: "TRANSACTIONS", webhook_code: "SYNC_UPDATES_AVAILABLE", item_id: "item-unknown", environment: "sandbox" });
+    const ok = await post(body, await sign(body));
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toEqual({ received: true, action: "ignored" });
+    // The key was fetched by kid and cached.
+    const cached = await env.DB.prepare("SELECT kid FROM provider_webhook_keys WHERE provider = 'plaid' AND kid = ?").bind(signer.kid).first();
+    expect(cached).not.toBeNull();
+
+    const refused = async (res: Response, why: string) => {
+      expect(res.status, why).toBe(401);
+      const out = (await res.json()) as any;
+      expect(out.error.code).toBe("UNAUTHORIZED");
+      return out.error.message as string;
+    };
+    // Missing header.
+    await refused(await post(body), "missing header");
+    // A different key under the same kid.
+    const other = await generateKeyPair("ES256", { extractable: true });
+    await refused(await post(body, await sign(body, { key: other.privateKey })), "wrong key");
+    // An unknown kid (Plaid does not know it either).
+    expect(await refused(await post(body, await sign(body, { key: other.privateKey, kid: "kid-nobody-knows" })), "unknown kid")).toMatch(/Unknown key id/);
+    // iat older than five minutes.
+    await refused(await post(body, await sign(body, { iat: Math.floor(Date.now() / 1000) - 301 })), "stale iat");
+    // The body altered after signing.
+    await refused(await post(body.replace("SYNC_UPDATES_AVAILABLE", "DEFAULT_UPDATE"), await sign(body)), "altered body");
+    // Another algorithm: HS256 with a shared secret, and ES384.
+    const hs = new TextEncoder().encode("a-shared-secret-that-is-long-enough-for-hs256");
+    expect(await refused(await post(body, await sign(body, { key: hs as unknown as Key, alg: "HS256" })), "HS256")).toMatch(/not ES256/);
+    const p384 = await generateKeyPair("ES384", { extractable: true });
+    await refused(await post(body, await sign(body, { key: p384.privateKey, alg: "ES384" })), "ES384");
+    // alg "none".
+    const none = `${btoa(JSON.stringify({ alg: "none", kid: signer.kid })).replace(/=+$/, "")}.${btoa(JSON.stringify({ request_body_sha256: await sha256Hex(body), iat: Math.floor(Date.now() / 1000) })).replace(/=+$/, "")}.`;
+    await refused(await post(body, none), "alg none");
+    // An expired key is refused even with a valid signature.
+    const old = await generateKeyPair("ES256", { extractable: true });
+    await publish("kid-expired", old.publicKey, Math.floor(Date.now() / 1000) - 60);
+    expect(await refused(await post(body, await sign(body, { key: old.privateKey, kid: "kid-expired" })), "expired key")).toMatch(/expired/);
+    // A rotated key: an unknown kid is fetched, then accepted.
+    const next = await generateKeyPair("ES256", { extractable: true });
+    await publish("kid-rotated", next.publicKey);
+    expect((await post(body, await sign(body, { key: next.privateKey, kid: "kid-rotated" }))).status).toBe(200);
+    // Nothing a refused webhook sent reached a table but the key cache.
+    const jobs = await env.DB.prepare("SELECT COUNT(*) AS n FROM provider_sync_jobs WHERE trigger = 'webhook'").first<{ n: number }>();
+    expect(jobs!.n).toBe(0);
+  });
+
+  it("SYNC_UPDATES_AVAILABLE enqueues a sync (twice: the same ledger), ITEM_LOGIN_REQUIRED needs reauth, update mode repairs it", { timeout: 90_000 }, async () => {
+    const { owner, spaceId } = await ownerWithSpace();
+    const linked = await linkPlaid(owner, spaceId);
+    await waitForJob(linked.jobId);
+    const itemId = (await env.DB.prepare("SELECT external_id FROM provider_connections WHERE id = ?").bind(linked.connection.id).first<{ external_id: string }>())!.external_id;
+    const accessToken = await plaidAccessToken(linked.connection.id);
+    await plaidControl("transactions/advance", { access_token: accessToken, generations: 1 });
+
+    const body = JSON.stringify({ webhook_type: "TRANSACTIONS", webhook_code: "SYNC_UPDATES_AVAILABLE", item_id: itemId, initial_update_complete: true, historical_update_complete: true, environment: "sandbox" });
+    const first = await post(body, await sign(body));
+    expect(first.status).toBe(200);
+    const a1 = ((await first.json()) as any).action as string;
+    expect(a1).toMatch(/^sync_enqueued:job_/);
+    // The same webhook again, while the first is queued: no second job.
+    const second = await post(body, await sign(body));
+    expect(((await second.json()) as any).action).toBe(a1.replace("sync_enqueued", "sync_in_progress"));
+    const jobId = a1.split(":")[1]!;
+    expect((await waitForJob(jobId)).status).toBe("completed");
+    const afterFirst = await ledgerFingerprint(spaceId);
+    // Delivered again after the sync finished: another sync runs and changes nothing.
+    const third = await post(body, await sign(body));
+    const job3 = ((await third.json()) as any).action.split(":")[1];
+    expect((await waitForJob(job3)).status).toBe("completed");
+    expect((await jobStats(job3)).stats).toMatchObject({ created: 0, updated: 0, corrections: 0, adjustments: 0, removed: 0 });
+    expect(await ledgerFingerprint(spaceId)).toEqual(afterFirst);
+    expect(await ledgerViolations(spaceId)).toEqual([]);
+
+    // The institution wants the user to sign in again.
+    const loginBody = JSON.stringify({ webhook_type: "ITEM", webhook_code: "ERROR", item_id: itemId, error: { error_type: "ITEM_ERROR", error_code: "ITEM_LOGIN_REQUIRED", error_message: "login required" }, environment: "sandbox" });
+    expect(((await (await post(loginBody, await sign(loginBody))).json()) as any).action).toBe("reauth_required");
+    let list = await callJson(`/v1/providers/connections?spaceId=${spaceId}`, as(owner));
+    expect(list.body.connections[0]).toMatchObject({ status: "reauth_required" });
+    await plaidControl("item/reset_login", { access_token: accessToken });
+    // A sync meanwhile fails with the provider's reason and leaves it reauth_required.
+    const failed = await syncNow(linked.connection.id);
+    expect(await jobStats(failed)).toMatchObject({ status: "failed" });
+    expect((await jobStats(failed)).error).toMatch(/ITEM_LOGIN_REQUIRED/);
+    // Update mode: a link token for the connection; finishing Link repairs the item; the next sync makes it active.
+    const link = await callJson("/v1/providers/plaid/link-token", { ...as(owner), body: { spaceId, connectionId: linked.connection.id } });
+    expect(link.status).toBe(200);
+    expect(link.body.mode).toBe("update");
+    await plaidControl("link/complete", { link_token: link.body.linkToken });
+    const repaired = await syncNow(linked.connection.id);
+    expect((await jobStats(repaired)).status).toBe("completed");
+    list = await callJson(`/v1/providers/connections?spaceId=${spaceId}`, as(owner));
+    expect(list.body.connections[0]).toMatchObject({ status: "active", statusReason: null });
+    expect(await ledgerViolations(spaceId)).toEqual([]);
+  });
+});
