@@ -45,17 +45,17 @@ export const cronTasks: Record<string, CronTask[]> = {
     providerSyncs,
     webhookSweep,
   ],
-  // Daily 03:00 UTC: today's exchange rates.
+  // Daily 03:00 UTC: today's exchange rates, then the forecasts that convert with them.
   "0 3 * * *": [
     recordTodaysRates,
+    forecastCronTask,
   ],
-  // Daily 04:00 UTC: valuations, then the forecasts that read them.
+  // Daily 04:00 UTC: valuations.
   "0 4 * * *": [
     defiAndGamingSync,
     esgSnapshots,
     refreshAssetValuations,
     cleanupAbandonedUploads,
-    forecastCronTask,
   ],
 };
 
