@@ -24,6 +24,9 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { addMember, registerUser, type TestUser } from "../helpers";
 import { createAccount } from "../accounts/helpers";
 import { api, localDays, ok } from "./fixture";
+import { createDb } from "../../src/db/client";
+import { systemClock } from "../../src/lib/clock";
+import { netWorthAt } from "../../src/modules/analytics/net-worth";
 import { sandboxPrice } from "../../src/sandbox/prices";
 import { frac, parseRate, roundHalfEven, mul, formatMinorBig } from "../../src/modules/rates/exact";
 
@@ -87,6 +90,10 @@ describe("GET /v1/analytics/dashboard", () => {
       ["Coffee", "5.00", "2.2"],
     ]);
     expect(body.topCategories.reduce((s: number, c: any) => s + Number(c.percentageDecimal) * 10, 0)).toBe(1000);
+    // The helper other modules call agrees with the dashboard.
+    const svc = { env, db: createDb(env.DB), clock: systemClock };
+    const nw = await netWorthAt(svc, { id: spaceId, currency: "USD", timezone: TZ }, Date.now() + 1);
+    expect(nw).toMatchObject({ date: today, decimal: "2875.91", complete: true });
   });
 
   it("says which rates it used, and that today's MXN balance took the nearest earlier day's rate", async () => {

@@ -85,6 +85,6 @@ describe("conversion", () => {
       { context: "total", currency: "EUR", amount: 9.99, amountDecimal: "9.99", dates: ["2024-03-01"] },
     ]);
     expect(r.notes.join("\n")).toMatch(/Missing rate MXN\/USD on 2024-03-01/);
-    expect(r.notes.join("\n")).toMatch(/9\.99 EUR is not included/);
+    expect(r.notes.join("\n")).toMatch(/9\.99 EUR of total is not included in the USD total/);
   });
 });

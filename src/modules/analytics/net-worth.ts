@@ -13,7 +13,7 @@ import { IN_JSON_LIST, jsonList } from "../../lib/sql";
 import { formatMinorBig, roundHalfEven, toNumberBig } from "../rates/exact";
 import { accountBalancesAt, accountsOf, holdingsFromBalances } from "./ledger-holdings";
 import { type Holding, holdingsSources, marketPrices } from "./net-worth-sources";
-import { dateOfDay, dayOfDate, startOfDay } from "./days";
+import { dateOfDay, dayOfDate, localDayOf, startOfDay } from "./days";
 
 export const money = (minor: bigint, currency: string) => ({ n: toNumberBig(minor, scaleOf(currency)), d: formatMinorBig(minor, scaleOf(currency)) });
 
@@ -156,4 +156,21 @@ export async function netWorthHistory(svc: Services, space: SpaceInfo, q: { from
     conversion: report,
     notes: [...notes, ...report.notes],
   };
+}
+
+/**
+ * The space's net worth at `atMs` in its currency (every registered source, coins at market price,
+ * converted at that day's rates, rounded once), for other modules (e.g. projections' starting net worth).
+ * Call it after the caller's role in the space has been checked.
+ */
+export async function netWorthAt(svc: Services, space: SpaceInfo, atMs: number) {
+  const date = dateOfDay(localDayOf(atMs - 1, space.timezone));
+  const [holdings] = await holdingsAt(svc, space, [{ atMs, date }]);
+  const book = await loadRateBook(svc, space.id, [...new Set(holdings!.map((h) => h.currency).concat(space.currency))], date, date);
+  const notes: string[] = [];
+  await addMarketPrices(svc, book, holdings!, space.currency, notes, date);
+  const converter = new Converter(book, space.currency);
+  const [point] = valuePoints(converter, [holdings!], [date]);
+  const report = converter.report();
+  return { date, minor: point!.minor, decimal: money(point!.minor, space.currency).d, complete: point!.complete, conversion: report, notes: [...notes, ...report.notes] };
 }
