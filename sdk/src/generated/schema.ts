@@ -548,6 +548,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/accounts/sync": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Queue a sync of provider accounts (all of the space's when accountIds is empty): 202 with job ids
+         * @description At most one sync per connection at a time (409 SYNC_IN_PROGRESS) and one per 15 minutes unless `force` (429 with Retry-After). Manual accounts are skipped (200 when nothing is queued).
+         */
+        post: operations["accountsSync"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/accounts": {
         parameters: {
             query?: never;
@@ -2004,6 +2024,226 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/providers/connections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a space's provider connections (never their credentials)
+         * @description List a space's provider connections (never their credentials). Any member of the space may call this, viewers included.
+         */
+        get: operations["listProvidersConnections"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/providers/connections/{connectionId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Disconnect: stops syncs, removes the provider item where supported, keeps the history
+         * @description Disconnect: stops syncs, removes the provider item where supported, keeps the history. Requires the `admin` role or above in the space.
+         */
+        delete: operations["deleteProvidersConnection"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/providers/plaid/link-token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a Plaid Link token (update mode with connectionId, to repair a login)
+         * @description Create a Plaid Link token (update mode with connectionId, to repair a login). Requires the `admin` role or above in the space.
+         */
+        post: operations["providersPlaidLinkToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/providers/plaid/exchange-token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Exchange a Plaid public token: creates the connection and its accounts and imports their transactions (the first sync)
+         * @description Exchange a Plaid public token: creates the connection and its accounts and imports their transactions (the first sync). Requires the `admin` role or above in the space.
+         */
+        post: operations["providersPlaidExchangeToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/providers/plaid/webhook": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Plaid webhook (verified by its Plaid-Verification ES256 JWT, not a bearer token)
+         * @description Plaid webhook (verified by its Plaid-Verification ES256 JWT, not a bearer token). Public: no access token.
+         */
+        post: operations["providersPlaidWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/providers/belvo/link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a Belvo link session (a widget access token)
+         * @description Create a Belvo link session (a widget access token). Requires the `admin` role or above in the space.
+         */
+        post: operations["providersBelvoLink"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/providers/belvo/connect": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Connect a Belvo institution with credentials (stored encrypted, never echoed) and import its transactions
+         * @description Connect a Belvo institution with credentials (stored encrypted, never echoed) and import its transactions. Requires the `admin` role or above in the space.
+         */
+        post: operations["providersBelvoConnect"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/providers/belvo/webhook": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Belvo webhook (authenticated by the configured Authorization value, compared in constant time)
+         * @description Belvo webhook (authenticated by the configured Authorization value, compared in constant time). Public: no access token.
+         */
+        post: operations["providersBelvoWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/providers/bitso/connect": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Connect Bitso with an API key and secret (stored encrypted): balances valued at market prices, trades imported
+         * @description Connect Bitso with an API key and secret (stored encrypted): balances valued at market prices, trades imported. Requires the `admin` role or above in the space.
+         */
+        post: operations["providersBitsoConnect"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/providers/bitso/sync": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Queue a sync of the space's Bitso connections (202) and show their balances now
+         * @description Queue a sync of the space's Bitso connections (202) and show their balances now. Requires the `admin` role or above in the space.
+         */
+        post: operations["providersBitsoSync"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sync-jobs/{jobId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A sync job's status and stats {created, updated, unchanged, errors}
+         * @description A sync job's status and stats {created, updated, unchanged, errors}. Requires the `member` role or above in the space; viewers get 403.
+         */
+        get: operations["getSyncJob"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2308,6 +2548,27 @@ export interface components {
             lastHash?: string;
             firstBrokenId?: number;
             reason?: string;
+        };
+        AccountSyncAccepted: {
+            jobId: string | null;
+            jobIds: string[];
+            jobs: {
+                jobId: string;
+                connectionId: string;
+                provider: string;
+                accountIds: string[];
+            }[];
+            skipped: {
+                accountId: string;
+                reason: string;
+            }[];
+            /** @enum {string} */
+            status: "queued" | "nothing_to_sync";
+        };
+        AccountSyncRequest: {
+            spaceId: string;
+            accountIds?: string[];
+            force?: boolean;
         };
         AccountList: {
             accounts: components["schemas"]["Account"][];
@@ -4379,6 +4640,168 @@ export interface components {
                 offset: number;
                 hasMore: boolean;
             };
+        };
+        ProviderConnectionList: {
+            connections: components["schemas"]["ProviderConnection"][];
+        };
+        ProviderConnection: {
+            id: string;
+            spaceId: string;
+            /** @enum {string} */
+            provider: "plaid" | "belvo" | "bitso";
+            /** @enum {string} */
+            status: "pending" | "active" | "error" | "reauth_required" | "disconnected";
+            statusReason: string | null;
+            institution: {
+                id: string | null;
+                name: string | null;
+            } | null;
+            accountIds: string[];
+            lastSyncedAt: string | null;
+            nextSyncAt: string | null;
+            createdAt: string;
+            updatedAt: string;
+            disconnectedAt: string | null;
+        };
+        ProviderDisconnect: {
+            connection: components["schemas"]["ProviderConnection"];
+            providerRemoved: boolean;
+        };
+        PlaidLinkToken: {
+            linkToken: string;
+            expiration: string;
+            /** @enum {string} */
+            mode: "create" | "update";
+        };
+        PlaidLinkTokenRequest: {
+            spaceId: string;
+            connectionId?: string;
+            /** @description Accepted for seed 000 compatibility; the caller's own id is used */
+            userId?: string;
+        };
+        ProviderConnectResult: {
+            connection: components["schemas"]["ProviderConnection"];
+            jobId: string | null;
+            message?: string;
+        };
+        PlaidExchangeTokenRequest: {
+            spaceId: string;
+            /** @example public-sandbox-12345 */
+            publicToken: string;
+            metadata?: {
+                institution?: {
+                    name?: string;
+                    institution_id?: string;
+                };
+                accounts?: {
+                    id: string;
+                    name?: string;
+                    type?: string;
+                    subtype?: string | null;
+                }[];
+            };
+        };
+        ProviderWebhookAck: {
+            received: boolean;
+            action: string;
+        };
+        ProviderWebhookBody: {
+            [key: string]: unknown;
+        };
+        BelvoLinkSession: {
+            accessToken: string;
+            institution: string;
+            expiresIn: number;
+        };
+        BelvoLinkRequest: {
+            spaceId: string;
+            /** @example banamex */
+            institution: string;
+        };
+        BelvoConnectRequest: {
+            spaceId: string;
+            /** @example banamex */
+            institution: string;
+            /** @example user123 */
+            username: string;
+            /** @example secure_password */
+            password: string;
+        };
+        BitsoConnectResult: {
+            connection: components["schemas"]["ProviderConnection"];
+            accounts: {
+                id: string | null;
+                name: string;
+                symbol: string;
+                balance: number;
+                balanceDecimal: string;
+                quote: string;
+                value: number | null;
+                valueDecimal: string | null;
+                priceDecimal: string | null;
+                priceStale: boolean | null;
+                priceSource: string | null;
+            }[];
+            jobId: string | null;
+            message: string;
+        };
+        BitsoConnectRequest: {
+            spaceId: string;
+            /** @example your_api_key */
+            apiKey: string;
+            /** @example your_api_secret */
+            apiSecret: string;
+        };
+        BitsoSyncResult: {
+            jobId: string | null;
+            jobIds: string[];
+            accounts: {
+                id: string | null;
+                name: string;
+                symbol: string;
+                balance: number;
+                balanceDecimal: string;
+                quote: string;
+                value: number | null;
+                valueDecimal: string | null;
+                priceDecimal: string | null;
+                priceStale: boolean | null;
+                priceSource: string | null;
+            }[];
+            /** @enum {string} */
+            status: "queued" | "nothing_to_sync";
+        };
+        ProviderSpaceRequest: {
+            spaceId: string;
+        };
+        SyncJob: {
+            id: string;
+            jobId: string;
+            spaceId: string;
+            connectionId: string;
+            provider: string | null;
+            trigger: string;
+            /** @enum {string} */
+            status: "queued" | "running" | "completed" | "failed";
+            attempts: number;
+            accountIds: string[];
+            stats: {
+                created: number;
+                updated: number;
+                unchanged: number;
+                errors: number;
+                removed: number;
+                corrections: number;
+                adjustments: number;
+                flagged: number;
+            } | null;
+            transactions_created: number;
+            transactions_updated: number;
+            message: string | null;
+            error: string | null;
+            createdAt: string;
+            startedAt: string | null;
+            finishedAt: string | null;
         };
     };
     responses: never;
@@ -9050,6 +9473,284 @@ export interface operations {
                      *         "code": "RESOURCE_NOT_FOUND",
                      *         "message": "Resource not found",
                      *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "RATE_LIMIT_EXCEEDED",
+                     *         "message": "Rate limit exceeded; retry after 42 seconds",
+                     *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    accountsSync: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "spaceId": "spc_123",
+                 *       "accountIds": [
+                 *         "account ids"
+                 *       ],
+                 *       "force": true
+                 *     }
+                 */
+                "application/json": components["schemas"]["AccountSyncRequest"];
+            };
+        };
+        responses: {
+            /** @description Nothing to sync */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "jobId": "job_123",
+                     *       "jobIds": [
+                     *         "job ids"
+                     *       ],
+                     *       "jobs": [
+                     *         {
+                     *           "jobId": "job_123",
+                     *           "connectionId": "con_123",
+                     *           "provider": "provider",
+                     *           "accountIds": [
+                     *             "account ids"
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "skipped": [
+                     *         {
+                     *           "accountId": "acc_123",
+                     *           "reason": "reason"
+                     *         }
+                     *       ],
+                     *       "status": "queued"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AccountSyncAccepted"];
+                };
+            };
+            /** @description Queued */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "jobId": "job_123",
+                     *       "jobIds": [
+                     *         "job ids"
+                     *       ],
+                     *       "jobs": [
+                     *         {
+                     *           "jobId": "job_123",
+                     *           "connectionId": "con_123",
+                     *           "provider": "provider",
+                     *           "accountIds": [
+                     *             "account ids"
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "skipped": [
+                     *         {
+                     *           "accountId": "acc_123",
+                     *           "reason": "reason"
+                     *         }
+                     *       ],
+                     *       "status": "queued"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AccountSyncAccepted"];
+                };
+            };
+            /** @description Malformed JSON body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "BAD_REQUEST",
+                     *         "message": "Malformed JSON in request body",
+                     *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authentication required or invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "UNAUTHORIZED",
+                     *         "message": "Authentication token invalid or expired",
+                     *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Role or second factor insufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "FORBIDDEN",
+                     *         "message": "Your role in this space does not allow this operation",
+                     *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or in a space the caller cannot see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "RESOURCE_NOT_FOUND",
+                     *         "message": "Resource not found",
+                     *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with existing state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "CONFLICT",
+                     *         "message": "The request conflicts with the resource's current state",
+                     *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "PAYLOAD_TOO_LARGE",
+                     *         "message": "Request body exceeds 1048576 bytes",
+                     *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *         "message": "Send the request body as application/json",
+                     *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Validation failed; `details` lists each bad field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "VALIDATION_FAILED",
+                     *         "message": "Validation failed for the provided data",
+                     *         "details": [
+                     *           {
+                     *             "field": "amount",
+                     *             "message": "Required",
+                     *             "code": "REQUIRED"
+                     *           }
+                     *         ],
                      *         "timestamp": "2024-01-01T10:00:00.000Z",
                      *         "requestId": "req_0123456789abcdef"
                      *       }
@@ -25604,6 +26305,2047 @@ export interface operations {
                      *             "code": "REQUIRED"
                      *           }
                      *         ],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "RATE_LIMIT_EXCEEDED",
+                     *         "message": "Rate limit exceeded; retry after 42 seconds",
+                     *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listProvidersConnections: {
+        parameters: {
+            query: {
+                spaceId: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Connections */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "connections": [
+                     *         {
+                     *           "id": "id",
+                     *           "spaceId": "spc_123",
+                     *           "provider": "plaid",
+                     *           "status": "pending",
+                     *           "statusReason": "status reason",
+                     *           "institution": {
+                     *             "id": "id",
+                     *             "name": "name"
+                     *           },
+                     *           "accountIds": [
+                     *             "account ids"
+                     *           ],
+                     *           "lastSyncedAt": "2024-01-01T10:00:00.000Z",
+                     *           "nextSyncAt": "2024-01-01T10:00:00.000Z",
+                     *           "createdAt": "2024-01-01T10:00:00.000Z",
+                     *           "updatedAt": "2024-01-01T10:00:00.000Z",
+                     *           "disconnectedAt": "2024-01-01T10:00:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ProviderConnectionList"];
+                };
+            };
+            /** @description Authentication required or invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "UNAUTHORIZED",
+                     *         "message": "Authentication token invalid or expired",
+                     *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or in a space the caller cannot see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "RESOURCE_NOT_FOUND",
+                     *         "message": "Resource not found",
+                     *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Validation failed; `details` lists each bad field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "VALIDATION_FAILED",
+                     *         "message": "Validation failed for the provided data",
+                     *         "details": [
+                     *           {
+                     *             "field": "amount",
+                     *             "message": "Required",
+                     *             "code": "REQUIRED"
+                     *           }
+                     *         ],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "RATE_LIMIT_EXCEEDED",
+                     *         "message": "Rate limit exceeded; retry after 42 seconds",
+                     *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteProvidersConnection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                connectionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Disconnected */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "connection": {
+                     *         "id": "id",
+                     *         "spaceId": "spc_123",
+                     *         "provider": "plaid",
+                     *         "status": "pending",
+                     *         "statusReason": "status reason",
+                     *         "institution": {
+                     *           "id": "id",
+                     *           "name": "name"
+                     *         },
+                     *         "accountIds": [
+                     *           "account ids"
+                     *         ],
+                     *         "lastSyncedAt": "2024-01-01T10:00:00.000Z",
+                     *         "nextSyncAt": "2024-01-01T10:00:00.000Z",
+                     *         "createdAt": "2024-01-01T10:00:00.000Z",
+                     *         "updatedAt": "2024-01-01T10:00:00.000Z",
+                     *         "disconnectedAt": "2024-01-01T10:00:00.000Z"
+                     *       },
+                     *       "providerRemoved": true
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ProviderDisconnect"];
+                };
+            };
+            /** @description Authentication required or invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "UNAUTHORIZED",
+                     *         "message": "Authentication token invalid or expired",
+                     *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Role or second factor insufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "FORBIDDEN",
+                     *         "message": "Your role in this space does not allow this operation",
+                     *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or in a space the caller cannot see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "RESOURCE_NOT_FOUND",
+                     *         "message": "Resource not found",
+                     *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with existing state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "CONFLICT",
+                     *         "message": "The request conflicts with the resource's current state",
+                     *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "RATE_LIMIT_EXCEEDED",
+                     *         "message": "Rate limit exceeded; retry after 42 seconds",
+                     *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    providersPlaidLinkToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "spaceId": "spc_123",
+                 *       "connectionId": "con_123",
+                 *       "userId": "usr_123"
+                 *     }
+                 */
+                "application/json": components["schemas"]["PlaidLinkTokenRequest"];
+            };
+        };
+        responses: {
+            /** @description Link token */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "linkToken": "link token",
+                     *       "expiration": "expiration",
+                     *       "mode": "create"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PlaidLinkToken"];
+                };
+            };
+            /** @description Malformed JSON body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "BAD_REQUEST",
+                     *         "message": "Malformed JSON in request body",
+                     *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authentication required or invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "UNAUTHORIZED",
+                     *         "message": "Authentication token invalid or expired",
+                     *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Role or second factor insufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "FORBIDDEN",
+                     *         "message": "Your role in this space does not allow this operation",
+                     *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or in a space the caller cannot see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "RESOURCE_NOT_FOUND",
+                     *         "message": "Resource not found",
+                     *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "PAYLOAD_TOO_LARGE",
+                     *         "message": "Request body exceeds 1048576 bytes",
+                     *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *         "message": "Send the request body as application/json",
+                     *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Validation failed; `details` lists each bad field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "VALIDATION_FAILED",
+                     *         "message": "Validation failed for the provided data",
+                     *         "details": [
+                     *           {
+                     *             "field": "amount",
+                     *             "message": "Required",
+                     *             "code": "REQUIRED"
+                     *           }
+                     *         ],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "RATE_LIMIT_EXCEEDED",
+                     *         "message": "Rate limit exceeded; retry after 42 seconds",
+                     *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    providersPlaidExchangeToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "spaceId": "spc_123",
+                 *       "publicToken": "public-sandbox-12345",
+                 *       "metadata": {
+                 *         "institution": {
+                 *           "name": "name",
+                 *           "institution_id": "institution_id"
+                 *         },
+                 *         "accounts": [
+                 *           {
+                 *             "id": "id",
+                 *             "name": "name",
+                 *             "type": "type",
+                 *             "subtype": "subtype"
+                 *           }
+                 *         ]
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["PlaidExchangeTokenRequest"];
+            };
+        };
+        responses: {
+            /** @description Connected; `jobId` is the first sync, already run (or queued again if it failed transiently) */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "connection": {
+                     *         "id": "id",
+                     *         "spaceId": "spc_123",
+                     *         "provider": "plaid",
+                     *         "status": "pending",
+                     *         "statusReason": "status reason",
+                     *         "institution": {
+                     *           "id": "id",
+                     *           "name": "name"
+                     *         },
+                     *         "accountIds": [
+                     *           "account ids"
+                     *         ],
+                     *         "lastSyncedAt": "2024-01-01T10:00:00.000Z",
+                     *         "nextSyncAt": "2024-01-01T10:00:00.000Z",
+                     *         "createdAt": "2024-01-01T10:00:00.000Z",
+                     *         "updatedAt": "2024-01-01T10:00:00.000Z",
+                     *         "disconnectedAt": "2024-01-01T10:00:00.000Z"
+                     *       },
+                     *       "jobId": "job_123",
+                     *       "message": "message"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ProviderConnectResult"];
+                };
+            };
+            /** @description Malformed JSON body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "BAD_REQUEST",
+                     *         "message": "Malformed JSON in request body",
+                     *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authentication required or invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "UNAUTHORIZED",
+                     *         "message": "Authentication token invalid or expired",
+                     *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Role or second factor insufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "FORBIDDEN",
+                     *         "message": "Your role in this space does not allow this operation",
+                     *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or in a space the caller cannot see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "RESOURCE_NOT_FOUND",
+                     *         "message": "Resource not found",
+                     *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "PAYLOAD_TOO_LARGE",
+                     *         "message": "Request body exceeds 1048576 bytes",
+                     *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *         "message": "Send the request body as application/json",
+                     *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Validation failed; `details` lists each bad field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "VALIDATION_FAILED",
+                     *         "message": "Validation failed for the provided data",
+                     *         "details": [
+                     *           {
+                     *             "field": "amount",
+                     *             "message": "Required",
+                     *             "code": "REQUIRED"
+                     *           }
+                     *         ],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "RATE_LIMIT_EXCEEDED",
+                     *         "message": "Rate limit exceeded; retry after 42 seconds",
+                     *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    providersPlaidWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /** @example {} */
+                "application/json": components["schemas"]["ProviderWebhookBody"];
+            };
+        };
+        responses: {
+            /** @description Accepted */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "received": true,
+                     *       "action": "action"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ProviderWebhookAck"];
+                };
+            };
+            /** @description Malformed JSON body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "BAD_REQUEST",
+                     *         "message": "Malformed JSON in request body",
+                     *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authentication required or invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "UNAUTHORIZED",
+                     *         "message": "Authentication token invalid or expired",
+                     *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "PAYLOAD_TOO_LARGE",
+                     *         "message": "Request body exceeds 1048576 bytes",
+                     *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *         "message": "Send the request body as application/json",
+                     *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Validation failed; `details` lists each bad field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "VALIDATION_FAILED",
+                     *         "message": "Validation failed for the provided data",
+                     *         "details": [
+                     *           {
+                     *             "field": "amount",
+                     *             "message": "Required",
+                     *             "code": "REQUIRED"
+                     *           }
+                     *         ],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    providersBelvoLink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "spaceId": "spc_123",
+                 *       "institution": "banamex"
+                 *     }
+                 */
+                "application/json": components["schemas"]["BelvoLinkRequest"];
+            };
+        };
+        responses: {
+            /** @description Link session */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "accessToken": "eyJhbGciOiJIUzI1NiIs...",
+                     *       "institution": "institution",
+                     *       "expiresIn": 900
+                     *     }
+                     */
+                    "application/json": components["schemas"]["BelvoLinkSession"];
+                };
+            };
+            /** @description Malformed JSON body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "BAD_REQUEST",
+                     *         "message": "Malformed JSON in request body",
+                     *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authentication required or invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "UNAUTHORIZED",
+                     *         "message": "Authentication token invalid or expired",
+                     *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Role or second factor insufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "FORBIDDEN",
+                     *         "message": "Your role in this space does not allow this operation",
+                     *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or in a space the caller cannot see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "RESOURCE_NOT_FOUND",
+                     *         "message": "Resource not found",
+                     *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "PAYLOAD_TOO_LARGE",
+                     *         "message": "Request body exceeds 1048576 bytes",
+                     *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *         "message": "Send the request body as application/json",
+                     *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Validation failed; `details` lists each bad field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "VALIDATION_FAILED",
+                     *         "message": "Validation failed for the provided data",
+                     *         "details": [
+                     *           {
+                     *             "field": "amount",
+                     *             "message": "Required",
+                     *             "code": "REQUIRED"
+                     *           }
+                     *         ],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "RATE_LIMIT_EXCEEDED",
+                     *         "message": "Rate limit exceeded; retry after 42 seconds",
+                     *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    providersBelvoConnect: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "spaceId": "spc_123",
+                 *       "institution": "banamex",
+                 *       "username": "user123",
+                 *       "password": "secure_password"
+                 *     }
+                 */
+                "application/json": components["schemas"]["BelvoConnectRequest"];
+            };
+        };
+        responses: {
+            /** @description Connected; `jobId` is the first sync, already run */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "connection": {
+                     *         "id": "id",
+                     *         "spaceId": "spc_123",
+                     *         "provider": "plaid",
+                     *         "status": "pending",
+                     *         "statusReason": "status reason",
+                     *         "institution": {
+                     *           "id": "id",
+                     *           "name": "name"
+                     *         },
+                     *         "accountIds": [
+                     *           "account ids"
+                     *         ],
+                     *         "lastSyncedAt": "2024-01-01T10:00:00.000Z",
+                     *         "nextSyncAt": "2024-01-01T10:00:00.000Z",
+                     *         "createdAt": "2024-01-01T10:00:00.000Z",
+                     *         "updatedAt": "2024-01-01T10:00:00.000Z",
+                     *         "disconnectedAt": "2024-01-01T10:00:00.000Z"
+                     *       },
+                     *       "jobId": "job_123",
+                     *       "message": "message"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ProviderConnectResult"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "BAD_REQUEST",
+                     *         "message": "Malformed JSON in request body",
+                     *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authentication required or invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "UNAUTHORIZED",
+                     *         "message": "Authentication token invalid or expired",
+                     *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Role or second factor insufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "FORBIDDEN",
+                     *         "message": "Your role in this space does not allow this operation",
+                     *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or in a space the caller cannot see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "RESOURCE_NOT_FOUND",
+                     *         "message": "Resource not found",
+                     *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "PAYLOAD_TOO_LARGE",
+                     *         "message": "Request body exceeds 1048576 bytes",
+                     *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *         "message": "Send the request body as application/json",
+                     *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Validation failed; `details` lists each bad field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "VALIDATION_FAILED",
+                     *         "message": "Validation failed for the provided data",
+                     *         "details": [
+                     *           {
+                     *             "field": "amount",
+                     *             "message": "Required",
+                     *             "code": "REQUIRED"
+                     *           }
+                     *         ],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "RATE_LIMIT_EXCEEDED",
+                     *         "message": "Rate limit exceeded; retry after 42 seconds",
+                     *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    providersBelvoWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /** @example {} */
+                "application/json": components["schemas"]["ProviderWebhookBody"];
+            };
+        };
+        responses: {
+            /** @description Accepted */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "received": true,
+                     *       "action": "action"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ProviderWebhookAck"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "BAD_REQUEST",
+                     *         "message": "Malformed JSON in request body",
+                     *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authentication required or invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "UNAUTHORIZED",
+                     *         "message": "Authentication token invalid or expired",
+                     *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "PAYLOAD_TOO_LARGE",
+                     *         "message": "Request body exceeds 1048576 bytes",
+                     *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *         "message": "Send the request body as application/json",
+                     *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Validation failed; `details` lists each bad field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "VALIDATION_FAILED",
+                     *         "message": "Validation failed for the provided data",
+                     *         "details": [
+                     *           {
+                     *             "field": "amount",
+                     *             "message": "Required",
+                     *             "code": "REQUIRED"
+                     *           }
+                     *         ],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    providersBitsoConnect: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "spaceId": "spc_123",
+                 *       "apiKey": "your_api_key",
+                 *       "apiSecret": "your_api_secret"
+                 *     }
+                 */
+                "application/json": components["schemas"]["BitsoConnectRequest"];
+            };
+        };
+        responses: {
+            /** @description Connected; `jobId` is the first sync, already run */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "connection": {
+                     *         "id": "id",
+                     *         "spaceId": "spc_123",
+                     *         "provider": "plaid",
+                     *         "status": "pending",
+                     *         "statusReason": "status reason",
+                     *         "institution": {
+                     *           "id": "id",
+                     *           "name": "name"
+                     *         },
+                     *         "accountIds": [
+                     *           "account ids"
+                     *         ],
+                     *         "lastSyncedAt": "2024-01-01T10:00:00.000Z",
+                     *         "nextSyncAt": "2024-01-01T10:00:00.000Z",
+                     *         "createdAt": "2024-01-01T10:00:00.000Z",
+                     *         "updatedAt": "2024-01-01T10:00:00.000Z",
+                     *         "disconnectedAt": "2024-01-01T10:00:00.000Z"
+                     *       },
+                     *       "accounts": [
+                     *         {
+                     *           "id": "id",
+                     *           "name": "name",
+                     *           "symbol": "symbol",
+                     *           "balance": 2500,
+                     *           "balanceDecimal": "balance decimal",
+                     *           "quote": "quote",
+                     *           "value": 25.5,
+                     *           "valueDecimal": "value decimal",
+                     *           "priceDecimal": "price decimal",
+                     *           "priceStale": true,
+                     *           "priceSource": "price source"
+                     *         }
+                     *       ],
+                     *       "jobId": "job_123",
+                     *       "message": "message"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["BitsoConnectResult"];
+                };
+            };
+            /** @description Malformed JSON body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "BAD_REQUEST",
+                     *         "message": "Malformed JSON in request body",
+                     *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authentication required or invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "UNAUTHORIZED",
+                     *         "message": "Authentication token invalid or expired",
+                     *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Role or second factor insufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "FORBIDDEN",
+                     *         "message": "Your role in this space does not allow this operation",
+                     *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or in a space the caller cannot see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "RESOURCE_NOT_FOUND",
+                     *         "message": "Resource not found",
+                     *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "PAYLOAD_TOO_LARGE",
+                     *         "message": "Request body exceeds 1048576 bytes",
+                     *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *         "message": "Send the request body as application/json",
+                     *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Validation failed; `details` lists each bad field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "VALIDATION_FAILED",
+                     *         "message": "Validation failed for the provided data",
+                     *         "details": [
+                     *           {
+                     *             "field": "amount",
+                     *             "message": "Required",
+                     *             "code": "REQUIRED"
+                     *           }
+                     *         ],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "RATE_LIMIT_EXCEEDED",
+                     *         "message": "Rate limit exceeded; retry after 42 seconds",
+                     *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    providersBitsoSync: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "spaceId": "spc_123"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ProviderSpaceRequest"];
+            };
+        };
+        responses: {
+            /** @description No Bitso connection */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "jobId": "job_123",
+                     *       "jobIds": [
+                     *         "job ids"
+                     *       ],
+                     *       "accounts": [
+                     *         {
+                     *           "id": "id",
+                     *           "name": "name",
+                     *           "symbol": "symbol",
+                     *           "balance": 2500,
+                     *           "balanceDecimal": "balance decimal",
+                     *           "quote": "quote",
+                     *           "value": 25.5,
+                     *           "valueDecimal": "value decimal",
+                     *           "priceDecimal": "price decimal",
+                     *           "priceStale": true,
+                     *           "priceSource": "price source"
+                     *         }
+                     *       ],
+                     *       "status": "queued"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["BitsoSyncResult"];
+                };
+            };
+            /** @description Queued */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "jobId": "job_123",
+                     *       "jobIds": [
+                     *         "job ids"
+                     *       ],
+                     *       "accounts": [
+                     *         {
+                     *           "id": "id",
+                     *           "name": "name",
+                     *           "symbol": "symbol",
+                     *           "balance": 2500,
+                     *           "balanceDecimal": "balance decimal",
+                     *           "quote": "quote",
+                     *           "value": 25.5,
+                     *           "valueDecimal": "value decimal",
+                     *           "priceDecimal": "price decimal",
+                     *           "priceStale": true,
+                     *           "priceSource": "price source"
+                     *         }
+                     *       ],
+                     *       "status": "queued"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["BitsoSyncResult"];
+                };
+            };
+            /** @description Malformed JSON body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "BAD_REQUEST",
+                     *         "message": "Malformed JSON in request body",
+                     *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authentication required or invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "UNAUTHORIZED",
+                     *         "message": "Authentication token invalid or expired",
+                     *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Role or second factor insufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "FORBIDDEN",
+                     *         "message": "Your role in this space does not allow this operation",
+                     *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or in a space the caller cannot see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "RESOURCE_NOT_FOUND",
+                     *         "message": "Resource not found",
+                     *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "PAYLOAD_TOO_LARGE",
+                     *         "message": "Request body exceeds 1048576 bytes",
+                     *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *         "message": "Send the request body as application/json",
+                     *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Validation failed; `details` lists each bad field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "VALIDATION_FAILED",
+                     *         "message": "Validation failed for the provided data",
+                     *         "details": [
+                     *           {
+                     *             "field": "amount",
+                     *             "message": "Required",
+                     *             "code": "REQUIRED"
+                     *           }
+                     *         ],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "RATE_LIMIT_EXCEEDED",
+                     *         "message": "Rate limit exceeded; retry after 42 seconds",
+                     *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getSyncJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                jobId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The job */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "id",
+                     *       "jobId": "job_123",
+                     *       "spaceId": "spc_123",
+                     *       "connectionId": "con_123",
+                     *       "provider": "provider",
+                     *       "trigger": "trigger",
+                     *       "status": "queued",
+                     *       "attempts": 1,
+                     *       "accountIds": [
+                     *         "account ids"
+                     *       ],
+                     *       "stats": {
+                     *         "created": 1,
+                     *         "updated": 1,
+                     *         "unchanged": 1,
+                     *         "errors": 1,
+                     *         "removed": 1,
+                     *         "corrections": 1,
+                     *         "adjustments": 1,
+                     *         "flagged": 1
+                     *       },
+                     *       "transactions_created": 1,
+                     *       "transactions_updated": 1,
+                     *       "message": "message",
+                     *       "error": "error",
+                     *       "createdAt": "2024-01-01T10:00:00.000Z",
+                     *       "startedAt": "2024-01-01T10:00:00.000Z",
+                     *       "finishedAt": "2024-01-01T10:00:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SyncJob"];
+                };
+            };
+            /** @description Authentication required or invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "UNAUTHORIZED",
+                     *         "message": "Authentication token invalid or expired",
+                     *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Role or second factor insufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "FORBIDDEN",
+                     *         "message": "Your role in this space does not allow this operation",
+                     *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or in a space the caller cannot see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "RESOURCE_NOT_FOUND",
+                     *         "message": "Resource not found",
+                     *         "details": [],
                      *         "timestamp": "2024-01-01T10:00:00.000Z",
                      *         "requestId": "req_0123456789abcdef"
                      *       }
