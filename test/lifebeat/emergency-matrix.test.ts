@@ -16,7 +16,9 @@ function secretKeys(body: unknown, out: string[] = []): string[] {
   if (Array.isArray(body)) body.forEach((b) => secretKeys(b, out));
   else if (body && typeof body === "object") {
     for (const [k, v] of Object.entries(body)) {
-      if (/secret|password|totp|token|credential|backup|apikey|accessKey/i.test(k)) out.push(k);
+      // A crypto token's ticker ("token": "SAND", "votingPowerToken": "SAND"), or a null, is not a credential.
+      const ticker = v === null || (typeof v === "string" && /^[A-Z0-9]{2,12}$/.test(v));
+      if (/secret|password|totp|token|credential|backup|apikey|accessKey/i.test(k) && !ticker) out.push(k);
       secretKeys(v, out);
     }
   }

@@ -28,7 +28,7 @@ describe("authorization matrix", async () => {
     expect(missing).toEqual([]);
   });
 
-  it("holds for every documented route", { timeout: 600_000 }, async () => {
+  it("holds for every documented route", { timeout: 1_200_000 }, async () => {
     const people = await registerPeople();
     const shared = await buildWorld(people);
     const failures: string[] = [];

@@ -64,7 +64,7 @@ describe("input fuzzing", async () => {
   const doc = (await callJson("/openapi.json")).body;
   const ops = operations(doc);
 
-  it("never answers a generated request with a 5xx, always with the envelope, storing nothing on rejection", { timeout: 900_000 }, async () => {
+  it("never answers a generated request with a 5xx, always with the envelope, storing nothing on rejection", { timeout: 1_800_000 }, async () => {
     let world: World = await buildWorld();
     let sent = 0;
     const problems: string[] = [];
