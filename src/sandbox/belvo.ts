@@ -16,6 +16,7 @@ import { Hono } from "hono";
 import type { BelvoAccount, BelvoLink, BelvoTransaction } from "../providers/belvo/client";
 import type { AppEnv } from "../env";
 import { sha256Hex, timingSafeEqual } from "../lib/crypto";
+import { fnv1a, prng } from "./hash";
 
 export const belvoSandbox = new Hono<AppEnv>().basePath("/sandbox/belvo");
 
@@ -40,23 +41,6 @@ belvoSandbox.use("*", async (c, next) => {
   await next();
 });
 
-function hash32(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-}
-function prng(seed: string) {
-  let a = hash32(seed);
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 function uuid(seed: string): string {
   const r = prng(seed);
   const hex = Array.from({ length: 32 }, () => Math.floor(r() * 16).toString(16)).join("");
@@ -129,7 +113,7 @@ export function belvoStateAt(link: LinkRow, g: number): Map<string, SimTxn> {
   return state;
 }
 
-const OPENING = (link: LinkRow) => 2_500_000 + (hash32(link.seed) % 5_000_000);
+const OPENING = (link: LinkRow) => 2_500_000 + (fnv1a(link.seed) % 5_000_000);
 
 function accountsOf(link: LinkRow, state: Map<string, SimTxn>): BelvoAccount[] {
   let chk = 0;

@@ -10,6 +10,7 @@
 import { Hono } from "hono";
 import { hmacSha256Hex, sha256Hex, timingSafeEqual } from "../lib/crypto";
 import type { BitsoBalance, BitsoTrade } from "../providers/bitso/client";
+import { fnv1a, prng } from "./hash";
 
 export const bitsoSandbox = new Hono<{ Bindings: Env; Variables: { seed: string } }>().basePath("/sandbox/bitso");
 
@@ -22,23 +23,6 @@ interface KeyRow {
   last_nonce: number;
 }
 
-function hash32(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-}
-function prng(seed: string) {
-  let a = hash32(seed);
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const fixed = (minor: bigint, scale: number) => {
   const neg = minor < 0n;
@@ -59,7 +43,7 @@ export function tradesOf(seed: string, createdAt: number): BitsoTrade[] {
     const feeRate = 65n; // 0.65 % in basis points x 10
     const fee = side === "buy" ? (qty * feeRate) / 10_000n : (minorCents * feeRate) / 10_000n;
     out.push({
-      book, side, tid: 1_000_000 + hash32(`${seed}|tid|${i}`) % 1_000_000 * 100 + i, oid: `o${hash32(`${seed}|oid|${i}`).toString(16)}`,
+      book, side, tid: 1_000_000 + fnv1a(`${seed}|tid|${i}`) % 1_000_000 * 100 + i, oid: `o${fnv1a(`${seed}|oid|${i}`).toString(16)}`,
       major: fixed(side === "buy" ? qty : -qty, 8), minor: fixed(side === "buy" ? -minorCents : minorCents, 2), price: fixed(price, 2),
       fees_amount: side === "buy" ? fixed(fee, 8) : fixed(fee, 2), fees_currency: side === "buy" ? book.split("_")[0]! : "mxn",
       created_at: new Date(createdAt - (60 - i * 2.5) * 86_400_000).toISOString().replace(/\.\d{3}Z$/, "+0000"), maker_side: side,

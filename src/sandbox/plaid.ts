@@ -34,6 +34,7 @@ import type {
 import type { AppEnv } from "../env";
 import { randomToken, sha256Hex, timingSafeEqual } from "../lib/crypto";
 import { insertRows } from "../lib/sql";
+import { fnv1a, prng } from "./hash";
 
 /** Mounted with one catch-all line in routes.ts, so the simulator's endpoints stay out of the API's route table. */
 export const plaidSandbox = new Hono<AppEnv>().basePath("/sandbox/plaid");
@@ -83,24 +84,7 @@ plaidSandbox.use("*", async (c, next) => {
 // Deterministic data
 // ---------------------------------------------------------------------------
 
-function hash32(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-}
 
-function prng(seed: string) {
-  let a = hash32(seed);
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 function plaidId(item: string, key: string): string {
@@ -194,7 +178,7 @@ function accountIds(item: ItemRow) {
   return { chk: plaidId(item.item_id, "account:chk"), cc: plaidId(item.item_id, "account:cc") };
 }
 
-const OPENING_CENTS = (item: ItemRow) => 150000 + (hash32(item.seed) % 350000);
+const OPENING_CENTS = (item: ItemRow) => 150000 + (fnv1a(item.seed) % 350000);
 
 function accountsOf(item: ItemRow, state: Map<string, SimTxn>): AccountBase[] {
   const ids = accountIds(item);
