@@ -2,7 +2,8 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { access, bearer, createRouter, errors, json, jsonBody } from "../../lib/openapi";
 import { guards } from "../../middleware/auth";
 import { AssetIdParam } from "../assets/schemas";
-import { ALLOWED_CONTENT_TYPES } from "./config";
+import { discardBody } from "../../lib/discard-body";
+import { ALLOWED_CONTENT_TYPES, documentConfig } from "./config";
 import { DocumentListSchema, DocumentParams, TokenParam, UploadResultSchema, UploadUrlBody, UploadUrlSchema } from "./schemas";
 import * as documents from "./service";
 
@@ -46,6 +47,13 @@ documentRoutes.openapi(
 
 /** Signed transfer URLs: mounted at /v1. The token is the credential; no bearer token. */
 export const transferRoutes = createRouter();
+
+// A refused upload (expired, reused, wrong type, ...) is answered without reading its bytes; read them
+// anyway (up to the largest file allowed) so that the client's connection stays usable for its next request.
+transferRoutes.use("/uploads/*", async (c, next) => {
+  await next();
+  if (c.res.status >= 400) await discardBody(c.req.raw, documentConfig(c.env).maxFileBytes);
+});
 
 transferRoutes.openapi(
   createRoute({

@@ -93,7 +93,6 @@ export async function receiveUpload(svc: Services, token: string, request: Reque
       RETURNING r2_key, max_bytes, content_type`,
   ).bind(now, t.doc, t.space).first<{ r2_key: string; max_bytes: number; content_type: string }>();
   if (!claimed) {
-    await request.body?.cancel().catch(() => {});
     const row = await svc.db.select({ status: assetDocuments.status }).from(assetDocuments).where(eq(assetDocuments.id, t.doc)).get();
     if (!row) throw notFound("Document");
     if (row.status === "pending") throw new ApiError(410, "TOKEN_EXPIRED", "This link has expired; request a new one");
