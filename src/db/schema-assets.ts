@@ -30,7 +30,11 @@ export const manualAssets = sqliteTable(
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
   },
-  (t) => [index("manual_assets_space_idx").on(t.spaceId, t.createdAt)],
+  (t) => [
+    index("manual_assets_space_idx").on(t.spaceId, t.createdAt),
+    index("manual_assets_linked_idx").on(t.collectibleProvider).where(sql`collectible_provider IS NOT NULL`),
+    index("manual_assets_property_idx").on(t.propertyId).where(sql`property_id IS NOT NULL`),
+  ],
 );
 
 export const assetValuations = sqliteTable(

@@ -3,12 +3,13 @@
  * Credentials and tokens are AES-GCM sealed (`credentialsEnc`) and never leave the server.
  */
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { spaces } from "./schema";
 
 export const providerConnections = sqliteTable(
   "provider_connections",
   {
     id: text("id").primaryKey(),
-    spaceId: text("space_id").notNull(),
+    spaceId: text("space_id").notNull().references(() => spaces.id),
     provider: text("provider", { enum: ["plaid", "belvo", "bitso"] }).notNull(),
     status: text("status", { enum: ["pending", "active", "error", "reauth_required", "disconnected"] }).notNull(),
     externalId: text("external_id"),
@@ -37,7 +38,7 @@ export const providerAccounts = sqliteTable(
   "provider_accounts",
   {
     accountId: text("account_id").primaryKey(),
-    connectionId: text("connection_id").notNull(),
+    connectionId: text("connection_id").notNull().references(() => providerConnections.id),
     spaceId: text("space_id").notNull(),
     providerAccountId: text("provider_account_id").notNull(),
     createdAt: integer("created_at").notNull(),

@@ -4,6 +4,7 @@
  *
  * Timestamps are integer epoch milliseconds; money is integer minor units.
  */
+import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 export const users = sqliteTable(
@@ -322,6 +323,7 @@ export const transactions = sqliteTable(
     index("transactions_category_idx").on(t.spaceId, t.categoryId),
     index("transactions_ledger_idx").on(t.spaceId, t.ledgerSeq),
     index("transactions_merchant_idx").on(t.spaceId, t.normalizedMerchant),
+    index("transactions_provider_idx").on(t.accountId, t.providerTransactionId),
   ],
 );
 
@@ -463,7 +465,11 @@ export const eventOutbox = sqliteTable(
     createdAt: integer("created_at").notNull(),
     deliveredAt: integer("delivered_at"),
   },
-  (t) => [uniqueIndex("event_outbox_dedupe_unique").on(t.dedupeKey), index("event_outbox_space_idx").on(t.spaceId, t.createdAt)],
+  (t) => [
+    uniqueIndex("event_outbox_dedupe_unique").on(t.dedupeKey),
+    index("event_outbox_space_idx").on(t.spaceId, t.createdAt),
+    index("event_outbox_undelivered_idx").on(t.createdAt).where(sql`delivered_at IS NULL`),
+  ],
 );
 export * from "./schema-webhooks";
 export * from "./schema-prices";
