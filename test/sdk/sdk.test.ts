@@ -385,3 +385,85 @@ describe("TypeScript SDK: operations by operationId", () => {
     expect(() => dhanam.call("noSuchOperation" as never)).toThrow(/Unknown operationId/);
   });
 });
+
+describe("TypeScript SDK: the areas beyond the ledger", () => {
+  it("assets, analytics, projections, webhooks, providers, households and life beat through their namespaces", { timeout: 60_000 }, async () => {
+    const ip = nextIp();
+    const seen: Seen[] = [];
+    const dhanam = new Dhanam({ baseUrl: BASE, fetch: workerFetch(ip, seen) });
+    await dhanam.auth.register({ name: "Areas", email: uniqueEmail(), password: PASSWORD, locale: "en" });
+    const space = await dhanam.spaces.create({ name: "Areas", type: "personal", currency: "USD" });
+    const account = await dhanam.accounts.create({ spaceId: space.id, name: "Checking", type: "checking", currency: "USD", openingBalance: "1500.25" });
+
+    // Assets: one with a second valuation, paged one at a time.
+    const house = await dhanam.assets.create({ spaceId: space.id, name: "House", type: "real_estate", currency: "USD", value: "250000.00", valuationDate: "2026-01-01" });
+    expect(house.currentValueDecimal).toBe("250000.00");
+    const valuation = await dhanam.assets.valuations.create(house.id, { value: "260000.50", date: "2026-02-01", notes: "appraisal" });
+    expect([valuation.valueDecimal, valuation.date]).toEqual(["260000.50", "2026-02-01"]);
+    const car = await dhanam.assets.create({ spaceId: space.id, name: "Car", type: "vehicle", currency: "USD", value: "12000" });
+    expect((await dhanam.assets.get(house.id)).currentValueDecimal).toBe("260000.50");
+    const assetPage = await dhanam.assets.list({ spaceId: space.id, limit: 1 });
+    expect(assetPage.pagination).toMatchObject({ total: 2, limit: 1, hasMore: true });
+    expect((await collect(dhanam.assets.iterate({ spaceId: space.id, limit: 1 }))).map((a) => a.id).sort()).toEqual([car.id, house.id].sort());
+    expect((await collect(dhanam.assets.valuations.iterate(house.id, { limit: 1 }))).map((v) => v.valueDecimal).sort()).toEqual(["250000.00", "260000.50"]);
+
+    // Analytics: the dashboard counts the account and both assets; the forecast starts from the balance.
+    const dash = await dhanam.analytics.dashboard({ spaceId: space.id });
+    expect(dash.currency).toBe("USD");
+    expect(dash.netWorth.currentDecimal).toBe("273500.75");
+    expect(dash.accounts.total).toBe(1);
+    const forecast = await dhanam.analytics.forecast(space.id);
+    expect(forecast.accounts.map((a) => [a.accountId, a.currentBalanceDecimal])).toEqual([[account.id, "1500.25"]]);
+    expect((await dhanam.analytics.recurring.list({ spaceId: space.id })).series).toEqual([]);
+
+    // Projections: a seeded custom run saved as a scenario, listed and compared.
+    const run = await dhanam.projections.create({ spaceId: space.id, name: "Base", years: 10, scenarios: 200, seed: 7, startingNetWorth: 100000, annualContribution: 12000 });
+    expect(run.scenario.name).toBe("Base");
+    expect(run.projection).toMatchObject({ horizon: 10, seed: 7, startingNetWorthDecimal: "100000.00" });
+    const again = await dhanam.projections.create({ spaceId: space.id, name: "Same seed", years: 10, scenarios: 200, seed: 7, startingNetWorth: 100000, annualContribution: 12000, save: false });
+    expect(again.projection.outcomes.median.year10Decimal).toBe(run.projection.outcomes.median.year10Decimal);
+    const scenarios = await collect(dhanam.projections.scenarios.iterate({ spaceId: space.id, limit: 1 }));
+    expect(scenarios.map((s) => s.id)).toEqual([run.scenario.id]);
+    const compared = await dhanam.projections.compare({ spaceId: space.id, scenarioIds: [run.scenario.id], seed: 7 });
+    expect(compared.scenarios.map((s) => s.id)).toEqual([run.scenario.id]);
+
+    // Webhooks: a subscription to the sandbox receiver, a test ping, its delivery; disable and re-enable.
+    const hook = await dhanam.webhooks.create({ spaceId: space.id, url: `${env.SANDBOX_ORIGIN}/sandbox/webhook-receiver/sdk${crypto.randomUUID().replace(/-/g, "")}`, events: ["transaction.created"] });
+    expect(hook.secret).toMatch(/^whsec_/);
+    const ping = await dhanam.webhooks.test(hook.id);
+    expect([ping.event, ping.status, ping.responseStatus]).toEqual(["webhook.test", "succeeded", 200]);
+    const deliveries = await dhanam.webhooks.deliveries.list(hook.id);
+    expect(deliveries.deliveries.map((d) => [d.id, d.status])).toEqual([[ping.id, "succeeded"]]);
+    expect((await collect(dhanam.webhooks.iterate({ spaceId: space.id }))).map((w) => w.id)).toEqual([hook.id]);
+    expect(await dhanam.webhooks.disable(hook.id)).toMatchObject({ enabled: false, disabledReason: "manual" });
+    expect(await dhanam.webhooks.enable(hook.id)).toMatchObject({ enabled: true, disabledReason: null });
+
+    // Providers: a sandbox Bitso connection, then the space's connections.
+    expect((await dhanam.providers.connections.list(space.id)).connections).toEqual([]);
+    const bitso = await dhanam.providers.bitso.connect({ spaceId: space.id, apiKey: `key-${crypto.randomUUID()}`, apiSecret: `secret-${crypto.randomUUID()}` });
+    expect(bitso.connection.provider).toBe("bitso");
+    const connections = (await dhanam.providers.connections.list(space.id)).connections;
+    expect(connections.map((c) => [c.id, c.provider])).toEqual([[bitso.connection.id, "bitso"]]);
+    expect(bitso.jobId).toBeTruthy();
+    const job = await dhanam.providers.job(bitso.jobId!);
+    expect([job.connectionId, job.provider]).toEqual([bitso.connection.id, "bitso"]);
+
+    // Households and life beat.
+    const household = await dhanam.households.create({ name: "Family", spaceIds: [space.id] });
+    expect(household.spaceIds).toEqual([space.id]);
+    expect(household.members.map((m) => m.role)).toEqual(["owner"]);
+    expect((await dhanam.households.list()).map((h) => h.id)).toEqual([household.id]);
+    const beat = await dhanam.lifeBeat.get(household.id);
+    expect(beat).toMatchObject({ householdId: household.id, enabled: false, currentEscalationLevel: 0 });
+    const on = await dhanam.lifeBeat.update({ householdId: household.id, enabled: true, checkInInterval: "weekly" });
+    expect([on.enabled, on.checkInInterval]).toEqual([true, "weekly"]);
+    const checkIn = await dhanam.lifeBeat.checkIn(household.id);
+    expect([checkIn.householdId, checkIn.currentEscalationLevel]).toEqual([household.id, 0]);
+    expect((await dhanam.lifeBeat.accessLog.list({ householdId: household.id })).entries).toEqual([]);
+
+    // None of these areas' writes reads an Idempotency-Key, so the SDK sends none there.
+    const areaWrites = seen.filter((s) => s.method !== "GET" && !["/v1/accounts", "/v1/auth/register"].includes(s.path));
+    expect(areaWrites.length).toBeGreaterThan(10);
+    expect(areaWrites.filter((s) => s.idempotencyKey !== null)).toEqual([]);
+  });
+});
