@@ -349,3 +349,82 @@ class OperationsTest(SdkTestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+SANDBOX_ORIGIN = os.environ.get("DHANAM_SANDBOX_ORIGIN", "https://sandbox.dhanam.invalid")
+
+
+class AreasTest(SdkTestCase):
+    def test_assets_analytics_projections_webhooks_providers_households_and_life_beat(self) -> None:
+        rec = Recorder()
+        dhanam = client(next_ip(), rec)
+        dhanam.auth.register(name="Areas", email=unique_email(), password=PASSWORD)
+        space = dhanam.spaces.create(name="Areas", currency="USD")
+        sid = space["id"]
+        account = dhanam.accounts.create(space_id=sid, name="Checking", type="checking", currency="USD", opening_balance=Decimal("1500.25"))
+
+        # Assets: one with a second valuation, paged one at a time.
+        house = dhanam.assets.create(space_id=sid, name="House", type="real_estate", currency="USD", value=Decimal("250000.00"), valuation_date="2026-01-01")
+        self.assertEqual(house["currentValueDecimal"], "250000.00")
+        valuation = dhanam.assets.create_valuation(house["id"], value="260000.50", date="2026-02-01", notes="appraisal")
+        self.assertEqual((valuation["valueDecimal"], valuation["date"]), ("260000.50", "2026-02-01"))
+        car = dhanam.assets.create(space_id=sid, name="Car", type="vehicle", currency="USD", value="12000")
+        self.assertEqual(dhanam.assets.get(house["id"])["currentValueDecimal"], "260000.50")
+        page = dhanam.assets.list(space_id=sid, limit=1)
+        self.assertEqual((page["pagination"]["total"], page["pagination"]["hasMore"]), (2, True))
+        self.assertEqual(sorted(a["id"] for a in dhanam.assets.iterate(space_id=sid, limit=1)), sorted([house["id"], car["id"]]))
+        self.assertEqual(sorted(v["valueDecimal"] for v in dhanam.assets.iterate_valuations(house["id"], limit=1)), ["250000.00", "260000.50"])
+
+        # Analytics: the dashboard counts the account and both assets; the forecast starts from the balance.
+        dash = dhanam.analytics.dashboard(space_id=sid)
+        self.assertEqual((dash["currency"], dash["netWorth"]["currentDecimal"], dash["accounts"]["total"]), ("USD", "273500.75", 1))
+        forecast = dhanam.analytics.forecast(space_id=sid)
+        self.assertEqual([(a["accountId"], a["currentBalanceDecimal"]) for a in forecast["accounts"]], [(account["id"], "1500.25")])
+        self.assertEqual(dhanam.analytics.recurring(space_id=sid)["series"], [])
+
+        # Projections: a seeded custom run saved as a scenario, the same seed unsaved, listed and compared.
+        inputs: Dict[str, Any] = {"years": 10, "scenarios": 200, "seed": 7, "starting_net_worth": 100000, "annual_contribution": 12000}
+        run = dhanam.projections.create(space_id=sid, name="Base", **inputs)
+        self.assertEqual(run["scenario"]["name"], "Base")
+        self.assertEqual((run["projection"]["horizon"], run["projection"]["startingNetWorthDecimal"]), (10, "100000.00"))
+        again = dhanam.projections.create(space_id=sid, save=False, **inputs)
+        self.assertEqual(again["projection"]["outcomes"]["median"]["year10Decimal"], run["projection"]["outcomes"]["median"]["year10Decimal"])
+        self.assertEqual([s["id"] for s in dhanam.projections.iterate_scenarios(space_id=sid, limit=1)], [run["scenario"]["id"]])
+        compared = dhanam.projections.compare(space_id=sid, scenario_ids=[run["scenario"]["id"]], seed=7)
+        self.assertEqual([s["id"] for s in compared["scenarios"]], [run["scenario"]["id"]])
+
+        # Webhooks: a subscription to the sandbox receiver, a test ping, its delivery; disable and re-enable.
+        hook = dhanam.webhooks.create(space_id=sid, url=f"{SANDBOX_ORIGIN}/sandbox/webhook-receiver/py{uuid.uuid4().hex}", events=["transaction.created"])
+        self.assertTrue(hook["secret"].startswith("whsec_"))
+        ping = dhanam.webhooks.test(hook["id"])
+        self.assertEqual((ping["event"], ping["status"], ping["responseStatus"]), ("webhook.test", "succeeded", 200))
+        self.assertEqual([(d["id"], d["status"]) for d in dhanam.webhooks.iterate_deliveries(hook["id"])], [(ping["id"], "succeeded")])
+        self.assertEqual([w["id"] for w in dhanam.webhooks.iterate(space_id=sid)], [hook["id"]])
+        self.assertEqual(dhanam.webhooks.disable(hook["id"])["disabledReason"], "manual")
+        enabled = dhanam.webhooks.enable(hook["id"])
+        self.assertEqual((enabled["enabled"], enabled["disabledReason"]), (True, None))
+
+        # Providers: a sandbox Bitso connection, then the space's connections and its sync job.
+        self.assertEqual(dhanam.providers.list_connections(space_id=sid)["connections"], [])
+        bitso = dhanam.providers.bitso_connect(space_id=sid, api_key=f"key-{uuid.uuid4()}", api_secret=f"secret-{uuid.uuid4()}")
+        connections = dhanam.providers.list_connections(space_id=sid)["connections"]
+        self.assertEqual([(c["id"], c["provider"]) for c in connections], [(bitso["connection"]["id"], "bitso")])
+        job = dhanam.providers.job(bitso["jobId"])
+        self.assertEqual((job["connectionId"], job["provider"]), (bitso["connection"]["id"], "bitso"))
+
+        # Households and life beat.
+        household = dhanam.households.create(name="Family", space_ids=[sid])
+        self.assertEqual((household["spaceIds"], [m["role"] for m in household["members"]]), ([sid], ["owner"]))
+        self.assertEqual([h["id"] for h in dhanam.households.list()], [household["id"]])
+        beat = dhanam.life_beat.get(household_id=household["id"])
+        self.assertEqual((beat["householdId"], beat["enabled"], beat["currentEscalationLevel"]), (household["id"], False, 0))
+        on = dhanam.life_beat.update(household_id=household["id"], enabled=True, check_in_interval="weekly")
+        self.assertEqual((on["enabled"], on["checkInInterval"]), (True, "weekly"))
+        self.assertEqual(dhanam.life_beat.check_in(household_id=household["id"])["currentEscalationLevel"], 0)
+        self.assertEqual(list(dhanam.life_beat.iterate_access_log(household_id=household["id"])), [])
+
+        # Snake_case query keys went out camelCase; no write of these areas carried an Idempotency-Key.
+        self.assertIn(f"householdId={household['id']}", rec.where("GET", "/v1/life-beat")[0]["query"])
+        writes = [s for s in rec.seen if s["method"] != "GET" and s["path"] not in ("/v1/accounts", "/v1/auth/register")]
+        self.assertGreater(len(writes), 10)
+        self.assertEqual([s for s in writes if s["idempotency_key"]], [])
