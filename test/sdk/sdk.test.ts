@@ -418,14 +418,16 @@ describe("TypeScript SDK: the areas beyond the ledger", () => {
 
     // Projections: a seeded custom run saved as a scenario, listed and compared.
     const run = await dhanam.projections.create({ spaceId: space.id, name: "Base", years: 10, scenarios: 200, seed: 7, startingNetWorth: 100000, annualContribution: 12000 });
-    expect(run.scenario.name).toBe("Base");
+    const saved = run.scenario!; // null only with save: false
+    expect(saved.name).toBe("Base");
     expect(run.projection).toMatchObject({ horizon: 10, seed: 7, startingNetWorthDecimal: "100000.00" });
     const again = await dhanam.projections.create({ spaceId: space.id, name: "Same seed", years: 10, scenarios: 200, seed: 7, startingNetWorth: 100000, annualContribution: 12000, save: false });
+    expect(again.scenario).toBeNull();
     expect(again.projection.outcomes.median.year10Decimal).toBe(run.projection.outcomes.median.year10Decimal);
     const scenarios = await collect(dhanam.projections.scenarios.iterate({ spaceId: space.id, limit: 1 }));
-    expect(scenarios.map((s) => s.id)).toEqual([run.scenario.id]);
-    const compared = await dhanam.projections.compare({ spaceId: space.id, scenarioIds: [run.scenario.id], seed: 7 });
-    expect(compared.scenarios.map((s) => s.id)).toEqual([run.scenario.id]);
+    expect(scenarios.map((s) => s.id)).toEqual([saved.id]);
+    const compared = await dhanam.projections.compare({ spaceId: space.id, scenarioIds: [saved.id], seed: 7 });
+    expect(compared.scenarios.map((s) => s.id)).toEqual([saved.id]);
 
     // Webhooks: a subscription to the sandbox receiver, a test ping, its delivery; disable and re-enable.
     const hook = await dhanam.webhooks.create({ spaceId: space.id, url: `${env.SANDBOX_ORIGIN}/sandbox/webhook-receiver/sdk${crypto.randomUUID().replace(/-/g, "")}`, events: ["transaction.created"] });
