@@ -1,4 +1,4 @@
-import { iterateOffset } from "../pagination.js";
+import { iterateList } from "../pagination.js";
 import type { Asset, AssetValuation, BodyOf, QueryOf } from "../types.js";
 import { Resource, type CallExtras } from "./base.js";
 
@@ -15,8 +15,7 @@ export class AssetsResource extends Resource {
     return this.call("get", "/v1/assets", { query, ...x });
   }
   iterate(query: ListQuery, opts: { max?: number } = {}): AsyncGenerator<Asset, void, undefined> {
-    const { offset, limit, ...filters } = query;
-    return iterateOffset<Asset>((p) => this.list({ ...filters, ...p }), "assets", { offset: offset ?? 0, limit, max: opts.max });
+    return iterateList<Asset, ListQuery>((q) => this.list(q), query, "assets", opts);
   }
   /** Creates an asset with its first valuation (`value` as a decimal string is exact). */
   create(body: BodyOf<"/v1/assets", "post">, x: CallExtras = {}) {
@@ -36,10 +35,8 @@ export class AssetsResource extends Resource {
     /** One page of the valuation history: `{ assetId, currency, valuations, pagination }`. */
     list: (assetId: string, query: ValuationQuery = {}, x: CallExtras = {}) =>
       this.call("get", "/v1/assets/{assetId}/valuations", { path: { assetId }, query, ...x }),
-    iterate: (assetId: string, query: ValuationQuery = {}, opts: { max?: number } = {}): AsyncGenerator<AssetValuation, void, undefined> => {
-      const { offset, limit } = query;
-      return iterateOffset<AssetValuation>((p) => this.valuations.list(assetId, p), "valuations", { offset: offset ?? 0, limit, max: opts.max });
-    },
+    iterate: (assetId: string, query: ValuationQuery = {}, opts: { max?: number } = {}): AsyncGenerator<AssetValuation, void, undefined> =>
+      iterateList<AssetValuation, ValuationQuery>((q) => this.valuations.list(assetId, q), query, "valuations", opts),
     create: (assetId: string, body: BodyOf<"/v1/assets/{assetId}/valuations", "post">, x: CallExtras = {}) =>
       this.call("post", "/v1/assets/{assetId}/valuations", { path: { assetId }, body, ...x }),
   };

@@ -1,4 +1,4 @@
-import { iterateOffset } from "../pagination.js";
+import { iterateList } from "../pagination.js";
 import type { BodyOf, LifeBeatAccessLogEntry, QueryOf } from "../types.js";
 import { Resource, type CallExtras } from "./base.js";
 
@@ -23,9 +23,7 @@ export class LifeBeatResource extends Resource {
   readonly accessLog = {
     /** One page: `{ entries, pagination }`. */
     list: (query: AccessLogQuery, x: CallExtras = {}) => this.call("get", "/v1/life-beat/access-log", { query, ...x }),
-    iterate: (query: AccessLogQuery, opts: { max?: number } = {}): AsyncGenerator<LifeBeatAccessLogEntry, void, undefined> => {
-      const { offset, limit, ...filters } = query;
-      return iterateOffset<LifeBeatAccessLogEntry>((p) => this.accessLog.list({ ...filters, ...p }), "entries", { offset: offset ?? 0, limit, max: opts.max });
-    },
+    iterate: (query: AccessLogQuery, opts: { max?: number } = {}): AsyncGenerator<LifeBeatAccessLogEntry, void, undefined> =>
+      iterateList<LifeBeatAccessLogEntry, AccessLogQuery>((q) => this.accessLog.list(q), query, "entries", opts),
   };
 }

@@ -1,4 +1,4 @@
-import { iterateOffset } from "../pagination.js";
+import { iterateList } from "../pagination.js";
 import type { BodyOf, ProjectionScenario, QueryOf } from "../types.js";
 import { Resource, type CallExtras } from "./base.js";
 
@@ -22,13 +22,7 @@ export class ProjectionsResource extends Resource {
   readonly scenarios = {
     /** One page: `{ scenarios, pagination }`. */
     list: (query: ScenarioQuery, x: CallExtras = {}) => this.call("get", "/v1/projections/scenarios", { query, ...x }),
-    iterate: (query: ScenarioQuery, opts: { max?: number } = {}): AsyncGenerator<ProjectionScenario, void, undefined> => {
-      const { offset, limit, ...filters } = query;
-      return iterateOffset<ProjectionScenario>((p) => this.scenarios.list({ ...filters, ...p }), "scenarios", {
-        offset: offset ?? 0,
-        limit,
-        max: opts.max,
-      });
-    },
+    iterate: (query: ScenarioQuery, opts: { max?: number } = {}): AsyncGenerator<ProjectionScenario, void, undefined> =>
+      iterateList<ProjectionScenario, ScenarioQuery>((q) => this.scenarios.list(q), query, "scenarios", opts),
   };
 }

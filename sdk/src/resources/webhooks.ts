@@ -1,4 +1,4 @@
-import { iterateOffset } from "../pagination.js";
+import { iterateList } from "../pagination.js";
 import type { BodyOf, QueryOf, Webhook, WebhookDelivery } from "../types.js";
 import { Resource, type CallExtras } from "./base.js";
 
@@ -12,8 +12,7 @@ export class WebhooksResource extends Resource {
     return this.call("get", "/v1/webhooks", { query, ...x });
   }
   iterate(query: ListQuery, opts: { max?: number } = {}): AsyncGenerator<Webhook, void, undefined> {
-    const { offset, limit, ...filters } = query;
-    return iterateOffset<Webhook>((p) => this.list({ ...filters, ...p }), "webhooks", { offset: offset ?? 0, limit, max: opts.max });
+    return iterateList<Webhook, ListQuery>((q) => this.list(q), query, "webhooks", opts);
   }
   /** Creates a subscription; the answer carries its signing `secret`, shown this once. */
   create(body: BodyOf<"/v1/webhooks", "post">, x: CallExtras = {}) {
@@ -45,13 +44,7 @@ export class WebhooksResource extends Resource {
     /** One page: `{ deliveries, pagination }`, newest first. */
     list: (id: string, query: DeliveryQuery = {}, x: CallExtras = {}) =>
       this.call("get", "/v1/webhooks/{id}/deliveries", { path: { id }, query, ...x }),
-    iterate: (id: string, query: DeliveryQuery = {}, opts: { max?: number } = {}): AsyncGenerator<WebhookDelivery, void, undefined> => {
-      const { offset, limit, ...filters } = query;
-      return iterateOffset<WebhookDelivery>((p) => this.deliveries.list(id, { ...filters, ...p }), "deliveries", {
-        offset: offset ?? 0,
-        limit,
-        max: opts.max,
-      });
-    },
+    iterate: (id: string, query: DeliveryQuery = {}, opts: { max?: number } = {}): AsyncGenerator<WebhookDelivery, void, undefined> =>
+      iterateList<WebhookDelivery, DeliveryQuery>((q) => this.deliveries.list(id, q), query, "deliveries", opts),
   };
 }
