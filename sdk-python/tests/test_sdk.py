@@ -428,3 +428,43 @@ class AreasTest(SdkTestCase):
         writes = [s for s in rec.seen if s["method"] != "GET" and s["path"] not in ("/v1/accounts", "/v1/auth/register")]
         self.assertGreater(len(writes), 10)
         self.assertEqual([s for s in writes if s["idempotency_key"]], [])
+
+    def test_real_estate_collectibles_documents_rates_defi_gaming_and_esg(self) -> None:
+        dhanam = client(next_ip())
+        dhanam.auth.register(name="More", email=unique_email(), password=PASSWORD)
+        sid = dhanam.spaces.create(name="More", currency="USD")["id"]
+        address = {"address": "123 Main Street", "city": "San Francisco", "state": "CA", "zip_code": "94102"}
+
+        self.assertEqual(dhanam.assets.real_estate_lookup(**address)["zestimateDecimal"], "875000.00")
+        house = dhanam.assets.create(space_id=sid, name="House", type="real_estate", currency="USD", value="850000", address=address)
+        self.assertEqual(house["address"]["zipCode"], "94102")  # nested snake_case keys went out camelCase
+        self.assertEqual(dhanam.assets.zestimate(house["id"])["zestimate"], 875000)
+        synced = dhanam.assets.sync_real_estate(house["id"])
+        self.assertEqual((synced["previousValueDecimal"], synced["newValueDecimal"]), ("850000.00", "875000.00"))
+
+        found = dhanam.assets.search_collectibles(category="sneaker", q="jordan 1 chicago", limit=5)
+        self.assertEqual([(c["externalId"], c["currentMarketValueDecimal"]) for c in found], [("CW2288-111", "320.00")])
+        shoe = dhanam.assets.create(space_id=sid, name="AJ1", type="collectible", currency="USD", value=300)
+        self.assertTrue(dhanam.assets.link_collectible(shoe["id"], external_id="CW2288-111", provider="sneaks", category="sneaker")["success"])
+        self.assertEqual(dhanam.assets.refresh_collectible(shoe["id"])["newValueDecimal"], "320.00")
+        dhanam.assets.unlink_collectible(shoe["id"])
+        self.assertIsNone(dhanam.assets.get(shoe["id"])["collectibleLink"])
+
+        issued = dhanam.assets.document_upload_url(house["id"], filename="deed.pdf", content_type="application/pdf", category="deed")
+        self.assertEqual(issued["method"], "PUT")
+        docs = dhanam.assets.list_documents(house["id"])["documents"]
+        self.assertEqual([(d["id"], d["filename"], d["status"]) for d in docs], [(issued["documentId"], "deed.pdf", "pending")])
+        dhanam.assets.delete_document(house["id"], issued["documentId"])
+        self.assertEqual(dhanam.assets.list_documents(house["id"])["documents"], [])
+
+        rate = dhanam.rates.get(base="USD", quote="MXN", date="2024-02-14")
+        self.assertEqual((rate["base"], rate["quote"], rate["exact"], rate["derivation"]), ("USD", "MXN", True, "direct"))
+
+        wallet = dhanam.defi.add_wallet(space_id=sid, address="0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed", label="Main")
+        self.assertEqual(wallet["wallet"]["address"], "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed")
+        self.assertEqual(len(dhanam.defi.positions(space_id=sid)["positions"]), wallet["sync"]["positions"])
+        self.assertEqual([(r["walletId"], r["status"]) for r in dhanam.defi.sync(space_id=sid)["results"]], [(wallet["wallet"]["id"], "ok")])
+        self.assertTrue(next(p for p in dhanam.gaming.platforms()["platforms"] if p["platform"] == "axie")["available"])
+        self.assertEqual(dhanam.gaming.portfolio(space_id=sid)["spaceId"], sid)
+        self.assertGreater(dhanam.esg.methodology()["dataset"]["assetCount"], 0)
+        self.assertEqual(dhanam.esg.scores(space_id=sid)["spaceId"], sid)

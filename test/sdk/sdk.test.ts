@@ -469,3 +469,55 @@ describe("TypeScript SDK: the areas beyond the ledger", () => {
     expect(areaWrites.filter((s) => s.idempotencyKey !== null)).toEqual([]);
   });
 });
+
+describe("TypeScript SDK: documents, real estate, collectibles, rates and the crypto areas", () => {
+  it("reaches each namespace's routes with real answers", { timeout: 60_000 }, async () => {
+    const ip = nextIp();
+    const { dhanam } = await registered(ip);
+    const space = await dhanam.spaces.create({ name: "More", type: "personal", currency: "USD" });
+    const address = { address: "123 Main Street", city: "San Francisco", state: "CA", zipCode: "94102" };
+
+    // Real estate: the sandbox's estimate for the sample address, recorded as a valuation.
+    expect(await dhanam.assets.realEstate.lookup(address)).toMatchObject({ zestimateDecimal: "875000.00", currency: "USD" });
+    const house = await dhanam.assets.create({ spaceId: space.id, name: "House", type: "real_estate", currency: "USD", value: "850000", address });
+    expect((await dhanam.assets.realEstate.zestimate(house.id)).zestimate).toBe(875000);
+    expect(await dhanam.assets.realEstate.sync(house.id)).toMatchObject({ previousValueDecimal: "850000.00", newValueDecimal: "875000.00", valuationCreated: true });
+    expect(await dhanam.assets.get(house.id)).toMatchObject({ currentValueDecimal: "875000.00", valuationSource: "Zillow Zestimate" });
+
+    // Collectibles: search, link, refresh, unlink.
+    const found = await dhanam.assets.collectibles.search({ category: "sneaker", q: "jordan 1 chicago", limit: 5 });
+    expect(found.map((c) => [c.externalId, c.currentMarketValueDecimal])).toEqual([["CW2288-111", "320.00"]]);
+    expect((await dhanam.assets.collectibles.categories()).map((c) => c.category)).toContain("sneaker");
+    const shoe = await dhanam.assets.create({ spaceId: space.id, name: "AJ1", type: "collectible", currency: "USD", value: 300 });
+    expect(await dhanam.assets.collectibles.link(shoe.id, { externalId: "CW2288-111", provider: "sneaks", category: "sneaker" })).toMatchObject({ success: true, assetId: shoe.id });
+    expect(await dhanam.assets.collectibles.refresh(shoe.id)).toMatchObject({ previousValue: 300, newValueDecimal: "320.00" });
+    expect((await dhanam.assets.get(shoe.id)).currentValueDecimal).toBe("320.00");
+    await dhanam.assets.collectibles.unlink(shoe.id);
+    expect((await dhanam.assets.get(shoe.id)).collectibleLink).toBeNull();
+
+    // Documents: an upload URL, the bytes PUT to it (outside the SDK), listed, deleted.
+    const issued = await dhanam.assets.documents.uploadUrl(house.id, { filename: "deed.pdf", contentType: "application/pdf", category: "deed" });
+    expect(issued.method).toBe("PUT");
+    const put = await workerFetch(ip)(issued.uploadUrl, { method: "PUT", headers: issued.headers as Record<string, string>, body: new TextEncoder().encode("%PDF-1.4 deed") });
+    expect(put.status).toBe(200);
+    const docs = (await dhanam.assets.documents.list(house.id)).documents;
+    expect(docs.map((d) => [d.id, d.filename, d.status, d.size])).toEqual([[issued.documentId, "deed.pdf", "uploaded", 13]]);
+    await dhanam.assets.documents.delete(house.id, issued.documentId);
+    expect((await dhanam.assets.documents.list(house.id)).documents).toEqual([]);
+
+    // Rates: a stored daily rate, exact.
+    expect(await dhanam.rates.get({ base: "USD", quote: "MXN", date: "2024-02-14" })).toMatchObject({ base: "USD", quote: "MXN", exact: true, derivation: "direct" });
+
+    // DeFi, gaming and ESG over a watched wallet.
+    const wallet = await dhanam.defi.addWallet({ spaceId: space.id, address: "0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed", label: "Main" });
+    expect(wallet.wallet.address).toBe("0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed");
+    const positions = await dhanam.defi.positions({ spaceId: space.id });
+    expect(positions.positions.length).toBe(wallet.sync.positions);
+    expect((await dhanam.defi.sync({ spaceId: space.id })).results.map((r) => [r.walletId, r.status])).toEqual([[wallet.wallet.id, "ok"]]);
+    const platforms = (await dhanam.gaming.platforms()).platforms;
+    expect(platforms.find((p) => p.platform === "axie")).toMatchObject({ available: true });
+    expect((await dhanam.gaming.portfolio(space.id)).spaceId).toBe(space.id);
+    expect((await dhanam.esg.methodology()).dataset.assetCount).toBeGreaterThan(0);
+    expect((await dhanam.esg.scores(space.id)).spaceId).toBe(space.id);
+  });
+});

@@ -1,7 +1,7 @@
 """Blockchain gaming holdings (tokens, staking, land, NFTs, earnings) in a space's wallets."""
 from __future__ import annotations
 
-from typing import List, Optional
+from typing import Optional
 
 from .base import JSON, Resource
 
@@ -10,7 +10,8 @@ class Gaming(Resource):
     def portfolio(self, *, space_id: str) -> JSON:
         return self._call("GET", "/v1/gaming/portfolio", query={"space_id": space_id})
 
-    def platforms(self) -> List[JSON]:
+    def platforms(self) -> JSON:
+        """``{"platforms": [...]}``, those without a client marked unavailable."""
         return self._call("GET", "/v1/gaming/platforms")
 
     def positions(self, platform: str, *, space_id: str) -> JSON:
