@@ -347,6 +347,31 @@ class OperationsTest(SdkTestCase):
             dhanam.call("no_such_operation")
 
 
+class NamespacesTest(unittest.TestCase):
+    """Static: needs no server."""
+
+    def test_every_namespace_route_is_a_documented_operation_and_every_namespace_is_wired(self) -> None:
+        import inspect
+        import re
+
+        from dhanam import resources
+
+        documented = set(OPERATIONS.values())
+        calls = []
+        for name in resources.__all__:
+            cls = getattr(resources, name)
+            if inspect.isclass(cls) and issubclass(cls, resources.Resource) and cls is not resources.Resource:
+                src = inspect.getsource(cls)
+                calls += [(name, m, p) for m, p in re.findall(r'self\._call\(\s*"([A-Z]+)",\s*"([^"]+)"', src)]
+        self.assertGreater(len(calls), 100)
+        self.assertEqual([c for c in calls if (c[1], c[2]) not in documented], [])
+
+        api = DhanamAPI(api_key="unused")
+        wired = {type(v) for v in vars(api).values() if isinstance(v, resources.Resource)}
+        namespaces = {getattr(resources, n) for n in resources.__all__ if inspect.isclass(getattr(resources, n)) and issubclass(getattr(resources, n), resources.Resource)}
+        self.assertEqual(namespaces - {resources.Resource} - wired, set())
+
+
 if __name__ == "__main__":
     unittest.main()
 
@@ -429,8 +454,9 @@ class AreasTest(SdkTestCase):
         self.assertGreater(len(writes), 10)
         self.assertEqual([s for s in writes if s["idempotency_key"]], [])
 
-    def test_real_estate_collectibles_documents_rates_defi_gaming_and_esg(self) -> None:
-        dhanam = client(next_ip())
+    def test_real_estate_collectibles_documents_rates_defi_gaming_esg_and_ledger(self) -> None:
+        rec = Recorder()
+        dhanam = client(next_ip(), rec)
         dhanam.auth.register(name="More", email=unique_email(), password=PASSWORD)
         sid = dhanam.spaces.create(name="More", currency="USD")["id"]
         address = {"address": "123 Main Street", "city": "San Francisco", "state": "CA", "zip_code": "94102"}
@@ -459,6 +485,27 @@ class AreasTest(SdkTestCase):
 
         rate = dhanam.rates.get(base="USD", quote="MXN", date="2024-02-14")
         self.assertEqual((rate["base"], rate["quote"], rate["exact"], rate["derivation"]), ("USD", "MXN", True, "direct"))
+        manual = dhanam.rates.set_manual(sid, [{"base": "USD", "quote": "MXN", "date": "2024-03-01", "rate": Decimal("17.05")}])
+        self.assertEqual(manual, {"spaceId": sid, "updated": 1, "removed": 0})
+        listed = dhanam.rates.list_manual(sid, from_="2024-03-01", to="2024-03-31")["rates"]
+        self.assertEqual([(r["date"], r["rate"]) for r in listed], [("2024-03-01", "17.05")])
+
+        # The ledger's batch, metadata and logs.
+        def posting(source: str, destination: str, amount: int) -> Dict[str, Any]:
+            return {"source": source, "destination": destination, "amount": amount, "asset": "USD/2"}
+
+        batch = dhanam.ledger.batch_transactions(sid, {"transactions": [{"postings": [posting("world", "bank", 1000)]}, {"postings": [posting("bank", "shop", 250)]}]})
+        self.assertEqual([t["postings"][0]["amount"] for t in batch["data"]], [1000, 250])
+        self.assertRegex(rec.where("POST", f"/v1/spaces/{sid}/ledger/transactions/batch")[0]["idempotency_key"] or "", r"^[0-9a-f-]{36}$")
+        txid = batch["data"][1]["txid"]
+        dhanam.ledger.set_transaction_metadata(sid, txid, {"note": "sdk"})
+        self.assertEqual(dhanam.ledger.get_transaction(sid, txid)["data"]["metadata"], {"note": "sdk"})
+        dhanam.ledger.set_account_metadata(sid, "shop", {"kind": "merchant"})
+        shop = dhanam.ledger.get_account(sid, "shop")["data"]
+        self.assertEqual((shop["metadata"], shop["balances"]), ({"kind": "merchant"}, {"USD/2": 250}))
+        logs = list(dhanam.ledger.iterate_logs(sid, page_size=1))
+        self.assertGreaterEqual(len(logs), 4)
+        self.assertEqual(len({log["id"] for log in logs}), len(logs))
 
         wallet = dhanam.defi.add_wallet(space_id=sid, address="0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed", label="Main")
         self.assertEqual(wallet["wallet"]["address"], "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed")

@@ -507,6 +507,8 @@ describe("TypeScript SDK: documents, real estate, collectibles, rates and the cr
 
     // Rates: a stored daily rate, exact.
     expect(await dhanam.rates.get({ base: "USD", quote: "MXN", date: "2024-02-14" })).toMatchObject({ base: "USD", quote: "MXN", exact: true, derivation: "direct" });
+    expect(await dhanam.rates.manual.set(space.id, { rates: [{ base: "USD", quote: "MXN", date: "2024-03-01", rate: "17.05" }] })).toEqual({ spaceId: space.id, updated: 1, removed: 0 });
+    expect((await dhanam.rates.manual.list(space.id)).rates.map((r) => [r.date, r.rate, r.source])).toEqual([["2024-03-01", "17.05", "manual"]]);
 
     // DeFi, gaming and ESG over a watched wallet.
     const wallet = await dhanam.defi.addWallet({ spaceId: space.id, address: "0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed", label: "Main" });

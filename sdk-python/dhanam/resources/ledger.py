@@ -54,3 +54,27 @@ class Ledger(Resource):
 
     def verify_logs(self, space_id: str) -> JSON:
         return self._call("GET", "/v1/spaces/{spaceId}/ledger/logs/verify", path_params={"spaceId": space_id})
+
+    def batch_transactions(self, space_id: str, body: Mapping[str, Any], *, idempotency_key: Optional[str] = None) -> JSON:
+        """Several transactions posted atomically; carries an Idempotency-Key."""
+        return self._call(
+            "POST", "/v1/spaces/{spaceId}/ledger/transactions/batch", path_params={"spaceId": space_id}, body=dict(body), idempotency_key=idempotency_key or True
+        )
+
+    def set_transaction_metadata(self, space_id: str, txid: int, metadata: Mapping[str, Any]) -> JSON:
+        path = "/v1/spaces/{spaceId}/ledger/transactions/{txid}/metadata"
+        return self._call("PUT", path, path_params={"spaceId": space_id, "txid": txid}, body=dict(metadata))
+
+    def get_account(self, space_id: str, address: str) -> JSON:
+        return self._call("GET", "/v1/spaces/{spaceId}/ledger/accounts/{address}", path_params={"spaceId": space_id, "address": address})
+
+    def set_account_metadata(self, space_id: str, address: str, metadata: Mapping[str, Any]) -> JSON:
+        path = "/v1/spaces/{spaceId}/ledger/accounts/{address}/metadata"
+        return self._call("POST", path, path_params={"spaceId": space_id, "address": address}, body=dict(metadata))
+
+    def list_logs(self, space_id: str, **query: Any) -> JSON:
+        return self._call("GET", "/v1/spaces/{spaceId}/ledger/logs", path_params={"spaceId": space_id}, query=query)
+
+    def iterate_logs(self, space_id: str, *, max_items: Optional[int] = None, **query: Any) -> Iterator[JSON]:
+        return iterate_cursor(lambda c: self.list_logs(space_id, **({"cursor": c} if c else query)), max_items=max_items)
+
