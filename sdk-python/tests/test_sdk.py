@@ -454,7 +454,7 @@ class AreasTest(SdkTestCase):
         self.assertGreater(len(writes), 10)
         self.assertEqual([s for s in writes if s["idempotency_key"]], [])
 
-    def test_real_estate_collectibles_documents_rates_defi_gaming_esg_and_ledger(self) -> None:
+    def test_real_estate_collectibles_documents_recurring_rates_defi_gaming_esg_and_ledger(self) -> None:
         rec = Recorder()
         dhanam = client(next_ip(), rec)
         dhanam.auth.register(name="More", email=unique_email(), password=PASSWORD)
@@ -482,6 +482,25 @@ class AreasTest(SdkTestCase):
         self.assertEqual([(d["id"], d["filename"], d["status"]) for d in docs], [(issued["documentId"], "deed.pdf", "pending")])
         dhanam.assets.delete_document(house["id"], issued["documentId"])
         self.assertEqual(dhanam.assets.list_documents(house["id"])["documents"], [])
+
+        # Recurring series: six monthly charges are detected; confirm, edit, dismiss and restore.
+        checking = dhanam.accounts.create(space_id=sid, name="Checking", type="checking", currency="USD", opening_balance="500.00")
+        today = time.gmtime()
+        for k in range(6, 0, -1):
+            year, month = divmod(today.tm_year * 12 + today.tm_mon - 1 - k, 12)
+            dhanam.transactions.create(
+                space_id=sid, account_id=checking["id"], amount="-15.99", date=f"{year:04d}-{month + 1:02d}-05", description="StreamFlix", merchant_name="StreamFlix"
+            )
+        series = dhanam.analytics.recurring(space_id=sid)["series"]
+        self.assertEqual([(r["name"], r["cadence"], r["amountDecimal"], r["occurrences"]) for r in series], [("StreamFlix", "monthly", "-15.99", 6)])
+        series_id = series[0]["id"]
+        self.assertEqual(dhanam.analytics.confirm_recurring(series_id, space_id=sid)["status"], "confirmed")
+        edited = dhanam.analytics.edit_recurring(series_id, space_id=sid, name="Streaming", amount=Decimal("-17.99"))
+        self.assertEqual((edited["status"], edited["series"]["name"], edited["series"]["amountDecimal"]), ("edited", "Streaming", "-17.99"))
+        self.assertEqual(dhanam.analytics.dismiss_recurring(series_id, space_id=sid)["status"], "dismissed")
+        self.assertEqual(dhanam.analytics.recurring(space_id=sid)["dismissedCount"], 1)
+        self.assertEqual([r["id"] for r in dhanam.analytics.recurring(space_id=sid, include_dismissed=True)["series"]], [series_id])
+        self.assertEqual(dhanam.analytics.restore_recurring(series_id, space_id=sid)["status"], "detected")
 
         rate = dhanam.rates.get(base="USD", quote="MXN", date="2024-02-14")
         self.assertEqual((rate["base"], rate["quote"], rate["exact"], rate["derivation"]), ("USD", "MXN", True, "direct"))

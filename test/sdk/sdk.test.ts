@@ -470,7 +470,7 @@ describe("TypeScript SDK: the areas beyond the ledger", () => {
   });
 });
 
-describe("TypeScript SDK: documents, real estate, collectibles, rates and the crypto areas", () => {
+describe("TypeScript SDK: documents, real estate, collectibles, recurring series, rates and the crypto areas", () => {
   it("reaches each namespace's routes with real answers", { timeout: 60_000 }, async () => {
     const ip = nextIp();
     const { dhanam } = await registered(ip);
@@ -504,6 +504,23 @@ describe("TypeScript SDK: documents, real estate, collectibles, rates and the cr
     expect(docs.map((d) => [d.id, d.filename, d.status, d.size])).toEqual([[issued.documentId, "deed.pdf", "uploaded", 13]]);
     await dhanam.assets.documents.delete(house.id, issued.documentId);
     expect((await dhanam.assets.documents.list(house.id)).documents).toEqual([]);
+
+    // Recurring series: six monthly charges are detected; confirm, edit, dismiss and restore.
+    const checking = await dhanam.accounts.create({ spaceId: space.id, name: "Checking", type: "checking", currency: "USD", openingBalance: "500.00" });
+    const now = new Date();
+    for (let k = 6; k >= 1; k--) {
+      const date = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - k, 5)).toISOString().slice(0, 10);
+      await dhanam.transactions.create({ spaceId: space.id, accountId: checking.id, amount: "-15.99", date, description: "StreamFlix", merchantName: "StreamFlix" });
+    }
+    const detected = (await dhanam.analytics.recurring.list({ spaceId: space.id })).series;
+    expect(detected.map((r) => [r.name, r.merchant, r.cadence, r.amountDecimal, r.occurrences, r.status])).toEqual([["StreamFlix", "streamflix", "monthly", "-15.99", 6, "detected"]]);
+    const seriesId = detected[0]!.id;
+    expect((await dhanam.analytics.recurring.confirm(space.id, seriesId)).status).toBe("confirmed");
+    const edited = await dhanam.analytics.recurring.edit(space.id, seriesId, { name: "Streaming", amount: "-17.99" });
+    expect([edited.status, edited.series.name, edited.series.amountDecimal]).toEqual(["edited", "Streaming", "-17.99"]);
+    expect((await dhanam.analytics.recurring.dismiss(space.id, seriesId)).status).toBe("dismissed");
+    expect(await dhanam.analytics.recurring.list({ spaceId: space.id })).toMatchObject({ series: [], dismissedCount: 1 });
+    expect((await dhanam.analytics.recurring.restore(space.id, seriesId)).status).toBe("detected"); // restore clears the decision
 
     // Rates: a stored daily rate, exact.
     expect(await dhanam.rates.get({ base: "USD", quote: "MXN", date: "2024-02-14" })).toMatchObject({ base: "USD", quote: "MXN", exact: true, derivation: "direct" });
