@@ -23,6 +23,7 @@ import uuid
 from decimal import Decimal
 from typing import Any, Callable, Dict, Mapping, Optional, Tuple, Union
 
+from ._case import camelize
 from .errors import DhanamError, DhanamNetworkError, error_from_response, parse_retry_after
 
 #: ``(method, url, headers, body, timeout) -> (status, lower-cased headers, body bytes)``.
@@ -216,9 +217,12 @@ class HttpClient:
         auth: bool = True,
         headers: Optional[Mapping[str, str]] = None,
     ) -> Any:
-        """Sends one API call; returns the parsed JSON (None for 204). ``idempotency_key=True``
-        generates a key (uuid4) kept for every retry of this call; a string uses that key."""
+        """Sends one API call; returns the parsed JSON (None for 204). ``path`` is a documented
+        path whose ``{name}`` parts come from ``path_params``; ``query`` keys may be snake_case
+        (sent camelCase, None values dropped). ``idempotency_key=True`` generates a key (uuid4)
+        kept for every retry of this call; a string uses that key."""
         method = method.upper()
+        query = camelize(query) if query else None
         key = str(uuid.uuid4()) if idempotency_key is True else (idempotency_key or None)
         retry_safe = method in IDEMPOTENT_METHODS or key is not None
         url = self.build_url(path, path_params, query)

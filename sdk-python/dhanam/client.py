@@ -11,9 +11,31 @@ from __future__ import annotations
 
 from typing import Any, Dict, Mapping, Optional, Union
 
+from ._case import camel, camelize
 from ._http import HttpClient, TokensCallback, Transport
 from ._operations import OPERATIONS
-from .resources import Accounts, Auth, Budgets, Categories, Ledger, Spaces, Transactions, camel, camelize
+from .resources import (
+    Accounts,
+    Analytics,
+    Assets,
+    Auth,
+    Budgets,
+    Categories,
+    Defi,
+    Esg,
+    Gaming,
+    Households,
+    Ledger,
+    LifeBeat,
+    Ml,
+    Projections,
+    Providers,
+    Rates,
+    Spaces,
+    Trades,
+    Transactions,
+    Webhooks,
+)
 
 
 class DhanamAPI:
@@ -49,6 +71,9 @@ class DhanamAPI:
             headers=headers,
             transport=transport,
         )
+        #: Any route: ``dhanam.request("GET", "/v1/accounts/summary", query={"space_id": sid})``
+        #: (the client's request loop; ``idempotency_key=True`` for a money-moving POST).
+        self.request = self.http.request
         self.auth = Auth(self.http)
         self.spaces = Spaces(self.http)
         self.accounts = Accounts(self.http)
@@ -56,9 +81,19 @@ class DhanamAPI:
         self.categories = Categories(self.http)
         self.budgets = Budgets(self.http)
         self.ledger = Ledger(self.http)
-        # Areas being built elsewhere (providers, webhooks, assets, analytics, projections,
-        # life beat, ...): add `self.<area> = <Area>(self.http)` once their routes exist;
-        # `request()` reaches them meanwhile.
+        self.trades = Trades(self.http)
+        self.ml = Ml(self.http)
+        self.providers = Providers(self.http)
+        self.webhooks = Webhooks(self.http)
+        self.assets = Assets(self.http)
+        self.analytics = Analytics(self.http)
+        self.rates = Rates(self.http)
+        self.projections = Projections(self.http)
+        self.esg = Esg(self.http)
+        self.defi = Defi(self.http)
+        self.gaming = Gaming(self.http)
+        self.households = Households(self.http)
+        self.life_beat = LifeBeat(self.http)
 
     @classmethod
     def login(cls, email: str, password: str, base_url: str = "http://localhost:8787", *, totp_code: Optional[str] = None, **options: Any) -> "DhanamAPI":
@@ -74,20 +109,6 @@ class DhanamAPI:
 
     def health(self) -> Dict[str, Any]:
         return self.http.request("GET", "/v1/health", auth=False)
-
-    def request(
-        self,
-        method: str,
-        path: str,
-        *,
-        path_params: Optional[Mapping[str, Any]] = None,
-        query: Optional[Mapping[str, Any]] = None,
-        body: Any = None,
-        idempotency_key: Union[bool, str, None] = None,
-    ) -> Any:
-        """Any route: ``dhanam.request("GET", "/v1/accounts/summary", query={"space_id": sid})``.
-        Query keys are camelized; ``idempotency_key=True`` for a money-moving POST."""
-        return self.http.request(method, path, path_params=path_params, query=camelize(query) if query else None, body=body, idempotency_key=idempotency_key)
 
     def call(
         self,
@@ -105,4 +126,4 @@ class DhanamAPI:
         if entry is None:
             raise ValueError(f"Unknown operationId {operation_id!r} (regenerate with `npm run sdk:generate`)")
         method, path = entry
-        return self.request(method, path, path_params=camelize(path_params) if path_params else None, query=query, body=body, idempotency_key=idempotency_key)
+        return self.http.request(method, path, path_params=camelize(path_params) if path_params else None, query=query, body=body, idempotency_key=idempotency_key)

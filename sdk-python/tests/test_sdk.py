@@ -347,5 +347,190 @@ class OperationsTest(SdkTestCase):
             dhanam.call("no_such_operation")
 
 
+class NamespacesTest(unittest.TestCase):
+    """Static: needs no server."""
+
+    def test_every_namespace_route_is_a_documented_operation_and_every_namespace_is_wired(self) -> None:
+        import inspect
+        import re
+
+        from dhanam import resources
+
+        documented = set(OPERATIONS.values())
+        calls = []
+        for name in resources.__all__:
+            cls = getattr(resources, name)
+            if inspect.isclass(cls) and issubclass(cls, resources.Resource) and cls is not resources.Resource:
+                src = inspect.getsource(cls)
+                calls += [(name, m, p) for m, p in re.findall(r'self\._call\(\s*"([A-Z]+)",\s*"([^"]+)"', src)]
+        self.assertGreater(len(calls), 100)
+        self.assertEqual([c for c in calls if (c[1], c[2]) not in documented], [])
+
+        api = DhanamAPI(api_key="unused")
+        wired = {type(v) for v in vars(api).values() if isinstance(v, resources.Resource)}
+        namespaces = {getattr(resources, n) for n in resources.__all__ if inspect.isclass(getattr(resources, n)) and issubclass(getattr(resources, n), resources.Resource)}
+        self.assertEqual(namespaces - {resources.Resource} - wired, set())
+
+
 if __name__ == "__main__":
     unittest.main()
+
+
+SANDBOX_ORIGIN = os.environ.get("DHANAM_SANDBOX_ORIGIN", "https://sandbox.dhanam.invalid")
+
+
+class AreasTest(SdkTestCase):
+    def test_assets_analytics_projections_webhooks_providers_households_and_life_beat(self) -> None:
+        rec = Recorder()
+        dhanam = client(next_ip(), rec)
+        dhanam.auth.register(name="Areas", email=unique_email(), password=PASSWORD)
+        space = dhanam.spaces.create(name="Areas", currency="USD")
+        sid = space["id"]
+        account = dhanam.accounts.create(space_id=sid, name="Checking", type="checking", currency="USD", opening_balance=Decimal("1500.25"))
+
+        # Assets: one with a second valuation, paged one at a time.
+        house = dhanam.assets.create(space_id=sid, name="House", type="real_estate", currency="USD", value=Decimal("250000.00"), valuation_date="2026-01-01")
+        self.assertEqual(house["currentValueDecimal"], "250000.00")
+        valuation = dhanam.assets.create_valuation(house["id"], value="260000.50", date="2026-02-01", notes="appraisal")
+        self.assertEqual((valuation["valueDecimal"], valuation["date"]), ("260000.50", "2026-02-01"))
+        car = dhanam.assets.create(space_id=sid, name="Car", type="vehicle", currency="USD", value="12000")
+        self.assertEqual(dhanam.assets.get(house["id"])["currentValueDecimal"], "260000.50")
+        page = dhanam.assets.list(space_id=sid, limit=1)
+        self.assertEqual((page["pagination"]["total"], page["pagination"]["hasMore"]), (2, True))
+        self.assertEqual(sorted(a["id"] for a in dhanam.assets.iterate(space_id=sid, limit=1)), sorted([house["id"], car["id"]]))
+        self.assertEqual(sorted(v["valueDecimal"] for v in dhanam.assets.iterate_valuations(house["id"], limit=1)), ["250000.00", "260000.50"])
+
+        # Analytics: the dashboard counts the account and both assets; the forecast starts from the balance.
+        dash = dhanam.analytics.dashboard(space_id=sid)
+        self.assertEqual((dash["currency"], dash["netWorth"]["currentDecimal"], dash["accounts"]["total"]), ("USD", "273500.75", 1))
+        forecast = dhanam.analytics.forecast(space_id=sid)
+        self.assertEqual([(a["accountId"], a["currentBalanceDecimal"]) for a in forecast["accounts"]], [(account["id"], "1500.25")])
+        self.assertEqual(dhanam.analytics.recurring(space_id=sid)["series"], [])
+
+        # Projections: a seeded custom run saved as a scenario, the same seed unsaved, listed and compared.
+        inputs: Dict[str, Any] = {"years": 10, "scenarios": 200, "seed": 7, "starting_net_worth": 100000, "annual_contribution": 12000}
+        run = dhanam.projections.create(space_id=sid, name="Base", **inputs)
+        self.assertEqual(run["scenario"]["name"], "Base")
+        self.assertEqual((run["projection"]["horizon"], run["projection"]["startingNetWorthDecimal"]), (10, "100000.00"))
+        again = dhanam.projections.create(space_id=sid, save=False, **inputs)
+        self.assertEqual(again["projection"]["outcomes"]["median"]["year10Decimal"], run["projection"]["outcomes"]["median"]["year10Decimal"])
+        self.assertEqual([s["id"] for s in dhanam.projections.iterate_scenarios(space_id=sid, limit=1)], [run["scenario"]["id"]])
+        compared = dhanam.projections.compare(space_id=sid, scenario_ids=[run["scenario"]["id"]], seed=7)
+        self.assertEqual([s["id"] for s in compared["scenarios"]], [run["scenario"]["id"]])
+
+        # Webhooks: a subscription to the sandbox receiver, a test ping, its delivery; disable and re-enable.
+        hook = dhanam.webhooks.create(space_id=sid, url=f"{SANDBOX_ORIGIN}/sandbox/webhook-receiver/py{uuid.uuid4().hex}", events=["transaction.created"])
+        self.assertTrue(hook["secret"].startswith("whsec_"))
+        ping = dhanam.webhooks.test(hook["id"])
+        self.assertEqual((ping["event"], ping["status"], ping["responseStatus"]), ("webhook.test", "succeeded", 200))
+        self.assertEqual([(d["id"], d["status"]) for d in dhanam.webhooks.iterate_deliveries(hook["id"])], [(ping["id"], "succeeded")])
+        self.assertEqual([w["id"] for w in dhanam.webhooks.iterate(space_id=sid)], [hook["id"]])
+        self.assertEqual(dhanam.webhooks.disable(hook["id"])["disabledReason"], "manual")
+        enabled = dhanam.webhooks.enable(hook["id"])
+        self.assertEqual((enabled["enabled"], enabled["disabledReason"]), (True, None))
+
+        # Providers: a sandbox Bitso connection, then the space's connections and its sync job.
+        self.assertEqual(dhanam.providers.list_connections(space_id=sid)["connections"], [])
+        bitso = dhanam.providers.bitso_connect(space_id=sid, api_key=f"key-{uuid.uuid4()}", api_secret=f"secret-{uuid.uuid4()}")
+        connections = dhanam.providers.list_connections(space_id=sid)["connections"]
+        self.assertEqual([(c["id"], c["provider"]) for c in connections], [(bitso["connection"]["id"], "bitso")])
+        job = dhanam.providers.job(bitso["jobId"])
+        self.assertEqual((job["connectionId"], job["provider"]), (bitso["connection"]["id"], "bitso"))
+
+        # Households and life beat.
+        household = dhanam.households.create(name="Family", space_ids=[sid])
+        self.assertEqual((household["spaceIds"], [m["role"] for m in household["members"]]), ([sid], ["owner"]))
+        self.assertEqual([h["id"] for h in dhanam.households.list()], [household["id"]])
+        beat = dhanam.life_beat.get(household_id=household["id"])
+        self.assertEqual((beat["householdId"], beat["enabled"], beat["currentEscalationLevel"]), (household["id"], False, 0))
+        on = dhanam.life_beat.update(household_id=household["id"], enabled=True, check_in_interval="weekly")
+        self.assertEqual((on["enabled"], on["checkInInterval"]), (True, "weekly"))
+        self.assertEqual(dhanam.life_beat.check_in(household_id=household["id"])["currentEscalationLevel"], 0)
+        self.assertEqual(list(dhanam.life_beat.iterate_access_log(household_id=household["id"])), [])
+
+        # Snake_case query keys went out camelCase; no write of these areas carried an Idempotency-Key.
+        self.assertIn(f"householdId={household['id']}", rec.where("GET", "/v1/life-beat")[0]["query"])
+        writes = [s for s in rec.seen if s["method"] != "GET" and s["path"] not in ("/v1/accounts", "/v1/auth/register")]
+        self.assertGreater(len(writes), 10)
+        self.assertEqual([s for s in writes if s["idempotency_key"]], [])
+
+    def test_real_estate_collectibles_documents_recurring_rates_defi_gaming_esg_and_ledger(self) -> None:
+        rec = Recorder()
+        dhanam = client(next_ip(), rec)
+        dhanam.auth.register(name="More", email=unique_email(), password=PASSWORD)
+        sid = dhanam.spaces.create(name="More", currency="USD")["id"]
+        address = {"address": "123 Main Street", "city": "San Francisco", "state": "CA", "zip_code": "94102"}
+
+        self.assertEqual(dhanam.assets.real_estate_lookup(**address)["zestimateDecimal"], "875000.00")
+        house = dhanam.assets.create(space_id=sid, name="House", type="real_estate", currency="USD", value="850000", address=address)
+        self.assertEqual(house["address"]["zipCode"], "94102")  # nested snake_case keys went out camelCase
+        self.assertEqual(dhanam.assets.zestimate(house["id"])["zestimate"], 875000)
+        synced = dhanam.assets.sync_real_estate(house["id"])
+        self.assertEqual((synced["previousValueDecimal"], synced["newValueDecimal"]), ("850000.00", "875000.00"))
+
+        found = dhanam.assets.search_collectibles(category="sneaker", q="jordan 1 chicago", limit=5)
+        self.assertEqual([(c["externalId"], c["currentMarketValueDecimal"]) for c in found], [("CW2288-111", "320.00")])
+        shoe = dhanam.assets.create(space_id=sid, name="AJ1", type="collectible", currency="USD", value=300)
+        self.assertTrue(dhanam.assets.link_collectible(shoe["id"], external_id="CW2288-111", provider="sneaks", category="sneaker")["success"])
+        self.assertEqual(dhanam.assets.refresh_collectible(shoe["id"])["newValueDecimal"], "320.00")
+        dhanam.assets.unlink_collectible(shoe["id"])
+        self.assertIsNone(dhanam.assets.get(shoe["id"])["collectibleLink"])
+
+        issued = dhanam.assets.document_upload_url(house["id"], filename="deed.pdf", content_type="application/pdf", category="deed")
+        self.assertEqual(issued["method"], "PUT")
+        docs = dhanam.assets.list_documents(house["id"])["documents"]
+        self.assertEqual([(d["id"], d["filename"], d["status"]) for d in docs], [(issued["documentId"], "deed.pdf", "pending")])
+        dhanam.assets.delete_document(house["id"], issued["documentId"])
+        self.assertEqual(dhanam.assets.list_documents(house["id"])["documents"], [])
+
+        # Recurring series: six monthly charges are detected; confirm, edit, dismiss and restore.
+        checking = dhanam.accounts.create(space_id=sid, name="Checking", type="checking", currency="USD", opening_balance="500.00")
+        today = time.gmtime()
+        for k in range(6, 0, -1):
+            year, month = divmod(today.tm_year * 12 + today.tm_mon - 1 - k, 12)
+            dhanam.transactions.create(
+                space_id=sid, account_id=checking["id"], amount="-15.99", date=f"{year:04d}-{month + 1:02d}-05", description="StreamFlix", merchant_name="StreamFlix"
+            )
+        series = dhanam.analytics.recurring(space_id=sid)["series"]
+        self.assertEqual([(r["name"], r["cadence"], r["amountDecimal"], r["occurrences"]) for r in series], [("StreamFlix", "monthly", "-15.99", 6)])
+        series_id = series[0]["id"]
+        self.assertEqual(dhanam.analytics.confirm_recurring(series_id, space_id=sid)["status"], "confirmed")
+        edited = dhanam.analytics.edit_recurring(series_id, space_id=sid, name="Streaming", amount=Decimal("-17.99"))
+        self.assertEqual((edited["status"], edited["series"]["name"], edited["series"]["amountDecimal"]), ("edited", "Streaming", "-17.99"))
+        self.assertEqual(dhanam.analytics.dismiss_recurring(series_id, space_id=sid)["status"], "dismissed")
+        self.assertEqual(dhanam.analytics.recurring(space_id=sid)["dismissedCount"], 1)
+        self.assertEqual([r["id"] for r in dhanam.analytics.recurring(space_id=sid, include_dismissed=True)["series"]], [series_id])
+        self.assertEqual(dhanam.analytics.restore_recurring(series_id, space_id=sid)["status"], "detected")
+
+        rate = dhanam.rates.get(base="USD", quote="MXN", date="2024-02-14")
+        self.assertEqual((rate["base"], rate["quote"], rate["exact"], rate["derivation"]), ("USD", "MXN", True, "direct"))
+        manual = dhanam.rates.set_manual(sid, [{"base": "USD", "quote": "MXN", "date": "2024-03-01", "rate": Decimal("17.05")}])
+        self.assertEqual(manual, {"spaceId": sid, "updated": 1, "removed": 0})
+        listed = dhanam.rates.list_manual(sid, from_="2024-03-01", to="2024-03-31")["rates"]
+        self.assertEqual([(r["date"], r["rate"]) for r in listed], [("2024-03-01", "17.05")])
+
+        # The ledger's batch, metadata and logs.
+        def posting(source: str, destination: str, amount: int) -> Dict[str, Any]:
+            return {"source": source, "destination": destination, "amount": amount, "asset": "USD/2"}
+
+        batch = dhanam.ledger.batch_transactions(sid, {"transactions": [{"postings": [posting("world", "bank", 1000)]}, {"postings": [posting("bank", "shop", 250)]}]})
+        self.assertEqual([t["postings"][0]["amount"] for t in batch["data"]], [1000, 250])
+        self.assertRegex(rec.where("POST", f"/v1/spaces/{sid}/ledger/transactions/batch")[0]["idempotency_key"] or "", r"^[0-9a-f-]{36}$")
+        txid = batch["data"][1]["txid"]
+        dhanam.ledger.set_transaction_metadata(sid, txid, {"note": "sdk"})
+        self.assertEqual(dhanam.ledger.get_transaction(sid, txid)["data"]["metadata"], {"note": "sdk"})
+        dhanam.ledger.set_account_metadata(sid, "shop", {"kind": "merchant"})
+        shop = dhanam.ledger.get_account(sid, "shop")["data"]
+        self.assertEqual((shop["metadata"], shop["balances"]), ({"kind": "merchant"}, {"USD/2": 250}))
+        logs = list(dhanam.ledger.iterate_logs(sid, page_size=1))
+        self.assertGreaterEqual(len(logs), 4)
+        self.assertEqual(len({log["id"] for log in logs}), len(logs))
+
+        wallet = dhanam.defi.add_wallet(space_id=sid, address="0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed", label="Main")
+        self.assertEqual(wallet["wallet"]["address"], "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed")
+        self.assertEqual(len(dhanam.defi.positions(space_id=sid)["positions"]), wallet["sync"]["positions"])
+        self.assertEqual([(r["walletId"], r["status"]) for r in dhanam.defi.sync(space_id=sid)["results"]], [(wallet["wallet"]["id"], "ok")])
+        self.assertTrue(next(p for p in dhanam.gaming.platforms()["platforms"] if p["platform"] == "axie")["available"])
+        self.assertEqual(dhanam.gaming.portfolio(space_id=sid)["spaceId"], sid)
+        self.assertGreater(dhanam.esg.methodology()["dataset"]["assetCount"], 0)
+        self.assertEqual(dhanam.esg.scores(space_id=sid)["spaceId"], sid)

@@ -6,11 +6,22 @@
 import { HttpClient, type ClientOptions, type TokenSet } from "./http.js";
 import { typedCall, type CallOptions } from "./resources/base.js";
 import { AccountsResource } from "./resources/accounts.js";
+import { AnalyticsResource } from "./resources/analytics.js";
+import { AssetsResource } from "./resources/assets.js";
 import { AuthResource } from "./resources/auth.js";
 import { BudgetsResource, CategoriesResource, MlResource, TradesResource } from "./resources/catalog.js";
+import { DefiResource } from "./resources/defi.js";
+import { EsgResource } from "./resources/esg.js";
+import { GamingResource } from "./resources/gaming.js";
+import { HouseholdsResource } from "./resources/households.js";
 import { LedgerResource } from "./resources/ledger.js";
+import { LifeBeatResource } from "./resources/lifebeat.js";
+import { ProjectionsResource } from "./resources/projections.js";
+import { ProvidersResource } from "./resources/providers.js";
+import { RatesResource } from "./resources/rates.js";
 import { SpacesResource } from "./resources/spaces.js";
 import { TransactionsResource } from "./resources/transactions.js";
+import { WebhooksResource } from "./resources/webhooks.js";
 import { OPERATIONS, type OperationId } from "./generated/operations.js";
 import type { BodyOf, HttpMethod, paths, PathsWith, ResponseOf } from "./types.js";
 
@@ -28,9 +39,17 @@ export class Dhanam {
   readonly ledger: LedgerResource;
   readonly trades: TradesResource;
   readonly ml: MlResource;
-  // Areas being built on other branches (providers, webhooks, assets, analytics, projections,
-  // life beat, ...): add `readonly <area> = new <Area>Resource(this.http)` here once their routes
-  // are in the generated document (see resources/base.ts); `request()` reaches them meanwhile.
+  readonly providers: ProvidersResource;
+  readonly webhooks: WebhooksResource;
+  readonly assets: AssetsResource;
+  readonly analytics: AnalyticsResource;
+  readonly rates: RatesResource;
+  readonly projections: ProjectionsResource;
+  readonly esg: EsgResource;
+  readonly defi: DefiResource;
+  readonly gaming: GamingResource;
+  readonly households: HouseholdsResource;
+  readonly lifeBeat: LifeBeatResource;
 
   constructor(options: ClientOptions = {}) {
     this.http = new HttpClient(options);
@@ -43,6 +62,17 @@ export class Dhanam {
     this.ledger = new LedgerResource(this.http);
     this.trades = new TradesResource(this.http);
     this.ml = new MlResource(this.http);
+    this.providers = new ProvidersResource(this.http);
+    this.webhooks = new WebhooksResource(this.http);
+    this.assets = new AssetsResource(this.http);
+    this.analytics = new AnalyticsResource(this.http);
+    this.rates = new RatesResource(this.http);
+    this.projections = new ProjectionsResource(this.http);
+    this.esg = new EsgResource(this.http);
+    this.defi = new DefiResource(this.http);
+    this.gaming = new GamingResource(this.http);
+    this.households = new HouseholdsResource(this.http);
+    this.lifeBeat = new LifeBeatResource(this.http);
   }
 
   /** A client signed in with email and password (and a 2FA code when enabled). */

@@ -35,6 +35,20 @@ export async function* iterateOffset<T>(
   }
 }
 
+/**
+ * `iterateOffset` over a list method that takes its filters with `offset` and `limit`
+ * (`(q) => this.list(q)`): the walk starts at the query's offset, in pages of its limit.
+ */
+export function iterateList<T, Q extends { offset?: number | null; limit?: number }>(
+  list: (query: Q) => Promise<{ pagination: OffsetPage<T>["pagination"] }>,
+  query: Q,
+  itemsKey: string,
+  opts: { max?: number } = {},
+): AsyncGenerator<T, void, undefined> {
+  const { offset, limit, ...filters } = query;
+  return iterateOffset<T>((p) => list({ ...filters, ...p } as Q), itemsKey, { offset: offset ?? 0, limit, max: opts.max });
+}
+
 export interface CursorPage<T> {
   cursor: { pageSize?: number; hasMore: boolean; next?: string; previous?: string; data: T[] };
 }

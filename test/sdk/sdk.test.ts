@@ -385,3 +385,158 @@ describe("TypeScript SDK: operations by operationId", () => {
     expect(() => dhanam.call("noSuchOperation" as never)).toThrow(/Unknown operationId/);
   });
 });
+
+describe("TypeScript SDK: the areas beyond the ledger", () => {
+  it("assets, analytics, projections, webhooks, providers, households and life beat through their namespaces", { timeout: 60_000 }, async () => {
+    const ip = nextIp();
+    const seen: Seen[] = [];
+    const dhanam = new Dhanam({ baseUrl: BASE, fetch: workerFetch(ip, seen) });
+    await dhanam.auth.register({ name: "Areas", email: uniqueEmail(), password: PASSWORD, locale: "en" });
+    const space = await dhanam.spaces.create({ name: "Areas", type: "personal", currency: "USD" });
+    const account = await dhanam.accounts.create({ spaceId: space.id, name: "Checking", type: "checking", currency: "USD", openingBalance: "1500.25" });
+
+    // Assets: one with a second valuation, paged one at a time.
+    const house = await dhanam.assets.create({ spaceId: space.id, name: "House", type: "real_estate", currency: "USD", value: "250000.00", valuationDate: "2026-01-01" });
+    expect(house.currentValueDecimal).toBe("250000.00");
+    const valuation = await dhanam.assets.valuations.create(house.id, { value: "260000.50", date: "2026-02-01", notes: "appraisal" });
+    expect([valuation.valueDecimal, valuation.date]).toEqual(["260000.50", "2026-02-01"]);
+    const car = await dhanam.assets.create({ spaceId: space.id, name: "Car", type: "vehicle", currency: "USD", value: "12000" });
+    expect((await dhanam.assets.get(house.id)).currentValueDecimal).toBe("260000.50");
+    const assetPage = await dhanam.assets.list({ spaceId: space.id, limit: 1 });
+    expect(assetPage.pagination).toMatchObject({ total: 2, limit: 1, hasMore: true });
+    expect((await collect(dhanam.assets.iterate({ spaceId: space.id, limit: 1 }))).map((a) => a.id).sort()).toEqual([car.id, house.id].sort());
+    expect((await collect(dhanam.assets.valuations.iterate(house.id, { limit: 1 }))).map((v) => v.valueDecimal).sort()).toEqual(["250000.00", "260000.50"]);
+
+    // Analytics: the dashboard counts the account and both assets; the forecast starts from the balance.
+    const dash = await dhanam.analytics.dashboard({ spaceId: space.id });
+    expect(dash.currency).toBe("USD");
+    expect(dash.netWorth.currentDecimal).toBe("273500.75");
+    expect(dash.accounts.total).toBe(1);
+    const forecast = await dhanam.analytics.forecast(space.id);
+    expect(forecast.accounts.map((a) => [a.accountId, a.currentBalanceDecimal])).toEqual([[account.id, "1500.25"]]);
+    expect((await dhanam.analytics.recurring.list({ spaceId: space.id })).series).toEqual([]);
+
+    // Projections: a seeded custom run saved as a scenario, listed and compared.
+    const run = await dhanam.projections.create({ spaceId: space.id, name: "Base", years: 10, scenarios: 200, seed: 7, startingNetWorth: 100000, annualContribution: 12000 });
+    const saved = run.scenario!; // null only with save: false
+    expect(saved.name).toBe("Base");
+    expect(run.projection).toMatchObject({ horizon: 10, seed: 7, startingNetWorthDecimal: "100000.00" });
+    const again = await dhanam.projections.create({ spaceId: space.id, name: "Same seed", years: 10, scenarios: 200, seed: 7, startingNetWorth: 100000, annualContribution: 12000, save: false });
+    expect(again.scenario).toBeNull();
+    expect(again.projection.outcomes.median.year10Decimal).toBe(run.projection.outcomes.median.year10Decimal);
+    const scenarios = await collect(dhanam.projections.scenarios.iterate({ spaceId: space.id, limit: 1 }));
+    expect(scenarios.map((s) => s.id)).toEqual([saved.id]);
+    const compared = await dhanam.projections.compare({ spaceId: space.id, scenarioIds: [saved.id], seed: 7 });
+    expect(compared.scenarios.map((s) => s.id)).toEqual([saved.id]);
+
+    // Webhooks: a subscription to the sandbox receiver, a test ping, its delivery; disable and re-enable.
+    const hook = await dhanam.webhooks.create({ spaceId: space.id, url: `${env.SANDBOX_ORIGIN}/sandbox/webhook-receiver/sdk${crypto.randomUUID().replace(/-/g, "")}`, events: ["transaction.created"] });
+    expect(hook.secret).toMatch(/^whsec_/);
+    const ping = await dhanam.webhooks.test(hook.id);
+    expect([ping.event, ping.status, ping.responseStatus]).toEqual(["webhook.test", "succeeded", 200]);
+    const deliveries = await dhanam.webhooks.deliveries.list(hook.id);
+    expect(deliveries.deliveries.map((d) => [d.id, d.status])).toEqual([[ping.id, "succeeded"]]);
+    expect((await collect(dhanam.webhooks.iterate({ spaceId: space.id }))).map((w) => w.id)).toEqual([hook.id]);
+    expect(await dhanam.webhooks.disable(hook.id)).toMatchObject({ enabled: false, disabledReason: "manual" });
+    expect(await dhanam.webhooks.enable(hook.id)).toMatchObject({ enabled: true, disabledReason: null });
+
+    // Providers: a sandbox Bitso connection, then the space's connections.
+    expect((await dhanam.providers.connections.list(space.id)).connections).toEqual([]);
+    const bitso = await dhanam.providers.bitso.connect({ spaceId: space.id, apiKey: `key-${crypto.randomUUID()}`, apiSecret: `secret-${crypto.randomUUID()}` });
+    expect(bitso.connection.provider).toBe("bitso");
+    const connections = (await dhanam.providers.connections.list(space.id)).connections;
+    expect(connections.map((c) => [c.id, c.provider])).toEqual([[bitso.connection.id, "bitso"]]);
+    expect(bitso.jobId).toBeTruthy();
+    const job = await dhanam.providers.job(bitso.jobId!);
+    expect([job.connectionId, job.provider]).toEqual([bitso.connection.id, "bitso"]);
+
+    // Households and life beat.
+    const household = await dhanam.households.create({ name: "Family", spaceIds: [space.id] });
+    expect(household.spaceIds).toEqual([space.id]);
+    expect(household.members.map((m) => m.role)).toEqual(["owner"]);
+    expect((await dhanam.households.list()).map((h) => h.id)).toEqual([household.id]);
+    const beat = await dhanam.lifeBeat.get(household.id);
+    expect(beat).toMatchObject({ householdId: household.id, enabled: false, currentEscalationLevel: 0 });
+    const on = await dhanam.lifeBeat.update({ householdId: household.id, enabled: true, checkInInterval: "weekly" });
+    expect([on.enabled, on.checkInInterval]).toEqual([true, "weekly"]);
+    const checkIn = await dhanam.lifeBeat.checkIn(household.id);
+    expect([checkIn.householdId, checkIn.currentEscalationLevel]).toEqual([household.id, 0]);
+    expect((await dhanam.lifeBeat.accessLog.list({ householdId: household.id })).entries).toEqual([]);
+
+    // None of these areas' writes reads an Idempotency-Key, so the SDK sends none there.
+    const areaWrites = seen.filter((s) => s.method !== "GET" && !["/v1/accounts", "/v1/auth/register"].includes(s.path));
+    expect(areaWrites.length).toBeGreaterThan(10);
+    expect(areaWrites.filter((s) => s.idempotencyKey !== null)).toEqual([]);
+  });
+});
+
+describe("TypeScript SDK: documents, real estate, collectibles, recurring series, rates and the crypto areas", () => {
+  it("reaches each namespace's routes with real answers", { timeout: 60_000 }, async () => {
+    const ip = nextIp();
+    const { dhanam } = await registered(ip);
+    const space = await dhanam.spaces.create({ name: "More", type: "personal", currency: "USD" });
+    const address = { address: "123 Main Street", city: "San Francisco", state: "CA", zipCode: "94102" };
+
+    // Real estate: the sandbox's estimate for the sample address, recorded as a valuation.
+    expect(await dhanam.assets.realEstate.lookup(address)).toMatchObject({ zestimateDecimal: "875000.00", currency: "USD" });
+    const house = await dhanam.assets.create({ spaceId: space.id, name: "House", type: "real_estate", currency: "USD", value: "850000", address });
+    expect((await dhanam.assets.realEstate.zestimate(house.id)).zestimate).toBe(875000);
+    expect(await dhanam.assets.realEstate.sync(house.id)).toMatchObject({ previousValueDecimal: "850000.00", newValueDecimal: "875000.00", valuationCreated: true });
+    expect(await dhanam.assets.get(house.id)).toMatchObject({ currentValueDecimal: "875000.00", valuationSource: "Zillow Zestimate" });
+
+    // Collectibles: search, link, refresh, unlink.
+    const found = await dhanam.assets.collectibles.search({ category: "sneaker", q: "jordan 1 chicago", limit: 5 });
+    expect(found.map((c) => [c.externalId, c.currentMarketValueDecimal])).toEqual([["CW2288-111", "320.00"]]);
+    expect((await dhanam.assets.collectibles.categories()).map((c) => c.category)).toContain("sneaker");
+    const shoe = await dhanam.assets.create({ spaceId: space.id, name: "AJ1", type: "collectible", currency: "USD", value: 300 });
+    expect(await dhanam.assets.collectibles.link(shoe.id, { externalId: "CW2288-111", provider: "sneaks", category: "sneaker" })).toMatchObject({ success: true, assetId: shoe.id });
+    expect(await dhanam.assets.collectibles.refresh(shoe.id)).toMatchObject({ previousValue: 300, newValueDecimal: "320.00" });
+    expect((await dhanam.assets.get(shoe.id)).currentValueDecimal).toBe("320.00");
+    await dhanam.assets.collectibles.unlink(shoe.id);
+    expect((await dhanam.assets.get(shoe.id)).collectibleLink).toBeNull();
+
+    // Documents: an upload URL, the bytes PUT to it (outside the SDK), listed, deleted.
+    const issued = await dhanam.assets.documents.uploadUrl(house.id, { filename: "deed.pdf", contentType: "application/pdf", category: "deed" });
+    expect(issued.method).toBe("PUT");
+    const put = await workerFetch(ip)(issued.uploadUrl, { method: "PUT", headers: issued.headers as Record<string, string>, body: new TextEncoder().encode("%PDF-1.4 deed") });
+    expect(put.status).toBe(200);
+    const docs = (await dhanam.assets.documents.list(house.id)).documents;
+    expect(docs.map((d) => [d.id, d.filename, d.status, d.size])).toEqual([[issued.documentId, "deed.pdf", "uploaded", 13]]);
+    await dhanam.assets.documents.delete(house.id, issued.documentId);
+    expect((await dhanam.assets.documents.list(house.id)).documents).toEqual([]);
+
+    // Recurring series: six monthly charges are detected; confirm, edit, dismiss and restore.
+    const checking = await dhanam.accounts.create({ spaceId: space.id, name: "Checking", type: "checking", currency: "USD", openingBalance: "500.00" });
+    const now = new Date();
+    for (let k = 6; k >= 1; k--) {
+      const date = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - k, 5)).toISOString().slice(0, 10);
+      await dhanam.transactions.create({ spaceId: space.id, accountId: checking.id, amount: "-15.99", date, description: "StreamFlix", merchantName: "StreamFlix" });
+    }
+    const detected = (await dhanam.analytics.recurring.list({ spaceId: space.id })).series;
+    expect(detected.map((r) => [r.name, r.merchant, r.cadence, r.amountDecimal, r.occurrences, r.status])).toEqual([["StreamFlix", "streamflix", "monthly", "-15.99", 6, "detected"]]);
+    const seriesId = detected[0]!.id;
+    expect((await dhanam.analytics.recurring.confirm(space.id, seriesId)).status).toBe("confirmed");
+    const edited = await dhanam.analytics.recurring.edit(space.id, seriesId, { name: "Streaming", amount: "-17.99" });
+    expect([edited.status, edited.series.name, edited.series.amountDecimal]).toEqual(["edited", "Streaming", "-17.99"]);
+    expect((await dhanam.analytics.recurring.dismiss(space.id, seriesId)).status).toBe("dismissed");
+    expect(await dhanam.analytics.recurring.list({ spaceId: space.id })).toMatchObject({ series: [], dismissedCount: 1 });
+    expect((await dhanam.analytics.recurring.restore(space.id, seriesId)).status).toBe("detected"); // restore clears the decision
+
+    // Rates: a stored daily rate, exact.
+    expect(await dhanam.rates.get({ base: "USD", quote: "MXN", date: "2024-02-14" })).toMatchObject({ base: "USD", quote: "MXN", exact: true, derivation: "direct" });
+    expect(await dhanam.rates.manual.set(space.id, { rates: [{ base: "USD", quote: "MXN", date: "2024-03-01", rate: "17.05" }] })).toEqual({ spaceId: space.id, updated: 1, removed: 0 });
+    expect((await dhanam.rates.manual.list(space.id)).rates.map((r) => [r.date, r.rate, r.source])).toEqual([["2024-03-01", "17.05", "manual"]]);
+
+    // DeFi, gaming and ESG over a watched wallet.
+    const wallet = await dhanam.defi.addWallet({ spaceId: space.id, address: "0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed", label: "Main" });
+    expect(wallet.wallet.address).toBe("0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed");
+    const positions = await dhanam.defi.positions({ spaceId: space.id });
+    expect(positions.positions.length).toBe(wallet.sync.positions);
+    expect((await dhanam.defi.sync({ spaceId: space.id })).results.map((r) => [r.walletId, r.status])).toEqual([[wallet.wallet.id, "ok"]]);
+    const platforms = (await dhanam.gaming.platforms()).platforms;
+    expect(platforms.find((p) => p.platform === "axie")).toMatchObject({ available: true });
+    expect((await dhanam.gaming.portfolio(space.id)).spaceId).toBe(space.id);
+    expect((await dhanam.esg.methodology()).dataset.assetCount).toBeGreaterThan(0);
+    expect((await dhanam.esg.scores(space.id)).spaceId).toBe(space.id);
+  });
+});

@@ -1,4 +1,4 @@
-import { iterateOffset } from "../pagination.js";
+import { iterateList } from "../pagination.js";
 import type { Account, BodyOf, QueryOf, Transaction } from "../types.js";
 import { Resource, type CallExtras } from "./base.js";
 
@@ -13,8 +13,7 @@ export class AccountsResource extends Resource {
   }
   /** Every account matching the filters, fetching pages of `limit` as you iterate. */
   iterate(query: ListQuery, opts: { max?: number } = {}): AsyncGenerator<Account, void, undefined> {
-    const { offset, limit, ...filters } = query;
-    return iterateOffset<Account>((p) => this.list({ ...filters, ...p }), "accounts", { offset: offset ?? 0, limit, max: opts.max });
+    return iterateList<Account, ListQuery>((q) => this.list(q), query, "accounts", opts);
   }
   /** Creates a manual account; the opening balance moves money, so the call carries an Idempotency-Key. */
   create(body: BodyOf<"/v1/accounts", "post">, x: CallExtras = {}) {
@@ -37,12 +36,7 @@ export class AccountsResource extends Resource {
     return this.call("get", "/v1/accounts/{accountId}/transactions", { path: { accountId }, query, ...x });
   }
   iterateTransactions(accountId: string, query: TxQuery = {}, opts: { max?: number } = {}): AsyncGenerator<Transaction, void, undefined> {
-    const { offset, limit, ...filters } = query;
-    return iterateOffset<Transaction>((p) => this.transactions(accountId, { ...filters, ...p }), "transactions", {
-      offset: offset ?? 0,
-      limit,
-      max: opts.max,
-    });
+    return iterateList<Transaction, TxQuery>((q) => this.transactions(accountId, q), query, "transactions", opts);
   }
   /** Debit/credit statement with running balance. */
   ledger(accountId: string, query: NonNullable<QueryOf<"/v1/accounts/{accountId}/ledger", "get">> = {}, x: CallExtras = {}) {

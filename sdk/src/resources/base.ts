@@ -1,8 +1,8 @@
 /**
  * The base of every resource namespace: a typed call over the generated paths.
  *
- * Adding an API area (assets, webhooks, analytics, ...) once its routes are in
- * the OpenAPI document: run `npm run sdk:generate`, write
+ * Adding an API area once its routes are in the OpenAPI document: run
+ * `npm run sdk:generate`, write
  * `resources/<area>.ts` with a class extending `Resource` whose methods call
  * `this.call("get", "/v1/<area>", { query })` (path, query, body and result are
  * typed from the document), and add one line to `Dhanam` in client.ts. Until

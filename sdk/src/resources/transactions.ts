@@ -1,4 +1,4 @@
-import { iterateOffset } from "../pagination.js";
+import { iterateList } from "../pagination.js";
 import type { BodyOf, QueryOf, Transaction } from "../types.js";
 import { Resource, type CallExtras } from "./base.js";
 
@@ -12,8 +12,7 @@ export class TransactionsResource extends Resource {
   }
   /** Every matching transaction, fetching pages of `limit` as you iterate. */
   iterate(query: ListQuery, opts: { max?: number } = {}): AsyncGenerator<Transaction, void, undefined> {
-    const { offset, limit, ...filters } = query;
-    return iterateOffset<Transaction>((p) => this.list({ ...filters, ...p }), "transactions", { offset: offset ?? 0, limit, max: opts.max });
+    return iterateList<Transaction, ListQuery>((q) => this.list(q), query, "transactions", opts);
   }
   get(id: string, x: CallExtras = {}) {
     return this.call("get", "/v1/transactions/{id}", { path: { id }, ...x });

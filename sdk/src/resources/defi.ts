@@ -1,0 +1,17 @@
+import type { BodyOf, QueryOf } from "../types.js";
+import { Resource, type CallExtras } from "./base.js";
+
+/** DeFi positions of a space's watched wallets (read-only addresses). */
+export class DefiResource extends Resource {
+  positions(query: NonNullable<QueryOf<"/v1/defi/positions", "get">>, x: CallExtras = {}) {
+    return this.call("get", "/v1/defi/positions", { query, ...x });
+  }
+  /** Adds a wallet address to watch and syncs it once. */
+  addWallet(body: BodyOf<"/v1/defi/wallets", "post">, x: CallExtras = {}) {
+    return this.call("post", "/v1/defi/wallets", { body, ...x });
+  }
+  /** Syncs the space's wallets (or `walletIds`) now. */
+  sync(body: BodyOf<"/v1/defi/sync", "post">, x: CallExtras = {}) {
+    return this.call("post", "/v1/defi/sync", { body, ...x });
+  }
+}
