@@ -33,6 +33,7 @@ if (wants("speed")) {
       writes: Number(process.env.BENCH_SPEED_WRITES ?? 1600),
       listRows: Number(process.env.BENCH_LIST_ROWS ?? 100_000),
       noise,
+      pgid: server.pgid,
     });
     report.speed.machine = { source: server.source, reloads: server.reloads(), runtimeNotices: server.notices(), ...noise.stop() };
     report.speedServerErrors = server.errors().slice(0, 20);

@@ -23,7 +23,7 @@ const cpuOf = (stat) => {
  * CPU seconds used so far by the processes of a group: workerd's and the others' (wrangler, npx),
  * and per workerd thread (to see whether one thread does all the work).
  */
-function groupCpu(pgid) {
+export function groupCpu(pgid) {
   let workerd = 0;
   let other = 0;
   const threads = {};

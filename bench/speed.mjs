@@ -9,6 +9,7 @@
 // hash chain verifies and every asset sums to zero.
 import { benchUser } from "./lib/api.mjs";
 import { run, summarize } from "./lib/load.mjs";
+import { groupCpu } from "./scaling.mjs";
 
 const CONCURRENCY = 16;
 const OPENING_CENTS = 100_000_000; // 1,000,000.00: no expense run can overdraw it.
@@ -59,8 +60,20 @@ export async function dhanamSpace(api, name) {
 const rate = (n, ms) => +((n / ms) * 1000).toFixed(1);
 const ratio = (a, b) => (b ? +(a / b).toFixed(2) : null);
 
-export async function speedBench(base, { writes = 1600, listRequests = 1000, listRows = 100_000, healthRequests = 3000, noise } = {}) {
-  const mark = (phase) => noise?.mark(phase);
+export async function speedBench(base, { writes = 1600, listRequests = 1000, listRows = 100_000, healthRequests = 3000, noise, pgid } = {}) {
+  // CPU per request of the server's processes (workerd; wrangler's Node and npx) in each phase, read
+  // from /proc: unlike req/s it barely moves when other work shares the cores, and on a saturated
+  // machine the throughput ratio tends to the inverse ratio of these.
+  let cpu0 = null;
+  const mark = (phase) => {
+    noise?.mark(phase);
+    if (pgid) cpu0 = groupCpu(pgid);
+  };
+  const cpuPer = (n) => {
+    if (!pgid || !cpu0 || !n) return {};
+    const c = groupCpu(pgid);
+    return { cpuMsPerRequest: { workerd: +(((c.workerd - cpu0.workerd) * 1000) / n).toFixed(2), other: +(((c.other - cpu0.other) * 1000) / n).toFixed(2) } };
+  };
   const api = await benchUser(base, "speed");
   const runId = Date.now().toString(36);
   const results = { concurrency: CONCURRENCY, writesPerRow: writes };
@@ -82,14 +95,14 @@ export async function speedBench(base, { writes = 1600, listRequests = 1000, lis
         return res;
       },
     });
-    return summarize(r.latencies, r.elapsedMs, { statuses: r.statuses, txPerSecond: rate(r.statuses[201] ?? 0, r.elapsedMs), ...(failures.length ? { failures } : {}) });
+    return summarize(r.latencies, r.elapsedMs, { statuses: r.statuses, txPerSecond: rate(r.statuses[201] ?? 0, r.elapsedMs), ...cpuPer(total), ...(failures.length ? { failures } : {}) });
   }
 
   // Warm up the runtime (and the client's connection pool), then the baseline at the same concurrency.
   await run({ total: 300, concurrency: CONCURRENCY, makeRequest: () => api.get("/v1/health") });
   mark("baselineHealth");
   const health = await run({ total: healthRequests, concurrency: CONCURRENCY, makeRequest: () => api.get("/v1/health") });
-  results.baselineHealth = summarize(health.latencies, health.elapsedMs, { statuses: health.statuses });
+  results.baselineHealth = summarize(health.latencies, health.elapsedMs, { statuses: health.statuses, ...cpuPer(healthRequests) });
 
   const one = await newSpace("speed-one");
   mark("oneSpacePost");
@@ -127,12 +140,12 @@ export async function speedBench(base, { writes = 1600, listRequests = 1000, lis
   await run({ total: 50, concurrency: CONCURRENCY, makeRequest: () => api.get(`/v1/transactions?spaceId=${one.id}&limit=50`) });
   mark("listOneSpace");
   const list = await run({ total: listRequests, concurrency: CONCURRENCY, makeRequest: (i) => api.get(`/v1/transactions?spaceId=${one.id}&limit=50&offset=${(i % 10) * 50}`) });
-  results.listOneSpace = summarize(list.latencies, list.elapsedMs, { statuses: list.statuses, rowsInSpace: one.accepted.size + 1, offsets: "0..450" });
+  results.listOneSpace = summarize(list.latencies, list.elapsedMs, { statuses: list.statuses, rowsInSpace: one.accepted.size + 1, offsets: "0..450", ...cpuPer(listRequests) });
 
   // The baseline again, to show how much the machine drifted over the run.
   mark("baselineHealthAfter");
   const healthAfter = await run({ total: healthRequests, concurrency: CONCURRENCY, makeRequest: () => api.get("/v1/health") });
-  results.baselineHealthAfter = summarize(healthAfter.latencies, healthAfter.elapsedMs, { statuses: healthAfter.statuses });
+  results.baselineHealthAfter = summarize(healthAfter.latencies, healthAfter.elapsedMs, { statuses: healthAfter.statuses, ...cpuPer(healthRequests) });
 
   // The serial list at 100,000 rows (as the ledger scenario measures it): a space filled by ledger batches.
   if (listRows > 0) {
@@ -212,6 +225,7 @@ export async function speedBench(base, { writes = 1600, listRequests = 1000, lis
 
   // Issue 10's table: each row against the same run's baseline.
   const base16 = results.baselineHealth;
+  const cpuOf = (r) => (r.cpuMsPerRequest ? r.cpuMsPerRequest.workerd + r.cpuMsPerRequest.other : null);
   const row = (path, r, unit, target) => ({
     path,
     value: unit === "tx/s" ? r.txPerSecond : r.perSecond,
@@ -221,6 +235,7 @@ export async function speedBench(base, { writes = 1600, listRequests = 1000, lis
     baselinePerSecond: base16.perSecond,
     ratio: ratio(unit === "tx/s" ? r.txPerSecond : r.perSecond, base16.perSecond),
     target,
+    ...(cpuOf(r) !== null && cpuOf(base16) ? { cpuMsPerRequest: r.cpuMsPerRequest, cpuRatio: ratio(cpuOf(base16), cpuOf(r)) } : {}),
   });
   results.table = [
     row("POST /v1/transactions, one space", results.oneSpacePost, "tx/s", ">= 0.6x"),
@@ -253,11 +268,13 @@ export async function speedBench(base, { writes = 1600, listRequests = 1000, lis
 
 /** The table as text, for the console. */
 export function speedTable(r) {
-  const lines = ["path | value | p50 ms | p99 ms | baseline | ratio | target", "---|---|---|---|---|---|---"];
+  const lines = ["path | value | p50 ms | p99 ms | baseline | ratio | target | CPU ms/request (workerd + other) | CPU ratio", "---|---|---|---|---|---|---|---|---"];
+  const cpu = (c) => (c ? `${c.workerd} + ${c.other}` : "-");
   for (const t of r.table) {
     const baseline = t.baselineP99ms !== undefined ? `${t.baselineP99ms} ms p99 (serial health)` : `${t.baselinePerSecond} req/s`;
-    lines.push(`${t.path} | ${t.value} ${t.unit} | ${t.p50ms} | ${t.p99ms} | ${baseline} | ${t.ratio}x | ${t.target}`);
+    lines.push(`${t.path} | ${t.value} ${t.unit} | ${t.p50ms} | ${t.p99ms} | ${baseline} | ${t.ratio}x | ${t.target} | ${cpu(t.cpuMsPerRequest)} | ${t.cpuRatio ?? "-"}${t.cpuRatio ? "x" : ""}`);
   }
+  lines.push(`GET /v1/health CPU ms/request: ${cpu(r.baselineHealth.cpuMsPerRequest)} (after: ${cpu(r.baselineHealthAfter.cpuMsPerRequest)})`);
   lines.push(`8 spaces / one space: ${r.eightSpacesVsOne.unkeyed}x (keyed ${r.eightSpacesVsOne.keyed}x); baseline after/before: ${r.baselineDrift}`);
   return lines.join("\n");
 }

@@ -31,11 +31,13 @@ export async function startServer({ port = 8799, vars = {}, fromHead = false, st
   });
   if (migrate.status !== 0) throw new Error("migrations failed");
   const varArgs = Object.entries({ RATE_LIMIT_MULTIPLIER: "100000", ...vars }).flatMap(([k, v]) => ["--var", `${k}:${v}`]);
-  const child = spawn(
-    "npx",
-    ["wrangler", "dev", "--port", String(port), "--ip", "127.0.0.1", "--persist-to", state, "--env-file", ".dev.vars.example", ...varArgs],
-    { cwd, env: quiet, stdio: ["ignore", "pipe", "pipe"], detached: true },
-  );
+  const serveArgs = ["--port", String(port), "--ip", "127.0.0.1", "--persist-to", state, "--env-file", ".dev.vars.example", ...varArgs];
+  // Without the DevTools inspector that `wrangler dev` attaches (see serve-worker.mjs);
+  // BENCH_INSPECTOR=1 serves through `wrangler dev` as before, to compare.
+  const inspector = process.env.BENCH_INSPECTOR === "1";
+  const child = inspector
+    ? spawn("npx", ["wrangler", "dev", ...serveArgs], { cwd, env: quiet, stdio: ["ignore", "pipe", "pipe"], detached: true })
+    : spawn(process.execPath, [resolve("bench/lib/serve-worker.mjs"), ...serveArgs], { cwd, env: quiet, stdio: ["ignore", "pipe", "pipe"], detached: true });
   let log = "";
   child.stdout.on("data", (d) => (log += d));
   child.stderr.on("data", (d) => (log += d));
@@ -51,8 +53,8 @@ export async function startServer({ port = 8799, vars = {}, fromHead = false, st
   return {
     base,
     state,
-    /** What is served: "working tree" or "HEAD <commit>". */
-    source,
+    /** What is served: "working tree" or "HEAD <commit>", and how (without or with wrangler's inspector). */
+    source: `${source}${inspector ? " (wrangler dev, inspector attached)" : " (wrangler's startWorker, no inspector)"}`,
     /** The process group of `wrangler dev` and its workerd (to read their CPU time). */
     pgid: child.pid,
     /** Lines of wrangler's output about the runtime restarting or failing (not request logs). */
