@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { largestRemainder } from "../../src/modules/analytics/dashboard";
-import { Converter, RateBook } from "../../src/modules/rates/convert";
+import { Converter, type DatedAmount, RateBook, type RateRow } from "../../src/modules/rates/convert";
 import { cmp, frac, type Frac, inv, mul, onCommonDenominator, roundHalfEven, sub, sumOnCommonDenominator } from "../../src/modules/rates/exact";
 import { mulberry32 } from "./fixture";
 
@@ -34,8 +34,8 @@ describe("exact sums", () => {
   });
 
   it("through the converter: a year of daily rates, one rounding, the same as summing fractions", () => {
-    const rows = [];
-    const amounts = [];
+    const rows: RateRow[] = [];
+    const amounts: DatedAmount[] = [];
     for (let i = 0; i < 365; i++) {
       const date = new Date(Date.UTC(2025, 0, 1) + i * 86_400_000).toISOString().slice(0, 10);
       rows.push({ base: "USD", quote: "MXN", date, rate: `17.${String(1000 + ((i * 7919) % 9000)).padStart(4, "0")}`, source: "test" });

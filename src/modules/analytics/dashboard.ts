@@ -94,24 +94,29 @@ export async function dashboard(svc: Services, space: SpaceInfo, period: Dashboa
   const previousText = dateOfDay(startDay - 1);
   const db = svc.env.DB;
 
-  const [flowsRes, catsRes] = await db.batch([
-    db.prepare(
-      `SELECT currency, date, category_id, CAST(SUM(CASE WHEN amount > 0 THEN amount ELSE 0 END) AS TEXT) AS income,
-              CAST(SUM(CASE WHEN amount < 0 THEN -amount ELSE 0 END) AS TEXT) AS expenses
-         FROM transactions WHERE space_id = ? AND date >= ? AND date < ? AND ${CASHFLOW_FILTER}
-        GROUP BY currency, date, category_id`,
-    ).bind(space.id, startMs, endMs),
-    db.prepare("SELECT id, name, parent_id FROM categories WHERE space_id = ?").bind(space.id),
-  ]);
-  const flows = flowsRes!.results as unknown as FlowRow[];
-  const categories = new Map((catsRes!.results as { id: string; name: string; parent_id: string | null }[]).map((c) => [c.id, c]));
-
   // Net worth at the end of today and at the end of the day before the period.
   const points = [
     { date: previousText, atMs: startMs },
     { date: todayText, atMs: Math.min(endMs, Math.max(now + 1, startMs)) },
   ];
-  const [accounts, holdings] = await Promise.all([accountsOf(svc, space.id), holdingsAt(svc, space, points)]);
+  // The reads are independent: cash flow and categories, accounts, holdings and budgets at once.
+  const [[flowsRes, catsRes], accounts, holdings, compliance] = await Promise.all([
+    db.batch([
+      db.prepare(
+        `SELECT currency, date, category_id, CAST(SUM(CASE WHEN amount > 0 THEN amount ELSE 0 END) AS TEXT) AS income,
+                CAST(SUM(CASE WHEN amount < 0 THEN -amount ELSE 0 END) AS TEXT) AS expenses
+           FROM transactions WHERE space_id = ? AND date >= ? AND date < ? AND ${CASHFLOW_FILTER}
+          GROUP BY currency, date, category_id`,
+      ).bind(space.id, startMs, endMs),
+      db.prepare("SELECT id, name, parent_id FROM categories WHERE space_id = ?").bind(space.id),
+    ]),
+    accountsOf(svc, space.id),
+    holdingsAt(svc, space, points),
+    budgetCompliance(svc, space),
+  ]);
+  const flows = flowsRes!.results as unknown as FlowRow[];
+  const categories = new Map((catsRes!.results as { id: string; name: string; parent_id: string | null }[]).map((c) => [c.id, c]));
+
   const currencies = [...new Set([...holdings.flat().map((h) => h.currency), ...flows.map((f) => f.currency), space.currency])];
   const book = await loadRateBook(svc, space.id, currencies, previousText, todayText);
   const notes: string[] = [];
@@ -175,7 +180,6 @@ export async function dashboard(svc: Services, space: SpaceInfo, period: Dashboa
     counts[KIND[a.type] ?? "other"]++;
   }
 
-  const compliance = await budgetCompliance(svc, space);
   // The change compares like with like: holdings in a currency or symbol without a rate on either day are left out of both sides.
   const unpriced = new Set(
     holdings.flatMap((hs, i) => hs.filter((h) => h.valueMinor !== 0n && !book.resolve(h.currency, space.currency, points[i]!.date)).map((h) => h.currency)),

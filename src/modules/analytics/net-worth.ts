@@ -31,13 +31,15 @@ export async function holdingsAt(svc: Services, space: SpaceInfo, points: { atMs
   const [accounts, balances] = await Promise.all([accountsOf(svc, space.id), accountBalancesAt(svc, space.id, points.map((p) => p.atMs))]);
   const out = points.map((p, i) => holdingsFromBalances(balances[i]!, accounts, p.date, points.length === 1));
   const others = holdingsSources.filter((s) => s.name !== "ledger");
-  for (const source of others) {
-    for (let i = 0; i < points.length; i += 8) {
-      const chunk = points.slice(i, i + 8);
-      const got = await Promise.all(chunk.map((p) => source.load(svc, space.id, p.atMs)));
-      got.forEach((hs, j) => out[i + j]!.push(...hs));
-    }
+  // Every (source, point) read, eight at a time; each point's holdings stay in source order.
+  const tasks = others.flatMap((source, si) => points.map((p, pi) => ({ si, pi, load: () => source.load(svc, space.id, p.atMs) })));
+  const got: Holding[][][] = others.map(() => points.map(() => []));
+  for (let i = 0; i < tasks.length; i += 8) {
+    const chunk = tasks.slice(i, i + 8);
+    const res = await Promise.all(chunk.map((t) => t.load()));
+    chunk.forEach((t, j) => (got[t.si]![t.pi] = res[j]!));
   }
+  for (const perPoint of got) perPoint.forEach((hs, pi) => out[pi]!.push(...hs));
   return out;
 }
 
