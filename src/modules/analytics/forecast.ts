@@ -26,7 +26,7 @@ import { Converter, type DatedAmount, loadRateBook, scaleOf } from "../rates/con
 import { add, frac, type Frac, mul, roundHalfEven, ZERO } from "../rates/exact";
 import { dateOfDay, DayIndexer, localDayOf, startOfDay } from "./days";
 import { accountBalancesAt, accountsOf } from "./ledger-holdings";
-import { money, type SpaceInfo } from "./net-worth";
+import { addMarketPrices, money, type SpaceInfo } from "./net-worth";
 import { CADENCE_DAYS, loadCashflows, LOOKBACK_DAYS, nextAfter } from "./recurring";
 import { seriesOf } from "./recurring-service";
 
@@ -80,7 +80,12 @@ export async function computeForecast(svc: Services, space: SpaceInfo, nowMs: nu
   for (let s = first; s <= last; s += 7) buckets.push({ start: s, end: Math.min(s + 6, last), income: ZERO, expenses: ZERO, recurringWeight: 0, restWeight: 0 });
   const bucketOf = (day: number) => buckets[Math.floor((day - first) / 7)]!;
 
-  const book = await loadRateBook(svc, space.id, [...new Set([...rows.map((r) => r.currency), ...live.map((s) => s.currency), space.currency])], rows.length ? days.date(rows[0]!.date) : todayText, todayText);
+  const flowCurrencies = [...new Set([...rows.map((r) => r.currency), ...live.map((s) => s.currency), space.currency])];
+  const firstDate = rows.length ? days.date(rows[0]!.date) : todayText;
+  const book = await loadRateBook(svc, space.id, flowCurrencies, firstDate, todayText);
+  // Coin and security flows (a crypto account's) convert at market prices, as net worth does.
+  const priceNotes: string[] = [];
+  await addMarketPrices(svc, book, flowCurrencies.map((c) => ({ source: "flow", id: c, name: c, currency: c, valueMinor: 1n, asOf: todayText })), space.currency, priceNotes, todayText, firstDate);
   const converter = new Converter(book, space.currency);
   // Exact conversion of a (fractional) future amount at today's rate; rounded only where a figure is shown.
   const toSpace = (currency: string, v: Frac): Frac => converter.exactFrac(currency, v, todayText, "forecast");
@@ -274,6 +279,7 @@ export async function computeForecast(svc: Services, space: SpaceInfo, nowMs: nu
     conversion: report,
     notes: [
       ...(report.ratesUsedCount > 0 ? ["Future amounts in other currencies convert at today's rate (or the nearest earlier day's)"] : []),
+      ...priceNotes,
       ...report.notes,
     ],
   };

@@ -17,7 +17,7 @@ import type { Services } from "../../env";
 import { addDays, ymdString, zonedDate, zonedMidnight } from "../../lib/zoned-time";
 import { addMonths } from "../budgets/periods";
 import { DayIndexer } from "../analytics/days";
-import { netWorthAt } from "../analytics/net-worth";
+import { addMarketPrices, netWorthAt } from "../analytics/net-worth";
 import { CASHFLOW_FILTER } from "../analytics/recurring";
 import { Converter, type DatedAmount, loadRateBook, RateBook } from "../rates/convert";
 
@@ -90,9 +90,13 @@ export async function recentContribution(svc: Services, space: SpaceRef): Promis
   const fromText = ymdString(from);
   const toText = ymdString(today);
   const currencies = [...new Set([...res.results.map((r) => r.currency), space.currency])];
-  const converter = new Converter(currencies.length > 1 ? await loadRateBook(svc, space.id, currencies, fromText, toText) : new RateBook([]), space.currency);
+  const book = currencies.length > 1 ? await loadRateBook(svc, space.id, currencies, fromText, toText) : new RateBook([]);
+  // Coin and security flows (a crypto account's) convert at market prices, as net worth does.
+  const priceNotes: string[] = [];
+  await addMarketPrices(svc, book, currencies.map((c) => ({ source: "flow", id: c, name: c, currency: c, valueMinor: 1n, asOf: toText })), space.currency, priceNotes, toText, fromText);
+  const converter = new Converter(book, space.currency);
   const income = converter.total(incomeAmounts, "annual income");
   const expenses = converter.total(expenseAmounts, "annual expenses");
-  const notes = converter.report().notes.map((n) => `annualContribution: ${n}`);
+  const notes = [...priceNotes, ...converter.report().notes].map((n) => `annualContribution: ${n}`);
   return { income: Number(income), expenses: Number(expenses), contribution: Number(income - expenses), from: fromText, to: toText, notes };
 }
