@@ -36,11 +36,12 @@ export async function holdingsAt(svc: Services, space: SpaceInfo, points: { atMs
   // latest point is not asked about the others (a space without assets costs one read, not one per point).
   const lastIndex = points.length - 1;
   const got: Holding[][][] = others.map(() => points.map(() => []));
-  const latest = await Promise.all(others.map((source) => source.load(svc, space.id, points[lastIndex]!.atMs)));
+  // Points are exclusive instants (the ledger counts entries before them); sources take inclusive ones, hence − 1 ms.
+  const latest = await Promise.all(others.map((source) => source.load(svc, space.id, points[lastIndex]!.atMs - 1)));
   latest.forEach((hs, si) => (got[si]![lastIndex] = hs));
   // The other (source, point) reads, eight at a time; each point's holdings stay in source order.
   const tasks = others.flatMap((source, si) =>
-    latest[si]!.length === 0 ? [] : points.slice(0, lastIndex).map((p, pi) => ({ si, pi, load: () => source.load(svc, space.id, p.atMs) })),
+    latest[si]!.length === 0 ? [] : points.slice(0, lastIndex).map((p, pi) => ({ si, pi, load: () => source.load(svc, space.id, p.atMs - 1) })),
   );
   for (let i = 0; i < tasks.length; i += 8) {
     const chunk = tasks.slice(i, i + 8);
