@@ -73,14 +73,15 @@ export async function seedDemoData(base) {
   await tx("cliente", { spaceId: business, accountId: bbva.id, amount: "12500.00", description: "Pago cliente factura A-102", date: daysAgo(5), categoryId: ventas });
   // Outgoing webhooks to the sandbox receiver: see what arrived at GET /sandbox/webhook-receiver/demo.
   await call("POST", "/v1/webhooks", { spaceId: personal, url: "https://sandbox.dhanam.invalid/sandbox/webhook-receiver/demo", events: ["transaction.created", "account.sync.completed", "account.sync.failed", "budget.alert.threshold_exceeded", "lifebeat.escalated"], description: "Sandbox receiver (demo)" }, token);
-  // Saved projections (issue 14): starting net worth from each space's ledger, a fixed seed so the figures are stable.
-  await call("POST", "/v1/projections", { spaceId: personal, name: "Retire at 65", seed: 2025, years: 30, scenarios: 2000, annualIncome: "76800.00", annualExpenses: "61200.00", assumptions: { currentAge: 38, retirementAge: 65, retirementSpending: "55000.00", portfolioReturn: 0.065, portfolioVolatility: 0.14 }, lifeEvents: [{ year: 4, type: "home_purchase", amount: "-60000.00" }, { year: 15, type: "college", amount: "-80000.00" }] }, token);
-  await call("POST", "/v1/projections", { spaceId: business, name: "Crecimiento 10 años", seed: 2025, years: 10, scenarios: 1000, annualIncome: "150000.00", annualExpenses: "90000.00", assumptions: { inflationRate: 0.045, incomeGrowthRate: 0.05, portfolioReturn: 0.09, portfolioVolatility: 0.18 } }, token);
   // Crypto (issue 13): a DeFi wallet (its Zapper positions and gaming platforms come from the simulators)
   // and ESG snapshots for today plus 30 backfilled days of trend.
   await call("POST", "/v1/defi/wallets", { spaceId: personal, address: "0x742d35cc6634c0532925a3b844bc454e4438f44e", label: "Main DeFi Wallet", networks: ["ethereum", "polygon", "arbitrum"] }, token);
   await call("POST", "/v1/esg/snapshots", { spaceId: personal, backfillDays: 30 }, token);
   await seedAnalyticsDemo({ call, token, personal, business, checking, bbva, categories: { salary, ventas, supplies } });
+  // Saved projections (issue 14): starting net worth from each space's whole net worth (after the analytics demo's MXN
+  // account and rates, so pesos count at their rate), a fixed seed so the figures are stable.
+  await call("POST", "/v1/projections", { spaceId: personal, name: "Retire at 65", seed: 2025, years: 30, scenarios: 2000, annualIncome: "76800.00", annualExpenses: "61200.00", assumptions: { currentAge: 38, retirementAge: 65, retirementSpending: "55000.00", portfolioReturn: 0.065, portfolioVolatility: 0.14 }, lifeEvents: [{ year: 4, type: "home_purchase", amount: "-60000.00" }, { year: 15, type: "college", amount: "-80000.00" }] }, token);
+  await call("POST", "/v1/projections", { spaceId: business, name: "Crecimiento 10 años", seed: 2025, years: 10, scenarios: 1000, annualIncome: "150000.00", annualExpenses: "90000.00", assumptions: { inflationRate: 0.045, incomeGrowthRate: 0.05, portfolioReturn: 0.09, portfolioVolatility: 0.18 } }, token);
   return { seeded: true };
 }
 

@@ -5,12 +5,14 @@
  * steps, validation and authorization.
  */
 import { describe, expect, it } from "vitest";
+import { env } from "cloudflare:test";
 import { addMember, callJson, registerUser, type TestUser } from "../helpers";
 import { createAccount } from "../accounts/helpers";
 
 const as = (u: TestUser) => ({
   get: (path: string) => callJson(path, { token: u.accessToken, ip: u.ip }),
   post: (path: string, body: unknown) => callJson(path, { token: u.accessToken, ip: u.ip, body }),
+  put: (path: string, body: unknown) => callJson(path, { method: "PUT", token: u.accessToken, ip: u.ip, body }),
 });
 
 async function setup(currency = "USD") {
@@ -352,46 +354,69 @@ describe("projections: input validation", () => {
 });
 
 describe("projections: defaults from the ledger", () => {
-  it("start from the space's net worth and last 12 months of savings, leaving other currencies out with a note", async () => {
+  it("start from the space's whole net worth and last 12 months of savings, every currency converted at its day's rate", async () => {
     const { u, a, spaceId } = await setup();
     const checking = await createAccount(u, spaceId, { openingBalance: "10000.00" });
     const savings = await createAccount(u, spaceId, { name: "Savings", type: "savings", openingBalance: 500 });
-    await createAccount(u, spaceId, { name: "Pesos", currency: "MXN", openingBalance: 2000 });
+    const pesos = await createAccount(u, spaceId, { name: "Pesos", currency: "MXN", openingBalance: 2000 });
     const today = new Date().toISOString().slice(0, 10);
+    // The space's own rate for today: 17 MXN to the dollar.
+    const rates = await a.put(`/v1/spaces/${spaceId}/rates`, { rates: [{ base: "USD", quote: "MXN", date: today, rate: "17.00" }] });
+    expect(rates.status, JSON.stringify(rates.body)).toBe(200);
     const txn = async (body: Record<string, unknown>) => {
       const r = await a.post("/v1/transactions", { spaceId, accountId: checking.id, date: today, ...body });
       expect(r.status, JSON.stringify(r.body)).toBe(201);
     };
     await txn({ amount: 5000, description: "Salary" });
     await txn({ amount: "-1200.50", description: "Rent" });
+    await txn({ accountId: pesos.id, amount: "350.00", description: "Factura" });
     const t = await a.post("/v1/transactions/transfer", { spaceId, fromAccountId: checking.id, toAccountId: savings.id, amount: 300, date: today, description: "Move" });
     expect(t.status, JSON.stringify(t.body)).toBe(201);
     // Older than 12 months: counts in net worth, not in the contribution.
     await txn({ amount: 999, description: "Old bonus", date: "2020-01-15" });
-    // A trade: its cash counts (−1895.00), the AAPL position is named in a note, not valued.
+    // A trade: its cash counts (−1895.00); the AAPL position has no market price here and is named in a note, not valued.
     const brokerage = await createAccount(u, spaceId, { name: "Brokerage", type: "brokerage", openingBalance: 5000 });
     const trade = await a.post("/v1/transactions", { spaceId, accountId: brokerage.id, description: "Apple", date: today, trade: { symbol: "AAPL", side: "buy", quantity: "10", unitPrice: "189.50", fees: "0" } });
     expect(trade.status, JSON.stringify(trade.body)).toBe(201);
+    // A manual asset counts once, at its value.
+    const car = await a.post("/v1/assets", { spaceId, name: "Car", type: "vehicle", currency: "USD", value: "7250.00" });
+    expect(car.status, JSON.stringify(car.body)).toBe(201);
 
     const res = await a.get(`/v1/projections?spaceId=${spaceId}&years=10&scenarios=100&seed=1`);
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     const p = res.body.projection;
-    // 10000 + 500 + 5000 − 1200.50 + 999 (the transfer nets to zero) + 5000 − 1895 (the trade's cash).
-    expect(p.startingNetWorthDecimal).toBe("18403.50");
-    expect(p.annualIncomeDecimal).toBe("5000.00");
+    // USD: 10000 + 500 + 5000 − 1200.50 + 999 (the transfer nets to zero) + 5000 − 1895 (the trade's cash) = 18403.50;
+    // MXN: 2000 + 350 = 2350 at 17 = 138.2352941… USD; the car 7250.00. Exact sum 25791.7352941… rounds once to 25791.74.
+    expect(p.startingNetWorthDecimal).toBe("25791.74");
+    // Income 5000 + 350/17 = 5020.5882352… → 5020.59; expenses 1200.50.
+    expect(p.annualIncomeDecimal).toBe("5020.59");
     expect(p.annualExpensesDecimal).toBe("1200.50");
-    expect(p.annualContributionDecimal).toBe("3799.50");
+    expect(p.annualContributionDecimal).toBe("3820.09");
     expect(p.sources).toMatchObject({ startingNetWorth: "ledger", annualContribution: "ledger" });
     expect(p.currency).toBe("USD");
-    expect(res.body.notes.join(" ")).toMatch(/MXN/);
     expect(res.body.notes.join(" ")).toMatch(/AAPL/);
+    expect(res.body.notes.join(" ")).not.toMatch(/excludes .* MXN/);
+    // The same figure as the dashboard's net worth.
+    const dash = await a.get(`/v1/analytics/dashboard?spaceId=${spaceId}&period=30d`);
+    expect(dash.body.netWorth.currentDecimal).toBe("25791.74");
 
     // A given contribution with no income or spending: the ledger's income, the rest as spending.
     const given = await a.post("/v1/projections", { spaceId, save: false, years: 10, scenarios: 100, seed: 1, annualContribution: 1000 });
-    expect(given.body.projection).toMatchObject({ annualIncomeDecimal: "5000.00", annualExpensesDecimal: "4000.00", annualContributionDecimal: "1000.00" });
+    expect(given.body.projection).toMatchObject({ annualIncomeDecimal: "5020.59", annualExpensesDecimal: "4020.59", annualContributionDecimal: "1000.00" });
     const over = await a.post("/v1/projections", { spaceId, save: false, years: 10, scenarios: 100, seed: 1, annualContribution: 8000, startingNetWorth: 0 });
     expect(over.body.projection).toMatchObject({ annualIncomeDecimal: "8000.00", annualExpensesDecimal: "0.00", startingNetWorthDecimal: "0.00" });
     expect(over.body.projection.sources.startingNetWorth).toBe("request");
+  });
+
+  it("never counts an amount without a rate as 0: it is left out and named", async () => {
+    const { u, a, spaceId } = await setup();
+    await env.DB.prepare("DELETE FROM exchange_rates WHERE base IN ('USD', 'EUR') AND quote IN ('USD', 'EUR')").run();
+    await createAccount(u, spaceId, { openingBalance: "100.00" });
+    await createAccount(u, spaceId, { name: "Euros", currency: "EUR", openingBalance: "50.00" });
+    const res = await a.get(`/v1/projections?spaceId=${spaceId}&years=10&scenarios=100&seed=1`);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.projection.startingNetWorthDecimal).toBe("100.00");
+    expect(res.body.notes.join(" ")).toMatch(/Missing rate EUR\/USD.*50\.00 EUR/);
   });
 
   it("count the last 12 months by the space's own days", async () => {

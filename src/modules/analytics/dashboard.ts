@@ -19,7 +19,7 @@ import { eq, inArray } from "drizzle-orm";
 import { dateOfDay, localDayOf, startOfDay } from "./days";
 import { spendingOf } from "../budgets/spending";
 import { Converter, type DatedAmount, loadRateBook } from "../rates/convert";
-import { type Frac, frac, add, formatMinorBig, mul, roundHalfEven, ZERO, floorFrac } from "../rates/exact";
+import { type Frac, frac, add, cmp, formatMinorBig, onCommonDenominator, roundHalfEven, sub, ZERO, floorFrac } from "../rates/exact";
 import { DayIndexer } from "./days";
 import { accountsOf } from "./ledger-holdings";
 import { addMarketPrices, holdingsAt, money, type SpaceInfo, valuePoints } from "./net-worth";
@@ -43,17 +43,18 @@ export const TOP_CATEGORIES = 5;
  * proportional to `weights` (exact fractions), summing exactly to `total`.
  */
 export function largestRemainder(weights: Frac[], total: bigint): bigint[] {
-  const sum = weights.reduce(add, ZERO);
-  if (sum.n === 0n) return weights.map(() => 0n);
-  const quotas = weights.map((w) => mul(mul(w, frac(total)), frac(sum.d, sum.n)));
-  const floors = quotas.map(floorFrac);
+  // On one denominator the quotas are integer ratios: w_i·total / Σw, compared by their remainders.
+  let { nums } = onCommonDenominator(weights);
+  let sum = nums.reduce((a, b) => a + b, 0n);
+  if (sum === 0n) return weights.map(() => 0n);
+  if (sum < 0n) {
+    nums = nums.map((x) => -x);
+    sum = -sum;
+  }
+  const floors = nums.map((x) => floorFrac({ n: x * total, d: sum }));
+  const rems = nums.map((x, i) => x * total - floors[i]! * sum);
   let left = total - floors.reduce((a, b) => a + b, 0n);
-  const order = quotas
-    .map((q, i) => ({ i, rem: add(q, frac(-floors[i]!)) }))
-    .sort((a, b) => {
-      const d = a.rem.n * b.rem.d - b.rem.n * a.rem.d;
-      return d > 0n ? -1 : d < 0n ? 1 : a.i - b.i;
-    });
+  const order = rems.map((rem, i) => ({ i, rem })).sort((a, b) => (a.rem > b.rem ? -1 : a.rem < b.rem ? 1 : a.i - b.i));
   const out = [...floors];
   for (const { i } of order) {
     if (left <= 0n) break;
@@ -93,24 +94,29 @@ export async function dashboard(svc: Services, space: SpaceInfo, period: Dashboa
   const previousText = dateOfDay(startDay - 1);
   const db = svc.env.DB;
 
-  const [flowsRes, catsRes] = await db.batch([
-    db.prepare(
-      `SELECT currency, date, category_id, CAST(SUM(CASE WHEN amount > 0 THEN amount ELSE 0 END) AS TEXT) AS income,
-              CAST(SUM(CASE WHEN amount < 0 THEN -amount ELSE 0 END) AS TEXT) AS expenses
-         FROM transactions WHERE space_id = ? AND date >= ? AND date < ? AND ${CASHFLOW_FILTER}
-        GROUP BY currency, date, category_id`,
-    ).bind(space.id, startMs, endMs),
-    db.prepare("SELECT id, name, parent_id FROM categories WHERE space_id = ?").bind(space.id),
-  ]);
-  const flows = flowsRes!.results as unknown as FlowRow[];
-  const categories = new Map((catsRes!.results as { id: string; name: string; parent_id: string | null }[]).map((c) => [c.id, c]));
-
   // Net worth at the end of today and at the end of the day before the period.
   const points = [
     { date: previousText, atMs: startMs },
     { date: todayText, atMs: Math.min(endMs, Math.max(now + 1, startMs)) },
   ];
-  const [accounts, holdings] = await Promise.all([accountsOf(svc, space.id), holdingsAt(svc, space, points)]);
+  // The reads are independent: cash flow and categories, accounts, holdings and budgets at once.
+  const [[flowsRes, catsRes], accounts, holdings, compliance] = await Promise.all([
+    db.batch([
+      db.prepare(
+        `SELECT currency, date, category_id, CAST(SUM(CASE WHEN amount > 0 THEN amount ELSE 0 END) AS TEXT) AS income,
+                CAST(SUM(CASE WHEN amount < 0 THEN -amount ELSE 0 END) AS TEXT) AS expenses
+           FROM transactions WHERE space_id = ? AND date >= ? AND date < ? AND ${CASHFLOW_FILTER}
+          GROUP BY currency, date, category_id`,
+      ).bind(space.id, startMs, endMs),
+      db.prepare("SELECT id, name, parent_id FROM categories WHERE space_id = ?").bind(space.id),
+    ]),
+    accountsOf(svc, space.id),
+    holdingsAt(svc, space, points),
+    budgetCompliance(svc, space),
+  ]);
+  const flows = flowsRes!.results as unknown as FlowRow[];
+  const categories = new Map((catsRes!.results as { id: string; name: string; parent_id: string | null }[]).map((c) => [c.id, c]));
+
   const currencies = [...new Set([...holdings.flat().map((h) => h.currency), ...flows.map((f) => f.currency), space.currency])];
   const book = await loadRateBook(svc, space.id, currencies, previousText, todayText);
   const notes: string[] = [];
@@ -135,18 +141,20 @@ export async function dashboard(svc: Services, space: SpaceInfo, period: Dashboa
       byCategory.set(key, list);
     }
   }
-  const incomeExact = converter.exact(incomeAmounts, "income");
-  const catExact = [...byCategory.entries()].map(([id, amounts]) => ({ id, exact: converter.exact(amounts, "expenses") }));
+  // One conversion for income and every category: the results share one denominator, so they add and compare as integers.
+  const catIds = [...byCategory.keys()];
+  const [incomeExact, ...catValues] = converter.exactMany([
+    { amounts: incomeAmounts, context: "income" },
+    ...catIds.map((id) => ({ amounts: byCategory.get(id)!, context: "expenses" })),
+  ]);
+  const catExact = catIds.map((id, i) => ({ id, exact: catValues[i]! }));
   const expensesExact = catExact.reduce((s, c) => add(s, c.exact), ZERO);
-  const income = roundHalfEven(incomeExact);
+  const income = roundHalfEven(incomeExact!);
   const expenses = roundHalfEven(expensesExact);
-  const net = roundHalfEven(add(incomeExact, mul(expensesExact, frac(-1n))));
+  const net = roundHalfEven(sub(incomeExact!, expensesExact));
 
   // Top categories (and the rest as "Other"), percentages by largest remainder.
-  catExact.sort((a, b) => {
-    const d = b.exact.n * a.exact.d - a.exact.n * b.exact.d;
-    return d > 0n ? 1 : d < 0n ? -1 : a.id.localeCompare(b.id);
-  });
+  catExact.sort((a, b) => cmp(b.exact, a.exact) || a.id.localeCompare(b.id));
   const shown = catExact.slice(0, TOP_CATEGORIES);
   const rest = catExact.slice(TOP_CATEGORIES);
   const buckets = [...shown.map((c) => ({ id: c.id, name: c.id ? (categories.get(c.id)?.name ?? "Unknown") : "Uncategorized", exact: c.exact }))];
@@ -172,7 +180,6 @@ export async function dashboard(svc: Services, space: SpaceInfo, period: Dashboa
     counts[KIND[a.type] ?? "other"]++;
   }
 
-  const compliance = await budgetCompliance(svc, space);
   // The change compares like with like: holdings in a currency or symbol without a rate on either day are left out of both sides.
   const unpriced = new Set(
     holdings.flatMap((hs, i) => hs.filter((h) => h.valueMinor !== 0n && !book.resolve(h.currency, space.currency, points[i]!.date)).map((h) => h.currency)),

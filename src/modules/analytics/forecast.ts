@@ -26,7 +26,7 @@ import { Converter, type DatedAmount, loadRateBook, scaleOf } from "../rates/con
 import { add, frac, type Frac, mul, roundHalfEven, ZERO } from "../rates/exact";
 import { dateOfDay, DayIndexer, localDayOf, startOfDay } from "./days";
 import { accountBalancesAt, accountsOf } from "./ledger-holdings";
-import { money, type SpaceInfo } from "./net-worth";
+import { addMarketPrices, money, type SpaceInfo } from "./net-worth";
 import { CADENCE_DAYS, loadCashflows, LOOKBACK_DAYS, nextAfter } from "./recurring";
 import { seriesOf } from "./recurring-service";
 
@@ -44,7 +44,8 @@ interface Bucket {
   restWeight: number;
 }
 
-const asNumber = (f: Frac) => Number(f.n) / Number(f.d); // weights for confidence only, never money
+/** Weights for confidence and seasonality only, never money (to 10^-9; safe for denominators of any size). */
+const asNumber = (f: Frac) => Number((f.n * 1_000_000_000n) / f.d) / 1e9;
 
 export async function computeForecast(svc: Services, space: SpaceInfo, nowMs: number) {
   const tz = space.timezone;
@@ -54,12 +55,16 @@ export async function computeForecast(svc: Services, space: SpaceInfo, nowMs: nu
   const first = today + 1;
   const last = today + HORIZON_DAYS;
 
-  const [rows, series, accounts, [balances]] = await Promise.all([
-    loadCashflows(svc, space.id, startOfDay(today - 400, tz), startOfDay(today + 1, tz)),
-    seriesOf(svc, space, nowMs),
+  // One read of the cash flows: detection's window (it contains the estimate's last 400 days).
+  const [allRows, accounts, [balances]] = await Promise.all([
+    loadCashflows(svc, space.id, nowMs - LOOKBACK_DAYS * 86_400_000, nowMs + 86_400_000),
     accountsOf(svc, space.id),
     accountBalancesAt(svc, space.id, [Math.max(nowMs + 1, 0)]),
   ]);
+  const series = await seriesOf(svc, space, nowMs, allRows);
+  const fromMs = startOfDay(today - 400, tz);
+  const toMs = startOfDay(today + 1, tz);
+  const rows = allRows.filter((r) => r.date >= fromMs && r.date < toMs);
   const live = series.filter((s) => s.status !== "dismissed" && s.active);
   const members = new Set(series.flatMap((s) => s.memberIds));
 
@@ -75,14 +80,15 @@ export async function computeForecast(svc: Services, space: SpaceInfo, nowMs: nu
   for (let s = first; s <= last; s += 7) buckets.push({ start: s, end: Math.min(s + 6, last), income: ZERO, expenses: ZERO, recurringWeight: 0, restWeight: 0 });
   const bucketOf = (day: number) => buckets[Math.floor((day - first) / 7)]!;
 
-  const book = await loadRateBook(svc, space.id, [...new Set([...rows.map((r) => r.currency), ...live.map((s) => s.currency), space.currency])], rows.length ? days.date(rows[0]!.date) : todayText, todayText);
+  const flowCurrencies = [...new Set([...rows.map((r) => r.currency), ...live.map((s) => s.currency), space.currency])];
+  const firstDate = rows.length ? days.date(rows[0]!.date) : todayText;
+  const book = await loadRateBook(svc, space.id, flowCurrencies, firstDate, todayText);
+  // Coin and security flows (a crypto account's) convert at market prices, as net worth does.
+  const priceNotes: string[] = [];
+  await addMarketPrices(svc, book, flowCurrencies.map((c) => ({ source: "flow", id: c, name: c, currency: c, valueMinor: 1n, asOf: todayText })), space.currency, priceNotes, todayText, firstDate);
   const converter = new Converter(book, space.currency);
-  const toSpace = (currency: string, v: Frac): Frac => {
-    // Exact conversion of a fractional amount: scale it to integers of 10^-6 minor units first.
-    const micro = roundHalfEven(mul(v, frac(1_000_000n)));
-    const c = converter.exact([{ currency, minor: micro, date: todayText }], "forecast");
-    return mul(c, frac(1n, 1_000_000n));
-  };
+  // Exact conversion of a (fractional) future amount at today's rate; rounded only where a figure is shown.
+  const toSpace = (currency: string, v: Frac): Frac => converter.exactFrac(currency, v, todayText, "forecast");
 
   // Recurring occurrences.
   for (const s of live) {
@@ -108,12 +114,19 @@ export async function computeForecast(svc: Services, space: SpaceInfo, nowMs: nu
   let recentIncomeAll = 0n;
   let recentIncomeNonRecurring = 0n;
   const monthly = new Map<string, DatedAmount[]>();
+  const dateTexts = new Map<number, string>();
+  const dateText = (d: number) => {
+    let t = dateTexts.get(d);
+    if (t === undefined) dateTexts.set(d, (t = dateOfDay(d)));
+    return t;
+  };
   for (const r of rows) {
     const d = days.day(r.date);
     if (r.amount < 0) {
-      const ym = dateOfDay(d).slice(0, 7);
+      const date = dateText(d);
+      const ym = date.slice(0, 7);
       const list = monthly.get(ym) ?? [];
-      list.push({ currency: r.currency, minor: BigInt(-r.amount), date: dateOfDay(d) });
+      list.push({ currency: r.currency, minor: BigInt(-r.amount), date });
       monthly.set(ym, list);
     }
     if (d >= recentFrom && d <= today && r.amount > 0) {
@@ -224,7 +237,9 @@ export async function computeForecast(svc: Services, space: SpaceInfo, nowMs: nu
   // Irregular income: much of the recent income is not from a recurring series.
   if (recentIncomeAll > 0n && recentIncomeNonRecurring * 100n > recentIncomeAll * 30n) riskFactors.push("Irregular income patterns");
   // Seasonal spikes: a month of last year's expenses well above the monthly mean, in the months the horizon covers.
-  const monthTotals = [...monthly.entries()].map(([ym, amounts]) => ({ ym, v: asNumber(converter.exact(amounts, "past expenses")) }));
+  const months = [...monthly.entries()];
+  const monthValues = converter.exactMany(months.map(([, amounts]) => ({ amounts, context: "past expenses" })));
+  const monthTotals = months.map(([ym], i) => ({ ym, v: asNumber(monthValues[i]!) }));
   const full = monthTotals.filter((m) => m.ym < todayText.slice(0, 7));
   if (full.length >= 6) {
     const mean = full.reduce((s, m) => s + m.v, 0) / full.length;
@@ -264,6 +279,7 @@ export async function computeForecast(svc: Services, space: SpaceInfo, nowMs: nu
     conversion: report,
     notes: [
       ...(report.ratesUsedCount > 0 ? ["Future amounts in other currencies convert at today's rate (or the nearest earlier day's)"] : []),
+      ...priceNotes,
       ...report.notes,
     ],
   };

@@ -51,7 +51,15 @@ export async function accountBalancesAt(svc: Services, spaceId: string, points: 
   const stmts = [
     db.prepare(`SELECT address, asset, CAST(SUM(amount) AS TEXT) AS total FROM ledger_entries WHERE space_id = ? AND ${ACCOUNT_RANGE} AND timestamp < ? GROUP BY address, asset`).bind(spaceId, first),
   ];
-  if (last > first) {
+  if (last > first && points.length === 2) {
+    // Two instants: the movements between them per account and asset, in one sum (stamped with the second instant).
+    stmts.push(
+      db.prepare(
+        `SELECT address, asset, ? AS timestamp, CAST(SUM(amount) AS TEXT) AS total FROM ledger_entries
+          WHERE space_id = ? AND ${ACCOUNT_RANGE} AND timestamp >= ? AND timestamp < ? GROUP BY address, asset`,
+      ).bind(first, spaceId, first, last),
+    );
+  } else if (last > first) {
     stmts.push(
       db.prepare(
         `SELECT address, asset, timestamp, CAST(SUM(amount) AS TEXT) AS total FROM ledger_entries

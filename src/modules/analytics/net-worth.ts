@@ -31,13 +31,24 @@ export async function holdingsAt(svc: Services, space: SpaceInfo, points: { atMs
   const [accounts, balances] = await Promise.all([accountsOf(svc, space.id), accountBalancesAt(svc, space.id, points.map((p) => p.atMs))]);
   const out = points.map((p, i) => holdingsFromBalances(balances[i]!, accounts, p.date, points.length === 1));
   const others = holdingsSources.filter((s) => s.name !== "ledger");
-  for (const source of others) {
-    for (let i = 0; i < points.length; i += 8) {
-      const chunk = points.slice(i, i + 8);
-      const got = await Promise.all(chunk.map((p) => source.load(svc, space.id, p.atMs)));
-      got.forEach((hs, j) => out[i + j]!.push(...hs));
-    }
+  // Each source at the latest point first: what a source holds earlier is among what it holds by then
+  // (assets with a valuation by then, positions first seen by then), so a source with nothing at the
+  // latest point is not asked about the others (a space without assets costs one read, not one per point).
+  const lastIndex = points.length - 1;
+  const got: Holding[][][] = others.map(() => points.map(() => []));
+  // Points are exclusive instants (the ledger counts entries before them); sources take inclusive ones, hence − 1 ms.
+  const latest = await Promise.all(others.map((source) => source.load(svc, space.id, points[lastIndex]!.atMs - 1)));
+  latest.forEach((hs, si) => (got[si]![lastIndex] = hs));
+  // The other (source, point) reads, eight at a time; each point's holdings stay in source order.
+  const tasks = others.flatMap((source, si) =>
+    latest[si]!.length === 0 ? [] : points.slice(0, lastIndex).map((p, pi) => ({ si, pi, load: () => source.load(svc, space.id, p.atMs - 1) })),
+  );
+  for (let i = 0; i < tasks.length; i += 8) {
+    const chunk = tasks.slice(i, i + 8);
+    const res = await Promise.all(chunk.map((t) => t.load()));
+    chunk.forEach((t, j) => (got[t.si]![t.pi] = res[j]!));
   }
+  for (const perPoint of got) perPoint.forEach((hs, pi) => out[pi]!.push(...hs));
   return out;
 }
 

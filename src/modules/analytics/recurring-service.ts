@@ -10,7 +10,7 @@ import { CURRENCY_SCALES, type Currency } from "../../lib/money";
 import { parseAmountField } from "../transactions/postings";
 import { dateOfDay } from "./days";
 import { money, type SpaceInfo } from "./net-worth";
-import { type Cadence, CASHFLOW_FILTER, type DetectedSeries, detectSeries, LOOKBACK_DAYS, loadCashflows, nextAfter } from "./recurring";
+import { type Cadence, CASHFLOW_FILTER, type DetectedSeries, detectSeries, LOOKBACK_DAYS, loadCashflows, nextAfter, type TxnRow } from "./recurring";
 import { localDayOf } from "./days";
 
 export interface Decision {
@@ -34,9 +34,10 @@ async function decisionsOf(svc: Services, spaceId: string): Promise<Map<string, 
 }
 
 /** Detection over the lookback, with decisions applied (dismissed included, marked, for callers that filter). */
-export async function seriesOf(svc: Services, space: SpaceInfo, nowMs: number): Promise<Series[]> {
+export async function seriesOf(svc: Services, space: SpaceInfo, nowMs: number, loaded?: TxnRow[]): Promise<Series[]> {
+  // `loaded`: the cash flows of exactly this window, when the caller has read them already.
   const [rows, decisions] = await Promise.all([
-    loadCashflows(svc, space.id, nowMs - LOOKBACK_DAYS * 86_400_000, nowMs + 86_400_000),
+    loaded ?? loadCashflows(svc, space.id, nowMs - LOOKBACK_DAYS * 86_400_000, nowMs + 86_400_000),
     decisionsOf(svc, space.id),
   ]);
   const detected = await detectSeries(space.id, rows, space.timezone, nowMs);

@@ -1,17 +1,25 @@
 /**
  * Where a projection starts when the request does not say: the space's net
- * worth and its recent savings, read from the ledger. One small file on
- * purpose: the net worth lookup is to be replaced by the analytics module's
- * multi-currency one (every currency converted at its day's rate); until then
- * only amounts in the space's own currency count, and the others are named in
- * a note rather than added at a made-up rate.
+ * worth and its recent savings, read from the ledger.
  *
- * Both are exact integers of the space currency's minor units.
+ * - Net worth is the analytics module's: every source of holdings (accounts
+ *   in every currency, manual assets, DeFi, gaming), each counted once,
+ *   converted to the space's currency at the day's rates, rounded once.
+ * - The contribution is the last 12 months' income minus expenses, each
+ *   amount converted at the rate of its own local day, exactly; income and
+ *   expenses are each rounded once (half-even), and the contribution is
+ *   their difference (the engine's own identity).
+ * - A missing rate is never a 0: the amounts it leaves out are named in a note.
+ *
+ * All figures are exact integers of the space currency's minor units.
  */
 import type { Services } from "../../env";
-import { type Currency, CURRENCY_SCALES, formatMinor } from "../../lib/money";
 import { addDays, ymdString, zonedDate, zonedMidnight } from "../../lib/zoned-time";
 import { addMonths } from "../budgets/periods";
+import { DayIndexer } from "../analytics/days";
+import { addMarketPrices, netWorthAt } from "../analytics/net-worth";
+import { CASHFLOW_FILTER } from "../analytics/recurring";
+import { Converter, type DatedAmount, loadRateBook, RateBook } from "../rates/convert";
 
 export interface SpaceRef {
   id: string;
@@ -22,55 +30,22 @@ export interface SpaceRef {
 export interface NetWorthDefault {
   /** Minor units of the space currency. */
   minor: number;
-  /** Accounts counted (active, in the space currency). */
-  accounts: number;
+  /** The local day it is valued on. */
+  date: string;
+  /** Every holding had a rate or price. */
+  complete: boolean;
   notes: string[];
 }
 
 /**
- * Net worth: the ledger balances of the space's active accounts held in the
- * space's currency. Balances in other currencies are left out, each named with
- * its exact total in a note, and so are positions (securities) accounts hold.
+ * Net worth now, as the dashboard computes it (analytics' `netWorthAt`).
+ * Holdings with no rate or price are left out and named in the notes.
  */
 export async function spaceNetWorth(svc: Services, space: SpaceRef): Promise<NetWorthDefault> {
-  // One round trip, one bound parameter per statement: balances come from ledger_volumes by a join.
-  const ownAsset = `a.currency || '/' || (CASE a.currency ${Object.entries(CURRENCY_SCALES).map(([c, s]) => `WHEN '${c}' THEN ${s}`).join(" ")} ELSE -1 END)`;
-  const [res, held] = await svc.env.DB.batch<Record<string, unknown>>([
-    svc.env.DB.prepare(
-      `SELECT a.currency AS currency, COUNT(*) AS accounts, COALESCE(SUM(v.input - v.output), 0) AS balance
-         FROM accounts a
-         LEFT JOIN ledger_volumes v ON v.space_id = a.space_id AND v.address = 'accounts:' || a.id AND v.asset = ${ownAsset}
-        WHERE a.space_id = ? AND a.is_active = 1
-        GROUP BY a.currency`,
-    ).bind(space.id),
-    // Positions (securities bought by trades) that accounts hold besides their own currency.
-    svc.env.DB.prepare(
-      `SELECT DISTINCT v.asset AS asset
-         FROM accounts a JOIN ledger_volumes v ON v.space_id = a.space_id AND v.address = 'accounts:' || a.id
-        WHERE a.space_id = ? AND a.is_active = 1 AND v.input != v.output AND v.asset != ${ownAsset}
-        ORDER BY v.asset LIMIT 20`,
-    ).bind(space.id),
-  ]);
-  let minor = 0;
-  let accounts = 0;
-  const notes: string[] = [];
-  for (const r of res!.results as { currency: string; accounts: number; balance: number }[]) {
-    if (r.currency === space.currency) {
-      minor = r.balance;
-      accounts = r.accounts;
-    } else {
-      const scale = CURRENCY_SCALES[r.currency as Currency];
-      const total = scale === undefined ? String(r.balance) : formatMinor(r.balance, scale);
-      notes.push(
-        `startingNetWorth excludes ${r.accounts} account(s) in ${r.currency} (${total} ${r.currency}): no exchange rate is applied; only ${space.currency} balances count`,
-      );
-    }
-  }
-  const positions = (held!.results as { asset: string }[]).map((r) => r.asset);
-  if (positions.length) {
-    notes.push(`startingNetWorth leaves out positions held in accounts (${positions.join(", ")}): they have no market value here, only the cash their trades moved counts`);
-  }
-  return { minor, accounts, notes };
+  const nw = await netWorthAt(svc, space, svc.clock.now() + 1);
+  const notes = nw.notes.map((n) => `startingNetWorth: ${n}`);
+  if (!nw.complete) notes.push(`startingNetWorth is the space's net worth on ${nw.date} without the holdings named above (no rate or price for them)`);
+  return { minor: Number(nw.minor), date: nw.date, complete: nw.complete, notes };
 }
 
 export interface ContributionDefault {
@@ -84,39 +59,44 @@ export interface ContributionDefault {
   notes: string[];
 }
 
-/** Cash-flow rows, as budgets count them: no transfers, trades, opening balances or voided entries. */
-const CASH_FLOW = `t.space_id = ? AND t.status != 'cancelled' AND t.date >= ? AND t.date < ?
-  AND t.type IN ('expense', 'income', 'fee', 'other') AND (t.subtype IS NULL OR t.subtype != 'opening_balance')`;
-
 /**
- * The last 12 months of income and expenses in the space's currency: from the
- * day a year before today (space time zone) through today. Income is money in,
+ * The last 12 months of income and expenses: from the day a year before today
+ * (space time zone) through today, as the dashboard counts cash flow (no
+ * transfers, trades, opening balances or voided rows). Income is money in,
  * expenses money out (refunds reduce neither: each row counts by its sign).
+ * Every amount converts to the space's currency at its own day's rate.
  */
 export async function recentContribution(svc: Services, space: SpaceRef): Promise<ContributionDefault> {
   const today = zonedDate(svc.clock.now(), space.timezone);
   const from = addDays(addMonths(today, -12), 1);
   const startMs = zonedMidnight(from, space.timezone);
   const endMs = zonedMidnight(addDays(today, 1), space.timezone);
+  // Summed per currency and instant in SQL (rows of one day share their date in practice), converted per local day.
   const res = await svc.env.DB.prepare(
-    `SELECT t.currency AS currency,
-            COALESCE(SUM(CASE WHEN t.amount > 0 THEN t.amount ELSE 0 END), 0) AS income,
-            COALESCE(SUM(CASE WHEN t.amount < 0 THEN -t.amount ELSE 0 END), 0) AS expenses
-       FROM transactions t WHERE ${CASH_FLOW} GROUP BY t.currency`,
+    `SELECT currency, date, CAST(SUM(CASE WHEN amount > 0 THEN amount ELSE 0 END) AS TEXT) AS income,
+            CAST(SUM(CASE WHEN amount < 0 THEN -amount ELSE 0 END) AS TEXT) AS expenses
+       FROM transactions WHERE space_id = ? AND date >= ? AND date < ? AND ${CASHFLOW_FILTER} GROUP BY currency, date`,
   )
     .bind(space.id, startMs, endMs)
-    .all<{ currency: string; income: number; expenses: number }>();
-  let income = 0;
-  let expenses = 0;
-  const notes: string[] = [];
+    .all<{ currency: string; date: number; income: string; expenses: string }>();
+  const days = new DayIndexer(space.timezone, startMs, endMs);
+  const incomeAmounts: DatedAmount[] = [];
+  const expenseAmounts: DatedAmount[] = [];
   for (const r of res.results) {
-    if (r.currency === space.currency) {
-      income = r.income;
-      expenses = r.expenses;
-    } else {
-      notes.push(`annualContribution excludes income and expenses in ${r.currency}: no exchange rate is applied; only ${space.currency} cash flow counts`);
-    }
+    const date = days.date(r.date);
+    if (r.income !== "0") incomeAmounts.push({ currency: r.currency, minor: BigInt(r.income), date });
+    if (r.expenses !== "0") expenseAmounts.push({ currency: r.currency, minor: BigInt(r.expenses), date });
   }
-  return { income, expenses, contribution: income - expenses, from: ymdString(from), to: ymdString(today), notes };
+  const fromText = ymdString(from);
+  const toText = ymdString(today);
+  const currencies = [...new Set([...res.results.map((r) => r.currency), space.currency])];
+  const book = currencies.length > 1 ? await loadRateBook(svc, space.id, currencies, fromText, toText) : new RateBook([]);
+  // Coin and security flows (a crypto account's) convert at market prices, as net worth does.
+  const priceNotes: string[] = [];
+  await addMarketPrices(svc, book, currencies.map((c) => ({ source: "flow", id: c, name: c, currency: c, valueMinor: 1n, asOf: toText })), space.currency, priceNotes, toText, fromText);
+  const converter = new Converter(book, space.currency);
+  const income = converter.total(incomeAmounts, "annual income");
+  const expenses = converter.total(expenseAmounts, "annual expenses");
+  const notes = [...priceNotes, ...converter.report().notes].map((n) => `annualContribution: ${n}`);
+  return { income: Number(income), expenses: Number(expenses), contribution: Number(income - expenses), from: fromText, to: toText, notes };
 }
-

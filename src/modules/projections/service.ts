@@ -179,7 +179,7 @@ async function resolve(svc: Services, space: SpaceRef, req: ProjectionRequest): 
   if (netWorth) notes.push(...netWorth.notes);
   if (flow) notes.push(...flow.notes);
   if (flow && flow.income === 0 && flow.expenses === 0 && contribution === undefined && incomeIn === undefined && expensesIn === undefined) {
-    notes.push(`No ${space.currency} income or expenses in the ledger from ${flow.from} to ${flow.to}: the projection assumes no contributions`);
+    notes.push(`No income or expenses in the ledger from ${flow.from} to ${flow.to}: the projection assumes no contributions`);
   }
   const p = {
     inflationRate: a.inflationRate ?? DEFAULTS.inflationRate,

@@ -17,7 +17,7 @@ import type { Services } from "../../env";
 import { CURRENCY_SCALES } from "../../lib/money";
 import { jsonList } from "../../lib/sql";
 import { addDays, parseYmd, ymdString } from "../../lib/zoned-time";
-import { add, type Frac, formatMinorBig, frac, inv, mul, parseRate, pow10, roundHalfEven, toNumberBig, ZERO } from "./exact";
+import { type Frac, formatMinorBig, frac, inv, mul, parseRate, pow10, roundHalfEven, sumOnCommonDenominator, toNumberBig, ZERO } from "./exact";
 
 /** How far back a rate may come from when its own day has none. */
 export const LOOKBACK_DAYS = 31;
@@ -72,8 +72,12 @@ export class RateBook {
     this.add(rows);
   }
 
+  /** Resolutions already worked out (a total resolves each currency and day once, not once per list). */
+  private resolved = new Map<string, Resolution | null>();
+
   /** Adds rows (e.g. market prices as SYMBOL→quote rates); a manual row replaces another source's on its day. */
   add(rows: RateRow[]): void {
+    this.resolved.clear();
     for (const r of rows) {
       const value = parseRate(r.rate);
       if (!value) continue;
@@ -118,6 +122,15 @@ export class RateBook {
   /** How to turn `from` into `to` on `date`: the latest-dated way among direct, inverse and through USD. */
   resolve(from: string, to: string, date: string): Resolution | null {
     if (from === to) return { value: frac(1n), legs: [], date };
+    const key = `${from}|${to}|${date}`;
+    const hit = this.resolved.get(key);
+    if (hit !== undefined) return hit;
+    const r = this.resolveUncached(from, to, date);
+    this.resolved.set(key, r);
+    return r;
+  }
+
+  private resolveUncached(from: string, to: string, date: string): Resolution | null {
     const candidates: Leg[][] = [];
     const one = this.leg(from, to, date);
     if (one) candidates.push([one]);
@@ -194,38 +207,76 @@ export class Converter {
    * rounded); amounts with no rate are left out and recorded as missing.
    */
   exact(amounts: DatedAmount[], context = "total"): Frac {
-    // Same currency and day share one rate: sum them first (integers), then convert once per group.
-    const groups = new Map<string, DatedAmount>();
-    for (const a of amounts) {
-      if (a.minor === 0n) continue;
-      const k = `${a.currency}|${a.date}`;
-      const g = groups.get(k);
-      if (g) g.minor += a.minor;
-      else groups.set(k, { ...a });
-    }
+    return this.exactMany([{ amounts, context }])[0]!;
+  }
+
+  /**
+   * `exact` of several lists at once, the results on one shared denominator
+   * (they add and compare without a gcd; see exact.ts). Amounts of the same
+   * currency and day share one rate: they are summed first (integers), then
+   * converted once per group.
+   */
+  exactMany(lists: { amounts: DatedAmount[]; context?: string }[]): Frac[] {
     const tScale = scaleOf(this.target);
-    let total = ZERO;
-    for (const g of groups.values()) {
-      const r = this.book.resolve(g.currency, this.target, g.date);
-      if (!r) {
-        const mk = `${context}|${g.currency}`;
-        const m = this.missing.get(mk) ?? { context, currency: g.currency, amountMinor: 0n, dates: [] };
-        m.amountMinor += g.minor;
-        if (m.dates.length < 10 && !m.dates.includes(g.date)) m.dates.push(g.date);
-        this.missing.set(mk, m);
-        continue;
+    const terms = lists.map(({ amounts, context = "total" }) => {
+      const groups = new Map<string, DatedAmount>();
+      for (const a of amounts) {
+        if (a.minor === 0n) continue;
+        const k = `${a.currency}|${a.date}`;
+        const g = groups.get(k);
+        if (g) g.minor += a.minor;
+        else groups.set(k, { ...a });
       }
-      for (const l of r.legs) {
-        const e = l.entry;
-        this.used.set(`${e.base}/${e.quote}@${e.date}`, { base: e.base, quote: e.quote, date: e.date, rate: e.rate, source: e.source });
+      const out: Frac[] = [];
+      for (const g of groups.values()) {
+        const r = this.book.resolve(g.currency, this.target, g.date);
+        if (!r) {
+          this.recordMissing(context, g.currency, g.minor, g.date);
+          continue;
+        }
+        this.recordUsed(g.currency, g.date, r);
+        // minor_t = minor_s × rate × 10^(scale_t − scale_s)
+        const shift = tScale - scaleOf(g.currency);
+        // Not reduced: a term's denominator is its rate's (a day's rate gives the same one in every list).
+        out.push(shift >= 0 ? { n: g.minor * pow10(shift) * r.value.n, d: r.value.d } : { n: g.minor * r.value.n, d: r.value.d * pow10(-shift) });
       }
-      if (r.date !== g.date) this.fallbacks.set(`${g.currency}|${g.date}`, { requested: g.date, used: r.date, pair: `${g.currency}/${this.target}` });
-      // minor_t = minor_s × rate × 10^(scale_t − scale_s)
-      const shift = tScale - scaleOf(g.currency);
-      const scaled = shift >= 0 ? frac(g.minor * pow10(shift)) : frac(g.minor, pow10(-shift));
-      total = add(total, mul(scaled, r.value));
+      return out;
+    });
+    return sumOnCommonDenominator(terms);
+  }
+
+  /**
+   * Exact value of a fractional amount (minor units of `currency` as a
+   * fraction, e.g. an estimate of a daily average times days) on `date`, not
+   * rounded. With no rate it is recorded as missing (its amount shown rounded
+   * to the minor unit) and contributes nothing.
+   */
+  exactFrac(currency: string, value: Frac, date: string, context = "total"): Frac {
+    if (value.n === 0n) return ZERO;
+    const r = this.book.resolve(currency, this.target, date);
+    if (!r) {
+      this.recordMissing(context, currency, roundHalfEven(value), date);
+      return ZERO;
     }
-    return total;
+    this.recordUsed(currency, date, r);
+    const shift = scaleOf(this.target) - scaleOf(currency);
+    return mul(mul(value, shift >= 0 ? frac(pow10(shift)) : frac(1n, pow10(-shift))), r.value);
+  }
+
+  private recordMissing(context: string, currency: string, minor: bigint, date: string) {
+    const mk = `${context}|${currency}`;
+    const m = this.missing.get(mk) ?? { context, currency, amountMinor: 0n, dates: [] };
+    m.amountMinor += minor;
+    if (m.dates.length < 10 && !m.dates.includes(date)) m.dates.push(date);
+    this.missing.set(mk, m);
+  }
+
+  private recordUsed(currency: string, date: string, r: Resolution) {
+    for (const l of r.legs) {
+      const e = l.entry;
+      this.used.set(`${e.base}/${e.quote}@${e.date}`, { base: e.base, quote: e.quote, date: e.date, rate: e.rate, source: e.source });
+    }
+    if (r.date !== date) this.fallbacks.set(`${currency}|${date}`, { requested: date, used: r.date, pair: `${currency}/${this.target}` });
   }
 
   /** `exact(amounts)` rounded once, half-even. */

@@ -33,7 +33,79 @@ export function frac(n: bigint, d: bigint = 1n): Frac {
 }
 
 export const ZERO: Frac = { n: 0n, d: 1n };
-export const add = (a: Frac, b: Frac) => frac(a.n * b.d + b.n * a.d, a.d * b.d);
+
+/*
+ * Sums of many converted amounts have denominators of thousands of digits
+ * (one factor per day's rate), where a gcd per step costs milliseconds. So a
+ * fraction here need not be in lowest terms: every function accepts any
+ * d > 0, and fractions on one shared denominator (see `sumOnCommonDenominator`)
+ * add and compare as integers. Values are exact either way.
+ */
+
+/** a + b: no gcd when a denominator is shared or a term is 0. */
+export const add = (a: Frac, b: Frac): Frac => {
+  if (a.n === 0n) return b;
+  if (b.n === 0n) return a;
+  if (a.d === b.d) return { n: a.n + b.n, d: a.d };
+  return frac(a.n * b.d + b.n * a.d, a.d * b.d);
+};
+export const neg = (a: Frac): Frac => ({ n: -a.n, d: a.d });
+export const sub = (a: Frac, b: Frac): Frac => add(a, neg(b));
+/** Sign of a − b. */
+export const cmp = (a: Frac, b: Frac): number => {
+  const x = a.d === b.d ? a.n - b.n : a.n * b.d - b.n * a.d;
+  return x > 0n ? 1 : x < 0n ? -1 : 0;
+};
+
+/** Product of many integers, pairwise (a balanced tree keeps each multiplication's operands alike in size). */
+function product(xs: bigint[]): bigint {
+  if (xs.length === 0) return 1n;
+  let level = xs;
+  while (level.length > 1) {
+    const next: bigint[] = [];
+    for (let i = 0; i < level.length; i += 2) next.push(i + 1 < level.length ? level[i]! * level[i + 1]! : level[i]!);
+    level = next;
+  }
+  return level[0]!;
+}
+
+/** Numerators of `xs` over one denominator D (the product of their distinct denominators): x_i = nums[i] / D. */
+export function onCommonDenominator(xs: Frac[]): { nums: bigint[]; d: bigint } {
+  const ds = [...new Set(xs.map((x) => x.d))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const D = product(ds);
+  return { nums: xs.map((x) => (x.d === D ? x.n : x.n * (D / x.d))), d: D };
+}
+
+/**
+ * Exact sums of several lists of fractions, all on ONE denominator D (the
+ * product of the distinct denominators of all terms): Σ n_i·(D/d_i) / D. No
+ * gcd anywhere, so the cost grows linearly with the number of distinct
+ * denominators instead of quadratically; the sums add and compare as
+ * integers. A single distinct denominator gives reduced results as before.
+ */
+export function sumOnCommonDenominator(lists: Frac[][]): Frac[] {
+  const perList = lists.map((terms) => {
+    const byD = new Map<bigint, bigint>();
+    for (const t of terms) if (t.n !== 0n) byD.set(t.d, (byD.get(t.d) ?? 0n) + t.n);
+    return byD;
+  });
+  const distinct = new Set<bigint>();
+  for (const m of perList) for (const d of m.keys()) distinct.add(d);
+  if (distinct.size <= 1) {
+    return perList.map((m) => {
+      const [e] = [...m.entries()];
+      return e ? frac(e[1], e[0]) : ZERO;
+    });
+  }
+  const ds = [...distinct].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const D = product(ds);
+  const factor = new Map(ds.map((d) => [d, D / d]));
+  return perList.map((m) => {
+    let n = 0n;
+    for (const [d, x] of m) n += x * factor.get(d)!;
+    return { n, d: D };
+  });
+}
 export const mul = (a: Frac, b: Frac) => frac(a.n * b.n, a.d * b.d);
 export const inv = (a: Frac) => frac(a.d, a.n);
 export const pow10 = (k: number) => 10n ** BigInt(k);

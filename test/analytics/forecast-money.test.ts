@@ -1,0 +1,61 @@
+/**
+ * The 60-day forecast's money is exact: estimates are fractions of minor
+ * units, converted at today's rate exactly, each shown figure rounded once
+ * (half-even) and rendered with its exact `*Decimal` string. Hand-computed
+ * here for a space with one USD expense and one MXN income in the last 90
+ * days (no recurring series, under a year of history: each estimate is the
+ * 90-day daily average times the days).
+ */
+import { env } from "cloudflare:test";
+import { beforeAll, describe, expect, it } from "vitest";
+import { registerUser, type TestUser } from "../helpers";
+import { createAccount } from "../accounts/helpers";
+import { api, localDays, ok } from "./fixture";
+
+const TZ = "UTC";
+let owner: TestUser;
+let spaceId: string;
+let checkingId: string;
+let pesosId: string;
+
+beforeAll(async () => {
+  await env.DB.prepare("DELETE FROM exchange_rates").run();
+  owner = await registerUser();
+  const a = api(owner);
+  const { today, day } = localDays(TZ);
+  spaceId = (await ok(a.post("/v1/spaces", { name: "Forecast", type: "personal", currency: "USD", timezone: TZ }))).id;
+  checkingId = (await createAccount(owner, spaceId, { name: "Checking", openingBalance: "1000.00" })).id;
+  pesosId = (await createAccount(owner, spaceId, { name: "Pesos", currency: "MXN" })).id;
+  await ok(a.put(`/v1/spaces/${spaceId}/rates`, { rates: [{ base: "USD", quote: "MXN", date: today, rate: "17.00" }] }));
+  await ok(a.post("/v1/transactions", { spaceId, accountId: checkingId, amount: "-90.01", date: day(-10), description: "Hardware store" }));
+  await ok(a.post("/v1/transactions", { spaceId, accountId: pesosId, amount: "1000.00", date: day(-20), description: "Factura" }));
+});
+
+describe("GET /v1/analytics/forecast: exact money", () => {
+  it("matches the hand-computed weekly figures, totals and projected balances", async () => {
+    const { status, body } = await api(owner).get(`/v1/analytics/forecast?spaceId=${spaceId}`);
+    expect(status, JSON.stringify(body)).toBe(200);
+    expect(body.recurringSeriesUsed).toBe(0);
+    expect(body.forecast).toHaveLength(9);
+    // Daily: expenses 9001/90 US cents; income 100000/90 MXN centavos = 100000/(90·17) US cents.
+    // Week 1 (7 days): income 700000/1530 = 457.516… → 4.58; expenses 63007/90 = 700.077… → 7.00; net −242.561… → −2.43.
+    expect(body.forecast[0]).toMatchObject({
+      projectedIncome: 4.58, projectedIncomeDecimal: "4.58", projectedExpenses: 7, projectedExpensesDecimal: "7.00", netFlow: -2.43, netFlowDecimal: "-2.43",
+    });
+    // Week 9 (the 4 days left): income 400000/1530 = 261.437… → 2.61; expenses 36004/90 = 400.044… → 4.00; net −138.606… → −1.39.
+    expect(body.forecast[8]).toMatchObject({ projectedIncomeDecimal: "2.61", projectedExpensesDecimal: "4.00", netFlowDecimal: "-1.39" });
+    // Rounded per week the incomes would sum to 8 × 4.58 + 2.61 = 39.25; the total is rounded once: 6000000/1530 = 3921.568… → 39.22.
+    expect(body.summary).toMatchObject({
+      totalProjectedIncome: 39.22, totalProjectedIncomeDecimal: "39.22",
+      totalProjectedExpenses: 60.01, totalProjectedExpensesDecimal: "60.01",
+      netCashFlow: -20.79, netCashFlowDecimal: "-20.79",
+    });
+    const acc = (id: string) => body.accounts.find((x: any) => x.accountId === id);
+    // Checking: 909.99 now, minus 60 × 9001/90 = 6000.666… cents → 84998.333… → 849.98.
+    expect(acc(checkingId)).toMatchObject({ currency: "USD", currentBalanceDecimal: "909.99", projectedBalance: 849.98, projectedBalanceDecimal: "849.98", negativeOn: null });
+    // Pesos (its own currency): 1000.00 now, plus 60 × 100000/90 = 66666.666… centavos → 1666.67.
+    expect(acc(pesosId)).toMatchObject({ currency: "MXN", currentBalanceDecimal: "1000.00", projectedBalanceDecimal: "1666.67" });
+    expect(body.conversion.complete).toBe(true);
+    expect(body.conversion.ratesUsed).toEqual([expect.objectContaining({ base: "USD", quote: "MXN", rate: "17", source: "manual" })]);
+  });
+});
