@@ -226,6 +226,8 @@ export const ledgerEntries = sqliteTable(
     primaryKey({ columns: [t.spaceId, t.address, t.asset, t.seq, t.postingIndex] }),
     index("ledger_entries_seq_idx").on(t.spaceId, t.seq),
     index("ledger_entries_time_idx").on(t.spaceId, t.address, t.timestamp),
+    // Balances at an instant summed from the index alone (analytics; migration 0014).
+    index("ledger_entries_balance_idx").on(t.spaceId, t.address, t.asset, t.timestamp, t.amount),
   ],
 );
 
@@ -324,6 +326,8 @@ export const transactions = sqliteTable(
     index("transactions_ledger_idx").on(t.spaceId, t.ledgerSeq),
     index("transactions_merchant_idx").on(t.spaceId, t.normalizedMerchant),
     index("transactions_provider_idx").on(t.accountId, t.providerTransactionId),
+    // Cash flow by day, currency and category summed from the index alone (analytics; migration 0014).
+    index("transactions_cashflow_idx").on(t.spaceId, t.date, t.currency, t.categoryId, t.type, t.status, t.subtype, t.amount),
   ],
 );
 
