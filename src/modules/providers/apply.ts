@@ -23,7 +23,7 @@ import { ApiError } from "../../lib/errors";
 import { instantIn } from "../../lib/dates";
 import { newId } from "../../lib/ids";
 import { assetOf, type Currency, CURRENCY_SCALES, formatMinor, toMajorNumber } from "../../lib/money";
-import { IN_JSON_LIST, jsonList, type SqlValue } from "../../lib/sql";
+import { IN_JSON_LIST, jsonList } from "../../lib/sql";
 import { accountAddress } from "../ledger/addresses";
 import { runLedger } from "../ledger/client";
 import type { SideEffect } from "../ledger/operations";
@@ -32,6 +32,7 @@ import { normalizeMerchant } from "../ml/normalize";
 import { balancesOf, type AccountRow } from "../accounts/service";
 import type { AccountType } from "../accounts/schemas";
 import { cashflowPostings } from "../transactions/postings";
+import { outboxRow, type OutboxRow, queueFanout } from "../webhooks/publish";
 import { batchCategorizer } from "./categorize";
 import type { ConnectionRow } from "./connections";
 
@@ -257,7 +258,6 @@ export async function applyChanges(
         .run();
       stats.flagged += res.meta.changes;
     }
-    await emitCreated(svc, conn, planned.filter((p) => committed.has(p.row.id)));
   }
 
   const newTrades = (changes.trades ?? []).filter((trade) => {
@@ -441,14 +441,19 @@ async function reconcile(svc: Services, conn: ConnectionRow, acc: AccountRow, t:
 /** Posts planned rows in chunks; a chunk refused for a reference already used is retried row by row. Returns the ids committed. */
 async function commitPlanned(svc: Services, conn: ConnectionRow, planned: Planned[], stats: SyncStats, countCreated = true): Promise<string[]> {
   const done: string[] = [];
+  const announced: OutboxRow[] = [];
   const commit = async (chunk: Planned[]) => {
     const txs: TxIntent[] = chunk.map((p) => ({
       postings: p.postings, reference: p.reference, timestamp: p.row.date,
       metadata: { dhanamTransactionId: p.row.id, provider: conn.provider, providerTransactionId: p.row.providerTransactionId ?? "" },
     }));
     const effects: SideEffect[] = chunk.map((p, i) => ({ kind: "insertTransaction", txIndex: i, row: p.row }));
+    // New transactions are announced in the same batch (corrections are not new transactions).
+    const events = countCreated ? chunk.map((p) => createdEvent(conn, p.row, p.row.createdAt)) : [];
+    for (const row of events) effects.push({ kind: "insertEvent", row });
     await runLedger(svc, { kind: "commit", spaceId: conn.space_id, txs, effects });
     done.push(...chunk.map((p) => p.row.id));
+    announced.push(...events);
     if (countCreated) stats.created += chunk.length;
   };
   for (let i = 0; i < planned.length; i += COMMIT_CHUNK) {
@@ -468,6 +473,7 @@ async function commitPlanned(svc: Services, conn: ConnectionRow, planned: Planne
       }
     }
   }
+  await queueFanout(svc, announced);
   return done;
 }
 
@@ -586,32 +592,22 @@ async function adjustBalances(
   }
 }
 
-/** `transaction.created` into the event outbox, once per row (the webhooks branch delivers it). */
-async function emitCreated(svc: Services, conn: ConnectionRow, planned: Planned[]) {
-  if (planned.length === 0) return;
-  const now = svc.clock.now();
-  const rows: SqlValue[][] = planned.map((p) => {
-    const scale = CURRENCY_SCALES[p.row.currency as Currency];
-    const payload = {
-      transactionId: p.row.id, spaceId: conn.space_id, accountId: p.row.accountId, amount: toMajorNumber(p.row.amount!, scale), amountDecimal: formatMinor(p.row.amount!, scale),
-      currency: p.row.currency, description: p.row.description, merchantName: p.row.merchantName ?? null, status: p.row.status, date: new Date(p.row.date!).toISOString(),
-      categoryId: p.row.categoryId ?? null, provider: conn.provider, connectionId: conn.id,
-    };
-    return [newId("evt", now), conn.space_id, "transaction.created", JSON.stringify(payload), `transaction.created:${p.row.id}`, now];
-  });
-  // Many rows per statement, bound as one JSON parameter (a 10,000-row sync stays a few statements).
-  const db = svc.env.DB;
-  const statements: D1PreparedStatement[] = [];
-  for (let i = 0; i < rows.length; i += 500) {
-    statements.push(
-      db
-        .prepare(
-          `INSERT INTO event_outbox (id, space_id, type, payload, dedupe_key, created_at)
-           SELECT value ->> '$[0]', value ->> '$[1]', value ->> '$[2]', value ->> '$[3]', value ->> '$[4]', value ->> '$[5]' FROM json_each(?)
-           WHERE true ON CONFLICT (dedupe_key) DO NOTHING`,
-        )
-        .bind(JSON.stringify(rows.slice(i, i + 500))),
-    );
-  }
-  await db.batch(statements);
+/**
+ * The `transaction.created` event of a synced row, as an outbox row committed in the ledger batch that
+ * posts the row (an `insertEvent` effect): a crash after the commit cannot lose it, and a retry that
+ * finds the row posted finds its event too. Its fan-out is queued after the commit (publish.ts).
+ */
+function createdEvent(conn: ConnectionRow, row: Planned["row"], now: number): OutboxRow {
+  const scale = CURRENCY_SCALES[row.currency as Currency];
+  return outboxRow(
+    {
+      spaceId: conn.space_id, type: "transaction.created", dedupeKey: `transaction.created:${row.id}`,
+      payload: {
+        transactionId: row.id, spaceId: conn.space_id, accountId: row.accountId, amount: toMajorNumber(row.amount!, scale), amountDecimal: formatMinor(row.amount!, scale),
+        currency: row.currency, description: row.description, merchantName: row.merchantName ?? null, status: row.status, date: new Date(row.date!).toISOString(),
+        categoryId: row.categoryId ?? null, provider: conn.provider, connectionId: conn.id,
+      },
+    },
+    now,
+  );
 }
