@@ -2224,6 +2224,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/providers/review-flags": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a space's review flags: posted transactions that might be a pending one (an ambiguous match left as two)
+         * @description List a space's review flags: posted transactions that might be a pending one (an ambiguous match left as two). Any member of the space may call this, viewers included.
+         */
+        get: operations["listProvidersReviewFlags"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/providers/review-flags/{flagId}/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resolve a review flag: `merge` (the posted transaction supersedes the pending one, its edits kept) or `keep_both`
+         * @description Resolve a review flag: `merge` (the posted transaction supersedes the pending one, its edits kept) or `keep_both`. Requires the `member` role or above in the space; viewers get 403.
+         */
+        post: operations["providersReviewFlagsResolve"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/sync-jobs/{jobId}": {
         parameters: {
             query?: never;
@@ -4773,6 +4813,57 @@ export interface components {
         };
         ProviderSpaceRequest: {
             spaceId: string;
+        };
+        ProviderReviewFlagList: {
+            flags: components["schemas"]["ProviderReviewFlag"][];
+            pagination: {
+                total: number;
+                limit: number;
+                offset: number;
+                hasMore: boolean;
+            };
+        };
+        ProviderReviewFlag: {
+            id: string;
+            spaceId: string;
+            /** @example possible_pending_duplicate */
+            reason: string;
+            /** @enum {string} */
+            status: "open" | "resolved";
+            transaction: components["schemas"]["ReviewFlagTransaction"];
+            candidates: components["schemas"]["ReviewFlagTransaction"][];
+            /** @enum {string|null} */
+            resolution: "merge" | "keep_both" | null;
+            /** @description The pending transaction a merge kept (it now is the posted one) */
+            mergedTransactionId: string | null;
+            resolvedAt: string | null;
+            resolvedBy: string | null;
+            createdAt: string;
+        };
+        ReviewFlagTransaction: {
+            id: string;
+            accountId: string;
+            /** @description Major units as a JSON number, for convenience */
+            amount: number;
+            /**
+             * @description The exact amount as a decimal string
+             * @example -45.67
+             */
+            amountDecimal: string;
+            currency: string;
+            description: string;
+            merchantName: string | null;
+            /** @description ISO 8601 in the space's time zone */
+            date: string;
+            status: string;
+        } | null;
+        ProviderReviewFlagResolved: {
+            flag: components["schemas"]["ProviderReviewFlag"];
+        };
+        ProviderReviewFlagResolve: {
+            /** @enum {string} */
+            action: "merge" | "keep_both";
+            pendingTransactionId?: string;
         };
         SyncJob: {
             id: string;
@@ -28145,6 +28236,421 @@ export interface operations {
                      *       "error": {
                      *         "code": "RESOURCE_NOT_FOUND",
                      *         "message": "Resource not found",
+                     *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "PAYLOAD_TOO_LARGE",
+                     *         "message": "Request body exceeds 1048576 bytes",
+                     *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *         "message": "Send the request body as application/json",
+                     *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Validation failed; `details` lists each bad field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "VALIDATION_FAILED",
+                     *         "message": "Validation failed for the provided data",
+                     *         "details": [
+                     *           {
+                     *             "field": "amount",
+                     *             "message": "Required",
+                     *             "code": "REQUIRED"
+                     *           }
+                     *         ],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "RATE_LIMIT_EXCEEDED",
+                     *         "message": "Rate limit exceeded; retry after 42 seconds",
+                     *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listProvidersReviewFlags: {
+        parameters: {
+            query: {
+                spaceId: string;
+                status?: "open" | "resolved" | "all";
+                limit?: number;
+                offset?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Review flags, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "flags": [
+                     *         {
+                     *           "id": "id",
+                     *           "spaceId": "spc_123",
+                     *           "reason": "possible_pending_duplicate",
+                     *           "status": "open",
+                     *           "transaction": {
+                     *             "id": "id",
+                     *             "accountId": "acc_123",
+                     *             "amount": -45.67,
+                     *             "amountDecimal": "-45.67",
+                     *             "currency": "USD",
+                     *             "description": "Starbucks Coffee",
+                     *             "merchantName": "merchant name",
+                     *             "date": "2024-01-01",
+                     *             "status": "status"
+                     *           },
+                     *           "candidates": [
+                     *             {
+                     *               "id": "id",
+                     *               "accountId": "acc_123",
+                     *               "amount": -45.67,
+                     *               "amountDecimal": "-45.67",
+                     *               "currency": "USD",
+                     *               "description": "Starbucks Coffee",
+                     *               "merchantName": "merchant name",
+                     *               "date": "2024-01-01",
+                     *               "status": "status"
+                     *             }
+                     *           ],
+                     *           "resolution": "merge",
+                     *           "mergedTransactionId": "merged transaction id",
+                     *           "resolvedAt": "2024-01-01T10:00:00.000Z",
+                     *           "resolvedBy": "resolved by",
+                     *           "createdAt": "2024-01-01T10:00:00.000Z"
+                     *         }
+                     *       ],
+                     *       "pagination": {
+                     *         "total": 1,
+                     *         "limit": 1,
+                     *         "offset": 1,
+                     *         "hasMore": true
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ProviderReviewFlagList"];
+                };
+            };
+            /** @description Authentication required or invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "UNAUTHORIZED",
+                     *         "message": "Authentication token invalid or expired",
+                     *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or in a space the caller cannot see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "RESOURCE_NOT_FOUND",
+                     *         "message": "Resource not found",
+                     *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Validation failed; `details` lists each bad field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "VALIDATION_FAILED",
+                     *         "message": "Validation failed for the provided data",
+                     *         "details": [
+                     *           {
+                     *             "field": "amount",
+                     *             "message": "Required",
+                     *             "code": "REQUIRED"
+                     *           }
+                     *         ],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "RATE_LIMIT_EXCEEDED",
+                     *         "message": "Rate limit exceeded; retry after 42 seconds",
+                     *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    providersReviewFlagsResolve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                flagId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "action": "merge",
+                 *       "pendingTransactionId": "pending transaction id"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ProviderReviewFlagResolve"];
+            };
+        };
+        responses: {
+            /** @description Resolved */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "flag": {
+                     *         "id": "id",
+                     *         "spaceId": "spc_123",
+                     *         "reason": "possible_pending_duplicate",
+                     *         "status": "open",
+                     *         "transaction": {
+                     *           "id": "id",
+                     *           "accountId": "acc_123",
+                     *           "amount": -45.67,
+                     *           "amountDecimal": "-45.67",
+                     *           "currency": "USD",
+                     *           "description": "Starbucks Coffee",
+                     *           "merchantName": "merchant name",
+                     *           "date": "2024-01-01",
+                     *           "status": "status"
+                     *         },
+                     *         "candidates": [
+                     *           {
+                     *             "id": "id",
+                     *             "accountId": "acc_123",
+                     *             "amount": -45.67,
+                     *             "amountDecimal": "-45.67",
+                     *             "currency": "USD",
+                     *             "description": "Starbucks Coffee",
+                     *             "merchantName": "merchant name",
+                     *             "date": "2024-01-01",
+                     *             "status": "status"
+                     *           }
+                     *         ],
+                     *         "resolution": "merge",
+                     *         "mergedTransactionId": "merged transaction id",
+                     *         "resolvedAt": "2024-01-01T10:00:00.000Z",
+                     *         "resolvedBy": "resolved by",
+                     *         "createdAt": "2024-01-01T10:00:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ProviderReviewFlagResolved"];
+                };
+            };
+            /** @description Malformed JSON body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "BAD_REQUEST",
+                     *         "message": "Malformed JSON in request body",
+                     *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authentication required or invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "UNAUTHORIZED",
+                     *         "message": "Authentication token invalid or expired",
+                     *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Role or second factor insufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "FORBIDDEN",
+                     *         "message": "Your role in this space does not allow this operation",
+                     *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or in a space the caller cannot see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "RESOURCE_NOT_FOUND",
+                     *         "message": "Resource not found",
+                     *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with existing state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "CONFLICT",
+                     *         "message": "The request conflicts with the resource's current state",
                      *         "details": [],
                      *         "timestamp": "2024-01-01T10:00:00.000Z",
                      *         "requestId": "req_0123456789abcdef"

@@ -196,7 +196,7 @@ export async function applyChanges(
           stats.unchanged++;
           continue;
         }
-        const changed = await reconcile(svc, conn, acc, t, mine, tz, stats);
+        const changed = await reconcile(svc, conn, acc, t, mine, tz, stats, groups.get(t.id));
         if (changed) stats.updated++;
         else stats.unchanged++;
         continue;
@@ -207,7 +207,7 @@ export async function applyChanges(
         await supersede(svc, rows, pendingRow, t.id, now);
         groups.set(t.id, rows.map((r) => ({ ...r, pid: t.id + r.pid.slice(pendingRow.length), status: r.pid === pendingRow ? "posted" : r.status })));
         groups.delete(pendingRow);
-        await reconcile(svc, conn, acc, t, live(t.id), tz, stats);
+        await reconcile(svc, conn, acc, t, live(t.id), tz, stats, groups.get(t.id));
         stats.updated++;
         continue;
       }
@@ -285,7 +285,7 @@ export async function applyChanges(
   const flaggedPending = new Set([...ambiguous.values()].flat());
   if (removed.length > 0) {
     // ...and so are those of earlier syncs' flags, until a person resolves them.
-    const earlier = await svc.env.DB.prepare("SELECT candidate_transaction_ids FROM provider_review_flags WHERE space_id = ?").bind(conn.space_id).all<{ candidate_transaction_ids: string }>();
+    const earlier = await svc.env.DB.prepare("SELECT candidate_transaction_ids FROM provider_review_flags WHERE space_id = ? AND resolved_at IS NULL").bind(conn.space_id).all<{ candidate_transaction_ids: string }>();
     for (const f of earlier.results) for (const id of JSON.parse(f.candidate_transaction_ids) as string[]) flaggedPending.add(id);
   }
 
@@ -401,7 +401,11 @@ async function supersede(svc: Services, rows: ExistingRow[], pendingId: string, 
  * Brings a group in line with the provider's latest word: the status, and any
  * amount difference as a correcting entry. True when anything changed.
  */
-async function reconcile(svc: Services, conn: ConnectionRow, acc: AccountRow, t: NormalTxn, rows: ExistingRow[], tz: string, stats: SyncStats): Promise<boolean> {
+async function reconcile(
+  svc: Services, conn: ConnectionRow, acc: AccountRow, t: NormalTxn, rows: ExistingRow[], tz: string, stats: SyncStats,
+  /** Every row of the group, voided ones too: a correction's number never reuses a voided one's (its reference is taken). */
+  all: ExistingRow[] = rows,
+): Promise<boolean> {
   let changed = false;
   const primary = rows.find((r) => !r.pid.includes("#")) ?? rows[0]!;
   const status = t.pending ? "pending" : "posted";
@@ -414,7 +418,7 @@ async function reconcile(svc: Services, conn: ConnectionRow, acc: AccountRow, t:
   const effective = rows.reduce((s, r) => s + r.amount, 0);
   const diff = t.amountMinor - effective;
   if (diff !== 0) {
-    const n = rows.filter((r) => r.pid.includes("#c")).length + 1;
+    const n = Math.max(0, ...[...rows, ...all].map((r) => Number(/#c(\d+)$/.exec(r.pid)?.[1] ?? 0))) + 1;
     const pid = `${t.id}#c${n}`;
     const currency = acc.currency as Currency;
     const id = newId("txn", now);
@@ -611,3 +615,64 @@ function createdEvent(conn: ConnectionRow, row: Planned["row"], now: number): Ou
     now,
   );
 }
+
+/**
+ * A person's answer to an ambiguous match (review flag): the posted transaction supersedes the chosen
+ * pending one exactly as a linked pair does in a sync. The posted duplicate is reverted, the pending row
+ * takes the posted transaction's id and status in place (its category, tags and notes stay), and an
+ * amount difference is posted as a correcting entry. The caller has claimed the flag first (one merge).
+ * Returns whether any step changed the ledger before a failure (`changed`), for the caller's cleanup.
+ */
+export async function mergeFlagged(svc: Services, conn: ConnectionRow, postedTxnId: string, pendingTxnId: string, progress: { changed: boolean }): Promise<void> {
+  const db = svc.env.DB;
+  const [space, acc] = await Promise.all([
+    db.prepare("SELECT timezone FROM spaces WHERE id = ?").bind(conn.space_id).first<{ timezone: string }>(),
+    db.prepare("SELECT a.* FROM transactions t JOIN accounts a ON a.id = t.account_id WHERE t.id = ?").bind(postedTxnId).first<Record<string, unknown>>(),
+  ]);
+  if (!acc) throw new ApiError(409, "CONFLICT", "The flagged transaction no longer exists");
+  const account = accountFromRow(acc);
+  const tz = space?.timezone ?? "UTC";
+  const groups = await loadGroups(svc, [account.id]);
+  const all = [...groups.values()].flat();
+  const posted = all.find((r) => r.id === postedTxnId);
+  const pending = all.find((r) => r.id === pendingTxnId);
+  if (!posted || !pending || pending.account_id !== posted.account_id) throw new ApiError(409, "CONFLICT", "The pending transaction is not in the flagged transaction's account");
+  if (pending.status !== "pending" || posted.status === "cancelled" || pending.pid.includes("#") || posted.pid.includes("#")) {
+    throw new ApiError(409, "CONFLICT", "These transactions changed since they were flagged (posted, merged or removed); there is nothing to merge");
+  }
+  const postedPid = posted.pid;
+  const pendingPid = pending.pid;
+  const details = await db.prepare("SELECT description, merchant_name FROM transactions WHERE id = ?").bind(posted.id).first<{ description: string; merchant_name: string | null }>();
+  // What the institution says the transaction is: the posted group's live amount (its corrections included).
+  const postedRows = (groups.get(postedPid) ?? []).filter((r) => r.status !== "cancelled");
+  const postedAmount = postedRows.reduce((sum, r) => sum + r.amount, 0);
+  // 1. The posted duplicate leaves the ledger (a reversal, never a deletion).
+  for (const r of postedRows) {
+    try {
+      await runLedger(svc, {
+        kind: "revert", spaceId: conn.space_id, seq: r.ledger_seq, atEffectiveDate: true,
+        metadata: { mergedInto: pendingTxnId, provider: `${conn.provider}:${postedPid}` }, effects: [{ kind: "voidTransactionsOf", seq: r.ledger_seq }],
+      });
+      progress.changed = true;
+    } catch (e) {
+      if (!(e instanceof ApiError && e.code === "ALREADY_REVERTED")) throw e;
+    }
+    r.status = "cancelled";
+  }
+  // 2. The pending row becomes the posted transaction in place, as a linked pair does in a sync.
+  const rows = (groups.get(pendingPid) ?? []).filter((r) => r.status !== "cancelled");
+  await supersede(svc, rows, pendingPid, postedPid, svc.clock.now());
+  progress.changed = true;
+  for (const r of rows) {
+    r.pid = postedPid + r.pid.slice(pendingPid.length);
+    if (r.id === pending.id) r.status = "posted";
+  }
+  // 3. Any difference (a tip) as a correcting entry in the pending row's category.
+  const t: NormalTxn = {
+    id: postedPid, accountExternalId: account.providerAccountId ?? "", amountMinor: postedAmount, date: dayIn(posted.date, tz),
+    description: details?.description ?? "", merchantName: details?.merchant_name ?? null, pending: false, pendingId: pendingPid,
+  };
+  await reconcile(svc, conn, account, t, rows, tz, emptyStats(), [...(groups.get(postedPid) ?? []), ...rows]);
+}
+
+const dayIn = (ms: number, tz: string) => new Intl.DateTimeFormat("en-CA", { timeZone: tz, year: "numeric", month: "2-digit", day: "2-digit" }).format(new Date(ms));
