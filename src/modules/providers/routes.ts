@@ -56,9 +56,9 @@ providerRoutes.openapi(
   createRoute({
     ...access("admin"),
     ...sync, method: "post", path: "/plaid/exchange-token", tags,
-    summary: "Exchange a Plaid public token: creates the connection and its accounts and imports their transactions (the first sync)",
+    summary: "Exchange a Plaid public token: creates the connection and its accounts and queues the import of their transactions (the first sync)",
     request: { body: jsonBody(ExchangeTokenBody) },
-    responses: { 201: json(ConnectResultSchema, "Connected; `jobId` is the first sync, already run (or queued again if it failed transiently)"), ...errors(401, 403, 404, 422, 429) },
+    responses: { 201: json(ConnectResultSchema, "Connected; `jobId` (also `firstSync.jobId`) is the first sync, queued: follow it at GET /v1/sync-jobs/{jobId}"), ...errors(401, 403, 404, 422, 429) },
   }),
   async (c) => c.json(await plaid.exchangePublicToken(c.get("services"), c.get("auth"), c.req.valid("json")), 201),
 );
@@ -87,9 +87,9 @@ providerRoutes.openapi(
   createRoute({
     ...access("admin"),
     ...sync, method: "post", path: "/belvo/connect", tags,
-    summary: "Connect a Belvo institution with credentials (stored encrypted, never echoed) and import its transactions",
+    summary: "Connect a Belvo institution with credentials (stored encrypted, never echoed) and queue the import of its transactions",
     request: { body: jsonBody(BelvoConnectBody) },
-    responses: { 201: json(ConnectResultSchema, "Connected; `jobId` is the first sync, already run"), ...errors(400, 401, 403, 404, 422, 429) },
+    responses: { 201: json(ConnectResultSchema, "Connected; `jobId` (also `firstSync.jobId`) is the first sync, queued"), ...errors(400, 401, 403, 404, 422, 429) },
   }),
   async (c) => c.json(await belvo.connectBelvo(c.get("services"), c.get("auth"), c.req.valid("json")), 201),
 );
@@ -108,9 +108,9 @@ providerRoutes.openapi(
   createRoute({
     ...access("admin"),
     ...sync, method: "post", path: "/bitso/connect", tags,
-    summary: "Connect Bitso with an API key and secret (stored encrypted): balances valued at market prices, trades imported",
+    summary: "Connect Bitso with an API key and secret (stored encrypted): balances valued at market prices, the import of trades queued",
     request: { body: jsonBody(BitsoConnectBody) },
-    responses: { 201: json(BitsoConnectSchema, "Connected; `jobId` is the first sync, already run"), ...errors(401, 403, 404, 422, 429) },
+    responses: { 201: json(BitsoConnectSchema, "Connected; `jobId` (also `firstSync.jobId`) is the first sync, queued"), ...errors(401, 403, 404, 422, 429) },
   }),
   async (c) => c.json(await bitso.connectBitso(c.get("services"), c.get("auth"), c.req.valid("json")), 201),
 );

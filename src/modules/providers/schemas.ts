@@ -52,8 +52,14 @@ export const ExchangeTokenBody = z
   .strict()
   .openapi("PlaidExchangeTokenRequest");
 
+/** The first import, queued on SYNC_QUEUE: follow it at GET /v1/sync-jobs/{jobId}. */
+const FirstSync = z
+  .object({ jobId: z.string(), status: z.enum(["queued"]) })
+  .nullable()
+  .openapi("ProviderFirstSync", { description: "The connection's first import, queued (null if the connection could not be read yet); poll GET /v1/sync-jobs/{jobId}" });
+
 export const ConnectResultSchema = z
-  .object({ connection: ConnectionSchema, jobId: z.string().nullable(), message: z.string().optional() })
+  .object({ connection: ConnectionSchema, jobId: z.string().nullable(), firstSync: FirstSync, message: z.string().optional() })
   .openapi("ProviderConnectResult");
 
 export const WebhookBody = z.record(z.string(), z.unknown()).openapi("ProviderWebhookBody");
@@ -145,7 +151,7 @@ const BitsoAccountValue = z.object({
   priceSource: z.string().nullable(),
 });
 export const BitsoConnectSchema = z
-  .object({ connection: ConnectionSchema, accounts: z.array(BitsoAccountValue), jobId: z.string().nullable(), message: z.string() })
+  .object({ connection: ConnectionSchema, accounts: z.array(BitsoAccountValue), jobId: z.string().nullable(), firstSync: FirstSync, message: z.string() })
   .openapi("BitsoConnectResult");
 export const BitsoSyncSchema = z
   .object({ jobId: z.string().nullable(), jobIds: z.array(z.string()), accounts: z.array(BitsoAccountValue), status: z.enum(["queued", "nothing_to_sync"]) })

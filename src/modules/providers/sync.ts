@@ -13,7 +13,7 @@ import { iso } from "../../lib/clock";
 import { ApiError, conflict, notFound } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { IN_JSON_LIST, jsonList } from "../../lib/sql";
-import { logError } from "../../lib/log";
+import { logError, logInfo } from "../../lib/log";
 import { ProviderError } from "../../providers/errors";
 import { fetchPlaid } from "../../providers/plaid/adapter";
 import { fetchBelvo } from "../../providers/belvo/adapter";
@@ -234,9 +234,13 @@ export async function runSyncJob(svc: Services, message: { [key: string]: unknow
   const stats = emptyStats();
   try {
     if (!fetcher) throw new Error(`No sync adapter for ${conn.provider}`);
+    const timings: Record<string, number> = {};
+    const fetchStarted = Date.now();
     const fetched = await fetcher(svc, conn);
-    const { accountIds, createdIds } = await applyChanges(svc, conn, fetched.changes, stats, { onlyAccountIds: JSON.parse(job.account_ids) as string[] });
+    timings.fetchMs = Date.now() - fetchStarted;
+    const { accountIds, createdIds } = await applyChanges(svc, conn, fetched.changes, stats, { onlyAccountIds: JSON.parse(job.account_ids) as string[], timings });
     await fetched.commit?.();
+    if (svc.env.LOG_LEVEL !== "error") logInfo(undefined, "sync.timing", { jobId, provider: conn.provider, upserts: fetched.changes.upserts.length, created: stats.created, ...timings });
     const finished = svc.clock.now();
     await setStatus(svc, conn.id, "active", null, { syncedAt: finished });
     await db
@@ -318,12 +322,12 @@ export async function enqueueDueSyncs(svc: Services): Promise<number> {
 }
 
 /**
- * The first import of a new connection, run in the connect request itself (the person linking waits for
- * their transactions). It is the same job the queue runs: if it fails transiently it goes back to the
- * queue with backoff like any other.
+ * The first import of a new connection: queued on SYNC_QUEUE like any other
+ * sync (the connect request answers at once; the caller follows the job at
+ * GET /v1/sync-jobs/{jobId}). A sync already queued for the connection is
+ * reused. Failures retry with backoff like any other.
  */
-export async function runFirstSync(svc: Services, conn: ConnectionRow): Promise<string> {
-  const { jobId, created } = await enqueueSync(svc, conn, "connect", [], { send: false });
-  if (created) await runSyncJob(svc, { jobId, attempt: 1 });
-  return jobId;
+export async function queueFirstSync(svc: Services, conn: ConnectionRow): Promise<{ jobId: string; status: "queued" }> {
+  const { jobId } = await enqueueSync(svc, conn, "connect");
+  return { jobId, status: "queued" };
 }
