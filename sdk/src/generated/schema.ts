@@ -2094,8 +2094,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Exchange a Plaid public token: creates the connection and its accounts and imports their transactions (the first sync)
-         * @description Exchange a Plaid public token: creates the connection and its accounts and imports their transactions (the first sync). Requires the `admin` role or above in the space.
+         * Exchange a Plaid public token: creates the connection and its accounts and queues the import of their transactions (the first sync)
+         * @description Exchange a Plaid public token: creates the connection and its accounts and queues the import of their transactions (the first sync). Requires the `admin` role or above in the space.
          */
         post: operations["providersPlaidExchangeToken"];
         delete?: never;
@@ -2154,8 +2154,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Connect a Belvo institution with credentials (stored encrypted, never echoed) and import its transactions
-         * @description Connect a Belvo institution with credentials (stored encrypted, never echoed) and import its transactions. Requires the `admin` role or above in the space.
+         * Connect a Belvo institution with credentials (stored encrypted, never echoed) and queue the import of its transactions
+         * @description Connect a Belvo institution with credentials (stored encrypted, never echoed) and queue the import of its transactions. Requires the `admin` role or above in the space.
          */
         post: operations["providersBelvoConnect"];
         delete?: never;
@@ -2194,8 +2194,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Connect Bitso with an API key and secret (stored encrypted): balances valued at market prices, trades imported
-         * @description Connect Bitso with an API key and secret (stored encrypted): balances valued at market prices, trades imported. Requires the `admin` role or above in the space.
+         * Connect Bitso with an API key and secret (stored encrypted): balances valued at market prices, the import of trades queued
+         * @description Connect Bitso with an API key and secret (stored encrypted): balances valued at market prices, the import of trades queued. Requires the `admin` role or above in the space.
          */
         post: operations["providersBitsoConnect"];
         delete?: never;
@@ -4722,8 +4722,15 @@ export interface components {
         ProviderConnectResult: {
             connection: components["schemas"]["ProviderConnection"];
             jobId: string | null;
+            firstSync: components["schemas"]["ProviderFirstSync"];
             message?: string;
         };
+        /** @description The connection's first import, queued (null if the connection could not be read yet); poll GET /v1/sync-jobs/{jobId} */
+        ProviderFirstSync: {
+            jobId: string;
+            /** @enum {string} */
+            status: "queued";
+        } | null;
         PlaidExchangeTokenRequest: {
             spaceId: string;
             /** @example public-sandbox-12345 */
@@ -4783,6 +4790,7 @@ export interface components {
                 priceSource: string | null;
             }[];
             jobId: string | null;
+            firstSync: components["schemas"]["ProviderFirstSync"];
             message: string;
         };
         BitsoConnectRequest: {
@@ -26942,7 +26950,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Connected; `jobId` is the first sync, already run (or queued again if it failed transiently) */
+            /** @description Connected; `jobId` (also `firstSync.jobId`) is the first sync, queued: follow it at GET /v1/sync-jobs/{jobId} */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -26970,6 +26978,10 @@ export interface operations {
                      *         "disconnectedAt": "2024-01-01T10:00:00.000Z"
                      *       },
                      *       "jobId": "job_123",
+                     *       "firstSync": {
+                     *         "jobId": "job_123",
+                     *         "status": "queued"
+                     *       },
                      *       "message": "message"
                      *     }
                      */
@@ -27505,7 +27517,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Connected; `jobId` is the first sync, already run */
+            /** @description Connected; `jobId` (also `firstSync.jobId`) is the first sync, queued */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -27533,6 +27545,10 @@ export interface operations {
                      *         "disconnectedAt": "2024-01-01T10:00:00.000Z"
                      *       },
                      *       "jobId": "job_123",
+                     *       "firstSync": {
+                     *         "jobId": "job_123",
+                     *         "status": "queued"
+                     *       },
                      *       "message": "message"
                      *     }
                      */
@@ -27864,7 +27880,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Connected; `jobId` is the first sync, already run */
+            /** @description Connected; `jobId` (also `firstSync.jobId`) is the first sync, queued */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -27907,6 +27923,10 @@ export interface operations {
                      *         }
                      *       ],
                      *       "jobId": "job_123",
+                     *       "firstSync": {
+                     *         "jobId": "job_123",
+                     *         "status": "queued"
+                     *       },
                      *       "message": "message"
                      *     }
                      */
