@@ -113,12 +113,23 @@ interface ExistingRow {
   currency: string;
 }
 
-/** Ledger transactions per commit when posting many new rows. */
-const COMMIT_CHUNK = 64;
+/** Ledger transactions per commit when posting many new rows (the ledger object takes up to 100 in one write). */
+const COMMIT_CHUNK = 100;
+/** Commits of one sync sent to the ledger object at a time. */
+const COMMITS_IN_FLIGHT = 4;
 /** Tolerance of the pending/posted match without a link: a tip of up to 30 % or one major unit. */
 const MATCH_DAYS = 5;
 
 const baseOf = (pid: string) => pid.split("#")[0]!;
+
+/** A one-argument function remembered per argument (a sync's thousands of rows share a few hundred days). */
+function memoized<T>(fn: (key: string) => T): (key: string) => T {
+  const seen = new Map<string, T>();
+  return (key) => {
+    if (!seen.has(key)) seen.set(key, fn(key));
+    return seen.get(key)!;
+  };
+}
 const isConflict = (e: unknown) => e instanceof ApiError && e.status === 409;
 
 interface Planned {
@@ -132,8 +143,14 @@ export async function applyChanges(
   conn: ConnectionRow,
   changes: SyncChanges,
   stats: SyncStats,
-  opts: { onlyAccountIds?: string[] } = {},
+  opts: { onlyAccountIds?: string[]; timings?: Record<string, number> } = {},
 ): Promise<{ accountIds: string[]; createdIds: string[] }> {
+  let mark = Date.now();
+  const phase = (name: string) => {
+    const t = Date.now();
+    if (opts.timings) opts.timings[name] = (opts.timings[name] ?? 0) + t - mark;
+    mark = t;
+  };
   const space = await svc.env.DB.prepare("SELECT timezone FROM spaces WHERE id = ?").bind(conn.space_id).first<{ timezone: string }>();
   const tz = space?.timezone ?? "UTC";
   const accountsByExt = await ensureAccounts(svc, conn, changes.accounts);
@@ -142,7 +159,9 @@ export async function applyChanges(
     return a && a.isActive && (!opts.onlyAccountIds?.length || opts.onlyAccountIds.includes(a.id)) ? a : null;
   };
   const accountIds = [...accountsByExt.values()].filter((a) => wanted(a.providerAccountId!)).map((a) => a.id);
+  phase("accountsMs");
   const groups = await loadGroups(svc, accountIds);
+  phase("loadMs");
   const live = (pid: string) => (groups.get(pid) ?? []).filter((r) => r.status !== "cancelled");
   const now = svc.clock.now();
   const createdIds: string[] = [];
@@ -227,7 +246,10 @@ export async function applyChanges(
         signedAmount: t.amountMinor,
       };
     });
+    phase("loopMs");
     const categorize = await batchCategorizer(svc, conn.space_id, subjects);
+    phase("categorizerMs");
+    const dayStart = memoized((day: string) => instantIn(day, tz));
     const planned: Planned[] = toCreate.map((t, i) => {
       const acc = wanted(t.accountExternalId)!;
       const currency = acc.currency as Currency;
@@ -238,14 +260,16 @@ export async function applyChanges(
         postings: cashflowPostings(acc.id, currency, t.amountMinor, auto?.categoryId ?? null, false),
         row: {
           id, spaceId: conn.space_id, accountId: acc.id, amount: t.amountMinor, currency, description: t.description.slice(0, 500) || "(no description)",
-          merchantName: t.merchantName, normalizedMerchant: normalizeMerchant(t.merchantName ?? t.description), date: instantIn(t.date, tz),
+          merchantName: t.merchantName, normalizedMerchant: normalizeMerchant(t.merchantName ?? t.description), date: dayStart(t.date),
           type: t.amountMinor < 0 ? "expense" : "income", subtype: null, status: t.pending ? "pending" : "posted",
           categoryId: auto?.categoryId ?? null, categorySource: auto?.source ?? null, tags: "[]", notes: null, location: null,
           counterpartyAccountId: null, trade: null, providerTransactionId: t.id, createdAt: now, updatedAt: now,
         },
       };
     });
+    phase("planMs");
     const committedList = await commitPlanned(svc, conn, planned, stats);
+    phase("commitMs");
     createdIds.push(...committedList);
     const committed = new Set(committedList);
     for (const [tid, candidates] of ambiguous) {
@@ -311,7 +335,9 @@ export async function applyChanges(
     if (reverted) stats.removed++;
   }
 
+  phase("restMs");
   await adjustBalances(svc, conn, changes.accounts.filter((a) => wanted(a.externalId)), accountsByExt, groups, stats);
+  phase("balancesMs");
   return { accountIds, createdIds };
 }
 
@@ -460,8 +486,7 @@ async function commitPlanned(svc: Services, conn: ConnectionRow, planned: Planne
     announced.push(...events);
     if (countCreated) stats.created += chunk.length;
   };
-  for (let i = 0; i < planned.length; i += COMMIT_CHUNK) {
-    const chunk = planned.slice(i, i + COMMIT_CHUNK);
+  const commitChunk = async (chunk: Planned[]) => {
     try {
       await commit(chunk);
     } catch (e) {
@@ -476,7 +501,15 @@ async function commitPlanned(svc: Services, conn: ConnectionRow, planned: Planne
         }
       }
     }
-  }
+  };
+  const chunks: Planned[][] = [];
+  for (let i = 0; i < planned.length; i += COMMIT_CHUNK) chunks.push(planned.slice(i, i + COMMIT_CHUNK));
+  // A few chunks in flight: the ledger object commits those that wait together (group commit), one D1 batch for them.
+  let next = 0;
+  const worker = async () => {
+    while (next < chunks.length) await commitChunk(chunks[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(COMMITS_IN_FLIGHT, chunks.length) }, worker));
   await queueFanout(svc, announced);
   return done;
 }
