@@ -50,9 +50,11 @@ export async function providerSyncBench(base, { days = 3230 } = {}) {
 async function waitFor(api, jobId) {
   let job;
   for (const deadline = Date.now() + 300_000; Date.now() < deadline; ) {
-    job = await api.json("GET", `/v1/sync-jobs/${jobId}`);
-    if (job.status === "completed" || job.status === "failed") return job;
-    await new Promise((r) => setTimeout(r, 100));
+    // A poll answered late (the Worker busy with the sync) is dropped after 5 s and asked again: a stuck keep-alive
+    // socket would otherwise hold the loop for undici's 300 s headers timeout.
+    job = await Promise.race([api.json("GET", `/v1/sync-jobs/${jobId}`).catch(() => null), new Promise((r) => setTimeout(() => r(null), 5000))]);
+    if (job && (job.status === "completed" || job.status === "failed")) return job;
+    await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error(`sync job ${jobId} did not finish: ${JSON.stringify(job)}`);
 }

@@ -21,7 +21,8 @@
 import type { Services } from "../../env";
 import { ApiError } from "../../lib/errors";
 import { instantIn } from "../../lib/dates";
-import { newId } from "../../lib/ids";
+import { newId, newIds } from "../../lib/ids";
+import { ymdString, zonedDate } from "../../lib/zoned-time";
 import { assetOf, type Currency, CURRENCY_SCALES, formatMinor, toMajorNumber } from "../../lib/money";
 import { IN_JSON_LIST, jsonList } from "../../lib/sql";
 import { accountAddress } from "../ledger/addresses";
@@ -250,11 +251,12 @@ export async function applyChanges(
     const categorize = await batchCategorizer(svc, conn.space_id, subjects);
     phase("categorizerMs");
     const dayStart = memoized((day: string) => instantIn(day, tz));
+    const ids = newIds("txn", toCreate.length, now);
     const planned: Planned[] = toCreate.map((t, i) => {
       const acc = wanted(t.accountExternalId)!;
       const currency = acc.currency as Currency;
       const auto = t.amountMinor === 0 ? null : categorize(subjects[i]!.subject, t.amountMinor);
-      const id = newId("txn", now);
+      const id = ids[i]!;
       return {
         reference: `sync:${conn.id}:${t.id}`,
         postings: cashflowPostings(acc.id, currency, t.amountMinor, auto?.categoryId ?? null, false),
@@ -343,8 +345,7 @@ export async function applyChanges(
 
 function instantDay(ms: number, tz: string): number {
   // The calendar day of the pending row in the space's zone, as UTC midnight of that day.
-  const ymd = new Intl.DateTimeFormat("en-CA", { timeZone: tz, year: "numeric", month: "2-digit", day: "2-digit" }).format(new Date(ms));
-  return Date.parse(`${ymd}T00:00:00Z`);
+  return Date.parse(`${dayIn(ms, tz)}T00:00:00Z`);
 }
 
 /** The connection's accounts, created on first sight (idempotently: a retried creation replays). */
@@ -479,7 +480,8 @@ async function commitPlanned(svc: Services, conn: ConnectionRow, planned: Planne
     }));
     const effects: SideEffect[] = chunk.map((p, i) => ({ kind: "insertTransaction", txIndex: i, row: p.row }));
     // New transactions are announced in the same batch (corrections are not new transactions).
-    const events = countCreated ? chunk.map((p) => createdEvent(conn, p.row, p.row.createdAt)) : [];
+    const eventIds = countCreated ? newIds("evt", chunk.length, svc.clock.now()) : [];
+    const events = countCreated ? chunk.map((p, i) => createdEvent(conn, p.row, p.row.createdAt, eventIds[i]!)) : [];
     for (const row of events) effects.push({ kind: "insertEvent", row });
     await runLedger(svc, { kind: "commit", spaceId: conn.space_id, txs, effects });
     done.push(...chunk.map((p) => p.row.id));
@@ -634,7 +636,7 @@ async function adjustBalances(
  * posts the row (an `insertEvent` effect): a crash after the commit cannot lose it, and a retry that
  * finds the row posted finds its event too. Its fan-out is queued after the commit (publish.ts).
  */
-function createdEvent(conn: ConnectionRow, row: Planned["row"], now: number): OutboxRow {
+function createdEvent(conn: ConnectionRow, row: Planned["row"], now: number, id: string): OutboxRow {
   const scale = CURRENCY_SCALES[row.currency as Currency];
   return outboxRow(
     {
@@ -646,6 +648,7 @@ function createdEvent(conn: ConnectionRow, row: Planned["row"], now: number): Ou
       },
     },
     now,
+    id,
   );
 }
 
@@ -708,4 +711,4 @@ export async function mergeFlagged(svc: Services, conn: ConnectionRow, postedTxn
   await reconcile(svc, conn, account, t, rows, tz, emptyStats(), [...(groups.get(postedPid) ?? []), ...rows]);
 }
 
-const dayIn = (ms: number, tz: string) => new Intl.DateTimeFormat("en-CA", { timeZone: tz, year: "numeric", month: "2-digit", day: "2-digit" }).format(new Date(ms));
+const dayIn = (ms: number, tz: string) => ymdString(zonedDate(ms, tz));

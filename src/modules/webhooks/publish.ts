@@ -46,8 +46,8 @@ export interface OutboxRow {
   createdAt: number;
 }
 
-export function outboxRow(input: PublishInput, now: number): OutboxRow {
-  return { id: newId("evt", now), spaceId: input.spaceId, type: input.type, payload: JSON.stringify(input.payload), dedupeKey: input.dedupeKey, createdAt: now };
+export function outboxRow(input: PublishInput, now: number, id: string = newId("evt", now)): OutboxRow {
+  return { id, spaceId: input.spaceId, type: input.type, payload: JSON.stringify(input.payload), dedupeKey: input.dedupeKey, createdAt: now };
 }
 
 /** The statement writing an outbox row (a dedupe key already stored is a no-op), to put in the batch of the write it announces. */
