@@ -85,6 +85,7 @@ if (only === "providersync") {
   const server = await startServer({ port: 8795 });
   try {
     report.providerSync = await providerSyncBench(server.base, { days: Number(process.env.BENCH_PROVIDER_DAYS ?? 3230) });
+    report.providerSync.phases = server.events("sync.timing");
     report.providerSyncServerErrors = server.errors().slice(0, 20);
   } finally {
     server.stop();

@@ -14,7 +14,7 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import { ledgerTransactions, transactions, accounts as accountsTable } from "../src/db/schema";
-import { IN_JSON_LIST, insertEntities, insertRows, jsonList, type SqlValue } from "../src/lib/sql";
+import { IN_JSON_LIST, insertEntities, insertJsonRows, insertRows, jsonList, type SqlValue } from "../src/lib/sql";
 import { type AccountRule, checkAccountPostings, isAccountAddress, isDhanamOwnedAddress } from "../src/modules/ledger/account-rules";
 import { accountIdOf, isUnbounded } from "../src/modules/ledger/addresses";
 import { GENESIS_HASH, hashLog } from "../src/modules/ledger/chain";
@@ -678,6 +678,8 @@ export class SpaceLedger extends DurableObject<Env> {
     if (txRows.length > 0) {
       out.push(this.db.prepare("UPDATE spaces SET transaction_count = transaction_count + ? WHERE id = ?").bind(txRows.length, this.spaceId));
     }
+    const events = effects.flatMap((e) => (e.kind === "insertEvent" ? [[e.row.id, e.row.spaceId, e.row.type, e.row.payload, e.row.dedupeKey, e.row.createdAt]] : []));
+    out.push(...insertJsonRows(this.db, "event_outbox", ["id", "space_id", "type", "payload", "dedupe_key", "created_at"], events, "ON CONFLICT (dedupe_key) DO NOTHING"));
     for (const e of effects) {
       if (e.kind === "voidTransactionsOf") {
         out.push(

@@ -61,6 +61,8 @@ export async function startServer({ port = 8799, vars = {}, fromHead = false, st
     notices: () => log.split("\n").filter((l) => !l.includes('"event":"request"') && /restart|memory|exceeded|uncaught|crash|fatal/i.test(l)).slice(0, 20),
     /** How many times wrangler rebuilt and reloaded the Worker (a file it watches changed). */
     reloads: () => log.split("\n").filter((l) => /reloading/i.test(l)).length,
+    /** The Worker's log lines of one event (JSON), e.g. "sync.timing". */
+    events: (name) => log.split("\n").filter((l) => l.includes(`"event":"${name}"`)).map((l) => { try { return JSON.parse(l.slice(l.indexOf("{"))); } catch { return l; } }),
     /** Error lines the Worker logged during the run (e.g. ledger commits that failed). */
     errors: () => log.split("\n").filter((l) => l.includes('"level":"error"')).map((l) => l.slice(l.indexOf("{"))),
     stop() {

@@ -69,8 +69,17 @@ export const providerReviewFlags = sqliteTable(
     candidateTransactionIds: text("candidate_transaction_ids").notNull(),
     reason: text("reason").notNull(),
     createdAt: integer("created_at").notNull(),
+    /** Set when a person resolves the flag (migration 0014): `merge` or `keep_both`, by whom, and the pending row merged. */
+    resolvedAt: integer("resolved_at"),
+    resolution: text("resolution", { enum: ["merge", "keep_both"] }),
+    resolvedBy: text("resolved_by"),
+    mergedTransactionId: text("merged_transaction_id"),
   },
-  (t) => [uniqueIndex("provider_review_flags_txn_unique").on(t.transactionId, t.reason), index("provider_review_flags_space_idx").on(t.spaceId, t.createdAt)],
+  (t) => [
+    uniqueIndex("provider_review_flags_txn_unique").on(t.transactionId, t.reason),
+    index("provider_review_flags_space_idx").on(t.spaceId, t.createdAt),
+    index("provider_review_flags_open_idx").on(t.spaceId, t.resolvedAt, t.createdAt),
+  ],
 );
 
 export const providerWebhookKeys = sqliteTable(

@@ -133,8 +133,21 @@ function randomTxn(item: ItemRow, key: string, day: string, pending: boolean): S
   };
 }
 
-/** The item's transactions at generation `g`, in a stable order. */
-export function stateAt(item: ItemRow, g: number): Map<string, SimTxn> {
+/** The last few states computed (a paged sync asks for the same two on every page); read-only to callers. */
+const recentStates = new Map<string, ReadonlyMap<string, SimTxn>>();
+
+/** The item's transactions at generation `g`, in a stable order (a pure function of the item's seed fields and `g`). */
+export function stateAt(item: ItemRow, g: number): ReadonlyMap<string, SimTxn> {
+  const key = `${item.item_id}|${item.seed}|${item.anchor_day}|${item.history_days}|${g}`;
+  const known = recentStates.get(key);
+  if (known) return known;
+  const state = computeStateAt(item, g);
+  recentStates.set(key, state);
+  if (recentStates.size > 8) recentStates.delete(recentStates.keys().next().value!);
+  return state;
+}
+
+function computeStateAt(item: ItemRow, g: number): Map<string, SimTxn> {
   const state = new Map<string, SimTxn>();
   if (g < 0) return state;
   const put = (t: SimTxn) => state.set(t.id, t);
@@ -180,7 +193,7 @@ function accountIds(item: ItemRow) {
 
 const OPENING_CENTS = (item: ItemRow) => 150000 + (fnv1a(item.seed) % 350000);
 
-function accountsOf(item: ItemRow, state: Map<string, SimTxn>): AccountBase[] {
+function accountsOf(item: ItemRow, state: ReadonlyMap<string, SimTxn>): AccountBase[] {
   const ids = accountIds(item);
   let chkPosted = 0;
   let chkPending = 0;

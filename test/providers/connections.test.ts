@@ -28,7 +28,8 @@ describe("provider connections", () => {
     expect(stored).not.toContain("accessToken");
     expect(String(row!.credentials_enc)).toMatch(/^v1\./);
 
-    // The first sync ran in the connect request.
+    // The first sync is queued, not run in the connect request: the answer names the job to follow.
+    expect((linked as any).firstSync).toEqual({ jobId: linked.jobId, status: "queued" });
     const job = await waitForJob(linked.jobId);
     expect(job.status).toBe("completed");
     const status = await callJson(`/v1/sync-jobs/${linked.jobId}`, as(owner));

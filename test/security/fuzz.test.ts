@@ -93,8 +93,10 @@ describe("input fuzzing", async () => {
         const res = await call(target, { method, rawBody: method === "GET" ? undefined : payload, headers, token: world.owner.accessToken, ip: world.owner.ip });
         sent++;
         const text = await res.text();
-        // An accepted job changes rows later, from its queue consumer: let it finish first.
-        if (res.status === 202) await settleJob(JSON.parse(text).jobId);
+        // An accepted job (a 202, or a connection whose first import is queued: 201 with a jobId) changes rows
+        // later, from its queue consumer: let it finish first.
+        const queued = res.status === 202 || res.status === 201 ? (JSON.parse(text) as { jobId?: unknown }).jobId : undefined;
+        if (typeof queued === "string") await settleJob(queued);
         const label = `${method} ${o.path} ${JSON.stringify(m).slice(0, 160)}`;
         if (res.status >= 500) problems.push(`${label} -> ${res.status} ${text.slice(0, 200)}`);
         if (res.status >= 400) {

@@ -93,6 +93,7 @@ export async function buildWorld(people?: People, opts: { retrainJob?: boolean }
       assetId: asset.id, documentId: doc.documentId, "address@/v1/assets": { address: "123 Main Street", city: "San Francisco", state: "CA", zipCode: "94102" },
       "address@/v1/real-estate/lookup": "123 Main Street",
       connectionId: provider.connectionId, "jobId@/v1/sync-jobs": provider.syncJobId,
+      flagId: provider.flagId, "action@/v1/providers/review-flags": "keep_both",
     },
   };
 }
@@ -113,6 +114,9 @@ async function providerFixtures(spaceId: string, userId: string) {
     env.DB.prepare("INSERT INTO jobs (id, space_id, type, status, result, created_at, started_at, finished_at) VALUES (?, ?, 'provider.sync', 'completed', ?, ?, ?, ?)")
       .bind(syncJobId, spaceId, JSON.stringify({ stats: { created: 0, updated: 0, unchanged: 0, errors: 0, removed: 0, corrections: 0, adjustments: 0, flagged: 0 }, accountIds: [] }), now, now, now),
     env.DB.prepare("INSERT INTO provider_sync_jobs (job_id, connection_id, space_id, trigger, created_at) VALUES (?, ?, ?, 'manual', ?)").bind(syncJobId, connectionId, spaceId, now),
+    // An open review flag (an ambiguous pending/posted match) for the review-flag routes.
+    env.DB.prepare("INSERT INTO provider_review_flags (id, space_id, transaction_id, candidate_transaction_ids, reason, created_at) VALUES (?, ?, ?, ?, 'possible_pending_duplicate', ?)")
+      .bind(`evt_flag${suffix}`, spaceId, `txn_posted${suffix}`, JSON.stringify([`txn_pending${suffix}`]), now),
   ]);
-  return { connectionId, syncJobId };
+  return { connectionId, syncJobId, flagId: `evt_flag${suffix}` };
 }

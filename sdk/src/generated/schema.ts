@@ -2094,8 +2094,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Exchange a Plaid public token: creates the connection and its accounts and imports their transactions (the first sync)
-         * @description Exchange a Plaid public token: creates the connection and its accounts and imports their transactions (the first sync). Requires the `admin` role or above in the space.
+         * Exchange a Plaid public token: creates the connection and its accounts and queues the import of their transactions (the first sync)
+         * @description Exchange a Plaid public token: creates the connection and its accounts and queues the import of their transactions (the first sync). Requires the `admin` role or above in the space.
          */
         post: operations["providersPlaidExchangeToken"];
         delete?: never;
@@ -2154,8 +2154,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Connect a Belvo institution with credentials (stored encrypted, never echoed) and import its transactions
-         * @description Connect a Belvo institution with credentials (stored encrypted, never echoed) and import its transactions. Requires the `admin` role or above in the space.
+         * Connect a Belvo institution with credentials (stored encrypted, never echoed) and queue the import of its transactions
+         * @description Connect a Belvo institution with credentials (stored encrypted, never echoed) and queue the import of its transactions. Requires the `admin` role or above in the space.
          */
         post: operations["providersBelvoConnect"];
         delete?: never;
@@ -2194,8 +2194,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Connect Bitso with an API key and secret (stored encrypted): balances valued at market prices, trades imported
-         * @description Connect Bitso with an API key and secret (stored encrypted): balances valued at market prices, trades imported. Requires the `admin` role or above in the space.
+         * Connect Bitso with an API key and secret (stored encrypted): balances valued at market prices, the import of trades queued
+         * @description Connect Bitso with an API key and secret (stored encrypted): balances valued at market prices, the import of trades queued. Requires the `admin` role or above in the space.
          */
         post: operations["providersBitsoConnect"];
         delete?: never;
@@ -2218,6 +2218,46 @@ export interface paths {
          * @description Queue a sync of the space's Bitso connections (202) and show their balances now. Requires the `admin` role or above in the space.
          */
         post: operations["providersBitsoSync"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/providers/review-flags": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a space's review flags: posted transactions that might be a pending one (an ambiguous match left as two)
+         * @description List a space's review flags: posted transactions that might be a pending one (an ambiguous match left as two). Any member of the space may call this, viewers included.
+         */
+        get: operations["listProvidersReviewFlags"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/providers/review-flags/{flagId}/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resolve a review flag: `merge` (the posted transaction supersedes the pending one, its edits kept) or `keep_both`
+         * @description Resolve a review flag: `merge` (the posted transaction supersedes the pending one, its edits kept) or `keep_both`. Requires the `member` role or above in the space; viewers get 403.
+         */
+        post: operations["providersReviewFlagsResolve"];
         delete?: never;
         options?: never;
         head?: never;
@@ -4682,8 +4722,15 @@ export interface components {
         ProviderConnectResult: {
             connection: components["schemas"]["ProviderConnection"];
             jobId: string | null;
+            firstSync: components["schemas"]["ProviderFirstSync"];
             message?: string;
         };
+        /** @description The connection's first import, queued (null if the connection could not be read yet); poll GET /v1/sync-jobs/{jobId} */
+        ProviderFirstSync: {
+            jobId: string;
+            /** @enum {string} */
+            status: "queued";
+        } | null;
         PlaidExchangeTokenRequest: {
             spaceId: string;
             /** @example public-sandbox-12345 */
@@ -4743,6 +4790,7 @@ export interface components {
                 priceSource: string | null;
             }[];
             jobId: string | null;
+            firstSync: components["schemas"]["ProviderFirstSync"];
             message: string;
         };
         BitsoConnectRequest: {
@@ -4773,6 +4821,57 @@ export interface components {
         };
         ProviderSpaceRequest: {
             spaceId: string;
+        };
+        ProviderReviewFlagList: {
+            flags: components["schemas"]["ProviderReviewFlag"][];
+            pagination: {
+                total: number;
+                limit: number;
+                offset: number;
+                hasMore: boolean;
+            };
+        };
+        ProviderReviewFlag: {
+            id: string;
+            spaceId: string;
+            /** @example possible_pending_duplicate */
+            reason: string;
+            /** @enum {string} */
+            status: "open" | "resolved";
+            transaction: components["schemas"]["ReviewFlagTransaction"];
+            candidates: components["schemas"]["ReviewFlagTransaction"][];
+            /** @enum {string|null} */
+            resolution: "merge" | "keep_both" | null;
+            /** @description The pending transaction a merge kept (it now is the posted one) */
+            mergedTransactionId: string | null;
+            resolvedAt: string | null;
+            resolvedBy: string | null;
+            createdAt: string;
+        };
+        ReviewFlagTransaction: {
+            id: string;
+            accountId: string;
+            /** @description Major units as a JSON number, for convenience */
+            amount: number;
+            /**
+             * @description The exact amount as a decimal string
+             * @example -45.67
+             */
+            amountDecimal: string;
+            currency: string;
+            description: string;
+            merchantName: string | null;
+            /** @description ISO 8601 in the space's time zone */
+            date: string;
+            status: string;
+        } | null;
+        ProviderReviewFlagResolved: {
+            flag: components["schemas"]["ProviderReviewFlag"];
+        };
+        ProviderReviewFlagResolve: {
+            /** @enum {string} */
+            action: "merge" | "keep_both";
+            pendingTransactionId?: string;
         };
         SyncJob: {
             id: string;
@@ -26851,7 +26950,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Connected; `jobId` is the first sync, already run (or queued again if it failed transiently) */
+            /** @description Connected; `jobId` (also `firstSync.jobId`) is the first sync, queued: follow it at GET /v1/sync-jobs/{jobId} */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -26879,6 +26978,10 @@ export interface operations {
                      *         "disconnectedAt": "2024-01-01T10:00:00.000Z"
                      *       },
                      *       "jobId": "job_123",
+                     *       "firstSync": {
+                     *         "jobId": "job_123",
+                     *         "status": "queued"
+                     *       },
                      *       "message": "message"
                      *     }
                      */
@@ -27414,7 +27517,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Connected; `jobId` is the first sync, already run */
+            /** @description Connected; `jobId` (also `firstSync.jobId`) is the first sync, queued */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -27442,6 +27545,10 @@ export interface operations {
                      *         "disconnectedAt": "2024-01-01T10:00:00.000Z"
                      *       },
                      *       "jobId": "job_123",
+                     *       "firstSync": {
+                     *         "jobId": "job_123",
+                     *         "status": "queued"
+                     *       },
                      *       "message": "message"
                      *     }
                      */
@@ -27773,7 +27880,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Connected; `jobId` is the first sync, already run */
+            /** @description Connected; `jobId` (also `firstSync.jobId`) is the first sync, queued */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -27816,6 +27923,10 @@ export interface operations {
                      *         }
                      *       ],
                      *       "jobId": "job_123",
+                     *       "firstSync": {
+                     *         "jobId": "job_123",
+                     *         "status": "queued"
+                     *       },
                      *       "message": "message"
                      *     }
                      */
@@ -28145,6 +28256,421 @@ export interface operations {
                      *       "error": {
                      *         "code": "RESOURCE_NOT_FOUND",
                      *         "message": "Resource not found",
+                     *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body larger than the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "PAYLOAD_TOO_LARGE",
+                     *         "message": "Request body exceeds 1048576 bytes",
+                     *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *         "message": "Send the request body as application/json",
+                     *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Validation failed; `details` lists each bad field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "VALIDATION_FAILED",
+                     *         "message": "Validation failed for the provided data",
+                     *         "details": [
+                     *           {
+                     *             "field": "amount",
+                     *             "message": "Required",
+                     *             "code": "REQUIRED"
+                     *           }
+                     *         ],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "RATE_LIMIT_EXCEEDED",
+                     *         "message": "Rate limit exceeded; retry after 42 seconds",
+                     *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listProvidersReviewFlags: {
+        parameters: {
+            query: {
+                spaceId: string;
+                status?: "open" | "resolved" | "all";
+                limit?: number;
+                offset?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Review flags, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "flags": [
+                     *         {
+                     *           "id": "id",
+                     *           "spaceId": "spc_123",
+                     *           "reason": "possible_pending_duplicate",
+                     *           "status": "open",
+                     *           "transaction": {
+                     *             "id": "id",
+                     *             "accountId": "acc_123",
+                     *             "amount": -45.67,
+                     *             "amountDecimal": "-45.67",
+                     *             "currency": "USD",
+                     *             "description": "Starbucks Coffee",
+                     *             "merchantName": "merchant name",
+                     *             "date": "2024-01-01",
+                     *             "status": "status"
+                     *           },
+                     *           "candidates": [
+                     *             {
+                     *               "id": "id",
+                     *               "accountId": "acc_123",
+                     *               "amount": -45.67,
+                     *               "amountDecimal": "-45.67",
+                     *               "currency": "USD",
+                     *               "description": "Starbucks Coffee",
+                     *               "merchantName": "merchant name",
+                     *               "date": "2024-01-01",
+                     *               "status": "status"
+                     *             }
+                     *           ],
+                     *           "resolution": "merge",
+                     *           "mergedTransactionId": "merged transaction id",
+                     *           "resolvedAt": "2024-01-01T10:00:00.000Z",
+                     *           "resolvedBy": "resolved by",
+                     *           "createdAt": "2024-01-01T10:00:00.000Z"
+                     *         }
+                     *       ],
+                     *       "pagination": {
+                     *         "total": 1,
+                     *         "limit": 1,
+                     *         "offset": 1,
+                     *         "hasMore": true
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ProviderReviewFlagList"];
+                };
+            };
+            /** @description Authentication required or invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "UNAUTHORIZED",
+                     *         "message": "Authentication token invalid or expired",
+                     *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or in a space the caller cannot see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "RESOURCE_NOT_FOUND",
+                     *         "message": "Resource not found",
+                     *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Validation failed; `details` lists each bad field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "VALIDATION_FAILED",
+                     *         "message": "Validation failed for the provided data",
+                     *         "details": [
+                     *           {
+                     *             "field": "amount",
+                     *             "message": "Required",
+                     *             "code": "REQUIRED"
+                     *           }
+                     *         ],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "RATE_LIMIT_EXCEEDED",
+                     *         "message": "Rate limit exceeded; retry after 42 seconds",
+                     *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    providersReviewFlagsResolve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                flagId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "action": "merge",
+                 *       "pendingTransactionId": "pending transaction id"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ProviderReviewFlagResolve"];
+            };
+        };
+        responses: {
+            /** @description Resolved */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "flag": {
+                     *         "id": "id",
+                     *         "spaceId": "spc_123",
+                     *         "reason": "possible_pending_duplicate",
+                     *         "status": "open",
+                     *         "transaction": {
+                     *           "id": "id",
+                     *           "accountId": "acc_123",
+                     *           "amount": -45.67,
+                     *           "amountDecimal": "-45.67",
+                     *           "currency": "USD",
+                     *           "description": "Starbucks Coffee",
+                     *           "merchantName": "merchant name",
+                     *           "date": "2024-01-01",
+                     *           "status": "status"
+                     *         },
+                     *         "candidates": [
+                     *           {
+                     *             "id": "id",
+                     *             "accountId": "acc_123",
+                     *             "amount": -45.67,
+                     *             "amountDecimal": "-45.67",
+                     *             "currency": "USD",
+                     *             "description": "Starbucks Coffee",
+                     *             "merchantName": "merchant name",
+                     *             "date": "2024-01-01",
+                     *             "status": "status"
+                     *           }
+                     *         ],
+                     *         "resolution": "merge",
+                     *         "mergedTransactionId": "merged transaction id",
+                     *         "resolvedAt": "2024-01-01T10:00:00.000Z",
+                     *         "resolvedBy": "resolved by",
+                     *         "createdAt": "2024-01-01T10:00:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ProviderReviewFlagResolved"];
+                };
+            };
+            /** @description Malformed JSON body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "BAD_REQUEST",
+                     *         "message": "Malformed JSON in request body",
+                     *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authentication required or invalid */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "UNAUTHORIZED",
+                     *         "message": "Authentication token invalid or expired",
+                     *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Role or second factor insufficient */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "FORBIDDEN",
+                     *         "message": "Your role in this space does not allow this operation",
+                     *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or in a space the caller cannot see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "RESOURCE_NOT_FOUND",
+                     *         "message": "Resource not found",
+                     *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with existing state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "CONFLICT",
+                     *         "message": "The request conflicts with the resource's current state",
                      *         "details": [],
                      *         "timestamp": "2024-01-01T10:00:00.000Z",
                      *         "requestId": "req_0123456789abcdef"

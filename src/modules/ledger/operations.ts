@@ -3,7 +3,7 @@
  * Operations are plain data (they cross the RPC boundary); failures come back
  * as values rather than exceptions, which would reach the caller as rejected RPC calls.
  */
-import type { accounts, transactions } from "../../db/schema";
+import type { accounts, eventOutbox, transactions } from "../../db/schema";
 import type { CommittedTx, LedgerFailure, Metadata, TxIntent } from "./types";
 
 /** Rows written in the same batch as the ledger transactions they belong to. */
@@ -12,7 +12,12 @@ export type SideEffect =
   /** A Dhanam transaction row for the op's `txIndex`-th transaction; its ledgerSeq is filled in at commit. */
   | { kind: "insertTransaction"; txIndex: number; row: Omit<typeof transactions.$inferInsert, "ledgerSeq"> }
   /** Marks the Dhanam rows of a reverted ledger transaction as cancelled (voided). */
-  | { kind: "voidTransactionsOf"; seq: number };
+  | { kind: "voidTransactionsOf"; seq: number }
+  /**
+   * An outgoing webhook event announcing this write (webhooks/publish.ts `outboxRow`), committed with it:
+   * the write and its event land together or not at all. A dedupe key already in the outbox is a no-op.
+   */
+  | { kind: "insertEvent"; row: Omit<typeof eventOutbox.$inferInsert, "deliveredAt"> };
 
 export interface Idempotency {
   key: string;

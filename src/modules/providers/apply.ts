@@ -21,9 +21,10 @@
 import type { Services } from "../../env";
 import { ApiError } from "../../lib/errors";
 import { instantIn } from "../../lib/dates";
-import { newId } from "../../lib/ids";
+import { newId, newIds } from "../../lib/ids";
+import { ymdString, zonedDate } from "../../lib/zoned-time";
 import { assetOf, type Currency, CURRENCY_SCALES, formatMinor, toMajorNumber } from "../../lib/money";
-import { IN_JSON_LIST, jsonList, type SqlValue } from "../../lib/sql";
+import { IN_JSON_LIST, jsonList } from "../../lib/sql";
 import { accountAddress } from "../ledger/addresses";
 import { runLedger } from "../ledger/client";
 import type { SideEffect } from "../ledger/operations";
@@ -32,6 +33,7 @@ import { normalizeMerchant } from "../ml/normalize";
 import { balancesOf, type AccountRow } from "../accounts/service";
 import type { AccountType } from "../accounts/schemas";
 import { cashflowPostings } from "../transactions/postings";
+import { outboxRow, type OutboxRow, queueFanout } from "../webhooks/publish";
 import { batchCategorizer } from "./categorize";
 import type { ConnectionRow } from "./connections";
 
@@ -112,12 +114,23 @@ interface ExistingRow {
   currency: string;
 }
 
-/** Ledger transactions per commit when posting many new rows. */
-const COMMIT_CHUNK = 64;
+/** Ledger transactions per commit when posting many new rows (the ledger object takes up to 100 in one write). */
+const COMMIT_CHUNK = 100;
+/** Commits of one sync sent to the ledger object at a time. */
+const COMMITS_IN_FLIGHT = 4;
 /** Tolerance of the pending/posted match without a link: a tip of up to 30 % or one major unit. */
 const MATCH_DAYS = 5;
 
 const baseOf = (pid: string) => pid.split("#")[0]!;
+
+/** A one-argument function remembered per argument (a sync's thousands of rows share a few hundred days). */
+function memoized<T>(fn: (key: string) => T): (key: string) => T {
+  const seen = new Map<string, T>();
+  return (key) => {
+    if (!seen.has(key)) seen.set(key, fn(key));
+    return seen.get(key)!;
+  };
+}
 const isConflict = (e: unknown) => e instanceof ApiError && e.status === 409;
 
 interface Planned {
@@ -131,8 +144,14 @@ export async function applyChanges(
   conn: ConnectionRow,
   changes: SyncChanges,
   stats: SyncStats,
-  opts: { onlyAccountIds?: string[] } = {},
+  opts: { onlyAccountIds?: string[]; timings?: Record<string, number> } = {},
 ): Promise<{ accountIds: string[]; createdIds: string[] }> {
+  let mark = Date.now();
+  const phase = (name: string) => {
+    const t = Date.now();
+    if (opts.timings) opts.timings[name] = (opts.timings[name] ?? 0) + t - mark;
+    mark = t;
+  };
   const space = await svc.env.DB.prepare("SELECT timezone FROM spaces WHERE id = ?").bind(conn.space_id).first<{ timezone: string }>();
   const tz = space?.timezone ?? "UTC";
   const accountsByExt = await ensureAccounts(svc, conn, changes.accounts);
@@ -141,7 +160,9 @@ export async function applyChanges(
     return a && a.isActive && (!opts.onlyAccountIds?.length || opts.onlyAccountIds.includes(a.id)) ? a : null;
   };
   const accountIds = [...accountsByExt.values()].filter((a) => wanted(a.providerAccountId!)).map((a) => a.id);
+  phase("accountsMs");
   const groups = await loadGroups(svc, accountIds);
+  phase("loadMs");
   const live = (pid: string) => (groups.get(pid) ?? []).filter((r) => r.status !== "cancelled");
   const now = svc.clock.now();
   const createdIds: string[] = [];
@@ -195,7 +216,7 @@ export async function applyChanges(
           stats.unchanged++;
           continue;
         }
-        const changed = await reconcile(svc, conn, acc, t, mine, tz, stats);
+        const changed = await reconcile(svc, conn, acc, t, mine, tz, stats, groups.get(t.id));
         if (changed) stats.updated++;
         else stats.unchanged++;
         continue;
@@ -206,7 +227,7 @@ export async function applyChanges(
         await supersede(svc, rows, pendingRow, t.id, now);
         groups.set(t.id, rows.map((r) => ({ ...r, pid: t.id + r.pid.slice(pendingRow.length), status: r.pid === pendingRow ? "posted" : r.status })));
         groups.delete(pendingRow);
-        await reconcile(svc, conn, acc, t, live(t.id), tz, stats);
+        await reconcile(svc, conn, acc, t, live(t.id), tz, stats, groups.get(t.id));
         stats.updated++;
         continue;
       }
@@ -226,25 +247,31 @@ export async function applyChanges(
         signedAmount: t.amountMinor,
       };
     });
+    phase("loopMs");
     const categorize = await batchCategorizer(svc, conn.space_id, subjects);
+    phase("categorizerMs");
+    const dayStart = memoized((day: string) => instantIn(day, tz));
+    const ids = newIds("txn", toCreate.length, now);
     const planned: Planned[] = toCreate.map((t, i) => {
       const acc = wanted(t.accountExternalId)!;
       const currency = acc.currency as Currency;
       const auto = t.amountMinor === 0 ? null : categorize(subjects[i]!.subject, t.amountMinor);
-      const id = newId("txn", now);
+      const id = ids[i]!;
       return {
         reference: `sync:${conn.id}:${t.id}`,
         postings: cashflowPostings(acc.id, currency, t.amountMinor, auto?.categoryId ?? null, false),
         row: {
           id, spaceId: conn.space_id, accountId: acc.id, amount: t.amountMinor, currency, description: t.description.slice(0, 500) || "(no description)",
-          merchantName: t.merchantName, normalizedMerchant: normalizeMerchant(t.merchantName ?? t.description), date: instantIn(t.date, tz),
+          merchantName: t.merchantName, normalizedMerchant: normalizeMerchant(t.merchantName ?? t.description), date: dayStart(t.date),
           type: t.amountMinor < 0 ? "expense" : "income", subtype: null, status: t.pending ? "pending" : "posted",
           categoryId: auto?.categoryId ?? null, categorySource: auto?.source ?? null, tags: "[]", notes: null, location: null,
           counterpartyAccountId: null, trade: null, providerTransactionId: t.id, createdAt: now, updatedAt: now,
         },
       };
     });
+    phase("planMs");
     const committedList = await commitPlanned(svc, conn, planned, stats);
+    phase("commitMs");
     createdIds.push(...committedList);
     const committed = new Set(committedList);
     for (const [tid, candidates] of ambiguous) {
@@ -257,7 +284,6 @@ export async function applyChanges(
         .run();
       stats.flagged += res.meta.changes;
     }
-    await emitCreated(svc, conn, planned.filter((p) => committed.has(p.row.id)));
   }
 
   const newTrades = (changes.trades ?? []).filter((trade) => {
@@ -285,7 +311,7 @@ export async function applyChanges(
   const flaggedPending = new Set([...ambiguous.values()].flat());
   if (removed.length > 0) {
     // ...and so are those of earlier syncs' flags, until a person resolves them.
-    const earlier = await svc.env.DB.prepare("SELECT candidate_transaction_ids FROM provider_review_flags WHERE space_id = ?").bind(conn.space_id).all<{ candidate_transaction_ids: string }>();
+    const earlier = await svc.env.DB.prepare("SELECT candidate_transaction_ids FROM provider_review_flags WHERE space_id = ? AND resolved_at IS NULL").bind(conn.space_id).all<{ candidate_transaction_ids: string }>();
     for (const f of earlier.results) for (const id of JSON.parse(f.candidate_transaction_ids) as string[]) flaggedPending.add(id);
   }
 
@@ -311,14 +337,15 @@ export async function applyChanges(
     if (reverted) stats.removed++;
   }
 
+  phase("restMs");
   await adjustBalances(svc, conn, changes.accounts.filter((a) => wanted(a.externalId)), accountsByExt, groups, stats);
+  phase("balancesMs");
   return { accountIds, createdIds };
 }
 
 function instantDay(ms: number, tz: string): number {
   // The calendar day of the pending row in the space's zone, as UTC midnight of that day.
-  const ymd = new Intl.DateTimeFormat("en-CA", { timeZone: tz, year: "numeric", month: "2-digit", day: "2-digit" }).format(new Date(ms));
-  return Date.parse(`${ymd}T00:00:00Z`);
+  return Date.parse(`${dayIn(ms, tz)}T00:00:00Z`);
 }
 
 /** The connection's accounts, created on first sight (idempotently: a retried creation replays). */
@@ -401,7 +428,11 @@ async function supersede(svc: Services, rows: ExistingRow[], pendingId: string, 
  * Brings a group in line with the provider's latest word: the status, and any
  * amount difference as a correcting entry. True when anything changed.
  */
-async function reconcile(svc: Services, conn: ConnectionRow, acc: AccountRow, t: NormalTxn, rows: ExistingRow[], tz: string, stats: SyncStats): Promise<boolean> {
+async function reconcile(
+  svc: Services, conn: ConnectionRow, acc: AccountRow, t: NormalTxn, rows: ExistingRow[], tz: string, stats: SyncStats,
+  /** Every row of the group, voided ones too: a correction's number never reuses a voided one's (its reference is taken). */
+  all: ExistingRow[] = rows,
+): Promise<boolean> {
   let changed = false;
   const primary = rows.find((r) => !r.pid.includes("#")) ?? rows[0]!;
   const status = t.pending ? "pending" : "posted";
@@ -414,7 +445,7 @@ async function reconcile(svc: Services, conn: ConnectionRow, acc: AccountRow, t:
   const effective = rows.reduce((s, r) => s + r.amount, 0);
   const diff = t.amountMinor - effective;
   if (diff !== 0) {
-    const n = rows.filter((r) => r.pid.includes("#c")).length + 1;
+    const n = Math.max(0, ...[...rows, ...all].map((r) => Number(/#c(\d+)$/.exec(r.pid)?.[1] ?? 0))) + 1;
     const pid = `${t.id}#c${n}`;
     const currency = acc.currency as Currency;
     const id = newId("txn", now);
@@ -441,18 +472,23 @@ async function reconcile(svc: Services, conn: ConnectionRow, acc: AccountRow, t:
 /** Posts planned rows in chunks; a chunk refused for a reference already used is retried row by row. Returns the ids committed. */
 async function commitPlanned(svc: Services, conn: ConnectionRow, planned: Planned[], stats: SyncStats, countCreated = true): Promise<string[]> {
   const done: string[] = [];
+  const announced: OutboxRow[] = [];
   const commit = async (chunk: Planned[]) => {
     const txs: TxIntent[] = chunk.map((p) => ({
       postings: p.postings, reference: p.reference, timestamp: p.row.date,
       metadata: { dhanamTransactionId: p.row.id, provider: conn.provider, providerTransactionId: p.row.providerTransactionId ?? "" },
     }));
     const effects: SideEffect[] = chunk.map((p, i) => ({ kind: "insertTransaction", txIndex: i, row: p.row }));
+    // New transactions are announced in the same batch (corrections are not new transactions).
+    const eventIds = countCreated ? newIds("evt", chunk.length, svc.clock.now()) : [];
+    const events = countCreated ? chunk.map((p, i) => createdEvent(conn, p.row, p.row.createdAt, eventIds[i]!)) : [];
+    for (const row of events) effects.push({ kind: "insertEvent", row });
     await runLedger(svc, { kind: "commit", spaceId: conn.space_id, txs, effects });
     done.push(...chunk.map((p) => p.row.id));
+    announced.push(...events);
     if (countCreated) stats.created += chunk.length;
   };
-  for (let i = 0; i < planned.length; i += COMMIT_CHUNK) {
-    const chunk = planned.slice(i, i + COMMIT_CHUNK);
+  const commitChunk = async (chunk: Planned[]) => {
     try {
       await commit(chunk);
     } catch (e) {
@@ -467,7 +503,16 @@ async function commitPlanned(svc: Services, conn: ConnectionRow, planned: Planne
         }
       }
     }
-  }
+  };
+  const chunks: Planned[][] = [];
+  for (let i = 0; i < planned.length; i += COMMIT_CHUNK) chunks.push(planned.slice(i, i + COMMIT_CHUNK));
+  // A few chunks in flight: the ledger object commits those that wait together (group commit), one D1 batch for them.
+  let next = 0;
+  const worker = async () => {
+    while (next < chunks.length) await commitChunk(chunks[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(COMMITS_IN_FLIGHT, chunks.length) }, worker));
+  await queueFanout(svc, announced);
   return done;
 }
 
@@ -586,32 +631,84 @@ async function adjustBalances(
   }
 }
 
-/** `transaction.created` into the event outbox, once per row (the webhooks branch delivers it). */
-async function emitCreated(svc: Services, conn: ConnectionRow, planned: Planned[]) {
-  if (planned.length === 0) return;
-  const now = svc.clock.now();
-  const rows: SqlValue[][] = planned.map((p) => {
-    const scale = CURRENCY_SCALES[p.row.currency as Currency];
-    const payload = {
-      transactionId: p.row.id, spaceId: conn.space_id, accountId: p.row.accountId, amount: toMajorNumber(p.row.amount!, scale), amountDecimal: formatMinor(p.row.amount!, scale),
-      currency: p.row.currency, description: p.row.description, merchantName: p.row.merchantName ?? null, status: p.row.status, date: new Date(p.row.date!).toISOString(),
-      categoryId: p.row.categoryId ?? null, provider: conn.provider, connectionId: conn.id,
-    };
-    return [newId("evt", now), conn.space_id, "transaction.created", JSON.stringify(payload), `transaction.created:${p.row.id}`, now];
-  });
-  // Many rows per statement, bound as one JSON parameter (a 10,000-row sync stays a few statements).
-  const db = svc.env.DB;
-  const statements: D1PreparedStatement[] = [];
-  for (let i = 0; i < rows.length; i += 500) {
-    statements.push(
-      db
-        .prepare(
-          `INSERT INTO event_outbox (id, space_id, type, payload, dedupe_key, created_at)
-           SELECT value ->> '$[0]', value ->> '$[1]', value ->> '$[2]', value ->> '$[3]', value ->> '$[4]', value ->> '$[5]' FROM json_each(?)
-           WHERE true ON CONFLICT (dedupe_key) DO NOTHING`,
-        )
-        .bind(JSON.stringify(rows.slice(i, i + 500))),
-    );
-  }
-  await db.batch(statements);
+/**
+ * The `transaction.created` event of a synced row, as an outbox row committed in the ledger batch that
+ * posts the row (an `insertEvent` effect): a crash after the commit cannot lose it, and a retry that
+ * finds the row posted finds its event too. Its fan-out is queued after the commit (publish.ts).
+ */
+function createdEvent(conn: ConnectionRow, row: Planned["row"], now: number, id: string): OutboxRow {
+  const scale = CURRENCY_SCALES[row.currency as Currency];
+  return outboxRow(
+    {
+      spaceId: conn.space_id, type: "transaction.created", dedupeKey: `transaction.created:${row.id}`,
+      payload: {
+        transactionId: row.id, spaceId: conn.space_id, accountId: row.accountId, amount: toMajorNumber(row.amount!, scale), amountDecimal: formatMinor(row.amount!, scale),
+        currency: row.currency, description: row.description, merchantName: row.merchantName ?? null, status: row.status, date: new Date(row.date!).toISOString(),
+        categoryId: row.categoryId ?? null, provider: conn.provider, connectionId: conn.id,
+      },
+    },
+    now,
+    id,
+  );
 }
+
+/**
+ * A person's answer to an ambiguous match (review flag): the posted transaction supersedes the chosen
+ * pending one exactly as a linked pair does in a sync. The posted duplicate is reverted, the pending row
+ * takes the posted transaction's id and status in place (its category, tags and notes stay), and an
+ * amount difference is posted as a correcting entry. The caller has claimed the flag first (one merge).
+ * Returns whether any step changed the ledger before a failure (`changed`), for the caller's cleanup.
+ */
+export async function mergeFlagged(svc: Services, conn: ConnectionRow, postedTxnId: string, pendingTxnId: string, progress: { changed: boolean }): Promise<void> {
+  const db = svc.env.DB;
+  const [space, acc] = await Promise.all([
+    db.prepare("SELECT timezone FROM spaces WHERE id = ?").bind(conn.space_id).first<{ timezone: string }>(),
+    db.prepare("SELECT a.* FROM transactions t JOIN accounts a ON a.id = t.account_id WHERE t.id = ?").bind(postedTxnId).first<Record<string, unknown>>(),
+  ]);
+  if (!acc) throw new ApiError(409, "CONFLICT", "The flagged transaction no longer exists");
+  const account = accountFromRow(acc);
+  const tz = space?.timezone ?? "UTC";
+  const groups = await loadGroups(svc, [account.id]);
+  const all = [...groups.values()].flat();
+  const posted = all.find((r) => r.id === postedTxnId);
+  const pending = all.find((r) => r.id === pendingTxnId);
+  if (!posted || !pending || pending.account_id !== posted.account_id) throw new ApiError(409, "CONFLICT", "The pending transaction is not in the flagged transaction's account");
+  if (pending.status !== "pending" || posted.status === "cancelled" || pending.pid.includes("#") || posted.pid.includes("#")) {
+    throw new ApiError(409, "CONFLICT", "These transactions changed since they were flagged (posted, merged or removed); there is nothing to merge");
+  }
+  const postedPid = posted.pid;
+  const pendingPid = pending.pid;
+  const details = await db.prepare("SELECT description, merchant_name FROM transactions WHERE id = ?").bind(posted.id).first<{ description: string; merchant_name: string | null }>();
+  // What the institution says the transaction is: the posted group's live amount (its corrections included).
+  const postedRows = (groups.get(postedPid) ?? []).filter((r) => r.status !== "cancelled");
+  const postedAmount = postedRows.reduce((sum, r) => sum + r.amount, 0);
+  // 1. The posted duplicate leaves the ledger (a reversal, never a deletion).
+  for (const r of postedRows) {
+    try {
+      await runLedger(svc, {
+        kind: "revert", spaceId: conn.space_id, seq: r.ledger_seq, atEffectiveDate: true,
+        metadata: { mergedInto: pendingTxnId, provider: `${conn.provider}:${postedPid}` }, effects: [{ kind: "voidTransactionsOf", seq: r.ledger_seq }],
+      });
+      progress.changed = true;
+    } catch (e) {
+      if (!(e instanceof ApiError && e.code === "ALREADY_REVERTED")) throw e;
+    }
+    r.status = "cancelled";
+  }
+  // 2. The pending row becomes the posted transaction in place, as a linked pair does in a sync.
+  const rows = (groups.get(pendingPid) ?? []).filter((r) => r.status !== "cancelled");
+  await supersede(svc, rows, pendingPid, postedPid, svc.clock.now());
+  progress.changed = true;
+  for (const r of rows) {
+    r.pid = postedPid + r.pid.slice(pendingPid.length);
+    if (r.id === pending.id) r.status = "posted";
+  }
+  // 3. Any difference (a tip) as a correcting entry in the pending row's category.
+  const t: NormalTxn = {
+    id: postedPid, accountExternalId: account.providerAccountId ?? "", amountMinor: postedAmount, date: dayIn(posted.date, tz),
+    description: details?.description ?? "", merchantName: details?.merchant_name ?? null, pending: false, pendingId: pendingPid,
+  };
+  await reconcile(svc, conn, account, t, rows, tz, emptyStats(), [...(groups.get(postedPid) ?? []), ...rows]);
+}
+
+const dayIn = (ms: number, tz: string) => ymdString(zonedDate(ms, tz));

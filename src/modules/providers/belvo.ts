@@ -9,7 +9,7 @@ import { asApiError, ProviderError } from "../../providers/errors";
 import { requireSpaceRole } from "../spaces/access";
 import { applyChanges, emptyStats, type NormalAccount } from "./apply";
 import { connectionAccountIds, connectionByExternalId, createConnection, getConnection, openCredentials, presentConnection, setStatus } from "./connections";
-import { enqueueSync, runFirstSync } from "./sync";
+import { enqueueSync, queueFirstSync } from "./sync";
 
 const provider = <T>(p: Promise<T>): Promise<T> =>
   p.catch((e) => {
@@ -30,18 +30,18 @@ export async function connectBelvo(svc: Services, auth: AuthContext, input: { sp
     spaceId: input.spaceId, provider: "belvo", status: "pending", externalId: link.id, institutionId: input.institution, institutionName: input.institution,
     credentials: { linkId: link.id, username: input.username, password: input.password }, createdBy: auth.userId,
   });
-  let jobId: string | null = null;
+  let firstSync: { jobId: string; status: "queued" } | null = null;
   try {
     const accounts = (await client.accounts(link.id)).map(normalBelvoAccount).filter((a): a is NormalAccount => a !== null).map((a) => ({ ...a, balanceMinor: null }));
     await applyChanges(svc, conn, { accounts, upserts: [], removed: [], matchPendingHeuristically: true }, emptyStats());
     await setStatus(svc, conn.id, "active", null);
-    jobId = await runFirstSync(svc, (await getConnection(svc, conn.id))!);
+    firstSync = await queueFirstSync(svc, (await getConnection(svc, conn.id))!);
   } catch (e) {
     if (!(e instanceof ProviderError)) throw e;
     await setStatus(svc, conn.id, e.code === "token_required" ? "reauth_required" : "error", `${e.code}: ${e.message}`);
   }
   conn = (await getConnection(svc, conn.id))!;
-  return { connection: presentConnection(conn, (await connectionAccountIds(svc, [conn.id])).get(conn.id) ?? []), jobId, message: "Successfully connected Belvo account" };
+  return { connection: presentConnection(conn, (await connectionAccountIds(svc, [conn.id])).get(conn.id) ?? []), jobId: firstSync?.jobId ?? null, firstSync, message: "Successfully connected Belvo account" };
 }
 
 const REFETCH = new Set(["historical_update", "new_transactions_available", "transactions_updated", "transactions_deleted"]);

@@ -12,7 +12,7 @@ import { asApiError, ProviderError } from "../../providers/errors";
 import { requireSpaceRole } from "../spaces/access";
 import { applyChanges, emptyStats, type NormalAccount } from "./apply";
 import { connectionAccountIds, createConnection, getConnection, presentConnection, setStatus } from "./connections";
-import { enqueueSync, runFirstSync } from "./sync";
+import { enqueueSync, queueFirstSync } from "./sync";
 
 /** Looks prices up: `getPrices` of the prices module, or anything with its shape (tests, other quotes). */
 export type PriceLookup = (svc: Services, symbols: string[], quote: string) => Promise<Map<string, { priceDecimal: string; day: string; source: string; stale: boolean }>>;
@@ -78,13 +78,14 @@ export async function connectBitso(svc: Services, auth: AuthContext, input: { sp
   const accounts = balances.map(normalBitsoAccount).filter((a): a is NormalAccount => a !== null).map((a) => ({ ...a, balanceMinor: null }));
   await applyChanges(svc, conn, { accounts, upserts: [], removed: [], matchPendingHeuristically: false }, emptyStats());
   await setStatus(svc, conn.id, "active", null);
-  const jobId = await runFirstSync(svc, (await getConnection(svc, conn.id))!);
+  const firstSync = await queueFirstSync(svc, (await getConnection(svc, conn.id))!);
   conn = (await getConnection(svc, conn.id))!;
   const quote = (supportedCurrency(space.currency) ?? "USD") as Currency;
   return {
     connection: presentConnection(conn, (await connectionAccountIds(svc, [conn.id])).get(conn.id) ?? []),
     accounts: await present(svc, input.spaceId, conn.id, balances, quote),
-    jobId,
+    jobId: firstSync.jobId,
+    firstSync,
     message: "Successfully connected Bitso account",
   };
 }

@@ -26,12 +26,19 @@ export async function batchCategorizer(svc: Services, spaceId: string, subjects:
   ]);
   const live = new Map((extra[1]!.results as { id: string; name: string; color: string | null }[]).map((c) => [c.id, c]));
   const rules = compileRules(extra[0]!.results as unknown as RuleRow[]);
+  // The model's answer depends only on a transaction's features: a sync's thousands of rows repeat a few hundred.
+  const predictions = new Map<string, AutoCategory | null>();
   return (subject, signedAmount) => {
     const rule = firstMatch(rules, subject);
     if (rule && live.has(rule.categoryId)) return { categoryId: rule.categoryId, source: "rule", category: live.get(rule.categoryId)! };
-    const p = predict(counts, { merchantName: subject.merchantName, description: subject.description, amountMinor: signedAmount }, temperature);
-    if (!p || p.confidence < AUTO_APPLY_CONFIDENCE) return null;
-    const category = live.get(p.categoryId);
-    return category ? { categoryId: p.categoryId, source: "ml", category } : null;
+    const x = { merchantName: subject.merchantName, description: subject.description, amountMinor: signedAmount };
+    const key = features(x).join("\u0000");
+    const known = predictions.get(key);
+    if (known !== undefined) return known;
+    const p = predict(counts, x, temperature);
+    const category = p && p.confidence >= AUTO_APPLY_CONFIDENCE ? live.get(p.categoryId) : undefined;
+    const answer: AutoCategory | null = p && category ? { categoryId: p.categoryId, source: "ml", category } : null;
+    predictions.set(key, answer);
+    return answer;
   };
 }

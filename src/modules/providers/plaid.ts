@@ -11,7 +11,7 @@ import { applyChanges, emptyStats, type NormalAccount } from "./apply";
 import {
   connectionAccountIds, connectionByExternalId, createConnection, getConnection, openCredentials, presentConnection, setStatus,
 } from "./connections";
-import { enqueueSync, runFirstSync } from "./sync";
+import { enqueueSync, queueFirstSync } from "./sync";
 
 const provider = <T>(p: Promise<T>): Promise<T> =>
   p.catch((e) => {
@@ -45,7 +45,7 @@ export async function exchangePublicToken(
     spaceId: input.spaceId, provider: "plaid", status: "pending", externalId: exchanged.item_id, institutionId: institution?.institution_id ?? null,
     institutionName: institution?.name ?? null, credentials: { accessToken: exchanged.access_token, itemId: exchanged.item_id }, createdBy: auth.userId,
   });
-  let jobId: string | null = null;
+  let firstSync: { jobId: string; status: "queued" } | null = null;
   try {
     const accounts = (await client.accountsGet(exchanged.access_token)).accounts
       .map(normalAccount)
@@ -54,14 +54,14 @@ export async function exchangePublicToken(
       .map((a) => ({ ...a, balanceMinor: null }));
     await applyChanges(svc, conn, { accounts, upserts: [], removed: [], matchPendingHeuristically: false }, emptyStats());
     await setStatus(svc, conn.id, "active", null);
-    jobId = await runFirstSync(svc, (await getConnection(svc, conn.id))!);
+    firstSync = await queueFirstSync(svc, (await getConnection(svc, conn.id))!);
   } catch (e) {
     if (!(e instanceof ProviderError)) throw e;
     await setStatus(svc, conn.id, e.code === "ITEM_LOGIN_REQUIRED" ? "reauth_required" : "error", `${e.code}: ${e.message}`);
   }
   conn = (await getConnection(svc, conn.id))!;
   const accountIds = (await connectionAccountIds(svc, [conn.id])).get(conn.id) ?? [];
-  return { connection: presentConnection(conn, accountIds), jobId };
+  return { connection: presentConnection(conn, accountIds), jobId: firstSync?.jobId ?? null, firstSync };
 }
 
 const SYNC_CODES = new Set(["SYNC_UPDATES_AVAILABLE", "DEFAULT_UPDATE", "INITIAL_UPDATE", "HISTORICAL_UPDATE", "TRANSACTIONS_REMOVED"]);

@@ -1,4 +1,4 @@
-import { createRoute } from "@hono/zod-openapi";
+import { createRoute, z } from "@hono/zod-openapi";
 import { access, bearer, createRouter, errors, json, jsonBody } from "../../lib/openapi";
 import { guards } from "../../middleware/auth";
 import * as connections from "./connections";
@@ -7,9 +7,10 @@ import * as belvo from "./belvo";
 import * as bitso from "./bitso";
 import * as plaid from "./plaid";
 import { removeAtProvider } from "./remove";
+import { listReviewFlags, resolveReviewFlag } from "./review-flags";
 import {
   BelvoConnectBody, BelvoLinkBody, BelvoLinkSchema, BitsoConnectBody, BitsoConnectSchema, BitsoSyncSchema, ConnectionIdParam, SpaceBody, ConnectionListSchema, ConnectResultSchema, DisconnectSchema, ExchangeTokenBody, LinkTokenBody, LinkTokenSchema,
-  ListConnectionsQuery, WebhookAckSchema, WebhookBody,
+  ListConnectionsQuery, WebhookAckSchema, WebhookBody, FlagIdParam, ListReviewFlagsQuery, ResolveFlagBody, ReviewFlagListSchema, ReviewFlagSchema,
 } from "./schemas";
 
 export const providerRoutes = createRouter();
@@ -55,9 +56,9 @@ providerRoutes.openapi(
   createRoute({
     ...access("admin"),
     ...sync, method: "post", path: "/plaid/exchange-token", tags,
-    summary: "Exchange a Plaid public token: creates the connection and its accounts and imports their transactions (the first sync)",
+    summary: "Exchange a Plaid public token: creates the connection and its accounts and queues the import of their transactions (the first sync)",
     request: { body: jsonBody(ExchangeTokenBody) },
-    responses: { 201: json(ConnectResultSchema, "Connected; `jobId` is the first sync, already run (or queued again if it failed transiently)"), ...errors(401, 403, 404, 422, 429) },
+    responses: { 201: json(ConnectResultSchema, "Connected; `jobId` (also `firstSync.jobId`) is the first sync, queued: follow it at GET /v1/sync-jobs/{jobId}"), ...errors(401, 403, 404, 422, 429) },
   }),
   async (c) => c.json(await plaid.exchangePublicToken(c.get("services"), c.get("auth"), c.req.valid("json")), 201),
 );
@@ -86,9 +87,9 @@ providerRoutes.openapi(
   createRoute({
     ...access("admin"),
     ...sync, method: "post", path: "/belvo/connect", tags,
-    summary: "Connect a Belvo institution with credentials (stored encrypted, never echoed) and import its transactions",
+    summary: "Connect a Belvo institution with credentials (stored encrypted, never echoed) and queue the import of its transactions",
     request: { body: jsonBody(BelvoConnectBody) },
-    responses: { 201: json(ConnectResultSchema, "Connected; `jobId` is the first sync, already run"), ...errors(400, 401, 403, 404, 422, 429) },
+    responses: { 201: json(ConnectResultSchema, "Connected; `jobId` (also `firstSync.jobId`) is the first sync, queued"), ...errors(400, 401, 403, 404, 422, 429) },
   }),
   async (c) => c.json(await belvo.connectBelvo(c.get("services"), c.get("auth"), c.req.valid("json")), 201),
 );
@@ -107,9 +108,9 @@ providerRoutes.openapi(
   createRoute({
     ...access("admin"),
     ...sync, method: "post", path: "/bitso/connect", tags,
-    summary: "Connect Bitso with an API key and secret (stored encrypted): balances valued at market prices, trades imported",
+    summary: "Connect Bitso with an API key and secret (stored encrypted): balances valued at market prices, the import of trades queued",
     request: { body: jsonBody(BitsoConnectBody) },
-    responses: { 201: json(BitsoConnectSchema, "Connected; `jobId` is the first sync, already run"), ...errors(401, 403, 404, 422, 429) },
+    responses: { 201: json(BitsoConnectSchema, "Connected; `jobId` (also `firstSync.jobId`) is the first sync, queued"), ...errors(401, 403, 404, 422, 429) },
   }),
   async (c) => c.json(await bitso.connectBitso(c.get("services"), c.get("auth"), c.req.valid("json")), 201),
 );
@@ -125,4 +126,26 @@ providerRoutes.openapi(
     const out = await bitso.syncBitso(c.get("services"), c.get("auth"), c.req.valid("json"));
     return out.jobIds.length ? c.json(out, 202) : c.json(out, 200);
   },
+);
+
+providerRoutes.openapi(
+  createRoute({
+    ...access("viewer"),
+    ...user, method: "get", path: "/review-flags", tags,
+    summary: "List a space's review flags: posted transactions that might be a pending one (an ambiguous match left as two)",
+    request: { query: ListReviewFlagsQuery },
+    responses: { 200: json(ReviewFlagListSchema, "Review flags, newest first"), ...errors(401, 404, 422, 429) },
+  }),
+  async (c) => c.json(await listReviewFlags(c.get("services"), c.get("auth"), c.req.valid("query")), 200),
+);
+
+providerRoutes.openapi(
+  createRoute({
+    ...access("member"),
+    ...user, method: "post", path: "/review-flags/{flagId}/resolve", tags,
+    summary: "Resolve a review flag: `merge` (the posted transaction supersedes the pending one, its edits kept) or `keep_both`",
+    request: { params: FlagIdParam, body: jsonBody(ResolveFlagBody) },
+    responses: { 200: json(z.object({ flag: ReviewFlagSchema }).openapi("ProviderReviewFlagResolved"), "Resolved"), ...errors(401, 403, 404, 409, 422, 429) },
+  }),
+  async (c) => c.json(await resolveReviewFlag(c.get("services"), c.get("auth"), c.req.valid("param").flagId, c.req.valid("json")), 200),
 );

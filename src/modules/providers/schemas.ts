@@ -52,8 +52,14 @@ export const ExchangeTokenBody = z
   .strict()
   .openapi("PlaidExchangeTokenRequest");
 
+/** The first import, queued on SYNC_QUEUE: follow it at GET /v1/sync-jobs/{jobId}. */
+const FirstSync = z
+  .object({ jobId: z.string(), status: z.enum(["queued"]) })
+  .nullable()
+  .openapi("ProviderFirstSync", { description: "The connection's first import, queued (null if the connection could not be read yet); poll GET /v1/sync-jobs/{jobId}" });
+
 export const ConnectResultSchema = z
-  .object({ connection: ConnectionSchema, jobId: z.string().nullable(), message: z.string().optional() })
+  .object({ connection: ConnectionSchema, jobId: z.string().nullable(), firstSync: FirstSync, message: z.string().optional() })
   .openapi("ProviderConnectResult");
 
 export const WebhookBody = z.record(z.string(), z.unknown()).openapi("ProviderWebhookBody");
@@ -145,8 +151,63 @@ const BitsoAccountValue = z.object({
   priceSource: z.string().nullable(),
 });
 export const BitsoConnectSchema = z
-  .object({ connection: ConnectionSchema, accounts: z.array(BitsoAccountValue), jobId: z.string().nullable(), message: z.string() })
+  .object({ connection: ConnectionSchema, accounts: z.array(BitsoAccountValue), jobId: z.string().nullable(), firstSync: FirstSync, message: z.string() })
   .openapi("BitsoConnectResult");
 export const BitsoSyncSchema = z
   .object({ jobId: z.string().nullable(), jobIds: z.array(z.string()), accounts: z.array(BitsoAccountValue), status: z.enum(["queued", "nothing_to_sync"]) })
   .openapi("BitsoSyncResult");
+
+// Review flags: ambiguous pending/posted matches a person resolves.
+const FlaggedTransaction = z
+  .object({
+    id: z.string(),
+    accountId: z.string(),
+    amount: z.number().openapi({ description: "Major units as a JSON number, for convenience" }),
+    amountDecimal: z.string().openapi({ example: "-45.67", description: "The exact amount as a decimal string" }),
+    currency: z.string(),
+    description: z.string(),
+    merchantName: z.string().nullable(),
+    date: z.string().openapi({ description: "ISO 8601 in the space's time zone" }),
+    status: z.string(),
+  })
+  .openapi("ReviewFlagTransaction");
+
+export const ReviewFlagSchema = z
+  .object({
+    id: z.string(),
+    spaceId: z.string(),
+    reason: z.string().openapi({ example: "possible_pending_duplicate" }),
+    status: z.enum(["open", "resolved"]),
+    /** The posted transaction the sync could not match with certainty. */
+    transaction: FlaggedTransaction.nullable(),
+    /** The pending transactions it might be (each a candidate for `merge`). */
+    candidates: z.array(FlaggedTransaction),
+    resolution: z.enum(["merge", "keep_both"]).nullable(),
+    mergedTransactionId: z.string().nullable().openapi({ description: "The pending transaction a merge kept (it now is the posted one)" }),
+    resolvedAt: z.string().nullable(),
+    resolvedBy: z.string().nullable(),
+    createdAt: z.string(),
+  })
+  .openapi("ProviderReviewFlag");
+
+export const ListReviewFlagsQuery = z.object({
+  spaceId: Id,
+  status: z.enum(["open", "resolved", "all"]).default("open"),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+});
+export const ReviewFlagListSchema = z
+  .object({
+    flags: z.array(ReviewFlagSchema),
+    pagination: z.object({ total: z.number().int(), limit: z.number().int(), offset: z.number().int(), hasMore: z.boolean() }),
+  })
+  .openapi("ProviderReviewFlagList");
+export const FlagIdParam = z.object({ flagId: Id.openapi({ param: { name: "flagId", in: "path" } }) });
+export const ResolveFlagBody = z
+  .object({
+    action: z.enum(["merge", "keep_both"]),
+    /** Which candidate to merge with; required when the flag has more than one. */
+    pendingTransactionId: Id.optional(),
+  })
+  .strict()
+  .openapi("ProviderReviewFlagResolve");

@@ -13,12 +13,13 @@ import { iso } from "../../lib/clock";
 import { ApiError, conflict, notFound } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { IN_JSON_LIST, jsonList } from "../../lib/sql";
-import { logError } from "../../lib/log";
+import { logError, logInfo } from "../../lib/log";
 import { ProviderError } from "../../providers/errors";
 import { fetchPlaid } from "../../providers/plaid/adapter";
 import { fetchBelvo } from "../../providers/belvo/adapter";
 import { fetchBitso } from "../../providers/bitso/adapter";
 import { requireRoleOver, requireSpaceRole } from "../spaces/access";
+import { outboxRow, outboxStatement, type PublishInput, queueFanout } from "../webhooks/publish";
 import { applyChanges, emptyStats, type SyncChanges, type SyncStats } from "./apply";
 import { type ConnectionRow, CRON_SYNC_AGE_MS, getConnection, setStatus, SYNC_INTERVAL_MS } from "./connections";
 
@@ -233,9 +234,13 @@ export async function runSyncJob(svc: Services, message: { [key: string]: unknow
   const stats = emptyStats();
   try {
     if (!fetcher) throw new Error(`No sync adapter for ${conn.provider}`);
+    const timings: Record<string, number> = {};
+    const fetchStarted = Date.now();
     const fetched = await fetcher(svc, conn);
-    const { accountIds, createdIds } = await applyChanges(svc, conn, fetched.changes, stats, { onlyAccountIds: JSON.parse(job.account_ids) as string[] });
+    timings.fetchMs = Date.now() - fetchStarted;
+    const { accountIds, createdIds } = await applyChanges(svc, conn, fetched.changes, stats, { onlyAccountIds: JSON.parse(job.account_ids) as string[], timings });
     await fetched.commit?.();
+    if (svc.env.LOG_LEVEL !== "error") logInfo(undefined, "sync.timing", { jobId, provider: conn.provider, upserts: fetched.changes.upserts.length, created: stats.created, ...timings });
     const finished = svc.clock.now();
     await setStatus(svc, conn.id, "active", null, { syncedAt: finished });
     await db
@@ -245,14 +250,12 @@ export async function runSyncJob(svc: Services, message: { [key: string]: unknow
     if (accountIds.length) {
       await db.prepare(`UPDATE accounts SET last_synced_at = ?, updated_at = ? WHERE id ${IN_JSON_LIST}`).bind(finished, finished, jsonList(accountIds)).run();
     }
-    await finishJob(svc, jobId, "completed", { stats, accountIds }, null);
-    await emitOutbox(
-      svc,
-      conn.space_id,
-      "account.sync.completed",
+    // The job's end and the events announcing it commit together: a crash cannot complete one without the other.
+    await finishJob(
+      svc, jobId, "completed", { stats, accountIds }, null,
       accountIds.map((accountId) => ({
-        dedupe: `account.sync.completed:${jobId}:${accountId}`,
-        data: { spaceId: conn.space_id, accountId, connectionId: conn.id, jobId, transactionsAdded: createdIds.length, stats, balanceUpdated: stats.adjustments > 0, syncDuration: finished - started },
+        spaceId: conn.space_id, type: "account.sync.completed" as const, dedupeKey: `account.sync.completed:${jobId}:${accountId}`,
+        payload: { spaceId: conn.space_id, accountId, connectionId: conn.id, jobId, transactionsAdded: createdIds.length, stats, balanceUpdated: stats.adjustments > 0, syncDuration: finished - started },
       })),
     );
   } catch (err) {
@@ -260,15 +263,13 @@ export async function runSyncJob(svc: Services, message: { [key: string]: unknow
     logError(undefined, "sync.failed", err, { jobId, connectionId: conn.id, attempt });
     if (err instanceof ProviderError && REAUTH_CODES.has(err.code)) {
       await setStatus(svc, conn.id, "reauth_required", reason);
-      await finishJob(svc, jobId, "failed", { stats, accountIds: [] }, reason);
-      await emitFailed(svc, conn, jobId, reason);
+      await finishJob(svc, jobId, "failed", { stats, accountIds: [] }, reason, [failedEvent(conn, jobId, reason)]);
       return;
     }
     if (err instanceof ProviderError && !err.transient) {
       // The provider refused the request itself (a bad token, a revoked key): retrying cannot help.
       await setStatus(svc, conn.id, "error", reason);
-      await finishJob(svc, jobId, "failed", { stats, accountIds: [] }, reason);
-      await emitFailed(svc, conn, jobId, reason);
+      await finishJob(svc, jobId, "failed", { stats, accountIds: [] }, reason, [failedEvent(conn, jobId, reason)]);
       return;
     }
     if (attempt < MAX_SYNC_ATTEMPTS) {
@@ -278,35 +279,28 @@ export async function runSyncJob(svc: Services, message: { [key: string]: unknow
       return;
     }
     await setStatus(svc, conn.id, "error", reason);
-    await finishJob(svc, jobId, "failed", { stats, accountIds: [] }, `dead-lettered after ${attempt} attempts: ${reason}`);
-    await emitFailed(svc, conn, jobId, reason);
+    await finishJob(svc, jobId, "failed", { stats, accountIds: [] }, `dead-lettered after ${attempt} attempts: ${reason}`, [failedEvent(conn, jobId, reason)]);
     throw new DeadLettered(`sync job ${jobId} gave up after ${attempt} attempts: ${reason}`);
   }
 }
 
-async function finishJob(svc: Services, jobId: string, status: "completed" | "failed", result: unknown, error: string | null) {
-  await svc.env.DB.prepare("UPDATE jobs SET status = ?, result = ?, error = ?, finished_at = ? WHERE id = ?")
-    .bind(status, result === null ? null : JSON.stringify(result), error === null ? null : error.slice(0, 1000), svc.clock.now(), jobId)
-    .run();
-}
-
-async function emitFailed(svc: Services, conn: ConnectionRow, jobId: string, reason: string) {
-  await emitOutbox(svc, conn.space_id, "account.sync.failed", [
-    { dedupe: `account.sync.failed:${jobId}`, data: { spaceId: conn.space_id, connectionId: conn.id, provider: conn.provider, jobId, reason: reason.slice(0, 300) } },
-  ]);
-}
-
-async function emitOutbox(svc: Services, spaceId: string, type: string, events: { dedupe: string; data: unknown }[]) {
-  if (events.length === 0) return;
+async function finishJob(svc: Services, jobId: string, status: "completed" | "failed", result: unknown, error: string | null, events: PublishInput[] = []) {
   const db = svc.env.DB;
   const now = svc.clock.now();
-  await db.batch(
-    events.map((e) =>
-      db
-        .prepare("INSERT OR IGNORE INTO event_outbox (id, space_id, type, payload, dedupe_key, created_at) VALUES (?, ?, ?, ?, ?, ?)")
-        .bind(newId("evt", now), spaceId, type, JSON.stringify(e.data), e.dedupe, now),
-    ),
-  );
+  const rows = events.map((e) => outboxRow(e, now));
+  await db.batch([
+    db.prepare("UPDATE jobs SET status = ?, result = ?, error = ?, finished_at = ? WHERE id = ?")
+      .bind(status, result === null ? null : JSON.stringify(result), error === null ? null : error.slice(0, 1000), now, jobId),
+    ...rows.map((r) => outboxStatement(db, r)),
+  ]);
+  await queueFanout(svc, rows);
+}
+
+function failedEvent(conn: ConnectionRow, jobId: string, reason: string): PublishInput {
+  return {
+    spaceId: conn.space_id, type: "account.sync.failed", dedupeKey: `account.sync.failed:${jobId}`,
+    payload: { spaceId: conn.space_id, connectionId: conn.id, provider: conn.provider, jobId, reason: reason.slice(0, 300) },
+  };
 }
 
 /** Hourly cron: a sync for every live connection that is due (not synced for CRON_SYNC_AGE_MS, or never). */
@@ -328,12 +322,12 @@ export async function enqueueDueSyncs(svc: Services): Promise<number> {
 }
 
 /**
- * The first import of a new connection, run in the connect request itself (the person linking waits for
- * their transactions). It is the same job the queue runs: if it fails transiently it goes back to the
- * queue with backoff like any other.
+ * The first import of a new connection: queued on SYNC_QUEUE like any other
+ * sync (the connect request answers at once; the caller follows the job at
+ * GET /v1/sync-jobs/{jobId}). A sync already queued for the connection is
+ * reused. Failures retry with backoff like any other.
  */
-export async function runFirstSync(svc: Services, conn: ConnectionRow): Promise<string> {
-  const { jobId, created } = await enqueueSync(svc, conn, "connect", [], { send: false });
-  if (created) await runSyncJob(svc, { jobId, attempt: 1 });
-  return jobId;
+export async function queueFirstSync(svc: Services, conn: ConnectionRow): Promise<{ jobId: string; status: "queued" }> {
+  const { jobId } = await enqueueSync(svc, conn, "connect");
+  return { jobId, status: "queued" };
 }

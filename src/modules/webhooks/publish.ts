@@ -9,6 +9,7 @@
 import type { Services } from "../../env";
 import { newId } from "../../lib/ids";
 import { logError, logInfo } from "../../lib/log";
+import { IN_JSON_LIST, jsonList } from "../../lib/sql";
 import { DELIVER_JOB, FANOUT_JOB, STALLED_AFTER_MS, type WebhookEvent } from "./events";
 
 export interface PublishInput {
@@ -35,6 +36,45 @@ async function sendAll(queue: Queue, bodies: unknown[]): Promise<void> {
   for (let i = 0; i < bodies.length; i += 100) await queue.sendBatch(bodies.slice(i, i + 100).map((body) => ({ body })));
 }
 
+/** An event as an `event_outbox` row, for a writer that commits it in its own batch (the ledger's `insertEvent` effect, or `outboxStatement`). */
+export interface OutboxRow {
+  id: string;
+  spaceId: string;
+  type: string;
+  payload: string;
+  dedupeKey: string;
+  createdAt: number;
+}
+
+export function outboxRow(input: PublishInput, now: number, id: string = newId("evt", now)): OutboxRow {
+  return { id, spaceId: input.spaceId, type: input.type, payload: JSON.stringify(input.payload), dedupeKey: input.dedupeKey, createdAt: now };
+}
+
+/** The statement writing an outbox row (a dedupe key already stored is a no-op), to put in the batch of the write it announces. */
+export function outboxStatement(db: D1Database, row: OutboxRow): D1PreparedStatement {
+  return db.prepare(INSERT_EVENT).bind(row.id, row.spaceId, row.type, row.payload, row.dedupeKey, row.createdAt);
+}
+
+/**
+ * Queues the fan-out of events committed by their writer's own batch (`outboxRow`). Skipped when no
+ * enabled subscription of the space asks for these types: the hourly sweep still marks them. A failure
+ * to queue is logged, not thrown (the events are stored; the sweep queues them).
+ */
+export async function queueFanout(svc: Services, rows: OutboxRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  try {
+    const types = new Set(rows.map((r) => r.type));
+    const spaces = [...new Set(rows.map((r) => r.spaceId))];
+    const subs = await svc.env.DB.prepare(`SELECT space_id, events FROM webhook_subscriptions WHERE enabled = 1 AND space_id ${IN_JSON_LIST}`)
+      .bind(jsonList(spaces))
+      .all<{ space_id: string; events: string }>();
+    const wanted = new Set(subs.results.flatMap((s) => (JSON.parse(s.events) as string[]).filter((t) => types.has(t)).map((t) => `${s.space_id} ${t}`)));
+    await sendAll(svc.env.WEBHOOK_QUEUE, rows.filter((r) => wanted.has(`${r.spaceId} ${r.type}`)).map((r) => ({ type: FANOUT_JOB, eventId: r.id })));
+  } catch (err) {
+    logError(undefined, "webhooks.enqueue_failed", err, { events: rows.length });
+  }
+}
+
 /**
  * Writes events to the outbox (once per dedupe key) and queues their fan-out.
  * A failure to queue is logged, not thrown: the event is stored, and the
@@ -49,7 +89,7 @@ export async function publishEvents(svc: Services, inputs: PublishInput[]): Prom
   for (let i = 0; i < inputs.length; i += 50) {
     const chunk = inputs.slice(i, i + 50);
     const results = await db.batch<{ id: string }>(
-      chunk.map((e) => db.prepare(INSERT_EVENT).bind(newId("evt", now), e.spaceId, e.type, JSON.stringify(e.payload), e.dedupeKey, now)),
+      chunk.map((e) => outboxStatement(db, outboxRow(e, now))),
     );
     const existing = chunk.filter((_, j) => results[j]!.results.length === 0).map((e) => e.dedupeKey);
     const found = existing.length

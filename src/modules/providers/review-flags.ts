@@ -1,0 +1,135 @@
+/**
+ * Review flags: a posted transaction that a sync could match to more than one
+ * pending transaction (providers without a pending link, as Belvo) is left as
+ * two and flagged, never merged by guess. A person lists the open flags and
+ * resolves each: `merge` (the posted transaction supersedes the chosen pending
+ * one, as a linked Plaid pair does) or `keep_both` (they are two transactions).
+ */
+import type { AuthContext, Services } from "../../env";
+import { iso } from "../../lib/clock";
+import { ApiError, conflict, notFound, validationFailed } from "../../lib/errors";
+import { CURRENCY_SCALES, type Currency, formatMinor, toMajorNumber } from "../../lib/money";
+import { pagination } from "../../lib/pagination";
+import { IN_JSON_LIST, jsonList } from "../../lib/sql";
+import { isoInZone } from "../../lib/zoned-time";
+import { requireRoleOver, requireSpaceRole } from "../spaces/access";
+import { mergeFlagged } from "./apply";
+import type { ConnectionRow } from "./connections";
+
+interface FlagRow {
+  id: string;
+  space_id: string;
+  transaction_id: string;
+  candidate_transaction_ids: string;
+  reason: string;
+  created_at: number;
+  resolved_at: number | null;
+  resolution: "merge" | "keep_both" | null;
+  resolved_by: string | null;
+  merged_transaction_id: string | null;
+}
+
+interface TxnRow {
+  id: string;
+  account_id: string;
+  amount: number;
+  currency: string;
+  description: string;
+  merchant_name: string | null;
+  date: number;
+  status: string;
+}
+
+async function present(svc: Services, spaceId: string, flags: FlagRow[]) {
+  const db = svc.env.DB;
+  const ids = [...new Set(flags.flatMap((f) => [f.transaction_id, ...(JSON.parse(f.candidate_transaction_ids) as string[])]))];
+  const [space, txns] = await db.batch<Record<string, unknown>>([
+    db.prepare("SELECT timezone FROM spaces WHERE id = ?").bind(spaceId),
+    db.prepare(`SELECT id, account_id, amount, currency, description, merchant_name, date, status FROM transactions WHERE space_id = ? AND id ${IN_JSON_LIST}`).bind(spaceId, jsonList(ids)),
+  ]);
+  const tz = (space!.results[0]?.timezone as string | undefined) ?? "UTC";
+  const byId = new Map((txns!.results as unknown as TxnRow[]).map((t) => [t.id, t]));
+  const txn = (id: string) => {
+    const t = byId.get(id);
+    if (!t) return null;
+    const scale = CURRENCY_SCALES[t.currency as Currency] ?? 2;
+    return {
+      id: t.id, accountId: t.account_id, amount: toMajorNumber(t.amount, scale), amountDecimal: formatMinor(t.amount, scale), currency: t.currency,
+      description: t.description, merchantName: t.merchant_name, date: isoInZone(t.date, tz), status: t.status,
+    };
+  };
+  return flags.map((f) => ({
+    id: f.id,
+    spaceId: f.space_id,
+    reason: f.reason,
+    status: f.resolved_at === null ? ("open" as const) : ("resolved" as const),
+    transaction: txn(f.transaction_id),
+    candidates: (JSON.parse(f.candidate_transaction_ids) as string[]).map(txn).filter((t): t is NonNullable<typeof t> => t !== null),
+    resolution: f.resolution,
+    mergedTransactionId: f.merged_transaction_id,
+    resolvedAt: f.resolved_at === null ? null : iso(f.resolved_at),
+    resolvedBy: f.resolved_by,
+    createdAt: iso(f.created_at),
+  }));
+}
+
+/** GET /v1/providers/review-flags: the space's flags, newest first (open ones by default). */
+export async function listReviewFlags(svc: Services, auth: AuthContext, q: { spaceId: string; status: "open" | "resolved" | "all"; limit: number; offset: number }) {
+  await requireSpaceRole(svc, auth, q.spaceId, "viewer");
+  const db = svc.env.DB;
+  const where = q.status === "open" ? " AND resolved_at IS NULL" : q.status === "resolved" ? " AND resolved_at IS NOT NULL" : "";
+  const [page, total] = await db.batch<Record<string, unknown>>([
+    db.prepare(`SELECT * FROM provider_review_flags WHERE space_id = ?${where} ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`).bind(q.spaceId, q.limit, q.offset),
+    db.prepare(`SELECT COUNT(*) AS n FROM provider_review_flags WHERE space_id = ?${where}`).bind(q.spaceId),
+  ]);
+  const flags = page!.results as unknown as FlagRow[];
+  return { flags: flags.length ? await present(svc, q.spaceId, flags) : [], pagination: pagination(Number(total!.results[0]?.n ?? 0), q.limit, q.offset) };
+}
+
+/**
+ * POST /v1/providers/review-flags/{flagId}/resolve. The flag is claimed first
+ * (a second resolution is 409), then a merge runs; if the merge fails before
+ * changing anything the claim is released, so the person can try again.
+ */
+export async function resolveReviewFlag(svc: Services, auth: AuthContext, flagId: string, body: { action: "merge" | "keep_both"; pendingTransactionId?: string }) {
+  const db = svc.env.DB;
+  const flag = await db.prepare("SELECT * FROM provider_review_flags WHERE id = ?").bind(flagId).first<FlagRow>();
+  if (!flag) throw notFound("Review flag");
+  await requireRoleOver(svc, auth, flag.space_id, "member", "Review flag");
+  if (flag.resolved_at !== null) throw conflict(`This flag was already resolved (${flag.resolution})`);
+  const candidates = JSON.parse(flag.candidate_transaction_ids) as string[];
+  let pendingId: string | null = null;
+  if (body.action === "merge") {
+    pendingId = body.pendingTransactionId ?? (candidates.length === 1 ? candidates[0]! : null);
+    if (pendingId === null) {
+      throw validationFailed([{ field: "pendingTransactionId", message: `Required: this flag has ${candidates.length} candidates`, code: "REQUIRED" }]);
+    }
+    if (!candidates.includes(pendingId)) {
+      throw validationFailed([{ field: "pendingTransactionId", message: "Not one of this flag's candidate transactions", code: "INVALID" }]);
+    }
+  }
+  const now = svc.clock.now();
+  const claim = await db
+    .prepare("UPDATE provider_review_flags SET resolved_at = ?, resolution = ?, resolved_by = ?, merged_transaction_id = ? WHERE id = ? AND resolved_at IS NULL")
+    .bind(now, body.action, auth.userId, pendingId, flag.id)
+    .run();
+  if (claim.meta.changes === 0) throw conflict("This flag was already resolved");
+  if (body.action === "merge") {
+    const progress = { changed: false };
+    try {
+      const conn = await db
+        .prepare("SELECT c.* FROM transactions t JOIN provider_accounts pa ON pa.account_id = t.account_id JOIN provider_connections c ON c.id = pa.connection_id WHERE t.id = ?")
+        .bind(flag.transaction_id)
+        .first<ConnectionRow>();
+      if (!conn) throw new ApiError(409, "CONFLICT", "The flagged transaction's account is no longer linked to a provider");
+      await mergeFlagged(svc, conn, flag.transaction_id, pendingId!, progress);
+    } catch (e) {
+      if (!progress.changed) {
+        await db.prepare("UPDATE provider_review_flags SET resolved_at = NULL, resolution = NULL, resolved_by = NULL, merged_transaction_id = NULL WHERE id = ? AND resolved_at = ?").bind(flag.id, now).run();
+      }
+      throw e;
+    }
+  }
+  const row = (await db.prepare("SELECT * FROM provider_review_flags WHERE id = ?").bind(flag.id).first<FlagRow>())!;
+  return { flag: (await present(svc, flag.space_id, [row]))[0]! };
+}

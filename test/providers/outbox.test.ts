@@ -1,0 +1,99 @@
+/**
+ * `transaction.created` events of synced transactions commit in the same D1
+ * batch as the transactions (the ledger's `insertEvent` effect): a consumer
+ * that dies right after the ledger committed, before anything else ran, loses
+ * no event, and its retry writes none twice.
+ */
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { getConnection } from "../../src/modules/providers/connections";
+import { enqueueSync, runSyncJob } from "../../src/modules/providers/sync";
+import { ledgerViolations } from "../invariants/ledger-invariants";
+import { directServices, jobStats, linkPlaid, ownerWithSpace, plaidAccessToken, plaidControl, syncNow, waitForJob } from "./helpers";
+
+/** A SPACE_LEDGER binding whose first write announcing events commits, and then the consumer "crashes" before hearing back. */
+function crashAfterCommit() {
+  const ns = env.SPACE_LEDGER;
+  const committed: string[] = [];
+  let crashed = false;
+  const binding = {
+    idFromName: (name: string) => ns.idFromName(name),
+    get: (id: DurableObjectId) => {
+      const stub = ns.get(id);
+      return {
+        execute: async (op: any) => {
+          const result = await stub.execute(op);
+          const events = (op.effects ?? []).filter((e: any) => e.kind === "insertEvent");
+          if (!crashed && result.ok && events.length > 0) {
+            crashed = true;
+            committed.push(...op.effects.filter((e: any) => e.kind === "insertTransaction").map((e: any) => e.row.id));
+            throw new Error("simulated crash after the ledger commit");
+          }
+          return result;
+        },
+      };
+    },
+  } as unknown as typeof env.SPACE_LEDGER;
+  return { binding, committed };
+}
+
+async function createdEvents(spaceId: string) {
+  return (
+    await env.DB.prepare("SELECT dedupe_key, payload FROM event_outbox WHERE space_id = ? AND type = 'transaction.created'").bind(spaceId).all<{ dedupe_key: string; payload: string }>()
+  ).results;
+}
+
+async function syncedRows(spaceId: string) {
+  return (
+    await env.DB.prepare("SELECT id FROM transactions WHERE space_id = ? AND provider_transaction_id IS NOT NULL AND provider_transaction_id NOT LIKE '%#%'").bind(spaceId).all<{ id: string }>()
+  ).results.map((r) => r.id);
+}
+
+describe("transaction.created commits with its transaction", () => {
+  it("a crash between the ledger commit and the rest of the sync: after the retry every synced transaction has exactly one event", { timeout: 120_000 }, async () => {
+    const { owner, spaceId } = await ownerWithSpace();
+    const linked = await linkPlaid(owner, spaceId);
+    expect((await waitForJob(linked.jobId)).status).toBe("completed");
+    const accessToken = await plaidAccessToken(linked.connection.id);
+    const first = await createdEvents(spaceId);
+    expect(first.length).toBe((await syncedRows(spaceId)).length);
+
+    // New transactions at the bank; the consumer dies right after the ledger commits the first batch of them.
+    await plaidControl("transactions/advance", { access_token: accessToken, generations: 3 });
+    const { svc, sent } = directServices();
+    const crash = crashAfterCommit();
+    const { jobId } = await enqueueSync(svc, (await getConnection(svc, linked.connection.id))!, "manual");
+    await runSyncJob({ ...svc, env: { ...svc.env, SPACE_LEDGER: crash.binding } }, { jobId, attempt: 1 });
+    expect(await jobStats(jobId)).toMatchObject({ status: "queued" });
+    expect(crash.committed.length).toBeGreaterThan(0);
+    // The events of the committed batch are there already, though the consumer never got past the commit.
+    const keys = new Set((await createdEvents(spaceId)).map((e) => e.dedupe_key));
+    for (const id of crash.committed) expect(keys.has(`transaction.created:${id}`)).toBe(true);
+
+    // The retry (the queue's next attempt) finds those transactions posted and completes the sync.
+    const retry = sent.find((m) => m.body.jobId === jobId && m.body.attempt === 2)!;
+    await runSyncJob(svc, retry.body);
+    expect((await jobStats(jobId)).status).toBe("completed");
+
+    const rows = await syncedRows(spaceId);
+    const events = await createdEvents(spaceId);
+    expect(events.length).toBe(rows.length);
+    const perTxn = new Map<string, number>();
+    for (const e of events) {
+      const payload = JSON.parse(e.payload);
+      expect(e.dedupe_key).toBe(`transaction.created:${payload.transactionId}`);
+      expect(payload.amountDecimal).toMatch(/^-?\d+\.\d{2}$/);
+      perTxn.set(payload.transactionId, (perTxn.get(payload.transactionId) ?? 0) + 1);
+    }
+    for (const id of rows) expect(perTxn.get(id)).toBe(1);
+    for (const id of crash.committed) expect(perTxn.get(id)).toBe(1);
+    // The job's end and its announcement committed together.
+    const done = await env.DB.prepare("SELECT COUNT(*) AS n FROM event_outbox WHERE type = 'account.sync.completed' AND payload ->> '$.jobId' = ?").bind(jobId).first<{ n: number }>();
+    expect(done!.n).toBeGreaterThan(0);
+
+    // Synced again: nothing new, no event twice.
+    await syncNow(linked.connection.id);
+    expect((await createdEvents(spaceId)).length).toBe(events.length);
+    expect(await ledgerViolations(spaceId)).toEqual([]);
+  });
+});

@@ -1,0 +1,119 @@
+/**
+ * Review flags (ambiguous Belvo pending/posted matches): listed to viewers,
+ * resolved by members. `merge` makes the chosen pending row the posted
+ * transaction in place (its edits kept, the duplicate reversed, any tip a
+ * correcting entry), `keep_both` only closes the flag; a second resolution is
+ * 409, a foreign space's flag 404, and later syncs keep the ledger whole.
+ */
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { addMember, call, callJson, registerUser } from "../helpers";
+import { ledgerViolations } from "../invariants/ledger-invariants";
+import { as, liveRows, ownerWithSpace, waitForJob } from "./helpers";
+
+const AUTH = "Bearer sandbox-belvo-webhook-token";
+
+async function syncBelvo(linkId: string, advanceBy: number) {
+  if (advanceBy > 0) expect((await call("/sandbox/belvo/sandbox/links/advance", { body: { link: linkId, generations: advanceBy } })).status).toBe(200);
+  const res = await call("/v1/providers/belvo/webhook", {
+    rawBody: JSON.stringify({ webhook_id: `wh-${crypto.randomUUID()}`, webhook_type: "TRANSACTIONS", webhook_code: "transactions_updated", link_id: linkId, request_id: "r", external_id: null, data: {} }),
+    headers: { "content-type": "application/json", authorization: AUTH },
+  });
+  expect(res.status).toBe(200);
+  const job = ((await res.json()) as any).action.split(":")[1];
+  expect((await waitForJob(job)).status).toBe("completed");
+}
+
+async function noDuplicates(spaceId: string) {
+  const dup = await env.DB.prepare(
+    "SELECT provider_transaction_id, COUNT(*) AS n FROM transactions WHERE space_id = ? AND status != 'cancelled' AND provider_transaction_id IS NOT NULL GROUP BY account_id, provider_transaction_id HAVING n > 1",
+  ).bind(spaceId).all();
+  expect(dup.results).toEqual([]);
+}
+
+describe("provider review flags", () => {
+  it("list (viewer+), merge and keep_both (member+), 409 twice, 404 across spaces, the ledger whole after later syncs", { timeout: 120_000 }, async () => {
+    const { owner, spaceId } = await ownerWithSpace();
+    const ok = await callJson("/v1/providers/belvo/connect", { ...as(owner), body: { spaceId, institution: "banamex", username: "maria.garcia", password: "pw" } });
+    expect(ok.status).toBe(201);
+    expect((await waitForJob(ok.body.jobId)).status).toBe("completed");
+    const linkId = (await env.DB.prepare("SELECT external_id FROM provider_connections WHERE id = ?").bind(ok.body.connection.id).first<{ external_id: string }>())!.external_id;
+    await syncBelvo(linkId, 1);
+    await syncBelvo(linkId, 1);
+
+    const viewer = await registerUser();
+    const member = await registerUser();
+    const stranger = await registerUser();
+    await addMember(owner, spaceId, viewer, "viewer");
+    await addMember(owner, spaceId, member, "member");
+
+    const list = await callJson(`/v1/providers/review-flags?spaceId=${spaceId}`, as(viewer));
+    expect(list.status).toBe(200);
+    const twins = (await liveRows(spaceId)).filter((r) => r.status === "pending" && r.amount === -4500);
+    expect(twins).toHaveLength(2);
+    const twinFlags = list.body.flags.filter((f: any) => f.candidates.length === 2 && f.candidates.every((c: any) => twins.some((t) => t.id === c.id)));
+    expect(twinFlags.length).toBeGreaterThanOrEqual(2);
+    const [a, b] = twinFlags;
+    expect(a).toMatchObject({ status: "open", reason: "possible_pending_duplicate", resolution: null, transaction: { status: "posted" } });
+    expect(a.transaction.amountDecimal).toMatch(/^-\d+\.\d{2}$/);
+    expect(a.candidates[0]).toMatchObject({ status: "pending", amountDecimal: "-45.00", amount: -45 });
+    const page = await callJson(`/v1/providers/review-flags?spaceId=${spaceId}&limit=1`, as(viewer));
+    expect(page.body.flags).toHaveLength(1);
+    expect(page.body.pagination).toMatchObject({ total: list.body.pagination.total, limit: 1, offset: 0, hasMore: list.body.pagination.total > 1 });
+    expect((await callJson(`/v1/providers/review-flags?spaceId=${spaceId}`, as(stranger))).status).toBe(404);
+
+    // Authorization before anything: a stranger sees no flag, a viewer may not resolve.
+    const resolve = (flagId: string, user: typeof owner, body: unknown) => callJson(`/v1/providers/review-flags/${flagId}/resolve`, { ...as(user), body });
+    expect((await resolve(a.id, stranger, { action: "keep_both" })).status).toBe(404);
+    expect((await resolve("flag_nope", member, { action: "keep_both" })).status).toBe(404);
+    expect((await resolve(a.id, viewer, { action: "keep_both" })).status).toBe(403);
+    const ambiguous = await resolve(a.id, member, { action: "merge" });
+    expect(ambiguous.status).toBe(422);
+    expect(ambiguous.body.error.details[0].field).toBe("pendingTransactionId");
+    expect((await resolve(a.id, member, { action: "merge", pendingTransactionId: a.transaction.id })).status).toBe(422);
+
+    // A person's edit on the pending row survives the merge.
+    const pendingId = a.candidates[0].id as string;
+    expect((await callJson(`/v1/transactions/${pendingId}`, { ...as(member), method: "PATCH", body: { notes: "snacks for the trip", tags: ["trip"] } })).status).toBe(200);
+    const liveBefore = (await liveRows(spaceId)).length;
+    const merged = await resolve(a.id, member, { action: "merge", pendingTransactionId: pendingId });
+    expect(merged.status).toBe(200);
+    expect(merged.body.flag).toMatchObject({ id: a.id, status: "resolved", resolution: "merge", mergedTransactionId: pendingId, resolvedBy: member.id });
+    const kept = await env.DB.prepare("SELECT status, notes, tags, provider_transaction_id, amount FROM transactions WHERE id = ?").bind(pendingId).first<any>();
+    const postedPid = (await env.DB.prepare("SELECT provider_transaction_id, status FROM transactions WHERE id = ?").bind(a.transaction.id).first<any>());
+    expect(kept).toMatchObject({ status: "posted", notes: "snacks for the trip", tags: '["trip"]', provider_transaction_id: postedPid.provider_transaction_id });
+    expect(postedPid.status).toBe("cancelled");
+    expect((await liveRows(spaceId)).length).toBe(liveBefore - 1);
+    // Whatever the amounts, the group now sums to what the institution posted.
+    const group = (await liveRows(spaceId)).filter((r) => r.pid === kept.provider_transaction_id || r.pid?.startsWith(`${kept.provider_transaction_id}#`));
+    expect(group.reduce((s, r) => s + r.amount, 0)).toBe(Number(a.transaction.amountDecimal.replace(".", "")));
+    expect(await ledgerViolations(spaceId)).toEqual([]);
+    await noDuplicates(spaceId);
+
+    // Twice is 409; the other flag cannot merge the same pending row again, but can keep both.
+    const twice = await resolve(a.id, member, { action: "keep_both" });
+    expect(twice.status).toBe(409);
+    expect(twice.body.error.code).toBe("CONFLICT");
+    expect((await resolve(b.id, member, { action: "merge", pendingTransactionId: pendingId })).status).toBe(409);
+    const open = await callJson(`/v1/providers/review-flags?spaceId=${spaceId}`, as(viewer));
+    expect(open.body.flags.map((f: any) => f.id)).toContain(b.id);
+    const keep = await resolve(b.id, owner, { action: "keep_both" });
+    expect(keep.status).toBe(200);
+    expect(keep.body.flag).toMatchObject({ status: "resolved", resolution: "keep_both", mergedTransactionId: null });
+    expect((await resolve(b.id, owner, { action: "keep_both" })).status).toBe(409);
+    const openAfter = await callJson(`/v1/providers/review-flags?spaceId=${spaceId}`, as(viewer));
+    expect(openAfter.body.flags.map((f: any) => f.id)).not.toContain(a.id);
+    expect(openAfter.body.flags.map((f: any) => f.id)).not.toContain(b.id);
+    const resolved = await callJson(`/v1/providers/review-flags?spaceId=${spaceId}&status=resolved`, as(viewer));
+    expect(resolved.body.flags.map((f: any) => f.id).sort()).toEqual([a.id, b.id].sort());
+
+    // Later syncs: the merged transaction stays one posted row with its edits; nothing doubles.
+    await syncBelvo(linkId, 0);
+    const afterSync = await liveRows(spaceId);
+    await syncBelvo(linkId, 0);
+    expect(await liveRows(spaceId)).toEqual(afterSync);
+    expect(await env.DB.prepare("SELECT status, notes FROM transactions WHERE id = ?").bind(pendingId).first()).toMatchObject({ status: "posted", notes: "snacks for the trip" });
+    await noDuplicates(spaceId);
+    expect(await ledgerViolations(spaceId)).toEqual([]);
+  });
+});
