@@ -18,7 +18,8 @@ const opt = (name) => args[args.indexOf(name) + 1];
 const vars = {};
 for (const line of readFileSync(opt("--env-file"), "utf8").split("\n")) {
   const m = /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(line.trim());
-  if (m) vars[m[1]] = m[2];
+  // dotenv quoting, as wrangler reads .dev.vars: KEY="value" or KEY='value' stands for value.
+  if (m) vars[m[1]] = /^(["'])(.*)\1$/.exec(m[2])?.[2] ?? m[2];
 }
 args.forEach((a, i) => {
   if (a === "--var") {

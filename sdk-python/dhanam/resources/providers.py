@@ -16,6 +16,15 @@ class Providers(Resource):
         """Disconnects; the accounts and their history stay."""
         return self._call("DELETE", "/v1/providers/connections/{connectionId}", path_params={"connectionId": connection_id})
 
+    def list_review_flags(self, *, space_id: str, status: Optional[str] = None, limit: Optional[int] = None, offset: Optional[int] = None) -> JSON:
+        """Posted transactions that might settle a pending one, left for a person to decide (``status``: open, resolved, all)."""
+        return self._call("GET", "/v1/providers/review-flags", query={"space_id": space_id, "status": status, "limit": limit, "offset": offset})
+
+    def resolve_review_flag(self, flag_id: str, *, action: str, pending_transaction_id: Optional[str] = None) -> JSON:
+        """``action="merge"`` (the posted transaction supersedes the chosen pending one) or ``"keep_both"``."""
+        body = camelize({"action": action, "pending_transaction_id": pending_transaction_id})
+        return self._call("POST", "/v1/providers/review-flags/{flagId}/resolve", path_params={"flagId": flag_id}, body=body)
+
     def plaid_link_token(self, *, space_id: str, connection_id: Optional[str] = None) -> JSON:
         """A Link token for Plaid Link (``connection_id`` for update mode)."""
         return self._call("POST", "/v1/providers/plaid/link-token", body=camelize({"space_id": space_id, "connection_id": connection_id}))

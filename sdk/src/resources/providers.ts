@@ -1,4 +1,4 @@
-import type { BodyOf } from "../types.js";
+import type { BodyOf, QueryOf } from "../types.js";
 import { Resource, type CallExtras } from "./base.js";
 
 /**
@@ -11,6 +11,15 @@ export class ProvidersResource extends Resource {
     /** Disconnects (the provider's item is removed too when it can be); the accounts and their history stay. */
     delete: (connectionId: string, x: CallExtras = {}) =>
       this.call("delete", "/v1/providers/connections/{connectionId}", { path: { connectionId }, ...x }),
+  };
+
+  /** Posted transactions that might be a pending one's settlement, left for a person to decide (never merged by guess). */
+  readonly reviewFlags = {
+    list: (query: NonNullable<QueryOf<"/v1/providers/review-flags", "get">>, x: CallExtras = {}) =>
+      this.call("get", "/v1/providers/review-flags", { query, ...x }),
+    /** `merge` (the posted transaction supersedes the chosen pending one, its edits kept) or `keep_both`. */
+    resolve: (flagId: string, body: BodyOf<"/v1/providers/review-flags/{flagId}/resolve", "post">, x: CallExtras = {}) =>
+      this.call("post", "/v1/providers/review-flags/{flagId}/resolve", { path: { flagId }, body, ...x }),
   };
 
   readonly plaid = {
