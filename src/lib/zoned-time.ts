@@ -56,10 +56,15 @@ export function zonedDate(ms: number, tz: string): Ymd {
   return { y: get("year"), m: get("month"), d: get("day") };
 }
 
-function offsetMs(ms: number, tz: string): number {
+/** Local wall-clock time of instant `ms` in `tz`, as if it were UTC (ms), to the second. */
+export function wallClockMs(ms: number, tz: string): number {
   const p = clockFormatter(tz).formatToParts(new Date(ms));
   const get = (t: string) => Number(p.find((x) => x.type === t)!.value);
-  return utc(get("year"), get("month") - 1, get("day"), get("hour"), get("minute"), get("second")) - Math.floor(ms / 1000) * 1000;
+  return utc(get("year"), get("month") - 1, get("day"), get("hour"), get("minute"), get("second"));
+}
+
+function offsetMs(ms: number, tz: string): number {
+  return wallClockMs(ms, tz) - Math.floor(ms / 1000) * 1000;
 }
 
 const sameDay = (a: Ymd, b: Ymd) => a.y === b.y && a.m === b.m && a.d === b.d;

@@ -4,7 +4,7 @@
  * their local day is a binary search. Day numbers are days since 1970-01-01
  * of the local calendar date, so date arithmetic is integer arithmetic.
  */
-import { parseYmd, utc, type Ymd, ymdString, zonedMidnight } from "../../lib/zoned-time";
+import { parseYmd, utc, wallClockMs, type Ymd, ymdString, zonedMidnight } from "../../lib/zoned-time";
 
 export const dayNumber = (x: Ymd) => Math.floor(utc(x.y, x.m - 1, x.d) / 86_400_000);
 export const ymdOfDay = (n: number): Ymd => {
@@ -16,28 +16,8 @@ export const dayOfDate = (s: string) => dayNumber(parseYmd(s));
 
 const DAY_MS = 86_400_000;
 
-/** One formatter per zone for the isolate's life (constructing one costs milliseconds). */
-const formatters = new Map<string, Intl.DateTimeFormat>();
-function formatterOf(tz: string): Intl.DateTimeFormat {
-  let f = formatters.get(tz);
-  if (!f) {
-    f = new Intl.DateTimeFormat("en-US", {
-      timeZone: tz, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit",
-    });
-    formatters.set(tz, f);
-  }
-  return f;
-}
-
-/** Local wall-clock time of `ms` in `tz`, as if it were UTC (ms), to the second. */
-function wallClock(ms: number, tz: string): number {
-  const p = formatterOf(tz).formatToParts(new Date(ms));
-  const get = (t: string) => Number(p.find((x) => x.type === t)!.value);
-  return utc(get("year"), get("month") - 1, get("day"), get("hour"), get("minute"), get("second"));
-}
-
 /** Local day number of instant `ms` in `tz`. */
-export const localDayOf = (ms: number, tz: string) => Math.floor(wallClock(ms, tz) / DAY_MS);
+export const localDayOf = (ms: number, tz: string) => Math.floor(wallClockMs(ms, tz) / DAY_MS);
 
 /** Day starts per zone, kept across requests (bounded). */
 const starts = new Map<string, Map<number, number>>();
@@ -55,9 +35,9 @@ export function startOfDay(n: number, tz: string): number {
   const hit = cache.get(n);
   if (hit !== undefined) return hit;
   const local = n * DAY_MS;
-  const guess = local - (wallClock(local, tz) - local);
-  const offset = wallClock(guess, tz) - Math.floor(guess / 1000) * 1000;
-  const before = wallClock(guess - 3_600_000, tz) - Math.floor((guess - 3_600_000) / 1000) * 1000;
+  const guess = local - (wallClockMs(local, tz) - local);
+  const offset = wallClockMs(guess, tz) - Math.floor(guess / 1000) * 1000;
+  const before = wallClockMs(guess - 3_600_000, tz) - Math.floor((guess - 3_600_000) / 1000) * 1000;
   const start = offset === before && local - offset === guess ? guess : zonedMidnight(ymdOfDay(n), tz);
   if (cache.size >= MAX_CACHED_DAYS) cache.clear();
   cache.set(n, start);
