@@ -46,8 +46,8 @@ export function escalationAt(lastCheckIn: number, interval: Interval, days: numb
 
 /** The owner's last authenticated request, from their `general` rate-limit bucket (no D1 read or write). */
 export async function lastActivity(env: Env, ownerId: string): Promise<number | null> {
-  const stub = env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(`general:user:${ownerId}`));
-  return (await stub.lastTakenAt()) ?? null;
+  const limiter = env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(`general:user:${ownerId}`));
+  return (await limiter.lastTakenAt()) ?? null;
 }
 
 /**
