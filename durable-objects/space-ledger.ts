@@ -13,8 +13,8 @@
  * commit it is unsure of.
  */
 import { DurableObject } from "cloudflare:workers";
-import { ledgerTransactions, transactions, accounts as accountsTable } from "../src/db/schema";
-import { IN_JSON_LIST, insertEntities, insertJsonRows, insertRows, jsonList, type SqlValue } from "../src/lib/sql";
+import { ledgerTransactions, transactions, accounts as accountsTable, providerReviewFlags } from "../src/db/schema";
+import { IN_JSON_LIST, insertEntities, insertJsonRows, jsonList, type SqlValue } from "../src/lib/sql";
 import { type AccountRule, checkAccountPostings, isAccountAddress, isDhanamOwnedAddress } from "../src/modules/ledger/account-rules";
 import { accountIdOf, isUnbounded } from "../src/modules/ledger/addresses";
 import { GENESIS_HASH, hashLog } from "../src/modules/ledger/chain";
@@ -593,7 +593,7 @@ export class SpaceLedger extends DurableObject<Env> {
       })),
     );
     statements.push(
-      ...insertRows(
+      ...insertJsonRows(
         db,
         "ledger_entries",
         ["space_id", "address", "asset", "seq", "posting_index", "amount", "balance_after", "timestamp"],
@@ -610,13 +610,13 @@ export class SpaceLedger extends DurableObject<Env> {
       return [sid, address, asset, v.input, v.output];
     });
     statements.push(
-      ...insertRows(db, "ledger_volumes", ["space_id", "address", "asset", "input", "output"], volumeRows,
+      ...insertJsonRows(db, "ledger_volumes", ["space_id", "address", "asset", "input", "output"], volumeRows,
         "ON CONFLICT (space_id, address, asset) DO UPDATE SET input = excluded.input, output = excluded.output"),
     );
     const firstSeen = new Map<string, number>();
     for (const t of touched.values()) if (!firstSeen.has(t.address)) firstSeen.set(t.address, t.firstSeq);
     statements.push(
-      ...insertRows(db, "ledger_accounts", ["space_id", "address", "metadata", "first_seq", "created_at"],
+      ...insertJsonRows(db, "ledger_accounts", ["space_id", "address", "metadata", "first_seq", "created_at"],
         [...firstSeen].map(([address, first]) => [sid, address, "{}", first, now]),
         "ON CONFLICT (space_id, address) DO UPDATE SET first_seq = COALESCE(ledger_accounts.first_seq, excluded.first_seq)"),
     );
@@ -645,7 +645,7 @@ export class SpaceLedger extends DurableObject<Env> {
       logRows.push([sid, id, log.type, log.data, now, hash]);
       id++;
     }
-    statements.push(...insertRows(this.db, "ledger_logs", ["space_id", "id", "type", "data", "date", "hash"], logRows));
+    statements.push(...insertJsonRows(this.db, "ledger_logs", ["space_id", "id", "type", "data", "date", "hash"], logRows));
     statements.push(...this.effectStatements(op.effects ?? [], committed, now));
     if (recordsKey(op)) {
       // First, so that a replayed key fails the batch before any other statement runs.
@@ -680,6 +680,7 @@ export class SpaceLedger extends DurableObject<Env> {
     }
     const events = effects.flatMap((e) => (e.kind === "insertEvent" ? [[e.row.id, e.row.spaceId, e.row.type, e.row.payload, e.row.dedupeKey, e.row.createdAt]] : []));
     out.push(...insertJsonRows(this.db, "event_outbox", ["id", "space_id", "type", "payload", "dedupe_key", "created_at"], events, "ON CONFLICT (dedupe_key) DO NOTHING"));
+    out.push(...insertEntities(this.db, providerReviewFlags, effects.flatMap((e) => (e.kind === "insertReviewFlag" ? [e.row] : []))));
     for (const e of effects) {
       if (e.kind === "voidTransactionsOf") {
         out.push(

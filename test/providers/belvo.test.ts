@@ -9,7 +9,9 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { call, callJson } from "../helpers";
 import { ledgerViolations } from "../invariants/ledger-invariants";
-import { as, jobStats, liveRows, ownerWithSpace, waitForJob } from "./helpers";
+import { getConnection } from "../../src/modules/providers/connections";
+import { enqueueSync, runSyncJob } from "../../src/modules/providers/sync";
+import { as, crashAfterCommit, directServices, jobStats, liveRows, ownerWithSpace, syncNow, waitForJob } from "./helpers";
 
 const AUTH = "Bearer sandbox-belvo-webhook-token";
 
@@ -112,5 +114,38 @@ describe("Belvo", () => {
     expect(((await reauth.json()) as any).action).toBe("reauth_required");
     const list = await callJson(`/v1/providers/connections?spaceId=${spaceId}`, as(owner));
     expect(list.body.connections[0]).toMatchObject({ provider: "belvo", status: "reauth_required" });
+  });
+
+  it("a review flag commits with its transaction: a consumer crashing right after that commit loses no flag, and its retry adds none twice", { timeout: 90_000 }, async () => {
+    const { owner, spaceId } = await ownerWithSpace();
+    const ok = await callJson("/v1/providers/belvo/connect", { ...as(owner), body: { spaceId, institution: "banamex", username: "maria.garcia", password: "pw" } });
+    expect((await waitForJob(ok.body.jobId)).status).toBe("completed");
+    const connectionId = ok.body.connection.id as string;
+    const linkId = (await env.DB.prepare("SELECT external_id FROM provider_connections WHERE id = ?").bind(connectionId).first<{ external_id: string }>())!.external_id;
+    await advance(linkId);
+    await syncNow(connectionId); // the first pending rows post; the twin OXXO purchases appear, pending
+    await advance(linkId); // ...and now post, indistinguishable: each posted one is flagged
+
+    const { svc, sent } = directServices();
+    const crash = crashAfterCommit("insertReviewFlag");
+    const { jobId } = await enqueueSync(svc, (await getConnection(svc, connectionId))!, "manual");
+    await runSyncJob({ ...svc, env: { ...svc.env, SPACE_LEDGER: crash.binding } }, { jobId, attempt: 1 });
+    expect(await jobStats(jobId)).toMatchObject({ status: "queued" });
+    expect(crash.committed.length).toBeGreaterThan(0);
+    const flagsOf = async () =>
+      (await env.DB.prepare("SELECT transaction_id, candidate_transaction_ids FROM provider_review_flags WHERE space_id = ?").bind(spaceId).all<{ transaction_id: string; candidate_transaction_ids: string }>()).results;
+    // The consumer never got past the commit, and yet the flags of the transactions it committed are there.
+    const afterCrash = await flagsOf();
+    expect(afterCrash.length).toBeGreaterThanOrEqual(2);
+    for (const f of afterCrash) expect(crash.committed).toContain(f.transaction_id);
+
+    const retry = sent.find((m) => m.body.jobId === jobId && m.body.attempt === 2)!;
+    await runSyncJob(svc, retry.body);
+    expect((await jobStats(jobId)).status).toBe("completed");
+    expect(await flagsOf()).toEqual(afterCrash);
+    const twins = (await liveRows(spaceId)).filter((r) => r.status === "pending" && r.amount === -4500);
+    expect(twins).toHaveLength(2);
+    for (const f of afterCrash) expect(JSON.parse(f.candidate_transaction_ids).sort()).toEqual(twins.map((t) => t.id).sort());
+    expect(await ledgerViolations(spaceId)).toEqual([]);
   });
 });

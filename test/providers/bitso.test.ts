@@ -82,6 +82,12 @@ describe("Bitso", () => {
     expect(trades.length).toBe(48); // 24 trades, a cash leg and a coin leg each
     expect(rows.filter((r) => r.type === "fee").length).toBe(24);
     expect(JSON.parse(trades[0].trade)).toMatchObject({ book: expect.stringMatching(/_mxn$/) });
+    // Every synced leg (trade and fee) is announced once, as synced cash transactions are.
+    const announced = (await env.DB.prepare("SELECT payload FROM event_outbox WHERE space_id = ? AND type = 'transaction.created'").bind(space.id).all<{ payload: string }>()).results.map((e) => JSON.parse(e.payload));
+    expect(announced.length).toBe(72);
+    expect(new Set(announced.map((e) => e.transactionId)).size).toBe(72);
+    expect(announced.filter((e) => e.provider === "bitso" && e.connectionId === res.body.connection.id).length).toBe(72);
+    expect(announced.find((e) => e.currency === "BTC").amountDecimal).toMatch(/^-?\d+\.\d{8}$/);
 
     // Syncing again changes nothing.
     const again = await callJson("/v1/providers/bitso/sync", { ...as(owner), body: { spaceId: space.id } });
@@ -90,6 +96,7 @@ describe("Bitso", () => {
     const job = await callJson(`/v1/sync-jobs/${again.body.jobId}`, as(owner));
     expect(job.body.stats).toMatchObject({ created: 0, adjustments: 0, errors: 0 });
     expect(job.body.stats.unchanged).toBe(24);
+    expect((await env.DB.prepare("SELECT COUNT(*) AS n FROM event_outbox WHERE space_id = ? AND type = 'transaction.created'").bind(space.id).first<{ n: number }>())!.n).toBe(72);
     expect(await ledgerViolations(space.id)).toEqual([]);
   });
 

@@ -64,6 +64,34 @@ export async function syncNow(connectionId: string, svcOverride?: Services) {
   return jobId;
 }
 
+/**
+ * A SPACE_LEDGER binding whose first write carrying a side effect of `kind` commits, and then the consumer
+ * "crashes" before hearing back (the ids of the transactions that write created are in `committed`).
+ */
+export function crashAfterCommit(kind: "insertEvent" | "insertReviewFlag") {
+  const ns = env.SPACE_LEDGER;
+  const committed: string[] = [];
+  let crashed = false;
+  const binding = {
+    idFromName: (name: string) => ns.idFromName(name),
+    get: (id: DurableObjectId) => {
+      const stub = ns.get(id);
+      return {
+        execute: async (op: any) => {
+          const result = await stub.execute(op);
+          if (!crashed && result.ok && (op.effects ?? []).some((e: any) => e.kind === kind)) {
+            crashed = true;
+            committed.push(...op.effects.filter((e: any) => e.kind === "insertTransaction").map((e: any) => e.row.id));
+            throw new Error("simulated crash after the ledger commit");
+          }
+          return result;
+        },
+      };
+    },
+  } as unknown as typeof env.SPACE_LEDGER;
+  return { binding, committed };
+}
+
 export async function jobStats(jobId: string) {
   const row = await env.DB.prepare("SELECT status, result, error FROM jobs WHERE id = ?").bind(jobId).first<{ status: string; result: string | null; error: string | null }>();
   return { status: row!.status, error: row!.error, stats: row!.result ? JSON.parse(row!.result).stats : null };

@@ -9,33 +9,7 @@ import { describe, expect, it } from "vitest";
 import { getConnection } from "../../src/modules/providers/connections";
 import { enqueueSync, runSyncJob } from "../../src/modules/providers/sync";
 import { ledgerViolations } from "../invariants/ledger-invariants";
-import { directServices, jobStats, linkPlaid, ownerWithSpace, plaidAccessToken, plaidControl, syncNow, waitForJob } from "./helpers";
-
-/** A SPACE_LEDGER binding whose first write announcing events commits, and then the consumer "crashes" before hearing back. */
-function crashAfterCommit() {
-  const ns = env.SPACE_LEDGER;
-  const committed: string[] = [];
-  let crashed = false;
-  const binding = {
-    idFromName: (name: string) => ns.idFromName(name),
-    get: (id: DurableObjectId) => {
-      const stub = ns.get(id);
-      return {
-        execute: async (op: any) => {
-          const result = await stub.execute(op);
-          const events = (op.effects ?? []).filter((e: any) => e.kind === "insertEvent");
-          if (!crashed && result.ok && events.length > 0) {
-            crashed = true;
-            committed.push(...op.effects.filter((e: any) => e.kind === "insertTransaction").map((e: any) => e.row.id));
-            throw new Error("simulated crash after the ledger commit");
-          }
-          return result;
-        },
-      };
-    },
-  } as unknown as typeof env.SPACE_LEDGER;
-  return { binding, committed };
-}
+import { crashAfterCommit, directServices, jobStats, linkPlaid, ownerWithSpace, plaidAccessToken, plaidControl, syncNow, waitForJob } from "./helpers";
 
 async function createdEvents(spaceId: string) {
   return (
@@ -61,7 +35,7 @@ describe("transaction.created commits with its transaction", () => {
     // New transactions at the bank; the consumer dies right after the ledger commits the first batch of them.
     await plaidControl("transactions/advance", { access_token: accessToken, generations: 3 });
     const { svc, sent } = directServices();
-    const crash = crashAfterCommit();
+    const crash = crashAfterCommit("insertEvent");
     const { jobId } = await enqueueSync(svc, (await getConnection(svc, linked.connection.id))!, "manual");
     await runSyncJob({ ...svc, env: { ...svc.env, SPACE_LEDGER: crash.binding } }, { jobId, attempt: 1 });
     expect(await jobStats(jobId)).toMatchObject({ status: "queued" });

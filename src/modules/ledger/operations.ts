@@ -3,7 +3,7 @@
  * Operations are plain data (they cross the RPC boundary); failures come back
  * as values rather than exceptions, which would reach the caller as rejected RPC calls.
  */
-import type { accounts, eventOutbox, transactions } from "../../db/schema";
+import type { accounts, eventOutbox, providerReviewFlags, transactions } from "../../db/schema";
 import type { CommittedTx, LedgerFailure, Metadata, TxIntent } from "./types";
 
 /** Rows written in the same batch as the ledger transactions they belong to. */
@@ -17,7 +17,12 @@ export type SideEffect =
    * An outgoing webhook event announcing this write (webhooks/publish.ts `outboxRow`), committed with it:
    * the write and its event land together or not at all. A dedupe key already in the outbox is a no-op.
    */
-  | { kind: "insertEvent"; row: Omit<typeof eventOutbox.$inferInsert, "deliveredAt"> };
+  | { kind: "insertEvent"; row: Omit<typeof eventOutbox.$inferInsert, "deliveredAt"> }
+  /**
+   * A review flag on a transaction this write creates (an ambiguous pending/posted match of a sync),
+   * committed with it: a crash between the two can neither lose the flag nor leave a flag without its row.
+   */
+  | { kind: "insertReviewFlag"; row: typeof providerReviewFlags.$inferInsert };
 
 export interface Idempotency {
   key: string;

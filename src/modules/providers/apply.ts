@@ -137,6 +137,8 @@ interface Planned {
   row: Omit<typeof import("../../db/schema").transactions.$inferInsert, "ledgerSeq">;
   postings: Posting[];
   reference: string;
+  /** Pending rows this new row may duplicate (an ambiguous match): flagged for a person, in the row's own commit. */
+  reviewCandidates?: string[];
 }
 
 export async function applyChanges(
@@ -260,6 +262,7 @@ export async function applyChanges(
       return {
         reference: `sync:${conn.id}:${t.id}`,
         postings: cashflowPostings(acc.id, currency, t.amountMinor, auto?.categoryId ?? null, false),
+        reviewCandidates: ambiguous.get(t.id),
         row: {
           id, spaceId: conn.space_id, accountId: acc.id, amount: t.amountMinor, currency, description: t.description.slice(0, 500) || "(no description)",
           merchantName: t.merchantName, normalizedMerchant: normalizeMerchant(t.merchantName ?? t.description), date: dayStart(t.date),
@@ -273,17 +276,6 @@ export async function applyChanges(
     const committedList = await commitPlanned(svc, conn, planned, stats);
     phase("commitMs");
     createdIds.push(...committedList);
-    const committed = new Set(committedList);
-    for (const [tid, candidates] of ambiguous) {
-      const row = planned.find((p) => p.row.providerTransactionId === tid);
-      if (!row || !committed.has(row.row.id)) continue;
-      const res = await svc.env.DB.prepare(
-        "INSERT OR IGNORE INTO provider_review_flags (id, space_id, transaction_id, candidate_transaction_ids, reason, created_at) VALUES (?, ?, ?, ?, 'possible_pending_duplicate', ?)",
-      )
-        .bind(newId("evt", now), conn.space_id, row.row.id, JSON.stringify(candidates), now)
-        .run();
-      stats.flagged += res.meta.changes;
-    }
   }
 
   const newTrades = (changes.trades ?? []).filter((trade) => {
@@ -483,10 +475,18 @@ async function commitPlanned(svc: Services, conn: ConnectionRow, planned: Planne
     const eventIds = countCreated ? newIds("evt", chunk.length, svc.clock.now()) : [];
     const events = countCreated ? chunk.map((p, i) => createdEvent(conn, p.row, p.row.createdAt, eventIds[i]!)) : [];
     for (const row of events) effects.push({ kind: "insertEvent", row });
+    const flags = chunk.filter((p) => p.reviewCandidates?.length);
+    for (const p of flags) {
+      effects.push({
+        kind: "insertReviewFlag",
+        row: { id: newId("evt", p.row.createdAt), spaceId: conn.space_id, transactionId: p.row.id, candidateTransactionIds: JSON.stringify(p.reviewCandidates), reason: "possible_pending_duplicate", createdAt: p.row.createdAt },
+      });
+    }
     await runLedger(svc, { kind: "commit", spaceId: conn.space_id, txs, effects });
     done.push(...chunk.map((p) => p.row.id));
     announced.push(...events);
     if (countCreated) stats.created += chunk.length;
+    stats.flagged += flags.length;
   };
   const commitChunk = async (chunk: Planned[]) => {
     try {
@@ -551,18 +551,25 @@ async function commitTrades(
     }
     return { txs, effects, ids };
   };
+  const announced: OutboxRow[] = [];
   const commit = async (list: NormalTrade[]) => {
     const { txs, effects, ids } = build(list);
     if (txs.length === 0) return [];
+    // Each leg's Dhanam transaction (the trade and its fee) is announced in the same batch, like synced cash rows.
+    const rows = effects.flatMap((e) => (e.kind === "insertTransaction" ? [e.row] : []));
+    const eventIds = newIds("evt", rows.length, svc.clock.now());
+    const events = rows.map((row, i) => createdEvent(conn, row, row.createdAt, eventIds[i]!));
+    for (const row of events) effects.push({ kind: "insertEvent", row });
     await runLedger(svc, { kind: "commit", spaceId: conn.space_id, txs, effects });
+    announced.push(...events);
     stats.created += txs.length;
     return ids;
   };
+  const out: string[] = [];
   try {
-    return await commit(trades);
+    out.push(...(await commit(trades)));
   } catch (e) {
     if (!isConflict(e)) throw e;
-    const out: string[] = [];
     for (const t of trades) {
       try {
         out.push(...(await commit([t])));
@@ -571,8 +578,9 @@ async function commitTrades(
         stats.unchanged++;
       }
     }
-    return out;
   }
+  await queueFanout(svc, announced);
+  return out;
 }
 
 /**
