@@ -9,7 +9,8 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { addMember, call, callJson, registerUser } from "../helpers";
 import { ledgerViolations } from "../invariants/ledger-invariants";
-import { as, liveRows, ownerWithSpace, waitForJob } from "./helpers";
+import { resolveReviewFlag } from "../../src/modules/providers/review-flags";
+import { as, directServices, liveRows, ownerWithSpace, waitForJob } from "./helpers";
 
 const AUTH = "Bearer sandbox-belvo-webhook-token";
 
@@ -113,6 +114,47 @@ describe("provider review flags", () => {
     await syncBelvo(linkId, 0);
     expect(await liveRows(spaceId)).toEqual(afterSync);
     expect(await env.DB.prepare("SELECT status, notes FROM transactions WHERE id = ?").bind(pendingId).first()).toMatchObject({ status: "posted", notes: "snacks for the trip" });
+    await noDuplicates(spaceId);
+    expect(await ledgerViolations(spaceId)).toEqual([]);
+  });
+
+  it("a merge whose reversal fails is undone and the flag released: the person retries and it merges once", { timeout: 120_000 }, async () => {
+    const { owner, spaceId } = await ownerWithSpace();
+    const ok = await callJson("/v1/providers/belvo/connect", { ...as(owner), body: { spaceId, institution: "banamex", username: "maria.garcia", password: "pw" } });
+    expect((await waitForJob(ok.body.jobId)).status).toBe("completed");
+    const linkId = (await env.DB.prepare("SELECT external_id FROM provider_connections WHERE id = ?").bind(ok.body.connection.id).first<{ external_id: string }>())!.external_id;
+    await syncBelvo(linkId, 1);
+    await syncBelvo(linkId, 1);
+    const flag = (await callJson(`/v1/providers/review-flags?spaceId=${spaceId}`, as(owner))).body.flags.find((f: any) => f.candidates.length === 2);
+    const pendingId = flag.candidates[0].id as string;
+    expect((await callJson(`/v1/transactions/${pendingId}`, { ...as(owner), method: "PATCH", body: { notes: "kept" } })).status).toBe(200);
+    const rowsBefore = await liveRows(spaceId);
+
+    // The ledger object refuses the reversal (as a D1 outage would) after the pending row was superseded.
+    const { svc } = directServices();
+    const ns = env.SPACE_LEDGER;
+    const failingReverts = {
+      idFromName: (name: string) => ns.idFromName(name),
+      get: (id: DurableObjectId) => {
+        const stub = ns.get(id);
+        return { execute: async (op: any) => (op.kind === "revert" ? { ok: false, error: { status: 503, code: "INTERNAL_ERROR", message: "simulated outage" } } : stub.execute(op)) };
+      },
+    } as unknown as typeof env.SPACE_LEDGER;
+    const auth = { userId: owner.id, sessionId: "test", email: owner.email, twoFactorEnabled: false, stepUpAt: null };
+    await expect(resolveReviewFlag({ ...svc, env: { ...svc.env, SPACE_LEDGER: failingReverts } }, auth, flag.id, { action: "merge", pendingTransactionId: pendingId })).rejects.toMatchObject({ status: 503 });
+    // Nothing moved: the rows are as they were and the flag is open again.
+    expect(await liveRows(spaceId)).toEqual(rowsBefore);
+    expect(await env.DB.prepare("SELECT resolved_at, resolution FROM provider_review_flags WHERE id = ?").bind(flag.id).first()).toEqual({ resolved_at: null, resolution: null });
+    expect(await ledgerViolations(spaceId)).toEqual([]);
+
+    // The person tries again through the API, and it merges once.
+    const merged = await callJson(`/v1/providers/review-flags/${flag.id}/resolve`, { ...as(owner), body: { action: "merge", pendingTransactionId: pendingId } });
+    expect(merged.status).toBe(200);
+    expect(merged.body.flag).toMatchObject({ status: "resolved", resolution: "merge", mergedTransactionId: pendingId });
+    expect(await env.DB.prepare("SELECT status, notes FROM transactions WHERE id = ?").bind(pendingId).first()).toEqual({ status: "posted", notes: "kept" });
+    expect(await env.DB.prepare("SELECT status FROM transactions WHERE id = ?").bind(flag.transaction.id).first()).toEqual({ status: "cancelled" });
+    expect((await liveRows(spaceId)).length).toBe(rowsBefore.length - 1);
+    await syncBelvo(linkId, 0);
     await noDuplicates(spaceId);
     expect(await ledgerViolations(spaceId)).toEqual([]);
   });

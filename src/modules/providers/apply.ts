@@ -690,26 +690,38 @@ export async function mergeFlagged(svc: Services, conn: ConnectionRow, postedTxn
   // What the institution says the transaction is: the posted group's live amount (its corrections included).
   const postedRows = (groups.get(postedPid) ?? []).filter((r) => r.status !== "cancelled");
   const postedAmount = postedRows.reduce((sum, r) => sum + r.amount, 0);
-  // 1. The posted duplicate leaves the ledger (a reversal, never a deletion).
+  // The order matters if a step fails. Reversing the duplicate first and then failing to supersede would leave the
+  // pending row alone, and the next sync, no longer finding it listed, would reverse it too (the money kept only as a
+  // balance adjustment, the person's row lost). Superseding first can be undone: if the reversal then fails, the
+  // rows take back their pending ids and the claim is released, so the person can simply try again.
+  // 1. The pending row becomes the posted transaction in place, as a linked pair does in a sync.
+  const rows = (groups.get(pendingPid) ?? []).filter((r) => r.status !== "cancelled");
+  const before = rows.map((r) => ({ id: r.id, pid: r.pid, status: r.status }));
+  await supersede(svc, rows, pendingPid, postedPid, svc.clock.now());
+  progress.changed = true;
+  for (const r of rows) {
+    r.pid = postedPid + r.pid.slice(pendingPid.length);
+    if (r.id === pending.id) r.status = "posted";
+  }
+  // 2. The posted duplicate leaves the ledger (a reversal, never a deletion).
+  let reversed = 0;
   for (const r of postedRows) {
     try {
       await runLedger(svc, {
         kind: "revert", spaceId: conn.space_id, seq: r.ledger_seq, atEffectiveDate: true,
         metadata: { mergedInto: pendingTxnId, provider: `${conn.provider}:${postedPid}` }, effects: [{ kind: "voidTransactionsOf", seq: r.ledger_seq }],
       });
-      progress.changed = true;
+      reversed++;
     } catch (e) {
-      if (!(e instanceof ApiError && e.code === "ALREADY_REVERTED")) throw e;
+      if (!(e instanceof ApiError && e.code === "ALREADY_REVERTED")) {
+        if (reversed === 0) {
+          await db.batch(before.map((b) => db.prepare("UPDATE transactions SET provider_transaction_id = ?, status = ? WHERE id = ? AND provider_transaction_id = ?").bind(b.pid, b.status, b.id, postedPid + b.pid.slice(pendingPid.length))));
+          progress.changed = false;
+        }
+        throw e;
+      }
     }
     r.status = "cancelled";
-  }
-  // 2. The pending row becomes the posted transaction in place, as a linked pair does in a sync.
-  const rows = (groups.get(pendingPid) ?? []).filter((r) => r.status !== "cancelled");
-  await supersede(svc, rows, pendingPid, postedPid, svc.clock.now());
-  progress.changed = true;
-  for (const r of rows) {
-    r.pid = postedPid + r.pid.slice(pendingPid.length);
-    if (r.id === pending.id) r.status = "posted";
   }
   // 3. Any difference (a tip) as a correcting entry in the pending row's category.
   const t: NormalTxn = {
