@@ -8,7 +8,7 @@ const ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz";
 export type IdPrefix =
   | "usr" | "ses" | "spc" | "acc" | "txn" | "cat" | "rule" | "bud" | "doc" | "ast" | "hh"
   | "job" | "req" | "corr" | "con" | "whk" | "dlv" | "val" | "scen" | "evt" | "trd"
-  | "hhm" | "egr" | "ntf" | "eal" | "msg";
+  | "hhm" | "egr" | "ntf" | "eal" | "msg" | "flg";
 
 export function newId(prefix: IdPrefix, now: number = Date.now()): string {
   let time = "";

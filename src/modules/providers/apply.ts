@@ -479,7 +479,7 @@ async function commitPlanned(svc: Services, conn: ConnectionRow, planned: Planne
     for (const p of flags) {
       effects.push({
         kind: "insertReviewFlag",
-        row: { id: newId("evt", p.row.createdAt), spaceId: conn.space_id, transactionId: p.row.id, candidateTransactionIds: JSON.stringify(p.reviewCandidates), reason: "possible_pending_duplicate", createdAt: p.row.createdAt },
+        row: { id: newId("flg", p.row.createdAt), spaceId: conn.space_id, transactionId: p.row.id, candidateTransactionIds: JSON.stringify(p.reviewCandidates), reason: "possible_pending_duplicate", createdAt: p.row.createdAt },
       });
     }
     await runLedger(svc, { kind: "commit", spaceId: conn.space_id, txs, effects });
