@@ -33,7 +33,10 @@ export function insertRows(
   return out;
 }
 
-/** Most rows, and about the most bytes, one `insertJsonRows` statement binds (D1 limits a value to 2 MB). */
+/**
+ * Most rows, and most UTF-16 code units, one `insertJsonRows` statement binds: D1 limits a value to 2 MB,
+ * and 512 Ki units are at most 1.5 MB of UTF-8 (3 bytes a unit at worst).
+ */
 const JSON_ROWS_PER_STATEMENT = 500;
 const JSON_BYTES_PER_STATEMENT = 512 * 1024;
 

@@ -14,7 +14,7 @@ describe("insertJsonRows", () => {
       await db.prepare(`CREATE TABLE IF NOT EXISTS ${t} (id TEXT PRIMARY KEY, n INTEGER, r REAL, s TEXT, j TEXT, z TEXT)`).run();
     }
     const rows = Array.from({ length: 1200 }, (_, i) => [
-      `r${i}`, i % 2 ? -(2 ** 52) + i : i, i / 7, i % 3 ? `text ${i} "quoted" \\ ünïcode 💸` : "", JSON.stringify({ postings: [{ amount: i }] }), null,
+      `r${i}`, i % 2 ? -(2 ** 52) + i : i, i / 7, i % 5 === 0 ? `cut emoji ${"💸".slice(0, 1)}` : i % 3 ? `text ${i} "quoted" \\ ünïcode 💸` : "", JSON.stringify({ postings: [{ amount: i }] }), null,
     ]);
     const json = insertJsonRows(db, "sqlj_a", ["id", "n", "r", "s", "j", "z"], rows);
     expect(json).toHaveLength(3);

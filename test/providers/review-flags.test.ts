@@ -10,7 +10,10 @@ import { describe, expect, it } from "vitest";
 import { addMember, call, callJson, registerUser } from "../helpers";
 import { ledgerViolations } from "../invariants/ledger-invariants";
 import { resolveReviewFlag } from "../../src/modules/providers/review-flags";
-import { as, directServices, liveRows, ownerWithSpace, waitForJob } from "./helpers";
+import type { Services } from "../../src/env";
+import { getConnection } from "../../src/modules/providers/connections";
+import { enqueueSync, runSyncJob } from "../../src/modules/providers/sync";
+import { as, directServices, jobStats, liveRows, ownerWithSpace, syncNow, waitForJob } from "./helpers";
 
 const AUTH = "Bearer sandbox-belvo-webhook-token";
 
@@ -119,29 +122,12 @@ describe("provider review flags", () => {
   });
 
   it("a merge whose reversal fails is undone and the flag released: the person retries and it merges once", { timeout: 120_000 }, async () => {
-    const { owner, spaceId } = await ownerWithSpace();
-    const ok = await callJson("/v1/providers/belvo/connect", { ...as(owner), body: { spaceId, institution: "banamex", username: "maria.garcia", password: "pw" } });
-    expect((await waitForJob(ok.body.jobId)).status).toBe("completed");
-    const linkId = (await env.DB.prepare("SELECT external_id FROM provider_connections WHERE id = ?").bind(ok.body.connection.id).first<{ external_id: string }>())!.external_id;
-    await syncBelvo(linkId, 1);
-    await syncBelvo(linkId, 1);
-    const flag = (await callJson(`/v1/providers/review-flags?spaceId=${spaceId}`, as(owner))).body.flags.find((f: any) => f.candidates.length === 2);
-    const pendingId = flag.candidates[0].id as string;
-    expect((await callJson(`/v1/transactions/${pendingId}`, { ...as(owner), method: "PATCH", body: { notes: "kept" } })).status).toBe(200);
+    const { owner, spaceId, flag, pendingId } = await flaggedTwins();
     const rowsBefore = await liveRows(spaceId);
 
-    // The ledger object refuses the reversal (as a D1 outage would) after the pending row was superseded.
-    const { svc } = directServices();
-    const ns = env.SPACE_LEDGER;
-    const failingReverts = {
-      idFromName: (name: string) => ns.idFromName(name),
-      get: (id: DurableObjectId) => {
-        const stub = ns.get(id);
-        return { execute: async (op: any) => (op.kind === "revert" ? { ok: false, error: { status: 503, code: "INTERNAL_ERROR", message: "simulated outage" } } : stub.execute(op)) };
-      },
-    } as unknown as typeof env.SPACE_LEDGER;
-    const auth = { userId: owner.id, sessionId: "test", email: owner.email, twoFactorEnabled: false, stepUpAt: null };
-    await expect(resolveReviewFlag({ ...svc, env: { ...svc.env, SPACE_LEDGER: failingReverts } }, auth, flag.id, { action: "merge", pendingTransactionId: pendingId })).rejects.toMatchObject({ status: 503 });
+    // The ledger object refuses the reversal (as a D1 outage would), after the pending row was superseded.
+    const failing = ledgerWrapper(async (op, execute) => (op.kind === "revert" ? { ok: false, error: { status: 503, code: "INTERNAL_ERROR", message: "simulated outage" } } : execute(op)));
+    await expect(resolveReviewFlag(failing, authOf(owner), flag.id, { action: "merge", pendingTransactionId: pendingId })).rejects.toMatchObject({ status: 503 });
     // Nothing moved: the rows are as they were and the flag is open again.
     expect(await liveRows(spaceId)).toEqual(rowsBefore);
     expect(await env.DB.prepare("SELECT resolved_at, resolution FROM provider_review_flags WHERE id = ?").bind(flag.id).first()).toEqual({ resolved_at: null, resolution: null });
@@ -151,11 +137,90 @@ describe("provider review flags", () => {
     const merged = await callJson(`/v1/providers/review-flags/${flag.id}/resolve`, { ...as(owner), body: { action: "merge", pendingTransactionId: pendingId } });
     expect(merged.status).toBe(200);
     expect(merged.body.flag).toMatchObject({ status: "resolved", resolution: "merge", mergedTransactionId: pendingId });
-    expect(await env.DB.prepare("SELECT status, notes FROM transactions WHERE id = ?").bind(pendingId).first()).toEqual({ status: "posted", notes: "kept" });
-    expect(await env.DB.prepare("SELECT status FROM transactions WHERE id = ?").bind(flag.transaction.id).first()).toEqual({ status: "cancelled" });
-    expect((await liveRows(spaceId)).length).toBe(rowsBefore.length - 1);
-    await syncBelvo(linkId, 0);
-    await noDuplicates(spaceId);
-    expect(await ledgerViolations(spaceId)).toEqual([]);
+    await expectMerged(spaceId, flag, pendingId, rowsBefore.length);
+  });
+
+  it("a reversal that commits but whose answer is lost still completes the merge", { timeout: 120_000 }, async () => {
+    const { owner, spaceId, flag, pendingId } = await flaggedTwins();
+    const rowsBefore = await liveRows(spaceId);
+    const lostAnswer = ledgerWrapper(async (op, execute) => {
+      const result = await execute(op);
+      if (op.kind === "revert") throw new Error("simulated: the ledger object was reset after committing");
+      return result;
+    });
+    const out = await resolveReviewFlag(lostAnswer, authOf(owner), flag.id, { action: "merge", pendingTransactionId: pendingId });
+    expect(out.flag).toMatchObject({ status: "resolved", resolution: "merge", mergedTransactionId: pendingId });
+    await expectMerged(spaceId, flag, pendingId, rowsBefore.length);
+  });
+
+  it("a merge waits for a sync in progress, and a sync that runs mid-merge leaves the merging rows alone", { timeout: 120_000 }, async () => {
+    const { owner, spaceId, connectionId, flag, pendingId } = await flaggedTwins();
+    const rowsBefore = await liveRows(spaceId);
+    const resolve = () => callJson(`/v1/providers/review-flags/${flag.id}/resolve`, { ...as(owner), body: { action: "merge", pendingTransactionId: pendingId } });
+
+    // A sync queued for the connection: the merge is refused, the flag stays open.
+    const { svc } = directServices();
+    const { jobId } = await enqueueSync(svc, (await getConnection(svc, connectionId))!, "manual", [], { send: false });
+    const busy = await resolve();
+    expect(busy.status).toBe(409);
+    expect(busy.body.error.code).toBe("SYNC_IN_PROGRESS");
+    expect(await env.DB.prepare("SELECT resolved_at FROM provider_review_flags WHERE id = ?").bind(flag.id).first()).toEqual({ resolved_at: null });
+    await runSyncJob(svc, { jobId, attempt: 1 });
+
+    // A sync that starts between the merge's two steps (the pending row already carries the posted id, the
+    // duplicate not yet reversed) sees a merge in flight and leaves those rows and that account's balance alone.
+    let interleaved: string | null = null;
+    const midMerge = ledgerWrapper(async (op, execute) => {
+      if (op.kind === "revert" && interleaved === null) interleaved = await syncNow(connectionId);
+      return execute(op);
+    });
+    const out = await resolveReviewFlag(midMerge, authOf(owner), flag.id, { action: "merge", pendingTransactionId: pendingId });
+    expect(out.flag).toMatchObject({ resolution: "merge", mergedTransactionId: pendingId });
+    expect((await jobStats(interleaved!)).stats).toMatchObject({ errors: 0, corrections: 0, adjustments: 0, removed: 0 });
+    await expectMerged(spaceId, flag, pendingId, rowsBefore.length);
   });
 });
+
+/** A space with a Belvo connection whose twin pending purchases posted and were flagged; a person's note on the first candidate. */
+async function flaggedTwins() {
+  const { owner, spaceId } = await ownerWithSpace();
+  const ok = await callJson("/v1/providers/belvo/connect", { ...as(owner), body: { spaceId, institution: "banamex", username: "maria.garcia", password: "pw" } });
+  expect((await waitForJob(ok.body.jobId)).status).toBe("completed");
+  const connectionId = ok.body.connection.id as string;
+  const linkId = (await env.DB.prepare("SELECT external_id FROM provider_connections WHERE id = ?").bind(connectionId).first<{ external_id: string }>())!.external_id;
+  await syncBelvo(linkId, 1);
+  await syncBelvo(linkId, 1);
+  const flag = (await callJson(`/v1/providers/review-flags?spaceId=${spaceId}`, as(owner))).body.flags.find((f: any) => f.candidates.length === 2);
+  const pendingId = flag.candidates[0].id as string;
+  expect((await callJson(`/v1/transactions/${pendingId}`, { ...as(owner), method: "PATCH", body: { notes: "kept" } })).status).toBe(200);
+  return { owner, spaceId, connectionId, linkId, flag, pendingId };
+}
+
+/** The merge done once: the pending row is the posted transaction with its note, the duplicate reversed, one row fewer, the group at the posted amount. */
+async function expectMerged(spaceId: string, flag: any, pendingId: string, liveBefore: number) {
+  const kept = await env.DB.prepare("SELECT status, notes, provider_transaction_id FROM transactions WHERE id = ?").bind(pendingId).first<any>();
+  expect(kept).toMatchObject({ status: "posted", notes: "kept" });
+  expect(await env.DB.prepare("SELECT status FROM transactions WHERE id = ?").bind(flag.transaction.id).first()).toEqual({ status: "cancelled" });
+  const live = await liveRows(spaceId);
+  expect(live.length).toBe(liveBefore - 1);
+  const group = live.filter((r) => r.pid === kept.provider_transaction_id || r.pid?.startsWith(`${kept.provider_transaction_id}#`));
+  expect(group.reduce((s, r) => s + r.amount, 0)).toBe(Number(flag.transaction.amountDecimal.replace(".", "")));
+  await noDuplicates(spaceId);
+  expect(await ledgerViolations(spaceId)).toEqual([]);
+}
+
+/** Services whose ledger object calls go through `handle` (given the real call). */
+function ledgerWrapper(handle: (op: any, execute: (op: any) => Promise<any>) => Promise<any>): Services {
+  const { svc } = directServices();
+  const ns = env.SPACE_LEDGER;
+  const binding = {
+    idFromName: (name: string) => ns.idFromName(name),
+    get: (id: DurableObjectId) => {
+      const stub = ns.get(id);
+      return { execute: (op: any) => handle(op, (o) => stub.execute(o)) };
+    },
+  } as unknown as typeof env.SPACE_LEDGER;
+  return { ...svc, env: { ...svc.env, SPACE_LEDGER: binding } };
+}
+
+const authOf = (u: { id: string; email: string }) => ({ userId: u.id, sessionId: "test", email: u.email, twoFactorEnabled: false, stepUpAt: null });

@@ -163,8 +163,10 @@ export async function applyChanges(
   };
   const accountIds = [...accountsByExt.values()].filter((a) => wanted(a.providerAccountId!)).map((a) => a.id);
   phase("accountsMs");
-  const groups = await loadGroups(svc, accountIds);
+  const [groups, merging] = await Promise.all([loadGroups(svc, accountIds), rowsBeingMerged(svc, conn.space_id)]);
   phase("loadMs");
+  // A group holding a row of a merge in flight is left as it is for this sync (the next one sees the merge done).
+  const inMerge = (pid: string) => (groups.get(pid) ?? []).some((r) => merging.has(r.id));
   const live = (pid: string) => (groups.get(pid) ?? []).filter((r) => r.status !== "cancelled");
   const now = svc.clock.now();
   const createdIds: string[] = [];
@@ -178,7 +180,7 @@ export async function applyChanges(
   const heuristic = new Map<string, ExistingRow>();
   const ambiguous = new Map<string, string[]>();
   if (changes.matchPendingHeuristically) {
-    const pendingRows = [...groups.values()].flat().filter((r) => r.status === "pending" && !r.pid.includes("#") && !stillPending.has(r.pid));
+    const pendingRows = [...groups.values()].flat().filter((r) => r.status === "pending" && !r.pid.includes("#") && !stillPending.has(r.pid) && !merging.has(r.id));
     const claims = new Map<string, string[]>();
     const candidatesOf = new Map<string, ExistingRow[]>();
     for (const t of changes.upserts) {
@@ -211,6 +213,10 @@ export async function applyChanges(
     const acc = wanted(t.accountExternalId);
     if (!acc) continue;
     try {
+      if (inMerge(t.id) || (t.pendingId && inMerge(t.pendingId))) {
+        stats.unchanged++;
+        continue;
+      }
       const mine = live(t.id);
       if (mine.length > 0 || groups.has(t.id)) {
         if (mine.length === 0) {
@@ -309,7 +315,7 @@ export async function applyChanges(
 
   // Removed transactions are reversed (unless a posted one of this sync superseded them).
   for (const pid of removed) {
-    if (supersededIds.has(pid)) continue;
+    if (supersededIds.has(pid) || inMerge(pid)) continue;
     if ((groups.get(pid) ?? []).some((r) => flaggedPending.has(r.id))) continue;
     const rows = live(pid);
     if (rows.length === 0) continue;
@@ -330,7 +336,10 @@ export async function applyChanges(
   }
 
   phase("restMs");
-  await adjustBalances(svc, conn, changes.accounts.filter((a) => wanted(a.externalId)), accountsByExt, groups, stats);
+  // An account with a merge in flight is reconciled by the next sync: its balance is between two states now.
+  const accountsInMerge = new Set([...groups.values()].flat().filter((r) => merging.has(r.id)).map((r) => r.account_id));
+  const settled = changes.accounts.filter((a) => wanted(a.externalId) && !accountsInMerge.has(accountsByExt.get(a.externalId)?.id ?? ""));
+  await adjustBalances(svc, conn, settled, accountsByExt, groups, stats);
   phase("balancesMs");
   return { accountIds, createdIds };
 }
@@ -402,6 +411,32 @@ async function loadGroups(svc: Services, accountIds: string[]): Promise<Map<stri
     groups.set(base, [...(groups.get(base) ?? []), r]);
   }
   return groups;
+}
+
+async function isVoided(svc: Services, transactionId: string): Promise<boolean> {
+  const row = await svc.env.DB.prepare("SELECT status FROM transactions WHERE id = ?").bind(transactionId).first<{ status: string }>().catch(() => null);
+  return row?.status === "cancelled";
+}
+
+/** A merge claimed this long ago and still not done has crashed: syncs take its rows back (a merge takes seconds). */
+const MERGE_STALE_MS = 10 * 60_000;
+
+/**
+ * Ids of the transactions (posted and candidates) of review flags claimed for a merge that is not done yet
+ * (the claim names its merged transaction only when the merge is complete).
+ */
+async function rowsBeingMerged(svc: Services, spaceId: string): Promise<Set<string>> {
+  const rows = await svc.env.DB.prepare(
+    "SELECT transaction_id, candidate_transaction_ids FROM provider_review_flags WHERE space_id = ? AND resolution = 'merge' AND merged_transaction_id IS NULL AND resolved_at > ?",
+  )
+    .bind(spaceId, svc.clock.now() - MERGE_STALE_MS)
+    .all<{ transaction_id: string; candidate_transaction_ids: string }>();
+  const ids = new Set<string>();
+  for (const f of rows.results) {
+    ids.add(f.transaction_id);
+    for (const id of JSON.parse(f.candidate_transaction_ids) as string[]) ids.add(id);
+  }
+  return ids;
 }
 
 /** The pending row (and its corrections) take the posted transaction's id and status in place: edits stay. */
@@ -711,16 +746,22 @@ export async function mergeFlagged(svc: Services, conn: ConnectionRow, postedTxn
         kind: "revert", spaceId: conn.space_id, seq: r.ledger_seq, atEffectiveDate: true,
         metadata: { mergedInto: pendingTxnId, provider: `${conn.provider}:${postedPid}` }, effects: [{ kind: "voidTransactionsOf", seq: r.ledger_seq }],
       });
-      reversed++;
     } catch (e) {
-      if (!(e instanceof ApiError && e.code === "ALREADY_REVERTED")) {
+      // An unknown outcome (the ledger's answer lost, its batch maybe committed) is settled by the row itself:
+      // the reversal voids it in that same batch.
+      const settled = (e instanceof ApiError && e.code === "ALREADY_REVERTED") || (await isVoided(svc, r.id));
+      if (!settled) {
         if (reversed === 0) {
-          await db.batch(before.map((b) => db.prepare("UPDATE transactions SET provider_transaction_id = ?, status = ? WHERE id = ? AND provider_transaction_id = ?").bind(b.pid, b.status, b.id, postedPid + b.pid.slice(pendingPid.length))));
-          progress.changed = false;
+          const undo = before.map((b) =>
+            db.prepare("UPDATE transactions SET provider_transaction_id = ?, status = ? WHERE id = ? AND provider_transaction_id = ?").bind(b.pid, b.status, b.id, postedPid + b.pid.slice(pendingPid.length)),
+          );
+          // If the undo fails too, the claim stays (progress.changed) and the original error is the one reported.
+          await db.batch(undo).then(() => (progress.changed = false), () => {});
         }
         throw e;
       }
     }
+    reversed++;
     r.status = "cancelled";
   }
   // 3. Any difference (a tip) as a correcting entry in the pending row's category.

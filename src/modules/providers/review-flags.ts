@@ -14,6 +14,7 @@ import { IN_JSON_LIST, jsonList } from "../../lib/sql";
 import { isoInZone } from "../../lib/zoned-time";
 import { requireRoleOver, requireSpaceRole } from "../spaces/access";
 import { mergeFlagged } from "./apply";
+import { firstSyncInProgress } from "./sync";
 import type { ConnectionRow } from "./connections";
 
 interface FlagRow {
@@ -109,9 +110,11 @@ export async function resolveReviewFlag(svc: Services, auth: AuthContext, flagId
     }
   }
   const now = svc.clock.now();
+  // A merge's claim names no merged transaction until the merge is done: syncs leave the rows of a claim
+  // without one alone (a merge in flight), and a half-done merge stays visible as such.
   const claim = await db
-    .prepare("UPDATE provider_review_flags SET resolved_at = ?, resolution = ?, resolved_by = ?, merged_transaction_id = ? WHERE id = ? AND resolved_at IS NULL")
-    .bind(now, body.action, auth.userId, pendingId, flag.id)
+    .prepare("UPDATE provider_review_flags SET resolved_at = ?, resolution = ?, resolved_by = ?, merged_transaction_id = NULL WHERE id = ? AND resolved_at IS NULL")
+    .bind(now, body.action, auth.userId, flag.id)
     .run();
   if (claim.meta.changes === 0) throw conflict("This flag was already resolved");
   if (body.action === "merge") {
@@ -122,7 +125,11 @@ export async function resolveReviewFlag(svc: Services, auth: AuthContext, flagId
         .bind(flag.transaction_id)
         .first<ConnectionRow>();
       if (!conn) throw new ApiError(409, "CONFLICT", "The flagged transaction's account is no longer linked to a provider");
+      // A sync that read the rows before this claim could act on them mid-merge: wait for it. One queued after
+      // this check reads the claim and leaves the flag's rows alone (applyChanges, `rowsBeingMerged`).
+      if (await firstSyncInProgress(svc, [conn.id], now)) throw conflict("A sync of this connection is in progress; resolve the flag when it has finished", "SYNC_IN_PROGRESS");
       await mergeFlagged(svc, conn, flag.transaction_id, pendingId!, progress);
+      await db.prepare("UPDATE provider_review_flags SET merged_transaction_id = ? WHERE id = ?").bind(pendingId, flag.id).run();
     } catch (e) {
       if (!progress.changed) {
         await db.prepare("UPDATE provider_review_flags SET resolved_at = NULL, resolution = NULL, resolved_by = NULL, merged_transaction_id = NULL WHERE id = ? AND resolved_at = ?").bind(flag.id, now).run();

@@ -103,6 +103,18 @@ export async function enqueueSync(
   return { jobId, created: true };
 }
 
+/** The first of these connections with a sync queued or running (stale jobs aside), or null. */
+export async function firstSyncInProgress(svc: Services, connectionIds: string[], now: number): Promise<string | null> {
+  if (connectionIds.length === 0) return null;
+  const row = await svc.env.DB.prepare(
+    `SELECT p.connection_id FROM provider_sync_jobs p JOIN jobs j ON j.id = p.job_id
+      WHERE p.connection_id ${IN_JSON_LIST} AND ((j.status = 'queued' AND j.created_at > ?) OR (j.status = 'running' AND j.started_at > ?)) LIMIT 1`,
+  )
+    .bind(jsonList(connectionIds), now - STALE_QUEUED_MS, now - STALE_RUNNING_MS)
+    .first<{ connection_id: string }>();
+  return row?.connection_id ?? null;
+}
+
 /** POST /v1/accounts/sync: one job per connection behind the accounts asked for (all of the space's when none). */
 export async function requestSync(svc: Services, auth: AuthContext, input: { spaceId: string; accountIds?: string[]; force?: boolean }) {
   await requireSpaceRole(svc, auth, input.spaceId, "member");
@@ -139,16 +151,8 @@ export async function requestSync(svc: Services, auth: AuthContext, input: { spa
     eligible.push(c);
   }
   // In progress wins over the window: the caller learns that a sync is on its way.
-  const inProgress = eligible.length
-    ? await db
-        .prepare(
-          `SELECT p.connection_id FROM provider_sync_jobs p JOIN jobs j ON j.id = p.job_id
-            WHERE p.connection_id ${IN_JSON_LIST} AND ((j.status = 'queued' AND j.created_at > ?) OR (j.status = 'running' AND j.started_at > ?)) LIMIT 1`,
-        )
-        .bind(jsonList(eligible.map((c) => c.id)), now - STALE_QUEUED_MS, now - STALE_RUNNING_MS)
-        .first<{ connection_id: string }>()
-    : null;
-  if (inProgress) throw conflict(`A sync of connection ${inProgress.connection_id} is already in progress`, "SYNC_IN_PROGRESS");
+  const inProgress = await firstSyncInProgress(svc, eligible.map((c) => c.id), now);
+  if (inProgress) throw conflict(`A sync of connection ${inProgress} is already in progress`, "SYNC_IN_PROGRESS");
   if (!input.force) {
     const recent = eligible
       .map((c) => Math.max(c.last_sync_attempt_at ?? 0, c.last_sync_at ?? 0))
