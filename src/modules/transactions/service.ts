@@ -18,7 +18,7 @@ import { accountFor, type AccountRow } from "../accounts/service";
 import { checkBudgetAlerts } from "../budgets/alerts";
 import { acceptsAsset } from "../ledger/account-rules";
 import { type AutoCategory, autoCategorize } from "../categories/auto";
-import { categoriesById, requireCategory } from "../categories/lookup";
+import { categoriesById, categoryFrom, categoryStatement, requireCategory } from "../categories/lookup";
 import { normalizeMerchant } from "../ml/normalize";
 import { accountAddress } from "../ledger/addresses";
 import { runLedger } from "../ledger/client";
@@ -136,13 +136,15 @@ export interface CreateTransactionInput {
 }
 
 export async function createTransaction(svc: Services, auth: AuthContext, input: CreateTransactionInput, idempotency?: Idempotency) {
-  const { account, membership } = await accountFor(svc, auth, input.accountId, "member");
+  // The session, the account, the role and the category in one round trip; checked in that order.
+  const { account, membership, extra } = await accountFor(svc, auth, input.accountId, "member",
+    input.categoryId ? [categoryStatement(svc, auth, input.spaceId, input.categoryId)] : []);
   requireInSpace(account, input.spaceId, "accountId");
   requireCurrency(account, input.currency);
   const date = instantIn(input.date, membership.space.timezone);
   const currency = account.currency as Currency;
   const scale = CURRENCY_SCALES[currency];
-  const category = input.categoryId ? await requireCategory(svc, input.spaceId, input.categoryId) : null;
+  const category = input.categoryId ? categoryFrom(extra[0]!) : null;
 
   let postings;
   let amount: number;

@@ -1,0 +1,55 @@
+// Side-by-side CPU per request of two (or more) commits, for judging one cut at a time: the full
+// speed scenario takes minutes and its req/s move with whatever else shares the cores, while the
+// server's CPU per request moves much less. Each round serves one commit (`git archive`, no
+// inspector) on a fresh state, then drives health checks, Dhanam writes into one space and list
+// pages of that space at 16 clients, reading the server's CPU from /proc around each phase. Rounds
+// alternate the commits (a, b, a, b, ...) so drift of the machine falls on both alike.
+//   node bench/cpu-ab.mjs <ref-a> <ref-b> [rounds=2]
+import { benchUser } from "./lib/api.mjs";
+import { run } from "./lib/load.mjs";
+import { startServer } from "./lib/server.mjs";
+import { groupCpu } from "./scaling.mjs";
+import { dhanamSpace, dhanamWrite } from "./speed.mjs";
+import { loadavg } from "node:os";
+
+const [, , ...args] = process.argv;
+const rounds = Number(args.find((a) => /^\d+$/.test(a)) ?? 2);
+const refs = args.filter((a) => !/^\d+$/.test(a));
+const N = { health: 900, writes: 300, list: 300 };
+const C = 16;
+
+const out = [];
+for (let r = 0; r < rounds; r++) {
+  for (const ref of refs) {
+    process.env.BENCH_REF = ref;
+    const server = await startServer({ port: 8790, fromHead: true });
+    try {
+      const api = await benchUser(server.base, "ab");
+      const cpu = async (n, fn) => {
+        const a = groupCpu(server.pgid);
+        await fn();
+        const b = groupCpu(server.pgid);
+        return +((((b.workerd - a.workerd) + (b.other - a.other)) * 1000) / n).toFixed(2);
+      };
+      await run({ total: 300, concurrency: C, makeRequest: () => api.get("/v1/health") });
+      const health = await cpu(N.health, () => run({ total: N.health, concurrency: C, makeRequest: () => api.get("/v1/health") }));
+      const s = await dhanamSpace(api, "ab");
+      await run({ total: 50, concurrency: C, makeRequest: (i) => api.post("/v1/transactions", { spaceId: s.id, accountId: s.accountId, ...dhanamWrite(i, "warm", s.cats).body }) });
+      const statuses = {};
+      const writes = await cpu(N.writes, () => run({
+        total: N.writes, concurrency: C,
+        makeRequest: async (i) => {
+          const res = await api.post("/v1/transactions", { spaceId: s.id, accountId: s.accountId, ...dhanamWrite(i, "ab", s.cats).body });
+          statuses[res.status] = (statuses[res.status] ?? 0) + 1;
+          return res;
+        },
+      }));
+      const list = await cpu(N.list, () => run({ total: N.list, concurrency: C, makeRequest: (i) => api.get(`/v1/transactions?spaceId=${s.id}&limit=50&offset=${(i % 6) * 50}`) }));
+      const row = { round: r + 1, ref: server.source, health, writes, list, writeStatuses: statuses, load: loadavg()[0].toFixed(2) };
+      out.push(row);
+      console.log(JSON.stringify(row));
+    } finally {
+      server.stop();
+    }
+  }
+}
