@@ -13,7 +13,7 @@ import { IN_JSON_LIST, inJsonList, jsonList } from "../../lib/sql";
 import { isoInZone } from "../../lib/zoned-time";
 import { conflict, notFound, validationFailed } from "../../lib/errors";
 import { newId } from "../../lib/ids";
-import { assetOf, type Currency, CURRENCY_SCALES, formatMinor, toMajorNumber } from "../../lib/money";
+import { assetOf, type Currency, CURRENCY_SCALES, formatMinor } from "../../lib/money";
 import { accountFor, type AccountRow } from "../accounts/service";
 import { checkBudgetAlerts } from "../budgets/alerts";
 import { acceptsAsset } from "../ledger/account-rules";
@@ -64,12 +64,14 @@ export async function presentTransactions(
   }
   return rows.map((r) => {
     const cat = r.categoryId ? cats.get(r.categoryId) : undefined;
+    // toMajorNumber is Number(formatMinor(...)): the decimal is rendered once for both fields.
+    const amountDecimal = formatMinor(r.amount, CURRENCY_SCALES[r.currency as Currency]);
     return {
       id: r.id,
       spaceId: r.spaceId,
       accountId: r.accountId,
-      amount: toMajorNumber(r.amount, CURRENCY_SCALES[r.currency as Currency]),
-      amountDecimal: formatMinor(r.amount, CURRENCY_SCALES[r.currency as Currency]),
+      amount: Number(amountDecimal),
+      amountDecimal,
       currency: r.currency,
       description: r.description,
       merchantName: r.merchantName,
@@ -81,7 +83,8 @@ export async function presentTransactions(
       categorySource: r.categorySource as "manual" | "rule" | "ml" | null,
       account: accs.get(r.accountId) ?? { id: r.accountId, name: "" },
       location: r.location ? JSON.parse(r.location) : null,
-      tags: JSON.parse(r.tags) as string[],
+      // Most rows have no tags: skip the parser for the stored empty list.
+      tags: r.tags === "[]" ? [] : (JSON.parse(r.tags) as string[]),
       notes: r.notes,
       transferAccountId: r.counterpartyAccountId,
       trade: r.trade ? JSON.parse(r.trade) : null,
