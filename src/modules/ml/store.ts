@@ -8,47 +8,12 @@ import type { Services } from "../../env";
 import { IN_JSON_LIST, insertRows, jsonList } from "../../lib/sql";
 import { type Counts, emptyCounts } from "./model";
 
-/** A condition (and its parameters) every statement of `countStatements` adds to its WHERE. */
-export interface Guard {
-  sql: string;
-  params: (string | number)[];
-}
-
 /**
- * The statements of what a prediction needs, for `loadCounts` or a caller's
- * own batch (read back with `countsFrom`). The tokens are one JSON parameter:
+ * Reads what a prediction needs in one D1 round trip, plus any `extra`
+ * statements the caller wants alongside. The tokens are one JSON parameter:
  * a 500-character description alone can hold more distinct tokens than D1's
  * 100 bound parameters.
  */
-export function countStatements(db: D1Database, spaceId: string, feats: string[], guard?: Guard): D1PreparedStatement[] {
-  const g = guard ? ` AND ${guard.sql}` : "";
-  const gp = guard?.params ?? [];
-  return [
-    db.prepare(`SELECT category_id, docs, tokens FROM ml_category_stats WHERE space_id = ?${g}`).bind(spaceId, ...gp),
-    db.prepare(`SELECT COUNT(DISTINCT token) AS n FROM ml_token_counts WHERE space_id = ?${g}`).bind(spaceId, ...gp),
-    db.prepare(`SELECT temperature FROM ml_models WHERE space_id = ?${g}`).bind(spaceId, ...gp),
-    db.prepare(`SELECT token, category_id, count FROM ml_token_counts WHERE space_id = ? AND token ${IN_JSON_LIST}${g}`)
-      .bind(spaceId, jsonList([...new Set(feats)]), ...gp),
-  ];
-}
-
-/** The counts and temperature from the results of `countStatements`, in their order. */
-export function countsFrom([stats, vocab, model, tokenRows]: D1Result[]): { counts: Counts; temperature: number } {
-  const counts = emptyCounts();
-  for (const r of stats!.results as { category_id: string; docs: number; tokens: number }[]) {
-    counts.catDocs.set(r.category_id, r.docs);
-    counts.catTokens.set(r.category_id, r.tokens);
-  }
-  counts.vocabulary = (vocab!.results[0] as { n: number } | undefined)?.n ?? 0;
-  for (const r of tokenRows!.results as { token: string; category_id: string; count: number }[]) {
-    const m = counts.tokens.get(r.token) ?? new Map<string, number>();
-    m.set(r.category_id, r.count);
-    counts.tokens.set(r.token, m);
-  }
-  return { counts, temperature: (model!.results[0] as { temperature: number } | undefined)?.temperature ?? 1 };
-}
-
-/** Reads what a prediction needs in one D1 round trip, plus any `extra` statements the caller wants alongside. */
 export async function loadCounts(
   svc: Services,
   spaceId: string,
@@ -56,8 +21,26 @@ export async function loadCounts(
   extra: D1PreparedStatement[] = [],
 ): Promise<{ counts: Counts; temperature: number; extra: D1Result[] }> {
   const db = svc.env.DB;
-  const results = await db.batch<Record<string, unknown>>([...countStatements(db, spaceId, feats), ...extra]);
-  return { ...countsFrom(results.slice(0, 4)), extra: results.slice(4) };
+  const [stats, vocab, model, tokenRows, ...extraResults] = await db.batch<Record<string, unknown>>([
+    db.prepare("SELECT category_id, docs, tokens FROM ml_category_stats WHERE space_id = ?").bind(spaceId),
+    db.prepare("SELECT COUNT(DISTINCT token) AS n FROM ml_token_counts WHERE space_id = ?").bind(spaceId),
+    db.prepare("SELECT temperature FROM ml_models WHERE space_id = ?").bind(spaceId),
+    db.prepare(`SELECT token, category_id, count FROM ml_token_counts WHERE space_id = ? AND token ${IN_JSON_LIST}`)
+      .bind(spaceId, jsonList([...new Set(feats)])),
+    ...extra,
+  ]);
+  const counts = emptyCounts();
+  for (const r of stats!.results as { category_id: string; docs: number; tokens: number }[]) {
+    counts.catDocs.set(r.category_id, r.docs);
+    counts.catTokens.set(r.category_id, r.tokens);
+  }
+  counts.vocabulary = (vocab!.results[0] as { n: number }).n;
+  for (const r of tokenRows!.results as { token: string; category_id: string; count: number }[]) {
+    const m = counts.tokens.get(r.token) ?? new Map<string, number>();
+    m.set(r.category_id, r.count);
+    counts.tokens.set(r.token, m);
+  }
+  return { counts, temperature: (model!.results[0] as { temperature: number } | undefined)?.temperature ?? 1, extra: extraResults };
 }
 
 /** Statements that add (weight 1) or remove (weight -1) one example's features for a category. */

@@ -17,13 +17,13 @@ import { assetOf, type Currency, CURRENCY_SCALES, formatMinor } from "../../lib/
 import { accountFor, type AccountRow } from "../accounts/service";
 import { checkBudgetAlerts } from "../budgets/alerts";
 import { acceptsAsset } from "../ledger/account-rules";
-import { type AutoCategory, autoCategorize, autoCategorizeStatements, autoCategoryFrom } from "../categories/auto";
+import { type AutoCategory, autoCategorize } from "../categories/auto";
 import { categoriesById, categoryFrom, categoryStatement, requireCategory } from "../categories/lookup";
 import { normalizeMerchant } from "../ml/normalize";
 import { accountAddress } from "../ledger/addresses";
 import { runLedger } from "../ledger/client";
 import type { Idempotency } from "../ledger/operations";
-import { ACCESS_GUARD_SQL, membershipParams, requireRoleOver, requireSpaceRole } from "../spaces/access";
+import { requireRoleOver, requireSpaceRole } from "../spaces/access";
 import { cashflowPostings, parseAmountField, priceTrade, securityAsset, type TradeTerms } from "./postings";
 import { recategorize } from "./recategorize";
 import { SUBTYPES } from "./schemas";
@@ -119,13 +119,6 @@ function requireCurrency(account: AccountRow, currency: string | undefined) {
   }
 }
 
-/**
- * The sign of an amount field (-1 or 1) before it is parsed in the account's
- * scale, to prefetch what automatic categorizing reads (only the sign shapes
- * it). A guess: the caller checks it against the parsed amount.
- */
-const signOfAmountField = (value: number | string) => (typeof value === "number" ? value : value.trimStart().startsWith("-") ? -1 : 1) < 0 ? -1 : 1;
-
 export interface CreateTransactionInput {
   spaceId: string;
   accountId: string;
@@ -146,18 +139,9 @@ export interface CreateTransactionInput {
 }
 
 export async function createTransaction(svc: Services, auth: AuthContext, input: CreateTransactionInput, idempotency?: Idempotency) {
-  // The session, the account, the role and the category (or, without one, what automatic
-  // categorizing reads) in one round trip; checked in that order. The reads of the space's data
-  // are guarded by the caller's access to it, as the list's are.
-  const guess = input.categoryId || input.trade || input.amount === undefined ? null : signOfAmountField(input.amount);
+  // The session, the account, the role and the category in one round trip; checked in that order.
   const { account, membership, extra } = await accountFor(svc, auth, input.accountId, "member",
-    input.categoryId
-      ? [categoryStatement(svc, auth, input.spaceId, input.categoryId)]
-      : guess !== null
-        ? autoCategorizeStatements(svc, input.spaceId, { merchantName: input.merchantName ?? null, description: input.description }, guess, {
-          sql: ACCESS_GUARD_SQL, params: membershipParams(input.spaceId, auth.userId, svc.clock.now()),
-        })
-        : []);
+    input.categoryId ? [categoryStatement(svc, auth, input.spaceId, input.categoryId)] : []);
   requireInSpace(account, input.spaceId, "accountId");
   requireCurrency(account, input.currency);
   const date = instantIn(input.date, membership.space.timezone);
@@ -194,11 +178,9 @@ export async function createTransaction(svc: Services, auth: AuthContext, input:
     }
     if (type === "income" && amount < 0) throw validationFailed([{ field: "amount", message: "Income must be positive", code: "INVALID_AMOUNT" }]);
     // No category given: rules, then the model, may choose one before the postings are built.
-    const subject = { merchantName: input.merchantName ?? null, description: input.description, amountMinor: Math.abs(amount), scale, accountId: account.id };
-    // The batch's reads serve if its guess of the sign held (it does for every amount parseAmountField accepts).
-    auto = category ? null : guess !== null && Math.sign(amount) === Math.sign(guess)
-      ? autoCategoryFrom(extra, subject, amount)
-      : await autoCategorize(svc, input.spaceId, subject, amount);
+    auto = category ? null : await autoCategorize(svc, input.spaceId, {
+      merchantName: input.merchantName ?? null, description: input.description, amountMinor: Math.abs(amount), scale, accountId: account.id,
+    }, amount);
     postings = cashflowPostings(account.id, currency, amount, category?.id ?? auto?.categoryId ?? null, type === "fee");
   }
   if (subtype === "opening_balance") {
