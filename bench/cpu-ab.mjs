@@ -14,8 +14,10 @@ import { dhanamSpace, dhanamWrite } from "./speed.mjs";
 import { loadavg } from "node:os";
 
 const [, , ...args] = process.argv;
-const rounds = Number(args.find((a) => /^\d+$/.test(a)) ?? 2);
-const refs = args.filter((a) => !/^\d+$/.test(a));
+// A short number is the rounds; a ref that happens to be all digits (a short hash) is longer.
+const isRounds = (a) => /^\d{1,3}$/.test(a);
+const rounds = Number(args.find(isRounds) ?? 2);
+const refs = args.filter((a) => !isRounds(a));
 const N = { health: 900, writes: 300, list: 300 };
 const C = 16;
 
