@@ -43,15 +43,6 @@ const MEMBER_GUARD = ACCESS_GUARD_SQL;
 
 /** Column names of a raw `transactions` row, by property, to read it as drizzle would. */
 const COLUMNS = Object.entries(getTableColumns(transactions)).map(([prop, col]) => [prop, col.name] as const);
-
-/**
- * The page's columns: what presentTransactions shows, not `t.*`. Each column of
- * fifty rows goes through D1's result serialization and the binding's
- * row-to-object conversion; the internal ones (normalized merchant, provider id)
- * are never shown. Columns left out read as undefined in the row.
- */
-const UNSHOWN = new Set(["normalized_merchant", "provider_transaction_id"]);
-const PAGE_COLUMNS = COLUMNS.filter(([, name]) => !UNSHOWN.has(name)).map(([, name]) => `t.${name}`).join(", ");
 // A plain loop: fifty rows a page, and Object.fromEntries over mapped pairs allocated two arrays per column.
 const rowOf = (r: Record<string, unknown>) => {
   const out: Record<string, unknown> = {};
@@ -89,7 +80,7 @@ function pageStatements(svc: Services, auth: AuthContext, f: ListFilters, q: Que
   const db = svc.env.DB;
   const guard = membershipParams(f.spaceId, auth.userId, svc.clock.now());
   const page = db.prepare(
-    `SELECT ${PAGE_COLUMNS}, c.name AS category_name, c.color AS category_color, a.name AS account_name
+    `SELECT t.*, c.name AS category_name, c.color AS category_color, a.name AS account_name
        FROM transactions t LEFT JOIN categories c ON c.id = t.category_id LEFT JOIN accounts a ON a.id = t.account_id
       WHERE ${MEMBER_GUARD} AND ${q.where} ORDER BY t.date DESC, t.id DESC LIMIT ? OFFSET ?`,
   ).bind(...guard, ...q.params, f.limit, f.offset);
