@@ -119,3 +119,21 @@ export function insertEntities<T extends Table>(db: D1Database, table: T, rows: 
   );
   return insertJsonRows(db, getTableName(table), cols.map(([, c]) => c.name), values);
 }
+
+/**
+ * Reads a raw D1 row (column names, driver values) as drizzle's select of
+ * `table` would return it (property names; booleans and other mapped modes
+ * decoded, nulls kept), for hot paths that batch prepared statements instead
+ * of building drizzle queries. The column list is worked out once per table.
+ */
+export function rowReader<T extends Table>(table: T): (raw: Record<string, unknown>) => T["$inferSelect"] {
+  const cols = Object.entries(getTableColumns(table)).map(([prop, col]) => ({ prop, name: col.name, col: col as Column }));
+  return (raw) => {
+    const out: Record<string, unknown> = {};
+    for (const { prop, name, col } of cols) {
+      const v = raw[name];
+      out[prop] = v === null || v === undefined ? null : col.mapFromDriverValue(v);
+    }
+    return out as T["$inferSelect"];
+  };
+}

@@ -97,9 +97,38 @@ export const addDays = (x: Ymd, days: number): Ymd => {
   return { y: t.getUTCFullYear(), m: t.getUTCMonth() + 1, d: t.getUTCDate() };
 };
 
+/**
+ * Offsets already worked out, per zone and instant. Transactions are dated by
+ * day (their zone's midnight), so a page of them repeats a few instants, and
+ * each formatToParts costs more than the rest of a row's rendering. Exact: an
+ * instant's offset in a zone never changes within an isolate. Bounded, and
+ * simply dropped when full.
+ */
+const offsetCache = new Map<string, Map<number, number>>();
+let offsetsCached = 0;
+const OFFSETS_CACHED_AT_MOST = 20_000;
+function cachedOffsetMs(ms: number, tz: string): number {
+  let zone = offsetCache.get(tz);
+  if (!zone) offsetCache.set(tz, (zone = new Map()));
+  let offset = zone.get(ms);
+  if (offset === undefined) {
+    offset = offsetMs(ms, tz);
+    if (offsetsCached >= OFFSETS_CACHED_AT_MOST) {
+      offsetCache.clear();
+      offsetCache.set(tz, (zone = new Map()));
+      offsetsCached = 0;
+    }
+    zone.set(ms, offset);
+    offsetsCached++;
+  }
+  return offset;
+}
+
 /** Instant `ms` as ISO 8601 in zone `tz`, with its offset: `2025-03-01T00:00:00.000-06:00` (UTC keeps its `Z`). */
 export function isoInZone(ms: number, tz: string): string {
-  const offset = offsetMs(ms, tz);
+  // UTC has no offset at any instant: no formatter needed.
+  if (tz === "UTC") return new Date(ms).toISOString();
+  const offset = cachedOffsetMs(ms, tz);
   // UTC keeps its Z; an offset of seconds (local mean time before 1900-ish) has no ISO form: shown in UTC.
   if (offset === 0 || offset % 60_000 !== 0) return new Date(ms).toISOString();
   const local = new Date(ms + offset).toISOString().slice(0, -1);

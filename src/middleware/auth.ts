@@ -16,13 +16,13 @@ import { authenticate, verifyAccessToken } from "../modules/auth/tokens";
 import { exactNumbers } from "./exact-numbers";
 import { rateLimit } from "./rate-limit";
 
-export const requireAuth: MiddlewareHandler<AppEnv> = async (c, next) => {
+const bearerAuth = (deferWrites: boolean): MiddlewareHandler<AppEnv> => async (c, next) => {
   const header = c.req.header("authorization") ?? "";
   const match = /^Bearer\s+(\S+)$/i.exec(header);
   if (!match) throw unauthorized("Missing bearer token");
   const svc = c.get("services");
   const request = { method: c.req.method, path: new URL(c.req.url).pathname };
-  if (c.req.method !== "GET") {
+  if (c.req.method !== "GET" && !deferWrites) {
     c.set("auth", { ...(await authenticate(svc, match[1]!)), request });
     return next();
   }
@@ -33,18 +33,31 @@ export const requireAuth: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (auth.unverified) await withSessionCheck(svc, auth, []);
 };
 
+export const requireAuth = bearerAuth(false);
+
+/**
+ * For a write route whose first D1 call is a batch through `withSessionCheck`
+ * (so the session is verified before anything is read, let alone written):
+ * the session check rides in that batch as a read's does, saving the write a
+ * round trip. Only for routes that write nothing before that batch; any error
+ * they answer before it is replaced by the 401 of an ended session, as for reads.
+ */
+const requireAuthInFirstBatch = bearerAuth(true);
+
 /**
  * Middleware stacks for createRoute's `middleware`, by who may call and which
  * policy applies. The body's numbers are checked last: after the caller is
  * known and counted, so a large body costs an anonymous or limited client nothing.
  */
-export const guards: Record<"publicAuth" | "userAuthPolicy" | "user" | "bulk", MiddlewareHandler<AppEnv>[]> = {
+export const guards: Record<"publicAuth" | "userAuthPolicy" | "user" | "userSessionInBatch" | "bulk", MiddlewareHandler<AppEnv>[]> = {
   /** Anyone; the `auth` policy keyed by client IP. */
   publicAuth: [rateLimit("auth"), exactNumbers],
   /** A signed-in user; the `auth` policy (2FA endpoints). */
   userAuthPolicy: [requireAuth, rateLimit("auth"), exactNumbers],
   /** A signed-in user; the `general` policy. */
   user: [requireAuth, rateLimit("general"), exactNumbers],
+  /** As `user`, for a write whose service checks the session in its first D1 batch (see requireAuthInFirstBatch). */
+  userSessionInBatch: [requireAuthInFirstBatch, rateLimit("general"), exactNumbers],
   /** A signed-in user; the `bulk` policy. */
   bulk: [requireAuth, rateLimit("bulk"), exactNumbers],
 };

@@ -12,12 +12,14 @@ import { notFound, validationFailed } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { assetOf, CURRENCY_SCALES, type Currency, formatMinor, parseMajor, toMajorNumber } from "../../lib/money";
 import { pagination } from "../../lib/pagination";
-import { inChunks, questionMarks } from "../../lib/sql";
+import { inChunks, questionMarks, rowReader } from "../../lib/sql";
 import { accountAddress } from "../ledger/addresses";
 import { runLedger } from "../ledger/client";
 import type { Idempotency, SideEffect } from "../ledger/operations";
 import type { TxIntent } from "../ledger/types";
-import { requireRoleOver, requireSpaceRole, type Membership, type Role } from "../spaces/access";
+import {
+  ACCOUNT_MEMBERSHIP_SQL, asResource, type Membership, membershipOf, membershipParams, type MembershipRow, requireRole, requireSpaceRole, type Role, withSessionCheck,
+} from "../spaces/access";
 import { OVERDRAFT_BY_DEFAULT, type AccountType } from "./schemas";
 
 export type AccountRow = typeof accounts.$inferSelect;
@@ -66,11 +68,35 @@ export function presentAccount(a: AccountRow, balanceMinor: number) {
   };
 }
 
-/** The account and the caller's membership of its space; 404 when either is missing. */
-export async function accountFor(svc: Services, auth: AuthContext, accountId: string, min: Role): Promise<{ account: AccountRow; membership: Membership }> {
-  const account = await svc.db.select().from(accounts).where(eq(accounts.id, accountId)).get();
-  if (!account) throw notFound("Account");
-  return { account, membership: await requireRoleOver(svc, auth, account.spaceId, min, "Account") };
+const readAccount = rowReader(accounts);
+
+/**
+ * The account and the caller's membership of its space; 404 when either is
+ * missing. One D1 round trip: the caller's pending session check, the account,
+ * the membership of the account's space and any `extra` statements go in one
+ * batch (the session is verified before any result is looked at, and the
+ * checks run in the order they always did). `extra` statements that read a
+ * space's data must guard it themselves (ACCESS_GUARD_SQL); their results
+ * come back in `extra`, to be looked at only after these checks passed.
+ */
+export async function accountFor(
+  svc: Services,
+  auth: AuthContext,
+  accountId: string,
+  min: Role,
+  extra: D1PreparedStatement[] = [],
+): Promise<{ account: AccountRow; membership: Membership; extra: D1Result[] }> {
+  const db = svc.env.DB;
+  const [found, member, ...rest] = await withSessionCheck(svc, auth, [
+    db.prepare("SELECT * FROM accounts WHERE id = ?").bind(accountId),
+    db.prepare(ACCOUNT_MEMBERSHIP_SQL).bind(...membershipParams(accountId, auth.userId, svc.clock.now())),
+    ...extra,
+  ]);
+  const raw = found!.results[0];
+  if (!raw) throw notFound("Account");
+  const account = readAccount(raw);
+  const membership = await asResource(requireRole(svc, auth, membershipOf(account.spaceId, member!.results[0] as MembershipRow | undefined), min), "Account");
+  return { account, membership, extra: rest };
 }
 
 export async function listAccounts(

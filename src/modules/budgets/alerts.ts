@@ -4,13 +4,15 @@
  * once per budget per period. The outbox's unique dedupe key makes "once"
  * hold even when many transactions cross the threshold at the same moment.
  */
-import { and, eq, inArray, isNotNull, or } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import type { Services } from "../../env";
-import { budgetCategories, budgets, categories, spaces } from "../../db/schema";
+import { budgetCategories, budgets, spaces } from "../../db/schema";
 import { publishEvent } from "../webhooks/publish";
-import { inJsonList } from "../../lib/sql";
+import { IN_JSON_LIST, inJsonList, jsonList, rowReader } from "../../lib/sql";
 import { type Currency, CURRENCY_SCALES, formatMinor, toMajorNumber } from "../../lib/money";
 import { type BudgetRow, spendingOf } from "./spending";
+
+const readBudget = rowReader(budgets);
 
 export const THRESHOLD_EVENT = "budget.alert.threshold_exceeded" as const;
 
@@ -21,16 +23,16 @@ export async function checkBudgetAlerts(svc: Services, spaceId: string, category
   // One round trip on the hot path: the space's alerting budgets that watch
   // the categories or their parents. The ids go in as one JSON parameter, so
   // a bulk change touching hundreds of categories stays under D1's cap.
-  const parentIds = svc.db.select({ id: categories.parentId }).from(categories).where(inJsonList(categories.id, ids));
-  const watching = svc.db
-    .select({ id: budgetCategories.budgetId })
-    .from(budgetCategories)
-    .where(or(inJsonList(budgetCategories.categoryId, ids), inArray(budgetCategories.categoryId, parentIds)));
-  const rows = await svc.db
-    .select()
-    .from(budgets)
-    .where(and(eq(budgets.spaceId, spaceId), eq(budgets.alertsEnabled, true), isNotNull(budgets.alertThreshold), inArray(budgets.id, watching)));
-  if (rows.length === 0) return 0;
+  // Prepared SQL, not a drizzle builder: this runs after every categorized write, and building the
+  // nested query cost more CPU than the query itself (it nearly always finds no budget).
+  const list = jsonList(ids);
+  const found = await svc.env.DB.prepare(
+    `SELECT * FROM budgets WHERE space_id = ? AND alerts_enabled = 1 AND alert_threshold IS NOT NULL
+        AND id IN (SELECT budget_id FROM budget_categories
+                    WHERE category_id ${IN_JSON_LIST} OR category_id IN (SELECT parent_id FROM categories WHERE id ${IN_JSON_LIST}))`,
+  ).bind(spaceId, list, list).all();
+  if (found.results.length === 0) return 0;
+  const rows = found.results.map(readBudget);
   const [space, cats] = await Promise.all([
     svc.db.select({ timezone: spaces.timezone }).from(spaces).where(eq(spaces.id, spaceId)).get(),
     svc.db.select().from(budgetCategories).where(inJsonList(budgetCategories.budgetId, rows.map((b) => b.id))),

@@ -1,13 +1,32 @@
 /** Category checks other modules need before they reference a category. */
 import { and, eq } from "drizzle-orm";
-import type { Services } from "../../env";
+import type { AuthContext, Services } from "../../env";
 import { categories } from "../../db/schema";
 import { validationFailed } from "../../lib/errors";
 import { inJsonList } from "../../lib/sql";
+import { ACCESS_GUARD_SQL, membershipParams } from "../spaces/access";
 
 /** The category if it belongs to the space; otherwise a 422 naming `field`. */
 export async function requireCategory(svc: Services, spaceId: string, categoryId: string, field = "categoryId") {
   const row = await svc.db.select().from(categories).where(and(eq(categories.id, categoryId), eq(categories.spaceId, spaceId))).get();
+  if (!row) throw validationFailed([{ field, message: "No such category in this space", code: "UNKNOWN_CATEGORY" }]);
+  return row;
+}
+
+/**
+ * requireCategory's read as a statement for a batch that checks the caller's
+ * access in the same round trip: it reads the space's category only if the
+ * caller may see the space (ACCESS_GUARD_SQL). Its result goes to `categoryFrom`
+ * once the batch's access checks have passed.
+ */
+export function categoryStatement(svc: Services, auth: AuthContext, spaceId: string, categoryId: string): D1PreparedStatement {
+  return svc.env.DB.prepare(`SELECT id, name, color FROM categories WHERE id = ? AND space_id = ? AND ${ACCESS_GUARD_SQL}`)
+    .bind(categoryId, spaceId, ...membershipParams(spaceId, auth.userId, svc.clock.now()));
+}
+
+/** The category `categoryStatement` found; otherwise requireCategory's 422 naming `field`. */
+export function categoryFrom(result: D1Result, field = "categoryId"): { id: string; name: string; color: string | null } {
+  const row = result.results[0] as { id: string; name: string; color: string | null } | undefined;
   if (!row) throw validationFailed([{ field, message: "No such category in this space", code: "UNKNOWN_CATEGORY" }]);
   return row;
 }

@@ -31,22 +31,30 @@ const SPACE_COLUMNS = "s.id, s.name, s.type, s.currency, s.timezone, s.owner_id,
  * Live emergency grants (Life Beat) of a household the space belongs to, held by
  * the user: binds (spaceId, userId, now). A grant reads as the `viewer` role.
  */
-const GRANT_FROM = `FROM household_spaces hs JOIN emergency_grants g ON g.household_id = hs.household_id AND g.revoked_at IS NULL
+const grantFrom = (space: string) => `FROM household_spaces hs JOIN emergency_grants g ON g.household_id = hs.household_id AND g.revoked_at IS NULL
    JOIN household_members hm ON hm.id = g.member_id JOIN spaces s ON s.id = hs.space_id
-  WHERE hs.space_id = ? AND hm.user_id = ? AND g.expires_at > ? AND s.deleted_at IS NULL`;
+  WHERE hs.space_id = ${space} AND hm.user_id = ? AND g.expires_at > ? AND s.deleted_at IS NULL`;
+const GRANT_FROM = grantFrom("?");
 
 /**
  * The caller's role in a live space, with the space: binds `membershipParams`.
  * A real membership wins; otherwise a live emergency grant gives `viewer`
  * (with `grant_id` set, so the gate can refuse writes and audit the read).
  */
-export const MEMBERSHIP_SQL =
+const membershipSql = (space: string) =>
   `SELECT role, grant_id, id, name, type, currency, timezone, owner_id, created_at, updated_at, deleted_at, transaction_count FROM (
      SELECT m.role, NULL AS grant_id, 0 AS via, ${SPACE_COLUMNS}
-       FROM space_members m JOIN spaces s ON s.id = m.space_id WHERE m.space_id = ? AND m.user_id = ? AND s.deleted_at IS NULL
+       FROM space_members m JOIN spaces s ON s.id = m.space_id WHERE m.space_id = ${space} AND m.user_id = ? AND s.deleted_at IS NULL
      UNION ALL
-     SELECT 'viewer', g.id, 1, ${SPACE_COLUMNS} ${GRANT_FROM}
+     SELECT 'viewer', g.id, 1, ${SPACE_COLUMNS} ${grantFrom(space)}
    ) ORDER BY via LIMIT 1`;
+export const MEMBERSHIP_SQL = membershipSql("?");
+
+/**
+ * MEMBERSHIP_SQL for the space an account belongs to, so the account and the
+ * caller's role in its space come in one batch: binds `membershipParams(accountId, ...)`.
+ */
+export const ACCOUNT_MEMBERSHIP_SQL = membershipSql("(SELECT space_id FROM accounts WHERE id = ?)");
 
 /** The parameters of MEMBERSHIP_SQL and ACCESS_GUARD_SQL. */
 export const membershipParams = (spaceId: string, userId: string, now: number) => [spaceId, userId, spaceId, userId, now];
@@ -110,7 +118,11 @@ export async function findMembership(svc: Services, auth: AuthContext, spaceId: 
  * access also requires a recent second factor for users who have 2FA.
  */
 export async function requireSpaceRole(svc: Services, auth: AuthContext, spaceId: string, min: Role): Promise<Membership> {
-  const m = await findMembership(svc, auth, spaceId);
+  return requireRole(svc, auth, await findMembership(svc, auth, spaceId), min);
+}
+
+/** requireSpaceRole's checks of a membership already read (null: not a member, 404). */
+export async function requireRole(svc: Services, auth: AuthContext, m: Membership | null, min: Role): Promise<Membership> {
   if (!m) throw notFound("Space");
   if (m.grantId) await useEmergencyGrant(svc, auth, m, min);
   if (!atLeast(m.role, min)) throw forbidden();
@@ -123,8 +135,13 @@ export async function requireSpaceRole(svc: Services, auth: AuthContext, spaceId
  * the caller cannot see becomes a 404 naming the resource, not the space.
  */
 export async function requireRoleOver(svc: Services, auth: AuthContext, spaceId: string, min: Role, resource: string): Promise<Membership> {
+  return asResource(requireSpaceRole(svc, auth, spaceId, min), resource);
+}
+
+/** A space the caller cannot see, reported as a 404 of the resource in it. */
+export async function asResource<T>(check: Promise<T>, resource: string): Promise<T> {
   try {
-    return await requireSpaceRole(svc, auth, spaceId, min);
+    return await check;
   } catch (e) {
     if (e instanceof ApiError && e.status === 404) throw notFound(resource);
     throw e;

@@ -43,7 +43,12 @@ const MEMBER_GUARD = ACCESS_GUARD_SQL;
 
 /** Column names of a raw `transactions` row, by property, to read it as drizzle would. */
 const COLUMNS = Object.entries(getTableColumns(transactions)).map(([prop, col]) => [prop, col.name] as const);
-const rowOf = (r: Record<string, unknown>) => Object.fromEntries(COLUMNS.map(([prop, name]) => [prop, r[name]])) as TransactionRow;
+// A plain loop: fifty rows a page, and Object.fromEntries over mapped pairs allocated two arrays per column.
+const rowOf = (r: Record<string, unknown>) => {
+  const out: Record<string, unknown> = {};
+  for (const [prop, name] of COLUMNS) out[prop] = r[name];
+  return out as TransactionRow;
+};
 
 interface Query {
   where: string;

@@ -32,7 +32,9 @@ transactionRoutes.openapi(
 transactionRoutes.openapi(
   createRoute({
     ...access("member"),
-    ...user, method: "post", path: "/", tags, summary: "Create a manual expense, income, fee or investment trade",
+    // createTransaction's first D1 call is accountFor's batch, which checks the session first.
+    middleware: guards.userSessionInBatch, security: bearer,
+    method: "post", path: "/", tags, summary: "Create a manual expense, income, fee or investment trade",
     request: { headers: IdempotencyHeader, body: jsonBody(CreateTransactionBody) },
     responses: { 201: json(TransactionSchema, "Created"), ...errors(401, 403, 404, 409, 422, 429) },
   }),

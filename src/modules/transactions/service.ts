@@ -13,12 +13,12 @@ import { IN_JSON_LIST, inJsonList, jsonList } from "../../lib/sql";
 import { isoInZone } from "../../lib/zoned-time";
 import { conflict, notFound, validationFailed } from "../../lib/errors";
 import { newId } from "../../lib/ids";
-import { assetOf, type Currency, CURRENCY_SCALES, formatMinor, toMajorNumber } from "../../lib/money";
+import { assetOf, type Currency, CURRENCY_SCALES, formatMinor } from "../../lib/money";
 import { accountFor, type AccountRow } from "../accounts/service";
 import { checkBudgetAlerts } from "../budgets/alerts";
 import { acceptsAsset } from "../ledger/account-rules";
 import { type AutoCategory, autoCategorize } from "../categories/auto";
-import { categoriesById, requireCategory } from "../categories/lookup";
+import { categoriesById, categoryFrom, categoryStatement, requireCategory } from "../categories/lookup";
 import { normalizeMerchant } from "../ml/normalize";
 import { accountAddress } from "../ledger/addresses";
 import { runLedger } from "../ledger/client";
@@ -64,12 +64,14 @@ export async function presentTransactions(
   }
   return rows.map((r) => {
     const cat = r.categoryId ? cats.get(r.categoryId) : undefined;
+    // toMajorNumber is Number(formatMinor(...)): the decimal is rendered once for both fields.
+    const amountDecimal = formatMinor(r.amount, CURRENCY_SCALES[r.currency as Currency]);
     return {
       id: r.id,
       spaceId: r.spaceId,
       accountId: r.accountId,
-      amount: toMajorNumber(r.amount, CURRENCY_SCALES[r.currency as Currency]),
-      amountDecimal: formatMinor(r.amount, CURRENCY_SCALES[r.currency as Currency]),
+      amount: Number(amountDecimal),
+      amountDecimal,
       currency: r.currency,
       description: r.description,
       merchantName: r.merchantName,
@@ -81,7 +83,8 @@ export async function presentTransactions(
       categorySource: r.categorySource as "manual" | "rule" | "ml" | null,
       account: accs.get(r.accountId) ?? { id: r.accountId, name: "" },
       location: r.location ? JSON.parse(r.location) : null,
-      tags: JSON.parse(r.tags) as string[],
+      // Most rows have no tags: skip the parser for the stored empty list.
+      tags: r.tags === "[]" ? [] : (JSON.parse(r.tags) as string[]),
       notes: r.notes,
       transferAccountId: r.counterpartyAccountId,
       trade: r.trade ? JSON.parse(r.trade) : null,
@@ -136,13 +139,15 @@ export interface CreateTransactionInput {
 }
 
 export async function createTransaction(svc: Services, auth: AuthContext, input: CreateTransactionInput, idempotency?: Idempotency) {
-  const { account, membership } = await accountFor(svc, auth, input.accountId, "member");
+  // The session, the account, the role and the category in one round trip; checked in that order.
+  const { account, membership, extra } = await accountFor(svc, auth, input.accountId, "member",
+    input.categoryId ? [categoryStatement(svc, auth, input.spaceId, input.categoryId)] : []);
   requireInSpace(account, input.spaceId, "accountId");
   requireCurrency(account, input.currency);
   const date = instantIn(input.date, membership.space.timezone);
   const currency = account.currency as Currency;
   const scale = CURRENCY_SCALES[currency];
-  const category = input.categoryId ? await requireCategory(svc, input.spaceId, input.categoryId) : null;
+  const category = input.categoryId ? categoryFrom(extra[0]!) : null;
 
   let postings;
   let amount: number;
