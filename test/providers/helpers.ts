@@ -64,31 +64,34 @@ export async function syncNow(connectionId: string, svcOverride?: Services) {
   return jobId;
 }
 
+/** The real SPACE_LEDGER binding with every `execute` going through `handle` (given the real call). */
+export function ledgerBinding(handle: (op: any, execute: (op: any) => Promise<any>) => Promise<any>): typeof env.SPACE_LEDGER {
+  const ns = env.SPACE_LEDGER;
+  return {
+    idFromName: (name: string) => ns.idFromName(name),
+    get: (id: DurableObjectId) => {
+      const stub = ns.get(id);
+      return { execute: (op: any) => handle(op, (o) => stub.execute(o)) };
+    },
+  } as unknown as typeof env.SPACE_LEDGER;
+}
+
 /**
  * A SPACE_LEDGER binding whose first write carrying a side effect of `kind` commits, and then the consumer
  * "crashes" before hearing back (the ids of the transactions that write created are in `committed`).
  */
 export function crashAfterCommit(kind: "insertEvent" | "insertReviewFlag") {
-  const ns = env.SPACE_LEDGER;
   const committed: string[] = [];
   let crashed = false;
-  const binding = {
-    idFromName: (name: string) => ns.idFromName(name),
-    get: (id: DurableObjectId) => {
-      const stub = ns.get(id);
-      return {
-        execute: async (op: any) => {
-          const result = await stub.execute(op);
-          if (!crashed && result.ok && (op.effects ?? []).some((e: any) => e.kind === kind)) {
-            crashed = true;
-            committed.push(...op.effects.filter((e: any) => e.kind === "insertTransaction").map((e: any) => e.row.id));
-            throw new Error("simulated crash after the ledger commit");
-          }
-          return result;
-        },
-      };
-    },
-  } as unknown as typeof env.SPACE_LEDGER;
+  const binding = ledgerBinding(async (op, execute) => {
+    const result = await execute(op);
+    if (!crashed && result.ok && (op.effects ?? []).some((e: any) => e.kind === kind)) {
+      crashed = true;
+      committed.push(...op.effects.filter((e: any) => e.kind === "insertTransaction").map((e: any) => e.row.id));
+      throw new Error("simulated crash after the ledger commit");
+    }
+    return result;
+  });
   return { binding, committed };
 }
 

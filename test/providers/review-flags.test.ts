@@ -13,7 +13,7 @@ import { resolveReviewFlag } from "../../src/modules/providers/review-flags";
 import type { Services } from "../../src/env";
 import { getConnection } from "../../src/modules/providers/connections";
 import { enqueueSync, runSyncJob } from "../../src/modules/providers/sync";
-import { as, directServices, jobStats, liveRows, ownerWithSpace, syncNow, waitForJob } from "./helpers";
+import { as, directServices, jobStats, ledgerBinding, liveRows, ownerWithSpace, syncNow, waitForJob } from "./helpers";
 
 const AUTH = "Bearer sandbox-belvo-webhook-token";
 
@@ -210,17 +210,9 @@ async function expectMerged(spaceId: string, flag: any, pendingId: string, liveB
 }
 
 /** Services whose ledger object calls go through `handle` (given the real call). */
-function ledgerWrapper(handle: (op: any, execute: (op: any) => Promise<any>) => Promise<any>): Services {
+function ledgerWrapper(handle: Parameters<typeof ledgerBinding>[0]): Services {
   const { svc } = directServices();
-  const ns = env.SPACE_LEDGER;
-  const binding = {
-    idFromName: (name: string) => ns.idFromName(name),
-    get: (id: DurableObjectId) => {
-      const stub = ns.get(id);
-      return { execute: (op: any) => handle(op, (o) => stub.execute(o)) };
-    },
-  } as unknown as typeof env.SPACE_LEDGER;
-  return { ...svc, env: { ...svc.env, SPACE_LEDGER: binding } };
+  return { ...svc, env: { ...svc.env, SPACE_LEDGER: ledgerBinding(handle) } };
 }
 
 const authOf = (u: { id: string; email: string }) => ({ userId: u.id, sessionId: "test", email: u.email, twoFactorEnabled: false, stepUpAt: null });

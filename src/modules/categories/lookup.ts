@@ -9,7 +9,7 @@ import { ACCESS_GUARD_SQL, membershipParams } from "../spaces/access";
 /** The category if it belongs to the space; otherwise a 422 naming `field`. */
 export async function requireCategory(svc: Services, spaceId: string, categoryId: string, field = "categoryId") {
   const row = await svc.db.select().from(categories).where(and(eq(categories.id, categoryId), eq(categories.spaceId, spaceId))).get();
-  if (!row) throw validationFailed([{ field, message: "No such category in this space", code: "UNKNOWN_CATEGORY" }]);
+  if (!row) throw unknownCategory(field);
   return row;
 }
 
@@ -27,9 +27,11 @@ export function categoryStatement(svc: Services, auth: AuthContext, spaceId: str
 /** The category `categoryStatement` found; otherwise requireCategory's 422 naming `field`. */
 export function categoryFrom(result: D1Result, field = "categoryId"): { id: string; name: string; color: string | null } {
   const row = result.results[0] as { id: string; name: string; color: string | null } | undefined;
-  if (!row) throw validationFailed([{ field, message: "No such category in this space", code: "UNKNOWN_CATEGORY" }]);
+  if (!row) throw unknownCategory(field);
   return row;
 }
+
+const unknownCategory = (field: string) => validationFailed([{ field, message: "No such category in this space", code: "UNKNOWN_CATEGORY" }]);
 
 /**
  * The categories with these ids, in any space (callers check the space). The

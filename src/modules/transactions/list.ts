@@ -9,12 +9,12 @@
  * rows, never a count of them. A bare-date filter needs the space's time zone
  * first, which costs a second round trip.
  */
-import { getTableColumns } from "drizzle-orm";
 import type { AuthContext, Services } from "../../env";
 import { transactions } from "../../db/schema";
 import { instantIn, rangeEndExclusive } from "../../lib/dates";
 import { forbidden, notFound } from "../../lib/errors";
 import { pagination } from "../../lib/pagination";
+import { rowReader } from "../../lib/sql";
 import { accountFor } from "../accounts/service";
 import { useEmergencyGrant } from "../lifebeat/grant-access";
 import {
@@ -41,14 +41,8 @@ const isBareDate = (s?: string) => s !== undefined && s.length === 10;
 /** True when the caller may read the space: evaluated once, before any of the space's rows. */
 const MEMBER_GUARD = ACCESS_GUARD_SQL;
 
-/** Column names of a raw `transactions` row, by property, to read it as drizzle would. */
-const COLUMNS = Object.entries(getTableColumns(transactions)).map(([prop, col]) => [prop, col.name] as const);
-// A plain loop: fifty rows a page, and Object.fromEntries over mapped pairs allocated two arrays per column.
-const rowOf = (r: Record<string, unknown>) => {
-  const out: Record<string, unknown> = {};
-  for (const [prop, name] of COLUMNS) out[prop] = r[name];
-  return out as TransactionRow;
-};
+/** A raw `transactions` row read as drizzle would (the helper every batched read uses). */
+const rowOf = rowReader(transactions);
 
 interface Query {
   where: string;

@@ -13,7 +13,7 @@ import { IN_JSON_LIST, inJsonList, jsonList } from "../../lib/sql";
 import { isoInZone } from "../../lib/zoned-time";
 import { conflict, notFound, validationFailed } from "../../lib/errors";
 import { newId } from "../../lib/ids";
-import { assetOf, type Currency, CURRENCY_SCALES, formatMinor } from "../../lib/money";
+import { assetOf, type Currency, CURRENCY_SCALES, formatMinor, toMajorNumber } from "../../lib/money";
 import { accountFor, type AccountRow } from "../accounts/service";
 import { checkBudgetAlerts } from "../budgets/alerts";
 import { acceptsAsset } from "../ledger/account-rules";
@@ -64,14 +64,13 @@ export async function presentTransactions(
   }
   return rows.map((r) => {
     const cat = r.categoryId ? cats.get(r.categoryId) : undefined;
-    // toMajorNumber is Number(formatMinor(...)): the decimal is rendered once for both fields.
-    const amountDecimal = formatMinor(r.amount, CURRENCY_SCALES[r.currency as Currency]);
+    const scale = CURRENCY_SCALES[r.currency as Currency];
     return {
       id: r.id,
       spaceId: r.spaceId,
       accountId: r.accountId,
-      amount: Number(amountDecimal),
-      amountDecimal,
+      amount: toMajorNumber(r.amount, scale),
+      amountDecimal: formatMinor(r.amount, scale),
       currency: r.currency,
       description: r.description,
       merchantName: r.merchantName,
