@@ -51,6 +51,18 @@ interface Waiting {
   resolve: (result: LedgerResult) => void;
 }
 
+/** Where an answer's `readAfter` rows are in its batch's results: `count` results from index `at`. */
+interface ReadSlot {
+  result: Extract<LedgerResult, { ok: true }>;
+  at: number;
+  count: number;
+}
+
+/** Puts each answer's post-commit read rows into it, from the committed batch's results. */
+function fillReads(slots: ReadSlot[], results: D1Result[]): void {
+  for (const s of slots) s.result.reads = results.slice(s.at, s.at + s.count).map((r) => r.results as Record<string, string | number | null>[]);
+}
+
 /** At most this many writes share one D1 batch. */
 const MAX_GROUP = 32;
 
@@ -114,7 +126,7 @@ export class SpaceLedger extends DurableObject<Env> {
    * volume keys and references they touch. Null outside group staging, when
    * every write commits its own batch.
    */
-  private group: { statements: D1PreparedStatement[]; touched: Set<string>; refs: Set<string> } | null = null;
+  private group: { statements: D1PreparedStatement[]; touched: Set<string>; refs: Set<string>; reads: ReadSlot[] } | null = null;
 
   /**
    * Runs one operation after every earlier one has finished. Writes that
@@ -194,7 +206,7 @@ export class SpaceLedger extends DurableObject<Env> {
     }
     const startSeq = chain.nextSeq;
     const staged: { waiting: Waiting; result: LedgerResult }[] = [];
-    this.group = { statements: [], touched: new Set(), refs: new Set() };
+    this.group = { statements: [], touched: new Set(), refs: new Set(), reads: [] };
     let i = 0;
     try {
       for (; i < pending.length; i++) {
@@ -220,12 +232,12 @@ export class SpaceLedger extends DurableObject<Env> {
       for (const w of [...staged.map((x) => x.waiting), ...pending.slice(i)]) w.resolve(await this.runAlone(w.op));
       return;
     }
-    const statements = this.group.statements;
+    const { statements, reads } = this.group;
     this.group = null;
     if (staged.length === 0) return;
     const expectedSeq = chain.nextSeq;
     try {
-      await this.write(statements);
+      fillReads(reads, await this.write(statements));
     } catch (err) {
       this.forget();
       logLedgerError(ops[0]!, err);
@@ -280,15 +292,13 @@ export class SpaceLedger extends DurableObject<Env> {
   private bookmark: string | null = null;
 
   /** Commits a batch at the primary and keeps its bookmark, so a reader can ask for a replica at least as fresh. */
-  private async write(statements: D1PreparedStatement[]): Promise<void> {
+  private async write(statements: D1PreparedStatement[]): Promise<D1Result[]> {
     const db = this.db;
-    if (typeof db.withSession !== "function") {
-      await db.batch(statements); // a stand-in database (fault-injection tests)
-      return;
-    }
+    if (typeof db.withSession !== "function") return db.batch(statements); // a stand-in database (fault-injection tests)
     const session = db.withSession("first-primary");
-    await session.batch(statements);
+    const results = await session.batch(statements);
     this.bookmark = session.getBookmark();
+    return results;
   }
 
   private async run(op: LedgerOp): Promise<LedgerResult> {
@@ -655,8 +665,16 @@ export class SpaceLedger extends DurableObject<Env> {
           .bind(sid, op.idempotency.key, op.idempotency.fingerprint, JSON.stringify(answerOf(result)), now),
       );
     }
-    if (this.group) this.group.statements.push(...statements);
-    else await this.write(statements);
+    // The caller's reads go last, so that they see every write of the batch before them.
+    const slot: ReadSlot | null = op.readAfter?.length && result.ok ? { result, at: 0, count: op.readAfter.length } : null;
+    for (const r of op.readAfter ?? []) statements.push(this.db.prepare(r.sql).bind(...r.params));
+    if (this.group) {
+      if (slot) this.group.reads.push({ ...slot, at: this.group.statements.length + statements.length - slot.count });
+      this.group.statements.push(...statements);
+    } else {
+      const results = await this.write(statements);
+      if (slot) fillReads([{ ...slot, at: statements.length - slot.count }], results);
+    }
     chain.lastHash = hash;
     chain.nextLogId = id;
   }

@@ -48,18 +48,28 @@ export const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
 app.use("*", requestContext);
 app.use("/v1/*", d1Session);
-app.use("*", (c, next) => {
-  const origins = c.env.CORS_ORIGINS === "*" ? "*" : c.env.CORS_ORIGINS.split(",").map((o) => o.trim());
-  return cors({
-    origin: origins,
-    allowHeaders: ["Authorization", "Content-Type", "Idempotency-Key", "X-Request-Id", "X-D1-Bookmark"],
-    allowMethods: ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
-    exposeHeaders: [
-      "X-Request-Id", "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset", "Retry-After", "Idempotency-Replayed", "X-D1-Bookmark",
-    ],
-    maxAge: 600,
-  })(c, next);
-});
+/** The CORS middleware of a CORS_ORIGINS value, built once per isolate rather than on every request. */
+const corsFor = (() => {
+  let built: { origins: string; middleware: ReturnType<typeof cors> } | null = null;
+  return (value: string) => {
+    if (built?.origins !== value) {
+      built = {
+        origins: value,
+        middleware: cors({
+          origin: value === "*" ? "*" : value.split(",").map((o) => o.trim()),
+          allowHeaders: ["Authorization", "Content-Type", "Idempotency-Key", "X-Request-Id", "X-D1-Bookmark"],
+          allowMethods: ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
+          exposeHeaders: [
+            "X-Request-Id", "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset", "Retry-After", "Idempotency-Replayed", "X-D1-Bookmark",
+          ],
+          maxAge: 600,
+        }),
+      };
+    }
+    return built.middleware;
+  };
+})();
+app.use("*", (c, next) => corsFor(c.env.CORS_ORIGINS)(c, next));
 app.use("*", secureHeaders());
 const jsonBodyLimit = bodyLimit({
   maxSize: MAX_JSON_BODY_BYTES,

@@ -167,4 +167,49 @@ describe("group commit", () => {
       expect(txids(results)).toEqual([1, "INSUFFICIENT_FUNDS", 2]);
     });
   });
+
+  describe("reads after the commit (readAfter)", () => {
+    const seen = (spaceId: string, op: LedgerOp): LedgerOp => ({
+      ...op,
+      readAfter: [{ sql: "SELECT COUNT(*) AS n, MAX(seq) AS top FROM ledger_transactions WHERE space_id = ?", params: [spaceId] }],
+    });
+    const readOf = (r: LedgerResult) => (r.ok ? r.reads : r.error.code);
+
+    it("runs a write's reads in its own batch, after its statements, alone and in a group", async () => {
+      await inFreshLedger(async (ledger, spaceId) => {
+        const { db, state } = countingDb(env.DB);
+        const restore = swapDb(ledger, db);
+        const first = ledger.execute(seen(spaceId, move(spaceId, "world", "users:a", 100)));
+        const group = [
+          ledger.execute(seen(spaceId, move(spaceId, "users:a", "world", 60))),
+          ledger.execute(seen(spaceId, move(spaceId, "users:a", "world", 60))), // refused: no reads
+          ledger.execute(move(spaceId, "world", "users:b", 7)), // asks for none
+          ledger.execute(seen(spaceId, move(spaceId, "world", "users:b", 8))),
+        ];
+        // Alone: its read sees its own transaction.
+        expect(readOf(await first)).toEqual([[{ n: 1, top: 0 }]]);
+        const results = await Promise.all(group);
+        expect(txids(results)).toEqual([1, "INSUFFICIENT_FUNDS", 2, 3]);
+        // In the group's one batch, each read sees the writes staged before it, its own included.
+        expect(results.map(readOf)).toEqual([[[{ n: 2, top: 1 }]], "INSUFFICIENT_FUNDS", undefined, [[{ n: 4, top: 3 }]]]);
+        expect(state.batches.filter((n) => n > 2)).toHaveLength(2);
+        restore();
+      });
+    });
+
+    it("answers without reads when the batch committed but its answer was lost (the caller reads for itself)", async () => {
+      await inFreshLedger(async (ledger, spaceId) => {
+        const { db, state } = countingDb(env.DB);
+        const restore = swapDb(ledger, db);
+        const first = ledger.execute(move(spaceId, "world", "users:a", 100));
+        const group = [ledger.execute(seen(spaceId, move(spaceId, "users:a", "world", 1))), ledger.execute(seen(spaceId, move(spaceId, "users:a", "world", 2)))];
+        await first;
+        state.fail = "after";
+        const results = await Promise.all(group);
+        expect(txids(results)).toEqual([1, 2]);
+        expect(results.map(readOf)).toEqual([undefined, undefined]);
+        restore();
+      });
+    });
+  });
 });

@@ -22,9 +22,24 @@ export interface TokenPair {
   expiresIn: number;
 }
 
-function jwtKey(secret: string): Uint8Array {
+/**
+ * The HMAC key of JWT_SECRET, imported once per isolate: given raw bytes, jose imports a CryptoKey on
+ * every sign and verify, and an authenticated request paid for that import each time. Keyed by the
+ * secret, so a rotated secret (a new deployment's env) gets its own key.
+ */
+const jwtKeys = new Map<string, Promise<CryptoKey>>();
+
+function jwtKey(secret: string): Promise<CryptoKey> {
   if (!secret || secret.length < 32) throw new Error("JWT_SECRET must be at least 32 characters");
-  return new TextEncoder().encode(secret);
+  let key = jwtKeys.get(secret);
+  if (!key) {
+    key = crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
+    // A failed import is not kept: the next request tries again.
+    key.catch(() => jwtKeys.delete(secret));
+    if (jwtKeys.size >= 4) jwtKeys.clear();
+    jwtKeys.set(secret, key);
+  }
+  return key;
 }
 
 /**
@@ -40,7 +55,7 @@ export async function signAccessToken(svc: Services, userId: string, sessionId: 
     .setAudience(AUDIENCE)
     .setIssuedAt(nowSec)
     .setExpirationTime(nowSec + ACCESS_TTL_SECONDS)
-    .sign(jwtKey(svc.env.JWT_SECRET));
+    .sign(await jwtKey(svc.env.JWT_SECRET));
 }
 
 /** Stores a fresh refresh token for the session and returns it with a new access token. */
@@ -113,7 +128,7 @@ export async function verifyAccessToken(svc: Services, token: string): Promise<{
   let sid: unknown;
   let lng: unknown;
   try {
-    const { payload } = await jwtVerify(token, jwtKey(svc.env.JWT_SECRET), {
+    const { payload } = await jwtVerify(token, await jwtKey(svc.env.JWT_SECRET), {
       algorithms: ["HS256"],
       issuer: ISSUER,
       audience: AUDIENCE,

@@ -10,29 +10,47 @@ import { budgetCategories, budgets, spaces } from "../../db/schema";
 import { publishEvent } from "../webhooks/publish";
 import { IN_JSON_LIST, inJsonList, jsonList, rowReader } from "../../lib/sql";
 import { type Currency, CURRENCY_SCALES, formatMinor, toMajorNumber } from "../../lib/money";
+import type { PostCommitRead } from "../ledger/operations";
 import { type BudgetRow, spendingOf } from "./spending";
 
 const readBudget = rowReader(budgets);
 
 export const THRESHOLD_EVENT = "budget.alert.threshold_exceeded" as const;
 
-/** Checks the budgets that track any of `categoryIds` (or their parents). */
-export async function checkBudgetAlerts(svc: Services, spaceId: string, categoryIds: (string | null | undefined)[]): Promise<number> {
-  const ids = [...new Set(categoryIds.filter((x): x is string => !!x))];
-  if (ids.length === 0) return 0;
-  // One round trip on the hot path: the space's alerting budgets that watch
-  // the categories or their parents. The ids go in as one JSON parameter, so
-  // a bulk change touching hundreds of categories stays under D1's cap.
-  // Prepared SQL, not a drizzle builder: this runs after every categorized write, and building the
-  // nested query cost more CPU than the query itself (it nearly always finds no budget).
+const distinctIds = (categoryIds: (string | null | undefined)[]) => [...new Set(categoryIds.filter((x): x is string => !!x))];
+
+/**
+ * The read of the space's alerting budgets that watch any of `categoryIds` or their parents (null when
+ * there is no category to watch). The ids go in as one JSON parameter, so a bulk change touching
+ * hundreds of categories stays under D1's cap. Prepared SQL, not a drizzle builder: this runs after
+ * every categorized write, and building the nested query cost more CPU than the query itself (it
+ * nearly always finds no budget). A single write hands it to the ledger (`readAfter`), which runs it
+ * in the write's own batch: the alert then needs no round trip of its own.
+ */
+export function watchingBudgetsRead(spaceId: string, categoryIds: (string | null | undefined)[]): PostCommitRead | null {
+  const ids = distinctIds(categoryIds);
+  if (ids.length === 0) return null;
   const list = jsonList(ids);
-  const found = await svc.env.DB.prepare(
-    `SELECT * FROM budgets WHERE space_id = ? AND alerts_enabled = 1 AND alert_threshold IS NOT NULL
+  return {
+    sql: `SELECT * FROM budgets WHERE space_id = ? AND alerts_enabled = 1 AND alert_threshold IS NOT NULL
         AND id IN (SELECT budget_id FROM budget_categories
                     WHERE category_id ${IN_JSON_LIST} OR category_id IN (SELECT parent_id FROM categories WHERE id ${IN_JSON_LIST}))`,
-  ).bind(spaceId, list, list).all();
-  if (found.results.length === 0) return 0;
-  const rows = found.results.map(readBudget);
+    params: [spaceId, list, list],
+  };
+}
+
+/**
+ * Checks the budgets that track any of `categoryIds` (or their parents). `watching`: the rows of
+ * `watchingBudgetsRead` when the caller already has them (read in its write's batch).
+ */
+export async function checkBudgetAlerts(
+  svc: Services, spaceId: string, categoryIds: (string | null | undefined)[], watching?: Record<string, unknown>[],
+): Promise<number> {
+  const read = watchingBudgetsRead(spaceId, categoryIds);
+  if (!read) return 0;
+  const found = watching ?? (await svc.env.DB.prepare(read.sql).bind(...read.params).all()).results;
+  if (found.length === 0) return 0;
+  const rows = found.map(readBudget);
   const [space, cats] = await Promise.all([
     svc.db.select({ timezone: spaces.timezone }).from(spaces).where(eq(spaces.id, spaceId)).get(),
     svc.db.select().from(budgetCategories).where(inJsonList(budgetCategories.budgetId, rows.map((b) => b.id))),

@@ -13,12 +13,12 @@ export function spaceLedgerOf(env: Env, spaceId: string) {
 export async function runLedger(
   svc: Services,
   op: LedgerOp,
-): Promise<{ transactions: CommittedTx[]; replayed: boolean; returns: Record<string, string | string[]> }> {
+): Promise<{ transactions: CommittedTx[]; replayed: boolean; returns: Record<string, string | string[]>; reads?: Record<string, string | number | null>[][] }> {
   const result = await spaceLedgerOf(svc.env, op.spaceId).execute(op);
   if (result.ok) svc.noteBookmark?.(result.bookmark);
   if (!result.ok) {
     const { status, code, message, details } = result.error;
     throw new ApiError(status, code, message, details ?? []);
   }
-  return { transactions: result.transactions, replayed: result.replayed, returns: result.returns };
+  return { transactions: result.transactions, replayed: result.replayed, returns: result.returns, reads: result.reads };
 }

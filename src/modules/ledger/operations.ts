@@ -30,10 +30,22 @@ export interface Idempotency {
   fingerprint: string;
 }
 
+/** A read run in the write's own batch after its statements, so it sees the database as the write leaves it. */
+export interface PostCommitRead {
+  sql: string;
+  params: (string | number | null)[];
+}
+
 interface OpBase {
   spaceId: string;
   idempotency?: Idempotency;
   effects?: SideEffect[];
+  /**
+   * Reads whose rows come back in the answer's `reads`, in order: the caller saves a D1 round trip of
+   * its own after the write. `reads` is absent when the answer does not come from this batch (a
+   * replay, a refusal, a batch whose outcome had to be confirmed afterwards): the caller reads then.
+   */
+  readAfter?: PostCommitRead[];
   /**
    * Ids the caller chose for what this write creates (e.g. `{ accountId }`).
    * Stored with the idempotency record, so a replay names the first write's ids.
@@ -77,5 +89,7 @@ export type LedgerResult =
       ok: true; replayed: boolean; transactions: CommittedTx[]; returns: Record<string, string | string[]>;
       /** The D1 bookmark of the ledger's state after this operation: a read with it sees the write. */
       bookmark?: string | null;
+      /** The rows of the op's `readAfter` reads, when they ran in its batch. */
+      reads?: Record<string, string | number | null>[][];
     }
   | { ok: false; error: LedgerFailure };

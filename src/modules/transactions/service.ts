@@ -15,7 +15,7 @@ import { conflict, notFound, validationFailed } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { assetOf, type Currency, CURRENCY_SCALES, formatMinor, toMajorNumber } from "../../lib/money";
 import { accountFor, type AccountRow } from "../accounts/service";
-import { checkBudgetAlerts } from "../budgets/alerts";
+import { checkBudgetAlerts, watchingBudgetsRead } from "../budgets/alerts";
 import { acceptsAsset } from "../ledger/account-rules";
 import { type AutoCategory, autoCategorize } from "../categories/auto";
 import { categoriesById, categoryFrom, categoryStatement, requireCategory } from "../categories/lookup";
@@ -198,13 +198,16 @@ export async function createTransaction(svc: Services, auth: AuthContext, input:
     tags: JSON.stringify(input.tags ?? []), notes: input.notes ?? null, location: input.location ? JSON.stringify(input.location) : null,
     counterpartyAccountId: null, trade, providerTransactionId: null, createdAt: now, updatedAt: now,
   };
-  const { returns, replayed, transactions: committed } = await runLedger(svc, {
+  // The budgets this row's category feeds are read in the write's own batch, as the write leaves them.
+  const watching = watchingBudgetsRead(input.spaceId, [row.categoryId]);
+  const { returns, replayed, transactions: committed, reads } = await runLedger(svc, {
     kind: "commit",
     spaceId: input.spaceId,
     txs: [{ postings, timestamp: date, metadata: { dhanamTransactionId: id } }],
     idempotency,
     returns: { transactionId: id },
     effects: [{ kind: "insertTransaction", txIndex: 0, row }],
+    readAfter: watching ? [watching] : undefined,
   });
   // A replay shows the first request's transaction as it is now.
   if (replayed) return { transaction: await getTransactionRow(svc, returns.transactionId as string), replayed };
@@ -213,7 +216,7 @@ export async function createTransaction(svc: Services, auth: AuthContext, input:
     accounts: [account],
     timezone: membership.space.timezone,
   });
-  await checkBudgetAlerts(svc, input.spaceId, [row.categoryId]);
+  await checkBudgetAlerts(svc, input.spaceId, [row.categoryId], reads?.[0]);
   return { transaction: transaction!, replayed };
 }
 
