@@ -21,7 +21,24 @@ export interface TakeResult {
   resetAt: number;
   /** Milliseconds until one token is available (0 when allowed). */
   retryAfterMs: number;
+  /** Tokens lent to the caller on top of this request's (see `LeaseAsk`); taken from `remaining` already. */
+  leased?: number;
 }
+
+/**
+ * What a Worker isolate asks with a take (middleware/token-leases.ts): `want` more tokens to spend
+ * locally on the same subject's next requests without a call here, and `refund`, the unspent tokens
+ * of its previous lease, given back.
+ */
+export interface LeaseAsk {
+  want: number;
+  refund: number;
+}
+
+/** No more than this many tokens are lent at once, or given back. */
+export const MAX_LEASE = 16;
+/** Tokens are lent only above this share of the bucket: the last tenth is taken one request at a time. */
+const LEASE_FLOOR = 0.1;
 
 export interface AttemptResult {
   allowed: boolean;
@@ -46,13 +63,24 @@ export class RateLimiter extends DurableObject<Env> {
     }
   }
 
-  /** Takes `cost` tokens if the bucket has them; never goes below zero. */
-  take(spec: BucketSpec, now: number = Date.now(), cost = 1): TakeResult {
+  /**
+   * Takes `cost` tokens if the bucket has them; never goes below zero. With `lease`, first puts back the
+   * refund (never above the limit), then, if allowed, also lends up to `want` tokens while the bucket
+   * stays above its floor. Lent tokens are taken here, so leases can never let more requests through
+   * than the limit; at worst a subject is refused while another isolate holds unspent tokens.
+   */
+  take(spec: BucketSpec, now: number = Date.now(), cost = 1, lease?: LeaseAsk): TakeResult {
     const ratePerMs = spec.limit / spec.windowMs;
     const elapsed = Math.max(0, now - this.updatedAt);
     let tokens = this.tokens === null ? spec.limit : Math.min(spec.limit, this.tokens + elapsed * ratePerMs);
+    if (lease) tokens = Math.min(spec.limit, tokens + clampLease(lease.refund));
     const allowed = tokens >= cost;
-    if (allowed) tokens -= cost;
+    let leased = 0;
+    if (allowed) {
+      tokens -= cost;
+      if (lease) leased = Math.max(0, Math.min(clampLease(lease.want), Math.floor(tokens - spec.limit * LEASE_FLOOR)));
+      tokens -= leased;
+    }
     this.tokens = tokens;
     this.updatedAt = now;
     this.ctx.storage.sql.exec(
@@ -66,6 +94,7 @@ export class RateLimiter extends DurableObject<Env> {
       remaining: Math.floor(tokens),
       resetAt: now + Math.ceil((spec.limit - tokens) / ratePerMs),
       retryAfterMs: allowed ? 0 : Math.ceil((cost - tokens) / ratePerMs),
+      leased,
     };
   }
 
@@ -100,3 +129,6 @@ export class RateLimiter extends DurableObject<Env> {
     this.ctx.storage.sql.exec("DELETE FROM attempt WHERE id = ?", attemptId);
   }
 }
+
+/** A lease count as the limiter accepts it: a whole number from 0 to MAX_LEASE (anything else counts as 0). */
+const clampLease = (n: number) => (Number.isFinite(n) && n > 0 ? Math.min(MAX_LEASE, Math.floor(n)) : 0);

@@ -11,6 +11,12 @@ export const POLICIES: Record<Policy, BucketSpec> = {
 };
 
 /**
+ * Policies whose tokens a Worker isolate may lease for a subject's bursts (middleware/token-leases.ts).
+ * Only the large hourly budget: the small ones (auth, sync, bulk) are taken one request at a time.
+ */
+export const LEASED_POLICIES: ReadonlySet<Policy> = new Set<Policy>(["general"]);
+
+/**
  * Limits on guessing, per account and independent of IP (the `auth` policy
  * alone is per IP, and IPs are cheap): failed attempts allowed in any window.
  */

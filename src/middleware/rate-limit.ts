@@ -9,7 +9,8 @@ import type { Context, MiddlewareHandler } from "hono";
 import type { AppEnv } from "../env";
 import { clientSubject } from "../lib/client-ip";
 import { ApiError } from "../lib/errors";
-import { POLICIES, type Policy } from "../lib/rate-limits";
+import { LEASED_POLICIES, POLICIES, type Policy } from "../lib/rate-limits";
+import { TokenLeases } from "./token-leases";
 import type { BucketSpec, TakeResult } from "../../durable-objects/rate-limiter";
 
 /** Applies RATE_LIMIT_MULTIPLIER (bench only); anything but a number above 1 means 1. */
@@ -27,8 +28,7 @@ export function rateLimit(policy: Policy, subject: SubjectFn = defaultSubject(po
   return async (c, next) => {
     const spec = scaled(POLICIES[policy], c.env.RATE_LIMIT_MULTIPLIER);
     const key = `${policy}:${await subject(c)}`;
-    const limiter = c.env.RATE_LIMITER.get(c.env.RATE_LIMITER.idFromName(key));
-    const taking = limiter.take(spec, c.get("services").clock.now());
+    const taking = take(c, key, spec, LEASED_POLICIES.has(policy));
     taking.catch(() => undefined); // awaited below; this only keeps a failure from counting as unhandled meanwhile
     // A read runs while the limiter answers (it changes nothing, so a refused one is just not answered);
     // a write waits for the limiter's word before it starts.
@@ -43,6 +43,27 @@ export function rateLimit(policy: Policy, subject: SubjectFn = defaultSubject(po
     enforce(c, await taking, policy);
     await next();
   };
+}
+
+/** This isolate's token leases (token-leases.ts), shared by its requests. */
+const leases = new TokenLeases();
+
+/** A request's token: from the isolate's lease of the key when it has one, otherwise from the key's limiter. */
+async function take(c: Context<AppEnv>, key: string, spec: BucketSpec, leased: boolean): Promise<TakeResult> {
+  const now = c.get("services").clock.now();
+  const limiter = c.env.RATE_LIMITER.get(c.env.RATE_LIMITER.idFromName(key));
+  if (!leased) return limiter.take(spec, now);
+  const local = leases.spend(key, now);
+  if (local) return local;
+  const ask = leases.ask(key, now);
+  let r: TakeResult;
+  try {
+    r = await limiter.take(spec, now, 1, ask);
+  } catch (err) {
+    leases.settle(key, now, ask, { allowed: false, limit: spec.limit, remaining: 0, resetAt: now, retryAfterMs: 0 });
+    throw err;
+  }
+  return leases.settle(key, now, ask, r);
 }
 
 /** Sets the rate-limit headers and refuses a request over its policy's limit. */
