@@ -35,8 +35,10 @@ export interface LeaseAsk {
   refund: number;
 }
 
-/** No more than this many tokens are lent at once, or given back. */
+/** No more than this many tokens are lent at once. */
 export const MAX_LEASE = 16;
+/** No more than this many are given back at once (an isolate may hold a few leases' worth). */
+export const MAX_REFUND = 4 * MAX_LEASE;
 /** Tokens are lent only above this share of the bucket: the last tenth is taken one request at a time. */
 const LEASE_FLOOR = 0.1;
 
@@ -73,12 +75,12 @@ export class RateLimiter extends DurableObject<Env> {
     const ratePerMs = spec.limit / spec.windowMs;
     const elapsed = Math.max(0, now - this.updatedAt);
     let tokens = this.tokens === null ? spec.limit : Math.min(spec.limit, this.tokens + elapsed * ratePerMs);
-    if (lease) tokens = Math.min(spec.limit, tokens + clampLease(lease.refund));
+    if (lease) tokens = Math.min(spec.limit, tokens + clamp(lease.refund, MAX_REFUND));
     const allowed = tokens >= cost;
     let leased = 0;
     if (allowed) {
       tokens -= cost;
-      if (lease) leased = Math.max(0, Math.min(clampLease(lease.want), Math.floor(tokens - spec.limit * LEASE_FLOOR)));
+      if (lease) leased = Math.max(0, Math.min(clamp(lease.want, MAX_LEASE), Math.floor(tokens - spec.limit * LEASE_FLOOR)));
       tokens -= leased;
     }
     this.tokens = tokens;
@@ -130,5 +132,5 @@ export class RateLimiter extends DurableObject<Env> {
   }
 }
 
-/** A lease count as the limiter accepts it: a whole number from 0 to MAX_LEASE (anything else counts as 0). */
-const clampLease = (n: number) => (Number.isFinite(n) && n > 0 ? Math.min(MAX_LEASE, Math.floor(n)) : 0);
+/** A lease count as the limiter accepts it: a whole number from 0 to `max` (anything else counts as 0). */
+const clamp = (n: number, max: number) => (Number.isFinite(n) && n > 0 ? Math.min(max, Math.floor(n)) : 0);

@@ -136,6 +136,10 @@ export class SpaceLedger extends DurableObject<Env> {
    * idempotency record.
    */
   execute(op: LedgerOp): Promise<LedgerResult> {
+    // Reads only: a statement here commits with the write, past every check of this object.
+    if (op.readAfter?.some((r) => r.sql.trimStart().slice(0, 6).toUpperCase() !== "SELECT")) {
+      return Promise.resolve(fail(500, "INTERNAL_ERROR", "readAfter takes SELECT statements only"));
+    }
     return new Promise((resolve) => {
       // An answer carries the bookmark of the latest commit, which is at or after its own.
       this.queue.push({ op, resolve: (r) => resolve(r.ok ? { ...r, bookmark: this.bookmark } : r) });

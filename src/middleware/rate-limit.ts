@@ -60,10 +60,11 @@ async function take(c: Context<AppEnv>, key: string, spec: BucketSpec, leased: b
   try {
     r = await limiter.take(spec, now, 1, ask);
   } catch (err) {
-    leases.settle(key, now, ask, { allowed: false, limit: spec.limit, remaining: 0, resetAt: now, retryAfterMs: 0 });
+    leases.settle(key, now, ask, null);
     throw err;
   }
-  return leases.settle(key, now, ask, r);
+  // The lease's second starts when it arrives.
+  return leases.settle(key, c.get("services").clock.now(), ask, r);
 }
 
 /** Sets the rate-limit headers and refuses a request over its policy's limit. */

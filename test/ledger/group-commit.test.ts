@@ -197,6 +197,14 @@ describe("group commit", () => {
       });
     });
 
+    it("refuses a readAfter that is not a SELECT, and writes nothing", async () => {
+      const spaceId = await inFreshLedger(async (ledger, spaceId) => {
+        const sneaky = { ...move(spaceId, "world", "users:a", 5), readAfter: [{ sql: " delete FROM ledger_entries WHERE space_id = ?", params: [spaceId] }] };
+        expect(await ledger.execute(sneaky)).toMatchObject({ ok: false, error: { status: 500, code: "INTERNAL_ERROR" } });
+      });
+      expect(await count(spaceId)).toBe(0);
+    });
+
     it("answers without reads when the batch committed but its answer was lost (the caller reads for itself)", async () => {
       await inFreshLedger(async (ledger, spaceId) => {
         const { db, state } = countingDb(env.DB);

@@ -44,6 +44,8 @@ interface OpBase {
    * Reads whose rows come back in the answer's `reads`, in order: the caller saves a D1 round trip of
    * its own after the write. `reads` is absent when the answer does not come from this batch (a
    * replay, a refusal, a batch whose outcome had to be confirmed afterwards): the caller reads then.
+   * SELECTs only (anything else is refused), and only reads that cannot fail on valid data: a read that
+   * fails rolls its batch back, write included.
    */
   readAfter?: PostCommitRead[];
   /**

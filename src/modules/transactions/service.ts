@@ -198,7 +198,7 @@ export async function createTransaction(svc: Services, auth: AuthContext, input:
     tags: JSON.stringify(input.tags ?? []), notes: input.notes ?? null, location: input.location ? JSON.stringify(input.location) : null,
     counterpartyAccountId: null, trade, providerTransactionId: null, createdAt: now, updatedAt: now,
   };
-  // The budgets this row's category feeds are read in the write's own batch, as the write leaves them.
+  // The budgets this row's category feeds are read in the write's own ledger batch: no round trip of its own.
   const watching = watchingBudgetsRead(input.spaceId, [row.categoryId]);
   const { returns, replayed, transactions: committed, reads } = await runLedger(svc, {
     kind: "commit",
