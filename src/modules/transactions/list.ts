@@ -69,15 +69,20 @@ function filterSql(f: ListFilters, tz: string): Query {
   return { where: where.join(" AND "), params, counted };
 }
 
+/**
+ * A page's SQL: the guard's parameters, then the filter's, then limit and offset. Its order is the
+ * indexes' (space or account, date, id: migration 0016), so a page reads its rows in order and stops.
+ */
+export const pageSql = (where: string) =>
+  `SELECT t.*, c.name AS category_name, c.color AS category_color, a.name AS account_name
+     FROM transactions t LEFT JOIN categories c ON c.id = t.category_id LEFT JOIN accounts a ON a.id = t.account_id
+    WHERE ${MEMBER_GUARD} AND ${where} ORDER BY t.date DESC, t.id DESC LIMIT ? OFFSET ?`;
+
 /** The page and its total, each guarded by the caller's membership. */
 function pageStatements(svc: Services, auth: AuthContext, f: ListFilters, q: Query): D1PreparedStatement[] {
   const db = svc.env.DB;
   const guard = membershipParams(f.spaceId, auth.userId, svc.clock.now());
-  const page = db.prepare(
-    `SELECT t.*, c.name AS category_name, c.color AS category_color, a.name AS account_name
-       FROM transactions t LEFT JOIN categories c ON c.id = t.category_id LEFT JOIN accounts a ON a.id = t.account_id
-      WHERE ${MEMBER_GUARD} AND ${q.where} ORDER BY t.date DESC, t.id DESC LIMIT ? OFFSET ?`,
-  ).bind(...guard, ...q.params, f.limit, f.offset);
+  const page = db.prepare(pageSql(q.where)).bind(...guard, ...q.params, f.limit, f.offset);
   const total = !q.counted
     ? db.prepare(`SELECT COUNT(*) AS n FROM transactions t WHERE ${MEMBER_GUARD} AND ${q.where}`).bind(...guard, ...q.params)
     : f.accountId
