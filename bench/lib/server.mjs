@@ -39,8 +39,13 @@ export async function startServer({ port = 8799, vars = {}, fromHead = false, st
     ? spawn("npx", ["wrangler", "dev", ...serveArgs], { cwd, env: quiet, stdio: ["ignore", "pipe", "pipe"], detached: true })
     : spawn(process.execPath, [resolve("bench/lib/serve-worker.mjs"), ...serveArgs], { cwd, env: quiet, stdio: ["ignore", "pipe", "pipe"], detached: true });
   let log = "";
-  child.stdout.on("data", (d) => (log += d));
-  child.stderr.on("data", (d) => (log += d));
+  // Kept to its last 64 MiB: a long run under wrangler dev's inspector outgrows a string otherwise.
+  const keep = (d) => {
+    log += d;
+    if (log.length > 64 * 2 ** 20) log = log.slice(log.indexOf("\n", log.length - 32 * 2 ** 20) + 1);
+  };
+  child.stdout.on("data", keep);
+  child.stderr.on("data", keep);
   const base = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 90_000;
   for (;;) {

@@ -8,7 +8,9 @@ import { type CursorPage, type CursorScope, openCursor, signCursor } from "../..
 import { notFound, validationFailed } from "../../lib/errors";
 import { D1_MAX_PARAMS, inChunks, questionMarks } from "../../lib/sql";
 import { checkBudgetAlerts } from "../budgets/alerts";
-import { requireSpaceRole } from "../spaces/access";
+import {
+  ACCESS_GUARD_SQL, MEMBERSHIP_SQL, membershipOf, membershipParams, type MembershipRow, requireRole, requireSpaceRole, withSessionCheck,
+} from "../spaces/access";
 import { dhanamOwnedPosting } from "./account-rules";
 import { type AddressFilter, AddressFilterError, addressFilterSql, compileAddressFilter } from "./addresses";
 import { verifyChain, type LogRow } from "./chain";
@@ -169,12 +171,50 @@ export async function listTransactions(
   spaceId: string,
   query: TxFilters & { pageSize: number; cursor?: string },
 ): Promise<CursorPage<ReturnType<typeof presentTx>>> {
-  await requireSpaceRole(svc, auth, spaceId, "viewer");
   const scope = cursorScope(svc, spaceId, "ledger.transactions");
+  // The session, the membership and the page in one round trip: the page's statement reads the space's
+  // rows only for a caller who may see them (ACCESS_GUARD_SQL). The query is built first, from the
+  // request alone; a cursor or filter it refuses is answered after the membership check, as before.
+  let page: { sql: string; params: (string | number)[]; c: TxCursor; ascending: boolean };
+  try {
+    page = await txPageQuery(svc, auth, spaceId, scope, query);
+  } catch (e) {
+    await requireSpaceRole(svc, auth, spaceId, "viewer");
+    throw e;
+  }
+  const { c, ascending } = page;
+  const f = c.f;
+  const [member, res] = await withSessionCheck(svc, auth, [
+    svc.env.DB.prepare(MEMBERSHIP_SQL).bind(...membershipParams(spaceId, auth.userId, svc.clock.now())),
+    svc.env.DB.prepare(page.sql).bind(...page.params),
+  ]);
+  await requireRole(svc, auth, membershipOf(spaceId, member!.results[0] as MembershipRow | undefined), "viewer");
+  let rows = res!.results as Record<string, unknown>[];
+  const more = rows.length > c.n;
+  rows = rows.slice(0, c.n);
+  if (ascending) rows.reverse();
+  const data = rows.map((r) => presentTx(txFromRow(r)));
+  const first = data[0]?.txid;
+  const last = data[data.length - 1]?.txid;
+  const hasOlder = ascending ? true : more;
+  const hasNewer = ascending ? more : c.before !== undefined;
+  return {
+    pageSize: c.n,
+    hasMore: hasOlder && data.length > 0,
+    next: hasOlder && last !== undefined ? await signCursor(scope, { f, before: last, n: c.n }) : undefined,
+    previous: hasNewer && first !== undefined ? await signCursor(scope, { f, after: first, n: c.n }) : undefined,
+    data,
+  };
+}
+
+/** The SQL of a ledger transaction page, guarded by the caller's access (its parameters first). */
+async function txPageQuery(
+  svc: Services, auth: AuthContext, spaceId: string, scope: CursorScope, query: TxFilters & { pageSize: number; cursor?: string },
+) {
   const c: TxCursor = query.cursor ? await openCursor(scope, query.cursor, TxCursorPayload) : { f: txFiltersOf(query), n: query.pageSize };
   const f = c.f;
-  const where: string[] = ["t.space_id = ?"];
-  const params: (string | number)[] = [spaceId];
+  const where: string[] = [ACCESS_GUARD_SQL, "t.space_id = ?"];
+  const params: (string | number)[] = [...membershipParams(spaceId, auth.userId, svc.clock.now()), spaceId];
   // Patterns match in SQL, so any number of matching addresses costs the same few parameters.
   if (f.account) {
     const m = addressFilterSql(filterOf(f.account, "account"), "e.address");
@@ -197,27 +237,8 @@ export async function listTransactions(
   if (c.after !== undefined) (where.push("t.seq > ?"), params.push(c.after));
   params.push(c.n + 1);
   bound(params);
-  const res = await svc.env.DB.prepare(
-    `SELECT t.* FROM ledger_transactions t WHERE ${where.join(" AND ")} ORDER BY t.seq ${ascending ? "ASC" : "DESC"} LIMIT ?`,
-  )
-    .bind(...params)
-    .all();
-  let rows = res.results;
-  const more = rows.length > c.n;
-  rows = rows.slice(0, c.n);
-  if (ascending) rows.reverse();
-  const data = rows.map((r) => presentTx(txFromRow(r)));
-  const first = data[0]?.txid;
-  const last = data[data.length - 1]?.txid;
-  const hasOlder = ascending ? true : more;
-  const hasNewer = ascending ? more : c.before !== undefined;
-  return {
-    pageSize: c.n,
-    hasMore: hasOlder && data.length > 0,
-    next: hasOlder && last !== undefined ? await signCursor(scope, { f, before: last, n: c.n }) : undefined,
-    previous: hasNewer && first !== undefined ? await signCursor(scope, { f, after: first, n: c.n }) : undefined,
-    data,
-  };
+  const sql = `SELECT t.* FROM ledger_transactions t WHERE ${where.join(" AND ")} ORDER BY t.seq ${ascending ? "ASC" : "DESC"} LIMIT ?`;
+  return { sql, params, c, ascending };
 }
 
 type AccountRow = { address: string; metadata: string };
