@@ -42,7 +42,7 @@ export async function startServer({ port = 8799, vars = {}, fromHead = false, st
   // Kept to its last 64 MiB: a long run under wrangler dev's inspector outgrows a string otherwise.
   const keep = (d) => {
     log += d;
-    if (log.length > 64 * 2 ** 20) log = log.slice(log.indexOf("\n", log.length - 32 * 2 ** 20) + 1);
+    if (log.length > 64 * 2 ** 20) log = log.slice(log.length - 32 * 2 ** 20);
   };
   child.stdout.on("data", keep);
   child.stderr.on("data", keep);

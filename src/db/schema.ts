@@ -320,8 +320,8 @@ export const transactions = sqliteTable(
     updatedAt: integer("updated_at").notNull(),
   },
   (t) => [
-    index("transactions_space_date_idx").on(t.spaceId, t.date, t.id),
-    index("transactions_account_date_idx").on(t.accountId, t.date, t.id),
+    index("transactions_space_date_id_idx").on(t.spaceId, t.date, t.id),
+    index("transactions_account_date_id_idx").on(t.accountId, t.date, t.id),
     index("transactions_category_idx").on(t.spaceId, t.categoryId),
     index("transactions_ledger_idx").on(t.spaceId, t.ledgerSeq),
     index("transactions_merchant_idx").on(t.spaceId, t.normalizedMerchant),

@@ -69,8 +69,16 @@ describe("one D1 round trip per authenticated read", () => {
     const ctx = await ledgerSpace();
     const other = await ledgerSpace();
     const { get } = countingApp();
-    expect((await get(other.user, `${ctx.base}/transactions`)).status).toBe(404);
-    expect((await get(other.user, `${ctx.base}/transactions?cursor=abc.${"0".repeat(64)}`)).status).toBe(404);
-    expect((await get(ctx.user, `${ctx.base}/transactions?cursor=abc.${"0".repeat(64)}`)).status).toBe(422);
+    const stranger = await get(other.user, `${ctx.base}/transactions`);
+    expect(stranger.status).toBe(404);
+    expect(stranger.body.cursor).toBeUndefined();
+    expect(stranger.trips).toBe(1);
+    // The refused cursor costs the membership check's round trip, and nothing of the space is read.
+    const forged = await get(other.user, `${ctx.base}/transactions?cursor=abc.${"0".repeat(64)}`);
+    expect(forged.status).toBe(404);
+    expect(forged.trips).toBe(1);
+    const member = await get(ctx.user, `${ctx.base}/transactions?cursor=abc.${"0".repeat(64)}`);
+    expect(member.status).toBe(422);
+    expect(member.body.error.details[0]).toMatchObject({ field: "cursor", code: "INVALID_CURSOR" });
   });
 });

@@ -17,13 +17,13 @@ async function plan(where: string, params: (string | number)[]) {
 describe("transaction page query plan", () => {
   it("reads a space's page from its index in order, with no sort", async () => {
     const steps = await plan("t.space_id = ?", ["spc_x"]);
-    expect(steps.some((s) => s.includes("transactions_space_date_idx"))).toBe(true);
+    expect(steps.some((s) => s.includes("transactions_space_date_id_idx"))).toBe(true);
     expect(steps.filter((s) => s.includes("TEMP B-TREE"))).toEqual([]);
   });
 
   it("reads an account's page in order too, with no sort", async () => {
     const steps = await plan("t.space_id = ? AND t.account_id = ?", ["spc_x", "acc_x"]);
-    expect(steps.some((s) => /transactions_(space|account)_date_idx/.test(s))).toBe(true);
+    expect(steps.some((s) => s.includes("transactions_account_date_id_idx"))).toBe(true);
     expect(steps.filter((s) => s.includes("TEMP B-TREE"))).toEqual([]);
   });
 

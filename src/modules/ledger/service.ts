@@ -175,9 +175,11 @@ export async function listTransactions(
   // The session, the membership and the page in one round trip: the page's statement reads the space's
   // rows only for a caller who may see them (ACCESS_GUARD_SQL). The query is built first, from the
   // request alone; a cursor or filter it refuses is answered after the membership check, as before.
+  // One instant for the membership check and the page's guard, so that both judge a grant alike.
+  const now = svc.clock.now();
   let page: { sql: string; params: (string | number)[]; c: TxCursor; ascending: boolean };
   try {
-    page = await txPageQuery(svc, auth, spaceId, scope, query);
+    page = await txPageQuery(membershipParams(spaceId, auth.userId, now), spaceId, scope, query);
   } catch (e) {
     await requireSpaceRole(svc, auth, spaceId, "viewer");
     throw e;
@@ -185,7 +187,7 @@ export async function listTransactions(
   const { c, ascending } = page;
   const f = c.f;
   const [member, res] = await withSessionCheck(svc, auth, [
-    svc.env.DB.prepare(MEMBERSHIP_SQL).bind(...membershipParams(spaceId, auth.userId, svc.clock.now())),
+    svc.env.DB.prepare(MEMBERSHIP_SQL).bind(...membershipParams(spaceId, auth.userId, now)),
     svc.env.DB.prepare(page.sql).bind(...page.params),
   ]);
   await requireRole(svc, auth, membershipOf(spaceId, member!.results[0] as MembershipRow | undefined), "viewer");
@@ -207,14 +209,14 @@ export async function listTransactions(
   };
 }
 
-/** The SQL of a ledger transaction page, guarded by the caller's access (its parameters first). */
+/** The SQL of a ledger transaction page, guarded by the caller's access (`guard`: its parameters, first). */
 async function txPageQuery(
-  svc: Services, auth: AuthContext, spaceId: string, scope: CursorScope, query: TxFilters & { pageSize: number; cursor?: string },
+  guard: (string | number)[], spaceId: string, scope: CursorScope, query: TxFilters & { pageSize: number; cursor?: string },
 ) {
   const c: TxCursor = query.cursor ? await openCursor(scope, query.cursor, TxCursorPayload) : { f: txFiltersOf(query), n: query.pageSize };
   const f = c.f;
   const where: string[] = [ACCESS_GUARD_SQL, "t.space_id = ?"];
-  const params: (string | number)[] = [...membershipParams(spaceId, auth.userId, svc.clock.now()), spaceId];
+  const params: (string | number)[] = [...guard, spaceId];
   // Patterns match in SQL, so any number of matching addresses costs the same few parameters.
   if (f.account) {
     const m = addressFilterSql(filterOf(f.account, "account"), "e.address");
