@@ -65,7 +65,7 @@ try {
   let total = 0;
   for (const [id, us] of self) {
     const f = nodes.get(id).callFrame;
-    if (f.functionName === "(idle)" || f.functionName === "(program)" && false) continue;
+    if (f.functionName === "(idle)") continue;
     total += us;
     const file = /index\.js$/.test(f.url) ? ownerOf(f.lineNumber) : f.url || f.functionName;
     const key = `${f.functionName || "(anon)"} ${file}`;

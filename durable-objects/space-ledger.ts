@@ -14,7 +14,7 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import { ledgerTransactions, transactions, accounts as accountsTable, providerReviewFlags } from "../src/db/schema";
-import { IN_JSON_LIST, insertEntities, insertJsonRows, jsonList, type SqlValue } from "../src/lib/sql";
+import { D1_MAX_PARAMS, IN_JSON_LIST, insertEntities, insertJsonRows, jsonList, type SqlValue } from "../src/lib/sql";
 import { type AccountRule, checkAccountPostings, isAccountAddress, isDhanamOwnedAddress } from "../src/modules/ledger/account-rules";
 import { accountIdOf, isUnbounded } from "../src/modules/ledger/addresses";
 import { GENESIS_HASH, hashLog } from "../src/modules/ledger/chain";
@@ -136,9 +136,10 @@ export class SpaceLedger extends DurableObject<Env> {
    * idempotency record.
    */
   execute(op: LedgerOp): Promise<LedgerResult> {
-    // Reads only: a statement here commits with the write, past every check of this object.
-    if (op.readAfter?.some((r) => r.sql.trimStart().slice(0, 6).toUpperCase() !== "SELECT")) {
-      return Promise.resolve(fail(500, "INTERNAL_ERROR", "readAfter takes SELECT statements only"));
+    // Reads only: a statement here commits with the write, past every check of this object. And within
+    // D1's parameter cap, which would otherwise fail the write's whole batch (lists go in as one JSON parameter).
+    if (op.readAfter?.some((r) => r.sql.trimStart().slice(0, 6).toUpperCase() !== "SELECT" || r.params.length >= D1_MAX_PARAMS)) {
+      return Promise.resolve(fail(500, "INTERNAL_ERROR", `readAfter takes SELECT statements of fewer than ${D1_MAX_PARAMS} parameters only`));
     }
     return new Promise((resolve) => {
       // An answer carries the bookmark of the latest commit, which is at or after its own.

@@ -197,10 +197,13 @@ describe("group commit", () => {
       });
     });
 
-    it("refuses a readAfter that is not a SELECT, and writes nothing", async () => {
+    it("refuses a readAfter that is not a SELECT, or that binds D1's cap of parameters, and writes nothing", async () => {
       const spaceId = await inFreshLedger(async (ledger, spaceId) => {
         const sneaky = { ...move(spaceId, "world", "users:a", 5), readAfter: [{ sql: " delete FROM ledger_entries WHERE space_id = ?", params: [spaceId] }] };
         expect(await ledger.execute(sneaky)).toMatchObject({ ok: false, error: { status: 500, code: "INTERNAL_ERROR" } });
+        const ids = Array.from({ length: 101 }, (_, i) => `x${i}`);
+        const wide = { ...move(spaceId, "world", "users:a", 5), readAfter: [{ sql: `SELECT 1 WHERE 1 IN (${ids.map(() => "?").join(",")})`, params: ids }] };
+        expect(await ledger.execute(wide)).toMatchObject({ ok: false, error: { status: 500, code: "INTERNAL_ERROR" } });
       });
       expect(await count(spaceId)).toBe(0);
     });
