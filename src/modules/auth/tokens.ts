@@ -10,6 +10,7 @@ import { unauthorized } from "../../lib/errors";
 import { localeOf, type Locale } from "../../lib/i18n";
 import { newId } from "../../lib/ids";
 import { refreshTokens, sessions, users } from "../../db/schema";
+import { recallVerified, rememberVerified, type VerifiedClaims } from "./verified-tokens";
 
 export const ACCESS_TTL_SECONDS = 15 * 60;
 export const REFRESH_TTL_MS = 30 * 24 * 3600 * 1000;
@@ -124,29 +125,30 @@ export async function rotateRefreshToken(svc: Services, presented: string): Prom
 
 /** The claims of a valid access token: whose it is and which session it belongs to. CPU only, no I/O. */
 export async function verifyAccessToken(svc: Services, token: string): Promise<{ userId: string; sessionId: string; locale: Locale }> {
-  let sub: string | undefined;
-  let sid: unknown;
-  let lng: unknown;
+  const secret = svc.env.JWT_SECRET;
+  const now = svc.clock.now();
+  const known = recallVerified(secret, token, Math.floor(now / 1000), ACCESS_TTL_SECONDS);
+  if (known) return { userId: known.userId, sessionId: known.sessionId, locale: localeOf(known.lng) };
+  let claims: VerifiedClaims;
   try {
-    const { payload } = await jwtVerify(token, await jwtKey(svc.env.JWT_SECRET), {
+    const { payload } = await jwtVerify(token, await jwtKey(secret), {
       algorithms: ["HS256"],
       issuer: ISSUER,
       audience: AUDIENCE,
-      currentDate: new Date(svc.clock.now()),
+      currentDate: new Date(now),
       // Every token we sign has these; one without `exp` would never expire. maxTokenAge also
       // refuses an `iat` in the future and caps the life of a token whatever its `exp` says.
       requiredClaims: ["exp", "iat", "sub", "sid"],
       maxTokenAge: ACCESS_TTL_SECONDS,
     });
     if (payload.typ !== "access") throw new Error("not an access token");
-    sub = payload.sub;
-    sid = payload.sid;
-    lng = payload.lng;
+    if (!payload.sub || typeof payload.sid !== "string") throw new Error("no subject or session");
+    claims = { userId: payload.sub, sessionId: payload.sid, lng: payload.lng, iat: payload.iat!, exp: payload.exp!, nbf: payload.nbf };
   } catch {
     throw unauthorized();
   }
-  if (!sub || typeof sid !== "string") throw unauthorized();
-  return { userId: sub, sessionId: sid, locale: localeOf(lng) };
+  rememberVerified(secret, token, claims);
+  return { userId: claims.userId, sessionId: claims.sessionId, locale: localeOf(claims.lng) };
 }
 
 /** The session row of a token's claims, as a statement that can ride in another read's batch. */
