@@ -10,6 +10,12 @@ export const D1_MAX_PARAMS = 100;
 
 export type SqlValue = string | number | null;
 
+/** A condition a read must also meet (an access check), with the parameters it binds, for reads that ride in another's batch. */
+export interface SqlGuard {
+  sql: string;
+  params: SqlValue[];
+}
+
 /**
  * `INSERT INTO table (cols) VALUES (...), (...) [suffix]` statements, as many
  * as needed to keep each under the parameter cap.

@@ -3,45 +3,10 @@
  * the page go in one batch, for the Dhanam transaction list and for the ledger's transaction list,
  * first page and a cursor's page alike. Counted on the request's own D1 session.
  */
-import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { app } from "../../src/app";
 import { createAccount } from "../accounts/helpers";
-import type { TestUser } from "../helpers";
+import { countingApp } from "../counting-app";
 import { ledgerSpace, posting, postTx } from "./helpers";
-
-/** The app over a D1 whose sessions count their round trips (a batch, or one statement run alone). */
-function countingApp() {
-  let trips = 0;
-  const countStatement = (s: D1PreparedStatement): D1PreparedStatement =>
-    new Proxy(s, {
-      get: (target, prop) => {
-        const v = Reflect.get(target, prop);
-        if (prop === "bind") return (...args: unknown[]) => countStatement((v as (...a: unknown[]) => D1PreparedStatement).apply(target, args));
-        if (prop === "all" || prop === "first" || prop === "run" || prop === "raw") return (...args: unknown[]) => (trips++, (v as (...a: unknown[]) => unknown).apply(target, args));
-        return typeof v === "function" ? v.bind(target) : v;
-      },
-    });
-  const countSession = (session: D1DatabaseSession) => ({
-    prepare: (sql: string) => countStatement(session.prepare(sql)),
-    batch: (stmts: D1PreparedStatement[]) => (trips++, session.batch(stmts)),
-    getBookmark: () => session.getBookmark(),
-  });
-  const db = { ...env.DB, prepare: env.DB.prepare.bind(env.DB), batch: env.DB.batch.bind(env.DB), withSession: (c?: string) => countSession(env.DB.withSession(c)) };
-  const get = async (u: TestUser, path: string) => {
-    const ctx = createExecutionContext();
-    const before = trips;
-    const res = await app.fetch(
-      new Request(`http://api.test${path}`, { headers: { authorization: `Bearer ${u.accessToken}`, "cf-connecting-ip": u.ip } }),
-      { ...env, DB: db as unknown as D1Database },
-      ctx,
-    );
-    await waitOnExecutionContext(ctx);
-    return { status: res.status, body: (await res.json()) as any, trips: trips - before };
-  };
-  return { get };
-}
 
 describe("one D1 round trip per authenticated read", () => {
   it("lists a space's transactions, and the ledger's, first page and next, in one round trip each", async () => {

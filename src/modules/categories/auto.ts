@@ -2,11 +2,16 @@
  * Categorizing a transaction on arrival: the space's rules first (in priority
  * order), then the learned model when it is confident enough. Below the
  * threshold the transaction stays uncategorized, for review.
+ *
+ * The reads are statements the caller puts in a batch of its own (a manual
+ * write puts them in the batch that checks its access), and the decision is a
+ * function of their results, so one round trip serves one transaction or a
+ * whole sync.
  */
-import type { Services } from "../../env";
 import { features, predict } from "../ml/model";
 import { AUTO_APPLY_CONFIDENCE } from "../ml/service";
-import { loadCounts } from "../ml/store";
+import { COUNTS_READS, countsFrom, countsReads } from "../ml/store";
+import type { SqlGuard } from "../../lib/sql";
 import { compileRules, firstMatch, type RuleRow, type RuleSubject } from "./rules";
 
 export interface AutoCategory {
@@ -15,20 +20,52 @@ export interface AutoCategory {
   category: { id: string; name: string; color: string | null };
 }
 
-export async function autoCategorize(svc: Services, spaceId: string, subject: RuleSubject, signedAmount: number): Promise<AutoCategory | null> {
-  const example = { merchantName: subject.merchantName, description: subject.description, amountMinor: signedAmount };
-  // Rules, model counts and the live categories arrive in one D1 round trip.
-  const db = svc.env.DB;
-  const { counts, temperature, extra } = await loadCounts(svc, spaceId, features(example), [
-    db.prepare("SELECT id, category_id AS categoryId, conditions, priority, created_at AS createdAt FROM category_rules WHERE space_id = ?").bind(spaceId),
-    db.prepare("SELECT id, name, color FROM categories WHERE space_id = ?").bind(spaceId),
-  ]);
-  const live = new Map((extra[1]!.results as { id: string; name: string; color: string | null }[]).map((c) => [c.id, c]));
-  const rule = firstMatch(compileRules(extra[0]!.results as unknown as RuleRow[]), subject);
-  if (rule && live.has(rule.categoryId)) return { categoryId: rule.categoryId, source: "rule", category: live.get(rule.categoryId)! };
-  const p = predict(counts, example, temperature);
-  if (!p || p.confidence < AUTO_APPLY_CONFIDENCE) return null;
-  // The model may remember a category deleted since; only a live one in this space counts.
-  const category = live.get(p.categoryId);
-  return category ? { categoryId: p.categoryId, source: "ml", category } : null;
+/** The category of a transaction (its signed amount in minor units), or null to leave it for review. */
+export type Categorizer = (subject: RuleSubject, signedAmount: number) => AutoCategory | null;
+
+/** The features of a subject whatever its amount's sign: the reads can be built before the amount is parsed. */
+export function featuresOf(subject: Pick<RuleSubject, "merchantName" | "description">): string[] {
+  const base = { merchantName: subject.merchantName, description: subject.description };
+  return [...new Set([...features({ ...base, amountMinor: -1 }), ...features({ ...base, amountMinor: 1 })])];
 }
+
+/**
+ * The reads categorizing needs: the model's counts for `feats`, then the
+ * space's rules and its live categories. With a `guard`, each answers only
+ * when the guard holds.
+ */
+export function categorizerReads(db: D1Database, spaceId: string, feats: string[], guard?: SqlGuard): D1PreparedStatement[] {
+  const g = guard ? ` AND ${guard.sql}` : "";
+  const gp = guard?.params ?? [];
+  return [
+    ...countsReads(db, spaceId, feats, guard),
+    db.prepare(`SELECT id, category_id AS categoryId, conditions, priority, created_at AS createdAt FROM category_rules WHERE space_id = ?${g}`).bind(spaceId, ...gp),
+    db.prepare(`SELECT id, name, color FROM categories WHERE space_id = ?${g}`).bind(spaceId, ...gp),
+  ];
+}
+
+/** The decision over categorizerReads' results, for any subject whose features were read. */
+export function categorizerFrom(results: D1Result[]): Categorizer {
+  const { counts, temperature } = countsFrom(results.slice(0, COUNTS_READS));
+  const rules = compileRules(results[COUNTS_READS]!.results as unknown as RuleRow[]);
+  const live = new Map((results[COUNTS_READS + 1]!.results as { id: string; name: string; color: string | null }[]).map((c) => [c.id, c]));
+  // The model's answer depends only on a transaction's features: a sync's thousands of rows repeat a few hundred.
+  const predictions = new Map<string, AutoCategory | null>();
+  return (subject, signedAmount) => {
+    const rule = firstMatch(rules, subject);
+    if (rule && live.has(rule.categoryId)) return { categoryId: rule.categoryId, source: "rule", category: live.get(rule.categoryId)! };
+    const x = { merchantName: subject.merchantName, description: subject.description, amountMinor: signedAmount };
+    const key = features(x).join("\u0000");
+    const known = predictions.get(key);
+    if (known !== undefined) return known;
+    const p = predict(counts, x, temperature);
+    // The model may remember a category deleted since; only a live one in this space counts.
+    const category = p && p.confidence >= AUTO_APPLY_CONFIDENCE ? live.get(p.categoryId) : undefined;
+    const answer: AutoCategory | null = p && category ? { categoryId: p.categoryId, source: "ml", category } : null;
+    predictions.set(key, answer);
+    return answer;
+  };
+}
+
+/** How many statements categorizerReads gives. */
+export const CATEGORIZER_READS = COUNTS_READS + 2;

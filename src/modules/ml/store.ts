@@ -5,42 +5,52 @@
  * rows of the tokens it needs.
  */
 import type { Services } from "../../env";
-import { IN_JSON_LIST, insertRows, jsonList } from "../../lib/sql";
+import { IN_JSON_LIST, insertRows, jsonList, type SqlGuard } from "../../lib/sql";
 import { type Counts, emptyCounts } from "./model";
 
 /**
- * Reads what a prediction needs in one D1 round trip, plus any `extra`
- * statements the caller wants alongside. The tokens are one JSON parameter:
- * a 500-character description alone can hold more distinct tokens than D1's
- * 100 bound parameters.
+ * The reads a prediction needs: the model's per-category totals, its
+ * vocabulary, its temperature and the counts of `feats`. The tokens are one
+ * JSON parameter: a 500-character description alone can hold more distinct
+ * tokens than D1's 100 bound parameters. With a `guard`, every read answers
+ * only when the guard holds, so they can ride in the batch of the access
+ * check itself.
  */
-export async function loadCounts(
-  svc: Services,
-  spaceId: string,
-  feats: string[],
-  extra: D1PreparedStatement[] = [],
-): Promise<{ counts: Counts; temperature: number; extra: D1Result[] }> {
-  const db = svc.env.DB;
-  const [stats, vocab, model, tokenRows, ...extraResults] = await db.batch<Record<string, unknown>>([
-    db.prepare("SELECT category_id, docs, tokens FROM ml_category_stats WHERE space_id = ?").bind(spaceId),
-    db.prepare("SELECT COUNT(DISTINCT token) AS n FROM ml_token_counts WHERE space_id = ?").bind(spaceId),
-    db.prepare("SELECT temperature FROM ml_models WHERE space_id = ?").bind(spaceId),
-    db.prepare(`SELECT token, category_id, count FROM ml_token_counts WHERE space_id = ? AND token ${IN_JSON_LIST}`)
-      .bind(spaceId, jsonList([...new Set(feats)])),
-    ...extra,
-  ]);
+export function countsReads(db: D1Database, spaceId: string, feats: string[], guard?: SqlGuard): D1PreparedStatement[] {
+  const g = guard ? ` AND ${guard.sql}` : "";
+  const gp = guard?.params ?? [];
+  return [
+    db.prepare(`SELECT category_id, docs, tokens FROM ml_category_stats WHERE space_id = ?${g}`).bind(spaceId, ...gp),
+    db.prepare(`SELECT COUNT(DISTINCT token) AS n FROM ml_token_counts WHERE space_id = ?${g}`).bind(spaceId, ...gp),
+    db.prepare(`SELECT temperature FROM ml_models WHERE space_id = ?${g}`).bind(spaceId, ...gp),
+    db.prepare(`SELECT token, category_id, count FROM ml_token_counts WHERE space_id = ? AND token ${IN_JSON_LIST}${g}`)
+      .bind(spaceId, jsonList([...new Set(feats)]), ...gp),
+  ];
+}
+
+/** How many results countsReads' statements give, in order. */
+export const COUNTS_READS = 4;
+
+/** The model of countsReads' results. */
+export function countsFrom(results: D1Result[]): { counts: Counts; temperature: number } {
+  const [stats, vocab, model, tokenRows] = results;
   const counts = emptyCounts();
   for (const r of stats!.results as { category_id: string; docs: number; tokens: number }[]) {
     counts.catDocs.set(r.category_id, r.docs);
     counts.catTokens.set(r.category_id, r.tokens);
   }
-  counts.vocabulary = (vocab!.results[0] as { n: number }).n;
+  counts.vocabulary = (vocab!.results[0] as { n: number } | undefined)?.n ?? 0;
   for (const r of tokenRows!.results as { token: string; category_id: string; count: number }[]) {
     const m = counts.tokens.get(r.token) ?? new Map<string, number>();
     m.set(r.category_id, r.count);
     counts.tokens.set(r.token, m);
   }
-  return { counts, temperature: (model!.results[0] as { temperature: number } | undefined)?.temperature ?? 1, extra: extraResults };
+  return { counts, temperature: (model!.results[0] as { temperature: number } | undefined)?.temperature ?? 1 };
+}
+
+/** What a prediction needs, in one D1 round trip. */
+export async function loadCounts(svc: Services, spaceId: string, feats: string[]): Promise<{ counts: Counts; temperature: number }> {
+  return countsFrom(await svc.env.DB.batch(countsReads(svc.env.DB, spaceId, feats)));
 }
 
 /** Statements that add (weight 1) or remove (weight -1) one example's features for a category. */

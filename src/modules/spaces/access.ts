@@ -6,6 +6,7 @@
 import type { AuthContext, Services } from "../../env";
 import type { spaces } from "../../db/schema";
 import { ApiError, forbidden, notFound } from "../../lib/errors";
+import type { SqlGuard } from "../../lib/sql";
 import { requireRecentStepUp } from "../auth/second-factor";
 import { useEmergencyGrant } from "../lifebeat/grant-access";
 import { authFromSession, type SessionRow, sessionStatement } from "../auth/tokens";
@@ -63,6 +64,9 @@ export const membershipParams = (spaceId: string, userId: string, now: number) =
 export const ACCESS_GUARD_SQL =
   `(EXISTS (SELECT 1 FROM space_members m JOIN spaces s ON s.id = m.space_id WHERE m.space_id = ? AND m.user_id = ? AND s.deleted_at IS NULL)
     OR EXISTS (SELECT 1 ${GRANT_FROM}))`;
+
+/** ACCESS_GUARD_SQL with its parameters: a read of the space's data that answers only a caller who may see the space. */
+export const accessGuard = (spaceId: string, userId: string, now: number): SqlGuard => ({ sql: ACCESS_GUARD_SQL, params: membershipParams(spaceId, userId, now) });
 
 export interface MembershipRow {
   role: Role;

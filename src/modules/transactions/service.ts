@@ -17,13 +17,13 @@ import { assetOf, type Currency, CURRENCY_SCALES, formatMinor, toMajorNumber } f
 import { accountFor, type AccountRow } from "../accounts/service";
 import { checkBudgetAlerts, watchingBudgetsRead } from "../budgets/alerts";
 import { acceptsAsset } from "../ledger/account-rules";
-import { type AutoCategory, autoCategorize } from "../categories/auto";
+import { type AutoCategory, categorizerFrom, categorizerReads, featuresOf } from "../categories/auto";
 import { categoriesById, categoryFrom, categoryStatement, requireCategory } from "../categories/lookup";
 import { normalizeMerchant } from "../ml/normalize";
 import { accountAddress } from "../ledger/addresses";
 import { runLedger } from "../ledger/client";
 import type { Idempotency } from "../ledger/operations";
-import { requireRoleOver, requireSpaceRole } from "../spaces/access";
+import { accessGuard, requireRoleOver, requireSpaceRole } from "../spaces/access";
 import { cashflowPostings, parseAmountField, priceTrade, securityAsset, type TradeTerms } from "./postings";
 import { recategorize } from "./recategorize";
 import { SUBTYPES } from "./schemas";
@@ -138,9 +138,15 @@ export interface CreateTransactionInput {
 }
 
 export async function createTransaction(svc: Services, auth: AuthContext, input: CreateTransactionInput, idempotency?: Idempotency) {
-  // The session, the account, the role and the category in one round trip; checked in that order.
+  // The session, the account, the role, and the category named or what choosing one needs (the rules and
+  // the model, read only for a caller who may see the space), in one round trip; checked in that order.
+  const subject = { merchantName: input.merchantName ?? null, description: input.description };
+  const choosing = !input.categoryId && !input.trade;
+  const db = svc.env.DB;
   const { account, membership, extra } = await accountFor(svc, auth, input.accountId, "member",
-    input.categoryId ? [categoryStatement(svc, auth, input.spaceId, input.categoryId)] : []);
+    input.categoryId ? [categoryStatement(svc, auth, input.spaceId, input.categoryId)]
+      : choosing ? categorizerReads(db, input.spaceId, featuresOf(subject), accessGuard(input.spaceId, auth.userId, svc.clock.now()))
+      : []);
   requireInSpace(account, input.spaceId, "accountId");
   requireCurrency(account, input.currency);
   const date = instantIn(input.date, membership.space.timezone);
@@ -177,9 +183,7 @@ export async function createTransaction(svc: Services, auth: AuthContext, input:
     }
     if (type === "income" && amount < 0) throw validationFailed([{ field: "amount", message: "Income must be positive", code: "INVALID_AMOUNT" }]);
     // No category given: rules, then the model, may choose one before the postings are built.
-    auto = category ? null : await autoCategorize(svc, input.spaceId, {
-      merchantName: input.merchantName ?? null, description: input.description, amountMinor: Math.abs(amount), scale, accountId: account.id,
-    }, amount);
+    auto = category ? null : categorizerFrom(extra)({ ...subject, amountMinor: Math.abs(amount), scale, accountId: account.id }, amount);
     postings = cashflowPostings(account.id, currency, amount, category?.id ?? auto?.categoryId ?? null, type === "fee");
   }
   if (subtype === "opening_balance") {

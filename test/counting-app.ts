@@ -1,0 +1,46 @@
+/**
+ * The real app over a D1 whose request sessions count their round trips (a
+ * batch, or one statement run alone), to test how many a route makes. The
+ * space's ledger object reaches D1 through its own binding: its batch is not
+ * counted here.
+ */
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { app } from "../src/app";
+import type { TestUser } from "./helpers";
+
+export function countingApp() {
+  let trips = 0;
+  const countStatement = (s: D1PreparedStatement): D1PreparedStatement =>
+    new Proxy(s, {
+      get: (target, prop) => {
+        const v = Reflect.get(target, prop);
+        if (prop === "bind") return (...args: unknown[]) => countStatement((v as (...a: unknown[]) => D1PreparedStatement).apply(target, args));
+        if (prop === "all" || prop === "first" || prop === "run" || prop === "raw") return (...args: unknown[]) => (trips++, (v as (...a: unknown[]) => unknown).apply(target, args));
+        return typeof v === "function" ? v.bind(target) : v;
+      },
+    });
+  const countSession = (session: D1DatabaseSession) => ({
+    prepare: (sql: string) => countStatement(session.prepare(sql)),
+    batch: (stmts: D1PreparedStatement[]) => (trips++, session.batch(stmts)),
+    getBookmark: () => session.getBookmark(),
+  });
+  const db = { ...env.DB, prepare: env.DB.prepare.bind(env.DB), batch: env.DB.batch.bind(env.DB), withSession: (c?: string) => countSession(env.DB.withSession(c)) };
+  const request = async (u: TestUser, method: string, path: string, body?: unknown) => {
+    const ctx = createExecutionContext();
+    const before = trips;
+    const headers: Record<string, string> = { authorization: `Bearer ${u.accessToken}`, "cf-connecting-ip": u.ip };
+    if (body !== undefined) headers["content-type"] = "application/json";
+    const res = await app.fetch(
+      new Request(`http://api.test${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) }),
+      { ...env, DB: db as unknown as D1Database },
+      ctx,
+    );
+    await waitOnExecutionContext(ctx);
+    return { status: res.status, body: (await res.json()) as any, trips: trips - before };
+  };
+  return {
+    get: (u: TestUser, path: string) => request(u, "GET", path),
+    post: (u: TestUser, path: string, body: unknown) => request(u, "POST", path, body),
+  };
+}
