@@ -75,6 +75,20 @@ const sameDay = (a: Ymd, b: Ymd) => a.y === b.y && a.m === b.m && a.d === b.d;
  * the first instant that exists on that day (01:00 local).
  */
 export function zonedMidnight(date: Ymd, tz: string): number {
+  // Every write names a day, and a user's writes repeat a few: the answer never changes within an isolate.
+  const key = `${tz}|${date.y}|${date.m}|${date.d}`;
+  let t = midnights.get(key);
+  if (t === undefined) {
+    if (midnights.size >= MIDNIGHTS_CACHED_AT_MOST) midnights.clear();
+    midnights.set(key, (t = computeZonedMidnight(date, tz)));
+  }
+  return t;
+}
+
+const midnights = new Map<string, number>();
+const MIDNIGHTS_CACHED_AT_MOST = 20_000;
+
+function computeZonedMidnight(date: Ymd, tz: string): number {
   const guess = utc(date.y, date.m - 1, date.d);
   let t = guess - offsetMs(guess, tz);
   t = guess - offsetMs(t, tz); // settle across a DST change

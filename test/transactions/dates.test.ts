@@ -144,12 +144,16 @@ describe("days whose midnight daylight saving skips", () => {
       ["America/Asuncion", { y: 2023, m: 10, d: 1 }, "2023-10-01T04:00:00.000Z"],
       ["Atlantic/Azores", { y: 2024, m: 3, d: 31 }, "2024-03-31T01:00:00.000Z"],
       ["America/Havana", { y: 2024, m: 3, d: 10 }, "2024-03-10T05:00:00.000Z"],
+      ["UTC", { y: 2024, m: 9, d: 8 }, "2024-09-08T00:00:00.000Z"], // Santiago's day, another zone
     ];
-    for (const [tz, day, start] of cases) {
-      const t = zonedMidnight(day, tz);
-      expect(new Date(t).toISOString(), tz).toBe(start);
-      expect(zonedDate(t, tz), tz).toEqual(day);
-      expect(zonedDate(t - 1, tz), tz).not.toEqual(day);
+    // Twice over: the second pass is answered from the isolate's memory of midnights, which keys by zone and day.
+    for (let pass = 0; pass < 2; pass++) {
+      for (const [tz, day, start] of cases) {
+        const t = zonedMidnight(day, tz);
+        expect(new Date(t).toISOString(), tz).toBe(start);
+        expect(zonedDate(t, tz), tz).toEqual(day);
+        expect(zonedDate(t - 1, tz), tz).not.toEqual(day);
+      }
     }
   });
 
