@@ -10,6 +10,7 @@
  */
 
 import { addExamples } from "./openapi-examples";
+import { IDEMPOTENCY_PARAMETER } from "./openapi";
 
 type Json = Record<string, any>;
 
@@ -124,14 +125,33 @@ function addErrors(op: Json, path: string): void {
   }
 }
 
+/**
+ * The operation with the header parameter its `idempotent` mark stands for, last of its parameters
+ * and where the generator puts parameters (before the body), as a validated header would be.
+ */
+function withIdempotencyHeader(op: Json): Json {
+  if (!op["x-idempotency-key"]) return op;
+  const out: Json = {};
+  const header = structuredClone(IDEMPOTENCY_PARAMETER);
+  for (const [k, v] of Object.entries(op)) {
+    if (k === "x-idempotency-key") continue;
+    if (k === "parameters") out.parameters = [...v, header];
+    else {
+      if ((k === "requestBody" || k === "responses") && !out.parameters) out.parameters = [header];
+      out[k] = v;
+    }
+  }
+  return out;
+}
+
 export function completeDocument(doc: Json): Json {
   doc.info = { license: { name: "Proprietary", url: "https://dhanam.app/terms" }, ...doc.info };
   const usedTags = new Set<string>();
   const ids = new Set<string>();
   for (const [path, item] of Object.entries<Json>(doc.paths ?? {})) {
     for (const method of METHODS) {
-      const op = item[method];
-      if (!op) continue;
+      if (!item[method]) continue;
+      const op = (item[method] = withIdempotencyHeader(item[method]));
       op.security ??= [];
       if (!op.operationId) {
         let id = deriveOperationId(method, path, item);

@@ -8,7 +8,6 @@
  * `coffee-2024-01-01` make two transactions, and neither is ever answered with
  * the other's result.
  */
-import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv } from "../env";
 import { canonicalJson } from "../lib/canonical-json";
@@ -33,11 +32,3 @@ export async function idempotencyOf(c: Context<AppEnv>, body: unknown): Promise<
 export function markReplayed(c: Context<AppEnv>, replayed: boolean): void {
   if (replayed) c.header("Idempotency-Replayed", "true");
 }
-
-/** The documented (optional) header of money-moving routes. */
-export const IdempotencyHeader = z.object({
-  "idempotency-key": z
-    .string()
-    .optional()
-    .openapi({ param: { name: "idempotency-key", in: "header" }, description: "Replays the first response for a retried request" }),
-});

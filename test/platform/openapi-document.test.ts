@@ -50,4 +50,25 @@ describe("the OpenAPI document", () => {
     const types = (schema.properties.amount.anyOf ?? []).map((s: any) => s.type).sort();
     expect(types).toEqual(["number", "string"]);
   });
+
+  it("documents the Idempotency-Key header of every money-moving route, after its other parameters", async () => {
+    const { body: doc } = await callJson("/openapi.json");
+    const keyed = Object.entries<any>(doc.paths).flatMap(([path, item]) =>
+      METHODS.filter((m) => item[m]?.parameters?.some((p: any) => p.name === "idempotency-key")).map((m) => `${m.toUpperCase()} ${path}`));
+    expect(keyed.sort()).toEqual([
+      "DELETE /v1/transactions/{id}", // the void
+      "POST /v1/accounts",
+      "POST /v1/spaces/{spaceId}/ledger/transactions",
+      "POST /v1/spaces/{spaceId}/ledger/transactions/batch",
+      "POST /v1/spaces/{spaceId}/ledger/transactions/{txid}/revert",
+      "POST /v1/transactions",
+      "POST /v1/transactions/transfer",
+    ]);
+    const revert = doc.paths["/v1/spaces/{spaceId}/ledger/transactions/{txid}/revert"].post;
+    expect(revert.parameters.map((p: any) => `${p.in}:${p.name}`).at(-1)).toBe("header:idempotency-key");
+    expect(revert.parameters[0].in).toBe("path");
+    expect(revert.description).toContain("Idempotency-Key");
+    // The mark that stands for the header does not reach the document.
+    expect(JSON.stringify(doc)).not.toContain("x-idempotency-key");
+  });
 });

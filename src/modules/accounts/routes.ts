@@ -1,7 +1,7 @@
 import { createRoute } from "@hono/zod-openapi";
-import { access, bearer, createRouter, errors, json, jsonBody } from "../../lib/openapi";
+import { access, idempotent, bearer, createRouter, errors, json, jsonBody } from "../../lib/openapi";
 import { guards } from "../../middleware/auth";
-import { IdempotencyHeader, idempotencyOf, markReplayed } from "../../middleware/idempotency";
+import { idempotencyOf, markReplayed } from "../../middleware/idempotency";
 import {
   AccountIdParam,
   AccountListSchema,
@@ -40,10 +40,10 @@ accountRoutes.openapi(
 
 accountRoutes.openapi(
   createRoute({
+    ...idempotent,
     ...access("member"),
     ...user, method: "post", path: "/", tags, summary: "Create a manual account, optionally with an opening balance",
     request: {
-      headers: IdempotencyHeader,
       body: jsonBody(CreateAccountBody),
     },
     responses: { 201: json(AccountSchema, "Created"), ...errors(401, 403, 404, 422, 429) },

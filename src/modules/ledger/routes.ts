@@ -1,8 +1,8 @@
 /** The double-entry ledger API of a space (seed 004 semantics, integer minor units). */
 import { createRoute, z } from "@hono/zod-openapi";
-import { access, bearer, createRouter, errors, json, jsonBody } from "../../lib/openapi";
+import { access, idempotent, bearer, createRouter, errors, json, jsonBody } from "../../lib/openapi";
 import { guards } from "../../middleware/auth";
-import { IdempotencyHeader, idempotencyOf, markReplayed } from "../../middleware/idempotency";
+import { idempotencyOf, markReplayed } from "../../middleware/idempotency";
 import {
   AddressParams,
   BalancesQuery,
@@ -29,10 +29,11 @@ const user = { middleware: guards.user, security: bearer };
 
 ledgerRoutes.openapi(
   createRoute({
+    ...idempotent,
     ...access("member"),
     ...user, method: "post", path: "/{spaceId}/ledger/transactions", tags,
     summary: "Commit a transaction of postings (or compute it without committing with preview=true)",
-    request: { params: SpaceParam, query: PreviewQuery, headers: IdempotencyHeader, body: jsonBody(TransactionBody) },
+    request: { params: SpaceParam, query: PreviewQuery, body: jsonBody(TransactionBody) },
     responses: {
       201: json(dataOf(z.array(LedgerTransactionSchema), "LedgerTransactionResponse"), "Committed (an array of one, as in seed 004)"),
       200: json(dataOf(z.array(LedgerTransactionSchema), "LedgerTransactionPreview"), "Preview: nothing was committed"),
@@ -53,10 +54,11 @@ ledgerRoutes.openapi(
 
 ledgerRoutes.openapi(
   createRoute({
+    ...idempotent,
     ...access("member"),
     method: "post", path: "/{spaceId}/ledger/transactions/batch", tags, security: bearer, middleware: guards.bulk,
     summary: "Commit up to 100 transactions atomically: all or none",
-    request: { params: SpaceParam, headers: IdempotencyHeader, body: jsonBody(BatchBody) },
+    request: { params: SpaceParam, body: jsonBody(BatchBody) },
     responses: { 201: json(dataOf(z.array(LedgerTransactionSchema), "LedgerBatchResponse"), "Committed"), ...errors(401, 403, 404, 409, 422, 429) },
   }),
   async (c) => {
@@ -103,10 +105,11 @@ ledgerRoutes.openapi(
 
 ledgerRoutes.openapi(
   createRoute({
+    ...idempotent,
     ...access("member"),
     ...user, method: "post", path: "/{spaceId}/ledger/transactions/{txid}/revert", tags,
     summary: "Revert a transaction with a compensating one (exactly once)",
-    request: { params: TxParams, headers: IdempotencyHeader },
+    request: { params: TxParams },
     responses: { 201: json(dataOf(LedgerTransactionSchema, "LedgerRevertResponse"), "The compensating transaction"), ...errors(401, 403, 404, 409, 422, 429) },
   }),
   async (c) => {

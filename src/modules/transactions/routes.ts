@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { access, bearer, createRouter, errors, json, jsonBody } from "../../lib/openapi";
+import { access, idempotent, bearer, createRouter, errors, json, jsonBody } from "../../lib/openapi";
 import { guards } from "../../middleware/auth";
-import { IdempotencyHeader, idempotencyOf, markReplayed } from "../../middleware/idempotency";
+import { idempotencyOf, markReplayed } from "../../middleware/idempotency";
 import {
   BulkCategorizeBody,
   CreateTransactionBody,
@@ -31,11 +31,12 @@ transactionRoutes.openapi(
 
 transactionRoutes.openapi(
   createRoute({
+    ...idempotent,
     ...access("member"),
     // createTransaction's first D1 call is accountFor's batch, which checks the session first.
     middleware: guards.userSessionInBatch, security: bearer,
     method: "post", path: "/", tags, summary: "Create a manual expense, income, fee or investment trade",
-    request: { headers: IdempotencyHeader, body: jsonBody(CreateTransactionBody) },
+    request: { body: jsonBody(CreateTransactionBody) },
     responses: { 201: json(TransactionSchema, "Created"), ...errors(401, 403, 404, 409, 422, 429) },
   }),
   async (c) => {
@@ -49,9 +50,10 @@ transactionRoutes.openapi(
 
 transactionRoutes.openapi(
   createRoute({
+    ...idempotent,
     ...access("member"),
     ...user, method: "post", path: "/transfer", tags, summary: "Move money between two of the space's accounts",
-    request: { headers: IdempotencyHeader, body: jsonBody(TransferBody) },
+    request: { body: jsonBody(TransferBody) },
     responses: {
       201: json(z.object({ from: TransactionSchema, to: TransactionSchema }).openapi("TransferResult"), "The two sides of the transfer"),
       ...errors(401, 403, 404, 409, 422, 429),
@@ -101,9 +103,10 @@ transactionRoutes.openapi(
 
 transactionRoutes.openapi(
   createRoute({
+    ...idempotent,
     ...access("member"),
     ...user, method: "delete", path: "/{id}", tags, summary: "Void a transaction by posting its reversal (history is kept)",
-    request: { params: TransactionIdParam, headers: IdempotencyHeader },
+    request: { params: TransactionIdParam },
     responses: {
       200: json(z.object({ transaction: TransactionSchema, reversalLedgerTxid: z.number().int() }).openapi("VoidResult"), "Voided"),
       ...errors(401, 403, 404, 409, 422, 429),
