@@ -51,10 +51,11 @@ const leases = new TokenLeases();
 /** A request's token: from the isolate's lease of the key when it has one, otherwise from the key's limiter. */
 async function take(c: Context<AppEnv>, key: string, spec: BucketSpec, leased: boolean): Promise<TakeResult> {
   const now = c.get("services").clock.now();
+  // A token spent from the lease needs no stub: the id's hash is not paid for then.
+  const local = leased ? leases.spend(key, now) : null;
+  if (local) return local;
   const limiter = c.env.RATE_LIMITER.get(c.env.RATE_LIMITER.idFromName(key));
   if (!leased) return limiter.take(spec, now);
-  const local = leases.spend(key, now);
-  if (local) return local;
   const ask = leases.ask(key, now);
   let r: TakeResult;
   try {
