@@ -31,7 +31,7 @@ export function featuresOf(subject: Pick<RuleSubject, "merchantName" | "descript
 
 /**
  * The reads categorizing needs: the model's counts for `feats`, then the
- * space's rules and its live categories. With a `guard`, each answers only
+ * space's rules and the live categories they or the model name. With a `guard`, each answers only
  * when the guard holds.
  */
 export function categorizerReads(db: D1Database, spaceId: string, feats: string[], guard?: SqlGuard): D1PreparedStatement[] {
@@ -40,7 +40,11 @@ export function categorizerReads(db: D1Database, spaceId: string, feats: string[
   return [
     ...countsReads(db, spaceId, feats, guard),
     db.prepare(`SELECT id, category_id AS categoryId, conditions, priority, created_at AS createdAt FROM category_rules WHERE space_id = ?${g}`).bind(spaceId, ...gp),
-    db.prepare(`SELECT id, name, color FROM categories WHERE space_id = ?${g}`).bind(spaceId, ...gp),
+    // Only the live categories a rule or the model can choose: a space's whole list is most of the bytes otherwise.
+    db.prepare(
+      `SELECT id, name, color FROM categories WHERE space_id = ?
+          AND (id IN (SELECT category_id FROM category_rules WHERE space_id = ?) OR id IN (SELECT category_id FROM ml_category_stats WHERE space_id = ?))${g}`,
+    ).bind(spaceId, spaceId, spaceId, ...gp),
   ];
 }
 
