@@ -17,6 +17,15 @@ export interface SqlGuard {
 }
 
 /**
+ * `value` as SQL for `column = <sql>`, or NULL when `guard` fails: `(SELECT ? WHERE guard)`. SQLite
+ * evaluates that uncorrelated subquery once and uses its answer as the index key, so a failing guard
+ * reads no row at all; a guard ANDed onto the WHERE would be tested against every row instead.
+ */
+export function guardedValue(value: SqlValue, guard?: SqlGuard): SqlGuard {
+  return guard ? { sql: `(SELECT ? WHERE ${guard.sql})`, params: [value, ...guard.params] } : { sql: "?", params: [value] };
+}
+
+/**
  * `INSERT INTO table (cols) VALUES (...), (...) [suffix]` statements, as many
  * as needed to keep each under the parameter cap.
  */

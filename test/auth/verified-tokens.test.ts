@@ -38,6 +38,7 @@ describe("verified access tokens", () => {
     const iat = T0 / 1000;
     const token = await sign({ iatSec: iat, expSec: iat + 600 });
     expect(await verifyAccessToken(svcAt(T0), token)).toEqual({ userId: "usr_cache", sessionId: "ses_cache", locale: "es" });
+    expect(recallVerified(env.JWT_SECRET, token, iat, ACCESS_TTL_SECONDS)).toMatchObject({ userId: "usr_cache", exp: iat + 600 });
     // Remembered now; still answered inside its life, refused at and after exp.
     expect(await status(verifyAccessToken(svcAt(T0 + 599_999), token))).toBe(200);
     expect(await status(verifyAccessToken(svcAt(T0 + 600_000), token))).toBe(401);
@@ -48,6 +49,7 @@ describe("verified access tokens", () => {
     const iat = T0 / 1000;
     const token = await sign({ iatSec: iat, expSec: iat + 10 * ACCESS_TTL_SECONDS });
     expect(await status(verifyAccessToken(svcAt(T0), token))).toBe(200);
+    expect(recallVerified(env.JWT_SECRET, token, iat, ACCESS_TTL_SECONDS)).not.toBeNull();
     expect(await status(verifyAccessToken(svcAt(T0 + ACCESS_TTL_SECONDS * 1000), token))).toBe(200);
     expect(await status(verifyAccessToken(svcAt(T0 + (ACCESS_TTL_SECONDS + 1) * 1000), token))).toBe(401);
     // A clock before the token's iat: refused, though the token was verified before.
@@ -67,6 +69,7 @@ describe("verified access tokens", () => {
     const iat = T0 / 1000;
     const token = await sign({ iatSec: iat, expSec: iat + 600 });
     expect(await status(verifyAccessToken(svcAt(T0), token))).toBe(200);
+    expect(recallVerified(env.JWT_SECRET, token, iat, ACCESS_TTL_SECONDS)).not.toBeNull();
     // The secret rotated: the remembered token is checked against the new one, and fails.
     expect(await status(verifyAccessToken(svcAt(T0, "another-secret-that-is-long-enough-0123456789"), token))).toBe(401);
     // One character of the signature changed.

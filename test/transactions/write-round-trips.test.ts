@@ -5,7 +5,10 @@
  * batch is its own, and carries the budget read). The reads that choose a
  * category are guarded by the caller's access, so they answer a stranger nothing.
  */
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { categorizerReads, featuresOf } from "../../src/modules/categories/auto";
+import { accessGuard } from "../../src/modules/spaces/access";
 import { createAccount } from "../accounts/helpers";
 import { countingApp } from "../counting-app";
 import { addMember, callJson, createSpace, registerUser, type TestUser } from "../helpers";
@@ -76,3 +79,48 @@ describe("a manual write's reads before the ledger", () => {
     expect(list.body.transactions.map((t: { description: string }) => t.description)).toEqual(["Opening balance"]);
   });
 });
+
+describe("the reads that choose a category", () => {
+  it("read the space's rules, categories and model for a member and nothing for a stranger", async () => {
+    const s = await coffeeSpace();
+    const stranger = await registerUser();
+    // Teach the model one example, so that its tables hold rows of this space.
+    const taught = await callJson("/v1/transactions", { token: s.owner.accessToken, ip: s.owner.ip, body: spend(s, { merchantName: "Blue Bottle #7" }) });
+    const corrected = await callJson("/v1/ml/corrections", {
+      token: s.owner.accessToken, ip: s.owner.ip, body: { transactionId: taught.body.id, correctedCategoryId: s.coffeeId },
+    });
+    expect(corrected.status, JSON.stringify(corrected.body)).toBe(201);
+    const feats = featuresOf({ merchantName: "Blue Bottle #7", description: "morning" });
+    const batch = (userId: string) => env.DB.batch(categorizerReads(env.DB, s.spaceId, feats, accessGuard(s.spaceId, userId, Date.now())));
+    const read = async (userId: string) => (await batch(userId)).map((r) => r.results);
+    const member = await read(s.owner.id);
+    expect(member[1]).toEqual([{ n: expect.any(Number) }]);
+    expect((member[1]![0] as { n: number }).n).toBeGreaterThan(0);
+    expect(member[3]!.length).toBeGreaterThan(0); // the words' counts
+    expect(member[4]!.length).toBe(1); // the rule
+    expect(member[5]).toEqual([{ id: s.coffeeId, name: "Coffee", color: null }]);
+    // A stranger's batch names no space: every read is empty and the vocabulary counts nothing.
+    expect(await read(stranger.id)).toEqual([[], [{ n: 0 }], [], [], [], []]);
+    // Nor does it walk the space's rows to find that out: the guard decides the index key, once.
+    const rowsRead = async (userId: string) => (await batch(userId))[1]!.meta.rows_read;
+    const tokens = (member[3] as unknown[]).length;
+    expect(await rowsRead(s.owner.id)).toBeGreaterThanOrEqual(tokens);
+    expect(await rowsRead(stranger.id)).toBeLessThan(tokens);
+  });
+
+  it("put the guard inside the space's index key, where SQLite decides it once", async () => {
+    const [, count] = categorizerReads(env.DB, "spc_x", ["w"], accessGuard("spc_x", "usr_x", Date.now()));
+    const explained = env.DB.prepare(`EXPLAIN QUERY PLAN ${(count as unknown as { statement: string }).statement}`)
+      .bind(...(count as unknown as { params: unknown[] }).params);
+    const steps = (await explained.all<{ detail: string }>()).results.map((r) => r.detail);
+    expect(steps.some((d) => /SEARCH ml_token_counts USING .*INDEX.*\(space_id=\?\)/.test(d)), steps.join(" | ")).toBe(true);
+    // `(SELECT ? WHERE guard)`: a subquery over a constant row.
+    expect(steps).toContain("SCAN CONSTANT ROW");
+  });
+
+  it("hold the words of either sign, since the amount is parsed after the batch", () => {
+    const feats = featuresOf({ merchantName: "Shop", description: "refund" });
+    expect(feats).toEqual(expect.arrayContaining(["sign:in", "sign:out", "m:shop"]));
+  });
+});
+

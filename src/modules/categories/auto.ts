@@ -11,7 +11,7 @@
 import { features, predict } from "../ml/model";
 import { AUTO_APPLY_CONFIDENCE } from "../ml/service";
 import { COUNTS_READS, countsFrom, countsReads } from "../ml/store";
-import type { SqlGuard } from "../../lib/sql";
+import { guardedValue, type SqlGuard } from "../../lib/sql";
 import { compileRules, firstMatch, type RuleRow, type RuleSubject } from "./rules";
 
 export interface AutoCategory {
@@ -31,20 +31,21 @@ export function featuresOf(subject: Pick<RuleSubject, "merchantName" | "descript
 
 /**
  * The reads categorizing needs: the model's counts for `feats`, then the
- * space's rules and the live categories they or the model name. With a `guard`, each answers only
- * when the guard holds.
+ * space's rules and the live categories they or the model name. With a `guard`, each names the
+ * space only when the guard holds.
  */
 export function categorizerReads(db: D1Database, spaceId: string, feats: string[], guard?: SqlGuard): D1PreparedStatement[] {
-  const g = guard ? ` AND ${guard.sql}` : "";
-  const gp = guard?.params ?? [];
+  const space = guardedValue(spaceId, guard);
   return [
     ...countsReads(db, spaceId, feats, guard),
-    db.prepare(`SELECT id, category_id AS categoryId, conditions, priority, created_at AS createdAt FROM category_rules WHERE space_id = ?${g}`).bind(spaceId, ...gp),
+    db.prepare(`SELECT id, category_id AS categoryId, conditions, priority, created_at AS createdAt FROM category_rules WHERE space_id = ${space.sql}`)
+      .bind(...space.params),
     // Only the live categories a rule or the model can choose: a space's whole list is most of the bytes otherwise.
     db.prepare(
-      `SELECT id, name, color FROM categories WHERE space_id = ?
-          AND (id IN (SELECT category_id FROM category_rules WHERE space_id = ?) OR id IN (SELECT category_id FROM ml_category_stats WHERE space_id = ?))${g}`,
-    ).bind(spaceId, spaceId, spaceId, ...gp),
+      `SELECT id, name, color FROM categories WHERE space_id = ${space.sql}
+          AND (id IN (SELECT category_id FROM category_rules WHERE space_id = ${space.sql})
+            OR id IN (SELECT category_id FROM ml_category_stats WHERE space_id = ${space.sql}))`,
+    ).bind(...space.params, ...space.params, ...space.params),
   ];
 }
 
@@ -70,6 +71,3 @@ export function categorizerFrom(results: D1Result[]): Categorizer {
     return answer;
   };
 }
-
-/** How many statements categorizerReads gives. */
-export const CATEGORIZER_READS = COUNTS_READS + 2;

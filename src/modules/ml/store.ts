@@ -5,26 +5,25 @@
  * rows of the tokens it needs.
  */
 import type { Services } from "../../env";
-import { IN_JSON_LIST, insertRows, jsonList, type SqlGuard } from "../../lib/sql";
+import { guardedValue, IN_JSON_LIST, insertRows, jsonList, type SqlGuard } from "../../lib/sql";
 import { type Counts, emptyCounts } from "./model";
 
 /**
  * The reads a prediction needs: the model's per-category totals, its
  * vocabulary, its temperature and the counts of `feats`. The tokens are one
  * JSON parameter: a 500-character description alone can hold more distinct
- * tokens than D1's 100 bound parameters. With a `guard`, every read answers
- * only when the guard holds, so they can ride in the batch of the access
- * check itself.
+ * tokens than D1's 100 bound parameters. With a `guard`, every read names the
+ * space only when the guard holds (`guardedValue`), so they can ride in the
+ * batch of the access check itself and read nothing for a stranger.
  */
 export function countsReads(db: D1Database, spaceId: string, feats: string[], guard?: SqlGuard): D1PreparedStatement[] {
-  const g = guard ? ` AND ${guard.sql}` : "";
-  const gp = guard?.params ?? [];
+  const space = guardedValue(spaceId, guard);
   return [
-    db.prepare(`SELECT category_id, docs, tokens FROM ml_category_stats WHERE space_id = ?${g}`).bind(spaceId, ...gp),
-    db.prepare(`SELECT COUNT(DISTINCT token) AS n FROM ml_token_counts WHERE space_id = ?${g}`).bind(spaceId, ...gp),
-    db.prepare(`SELECT temperature FROM ml_models WHERE space_id = ?${g}`).bind(spaceId, ...gp),
-    db.prepare(`SELECT token, category_id, count FROM ml_token_counts WHERE space_id = ? AND token ${IN_JSON_LIST}${g}`)
-      .bind(spaceId, jsonList([...new Set(feats)]), ...gp),
+    db.prepare(`SELECT category_id, docs, tokens FROM ml_category_stats WHERE space_id = ${space.sql}`).bind(...space.params),
+    db.prepare(`SELECT COUNT(DISTINCT token) AS n FROM ml_token_counts WHERE space_id = ${space.sql}`).bind(...space.params),
+    db.prepare(`SELECT temperature FROM ml_models WHERE space_id = ${space.sql}`).bind(...space.params),
+    db.prepare(`SELECT token, category_id, count FROM ml_token_counts WHERE space_id = ${space.sql} AND token ${IN_JSON_LIST}`)
+      .bind(...space.params, jsonList([...new Set(feats)])),
   ];
 }
 
