@@ -14,6 +14,16 @@ export function createDb(d1: D1Database): Db {
   return drizzle(d1);
 }
 
+/**
+ * A getter of the query builder over `d1` that builds it on first use. A request's services are made
+ * twice (the request context, then its D1 session) and most requests never use the builder (their
+ * reads are batches of prepared statements), so building it eagerly was paid for nothing.
+ */
+export function lazyDb(d1: D1Database): () => Db {
+  let db: Db | undefined;
+  return () => (db ??= createDb(d1));
+}
+
 /** drizzle's batch() wants a non-empty tuple; statement lists built in loops are plain arrays. */
 export function nonEmpty<T extends BatchItem<"sqlite">>(items: T[]): [T, ...T[]] {
   if (items.length === 0) throw new Error("batch() needs at least one statement");

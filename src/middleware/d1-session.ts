@@ -6,7 +6,7 @@
  * read may go to any replica and a write starts at the primary.
  */
 import type { MiddlewareHandler } from "hono";
-import { createDb } from "../db/client";
+import { lazyDb } from "../db/client";
 import type { AppEnv } from "../env";
 import { BOOKMARK_HEADER, bookmarkFrom, laterBookmark } from "../lib/bookmark";
 
@@ -17,10 +17,13 @@ export const d1Session: MiddlewareHandler<AppEnv> = async (c, next) => {
   // The session has the database's query methods (prepare, batch), which is all the services use.
   const db = session as unknown as D1Database;
   let written: string | null = null;
+  const query = lazyDb(db);
   c.set("services", {
-    ...c.get("services"),
+    clock: c.get("services").clock,
     env: { ...c.env, DB: db },
-    db: createDb(db),
+    get db() {
+      return query();
+    },
     noteBookmark: (b) => {
       written = laterBookmark(written, b ?? null);
     },

@@ -3,7 +3,7 @@
  * services object that handlers pass to the domain layer.
  */
 import type { MiddlewareHandler } from "hono";
-import { createDb } from "../db/client";
+import { lazyDb } from "../db/client";
 import type { AppEnv } from "../env";
 import { systemClock } from "../lib/clock";
 import { newId } from "../lib/ids";
@@ -16,7 +16,8 @@ export const requestContext: MiddlewareHandler<AppEnv> = async (c, next) => {
   const incoming = c.req.header("x-request-id");
   const requestId = incoming && SAFE_REQUEST_ID.test(incoming) ? incoming : newId("req");
   c.set("requestId", requestId);
-  c.set("services", { env: c.env, db: createDb(c.env.DB), clock: systemClock });
+  const db = lazyDb(c.env.DB);
+  c.set("services", { env: c.env, get db() { return db(); }, clock: systemClock });
   c.header("X-Request-Id", requestId);
   const started = Date.now();
   await next();
