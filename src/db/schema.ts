@@ -322,7 +322,7 @@ export const transactions = sqliteTable(
   (t) => [
     index("transactions_space_date_id_idx").on(t.spaceId, t.date, t.id),
     index("transactions_account_date_id_idx").on(t.accountId, t.date, t.id),
-    index("transactions_category_idx").on(t.spaceId, t.categoryId),
+    index("transactions_space_category_date_id_idx").on(t.spaceId, t.categoryId, t.date, t.id),
     index("transactions_ledger_idx").on(t.spaceId, t.ledgerSeq),
     index("transactions_merchant_idx").on(t.spaceId, t.normalizedMerchant),
     index("transactions_provider_idx").on(t.accountId, t.providerTransactionId),

@@ -27,6 +27,12 @@ describe("transaction page query plan", () => {
     expect(steps.filter((s) => s.includes("TEMP B-TREE"))).toEqual([]);
   });
 
+  it("reads a category's page in order too, with no sort", async () => {
+    const steps = await plan("t.space_id = ? AND t.category_id = ?", ["spc_x", "cat_x"]);
+    expect(steps.some((s) => s.includes("transactions_space_category_date_id_idx")), steps.join(" | ")).toBe(true);
+    expect(steps.filter((s) => s.includes("TEMP B-TREE"))).toEqual([]);
+  });
+
   it("does the same with a date range", async () => {
     const steps = await plan("t.space_id = ? AND t.date >= ? AND t.date < ?", ["spc_x", 0, Date.now()]);
     expect(steps.filter((s) => s.includes("TEMP B-TREE"))).toEqual([]);
