@@ -84,11 +84,13 @@ export class RateLimiter extends DurableObject<Env> {
       tokens -= leased;
     }
     this.tokens = tokens;
-    this.updatedAt = now;
+    // Callers' clocks differ (each isolate sends its own `now`): one that is behind refills nothing, and the
+    // bucket's clock never goes back with it, or the next caller would be refilled for that stretch again.
+    this.updatedAt = Math.max(this.updatedAt, now);
     this.ctx.storage.sql.exec(
       "INSERT INTO bucket (id, tokens, updated_at) VALUES (1, ?, ?) ON CONFLICT(id) DO UPDATE SET tokens = excluded.tokens, updated_at = excluded.updated_at",
       tokens,
-      now,
+      this.updatedAt,
     );
     return {
       allowed,

@@ -132,6 +132,21 @@ describe("token bucket", () => {
       expect(later.remaining).toBe(4); // full (5) minus this take
     });
   });
+
+  it("counts the refill of a stretch of time once, whatever order the callers' clocks arrive in", async () => {
+    const stub = env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName("test:skew"));
+    await runInDurableObject(stub, (limiter) => {
+      const spec = POLICIES.sync; // 5 per minute: one token each 12 s
+      const t0 = 1_700_000_000_000;
+      for (let i = 0; i < 5; i++) expect(limiter.take(spec, t0 + 60_000).allowed).toBe(true);
+      // An isolate whose clock is a minute behind: it refills nothing, and must not wind the bucket's clock back.
+      expect(limiter.take(spec, t0).allowed).toBe(false);
+      // Back at the bucket's time, the minute that passed before the first takes does not count again.
+      expect(limiter.take(spec, t0 + 60_000).allowed).toBe(false);
+      expect(limiter.take(spec, t0 + 72_000).allowed).toBe(true); // one token 12 s later, as it should be
+      expect(limiter.take(spec, t0 + 72_000).allowed).toBe(false);
+    });
+  });
 });
 
 describe("failed-attempt window", () => {
