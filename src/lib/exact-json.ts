@@ -5,9 +5,14 @@
  * text and reports every number whose decimal value a double cannot hold
  * (its shortest round-trip form differs from what the client wrote).
  *
+ * It also reports strings that are not well-formed Unicode: a `\uD800` escape
+ * without its pair parses into a lone surrogate, which D1 stores as bytes that
+ * are not UTF-8, so the text would not read back as it was written.
+ *
  * One pass, no regular expressions: the scanner is linear in the body's size.
- * It only looks for numbers; anything it does not understand is left to the
- * real parser, which answers malformed JSON with its own 400.
+ * It only looks for numbers and escaped strings; anything it does not
+ * understand is left to the real parser, which answers malformed JSON with its
+ * own 400.
  */
 
 export interface InexactNumber {
@@ -64,26 +69,56 @@ export function isExactNumber(text: string): boolean {
   return !!read && read[0] === written[0] && read[1] === written[1] && read[2] === written[2];
 }
 
-/** Every number in `json` that a double would change. Stops at the first structural surprise. */
-export function findInexactNumbers(json: string, limit = 20): InexactNumber[] {
-  const out: InexactNumber[] = [];
+/** A string holding an unpaired UTF-16 surrogate, by the dotted path of its value (or of the object whose key it is). */
+export interface IllFormedText {
+  path: string;
+}
+
+/** Whether `s` pairs every UTF-16 surrogate (String.prototype.isWellFormed, which es2022's types lack). */
+export function isWellFormedText(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0xd800 || c > 0xdfff) continue;
+    if (c > 0xdbff) return false; // a low surrogate first
+    const next = s.charCodeAt(i + 1);
+    if (!(next >= 0xdc00 && next <= 0xdfff)) return false;
+    i++;
+  }
+  return true;
+}
+
+/** Every number in `json` that a double would change, and every string that is not well-formed. Stops at the first structural surprise. */
+export function scanJson(json: string, limit = 20): { inexact: InexactNumber[]; illFormed: IllFormedText[] } {
+  const inexact: InexactNumber[] = [];
+  const illFormed: IllFormedText[] = [];
+  const out = { inexact, illFormed };
   // The path: one entry per open container, a key (object) or an index (array).
   const path: (string | number)[] = [];
   const kinds: ("o" | "a")[] = [];
   let expectKey = false;
   let i = 0;
   const n = json.length;
-  while (i < n && out.length < limit) {
+  while (i < n && inexact.length + illFormed.length < limit) {
     const c = json.charCodeAt(i);
     if (c === 34 /* " */) {
       let j = i + 1;
-      while (j < n && json.charCodeAt(j) !== 34) j += json.charCodeAt(j) === 92 /* \ */ ? 2 : 1;
-      if (expectKey) {
+      // Only a \u escape can make a lone surrogate: the body's text was decoded from UTF-8.
+      let escaped = false;
+      while (j < n && json.charCodeAt(j) !== 34) {
+        if (json.charCodeAt(j) === 92 /* \ */) {
+          if (json.charCodeAt(j + 1) === 117 /* u */) escaped = true;
+          j += 2;
+        } else j++;
+      }
+      if (expectKey || escaped) {
+        let text: string;
         try {
-          path[path.length - 1] = JSON.parse(json.slice(i, j + 1)) as string;
+          text = JSON.parse(json.slice(i, j + 1)) as string;
         } catch {
           return out;
         }
+        if (escaped && !isWellFormedText(text)) illFormed.push({ path: path.slice(0, expectKey ? -1 : undefined).join(".") });
+        if (expectKey) path[path.length - 1] = text;
       }
       i = j + 1;
     } else if (c === 123 /* { */ || c === 91 /* [ */) {
@@ -112,7 +147,7 @@ export function findInexactNumbers(json: string, limit = 20): InexactNumber[] {
         else break;
       }
       const text = json.slice(i, j);
-      if (!isExactNumber(text)) out.push({ path: path.join("."), text });
+      if (!isExactNumber(text)) inexact.push({ path: path.join("."), text });
       i = j;
     } else {
       i++;

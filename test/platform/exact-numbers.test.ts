@@ -4,7 +4,7 @@
  * leaves as exact decimal strings beside the convenience numbers.
  */
 import { describe, expect, it } from "vitest";
-import { findInexactNumbers, isExactNumber } from "../../src/lib/exact-json";
+import { isExactNumber, isWellFormedText, scanJson } from "../../src/lib/exact-json";
 import { call, callJson, createSpace, registerUser } from "../helpers";
 import { createAccount } from "../accounts/helpers";
 import { operations, synthesize } from "../security/openapi-requests";
@@ -22,7 +22,7 @@ describe("exact JSON numbers", () => {
     for (const bad of ["90071992547409.91", "70000000.00000002", "4503599627370497.5", "9007199254740993", "1e400", "0.1000000000000000000001"]) {
       expect(isExactNumber(bad), bad).toBe(false);
     }
-    expect(findInexactNumbers('{"a":[1,{"b":"x\\"9007199254740993"},{"c":9007199254740993}],"d":{"e":0.5}}')).toEqual([
+    expect(scanJson('{"a":[1,{"b":"x\\"9007199254740993"},{"c":9007199254740993}],"d":{"e":0.5}}').inexact).toEqual([
       { path: "a.2.c", text: "9007199254740993" },
     ]);
   });
@@ -91,3 +91,37 @@ describe("exact JSON numbers", () => {
     expect(failures).toEqual([]);
   });
 });
+
+describe("well-formed text", () => {
+  it("tells a lone surrogate from a pair, escaped or not", () => {
+    expect(isWellFormedText("café 😀")).toBe(true);
+    expect(isWellFormedText("\ud83d\ude00")).toBe(true);
+    for (const bad of ["\ud83d", "x\ud83dy", "\ude00", "\ude00\ud83d", "end\udbff"]) expect(isWellFormedText(bad), JSON.stringify(bad)).toBe(false);
+    // The scanner names the value, or for a key the object holding it; a pair and a plain escape pass.
+    expect(scanJson('{"a":"ok \\ud83d\\ude00","b":["\\u00e9","x\\ud800"],"c":{"\\udc00k":1}}').illFormed).toEqual([
+      { path: "b.1" },
+      { path: "c" },
+    ]);
+  });
+
+  it("refuses an unpaired surrogate escape in a transaction's text with 422, and keeps a paired one exactly", async () => {
+    const u = await registerUser();
+    const space = await createSpace(u);
+    const acc = await createAccount(u, space.id, { openingBalance: "10.00" });
+    const body = (description: string) =>
+      `{"spaceId":"${space.id}","accountId":"${acc.id}","amount":"-1.00","date":"2026-01-05","description":"${description}"}`;
+    const lone = await send("/v1/transactions", u.accessToken, u.ip, body("coffee \\ud83d"));
+    expect(lone.status).toBe(422);
+    const err = ((await lone.json()) as any).error;
+    expect(err.details).toEqual([expect.objectContaining({ field: "description", code: "INVALID_TEXT" })]);
+    const paired = await send("/v1/transactions", u.accessToken, u.ip, body("coffee \\ud83d\\ude00"));
+    expect(paired.status).toBe(201);
+    const created = (await paired.json()) as any;
+    expect(created.description).toBe("coffee 😀");
+    const read = await callJson(`/v1/transactions/${created.id}`, { token: u.accessToken, ip: u.ip });
+    expect(read.body.description).toBe("coffee 😀");
+    const list = await callJson(`/v1/transactions?spaceId=${space.id}&limit=50`, { token: u.accessToken, ip: u.ip });
+    expect(list.body.transactions.map((t: any) => t.description).sort()).toEqual(["Opening balance", "coffee 😀"]);
+  });
+});
+

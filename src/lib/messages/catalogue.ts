@@ -23,6 +23,7 @@ export type DetailCode =
   | "TOO_BIG"
   | "INVALID_AMOUNT"
   | "INEXACT_NUMBER"
+  | "INVALID_TEXT"
   | "CURRENCY_MISMATCH"
   | "INSUFFICIENT_FUNDS"
   | "INVALID_CURSOR"

@@ -43,6 +43,7 @@ export const en: Catalogue = {
     TOO_BIG: "This value is too big or too long.",
     INVALID_AMOUNT: "This amount is not valid for the currency.",
     INEXACT_NUMBER: "This number cannot be represented exactly; send it as a decimal string.",
+    INVALID_TEXT: "This text holds an unpaired surrogate; send well-formed Unicode.",
     CURRENCY_MISMATCH: "The currencies do not match.",
     INSUFFICIENT_FUNDS: "Not enough funds.",
     INVALID_CURSOR: "This cursor is not valid.",

@@ -40,6 +40,7 @@ export const es: Catalogue = {
     TOO_BIG: "Este valor es demasiado grande o largo.",
     INVALID_AMOUNT: "Este importe no es válido para la moneda.",
     INEXACT_NUMBER: "Este número no se puede representar con exactitud; envíalo como cadena decimal.",
+    INVALID_TEXT: "Este texto contiene un sustituto (surrogate) sin pareja; envía Unicode bien formado.",
     CURRENCY_MISMATCH: "Las monedas no coinciden.",
     INSUFFICIENT_FUNDS: "Fondos insuficientes.",
     INVALID_CURSOR: "Este cursor no es válido.",
