@@ -73,7 +73,9 @@ export class RateLimiter extends DurableObject<Env> {
    */
   take(spec: BucketSpec, now: number = Date.now(), cost = 1, lease?: LeaseAsk): TakeResult {
     const ratePerMs = spec.limit / spec.windowMs;
-    const elapsed = Math.max(0, now - this.updatedAt);
+    // The bucket's own time: a caller whose clock is behind is answered as of the bucket's clock.
+    const base = Math.max(this.updatedAt, now);
+    const elapsed = base - this.updatedAt;
     let tokens = this.tokens === null ? spec.limit : Math.min(spec.limit, this.tokens + elapsed * ratePerMs);
     if (lease) tokens = Math.min(spec.limit, tokens + clamp(lease.refund, MAX_REFUND));
     const allowed = tokens >= cost;
@@ -86,7 +88,7 @@ export class RateLimiter extends DurableObject<Env> {
     this.tokens = tokens;
     // Callers' clocks differ (each isolate sends its own `now`): one that is behind refills nothing, and the
     // bucket's clock never goes back with it, or the next caller would be refilled for that stretch again.
-    this.updatedAt = Math.max(this.updatedAt, now);
+    this.updatedAt = base;
     this.ctx.storage.sql.exec(
       "INSERT INTO bucket (id, tokens, updated_at) VALUES (1, ?, ?) ON CONFLICT(id) DO UPDATE SET tokens = excluded.tokens, updated_at = excluded.updated_at",
       tokens,
@@ -96,8 +98,9 @@ export class RateLimiter extends DurableObject<Env> {
       allowed,
       limit: spec.limit,
       remaining: Math.floor(tokens),
-      resetAt: now + Math.ceil((spec.limit - tokens) / ratePerMs),
-      retryAfterMs: allowed ? 0 : Math.ceil((cost - tokens) / ratePerMs),
+      resetAt: base + Math.ceil((spec.limit - tokens) / ratePerMs),
+      // From the caller's clock: the wait until the bucket's clock has refilled the token.
+      retryAfterMs: allowed ? 0 : base - now + Math.ceil((cost - tokens) / ratePerMs),
       leased,
     };
   }

@@ -30,7 +30,9 @@ export const exactNumbers: MiddlewareHandler<AppEnv> = async (c, next) => {
             code: "INVALID_TEXT",
           })),
         ],
-        inexact.length > 0 ? "A number in the request cannot be represented exactly" : "Text in the request is not well-formed Unicode",
+        inexact.length === 0 ? "Text in the request is not well-formed Unicode"
+          : illFormed.length === 0 ? "A number in the request cannot be represented exactly"
+          : "A number in the request cannot be represented exactly, and text in it is not well-formed Unicode",
       );
     }
   }

@@ -114,6 +114,13 @@ describe("well-formed text", () => {
     expect(lone.status).toBe(422);
     const err = ((await lone.json()) as any).error;
     expect(err.details).toEqual([expect.objectContaining({ field: "description", code: "INVALID_TEXT" })]);
+    // Both faults at once, and an escaped backslash before a plain "u" (no escape at all).
+    const both = await send("/v1/transactions", u.accessToken, u.ip,
+      `{"spaceId":"${space.id}","accountId":"${acc.id}","amount":90071992547409.91,"date":"2026-01-05","description":"a\\ud800","notes":"C:\\\\udir"}`);
+    expect(both.status).toBe(422);
+    const bothErr = ((await both.json()) as any).error;
+    expect(bothErr.message).toContain("not well-formed Unicode");
+    expect(bothErr.details.map((d: any) => `${d.field}:${d.code}`)).toEqual(["amount:INEXACT_NUMBER", "description:INVALID_TEXT"]);
     const paired = await send("/v1/transactions", u.accessToken, u.ip, body("coffee \\ud83d\\ude00"));
     expect(paired.status).toBe(201);
     const created = (await paired.json()) as any;

@@ -140,7 +140,11 @@ describe("token bucket", () => {
       const t0 = 1_700_000_000_000;
       for (let i = 0; i < 5; i++) expect(limiter.take(spec, t0 + 60_000).allowed).toBe(true);
       // An isolate whose clock is a minute behind: it refills nothing, and must not wind the bucket's clock back.
-      expect(limiter.take(spec, t0).allowed).toBe(false);
+      const behind = limiter.take(spec, t0);
+      expect(behind.allowed).toBe(false);
+      // Told to wait for the bucket's clock: a minute of skew, then the 12 s of a token.
+      expect(behind.retryAfterMs).toBe(72_000);
+      expect(behind.resetAt).toBe(t0 + 60_000 + 60_000);
       // Back at the bucket's time, the minute that passed before the first takes does not count again.
       expect(limiter.take(spec, t0 + 60_000).allowed).toBe(false);
       expect(limiter.take(spec, t0 + 72_000).allowed).toBe(true); // one token 12 s later, as it should be
