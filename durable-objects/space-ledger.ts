@@ -94,6 +94,18 @@ const isKeyReplay = (err: unknown) => /SQLITE_CONSTRAINT/.test(String(err)) && /
 const recordsKey = (op: LedgerOp): op is LedgerOp & { idempotency: NonNullable<LedgerOp["idempotency"]> } =>
   !!op.idempotency && !(op.kind === "commit" && op.preview);
 
+/** A write that carries its own authorization (operations.ts `WriteGuard`): answered only once its batch commits. */
+const guarded = (op: LedgerOp) => op.kind === "commit" && !!op.guard;
+
+/** A batch refused by a write's guard: SQLite rolled it back, so nothing of it landed. */
+const isGuardRefusal = (err: unknown) => /write_guard_refused/.test(String(err));
+
+/**
+ * The answer to a guarded write that did not commit, whatever the reason (refused, replayed, guard
+ * failed): it says nothing of the space, since the caller's access has not been seen to hold.
+ */
+const unverified = () => fail(403, "UNVERIFIED", "The write's access could not be verified in its batch; check access and ask again");
+
 const logLedgerError = (op: LedgerOp, err: unknown) =>
   console.error(JSON.stringify({ level: "error", event: "ledger.commit_failed", spaceId: op.spaceId, message: String(err) }));
 
@@ -140,6 +152,10 @@ export class SpaceLedger extends DurableObject<Env> {
     // D1's parameter cap, which would otherwise fail the write's whole batch (lists go in as one JSON parameter).
     if (op.readAfter?.some((r) => r.sql.trimStart().slice(0, 6).toUpperCase() !== "SELECT" || r.params.length >= D1_MAX_PARAMS)) {
       return Promise.resolve(fail(500, "INTERNAL_ERROR", `readAfter takes SELECT statements of fewer than ${D1_MAX_PARAMS} parameters only`));
+    }
+    // A guard only ever refuses: an insert into the table that holds no row.
+    if (op.kind === "commit" && op.guard && (!op.guard.sql.startsWith("INSERT INTO write_guards ") || op.guard.params.length >= D1_MAX_PARAMS || op.preview)) {
+      return Promise.resolve(fail(500, "INTERNAL_ERROR", "A guard is an INSERT INTO write_guards of a write that commits"));
     }
     return new Promise((resolve) => {
       // An answer carries the bookmark of the latest commit, which is at or after its own.
@@ -226,7 +242,7 @@ export class SpaceLedger extends DurableObject<Env> {
           break;
         }
         if (result.ok) staged.push({ waiting: w, result });
-        else w.resolve(result);
+        else w.resolve(guarded(w.op) ? unverified() : result);
       }
     } catch (err) {
       // Nothing was sent to D1, but the cache holds staged writes: drop it, and run alone each write
@@ -245,7 +261,8 @@ export class SpaceLedger extends DurableObject<Env> {
       fillReads(reads, await this.write(statements));
     } catch (err) {
       this.forget();
-      logLedgerError(ops[0]!, err);
+      // A failed guard is an answer, not a fault: each write then runs alone, and that guard fails alone.
+      if (!isGuardRefusal(err)) logLedgerError(ops[0]!, err);
       const now = await this.loadChain().then((c) => c.nextSeq, () => null);
       if (now === expectedSeq) {
         for (const s of staged) s.waiting.resolve(s.result);
@@ -274,7 +291,9 @@ export class SpaceLedger extends DurableObject<Env> {
     const recorded = new Set(rows.results.map((r) => r.key));
     const rest: Waiting[] = [];
     for (const w of group) {
-      if (w.op.idempotency && recorded.has(w.op.idempotency.key)) w.resolve((await this.storedResult(w.op)) ?? fail(503, "INTERNAL_ERROR", "The ledger could not read this key's record; retry"));
+      if (w.op.idempotency && recorded.has(w.op.idempotency.key)) {
+        w.resolve(guarded(w.op) ? unverified() : ((await this.storedResult(w.op)) ?? fail(503, "INTERNAL_ERROR", "The ledger could not read this key's record; retry")));
+      }
       else rest.push(w);
     }
     return rest;
@@ -324,16 +343,19 @@ export class SpaceLedger extends DurableObject<Env> {
       // dropped and rebuilt from D1, and the failure is logged even when the stored
       // result then answers the caller.
       const keyReplay = isKeyReplay(err);
+      // A guarded write learns nothing from a key's record: the record may be another caller's.
+      if (guarded(op) && (keyReplay || isGuardRefusal(err))) return unverified();
       if (!keyReplay) {
         this.forget();
         logLedgerError(op, err);
       }
-      const prior = await this.storedResult(op).catch(() => null);
+      const prior = guarded(op) ? null : await this.storedResult(op).catch(() => null);
       if (prior) return prior;
       if (keyReplay) logLedgerError(op, err); // the record exists but could not be read
       throw err;
     }
     if (result.ok) return result;
+    if (guarded(op)) return unverified();
     // A refusal (funds since spent, already reverted…) may be the retry of a write that succeeded.
     return (await this.storedResult(op).catch(() => null)) ?? result;
   }
@@ -670,6 +692,8 @@ export class SpaceLedger extends DurableObject<Env> {
           .bind(sid, op.idempotency.key, op.idempotency.fingerprint, JSON.stringify(answerOf(result)), now),
       );
     }
+    // Before even the key's record: nothing of a write is looked at in D1 before its caller's access.
+    if (op.kind === "commit" && op.guard) statements.unshift(this.db.prepare(op.guard.sql).bind(...op.guard.params));
     // The caller's reads go last, so that they see every write of the batch before them.
     const slot: ReadSlot | null = op.readAfter?.length && result.ok ? { result, at: 0, count: op.readAfter.length } : null;
     for (const r of op.readAfter ?? []) statements.push(this.db.prepare(r.sql).bind(...r.params));

@@ -5,7 +5,7 @@
  * Timestamps are integer epoch milliseconds; money is integer minor units.
  */
 import { sql } from "drizzle-orm";
-import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { check, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 export const users = sqliteTable(
   "users",
@@ -272,6 +272,14 @@ export const ledgerLogs = sqliteTable(
 );
 
 /** Idempotency records, committed in the same batch as the write they describe. */
+/**
+ * Never holds a row: a ledger batch built from remembered facts inserts one here only when its caller's
+ * access or those facts no longer hold, and the CHECK then fails the batch (transactions/write-guard.ts).
+ */
+export const writeGuards = sqliteTable("write_guards", { refused: integer("refused").notNull() }, (t) => [
+  check("write_guard_refused", sql`${t.refused} = 0`),
+]);
+
 export const idempotencyKeys = sqliteTable(
   "idempotency_keys",
   {

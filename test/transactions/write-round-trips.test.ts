@@ -2,7 +2,8 @@
  * A manual write's reads before the ledger: the session, the account, the
  * role, and the category named or what choosing one needs (the space's rules
  * and model), in one D1 round trip of the request's own (the ledger object's
- * batch is its own, and carries the budget read). The reads that choose a
+ * batch is its own, and carries the budget read), or none for a writer's
+ * categorized write once it has passed them. The reads that choose a
  * category are guarded by the caller's access, so they answer a stranger nothing.
  */
 import { env } from "cloudflare:workers";
@@ -32,15 +33,16 @@ describe("a manual write's reads before the ledger", () => {
   it("take one round trip, whether the category is named, chosen by a rule, or not found", async () => {
     const s = await coffeeSpace();
     const { post } = countingApp();
-    const ruled = await post(s.owner, "/v1/transactions", spend(s, { merchantName: "STARBUCKS #12" }));
-    expect(ruled.status, JSON.stringify(ruled.body)).toBe(201);
-    expect(ruled.body).toMatchObject({ category: { id: s.coffeeId, name: "Coffee" }, categorySource: "rule", amountDecimal: "-4.50" });
-    expect(ruled.trips).toBe(1);
-
+    // The first write of this user to this account: the checks run in the request's own round trip.
     const named = await post(s.owner, "/v1/transactions", spend(s, { categoryId: s.coffeeId, merchantName: "Corner shop" }));
     expect(named.status).toBe(201);
     expect(named.body).toMatchObject({ category: { id: s.coffeeId }, categorySource: "manual" });
     expect(named.trips).toBe(1);
+
+    const ruled = await post(s.owner, "/v1/transactions", spend(s, { merchantName: "STARBUCKS #12" }));
+    expect(ruled.status, JSON.stringify(ruled.body)).toBe(201);
+    expect(ruled.body).toMatchObject({ category: { id: s.coffeeId, name: "Coffee" }, categorySource: "rule", amountDecimal: "-4.50" });
+    expect(ruled.trips).toBe(1);
 
     const none = await post(s.owner, "/v1/transactions", spend(s, { merchantName: "Hardware store" }));
     expect(none.status).toBe(201);
@@ -52,6 +54,13 @@ describe("a manual write's reads before the ledger", () => {
     expect(income.status).toBe(201);
     expect(income.body).toMatchObject({ type: "income", category: { id: s.coffeeId }, categorySource: "rule" });
     expect(income.trips).toBe(1);
+
+    // Once seen to pass them, the writer's next categorized write carries the checks into the ledger's
+    // batch (remembered-writes.test.ts): no round trip of the request's own.
+    const again = await post(s.owner, "/v1/transactions", spend(s, { categoryId: s.coffeeId, merchantName: "Corner shop" }));
+    expect(again.status).toBe(201);
+    expect(again.body).toMatchObject({ category: { id: s.coffeeId, name: "Coffee" }, categorySource: "manual" });
+    expect(again.trips).toBe(0);
   });
 
   it("answer a stranger and a viewer as before, in the same round trip, and write nothing for them", async () => {

@@ -170,6 +170,11 @@ export interface SessionRow {
 /** The caller's context from a session row; 401 when the session is gone, revoked or expired. */
 export function authFromSession(svc: Services, claims: { userId: string; sessionId: string; locale?: Locale }, row: SessionRow | undefined | null): AuthContext {
   if (!row || row.revoked_at !== null || row.expires_at <= svc.clock.now()) throw unauthorized("Session has ended");
+  return contextOf(claims, row);
+}
+
+/** The caller's context from a session row already seen to be live (by authFromSession, or a write's guard). */
+export function contextOf(claims: { userId: string; sessionId: string; locale?: Locale }, row: SessionRow): AuthContext {
   return {
     userId: claims.userId,
     sessionId: claims.sessionId,

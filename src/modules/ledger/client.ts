@@ -25,16 +25,27 @@ export function spaceLedgerOf(env: Env, spaceId: string) {
   return ns.get(id);
 }
 
+type LedgerAnswer = { transactions: CommittedTx[]; replayed: boolean; returns: Record<string, string | string[]>; reads?: Record<string, string | number | null>[][] };
+
 /** Runs an operation on the space's ledger; a ledger failure becomes the matching ApiError. */
-export async function runLedger(
-  svc: Services,
-  op: LedgerOp,
-): Promise<{ transactions: CommittedTx[]; replayed: boolean; returns: Record<string, string | string[]>; reads?: Record<string, string | number | null>[][] }> {
+export async function runLedger(svc: Services, op: LedgerOp): Promise<LedgerAnswer> {
+  return (await runGuardedLedger(svc, op))!;
+}
+
+/**
+ * runLedger for a write that carries a guard (operations.ts `WriteGuard`): null when the ledger could not
+ * verify the write's access in its batch, and so committed nothing of it.
+ */
+export async function runGuardedLedger(svc: Services, op: LedgerOp): Promise<LedgerAnswer | null> {
   const result = await spaceLedgerOf(svc.env, op.spaceId).execute(op);
-  if (result.ok) svc.noteBookmark?.(result.bookmark);
   if (!result.ok) {
     const { status, code, message, details } = result.error;
+    if (code === "UNVERIFIED") {
+      if (op.kind === "commit" && op.guard) return null;
+      throw new ApiError(500, "INTERNAL_ERROR", "The ledger answered an unguarded write as unverified");
+    }
     throw new ApiError(status, code, message, details ?? []);
   }
+  svc.noteBookmark?.(result.bookmark);
   return { transactions: result.transactions, replayed: result.replayed, returns: result.returns, reads: result.reads };
 }

@@ -55,6 +55,18 @@ interface OpBase {
   returns?: Record<string, string | string[]>;
 }
 
+/**
+ * A write's authorization, checked inside its own batch: an `INSERT INTO write_guards` that fails the
+ * batch, rolling it back, unless the caller's access and the facts the write was built from still hold.
+ * A guarded write is answered only when its batch commits: a refusal, a replay of its key or a failed
+ * guard comes back as UNVERIFIED (nothing of the space's state in it), and the caller then checks access
+ * the ordinary way before asking again.
+ */
+export interface WriteGuard {
+  sql: string;
+  params: (string | number | null)[];
+}
+
 /** A category change of one Dhanam transaction, applied by the ledger with its reclassification. */
 export interface CategoryChange {
   transactionId: string;
@@ -73,7 +85,7 @@ export interface AccountChange {
 }
 
 export type LedgerOp =
-  | (OpBase & { kind: "commit"; txs: TxIntent[]; preview?: boolean })
+  | (OpBase & { kind: "commit"; txs: TxIntent[]; preview?: boolean; guard?: WriteGuard })
   /** `atEffectiveDate`: the compensating transaction takes the original's date (a void), not now. */
   | (OpBase & { kind: "revert"; seq: number; metadata?: Metadata; atEffectiveDate?: boolean })
   | (OpBase & { kind: "recategorize"; changes: CategoryChange[] })

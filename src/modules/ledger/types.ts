@@ -52,7 +52,7 @@ export interface Entry {
 
 export interface LedgerFailure {
   status: number;
-  code: "INSUFFICIENT_FUNDS" | "CONFLICT" | "ALREADY_REVERTED" | "RESOURCE_NOT_FOUND" | "IDEMPOTENCY_KEY_REUSED" | "VALIDATION_FAILED" | "INTERNAL_ERROR";
+  code: "INSUFFICIENT_FUNDS" | "CONFLICT" | "ALREADY_REVERTED" | "RESOURCE_NOT_FOUND" | "IDEMPOTENCY_KEY_REUSED" | "VALIDATION_FAILED" | "INTERNAL_ERROR" | "UNVERIFIED";
   message: string;
   details?: { field: string; message: string; code: string }[];
 }

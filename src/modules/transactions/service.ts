@@ -11,21 +11,25 @@ import { iso } from "../../lib/clock";
 import { instantIn } from "../../lib/dates";
 import { IN_JSON_LIST, inJsonList, jsonList } from "../../lib/sql";
 import { isoInZone } from "../../lib/zoned-time";
-import { conflict, notFound, validationFailed } from "../../lib/errors";
+import { ApiError, conflict, notFound, validationFailed } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { assetOf, type Currency, CURRENCY_SCALES, formatMinor, toMajorNumber } from "../../lib/money";
 import { accountFor, type AccountRow } from "../accounts/service";
 import { checkBudgetAlerts, watchingBudgetsRead } from "../budgets/alerts";
 import { acceptsAsset } from "../ledger/account-rules";
-import { type AutoCategory, categorizerFrom, categorizerReads, featuresOf } from "../categories/auto";
+import { type AutoCategory, type Categorizer, categorizerFrom, categorizerReads, featuresOf } from "../categories/auto";
 import { categoriesById, categoryFrom, categoryStatement, requireCategory } from "../categories/lookup";
 import { normalizeMerchant } from "../ml/normalize";
 import { accountAddress } from "../ledger/addresses";
-import { runLedger } from "../ledger/client";
+import { runGuardedLedger, runLedger } from "../ledger/client";
 import type { Idempotency } from "../ledger/operations";
 import { accessGuard, requireRoleOver, requireSpaceRole } from "../spaces/access";
 import { cashflowPostings, parseAmountField, priceTrade, securityAsset, type TradeTerms } from "./postings";
 import { recategorize } from "./recategorize";
+import { forgetWriter, recallWriter, rememberWriter, type WriterFacts } from "./remembered-writers";
+import { type GuardedWrite, type GuardedWriteRow, guardedWriteRead, writeGuard } from "./write-guard";
+import { contextOf } from "../auth/tokens";
+import type { Posting } from "../ledger/types";
 import { SUBTYPES } from "./schemas";
 
 export type TransactionRow = typeof transactions.$inferSelect;
@@ -137,7 +141,88 @@ export interface CreateTransactionInput {
   trade?: TradeTerms;
 }
 
+/** What a write records, before its ids and dates: its postings, amount and kind, and any category chosen for it. */
+interface Draft {
+  postings: Posting[];
+  amount: number;
+  type: TransactionRow["type"];
+  subtype: string | null;
+  trade: string | null;
+  auto: AutoCategory | null;
+}
+
+function draftTrade(input: CreateTransactionInput & { trade: TradeTerms }, account: AccountRow): Draft {
+  const currency = account.currency as Currency;
+  if (!acceptsAsset(account, securityAsset(input.trade.symbol))) {
+    throw validationFailed([{ field: "trade", message: `A ${account.type} account holds no securities; trade in an investment account`, code: "INVALID_ACCOUNT_TYPE" }]);
+  }
+  const priced = priceTrade(account.id, currency, input.trade);
+  if (input.amount !== undefined && parseAmountField("amount", input.amount, CURRENCY_SCALES[currency]) !== priced.cash) {
+    throw validationFailed([{ field: "amount", message: `A ${input.trade.side} of these terms moves ${priced.cash} minor units of cash; omit amount or send that`, code: "AMOUNT_MISMATCH" }]);
+  }
+  return { postings: priced.postings, amount: priced.cash, type: "trade", subtype: input.trade.side, trade: JSON.stringify(priced.record), auto: null };
+}
+
+/** An expense, income or fee of `accountId`; with no category, `choose` (rules, then the model) may pick one. */
+function draftCashflow(input: CreateTransactionInput, accountId: string, currency: Currency, category: CategoryRef | null, choose: Categorizer | null): Draft {
+  const scale = CURRENCY_SCALES[currency];
+  if (input.amount === undefined) throw validationFailed([{ field: "amount", message: "Required", code: "REQUIRED" }]);
+  const amount = parseAmountField("amount", input.amount, scale);
+  if (amount === 0) throw validationFailed([{ field: "amount", message: "Must not be zero", code: "INVALID_AMOUNT" }]);
+  const type = input.type ?? (amount < 0 ? "expense" : "income");
+  if ((type === "expense" || type === "fee") && amount > 0) {
+    throw validationFailed([{ field: "amount", message: `A ${type} must be negative`, code: "INVALID_AMOUNT" }]);
+  }
+  if (type === "income" && amount < 0) throw validationFailed([{ field: "amount", message: "Income must be positive", code: "INVALID_AMOUNT" }]);
+  const subject = { merchantName: input.merchantName ?? null, description: input.description };
+  const auto = category || !choose ? null : choose({ ...subject, amountMinor: Math.abs(amount), scale, accountId }, amount);
+  const postings = cashflowPostings(accountId, currency, amount, category?.id ?? auto?.categoryId ?? null, type === "fee");
+  return { postings, amount, type, subtype: input.subtype ?? null, trade: null, auto };
+}
+
+/** The Dhanam row of a draft, dated `date` (an instant); refuses a subtype its type does not have. */
+function rowOf(svc: Services, input: CreateTransactionInput, accountId: string, currency: Currency, date: number, d: Draft, category: CategoryRef | null) {
+  if (d.subtype === "opening_balance") {
+    throw validationFailed([{ field: "subtype", message: "Opening balances are set when an account is created (openingBalance)", code: "INVALID_VALUE" }]);
+  }
+  if (d.subtype !== null && !SUBTYPES[d.type].includes(d.subtype) && d.type !== "trade") {
+    throw validationFailed([{ field: "subtype", message: `Must be one of: ${SUBTYPES[d.type].join(", ") || "(none for this type)"}`, code: "INVALID_VALUE" }]);
+  }
+  const now = svc.clock.now();
+  const row: Omit<TransactionRow, "ledgerSeq"> = {
+    id: newId("txn", now), spaceId: input.spaceId, accountId, amount: d.amount, currency, description: input.description,
+    merchantName: input.merchantName ?? null, normalizedMerchant: normalizeMerchant(input.merchantName), date,
+    type: d.type, subtype: d.subtype, status: input.status ?? "posted",
+    categoryId: category?.id ?? d.auto?.categoryId ?? null, categorySource: category ? "manual" : (d.auto?.source ?? null),
+    tags: JSON.stringify(input.tags ?? []), notes: input.notes ?? null, location: input.location ? JSON.stringify(input.location) : null,
+    counterpartyAccountId: null, trade: d.trade, providerTransactionId: null, createdAt: now, updatedAt: now,
+  };
+  return row;
+}
+
+/** The ledger operation that records `row` with its postings; the budgets its category feeds are read in the same batch. */
+function commitOf(input: CreateTransactionInput, row: Omit<TransactionRow, "ledgerSeq">, postings: Posting[], idempotency: Idempotency | undefined) {
+  const watching = watchingBudgetsRead(input.spaceId, [row.categoryId]);
+  return {
+    kind: "commit" as const,
+    spaceId: input.spaceId,
+    txs: [{ postings, timestamp: row.date, metadata: { dhanamTransactionId: row.id } }],
+    idempotency,
+    returns: { transactionId: row.id },
+    effects: [{ kind: "insertTransaction" as const, txIndex: 0, row }],
+    readAfter: watching ? [watching] : [],
+  };
+}
+
 export async function createTransaction(svc: Services, auth: AuthContext, input: CreateTransactionInput, idempotency?: Idempotency) {
+  // A writer this isolate has seen pass the checks below sends a categorized write straight to the
+  // ledger, with the checks as its batch's guard; if the ledger could not verify it, nothing landed.
+  const facts = input.categoryId && !input.trade ? recallWriter(auth.userId, input.accountId, input.spaceId) : null;
+  if (facts) {
+    const created = await createRemembered(svc, auth, input as CreateTransactionInput & { categoryId: string }, facts, idempotency);
+    if (created) return created;
+    forgetWriter(auth.userId, input.accountId);
+  }
   // The session, the account, the role, and the category named or what choosing one needs (the rules and
   // the model, read only for a caller who may see the space), in one round trip; checked in that order.
   const subject = { merchantName: input.merchantName ?? null, description: input.description };
@@ -149,79 +234,61 @@ export async function createTransaction(svc: Services, auth: AuthContext, input:
       : []);
   requireInSpace(account, input.spaceId, "accountId");
   requireCurrency(account, input.currency);
-  const date = instantIn(input.date, membership.space.timezone);
+  const timezone = membership.space.timezone;
+  rememberWriter(auth.userId, account.id, { spaceId: account.spaceId, currency: account.currency, timezone });
+  const date = instantIn(input.date, timezone);
   const currency = account.currency as Currency;
-  const scale = CURRENCY_SCALES[currency];
   const category = input.categoryId ? categoryFrom(extra[0]!) : null;
-
-  let postings;
-  let amount: number;
-  let type: TransactionRow["type"];
-  let subtype = input.subtype ?? null;
-  let trade: string | null = null;
-  let auto: AutoCategory | null = null;
-  if (input.trade) {
-    if (!acceptsAsset(account, securityAsset(input.trade.symbol))) {
-      throw validationFailed([{ field: "trade", message: `A ${account.type} account holds no securities; trade in an investment account`, code: "INVALID_ACCOUNT_TYPE" }]);
-    }
-    const priced = priceTrade(account.id, currency, input.trade);
-    if (input.amount !== undefined && parseAmountField("amount", input.amount, CURRENCY_SCALES[currency]) !== priced.cash) {
-      throw validationFailed([{ field: "amount", message: `A ${input.trade.side} of these terms moves ${priced.cash} minor units of cash; omit amount or send that`, code: "AMOUNT_MISMATCH" }]);
-    }
-    postings = priced.postings;
-    amount = priced.cash;
-    type = "trade";
-    subtype = input.trade.side;
-    trade = JSON.stringify(priced.record);
-  } else {
-    if (input.amount === undefined) throw validationFailed([{ field: "amount", message: "Required", code: "REQUIRED" }]);
-    amount = parseAmountField("amount", input.amount, scale);
-    if (amount === 0) throw validationFailed([{ field: "amount", message: "Must not be zero", code: "INVALID_AMOUNT" }]);
-    type = input.type ?? (amount < 0 ? "expense" : "income");
-    if ((type === "expense" || type === "fee") && amount > 0) {
-      throw validationFailed([{ field: "amount", message: `A ${type} must be negative`, code: "INVALID_AMOUNT" }]);
-    }
-    if (type === "income" && amount < 0) throw validationFailed([{ field: "amount", message: "Income must be positive", code: "INVALID_AMOUNT" }]);
-    // No category given: rules, then the model, may choose one before the postings are built.
-    auto = category ? null : categorizerFrom(extra)({ ...subject, amountMinor: Math.abs(amount), scale, accountId: account.id }, amount);
-    postings = cashflowPostings(account.id, currency, amount, category?.id ?? auto?.categoryId ?? null, type === "fee");
-  }
-  if (subtype === "opening_balance") {
-    throw validationFailed([{ field: "subtype", message: "Opening balances are set when an account is created (openingBalance)", code: "INVALID_VALUE" }]);
-  }
-  if (subtype !== null && !SUBTYPES[type].includes(subtype) && type !== "trade") {
-    throw validationFailed([{ field: "subtype", message: `Must be one of: ${SUBTYPES[type].join(", ") || "(none for this type)"}`, code: "INVALID_VALUE" }]);
-  }
-  const now = svc.clock.now();
-  const id = newId("txn", now);
-  const row: Omit<TransactionRow, "ledgerSeq"> = {
-    id, spaceId: input.spaceId, accountId: account.id, amount, currency, description: input.description,
-    merchantName: input.merchantName ?? null, normalizedMerchant: normalizeMerchant(input.merchantName), date,
-    type, subtype, status: input.status ?? "posted",
-    categoryId: category?.id ?? auto?.categoryId ?? null, categorySource: category ? "manual" : (auto?.source ?? null),
-    tags: JSON.stringify(input.tags ?? []), notes: input.notes ?? null, location: input.location ? JSON.stringify(input.location) : null,
-    counterpartyAccountId: null, trade, providerTransactionId: null, createdAt: now, updatedAt: now,
-  };
-  // The budgets this row's category feeds are read in the write's own ledger batch: no round trip of its own.
-  const watching = watchingBudgetsRead(input.spaceId, [row.categoryId]);
-  const { returns, replayed, transactions: committed, reads } = await runLedger(svc, {
-    kind: "commit",
-    spaceId: input.spaceId,
-    txs: [{ postings, timestamp: date, metadata: { dhanamTransactionId: id } }],
-    idempotency,
-    returns: { transactionId: id },
-    effects: [{ kind: "insertTransaction", txIndex: 0, row }],
-    readAfter: watching ? [watching] : undefined,
-  });
+  const draft = input.trade
+    ? draftTrade(input as CreateTransactionInput & { trade: TradeTerms }, account)
+    : draftCashflow(input, account.id, currency, category, choosing ? categorizerFrom(extra) : null);
+  const row = rowOf(svc, input, account.id, currency, date, draft, category);
+  const { returns, replayed, transactions: committed, reads } = await runLedger(svc, commitOf(input, row, draft.postings, idempotency));
   // A replay shows the first request's transaction as it is now.
   if (replayed) return { transaction: await getTransactionRow(svc, returns.transactionId as string), replayed };
   const [transaction] = await presentTransactions(svc, [{ ...row, ledgerSeq: committed[0]!.txid }], {
-    categories: [category, auto?.category].filter((c): c is CategoryRef => !!c),
+    categories: [category, draft.auto?.category].filter((c): c is CategoryRef => !!c),
     accounts: [account],
-    timezone: membership.space.timezone,
+    timezone,
   });
   await checkBudgetAlerts(svc, input.spaceId, [row.categoryId], reads?.[0]);
   return { transaction: transaction!, replayed };
+}
+
+/**
+ * A categorized write built from remembered facts and committed under its guard (write-guard.ts): the
+ * Worker makes no D1 round trip of its own. Null when it was not committed (the guard failed, or the
+ * ledger refused or replayed it), or when the request has a fault: the ordinary path then answers it,
+ * its access checked first.
+ */
+async function createRemembered(svc: Services, auth: AuthContext, input: CreateTransactionInput & { categoryId: string }, facts: WriterFacts, idempotency?: Idempotency) {
+  if (input.currency !== undefined && input.currency !== facts.currency) return null;
+  const currency = facts.currency as Currency;
+  let row;
+  let draft;
+  try {
+    draft = draftCashflow(input, input.accountId, currency, { id: input.categoryId, name: "", color: null }, null);
+    row = rowOf(svc, input, input.accountId, currency, instantIn(input.date, facts.timezone), draft, { id: input.categoryId, name: "", color: null });
+  } catch (e) {
+    if (e instanceof ApiError) return null;
+    throw e;
+  }
+  const guarded: GuardedWrite = { userId: auth.userId, sessionId: auth.sessionId, accountId: input.accountId, categoryId: input.categoryId, facts };
+  const op = commitOf(input, row, draft.postings, idempotency);
+  const answer = await runGuardedLedger(svc, { ...op, guard: writeGuard(svc, guarded), readAfter: [guardedWriteRead(guarded), ...op.readAfter] });
+  if (!answer) return null;
+  const [names, watching] = answer.reads ?? [];
+  const seen = names?.[0] as GuardedWriteRow | undefined;
+  if (!seen) throw new ApiError(500, "INTERNAL_ERROR", "A guarded write committed without its read");
+  // The guard saw the session live as the batch ran: the context is completed without a second look at the clock.
+  if (auth.unverified) Object.assign(auth, contextOf(auth, seen), { unverified: false });
+  const [transaction] = await presentTransactions(svc, [{ ...row, ledgerSeq: answer.transactions[0]!.txid }], {
+    categories: [{ id: input.categoryId, name: seen.category_name, color: seen.category_color }],
+    accounts: [{ id: input.accountId, name: seen.account_name }],
+    timezone: facts.timezone,
+  });
+  await checkBudgetAlerts(svc, input.spaceId, [row.categoryId], watching);
+  return { transaction: transaction!, replayed: false };
 }
 
 async function getTransactionRow(svc: Services, id: string) {

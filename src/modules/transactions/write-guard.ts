@@ -1,0 +1,57 @@
+/**
+ * The guard and the read of a categorized manual write built from remembered facts
+ * (remembered-writers.ts). Both run in the space ledger's own batch, the guard before any statement of
+ * the write and the read after them, so the access check, the write and what the response shows are one
+ * D1 round trip, made by the ledger.
+ */
+import type { Services } from "../../env";
+import type { PostCommitRead, WriteGuard } from "../ledger/operations";
+import type { SessionRow } from "../auth/tokens";
+import { atLeast, ROLES } from "../spaces/access";
+import type { WriterFacts } from "./remembered-writers";
+
+/** The roles that may record a transaction, as SQL literals (constants, never request text). */
+const WRITER_ROLES = ROLES.filter((r) => atLeast(r, "member")).map((r) => `'${r}'`).join(", ");
+
+/**
+ * Refuses the batch unless, as the batch runs: the session is live; the user is a member who may write
+ * in the space (an emergency grant reads only), which is not deleted and still has the remembered zone;
+ * the account is in the space, active and in the remembered currency; and the category is the space's.
+ * The same conditions, in the same tables, that the ordinary checks read (accountFor, requireRole,
+ * requireInSpace, requireCurrency, categoryStatement).
+ */
+const GUARD_SQL = `INSERT INTO write_guards (refused) SELECT 1 WHERE NOT (
+  EXISTS (SELECT 1 FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ? AND s.user_id = ? AND s.revoked_at IS NULL AND s.expires_at > ?)
+  AND EXISTS (SELECT 1 FROM space_members m JOIN spaces sp ON sp.id = m.space_id
+               WHERE m.space_id = ? AND m.user_id = ? AND m.role IN (${WRITER_ROLES}) AND sp.deleted_at IS NULL AND sp.timezone = ?)
+  AND EXISTS (SELECT 1 FROM accounts a WHERE a.id = ? AND a.space_id = ? AND a.is_active = 1 AND a.currency = ?)
+  AND EXISTS (SELECT 1 FROM categories c WHERE c.id = ? AND c.space_id = ?))`;
+
+export interface GuardedWrite {
+  userId: string;
+  sessionId: string;
+  accountId: string;
+  categoryId: string;
+  facts: WriterFacts;
+}
+
+export function writeGuard(svc: Services, w: GuardedWrite): WriteGuard {
+  const { spaceId, timezone, currency } = w.facts;
+  return {
+    sql: GUARD_SQL,
+    params: [w.sessionId, w.userId, svc.clock.now(), spaceId, w.userId, timezone, w.accountId, spaceId, currency, w.categoryId, spaceId],
+  };
+}
+
+/** The session row (to complete the caller's context) and the names the response shows, as the write leaves them. */
+export function guardedWriteRead(w: GuardedWrite): PostCommitRead {
+  return {
+    sql: `SELECT u.email, u.two_factor_enabled, s.revoked_at, s.expires_at, s.step_up_at,
+                 a.name AS account_name, c.name AS category_name, c.color AS category_color
+            FROM sessions s JOIN users u ON u.id = s.user_id, accounts a, categories c
+           WHERE s.id = ? AND s.user_id = ? AND a.id = ? AND c.id = ?`,
+    params: [w.sessionId, w.userId, w.accountId, w.categoryId],
+  };
+}
+
+export type GuardedWriteRow = SessionRow & { account_name: string; category_name: string; category_color: string | null };

@@ -1,0 +1,199 @@
+/**
+ * A writer's categorized write built from remembered facts (remembered-writers.ts): once a user has
+ * passed the ordinary checks for an account, their next write naming a category goes straight to the
+ * space's ledger with the checks as its batch's guard (write-guard.ts). Whatever has changed since
+ * (the session ended, the role, the account, the category, the space's zone, its names) must answer
+ * exactly as the ordinary path does, with nothing of the refused write stored.
+ */
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { ledgerViolations } from "../invariants/ledger-invariants";
+import { createAccount } from "../accounts/helpers";
+import { countingApp } from "../counting-app";
+import { addMember, callJson, createSpace, registerUser, type TestUser } from "../helpers";
+
+async function setup() {
+  const owner = await registerUser();
+  const space = await createSpace(owner);
+  const acc = await createAccount(owner, space.id, { name: "Checking", openingBalance: "100.00" });
+  const cat = await callJson("/v1/categories", { token: owner.accessToken, ip: owner.ip, body: { spaceId: space.id, name: "Coffee", type: "expense" } });
+  expect(cat.status).toBe(201);
+  return { owner, spaceId: space.id as string, accountId: acc.id as string, coffeeId: cat.body.id as string, ...countingApp() };
+}
+
+type Ctx = Awaited<ReturnType<typeof setup>>;
+
+const spend = (s: Ctx, description: string, extra: object = {}) =>
+  ({ spaceId: s.spaceId, accountId: s.accountId, categoryId: s.coffeeId, amount: "-4.50", description, date: "2026-03-01", ...extra });
+
+/** The stored Dhanam rows of the space with this description (read straight from D1). */
+const stored = async (s: Ctx, description: string) =>
+  (await env.DB.prepare("SELECT COUNT(*) AS n FROM transactions WHERE space_id = ? AND description = ?").bind(s.spaceId, description).first<{ n: number }>())!.n;
+
+/** A write of `user` that the ordinary checks pass, so that the next one is remembered; it takes their round trip. */
+async function remembered(s: Ctx, user: TestUser) {
+  const first = await s.post(user, "/v1/transactions", spend(s, `first of ${user.id}`));
+  expect(first.status, JSON.stringify(first.body)).toBe(201);
+  const second = await s.post(user, "/v1/transactions", spend(s, `second of ${user.id}`));
+  expect(second.status).toBe(201);
+  expect(second.trips).toBe(0);
+}
+
+const asAdmin = (s: Ctx, path: string, method: string, body?: unknown) => callJson(path, { token: s.owner.accessToken, ip: s.owner.ip, method, body });
+
+describe("a remembered writer's categorized write", () => {
+  it("commits in the ledger's batch alone and answers exactly as the ordinary path, names as they are now", async () => {
+    const s = await setup();
+    const first = await s.post(s.owner, "/v1/transactions", spend(s, "first"));
+    expect(first.trips).toBe(1);
+    expect((await asAdmin(s, `/v1/accounts/${s.accountId}`, "PATCH", { name: "Everyday" })).status).toBe(200);
+    expect((await asAdmin(s, `/v1/categories/${s.coffeeId}`, "PATCH", { name: "Café", color: "#aa5500" })).status).toBe(200);
+    const next = await s.post(s.owner, "/v1/transactions", spend(s, "next"));
+    expect(next.status).toBe(201);
+    expect(next.trips).toBe(0);
+    const { id: _a, createdAt: _b, updatedAt: _c, ledgerTxid, ...shown } = next.body;
+    expect(ledgerTxid).toBe(first.body.ledgerTxid + 1);
+    // The same fields as the ordinary path's answer, and the names renamed after the writer was remembered.
+    const { id: _d, createdAt: _e, updatedAt: _f, ledgerTxid: _g, ...firstShown } = first.body;
+    expect(shown).toEqual({ ...firstShown, description: "next", account: { id: s.accountId, name: "Everyday" }, category: { id: s.coffeeId, name: "Café", color: "#aa5500" } });
+    // And it is stored as shown.
+    const got = await callJson(`/v1/transactions/${next.body.id}`, { token: s.owner.accessToken, ip: s.owner.ip });
+    expect(got.body).toEqual(next.body);
+    expect(await ledgerViolations(s.spaceId)).toEqual([]);
+  });
+
+  it("after the session ends: 401, and nothing stored", async () => {
+    const s = await setup();
+    await remembered(s, s.owner);
+    expect((await callJson("/v1/auth/logout", { token: s.owner.accessToken, ip: s.owner.ip, method: "POST" })).status).toBe(204);
+    const after = await s.post(s.owner, "/v1/transactions", spend(s, "after logout"));
+    expect(after.status).toBe(401);
+    expect(await stored(s, "after logout")).toBe(0);
+  });
+
+  it("after a demotion to viewer: 403; after removal: 404; nothing stored either time", async () => {
+    const s = await setup();
+    const member = await registerUser();
+    await addMember(s.owner, s.spaceId, member, "member");
+    await remembered(s, member);
+    expect((await asAdmin(s, `/v1/spaces/${s.spaceId}/members/${member.id}`, "PATCH", { role: "viewer" })).status).toBe(200);
+    const demoted = await s.post(member, "/v1/transactions", spend(s, "as viewer"));
+    expect(demoted.status).toBe(403);
+    expect((await asAdmin(s, `/v1/spaces/${s.spaceId}/members/${member.id}`, "DELETE")).status).toBe(204);
+    const removed = await s.post(member, "/v1/transactions", spend(s, "as stranger"));
+    expect(removed.status).toBe(404);
+    expect(removed.body.error.code).toBe("RESOURCE_NOT_FOUND");
+    expect(await stored(s, "as viewer") + await stored(s, "as stranger")).toBe(0);
+    expect(await ledgerViolations(s.spaceId)).toEqual([]);
+  });
+
+  it("to an account since deactivated: 409; in a category since deleted: 422 UNKNOWN_CATEGORY", async () => {
+    const s = await setup();
+    await remembered(s, s.owner);
+    const other = await callJson("/v1/categories", { token: s.owner.accessToken, ip: s.owner.ip, body: { spaceId: s.spaceId, name: "Tea", type: "expense" } });
+    const inTea = await s.post(s.owner, "/v1/transactions", spend(s, "tea", { categoryId: other.body.id }));
+    expect(inTea.trips).toBe(0);
+    expect((await asAdmin(s, `/v1/categories/${other.body.id}?reassignTo=${s.coffeeId}`, "DELETE")).status).toBe(200);
+    const deleted = await s.post(s.owner, "/v1/transactions", spend(s, "in deleted", { categoryId: other.body.id }));
+    expect(deleted.status).toBe(422);
+    expect(deleted.body.error.details[0]).toMatchObject({ field: "categoryId", code: "UNKNOWN_CATEGORY" });
+
+    expect((await asAdmin(s, `/v1/accounts/${s.accountId}`, "PATCH", { isActive: false })).status).toBe(200);
+    const inactive = await s.post(s.owner, "/v1/transactions", spend(s, "to inactive"));
+    expect(inactive.status).toBe(409);
+    expect(await stored(s, "in deleted") + await stored(s, "to inactive")).toBe(0);
+    expect(await ledgerViolations(s.spaceId)).toEqual([]);
+  });
+
+  it("after the space's time zone changes: dated in the new zone", async () => {
+    const s = await setup();
+    await remembered(s, s.owner);
+    expect((await asAdmin(s, `/v1/spaces/${s.spaceId}`, "PATCH", { timezone: "Asia/Tokyo" })).status).toBe(200);
+    const after = await s.post(s.owner, "/v1/transactions", spend(s, "in tokyo"));
+    expect(after.status).toBe(201);
+    expect(after.body.date).toBe("2026-03-01T00:00:00.000+09:00");
+    // The ordinary path answered it, and remembered the new zone: the next one is remembered again.
+    expect(after.trips).toBe(1);
+    const next = await s.post(s.owner, "/v1/transactions", spend(s, "in tokyo again"));
+    expect(next.body.date).toBe("2026-03-01T00:00:00.000+09:00");
+    expect(next.trips).toBe(0);
+  });
+
+  it("that overdraws, repeats a key, reuses a key or has a fault: answered as the ordinary path answers", async () => {
+    const s = await setup();
+    await remembered(s, s.owner);
+    const over = await s.post(s.owner, "/v1/transactions", spend(s, "too much", { amount: "-1000.00" }));
+    expect(over.status).toBe(422);
+    expect(over.body.error.code).toBe("INSUFFICIENT_FUNDS");
+    const zero = await s.post(s.owner, "/v1/transactions", spend(s, "zero", { amount: "0" }));
+    expect(zero.status).toBe(422);
+    expect(zero.body.error.details[0]).toMatchObject({ field: "amount", code: "INVALID_AMOUNT" });
+    const wrongCurrency = await s.post(s.owner, "/v1/transactions", spend(s, "euros", { currency: "EUR" }));
+    expect(wrongCurrency.status).toBe(422);
+    expect(wrongCurrency.body.error.details[0]).toMatchObject({ code: "CURRENCY_MISMATCH" });
+
+    const keyed = (description: string) =>
+      callJson("/v1/transactions", { token: s.owner.accessToken, ip: s.owner.ip, body: spend(s, description), headers: { "idempotency-key": "remembered-key-1" } });
+    const once = await keyed("keyed");
+    expect(once.status).toBe(201);
+    const twice = await keyed("keyed");
+    expect(twice.status).toBe(201);
+    expect(twice.res.headers.get("idempotency-replayed")).toBe("true");
+    expect(twice.body.id).toBe(once.body.id);
+    const reused = await keyed("another body");
+    expect(reused.status).toBe(422);
+    expect(reused.body.error.code).toBe("IDEMPOTENCY_KEY_REUSED");
+    expect(await stored(s, "keyed")).toBe(1);
+    expect(await stored(s, "too much") + await stored(s, "zero") + await stored(s, "euros") + await stored(s, "another body")).toBe(0);
+    expect(await ledgerViolations(s.spaceId)).toEqual([]);
+  });
+
+  it("from a stranger who knows the account: 404 from the ordinary checks, whoever else is remembered", async () => {
+    const s = await setup();
+    await remembered(s, s.owner);
+    const stranger = await registerUser();
+    const theirs = await s.post(stranger, "/v1/transactions", spend(s, "stranger's"));
+    expect(theirs.status).toBe(404);
+    expect(theirs.trips).toBe(1);
+    expect(await stored(s, "stranger's")).toBe(0);
+  });
+
+  it("in a group with writes whose guard fails: those are refused, every other write commits once", async () => {
+    const s = await setup();
+    const member = await registerUser();
+    await addMember(s.owner, s.spaceId, member, "member");
+    await remembered(s, s.owner);
+    await remembered(s, member);
+    expect((await asAdmin(s, `/v1/spaces/${s.spaceId}/members/${member.id}`, "PATCH", { role: "viewer" })).status).toBe(200);
+    const writes = Array.from({ length: 24 }, (_, i) => (i % 3 === 0 ? { user: member, d: `refused ${i}` } : { user: s.owner, d: `kept ${i}` }));
+    const answers = await Promise.all(writes.map((w) => s.post(w.user, "/v1/transactions", spend(s, w.d, { amount: "-0.10" }))));
+    answers.forEach((a, i) => expect(a.status, writes[i]!.d).toBe(writes[i]!.user === member ? 403 : 201));
+    for (const w of writes) expect(await stored(s, w.d), w.d).toBe(w.user === member ? 0 : 1);
+    expect(await ledgerViolations(s.spaceId)).toEqual([]);
+    const balance = await callJson(`/v1/accounts/${s.accountId}`, { token: s.owner.accessToken, ip: s.owner.ip });
+    // 100.00, less the four remembering writes of 4.50 and sixteen of 0.10.
+    expect(balance.body.balanceDecimal).toBe("80.40");
+  });
+});
+
+describe("the ledger's guard of a write", () => {
+  it("is only ever an insert into write_guards, of a write that commits", async () => {
+    const { spaceLedgerOf } = await import("../../src/modules/ledger/client");
+    const s = await setup();
+    const commit = { kind: "commit" as const, spaceId: s.spaceId, txs: [{ postings: [{ source: "world", destination: `accounts:${s.accountId}`, amount: 1, asset: "USD/2" }] }] };
+    for (const guard of [{ sql: "DELETE FROM transactions WHERE 1 = ?", params: [1] }, { sql: "SELECT 1", params: [] }]) {
+      const answer = await spaceLedgerOf(env, s.spaceId).execute({ ...commit, guard });
+      expect(answer).toMatchObject({ ok: false, error: { status: 500, code: "INTERNAL_ERROR" } });
+    }
+    const preview = await spaceLedgerOf(env, s.spaceId).execute({ ...commit, preview: true, guard: { sql: "INSERT INTO write_guards (refused) SELECT 1 WHERE 0", params: [] } });
+    expect(preview).toMatchObject({ ok: false, error: { status: 500 } });
+    const guard = (holds: boolean) => ({ sql: "INSERT INTO write_guards (refused) SELECT 1 WHERE ? = 0", params: [holds ? 1 : 0] });
+    const count = async () => (await env.DB.prepare("SELECT COUNT(*) AS n FROM ledger_transactions WHERE space_id = ?").bind(s.spaceId).first<{ n: number }>())!.n;
+    // A guard that fails: the write is answered UNVERIFIED and nothing of it lands; the same write whose guard holds commits.
+    expect(await spaceLedgerOf(env, s.spaceId).execute({ ...commit, guard: guard(false) })).toMatchObject({ ok: false, error: { code: "UNVERIFIED" } });
+    expect(await count()).toBe(1); // the account's opening balance only
+    expect(await spaceLedgerOf(env, s.spaceId).execute({ ...commit, guard: guard(true) })).toMatchObject({ ok: true, replayed: false });
+    expect(await count()).toBe(2);
+    expect((await env.DB.prepare("SELECT COUNT(*) AS n FROM write_guards").first<{ n: number }>())!.n).toBe(0);
+  });
+});
