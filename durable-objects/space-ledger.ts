@@ -66,6 +66,9 @@ function fillReads(slots: ReadSlot[], results: D1Result[]): void {
 /** At most this many writes share one D1 batch. */
 const MAX_GROUP = 32;
 
+/** How many recorded Idempotency-Keys an object remembers (the most recent), to answer replays without failing a group. */
+const RECORDED_KEYS_KEPT = 4096;
+
 /** Thrown while staging a write that must read state its group has not committed yet. */
 const DEFER = Symbol("defer");
 
@@ -130,6 +133,8 @@ export class SpaceLedger extends DurableObject<Env> {
    * began, so a transaction that checked its category just before cannot land in it after.
    */
   private retired = new Set<string>();
+  /** Idempotency-Keys of this space seen recorded (committed here, or found recorded), oldest first. */
+  private recordedKeys = new Set<string>();
   /** Writes waiting for the one in flight. */
   private queue: Waiting[] = [];
   private draining = false;
@@ -220,7 +225,7 @@ export class SpaceLedger extends DurableObject<Env> {
     let chain: ChainState;
     try {
       chain = await this.loadChain();
-      pending = await this.answerRecordedKeys(group);
+      pending = await this.answerKnownKeys(group);
     } catch {
       for (const w of group) w.resolve(await this.runAlone(w.op));
       return;
@@ -261,10 +266,12 @@ export class SpaceLedger extends DurableObject<Env> {
       fillReads(reads, await this.write(statements));
     } catch (err) {
       this.forget();
-      // A failed guard is an answer, not a fault: each write then runs alone, and that guard fails alone.
-      if (!isGuardRefusal(err)) logLedgerError(ops[0]!, err);
+      // A failed guard, or a key recorded before this object knew it, is an answer, not a fault: SQLite
+      // rolled the batch back, each write then runs alone, and that guard or key fails alone.
+      if (!isGuardRefusal(err) && !isKeyReplay(err)) logLedgerError(ops[0]!, err);
       const now = await this.loadChain().then((c) => c.nextSeq, () => null);
       if (now === expectedSeq) {
+        for (const s of staged) this.committed(s.waiting.op, s.result);
         for (const s of staged) s.waiting.resolve(s.result);
       } else if (now === startSeq) {
         for (const s of staged) s.waiting.resolve(await this.runAlone(s.waiting.op));
@@ -273,28 +280,34 @@ export class SpaceLedger extends DurableObject<Env> {
       }
       return;
     }
+    for (const s of staged) this.committed(s.waiting.op, s.result);
     for (const s of staged) s.waiting.resolve(s.result);
   }
 
+  /** Notes the Idempotency-Key of a write that committed. */
+  private committed(op: LedgerOp, result: LedgerResult): void {
+    if (recordsKey(op) && result.ok) this.noteRecordedKey(op.idempotency.key);
+  }
+
+  private noteRecordedKey(key: string): void {
+    this.recordedKeys.delete(key);
+    if (this.recordedKeys.size >= RECORDED_KEYS_KEPT) this.recordedKeys.delete(this.recordedKeys.values().next().value!);
+    this.recordedKeys.add(key);
+  }
+
   /**
-   * Answers the group's writes whose Idempotency-Key is already recorded (a
-   * replay, or a key reused with another body) and returns the rest. One read
-   * for the group, so the batch never meets a recorded key.
+   * Answers the group's writes whose Idempotency-Key this object knows to be recorded (a replay, or a
+   * key reused with another body) from the record, and returns the rest, with no read for a fresh key.
+   * A key recorded before this object knew it (it was recorded before the object last started) fails
+   * the group's batch on its primary key, which rolls the batch back; the writes then run alone, where
+   * that key is answered from its record.
    */
-  private async answerRecordedKeys(group: Waiting[]): Promise<Waiting[]> {
-    const keyed = group.filter((w) => recordsKey(w.op));
-    if (keyed.length === 0) return group;
-    const rows = await this.db
-      .prepare(`SELECT key FROM idempotency_keys WHERE space_id = ? AND key ${IN_JSON_LIST}`)
-      .bind(this.spaceId, jsonList(keyed.map((w) => w.op.idempotency!.key)))
-      .all<{ key: string }>();
-    const recorded = new Set(rows.results.map((r) => r.key));
+  private async answerKnownKeys(group: Waiting[]): Promise<Waiting[]> {
     const rest: Waiting[] = [];
     for (const w of group) {
-      if (w.op.idempotency && recorded.has(w.op.idempotency.key)) {
-        w.resolve(guarded(w.op) ? unverified() : ((await this.storedResult(w.op)) ?? fail(503, "INTERNAL_ERROR", "The ledger could not read this key's record; retry")));
-      }
-      else rest.push(w);
+      if (!recordsKey(w.op) || !this.recordedKeys.has(w.op.idempotency.key)) rest.push(w);
+      else if (guarded(w.op)) w.resolve(unverified());
+      else w.resolve((await this.storedResult(w.op)) ?? fail(503, "INTERNAL_ERROR", "The ledger could not read this key's record; retry"));
     }
     return rest;
   }
@@ -354,7 +367,10 @@ export class SpaceLedger extends DurableObject<Env> {
       if (keyReplay) logLedgerError(op, err); // the record exists but could not be read
       throw err;
     }
-    if (result.ok) return result;
+    if (result.ok) {
+      this.committed(op, result);
+      return result;
+    }
     if (guarded(op)) return unverified();
     // A refusal (funds since spent, already reverted…) may be the retry of a write that succeeded.
     return (await this.storedResult(op).catch(() => null)) ?? result;
@@ -391,6 +407,7 @@ export class SpaceLedger extends DurableObject<Env> {
       .bind(op.spaceId, op.idempotency.key)
       .first<{ fingerprint: string; result: string }>();
     if (!prior) return null;
+    this.noteRecordedKey(op.idempotency.key);
     if (prior.fingerprint !== op.idempotency.fingerprint) {
       return fail(422, "IDEMPOTENCY_KEY_REUSED", "This Idempotency-Key was already used with a different request");
     }

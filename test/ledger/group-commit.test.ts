@@ -79,6 +79,55 @@ describe("group commit", () => {
     expect(await count(spaceId)).toBe(3);
   });
 
+  it("answers a key recorded before the object knew it, in a group, from its record: the others commit once, in one batch each", async () => {
+    const spaceId = await inFreshLedger(async (ledger, spaceId) => {
+      expect(await ledger.execute(move(spaceId, "world", "users:a", 100, "old-key"))).toMatchObject({ ok: true, replayed: false });
+      // As after a restart: the record is in D1, the object does not know it.
+      (ledger as unknown as { recordedKeys: Set<string> }).recordedKeys.clear();
+      const { db, state } = countingDb(env.DB);
+      const restore = swapDb(ledger, db);
+      const first = ledger.execute(move(spaceId, "users:a", "world", 1));
+      const group = [
+        ledger.execute(move(spaceId, "users:a", "world", 2, "new-key")),
+        ledger.execute(move(spaceId, "world", "users:a", 100, "old-key")), // the retry
+        ledger.execute(move(spaceId, "users:a", "world", 3)),
+      ];
+      expect((await first).ok).toBe(true);
+      const results = await Promise.all(group);
+      expect(results[1]).toMatchObject({ ok: true, replayed: true });
+      expect(txids(results)).toEqual([2, 0, 3]);
+      // No read of the keys before the group: its batch met the recorded key and rolled back, then each ran alone.
+      expect(state.batches.filter((n) => n > 2).length).toBeGreaterThanOrEqual(4);
+      state.batches.length = 0;
+      // Now known: a second retry in a group is answered before the batch, which commits the rest at once.
+      const second = ledger.execute(move(spaceId, "users:a", "world", 4));
+      const again = [ledger.execute(move(spaceId, "world", "users:a", 100, "old-key")), ledger.execute(move(spaceId, "users:a", "world", 5))];
+      expect((await second).ok).toBe(true);
+      expect(txids(await Promise.all(again))).toEqual([0, 5]);
+      expect(state.batches.filter((n) => n > 2)).toHaveLength(2);
+      restore();
+    });
+    expect(await count(spaceId)).toBe(6);
+  });
+
+  it("answers a guarded write whose guard fails in a group UNVERIFIED, and commits the others", async () => {
+    const spaceId = await inFreshLedger(async (ledger, spaceId) => {
+      const guard = (holds: boolean) => ({ sql: "INSERT INTO write_guards (refused) SELECT 1 WHERE ? = 0", params: [holds ? 1 : 0] });
+      const first = ledger.execute(move(spaceId, "world", "users:a", 100));
+      const group = [
+        ledger.execute(move(spaceId, "users:a", "world", 10)),
+        ledger.execute({ ...move(spaceId, "users:a", "world", 20, "guarded-1"), guard: guard(false) } as LedgerOp),
+        ledger.execute({ ...move(spaceId, "users:a", "world", 90), guard: guard(false) } as LedgerOp), // would also overdraw: still UNVERIFIED
+        ledger.execute({ ...move(spaceId, "users:a", "world", 30), guard: guard(true) } as LedgerOp),
+      ];
+      expect((await first).ok).toBe(true);
+      expect(txids(await Promise.all(group))).toEqual([1, "UNVERIFIED", "UNVERIFIED", 2]);
+      // The refused write's key was not recorded: it is fresh for the ordinary path.
+      expect(await ledger.execute(move(spaceId, "users:a", "world", 20, "guarded-1"))).toMatchObject({ ok: true, replayed: false });
+    });
+    expect(await count(spaceId)).toBe(4);
+  });
+
   it("runs each write again when the group's batch fails before committing: nothing lost, nothing doubled", async () => {
     const spaceId = await inFreshLedger(async (ledger, spaceId) => {
       const { db, state } = countingDb(env.DB);
