@@ -209,10 +209,12 @@ export class SpaceLedger extends DurableObject<Env> {
 
   /**
    * Stages each write of the group against the state the earlier ones leave
-   * (refusals are answered at once and change nothing), then commits the
-   * staged ones in one batch. If the batch fails, D1 says whether it
-   * committed (the sequence moved, or not): committed writes are answered,
-   * uncommitted ones run again one by one, so nothing is lost or doubled.
+   * (refusals change nothing, and are answered with the batch), then commits
+   * the staged ones in one batch. If the batch fails, D1 says whether it
+   * committed (the sequence moved, or not): committed writes and the refusals
+   * are answered, or else every write runs again one by one, refusals
+   * included (they counted on writes that never landed), so nothing is lost,
+   * doubled or refused for a write that was not made.
    */
   private async runGroup(group: Waiting[]): Promise<void> {
     const ops = group.map((w) => w.op);
@@ -231,7 +233,11 @@ export class SpaceLedger extends DurableObject<Env> {
       return;
     }
     const startSeq = chain.nextSeq;
-    const staged: { waiting: Waiting; result: LedgerResult }[] = [];
+    // In order, every write staged or refused against the state the ones staged before it leave. A refusal
+    // is held until the batch's outcome is known: if the batch rolls back, the writes it counted on never
+    // landed, and it runs again alone. (A guarded write's refusal says nothing either way: UNVERIFIED, at once.)
+    const outcomes: { waiting: Waiting; result: LedgerResult }[] = [];
+    const inOrder = () => outcomes.map((s) => s.waiting);
     this.group = { statements: [], touched: new Set(), refs: new Set(), reads: [] };
     let i = 0;
     try {
@@ -246,21 +252,25 @@ export class SpaceLedger extends DurableObject<Env> {
           this.queue.unshift(...pending.slice(i));
           break;
         }
-        if (result.ok) staged.push({ waiting: w, result });
-        else w.resolve(guarded(w.op) ? unverified() : result);
+        if (!result.ok && guarded(w.op)) w.resolve(unverified());
+        else outcomes.push({ waiting: w, result });
       }
     } catch (err) {
       // Nothing was sent to D1, but the cache holds staged writes: drop it, and run alone each write
-      // not answered yet (the staged ones, the one that failed and those after it), in order.
+      // not answered yet (the staged and held ones, the one that failed and those after it), in order.
       this.group = null;
       this.forget();
       logLedgerError(ops[0]!, err);
-      for (const w of [...staged.map((x) => x.waiting), ...pending.slice(i)]) w.resolve(await this.runAlone(w.op));
+      for (const w of [...inOrder(), ...pending.slice(i)]) w.resolve(await this.runAlone(w.op));
       return;
     }
     const { statements, reads } = this.group;
     this.group = null;
-    if (staged.length === 0) return;
+    const answerAll = () => {
+      for (const s of outcomes) this.committed(s.waiting.op, s.result);
+      for (const s of outcomes) s.waiting.resolve(s.result);
+    };
+    if (!outcomes.some((s) => s.result.ok)) return answerAll();
     const expectedSeq = chain.nextSeq;
     try {
       fillReads(reads, await this.write(statements));
@@ -271,17 +281,15 @@ export class SpaceLedger extends DurableObject<Env> {
       if (!isGuardRefusal(err) && !isKeyReplay(err)) logLedgerError(ops[0]!, err);
       const now = await this.loadChain().then((c) => c.nextSeq, () => null);
       if (now === expectedSeq) {
-        for (const s of staged) this.committed(s.waiting.op, s.result);
-        for (const s of staged) s.waiting.resolve(s.result);
+        answerAll();
       } else if (now === startSeq) {
-        for (const s of staged) s.waiting.resolve(await this.runAlone(s.waiting.op));
+        for (const w of inOrder()) w.resolve(await this.runAlone(w.op));
       } else {
-        for (const s of staged) s.waiting.resolve(fail(503, "INTERNAL_ERROR", "The ledger could not confirm this write; retry with the same Idempotency-Key"));
+        for (const w of inOrder()) w.resolve(fail(503, "INTERNAL_ERROR", "The ledger could not confirm this write; retry with the same Idempotency-Key"));
       }
       return;
     }
-    for (const s of staged) this.committed(s.waiting.op, s.result);
-    for (const s of staged) s.waiting.resolve(s.result);
+    answerAll();
   }
 
   /** Notes the Idempotency-Key of a write that committed. */
@@ -356,7 +364,7 @@ export class SpaceLedger extends DurableObject<Env> {
       // dropped and rebuilt from D1, and the failure is logged even when the stored
       // result then answers the caller.
       const keyReplay = isKeyReplay(err);
-      // A guarded write learns nothing from a key's record: the record may be another caller's.
+      // A guarded write learns nothing from a key's record before its access holds: the ordinary path answers it.
       if (guarded(op) && (keyReplay || isGuardRefusal(err))) return unverified();
       if (!keyReplay) {
         this.forget();
@@ -709,7 +717,9 @@ export class SpaceLedger extends DurableObject<Env> {
           .bind(sid, op.idempotency.key, op.idempotency.fingerprint, JSON.stringify(answerOf(result)), now),
       );
     }
-    // Before even the key's record: nothing of a write is looked at in D1 before its caller's access.
+    // First in the write's statements, before even the key's record: none of them runs unless the caller's
+    // access holds. (The object has staged the write against its cached state by then; a refusal there is
+    // answered UNVERIFIED, which says nothing of that state.)
     if (op.kind === "commit" && op.guard) statements.unshift(this.db.prepare(op.guard.sql).bind(...op.guard.params));
     // The caller's reads go last, so that they see every write of the batch before them.
     const slot: ReadSlot | null = op.readAfter?.length && result.ok ? { result, at: 0, count: op.readAfter.length } : null;

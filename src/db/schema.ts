@@ -271,7 +271,6 @@ export const ledgerLogs = sqliteTable(
   (t) => [primaryKey({ columns: [t.spaceId, t.id] })],
 );
 
-/** Idempotency records, committed in the same batch as the write they describe. */
 /**
  * Never holds a row: a ledger batch built from remembered facts inserts one here only when its caller's
  * access or those facts no longer hold, and the CHECK then fails the batch (transactions/write-guard.ts).
@@ -280,6 +279,7 @@ export const writeGuards = sqliteTable("write_guards", { refused: integer("refus
   check("write_guard_refused", sql`${t.refused} = 0`),
 ]);
 
+/** Idempotency records, committed in the same batch as the write they describe. */
 export const idempotencyKeys = sqliteTable(
   "idempotency_keys",
   {

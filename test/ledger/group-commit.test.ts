@@ -128,6 +128,22 @@ describe("group commit", () => {
     expect(await count(spaceId)).toBe(4);
   });
 
+  it("runs a refusal again when its group rolls back: a write refused for another's debit that never landed is not refused for it", async () => {
+    const spaceId = await inFreshLedger(async (ledger, spaceId) => {
+      const guard = { sql: "INSERT INTO write_guards (refused) SELECT 1 WHERE ? = 1", params: [1] };
+      const first = ledger.execute(move(spaceId, "world", "users:a", 100));
+      const group = [
+        // Staged first, it leaves 20 in the cache; then its guard fails the batch, which rolls back.
+        ledger.execute({ ...move(spaceId, "users:a", "world", 80), guard } as LedgerOp),
+        ledger.execute(move(spaceId, "users:a", "world", 50)),
+        ledger.execute(move(spaceId, "users:a", "world", 60)), // refused either way: 50 of 100 went before it
+      ];
+      expect((await first).ok).toBe(true);
+      expect(txids(await Promise.all(group))).toEqual(["UNVERIFIED", 1, "INSUFFICIENT_FUNDS"]);
+    });
+    expect(await count(spaceId)).toBe(2);
+  });
+
   it("runs each write again when the group's batch fails before committing: nothing lost, nothing doubled", async () => {
     const spaceId = await inFreshLedger(async (ledger, spaceId) => {
       const { db, state } = countingDb(env.DB);

@@ -28,7 +28,7 @@ import { cashflowPostings, parseAmountField, priceTrade, securityAsset, type Tra
 import { recategorize } from "./recategorize";
 import { forgetWriter, recallWriter, rememberWriter, type WriterFacts } from "./remembered-writers";
 import { type GuardedWrite, type GuardedWriteRow, guardedWriteRead, writeGuard } from "./write-guard";
-import { contextOf } from "../auth/tokens";
+import { contextOf, type SessionRow, sessionStatement } from "../auth/tokens";
 import type { Posting } from "../ledger/types";
 import { SUBTYPES } from "./schemas";
 
@@ -84,7 +84,7 @@ export async function presentTransactions(
       status: r.status,
       category: cat ? { id: cat.id, name: cat.name, color: cat.color } : null,
       categorySource: r.categorySource as "manual" | "rule" | "ml" | null,
-      account: accs.get(r.accountId) ?? { id: r.accountId, name: "" },
+      account: { id: r.accountId, name: accs.get(r.accountId)?.name ?? "" },
       location: r.location ? JSON.parse(r.location) : null,
       // Most rows have no tags: skip the parser for the stored empty list.
       tags: r.tags === "[]" ? [] : (JSON.parse(r.tags) as string[]),
@@ -235,7 +235,6 @@ export async function createTransaction(svc: Services, auth: AuthContext, input:
   requireInSpace(account, input.spaceId, "accountId");
   requireCurrency(account, input.currency);
   const timezone = membership.space.timezone;
-  rememberWriter(auth.userId, account.id, { spaceId: account.spaceId, currency: account.currency, timezone });
   const date = instantIn(input.date, timezone);
   const currency = account.currency as Currency;
   const category = input.categoryId ? categoryFrom(extra[0]!) : null;
@@ -246,6 +245,8 @@ export async function createTransaction(svc: Services, auth: AuthContext, input:
   const { returns, replayed, transactions: committed, reads } = await runLedger(svc, commitOf(input, row, draft.postings, idempotency));
   // A replay shows the first request's transaction as it is now.
   if (replayed) return { transaction: await getTransactionRow(svc, returns.transactionId as string), replayed };
+  // Seen to pass every check and commit: the writer's next categorized write may carry its checks to the ledger.
+  rememberWriter(auth.userId, account.id, { spaceId: account.spaceId, currency: account.currency, timezone });
   const [transaction] = await presentTransactions(svc, [{ ...row, ledgerSeq: committed[0]!.txid }], {
     categories: [category, draft.auto?.category].filter((c): c is CategoryRef => !!c),
     accounts: [account],
@@ -278,13 +279,13 @@ async function createRemembered(svc: Services, auth: AuthContext, input: CreateT
   const answer = await runGuardedLedger(svc, { ...op, guard: writeGuard(svc, guarded), readAfter: [guardedWriteRead(guarded), ...op.readAfter] });
   if (!answer) return null;
   const [names, watching] = answer.reads ?? [];
-  const seen = names?.[0] as GuardedWriteRow | undefined;
-  if (!seen) throw new ApiError(500, "INTERNAL_ERROR", "A guarded write committed without its read");
+  // Without its reads when the batch's outcome had to be confirmed afterwards: the session and names are read now.
+  const seen = (names?.[0] as GuardedWriteRow | undefined) ?? null;
   // The guard saw the session live as the batch ran: the context is completed without a second look at the clock.
-  if (auth.unverified) Object.assign(auth, contextOf(auth, seen), { unverified: false });
+  const session = seen ?? (auth.unverified ? await sessionStatement(svc, auth).first<SessionRow>() : null);
+  if (auth.unverified) Object.assign(auth, session ? contextOf(auth, session) : {}, { unverified: false });
   const [transaction] = await presentTransactions(svc, [{ ...row, ledgerSeq: answer.transactions[0]!.txid }], {
-    categories: [{ id: input.categoryId, name: seen.category_name, color: seen.category_color }],
-    accounts: [{ id: input.accountId, name: seen.account_name }],
+    ...(seen ? { categories: [{ id: input.categoryId, name: seen.category_name, color: seen.category_color }], accounts: [{ id: input.accountId, name: seen.account_name }] } : {}),
     timezone: facts.timezone,
   });
   await checkBudgetAlerts(svc, input.spaceId, [row.categoryId], watching);
