@@ -14,7 +14,8 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import { ledgerTransactions, transactions, accounts as accountsTable, providerReviewFlags } from "../src/db/schema";
-import { D1_MAX_PARAMS, IN_JSON_LIST, insertEntities, insertJsonRows, jsonList, type SqlValue } from "../src/lib/sql";
+import { D1_MAX_PARAMS, entityRows, IN_JSON_LIST, insertJsonRows, jsonList, type SqlValue } from "../src/lib/sql";
+import { countStatement, GroupBatch, type ReadSlot } from "./group-batch";
 import { type AccountRule, checkAccountPostings, isAccountAddress, isDhanamOwnedAddress } from "../src/modules/ledger/account-rules";
 import { accountIdOf, isUnbounded } from "../src/modules/ledger/addresses";
 import { GENESIS_HASH, hashLog } from "../src/modules/ledger/chain";
@@ -49,13 +50,6 @@ interface StoredAnswer {
 interface Waiting {
   op: LedgerOp;
   resolve: (result: LedgerResult) => void;
-}
-
-/** Where an answer's `readAfter` rows are in its batch's results: `count` results from index `at`. */
-interface ReadSlot {
-  result: Extract<LedgerResult, { ok: true }>;
-  at: number;
-  count: number;
 }
 
 /** Puts each answer's post-commit read rows into it, from the committed batch's results. */
@@ -139,11 +133,11 @@ export class SpaceLedger extends DurableObject<Env> {
   private queue: Waiting[] = [];
   private draining = false;
   /**
-   * While a group is staged: the statements its writes would commit, the
-   * volume keys and references they touch. Null outside group staging, when
-   * every write commits its own batch.
+   * While a group is staged: the batch its writes would commit, the volume
+   * keys and references they touch. Null outside group staging, when every
+   * write commits its own batch.
    */
-  private group: { statements: D1PreparedStatement[]; touched: Set<string>; refs: Set<string>; reads: ReadSlot[] } | null = null;
+  private group: { batch: GroupBatch; touched: Set<string>; refs: Set<string> } | null = null;
 
   /**
    * Runs one operation after every earlier one has finished. Writes that
@@ -238,7 +232,7 @@ export class SpaceLedger extends DurableObject<Env> {
     // landed, and it runs again alone. (A guarded write's refusal says nothing either way: UNVERIFIED, at once.)
     const outcomes: { waiting: Waiting; result: LedgerResult }[] = [];
     const inOrder = () => outcomes.map((s) => s.waiting);
-    this.group = { statements: [], touched: new Set(), refs: new Set(), reads: [] };
+    this.group = { batch: new GroupBatch(), touched: new Set(), refs: new Set() };
     let i = 0;
     try {
       for (; i < pending.length; i++) {
@@ -264,7 +258,7 @@ export class SpaceLedger extends DurableObject<Env> {
       for (const w of [...inOrder(), ...pending.slice(i)]) w.resolve(await this.runAlone(w.op));
       return;
     }
-    const { statements, reads } = this.group;
+    const { statements, reads } = this.group.batch.assemble(this.db);
     this.group = null;
     const answerAll = () => {
       for (const s of outcomes) this.committed(s.waiting.op, s.result);
@@ -331,6 +325,27 @@ export class SpaceLedger extends DurableObject<Env> {
 
   private get db(): D1Database {
     return this.env.DB;
+  }
+
+  /** Statements inserting `rows` into `table`; in a group, the rows join the group's own statement for that table. */
+  private insertRows(table: string, columns: string[], rows: SqlValue[][], suffix = ""): D1PreparedStatement[] {
+    if (rows.length === 0) return [];
+    if (!this.group) return insertJsonRows(this.db, table, columns, rows, suffix);
+    this.group.batch.addRows(table, columns, rows, suffix);
+    return [];
+  }
+
+  private insertEntityRows<T extends Parameters<typeof entityRows>[0]>(table: T, rows: T["$inferInsert"][]): D1PreparedStatement[] {
+    if (rows.length === 0) return [];
+    const e = entityRows(table, rows);
+    return this.insertRows(e.table, e.columns, e.rows);
+  }
+
+  /** A counter's increment; in a group, summed with the group's other increments of it. */
+  private count(table: "accounts" | "spaces", id: string, n: number): D1PreparedStatement[] {
+    if (!this.group) return [countStatement(this.db, table, id, n)];
+    this.group.batch.addCount(table, id, n);
+    return [];
   }
 
   /** D1 bookmark of the last batch this object committed (null before the first, or where sessions are not available). */
@@ -635,10 +650,8 @@ export class SpaceLedger extends DurableObject<Env> {
   }
 
   private transactionStatements(committed: CommittedTx[], entries: Entry[], volumes: Map<string, Volume>, now: number): D1PreparedStatement[] {
-    const db = this.db;
     const sid = this.spaceId!;
-    const statements = insertEntities(
-      db,
+    const statements = this.insertEntityRows(
       ledgerTransactions,
       committed.map((tx) => ({
         spaceId: sid,
@@ -655,8 +668,7 @@ export class SpaceLedger extends DurableObject<Env> {
       })),
     );
     statements.push(
-      ...insertJsonRows(
-        db,
+      ...this.insertRows(
         "ledger_entries",
         ["space_id", "address", "asset", "seq", "posting_index", "amount", "balance_after", "timestamp"],
         entries.map((e) => [sid, e.address, e.asset, e.seq, e.postingIndex, e.amount, e.balanceAfter, e.timestamp]),
@@ -672,13 +684,13 @@ export class SpaceLedger extends DurableObject<Env> {
       return [sid, address, asset, v.input, v.output];
     });
     statements.push(
-      ...insertJsonRows(db, "ledger_volumes", ["space_id", "address", "asset", "input", "output"], volumeRows,
+      ...this.insertRows("ledger_volumes", ["space_id", "address", "asset", "input", "output"], volumeRows,
         "ON CONFLICT (space_id, address, asset) DO UPDATE SET input = excluded.input, output = excluded.output"),
     );
     const firstSeen = new Map<string, number>();
     for (const t of touched.values()) if (!firstSeen.has(t.address)) firstSeen.set(t.address, t.firstSeq);
     statements.push(
-      ...insertJsonRows(db, "ledger_accounts", ["space_id", "address", "metadata", "first_seq", "created_at"],
+      ...this.insertRows("ledger_accounts", ["space_id", "address", "metadata", "first_seq", "created_at"],
         [...firstSeen].map(([address, first]) => [sid, address, "{}", first, now]),
         "ON CONFLICT (space_id, address) DO UPDATE SET first_seq = COALESCE(ledger_accounts.first_seq, excluded.first_seq)"),
     );
@@ -707,29 +719,30 @@ export class SpaceLedger extends DurableObject<Env> {
       logRows.push([sid, id, log.type, log.data, now, hash]);
       id++;
     }
-    statements.push(...insertJsonRows(this.db, "ledger_logs", ["space_id", "id", "type", "data", "date", "hash"], logRows));
+    statements.push(...this.insertRows("ledger_logs", ["space_id", "id", "type", "data", "date", "hash"], logRows));
     statements.push(...this.effectStatements(op.effects ?? [], committed, now));
+    const checks: D1PreparedStatement[] = [];
+    // First of the write's statements, before even the key's record: none of them runs unless the caller's
+    // access holds. (The object has staged the write against its cached state by then; a refusal there is
+    // answered UNVERIFIED, which says nothing of that state.)
+    if (op.kind === "commit" && op.guard) checks.push(this.db.prepare(op.guard.sql).bind(...op.guard.params));
     if (recordsKey(op)) {
-      // First, so that a replayed key fails the batch before any other statement runs.
-      statements.unshift(
+      // Next, so that a replayed key fails the batch before any other statement runs.
+      checks.push(
         this.db
           .prepare("INSERT INTO idempotency_keys (space_id, key, fingerprint, result, created_at) VALUES (?, ?, ?, ?, ?)")
           .bind(sid, op.idempotency.key, op.idempotency.fingerprint, JSON.stringify(answerOf(result)), now),
       );
     }
-    // First in the write's statements, before even the key's record: none of them runs unless the caller's
-    // access holds. (The object has staged the write against its cached state by then; a refusal there is
-    // answered UNVERIFIED, which says nothing of that state.)
-    if (op.kind === "commit" && op.guard) statements.unshift(this.db.prepare(op.guard.sql).bind(...op.guard.params));
     // The caller's reads go last, so that they see every write of the batch before them.
-    const slot: ReadSlot | null = op.readAfter?.length && result.ok ? { result, at: 0, count: op.readAfter.length } : null;
-    for (const r of op.readAfter ?? []) statements.push(this.db.prepare(r.sql).bind(...r.params));
+    const reads = (op.readAfter ?? []).map((r) => this.db.prepare(r.sql).bind(...r.params));
+    const answered = reads.length > 0 && result.ok ? result : null;
     if (this.group) {
-      if (slot) this.group.reads.push({ ...slot, at: this.group.statements.length + statements.length - slot.count });
-      this.group.statements.push(...statements);
+      this.group.batch.addWrite(checks, statements, answered ? { result: answered, statements: reads } : null);
     } else {
-      const results = await this.write(statements);
-      if (slot) fillReads([{ ...slot, at: statements.length - slot.count }], results);
+      const all = [...checks, ...statements, ...reads];
+      const results = await this.write(all);
+      if (answered) fillReads([{ result: answered, at: all.length - reads.length, count: reads.length }], results);
     }
     chain.lastHash = hash;
     chain.nextLogId = id;
@@ -738,23 +751,19 @@ export class SpaceLedger extends DurableObject<Env> {
   private effectStatements(effects: SideEffect[], committed: CommittedTx[], now: number): D1PreparedStatement[] {
     const out: D1PreparedStatement[] = [];
     const accountRows = effects.flatMap((e) => (e.kind === "insertAccount" ? [e.row] : []));
-    out.push(...insertEntities(this.db, accountsTable, accountRows));
+    out.push(...this.insertEntityRows(accountsTable, accountRows));
     const txRows = effects.flatMap((e) =>
       e.kind === "insertTransaction" ? [{ ...e.row, ledgerSeq: committed[e.txIndex]!.txid }] : [],
     );
-    out.push(...insertEntities(this.db, transactions, txRows));
+    out.push(...this.insertEntityRows(transactions, txRows));
     // The counts that lists report as their total, kept with the rows they count.
     const perAccount = new Map<string, number>();
     for (const r of txRows) perAccount.set(r.accountId, (perAccount.get(r.accountId) ?? 0) + 1);
-    for (const [accountId, n] of perAccount) {
-      out.push(this.db.prepare("UPDATE accounts SET transaction_count = transaction_count + ? WHERE id = ?").bind(n, accountId));
-    }
-    if (txRows.length > 0) {
-      out.push(this.db.prepare("UPDATE spaces SET transaction_count = transaction_count + ? WHERE id = ?").bind(txRows.length, this.spaceId));
-    }
+    for (const [accountId, n] of perAccount) out.push(...this.count("accounts", accountId, n));
+    if (txRows.length > 0) out.push(...this.count("spaces", this.spaceId!, txRows.length));
     const events = effects.flatMap((e) => (e.kind === "insertEvent" ? [[e.row.id, e.row.spaceId, e.row.type, e.row.payload, e.row.dedupeKey, e.row.createdAt]] : []));
-    out.push(...insertJsonRows(this.db, "event_outbox", ["id", "space_id", "type", "payload", "dedupe_key", "created_at"], events, "ON CONFLICT (dedupe_key) DO NOTHING"));
-    out.push(...insertEntities(this.db, providerReviewFlags, effects.flatMap((e) => (e.kind === "insertReviewFlag" ? [e.row] : []))));
+    out.push(...this.insertRows("event_outbox", ["id", "space_id", "type", "payload", "dedupe_key", "created_at"], events, "ON CONFLICT (dedupe_key) DO NOTHING"));
+    out.push(...this.insertEntityRows(providerReviewFlags, effects.flatMap((e) => (e.kind === "insertReviewFlag" ? [e.row] : []))));
     for (const e of effects) {
       if (e.kind === "voidTransactionsOf") {
         out.push(

@@ -116,13 +116,8 @@ export async function inChunks<T, R>(items: T[], reserved: number, fn: (chunk: T
 
 export const questionMarks = (n: number) => Array.from({ length: n }, () => "?").join(", ");
 
-/**
- * Inserts drizzle-typed rows through `insertJsonRows` (one statement per few
- * hundred rows), taking column names from the drizzle table so the schema
- * stays the one place they are written.
- */
-export function insertEntities<T extends Table>(db: D1Database, table: T, rows: T["$inferInsert"][]): D1PreparedStatement[] {
-  if (rows.length === 0) return [];
+/** Drizzle-typed rows as `insertJsonRows` takes them: the table's name, its column names, and each row's driver values. */
+export function entityRows<T extends Table>(table: T, rows: T["$inferInsert"][]): { table: string; columns: string[]; rows: SqlValue[][] } {
   const cols = Object.entries(getTableColumns(table)) as [string, Column][];
   const values = rows.map((r) =>
     cols.map(([prop, col]) => {
@@ -132,7 +127,18 @@ export function insertEntities<T extends Table>(db: D1Database, table: T, rows: 
       return v as SqlValue;
     }),
   );
-  return insertJsonRows(db, getTableName(table), cols.map(([, c]) => c.name), values);
+  return { table: getTableName(table), columns: cols.map(([, c]) => c.name), rows: values };
+}
+
+/**
+ * Inserts drizzle-typed rows through `insertJsonRows` (one statement per few
+ * hundred rows), taking column names from the drizzle table so the schema
+ * stays the one place they are written.
+ */
+export function insertEntities<T extends Table>(db: D1Database, table: T, rows: T["$inferInsert"][]): D1PreparedStatement[] {
+  if (rows.length === 0) return [];
+  const e = entityRows(table, rows);
+  return insertJsonRows(db, e.table, e.columns, e.rows);
 }
 
 /**

@@ -30,7 +30,10 @@ export interface Idempotency {
   fingerprint: string;
 }
 
-/** A read run in the write's own batch after its statements, so it sees the database as the write leaves it. */
+/**
+ * A read run in the write's own batch after its statements, so it sees the database as the write leaves it;
+ * in a group commit, after every write of the group (durable-objects/group-batch.ts), whose writes it sees too.
+ */
 export interface PostCommitRead {
   sql: string;
   params: (string | number | null)[];
