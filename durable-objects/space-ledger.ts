@@ -60,6 +60,13 @@ function fillReads(slots: ReadSlot[], results: D1Result[]): void {
 /** At most this many writes share one D1 batch. */
 const MAX_GROUP = 32;
 
+/**
+ * And at most about this many rows (postings and side effects): a group's rows are held until its batch
+ * is assembled, and a sync's write alone can carry hundreds.
+ */
+const MAX_GROUP_ROWS = 5000;
+const rowsOf = (op: LedgerOp) => (op.kind === "commit" ? op.txs.reduce((n, t) => n + t.postings.length, 0) : 0) + (op.effects?.length ?? 0);
+
 /** How many recorded Idempotency-Keys an object remembers (the most recent), to answer replays without failing a group. */
 const RECORDED_KEYS_KEPT = 4096;
 
@@ -181,12 +188,14 @@ export class SpaceLedger extends DurableObject<Env> {
     const group = [this.queue.shift()!];
     if (!groupable(group[0]!.op)) return group;
     const keys = new Set([keyOf(group[0]!.op)]);
+    let rows = rowsOf(group[0]!.op);
     while (this.queue.length > 0 && group.length < MAX_GROUP) {
       const next = this.queue[0]!;
       const key = keyOf(next.op);
       // A retry of a write in this group waits for it to commit, and is then answered from its record.
-      if (!groupable(next.op) || (key !== null && keys.has(key))) break;
+      if (!groupable(next.op) || (key !== null && keys.has(key)) || rows + rowsOf(next.op) > MAX_GROUP_ROWS) break;
       keys.add(key);
+      rows += rowsOf(next.op);
       group.push(this.queue.shift()!);
     }
     return group;
@@ -219,11 +228,12 @@ export class SpaceLedger extends DurableObject<Env> {
     this.spaceId = ops[0]!.spaceId;
     let pending: Waiting[];
     let chain: ChainState;
+    const answered = new Set<Waiting>();
     try {
       chain = await this.loadChain();
-      pending = await this.answerKnownKeys(group);
+      pending = await this.answerKnownKeys(group, answered);
     } catch {
-      for (const w of group) w.resolve(await this.runAlone(w.op));
+      for (const w of group) if (!answered.has(w)) w.resolve(await this.runAlone(w.op));
       return;
     }
     const startSeq = chain.nextSeq;
@@ -260,9 +270,11 @@ export class SpaceLedger extends DurableObject<Env> {
     }
     const { statements, reads } = this.group.batch.assemble(this.db);
     this.group = null;
-    const answerAll = () => {
+    const answerAll = async () => {
       for (const s of outcomes) this.committed(s.waiting.op, s.result);
-      for (const s of outcomes) s.waiting.resolve(s.result);
+      // A refused write may be the retry of one that committed (its key unknown here): as `run` does, it is
+      // answered from its key's record when there is one.
+      for (const s of outcomes) s.waiting.resolve(s.result.ok ? s.result : ((await this.storedResult(s.waiting.op).catch(() => null)) ?? s.result));
     };
     if (!outcomes.some((s) => s.result.ok)) return answerAll();
     const expectedSeq = chain.nextSeq;
@@ -275,7 +287,7 @@ export class SpaceLedger extends DurableObject<Env> {
       if (!isGuardRefusal(err) && !isKeyReplay(err)) logLedgerError(ops[0]!, err);
       const now = await this.loadChain().then((c) => c.nextSeq, () => null);
       if (now === expectedSeq) {
-        answerAll();
+        await answerAll();
       } else if (now === startSeq) {
         for (const w of inOrder()) w.resolve(await this.runAlone(w.op));
       } else {
@@ -283,7 +295,7 @@ export class SpaceLedger extends DurableObject<Env> {
       }
       return;
     }
-    answerAll();
+    await answerAll();
   }
 
   /** Notes the Idempotency-Key of a write that committed. */
@@ -304,12 +316,22 @@ export class SpaceLedger extends DurableObject<Env> {
    * the group's batch on its primary key, which rolls the batch back; the writes then run alone, where
    * that key is answered from its record.
    */
-  private async answerKnownKeys(group: Waiting[]): Promise<Waiting[]> {
+  private async answerKnownKeys(group: Waiting[], answered: Set<Waiting>): Promise<Waiting[]> {
     const rest: Waiting[] = [];
     for (const w of group) {
-      if (!recordsKey(w.op) || !this.recordedKeys.has(w.op.idempotency.key)) rest.push(w);
-      else if (guarded(w.op)) w.resolve(unverified());
-      else w.resolve((await this.storedResult(w.op)) ?? fail(503, "INTERNAL_ERROR", "The ledger could not read this key's record; retry"));
+      if (!recordsKey(w.op) || !this.recordedKeys.has(w.op.idempotency.key)) {
+        rest.push(w);
+        continue;
+      }
+      const prior = guarded(w.op) ? unverified() : await this.storedResult(w.op);
+      if (prior) {
+        answered.add(w);
+        w.resolve(prior);
+      } else {
+        // No record after all: the key goes in with the write, and its primary key decides.
+        this.recordedKeys.delete(w.op.idempotency.key);
+        rest.push(w);
+      }
     }
     return rest;
   }

@@ -6,7 +6,9 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { LedgerOp, LedgerResult } from "../../src/modules/ledger/operations";
-import { inFreshLedger, swapDb } from "./helpers";
+import { ledgerViolations } from "../invariants/ledger-invariants";
+import { callJson, createSpace, registerUser } from "../helpers";
+import { groupingLedger, inFreshLedger, swapDb } from "./helpers";
 
 /** A D1 handle that counts batches and can fail the next one before or after it commits. */
 function countingDb(real: D1Database) {
@@ -124,6 +126,44 @@ describe("group commit", () => {
       restore();
     });
     expect(await count(spaceId)).toBe(6);
+  });
+
+  it("answers a retry refused in its group (its first attempt took the money) from its record, when the key was unknown to the object", async () => {
+    const spaceId = await inFreshLedger(async (ledger, spaceId) => {
+      expect((await ledger.execute(move(spaceId, "world", "users:a", 100))).ok).toBe(true);
+      const paid = await ledger.execute(move(spaceId, "users:a", "world", 100, "pay-1"));
+      expect(paid).toMatchObject({ ok: true, replayed: false });
+      (ledger as unknown as { recordedKeys: Set<string> }).recordedKeys.clear();
+      const first = ledger.execute(move(spaceId, "world", "users:b", 5));
+      const group = [
+        ledger.execute(move(spaceId, "users:a", "world", 100, "pay-1")), // the retry: users:a holds nothing now
+        ledger.execute(move(spaceId, "world", "users:b", 6)),
+      ];
+      expect((await first).ok).toBe(true);
+      const [retry, other] = await Promise.all(group);
+      expect(retry).toMatchObject({ ok: true, replayed: true });
+      expect(txids([retry!])).toEqual(txids([paid]));
+      expect(txids([other!])).toEqual([3]);
+    });
+    expect(await count(spaceId)).toBe(4);
+  });
+
+  it("keeps a new address's first sequence and its volumes right when two writes of a group create it", async () => {
+    const spaceId = await inFreshLedger(async (ledger, spaceId) => {
+      const first = ledger.execute(move(spaceId, "world", "users:a", 100));
+      const group = [
+        ledger.execute(move(spaceId, "users:a", "users:new", 10)),
+        ledger.execute(move(spaceId, "users:a", "users:new", 20)),
+        ledger.execute(move(spaceId, "users:new", "world", 5)),
+      ];
+      expect((await first).ok).toBe(true);
+      expect(txids(await Promise.all(group))).toEqual([1, 2, 3]);
+      const acc = await env.DB.prepare("SELECT first_seq FROM ledger_accounts WHERE space_id = ? AND address = 'users:new'").bind(spaceId).first<{ first_seq: number }>();
+      expect(acc!.first_seq).toBe(1);
+      const vol = await env.DB.prepare("SELECT input, output FROM ledger_volumes WHERE space_id = ? AND address = 'users:new'").bind(spaceId).first();
+      expect(vol).toEqual({ input: 30, output: 5 });
+    });
+    expect(await count(spaceId)).toBe(4);
   });
 
   it("answers a guarded write whose guard fails in a group UNVERIFIED, and commits the others", async () => {
@@ -303,5 +343,34 @@ describe("group commit", () => {
         restore();
       });
     });
+  });
+});
+
+describe("group commit through the API", () => {
+  it("creates accounts with opening balances in one group, and writes to them: balances, counts and the ledger right", async () => {
+    const user = await registerUser();
+    const space = await createSpace(user);
+    const ledger = await groupingLedger(space.id);
+    const names = ["A", "B", "C", "D", "E", "F"];
+    const created = await Promise.all(names.map((name, i) => callJson("/v1/accounts", {
+      token: user.accessToken, ip: user.ip, body: { spaceId: space.id, name, type: "checking", currency: "USD", openingBalance: `${i + 1}0.00` },
+    }))).finally(() => ledger.restore());
+    expect(created.map((c) => c.status)).toEqual(names.map(() => 201));
+    // They shared a batch: one of the batches holds the rows of several creations.
+    expect(ledger.batches.length).toBeLessThan(names.length);
+    const again = await groupingLedger(space.id);
+    const spent = await Promise.all(created.map((c) => callJson("/v1/transactions", {
+      token: user.accessToken, ip: user.ip, body: { spaceId: space.id, accountId: c.body.id, amount: "-1.25", description: `spend ${c.body.name}`, date: "2026-03-01" },
+    }))).finally(() => again.restore());
+    expect(spent.map((r) => r.status)).toEqual(names.map(() => 201));
+    for (const [i, c] of created.entries()) {
+      const got = await callJson(`/v1/accounts/${c.body.id}`, { token: user.accessToken, ip: user.ip });
+      expect(got.body.balanceDecimal).toBe(`${i}8.75`.replace(/^0/, ""));
+      const n = await env.DB.prepare("SELECT transaction_count AS n FROM accounts WHERE id = ?").bind(c.body.id).first<{ n: number }>();
+      expect(n!.n).toBe(2);
+    }
+    const counted = await env.DB.prepare("SELECT transaction_count AS n FROM spaces WHERE id = ?").bind(space.id).first<{ n: number }>();
+    expect(counted!.n).toBe(12);
+    expect(await ledgerViolations(space.id)).toEqual([]);
   });
 });

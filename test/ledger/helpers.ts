@@ -40,3 +40,37 @@ export function swapDb(ledger: SpaceLedger, db: unknown): () => void {
   Object.defineProperty(ledger, "db", { get: () => db, configurable: true });
   return () => delete (ledger as unknown as Record<string, unknown>).db;
 }
+
+/**
+ * The space's ledger object with a D1 handle that holds its first batch a moment, so that writes sent
+ * meanwhile (through the API) queue into one group, and that notes each batch's size and guards;
+ * `loseFirstGroupsAnswer`: the first batch with two guards or more (a group of remembered writes)
+ * commits, then reports that it failed.
+ */
+export async function groupingLedger(spaceId: string, { loseFirstGroupsAnswer = false } = {}) {
+  const real = env.DB;
+  const state = { batches: [] as { statements: number; guards: number }[], guardsPerBatch: [] as number[], lostAnswers: 0, restore: () => {} };
+  let held = false;
+  const db = {
+    prepare: real.prepare.bind(real),
+    batch: async (stmts: D1PreparedStatement[]) => {
+      if (!held) {
+        held = true;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const guards = stmts.filter((st) => /write_guards/.test((st as unknown as { statement: string }).statement)).length;
+      state.batches.push({ statements: stmts.length, guards });
+      state.guardsPerBatch.push(guards);
+      const out = await real.batch(stmts);
+      if (loseFirstGroupsAnswer && guards >= 2 && state.lostAnswers === 0) {
+        state.lostAnswers++;
+        throw new Error("network reset after commit");
+      }
+      return out;
+    },
+  };
+  await runInDurableObject(env.SPACE_LEDGER.get(env.SPACE_LEDGER.idFromName(spaceId)), (ledger: SpaceLedger) => {
+    state.restore = swapDb(ledger, db);
+  });
+  return state;
+}

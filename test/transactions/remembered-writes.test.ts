@@ -5,11 +5,9 @@
  * (the session ended, the role, the account, the category, the space's zone, its names) must answer
  * exactly as the ordinary path does, with nothing of the refused write stored.
  */
-import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import type { SpaceLedger } from "../../durable-objects/space-ledger";
 import { spaceLedgerOf } from "../../src/modules/ledger/client";
-import { swapDb } from "../ledger/helpers";
+import { groupingLedger } from "../ledger/helpers";
 import { describe, expect, it } from "vitest";
 import { ledgerViolations } from "../invariants/ledger-invariants";
 import { createAccount } from "../accounts/helpers";
@@ -41,38 +39,6 @@ async function remembered(s: Ctx, user: TestUser) {
   const second = await s.post(user, "/v1/transactions", spend(s, `second of ${user.id}`));
   expect(second.status).toBe(201);
   expect(second.trips).toBe(0);
-}
-
-/**
- * The space's ledger object with a D1 handle that holds its first batch a moment, so that writes sent
- * meanwhile queue into one group, and counts the guards of each batch; `loseFirstGroupsAnswer`: the first
- * batch with two guards or more (a group of remembered writes) commits, then reports that it failed.
- */
-async function groupingLedger(s: Ctx, { loseFirstGroupsAnswer = false } = {}) {
-  const real = env.DB;
-  const state = { guardsPerBatch: [] as number[], lostAnswers: 0, restore: () => {} };
-  let held = false;
-  const db = {
-    prepare: real.prepare.bind(real),
-    batch: async (stmts: D1PreparedStatement[]) => {
-      if (!held) {
-        held = true;
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      const guards = stmts.filter((st) => /write_guards/.test((st as unknown as { statement: string }).statement)).length;
-      state.guardsPerBatch.push(guards);
-      const out = await real.batch(stmts);
-      if (loseFirstGroupsAnswer && guards >= 2 && state.lostAnswers === 0) {
-        state.lostAnswers++;
-        throw new Error("network reset after commit");
-      }
-      return out;
-    },
-  };
-  await runInDurableObject(spaceLedgerOf(env, s.spaceId), (ledger: SpaceLedger) => {
-    state.restore = swapDb(ledger, db);
-  });
-  return state;
 }
 
 const asAdmin = (s: Ctx, path: string, method: string, body?: unknown) => callJson(path, { token: s.owner.accessToken, ip: s.owner.ip, method, body });
@@ -187,7 +153,7 @@ describe("a remembered writer's categorized write", () => {
   it("whose group's batch committed but lost its answer: 201 with the names, each stored once", async () => {
     const s = await setup();
     await remembered(s, s.owner);
-    const ledger = await groupingLedger(s, { loseFirstGroupsAnswer: true });
+    const ledger = await groupingLedger(s.spaceId, { loseFirstGroupsAnswer: true });
     try {
       const answers = await Promise.all([1, 2, 3, 4].map((i) => s.post(s.owner, "/v1/transactions", spend(s, `lost ${i}`))));
       expect(ledger.lostAnswers).toBe(1);
@@ -220,7 +186,7 @@ describe("a remembered writer's categorized write", () => {
     await remembered(s, member);
     expect((await asAdmin(s, `/v1/spaces/${s.spaceId}/members/${member.id}`, "PATCH", { role: "viewer" })).status).toBe(200);
     const writes = Array.from({ length: 24 }, (_, i) => (i % 3 === 0 ? { user: member, d: `refused ${i}` } : { user: s.owner, d: `kept ${i}` }));
-    const ledger = await groupingLedger(s);
+    const ledger = await groupingLedger(s.spaceId);
     const answers = await Promise.all(writes.map((w) => s.post(w.user, "/v1/transactions", spend(s, w.d, { amount: "-0.10" })))).finally(() => ledger.restore());
     // Guarded writes of both kinds shared batches: a group's batch failed on a guard and its writes ran again alone.
     expect(Math.max(...ledger.guardsPerBatch)).toBeGreaterThanOrEqual(2);
