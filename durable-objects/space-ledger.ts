@@ -289,13 +289,29 @@ export class SpaceLedger extends DurableObject<Env> {
       if (now === expectedSeq) {
         await answerAll();
       } else if (now === startSeq) {
-        for (const w of inOrder()) w.resolve(await this.runAlone(w.op));
+        // A key recorded before this object knew it: once the group's recorded keys are known, the group
+        // goes again as a group (their retries answered from the record) rather than one batch a write.
+        if (isKeyReplay(err) && (await this.learnRecordedKeys(inOrder()))) this.queue.unshift(...inOrder());
+        else for (const w of inOrder()) w.resolve(await this.runAlone(w.op));
       } else {
         for (const w of inOrder()) w.resolve(fail(503, "INTERNAL_ERROR", "The ledger could not confirm this write; retry with the same Idempotency-Key"));
       }
       return;
     }
     await answerAll();
+  }
+
+  /** Notes which of these writes' keys are recorded (one read); whether any is. */
+  private async learnRecordedKeys(writes: Waiting[]): Promise<boolean> {
+    const keys = writes.flatMap((w) => (recordsKey(w.op) ? [w.op.idempotency.key] : []));
+    if (keys.length === 0) return false;
+    const rows = await this.db
+      .prepare(`SELECT key FROM idempotency_keys WHERE space_id = ? AND key ${IN_JSON_LIST}`)
+      .bind(this.spaceId, jsonList(keys))
+      .all<{ key: string }>()
+      .then((r) => r.results, () => []);
+    for (const r of rows) this.noteRecordedKey(r.key);
+    return rows.length > 0;
   }
 
   /** Notes the Idempotency-Key of a write that committed. */
