@@ -77,6 +77,28 @@ describe("group commit", () => {
     });
   });
 
+  it("gathers a group's rows past D1's 100 parameters into one statement per table, one JSON parameter each", async () => {
+    await inFreshLedger(async (ledger, spaceId) => {
+      const { db, state } = countingDb(env.DB);
+      const restore = swapDb(ledger, db);
+      const first = ledger.execute(move(spaceId, "world", "users:a", 10_000));
+      // Four writes of 40 postings each: 160 entries and 160 volume rows in the group's batch.
+      const wide = (w: number): LedgerOp => ({
+        kind: "commit",
+        spaceId,
+        txs: [{ postings: Array.from({ length: 40 }, (_, i) => ({ source: "users:a", destination: `users:w${w}-${i}`, amount: 1 + i, asset: "USD/2" })) }],
+      });
+      const group = [0, 1, 2, 3].map((w) => ledger.execute(wide(w)));
+      expect((await first).ok).toBe(true);
+      expect(txids(await Promise.all(group))).toEqual([1, 2, 3, 4]);
+      // The first write's batch, then the group's: one statement for each table, however many rows.
+      expect(state.batches.filter((n) => n > 2)).toEqual([5, 5]);
+      const entries = await env.DB.prepare("SELECT COUNT(*) AS n FROM ledger_entries WHERE space_id = ?").bind(spaceId).first<{ n: number }>();
+      expect(entries!.n).toBe(2 + 4 * 40 * 2);
+      restore();
+    });
+  });
+
   it("answers a retry queued in the same group as its first write from that write's record", async () => {
     const spaceId = await inFreshLedger(async (ledger, spaceId) => {
       const first = ledger.execute(move(spaceId, "world", "users:a", 1));

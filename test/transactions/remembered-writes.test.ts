@@ -203,7 +203,9 @@ describe("the ledger's guard of a write", () => {
   it("is only ever an insert into write_guards, of a write that commits", async () => {
     const s = await setup();
     const commit = { kind: "commit" as const, spaceId: s.spaceId, txs: [{ postings: [{ source: "world", destination: `accounts:${s.accountId}`, amount: 1, asset: "USD/2" }] }] };
-    for (const guard of [{ sql: "DELETE FROM transactions WHERE 1 = ?", params: [1] }, { sql: "SELECT 1", params: [] }]) {
+    // Not an insert into write_guards; or one that binds D1's cap of parameters (it would fail the whole group's batch).
+    const atCap = { sql: `INSERT INTO write_guards (refused) SELECT 1 WHERE 0 IN (${Array.from({ length: 100 }, () => "?").join(", ")})`, params: Array.from({ length: 100 }, () => 1) };
+    for (const guard of [{ sql: "DELETE FROM transactions WHERE 1 = ?", params: [1] }, { sql: "SELECT 1", params: [] }, atCap]) {
       const answer = await spaceLedgerOf(env, s.spaceId).execute({ ...commit, guard });
       expect(answer).toMatchObject({ ok: false, error: { status: 500, code: "INTERNAL_ERROR" } });
     }

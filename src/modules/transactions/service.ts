@@ -265,11 +265,13 @@ export async function createTransaction(svc: Services, auth: AuthContext, input:
 async function createRemembered(svc: Services, auth: AuthContext, input: CreateTransactionInput & { categoryId: string }, facts: WriterFacts, idempotency?: Idempotency) {
   if (input.currency !== undefined && input.currency !== facts.currency) return null;
   const currency = facts.currency as Currency;
+  // Only the category's id goes into the row; its name and colour for the response come from the batch's read.
+  const named = { id: input.categoryId, name: "", color: null };
   let row;
   let draft;
   try {
-    draft = draftCashflow(input, input.accountId, currency, { id: input.categoryId, name: "", color: null }, null);
-    row = rowOf(svc, input, input.accountId, currency, instantIn(input.date, facts.timezone), draft, { id: input.categoryId, name: "", color: null });
+    draft = draftCashflow(input, input.accountId, currency, named, null);
+    row = rowOf(svc, input, input.accountId, currency, instantIn(input.date, facts.timezone), draft, named);
   } catch (e) {
     if (e instanceof ApiError) return null;
     throw e;
