@@ -382,6 +382,15 @@ export const mlCategoryStats = sqliteTable(
   (t) => [primaryKey({ columns: [t.spaceId, t.categoryId] })],
 );
 
+/**
+ * Per space: a number that moves with every change to its categories, rules or model (triggers in
+ * migration 0019), so a remembered categorizer state can be checked for staleness inside a write's batch.
+ */
+export const categorizerVersions = sqliteTable("categorizer_versions", {
+  spaceId: text("space_id").primaryKey(),
+  version: integer("version").notNull(),
+});
+
 /** Per space: when the model was last rebuilt and its calibration temperature. */
 export const mlModels = sqliteTable("ml_models", {
   spaceId: text("space_id").primaryKey(),

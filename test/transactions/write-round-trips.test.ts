@@ -30,7 +30,7 @@ const spend = (s: { spaceId: string; accountId: string }, extra: object = {}) =>
   ({ spaceId: s.spaceId, accountId: s.accountId, amount: "-4.50", description: "morning", date: "2026-03-01", ...extra });
 
 describe("a manual write's reads before the ledger", () => {
-  it("take one round trip, whether the category is named, chosen by a rule, or not found", async () => {
+  it("take one round trip, whether the category is named, chosen by a rule, or not found, and none once remembered", async () => {
     const s = await coffeeSpace();
     const { post } = countingApp();
     // The first write of this user to this account: the checks run in the request's own round trip.
@@ -44,16 +44,18 @@ describe("a manual write's reads before the ledger", () => {
     expect(ruled.body).toMatchObject({ category: { id: s.coffeeId, name: "Coffee" }, categorySource: "rule", amountDecimal: "-4.50" });
     expect(ruled.trips).toBe(1);
 
+    // The writer's next uncategorized writes choose from the rules that write read, with their version in
+    // the ledger's guard (remembered-categorizer.test.ts): no round trip of the request's own.
     const none = await post(s.owner, "/v1/transactions", spend(s, { merchantName: "Hardware store" }));
     expect(none.status).toBe(201);
     expect(none.body).toMatchObject({ category: null, categorySource: null });
-    expect(none.trips).toBe(1);
+    expect(none.trips).toBe(0);
 
     // A positive amount is income: the same reads serve either sign.
     const income = await post(s.owner, "/v1/transactions", spend(s, { amount: "100.00", description: "refund", merchantName: "STARBUCKS #12" }));
     expect(income.status).toBe(201);
     expect(income.body).toMatchObject({ type: "income", category: { id: s.coffeeId }, categorySource: "rule" });
-    expect(income.trips).toBe(1);
+    expect(income.trips).toBe(0);
 
     // Once seen to pass them, the writer's next categorized write carries the checks into the ledger's
     // batch (remembered-writes.test.ts): no round trip of the request's own.
@@ -109,7 +111,7 @@ describe("the reads that choose a category", () => {
     expect(member[4]!.length).toBe(1); // the rule
     expect(member[5]).toEqual([{ id: s.coffeeId, name: "Coffee", color: null }]);
     // A stranger's batch names no space: every read is empty and the vocabulary counts nothing.
-    expect(await read(stranger.id)).toEqual([[], [{ n: 0 }], [], [], [], []]);
+    expect(await read(stranger.id)).toEqual([[], [{ n: 0 }], [], [], [], [], []]);
     // Nor does it walk the space's rows to find that out: the guard decides the index key, once.
     const rowsRead = async (userId: string) => (await batch(userId))[1]!.meta.rows_read;
     const tokens = (member[3] as unknown[]).length;

@@ -8,11 +8,11 @@
  * function of their results, so one round trip serves one transaction or a
  * whole sync.
  */
-import { features, predict } from "../ml/model";
+import { type Counts, features, predict } from "../ml/model";
 import { AUTO_APPLY_CONFIDENCE } from "../ml/service";
 import { COUNTS_READS, countsFrom, countsReads } from "../ml/store";
 import { guardedValue, type SqlGuard } from "../../lib/sql";
-import { compileRules, firstMatch, type RuleRow, type RuleSubject } from "./rules";
+import { type CompiledRule, compileRules, firstMatch, type RuleRow, type RuleSubject } from "./rules";
 
 export interface AutoCategory {
   categoryId: string;
@@ -46,14 +46,39 @@ export function categorizerReads(db: D1Database, spaceId: string, feats: string[
           AND (id IN (SELECT category_id FROM category_rules WHERE space_id = ${space.sql})
             OR id IN (SELECT category_id FROM ml_category_stats WHERE space_id = ${space.sql}))`,
     ).bind(...space.params, ...space.params, ...space.params),
+    // The version of all the above (migration 0019), read in the same snapshot: what a remembered state is checked against.
+    db.prepare(`SELECT version FROM categorizer_versions WHERE space_id = ${space.sql}`).bind(...space.params),
   ];
+}
+
+/** What categorizing decides from: the model's counts (of the tokens read), its temperature, the rules and the categories they can choose. */
+export interface CategorizerState {
+  counts: Counts;
+  temperature: number;
+  rules: CompiledRule[];
+  live: Map<string, AutoCategory["category"]>;
+}
+
+/** The state categorizerReads' results describe. */
+export function categorizerStateFrom(results: D1Result[]): CategorizerState {
+  const { counts, temperature } = countsFrom(results.slice(0, COUNTS_READS));
+  const rules = compileRules(results[COUNTS_READS]!.results as unknown as RuleRow[]);
+  const live = new Map((results[COUNTS_READS + 1]!.results as AutoCategory["category"][]).map((c) => [c.id, c]));
+  return { counts, temperature, rules, live };
+}
+
+/** The categorizer version categorizerReads' results were read at (0 before any change). */
+export function categorizerVersionFrom(results: D1Result[]): number {
+  return (results[COUNTS_READS + 2]!.results[0] as { version: number } | undefined)?.version ?? 0;
 }
 
 /** The decision over categorizerReads' results, for any subject whose features were read. */
 export function categorizerFrom(results: D1Result[]): Categorizer {
-  const { counts, temperature } = countsFrom(results.slice(0, COUNTS_READS));
-  const rules = compileRules(results[COUNTS_READS]!.results as unknown as RuleRow[]);
-  const live = new Map((results[COUNTS_READS + 1]!.results as { id: string; name: string; color: string | null }[]).map((c) => [c.id, c]));
+  return categorizerOf(categorizerStateFrom(results));
+}
+
+/** The decision over `state`, for any subject whose features' counts it holds. */
+export function categorizerOf({ counts, temperature, rules, live }: CategorizerState): Categorizer {
   // The model's answer depends only on a transaction's features: a sync's thousands of rows repeat a few hundred.
   const predictions = new Map<string, AutoCategory | null>();
   return (subject, signedAmount) => {

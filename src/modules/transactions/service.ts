@@ -27,6 +27,7 @@ import { accessGuard, requireRoleOver, requireSpaceRole } from "../spaces/access
 import { cashflowPostings, parseAmountField, priceTrade, securityAsset, type TradeTerms } from "./postings";
 import { recategorize } from "./recategorize";
 import { forgetWriter, recallWriter, rememberWriter, type WriterFacts } from "./remembered-writers";
+import { forgetCategorizer, recallCategorizer, rememberCategorizer } from "../categories/remembered-categorizers";
 import { type GuardedWrite, type GuardedWriteRow, guardedWriteRead, writeGuard } from "./write-guard";
 import { contextOf, type SessionRow, sessionStatement } from "../auth/tokens";
 import type { Posting } from "../ledger/types";
@@ -215,18 +216,21 @@ function commitOf(input: CreateTransactionInput, row: Omit<TransactionRow, "ledg
 }
 
 export async function createTransaction(svc: Services, auth: AuthContext, input: CreateTransactionInput, idempotency?: Idempotency) {
-  // A writer this isolate has seen pass the checks below sends a categorized write straight to the
-  // ledger, with the checks as its batch's guard; if the ledger could not verify it, nothing landed.
-  const facts = input.categoryId && !input.trade ? recallWriter(auth.userId, input.accountId, input.spaceId) : null;
-  if (facts) {
-    const created = await createRemembered(svc, auth, input as CreateTransactionInput & { categoryId: string }, facts, idempotency);
+  const subject = { merchantName: input.merchantName ?? null, description: input.description };
+  const choosing = !input.categoryId && !input.trade;
+  // A writer this isolate has seen pass the checks below sends a write straight to the ledger, with the
+  // checks as its batch's guard, when its category is named or can be chosen from a remembered
+  // categorizer; if the ledger could not verify it, nothing landed.
+  const facts = !input.trade ? recallWriter(auth.userId, input.accountId, input.spaceId) : null;
+  const chooser = facts && choosing ? recallCategorizer(input.spaceId, subject) : null;
+  if (facts && (!choosing || chooser)) {
+    const created = await createRemembered(svc, auth, input, facts, chooser, idempotency);
     if (created) return created;
     forgetWriter(auth.userId, input.accountId);
+    if (chooser) forgetCategorizer(input.spaceId);
   }
   // The session, the account, the role, and the category named or what choosing one needs (the rules and
   // the model, read only for a caller who may see the space), in one round trip; checked in that order.
-  const subject = { merchantName: input.merchantName ?? null, description: input.description };
-  const choosing = !input.categoryId && !input.trade;
   const db = svc.env.DB;
   const { account, membership, extra } = await accountFor(svc, auth, input.accountId, "member",
     input.categoryId ? [categoryStatement(svc, auth, input.spaceId, input.categoryId)]
@@ -247,6 +251,7 @@ export async function createTransaction(svc: Services, auth: AuthContext, input:
   if (replayed) return { transaction: await getTransactionRow(svc, returns.transactionId as string), replayed };
   // Seen to pass every check and commit: the writer's next categorized write may carry its checks to the ledger.
   rememberWriter(auth.userId, account.id, { spaceId: account.spaceId, currency: account.currency, timezone });
+  if (choosing) rememberCategorizer(input.spaceId, extra, featuresOf(subject));
   const [transaction] = await presentTransactions(svc, [{ ...row, ledgerSeq: committed[0]!.txid }], {
     categories: [category, draft.auto?.category].filter((c): c is CategoryRef => !!c),
     accounts: [account],
@@ -257,26 +262,34 @@ export async function createTransaction(svc: Services, auth: AuthContext, input:
 }
 
 /**
- * A categorized write built from remembered facts and committed under its guard (write-guard.ts): the
- * Worker makes no D1 round trip of its own. Null when it was not committed (the guard failed, or the
- * ledger refused or replayed it), or when the request has a fault: the ordinary path then answers it,
- * its access checked first.
+ * A write built from remembered facts and committed under its guard (write-guard.ts), its category named
+ * or chosen by `chooser`: the Worker makes no D1 round trip of its own. Null when it was not committed
+ * (the guard failed, or the ledger refused or replayed it), or when the request has a fault: the ordinary
+ * path then answers it, its access checked first.
  */
-async function createRemembered(svc: Services, auth: AuthContext, input: CreateTransactionInput & { categoryId: string }, facts: WriterFacts, idempotency?: Idempotency) {
+async function createRemembered(
+  svc: Services,
+  auth: AuthContext,
+  input: CreateTransactionInput,
+  facts: WriterFacts,
+  chooser: { version: number; choose: Categorizer } | null,
+  idempotency?: Idempotency,
+) {
   if (input.currency !== undefined && input.currency !== facts.currency) return null;
   const currency = facts.currency as Currency;
   // Only the category's id goes into the row; its name and colour for the response come from the batch's read.
-  const named = { id: input.categoryId, name: "", color: null };
+  const named = input.categoryId ? { id: input.categoryId, name: "", color: null } : null;
   let row;
   let draft;
   try {
-    draft = draftCashflow(input, input.accountId, currency, named, null);
+    draft = draftCashflow(input, input.accountId, currency, named, chooser?.choose ?? null);
     row = rowOf(svc, input, input.accountId, currency, instantIn(input.date, facts.timezone), draft, named);
   } catch (e) {
     if (e instanceof ApiError) return null;
     throw e;
   }
-  const guarded: GuardedWrite = { userId: auth.userId, sessionId: auth.sessionId, accountId: input.accountId, categoryId: input.categoryId, facts };
+  const who = { userId: auth.userId, sessionId: auth.sessionId, accountId: input.accountId, facts };
+  const guarded: GuardedWrite = chooser ? { ...who, categoryId: row.categoryId, chosenAt: chooser.version } : { ...who, categoryId: input.categoryId! };
   const op = commitOf(input, row, draft.postings, idempotency);
   const answer = await runGuardedLedger(svc, { ...op, guard: writeGuard(svc, guarded), readAfter: [guardedWriteRead(guarded), ...op.readAfter] });
   if (!answer) return null;
@@ -286,8 +299,9 @@ async function createRemembered(svc: Services, auth: AuthContext, input: CreateT
   // The guard saw the session live as the batch ran: the context is completed without a second look at the clock.
   const session = seen ?? (auth.unverified ? await sessionStatement(svc, auth).first<SessionRow>() : null);
   if (auth.unverified) Object.assign(auth, session ? contextOf(auth, session) : {}, { unverified: false });
+  const shownCategory = seen && row.categoryId && seen.category_name !== null ? [{ id: row.categoryId, name: seen.category_name, color: seen.category_color }] : [];
   const [transaction] = await presentTransactions(svc, [{ ...row, ledgerSeq: answer.transactions[0]!.txid }], {
-    ...(seen ? { categories: [{ id: input.categoryId, name: seen.category_name, color: seen.category_color }], accounts: [{ id: input.accountId, name: seen.account_name }] } : {}),
+    ...(seen ? { categories: shownCategory, accounts: [{ id: input.accountId, name: seen.account_name }] } : {}),
     timezone: facts.timezone,
   });
   await checkBudgetAlerts(svc, input.spaceId, [row.categoryId], watching);

@@ -1,6 +1,6 @@
 /**
- * The guard and the read of a categorized manual write built from remembered facts
- * (remembered-writers.ts). Both run in the space ledger's own batch, the guard before any statement of
+ * The guard and the read of a manual write built from remembered facts (remembered-writers.ts), its
+ * category named or chosen by a remembered categorizer (categories/remembered-categorizers.ts). Both run in the space ledger's own batch, the guard before any statement of
  * the write and the read after them, so the access check, the write and what the response shows are one
  * D1 round trip, made by the ledger.
  */
@@ -16,31 +16,42 @@ const WRITER_ROLES = ROLES.filter((r) => atLeast(r, "member")).map((r) => `'${r}
 /**
  * Refuses the batch unless, as the batch runs: the session is live; the user is a member who may write
  * in the space (an emergency grant reads only), which is not deleted and still has the remembered zone;
- * the account is in the space, active and in the remembered currency; and the category is the space's.
- * The same conditions, in the same tables, that the ordinary checks read (accountFor, requireRole,
- * requireInSpace, requireCurrency, categoryStatement).
+ * the account is in the space, active and in the remembered currency; and `last` holds. The same
+ * conditions, in the same tables, that the ordinary checks read (accountFor, requireRole,
+ * requireInSpace, requireCurrency).
  */
-const GUARD_SQL = `INSERT INTO write_guards (refused) SELECT 1 WHERE NOT (
+const guardSql = (last: string) => `INSERT INTO write_guards (refused) SELECT 1 WHERE NOT (
   EXISTS (SELECT 1 FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ? AND s.user_id = ? AND s.revoked_at IS NULL AND s.expires_at > ?)
   AND EXISTS (SELECT 1 FROM space_members m JOIN spaces sp ON sp.id = m.space_id
                WHERE m.space_id = ? AND m.user_id = ? AND m.role IN (${WRITER_ROLES}) AND sp.deleted_at IS NULL AND sp.timezone = ?)
   AND EXISTS (SELECT 1 FROM accounts a WHERE a.id = ? AND a.space_id = ? AND a.is_active = 1 AND a.currency = ?)
-  AND EXISTS (SELECT 1 FROM categories c WHERE c.id = ? AND c.space_id = ?))`;
+  AND ${last})`;
 
-export interface GuardedWrite {
+/** A write that names its category: the category is the space's (categoryStatement's check). */
+const NAMED_GUARD_SQL = guardSql("EXISTS (SELECT 1 FROM categories c WHERE c.id = ? AND c.space_id = ?)");
+/**
+ * A write categorized (or left uncategorized) from a remembered categorizer: the space's categories,
+ * rules and model are still as they were read, so the ordinary path would choose the same.
+ */
+const CHOSEN_GUARD_SQL = guardSql("COALESCE((SELECT v.version FROM categorizer_versions v WHERE v.space_id = ?), 0) = ?");
+
+export type GuardedWrite = {
   userId: string;
   sessionId: string;
   accountId: string;
-  categoryId: string;
   facts: WriterFacts;
-}
+} & (
+  /** The category the write names. */
+  | { categoryId: string; chosenAt?: undefined }
+  /** The category a remembered categorizer chose (null: none), and the categorizer version it was read at. */
+  | { categoryId: string | null; chosenAt: number }
+);
 
 export function writeGuard(svc: Services, w: GuardedWrite): WriteGuard {
   const { spaceId, timezone, currency } = w.facts;
-  return {
-    sql: GUARD_SQL,
-    params: [w.sessionId, w.userId, svc.clock.now(), spaceId, w.userId, timezone, w.accountId, spaceId, currency, w.categoryId, spaceId],
-  };
+  const access = [w.sessionId, w.userId, svc.clock.now(), spaceId, w.userId, timezone, w.accountId, spaceId, currency];
+  if (w.chosenAt !== undefined) return { sql: CHOSEN_GUARD_SQL, params: [...access, spaceId, w.chosenAt] };
+  return { sql: NAMED_GUARD_SQL, params: [...access, w.categoryId, spaceId] };
 }
 
 /** The session row (to complete the caller's context) and the names the response shows, as the write leaves them. */
@@ -48,10 +59,10 @@ export function guardedWriteRead(w: GuardedWrite): PostCommitRead {
   return {
     sql: `SELECT u.email, u.two_factor_enabled, s.revoked_at, s.expires_at, s.step_up_at,
                  a.name AS account_name, c.name AS category_name, c.color AS category_color
-            FROM sessions s JOIN users u ON u.id = s.user_id, accounts a, categories c
-           WHERE s.id = ? AND s.user_id = ? AND a.id = ? AND c.id = ?`,
-    params: [w.sessionId, w.userId, w.accountId, w.categoryId],
+            FROM sessions s JOIN users u ON u.id = s.user_id JOIN accounts a ON a.id = ? LEFT JOIN categories c ON c.id = ?
+           WHERE s.id = ? AND s.user_id = ?`,
+    params: [w.accountId, w.categoryId, w.sessionId, w.userId],
   };
 }
 
-export type GuardedWriteRow = SessionRow & { account_name: string; category_name: string; category_color: string | null };
+export type GuardedWriteRow = SessionRow & { account_name: string; category_name: string | null; category_color: string | null };
