@@ -1,6 +1,8 @@
 -- What a space's categorizer decides from (its categories, its rules and the learned model) carries a
 -- version that every change to those tables moves, in the same statement's transaction, by triggers, so
--- no code path can change them without it. A Worker that remembers a space's categorizer state
+-- no code path can change them without it. (Two ways around them, neither used anywhere: a REPLACE
+-- conflict resolution, whose implied delete fires no trigger while recursive_triggers is off; and a
+-- rebuild of one of these tables, which drops its triggers. The version test would catch the second.) A Worker that remembers a space's categorizer state
 -- (categories/remembered-categorizers.ts) sends a write it categorized from that memory with the version
 -- in its guard: if the state has changed since, the guard refuses the batch and the ordinary path reads
 -- it again. The version means nothing else and is never shown.

@@ -95,6 +95,10 @@ describe("a remembered writer's uncategorized write", () => {
     expect(sameWords.body).toMatchObject({ category: { id: tea.body.id }, categorySource: "ml" });
     const newWords = await s.post(s.owner, "/v1/transactions", spend(s, "something else entirely", { merchantName: "Bookshop" }));
     expect(newWords.trips).toBe(1);
+    // Unless a rule chooses first: then the words decide nothing.
+    const byRule = await s.post(s.owner, "/v1/transactions", spend(s, "words never seen before", { merchantName: "Starbucks Downtown" }));
+    expect(byRule.trips).toBe(0);
+    expect(byRule.body).toMatchObject({ category: { id: s.coffeeId }, categorySource: "rule" });
     expect(await ledgerViolations(s.spaceId)).toEqual([]);
   });
 
@@ -114,7 +118,9 @@ describe("a remembered writer's uncategorized write", () => {
     expect(await ledgerViolations(s.spaceId)).toEqual([]);
   });
 
-  it("many at once, with the rules changing in the middle: each stored once and categorized as some moment's rules say", async () => {
+  // Each write here may have read the rules before or after the change (the ordinary path reads them
+  // before its commit too); what must hold is that nothing is lost or doubled and that the change wins after.
+  it("many at once, with the rules changing in the middle: each stored once, and the changed rules choose after", async () => {
     const s = await setup();
     await remembered(s);
     const writes = Array.from({ length: 30 }, (_, i) => s.post(s.owner, "/v1/transactions", spend(s, `burst ${i}`, { amount: "-0.10", merchantName: "Starbucks" })));

@@ -77,13 +77,20 @@ export function categorizerFrom(results: D1Result[]): Categorizer {
   return categorizerOf(categorizerStateFrom(results));
 }
 
+/** The category the first matching rule chooses, when it is live; null leaves the choice to the model. */
+export function ruleChoice({ rules, live }: CategorizerState, subject: RuleSubject): AutoCategory | null {
+  const rule = firstMatch(rules, subject);
+  return rule && live.has(rule.categoryId) ? { categoryId: rule.categoryId, source: "rule", category: live.get(rule.categoryId)! } : null;
+}
+
 /** The decision over `state`, for any subject whose features' counts it holds. */
-export function categorizerOf({ counts, temperature, rules, live }: CategorizerState): Categorizer {
+export function categorizerOf(state: CategorizerState): Categorizer {
+  const { counts, temperature, live } = state;
   // The model's answer depends only on a transaction's features: a sync's thousands of rows repeat a few hundred.
   const predictions = new Map<string, AutoCategory | null>();
   return (subject, signedAmount) => {
-    const rule = firstMatch(rules, subject);
-    if (rule && live.has(rule.categoryId)) return { categoryId: rule.categoryId, source: "rule", category: live.get(rule.categoryId)! };
+    const byRule = ruleChoice(state, subject);
+    if (byRule) return byRule;
     const x = { merchantName: subject.merchantName, description: subject.description, amountMinor: signedAmount };
     const key = features(x).join("\u0000");
     const known = predictions.get(key);

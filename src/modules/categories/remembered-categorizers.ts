@@ -1,6 +1,6 @@
 /**
  * What this isolate remembers of a space's categorizer: its rules, the categories they and the model can
- * choose, the model's totals and temperature, and the counts of every token a write has read, all from
+ * choose, the model's totals and temperature, and the counts of every word a write has read, all from
  * reads made in one snapshot with the space's categorizer version (migration 0019). With them a
  * remembered writer's uncategorized write is categorized without a read of its own; its guard
  * (transactions/write-guard.ts) then checks, in the ledger's batch, that the version is still the one
@@ -10,23 +10,55 @@
  * Nothing here grants access: entries are filled only from reads made for a caller whose access was
  * checked, and are used only for a write whose guard checks access again.
  */
-import type { Counts } from "../ml/model";
-import { type CategorizerState, categorizerOf, categorizerStateFrom, categorizerVersionFrom, featuresOf } from "./auto";
-import type { Categorizer } from "./auto";
+import { features, type Counts } from "../ml/model";
+import { type Categorizer, type CategorizerState, categorizerOf, categorizerStateFrom, categorizerVersionFrom, ruleChoice } from "./auto";
 
 interface Remembered {
   version: number;
   state: CategorizerState;
-  /** The tokens whose counts were read, whether or not the model has seen them. */
+  /** The words whose counts were read, whether or not the model has seen them (none kept for a space without a model). */
   read: Set<string>;
+  /** The characters of `read`, what its memory grows with. */
+  chars: number;
 }
 
 /** Spaces remembered at once; past it the least recently used are forgotten first. */
 export const MAX_REMEMBERED_CATEGORIZERS = 256;
-/** Tokens remembered per space; past it the space's tokens start again from none. */
-export const MAX_REMEMBERED_TOKENS = 4096;
+/**
+ * The characters of remembered words, over all spaces: the words (and their counts) are what a writer
+ * can make grow, and an isolate has 128 MB. Past it the least recently used spaces are forgotten first.
+ */
+export const MAX_REMEMBERED_WORD_CHARS = 1 << 20;
+/** One space's share: past it the space's words start again from those just read. */
+export const MAX_SPACE_WORD_CHARS = 1 << 16;
 
 const remembered = new Map<string, Remembered>();
+let totalChars = 0;
+
+/** A write whose category could depend on a word whose counts this isolate has not read. */
+export class UndecidedCategory extends Error {}
+
+const hasModel = (state: CategorizerState) => state.counts.catDocs.size > 0;
+const charsOf = (words: Iterable<string>) => {
+  let n = 0;
+  for (const w of words) n += w.length;
+  return n;
+};
+
+function drop(spaceId: string): void {
+  const known = remembered.get(spaceId);
+  if (!known) return;
+  totalChars -= known.chars;
+  remembered.delete(spaceId);
+}
+
+function keep(spaceId: string, entry: Remembered): void {
+  while (remembered.size > 0 && (remembered.size >= MAX_REMEMBERED_CATEGORIZERS || totalChars + entry.chars > MAX_REMEMBERED_WORD_CHARS)) {
+    drop(remembered.keys().next().value!);
+  }
+  remembered.set(spaceId, entry);
+  totalChars += entry.chars;
+}
 
 function mergeTokens(into: Counts, from: Counts): void {
   for (const [token, byCategory] of from.tokens) into.tokens.set(token, byCategory);
@@ -34,44 +66,57 @@ function mergeTokens(into: Counts, from: Counts): void {
 
 /**
  * Remembers what categorizerReads read for `feats` in `spaceId`. State read at an older version than
- * the one remembered is ignored; at the same version its tokens are added (the version names one state).
+ * the one remembered is ignored; at the same version its words are added (a version names one state).
  */
 export function rememberCategorizer(spaceId: string, results: D1Result[], feats: string[]): void {
   const version = categorizerVersionFrom(results);
-  const state = categorizerStateFrom(results);
   const known = remembered.get(spaceId);
-  remembered.delete(spaceId);
-  if (known && known.version > version) {
-    remembered.set(spaceId, known);
-    return;
+  if (known && known.version > version) return;
+  const state = categorizerStateFrom(results);
+  // Without a model the words decide nothing: none are kept.
+  const words = hasModel(state) ? new Set(feats) : new Set<string>();
+  drop(spaceId);
+  if (known && known.version === version) {
+    const added = [...words].filter((w) => !known.read.has(w));
+    const chars = known.chars + charsOf(added);
+    if (chars <= MAX_SPACE_WORD_CHARS) {
+      mergeTokens(known.state.counts, state.counts);
+      for (const w of added) known.read.add(w);
+      keep(spaceId, { ...known, chars });
+      return;
+    }
   }
-  if (known && known.version === version && known.read.size + feats.length <= MAX_REMEMBERED_TOKENS) {
-    mergeTokens(known.state.counts, state.counts);
-    for (const f of feats) known.read.add(f);
-    remembered.set(spaceId, known);
-    return;
-  }
-  if (remembered.size >= MAX_REMEMBERED_CATEGORIZERS) remembered.delete(remembered.keys().next().value!);
-  remembered.set(spaceId, { version, state, read: new Set(feats) });
+  const chars = charsOf(words);
+  if (chars <= MAX_SPACE_WORD_CHARS) keep(spaceId, { version, state, read: words, chars });
 }
 
 /**
- * The categorizer to use for a write with this merchant and description, and the version its state was
- * read at; null when its decision could depend on a token whose counts were not read (the ordinary
- * path then reads them). A space without a trained model decides by its rules alone.
+ * The categorizer to use for an uncategorized write in `spaceId`, and the version its state was read at;
+ * null when none is remembered. The categorizer throws UndecidedCategory for a transaction no rule
+ * matches whose words the model has not been read for: the ordinary path then reads them.
  */
-export function recallCategorizer(
-  spaceId: string,
-  subject: { merchantName: string | null; description: string },
-): { version: number; choose: Categorizer } | null {
+export function recallCategorizer(spaceId: string): { version: number; choose: Categorizer } | null {
   const known = remembered.get(spaceId);
   if (!known) return null;
-  if (known.state.counts.catDocs.size > 0 && !featuresOf(subject).every((f) => known.read.has(f))) return null;
   remembered.delete(spaceId);
   remembered.set(spaceId, known);
-  return { version: known.version, choose: categorizerOf(known.state) };
+  const decide = categorizerOf(known.state);
+  if (!hasModel(known.state)) return { version: known.version, choose: decide };
+  return {
+    version: known.version,
+    choose: (subject, signedAmount) => {
+      const x = { merchantName: subject.merchantName, description: subject.description, amountMinor: signedAmount };
+      if (!ruleChoice(known.state, subject) && !features(x).every((f) => known.read.has(f))) throw new UndecidedCategory();
+      return decide(subject, signedAmount);
+    },
+  };
 }
 
 export function forgetCategorizer(spaceId: string): void {
-  remembered.delete(spaceId);
+  drop(spaceId);
+}
+
+/** How much is remembered (for tests). */
+export function rememberedCategorizerSize(): { spaces: number; chars: number } {
+  return { spaces: remembered.size, chars: totalChars };
 }

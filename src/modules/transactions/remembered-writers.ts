@@ -1,7 +1,8 @@
 /**
  * What this isolate remembers of the accounts a user has written to: the account's space and currency
- * and the space's time zone, the facts a manual write is built from. With them a writer's next
- * categorized write skips its access-check round trip: the ledger commits it only if its guard
+ * and the space's time zone, the facts a manual write is built from. With them a writer's next write
+ * (one that names its category, or one a remembered categorizer can choose for:
+ * categories/remembered-categorizers.ts) skips its access-check round trip: the ledger commits it only if its guard
  * (write-guard.ts) finds, in the same batch, that the session, the role, the account and the zone all
  * still hold.
  *

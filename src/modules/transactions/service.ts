@@ -27,7 +27,7 @@ import { accessGuard, requireRoleOver, requireSpaceRole } from "../spaces/access
 import { cashflowPostings, parseAmountField, priceTrade, securityAsset, type TradeTerms } from "./postings";
 import { recategorize } from "./recategorize";
 import { forgetWriter, recallWriter, rememberWriter, type WriterFacts } from "./remembered-writers";
-import { forgetCategorizer, recallCategorizer, rememberCategorizer } from "../categories/remembered-categorizers";
+import { forgetCategorizer, recallCategorizer, rememberCategorizer, UndecidedCategory } from "../categories/remembered-categorizers";
 import { type GuardedWrite, type GuardedWriteRow, guardedWriteRead, writeGuard } from "./write-guard";
 import { contextOf, type SessionRow, sessionStatement } from "../auth/tokens";
 import type { Posting } from "../ledger/types";
@@ -222,12 +222,15 @@ export async function createTransaction(svc: Services, auth: AuthContext, input:
   // checks as its batch's guard, when its category is named or can be chosen from a remembered
   // categorizer; if the ledger could not verify it, nothing landed.
   const facts = !input.trade ? recallWriter(auth.userId, input.accountId, input.spaceId) : null;
-  const chooser = facts && choosing ? recallCategorizer(input.spaceId, subject) : null;
+  const chooser = facts && choosing ? recallCategorizer(input.spaceId) : null;
   if (facts && (!choosing || chooser)) {
     const created = await createRemembered(svc, auth, input, facts, chooser, idempotency);
-    if (created) return created;
-    forgetWriter(auth.userId, input.accountId);
-    if (chooser) forgetCategorizer(input.spaceId);
+    if (typeof created === "object") return created;
+    // Not committed: whatever the reason (the ledger does not say), the remembered facts are not trusted again.
+    if (created === NOT_COMMITTED) {
+      forgetWriter(auth.userId, input.accountId);
+      if (chooser) forgetCategorizer(input.spaceId);
+    }
   }
   // The session, the account, the role, and the category named or what choosing one needs (the rules and
   // the model, read only for a caller who may see the space), in one round trip; checked in that order.
@@ -249,7 +252,7 @@ export async function createTransaction(svc: Services, auth: AuthContext, input:
   const { returns, replayed, transactions: committed, reads } = await runLedger(svc, commitOf(input, row, draft.postings, idempotency));
   // A replay shows the first request's transaction as it is now.
   if (replayed) return { transaction: await getTransactionRow(svc, returns.transactionId as string), replayed };
-  // Seen to pass every check and commit: the writer's next categorized write may carry its checks to the ledger.
+  // Seen to pass every check and commit: the writer's next write may carry its checks to the ledger.
   rememberWriter(auth.userId, account.id, { spaceId: account.spaceId, currency: account.currency, timezone });
   if (choosing) rememberCategorizer(input.spaceId, extra, featuresOf(subject));
   const [transaction] = await presentTransactions(svc, [{ ...row, ledgerSeq: committed[0]!.txid }], {
@@ -261,11 +264,15 @@ export async function createTransaction(svc: Services, auth: AuthContext, input:
   return { transaction: transaction!, replayed };
 }
 
+/** Why createRemembered left a write to the ordinary path: it was never sent, or the ledger did not commit it. */
+const NOT_SENT = "not sent";
+const NOT_COMMITTED = "not committed";
+
 /**
  * A write built from remembered facts and committed under its guard (write-guard.ts), its category named
- * or chosen by `chooser`: the Worker makes no D1 round trip of its own. Null when it was not committed
- * (the guard failed, or the ledger refused or replayed it), or when the request has a fault: the ordinary
- * path then answers it, its access checked first.
+ * or chosen by `chooser`: the Worker makes no D1 round trip of its own. NOT_COMMITTED when the guard
+ * failed, or the ledger refused or replayed it; NOT_SENT when the request has a fault or its category
+ * needs words not read yet. The ordinary path then answers it, its access checked first.
  */
 async function createRemembered(
   svc: Services,
@@ -275,7 +282,7 @@ async function createRemembered(
   chooser: { version: number; choose: Categorizer } | null,
   idempotency?: Idempotency,
 ) {
-  if (input.currency !== undefined && input.currency !== facts.currency) return null;
+  if (input.currency !== undefined && input.currency !== facts.currency) return NOT_SENT;
   const currency = facts.currency as Currency;
   // Only the category's id goes into the row; its name and colour for the response come from the batch's read.
   const named = input.categoryId ? { id: input.categoryId, name: "", color: null } : null;
@@ -285,14 +292,14 @@ async function createRemembered(
     draft = draftCashflow(input, input.accountId, currency, named, chooser?.choose ?? null);
     row = rowOf(svc, input, input.accountId, currency, instantIn(input.date, facts.timezone), draft, named);
   } catch (e) {
-    if (e instanceof ApiError) return null;
+    if (e instanceof ApiError || e instanceof UndecidedCategory) return NOT_SENT;
     throw e;
   }
   const who = { userId: auth.userId, sessionId: auth.sessionId, accountId: input.accountId, facts };
   const guarded: GuardedWrite = chooser ? { ...who, categoryId: row.categoryId, chosenAt: chooser.version } : { ...who, categoryId: input.categoryId! };
   const op = commitOf(input, row, draft.postings, idempotency);
   const answer = await runGuardedLedger(svc, { ...op, guard: writeGuard(svc, guarded), readAfter: [guardedWriteRead(guarded), ...op.readAfter] });
-  if (!answer) return null;
+  if (!answer) return NOT_COMMITTED;
   const [names, watching] = answer.reads ?? [];
   // Without its reads when the batch's outcome had to be confirmed afterwards: the session and names are read now.
   const seen = (names?.[0] as GuardedWriteRow | undefined) ?? null;
