@@ -50,6 +50,8 @@ interface StoredAnswer {
 interface Waiting {
   op: LedgerOp;
   resolve: (result: LedgerResult) => void;
+  /** Set when a group refused by a guard went back to the queue in halves: no group takes this write after another. */
+  startsGroup?: boolean;
 }
 
 /** Puts each answer's post-commit read rows into it, from the committed batch's results. */
@@ -186,6 +188,7 @@ export class SpaceLedger extends DurableObject<Env> {
   /** The longest run of waiting writes that can share a batch (at least one write). */
   private takeGroup(): Waiting[] {
     const group = [this.queue.shift()!];
+    group[0]!.startsGroup = false;
     if (!groupable(group[0]!.op)) return group;
     const keys = new Set([keyOf(group[0]!.op)]);
     let rows = rowsOf(group[0]!.op);
@@ -193,12 +196,23 @@ export class SpaceLedger extends DurableObject<Env> {
       const next = this.queue[0]!;
       const key = keyOf(next.op);
       // A retry of a write in this group waits for it to commit, and is then answered from its record.
-      if (!groupable(next.op) || (key !== null && keys.has(key)) || rows + rowsOf(next.op) > MAX_GROUP_ROWS) break;
+      if (!groupable(next.op) || next.startsGroup || (key !== null && keys.has(key)) || rows + rowsOf(next.op) > MAX_GROUP_ROWS) break;
       keys.add(key);
       rows += rowsOf(next.op);
       group.push(this.queue.shift()!);
     }
     return group;
+  }
+
+  /**
+   * A guard refused the group's batch (SQLite does not say whose): the group goes back to the front of
+   * the queue as two groups, and a half refused again splits again, so one refusing write among n costs
+   * about 2·log2(n) batches rather than one batch a write. Refusals held for the batch run again with them.
+   */
+  private requeueHalves(group: Waiting[]): void {
+    group[Math.ceil(group.length / 2)]!.startsGroup = true;
+    if (this.queue[0]) this.queue[0].startsGroup = true;
+    this.queue.unshift(...group);
   }
 
   /** One write in a batch of its own; an unknown outcome is a 503 that a keyed retry resolves. */
@@ -283,7 +297,7 @@ export class SpaceLedger extends DurableObject<Env> {
     } catch (err) {
       this.forget();
       // A failed guard, or a key recorded before this object knew it, is an answer, not a fault: SQLite
-      // rolled the batch back, each write then runs alone, and that guard or key fails alone.
+      // rolled the batch back, and the writes go again (in halves, as a group, or alone) until it fails alone.
       if (!isGuardRefusal(err) && !isKeyReplay(err)) logLedgerError(ops[0]!, err);
       const now = await this.loadChain().then((c) => c.nextSeq, () => null);
       if (now === expectedSeq) {
@@ -292,6 +306,7 @@ export class SpaceLedger extends DurableObject<Env> {
         // A key recorded before this object knew it: once the group's recorded keys are known, the group
         // goes again as a group (their retries answered from the record) rather than one batch a write.
         if (isKeyReplay(err) && (await this.learnRecordedKeys(inOrder()))) this.queue.unshift(...inOrder());
+        else if (isGuardRefusal(err) && outcomes.length > 2) this.requeueHalves(inOrder());
         else for (const w of inOrder()) w.resolve(await this.runAlone(w.op));
       } else {
         for (const w of inOrder()) w.resolve(fail(503, "INTERNAL_ERROR", "The ledger could not confirm this write; retry with the same Idempotency-Key"));

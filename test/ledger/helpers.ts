@@ -47,16 +47,17 @@ export function swapDb(ledger: SpaceLedger, db: unknown): () => void {
  * `loseFirstGroupsAnswer`: the first batch with two guards or more (a group of remembered writes)
  * commits, then reports that it failed.
  */
-export async function groupingLedger(spaceId: string, { loseFirstGroupsAnswer = false } = {}) {
+export async function groupingLedger(spaceId: string, { loseFirstGroupsAnswer = false, holdMs = 100 } = {}) {
   const real = env.DB;
-  const state = { batches: [] as { statements: number; guards: number }[], guardsPerBatch: [] as number[], lostAnswers: 0, restore: () => {} };
+  const state = { batches: [] as { statements: number; guards: number }[], guardsPerBatch: [] as number[], lostAnswers: 0, holding: false, restore: () => {} };
   let held = false;
   const db = {
     prepare: real.prepare.bind(real),
     batch: async (stmts: D1PreparedStatement[]) => {
       if (!held) {
         held = true;
-        await new Promise((r) => setTimeout(r, 100));
+        state.holding = true;
+        await new Promise((r) => setTimeout(r, holdMs));
       }
       const guards = stmts.filter((st) => /write_guards/.test((st as unknown as { statement: string }).statement)).length;
       state.batches.push({ statements: stmts.length, guards });

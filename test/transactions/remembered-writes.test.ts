@@ -199,6 +199,33 @@ describe("a remembered writer's categorized write", () => {
   });
 });
 
+describe("a group whose batch one guard refuses", () => {
+  it("goes again in halves: the others commit in a few batches, not one batch each", async () => {
+    const s = await setup();
+    const member = await registerUser();
+    await addMember(s.owner, s.spaceId, member, "member");
+    await remembered(s, s.owner);
+    await remembered(s, member);
+    expect((await asAdmin(s, `/v1/spaces/${s.spaceId}/members/${member.id}`, "PATCH", { role: "viewer" })).status).toBe(200);
+    const writes = Array.from({ length: 17 }, (_, i) => (i === 9 ? { user: member, d: "refused" } : { user: s.owner, d: `halves ${i}` }));
+    const ledger = await groupingLedger(s.spaceId, { holdMs: 300 });
+    const post = (w: (typeof writes)[number]) => s.post(w.user, "/v1/transactions", spend(s, w.d, { amount: "-0.10" }));
+    // The first write reaches the ledger first and holds its batch; the other sixteen queue behind it.
+    const first = post(writes[0]!);
+    for (let waited = 0; !ledger.holding && waited < 3000; waited += 5) await new Promise((r) => setTimeout(r, 5));
+    const answers = await Promise.all([first, ...writes.slice(1).map(post)]).finally(() => ledger.restore());
+    answers.forEach((a, i) => expect(a.status, writes[i]!.d).toBe(writes[i]!.user === member ? 403 : 201));
+    for (const w of writes) expect(await stored(s, w.d), w.d).toBe(w.user === member ? 0 : 1);
+    // The first write's batch (held while the rest queued), the group of 16 refused, then halves: 8 + 8,
+    // 4 + 4, 2 + 2 and the last pair alone: 10 write batches where one batch a write made 18 (and a read
+    // of the chain after each refusal: 4 where it was 1).
+    expect(Math.max(...ledger.guardsPerBatch)).toBe(16);
+    expect(ledger.batches.filter((b) => b.guards > 0).length).toBeLessThanOrEqual(11);
+    expect(ledger.batches.length).toBeLessThanOrEqual(15);
+    expect(await ledgerViolations(s.spaceId)).toEqual([]);
+  });
+});
+
 describe("the ledger's guard of a write", () => {
   it("is only ever an insert into write_guards, of a write that commits", async () => {
     const s = await setup();
