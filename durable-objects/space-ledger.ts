@@ -20,7 +20,7 @@ import { type AccountRule, checkAccountPostings, isAccountAddress, isDhanamOwned
 import { accountIdOf, isUnbounded } from "../src/modules/ledger/addresses";
 import { GENESIS_HASH, hashLog } from "../src/modules/ledger/chain";
 import { applyPostings, isFailure, reversePostings, volumeKey } from "../src/modules/ledger/engine";
-import type { LedgerOp, LedgerResult, SideEffect } from "../src/modules/ledger/operations";
+import type { LedgerOp, LedgerResult, SideEffect, WriteGuard } from "../src/modules/ledger/operations";
 import { type CategorizedRow, counterpartyOf, ledgerCounterparty, reclassPosting } from "../src/modules/ledger/reclassification";
 import { txFromRow } from "../src/modules/ledger/rows";
 import type { CommittedTx, Entry, LedgerFailure, Metadata, Posting, TxIntent, Volume } from "../src/modules/ledger/types";
@@ -50,8 +50,6 @@ interface StoredAnswer {
 interface Waiting {
   op: LedgerOp;
   resolve: (result: LedgerResult) => void;
-  /** Set when a group refused by a guard went back to the queue in halves: no group takes this write after another. */
-  startsGroup?: boolean;
 }
 
 /** Puts each answer's post-commit read rows into it, from the committed batch's results. */
@@ -102,6 +100,12 @@ const recordsKey = (op: LedgerOp): op is LedgerOp & { idempotency: NonNullable<L
 
 /** A write that carries its own authorization (operations.ts `WriteGuard`): answered only once its batch commits. */
 const guarded = (op: LedgerOp) => op.kind === "commit" && !!op.guard;
+
+/** How every guard begins: an insert into the table that refuses every row, of what its SELECT finds. */
+const GUARD_PREFIX = "INSERT INTO write_guards (refused) SELECT ";
+/** A guard's condition alone, as a read: a row when the guard would refuse its batch. */
+const guardCondition = (db: D1Database, g: WriteGuard) =>
+  db.prepare(g.sql.slice(GUARD_PREFIX.length - "SELECT ".length)).bind(...g.params);
 
 /** A batch refused by a write's guard: SQLite rolled it back, so nothing of it landed. */
 const isGuardRefusal = (err: unknown) => /write_guard_refused/.test(String(err));
@@ -162,7 +166,7 @@ export class SpaceLedger extends DurableObject<Env> {
       return Promise.resolve(fail(500, "INTERNAL_ERROR", `readAfter takes SELECT statements of fewer than ${D1_MAX_PARAMS} parameters only`));
     }
     // A guard only ever refuses: an insert into the table that holds no row.
-    if (op.kind === "commit" && op.guard && (!op.guard.sql.startsWith("INSERT INTO write_guards ") || op.guard.params.length >= D1_MAX_PARAMS || op.preview)) {
+    if (op.kind === "commit" && op.guard && (!op.guard.sql.startsWith(GUARD_PREFIX) || op.guard.params.length >= D1_MAX_PARAMS || op.preview)) {
       return Promise.resolve(fail(500, "INTERNAL_ERROR", "A guard is an INSERT INTO write_guards of a write that commits"));
     }
     return new Promise((resolve) => {
@@ -188,7 +192,6 @@ export class SpaceLedger extends DurableObject<Env> {
   /** The longest run of waiting writes that can share a batch (at least one write). */
   private takeGroup(): Waiting[] {
     const group = [this.queue.shift()!];
-    group[0]!.startsGroup = false;
     if (!groupable(group[0]!.op)) return group;
     const keys = new Set([keyOf(group[0]!.op)]);
     let rows = rowsOf(group[0]!.op);
@@ -196,7 +199,7 @@ export class SpaceLedger extends DurableObject<Env> {
       const next = this.queue[0]!;
       const key = keyOf(next.op);
       // A retry of a write in this group waits for it to commit, and is then answered from its record.
-      if (!groupable(next.op) || next.startsGroup || (key !== null && keys.has(key)) || rows + rowsOf(next.op) > MAX_GROUP_ROWS) break;
+      if (!groupable(next.op) || (key !== null && keys.has(key)) || rows + rowsOf(next.op) > MAX_GROUP_ROWS) break;
       keys.add(key);
       rows += rowsOf(next.op);
       group.push(this.queue.shift()!);
@@ -205,14 +208,24 @@ export class SpaceLedger extends DurableObject<Env> {
   }
 
   /**
-   * A guard refused the group's batch (SQLite does not say whose): the group goes back to the front of
-   * the queue as two groups, and a half refused again splits again, so one refusing write among n costs
-   * about 2·log2(n) batches rather than one batch a write. Refusals held for the batch run again with them.
+   * A guard refused the group's batch, and SQLite does not say whose: one read asks each guard's
+   * condition, the writes whose guard refuses are answered UNVERIFIED, and the others go again as a group
+   * (held refusals with them, since the batch they counted on rolled back). False when the read fails or
+   * finds no guard refusing (one changed between the two): the writes then run alone.
    */
-  private requeueHalves(group: Waiting[]): void {
-    group[Math.ceil(group.length / 2)]!.startsGroup = true;
-    if (this.queue[0]) this.queue[0].startsGroup = true;
-    this.queue.unshift(...group);
+  private async answerRefusedGuards(group: Waiting[]): Promise<boolean> {
+    const checked = group.filter((w) => guarded(w.op));
+    let refused: Set<Waiting>;
+    try {
+      const results = await this.db.batch(checked.map((w) => guardCondition(this.db, (w.op as { guard: WriteGuard }).guard)));
+      refused = new Set(checked.filter((_, i) => results[i]!.results.length > 0));
+    } catch {
+      return false;
+    }
+    if (refused.size === 0) return false;
+    for (const w of refused) w.resolve(unverified());
+    this.queue.unshift(...group.filter((w) => !refused.has(w)));
+    return true;
   }
 
   /** One write in a batch of its own; an unknown outcome is a 503 that a keyed retry resolves. */
@@ -297,7 +310,7 @@ export class SpaceLedger extends DurableObject<Env> {
     } catch (err) {
       this.forget();
       // A failed guard, or a key recorded before this object knew it, is an answer, not a fault: SQLite
-      // rolled the batch back, and the writes go again (in halves, as a group, or alone) until it fails alone.
+      // rolled the batch back, and the writes go again (as a group without the refused ones, or alone).
       if (!isGuardRefusal(err) && !isKeyReplay(err)) logLedgerError(ops[0]!, err);
       const now = await this.loadChain().then((c) => c.nextSeq, () => null);
       if (now === expectedSeq) {
@@ -306,7 +319,7 @@ export class SpaceLedger extends DurableObject<Env> {
         // A key recorded before this object knew it: once the group's recorded keys are known, the group
         // goes again as a group (their retries answered from the record) rather than one batch a write.
         if (isKeyReplay(err) && (await this.learnRecordedKeys(inOrder()))) this.queue.unshift(...inOrder());
-        else if (isGuardRefusal(err) && outcomes.length > 2) this.requeueHalves(inOrder());
+        else if (isGuardRefusal(err) && (await this.answerRefusedGuards(inOrder()))) return;
         else for (const w of inOrder()) w.resolve(await this.runAlone(w.op));
       } else {
         for (const w of inOrder()) w.resolve(fail(503, "INTERNAL_ERROR", "The ledger could not confirm this write; retry with the same Idempotency-Key"));

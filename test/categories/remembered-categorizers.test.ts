@@ -5,8 +5,8 @@
  */
 import { describe, expect, it } from "vitest";
 import {
-  forgetCategorizer, MAX_REMEMBERED_CATEGORIZERS, MAX_REMEMBERED_WORD_CHARS, MAX_SPACE_WORD_CHARS,
-  recallCategorizer, rememberCategorizer, rememberedCategorizerSize, UndecidedCategory,
+  forgetCategorizer, MAX_REMEMBERED_CATEGORIZERS, MAX_REMEMBERED_WORDS_COST, MAX_SPACE_WORDS_COST,
+  recallCategorizer, rememberCategorizer, rememberedCategorizerSize, UndecidedCategory, wordCost,
 } from "../../src/modules/categories/remembered-categorizers";
 import { featuresOf } from "../../src/modules/categories/auto";
 
@@ -63,38 +63,53 @@ describe("the remembered categorizer of a space", () => {
     forgetCategorizer(space);
   });
 
-  it("holds no words for a space without a model, and a bounded number of characters for all", () => {
-    const before = rememberedCategorizerSize().chars;
+  it("holds no words for a space without a model, and a bounded weight of words for all", () => {
+    const before = rememberedCategorizerSize().cost;
     rememberCategorizer("spc_no_model", reads({ version: 1 }), featsOf("Anything at all", "with many words"));
-    expect(rememberedCategorizerSize().chars).toBe(before);
+    expect(rememberedCategorizerSize().cost).toBe(before);
     expect(recallCategorizer("spc_no_model")!.choose(subject("Anything"), -450)).toBeNull();
     forgetCategorizer("spc_no_model");
 
-    // A writer posting long new words to spaces with models: what is kept stays within the budget.
-    const long = (i: number, j: number) => `${"w".repeat(200)}${i}-${j}`;
+    // A writer posting long new words to spaces with models: what is kept stays within the budget, the
+    // running total is the sum of what is kept, and the latest writes are still remembered.
+    const description = (i: number, j: number) => Array.from({ length: 20 }, (_, k) => `${"w".repeat(200)}x${i}y${j}z${k}`).join(" ");
     for (let i = 0; i < 40; i++) {
       for (let j = 0; j < 20; j++) {
-        const words = Array.from({ length: 20 }, (_, k) => long(i, j * 20 + k));
-        rememberCategorizer(`spc_big_${i}`, reads({ version: 1, model: true }), words);
-        expect(rememberedCategorizerSize().chars).toBeLessThanOrEqual(MAX_REMEMBERED_WORD_CHARS);
+        rememberCategorizer(`spc_big_${i}`, reads({ version: 1, model: true }), featsOf("Shop", description(i, j)));
+        const size = rememberedCategorizerSize();
+        expect(size.cost).toBeLessThanOrEqual(MAX_REMEMBERED_WORDS_COST);
+        expect(size.cost).toBe(size.recounted);
       }
     }
-    // One space's words past its share start again from those just read.
+    expect(rememberedCategorizerSize().cost).toBeGreaterThan(MAX_REMEMBERED_WORDS_COST / 2);
+    expect(recallCategorizer("spc_big_39")!.choose(subject("Shop", description(39, 19)), -450)).toBeNull();
+    expect(recallCategorizer("spc_big_0")).toBeNull();
+
+    // One space's words past its share start again from those just read: the oldest are no longer known.
     const space = "spc_share";
-    let last: string[] = [];
-    for (let j = 0; j < Math.ceil(MAX_SPACE_WORD_CHARS / 4000) + 2; j++) {
-      last = Array.from({ length: 20 }, (_, k) => long(999, j * 20 + k));
-      rememberCategorizer(space, reads({ version: 1, model: true }), last);
-    }
-    expect(() => recallCategorizer(space)!.choose({ ...subject(""), description: last[0]! }, -450)).toThrow(UndecidedCategory);
+    const perWrite = featsOf("Shop", description(999, 0)).reduce((n, w) => n + wordCost(w), 0);
+    // Enough writes to pass the share at least once (the words they share weigh once).
+    const writes = 2 * (Math.floor(MAX_SPACE_WORDS_COST / perWrite) + 1);
+    for (let j = 0; j < writes; j++) rememberCategorizer(space, reads({ version: 1, model: true }), featsOf("Shop", description(999, j)));
+    const { choose } = recallCategorizer(space)!;
+    expect(() => choose(subject("Shop", description(999, 0)), -450)).toThrow(UndecidedCategory);
+    expect(choose(subject("Shop", description(999, writes - 1)), -450)).toBeNull();
+    // A write whose words alone outweigh the share leaves what is remembered as it was.
+    const huge = Array.from({ length: MAX_SPACE_WORDS_COST / 256 + 1 }, (_, k) => `h${k}x`);
+    rememberCategorizer(space, reads({ version: 1, model: true }), huge);
+    expect(recallCategorizer(space)!.choose(subject("Shop", description(999, writes - 1)), -450)).toBeNull();
     for (let i = 0; i < 40; i++) forgetCategorizer(`spc_big_${i}`);
     forgetCategorizer(space);
+    expect(rememberedCategorizerSize()).toMatchObject({ cost: 0, recounted: 0 });
   });
 
   it("forgets the least recently used space past its count", () => {
-    for (let i = 0; i <= MAX_REMEMBERED_CATEGORIZERS; i++) rememberCategorizer(`spc_lru_${i}`, reads({ version: 1 }), []);
-    expect(recallCategorizer("spc_lru_0")).toBeNull();
-    expect(recallCategorizer("spc_lru_1")).not.toBeNull();
+    for (let i = 0; i < MAX_REMEMBERED_CATEGORIZERS; i++) rememberCategorizer(`spc_lru_${i}`, reads({ version: 1 }), []);
+    // Used just now: the second oldest goes first.
+    expect(recallCategorizer("spc_lru_0")).not.toBeNull();
+    rememberCategorizer(`spc_lru_${MAX_REMEMBERED_CATEGORIZERS}`, reads({ version: 1 }), []);
+    expect(recallCategorizer("spc_lru_1")).toBeNull();
+    expect(recallCategorizer("spc_lru_0")).not.toBeNull();
     expect(rememberedCategorizerSize().spaces).toBe(MAX_REMEMBERED_CATEGORIZERS);
     for (let i = 0; i <= MAX_REMEMBERED_CATEGORIZERS; i++) forgetCategorizer(`spc_lru_${i}`);
   });

@@ -18,46 +18,51 @@ interface Remembered {
   state: CategorizerState;
   /** The words whose counts were read, whether or not the model has seen them (none kept for a space without a model). */
   read: Set<string>;
-  /** The characters of `read`, what its memory grows with. */
-  chars: number;
+  /** What `read` and the words' counts weigh, in the units of wordCost. */
+  cost: number;
 }
 
 /** Spaces remembered at once; past it the least recently used are forgotten first. */
 export const MAX_REMEMBERED_CATEGORIZERS = 256;
 /**
- * The characters of remembered words, over all spaces: the words (and their counts) are what a writer
- * can make grow, and an isolate has 128 MB. Past it the least recently used spaces are forgotten first.
+ * What a remembered word weighs, roughly in bytes: its characters (two bytes each at worst), plus a
+ * string's header, its slot in `read`, and its entry and map of counts when the model knows it.
  */
-export const MAX_REMEMBERED_WORD_CHARS = 1 << 20;
+export const wordCost = (word: string) => 2 * word.length + 256;
+/**
+ * The weight of remembered words over all spaces: the words (and their counts) are what a writer can
+ * make grow, and an isolate has 128 MB. Past it the least recently used spaces are forgotten first.
+ */
+export const MAX_REMEMBERED_WORDS_COST = 8 << 20;
 /** One space's share: past it the space's words start again from those just read. */
-export const MAX_SPACE_WORD_CHARS = 1 << 16;
+export const MAX_SPACE_WORDS_COST = 512 << 10;
 
 const remembered = new Map<string, Remembered>();
-let totalChars = 0;
+let totalCost = 0;
 
 /** A write whose category could depend on a word whose counts this isolate has not read. */
 export class UndecidedCategory extends Error {}
 
 const hasModel = (state: CategorizerState) => state.counts.catDocs.size > 0;
-const charsOf = (words: Iterable<string>) => {
+const costOf = (words: Iterable<string>) => {
   let n = 0;
-  for (const w of words) n += w.length;
+  for (const w of words) n += wordCost(w);
   return n;
 };
 
 function drop(spaceId: string): void {
   const known = remembered.get(spaceId);
   if (!known) return;
-  totalChars -= known.chars;
+  totalCost -= known.cost;
   remembered.delete(spaceId);
 }
 
 function keep(spaceId: string, entry: Remembered): void {
-  while (remembered.size > 0 && (remembered.size >= MAX_REMEMBERED_CATEGORIZERS || totalChars + entry.chars > MAX_REMEMBERED_WORD_CHARS)) {
+  while (remembered.size > 0 && (remembered.size >= MAX_REMEMBERED_CATEGORIZERS || totalCost + entry.cost > MAX_REMEMBERED_WORDS_COST)) {
     drop(remembered.keys().next().value!);
   }
   remembered.set(spaceId, entry);
-  totalChars += entry.chars;
+  totalCost += entry.cost;
 }
 
 function mergeTokens(into: Counts, from: Counts): void {
@@ -75,19 +80,21 @@ export function rememberCategorizer(spaceId: string, results: D1Result[], feats:
   const state = categorizerStateFrom(results);
   // Without a model the words decide nothing: none are kept.
   const words = hasModel(state) ? new Set(feats) : new Set<string>();
+  const cost = costOf(words);
+  // A write whose words alone outweigh a space's share is not remembered, and leaves what is.
+  if (cost > MAX_SPACE_WORDS_COST) return;
   drop(spaceId);
   if (known && known.version === version) {
     const added = [...words].filter((w) => !known.read.has(w));
-    const chars = known.chars + charsOf(added);
-    if (chars <= MAX_SPACE_WORD_CHARS) {
+    const merged = known.cost + costOf(added);
+    if (merged <= MAX_SPACE_WORDS_COST) {
       mergeTokens(known.state.counts, state.counts);
       for (const w of added) known.read.add(w);
-      keep(spaceId, { ...known, chars });
+      keep(spaceId, { ...known, cost: merged });
       return;
     }
   }
-  const chars = charsOf(words);
-  if (chars <= MAX_SPACE_WORD_CHARS) keep(spaceId, { version, state, read: words, chars });
+  keep(spaceId, { version, state, read: words, cost });
 }
 
 /**
@@ -116,7 +123,9 @@ export function forgetCategorizer(spaceId: string): void {
   drop(spaceId);
 }
 
-/** How much is remembered (for tests). */
-export function rememberedCategorizerSize(): { spaces: number; chars: number } {
-  return { spaces: remembered.size, chars: totalChars };
+/** How much is remembered (for tests): the running total, and the same summed again over what is kept. */
+export function rememberedCategorizerSize(): { spaces: number; cost: number; recounted: number } {
+  let recounted = 0;
+  for (const r of remembered.values()) recounted += costOf(r.read);
+  return { spaces: remembered.size, cost: totalCost, recounted };
 }
