@@ -91,6 +91,61 @@ describe("a manual write's reads before the ledger", () => {
   });
 });
 
+describe("a transfer's reads before the ledger", () => {
+  it("take one round trip for two accounts of the space, and answer every other case as before", async () => {
+    const s = await coffeeSpace();
+    const savings = await createAccount(s.owner, s.spaceId, { name: "Savings", type: "savings" });
+    const { post } = countingApp();
+    const move = (u: TestUser, extra: object = {}) =>
+      post(u, "/v1/transactions/transfer", { spaceId: s.spaceId, fromAccountId: s.accountId, toAccountId: savings.id, amount: "1.25", date: "2026-03-01", description: "move", ...extra });
+    const ok = await move(s.owner);
+    expect(ok.status, JSON.stringify(ok.body)).toBe(201);
+    expect(ok.body.to).toMatchObject({ accountId: savings.id, amountDecimal: "1.25", account: { id: savings.id, name: "Savings" } });
+    expect(ok.trips).toBe(1);
+
+    // Into another space of the same owner: refused on the destination's space, as before.
+    const elsewhere = await createSpace(s.owner);
+    const theirs = await createAccount(s.owner, elsewhere.id, { name: "Elsewhere" });
+    const wrongSpace = await move(s.owner, { toAccountId: theirs.id });
+    expect(wrongSpace.status).toBe(422);
+    expect(wrongSpace.body.error.details[0]).toMatchObject({ field: "toAccountId", code: "WRONG_SPACE" });
+    // Into a stranger's account: not found, nothing said of it.
+    const stranger = await registerUser();
+    const strangers = await createAccount(stranger, (await createSpace(stranger)).id, { name: "Secret" });
+    const foreign = await move(s.owner, { toAccountId: strangers.id });
+    expect(foreign.status).toBe(404);
+    expect(JSON.stringify(foreign.body)).not.toContain("Secret");
+    // A stranger naming the owner's accounts, and a viewer of the space: as before.
+    expect((await move(stranger)).status).toBe(404);
+    const viewer = await registerUser();
+    await addMember(s.owner, s.spaceId, viewer, "viewer");
+    expect((await move(viewer)).status).toBe(403);
+    // A destination since deactivated: 409.
+    expect((await callJson(`/v1/accounts/${savings.id}`, { token: s.owner.accessToken, ip: s.owner.ip, method: "PATCH", body: { isActive: false } })).status).toBe(200);
+    expect((await move(s.owner)).status).toBe(409);
+    const stored = await env.DB.prepare("SELECT COUNT(*) AS n FROM transactions WHERE space_id = ? AND description = 'move'").bind(s.spaceId).first<{ n: number }>();
+    expect(stored!.n).toBe(2);
+    // What the new transfer showed is what was stored.
+    const shown = await callJson(`/v1/transactions/${ok.body.from.id}`, { token: s.owner.accessToken, ip: s.owner.ip });
+    expect(shown.body).toEqual(ok.body.from);
+
+    // A keyed retry shows the first request's rows; an ended session is a 401 whatever else is wrong.
+    const keyed = () => callJson("/v1/transactions/transfer", {
+      token: s.owner.accessToken, ip: s.owner.ip, headers: { "idempotency-key": "transfer-key-1" },
+      body: { spaceId: s.spaceId, fromAccountId: savings.id, toAccountId: s.accountId, amount: "0.25", date: "2026-03-01", description: "back" },
+    });
+    expect((await callJson(`/v1/accounts/${savings.id}`, { token: s.owner.accessToken, ip: s.owner.ip, method: "PATCH", body: { isActive: true } })).status).toBe(200);
+    const once = await keyed();
+    const twice = await keyed();
+    expect(once.status).toBe(201);
+    expect(twice.res.headers.get("idempotency-replayed")).toBe("true");
+    expect(twice.body).toEqual(once.body);
+    expect((await callJson("/v1/auth/logout", { token: s.owner.accessToken, ip: s.owner.ip, method: "POST" })).status).toBe(204);
+    expect((await move(s.owner)).status).toBe(401);
+    expect((await move(s.owner, { toAccountId: s.accountId })).status).toBe(401);
+  });
+});
+
 describe("the reads that choose a category", () => {
   it("read the space's rules, categories and model for a member and nothing for a stranger", async () => {
     const s = await coffeeSpace();

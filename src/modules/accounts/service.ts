@@ -18,7 +18,7 @@ import { runLedger } from "../ledger/client";
 import type { Idempotency, SideEffect } from "../ledger/operations";
 import type { TxIntent } from "../ledger/types";
 import {
-  ACCOUNT_MEMBERSHIP_SQL, asResource, type Membership, membershipOf, membershipParams, type MembershipRow, requireRole, requireSpaceRole, type Role, withSessionCheck,
+  ACCESS_GUARD_SQL, ACCOUNT_MEMBERSHIP_SQL, asResource, type Membership, membershipOf, membershipParams, type MembershipRow, requireRole, requireSpaceRole, type Role, withSessionCheck,
 } from "../spaces/access";
 import { OVERDRAFT_BY_DEFAULT, type AccountType } from "./schemas";
 
@@ -97,6 +97,21 @@ export async function accountFor(
   const account = readAccount(raw);
   const membership = await asResource(requireRole(svc, auth, membershipOf(account.spaceId, member!.results[0] as MembershipRow | undefined), min), "Account");
   return { account, membership, extra: rest };
+}
+
+/**
+ * A statement for accountFor's `extra`: the account `accountId` if it is in `spaceId` and the caller may
+ * see that space (guarded, so a stranger's batch reads nothing). Read it with accountIn.
+ */
+export function accountInSpaceStatement(svc: Services, auth: AuthContext, spaceId: string, accountId: string): D1PreparedStatement {
+  return svc.env.DB.prepare(`SELECT * FROM accounts WHERE id = ? AND space_id = ? AND ${ACCESS_GUARD_SQL}`)
+    .bind(accountId, spaceId, ...membershipParams(spaceId, auth.userId, svc.clock.now()));
+}
+
+/** The account accountInSpaceStatement found, or null. */
+export function accountIn(result: D1Result): AccountRow | null {
+  const raw = result.results[0] as Record<string, unknown> | undefined;
+  return raw ? readAccount(raw) : null;
 }
 
 export async function listAccounts(

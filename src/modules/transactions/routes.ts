@@ -52,7 +52,9 @@ transactionRoutes.openapi(
   createRoute({
     ...idempotent,
     ...access("member"),
-    ...user, method: "post", path: "/transfer", tags, summary: "Move money between two of the space's accounts",
+    // createTransfer's first D1 call is accountFor's batch, which checks the session first.
+    middleware: guards.userSessionInBatch, security: bearer,
+    method: "post", path: "/transfer", tags, summary: "Move money between two of the space's accounts",
     request: { body: jsonBody(TransferBody) },
     responses: {
       201: json(z.object({ from: TransactionSchema, to: TransactionSchema }).openapi("TransferResult"), "The two sides of the transfer"),

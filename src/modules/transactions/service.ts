@@ -14,7 +14,7 @@ import { isoInZone } from "../../lib/zoned-time";
 import { ApiError, conflict, notFound, validationFailed } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { assetOf, type Currency, CURRENCY_SCALES, formatMinor, toMajorNumber } from "../../lib/money";
-import { accountFor, type AccountRow } from "../accounts/service";
+import { accountFor, accountIn, accountInSpaceStatement, type AccountRow } from "../accounts/service";
 import { checkBudgetAlerts, watchingBudgetsRead } from "../budgets/alerts";
 import { acceptsAsset } from "../ledger/account-rules";
 import { type AutoCategory, type Categorizer, categorizerFrom, categorizerReads, featuresOf } from "../categories/auto";
@@ -330,8 +330,12 @@ export async function createTransfer(
   if (input.fromAccountId === input.toAccountId) {
     throw validationFailed([{ field: "toAccountId", message: "Must differ from fromAccountId", code: "SAME_ACCOUNT" }]);
   }
-  const { account: from, membership } = await accountFor(svc, auth, input.fromAccountId, "member");
-  const { account: to } = await accountFor(svc, auth, input.toAccountId, "member");
+  // The destination is read in the same round trip when it is in the space: the source's checks then
+  // stand for it (the same space, the same role). Otherwise its own checks answer, as they always did.
+  const { account: from, membership, extra } = await accountFor(svc, auth, input.fromAccountId, "member",
+    [accountInSpaceStatement(svc, auth, input.spaceId, input.toAccountId)]);
+  const sameSpace = from.spaceId === input.spaceId ? accountIn(extra[0]!) : null;
+  const to = sameSpace ?? (await accountFor(svc, auth, input.toAccountId, "member")).account;
   requireInSpace(from, input.spaceId, "fromAccountId");
   requireInSpace(to, input.spaceId, "toAccountId");
   requireCurrency(from, input.currency);
@@ -345,20 +349,26 @@ export async function createTransfer(
   const now = svc.clock.now();
   const outId = newId("txn", now);
   const inId = newId("txn", now);
-  const base = { spaceId: input.spaceId, currency, description: input.description, date, type: "transfer" as const, status: "posted" as const, createdAt: now, updatedAt: now };
-  const { returns, replayed } = await runLedger(svc, {
+  // Every column set, so that what is shown is what is stored.
+  const base = {
+    spaceId: input.spaceId, currency, description: input.description, merchantName: null, normalizedMerchant: null, date,
+    type: "transfer" as const, status: "posted" as const, categoryId: null, categorySource: null, tags: "[]", notes: null,
+    location: null, trade: null, providerTransactionId: null, createdAt: now, updatedAt: now,
+  };
+  const outRow = { ...base, id: outId, accountId: from.id, amount: -amount, subtype: "transfer_out", counterpartyAccountId: to.id };
+  const inRow = { ...base, id: inId, accountId: to.id, amount, subtype: "transfer_in", counterpartyAccountId: from.id };
+  const { returns, replayed, transactions: committed } = await runLedger(svc, {
     kind: "commit",
     spaceId: input.spaceId,
     txs: [{ postings: [{ source: accountAddress(from.id), destination: accountAddress(to.id), amount, asset: assetOf(currency) }], timestamp: date, metadata: { transfer: `${outId},${inId}` } }],
     idempotency,
     returns: { transactionIds: [outId, inId] },
-    effects: [
-      { kind: "insertTransaction", txIndex: 0, row: { ...base, id: outId, accountId: from.id, amount: -amount, subtype: "transfer_out", counterpartyAccountId: to.id } },
-      { kind: "insertTransaction", txIndex: 0, row: { ...base, id: inId, accountId: to.id, amount, subtype: "transfer_in", counterpartyAccountId: from.id } },
-    ],
+    effects: [{ kind: "insertTransaction", txIndex: 0, row: outRow }, { kind: "insertTransaction", txIndex: 0, row: inRow }],
   });
-  const rows = await rowsByIds(svc, returns.transactionIds as string[]);
-  const presented = await presentTransactions(svc, rows);
+  // A replay shows the first request's rows as they are now; a new transfer, the rows just committed.
+  const presented = replayed
+    ? await presentTransactions(svc, await rowsByIds(svc, returns.transactionIds as string[]))
+    : await presentTransactions(svc, [outRow, inRow].map((r) => ({ ...r, ledgerSeq: committed[0]!.txid })), { categories: [], accounts: [from, to], timezone: membership.space.timezone });
   const out = presented.find((t) => t.amount < 0)!;
   const inn = presented.find((t) => t.amount > 0)!;
   return { from: out, to: inn, replayed };
