@@ -3,7 +3,7 @@
  * from `equity:opening`), provider-fed ones created by syncs. The balance is
  * always the ledger's balance of `accounts:<id>` in the account's currency.
  */
-import { and, count, desc, eq, type SQL } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import type { AuthContext, Services } from "../../env";
 import { accounts } from "../../db/schema";
 import { iso } from "../../lib/clock";
@@ -12,13 +12,13 @@ import { notFound, validationFailed } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { assetOf, CURRENCY_SCALES, type Currency, formatMinor, parseMajor, toMajorNumber } from "../../lib/money";
 import { pagination } from "../../lib/pagination";
-import { inChunks, questionMarks, rowReader } from "../../lib/sql";
+import { guardedValue, inChunks, questionMarks, rowReader, type SqlValue } from "../../lib/sql";
 import { accountAddress } from "../ledger/addresses";
 import { runLedger } from "../ledger/client";
 import type { Idempotency, SideEffect } from "../ledger/operations";
 import type { TxIntent } from "../ledger/types";
 import {
-  ACCESS_GUARD_SQL, ACCOUNT_MEMBERSHIP_SQL, asResource, type Membership, membershipOf, membershipParams, type MembershipRow, requireRole, requireSpaceRole, type Role, withSessionCheck,
+  ACCESS_GUARD_SQL, accessGuard, accessGuardOf, ACCOUNT_MEMBERSHIP_SQL, asResource, MEMBERSHIP_SQL, type Membership, membershipOf, membershipParams, type MembershipRow, requireRole, requireSpaceRole, type Role, withSessionCheck,
 } from "../spaces/access";
 import { OVERDRAFT_BY_DEFAULT, type AccountType } from "./schemas";
 
@@ -114,27 +114,55 @@ export function accountIn(result: D1Result): AccountRow | null {
   return raw ? readAccount(raw) : null;
 }
 
+/**
+ * The session, the caller's role, the page of accounts, their count and their balances, in one round
+ * trip. Every read but the role's names the space only when the caller may see it (guardedValue), so a
+ * stranger's batch reads none of its rows.
+ */
 export async function listAccounts(
   svc: Services,
   auth: AuthContext,
   q: { spaceId: string; provider?: string; type?: string; limit: number; offset: number },
 ) {
-  await requireSpaceRole(svc, auth, q.spaceId, "viewer");
-  const where: SQL[] = [eq(accounts.spaceId, q.spaceId)];
-  if (q.provider) where.push(eq(accounts.provider, q.provider));
-  if (q.type) where.push(eq(accounts.type, q.type));
-  const [rows, total] = await Promise.all([
-    svc.db.select().from(accounts).where(and(...where)).orderBy(desc(accounts.createdAt)).limit(q.limit).offset(q.offset),
-    svc.db.select({ n: count() }).from(accounts).where(and(...where)).get(),
+  const db = svc.env.DB;
+  const now = svc.clock.now();
+  const space = guardedValue(q.spaceId, accessGuard(q.spaceId, auth.userId, now));
+  const filters = [`a.space_id = ${space.sql}`];
+  const params: SqlValue[] = [...space.params];
+  if (q.provider) filters.push("a.provider = ?"), params.push(q.provider);
+  if (q.type) filters.push("a.type = ?"), params.push(q.type);
+  const page = `SELECT a.* FROM accounts a WHERE ${filters.join(" AND ")} ORDER BY a.created_at DESC LIMIT ? OFFSET ?`;
+  const [member, found, total, volumes] = await withSessionCheck(svc, auth, [
+    db.prepare(MEMBERSHIP_SQL).bind(...membershipParams(q.spaceId, auth.userId, now)),
+    db.prepare(page).bind(...params, q.limit, q.offset),
+    db.prepare(`SELECT COUNT(*) AS n FROM accounts a WHERE ${filters.join(" AND ")}`).bind(...params),
+    db.prepare(`SELECT v.address, v.asset, v.input - v.output AS balance FROM ledger_volumes v
+                 WHERE v.space_id = ${space.sql} AND v.address IN (SELECT 'accounts:' || id FROM (${page}))`)
+      .bind(...space.params, ...params, q.limit, q.offset),
   ]);
-  const balances = await balancesOf(svc, q.spaceId, rows);
-  return { accounts: rows.map((r) => presentAccount(r, balances.get(r.id)!)), pagination: pagination(total?.n ?? 0, q.limit, q.offset) };
+  await requireRole(svc, auth, membershipOf(q.spaceId, member!.results[0] as MembershipRow | undefined), "viewer");
+  const rows = (found!.results as Record<string, unknown>[]).map(readAccount);
+  const balances = volumes!.results as VolumeRow[];
+  const n = (total!.results[0] as { n: number } | undefined)?.n ?? 0;
+  return { accounts: rows.map((r) => presentAccount(r, balanceIn(balances, r))), pagination: pagination(n, q.limit, q.offset) };
 }
 
+/** The session, the account, the caller's role and the account's balance, in one round trip. */
 export async function getAccount(svc: Services, auth: AuthContext, accountId: string) {
-  const { account } = await accountFor(svc, auth, accountId, "viewer");
-  return presentAccount(account, (await balancesOf(svc, account.spaceId, [account])).get(account.id)!);
+  const { account, extra } = await accountFor(svc, auth, accountId, "viewer", [
+    svc.env.DB.prepare(
+      `SELECT v.address, v.asset, v.input - v.output AS balance FROM ledger_volumes v
+        WHERE v.space_id = (SELECT a.space_id FROM accounts a WHERE a.id = ? AND ${accessGuardOf("a.space_id")}) AND v.address = ?`,
+    ).bind(accountId, auth.userId, auth.userId, svc.clock.now(), accountAddress(accountId)),
+  ]);
+  return presentAccount(account, balanceIn(extra[0]!.results as VolumeRow[], account));
 }
+
+type VolumeRow = { address: string; asset: string; balance: number };
+
+/** An account's balance among volume rows read for it: its own address, in its currency. */
+const balanceIn = (rows: VolumeRow[], a: AccountRow) =>
+  rows.find((v) => v.address === accountAddress(a.id) && v.asset === assetOf(a.currency as Currency))?.balance ?? 0;
 
 export async function createManualAccount(
   svc: Services,

@@ -35,7 +35,6 @@ const SPACE_COLUMNS = "s.id, s.name, s.type, s.currency, s.timezone, s.owner_id,
 const grantFrom = (space: string) => `FROM household_spaces hs JOIN emergency_grants g ON g.household_id = hs.household_id AND g.revoked_at IS NULL
    JOIN household_members hm ON hm.id = g.member_id JOIN spaces s ON s.id = hs.space_id
   WHERE hs.space_id = ${space} AND hm.user_id = ? AND g.expires_at > ? AND s.deleted_at IS NULL`;
-const GRANT_FROM = grantFrom("?");
 
 /**
  * The caller's role in a live space, with the space: binds `membershipParams`.
@@ -51,6 +50,14 @@ const membershipSql = (space: string) =>
    ) ORDER BY via LIMIT 1`;
 export const MEMBERSHIP_SQL = membershipSql("?");
 
+function accessGuardSql(space: string): string {
+  return `(EXISTS (SELECT 1 FROM space_members m JOIN spaces s ON s.id = m.space_id WHERE m.space_id = ${space} AND m.user_id = ? AND s.deleted_at IS NULL)
+    OR EXISTS (SELECT 1 ${grantFrom(space)}))`;
+}
+
+/** MEMBERSHIP_SQL for the space a Dhanam transaction belongs to: binds `membershipParams(transactionId, ...)`. */
+export const TRANSACTION_MEMBERSHIP_SQL = membershipSql("(SELECT space_id FROM transactions WHERE id = ?)");
+
 /**
  * MEMBERSHIP_SQL for the space an account belongs to, so the account and the
  * caller's role in its space come in one batch: binds `membershipParams(accountId, ...)`.
@@ -61,9 +68,13 @@ export const ACCOUNT_MEMBERSHIP_SQL = membershipSql("(SELECT space_id FROM accou
 export const membershipParams = (spaceId: string, userId: string, now: number) => [spaceId, userId, spaceId, userId, now];
 
 /** True when the user may read the space (member, or live emergency grant): binds `membershipParams`. */
-export const ACCESS_GUARD_SQL =
-  `(EXISTS (SELECT 1 FROM space_members m JOIN spaces s ON s.id = m.space_id WHERE m.space_id = ? AND m.user_id = ? AND s.deleted_at IS NULL)
-    OR EXISTS (SELECT 1 ${GRANT_FROM}))`;
+export const ACCESS_GUARD_SQL = accessGuardSql("?");
+
+/**
+ * ACCESS_GUARD_SQL of the space a row of the outer query names (`spaceColumn`, a column such as
+ * `t.space_id`, never request text): binds `[userId, userId, now]`.
+ */
+export const accessGuardOf = (spaceColumn: string) => accessGuardSql(spaceColumn);
 
 /** ACCESS_GUARD_SQL with its parameters: a read of the space's data that answers only a caller who may see the space. */
 export const accessGuard = (spaceId: string, userId: string, now: number): SqlGuard => ({ sql: ACCESS_GUARD_SQL, params: membershipParams(spaceId, userId, now) });

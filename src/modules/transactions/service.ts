@@ -9,7 +9,7 @@ import type { AuthContext, Services } from "../../env";
 import { accounts, transactions } from "../../db/schema";
 import { iso } from "../../lib/clock";
 import { instantIn } from "../../lib/dates";
-import { IN_JSON_LIST, inJsonList, jsonList } from "../../lib/sql";
+import { IN_JSON_LIST, inJsonList, jsonList, rowReader } from "../../lib/sql";
 import { isoInZone } from "../../lib/zoned-time";
 import { ApiError, conflict, notFound, validationFailed } from "../../lib/errors";
 import { newId } from "../../lib/ids";
@@ -23,7 +23,10 @@ import { normalizeMerchant } from "../ml/normalize";
 import { accountAddress } from "../ledger/addresses";
 import { runGuardedLedger, runLedger } from "../ledger/client";
 import type { Idempotency } from "../ledger/operations";
-import { accessGuard, requireRoleOver, requireSpaceRole } from "../spaces/access";
+import {
+  accessGuard, accessGuardOf, asResource, membershipOf, membershipParams, type MembershipRow, requireRole, requireRoleOver, requireSpaceRole,
+  TRANSACTION_MEMBERSHIP_SQL, withSessionCheck,
+} from "../spaces/access";
 import { cashflowPostings, parseAmountField, priceTrade, securityAsset, type TradeTerms } from "./postings";
 import { recategorize } from "./recategorize";
 import { forgetWriter, recallWriter, rememberWriter, type WriterFacts } from "./remembered-writers";
@@ -382,8 +385,36 @@ async function transactionFor(svc: Services, auth: AuthContext, id: string, min:
   return row;
 }
 
+/**
+ * A transaction with what its response shows (its space's zone, its account's and category's names),
+ * read only for a caller who may see its space: a stranger's read finds no row.
+ */
+const TRANSACTION_VIEW_SQL = `SELECT t.*, sp.timezone AS view_timezone, a.name AS view_account_name, c.name AS view_category_name, c.color AS view_category_color
+  FROM transactions t JOIN spaces sp ON sp.id = t.space_id LEFT JOIN accounts a ON a.id = t.account_id LEFT JOIN categories c ON c.id = t.category_id
+ WHERE t.id = ? AND ${accessGuardOf("t.space_id")}`;
+
+type TransactionView = Record<string, unknown> & { space_id: string; view_timezone: string; view_account_name: string | null; view_category_name: string | null; view_category_color: string | null };
+
+const readTransaction = rowReader(transactions);
+
+/** The session, the caller's role in the transaction's space and the transaction as shown, in one round trip. */
 export async function getTransaction(svc: Services, auth: AuthContext, id: string) {
-  return presentOne(svc, await transactionFor(svc, auth, id, "viewer"));
+  const db = svc.env.DB;
+  const now = svc.clock.now();
+  const [found, member] = await withSessionCheck(svc, auth, [
+    db.prepare(TRANSACTION_VIEW_SQL).bind(id, auth.userId, auth.userId, now),
+    db.prepare(TRANSACTION_MEMBERSHIP_SQL).bind(...membershipParams(id, auth.userId, now)),
+  ]);
+  const view = found!.results[0] as TransactionView | undefined;
+  if (!view) throw notFound("Transaction");
+  await asResource(requireRole(svc, auth, membershipOf(view.space_id, member!.results[0] as MembershipRow | undefined), "viewer"), "Transaction");
+  const row = readTransaction(view);
+  const [shown] = await presentTransactions(svc, [row], {
+    timezone: view.view_timezone,
+    accounts: view.view_account_name === null ? [] : [{ id: row.accountId, name: view.view_account_name }],
+    categories: row.categoryId && view.view_category_name !== null ? [{ id: row.categoryId, name: view.view_category_name, color: view.view_category_color }] : [],
+  });
+  return shown!;
 }
 
 export async function updateTransaction(
