@@ -121,3 +121,31 @@ describe("one round trip for a transaction and for accounts", () => {
     expect(JSON.stringify(acc.body)).not.toContain("A0");
   });
 });
+
+describe("a space and the list of spaces", () => {
+  it("read with their accounts' balances in a fixed number of round trips, however many spaces", async () => {
+    const ctx = await ledgerSpace();
+    const { get } = countingApp();
+    const trips: number[] = [];
+    for (let n = 0; n < 4; n++) {
+      const extra = await callJson("/v1/spaces", { token: ctx.user.accessToken, ip: ctx.user.ip, body: { name: `S${n}`, type: "personal", currency: "USD" } });
+      await createAccount(ctx.user, extra.body.id, { name: `Cash ${n}`, openingBalance: `${n + 1}.25` });
+      await createAccount(ctx.user, extra.body.id, { name: `Card ${n}`, type: "credit_card" });
+      const list = await get(ctx.user, "/v1/spaces");
+      expect(list.status).toBe(200);
+      trips.push(list.trips);
+      const mine = list.body.spaces ?? list.body;
+      const shown = (mine as { id: string; accounts: { name: string; balance: number }[] }[]).find((sp) => sp.id === extra.body.id)!;
+      expect(shown.accounts.map((a) => [a.name, a.balance])).toEqual([[`Cash ${n}`, n + 1.25], [`Card ${n}`, 0]]);
+      const one = await get(ctx.user, `/v1/spaces/${extra.body.id}`);
+      expect(one.trips).toBe(1);
+      expect(one.body).toEqual(shown);
+    }
+    expect(new Set(trips).size).toBe(1);
+    expect(trips[0]).toBeLessThanOrEqual(3);
+    const stranger = (await ledgerSpace()).user;
+    const theirs = await get(stranger, `/v1/spaces/${ctx.spaceId}`);
+    expect(theirs.status).toBe(404);
+    expect(theirs.trips).toBe(1);
+  });
+});

@@ -108,6 +108,11 @@ export function accountInSpaceStatement(svc: Services, auth: AuthContext, spaceI
     .bind(accountId, spaceId, ...membershipParams(spaceId, auth.userId, svc.clock.now()));
 }
 
+/** The accounts a `SELECT * FROM accounts` read found. */
+export function accountsIn(result: D1Result): AccountRow[] {
+  return (result.results as Record<string, unknown>[]).map(readAccount);
+}
+
 /** The account accountInSpaceStatement found, or null. */
 export function accountIn(result: D1Result): AccountRow | null {
   const raw = result.results[0] as Record<string, unknown> | undefined;

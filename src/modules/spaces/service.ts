@@ -1,38 +1,57 @@
 /** Spaces: isolated financial environments (personal or business) shared by members. */
 import { and, desc, eq, isNull } from "drizzle-orm";
 import type { AuthContext, Services } from "../../env";
-import { accounts, categories, spaceMembers, spaceShards, spaces, users } from "../../db/schema";
+import { categories, spaceMembers, spaceShards, spaces, users } from "../../db/schema";
 import { iso } from "../../lib/clock";
 import { newId } from "../../lib/ids";
 import { shardForNewSpace } from "../../lib/shards";
-import { inJsonList } from "../../lib/sql";
-import type { Currency } from "../../lib/money";
+import { guardedValue, IN_JSON_LIST, inJsonList, jsonList, type SqlValue } from "../../lib/sql";
+import { assetOf, type Currency } from "../../lib/money";
 import { chunkRows } from "../../db/client";
-import { balancesOf, presentAccount } from "../accounts/service";
+import { accountsIn, presentAccount } from "../accounts/service";
+import { accountAddress } from "../ledger/addresses";
 import { requireTwoFactor } from "../auth/second-factor";
 import { systemCategories } from "../categories/system";
 import { grantedSpaces, useEmergencyGrant } from "../lifebeat/grant-access";
-import { requireSpaceRole, type Role } from "./access";
+import {
+  accessGuard, MEMBERSHIP_SQL, membershipOf, membershipParams, type MembershipRow, requireRole, requireSpaceRole, type Role, withSessionCheck,
+} from "./access";
 
 type SpaceRow = typeof spaces.$inferSelect;
 
 type AccountSummary = { id: string; name: string; balance: number; currency: string; provider: string };
 
-/** The accounts of each space with their ledger balances, for the space list's summaries. */
-async function accountSummaries(svc: Services, spaceIds: string[]): Promise<Map<string, AccountSummary[]>> {
+/**
+ * The reads of the spaces' account summaries: their accounts, and the volumes of the account addresses
+ * in them. `space` names the spaces as a condition on `space_id` (an `IN` of one JSON list, or `=` a
+ * guarded value), so any number of spaces is one batch of two statements.
+ */
+function summaryReads(db: D1Database, space: { sql: string; params: SqlValue[] }): D1PreparedStatement[] {
+  return [
+    db.prepare(`SELECT * FROM accounts WHERE space_id ${space.sql} ORDER BY created_at`).bind(...space.params),
+    // Account addresses only: 'accounts;' is the first string after every 'accounts:…'.
+    db.prepare(`SELECT address, asset, input - output AS balance FROM ledger_volumes
+                 WHERE space_id ${space.sql} AND address >= 'accounts:' AND address < 'accounts;'`).bind(...space.params),
+  ];
+}
+
+/** The summaries summaryReads' results describe, by space: each account with its balance in its currency. */
+function summariesFrom(spaceIds: string[], [found, volumes]: D1Result[]): Map<string, AccountSummary[]> {
   const out = new Map<string, AccountSummary[]>(spaceIds.map((id) => [id, []]));
-  if (spaceIds.length === 0) return out;
-  // One JSON parameter: a user can be in more spaces than D1 binds parameters.
-  const rows = await svc.db.select().from(accounts).where(inJsonList(accounts.spaceId, spaceIds)).orderBy(accounts.createdAt);
-  for (const spaceId of spaceIds) {
-    const mine = rows.filter((r) => r.spaceId === spaceId);
-    const balances = await balancesOf(svc, spaceId, mine);
-    out.set(spaceId, mine.map((a) => {
-      const p = presentAccount(a, balances.get(a.id)!);
-      return { id: p.id, name: p.name, balance: p.balance, currency: p.currency, provider: p.provider };
-    }));
+  const balances = new Map<string, number>();
+  for (const v of volumes!.results as { address: string; asset: string; balance: number }[]) balances.set(`${v.address}\n${v.asset}`, v.balance);
+  for (const a of accountsIn(found!)) {
+    const p = presentAccount(a, balances.get(`${accountAddress(a.id)}\n${assetOf(a.currency as Currency)}`) ?? 0);
+    out.get(a.spaceId)?.push({ id: p.id, name: p.name, balance: p.balance, currency: p.currency, provider: p.provider });
   }
   return out;
+}
+
+/** The accounts of each space with their ledger balances, for the space list's summaries: one round trip. */
+async function accountSummaries(svc: Services, spaceIds: string[]): Promise<Map<string, AccountSummary[]>> {
+  if (spaceIds.length === 0) return new Map();
+  // One JSON parameter: a user can be in more spaces than D1 binds parameters.
+  return summariesFrom(spaceIds, await svc.env.DB.batch(summaryReads(svc.env.DB, { sql: IN_JSON_LIST, params: [jsonList(spaceIds)] })));
 }
 
 export function presentSpace(s: SpaceRow, role: Role, accountList: AccountSummary[] = []) {
@@ -88,9 +107,16 @@ export async function createSpace(
   return presentSpace(row, "owner");
 }
 
+/** The session, the caller's role and the space's account summaries in one round trip; the summaries name the space only for a caller who may see it. */
 export async function getSpace(svc: Services, auth: AuthContext, spaceId: string) {
-  const m = await requireSpaceRole(svc, auth, spaceId, "viewer");
-  return presentSpace(m.space, m.role, (await accountSummaries(svc, [spaceId])).get(spaceId));
+  const now = svc.clock.now();
+  const space = guardedValue(spaceId, accessGuard(spaceId, auth.userId, now));
+  const [member, ...summary] = await withSessionCheck(svc, auth, [
+    svc.env.DB.prepare(MEMBERSHIP_SQL).bind(...membershipParams(spaceId, auth.userId, now)),
+    ...summaryReads(svc.env.DB, { sql: `= ${space.sql}`, params: space.params }),
+  ]);
+  const m = await requireRole(svc, auth, membershipOf(spaceId, member!.results[0] as MembershipRow | undefined), "viewer");
+  return presentSpace(m.space, m.role, summariesFrom([spaceId], summary).get(spaceId));
 }
 
 export async function updateSpace(
