@@ -149,3 +149,24 @@ describe("a space and the list of spaces", () => {
     expect(theirs.trips).toBe(1);
   });
 });
+
+describe("a space's categories", () => {
+  it("list with their rules in one round trip; a stranger's list is a 404 in one", async () => {
+    const ctx = await ledgerSpace();
+    const made = await callJson("/v1/categories", {
+      token: ctx.user.accessToken, ip: ctx.user.ip,
+      body: { spaceId: ctx.spaceId, name: "Coffee", type: "expense", rules: [{ condition: "merchant_contains", value: "starbucks", priority: 5 }] },
+    });
+    expect(made.status).toBe(201);
+    const { get } = countingApp();
+    const list = await get(ctx.user, `/v1/categories?spaceId=${ctx.spaceId}`);
+    expect(list.status).toBe(200);
+    expect(list.trips).toBe(1);
+    const all = (list.body.categories ?? list.body) as { id: string; rules: unknown[] }[];
+    expect(all.find((c) => c.id === made.body.id)).toEqual(made.body);
+    const stranger = (await ledgerSpace()).user;
+    const theirs = await get(stranger, `/v1/categories?spaceId=${ctx.spaceId}`);
+    expect(theirs.status).toBe(404);
+    expect(theirs.trips).toBe(1);
+  });
+});

@@ -12,13 +12,13 @@ import { notFound, validationFailed } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { assetOf, CURRENCY_SCALES, type Currency, formatMinor, parseMajor, toMajorNumber } from "../../lib/money";
 import { pagination } from "../../lib/pagination";
-import { guardedValue, inChunks, questionMarks, rowReader, type SqlValue } from "../../lib/sql";
+import { inChunks, questionMarks, rowReader, type SqlValue } from "../../lib/sql";
 import { accountAddress } from "../ledger/addresses";
 import { runLedger } from "../ledger/client";
 import type { Idempotency, SideEffect } from "../ledger/operations";
 import type { TxIntent } from "../ledger/types";
 import {
-  ACCESS_GUARD_SQL, accessGuard, accessGuardOf, ACCOUNT_MEMBERSHIP_SQL, asResource, MEMBERSHIP_SQL, type Membership, membershipOf, membershipParams, type MembershipRow, requireRole, requireSpaceRole, type Role, withSessionCheck,
+  ACCESS_GUARD_SQL, accessGuardOf, ACCOUNT_MEMBERSHIP_SQL, asResource, readSpace, type Membership, membershipOf, membershipParams, type MembershipRow, requireRole, requireSpaceRole, type Role, withSessionCheck,
 } from "../spaces/access";
 import { OVERDRAFT_BY_DEFAULT, type AccountType } from "./schemas";
 
@@ -130,22 +130,20 @@ export async function listAccounts(
   q: { spaceId: string; provider?: string; type?: string; limit: number; offset: number },
 ) {
   const db = svc.env.DB;
-  const now = svc.clock.now();
-  const space = guardedValue(q.spaceId, accessGuard(q.spaceId, auth.userId, now));
-  const filters = [`a.space_id = ${space.sql}`];
-  const params: SqlValue[] = [...space.params];
-  if (q.provider) filters.push("a.provider = ?"), params.push(q.provider);
-  if (q.type) filters.push("a.type = ?"), params.push(q.type);
-  const page = `SELECT a.* FROM accounts a WHERE ${filters.join(" AND ")} ORDER BY a.created_at DESC LIMIT ? OFFSET ?`;
-  const [member, found, total, volumes] = await withSessionCheck(svc, auth, [
-    db.prepare(MEMBERSHIP_SQL).bind(...membershipParams(q.spaceId, auth.userId, now)),
-    db.prepare(page).bind(...params, q.limit, q.offset),
-    db.prepare(`SELECT COUNT(*) AS n FROM accounts a WHERE ${filters.join(" AND ")}`).bind(...params),
-    db.prepare(`SELECT v.address, v.asset, v.input - v.output AS balance FROM ledger_volumes v
-                 WHERE v.space_id = ${space.sql} AND v.address IN (SELECT 'accounts:' || id FROM (${page}))`)
-      .bind(...space.params, ...params, q.limit, q.offset),
-  ]);
-  await requireRole(svc, auth, membershipOf(q.spaceId, member!.results[0] as MembershipRow | undefined), "viewer");
+  const { results: [found, total, volumes] } = await readSpace(svc, auth, q.spaceId, "viewer", (space) => {
+    const filters = [`a.space_id = ${space.sql}`];
+    const params: SqlValue[] = [...space.params];
+    if (q.provider) filters.push("a.provider = ?"), params.push(q.provider);
+    if (q.type) filters.push("a.type = ?"), params.push(q.type);
+    const page = `SELECT a.* FROM accounts a WHERE ${filters.join(" AND ")} ORDER BY a.created_at DESC LIMIT ? OFFSET ?`;
+    return [
+      db.prepare(page).bind(...params, q.limit, q.offset),
+      db.prepare(`SELECT COUNT(*) AS n FROM accounts a WHERE ${filters.join(" AND ")}`).bind(...params),
+      db.prepare(`SELECT v.address, v.asset, v.input - v.output AS balance FROM ledger_volumes v
+                   WHERE v.space_id = ${space.sql} AND v.address IN (SELECT 'accounts:' || id FROM (${page}))`)
+        .bind(...space.params, ...params, q.limit, q.offset),
+    ];
+  });
   const rows = (found!.results as Record<string, unknown>[]).map(readAccount);
   const balances = volumes!.results as VolumeRow[];
   const n = (total!.results[0] as { n: number } | undefined)?.n ?? 0;

@@ -8,12 +8,13 @@ import type { AuthContext, Services } from "../../env";
 import { budgetCategories, categories, categoryRules, mlCategoryStats, mlTokenCounts, transactions } from "../../db/schema";
 import { conflict, notFound, validationFailed } from "../../lib/errors";
 import { newId } from "../../lib/ids";
+import { rowReader } from "../../lib/sql";
 import { type Currency, CURRENCY_SCALES } from "../../lib/money";
 import { RegexSyntaxError } from "../../lib/safe-regex";
 import { checkBudgetAlerts } from "../budgets/alerts";
 import { runLedger } from "../ledger/client";
 import { recategorize } from "../transactions/recategorize";
-import { requireRoleOver, requireSpaceRole } from "../spaces/access";
+import { readSpace, requireRoleOver, requireSpaceRole } from "../spaces/access";
 import { chunkRows, nonEmpty } from "../../db/client";
 import { requireCategory } from "./lookup";
 import { compileRules, firstMatch, validateConditions, type ConditionInput, type RuleRow } from "./rules";
@@ -68,9 +69,18 @@ async function spaceCategories(svc: Services, spaceId: string) {
   return { all, rules };
 }
 
+const readCategory = rowReader(categories);
+const readRule = rowReader(categoryRules);
+
+/** The session, the caller's role, the space's categories and their rules, in one round trip. */
 export async function listCategories(svc: Services, auth: AuthContext, spaceId: string) {
-  await requireSpaceRole(svc, auth, spaceId, "viewer");
-  const { all, rules } = await spaceCategories(svc, spaceId);
+  const db = svc.env.DB;
+  const { results: [cats, ruleRows] } = await readSpace(svc, auth, spaceId, "viewer", (space) => [
+    db.prepare(`SELECT * FROM categories WHERE space_id = ${space.sql} ORDER BY created_at, id`).bind(...space.params),
+    db.prepare(`SELECT * FROM category_rules WHERE space_id = ${space.sql}`).bind(...space.params),
+  ]);
+  const all = (cats!.results as Record<string, unknown>[]).map(readCategory);
+  const rules = (ruleRows!.results as Record<string, unknown>[]).map(readRule);
   return all.map((c) => present(c, rules, all));
 }
 

@@ -6,7 +6,7 @@
 import type { AuthContext, Services } from "../../env";
 import type { spaces } from "../../db/schema";
 import { ApiError, forbidden, notFound } from "../../lib/errors";
-import type { SqlGuard } from "../../lib/sql";
+import { guardedValue, type SqlGuard } from "../../lib/sql";
 import { requireRecentStepUp } from "../auth/second-factor";
 import { useEmergencyGrant } from "../lifebeat/grant-access";
 import { authFromSession, type SessionRow, sessionStatement } from "../auth/tokens";
@@ -126,6 +126,28 @@ export async function withSessionCheck<T = Record<string, unknown>>(
 export async function findMembership(svc: Services, auth: AuthContext, spaceId: string): Promise<Membership | null> {
   const [res] = await withSessionCheck<MembershipRow>(svc, auth, [svc.env.DB.prepare(MEMBERSHIP_SQL).bind(...membershipParams(spaceId, auth.userId, svc.clock.now()))]);
   return membershipOf(spaceId, res!.results[0]);
+}
+
+/**
+ * The session, the caller's role in `spaceId` (at least `min`) and the space's reads `reads` builds, in
+ * one round trip. `reads` gets `space`, a SQL value that names the space only for a caller who may see
+ * it (guardedValue), so a stranger's batch reads none of the space's rows; its results are looked at only
+ * after the checks passed.
+ */
+export async function readSpace(
+  svc: Services,
+  auth: AuthContext,
+  spaceId: string,
+  min: Role,
+  reads: (space: SqlGuard) => D1PreparedStatement[],
+): Promise<{ membership: Membership; results: D1Result[] }> {
+  const now = svc.clock.now();
+  const [member, ...results] = await withSessionCheck(svc, auth, [
+    svc.env.DB.prepare(MEMBERSHIP_SQL).bind(...membershipParams(spaceId, auth.userId, now)),
+    ...reads(guardedValue(spaceId, accessGuard(spaceId, auth.userId, now))),
+  ]);
+  const membership = await requireRole(svc, auth, membershipOf(spaceId, member!.results[0] as MembershipRow | undefined), min);
+  return { membership, results: results as D1Result[] };
 }
 
 /**

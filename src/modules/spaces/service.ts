@@ -5,7 +5,7 @@ import { categories, spaceMembers, spaceShards, spaces, users } from "../../db/s
 import { iso } from "../../lib/clock";
 import { newId } from "../../lib/ids";
 import { shardForNewSpace } from "../../lib/shards";
-import { guardedValue, IN_JSON_LIST, inJsonList, jsonList, type SqlValue } from "../../lib/sql";
+import { IN_JSON_LIST, inJsonList, jsonList, type SqlValue } from "../../lib/sql";
 import { assetOf, type Currency } from "../../lib/money";
 import { chunkRows } from "../../db/client";
 import { accountsIn, presentAccount } from "../accounts/service";
@@ -13,9 +13,7 @@ import { accountAddress } from "../ledger/addresses";
 import { requireTwoFactor } from "../auth/second-factor";
 import { systemCategories } from "../categories/system";
 import { grantedSpaces, useEmergencyGrant } from "../lifebeat/grant-access";
-import {
-  accessGuard, MEMBERSHIP_SQL, membershipOf, membershipParams, type MembershipRow, requireRole, requireSpaceRole, type Role, withSessionCheck,
-} from "./access";
+import { readSpace, requireSpaceRole, type Role } from "./access";
 
 type SpaceRow = typeof spaces.$inferSelect;
 
@@ -107,16 +105,10 @@ export async function createSpace(
   return presentSpace(row, "owner");
 }
 
-/** The session, the caller's role and the space's account summaries in one round trip; the summaries name the space only for a caller who may see it. */
+/** The session, the caller's role and the space's account summaries, in one round trip. */
 export async function getSpace(svc: Services, auth: AuthContext, spaceId: string) {
-  const now = svc.clock.now();
-  const space = guardedValue(spaceId, accessGuard(spaceId, auth.userId, now));
-  const [member, ...summary] = await withSessionCheck(svc, auth, [
-    svc.env.DB.prepare(MEMBERSHIP_SQL).bind(...membershipParams(spaceId, auth.userId, now)),
-    ...summaryReads(svc.env.DB, { sql: `= ${space.sql}`, params: space.params }),
-  ]);
-  const m = await requireRole(svc, auth, membershipOf(spaceId, member!.results[0] as MembershipRow | undefined), "viewer");
-  return presentSpace(m.space, m.role, summariesFrom([spaceId], summary).get(spaceId));
+  const { membership: m, results } = await readSpace(svc, auth, spaceId, "viewer", (space) => summaryReads(svc.env.DB, { sql: `= ${space.sql}`, params: space.params }));
+  return presentSpace(m.space, m.role, summariesFrom([spaceId], results).get(spaceId));
 }
 
 export async function updateSpace(
