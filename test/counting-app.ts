@@ -11,6 +11,8 @@ import type { TestUser } from "./helpers";
 
 export function countingApp() {
   let trips = 0;
+  // What D1 says the request's batches read (rows_read), to show that a stranger's batch reads none of a space's rows.
+  let rowsRead = 0;
   const countStatement = (s: D1PreparedStatement): D1PreparedStatement =>
     new Proxy(s, {
       get: (target, prop) => {
@@ -22,13 +24,17 @@ export function countingApp() {
     });
   const countSession = (session: D1DatabaseSession) => ({
     prepare: (sql: string) => countStatement(session.prepare(sql)),
-    batch: (stmts: D1PreparedStatement[]) => (trips++, session.batch(stmts)),
+    batch: (stmts: D1PreparedStatement[]) => (trips++, session.batch(stmts).then((rs) => {
+      for (const r of rs) rowsRead += r.meta?.rows_read ?? 0;
+      return rs;
+    })),
     getBookmark: () => session.getBookmark(),
   });
   const db = { ...env.DB, prepare: env.DB.prepare.bind(env.DB), batch: env.DB.batch.bind(env.DB), withSession: (c?: string) => countSession(env.DB.withSession(c)) };
   const request = async (u: TestUser, method: string, path: string, body?: unknown) => {
     const ctx = createExecutionContext();
     const before = trips;
+    const readBefore = rowsRead;
     const headers: Record<string, string> = { authorization: `Bearer ${u.accessToken}`, "cf-connecting-ip": u.ip };
     if (body !== undefined) headers["content-type"] = "application/json";
     const res = await app.fetch(
@@ -37,7 +43,7 @@ export function countingApp() {
       ctx,
     );
     await waitOnExecutionContext(ctx);
-    return { status: res.status, body: (await res.json()) as any, trips: trips - before };
+    return { status: res.status, body: (await res.json()) as any, trips: trips - before, rowsRead: rowsRead - readBefore };
   };
   return {
     get: (u: TestUser, path: string) => request(u, "GET", path),

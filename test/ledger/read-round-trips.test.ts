@@ -95,8 +95,13 @@ describe("one round trip for a transaction and for accounts", () => {
     const { get } = countingApp();
     const pages = [await get(ctx.user, `/v1/accounts?spaceId=${ctx.spaceId}&limit=100`), await get(ctx.user, `/v1/accounts?spaceId=${ctx.spaceId}&limit=100&offset=100`)];
     for (const p of pages) expect(p.trips).toBe(1);
-    const all = pages.flatMap((p) => p.body.accounts as { id: string; name: string; balanceDecimal: string }[]);
+    const all = pages.flatMap((p) => p.body.accounts as { id: string; name: string; balanceDecimal: string; createdAt: string; provider: string }[]);
     expect(all).toHaveLength(104);
+    expect(new Set(all.map((a) => a.id)).size).toBe(104);
+    // Newest first, across both pages.
+    const created = all.map((a) => Date.parse(a.createdAt));
+    expect(created).toEqual([...created].sort((x, y) => y - x));
+    expect(pages[0]!.rowsRead).toBeGreaterThanOrEqual(100);
     expect(pages[0]!.body.pagination).toMatchObject({ total: 104, limit: 100, offset: 0, hasMore: true });
     for (const a of all) {
       const i = Number(a.name.slice(1));
@@ -110,12 +115,18 @@ describe("one round trip for a transaction and for accounts", () => {
     expect(one.body).toEqual(all.find((a) => a.id === made[42]!.id));
     const savings = await get(ctx.user, `/v1/accounts?spaceId=${ctx.spaceId}&type=savings&limit=200`);
     expect(savings.body.pagination.total).toBe(52);
+    expect(savings.body.accounts.every((a: { type: string }) => a.type === "savings")).toBe(true);
     expect(savings.trips).toBe(1);
+    const byProvider = await get(ctx.user, `/v1/accounts?spaceId=${ctx.spaceId}&provider=${all[0]!.provider}&type=checking`);
+    expect(byProvider.body.pagination.total).toBe(52);
+    expect((await get(ctx.user, `/v1/accounts?spaceId=${ctx.spaceId}&provider=plaid`)).body.pagination.total).toBe(0);
     // A stranger: 404 for the list and the account, in one round trip, none of the space's rows read.
     const stranger = (await ledgerSpace()).user;
     const list = await get(stranger, `/v1/accounts?spaceId=${ctx.spaceId}`);
     expect(list.status).toBe(404);
     expect(list.trips).toBe(1);
+    // Its batch read the session and the membership checks, none of the space's 104 accounts or their volumes.
+    expect(list.rowsRead).toBeLessThan(20); // a handful (the guards evaluated once per read), not the 104 accounts
     const acc = await get(stranger, `/v1/accounts/${made[0]!.id}`);
     expect(acc.status).toBe(404);
     expect(JSON.stringify(acc.body)).not.toContain("A0");
@@ -147,6 +158,7 @@ describe("a space and the list of spaces", () => {
     const theirs = await get(stranger, `/v1/spaces/${ctx.spaceId}`);
     expect(theirs.status).toBe(404);
     expect(theirs.trips).toBe(1);
+    expect(theirs.rowsRead).toBeLessThan(20);
   });
 });
 
@@ -168,5 +180,8 @@ describe("a space's categories", () => {
     const theirs = await get(stranger, `/v1/categories?spaceId=${ctx.spaceId}`);
     expect(theirs.status).toBe(404);
     expect(theirs.trips).toBe(1);
+    // The space's system categories and its rule are not read for them.
+    expect(list.rowsRead).toBeGreaterThan(10);
+    expect(theirs.rowsRead).toBeLessThan(20);
   });
 });

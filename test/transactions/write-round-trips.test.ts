@@ -120,6 +120,11 @@ describe("a transfer's reads before the ledger", () => {
     const viewer = await registerUser();
     await addMember(s.owner, s.spaceId, viewer, "viewer");
     expect((await move(viewer)).status).toBe(403);
+    // From the viewer's own space into this one, where they only view: 403, as the destination's own checks answer.
+    const viewersSpace = await createSpace(viewer);
+    const viewersAccount = await createAccount(viewer, viewersSpace.id, { openingBalance: "5.00" });
+    const intoViewed = await move(viewer, { fromAccountId: viewersAccount.id });
+    expect(intoViewed.status).toBe(403);
     // A destination since deactivated: 409.
     expect((await callJson(`/v1/accounts/${savings.id}`, { token: s.owner.accessToken, ip: s.owner.ip, method: "PATCH", body: { isActive: false } })).status).toBe(200);
     expect((await move(s.owner)).status).toBe(409);

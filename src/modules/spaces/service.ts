@@ -28,7 +28,7 @@ function summaryReads(db: D1Database, space: { sql: string; params: SqlValue[] }
   return [
     db.prepare(`SELECT * FROM accounts WHERE space_id ${space.sql} ORDER BY created_at`).bind(...space.params),
     // Account addresses only: 'accounts;' is the first string after every 'accounts:…'.
-    db.prepare(`SELECT address, asset, input - output AS balance FROM ledger_volumes
+    db.prepare(`SELECT space_id, address, asset, input - output AS balance FROM ledger_volumes
                  WHERE space_id ${space.sql} AND address >= 'accounts:' AND address < 'accounts;'`).bind(...space.params),
   ];
 }
@@ -37,9 +37,10 @@ function summaryReads(db: D1Database, space: { sql: string; params: SqlValue[] }
 function summariesFrom(spaceIds: string[], [found, volumes]: D1Result[]): Map<string, AccountSummary[]> {
   const out = new Map<string, AccountSummary[]>(spaceIds.map((id) => [id, []]));
   const balances = new Map<string, number>();
-  for (const v of volumes!.results as { address: string; asset: string; balance: number }[]) balances.set(`${v.address}\n${v.asset}`, v.balance);
+  const key = (spaceId: string, address: string, asset: string) => `${spaceId}\n${address}\n${asset}`;
+  for (const v of volumes!.results as { space_id: string; address: string; asset: string; balance: number }[]) balances.set(key(v.space_id, v.address, v.asset), v.balance);
   for (const a of accountsIn(found!)) {
-    const p = presentAccount(a, balances.get(`${accountAddress(a.id)}\n${assetOf(a.currency as Currency)}`) ?? 0);
+    const p = presentAccount(a, balances.get(key(a.spaceId, accountAddress(a.id), assetOf(a.currency as Currency))) ?? 0);
     out.get(a.spaceId)?.push({ id: p.id, name: p.name, balance: p.balance, currency: p.currency, provider: p.provider });
   }
   return out;
