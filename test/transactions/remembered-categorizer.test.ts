@@ -10,6 +10,7 @@ import { ledgerViolations } from "../invariants/ledger-invariants";
 import { createAccount } from "../accounts/helpers";
 import { countingApp } from "../counting-app";
 import { callJson, createSpace, registerUser } from "../helpers";
+import { guardHolds, latestSessionId } from "./guard-helpers";
 
 async function setup() {
   const owner = await registerUser();
@@ -179,22 +180,11 @@ describe("the categorizer version", () => {
   });
 
   it("is what the guard of a chosen category checks, beside the access conditions", async () => {
-    const { writeGuard } = await import("../../src/modules/transactions/write-guard");
     const s = await setup();
-    const sessionId = (await env.DB.prepare("SELECT id FROM sessions WHERE user_id = ? ORDER BY created_at DESC LIMIT 1").bind(s.owner.id).first<{ id: string }>())!.id;
-    const svc = { clock: { now: () => Date.now() } } as unknown as Parameters<typeof writeGuard>[0];
+    const sessionId = await latestSessionId(s.owner.id);
     const current = await version(s.spaceId);
-    const holds = async (chosenAt: number, userId = s.owner.id) => {
-      const g = writeGuard(svc, { userId, sessionId, accountId: s.accountId, categoryId: null, chosenAt, facts: { spaceId: s.spaceId, currency: "USD", timezone: "UTC" } });
-      expect(g.params.length).toBeLessThan(100);
-      try {
-        await env.DB.batch([env.DB.prepare(g.sql).bind(...g.params)]);
-        return true;
-      } catch (e) {
-        expect(String(e)).toMatch(/write_guard_refused/);
-        return false;
-      }
-    };
+    const holds = (chosenAt: number, userId = s.owner.id) =>
+      guardHolds({ userId, sessionId, accountId: s.accountId, categoryId: null, chosenAt, facts: { spaceId: s.spaceId, currency: "USD", timezone: "UTC" } });
     expect(await holds(current)).toBe(true);
     expect(await holds(current - 1)).toBe(false);
     expect(await holds(current + 1)).toBe(false);

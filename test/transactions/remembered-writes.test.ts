@@ -13,6 +13,7 @@ import { ledgerViolations } from "../invariants/ledger-invariants";
 import { createAccount } from "../accounts/helpers";
 import { countingApp } from "../counting-app";
 import { addMember, callJson, createSpace, registerUser, type TestUser } from "../helpers";
+import { guardHolds, latestSessionId } from "./guard-helpers";
 
 async function setup() {
   const owner = await registerUser();
@@ -42,6 +43,16 @@ async function remembered(s: Ctx, user: TestUser) {
 }
 
 const asAdmin = (s: Ctx, path: string, method: string, body?: unknown) => callJson(path, { token: s.owner.accessToken, ip: s.owner.ip, method, body });
+
+/** A member remembered as a writer (as the owner is) and then demoted to viewer: their next writes' guards refuse. */
+async function demotedWriter(s: Ctx) {
+  const member = await registerUser();
+  await addMember(s.owner, s.spaceId, member, "member");
+  await remembered(s, s.owner);
+  await remembered(s, member);
+  expect((await asAdmin(s, `/v1/spaces/${s.spaceId}/members/${member.id}`, "PATCH", { role: "viewer" })).status).toBe(200);
+  return member;
+}
 
 describe("a remembered writer's categorized write", () => {
   it("commits in the ledger's batch alone and answers exactly as the ordinary path, names as they are now", async () => {
@@ -180,11 +191,7 @@ describe("a remembered writer's categorized write", () => {
 
   it("in a group with writes whose guard fails: those are refused, every other write commits once", async () => {
     const s = await setup();
-    const member = await registerUser();
-    await addMember(s.owner, s.spaceId, member, "member");
-    await remembered(s, s.owner);
-    await remembered(s, member);
-    expect((await asAdmin(s, `/v1/spaces/${s.spaceId}/members/${member.id}`, "PATCH", { role: "viewer" })).status).toBe(200);
+    const member = await demotedWriter(s);
     const writes = Array.from({ length: 24 }, (_, i) => (i % 3 === 0 ? { user: member, d: `refused ${i}` } : { user: s.owner, d: `kept ${i}` }));
     const ledger = await groupingLedger(s.spaceId);
     const answers = await Promise.all(writes.map((w) => s.post(w.user, "/v1/transactions", spend(s, w.d, { amount: "-0.10" })))).finally(() => ledger.restore());
@@ -202,11 +209,7 @@ describe("a remembered writer's categorized write", () => {
 describe("a group whose batch guards refuse", () => {
   it("answers the refusing writes after one read of the guards, and commits the others as one group", async () => {
     const s = await setup();
-    const member = await registerUser();
-    await addMember(s.owner, s.spaceId, member, "member");
-    await remembered(s, s.owner);
-    await remembered(s, member);
-    expect((await asAdmin(s, `/v1/spaces/${s.spaceId}/members/${member.id}`, "PATCH", { role: "viewer" })).status).toBe(200);
+    const member = await demotedWriter(s);
     // Three of the member's writes (now a viewer's) among the owner's.
     const writes = Array.from({ length: 17 }, (_, i) => ([4, 9, 14].includes(i) ? { user: member, d: `refused ${i}` } : { user: s.owner, d: `kept ${i}` }));
     const ledger = await groupingLedger(s.spaceId, { holdMs: 300 });
@@ -252,25 +255,14 @@ describe("the ledger's guard of a write", () => {
 
 describe("the guard of a remembered write", () => {
   it("refuses the batch when any one of its conditions fails, and lets it through when all hold", async () => {
-    const { writeGuard } = await import("../../src/modules/transactions/write-guard");
     const s = await setup();
     const elsewhere = await createSpace(s.owner);
     const foreignAccount = await createAccount(s.owner, elsewhere.id, { name: "Elsewhere" });
     const foreignCategory = await callJson("/v1/categories", { token: s.owner.accessToken, ip: s.owner.ip, body: { spaceId: elsewhere.id, name: "Other", type: "expense" } });
-    const sessionId = (await env.DB.prepare("SELECT id FROM sessions WHERE user_id = ? ORDER BY created_at DESC LIMIT 1").bind(s.owner.id).first<{ id: string }>())!.id;
+    const sessionId = await latestSessionId(s.owner.id);
     const space = (await env.DB.prepare("SELECT timezone, currency FROM spaces WHERE id = ?").bind(s.spaceId).first<{ timezone: string; currency: string }>())!;
-    const svc = { clock: { now: () => Date.now() } } as unknown as Parameters<typeof writeGuard>[0];
     const base = { userId: s.owner.id, sessionId, accountId: s.accountId, categoryId: s.coffeeId, facts: { spaceId: s.spaceId, currency: "USD", timezone: space.timezone } };
-    const holds = async (w: typeof base = base) => {
-      const g = writeGuard(svc, w);
-      try {
-        await env.DB.batch([env.DB.prepare(g.sql).bind(...g.params)]);
-        return true;
-      } catch (e) {
-        expect(String(e)).toMatch(/write_guard_refused/);
-        return false;
-      }
-    };
+    const holds = (w: typeof base = base) => guardHolds(w);
     /** Whether the guard holds while `sql` has changed one row (undone after). */
     const holdsWhile = async (sql: string, undo: string, ...params: unknown[]) => {
       await env.DB.prepare(sql).bind(...params).run();
