@@ -29,22 +29,26 @@ const OPENING_OF_TIME = "0001-01-01";
 
 const mask = (digits?: string) => (digits ? `****${digits.replace(/\D/g, "").slice(-4)}` : null);
 
+/** A row of an account's ledger volumes: its address, an asset, and the balance in that asset. */
+export type VolumeRow = { address: string; asset: string; balance: number };
+
+/** Each account's balance (minor units) among volume rows read for it: its own address, in its currency; 0 when none. */
+export function balancesIn(volumes: VolumeRow[], rows: AccountRow[]): Map<string, number> {
+  const byKey = new Map(volumes.map((v) => [`${v.address}\n${v.asset}`, v.balance]));
+  return new Map(rows.map((r) => [r.id, byKey.get(`${accountAddress(r.id)}\n${assetOf(r.currency as Currency)}`) ?? 0]));
+}
+
 /** Ledger balances (minor units) of the given accounts in their own currencies. */
 export async function balancesOf(svc: Services, spaceId: string, rows: AccountRow[]): Promise<Map<string, number>> {
-  const out = new Map<string, number>();
   const found = await inChunks(rows.map((r) => accountAddress(r.id)), 1, async (chunk) => {
     const res = await svc.env.DB.prepare(
       `SELECT address, asset, input - output AS balance FROM ledger_volumes WHERE space_id = ? AND address IN (${questionMarks(chunk.length)})`,
     )
       .bind(spaceId, ...chunk)
-      .all<{ address: string; asset: string; balance: number }>();
+      .all<VolumeRow>();
     return res.results;
   });
-  for (const r of rows) {
-    const hit = found.find((f) => f.address === accountAddress(r.id) && f.asset === assetOf(r.currency as Currency));
-    out.set(r.id, hit?.balance ?? 0);
-  }
-  return out;
+  return balancesIn(found, rows);
 }
 
 export function presentAccount(a: AccountRow, balanceMinor: number) {
@@ -101,22 +105,16 @@ export async function accountFor(
 
 /**
  * A statement for accountFor's `extra`: the account `accountId` if it is in `spaceId` and the caller may
- * see that space (guarded, so a stranger's batch reads nothing). Read it with accountIn.
+ * see that space (guarded, so a stranger's batch reads nothing). Read it with accountsIn.
  */
 export function accountInSpaceStatement(svc: Services, auth: AuthContext, spaceId: string, accountId: string): D1PreparedStatement {
   return svc.env.DB.prepare(`SELECT * FROM accounts WHERE id = ? AND space_id = ? AND ${ACCESS_GUARD_SQL}`)
     .bind(accountId, spaceId, ...membershipParams(spaceId, auth.userId, svc.clock.now()));
 }
 
-/** The accounts a `SELECT * FROM accounts` read found. */
+/** The accounts a `SELECT * FROM accounts` read found (accountInSpaceStatement's: none or one). */
 export function accountsIn(result: D1Result): AccountRow[] {
   return (result.results as Record<string, unknown>[]).map(readAccount);
-}
-
-/** The account accountInSpaceStatement found, or null. */
-export function accountIn(result: D1Result): AccountRow | null {
-  const raw = result.results[0] as Record<string, unknown> | undefined;
-  return raw ? readAccount(raw) : null;
 }
 
 /**
@@ -144,10 +142,10 @@ export async function listAccounts(
         .bind(...space.params, ...params, q.limit, q.offset),
     ];
   });
-  const rows = (found!.results as Record<string, unknown>[]).map(readAccount);
-  const balances = volumes!.results as VolumeRow[];
+  const rows = accountsIn(found!);
+  const balances = balancesIn(volumes!.results as VolumeRow[], rows);
   const n = (total!.results[0] as { n: number } | undefined)?.n ?? 0;
-  return { accounts: rows.map((r) => presentAccount(r, balanceIn(balances, r))), pagination: pagination(n, q.limit, q.offset) };
+  return { accounts: rows.map((r) => presentAccount(r, balances.get(r.id)!)), pagination: pagination(n, q.limit, q.offset) };
 }
 
 /** The session, the account, the caller's role and the account's balance, in one round trip. */
@@ -158,14 +156,8 @@ export async function getAccount(svc: Services, auth: AuthContext, accountId: st
         WHERE v.space_id = (SELECT a.space_id FROM accounts a WHERE a.id = ? AND ${accessGuardOf("a.space_id")}) AND v.address = ?`,
     ).bind(accountId, auth.userId, auth.userId, svc.clock.now(), accountAddress(accountId)),
   ]);
-  return presentAccount(account, balanceIn(extra[0]!.results as VolumeRow[], account));
+  return presentAccount(account, balancesIn(extra[0]!.results as VolumeRow[], [account]).get(account.id)!);
 }
-
-type VolumeRow = { address: string; asset: string; balance: number };
-
-/** An account's balance among volume rows read for it: its own address, in its currency. */
-const balanceIn = (rows: VolumeRow[], a: AccountRow) =>
-  rows.find((v) => v.address === accountAddress(a.id) && v.asset === assetOf(a.currency as Currency))?.balance ?? 0;
 
 export async function createManualAccount(
   svc: Services,

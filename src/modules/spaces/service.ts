@@ -6,10 +6,9 @@ import { iso } from "../../lib/clock";
 import { newId } from "../../lib/ids";
 import { shardForNewSpace } from "../../lib/shards";
 import { IN_JSON_LIST, inJsonList, jsonList, type SqlValue } from "../../lib/sql";
-import { assetOf, type Currency } from "../../lib/money";
+import type { Currency } from "../../lib/money";
 import { chunkRows } from "../../db/client";
-import { accountsIn, presentAccount } from "../accounts/service";
-import { accountAddress } from "../ledger/addresses";
+import { accountsIn, balancesIn, presentAccount, type VolumeRow } from "../accounts/service";
 import { requireTwoFactor } from "../auth/second-factor";
 import { systemCategories } from "../categories/system";
 import { grantedSpaces, useEmergencyGrant } from "../lifebeat/grant-access";
@@ -28,7 +27,7 @@ function summaryReads(db: D1Database, space: { sql: string; params: SqlValue[] }
   return [
     db.prepare(`SELECT * FROM accounts WHERE space_id ${space.sql} ORDER BY created_at`).bind(...space.params),
     // Account addresses only: 'accounts;' is the first string after every 'accounts:…'.
-    db.prepare(`SELECT space_id, address, asset, input - output AS balance FROM ledger_volumes
+    db.prepare(`SELECT address, asset, input - output AS balance FROM ledger_volumes
                  WHERE space_id ${space.sql} AND address >= 'accounts:' AND address < 'accounts;'`).bind(...space.params),
   ];
 }
@@ -36,11 +35,11 @@ function summaryReads(db: D1Database, space: { sql: string; params: SqlValue[] }
 /** The summaries summaryReads' results describe, by space: each account with its balance in its currency. */
 function summariesFrom(spaceIds: string[], [found, volumes]: D1Result[]): Map<string, AccountSummary[]> {
   const out = new Map<string, AccountSummary[]>(spaceIds.map((id) => [id, []]));
-  const balances = new Map<string, number>();
-  const key = (spaceId: string, address: string, asset: string) => `${spaceId}\n${address}\n${asset}`;
-  for (const v of volumes!.results as { space_id: string; address: string; asset: string; balance: number }[]) balances.set(key(v.space_id, v.address, v.asset), v.balance);
-  for (const a of accountsIn(found!)) {
-    const p = presentAccount(a, balances.get(key(a.spaceId, accountAddress(a.id), assetOf(a.currency as Currency))) ?? 0);
+  const rows = accountsIn(found!);
+  // An account's address holds volumes in its own space only (checkAccountPostings): its id is key enough.
+  const balances = balancesIn(volumes!.results as VolumeRow[], rows);
+  for (const a of rows) {
+    const p = presentAccount(a, balances.get(a.id)!);
     out.get(a.spaceId)?.push({ id: p.id, name: p.name, balance: p.balance, currency: p.currency, provider: p.provider });
   }
   return out;

@@ -42,7 +42,8 @@ const isBareDate = (s?: string) => s !== undefined && s.length === 10;
 const MEMBER_GUARD = ACCESS_GUARD_SQL;
 
 /** A raw `transactions` row read as drizzle would (the helper every batched read uses). */
-const rowOf = rowReader(transactions);
+/** A Dhanam transaction from a raw `transactions` row (`SELECT t.*`). */
+export const transactionOfRow = rowReader(transactions);
 
 interface Query {
   where: string;
@@ -93,7 +94,7 @@ function pageStatements(svc: Services, auth: AuthContext, f: ListFilters, q: Que
 
 async function present(svc: Services, f: ListFilters, tz: string, page: D1Result, total: D1Result) {
   const raw = page.results as Record<string, unknown>[];
-  const rows = raw.map(rowOf);
+  const rows = raw.map(transactionOfRow);
   const categories = raw.filter((r) => r.category_name != null).map((r) => ({ id: r.category_id as string, name: r.category_name as string, color: (r.category_color ?? null) as string | null }));
   const accounts = raw.filter((r) => r.account_name != null).map((r) => ({ id: r.account_id as string, name: r.account_name as string }));
   const n = (total.results[0] as { n: number } | undefined)?.n ?? 0;

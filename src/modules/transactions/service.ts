@@ -9,12 +9,13 @@ import type { AuthContext, Services } from "../../env";
 import { accounts, transactions } from "../../db/schema";
 import { iso } from "../../lib/clock";
 import { instantIn } from "../../lib/dates";
-import { IN_JSON_LIST, inJsonList, jsonList, rowReader } from "../../lib/sql";
+import { IN_JSON_LIST, inJsonList, jsonList } from "../../lib/sql";
+import { transactionOfRow } from "./list";
 import { isoInZone } from "../../lib/zoned-time";
 import { ApiError, conflict, notFound, validationFailed } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { assetOf, type Currency, CURRENCY_SCALES, formatMinor, toMajorNumber } from "../../lib/money";
-import { accountFor, accountIn, accountInSpaceStatement, type AccountRow } from "../accounts/service";
+import { accountFor, accountInSpaceStatement, type AccountRow, accountsIn } from "../accounts/service";
 import { checkBudgetAlerts, watchingBudgetsRead } from "../budgets/alerts";
 import { acceptsAsset } from "../ledger/account-rules";
 import { type AutoCategory, type Categorizer, categorizerFrom, categorizerReads, featuresOf } from "../categories/auto";
@@ -337,7 +338,7 @@ export async function createTransfer(
   // stand for it (the same space, the same role). Otherwise its own checks answer, as they always did.
   const { account: from, membership, extra } = await accountFor(svc, auth, input.fromAccountId, "member",
     [accountInSpaceStatement(svc, auth, input.spaceId, input.toAccountId)]);
-  const sameSpace = from.spaceId === input.spaceId ? accountIn(extra[0]!) : null;
+  const sameSpace = from.spaceId === input.spaceId ? (accountsIn(extra[0]!)[0] ?? null) : null;
   const to = sameSpace ?? (await accountFor(svc, auth, input.toAccountId, "member")).account;
   requireInSpace(from, input.spaceId, "fromAccountId");
   requireInSpace(to, input.spaceId, "toAccountId");
@@ -395,8 +396,6 @@ const TRANSACTION_VIEW_SQL = `SELECT t.*, sp.timezone AS view_timezone, a.name A
 
 type TransactionView = Record<string, unknown> & { space_id: string; view_timezone: string; view_account_name: string | null; view_category_name: string | null; view_category_color: string | null };
 
-const readTransaction = rowReader(transactions);
-
 /** The session, the caller's role in the transaction's space and the transaction as shown, in one round trip. */
 export async function getTransaction(svc: Services, auth: AuthContext, id: string) {
   const db = svc.env.DB;
@@ -408,7 +407,7 @@ export async function getTransaction(svc: Services, auth: AuthContext, id: strin
   const view = found!.results[0] as TransactionView | undefined;
   if (!view) throw notFound("Transaction");
   await asResource(requireRole(svc, auth, membershipOf(view.space_id, member!.results[0] as MembershipRow | undefined), "viewer"), "Transaction");
-  const row = readTransaction(view);
+  const row = transactionOfRow(view);
   const [shown] = await presentTransactions(svc, [row], {
     timezone: view.view_timezone,
     accounts: view.view_account_name === null ? [] : [{ id: row.accountId, name: view.view_account_name }],
