@@ -136,6 +136,12 @@ export class SpaceLedger extends DurableObject<Env> {
   /** Timestamp of the latest stored entry, by volumeKey(address, asset): beyond it, writes append in value-date order. */
   private lastEntryAt = new Map<string, number>();
   /**
+   * Addresses whose ledger account row records its first transaction: a write that touches them again
+   * leaves out its `ledger_accounts` upsert, which would change nothing but would still cost a statement
+   * and two rows written (the row, rewritten in place, and its index entry) on every write.
+   */
+  private firstSeqRecorded = new Set<string>();
+  /**
    * Categories deleted through this object: rows in them are refused from the moment the deletion
    * began, so a transaction that checked its category just before cannot land in it after.
    */
@@ -385,6 +391,7 @@ export class SpaceLedger extends DurableObject<Env> {
     this.chain = null;
     this.volumes.clear();
     this.loadedAddresses.clear();
+    this.firstSeqRecorded.clear();
     this.accounts.clear();
     this.lastEntryAt.clear();
   }
@@ -534,12 +541,14 @@ export class SpaceLedger extends DurableObject<Env> {
       const rows = await this.db
         .prepare(
           `SELECT v.address, v.asset, v.input, v.output,
-                  (SELECT MAX(e.timestamp) FROM ledger_entries e WHERE e.space_id = v.space_id AND e.address = v.address AND e.asset = v.asset) AS last_at
+                  (SELECT MAX(e.timestamp) FROM ledger_entries e WHERE e.space_id = v.space_id AND e.address = v.address AND e.asset = v.asset) AS last_at,
+                  (SELECT a.first_seq IS NOT NULL FROM ledger_accounts a WHERE a.space_id = v.space_id AND a.address = v.address) AS first_seq_recorded
              FROM ledger_volumes v WHERE v.space_id = ? AND v.address ${IN_JSON_LIST}`,
         )
         .bind(this.spaceId, jsonList(missing))
-        .all<{ address: string; asset: string; input: number; output: number; last_at: number | null }>();
+        .all<{ address: string; asset: string; input: number; output: number; last_at: number | null; first_seq_recorded: number | null }>();
       for (const r of rows.results) {
+        if (r.first_seq_recorded === 1) this.firstSeqRecorded.add(r.address);
         const k = volumeKey(r.address, r.asset);
         this.volumes.set(k, { input: r.input, output: r.output });
         if (r.last_at !== null) this.lastEntryAt.set(k, r.last_at);
@@ -672,6 +681,7 @@ export class SpaceLedger extends DurableObject<Env> {
       this.lastEntryAt.set(k, Math.max(this.lastEntryAt.get(k) ?? e.timestamp, e.timestamp));
     }
     for (const [address, rule] of newAccounts) this.accounts.set(address, rule);
+    for (const e of entries) this.firstSeqRecorded.add(e.address);
     chain.nextSeq = seq;
     return result;
   }
@@ -754,7 +764,7 @@ export class SpaceLedger extends DurableObject<Env> {
         "ON CONFLICT (space_id, address, asset) DO UPDATE SET input = excluded.input, output = excluded.output"),
     );
     const firstSeen = new Map<string, number>();
-    for (const t of touched.values()) if (!firstSeen.has(t.address)) firstSeen.set(t.address, t.firstSeq);
+    for (const t of touched.values()) if (!firstSeen.has(t.address) && !this.firstSeqRecorded.has(t.address)) firstSeen.set(t.address, t.firstSeq);
     statements.push(
       ...this.insertRows("ledger_accounts", ["space_id", "address", "metadata", "first_seq", "created_at"],
         [...firstSeen].map(([address, first]) => [sid, address, "{}", first, now]),

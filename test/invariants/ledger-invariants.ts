@@ -76,6 +76,15 @@ export async function ledgerViolations(spaceId: string): Promise<string[]> {
   }
   if (sums.size !== volumes.length) v.push(`${sums.size} address/asset pairs have entries but ${volumes.length} have volumes`);
 
+  // Every address with entries has its ledger account, which names the first transaction that touched it.
+  const firstSeqs = new Map((await all<{ address: string; first_seq: number | null }>("SELECT address, first_seq FROM ledger_accounts WHERE space_id = ?")).map((a) => [a.address, a.first_seq]));
+  const firstTouch = new Map<string, number>();
+  for (const e of entries) firstTouch.set(e.address, Math.min(firstTouch.get(e.address) ?? e.seq, e.seq));
+  for (const [address, seq] of firstTouch) {
+    if (!firstSeqs.has(address)) v.push(`${address} has entries but no ledger account`);
+    else if (firstSeqs.get(address) !== seq) v.push(`the ledger account ${address} names transaction ${firstSeqs.get(address)} as its first, but its first entry is in ${seq}`);
+  }
+
   // In value-date order (what statements show), an account that may not overdraw is never below zero
   // at any date: forbidding overdraft is refused over a history that ever was.
   const byVolume = new Map<string, EntryRow[]>();
