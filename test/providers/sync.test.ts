@@ -15,6 +15,7 @@ import { getConnection } from "../../src/modules/providers/connections";
 import { DeadLettered, enqueueDueSyncs, enqueueSync, runSyncJob, SYNC_JOB } from "../../src/modules/providers/sync";
 import { addMember, callJson, registerUser } from "../helpers";
 import { createAccount } from "../accounts/helpers";
+import { countingApp } from "../counting-app";
 import { ledgerViolations } from "../invariants/ledger-invariants";
 import { as, directServices, jobStats, linkPlaid, liveRows, ownerWithSpace, plaidAccessToken, plaidControl, syncNow, waitForJob } from "./helpers";
 
@@ -208,6 +209,14 @@ describe("sync requests and failures", () => {
     // Plaid reports changes since the saved cursor: none.
     expect(done.body.stats).toMatchObject({ created: 0, updated: 0, errors: 0, removed: 0 });
     expect(done.body).toMatchObject({ transactions_created: 0, transactions_updated: 0 });
+    // The session, the role and the job in one round trip; a stranger's is a 404 naming nothing of it.
+    const { get } = countingApp();
+    const counted = await get(s.owner, `/v1/sync-jobs/${forced.body.jobId}`);
+    expect(counted).toMatchObject({ status: 200, trips: 1, body: done.body });
+    const stranger = await get(await registerUser(), `/v1/sync-jobs/${forced.body.jobId}`);
+    expect(stranger).toMatchObject({ status: 404, trips: 1, body: { error: { code: "RESOURCE_NOT_FOUND", message: "Sync job not found" } } });
+    expect(JSON.stringify(stranger.body)).not.toContain(s.spaceId);
+    expect((await get(s.owner, "/v1/sync-jobs/job_nope")).status).toBe(404);
 
     const manual = await createAccount(s.owner, s.spaceId, { openingBalance: 10 });
     const skip = await callJson("/v1/accounts/sync", { ...as(s.owner), body: { spaceId: s.spaceId, accountIds: [manual.id] } });

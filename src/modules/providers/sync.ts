@@ -18,7 +18,7 @@ import { ProviderError } from "../../providers/errors";
 import { fetchPlaid } from "../../providers/plaid/adapter";
 import { fetchBelvo } from "../../providers/belvo/adapter";
 import { fetchBitso } from "../../providers/bitso/adapter";
-import { requireRoleOver, requireSpaceRole } from "../spaces/access";
+import { readResource, requireSpaceRole } from "../spaces/access";
 import { outboxRow, outboxStatement, type PublishInput, queueFanout } from "../webhooks/publish";
 import { applyChanges, emptyStats, type SyncChanges, type SyncStats } from "./apply";
 import { type ConnectionRow, CRON_SYNC_AGE_MS, getConnection, setStatus, SYNC_INTERVAL_MS } from "./connections";
@@ -172,14 +172,15 @@ export async function requestSync(svc: Services, auth: AuthContext, input: { spa
 }
 
 export async function getSyncJob(svc: Services, auth: AuthContext, jobId: string) {
-  const row = await svc.env.DB.prepare(
-    `SELECT j.*, p.connection_id, p.account_ids, p.trigger, p.attempts, c.provider FROM jobs j JOIN provider_sync_jobs p ON p.job_id = j.id
-       LEFT JOIN provider_connections c ON c.id = p.connection_id WHERE j.id = ?`,
-  )
-    .bind(jobId)
-    .first<JobRow & { connection_id: string; account_ids: string; trigger: string; attempts: number; provider: string | null }>();
+  // The session, the caller's role in the job's space and the job's sync details, in one round trip.
+  const { results: [sync] } = await readResource(svc, auth, "jobs", jobId, "Sync job", "member", (space) => [
+    svc.env.DB.prepare(
+      `SELECT j.*, p.connection_id, p.account_ids, p.trigger, p.attempts, c.provider FROM jobs j JOIN provider_sync_jobs p ON p.job_id = j.id
+         LEFT JOIN provider_connections c ON c.id = p.connection_id WHERE j.id = ? AND j.space_id = ${space.sql}`,
+    ).bind(jobId, ...space.params),
+  ]);
+  const row = sync!.results[0] as (JobRow & { connection_id: string; account_ids: string; trigger: string; attempts: number; provider: string | null }) | undefined;
   if (!row) throw notFound("Sync job");
-  await requireRoleOver(svc, auth, row.space_id, "member", "Sync job");
   return presentJob(row);
 }
 

@@ -55,14 +55,24 @@ function accessGuardSql(space: string): string {
     OR EXISTS (SELECT 1 ${grantFrom(space)}))`;
 }
 
-/** MEMBERSHIP_SQL for the space a Dhanam transaction belongs to: binds `membershipParams(transactionId, ...)`. */
-export const TRANSACTION_MEMBERSHIP_SQL = membershipSql("(SELECT space_id FROM transactions WHERE id = ?)");
+/**
+ * The tables of resources that live in a space (a `space_id` column) and are read by their own id. SQL
+ * names them, so they are listed here, never taken from a request.
+ */
+export type SpaceResourceTable =
+  | "accounts" | "transactions" | "budgets" | "manual_assets" | "webhook_subscriptions" | "jobs" | "provider_connections";
 
 /**
- * MEMBERSHIP_SQL for the space an account belongs to, so the account and the
- * caller's role in its space come in one batch: binds `membershipParams(accountId, ...)`.
+ * MEMBERSHIP_SQL for the space a resource of `table` belongs to, so the resource and the caller's role
+ * in its space come in one batch: binds `membershipParams(resourceId, ...)`.
  */
-export const ACCOUNT_MEMBERSHIP_SQL = membershipSql("(SELECT space_id FROM accounts WHERE id = ?)");
+export const resourceMembershipSql = (table: SpaceResourceTable) => membershipSql(`(SELECT space_id FROM ${table} WHERE id = ?)`);
+
+/** MEMBERSHIP_SQL for the space a Dhanam transaction belongs to: binds `membershipParams(transactionId, ...)`. */
+export const TRANSACTION_MEMBERSHIP_SQL = resourceMembershipSql("transactions");
+
+/** MEMBERSHIP_SQL for the space an account belongs to: binds `membershipParams(accountId, ...)`. */
+export const ACCOUNT_MEMBERSHIP_SQL = resourceMembershipSql("accounts");
 
 /** The parameters of MEMBERSHIP_SQL and ACCESS_GUARD_SQL. */
 export const membershipParams = (spaceId: string, userId: string, now: number) => [spaceId, userId, spaceId, userId, now];
@@ -148,6 +158,40 @@ export async function readSpace(
   ]);
   const membership = await requireRole(svc, auth, membershipOf(spaceId, member!.results[0] as MembershipRow | undefined), min);
   return { membership, results: results as D1Result[] };
+}
+
+/**
+ * A resource of `table` read by its id, with the session, the caller's role in the resource's space (at
+ * least `min`) and the reads `reads` builds, in one round trip: readSpace for a route that names the
+ * resource, not its space. `reads` gets `space`, the resource's space id as SQL, NULL unless the caller
+ * may see that space (so a stranger's batch reads none of the space's rows), and binds the resource's id
+ * itself where it needs it. A resource that does not exist, or that lives in a space the caller cannot
+ * see, is a 404 naming `resource`; the results are looked at only after the checks passed.
+ */
+export async function readResource(
+  svc: Services,
+  auth: AuthContext,
+  table: SpaceResourceTable,
+  id: string,
+  resource: string,
+  min: Role,
+  reads: (space: SqlGuard) => D1PreparedStatement[] = () => [],
+): Promise<{ row: Record<string, unknown>; membership: Membership; results: D1Result[] }> {
+  const now = svc.clock.now();
+  const db = svc.env.DB;
+  const space: SqlGuard = {
+    sql: `(SELECT r.space_id FROM ${table} r WHERE r.id = ? AND ${accessGuardOf("r.space_id")})`,
+    params: [id, auth.userId, auth.userId, now],
+  };
+  const [found, member, ...results] = await withSessionCheck(svc, auth, [
+    db.prepare(`SELECT * FROM ${table} WHERE id = ?`).bind(id),
+    db.prepare(resourceMembershipSql(table)).bind(...membershipParams(id, auth.userId, now)),
+    ...reads(space),
+  ]);
+  const row = found!.results[0] as Record<string, unknown> | undefined;
+  if (!row) throw notFound(resource);
+  const membership = await asResource(requireRole(svc, auth, membershipOf(row.space_id as string, member!.results[0] as MembershipRow | undefined), min), resource);
+  return { row, membership, results: results as D1Result[] };
 }
 
 /**
