@@ -1,6 +1,6 @@
 /**
- * The real app over a D1 whose request sessions count their round trips (a
- * batch, or one statement run alone), to test how many a route makes. The
+ * The real app over a D1 whose request sessions and binding count their round
+ * trips (a batch, or one statement run alone), to test how many a route makes. The
  * space's ledger object reaches D1 through its own binding: its batch is not
  * counted here.
  */
@@ -30,7 +30,13 @@ export function countingApp() {
     })),
     getBookmark: () => session.getBookmark(),
   });
-  const db = { ...env.DB, prepare: env.DB.prepare.bind(env.DB), batch: env.DB.batch.bind(env.DB), withSession: (c?: string) => countSession(env.DB.withSession(c)) };
+  // The binding itself counts too: a read made outside the request's session is a round trip all the same.
+  const db = {
+    prepare: (sql: string) => countStatement(env.DB.prepare(sql)),
+    batch: (stmts: D1PreparedStatement[]) => (trips++, env.DB.batch(stmts)),
+    exec: (sql: string) => (trips++, env.DB.exec(sql)),
+    withSession: (c?: string) => countSession(env.DB.withSession(c)),
+  };
   const request = async (u: TestUser, method: string, path: string, body?: unknown) => {
     const ctx = createExecutionContext();
     const before = trips;

@@ -1,0 +1,135 @@
+/**
+ * One D1 round trip per authenticated read (issue 10), for every authenticated GET route of the OpenAPI
+ * document: each route is called twice (the first call may fill a cache) as the role it needs, over a
+ * populated space, and its round trips are counted on the request's D1 (its sessions and the binding
+ * itself). A route not in READ_TRIPS fails the test, so a new read is counted from its first day.
+ */
+import { describe, expect, it } from "vitest";
+import { createAccount } from "../accounts/helpers";
+import { countingApp } from "../counting-app";
+import { callJson, type TestUser } from "../helpers";
+import { operations, synthesize } from "../security/openapi-requests";
+import { buildWorld } from "../security/world";
+
+/**
+ * Round trips of each route, first call / second call. One is the rule; the routes above it say why
+ * (or are not converted yet).
+ */
+const READ_TRIPS: Record<string, [number, number]> = {
+  "/v1/auth/me": [2, 2],
+  "/v1/spaces": [3, 3],
+  "/v1/spaces/{spaceId}": [1, 1],
+  "/v1/spaces/{spaceId}/members": [2, 2],
+  "/v1/spaces/{spaceId}/ledger/transactions": [1, 1],
+  "/v1/spaces/{spaceId}/ledger/transactions/{txid}": [2, 2],
+  "/v1/spaces/{spaceId}/ledger/accounts": [3, 3],
+  "/v1/spaces/{spaceId}/ledger/accounts/{address}": [3, 3],
+  "/v1/spaces/{spaceId}/ledger/balances": [2, 2],
+  "/v1/spaces/{spaceId}/ledger/stats": [2, 2],
+  "/v1/spaces/{spaceId}/ledger/logs": [2, 2],
+  "/v1/spaces/{spaceId}/ledger/logs/verify": [2, 2],
+  "/v1/accounts": [1, 1],
+  "/v1/accounts/summary": [3, 3],
+  "/v1/accounts/{accountId}": [1, 1],
+  "/v1/accounts/{accountId}/transactions": [2, 2],
+  "/v1/accounts/{accountId}/ledger": [2, 2],
+  "/v1/transactions": [1, 1],
+  "/v1/transactions/{id}": [1, 1],
+  "/v1/trades": [2, 2],
+  "/v1/categories": [1, 1],
+  "/v1/budgets": [5, 5],
+  "/v1/budgets/{id}": [5, 5],
+  "/v1/ml/corrections": [3, 3],
+  "/v1/ml/jobs/{jobId}": [2, 2],
+  "/v1/webhooks": [2, 2],
+  "/v1/webhooks/{id}": [2, 2],
+  "/v1/webhooks/{id}/deliveries": [3, 3],
+  "/v1/esg/scores": [4, 4],
+  "/v1/defi/positions": [2, 2],
+  "/v1/gaming/portfolio": [3, 3],
+  "/v1/gaming/platforms": [1, 1],
+  "/v1/gaming/earnings": [2, 2],
+  "/v1/gaming/nfts": [2, 2],
+  "/v1/gaming/platforms/{platform}/positions": [3, 3],
+  "/v1/analytics/dashboard": [17, 17],
+  "/v1/analytics/net-worth": [279, 279],
+  "/v1/analytics/recurring": [3, 3],
+  "/v1/analytics/forecast": [10, 3],
+  "/v1/rates": [4, 3],
+  "/v1/spaces/{spaceId}/rates": [2, 2],
+  "/v1/projections": [9, 9],
+  "/v1/projections/scenarios": [3, 3],
+  "/v1/assets": [2, 2],
+  "/v1/assets/{assetId}": [3, 3],
+  "/v1/assets/{assetId}/valuations": [4, 4],
+  "/v1/assets/{assetId}/documents": [3, 3],
+  "/v1/real-estate/{assetId}/zestimate": [2, 2],
+  "/v1/collectibles/categories": [1, 1],
+  "/v1/collectibles/search": [1, 1],
+  "/v1/households": [3, 3],
+  "/v1/households/{householdId}": [3, 3],
+  "/v1/life-beat": [4, 4],
+  "/v1/life-beat/access-log": [3, 3],
+  "/v1/providers/connections": [3, 3],
+  "/v1/providers/review-flags": [3, 3],
+  "/v1/sync-jobs/{jobId}": [1, 1],
+};
+
+/** Authenticated GET routes that are not reads of the API's data. */
+const NOT_COUNTED = new Set([
+  "/v1/downloads/{token}", // a signed download link, checked by its signature, not a session
+]);
+
+describe("D1 round trips of every authenticated read", () => {
+  it("match the table, route by route", { timeout: 300_000 }, async () => {
+    const w = await buildWorld();
+    const { owner } = w;
+    const sp = w.spaceId;
+    const as = (u: TestUser) => ({ token: u.accessToken, ip: u.ip });
+    const ok = async (p: Promise<{ status: number; body: any }>, what: string) => {
+      const r = await p;
+      if (r.status >= 300) throw new Error(`${what}: ${r.status} ${JSON.stringify(r.body)}`);
+      return r.body;
+    };
+    const ids = w.ids as Record<string, any>;
+    const day = (d: number) => new Date(Date.now() - d * 86_400_000).toISOString().slice(0, 10);
+    // Data for every read to find something: categorized spending this month, a monthly bill, a salary,
+    // a coin, a valuation, a correction, a rate, a saved projection, a DeFi wallet, a household.
+    for (const [i, d] of [1, 2, 3, 5].entries()) {
+      await ok(callJson("/v1/transactions", { ...as(owner), body: { spaceId: sp, accountId: ids.accountId, categoryId: ids.categoryId, amount: -(12 + i), description: `Coffee ${i}`, date: day(d) } }), "spending");
+    }
+    for (const m of [0, 1, 2, 3]) {
+      await ok(callJson("/v1/transactions", { ...as(owner), body: { spaceId: sp, accountId: ids.accountId, amount: "-15.99", description: "Netflix", date: day(3 + 30 * m) } }), "bill");
+    }
+    await ok(callJson("/v1/transactions", { ...as(owner), body: { spaceId: sp, accountId: ids.accountId, amount: 2500, description: "Salary", date: day(4) } }), "salary");
+    await createAccount(owner, sp, { name: "Bitcoin", type: "crypto", currency: "BTC", openingBalance: "0.025" });
+    await ok(callJson(`/v1/assets/${ids.assetId}/valuations`, { ...as(owner), body: { value: "860000.00", date: day(1) } }), "valuation");
+    await ok(callJson("/v1/ml/corrections", { ...as(owner), body: { transactionId: ids.transactionId, correctedCategoryId: ids.categoryId } }), "correction");
+    await ok(callJson(`/v1/spaces/${sp}/rates`, { method: "PUT", ...as(owner), body: { rates: [{ base: "USD", quote: "MXN", date: day(1), rate: "17.05" }] } }), "rate");
+    await ok(callJson("/v1/projections", { ...as(owner), body: { spaceId: sp, years: 10, scenarios: 100, seed: 1, annualIncome: 60000, annualExpenses: 40000 } }), "projection");
+    await ok(callJson("/v1/defi/wallets", { ...as(owner), body: { spaceId: sp, address: "0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed" } }), "wallet");
+    ids.householdId = (await ok(callJson("/v1/households", { ...as(owner), body: { name: "Round trips", spaceIds: [sp] } }), "household")).id;
+    ids.platform = "sandbox";
+
+    const { get } = countingApp();
+    const doc = (await callJson("/openapi.json")).body;
+    const reads = operations(doc).filter((o) => o.method === "get" && Array.isArray(o.op.security) && o.op.security.length > 0 && !NOT_COUNTED.has(o.path));
+    const measured: Record<string, [number, number]> = {};
+    const failed: string[] = [];
+    for (const o of reads) {
+      const role: string | undefined = o.op["x-min-role"];
+      const ownersOnly = o.op["x-requires-2fa"] || role === "owner" || o.path.startsWith("/v1/households") || o.path.startsWith("/v1/life-beat");
+      const user = ownersOnly ? w.owner : role === "admin" ? w.admin : w.member;
+      let { url } = synthesize(doc, o, ids);
+      if (o.path === "/v1/collectibles/search") url = "/v1/collectibles/search?category=sneaker&q=jordan";
+      const first = await get(user, url);
+      const second = await get(user, url);
+      if (first.status !== 200 || second.status !== 200) failed.push(`${url}: ${first.status} ${JSON.stringify(first.body).slice(0, 200)}`);
+      measured[o.path] = [first.trips, second.trips];
+    }
+    expect(failed).toEqual([]);
+    expect(measured).toEqual(READ_TRIPS);
+    // The counter counts: a read of the space's transactions is one round trip, not none.
+    expect(measured["/v1/transactions"]).toEqual([1, 1]);
+  });
+});
