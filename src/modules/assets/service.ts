@@ -4,7 +4,7 @@
  * valuation history in exact minor units; the latest valuation (by the
  * instant it takes effect) is the asset's current value.
  */
-import { and, desc, eq, lte } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import type { AuthContext, Services } from "../../env";
 import { assetDocuments, assetValuations, manualAssets } from "../../db/schema";
 import { type AssetType } from "../../db/schema-assets";
@@ -13,10 +13,11 @@ import { notFound, validationFailed } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { type Currency, CURRENCY_SCALES, formatMinor, toMajorNumber } from "../../lib/money";
 import { pagination } from "../../lib/pagination";
+import { guardedValue, rowReader, type SqlGuard } from "../../lib/sql";
 import { parseYmd, zonedMidnight } from "../../lib/zoned-time";
 import { todayIn } from "../../lib/dates";
 import { parseAmountField } from "../transactions/postings";
-import { type Membership, type Role, requireRoleOver, requireSpaceRole } from "../spaces/access";
+import { type Membership, type Role, readResource, readSpace, requireSpaceRole } from "../spaces/access";
 import { deleteObjects } from "../documents/storage";
 
 export type AssetRow = typeof manualAssets.$inferSelect;
@@ -80,24 +81,42 @@ export function presentAsset(a: AssetRow, latest: Pick<ValuationRow, "value" | "
   };
 }
 
-/** The asset and the caller's membership of its space; a space the caller cannot see is a 404 naming the asset. */
-export async function assetFor(svc: Services, auth: AuthContext, assetId: string, min: Role): Promise<{ asset: AssetRow; membership: Membership }> {
-  const asset = await svc.db.select().from(manualAssets).where(eq(manualAssets.id, assetId)).get();
-  if (!asset) throw notFound("Asset");
-  const membership = await requireRoleOver(svc, auth, asset.spaceId, min, "Asset");
-  return { asset, membership };
+const readAsset = rowReader(manualAssets);
+const readValuation = rowReader(assetValuations);
+
+/**
+ * The asset and the caller's membership of its space (at least `min`), with the reads `reads` builds, in one
+ * round trip; a missing asset, or one in a space the caller cannot see, is a 404 naming the asset. `reads`
+ * gets `asset`, the asset's id as SQL, NULL unless the caller may see its space: a read keyed by it
+ * (`asset_id = ${asset.sql}`) uses the asset_id index and reads nothing for a stranger.
+ */
+export async function assetFor(
+  svc: Services,
+  auth: AuthContext,
+  assetId: string,
+  min: Role,
+  reads: (asset: SqlGuard) => D1PreparedStatement[] = () => [],
+): Promise<{ asset: AssetRow; membership: Membership; results: D1Result[] }> {
+  const { row, membership, results } = await readResource(svc, auth, "manual_assets", assetId, "Asset", min, (space) =>
+    reads(guardedValue(assetId, { sql: `${space.sql} IS NOT NULL`, params: space.params })),
+  );
+  return { asset: readAsset(row), membership, results };
 }
 
-/** The valuation in effect at `atMs` (default: now and ever): the latest by effective instant, then by creation. */
+/** The valuation in effect at `atMs` (default: now and ever) of the asset `asset` names: the latest by effective instant, then by creation. */
+export const latestValuationRead = (db: D1Database, asset: SqlGuard, atMs = Number.MAX_SAFE_INTEGER) =>
+  db.prepare(`SELECT * FROM asset_valuations WHERE asset_id = ${asset.sql} AND valued_at <= ? ORDER BY valued_at DESC, created_at DESC, id DESC LIMIT 1`)
+    .bind(...asset.params, atMs);
+
+/** latestValuationRead's answer. */
+export const latestValuationOf = (res: D1Result | undefined): ValuationRow | null => {
+  const raw = res?.results[0] as Record<string, unknown> | undefined;
+  return raw ? readValuation(raw) : null;
+};
+
+/** latestValuationRead on its own, for a caller whose checks are done. */
 export async function latestValuation(svc: Services, assetId: string, atMs = Number.MAX_SAFE_INTEGER): Promise<ValuationRow | null> {
-  const row = await svc.db
-    .select()
-    .from(assetValuations)
-    .where(and(eq(assetValuations.assetId, assetId), lte(assetValuations.valuedAt, atMs)))
-    .orderBy(desc(assetValuations.valuedAt), desc(assetValuations.createdAt), desc(assetValuations.id))
-    .limit(1)
-    .get();
-  return row ?? null;
+  return latestValuationOf(await latestValuationRead(svc.env.DB, guardedValue(assetId), atMs).all());
 }
 
 /** Where a user-written day lands: its first instant in the space's zone; never after today. */
@@ -163,21 +182,21 @@ const fromJoined = (r: JoinedRow): { asset: AssetRow; latest: Pick<ValuationRow,
   latest: r.v_value === null ? null : { value: r.v_value, date: r.v_date!, source: r.v_source! },
 });
 
-/** Each asset with its latest valuation, chosen in SQL (one statement, two or three bound parameters). */
-const LIST_SQL = (typeFilter: boolean) => `
+/** Each asset of the space `space` names with its latest valuation, chosen in SQL (one statement). */
+const LIST_SQL = (space: SqlGuard, typeFilter: boolean) => `
   SELECT a.*, v.value AS v_value, v.date AS v_date, v.source AS v_source
     FROM manual_assets a
     LEFT JOIN asset_valuations v ON v.id = (
       SELECT id FROM asset_valuations WHERE asset_id = a.id ORDER BY valued_at DESC, created_at DESC, id DESC LIMIT 1)
-   WHERE a.space_id = ?1 ${typeFilter ? "AND a.type = ?2" : ""}
-   ORDER BY a.created_at DESC, a.id DESC LIMIT ?3 OFFSET ?4`;
+   WHERE a.space_id = ${space.sql} ${typeFilter ? "AND a.type = ?" : ""}
+   ORDER BY a.created_at DESC, a.id DESC LIMIT ? OFFSET ?`;
 
 export async function listAssets(svc: Services, auth: AuthContext, q: { spaceId: string; type?: AssetType; limit: number; offset: number }) {
-  await requireSpaceRole(svc, auth, q.spaceId, "viewer");
-  const countSql = `SELECT COUNT(*) AS n FROM manual_assets WHERE space_id = ?1 ${q.type ? "AND type = ?2" : ""}`;
-  const [rows, count] = await svc.env.DB.batch([
-    svc.env.DB.prepare(LIST_SQL(Boolean(q.type))).bind(q.spaceId, q.type ?? null, q.limit, q.offset),
-    svc.env.DB.prepare(countSql).bind(...(q.type ? [q.spaceId, q.type] : [q.spaceId])),
+  const db = svc.env.DB;
+  const type = q.type ? [q.type] : [];
+  const { results: [rows, count] } = await readSpace(svc, auth, q.spaceId, "viewer", (space) => [
+    db.prepare(LIST_SQL(space, Boolean(q.type))).bind(...space.params, ...type, q.limit, q.offset),
+    db.prepare(`SELECT COUNT(*) AS n FROM manual_assets WHERE space_id = ${space.sql} ${q.type ? "AND type = ?" : ""}`).bind(...space.params, ...type),
   ]);
   const total = (count!.results[0] as { n: number }).n;
   return {
@@ -187,8 +206,8 @@ export async function listAssets(svc: Services, auth: AuthContext, q: { spaceId:
 }
 
 export async function getAsset(svc: Services, auth: AuthContext, assetId: string) {
-  const { asset } = await assetFor(svc, auth, assetId, "viewer");
-  return presentAsset(asset, await latestValuation(svc, asset.id));
+  const { asset, results: [latest] } = await assetFor(svc, auth, assetId, "viewer", (a) => [latestValuationRead(svc.env.DB, a)]);
+  return presentAsset(asset, latestValuationOf(latest));
 }
 
 export async function updateAsset(
@@ -233,13 +252,14 @@ export async function deleteAsset(svc: Services, auth: AuthContext, assetId: str
 }
 
 export async function listValuations(svc: Services, auth: AuthContext, assetId: string, q: { limit: number; offset: number }) {
-  const { asset } = await assetFor(svc, auth, assetId, "viewer");
-  const [rows, count] = await Promise.all([
-    svc.db.select().from(assetValuations).where(eq(assetValuations.assetId, asset.id))
-      .orderBy(desc(assetValuations.valuedAt), desc(assetValuations.createdAt), desc(assetValuations.id)).limit(q.limit).offset(q.offset),
-    svc.env.DB.prepare("SELECT COUNT(*) AS n FROM asset_valuations WHERE asset_id = ?").bind(asset.id).first<{ n: number }>(),
+  const db = svc.env.DB;
+  const { asset, results: [rows, count] } = await assetFor(svc, auth, assetId, "viewer", (a) => [
+    db.prepare(`SELECT * FROM asset_valuations WHERE asset_id = ${a.sql} ORDER BY valued_at DESC, created_at DESC, id DESC LIMIT ? OFFSET ?`).bind(...a.params, q.limit, q.offset),
+    db.prepare(`SELECT COUNT(*) AS n FROM asset_valuations WHERE asset_id = ${a.sql}`).bind(...a.params),
   ]);
-  return { assetId: asset.id, currency: asset.currency, valuations: rows.map(presentValuation), pagination: pagination(count?.n ?? 0, q.limit, q.offset) };
+  const valuations = (rows!.results as Record<string, unknown>[]).map(readValuation);
+  const total = (count!.results[0] as { n: number } | undefined)?.n ?? 0;
+  return { assetId: asset.id, currency: asset.currency, valuations: valuations.map(presentValuation), pagination: pagination(total, q.limit, q.offset) };
 }
 
 export async function addValuation(svc: Services, auth: AuthContext, assetId: string, input: { value: number | string; date?: string; source?: string; notes?: string }) {
