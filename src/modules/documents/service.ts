@@ -13,14 +13,14 @@
  * the caps reserved by unexpired pending uploads, checked in the same
  * statement that records a new upload, before any URL is issued.
  */
-import { and, desc, eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { AuthContext, Services } from "../../env";
 import { assetDocuments } from "../../db/schema";
 import { iso } from "../../lib/clock";
 import { ApiError, notFound, validationFailed } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { logError } from "../../lib/log";
-import { IN_JSON_LIST, jsonList } from "../../lib/sql";
+import { IN_JSON_LIST, jsonList, rowReader } from "../../lib/sql";
 import { assetFor } from "../assets/service";
 import { type DocumentConfig, type DocumentContentType, documentConfig, mediaEssence } from "./config";
 import { contentDisposition } from "./disposition";
@@ -29,6 +29,8 @@ import { deleteObjects, streamToR2 } from "./storage";
 import { openDownloadToken, openUploadToken, signDownloadToken, signUploadToken } from "./tokens";
 
 export type DocumentRow = typeof assetDocuments.$inferSelect;
+
+const toRow = rowReader(assetDocuments);
 
 const objectKey = (spaceId: string, assetId: string, documentId: string) => `spaces/${spaceId}/assets/${assetId}/${documentId}`;
 
@@ -122,19 +124,39 @@ export async function receiveUpload(svc: Services, token: string, request: Reque
   return { documentId: t.doc, status: "uploaded" as const, size: real, uploadedAt: iso(done) };
 }
 
-/** s3 mode: a pending document whose object has appeared becomes `uploaded` with R2's size (or is refused if too big). */
-async function reconcile(svc: Services, doc: DocumentRow): Promise<DocumentRow> {
-  if (doc.uploadMode !== "s3" || doc.status !== "pending") return doc;
-  const head = await svc.env.DOCS.head(doc.r2Key);
-  if (!head) return doc;
-  if (head.size > doc.maxBytes) {
-    await svc.env.DOCS.delete(doc.r2Key);
-    return doc;
-  }
+/**
+ * s3 mode: R2's size of each pending document whose object has appeared (R2 is asked for all of them at
+ * once). An object over the document's cap is deleted and its document stays pending.
+ */
+async function arrivedSizes(svc: Services, docs: DocumentRow[]): Promise<Map<string, number>> {
+  const pending = docs.filter((d) => d.uploadMode === "s3" && d.status === "pending");
+  const sizes = await Promise.all(
+    pending.map(async (doc): Promise<[string, number] | null> => {
+      const head = await svc.env.DOCS.head(doc.r2Key);
+      if (!head) return null;
+      if (head.size > doc.maxBytes) {
+        await svc.env.DOCS.delete(doc.r2Key);
+        return null;
+      }
+      return [doc.id, head.size];
+    }),
+  );
+  return new Map(sizes.filter((s) => s !== null));
+}
+
+/**
+ * s3 mode: the documents, those whose objects have appeared now `uploaded` with R2's size. The rows change in
+ * one statement (the arrivals as one JSON parameter), only while still pending.
+ */
+async function reconcile(svc: Services, docs: DocumentRow[]): Promise<DocumentRow[]> {
+  const arrived = await arrivedSizes(svc, docs);
+  if (arrived.size === 0) return docs;
   const now = svc.clock.now();
-  await svc.db.update(assetDocuments).set({ status: "uploaded", size: head.size, uploadedAt: now })
-    .where(and(eq(assetDocuments.id, doc.id), eq(assetDocuments.status, "pending")));
-  return { ...doc, status: "uploaded", size: head.size, uploadedAt: now };
+  await svc.env.DB.prepare(
+    `UPDATE asset_documents SET status = 'uploaded', size = j.value ->> '$[1]', uploaded_at = ?1
+       FROM json_each(?2) j WHERE asset_documents.id = j.value ->> '$[0]' AND asset_documents.status = 'pending'`,
+  ).bind(now, JSON.stringify([...arrived])).run();
+  return docs.map((d) => (arrived.has(d.id) ? { ...d, status: "uploaded", size: arrived.get(d.id)!, uploadedAt: now } : d));
 }
 
 async function downloadUrl(svc: Services, cfg: DocumentConfig, doc: DocumentRow, baseUrl: string, now: number) {
@@ -146,13 +168,15 @@ async function downloadUrl(svc: Services, cfg: DocumentConfig, doc: DocumentRow,
 }
 
 export async function listDocuments(svc: Services, auth: AuthContext, assetId: string, baseUrl: string) {
-  const { asset } = await assetFor(svc, auth, assetId, "viewer");
+  const { results: [found] } = await assetFor(svc, auth, assetId, "viewer", (asset) => [
+    svc.env.DB.prepare(`SELECT * FROM asset_documents WHERE asset_id = ${asset.sql} ORDER BY created_at DESC, id DESC`).bind(...asset.params),
+  ]);
   const cfg = documentConfig(svc.env);
   const now = svc.clock.now();
-  const rows = await svc.db.select().from(assetDocuments).where(eq(assetDocuments.assetId, asset.id)).orderBy(desc(assetDocuments.createdAt), desc(assetDocuments.id));
+  // Which rows change depends on what R2 holds for the pending ones the read found: a second round trip, only when an s3 upload has arrived.
+  const rows = await reconcile(svc, (found!.results as Record<string, unknown>[]).map(toRow));
   const documents = [];
-  for (const raw of rows) {
-    const d = await reconcile(svc, raw);
+  for (const d of rows) {
     // An upload in flight or abandoned is listed as pending; an expired pending one is left to the cleanup cron.
     const uploaded = d.status === "uploaded";
     const link = uploaded ? await downloadUrl(svc, cfg, d, baseUrl, now) : null;
@@ -215,14 +239,10 @@ export async function cleanupPendingUploads(svc: Services): Promise<{ removed: n
         ORDER BY expires_at LIMIT 100`,
     ).bind(now, now - STALE_UPLOAD_GRACE_MS).all<Record<string, unknown>>();
     if (results.length === 0) break;
-    const gone: string[] = [];
-    for (const r of results) {
-      const doc = toRow(r);
-      const after = await reconcile(svc, doc);
-      if (after.status === "uploaded") completed++;
-      else gone.push(doc.id);
-    }
-    const keys = results.filter((r) => gone.includes(String(r.id))).map((r) => String(r.r2_key));
+    const after = await reconcile(svc, results.map(toRow));
+    completed += after.filter((d) => d.status === "uploaded").length;
+    const gone = after.filter((d) => d.status !== "uploaded");
+    const keys = gone.map((d) => d.r2Key);
     try {
       await deleteObjects(svc.env, keys);
     } catch (err) {
@@ -232,7 +252,7 @@ export async function cleanupPendingUploads(svc: Services): Promise<{ removed: n
     if (gone.length) {
       const res = await svc.env.DB.prepare(
         `DELETE FROM asset_documents WHERE id ${IN_JSON_LIST} AND status IN ('pending', 'uploading')`,
-      ).bind(jsonList(gone)).run();
+      ).bind(jsonList(gone.map((d) => d.id))).run();
       removed += res.meta.changes ?? 0;
     }
     if (results.length < 100) break;
@@ -240,9 +260,3 @@ export async function cleanupPendingUploads(svc: Services): Promise<{ removed: n
   return { removed, completed };
 }
 
-const toRow = (r: Record<string, unknown>): DocumentRow => ({
-  id: String(r.id), spaceId: String(r.space_id), assetId: String(r.asset_id), filename: String(r.filename), category: (r.category as string | null) ?? null,
-  contentType: String(r.content_type), status: r.status as DocumentRow["status"], maxBytes: Number(r.max_bytes), size: (r.size as number | null) ?? null,
-  r2Key: String(r.r2_key), uploadMode: r.upload_mode as DocumentRow["uploadMode"], expiresAt: Number(r.expires_at),
-  claimedAt: (r.claimed_at as number | null) ?? null, uploadedAt: (r.uploaded_at as number | null) ?? null, createdBy: String(r.created_by), createdAt: Number(r.created_at),
-});
