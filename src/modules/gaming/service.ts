@@ -12,11 +12,11 @@ import { iso } from "../../lib/clock";
 import { todayIn } from "../../lib/dates";
 import { notFound } from "../../lib/errors";
 import { logError } from "../../lib/log";
-import { insertRows } from "../../lib/sql";
+import { guardedValue, insertRows, type SqlGuard } from "../../lib/sql";
 import { addDays, parseYmd, ymdString } from "../../lib/zoned-time";
 import { decimalToMinor, minorToDecimal, valueMinor, decimalParts } from "../prices/decimal";
 import { getPrices } from "../prices/service";
-import { requireSpaceRole } from "../spaces/access";
+import { readSpace } from "../spaces/access";
 import { fetchGamingPortfolio, type GamingPortfolio } from "./client";
 import { EARNING_SOURCES, type EarningSource, PLATFORMS, platformOf, SOURCE_COLORS } from "./platforms";
 
@@ -106,28 +106,40 @@ interface PositionRow {
   address: string;
 }
 
-async function positionsOf(svc: Services, spaceId: string, platform?: string): Promise<PositionRow[]> {
-  const res = await svc.env.DB.prepare(
+/** The gaming positions (on `platform`, if given) of the space `space` names, with their wallets' addresses. */
+const positionsRead = (db: D1Database, space: SqlGuard, platform?: string) =>
+  db.prepare(
     `SELECT g.wallet_id, g.platform, g.data, g.total_value_usd, g.first_seen_at, g.synced_at, w.address FROM gaming_positions g
        JOIN defi_wallets w ON w.id = g.wallet_id AND w.space_id = g.space_id
-      WHERE g.space_id = ? ${platform ? "AND g.platform = ?" : ""} ORDER BY g.platform, g.wallet_id`,
-  )
-    .bind(...(platform ? [spaceId, platform] : [spaceId]))
-    .all<PositionRow>();
-  return res.results;
+      WHERE g.space_id = ${space.sql} ${platform ? "AND g.platform = ?" : ""} ORDER BY g.platform, g.wallet_id`,
+  ).bind(...space.params, ...(platform ? [platform] : []));
+
+async function positionsOf(svc: Services, spaceId: string): Promise<PositionRow[]> {
+  return (await positionsRead(svc.env.DB, guardedValue(spaceId)).all<PositionRow>()).results;
 }
 
-/** Earnings per platform and source since `fromDay` (inclusive), in USD cents. */
-async function earningsSince(svc: Services, spaceId: string, fromDay: string) {
-  const res = await svc.env.DB.prepare("SELECT platform, source, amount_usd FROM gaming_earnings WHERE space_id = ? AND day >= ?")
-    .bind(spaceId, fromDay)
-    .all<{ platform: string; source: EarningSource; amount_usd: string }>();
-  const out = new Map<string, bigint>();
-  for (const r of res.results) out.set(`${r.platform}|${r.source}`, (out.get(`${r.platform}|${r.source}`) ?? 0n) + cents(r.amount_usd)!);
-  return out;
-}
+const DAY_MS = 86_400_000;
 
 const fromDayFor = (now: number, tz: string, days: number) => ymdString(addDays(parseYmd(todayIn(now, tz)), -(days - 1)));
+
+/**
+ * The earning rows of the space `space` names that the last `days` days could hold in any time zone: from a
+ * UTC day earlier, as no zone's today is more than a day behind UTC's. The space's zone comes in the same
+ * batch, so its exact first day is not known yet; earningsSince trims the rows to it.
+ */
+const earningsRead = (db: D1Database, space: SqlGuard, now: number, days: number) =>
+  db.prepare(`SELECT platform, source, day, amount_usd FROM gaming_earnings WHERE space_id = ${space.sql} AND day >= ?`)
+    .bind(...space.params, fromDayFor(now - DAY_MS, "UTC", days));
+
+/** Earnings per platform and source since `fromDay` (inclusive), in USD cents, from earningsRead's rows. */
+function earningsSince(read: D1Result, fromDay: string) {
+  const out = new Map<string, bigint>();
+  for (const r of read.results as { platform: string; source: EarningSource; day: string; amount_usd: string }[]) {
+    if (r.day < fromDay) continue;
+    out.set(`${r.platform}|${r.source}`, (out.get(`${r.platform}|${r.source}`) ?? 0n) + cents(r.amount_usd)!);
+  }
+  return out;
+}
 
 export function listPlatforms() {
   return {
@@ -175,10 +187,14 @@ function platformSummary(platform: string, rows: PositionRow[], monthly: bigint,
 
 /** GET /v1/gaming/portfolio */
 export async function getPortfolio(svc: Services, auth: AuthContext, spaceId: string) {
-  const m = await requireSpaceRole(svc, auth, spaceId, "viewer");
+  const db = svc.env.DB;
   const now = svc.clock.now();
-  const rows = await positionsOf(svc, spaceId);
-  const month = await earningsSince(svc, spaceId, fromDayFor(now, m.space.timezone, 30));
+  const { membership: m, results: [positions, earnings] } = await readSpace(svc, auth, spaceId, "viewer", (space) => [
+    positionsRead(db, space),
+    earningsRead(db, space, now, 30),
+  ]);
+  const rows = positions!.results as unknown as PositionRow[];
+  const month = earningsSince(earnings!, fromDayFor(now, m.space.timezone, 30));
   const byPlatform = new Map<string, PositionRow[]>();
   for (const r of rows) byPlatform.set(r.platform, [...(byPlatform.get(r.platform) ?? []), r]);
   const monthlyOf = (platform: string) => EARNING_SOURCES.reduce((a, s) => a + (month.get(`${platform}|${s}`) ?? 0n), 0n);
@@ -248,8 +264,8 @@ function nftView(platform: string, n: StoredPlatformData["nfts"][number]) {
 
 /** GET /v1/gaming/nfts */
 export async function listNfts(svc: Services, auth: AuthContext, spaceId: string) {
-  await requireSpaceRole(svc, auth, spaceId, "viewer");
-  const rows = await positionsOf(svc, spaceId);
+  const { results: [positions] } = await readSpace(svc, auth, spaceId, "viewer", (space) => [positionsRead(svc.env.DB, space)]);
+  const rows = positions!.results as unknown as PositionRow[];
   const nfts = rows.flatMap((r) => (JSON.parse(r.data) as StoredPlatformData).nfts.map((n) => ({ ...nftView(r.platform, n), walletId: r.wallet_id })));
   const sum = (f: (n: (typeof nfts)[number]) => string | null) => nfts.reduce((a, n) => a + (cents(f(n)) ?? 0n), 0n);
   return {
@@ -267,11 +283,11 @@ export async function listNfts(svc: Services, auth: AuthContext, spaceId: string
 
 /** GET /v1/gaming/earnings?period=30d */
 export async function getEarnings(svc: Services, auth: AuthContext, spaceId: string, period: string) {
-  const m = await requireSpaceRole(svc, auth, spaceId, "viewer");
   const days = Number(period.slice(0, -1));
   const now = svc.clock.now();
+  const { membership: m, results: [read] } = await readSpace(svc, auth, spaceId, "viewer", (space) => [earningsRead(svc.env.DB, space, now, days)]);
   const from = fromDayFor(now, m.space.timezone, days);
-  const sums = await earningsSince(svc, spaceId, from);
+  const sums = earningsSince(read!, from);
   const byPlatform = new Map<string, bigint>();
   const bySource = new Map<string, bigint>();
   let total = 0n;
@@ -301,14 +317,18 @@ export async function getEarnings(svc: Services, auth: AuthContext, spaceId: str
 
 /** GET /v1/gaming/platforms/{platform}/positions */
 export async function platformPositions(svc: Services, auth: AuthContext, platform: string, spaceId: string) {
-  const m = await requireSpaceRole(svc, auth, spaceId, "viewer");
   const meta = platformOf(platform);
+  const db = svc.env.DB;
+  const now = svc.clock.now();
+  // A platform without a client has nothing stored to read.
+  const { membership: m, results: [positions, earnings] } = await readSpace(svc, auth, spaceId, "viewer", (space) =>
+    meta?.client ? [positionsRead(db, space, platform), earningsRead(db, space, now, 30)] : [],
+  );
   if (!meta) throw notFound("Platform");
   const base = { platform: meta.platform, label: meta.label, chain: meta.chain, token: meta.token, available: meta.client };
   if (!meta.client) return { ...base, summary: null, positions: [] };
-  const now = svc.clock.now();
-  const rows = await positionsOf(svc, spaceId, platform);
-  const month = await earningsSince(svc, spaceId, fromDayFor(now, m.space.timezone, 30));
+  const rows = positions!.results as unknown as PositionRow[];
+  const month = earningsSince(earnings!, fromDayFor(now, m.space.timezone, 30));
   const monthly = EARNING_SOURCES.reduce((a, s) => a + (month.get(`${platform}|${s}`) ?? 0n), 0n);
   return {
     ...base,
