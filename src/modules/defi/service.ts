@@ -13,7 +13,7 @@ import { conflict, notFound, validationFailed } from "../../lib/errors";
 import { logError } from "../../lib/log";
 import { IN_JSON_LIST, jsonList } from "../../lib/sql";
 import { decimalToMinor, minorToDecimal } from "../prices/decimal";
-import { requireSpaceRole } from "../spaces/access";
+import { readSpace, requireSpaceRole } from "../spaces/access";
 import { syncGamingWallet } from "../gaming/service";
 import { checkAddress } from "./address";
 import { fetchAppBalances, type DefiNetwork, type PositionToken } from "./client";
@@ -200,14 +200,14 @@ function presentPosition(p: PositionRow, wallet: WalletRow | undefined, now: num
 
 /** GET /v1/defi/positions */
 export async function listPositions(svc: Services, auth: AuthContext, q: { spaceId: string; protocol?: string; network?: string }) {
-  await requireSpaceRole(svc, auth, q.spaceId, "viewer");
-  const where = ["space_id = ?"];
-  const binds: string[] = [q.spaceId];
-  if (q.protocol) (where.push("protocol = ?"), binds.push(q.protocol));
-  if (q.network) (where.push("network = ?"), binds.push(q.network));
-  const [positions, wallets] = await svc.env.DB.batch([
-    svc.env.DB.prepare(`SELECT * FROM defi_positions WHERE ${where.join(" AND ")} ORDER BY protocol, network, label, id`).bind(...binds),
-    svc.env.DB.prepare("SELECT * FROM defi_wallets WHERE space_id = ? ORDER BY id").bind(q.spaceId),
+  const where: string[] = [];
+  const binds: string[] = [];
+  if (q.protocol) (where.push("AND protocol = ?"), binds.push(q.protocol));
+  if (q.network) (where.push("AND network = ?"), binds.push(q.network));
+  const db = svc.env.DB;
+  const { results: [positions, wallets] } = await readSpace(svc, auth, q.spaceId, "viewer", (space) => [
+    db.prepare(`SELECT * FROM defi_positions WHERE space_id = ${space.sql} ${where.join(" ")} ORDER BY protocol, network, label, id`).bind(...space.params, ...binds),
+    db.prepare(`SELECT * FROM defi_wallets WHERE space_id = ${space.sql} ORDER BY id`).bind(...space.params),
   ]);
   const walletRows = wallets!.results as WalletRow[];
   const byId = new Map(walletRows.map((w) => [w.id, w]));
