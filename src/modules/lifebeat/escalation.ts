@@ -64,7 +64,7 @@ export async function runLifeBeat(svc: Services): Promise<EscalationRun> {
   for (const c of [...due!.results, ...escalated!.results] as unknown as Candidate[]) byId.set(c.household_id, c);
   const run: EscalationRun = { examined: byId.size, escalated: 0, reset: 0, delivered: 0 };
   for (const c of byId.values()) {
-    if (await foldActivity(svc, c, c.owner_id)) {
+    if ((await foldActivity(svc, c, c.owner_id)) !== null) {
       run.reset++;
       continue;
     }

@@ -11,7 +11,8 @@ import { iso } from "../../lib/clock";
 import { randomToken, sha256Hex } from "../../lib/crypto";
 import { conflict, forbidden, notFound } from "../../lib/errors";
 import { newId } from "../../lib/ids";
-import { IN_JSON_LIST, insertRows, jsonList } from "../../lib/sql";
+import { guardedValue, IN_JSON_LIST, insertRows, jsonList, type SqlGuard } from "../../lib/sql";
+import { withSessionCheck } from "../spaces/access";
 import { invitationNotice, localeOf } from "./messages";
 import { deliverNow, notificationInsert } from "./outbox";
 
@@ -55,50 +56,107 @@ export const presentMember = (m: MemberRow) => ({
   invitationExpiresAt: m.invitation_expires_at === null ? null : iso(m.invitation_expires_at),
 });
 
+type HouseholdNeed = "member" | "owner";
+
 /**
- * The household and the caller's active membership in it: 404 when the
- * caller is not an active member, 403 when `owner` is required and they are not it.
+ * The household's id as SQL, NULL unless the caller is an active member (and, for `owner`, its owner):
+ * reads keyed by it read nothing of a household the caller may not read, in the batch that checks it.
  */
+const householdKey = (householdId: string, userId: string, need: HouseholdNeed): SqlGuard =>
+  guardedValue(householdId, {
+    sql: `EXISTS (SELECT 1 FROM household_members m JOIN households h ON h.id = m.household_id
+       WHERE m.household_id = ? AND m.user_id = ? AND m.status = 'active'${need === "owner" ? " AND h.owner_id = m.user_id" : ""})`,
+    params: [householdId, userId],
+  });
+
+/**
+ * The household and the caller's active membership in it, with the session and the reads `reads` builds
+ * (keyed by `household`, see householdKey), in one round trip: 404 when the caller is not an active
+ * member, 403 when `owner` is required and they are not it. The results are looked at only after that.
+ */
+export async function readHousehold(
+  svc: Services,
+  auth: AuthContext,
+  householdId: string,
+  need: HouseholdNeed,
+  reads: (household: SqlGuard) => D1PreparedStatement[] = () => [],
+): Promise<{ household: HouseholdRow; me: MemberRow; results: D1Result[] }> {
+  const [found, ...results] = await withSessionCheck(svc, auth, [
+    svc.env.DB.prepare(
+      `SELECT h.id, h.name, h.owner_id, h.created_at, h.updated_at, m.id AS m_id, m.role AS m_role
+         FROM households h JOIN household_members m ON m.household_id = h.id AND m.user_id = ? AND m.status = 'active'
+        WHERE h.id = ?`,
+    ).bind(auth.userId, householdId),
+    ...reads(householdKey(householdId, auth.userId, need)),
+  ]);
+  const row = found!.results[0] as (HouseholdRow & { m_id: string; m_role: MemberRow["role"] }) | undefined;
+  if (!row) throw notFound("Household");
+  if (need === "owner" && row.owner_id !== auth.userId) throw forbidden("Only the household's owner may do this");
+  const { m_id, m_role, ...household } = row;
+  return { household, me: { id: m_id, role: m_role } as MemberRow, results: results as D1Result[] };
+}
+
+/** readHousehold's checks alone, for routes that read or write after them. */
 export async function requireHousehold(
   svc: Services,
   auth: AuthContext,
   householdId: string,
-  need: "member" | "owner",
+  need: HouseholdNeed,
 ): Promise<{ household: HouseholdRow; me: MemberRow }> {
-  const row = await svc.env.DB.prepare(
-    `SELECT h.id, h.name, h.owner_id, h.created_at, h.updated_at, m.id AS m_id, m.role AS m_role
-       FROM households h JOIN household_members m ON m.household_id = h.id AND m.user_id = ? AND m.status = 'active'
-      WHERE h.id = ?`,
-  )
-    .bind(auth.userId, householdId)
-    .first<HouseholdRow & { m_id: string; m_role: MemberRow["role"] }>();
-  if (!row) throw notFound("Household");
-  if (need === "owner" && row.owner_id !== auth.userId) throw forbidden("Only the household's owner may do this");
-  const { m_id, m_role, ...household } = row;
-  return { household, me: { id: m_id, role: m_role } as MemberRow };
+  const { household, me } = await readHousehold(svc, auth, householdId, need);
+  return { household, me };
+}
+
+/**
+ * The reads of householdDetail for the households `match` selects (SQL after `household_id`, such as
+ * `= ?` or `IN (SELECT ...)`), so that any number of households costs these three statements.
+ */
+function detailReads(db: D1Database, match: SqlGuard): D1PreparedStatement[] {
+  return [
+    db.prepare(
+      `SELECT hs.household_id, s.id, s.name FROM household_spaces hs JOIN spaces s ON s.id = hs.space_id
+        WHERE hs.household_id ${match.sql} AND s.deleted_at IS NULL ORDER BY hs.added_at, s.id`,
+    ).bind(...match.params),
+    db.prepare(`SELECT ${MEMBER_COLUMNS} FROM household_members WHERE household_id ${match.sql} ORDER BY invited_at, id`).bind(...match.params),
+    db.prepare(`SELECT household_id, enabled, current_level FROM life_beat WHERE household_id ${match.sql}`).bind(...match.params),
+  ];
+}
+
+/** The rows of `result` by their `household_id`, in the order read. */
+function byHousehold<T extends { household_id: string }>(result: D1Result): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const r of result.results as unknown as T[]) {
+    const list = out.get(r.household_id);
+    if (list) list.push(r);
+    else out.set(r.household_id, [r]);
+  }
+  return out;
+}
+
+/** Presents households from detailReads' results. */
+function presentDetails(hs: HouseholdRow[], [spaces, members, lb]: D1Result[]) {
+  const spacesOf = byHousehold<{ household_id: string; id: string; name: string }>(spaces!);
+  const membersOf = byHousehold<MemberRow>(members!);
+  const lifeOf = byHousehold<{ household_id: string; enabled: number; current_level: number }>(lb!);
+  return hs.map((h) => {
+    const sp = (spacesOf.get(h.id) ?? []).map((s) => ({ id: s.id, name: s.name }));
+    const life = lifeOf.get(h.id)?.[0];
+    return {
+      id: h.id,
+      name: h.name,
+      ownerId: h.owner_id,
+      spaceIds: sp.map((s) => s.id),
+      spaces: sp,
+      members: (membersOf.get(h.id) ?? []).map(presentMember),
+      lifeBeat: { enabled: !!life?.enabled, currentEscalationLevel: life?.current_level ?? 0 },
+      createdAt: iso(h.created_at),
+      updatedAt: iso(h.updated_at),
+    };
+  });
 }
 
 export async function householdDetail(svc: Services, h: HouseholdRow) {
-  const [spaces, members, lb] = await svc.env.DB.batch<Record<string, unknown>>([
-    svc.env.DB.prepare(
-      "SELECT s.id, s.name FROM household_spaces hs JOIN spaces s ON s.id = hs.space_id WHERE hs.household_id = ? AND s.deleted_at IS NULL ORDER BY hs.added_at, s.id",
-    ).bind(h.id),
-    svc.env.DB.prepare(`SELECT ${MEMBER_COLUMNS} FROM household_members WHERE household_id = ? ORDER BY invited_at, id`).bind(h.id),
-    svc.env.DB.prepare("SELECT enabled, current_level FROM life_beat WHERE household_id = ?").bind(h.id),
-  ]);
-  const sp = spaces!.results as { id: string; name: string }[];
-  const life = lb!.results[0] as { enabled: number; current_level: number } | undefined;
-  return {
-    id: h.id,
-    name: h.name,
-    ownerId: h.owner_id,
-    spaceIds: sp.map((s) => s.id),
-    spaces: sp,
-    members: (members!.results as unknown as MemberRow[]).map(presentMember),
-    lifeBeat: { enabled: !!life?.enabled, currentEscalationLevel: life?.current_level ?? 0 },
-    createdAt: iso(h.created_at),
-    updatedAt: iso(h.updated_at),
-  };
+  return presentDetails([h], await svc.env.DB.batch(detailReads(svc.env.DB, { sql: "= ?", params: [h.id] })))[0]!;
 }
 
 export async function createHousehold(svc: Services, auth: AuthContext, input: { name: string; spaceIds: string[] }) {
@@ -131,19 +189,23 @@ export async function createHousehold(svc: Services, auth: AuthContext, input: {
   return householdDetail(svc, { id, name: input.name, owner_id: auth.userId, created_at: now, updated_at: now });
 }
 
+/** The user's households (binds the user's id), as many as a list shows. */
+const MY_HOUSEHOLDS_SQL = `SELECT h.id, h.name, h.owner_id, h.created_at, h.updated_at FROM households h
+   JOIN household_members m ON m.household_id = h.id AND m.user_id = ? AND m.status = 'active' ORDER BY h.created_at, h.id LIMIT 200`;
+
+/** The caller's households and their details, keyed by the membership subquery: one batch whatever their number. */
 export async function listHouseholds(svc: Services, auth: AuthContext) {
-  const rows = await svc.env.DB.prepare(
-    `SELECT h.id, h.name, h.owner_id, h.created_at, h.updated_at FROM households h
-       JOIN household_members m ON m.household_id = h.id AND m.user_id = ? AND m.status = 'active' ORDER BY h.created_at, h.id LIMIT 200`,
-  )
-    .bind(auth.userId)
-    .all<HouseholdRow>();
-  return Promise.all(rows.results.map((h) => householdDetail(svc, h)));
+  const db = svc.env.DB;
+  const [rows, ...details] = await withSessionCheck(svc, auth, [
+    db.prepare(MY_HOUSEHOLDS_SQL).bind(auth.userId),
+    ...detailReads(db, { sql: `IN (SELECT id FROM (${MY_HOUSEHOLDS_SQL}))`, params: [auth.userId] }),
+  ]);
+  return presentDetails(rows!.results as unknown as HouseholdRow[], details as D1Result[]);
 }
 
 export async function getHousehold(svc: Services, auth: AuthContext, householdId: string) {
-  const { household } = await requireHousehold(svc, auth, householdId, "member");
-  return householdDetail(svc, household);
+  const { household, results } = await readHousehold(svc, auth, householdId, "member", (key) => detailReads(svc.env.DB, { sql: `= ${key.sql}`, params: key.params }));
+  return presentDetails([household], results)[0]!;
 }
 
 export async function addHouseholdMember(

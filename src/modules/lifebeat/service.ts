@@ -9,7 +9,8 @@ import { iso } from "../../lib/clock";
 import { forbidden, notFound, validationFailed } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { pagination } from "../../lib/pagination";
-import { requireHousehold } from "./households";
+import { guardedValue, type SqlGuard } from "../../lib/sql";
+import { readHousehold, requireHousehold } from "./households";
 import type { Channel, Interval } from "./schemas";
 import {
   channelsOf, DAY_MS, daysOf, escalationAt, foldActivity, LIFE_BEAT_COLUMNS, type LifeBeatRow, nextCheckInDue, resetStatements,
@@ -17,11 +18,34 @@ import {
 
 const MAX_GRANT_MS = 365 * DAY_MS;
 
-async function loadRow(svc: Services, householdId: string): Promise<LifeBeatRow> {
-  const row = await svc.env.DB.prepare(`SELECT ${LIFE_BEAT_COLUMNS} FROM life_beat WHERE household_id = ?`).bind(householdId).first<LifeBeatRow>();
+/** The Life Beat row (404 naming the household when it has none). */
+function rowOf(result: D1Result): LifeBeatRow {
+  const row = result.results[0] as LifeBeatRow | undefined;
   if (!row) throw notFound("Household");
   return row;
 }
+
+async function loadRow(svc: Services, householdId: string): Promise<LifeBeatRow> {
+  return rowOf(await rowRead(svc.env.DB, plainKey(householdId)).all());
+}
+
+/** A household id as SQL when no guard is needed (its checks already passed). */
+const plainKey = (householdId: string): SqlGuard => guardedValue(householdId);
+
+const rowRead = (db: D1Database, household: SqlGuard) =>
+  db.prepare(`SELECT ${LIFE_BEAT_COLUMNS} FROM life_beat WHERE household_id = ${household.sql}`).bind(...household.params);
+
+/** What `present` shows: the row and the latest grants. */
+const stateReads = (db: D1Database, household: SqlGuard): D1PreparedStatement[] => [
+  rowRead(db, household),
+  db.prepare(
+    `SELECT id, household_id, member_id, source, created_at, expires_at, revoked_at FROM emergency_grants WHERE household_id = ${household.sql}
+      ORDER BY created_at DESC, id DESC LIMIT 20`,
+  ).bind(...household.params),
+];
+
+/** The state as stateReads read it: 404 naming the household when it has no Life Beat row. */
+const stateOf = ([row, grants]: D1Result[]) => ({ row: rowOf(row!), grants: grants!.results as unknown as GrantRow[] });
 
 interface GrantRow {
   id: string;
@@ -45,13 +69,13 @@ const presentGrant = (g: GrantRow, now: number) => ({
   status: (g.revoked_at !== null ? "revoked" : g.expires_at <= now ? "expired" : "active") as "active" | "expired" | "revoked",
 });
 
-async function present(svc: Services, row: LifeBeatRow) {
+async function loadPresented(svc: Services, householdId: string) {
+  const { row, grants } = stateOf(await svc.env.DB.batch(stateReads(svc.env.DB, plainKey(householdId))));
+  return present(svc, row, grants);
+}
+
+function present(svc: Services, row: LifeBeatRow, grants: GrantRow[]) {
   const now = svc.clock.now();
-  const grants = await svc.env.DB.prepare(
-    "SELECT id, household_id, member_id, source, created_at, expires_at, revoked_at FROM emergency_grants WHERE household_id = ? ORDER BY created_at DESC, id DESC LIMIT 20",
-  )
-    .bind(row.household_id)
-    .all<GrantRow>();
   return {
     householdId: row.household_id,
     enabled: !!row.enabled,
@@ -65,16 +89,23 @@ async function present(svc: Services, row: LifeBeatRow) {
     notificationChannels: channelsOf(row),
     smsNumber: row.sms_number,
     emergencyAccessDays: row.access_days,
-    emergencyAccess: grants.results.map((g) => presentGrant(g, now)),
+    emergencyAccess: grants.map((g) => presentGrant(g, now)),
   };
 }
 
-/** Any active member reads the state; the owner's recent activity is folded in first (a check-in by use). */
+/**
+ * Any active member reads the state, in the round trip that checks them; the owner's recent activity is
+ * folded in first when Life Beat is on (a check-in by use): a reset is a write, which reads the state
+ * again in its own batch.
+ */
 export async function getLifeBeat(svc: Services, auth: AuthContext, householdId: string) {
-  const { household } = await requireHousehold(svc, auth, householdId, "member");
-  let row = await loadRow(svc, householdId);
-  if (row.enabled && (await foldActivity(svc, row, household.owner_id))) row = await loadRow(svc, householdId);
-  return present(svc, row);
+  const db = svc.env.DB;
+  const { household, results } = await readHousehold(svc, auth, householdId, "member", (key) => stateReads(db, key));
+  const read = stateOf(results);
+  if (!read.row.enabled) return present(svc, read.row, read.grants);
+  const after = await foldActivity(svc, read.row, household.owner_id, stateReads(db, plainKey(householdId)));
+  const { row, grants } = after ? stateOf(after) : read;
+  return present(svc, row, grants);
 }
 
 export interface LifeBeatUpdate {
@@ -127,7 +158,7 @@ export async function updateLifeBeat(svc: Services, auth: AuthContext, input: Li
     ...resetStatements(svc, { ...row, enabled: enabled ? 1 : 0 }, now, { reason: enabled ? "reconfigured" : "disabled", revokeManual: false, onlyIfStale: false }),
     db.prepare("UPDATE life_beat SET next_escalation_at = ? WHERE household_id = ?").bind(next, input.householdId),
   ]);
-  return present(svc, await loadRow(svc, input.householdId));
+  return loadPresented(svc, input.householdId);
 }
 
 /** Owner only: resets escalation to 0 and revokes every live grant. */
@@ -179,12 +210,12 @@ export async function grantEmergencyAccess(
 
 /** Owner only: every use of an emergency grant, newest first. */
 export async function accessLog(svc: Services, auth: AuthContext, q: { householdId: string; limit: number; offset: number }) {
-  await requireHousehold(svc, auth, q.householdId, "owner");
-  const [rows, total] = await svc.env.DB.batch<Record<string, unknown>>([
-    svc.env.DB.prepare(
-      "SELECT id, grant_id, user_id, space_id, method, path, allowed, at FROM emergency_access_log WHERE household_id = ? ORDER BY at DESC, id DESC LIMIT ? OFFSET ?",
-    ).bind(q.householdId, q.limit, q.offset),
-    svc.env.DB.prepare("SELECT COUNT(*) AS n FROM emergency_access_log WHERE household_id = ?").bind(q.householdId),
+  const db = svc.env.DB;
+  const { results: [rows, total] } = await readHousehold(svc, auth, q.householdId, "owner", (key) => [
+    db.prepare(
+      `SELECT id, grant_id, user_id, space_id, method, path, allowed, at FROM emergency_access_log WHERE household_id = ${key.sql} ORDER BY at DESC, id DESC LIMIT ? OFFSET ?`,
+    ).bind(...key.params, q.limit, q.offset),
+    db.prepare(`SELECT COUNT(*) AS n FROM emergency_access_log WHERE household_id = ${key.sql}`).bind(...key.params),
   ]);
   const entries = (rows!.results as { id: string; grant_id: string; user_id: string; space_id: string; method: string; path: string; allowed: number; at: number }[]).map(
     (r) => ({ id: r.id, grantId: r.grant_id, userId: r.user_id, spaceId: r.space_id, method: r.method, path: r.path, allowed: !!r.allowed, at: iso(r.at) }),

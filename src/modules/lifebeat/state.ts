@@ -86,12 +86,15 @@ export function resetStatements(
 
 /**
  * Folds the owner's activity into the stored check-in when it is newer (a
- * check-in by use of the app). Returns true when it reset the household.
+ * check-in by use of the app). When it reset the household, returns the
+ * results of `then`, statements run after the reset in its batch (so a reader
+ * sees the reset state without another round trip); otherwise null.
  */
-export async function foldActivity(svc: Services, row: LifeBeatRow, ownerId: string): Promise<boolean> {
+export async function foldActivity(svc: Services, row: LifeBeatRow, ownerId: string, then: D1PreparedStatement[] = []): Promise<D1Result[] | null> {
   const seen = await lastActivity(svc.env, ownerId);
   const now = svc.clock.now();
-  if (seen === null || seen <= row.last_check_in || seen > now) return false;
-  const [update] = await svc.env.DB.batch(resetStatements(svc, row, seen, { reason: "owner_activity", revokeManual: false, onlyIfStale: true }));
-  return update!.meta.changes === 1;
+  if (seen === null || seen <= row.last_check_in || seen > now) return null;
+  const reset = resetStatements(svc, row, seen, { reason: "owner_activity", revokeManual: false, onlyIfStale: true });
+  const results = await svc.env.DB.batch([...reset, ...then]);
+  return results[0]!.meta.changes === 1 ? results.slice(reset.length) : null;
 }
