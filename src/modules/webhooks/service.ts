@@ -4,7 +4,7 @@
  * ping. Admin-only: requireRoleOver(..., "admin") also asks a user with 2FA
  * for a recent second factor.
  */
-import { and, count, desc, eq, inArray } from "drizzle-orm";
+import { count, eq, inArray } from "drizzle-orm";
 import type { AuthContext, Services } from "../../env";
 import { webhookDeliveries, webhookDeliveryAttempts, webhookSubscriptions } from "../../db/schema";
 import { iso } from "../../lib/clock";
@@ -12,8 +12,8 @@ import { encryptSecret, randomToken } from "../../lib/crypto";
 import { notFound, validationFailed } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { pagination } from "../../lib/pagination";
-import { inJsonList } from "../../lib/sql";
-import { requireRoleOver, requireSpaceRole } from "../spaces/access";
+import { inJsonList, rowReader, type SqlGuard } from "../../lib/sql";
+import { readResource, readSpace, requireSpaceRole } from "../spaces/access";
 import { sendTestPing } from "./deliver";
 import { MAX_WEBHOOKS_PER_SPACE } from "./events";
 import { webhookUrlProblem } from "./url-policy";
@@ -102,26 +102,37 @@ export async function createWebhook(
   return { ...present(row), secret };
 }
 
-/** The subscription, after checking the caller is an admin of its space (404 for anyone who cannot see it). */
-async function webhookFor(svc: Services, auth: AuthContext, id: string): Promise<SubscriptionRow> {
-  const row = await svc.db.select().from(webhookSubscriptions).where(eq(webhookSubscriptions.id, id)).get();
-  if (!row) throw notFound("Webhook");
-  await requireRoleOver(svc, auth, row.spaceId, "admin", "Webhook");
-  return row;
+const subscriptionOf = rowReader(webhookSubscriptions);
+const deliveryOf = rowReader(webhookDeliveries);
+const attemptOf = rowReader(webhookDeliveryAttempts);
+
+/**
+ * The subscription, after checking the caller is an admin of its space (404 for anyone who cannot see
+ * it), with the reads `reads` builds in the same round trip (see readResource).
+ */
+async function webhookFor(
+  svc: Services,
+  auth: AuthContext,
+  id: string,
+  reads?: (space: SqlGuard) => D1PreparedStatement[],
+): Promise<{ row: SubscriptionRow; results: D1Result[] }> {
+  const { row, results } = await readResource(svc, auth, "webhook_subscriptions", id, "Webhook", "admin", reads);
+  return { row: subscriptionOf(row), results };
 }
 
 export async function listWebhooks(svc: Services, auth: AuthContext, q: { spaceId: string; limit: number; offset: number }) {
-  await requireSpaceRole(svc, auth, q.spaceId, "admin");
-  const where = eq(webhookSubscriptions.spaceId, q.spaceId);
-  const [rows, total] = await svc.db.batch([
-    svc.db.select().from(webhookSubscriptions).where(where).orderBy(desc(webhookSubscriptions.createdAt), desc(webhookSubscriptions.id)).limit(q.limit).offset(q.offset),
-    svc.db.select({ n: count() }).from(webhookSubscriptions).where(where),
+  const db = svc.env.DB;
+  const { results: [rows, total] } = await readSpace(svc, auth, q.spaceId, "admin", (space) => [
+    db.prepare(`SELECT * FROM webhook_subscriptions WHERE space_id = ${space.sql} ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`)
+      .bind(...space.params, q.limit, q.offset),
+    db.prepare(`SELECT COUNT(*) AS n FROM webhook_subscriptions WHERE space_id = ${space.sql}`).bind(...space.params),
   ]);
-  return { webhooks: rows.map(present), pagination: pagination(total[0]?.n ?? 0, q.limit, q.offset) };
+  const webhooks = (rows!.results as Record<string, unknown>[]).map((r) => present(subscriptionOf(r)));
+  return { webhooks, pagination: pagination((total!.results[0] as { n: number }).n, q.limit, q.offset) };
 }
 
 export async function getWebhook(svc: Services, auth: AuthContext, id: string) {
-  return present(await webhookFor(svc, auth, id));
+  return present((await webhookFor(svc, auth, id)).row);
 }
 
 export async function updateWebhook(
@@ -130,7 +141,7 @@ export async function updateWebhook(
   id: string,
   patch: { url?: string; events?: string[]; description?: string | null; enabled?: boolean },
 ) {
-  const row = await webhookFor(svc, auth, id);
+  const { row } = await webhookFor(svc, auth, id);
   if (patch.url !== undefined) checkUrl(svc, patch.url);
   const now = svc.clock.now();
   const updated: SubscriptionRow = {
@@ -166,20 +177,31 @@ async function attemptsOf(svc: Services, ids: string[]): Promise<AttemptRow[]> {
   return svc.db.select().from(webhookDeliveryAttempts).where(inJsonList(webhookDeliveryAttempts.deliveryId, ids));
 }
 
+/**
+ * The page of deliveries and their attempts, in the round trip that checks the caller: keyed by the
+ * subscription's id only when its space is one the caller may see (so a stranger's batch reads none of
+ * them), the attempts through the same page as a subquery.
+ */
 export async function listDeliveries(svc: Services, auth: AuthContext, id: string, q: { status?: DeliveryRow["status"]; limit: number; offset: number }) {
-  await webhookFor(svc, auth, id);
-  const where = and(eq(webhookDeliveries.subscriptionId, id), q.status ? eq(webhookDeliveries.status, q.status) : undefined);
-  const [rows, total] = await svc.db.batch([
-    svc.db.select().from(webhookDeliveries).where(where).orderBy(desc(webhookDeliveries.id)).limit(q.limit).offset(q.offset),
-    svc.db.select({ n: count() }).from(webhookDeliveries).where(where),
-  ]);
-  const attempts = await attemptsOf(svc, rows.map((r) => r.id));
-  return { deliveries: rows.map((r) => presentDelivery(r, attempts)), pagination: pagination(total[0]?.n ?? 0, q.limit, q.offset) };
+  const db = svc.env.DB;
+  const { results: [rows, total, attempts] } = await webhookFor(svc, auth, id, (space) => {
+    const where = `subscription_id = (SELECT w.id FROM webhook_subscriptions w WHERE w.id = ? AND w.space_id = ${space.sql})${q.status ? " AND status = ?" : ""}`;
+    const params = [id, ...space.params, ...(q.status ? [q.status] : [])];
+    const page = `SELECT * FROM webhook_deliveries WHERE ${where} ORDER BY id DESC LIMIT ? OFFSET ?`;
+    return [
+      db.prepare(page).bind(...params, q.limit, q.offset),
+      db.prepare(`SELECT COUNT(*) AS n FROM webhook_deliveries WHERE ${where}`).bind(...params),
+      db.prepare(`SELECT * FROM webhook_delivery_attempts WHERE delivery_id IN (SELECT id FROM (${page}))`).bind(...params, q.limit, q.offset),
+    ];
+  });
+  const log = (attempts!.results as Record<string, unknown>[]).map(attemptOf);
+  const deliveries = (rows!.results as Record<string, unknown>[]).map((r) => presentDelivery(deliveryOf(r), log));
+  return { deliveries, pagination: pagination((total!.results[0] as { n: number }).n, q.limit, q.offset) };
 }
 
 /** Sends a `webhook.test` event to the subscription now and returns the delivery as logged. */
 export async function testWebhook(svc: Services, auth: AuthContext, id: string) {
-  const row = await webhookFor(svc, auth, id);
+  const { row } = await webhookFor(svc, auth, id);
   const deliveryId = await sendTestPing(svc, { id: row.id, spaceId: row.spaceId });
   const d = await svc.db.select().from(webhookDeliveries).where(eq(webhookDeliveries.id, deliveryId)).get();
   return presentDelivery(d!, await attemptsOf(svc, [deliveryId]));
