@@ -3,6 +3,7 @@ import { SignJWT } from "jose";
 import { describe, expect, it } from "vitest";
 import { PBKDF2_ITERATIONS, hashPassword, verifyPassword } from "../../src/lib/password";
 import { toBase64Url } from "../../src/lib/crypto";
+import { countingApp } from "../counting-app";
 import { call, callJson, nextIp, registerUser } from "../helpers";
 
 describe("passwords", () => {
@@ -56,6 +57,23 @@ describe("register and login", () => {
     const me = await callJson("/v1/auth/me", { token: body.tokens.accessToken, ip: u.ip });
     expect(me.status).toBe(200);
     expect(me.body.email).toBe(u.email);
+  });
+
+  it("me reads the user with the session check in one round trip; an ended session is a 401", async () => {
+    const ip = nextIp();
+    const reg = await callJson("/v1/auth/register", { ip, body: { name: "Me Myself", email: `me-${crypto.randomUUID().slice(0, 8)}@example.com`, password: "correct horse battery", locale: "en" } });
+    expect(reg.status).toBe(201);
+    const u = { id: reg.body.user.id, email: reg.body.user.email, password: "", ip, accessToken: reg.body.tokens.accessToken, refreshToken: reg.body.tokens.refreshToken };
+    const { get } = countingApp();
+    const me = await get(u, "/v1/auth/me");
+    expect(me.status).toBe(200);
+    expect(me.body).toEqual(reg.body.user);
+    expect(me.trips).toBe(1);
+    const out = await callJson("/v1/auth/logout", { method: "POST", token: u.accessToken, ip, body: { refreshToken: u.refreshToken } });
+    expect(out.status).toBeLessThan(300);
+    const ended = await get(u, "/v1/auth/me");
+    expect(ended.status).toBe(401);
+    expect(JSON.stringify(ended.body)).not.toContain("Me Myself");
   });
 
   it("answers a wrong password and an unknown email identically", async () => {

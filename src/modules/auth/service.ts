@@ -13,6 +13,8 @@ import { localeOf } from "../../lib/i18n";
 import { newId } from "../../lib/ids";
 import { DECOY_PASSWORD_HASH, hashPassword, verifyPassword } from "../../lib/password";
 import { iso } from "../../lib/clock";
+import { rowReader } from "../../lib/sql";
+import { withSessionCheck } from "../spaces/access";
 import { newTotpSecret, otpauthUrl } from "../../lib/totp";
 import { hashBackupCode, newBackupCodeSalt, newBackupCodes } from "./backup-codes";
 import { limitGuess, passwordSubject } from "./guess-limits";
@@ -36,6 +38,16 @@ async function findUserById(svc: Services, id: string): Promise<UserRow> {
   const u = await svc.db.select().from(users).where(eq(users.id, id)).get();
   if (!u) throw unauthorized();
   return u;
+}
+
+const userOfRow = rowReader(users);
+
+/** The caller's user row, read in the batch of the pending session check (a read's one round trip). */
+async function currentUser(svc: Services, auth: AuthContext): Promise<UserRow> {
+  const [res] = await withSessionCheck(svc, auth, [svc.env.DB.prepare("SELECT * FROM users WHERE id = ?").bind(auth.userId)]);
+  const raw = res!.results[0];
+  if (!raw) throw unauthorized();
+  return userOfRow(raw);
 }
 
 export async function register(
@@ -93,7 +105,7 @@ export async function logout(svc: Services, auth: AuthContext): Promise<void> {
 }
 
 export async function me(svc: Services, auth: AuthContext) {
-  return presentUser(await findUserById(svc, auth.userId));
+  return presentUser(await currentUser(svc, auth));
 }
 
 export async function setupTwoFactor(svc: Services, auth: AuthContext) {
