@@ -5,6 +5,8 @@
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { GENESIS_HASH, hashLog } from "../../src/modules/ledger/chain";
+import { insertJsonRows } from "../../src/lib/sql";
 import { createAccount } from "../accounts/helpers";
 import { countingApp } from "../counting-app";
 import { addMember, callJson, registerUser } from "../helpers";
@@ -183,5 +185,119 @@ describe("a space's categories", () => {
     // The space's system categories and its rule are not read for them.
     expect(list.rowsRead).toBeGreaterThan(10);
     expect(theirs.rowsRead).toBeLessThan(20);
+  });
+});
+
+/** `n` log rows for a space that has none, chained as the ledger chains them, written straight to D1. */
+async function writeLogs(spaceId: string, n: number): Promise<void> {
+  const rows: (string | number)[][] = [];
+  let prev = GENESIS_HASH;
+  for (let id = 0; id < n; id++) {
+    const row = { id, type: "NEW_TRANSACTION", date: 1_700_000_000_000 + id, data: JSON.stringify({ n: id }) };
+    prev = await hashLog(prev, row);
+    rows.push([spaceId, id, row.type, row.data, row.date, prev]);
+  }
+  await env.DB.batch(insertJsonRows(env.DB, "ledger_logs", ["space_id", "id", "type", "data", "date", "hash"], rows));
+}
+
+describe("the ledger's reads", () => {
+  /** A space with accounts, transactions, metadata and a viewer; and a stranger. */
+  async function populated() {
+    const ctx = await ledgerSpace();
+    for (let i = 0; i < 3; i++) expect((await postTx(ctx, { postings: [posting("world", `users:${i}`, 100 + i), posting("world", `users:${i}`, 7, "EUR/2")] })).status).toBe(201);
+    const meta = await callJson(`${ctx.base}/accounts/users:1/metadata`, { token: ctx.user.accessToken, ip: ctx.user.ip, body: { tier: "gold" } });
+    expect(meta.status).toBe(204);
+    const viewer = await registerUser();
+    await addMember(ctx.user, ctx.spaceId, viewer, "viewer");
+    const stranger = (await ledgerSpace()).user;
+    return { ctx, viewer, stranger };
+  }
+
+  it("reads a transaction, the balances, the stats, the logs and an account in one round trip each; a viewer too", async () => {
+    const { ctx, viewer } = await populated();
+    const { get } = countingApp();
+    const paths = ["/transactions/1", "/balances", "/balances?address=users:*", "/stats", "/logs", "/logs?pageSize=2", "/logs/verify", "/accounts/users:1", "/accounts/nobody", "/accounts", "/accounts?address=users:*&pageSize=2", "/accounts?metadata[tier]=gold"];
+    for (const path of paths) {
+      const own = await get(ctx.user, `${ctx.base}${path}`);
+      expect(own.status, path).toBe(200);
+      expect(own.trips, path).toBe(1);
+      const theirs = await get(viewer, `${ctx.base}${path}`);
+      expect(theirs.trips, path).toBe(1);
+      expect(theirs.body, path).toEqual(own.body);
+    }
+    const r = async (path: string) => {
+      const { body } = await get(ctx.user, `${ctx.base}${path}`);
+      return body.data ?? body.cursor;
+    };
+    expect((await r("/transactions/1")).postings).toEqual([posting("world", "users:1", 101), posting("world", "users:1", 7, "EUR/2")]);
+    expect(await r("/balances?address=users:*")).toEqual({ "EUR/2": 21, "USD/2": 303 });
+    expect(await r("/stats")).toEqual({ transactions: 3, accounts: 4 });
+    expect((await r("/logs?pageSize=2")).data.map((l: { id: number }) => l.id)).toEqual([3, 2]);
+    expect(await r("/logs/verify")).toMatchObject({ valid: true, checked: 4 });
+    expect(await r("/accounts/users:1")).toEqual({
+      address: "users:1", metadata: { tier: "gold" },
+      volumes: { "EUR/2": { input: 7, output: 0, balance: 7 }, "USD/2": { input: 101, output: 0, balance: 101 } }, balances: { "EUR/2": 7, "USD/2": 101 },
+    });
+    expect(await r("/accounts/nobody")).toEqual({ address: "nobody", metadata: {}, volumes: {}, balances: {} });
+    // A page's volumes are its own accounts' (not the row that only says there is more), and its cursor the next page's.
+    const first = await r("/accounts?address=users:*&pageSize=2");
+    expect(first.data.map((a: { address: string; balances: unknown }) => [a.address, a.balances])).toEqual([["users:0", { "EUR/2": 7, "USD/2": 100 }], ["users:1", { "EUR/2": 7, "USD/2": 101 }]]);
+    expect(first.hasMore).toBe(true);
+    const next = await get(ctx.user, `${ctx.base}/accounts?cursor=${encodeURIComponent(first.next)}`);
+    expect(next.trips).toBe(1);
+    expect(next.body.cursor.data.map((a: { address: string; balances: unknown }) => [a.address, a.balances])).toEqual([["users:2", { "EUR/2": 7, "USD/2": 102 }]]);
+    expect(next.body.cursor.hasMore).toBe(false);
+    expect((await r("/accounts?metadata[tier]=gold")).data.map((a: { address: string }) => a.address)).toEqual(["users:1"]);
+    const logs = await r("/logs?pageSize=2");
+    const older = await get(ctx.user, `${ctx.base}/logs?cursor=${encodeURIComponent(logs.next)}`);
+    expect(older.trips).toBe(1);
+    expect(older.body.cursor.data.map((l: { id: number }) => l.id)).toEqual([1, 0]);
+    expect((await get(ctx.user, `${ctx.base}/transactions/99`)).status).toBe(404);
+  });
+
+  it("answers a stranger the space's 404 in one round trip, reading none of its rows, cursor or filter refused or not", async () => {
+    const { ctx, stranger } = await populated();
+    const { get } = countingApp();
+    const member = await get(ctx.user, `${ctx.base}/accounts?pageSize=1`);
+    const cursor = encodeURIComponent(member.body.cursor.next);
+    const none = await get(stranger, "/v1/spaces/spc_01doesnotexist000000000000/ledger/stats");
+    for (const path of ["/transactions/1", "/balances", "/stats", "/logs", "/logs/verify", "/accounts/users:1", "/accounts", `/accounts?cursor=${cursor}`, `/accounts?cursor=abc.${"0".repeat(64)}`, `/logs?cursor=abc.${"0".repeat(64)}`, "/balances?address=users:*"]) {
+      const theirs = await get(stranger, `${ctx.base}${path}`);
+      expect(theirs.status, path).toBe(404);
+      expect(theirs.body.error, path).toMatchObject({ code: none.body.error.code, message: none.body.error.message });
+      expect(theirs.trips, path).toBe(1);
+      expect(theirs.rowsRead, path).toBeLessThan(20);
+      expect(JSON.stringify(theirs.body), path).not.toContain("users:");
+    }
+    // A member is told about a bad cursor or filter, after the membership check.
+    expect((await get(ctx.user, `${ctx.base}/logs?cursor=abc.${"0".repeat(64)}`)).status).toBe(422);
+    expect((await get(ctx.user, `${ctx.base}/accounts?cursor=abc.${"0".repeat(64)}`)).status).toBe(422);
+  });
+
+  it("verifies a log of 5,000 rows in one round trip and one round trip more per 5,000 more, with the verdict of the whole chain", { timeout: 60_000 }, async () => {
+    const ctx = await ledgerSpace();
+    await writeLogs(ctx.spaceId, 11_001);
+    const { get } = countingApp();
+    const verify = () => get(ctx.user, `${ctx.base}/logs/verify`);
+    const whole = await verify();
+    expect(whole.body.data).toEqual({ valid: true, checked: 11_001, lastHash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(whole.trips).toBe(3);
+    const last = await env.DB.prepare("SELECT hash FROM ledger_logs WHERE space_id = ? AND id = 11000").bind(ctx.spaceId).first<{ hash: string }>();
+    expect(whole.body.data.lastHash).toBe(last!.hash);
+    // A row broken in the first round trip's pages stops there; one in a later one, where it is.
+    const tamper = (id: number) => env.DB.prepare("UPDATE ledger_logs SET data = '{\"n\":-1}' WHERE space_id = ? AND id = ?").bind(ctx.spaceId, id).run();
+    await tamper(7_500);
+    expect(await verify()).toMatchObject({ trips: 2, body: { data: { valid: false, firstBrokenId: 7_500, checked: 7_500 } } });
+    await tamper(2_999);
+    expect(await verify()).toMatchObject({ trips: 1, body: { data: { valid: false, firstBrokenId: 2_999, checked: 2_999 } } });
+    // A missing row is found as missing, even at a page's edge.
+    await env.DB.prepare("DELETE FROM ledger_logs WHERE space_id = ? AND id = 1000").bind(ctx.spaceId).run();
+    expect((await verify()).body.data).toEqual({ valid: false, checked: 1_000, firstBrokenId: 1_000, reason: "Log 1000 is missing" });
+    // Exactly five full pages: the sixth, empty, is one more round trip, as the loop always needed.
+    const round = await ledgerSpace();
+    await writeLogs(round.spaceId, 5_000);
+    const five = await get(round.user, `${round.base}/logs/verify`);
+    expect(five.body.data).toMatchObject({ valid: true, checked: 5_000 });
+    expect(five.trips).toBe(2);
   });
 });
