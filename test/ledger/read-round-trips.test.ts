@@ -301,3 +301,35 @@ describe("the ledger's reads", () => {
     expect(five.trips).toBe(2);
   });
 });
+
+describe("the accounts summary", () => {
+  it("counts the accounts and totals the active ones' balances in one round trip; a stranger's is a 404 in one", async () => {
+    const ctx = await ledgerSpace();
+    await createAccount(ctx.user, ctx.spaceId, { name: "Pesos", currency: "MXN", openingBalance: "99.99" });
+    await createAccount(ctx.user, ctx.spaceId, { openingBalance: "0.10" });
+    await createAccount(ctx.user, ctx.spaceId, { openingBalance: "0.20" });
+    const closed = await createAccount(ctx.user, ctx.spaceId, { openingBalance: "1000.00" });
+    await createAccount(ctx.user, ctx.spaceId, { name: "Card", type: "credit_card", currency: "EUR" });
+    await env.DB.prepare("UPDATE accounts SET is_active = 0 WHERE id = ?").bind(closed.id).run();
+    const viewer = await registerUser();
+    await addMember(ctx.user, ctx.spaceId, viewer, "viewer");
+    const { get } = countingApp();
+    const path = `/v1/accounts/summary?spaceId=${ctx.spaceId}`;
+    const own = await get(ctx.user, path);
+    expect(own.status).toBe(200);
+    expect(own.trips).toBe(1);
+    // Currencies in the order their first active account was created.
+    expect(JSON.stringify(own.body)).toBe(JSON.stringify({ totalCount: 5, activeCount: 4, totalBalanceByCurrency: { MXN: "99.99", USD: "0.30", EUR: "0.00" } }));
+    const theirs = await get(viewer, path);
+    expect(theirs.trips).toBe(1);
+    expect(theirs.body).toEqual(own.body);
+    const stranger = (await ledgerSpace()).user;
+    const refused = await get(stranger, path);
+    const none = await get(stranger, "/v1/accounts/summary?spaceId=spc_01doesnotexist000000000000");
+    expect(refused.status).toBe(404);
+    expect(refused.body.error).toMatchObject({ code: none.body.error.code, message: none.body.error.message });
+    expect(refused.trips).toBe(1);
+    expect(refused.rowsRead).toBeLessThan(20);
+    expect(JSON.stringify(refused.body)).not.toContain("99.99");
+  });
+});

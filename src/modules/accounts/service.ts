@@ -51,6 +51,21 @@ export async function balancesOf(svc: Services, spaceId: string, rows: AccountRo
   return balancesIn(found, rows);
 }
 
+/**
+ * The reads of spaces' accounts with their balances: the accounts (oldest first), and the volumes of the
+ * account addresses in them (read with balancesIn). `space` names the spaces as a condition on
+ * `space_id` (an `IN` of one JSON list, or `=` a guarded value), so any number of spaces is one batch of
+ * two statements.
+ */
+export function summaryReads(db: D1Database, space: { sql: string; params: SqlValue[] }): D1PreparedStatement[] {
+  return [
+    db.prepare(`SELECT * FROM accounts WHERE space_id ${space.sql} ORDER BY created_at`).bind(...space.params),
+    // Account addresses only: 'accounts;' is the first string after every 'accounts:…'.
+    db.prepare(`SELECT address, asset, input - output AS balance FROM ledger_volumes
+                 WHERE space_id ${space.sql} AND address >= 'accounts:' AND address < 'accounts;'`).bind(...space.params),
+  ];
+}
+
 export function presentAccount(a: AccountRow, balanceMinor: number) {
   return {
     id: a.id,
@@ -250,12 +265,13 @@ async function getStoredAccount(svc: Services, spaceId: string, accountId: strin
   return presentAccount(stored, (await balancesOf(svc, spaceId, [stored])).get(accountId)!);
 }
 
-/** Counts and exact per-currency totals of the space's active accounts. */
+/** Counts and exact per-currency totals of the space's active accounts (in the order the accounts were created). */
 export async function accountSummary(svc: Services, auth: AuthContext, spaceId: string) {
-  await requireSpaceRole(svc, auth, spaceId, "viewer");
-  const rows = await svc.db.select().from(accounts).where(eq(accounts.spaceId, spaceId));
+  // The session, the caller's role, the accounts and their balances in one round trip.
+  const { results: [found, volumes] } = await readSpace(svc, auth, spaceId, "viewer", (space) => summaryReads(svc.env.DB, { sql: `= ${space.sql}`, params: space.params }));
+  const rows = accountsIn(found!);
   const active = rows.filter((r) => r.isActive);
-  const balances = await balancesOf(svc, spaceId, active);
+  const balances = balancesIn(volumes!.results as VolumeRow[], active);
   const totals = new Map<string, number>();
   for (const a of active) totals.set(a.currency, (totals.get(a.currency) ?? 0) + balances.get(a.id)!);
   return {

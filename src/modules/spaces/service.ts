@@ -8,7 +8,7 @@ import { shardForNewSpace } from "../../lib/shards";
 import { IN_JSON_LIST, inJsonList, jsonList, type SqlValue } from "../../lib/sql";
 import type { Currency } from "../../lib/money";
 import { chunkRows } from "../../db/client";
-import { accountsIn, balancesIn, presentAccount, type VolumeRow } from "../accounts/service";
+import { accountsIn, balancesIn, presentAccount, summaryReads, type VolumeRow } from "../accounts/service";
 import { requireTwoFactor } from "../auth/second-factor";
 import { systemCategories } from "../categories/system";
 import { grantedSpaces, useEmergencyGrant } from "../lifebeat/grant-access";
@@ -17,20 +17,6 @@ import { readSpace, requireSpaceRole, type Role } from "./access";
 type SpaceRow = typeof spaces.$inferSelect;
 
 type AccountSummary = { id: string; name: string; balance: number; currency: string; provider: string };
-
-/**
- * The reads of the spaces' account summaries: their accounts, and the volumes of the account addresses
- * in them. `space` names the spaces as a condition on `space_id` (an `IN` of one JSON list, or `=` a
- * guarded value), so any number of spaces is one batch of two statements.
- */
-function summaryReads(db: D1Database, space: { sql: string; params: SqlValue[] }): D1PreparedStatement[] {
-  return [
-    db.prepare(`SELECT * FROM accounts WHERE space_id ${space.sql} ORDER BY created_at`).bind(...space.params),
-    // Account addresses only: 'accounts;' is the first string after every 'accounts:…'.
-    db.prepare(`SELECT address, asset, input - output AS balance FROM ledger_volumes
-                 WHERE space_id ${space.sql} AND address >= 'accounts:' AND address < 'accounts;'`).bind(...space.params),
-  ];
-}
 
 /** The summaries summaryReads' results describe, by space: each account with its balance in its currency. */
 function summariesFrom(spaceIds: string[], [found, volumes]: D1Result[]): Map<string, AccountSummary[]> {
