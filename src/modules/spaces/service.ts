@@ -1,18 +1,18 @@
 /** Spaces: isolated financial environments (personal or business) shared by members. */
-import { and, desc, eq, isNull } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import type { AuthContext, Services } from "../../env";
 import { categories, spaceMembers, spaceShards, spaces, users } from "../../db/schema";
 import { iso } from "../../lib/clock";
 import { newId } from "../../lib/ids";
 import { shardForNewSpace } from "../../lib/shards";
-import { IN_JSON_LIST, inJsonList, jsonList, type SqlValue } from "../../lib/sql";
+import { IN_JSON_LIST, jsonList, rowReader, type SqlValue } from "../../lib/sql";
 import type { Currency } from "../../lib/money";
 import { chunkRows } from "../../db/client";
 import { accountsIn, balancesIn, presentAccount, summaryReads, type VolumeRow } from "../accounts/service";
 import { requireTwoFactor } from "../auth/second-factor";
 import { systemCategories } from "../categories/system";
 import { grantedSpaces, useEmergencyGrant } from "../lifebeat/grant-access";
-import { readSpace, requireSpaceRole, type Role } from "./access";
+import { readSpace, requireSpaceRole, type Role, withSessionCheck } from "./access";
 
 type SpaceRow = typeof spaces.$inferSelect;
 
@@ -31,7 +31,7 @@ function summariesFrom(spaceIds: string[], [found, volumes]: D1Result[]): Map<st
   return out;
 }
 
-/** The accounts of each space with their ledger balances, for the space list's summaries: one round trip. */
+/** The accounts of each space with their ledger balances, for a space's summaries: one round trip. */
 async function accountSummaries(svc: Services, spaceIds: string[]): Promise<Map<string, AccountSummary[]>> {
   if (spaceIds.length === 0) return new Map();
   // One JSON parameter: a user can be in more spaces than D1 binds parameters.
@@ -52,24 +52,41 @@ export function presentSpace(s: SpaceRow, role: Role, accountList: AccountSummar
   };
 }
 
+const spaceOfRow = rowReader(spaces);
+
+/** The caller's live spaces with their role, newest first: binds the user's id. */
+const MEMBER_SPACES_SQL = `SELECT s.*, m.role FROM space_members m JOIN spaces s ON s.id = m.space_id
+  WHERE m.user_id = ? AND s.deleted_at IS NULL ORDER BY s.created_at DESC`;
+
+/**
+ * The caller's spaces (by membership, then, as a viewer, by live Life Beat emergency grant) with their
+ * account summaries and the session check, in one round trip. The summaries' reads name the spaces by
+ * the same membership and grant queries as subqueries, so any number of spaces binds a few parameters.
+ */
 export async function listSpaces(svc: Services, auth: AuthContext) {
-  const [members, granted] = await svc.db.batch([
-    svc.db
-      .select({ space: spaces, role: spaceMembers.role })
-      .from(spaceMembers)
-      .innerJoin(spaces, eq(spaces.id, spaceMembers.spaceId))
-      .where(and(eq(spaceMembers.userId, auth.userId), isNull(spaces.deletedAt)))
-      .orderBy(desc(spaces.createdAt)),
-    // Spaces readable through a live Life Beat emergency grant (as a viewer), in the same round trip.
-    grantedSpaces(svc, auth.userId),
+  const db = svc.env.DB;
+  const grants = grantedSpaces(svc, auth.userId).toSQL();
+  const shown = {
+    sql: `IN (SELECT m.space_id FROM space_members m JOIN spaces s ON s.id = m.space_id WHERE m.user_id = ? AND s.deleted_at IS NULL
+              UNION SELECT space_id FROM (${grants.sql}))`,
+    params: [auth.userId, ...(grants.params as SqlValue[])],
+  };
+  const [members, granted, grantSpaces, ...summaries] = await withSessionCheck(svc, auth, [
+    db.prepare(MEMBER_SPACES_SQL).bind(auth.userId),
+    db.prepare(grants.sql).bind(...grants.params),
+    db.prepare(`SELECT * FROM spaces WHERE id IN (SELECT space_id FROM (${grants.sql})) ORDER BY created_at DESC`).bind(...grants.params),
+    ...summaryReads(db, shown),
   ]);
-  const mine = new Set(members.map((r) => r.space.id));
-  const grantOf = new Map(granted.filter((g) => !mine.has(g.spaceId)).map((g) => [g.spaceId, g.grantId]));
-  const viaGrant = grantOf.size ? await svc.db.select().from(spaces).where(inJsonList(spaces.id, [...grantOf.keys()])).orderBy(desc(spaces.createdAt)) : [];
+  const memberRows = (members!.results as Record<string, unknown>[]).map((r) => ({ space: spaceOfRow(r), role: r.role as Role }));
+  const mine = new Set(memberRows.map((r) => r.space.id));
+  // grantedSpaces' own columns: the space's id, and the grant's.
+  const grantRows = granted!.results as { space_id: string; id: string }[];
+  const grantOf = new Map(grantRows.filter((g) => !mine.has(g.space_id)).map((g) => [g.space_id, g.id]));
+  const viaGrant = (grantSpaces!.results as Record<string, unknown>[]).map(spaceOfRow).filter((space) => grantOf.has(space.id));
   for (const space of viaGrant) await useEmergencyGrant(svc, auth, { spaceId: space.id, role: "viewer", grantId: grantOf.get(space.id)!, space }, "viewer");
-  const rows = [...members, ...viaGrant.map((space) => ({ space, role: "viewer" as const }))];
-  const summaries = await accountSummaries(svc, rows.map((r) => r.space.id));
-  return rows.map((r) => presentSpace(r.space, r.role, summaries.get(r.space.id)));
+  const rows = [...memberRows, ...viaGrant.map((space) => ({ space, role: "viewer" as const }))];
+  const byId = summariesFrom(rows.map((r) => r.space.id), summaries as D1Result[]);
+  return rows.map((r) => presentSpace(r.space, r.role, byId.get(r.space.id)));
 }
 
 /** Creates the space, its owner membership and its system categories (in the owner's language) at once. */
