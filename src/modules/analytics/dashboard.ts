@@ -18,11 +18,13 @@ import { budgetCategories, budgets } from "../../db/schema";
 import { eq, inArray } from "drizzle-orm";
 import { dateOfDay, localDayOf, startOfDay } from "./days";
 import { spendingOf } from "../budgets/spending";
-import { Converter, type DatedAmount, loadRateBook } from "../rates/convert";
+import { Converter, type DatedAmount } from "../rates/convert";
+import { priceDay } from "../prices/service";
+import type { SqlGuard } from "../../lib/sql";
 import { type Frac, frac, add, cmp, formatMinorBig, onCommonDenominator, roundHalfEven, sub, ZERO, floorFrac } from "../rates/exact";
 import { DayIndexer } from "./days";
 import { accountsOf } from "./ledger-holdings";
-import { addMarketPrices, holdingsAt, money, type SpaceInfo, valuePoints } from "./net-worth";
+import { holdingsAt, loadValuation, money, type SpaceInfo, valuationBook, valuePoints } from "./net-worth";
 import { CASHFLOW_FILTER } from "./recurring";
 
 export const PERIODS = { "7d": 7, "30d": 30, "90d": 90, "1y": 365 } as const;
@@ -82,6 +84,12 @@ function percentOf(a: bigint, b: bigint): { n: number; d: string } | null {
   return { n: Number(text), d: text };
 }
 
+/** The currencies of the cash flow between two instants, as codes a valuation reads rates of (see valuation-reads' codesCte). */
+const flowCodes = (startMs: number, endMs: number): SqlGuard => ({
+  sql: "SELECT currency FROM transactions WHERE space_id = (SELECT id FROM sp) AND date >= ? AND date < ?",
+  params: [startMs, endMs],
+});
+
 export async function dashboard(svc: Services, space: SpaceInfo, period: DashboardPeriod) {
   const now = svc.clock.now();
   const tz = space.timezone;
@@ -100,7 +108,7 @@ export async function dashboard(svc: Services, space: SpaceInfo, period: Dashboa
     { date: todayText, atMs: Math.min(endMs, Math.max(now + 1, startMs)) },
   ];
   // The reads are independent: cash flow and categories, accounts, holdings and budgets at once.
-  const [[flowsRes, catsRes], accounts, holdings, compliance] = await Promise.all([
+  const [[flowsRes, catsRes], accounts, data, compliance] = await Promise.all([
     db.batch([
       db.prepare(
         `SELECT currency, date, category_id, CAST(SUM(CASE WHEN amount > 0 THEN amount ELSE 0 END) AS TEXT) AS income,
@@ -111,16 +119,15 @@ export async function dashboard(svc: Services, space: SpaceInfo, period: Dashboa
       db.prepare("SELECT id, name, parent_id FROM categories WHERE space_id = ?").bind(space.id),
     ]),
     accountsOf(svc, space.id),
-    holdingsAt(svc, space, points),
+    loadValuation(svc, space.id, { ranges: points.map((p) => ({ lo: p.atMs, hi: p.atMs })), fromDate: previousText, toDate: todayText, priceDay: priceDay(now) }, flowCodes(startMs, endMs)),
     budgetCompliance(svc, space),
   ]);
   const flows = flowsRes!.results as unknown as FlowRow[];
   const categories = new Map((catsRes!.results as { id: string; name: string; parent_id: string | null }[]).map((c) => [c.id, c]));
 
-  const currencies = [...new Set([...holdings.flat().map((h) => h.currency), ...flows.map((f) => f.currency), space.currency])];
-  const book = await loadRateBook(svc, space.id, currencies, previousText, todayText);
+  const holdings = holdingsAt(data, points);
   const notes: string[] = [];
-  await addMarketPrices(svc, book, holdings.flat(), space.currency, notes, todayText, previousText);
+  const book = await valuationBook(svc, data, holdings.flat(), space.currency, notes, todayText, previousText);
   const converter = new Converter(book, space.currency);
   const [previous, current] = valuePoints(converter, holdings, [previousText, todayText]);
 

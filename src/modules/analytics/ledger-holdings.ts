@@ -7,7 +7,7 @@
  * price where one is known. Each account appears once per asset it holds.
  */
 import type { Services } from "../../env";
-import { dateOfDay, localDayOf } from "./days";
+import type { SqlGuard } from "../../lib/sql";
 import type { Holding } from "./net-worth-sources";
 
 /** `accounts:` addresses as an index range (address, then time: the ledger_entries_time_idx index). */
@@ -21,11 +21,19 @@ export interface AccountInfo {
   isActive: boolean;
 }
 
+const ACCOUNTS_SQL = (space: string) => `SELECT id, name, type, currency, is_active FROM accounts WHERE space_id = ${space}`;
+
+type AccountRow = { id: string; name: string; type: string; currency: string; is_active: number };
+
+/** The space's accounts, for a batch: `space` names the space (a guarded value). */
+export const accountsStatement = (db: D1Database, space: SqlGuard) => db.prepare(ACCOUNTS_SQL(space.sql)).bind(...space.params);
+
+export const accountsFrom = (rows: AccountRow[]): Map<string, AccountInfo> =>
+  new Map(rows.map((a) => [a.id, { id: a.id, name: a.name, type: a.type, currency: a.currency, isActive: !!a.is_active }]));
+
 export async function accountsOf(svc: Services, spaceId: string): Promise<Map<string, AccountInfo>> {
-  const res = await svc.env.DB.prepare("SELECT id, name, type, currency, is_active FROM accounts WHERE space_id = ?")
-    .bind(spaceId)
-    .all<{ id: string; name: string; type: string; currency: string; is_active: number }>();
-  return new Map(res.results.map((a) => [a.id, { id: a.id, name: a.name, type: a.type, currency: a.currency, isActive: !!a.is_active }]));
+  const res = await accountsStatement(svc.env.DB, { sql: "?", params: [spaceId] }).all<AccountRow>();
+  return accountsFrom(res.results);
 }
 
 export interface AccountBalance {
@@ -38,50 +46,86 @@ export interface AccountBalance {
 const key = (accountId: string, asset: string) => `${accountId}|${asset}`;
 
 /**
- * Balances of every account and asset at each instant of `points` (ascending,
- * exclusive: entries dated before the instant). Two statements whatever the
- * number of points: the balances before the first point, and the day-by-day
- * movements between the first and the last.
+ * Where an instant of a valuation may fall: `lo <= instant <= hi`. The batch that reads the balances is
+ * built before the space's zone is known (it rides with the role check), so a local day's end is known
+ * only to within a day; `lo === hi` for an instant known exactly.
  */
-export async function accountBalancesAt(svc: Services, spaceId: string, points: number[]): Promise<Map<string, bigint>[]> {
-  if (points.length === 0) return [];
-  const first = points[0]!;
-  const last = points[points.length - 1]!;
-  const db = svc.env.DB;
-  const stmts = [
-    db.prepare(`SELECT address, asset, CAST(SUM(amount) AS TEXT) AS total FROM ledger_entries WHERE space_id = ? AND ${ACCOUNT_RANGE} AND timestamp < ? GROUP BY address, asset`).bind(spaceId, first),
-  ];
-  if (last > first && points.length === 2) {
-    // Two instants: the movements between them per account and asset, in one sum (stamped with the second instant).
-    stmts.push(
-      db.prepare(
-        `SELECT address, asset, ? AS timestamp, CAST(SUM(amount) AS TEXT) AS total FROM ledger_entries
-          WHERE space_id = ? AND ${ACCOUNT_RANGE} AND timestamp >= ? AND timestamp < ? GROUP BY address, asset`,
-      ).bind(first, spaceId, first, last),
-    );
-  } else if (last > first) {
-    stmts.push(
-      db.prepare(
-        `SELECT address, asset, timestamp, CAST(SUM(amount) AS TEXT) AS total FROM ledger_entries
-          WHERE space_id = ? AND ${ACCOUNT_RANGE} AND timestamp >= ? AND timestamp < ? GROUP BY address, asset, timestamp ORDER BY timestamp`,
-      ).bind(spaceId, first, last),
-    );
+export interface InstantRange {
+  lo: number;
+  hi: number;
+}
+
+/** Ranges merged where they touch, ascending; more than two become one (a series: every movement by its instant). */
+function zonesOf(ranges: InstantRange[]): InstantRange[] {
+  const sorted = [...ranges].sort((a, b) => a.lo - b.lo);
+  const out: InstantRange[] = [];
+  for (const r of sorted) {
+    const last = out[out.length - 1];
+    if (last && r.lo <= last.hi) last.hi = Math.max(last.hi, r.hi);
+    else out.push({ ...r });
   }
-  const [opening, moves] = await db.batch<{ address: string; asset: string; timestamp?: number; total: string }>(stmts);
-  const running = new Map<string, bigint>();
-  for (const r of opening!.results) running.set(key(r.address.slice("accounts:".length), r.asset), BigInt(r.total));
-  const out: Map<string, bigint>[] = [new Map(running)];
-  const rows = moves?.results ?? [];
-  let i = 0;
-  for (let p = 1; p < points.length; p++) {
-    while (i < rows.length && rows[i]!.timestamp! < points[p]!) {
-      const r = rows[i++]!;
-      const k = key(r.address.slice("accounts:".length), r.asset);
-      running.set(k, (running.get(k) ?? 0n) + BigInt(r.total));
+  return out.length > 2 ? [{ lo: out[0]!.lo, hi: out[out.length - 1]!.hi }] : out;
+}
+
+type MoveRow = { address: string; asset: string; timestamp?: number; total: string };
+
+/**
+ * The statements `balancesAt` reads, whatever the number of instants: the balances before the first
+ * range; inside each range the movements by instant; between two ranges their sum (stamped with the
+ * gap's start, which every instant after the gap passes and no instant before it does).
+ */
+export function balanceStatements(db: D1Database, space: SqlGuard, ranges: InstantRange[]): D1PreparedStatement[] {
+  if (ranges.length === 0) return [];
+  const zones = zonesOf(ranges);
+  const from = `FROM ledger_entries WHERE space_id = ${space.sql} AND ${ACCOUNT_RANGE}`;
+  const stmts = [db.prepare(`SELECT address, asset, CAST(SUM(amount) AS TEXT) AS total ${from} AND timestamp < ? GROUP BY address, asset`).bind(...space.params, zones[0]!.lo)];
+  zones.forEach((z, i) => {
+    if (z.hi > z.lo) {
+      stmts.push(
+        db.prepare(`SELECT address, asset, timestamp, CAST(SUM(amount) AS TEXT) AS total ${from} AND timestamp >= ? AND timestamp < ? GROUP BY address, asset, timestamp`)
+          .bind(...space.params, z.lo, z.hi),
+      );
     }
+    const next = zones[i + 1];
+    if (next) {
+      stmts.push(
+        db.prepare(`SELECT address, asset, ? AS timestamp, CAST(SUM(amount) AS TEXT) AS total ${from} AND timestamp >= ? AND timestamp < ? GROUP BY address, asset`)
+          .bind(z.hi, ...space.params, z.hi, next.lo),
+      );
+    }
+  });
+  return stmts;
+}
+
+/**
+ * Balances of every account and asset at each instant of `points` (ascending, exclusive: entries dated
+ * before the instant, each within one of the `ranges` the statements were built for), from the results
+ * of `balanceStatements`.
+ */
+export function balancesAt(results: D1Result[], points: number[]): Map<string, bigint>[] {
+  if (points.length === 0) return [];
+  const [opening, ...rest] = results as D1Result<MoveRow>[];
+  const running = new Map<string, bigint>();
+  const apply = (r: MoveRow) => {
+    const k = key(r.address.slice("accounts:".length), r.asset);
+    running.set(k, (running.get(k) ?? 0n) + BigInt(r.total));
+  };
+  opening!.results.forEach(apply);
+  const rows = rest.flatMap((r) => r.results).sort((a, b) => a.timestamp! - b.timestamp!);
+  const out: Map<string, bigint>[] = [];
+  let i = 0;
+  for (const p of points) {
+    while (i < rows.length && rows[i]!.timestamp! < p) apply(rows[i++]!);
     out.push(new Map(running));
   }
   return out;
+}
+
+/** Balances at each instant of `points` (ascending, exclusive), read on their own. */
+export async function accountBalancesAt(svc: Services, spaceId: string, points: number[]): Promise<Map<string, bigint>[]> {
+  if (points.length === 0) return [];
+  const stmts = balanceStatements(svc.env.DB, { sql: "?", params: [spaceId] }, points.map((p) => ({ lo: p, hi: p })));
+  return balancesAt(await svc.env.DB.batch(stmts), points);
 }
 
 /** Turns balances into holdings: one per account and asset; cash in the account's currency, units in their symbol. */
@@ -110,14 +154,4 @@ export function holdingsFromBalances(balances: Map<string, bigint>, accounts: Ma
     }
   }
   return out;
-}
-
-/** The `HoldingsSource` of the ledger's accounts. */
-export async function ledgerAccountHoldings(svc: Services, spaceId: string, atMs: number): Promise<Holding[]> {
-  const [accounts, [balances], tz] = await Promise.all([
-    accountsOf(svc, spaceId),
-    accountBalancesAt(svc, spaceId, [atMs]),
-    svc.env.DB.prepare("SELECT timezone FROM spaces WHERE id = ?").bind(spaceId).first<string>("timezone"),
-  ]);
-  return holdingsFromBalances(balances!, accounts, dateOfDay(localDayOf(atMs - 1, tz ?? "UTC")), true);
 }

@@ -5,14 +5,18 @@
  * thing counted once: a source reports only what it alone knows about.
  *
  * To add a source, append ONE line to `holdingsSources` below, e.g.
- *   `{ name: "assets", load: assetHoldings },`
+ *   `{ name: "assets", read: assetHistoryStatement, at: assetHoldingsAt },`
+ * A source is one statement (what it holds at any instant up to the last one
+ * asked about, in the space a guarded value names) and a function that picks
+ * its holdings at each instant from those rows: a series of any length costs
+ * each source one statement in the valuation's batch.
  */
 import type { Services } from "../../env";
-import { assetHoldings } from "../assets/holdings";
-import { defiHoldings } from "../defi/holdings";
-import { gamingHoldings } from "../gaming/holdings";
-import { getPrices } from "../prices/service";
-import { ledgerAccountHoldings } from "./ledger-holdings";
+import type { SqlGuard } from "../../lib/sql";
+import { assetHistoryStatement, assetHoldingsAt } from "../assets/holdings";
+import { defiHoldingsAt, defiPositionsStatement } from "../defi/holdings";
+import { gamingHoldingsAt, gamingPositionsStatement } from "../gaming/holdings";
+import { getPrices, type PriceRow } from "../prices/service";
 
 export interface Holding {
   source: string;
@@ -28,29 +32,39 @@ export interface Holding {
   stale?: boolean;
 }
 
-export type HoldingsSource = (svc: Services, spaceId: string, atMs: number) => Promise<Holding[]>;
-
 export interface RegisteredSource {
   name: string;
-  load: HoldingsSource;
+  /** The statement reading what the source holds at any instant up to `lastMs` in the space `space` names. */
+  read: (db: D1Database, space: SqlGuard, lastMs: number) => D1PreparedStatement;
+  /** The holdings at each of `instants` (inclusive, ascending), from `read`'s rows. */
+  at: (rows: any[], instants: number[]) => Holding[][];
 }
 
-/** Every source of holdings, in order. The lead registers other modules' sources here, one line each. */
+/**
+ * Every source of holdings besides the ledger's accounts (read with the ledger), in order. The lead
+ * registers other modules' sources here, one line each.
+ */
 export const holdingsSources: RegisteredSource[] = [
-  { name: "ledger", load: ledgerAccountHoldings },
-  { name: "assets", load: assetHoldings },
-  { name: "defi", load: defiHoldings },
-  { name: "gaming", load: gamingHoldings },
+  { name: "assets", read: assetHistoryStatement, at: assetHoldingsAt },
+  { name: "defi", read: defiPositionsStatement, at: defiHoldingsAt },
+  { name: "gaming", read: gamingPositionsStatement, at: gamingHoldingsAt },
 ];
 
 /**
  * Market prices of coins and securities (symbol → price in `quote`, exact
  * decimal strings), today's. Wired to the prices module's `getPrices` (crypto
  * branch); a symbol it cannot price is absent, and its holdings are reported
- * as unconverted with a note, never as 0.
+ * as unconverted with a note, never as 0. `cached`, when given, is the
+ * price cache's rows already read in the caller's batch (see prices'
+ * `latestPricesStatement`), so only a price missing today costs a trip.
  */
-export type MarketPriceLookup = (svc: Services, symbols: string[], quote: string) => Promise<{ symbol: string; price: string; date: string; source: string; stale: boolean }[]>;
+export type MarketPriceLookup = (
+  svc: Services,
+  symbols: string[],
+  quote: string,
+  cached?: PriceRow[],
+) => Promise<{ symbol: string; price: string; date: string; source: string; stale: boolean }[]>;
 export const marketPrices: { lookup: MarketPriceLookup | null } = {
-  lookup: async (svc, symbols, quote) =>
-    [...(await getPrices(svc, symbols, quote)).values()].map((p) => ({ symbol: p.symbol, price: p.priceDecimal, date: p.day, source: p.source, stale: p.stale })),
+  lookup: async (svc, symbols, quote, cached) =>
+    [...(await getPrices(svc, symbols, quote, cached)).values()].map((p) => ({ symbol: p.symbol, price: p.priceDecimal, date: p.day, source: p.source, stale: p.stale })),
 };

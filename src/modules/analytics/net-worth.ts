@@ -1,17 +1,20 @@
 /**
  * Net worth at instants, from every registered source of holdings, converted
  * to the space's currency at the rate of the valuation day (one rounding per
- * total). History points read the ledger in two statements for all points.
+ * total). Whatever the number of points, the reads are one batch
+ * (valuation-reads.ts), which a route puts in the batch of its role check.
  */
 import type { Services } from "../../env";
 import { ApiError, validationFailed } from "../../lib/errors";
 import { FIAT_CURRENCIES } from "../../lib/money";
 import { addDays, parseYmd, ymdString } from "../../lib/zoned-time";
 import { addMonths } from "../budgets/periods";
-import { Converter, type DatedAmount, daysBefore, loadRateBook, LOOKBACK_DAYS, type RateBook, scaleOf } from "../rates/convert";
-import { IN_JSON_LIST, jsonList } from "../../lib/sql";
+import { Converter, type DatedAmount, daysBefore, LOOKBACK_DAYS, RateBook, scaleOf } from "../rates/convert";
+import { IN_JSON_LIST, jsonList, type SqlGuard } from "../../lib/sql";
+import { priceDay, type PriceRow } from "../prices/service";
 import { formatMinorBig, roundHalfEven, toNumberBig } from "../rates/exact";
-import { accountBalancesAt, accountsOf, holdingsFromBalances } from "./ledger-holdings";
+import { balancesAt, holdingsFromBalances } from "./ledger-holdings";
+import { type PastPriceRow, type ValuationData, valuationReads, type ValuationWindow, windowCovers } from "./valuation-reads";
 import { type Holding, holdingsSources, marketPrices } from "./net-worth-sources";
 import { dateOfDay, dayOfDate, localDayOf, startOfDay } from "./days";
 
@@ -24,48 +27,59 @@ export interface SpaceInfo {
 }
 
 /**
- * Holdings of every source at each point. The ledger's come from one read for
- * all points; other sources are asked per point, a few at a time.
+ * Holdings of every source at each point (ascending), from a valuation's reads: the ledger's accounts
+ * by their balances before the point, the other sources by what they held at it.
  */
-export async function holdingsAt(svc: Services, space: SpaceInfo, points: { atMs: number; date: string }[]): Promise<Holding[][]> {
-  const [accounts, balances] = await Promise.all([accountsOf(svc, space.id), accountBalancesAt(svc, space.id, points.map((p) => p.atMs))]);
-  const out = points.map((p, i) => holdingsFromBalances(balances[i]!, accounts, p.date, points.length === 1));
-  const others = holdingsSources.filter((s) => s.name !== "ledger");
-  // Each source at the latest point first: what a source holds earlier is among what it holds by then
-  // (assets with a valuation by then, positions first seen by then), so a source with nothing at the
-  // latest point is not asked about the others (a space without assets costs one read, not one per point).
-  const lastIndex = points.length - 1;
-  const got: Holding[][][] = others.map(() => points.map(() => []));
+export function holdingsAt(data: ValuationData, points: { atMs: number; date: string }[]): Holding[][] {
+  const balances = balancesAt(data.balances, points.map((p) => p.atMs));
+  const out = points.map((p, i) => holdingsFromBalances(balances[i]!, data.accounts, p.date, points.length === 1));
   // Points are exclusive instants (the ledger counts entries before them); sources take inclusive ones, hence − 1 ms.
-  const latest = await Promise.all(others.map((source) => source.load(svc, space.id, points[lastIndex]!.atMs - 1)));
-  latest.forEach((hs, si) => (got[si]![lastIndex] = hs));
-  // The other (source, point) reads, eight at a time; each point's holdings stay in source order.
-  const tasks = others.flatMap((source, si) =>
-    latest[si]!.length === 0 ? [] : points.slice(0, lastIndex).map((p, pi) => ({ si, pi, load: () => source.load(svc, space.id, p.atMs - 1) })),
-  );
-  for (let i = 0; i < tasks.length; i += 8) {
-    const chunk = tasks.slice(i, i + 8);
-    const res = await Promise.all(chunk.map((t) => t.load()));
-    chunk.forEach((t, j) => (got[t.si]![t.pi] = res[j]!));
-  }
-  for (const perPoint of got) perPoint.forEach((hs, pi) => out[pi]!.push(...hs));
+  const instants = points.map((p) => p.atMs - 1);
+  holdingsSources.forEach((source, si) => source.at(data.sources[si]!, instants).forEach((hs, pi) => out[pi]!.push(...hs)));
   return out;
 }
 
+/**
+ * A valuation's reads of the space over `w` in a batch of their own, for a caller whose batch did not
+ * carry them (call it after the caller's role in the space has been checked).
+ */
+export async function loadValuation(svc: Services, spaceId: string, w: ValuationWindow, extraCodes?: SqlGuard): Promise<ValuationData> {
+  const reads = valuationReads(svc.env.DB, { sql: "?", params: [spaceId] }, w, extraCodes);
+  return reads.read(await svc.env.DB.batch(reads.statements));
+}
+
+/** The rate book of a valuation: the space's and the provider's rates, and market prices of what `holdings` hold in coins and securities. */
+export async function valuationBook(svc: Services, data: ValuationData, holdings: Holding[], quote: string, notes: string[], asOfDate: string, fromDate = asOfDate): Promise<RateBook> {
+  const book = new RateBook(data.rates);
+  await addMarketPrices(svc, book, holdings, quote, notes, asOfDate, fromDate, { past: data.pastPrices, latest: data.latestPrices });
+  return book;
+}
+
 /** Adds market prices (coins, securities) to the rate book as SYMBOL→currency rates, when a prices module is wired. */
-export async function addMarketPrices(svc: Services, book: RateBook, holdings: Holding[], quote: string, notes: string[], asOfDate: string, fromDate = asOfDate): Promise<void> {
+export async function addMarketPrices(
+  svc: Services,
+  book: RateBook,
+  holdings: Holding[],
+  quote: string,
+  notes: string[],
+  asOfDate: string,
+  fromDate = asOfDate,
+  cached?: { past: PastPriceRow[]; latest: PriceRow[] },
+): Promise<void> {
   const fiat = new Set<string>(FIAT_CURRENCIES);
   const symbols = [...new Set(holdings.filter((h) => h.valueMinor !== 0n && !fiat.has(h.currency)).map((h) => h.currency))].sort();
   if (symbols.length === 0) return;
   if (fromDate < asOfDate) {
     // Earlier days: the prices the market feed cached on those days (its market_prices table), when it has them.
     try {
-      const past = await svc.env.DB.prepare(
-        `SELECT symbol, day, price_decimal, source FROM market_prices WHERE quote = ? AND symbol ${IN_JSON_LIST} AND day >= ? AND day < ?`,
-      )
-        .bind(quote, jsonList(symbols), daysBefore(fromDate, LOOKBACK_DAYS), asOfDate)
-        .all<{ symbol: string; day: string; price_decimal: string; source: string }>();
-      book.add(past.results.map((r) => ({ base: r.symbol, quote, date: r.day, rate: r.price_decimal, source: `market:${r.source}` })));
+      const floor = daysBefore(fromDate, LOOKBACK_DAYS);
+      const wanted = new Set(symbols);
+      const past = cached
+        ? cached.past.filter((r) => wanted.has(r.symbol) && r.day >= floor && r.day < asOfDate)
+        : (await svc.env.DB.prepare(`SELECT symbol, day, price_decimal, source FROM market_prices WHERE quote = ? AND symbol ${IN_JSON_LIST} AND day >= ? AND day < ?`)
+            .bind(quote, jsonList(symbols), floor, asOfDate)
+            .all<PastPriceRow>()).results;
+      book.add(past.map((r) => ({ base: r.symbol, quote, date: r.day, rate: r.price_decimal, source: `market:${r.source}` })));
     } catch {
       // No price history table (prices module absent): earlier days stay unpriced, as reported.
     }
@@ -75,7 +89,7 @@ export async function addMarketPrices(svc: Services, book: RateBook, holdings: H
     return;
   }
   try {
-    const prices = await marketPrices.lookup(svc, symbols, quote);
+    const prices = await marketPrices.lookup(svc, symbols, quote, cached?.latest);
     // Today's prices (by UTC day) value today's holdings in the space's day; earlier days have no price of their own.
     book.add(prices.map((p) => ({ base: p.symbol, quote, date: p.date < asOfDate ? p.date : asOfDate, rate: p.price, source: `market:${p.source}` })));
     for (const p of prices) if (p.stale) notes.push(`The ${p.symbol} price is from ${p.date}: the market feed has nothing newer`);
@@ -143,14 +157,72 @@ export function historyDates(from: string, to: string, interval: Interval): stri
 /** The instant just after local day `date` ends (the valuation instant of that day). */
 export const endOfDate = (date: string, tz: string) => startOfDay(dayOfDate(date) + 1, tz);
 
-export async function netWorthHistory(svc: Services, space: SpaceInfo, q: { from: string; to: string; interval: Interval }) {
+const DAY_MS = 86_400_000;
+const utcDayOf = (ms: number) => Math.floor(ms / DAY_MS);
+
+export interface HistoryQuery {
+  from?: string;
+  to?: string;
+  interval: Interval;
+}
+
+/** The history's days: `to` defaults to the space's today, `from` to 90 days before `to`. */
+export function historyRange(q: HistoryQuery, today: string) {
+  const to = q.to ?? today;
+  return { from: q.from ?? ymdString(addDays(parseYmd(to), -90)), to, interval: q.interval };
+}
+
+/**
+ * A window that holds the history's points whatever the space's zone (its today is within a day of
+ * UTC's; a day ends within a day of UTC midnight), or null when even that window is not a valid
+ * history (the real range is checked once the zone is known).
+ */
+export function historyWindow(q: HistoryQuery, nowMs: number): ValuationWindow | null {
+  const today = utcDayOf(nowMs);
+  const widest = { from: historyRange(q, dateOfDay(today - 1)).from, to: historyRange(q, dateOfDay(today + 1)).to };
+  try {
+    historyDates(widest.from, widest.to, q.interval);
+  } catch {
+    return null;
+  }
+  return {
+    ranges: [{ lo: dayOfDate(widest.from) * DAY_MS, hi: (dayOfDate(widest.to) + 2) * DAY_MS }],
+    fromDate: widest.from,
+    toDate: widest.to,
+    priceDay: priceDay(nowMs),
+  };
+}
+
+/** A window that holds instant `atMs` exactly and its local day whatever the zone. */
+export function instantWindow(atMs: number, nowMs: number): ValuationWindow {
+  const day = utcDayOf(atMs - 1);
+  return { ranges: [{ lo: atMs, hi: atMs }], fromDate: dateOfDay(day - 1), toDate: dateOfDay(day + 1), priceDay: priceDay(nowMs) };
+}
+
+/** `data` when its window holds `points`, else the reads of exactly their window (a second round trip, for a range the first window could not hold). */
+async function valuationFor(svc: Services, space: SpaceInfo, points: { atMs: number; date: string }[], data?: ValuationData | null): Promise<ValuationData> {
+  if (data && windowCovers(data.window, points)) return data;
+  const w: ValuationWindow = {
+    ranges: points.length === 1 ? [{ lo: points[0]!.atMs, hi: points[0]!.atMs }] : [{ lo: points[0]!.atMs, hi: points[points.length - 1]!.atMs }],
+    fromDate: points[0]!.date,
+    toDate: points[points.length - 1]!.date,
+    priceDay: priceDay(svc.clock.now()),
+  };
+  return loadValuation(svc, space.id, w);
+}
+
+/**
+ * The net-worth history of `q` (defaults resolved by `historyRange`). `data`: the reads of
+ * `historyWindow(q)` from the caller's batch (call it after the caller's role in the space has been
+ * checked); without them, or when they do not hold the range, it reads them itself.
+ */
+export async function netWorthHistory(svc: Services, space: SpaceInfo, q: { from: string; to: string; interval: Interval }, data?: ValuationData | null) {
   const dates = historyDates(q.from, q.to, q.interval);
   const points = dates.map((date) => ({ date, atMs: endOfDate(date, space.timezone) }));
-  const holdings = await holdingsAt(svc, space, points);
-  const currencies = [...new Set(holdings.flat().map((h) => h.currency).concat(space.currency))];
-  const book = await loadRateBook(svc, space.id, currencies, dates[0]!, dates[dates.length - 1]!);
+  const loaded = await valuationFor(svc, space, points, data);
+  const holdings = holdingsAt(loaded, points);
   const notes: string[] = [];
-  await addMarketPrices(svc, book, holdings.flat(), space.currency, notes, dates[dates.length - 1]!, dates[0]!);
+  const book = await valuationBook(svc, loaded, holdings.flat(), space.currency, notes, dates[dates.length - 1]!, dates[0]!);
   const converter = new Converter(book, space.currency);
   const values = valuePoints(converter, holdings, dates);
   const report = converter.report();
@@ -172,14 +244,16 @@ export async function netWorthHistory(svc: Services, space: SpaceInfo, q: { from
 /**
  * The space's net worth at `atMs` in its currency (every registered source, coins at market price,
  * converted at that day's rates, rounded once), for other modules (e.g. projections' starting net worth).
- * Call it after the caller's role in the space has been checked.
+ * Call it after the caller's role in the space has been checked. `data`: the reads of
+ * `instantWindow(atMs)` from the caller's batch; without them it reads them itself.
  */
-export async function netWorthAt(svc: Services, space: SpaceInfo, atMs: number) {
+export async function netWorthAt(svc: Services, space: SpaceInfo, atMs: number, data?: ValuationData | null) {
   const date = dateOfDay(localDayOf(atMs - 1, space.timezone));
-  const [holdings] = await holdingsAt(svc, space, [{ atMs, date }]);
-  const book = await loadRateBook(svc, space.id, [...new Set(holdings!.map((h) => h.currency).concat(space.currency))], date, date);
+  const points = [{ atMs, date }];
+  const loaded = await valuationFor(svc, space, points, data);
+  const [holdings] = holdingsAt(loaded, points);
   const notes: string[] = [];
-  await addMarketPrices(svc, book, holdings!, space.currency, notes, date);
+  const book = await valuationBook(svc, loaded, holdings!, space.currency, notes, date);
   const converter = new Converter(book, space.currency);
   const [point] = valuePoints(converter, [holdings!], [date]);
   const report = converter.report();

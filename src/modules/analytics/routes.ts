@@ -1,13 +1,14 @@
 import { createRoute } from "@hono/zod-openapi";
 import type { AuthContext, Services } from "../../env";
 import { access, bearer, createRouter, errors, json, jsonBody } from "../../lib/openapi";
-import { addDays, parseYmd, ymdString } from "../../lib/zoned-time";
+import type { SqlGuard } from "../../lib/sql";
 import { dateOfDay, localDayOf } from "./days";
 import { guards } from "../../middleware/auth";
-import { requireSpaceRole, type Role } from "../spaces/access";
+import { type Membership, readSpace, requireSpaceRole, type Role } from "../spaces/access";
 import { dashboard } from "./dashboard";
 import { getForecast } from "./forecast";
-import { netWorthHistory, type SpaceInfo } from "./net-worth";
+import { historyRange, historyWindow, netWorthHistory, type SpaceInfo } from "./net-worth";
+import { valuationReads } from "./valuation-reads";
 import { listRecurring, patchRecurring } from "./recurring-service";
 import {
   DashboardQuery, DashboardSchema, ForecastQuery, ForecastSchema, NetWorthQuery, NetWorthSchema, PatchRecurringBody, PatchRecurringResult,
@@ -18,10 +19,25 @@ export const analyticsRoutes = createRouter();
 const tags = ["Analytics"];
 const user = { middleware: guards.user, security: bearer };
 
+const infoOf = (m: Membership): SpaceInfo => ({ id: m.space.id, currency: m.space.currency, timezone: m.space.timezone });
+
 /** The space, after the caller's role is checked (before any of its data is read). */
 async function spaceFor(svc: Services, auth: AuthContext, spaceId: string, min: Role): Promise<SpaceInfo> {
-  const { space } = await requireSpaceRole(svc, auth, spaceId, min);
-  return { id: space.id, currency: space.currency, timezone: space.timezone };
+  return infoOf(await requireSpaceRole(svc, auth, spaceId, min));
+}
+
+/** Statements for a role check's batch, and how to read their results (looked at only after the check passed). */
+export interface Reads<T> {
+  statements: D1PreparedStatement[];
+  read: (results: D1Result[]) => T;
+}
+
+/** readSpace with reads that come with their reader (none: `plan` null), and the space as analytics takes it. */
+async function readSpaceWith<T>(svc: Services, auth: AuthContext, spaceId: string, min: Role, plan: ((space: SqlGuard) => Reads<T>) | null) {
+  let reads: Reads<T> | null = null;
+  const { membership, results } = await readSpace(svc, auth, spaceId, min, (g) => (reads = plan?.(g) ?? null)?.statements ?? []);
+  const done = reads as Reads<T> | null;
+  return { space: infoOf(membership), data: done ? done.read(results) : null };
 }
 
 analyticsRoutes.openapi(
@@ -49,10 +65,12 @@ analyticsRoutes.openapi(
   async (c) => {
     const q = c.req.valid("query");
     const svc = c.get("services");
-    const space = await spaceFor(svc, c.get("auth"), q.spaceId, "viewer");
-    const to = q.to ?? dateOfDay(localDayOf(svc.clock.now(), space.timezone));
-    const from = q.from ?? ymdString(addDays(parseYmd(to), -90));
-    return c.json(await netWorthHistory(svc, space, { from, to, interval: q.interval }), 200);
+    const now = svc.clock.now();
+    // The history's reads ride with the role check, over a window that holds the range in any zone.
+    const window = historyWindow(q, now);
+    const { space, data } = await readSpaceWith(svc, c.get("auth"), q.spaceId, "viewer", window && ((g) => valuationReads(svc.env.DB, g, window)));
+    const range = historyRange(q, dateOfDay(localDayOf(now, space.timezone)));
+    return c.json(await netWorthHistory(svc, space, range, data), 200);
   },
 );
 

@@ -1,10 +1,12 @@
 /**
  * Manual assets as a net-worth source (for analytics): each asset of a space
- * once, at its latest valuation taking effect at or before `atMs`. An asset
- * with no valuation by then contributes nothing.
+ * once, at its latest valuation taking effect at or before an instant. An
+ * asset with no valuation by then contributes nothing. One statement reads
+ * every valuation up to the last instant, for any number of instants.
  */
 import type { Services } from "../../env";
 import { iso } from "../../lib/clock";
+import type { SqlGuard } from "../../lib/sql";
 
 export interface AssetHolding {
   source: "asset";
@@ -17,20 +19,37 @@ export interface AssetHolding {
   asOf: string;
 }
 
-// One row per asset: the valuation is picked by a correlated subquery, so an asset counts once however many valuations it has.
-const HOLDINGS_SQL = `
+interface ValuationRow {
+  id: string;
+  name: string;
+  currency: string;
+  value: number;
+  valued_at: number;
+}
+
+// Each asset's valuations in the order that makes the last one by an instant the one in effect then
+// (the latest valuation date, then the latest recorded, then the greatest id).
+const HISTORY_SQL = (space: string) => `
   SELECT a.id, a.name, a.currency, v.value, v.valued_at
-    FROM manual_assets a
-    JOIN asset_valuations v ON v.id = (
-      SELECT id FROM asset_valuations
-       WHERE asset_id = a.id AND valued_at <= ?2
-       ORDER BY valued_at DESC, created_at DESC, id DESC LIMIT 1)
-   WHERE a.space_id = ?1
-   ORDER BY a.created_at, a.id`;
+    FROM manual_assets a JOIN asset_valuations v ON v.asset_id = a.id AND v.valued_at <= ?
+   WHERE a.space_id = ${space}
+   ORDER BY a.created_at, a.id, v.valued_at, v.created_at, v.id`;
+
+/** The valuations of the assets of the space `space` names (a guarded value) up to `lastMs`. */
+export const assetHistoryStatement = (db: D1Database, space: SqlGuard, lastMs: number) =>
+  db.prepare(HISTORY_SQL(space.sql)).bind(Math.floor(lastMs), ...space.params);
+
+/** Each asset at its valuation in effect at each of `instants`, from `assetHistoryStatement`'s rows. */
+export function assetHoldingsAt(rows: ValuationRow[], instants: number[]): AssetHolding[][] {
+  return instants.map((atMs) => {
+    const at = Math.floor(atMs);
+    const inEffect = new Map<string, ValuationRow>();
+    for (const r of rows) if (r.valued_at <= at) inEffect.set(r.id, r);
+    return [...inEffect.values()].map((r) => ({ source: "asset", id: r.id, name: r.name, currency: r.currency, valueMinor: BigInt(r.value), asOf: iso(r.valued_at) }));
+  });
+}
 
 export async function assetHoldings(svc: Services, spaceId: string, atMs: number): Promise<AssetHolding[]> {
-  const { results } = await svc.env.DB.prepare(HOLDINGS_SQL)
-    .bind(spaceId, Math.floor(atMs))
-    .all<{ id: string; name: string; currency: string; value: number; valued_at: number }>();
-  return results.map((r) => ({ source: "asset", id: r.id, name: r.name, currency: r.currency, valueMinor: BigInt(r.value), asOf: iso(r.valued_at) }));
+  const { results } = await assetHistoryStatement(svc.env.DB, { sql: "?", params: [spaceId] }, atMs).all<ValuationRow>();
+  return assetHoldingsAt(results, [atMs])[0]!;
 }

@@ -2,12 +2,14 @@
  * DeFi positions as net-worth holdings, for analytics: each stored position
  * once (a position is unique per wallet and key, and a wallet address is
  * unique per space), valued at its last sync in USD minor units. Positions
- * first seen after `atMs` are left out; a value whose sync is more than a day
- * older than `atMs` is marked stale. Converting to the space's currency is the
- * caller's (it owns exchange rates).
+ * first seen after an instant are left out at that instant; a value whose
+ * sync is more than a day older than the instant is marked stale. Converting
+ * to the space's currency is the caller's (it owns exchange rates). One
+ * statement reads the positions for any number of instants.
  */
 import type { Services } from "../../env";
 import { iso } from "../../lib/clock";
+import type { SqlGuard } from "../../lib/sql";
 import { decimalToMinor } from "../prices/decimal";
 import { DEFI_STALE_AFTER_MS } from "./service";
 
@@ -21,21 +23,42 @@ export interface Holding {
   stale?: boolean;
 }
 
-export async function defiHoldings(svc: Services, spaceId: string, atMs: number): Promise<Holding[]> {
-  const res = await svc.env.DB.prepare(
-    `SELECT p.id, p.protocol, p.network, p.label, p.total_value_usd, p.synced_at FROM defi_positions p
+interface PositionRow {
+  id: string;
+  protocol: string;
+  network: string;
+  label: string;
+  total_value_usd: string;
+  first_seen_at: number;
+  synced_at: number;
+}
+
+/** The positions of the space `space` names (a guarded value) first seen by `lastMs`. */
+export const defiPositionsStatement = (db: D1Database, space: SqlGuard, lastMs: number) =>
+  db.prepare(
+    `SELECT p.id, p.protocol, p.network, p.label, p.total_value_usd, p.first_seen_at, p.synced_at FROM defi_positions p
        JOIN defi_wallets w ON w.id = p.wallet_id AND w.space_id = p.space_id
-      WHERE p.space_id = ? AND p.first_seen_at <= ? ORDER BY p.id`,
-  )
-    .bind(spaceId, atMs)
-    .all<{ id: string; protocol: string; network: string; label: string; total_value_usd: string; synced_at: number }>();
-  return res.results.map((p) => ({
-    source: "defi" as const,
-    id: p.id,
-    name: `${p.protocol} ${p.label} (${p.network})`,
-    currency: "USD",
-    valueMinor: decimalToMinor(p.total_value_usd, 2),
-    asOf: iso(p.synced_at),
-    stale: atMs - p.synced_at > DEFI_STALE_AFTER_MS,
-  }));
+      WHERE p.space_id = ${space.sql} AND p.first_seen_at <= ? ORDER BY p.id`,
+  ).bind(...space.params, lastMs);
+
+/** The positions held at each of `instants`, from `defiPositionsStatement`'s rows. */
+export function defiHoldingsAt(rows: PositionRow[], instants: number[]): Holding[][] {
+  return instants.map((atMs) =>
+    rows
+      .filter((p) => p.first_seen_at <= atMs)
+      .map((p) => ({
+        source: "defi" as const,
+        id: p.id,
+        name: `${p.protocol} ${p.label} (${p.network})`,
+        currency: "USD",
+        valueMinor: decimalToMinor(p.total_value_usd, 2),
+        asOf: iso(p.synced_at),
+        stale: atMs - p.synced_at > DEFI_STALE_AFTER_MS,
+      })),
+  );
+}
+
+export async function defiHoldings(svc: Services, spaceId: string, atMs: number): Promise<Holding[]> {
+  const res = await defiPositionsStatement(svc.env.DB, { sql: "?", params: [spaceId] }, atMs).all<PositionRow>();
+  return defiHoldingsAt(res.results, [atMs])[0]!;
 }

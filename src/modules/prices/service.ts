@@ -31,7 +31,8 @@ export const priceDay = (ms: number) => iso(ms).slice(0, 10);
 const SYMBOL = /^[A-Z0-9]{1,16}$/;
 const QUOTE = /^[A-Z]{3,5}$/;
 
-interface Row {
+/** A row of the price cache (`market_prices`). */
+export interface PriceRow {
   symbol: string;
   quote: string;
   day: string;
@@ -40,16 +41,27 @@ interface Row {
   as_of: number;
 }
 
-/** Latest cached row per symbol on or before `day`. One statement, the list bound as one JSON parameter. */
-const LATEST_SQL = `SELECT m.symbol, m.quote, m.day, m.price_decimal, m.source, m.as_of FROM market_prices m
-  WHERE m.quote = ? AND m.symbol ${IN_JSON_LIST} AND m.day = (
+/**
+ * The price cache's latest row per symbol in quote `quote` on or before a day (SQL values, e.g. a
+ * space's currency as a subquery), of the symbols SQL `symbols` lists (a subquery, so the list may come
+ * from data read in the same batch). Binds `quote`'s parameters, `symbols`' and then the day. Its rows
+ * are what `getPrices` takes as `cached`.
+ */
+export const latestPricesSql = (quote: string, symbols: string) => `SELECT m.symbol, m.quote, m.day, m.price_decimal, m.source, m.as_of FROM market_prices m
+  WHERE m.quote = ${quote} AND m.symbol IN (${symbols}) AND m.day = (
     SELECT MAX(x.day) FROM market_prices x WHERE x.symbol = m.symbol AND x.quote = m.quote AND x.day <= ?)`;
+
+/** Latest cached row per symbol on or before `day`: binds the quote, the symbols as one JSON list, and the day. */
+const LATEST_SQL = latestPricesSql("?", "SELECT value FROM json_each(?)");
 
 /**
  * Prices of `symbols` (tickers such as "BTC") in `quote` (an ISO code such as
  * "USD") for the current day. Symbols that cannot be priced are absent.
+ * `cached`: the cache's rows of `latestPricesSql` for today, when the caller
+ * read them in its own batch (rows of other symbols or quotes are ignored);
+ * then only a price the cache lacks today costs a round trip.
  */
-export async function getPrices(svc: Services, symbols: string[], quote: string): Promise<Map<string, Price>> {
+export async function getPrices(svc: Services, symbols: string[], quote: string, cached?: PriceRow[]): Promise<Map<string, Price>> {
   const now = svc.clock.now();
   const today = priceDay(now);
   const q = quote.trim().toUpperCase();
@@ -67,8 +79,9 @@ export async function getPrices(svc: Services, symbols: string[], quote: string)
   }
   if (market.length === 0) return out;
 
-  const cached = await svc.env.DB.prepare(LATEST_SQL).bind(q, jsonList(market), today).all<Row>();
-  const latest = new Map(cached.results.map((r) => [r.symbol, r]));
+  const rows = cached ?? (await svc.env.DB.prepare(LATEST_SQL).bind(q, jsonList(market), today).all<PriceRow>()).results;
+  const wantedHere = new Set(market);
+  const latest = new Map(rows.filter((r) => r.quote === q && wantedHere.has(r.symbol)).map((r) => [r.symbol, r]));
 
   const missing = market.filter((s) => latest.get(s)?.day !== today && coinIdOf(s) !== undefined);
   let fetched = new Map<string, QuotedPrice>();
