@@ -4,7 +4,8 @@ import { access, bearer, createRouter, errors, json, jsonBody } from "../../lib/
 import type { SqlGuard } from "../../lib/sql";
 import { dateOfDay, localDayOf } from "./days";
 import { guards } from "../../middleware/auth";
-import { type Membership, readSpace, requireSpaceRole, type Role } from "../spaces/access";
+import { type Membership, requireSpaceRole, type Role } from "../spaces/access";
+import { type Reads, readSpaceWith } from "./reads";
 import { dashboard } from "./dashboard";
 import { getForecast } from "./forecast";
 import { historyRange, historyWindow, netWorthHistory, type SpaceInfo } from "./net-worth";
@@ -26,18 +27,10 @@ async function spaceFor(svc: Services, auth: AuthContext, spaceId: string, min: 
   return infoOf(await requireSpaceRole(svc, auth, spaceId, min));
 }
 
-/** Statements for a role check's batch, and how to read their results (looked at only after the check passed). */
-export interface Reads<T> {
-  statements: D1PreparedStatement[];
-  read: (results: D1Result[]) => T;
-}
-
-/** readSpace with reads that come with their reader (none: `plan` null), and the space as analytics takes it. */
-async function readSpaceWith<T>(svc: Services, auth: AuthContext, spaceId: string, min: Role, plan: ((space: SqlGuard) => Reads<T>) | null) {
-  let reads: Reads<T> | null = null;
-  const { membership, results } = await readSpace(svc, auth, spaceId, min, (g) => (reads = plan?.(g) ?? null)?.statements ?? []);
-  const done = reads as Reads<T> | null;
-  return { space: infoOf(membership), data: done ? done.read(results) : null };
+/** readSpaceWith, with the space as analytics takes it. */
+async function readSpaceInfo<T>(svc: Services, auth: AuthContext, spaceId: string, min: Role, plan: ((space: SqlGuard) => Reads<T>) | null) {
+  const { membership, data } = await readSpaceWith(svc, auth, spaceId, min, plan);
+  return { space: infoOf(membership), data };
 }
 
 analyticsRoutes.openapi(
@@ -68,7 +61,7 @@ analyticsRoutes.openapi(
     const now = svc.clock.now();
     // The history's reads ride with the role check, over a window that holds the range in any zone.
     const window = historyWindow(q, now);
-    const { space, data } = await readSpaceWith(svc, c.get("auth"), q.spaceId, "viewer", window && ((g) => valuationReads(svc.env.DB, g, window)));
+    const { space, data } = await readSpaceInfo(svc, c.get("auth"), q.spaceId, "viewer", window && ((g) => valuationReads(svc.env.DB, g, window)));
     const range = historyRange(q, dateOfDay(localDayOf(now, space.timezone)));
     return c.json(await netWorthHistory(svc, space, range, data), 200);
   },

@@ -14,10 +14,14 @@
  * All figures are exact integers of the space currency's minor units.
  */
 import type { Services } from "../../env";
-import { addDays, ymdString, zonedDate, zonedMidnight } from "../../lib/zoned-time";
+import { addDays, parseYmd, ymdString, zonedDate, zonedMidnight } from "../../lib/zoned-time";
+import type { SqlGuard } from "../../lib/sql";
+import type { Reads } from "../analytics/reads";
+import { dateOfDay, dayOfDate } from "../analytics/days";
+import { type ValuationData, valuationReads } from "../analytics/valuation-reads";
 import { addMonths } from "../budgets/periods";
 import { DayIndexer } from "../analytics/days";
-import { addMarketPrices, netWorthAt } from "../analytics/net-worth";
+import { addMarketPrices, instantWindow, netWorthAt } from "../analytics/net-worth";
 import { CASHFLOW_FILTER } from "../analytics/recurring";
 import { Converter, type DatedAmount, loadRateBook, RateBook } from "../rates/convert";
 
@@ -41,11 +45,62 @@ export interface NetWorthDefault {
  * Net worth now, as the dashboard computes it (analytics' `netWorthAt`).
  * Holdings with no rate or price are left out and named in the notes.
  */
-export async function spaceNetWorth(svc: Services, space: SpaceRef): Promise<NetWorthDefault> {
-  const nw = await netWorthAt(svc, space, svc.clock.now() + 1);
+export async function spaceNetWorth(svc: Services, space: SpaceRef, data?: DefaultsData | null): Promise<NetWorthDefault> {
+  const nw = await netWorthAt(svc, space, data?.atMs ?? svc.clock.now() + 1, data?.valuation);
   const notes = nw.notes.map((n) => `startingNetWorth: ${n}`);
   if (!nw.complete) notes.push(`startingNetWorth is the space's net worth on ${nw.date} without the holdings named above (no rate or price for them)`);
   return { minor: Number(nw.minor), date: nw.date, complete: nw.complete, notes };
+}
+
+interface FlowRow {
+  currency: string;
+  date: number;
+  income: string;
+  expenses: string;
+}
+
+// Summed per currency and instant in SQL (rows of one day share their date in practice), converted per local day.
+const flowStatement = (db: D1Database, space: SqlGuard, startMs: number, endMs: number) =>
+  db.prepare(
+    `SELECT currency, date, CAST(SUM(CASE WHEN amount > 0 THEN amount ELSE 0 END) AS TEXT) AS income,
+            CAST(SUM(CASE WHEN amount < 0 THEN -amount ELSE 0 END) AS TEXT) AS expenses
+       FROM transactions WHERE space_id = ${space.sql} AND date >= ? AND date < ? AND ${CASHFLOW_FILTER} GROUP BY currency, date`,
+  ).bind(...space.params, startMs, endMs);
+
+/** What the defaults read, from the batch of the caller's role check (`defaultsReads`). */
+export interface DefaultsData {
+  nowMs: number;
+  atMs: number;
+  valuation: ValuationData;
+  /** The cash flow between `flowsFrom` and `flowsTo`, a window holding the last 12 months in any zone. */
+  flows: FlowRow[];
+  flowsFrom: number;
+  flowsTo: number;
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The defaults' reads, for the role check's batch: the net worth now and the last 12 months' cash flow
+ * with their rates and prices, over windows that hold the space's days whatever its zone (its today is
+ * within a day of UTC's), trimmed to its own days afterwards.
+ */
+export function defaultsReads(db: D1Database, space: SqlGuard, nowMs: number): Reads<DefaultsData> {
+  const atMs = nowMs + 1;
+  const day = Math.floor(nowMs / DAY_MS);
+  const firstFrom = addDays(addMonths(parseYmd(dateOfDay(day - 1)), -12), 1);
+  const flowsFrom = (dayOfDate(ymdString(firstFrom)) - 1) * DAY_MS;
+  const flowsTo = (day + 3) * DAY_MS;
+  const w = { ...instantWindow(atMs, nowMs), fromDate: ymdString(firstFrom) };
+  const valuation = valuationReads(db, space, w, { sql: "SELECT currency FROM transactions WHERE space_id = (SELECT id FROM sp) AND date >= ? AND date < ?", params: [flowsFrom, flowsTo] });
+  return {
+    statements: [...valuation.statements, flowStatement(db, space, flowsFrom, flowsTo)],
+    read: (results) => ({
+      nowMs, atMs, flowsFrom, flowsTo,
+      valuation: valuation.read(results.slice(0, valuation.statements.length)),
+      flows: results[valuation.statements.length]!.results as unknown as FlowRow[],
+    }),
+  };
 }
 
 export interface ContributionDefault {
@@ -66,34 +121,32 @@ export interface ContributionDefault {
  * expenses money out (refunds reduce neither: each row counts by its sign).
  * Every amount converts to the space's currency at its own day's rate.
  */
-export async function recentContribution(svc: Services, space: SpaceRef): Promise<ContributionDefault> {
-  const today = zonedDate(svc.clock.now(), space.timezone);
+export async function recentContribution(svc: Services, space: SpaceRef, data?: DefaultsData | null): Promise<ContributionDefault> {
+  const today = zonedDate(data?.nowMs ?? svc.clock.now(), space.timezone);
   const from = addDays(addMonths(today, -12), 1);
   const startMs = zonedMidnight(from, space.timezone);
   const endMs = zonedMidnight(addDays(today, 1), space.timezone);
-  // Summed per currency and instant in SQL (rows of one day share their date in practice), converted per local day.
-  const res = await svc.env.DB.prepare(
-    `SELECT currency, date, CAST(SUM(CASE WHEN amount > 0 THEN amount ELSE 0 END) AS TEXT) AS income,
-            CAST(SUM(CASE WHEN amount < 0 THEN -amount ELSE 0 END) AS TEXT) AS expenses
-       FROM transactions WHERE space_id = ? AND date >= ? AND date < ? AND ${CASHFLOW_FILTER} GROUP BY currency, date`,
-  )
-    .bind(space.id, startMs, endMs)
-    .all<{ currency: string; date: number; income: string; expenses: string }>();
+  const covered = data && data.flowsFrom <= startMs && endMs <= data.flowsTo;
+  const rows = (covered ? data.flows : await flowStatement(svc.env.DB, { sql: "?", params: [space.id] }, startMs, endMs).all<FlowRow>().then((r) => r.results))
+    .filter((r) => r.date >= startMs && r.date < endMs);
   const days = new DayIndexer(space.timezone, startMs, endMs);
   const incomeAmounts: DatedAmount[] = [];
   const expenseAmounts: DatedAmount[] = [];
-  for (const r of res.results) {
+  for (const r of rows) {
     const date = days.date(r.date);
     if (r.income !== "0") incomeAmounts.push({ currency: r.currency, minor: BigInt(r.income), date });
     if (r.expenses !== "0") expenseAmounts.push({ currency: r.currency, minor: BigInt(r.expenses), date });
   }
   const fromText = ymdString(from);
   const toText = ymdString(today);
-  const currencies = [...new Set([...res.results.map((r) => r.currency), space.currency])];
-  const book = currencies.length > 1 ? await loadRateBook(svc, space.id, currencies, fromText, toText) : new RateBook([]);
+  const currencies = [...new Set([...rows.map((r) => r.currency), space.currency])];
+  const useData = covered && data.valuation.window.fromDate <= fromText && toText <= data.valuation.window.toDate;
+  // The batch's rates are a superset (of days and currencies): a rate nothing converts is never used.
+  const book = useData ? new RateBook(data.valuation.rates) : currencies.length > 1 ? await loadRateBook(svc, space.id, currencies, fromText, toText) : new RateBook([]);
   // Coin and security flows (a crypto account's) convert at market prices, as net worth does.
   const priceNotes: string[] = [];
-  await addMarketPrices(svc, book, currencies.map((c) => ({ source: "flow", id: c, name: c, currency: c, valueMinor: 1n, asOf: toText })), space.currency, priceNotes, toText, fromText);
+  const flowHoldings = currencies.map((c) => ({ source: "flow", id: c, name: c, currency: c, valueMinor: 1n, asOf: toText }));
+  await addMarketPrices(svc, book, flowHoldings, space.currency, priceNotes, toText, fromText, useData ? { past: data.valuation.pastPrices, latest: data.valuation.latestPrices } : undefined);
   const converter = new Converter(book, space.currency);
   const income = converter.total(incomeAmounts, "annual income");
   const expenses = converter.total(expenseAmounts, "annual expenses");

@@ -6,7 +6,7 @@
  * Saved scenarios keep their resolved inputs and seed, so they re-run to the
  * same figures; a comparison re-runs several with one shared seed.
  */
-import { and, count, desc, eq } from "drizzle-orm";
+import { and, desc, eq } from "drizzle-orm";
 import type { AuthContext, Services } from "../../env";
 import { projectionScenarios } from "../../db/schema";
 import { iso } from "../../lib/clock";
@@ -14,10 +14,11 @@ import { type ErrorDetail, notFound, validationFailed } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { type Currency, CURRENCY_SCALES, formatMinor, parseMajor } from "../../lib/money";
 import { pagination } from "../../lib/pagination";
-import { inJsonList } from "../../lib/sql";
+import { inJsonList, rowReader } from "../../lib/sql";
 import { dateIn } from "../../lib/dates";
-import { requireRoleOver, requireSpaceRole } from "../spaces/access";
-import { recentContribution, type SpaceRef, spaceNetWorth } from "./defaults";
+import { readSpace, requireRoleOver, requireSpaceRole } from "../spaces/access";
+import { type DefaultsData, defaultsReads, recentContribution, type SpaceRef, spaceNetWorth } from "./defaults";
+import { readSpaceWith } from "../analytics/reads";
 import { type EngineInput, type EngineResult, simulate } from "./engine";
 import { LIFE_EVENT_TYPES, MAX_COMPARE } from "./schemas";
 
@@ -77,7 +78,7 @@ const randomSeed = () => crypto.getRandomValues(new Uint32Array(1))[0]!;
  * Parses and checks a request; reads the ledger only for the defaults it
  * needs. Every problem is one 422 listing each bad field.
  */
-async function resolve(svc: Services, space: SpaceRef, req: ProjectionRequest): Promise<Resolved> {
+async function resolve(svc: Services, space: SpaceRef, req: ProjectionRequest, data?: DefaultsData | null): Promise<Resolved> {
   const scale = CURRENCY_SCALES[space.currency as Currency] ?? 2;
   const problems: ErrorDetail[] = [];
   const money = (field: string, value: Amount | undefined, opts: { min?: number } = {}): number | undefined => {
@@ -152,8 +153,8 @@ async function resolve(svc: Services, space: SpaceRef, req: ProjectionRequest): 
   const needLedgerFlow = !(incomeIn !== undefined && expensesIn !== undefined) && !(contribution !== undefined && (incomeIn !== undefined || expensesIn !== undefined));
   if (problems.length) throw validationFailed(problems);
   const [netWorth, flow] = await Promise.all([
-    start === undefined ? spaceNetWorth(svc, space) : null,
-    needLedgerFlow ? recentContribution(svc, space) : null,
+    start === undefined ? spaceNetWorth(svc, space, data) : null,
+    needLedgerFlow ? recentContribution(svc, space, data) : null,
   ]);
   let income: number;
   let expenses: number;
@@ -344,8 +345,8 @@ function storedInputs(res: Resolved) {
   };
 }
 
-async function run(svc: Services, space: SpaceRef, req: ProjectionRequest) {
-  const res = await resolve(svc, space, req);
+async function run(svc: Services, space: SpaceRef, req: ProjectionRequest, data?: DefaultsData | null) {
+  const res = await resolve(svc, space, req, data);
   const result = simulate(res.engine);
   return { res, ...present(res, result) };
 }
@@ -356,14 +357,17 @@ export async function getProjection(
   auth: AuthContext,
   q: { spaceId: string; years?: number; scenarios?: number; stepsPerYear?: "1" | "12"; seed?: number },
 ) {
-  const { space } = await requireSpaceRole(svc, auth, q.spaceId, "viewer");
-  const { res, projection, yearByYear } = await run(svc, space, {
+  // The defaults' reads (net worth now, the last 12 months' cash flow) ride with the role check.
+  const now = svc.clock.now();
+  const { membership, data } = await readSpaceWith(svc, auth, q.spaceId, "viewer", (g) => defaultsReads(svc.env.DB, g, now));
+  const { res, projection, yearByYear } = await run(svc, membership.space, {
     years: q.years, scenarios: q.scenarios, seed: q.seed, stepsPerYear: q.stepsPerYear === undefined ? undefined : (Number(q.stepsPerYear) as 1 | 12),
-  });
+  }, data);
   return { scenario: null, projection, yearByYear, notes: res.notes };
 }
 
 type ScenarioRow = typeof projectionScenarios.$inferSelect;
+const scenarioOfRow = rowReader(projectionScenarios);
 
 const scenarioRef = (row: ScenarioRow) => ({ id: row.id, name: row.name, spaceId: row.spaceId, createdAt: iso(row.createdAt), createdBy: row.createdBy });
 
@@ -405,13 +409,13 @@ const presentSaved = (row: ScenarioRow) => ({
 
 /** GET /v1/projections/scenarios: the space's saved scenarios, newest first. */
 export async function listScenarios(svc: Services, auth: AuthContext, q: { spaceId: string; limit: number; offset: number }) {
-  await requireSpaceRole(svc, auth, q.spaceId, "viewer");
-  const where = eq(projectionScenarios.spaceId, q.spaceId);
-  const [rows, total] = await Promise.all([
-    svc.db.select().from(projectionScenarios).where(where).orderBy(desc(projectionScenarios.createdAt), desc(projectionScenarios.id)).limit(q.limit).offset(q.offset),
-    svc.db.select({ n: count() }).from(projectionScenarios).where(where).get(),
+  const db = svc.env.DB;
+  const { results: [page, total] } = await readSpace(svc, auth, q.spaceId, "viewer", (space) => [
+    db.prepare(`SELECT * FROM projection_scenarios WHERE space_id = ${space.sql} ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`).bind(...space.params, q.limit, q.offset),
+    db.prepare(`SELECT COUNT(*) AS n FROM projection_scenarios WHERE space_id = ${space.sql}`).bind(...space.params),
   ]);
-  return { scenarios: rows.map(presentSaved), pagination: pagination(total?.n ?? 0, q.limit, q.offset) };
+  const rows = (page!.results as Record<string, unknown>[]).map(scenarioOfRow);
+  return { scenarios: rows.map(presentSaved), pagination: pagination((total!.results[0] as { n: number } | undefined)?.n ?? 0, q.limit, q.offset) };
 }
 
 /**
