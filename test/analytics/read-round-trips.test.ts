@@ -83,3 +83,25 @@ describe("GET /v1/analytics/net-worth in one round trip", () => {
     expect((await get(stranger, tooMany)).status).toBe(404);
   });
 });
+
+describe("GET /v1/analytics/recurring in one round trip", () => {
+  it("detects series with the cash flows and decisions read in the role check's batch", async () => {
+    const u = await registerUser();
+    const a = api(u);
+    const sid = (await ok(a.post("/v1/spaces", { name: "Bills", type: "personal", currency: "USD", timezone: TZ }))).id;
+    const acc = await createAccount(u, sid, { name: "Checking", openingBalance: "5000.00" });
+    for (const d of [-120, -90, -60, -30]) {
+      await ok(a.post("/v1/transactions", { spaceId: sid, accountId: acc.id, amount: "-1200.00", date: day(d), description: "Rent Co", merchantName: "Rent Co" }));
+    }
+    const { get } = countingApp();
+    const r = await get(u, `/v1/analytics/recurring?spaceId=${sid}`);
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    expect(r.body.series.length).toBeGreaterThan(0);
+    expect(r.trips).toBe(1);
+    const refused = await get(stranger, `/v1/analytics/recurring?spaceId=${sid}`);
+    expect(refused.status).toBe(404);
+    expect(refused.body.series).toBeUndefined();
+    expect(refused.trips).toBe(1);
+    expect(refused.rowsRead).toBeLessThan(10);
+  });
+});

@@ -10,7 +10,9 @@ import { CURRENCY_SCALES, type Currency } from "../../lib/money";
 import { parseAmountField } from "../transactions/postings";
 import { dateOfDay } from "./days";
 import { money, type SpaceInfo } from "./net-worth";
-import { type Cadence, CASHFLOW_FILTER, type DetectedSeries, detectSeries, LOOKBACK_DAYS, loadCashflows, nextAfter, type TxnRow } from "./recurring";
+import { type Cadence, CASHFLOW_FILTER, cashflowsStatement, type DetectedSeries, detectSeries, LOOKBACK_DAYS, loadCashflows, nextAfter, type TxnRow } from "./recurring";
+import type { SqlGuard } from "../../lib/sql";
+import type { Reads } from "./reads";
 import { localDayOf } from "./days";
 
 export interface Decision {
@@ -26,19 +28,40 @@ export interface Series extends DetectedSeries {
   status: "detected" | "confirmed" | "edited" | "dismissed";
 }
 
+const decisionsStatement = (db: D1Database, space: SqlGuard) =>
+  db.prepare(`SELECT series_key, status, name, amount, cadence, updated_at FROM recurring_decisions WHERE space_id = ${space.sql}`).bind(...space.params);
+
+const decisionsFrom = (rows: Decision[]) => new Map(rows.map((d) => [d.series_key, d]));
+
 async function decisionsOf(svc: Services, spaceId: string): Promise<Map<string, Decision>> {
-  const res = await svc.env.DB.prepare("SELECT series_key, status, name, amount, cadence, updated_at FROM recurring_decisions WHERE space_id = ?")
-    .bind(spaceId)
-    .all<Decision>();
-  return new Map(res.results.map((d) => [d.series_key, d]));
+  return decisionsFrom((await decisionsStatement(svc.env.DB, { sql: "?", params: [spaceId] }).all<Decision>()).results);
 }
 
-/** Detection over the lookback, with decisions applied (dismissed included, marked, for callers that filter). */
-export async function seriesOf(svc: Services, space: SpaceInfo, nowMs: number, loaded?: TxnRow[]): Promise<Series[]> {
-  // `loaded`: the cash flows of exactly this window, when the caller has read them already.
+/** The detection window's first and last (exclusive) instants at `nowMs`. */
+const windowAt = (nowMs: number) => [nowMs - LOOKBACK_DAYS * 86_400_000, nowMs + 86_400_000] as const;
+
+export interface RecurringData {
+  rows: TxnRow[];
+  decisions: Map<string, Decision>;
+}
+
+/** seriesOf's reads at `nowMs`, for the role check's batch. */
+export function recurringReads(db: D1Database, space: SqlGuard, nowMs: number): Reads<RecurringData> {
+  return {
+    statements: [cashflowsStatement(db, space, ...windowAt(nowMs)), decisionsStatement(db, space)],
+    read: ([rows, decisions]) => ({ rows: rows!.results as unknown as TxnRow[], decisions: decisionsFrom(decisions!.results as unknown as Decision[]) }),
+  };
+}
+
+/**
+ * Detection over the lookback, with decisions applied (dismissed included, marked, for callers that filter).
+ * `loaded`: the cash flows of exactly this window, when the caller has read them already; `data`: all of
+ * `recurringReads(nowMs)`.
+ */
+export async function seriesOf(svc: Services, space: SpaceInfo, nowMs: number, loaded?: TxnRow[], data?: RecurringData | null): Promise<Series[]> {
   const [rows, decisions] = await Promise.all([
-    loaded ?? loadCashflows(svc, space.id, nowMs - LOOKBACK_DAYS * 86_400_000, nowMs + 86_400_000),
-    decisionsOf(svc, space.id),
+    data?.rows ?? loaded ?? loadCashflows(svc, space.id, ...windowAt(nowMs)),
+    data?.decisions ?? decisionsOf(svc, space.id),
   ]);
   const detected = await detectSeries(space.id, rows, space.timezone, nowMs);
   const today = localDayOf(nowMs, space.timezone);
@@ -89,8 +112,8 @@ export function presentSeries(s: Series) {
   };
 }
 
-export async function listRecurring(svc: Services, space: SpaceInfo, includeDismissed: boolean) {
-  const all = await seriesOf(svc, space, svc.clock.now());
+export async function listRecurring(svc: Services, space: SpaceInfo, includeDismissed: boolean, nowMs = svc.clock.now(), data?: RecurringData | null) {
+  const all = await seriesOf(svc, space, nowMs, undefined, data);
   const shown = all.filter((s) => includeDismissed || s.status !== "dismissed");
   return { spaceId: space.id, series: shown.map(presentSeries), dismissedCount: all.filter((s) => s.status === "dismissed").length };
 }

@@ -17,6 +17,7 @@
  *    across runs: a dismissed series never comes back.
  */
 import type { Services } from "../../env";
+import type { SqlGuard } from "../../lib/sql";
 import { sha256Hex } from "../../lib/crypto";
 import { normalizeMerchant } from "../ml/normalize";
 import { addMonths } from "../budgets/periods";
@@ -47,14 +48,15 @@ export interface TxnRow {
 export const CASHFLOW_FILTER =
   "status != 'cancelled' AND type IN ('income', 'expense', 'fee', 'other') AND (subtype IS NULL OR subtype != 'opening_balance')";
 
-export async function loadCashflows(svc: Services, spaceId: string, fromMs: number, toMs: number): Promise<TxnRow[]> {
-  const res = await svc.env.DB.prepare(
+/** The cash flows between two instants of the space `space` names (a guarded value, for a role check's batch). */
+export const cashflowsStatement = (db: D1Database, space: SqlGuard, fromMs: number, toMs: number) =>
+  db.prepare(
     `SELECT id, account_id, amount, currency, date, merchant_name, normalized_merchant, description, category_id
-       FROM transactions WHERE space_id = ? AND date >= ? AND date < ? AND ${CASHFLOW_FILTER} ORDER BY date, id`,
-  )
-    .bind(spaceId, fromMs, toMs)
-    .all<TxnRow>();
-  return res.results;
+       FROM transactions WHERE space_id = ${space.sql} AND date >= ? AND date < ? AND ${CASHFLOW_FILTER} ORDER BY date, id`,
+  ).bind(...space.params, fromMs, toMs);
+
+export async function loadCashflows(svc: Services, spaceId: string, fromMs: number, toMs: number): Promise<TxnRow[]> {
+  return (await cashflowsStatement(svc.env.DB, { sql: "?", params: [spaceId] }, fromMs, toMs).all<TxnRow>()).results;
 }
 
 export interface DetectedSeries {

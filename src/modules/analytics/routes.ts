@@ -10,7 +10,7 @@ import { dashboard } from "./dashboard";
 import { getForecast } from "./forecast";
 import { historyRange, historyWindow, netWorthHistory, type SpaceInfo } from "./net-worth";
 import { valuationReads } from "./valuation-reads";
-import { listRecurring, patchRecurring } from "./recurring-service";
+import { listRecurring, patchRecurring, recurringReads } from "./recurring-service";
 import {
   DashboardQuery, DashboardSchema, ForecastQuery, ForecastSchema, NetWorthQuery, NetWorthSchema, PatchRecurringBody, PatchRecurringResult,
   RecurringListSchema, RecurringQuery, SeriesParam,
@@ -77,8 +77,9 @@ analyticsRoutes.openapi(
   async (c) => {
     const q = c.req.valid("query");
     const svc = c.get("services");
-    const space = await spaceFor(svc, c.get("auth"), q.spaceId, "viewer");
-    return c.json(await listRecurring(svc, space, q.includeDismissed === "true"), 200);
+    const now = svc.clock.now();
+    const { space, data } = await readSpaceInfo(svc, c.get("auth"), q.spaceId, "viewer", (g) => recurringReads(svc.env.DB, g, now));
+    return c.json(await listRecurring(svc, space, q.includeDismissed === "true", now, data), 200);
   },
 );
 
