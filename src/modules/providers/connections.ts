@@ -11,7 +11,7 @@ import { conflict, notFound } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { IN_JSON_LIST, jsonList } from "../../lib/sql";
 import { runLedger } from "../ledger/client";
-import { requireRoleOver, requireSpaceRole } from "../spaces/access";
+import { readSpace, requireRoleOver } from "../spaces/access";
 import type { ProviderName } from "../../providers/errors";
 
 export const CONNECTION_STATUSES = ["pending", "active", "error", "reauth_required", "disconnected"] as const;
@@ -113,14 +113,20 @@ export async function setStatus(svc: Services, id: string, to: ConnectionStatus,
   return res.meta.changes > 0;
 }
 
-export async function connectionAccountIds(svc: Services, connectionIds: string[]): Promise<Map<string, string[]>> {
+/** SQL of the linked account ids of the connections `where` selects (the rows of provider_accounts). */
+const accountIdsSql = (where: string) => `SELECT connection_id, account_id FROM provider_accounts WHERE ${where} ORDER BY created_at, account_id`;
+
+/** Account ids by connection, in the order accountIdsSql reads them. */
+function accountIdsByConnection(rows: { connection_id: string; account_id: string }[]): Map<string, string[]> {
   const out = new Map<string, string[]>();
-  if (connectionIds.length === 0) return out;
-  const rows = await svc.env.DB.prepare(`SELECT connection_id, account_id FROM provider_accounts WHERE connection_id ${IN_JSON_LIST} ORDER BY created_at, account_id`)
-    .bind(jsonList(connectionIds))
-    .all<{ connection_id: string; account_id: string }>();
-  for (const r of rows.results) out.set(r.connection_id, [...(out.get(r.connection_id) ?? []), r.account_id]);
+  for (const r of rows) out.set(r.connection_id, [...(out.get(r.connection_id) ?? []), r.account_id]);
   return out;
+}
+
+export async function connectionAccountIds(svc: Services, connectionIds: string[]): Promise<Map<string, string[]>> {
+  if (connectionIds.length === 0) return new Map();
+  const rows = await svc.env.DB.prepare(accountIdsSql(`connection_id ${IN_JSON_LIST}`)).bind(jsonList(connectionIds)).all<{ connection_id: string; account_id: string }>();
+  return accountIdsByConnection(rows.results);
 }
 
 /** The public view of a connection: never its credentials, tokens or cursor. */
@@ -143,11 +149,15 @@ export function presentConnection(row: ConnectionRow, accountIds: string[]) {
 
 export type PresentedConnection = ReturnType<typeof presentConnection>;
 
+/** The space's connections and their accounts, in the round trip that checks the caller (the accounts keyed by the space's connections). */
 export async function listConnections(svc: Services, auth: AuthContext, spaceId: string) {
-  await requireSpaceRole(svc, auth, spaceId, "viewer");
-  const rows = (await svc.env.DB.prepare("SELECT * FROM provider_connections WHERE space_id = ? ORDER BY created_at DESC, id").bind(spaceId).all<ConnectionRow>()).results;
-  const accounts = await connectionAccountIds(svc, rows.map((r) => r.id));
-  return { connections: rows.map((r) => presentConnection(r, accounts.get(r.id) ?? [])) };
+  const db = svc.env.DB;
+  const { results: [connections, accounts] } = await readSpace(svc, auth, spaceId, "viewer", (space) => [
+    db.prepare(`SELECT * FROM provider_connections WHERE space_id = ${space.sql} ORDER BY created_at DESC, id`).bind(...space.params),
+    db.prepare(accountIdsSql(`connection_id IN (SELECT id FROM provider_connections WHERE space_id = ${space.sql})`)).bind(...space.params),
+  ]);
+  const byConnection = accountIdsByConnection(accounts!.results as { connection_id: string; account_id: string }[]);
+  return { connections: (connections!.results as unknown as ConnectionRow[]).map((r) => presentConnection(r, byConnection.get(r.id) ?? [])) };
 }
 
 /**

@@ -10,9 +10,9 @@ import { iso } from "../../lib/clock";
 import { ApiError, conflict, notFound, validationFailed } from "../../lib/errors";
 import { CURRENCY_SCALES, type Currency, formatMinor, toMajorNumber } from "../../lib/money";
 import { pagination } from "../../lib/pagination";
-import { IN_JSON_LIST, jsonList } from "../../lib/sql";
+import { jsonList } from "../../lib/sql";
 import { isoInZone } from "../../lib/zoned-time";
-import { requireRoleOver, requireSpaceRole } from "../spaces/access";
+import { readSpace, requireRoleOver } from "../spaces/access";
 import { mergeFlagged } from "./apply";
 import { firstSyncInProgress } from "./sync";
 import type { ConnectionRow } from "./connections";
@@ -41,15 +41,23 @@ interface TxnRow {
   status: string;
 }
 
-async function present(svc: Services, spaceId: string, flags: FlagRow[]) {
+/** SQL of the transactions `present` shows: those of `ids`, a subquery of transaction ids, in the space `space`. */
+const txnsSql = (space: string, ids: string) =>
+  `SELECT id, account_id, amount, currency, description, merchant_name, date, status FROM transactions WHERE space_id = ${space} AND id IN (${ids})`;
+
+/** Flags as the API shows them, read again with their transactions and the space's time zone. */
+async function load(svc: Services, spaceId: string, flags: FlagRow[]) {
   const db = svc.env.DB;
   const ids = [...new Set(flags.flatMap((f) => [f.transaction_id, ...(JSON.parse(f.candidate_transaction_ids) as string[])]))];
   const [space, txns] = await db.batch<Record<string, unknown>>([
     db.prepare("SELECT timezone FROM spaces WHERE id = ?").bind(spaceId),
-    db.prepare(`SELECT id, account_id, amount, currency, description, merchant_name, date, status FROM transactions WHERE space_id = ? AND id ${IN_JSON_LIST}`).bind(spaceId, jsonList(ids)),
+    db.prepare(txnsSql("?", "SELECT value FROM json_each(?)")).bind(spaceId, jsonList(ids)),
   ]);
-  const tz = (space!.results[0]?.timezone as string | undefined) ?? "UTC";
-  const byId = new Map((txns!.results as unknown as TxnRow[]).map((t) => [t.id, t]));
+  return present((space!.results[0]?.timezone as string | undefined) ?? "UTC", flags, txns!.results as unknown as TxnRow[]);
+}
+
+function present(tz: string, flags: FlagRow[], txns: TxnRow[]) {
+  const byId = new Map(txns.map((t) => [t.id, t]));
   const txn = (id: string) => {
     const t = byId.get(id);
     if (!t) return null;
@@ -74,17 +82,28 @@ async function present(svc: Services, spaceId: string, flags: FlagRow[]) {
   }));
 }
 
-/** GET /v1/providers/review-flags: the space's flags, newest first (open ones by default). */
+/**
+ * GET /v1/providers/review-flags: the space's flags, newest first (open ones by default), in the round
+ * trip that checks the caller: the zone comes with the membership, the transactions through the page.
+ */
 export async function listReviewFlags(svc: Services, auth: AuthContext, q: { spaceId: string; status: "open" | "resolved" | "all"; limit: number; offset: number }) {
-  await requireSpaceRole(svc, auth, q.spaceId, "viewer");
   const db = svc.env.DB;
   const where = q.status === "open" ? " AND resolved_at IS NULL" : q.status === "resolved" ? " AND resolved_at IS NOT NULL" : "";
-  const [page, total] = await db.batch<Record<string, unknown>>([
-    db.prepare(`SELECT * FROM provider_review_flags WHERE space_id = ?${where} ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`).bind(q.spaceId, q.limit, q.offset),
-    db.prepare(`SELECT COUNT(*) AS n FROM provider_review_flags WHERE space_id = ?${where}`).bind(q.spaceId),
-  ]);
+  const { membership, results: [page, total, txns] } = await readSpace(svc, auth, q.spaceId, "viewer", (space) => {
+    const pageSql = `SELECT * FROM provider_review_flags WHERE space_id = ${space.sql}${where} ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`;
+    const pageParams = [...space.params, q.limit, q.offset];
+    const ids = `SELECT p.transaction_id FROM page p UNION SELECT c.value FROM page p, json_each(p.candidate_transaction_ids) c`;
+    return [
+      db.prepare(pageSql).bind(...pageParams),
+      db.prepare(`SELECT COUNT(*) AS n FROM provider_review_flags WHERE space_id = ${space.sql}${where}`).bind(...space.params),
+      db.prepare(`WITH page AS (${pageSql}) ${txnsSql(space.sql, ids)}`).bind(...pageParams, ...space.params),
+    ];
+  });
   const flags = page!.results as unknown as FlagRow[];
-  return { flags: flags.length ? await present(svc, q.spaceId, flags) : [], pagination: pagination(Number(total!.results[0]?.n ?? 0), q.limit, q.offset) };
+  return {
+    flags: flags.length ? present(membership.space.timezone, flags, txns!.results as unknown as TxnRow[]) : [],
+    pagination: pagination(Number((total!.results[0] as { n: number } | undefined)?.n ?? 0), q.limit, q.offset),
+  };
 }
 
 /**
@@ -138,5 +157,5 @@ export async function resolveReviewFlag(svc: Services, auth: AuthContext, flagId
     }
   }
   const row = (await db.prepare("SELECT * FROM provider_review_flags WHERE id = ?").bind(flag.id).first<FlagRow>())!;
-  return { flag: (await present(svc, flag.space_id, [row]))[0]! };
+  return { flag: (await load(svc, flag.space_id, [row]))[0]! };
 }
