@@ -3,17 +3,18 @@
  * update the model at once and can recategorize similar transactions, and
  * full retraining through a queued job.
  */
-import { and, count, desc, eq, ne, or, sql, type SQL } from "drizzle-orm";
+import { and, eq, ne, or, sql } from "drizzle-orm";
 import type { AuthContext, Services } from "../../env";
 import { jobs, mlCorrections, transactions } from "../../db/schema";
 import { iso } from "../../lib/clock";
 import { notFound } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { pagination } from "../../lib/pagination";
+import { rowReader } from "../../lib/sql";
 import { requireTwoFactor } from "../auth/second-factor";
 import { recategorize } from "../transactions/recategorize";
 import { categoriesById, requireCategory } from "../categories/lookup";
-import { requireRoleOver, requireSpaceRole } from "../spaces/access";
+import { readResource, readSpace, requireRoleOver, requireSpaceRole } from "../spaces/access";
 import { calibrate, type Example, features, predict, train } from "./model";
 import { normalizeMerchant } from "./normalize";
 import { exampleDelta, loadCounts, replaceModel } from "./store";
@@ -97,17 +98,22 @@ export async function createCorrection(svc: Services, auth: AuthContext, input: 
   };
 }
 
+const correctionOf = rowReader(mlCorrections);
+const jobOf = rowReader(jobs);
+
 export async function listCorrections(svc: Services, auth: AuthContext, q: { spaceId: string; status?: "pending" | "applied" | "rejected"; limit: number; offset: number }) {
-  await requireSpaceRole(svc, auth, q.spaceId, "viewer");
-  const where: SQL[] = [eq(mlCorrections.spaceId, q.spaceId)];
-  if (q.status) where.push(eq(mlCorrections.status, q.status));
-  const [rows, total] = await Promise.all([
-    svc.db.select().from(mlCorrections).where(and(...where)).orderBy(desc(mlCorrections.createdAt)).limit(q.limit).offset(q.offset),
-    svc.db.select({ n: count() }).from(mlCorrections).where(and(...where)).get(),
-  ]);
+  const db = svc.env.DB;
+  const { results: [rows, total] } = await readSpace(svc, auth, q.spaceId, "viewer", (space) => {
+    const where = `space_id = ${space.sql}${q.status ? " AND status = ?" : ""}`;
+    const params = [...space.params, ...(q.status ? [q.status] : [])];
+    return [
+      db.prepare(`SELECT * FROM ml_corrections WHERE ${where} ORDER BY created_at DESC LIMIT ? OFFSET ?`).bind(...params, q.limit, q.offset),
+      db.prepare(`SELECT COUNT(*) AS n FROM ml_corrections WHERE ${where}`).bind(...params),
+    ];
+  });
   return {
-    corrections: rows.map((r) => ({ ...r, createdAt: iso(r.createdAt) })),
-    pagination: pagination(total?.n ?? 0, q.limit, q.offset),
+    corrections: (rows!.results as Record<string, unknown>[]).map(correctionOf).map((r) => ({ ...r, createdAt: iso(r.createdAt) })),
+    pagination: pagination((total!.results[0] as { n: number }).n, q.limit, q.offset),
   };
 }
 
@@ -124,9 +130,7 @@ export async function requestRetrain(svc: Services, auth: AuthContext, spaceId: 
 }
 
 export async function getJob(svc: Services, auth: AuthContext, jobId: string) {
-  const job = await svc.db.select().from(jobs).where(eq(jobs.id, jobId)).get();
-  if (!job) throw notFound("Job");
-  await requireRoleOver(svc, auth, job.spaceId, "admin", "Job");
+  const job = jobOf((await readResource(svc, auth, "jobs", jobId, "Job", "admin")).row);
   requireTwoFactor(auth, svc.clock.now());
   return {
     jobId: job.id, spaceId: job.spaceId, type: job.type, status: job.status,
