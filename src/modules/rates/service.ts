@@ -7,9 +7,9 @@ import type { AuthContext, Services } from "../../env";
 import { validationFailed, type ErrorDetail } from "../../lib/errors";
 import { FIAT_CURRENCIES, CURRENCIES, plainDecimal } from "../../lib/money";
 import { insertRows, jsonList } from "../../lib/sql";
-import { requireSpaceRole } from "../spaces/access";
+import { readSpace, requireSpaceRole, withSessionCheck } from "../spaces/access";
 import { RatesClient } from "./client";
-import { HUB, loadRateBook, type RateRow, type RateUsed } from "./convert";
+import { daysBefore, HUB, LOOKBACK_DAYS, RateBook, type RateRow, type RateUsed } from "./convert";
 import { canonicalRate, fracToDecimal } from "./exact";
 
 /** Currencies the provider is asked for each day (fiat; coin prices come from the prices module). */
@@ -17,23 +17,43 @@ export const PROVIDER_SYMBOLS = FIAT_CURRENCIES.filter((c) => c !== HUB);
 
 const utcDate = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
+/** The statements that store a provider's rates for a day (a later fetch of the same day replaces it). */
+function storeStatements(svc: Services, rows: RateRow[]): D1PreparedStatement[] {
+  const now = svc.clock.now();
+  return insertRows(svc.env.DB, "exchange_rates", ["base", "quote", "date", "rate", "source", "fetched_at"],
+    rows.map((r) => [r.base, r.quote, r.date, r.rate, r.source, now]),
+    "ON CONFLICT(base, quote, date) DO UPDATE SET rate = excluded.rate, source = excluded.source, fetched_at = excluded.fetched_at");
+}
+
 /** Stores a provider's rates for a day (a later fetch of the same day replaces it). */
 export async function storeProviderRates(svc: Services, rows: RateRow[]): Promise<number> {
   if (rows.length === 0) return 0;
-  const now = svc.clock.now();
-  await svc.env.DB.batch(
-    insertRows(svc.env.DB, "exchange_rates", ["base", "quote", "date", "rate", "source", "fetched_at"],
-      rows.map((r) => [r.base, r.quote, r.date, r.rate, r.source, now]),
-      "ON CONFLICT(base, quote, date) DO UPDATE SET rate = excluded.rate, source = excluded.source, fetched_at = excluded.fetched_at"),
-  );
+  await svc.env.DB.batch(storeStatements(svc, rows));
   return rows.length;
+}
+
+/** The provider's USD rates of `date` (none: no rates for that day). */
+async function fetchDailyRates(svc: Services, date: string): Promise<RateRow[]> {
+  const got = await RatesClient.fromEnv(svc.env).daily(date, HUB, PROVIDER_SYMBOLS);
+  if (!got) return [];
+  return Object.entries(got.rates).map(([quote, rate]) => ({ base: HUB, quote, date, rate, source: got.source }));
 }
 
 /** Fetches and stores the provider's USD rates of `date`; returns how many were stored (0: none for that day). */
 export async function recordDailyRates(svc: Services, date: string): Promise<number> {
-  const got = await RatesClient.fromEnv(svc.env).daily(date, HUB, PROVIDER_SYMBOLS);
-  if (!got) return 0;
-  return storeProviderRates(svc, Object.entries(got.rates).map(([quote, rate]) => ({ base: HUB, quote, date, rate, source: got.source })));
+  return storeProviderRates(svc, await fetchDailyRates(svc, date));
+}
+
+/**
+ * The provider's rates a conversion between `currencies` over [fromDate, toDate] may need, as the statement
+ * loadRateBook (convert.ts) runs when it has no space, so that it rides in another batch: the rates among the
+ * currencies and USD, from LOOKBACK_DAYS before `fromDate`.
+ */
+export function providerRatesStatement(db: D1Database, currencies: string[], fromDate: string, toDate: string): D1PreparedStatement {
+  return db.prepare(
+    `SELECT base, quote, date, rate, source FROM exchange_rates
+      WHERE base IN (SELECT value FROM json_each(?1)) AND quote IN (SELECT value FROM json_each(?1)) AND date >= ?2 AND date <= ?3`,
+  ).bind(jsonList([...new Set([...currencies, HUB])]), daysBefore(fromDate, LOOKBACK_DAYS), toDate);
 }
 
 /** Cron: today's (UTC) rates. */
@@ -46,9 +66,12 @@ const isCurrency = (c: string) => (CURRENCIES as readonly string[]).includes(c);
 /**
  * `GET /v1/rates`: the rate of `base` in `quote` on `date` (default today,
  * UTC) from the provider's stored rates, fetching and storing that day's
- * rates first when none are stored and the day is not in the future.
+ * rates first when none are stored and the day is not in the future. The
+ * stored rates are read once, with the caller's session check when `auth` is
+ * given; whether the day is stored is seen in them. A fetch stores the day and
+ * reads the rates again in one batch.
  */
-export async function getRate(svc: Services, q: { base: string; quote: string; date?: string }) {
+export async function getRate(svc: Services, q: { base: string; quote: string; date?: string }, auth?: AuthContext) {
   const today = utcDate(svc.clock.now());
   const date = q.date ?? today;
   const details: ErrorDetail[] = [];
@@ -58,11 +81,15 @@ export async function getRate(svc: Services, q: { base: string; quote: string; d
   if (date > today) details.push({ field: "date", message: "Rates exist for past days and today only", code: "FUTURE_DATE" });
   if (details.length) throw validationFailed(details);
   const needed = [q.base, q.quote].filter((c) => c !== HUB && (PROVIDER_SYMBOLS as readonly string[]).includes(c));
-  const stored = await svc.env.DB.prepare(`SELECT COUNT(*) AS n FROM exchange_rates WHERE base = ? AND date = ? AND quote IN (SELECT value FROM json_each(?))`)
-    .bind(HUB, date, jsonList(needed))
-    .first<{ n: number }>();
-  if ((stored?.n ?? 0) < needed.length) await recordDailyRates(svc, date);
-  const book = await loadRateBook(svc, null, [q.base, q.quote], date, date);
+  const read = providerRatesStatement(svc.env.DB, [q.base, q.quote], date, date);
+  const [first] = auth ? await withSessionCheck<RateRow>(svc, auth, [read]) : await svc.env.DB.batch<RateRow>([read]);
+  let rows = first!.results;
+  const stored = rows.filter((r) => r.base === HUB && r.date === date && needed.includes(r.quote)).length;
+  if (stored < needed.length) {
+    const fetched = await fetchDailyRates(svc, date);
+    if (fetched.length) rows = (await svc.env.DB.batch<RateRow>([...storeStatements(svc, fetched), read])).at(-1)!.results;
+  }
+  const book = new RateBook(rows);
   const r = book.resolve(q.base, q.quote, date);
   const notes: string[] = [];
   if (!r) notes.push(`No ${q.base}/${q.quote} rate on ${date} or within the days before it`);
@@ -84,16 +111,16 @@ export async function getRate(svc: Services, q: { base: string; quote: string; d
 const MAX_LISTED = 1000;
 
 export async function listSpaceRates(svc: Services, auth: AuthContext, spaceId: string, q: { from?: string; to?: string }) {
-  await requireSpaceRole(svc, auth, spaceId, "viewer");
-  const res = await svc.env.DB.prepare(
-    `SELECT base, quote, date, rate, set_by, updated_at FROM space_rates WHERE space_id = ? AND date >= ? AND date <= ? ORDER BY date DESC, base, quote LIMIT ${MAX_LISTED + 1}`,
-  )
-    .bind(spaceId, q.from ?? "0000-01-01", q.to ?? "9999-12-31")
-    .all<{ base: string; quote: string; date: string; rate: string; set_by: string; updated_at: number }>();
+  const { results: [res] } = await readSpace(svc, auth, spaceId, "viewer", (space) => [
+    svc.env.DB.prepare(
+      `SELECT base, quote, date, rate, set_by, updated_at FROM space_rates WHERE space_id = ${space.sql} AND date >= ? AND date <= ? ORDER BY date DESC, base, quote LIMIT ${MAX_LISTED + 1}`,
+    ).bind(...space.params, q.from ?? "0000-01-01", q.to ?? "9999-12-31"),
+  ]);
+  const rows = res!.results as { base: string; quote: string; date: string; rate: string; set_by: string; updated_at: number }[];
   return {
     spaceId,
-    rates: res.results.slice(0, MAX_LISTED).map((r) => ({ base: r.base, quote: r.quote, date: r.date, rate: r.rate, source: "manual" as const, setBy: r.set_by, updatedAt: new Date(r.updated_at).toISOString() })),
-    hasMore: res.results.length > MAX_LISTED,
+    rates: rows.slice(0, MAX_LISTED).map((r) => ({ base: r.base, quote: r.quote, date: r.date, rate: r.rate, source: "manual" as const, setBy: r.set_by, updatedAt: new Date(r.updated_at).toISOString() })),
+    hasMore: rows.length > MAX_LISTED,
   };
 }
 
