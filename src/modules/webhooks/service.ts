@@ -9,7 +9,7 @@ import type { AuthContext, Services } from "../../env";
 import { webhookDeliveries, webhookDeliveryAttempts, webhookSubscriptions } from "../../db/schema";
 import { iso } from "../../lib/clock";
 import { encryptSecret, randomToken } from "../../lib/crypto";
-import { notFound, validationFailed } from "../../lib/errors";
+import { validationFailed } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { pagination } from "../../lib/pagination";
 import { inJsonList, rowReader, type SqlGuard } from "../../lib/sql";
