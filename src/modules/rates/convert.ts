@@ -155,21 +155,25 @@ export class RateBook {
  * may need: the space's manual rates and the provider's, from the lookback
  * before `fromDate`. Two statements; each currency list is one JSON parameter.
  */
+/**
+ * The provider's rates a conversion between `currencies` over [fromDate, toDate] may need, as a statement
+ * that can ride in another batch: the rates among the currencies and USD, from LOOKBACK_DAYS before `fromDate`.
+ */
+export function providerRatesStatement(db: D1Database, currencies: string[], fromDate: string, toDate: string): D1PreparedStatement {
+  return db.prepare(
+    `SELECT base, quote, date, rate, source FROM exchange_rates
+      WHERE base IN (SELECT value FROM json_each(?1)) AND quote IN (SELECT value FROM json_each(?1)) AND date >= ?2 AND date <= ?3`,
+  ).bind(jsonList([...new Set([...currencies, HUB])]), daysBefore(fromDate, LOOKBACK_DAYS), toDate);
+}
+
 export async function loadRateBook(svc: Services, spaceId: string | null, currencies: string[], fromDate: string, toDate: string): Promise<RateBook> {
-  const codes = jsonList([...new Set([...currencies, HUB])]);
-  const floor = daysBefore(fromDate, LOOKBACK_DAYS);
-  const stmts = [
-    svc.env.DB.prepare(
-      `SELECT base, quote, date, rate, source FROM exchange_rates
-        WHERE base IN (SELECT value FROM json_each(?1)) AND quote IN (SELECT value FROM json_each(?1)) AND date >= ?2 AND date <= ?3`,
-    ).bind(codes, floor, toDate),
-  ];
+  const stmts = [providerRatesStatement(svc.env.DB, currencies, fromDate, toDate)];
   if (spaceId) {
     stmts.push(
       svc.env.DB.prepare(
         `SELECT base, quote, date, rate, 'manual' AS source FROM space_rates
           WHERE space_id = ?4 AND base IN (SELECT value FROM json_each(?1)) AND quote IN (SELECT value FROM json_each(?1)) AND date >= ?2 AND date <= ?3`,
-      ).bind(codes, floor, toDate, spaceId),
+      ).bind(jsonList([...new Set([...currencies, HUB])]), daysBefore(fromDate, LOOKBACK_DAYS), toDate, spaceId),
     );
   }
   const results = await svc.env.DB.batch<RateRow>(stmts);

@@ -16,7 +16,7 @@ rateRoutes.openapi(
     request: { query: RateQuery },
     responses: { 200: json(RateSchema, "The rate and the stored rates it comes from"), ...errors(401, 422, 429) },
   }),
-  async (c) => c.json(await rates.getRate(c.get("services"), c.req.valid("query")), 200),
+  async (c) => c.json(await rates.getRate(c.get("services"), c.req.valid("query"), c.get("auth")), 200),
 );
 
 /** Manual rates of a space: mounted at /v1/spaces. */

@@ -9,7 +9,7 @@ import { FIAT_CURRENCIES, CURRENCIES, plainDecimal } from "../../lib/money";
 import { insertRows, jsonList } from "../../lib/sql";
 import { readSpace, requireSpaceRole, withSessionCheck } from "../spaces/access";
 import { RatesClient } from "./client";
-import { daysBefore, HUB, LOOKBACK_DAYS, RateBook, type RateRow, type RateUsed } from "./convert";
+import { HUB, providerRatesStatement, RateBook, type RateRow, type RateUsed } from "./convert";
 import { canonicalRate, fracToDecimal } from "./exact";
 
 /** Currencies the provider is asked for each day (fiat; coin prices come from the prices module). */
@@ -44,17 +44,6 @@ export async function recordDailyRates(svc: Services, date: string): Promise<num
   return storeProviderRates(svc, await fetchDailyRates(svc, date));
 }
 
-/**
- * The provider's rates a conversion between `currencies` over [fromDate, toDate] may need, as the statement
- * loadRateBook (convert.ts) runs when it has no space, so that it rides in another batch: the rates among the
- * currencies and USD, from LOOKBACK_DAYS before `fromDate`.
- */
-export function providerRatesStatement(db: D1Database, currencies: string[], fromDate: string, toDate: string): D1PreparedStatement {
-  return db.prepare(
-    `SELECT base, quote, date, rate, source FROM exchange_rates
-      WHERE base IN (SELECT value FROM json_each(?1)) AND quote IN (SELECT value FROM json_each(?1)) AND date >= ?2 AND date <= ?3`,
-  ).bind(jsonList([...new Set([...currencies, HUB])]), daysBefore(fromDate, LOOKBACK_DAYS), toDate);
-}
 
 /** Cron: today's (UTC) rates. */
 export async function recordTodaysRates(svc: Services, scheduledTime: number): Promise<void> {
