@@ -353,7 +353,3 @@ export async function platformPositions(svc: Services, auth: AuthContext, platfo
   };
 }
 
-/** Net-worth holdings (analytics): one per wallet and platform, USD minor units. */
-export async function gamingHoldingRows(svc: Services, spaceId: string) {
-  return positionsOf(svc, spaceId);
-}
