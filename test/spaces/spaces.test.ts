@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { countingApp } from "../counting-app";
 import { addMember, call, callJson, createSpace, enableTwoFactor, registerUser, totpCode } from "../helpers";
 
 describe("spaces", () => {
@@ -163,5 +164,38 @@ describe("members and roles", () => {
     const verify = await call("/v1/auth/2fa/verify", { token: admin.accessToken, ip: admin.ip, body: { code: await totpCode(secret, 1) } });
     expect(verify.status).toBe(200);
     expect((await add()).status).toBe(201);
+  });
+});
+
+describe("the member list", () => {
+  it("is read with the session and role checks in one round trip; a viewer's 403 and a stranger's 404 in one", async () => {
+    const owner = await registerUser({ name: "Olga Owner" });
+    const space = await createSpace(owner);
+    const member = await registerUser({ name: "Mia Member" });
+    const viewer = await registerUser({ name: "Vic Viewer" });
+    await addMember(owner, space.id, member, "member");
+    await addMember(owner, space.id, viewer, "viewer");
+    const { get } = countingApp();
+    const path = `/v1/spaces/${space.id}/members`;
+    const list = await get(member, path);
+    expect(list.status).toBe(200);
+    expect(list.trips).toBe(1);
+    expect(list.body.map((m: { userId: string; name: string; role: string; email: string }) => [m.userId, m.name, m.role, m.email])).toEqual([
+      [owner.id, "Olga Owner", "owner", owner.email], [member.id, "Mia Member", "member", member.email], [viewer.id, "Vic Viewer", "viewer", viewer.email],
+    ]);
+    expect(Object.keys(list.body[0])).toEqual(["userId", "email", "name", "role", "joinedAt"]);
+    expect(list.body[0].joinedAt).toMatch(/^\d{4}-\d\d-\d\dT.*Z$/);
+    const refused = await get(viewer, path);
+    expect(refused.status).toBe(403);
+    expect(refused.trips).toBe(1);
+    expect(JSON.stringify(refused.body)).not.toContain("Mia");
+    const stranger = await registerUser();
+    const theirs = await get(stranger, path);
+    const none = await get(stranger, "/v1/spaces/spc_01doesnotexist000000000000/members");
+    expect(theirs.status).toBe(404);
+    expect(theirs.body.error).toMatchObject({ code: none.body.error.code, message: none.body.error.message });
+    expect(theirs.trips).toBe(1);
+    expect(theirs.rowsRead).toBeLessThan(20);
+    expect(JSON.stringify(theirs.body)).not.toContain("Mia");
   });
 });

@@ -9,7 +9,7 @@ import type { AuthContext, Services } from "../../env";
 import { spaceMembers, users } from "../../db/schema";
 import { iso } from "../../lib/clock";
 import { conflict, forbidden, notFound } from "../../lib/errors";
-import { outranks, requireSpaceRole, type Role } from "./access";
+import { outranks, readSpace, requireSpaceRole, type Role } from "./access";
 
 type AssignableRole = Exclude<Role, "owner">;
 
@@ -22,20 +22,22 @@ async function memberRow(svc: Services, spaceId: string, userId: string) {
     .get();
 }
 
-const present = (r: { userId: string; email: string; name: string; role: Role; joinedAt: number }) => ({
+type MemberRow = { userId: string; email: string; name: string; role: Role; joinedAt: number };
+
+const present = (r: MemberRow) => ({
   ...r,
   joinedAt: iso(r.joinedAt),
 });
 
+/** The session, the caller's role (a member at least) and the space's members, oldest first, in one round trip. */
 export async function listMembers(svc: Services, auth: AuthContext, spaceId: string) {
-  await requireSpaceRole(svc, auth, spaceId, "member");
-  const rows = await svc.db
-    .select({ userId: users.id, email: users.email, name: users.name, role: spaceMembers.role, joinedAt: spaceMembers.createdAt })
-    .from(spaceMembers)
-    .innerJoin(users, eq(users.id, spaceMembers.userId))
-    .where(eq(spaceMembers.spaceId, spaceId))
-    .orderBy(spaceMembers.createdAt);
-  return rows.map(present);
+  const { results: [rows] } = await readSpace(svc, auth, spaceId, "member", (space) => [
+    svc.env.DB.prepare(
+      `SELECT u.id AS userId, u.email, u.name, m.role, m.created_at AS joinedAt FROM space_members m JOIN users u ON u.id = m.user_id
+        WHERE m.space_id = ${space.sql} ORDER BY m.created_at`,
+    ).bind(...space.params),
+  ]);
+  return (rows!.results as MemberRow[]).map(present);
 }
 
 export async function addMember(svc: Services, auth: AuthContext, spaceId: string, input: { email: string; role: AssignableRole }) {
