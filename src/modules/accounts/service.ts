@@ -12,7 +12,7 @@ import { notFound, validationFailed } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { assetOf, CURRENCY_SCALES, type Currency, formatMinor, parseMajor, toMajorNumber } from "../../lib/money";
 import { pagination } from "../../lib/pagination";
-import { inChunks, questionMarks, rowReader, type SqlValue } from "../../lib/sql";
+import { inChunks, questionMarks, rowReader, type SqlGuard, type SqlValue } from "../../lib/sql";
 import { accountAddress } from "../ledger/addresses";
 import { runLedger } from "../ledger/client";
 import type { Idempotency, SideEffect } from "../ledger/operations";
@@ -163,13 +163,32 @@ export async function listAccounts(
   return { accounts: rows.map((r) => presentAccount(r, balances.get(r.id)!)), pagination: pagination(n, q.limit, q.offset) };
 }
 
+/** A column of account `accountId` as SQL, NULL unless the caller may see the account's space. */
+function guardedAccountColumn(svc: Services, auth: AuthContext, accountId: string, column: "id" | "space_id"): SqlGuard {
+  return {
+    sql: `(SELECT a.${column} FROM accounts a WHERE a.id = ? AND ${accessGuardOf("a.space_id")})`,
+    params: [accountId, auth.userId, auth.userId, svc.clock.now()],
+  };
+}
+
+/**
+ * The space of account `accountId` as SQL, for accountFor's `extra` reads: NULL unless the caller may see
+ * that space, so a stranger's batch reads none of its rows (`space_id = ${sql}`, binding `params`).
+ */
+export const accountSpace = (svc: Services, auth: AuthContext, accountId: string) => guardedAccountColumn(svc, auth, accountId, "space_id");
+
+/**
+ * The account's id as SQL, NULL unless the caller may see its space: for a read by account that SQLite
+ * may plan on an account index, where a guarded space alone would be tested row by row.
+ */
+export const guardedAccountId = (svc: Services, auth: AuthContext, accountId: string) => guardedAccountColumn(svc, auth, accountId, "id");
+
 /** The session, the account, the caller's role and the account's balance, in one round trip. */
 export async function getAccount(svc: Services, auth: AuthContext, accountId: string) {
+  const space = accountSpace(svc, auth, accountId);
   const { account, extra } = await accountFor(svc, auth, accountId, "viewer", [
-    svc.env.DB.prepare(
-      `SELECT v.address, v.asset, v.input - v.output AS balance FROM ledger_volumes v
-        WHERE v.space_id = (SELECT a.space_id FROM accounts a WHERE a.id = ? AND ${accessGuardOf("a.space_id")}) AND v.address = ?`,
-    ).bind(accountId, auth.userId, auth.userId, svc.clock.now(), accountAddress(accountId)),
+    svc.env.DB.prepare(`SELECT v.address, v.asset, v.input - v.output AS balance FROM ledger_volumes v WHERE v.space_id = ${space.sql} AND v.address = ?`)
+      .bind(...space.params, accountAddress(accountId)),
   ]);
   return presentAccount(account, balancesIn(extra[0]!.results as VolumeRow[], [account]).get(account.id)!);
 }

@@ -6,16 +6,17 @@
  * (an `EXISTS` guard SQLite evaluates first), so authorization still comes
  * before any work on the space's data. The total of an unfiltered list (or
  * one filtered by account) is a counter kept in the batch that writes the
- * rows, never a count of them. A bare-date filter needs the space's time zone
- * first, which costs a second round trip.
+ * rows, never a count of them. A bare-date filter of the space list needs the
+ * space's time zone first, which costs a second round trip; an account's list
+ * reads its dates zone-free (zoneFreePageStatements) in one.
  */
 import type { AuthContext, Services } from "../../env";
 import { transactions } from "../../db/schema";
 import { instantIn, rangeEndExclusive } from "../../lib/dates";
 import { forbidden, notFound } from "../../lib/errors";
 import { pagination } from "../../lib/pagination";
-import { rowReader } from "../../lib/sql";
-import { accountFor } from "../accounts/service";
+import { rowReader, type SqlValue } from "../../lib/sql";
+import { accountFor, accountSpace, guardedAccountId } from "../accounts/service";
 import { useEmergencyGrant } from "../lifebeat/grant-access";
 import {
   ACCESS_GUARD_SQL, atLeast, MEMBERSHIP_SQL, membershipOf, membershipParams, type MembershipRow, requireSpaceRole, withSessionCheck,
@@ -74,10 +75,13 @@ function filterSql(f: ListFilters, tz: string): Query {
  * A page's SQL: the guard's parameters, then the filter's, then limit and offset. Its order is the
  * indexes' (space or account, date, id: migration 0016), so a page reads its rows in order and stops.
  */
-export const pageSql = (where: string) =>
+export const pageSql = (where: string) => `${selectPage(`${MEMBER_GUARD} AND ${where}`)} LIMIT ? OFFSET ?`;
+
+/** A page's rows (with their category and account names) in the indexes' order, without its limit. */
+const selectPage = (where: string) =>
   `SELECT t.*, c.name AS category_name, c.color AS category_color, a.name AS account_name
      FROM transactions t LEFT JOIN categories c ON c.id = t.category_id LEFT JOIN accounts a ON a.id = t.account_id
-    WHERE ${MEMBER_GUARD} AND ${where} ORDER BY t.date DESC, t.id DESC LIMIT ? OFFSET ?`;
+    WHERE ${where} ORDER BY t.date DESC, t.id DESC`;
 
 /** The page and its total, each guarded by the caller's membership. */
 function pageStatements(svc: Services, auth: AuthContext, f: ListFilters, q: Query): D1PreparedStatement[] {
@@ -92,12 +96,12 @@ function pageStatements(svc: Services, auth: AuthContext, f: ListFilters, q: Que
   return [page, total];
 }
 
-async function present(svc: Services, f: ListFilters, tz: string, page: D1Result, total: D1Result) {
-  const raw = page.results as Record<string, unknown>[];
+const totalOf = (total: D1Result) => (total.results[0] as { n: number } | undefined)?.n ?? 0;
+
+async function present(svc: Services, f: ListFilters, tz: string, raw: Record<string, unknown>[], n: number) {
   const rows = raw.map(transactionOfRow);
   const categories = raw.filter((r) => r.category_name != null).map((r) => ({ id: r.category_id as string, name: r.category_name as string, color: (r.category_color ?? null) as string | null }));
   const accounts = raw.filter((r) => r.account_name != null).map((r) => ({ id: r.account_id as string, name: r.account_name as string }));
-  const n = (total.results[0] as { n: number } | undefined)?.n ?? 0;
   return { transactions: await presentTransactions(svc, rows, { categories, accounts, timezone: tz }), pagination: pagination(n, f.limit, f.offset) };
 }
 
@@ -106,7 +110,7 @@ export async function listTransactions(svc: Services, auth: AuthContext, f: List
     // The days are the space's: its zone comes with the membership check, then the page.
     const { space } = await requireSpaceRole(svc, auth, f.spaceId, "viewer");
     const [page, total] = await svc.env.DB.batch(pageStatements(svc, auth, f, filterSql(f, space.timezone)));
-    return present(svc, f, space.timezone, page!, total!);
+    return present(svc, f, space.timezone, page!.results as Record<string, unknown>[], totalOf(total!));
   }
   // Instants only: the zone is not needed to query, so everything is one batch.
   const [member, page, total] = await withSessionCheck(svc, auth, [
@@ -117,19 +121,110 @@ export async function listTransactions(svc: Services, auth: AuthContext, f: List
   if (!m) throw notFound("Space");
   if (m.grantId) await useEmergencyGrant(svc, auth, m, "viewer");
   if (!atLeast(m.role, "viewer")) throw forbidden();
-  return present(svc, f, m.space.timezone, page!, total!);
+  return present(svc, f, m.space.timezone, page!.results as Record<string, unknown>[], totalOf(total!));
 }
 
+/*
+ * Date filters read before the space's zone is known (in the batch of the checks that read it). A bare
+ * date's instant is its local midnight, which no zone puts a day or more from UTC's (tzdb's offsets stay
+ * within ±16 hours; a DST gap moves a midnight an hour or two). So the batch reads the window every zone's
+ * could be, widened by a day each side, with the dates of the rows in the two bands where its true ends
+ * may fall; once the zone is known the page is trimmed to the true window exactly.
+ */
+const ZONE_MARGIN_MS = 86_400_000;
+
+/** Where the instant a bound stands for may fall, whatever the zone: [lo, hi); a date-time's is exact (lo = hi). */
+interface Band {
+  lo: number;
+  hi: number;
+}
+
+const bandOf = (value: string, bound: (value: string, tz: string) => number): Band => {
+  const utc = bound(value, "UTC");
+  return isBareDate(value) ? { lo: utc - ZONE_MARGIN_MS, hi: utc + ZONE_MARGIN_MS } : { lo: utc, hi: utc };
+};
+
+/** A `from`/`to` date filter (instantIn, rangeEndExclusive), its ends' bands known before the zone is. */
+export interface ZoneFreeWindow {
+  from?: string;
+  to?: string;
+}
+
+/**
+ * A newest-first page of `transactions t` over a date window read before the zone is known: `page(where)`
+ * is the page's `SELECT ... WHERE ${where} ORDER BY t.date DESC, t.id DESC` (LIMIT and OFFSET are added);
+ * `where`/`params` filter the rows (the space named by them). Three statements: the page from the widened
+ * window with room for the rows past its true end, the dates in the ends' bands, and the widened count.
+ */
+export function zoneFreePageStatements(
+  db: D1Database,
+  q: { page: (where: string) => string; where: string[]; params: SqlValue[]; window: ZoneFreeWindow; limit: number; offset: number },
+): D1PreparedStatement[] {
+  const from = q.window.from ? bandOf(q.window.from, instantIn) : undefined;
+  const to = q.window.to ? bandOf(q.window.to, rangeEndExclusive) : undefined;
+  const where = [...q.where];
+  const params = [...q.params];
+  if (from) (where.push("t.date >= ?"), params.push(from.lo));
+  if (to) (where.push("t.date < ?"), params.push(to.hi));
+  const bands = [from, to].filter((b): b is Band => b !== undefined && b.lo < b.hi);
+  const inBands = bands.length ? `(${bands.map(() => "(t.date >= ? AND t.date < ?)").join(" OR ")})` : "0";
+  const bandParams = bands.flatMap((b) => [b.lo, b.hi]);
+  const w = where.join(" AND ");
+  // Room for the rows between the true end and the widened one: at most the rows in the end's band.
+  const room = to && to.lo < to.hi ? "(SELECT COUNT(*) FROM transactions t WHERE " + w + " AND t.date >= ?)" : "0";
+  const roomParams = to && to.lo < to.hi ? [...params, to.lo] : [];
+  return [
+    db.prepare(`${q.page(w)} LIMIT ? + ${room} OFFSET ?`).bind(...params, q.limit, ...roomParams, q.offset),
+    db.prepare(`SELECT t.date FROM transactions t WHERE ${w} AND ${inBands}`).bind(...params, ...bandParams),
+    db.prepare(`SELECT COUNT(*) AS n FROM transactions t WHERE ${w}`).bind(...params),
+  ];
+}
+
+/** zoneFreePageStatements' results trimmed to the window in zone `tz`: exactly the page and total the true window gives. */
+export function zoneFreePage(
+  window: ZoneFreeWindow, tz: string, limit: number, [page, bands, count]: D1Result[],
+): { rows: Record<string, unknown>[]; total: number } {
+  const start = window.from ? instantIn(window.from, tz) : -Infinity;
+  const end = window.to ? rangeEndExclusive(window.to, tz) : Infinity;
+  for (const [value, at, bound] of [[window.from, start, instantIn], [window.to, end, rangeEndExclusive]] as const) {
+    if (value === undefined) continue;
+    const band = bandOf(value, bound);
+    if (at < band.lo || at > band.hi) throw new Error(`The zone ${tz} puts ${value} outside its band`);
+  }
+  const dates = (bands!.results as { date: number }[]).map((r) => r.date);
+  // The widened window's newest rows past the true end come first, its oldest before the true start last.
+  const after = dates.filter((d) => d >= end).length;
+  const before = dates.filter((d) => d < start).length;
+  const rows = (page!.results as Record<string, unknown>[]).slice(after, after + limit).filter((r) => (r.date as number) >= start);
+  return { rows, total: totalOf(count!) - after - before };
+}
+
+/**
+ * An account's transactions: the session, the account, the caller's role, the page and its total in one
+ * round trip. A bare-date filter is read zone-free (zoneFreePageStatements) and trimmed to the space's zone.
+ */
 export async function listAccountTransactions(
   svc: Services,
   auth: AuthContext,
   accountId: string,
   q: { transactionType?: TransactionRow["type"]; status?: TransactionRow["status"]; startDate?: string; endDate?: string; limit: number; offset: number },
 ) {
-  const { account, membership } = await accountFor(svc, auth, accountId, "viewer");
-  const f: ListFilters = { ...q, type: q.transactionType, spaceId: account.spaceId, accountId };
+  const db = svc.env.DB;
+  const space = accountSpace(svc, auth, accountId);
+  const account = guardedAccountId(svc, auth, accountId);
+  const where = [`t.space_id = ${space.sql}`, `t.account_id = ${account.sql}`];
+  const params: SqlValue[] = [...space.params, ...account.params];
+  if (q.transactionType) (where.push("t.type = ?"), params.push(q.transactionType));
+  if (q.status) (where.push("t.status = ?"), params.push(q.status));
+  const window = { from: q.startDate, to: q.endDate };
+  // Without a date or type filter, the total is the account's counter (as listTransactions keeps it).
+  const counted = !q.transactionType && !q.status && !q.startDate && !q.endDate;
+  const reads = zoneFreePageStatements(db, { page: selectPage, where, params, window, limit: q.limit, offset: q.offset });
+  if (counted) reads[2] = db.prepare(`SELECT transaction_count AS n FROM accounts WHERE id = ${account.sql}`).bind(...account.params);
+  const { membership, extra } = await accountFor(svc, auth, accountId, "viewer", reads);
   const tz = membership.space.timezone;
-  const [page, total] = await svc.env.DB.batch(pageStatements(svc, auth, f, filterSql(f, tz)));
-  const out = await present(svc, f, tz, page!, total!);
+  const { rows, total } = zoneFreePage(window, tz, q.limit, extra);
+  const f: ListFilters = { spaceId: membership.spaceId, accountId, limit: q.limit, offset: q.offset };
+  const out = await present(svc, f, tz, rows, total);
   return { ...out, totalCount: out.pagination.total, hasMore: out.pagination.hasMore };
 }
