@@ -98,3 +98,42 @@ describe("an account's transactions", () => {
     expect(JSON.stringify(refused.body)).not.toContain("T1");
   });
 });
+
+describe("the trade history", () => {
+  it("is the space list's trades, newest first, in one round trip, whatever the zone and the date filter", { timeout: 60_000 }, async () => {
+    const owner = await registerUser();
+    const space = await callJson("/v1/spaces", { ...as(owner), body: { name: "Trades", type: "personal", currency: "USD", timezone: "Pacific/Kiritimati" } });
+    const spaceId = space.body.id as string;
+    const broker = await createAccount(owner, spaceId, { name: "Brokerage", type: "brokerage", openingBalance: "100000.00" });
+    for (const [i, date] of INSTANTS.entries()) {
+      const made = await callJson("/v1/transactions", {
+        ...as(owner), body: { spaceId, accountId: broker.id, description: `Trade ${i}`, date, trade: { symbol: "AAPL", side: "buy", quantity: "1", unitPrice: `${i + 1}` } },
+      });
+      expect(made.status, JSON.stringify(made.body)).toBe(201);
+    }
+    const { get } = countingApp();
+    for (const tz of ["Pacific/Kiritimati", "America/Los_Angeles"]) {
+      expect((await callJson(`/v1/spaces/${spaceId}`, { ...as(owner), method: "PATCH", body: { timezone: tz } })).status).toBe(200);
+      // The history takes bare dates only.
+      for (const [from, to] of RANGES.filter((r) => r.every((d) => d === undefined || d.length === 10))) {
+        const qs = new URLSearchParams({ spaceId });
+        if (from) qs.set("from", from);
+        if (to) qs.set("to", to);
+        const trades = await get(owner, `/v1/trades?${qs}`);
+        expect(trades.status, `${tz} ${qs}`).toBe(200);
+        expect(trades.trips, `${tz} ${qs}`).toBe(1);
+        const listQs = new URLSearchParams({ spaceId, type: "trade", limit: "50" });
+        if (from) listQs.set("startDate", from);
+        if (to) listQs.set("endDate", to);
+        const listed = await callJson(`/v1/transactions?${listQs}`, as(owner));
+        expect(trades.body.map((t: { orderId: string }) => t.orderId), `${tz} ${qs}`).toEqual(listed.body.transactions.map((t: { id: string }) => t.id));
+      }
+    }
+    const stranger = await registerUser();
+    const refused = await get(stranger, `/v1/trades?spaceId=${spaceId}&from=2026-03-01&to=2026-03-02`);
+    expect(refused.status).toBe(404);
+    expect(refused.trips).toBe(1);
+    expect(refused.rowsRead).toBeLessThan(20);
+    expect(JSON.stringify(refused.body)).not.toContain("AAPL");
+  });
+});

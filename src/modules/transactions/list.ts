@@ -153,12 +153,13 @@ export interface ZoneFreeWindow {
 /**
  * A newest-first page of `transactions t` over a date window read before the zone is known: `page(where)`
  * is the page's `SELECT ... WHERE ${where} ORDER BY t.date DESC, t.id DESC` (LIMIT and OFFSET are added);
- * `where`/`params` filter the rows (the space named by them). Three statements: the page from the widened
- * window with room for the rows past its true end, the dates in the ends' bands, and the widened count.
+ * `where`/`params` filter the rows (the space named by them). The statements: the page from the widened
+ * window with room for the rows past its true end, the dates in the ends' bands, and (unless `count` is
+ * false) the widened window's count, for the total.
  */
 export function zoneFreePageStatements(
   db: D1Database,
-  q: { page: (where: string) => string; where: string[]; params: SqlValue[]; window: ZoneFreeWindow; limit: number; offset: number },
+  q: { page: (where: string) => string; where: string[]; params: SqlValue[]; window: ZoneFreeWindow; limit: number; offset: number; count?: boolean },
 ): D1PreparedStatement[] {
   const from = q.window.from ? bandOf(q.window.from, instantIn) : undefined;
   const to = q.window.to ? bandOf(q.window.to, rangeEndExclusive) : undefined;
@@ -176,11 +177,11 @@ export function zoneFreePageStatements(
   return [
     db.prepare(`${q.page(w)} LIMIT ? + ${room} OFFSET ?`).bind(...params, q.limit, ...roomParams, q.offset),
     db.prepare(`SELECT t.date FROM transactions t WHERE ${w} AND ${inBands}`).bind(...params, ...bandParams),
-    db.prepare(`SELECT COUNT(*) AS n FROM transactions t WHERE ${w}`).bind(...params),
+    ...(q.count === false ? [] : [db.prepare(`SELECT COUNT(*) AS n FROM transactions t WHERE ${w}`).bind(...params)]),
   ];
 }
 
-/** zoneFreePageStatements' results trimmed to the window in zone `tz`: exactly the page and total the true window gives. */
+/** zoneFreePageStatements' results trimmed to the window in zone `tz`: exactly the page and total (if counted) the true window gives. */
 export function zoneFreePage(
   window: ZoneFreeWindow, tz: string, limit: number, [page, bands, count]: D1Result[],
 ): { rows: Record<string, unknown>[]; total: number } {
@@ -196,7 +197,7 @@ export function zoneFreePage(
   const after = dates.filter((d) => d >= end).length;
   const before = dates.filter((d) => d < start).length;
   const rows = (page!.results as Record<string, unknown>[]).slice(after, after + limit).filter((r) => (r.date as number) >= start);
-  return { rows, total: totalOf(count!) - after - before };
+  return { rows, total: count ? totalOf(count) - after - before : NaN };
 }
 
 /**

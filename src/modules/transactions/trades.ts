@@ -2,28 +2,32 @@
  * Trade history (seed 002): the space's investment trades, newest first, as a
  * bare array paged by a 0-based page number.
  */
-import { and, desc, eq, gte, lt } from "drizzle-orm";
 import type { AuthContext, Services } from "../../env";
-import { transactions } from "../../db/schema";
-import { instantIn, rangeEndExclusive } from "../../lib/dates";
 import { isoInZone } from "../../lib/zoned-time";
 import { type Currency, CURRENCY_SCALES, formatMinor } from "../../lib/money";
-import { requireSpaceRole } from "../spaces/access";
+import { readSpace } from "../spaces/access";
+import { transactionOfRow, zoneFreePageStatements, zoneFreePage } from "./list";
 
 export const TRADES_PAGE_SIZE = 50;
 
+/**
+ * The session, the caller's role and a page of trades in one round trip: a bare-date window is read
+ * before the space's zone is known and trimmed to it (zoneFreePageStatements).
+ */
 export async function tradeHistory(svc: Services, auth: AuthContext, q: { spaceId: string; from?: string; to?: string; page: number }) {
-  const { space } = await requireSpaceRole(svc, auth, q.spaceId, "viewer");
-  const where = [eq(transactions.spaceId, q.spaceId), eq(transactions.type, "trade")];
-  if (q.from) where.push(gte(transactions.date, instantIn(q.from, space.timezone)));
-  if (q.to) where.push(lt(transactions.date, rangeEndExclusive(q.to, space.timezone)));
-  const rows = await svc.db
-    .select()
-    .from(transactions)
-    .where(and(...where))
-    .orderBy(desc(transactions.date), desc(transactions.id))
-    .limit(TRADES_PAGE_SIZE)
-    .offset(q.page * TRADES_PAGE_SIZE);
+  const window = { from: q.from, to: q.to };
+  const { membership, results } = await readSpace(svc, auth, q.spaceId, "viewer", (space) =>
+    zoneFreePageStatements(svc.env.DB, {
+      page: (where) => `SELECT t.* FROM transactions t WHERE ${where} ORDER BY t.date DESC, t.id DESC`,
+      where: [`t.space_id = ${space.sql}`, "t.type = 'trade'"],
+      params: space.params,
+      window,
+      limit: TRADES_PAGE_SIZE,
+      offset: q.page * TRADES_PAGE_SIZE,
+      count: false,
+    }));
+  const { space } = membership;
+  const rows = zoneFreePage(window, space.timezone, TRADES_PAGE_SIZE, results).rows.map(transactionOfRow);
   return rows.map((r) => {
     const t = JSON.parse(r.trade!) as { symbol: string; side: string; quantity: string; unitPrice: string; fees: string; gross: string };
     return {
