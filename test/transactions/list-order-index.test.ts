@@ -4,12 +4,18 @@
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { membershipParams } from "../../src/modules/spaces/access";
+import { accessGuard } from "../../src/modules/spaces/access";
 import { pageSql } from "../../src/modules/transactions/list";
+import { guardedValue } from "../../src/lib/sql";
 
+/** The page's plan, its space (and account) named through the caller's access as the list names them. */
 async function plan(where: string, params: (string | number)[]) {
-  const rows = await env.DB.prepare(`EXPLAIN QUERY PLAN ${pageSql(where)}`)
-    .bind(...membershipParams("spc_x", "usr_x", Date.now()), ...params, 50, 0)
+  const space = guardedValue("spc_x", accessGuard("spc_x", "usr_x", Date.now()));
+  const account = guardedValue("acc_x", { sql: `${space.sql} IS NOT NULL`, params: space.params });
+  const named = where.replace("t.space_id = ?", `t.space_id = ${space.sql}`).replace("t.account_id = ?", `t.account_id = ${account.sql}`);
+  const bound = params.flatMap((p) => (p === "spc_x" ? space.params : p === "acc_x" ? account.params : [p]));
+  const rows = await env.DB.prepare(`EXPLAIN QUERY PLAN ${pageSql(named)}`)
+    .bind(...bound, 50, 0)
     .all<{ detail: string }>();
   return rows.results.map((r) => r.detail);
 }

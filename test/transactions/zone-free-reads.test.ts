@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { countingApp } from "../counting-app";
 import { addMember, callJson, registerUser, type TestUser } from "../helpers";
 import { createAccount } from "../accounts/helpers";
+import { instantIn, rangeEndExclusive } from "../../src/lib/dates";
 
 /** Instants around the zones' midnights of March 1st to 3rd, 2026 (ties included). */
 const INSTANTS = [
@@ -37,6 +38,68 @@ const RANGES: [string | undefined, string | undefined][] = [
   ["2026-03-01T08:00:00Z", "2026-03-02"], ["2026-03-02", "2026-03-02T10:00:00Z"], ["2026-03-05", "2026-03-06"],
 ];
 const PAGES: [number, number][] = [[50, 0], [2, 0], [2, 1], [3, 4], [2, 9]];
+
+/**
+ * The page a filter should give, worked out from the rows' instants alone (`rows` in the order they were
+ * written): the zone's window, newest first, a tie's later write first.
+ */
+function expectedPage(rows: { description: string; at: number }[], tz: string, from: string | undefined, to: string | undefined, limit: number, offset: number) {
+  const start = from ? instantIn(from, tz) : -Infinity;
+  const end = to ? rangeEndExclusive(to, tz) : Infinity;
+  const inWindow = rows.map((r, i) => ({ ...r, i })).filter((t) => t.at >= start && t.at < end);
+  inWindow.sort((a, b) => b.at - a.at || b.i - a.i);
+  return { descriptions: inWindow.slice(offset, offset + limit).map((t) => t.description), total: inWindow.length };
+}
+
+describe("the space's transactions", () => {
+  it("are the zone's days, read in one round trip with the zone, whatever the zone, the filter and the page", { timeout: 120_000 }, async () => {
+    const { owner, spaceId, acc } = await world();
+    const { get } = countingApp();
+    // The account's opening balance (written first, dated when the account was made), then INSTANTS.
+    const all = await callJson(`/v1/transactions?spaceId=${spaceId}&accountId=${acc.id}&limit=100`, as(owner));
+    const opening = all.body.transactions.find((t: { subtype: string | null }) => t.subtype === "opening_balance");
+    const rows = [{ description: opening.description, at: Date.parse(opening.date) }, ...INSTANTS.map((date, i) => ({ description: `T${i}`, at: Date.parse(date) }))];
+    for (const tz of ["Pacific/Kiritimati", "Pacific/Pago_Pago", "America/Los_Angeles", "Asia/Kolkata"]) {
+      expect((await callJson(`/v1/spaces/${spaceId}`, { ...as(owner), method: "PATCH", body: { timezone: tz } })).status).toBe(200);
+      for (const [from, to] of RANGES) {
+        for (const [limit, offset] of PAGES) {
+          const qs = new URLSearchParams({ spaceId, accountId: acc.id, limit: String(limit), offset: String(offset) });
+          if (from) qs.set("startDate", from);
+          if (to) qs.set("endDate", to);
+          const label = `${tz} ${qs}`;
+          const listed = await get(owner, `/v1/transactions?${qs}`);
+          expect(listed.status, label).toBe(200);
+          expect(listed.trips, label).toBe(1);
+          const want = expectedPage(rows, tz, from, to, limit, offset);
+          expect(listed.body.transactions.map((t: { description: string }) => t.description), label).toEqual(want.descriptions);
+          expect(listed.body.pagination.total, label).toBe(want.total);
+        }
+      }
+    }
+  });
+
+  it("are a stranger's 404 in one round trip with none of them read, with or without filters", async () => {
+    const { spaceId, acc } = await world();
+    const bare = await registerUser();
+    const emptySpace = (await callJson("/v1/spaces", { ...as(bare), body: { name: "E", type: "personal", currency: "USD" } })).body.id;
+    const emptyAccount = await createAccount(bare, emptySpace);
+    const stranger = await registerUser();
+    const { get } = countingApp();
+    for (const [space, account] of [[spaceId, acc.id], [emptySpace, emptyAccount.id]] as const) {
+      for (const filter of ["", `&accountId=${account}`, "&startDate=2026-03-01&endDate=2026-03-03", `&accountId=${account}&startDate=2026-03-01`, "&search=T1", "&type=income"]) {
+        const refused = await get(stranger, `/v1/transactions?spaceId=${space}${filter}`);
+        expect(refused.status, filter).toBe(404);
+        expect(refused.trips, filter).toBe(1);
+        expect(refused.rowsRead, filter).toBeLessThan(30);
+        expect(JSON.stringify(refused.body)).not.toContain("T1");
+      }
+    }
+    // The same rows read for the populated space as for the empty one: none of its transactions.
+    const populated = await get(stranger, `/v1/transactions?spaceId=${spaceId}&accountId=${acc.id}&startDate=2026-03-01`);
+    const empty = await get(stranger, `/v1/transactions?spaceId=${emptySpace}&accountId=${emptyAccount.id}&startDate=2026-03-01`);
+    expect(populated.rowsRead).toBe(empty.rowsRead);
+  });
+});
 
 describe("an account's transactions", () => {
   it("are the space list's for that account, in one round trip, whatever the zone and the date filter", { timeout: 120_000 }, async () => {

@@ -1,26 +1,21 @@
 /**
  * Transaction lists (seed 000 filters, offset pages). A list is one D1 round
- * trip when it can be: the session check, the membership check, the page
- * (with its categories and accounts joined) and the total go in one batch.
- * The page and total only read the space's rows if the caller is a member
- * (an `EXISTS` guard SQLite evaluates first), so authorization still comes
- * before any work on the space's data. The total of an unfiltered list (or
+ * trip: the session check, the membership check, the page (with its
+ * categories and accounts joined) and the total go in one batch. The page and
+ * total name the space only for a caller who may see it (readSpace), so a
+ * stranger's batch reads none of its rows. The total of an unfiltered list (or
  * one filtered by account) is a counter kept in the batch that writes the
- * rows, never a count of them. A bare-date filter of the space list needs the
- * space's time zone first, which costs a second round trip; an account's list
- * reads its dates zone-free (zoneFreePageStatements) in one.
+ * rows, never a count of them. A bare-date filter is a day in the space's time
+ * zone, which comes in the same batch: the dates are read zone-free
+ * (zoneFreePageStatements) and trimmed to the zone afterwards.
  */
 import type { AuthContext, Services } from "../../env";
 import { transactions } from "../../db/schema";
 import { instantIn, rangeEndExclusive } from "../../lib/dates";
-import { forbidden, notFound } from "../../lib/errors";
 import { pagination } from "../../lib/pagination";
-import { rowReader, type SqlValue } from "../../lib/sql";
+import { guardedValue, rowReader, type SqlGuard, type SqlValue } from "../../lib/sql";
 import { accountFor, accountSpace, guardedAccountId } from "../accounts/service";
-import { useEmergencyGrant } from "../lifebeat/grant-access";
-import {
-  ACCESS_GUARD_SQL, atLeast, MEMBERSHIP_SQL, membershipOf, membershipParams, type MembershipRow, requireSpaceRole, withSessionCheck,
-} from "../spaces/access";
+import { readSpace } from "../spaces/access";
 import { presentTransactions, type TransactionRow } from "./service";
 
 export interface ListFilters {
@@ -39,43 +34,40 @@ export interface ListFilters {
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (ch) => `\\${ch}`);
 const isBareDate = (s?: string) => s !== undefined && s.length === 10;
 
-/** True when the caller may read the space: evaluated once, before any of the space's rows. */
-const MEMBER_GUARD = ACCESS_GUARD_SQL;
-
-/** A raw `transactions` row read as drizzle would (the helper every batched read uses). */
 /** A Dhanam transaction from a raw `transactions` row (`SELECT t.*`). */
 export const transactionOfRow = rowReader(transactions);
 
-interface Query {
-  where: string;
-  params: (string | number)[];
-  /** Only space (and account) filters: the total is a stored counter. */
-  counted: boolean;
-}
-
-function filterSql(f: ListFilters, tz: string): Query {
-  const where = ["t.space_id = ?"];
-  const params: (string | number)[] = [f.spaceId];
-  const add = (clause: string, ...values: (string | number)[]) => (where.push(clause), params.push(...values));
-  if (f.accountId) add("t.account_id = ?", f.accountId);
+/**
+ * The list's filters but its dates, on the space `space` names (NULL for a caller who may not see it, so
+ * a stranger's batch reads none of its rows); `counted` when the total is a stored counter (only space
+ * and account filters).
+ */
+function filterSql(f: ListFilters, space: SqlGuard): { where: string[]; params: SqlValue[]; counted: boolean } {
+  const where = [`t.space_id = ${space.sql}`];
+  const params: SqlValue[] = [...space.params];
+  const add = (clause: string, ...values: SqlValue[]) => (where.push(clause), params.push(...values));
+  // The account is named through the guard as well: SQLite may read the page from the account's index,
+  // where a NULL space would only be tested row by row.
+  if (f.accountId) {
+    const account = guardedValue(f.accountId, { sql: `${space.sql} IS NOT NULL`, params: space.params });
+    add(`t.account_id = ${account.sql}`, ...account.params);
+  }
   if (f.categoryId) add("t.category_id = ?", f.categoryId);
   if (f.type) add("t.type = ?", f.type);
   if (f.status) add("t.status = ?", f.status);
-  if (f.startDate) add("t.date >= ?", instantIn(f.startDate, tz));
-  if (f.endDate) add("t.date < ?", rangeEndExclusive(f.endDate, tz));
   if (f.search) {
     const pattern = `%${escapeLike(f.search)}%`;
     add("(t.description LIKE ? ESCAPE '\\' OR t.merchant_name LIKE ? ESCAPE '\\')", pattern, pattern);
   }
   const counted = !f.categoryId && !f.type && !f.status && !f.startDate && !f.endDate && !f.search;
-  return { where: where.join(" AND "), params, counted };
+  return { where, params, counted };
 }
 
 /**
- * A page's SQL: the guard's parameters, then the filter's, then limit and offset. Its order is the
- * indexes' (space or account, date, id: migration 0016), so a page reads its rows in order and stops.
+ * A page's SQL: the filter's parameters, then limit and offset. Its order is the indexes' (space or
+ * account, date, id: migration 0016), so a page reads its rows in order and stops.
  */
-export const pageSql = (where: string) => `${selectPage(`${MEMBER_GUARD} AND ${where}`)} LIMIT ? OFFSET ?`;
+export const pageSql = (where: string) => `${selectPage(where)} LIMIT ? OFFSET ?`;
 
 /** A page's rows (with their category and account names) in the indexes' order, without its limit. */
 const selectPage = (where: string) =>
@@ -83,17 +75,22 @@ const selectPage = (where: string) =>
      FROM transactions t LEFT JOIN categories c ON c.id = t.category_id LEFT JOIN accounts a ON a.id = t.account_id
     WHERE ${where} ORDER BY t.date DESC, t.id DESC`;
 
-/** The page and its total, each guarded by the caller's membership. */
-function pageStatements(svc: Services, auth: AuthContext, f: ListFilters, q: Query): D1PreparedStatement[] {
-  const db = svc.env.DB;
-  const guard = membershipParams(f.spaceId, auth.userId, svc.clock.now());
-  const page = db.prepare(pageSql(q.where)).bind(...guard, ...q.params, f.limit, f.offset);
-  const total = !q.counted
-    ? db.prepare(`SELECT COUNT(*) AS n FROM transactions t WHERE ${MEMBER_GUARD} AND ${q.where}`).bind(...guard, ...q.params)
+/**
+ * The page and its total. Without a date filter the page is read as it stands and an unfiltered total is
+ * a counter; a date filter is read zone-free (the zone comes in the same batch) and trimmed afterwards.
+ */
+function listStatements(db: D1Database, f: ListFilters, space: SqlGuard): D1PreparedStatement[] {
+  const { where, params, counted } = filterSql(f, space);
+  const w = where.join(" AND ");
+  if (f.startDate || f.endDate) {
+    return zoneFreePageStatements(db, { page: selectPage, where, params, window: { from: f.startDate, to: f.endDate }, limit: f.limit, offset: f.offset });
+  }
+  const total = !counted
+    ? db.prepare(`SELECT COUNT(*) AS n FROM transactions t WHERE ${w}`).bind(...params)
     : f.accountId
-      ? db.prepare(`SELECT transaction_count AS n FROM accounts WHERE ${MEMBER_GUARD} AND id = ? AND space_id = ?`).bind(...guard, f.accountId, f.spaceId)
-      : db.prepare(`SELECT transaction_count AS n FROM spaces WHERE ${MEMBER_GUARD} AND id = ?`).bind(...guard, f.spaceId);
-  return [page, total];
+      ? db.prepare(`SELECT transaction_count AS n FROM accounts WHERE id = ? AND space_id = ${space.sql}`).bind(f.accountId, ...space.params)
+      : db.prepare(`SELECT transaction_count AS n FROM spaces WHERE id = ${space.sql}`).bind(...space.params);
+  return [db.prepare(pageSql(w)).bind(...params, f.limit, f.offset), total];
 }
 
 const totalOf = (total: D1Result) => (total.results[0] as { n: number } | undefined)?.n ?? 0;
@@ -106,22 +103,14 @@ async function present(svc: Services, f: ListFilters, tz: string, raw: Record<st
 }
 
 export async function listTransactions(svc: Services, auth: AuthContext, f: ListFilters) {
-  if (isBareDate(f.startDate) || isBareDate(f.endDate)) {
-    // The days are the space's: its zone comes with the membership check, then the page.
-    const { space } = await requireSpaceRole(svc, auth, f.spaceId, "viewer");
-    const [page, total] = await svc.env.DB.batch(pageStatements(svc, auth, f, filterSql(f, space.timezone)));
-    return present(svc, f, space.timezone, page!.results as Record<string, unknown>[], totalOf(total!));
+  const { membership, results } = await readSpace(svc, auth, f.spaceId, "viewer", (space) => listStatements(svc.env.DB, f, space));
+  const tz = membership.space.timezone;
+  if (f.startDate || f.endDate) {
+    const { rows, total } = zoneFreePage({ from: f.startDate, to: f.endDate }, tz, f.limit, results);
+    return present(svc, f, tz, rows, total);
   }
-  // Instants only: the zone is not needed to query, so everything is one batch.
-  const [member, page, total] = await withSessionCheck(svc, auth, [
-    svc.env.DB.prepare(MEMBERSHIP_SQL).bind(...membershipParams(f.spaceId, auth.userId, svc.clock.now())),
-    ...pageStatements(svc, auth, f, filterSql(f, "UTC")),
-  ]);
-  const m = membershipOf(f.spaceId, member!.results[0] as MembershipRow | undefined);
-  if (!m) throw notFound("Space");
-  if (m.grantId) await useEmergencyGrant(svc, auth, m, "viewer");
-  if (!atLeast(m.role, "viewer")) throw forbidden();
-  return present(svc, f, m.space.timezone, page!.results as Record<string, unknown>[], totalOf(total!));
+  const [page, total] = results;
+  return present(svc, f, tz, page!.results as Record<string, unknown>[], totalOf(total!));
 }
 
 /*
