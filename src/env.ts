@@ -31,6 +31,8 @@ export interface AuthContext {
    * above are filled in from the session row then. Nothing is answered before.
    */
   unverified?: boolean;
+  /** Set when that check found the session ended: the answer is a 401 without asking D1 again. */
+  sessionEnded?: boolean;
   /** The HTTP request being served (set by requireAuth): emergency grants allow GET only and audit the path. */
   request?: { method: string; path: string };
 }

@@ -9,7 +9,7 @@
  * revoked or expired session but 401.
  */
 import type { MiddlewareHandler } from "hono";
-import type { AppEnv } from "../env";
+import type { AppEnv, AuthContext } from "../env";
 import { unauthorized } from "../lib/errors";
 import { withSessionCheck } from "../modules/spaces/access";
 import { authenticate, verifyAccessToken } from "../modules/auth/tokens";
@@ -26,10 +26,11 @@ const bearerAuth = (deferWrites: boolean): MiddlewareHandler<AppEnv> => async (c
     c.set("auth", { ...(await authenticate(svc, match[1]!)), request });
     return next();
   }
-  const auth = { ...(await verifyAccessToken(svc, match[1]!)), email: "", twoFactorEnabled: false, stepUpAt: null, unverified: true, request };
+  const auth: AuthContext = { ...(await verifyAccessToken(svc, match[1]!)), email: "", twoFactorEnabled: false, stepUpAt: null, unverified: true, request };
   c.set("auth", auth);
   await next();
-  // Whatever the route answered, a session that has ended gets a 401 instead.
+  // Whatever the route answered, a session that has ended gets a 401 instead (seen in the route's batch, or checked now).
+  if (auth.sessionEnded) throw unauthorized("Session has ended");
   if (auth.unverified) await withSessionCheck(svc, auth, []);
 };
 

@@ -4,6 +4,7 @@
  * the route would have answered.
  */
 import { describe, expect, it } from "vitest";
+import { countingApp } from "../counting-app";
 import { callJson } from "../helpers";
 import { operations, synthesize } from "../security/openapi-requests";
 import { buildWorld, registerPeople } from "../security/world";
@@ -29,5 +30,19 @@ describe("a read with a token whose session has ended", () => {
     }
     expect(routes).toBeGreaterThan(15);
     expect(failures).toEqual([]);
+  });
+
+  it("costs one D1 round trip: the route's batch saw the session ended, and nothing asks again", async () => {
+    const world = await buildWorld(await registerPeople(), { retrainJob: false });
+    const owner = world.owner;
+    expect((await callJson("/v1/auth/logout", { method: "POST", token: owner.accessToken, ip: owner.ip, body: { refreshToken: owner.refreshToken } })).status).toBeLessThan(300);
+    const { get } = countingApp();
+    const ids = world.ids as Record<string, string>;
+    for (const path of [`/v1/transactions?spaceId=${world.spaceId}`, `/v1/accounts/${ids.accountId}`, "/v1/auth/me", "/v1/spaces", "/v1/collectibles/categories"]) {
+      const res = await get(owner, path);
+      expect(res.status, path).toBe(401);
+      expect(res.body.error.message, path).toBe("Session has ended");
+      expect(res.trips, path).toBe(1);
+    }
   });
 });

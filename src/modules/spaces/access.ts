@@ -129,7 +129,14 @@ export async function withSessionCheck<T = Record<string, unknown>>(
 ): Promise<D1Result<T>[]> {
   if (!auth.unverified) return svc.env.DB.batch<T>(statements);
   const [session, ...rest] = await svc.env.DB.batch<unknown>([sessionStatement(svc, auth), ...statements]);
-  Object.assign(auth, authFromSession(svc, auth, session!.results[0] as SessionRow | undefined), { unverified: false });
+  let verified: AuthContext;
+  try {
+    verified = authFromSession(svc, auth, session!.results[0] as SessionRow | undefined);
+  } catch (e) {
+    auth.sessionEnded = true;
+    throw e;
+  }
+  Object.assign(auth, verified, { unverified: false });
   return rest as D1Result<T>[];
 }
 
