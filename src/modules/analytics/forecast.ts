@@ -21,14 +21,18 @@
  * `LARGE_CHANGE` ledger transactions have been committed since; recomputed
  * otherwise, nightly by cron, and after a decision or a manual rate changes.
  */
-import type { Services } from "../../env";
-import { Converter, type DatedAmount, loadRateBook, scaleOf } from "../rates/convert";
+import type { AuthContext, Services } from "../../env";
+import type { SqlGuard } from "../../lib/sql";
+import { priceDay } from "../prices/service";
+import { Converter, type DatedAmount, daysBefore, LOOKBACK_DAYS as RATE_LOOKBACK_DAYS, RateBook, scaleOf } from "../rates/convert";
 import { add, frac, type Frac, mul, roundHalfEven, ZERO } from "../rates/exact";
 import { dateOfDay, DayIndexer, localDayOf, startOfDay } from "./days";
-import { accountBalancesAt, accountsOf } from "./ledger-holdings";
+import { balancesAt } from "./ledger-holdings";
 import { addMarketPrices, money, type SpaceInfo } from "./net-worth";
-import { CADENCE_DAYS, loadCashflows, LOOKBACK_DAYS, nextAfter } from "./recurring";
-import { seriesOf } from "./recurring-service";
+import { type Reads, readSpaceWith } from "./reads";
+import { CADENCE_DAYS, LOOKBACK_DAYS, nextAfter } from "./recurring";
+import { type RecurringData, recurringReads, seriesOf } from "./recurring-service";
+import { type ValuationData, valuationReads } from "./valuation-reads";
 
 export const HORIZON_DAYS = 60;
 export const LARGE_CHANGE = 5;
@@ -47,7 +51,61 @@ interface Bucket {
 /** Weights for confidence and seasonality only, never money (to 10^-9; safe for denominators of any size). */
 const asNumber = (f: Frac) => Number((f.n * 1_000_000_000n) / f.d) / 1e9;
 
-export async function computeForecast(svc: Services, space: SpaceInfo, nowMs: number) {
+const DAY_MS = 86_400_000;
+/** Days of history the seasonal estimate looks at (its window starts this many local days before today). */
+const ESTIMATE_DAYS = 400;
+
+/** Everything the forecast at an instant reads: detection's cash flows and decisions, the accounts, their balances, rates and cached prices. */
+export interface ForecastData {
+  recurring: RecurringData;
+  valuation: ValuationData;
+}
+
+/** The instant the projected balances start from (entries before it). */
+const balanceInstant = (nowMs: number) => Math.max(nowMs + 1, 0);
+
+/**
+ * The forecast's reads at `nowMs` as one batch's statements, before the space's zone is known: the
+ * rates and prices over a window of days that holds the estimate's in any zone (its first local day is
+ * within a day of UTC's), of the currencies of the space's holdings and of its transactions in the
+ * detection window (a superset of the flows' currencies); `computeForecast` trims them to exactly what
+ * it converts. `space` names the space (a guarded value, for a role check's batch).
+ */
+export function forecastReads(db: D1Database, space: SqlGuard, nowMs: number): Reads<ForecastData> {
+  const utcToday = Math.floor(nowMs / DAY_MS);
+  const at = balanceInstant(nowMs);
+  const recurring = recurringReads(db, space, nowMs);
+  const valuation = valuationReads(
+    db,
+    space,
+    { ranges: [{ lo: at, hi: at }], fromDate: dateOfDay(utcToday - ESTIMATE_DAYS - 2), toDate: dateOfDay(utcToday + 1), priceDay: priceDay(nowMs) },
+    {
+      sql: "SELECT currency FROM transactions WHERE space_id = (SELECT id FROM sp) AND date >= ? AND date < ?",
+      params: [nowMs - LOOKBACK_DAYS * DAY_MS, nowMs + DAY_MS],
+    },
+  );
+  const split = recurring.statements.length;
+  return {
+    statements: [...recurring.statements, ...valuation.statements],
+    read: (results) => ({ recurring: recurring.read(results.slice(0, split)), valuation: valuation.read(results.slice(split)) }),
+  };
+}
+
+/** The forecast's reads in a batch of their own (after the caller's role in the space has been checked). */
+async function loadForecastData(svc: Services, spaceId: string, nowMs: number): Promise<ForecastData> {
+  const reads = forecastReads(svc.env.DB, { sql: "?", params: [spaceId] }, nowMs);
+  return reads.read(await svc.env.DB.batch(reads.statements));
+}
+
+/** The rate book of exactly `currencies` over [`fromDate` − the rate lookback, `toDate`], as a read of just those would hold. */
+function rateBookOf(data: ValuationData, currencies: string[], fromDate: string, toDate: string): RateBook {
+  const codes = new Set(currencies);
+  const floor = daysBefore(fromDate, RATE_LOOKBACK_DAYS);
+  return new RateBook(data.rates.filter((r) => codes.has(r.base) && codes.has(r.quote) && r.date >= floor && r.date <= toDate));
+}
+
+/** `data`: `forecastReads(nowMs)`'s results, when the caller read them in its batch; without them it reads them itself. */
+export async function computeForecast(svc: Services, space: SpaceInfo, nowMs: number, data?: ForecastData) {
   const tz = space.timezone;
   const days = new DayIndexer(tz, nowMs - (LOOKBACK_DAYS + 2) * 86_400_000, nowMs + (HORIZON_DAYS + 2) * 86_400_000);
   const today = days.day(nowMs);
@@ -56,13 +114,12 @@ export async function computeForecast(svc: Services, space: SpaceInfo, nowMs: nu
   const last = today + HORIZON_DAYS;
 
   // One read of the cash flows: detection's window (it contains the estimate's last 400 days).
-  const [allRows, accounts, [balances]] = await Promise.all([
-    loadCashflows(svc, space.id, nowMs - LOOKBACK_DAYS * 86_400_000, nowMs + 86_400_000),
-    accountsOf(svc, space.id),
-    accountBalancesAt(svc, space.id, [Math.max(nowMs + 1, 0)]),
-  ]);
-  const series = await seriesOf(svc, space, nowMs, allRows);
-  const fromMs = startOfDay(today - 400, tz);
+  const { recurring, valuation } = data ?? (await loadForecastData(svc, space.id, nowMs));
+  const allRows = recurring.rows;
+  const accounts = valuation.accounts;
+  const [balances] = balancesAt(valuation.balances, [balanceInstant(nowMs)]);
+  const series = await seriesOf(svc, space, nowMs, undefined, recurring);
+  const fromMs = startOfDay(today - ESTIMATE_DAYS, tz);
   const toMs = startOfDay(today + 1, tz);
   const rows = allRows.filter((r) => r.date >= fromMs && r.date < toMs);
   const live = series.filter((s) => s.status !== "dismissed" && s.active);
@@ -82,10 +139,13 @@ export async function computeForecast(svc: Services, space: SpaceInfo, nowMs: nu
 
   const flowCurrencies = [...new Set([...rows.map((r) => r.currency), ...live.map((s) => s.currency), space.currency])];
   const firstDate = rows.length ? days.date(rows[0]!.date) : todayText;
-  const book = await loadRateBook(svc, space.id, flowCurrencies, firstDate, todayText);
+  const book = rateBookOf(valuation, flowCurrencies, firstDate, todayText);
   // Coin and security flows (a crypto account's) convert at market prices, as net worth does.
   const priceNotes: string[] = [];
-  await addMarketPrices(svc, book, flowCurrencies.map((c) => ({ source: "flow", id: c, name: c, currency: c, valueMinor: 1n, asOf: todayText })), space.currency, priceNotes, todayText, firstDate);
+  await addMarketPrices(svc, book, flowCurrencies.map((c) => ({ source: "flow", id: c, name: c, currency: c, valueMinor: 1n, asOf: todayText })), space.currency, priceNotes, todayText, firstDate, {
+    past: valuation.pastPrices,
+    latest: valuation.latestPrices,
+  });
   const converter = new Converter(book, space.currency);
   // Exact conversion of a (fractional) future amount at today's rate; rounded only where a figure is shown.
   const toSpace = (currency: string, v: Frac): Frac => converter.exactFrac(currency, v, todayText, "forecast");
@@ -287,44 +347,74 @@ export async function computeForecast(svc: Services, space: SpaceInfo, nowMs: nu
 
 export type Forecast = Awaited<ReturnType<typeof computeForecast>>;
 
-/** Current state of the space's ledger for the cache key. */
-async function ledgerState(svc: Services, spaceId: string) {
-  const db = svc.env.DB;
-  const [seq, count] = await db.batch<{ v: number | null }>([
-    db.prepare("SELECT MAX(seq) AS v FROM ledger_transactions WHERE space_id = ?").bind(spaceId),
-    db.prepare("SELECT transaction_count AS v FROM spaces WHERE id = ?").bind(spaceId),
-  ]);
-  return { seq: seq!.results[0]?.v ?? 0, count: count!.results[0]?.v ?? 0 };
+/** The state of the space's ledger the cache is keyed by. */
+interface LedgerState {
+  seq: number;
+  count: number;
 }
 
-export async function storeForecast(svc: Services, space: SpaceInfo, nowMs: number) {
-  const state = await ledgerState(svc, space.id);
-  const f = await computeForecast(svc, space, nowMs);
+interface CacheRow {
+  ledger_seq: number;
+  as_of_date: string;
+  payload: string;
+  computed_at: number;
+}
+
+/** The ledger's state and the cached forecast of the space `space` names, for the role check's batch. */
+function cacheReads(db: D1Database, space: SqlGuard): Reads<{ state: LedgerState; cached: CacheRow | null }> {
+  return {
+    statements: [
+      db.prepare(`SELECT (SELECT MAX(seq) FROM ledger_transactions WHERE space_id = ${space.sql}) AS seq, (SELECT transaction_count FROM spaces WHERE id = ${space.sql}) AS count`)
+        .bind(...space.params, ...space.params),
+      db.prepare(`SELECT ledger_seq, as_of_date, payload, computed_at FROM forecast_cache WHERE space_id = ${space.sql}`).bind(...space.params),
+    ],
+    read: ([state, cached]) => {
+      const s = state!.results[0] as { seq: number | null; count: number | null } | undefined;
+      return { state: { seq: s?.seq ?? 0, count: s?.count ?? 0 }, cached: (cached!.results[0] as CacheRow | undefined) ?? null };
+    },
+  };
+}
+
+/** Current state of the space's ledger for the cache key, read on its own. */
+async function ledgerState(svc: Services, spaceId: string): Promise<LedgerState> {
+  const reads = cacheReads(svc.env.DB, { sql: "?", params: [spaceId] });
+  return reads.read(await svc.env.DB.batch(reads.statements)).state;
+}
+
+/** Computes the forecast and caches it under `state` (the ledger's state read before the forecast's data; read now without it). */
+export async function storeForecast(svc: Services, space: SpaceInfo, nowMs: number, state?: LedgerState, data?: ForecastData) {
+  const key = state ?? (await ledgerState(svc, space.id));
+  const f = await computeForecast(svc, space, nowMs, data);
   await svc.env.DB.prepare(
     `INSERT INTO forecast_cache (space_id, ledger_seq, transaction_count, as_of_date, payload, computed_at) VALUES (?, ?, ?, ?, ?, ?)
      ON CONFLICT(space_id) DO UPDATE SET ledger_seq = excluded.ledger_seq, transaction_count = excluded.transaction_count,
        as_of_date = excluded.as_of_date, payload = excluded.payload, computed_at = excluded.computed_at`,
   )
-    .bind(space.id, state.seq, state.count, f.asOfDate, JSON.stringify(f), nowMs)
+    .bind(space.id, key.seq, key.count, f.asOfDate, JSON.stringify(f), nowMs)
     .run();
-  return { forecast: f, state };
+  return { forecast: f, state: key };
 }
 
-/** The forecast from cache when fresh, else computed now (and cached). */
-export async function getForecast(svc: Services, space: SpaceInfo) {
+/** True when the cached forecast may be served: the same local day, and fewer than LARGE_CHANGE ledger transactions since. */
+const isFresh = (cached: CacheRow | null, state: LedgerState, today: string): cached is CacheRow =>
+  !!cached && cached.as_of_date === today && state.seq >= cached.ledger_seq && state.seq - cached.ledger_seq < LARGE_CHANGE;
+
+/**
+ * GET /v1/analytics/forecast: the forecast from cache when fresh, else computed now (and cached). The
+ * session, the caller's role, the ledger's state and the cache are one round trip; a stale cache costs
+ * the forecast's reads (one batch) and the cache's write.
+ */
+export async function getForecast(svc: Services, auth: AuthContext, spaceId: string) {
   const now = svc.clock.now();
-  const [state, cached] = await Promise.all([
-    ledgerState(svc, space.id),
-    svc.env.DB.prepare("SELECT ledger_seq, as_of_date, payload, computed_at FROM forecast_cache WHERE space_id = ?")
-      .bind(space.id)
-      .first<{ ledger_seq: number; as_of_date: string; payload: string; computed_at: number }>(),
-  ]);
+  const { membership, data } = await readSpaceWith(svc, auth, spaceId, "viewer", (g) => cacheReads(svc.env.DB, g));
+  const space: SpaceInfo = { id: membership.space.id, currency: membership.space.currency, timezone: membership.space.timezone };
+  const { state, cached } = data!;
   const today = dateOfDay(localDayOf(now, space.timezone));
-  if (cached && cached.as_of_date === today && state.seq >= cached.ledger_seq && state.seq - cached.ledger_seq < LARGE_CHANGE) {
+  if (isFresh(cached, state, today)) {
     const f = JSON.parse(cached.payload) as Forecast;
     return { ...f, cache: { hit: true, computedAt: new Date(cached.computed_at).toISOString(), ledgerSeq: cached.ledger_seq, changesSince: state.seq - cached.ledger_seq } };
   }
-  const { forecast } = await storeForecast(svc, space, now);
+  const { forecast } = await storeForecast(svc, space, now, state);
   return { ...forecast, cache: { hit: false, computedAt: new Date(now).toISOString(), ledgerSeq: state.seq, changesSince: 0 } };
 }
 

@@ -1,0 +1,68 @@
+/**
+ * GET /v1/analytics/forecast's D1 round trips (issue 10): with a fresh cache, the session, the role, the
+ * ledger's state and the cache in one batch; with a stale one, that batch, the forecast's reads in a
+ * second and the cache's write (a write of what was computed, so after it) in a third.
+ */
+import { env } from "cloudflare:test";
+import { beforeAll, describe, expect, it } from "vitest";
+import { createAccount } from "../accounts/helpers";
+import { countingApp } from "../counting-app";
+import { addMember, registerUser, type TestUser } from "../helpers";
+import { api, localDays, ok } from "./fixture";
+
+const TZ = "Asia/Tokyo";
+const { day } = localDays(TZ);
+let owner: TestUser;
+let viewer: TestUser;
+let stranger: TestUser;
+let spaceId: string;
+
+const path = (id: string) => `/v1/analytics/forecast?spaceId=${id}`;
+const withoutCache = ({ cache, ...rest }: any) => (void cache, rest);
+
+beforeAll(async () => {
+  [owner, viewer, stranger] = await Promise.all([registerUser(), registerUser(), registerUser()]);
+  const a = api(owner);
+  spaceId = (await ok(a.post("/v1/spaces", { name: "Forecast trips", type: "personal", currency: "USD", timezone: TZ }))).id;
+  await addMember(owner, spaceId, viewer, "viewer");
+  const checking = await createAccount(owner, spaceId, { name: "Checking", openingBalance: "6000.00" });
+  const pesos = await createAccount(owner, spaceId, { name: "Pesos", currency: "MXN" });
+  await ok(a.put(`/v1/spaces/${spaceId}/rates`, { rates: [{ base: "USD", quote: "MXN", date: day(-5), rate: "17.50" }] }));
+  for (const d of [-120, -90, -60, -30]) {
+    await ok(a.post("/v1/transactions", { spaceId, accountId: checking.id, amount: "-1200.00", date: day(d), description: "Rent Co", merchantName: "Rent Co" }));
+  }
+  await ok(a.post("/v1/transactions", { spaceId, accountId: pesos.id, amount: "2500.00", date: day(-20), description: "Factura" }));
+  await ok(a.post("/v1/transactions", { spaceId, accountId: checking.id, amount: "-45.10", date: day(-3), description: "Groceries" }));
+});
+
+describe("GET /v1/analytics/forecast round trips", () => {
+  it("computes a stale forecast in three round trips and serves the cached one in one, the same forecast", async () => {
+    await env.DB.prepare("DELETE FROM forecast_cache WHERE space_id = ?").bind(spaceId).run();
+    const { get } = countingApp();
+    const cold = await get(viewer, path(spaceId));
+    expect(cold.status, JSON.stringify(cold.body)).toBe(200);
+    expect(cold.body.cache.hit).toBe(false);
+    expect(cold.body.recurringSeriesUsed).toBeGreaterThan(0);
+    expect(cold.body.conversion.ratesUsed).toEqual([expect.objectContaining({ base: "USD", quote: "MXN", source: "manual" })]);
+    expect(cold.trips).toBe(3);
+    const warm = await get(viewer, path(spaceId));
+    expect(warm.status).toBe(200);
+    expect(warm.body.cache).toMatchObject({ hit: true, changesSince: 0, ledgerSeq: cold.body.cache.ledgerSeq });
+    expect(warm.trips).toBe(1);
+    expect(withoutCache(warm.body)).toEqual(withoutCache(cold.body));
+  });
+
+  it("answers a stranger 404 in one round trip, reading nothing of the space", async () => {
+    const { get } = countingApp();
+    const r = await get(stranger, path(spaceId));
+    expect(r.status).toBe(404);
+    expect(r.body.forecast).toBeUndefined();
+    expect(r.body.accounts).toBeUndefined();
+    expect(r.trips).toBe(1);
+    const empty = (await ok(api(viewer).post("/v1/spaces", { name: "Empty", type: "personal", currency: "USD", timezone: TZ }))).id;
+    const baseline = await get(stranger, path(empty));
+    expect(baseline.status).toBe(404);
+    expect(r.rowsRead).toBe(baseline.rowsRead);
+    expect(r.rowsRead).toBeLessThan(20);
+  });
+});
