@@ -9,11 +9,12 @@ import { dateIn } from "../../lib/dates";
 import { addDays, parseYmd, ymdString, zonedMidnight } from "../../lib/zoned-time";
 import { logError } from "../../lib/log";
 import { CURRENCY_SCALES } from "../../lib/money";
-import { IN_JSON_LIST, jsonList } from "../../lib/sql";
+import { IN_JSON_LIST, jsonList, type SqlGuard } from "../../lib/sql";
+import { type Reads, readSpaceWith } from "../analytics/reads";
 import { minorToDecimal, valueMinor } from "../prices/decimal";
-import { getPrices, getPricesOn, type Price } from "../prices/service";
+import { getPrices, getPricesOn, latestPricesSql, type Price, priceDay, type PriceRow } from "../prices/service";
 import { requireSpaceRole } from "../spaces/access";
-import { cryptoHoldings, CRYPTO_SYMBOLS } from "./crypto-holdings";
+import { type CryptoHolding, cryptoHoldings, cryptoHoldingsStatement, CRYPTO_SYMBOLS, cryptoSymbolsSql, holdingsFrom, type Row } from "./crypto-holdings";
 import { ESG_DATASET, esgAsset, GRID_INTENSITY } from "./dataset";
 import {
   CONSENSUS_POINTS, ENERGY_BANDS, GRADE_BANDS, portfolioScore, RENEWABLE_MAX_POINTS, scoreAsset, WEIGHTS, weightOf, type PortfolioScore,
@@ -33,19 +34,28 @@ const priceView = (p: Price) => ({ priceDecimal: p.priceDecimal, quote: p.quote,
 /** The instant a day of the space's zone ends. */
 const endOfDay = (day: string, tz: string) => zonedMidnight(addDays(parseYmd(day), 1), tz);
 
+/** The current report's reads, when the caller read them in its batch: the holdings and the price cache's rows for them (getPrices' `cached`). */
+interface EsgInputs {
+  holdings: CryptoHolding[];
+  prices: PriceRow[];
+  usdPrices: PriceRow[];
+}
+
 /**
  * Computes the space's ESG report (no authorization: callers check it). With
  * `day` (a past day of the space's zone): the holdings at that day's end,
- * valued at that day's prices.
+ * valued at that day's prices. `read`: the current report's reads from the
+ * caller's batch (`esgReads`); without them it reads them itself.
  */
-export async function computeEsg(svc: Services, space: SpaceInfo, day?: string) {
+export async function computeEsg(svc: Services, space: SpaceInfo, day?: string, read?: EsgInputs) {
   const currency = space.currency;
   const cScale = scaleOf(currency);
-  const holdings = (await cryptoHoldings(svc, space.id, day === undefined ? undefined : endOfDay(day, space.timezone))).filter((h) => h.quantityMinor !== 0n);
+  const all = read?.holdings ?? (await cryptoHoldings(svc, space.id, day === undefined ? undefined : endOfDay(day, space.timezone)));
+  const holdings = all.filter((h) => h.quantityMinor !== 0n);
   const symbols = holdings.map((h) => h.symbol);
-  const pricesIn = (quote: string) => (day === undefined ? getPrices(svc, symbols, quote) : getPricesOn(svc, symbols, quote, day));
-  const prices = symbols.length ? await pricesIn(currency) : new Map<string, Price>();
-  const usd = currency === "USD" || symbols.length === 0 || day !== undefined ? prices : await pricesIn("USD");
+  const pricesIn = (quote: string, cached?: PriceRow[]) => (day === undefined ? getPrices(svc, symbols, quote, cached) : getPricesOn(svc, symbols, quote, day));
+  const prices = symbols.length ? await pricesIn(currency, read?.prices) : new Map<string, Price>();
+  const usd = currency === "USD" || symbols.length === 0 || day !== undefined ? prices : await pricesIn("USD", read?.usdPrices);
 
   type Scored = { h: (typeof holdings)[number]; value: bigint; usdValue: bigint | null; price: Price; asset: NonNullable<ReturnType<typeof esgAsset>>; score: ReturnType<typeof scoreAsset> };
   const scored: Scored[] = [];
@@ -142,23 +152,62 @@ export async function computeEsg(svc: Services, space: SpaceInfo, day?: string) 
   };
 }
 
-async function trendsOf(svc: Services, spaceId: string, limit = 365) {
-  const res = await svc.env.DB.prepare(
-    "SELECT day, environmental, social, governance, overall, grade, dataset_version FROM esg_snapshots WHERE space_id = ? ORDER BY day DESC LIMIT ?",
-  )
-    .bind(spaceId, limit)
-    .all<{ day: string; environmental: number; social: number; governance: number; overall: number; grade: string; dataset_version: string }>();
-  return res.results.reverse().map((r) => ({
-    date: r.day, environmental: r.environmental, social: r.social, governance: r.governance, overall: r.overall, grade: r.grade, datasetVersion: r.dataset_version,
-  }));
+interface TrendRow {
+  day: string;
+  environmental: number;
+  social: number;
+  governance: number;
+  overall: number;
+  grade: string;
+  dataset_version: string;
 }
 
-/** GET /v1/esg/scores */
+/** The space's latest `limit` snapshots: `space` names the space (a guarded value, for a role check's batch). */
+const trendsStatement = (db: D1Database, space: SqlGuard, limit = 365) =>
+  db.prepare(`SELECT day, environmental, social, governance, overall, grade, dataset_version FROM esg_snapshots WHERE space_id = ${space.sql} ORDER BY day DESC LIMIT ?`)
+    .bind(...space.params, limit);
+
+const trendsFrom = (rows: TrendRow[]) =>
+  [...rows].reverse().map((r) => ({
+    date: r.day, environmental: r.environmental, social: r.social, governance: r.governance, overall: r.overall, grade: r.grade, datasetVersion: r.dataset_version,
+  }));
+
+async function trendsOf(svc: Services, spaceId: string) {
+  return trendsFrom((await trendsStatement(svc.env.DB, { sql: "?", params: [spaceId] }).all<TrendRow>()).results);
+}
+
+/**
+ * GET /v1/esg/scores' reads of the space `space` names, for the role check's batch: the current
+ * holdings, the price cache's latest rows today in the space's currency and in USD of its crypto
+ * accounts' currencies (worked out in SQL; a superset of the holdings' symbols, which getPrices
+ * ignores), and the trends.
+ */
+function esgReads(db: D1Database, space: SqlGuard, nowMs: number): Reads<EsgInputs & { trends: ReturnType<typeof trendsFrom> }> {
+  const symbols = cryptoSymbolsSql(space);
+  const day = priceDay(nowMs);
+  return {
+    statements: [
+      cryptoHoldingsStatement(db, space),
+      db.prepare(latestPricesSql(`(SELECT currency FROM spaces WHERE id = ${space.sql})`, symbols.sql)).bind(...space.params, ...symbols.params, day),
+      db.prepare(latestPricesSql("'USD'", symbols.sql)).bind(...symbols.params, day),
+      trendsStatement(db, space),
+    ],
+    read: ([holdings, prices, usdPrices, trends]) => ({
+      holdings: holdingsFrom(holdings!.results as unknown as Row[]),
+      prices: prices!.results as unknown as PriceRow[],
+      usdPrices: usdPrices!.results as unknown as PriceRow[],
+      trends: trendsFrom(trends!.results as unknown as TrendRow[]),
+    }),
+  };
+}
+
+/** GET /v1/esg/scores: the session, the role, the holdings, their cached prices and the trends in one round trip (a price the cache lacks today is fetched, and cached). */
 export async function getEsgScores(svc: Services, auth: AuthContext, spaceId: string) {
-  const m = await requireSpaceRole(svc, auth, spaceId, "viewer");
-  const { _scoredTotalMinor, ...report } = await computeEsg(svc, { id: spaceId, currency: m.space.currency, timezone: m.space.timezone });
+  const { membership: m, data } = await readSpaceWith(svc, auth, spaceId, "viewer", (g) => esgReads(svc.env.DB, g, svc.clock.now()));
+  const { trends, ...read } = data!;
+  const { _scoredTotalMinor, ...report } = await computeEsg(svc, { id: spaceId, currency: m.space.currency, timezone: m.space.timezone }, undefined, read);
   void _scoredTotalMinor;
-  return { ...report, trends: await trendsOf(svc, spaceId) };
+  return { ...report, trends };
 }
 
 async function storeSnapshot(svc: Services, space: SpaceInfo, day: string, report: Awaited<ReturnType<typeof computeEsg>>, replace: boolean) {
