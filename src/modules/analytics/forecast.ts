@@ -395,26 +395,62 @@ export async function storeForecast(svc: Services, space: SpaceInfo, nowMs: numb
   return { forecast: f, state: key };
 }
 
+/**
+ * `space`, or NULL while the space's cached forecast may still be fresh: a cache row of a day within one
+ * of UTC's today (the space's today is one of those, whatever its zone) with fewer than LARGE_CHANGE
+ * ledger transactions since. Reads that name the space through it run only when the cache is stale
+ * for certain (no cache, a cache two days old, or too many changes since).
+ */
+function whenStale(space: SqlGuard, nowMs: number): SqlGuard {
+  const utcToday = Math.floor(nowMs / DAY_MS);
+  const seq = `(SELECT COALESCE(MAX(seq), 0) FROM ledger_transactions WHERE space_id = ${space.sql})`;
+  return {
+    sql: `(SELECT ${space.sql} WHERE NOT EXISTS (SELECT 1 FROM forecast_cache c
+             WHERE c.space_id = ${space.sql} AND c.as_of_date >= ? AND c.as_of_date <= ? AND ${seq} - c.ledger_seq BETWEEN 0 AND ?))`,
+    params: [...space.params, ...space.params, dateOfDay(utcToday - 1), dateOfDay(utcToday + 1), ...space.params, LARGE_CHANGE - 1],
+  };
+}
+
+/**
+ * The role check's batch of the forecast at `nowMs`: the ledger's state and the cache, and the
+ * forecast's reads when the cache is stale for certain (`data`; null when they were not read).
+ */
+function forecastLook(db: D1Database, space: SqlGuard, nowMs: number): Reads<{ state: LedgerState; cached: CacheRow | null; data: ForecastData | null }> {
+  const cache = cacheReads(db, space);
+  const stale = whenStale(space, nowMs);
+  const compute = forecastReads(db, stale, nowMs);
+  const n = cache.statements.length;
+  return {
+    statements: [...cache.statements, db.prepare(`SELECT ${stale.sql} AS id`).bind(...stale.params), ...compute.statements],
+    read: (results) => {
+      const read = (results[n]!.results[0] as { id: string | null } | undefined)?.id != null;
+      return { ...cache.read(results.slice(0, n)), data: read ? compute.read(results.slice(n + 1)) : null };
+    },
+  };
+}
+
 /** True when the cached forecast may be served: the same local day, and fewer than LARGE_CHANGE ledger transactions since. */
 const isFresh = (cached: CacheRow | null, state: LedgerState, today: string): cached is CacheRow =>
   !!cached && cached.as_of_date === today && state.seq >= cached.ledger_seq && state.seq - cached.ledger_seq < LARGE_CHANGE;
 
 /**
  * GET /v1/analytics/forecast: the forecast from cache when fresh, else computed now (and cached). The
- * session, the caller's role, the ledger's state and the cache are one round trip; a stale cache costs
- * the forecast's reads (one batch) and the cache's write.
+ * session, the caller's role, the ledger's state and the cache are one round trip, with the forecast's
+ * reads when the cache is stale for certain; then a stale cache costs the cache's write (a write of
+ * what was computed, so after it), and the forecast's reads when they were not in the batch (a cache of
+ * yesterday in the space's zone, which the batch could not tell from today's).
  */
 export async function getForecast(svc: Services, auth: AuthContext, spaceId: string) {
   const now = svc.clock.now();
-  const { membership, data } = await readSpaceWith(svc, auth, spaceId, "viewer", (g) => cacheReads(svc.env.DB, g));
+  const { membership, data: look } = await readSpaceWith(svc, auth, spaceId, "viewer", (g) => forecastLook(svc.env.DB, g, now));
   const space: SpaceInfo = { id: membership.space.id, currency: membership.space.currency, timezone: membership.space.timezone };
-  const { state, cached } = data!;
+  const { state, cached, data } = look!;
   const today = dateOfDay(localDayOf(now, space.timezone));
   if (isFresh(cached, state, today)) {
     const f = JSON.parse(cached.payload) as Forecast;
     return { ...f, cache: { hit: true, computedAt: new Date(cached.computed_at).toISOString(), ledgerSeq: cached.ledger_seq, changesSince: state.seq - cached.ledger_seq } };
   }
-  const { forecast } = await storeForecast(svc, space, now, state);
+  const { forecast } = await storeForecast(svc, space, now, state, data ?? undefined);
   return { ...forecast, cache: { hit: false, computedAt: new Date(now).toISOString(), ledgerSeq: state.seq, changesSince: 0 } };
 }
 
