@@ -360,25 +360,27 @@ interface CacheRow {
   computed_at: number;
 }
 
+/** The ledger's state of the space `space` names (a guarded value, for a role check's batch). */
+const stateStatement = (db: D1Database, space: SqlGuard) =>
+  db.prepare(`SELECT (SELECT MAX(seq) FROM ledger_transactions WHERE space_id = ${space.sql}) AS seq, (SELECT transaction_count FROM spaces WHERE id = ${space.sql}) AS count`)
+    .bind(...space.params, ...space.params);
+
+const stateFrom = (result: D1Result): LedgerState => {
+  const s = result.results[0] as { seq: number | null; count: number | null } | undefined;
+  return { seq: s?.seq ?? 0, count: s?.count ?? 0 };
+};
+
 /** The ledger's state and the cached forecast of the space `space` names, for the role check's batch. */
 function cacheReads(db: D1Database, space: SqlGuard): Reads<{ state: LedgerState; cached: CacheRow | null }> {
   return {
-    statements: [
-      db.prepare(`SELECT (SELECT MAX(seq) FROM ledger_transactions WHERE space_id = ${space.sql}) AS seq, (SELECT transaction_count FROM spaces WHERE id = ${space.sql}) AS count`)
-        .bind(...space.params, ...space.params),
-      db.prepare(`SELECT ledger_seq, as_of_date, payload, computed_at FROM forecast_cache WHERE space_id = ${space.sql}`).bind(...space.params),
-    ],
-    read: ([state, cached]) => {
-      const s = state!.results[0] as { seq: number | null; count: number | null } | undefined;
-      return { state: { seq: s?.seq ?? 0, count: s?.count ?? 0 }, cached: (cached!.results[0] as CacheRow | undefined) ?? null };
-    },
+    statements: [stateStatement(db, space), db.prepare(`SELECT ledger_seq, as_of_date, payload, computed_at FROM forecast_cache WHERE space_id = ${space.sql}`).bind(...space.params)],
+    read: ([state, cached]) => ({ state: stateFrom(state!), cached: (cached!.results[0] as CacheRow | undefined) ?? null }),
   };
 }
 
 /** Current state of the space's ledger for the cache key, read on its own. */
 async function ledgerState(svc: Services, spaceId: string): Promise<LedgerState> {
-  const reads = cacheReads(svc.env.DB, { sql: "?", params: [spaceId] });
-  return reads.read(await svc.env.DB.batch(reads.statements)).state;
+  return stateFrom(await stateStatement(svc.env.DB, { sql: "?", params: [spaceId] }).all());
 }
 
 /** Computes the forecast and caches it under `state` (the ledger's state read before the forecast's data; read now without it). */
