@@ -123,15 +123,21 @@ export async function listTransactions(svc: Services, auth: AuthContext, f: List
 const ZONE_MARGIN_MS = 86_400_000;
 
 /** Where the instant a bound stands for may fall, whatever the zone: [lo, hi); a date-time's is exact (lo = hi). */
-interface Band {
+export interface Band {
   lo: number;
   hi: number;
 }
 
-const bandOf = (value: string, bound: (value: string, tz: string) => number): Band => {
+export const bandOf = (value: string, bound: (value: string, tz: string) => number): Band => {
   const utc = bound(value, "UTC");
   return isBareDate(value) ? { lo: utc - ZONE_MARGIN_MS, hi: utc + ZONE_MARGIN_MS } : { lo: utc, hi: utc };
 };
+
+/** Instant `at` (what `value` stands for in zone `tz`), refused unless inside the band it was read with: a wrong answer is worse than none. */
+export function inBand(at: number, band: Band, tz: string, value: string): number {
+  if (at < band.lo || at > band.hi) throw new Error(`The zone ${tz} puts ${value} outside its band`);
+  return at;
+}
 
 /** A `from`/`to` date filter (instantIn, rangeEndExclusive), its ends' bands known before the zone is. */
 export interface ZoneFreeWindow {
@@ -177,9 +183,7 @@ export function zoneFreePage(
   const start = window.from ? instantIn(window.from, tz) : -Infinity;
   const end = window.to ? rangeEndExclusive(window.to, tz) : Infinity;
   for (const [value, at, bound] of [[window.from, start, instantIn], [window.to, end, rangeEndExclusive]] as const) {
-    if (value === undefined) continue;
-    const band = bandOf(value, bound);
-    if (at < band.lo || at > band.hi) throw new Error(`The zone ${tz} puts ${value} outside its band`);
+    if (value !== undefined) inBand(at, bandOf(value, bound), tz, value);
   }
   const dates = (bands!.results as { date: number }[]).map((r) => r.date);
   // The widened window's newest rows past the true end come first, its oldest before the true start last.
