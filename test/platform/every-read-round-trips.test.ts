@@ -32,7 +32,7 @@ const READ_TRIPS: Record<string, [number, number]> = {
   "/v1/accounts/summary": [1, 1],
   "/v1/accounts/{accountId}": [1, 1],
   "/v1/accounts/{accountId}/transactions": [1, 1],
-  "/v1/accounts/{accountId}/ledger": [2, 2],
+  "/v1/accounts/{accountId}/ledger": [1, 1],
   "/v1/transactions": [1, 1],
   "/v1/transactions/{id}": [1, 1],
   "/v1/trades": [1, 1],

@@ -16,45 +16,42 @@
 import type { AuthContext, Services } from "../../env";
 import { instantIn, rangeEndExclusive } from "../../lib/dates";
 import { validationFailed } from "../../lib/errors";
-import { assetOf, type Currency, CURRENCY_SCALES, formatMinor } from "../../lib/money";
-import { accountFor } from "../accounts/service";
+import { assetOf, type Currency, CURRENCIES, CURRENCY_SCALES, formatMinor } from "../../lib/money";
+import type { SqlValue } from "../../lib/sql";
+import { accountFor, accountSpace } from "../accounts/service";
 import { accountAddress } from "../ledger/addresses";
 import { addDays, isoInZone, ymdString, zonedDate } from "../../lib/zoned-time";
+import { type Band, bandOf, inBand } from "./list";
 
 export const MAX_STATEMENT_ENTRIES = 10_000;
 
+/** The default `from`: this many days before today in the space's zone. */
+const DEFAULT_DAYS = 30;
+
+/**
+ * The session, the account, the caller's role and the statement in one round trip. The space's zone
+ * comes in that batch, so the range is read zone-free (as an account's transactions are: list.ts) and
+ * trimmed to the zone afterwards; the opening balance is the sum before the range's widened start plus
+ * the fetched entries before its true one.
+ */
 export async function accountStatement(svc: Services, auth: AuthContext, accountId: string, range: { from?: string; to?: string }) {
-  const { account, membership } = await accountFor(svc, auth, accountId, "viewer");
+  const now = svc.clock.now();
+  const bands = { from: fromBand(range.from, now), to: range.to ? bandOf(range.to, rangeEndExclusive) : undefined };
+  const { account, membership, extra } = await accountFor(svc, auth, accountId, "viewer", statementReads(svc, auth, accountId, bands));
   const tz = membership.space.timezone;
-  const today = zonedDate(svc.clock.now(), tz);
-  const from = range.from ?? ymdString(addDays(today, -30));
-  const start = instantIn(from, tz);
-  const end = range.to ? rangeEndExclusive(range.to, tz) : Number.MAX_SAFE_INTEGER;
+  const today = zonedDate(now, tz);
+  const from = range.from ?? ymdString(addDays(today, -DEFAULT_DAYS));
+  const start = inBand(instantIn(from, tz), bands.from, tz, from);
+  const end = range.to ? inBand(rangeEndExclusive(range.to, tz), bands.to!, tz, range.to) : Number.MAX_SAFE_INTEGER;
   if (end <= start) throw validationFailed([{ field: "to", message: "Must not be before from", code: "INVALID_RANGE" }]);
-  const scale = CURRENCY_SCALES[account.currency as Currency];
-  const address = accountAddress(account.id);
-  const asset = assetOf(account.currency as Currency);
-  const db = svc.env.DB;
-  const [current, opening, entries] = await db.batch<Record<string, unknown>>([
-    db.prepare("SELECT COALESCE(SUM(input - output), 0) AS balance FROM ledger_volumes WHERE space_id = ? AND address = ? AND asset = ?")
-      .bind(account.spaceId, address, asset),
-    db.prepare("SELECT COALESCE(SUM(amount), 0) AS total FROM ledger_entries WHERE space_id = ? AND address = ? AND asset = ? AND timestamp < ?")
-      .bind(account.spaceId, address, asset, start),
-    db.prepare(
-      `SELECT e.seq, e.amount, e.timestamp, t.id AS txn_id, t.description, t.merchant_name, lt.metadata
-         FROM ledger_entries e
-         JOIN ledger_transactions lt ON lt.space_id = e.space_id AND lt.seq = e.seq
-         LEFT JOIN transactions t ON t.space_id = e.space_id AND t.ledger_seq = e.seq AND t.account_id = ?
-        WHERE e.space_id = ? AND e.address = ? AND e.asset = ? AND e.timestamp >= ? AND e.timestamp < ?
-        ORDER BY e.timestamp, e.seq, e.posting_index
-        LIMIT ?`,
-    ).bind(account.id, account.spaceId, address, asset, start, end, MAX_STATEMENT_ENTRIES + 1),
-  ]);
-  const rows = entries!.results as { seq: number; amount: number; timestamp: number; txn_id: string | null; description: string | null; merchant_name: string | null; metadata: string }[];
+  const [current, beforeBand, entries] = extra;
+  const fetched = entries!.results as EntryRow[];
+  const rows = fetched.filter((r) => r.timestamp >= start && r.timestamp < end);
   if (rows.length > MAX_STATEMENT_ENTRIES) {
     throw validationFailed([{ field: "from", message: `More than ${MAX_STATEMENT_ENTRIES} entries; narrow the range`, code: "TOO_BIG" }]);
   }
-  const openingMinor = opening!.results[0]!.total as number;
+  const openingMinor = fetched.filter((r) => r.timestamp < start).reduce((s, r) => s + r.amount, (beforeBand!.results[0] as { total: number }).total);
+  const scale = CURRENCY_SCALES[account.currency as Currency];
   let running = openingMinor;
   const fmt = (m: number) => formatMinor(m, scale);
   const lines = rows.map((r) => {
@@ -80,11 +77,66 @@ export async function accountStatement(svc: Services, auth: AuthContext, account
     to,
     openingBalance: fmt(openingMinor),
     closingBalance: fmt(running),
-    currentBalance: fmt(current!.results[0]!.balance as number),
+    currentBalance: fmt((current!.results[0] as { balance: number }).balance),
     totalDebit: fmt(rows.reduce((s, r) => s + (r.amount < 0 ? -r.amount : 0), 0)),
     totalCredit: fmt(rows.reduce((s, r) => s + (r.amount > 0 ? r.amount : 0), 0)),
     entries: lines,
   };
+}
+
+type EntryRow = { seq: number; amount: number; timestamp: number; txn_id: string | null; description: string | null; merchant_name: string | null; metadata: string };
+
+/**
+ * Where the start may fall, whatever the zone. The default, today − 30 days, is a day of the zone's,
+ * whose today is within a day of UTC's (tzdb's offsets stay within ±16 hours): so it is one of three
+ * dates, each with its bare date's band.
+ */
+function fromBand(from: string | undefined, now: number): Band {
+  if (from) return bandOf(from, instantIn);
+  const utcToday = zonedDate(now, "UTC");
+  const day = (days: number) => bandOf(ymdString(addDays(utcToday, days - DEFAULT_DAYS)), instantIn);
+  return { lo: day(-1).lo, hi: day(1).hi };
+}
+
+/** Each currency's ledger asset, as one JSON parameter. */
+const ASSETS = JSON.stringify(Object.fromEntries(CURRENCIES.map((c) => [c, assetOf(c)])));
+
+/** The account's asset as SQL: its currency's, which comes in the same batch as the reads that need it. */
+const accountAssetSql = (accountId: string): { sql: string; params: SqlValue[] } => ({
+  sql: "(SELECT json_extract(?, '$.' || a.currency) FROM accounts a WHERE a.id = ?)",
+  params: [ASSETS, accountId],
+});
+
+/**
+ * accountFor's extra reads: the account's balance, the sum of its entries before the start's band, and
+ * its entries from that band through the end's (or on), with room for those before the true start (at
+ * most the start band's). The space is named through the caller's access (accountSpace), so a stranger's
+ * batch reads none of the account's entries.
+ */
+function statementReads(svc: Services, auth: AuthContext, accountId: string, bands: { from: Band; to?: Band }): D1PreparedStatement[] {
+  const db = svc.env.DB;
+  const space = accountSpace(svc, auth, accountId);
+  const asset = accountAssetSql(accountId);
+  const address = accountAddress(accountId);
+  const w = `e.space_id = ${space.sql} AND e.address = ? AND e.asset = ${asset.sql}`;
+  const params = [...space.params, address, ...asset.params];
+  const { lo, hi } = bands.from;
+  const room = lo < hi ? `(SELECT COUNT(*) FROM ledger_entries e WHERE ${w} AND e.timestamp >= ? AND e.timestamp < ?)` : "0";
+  const roomParams = lo < hi ? [...params, lo, hi] : [];
+  return [
+    db.prepare(`SELECT COALESCE(SUM(input - output), 0) AS balance FROM ledger_volumes WHERE space_id = ${space.sql} AND address = ? AND asset = ${asset.sql}`)
+      .bind(...params),
+    db.prepare(`SELECT COALESCE(SUM(e.amount), 0) AS total FROM ledger_entries e WHERE ${w} AND e.timestamp < ?`).bind(...params, lo),
+    db.prepare(
+      `SELECT e.seq, e.amount, e.timestamp, t.id AS txn_id, t.description, t.merchant_name, lt.metadata
+         FROM ledger_entries e
+         JOIN ledger_transactions lt ON lt.space_id = e.space_id AND lt.seq = e.seq
+         LEFT JOIN transactions t ON t.space_id = e.space_id AND t.ledger_seq = e.seq AND t.account_id = ?
+        WHERE ${w} AND e.timestamp >= ? AND e.timestamp < ?
+        ORDER BY e.timestamp, e.seq, e.posting_index
+        LIMIT ? + ${room}`,
+    ).bind(accountId, ...params, lo, bands.to?.hi ?? Number.MAX_SAFE_INTEGER, MAX_STATEMENT_ENTRIES + 1, ...roomParams),
+  ];
 }
 
 const laterOf = (a: ReturnType<typeof zonedDate>, b: ReturnType<typeof zonedDate>) => (ymdString(a) >= ymdString(b) ? a : b);
