@@ -1,7 +1,9 @@
 /**
- * An account's transactions (and its statement, and trades) read in one D1 round trip: a bare-date filter
+ * The space's transactions, an account's, and the trades, read in one D1 round trip: a bare-date filter
  * is read before the space's zone is known, widened, and trimmed to the zone's days. The answers must be
- * exactly the ones the zone gives: checked against the space's transaction list, which reads the zone first.
+ * exactly the ones the zone gives: the space list is checked against the days worked out from the rows'
+ * instants alone, and an account's list and the trades against the space list. (The statement's tests
+ * are in statement-one-trip.test.ts.)
  */
 import { describe, expect, it } from "vitest";
 import { countingApp } from "../counting-app";
