@@ -1,5 +1,5 @@
 /** Budgets: an amount per period over categories, with spent and remaining computed from the ledger's transactions. */
-import { eq, inArray } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import type { AuthContext, Services } from "../../env";
 import { budgetCategories, budgets } from "../../db/schema";
 import { chunkRows, nonEmpty } from "../../db/client";
@@ -7,22 +7,22 @@ import { notFound } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { type Currency, CURRENCY_SCALES, formatMinor, toMajorNumber } from "../../lib/money";
 import { categoriesById } from "../categories/lookup";
-import { requireRoleOver, requireSpaceRole } from "../spaces/access";
+import { readResource, requireRoleOver, requireSpaceRole } from "../spaces/access";
+import { readSpaceWith } from "../analytics/reads";
 import { parseAmountField } from "../transactions/postings";
 import { checkOneBudgetAlert } from "./alerts";
 import { ymdString, zonedDate } from "../../lib/zoned-time";
 import { type AllocationInput, checkBudget, type Link, parseLinks } from "./rules";
-import { type BudgetRow, spendingOf } from "./spending";
+import { type BudgetData, budgetReads, type BudgetRow, type LinkRow, type Spending, spendingFrom, spendingOf } from "./spending";
 
 const linkInserts = (svc: Services, links: (typeof budgetCategories.$inferInsert)[]) =>
   chunkRows(links, 3).map((chunk) => svc.db.insert(budgetCategories).values(chunk));
 
-async function present(svc: Services, b: BudgetRow, links: (typeof budgetCategories.$inferSelect)[], tz: string) {
+/** The API's view of budget `b`: its links with their categories' names, and its spending `s`. */
+function presentWith(b: BudgetRow, links: Pick<LinkRow, "categoryId" | "allocated">[], names: ReadonlyMap<string, string>, s: Spending) {
   const scale = CURRENCY_SCALES[b.currency as Currency];
   const money = (m: number) => toMajorNumber(m, scale);
   const exact = (m: number) => formatMinor(m, scale);
-  const ids = links.map((l) => l.categoryId);
-  const [s, names] = await Promise.all([spendingOf(svc, b, ids, tz), categoriesById(svc, ids)]);
   const status = s.window.finished ? "completed" : s.spent > b.amount ? "exceeded" : "active";
   return {
     id: b.id,
@@ -42,7 +42,7 @@ async function present(svc: Services, b: BudgetRow, links: (typeof budgetCategor
     status: status as "active" | "exceeded" | "completed",
     categories: links.map((l) => ({
       id: l.categoryId,
-      name: names.get(l.categoryId)?.name ?? "",
+      name: names.get(l.categoryId) ?? "",
       allocated: l.allocated === null ? null : money(l.allocated),
       allocatedDecimal: l.allocated === null ? null : exact(l.allocated),
       spent: money(s.byCategory.get(l.categoryId) ?? 0),
@@ -50,6 +50,20 @@ async function present(svc: Services, b: BudgetRow, links: (typeof budgetCategor
     })),
     alerts: { threshold: b.alertThreshold, enabled: b.alertsEnabled },
   };
+}
+
+/** presentWith for a budget just written: its spending and its categories' names read now. */
+async function present(svc: Services, b: BudgetRow, links: Pick<LinkRow, "categoryId" | "allocated">[], tz: string) {
+  const ids = links.map((l) => l.categoryId);
+  const [s, found] = await Promise.all([spendingOf(svc, b, ids, tz), categoriesById(svc, ids)]);
+  return presentWith(b, links, new Map([...found].map(([id, c]) => [id, c.name])), s);
+}
+
+/** presentWith for a budget of `budgetReads`' results. */
+async function presentRead(svc: Services, data: BudgetData, b: BudgetRow, tz: string) {
+  const links = data.links.filter((l) => l.budgetId === b.id);
+  const names = new Map(links.filter((l) => l.name !== null).map((l) => [l.categoryId, l.name!]));
+  return presentWith(b, links, names, await spendingFrom(svc, data, b, tz));
 }
 
 /** The fields a request actually carried (zod leaves absent optionals undefined). */
@@ -85,20 +99,23 @@ async function budgetFor(svc: Services, auth: AuthContext, id: string, min: "vie
   return { row, tz: m.space.timezone };
 }
 
+/** The budget, its links and its spending in the batch that reads it and checks the caller's role. */
 export async function getBudget(svc: Services, auth: AuthContext, id: string) {
-  const { row, tz } = await budgetFor(svc, auth, id, "viewer");
-  const links = await svc.db.select().from(budgetCategories).where(eq(budgetCategories.budgetId, id));
-  return present(svc, row, links, tz);
+  const now = svc.clock.now();
+  let reads: ReturnType<typeof budgetReads> | undefined;
+  const { membership, results } = await readResource(svc, auth, "budgets", id, "Budget", "viewer", (space) => (reads = budgetReads(svc.env.DB, space, now, id)).statements);
+  const data = reads!.read(results);
+  const row = data.budgets[0];
+  if (!row) throw notFound("Budget");
+  return presentRead(svc, data, row, membership.space.timezone);
 }
 
+/** The space's budgets with their links and spending in the batch that checks the caller's role, however many. */
 export async function listBudgets(svc: Services, auth: AuthContext, q: { spaceId: string; period?: string; status?: string }) {
-  const { space } = await requireSpaceRole(svc, auth, q.spaceId, "viewer");
-  const rows = (await svc.db.select().from(budgets).where(eq(budgets.spaceId, q.spaceId))).filter((b) => !q.period || b.period === q.period);
-  // The space's links through a subquery: binding every budget id would pass D1's 100-parameter cap.
-  const links = rows.length
-    ? await svc.db.select().from(budgetCategories).where(inArray(budgetCategories.budgetId, svc.db.select({ id: budgets.id }).from(budgets).where(eq(budgets.spaceId, q.spaceId))))
-    : [];
-  const out = await Promise.all(rows.map((b) => present(svc, b, links.filter((l) => l.budgetId === b.id), space.timezone)));
+  const now = svc.clock.now();
+  const { membership, data } = await readSpaceWith(svc, auth, q.spaceId, "viewer", (space) => budgetReads(svc.env.DB, space, now));
+  const rows = data!.budgets.filter((b) => !q.period || b.period === q.period);
+  const out = await Promise.all(rows.map((b) => presentRead(svc, data!, b, membership.space.timezone)));
   return out.filter((b) => !q.status || b.status === q.status);
 }
 

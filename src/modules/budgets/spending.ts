@@ -5,8 +5,9 @@
  * toward a budgeted parent category.
  */
 import type { Services } from "../../env";
-import { jsonList } from "../../lib/sql";
-import type { budgets } from "../../db/schema";
+import { jsonList, rowReader, type SqlGuard, type SqlValue } from "../../lib/sql";
+import { budgetCategories, budgets } from "../../db/schema";
+import { addDays, parseYmd, ymdString } from "../../lib/zoned-time";
 import { currentPeriod, type Period, type PeriodWindow } from "./periods";
 
 export type BudgetRow = typeof budgets.$inferSelect;
@@ -18,8 +19,9 @@ export interface Spending {
   byCategory: Map<string, number>;
 }
 
-export async function spendingOf(svc: Services, b: BudgetRow, categoryIds: string[], tz: string): Promise<Spending> {
-  const window = currentPeriod({ period: b.period as Period, startDate: b.startDate, endDate: b.endDate }, svc.clock.now(), tz);
+/** Budget `b`'s spending over `categoryIds` in its period at `nowMs`, read on its own. */
+export async function spendingOf(svc: Services, b: BudgetRow, categoryIds: string[], tz: string, nowMs = svc.clock.now()): Promise<Spending> {
+  const window = currentPeriod({ period: b.period as Period, startDate: b.startDate, endDate: b.endDate }, nowMs, tz);
   const byCategory = new Map<string, number>(categoryIds.map((id) => [id, 0]));
   if (categoryIds.length === 0) return { window, spent: 0, byCategory };
   // Cash flows only: transfers, trades and opening balances move no money to or from a category in the
@@ -40,6 +42,140 @@ export async function spendingOf(svc: Services, b: BudgetRow, categoryIds: strin
     .all<{ parent: string; category: string; spent: number }>();
   let spent = 0;
   for (const r of res.results) {
+    const key = byCategory.has(r.category) ? r.category : r.parent;
+    byCategory.set(key, (byCategory.get(key) ?? 0) + r.spent);
+    spent += r.spent;
+  }
+  return { window, spent, byCategory };
+}
+
+const DAY_MS = 86_400_000;
+
+/** `addMonths` (periods.ts) in SQL, over a YYYY-MM-DD expression: the anchor's day, or the month's last if it has fewer. */
+const addMonthsSql = (date: string, months: string) =>
+  `min(date(${date}, 'start of month', '+' || (${months}) || ' months', '+' || (CAST(substr(${date}, 9, 2) AS INTEGER) - 1) || ' days'),
+       date(${date}, 'start of month', '+' || ((${months}) + 1) || ' months', '-1 day'))`;
+
+/** The UTC day of `ms` plus `days`, as YYYY-MM-DD. */
+const utcDate = (ms: number, days: number) => new Date(Math.floor(ms / DAY_MS) * DAY_MS + days * DAY_MS).toISOString().slice(0, 10);
+
+/**
+ * `WITH sp(id), win(id, ps0, ps1, pe0, pe1, a0, a1, a2, a3)`: the space's budgets (only `budgetId`
+ * when given) and where their current period may start and end (`currentPeriod` in SQL). The batch is
+ * built before the space's zone is known, and the zone's today is the UTC day before or after at the
+ * furthest, so each budget gets the period of both: its start is `ps0` or `ps1` and its exclusive end
+ * `pe0` or `pe1` (periods are a month or more, so the day between has one of them), and `a0`..`a3` are
+ * those days' UTC midnights (ms), each within a day of the zone's midnight of the same date.
+ */
+function windowsCte(space: SqlGuard, nowMs: number, budgetId?: string): { sql: string; params: SqlValue[] } {
+  const month = (col: string) => `CAST(substr(${col}, 6, 2) AS INTEGER)`;
+  const year = (col: string) => `CAST(substr(${col}, 1, 4) AS INTEGER)`;
+  const ms = (col: string) => `unixepoch(${col}) * 1000`;
+  return {
+    sql: `WITH sp(id) AS MATERIALIZED (SELECT ${space.sql}),
+      b0 AS (SELECT bu.id, bu.start_date AS s, bu.end_date AS e, CASE bu.period WHEN 'quarterly' THEN 3 WHEN 'yearly' THEN 12 ELSE 1 END AS step,
+                    CASE WHEN bu.end_date IS NOT NULL AND j.value > bu.end_date THEN bu.end_date ELSE j.value END AS today
+               FROM budgets bu, json_each(?) j WHERE bu.space_id = (SELECT id FROM sp)${budgetId ? " AND bu.id = ?" : ""}),
+      b1 AS (SELECT *, CASE WHEN today > s THEN ((${year("today")} - ${year("s")}) * 12 + ${month("today")} - ${month("s")}) / step ELSE 0 END AS k0 FROM b0),
+      b2 AS (SELECT *, CASE WHEN k0 > 0 AND ${addMonthsSql("s", "k0 * step")} > today THEN k0 - 1 ELSE k0 END AS k FROM b1),
+      b3 AS (SELECT id, e, ${addMonthsSql("s", "k * step")} AS ps, ${addMonthsSql("s", "(k + 1) * step")} AS pn FROM b2),
+      b4 AS (SELECT id, ps, CASE WHEN e IS NOT NULL AND pn > date(e, '+1 day') THEN date(e, '+1 day') ELSE pn END AS pe FROM b3),
+      w0 AS (SELECT id, min(ps) AS ps0, max(ps) AS ps1, min(pe) AS pe0, max(pe) AS pe1 FROM b4 GROUP BY id),
+      win AS MATERIALIZED (SELECT *, ${ms("ps0")} AS a0, ${ms("ps1")} AS a1, ${ms("pe0")} AS a2, ${ms("pe1")} AS a3 FROM w0)`,
+    params: [...space.params, jsonList([utcDate(nowMs, -1), utcDate(nowMs, 1)]), ...(budgetId ? [budgetId] : [])],
+  };
+}
+
+/** A transaction's instant `t.date` within a day of band `a`'s midnight. */
+const inBand = (a: string) => `(t.date >= ${a} - ${DAY_MS} AND t.date < ${a} + ${DAY_MS})`;
+const BANDS = ["w.a0", "w.a1", "w.a2", "w.a3"];
+
+/**
+ * Every budget's spending by category over a span that holds its period whatever the zone, in groups
+ * that no period boundary can split: within a day of a possible start or end, by instant; elsewhere,
+ * by the stretch between two such days (all in the period or all out of it). `at` is a group's earliest
+ * instant, which tells which side of the exact boundaries it is on. Same filters as `spendingOf`.
+ */
+const spendingSql = (cte: string) => `${cte}
+  SELECT w.id AS budget_id, t.category_id AS category, COALESCE(c.parent_id, t.category_id) AS parent, -SUM(t.amount) AS spent, MIN(t.date) AS at
+    FROM win w JOIN budgets b ON b.id = w.id
+    JOIN transactions t ON t.space_id = (SELECT id FROM sp) AND t.currency = b.currency
+                       AND t.date >= min(w.a0, w.a1) - ${DAY_MS} AND t.date < max(w.a2, w.a3) + ${DAY_MS}
+    LEFT JOIN categories c ON c.id = t.category_id
+   WHERE t.status != 'cancelled' AND t.type IN ('expense', 'income', 'fee', 'other') AND (t.subtype IS NULL OR t.subtype != 'opening_balance')
+     AND (t.category_id IN (SELECT category_id FROM budget_categories WHERE budget_id = w.id)
+          OR c.parent_id IN (SELECT category_id FROM budget_categories WHERE budget_id = w.id))
+   GROUP BY w.id, t.category_id,
+            CASE WHEN ${BANDS.map(inBand).join(" OR ")} THEN t.date ELSE -(${BANDS.map((a) => `(t.date >= ${a} + ${DAY_MS})`).join(" + ")}) END`;
+
+export type LinkRow = typeof budgetCategories.$inferSelect;
+
+/** What `budgetReads` read: the budgets, their category links with the categories' names, and their spending. */
+export interface BudgetData {
+  budgets: BudgetRow[];
+  links: (LinkRow & { name: string | null })[];
+  nowMs: number;
+  windows: Map<string, { ps0: string; ps1: string; pe0: string; pe1: string }>;
+  spending: SpendingRow[];
+}
+
+interface SpendingRow {
+  budget_id: string;
+  category: string;
+  parent: string;
+  spent: number;
+  at: number;
+}
+
+const readBudget = rowReader(budgets);
+const readLink = rowReader(budgetCategories);
+
+/**
+ * A space's budgets (only `budgetId` when given), their links and every one's spending in its current
+ * period, as statements for the batch of the role check (`space` names the space, NULL for a caller who
+ * may not see it), and the reader of their results.
+ */
+export function budgetReads(db: D1Database, space: SqlGuard, nowMs: number, budgetId?: string) {
+  const only = budgetId ? " AND id = ?" : "";
+  const onlyParams = budgetId ? [budgetId] : [];
+  const cte = windowsCte(space, nowMs, budgetId);
+  const statements = [
+    db.prepare(`SELECT * FROM budgets WHERE space_id = ${space.sql}${only}`).bind(...space.params, ...onlyParams),
+    // Ordered as the links' primary key reads them, as a read of one budget's links always came back.
+    db.prepare(
+      `SELECT l.*, (SELECT name FROM categories WHERE id = l.category_id) AS name FROM budget_categories l
+        WHERE l.budget_id IN (SELECT id FROM budgets WHERE space_id = ${space.sql}${only}) ORDER BY l.budget_id, l.category_id`,
+    ).bind(...space.params, ...onlyParams),
+    db.prepare(`${cte.sql} SELECT id, ps0, ps1, pe0, pe1 FROM win`).bind(...cte.params),
+    db.prepare(spendingSql(cte.sql)).bind(...cte.params),
+  ];
+  const read = ([b, l, w, s]: D1Result[]): BudgetData => ({
+    budgets: b!.results.map((r) => readBudget(r as Record<string, unknown>)),
+    links: l!.results.map((r) => ({ ...readLink(r as Record<string, unknown>), name: (r as { name: string | null }).name })),
+    nowMs,
+    windows: new Map((w!.results as { id: string; ps0: string; ps1: string; pe0: string; pe1: string }[]).map((r) => [r.id, r])),
+    spending: s!.results as unknown as SpendingRow[],
+  });
+  return { statements, read };
+}
+
+/**
+ * Budget `b`'s spending from `budgetReads`' results: the groups inside its exact window. Should the
+ * window not be one the batch read around (it always is: this guards the SQL's period arithmetic), it
+ * is read on its own, exactly as before.
+ */
+export async function spendingFrom(svc: Services, data: BudgetData, b: BudgetRow, tz: string): Promise<Spending> {
+  const categoryIds = data.links.filter((l) => l.budgetId === b.id).map((l) => l.categoryId);
+  const window = currentPeriod({ period: b.period as Period, startDate: b.startDate, endDate: b.endDate }, data.nowMs, tz);
+  const read = data.windows.get(b.id);
+  const endExclusive = ymdString(addDays(parseYmd(window.endDate), 1));
+  if (!read || (window.startDate !== read.ps0 && window.startDate !== read.ps1) || (endExclusive !== read.pe0 && endExclusive !== read.pe1)) {
+    return spendingOf(svc, b, categoryIds, tz, data.nowMs);
+  }
+  const byCategory = new Map<string, number>(categoryIds.map((id) => [id, 0]));
+  let spent = 0;
+  for (const r of data.spending) {
+    if (r.budget_id !== b.id || r.at < window.startMs || r.at >= window.endMsExclusive) continue;
     const key = byCategory.has(r.category) ? r.category : r.parent;
     byCategory.set(key, (byCategory.get(key) ?? 0) + r.spent);
     spent += r.spent;
