@@ -51,7 +51,7 @@ const READ_TRIPS: Record<string, [number, number]> = {
   "/v1/gaming/earnings": [1, 1],
   "/v1/gaming/nfts": [1, 1],
   "/v1/gaming/platforms/{platform}/positions": [1, 1],
-  "/v1/analytics/dashboard": [7, 7],
+  "/v1/analytics/dashboard": [2, 2],
   "/v1/analytics/net-worth": [1, 1],
   "/v1/analytics/recurring": [1, 1],
   "/v1/analytics/forecast": [2, 1],

@@ -14,17 +14,16 @@
  *   and "Other") sum to exactly 100.0.
  */
 import type { Services } from "../../env";
-import { budgetCategories, budgets } from "../../db/schema";
-import { eq, inArray } from "drizzle-orm";
 import { dateOfDay, localDayOf, startOfDay } from "./days";
-import { spendingOf } from "../budgets/spending";
+import { type BudgetData, budgetReads, spendingFrom } from "../budgets/spending";
 import { Converter, type DatedAmount } from "../rates/convert";
 import { priceDay } from "../prices/service";
 import type { SqlGuard } from "../../lib/sql";
 import { type Frac, frac, add, cmp, formatMinorBig, onCommonDenominator, roundHalfEven, sub, ZERO, floorFrac } from "../rates/exact";
 import { DayIndexer } from "./days";
-import { accountsOf } from "./ledger-holdings";
-import { holdingsAt, loadValuation, money, type SpaceInfo, valuationBook, valuePoints } from "./net-worth";
+import { holdingsAt, money, type SpaceInfo, valuationBook, valuePoints } from "./net-worth";
+import type { Reads } from "./reads";
+import { type ValuationData, valuationReads, type ValuationWindow, windowCovers } from "./valuation-reads";
 import { CASHFLOW_FILTER } from "./recurring";
 
 export const PERIODS = { "7d": 7, "30d": 30, "90d": 90, "1y": 365 } as const;
@@ -90,8 +89,76 @@ const flowCodes = (startMs: number, endMs: number): SqlGuard => ({
   params: [startMs, endMs],
 });
 
-export async function dashboard(svc: Services, space: SpaceInfo, period: DashboardPeriod) {
-  const now = svc.clock.now();
+const DAY_MS = 86_400_000;
+
+/** Everything the dashboard reads, read in one batch (`dashboardReads`). */
+export interface DashboardData {
+  nowMs: number;
+  /** The instants the cash flow was read over: a span that holds the period's in any zone. */
+  flowSpan: { lo: number; hi: number };
+  flows: FlowRow[];
+  categories: { id: string; name: string; parent_id: string | null }[];
+  valuation: ValuationData;
+  budgets: BudgetData;
+}
+
+/**
+ * The dashboard's reads of the space `space` names over `period` at `nowMs`, for the batch of the role
+ * check (`space` is NULL for a caller who may not see the space), and the reader of their results.
+ * The space's zone is not known yet: the zone's today is within a day of UTC's, and its days start
+ * within a day of UTC midnight, so the cash flow is read by instant over a span that holds the period
+ * in any zone (trimmed to the exact one afterwards) and the valuation over a window that holds both
+ * of its instants; the budgets read theirs the same way (budgetReads).
+ */
+export function dashboardReads(db: D1Database, space: SqlGuard, period: DashboardPeriod, nowMs: number): Reads<DashboardData> {
+  const utcDay = Math.floor(nowMs / DAY_MS);
+  const n = PERIODS[period];
+  // The period's first day is between utcDay − n and utcDay − n + 2; it starts within a day of its UTC midnight.
+  const flowSpan = { lo: (utcDay - n - 1) * DAY_MS, hi: (utcDay + 3) * DAY_MS };
+  const window: ValuationWindow = {
+    ranges: [{ lo: flowSpan.lo, hi: (utcDay - n + 3) * DAY_MS }, { lo: nowMs + 1, hi: nowMs + 1 }],
+    fromDate: dateOfDay(utcDay - n - 1),
+    toDate: dateOfDay(utcDay + 1),
+    priceDay: priceDay(nowMs),
+  };
+  const valuation = valuationReads(db, space, window, flowCodes(flowSpan.lo, flowSpan.hi));
+  const budgets = budgetReads(db, space, nowMs);
+  const statements = [
+    db.prepare(
+      `SELECT currency, date, category_id, CAST(SUM(CASE WHEN amount > 0 THEN amount ELSE 0 END) AS TEXT) AS income,
+              CAST(SUM(CASE WHEN amount < 0 THEN -amount ELSE 0 END) AS TEXT) AS expenses
+         FROM transactions WHERE space_id = ${space.sql} AND date >= ? AND date < ? AND ${CASHFLOW_FILTER}
+        GROUP BY currency, date, category_id`,
+    ).bind(...space.params, flowSpan.lo, flowSpan.hi),
+    db.prepare(`SELECT id, name, parent_id FROM categories WHERE space_id = ${space.sql}`).bind(...space.params),
+  ];
+  const counts = [statements.length, valuation.statements.length];
+  return {
+    statements: [...statements, ...valuation.statements, ...budgets.statements],
+    read: (results) => ({
+      nowMs,
+      flowSpan,
+      flows: results[0]!.results as unknown as FlowRow[],
+      categories: results[1]!.results as DashboardData["categories"],
+      valuation: valuation.read(results.slice(counts[0], counts[0]! + counts[1]!)),
+      budgets: budgets.read(results.slice(counts[0]! + counts[1]!)),
+    }),
+  };
+}
+
+/** The dashboard's reads in a batch of their own, for a caller whose batch did not carry them (after the role check). */
+async function loadDashboard(svc: Services, spaceId: string, period: DashboardPeriod): Promise<DashboardData> {
+  const reads = dashboardReads(svc.env.DB, { sql: "?", params: [spaceId] }, period, svc.clock.now());
+  return reads.read(await svc.env.DB.batch(reads.statements));
+}
+
+/**
+ * The dashboard of `space` over `period`. `data`: the reads of `dashboardReads` from the caller's batch
+ * (call it after the caller's role in the space has been checked); without them it reads them itself.
+ */
+export async function dashboard(svc: Services, space: SpaceInfo, period: DashboardPeriod, read?: DashboardData | null) {
+  const loaded = read ?? (await loadDashboard(svc, space.id, period));
+  const now = loaded.nowMs;
   const tz = space.timezone;
   const today = localDayOf(now, tz);
   const startDay = today - (PERIODS[period] - 1);
@@ -100,30 +167,21 @@ export async function dashboard(svc: Services, space: SpaceInfo, period: Dashboa
   const todayText = dateOfDay(today);
   const startText = dateOfDay(startDay);
   const previousText = dateOfDay(startDay - 1);
-  const db = svc.env.DB;
 
   // Net worth at the end of today and at the end of the day before the period.
   const points = [
     { date: previousText, atMs: startMs },
     { date: todayText, atMs: Math.min(endMs, Math.max(now + 1, startMs)) },
   ];
-  // The reads are independent: cash flow and categories, accounts, holdings and budgets at once.
-  const [[flowsRes, catsRes], accounts, data, compliance] = await Promise.all([
-    db.batch([
-      db.prepare(
-        `SELECT currency, date, category_id, CAST(SUM(CASE WHEN amount > 0 THEN amount ELSE 0 END) AS TEXT) AS income,
-                CAST(SUM(CASE WHEN amount < 0 THEN -amount ELSE 0 END) AS TEXT) AS expenses
-           FROM transactions WHERE space_id = ? AND date >= ? AND date < ? AND ${CASHFLOW_FILTER}
-          GROUP BY currency, date, category_id`,
-      ).bind(space.id, startMs, endMs),
-      db.prepare("SELECT id, name, parent_id FROM categories WHERE space_id = ?").bind(space.id),
-    ]),
-    accountsOf(svc, space.id),
-    loadValuation(svc, space.id, { ranges: points.map((p) => ({ lo: p.atMs, hi: p.atMs })), fromDate: previousText, toDate: todayText, priceDay: priceDay(now) }, flowCodes(startMs, endMs)),
-    budgetCompliance(svc, space),
-  ]);
-  const flows = flowsRes!.results as unknown as FlowRow[];
-  const categories = new Map((catsRes!.results as { id: string; name: string; parent_id: string | null }[]).map((c) => [c.id, c]));
+  // The batch's spans hold the period in any zone (dashboardReads); a zone they did not would be a bug, not a slower read.
+  if (!windowCovers(loaded.valuation.window, points) || startMs < loaded.flowSpan.lo || endMs > loaded.flowSpan.hi) {
+    throw new Error(`The dashboard's reads do not hold ${startText}..${todayText} in ${tz}`);
+  }
+  const data = loaded.valuation;
+  const flows = loaded.flows.filter((f) => f.date >= startMs && f.date < endMs);
+  const accounts = data.accounts;
+  const compliance = await budgetCompliance(svc, loaded.budgets, space);
+  const categories = new Map(loaded.categories.map((c) => [c.id, c]));
 
   const holdings = holdingsAt(data, points);
   const notes: string[] = [];
@@ -250,16 +308,10 @@ export async function dashboard(svc: Services, space: SpaceInfo, period: Dashboa
  * or past the alert threshold, 80% when none is set) or on track. Budgets
  * whose end date has passed are not counted.
  */
-export async function budgetCompliance(svc: Services, space: SpaceInfo) {
-  const rows = await svc.db.select().from(budgets).where(eq(budgets.spaceId, space.id));
+export async function budgetCompliance(svc: Services, data: BudgetData, space: SpaceInfo) {
   const out = { onTrack: 0, atRisk: 0, exceeded: 0, total: 0 };
-  if (rows.length === 0) return out;
-  const links = await svc.db
-    .select()
-    .from(budgetCategories)
-    .where(inArray(budgetCategories.budgetId, svc.db.select({ id: budgets.id }).from(budgets).where(eq(budgets.spaceId, space.id))));
-  const spent = await Promise.all(rows.map((b) => spendingOf(svc, b, links.filter((l) => l.budgetId === b.id).map((l) => l.categoryId), space.timezone)));
-  rows.forEach((b, i) => {
+  const spent = await Promise.all(data.budgets.map((b) => spendingFrom(svc, data, b, space.timezone)));
+  data.budgets.forEach((b, i) => {
     const s = spent[i]!;
     if (s.window.finished) return;
     out.total++;
