@@ -22,7 +22,7 @@ import type { SqlGuard } from "../../lib/sql";
 import { type Frac, frac, add, cmp, formatMinorBig, onCommonDenominator, roundHalfEven, sub, ZERO, floorFrac } from "../rates/exact";
 import { DayIndexer } from "./days";
 import { holdingsAt, money, type SpaceInfo, valuationBook, valuePoints } from "./net-worth";
-import type { Reads } from "./reads";
+import type { Reads } from "../spaces/access";
 import { type ValuationData, valuationReads, type ValuationWindow, windowCovers } from "./valuation-reads";
 import { CASHFLOW_FILTER } from "./recurring";
 

@@ -29,7 +29,7 @@ import { add, frac, type Frac, mul, roundHalfEven, ZERO } from "../rates/exact";
 import { dateOfDay, DayIndexer, localDayOf, startOfDay } from "./days";
 import { balancesAt } from "./ledger-holdings";
 import { addMarketPrices, money, type SpaceInfo } from "./net-worth";
-import { type Reads, readSpaceWith } from "./reads";
+import { type Reads, readSpaceWith } from "../spaces/access";
 import { CADENCE_DAYS, LOOKBACK_DAYS, nextAfter } from "./recurring";
 import { type RecurringData, recurringReads, seriesOf } from "./recurring-service";
 import { type ValuationData, valuationReads } from "./valuation-reads";

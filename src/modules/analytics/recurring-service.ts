@@ -12,7 +12,7 @@ import { dateOfDay } from "./days";
 import { money, type SpaceInfo } from "./net-worth";
 import { type Cadence, CASHFLOW_FILTER, cashflowsStatement, type DetectedSeries, detectSeries, LOOKBACK_DAYS, loadCashflows, nextAfter, type TxnRow } from "./recurring";
 import type { SqlGuard } from "../../lib/sql";
-import type { Reads } from "./reads";
+import type { Reads } from "../spaces/access";
 import { localDayOf } from "./days";
 
 export interface Decision {

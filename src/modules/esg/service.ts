@@ -10,10 +10,9 @@ import { addDays, parseYmd, ymdString, zonedMidnight } from "../../lib/zoned-tim
 import { logError } from "../../lib/log";
 import { CURRENCY_SCALES } from "../../lib/money";
 import { IN_JSON_LIST, jsonList, type SqlGuard } from "../../lib/sql";
-import { type Reads, readSpaceWith } from "../analytics/reads";
+import { type Reads, readSpaceWith, requireSpaceRole } from "../spaces/access";
 import { minorToDecimal, valueMinor } from "../prices/decimal";
 import { getPrices, getPricesOn, latestPricesSql, type Price, priceDay, type PriceRow } from "../prices/service";
-import { requireSpaceRole } from "../spaces/access";
 import { type CryptoHolding, cryptoHoldings, cryptoHoldingsStatement, CRYPTO_SYMBOLS, cryptoSymbolsSql, holdingsFrom, type Row } from "./crypto-holdings";
 import { ESG_DATASET, esgAsset, GRID_INTENSITY } from "./dataset";
 import {

@@ -16,7 +16,7 @@
 import type { Services } from "../../env";
 import { addDays, parseYmd, ymdString, zonedDate, zonedMidnight } from "../../lib/zoned-time";
 import type { SqlGuard } from "../../lib/sql";
-import type { Reads } from "../analytics/reads";
+import type { Reads } from "../spaces/access";
 import { dateOfDay, dayOfDate } from "../analytics/days";
 import { type ValuationData, valuationReads } from "../analytics/valuation-reads";
 import { addMonths } from "../budgets/periods";

@@ -16,9 +16,8 @@ import { type Currency, CURRENCY_SCALES, formatMinor, parseMajor } from "../../l
 import { pagination } from "../../lib/pagination";
 import { inJsonList, rowReader } from "../../lib/sql";
 import { dateIn } from "../../lib/dates";
-import { readSpace, requireRoleOver, requireSpaceRole } from "../spaces/access";
+import { readSpace, readSpaceWith, requireRoleOver, requireSpaceRole } from "../spaces/access";
 import { type DefaultsData, defaultsReads, recentContribution, type SpaceRef, spaceNetWorth } from "./defaults";
-import { readSpaceWith } from "../analytics/reads";
 import { type EngineInput, type EngineResult, simulate } from "./engine";
 import { LIFE_EVENT_TYPES, MAX_COMPARE } from "./schemas";
 

@@ -167,6 +167,29 @@ export async function readSpace(
   return { membership, results: results as D1Result[] };
 }
 
+/** Reads that come with their reader: the statements go in a batch, `read` turns their results into a value. */
+export interface Reads<T> {
+  statements: D1PreparedStatement[];
+  read: (results: D1Result[]) => T;
+}
+
+/**
+ * readSpace with reads that come with their reader (none: `plan` null), for a module whose reads another
+ * composes; `data` is read only after the checks passed, and is null without a plan.
+ */
+export async function readSpaceWith<T>(
+  svc: Services,
+  auth: AuthContext,
+  spaceId: string,
+  min: Role,
+  plan: ((space: SqlGuard) => Reads<T>) | null,
+): Promise<{ membership: Membership; data: T | null }> {
+  let reads: Reads<T> | null = null;
+  const { membership, results } = await readSpace(svc, auth, spaceId, min, (g) => (reads = plan?.(g) ?? null)?.statements ?? []);
+  const done = reads as Reads<T> | null;
+  return { membership, data: done ? done.read(results) : null };
+}
+
 /**
  * A resource of `table` read by its id, with the session, the caller's role in the resource's space (at
  * least `min`) and the reads `reads` builds, in one round trip: readSpace for a route that names the
