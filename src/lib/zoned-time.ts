@@ -33,7 +33,7 @@ const clockFormatters = new Map<string, Intl.DateTimeFormat>();
 function dayFormatter(tz: string): Intl.DateTimeFormat {
   let f = dayFormatters.get(tz);
   if (!f) {
-    f = new Intl.DateTimeFormat("en-CA", { timeZone: tz, year: "numeric", month: "2-digit", day: "2-digit" });
+    f = new Intl.DateTimeFormat("en-CA", { timeZone: tz, era: "short", year: "numeric", month: "2-digit", day: "2-digit" });
     dayFormatters.set(tz, f);
   }
   return f;
@@ -42,24 +42,32 @@ function clockFormatter(tz: string): Intl.DateTimeFormat {
   let f = clockFormatters.get(tz);
   if (!f) {
     f = new Intl.DateTimeFormat("en-US", {
-      timeZone: tz, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit",
+      timeZone: tz, hourCycle: "h23", era: "short", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit",
     });
     clockFormatters.set(tz, f);
   }
   return f;
 }
 
+/**
+ * A formatted date's parts as numbers; the year astronomical (1 BC is year 0): Intl writes the years
+ * before 1 AD as 1, 2… with the era BC, which read as AD would put such a date more than a year off.
+ */
+function numericParts(parts: Intl.DateTimeFormatPart[]): (type: string) => number {
+  const get = (t: string) => Number(parts.find((p) => p.type === t)!.value);
+  const bc = parts.some((p) => p.type === "era" && p.value === "BC");
+  return (t) => (t === "year" && bc ? 1 - get(t) : get(t));
+}
+
 /** The calendar date at instant `ms` in zone `tz`. */
 export function zonedDate(ms: number, tz: string): Ymd {
-  const parts = dayFormatter(tz).formatToParts(new Date(ms));
-  const get = (t: string) => Number(parts.find((p) => p.type === t)!.value);
+  const get = numericParts(dayFormatter(tz).formatToParts(new Date(ms)));
   return { y: get("year"), m: get("month"), d: get("day") };
 }
 
 /** Local wall-clock time of instant `ms` in `tz`, as if it were UTC (ms), to the second. */
 export function wallClockMs(ms: number, tz: string): number {
-  const p = clockFormatter(tz).formatToParts(new Date(ms));
-  const get = (t: string) => Number(p.find((x) => x.type === t)!.value);
+  const get = numericParts(clockFormatter(tz).formatToParts(new Date(ms)));
   return utc(get("year"), get("month") - 1, get("day"), get("hour"), get("minute"), get("second"));
 }
 

@@ -173,3 +173,26 @@ describe("days whose midnight daylight saving skips", () => {
     expect(await ledgerViolations(space.id)).toEqual([]);
   });
 });
+
+describe("the first days of the calendar", () => {
+  it("are days like any other: 1 AD's midnights and 1 BC's last day, in zones either side of UTC", async () => {
+    // Intl writes 1 BC as year 1 of the era BC; read as 1 AD it put these midnights a year off.
+    for (const tz of ["America/New_York", "Asia/Tokyo", "UTC"]) {
+      for (const day of [{ y: 1, m: 1, d: 1 }, { y: 1, m: 1, d: 2 }, { y: 0, m: 12, d: 31 }]) {
+        const t = zonedMidnight(day, tz);
+        const utcMidnight = new Date(0).setUTCFullYear(day.y, day.m - 1, day.d);
+        expect(Math.abs(t - utcMidnight), `${tz} ${JSON.stringify(day)}`).toBeLessThan(86_400_000);
+        expect(zonedDate(t, tz), tz).toEqual(day);
+      }
+    }
+  });
+
+  it("filter a list without a fault", async () => {
+    const u = await registerUser();
+    const space = (await callJson("/v1/spaces", { token: u.accessToken, ip: u.ip, body: { name: "Old", type: "personal", currency: "USD", timezone: "America/New_York" } })).body;
+    for (const q of ["startDate=0001-01-01", "startDate=0000-01-01&endDate=0001-01-02", "endDate=0001-01-01"]) {
+      const res = await callJson(`/v1/transactions?spaceId=${space.id}&${q}`, { token: u.accessToken, ip: u.ip });
+      expect(res.status, q).toBe(200);
+    }
+  });
+});

@@ -188,9 +188,11 @@ export function zoneFreePage(
   const dates = (bands!.results as { date: number }[]).map((r) => r.date);
   // The widened window's newest rows past the true end come first, its oldest before the true start last.
   const after = dates.filter((d) => d >= end).length;
-  const before = dates.filter((d) => d < start).length;
+  // Outside the true window, each row once: a window that ends before it starts has rows both after its
+  // end and before its start.
+  const outside = dates.filter((d) => d >= end || d < start).length;
   const rows = (page!.results as Record<string, unknown>[]).slice(after, after + limit).filter((r) => (r.date as number) >= start);
-  return { rows, total: count ? totalOf(count) - after - before : NaN };
+  return { rows, total: count ? totalOf(count) - outside : NaN };
 }
 
 /**
