@@ -9,6 +9,7 @@ import { createAccount } from "../accounts/helpers";
 import { countingApp } from "../counting-app";
 import { addMember, callJson, registerUser } from "../helpers";
 import { as, ownerWithSpace } from "./helpers";
+import { buildWorld } from "../security/world";
 
 async function connection(spaceId: string, id: string, createdAt: number, accountIds: string[]) {
   await env.DB.batch([
@@ -105,5 +106,26 @@ describe("review flags in one round trip", () => {
     expect(JSON.stringify(stranger.body)).not.toContain("Secret");
     expect(stranger.rowsRead).toBeLessThan(20);
     expect((await get(viewer, `/v1/providers/review-flags?spaceId=${spaceId}&status=all&limit=100`)).rowsRead).toBeGreaterThan(42);
+  });
+});
+
+describe("a sync job", () => {
+  it("is only a sync: a retraining job's id is the sync job's 404 for a viewer and a member alike, in one round trip", { timeout: 60_000 }, async () => {
+    const world = await buildWorld();
+    const ids = world.ids as Record<string, string>;
+    const { get } = countingApp();
+    for (const u of [world.viewer, world.member, world.owner]) {
+      const res = await get(u, `/v1/sync-jobs/${ids.jobId}`);
+      expect(res).toMatchObject({ status: 404, trips: 1, body: { error: { code: "RESOURCE_NOT_FOUND", message: "Sync job not found" } } });
+    }
+    const sync = await get(world.member, `/v1/sync-jobs/${ids["jobId@/v1/sync-jobs"]}`);
+    expect(sync).toMatchObject({ status: 200, trips: 1, body: { jobId: ids["jobId@/v1/sync-jobs"], spaceId: world.spaceId } });
+    expect((await get(world.viewer, `/v1/sync-jobs/${ids["jobId@/v1/sync-jobs"]}`)).status).toBe(403);
+    // A stranger's batch carries no row of the job (the access check reads a few membership rows).
+    const stranger = await get(world.outsider, `/v1/sync-jobs/${ids["jobId@/v1/sync-jobs"]}`);
+    const none = await get(world.outsider, "/v1/sync-jobs/job_doesnotexist0000000000");
+    expect(stranger).toMatchObject({ status: 404, trips: 1, body: { error: { code: none.body.error.code, message: none.body.error.message } } });
+    expect(stranger.rowsRead).toBeLessThan(20);
+    expect(JSON.stringify(stranger.body)).not.toContain(world.spaceId);
   });
 });

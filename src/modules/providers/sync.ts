@@ -172,8 +172,9 @@ export async function requestSync(svc: Services, auth: AuthContext, input: { spa
 }
 
 export async function getSyncJob(svc: Services, auth: AuthContext, jobId: string) {
-  // The session, the caller's role in the job's space and the job's sync details, in one round trip.
-  const { results: [sync] } = await readResource(svc, auth, "jobs", jobId, "Sync job", "member", (space) => [
+  // The session, the caller's role in the job's space and the job's sync details, in one round trip; a job
+  // that is not a sync (a retraining) is no sync job, for whoever asks.
+  const { results: [sync] } = await readResource(svc, auth, "provider_sync_jobs", jobId, "Sync job", "member", (space) => [
     svc.env.DB.prepare(
       `SELECT j.*, p.connection_id, p.account_ids, p.trigger, p.attempts, c.provider FROM jobs j JOIN provider_sync_jobs p ON p.job_id = j.id
          LEFT JOIN provider_connections c ON c.id = p.connection_id WHERE j.id = ? AND j.space_id = ${space.sql}`,

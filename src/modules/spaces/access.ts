@@ -56,17 +56,26 @@ function accessGuardSql(space: string): string {
 }
 
 /**
- * The tables of resources that live in a space (a `space_id` column) and are read by their own id. SQL
- * names them, so they are listed here, never taken from a request.
+ * The tables of resources that live in a space (a `space_id` column) and are read by their own id, with
+ * the column that holds it. SQL names them, so they are listed here, never taken from a request.
  */
-export type SpaceResourceTable =
-  | "accounts" | "transactions" | "budgets" | "manual_assets" | "webhook_subscriptions" | "jobs" | "provider_connections";
+const RESOURCE_ID_COLUMN = {
+  accounts: "id",
+  transactions: "id",
+  budgets: "id",
+  manual_assets: "id",
+  webhook_subscriptions: "id",
+  jobs: "id",
+  provider_connections: "id",
+  provider_sync_jobs: "job_id",
+} as const;
+export type SpaceResourceTable = keyof typeof RESOURCE_ID_COLUMN;
 
 /**
  * MEMBERSHIP_SQL for the space a resource of `table` belongs to, so the resource and the caller's role
  * in its space come in one batch: binds `membershipParams(resourceId, ...)`.
  */
-export const resourceMembershipSql = (table: SpaceResourceTable) => membershipSql(`(SELECT space_id FROM ${table} WHERE id = ?)`);
+export const resourceMembershipSql = (table: SpaceResourceTable) => membershipSql(`(SELECT space_id FROM ${table} WHERE ${RESOURCE_ID_COLUMN[table]} = ?)`);
 
 /** MEMBERSHIP_SQL for the space a Dhanam transaction belongs to: binds `membershipParams(transactionId, ...)`. */
 export const TRANSACTION_MEMBERSHIP_SQL = resourceMembershipSql("transactions");
@@ -196,7 +205,8 @@ export async function readSpaceWith<T>(
  * resource, not its space. `reads` gets `space`, the resource's space id as SQL, NULL unless the caller
  * may see that space (so a stranger's batch reads none of the space's rows), and binds the resource's id
  * itself where it needs it. A resource that does not exist, or that lives in a space the caller cannot
- * see, is a 404 naming `resource`; the results are looked at only after the checks passed.
+ * see, is a 404 naming `resource` (its row is not even read); the results are looked at only after the
+ * checks passed.
  */
 export async function readResource(
   svc: Services,
@@ -209,12 +219,12 @@ export async function readResource(
 ): Promise<{ row: Record<string, unknown>; membership: Membership; results: D1Result[] }> {
   const now = svc.clock.now();
   const db = svc.env.DB;
-  const space: SqlGuard = {
-    sql: `(SELECT r.space_id FROM ${table} r WHERE r.id = ? AND ${accessGuardOf("r.space_id")})`,
-    params: [id, auth.userId, auth.userId, now],
-  };
+  // The row itself only for a caller who may see its space: a stranger's batch does not even carry it.
+  const visible = `FROM ${table} r WHERE r.${RESOURCE_ID_COLUMN[table]} = ? AND ${accessGuardOf("r.space_id")}`;
+  const visibleParams = [id, auth.userId, auth.userId, now];
+  const space: SqlGuard = { sql: `(SELECT r.space_id ${visible})`, params: visibleParams };
   const [found, member, ...results] = await withSessionCheck(svc, auth, [
-    db.prepare(`SELECT * FROM ${table} WHERE id = ?`).bind(id),
+    db.prepare(`SELECT r.* ${visible}`).bind(...visibleParams),
     db.prepare(resourceMembershipSql(table)).bind(...membershipParams(id, auth.userId, now)),
     ...reads(space),
   ]);
