@@ -5,6 +5,7 @@
  * instants alone, and an account's list and the trades against the space list. (The statement's tests
  * are in statement-one-trip.test.ts.)
  */
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { countingApp } from "../counting-app";
 import { addMember, callJson, registerUser, type TestUser } from "../helpers";
@@ -77,6 +78,47 @@ describe("the space's transactions", () => {
           const want = expectedPage(rows, tz, from, to, limit, offset);
           expect(listed.body.transactions.map((t: { description: string }) => t.description), label).toEqual(want.descriptions);
           expect(listed.body.pagination.total, label).toBe(want.total);
+        }
+      }
+    }
+  });
+
+  it("with a day of many rows at an end of the window: read again over the exact window, the same answers", { timeout: 120_000 }, async () => {
+    const { owner, spaceId, acc } = await world();
+    const all = await callJson(`/v1/transactions?spaceId=${spaceId}&accountId=${acc.id}&limit=100`, as(owner));
+    expect(all.status, JSON.stringify(all.body).slice(0, 300)).toBe(200);
+    const opening = all.body.transactions.find((t: { subtype: string | null }) => t.subtype === "opening_balance");
+    // 600 rows on one instant (an import), copied from one of the API's rows straight into the table.
+    const bulkAt = Date.parse("2026-03-02T12:00:00.000Z");
+    await env.DB.prepare(
+      `WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 599)
+       INSERT INTO transactions (id, space_id, account_id, amount, currency, description, merchant_name, normalized_merchant, date, type, subtype, status,
+         category_id, category_source, tags, notes, location, counterparty_account_id, trade, provider_transaction_id, ledger_seq, created_at, updated_at)
+       SELECT printf('txn_bulk_%03d', n.i), t.space_id, t.account_id, t.amount, t.currency, printf('B%03d', n.i), t.merchant_name, t.normalized_merchant, ?, t.type, t.subtype, t.status,
+         t.category_id, t.category_source, t.tags, t.notes, t.location, t.counterparty_account_id, t.trade, t.provider_transaction_id, t.ledger_seq, t.created_at, t.updated_at
+         FROM n, (SELECT * FROM transactions WHERE space_id = ? AND description = 'T0') t`,
+    ).bind(bulkAt, spaceId).run();
+    const rows = [
+      { description: opening.description, at: Date.parse(opening.date) },
+      ...INSTANTS.map((date, i) => ({ description: `T${i}`, at: Date.parse(date) })),
+      ...Array.from({ length: 600 }, (_, i) => ({ description: `B${String(i).padStart(3, "0")}`, at: bulkAt })),
+    ];
+    const { get } = countingApp();
+    for (const tz of ["Pacific/Kiritimati", "America/Los_Angeles"]) {
+      expect((await callJson(`/v1/spaces/${spaceId}`, { ...as(owner), method: "PATCH", body: { timezone: tz } })).status).toBe(200);
+      for (const [from, to, trips] of [["2026-03-01", "2026-03-02", 2], ["2026-03-02", "2026-03-03", 2], ["2026-03-05", "2026-03-06", 1]] as const) {
+        for (const [limit, offset] of [[5, 0], [50, 590], [3, 598]]) {
+          const qs = new URLSearchParams({ spaceId, accountId: acc.id, startDate: from, endDate: to, limit: String(limit), offset: String(offset) });
+          const listed = await get(owner, `/v1/transactions?${qs}`);
+          const label = `${tz} ${qs}`;
+          expect(listed.status, label).toBe(200);
+          const want = expectedPage(rows, tz, from, to, limit, offset);
+          expect(listed.body.transactions.map((t: { description: string }) => t.description), label).toEqual(want.descriptions);
+          expect(listed.body.pagination.total, label).toBe(want.total);
+          expect(listed.trips, label).toBe(trips);
+          const mine = await get(owner, `/v1/accounts/${acc.id}/transactions?${new URLSearchParams({ startDate: from, endDate: to, limit: String(limit), offset: String(offset) })}`);
+          expect(mine.body.transactions, label).toEqual(listed.body.transactions);
+          expect(mine.trips, label).toBe(trips);
         }
       }
     }

@@ -103,10 +103,12 @@ async function present(svc: Services, f: ListFilters, tz: string, raw: Record<st
 }
 
 export async function listTransactions(svc: Services, auth: AuthContext, f: ListFilters) {
-  const { membership, results } = await readSpace(svc, auth, f.spaceId, "viewer", (space) => listStatements(svc.env.DB, f, space));
+  const db = svc.env.DB;
+  const { membership, results } = await readSpace(svc, auth, f.spaceId, "viewer", (space) => listStatements(db, f, space));
   const tz = membership.space.timezone;
   if (f.startDate || f.endDate) {
-    const { rows, total } = zoneFreePage({ from: f.startDate, to: f.endDate }, tz, f.limit, results);
+    const again = (w: ZoneFreeWindow) => listStatements(db, { ...f, startDate: w.from, endDate: w.to }, guardedValue(f.spaceId));
+    const { rows, total } = await zoneFreePage(db, { from: f.startDate, to: f.endDate }, tz, f.limit, results, again);
     return present(svc, f, tz, rows, total);
   }
   const [page, total] = results;
@@ -121,6 +123,12 @@ export async function listTransactions(svc: Services, auth: AuthContext, f: List
  * may fall; once the zone is known the page is trimmed to the true window exactly.
  */
 const ZONE_MARGIN_MS = 86_400_000;
+/**
+ * The most rows of the two bands a page reads besides its own: a day of thousands of rows (an import) at
+ * an end of the window would otherwise be read by every page that ends there. Past it, the page is read
+ * again over the exact window, once the zone is known (a second round trip, for such days only).
+ */
+const BAND_ROWS_READ_AT_MOST = 500;
 
 /** Where the instant a bound stands for may fall, whatever the zone: [lo, hi); a date-time's is exact (lo = hi). */
 export interface Band {
@@ -166,20 +174,27 @@ export function zoneFreePageStatements(
   const inBands = bands.length ? `(${bands.map(() => "(t.date >= ? AND t.date < ?)").join(" OR ")})` : "0";
   const bandParams = bands.flatMap((b) => [b.lo, b.hi]);
   const w = where.join(" AND ");
-  // Room for the rows between the true end and the widened one: at most the rows in the end's band.
-  const room = to && to.lo < to.hi ? "(SELECT COUNT(*) FROM transactions t WHERE " + w + " AND t.date >= ?)" : "0";
+  // Room for the rows between the true end and the widened one: at most the rows in the end's band, counted
+  // no further than the bands are read.
+  const room = to && to.lo < to.hi
+    ? `(SELECT COUNT(*) FROM (SELECT 1 FROM transactions t WHERE ${w} AND t.date >= ? LIMIT ${BAND_ROWS_READ_AT_MOST + 1}))`
+    : "0";
   const roomParams = to && to.lo < to.hi ? [...params, to.lo] : [];
   return [
     db.prepare(`${q.page(w)} LIMIT ? + ${room} OFFSET ?`).bind(...params, q.limit, ...roomParams, q.offset),
-    db.prepare(`SELECT t.date FROM transactions t WHERE ${w} AND ${inBands}`).bind(...params, ...bandParams),
+    db.prepare(`SELECT t.date FROM transactions t WHERE ${w} AND ${inBands} LIMIT ${BAND_ROWS_READ_AT_MOST + 1}`).bind(...params, ...bandParams),
     ...(q.count === false ? [] : [db.prepare(`SELECT COUNT(*) AS n FROM transactions t WHERE ${w}`).bind(...params)]),
   ];
 }
 
-/** zoneFreePageStatements' results trimmed to the window in zone `tz`: exactly the page and total (if counted) the true window gives. */
-export function zoneFreePage(
+/**
+ * zoneFreePageStatements' results trimmed to the window in zone `tz`: exactly the page and total (if
+ * counted) the true window gives; null when its bands held more rows than were read.
+ */
+function trimmedPage(
   window: ZoneFreeWindow, tz: string, limit: number, [page, bands, count]: D1Result[],
-): { rows: Record<string, unknown>[]; total: number } {
+): { rows: Record<string, unknown>[]; total: number } | null {
+  if (bands!.results.length > BAND_ROWS_READ_AT_MOST) return null;
   const start = window.from ? instantIn(window.from, tz) : -Infinity;
   const end = window.to ? rangeEndExclusive(window.to, tz) : Infinity;
   for (const [value, at, bound] of [[window.from, start, instantIn], [window.to, end, rangeEndExclusive]] as const) {
@@ -193,6 +208,25 @@ export function zoneFreePage(
   const outside = dates.filter((d) => d >= end || d < start).length;
   const rows = (page!.results as Record<string, unknown>[]).slice(after, after + limit).filter((r) => (r.date as number) >= start);
   return { rows, total: count ? totalOf(count) - outside : NaN };
+}
+
+/** The window's exact instants in zone `tz`, as date-times (a band of none). */
+const exactWindow = (window: ZoneFreeWindow, tz: string): ZoneFreeWindow => ({
+  from: window.from === undefined ? undefined : new Date(instantIn(window.from, tz)).toISOString(),
+  to: window.to === undefined ? undefined : new Date(rangeEndExclusive(window.to, tz) - 1).toISOString(),
+});
+
+/**
+ * zoneFreePageStatements' results (`results`, read with `window`) trimmed to the window in zone `tz`:
+ * exactly the page and total (if counted) the true window gives. When a band held more rows than a page
+ * reads besides its own, `statementsFor` is read again over the exact window (the checks have passed).
+ */
+export async function zoneFreePage(
+  db: D1Database, window: ZoneFreeWindow, tz: string, limit: number, results: D1Result[],
+  statementsFor: (window: ZoneFreeWindow) => D1PreparedStatement[],
+): Promise<{ rows: Record<string, unknown>[]; total: number }> {
+  const exact = exactWindow(window, tz);
+  return trimmedPage(window, tz, limit, results) ?? trimmedPage(exact, tz, limit, await db.batch(statementsFor(exact)))!;
 }
 
 /**
@@ -215,11 +249,12 @@ export async function listAccountTransactions(
   const window = { from: q.startDate, to: q.endDate };
   // Without a date or type filter, the total is the account's counter (as listTransactions keeps it).
   const counted = !q.transactionType && !q.status && !q.startDate && !q.endDate;
-  const reads = zoneFreePageStatements(db, { page: selectPage, where, params, window, limit: q.limit, offset: q.offset });
+  const pageOver = (w: ZoneFreeWindow) => zoneFreePageStatements(db, { page: selectPage, where, params, window: w, limit: q.limit, offset: q.offset });
+  const reads = pageOver(window);
   if (counted) reads[2] = db.prepare(`SELECT transaction_count AS n FROM accounts WHERE id = ${account.sql}`).bind(...account.params);
   const { membership, extra } = await accountFor(svc, auth, accountId, "viewer", reads);
   const tz = membership.space.timezone;
-  const { rows, total } = zoneFreePage(window, tz, q.limit, extra);
+  const { rows, total } = await zoneFreePage(db, window, tz, q.limit, extra, pageOver);
   const f: ListFilters = { spaceId: membership.spaceId, accountId, limit: q.limit, offset: q.offset };
   const out = await present(svc, f, tz, rows, total);
   return { ...out, totalCount: out.pagination.total, hasMore: out.pagination.hasMore };

@@ -6,7 +6,8 @@ import type { AuthContext, Services } from "../../env";
 import { isoInZone } from "../../lib/zoned-time";
 import { type Currency, CURRENCY_SCALES, formatMinor } from "../../lib/money";
 import { readSpace } from "../spaces/access";
-import { transactionOfRow, zoneFreePageStatements, zoneFreePage } from "./list";
+import { guardedValue, type SqlGuard } from "../../lib/sql";
+import { transactionOfRow, type ZoneFreeWindow, zoneFreePageStatements, zoneFreePage } from "./list";
 
 export const TRADES_PAGE_SIZE = 50;
 
@@ -15,19 +16,21 @@ export const TRADES_PAGE_SIZE = 50;
  * before the space's zone is known and trimmed to it (zoneFreePageStatements).
  */
 export async function tradeHistory(svc: Services, auth: AuthContext, q: { spaceId: string; from?: string; to?: string; page: number }) {
+  const db = svc.env.DB;
   const window = { from: q.from, to: q.to };
-  const { membership, results } = await readSpace(svc, auth, q.spaceId, "viewer", (space) =>
-    zoneFreePageStatements(svc.env.DB, {
+  const pageOver = (space: SqlGuard) => (w: ZoneFreeWindow) =>
+    zoneFreePageStatements(db, {
       page: (where) => `SELECT t.* FROM transactions t WHERE ${where} ORDER BY t.date DESC, t.id DESC`,
       where: [`t.space_id = ${space.sql}`, "t.type = 'trade'"],
       params: space.params,
-      window,
+      window: w,
       limit: TRADES_PAGE_SIZE,
       offset: q.page * TRADES_PAGE_SIZE,
       count: false,
-    }));
+    });
+  const { membership, results } = await readSpace(svc, auth, q.spaceId, "viewer", (space) => pageOver(space)(window));
   const { space } = membership;
-  const rows = zoneFreePage(window, space.timezone, TRADES_PAGE_SIZE, results).rows.map(transactionOfRow);
+  const rows = (await zoneFreePage(db, window, space.timezone, TRADES_PAGE_SIZE, results, pageOver(guardedValue(q.spaceId)))).rows.map(transactionOfRow);
   return rows.map((r) => {
     const t = JSON.parse(r.trade!) as { symbol: string; side: string; quantity: string; unitPrice: string; fees: string; gross: string };
     return {
