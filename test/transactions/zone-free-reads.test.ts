@@ -107,7 +107,7 @@ describe("the space's transactions", () => {
     for (const tz of ["Pacific/Kiritimati", "America/Los_Angeles"]) {
       expect((await callJson(`/v1/spaces/${spaceId}`, { ...as(owner), method: "PATCH", body: { timezone: tz } })).status).toBe(200);
       for (const [from, to, trips] of [["2026-03-01", "2026-03-02", 2], ["2026-03-02", "2026-03-03", 2], ["2026-03-05", "2026-03-06", 1]] as const) {
-        for (const [limit, offset] of [[5, 0], [50, 590], [3, 598]]) {
+        for (const [limit, offset] of [[5, 0], [50, 590], [3, 598]] as const) {
           const qs = new URLSearchParams({ spaceId, accountId: acc.id, startDate: from, endDate: to, limit: String(limit), offset: String(offset) });
           const listed = await get(owner, `/v1/transactions?${qs}`);
           const label = `${tz} ${qs}`;
