@@ -59,3 +59,22 @@ describe("GET /v1/analytics/forecast: exact money", () => {
     expect(body.conversion.ratesUsed).toEqual([expect.objectContaining({ base: "USD", quote: "MXN", rate: "17", source: "manual" })]);
   });
 });
+
+describe("GET /v1/analytics/forecast: a currency converted through USD", () => {
+  it("converts a EUR income into a MXN space through the USD rates (the provider's are all from USD)", async () => {
+    const u = await registerUser();
+    const a = api(u);
+    const { today, day } = localDays(TZ);
+    const space = (await ok(a.post("/v1/spaces", { name: "Pesos", type: "personal", currency: "MXN", timezone: TZ }))).id;
+    const euros = (await createAccount(u, space, { name: "Euros", currency: "EUR" })).id;
+    await ok(a.put(`/v1/spaces/${space}/rates`, { rates: [{ base: "USD", quote: "MXN", date: today, rate: "17.00" }, { base: "USD", quote: "EUR", date: today, rate: "0.90" }] }));
+    await ok(a.post("/v1/transactions", { spaceId: space, accountId: euros, amount: "900.00", date: day(-20), description: "Honorarios" }));
+    const { status, body } = await a.get(`/v1/analytics/forecast?spaceId=${space}`);
+    expect(status, JSON.stringify(body)).toBe(200);
+    expect(body.conversion.complete).toBe(true);
+    // Daily: 90000/90 = 1000 euro cents = 1000 · 17 / 0.9 = 18888.88… centavos; 60 days: 1133333.33… → 11333.33.
+    expect(body.summary).toMatchObject({ totalProjectedIncomeDecimal: "11333.33", totalProjectedExpensesDecimal: "0.00" });
+    // Week 1: 7 days = 132222.22… centavos → 1322.22.
+    expect(body.forecast[0]).toMatchObject({ projectedIncomeDecimal: "1322.22" });
+  });
+});

@@ -24,7 +24,7 @@
 import type { AuthContext, Services } from "../../env";
 import type { SqlGuard } from "../../lib/sql";
 import { priceDay } from "../prices/service";
-import { Converter, type DatedAmount, daysBefore, LOOKBACK_DAYS as RATE_LOOKBACK_DAYS, RateBook, scaleOf } from "../rates/convert";
+import { Converter, type DatedAmount, daysBefore, HUB, LOOKBACK_DAYS as RATE_LOOKBACK_DAYS, RateBook, scaleOf } from "../rates/convert";
 import { add, frac, type Frac, mul, roundHalfEven, ZERO } from "../rates/exact";
 import { dateOfDay, DayIndexer, localDayOf, startOfDay } from "./days";
 import { balancesAt } from "./ledger-holdings";
@@ -97,9 +97,13 @@ async function loadForecastData(svc: Services, spaceId: string, nowMs: number): 
   return reads.read(await svc.env.DB.batch(reads.statements));
 }
 
-/** The rate book of exactly `currencies` over [`fromDate` − the rate lookback, `toDate`], as a read of just those would hold. */
+/**
+ * The rate book of `currencies` and USD over [`fromDate` − the rate lookback, `toDate`], as loadRateBook
+ * would hold it: USD too, since the provider's rates are all from USD and a conversion between two other
+ * currencies goes through it.
+ */
 function rateBookOf(data: ValuationData, currencies: string[], fromDate: string, toDate: string): RateBook {
-  const codes = new Set(currencies);
+  const codes = new Set([...currencies, HUB]);
   const floor = daysBefore(fromDate, RATE_LOOKBACK_DAYS);
   return new RateBook(data.rates.filter((r) => codes.has(r.base) && codes.has(r.quote) && r.date >= floor && r.date <= toDate));
 }
