@@ -204,6 +204,32 @@ describe("an account's statement", () => {
   });
 });
 
+describe("a ledger transaction with two Dhanam rows on the account (a trade and its fee)", () => {
+  it("is listed once a ledger entry, and counted once in the opening balance", async () => {
+    const owner = await registerUser();
+    const spaceId = (await callJson("/v1/spaces", { ...as(owner), body: { name: "Fees", type: "personal", currency: "USD", timezone: "UTC" } })).body.id as string;
+    const acc = await createAccount(owner, spaceId, { openingBalance: "500.00" });
+    const paid = await callJson("/v1/transactions", { ...as(owner), body: { spaceId, accountId: acc.id, amount: "-100.00", description: "Trade", date: "2026-03-09T12:00:00Z" } });
+    expect(paid.status).toBe(201);
+    // A second row of the same ledger transaction on the account, as a provider's trade with a fee writes.
+    await env.DB.prepare(
+      `INSERT INTO transactions (id, space_id, account_id, amount, currency, description, merchant_name, normalized_merchant, date, type, subtype, status,
+         category_id, category_source, tags, notes, location, counterparty_account_id, trade, provider_transaction_id, ledger_seq, created_at, updated_at)
+       SELECT 'txn_zzfee', space_id, account_id, -1, currency, 'Fee', merchant_name, normalized_merchant, date, 'fee', NULL, status,
+         NULL, NULL, tags, notes, location, counterparty_account_id, trade, provider_transaction_id, ledger_seq, created_at, updated_at FROM transactions WHERE id = ?`,
+    ).bind(paid.body.id).run();
+    const { get } = countingApp();
+    // The day after: the trade is before the start, in the start's band.
+    const after = await get(owner, statementPath(acc.id, "2026-03-10", "2026-03-31"));
+    expect(after.trips).toBe(1);
+    expect(after.body).toMatchObject({ openingBalance: "400.00", closingBalance: "400.00", currentBalance: "400.00" });
+    expect(after.body.entries).toEqual([]);
+    const on = await get(owner, statementPath(acc.id, "2026-03-09", "2026-03-31"));
+    expect(on.body).toMatchObject({ openingBalance: "500.00", closingBalance: "400.00", totalDebit: "100.00" });
+    expect(on.body.entries.map((e: any) => [e.voucherNumber, e.debit, e.runningBalance])).toEqual([[paid.body.id, "100.00", "400.00"]]);
+  });
+});
+
 describe("a statement's size limit", () => {
   it("counts the range's entries in the zone, not the widened read's: exactly the limit is a statement, one more is refused", { timeout: 60_000 }, async () => {
     const owner = await registerUser();

@@ -110,7 +110,9 @@ const accountAssetSql = (accountId: string): { sql: string; params: SqlValue[] }
 /**
  * accountFor's extra reads: the account's balance, the sum of its entries before the start's band, and
  * its entries from that band through the end's (or on), with room for those before the true start (at
- * most the start band's). The space is named through the caller's access (accountSpace), so a stranger's
+ * most the start band's). Each entry is one row, with the first of its transaction's Dhanam rows on the
+ * account (a trade with a fee in the same currency has two): a join on all of them would list the entry,
+ * and add it to the opening balance, once a row. The space is named through the caller's access (accountSpace), so a stranger's
  * batch reads none of the account's entries.
  */
 function statementReads(svc: Services, auth: AuthContext, accountId: string, bands: { from: Band; to?: Band }): D1PreparedStatement[] {
@@ -131,7 +133,8 @@ function statementReads(svc: Services, auth: AuthContext, accountId: string, ban
       `SELECT e.seq, e.amount, e.timestamp, t.id AS txn_id, t.description, t.merchant_name, lt.metadata
          FROM ledger_entries e
          JOIN ledger_transactions lt ON lt.space_id = e.space_id AND lt.seq = e.seq
-         LEFT JOIN transactions t ON t.space_id = e.space_id AND t.ledger_seq = e.seq AND t.account_id = ?
+         LEFT JOIN transactions t ON t.id = (
+           SELECT t1.id FROM transactions t1 WHERE t1.space_id = e.space_id AND t1.ledger_seq = e.seq AND t1.account_id = ? ORDER BY t1.id LIMIT 1)
         WHERE ${w} AND e.timestamp >= ? AND e.timestamp < ?
         ORDER BY e.timestamp, e.seq, e.posting_index
         LIMIT ? + ${room}`,
