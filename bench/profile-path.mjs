@@ -2,7 +2,8 @@
 // wrangler dev's DevTools inspector while the path runs at 16 clients: self time per function and
 // per source file, to find what a request's JavaScript spends. The Durable Objects run in the same
 // isolate and show here; D1's SQLite does not (it is workerd's C++).
-//   node bench/profile-path.mjs [writes|list|health] [n=1000]   (profiles land in /tmp/prof/)
+//   node bench/profile-path.mjs [writes|writes8|list|health] [n=1000]   (profiles land in /tmp/prof/)
+// writes8 spreads the writes round robin over eight spaces, as the speed scenario's eight-space row does.
 import WebSocket from "ws";
 import { writeFileSync } from "node:fs";
 import { benchUser } from "./lib/api.mjs";
@@ -16,8 +17,13 @@ process.env.BENCH_INSPECTOR = "1";
 const server = await startServer({ port: 8791, fromHead: true });
 try {
   const api = await benchUser(server.base, "prof");
-  const s = await dhanamSpace(api, "prof");
-  const write = (i) => api.post("/v1/transactions", { spaceId: s.id, accountId: s.accountId, ...dhanamWrite(i, "p", s.cats).body });
+  const spaces = [];
+  for (let k = 0; k < (path === "writes8" ? 8 : 1); k++) spaces.push(await dhanamSpace(api, `prof-${k}`));
+  const s = spaces[0];
+  const write = (i) => {
+    const t = spaces[i % spaces.length];
+    return api.post("/v1/transactions", { spaceId: t.id, accountId: t.accountId, ...dhanamWrite(i, "p", t.cats).body });
+  };
   // The list is of a space as large as the speed scenario's (3,200 rows); writes need only a warm object.
   await run({ total: path === "list" ? 3200 : 400, concurrency: 16, makeRequest: write });
   const list = (i) => api.get(`/v1/transactions?spaceId=${s.id}&limit=50&offset=${(i % 6) * 50}`);
