@@ -328,14 +328,14 @@ export const transactions = sqliteTable(
     updatedAt: integer("updated_at").notNull(),
   },
   (t) => [
-    // A space's pages in (date, id) order, and its cash flow by day, currency and category summed from
-    // this index alone (analytics): one index where two began with (space_id, date) (migration 0020).
-    index("transactions_space_date_id_flow_idx").on(t.spaceId, t.date, t.id, t.currency, t.categoryId, t.type, t.status, t.subtype, t.amount),
+    index("transactions_space_date_id_idx").on(t.spaceId, t.date, t.id),
     index("transactions_account_date_id_idx").on(t.accountId, t.date, t.id),
     index("transactions_space_category_date_id_idx").on(t.spaceId, t.categoryId, t.date, t.id),
     index("transactions_ledger_idx").on(t.spaceId, t.ledgerSeq),
     index("transactions_merchant_idx").on(t.spaceId, t.normalizedMerchant),
     index("transactions_provider_idx").on(t.accountId, t.providerTransactionId),
+    // Cash flow by day, currency and category summed from the index alone (analytics; migration 0014).
+    index("transactions_cashflow_idx").on(t.spaceId, t.date, t.currency, t.categoryId, t.type, t.status, t.subtype, t.amount),
   ],
 );
 

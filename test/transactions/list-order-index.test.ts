@@ -1,27 +1,12 @@
 /**
  * A transaction page is read in index order (migration 0016): no temporary B-tree sorts the rows that
- * share its dates, which made every page of a space whose rows share a day sort all of them. The same
- * index covers the cash-flow sums of the analytics (migration 0020), which read no table row.
+ * share its dates, which made every page of a space whose rows share a day sort all of them.
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { accessGuard } from "../../src/modules/spaces/access";
 import { pageSql } from "../../src/modules/transactions/list";
 import { guardedValue } from "../../src/lib/sql";
-import { dashboardReads } from "../../src/modules/analytics/dashboard";
-import { cashflowsStatement } from "../../src/modules/analytics/recurring";
-import { defaultsReads } from "../../src/modules/projections/defaults";
-
-/** The plan of a statement the app prepared, as EXPLAIN QUERY PLAN's steps. */
-async function planOf(statement: D1PreparedStatement) {
-  const { statement: sql, params } = statement as unknown as { statement: string; params: unknown[] };
-  const rows = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`).bind(...params).all<{ detail: string }>();
-  return rows.results.map((r) => r.detail);
-}
-
-/** The statements among `statements` that sum the space's transactions. */
-const sums = (statements: D1PreparedStatement[]) =>
-  statements.filter((s) => /SUM\(.*FROM transactions WHERE space_id/s.test((s as unknown as { statement: string }).statement));
 
 /** The page's plan, its space (and account) named through the caller's access as the list names them. */
 async function plan(where: string, params: (string | number)[]) {
@@ -38,7 +23,7 @@ async function plan(where: string, params: (string | number)[]) {
 describe("transaction page query plan", () => {
   it("reads a space's page from its index in order, with no sort", async () => {
     const steps = await plan("t.space_id = ?", ["spc_x"]);
-    expect(steps.some((s) => s.includes("transactions_space_date_id_flow_idx"))).toBe(true);
+    expect(steps.some((s) => s.includes("transactions_space_date_id_idx"))).toBe(true);
     expect(steps.filter((s) => s.includes("TEMP B-TREE"))).toEqual([]);
   });
 
@@ -57,24 +42,5 @@ describe("transaction page query plan", () => {
   it("does the same with a date range", async () => {
     const steps = await plan("t.space_id = ? AND t.date >= ? AND t.date < ?", ["spc_x", 0, Date.now()]);
     expect(steps.filter((s) => s.includes("TEMP B-TREE"))).toEqual([]);
-  });
-});
-
-describe("cash-flow query plans", () => {
-  const space = () => guardedValue("spc_x", accessGuard("spc_x", "usr_x", Date.now()));
-
-  it("sum the dashboard's and the projections' cash flow from the index alone", async () => {
-    const statements = [...sums(dashboardReads(env.DB, space(), "30d", Date.now()).statements), ...sums(defaultsReads(env.DB, space(), Date.now()).statements)];
-    expect(statements.length).toBe(2);
-    for (const s of statements) {
-      const steps = await planOf(s);
-      expect(steps.some((d) => /SEARCH transactions USING COVERING INDEX transactions_space_date_id_flow_idx \(space_id=\? AND date>\? AND date<\?\)/.test(d)), steps.join(" | ")).toBe(true);
-    }
-  });
-
-  it("read the recurring detector's cash flows in date order from the same index, with no sort", async () => {
-    const steps = await planOf(cashflowsStatement(env.DB, space(), 0, Date.now()));
-    expect(steps.some((d) => d.includes("transactions_space_date_id_flow_idx")), steps.join(" | ")).toBe(true);
-    expect(steps.filter((d) => d.includes("TEMP B-TREE"))).toEqual([]);
   });
 });
