@@ -1,12 +1,27 @@
 /**
  * A transaction page is read in index order (migration 0016): no temporary B-tree sorts the rows that
- * share its dates, which made every page of a space whose rows share a day sort all of them.
+ * share its dates, which made every page of a space whose rows share a day sort all of them. The
+ * analytics' cash-flow sums read their own covering index (migration 0014) in the order they group by.
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { accessGuard } from "../../src/modules/spaces/access";
 import { pageSql } from "../../src/modules/transactions/list";
 import { guardedValue } from "../../src/lib/sql";
+import { dashboardReads } from "../../src/modules/analytics/dashboard";
+import { cashflowsStatement } from "../../src/modules/analytics/recurring";
+import { defaultsReads } from "../../src/modules/projections/defaults";
+
+/** The plan of a statement the app prepared, as EXPLAIN QUERY PLAN's steps. */
+async function planOf(statement: D1PreparedStatement) {
+  const { statement: sql, params } = statement as unknown as { statement: string; params: unknown[] };
+  const rows = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`).bind(...params).all<{ detail: string }>();
+  return rows.results.map((r) => r.detail);
+}
+
+/** The statements among `statements` that sum the space's transactions. */
+const sums = (statements: D1PreparedStatement[]) =>
+  statements.filter((s) => /SUM\(.*FROM transactions WHERE space_id/s.test((s as unknown as { statement: string }).statement));
 
 /** The page's plan, its space (and account) named through the caller's access as the list names them. */
 async function plan(where: string, params: (string | number)[]) {
@@ -42,5 +57,28 @@ describe("transaction page query plan", () => {
   it("does the same with a date range", async () => {
     const steps = await plan("t.space_id = ? AND t.date >= ? AND t.date < ?", ["spc_x", 0, Date.now()]);
     expect(steps.filter((s) => s.includes("TEMP B-TREE"))).toEqual([]);
+  });
+});
+
+describe("cash-flow query plans", () => {
+  const space = () => guardedValue("spc_x", accessGuard("spc_x", "usr_x", Date.now()));
+
+  it("sum the dashboard's and the projections' cash flow from their index alone, in its order, with no sort", async () => {
+    // The index's order after the date (currency, category) is what the sums group by. An index with the
+    // list's id after the date would cover them too, but its groups would need a temporary B-tree: the
+    // 1-year dashboard at 100,000 rows took 196 ms instead of 165 (p50) when a merge of the two was tried.
+    const statements = [...sums(dashboardReads(env.DB, space(), "30d", Date.now()).statements), ...sums(defaultsReads(env.DB, space(), Date.now()).statements)];
+    expect(statements.length).toBe(2);
+    for (const s of statements) {
+      const steps = await planOf(s);
+      expect(steps.some((d) => /SEARCH transactions USING COVERING INDEX transactions_cashflow_idx \(space_id=\? AND date>\? AND date<\?\)/.test(d)), steps.join(" | ")).toBe(true);
+      expect(steps.filter((d) => d.includes("TEMP B-TREE")), steps.join(" | ")).toEqual([]);
+    }
+  });
+
+  it("read the recurring detector's cash flows in date order from the list's index, with no sort", async () => {
+    const steps = await planOf(cashflowsStatement(env.DB, space(), 0, Date.now()));
+    expect(steps.some((d) => d.includes("transactions_space_date_id_idx")), steps.join(" | ")).toBe(true);
+    expect(steps.filter((d) => d.includes("TEMP B-TREE"))).toEqual([]);
   });
 });
