@@ -4,14 +4,14 @@
  * once per budget per period. The outbox's unique dedupe key makes "once"
  * hold even when many transactions cross the threshold at the same moment.
  */
-import { eq } from "drizzle-orm";
 import type { Services } from "../../env";
-import { budgetCategories, budgets, spaces } from "../../db/schema";
-import { publishEvent } from "../webhooks/publish";
-import { IN_JSON_LIST, inJsonList, jsonList, rowReader } from "../../lib/sql";
+import { budgets } from "../../db/schema";
+import { type PublishInput, publishEvent, publishEvents } from "../webhooks/publish";
+import { IN_JSON_LIST, jsonList, rowReader } from "../../lib/sql";
 import { type Currency, CURRENCY_SCALES, formatMinor, toMajorNumber } from "../../lib/money";
 import type { PostCommitRead } from "../ledger/operations";
-import { type BudgetRow, spendingOf } from "./spending";
+import { currentPeriod, type Period, type PeriodWindow } from "./periods";
+import { type BudgetRow, type Spending, spendingFromRows, spendingOf, spendingStatement } from "./spending";
 
 const readBudget = rowReader(budgets);
 
@@ -21,44 +21,57 @@ const distinctIds = (categoryIds: (string | null | undefined)[]) => [...new Set(
 
 /**
  * The read of the space's alerting budgets that watch any of `categoryIds` or their parents (null when
- * there is no category to watch). The ids go in as one JSON parameter, so a bulk change touching
- * hundreds of categories stays under D1's cap. Prepared SQL, not a drizzle builder: this runs after
- * every categorized write, and building the nested query cost more CPU than the query itself (it
- * nearly always finds no budget). A single write hands it to the ledger (`readAfter`), which runs it
- * in the write's own batch: the alert then needs no round trip of its own.
+ * there is no category to watch), each with its categories (`category_ids`, a JSON array) and its
+ * space's zone (`space_timezone`): all that checking them needs besides their spending. The ids go in as
+ * one JSON parameter, so a bulk change touching hundreds of categories stays under D1's cap. Prepared
+ * SQL, not a drizzle builder: this runs after every categorized write, and building the nested query
+ * cost more CPU than the query itself (it nearly always finds no budget). A single write hands it to
+ * the ledger (`readAfter`), which runs it in the write's own batch.
  */
 export function watchingBudgetsRead(spaceId: string, categoryIds: (string | null | undefined)[]): PostCommitRead | null {
   const ids = distinctIds(categoryIds);
   if (ids.length === 0) return null;
   const list = jsonList(ids);
   return {
-    sql: `SELECT * FROM budgets WHERE space_id = ? AND alerts_enabled = 1 AND alert_threshold IS NOT NULL
-        AND id IN (SELECT budget_id FROM budget_categories
-                    WHERE category_id ${IN_JSON_LIST} OR category_id IN (SELECT parent_id FROM categories WHERE id ${IN_JSON_LIST}))`,
+    sql: `SELECT b.*, (SELECT timezone FROM spaces WHERE id = b.space_id) AS space_timezone,
+                 (SELECT json_group_array(category_id) FROM budget_categories WHERE budget_id = b.id) AS category_ids
+            FROM budgets b WHERE b.space_id = ? AND b.alerts_enabled = 1 AND b.alert_threshold IS NOT NULL
+             AND b.id IN (SELECT budget_id FROM budget_categories
+                           WHERE category_id ${IN_JSON_LIST} OR category_id IN (SELECT parent_id FROM categories WHERE id ${IN_JSON_LIST}))`,
     params: [spaceId, list, list],
   };
 }
 
 /**
  * Checks the budgets that track any of `categoryIds` (or their parents). `watching`: the rows of
- * `watchingBudgetsRead` when the caller already has them (read in its write's batch).
+ * `watchingBudgetsRead` when the caller already has them (read in its write's batch). Every budget's
+ * spending and whether its period's alert is already out are read in one batch; only an alert not yet
+ * out is written.
  */
 export async function checkBudgetAlerts(
   svc: Services, spaceId: string, categoryIds: (string | null | undefined)[], watching?: Record<string, unknown>[],
 ): Promise<number> {
   const read = watchingBudgetsRead(spaceId, categoryIds);
   if (!read) return 0;
-  const found = watching ?? (await svc.env.DB.prepare(read.sql).bind(...read.params).all()).results;
+  const db = svc.env.DB;
+  const found = watching ?? (await db.prepare(read.sql).bind(...read.params).all()).results;
   if (found.length === 0) return 0;
-  const rows = found.map(readBudget);
-  const [space, cats] = await Promise.all([
-    svc.db.select({ timezone: spaces.timezone }).from(spaces).where(eq(spaces.id, spaceId)).get(),
-    svc.db.select().from(budgetCategories).where(inJsonList(budgetCategories.budgetId, rows.map((b) => b.id))),
+  const nowMs = svc.clock.now();
+  const checks = found
+    .map((raw) => {
+      const b = readBudget(raw);
+      const window = currentPeriod({ period: b.period as Period, startDate: b.startDate, endDate: b.endDate }, nowMs, String(raw.space_timezone ?? "UTC"));
+      return { b, categoryIds: JSON.parse(String(raw.category_ids ?? "[]")) as string[], window, key: dedupeKey(b, window) };
+    })
+    .filter((c) => c.categoryIds.length > 0 && !c.window.finished);
+  if (checks.length === 0) return 0;
+  const results = await db.batch([
+    ...checks.map((c) => spendingStatement(db, c.b, c.categoryIds, c.window)),
+    db.prepare(`SELECT dedupe_key FROM event_outbox WHERE dedupe_key ${IN_JSON_LIST}`).bind(jsonList(checks.map((c) => c.key))),
   ]);
-  const tz = space?.timezone ?? "UTC";
-  // Each budget has its own period, so each gets its own spending query; they run side by side.
-  const emitted = await Promise.all(rows.map((b) => alertIfCrossed(svc, b, cats.filter((c) => c.budgetId === b.id).map((c) => c.categoryId), tz)));
-  return emitted.reduce((sum, n) => sum + n, 0);
+  const out = new Set((results[checks.length]!.results as { dedupe_key: string }[]).map((r) => r.dedupe_key));
+  const events = checks.flatMap((c, i) => (out.has(c.key) ? [] : (thresholdEvent(c.b, spendingFromRows(c.window, c.categoryIds, results[i]!.results as Record<string, unknown>[])) ?? [])));
+  return (await publishEvents(svc, events)).filter((r) => r.created).length;
 }
 
 /**
@@ -67,16 +80,19 @@ export async function checkBudgetAlerts(
  */
 export async function checkOneBudgetAlert(svc: Services, b: BudgetRow, categoryIds: string[], tz: string): Promise<number> {
   if (!b.alertsEnabled || categoryIds.length === 0) return 0;
-  return alertIfCrossed(svc, b, categoryIds, tz);
+  const event = thresholdEvent(b, await spendingOf(svc, b, categoryIds, tz));
+  return event ? ((await publishEvent(svc, event)).created ? 1 : 0) : 0;
 }
 
-/** Writes the period's threshold event (once: the dedupe key) if `b`'s spending has reached its threshold. */
-async function alertIfCrossed(svc: Services, b: BudgetRow, categoryIds: string[], tz: string): Promise<number> {
-  if (b.alertThreshold === null) return 0;
-  const s = await spendingOf(svc, b, categoryIds, tz);
+/** Once per budget and period: the outbox's unique dedupe key. */
+const dedupeKey = (b: BudgetRow, window: PeriodWindow) => `${THRESHOLD_EVENT}:${b.id}:${window.startDate}`;
+
+/** The period's threshold event of `b` if its spending `s` has reached the threshold (null otherwise). */
+function thresholdEvent(b: BudgetRow, s: Spending): PublishInput | null {
+  if (b.alertThreshold === null) return null;
   // In BigInt: spent × 100 can pass 2^53 for large budgets, where doubles would round the comparison.
   const percent = BigInt(s.spent) * 100n;
-  if (s.window.finished || percent < BigInt(b.alertThreshold) * BigInt(b.amount)) return 0;
+  if (s.window.finished || percent < BigInt(b.alertThreshold) * BigInt(b.amount)) return null;
   const scale = CURRENCY_SCALES[b.currency as Currency];
   const payload = {
     budgetId: b.id,
@@ -90,10 +106,6 @@ async function alertIfCrossed(svc: Services, b: BudgetRow, categoryIds: string[]
     periodStart: s.window.startDate,
     periodEnd: s.window.endDate,
   };
-  // Once per budget and period (the dedupe key); delivered to webhooks at once, not at the next sweep.
-  const published = await publishEvent(svc, {
-    spaceId: b.spaceId, type: THRESHOLD_EVENT, payload, dedupeKey: `${THRESHOLD_EVENT}:${b.id}:${s.window.startDate}`,
-  });
-  return published.created ? 1 : 0;
+  // Delivered to webhooks at once (publishEvents queues it), not at the next sweep.
+  return { spaceId: b.spaceId, type: THRESHOLD_EVENT, payload, dedupeKey: dedupeKey(b, s.window) };
 }
-

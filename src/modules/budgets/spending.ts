@@ -22,14 +22,19 @@ export interface Spending {
 /** Budget `b`'s spending over `categoryIds` in its period at `nowMs`, read on its own. */
 export async function spendingOf(svc: Services, b: BudgetRow, categoryIds: string[], tz: string, nowMs = svc.clock.now()): Promise<Spending> {
   const window = currentPeriod({ period: b.period as Period, startDate: b.startDate, endDate: b.endDate }, nowMs, tz);
-  const byCategory = new Map<string, number>(categoryIds.map((id) => [id, 0]));
-  if (categoryIds.length === 0) return { window, spent: 0, byCategory };
-  // Cash flows only: transfers, trades and opening balances move no money to or from a category in the
-  // ledger, so counting them would part budgets from the ledger's category balances.
-  // The category list is one JSON parameter, named once in a CTE and used for
-  // both the categories and their children: a list of `?`s would be bound
-  // twice and pass D1's 100-parameter cap at 49 categories.
-  const res = await svc.env.DB.prepare(
+  if (categoryIds.length === 0) return spendingFromRows(window, categoryIds, []);
+  return spendingFromRows(window, categoryIds, (await spendingStatement(svc.env.DB, b, categoryIds, window).all()).results);
+}
+
+/**
+ * The read of budget `b`'s spending over `categoryIds` in `window` (one row per category), for
+ * `spendingFromRows`. Cash flows only: transfers, trades and opening balances move no money to or from a
+ * category in the ledger, so counting them would part budgets from the ledger's category balances. The
+ * category list is one JSON parameter, named once in a CTE and used for both the categories and their
+ * children: a list of `?`s would be bound twice and pass D1's 100-parameter cap at 49 categories.
+ */
+export function spendingStatement(db: D1Database, b: BudgetRow, categoryIds: string[], window: PeriodWindow): D1PreparedStatement {
+  return db.prepare(
     `WITH wanted(id) AS (SELECT value FROM json_each(?))
      SELECT COALESCE(c.parent_id, t.category_id) AS parent, t.category_id AS category, -SUM(t.amount) AS spent
        FROM transactions t LEFT JOIN categories c ON c.id = t.category_id
@@ -37,11 +42,14 @@ export async function spendingOf(svc: Services, b: BudgetRow, categoryIds: strin
         AND t.type IN ('expense', 'income', 'fee', 'other') AND (t.subtype IS NULL OR t.subtype != 'opening_balance')
         AND (t.category_id IN (SELECT id FROM wanted) OR c.parent_id IN (SELECT id FROM wanted))
       GROUP BY t.category_id`,
-  )
-    .bind(jsonList(categoryIds), b.spaceId, b.currency, window.startMs, window.endMsExclusive)
-    .all<{ parent: string; category: string; spent: number }>();
+  ).bind(jsonList(categoryIds), b.spaceId, b.currency, window.startMs, window.endMsExclusive);
+}
+
+/** The spending that `spendingStatement`'s rows add up to: a subcategory's counts toward its budgeted parent. */
+export function spendingFromRows(window: PeriodWindow, categoryIds: string[], rows: Record<string, unknown>[]): Spending {
+  const byCategory = new Map<string, number>(categoryIds.map((id) => [id, 0]));
   let spent = 0;
-  for (const r of res.results) {
+  for (const r of rows as { parent: string; category: string; spent: number }[]) {
     const key = byCategory.has(r.category) ? r.category : r.parent;
     byCategory.set(key, (byCategory.get(key) ?? 0) + r.spent);
     spent += r.spent;
