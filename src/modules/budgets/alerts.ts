@@ -79,7 +79,7 @@ export async function checkBudgetAlerts(
  * no other budget's spending, so only this one needs checking.
  */
 export async function checkOneBudgetAlert(svc: Services, b: BudgetRow, categoryIds: string[], tz: string): Promise<number> {
-  if (!b.alertsEnabled || categoryIds.length === 0) return 0;
+  if (!b.alertsEnabled || b.alertThreshold === null || categoryIds.length === 0) return 0;
   const event = thresholdEvent(b, await spendingOf(svc, b, categoryIds, tz));
   return event ? ((await publishEvent(svc, event)).created ? 1 : 0) : 0;
 }

@@ -10,6 +10,8 @@ import { describe, expect, it } from "vitest";
 import { callJson, registerUser } from "../helpers";
 import { createAccount } from "../accounts/helpers";
 import { countingApp } from "../counting-app";
+import type { Services } from "../../src/env";
+import { checkBudgetAlerts } from "../../src/modules/budgets/alerts";
 
 const THRESHOLD_EVENT = "budget.alert.threshold_exceeded";
 
@@ -27,7 +29,7 @@ describe("a write into a budgeted category", () => {
     const large = await budget({ name: "Food", amount: "1000.00", alertThreshold: 80 });
     expect([small.status, large.status]).toEqual([201, 201]);
     const alerts = async () =>
-      (await env.DB.prepare("SELECT payload FROM event_outbox WHERE space_id = ? AND type = ?").bind(spaceId, THRESHOLD_EVENT).all<{ payload: string }>())
+      (await env.DB.prepare("SELECT payload FROM event_outbox WHERE space_id = ? AND type = ? ORDER BY created_at, id").bind(spaceId, THRESHOLD_EVENT).all<{ payload: string }>())
         .results.map((r) => JSON.parse(r.payload));
 
     const { post } = countingApp();
@@ -67,5 +69,40 @@ describe("a write into a budgeted category", () => {
     const all = await alerts();
     expect(all).toHaveLength(2);
     expect(all[1]).toMatchObject({ budgetId: large.body.id, currentSpentDecimal: "800.00", budgetAmountDecimal: "1000.00" });
+  });
+
+  it("checks each budget's period in the space's zone, counts a subcategory toward its parent, and leaves alone a budget with alerts off or a period over", async () => {
+    const u = await registerUser();
+    const api = (path: string, body?: unknown) => callJson(path, { token: u.accessToken, ip: u.ip, body });
+    const spaceId = (await api("/v1/spaces", { name: "Casa", type: "personal", currency: "USD", timezone: "America/Mexico_City" })).body.id as string;
+    const acc = await createAccount(u, spaceId, { openingBalance: "1000.00" });
+    const household = await api("/v1/categories", { spaceId, name: "Household", type: "expense" });
+    const produce = await api("/v1/categories", { spaceId, name: "Cleaning", type: "expense", parentId: household.body.id });
+    expect([household.status, produce.status], JSON.stringify(produce.body)).toEqual([201, 201]);
+    const budget = async (body: object) => {
+      const r = await api("/v1/budgets", { spaceId, amount: "100.00", period: "monthly", categoryIds: [household.body.id], alertThreshold: 80, startDate: "2026-01-01", ...body });
+      expect(r.status, JSON.stringify(r.body)).toBe(201);
+      return r.body.id as string;
+    };
+    const watched = await budget({ name: "Household" });
+    await budget({ name: "Muted", alertsEnabled: false });
+    await budget({ name: "Over", endDate: "2026-01-15" });
+    // The last day of January in Mexico City, in the subcategory; checked at its write against today's period (nothing).
+    const t = await api("/v1/transactions", { spaceId, accountId: acc.id, amount: "-90.00", description: "market", categoryId: produce.body.id, date: "2026-01-31" });
+    expect(t.status, JSON.stringify(t.body)).toBe(201);
+    const outbox = () => env.DB.prepare("SELECT dedupe_key, payload FROM event_outbox WHERE space_id = ? AND type = ?").bind(spaceId, THRESHOLD_EVENT).all<{ dedupe_key: string; payload: string }>();
+    expect((await outbox()).results).toEqual([]);
+
+    // 2026-02-01T03:00Z is still 31 January in Mexico City (UTC−6): January's period, which holds the 90.00.
+    // In UTC it would be February's, which holds nothing.
+    const at = (ms: number) => ({ env, clock: { now: () => ms } }) as unknown as Services;
+    expect(await checkBudgetAlerts(at(Date.UTC(2026, 1, 1, 3)), spaceId, [produce.body.id])).toBe(1);
+    const [alert] = (await outbox()).results;
+    expect(alert!.dedupe_key).toBe(`${THRESHOLD_EVENT}:${watched}:2026-01-01`);
+    expect(JSON.parse(alert!.payload)).toMatchObject({ budgetId: watched, currentSpentDecimal: "90.00", periodStart: "2026-01-01", periodEnd: "2026-01-31" });
+    // Once out, never again for that period; and in Mexico City's February nothing has been spent.
+    expect(await checkBudgetAlerts(at(Date.UTC(2026, 1, 1, 4)), spaceId, [produce.body.id])).toBe(0);
+    expect(await checkBudgetAlerts(at(Date.UTC(2026, 1, 1, 7)), spaceId, [produce.body.id])).toBe(0);
+    expect((await outbox()).results).toHaveLength(1);
   });
 });
