@@ -169,7 +169,7 @@ describe("an account's statement", () => {
       expect(refused.status).toBe(404);
       expect(refused.body.error).toMatchObject({ code: none.body.error.code, message: none.body.error.message });
       expect(refused.trips).toBe(1);
-      expect(JSON.stringify(refused.body)).not.toContain("T1");
+      expect(JSON.stringify(refused.body)).not.toMatch(/"T\d+"/); // no description (quoted: the error's timestamp holds "T1" from 10:00 to 19:59 UTC)
       // The guards' few rows, as for an account with no entries at all: none of the account's read.
       const baseline = await get(stranger, statementPath(empty.id, from, to));
       expect(baseline.status).toBe(404);
