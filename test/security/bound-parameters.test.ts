@@ -98,6 +98,9 @@ describe("routes that bind a caller-sized list stay under D1's 100 parameters", 
     await spend({ amount: -60, description: "crosses every budget", categoryId: cat });
     const alerted = (await outbox(spaceId)).results.map((r) => JSON.parse(r.payload).budgetId).sort();
     expect(alerted).toEqual(budgets.map((b) => b.id).sort());
+    // Every period's alert is out: the next write reads their 101 keys (one JSON parameter) and writes none.
+    await spend({ amount: -1, description: "after", categoryId: cat });
+    expect((await outbox(spaceId)).results).toHaveLength(101);
   });
 
   it("a transaction page over 120 categories, and apply-rules into 120 categories", async () => {
@@ -109,6 +112,8 @@ describe("routes that bind a caller-sized list stay under D1's 100 parameters", 
     await a.post("/v1/budgets", { spaceId, name: "Watching all", amount: 1000, period: "monthly", categoryIds: cats, alertThreshold: 10 });
     const run = await a.post("/v1/categories/apply-rules", { spaceId }, 200);
     expect(run).toMatchObject({ matched: n, updated: n });
+    // The alert check after the recategorization reads the budgets watching 120 categories itself: 120.00 of 1,000.00 is 12%.
+    expect((await outbox(spaceId)).results.map((r) => JSON.parse(r.payload))).toEqual([expect.objectContaining({ currentSpentDecimal: "120.00", percentageSpent: 12, threshold: 10 })]);
 
     const page = await a.get(`/v1/transactions?spaceId=${spaceId}&limit=200`);
     const shown = new Map<string, string>(page.transactions.map((t: { id: string; category: { id: string } | null }) => [t.id, t.category?.id]));

@@ -6,7 +6,7 @@
  */
 import type { Services } from "../../env";
 import { budgets } from "../../db/schema";
-import { type PublishInput, publishEvent, publishEvents } from "../webhooks/publish";
+import { type PublishInput, publishEvent, publishEvents, storedEventsStatement } from "../webhooks/publish";
 import { IN_JSON_LIST, jsonList, rowReader } from "../../lib/sql";
 import { type Currency, CURRENCY_SCALES, formatMinor, toMajorNumber } from "../../lib/money";
 import type { PostCommitRead } from "../ledger/operations";
@@ -67,7 +67,7 @@ export async function checkBudgetAlerts(
   if (checks.length === 0) return 0;
   const results = await db.batch([
     ...checks.map((c) => spendingStatement(db, c.b, c.categoryIds, c.window)),
-    db.prepare(`SELECT dedupe_key FROM event_outbox WHERE dedupe_key ${IN_JSON_LIST}`).bind(jsonList(checks.map((c) => c.key))),
+    storedEventsStatement(db, checks.map((c) => c.key)),
   ]);
   const out = new Set((results[checks.length]!.results as { dedupe_key: string }[]).map((r) => r.dedupe_key));
   const events = checks.flatMap((c, i) => (out.has(c.key) ? [] : (thresholdEvent(c.b, spendingFromRows(c.window, c.categoryIds, results[i]!.results as Record<string, unknown>[])) ?? [])));

@@ -75,6 +75,11 @@ export async function queueFanout(svc: Services, rows: OutboxRow[]): Promise<voi
   }
 }
 
+/** The outbox rows (`id`, `dedupe_key`) already stored under any of `dedupeKeys` (one JSON parameter, however many). */
+export function storedEventsStatement(db: D1Database, dedupeKeys: string[]): D1PreparedStatement {
+  return db.prepare(`SELECT id, dedupe_key FROM event_outbox WHERE dedupe_key ${IN_JSON_LIST}`).bind(jsonList(dedupeKeys));
+}
+
 /**
  * Writes events to the outbox (once per dedupe key) and queues their fan-out.
  * A failure to queue is logged, not thrown: the event is stored, and the
@@ -94,7 +99,7 @@ export async function publishEvents(svc: Services, inputs: PublishInput[]): Prom
     const existing = chunk.filter((_, j) => results[j]!.results.length === 0).map((e) => e.dedupeKey);
     const found = existing.length
       ? new Map(
-          (await db.prepare("SELECT id, dedupe_key FROM event_outbox WHERE dedupe_key IN (SELECT value FROM json_each(?))").bind(JSON.stringify(existing)).all<{ id: string; dedupe_key: string }>())
+          (await storedEventsStatement(db, existing).all<{ id: string; dedupe_key: string }>())
             .results.map((r) => [r.dedupe_key, r.id]),
         )
       : new Map<string, string>();
