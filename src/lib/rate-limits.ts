@@ -26,3 +26,13 @@ export const GUESS_LIMITS: Record<GuessKind, BucketSpec> = {
   password: { limit: 10, windowMs: 15 * 60_000 },
   secondFactor: { limit: 5, windowMs: 15 * 60_000 },
 };
+
+/**
+ * Calls out that an unauthenticated request can cause, capped over all callers: a provider webhook
+ * naming a key id we have not seen makes us fetch the key from the provider, so forged webhooks with
+ * fresh key ids would otherwise turn into unlimited calls on our provider credentials. Providers rotate
+ * their keys rarely, and a genuine webhook refused here is retried by the provider.
+ */
+export const OUTBOUND_LIMITS = {
+  plaidWebhookKeyFetch: { limit: 10, windowMs: 10 * 60_000 },
+} satisfies Record<string, BucketSpec>;

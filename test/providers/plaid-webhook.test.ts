@@ -9,6 +9,7 @@ import { env } from "cloudflare:workers";
 import { exportJWK, generateKeyPair, SignJWT } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
 import { sha256Hex } from "../../src/lib/crypto";
+import { OUTBOUND_LIMITS } from "../../src/lib/rate-limits";
 import { call, callJson } from "../helpers";
 import { as, linkPlaid, ownerWithSpace, plaidAccessToken, plaidControl, syncNow, waitForJob, jobStats, ledgerFingerprint } from "./helpers";
 import { ledgerViolations } from "../invariants/ledger-invariants";
@@ -83,6 +84,45 @@ describe("Plaid webhook verification", () => {
     // Nothing a refused webhook sent reached a table but the key cache.
     const jobs = await env.DB.prepare("SELECT COUNT(*) AS n FROM provider_sync_jobs WHERE trigger = 'webhook'").first<{ n: number }>();
     expect(jobs!.n).toBe(0);
+  });
+
+  it("caps the fetches of unknown keys over all callers: forged key ids cannot drive unlimited calls to Plaid", { timeout: 60_000 }, async () => {
+    const body = JSON.stringify({ webhook_type: "TRANSACTIONS", webhook_code: "SYNC_UPDATES_AVAILABLE", item_id: "item-unknown", environment: "sandbox" });
+    expect((await post(body, await sign(body))).status).toBe(200);
+    const forger = await generateKeyPair("ES256", { extractable: true });
+    const { limit } = OUTBOUND_LIMITS.plaidWebhookKeyFetch;
+    // Forged key ids, each asked of Plaid and refused by it, until the cap is spent: within `limit` of them
+    // (the file's earlier test fetched some keys already, which count too).
+    let forged = 0;
+    for (;;) {
+      const res = await post(body, await sign(body, { key: forger.privateKey, kid: `kid-forged-${forged}` }));
+      if (res.status === 503) break;
+      expect(res.status, `forged kid ${forged}`).toBe(401);
+      expect(((await res.json()) as any).error.message).toMatch(/Unknown key id/);
+      forged++;
+      expect(forged).toBeLessThanOrEqual(limit);
+    }
+    expect(forged).toBeGreaterThan(0);
+    // A key Plaid does publish, first seen now: it is not fetched while the cap is spent (503, retried by
+    // Plaid), so it is not in the cache afterwards.
+    const rotated = await generateKeyPair("ES256", { extractable: true });
+    await publish("kid-after-the-cap", rotated.publicKey);
+    const capped = await post(body, await sign(body, { key: rotated.privateKey, kid: "kid-after-the-cap" }));
+    expect(capped.status).toBe(503);
+    expect(Number(capped.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(((await capped.json()) as any).error.code).toBe("PROVIDER_UNAVAILABLE");
+    const uncached = await env.DB.prepare("SELECT kid FROM provider_webhook_keys WHERE provider = 'plaid' AND kid = 'kid-after-the-cap'").first();
+    expect(uncached).toBeNull();
+    // Another forged kid is not asked of Plaid either.
+    expect((await post(body, await sign(body, { key: forger.privateKey, kid: "kid-forged-more" }))).status).toBe(503);
+    // A cached key still verifies, and one due for its daily re-check is used as it is meanwhile.
+    const stale = Date.now() - 2 * 24 * 3_600_000;
+    await env.DB.prepare("UPDATE provider_webhook_keys SET fetched_at = ? WHERE provider = 'plaid' AND kid = ?").bind(stale, signer.kid).run();
+    expect((await post(body, await sign(body))).status).toBe(200);
+    const kept = await env.DB.prepare("SELECT fetched_at FROM provider_webhook_keys WHERE provider = 'plaid' AND kid = ?").bind(signer.kid).first<{ fetched_at: number }>();
+    expect(kept!.fetched_at).toBe(stale);
+    // Forgeries under the cached key id are refused by its signature, not by the cap.
+    expect((await post(body, await sign(body, { key: forger.privateKey }))).status).toBe(401);
   });
 
   it("SYNC_UPDATES_AVAILABLE enqueues a sync (twice: the same ledger), ITEM_LOGIN_REQUIRED needs reauth, update mode repairs it", { timeout: 90_000 }, async () => {

@@ -4,7 +4,7 @@ import { ApiError, notFound, validationFailed } from "../../lib/errors";
 import { logInfo } from "../../lib/log";
 import { PlaidClient } from "../../providers/plaid/client";
 import { normalAccount } from "../../providers/plaid/adapter";
-import { verifyPlaidWebhook, WebhookRejected } from "../../providers/plaid/webhook";
+import { KeyFetchRefused, verifyPlaidWebhook, WebhookRejected } from "../../providers/plaid/webhook";
 import { asApiError, ProviderError } from "../../providers/errors";
 import { requireSpaceRole } from "../spaces/access";
 import { applyChanges, emptyStats, type NormalAccount } from "./apply";
@@ -73,6 +73,11 @@ export async function handlePlaidWebhook(svc: Services, rawBody: string, header:
     body = await verifyPlaidWebhook(svc, rawBody, header);
   } catch (e) {
     if (e instanceof WebhookRejected) throw new ApiError(401, "UNAUTHORIZED", `Webhook verification failed: ${e.message}`);
+    if (e instanceof KeyFetchRefused) {
+      throw new ApiError(503, "PROVIDER_UNAVAILABLE", "The webhook's verification key cannot be fetched now; retry later", [], {
+        "Retry-After": String(Math.max(1, Math.ceil(e.retryAfterMs / 1000))),
+      });
+    }
     if (e instanceof ProviderError) throw asApiError(e);
     throw e;
   }

@@ -66,9 +66,9 @@ providerRoutes.openapi(
 providerRoutes.openapi(
   createRoute({
     method: "post", path: "/plaid/webhook", tags, middleware: webhookGuards,
-    summary: "Plaid webhook (verified by its Plaid-Verification ES256 JWT, not a bearer token)",
+    summary: "Plaid webhook (verified by its Plaid-Verification ES256 JWT, not a bearer token; 503 while fetches of unknown keys are capped)",
     request: { body: jsonBody(WebhookBody) },
-    responses: { 200: json(WebhookAckSchema, "Accepted"), ...errors(401, 422) },
+    responses: { 200: json(WebhookAckSchema, "Accepted"), ...errors(401, 422, 503) },
   }),
   async (c) => c.json(await plaid.handlePlaidWebhook(c.get("services"), await c.req.text(), c.req.header("plaid-verification")), 200),
 );

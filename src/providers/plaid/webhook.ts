@@ -5,10 +5,16 @@
  * and cached (a `kid` not in the cache is fetched; an expired key is refused);
  * the token's `iat` is at most 5 minutes old; and the SHA-256 of the raw body
  * equals the token's `request_body_sha256`, compared in constant time.
+ *
+ * Anyone can send a token naming a key id of their choosing, so fetches of
+ * keys are capped over all callers (`OUTBOUND_LIMITS`): past the cap an
+ * unknown key id is refused for now (`KeyFetchRefused`, which Plaid retries),
+ * and a cached key due for its re-check is used as it is.
  */
 import { decodeProtectedHeader, importJWK, jwtVerify, type JWK } from "jose";
 import type { Services } from "../../env";
 import { sha256Hex, timingSafeEqual } from "../../lib/crypto";
+import { OUTBOUND_LIMITS } from "../../lib/rate-limits";
 import { ProviderError } from "../errors";
 import { PlaidClient } from "./client";
 
@@ -17,6 +23,13 @@ export const MAX_WEBHOOK_AGE_SECONDS = 5 * 60;
 const KEY_RECHECK_MS = 24 * 3_600_000;
 
 export class WebhookRejected extends Error {}
+
+/** A key would have to be fetched, and the fetches' cap is spent: retry after `retryAfterMs`. */
+export class KeyFetchRefused extends Error {
+  constructor(readonly retryAfterMs: number) {
+    super("Too many webhook keys fetched recently");
+  }
+}
 
 interface CachedKey {
   jwk: JWK & { expired_at?: number | null };
@@ -29,6 +42,12 @@ async function cachedKey(svc: Services, kid: string): Promise<CachedKey | null> 
     .bind(kid)
     .first<{ jwk: string; expired_at: number | null; fetched_at: number }>();
   return row ? { jwk: JSON.parse(row.jwk), expiredAt: row.expired_at, fetchedAt: row.fetched_at } : null;
+}
+
+/** Takes one of the key fetches allowed over all callers; the milliseconds to wait when none is left. */
+async function takeKeyFetch(svc: Services, now: number): Promise<{ allowed: boolean; retryAfterMs: number }> {
+  const ns = svc.env.RATE_LIMITER;
+  return ns.get(ns.idFromName("outbound:plaid-webhook-key")).take(OUTBOUND_LIMITS.plaidWebhookKeyFetch, now);
 }
 
 async function fetchKey(svc: Services, kid: string): Promise<CachedKey> {
@@ -66,7 +85,11 @@ export async function verifyPlaidWebhook(svc: Services, rawBody: string, header:
   if (typeof kid !== "string" || kid.length === 0 || kid.length > 200) throw new WebhookRejected("Missing key id");
   const now = svc.clock.now();
   let key = await cachedKey(svc, kid);
-  if (!key || (key.expiredAt === null && now - key.fetchedAt > KEY_RECHECK_MS)) key = await fetchKey(svc, kid);
+  if (!key || (key.expiredAt === null && now - key.fetchedAt > KEY_RECHECK_MS)) {
+    const slot = await takeKeyFetch(svc, now);
+    if (slot.allowed) key = await fetchKey(svc, kid);
+    else if (!key) throw new KeyFetchRefused(slot.retryAfterMs);
+  }
   if (key.expiredAt !== null && key.expiredAt <= now) throw new WebhookRejected(`Key ${kid} has expired`);
   if (key.jwk.kty !== "EC" || key.jwk.crv !== "P-256") throw new WebhookRejected("Key is not an EC P-256 key");
   let payload;
