@@ -56,4 +56,6 @@ export const forecastCache = sqliteTable("forecast_cache", {
   asOfDate: text("as_of_date").notNull(),
   payload: text("payload").notNull(),
   computedAt: integer("computed_at").notNull(),
+  /** The instant the space's next day began when it was computed: the cache may be fresh only before it. */
+  validUntil: integer("valid_until"),
 });

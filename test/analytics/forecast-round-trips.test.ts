@@ -2,8 +2,10 @@
  * GET /v1/analytics/forecast's D1 round trips (issue 10): with a fresh cache, the session, the role, the
  * ledger's state and the cache in one batch. With a cache that is stale for certain (none, or too many
  * changes since) the forecast's reads come in that batch too, and the cache's write (a write of what was
- * computed, so after it) is the second; a cache of yesterday, which the batch cannot tell from today's
- * without the space's zone, costs the forecast's reads in a batch of their own.
+ * computed, so after it) is the second. A cache of yesterday is stale for certain too: its row keeps the
+ * instant the space's next day began (`valid_until`), which the batch compares with now without the zone.
+ * Only a row written before that column, or one whose space has changed zones since, costs the forecast's
+ * reads a batch of their own.
  */
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -54,15 +56,34 @@ describe("GET /v1/analytics/forecast round trips", () => {
     expect(withoutCache(warm.body)).toEqual(withoutCache(cold.body));
   });
 
-  it("recomputes yesterday's cache in three round trips and a much-changed one in two, the same forecast", async () => {
+  it("recomputes yesterday's cache and a much-changed one in two round trips, the same forecast", async () => {
     const { get } = countingApp();
     const fresh = await get(viewer, path(spaceId));
     expect(fresh.body.cache.hit).toBe(true);
-    await env.DB.prepare("UPDATE forecast_cache SET as_of_date = ? WHERE space_id = ?").bind(day(-1), spaceId).run();
+    // Tokyo has no clock changes: its day starts at 15:00 UTC the day before.
+    const startOf = (date: string) => Date.parse(`${date}T00:00:00+09:00`);
+    const row = () => env.DB.prepare("SELECT as_of_date, valid_until FROM forecast_cache WHERE space_id = ?").bind(spaceId).first<{ as_of_date: string; valid_until: number }>();
+    expect(await row()).toEqual({ as_of_date: day(0), valid_until: startOf(day(1)) });
+    // Computed yesterday: valid until today began.
+    await env.DB.prepare("UPDATE forecast_cache SET as_of_date = ?, valid_until = ? WHERE space_id = ?").bind(day(-1), startOf(day(0)), spaceId).run();
     const yesterday = await get(viewer, path(spaceId));
     expect(yesterday.body.cache.hit).toBe(false);
-    expect(yesterday.trips).toBe(3);
+    expect(yesterday.trips).toBe(2);
     expect(withoutCache(yesterday.body)).toEqual(withoutCache(fresh.body));
+    expect(await row()).toEqual({ as_of_date: day(0), valid_until: startOf(day(1)) });
+    // A row from before `valid_until` was kept: the batch cannot tell its day from today's, so the reads follow.
+    await env.DB.prepare("UPDATE forecast_cache SET as_of_date = ?, valid_until = NULL WHERE space_id = ?").bind(day(-1), spaceId).run();
+    const unmarked = await get(viewer, path(spaceId));
+    expect(unmarked.body.cache.hit).toBe(false);
+    expect(unmarked.trips).toBe(3);
+    expect(withoutCache(unmarked.body)).toEqual(withoutCache(fresh.body));
+    // Still valid by its instant but of another day in the space's zone as it is now (the zone was changed):
+    // the zone decides, and the reads follow.
+    await env.DB.prepare("UPDATE forecast_cache SET as_of_date = ?, valid_until = ? WHERE space_id = ?").bind(day(-1), startOf(day(1)), spaceId).run();
+    const rezoned = await get(viewer, path(spaceId));
+    expect(rezoned.body.cache.hit).toBe(false);
+    expect(rezoned.trips).toBe(3);
+    expect(withoutCache(rezoned.body)).toEqual(withoutCache(fresh.body));
     await env.DB.prepare("UPDATE forecast_cache SET ledger_seq = ledger_seq - ? WHERE space_id = ?").bind(5, spaceId).run();
     const changed = await get(viewer, path(spaceId));
     expect(changed.body.cache.hit).toBe(false);

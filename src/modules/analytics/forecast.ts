@@ -391,29 +391,34 @@ async function ledgerState(svc: Services, spaceId: string): Promise<LedgerState>
 export async function storeForecast(svc: Services, space: SpaceInfo, nowMs: number, state?: LedgerState, data?: ForecastData) {
   const key = state ?? (await ledgerState(svc, space.id));
   const f = await computeForecast(svc, space, nowMs, data);
+  const validUntil = startOfDay(localDayOf(nowMs, space.timezone) + 1, space.timezone);
   await svc.env.DB.prepare(
-    `INSERT INTO forecast_cache (space_id, ledger_seq, transaction_count, as_of_date, payload, computed_at) VALUES (?, ?, ?, ?, ?, ?)
+    `INSERT INTO forecast_cache (space_id, ledger_seq, transaction_count, as_of_date, payload, computed_at, valid_until) VALUES (?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT(space_id) DO UPDATE SET ledger_seq = excluded.ledger_seq, transaction_count = excluded.transaction_count,
-       as_of_date = excluded.as_of_date, payload = excluded.payload, computed_at = excluded.computed_at`,
+       as_of_date = excluded.as_of_date, payload = excluded.payload, computed_at = excluded.computed_at, valid_until = excluded.valid_until`,
   )
-    .bind(space.id, key.seq, key.count, f.asOfDate, JSON.stringify(f), nowMs)
+    .bind(space.id, key.seq, key.count, f.asOfDate, JSON.stringify(f), nowMs, validUntil)
     .run();
   return { forecast: f, state: key };
 }
 
 /**
- * `space`, or NULL while the space's cached forecast may still be fresh: a cache row of a day within one
- * of UTC's today (the space's today is one of those, whatever its zone) with fewer than LARGE_CHANGE
- * ledger transactions since. Reads that name the space through it run only when the cache is stale
- * for certain (no cache, a cache two days old, or too many changes since).
+ * `space`, or NULL while the space's cached forecast may still be fresh: a cache row whose space's next
+ * day had not begun by `nowMs` (a row from before `valid_until` was kept: of a day within one of UTC's
+ * today, the space's today being one of those whatever its zone) with fewer than LARGE_CHANGE ledger
+ * transactions since. Reads that name the space through it run only when the cache is stale for certain
+ * (no cache, a cache of an earlier day, or too many changes since). `isFresh` still decides, in the space's
+ * zone as it is now: a zone changed since the cache was written can only cost the reads a batch of their own.
  */
 function whenStale(space: SqlGuard, nowMs: number): SqlGuard {
   const utcToday = Math.floor(nowMs / DAY_MS);
   const seq = `(SELECT COALESCE(MAX(seq), 0) FROM ledger_transactions WHERE space_id = ${space.sql})`;
   return {
     sql: `(SELECT ${space.sql} WHERE NOT EXISTS (SELECT 1 FROM forecast_cache c
-             WHERE c.space_id = ${space.sql} AND c.as_of_date >= ? AND c.as_of_date <= ? AND ${seq} - c.ledger_seq BETWEEN 0 AND ?))`,
-    params: [...space.params, ...space.params, dateOfDay(utcToday - 1), dateOfDay(utcToday + 1), ...space.params, LARGE_CHANGE - 1],
+             WHERE c.space_id = ${space.sql}
+               AND (CASE WHEN c.valid_until IS NULL THEN c.as_of_date >= ? AND c.as_of_date <= ? ELSE c.valid_until > ? END)
+               AND ${seq} - c.ledger_seq BETWEEN 0 AND ?))`,
+    params: [...space.params, ...space.params, dateOfDay(utcToday - 1), dateOfDay(utcToday + 1), nowMs, ...space.params, LARGE_CHANGE - 1],
   };
 }
 
@@ -443,8 +448,8 @@ const isFresh = (cached: CacheRow | null, state: LedgerState, today: string): ca
  * GET /v1/analytics/forecast: the forecast from cache when fresh, else computed now (and cached). The
  * session, the caller's role, the ledger's state and the cache are one round trip, with the forecast's
  * reads when the cache is stale for certain; then a stale cache costs the cache's write (a write of
- * what was computed, so after it), and the forecast's reads when they were not in the batch (a cache of
- * yesterday in the space's zone, which the batch could not tell from today's).
+ * what was computed, so after it), and the forecast's reads when they were not in the batch (a cache
+ * written before `valid_until` was kept, or before the space's zone was changed).
  */
 export async function getForecast(svc: Services, auth: AuthContext, spaceId: string) {
   const now = svc.clock.now();
