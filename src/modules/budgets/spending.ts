@@ -27,20 +27,28 @@ export async function spendingOf(svc: Services, b: BudgetRow, categoryIds: strin
 }
 
 /**
+ * What a budget counts, of a transaction `t`: cash flows only. Transfers, trades and opening balances move
+ * no money to or from a category in the ledger, so counting them would part budgets from the ledger's
+ * category balances. One text for both of the reads below, so they cannot drift apart.
+ */
+const COUNTED = `t.status != 'cancelled' AND t.type IN ('expense', 'income', 'fee', 'other') AND (t.subtype IS NULL OR t.subtype != 'opening_balance')`;
+
+/** Transaction `t` (with `c`, its category) is in one of `wanted`'s categories or one of their children. */
+const inCategories = (wanted: string) => `(t.category_id IN ${wanted} OR c.parent_id IN ${wanted})`;
+
+/**
  * The read of budget `b`'s spending over `categoryIds` in `window` (one row per category), for
- * `spendingFromRows`. Cash flows only: transfers, trades and opening balances move no money to or from a
- * category in the ledger, so counting them would part budgets from the ledger's category balances. The
- * category list is one JSON parameter, named once in a CTE and used for both the categories and their
- * children: a list of `?`s would be bound twice and pass D1's 100-parameter cap at 49 categories.
+ * `spendingFromRows`, of what a budget counts (`COUNTED`). The category list is one JSON parameter, named
+ * once in a CTE and used for both the categories and their children: a list of `?`s would be bound twice
+ * and pass D1's 100-parameter cap at 49 categories.
  */
 export function spendingStatement(db: D1Database, b: BudgetRow, categoryIds: string[], window: PeriodWindow): D1PreparedStatement {
   return db.prepare(
     `WITH wanted(id) AS (SELECT value FROM json_each(?))
      SELECT COALESCE(c.parent_id, t.category_id) AS parent, t.category_id AS category, -SUM(t.amount) AS spent
        FROM transactions t LEFT JOIN categories c ON c.id = t.category_id
-      WHERE t.space_id = ? AND t.currency = ? AND t.status != 'cancelled' AND t.date >= ? AND t.date < ?
-        AND t.type IN ('expense', 'income', 'fee', 'other') AND (t.subtype IS NULL OR t.subtype != 'opening_balance')
-        AND (t.category_id IN (SELECT id FROM wanted) OR c.parent_id IN (SELECT id FROM wanted))
+      WHERE t.space_id = ? AND t.currency = ? AND t.date >= ? AND t.date < ?
+        AND ${COUNTED} AND ${inCategories("(SELECT id FROM wanted)")}
       GROUP BY t.category_id`,
   ).bind(jsonList(categoryIds), b.spaceId, b.currency, window.startMs, window.endMsExclusive);
 }
@@ -102,7 +110,8 @@ const BANDS = ["w.a0", "w.a1", "w.a2", "w.a3"];
  * Every budget's spending by category over a span that holds its period whatever the zone, in groups
  * that no period boundary can split: within a day of a possible start or end, by instant; elsewhere,
  * by the stretch between two such days (all in the period or all out of it). `at` is a group's earliest
- * instant, which tells which side of the exact boundaries it is on. Same filters as `spendingOf`.
+ * instant, which tells which side of the exact boundaries it is on. The same transactions counted as
+ * `spendingStatement` counts.
  */
 const spendingSql = (cte: string) => `${cte}
   SELECT w.id AS budget_id, t.category_id AS category, COALESCE(c.parent_id, t.category_id) AS parent, -SUM(t.amount) AS spent, MIN(t.date) AS at
@@ -110,9 +119,7 @@ const spendingSql = (cte: string) => `${cte}
     JOIN transactions t ON t.space_id = (SELECT id FROM sp) AND t.currency = b.currency
                        AND t.date >= min(w.a0, w.a1) - ${DAY_MS} AND t.date < max(w.a2, w.a3) + ${DAY_MS}
     LEFT JOIN categories c ON c.id = t.category_id
-   WHERE t.status != 'cancelled' AND t.type IN ('expense', 'income', 'fee', 'other') AND (t.subtype IS NULL OR t.subtype != 'opening_balance')
-     AND (t.category_id IN (SELECT category_id FROM budget_categories WHERE budget_id = w.id)
-          OR c.parent_id IN (SELECT category_id FROM budget_categories WHERE budget_id = w.id))
+   WHERE ${COUNTED} AND ${inCategories("(SELECT category_id FROM budget_categories WHERE budget_id = w.id)")}
    GROUP BY w.id, t.category_id,
             CASE WHEN ${BANDS.map(inBand).join(" OR ")} THEN t.date ELSE -(${BANDS.map((a) => `(t.date >= ${a} + ${DAY_MS})`).join(" + ")}) END`;
 
