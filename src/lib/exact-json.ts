@@ -87,6 +87,29 @@ export function isWellFormedText(s: string): boolean {
   return true;
 }
 
+/**
+ * `s` with every unpaired surrogate replaced by U+FFFD (String.prototype.toWellFormed): text from
+ * elsewhere (a provider) that would not survive D1, which stores it as bytes that read back as three
+ * U+FFFD, so the row would no longer equal what was sent.
+ */
+export function toWellFormedText(s: string): string {
+  if (isWellFormedText(s)) return s;
+  let out = "";
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      const next = s.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        out += s[i]! + s[i + 1]!;
+        i++;
+        continue;
+      }
+    }
+    out += c >= 0xd800 && c <= 0xdfff ? "\uFFFD" : s[i]!;
+  }
+  return out;
+}
+
 /** Every number in `json` that a double would change, and every string that is not well-formed. Stops at the first structural surprise. */
 export function scanJson(json: string, limit = 20): { inexact: InexactNumber[]; illFormed: IllFormedText[] } {
   const inexact: InexactNumber[] = [];

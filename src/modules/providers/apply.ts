@@ -36,6 +36,7 @@ import { cashflowPostings } from "../transactions/postings";
 import { outboxRow, type OutboxRow, queueFanout } from "../webhooks/publish";
 import { batchCategorizer } from "./categorize";
 import type { ConnectionRow } from "./connections";
+import { wellFormedChanges } from "./well-formed";
 
 export interface NormalAccount {
   externalId: string;
@@ -148,6 +149,7 @@ export async function applyChanges(
   stats: SyncStats,
   opts: { onlyAccountIds?: string[]; timings?: Record<string, number> } = {},
 ): Promise<{ accountIds: string[]; createdIds: string[] }> {
+  changes = wellFormedChanges(conn.provider, changes);
   let mark = Date.now();
   const phase = (name: string) => {
     const t = Date.now();

@@ -1,0 +1,40 @@
+/**
+ * What a provider sends, made fit to store before a sync applies it. D1 keeps a string holding an unpaired
+ * UTF-16 surrogate as bytes that read back as three U+FFFD, so the row would no longer equal what the
+ * provider sent: a description or name is stored with U+FFFD in the surrogate's place (as the API refuses
+ * such text from clients, nothing else can bring it in), and an id that is not well-formed refuses the
+ * sync, since a changed id would no longer find its row (the next sync would add the transaction again),
+ * and two ids replaced alike would be taken for one.
+ */
+import { isWellFormedText, toWellFormedText } from "../../lib/exact-json";
+import { ProviderError, type ProviderName } from "../../providers/errors";
+import type { NormalAccount, NormalTrade, NormalTxn, SyncChanges } from "./apply";
+
+export function wellFormedChanges(provider: ProviderName, changes: SyncChanges): SyncChanges {
+  const id = <T extends string | null>(value: T, what: string): T => {
+    if (value !== null && !isWellFormedText(value)) {
+      throw new ProviderError(provider, 200, "INVALID_RESPONSE", `The provider sent ${what} that is not well-formed Unicode text`);
+    }
+    return value;
+  };
+  const text = <T extends string | null>(value: T): T => (value === null ? value : (toWellFormedText(value) as T));
+  const account = (a: NormalAccount): NormalAccount => ({
+    ...a, externalId: id(a.externalId, "an account id"), name: text(a.name), subtype: text(a.subtype), mask: text(a.mask),
+  });
+  const txn = (t: NormalTxn): NormalTxn => ({
+    ...t, id: id(t.id, "a transaction id"), accountExternalId: id(t.accountExternalId, "an account id"), pendingId: id(t.pendingId, "a transaction id"),
+    description: text(t.description), merchantName: text(t.merchantName),
+  });
+  const trade = (t: NormalTrade): NormalTrade => ({
+    ...t, id: id(t.id, "a trade id"), description: text(t.description),
+    legs: t.legs.map((l) => ({ ...l, accountExternalId: id(l.accountExternalId, "an account id") })),
+    record: Object.fromEntries(Object.entries(t.record).map(([k, v]) => [text(k), text(v)])),
+  });
+  return {
+    ...changes,
+    accounts: changes.accounts.map(account),
+    upserts: changes.upserts.map(txn),
+    removed: changes.removed.map((r) => id(r, "a removed transaction's id")),
+    ...(changes.trades ? { trades: changes.trades.map(trade) } : {}),
+  };
+}
