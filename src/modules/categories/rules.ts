@@ -41,11 +41,31 @@ export interface CompiledRule {
 
 const fold = (s: string | null) => (s ? normalizeText(s) : "");
 
-function amountBound(v: number | string | undefined, scale: number): number | null {
+/** The scale `amount_between`'s bounds are read at: the finest of any currency's. */
+const BOUND_SCALE = 8;
+
+/**
+ * A bound of `amount_between` in units of 10^-8 (its magnitude), or null when absent. Throws RegexSyntaxError
+ * (a client error) for one that is not an exact decimal of at most 8 places: so at save time, and at compile
+ * time for a rule stored before, which then never matches.
+ */
+function parseBound(v: number | string | undefined): bigint | null {
   if (v === undefined) return null;
-  const p = parseMajor(v, scale);
+  const p = parseMajor(v, BOUND_SCALE);
   if (!p.ok) throw new RegexSyntaxError(`amount_between: ${p.reason}`);
-  return Math.abs(p.minor);
+  return BigInt(Math.abs(p.minor));
+}
+
+/**
+ * Bound `b` (10^-8 units) in minor units of `scale`, rounded up for a lower bound and down for an upper one:
+ * an amount of that scale is within the rounded bounds exactly when it is within the bounds themselves
+ * (a USD amount is at most 20.005 exactly when it is at most 20.00).
+ */
+function boundAt(b: bigint, scale: number, round: "up" | "down"): bigint {
+  if (scale >= BOUND_SCALE) return b * 10n ** BigInt(scale - BOUND_SCALE);
+  const unit = 10n ** BigInt(BOUND_SCALE - scale);
+  const q = b / unit;
+  return round === "up" && q * unit < b ? q + 1n : q;
 }
 
 function compileCondition(c: ConditionInput): Test {
@@ -65,12 +85,12 @@ function compileCondition(c: ConditionInput): Test {
     case "account_is":
       return (s) => s.accountId === c.value;
     case "amount_between": {
-      const { min, max } = c.value;
-      // Bounds are parsed per subject scale (JPY vs USD) but validated once at save time.
+      const lo = parseBound(c.value.min);
+      const hi = parseBound(c.value.max);
+      // Compared in the subject's own minor units (JPY has none, BTC eight), exactly.
       return (s) => {
-        const lo = amountBound(min, s.scale);
-        const hi = amountBound(max, s.scale);
-        return (lo === null || s.amountMinor >= lo) && (hi === null || s.amountMinor <= hi);
+        const amount = BigInt(s.amountMinor);
+        return (lo === null || amount >= boundAt(lo, s.scale, "up")) && (hi === null || amount <= boundAt(hi, s.scale, "down"));
       };
     }
     case "regex": {
@@ -85,8 +105,8 @@ export function validateConditions(conditions: ConditionInput[]): void {
   for (const c of conditions) {
     compileCondition(c);
     if (c.condition === "amount_between") {
-      const lo = amountBound(c.value.min, 8);
-      const hi = amountBound(c.value.max, 8);
+      const lo = parseBound(c.value.min);
+      const hi = parseBound(c.value.max);
       if (lo === null && hi === null) throw new RegexSyntaxError("amount_between needs min, max or both");
       if (lo !== null && hi !== null && lo > hi) throw new RegexSyntaxError("amount_between: min is above max");
     }
