@@ -5,6 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { callJson, createSpace, registerUser } from "../helpers";
 import { createAccount } from "../accounts/helpers";
+import { ledgerViolations } from "../invariants/ledger-invariants";
 
 describe("money-moving bodies", () => {
   it("refuse a currency other than the account's instead of booking the account's", async () => {
@@ -65,6 +66,27 @@ describe("money-moving bodies", () => {
     expect(buy.body.trade).toMatchObject({ symbol: "BTC", quantity: "0.00000001", unitPrice: "100.00000000" });
     const holding = await callJson(`/v1/spaces/${space.id}/ledger/accounts/accounts:${crypto.id}`, { token: u.accessToken, ip: u.ip });
     expect(holding.body.data.balances["BTC/8"]).toBe(1);
+  });
+
+  it("refuse a trade of the coin an account is denominated in (units and cash would be one asset)", async () => {
+    const u = await registerUser();
+    const space = await createSpace(u);
+    const wallet = await createAccount(u, space.id, { name: "Cold wallet", type: "crypto", currency: "BTC", openingBalance: "2" });
+    for (const side of ["buy", "sell"]) {
+      const res = await callJson("/v1/transactions", {
+        token: u.accessToken, ip: u.ip,
+        body: { spaceId: space.id, accountId: wallet.id, description: "BTC", date: "2024-01-01", trade: { symbol: "BTC", side, quantity: "1", unitPrice: "1" } },
+      });
+      expect(res.status, side).toBe(422);
+      expect(res.body.error.details[0]).toMatchObject({ field: "trade.symbol", code: "INVALID_SYMBOL" });
+    }
+    // ETH in the BTC wallet is a trade of another asset, as before.
+    const eth = await callJson("/v1/transactions", {
+      token: u.accessToken, ip: u.ip,
+      body: { spaceId: space.id, accountId: wallet.id, description: "ETH", date: "2024-01-01", trade: { symbol: "ETH", side: "buy", quantity: "2", unitPrice: "0.05" } },
+    });
+    expect(eth.status).toBe(201);
+    expect(await ledgerViolations(space.id)).toEqual([]);
   });
 
   it("refuse a trade in an account that holds no securities", async () => {

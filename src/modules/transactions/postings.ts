@@ -58,6 +58,10 @@ export function priceTrade(accountId: string, currency: Currency, t: TradeTerms)
   if (!qty.ok || qty.minor <= 0) details.push({ field: "trade.quantity", message: qty.ok ? "Must be positive" : qty.reason, code: "INVALID_AMOUNT" });
   if (!price.ok || price.minor < 0) details.push({ field: "trade.unitPrice", message: price.ok ? "Must not be negative" : price.reason, code: "INVALID_AMOUNT" });
   if (!fees.ok || fees.minor < 0) details.push({ field: "trade.fees", message: fees.ok ? "Must not be negative" : fees.reason, code: "INVALID_AMOUNT" });
+  // Units and cash in one asset would cancel in the ledger while the row kept the cash leg.
+  if (securityAsset(t.symbol) === assetOf(currency)) {
+    details.push({ field: "trade.symbol", message: `${t.symbol} is the account's own currency; record the trade in the account that pays for it`, code: "INVALID_SYMBOL" });
+  }
   if (!qty.ok || !price.ok || !fees.ok || details.length > 0) throw validationFailed(details);
   const divisor = 10n ** BigInt(2 * SECURITY_SCALE - scale);
   const product = BigInt(qty.minor) * BigInt(price.minor);
