@@ -1,5 +1,7 @@
 /** The rate-limit policies of API.md: token buckets refilled over a window. */
-import type { BucketSpec } from "../../durable-objects/rate-limiter";
+import type { BucketSpec, TakeResult } from "../../durable-objects/rate-limiter";
+import type { Services } from "../env";
+import { ApiError } from "./errors";
 
 export type Policy = "auth" | "general" | "sync" | "bulk";
 
@@ -36,3 +38,41 @@ export const GUESS_LIMITS: Record<GuessKind, BucketSpec> = {
 export const OUTBOUND_LIMITS = {
   plaidWebhookKeyFetch: { limit: 10, windowMs: 10 * 60_000 },
 } satisfies Record<string, BucketSpec>;
+
+/** A policy's bucket with RATE_LIMIT_MULTIPLIER applied (bench only; anything but a number above 1 means 1). */
+export function policySpec(policy: Policy, multiplier: string | undefined): BucketSpec {
+  const spec = POLICIES[policy];
+  const m = Number(multiplier);
+  return Number.isFinite(m) && m > 1 ? { limit: Math.floor(spec.limit * m), windowMs: spec.windowMs } : spec;
+}
+
+/** The `X-RateLimit-*` headers of a take. */
+export const rateLimitHeaders = (r: TakeResult): Record<string, string> => ({
+  "X-RateLimit-Limit": String(r.limit),
+  "X-RateLimit-Remaining": String(r.remaining),
+  "X-RateLimit-Reset": String(Math.ceil(r.resetAt / 1000)),
+});
+
+/** The 429 of a refused take, with its headers and `Retry-After`. */
+export const rateLimited = (r: TakeResult, policy: Policy) =>
+  new ApiError(429, "RATE_LIMIT_EXCEEDED", `Too many requests for the ${policy} policy; retry later`, [], {
+    ...rateLimitHeaders(r),
+    "Retry-After": String(Math.max(1, Math.ceil(r.retryAfterMs / 1000))),
+  });
+
+/**
+ * One token from each of `subjects`' buckets of `policy`, for a limit keyed by what a service has found
+ * the caller may act on (so after its access check: a caller cannot spend the buckets of what it may not
+ * see). Throws the 429 when any bucket is empty (the others' tokens stay spent); otherwise returns the
+ * take with the fewest tokens left, for the response's headers, or null for no subjects.
+ */
+export async function takeTokens(svc: Services, policy: Policy, subjects: string[]): Promise<TakeResult | null> {
+  if (subjects.length === 0) return null;
+  const spec = policySpec(policy, svc.env.RATE_LIMIT_MULTIPLIER);
+  const ns = svc.env.RATE_LIMITER;
+  const now = svc.clock.now();
+  const takes = await Promise.all([...new Set(subjects)].map((s) => ns.get(ns.idFromName(`${policy}:${s}`)).take(spec, now)));
+  const refused = takes.filter((t) => !t.allowed).sort((a, b) => b.retryAfterMs - a.retryAfterMs)[0];
+  if (refused) throw rateLimited(refused, policy);
+  return takes.reduce((least, t) => (t.remaining < least.remaining ? t : least));
+}

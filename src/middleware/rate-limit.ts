@@ -8,16 +8,9 @@
 import type { Context, MiddlewareHandler } from "hono";
 import type { AppEnv } from "../env";
 import { clientSubject } from "../lib/client-ip";
-import { ApiError } from "../lib/errors";
-import { LEASED_POLICIES, POLICIES, type Policy } from "../lib/rate-limits";
+import { LEASED_POLICIES, type Policy, policySpec, rateLimited, rateLimitHeaders } from "../lib/rate-limits";
 import { TokenLeases } from "./token-leases";
 import type { BucketSpec, TakeResult } from "../../durable-objects/rate-limiter";
-
-/** Applies RATE_LIMIT_MULTIPLIER (bench only); anything but a number above 1 means 1. */
-function scaled(spec: BucketSpec, multiplier: string | undefined): BucketSpec {
-  const m = Number(multiplier);
-  return Number.isFinite(m) && m > 1 ? { limit: Math.floor(spec.limit * m), windowMs: spec.windowMs } : spec;
-}
 
 type SubjectFn = (c: Context<AppEnv>) => string | Promise<string>;
 
@@ -26,13 +19,14 @@ const defaultSubject = (policy: Policy): SubjectFn =>
 
 export function rateLimit(policy: Policy, subject: SubjectFn = defaultSubject(policy)): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const spec = scaled(POLICIES[policy], c.env.RATE_LIMIT_MULTIPLIER);
+    const spec = policySpec(policy, c.env.RATE_LIMIT_MULTIPLIER);
     const key = `${policy}:${await subject(c)}`;
-    const taking = take(c, key, spec, LEASED_POLICIES.has(policy));
+    const taking = take(c, key, spec, LEASED_POLICIES.has(policy)).then((r) => remember(key, r, c.get("services").clock.now()));
     taking.catch(() => undefined); // awaited below; this only keeps a failure from counting as unhandled meanwhile
-    // A read runs while the limiter answers (it changes nothing, so a refused one is just not answered);
-    // a write waits for the limiter's word before it starts.
-    if (c.req.method === "GET") {
+    // A read runs while the limiter answers, unless its subject was refused here lately: some reads call a
+    // provider or write (a day's rates, a Life Beat fold), and a client over its limit must cause none of
+    // that. A write always waits for the limiter's word before it starts.
+    if (c.req.method === "GET" && !refusedLately(key, c.get("services").clock.now())) {
       try {
         await next();
       } finally {
@@ -44,6 +38,25 @@ export function rateLimit(policy: Policy, subject: SubjectFn = defaultSubject(po
     await next();
   };
 }
+
+/**
+ * Keys this isolate saw refused, until their bucket has a token again. Bounded (cleared when full): at worst
+ * a refused subject's next read in this isolate runs while the limiter answers, as before it was refused.
+ */
+const refusedUntil = new Map<string, number>();
+const MAX_REFUSED_KEYS = 10_000;
+
+function remember(key: string, r: TakeResult, now: number): TakeResult {
+  if (r.allowed) {
+    refusedUntil.delete(key);
+  } else {
+    if (refusedUntil.size >= MAX_REFUSED_KEYS) refusedUntil.clear();
+    refusedUntil.set(key, now + r.retryAfterMs);
+  }
+  return r;
+}
+
+const refusedLately = (key: string, now: number) => (refusedUntil.get(key) ?? 0) > now;
 
 /** This isolate's token leases (token-leases.ts), shared by its requests. */
 const leases = new TokenLeases();
@@ -70,19 +83,9 @@ async function take(c: Context<AppEnv>, key: string, spec: BucketSpec, leased: b
 
 /** Sets the rate-limit headers and refuses a request over its policy's limit. */
 function enforce(c: Context<AppEnv>, r: TakeResult, policy: Policy): void {
-  const headers = {
-    "X-RateLimit-Limit": String(r.limit),
-    "X-RateLimit-Remaining": String(r.remaining),
-    "X-RateLimit-Reset": String(Math.ceil(r.resetAt / 1000)),
-  };
-  for (const [k, v] of Object.entries(headers)) {
+  for (const [k, v] of Object.entries(rateLimitHeaders(r))) {
     c.header(k, v);
     if (c.finalized) c.res.headers.set(k, v);
   }
-  if (!r.allowed) {
-    throw new ApiError(429, "RATE_LIMIT_EXCEEDED", `Too many requests for the ${policy} policy; retry later`, [], {
-      ...headers,
-      "Retry-After": String(Math.max(1, Math.ceil(r.retryAfterMs / 1000))),
-    });
-  }
+  if (!r.allowed) throw rateLimited(r, policy);
 }

@@ -13,7 +13,7 @@ const tags = ["DeFi"];
 
 /**
  * The `sync` policy (API.md) keyed by the space whose wallets (connections)
- * are read or synced; the space id is taken from the raw body or query
+ * are read or synced, and the caller; the space id is taken from the raw body or query
  * before validation (Hono caches the text for the route's own parse).
  */
 async function spaceSubject(c: Context<AppEnv>): Promise<string> {
@@ -25,7 +25,9 @@ async function spaceSubject(c: Context<AppEnv>): Promise<string> {
       spaceId = undefined;
     }
   }
-  return `defi${c.req.method === "GET" ? "-read" : ""}:${typeof spaceId === "string" ? spaceId.slice(0, 64) : `user:${c.get("auth").userId}`}`;
+  // The caller is part of the key: anyone could otherwise spend the buckets of a space they merely name.
+  const user = c.get("auth").userId;
+  return `defi${c.req.method === "GET" ? "-read" : ""}:${typeof spaceId === "string" ? `${spaceId.slice(0, 64)}:user:${user}` : `user:${user}`}`;
 }
 const guard = [requireAuth, rateLimit("sync", spaceSubject), exactNumbers];
 

@@ -1,8 +1,9 @@
 /**
- * Middleware of the provider routes: the `sync` policy is keyed by what is
- * being synced (the accounts or connection named in the body, else the space
- * and caller), and provider webhooks carry no bearer token: they prove
- * themselves by the provider's own signature, checked by the route.
+ * Middleware of the provider routes. The `sync` policy is per connection (API.md): `POST /v1/accounts/sync`
+ * takes it in its service, per connection it queues, once it knows the caller may sync them
+ * (`accountSyncGuards`); the other sync routes take it here, before the service, so their key also holds
+ * the caller, or anyone could spend the buckets of a connection or space they merely name. Provider
+ * webhooks carry no bearer token: they prove themselves by the provider's own signature, checked by the route.
  */
 import type { Context, MiddlewareHandler } from "hono";
 import type { AppEnv } from "../../env";
@@ -14,10 +15,7 @@ async function syncSubject(c: Context<AppEnv>): Promise<string> {
   const user = c.get("auth").userId;
   try {
     const body = JSON.parse(await c.req.text()) as Record<string, unknown>;
-    if (Array.isArray(body.accountIds) && body.accountIds.length > 0) {
-      return `accounts:${body.accountIds.map(String).sort().join(",").slice(0, 300)}`;
-    }
-    if (typeof body.connectionId === "string") return `connection:${body.connectionId.slice(0, 64)}`;
+    if (typeof body.connectionId === "string") return `connection:${body.connectionId.slice(0, 64)}:user:${user}`;
     // Nothing synced yet (linking, connecting): each operation has its own bucket per space and caller.
     if (typeof body.spaceId === "string") return `${new URL(c.req.url).pathname}:space:${body.spaceId.slice(0, 64)}:user:${user}`;
   } catch {
@@ -27,4 +25,5 @@ async function syncSubject(c: Context<AppEnv>): Promise<string> {
 }
 
 export const syncGuards: MiddlewareHandler<AppEnv>[] = [requireAuth, rateLimit("sync", syncSubject), exactNumbers];
+export const accountSyncGuards: MiddlewareHandler<AppEnv>[] = [requireAuth, exactNumbers];
 export const webhookGuards: MiddlewareHandler<AppEnv>[] = [exactNumbers];

@@ -1,7 +1,8 @@
 import { createRoute } from "@hono/zod-openapi";
 import { access, bearer, createRouter, errors, json, jsonBody } from "../../lib/openapi";
 import { guards } from "../../middleware/auth";
-import { syncGuards } from "./guards";
+import { rateLimitHeaders } from "../../lib/rate-limits";
+import { accountSyncGuards } from "./guards";
 import { JobIdParam, SyncAcceptedSchema, SyncBody, SyncJobSchema } from "./schemas";
 import { getSyncJob, requestSync } from "./sync";
 
@@ -14,14 +15,16 @@ const tags = ["Accounts"];
 accountSyncRoutes.openapi(
   createRoute({
     ...access("member"),
-    middleware: syncGuards, security: bearer, method: "post", path: "/sync", tags,
+    middleware: accountSyncGuards, security: bearer, method: "post", path: "/sync", tags,
     summary: "Queue a sync of provider accounts (all of the space's when accountIds is empty): 202 with job ids",
-    description: "At most one sync per connection at a time (409 SYNC_IN_PROGRESS) and one per 15 minutes unless `force` (429 with Retry-After). Manual accounts are skipped (200 when nothing is queued).",
+    description:
+      "At most one sync per connection at a time (409 SYNC_IN_PROGRESS) and one per 15 minutes unless `force` (429 with Retry-After); the `sync` policy (5 a minute) is per connection queued, taken once the caller may sync it. Manual accounts are skipped (200 when nothing is queued).",
     request: { body: jsonBody(SyncBody) },
     responses: { 202: json(SyncAcceptedSchema, "Queued"), 200: json(SyncAcceptedSchema, "Nothing to sync"), ...errors(401, 403, 404, 409, 422, 429) },
   }),
   async (c) => {
-    const out = await requestSync(c.get("services"), c.get("auth"), c.req.valid("json"));
+    const { rateLimit, ...out } = await requestSync(c.get("services"), c.get("auth"), c.req.valid("json"));
+    if (rateLimit) for (const [k, v] of Object.entries(rateLimitHeaders(rateLimit))) c.header(k, v);
     return out.jobIds.length ? c.json(out, 202) : c.json(out, 200);
   },
 );

@@ -13,6 +13,7 @@ import { iso } from "../../lib/clock";
 import { ApiError, conflict, notFound } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { IN_JSON_LIST, jsonList } from "../../lib/sql";
+import { takeTokens } from "../../lib/rate-limits";
 import { logError, logInfo } from "../../lib/log";
 import { ProviderError } from "../../providers/errors";
 import { fetchPlaid } from "../../providers/plaid/adapter";
@@ -162,13 +163,15 @@ export async function requestSync(svc: Services, auth: AuthContext, input: { spa
       throw new ApiError(429, "RATE_LIMIT_EXCEEDED", "Synced less than 15 minutes ago; retry later or send force: true", [], { "Retry-After": String(retryAfter) });
     }
   }
+  // The `sync` policy, per connection about to be queued: only what the caller may sync is counted.
+  const rateLimit = await takeTokens(svc, "sync", eligible.map((c) => `connection:${c.id}`));
   const jobs: { jobId: string; connectionId: string; provider: string; accountIds: string[] }[] = [];
   for (const c of eligible) {
     const { jobId, created } = await enqueueSync(svc, c, "manual", byConnection.get(c.id) ?? []);
     if (!created) throw conflict(`A sync of connection ${c.id} is already in progress`, "SYNC_IN_PROGRESS");
     jobs.push({ jobId, connectionId: c.id, provider: c.provider, accountIds: byConnection.get(c.id) ?? [] });
   }
-  return { jobId: jobs[0]?.jobId ?? null, jobIds: jobs.map((j) => j.jobId), jobs, skipped, status: jobs.length ? ("queued" as const) : ("nothing_to_sync" as const) };
+  return { jobId: jobs[0]?.jobId ?? null, jobIds: jobs.map((j) => j.jobId), jobs, skipped, status: jobs.length ? ("queued" as const) : ("nothing_to_sync" as const), rateLimit };
 }
 
 export async function getSyncJob(svc: Services, auth: AuthContext, jobId: string) {

@@ -1,0 +1,87 @@
+/**
+ * The `sync` policy (5 a minute, API.md: per account or connection). `POST /v1/accounts/sync` takes one token
+ * per connection it queues, after its access check: naming accounts in other ways (repeated, in subsets, or
+ * none for all of them) reaches the same connection's bucket, and a caller who may not sync a space spends
+ * nothing of it. The other sync routes key their bucket by the caller too (DeFi here), so a stranger naming
+ * a space spends only their own. And a client over its `general` limit causes no work with its reads.
+ */
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { POLICIES } from "../../src/lib/rate-limits";
+import { callJson, createSpace, registerUser } from "../helpers";
+import { as, linkPlaid, ownerWithSpace, waitForJob } from "./helpers";
+
+async function linked() {
+  const { owner, spaceId } = await ownerWithSpace();
+  const l = await linkPlaid(owner, spaceId);
+  expect((await waitForJob(l.jobId)).status).toBe("completed");
+  return { owner, spaceId, accountIds: l.connection.accountIds as string[] };
+}
+
+describe("the sync policy", () => {
+  it("is per connection however its accounts are named, with headers; the sixth forced sync in a minute is 429", { timeout: 90_000 }, async () => {
+    const s = await linked();
+    const [a, b] = s.accountIds as [string, string];
+    const namings = [[a], [b], [a, b], [a, a, a], []];
+    for (const accountIds of namings) {
+      const r = await callJson("/v1/accounts/sync", { ...as(s.owner), body: { spaceId: s.spaceId, accountIds, force: true } });
+      expect(r.status, JSON.stringify(accountIds)).toBe(202);
+      expect(r.res.headers.get("x-ratelimit-limit")).toBe(String(POLICIES.sync.limit));
+      expect(Number(r.res.headers.get("x-ratelimit-remaining"))).toBeLessThan(POLICIES.sync.limit);
+      expect(Object.keys(r.body)).not.toContain("rateLimit");
+      expect((await waitForJob(r.body.jobId)).status).toBe("completed");
+    }
+    const sixth = await callJson("/v1/accounts/sync", { ...as(s.owner), body: { spaceId: s.spaceId, accountIds: [b, a, b], force: true } });
+    expect(sixth.status).toBe(429);
+    expect(sixth.body.error.code).toBe("RATE_LIMIT_EXCEEDED");
+    expect(Number(sixth.res.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(sixth.res.headers.get("x-ratelimit-remaining")).toBe("0");
+  });
+
+  it("spends nothing of a space's buckets for a caller who may not sync it", { timeout: 60_000 }, async () => {
+    const victim = await linked();
+    const stranger = await registerUser();
+    const own = await createSpace(stranger);
+    for (let i = 0; i < POLICIES.sync.limit; i++) {
+      const named = await callJson("/v1/accounts/sync", { ...as(stranger), body: { spaceId: own.id, accountIds: [victim.accountIds[0]], force: true } });
+      expect(named.status).toBe(404);
+      const theirs = await callJson("/v1/accounts/sync", { ...as(stranger), body: { spaceId: victim.spaceId, force: true } });
+      expect(theirs.status).toBe(404);
+      expect((await callJson(`/v1/defi/positions?spaceId=${victim.spaceId}`, as(stranger))).status).toBe(404);
+      expect((await callJson("/v1/defi/sync", { ...as(stranger), body: { spaceId: victim.spaceId } })).status).toBe(404);
+    }
+    // The stranger's own DeFi bucket for that space is what they spent.
+    expect((await callJson(`/v1/defi/positions?spaceId=${victim.spaceId}`, as(stranger))).status).toBe(429);
+    const sync = await callJson("/v1/accounts/sync", { ...as(victim.owner), body: { spaceId: victim.spaceId, force: true } });
+    expect(sync.status).toBe(202);
+    expect(sync.res.headers.get("x-ratelimit-remaining")).toBe(String(POLICIES.sync.limit - 1));
+    const defi = await callJson(`/v1/defi/positions?spaceId=${victim.spaceId}`, as(victim.owner));
+    expect(defi.status).toBe(200);
+    expect(defi.res.headers.get("x-ratelimit-remaining")).toBe(String(POLICIES.sync.limit - 1));
+  });
+});
+
+describe("a read over the limit", () => {
+  it("does none of its work once its subject has been refused (a past day's rates are not fetched or stored)", { timeout: 60_000 }, async () => {
+    const u = await registerUser();
+    const limiter = env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(`general:user:${u.id}`));
+    await limiter.take(POLICIES.general, Date.now(), POLICIES.general.limit);
+    // Tokens this isolate was lent before are spent first; then the first refusal.
+    let first = 0;
+    for (let i = 0; i <= 20 && first !== 429; i++) first = (await callJson("/v1/auth/me", as(u))).status;
+    expect(first).toBe(429);
+    const stored = (date: string) => env.DB.prepare("SELECT COUNT(*) AS n FROM exchange_rates WHERE date = ?").bind(date).first<{ n: number }>().then((r) => r!.n);
+    for (const date of ["2019-02-01", "2019-02-02", "2019-02-03"]) {
+      expect(await stored(date)).toBe(0);
+      const r = await callJson(`/v1/rates?base=USD&quote=MXN&date=${date}`, as(u));
+      expect(r.status).toBe(429);
+      expect(Number(r.res.headers.get("retry-after"))).toBeGreaterThan(0);
+      expect(await stored(date), date).toBe(0);
+    }
+    // Another user's read of the same day does its work.
+    const other = await registerUser();
+    const ok = await callJson("/v1/rates?base=USD&quote=MXN&date=2019-02-01", as(other));
+    expect(ok.status, JSON.stringify(ok.body)).toBe(200);
+    expect(await stored("2019-02-01")).toBeGreaterThan(0);
+  });
+});
