@@ -2,7 +2,10 @@
  * The Life Beat cron. Each run (hourly in production; any cadence works):
  *
  * 1. takes the enabled households whose next level is due, or that are
- *    escalated (level > 0);
+ *    escalated (level > 0; up to ESCALATED_PER_RUN of them, drawn at random when
+ *    more are, so that no group of dormant households can keep the others from
+ *    being looked at; a use of an escalation grant checks the owner's activity
+ *    itself, grant-access.ts);
  * 2. folds in the owner's activity (their last authenticated request, kept by
  *    the rate limiter): activity newer than the last check-in is a check-in,
  *    so nothing fires and escalation grants made before it are revoked;
@@ -26,6 +29,8 @@ import { channelsOf, DAY_MS, daysOf, escalationAt, foldActivity, LIFE_BEAT_COLUM
 
 export const ESCALATED_EVENT = "lifebeat.escalated";
 const BATCH = 200;
+/** Escalated households whose owner's activity one run looks at. */
+const ESCALATED_PER_RUN = 2_000;
 
 interface Candidate extends LifeBeatRow {
   household_name: string;
@@ -57,7 +62,7 @@ export async function runLifeBeat(svc: Services): Promise<EscalationRun> {
   // the escalated ones (whose owner's activity may end a grant) and the due notices.
   const [due, escalated, notices] = await db.batch<Record<string, unknown>>([
     db.prepare(`${select} WHERE lb.enabled = 1 AND lb.next_escalation_at <= ? ORDER BY lb.next_escalation_at LIMIT ?`).bind(now, BATCH),
-    db.prepare(`${select} WHERE lb.enabled = 1 AND lb.current_level > 0 ORDER BY lb.updated_at LIMIT ?`).bind(BATCH),
+    db.prepare(`${select} WHERE lb.enabled = 1 AND lb.current_level > 0 ORDER BY random() LIMIT ?`).bind(ESCALATED_PER_RUN),
     dueNotifications(svc, now),
   ]);
   const byId = new Map<string, Candidate>();

@@ -11,12 +11,43 @@ import { emergencyGrants, householdMembers, householdSpaces, spaces } from "../.
 import type { AuthContext, Services } from "../../env";
 import { forbidden } from "../../lib/errors";
 import { newId } from "../../lib/ids";
+import { notFound } from "../../lib/errors";
 import type { Membership, Role } from "../spaces/access";
+import { foldActivity, LIFE_BEAT_COLUMNS, lastActivity, type LifeBeatRow } from "./state";
 
 const READ_METHODS = new Set(["GET", "HEAD"]);
 
-/** Throws 403 unless a grant-based access is a read; audits it either way (once per request and space). */
+/**
+ * Whether the household's owner has been active since escalation grant `grantId` was made, which ends it.
+ * The hourly cron folds an owner's activity into Life Beat; a use of the grant folds it at once, so that no
+ * read is answered from a grant that the owner's return has ended, however many households the cron has
+ * to look at. Manual grants are the owner's own act and end only when revoked or expired.
+ */
+async function endedByOwnerActivity(svc: Services, grantId: string): Promise<boolean> {
+  const cols = LIFE_BEAT_COLUMNS.split(", ").map((c) => `lb.${c}`).join(", ");
+  const row = await svc.env.DB.prepare(
+    `SELECT ${cols}, h.owner_id, g.created_at AS granted_at FROM emergency_grants g
+       JOIN households h ON h.id = g.household_id JOIN life_beat lb ON lb.household_id = g.household_id
+      WHERE g.id = ? AND g.source = 'escalation'`,
+  )
+    .bind(grantId)
+    .first<LifeBeatRow & { owner_id: string; granted_at: number }>();
+  if (!row) return false;
+  const seen = await lastActivity(svc.env, row.owner_id);
+  if (seen === null || seen <= row.granted_at || seen > svc.clock.now()) return false;
+  await foldActivity(svc, row, row.owner_id); // revokes the grant (or another fold just did)
+  return true;
+}
+
+/**
+ * Throws 403 unless a grant-based access is a read; audits it either way (once per request and space).
+ * A grant the owner's activity has ended is a 404, as for any non-member.
+ */
 export async function useEmergencyGrant(svc: Services, auth: AuthContext, m: Membership, min: Role): Promise<void> {
+  const checked = ((auth as AuthContext & { grantsChecked?: Map<string, boolean> }).grantsChecked ??= new Map<string, boolean>());
+  let ended = checked.get(m.grantId!);
+  if (ended === undefined) checked.set(m.grantId!, (ended = await endedByOwnerActivity(svc, m.grantId!)));
+  if (ended) throw notFound("Space");
   const method = auth.request?.method ?? "INTERNAL";
   const path = auth.request?.path ?? "";
   // No request context (a job, a direct service call) is treated as a write: fail closed.
