@@ -1,7 +1,8 @@
 /**
  * R2 presigned S3 URLs with fixed credentials and a fixed clock: the URL's
  * shape (account endpoint, bucket and key in the path, X-Amz-* parameters,
- * content-type among the signed headers, expiry) and a signature checked by
+ * content-type and the create-only If-None-Match among the signed headers,
+ * expiry) and a signature checked by
  * an independent SigV4 computation written here from the AWS specification.
  */
 import { env } from "cloudflare:workers";
@@ -48,11 +49,15 @@ describe("R2 presigned S3 URLs", () => {
     expect(url.searchParams.get("X-Amz-Credential")).toBe("AKIDR2EXAMPLE0000000/20250115/auto/s3/aws4_request");
     expect(url.searchParams.get("X-Amz-Date")).toBe("20250115T100000Z");
     expect(url.searchParams.get("X-Amz-Expires")).toBe("900");
-    expect(url.searchParams.get("X-Amz-SignedHeaders")!.split(";")).toEqual(["content-type", "host"]);
+    expect(url.searchParams.get("X-Amz-SignedHeaders")!.split(";")).toEqual(["content-type", "host", "if-none-match"]);
     expect(url.searchParams.get("X-Amz-Signature")).toMatch(/^[0-9a-f]{64}$/);
-    expect(url.searchParams.get("X-Amz-Signature")).toBe(await expectedSignature("PUT", url, { "content-type": "application/pdf" }, S3.secretAccessKey));
+    const sent = { "content-type": "application/pdf", "if-none-match": "*" };
+    expect(url.searchParams.get("X-Amz-Signature")).toBe(await expectedSignature("PUT", url, sent, S3.secretAccessKey));
     // The signature covers the content type: another type would need another signature.
-    expect(url.searchParams.get("X-Amz-Signature")).not.toBe(await expectedSignature("PUT", url, { "content-type": "image/png" }, S3.secretAccessKey));
+    expect(url.searchParams.get("X-Amz-Signature")).not.toBe(await expectedSignature("PUT", url, { ...sent, "content-type": "image/png" }, S3.secretAccessKey));
+    // And the create-only condition: a PUT that would replace the object (any other If-None-Match, or an
+    // If-Match) is not the one signed, so the URL cannot write over the document once it has arrived.
+    expect(url.searchParams.get("X-Amz-Signature")).not.toBe(await expectedSignature("PUT", url, { ...sent, "if-none-match": '"etag"' }, S3.secretAccessKey));
     // Same inputs, same URL: the clock is the only time source.
     expect((await presignUpload(S3, key, "application/pdf", NOW, 900))).toBe(url.toString());
     expect(new URL(await presignUpload(S3, key, "application/pdf", NOW + 86_400_000, 900)).searchParams.get("X-Amz-Date")).toBe("20250116T100000Z");
@@ -78,7 +83,8 @@ describe("R2 presigned S3 URLs", () => {
     const url = new URL(issued.uploadUrl);
     expect(url.pathname).toBe(`/dhanam-docs/spaces/${space.id}/assets/${asset.id}/${issued.documentId}`);
     expect(url.searchParams.get("X-Amz-Expires")).toBe("900");
-    expect(url.searchParams.get("X-Amz-SignedHeaders")).toContain("content-type");
+    expect(url.searchParams.get("X-Amz-SignedHeaders")).toBe("content-type;host;if-none-match");
+    expect(issued.headers).toEqual({ "Content-Type": "application/pdf", "If-None-Match": "*" });
 
     let docs = (await listDocuments(svc, authOf(u), asset.id, "http://api.test")).documents;
     expect(docs[0]!).toMatchObject({ status: "pending", size: null, downloadUrl: null });

@@ -3,7 +3,10 @@
  * of worker-signed URLs when R2's S3 credentials are configured. Path style on
  * the account endpoint: `https://<accountid>.r2.cloudflarestorage.com/<bucket>/<key>`,
  * region `auto`, service `s3`. An upload URL signs `content-type`, so R2
- * refuses a PUT with any other type; `X-Amz-Expires` bounds its life.
+ * refuses a PUT with any other type, and `If-None-Match: *`, so R2 writes the
+ * object only if there is none yet: the URL uploads once, and the document's
+ * bytes, checked against its cap when they arrive, cannot be replaced by a
+ * second PUT afterwards (R2's conditional writes); `X-Amz-Expires` bounds its life.
  */
 import { AwsV4Signer } from "aws4fetch";
 import type { S3Config } from "./config";
@@ -27,9 +30,14 @@ async function presign(s3: S3Config, method: "PUT" | "GET", key: string, nowMs: 
   return (await signer.sign()).url.toString();
 }
 
-/** A URL a browser PUTs the file to, with exactly this Content-Type. */
+/** The headers an upload URL's PUT must carry, as signed. */
+export const uploadHeaders = (contentType: string) => ({ "Content-Type": contentType, "If-None-Match": "*" });
+
+/** A URL a browser PUTs the file to, with exactly `uploadHeaders`: once. */
 export const presignUpload = (s3: S3Config, key: string, contentType: string, nowMs: number, expiresSeconds: number) =>
-  presign(s3, "PUT", key, nowMs, expiresSeconds, { headers: { "content-type": contentType } });
+  presign(s3, "PUT", key, nowMs, expiresSeconds, {
+    headers: Object.fromEntries(Object.entries(uploadHeaders(contentType)).map(([k, v]) => [k.toLowerCase(), v])),
+  });
 
 /** A URL that downloads the object with the given Content-Disposition and type. */
 export const presignDownload = (s3: S3Config, key: string, disposition: string, contentType: string, nowMs: number, expiresSeconds: number) =>

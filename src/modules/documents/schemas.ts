@@ -22,7 +22,7 @@ export const UploadUrlSchema = z
     documentId: z.string(),
     expiresAt: z.string(),
     method: z.literal("PUT"),
-    headers: z.record(z.string(), z.string()).openapi({ description: "Headers the PUT must carry (Content-Type)" }),
+    headers: z.record(z.string(), z.string()).openapi({ description: "Headers the PUT must carry: Content-Type, and in s3 mode If-None-Match: * (the URL writes the object once)" }),
     maxBytes: z.number().int(),
     mode: z.enum(["worker", "s3"]),
   })

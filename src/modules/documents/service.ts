@@ -24,7 +24,7 @@ import { IN_JSON_LIST, jsonList, rowReader } from "../../lib/sql";
 import { assetFor } from "../assets/service";
 import { type DocumentConfig, type DocumentContentType, documentConfig, mediaEssence } from "./config";
 import { contentDisposition } from "./disposition";
-import { presignDownload, presignUpload } from "./presign";
+import { presignDownload, presignUpload, uploadHeaders } from "./presign";
 import { deleteObjects, streamToR2 } from "./storage";
 import { openDownloadToken, openUploadToken, signDownloadToken, signUploadToken } from "./tokens";
 
@@ -76,7 +76,8 @@ export async function issueUploadUrl(
   const uploadUrl = cfg.s3
     ? await presignUpload(cfg.s3, key, input.contentType, now, cfg.uploadTtlMs / 1000)
     : `${baseUrl}/v1/uploads/${await signUploadToken(svc.env.JWT_SECRET, { doc: id, space: asset.spaceId, ct: input.contentType, max: reserve, exp: expiresAt })}`;
-  return { uploadUrl, documentId: id, expiresAt: iso(expiresAt), method: "PUT" as const, headers: { "Content-Type": input.contentType }, maxBytes: reserve, mode };
+  const headers: Record<string, string> = cfg.s3 ? uploadHeaders(input.contentType) : { "Content-Type": input.contentType };
+  return { uploadUrl, documentId: id, expiresAt: iso(expiresAt), method: "PUT" as const, headers, maxBytes: reserve, mode };
 }
 
 /** `PUT /v1/uploads/{token}`: the body, streamed into R2 once. */
