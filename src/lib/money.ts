@@ -67,13 +67,13 @@ export function plainDecimal(text: string): string {
   return negative ? `-${body}` : body;
 }
 
-/** Renders minor units as an exact decimal string: (-4567, 2) -> "-45.67". */
-export function formatMinor(minor: number, scale: number): string {
+/** Renders minor units as an exact decimal string: (-4567, 2) -> "-45.67"; a bigint for sums past 2^53. */
+export function formatMinor(minor: number | bigint, scale: number): string {
   const neg = minor < 0;
-  const digits = String(Math.abs(minor)).padStart(scale + 1, "0");
+  const digits = (neg ? -minor : minor).toString().padStart(scale + 1, "0");
   const body = scale === 0 ? digits : `${digits.slice(0, -scale)}.${digits.slice(-scale)}`;
   return neg ? `-${body}` : body;
 }
 
-/** The same value as a JSON number for Dhanam-shaped responses (exact for every stored amount). */
-export const toMajorNumber = (minor: number, scale: number) => Number(formatMinor(minor, scale));
+/** The same value as a JSON number for Dhanam-shaped responses (exact for every stored amount; the decimal string beside it is exact always). */
+export const toMajorNumber = (minor: number | bigint, scale: number) => Number(formatMinor(minor, scale));

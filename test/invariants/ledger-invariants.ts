@@ -35,23 +35,24 @@ export async function ledgerViolations(spaceId: string): Promise<string[]> {
   txs.forEach((t, i) => t.seq !== i && v.push(`transaction sequence gap at ${i} (found ${t.seq})`));
 
   // Each transaction balances per asset.
-  const bySeq = new Map<number, Map<string, number>>();
+  // Sums in bigints: each amount is exact, but a sum of several can pass 2^53.
+  const bySeq = new Map<number, Map<string, bigint>>();
   for (const e of entries) {
-    const m = bySeq.get(e.seq) ?? new Map<string, number>();
-    m.set(e.asset, (m.get(e.asset) ?? 0) + e.amount);
+    const m = bySeq.get(e.seq) ?? new Map<string, bigint>();
+    m.set(e.asset, (m.get(e.asset) ?? 0n) + BigInt(e.amount));
     bySeq.set(e.seq, m);
   }
   for (const t of txs) {
     const postings = JSON.parse(t.postings) as { amount: number }[];
     const m = bySeq.get(t.seq);
     if (!m && postings.length > 0) v.push(`transaction ${t.seq} has no entries`);
-    for (const [asset, sum] of m ?? []) if (sum !== 0) v.push(`transaction ${t.seq} does not balance in ${asset} (${sum})`);
+    for (const [asset, sum] of m ?? []) if (sum !== 0n) v.push(`transaction ${t.seq} does not balance in ${asset} (${sum})`);
   }
 
   // Each asset sums to zero across the space (world included).
-  const perAsset = new Map<string, number>();
-  for (const vol of volumes) perAsset.set(vol.asset, (perAsset.get(vol.asset) ?? 0) + vol.input - vol.output);
-  for (const [asset, sum] of perAsset) if (sum !== 0) v.push(`asset ${asset} sums to ${sum} across the space`);
+  const perAsset = new Map<string, bigint>();
+  for (const vol of volumes) perAsset.set(vol.asset, (perAsset.get(vol.asset) ?? 0n) + BigInt(vol.input) - BigInt(vol.output));
+  for (const [asset, sum] of perAsset) if (sum !== 0n) v.push(`asset ${asset} sums to ${sum} across the space`);
 
   // Stored volumes equal the sum of their entries; running balances are continuous.
   const sums = new Map<string, { input: number; output: number }>();

@@ -291,8 +291,9 @@ export async function accountSummary(svc: Services, auth: AuthContext, spaceId: 
   const rows = accountsIn(found!);
   const active = rows.filter((r) => r.isActive);
   const balances = balancesIn(volumes!.results as VolumeRow[], active);
-  const totals = new Map<string, number>();
-  for (const a of active) totals.set(a.currency, (totals.get(a.currency) ?? 0) + balances.get(a.id)!);
+  // In bigints: each balance is exact, but several together can pass 2^53.
+  const totals = new Map<string, bigint>();
+  for (const a of active) totals.set(a.currency, (totals.get(a.currency) ?? 0n) + BigInt(balances.get(a.id)!));
   return {
     totalCount: rows.length,
     activeCount: active.length,

@@ -316,8 +316,8 @@ export async function budgetCompliance(svc: Services, data: BudgetData, space: S
     if (s.window.finished) return;
     out.total++;
     const threshold = BigInt(b.alertThreshold ?? 80);
-    if (BigInt(s.spent) > BigInt(b.amount)) out.exceeded++;
-    else if (BigInt(s.spent) * 100n >= BigInt(b.amount) * threshold) out.atRisk++;
+    if (s.spent > BigInt(b.amount)) out.exceeded++;
+    else if (s.spent * 100n >= BigInt(b.amount) * threshold) out.atRisk++;
     else out.onTrack++;
   });
   return out;

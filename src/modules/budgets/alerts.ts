@@ -91,7 +91,7 @@ const dedupeKey = (b: BudgetRow, window: PeriodWindow) => `${THRESHOLD_EVENT}:${
 function thresholdEvent(b: BudgetRow, s: Spending): PublishInput | null {
   if (b.alertThreshold === null) return null;
   // In BigInt: spent × 100 can pass 2^53 for large budgets, where doubles would round the comparison.
-  const percent = BigInt(s.spent) * 100n;
+  const percent = s.spent * 100n;
   if (s.window.finished || percent < BigInt(b.alertThreshold) * BigInt(b.amount)) return null;
   const scale = CURRENCY_SCALES[b.currency as Currency];
   const payload = {

@@ -20,9 +20,10 @@ const linkInserts = (svc: Services, links: (typeof budgetCategories.$inferInsert
 /** The API's view of budget `b`: its links with their categories' names, and its spending `s`. */
 function presentWith(b: BudgetRow, links: Pick<LinkRow, "categoryId" | "allocated">[], names: ReadonlyMap<string, string>, s: Spending) {
   const scale = CURRENCY_SCALES[b.currency as Currency];
-  const money = (m: number) => toMajorNumber(m, scale);
-  const exact = (m: number) => formatMinor(m, scale);
-  const status = s.window.finished ? "completed" : s.spent > b.amount ? "exceeded" : "active";
+  const money = (m: number | bigint) => toMajorNumber(m, scale);
+  const exact = (m: number | bigint) => formatMinor(m, scale);
+  const remaining = BigInt(b.amount) - s.spent;
+  const status = s.window.finished ? "completed" : s.spent > BigInt(b.amount) ? "exceeded" : "active";
   return {
     id: b.id,
     spaceId: b.spaceId,
@@ -31,8 +32,8 @@ function presentWith(b: BudgetRow, links: Pick<LinkRow, "categoryId" | "allocate
     amountDecimal: exact(b.amount),
     spent: money(s.spent),
     spentDecimal: exact(s.spent),
-    remaining: money(b.amount - s.spent),
-    remainingDecimal: exact(b.amount - s.spent),
+    remaining: money(remaining),
+    remainingDecimal: exact(remaining),
     currency: b.currency,
     period: b.period,
     startDate: b.startDate,
@@ -44,8 +45,8 @@ function presentWith(b: BudgetRow, links: Pick<LinkRow, "categoryId" | "allocate
       name: names.get(l.categoryId) ?? "",
       allocated: l.allocated === null ? null : money(l.allocated),
       allocatedDecimal: l.allocated === null ? null : exact(l.allocated),
-      spent: money(s.byCategory.get(l.categoryId) ?? 0),
-      spentDecimal: exact(s.byCategory.get(l.categoryId) ?? 0),
+      spent: money(s.byCategory.get(l.categoryId) ?? 0n),
+      spentDecimal: exact(s.byCategory.get(l.categoryId) ?? 0n),
     })),
     alerts: { threshold: b.alertThreshold, enabled: b.alertsEnabled },
   };

@@ -14,9 +14,9 @@ export type BudgetRow = typeof budgets.$inferSelect;
 
 export interface Spending {
   window: PeriodWindow;
-  /** Minor units; positive means money went out. */
-  spent: number;
-  byCategory: Map<string, number>;
+  /** Minor units; positive means money went out. Sums, so bigints: many amounts can pass 2^53 together. */
+  spent: bigint;
+  byCategory: Map<string, bigint>;
 }
 
 /** Budget `b`'s spending over `categoryIds` in its period at `nowMs`, read on its own. */
@@ -45,7 +45,7 @@ const inCategories = (wanted: string) => `(t.category_id IN ${wanted} OR c.paren
 export function spendingStatement(db: D1Database, b: BudgetRow, categoryIds: string[], window: PeriodWindow): D1PreparedStatement {
   return db.prepare(
     `WITH wanted(id) AS (SELECT value FROM json_each(?))
-     SELECT COALESCE(c.parent_id, t.category_id) AS parent, t.category_id AS category, -SUM(t.amount) AS spent
+     SELECT COALESCE(c.parent_id, t.category_id) AS parent, t.category_id AS category, CAST(-SUM(t.amount) AS TEXT) AS spent
        FROM transactions t LEFT JOIN categories c ON c.id = t.category_id
       WHERE t.space_id = ? AND t.currency = ? AND t.date >= ? AND t.date < ?
         AND ${COUNTED} AND ${inCategories("(SELECT id FROM wanted)")}
@@ -53,14 +53,18 @@ export function spendingStatement(db: D1Database, b: BudgetRow, categoryIds: str
   ).bind(jsonList(categoryIds), b.spaceId, b.currency, window.startMs, window.endMsExclusive);
 }
 
-/** The spending that `spendingStatement`'s rows add up to: a subcategory's counts toward its budgeted parent. */
+/**
+ * The spending that rows of `spendingStatement` or `spendingSql` add up to (their sums read as text, so
+ * exact): a subcategory's counts toward its budgeted parent.
+ */
 export function spendingFromRows(window: PeriodWindow, categoryIds: string[], rows: Record<string, unknown>[]): Spending {
-  const byCategory = new Map<string, number>(categoryIds.map((id) => [id, 0]));
-  let spent = 0;
-  for (const r of rows as { parent: string; category: string; spent: number }[]) {
+  const byCategory = new Map<string, bigint>(categoryIds.map((id) => [id, 0n]));
+  let spent = 0n;
+  for (const r of rows as { parent: string; category: string; spent: string }[]) {
     const key = byCategory.has(r.category) ? r.category : r.parent;
-    byCategory.set(key, (byCategory.get(key) ?? 0) + r.spent);
-    spent += r.spent;
+    const amount = BigInt(r.spent);
+    byCategory.set(key, (byCategory.get(key) ?? 0n) + amount);
+    spent += amount;
   }
   return { window, spent, byCategory };
 }
@@ -114,7 +118,7 @@ const BANDS = ["w.a0", "w.a1", "w.a2", "w.a3"];
  * `spendingStatement` counts.
  */
 const spendingSql = (cte: string) => `${cte}
-  SELECT w.id AS budget_id, t.category_id AS category, COALESCE(c.parent_id, t.category_id) AS parent, -SUM(t.amount) AS spent, MIN(t.date) AS at
+  SELECT w.id AS budget_id, t.category_id AS category, COALESCE(c.parent_id, t.category_id) AS parent, CAST(-SUM(t.amount) AS TEXT) AS spent, MIN(t.date) AS at
     FROM win w JOIN budgets b ON b.id = w.id
     JOIN transactions t ON t.space_id = (SELECT id FROM sp) AND t.currency = b.currency
                        AND t.date >= min(w.a0, w.a1) - ${DAY_MS} AND t.date < max(w.a2, w.a3) + ${DAY_MS}
@@ -138,7 +142,8 @@ interface SpendingRow {
   budget_id: string;
   category: string;
   parent: string;
-  spent: number;
+  /** An exact integer as text. */
+  spent: string;
   at: number;
 }
 
@@ -187,13 +192,6 @@ export async function spendingFrom(svc: Services, data: BudgetData, b: BudgetRow
   if (!read || (window.startDate !== read.ps0 && window.startDate !== read.ps1) || (endExclusive !== read.pe0 && endExclusive !== read.pe1)) {
     return spendingOf(svc, b, categoryIds, tz, data.nowMs);
   }
-  const byCategory = new Map<string, number>(categoryIds.map((id) => [id, 0]));
-  let spent = 0;
-  for (const r of data.spending) {
-    if (r.budget_id !== b.id || r.at < window.startMs || r.at >= window.endMsExclusive) continue;
-    const key = byCategory.has(r.category) ? r.category : r.parent;
-    byCategory.set(key, (byCategory.get(key) ?? 0) + r.spent);
-    spent += r.spent;
-  }
-  return { window, spent, byCategory };
+  const rows = data.spending.filter((r) => r.budget_id === b.id && r.at >= window.startMs && r.at < window.endMsExclusive);
+  return spendingFromRows(window, categoryIds, rows as unknown as Record<string, unknown>[]);
 }

@@ -6,6 +6,7 @@ import type { AuthContext, Services } from "../../env";
 import { iso } from "../../lib/clock";
 import { type CursorPage, type CursorScope, openCursor, signCursor } from "../../lib/cursor";
 import { notFound, validationFailed } from "../../lib/errors";
+import { exactJsonInteger } from "../../lib/exact-json";
 import { D1_MAX_PARAMS, type SqlGuard, type SqlValue } from "../../lib/sql";
 import { checkBudgetAlerts } from "../budgets/alerts";
 import { readSpace, requireSpaceRole } from "../spaces/access";
@@ -345,10 +346,11 @@ export async function listAccounts(
 export async function aggregatedBalances(svc: Services, auth: AuthContext, spaceId: string, address?: string) {
   const m = await builtForMember(svc, auth, spaceId, () => (address ? addressFilterSql(filterOf(address, "address"), "address") : { sql: "1", params: [] }));
   const { results: [rows] } = await readSpace(svc, auth, spaceId, "viewer", (space) => [
-    svc.env.DB.prepare(`SELECT asset, SUM(input - output) AS balance FROM ledger_volumes WHERE space_id = ${space.sql} AND ${m.sql} GROUP BY asset ORDER BY asset`)
+    svc.env.DB.prepare(`SELECT asset, CAST(SUM(input - output) AS TEXT) AS balance FROM ledger_volumes WHERE space_id = ${space.sql} AND ${m.sql} GROUP BY asset ORDER BY asset`)
       .bind(...space.params, ...m.params),
   ]);
-  return Object.fromEntries((rows!.results as { asset: string; balance: number }[]).map((r) => [r.asset, r.balance]));
+  // Each address's balance is exact; a sum over many can pass 2^53, and is written with all its digits.
+  return Object.fromEntries((rows!.results as { asset: string; balance: string }[]).map((r) => [r.asset, exactJsonInteger(r.balance)]));
 }
 
 /** The space's transaction and account counts, with the session and role in one round trip. */
