@@ -33,6 +33,7 @@ describe("Life Beat: the owner's return ends the executor's access", () => {
     expect(await levelOf(w.householdId)).toBe(1);
     await relogin(w.executor);
     expect((await callJson(`/v1/spaces/${w.spaceIds[0]}`, as(w.executor))).status).toBe(200);
+    expect((await callJson("/v1/spaces", as(w.executor))).body.map((sp: { id: string }) => sp.id)).toContain(w.spaceIds[0]);
     expect(await liveGrants(w.householdId)).toBe(1);
     // The owner uses the app; no cron runs.
     sim.set(fired + 10 * 60_000);
@@ -40,6 +41,10 @@ describe("Life Beat: the owner's return ends the executor's access", () => {
     expect((await callJson("/v1/spaces", as(w.owner))).status).toBe(200);
     sim.set(fired + 20 * 60_000);
     await relogin(w.executor);
+    // The executor's list of spaces no longer shows the household's (and is not itself refused).
+    const list = await callJson("/v1/spaces", as(w.executor));
+    expect(list.status).toBe(200);
+    for (const id of w.spaceIds) expect(list.body.map((sp: { id: string }) => sp.id)).not.toContain(id);
     const read = await callJson(`/v1/spaces/${w.spaceIds[0]}`, as(w.executor));
     expect(read.status).toBe(404);
     expect(await liveGrants(w.householdId)).toBe(0);

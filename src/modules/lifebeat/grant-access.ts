@@ -21,7 +21,7 @@ const READ_METHODS = new Set(["GET", "HEAD"]);
  * Whether the household's owner has been active since escalation grant `grantId` was made, which ends it.
  * The hourly cron folds an owner's activity into Life Beat; a use of the grant folds it at once, so that no
  * read is answered from a grant that the owner's return has ended, however many households the cron has
- * to look at. Manual grants are the owner's own act and end only when revoked or expired.
+ * to look at.
  */
 async function endedByOwnerActivity(svc: Services, grantId: string): Promise<boolean> {
   const cols = LIFE_BEAT_COLUMNS.split(", ").map((c) => `lb.${c}`).join(", ");
@@ -40,14 +40,23 @@ async function endedByOwnerActivity(svc: Services, grantId: string): Promise<boo
 }
 
 /**
+ * Whether live grant `grantId` has been ended by its owner's return (once per request and grant). A manual
+ * grant is the owner's own act and ends only when revoked or expired: nothing to look at.
+ */
+export async function grantEnded(svc: Services, auth: AuthContext, grantId: string, source: string | undefined): Promise<boolean> {
+  if (source === "manual") return false;
+  const checked = ((auth as AuthContext & { grantsChecked?: Map<string, Promise<boolean>> }).grantsChecked ??= new Map<string, Promise<boolean>>());
+  let ended = checked.get(grantId);
+  if (!ended) checked.set(grantId, (ended = endedByOwnerActivity(svc, grantId)));
+  return ended;
+}
+
+/**
  * Throws 403 unless a grant-based access is a read; audits it either way (once per request and space).
  * A grant the owner's activity has ended is a 404, as for any non-member.
  */
 export async function useEmergencyGrant(svc: Services, auth: AuthContext, m: Membership, min: Role): Promise<void> {
-  const checked = ((auth as AuthContext & { grantsChecked?: Map<string, boolean> }).grantsChecked ??= new Map<string, boolean>());
-  let ended = checked.get(m.grantId!);
-  if (ended === undefined) checked.set(m.grantId!, (ended = await endedByOwnerActivity(svc, m.grantId!)));
-  if (ended) throw notFound("Space");
+  if (await grantEnded(svc, auth, m.grantId!, m.grantSource)) throw notFound("Space");
   const method = auth.request?.method ?? "INTERNAL";
   const path = auth.request?.path ?? "";
   // No request context (a job, a direct service call) is treated as a write: fail closed.
@@ -70,7 +79,7 @@ export async function useEmergencyGrant(svc: Services, auth: AuthContext, m: Mem
 /** The ids of the spaces a user reads through live grants (with the grant), for the space list; batchable. */
 export function grantedSpaces(svc: Services, userId: string) {
   return svc.db
-    .select({ spaceId: householdSpaces.spaceId, grantId: emergencyGrants.id })
+    .select({ spaceId: householdSpaces.spaceId, grantId: emergencyGrants.id, source: emergencyGrants.source })
     .from(householdMembers)
     .innerJoin(emergencyGrants, and(eq(emergencyGrants.memberId, householdMembers.id), isNull(emergencyGrants.revokedAt)))
     .innerJoin(householdSpaces, eq(householdSpaces.householdId, emergencyGrants.householdId))

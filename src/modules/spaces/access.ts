@@ -23,6 +23,8 @@ export interface Membership {
   role: Role;
   /** Set when access comes from a Life Beat emergency grant (read-only), not a membership. */
   grantId?: string;
+  /** The grant's source (`manual` or `escalation`), when known. */
+  grantSource?: string;
   space: typeof spaces.$inferSelect;
 }
 
@@ -42,11 +44,11 @@ const grantFrom = (space: string) => `FROM household_spaces hs JOIN emergency_gr
  * (with `grant_id` set, so the gate can refuse writes and audit the read).
  */
 const membershipSql = (space: string) =>
-  `SELECT role, grant_id, id, name, type, currency, timezone, owner_id, created_at, updated_at, deleted_at, transaction_count FROM (
-     SELECT m.role, NULL AS grant_id, 0 AS via, ${SPACE_COLUMNS}
+  `SELECT role, grant_id, grant_source, id, name, type, currency, timezone, owner_id, created_at, updated_at, deleted_at, transaction_count FROM (
+     SELECT m.role, NULL AS grant_id, NULL AS grant_source, 0 AS via, ${SPACE_COLUMNS}
        FROM space_members m JOIN spaces s ON s.id = m.space_id WHERE m.space_id = ${space} AND m.user_id = ? AND s.deleted_at IS NULL
      UNION ALL
-     SELECT 'viewer', g.id, 1, ${SPACE_COLUMNS} ${grantFrom(space)}
+     SELECT 'viewer', g.id, g.source, 1, ${SPACE_COLUMNS} ${grantFrom(space)}
    ) ORDER BY via LIMIT 1`;
 export const MEMBERSHIP_SQL = membershipSql("?");
 
@@ -101,6 +103,7 @@ export const accessGuard = (spaceId: string, userId: string, now: number): SqlGu
 export interface MembershipRow {
   role: Role;
   grant_id: string | null;
+  grant_source: string | null;
   id: string;
   name: string;
   type: "personal" | "business";
@@ -118,7 +121,7 @@ export const membershipOf = (spaceId: string, r: MembershipRow | undefined): Mem
     ? {
         spaceId,
         role: r.role,
-        ...(r.grant_id ? { grantId: r.grant_id } : {}),
+        ...(r.grant_id ? { grantId: r.grant_id, grantSource: r.grant_source ?? undefined } : {}),
         space: {
           id: r.id, name: r.name, type: r.type, currency: r.currency, timezone: r.timezone, ownerId: r.owner_id,
           createdAt: r.created_at, updatedAt: r.updated_at, deletedAt: r.deleted_at, transactionCount: r.transaction_count,

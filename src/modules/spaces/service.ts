@@ -11,7 +11,7 @@ import { chunkRows } from "../../db/client";
 import { accountsIn, balancesIn, presentAccount, summaryReads, type VolumeRow } from "../accounts/service";
 import { requireTwoFactor } from "../auth/second-factor";
 import { systemCategories } from "../categories/system";
-import { grantedSpaces, useEmergencyGrant } from "../lifebeat/grant-access";
+import { grantedSpaces, grantEnded, useEmergencyGrant } from "../lifebeat/grant-access";
 import { readSpace, requireSpaceRole, type Role, withSessionCheck } from "./access";
 
 type SpaceRow = typeof spaces.$inferSelect;
@@ -79,11 +79,16 @@ export async function listSpaces(svc: Services, auth: AuthContext) {
   ]);
   const memberRows = (members!.results as Record<string, unknown>[]).map((r) => ({ space: spaceOfRow(r), role: r.role as Role }));
   const mine = new Set(memberRows.map((r) => r.space.id));
-  // grantedSpaces' own columns: the space's id, and the grant's.
-  const grantRows = granted!.results as { space_id: string; id: string }[];
-  const grantOf = new Map(grantRows.filter((g) => !mine.has(g.space_id)).map((g) => [g.space_id, g.id]));
+  // grantedSpaces' own columns: the space's id, and the grant's id and source.
+  const grantRows = granted!.results as { space_id: string; id: string; source: string }[];
+  const grantOf = new Map(grantRows.filter((g) => !mine.has(g.space_id)).map((g) => [g.space_id, g]));
+  // A grant that its owner's return has ended shows nothing (a use of it would be a 404).
+  for (const [spaceId, g] of grantOf) if (await grantEnded(svc, auth, g.id, g.source)) grantOf.delete(spaceId);
   const viaGrant = (grantSpaces!.results as Record<string, unknown>[]).map(spaceOfRow).filter((space) => grantOf.has(space.id));
-  for (const space of viaGrant) await useEmergencyGrant(svc, auth, { spaceId: space.id, role: "viewer", grantId: grantOf.get(space.id)!, space }, "viewer");
+  for (const space of viaGrant) {
+    const g = grantOf.get(space.id)!;
+    await useEmergencyGrant(svc, auth, { spaceId: space.id, role: "viewer", grantId: g.id, grantSource: g.source, space }, "viewer");
+  }
   const rows = [...memberRows, ...viaGrant.map((space) => ({ space, role: "viewer" as const }))];
   const byId = summariesFrom(rows.map((r) => r.space.id), summaries as D1Result[]);
   return rows.map((r) => presentSpace(r.space, r.role, byId.get(r.space.id)));
