@@ -151,8 +151,19 @@ export function isoInZone(ms: number, tz: string): string {
   // UTC has no offset at any instant: no formatter needed.
   if (tz === "UTC") return new Date(ms).toISOString();
   const offset = cachedOffsetMs(ms, tz);
-  // UTC keeps its Z; an offset of seconds (local mean time before 1900-ish) has no ISO form: shown in UTC.
-  if (offset === 0 || offset % 60_000 !== 0) return new Date(ms).toISOString();
+  if (offset === 0) return new Date(ms).toISOString();
+  if (offset % 60_000 === 0) return withOffset(ms, offset);
+  // An offset with seconds (local mean time, before standard time: Tokyo's was +09:18:59) has no ISO form.
+  // It is rounded to a whole minute on the side that keeps the zone's date, and the time shown moves by
+  // the rest (under a minute): the instant is exact, and the date part is the day in the zone.
+  const date = new Date(ms + offset).toISOString().slice(0, -14);
+  const down = Math.floor(offset / 60_000) * 60_000;
+  return withOffset(ms, new Date(ms + down).toISOString().slice(0, -14) === date ? down : down + 60_000);
+}
+
+/** Instant `ms` as ISO 8601 at a whole-minute `offset`. */
+function withOffset(ms: number, offset: number): string {
+  if (offset === 0) return new Date(ms).toISOString();
   const local = new Date(ms + offset).toISOString().slice(0, -1);
   const abs = Math.abs(offset) / 60_000;
   return `${local}${offset < 0 ? "-" : "+"}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
