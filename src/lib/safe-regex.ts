@@ -43,8 +43,28 @@ function escapePred(c: string): Pred {
     case "t": return (x) => x === "\t";
     case "n": return (x) => x === "\n";
   }
-  if (/[0-9bBkpPuxc]/.test(c)) throw new RegexSyntaxError(`\\${c} is not supported`);
-  return (x) => x === c;
+  if (/[0-9bBkKpPuUxXcC]/.test(c)) throw new RegexSyntaxError(`\\${c} is not supported`);
+  const lit = c.toLowerCase(); // matching is case-insensitive: `\A` is `a`
+  return (x) => x === lit;
+}
+
+/**
+ * The pattern lowercased, as matching is case-insensitive (the input is lowercased too), except the letter
+ * after each backslash: `\D` (not a digit) must not become `\d`.
+ */
+function foldCase(pattern: string): string {
+  let out = "";
+  let run = "";
+  for (let i = 0; i < pattern.length; i++) {
+    if (pattern[i] === "\\" && i + 1 < pattern.length) {
+      out += run.toLowerCase() + pattern[i] + pattern[i + 1];
+      run = "";
+      i++;
+    } else {
+      run += pattern[i];
+    }
+  }
+  return out + run.toLowerCase();
 }
 
 class Parser {
@@ -151,12 +171,12 @@ class Parser {
           preds.push(escapePred(e));
           continue;
         }
-        c = e;
+        c = e.toLowerCase();
       }
       if (this.peek() === "-" && this.src[this.i + 1] !== "]" && this.src[this.i + 1] !== undefined) {
         this.i++;
         let hi = this.src[this.i++]!;
-        if (hi === "\\") hi = this.src[this.i++] ?? "";
+        if (hi === "\\") hi = (this.src[this.i++] ?? "").toLowerCase();
         const lo = c;
         if (hi < lo) throw new RegexSyntaxError(`Bad range ${lo}-${hi}`);
         preds.push((x) => x >= lo && x <= hi);
@@ -244,7 +264,7 @@ export interface SafeRegex {
 export function compileSafeRegex(pattern: string): SafeRegex {
   if (pattern.length === 0) throw new RegexSyntaxError("Pattern is empty");
   if (pattern.length > MAX_PATTERN_LENGTH) throw new RegexSyntaxError(`Pattern is longer than ${MAX_PATTERN_LENGTH} characters`);
-  const ast = new Parser(pattern.toLowerCase()).parse();
+  const ast = new Parser(foldCase(pattern)).parse();
   const compiler = new Compiler();
   const match = compiler.add({ k: "match" });
   const start = compiler.compile(ast, match);

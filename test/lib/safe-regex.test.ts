@@ -18,6 +18,13 @@ describe("safe regex", () => {
       ["oxxo|7-?eleven", ["OXXO GDL", "7ELEVEN", "7-eleven"]],
       ["x*", ["", "anything"]],
       ["(?:ab)+c", ["ababc", "ac"]],
+      // The negated classes keep their case while the rest of the pattern is folded (\D is not \d).
+      ["^\\D+$", ["abc", "123", "ab1"]],
+      ["^\\W+$", ["--", "ab", "-a"]],
+      ["^\\S+$", ["AB", "a b"]],
+      ["[\\D]x", ["ax", "1x"]],
+      ["UBER\\s+EATS", ["uber eats", "UBEREATS"]],
+      ["\\A\\.B", ["a.b", "AXB"]],
     ];
     for (const [pattern, inputs] of cases) {
       const re = new RegExp(pattern, "i");
