@@ -559,7 +559,7 @@ export interface paths {
         put?: never;
         /**
          * Queue a sync of provider accounts (all of the space's when accountIds is empty): 202 with job ids
-         * @description At most one sync per connection at a time (409 SYNC_IN_PROGRESS) and one per 15 minutes unless `force` (429 with Retry-After). Manual accounts are skipped (200 when nothing is queued).
+         * @description At most one sync per connection at a time (409 SYNC_IN_PROGRESS) and one per 15 minutes unless `force` (429 with Retry-After); the `sync` policy (5 a minute) is per connection queued, taken once the caller may sync it. Manual accounts are skipped (200 when nothing is queued).
          */
         post: operations["accountsSync"];
         delete?: never;
@@ -2114,8 +2114,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Plaid webhook (verified by its Plaid-Verification ES256 JWT, not a bearer token)
-         * @description Plaid webhook (verified by its Plaid-Verification ES256 JWT, not a bearer token). Public: no access token.
+         * Plaid webhook (verified by its Plaid-Verification ES256 JWT, not a bearer token; 503 while fetches of unknown keys are capped)
+         * @description Plaid webhook (verified by its Plaid-Verification ES256 JWT, not a bearer token; 503 while fetches of unknown keys are capped). Public: no access token.
          */
         post: operations["providersPlaidWebhook"];
         delete?: never;
@@ -4403,7 +4403,7 @@ export interface components {
             expiresAt: string;
             /** @enum {string} */
             method: "PUT";
-            /** @description Headers the PUT must carry (Content-Type) */
+            /** @description Headers the PUT must carry: Content-Type, and in s3 mode If-None-Match: * (the URL writes the object once) */
             headers: {
                 [key: string]: string;
             };
@@ -27283,6 +27283,26 @@ export interface operations {
                      *             "code": "REQUIRED"
                      *           }
                      *         ],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INTERNAL_ERROR",
+                     *         "message": "An unexpected error occurred",
+                     *         "details": [],
                      *         "timestamp": "2024-01-01T10:00:00.000Z",
                      *         "requestId": "req_0123456789abcdef"
                      *       }
