@@ -68,11 +68,9 @@ export function errorResponse(c: Context<AppEnv>, err: ApiError): Response {
     };
     return new Response(JSON.stringify(body), { status: err.status, headers });
   }
-  return c.json(
-    { error: { code: err.code, message, details, timestamp, requestId } },
-    err.status as ContentfulStatusCode,
-    headers,
-  );
+  // The error's own headers win over any set earlier in the request (a 429's rate-limit headers are its bucket's).
+  for (const [k, v] of Object.entries(headers)) c.header(k, v);
+  return c.json({ error: { code: err.code, message, details, timestamp, requestId } }, err.status as ContentfulStatusCode);
 }
 
 function fromHttpException(e: HTTPException): ApiError {

@@ -8,7 +8,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { POLICIES } from "../../src/lib/rate-limits";
-import { callJson, createSpace, registerUser } from "../helpers";
+import { addMember, callJson, createSpace, registerUser, type TestUser } from "../helpers";
 import { as, linkPlaid, ownerWithSpace, waitForJob } from "./helpers";
 
 async function linked() {
@@ -19,23 +19,38 @@ async function linked() {
 }
 
 describe("the sync policy", () => {
-  it("is per connection however its accounts are named, with headers; the sixth forced sync in a minute is 429", { timeout: 90_000 }, async () => {
+  it("is per connection however its accounts are named and whoever asks; the sixth forced sync of it in a minute is 429", { timeout: 90_000 }, async () => {
     const s = await linked();
+    const member = await registerUser();
+    await addMember(s.owner, s.spaceId, member, "member");
     const [a, b] = s.accountIds as [string, string];
-    const namings = [[a], [b], [a, b], [a, a, a], []];
-    for (const accountIds of namings) {
-      const r = await callJson("/v1/accounts/sync", { ...as(s.owner), body: { spaceId: s.spaceId, accountIds, force: true } });
+    // Five syncs of the one connection: three by the owner, two by a member, each naming its accounts differently.
+    const syncs: [TestUser, string[]][] = [[s.owner, [a]], [s.owner, [b]], [s.owner, [a, b]], [member, [a, a, a]], [member, []]];
+    for (const [who, accountIds] of syncs) {
+      const r = await callJson("/v1/accounts/sync", { ...as(who), body: { spaceId: s.spaceId, accountIds, force: true } });
       expect(r.status, JSON.stringify(accountIds)).toBe(202);
       expect(r.res.headers.get("x-ratelimit-limit")).toBe(String(POLICIES.sync.limit));
-      expect(Number(r.res.headers.get("x-ratelimit-remaining"))).toBeLessThan(POLICIES.sync.limit);
       expect(Object.keys(r.body)).not.toContain("rateLimit");
       expect((await waitForJob(r.body.jobId)).status).toBe("completed");
     }
-    const sixth = await callJson("/v1/accounts/sync", { ...as(s.owner), body: { spaceId: s.spaceId, accountIds: [b, a, b], force: true } });
+    // The member's own bucket has tokens left; the connection's has none.
+    const sixth = await callJson("/v1/accounts/sync", { ...as(member), body: { spaceId: s.spaceId, accountIds: [b, a, b], force: true } });
     expect(sixth.status).toBe(429);
     expect(sixth.body.error.code).toBe("RATE_LIMIT_EXCEEDED");
     expect(Number(sixth.res.headers.get("retry-after"))).toBeGreaterThan(0);
     expect(sixth.res.headers.get("x-ratelimit-remaining")).toBe("0");
+  });
+
+  it("also counts requests that queue nothing, per space and caller, with the headers", async () => {
+    const u = await registerUser();
+    const space = await createSpace(u);
+    for (let i = 0; i < POLICIES.sync.limit; i++) {
+      const r = await callJson("/v1/accounts/sync", { ...as(u), body: { spaceId: space.id, force: true } });
+      expect(r.status).toBe(200);
+      expect(r.body.status).toBe("nothing_to_sync");
+      expect(r.res.headers.get("x-ratelimit-remaining")).toBe(String(POLICIES.sync.limit - 1 - i));
+    }
+    expect((await callJson("/v1/accounts/sync", { ...as(u), body: { spaceId: space.id, force: true } })).status).toBe(429);
   });
 
   it("spends nothing of a space's buckets for a caller who may not sync it", { timeout: 60_000 }, async () => {

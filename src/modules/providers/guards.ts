@@ -1,9 +1,10 @@
 /**
- * Middleware of the provider routes. The `sync` policy is per connection (API.md): `POST /v1/accounts/sync`
- * takes it in its service, per connection it queues, once it knows the caller may sync them
- * (`accountSyncGuards`); the other sync routes take it here, before the service, so their key also holds
- * the caller, or anyone could spend the buckets of a connection or space they merely name. Provider
- * webhooks carry no bearer token: they prove themselves by the provider's own signature, checked by the route.
+ * Middleware of the provider routes. The `sync` policy is per connection (API.md). The sync routes take it
+ * here, before their access check, so the key also holds the caller (anyone could otherwise spend the
+ * buckets of a connection or space they merely name); `POST /v1/accounts/sync` takes it here per space and
+ * caller, and again in its service per connection it queues, once it knows the caller may sync them.
+ * Provider webhooks carry no bearer token: they prove themselves by the provider's own signature, checked
+ * by the route.
  */
 import type { Context, MiddlewareHandler } from "hono";
 import type { AppEnv } from "../../env";
@@ -25,5 +26,4 @@ async function syncSubject(c: Context<AppEnv>): Promise<string> {
 }
 
 export const syncGuards: MiddlewareHandler<AppEnv>[] = [requireAuth, rateLimit("sync", syncSubject), exactNumbers];
-export const accountSyncGuards: MiddlewareHandler<AppEnv>[] = [requireAuth, exactNumbers];
 export const webhookGuards: MiddlewareHandler<AppEnv>[] = [exactNumbers];
