@@ -30,13 +30,15 @@ export const GUESS_LIMITS: Record<GuessKind, BucketSpec> = {
 };
 
 /**
- * Calls out that an unauthenticated request can cause, capped over all callers: a provider webhook
- * naming a key id we have not seen makes us fetch the key from the provider, so forged webhooks with
- * fresh key ids would otherwise turn into unlimited calls on our provider credentials. Providers rotate
- * their keys rarely, and a genuine webhook refused here is retried by the provider.
+ * Calls out that an unauthenticated request can cause: a provider webhook naming a key id we have not seen
+ * makes us fetch the key from the provider, so forged webhooks with fresh key ids would otherwise turn into
+ * unlimited calls on our provider credentials. Capped per client address first (so one sender spends little
+ * of the rest), then over all callers. Providers rotate their keys rarely, and a genuine webhook refused
+ * here is retried by the provider.
  */
 export const OUTBOUND_LIMITS = {
-  plaidWebhookKeyFetch: { limit: 10, windowMs: 10 * 60_000 },
+  plaidWebhookKeyFetchPerClient: { limit: 5, windowMs: 10 * 60_000 },
+  plaidWebhookKeyFetch: { limit: 30, windowMs: 10 * 60_000 },
 } satisfies Record<string, BucketSpec>;
 
 /** A policy's bucket with RATE_LIMIT_MULTIPLIER applied (bench only; anything but a number above 1 means 1). */

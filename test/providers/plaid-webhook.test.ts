@@ -10,7 +10,7 @@ import { exportJWK, generateKeyPair, SignJWT } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
 import { sha256Hex } from "../../src/lib/crypto";
 import { OUTBOUND_LIMITS } from "../../src/lib/rate-limits";
-import { call, callJson } from "../helpers";
+import { call, callJson, nextIp } from "../helpers";
 import { as, linkPlaid, ownerWithSpace, plaidAccessToken, plaidControl, syncNow, waitForJob, jobStats, ledgerFingerprint } from "./helpers";
 import { ledgerViolations } from "../invariants/ledger-invariants";
 
@@ -28,8 +28,9 @@ async function sign(body: string, opts: { key?: Key; kid?: string; iat?: number;
   return jwt.sign(opts.key ?? signer.privateKey);
 }
 
-function post(body: string, header?: string) {
-  return call("/v1/providers/plaid/webhook", { rawBody: body, headers: { "content-type": "application/json", ...(header ? { "plaid-verification": header } : {}) } });
+/** Plaid's own sender address in these tests (the helpers' default); forgers send from others. */
+function post(body: string, header?: string, ip?: string) {
+  return call("/v1/providers/plaid/webhook", { rawBody: body, ip, headers: { "content-type": "application/json", ...(header ? { "plaid-verification": header } : {}) } });
 }
 
 beforeAll(async () => {
@@ -86,42 +87,57 @@ describe("Plaid webhook verification", () => {
     expect(jobs!.n).toBe(0);
   });
 
-  it("caps the fetches of unknown keys over all callers: forged key ids cannot drive unlimited calls to Plaid", { timeout: 60_000 }, async () => {
+  it("caps the fetches of unknown keys per sender and over all callers: forged key ids cannot drive unlimited calls to Plaid", { timeout: 60_000 }, async () => {
     const body = JSON.stringify({ webhook_type: "TRANSACTIONS", webhook_code: "SYNC_UPDATES_AVAILABLE", item_id: "item-unknown", environment: "sandbox" });
     expect((await post(body, await sign(body))).status).toBe(200);
     const forger = await generateKeyPair("ES256", { extractable: true });
-    const { limit } = OUTBOUND_LIMITS.plaidWebhookKeyFetch;
-    // Forged key ids, each asked of Plaid and refused by it, until the cap is spent: within `limit` of them
-    // (the file's earlier test fetched some keys already, which count too).
-    let forged = 0;
-    for (;;) {
-      const res = await post(body, await sign(body, { key: forger.privateKey, kid: `kid-forged-${forged}` }));
-      if (res.status === 503) break;
-      expect(res.status, `forged kid ${forged}`).toBe(401);
-      expect(((await res.json()) as any).error.message).toMatch(/Unknown key id/);
-      forged++;
-      expect(forged).toBeLessThanOrEqual(limit);
-    }
-    expect(forged).toBeGreaterThan(0);
-    // A key Plaid does publish, first seen now: it is not fetched while the cap is spent (503, retried by
-    // Plaid), so it is not in the cache afterwards.
+    let n = 0;
+    /** Forged key ids from `ip`, each asked of Plaid and refused by it, until a cap answers 503; how many were asked. */
+    const forgeUntilCapped = async (ip: string, most: number) => {
+      for (let asked = 0; ; asked++) {
+        const res = await post(body, await sign(body, { key: forger.privateKey, kid: `kid-forged-${n++}` }), ip);
+        if (res.status === 503) return asked;
+        expect(res.status, `forged kid from ${ip}`).toBe(401);
+        expect(((await res.json()) as any).error.message).toMatch(/Unknown key id/);
+        expect(asked).toBeLessThan(most);
+      }
+    };
+    // One sender gets its own few fetches, and no more.
+    const perClient = OUTBOUND_LIMITS.plaidWebhookKeyFetchPerClient.limit;
+    expect(await forgeUntilCapped(nextIp(), perClient)).toBe(perClient);
+    // Which leaves a key Plaid publishes, first seen now from Plaid's address, fetched and accepted.
     const rotated = await generateKeyPair("ES256", { extractable: true });
-    await publish("kid-after-the-cap", rotated.publicKey);
-    const capped = await post(body, await sign(body, { key: rotated.privateKey, kid: "kid-after-the-cap" }));
+    await publish("kid-rotated-once", rotated.publicKey);
+    expect((await post(body, await sign(body, { key: rotated.privateKey, kid: "kid-rotated-once" }))).status).toBe(200);
+    // Many senders spend the fetches allowed over all callers: within the global cap, all told.
+    const global = OUTBOUND_LIMITS.plaidWebhookKeyFetch.limit;
+    let spent = 0;
+    for (let senders = 0; senders <= global; senders++) {
+      const asked = await forgeUntilCapped(nextIp(), perClient);
+      spent += asked;
+      if (asked < perClient) break;
+    }
+    expect(spent).toBeLessThanOrEqual(global);
+    // Now a genuinely new key is not fetched (503 with Retry-After, which Plaid retries), nor cached.
+    const next = await generateKeyPair("ES256", { extractable: true });
+    await publish("kid-after-the-cap", next.publicKey);
+    const capped = await post(body, await sign(body, { key: next.privateKey, kid: "kid-after-the-cap" }));
     expect(capped.status).toBe(503);
     expect(Number(capped.headers.get("retry-after"))).toBeGreaterThan(0);
     expect(((await capped.json()) as any).error.code).toBe("PROVIDER_UNAVAILABLE");
     const uncached = await env.DB.prepare("SELECT kid FROM provider_webhook_keys WHERE provider = 'plaid' AND kid = 'kid-after-the-cap'").first();
     expect(uncached).toBeNull();
-    // Another forged kid is not asked of Plaid either.
-    expect((await post(body, await sign(body, { key: forger.privateKey, kid: "kid-forged-more" }))).status).toBe(503);
-    // A cached key still verifies, and one due for its daily re-check is used as it is meanwhile.
-    const stale = Date.now() - 2 * 24 * 3_600_000;
-    await env.DB.prepare("UPDATE provider_webhook_keys SET fetched_at = ? WHERE provider = 'plaid' AND kid = ?").bind(stale, signer.kid).run();
+    // A cached key still verifies; one due for its daily re-check is used as it is for at most another day.
+    const setFetched = (at: number) => env.DB.prepare("UPDATE provider_webhook_keys SET fetched_at = ? WHERE provider = 'plaid' AND kid = ?").bind(at, signer.kid).run();
+    const dueForCheck = Date.now() - 36 * 3_600_000;
+    await setFetched(dueForCheck);
     expect((await post(body, await sign(body))).status).toBe(200);
     const kept = await env.DB.prepare("SELECT fetched_at FROM provider_webhook_keys WHERE provider = 'plaid' AND kid = ?").bind(signer.kid).first<{ fetched_at: number }>();
-    expect(kept!.fetched_at).toBe(stale);
-    // Forgeries under the cached key id are refused by its signature, not by the cap.
+    expect(kept!.fetched_at).toBe(dueForCheck);
+    await setFetched(Date.now() - 49 * 3_600_000);
+    expect((await post(body, await sign(body))).status).toBe(503);
+    // Forgeries under a cached key id are refused by its signature, not by the cap.
+    await setFetched(Date.now());
     expect((await post(body, await sign(body, { key: forger.privateKey }))).status).toBe(401);
   });
 

@@ -67,10 +67,11 @@ export async function exchangePublicToken(
 const SYNC_CODES = new Set(["SYNC_UPDATES_AVAILABLE", "DEFAULT_UPDATE", "INITIAL_UPDATE", "HISTORICAL_UPDATE", "TRANSACTIONS_REMOVED"]);
 
 /** A verified Plaid webhook: enqueue a sync, or move the connection's status. Unknown items are acknowledged and ignored. */
-export async function handlePlaidWebhook(svc: Services, rawBody: string, header: string | undefined) {
+/** `client`: the sender's address as a rate-limit subject (client-ip.ts). */
+export async function handlePlaidWebhook(svc: Services, rawBody: string, header: string | undefined, client: string) {
   let body: Record<string, unknown>;
   try {
-    body = await verifyPlaidWebhook(svc, rawBody, header);
+    body = await verifyPlaidWebhook(svc, rawBody, header, client);
   } catch (e) {
     if (e instanceof WebhookRejected) throw new ApiError(401, "UNAUTHORIZED", `Webhook verification failed: ${e.message}`);
     if (e instanceof KeyFetchRefused) {

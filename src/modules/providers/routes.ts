@@ -2,6 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { access, bearer, createRouter, errors, json, jsonBody } from "../../lib/openapi";
 import { guards } from "../../middleware/auth";
 import * as connections from "./connections";
+import { clientSubject } from "../../lib/client-ip";
 import { syncGuards, webhookGuards } from "./guards";
 import * as belvo from "./belvo";
 import * as bitso from "./bitso";
@@ -70,7 +71,8 @@ providerRoutes.openapi(
     request: { body: jsonBody(WebhookBody) },
     responses: { 200: json(WebhookAckSchema, "Accepted"), ...errors(401, 422, 503) },
   }),
-  async (c) => c.json(await plaid.handlePlaidWebhook(c.get("services"), await c.req.text(), c.req.header("plaid-verification")), 200),
+  async (c) =>
+    c.json(await plaid.handlePlaidWebhook(c.get("services"), await c.req.text(), c.req.header("plaid-verification"), clientSubject(c.req.header("cf-connecting-ip"))), 200),
 );
 
 providerRoutes.openapi(

@@ -7,9 +7,10 @@
  * equals the token's `request_body_sha256`, compared in constant time.
  *
  * Anyone can send a token naming a key id of their choosing, so fetches of
- * keys are capped over all callers (`OUTBOUND_LIMITS`): past the cap an
- * unknown key id is refused for now (`KeyFetchRefused`, which Plaid retries),
- * and a cached key due for its re-check is used as it is.
+ * keys are capped per client address and over all callers (`OUTBOUND_LIMITS`):
+ * past a cap an unknown key id is refused for now (`KeyFetchRefused`, which
+ * Plaid retries), and a cached key due for its daily re-check is used as it is
+ * for at most another day.
  */
 import { decodeProtectedHeader, importJWK, jwtVerify, type JWK } from "jose";
 import type { Services } from "../../env";
@@ -21,6 +22,8 @@ import { PlaidClient } from "./client";
 export const MAX_WEBHOOK_AGE_SECONDS = 5 * 60;
 /** A cached key that has not expired is re-checked with Plaid after this long (it may have expired since). */
 const KEY_RECHECK_MS = 24 * 3_600_000;
+/** While fetches are capped, a key due for its re-check is used unchecked until it is this old, no longer. */
+const KEY_UNCHECKED_AT_MOST_MS = 2 * KEY_RECHECK_MS;
 
 export class WebhookRejected extends Error {}
 
@@ -44,9 +47,11 @@ async function cachedKey(svc: Services, kid: string): Promise<CachedKey | null> 
   return row ? { jwk: JSON.parse(row.jwk), expiredAt: row.expired_at, fetchedAt: row.fetched_at } : null;
 }
 
-/** Takes one of the key fetches allowed over all callers; the milliseconds to wait when none is left. */
-async function takeKeyFetch(svc: Services, now: number): Promise<{ allowed: boolean; retryAfterMs: number }> {
+/** Takes one of the key fetches allowed to `client` (an address's subject), then over all callers; the wait when refused. */
+async function takeKeyFetch(svc: Services, client: string, now: number): Promise<{ allowed: boolean; retryAfterMs: number }> {
   const ns = svc.env.RATE_LIMITER;
+  const own = await ns.get(ns.idFromName(`outbound:plaid-webhook-key:${client}`)).take(OUTBOUND_LIMITS.plaidWebhookKeyFetchPerClient, now);
+  if (!own.allowed) return own;
   return ns.get(ns.idFromName("outbound:plaid-webhook-key")).take(OUTBOUND_LIMITS.plaidWebhookKeyFetch, now);
 }
 
@@ -72,7 +77,7 @@ async function fetchKey(svc: Services, kid: string): Promise<CachedKey> {
 }
 
 /** Verifies and returns the parsed body; throws WebhookRejected with the reason otherwise. */
-export async function verifyPlaidWebhook(svc: Services, rawBody: string, header: string | undefined): Promise<Record<string, unknown>> {
+export async function verifyPlaidWebhook(svc: Services, rawBody: string, header: string | undefined, client: string): Promise<Record<string, unknown>> {
   if (!header) throw new WebhookRejected("Missing Plaid-Verification header");
   let protectedHeader;
   try {
@@ -86,9 +91,9 @@ export async function verifyPlaidWebhook(svc: Services, rawBody: string, header:
   const now = svc.clock.now();
   let key = await cachedKey(svc, kid);
   if (!key || (key.expiredAt === null && now - key.fetchedAt > KEY_RECHECK_MS)) {
-    const slot = await takeKeyFetch(svc, now);
+    const slot = await takeKeyFetch(svc, client, now);
     if (slot.allowed) key = await fetchKey(svc, kid);
-    else if (!key) throw new KeyFetchRefused(slot.retryAfterMs);
+    else if (!key || now - key.fetchedAt > KEY_UNCHECKED_AT_MOST_MS) throw new KeyFetchRefused(slot.retryAfterMs);
   }
   if (key.expiredAt !== null && key.expiredAt <= now) throw new WebhookRejected(`Key ${kid} has expired`);
   if (key.jwk.kty !== "EC" || key.jwk.crv !== "P-256") throw new WebhookRejected("Key is not an EC P-256 key");
