@@ -111,15 +111,12 @@ export function toWellFormedText(s: string): string {
 }
 
 /**
- * An integer given as decimal text (a SQL sum read `AS TEXT`), as a value that JSON.stringify writes as that
- * number with every digit: a plain number while a double holds it exactly, else raw JSON text. A sum of
- * exact amounts can pass 2^53, where a double would round it.
+ * An integer as a value that JSON.stringify writes as that number with every digit: a plain number while a
+ * double holds it exactly, else raw JSON text. A sum of exact amounts can pass 2^53, where a double rounds.
  */
-export function exactJsonInteger(text: string): number | object {
-  const n = Number(text);
-  if (Number.isSafeInteger(n)) return n;
-  if (!/^-?\d{1,30}$/.test(text)) throw new Error(`Not an integer: ${text.slice(0, 40)}`);
-  return (JSON as unknown as { rawJSON(text: string): object }).rawJSON(text);
+export function exactJsonInteger(n: bigint): number | object {
+  if (n >= BigInt(Number.MIN_SAFE_INTEGER) && n <= BigInt(Number.MAX_SAFE_INTEGER)) return Number(n);
+  return (JSON as unknown as { rawJSON(text: string): object }).rawJSON(n.toString());
 }
 
 /** Every number in `json` that a double would change, and every string that is not well-formed. Stops at the first structural surprise. */

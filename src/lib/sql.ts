@@ -96,6 +96,21 @@ export function insertJsonRows(
  * `IN (?, ?, ...)` would need `inChunks`. SQLite plans the subquery as an IN
  * list, so an index on `x` is still used.
  */
+/**
+ * An exact SUM of an integer expression whose values are at most 2^53 in magnitude (amounts, balances), as
+ * text for `readExactSum`. SQLite's SUM fails with "integer overflow" past 2^63, and a double rounds past
+ * 2^53; the parts of each value above and below 2^26 sum far below 2^63 for any number of rows (`>>` is an
+ * arithmetic shift, so value = high × 2^26 + low with low in [0, 2^26)).
+ */
+export const exactSumSql = (expr: string) => `(CAST(SUM((${expr}) >> 26) AS TEXT) || ' ' || CAST(SUM((${expr}) & 67108863) AS TEXT))`;
+
+/** The sum `exactSumSql` read (0 for no rows). */
+export function readExactSum(text: string | null | undefined): bigint {
+  if (text === null || text === undefined) return 0n;
+  const [high, low] = text.split(" ");
+  return BigInt(high!) * 67108864n + BigInt(low!);
+}
+
 export const jsonList = (items: readonly (string | number)[]): string => JSON.stringify(items);
 
 /** The SQL to follow a column with: `${col} ${IN_JSON_LIST}`, binding `jsonList(items)`. */

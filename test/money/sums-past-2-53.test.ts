@@ -60,4 +60,24 @@ describe("sums past 2^53 minor units", () => {
     expect(all.body.data).toEqual({ "USD/2": 0 });
     expect(await ledgerViolations(space.id)).toEqual([]);
   });
+
+  it("the ledger's balances summed past 2^63 (where SQLite's SUM overflows), and to zero over the space", { timeout: 60_000 }, async () => {
+    const u = await registerUser();
+    const as = { token: u.accessToken, ip: u.ip };
+    const space = await createSpace(u);
+    // 1,100 addresses at the largest balance: 1,100 × (2^53 − 1) is past 2^63.
+    for (let batch = 0; batch < 11; batch++) {
+      const postings = Array.from({ length: 100 }, (_, i) => ({ source: `income:s${batch}x${i}`, destination: `users:u${batch}x${i}`, amount: 9007199254740991, asset: "USD/2" }));
+      const r = await callJson(`/v1/spaces/${space.id}/ledger/transactions`, { ...as, body: { postings } });
+      expect(r.status, JSON.stringify(r.body)).toBe(201);
+    }
+    const users = await call(`/v1/spaces/${space.id}/ledger/balances?address=users:*`, as);
+    expect(users.status).toBe(200);
+    expect(await users.text()).toContain(`"USD/2":${1100n * 9007199254740991n}`);
+    const income = await call(`/v1/spaces/${space.id}/ledger/balances?address=income:*`, as);
+    expect(await income.text()).toContain(`"USD/2":-${1100n * 9007199254740991n}`);
+    const all = await callJson(`/v1/spaces/${space.id}/ledger/balances`, as);
+    expect(all.status).toBe(200);
+    expect(all.body.data).toEqual({ "USD/2": 0 });
+  });
 });

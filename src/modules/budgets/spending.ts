@@ -5,7 +5,7 @@
  * toward a budgeted parent category.
  */
 import type { Services } from "../../env";
-import { jsonList, rowReader, type SqlGuard, type SqlValue } from "../../lib/sql";
+import { exactSumSql, jsonList, readExactSum, rowReader, type SqlGuard, type SqlValue } from "../../lib/sql";
 import { budgetCategories, budgets } from "../../db/schema";
 import { addDays, parseYmd, ymdString } from "../../lib/zoned-time";
 import { currentPeriod, type Period, type PeriodWindow } from "./periods";
@@ -45,7 +45,7 @@ const inCategories = (wanted: string) => `(t.category_id IN ${wanted} OR c.paren
 export function spendingStatement(db: D1Database, b: BudgetRow, categoryIds: string[], window: PeriodWindow): D1PreparedStatement {
   return db.prepare(
     `WITH wanted(id) AS (SELECT value FROM json_each(?))
-     SELECT COALESCE(c.parent_id, t.category_id) AS parent, t.category_id AS category, CAST(-SUM(t.amount) AS TEXT) AS spent
+     SELECT COALESCE(c.parent_id, t.category_id) AS parent, t.category_id AS category, ${exactSumSql("-t.amount")} AS spent
        FROM transactions t LEFT JOIN categories c ON c.id = t.category_id
       WHERE t.space_id = ? AND t.currency = ? AND t.date >= ? AND t.date < ?
         AND ${COUNTED} AND ${inCategories("(SELECT id FROM wanted)")}
@@ -54,15 +54,15 @@ export function spendingStatement(db: D1Database, b: BudgetRow, categoryIds: str
 }
 
 /**
- * The spending that rows of `spendingStatement` or `spendingSql` add up to (their sums read as text, so
- * exact): a subcategory's counts toward its budgeted parent.
+ * The spending that rows of `spendingStatement` or `spendingSql` add up to (their sums exact, `exactSumSql`):
+ * a subcategory's counts toward its budgeted parent.
  */
 export function spendingFromRows(window: PeriodWindow, categoryIds: string[], rows: Record<string, unknown>[]): Spending {
   const byCategory = new Map<string, bigint>(categoryIds.map((id) => [id, 0n]));
   let spent = 0n;
   for (const r of rows as { parent: string; category: string; spent: string }[]) {
     const key = byCategory.has(r.category) ? r.category : r.parent;
-    const amount = BigInt(r.spent);
+    const amount = readExactSum(r.spent);
     byCategory.set(key, (byCategory.get(key) ?? 0n) + amount);
     spent += amount;
   }
@@ -118,7 +118,7 @@ const BANDS = ["w.a0", "w.a1", "w.a2", "w.a3"];
  * `spendingStatement` counts.
  */
 const spendingSql = (cte: string) => `${cte}
-  SELECT w.id AS budget_id, t.category_id AS category, COALESCE(c.parent_id, t.category_id) AS parent, CAST(-SUM(t.amount) AS TEXT) AS spent, MIN(t.date) AS at
+  SELECT w.id AS budget_id, t.category_id AS category, COALESCE(c.parent_id, t.category_id) AS parent, ${exactSumSql("-t.amount")} AS spent, MIN(t.date) AS at
     FROM win w JOIN budgets b ON b.id = w.id
     JOIN transactions t ON t.space_id = (SELECT id FROM sp) AND t.currency = b.currency
                        AND t.date >= min(w.a0, w.a1) - ${DAY_MS} AND t.date < max(w.a2, w.a3) + ${DAY_MS}
@@ -142,7 +142,7 @@ interface SpendingRow {
   budget_id: string;
   category: string;
   parent: string;
-  /** An exact integer as text. */
+  /** An exact sum, `exactSumSql`'s text. */
   spent: string;
   at: number;
 }

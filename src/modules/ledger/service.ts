@@ -7,7 +7,7 @@ import { iso } from "../../lib/clock";
 import { type CursorPage, type CursorScope, openCursor, signCursor } from "../../lib/cursor";
 import { notFound, validationFailed } from "../../lib/errors";
 import { exactJsonInteger } from "../../lib/exact-json";
-import { D1_MAX_PARAMS, type SqlGuard, type SqlValue } from "../../lib/sql";
+import { D1_MAX_PARAMS, exactSumSql, readExactSum, type SqlGuard, type SqlValue } from "../../lib/sql";
 import { checkBudgetAlerts } from "../budgets/alerts";
 import { readSpace, requireSpaceRole } from "../spaces/access";
 import { dhanamOwnedPosting } from "./account-rules";
@@ -346,11 +346,11 @@ export async function listAccounts(
 export async function aggregatedBalances(svc: Services, auth: AuthContext, spaceId: string, address?: string) {
   const m = await builtForMember(svc, auth, spaceId, () => (address ? addressFilterSql(filterOf(address, "address"), "address") : { sql: "1", params: [] }));
   const { results: [rows] } = await readSpace(svc, auth, spaceId, "viewer", (space) => [
-    svc.env.DB.prepare(`SELECT asset, CAST(SUM(input - output) AS TEXT) AS balance FROM ledger_volumes WHERE space_id = ${space.sql} AND ${m.sql} GROUP BY asset ORDER BY asset`)
+    svc.env.DB.prepare(`SELECT asset, ${exactSumSql("input - output")} AS balance FROM ledger_volumes WHERE space_id = ${space.sql} AND ${m.sql} GROUP BY asset ORDER BY asset`)
       .bind(...space.params, ...m.params),
   ]);
-  // Each address's balance is exact; a sum over many can pass 2^53, and is written with all its digits.
-  return Object.fromEntries((rows!.results as { asset: string; balance: string }[]).map((r) => [r.asset, exactJsonInteger(r.balance)]));
+  // Each address's balance is exact; a sum over many can pass 2^53 (even 2^63), and is written with all its digits.
+  return Object.fromEntries((rows!.results as { asset: string; balance: string }[]).map((r) => [r.asset, exactJsonInteger(readExactSum(r.balance))]));
 }
 
 /** The space's transaction and account counts, with the session and role in one round trip. */
