@@ -18,7 +18,7 @@ import { dateOfDay, localDayOf, startOfDay } from "./days";
 import { type BudgetData, budgetReads, spendingFrom } from "../budgets/spending";
 import { Converter, type DatedAmount } from "../rates/convert";
 import { priceDay } from "../prices/service";
-import type { SqlGuard } from "../../lib/sql";
+import { exactSumSql, readExactSum, type SqlGuard } from "../../lib/sql";
 import { type Frac, frac, add, cmp, formatMinorBig, onCommonDenominator, roundHalfEven, sub, ZERO, floorFrac } from "../rates/exact";
 import { DayIndexer } from "./days";
 import { holdingsAt, money, type SpaceInfo, valuationBook, valuePoints } from "./net-worth";
@@ -125,8 +125,8 @@ export function dashboardReads(db: D1Database, space: SqlGuard, period: Dashboar
   const budgets = budgetReads(db, space, nowMs);
   const statements = [
     db.prepare(
-      `SELECT currency, date, category_id, CAST(SUM(CASE WHEN amount > 0 THEN amount ELSE 0 END) AS TEXT) AS income,
-              CAST(SUM(CASE WHEN amount < 0 THEN -amount ELSE 0 END) AS TEXT) AS expenses
+      `SELECT currency, date, category_id, ${exactSumSql("CASE WHEN amount > 0 THEN amount ELSE 0 END")} AS income,
+              ${exactSumSql("CASE WHEN amount < 0 THEN -amount ELSE 0 END")} AS expenses
          FROM transactions WHERE space_id = ${space.sql} AND date >= ? AND date < ? AND ${CASHFLOW_FILTER}
         GROUP BY currency, date, category_id`,
     ).bind(...space.params, flowSpan.lo, flowSpan.hi),
@@ -195,8 +195,8 @@ export async function dashboard(svc: Services, space: SpaceInfo, period: Dashboa
   const byCategory = new Map<string, DatedAmount[]>();
   for (const f of flows) {
     const date = days.date(f.date);
-    const inc = BigInt(f.income);
-    const exp = BigInt(f.expenses);
+    const inc = readExactSum(f.income);
+    const exp = readExactSum(f.expenses);
     if (inc) incomeAmounts.push({ currency: f.currency, minor: inc, date });
     if (exp) {
       const cat = f.category_id ? categories.get(f.category_id) : undefined;

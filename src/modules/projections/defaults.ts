@@ -15,7 +15,7 @@
  */
 import type { Services } from "../../env";
 import { addDays, parseYmd, ymdString, zonedDate, zonedMidnight } from "../../lib/zoned-time";
-import type { SqlGuard } from "../../lib/sql";
+import { exactSumSql, readExactSum, type SqlGuard } from "../../lib/sql";
 import type { Reads } from "../spaces/access";
 import { dateOfDay, dayOfDate } from "../analytics/days";
 import { type ValuationData, valuationReads } from "../analytics/valuation-reads";
@@ -62,8 +62,8 @@ interface FlowRow {
 // Summed per currency and instant in SQL (rows of one day share their date in practice), converted per local day.
 const flowStatement = (db: D1Database, space: SqlGuard, startMs: number, endMs: number) =>
   db.prepare(
-    `SELECT currency, date, CAST(SUM(CASE WHEN amount > 0 THEN amount ELSE 0 END) AS TEXT) AS income,
-            CAST(SUM(CASE WHEN amount < 0 THEN -amount ELSE 0 END) AS TEXT) AS expenses
+    `SELECT currency, date, ${exactSumSql("CASE WHEN amount > 0 THEN amount ELSE 0 END")} AS income,
+            ${exactSumSql("CASE WHEN amount < 0 THEN -amount ELSE 0 END")} AS expenses
        FROM transactions WHERE space_id = ${space.sql} AND date >= ? AND date < ? AND ${CASHFLOW_FILTER} GROUP BY currency, date`,
   ).bind(...space.params, startMs, endMs);
 
@@ -134,8 +134,10 @@ export async function recentContribution(svc: Services, space: SpaceRef, data?: 
   const expenseAmounts: DatedAmount[] = [];
   for (const r of rows) {
     const date = days.date(r.date);
-    if (r.income !== "0") incomeAmounts.push({ currency: r.currency, minor: BigInt(r.income), date });
-    if (r.expenses !== "0") expenseAmounts.push({ currency: r.currency, minor: BigInt(r.expenses), date });
+    const income = readExactSum(r.income);
+    const expenses = readExactSum(r.expenses);
+    if (income !== 0n) incomeAmounts.push({ currency: r.currency, minor: income, date });
+    if (expenses !== 0n) expenseAmounts.push({ currency: r.currency, minor: expenses, date });
   }
   const fromText = ymdString(from);
   const toText = ymdString(today);
