@@ -110,6 +110,13 @@ export function toWellFormedText(s: string): string {
   return out;
 }
 
+/** `s` cut to at most `max` UTF-16 units without splitting a surrogate pair (half a pair would not survive D1). */
+export function truncateText(s: string, max: number): string {
+  if (s.length <= max) return s;
+  const code = s.charCodeAt(max - 1);
+  return s.slice(0, code >= 0xd800 && code <= 0xdbff ? max - 1 : max);
+}
+
 /**
  * An integer as a value that JSON.stringify writes as that number with every digit: a plain number while a
  * double holds it exactly, else raw JSON text. A sum of exact amounts can pass 2^53, where a double rounds.

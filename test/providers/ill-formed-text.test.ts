@@ -55,6 +55,24 @@ describe("ill-formed text from a provider", () => {
     expect(await ledgerViolations(spaceId)).toEqual([]);
   });
 
+  it("cuts a long description between surrogate pairs, never through one", { timeout: 60_000 }, async () => {
+    const { owner, spaceId } = await ownerWithSpace();
+    const linked = await linkPlaid(owner, spaceId);
+    expect((await waitForJob(linked.jobId)).status).toBe("completed");
+    await plaidControl("transactions/advance", { access_token: await plaidAccessToken(linked.connection.id), generations: 1 });
+    let id = "";
+    fetchers.plaid = altered((upserts) => {
+      const first = upserts.find((t) => !t.pending && t.pendingId === null)!;
+      id = first.id;
+      // 499 units, then an emoji (a pair) across the 500-unit cut.
+      return upserts.map((t) => (t.id === id ? { ...t, description: `${"a".repeat(499)}\uD83D\uDE00 tail` } : t));
+    });
+    expect((await jobStats(await syncNow(linked.connection.id))).status).toBe("completed");
+    const row = await env.DB.prepare("SELECT description FROM transactions WHERE space_id = ? AND provider_transaction_id = ?").bind(spaceId, id).first<{ description: string }>();
+    expect(row!.description).toBe("a".repeat(499));
+    expect(await ledgerViolations(spaceId)).toEqual([]);
+  });
+
   it("refuses a sync whose transaction ids are not well-formed, applying none of it", { timeout: 60_000 }, async () => {
     const { owner, spaceId } = await ownerWithSpace();
     const linked = await linkPlaid(owner, spaceId);

@@ -559,7 +559,7 @@ export interface paths {
         put?: never;
         /**
          * Queue a sync of provider accounts (all of the space's when accountIds is empty): 202 with job ids
-         * @description At most one sync per connection at a time (409 SYNC_IN_PROGRESS) and one per 15 minutes unless `force` (429 with Retry-After); the `sync` policy (5 a minute) is per connection queued, taken once the caller may sync it. Manual accounts are skipped (200 when nothing is queued).
+         * @description At most one sync per connection at a time (409 SYNC_IN_PROGRESS) and one per 15 minutes unless `force` (429 with Retry-After); the `sync` policy (5 a minute) is taken per connection queued, once the caller may sync it, and its headers are reported then; every request also counts toward the caller's `general` policy, whose headers a request that queues nothing carries. Manual accounts are skipped (200 when nothing is queued).
          */
         post: operations["accountsSync"];
         delete?: never;

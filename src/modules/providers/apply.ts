@@ -20,6 +20,7 @@
  */
 import type { Services } from "../../env";
 import { ApiError } from "../../lib/errors";
+import { truncateText } from "../../lib/exact-json";
 import { instantIn } from "../../lib/dates";
 import { newId, newIds } from "../../lib/ids";
 import { ymdString, zonedDate } from "../../lib/zoned-time";
@@ -272,7 +273,7 @@ export async function applyChanges(
         postings: cashflowPostings(acc.id, currency, t.amountMinor, auto?.categoryId ?? null, false),
         reviewCandidates: ambiguous.get(t.id),
         row: {
-          id, spaceId: conn.space_id, accountId: acc.id, amount: t.amountMinor, currency, description: t.description.slice(0, 500) || "(no description)",
+          id, spaceId: conn.space_id, accountId: acc.id, amount: t.amountMinor, currency, description: truncateText(t.description, 500) || "(no description)",
           merchantName: t.merchantName, normalizedMerchant: normalizeMerchant(t.merchantName ?? t.description), date: dayStart(t.date),
           type: t.amountMinor < 0 ? "expense" : "income", subtype: null, status: t.pending ? "pending" : "posted",
           categoryId: auto?.categoryId ?? null, categorySource: auto?.source ?? null, tags: "[]", notes: null, location: null,
@@ -369,7 +370,7 @@ async function ensureAccounts(svc: Services, conn: ConnectionRow, list: NormalAc
   for (const a of missing) {
     const now = svc.clock.now();
     const row: AccountRow = {
-      id: newId("acc", now), spaceId: conn.space_id, name: a.name.slice(0, 120), type: a.type, subtype: a.subtype, currency: a.currency,
+      id: newId("acc", now), spaceId: conn.space_id, name: truncateText(a.name, 120), type: a.type, subtype: a.subtype, currency: a.currency,
       provider: conn.provider, providerAccountId: a.externalId, institutionName: conn.institution_name, accountNumberMask: a.mask ? `****${a.mask.slice(-4)}` : null,
       routingNumberMask: null, isActive: true, allowOverdraft: true, lastSyncedAt: null, disconnectedAt: null, transactionCount: 0, createdAt: now, updatedAt: now,
     };
@@ -482,7 +483,7 @@ async function reconcile(
       reference: `sync:${conn.id}:${pid}`,
       postings: cashflowPostings(acc.id, currency, diff, primary.category_id, false),
       row: {
-        id, spaceId: conn.space_id, accountId: acc.id, amount: diff, currency, description: `Correction: ${t.description}`.slice(0, 500),
+        id, spaceId: conn.space_id, accountId: acc.id, amount: diff, currency, description: truncateText(`Correction: ${t.description}`, 500),
         merchantName: t.merchantName, normalizedMerchant: primary.normalized_merchant, date: instantIn(t.date, tz), type: diff < 0 ? "expense" : "income",
         subtype: null, status, categoryId: primary.category_id, categorySource: primary.category_source, tags: "[]", notes: `Amount corrected by ${conn.provider} from ${formatMinor(effective, CURRENCY_SCALES[currency])} to ${formatMinor(t.amountMinor, CURRENCY_SCALES[currency])}`,
         location: null, counterpartyAccountId: null, trade: null, providerTransactionId: pid, createdAt: now, updatedAt: now,

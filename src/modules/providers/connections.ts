@@ -9,6 +9,7 @@ import { iso } from "../../lib/clock";
 import { decryptSecret, encryptSecret } from "../../lib/crypto";
 import { conflict, notFound } from "../../lib/errors";
 import { newId } from "../../lib/ids";
+import { truncateText } from "../../lib/exact-json";
 import { IN_JSON_LIST, jsonList } from "../../lib/sql";
 import { runLedger } from "../ledger/client";
 import { readSpace, requireRoleOver } from "../spaces/access";
@@ -108,7 +109,7 @@ export async function setStatus(svc: Services, id: string, to: ConnectionStatus,
        last_sync_at = COALESCE(?, last_sync_at), disconnected_at = CASE WHEN ? = 'disconnected' THEN ? ELSE disconnected_at END
      WHERE id = ? AND status ${IN_JSON_LIST}`,
   )
-    .bind(to, reason === null ? null : reason.slice(0, 500), now, extra.syncedAt ?? null, to, now, id, jsonList(from))
+    .bind(to, reason === null ? null : truncateText(reason, 500), now, extra.syncedAt ?? null, to, now, id, jsonList(from))
     .run();
   return res.meta.changes > 0;
 }

@@ -1,8 +1,8 @@
 /**
  * Middleware of the provider routes. The `sync` policy is per connection (API.md). The sync routes take it
  * here, before their access check, so the key also holds the caller (anyone could otherwise spend the
- * buckets of a connection or space they merely name); `POST /v1/accounts/sync` takes it here per space and
- * caller, and again in its service per connection it queues, once it knows the caller may sync them.
+ * buckets of a connection or space they merely name). `POST /v1/accounts/sync` takes it in its service, per
+ * connection it queues, once it knows the caller may sync them (and the caller's `general` policy here).
  * Provider webhooks carry no bearer token: they prove themselves by the provider's own signature, checked
  * by the route.
  */

@@ -2,7 +2,6 @@ import { createRoute } from "@hono/zod-openapi";
 import { access, bearer, createRouter, errors, json, jsonBody } from "../../lib/openapi";
 import { guards } from "../../middleware/auth";
 import { rateLimitHeaders } from "../../lib/rate-limits";
-import { syncGuards } from "./guards";
 import { JobIdParam, SyncAcceptedSchema, SyncBody, SyncJobSchema } from "./schemas";
 import { getSyncJob, requestSync } from "./sync";
 
@@ -15,16 +14,16 @@ const tags = ["Accounts"];
 accountSyncRoutes.openapi(
   createRoute({
     ...access("member"),
-    middleware: syncGuards, security: bearer, method: "post", path: "/sync", tags,
+    middleware: guards.user, security: bearer, method: "post", path: "/sync", tags,
     summary: "Queue a sync of provider accounts (all of the space's when accountIds is empty): 202 with job ids",
     description:
-      "At most one sync per connection at a time (409 SYNC_IN_PROGRESS) and one per 15 minutes unless `force` (429 with Retry-After); the `sync` policy (5 a minute) is taken per space and caller, and per connection queued once the caller may sync it (the headers report the connection's bucket then). Manual accounts are skipped (200 when nothing is queued).",
+      "At most one sync per connection at a time (409 SYNC_IN_PROGRESS) and one per 15 minutes unless `force` (429 with Retry-After); the `sync` policy (5 a minute) is taken per connection queued, once the caller may sync it, and its headers are reported then; every request also counts toward the caller's `general` policy, whose headers a request that queues nothing carries. Manual accounts are skipped (200 when nothing is queued).",
     request: { body: jsonBody(SyncBody) },
     responses: { 202: json(SyncAcceptedSchema, "Queued"), 200: json(SyncAcceptedSchema, "Nothing to sync"), ...errors(401, 403, 404, 409, 422, 429) },
   }),
   async (c) => {
     const { rateLimit, ...out } = await requestSync(c.get("services"), c.get("auth"), c.req.valid("json"));
-    // The connection's bucket, which API.md names, over the caller's (set by the middleware) when one was taken.
+    // The connection's bucket, which API.md names, over the caller's `general` one (set by the middleware) when one was taken.
     if (rateLimit) for (const [k, v] of Object.entries(rateLimitHeaders(rateLimit))) c.header(k, v);
     return out.jobIds.length ? c.json(out, 202) : c.json(out, 200);
   },

@@ -12,6 +12,7 @@ import type { AuthContext, Services } from "../../env";
 import { iso } from "../../lib/clock";
 import { ApiError, conflict, notFound } from "../../lib/errors";
 import { newId } from "../../lib/ids";
+import { truncateText } from "../../lib/exact-json";
 import { IN_JSON_LIST, jsonList } from "../../lib/sql";
 import { takeTokens } from "../../lib/rate-limits";
 import { logError, logInfo } from "../../lib/log";
@@ -283,7 +284,7 @@ export async function runSyncJob(svc: Services, message: { [key: string]: unknow
     }
     if (attempt < MAX_SYNC_ATTEMPTS) {
       // Back to the queue with a growing delay; the job stays queued so no second sync starts meanwhile.
-      await db.prepare("UPDATE jobs SET status = 'queued', error = ? WHERE id = ?").bind(`attempt ${attempt}: ${reason}`.slice(0, 1000), jobId).run();
+      await db.prepare("UPDATE jobs SET status = 'queued', error = ? WHERE id = ?").bind(truncateText(`attempt ${attempt}: ${reason}`, 1000), jobId).run();
       await svc.env.SYNC_QUEUE.send({ type: SYNC_JOB, jobId, attempt: attempt + 1 }, { delaySeconds: backoffSeconds(attempt) });
       return;
     }
@@ -299,7 +300,7 @@ async function finishJob(svc: Services, jobId: string, status: "completed" | "fa
   const rows = events.map((e) => outboxRow(e, now));
   await db.batch([
     db.prepare("UPDATE jobs SET status = ?, result = ?, error = ?, finished_at = ? WHERE id = ?")
-      .bind(status, result === null ? null : JSON.stringify(result), error === null ? null : error.slice(0, 1000), now, jobId),
+      .bind(status, result === null ? null : JSON.stringify(result), error === null ? null : truncateText(error, 1000), now, jobId),
     ...rows.map((r) => outboxStatement(db, r)),
   ]);
   await queueFanout(svc, rows);
@@ -308,7 +309,7 @@ async function finishJob(svc: Services, jobId: string, status: "completed" | "fa
 function failedEvent(conn: ConnectionRow, jobId: string, reason: string): PublishInput {
   return {
     spaceId: conn.space_id, type: "account.sync.failed", dedupeKey: `account.sync.failed:${jobId}`,
-    payload: { spaceId: conn.space_id, connectionId: conn.id, provider: conn.provider, jobId, reason: reason.slice(0, 300) },
+    payload: { spaceId: conn.space_id, connectionId: conn.id, provider: conn.provider, jobId, reason: truncateText(reason, 300) },
   };
 }
 

@@ -2,9 +2,9 @@
  * What a provider sends, made fit to store before a sync applies it. D1 keeps a string holding an unpaired
  * UTF-16 surrogate as bytes that read back as three U+FFFD, so the row would no longer equal what the
  * provider sent: a description or name is stored with U+FFFD in the surrogate's place (as the API refuses
- * such text from clients, nothing else can bring it in), and an id that is not well-formed refuses the
- * sync, since a changed id would no longer find its row (the next sync would add the transaction again),
- * and two ids replaced alike would be taken for one.
+ * such text from clients, and text cut to a length later is cut between pairs, `truncateText`), and an id
+ * that is not well-formed refuses the sync, since a changed id would no longer find its row (the next sync
+ * would add the transaction again), and two ids replaced alike would be taken for one.
  */
 import { isWellFormedText, toWellFormedText } from "../../lib/exact-json";
 import { ProviderError, type ProviderName } from "../../providers/errors";
@@ -12,12 +12,13 @@ import type { NormalAccount, NormalTrade, NormalTxn, SyncChanges } from "./apply
 
 export function wellFormedChanges(provider: ProviderName, changes: SyncChanges): SyncChanges {
   const id = <T extends string | null>(value: T, what: string): T => {
-    if (value !== null && !isWellFormedText(value)) {
+    // An adapter's optional id may come as undefined; it is left as it came.
+    if (value !== null && value !== undefined && !isWellFormedText(value)) {
       throw new ProviderError(provider, 200, "INVALID_RESPONSE", `The provider sent ${what} that is not well-formed Unicode text`);
     }
     return value;
   };
-  const text = <T extends string | null>(value: T): T => (value === null ? value : (toWellFormedText(value) as T));
+  const text = <T extends string | null>(value: T): T => (typeof value === "string" ? (toWellFormedText(value) as T) : value);
   const account = (a: NormalAccount): NormalAccount => ({
     ...a, externalId: id(a.externalId, "an account id"), name: text(a.name), subtype: text(a.subtype), mask: text(a.mask),
   });
