@@ -39,6 +39,8 @@ export const GUESS_LIMITS: Record<GuessKind, BucketSpec> = {
 export const OUTBOUND_LIMITS = {
   plaidWebhookKeyFetchPerClient: { limit: 5, windowMs: 10 * 60_000 },
   plaidWebhookKeyFetch: { limit: 30, windowMs: 10 * 60_000 },
+  /** The daily re-check of a key we hold, per key id: once an hour at most (a failed one waits that long). */
+  plaidWebhookKeyRecheck: { limit: 1, windowMs: 60 * 60_000 },
 } satisfies Record<string, BucketSpec>;
 
 /** A policy's bucket with RATE_LIMIT_MULTIPLIER applied (bench only; anything but a number above 1 means 1). */

@@ -90,13 +90,6 @@ export function insertJsonRows(
 }
 
 /**
- * A list bound as ONE parameter, for `x IN (SELECT value FROM json_each(?))`.
- * However long the list, the statement binds one `?` (D1 then limits only the
- * value's size, 2 MB), so reads keep a single statement and round trip where
- * `IN (?, ?, ...)` would need `inChunks`. SQLite plans the subquery as an IN
- * list, so an index on `x` is still used.
- */
-/**
  * An exact SUM of an integer expression whose values are at most 2^53 in magnitude (amounts, balances), as
  * text for `readExactSum`. SQLite's SUM fails with "integer overflow" past 2^63, and a double rounds past
  * 2^53; the parts of each value above and below 2^26 sum far below 2^63 for any number of rows (`>>` is an
@@ -111,6 +104,13 @@ export function readExactSum(text: string | null | undefined): bigint {
   return BigInt(high!) * 67108864n + BigInt(low!);
 }
 
+/**
+ * A list bound as ONE parameter, for `x IN (SELECT value FROM json_each(?))`.
+ * However long the list, the statement binds one `?` (D1 then limits only the
+ * value's size, 2 MB), so reads keep a single statement and round trip where
+ * `IN (?, ?, ...)` would need `inChunks`. SQLite plans the subquery as an IN
+ * list, so an index on `x` is still used.
+ */
 export const jsonList = (items: readonly (string | number)[]): string => JSON.stringify(items);
 
 /** The SQL to follow a column with: `${col} ${IN_JSON_LIST}`, binding `jsonList(items)`. */

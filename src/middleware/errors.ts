@@ -53,6 +53,10 @@ export function errorResponse(c: Context<AppEnv>, err: ApiError): Response {
   const timestamp = new Date().toISOString();
   const wantsProblem = (c.req.header("accept") ?? "").includes("application/problem+json");
   const headers: Record<string, string> = { ...err.headers };
+  // The error's own headers win over any set earlier in the request (a 429's rate-limit headers are its
+  // bucket's): Hono copies those earlier ones onto whatever response is returned here, so they are replaced
+  // on the context first, for both formats.
+  for (const [k, v] of Object.entries(headers)) c.header(k, v);
   if (wantsProblem) {
     headers["content-type"] = "application/problem+json";
     const body = {
@@ -68,8 +72,6 @@ export function errorResponse(c: Context<AppEnv>, err: ApiError): Response {
     };
     return new Response(JSON.stringify(body), { status: err.status, headers });
   }
-  // The error's own headers win over any set earlier in the request (a 429's rate-limit headers are its bucket's).
-  for (const [k, v] of Object.entries(headers)) c.header(k, v);
   return c.json({ error: { code: err.code, message, details, timestamp, requestId } }, err.status as ContentfulStatusCode);
 }
 

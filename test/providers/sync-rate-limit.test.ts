@@ -39,6 +39,13 @@ describe("the sync policy", () => {
     expect(sixth.body.error.code).toBe("RATE_LIMIT_EXCEEDED");
     expect(Number(sixth.res.headers.get("retry-after"))).toBeGreaterThan(0);
     expect(sixth.res.headers.get("x-ratelimit-remaining")).toBe("0");
+    // The same in problem details: the refusing bucket's headers, not the general policy's set before it.
+    const problem = await callJson("/v1/accounts/sync", { ...as(member), headers: { accept: "application/problem+json" }, body: { spaceId: s.spaceId, force: true } });
+    expect(problem.status).toBe(429);
+    expect(problem.res.headers.get("content-type")).toContain("application/problem+json");
+    expect(problem.res.headers.get("x-ratelimit-limit")).toBe(String(POLICIES.sync.limit));
+    expect(problem.res.headers.get("x-ratelimit-remaining")).toBe("0");
+    expect(problem.res.headers.get("x-request-id")).toBeTruthy();
   });
 
   it("counts requests that queue nothing toward the caller's general policy, with its headers", async () => {

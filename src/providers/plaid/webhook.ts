@@ -7,10 +7,11 @@
  * equals the token's `request_body_sha256`, compared in constant time.
  *
  * Anyone can send a token naming a key id of their choosing, so fetches of
- * keys are capped per client address and over all callers (`OUTBOUND_LIMITS`):
- * past a cap an unknown key id is refused for now (`KeyFetchRefused`, which
- * Plaid retries), and a cached key due for its daily re-check is used as it is
- * for at most another day.
+ * unknown keys are capped per client address and over all callers
+ * (`OUTBOUND_LIMITS`): past a cap an unknown key id is refused for now
+ * (`KeyFetchRefused`, which Plaid retries). The daily re-check of a cached
+ * key has a bucket of its own (once an hour per key id), which those fetches
+ * cannot spend.
  */
 import { decodeProtectedHeader, importJWK, jwtVerify, type JWK } from "jose";
 import type { Services } from "../../env";
@@ -22,7 +23,7 @@ import { PlaidClient } from "./client";
 export const MAX_WEBHOOK_AGE_SECONDS = 5 * 60;
 /** A cached key that has not expired is re-checked with Plaid after this long (it may have expired since). */
 const KEY_RECHECK_MS = 24 * 3_600_000;
-/** While fetches are capped, a key due for its re-check is used unchecked until it is this old, no longer. */
+/** A key whose re-check keeps failing is used unchecked until it is this old, no longer. */
 const KEY_UNCHECKED_AT_MOST_MS = 2 * KEY_RECHECK_MS;
 
 export class WebhookRejected extends Error {}
@@ -53,6 +54,16 @@ async function takeKeyFetch(svc: Services, client: string, now: number): Promise
   const own = await ns.get(ns.idFromName(`outbound:plaid-webhook-key:${client}`)).take(OUTBOUND_LIMITS.plaidWebhookKeyFetchPerClient, now);
   if (!own.allowed) return own;
   return ns.get(ns.idFromName("outbound:plaid-webhook-key")).take(OUTBOUND_LIMITS.plaidWebhookKeyFetch, now);
+}
+
+/**
+ * Takes the hour's re-check of cached key `kid`. Its own bucket: fetches of unknown key ids, which forgers
+ * can spend, never hold back the re-check of a key we hold, and a re-check that succeeds is not due again
+ * for a day, so anyone naming the key id only brings its re-check forward.
+ */
+async function takeKeyRecheck(svc: Services, kid: string, now: number): Promise<{ allowed: boolean; retryAfterMs: number }> {
+  const ns = svc.env.RATE_LIMITER;
+  return ns.get(ns.idFromName(`outbound:plaid-webhook-key-recheck:${kid}`)).take(OUTBOUND_LIMITS.plaidWebhookKeyRecheck, now);
 }
 
 async function fetchKey(svc: Services, kid: string): Promise<CachedKey> {
@@ -90,10 +101,14 @@ export async function verifyPlaidWebhook(svc: Services, rawBody: string, header:
   if (typeof kid !== "string" || kid.length === 0 || kid.length > 200) throw new WebhookRejected("Missing key id");
   const now = svc.clock.now();
   let key = await cachedKey(svc, kid);
-  if (!key || (key.expiredAt === null && now - key.fetchedAt > KEY_RECHECK_MS)) {
+  if (!key) {
     const slot = await takeKeyFetch(svc, client, now);
+    if (!slot.allowed) throw new KeyFetchRefused(slot.retryAfterMs);
+    key = await fetchKey(svc, kid);
+  } else if (key.expiredAt === null && now - key.fetchedAt > KEY_RECHECK_MS) {
+    const slot = await takeKeyRecheck(svc, kid, now);
     if (slot.allowed) key = await fetchKey(svc, kid);
-    else if (!key || now - key.fetchedAt > KEY_UNCHECKED_AT_MOST_MS) throw new KeyFetchRefused(slot.retryAfterMs);
+    else if (now - key.fetchedAt > KEY_UNCHECKED_AT_MOST_MS) throw new KeyFetchRefused(slot.retryAfterMs);
   }
   if (key.expiredAt !== null && key.expiredAt <= now) throw new WebhookRejected(`Key ${kid} has expired`);
   if (key.jwk.kty !== "EC" || key.jwk.crv !== "P-256") throw new WebhookRejected("Key is not an EC P-256 key");
