@@ -28,7 +28,8 @@ import { createDb } from "../../src/db/client";
 import { systemClock } from "../../src/lib/clock";
 import { netWorthAt } from "../../src/modules/analytics/net-worth";
 import { sandboxPrice } from "../../src/sandbox/prices";
-import { frac, parseRate, roundHalfEven, mul, formatMinorBig } from "../../src/modules/rates/exact";
+import { frac, parseRate, roundHalfEven, mul } from "../../src/modules/rates/exact";
+import { formatMinor } from "../../src/lib/money";
 
 const TZ = "America/Mexico_City";
 let owner: TestUser;
@@ -148,7 +149,7 @@ describe("crypto and securities in net worth", () => {
     // 2,500,000 sats × price / 10^8 BTC per sat, in cents, rounded once (half-even).
     const btcCents = roundHalfEven(mul(mul(frac(2_500_000n), parseRate(price)!), frac(100n, 100_000_000n)));
     // Cash 100 + brokerage cash 800 + BTC; the 2 AAPL units have no market price.
-    expect(body.netWorth.currentDecimal).toBe(formatMinorBig(90_000n + btcCents, 2));
+    expect(body.netWorth.currentDecimal).toBe(formatMinor(90_000n + btcCents, 2));
     expect(body.conversion.ratesUsed.find((r: any) => r.base === "BTC")).toMatchObject({ quote: "USD", rate: price });
     expect(body.conversion.ratesUsed.find((r: any) => r.base === "BTC").source).toMatch(/^market:/);
     expect(body.conversion.unconverted.some((x: any) => x.currency === "AAPL" && x.amountDecimal === "2.00000000")).toBe(true);

@@ -18,8 +18,9 @@ import { dateOfDay, localDayOf, startOfDay } from "./days";
 import { type BudgetData, budgetReads, spendingFrom } from "../budgets/spending";
 import { Converter, type DatedAmount } from "../rates/convert";
 import { priceDay } from "../prices/service";
+import { formatMinor } from "../../lib/money";
 import { exactSumSql, readExactSum, type SqlGuard } from "../../lib/sql";
-import { type Frac, frac, add, cmp, formatMinorBig, onCommonDenominator, roundHalfEven, sub, ZERO, floorFrac } from "../rates/exact";
+import { type Frac, frac, add, cmp, onCommonDenominator, roundHalfEven, sub, ZERO, floorFrac } from "../rates/exact";
 import { DayIndexer } from "./days";
 import { holdingsAt, money, type SpaceInfo, valuationBook, valuePoints } from "./net-worth";
 import type { Reads } from "../spaces/access";
@@ -79,7 +80,7 @@ interface FlowRow {
 function percentOf(a: bigint, b: bigint): { n: number; d: string } | null {
   if (b === 0n) return null;
   const hundredths = roundHalfEven(frac(a * 10000n, b < 0n ? -b : b));
-  const text = formatMinorBig(hundredths, 2);
+  const text = formatMinor(hundredths, 2);
   return { n: Number(text), d: text };
 }
 

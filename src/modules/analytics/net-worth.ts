@@ -6,19 +6,19 @@
  */
 import type { Services } from "../../env";
 import { ApiError, validationFailed } from "../../lib/errors";
-import { FIAT_CURRENCIES } from "../../lib/money";
+import { FIAT_CURRENCIES, formatMinor, toMajorNumber } from "../../lib/money";
 import { addDays, parseYmd, ymdString } from "../../lib/zoned-time";
 import { addMonths } from "../budgets/periods";
 import { Converter, type DatedAmount, daysBefore, LOOKBACK_DAYS, RateBook, scaleOf } from "../rates/convert";
 import { IN_JSON_LIST, jsonList, type SqlGuard } from "../../lib/sql";
 import { priceDay, type PriceRow } from "../prices/service";
-import { formatMinorBig, roundHalfEven, toNumberBig } from "../rates/exact";
+import { roundHalfEven } from "../rates/exact";
 import { balancesAt, holdingsFromBalances } from "./ledger-holdings";
 import { type PastPriceRow, type ValuationData, valuationReads, type ValuationWindow, windowCovers } from "./valuation-reads";
 import { type Holding, holdingsSources, marketPrices } from "./net-worth-sources";
 import { dateOfDay, dayOfDate, localDayOf, startOfDay } from "./days";
 
-export const money = (minor: bigint, currency: string) => ({ n: toNumberBig(minor, scaleOf(currency)), d: formatMinorBig(minor, scaleOf(currency)) });
+export const money = (minor: bigint, currency: string) => ({ n: toMajorNumber(minor, scaleOf(currency)), d: formatMinor(minor, scaleOf(currency)) });
 
 export interface SpaceInfo {
   id: string;

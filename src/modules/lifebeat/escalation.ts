@@ -25,7 +25,7 @@ import { logInfo } from "../../lib/log";
 import { INVITATION_TTL_MS } from "./households";
 import { executorNotice, localeOf, ownerNotice } from "./messages";
 import { deliverDue, deliverRows, dueNotifications, notificationInsert, type NotificationRow } from "./outbox";
-import { channelsOf, DAY_MS, daysOf, escalationAt, foldActivity, LIFE_BEAT_COLUMNS, type LifeBeatRow } from "./state";
+import { channelsOf, DAY_MS, daysOf, escalationAt, foldActivity, LB_COLUMNS, type LifeBeatRow } from "./state";
 
 export const ESCALATED_EVENT = "lifebeat.escalated";
 const BATCH = 200;
@@ -52,8 +52,7 @@ export interface EscalationRun {
 
 export async function runLifeBeat(svc: Services): Promise<EscalationRun> {
   const now = svc.clock.now();
-  const cols = LIFE_BEAT_COLUMNS.split(", ").map((c) => `lb.${c}`).join(", ");
-  const select = `SELECT ${cols}, h.name AS household_name, h.owner_id, u.email AS owner_email, u.name AS owner_name, u.locale AS owner_locale,
+  const select = `SELECT ${LB_COLUMNS}, h.name AS household_name, h.owner_id, u.email AS owner_email, u.name AS owner_name, u.locale AS owner_locale,
             em.email AS executor_email, em.name AS executor_name, em.user_id AS executor_user_id
        FROM life_beat lb JOIN households h ON h.id = lb.household_id JOIN users u ON u.id = h.owner_id
        LEFT JOIN household_members em ON em.id = lb.executor_member_id`;

@@ -9,11 +9,10 @@
 import { and, eq, gt, isNull } from "drizzle-orm";
 import { emergencyGrants, householdMembers, householdSpaces, spaces } from "../../db/schema";
 import type { AuthContext, Services } from "../../env";
-import { forbidden } from "../../lib/errors";
+import { forbidden, notFound } from "../../lib/errors";
 import { newId } from "../../lib/ids";
-import { notFound } from "../../lib/errors";
 import type { Membership, Role } from "../spaces/access";
-import { foldActivity, LIFE_BEAT_COLUMNS, lastActivity, type LifeBeatRow } from "./state";
+import { foldActivity, LB_COLUMNS, lastActivity, type LifeBeatRow } from "./state";
 
 const READ_METHODS = new Set(["GET", "HEAD"]);
 
@@ -24,9 +23,8 @@ const READ_METHODS = new Set(["GET", "HEAD"]);
  * to look at.
  */
 async function endedByOwnerActivity(svc: Services, grantId: string): Promise<boolean> {
-  const cols = LIFE_BEAT_COLUMNS.split(", ").map((c) => `lb.${c}`).join(", ");
   const row = await svc.env.DB.prepare(
-    `SELECT ${cols}, h.owner_id, g.created_at AS granted_at FROM emergency_grants g
+    `SELECT ${LB_COLUMNS}, h.owner_id, g.created_at AS granted_at FROM emergency_grants g
        JOIN households h ON h.id = g.household_id JOIN life_beat lb ON lb.household_id = g.household_id
       WHERE g.id = ? AND g.source = 'escalation'`,
   )

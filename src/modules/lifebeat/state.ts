@@ -33,6 +33,9 @@ export interface LifeBeatRow {
 export const LIFE_BEAT_COLUMNS =
   "household_id, enabled, check_in_interval, escalation_days, executor_member_id, channels, sms_number, access_days, last_check_in, current_level, cycle, next_escalation_at, updated_at";
 
+/** LIFE_BEAT_COLUMNS of the `life_beat` row aliased `lb`, for reads that join it. */
+export const LB_COLUMNS = LIFE_BEAT_COLUMNS.split(", ").map((c) => `lb.${c}`).join(", ");
+
 export const daysOf = (row: Pick<LifeBeatRow, "escalation_days">) => JSON.parse(row.escalation_days) as number[];
 export const channelsOf = (row: Pick<LifeBeatRow, "channels">) => JSON.parse(row.channels) as Channel[];
 

@@ -66,8 +66,10 @@ export async function exchangePublicToken(
 
 const SYNC_CODES = new Set(["SYNC_UPDATES_AVAILABLE", "DEFAULT_UPDATE", "INITIAL_UPDATE", "HISTORICAL_UPDATE", "TRANSACTIONS_REMOVED"]);
 
-/** A verified Plaid webhook: enqueue a sync, or move the connection's status. Unknown items are acknowledged and ignored. */
-/** `client`: the sender's address as a rate-limit subject (client-ip.ts). */
+/**
+ * A verified Plaid webhook: enqueue a sync, or move the connection's status. Unknown items are acknowledged
+ * and ignored. `client` is the sender's address as a rate-limit subject (client-ip.ts), for the key fetches.
+ */
 export async function handlePlaidWebhook(svc: Services, rawBody: string, header: string | undefined, client: string) {
   let body: Record<string, unknown>;
   try {

@@ -14,10 +14,10 @@
  *   with a note, and `complete` is false.
  */
 import type { Services } from "../../env";
-import { CURRENCY_SCALES } from "../../lib/money";
+import { CURRENCY_SCALES, formatMinor, toMajorNumber } from "../../lib/money";
 import { jsonList } from "../../lib/sql";
 import { addDays, parseYmd, ymdString } from "../../lib/zoned-time";
-import { type Frac, formatMinorBig, frac, inv, mul, parseRate, pow10, roundHalfEven, sumOnCommonDenominator, toNumberBig, ZERO } from "./exact";
+import { type Frac, frac, inv, mul, parseRate, pow10, roundHalfEven, sumOnCommonDenominator, ZERO } from "./exact";
 
 /** How far back a rate may come from when its own day has none. */
 export const LOOKBACK_DAYS = 31;
@@ -302,14 +302,14 @@ export class Converter {
     const unconverted = [...this.missing.values()].map((m) => ({
       context: m.context,
       currency: m.currency,
-      amount: toNumberBig(m.amountMinor, scaleOf(m.currency)),
-      amountDecimal: formatMinorBig(m.amountMinor, scaleOf(m.currency)),
+      amount: toMajorNumber(m.amountMinor, scaleOf(m.currency)),
+      amountDecimal: formatMinor(m.amountMinor, scaleOf(m.currency)),
       dates: m.dates,
     }));
     for (const m of this.missing.values()) {
       notes.push(
         `Missing rate ${m.currency}/${this.target} on ${m.dates.join(", ")}${m.dates.length >= 10 ? " and other days" : ""} (none within ${LOOKBACK_DAYS} days before): ` +
-          `${formatMinorBig(m.amountMinor, scaleOf(m.currency))} ${m.currency} of ${m.context} is not included in the ${this.target} total`,
+          `${formatMinor(m.amountMinor, scaleOf(m.currency))} ${m.currency} of ${m.context} is not included in the ${this.target} total`,
       );
     }
     const ratesUsed = [...this.used.values()].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.base.localeCompare(b.base)));

@@ -7,7 +7,7 @@
  * Rounding rule: half-even (banker's rounding): a total exactly halfway
  * between two minor units goes to the even one (0.125 -> 0.12, 0.135 -> 0.14).
  */
-import { formatMinor, toMajorNumber } from "../../lib/money";
+import { formatMinor } from "../../lib/money";
 
 /** n/d with d > 0, in lowest terms. */
 export interface Frac {
@@ -147,11 +147,5 @@ export function roundHalfEven(x: Frac): bigint {
 /** Integer part toward minus infinity. */
 export const floorFrac = (x: Frac) => (x.n >= 0n ? x.n / x.d : -((-x.n + x.d - 1n) / x.d));
 
-/** Exact decimal text of minor units at `scale`: (-4567n, 2) -> "-45.67" (lib/money.ts's, for bigints). */
-export const formatMinorBig = (minor: bigint, scale: number): string => formatMinor(minor, scale);
-
-/** A JSON number for a Dhanam-shaped response (convenience; the `*Decimal` string beside it is exact). */
-export const toNumberBig = (minor: bigint, scale: number) => toMajorNumber(minor, scale);
-
 /** `x` as a decimal string with `places` decimals, rounded half-even (for derived rates only; totals use roundHalfEven). */
-export const fracToDecimal = (x: Frac, places: number) => formatMinorBig(roundHalfEven(mul(x, frac(pow10(places)))), places);
+export const fracToDecimal = (x: Frac, places: number) => formatMinor(roundHalfEven(mul(x, frac(pow10(places)))), places);
