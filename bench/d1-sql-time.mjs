@@ -57,7 +57,7 @@ export function sqlTimePerWrite(d1File, { writes = 1000, groups = [1, 16] } = {}
     const s = [
       `INSERT INTO ledger_transactions (${txCols.join(", ")}) SELECT ${selectList(txCols, { seq: String(seq), reference: "NULL" })} FROM ledger_transactions WHERE space_id = ${q(S)} AND seq = ${model.ledger_seq};`,
       `INSERT INTO ledger_entries (${entryCols.join(", ")}) SELECT ${selectList(entryCols, { seq: String(seq) })} FROM ledger_entries WHERE space_id = ${q(S)} AND seq = ${model.ledger_seq};`,
-      `INSERT INTO ledger_volumes (space_id, address, asset, input, output) VALUES ${entries.map((e) => `(${q(S)}, ${q(e.address)}, ${q(e.asset)}, ${seq}, ${k})`).join(", ")} ON CONFLICT (space_id, address, asset) DO UPDATE SET input = excluded.input, output = excluded.output;`,
+      `INSERT INTO ledger_volumes (space_id, address, asset, input, output, rebased) VALUES ${entries.map((e) => `(${q(S)}, ${q(e.address)}, ${q(e.asset)}, ${seq}, ${k}, '0')`).join(", ")} ON CONFLICT (space_id, address, asset) DO UPDATE SET input = excluded.input, output = excluded.output, rebased = excluded.rebased;`,
       `INSERT INTO ledger_accounts (space_id, address, metadata, first_seq, created_at) VALUES ${entries.map((e) => `(${q(S)}, ${q(e.address)}, '{}', ${seq}, 0)`).join(", ")} ON CONFLICT (space_id, address) DO UPDATE SET first_seq = COALESCE(ledger_accounts.first_seq, excluded.first_seq);`,
       `INSERT INTO ledger_logs (${logCols.join(", ")}) SELECT ${selectList(logCols, { id: String(maxLog + 1 + k) })} FROM ledger_logs WHERE space_id = ${q(S)} AND id = ${maxLog};`,
       `INSERT INTO transactions (${rowCols.join(", ")}) SELECT ${selectList(rowCols, { id: q(`bench-sql-${k}`), ledger_seq: String(seq) })} FROM transactions WHERE id = ${q(model.id)};`,

@@ -23,7 +23,7 @@ import { applyPostings, isFailure, reversePostings, volumeKey } from "../src/mod
 import type { LedgerOp, LedgerResult, SideEffect, WriteGuard } from "../src/modules/ledger/operations";
 import { type CategorizedRow, counterpartyOf, ledgerCounterparty, reclassPosting } from "../src/modules/ledger/reclassification";
 import { txFromRow } from "../src/modules/ledger/rows";
-import type { CommittedTx, Entry, LedgerFailure, Metadata, Posting, TxIntent, Volume } from "../src/modules/ledger/types";
+import type { CommittedTx, Entry, LedgerFailure, Metadata, Posting, StoredVolume, TxIntent } from "../src/modules/ledger/types";
 import { byValueDate, firstNegative, type Gap, gapStatements, isBackDated } from "../src/modules/ledger/value-dates";
 
 interface ChainState {
@@ -128,7 +128,7 @@ export class SpaceLedger extends DurableObject<Env> {
   private spaceId: string | null = null;
   private chain: ChainState | null = null;
   /** Volumes known to match D1, by volumeKey(address, asset). */
-  private volumes = new Map<string, Volume>();
+  private volumes = new Map<string, StoredVolume>();
   /** Addresses whose volumes (all assets) are in `volumes`; a miss for them means zero. */
   private loadedAddresses = new Set<string>();
   /** The rules of `accounts:` addresses (null: no such account in this space), by address. */
@@ -540,17 +540,17 @@ export class SpaceLedger extends DurableObject<Env> {
     if (missing.length > 0) {
       const rows = await this.db
         .prepare(
-          `SELECT v.address, v.asset, v.input, v.output,
+          `SELECT v.address, v.asset, v.input, v.output, v.rebased,
                   (SELECT MAX(e.timestamp) FROM ledger_entries e WHERE e.space_id = v.space_id AND e.address = v.address AND e.asset = v.asset) AS last_at,
                   (SELECT a.first_seq IS NOT NULL FROM ledger_accounts a WHERE a.space_id = v.space_id AND a.address = v.address) AS first_seq_recorded
              FROM ledger_volumes v WHERE v.space_id = ? AND v.address ${IN_JSON_LIST}`,
         )
         .bind(this.spaceId, jsonList(missing))
-        .all<{ address: string; asset: string; input: number; output: number; last_at: number | null; first_seq_recorded: number | null }>();
+        .all<{ address: string; asset: string; input: number; output: number; rebased: string; last_at: number | null; first_seq_recorded: number | null }>();
       for (const r of rows.results) {
         if (r.first_seq_recorded === 1) this.firstSeqRecorded.add(r.address);
         const k = volumeKey(r.address, r.asset);
-        this.volumes.set(k, { input: r.input, output: r.output });
+        this.volumes.set(k, { input: r.input, output: r.output, rebased: BigInt(r.rebased) });
         if (r.last_at !== null) this.lastEntryAt.set(k, r.last_at);
       }
       for (const a of missing) this.loadedAddresses.add(a);
@@ -613,7 +613,7 @@ export class SpaceLedger extends DurableObject<Env> {
     }
 
     // Apply to a scratch copy of the touched volumes; the cache only changes once D1 has the batch.
-    const scratch = new Map<string, Volume>();
+    const scratch = new Map<string, StoredVolume>();
     for (const t of intents) {
       for (const p of t.postings) {
         for (const a of [p.source, p.destination]) {
@@ -725,7 +725,7 @@ export class SpaceLedger extends DurableObject<Env> {
     return null;
   }
 
-  private transactionStatements(committed: CommittedTx[], entries: Entry[], volumes: Map<string, Volume>, now: number): D1PreparedStatement[] {
+  private transactionStatements(committed: CommittedTx[], entries: Entry[], volumes: Map<string, StoredVolume>, now: number): D1PreparedStatement[] {
     const sid = this.spaceId!;
     const statements = this.insertEntityRows(
       ledgerTransactions,
@@ -757,11 +757,11 @@ export class SpaceLedger extends DurableObject<Env> {
     }
     const volumeRows: SqlValue[][] = [...touched.values()].map(({ address, asset }) => {
       const v = volumes.get(volumeKey(address, asset))!;
-      return [sid, address, asset, v.input, v.output];
+      return [sid, address, asset, v.input, v.output, v.rebased.toString()];
     });
     statements.push(
-      ...this.insertRows("ledger_volumes", ["space_id", "address", "asset", "input", "output"], volumeRows,
-        "ON CONFLICT (space_id, address, asset) DO UPDATE SET input = excluded.input, output = excluded.output"),
+      ...this.insertRows("ledger_volumes", ["space_id", "address", "asset", "input", "output", "rebased"], volumeRows,
+        "ON CONFLICT (space_id, address, asset) DO UPDATE SET input = excluded.input, output = excluded.output, rebased = excluded.rebased"),
     );
     const firstSeen = new Map<string, number>();
     for (const t of touched.values()) if (!firstSeen.has(t.address) && !this.firstSeqRecorded.has(t.address)) firstSeen.set(t.address, t.firstSeq);

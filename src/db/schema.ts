@@ -231,7 +231,11 @@ export const ledgerEntries = sqliteTable(
   ],
 );
 
-/** Current volumes per address and asset; balance = input - output. */
+/**
+ * Current volumes per address and asset; balance = input - output. Each side stays within 2^53: when one
+ * would pass it, the smaller side is taken off both and added to `rebased` (decimal text, exact, unbounded),
+ * so input + rebased and output + rebased are the address's cumulative volumes.
+ */
 export const ledgerVolumes = sqliteTable(
   "ledger_volumes",
   {
@@ -240,6 +244,7 @@ export const ledgerVolumes = sqliteTable(
     asset: text("asset").notNull(),
     input: integer("input").notNull(),
     output: integer("output").notNull(),
+    rebased: text("rebased").notNull().default("0"),
   },
   (t) => [primaryKey({ columns: [t.spaceId, t.address, t.asset] })],
 );

@@ -17,7 +17,7 @@ export async function ledgerViolations(spaceId: string): Promise<string[]> {
   const all = async <T>(sql: string) => (await db.prepare(sql).bind(spaceId).all<T>()).results;
   const txs = await all<TxRow>("SELECT seq, postings, reverts_seq, reverted_by_seq FROM ledger_transactions WHERE space_id = ? ORDER BY seq");
   const entries = await all<EntryRow>("SELECT address, asset, seq, posting_index, amount, balance_after, timestamp FROM ledger_entries WHERE space_id = ? ORDER BY address, asset, seq, posting_index");
-  const volumes = await all<{ address: string; asset: string; input: number; output: number }>("SELECT address, asset, input, output FROM ledger_volumes WHERE space_id = ?");
+  const volumes = await all<{ address: string; asset: string; input: number; output: number; rebased: string }>("SELECT address, asset, input, output, rebased FROM ledger_volumes WHERE space_id = ?");
   const logs = await all<LogRow>("SELECT id, type, data, date, hash FROM ledger_logs WHERE space_id = ? ORDER BY id");
   const overdraft = new Map(
     (await all<{ id: string; allow_overdraft: number }>("SELECT id, allow_overdraft FROM accounts WHERE space_id = ?")).map((a) => [`accounts:${a.id}`, a.allow_overdraft === 1]),
@@ -54,8 +54,9 @@ export async function ledgerViolations(spaceId: string): Promise<string[]> {
   for (const vol of volumes) perAsset.set(vol.asset, (perAsset.get(vol.asset) ?? 0n) + BigInt(vol.input) - BigInt(vol.output));
   for (const [asset, sum] of perAsset) if (sum !== 0n) v.push(`asset ${asset} sums to ${sum} across the space`);
 
-  // Stored volumes equal the sum of their entries; running balances are continuous.
-  const sums = new Map<string, { input: number; output: number }>();
+  // Stored volumes, with what was taken off both sides (rebased), equal the sums of their entries, which
+  // may pass 2^53 (bigints); each stored side stays within it. Running balances are continuous.
+  const sums = new Map<string, { input: bigint; output: bigint }>();
   let prevKey = "";
   let running = 0;
   for (const e of entries) {
@@ -64,15 +65,19 @@ export async function ledgerViolations(spaceId: string): Promise<string[]> {
     running += e.amount;
     if (running !== e.balance_after) v.push(`running balance of ${key} breaks at tx ${e.seq}: expected ${running}, stored ${e.balance_after}`);
     if (e.balance_after < 0 && mayNotOverdraw(e.address) && e.seq >= (ruleFrom.get(e.address) ?? 0)) v.push(`${key} went negative (${e.balance_after}) at tx ${e.seq}`);
-    const s = sums.get(key) ?? { input: 0, output: 0 };
-    if (e.amount >= 0) s.input += e.amount;
-    else s.output -= e.amount;
+    const s = sums.get(key) ?? { input: 0n, output: 0n };
+    if (e.amount >= 0) s.input += BigInt(e.amount);
+    else s.output -= BigInt(e.amount);
     sums.set(key, s);
   }
   for (const vol of volumes) {
-    const s = sums.get(`${vol.address}|${vol.asset}`) ?? { input: 0, output: 0 };
-    if (s.input !== vol.input || s.output !== vol.output) {
-      v.push(`volumes of ${vol.address} ${vol.asset} are ${vol.input}/${vol.output}, entries sum to ${s.input}/${s.output}`);
+    const s = sums.get(`${vol.address}|${vol.asset}`) ?? { input: 0n, output: 0n };
+    const rebased = BigInt(vol.rebased);
+    if (s.input !== BigInt(vol.input) + rebased || s.output !== BigInt(vol.output) + rebased) {
+      v.push(`volumes of ${vol.address} ${vol.asset} are ${vol.input}/${vol.output} (rebased ${rebased}), entries sum to ${s.input}/${s.output}`);
+    }
+    if (!Number.isSafeInteger(vol.input) || !Number.isSafeInteger(vol.output) || vol.input < 0 || vol.output < 0 || rebased < 0n) {
+      v.push(`volumes of ${vol.address} ${vol.asset} are out of range: ${vol.input}/${vol.output} (rebased ${rebased})`);
     }
   }
   if (sums.size !== volumes.length) v.push(`${sums.size} address/asset pairs have entries but ${volumes.length} have volumes`);

@@ -2471,6 +2471,7 @@ export interface components {
                 [key: string]: components["schemas"]["Volume"];
             };
         };
+        /** @description Minor units in and out of the address, and the balance (input - output). Cumulative, except that when a side would pass 2^53 - 1 the smaller side is taken off both (the balance unchanged), so traffic never stops an address; only a balance past 2^53 - 1 is refused. */
         Volume: {
             input: number;
             output: number;

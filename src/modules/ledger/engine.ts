@@ -5,7 +5,7 @@
  */
 import { MAX_MINOR } from "../../lib/money";
 import { isUnbounded } from "./addresses";
-import type { Entry, LedgerFailure, Posting, Volume, VolumesByAccount } from "./types";
+import type { Entry, LedgerFailure, Posting, StoredVolume, VolumesByAccount } from "./types";
 
 export const volumeKey = (address: string, asset: string) => `${address}\u0000${asset}`;
 
@@ -20,7 +20,7 @@ export interface AppliedTx {
   entries: Entry[];
 }
 
-function snapshot(volumes: Map<string, Volume>, keys: [string, string][]): VolumesByAccount {
+function snapshot(volumes: Map<string, StoredVolume>, keys: [string, string][]): VolumesByAccount {
   const out: VolumesByAccount = {};
   for (const [address, asset] of keys) {
     const v = volumes.get(volumeKey(address, asset)) ?? { input: 0, output: 0 };
@@ -29,13 +29,27 @@ function snapshot(volumes: Map<string, Volume>, keys: [string, string][]): Volum
   return out;
 }
 
+const emptyVolume = (): StoredVolume => ({ input: 0, output: 0, rebased: 0n });
+
+/**
+ * Takes the smaller side off both of a volume's sides when `side` plus `amount` would pass 2^53: the
+ * balance (input - output) is unchanged, and afterwards the side holds at most the balance's magnitude.
+ */
+function makeRoom(v: StoredVolume, side: "input" | "output", amount: number): void {
+  if (v[side] + amount <= MAX_MINOR) return;
+  const common = Math.min(v.input, v.output);
+  v.input -= common;
+  v.output -= common;
+  v.rebased += BigInt(common);
+}
+
 /**
  * Applies one transaction's postings in order to `volumes` (mutated in place
  * only when the whole transaction succeeds). A bounded source must not go
  * below zero after any of its postings.
  */
 export function applyPostings(
-  volumes: Map<string, Volume>,
+  volumes: Map<string, StoredVolume>,
   postings: Posting[],
   seq: number,
   timestamp: number,
@@ -53,20 +67,28 @@ export function applyPostings(
     }
   }
   const pre = snapshot(volumes, touched);
-  const working = new Map<string, Volume>();
+  const working = new Map<string, StoredVolume>();
   for (const [address, asset] of touched) {
-    const v = pre[address]![asset]!;
-    working.set(volumeKey(address, asset), { ...v });
+    const k = volumeKey(address, asset);
+    working.set(k, { ...(volumes.get(k) ?? emptyVolume()) });
   }
   const entries: Entry[] = [];
   for (let i = 0; i < postings.length; i++) {
     const p = postings[i]!;
     const src = working.get(volumeKey(p.source, p.asset))!;
     const dst = working.get(volumeKey(p.destination, p.asset))!;
+    makeRoom(src, "output", p.amount);
+    makeRoom(dst, "input", p.amount);
     src.output += p.amount;
     dst.input += p.amount;
+    // After makeRoom a side past 2^53 means the balance itself would be: more than we hold exactly.
     if (src.output > MAX_MINOR || dst.input > MAX_MINOR) {
-      return { status: 422, code: "VALIDATION_FAILED", message: "Amount would exceed the largest supported volume" };
+      return {
+        status: 422,
+        code: "VALIDATION_FAILED",
+        message: "Amount would take a balance past the largest supported balance",
+        details: [{ field: `postings.${i}.amount`, message: `Balances are held up to ${MAX_MINOR} minor units`, code: "TOO_BIG" }],
+      };
     }
     const srcBalance = src.input - src.output;
     if (srcBalance < 0 && !isUnbounded(p.source) && !policy.allowsOverdraft(p.source)) {

@@ -42,7 +42,13 @@ export const BatchBody = z
   .strict()
   .openapi("TransactionBatchRequest");
 
-const VolumeSchema = z.object({ input: z.number().int(), output: z.number().int(), balance: z.number().int() }).openapi("Volume");
+const VolumeSchema = z
+  .object({ input: z.number().int(), output: z.number().int(), balance: z.number().int() })
+  .openapi("Volume", {
+    description:
+      "Minor units in and out of the address, and the balance (input - output). Cumulative, except that when a side would pass 2^53 - 1 " +
+      "the smaller side is taken off both (the balance unchanged), so traffic never stops an address; only a balance past 2^53 - 1 is refused.",
+  });
 export const VolumesSchema = z.record(z.string(), z.record(z.string(), VolumeSchema)).openapi("VolumesByAccount");
 
 export const LedgerTransactionSchema = z

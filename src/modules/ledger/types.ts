@@ -12,6 +12,16 @@ export interface Volume {
   output: number;
 }
 
+/**
+ * An address's volumes as the ledger object holds and stores them. Volumes are cumulative, so traffic
+ * alone (an income and its void) could push one past 2^53 while the balance stays small; the engine then
+ * takes the smaller side off both (`rebased` keeps the running total taken, exact), so the balance is
+ * unchanged and only a balance past 2^53 is refused.
+ */
+export interface StoredVolume extends Volume {
+  rebased: bigint;
+}
+
 /** {address: {asset: volume}} */
 export type VolumesByAccount = Record<string, Record<string, Volume>>;
 

@@ -1,0 +1,96 @@
+/**
+ * Volumes are cumulative: an income of the largest amount and its void took `world`'s output (and the
+ * account's input) to 2^53 - 1 while every balance was back to zero, and from then on no income in the
+ * space fitted ("Amount would exceed the largest supported volume"): one member's two requests, or one
+ * pasted amount and its correction, stopped the household's ledger for good. The ledger object now takes
+ * the smaller side off both sides of such a volume (the balance unchanged, the amount taken kept in
+ * `rebased`), so only a balance past 2^53 is refused. The invariant checker compares input + rebased and
+ * output + rebased with the entries' exact sums.
+ */
+import { env } from "cloudflare:workers";
+import { runInDurableObject } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { callJson, createSpace, registerUser } from "../helpers";
+import { createAccount } from "../accounts/helpers";
+import { ledgerViolations } from "../invariants/ledger-invariants";
+import { get, ledgerSpace, posting, postTx, type LedgerCtx } from "./helpers";
+
+const MAX = 9007199254740991; // 2^53 - 1 minor units: the largest amount and balance
+
+const revert = (ctx: LedgerCtx, txid: number) =>
+  callJson(`${ctx.base}/transactions/${txid}/revert`, { method: "POST", token: ctx.user.accessToken, ip: ctx.user.ip });
+
+const storedVolume = (spaceId: string, address: string) =>
+  env.DB.prepare("SELECT input, output, rebased FROM ledger_volumes WHERE space_id = ? AND address = ? AND asset = 'USD/2'")
+    .bind(spaceId, address)
+    .first<{ input: number; output: number; rebased: string }>();
+
+describe("volumes past 2^53 of traffic", () => {
+  it("an income of the largest amount and its void leave the space able to take income", async () => {
+    const u = await registerUser();
+    const as = { token: u.accessToken, ip: u.ip };
+    const space = await createSpace(u);
+    const account = await createAccount(u, space.id, { name: "Checking" });
+    const income = (amount: string) =>
+      callJson("/v1/transactions", { ...as, body: { spaceId: space.id, accountId: account.id, amount, description: "Salary", date: "2026-11-02" } });
+
+    const huge = await income("90071992547409.91");
+    expect(huge.status, JSON.stringify(huge.body)).toBe(201);
+    const voided = await callJson(`/v1/transactions/${huge.body.id}`, { ...as, method: "DELETE" });
+    expect(voided.status, JSON.stringify(voided.body)).toBe(200);
+
+    const next = await income("1500.00");
+    expect(next.status, JSON.stringify(next.body)).toBe(201);
+    const read = await callJson(`/v1/accounts/${account.id}`, as);
+    expect(read.body.balanceDecimal ?? read.body.balance).toBe("1500.00");
+    // world gave 2^53 - 1 and took it back, then gave 150,000: the common 2^53 - 1 was taken off both sides.
+    expect(await storedVolume(space.id, "world")).toEqual({ input: 0, output: 150000, rebased: String(MAX) });
+    expect(await storedVolume(space.id, `accounts:${account.id}`)).toEqual({ input: 150000, output: 0, rebased: String(MAX) });
+    expect(await ledgerViolations(space.id)).toEqual([]);
+  });
+
+  it("repeated largest postings and reverts keep working, with the volumes the ledger API reports", async () => {
+    const ctx = await ledgerSpace();
+    for (let round = 0; round < 3; round++) {
+      const tx = await postTx(ctx, { postings: [posting("world", "users:a", MAX)] });
+      expect(tx.status, JSON.stringify(tx.body)).toBe(201);
+      const reverted = await revert(ctx, tx.body.data[0].txid);
+      expect(reverted.status, JSON.stringify(reverted.body)).toBe(201);
+    }
+    expect((await postTx(ctx, { postings: [posting("world", "users:a", 250)] })).status).toBe(201);
+    const world = await get(ctx, "/accounts/world");
+    expect(world.status).toBe(200);
+    expect(world.body.data.volumes["USD/2"]).toEqual({ input: 0, output: 250, balance: -250 });
+    expect((await storedVolume(ctx.spaceId, "world"))!.rebased).toBe(String(3n * BigInt(MAX)));
+    expect(await ledgerViolations(ctx.spaceId)).toEqual([]);
+  });
+
+  it("a rebased volume survives the object's reload from D1", async () => {
+    const ctx = await ledgerSpace();
+    const tx = await postTx(ctx, { postings: [posting("world", "users:a", MAX)] });
+    expect((await revert(ctx, tx.body.data[0].txid)).status).toBe(201);
+    expect((await postTx(ctx, { postings: [posting("world", "users:a", 7)] })).status).toBe(201);
+    await runInDurableObject(env.SPACE_LEDGER.get(env.SPACE_LEDGER.idFromName(ctx.spaceId)), (ledger) => ledger.forget());
+    // The reloaded volume carries its rebased total on into the next rebase.
+    expect((await postTx(ctx, { postings: [posting("users:a", "world", 7)] })).status).toBe(201);
+    expect((await postTx(ctx, { postings: [posting("world", "users:b", MAX)] })).status).toBe(201);
+    expect(await storedVolume(ctx.spaceId, "world")).toEqual({ input: 0, output: MAX, rebased: String(BigInt(MAX) + 7n) });
+    expect(await ledgerViolations(ctx.spaceId)).toEqual([]);
+  });
+
+  it("a balance past 2^53 is still refused, and nothing is written", async () => {
+    const ctx = await ledgerSpace();
+    expect((await postTx(ctx, { postings: [posting("world", "users:a", MAX)] })).status).toBe(201);
+    const over = await postTx(ctx, { postings: [posting("world", "users:a", 1)] });
+    expect(over.status).toBe(422);
+    expect(over.body.error.message).toMatch(/largest supported balance/);
+    // world's balance would pass -(2^53) as well, whoever receives.
+    const overWorld = await postTx(ctx, { postings: [posting("world", "users:b", 1)] });
+    expect(overWorld.status).toBe(422);
+    // Within one transaction: a side rebased by an early posting, then a posting past the balance limit.
+    const mixed = await postTx(ctx, { postings: [posting("users:a", "world", 10), posting("world", "users:a", 11)] });
+    expect(mixed.status).toBe(422);
+    expect(await storedVolume(ctx.spaceId, "users:a")).toEqual({ input: MAX, output: 0, rebased: "0" });
+    expect(await ledgerViolations(ctx.spaceId)).toEqual([]);
+  });
+});
