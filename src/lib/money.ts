@@ -23,12 +23,24 @@ export const ASSET_PATTERN = /^[A-Z][A-Z0-9]{0,16}(_[A-Z]{1,16})?(\/\d{1,2})?$/;
 export const MAX_MINOR = Number.MAX_SAFE_INTEGER;
 
 export type ParseResult = { ok: true; minor: number } | { ok: false; reason: string };
+export type ExactParseResult = { ok: true; minor: bigint } | { ok: false; reason: string };
 
 /**
  * Parses a major-unit amount (a JSON number or a decimal string) into minor
  * units of `scale`. More decimals than the scale is an error, never rounded.
  */
 export function parseMajor(value: number | string, scale: number): ParseResult {
+  const p = parseMajorExact(value, scale, 16);
+  if (!p.ok) return p;
+  if (p.minor > BigInt(MAX_MINOR) || -p.minor > BigInt(MAX_MINOR)) return { ok: false, reason: "Amount is too large" };
+  return { ok: true, minor: Number(p.minor) };
+}
+
+/**
+ * `parseMajor` without the 2^53 limit, as a bigint of at most `maxDigits` digits: for values compared
+ * with amounts rather than stored as one (a rule's bounds, read at a finer scale than any amount's).
+ */
+export function parseMajorExact(value: number | string, scale: number, maxDigits: number): ExactParseResult {
   let text: string;
   if (typeof value === "number") {
     if (!Number.isFinite(value)) return { ok: false, reason: "Must be a finite number" };
@@ -44,9 +56,9 @@ export function parseMajor(value: number | string, scale: number): ParseResult {
   const fracTrimmed = frac.slice(0, end);
   if (fracTrimmed.length > scale) return { ok: false, reason: `At most ${scale} decimal places are allowed for this currency` };
   const digits = (whole!.replace(/^0+(?=\d)/, "") + fracTrimmed.padEnd(scale, "0")).replace(/^0+(?=\d)/, "");
-  if (digits.length > 16 || Number(digits) > MAX_MINOR) return { ok: false, reason: "Amount is too large" };
-  const minor = Number(digits);
-  return { ok: true, minor: sign === "-" && minor !== 0 ? -minor : minor };
+  if (digits.length > maxDigits) return { ok: false, reason: "Amount is too large" };
+  const minor = BigInt(digits);
+  return { ok: true, minor: sign === "-" ? -minor : minor };
 }
 
 /**

@@ -52,4 +52,29 @@ describe("amount_between bounds finer than the currency", () => {
     });
     expect(r.status).toBe(422);
   });
+
+  it("take bounds past 2^53 units of 10^-8 (above 90 million), up to the largest yen amount, and refuse longer ones", async () => {
+    const u = await registerUser();
+    const as = { token: u.accessToken, ip: u.ip };
+    const space = await createSpace(u);
+    const rule = (name: string, value: unknown) =>
+      callJson("/v1/categories", { ...as, body: { spaceId: space.id, name, type: "expense", rules: [{ condition: "amount_between", value }] } });
+    const large = await rule("Large", { min: "100000000.00" });
+    expect(large.status, JSON.stringify(large.body)).toBe(201);
+    const upTo = await rule("Up to the largest yen amount", { max: "9007199254740991" });
+    expect(upTo.status, JSON.stringify(upTo.body)).toBe(201);
+    const card = await createAccount(u, space.id, { name: "Card", type: "credit_card" });
+    const jpy = await createAccount(u, space.id, { name: "Yen card", type: "credit_card", currency: "JPY" });
+    const write = async (accountId: string, amount: string) => {
+      const r = await callJson("/v1/transactions", { ...as, body: { spaceId: space.id, accountId, amount, description: "Something", date: "2024-01-01" } });
+      expect(r.status, `${amount}: ${JSON.stringify(r.body)}`).toBe(201);
+      return r.body.category?.id ?? null;
+    };
+    expect(await write(card.id, "-100000000.00")).toBe(large.body.id);
+    expect(await write(card.id, "-99999999.99")).toBe(upTo.body.id); // below Large's bound, within the second rule's
+    expect(await write(jpy.id, "-9007199254740991")).toBe(large.body.id);
+    const tooLong = await rule("Too long", { max: "12345678901234567" }); // 17 digits before the point: 25 at 8 places
+    expect(tooLong.status).toBe(422);
+    expect(JSON.stringify(tooLong.body)).toContain("too large");
+  });
 });

@@ -3,7 +3,7 @@
  * priority order (highest first, then oldest) and the first match wins.
  */
 import { RegexSyntaxError, compileSafeRegex, type SafeRegex } from "../../lib/safe-regex";
-import { parseMajor } from "../../lib/money";
+import { parseMajorExact } from "../../lib/money";
 import { normalizeText } from "../ml/normalize";
 
 export const CONDITIONS = ["merchant_contains", "description_contains", "merchant_equals", "amount_between", "account_is", "regex"] as const;
@@ -43,6 +43,8 @@ const fold = (s: string | null) => (s ? normalizeText(s) : "");
 
 /** The scale `amount_between`'s bounds are read at: the finest of any currency's. */
 const BOUND_SCALE = 8;
+/** Digits of a bound at that scale: 10^16 major units, past the largest amount in any currency (2^53 - 1 yen). */
+const BOUND_DIGITS = 24;
 
 /**
  * A bound of `amount_between` in units of 10^-8 (its magnitude), or null when absent. Throws RegexSyntaxError
@@ -51,9 +53,9 @@ const BOUND_SCALE = 8;
  */
 function parseBound(v: number | string | undefined): bigint | null {
   if (v === undefined) return null;
-  const p = parseMajor(v, BOUND_SCALE);
+  const p = parseMajorExact(v, BOUND_SCALE, BOUND_DIGITS);
   if (!p.ok) throw new RegexSyntaxError(`amount_between: ${p.reason}`);
-  return BigInt(Math.abs(p.minor));
+  return p.minor < 0n ? -p.minor : p.minor;
 }
 
 /**
