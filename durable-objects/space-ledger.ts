@@ -15,6 +15,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { ledgerTransactions, transactions, accounts as accountsTable, providerReviewFlags } from "../src/db/schema";
 import { D1_MAX_PARAMS, entityRows, IN_JSON_LIST, insertJsonRows, jsonList, type SqlValue } from "../src/lib/sql";
+import { MAX_MINOR } from "../src/lib/money";
 import { countStatement, GroupBatch, type ReadSlot } from "./group-batch";
 import { type AccountRule, checkAccountPostings, isAccountAddress, isDhanamOwnedAddress } from "../src/modules/ledger/account-rules";
 import { accountIdOf, isUnbounded } from "../src/modules/ledger/addresses";
@@ -24,7 +25,7 @@ import type { LedgerOp, LedgerResult, SideEffect, WriteGuard } from "../src/modu
 import { type CategorizedRow, counterpartyOf, ledgerCounterparty, reclassPosting } from "../src/modules/ledger/reclassification";
 import { txFromRow } from "../src/modules/ledger/rows";
 import type { CommittedTx, Entry, LedgerFailure, Metadata, Posting, StoredVolume, TxIntent } from "../src/modules/ledger/types";
-import { byValueDate, firstNegative, type Gap, gapStatements, isBackDated } from "../src/modules/ledger/value-dates";
+import { byValueDate, firstOutOfRange, type GapRow, gapStatements, isBackDated } from "../src/modules/ledger/value-dates";
 
 interface ChainState {
   nextSeq: number;
@@ -648,7 +649,7 @@ export class SpaceLedger extends DurableObject<Env> {
       });
       seq++;
     }
-    const overdrawn = await this.firstValueDatedOverdraft(entries, policy);
+    const overdrawn = await this.firstValueDatedOverdraft(entries, policy, scratch);
     if (overdrawn) return { ok: false, error: overdrawn };
     if (preview) return { ok: true, replayed: false, transactions: committed.slice(answerFrom), returns: op.returns ?? {} };
 
@@ -687,40 +688,54 @@ export class SpaceLedger extends DurableObject<Env> {
   }
 
   /**
-   * For each address that may not overdraw and that this write touches out of
-   * value-date order (a back-dated entry, or one before a future-dated entry),
-   * the balance at every later entry must stay at or above zero too.
+   * For each address that this write touches out of value-date order (a back-dated entry, or one before a
+   * future-dated entry): one that may not overdraw must stay at or above zero at every later entry too, and
+   * one whose volumes have been rebased (`volumes`, after the write) must stay within 2^53 - 1 either way at
+   * every date (without a rebase its sides, and so every sum of its entries in any order, are within that).
    */
-  private async firstValueDatedOverdraft(entries: Entry[], policy: { allowsOverdraft(a: string): boolean }): Promise<LedgerFailure | null> {
+  private async firstValueDatedOverdraft(
+    entries: Entry[],
+    policy: { allowsOverdraft(a: string): boolean },
+    volumes: Map<string, StoredVolume>,
+  ): Promise<LedgerFailure | null> {
     const byVolume = new Map<string, Entry[]>();
     for (const e of entries) {
-      if (isUnbounded(e.address) || policy.allowsOverdraft(e.address)) continue;
       const k = volumeKey(e.address, e.asset);
       byVolume.set(k, [...(byVolume.get(k) ?? []), e]);
     }
-    const checks: { pending: Entry[]; statements: D1PreparedStatement[] }[] = [];
+    const checks: { pending: Entry[]; floor: "zero" | "largest"; statements: D1PreparedStatement[] }[] = [];
     for (const [k, pending] of byVolume) {
-      if (pending.every((e) => e.amount >= 0) || !isBackDated(pending, this.lastEntryAt.get(k) ?? null)) continue;
+      const { address } = pending[0]!;
+      const mayNotOverdraw = !isUnbounded(address) && !policy.allowsOverdraft(address);
+      const overdraftCheck = mayNotOverdraw && pending.some((e) => e.amount < 0);
+      const rangeCheck = (volumes.get(k)?.rebased ?? 0n) > 0n;
+      if ((!overdraftCheck && !rangeCheck) || !isBackDated(pending, this.lastEntryAt.get(k) ?? null)) continue;
       // D1 does not hold this group's staged entries yet: such a write waits for the next group.
       if (this.group?.touched.has(k)) throw DEFER;
       const sorted = byValueDate(pending);
-      checks.push({ pending: sorted, statements: gapStatements(this.db, this.spaceId!, sorted[0]!.address, sorted[0]!.asset, sorted) });
+      checks.push({ pending: sorted, floor: mayNotOverdraw ? "zero" : "largest", statements: gapStatements(this.db, this.spaceId!, address, sorted[0]!.asset, sorted) });
     }
     if (checks.length === 0) return null;
-    const results = await this.db.batch<Gap>(checks.flatMap((c) => c.statements));
+    const results = await this.db.batch<GapRow>(checks.flatMap((c) => c.statements));
     let at = 0;
     for (const c of checks) {
       const gaps = results.slice(at, at + c.statements.length).map((r) => r.results[0]!);
       at += c.statements.length;
-      const when = firstNegative(c.pending, gaps);
-      if (when !== null) {
-        const e = c.pending[0]!;
-        return {
-          status: 422, code: "INSUFFICIENT_FUNDS",
-          message: `Account ${e.address} would have a negative ${e.asset} balance on ${new Date(when).toISOString()}; it may not overdraw at any date`,
-          details: [{ field: "date", message: "Later entries would be left without funds", code: "INSUFFICIENT_FUNDS" }],
-        };
-      }
+      const out = firstOutOfRange(c.pending, gaps, c.floor);
+      if (!out) continue;
+      const e = c.pending[0]!;
+      const day = new Date(out.at).toISOString();
+      return out.kind === "negative"
+        ? {
+            status: 422, code: "INSUFFICIENT_FUNDS",
+            message: `Account ${e.address} would have a negative ${e.asset} balance on ${day}; it may not overdraw at any date`,
+            details: [{ field: "date", message: "Later entries would be left without funds", code: "INSUFFICIENT_FUNDS" }],
+          }
+        : {
+            status: 422, code: "VALIDATION_FAILED",
+            message: `The ${e.asset} balance of ${e.address} on ${day} would pass the largest supported balance (${MAX_MINOR} minor units in either direction)`,
+            details: [{ field: "date", message: `${e.address} would be out of range at that date`, code: "TOO_BIG" }],
+          };
     }
     return null;
   }

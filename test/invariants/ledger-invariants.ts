@@ -7,6 +7,9 @@ import { env } from "cloudflare:workers";
 import { isUnbounded } from "../../src/modules/ledger/addresses";
 import { verifyChain, type LogRow } from "../../src/modules/ledger/chain";
 import { counterpartyOf, ledgerCounterparty } from "../../src/modules/ledger/reclassification";
+import { MAX_MINOR } from "../../src/lib/money";
+
+const MAX = BigInt(MAX_MINOR);
 
 interface EntryRow { address: string; asset: string; seq: number; posting_index: number; amount: number; balance_after: number; timestamp: number }
 interface TxRow { seq: number; postings: string; reverts_seq: number | null; reverted_by_seq: number | null }
@@ -92,16 +95,21 @@ export async function ledgerViolations(spaceId: string): Promise<string[]> {
   }
 
   // In value-date order (what statements show), an account that may not overdraw is never below zero
-  // at any date: forbidding overdraft is refused over a history that ever was.
+  // at any date: forbidding overdraft is refused over a history that ever was. And every address's balance
+  // at every date is within 2^53 - 1 either way (exact in bigints: rebased volumes let sums pass it).
   const byVolume = new Map<string, EntryRow[]>();
-  for (const e of entries) if (mayNotOverdraw(e.address)) byVolume.set(`${e.address}|${e.asset}`, [...(byVolume.get(`${e.address}|${e.asset}`) ?? []), e]);
+  for (const e of entries) byVolume.set(`${e.address}|${e.asset}`, [...(byVolume.get(`${e.address}|${e.asset}`) ?? []), e]);
   for (const [key, list] of byVolume) {
     list.sort((a, b) => a.timestamp - b.timestamp || a.seq - b.seq || a.posting_index - b.posting_index);
-    let balance = 0;
+    let balance = 0n;
     for (const e of list) {
-      balance += e.amount;
-      if (balance < 0) {
+      balance += BigInt(e.amount);
+      if (balance < 0n && mayNotOverdraw(e.address)) {
         v.push(`${key} is negative (${balance}) on ${new Date(e.timestamp).toISOString()} in value-date order (tx ${e.seq})`);
+        break;
+      }
+      if (balance > MAX || balance < -MAX) {
+        v.push(`${key} is out of range (${balance}) on ${new Date(e.timestamp).toISOString()} in value-date order (tx ${e.seq})`);
         break;
       }
     }

@@ -93,4 +93,57 @@ describe("volumes past 2^53 of traffic", () => {
     expect(await storedVolume(ctx.spaceId, "users:a")).toEqual({ input: MAX, output: 0, rebased: "0" });
     expect(await ledgerViolations(ctx.spaceId)).toEqual([]);
   });
+
+  it("every balance by value date stays within 2^53 - 1: back-dated writes to a rebased address are checked, exactly", async () => {
+    const ctx = await ledgerSpace();
+    const at = (day: string) => `2025-01-${day}T00:00:00Z`;
+    const post = (source: string, destination: string, amount: number, day: string) =>
+      postTx(ctx, { postings: [posting(source, destination, amount)], timestamp: at(day) });
+    expect((await post("world", "users:a", MAX, "01")).status).toBe(201);
+    expect((await post("users:a", "world", MAX, "07")).status).toBe(201);
+    // Dated the 2nd, between the two: users:a would hold 2 × MAX from the 2nd to the 7th (the input alone
+    // used to refuse this; with rebased volumes only the check by date can).
+    const between = await post("world", "users:a", MAX, "02");
+    expect(between.status, JSON.stringify(between.body)).toBe(422);
+    expect(between.body.error.code).toBe("VALIDATION_FAILED");
+    expect(between.body.error.message).toMatch(/2025-01-02.*largest supported balance/);
+    // Five minor units more on the 3rd would be MAX + 5 on that day: refused; after the 7th they fit.
+    expect((await post("world", "users:a", 5, "03")).status).toBe(422);
+    const after = await post("world", "users:a", 5, "08");
+    expect(after.status, JSON.stringify(after.body)).toBe(201);
+    // A back-dated write that stays within the range at every date goes through.
+    const within = await post("world", "users:a", 1, "07");
+    expect(within.status, JSON.stringify(within.body)).toBe(201);
+    expect((await get(ctx, "/accounts/users:a")).body.data.volumes["USD/2"].balance).toBe(6);
+    expect(await ledgerViolations(ctx.spaceId)).toEqual([]);
+  });
+
+  it("a statement's totals past 2^53 are exact, and its running balances are right", async () => {
+    const u = await registerUser();
+    const as = { token: u.accessToken, ip: u.ip };
+    const space = await createSpace(u);
+    const account = await createAccount(u, space.id, { name: "Savings" });
+    for (let round = 0; round < 3; round++) {
+      const income = await callJson("/v1/transactions", { ...as, body: { spaceId: space.id, accountId: account.id, amount: "90071992547409.91", description: "Mistyped", date: "2026-11-02" } });
+      expect(income.status).toBe(201);
+      expect((await callJson(`/v1/transactions/${income.body.id}`, { ...as, method: "DELETE" })).status).toBe(200);
+    }
+    expect((await callJson("/v1/transactions", { ...as, body: { spaceId: space.id, accountId: account.id, amount: "0.05", description: "Interest", date: "2026-11-03" } })).status).toBe(201);
+    const statement = await callJson(`/v1/accounts/${account.id}/ledger?from=2026-11-01&to=2026-12-31`, as);
+    expect(statement.status, JSON.stringify(statement.body)).toBe(200);
+    // Three incomes of MAX and the interest in; three reversals out: 3 × 90071992547409.91 = 270215977642229.73.
+    expect(statement.body).toMatchObject({ totalCredit: "270215977642229.78", totalDebit: "270215977642229.73", openingBalance: "0.00", closingBalance: "0.05" });
+    expect(statement.body.entries.map((e: { runningBalance: string }) => e.runningBalance)).toEqual(
+      ["90071992547409.91", "0.00", "90071992547409.91", "0.00", "90071992547409.91", "0.00", "0.05"],
+    );
+    expect(await ledgerViolations(space.id)).toEqual([]);
+  });
+
+  it("a posting from an address to itself near the largest balance keeps it (both sides grow, then are rebased)", async () => {
+    const { applyPostings } = await import("../../src/modules/ledger/engine");
+    const volumes = new Map([[`users:a\u0000USD/2`, { input: MAX, output: 0, rebased: 0n }]]);
+    const applied = applyPostings(volumes, [posting("users:a", "users:a", 5)], 0, 0, { allowsOverdraft: () => false });
+    expect("entries" in applied).toBe(true);
+    expect(volumes.get(`users:a\u0000USD/2`)).toEqual({ input: MAX, output: 0, rebased: 5n });
+  });
 });

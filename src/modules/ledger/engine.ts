@@ -31,17 +31,39 @@ function snapshot(volumes: Map<string, StoredVolume>, keys: [string, string][]):
 
 const emptyVolume = (): StoredVolume => ({ input: 0, output: 0, rebased: 0n });
 
+const MAX = BigInt(MAX_MINOR);
+
 /**
- * Takes the smaller side off both of a volume's sides when `side` plus `amount` would pass 2^53: the
- * balance (input - output) is unchanged, and afterwards the side holds at most the balance's magnitude.
+ * Adds a posting's amounts to a volume's sides (both, for a posting from an address to itself). When a side
+ * would pass 2^53 - 1, the smaller side is first taken off both, the balance (input - output) unchanged, so
+ * afterwards the sides hold at most the balance's magnitude. In bigints: a side plus an amount can pass 2^53.
+ * False when even then a side is past the limit: the balance itself would be.
  */
-function makeRoom(v: StoredVolume, side: "input" | "output", amount: number): void {
-  if (v[side] + amount <= MAX_MINOR) return;
-  const common = Math.min(v.input, v.output);
-  v.input -= common;
-  v.output -= common;
-  v.rebased += BigInt(common);
+function addToVolume(v: StoredVolume, input: number, output: number): boolean {
+  // The usual case in doubles: a sum of two values ≤ 2^53 - 1 that is ≤ 2^53 - 1 is exact, and one that is
+  // not rounds to at least 2^53, so the comparison is exact too.
+  if (v.input + input <= MAX_MINOR && v.output + output <= MAX_MINOR) {
+    v.input += input;
+    v.output += output;
+    return true;
+  }
+  const i = BigInt(v.input) + BigInt(input);
+  const o = BigInt(v.output) + BigInt(output);
+  const common = i > MAX || o > MAX ? (i < o ? i : o) : 0n;
+  if (i - common > MAX || o - common > MAX) return false;
+  v.input = Number(i - common);
+  v.output = Number(o - common);
+  v.rebased += common;
+  return true;
 }
+
+/** The refusal of a posting that would take `address`'s balance past what is held exactly. */
+const balanceTooLarge = (address: string, asset: string, i: number): LedgerFailure => ({
+  status: 422,
+  code: "VALIDATION_FAILED",
+  message: `The ${asset} balance of ${address} would pass the largest supported balance (${MAX_MINOR} minor units in either direction)`,
+  details: [{ field: `postings.${i}`, message: `${address} would be out of range`, code: "TOO_BIG" }],
+});
 
 /**
  * Applies one transaction's postings in order to `volumes` (mutated in place
@@ -77,18 +99,11 @@ export function applyPostings(
     const p = postings[i]!;
     const src = working.get(volumeKey(p.source, p.asset))!;
     const dst = working.get(volumeKey(p.destination, p.asset))!;
-    makeRoom(src, "output", p.amount);
-    makeRoom(dst, "input", p.amount);
-    src.output += p.amount;
-    dst.input += p.amount;
-    // After makeRoom a side past 2^53 means the balance itself would be: more than we hold exactly.
-    if (src.output > MAX_MINOR || dst.input > MAX_MINOR) {
-      return {
-        status: 422,
-        code: "VALIDATION_FAILED",
-        message: "Amount would take a balance past the largest supported balance",
-        details: [{ field: `postings.${i}.amount`, message: `Balances are held up to ${MAX_MINOR} minor units`, code: "TOO_BIG" }],
-      };
+    if (src === dst) {
+      if (!addToVolume(src, p.amount, p.amount)) return balanceTooLarge(p.source, p.asset, i);
+    } else {
+      if (!addToVolume(src, 0, p.amount)) return balanceTooLarge(p.source, p.asset, i);
+      if (!addToVolume(dst, p.amount, 0)) return balanceTooLarge(p.destination, p.asset, i);
     }
     const srcBalance = src.input - src.output;
     if (srcBalance < 0 && !isUnbounded(p.source) && !policy.allowsOverdraft(p.source)) {

@@ -4,39 +4,56 @@
  * list entries in that order. An account that may not overdraw must not show a
  * negative balance at any point of that order, so a back-dated write (one
  * dated before the account's latest entry) is checked against every later
- * entry too, not only against the balance at the end.
+ * entry too, not only against the balance at the end. And every balance by date
+ * stays within 2^53 - 1 either way, as balances in sequence order do: an address
+ * whose volumes were never rebased (engine.ts) cannot leave that range in any
+ * order, but once they have been, a back-dated write to it is checked for that.
  *
  * The check needs the running balance at the new entries' places among the
  * stored ones. New entries sort after stored ones of the same instant (they
  * get higher sequence numbers), so with new entries at instants s1 ≤ … ≤ sk
  * the stored entries fall into gaps (−∞, s1], (s1, s2], …, (sk, ∞). One D1
- * statement per gap returns its total and its lowest running sum.
+ * statement per gap returns its total and its lowest and highest running sums.
  */
+import { MAX_MINOR } from "../../lib/money";
+import { exactSumSql, readExactSum } from "../../lib/sql";
 import type { Entry } from "./types";
 
-export interface Gap {
-  total: number;
-  /** Lowest running sum within the gap, from the gap's start; null when empty. */
-  lowest: number | null;
+/** A gap's figures as D1 returns them: exact decimal text (sums can pass 2^53, where a double rounds). */
+export interface GapRow {
+  total: string;
+  lowest: string | null;
+  highest: string | null;
+}
+
+interface Gap {
+  total: bigint;
+  /** Lowest and highest running sums within the gap, from the gap's start; null when empty. */
+  lowest: bigint | null;
+  highest: bigint | null;
 }
 
 const ENTRIES = "FROM ledger_entries WHERE space_id = ? AND address = ? AND asset = ?";
 
 /** The statements that measure the gaps around `pending` (sorted by timestamp, then sequence). */
 export function gapStatements(db: D1Database, spaceId: string, address: string, asset: string, pending: Entry[]): D1PreparedStatement[] {
-  const out = [db.prepare(`SELECT COALESCE(SUM(amount), 0) AS total, NULL AS lowest ${ENTRIES} AND timestamp <= ?`).bind(spaceId, address, asset, pending[0]!.timestamp)];
+  const out = [
+    db.prepare(`SELECT ${exactSumSql("amount")} AS total, NULL AS lowest, NULL AS highest ${ENTRIES} AND timestamp <= ?`).bind(spaceId, address, asset, pending[0]!.timestamp),
+  ];
   for (let j = 0; j < pending.length; j++) {
     const after = pending[j]!.timestamp;
     const until = pending[j + 1]?.timestamp;
     if (until === after) {
-      out.push(db.prepare("SELECT 0 AS total, NULL AS lowest"));
+      out.push(db.prepare("SELECT '0 0' AS total, NULL AS lowest, NULL AS highest"));
       continue;
     }
     const upper = until === undefined ? "" : " AND timestamp <= ?";
     const params: (string | number)[] = [spaceId, address, asset, after, ...(until === undefined ? [] : [until])];
+    // Running sums in value-date order stay within twice the largest balance (every balance by date does,
+    // see firstOutOfRange), so the window's SUM cannot overflow; read as text, exactly.
     out.push(
       db.prepare(
-        `SELECT COALESCE(SUM(amount), 0) AS total, MIN(run) AS lowest FROM (
+        `SELECT ${exactSumSql("amount")} AS total, CAST(MIN(run) AS TEXT) AS lowest, CAST(MAX(run) AS TEXT) AS highest FROM (
            SELECT amount, SUM(amount) OVER (ORDER BY timestamp, seq, posting_index ROWS UNBOUNDED PRECEDING) AS run
              ${ENTRIES} AND timestamp > ?${upper})`,
       ).bind(...params),
@@ -45,17 +62,35 @@ export function gapStatements(db: D1Database, spaceId: string, address: string, 
   return out;
 }
 
+const readGap = (r: GapRow): Gap => ({
+  total: readExactSum(r.total),
+  lowest: r.lowest === null ? null : BigInt(r.lowest),
+  highest: r.highest === null ? null : BigInt(r.highest),
+});
+
+const MAX = BigInt(MAX_MINOR);
+
+export type OutOfRange = { at: number; kind: "negative" | "too_large" };
+
 /**
- * Walks the merged order and returns the first instant at which the balance
- * would be negative, or null when it never is.
+ * Walks the merged order and returns the first instant at which the balance would be below `floor` (zero for
+ * an address that may not overdraw, -(2^53 - 1) for any other) or above 2^53 - 1, or null when it never is.
+ * Exact: the stored entries' sums by date can pass 2^53 once an address's volumes have been rebased.
  */
-export function firstNegative(pending: Entry[], gaps: Gap[]): number | null {
+export function firstOutOfRange(pending: Entry[], rows: GapRow[], floor: "zero" | "largest"): OutOfRange | null {
+  const gaps = rows.map(readGap);
+  const low = floor === "zero" ? 0n : -MAX;
+  const check = (balance: bigint, at: number): OutOfRange | null =>
+    balance < low ? { at, kind: low === 0n ? "negative" : "too_large" } : balance > MAX ? { at, kind: "too_large" } : null;
   let balance = gaps[0]!.total;
   for (let j = 0; j < pending.length; j++) {
-    balance += pending[j]!.amount;
-    if (balance < 0) return pending[j]!.timestamp;
+    const at = pending[j]!.timestamp;
+    balance += BigInt(pending[j]!.amount);
+    const here = check(balance, at);
+    if (here) return here;
     const gap = gaps[j + 1]!;
-    if (gap.lowest !== null && balance + gap.lowest < 0) return pending[j]!.timestamp;
+    const inGap = (gap.lowest !== null && check(balance + gap.lowest, at)) || (gap.highest !== null && check(balance + gap.highest, at));
+    if (inGap) return inGap;
     balance += gap.total;
   }
   return null;

@@ -17,7 +17,7 @@ import type { AuthContext, Services } from "../../env";
 import { instantIn, rangeEndExclusive } from "../../lib/dates";
 import { validationFailed } from "../../lib/errors";
 import { assetOf, type Currency, CURRENCIES, CURRENCY_SCALES, formatMinor } from "../../lib/money";
-import type { SqlValue } from "../../lib/sql";
+import { exactSumSql, readExactSum, type SqlValue } from "../../lib/sql";
 import { accountFor, accountSpace } from "../accounts/service";
 import { accountAddress } from "../ledger/addresses";
 import { addDays, isoInZone, ymdString, zonedDate } from "../../lib/zoned-time";
@@ -50,7 +50,9 @@ export async function accountStatement(svc: Services, auth: AuthContext, account
   if (rows.length > MAX_STATEMENT_ENTRIES) {
     throw validationFailed([{ field: "from", message: `More than ${MAX_STATEMENT_ENTRIES} entries; narrow the range`, code: "TOO_BIG" }]);
   }
-  const openingMinor = fetched.filter((r) => r.timestamp < start).reduce((s, r) => s + r.amount, (beforeBand!.results[0] as { total: number }).total);
+  // Every balance by value date is within 2^53 - 1 (the ledger refuses one past it), so the opening and
+  // running balances are exact doubles; the day totals are sums of any size, so bigints.
+  const openingMinor = fetched.filter((r) => r.timestamp < start).reduce((s, r) => s + r.amount, Number(readExactSum((beforeBand!.results[0] as { total: string }).total)));
   const scale = CURRENCY_SCALES[account.currency as Currency];
   let running = openingMinor;
   const fmt = (m: number) => formatMinor(m, scale);
@@ -78,8 +80,8 @@ export async function accountStatement(svc: Services, auth: AuthContext, account
     openingBalance: fmt(openingMinor),
     closingBalance: fmt(running),
     currentBalance: fmt((current!.results[0] as { balance: number }).balance),
-    totalDebit: fmt(rows.reduce((s, r) => s + (r.amount < 0 ? -r.amount : 0), 0)),
-    totalCredit: fmt(rows.reduce((s, r) => s + (r.amount > 0 ? r.amount : 0), 0)),
+    totalDebit: formatMinor(rows.reduce((s, r) => s + (r.amount < 0 ? BigInt(-r.amount) : 0n), 0n), scale),
+    totalCredit: formatMinor(rows.reduce((s, r) => s + (r.amount > 0 ? BigInt(r.amount) : 0n), 0n), scale),
     entries: lines,
   };
 }
@@ -128,7 +130,7 @@ function statementReads(svc: Services, auth: AuthContext, accountId: string, ban
   return [
     db.prepare(`SELECT COALESCE(SUM(input - output), 0) AS balance FROM ledger_volumes WHERE space_id = ${space.sql} AND address = ? AND asset = ${asset.sql}`)
       .bind(...params),
-    db.prepare(`SELECT COALESCE(SUM(e.amount), 0) AS total FROM ledger_entries e WHERE ${w} AND e.timestamp < ?`).bind(...params, lo),
+    db.prepare(`SELECT ${exactSumSql("e.amount")} AS total FROM ledger_entries e WHERE ${w} AND e.timestamp < ?`).bind(...params, lo),
     db.prepare(
       `SELECT e.seq, e.amount, e.timestamp, t.id AS txn_id, t.description, t.merchant_name, lt.metadata
          FROM ledger_entries e
