@@ -117,6 +117,21 @@ describe("batches", () => {
     });
     expect(tooMany.status).toBe(422);
   });
+
+  it("preview=true computes a batch without committing it (it used to be ignored, and the batch committed)", async () => {
+    const ctx = await ledgerSpace();
+    const preview = await callJson(`${ctx.base}/transactions/batch?preview=true`, {
+      token: ctx.user.accessToken, ip: ctx.user.ip,
+      body: { transactions: [{ postings: [posting("world", "a", 100)] }, { postings: [posting("a", "b", 60)] }] },
+    });
+    expect(preview.status).toBe(200);
+    expect(preview.body.data[1].postCommitVolumes.b["USD/2"].balance).toBe(60);
+    expect((await get(ctx, "/stats")).body.data).toEqual({ transactions: 0, accounts: 0 });
+    const failing = await callJson(`${ctx.base}/transactions/batch?preview=true`, {
+      token: ctx.user.accessToken, ip: ctx.user.ip, body: { transactions: [{ postings: [posting("a", "b", 1)] }] },
+    });
+    expect(failing.body.error.code).toBe("INSUFFICIENT_FUNDS");
+  });
 });
 
 describe("idempotency", () => {

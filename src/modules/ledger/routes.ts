@@ -57,18 +57,24 @@ ledgerRoutes.openapi(
     ...idempotent,
     ...access("member"),
     method: "post", path: "/{spaceId}/ledger/transactions/batch", tags, security: bearer, middleware: guards.bulk,
-    summary: "Commit up to 100 transactions atomically: all or none",
-    request: { params: SpaceParam, body: jsonBody(BatchBody) },
-    responses: { 201: json(dataOf(z.array(LedgerTransactionSchema), "LedgerBatchResponse"), "Committed"), ...errors(401, 403, 404, 409, 422, 429) },
+    summary: "Commit up to 100 transactions atomically: all or none (or compute them without committing with preview=true)",
+    request: { params: SpaceParam, query: PreviewQuery, body: jsonBody(BatchBody) },
+    responses: {
+      201: json(dataOf(z.array(LedgerTransactionSchema), "LedgerBatchResponse"), "Committed"),
+      200: json(dataOf(z.array(LedgerTransactionSchema), "LedgerBatchPreview"), "Preview: nothing was committed"),
+      ...errors(401, 403, 404, 409, 422, 429),
+    },
   }),
   async (c) => {
     const body = c.req.valid("json");
+    // A client asking for a preview must never get a commit: the batch takes preview=true as the single route does.
+    const { preview } = c.req.valid("query");
     const result = await ledger.createTransactions(c.get("services"), c.get("auth"), c.req.valid("param").spaceId, body.transactions, {
-      preview: false,
+      preview,
       idempotency: await idempotencyOf(c, body),
     });
     markReplayed(c, result.replayed);
-    return c.json({ data: result.transactions }, 201);
+    return c.json({ data: result.transactions }, preview ? 200 : 201);
   },
 );
 
