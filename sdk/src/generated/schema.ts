@@ -338,8 +338,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Commit up to 100 transactions atomically: all or none
-         * @description Commit up to 100 transactions atomically: all or none. Requires the `member` role or above in the space; viewers get 403. Send an `Idempotency-Key` to make retries safe: the same key and body replay the first response.
+         * Commit up to 100 transactions atomically: all or none (or compute them without committing with preview=true)
+         * @description Commit up to 100 transactions atomically: all or none (or compute them without committing with preview=true). Requires the `member` role or above in the space; viewers get 403. Send an `Idempotency-Key` to make retries safe: the same key and body replay the first response.
          */
         post: operations["spacesLedgerTransactionsBatch"];
         delete?: never;
@@ -2507,6 +2507,9 @@ export interface components {
          */
         Metadata: {
             [key: string]: string;
+        };
+        LedgerBatchPreview: {
+            data: components["schemas"]["LedgerTransaction"][];
         };
         LedgerBatchResponse: {
             data: components["schemas"]["LedgerTransaction"][];
@@ -7993,7 +7996,9 @@ export interface operations {
     };
     spacesLedgerTransactionsBatch: {
         parameters: {
-            query?: never;
+            query?: {
+                preview?: "true" | "false";
+            };
             header?: {
                 /** @description Replays the first response for a retried request */
                 "idempotency-key"?: string;
@@ -8030,6 +8035,40 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Preview: nothing was committed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "txid": 1,
+                     *           "postings": [
+                     *             {
+                     *               "source": "source",
+                     *               "destination": "destination",
+                     *               "amount": 1,
+                     *               "asset": "asset"
+                     *             }
+                     *           ],
+                     *           "reference": "reference",
+                     *           "metadata": {},
+                     *           "timestamp": "timestamp",
+                     *           "preCommitVolumes": {},
+                     *           "postCommitVolumes": {},
+                     *           "reverted": true,
+                     *           "revertedBy": 1,
+                     *           "reverts": 1
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["LedgerBatchPreview"];
+                };
+            };
             /** @description Committed */
             201: {
                 headers: {
