@@ -21,8 +21,23 @@ import { bitsoSandbox } from "./bitso";
 
 export const sandboxRoutes = new Hono<AppEnv>();
 
+/**
+ * Host names that never resolve on the public internet: loopback, `localhost` and the special-use names
+ * `.localhost`, `.test` and `.invalid` (RFC 6761; the in-process SANDBOX_ORIGIN is one). A deployed Worker is
+ * reached by its public name, so even a deployment left in sandbox mode does not serve the simulators (their
+ * outboxes hold every "sent" email, invitation tokens included) to the internet; `npm run deploy` refuses
+ * such a configuration in the first place (scripts/deploy.mjs).
+ */
+function isPrivateHost(hostname: string): boolean {
+  const host = hostname.toLowerCase().replace(/\.$/, "");
+  if (host === "localhost" || host === "[::1]" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host)) return true;
+  return [".localhost", ".test", ".invalid"].some((tld) => host.endsWith(tld));
+}
+
 sandboxRoutes.use("*", async (c, next) => {
-  if (c.env.PROVIDER_MODE !== "sandbox") return c.json({ error: { code: "RESOURCE_NOT_FOUND", message: "Not found" } }, 404);
+  if (c.env.PROVIDER_MODE !== "sandbox" || !isPrivateHost(new URL(c.req.url).hostname)) {
+    return c.json({ error: { code: "RESOURCE_NOT_FOUND", message: "Not found" } }, 404);
+  }
   await next();
 });
 

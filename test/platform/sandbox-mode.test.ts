@@ -22,6 +22,19 @@ describe("sandbox mode", () => {
     expect(isSandboxUrl(env, "https://api.plaid.com/accounts/get")).toBe(false);
     expect(isSandboxUrl(env, "not a url")).toBe(false);
     const live = await app.fetch(new Request(`http://api.test/sandbox/email/messages`), env);
-    expect(live.status).not.toBe(404);
+    expect(live.status).toBe(200);
+  });
+
+  it("serves the simulators only on names that never resolve publicly, even in sandbox mode", async () => {
+    // A deployment left in sandbox mode is reached by its public name: its outboxes (every "sent" email,
+    // invitation tokens included) must not be served there.
+    for (const origin of ["https://dhanam-ledger.example-user.workers.dev", "https://api.dhanam.app", "http://203.0.113.7", "http://localhost.attacker.com"]) {
+      const res = await app.fetch(new Request(`${origin}/sandbox/email/messages`), env);
+      expect(res.status, origin).toBe(404);
+    }
+    for (const origin of ["http://localhost:8787", "http://127.0.0.1:8787", "http://[::1]:8787", "http://api.test", env.SANDBOX_ORIGIN]) {
+      const res = await app.fetch(new Request(`${origin}/sandbox/email/messages`), env);
+      expect(res.status, origin).toBe(200);
+    }
   });
 });
