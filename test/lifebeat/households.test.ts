@@ -77,6 +77,20 @@ describe("households", () => {
   });
 });
 
+describe("the owner's phone number", () => {
+  it("is shown whole to the owner and only by its last two digits to other members (the executor included)", async () => {
+    const w = await householdWorld();
+    const saved = await configure(w, { enabled: true, executorId: w.executorId, notificationChannels: ["email", "sms"], smsNumber: "+14155550123" });
+    expect(saved.smsNumber).toBe("+14155550123");
+    const own = await callJson(`/v1/life-beat?householdId=${w.householdId}`, as(w.owner));
+    expect(own.body.smsNumber).toBe("+14155550123");
+    const theirs = await callJson(`/v1/life-beat?householdId=${w.householdId}`, as(w.executor));
+    expect(theirs.status).toBe(200);
+    expect(theirs.body.smsNumber).toBe("••••••••••23");
+    expect(JSON.stringify(theirs.body)).not.toContain("5550123");
+  });
+});
+
 describe("emergency access safety", () => {
   it("a check-in revokes a manual grant; removing the executor revokes theirs; the grant is refused on every write", async () => {
     sim.set(Date.now());

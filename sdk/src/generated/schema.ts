@@ -4601,6 +4601,7 @@ export interface components {
             nextEscalationAt: string | null;
             executorId: string | null;
             notificationChannels: ("email" | "sms")[];
+            /** @description The owner's number for sms notices; other members see only its last two digits */
             smsNumber: string | null;
             emergencyAccessDays: number;
             emergencyAccess: components["schemas"]["EmergencyAccessGrant"][];

@@ -119,7 +119,7 @@ export const LifeBeatSchema = z
     nextEscalationAt: z.string().nullable(),
     executorId: z.string().nullable(),
     notificationChannels: z.array(z.enum(CHANNELS)),
-    smsNumber: z.string().nullable(),
+    smsNumber: z.string().nullable().openapi({ description: "The owner's number for sms notices; other members see only its last two digits" }),
     emergencyAccessDays: z.number().int(),
     emergencyAccess: z.array(GrantSchema),
   })

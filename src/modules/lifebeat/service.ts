@@ -71,10 +71,14 @@ const presentGrant = (g: GrantRow, now: number) => ({
 
 async function loadPresented(svc: Services, householdId: string) {
   const { row, grants } = stateOf(await svc.env.DB.batch(stateReads(svc.env.DB, plainKey(householdId))));
-  return present(svc, row, grants);
+  return present(svc, row, grants, true);
 }
 
-function present(svc: Services, row: LifeBeatRow, grants: GrantRow[]) {
+/** The owner's phone number as other members see it: its last two digits, enough to tell which it is. */
+const maskedNumber = (n: string | null) => (n === null ? null : `${"•".repeat(Math.max(0, n.length - 2))}${n.slice(-2)}`);
+
+/** The state as `ownerView` (the owner) or any other member sees it: only the owner sees their whole phone number. */
+function present(svc: Services, row: LifeBeatRow, grants: GrantRow[], ownerView: boolean) {
   const now = svc.clock.now();
   return {
     householdId: row.household_id,
@@ -87,7 +91,7 @@ function present(svc: Services, row: LifeBeatRow, grants: GrantRow[]) {
     nextEscalationAt: row.next_escalation_at === null ? null : iso(row.next_escalation_at),
     executorId: row.executor_member_id,
     notificationChannels: channelsOf(row),
-    smsNumber: row.sms_number,
+    smsNumber: ownerView ? row.sms_number : maskedNumber(row.sms_number),
     emergencyAccessDays: row.access_days,
     emergencyAccess: grants.map((g) => presentGrant(g, now)),
   };
@@ -102,10 +106,11 @@ export async function getLifeBeat(svc: Services, auth: AuthContext, householdId:
   const db = svc.env.DB;
   const { household, results } = await readHousehold(svc, auth, householdId, "member", (key) => stateReads(db, key));
   const read = stateOf(results);
-  if (!read.row.enabled) return present(svc, read.row, read.grants);
+  const ownerView = household.owner_id === auth.userId;
+  if (!read.row.enabled) return present(svc, read.row, read.grants, ownerView);
   const after = await foldActivity(svc, read.row, household.owner_id, stateReads(db, plainKey(householdId)));
   const { row, grants } = after ? stateOf(after) : read;
-  return present(svc, row, grants);
+  return present(svc, row, grants, ownerView);
 }
 
 export interface LifeBeatUpdate {
