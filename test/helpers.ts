@@ -93,3 +93,13 @@ export async function addMember(owner: TestUser, spaceId: string, member: TestUs
   });
   if (status !== 201) throw new Error(`add member failed: ${status} ${JSON.stringify(body)}`);
 }
+/** Polls until `check` returns a value (or throws after `ms`). */
+export async function eventually<T>(check: () => Promise<T | null | undefined | false>, ms = 25_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await check();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error("condition not met in time");
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

@@ -7,6 +7,7 @@ import { createDb } from "../db/client";
 import type { Services } from "../env";
 import { systemClock } from "../lib/clock";
 import { logError, logInfo } from "../lib/log";
+import { DEFI_WALLET_SYNC, runWalletSync } from "../modules/defi/service";
 import { RETRAIN_JOB, runRetrain } from "../modules/ml/service";
 import { webhookJobHandlers } from "../modules/webhooks/jobs";
 import { runSyncJob, SYNC_JOB } from "../modules/providers/sync";
@@ -23,6 +24,7 @@ export const jobHandlers: Record<string, JobHandler> = {
   [RETRAIN_JOB]: (svc, m) => runRetrain(svc, String(m.jobId), String(m.spaceId)),
   ...webhookJobHandlers,
   [SYNC_JOB]: (svc, m) => runSyncJob(svc, m),
+  [DEFI_WALLET_SYNC]: (svc, m) => runWalletSync(svc, String(m.walletId)),
 };
 
 export async function handleQueue(batch: MessageBatch<unknown>, env: Env): Promise<void> {

@@ -8,7 +8,7 @@ import { type Clock, systemClock } from "../lib/clock";
 import { logError, logInfo } from "../lib/log";
 import { webhookSweep } from "../modules/webhooks/jobs";
 import { snapshotEsgScores } from "../modules/esg/service";
-import { syncAllWallets } from "../modules/defi/service";
+import { enqueueWalletSyncs } from "../modules/defi/service";
 import { forecastCronTask } from "../modules/analytics/forecast";
 import { recordTodaysRates } from "../modules/rates/service";
 import { refreshLinkedValuations } from "../modules/assets/refresh";
@@ -19,7 +19,7 @@ import { enqueueDueSyncs } from "../modules/providers/sync";
 export type CronTask = (svc: Services, scheduledTime: number) => Promise<void>;
 
 const defiAndGamingSync: CronTask = async (svc) => {
-  await syncAllWallets(svc);
+  await enqueueWalletSyncs(svc);
 };
 const esgSnapshots: CronTask = async (svc, at) => {
   await snapshotEsgScores(svc, at);

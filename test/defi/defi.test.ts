@@ -10,8 +10,8 @@ import { describe, expect, it } from "vitest";
 import worker from "../../src/index";
 import { createDb } from "../../src/db/client";
 import { defiHoldings } from "../../src/modules/defi/holdings";
-import { syncWallet, type WalletRow } from "../../src/modules/defi/service";
-import { addMember, callJson, createSpace, registerUser, type TestUser } from "../helpers";
+import { MAX_WALLETS_PER_SPACE, syncWallet, type WalletRow } from "../../src/modules/defi/service";
+import { addMember, callJson, createSpace, eventually, registerUser, type TestUser } from "../helpers";
 
 const LOWER = "0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed";
 const CHECKSUMMED = "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed";
@@ -54,6 +54,23 @@ describe("POST /v1/defi/wallets", () => {
     const dup = await connect(owner, spaceId, LOWER);
     expect(dup.status).toBe(409);
     expect(dup.body.error.code).toBe("DUPLICATE_RESOURCE");
+  });
+
+  it("connects at most 25 wallets a space (a sync request syncs them all), counted with the insert", async () => {
+    const { owner, spaceId } = await setup();
+    // 24 already there (written directly: the sync policy allows 5 connects a minute), then the API.
+    const now = Date.now();
+    for (let i = 0; i < MAX_WALLETS_PER_SPACE - 1; i++) {
+      await env.DB.prepare("INSERT INTO defi_wallets (id, space_id, address, label, networks, created_by, created_at, updated_at) VALUES (?, ?, ?, 'W', '[\"ethereum\"]', ?, ?, ?)")
+        .bind(`dfw_cap${String(i).padStart(4, "0")}${spaceId}`, spaceId, `0x${String(i + 1).padStart(40, "0")}`, owner.id, now, now).run();
+    }
+    expect((await connect(owner, spaceId)).status).toBe(201);
+    const over = await connect(owner, spaceId, "0xfb6916095ca1df60bb79ce92ce3ea74c37c5d359");
+    expect(over.status).toBe(422);
+    expect(over.body.error.details).toEqual([expect.objectContaining({ field: "spaceId", code: "LIMIT_REACHED" })]);
+    expect((await connect(owner, spaceId, LOWER)).status).toBe(409);
+    const { n } = (await env.DB.prepare("SELECT COUNT(*) AS n FROM defi_wallets WHERE space_id = ?").bind(spaceId).first<{ n: number }>())!;
+    expect(n).toBe(MAX_WALLETS_PER_SPACE);
   });
 
   it("needs a member: a viewer is refused (403), an outsider sees nothing (404)", async () => {
@@ -151,15 +168,20 @@ describe("POST /v1/defi/sync", () => {
 });
 
 describe("daily cron", () => {
-  it("re-syncs every wallet at 04:00 without duplicating positions", async () => {
+  it("re-syncs every wallet at 04:00, one queue message a wallet, without duplicating positions", async () => {
     const { owner, spaceId } = await setup();
     await connect(owner, spaceId);
+    await connect(owner, spaceId, "0xfb6916095ca1df60bb79ce92ce3ea74c37c5d359");
     const before = await positionRows(spaceId);
     await env.DB.prepare("UPDATE defi_wallets SET last_synced_at = 1 WHERE space_id = ?").bind(spaceId).run();
     await worker.scheduled(createScheduledController({ scheduledTime: new Date(), cron: "0 4 * * *" }), env);
-    const w = await env.DB.prepare("SELECT last_synced_at, last_sync_status FROM defi_wallets WHERE space_id = ?").bind(spaceId).first<{ last_synced_at: number; last_sync_status: string }>();
-    expect(w!.last_sync_status).toBe("ok");
-    expect(w!.last_synced_at).toBeGreaterThan(Date.now() - 600_000);
+    // The cron only sends the messages; the queue's consumer (this Worker) syncs each wallet.
+    const synced = await eventually(async () => {
+      const { results } = await env.DB.prepare("SELECT last_synced_at, last_sync_status FROM defi_wallets WHERE space_id = ?").bind(spaceId)
+        .all<{ last_synced_at: number; last_sync_status: string }>();
+      return results.every((w) => w.last_synced_at > 1) && results;
+    });
+    expect(synced.map((w) => w.last_sync_status)).toEqual(["ok", "ok"]);
     expect(await positionRows(spaceId)).toEqual(before);
   });
 });

@@ -13,9 +13,9 @@ import { deliverAttempt, fanOut } from "../../src/modules/webhooks/deliver";
 import { publishEvent, publishEvents, sweepWebhooks } from "../../src/modules/webhooks/publish";
 import { THRESHOLD_EVENT } from "../../src/modules/budgets/alerts";
 import { createAccount, seedCategory } from "../accounts/helpers";
-import { callJson } from "../helpers";
+import { callJson, eventually } from "../helpers";
 import {
-  adminSpace, as, createWebhook, deliveryRow, eventually, failNext, inbox, manualClock, outboxRow, servicesAt, subscriptionRow,
+  adminSpace, as, createWebhook, deliveryRow, failNext, inbox, manualClock, outboxRow, servicesAt, subscriptionRow,
 } from "./helpers";
 import { verifyDhanamWebhook } from "./readme-verifier";
 

@@ -77,13 +77,3 @@ export async function subscriptionRow(id: string) {
   return env.DB.prepare("SELECT * FROM webhook_subscriptions WHERE id = ?").bind(id).first<Record<string, any>>();
 }
 
-/** Polls until `check` returns a value (or throws after `ms`). */
-export async function eventually<T>(check: () => Promise<T | null | undefined | false>, ms = 25_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}

@@ -11,6 +11,7 @@ import type { AuthContext, Services } from "../../env";
 import { iso } from "../../lib/clock";
 import { conflict, notFound, validationFailed } from "../../lib/errors";
 import { logError } from "../../lib/log";
+import { sendAll } from "../../lib/queues";
 import { IN_JSON_LIST, jsonList } from "../../lib/sql";
 import { decimalToMinor, minorToDecimal } from "../prices/decimal";
 import { readSpace, requireSpaceRole } from "../spaces/access";
@@ -20,6 +21,14 @@ import { fetchAppBalances, type DefiNetwork, type PositionToken } from "./client
 import { positionId, walletId } from "./ids";
 
 export const DEFAULT_NETWORKS: DefiNetwork[] = ["ethereum", "polygon", "arbitrum"];
+/**
+ * Wallets one space may connect. A wallet's sync makes one DeFi and five gaming calls, and POST /v1/defi/sync
+ * syncs every wallet of the space in one request: 25 keep it at 150 calls, far inside a Worker's 1,000
+ * subrequests an invocation (it was unbounded: 200 wallets were 1,200 calls).
+ */
+export const MAX_WALLETS_PER_SPACE = 25;
+/** The queue message that syncs one wallet (the daily cron sends one a wallet, so no invocation syncs them all). */
+export const DEFI_WALLET_SYNC = "defi.wallet.sync";
 /** A sync older than this makes a position's value stale. */
 export const DEFI_STALE_AFTER_MS = 86_400_000;
 
@@ -124,10 +133,16 @@ export async function addWallet(
     id: walletId(now), space_id: input.spaceId, address: checked.address, label: input.label?.trim() || "Wallet", networks: JSON.stringify(networks),
     created_at: now, last_synced_at: null, last_sync_status: null, last_sync_error: null,
   };
+  // The count and the insert in one statement: two requests at once cannot both take the last place.
   const res = await svc.env.DB.prepare(
-    "INSERT OR IGNORE INTO defi_wallets (id, space_id, address, label, networks, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-  ).bind(row.id, row.space_id, row.address, row.label, row.networks, auth.userId, now, now).run();
-  if (res.meta.changes !== 1) throw conflict("This wallet is already connected to the space", "DUPLICATE_RESOURCE");
+    `INSERT OR IGNORE INTO defi_wallets (id, space_id, address, label, networks, created_by, created_at, updated_at)
+     SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7 WHERE (SELECT COUNT(*) FROM defi_wallets WHERE space_id = ?2) < ?8`,
+  ).bind(row.id, row.space_id, row.address, row.label, row.networks, auth.userId, now, MAX_WALLETS_PER_SPACE).run();
+  if (res.meta.changes !== 1) {
+    const duplicate = await svc.env.DB.prepare("SELECT 1 FROM defi_wallets WHERE space_id = ? AND address = ?").bind(row.space_id, row.address).first();
+    if (duplicate) throw conflict("This wallet is already connected to the space", "DUPLICATE_RESOURCE");
+    throw validationFailed([{ field: "spaceId", message: `A space may connect at most ${MAX_WALLETS_PER_SPACE} wallets`, code: "LIMIT_REACHED" }]);
+  }
   const sync = await syncWallet(svc, row);
   const stored = await svc.env.DB.prepare("SELECT * FROM defi_wallets WHERE id = ?").bind(row.id).first<WalletRow>();
   return { wallet: presentWallet(stored ?? row), sync };
@@ -151,20 +166,32 @@ export async function syncSpace(svc: Services, auth: AuthContext, input: { space
   return { spaceId: input.spaceId, syncedAt: iso(svc.clock.now()), results };
 }
 
-/** Cron: syncs every wallet of every live space. */
-export async function syncAllWallets(svc: Services): Promise<number> {
-  const res = await svc.env.DB.prepare(
-    "SELECT w.* FROM defi_wallets w JOIN spaces s ON s.id = w.space_id WHERE s.deleted_at IS NULL ORDER BY w.id",
-  ).all<WalletRow>();
-  let ok = 0;
-  for (const w of res.results) {
-    try {
-      if ((await syncWallet(svc, w)).status === "ok") ok++;
-    } catch (err) {
-      logError(undefined, "defi.cron_sync_failed", err, { walletId: w.id });
-    }
+/**
+ * Cron: one queue message a wallet of every live space, so the syncs spread over queue invocations (each
+ * makes a wallet's six provider calls) instead of one invocation running out of subrequests part way, which
+ * left the wallets after it (in id order) never synced. Returns the number of messages sent.
+ */
+export async function enqueueWalletSyncs(svc: Services): Promise<number> {
+  const PAGE = 1000;
+  let after = "";
+  let sent = 0;
+  for (;;) {
+    const { results } = await svc.env.DB.prepare(
+      `SELECT w.id FROM defi_wallets w JOIN spaces s ON s.id = w.space_id WHERE w.id > ? AND s.deleted_at IS NULL ORDER BY w.id LIMIT ${PAGE}`,
+    ).bind(after).all<{ id: string }>();
+    await sendAll(svc.env.SYNC_QUEUE, results.map((r) => ({ type: DEFI_WALLET_SYNC, walletId: r.id })));
+    sent += results.length;
+    if (results.length < PAGE) return sent;
+    after = results[results.length - 1]!.id;
   }
-  return ok;
+}
+
+/** The queue's handler: syncs the wallet if it and its space still exist (a provider failure is recorded, not thrown). */
+export async function runWalletSync(svc: Services, walletId: string): Promise<void> {
+  const w = await svc.env.DB.prepare("SELECT w.* FROM defi_wallets w JOIN spaces s ON s.id = w.space_id WHERE w.id = ? AND s.deleted_at IS NULL")
+    .bind(walletId)
+    .first<WalletRow>();
+  if (w) await syncWallet(svc, w);
 }
 
 function presentPosition(p: PositionRow, wallet: WalletRow | undefined, now: number) {

@@ -11,6 +11,7 @@ import { newId } from "../../lib/ids";
 import { logError, logInfo } from "../../lib/log";
 import { IN_JSON_LIST, jsonList } from "../../lib/sql";
 import { DELIVER_JOB, FANOUT_JOB, STALLED_AFTER_MS, type WebhookEvent } from "./events";
+import { sendAll } from "../../lib/queues";
 
 export interface PublishInput {
   spaceId: string;
@@ -30,11 +31,6 @@ export interface PublishResult {
 
 const INSERT_EVENT =
   "INSERT OR IGNORE INTO event_outbox (id, space_id, type, payload, dedupe_key, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id";
-
-/** Sends queue messages in batches of 100 (the Queues limit per sendBatch). */
-async function sendAll(queue: Queue, bodies: unknown[]): Promise<void> {
-  for (let i = 0; i < bodies.length; i += 100) await queue.sendBatch(bodies.slice(i, i + 100).map((body) => ({ body })));
-}
 
 /** An event as an `event_outbox` row, for a writer that commits it in its own batch (the ledger's `insertEvent` effect, or `outboxStatement`). */
 export interface OutboxRow {
