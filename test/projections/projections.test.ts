@@ -450,6 +450,24 @@ describe("projections: defaults from the ledger", () => {
   });
 });
 
+describe("projections: ledger defaults beyond a projection's range", () => {
+  it("are refused with the exact figure and the field to give, never taken inexactly (a saved scenario then failed to re-run)", async () => {
+    const { u, a, spaceId } = await setup();
+    // 20 trillion dollars: 2 × 10^15 cents, past the 10^15 a request's own amounts may have.
+    await createAccount(u, spaceId, { name: "Vault", openingBalance: "20000000000000.01" });
+    const res = await a.post("/v1/projections", { spaceId, save: true, annualContribution: 0, years: 10, scenarios: 100, seed: 1 });
+    expect(res.status, JSON.stringify(res.body)).toBe(422);
+    expect(res.body.error.details).toEqual([
+      expect.objectContaining({ field: "startingNetWorth", code: "OUT_OF_RANGE", message: expect.stringContaining("(20000000000000.01)") }),
+    ]);
+    // Given in the request, the same projection runs and saves, and its saved inputs compare.
+    const given = await a.post("/v1/projections", { spaceId, save: true, startingNetWorth: "1000000.00", annualContribution: 0, years: 10, scenarios: 100, seed: 1 });
+    expect(given.status, JSON.stringify(given.body)).toBe(201);
+    const compared = await a.post("/v1/projections/compare", { scenarioIds: [given.body.scenario.id] });
+    expect(compared.status, JSON.stringify(compared.body)).toBe(200);
+  });
+});
+
 describe("projections: saved scenarios and comparison", () => {
   it("saves, lists and compares scenarios side by side with one seed", async () => {
     const { a, spaceId } = await setup();

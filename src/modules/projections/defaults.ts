@@ -32,8 +32,8 @@ export interface SpaceRef {
 }
 
 export interface NetWorthDefault {
-  /** Minor units of the space currency. */
-  minor: number;
+  /** Minor units of the space currency (exact: a projection checks its range before taking it). */
+  minor: bigint;
   /** The local day it is valued on. */
   date: string;
   /** Every holding had a rate or price. */
@@ -49,7 +49,7 @@ export async function spaceNetWorth(svc: Services, space: SpaceRef, data?: Defau
   const nw = await netWorthAt(svc, space, data?.atMs ?? svc.clock.now() + 1, data?.valuation);
   const notes = nw.notes.map((n) => `startingNetWorth: ${n}`);
   if (!nw.complete) notes.push(`startingNetWorth is the space's net worth on ${nw.date} without the holdings named above (no rate or price for them)`);
-  return { minor: Number(nw.minor), date: nw.date, complete: nw.complete, notes };
+  return { minor: nw.minor, date: nw.date, complete: nw.complete, notes };
 }
 
 interface FlowRow {
@@ -104,10 +104,9 @@ export function defaultsReads(db: D1Database, space: SqlGuard, nowMs: number): R
 }
 
 export interface ContributionDefault {
-  /** Minor units of the space currency, per year. */
-  income: number;
-  expenses: number;
-  contribution: number;
+  /** Minor units of the space currency, per year (exact: a projection checks their range before taking them). */
+  income: bigint;
+  expenses: bigint;
   /** First and last day (inclusive) of the window in the space's time zone. */
   from: string;
   to: string;
@@ -153,5 +152,5 @@ export async function recentContribution(svc: Services, space: SpaceRef, data?: 
   const income = converter.total(incomeAmounts, "annual income");
   const expenses = converter.total(expenseAmounts, "annual expenses");
   const notes = [...priceNotes, ...converter.report().notes].map((n) => `annualContribution: ${n}`);
-  return { income: Number(income), expenses: Number(expenses), contribution: Number(income - expenses), from: fromText, to: toText, notes };
+  return { income, expenses, from: fromText, to: toText, notes };
 }

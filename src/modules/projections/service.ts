@@ -155,11 +155,32 @@ async function resolve(svc: Services, space: SpaceRef, req: ProjectionRequest, d
     start === undefined ? spaceNetWorth(svc, space, data) : null,
     needLedgerFlow ? recentContribution(svc, space, data) : null,
   ]);
+  // The ledger's figures within the range a request's own amounts have (they can be far larger: a sum
+  // over every holding at the day's rates), so the engine works in exact doubles and a saved projection's
+  // inputs re-run as a request.
+  const fromLedger = (field: string, what: string, value: bigint): number => {
+    if (value > BigInt(MAX_INPUT_MINOR) || -value > BigInt(MAX_INPUT_MINOR)) {
+      problems.push({
+        field,
+        message: `The space's ${what} (${formatMinor(value, scale)}) is beyond what a projection takes (at most ${formatMinor(MAX_INPUT_MINOR, scale)} in magnitude): give ${field}`,
+        code: "OUT_OF_RANGE",
+      });
+      return 0;
+    }
+    return Number(value);
+  };
+  const ledgerStart = netWorth ? fromLedger("startingNetWorth", "net worth", netWorth.minor) : undefined;
+  // Only the figures the request leaves to the ledger (see the cases below).
+  const needIncome = flow !== null && incomeIn === undefined && (contribution === undefined || expensesIn === undefined);
+  const needExpenses = flow !== null && contribution === undefined && expensesIn === undefined;
+  const ledgerIncome = needIncome ? fromLedger("annualIncome", "income over the last 12 months", flow.income) : 0;
+  const ledgerExpenses = needExpenses ? fromLedger("annualExpenses", "expenses over the last 12 months", flow.expenses) : 0;
+  if (problems.length) throw validationFailed(problems);
   let income: number;
   let expenses: number;
   if (contribution === undefined) {
-    income = incomeIn ?? flow!.income;
-    expenses = expensesIn ?? flow!.expenses;
+    income = incomeIn ?? ledgerIncome;
+    expenses = expensesIn ?? ledgerExpenses;
   } else if (incomeIn !== undefined) {
     income = incomeIn;
     expenses = incomeIn - contribution;
@@ -171,14 +192,14 @@ async function resolve(svc: Services, space: SpaceRef, req: ProjectionRequest, d
     if (income < 0) problems.push({ field: "annualContribution", message: "Cannot be below −annualExpenses", code: "OUT_OF_RANGE" });
   } else {
     // Only the net is given: the ledger's income where it covers it, the rest as spending.
-    income = Math.max(flow!.income, contribution);
+    income = Math.max(ledgerIncome, contribution);
     expenses = income - contribution;
   }
   if (problems.length) throw validationFailed(problems);
 
   if (netWorth) notes.push(...netWorth.notes);
   if (flow) notes.push(...flow.notes);
-  if (flow && flow.income === 0 && flow.expenses === 0 && contribution === undefined && incomeIn === undefined && expensesIn === undefined) {
+  if (flow && flow.income === 0n && flow.expenses === 0n && contribution === undefined && incomeIn === undefined && expensesIn === undefined) {
     notes.push(`No income or expenses in the ledger from ${flow.from} to ${flow.to}: the projection assumes no contributions`);
   }
   const p = {
@@ -192,7 +213,7 @@ async function resolve(svc: Services, space: SpaceRef, req: ProjectionRequest, d
     scenarios: req.scenarios ?? DEFAULTS.scenarios,
     stepsPerYear: req.stepsPerYear ?? DEFAULTS.stepsPerYear,
     seed: req.seed ?? randomSeed(),
-    startingNetWorth: start ?? netWorth!.minor,
+    startingNetWorth: start ?? ledgerStart!,
     annualIncome: income,
     annualExpenses: expenses,
     ...p,
