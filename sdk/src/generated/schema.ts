@@ -2417,7 +2417,10 @@ export interface components {
              * @enum {string}
              */
             currency?: "USD" | "MXN" | "EUR" | "GBP" | "CAD" | "BRL" | "COP" | "ARS" | "CLP" | "PEN" | "JPY";
-            /** @example America/Mexico_City */
+            /**
+             * @description The zone the space's days are read in. Recorded entries keep their instants, so a change moves the day an entry written as a date falls on (2025-03-01 written in Asia/Tokyo reads as 2025-02-28 in America/Los_Angeles), in lists, budgets and statements alike.
+             * @example America/Mexico_City
+             */
             timezone?: string;
         };
         SpaceMember: {

@@ -40,7 +40,11 @@ export const UpdateSpaceBody = z
     name: z.string().trim().min(1).max(120).optional(),
     type: z.enum(["personal", "business"]).optional(),
     currency: currency.optional(),
-    timezone: TimeZone.optional(),
+    timezone: TimeZone.optional().openapi({
+      description:
+        "The zone the space's days are read in. Recorded entries keep their instants, so a change moves the day an entry written as a date " +
+        "falls on (2025-03-01 written in Asia/Tokyo reads as 2025-02-28 in America/Los_Angeles), in lists, budgets and statements alike.",
+    }),
   })
   .openapi("UpdateSpaceRequest");
 
