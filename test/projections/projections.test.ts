@@ -466,6 +466,16 @@ describe("projections: ledger defaults beyond a projection's range", () => {
     const compared = await a.post("/v1/projections/compare", { scenarioIds: [given.body.scenario.id] });
     expect(compared.status, JSON.stringify(compared.body)).toBe(200);
   });
+
+  it("refuse spending or income derived past the range from amounts within it (saved, they did not re-run)", async () => {
+    const { a, spaceId } = await setup();
+    const derived = await a.post("/v1/projections", { spaceId, save: true, startingNetWorth: 0, annualIncome: "10000000000000", annualContribution: "-10000000000000", years: 10, scenarios: 100, seed: 1 });
+    expect(derived.status, JSON.stringify(derived.body)).toBe(422);
+    expect(derived.body.error.details).toEqual([expect.objectContaining({ field: "annualContribution", code: "OUT_OF_RANGE", message: expect.stringContaining("annualExpenses 20000000000000.00") })]);
+    const fromSpending = await a.post("/v1/projections", { spaceId, save: false, startingNetWorth: 0, annualExpenses: "10000000000000", annualContribution: "5000000000000", years: 10, scenarios: 100, seed: 1 });
+    expect(fromSpending.status).toBe(422);
+    expect((await a.get(`/v1/projections/scenarios?spaceId=${spaceId}`)).body.scenarios).toEqual([]);
+  });
 });
 
 describe("projections: saved scenarios and comparison", () => {

@@ -162,7 +162,7 @@ async function resolve(svc: Services, space: SpaceRef, req: ProjectionRequest, d
     if (value > BigInt(MAX_INPUT_MINOR) || -value > BigInt(MAX_INPUT_MINOR)) {
       problems.push({
         field,
-        message: `The space's ${what} (${formatMinor(value, scale)}) is beyond what a projection takes (at most ${formatMinor(MAX_INPUT_MINOR, scale)} in magnitude): give ${field}`,
+        message: `The space's ${what} (${formatMinor(value, scale)}) is beyond what a projection takes (at most ${formatMinor(MAX_INPUT_MINOR, scale)} in magnitude): give ${field} (POST /v1/projections)`,
         code: "OUT_OF_RANGE",
       });
       return 0;
@@ -194,6 +194,13 @@ async function resolve(svc: Services, space: SpaceRef, req: ProjectionRequest, d
     // Only the net is given: the ledger's income where it covers it, the rest as spending.
     income = Math.max(ledgerIncome, contribution);
     expenses = income - contribution;
+  }
+  // Derived from two amounts in range, one can be out of it (income 10^13 with a contribution of −10^13 is
+  // spending of 2 × 10^13): refused like a request's own, or the saved inputs would not re-run.
+  for (const [name, value] of [["annualIncome", income], ["annualExpenses", expenses]] as const) {
+    if (problems.length === 0 && Math.abs(value) > MAX_INPUT_MINOR) {
+      problems.push({ field: "annualContribution", message: `Makes ${name} ${formatMinor(value, scale)}, beyond ${formatMinor(MAX_INPUT_MINOR, scale)} in magnitude`, code: "OUT_OF_RANGE" });
+    }
   }
   if (problems.length) throw validationFailed(problems);
 
