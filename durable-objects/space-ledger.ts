@@ -690,8 +690,9 @@ export class SpaceLedger extends DurableObject<Env> {
   /**
    * For each address that this write touches out of value-date order (a back-dated entry, or one before a
    * future-dated entry): one that may not overdraw must stay at or above zero at every later entry too, and
-   * one whose volumes have been rebased (`volumes`, after the write) must stay within 2^53 - 1 either way at
-   * every date (without a rebase its sides, and so every sum of its entries in any order, are within that).
+   * a bounded one (not world, income, expense or equity) whose volumes have been rebased (`volumes`, after
+   * the write) must stay within 2^53 - 1 either way at every date (without a rebase its sides, and so every
+   * sum of its entries in any order, are within that).
    */
   private async firstValueDatedOverdraft(
     entries: Entry[],
@@ -708,7 +709,10 @@ export class SpaceLedger extends DurableObject<Env> {
       const { address } = pending[0]!;
       const mayNotOverdraw = !isUnbounded(address) && !policy.allowsOverdraft(address);
       const overdraftCheck = mayNotOverdraw && pending.some((e) => e.amount < 0);
-      const rangeCheck = (volumes.get(k)?.rebased ?? 0n) > 0n;
+      // Only for addresses whose balance by date is read (accounts and other bounded addresses: statements,
+      // holdings): world and the income/expense/equity counterparties sum the whole space's traffic, and
+      // bounding them by date let one income of the largest amount and its void refuse every earlier income.
+      const rangeCheck = !isUnbounded(address) && (volumes.get(k)?.rebased ?? 0n) > 0n;
       if ((!overdraftCheck && !rangeCheck) || !isBackDated(pending, this.lastEntryAt.get(k) ?? null)) continue;
       // D1 does not hold this group's staged entries yet: such a write waits for the next group.
       if (this.group?.touched.has(k)) throw DEFER;

@@ -4,10 +4,13 @@
  * list entries in that order. An account that may not overdraw must not show a
  * negative balance at any point of that order, so a back-dated write (one
  * dated before the account's latest entry) is checked against every later
- * entry too, not only against the balance at the end. And every balance by date
- * stays within 2^53 - 1 either way, as balances in sequence order do: an address
- * whose volumes were never rebased (engine.ts) cannot leave that range in any
- * order, but once they have been, a back-dated write to it is checked for that.
+ * entry too, not only against the balance at the end. And a bounded address's
+ * balance at every date (what statements and holdings read) stays within
+ * 2^53 - 1 either way, as balances in sequence order do: an address whose
+ * volumes were never rebased (engine.ts) cannot leave that range in any order,
+ * but once they have been, a back-dated write to it is checked for that. The
+ * unbounded counterparties (world, income, expense, equity) are not: nothing
+ * reads them by date, and their sums are the whole space's.
  *
  * The check needs the running balance at the new entries' places among the
  * stored ones. New entries sort after stored ones of the same instant (they
