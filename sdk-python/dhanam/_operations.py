@@ -39,6 +39,7 @@ OPERATIONS: Dict[str, Tuple[str, str]] = {
     "deleteAssetsDocument": ("DELETE", "/v1/assets/{assetId}/documents/{documentId}"),
     "deleteBudget": ("DELETE", "/v1/budgets/{id}"),
     "deleteCategory": ("DELETE", "/v1/categories/{id}"),
+    "deleteDefiWallet": ("DELETE", "/v1/defi/wallets/{walletId}"),
     "deleteHouseholdsMember": ("DELETE", "/v1/households/{householdId}/members/{memberId}"),
     "deleteProvidersConnection": ("DELETE", "/v1/providers/connections/{connectionId}"),
     "deleteSpace": ("DELETE", "/v1/spaces/{spaceId}"),

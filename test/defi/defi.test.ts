@@ -73,6 +73,27 @@ describe("POST /v1/defi/wallets", () => {
     expect(n).toBe(MAX_WALLETS_PER_SPACE);
   });
 
+  it("a disconnected wallet takes its positions with it and frees its place under the cap; strangers get 404, viewers 403", async () => {
+    const { owner, spaceId } = await setup();
+    const connected = await connect(owner, spaceId);
+    expect(connected.status).toBe(201);
+    const walletId = connected.body.wallet.id as string;
+    expect((await positionRows(spaceId)).length).toBeGreaterThan(0);
+    const viewer = await registerUser();
+    await addMember(owner, spaceId, viewer, "viewer");
+    expect((await callJson(`/v1/defi/wallets/${walletId}`, { ...as(viewer), method: "DELETE" })).status).toBe(403);
+    const stranger = await registerUser();
+    const foreign = await callJson(`/v1/defi/wallets/${walletId}`, { ...as(stranger), method: "DELETE" });
+    expect(foreign.status).toBe(404);
+    expect(foreign.body.error.message).toContain("Wallet");
+    expect((await callJson(`/v1/defi/wallets/${walletId}`, { ...as(owner), method: "DELETE" })).status).toBe(204);
+    expect(await positionRows(spaceId)).toEqual([]);
+    const gaming = await env.DB.prepare("SELECT COUNT(*) AS n FROM gaming_positions WHERE wallet_id = ?").bind(walletId).first<{ n: number }>();
+    expect(gaming!.n).toBe(0);
+    expect((await callJson(`/v1/defi/wallets/${walletId}`, { ...as(owner), method: "DELETE" })).status).toBe(404);
+    expect((await connect(owner, spaceId)).status).toBe(201);
+  });
+
   it("needs a member: a viewer is refused (403), an outsider sees nothing (404)", async () => {
     const { owner, spaceId } = await setup();
     const viewer = await registerUser();

@@ -93,7 +93,7 @@ export async function buildWorld(people?: People, opts: { retrainJob?: boolean }
       assetId: asset.id, documentId: doc.documentId, "address@/v1/assets": { address: "123 Main Street", city: "San Francisco", state: "CA", zipCode: "94102" },
       "address@/v1/real-estate/lookup": "123 Main Street",
       connectionId: provider.connectionId, "jobId@/v1/sync-jobs": provider.syncJobId,
-      flagId: provider.flagId, "action@/v1/providers/review-flags": "keep_both",
+      flagId: provider.flagId, "action@/v1/providers/review-flags": "keep_both", walletId: provider.walletId,
     },
   };
 }
@@ -117,6 +117,9 @@ async function providerFixtures(spaceId: string, userId: string) {
     // An open review flag (an ambiguous pending/posted match) for the review-flag routes.
     env.DB.prepare("INSERT INTO provider_review_flags (id, space_id, transaction_id, candidate_transaction_ids, reason, created_at) VALUES (?, ?, ?, ?, 'possible_pending_duplicate', ?)")
       .bind(`evt_flag${suffix}`, spaceId, `txn_posted${suffix}`, JSON.stringify([`txn_pending${suffix}`]), now),
+    // A connected DeFi wallet (for DELETE /v1/defi/wallets/{walletId}), without a sync.
+    env.DB.prepare("INSERT INTO defi_wallets (id, space_id, address, label, networks, created_by, created_at, updated_at) VALUES (?, ?, ?, 'Matrix', '[\"ethereum\"]', ?, ?, ?)")
+      .bind(`wal_matrix${suffix}`, spaceId, `0x${suffix.padStart(40, "0")}`, userId, now, now),
   ]);
-  return { connectionId, syncJobId, flagId: `evt_flag${suffix}` };
+  return { connectionId, syncJobId, flagId: `evt_flag${suffix}`, walletId: `wal_matrix${suffix}` };
 }

@@ -38,6 +38,7 @@ export const OPERATIONS = {
   "deleteAssetsDocument": ["delete", "/v1/assets/{assetId}/documents/{documentId}"],
   "deleteBudget": ["delete", "/v1/budgets/{id}"],
   "deleteCategory": ["delete", "/v1/categories/{id}"],
+  "deleteDefiWallet": ["delete", "/v1/defi/wallets/{walletId}"],
   "deleteHouseholdsMember": ["delete", "/v1/households/{householdId}/members/{memberId}"],
   "deleteProvidersConnection": ["delete", "/v1/providers/connections/{connectionId}"],
   "deleteSpace": ["delete", "/v1/spaces/{spaceId}"],

@@ -5,8 +5,8 @@ import { access, bearer, createRouter, errors, json, jsonBody } from "../../lib/
 import { requireAuth } from "../../middleware/auth";
 import { exactNumbers } from "../../middleware/exact-numbers";
 import { rateLimit } from "../../middleware/rate-limit";
-import { AddWalletBody, AddWalletResponse, PositionsQuery, PositionsResponse, SyncBody, SyncResponse } from "./schemas";
-import { addWallet, listPositions, syncSpace } from "./service";
+import { AddWalletBody, AddWalletResponse, PositionsQuery, PositionsResponse, SyncBody, SyncResponse, WalletIdParam } from "./schemas";
+import { addWallet, deleteWallet, listPositions, syncSpace } from "./service";
 
 export const defiRoutes = createRouter();
 const tags = ["DeFi"];
@@ -65,4 +65,19 @@ defiRoutes.openapi(
     responses: { 200: json(SyncResponse, "Synced"), ...errors(401, 403, 404, 422, 429) },
   }),
   async (c) => c.json(await syncSpace(c.get("services"), c.get("auth"), c.req.valid("json")), 200),
+);
+
+defiRoutes.openapi(
+  createRoute({
+    ...access("member"),
+    middleware: guard, security: bearer,
+    method: "delete", path: "/wallets/{walletId}", tags,
+    summary: "Disconnect a wallet: it and its DeFi and gaming positions are removed (a space connects at most 25)",
+    request: { params: WalletIdParam },
+    responses: { 204: { description: "Disconnected" }, ...errors(401, 403, 404, 422, 429) },
+  }),
+  async (c) => {
+    await deleteWallet(c.get("services"), c.get("auth"), c.req.valid("param").walletId);
+    return c.body(null, 204);
+  },
 );

@@ -7,6 +7,8 @@ export const PositionsQuery = z.object({
   network: z.enum(DEFI_NETWORKS).optional(),
 });
 
+export const WalletIdParam = z.object({ walletId: z.string().min(1).max(64).openapi({ param: { name: "walletId", in: "path" } }) });
+
 export const AddWalletBody = z
   .object({
     spaceId: z.string().min(1).max(64),

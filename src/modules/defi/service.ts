@@ -14,7 +14,7 @@ import { logError } from "../../lib/log";
 import { sendAll } from "../../lib/queues";
 import { IN_JSON_LIST, jsonList } from "../../lib/sql";
 import { decimalToMinor, minorToDecimal } from "../prices/decimal";
-import { readSpace, requireSpaceRole } from "../spaces/access";
+import { readResource, readSpace, requireSpaceRole } from "../spaces/access";
 import { syncGamingWallet } from "../gaming/service";
 import { checkAddress } from "./address";
 import { fetchAppBalances, type DefiNetwork, type PositionToken } from "./client";
@@ -146,6 +146,21 @@ export async function addWallet(
   const sync = await syncWallet(svc, row);
   const stored = await svc.env.DB.prepare("SELECT * FROM defi_wallets WHERE id = ?").bind(row.id).first<WalletRow>();
   return { wallet: presentWallet(stored ?? row), sync };
+}
+
+/**
+ * DELETE /v1/defi/wallets/{walletId}: the wallet and everything synced from it (DeFi positions, gaming
+ * positions and earnings) in one batch, so a space at its wallet cap can make room again.
+ */
+export async function deleteWallet(svc: Services, auth: AuthContext, walletId: string): Promise<void> {
+  await readResource(svc, auth, "defi_wallets", walletId, "Wallet", "member");
+  const db = svc.env.DB;
+  await db.batch([
+    db.prepare("DELETE FROM gaming_earnings WHERE wallet_id = ?").bind(walletId),
+    db.prepare("DELETE FROM gaming_positions WHERE wallet_id = ?").bind(walletId),
+    db.prepare("DELETE FROM defi_positions WHERE wallet_id = ?").bind(walletId),
+    db.prepare("DELETE FROM defi_wallets WHERE id = ?").bind(walletId),
+  ]);
 }
 
 async function walletsOf(svc: Services, spaceId: string, ids?: string[]): Promise<WalletRow[]> {

@@ -70,6 +70,7 @@ const RESOURCE_ID_COLUMN = {
   jobs: "id",
   provider_connections: "id",
   provider_sync_jobs: "job_id",
+  defi_wallets: "id",
 } as const;
 export type SpaceResourceTable = keyof typeof RESOURCE_ID_COLUMN;
 
