@@ -9,8 +9,19 @@ import { spawnSync } from "node:child_process";
 import { createRequire } from "node:module";
 
 const args = process.argv.slice(2);
-const envIndex = args.findIndex((a) => a === "--env" || a === "-e");
-const envName = envIndex >= 0 ? args[envIndex + 1] : args.find((a) => a.startsWith("--env="))?.slice("--env=".length);
+// Anything that would make wrangler deploy another configuration than the one checked here is refused:
+// another config file, vars given on the command line, or more than one environment.
+const overriding = args.filter((a) => /^(-c|--config|--var|--vars|--define)(=|$)/.test(a));
+if (overriding.length > 0) {
+  console.error(`Not deploying: ${overriding.join(", ")} would deploy settings this check does not read. Put them in wrangler.toml (or an [env.<name>] section).`);
+  process.exit(1);
+}
+const envNames = args.flatMap((a, i) => (a === "--env" || a === "-e" ? [args[i + 1]] : /^(--env|-e)=/.test(a) ? [a.slice(a.indexOf("=") + 1)] : []));
+if (envNames.length > 1) {
+  console.error("Not deploying: more than one --env.");
+  process.exit(1);
+}
+const envName = envNames[0] ?? process.env.CLOUDFLARE_ENV;
 
 const { unstable_readConfig } = await import("wrangler");
 const config = unstable_readConfig({ config: "wrangler.toml", env: envName });
@@ -26,6 +37,7 @@ function deployProblems(config) {
   for (const [name, value] of Object.entries(vars)) {
     if (name !== "SANDBOX_ORIGIN" && name !== "PROVIDER_MODE" && typeof value === "string" && /sandbox/i.test(value)) problems.push(`${name} still has its sandbox value`);
   }
+  if (vars.SMS_FROM === "+15005550006") problems.push("SMS_FROM is Twilio's test number");
   if (Number(vars.RATE_LIMIT_MULTIPLIER ?? "1") !== 1) problems.push(`RATE_LIMIT_MULTIPLIER is ${vars.RATE_LIMIT_MULTIPLIER} (keep 1 in production)`);
   for (const db of config.d1_databases ?? []) {
     if (!db.database_id || /^[0-]+$/.test(db.database_id)) problems.push(`the D1 database ${db.binding} has no real database_id (wrangler d1 create)`);
