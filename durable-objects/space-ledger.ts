@@ -649,8 +649,8 @@ export class SpaceLedger extends DurableObject<Env> {
       });
       seq++;
     }
-    const overdrawn = await this.firstValueDatedOverdraft(entries, policy, scratch);
-    if (overdrawn) return { ok: false, error: overdrawn };
+    const byDate = await this.firstValueDatedRefusal(entries, policy, scratch);
+    if (byDate) return { ok: false, error: byDate };
     if (preview) return { ok: true, replayed: false, transactions: committed.slice(answerFrom), returns: op.returns ?? {} };
 
     const logs: PendingLog[] = committed.map((tx, i) => {
@@ -691,10 +691,10 @@ export class SpaceLedger extends DurableObject<Env> {
    * For each address that this write touches out of value-date order (a back-dated entry, or one before a
    * future-dated entry): one that may not overdraw must stay at or above zero at every later entry too, and
    * a bounded one (not world, income, expense or equity) whose volumes have been rebased (`volumes`, after
-   * the write) must stay within 2^53 - 1 either way at every date (without a rebase its sides, and so every
-   * sum of its entries in any order, are within that).
+   * the write) must stay within 2^53 - 1 either way at the end of every instant (without a rebase its sides,
+   * and so every sum of its entries in any order, are within that).
    */
-  private async firstValueDatedOverdraft(
+  private async firstValueDatedRefusal(
     entries: Entry[],
     policy: { allowsOverdraft(a: string): boolean },
     volumes: Map<string, StoredVolume>,
@@ -704,7 +704,7 @@ export class SpaceLedger extends DurableObject<Env> {
       const k = volumeKey(e.address, e.asset);
       byVolume.set(k, [...(byVolume.get(k) ?? []), e]);
     }
-    const checks: { pending: Entry[]; floor: "zero" | "largest"; statements: D1PreparedStatement[] }[] = [];
+    const checks: { pending: Entry[]; check: { mayNotOverdraw: boolean; range: boolean }; statements: D1PreparedStatement[] }[] = [];
     for (const [k, pending] of byVolume) {
       const { address } = pending[0]!;
       const mayNotOverdraw = !isUnbounded(address) && !policy.allowsOverdraft(address);
@@ -717,7 +717,11 @@ export class SpaceLedger extends DurableObject<Env> {
       // D1 does not hold this group's staged entries yet: such a write waits for the next group.
       if (this.group?.touched.has(k)) throw DEFER;
       const sorted = byValueDate(pending);
-      checks.push({ pending: sorted, floor: mayNotOverdraw ? "zero" : "largest", statements: gapStatements(this.db, this.spaceId!, address, sorted[0]!.asset, sorted) });
+      checks.push({
+        pending: sorted,
+        check: { mayNotOverdraw: overdraftCheck, range: rangeCheck },
+        statements: gapStatements(this.db, this.spaceId!, address, sorted[0]!.asset, sorted, rangeCheck),
+      });
     }
     if (checks.length === 0) return null;
     const results = await this.db.batch<GapRow>(checks.flatMap((c) => c.statements));
@@ -725,7 +729,7 @@ export class SpaceLedger extends DurableObject<Env> {
     for (const c of checks) {
       const gaps = results.slice(at, at + c.statements.length).map((r) => r.results[0]!);
       at += c.statements.length;
-      const out = firstOutOfRange(c.pending, gaps, c.floor);
+      const out = firstOutOfRange(c.pending, gaps, c.check);
       if (!out) continue;
       const e = c.pending[0]!;
       const day = new Date(out.at).toISOString();
@@ -737,7 +741,7 @@ export class SpaceLedger extends DurableObject<Env> {
           }
         : {
             status: 422, code: "VALIDATION_FAILED",
-            message: `The ${e.asset} balance of ${e.address} on ${day} would pass the largest supported balance (${MAX_MINOR} minor units in either direction)`,
+            message: `The ${e.asset} balance of ${e.address} at ${day} would pass the largest supported balance (${MAX_MINOR} minor units in either direction)`,
             details: [{ field: "date", message: `${e.address} would be out of range at that date`, code: "TOO_BIG" }],
           };
     }

@@ -132,11 +132,13 @@ describe("volumes past 2^53 of traffic", () => {
       const r = await income(accountId, "15.00", date);
       expect(r.status, `${date}: ${JSON.stringify(r.body)}`).toBe(201);
     }
-    // Account A itself held the largest balance for a moment on the 2nd (between the income and its void,
-    // entry by entry as its statement shows): an income to it dated before then would pass the limit there.
-    const beforePeak = await income(a.id, "15.00", "2026-10-01");
-    expect(beforePeak.status).toBe(422);
-    expect(beforePeak.body.error.message).toContain(`accounts:${a.id}`);
+    // Account A held the largest balance only between two entries of the 2nd's instant (the income and its
+    // void), never at an instant's end: an income to it dated before then goes through, and its statement
+    // shows the in-between balance exactly (in bigints).
+    expect((await income(a.id, "15.00", "2026-10-01")).status).toBe(201);
+    const statement = await callJson(`/v1/accounts/${a.id}/ledger?from=2026-10-01&to=2026-11-30`, as);
+    expect(statement.status, JSON.stringify(statement.body)).toBe(200);
+    expect(statement.body.entries.map((e: { runningBalance: string }) => e.runningBalance)).toEqual(["15.00", "90071992547424.91", "15.00", "30.00"]);
     // Through the ledger API: nearly the largest amount out of world now and back far in the future.
     const ctx = { user: u, spaceId: space.id, base: `/v1/spaces/${space.id}/ledger` };
     const most = MAX - 10_000;
@@ -144,6 +146,29 @@ describe("volumes past 2^53 of traffic", () => {
     expect((await postTx(ctx, { postings: [posting("users:x", "world", most)], timestamp: "9999-12-31T00:00:00Z" })).status).toBe(201);
     const today = await income(b.id, "15.00", new Date().toISOString().slice(0, 10));
     expect(today.status, JSON.stringify(today.body)).toBe(201);
+    expect(await ledgerViolations(space.id)).toEqual([]);
+  });
+
+  it("a future-dated income of the largest amount and its void do not stop an account's later incomes", async () => {
+    const u = await registerUser();
+    const as = { token: u.accessToken, ip: u.ip };
+    const space = await createSpace(u);
+    const checking = await createAccount(u, space.id, { name: "Checking", openingBalance: "100.00" });
+    const income = (amount: string, date: string) =>
+      callJson("/v1/transactions", { ...as, body: { spaceId: space.id, accountId: checking.id, amount, description: "Income", date } });
+    const peak = await income("90071992547309.91", "9999-12-31"); // the largest balance less the 100.00 there
+    expect(peak.status, JSON.stringify(peak.body)).toBe(201);
+    expect((await callJson(`/v1/transactions/${peak.body.id}`, { ...as, method: "DELETE" })).status).toBe(200);
+    for (const date of [new Date().toISOString().slice(0, 10), "2030-06-01"]) {
+      const r = await income("25.00", date);
+      expect(r.status, `${date}: ${JSON.stringify(r.body)}`).toBe(201);
+    }
+    // What an instant's end would hold past the limit is still refused: the peak kept, then an earlier income.
+    const kept = await income("90071992547259.91", "9999-12-31");
+    expect(kept.status, JSON.stringify(kept.body)).toBe(201);
+    const over = await income("0.01", "2031-01-01");
+    expect(over.status).toBe(422);
+    expect(over.body.error.message).toMatch(/largest supported balance/);
     expect(await ledgerViolations(space.id)).toEqual([]);
   });
 

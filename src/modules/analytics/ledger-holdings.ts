@@ -7,7 +7,7 @@
  * price where one is known. Each account appears once per asset it holds.
  */
 import type { Services } from "../../env";
-import type { SqlGuard } from "../../lib/sql";
+import { exactSumSql, readExactSum, type SqlGuard } from "../../lib/sql";
 import type { Holding } from "./net-worth-sources";
 
 /** `accounts:` addresses as an index range (address, then time: the ledger_entries_time_idx index). */
@@ -78,18 +78,18 @@ export function balanceStatements(db: D1Database, space: SqlGuard, ranges: Insta
   if (ranges.length === 0) return [];
   const zones = zonesOf(ranges);
   const from = `FROM ledger_entries WHERE space_id = ${space.sql} AND ${ACCOUNT_RANGE}`;
-  const stmts = [db.prepare(`SELECT address, asset, CAST(SUM(amount) AS TEXT) AS total ${from} AND timestamp < ? GROUP BY address, asset`).bind(...space.params, zones[0]!.lo)];
+  const stmts = [db.prepare(`SELECT address, asset, ${exactSumSql("amount")} AS total ${from} AND timestamp < ? GROUP BY address, asset`).bind(...space.params, zones[0]!.lo)];
   zones.forEach((z, i) => {
     if (z.hi > z.lo) {
       stmts.push(
-        db.prepare(`SELECT address, asset, timestamp, CAST(SUM(amount) AS TEXT) AS total ${from} AND timestamp >= ? AND timestamp < ? GROUP BY address, asset, timestamp`)
+        db.prepare(`SELECT address, asset, timestamp, ${exactSumSql("amount")} AS total ${from} AND timestamp >= ? AND timestamp < ? GROUP BY address, asset, timestamp`)
           .bind(...space.params, z.lo, z.hi),
       );
     }
     const next = zones[i + 1];
     if (next) {
       stmts.push(
-        db.prepare(`SELECT address, asset, ? AS timestamp, CAST(SUM(amount) AS TEXT) AS total ${from} AND timestamp >= ? AND timestamp < ? GROUP BY address, asset`)
+        db.prepare(`SELECT address, asset, ? AS timestamp, ${exactSumSql("amount")} AS total ${from} AND timestamp >= ? AND timestamp < ? GROUP BY address, asset`)
           .bind(z.hi, ...space.params, z.hi, next.lo),
       );
     }
@@ -108,7 +108,7 @@ export function balancesAt(results: D1Result[], points: number[]): Map<string, b
   const running = new Map<string, bigint>();
   const apply = (r: MoveRow) => {
     const k = key(r.address.slice("accounts:".length), r.asset);
-    running.set(k, (running.get(k) ?? 0n) + BigInt(r.total));
+    running.set(k, (running.get(k) ?? 0n) + readExactSum(r.total));
   };
   opening!.results.forEach(apply);
   const rows = rest.flatMap((r) => r.results).sort((a, b) => a.timestamp! - b.timestamp!);

@@ -5,7 +5,7 @@
  * asset across accounts are added up.
  */
 import type { Services } from "../../env";
-import { IN_JSON_LIST, jsonList, type SqlGuard } from "../../lib/sql";
+import { exactSumSql, IN_JSON_LIST, jsonList, readExactSum, type SqlGuard } from "../../lib/sql";
 import { COINGECKO_IDS } from "../prices/assets";
 import { ESG_DATASET } from "./dataset";
 
@@ -24,7 +24,8 @@ export interface Row {
   id: string;
   currency: string;
   asset: string;
-  balance: number;
+  /** Minor units: a number from the volumes, exact text from `exactSumSql` for a past instant. */
+  balance: number | string;
 }
 
 /** The condition on `accounts a` of the space's active accounts held in a crypto asset: binds `space`'s parameters, then the crypto symbols. */
@@ -58,7 +59,7 @@ export function cryptoHoldingsStatement(db: D1Database, space: SqlGuard, beforeM
     ).bind(...a.params);
   }
   return db.prepare(
-    `SELECT a.id, a.currency, e.asset, SUM(e.amount) AS balance
+    `SELECT a.id, a.currency, e.asset, ${exactSumSql("e.amount")} AS balance
        FROM accounts a JOIN ledger_entries e ON e.space_id = a.space_id AND e.address = 'accounts:' || a.id
       WHERE ${a.sql} AND e.timestamp < ?
       GROUP BY a.id, e.asset ORDER BY a.created_at, a.id`,
@@ -74,7 +75,7 @@ export function holdingsFrom(rows: Row[]): CryptoHolding[] {
     const scale = scaleText === undefined ? 0 : Number(scaleText);
     const h = bySymbol.get(code) ?? { symbol: code, quantityMinor: 0n, scale, accountIds: [] };
     if (h.scale !== scale) continue; // one scale per asset (the account currency's)
-    h.quantityMinor += BigInt(r.balance);
+    h.quantityMinor += typeof r.balance === "string" ? readExactSum(r.balance) : BigInt(r.balance);
     h.accountIds.push(r.id);
     bySymbol.set(code, h);
   }

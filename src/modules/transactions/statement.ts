@@ -50,14 +50,15 @@ export async function accountStatement(svc: Services, auth: AuthContext, account
   if (rows.length > MAX_STATEMENT_ENTRIES) {
     throw validationFailed([{ field: "from", message: `More than ${MAX_STATEMENT_ENTRIES} entries; narrow the range`, code: "TOO_BIG" }]);
   }
-  // Every balance by value date is within 2^53 - 1 (the ledger refuses one past it), so the opening and
-  // running balances are exact doubles; the day totals are sums of any size, so bigints.
-  const openingMinor = fetched.filter((r) => r.timestamp < start).reduce((s, r) => s + r.amount, Number(readExactSum((beforeBand!.results[0] as { total: string }).total)));
+  // In bigints: an account's balance at each instant's end is within 2^53 - 1 (the ledger refuses one past
+  // it), but between two entries of one instant that cancel (an income of the largest amount and its void)
+  // it may not be, and the totals are sums of any size.
+  const openingMinor = fetched.filter((r) => r.timestamp < start).reduce((s, r) => s + BigInt(r.amount), readExactSum((beforeBand!.results[0] as { total: string }).total));
   const scale = CURRENCY_SCALES[account.currency as Currency];
   let running = openingMinor;
-  const fmt = (m: number) => formatMinor(m, scale);
+  const fmt = (m: number | bigint) => formatMinor(m, scale);
   const lines = rows.map((r) => {
-    running += r.amount;
+    running += BigInt(r.amount);
     const meta = JSON.parse(r.metadata) as Record<string, string>;
     return {
       date: isoInZone(r.timestamp, tz),
@@ -80,8 +81,8 @@ export async function accountStatement(svc: Services, auth: AuthContext, account
     openingBalance: fmt(openingMinor),
     closingBalance: fmt(running),
     currentBalance: fmt((current!.results[0] as { balance: number }).balance),
-    totalDebit: formatMinor(rows.reduce((s, r) => s + (r.amount < 0 ? BigInt(-r.amount) : 0n), 0n), scale),
-    totalCredit: formatMinor(rows.reduce((s, r) => s + (r.amount > 0 ? BigInt(r.amount) : 0n), 0n), scale),
+    totalDebit: fmt(rows.reduce((s, r) => s + (r.amount < 0 ? BigInt(-r.amount) : 0n), 0n)),
+    totalCredit: fmt(rows.reduce((s, r) => s + (r.amount > 0 ? BigInt(r.amount) : 0n), 0n)),
     entries: lines,
   };
 }
