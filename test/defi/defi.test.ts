@@ -94,6 +94,22 @@ describe("POST /v1/defi/wallets", () => {
     expect((await connect(owner, spaceId)).status).toBe(201);
   });
 
+  it("a sync that read the wallet before it was disconnected leaves none of its rows", async () => {
+    const { owner, spaceId } = await setup();
+    const connected = await connect(owner, spaceId);
+    const walletId = connected.body.wallet.id as string;
+    const row = (await env.DB.prepare("SELECT * FROM defi_wallets WHERE id = ?").bind(walletId).first<WalletRow>())!;
+    expect((await callJson(`/v1/defi/wallets/${walletId}`, { ...as(owner), method: "DELETE" })).status).toBe(204);
+    // The sync's provider calls were under way: its writes land after the delete.
+    const svc = { env, db: createDb(env.DB), clock: { now: () => Date.now() } };
+    const late = await syncWallet(svc, row);
+    expect(late.status).toBe("ok");
+    for (const table of ["defi_positions", "gaming_positions", "gaming_earnings"]) {
+      const { n } = (await env.DB.prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE wallet_id = ?`).bind(walletId).first<{ n: number }>())!;
+      expect(n, table).toBe(0);
+    }
+  });
+
   it("needs a member: a viewer is refused (403), an outsider sees nothing (404)", async () => {
     const { owner, spaceId } = await setup();
     const viewer = await registerUser();

@@ -113,6 +113,8 @@ export async function syncWallet(svc: Services, w: WalletRow): Promise<WalletSyn
   statements.push(
     db.prepare(`DELETE FROM defi_positions WHERE wallet_id = ? AND position_key NOT ${IN_JSON_LIST}`).bind(w.id, jsonList([...byKey.keys()])),
     db.prepare("UPDATE defi_wallets SET last_synced_at = ?, last_sync_status = 'ok', last_sync_error = NULL, updated_at = ? WHERE id = ?").bind(now, now, w.id),
+    // A wallet disconnected while its provider call was under way: this batch must leave none of its rows.
+    db.prepare("DELETE FROM defi_positions WHERE wallet_id = ?1 AND NOT EXISTS (SELECT 1 FROM defi_wallets WHERE id = ?1)").bind(w.id),
   );
   await db.batch(statements);
   const gaming = await syncGamingWallet(svc, { id: w.id, spaceId: w.space_id, address: w.address });

@@ -92,7 +92,13 @@ export async function syncGamingWallet(svc: Services, wallet: { id: string; spac
         "ON CONFLICT (wallet_id, platform, source, day) DO UPDATE SET amount_usd = excluded.amount_usd"),
     );
   }
-  if (statements.length) await db.batch(statements);
+  if (statements.length) {
+    // A wallet disconnected while its provider calls were under way: this batch must leave none of its rows.
+    for (const table of ["gaming_positions", "gaming_earnings"]) {
+      statements.push(db.prepare(`DELETE FROM ${table} WHERE wallet_id = ?1 AND NOT EXISTS (SELECT 1 FROM defi_wallets WHERE id = ?1)`).bind(wallet.id));
+    }
+    await db.batch(statements);
+  }
   return fetched.filter((f) => f.portfolio).length;
 }
 
