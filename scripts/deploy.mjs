@@ -6,12 +6,13 @@
 // tokens would be accepted. The check reads the configuration wrangler would deploy (with `--env <name>`,
 // that environment's), so production settings can live in an [env.production] section or in the [vars].
 import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 
 const args = process.argv.slice(2);
 // Anything that would make wrangler deploy another configuration than the one checked here is refused:
 // another config file, vars given on the command line, or more than one environment.
-const overriding = args.filter((a) => /^(-c|--config|--var|--vars|--define)(=|$)/.test(a));
+const overriding = args.filter((a) => /^(-c|--config|--cwd|--env-file|--var|--vars|--define)(=|$)/.test(a));
 if (overriding.length > 0) {
   console.error(`Not deploying: ${overriding.join(", ")} would deploy settings this check does not read. Put them in wrangler.toml (or an [env.<name>] section).`);
   process.exit(1);
@@ -21,7 +22,12 @@ if (envNames.length > 1) {
   console.error("Not deploying: more than one --env.");
   process.exit(1);
 }
-const envName = envNames[0] ?? process.env.CLOUDFLARE_ENV;
+// wrangler also reads CLOUDFLARE_ENV from .env files; the check must see the environment it will deploy.
+const dotenvEnv = [".env", ".env.local"]
+  .filter((f) => existsSync(f))
+  .map((f) => /^\s*CLOUDFLARE_ENV\s*=\s*["']?([^"'\s#]*)/m.exec(readFileSync(f, "utf8"))?.[1])
+  .find((v) => v !== undefined);
+const envName = envNames[0] ?? process.env.CLOUDFLARE_ENV ?? dotenvEnv;
 
 const { unstable_readConfig } = await import("wrangler");
 const config = unstable_readConfig({ config: "wrangler.toml", env: envName });
@@ -53,5 +59,6 @@ if (problems.length > 0) {
   process.exit(1);
 }
 const bin = createRequire(import.meta.url).resolve("wrangler/bin/wrangler.js");
-const run = spawnSync(process.execPath, [bin, "deploy", ...args], { stdio: "inherit" });
+// The file checked is the file deployed (wrangler would prefer a wrangler.json beside it).
+const run = spawnSync(process.execPath, [bin, "deploy", "--config", "wrangler.toml", ...args], { stdio: "inherit" });
 process.exit(run.status ?? 1);
