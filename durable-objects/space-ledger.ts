@@ -704,7 +704,7 @@ export class SpaceLedger extends DurableObject<Env> {
       const k = volumeKey(e.address, e.asset);
       byVolume.set(k, [...(byVolume.get(k) ?? []), e]);
     }
-    const checks: { pending: Entry[]; check: { mayNotOverdraw: boolean; range: boolean }; statements: D1PreparedStatement[] }[] = [];
+    const checks: { pending: Entry[]; before: bigint; check: { mayNotOverdraw: boolean; range: boolean }; statements: D1PreparedStatement[] }[] = [];
     for (const [k, pending] of byVolume) {
       const { address } = pending[0]!;
       const mayNotOverdraw = !isUnbounded(address) && !policy.allowsOverdraft(address);
@@ -717,8 +717,11 @@ export class SpaceLedger extends DurableObject<Env> {
       // D1 does not hold this group's staged entries yet: such a write waits for the next group.
       if (this.group?.touched.has(k)) throw DEFER;
       const sorted = byValueDate(pending);
+      // The cached volumes before this write are D1's for this key: the group has staged nothing for it.
+      const stored = this.volumes.get(k);
       checks.push({
         pending: sorted,
+        before: stored ? BigInt(stored.input) - BigInt(stored.output) : 0n,
         check: { mayNotOverdraw: overdraftCheck, range: rangeCheck },
         statements: gapStatements(this.db, this.spaceId!, address, sorted[0]!.asset, sorted, rangeCheck),
       });
@@ -729,7 +732,7 @@ export class SpaceLedger extends DurableObject<Env> {
     for (const c of checks) {
       const gaps = results.slice(at, at + c.statements.length).map((r) => r.results[0]!);
       at += c.statements.length;
-      const out = firstOutOfRange(c.pending, gaps, c.check);
+      const out = firstOutOfRange(c.pending, gaps, c.before, c.check);
       if (!out) continue;
       const e = c.pending[0]!;
       const day = new Date(out.at).toISOString();

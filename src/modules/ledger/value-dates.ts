@@ -17,8 +17,9 @@
  * stored ones. New entries sort after stored ones of the same instant (they
  * get higher sequence numbers), so with new entries at instants s1 ≤ … ≤ sk
  * the stored entries fall into gaps (−∞, s1], (s1, s2], …, (sk, ∞). One D1
- * statement per gap returns its total, its lowest running sum and, for the
- * range check, the lowest and highest balances at its instants' ends.
+ * statement per gap after s1 returns its total, its lowest running sum and,
+ * for the range check, the lowest and highest balances at its instants' ends;
+ * the first gap's total is the balance before the write less theirs.
  */
 import { MAX_MINOR } from "../../lib/money";
 import { exactSumSql, readExactSum } from "../../lib/sql";
@@ -50,9 +51,9 @@ const INSTANT_NET = "(SUM(amount >> 26) * 67108864 + SUM(amount & 67108863))";
  * `instants`, each gap also measures the balances at the end of the instants inside it (the range check).
  */
 export function gapStatements(db: D1Database, spaceId: string, address: string, asset: string, pending: Entry[], instants: boolean): D1PreparedStatement[] {
-  const out = [
-    db.prepare(`SELECT ${exactSumSql("amount")} AS total, NULL AS lowest, NULL AS instants ${ENTRIES} AND timestamp <= ?`).bind(spaceId, address, asset, pending[0]!.timestamp),
-  ];
+  // No statement for the first gap (−∞, s1]: its total is the balance before the write less the later gaps'
+  // (firstOutOfRange), so the check reads only the entries after s1, not the whole history before it.
+  const out: D1PreparedStatement[] = [];
   for (let j = 0; j < pending.length; j++) {
     const after = pending[j]!.timestamp;
     const until = pending[j + 1]?.timestamp;
@@ -103,17 +104,24 @@ export type OutOfRange = { at: number; kind: "negative" | "too_large" };
  * held the sum between them at any later instant, so they cannot refuse earlier writes. Exact: sums by date
  * can pass 2^53 once an address's volumes have been rebased.
  */
-export function firstOutOfRange(pending: Entry[], rows: GapRow[], check: { mayNotOverdraw: boolean; range: boolean }): OutOfRange | null {
+export function firstOutOfRange(
+  pending: Entry[],
+  rows: GapRow[],
+  /** The address's balance before this write (all its stored entries: D1 holds them, the caller made sure). */
+  before: bigint,
+  check: { mayNotOverdraw: boolean; range: boolean },
+): OutOfRange | null {
   const gaps = rows.map(readGap);
   const outside = (b: bigint) => b > MAX || b < -MAX;
-  let balance = gaps[0]!.total;
+  // The stored entries up to s1 are all of them but those of the later gaps.
+  let balance = gaps.reduce((b, g) => b - g.total, before);
   for (let j = 0; j < pending.length; j++) {
     const at = pending[j]!.timestamp;
     balance += BigInt(pending[j]!.amount);
     if (check.mayNotOverdraw && balance < 0n) return { at, kind: "negative" };
     const endOfInstant = pending[j + 1]?.timestamp !== at;
     if (check.range && endOfInstant && outside(balance)) return { at, kind: "too_large" };
-    const gap = gaps[j + 1]!;
+    const gap = gaps[j]!;
     if (check.mayNotOverdraw && gap.lowest !== null && balance + gap.lowest < 0n) return { at, kind: "negative" };
     if (check.range && ((gap.instantLow !== null && outside(balance + gap.instantLow)) || (gap.instantHigh !== null && outside(balance + gap.instantHigh)))) {
       return { at, kind: "too_large" };
