@@ -20,6 +20,18 @@ const MAX = 9007199254740991; // 2^53 - 1 minor units: the largest amount and ba
 const revert = (ctx: LedgerCtx, txid: number) =>
   callJson(`${ctx.base}/transactions/${txid}/revert`, { method: "POST", token: ctx.user.accessToken, ip: ctx.user.ip });
 
+/** A Dhanam space with its owner, an income on any of its accounts, and a void. */
+async function dhanamSpace() {
+  const u = await registerUser();
+  const as = { token: u.accessToken, ip: u.ip };
+  const space = await createSpace(u);
+  const income = (accountId: string, amount: string, date: string, description = "Income") =>
+    callJson("/v1/transactions", { ...as, body: { spaceId: space.id, accountId, amount, description, date } });
+  const voidTxn = async (id: string) => (await callJson(`/v1/transactions/${id}`, { ...as, method: "DELETE" })).status;
+  const account = (opts: Parameters<typeof createAccount>[2]) => createAccount(u, space.id, opts);
+  return { u, as, space, income, voidTxn, account };
+}
+
 const storedVolume = (spaceId: string, address: string) =>
   env.DB.prepare("SELECT input, output, rebased FROM ledger_volumes WHERE space_id = ? AND address = ? AND asset = 'USD/2'")
     .bind(spaceId, address)
@@ -27,19 +39,13 @@ const storedVolume = (spaceId: string, address: string) =>
 
 describe("volumes past 2^53 of traffic", () => {
   it("an income of the largest amount and its void leave the space able to take income", async () => {
-    const u = await registerUser();
-    const as = { token: u.accessToken, ip: u.ip };
-    const space = await createSpace(u);
-    const account = await createAccount(u, space.id, { name: "Checking" });
-    const income = (amount: string) =>
-      callJson("/v1/transactions", { ...as, body: { spaceId: space.id, accountId: account.id, amount, description: "Salary", date: "2026-11-02" } });
-
-    const huge = await income("90071992547409.91");
+    const { as, space, income, voidTxn, account: newAccount } = await dhanamSpace();
+    const account = await newAccount({ name: "Checking" });
+    const huge = await income(account.id, "90071992547409.91", "2026-11-02");
     expect(huge.status, JSON.stringify(huge.body)).toBe(201);
-    const voided = await callJson(`/v1/transactions/${huge.body.id}`, { ...as, method: "DELETE" });
-    expect(voided.status, JSON.stringify(voided.body)).toBe(200);
+    expect(await voidTxn(huge.body.id)).toBe(200);
 
-    const next = await income("1500.00");
+    const next = await income(account.id, "1500.00", "2026-11-02");
     expect(next.status, JSON.stringify(next.body)).toBe(201);
     const read = await callJson(`/v1/accounts/${account.id}`, as);
     expect(read.body.balanceDecimal ?? read.body.balance).toBe("1500.00");
@@ -119,15 +125,11 @@ describe("volumes past 2^53 of traffic", () => {
   });
 
   it("world is not bounded by date: an income of the largest amount and its void do not refuse earlier incomes", async () => {
-    const u = await registerUser();
-    const as = { token: u.accessToken, ip: u.ip };
-    const space = await createSpace(u);
-    const a = await createAccount(u, space.id, { name: "A" });
-    const b = await createAccount(u, space.id, { name: "B" });
-    const income = (accountId: string, amount: string, date: string) =>
-      callJson("/v1/transactions", { ...as, body: { spaceId: space.id, accountId, amount, description: "Income", date } });
+    const { u, as, space, income, voidTxn, account } = await dhanamSpace();
+    const a = await account({ name: "A" });
+    const b = await account({ name: "B" });
     const huge = await income(a.id, "90071992547409.91", "2026-11-02");
-    expect((await callJson(`/v1/transactions/${huge.body.id}`, { ...as, method: "DELETE" })).status).toBe(200);
+    expect(await voidTxn(huge.body.id)).toBe(200);
     for (const [accountId, date] of [[b.id, "2026-11-03"], [b.id, "2026-11-01"], [b.id, "2025-01-15"], [a.id, "2026-11-03"]] as const) {
       const r = await income(accountId, "15.00", date);
       expect(r.status, `${date}: ${JSON.stringify(r.body)}`).toBe(201);
@@ -150,15 +152,12 @@ describe("volumes past 2^53 of traffic", () => {
   });
 
   it("a future-dated income of the largest amount and its void do not stop an account's later incomes", async () => {
-    const u = await registerUser();
-    const as = { token: u.accessToken, ip: u.ip };
-    const space = await createSpace(u);
-    const checking = await createAccount(u, space.id, { name: "Checking", openingBalance: "100.00" });
-    const income = (amount: string, date: string) =>
-      callJson("/v1/transactions", { ...as, body: { spaceId: space.id, accountId: checking.id, amount, description: "Income", date } });
+    const { space, income: incomeTo, voidTxn, account } = await dhanamSpace();
+    const checking = await account({ name: "Checking", openingBalance: "100.00" });
+    const income = (amount: string, date: string) => incomeTo(checking.id, amount, date);
     const peak = await income("90071992547309.91", "9999-12-31"); // the largest balance less the 100.00 there
     expect(peak.status, JSON.stringify(peak.body)).toBe(201);
-    expect((await callJson(`/v1/transactions/${peak.body.id}`, { ...as, method: "DELETE" })).status).toBe(200);
+    expect(await voidTxn(peak.body.id)).toBe(200);
     for (const date of [new Date().toISOString().slice(0, 10), "2030-06-01"]) {
       const r = await income("25.00", date);
       expect(r.status, `${date}: ${JSON.stringify(r.body)}`).toBe(201);
@@ -173,16 +172,14 @@ describe("volumes past 2^53 of traffic", () => {
   });
 
   it("a statement's totals past 2^53 are exact, and its running balances are right", async () => {
-    const u = await registerUser();
-    const as = { token: u.accessToken, ip: u.ip };
-    const space = await createSpace(u);
-    const account = await createAccount(u, space.id, { name: "Savings" });
+    const { as, space, income, voidTxn, account: newAccount } = await dhanamSpace();
+    const account = await newAccount({ name: "Savings" });
     for (let round = 0; round < 3; round++) {
-      const income = await callJson("/v1/transactions", { ...as, body: { spaceId: space.id, accountId: account.id, amount: "90071992547409.91", description: "Mistyped", date: "2026-11-02" } });
-      expect(income.status).toBe(201);
-      expect((await callJson(`/v1/transactions/${income.body.id}`, { ...as, method: "DELETE" })).status).toBe(200);
+      const mistyped = await income(account.id, "90071992547409.91", "2026-11-02", "Mistyped");
+      expect(mistyped.status).toBe(201);
+      expect(await voidTxn(mistyped.body.id)).toBe(200);
     }
-    expect((await callJson("/v1/transactions", { ...as, body: { spaceId: space.id, accountId: account.id, amount: "0.05", description: "Interest", date: "2026-11-03" } })).status).toBe(201);
+    expect((await income(account.id, "0.05", "2026-11-03", "Interest")).status).toBe(201);
     const statement = await callJson(`/v1/accounts/${account.id}/ledger?from=2026-11-01&to=2026-12-31`, as);
     expect(statement.status, JSON.stringify(statement.body)).toBe(200);
     // Three incomes of MAX and the interest in; three reversals out: 3 × 90071992547409.91 = 270215977642229.73.

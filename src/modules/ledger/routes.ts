@@ -1,5 +1,7 @@
 /** The double-entry ledger API of a space (seed 004 semantics, integer minor units). */
 import { createRoute, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import type { AppEnv } from "../../env";
 import { access, idempotent, bearer, createRouter, errors, json, jsonBody } from "../../lib/openapi";
 import { guards } from "../../middleware/auth";
 import { idempotencyOf, markReplayed } from "../../middleware/idempotency";
@@ -27,6 +29,16 @@ export const ledgerRoutes = createRouter();
 const tags = ["Ledger"];
 const user = { middleware: guards.user, security: bearer };
 
+/**
+ * Both create routes: commits `intents` (or, with `preview`, computes them without committing; a client
+ * asking for a preview must never get a commit) under the request's idempotency key, keyed by `body`.
+ */
+async function createFromRoute(c: Context<AppEnv>, spaceId: string, intents: Parameters<typeof ledger.createTransactions>[3], body: unknown, preview: boolean) {
+  const result = await ledger.createTransactions(c.get("services"), c.get("auth"), spaceId, intents, { preview, idempotency: await idempotencyOf(c, body) });
+  markReplayed(c, result.replayed);
+  return result.transactions;
+}
+
 ledgerRoutes.openapi(
   createRoute({
     ...idempotent,
@@ -43,12 +55,7 @@ ledgerRoutes.openapi(
   async (c) => {
     const body = c.req.valid("json");
     const { preview } = c.req.valid("query");
-    const result = await ledger.createTransactions(c.get("services"), c.get("auth"), c.req.valid("param").spaceId, [body], {
-      preview,
-      idempotency: await idempotencyOf(c, body),
-    });
-    markReplayed(c, result.replayed);
-    return c.json({ data: result.transactions }, preview ? 200 : 201);
+    return c.json({ data: await createFromRoute(c, c.req.valid("param").spaceId, [body], body, preview) }, preview ? 200 : 201);
   },
 );
 
@@ -67,14 +74,8 @@ ledgerRoutes.openapi(
   }),
   async (c) => {
     const body = c.req.valid("json");
-    // A client asking for a preview must never get a commit: the batch takes preview=true as the single route does.
     const { preview } = c.req.valid("query");
-    const result = await ledger.createTransactions(c.get("services"), c.get("auth"), c.req.valid("param").spaceId, body.transactions, {
-      preview,
-      idempotency: await idempotencyOf(c, body),
-    });
-    markReplayed(c, result.replayed);
-    return c.json({ data: result.transactions }, preview ? 200 : 201);
+    return c.json({ data: await createFromRoute(c, c.req.valid("param").spaceId, body.transactions, body, preview) }, preview ? 200 : 201);
   },
 );
 
