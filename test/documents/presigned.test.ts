@@ -2,7 +2,7 @@
  * R2 presigned S3 URLs with fixed credentials and a fixed clock: the URL's
  * shape (account endpoint, bucket and key in the path, X-Amz-* parameters,
  * content-type and the create-only If-None-Match among the signed headers,
- * expiry) and a signature checked by
+ * content-length too when the size was declared, expiry) and a signature checked by
  * an independent SigV4 computation written here from the AWS specification.
  */
 import { env } from "cloudflare:workers";
@@ -63,6 +63,20 @@ describe("R2 presigned S3 URLs", () => {
     expect(new URL(await presignUpload(S3, key, "application/pdf", NOW + 86_400_000, 900)).searchParams.get("X-Amz-Date")).toBe("20250116T100000Z");
   });
 
+  it("upload with a declared size: content-length is signed, so R2 refuses a body of any other size", async () => {
+    const key = "spaces/spc_1/assets/ast_1/doc_2";
+    const url = new URL(await presignUpload(S3, key, "application/pdf", NOW, 900, 4321));
+    expect(url.searchParams.get("X-Amz-SignedHeaders")!.split(";")).toEqual(["content-length", "content-type", "host", "if-none-match"]);
+    const sent = { "content-length": "4321", "content-type": "application/pdf", "if-none-match": "*" };
+    expect(url.searchParams.get("X-Amz-Signature")).toBe(await expectedSignature("PUT", url, sent, S3.secretAccessKey));
+    // A larger (or smaller) body is another Content-Length, which this signature does not cover.
+    for (const other of ["4322", "5368709120", "0"]) {
+      expect(url.searchParams.get("X-Amz-Signature")).not.toBe(await expectedSignature("PUT", url, { ...sent, "content-length": other }, S3.secretAccessKey));
+    }
+    // Without a declared size the URL is signed as before (no content-length).
+    expect(new URL(await presignUpload(S3, key, "application/pdf", NOW, 900)).searchParams.get("X-Amz-SignedHeaders")).toBe("content-type;host;if-none-match");
+  });
+
   it("download: a presigned GET that sets the attachment name and type", async () => {
     const url = new URL(await presignDownload(S3, "spaces/s/assets/a/doc_9", `attachment; filename="a.pdf"`, "application/pdf", NOW, 300));
     expect(url.searchParams.get("X-Amz-Expires")).toBe("300");
@@ -96,5 +110,19 @@ describe("R2 presigned S3 URLs", () => {
     expect(dl.host).toBe(`${S3.accountId}.r2.cloudflarestorage.com`);
     expect(dl.searchParams.get("X-Amz-Expires")).toBe("300");
     expect(dl.searchParams.get("response-content-disposition")).toBe('attachment; filename="deed.pdf"');
+  });
+
+  it("binds the size the request declared: the issued URL signs it, and the headers to send are unchanged", async () => {
+    const u = await registerUser();
+    const space = await createSpace(u);
+    const asset = await createAsset(u, space.id);
+    const vars = { R2_ACCOUNT_ID: S3.accountId, R2_ACCESS_KEY_ID: S3.accessKeyId, R2_SECRET_ACCESS_KEY: S3.secretAccessKey, R2_BUCKET_NAME: S3.bucket } as Partial<Env>;
+    const issued = await issueUploadUrl(svcAt(NOW, vars), authOf(u), asset.id, { filename: "deed.pdf", contentType: "application/pdf", size: 2048 }, "http://api.test");
+    expect(issued).toMatchObject({ mode: "s3", maxBytes: 2048, headers: { "Content-Type": "application/pdf", "If-None-Match": "*" } });
+    const url = new URL(issued.uploadUrl);
+    expect(url.searchParams.get("X-Amz-SignedHeaders")).toBe("content-length;content-type;host;if-none-match");
+    const sent = { "content-length": "2048", "content-type": "application/pdf", "if-none-match": "*" };
+    expect(url.searchParams.get("X-Amz-Signature")).toBe(await expectedSignature("PUT", url, sent, S3.secretAccessKey));
+    expect(url.searchParams.get("X-Amz-Signature")).not.toBe(await expectedSignature("PUT", url, { ...sent, "content-length": "2049" }, S3.secretAccessKey));
   });
 });

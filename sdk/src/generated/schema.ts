@@ -4448,7 +4448,7 @@ export interface components {
             contentType: "application/pdf" | "image/png" | "image/jpeg" | "image/webp" | "image/heic" | "text/csv" | "text/plain";
             /** @example appraisal */
             category?: string;
-            /** @description Declared size in bytes: the upload may not exceed it and only it counts toward the quota while pending (default: the per-file cap) */
+            /** @description Declared size in bytes: only it counts toward the quota while the upload is pending (default: the per-file cap). In worker mode the upload may not exceed it; in s3 mode the URL's signature binds Content-Length to it, so the body must be exactly this size */
             size?: number;
         };
         DocumentList: {

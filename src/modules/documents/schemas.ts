@@ -10,7 +10,8 @@ export const UploadUrlBody = z
     contentType: z.enum(ALLOWED_CONTENT_TYPES).openapi({ example: "application/pdf" }),
     category: z.string().trim().min(1).max(60).optional().openapi({ example: "appraisal" }),
     size: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional().openapi({
-      description: "Declared size in bytes: the upload may not exceed it and only it counts toward the quota while pending (default: the per-file cap)",
+      description:
+        "Declared size in bytes: only it counts toward the quota while the upload is pending (default: the per-file cap). In worker mode the upload may not exceed it; in s3 mode the URL's signature binds Content-Length to it, so the body must be exactly this size",
     }),
   })
   .strict()

@@ -74,7 +74,7 @@ export async function issueUploadUrl(
   ).bind(asset.spaceId, now, id, asset.id, input.filename, input.category ?? null, input.contentType, reserve, key, mode, expiresAt, auth.userId, cfg.spaceQuotaBytes).run();
   if (!inserted.meta.changes) throw quotaExceeded(await spaceUsage(svc, asset.spaceId), reserve, cfg.spaceQuotaBytes);
   const uploadUrl = cfg.s3
-    ? await presignUpload(cfg.s3, key, input.contentType, now, cfg.uploadTtlMs / 1000)
+    ? await presignUpload(cfg.s3, key, input.contentType, now, cfg.uploadTtlMs / 1000, input.size)
     : `${baseUrl}/v1/uploads/${await signUploadToken(svc.env.JWT_SECRET, { doc: id, space: asset.spaceId, ct: input.contentType, max: reserve, exp: expiresAt })}`;
   const headers: Record<string, string> = cfg.s3 ? uploadHeaders(input.contentType) : { "Content-Type": input.contentType };
   return { uploadUrl, documentId: id, expiresAt: iso(expiresAt), method: "PUT" as const, headers, maxBytes: reserve, mode };
