@@ -277,31 +277,37 @@ export class SpaceLedger extends DurableObject<Env> {
     const outcomes: { waiting: Waiting; result: LedgerResult }[] = [];
     const inOrder = () => outcomes.map((s) => s.waiting);
     this.group = { batch: new GroupBatch(), touched: new Set(), refs: new Set() };
-    let i = 0;
+    // Writes that wait for the next group, and those answered here at once (a guarded write's refusal).
+    const deferred: Waiting[] = [];
+    const answeredNow = new Set<Waiting>();
     try {
-      for (; i < pending.length; i++) {
-        const w = pending[i]!;
+      for (const w of pending) {
         let result: LedgerResult;
         try {
           result = await this.dispatch(w.op, chain);
         } catch (err) {
           if (err !== DEFER) throw err;
-          // It must read what this group has not committed yet: it goes first in the next group.
-          this.queue.unshift(...pending.slice(i));
-          break;
+          // It goes first in the next group, and the rest of this group commits now: the writes are then
+          // committed in the order group, deferred writes, each checked against all that commit before it,
+          // which is as serial as the order they arrived in (concurrent writes are promised no order).
+          deferred.push(w);
+          continue;
         }
-        if (!result.ok && guarded(w.op)) w.resolve(unverified());
-        else outcomes.push({ waiting: w, result });
+        if (!result.ok && guarded(w.op)) {
+          answeredNow.add(w);
+          w.resolve(unverified());
+        } else outcomes.push({ waiting: w, result });
       }
     } catch (err) {
       // Nothing was sent to D1, but the cache holds staged writes: drop it, and run alone each write
-      // not answered yet (the staged and held ones, the one that failed and those after it), in order.
+      // not answered yet (the staged, held and deferred ones, the one that failed and those after it), in order.
       this.group = null;
       this.forget();
       logLedgerError(ops[0]!, err);
-      for (const w of [...inOrder(), ...pending.slice(i)]) w.resolve(await this.runAlone(w.op));
+      for (const w of pending) if (!answeredNow.has(w)) w.resolve(await this.runAlone(w.op));
       return;
     }
+    this.queue.unshift(...deferred);
     const { statements, reads } = this.group.batch.assemble(this.db);
     this.group = null;
     const answerAll = async () => {

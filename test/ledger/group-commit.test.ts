@@ -315,6 +315,31 @@ describe("group commit", () => {
     });
   });
 
+  it("defers only the back-dated write: the rest of its group commits now, and it commits first in the next", async () => {
+    await inFreshLedger(async (ledger, spaceId) => {
+      const at = (ms: number, op: LedgerOp): LedgerOp => ({ ...op, txs: op.kind === "commit" ? op.txs.map((t) => ({ ...t, timestamp: ms })) : [] } as LedgerOp);
+      const seen = (op: LedgerOp): LedgerOp => ({ ...op, readAfter: [{ sql: "SELECT COUNT(*) AS n, MAX(seq) AS top FROM ledger_transactions WHERE space_id = ?", params: [spaceId] }] });
+      const day = 86_400_000;
+      const t0 = Date.parse("2024-06-10T00:00:00Z");
+      const first = ledger.execute(at(t0, move(spaceId, "world", "users:a", 100)));
+      const group = [
+        ledger.execute(at(t0 + 5 * day, move(spaceId, "users:a", "world", 80))),
+        // Back-dated on users:a, which the group staged: it waits for the next group.
+        ledger.execute(at(t0 + day, move(spaceId, "users:a", "world", 10))),
+        // The writes after it do not wait for it, on another address or on the same one.
+        ledger.execute(seen(at(t0 + 6 * day, move(spaceId, "world", "users:b", 7)))),
+        ledger.execute(seen(at(t0 + 6 * day, move(spaceId, "users:a", "world", 5)))),
+      ];
+      await first;
+      const results = await Promise.all(group);
+      // The deferred write commits last, checked by date against all the others: 100, 90, 10, then 5 on day 6.
+      expect(txids(results)).toEqual([1, 4, 2, 3]);
+      // The writes after it committed in its group's batch (seq 0 to 3), not behind it.
+      expect(results.slice(2).map((r) => (r.ok ? r.reads : null))).toEqual([[[{ n: 4, top: 3 }]], [[{ n: 4, top: 3 }]]]);
+      expect(await ledgerViolations(spaceId)).toEqual([]);
+    });
+  });
+
   describe("reads after the commit (readAfter)", () => {
     const seen = (spaceId: string, op: LedgerOp): LedgerOp => ({
       ...op,
