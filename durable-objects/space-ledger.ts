@@ -77,6 +77,9 @@ const DEFER = Symbol("defer");
 /** Writes that may share a batch: commits that record transactions (previews and account-only writes run alone). */
 const groupable = (op: LedgerOp) => op.kind === "commit" && !op.preview && op.txs.length > 0;
 const keyOf = (op: LedgerOp) => op.idempotency?.key ?? null;
+/** The volume keys a commit touches on bounded addresses (accounts and the like: not world, income, expense, equity). */
+const boundedKeys = (op: LedgerOp) =>
+  op.kind !== "commit" ? [] : op.txs.flatMap((t) => t.postings.flatMap((p) => [p.source, p.destination].filter((a) => !isUnbounded(a)).map((a) => volumeKey(a, p.asset))));
 
 /** A Dhanam row as the ledger reads it to (re)classify it. */
 interface RowForLedger extends CategorizedRow {
@@ -277,20 +280,32 @@ export class SpaceLedger extends DurableObject<Env> {
     const outcomes: { waiting: Waiting; result: LedgerResult }[] = [];
     const inOrder = () => outcomes.map((s) => s.waiting);
     this.group = { batch: new GroupBatch(), touched: new Set(), refs: new Set() };
-    // Writes that wait for the next group, and those answered here at once (a guarded write's refusal).
+    // Writes that wait for the next group and the bounded volume keys they touch, and the writes answered
+    // here at once (a guarded write's refusal).
     const deferred: Waiting[] = [];
+    const blocked = new Set<string>();
     const answeredNow = new Set<Waiting>();
+    const defer = (w: Waiting, keys: string[]) => {
+      deferred.push(w);
+      for (const k of keys) blocked.add(k);
+    };
     try {
       for (const w of pending) {
+        // A deferred write goes first in the next group, and the rest of this group commits now: the writes
+        // are then committed in the order group, deferred writes, each checked against all that commit before
+        // it. A later write on one of its accounts waits with it, unstaged: it keeps its place behind it (and
+        // would most often be deferred itself, after the cost of staging it).
+        const keys = boundedKeys(w.op);
+        if (deferred.length > 0 && keys.some((k) => blocked.has(k))) {
+          defer(w, keys);
+          continue;
+        }
         let result: LedgerResult;
         try {
           result = await this.dispatch(w.op, chain);
         } catch (err) {
           if (err !== DEFER) throw err;
-          // It goes first in the next group, and the rest of this group commits now: the writes are then
-          // committed in the order group, deferred writes, each checked against all that commit before it,
-          // which is as serial as the order they arrived in (concurrent writes are promised no order).
-          deferred.push(w);
+          defer(w, keys);
           continue;
         }
         if (!result.ok && guarded(w.op)) {

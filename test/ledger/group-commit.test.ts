@@ -315,7 +315,7 @@ describe("group commit", () => {
     });
   });
 
-  it("defers only the back-dated write: the rest of its group commits now, and it commits first in the next", async () => {
+  it("defers only the back-dated write and the writes after it on its accounts: the rest of its group commits now", async () => {
     await inFreshLedger(async (ledger, spaceId) => {
       const at = (ms: number, op: LedgerOp): LedgerOp => ({ ...op, txs: op.kind === "commit" ? op.txs.map((t) => ({ ...t, timestamp: ms })) : [] } as LedgerOp);
       const seen = (op: LedgerOp): LedgerOp => ({ ...op, readAfter: [{ sql: "SELECT COUNT(*) AS n, MAX(seq) AS top FROM ledger_transactions WHERE space_id = ?", params: [spaceId] }] });
@@ -326,16 +326,17 @@ describe("group commit", () => {
         ledger.execute(at(t0 + 5 * day, move(spaceId, "users:a", "world", 80))),
         // Back-dated on users:a, which the group staged: it waits for the next group.
         ledger.execute(at(t0 + day, move(spaceId, "users:a", "world", 10))),
-        // The writes after it do not wait for it, on another address or on the same one.
+        // Another account (world is shared by all, and bounds nothing by date): it commits with the group.
         ledger.execute(seen(at(t0 + 6 * day, move(spaceId, "world", "users:b", 7)))),
-        ledger.execute(seen(at(t0 + 6 * day, move(spaceId, "users:a", "world", 5)))),
+        // users:a again, after the waiting write: it keeps its place behind it.
+        ledger.execute(seen(at(t0 + 6 * day, move(spaceId, "users:a", "world", 15)))),
       ];
       await first;
       const results = await Promise.all(group);
-      // The deferred write commits last, checked by date against all the others: 100, 90, 10, then 5 on day 6.
-      expect(txids(results)).toEqual([1, 4, 2, 3]);
-      // The writes after it committed in its group's batch (seq 0 to 3), not behind it.
-      expect(results.slice(2).map((r) => (r.ok ? r.reads : null))).toEqual([[[{ n: 4, top: 3 }]], [[{ n: 4, top: 3 }]]]);
+      // The deferred write is checked by date against the first group: 100, 90 on day 1, 10 on day 5; then -15 is refused.
+      expect(txids(results)).toEqual([1, 3, 2, "INSUFFICIENT_FUNDS"]);
+      // users:b's write committed in the first group's batch (seq 0 to 2), not behind the back-dated one.
+      expect(results[2]!.ok && results[2]!.reads).toEqual([[{ n: 3, top: 2 }]]);
       expect(await ledgerViolations(spaceId)).toEqual([]);
     });
   });
