@@ -94,3 +94,19 @@ export const assetDocuments = sqliteTable(
     index("asset_documents_pending_idx").on(t.status, t.expiresAt),
   ],
 );
+
+/**
+ * R2 keys of s3-mode documents deleted while their presigned upload URL could still write (R2 cannot revoke
+ * it, and after the delete its `If-None-Match: *` passes again). The bytes count toward the space's quota,
+ * and the cleanup cron deletes the key once the URL is dead (`deleteAfter`: its expiry plus a grace).
+ */
+export const documentTombstones = sqliteTable(
+  "document_tombstones",
+  {
+    r2Key: text("r2_key").primaryKey(),
+    spaceId: text("space_id").notNull(),
+    bytes: integer("bytes").notNull(),
+    deleteAfter: integer("delete_after").notNull(),
+  },
+  (t) => [index("document_tombstones_space_idx").on(t.spaceId), index("document_tombstones_due_idx").on(t.deleteAfter)],
+);

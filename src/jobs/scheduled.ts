@@ -44,6 +44,8 @@ export const cronTasks: Record<string, CronTask[]> = {
     lifeBeat,
     providerSyncs,
     webhookSweep,
+    // Hourly: an s3-mode upload's reservation, and a tombstone's bytes, count until this has run.
+    cleanupAbandonedUploads,
   ],
   // Daily 03:00 UTC: today's exchange rates, then the forecasts that convert with them.
   "0 3 * * *": [
@@ -55,7 +57,6 @@ export const cronTasks: Record<string, CronTask[]> = {
     defiAndGamingSync,
     esgSnapshots,
     refreshAssetValuations,
-    cleanupAbandonedUploads,
   ],
 };
 

@@ -12,7 +12,7 @@ import { presignDownload, presignUpload } from "../../src/modules/documents/pres
 import type { S3Config } from "../../src/modules/documents/config";
 import { createSpace, registerUser } from "../helpers";
 import { createAsset } from "../assets/helpers";
-import { authOf, svcAt } from "./helpers";
+import { authOf, bytesOf, put, svcAt } from "./helpers";
 
 const S3: S3Config = { accountId: "0123456789abcdef0123456789abcdef", bucket: "dhanam-docs", accessKeyId: "AKIDR2EXAMPLE0000000", secretAccessKey: "r2-secret-example-0123456789abcdef0123456789" };
 const NOW = Date.parse("2025-01-15T10:00:00Z");
@@ -40,18 +40,18 @@ async function expectedSignature(method: string, url: URL, headers: Record<strin
 }
 
 describe("R2 presigned S3 URLs", () => {
-  it("upload: account endpoint, bucket and key in the path, content-type signed, expiry as configured", async () => {
+  it("upload: account endpoint, bucket and key in the path, content-type and size signed, expiry as configured", async () => {
     const key = "spaces/spc_1/assets/ast_1/doc_1";
-    const url = new URL(await presignUpload(S3, key, "application/pdf", NOW, 900));
+    const url = new URL(await presignUpload(S3, key, "application/pdf", NOW, 900, 4321));
     expect(url.origin).toBe("https://0123456789abcdef0123456789abcdef.r2.cloudflarestorage.com");
     expect(url.pathname).toBe("/dhanam-docs/spaces/spc_1/assets/ast_1/doc_1");
     expect(url.searchParams.get("X-Amz-Algorithm")).toBe("AWS4-HMAC-SHA256");
     expect(url.searchParams.get("X-Amz-Credential")).toBe("AKIDR2EXAMPLE0000000/20250115/auto/s3/aws4_request");
     expect(url.searchParams.get("X-Amz-Date")).toBe("20250115T100000Z");
     expect(url.searchParams.get("X-Amz-Expires")).toBe("900");
-    expect(url.searchParams.get("X-Amz-SignedHeaders")!.split(";")).toEqual(["content-type", "host", "if-none-match"]);
+    expect(url.searchParams.get("X-Amz-SignedHeaders")!.split(";")).toEqual(["content-length", "content-type", "host", "if-none-match"]);
     expect(url.searchParams.get("X-Amz-Signature")).toMatch(/^[0-9a-f]{64}$/);
-    const sent = { "content-type": "application/pdf", "if-none-match": "*" };
+    const sent = { "content-length": "4321", "content-type": "application/pdf", "if-none-match": "*" };
     expect(url.searchParams.get("X-Amz-Signature")).toBe(await expectedSignature("PUT", url, sent, S3.secretAccessKey));
     // The signature covers the content type: another type would need another signature.
     expect(url.searchParams.get("X-Amz-Signature")).not.toBe(await expectedSignature("PUT", url, { ...sent, "content-type": "image/png" }, S3.secretAccessKey));
@@ -59,11 +59,11 @@ describe("R2 presigned S3 URLs", () => {
     // If-Match) is not the one signed, so the URL cannot write over the document once it has arrived.
     expect(url.searchParams.get("X-Amz-Signature")).not.toBe(await expectedSignature("PUT", url, { ...sent, "if-none-match": '"etag"' }, S3.secretAccessKey));
     // Same inputs, same URL: the clock is the only time source.
-    expect((await presignUpload(S3, key, "application/pdf", NOW, 900))).toBe(url.toString());
-    expect(new URL(await presignUpload(S3, key, "application/pdf", NOW + 86_400_000, 900)).searchParams.get("X-Amz-Date")).toBe("20250116T100000Z");
+    expect((await presignUpload(S3, key, "application/pdf", NOW, 900, 4321))).toBe(url.toString());
+    expect(new URL(await presignUpload(S3, key, "application/pdf", NOW + 86_400_000, 900, 4321)).searchParams.get("X-Amz-Date")).toBe("20250116T100000Z");
   });
 
-  it("upload with a declared size: content-length is signed, so R2 refuses a body of any other size", async () => {
+  it("upload: content-length is signed, so R2 refuses a body of any other size", async () => {
     const key = "spaces/spc_1/assets/ast_1/doc_2";
     const url = new URL(await presignUpload(S3, key, "application/pdf", NOW, 900, 4321));
     expect(url.searchParams.get("X-Amz-SignedHeaders")!.split(";")).toEqual(["content-length", "content-type", "host", "if-none-match"]);
@@ -73,8 +73,6 @@ describe("R2 presigned S3 URLs", () => {
     for (const other of ["4322", "5368709120", "0"]) {
       expect(url.searchParams.get("X-Amz-Signature")).not.toBe(await expectedSignature("PUT", url, { ...sent, "content-length": other }, S3.secretAccessKey));
     }
-    // Without a declared size the URL is signed as before (no content-length).
-    expect(new URL(await presignUpload(S3, key, "application/pdf", NOW, 900)).searchParams.get("X-Amz-SignedHeaders")).toBe("content-type;host;if-none-match");
   });
 
   it("download: a presigned GET that sets the attachment name and type", async () => {
@@ -85,19 +83,19 @@ describe("R2 presigned S3 URLs", () => {
     expect(url.searchParams.get("X-Amz-Signature")).toBe(await expectedSignature("GET", url, {}, S3.secretAccessKey));
   });
 
-  it("is what upload-url hands out when the R2 S3 credentials are configured; the upload is noticed from R2 with its real size", async () => {
+  it("is what upload-url hands out for a declared size when the R2 S3 credentials are configured; the upload is noticed from R2 with its real size", async () => {
     const u = await registerUser();
     const space = await createSpace(u);
     const asset = await createAsset(u, space.id);
     const vars = { R2_ACCOUNT_ID: S3.accountId, R2_ACCESS_KEY_ID: S3.accessKeyId, R2_SECRET_ACCESS_KEY: S3.secretAccessKey, R2_BUCKET_NAME: S3.bucket } as Partial<Env>;
     const svc = svcAt(NOW, vars);
-    const issued = await issueUploadUrl(svc, authOf(u), asset.id, { filename: "deed.pdf", contentType: "application/pdf" }, "http://api.test");
+    const issued = await issueUploadUrl(svc, authOf(u), asset.id, { filename: "deed.pdf", contentType: "application/pdf", size: 4321 }, "http://api.test");
     expect(issued.mode).toBe("s3");
     expect(issued.expiresAt).toBe("2025-01-15T10:15:00.000Z");
     const url = new URL(issued.uploadUrl);
     expect(url.pathname).toBe(`/dhanam-docs/spaces/${space.id}/assets/${asset.id}/${issued.documentId}`);
     expect(url.searchParams.get("X-Amz-Expires")).toBe("900");
-    expect(url.searchParams.get("X-Amz-SignedHeaders")).toBe("content-type;host;if-none-match");
+    expect(url.searchParams.get("X-Amz-SignedHeaders")).toBe("content-length;content-type;host;if-none-match");
     expect(issued.headers).toEqual({ "Content-Type": "application/pdf", "If-None-Match": "*" });
 
     let docs = (await listDocuments(svc, authOf(u), asset.id, "http://api.test")).documents;
@@ -124,5 +122,19 @@ describe("R2 presigned S3 URLs", () => {
     const sent = { "content-length": "2048", "content-type": "application/pdf", "if-none-match": "*" };
     expect(url.searchParams.get("X-Amz-Signature")).toBe(await expectedSignature("PUT", url, sent, S3.secretAccessKey));
     expect(url.searchParams.get("X-Amz-Signature")).not.toBe(await expectedSignature("PUT", url, { ...sent, "content-length": "2049" }, S3.secretAccessKey));
+  });
+
+  it("without a declared size hands out a worker URL even so: a presigned PUT cannot bound an undeclared size, the Worker can", async () => {
+    const u = await registerUser();
+    const space = await createSpace(u);
+    const asset = await createAsset(u, space.id);
+    const vars = { R2_ACCOUNT_ID: S3.accountId, R2_ACCESS_KEY_ID: S3.accessKeyId, R2_SECRET_ACCESS_KEY: S3.secretAccessKey, R2_BUCKET_NAME: S3.bucket, DOCUMENT_MAX_BYTES: "1000" } as Partial<Env>;
+    const issued = await issueUploadUrl(svcAt(Date.now(), vars), authOf(u), asset.id, { filename: "deed.pdf", contentType: "application/pdf" }, "http://api.test");
+    expect(issued).toMatchObject({ mode: "worker", maxBytes: 1000, headers: { "Content-Type": "application/pdf" } });
+    expect(new URL(issued.uploadUrl).pathname).toMatch(/^\/v1\/uploads\//);
+    // The Worker holds the cap while the bytes stream: one byte over is refused, with nothing stored.
+    expect((await put(issued.uploadUrl, bytesOf(1001), "application/pdf")).status).toBe(413);
+    expect(await env.DOCS.head(`spaces/${space.id}/assets/${asset.id}/${issued.documentId}`)).toBeNull();
+    expect((await put(issued.uploadUrl, bytesOf(1000), "application/pdf")).status).toBe(200);
   });
 });

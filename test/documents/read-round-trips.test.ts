@@ -7,6 +7,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { cleanupPendingUploads, listDocuments } from "../../src/modules/documents/service";
+import { STALE_UPLOAD_GRACE_MS } from "../../src/modules/documents/tombstones";
 import { countingApp } from "../counting-app";
 import { addMember, createSpace, registerUser, type TestUser } from "../helpers";
 import { createAsset } from "../assets/helpers";
@@ -113,13 +114,14 @@ describe("GET /v1/assets/{id}/documents in one round trip", () => {
     const u = await registerUser();
     const space = await createSpace(u);
     const asset = await createAsset(u, space.id);
-    const docs = await pendingDocs(u, space.id, asset.id, 5, "s3", Date.now() - 1000, 100);
+    // Past their expiry and the grace for a PUT still arriving.
+    const docs = await pendingDocs(u, space.id, asset.id, 5, "s3", Date.now() - STALE_UPLOAD_GRACE_MS - 1000, 100);
     await env.DOCS.put(docs[0]!.key, new Uint8Array(40));
     await env.DOCS.put(docs[1]!.key, new Uint8Array(60));
     await env.DOCS.put(docs[2]!.key, new Uint8Array(101)); // over its cap
     const watched = watchedDb();
     const result = await cleanupPendingUploads(svcAt(Date.now(), { ...S3_VARS, DB: watched.db }));
-    expect(result).toEqual({ removed: 3, completed: 2 });
+    expect(result).toEqual({ removed: 3, completed: 2, tombstones: 0 });
     expect(watched.updates()).toBe(1);
     expect(await docRow(docs[0]!.id)).toMatchObject({ status: "uploaded", size: 40 });
     expect(await docRow(docs[1]!.id)).toMatchObject({ status: "uploaded", size: 60 });

@@ -4435,7 +4435,10 @@ export interface components {
                 [key: string]: string;
             };
             maxBytes: number;
-            /** @enum {string} */
+            /**
+             * @description s3: a presigned R2 URL (R2's S3 credentials configured and `size` declared); worker: this API's `PUT /v1/uploads/{token}`
+             * @enum {string}
+             */
             mode: "worker" | "s3";
         };
         UploadUrlRequest: {
@@ -4448,7 +4451,7 @@ export interface components {
             contentType: "application/pdf" | "image/png" | "image/jpeg" | "image/webp" | "image/heic" | "text/csv" | "text/plain";
             /** @example appraisal */
             category?: string;
-            /** @description Declared size in bytes: only it counts toward the quota while the upload is pending (default: the per-file cap). In worker mode the upload may not exceed it; in s3 mode the URL's signature binds Content-Length to it, so the body must be exactly this size */
+            /** @description Declared size in bytes: only it counts toward the quota while the upload is pending (default: the per-file cap). In worker mode the upload may not exceed it; in s3 mode the URL's signature binds Content-Length to it, so the body must be exactly this size. Without it the URL is worker mode even when R2's S3 credentials are configured, since a presigned URL cannot bound an undeclared size */
             size?: number;
         };
         DocumentList: {

@@ -19,6 +19,7 @@ import { todayIn } from "../../lib/dates";
 import { parseAmountField } from "../transactions/postings";
 import { type Membership, type Role, readResource, readSpace, requireSpaceRole } from "../spaces/access";
 import { deleteObjects } from "../documents/storage";
+import { tombstoneStatement } from "../documents/tombstones";
 
 export type AssetRow = typeof manualAssets.$inferSelect;
 export type ValuationRow = typeof assetValuations.$inferSelect;
@@ -242,10 +243,13 @@ export async function updateAsset(
 export async function deleteAsset(svc: Services, auth: AuthContext, assetId: string) {
   const { asset } = await assetFor(svc, auth, assetId, "member");
   const docs = await svc.db.select({ key: assetDocuments.r2Key }).from(assetDocuments).where(eq(assetDocuments.assetId, asset.id));
-  await svc.db.batch([
-    svc.db.delete(assetDocuments).where(eq(assetDocuments.assetId, asset.id)),
-    svc.db.delete(assetValuations).where(eq(assetValuations.assetId, asset.id)),
-    svc.db.delete(manualAssets).where(eq(manualAssets.id, asset.id)),
+  const db = svc.env.DB;
+  await db.batch([
+    // An s3-mode upload URL R2 would still take keeps its key tracked (documents/service.ts).
+    tombstoneStatement(db, "asset_id = ?", [asset.id], svc.clock.now()),
+    db.prepare("DELETE FROM asset_documents WHERE asset_id = ?").bind(asset.id),
+    db.prepare("DELETE FROM asset_valuations WHERE asset_id = ?").bind(asset.id),
+    db.prepare("DELETE FROM manual_assets WHERE id = ?").bind(asset.id),
   ]);
   // The rows are gone first: an object whose delete fails is an orphan the cleanup cron's sweep can find, never a listed file without bytes.
   await deleteObjects(svc.env, docs.map((d) => d.key));

@@ -7,11 +7,10 @@
  * object only if there is none yet: the URL uploads once, and the document's
  * bytes, checked against its cap when they arrive, cannot be replaced by a
  * second PUT afterwards (R2's conditional writes); `X-Amz-Expires` bounds its life.
- * When the request declared the file's size, the URL also signs `content-length`:
- * SigV4 covers every signed header's value, so R2 refuses a body of any other
- * size before it stores a byte. (A presigned PUT cannot sign a range of sizes;
- * without a declared size the object is measured when it is noticed, and one
- * over the per-file cap is removed then.)
+ * The URL also signs `content-length`, the size the request declared: SigV4
+ * covers every signed header's value, so R2 refuses a body of any other size
+ * before it stores a byte. (A presigned PUT cannot sign a range of sizes: an
+ * upload of undeclared size is worker-signed instead, service.ts.)
  */
 import { AwsV4Signer } from "aws4fetch";
 import type { S3Config } from "./config";
@@ -39,15 +38,12 @@ async function presign(s3: S3Config, method: "PUT" | "GET", key: string, nowMs: 
 export const uploadHeaders = (contentType: string) => ({ "Content-Type": contentType, "If-None-Match": "*" });
 
 /**
- * A URL a browser PUTs the file to, with exactly `uploadHeaders`: once. With `size`, only a body of exactly
- * that many bytes (browsers and HTTP clients send Content-Length from the body themselves).
+ * A URL a browser PUTs the file to, with exactly `uploadHeaders`, once, and a body of exactly `size` bytes
+ * (browsers and HTTP clients send Content-Length from the body themselves; a chunked PUT has none, and fails).
  */
-export const presignUpload = (s3: S3Config, key: string, contentType: string, nowMs: number, expiresSeconds: number, size?: number) =>
+export const presignUpload = (s3: S3Config, key: string, contentType: string, nowMs: number, expiresSeconds: number, size: number) =>
   presign(s3, "PUT", key, nowMs, expiresSeconds, {
-    headers: {
-      ...Object.fromEntries(Object.entries(uploadHeaders(contentType)).map(([k, v]) => [k.toLowerCase(), v])),
-      ...(size === undefined ? {} : { "content-length": String(size) }),
-    },
+    headers: { ...Object.fromEntries(Object.entries(uploadHeaders(contentType)).map(([k, v]) => [k.toLowerCase(), v])), "content-length": String(size) },
   });
 
 /** A URL that downloads the object with the given Content-Disposition and type. */

@@ -11,7 +11,7 @@ export const UploadUrlBody = z
     category: z.string().trim().min(1).max(60).optional().openapi({ example: "appraisal" }),
     size: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional().openapi({
       description:
-        "Declared size in bytes: only it counts toward the quota while the upload is pending (default: the per-file cap). In worker mode the upload may not exceed it; in s3 mode the URL's signature binds Content-Length to it, so the body must be exactly this size",
+        "Declared size in bytes: only it counts toward the quota while the upload is pending (default: the per-file cap). In worker mode the upload may not exceed it; in s3 mode the URL's signature binds Content-Length to it, so the body must be exactly this size. Without it the URL is worker mode even when R2's S3 credentials are configured, since a presigned URL cannot bound an undeclared size",
     }),
   })
   .strict()
@@ -25,7 +25,7 @@ export const UploadUrlSchema = z
     method: z.literal("PUT"),
     headers: z.record(z.string(), z.string()).openapi({ description: "Headers the PUT must carry: Content-Type, and in s3 mode If-None-Match: * (the URL writes the object once)" }),
     maxBytes: z.number().int(),
-    mode: z.enum(["worker", "s3"]),
+    mode: z.enum(["worker", "s3"]).openapi({ description: "s3: a presigned R2 URL (R2's S3 credentials configured and `size` declared); worker: this API's `PUT /v1/uploads/{token}`" }),
   })
   .openapi("UploadUrl");
 

@@ -5,8 +5,11 @@
  * - worker mode (default, works offline): `PUT /v1/uploads/{token}` with an
  *   HMAC token naming the document, its content type, its byte cap and its
  *   expiry; the body streams into R2 (storage.ts) and the token works once.
- * - s3 mode (R2 S3 credentials configured): a presigned R2 URL (presign.ts);
- *   the upload is noticed when the object appears (list, cleanup cron).
+ * - s3 mode (R2 S3 credentials configured, and the request declared the file's
+ *   size): a presigned R2 URL (presign.ts) that binds that size; the upload is
+ *   noticed when the object appears (list, cleanup cron). A presigned PUT
+ *   cannot bind a range of sizes, so an upload of undeclared size goes through
+ *   the Worker, which enforces the cap as the bytes stream.
  *
  * A document is `pending` until its bytes land, then `uploaded` with the size
  * R2 reports. Each space has a storage quota that counts uploaded sizes and
@@ -26,6 +29,7 @@ import { type DocumentConfig, type DocumentContentType, documentConfig, mediaEss
 import { contentDisposition } from "./disposition";
 import { presignDownload, presignUpload, uploadHeaders } from "./presign";
 import { deleteObjects, streamToR2 } from "./storage";
+import { CLEANUP_ROUNDS, STALE_UPLOAD_GRACE_MS, sweepTombstones, tombstoneStatement } from "./tombstones";
 import { openDownloadToken, openUploadToken, signDownloadToken, signUploadToken } from "./tokens";
 
 export type DocumentRow = typeof assetDocuments.$inferSelect;
@@ -39,9 +43,21 @@ export const quotaExceeded = (used: number, requested: number, quota: number) =>
     { field: "size", message: `${used} bytes are used or reserved by pending uploads; this upload needs up to ${requested} more`, code: "QUOTA_EXCEEDED" },
   ]);
 
-/** Bytes a space uses: uploaded sizes plus the caps of uploads still under way. Binds (spaceId, now). */
-const USED_SQL = `SELECT COALESCE(SUM(CASE WHEN status = 'uploaded' THEN size ELSE max_bytes END), 0) AS used
-  FROM asset_documents WHERE space_id = ?1 AND (status <> 'pending' OR expires_at > ?2)`;
+/** Uploads that may be pending in a space at once: listing their asset's documents asks R2 about each s3 one. */
+export const MAX_PENDING_UPLOADS = 50;
+
+/**
+ * Bytes a space uses: uploaded sizes, the caps of uploads still under way and the tombstones' bytes. Binds
+ * (spaceId, now). A worker-mode upload stops counting at its expiry (the Worker claims a PUT before then); an
+ * s3-mode one only once the cron has looked for its object after the grace, since R2 tells this API nothing
+ * when a presigned PUT lands.
+ */
+const USED_SQL = `SELECT COALESCE(SUM(CASE WHEN status = 'uploaded' THEN size ELSE max_bytes END), 0)
+    + (SELECT COALESCE(SUM(bytes), 0) FROM document_tombstones WHERE space_id = ?1) AS used
+  FROM asset_documents WHERE space_id = ?1 AND (status <> 'pending' OR upload_mode = 's3' OR expires_at > ?2)`;
+
+/** Uploads pending in a space, counted as USED_SQL counts them. Binds (spaceId, now). */
+const PENDING_SQL = `SELECT COUNT(*) FROM asset_documents WHERE space_id = ?1 AND status = 'pending' AND (upload_mode = 's3' OR expires_at > ?2)`;
 
 export async function spaceUsage(svc: Services, spaceId: string): Promise<number> {
   const r = await svc.env.DB.prepare(USED_SQL).bind(spaceId, svc.clock.now()).first<{ used: number }>();
@@ -65,18 +81,28 @@ export async function issueUploadUrl(
   const id = newId("doc", now);
   const expiresAt = now + cfg.uploadTtlMs;
   const key = objectKey(asset.spaceId, asset.id, id);
-  const mode: "s3" | "worker" = cfg.s3 ? "s3" : "worker";
-  // The quota check and the reservation are one statement: two concurrent requests cannot both slip under the quota.
+  const s3 = input.size === undefined ? null : cfg.s3;
+  const mode: "s3" | "worker" = s3 ? "s3" : "worker";
+  // The checks and the reservation are one statement: two concurrent requests cannot both slip under a limit.
   const inserted = await svc.env.DB.prepare(
     `INSERT INTO asset_documents (id, space_id, asset_id, filename, category, content_type, status, max_bytes, size, r2_key, upload_mode, expires_at, created_by, created_at)
      SELECT ?3, ?1, ?4, ?5, ?6, ?7, 'pending', ?8, NULL, ?9, ?10, ?11, ?12, ?2
-      WHERE (${USED_SQL}) + ?8 <= ?13`,
-  ).bind(asset.spaceId, now, id, asset.id, input.filename, input.category ?? null, input.contentType, reserve, key, mode, expiresAt, auth.userId, cfg.spaceQuotaBytes).run();
-  if (!inserted.meta.changes) throw quotaExceeded(await spaceUsage(svc, asset.spaceId), reserve, cfg.spaceQuotaBytes);
-  const uploadUrl = cfg.s3
-    ? await presignUpload(cfg.s3, key, input.contentType, now, cfg.uploadTtlMs / 1000, input.size)
+      WHERE (${USED_SQL}) + ?8 <= ?13 AND (${PENDING_SQL}) < ?14`,
+  ).bind(asset.spaceId, now, id, asset.id, input.filename, input.category ?? null, input.contentType, reserve, key, mode, expiresAt, auth.userId, cfg.spaceQuotaBytes, MAX_PENDING_UPLOADS).run();
+  if (!inserted.meta.changes) {
+    const [used, pending] = await svc.env.DB.batch<{ n: number }>([
+      svc.env.DB.prepare(USED_SQL.replace("AS used", "AS n")).bind(asset.spaceId, now),
+      svc.env.DB.prepare(PENDING_SQL.replace("COUNT(*)", "COUNT(*) AS n")).bind(asset.spaceId, now),
+    ]);
+    if (pending!.results[0]!.n >= MAX_PENDING_UPLOADS) {
+      throw validationFailed([{ field: "assetId", message: `At most ${MAX_PENDING_UPLOADS} uploads may be pending in a space; finish or delete some first`, code: "LIMIT_REACHED" }]);
+    }
+    throw quotaExceeded(used!.results[0]!.n, reserve, cfg.spaceQuotaBytes);
+  }
+  const uploadUrl = s3
+    ? await presignUpload(s3, key, input.contentType, now, cfg.uploadTtlMs / 1000, input.size!)
     : `${baseUrl}/v1/uploads/${await signUploadToken(svc.env.JWT_SECRET, { doc: id, space: asset.spaceId, ct: input.contentType, max: reserve, exp: expiresAt })}`;
-  const headers: Record<string, string> = cfg.s3 ? uploadHeaders(input.contentType) : { "Content-Type": input.contentType };
+  const headers: Record<string, string> = s3 ? uploadHeaders(input.contentType) : { "Content-Type": input.contentType };
   return { uploadUrl, documentId: id, expiresAt: iso(expiresAt), method: "PUT" as const, headers, maxBytes: reserve, mode };
 }
 
@@ -195,9 +221,13 @@ export async function deleteDocument(svc: Services, auth: AuthContext, assetId: 
   const { asset } = await assetFor(svc, auth, assetId, "member");
   const doc = await svc.db.select().from(assetDocuments).where(and(eq(assetDocuments.id, documentId), eq(assetDocuments.assetId, asset.id))).get();
   if (!doc) throw notFound("Document");
-  // The object first: if R2 fails the row stays and the delete can be retried; an upload that finishes later finds no row and removes its object.
+  // The object first: if R2 fails the row stays and the delete can be retried. A worker-mode upload that
+  // finishes later finds no row and removes its object; an s3-mode URL R2 would still take leaves a tombstone.
   await svc.env.DOCS.delete(doc.r2Key);
-  await svc.db.delete(assetDocuments).where(eq(assetDocuments.id, doc.id));
+  await svc.env.DB.batch([
+    tombstoneStatement(svc.env.DB, "id = ?", [doc.id], svc.clock.now()),
+    svc.env.DB.prepare("DELETE FROM asset_documents WHERE id = ?").bind(doc.id),
+  ]);
 }
 
 /** `GET /v1/downloads/{token}`: the object's bytes, streamed, as an attachment. */
@@ -220,23 +250,20 @@ export async function serveDownload(svc: Services, token: string): Promise<Respo
   });
 }
 
-/** Grace after expiry before an upload still marked `uploading` is treated as abandoned. */
-export const STALE_UPLOAD_GRACE_MS = 60 * 60 * 1000;
-
 /**
- * Cron: removes uploads that never arrived. An expired `pending` document
- * (or an `uploading` one an hour past its expiry: its request died) loses its
- * row and any partial object; in s3 mode one whose object did arrive is kept
- * as uploaded instead.
+ * Cron: removes uploads that never arrived. An expired worker-mode `pending` document (or an `uploading` one
+ * an hour past its expiry: its request died) loses its row and any partial object; an s3-mode one is looked
+ * for an hour past its expiry (a PUT begun before it may still be arriving) and kept as uploaded if its object
+ * arrived. Then the keys of tombstones whose URL is dead are deleted.
  */
-export async function cleanupPendingUploads(svc: Services): Promise<{ removed: number; completed: number }> {
+export async function cleanupPendingUploads(svc: Services): Promise<{ removed: number; completed: number; tombstones: number }> {
   const now = svc.clock.now();
   let removed = 0;
   let completed = 0;
-  for (;;) {
+  for (let round = 0; round < CLEANUP_ROUNDS; round++) {
     const { results } = await svc.env.DB.prepare(
       `SELECT * FROM asset_documents
-        WHERE (status = 'pending' AND expires_at <= ?1) OR (status = 'uploading' AND expires_at <= ?2)
+        WHERE (status = 'pending' AND expires_at <= ?1 AND (upload_mode = 'worker' OR expires_at <= ?2)) OR (status = 'uploading' AND expires_at <= ?2)
         ORDER BY expires_at LIMIT 100`,
     ).bind(now, now - STALE_UPLOAD_GRACE_MS).all<Record<string, unknown>>();
     if (results.length === 0) break;
@@ -258,6 +285,5 @@ export async function cleanupPendingUploads(svc: Services): Promise<{ removed: n
     }
     if (results.length < 100) break;
   }
-  return { removed, completed };
+  return { removed, completed, tombstones: await sweepTombstones(svc, now) };
 }
-
