@@ -45,8 +45,12 @@ export interface TxnRow {
   category_id: string | null;
 }
 
+/**
+ * The rows that are cash flow: not cancelled, and not a balance put in place (an account's opening balance, or a
+ * provider sync's adjustment to the balance the provider reports), which moves no money in or out.
+ */
 export const CASHFLOW_FILTER =
-  "status != 'cancelled' AND type IN ('income', 'expense', 'fee', 'other') AND (subtype IS NULL OR subtype != 'opening_balance')";
+  "status != 'cancelled' AND type IN ('income', 'expense', 'fee', 'other') AND (subtype IS NULL OR subtype NOT IN ('opening_balance', 'adjustment'))";
 
 /** The cash flows between two instants of the space `space` names (a guarded value, for a role check's batch). */
 export const cashflowsStatement = (db: D1Database, space: SqlGuard, fromMs: number, toMs: number) =>

@@ -27,11 +27,11 @@ export async function spendingOf(svc: Services, b: BudgetRow, categoryIds: strin
 }
 
 /**
- * What a budget counts, of a transaction `t`: cash flows only. Transfers, trades and opening balances move
+ * What a budget counts, of a transaction `t`: cash flows only. Transfers, trades, opening balances and balance adjustments move
  * no money to or from a category in the ledger, so counting them would part budgets from the ledger's
  * category balances. One text for both of the reads below, so they cannot drift apart.
  */
-const COUNTED = `t.status != 'cancelled' AND t.type IN ('expense', 'income', 'fee', 'other') AND (t.subtype IS NULL OR t.subtype != 'opening_balance')`;
+const COUNTED = `t.status != 'cancelled' AND t.type IN ('expense', 'income', 'fee', 'other') AND (t.subtype IS NULL OR t.subtype NOT IN ('opening_balance', 'adjustment'))`;
 
 /** Transaction `t` (with `c`, its category) is in one of `wanted`'s categories or one of their children. */
 const inCategories = (wanted: string) => `(t.category_id IN ${wanted} OR c.parent_id IN ${wanted})`;
