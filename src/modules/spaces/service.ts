@@ -1,7 +1,7 @@
 /** Spaces: isolated financial environments (personal or business) shared by members. */
 import { eq } from "drizzle-orm";
 import type { AuthContext, Services } from "../../env";
-import { categories, spaceMembers, spaceShards, spaces, users } from "../../db/schema";
+import { categories, forecastCache, spaceMembers, spaceShards, spaces, users } from "../../db/schema";
 import { iso } from "../../lib/clock";
 import { newId } from "../../lib/ids";
 import { shardForNewSpace } from "../../lib/shards";
@@ -128,7 +128,11 @@ export async function updateSpace(
   const m = await requireSpaceRole(svc, auth, spaceId, "member");
   const now = svc.clock.now();
   const updated = { ...m.space, ...patch, updatedAt: now };
-  await svc.db.update(spaces).set({ ...patch, updatedAt: now }).where(eq(spaces.id, spaceId));
+  const update = svc.db.update(spaces).set({ ...patch, updatedAt: now }).where(eq(spaces.id, spaceId));
+  // The cached forecast is in the space's currency, over its days: computed again after either changes.
+  const reframed = (patch.currency !== undefined && patch.currency !== m.space.currency) || (patch.timezone !== undefined && patch.timezone !== m.space.timezone);
+  if (reframed) await svc.db.batch([update, svc.db.delete(forecastCache).where(eq(forecastCache.spaceId, spaceId))]);
+  else await update;
   return presentSpace(updated, m.role, (await accountSummaries(svc, [spaceId])).get(spaceId));
 }
 

@@ -1,0 +1,45 @@
+/**
+ * The cached forecast is in the space's currency, over the space's days: a change of either (PATCH
+ * /v1/spaces/{id}) must not serve the old one, even when the ledger has not moved and the zone's today is
+ * the same day.
+ */
+import { describe, expect, it } from "vitest";
+import { registerUser } from "../helpers";
+import { createAccount } from "../accounts/helpers";
+import { api, localDays, ok } from "./fixture";
+
+async function spaceWithForecast() {
+  const u = await registerUser();
+  const a = api(u);
+  const space = await ok(a.post("/v1/spaces", { name: "F", type: "personal", currency: "USD", timezone: "UTC" }));
+  const acc = await createAccount(u, space.id, { openingBalance: "1000.00" });
+  await ok(a.post("/v1/transactions", { spaceId: space.id, accountId: acc.id, amount: "-90.00", date: localDays("UTC").day(-3), description: "Shop" }));
+  const first = await ok(a.get(`/v1/analytics/forecast?spaceId=${space.id}`));
+  const again = await ok(a.get(`/v1/analytics/forecast?spaceId=${space.id}`));
+  expect(again.cache.hit).toBe(true);
+  return { a, space, first };
+}
+
+describe("the cached forecast after the space's currency or zone changes", () => {
+  it("is computed again in the new currency", async () => {
+    const { a, space, first } = await spaceWithForecast();
+    expect(first.currency).toBe("USD");
+    await ok(a.patch(`/v1/spaces/${space.id}`, { currency: "EUR" }));
+    const after = await ok(a.get(`/v1/analytics/forecast?spaceId=${space.id}`));
+    expect(after.currency).toBe("EUR");
+    expect(after.cache.hit).toBe(false);
+  });
+
+  it("is computed again over the new zone's days, though its today is the same date", async () => {
+    const { a, space, first } = await spaceWithForecast();
+    // A zone an hour from UTC whose today is UTC's today at this moment.
+    const zone = ["Etc/GMT-1", "Etc/GMT+1"].find((z) => localDays(z).today === first.asOfDate)!;
+    await ok(a.patch(`/v1/spaces/${space.id}`, { timezone: zone }));
+    const after = await ok(a.get(`/v1/analytics/forecast?spaceId=${space.id}`));
+    expect(after.asOfDate).toBe(first.asOfDate);
+    expect(after.cache.hit).toBe(false);
+    // A PATCH that changes neither keeps the cache.
+    await ok(a.patch(`/v1/spaces/${space.id}`, { name: "Renamed", timezone: zone, currency: "USD" }));
+    expect((await ok(a.get(`/v1/analytics/forecast?spaceId=${space.id}`))).cache.hit).toBe(true);
+  });
+});
