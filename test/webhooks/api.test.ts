@@ -145,6 +145,17 @@ describe("subscriptions", () => {
     expect([r.status, r.body.error.details[0].code]).toEqual([422, "LIMIT_REACHED"]);
   });
 
+  it("holds at most 25 under concurrent requests: the count is in the insert", async () => {
+    const { owner, spaceId } = await adminSpace();
+    for (let i = 0; i < 20; i++) await createWebhook(owner, spaceId);
+    const body = { spaceId, url: receiverUrl(newInbox()), events: ["transaction.created"] };
+    const results = await Promise.all(Array.from({ length: 30 }, () => callJson("/v1/webhooks", { ...as(owner), body })));
+    expect(results.filter((r) => r.status === 201)).toHaveLength(5);
+    expect(results.filter((r) => r.status === 422 && r.body.error.details[0].code === "LIMIT_REACHED")).toHaveLength(25);
+    const stored = await env.DB.prepare("SELECT COUNT(*) AS n FROM webhook_subscriptions WHERE space_id = ?").bind(spaceId).first<{ n: number }>();
+    expect(stored!.n).toBe(25);
+  });
+
   it("the delivery log pages through 150 deliveries with their attempts (lists past D1's 100 parameters)", { timeout: 60_000 }, async () => {
     const { owner, spaceId } = await adminSpace();
     const hook = await createWebhook(owner, spaceId);

@@ -30,6 +30,9 @@ const REFUSED = [
   // Names that never name a public host.
   "https://localhost/h", "https://LOCALHOST./h", "https://api.localhost/h", "https://printer.local/h", "https://db.internal/h", "https://intranet/h",
   "https://router.home.arpa/h",
+  // Empty labels: two trailing dots keep the parser from reading an IPv4 address, and hide a local suffix.
+  "https://localhost../h", "https://127.0.0.1../h", "https://127.0.0.1%2e%2e/h", "https://metadata.google.internal../h", "https://foo.local../h",
+  "https://a..example.com/h",
   // Not https, credentials, not a URL.
   "http://example.com/h", "ftp://example.com/h", "https://user:pass@example.com/h", "not a url", "javascript:alert(1)",
   // The sandbox origin outside sandbox mode.

@@ -4,7 +4,7 @@
  * ping. Admin-only: requireRoleOver(..., "admin") also asks a user with 2FA
  * for a recent second factor.
  */
-import { count, eq, inArray } from "drizzle-orm";
+import { eq, inArray } from "drizzle-orm";
 import type { AuthContext, Services } from "../../env";
 import { webhookDeliveries, webhookDeliveryAttempts, webhookSubscriptions } from "../../db/schema";
 import { iso } from "../../lib/clock";
@@ -12,7 +12,7 @@ import { encryptSecret, randomToken } from "../../lib/crypto";
 import { validationFailed } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { pagination } from "../../lib/pagination";
-import { inJsonList, rowReader, type SqlGuard } from "../../lib/sql";
+import { entityRows, inJsonList, rowReader, type SqlGuard } from "../../lib/sql";
 import { readResource, readSpace, requireSpaceRole } from "../spaces/access";
 import { sendTestPing } from "./deliver";
 import { MAX_WEBHOOKS_PER_SPACE } from "./events";
@@ -85,10 +85,6 @@ export async function createWebhook(
   const input = { ...body, spaceId };
   await requireSpaceRole(svc, auth, input.spaceId, "admin");
   checkUrl(svc, input.url);
-  const existing = await svc.db.select({ n: count() }).from(webhookSubscriptions).where(eq(webhookSubscriptions.spaceId, input.spaceId)).get();
-  if ((existing?.n ?? 0) >= MAX_WEBHOOKS_PER_SPACE) {
-    throw validationFailed([{ field: "spaceId", message: `A space may have at most ${MAX_WEBHOOKS_PER_SPACE} webhooks`, code: "LIMIT_REACHED" }]);
-  }
   const now = svc.clock.now();
   const secret = `whsec_${randomToken(32)}`;
   const enabled = input.enabled ?? true;
@@ -98,7 +94,15 @@ export async function createWebhook(
     disabledReason: enabled ? null : "manual", disabledAt: enabled ? null : now, lastSuccessAt: null, lastFailureAt: null,
     createdBy: auth.userId, createdAt: now, updatedAt: now,
   };
-  await svc.db.insert(webhookSubscriptions).values(row);
+  // Counted in the insert itself: concurrent requests cannot all pass a count read before any of them inserts.
+  const e = entityRows(webhookSubscriptions, [row]);
+  const inserted = await svc.env.DB.prepare(
+    `INSERT INTO ${e.table} (${e.columns.join(", ")}) SELECT ${e.columns.map(() => "?").join(", ")}
+      WHERE (SELECT COUNT(*) FROM ${e.table} WHERE space_id = ?) < ?`,
+  ).bind(...e.rows[0]!, row.spaceId, MAX_WEBHOOKS_PER_SPACE).run();
+  if (inserted.meta.changes !== 1) {
+    throw validationFailed([{ field: "spaceId", message: `A space may have at most ${MAX_WEBHOOKS_PER_SPACE} webhooks`, code: "LIMIT_REACHED" }]);
+  }
   return { ...present(row), secret };
 }
 

@@ -94,7 +94,9 @@ export function blockedHost(hostname: string): string | null {
   }
   const v4 = parseIpv4(hostname);
   if (v4) return blockedIpv4(v4);
+  // One trailing dot is the root (an absolute name); a name with an empty label anywhere is not a host.
   const name = hostname.endsWith(".") ? hostname.slice(0, -1) : hostname;
+  if (name.split(".").some((label) => label === "")) return `${hostname} is not a valid host name`;
   if (name === "localhost" || PRIVATE_SUFFIXES.some((s) => name.endsWith(s))) return `${hostname} is not a public host name`;
   if (!name.includes(".")) return `${hostname} is a single-label name, not a public host name`;
   return null;
