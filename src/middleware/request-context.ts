@@ -9,6 +9,16 @@ import { systemClock } from "../lib/clock";
 import { newId } from "../lib/ids";
 import { logInfo } from "../lib/log";
 
+/** Path segments after which a bearer secret follows (a signed upload or download link, a household invitation). */
+const SECRET_AFTER = new Set(["uploads", "downloads", "invitations"]);
+
+/** The path as logged: a secret segment is written `:token`, so reading the logs does not hand out its power. */
+export function loggedPath(pathname: string): string {
+  const parts = pathname.split("/");
+  for (let i = 1; i < parts.length; i++) if (SECRET_AFTER.has(parts[i - 1]!) && parts[i]) parts[i] = ":token";
+  return parts.join("/");
+}
+
 /** Client-supplied ids are kept only when they look harmless, so they cannot inject into logs. */
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
 
@@ -23,10 +33,10 @@ export const requestContext: MiddlewareHandler<AppEnv> = async (c, next) => {
   await next();
   // Responses built outside the handler chain (errors, 404s) get the id too.
   if (!c.res.headers.has("X-Request-Id")) c.res.headers.set("X-Request-Id", requestId);
-  // One access-log line per request: the path without its query string, never headers or bodies.
+  // One access-log line per request: the path without its query string or secrets, never headers or bodies.
   if (c.env.LOG_LEVEL !== "error") logInfo(requestId, "request", {
     method: c.req.method,
-    path: new URL(c.req.url).pathname,
+    path: loggedPath(new URL(c.req.url).pathname),
     status: c.res.status,
     ms: Date.now() - started,
     userId: c.get("auth")?.userId,

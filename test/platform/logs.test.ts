@@ -61,6 +61,15 @@ describe("structured logs", () => {
     }
   });
 
+  it("writes a signed link's or an invitation's token in a path as :token, so the logs do not hand out what it opens", async () => {
+    const token = "eyJkb2MiOiJkb2NfMSJ9.c2lnbmF0dXJlLXNlY3JldA";
+    for (const [method, path] of [["PUT", `/v1/uploads/${token}`], ["GET", `/v1/downloads/${token}`], ["POST", `/v1/households/invitations/${token}/accept`]] as const) {
+      await send(path, { method, headers: { "cf-connecting-ip": nextIp() } });
+    }
+    expect(parsed().map((e) => e.path)).toEqual(["/v1/uploads/:token", "/v1/downloads/:token", "/v1/households/invitations/:token/accept"]);
+    expect(lines.join("\n")).not.toContain(token);
+  });
+
   it("refuses a request id that could inject into the logs and uses its own", async () => {
     const res = await send("/v1/health", { headers: { "x-request-id": 'abcdefgh","forged":true,"x":"' } });
     expect(res.headers.get("x-request-id")).toMatch(/^req_/);
