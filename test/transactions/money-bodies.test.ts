@@ -68,6 +68,23 @@ describe("money-moving bodies", () => {
     expect(holding.body.data.balances["BTC/8"]).toBe(1);
   });
 
+  it("refuse a trade whose cash with its fees is past what an amount holds exactly, though its value alone fits", async () => {
+    const u = await registerUser();
+    const space = await createSpace(u);
+    const broker = await createAccount(u, space.id, { type: "investment", name: "Broker", openingBalance: "1.00", allowOverdraft: true });
+    const post = (trade: Record<string, string>) =>
+      callJson("/v1/transactions", { token: u.accessToken, ip: u.ip, body: { spaceId: space.id, accountId: broker.id, description: "Big buy", date: "2025-01-02", trade: { symbol: "AAPL", side: "buy", ...trade } } });
+    // 90,071,992,547,409.91 of value is 2^53 - 1 cents; with 0.02 of fees the cash is past it.
+    const over = await post({ quantity: "90071992.54740991", unitPrice: "1000000", fees: "0.02" });
+    expect(over.status).toBe(422);
+    expect(over.body.error.details[0]).toMatchObject({ field: "trade", code: "TOO_BIG" });
+    // Without the fees it fits, and the row's cash is exact.
+    const at = await post({ quantity: "90071992.54740991", unitPrice: "1000000" });
+    expect(at.status).toBe(201);
+    expect(at.body.amountDecimal).toBe("-90071992547409.91");
+    expect(await ledgerViolations(space.id)).toEqual([]);
+  });
+
   it("refuse a trade of the coin an account is denominated in (units and cash would be one asset)", async () => {
     const u = await registerUser();
     const space = await createSpace(u);

@@ -66,7 +66,11 @@ export function priceTrade(accountId: string, currency: Currency, t: TradeTerms)
   const divisor = 10n ** BigInt(2 * SECURITY_SCALE - scale);
   const product = BigInt(qty.minor) * BigInt(price.minor);
   const grossBig = (product + divisor / 2n) / divisor;
-  if (grossBig > BigInt(Number.MAX_SAFE_INTEGER)) throw validationFailed([{ field: "trade", message: "Trade value is too large", code: "TOO_BIG" }]);
+  // The cash the account pays or receives, fees included, is one amount too: it must fit exactly as well.
+  const cashBig = t.side === "buy" ? -(grossBig + BigInt(fees.minor)) : grossBig - BigInt(fees.minor);
+  if (grossBig > BigInt(Number.MAX_SAFE_INTEGER) || cashBig < -BigInt(Number.MAX_SAFE_INTEGER) || cashBig > BigInt(Number.MAX_SAFE_INTEGER)) {
+    throw validationFailed([{ field: "trade", message: "Trade value is too large", code: "TOO_BIG" }]);
+  }
   const gross = Number(grossBig);
   const cashAsset = assetOf(currency);
   const account = accountAddress(accountId);
@@ -84,7 +88,7 @@ export function priceTrade(accountId: string, currency: Currency, t: TradeTerms)
   if (fees.minor > 0) postings.push({ source: account, destination: "expense:fees", amount: fees.minor, asset: cashAsset });
   return {
     postings,
-    cash: t.side === "buy" ? -(gross + fees.minor) : gross - fees.minor,
+    cash: Number(cashBig),
     record: {
       symbol: t.symbol,
       side: t.side,
