@@ -69,6 +69,20 @@ describe("conversion", () => {
     expect(c.report().ratesUsed.find((u) => u.date === "2024-03-01")!.source).toBe("manual");
   });
 
+  it("lets a manual rate win on its day whichever way round it was entered, and a way through USD that holds one", () => {
+    // The provider's USD/MXN 17 and the space's own MXN/USD 0.05 (20 MXN a dollar) on the same day: the space's, both ways.
+    const book = new RateBook([p("17", "2024-03-01"), p("0.05", "2024-03-01", "MXN", "USD", "manual")]);
+    expect(new Converter(book, "MXN").total([{ currency: "USD", minor: 100n, date: "2024-03-01" }])).toBe(2000n);
+    expect(new Converter(book, "USD").total([{ currency: "MXN", minor: 2000n, date: "2024-03-01" }])).toBe(100n);
+    // A later provider rate is still the later one.
+    const later = new RateBook([p("17", "2024-03-02"), p("0.05", "2024-03-01", "MXN", "USD", "manual")]);
+    expect(new Converter(later, "MXN").total([{ currency: "USD", minor: 100n, date: "2024-03-02" }])).toBe(1700n);
+    // EUR/MXN direct from the provider, or EUR→USD (the space's own) →MXN, all of one day: the way with the space's rate.
+    const cross = new RateBook([p("20", "2024-03-01", "EUR", "MXN"), p("1.25", "2024-03-01", "EUR", "USD", "manual"), p("17", "2024-03-01")]);
+    // 10.00 EUR = 12.50 USD (manual) = 212.50 MXN
+    expect(new Converter(cross, "MXN").total([{ currency: "EUR", minor: 1000n, date: "2024-03-01" }])).toBe(21250n);
+  });
+
   it("reports a missing rate and leaves that amount out, never counting it as 0 or mixing currencies", () => {
     const c = new Converter(new RateBook([p("17", "2024-01-01")]), "USD");
     // Beyond the 31-day lookback: no rate.

@@ -64,6 +64,9 @@ export interface Resolution {
 
 export const daysBefore = (date: string, n: number) => ymdString(addDays(parseYmd(date), -n));
 
+/** Whether rate `a` is preferred to `b`: later-dated, or of the same day and the space's own where `b` is not. */
+const outranks = (a: Entry, b: Entry) => a.date > b.date || (a.date === b.date && (a.source === "manual" || b.source !== "manual"));
+
 /** Rates of a space for a window of days, in memory: manual over provider for the same pair and day. */
 export class RateBook {
   private pairs = new Map<string, Entry[]>();
@@ -111,15 +114,19 @@ export class RateBook {
     return found && found.date >= floor ? found : null;
   }
 
+  /** The pair's rate either way round: the later-dated, and on the same day the space's own (manual) one. */
   private leg(from: string, to: string, date: string): Leg | null {
     const direct = this.entry(from, to, date);
     const inverse = this.entry(to, from, date);
-    if (direct && (!inverse || direct.date >= inverse.date)) return { entry: direct, inverted: false };
+    if (direct && (!inverse || outranks(direct, inverse))) return { entry: direct, inverted: false };
     if (inverse) return { entry: inverse, inverted: true };
     return null;
   }
 
-  /** How to turn `from` into `to` on `date`: the latest-dated way among direct, inverse and through USD. */
+  /**
+   * How to turn `from` into `to` on `date`: the latest-dated way among direct, inverse and through USD (a
+   * way is as old as its oldest leg); on the same day, a way with one of the space's own rates in it.
+   */
   resolve(from: string, to: string, date: string): Resolution | null {
     if (from === to) return { value: frac(1n), legs: [], date };
     const key = `${from}|${to}|${date}`;
@@ -139,10 +146,10 @@ export class RateBook {
       const b = this.leg(HUB, to, date);
       if (a && b) candidates.push([a, b]);
     }
-    let best: { legs: Leg[]; date: string } | null = null;
+    let best: { legs: Leg[]; date: string; manual: boolean } | null = null;
     for (const legs of candidates) {
-      const oldest = legs.map((l) => l.entry.date).sort()[0]!;
-      if (!best || oldest > best.date) best = { legs, date: oldest };
+      const way = { legs, date: legs.map((l) => l.entry.date).sort()[0]!, manual: legs.some((l) => l.entry.source === "manual") };
+      if (!best || way.date > best.date || (way.date === best.date && way.manual && !best.manual)) best = way;
     }
     if (!best) return null;
     const value = best.legs.reduce((acc, l) => mul(acc, l.inverted ? inv(l.entry.value) : l.entry.value), frac(1n));
