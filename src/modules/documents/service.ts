@@ -230,6 +230,22 @@ export async function deleteDocument(svc: Services, auth: AuthContext, assetId: 
   ]);
 }
 
+/**
+ * A space's documents, gone with the space: their objects, then their rows (a tombstone for each s3 URL R2
+ * would still take), so no link issued before keeps working. An R2 failure throws with the rows still there,
+ * and the deletion can be tried again.
+ */
+export async function purgeSpaceDocuments(svc: Services, spaceId: string): Promise<void> {
+  const db = svc.env.DB;
+  const { results } = await db.prepare("SELECT r2_key FROM asset_documents WHERE space_id = ?").bind(spaceId).all<{ r2_key: string }>();
+  if (results.length === 0) return;
+  await deleteObjects(svc.env, results.map((r) => r.r2_key));
+  await db.batch([
+    tombstoneStatement(db, "space_id = ?", [spaceId], svc.clock.now()),
+    db.prepare("DELETE FROM asset_documents WHERE space_id = ?").bind(spaceId),
+  ]);
+}
+
 /** `GET /v1/downloads/{token}`: the object's bytes, streamed, as an attachment. */
 export async function serveDownload(svc: Services, token: string): Promise<Response> {
   const t = await openDownloadToken(svc.env.JWT_SECRET, token, svc.clock.now());

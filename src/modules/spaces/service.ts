@@ -10,6 +10,7 @@ import type { Currency } from "../../lib/money";
 import { chunkRows } from "../../db/client";
 import { accountsIn, balancesIn, presentAccount, summaryReads, type VolumeRow } from "../accounts/service";
 import { requireTwoFactor } from "../auth/second-factor";
+import { purgeSpaceDocuments } from "../documents/service";
 import { systemCategories } from "../categories/system";
 import { grantedSpaces, grantEnded, useEmergencyGrant } from "../lifebeat/grant-access";
 import { readSpace, requireSpaceRole, type Role, withSessionCheck } from "./access";
@@ -138,11 +139,13 @@ export async function updateSpace(
 
 /**
  * Owner only, with 2FA. The ledger history stays in D1 for audit; the space
- * disappears for everyone because every membership is removed with it.
+ * disappears for everyone because every membership is removed with it. Its
+ * documents' files are deleted: they are the household's papers, not the ledger.
  */
 export async function deleteSpace(svc: Services, auth: AuthContext, spaceId: string): Promise<void> {
   await requireSpaceRole(svc, auth, spaceId, "owner");
   requireTwoFactor(auth, svc.clock.now());
+  await purgeSpaceDocuments(svc, spaceId);
   const now = svc.clock.now();
   await svc.db.batch([
     svc.db.update(spaces).set({ deletedAt: now, updatedAt: now }).where(eq(spaces.id, spaceId)),
