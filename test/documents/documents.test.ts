@@ -116,6 +116,20 @@ describe("document uploads (worker-signed URLs)", () => {
     expect(big.body.error.details[0].code).toBe("FILE_TOO_LARGE");
   });
 
+  it("refuse a body shorter than its Content-Length with 400 (it was a 500), store nothing and keep the link", async () => {
+    const { u, asset, prefix } = await setup();
+    const issued = (await uploadUrl(u, asset.id, { contentType: "text/plain", filename: "notes.txt", size: 100 })).body;
+    // In process the runtime sees the short body as a client that went away, and logs it; over HTTP it cannot happen.
+    for (const [bytes, length] of [[10, "15"]] as const) {
+      const res = await put(issued.uploadUrl, chunked(bytesOf(bytes), 4), "text/plain", { "content-length": length });
+      expect(res.status).toBe(400);
+      expect(((await res.json()) as any).error.message).toContain(`Content-Length of ${length} bytes`);
+      expect(await objectsUnder(prefix)).toEqual([]);
+      expect((await docRow(issued.documentId))!.status).toBe("pending");
+    }
+    expect((await put(issued.uploadUrl, bytesOf(10), "text/plain")).status).toBe(200);
+  });
+
   it("refuse unsupported types and unsafe names at issue time", async () => {
     const { u, asset } = await setup();
     for (const body of [{ contentType: "text/html" }, { contentType: "image/svg+xml" }, { filename: "../etc/passwd" }, { filename: "a\u0000b.pdf" }]) {

@@ -18,17 +18,21 @@ export const tooLarge = (cap: number) => new ApiError(413, "PAYLOAD_TOO_LARGE", 
 
 class CapExceeded extends Error {}
 
-/** A pass-through that counts bytes and errors the stream once more than `cap` have gone by. */
-export function byteCounter(cap: number): TransformStream<Uint8Array, Uint8Array> & { count(): number } {
+/** A pass-through that counts bytes, errors the stream once more than `cap` have gone by, and knows when the body ended. */
+export function byteCounter(cap: number): TransformStream<Uint8Array, Uint8Array> & { count(): number; ended(): boolean } {
   let seen = 0;
+  let ended = false;
   const t = new TransformStream<Uint8Array, Uint8Array>({
     transform(chunk, controller) {
       seen += chunk.byteLength;
       if (seen > cap) controller.error(new CapExceeded(`more than ${cap} bytes`));
       else controller.enqueue(chunk);
     },
+    flush() {
+      ended = true;
+    },
   });
-  return Object.assign(t, { count: () => seen });
+  return Object.assign(t, { count: () => seen, ended: () => ended });
 }
 
 export interface StoredObject {
@@ -62,6 +66,10 @@ export async function streamToR2(
   } catch (err) {
     await bucket.delete(key).catch(() => {});
     if (err instanceof CapExceeded || counter.count() > cap) throw tooLarge(cap);
+    // More bytes than the Content-Length said, or the body ended short of it: the client's, not a fault here.
+    if (contentLength !== null && (counter.count() > contentLength || (counter.ended() && counter.count() !== contentLength))) {
+      throw new ApiError(400, "BAD_REQUEST", `The body's length does not match its Content-Length of ${contentLength} bytes`);
+    }
     throw err;
   }
 }
