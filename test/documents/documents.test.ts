@@ -110,10 +110,13 @@ describe("document uploads (worker-signed URLs)", () => {
     expect(exact.status).toBe(200);
     expect(await objectsUnder(prefix)).toHaveLength(1);
 
-    // A declared size over the per-file cap is refused before any URL exists.
+    // A declared size over the per-file cap is refused before any URL exists, and so is none at all.
     const big = await uploadUrl(u, asset.id, { size: 26214401 });
     expect(big.status).toBe(422);
     expect(big.body.error.details[0].code).toBe("FILE_TOO_LARGE");
+    const empty = await uploadUrl(u, asset.id, { size: 0 });
+    expect(empty.status).toBe(422);
+    expect(empty.body.error.details[0].field).toBe("size");
   });
 
   it("refuse a body shorter than its Content-Length with 400 (it was a 500), store nothing and keep the link", async () => {

@@ -9,7 +9,8 @@ export const UploadUrlBody = z
     filename: z.string().trim().min(1).max(255).regex(FILENAME, { message: "No control characters or path separators" }).openapi({ example: "appraisal-2025.pdf" }),
     contentType: z.enum(ALLOWED_CONTENT_TYPES).openapi({ example: "application/pdf" }),
     category: z.string().trim().min(1).max(60).optional().openapi({ example: "appraisal" }),
-    size: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional().openapi({
+    // At least one byte: an empty file is no document, and a link for none could not be used.
+    size: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional().openapi({
       description:
         "Declared size in bytes: only it counts toward the quota while the upload is pending (default: the per-file cap). In worker mode the upload may not exceed it; in s3 mode the URL's signature binds Content-Length to it, so the body must be exactly this size. Without it the URL is worker mode even when R2's S3 credentials are configured, since a presigned URL cannot bound an undeclared size",
     }),
