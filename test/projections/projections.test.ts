@@ -316,6 +316,9 @@ describe("projections: input validation", () => {
       [{ assumptions: { currentAge: -1 } }, "assumptions.currentAge"],
       [{ assumptions: { retirementAge: 5 }, lifeEvents: [{ year: 10, type: "retirement", incomeChange: -1 }] }, "assumptions.retirementAge"],
       [{ annualIncome: 100, annualExpenses: 50, annualContribution: 10 }, "annualContribution"],
+      // Each within range, but a year's events add up past it (the engine sums them: it lost cents), or the income changes so far do.
+      [{ lifeEvents: [{ year: 1, type: "inheritance", amount: "9000000000000" }, { year: 1, type: "inheritance", amount: "9000000000000" }] }, "lifeEvents.1.amount"],
+      [{ lifeEvents: [{ year: 1, type: "other", incomeChange: "6000000000000" }, { year: 3, type: "other", incomeChange: "6000000000000" }] }, "lifeEvents.1.incomeChange"],
     ];
     for (const [extra, field] of cases) {
       const res = await post(extra);

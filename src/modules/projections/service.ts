@@ -118,6 +118,26 @@ async function resolve(svc: Services, space: SpaceRef, req: ProjectionRequest, d
       description: e.description ?? null,
     };
   });
+  // The engine adds a year's events, and the income changes so far, into one figure each: each sum stays in range too.
+  const eventYears = [...new Set(events.map((e) => e.year))].sort((x, y) => x - y);
+  let incomeChangeSoFar = 0n;
+  const overflowed = new Set<string>();
+  for (const y of eventYears) {
+    const inYear = events.filter((e) => e.year === y);
+    const amount = inYear.reduce((sum, e) => sum + BigInt(e.amount), 0n);
+    incomeChangeSoFar += inYear.reduce((sum, e) => sum + BigInt(e.incomeChange), 0n);
+    for (const [what, total] of [["amount", amount], ["incomeChange", incomeChangeSoFar]] as const) {
+      // The income changes' sum is said once, at the first year it is out of range.
+      if ((total > BigInt(MAX_INPUT_MINOR) || -total > BigInt(MAX_INPUT_MINOR)) && !(what === "incomeChange" && overflowed.has(what))) {
+        overflowed.add(what);
+        problems.push({
+          field: `lifeEvents.${events.indexOf(inYear.at(-1)!)}.${what}`,
+          message: `The life events' ${what === "amount" ? "amounts in year" : "income changes up to year"} ${y} come to ${formatMinor(total, scale)}, beyond ${formatMinor(MAX_INPUT_MINOR, scale)} in magnitude`,
+          code: "OUT_OF_RANGE",
+        });
+      }
+    }
+  }
 
   // Retirement: a `retirement` event's year, else the age at which it starts.
   const notes: string[] = [];
