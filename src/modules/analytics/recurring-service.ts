@@ -10,7 +10,7 @@ import { CURRENCY_SCALES, type Currency } from "../../lib/money";
 import { parseAmountField } from "../transactions/postings";
 import { dateOfDay } from "./days";
 import { money, type SpaceInfo } from "./net-worth";
-import { type Cadence, CASHFLOW_FILTER, cashflowsStatement, type DetectedSeries, detectSeries, LOOKBACK_DAYS, loadCashflows, nextAfter, type TxnRow } from "./recurring";
+import { anchorsFrom, type Cadence, CASHFLOW_FILTER, cashflowsStatement, type DetectedSeries, detectSeries, isActive, LOOKBACK_DAYS, loadCashflows, nextAfter, type TxnRow } from "./recurring";
 import type { SqlGuard } from "../../lib/sql";
 import type { Reads } from "../spaces/access";
 import { localDayOf } from "./days";
@@ -74,8 +74,9 @@ export async function seriesOf(svc: Services, space: SpaceInfo, nowMs: number, l
       if (d.amount !== null) edited.amountMinor = d.amount;
       if (d.cadence !== null && d.cadence !== s.cadence) {
         edited.cadence = d.cadence;
-        edited.nextDay = nextAfter(d.cadence, s.lastDay, today);
-        edited.anchors = undefined;
+        edited.anchors = anchorsFrom(d.cadence, s.lastDay);
+        edited.nextDay = nextAfter(d.cadence, s.lastDay, today, edited.anchors);
+        edited.active = isActive(d.cadence, s.lastDay, today);
       }
     }
     if (d.status !== "dismissed") edited.confidence = Math.max(edited.confidence, 0.95);

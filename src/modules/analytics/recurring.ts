@@ -103,6 +103,20 @@ const anchorDay = (mi: number, dom: number) => {
   return dayNumber({ y, m, d: Math.min(dom, daysInMonth(y, m)) });
 };
 
+/**
+ * The days of the month a schedule keeps when it was set by hand from its last occurrence: that day (and for
+ * semi-monthly the one half a month from it), so a month-end schedule stays at each month's end.
+ */
+export function anchorsFrom(cadence: Cadence, lastDay: number): number[] | undefined {
+  const dom = ymdOfDay(lastDay).d;
+  if (cadence === "monthly") return [dom];
+  if (cadence === "semi-monthly") return [dom, dom <= 15 ? dom + 15 : dom - 15].sort((a, b) => a - b);
+  return undefined;
+}
+
+/** Whether a series whose last occurrence was `lastDay` is still going on `todayDay`, at `cadence`. */
+export const isActive = (cadence: Cadence, lastDay: number, todayDay: number) => todayDay - lastDay <= CADENCE_DAYS[cadence] * 1.5 + 7;
+
 /** Slots must advance by 1 (at most one skip of 2); returns the deviations or null. */
 function slotsOk(slots: number[]): boolean {
   let skips = 0;
@@ -297,8 +311,7 @@ export async function detectSeries(spaceId: string, rows: TxnRow[], tz: string, 
     const lastDay = dayList[dayList.length - 1]!;
     let next = fit.next;
     if (next < todayDay) next = nextAfter(fit.cadence, next, todayDay, fit.anchors);
-    const period = CADENCE_DAYS[fit.cadence];
-    const active = todayDay - lastDay <= period * 1.5 + 7;
+    const active = isActive(fit.cadence, lastDay, todayDay);
     const tol = fit.cadence === "yearly" ? 7 : fit.cadence === "weekly" ? 2 : 4;
     const regularity = Math.max(0, 1 - fit.deviation / (tol + 1));
     const amountSpread = Math.abs(typical) === 0 ? 0 : (Math.max(...amounts) - Math.min(...amounts)) / Math.abs(typical);
