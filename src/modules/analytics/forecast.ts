@@ -12,6 +12,10 @@
  *   for the estimate, and decays 2% a week.
  * - Future amounts convert to the space's currency at today's rate (or the
  *   nearest earlier day's), exactly, rounded once per figure.
+ * - Entries already in the ledger for a day in the horizon (dated ahead) are
+ *   known: their cash flows count in their weeks, a recurring occurrence one
+ *   of them stands for (its series' merchant, within half a period) is not
+ *   predicted again, and every account entry moves its projected balance.
  * - Projected balances per account (in its own currency) start from the
  *   ledger's balance now; the first day an account that may not go negative
  *   would, is a risk factor.
@@ -30,7 +34,7 @@ import { dateOfDay, DayIndexer, localDayOf, startOfDay } from "./days";
 import { balancesAt } from "./ledger-holdings";
 import { addMarketPrices, money, type SpaceInfo } from "./net-worth";
 import { type Reads, readSpaceWith } from "../spaces/access";
-import { CADENCE_DAYS, LOOKBACK_DAYS, nextAfter } from "./recurring";
+import { CADENCE_DAYS, cashflowsStatement, LOOKBACK_DAYS, merchantKeyOf, nextAfter, type TxnRow } from "./recurring";
 import { type RecurringData, recurringReads, seriesOf } from "./recurring-service";
 import { type ValuationData, valuationReads } from "./valuation-reads";
 
@@ -59,7 +63,14 @@ const ESTIMATE_DAYS = 400;
 export interface ForecastData {
   recurring: RecurringData;
   valuation: ValuationData;
+  /** Cash flows dated in the horizon (after now). */
+  ahead: TxnRow[];
+  /** The space's account entries dated in the horizon, of every asset. */
+  aheadEntries: { account_id: string; asset: string; amount: number; timestamp: number }[];
 }
+
+/** The end of the window of entries dated ahead: past the horizon's last local day in any zone. */
+const aheadUntil = (nowMs: number) => nowMs + (HORIZON_DAYS + 2) * DAY_MS;
 
 /** The instant the projected balances start from (entries before it). */
 const balanceInstant = (nowMs: number) => Math.max(nowMs + 1, 0);
@@ -81,13 +92,28 @@ export function forecastReads(db: D1Database, space: SqlGuard, nowMs: number): R
     { ranges: [{ lo: at, hi: at }], fromDate: dateOfDay(utcToday - ESTIMATE_DAYS - 2), toDate: dateOfDay(utcToday + 1), priceDay: priceDay(nowMs) },
     {
       sql: "SELECT currency FROM transactions WHERE space_id = (SELECT id FROM sp) AND date >= ? AND date < ?",
-      params: [nowMs - LOOKBACK_DAYS * DAY_MS, nowMs + DAY_MS],
+      params: [nowMs - LOOKBACK_DAYS * DAY_MS, aheadUntil(nowMs)],
     },
   );
+  // Entries dated ahead: the cash flows, and each account's entries (an index seek per account).
+  const ahead = [
+    cashflowsStatement(db, space, at, aheadUntil(nowMs)),
+    db.prepare(
+      `SELECT a.id AS account_id, e.asset, e.amount, e.timestamp FROM accounts a
+         JOIN ledger_entries e ON e.space_id = a.space_id AND e.address = 'accounts:' || a.id AND e.timestamp >= ? AND e.timestamp < ?
+        WHERE a.space_id = ${space.sql}`,
+    ).bind(at, aheadUntil(nowMs), ...space.params),
+  ];
   const split = recurring.statements.length;
+  const split2 = split + valuation.statements.length;
   return {
-    statements: [...recurring.statements, ...valuation.statements],
-    read: (results) => ({ recurring: recurring.read(results.slice(0, split)), valuation: valuation.read(results.slice(split)) }),
+    statements: [...recurring.statements, ...valuation.statements, ...ahead],
+    read: (results) => ({
+      recurring: recurring.read(results.slice(0, split)),
+      valuation: valuation.read(results.slice(split, split2)),
+      ahead: results[split2]!.results as unknown as TxnRow[],
+      aheadEntries: results[split2 + 1]!.results as unknown as ForecastData["aheadEntries"],
+    }),
   };
 }
 
@@ -118,7 +144,7 @@ export async function computeForecast(svc: Services, space: SpaceInfo, nowMs: nu
   const last = today + HORIZON_DAYS;
 
   // One read of the cash flows: detection's window (it contains the estimate's last 400 days).
-  const { recurring, valuation } = data ?? (await loadForecastData(svc, space.id, nowMs));
+  const { recurring, valuation, ahead, aheadEntries } = data ?? (await loadForecastData(svc, space.id, nowMs));
   const allRows = recurring.rows;
   const accounts = valuation.accounts;
   const [balances] = balancesAt(valuation.balances, [balanceInstant(nowMs)]);
@@ -141,7 +167,7 @@ export async function computeForecast(svc: Services, space: SpaceInfo, nowMs: nu
   for (let s = first; s <= last; s += 7) buckets.push({ start: s, end: Math.min(s + 6, last), income: ZERO, expenses: ZERO, recurringWeight: 0, restWeight: 0 });
   const bucketOf = (day: number) => buckets[Math.floor((day - first) / 7)]!;
 
-  const flowCurrencies = [...new Set([...rows.map((r) => r.currency), ...live.map((s) => s.currency), space.currency])];
+  const flowCurrencies = [...new Set([...rows.map((r) => r.currency), ...ahead.map((r) => r.currency), ...live.map((s) => s.currency), space.currency])];
   const firstDate = rows.length ? days.date(rows[0]!.date) : todayText;
   const book = rateBookOf(valuation, flowCurrencies, firstDate, todayText);
   // Coin and security flows (a crypto account's) convert at market prices, as net worth does.
@@ -154,11 +180,40 @@ export async function computeForecast(svc: Services, space: SpaceInfo, nowMs: nu
   // Exact conversion of a (fractional) future amount at today's rate; rounded only where a figure is shown.
   const toSpace = (currency: string, v: Frac): Frac => converter.exactFrac(currency, v, todayText, "forecast");
 
-  // Recurring occurrences.
+  // A day of the horizon for an instant after now (later today counts as tomorrow, the horizon's first day).
+  const horizonDay = (ms: number) => Math.max(first, days.day(ms));
+
+  // Entries dated ahead: known. Each account entry moves its balance on its day; each cash flow counts in its week.
+  for (const e of aheadEntries) {
+    const a = accounts.get(e.account_id);
+    const d = horizonDay(e.timestamp);
+    if (a && e.asset === `${a.currency}/${scaleOf(a.currency)}` && d <= last) bump(a.id, d, frac(BigInt(e.amount)));
+  }
+  const booked = new Map<string, number[]>(); // direction|currency|merchant: the days of known flows not yet matched to an occurrence
+  for (const r of ahead) {
+    const d = horizonDay(r.date);
+    if (d > last || r.amount === 0) continue;
+    const b = bucketOf(d);
+    const inSpace = toSpace(r.currency, frac(BigInt(r.amount)));
+    if (r.amount > 0) b.income = add(b.income, inSpace);
+    else b.expenses = add(b.expenses, mul(inSpace, frac(-1n)));
+    b.recurringWeight += Math.abs(asNumber(inSpace));
+    const key = `${r.amount > 0 ? "income" : "expense"}|${r.currency}|${merchantKeyOf(r)}`;
+    booked.set(key, [...(booked.get(key) ?? []), d]);
+  }
+
+  // Recurring occurrences, but for those a known flow of the series' merchant stands for.
   for (const s of live) {
+    const known = booked.get(`${s.direction}|${s.currency}|${s.merchantKey}`) ?? [];
+    const within = Math.max(3, Math.floor(CADENCE_DAYS[s.cadence] / 2));
     let d = s.nextDay;
     while (d < first) d = nextAfter(s.cadence, d, first, s.anchors);
     for (; d <= last; d = nextAfter(s.cadence, d, d + 1, s.anchors)) {
+      const stands = known.findIndex((k) => Math.abs(k - d) <= within);
+      if (stands >= 0) {
+        known.splice(stands, 1);
+        continue;
+      }
       const amount = frac(BigInt(s.amountMinor));
       bump(s.accountId, d, amount);
       const b = bucketOf(d);

@@ -264,6 +264,9 @@ export function nextAfter(cadence: Cadence, lastDay: number, todayDay: number, a
   return next;
 }
 
+/** The merchant a cash flow is grouped by: its normalized merchant, else its merchant's or description's. */
+export const merchantKeyOf = (r: TxnRow) => r.normalized_merchant ?? normalizeMerchant(r.merchant_name) ?? normalizeMerchant(r.description);
+
 export const seriesIdOf = async (spaceId: string, direction: string, currency: string, merchantKey: string) =>
   `rec_${(await sha256Hex(`${spaceId}|${direction}|${currency}|${merchantKey}`)).slice(0, 24)}`;
 
@@ -278,7 +281,7 @@ export async function detectSeries(spaceId: string, rows: TxnRow[], tz: string, 
   const todayDay = days.day(nowMs);
   const groups = new Map<string, { merchantKey: string; direction: "income" | "expense"; currency: string; rows: TxnRow[] }>();
   for (const r of rows) {
-    const merchantKey = r.normalized_merchant ?? normalizeMerchant(r.merchant_name) ?? normalizeMerchant(r.description);
+    const merchantKey = merchantKeyOf(r);
     if (!merchantKey || r.amount === 0) continue;
     const direction = r.amount > 0 ? "income" : "expense";
     const k = `${direction}|${r.currency}|${merchantKey}`;

@@ -1,0 +1,63 @@
+/**
+ * Entries already in the ledger for a day in the forecast's horizon are known, not guessed: they move their
+ * account's projected balance on their day (and can be the day it goes negative), count in their week's
+ * flows, and a recurring occurrence one of them stands for is not predicted a second time.
+ */
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { registerUser } from "../helpers";
+import { createAccount } from "../accounts/helpers";
+import { api, localDays, ok } from "./fixture";
+
+const fresh = async (spaceId: string) => env.DB.prepare("DELETE FROM forecast_cache WHERE space_id = ?").bind(spaceId).run();
+
+async function space() {
+  const u = await registerUser();
+  const a = api(u);
+  const s = await ok(a.post("/v1/spaces", { name: "F", type: "personal", currency: "USD", timezone: "UTC" }));
+  return { a, u, spaceId: s.id as string };
+}
+
+describe("the forecast and entries dated ahead", () => {
+  it("moves the balance on the entry's day and counts it in its week", async () => {
+    const { a, u, spaceId } = await space();
+    const { day } = localDays("UTC");
+    const acc = await createAccount(u, spaceId, { name: "Checking", openingBalance: "100.00" });
+    await ok(a.post("/v1/transactions", { spaceId, accountId: acc.id, amount: "-80.00", date: day(10), description: "Car repair" }));
+    const f = await ok(a.get(`/v1/analytics/forecast?spaceId=${spaceId}`));
+    const checking = f.accounts.find((x: { accountId: string }) => x.accountId === acc.id);
+    expect(checking).toMatchObject({ currentBalanceDecimal: "100.00", projectedBalanceDecimal: "20.00", lowestBalanceDecimal: "20.00", lowestBalanceDate: day(10), negativeOn: null });
+    const week = f.forecast.find((w: { week: string; weekEnd: string }) => w.week <= day(10) && day(10) <= w.weekEnd);
+    expect(week.projectedExpensesDecimal).toBe("80.00");
+    expect(f.summary.totalProjectedExpensesDecimal).toBe("80.00");
+  });
+
+  it("names the day a booked payment takes an account that may not go negative below zero", async () => {
+    const { a, u, spaceId } = await space();
+    const { day } = localDays("UTC");
+    const acc = await createAccount(u, spaceId, { name: "Checking", openingBalance: "100.00", allowOverdraft: true });
+    await ok(a.post("/v1/transactions", { spaceId, accountId: acc.id, amount: "-150.00", date: day(20), description: "Tuition" }));
+    const f = await ok(a.get(`/v1/analytics/forecast?spaceId=${spaceId}`));
+    expect(f.accounts[0]).toMatchObject({ projectedBalanceDecimal: "-50.00", negativeOn: day(20) });
+    expect(f.summary.riskFactors).toContain(`Projected negative balance in Checking on ${day(20)}`);
+  });
+
+  it("does not predict a recurring occurrence again once it is booked", async () => {
+    const { a, u, spaceId } = await space();
+    const { day } = localDays("UTC");
+    const acc = await createAccount(u, spaceId, { name: "Checking", openingBalance: "10000.00" });
+    // A weekly gym fee on every 7th day back from today.
+    for (const k of [-28, -21, -14, -7, 0]) {
+      await ok(a.post("/v1/transactions", { spaceId, accountId: acc.id, amount: "-25.00", date: day(k), merchantName: "City Gym", description: "City Gym" }));
+    }
+    const before = await ok(a.get(`/v1/analytics/forecast?spaceId=${spaceId}`));
+    expect(before.recurringSeriesUsed).toBe(1);
+    // Next week's fee, booked a day late: it stands for that occurrence, which is not counted again.
+    await ok(a.post("/v1/transactions", { spaceId, accountId: acc.id, amount: "-25.00", date: day(8), merchantName: "City Gym", description: "City Gym" }));
+    await fresh(spaceId);
+    const after = await ok(a.get(`/v1/analytics/forecast?spaceId=${spaceId}`));
+    expect(after.summary.totalProjectedExpensesDecimal).toBe(before.summary.totalProjectedExpensesDecimal);
+    expect(after.accounts[0].projectedBalanceDecimal).toBe(before.accounts[0].projectedBalanceDecimal);
+    expect(after.accounts[0].currentBalanceDecimal).toBe(before.accounts[0].currentBalanceDecimal);
+  });
+});
