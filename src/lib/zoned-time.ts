@@ -75,12 +75,11 @@ function offsetMs(ms: number, tz: string): number {
   return wallClockMs(ms, tz) - Math.floor(ms / 1000) * 1000;
 }
 
-const sameDay = (a: Ymd, b: Ymd) => a.y === b.y && a.m === b.m && a.d === b.d;
-
 /**
  * The UTC instant at which `date` starts in `tz`: its local midnight, or, where
  * daylight saving skips midnight (Santiago, Asunción, the Azores, Havana…),
- * the first instant that exists on that day (01:00 local).
+ * the first instant that exists on that day (01:00 local); where midnight came
+ * twice, the first; for a day the zone skipped, the start of the next.
  */
 export function zonedMidnight(date: Ymd, tz: string): number {
   // Every write names a day, and a user's writes repeat a few: the answer never changes within an isolate.
@@ -100,14 +99,29 @@ function computeZonedMidnight(date: Ymd, tz: string): number {
   const guess = utc(date.y, date.m - 1, date.d);
   let t = guess - offsetMs(guess, tz);
   t = guess - offsetMs(t, tz); // settle across a DST change
-  if (sameDay(zonedDate(t, tz), date)) return t;
-  // Midnight did not happen: `t` is late on the day before. The day begins at the clock change,
-  // found to the minute (offsets change on whole minutes) within the next few hours.
-  let lo = t;
+  // The day starts at the first instant whose local date is `date` or later. Offsets change on whole minutes.
+  const reached = (ms: number) => !dayBefore(zonedDate(ms, tz), date);
+  if (reached(t)) {
+    // Local midnight, and the minute before it is the day before: the usual case.
+    if (!reached(t - 60_000)) return t;
+    // Midnight came twice (clocks went back from 01:00 to 00:00): the day began at the first.
+    return firstReached(t - 4 * 3_600_000, t, reached);
+  }
+  // Midnight did not happen: `t` is late on the day before. The day begins at the clock change. A day the
+  // zone skipped whole (Apia's 2011-12-30) has no instant: it is taken to begin, and end, where the next does.
   let hi = t + 4 * 3_600_000;
+  for (let i = 0; i < 12 && !reached(hi); i++) hi += 4 * 3_600_000;
+  return firstReached(t, hi, reached);
+}
+
+const dayBefore = (a: Ymd, b: Ymd) => a.y !== b.y ? a.y < b.y : a.m !== b.m ? a.m < b.m : a.d < b.d;
+
+/** The first minute in (`lo`, `hi`] at which `reached` holds, given it fails at `lo` and holds at `hi`. */
+function firstReached(lo: number, hi: number, reached: (ms: number) => boolean): number {
+  if (reached(lo)) return hi;
   while (hi - lo > 60_000) {
     const mid = lo + Math.floor((hi - lo) / 120_000) * 60_000;
-    if (sameDay(zonedDate(mid, tz), date)) hi = mid;
+    if (reached(mid)) hi = mid;
     else lo = mid;
   }
   return hi;
