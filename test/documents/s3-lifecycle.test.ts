@@ -12,7 +12,7 @@ import { cleanupPendingUploads, deleteDocument, issueUploadUrl, listDocuments, M
 import { STALE_UPLOAD_GRACE_MS } from "../../src/modules/documents/tombstones";
 import { createSpace, registerUser } from "../helpers";
 import { as, createAsset } from "../assets/helpers";
-import { authOf, bytesOf, svcAt } from "./helpers";
+import { authOf, bytesOf, put, svcAt, uploadUrl } from "./helpers";
 
 const S3_VARS = {
   R2_ACCOUNT_ID: "0123456789abcdef0123456789abcdef", R2_ACCESS_KEY_ID: "AKIDR2EXAMPLE0000000", R2_SECRET_ACCESS_KEY: "r2-secret-example-0123456789abcdef0123456789",
@@ -120,5 +120,84 @@ describe("s3 mode: what R2 may still hold is counted and removed", () => {
     const res = await as(s.u).post(`/v1/assets/${s.asset.id}/documents/upload-url`, { filename: "r.pdf", contentType: "application/pdf", size: 10 });
     expect(res.status).toBe(422);
     expect(res.body.error.details[0].code).toBe("LIMIT_REACHED");
+  });
+});
+
+describe("removals that R2 or a race could leave behind", () => {
+  it("counts a deleted s3 upload whose URL may still write as pending: deleting cannot make room past the limit", async () => {
+    const s = await setup();
+    const t0 = Date.now();
+    const vars = { ...S3_VARS, DOCUMENT_SPACE_QUOTA_BYTES: "100000" } as Partial<Env>;
+    for (let i = 0; i < MAX_PENDING_UPLOADS; i++) {
+      const issued = await issueUploadUrl(svcAt(t0, vars), authOf(s.u), s.asset.id, { filename: "r.pdf", contentType: "application/pdf", size: 1 }, "http://api.test");
+      await deleteDocument(svcAt(t0, vars), authOf(s.u), s.asset.id, issued.documentId);
+    }
+    expect((await s.tombstones()).length).toBe(MAX_PENDING_UPLOADS);
+    const next = issueUploadUrl(svcAt(t0, vars), authOf(s.u), s.asset.id, { filename: "r.pdf", contentType: "application/pdf", size: 1 }, "http://api.test");
+    expect(await refusal(next)).toEqual({ status: 422, code: "LIMIT_REACHED" });
+    // Once those URLs have died they count no more, and the cron deletes their keys.
+    const later = t0 + TTL + STALE_UPLOAD_GRACE_MS + 1000;
+    expect((await issueUploadUrl(svcAt(later, vars), authOf(s.u), s.asset.id, { filename: "r.pdf", contentType: "application/pdf", size: 1 }, "http://api.test")).mode).toBe("s3");
+    expect(await s.tombstones()).toHaveLength(MAX_PENDING_UPLOADS);
+    // (The sweep is of every space: other tests' tombstones may be due too.)
+    expect((await cleanupPendingUploads(svcAt(later, vars))).tombstones).toBeGreaterThanOrEqual(MAX_PENDING_UPLOADS);
+    expect(await s.tombstones()).toEqual([]);
+  });
+
+  it("removes every expired worker link in one run, and still looks at the s3 uploads behind them", async () => {
+    const s = await setup();
+    const past = Date.now() - TTL - STALE_UPLOAD_GRACE_MS - 60_000;
+    await env.DB.batch(Array.from({ length: 350 }, (_, i) => env.DB.prepare(
+      "INSERT INTO asset_documents (id, space_id, asset_id, filename, content_type, status, max_bytes, r2_key, upload_mode, expires_at, created_by, created_at) VALUES (?, ?, ?, 'x.pdf', 'application/pdf', 'pending', 10, ?, 'worker', ?, ?, ?)",
+    ).bind(`doc_link${i}`, s.space.id, s.asset.id, `spaces/${s.space.id}/assets/${s.asset.id}/doc_link${i}`, past - i, s.u.id, past)));
+    const victim = await s.issue(past + 1000, 1000); // an s3 reservation, expired past its grace, never arrived
+    const result = await cleanupPendingUploads(svcAt(Date.now(), S3_VARS));
+    expect(result.removed).toBeGreaterThanOrEqual(351);
+    const left = await env.DB.prepare("SELECT COUNT(*) AS n FROM asset_documents WHERE asset_id = ?").bind(s.asset.id).first<{ n: number }>();
+    expect(left!.n).toBe(0);
+    expect(await s.usage(Date.now())).toBe(0);
+    expect(victim.mode).toBe("s3");
+  });
+
+  it("keeps a tombstone when R2 fails the delete, and the cron deletes the object later", async () => {
+    const s = await setup();
+    const issued = (await uploadUrl(s.u, s.asset.id, { size: 64 })).body;
+    expect((await put(issued.uploadUrl, bytesOf(64), "application/pdf")).status).toBe(200);
+    const failing = { ...env.DOCS, delete: async () => { throw new Error("R2 unavailable"); } } as unknown as R2Bucket;
+    await deleteDocument(svcAt(Date.now(), { DOCS: failing }), authOf(s.u), s.asset.id, issued.documentId);
+    expect(await env.DOCS.head(s.keyOf(issued.documentId))).not.toBeNull();
+    expect(await s.tombstones()).toEqual([{ r2_key: s.keyOf(issued.documentId), bytes: 0 }]);
+    await cleanupPendingUploads(svcAt(Date.now() + 1000));
+    expect(await env.DOCS.head(s.keyOf(issued.documentId))).toBeNull();
+    expect(await s.tombstones()).toEqual([]);
+  });
+
+  it("issues no link for an asset deleted after it was read (the row would count and could not be removed)", async () => {
+    const s = await setup();
+    // The asset goes between the access check and the reservation's insert.
+    const db = new Proxy(env.DB, {
+      get(target, prop) {
+        if (prop !== "prepare") return Reflect.get(target, prop).bind?.(target) ?? Reflect.get(target, prop);
+        return (sql: string) => {
+          const st = target.prepare(sql);
+          if (!sql.startsWith("INSERT INTO asset_documents")) return st;
+          return { bind: (...args: unknown[]) => ({ run: async () => {
+            await target.prepare("DELETE FROM manual_assets WHERE id = ?").bind(s.asset.id).run();
+            return st.bind(...args).run();
+          } }) };
+        };
+      },
+    }) as D1Database;
+    const issue = issueUploadUrl(svcAt(Date.now(), { DB: db }), authOf(s.u), s.asset.id, { filename: "a.pdf", contentType: "application/pdf" }, "http://api.test");
+    expect(await refusal(issue)).toEqual({ status: 404, code: "RESOURCE_NOT_FOUND" });
+    const rows = await env.DB.prepare("SELECT COUNT(*) AS n FROM asset_documents WHERE asset_id = ?").bind(s.asset.id).first<{ n: number }>();
+    expect(rows!.n).toBe(0);
+  });
+
+  it("refuses an empty body: a document has at least one byte", async () => {
+    const s = await setup();
+    const issued = (await uploadUrl(s.u, s.asset.id, { size: 64 })).body;
+    expect((await put(issued.uploadUrl, new Uint8Array(0), "application/pdf")).status).toBe(400);
+    expect((await put(issued.uploadUrl, bytesOf(64), "application/pdf")).status).toBe(200);
   });
 });

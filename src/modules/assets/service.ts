@@ -18,8 +18,7 @@ import { parseYmd, zonedMidnight } from "../../lib/zoned-time";
 import { todayIn } from "../../lib/dates";
 import { parseAmountField } from "../transactions/postings";
 import { type Membership, type Role, readResource, readSpace, requireSpaceRole } from "../spaces/access";
-import { deleteObjects } from "../documents/storage";
-import { tombstoneStatement } from "../documents/tombstones";
+import { deleteTombstoned, tombstoneStatement } from "../documents/tombstones";
 
 export type AssetRow = typeof manualAssets.$inferSelect;
 export type ValuationRow = typeof assetValuations.$inferSelect;
@@ -244,15 +243,16 @@ export async function deleteAsset(svc: Services, auth: AuthContext, assetId: str
   const { asset } = await assetFor(svc, auth, assetId, "member");
   const docs = await svc.db.select({ key: assetDocuments.r2Key }).from(assetDocuments).where(eq(assetDocuments.assetId, asset.id));
   const db = svc.env.DB;
+  const now = svc.clock.now();
   await db.batch([
-    // An s3-mode upload URL R2 would still take keeps its key tracked (documents/service.ts).
-    tombstoneStatement(db, "asset_id = ?", [asset.id], svc.clock.now()),
+    // Each key tombstoned with its row's delete: what R2 holds or may yet take is deleted, now or by the cron.
+    tombstoneStatement(db, "asset_id = ?2", [asset.id], now),
     db.prepare("DELETE FROM asset_documents WHERE asset_id = ?").bind(asset.id),
     db.prepare("DELETE FROM asset_valuations WHERE asset_id = ?").bind(asset.id),
     db.prepare("DELETE FROM manual_assets WHERE id = ?").bind(asset.id),
   ]);
-  // The rows are gone first: an object whose delete fails is an orphan the cleanup cron's sweep can find, never a listed file without bytes.
-  await deleteObjects(svc.env, docs.map((d) => d.key));
+  // The rows are gone first, never a listed file without bytes; an object whose delete fails keeps its tombstone for the cron.
+  await deleteTombstoned(svc, docs.map((d) => d.key), now);
 }
 
 export async function listValuations(svc: Services, auth: AuthContext, assetId: string, q: { limit: number; offset: number }) {

@@ -29,7 +29,7 @@ import { type DocumentConfig, type DocumentContentType, documentConfig, mediaEss
 import { contentDisposition } from "./disposition";
 import { presignDownload, presignUpload, uploadHeaders } from "./presign";
 import { deleteObjects, streamToR2 } from "./storage";
-import { CLEANUP_ROUNDS, STALE_UPLOAD_GRACE_MS, sweepTombstones, tombstoneStatement } from "./tombstones";
+import { CLEANUP_ROUNDS, deleteTombstoned, LIVE_TOMBSTONE, STALE_UPLOAD_GRACE_MS, sweepTombstones, tombstoneStatement } from "./tombstones";
 import { openDownloadToken, openUploadToken, signDownloadToken, signUploadToken } from "./tokens";
 
 export type DocumentRow = typeof assetDocuments.$inferSelect;
@@ -53,11 +53,12 @@ export const MAX_PENDING_UPLOADS = 50;
  * when a presigned PUT lands.
  */
 const USED_SQL = `SELECT COALESCE(SUM(CASE WHEN status = 'uploaded' THEN size ELSE max_bytes END), 0)
-    + (SELECT COALESCE(SUM(bytes), 0) FROM document_tombstones WHERE space_id = ?1) AS used
+    + (SELECT COALESCE(SUM(bytes), 0) FROM document_tombstones WHERE ${LIVE_TOMBSTONE}) AS used
   FROM asset_documents WHERE space_id = ?1 AND (status <> 'pending' OR upload_mode = 's3' OR expires_at > ?2)`;
 
-/** Uploads pending in a space, counted as USED_SQL counts them. Binds (spaceId, now). */
-const PENDING_SQL = `SELECT COUNT(*) FROM asset_documents WHERE space_id = ?1 AND status = 'pending' AND (upload_mode = 's3' OR expires_at > ?2)`;
+/** Uploads pending in a space, counted as USED_SQL counts them, with the deleted ones whose URL may still write. Binds (spaceId, now). */
+const PENDING_SQL = `SELECT (SELECT COUNT(*) FROM asset_documents WHERE space_id = ?1 AND status = 'pending' AND (upload_mode = 's3' OR expires_at > ?2))
+    + (SELECT COUNT(*) FROM document_tombstones WHERE ${LIVE_TOMBSTONE})`;
 
 export async function spaceUsage(svc: Services, spaceId: string): Promise<number> {
   const r = await svc.env.DB.prepare(USED_SQL).bind(spaceId, svc.clock.now()).first<{ used: number }>();
@@ -87,13 +88,17 @@ export async function issueUploadUrl(
   const inserted = await svc.env.DB.prepare(
     `INSERT INTO asset_documents (id, space_id, asset_id, filename, category, content_type, status, max_bytes, size, r2_key, upload_mode, expires_at, created_by, created_at)
      SELECT ?3, ?1, ?4, ?5, ?6, ?7, 'pending', ?8, NULL, ?9, ?10, ?11, ?12, ?2
-      WHERE (${USED_SQL}) + ?8 <= ?13 AND (${PENDING_SQL}) < ?14`,
+      WHERE (${USED_SQL}) + ?8 <= ?13 AND (${PENDING_SQL}) < ?14
+        -- Not for an asset, or a space, deleted since it was read: its row would count and could not be removed.
+        AND EXISTS (SELECT 1 FROM manual_assets WHERE id = ?4) AND EXISTS (SELECT 1 FROM spaces WHERE id = ?1 AND deleted_at IS NULL)`,
   ).bind(asset.spaceId, now, id, asset.id, input.filename, input.category ?? null, input.contentType, reserve, key, mode, expiresAt, auth.userId, cfg.spaceQuotaBytes, MAX_PENDING_UPLOADS).run();
   if (!inserted.meta.changes) {
-    const [used, pending] = await svc.env.DB.batch<{ n: number }>([
+    const [used, pending, exists] = await svc.env.DB.batch<{ n: number }>([
       svc.env.DB.prepare(USED_SQL.replace("AS used", "AS n")).bind(asset.spaceId, now),
-      svc.env.DB.prepare(PENDING_SQL.replace("COUNT(*)", "COUNT(*) AS n")).bind(asset.spaceId, now),
+      svc.env.DB.prepare(`SELECT (${PENDING_SQL}) AS n`).bind(asset.spaceId, now),
+      svc.env.DB.prepare("SELECT COUNT(*) AS n FROM manual_assets a JOIN spaces s ON s.id = a.space_id WHERE a.id = ? AND s.deleted_at IS NULL").bind(asset.id),
     ]);
+    if (exists!.results[0]!.n === 0) throw notFound("Asset");
     if (pending!.results[0]!.n >= MAX_PENDING_UPLOADS) {
       throw validationFailed([{ field: "assetId", message: `At most ${MAX_PENDING_UPLOADS} uploads may be pending in a space; finish or delete some first`, code: "LIMIT_REACHED" }]);
     }
@@ -115,6 +120,8 @@ export async function receiveUpload(svc: Services, token: string, request: Reque
   const lengthHeader = request.headers.get("content-length");
   if (lengthHeader !== null && !/^\d{1,16}$/.test(lengthHeader)) throw new ApiError(400, "BAD_REQUEST", "Malformed Content-Length");
   const contentLength = lengthHeader === null ? (request.body ? null : 0) : Number(lengthHeader);
+  // An empty file is no document (and would cost nothing against the quota).
+  if (contentLength === 0) throw new ApiError(400, "BAD_REQUEST", "The body is empty: a document has at least one byte");
   // Claim the document: only one request ever moves it out of `pending`.
   const claimed = await svc.env.DB.prepare(
     `UPDATE asset_documents SET status = 'uploading', claimed_at = ?1
@@ -140,6 +147,12 @@ export async function receiveUpload(svc: Services, token: string, request: Reque
   // The size is R2's, not the client's.
   const head = await svc.env.DOCS.head(claimed.r2_key);
   const real = head?.size ?? size;
+  if (real === 0) {
+    // A chunked body with no bytes: as empty as one that said so.
+    await svc.env.DOCS.delete(claimed.r2_key);
+    await svc.env.DB.prepare("UPDATE asset_documents SET status = 'pending', claimed_at = NULL WHERE id = ? AND status = 'uploading'").bind(t.doc).run();
+    throw new ApiError(400, "BAD_REQUEST", "The body is empty: a document has at least one byte");
+  }
   const done = svc.clock.now();
   const updated = await svc.env.DB.prepare("UPDATE asset_documents SET status = 'uploaded', size = ?, uploaded_at = ? WHERE id = ? AND status = 'uploading'")
     .bind(real, done, t.doc).run();
@@ -221,29 +234,28 @@ export async function deleteDocument(svc: Services, auth: AuthContext, assetId: 
   const { asset } = await assetFor(svc, auth, assetId, "member");
   const doc = await svc.db.select().from(assetDocuments).where(and(eq(assetDocuments.id, documentId), eq(assetDocuments.assetId, asset.id))).get();
   if (!doc) throw notFound("Document");
-  // The object first: if R2 fails the row stays and the delete can be retried. A worker-mode upload that
-  // finishes later finds no row and removes its object; an s3-mode URL R2 would still take leaves a tombstone.
-  await svc.env.DOCS.delete(doc.r2Key);
+  // The row goes with a tombstone for its key, then the object: a worker-mode upload that finishes later finds
+  // no row and removes its object; what R2 still holds or may yet take is the tombstone's (tombstones.ts).
+  const now = svc.clock.now();
   await svc.env.DB.batch([
-    tombstoneStatement(svc.env.DB, "id = ?", [doc.id], svc.clock.now()),
+    tombstoneStatement(svc.env.DB, "id = ?2", [doc.id], now),
     svc.env.DB.prepare("DELETE FROM asset_documents WHERE id = ?").bind(doc.id),
   ]);
+  await deleteTombstoned(svc, [doc.r2Key], now);
 }
 
 /**
- * A space's documents, gone with the space: their objects, then their rows (a tombstone for each s3 URL R2
- * would still take), so no link issued before keeps working. An R2 failure throws with the rows still there,
- * and the deletion can be tried again.
+ * A space's documents, gone with the space: `statements` (tombstones for their keys, then their rows) go in
+ * the batch that deletes the space, so no link issued before keeps working and no upload slips in between;
+ * then `deleteObjects` deletes what R2 holds (the cron retries what fails, tombstones.ts).
  */
-export async function purgeSpaceDocuments(svc: Services, spaceId: string): Promise<void> {
+export async function spaceDocumentsRemoval(svc: Services, spaceId: string, now: number) {
   const db = svc.env.DB;
   const { results } = await db.prepare("SELECT r2_key FROM asset_documents WHERE space_id = ?").bind(spaceId).all<{ r2_key: string }>();
-  if (results.length === 0) return;
-  await deleteObjects(svc.env, results.map((r) => r.r2_key));
-  await db.batch([
-    tombstoneStatement(db, "space_id = ?", [spaceId], svc.clock.now()),
-    db.prepare("DELETE FROM asset_documents WHERE space_id = ?").bind(spaceId),
-  ]);
+  return {
+    statements: [tombstoneStatement(db, "space_id = ?2", [spaceId], now), db.prepare("DELETE FROM asset_documents WHERE space_id = ?").bind(spaceId)],
+    deleteObjects: () => deleteTombstoned(svc, results.map((r) => r.r2_key), now),
+  };
 }
 
 /** `GET /v1/downloads/{token}`: the object's bytes, streamed, as an attachment. */
@@ -274,14 +286,23 @@ export async function serveDownload(svc: Services, token: string): Promise<Respo
  */
 export async function cleanupPendingUploads(svc: Services): Promise<{ removed: number; completed: number; tombstones: number }> {
   const now = svc.clock.now();
-  let removed = 0;
+  const db = svc.env.DB;
+  // Expired worker-mode links never claimed: no R2 request to make, so all of them at once (up to a bound a
+  // statement can carry), their keys tombstoned for the sweep below in case anything is there.
+  const expiredLinks = `id IN (SELECT id FROM asset_documents WHERE status = 'pending' AND upload_mode = 'worker' AND expires_at <= ?2 LIMIT ${EXPIRED_LINKS_AT_ONCE})`;
+  const [, links] = await db.batch([
+    tombstoneStatement(db, expiredLinks, [now], now),
+    db.prepare(`DELETE FROM asset_documents WHERE ${expiredLinks.replace("?2", "?1")}`).bind(now),
+  ]);
+  let removed = links!.meta.changes ?? 0;
   let completed = 0;
+  // s3-mode uploads past their grace (R2 is asked whether each arrived) and worker ones whose request died mid-upload.
   for (let round = 0; round < CLEANUP_ROUNDS; round++) {
-    const { results } = await svc.env.DB.prepare(
+    const { results } = await db.prepare(
       `SELECT * FROM asset_documents
-        WHERE (status = 'pending' AND expires_at <= ?1 AND (upload_mode = 'worker' OR expires_at <= ?2)) OR (status = 'uploading' AND expires_at <= ?2)
+        WHERE (status = 'pending' AND upload_mode = 's3' AND expires_at <= ?1) OR (status = 'uploading' AND expires_at <= ?1)
         ORDER BY expires_at LIMIT 100`,
-    ).bind(now, now - STALE_UPLOAD_GRACE_MS).all<Record<string, unknown>>();
+    ).bind(now - STALE_UPLOAD_GRACE_MS).all<Record<string, unknown>>();
     if (results.length === 0) break;
     const after = await reconcile(svc, results.map(toRow));
     completed += after.filter((d) => d.status === "uploaded").length;
@@ -301,5 +322,13 @@ export async function cleanupPendingUploads(svc: Services): Promise<{ removed: n
     }
     if (results.length < 100) break;
   }
-  return { removed, completed, tombstones: await sweepTombstones(svc, now) };
+  // Its own failure only: an R2 hiccup above must not hold back the tombstones' keys.
+  const tombstones = await sweepTombstones(svc, now).catch((err) => {
+    logError(undefined, "documents.sweep_failed", err);
+    return 0;
+  });
+  return { removed, completed, tombstones };
 }
+
+/** Expired worker-mode links one cleanup run removes at most (each a row and a tombstone, no R2 request). */
+const EXPIRED_LINKS_AT_ONCE = 5000;

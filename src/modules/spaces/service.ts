@@ -10,7 +10,7 @@ import type { Currency } from "../../lib/money";
 import { chunkRows } from "../../db/client";
 import { accountsIn, balancesIn, presentAccount, summaryReads, type VolumeRow } from "../accounts/service";
 import { requireTwoFactor } from "../auth/second-factor";
-import { purgeSpaceDocuments } from "../documents/service";
+import { spaceDocumentsRemoval } from "../documents/service";
 import { systemCategories } from "../categories/system";
 import { grantedSpaces, grantEnded, useEmergencyGrant } from "../lifebeat/grant-access";
 import { readSpace, requireSpaceRole, type Role, withSessionCheck } from "./access";
@@ -145,10 +145,13 @@ export async function updateSpace(
 export async function deleteSpace(svc: Services, auth: AuthContext, spaceId: string): Promise<void> {
   await requireSpaceRole(svc, auth, spaceId, "owner");
   requireTwoFactor(auth, svc.clock.now());
-  await purgeSpaceDocuments(svc, spaceId);
   const now = svc.clock.now();
-  await svc.db.batch([
-    svc.db.update(spaces).set({ deletedAt: now, updatedAt: now }).where(eq(spaces.id, spaceId)),
-    svc.db.delete(spaceMembers).where(eq(spaceMembers.spaceId, spaceId)),
+  const documents = await spaceDocumentsRemoval(svc, spaceId, now);
+  const db = svc.env.DB;
+  await db.batch([
+    db.prepare("UPDATE spaces SET deleted_at = ?, updated_at = ? WHERE id = ?").bind(now, now, spaceId),
+    db.prepare("DELETE FROM space_members WHERE space_id = ?").bind(spaceId),
+    ...documents.statements,
   ]);
+  await documents.deleteObjects();
 }
