@@ -35,4 +35,14 @@ describe("a provider's balance adjustment is not cash flow", () => {
     expect(p.projection.annualIncomeDecimal).toBe(without.projection.annualIncomeDecimal);
     expect(p.projection).toEqual(without.projection);
   });
+
+  it("is a provider sync's only: a client may not write one into a category, where it would hide spending", async () => {
+    const { owner, spaceId } = await ownerWithSpace();
+    const acc = await api(owner).post("/v1/accounts", { spaceId, name: "Cash", type: "checking", currency: "USD", openingBalance: "100.00" });
+    const r = await api(owner).post("/v1/transactions", { spaceId, accountId: acc.body.id, amount: "-60.00", date: "2026-01-05", description: "Groceries", type: "other", subtype: "adjustment" });
+    expect(r.status).toBe(422);
+    expect(r.body.error.details[0]).toMatchObject({ field: "subtype", code: "INVALID_VALUE" });
+    const rows = await env.DB.prepare("SELECT COUNT(*) AS n FROM transactions WHERE space_id = ? AND subtype = 'adjustment'").bind(spaceId).first<{ n: number }>();
+    expect(rows!.n).toBe(0);
+  });
 });

@@ -190,6 +190,11 @@ function rowOf(svc: Services, input: CreateTransactionInput, accountId: string, 
   if (d.subtype === "opening_balance") {
     throw validationFailed([{ field: "subtype", message: "Opening balances are set when an account is created (openingBalance)", code: "INVALID_VALUE" }]);
   }
+  // Adjustments are a provider sync's, to the balance the provider reports, and no cash flow counts them:
+  // written by a client into a category, they would hide its spending from budgets and analytics.
+  if (d.subtype === "adjustment") {
+    throw validationFailed([{ field: "subtype", message: "Balance adjustments are made by provider syncs; record a correction as income or an expense", code: "INVALID_VALUE" }]);
+  }
   if (d.subtype !== null && !SUBTYPES[d.type].includes(d.subtype) && d.type !== "trade") {
     throw validationFailed([{ field: "subtype", message: `Must be one of: ${SUBTYPES[d.type].join(", ") || "(none for this type)"}`, code: "INVALID_VALUE" }]);
   }
