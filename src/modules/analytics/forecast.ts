@@ -189,7 +189,8 @@ export async function computeForecast(svc: Services, space: SpaceInfo, nowMs: nu
     const d = horizonDay(e.timestamp);
     if (a && e.asset === `${a.currency}/${scaleOf(a.currency)}` && d <= last) bump(a.id, d, frac(BigInt(e.amount)));
   }
-  const booked = new Map<string, number[]>(); // direction|currency|merchant: the days of known flows not yet matched to an occurrence
+  // direction|currency|merchant: the known flows not yet matched to an occurrence.
+  const booked = new Map<string, { id: string; day: number; minor: number }[]>();
   for (const r of ahead) {
     const d = horizonDay(r.date);
     if (d > last || r.amount === 0) continue;
@@ -199,17 +200,23 @@ export async function computeForecast(svc: Services, space: SpaceInfo, nowMs: nu
     else b.expenses = add(b.expenses, mul(inSpace, frac(-1n)));
     b.recurringWeight += Math.abs(asNumber(inSpace));
     const key = `${r.amount > 0 ? "income" : "expense"}|${r.currency}|${merchantKeyOf(r)}`;
-    booked.set(key, [...(booked.get(key) ?? []), d]);
+    booked.set(key, [...(booked.get(key) ?? []), { id: r.id, day: d, minor: Math.abs(r.amount) }]);
   }
 
-  // Recurring occurrences, but for those a known flow of the series' merchant stands for.
+  // Recurring occurrences, but for those a known flow stands for: of the series' merchant, an amount within
+  // its band (a third either side of what it has been), not one of its own members, the nearest within half a period.
   for (const s of live) {
-    const known = booked.get(`${s.direction}|${s.currency}|${s.merchantKey}`) ?? [];
+    const members = new Set(s.memberIds);
+    const [lo, hi] = [Math.min(Math.abs(s.minMinor), Math.abs(s.maxMinor)), Math.max(Math.abs(s.minMinor), Math.abs(s.maxMinor))];
+    const known = (booked.get(`${s.direction}|${s.currency}|${s.merchantKey}`) ?? []).filter((k) => !members.has(k.id) && k.minor * 3 >= lo * 2 && k.minor * 3 <= hi * 4);
     const within = Math.max(3, Math.floor(CADENCE_DAYS[s.cadence] / 2));
     let d = s.nextDay;
     while (d < first) d = nextAfter(s.cadence, d, first, s.anchors);
     for (; d <= last; d = nextAfter(s.cadence, d, d + 1, s.anchors)) {
-      const stands = known.findIndex((k) => Math.abs(k - d) <= within);
+      let stands = -1;
+      for (const [i, k] of known.entries()) {
+        if (Math.abs(k.day - d) <= within && (stands < 0 || Math.abs(k.day - d) < Math.abs(known[stands]!.day - d))) stands = i;
+      }
       if (stands >= 0) {
         known.splice(stands, 1);
         continue;
@@ -430,12 +437,28 @@ const stateFrom = (result: D1Result): LedgerState => {
 };
 
 /** The ledger's state and the cached forecast of the space `space` names, for the role check's batch. */
-function cacheReads(db: D1Database, space: SqlGuard): Reads<{ state: LedgerState; cached: CacheRow | null }> {
+function cacheReads(db: D1Database, space: SqlGuard, nowMs: number): Reads<{ state: LedgerState; cached: CacheRow | null; ahead: boolean }> {
   return {
-    statements: [stateStatement(db, space), db.prepare(`SELECT ledger_seq, as_of_date, payload, computed_at FROM forecast_cache WHERE space_id = ${space.sql}`).bind(...space.params)],
-    read: ([state, cached]) => ({ state: stateFrom(state!), cached: (cached!.results[0] as CacheRow | undefined) ?? null }),
+    statements: [
+      stateStatement(db, space),
+      db.prepare(`SELECT ledger_seq, as_of_date, payload, computed_at FROM forecast_cache WHERE space_id = ${space.sql}`).bind(...space.params),
+      db.prepare(`SELECT EXISTS (SELECT 1 FROM forecast_cache c WHERE c.space_id = ${space.sql} AND ${DATED_AHEAD_SINCE}) AS ahead`).bind(...space.params, LARGE_CHANGE, nowMs),
+    ],
+    read: ([state, cached, ahead]) => ({
+      state: stateFrom(state!),
+      cached: (cached!.results[0] as CacheRow | undefined) ?? null,
+      ahead: (ahead!.results[0] as { ahead: number } | undefined)?.ahead === 1,
+    }),
   };
 }
+
+/**
+ * A ledger transaction committed since cache row `c` was computed (among the next LARGE_CHANGE: past those the
+ * cache is stale anyway) dated after now (binds LARGE_CHANGE, now): the cached forecast never saw it, though
+ * it lies in the horizon, so it is not served however few the changes.
+ */
+const DATED_AHEAD_SINCE = `EXISTS (SELECT 1 FROM ledger_transactions t
+  WHERE t.space_id = c.space_id AND t.seq > c.ledger_seq AND t.seq <= c.ledger_seq + ? AND t.timestamp > ?)`;
 
 /** Current state of the space's ledger for the cache key, read on its own. */
 async function ledgerState(svc: Services, spaceId: string): Promise<LedgerState> {
@@ -472,8 +495,8 @@ function whenStale(space: SqlGuard, nowMs: number): SqlGuard {
     sql: `(SELECT ${space.sql} WHERE NOT EXISTS (SELECT 1 FROM forecast_cache c
              WHERE c.space_id = ${space.sql}
                AND (CASE WHEN c.valid_until IS NULL THEN c.as_of_date >= ? AND c.as_of_date <= ? ELSE c.valid_until > ? END)
-               AND ${seq} - c.ledger_seq BETWEEN 0 AND ?))`,
-    params: [...space.params, ...space.params, dateOfDay(utcToday - 1), dateOfDay(utcToday + 1), nowMs, ...space.params, LARGE_CHANGE - 1],
+               AND ${seq} - c.ledger_seq BETWEEN 0 AND ? AND NOT ${DATED_AHEAD_SINCE}))`,
+    params: [...space.params, ...space.params, dateOfDay(utcToday - 1), dateOfDay(utcToday + 1), nowMs, ...space.params, LARGE_CHANGE - 1, LARGE_CHANGE, nowMs],
   };
 }
 
@@ -481,8 +504,8 @@ function whenStale(space: SqlGuard, nowMs: number): SqlGuard {
  * The role check's batch of the forecast at `nowMs`: the ledger's state and the cache, and the
  * forecast's reads when the cache is stale for certain (`data`; null when they were not read).
  */
-function forecastLook(db: D1Database, space: SqlGuard, nowMs: number): Reads<{ state: LedgerState; cached: CacheRow | null; data: ForecastData | null }> {
-  const cache = cacheReads(db, space);
+function forecastLook(db: D1Database, space: SqlGuard, nowMs: number): Reads<{ state: LedgerState; cached: CacheRow | null; ahead: boolean; data: ForecastData | null }> {
+  const cache = cacheReads(db, space, nowMs);
   const stale = whenStale(space, nowMs);
   const compute = forecastReads(db, stale, nowMs);
   const n = cache.statements.length;
@@ -495,9 +518,12 @@ function forecastLook(db: D1Database, space: SqlGuard, nowMs: number): Reads<{ s
   };
 }
 
-/** True when the cached forecast may be served: the same local day, and fewer than LARGE_CHANGE ledger transactions since. */
-const isFresh = (cached: CacheRow | null, state: LedgerState, today: string): cached is CacheRow =>
-  !!cached && cached.as_of_date === today && state.seq >= cached.ledger_seq && state.seq - cached.ledger_seq < LARGE_CHANGE;
+/**
+ * True when the cached forecast may be served: the same local day, fewer than LARGE_CHANGE ledger transactions
+ * since, and none of them dated ahead.
+ */
+const isFresh = (cached: CacheRow | null, state: LedgerState, today: string, ahead: boolean): cached is CacheRow =>
+  !!cached && !ahead && cached.as_of_date === today && state.seq >= cached.ledger_seq && state.seq - cached.ledger_seq < LARGE_CHANGE;
 
 /**
  * GET /v1/analytics/forecast: the forecast from cache when fresh, else computed now (and cached). The
@@ -510,9 +536,9 @@ export async function getForecast(svc: Services, auth: AuthContext, spaceId: str
   const now = svc.clock.now();
   const { membership, data: look } = await readSpaceWith(svc, auth, spaceId, "viewer", (g) => forecastLook(svc.env.DB, g, now));
   const space: SpaceInfo = { id: membership.space.id, currency: membership.space.currency, timezone: membership.space.timezone };
-  const { state, cached, data } = look!;
+  const { state, cached, ahead, data } = look!;
   const today = dateOfDay(localDayOf(now, space.timezone));
-  if (isFresh(cached, state, today)) {
+  if (isFresh(cached, state, today, ahead)) {
     const f = JSON.parse(cached.payload) as Forecast;
     return { ...f, cache: { hit: true, computedAt: new Date(cached.computed_at).toISOString(), ledgerSeq: cached.ledger_seq, changesSince: state.seq - cached.ledger_seq } };
   }
