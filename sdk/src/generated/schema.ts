@@ -3068,6 +3068,7 @@ export interface components {
              */
             amountDecimal: string;
             spent: number;
+            /** @description Spending in the current period in the budget's categories, of transactions in the budget's currency (others are not converted or counted) */
             spentDecimal: string;
             remaining: number;
             remainingDecimal: string;

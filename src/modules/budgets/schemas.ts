@@ -50,7 +50,7 @@ export const BudgetSchema = z
     amount: z.number(),
     amountDecimal: z.string().openapi({ example: "800.00", description: "Exact decimal string; the numbers beside are for convenience" }),
     spent: z.number(),
-    spentDecimal: z.string(),
+    spentDecimal: z.string().openapi({ description: "Spending in the current period in the budget's categories, of transactions in the budget's currency (others are not converted or counted)" }),
     remaining: z.number(),
     remainingDecimal: z.string(),
     currency: z.string(),
