@@ -35,6 +35,9 @@ const move = (spaceId: string, source: string, destination: string, amount: numb
   idempotency: key ? { key, fingerprint: `fp-${source}-${destination}-${amount}` } : undefined,
 });
 
+/** `op` dated `ms`. */
+const at = (ms: number, op: LedgerOp): LedgerOp => ({ ...op, txs: op.kind === "commit" ? op.txs.map((t) => ({ ...t, timestamp: ms })) : [] } as LedgerOp);
+
 const txids = (rs: LedgerResult[]) => rs.map((r) => (r.ok ? r.transactions[0]!.txid : r.error.code));
 const count = async (spaceId: string) =>
   (await env.DB.prepare("SELECT COUNT(*) AS n FROM ledger_transactions WHERE space_id = ?").bind(spaceId).first<{ n: number }>())!.n;
@@ -299,7 +302,6 @@ describe("group commit", () => {
 
   it("defers a back-dated write on an address its group touched, so its value-date check reads committed entries", async () => {
     await inFreshLedger(async (ledger, spaceId) => {
-      const at = (ms: number, op: LedgerOp): LedgerOp => ({ ...op, txs: op.kind === "commit" ? op.txs.map((t) => ({ ...t, timestamp: ms })) : [] } as LedgerOp);
       const day = 86_400_000;
       const t0 = Date.parse("2024-06-10T00:00:00Z");
       const first = ledger.execute(at(t0, move(spaceId, "world", "users:a", 100)));
@@ -317,7 +319,6 @@ describe("group commit", () => {
 
   it("defers only the back-dated write and the writes after it on its accounts: the rest of its group commits now", async () => {
     await inFreshLedger(async (ledger, spaceId) => {
-      const at = (ms: number, op: LedgerOp): LedgerOp => ({ ...op, txs: op.kind === "commit" ? op.txs.map((t) => ({ ...t, timestamp: ms })) : [] } as LedgerOp);
       const seen = (op: LedgerOp): LedgerOp => ({ ...op, readAfter: [{ sql: "SELECT COUNT(*) AS n, MAX(seq) AS top FROM ledger_transactions WHERE space_id = ?", params: [spaceId] }] });
       const day = 86_400_000;
       const t0 = Date.parse("2024-06-10T00:00:00Z");

@@ -207,7 +207,9 @@ export async function computeForecast(svc: Services, space: SpaceInfo, nowMs: nu
   // its band (a third either side of what it has been), not one of its own members, the nearest within half a period.
   for (const s of live) {
     const members = new Set(s.memberIds);
-    const [lo, hi] = [Math.min(Math.abs(s.minMinor), Math.abs(s.maxMinor)), Math.max(Math.abs(s.minMinor), Math.abs(s.maxMinor))];
+    // The amounts it has had, and the one it is predicted at (a user's edit may have set it outside them).
+    const seen = [s.minMinor, s.maxMinor, s.amountMinor].map(Math.abs);
+    const [lo, hi] = [Math.min(...seen), Math.max(...seen)];
     const known = (booked.get(`${s.direction}|${s.currency}|${s.merchantKey}`) ?? []).filter((k) => !members.has(k.id) && k.minor * 3 >= lo * 2 && k.minor * 3 <= hi * 4);
     const within = Math.max(3, Math.floor(CADENCE_DAYS[s.cadence] / 2));
     let d = s.nextDay;
@@ -442,7 +444,7 @@ function cacheReads(db: D1Database, space: SqlGuard, nowMs: number): Reads<{ sta
     statements: [
       stateStatement(db, space),
       db.prepare(`SELECT ledger_seq, as_of_date, payload, computed_at FROM forecast_cache WHERE space_id = ${space.sql}`).bind(...space.params),
-      db.prepare(`SELECT EXISTS (SELECT 1 FROM forecast_cache c WHERE c.space_id = ${space.sql} AND ${DATED_AHEAD_SINCE}) AS ahead`).bind(...space.params, LARGE_CHANGE, nowMs),
+      db.prepare(`SELECT EXISTS (SELECT 1 FROM forecast_cache c WHERE c.space_id = ${space.sql} AND ${DATED_AHEAD_SINCE}) AS ahead`).bind(...space.params, LARGE_CHANGE, nowMs, nowMs),
     ],
     read: ([state, cached, ahead]) => ({
       state: stateFrom(state!),
@@ -454,11 +456,13 @@ function cacheReads(db: D1Database, space: SqlGuard, nowMs: number): Reads<{ sta
 
 /**
  * A ledger transaction committed since cache row `c` was computed (among the next LARGE_CHANGE: past those the
- * cache is stale anyway) dated after now (binds LARGE_CHANGE, now): the cached forecast never saw it, though
- * it lies in the horizon, so it is not served however few the changes.
+ * cache is stale anyway) dated after now, or reverting one that is (a revert through the ledger API is dated
+ * now) (binds LARGE_CHANGE, now, now): the cached forecast counted on what it changed in the horizon, so it is
+ * not served however few the changes.
  */
 const DATED_AHEAD_SINCE = `EXISTS (SELECT 1 FROM ledger_transactions t
-  WHERE t.space_id = c.space_id AND t.seq > c.ledger_seq AND t.seq <= c.ledger_seq + ? AND t.timestamp > ?)`;
+  WHERE t.space_id = c.space_id AND t.seq > c.ledger_seq AND t.seq <= c.ledger_seq + ?
+    AND (t.timestamp > ? OR EXISTS (SELECT 1 FROM ledger_transactions o WHERE o.space_id = t.space_id AND o.seq = t.reverts_seq AND o.timestamp > ?)))`;
 
 /** Current state of the space's ledger for the cache key, read on its own. */
 async function ledgerState(svc: Services, spaceId: string): Promise<LedgerState> {
@@ -496,7 +500,7 @@ function whenStale(space: SqlGuard, nowMs: number): SqlGuard {
              WHERE c.space_id = ${space.sql}
                AND (CASE WHEN c.valid_until IS NULL THEN c.as_of_date >= ? AND c.as_of_date <= ? ELSE c.valid_until > ? END)
                AND ${seq} - c.ledger_seq BETWEEN 0 AND ? AND NOT ${DATED_AHEAD_SINCE}))`,
-    params: [...space.params, ...space.params, dateOfDay(utcToday - 1), dateOfDay(utcToday + 1), nowMs, ...space.params, LARGE_CHANGE - 1, LARGE_CHANGE, nowMs],
+    params: [...space.params, ...space.params, dateOfDay(utcToday - 1), dateOfDay(utcToday + 1), nowMs, ...space.params, LARGE_CHANGE - 1, LARGE_CHANGE, nowMs, nowMs],
   };
 }
 

@@ -29,7 +29,7 @@ import { type DocumentConfig, type DocumentContentType, documentConfig, mediaEss
 import { contentDisposition } from "./disposition";
 import { presignDownload, presignUpload, uploadHeaders } from "./presign";
 import { deleteObjects, streamToR2 } from "./storage";
-import { CLEANUP_ROUNDS, deleteTombstoned, LIVE_TOMBSTONE, STALE_UPLOAD_GRACE_MS, sweepTombstones, tombstoneStatement } from "./tombstones";
+import { CLEANUP_ROUNDS, deleteOwnerless, deleteTombstoned, LIVE_TOMBSTONE, STALE_UPLOAD_GRACE_MS, sweepTombstones, tombstoneStatement } from "./tombstones";
 import { openDownloadToken, openUploadToken, signDownloadToken, signUploadToken } from "./tokens";
 
 export type DocumentRow = typeof assetDocuments.$inferSelect;
@@ -158,7 +158,7 @@ export async function receiveUpload(svc: Services, token: string, request: Reque
     .bind(real, done, t.doc).run();
   if (!updated.meta.changes) {
     // Deleted while the bytes were on their way.
-    await svc.env.DOCS.delete(claimed.r2_key);
+    await deleteOwnerless(svc, t.space, claimed.r2_key);
     throw notFound("Document");
   }
   return { documentId: t.doc, status: "uploaded" as const, size: real, uploadedAt: iso(done) };

@@ -36,6 +36,15 @@ export const tombstoneStatement = (db: D1Database, where: string, params: unknow
 /** A tombstone's upload URL may still write (binds the space as ?1 and now as ?2): counted as a pending upload. */
 export const LIVE_TOMBSTONE = "space_id = ?1 AND delete_after > ?2 AND bytes > 0";
 
+/** Deletes one object that no row owns, leaving its tombstone (due now) for the cron if R2 fails the delete. */
+export async function deleteOwnerless(svc: Services, spaceId: string, key: string): Promise<void> {
+  const now = svc.clock.now();
+  await svc.env.DB.prepare("INSERT INTO document_tombstones (r2_key, space_id, bytes, delete_after) VALUES (?, ?, 0, ?) ON CONFLICT (r2_key) DO NOTHING")
+    .bind(key, spaceId, now)
+    .run();
+  await deleteTombstoned(svc, [key], now);
+}
+
 /**
  * Deletes the objects of tombstones just written, and the tombstones that are then done with (their URL is
  * dead). An R2 failure is logged and left to the cron: the tombstones stay.
