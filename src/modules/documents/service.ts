@@ -247,14 +247,14 @@ export async function deleteDocument(svc: Services, auth: AuthContext, assetId: 
 /**
  * A space's documents, gone with the space: `statements` (tombstones for their keys, then their rows) go in
  * the batch that deletes the space, so no link issued before keeps working and no upload slips in between;
- * then `deleteObjects` deletes what R2 holds (the cron retries what fails, tombstones.ts).
+ * then `deleteFiles` deletes what R2 holds (the cron retries what fails, tombstones.ts).
  */
 export async function spaceDocumentsRemoval(svc: Services, spaceId: string, now: number) {
   const db = svc.env.DB;
   const { results } = await db.prepare("SELECT r2_key FROM asset_documents WHERE space_id = ?").bind(spaceId).all<{ r2_key: string }>();
   return {
     statements: [tombstoneStatement(db, "space_id = ?2", [spaceId], now), db.prepare("DELETE FROM asset_documents WHERE space_id = ?").bind(spaceId)],
-    deleteObjects: () => deleteTombstoned(svc, results.map((r) => r.r2_key), now),
+    deleteFiles: () => deleteTombstoned(svc, results.map((r) => r.r2_key), now),
   };
 }
 

@@ -153,5 +153,5 @@ export async function deleteSpace(svc: Services, auth: AuthContext, spaceId: str
     db.prepare("DELETE FROM space_members WHERE space_id = ?").bind(spaceId),
     ...documents.statements,
   ]);
-  await documents.deleteObjects();
+  await documents.deleteFiles();
 }
