@@ -35,6 +35,16 @@ const move = (spaceId: string, source: string, destination: string, amount: numb
   idempotency: key ? { key, fingerprint: `fp-${source}-${destination}-${amount}` } : undefined,
 });
 
+/** `op` with a read after its commit: how many transactions the space has, and the latest sequence. */
+const seen = (spaceId: string, op: LedgerOp): LedgerOp => ({
+  ...op,
+  readAfter: [{ sql: "SELECT COUNT(*) AS n, MAX(seq) AS top FROM ledger_transactions WHERE space_id = ?", params: [spaceId] }],
+});
+
+/** A day, and the first day of the back-dating tests. */
+const DAY = 86_400_000;
+const T0 = Date.parse("2024-06-10T00:00:00Z");
+
 /** `op` dated `ms`. */
 const at = (ms: number, op: LedgerOp): LedgerOp => ({ ...op, txs: op.kind === "commit" ? op.txs.map((t) => ({ ...t, timestamp: ms })) : [] } as LedgerOp);
 
@@ -302,14 +312,12 @@ describe("group commit", () => {
 
   it("defers a back-dated write on an address its group touched, so its value-date check reads committed entries", async () => {
     await inFreshLedger(async (ledger, spaceId) => {
-      const day = 86_400_000;
-      const t0 = Date.parse("2024-06-10T00:00:00Z");
-      const first = ledger.execute(at(t0, move(spaceId, "world", "users:a", 100)));
+      const first = ledger.execute(at(T0, move(spaceId, "world", "users:a", 100)));
       const group = [
-        ledger.execute(at(t0 + 5 * day, move(spaceId, "users:a", "world", 80))),
+        ledger.execute(at(T0 + 5 * DAY, move(spaceId, "users:a", "world", 80))),
         // Back-dated before the staged withdrawal: 100 on day 1, then -30 leaves 70 on day 2 and -10 on day 5.
-        ledger.execute(at(t0 + day, move(spaceId, "users:a", "world", 30))),
-        ledger.execute(at(t0 + day, move(spaceId, "users:a", "world", 20))),
+        ledger.execute(at(T0 + DAY, move(spaceId, "users:a", "world", 30))),
+        ledger.execute(at(T0 + DAY, move(spaceId, "users:a", "world", 20))),
       ];
       await first;
       const results = await Promise.all(group);
@@ -319,18 +327,15 @@ describe("group commit", () => {
 
   it("defers only the back-dated write and the writes after it on its accounts: the rest of its group commits now", async () => {
     await inFreshLedger(async (ledger, spaceId) => {
-      const seen = (op: LedgerOp): LedgerOp => ({ ...op, readAfter: [{ sql: "SELECT COUNT(*) AS n, MAX(seq) AS top FROM ledger_transactions WHERE space_id = ?", params: [spaceId] }] });
-      const day = 86_400_000;
-      const t0 = Date.parse("2024-06-10T00:00:00Z");
-      const first = ledger.execute(at(t0, move(spaceId, "world", "users:a", 100)));
+      const first = ledger.execute(at(T0, move(spaceId, "world", "users:a", 100)));
       const group = [
-        ledger.execute(at(t0 + 5 * day, move(spaceId, "users:a", "world", 80))),
+        ledger.execute(at(T0 + 5 * DAY, move(spaceId, "users:a", "world", 80))),
         // Back-dated on users:a, which the group staged: it waits for the next group.
-        ledger.execute(at(t0 + day, move(spaceId, "users:a", "world", 10))),
+        ledger.execute(at(T0 + DAY, move(spaceId, "users:a", "world", 10))),
         // Another account (world is shared by all, and bounds nothing by date): it commits with the group.
-        ledger.execute(seen(at(t0 + 6 * day, move(spaceId, "world", "users:b", 7)))),
+        ledger.execute(seen(spaceId, at(T0 + 6 * DAY, move(spaceId, "world", "users:b", 7)))),
         // users:a again, after the waiting write: it keeps its place behind it.
-        ledger.execute(seen(at(t0 + 6 * day, move(spaceId, "users:a", "world", 15)))),
+        ledger.execute(seen(spaceId, at(T0 + 6 * DAY, move(spaceId, "users:a", "world", 15)))),
       ];
       await first;
       const results = await Promise.all(group);
@@ -343,10 +348,6 @@ describe("group commit", () => {
   });
 
   describe("reads after the commit (readAfter)", () => {
-    const seen = (spaceId: string, op: LedgerOp): LedgerOp => ({
-      ...op,
-      readAfter: [{ sql: "SELECT COUNT(*) AS n, MAX(seq) AS top FROM ledger_transactions WHERE space_id = ?", params: [spaceId] }],
-    });
     const readOf = (r: LedgerResult) => (r.ok ? r.reads : r.error.code);
 
     it("runs a write's reads in its own batch, after its statements, alone and in a group", async () => {

@@ -18,7 +18,7 @@ import { parseYmd, zonedMidnight } from "../../lib/zoned-time";
 import { todayIn } from "../../lib/dates";
 import { parseAmountField } from "../transactions/postings";
 import { type Membership, type Role, readResource, readSpace, requireSpaceRole } from "../spaces/access";
-import { deleteTombstoned, tombstoneStatement } from "../documents/tombstones";
+import { deleteTombstoned, removalStatements } from "../documents/tombstones";
 
 export type AssetRow = typeof manualAssets.$inferSelect;
 export type ValuationRow = typeof assetValuations.$inferSelect;
@@ -246,8 +246,7 @@ export async function deleteAsset(svc: Services, auth: AuthContext, assetId: str
   const now = svc.clock.now();
   await db.batch([
     // Each key tombstoned with its row's delete: what R2 holds or may yet take is deleted, now or by the cron.
-    tombstoneStatement(db, "asset_id = ?2", [asset.id], now),
-    db.prepare("DELETE FROM asset_documents WHERE asset_id = ?").bind(asset.id),
+    ...removalStatements(db, "asset_id = ?2", [asset.id], now),
     db.prepare("DELETE FROM asset_valuations WHERE asset_id = ?").bind(asset.id),
     db.prepare("DELETE FROM manual_assets WHERE id = ?").bind(asset.id),
   ]);

@@ -23,13 +23,13 @@ import { iso } from "../../lib/clock";
 import { ApiError, notFound, validationFailed } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { logError } from "../../lib/log";
-import { IN_JSON_LIST, jsonList, rowReader } from "../../lib/sql";
+import { jsonList, rowReader } from "../../lib/sql";
 import { assetFor } from "../assets/service";
 import { type DocumentConfig, type DocumentContentType, documentConfig, mediaEssence } from "./config";
 import { contentDisposition } from "./disposition";
 import { presignDownload, presignUpload, uploadHeaders } from "./presign";
-import { deleteObjects, streamToR2 } from "./storage";
-import { CLEANUP_ROUNDS, deleteOwnerless, deleteTombstoned, LIVE_TOMBSTONE, STALE_UPLOAD_GRACE_MS, sweepTombstones, tombstoneStatement } from "./tombstones";
+import { streamToR2 } from "./storage";
+import { CLEANUP_ROUNDS, deleteOwnerless, deleteTombstoned, LIVE_TOMBSTONE, removalStatements, STALE_UPLOAD_GRACE_MS, sweepTombstones } from "./tombstones";
 import { openDownloadToken, openUploadToken, signDownloadToken, signUploadToken } from "./tokens";
 
 export type DocumentRow = typeof assetDocuments.$inferSelect;
@@ -139,13 +139,14 @@ export async function receiveUpload(svc: Services, token: string, request: Reque
     throw new ApiError(409, "TOKEN_ALREADY_USED", "This upload link has already been used");
   }
   const cap = Math.min(t.max, claimed.max_bytes);
+  // Gives the link back: the same (unexpired) URL may be tried again.
+  const release = () => svc.env.DB.prepare("UPDATE asset_documents SET status = 'pending', claimed_at = NULL WHERE id = ? AND status = 'uploading'").bind(t.doc).run();
   let size: number;
   try {
     const body = request.body ?? new Response(new Uint8Array(0)).body!;
     ({ size } = await streamToR2(svc.env.DOCS, claimed.r2_key, body, { cap, contentLength, contentType: t.ct, customMetadata: { documentId: t.doc } }));
   } catch (err) {
-    // Give the link back: the same (unexpired) URL may be tried again.
-    await svc.env.DB.prepare("UPDATE asset_documents SET status = 'pending', claimed_at = NULL WHERE id = ? AND status = 'uploading'").bind(t.doc).run();
+    await release();
     throw err;
   }
   // The size is R2's, not the client's.
@@ -154,7 +155,7 @@ export async function receiveUpload(svc: Services, token: string, request: Reque
   if (real === 0) {
     // A chunked body with no bytes: as empty as one that said so.
     await svc.env.DOCS.delete(claimed.r2_key);
-    await svc.env.DB.prepare("UPDATE asset_documents SET status = 'pending', claimed_at = NULL WHERE id = ? AND status = 'uploading'").bind(t.doc).run();
+    await release();
     throw new ApiError(400, "BAD_REQUEST", "The body is empty: a document has at least one byte");
   }
   const done = svc.clock.now();
@@ -250,10 +251,7 @@ export async function deleteDocument(svc: Services, auth: AuthContext, assetId: 
   // The row goes with a tombstone for its key, then the object: a worker-mode upload that finishes later finds
   // no row and removes its object; what R2 still holds or may yet take is the tombstone's (tombstones.ts).
   const now = svc.clock.now();
-  await svc.env.DB.batch([
-    tombstoneStatement(svc.env.DB, "id = ?2", [doc.id], now),
-    svc.env.DB.prepare("DELETE FROM asset_documents WHERE id = ?").bind(doc.id),
-  ]);
+  await svc.env.DB.batch(removalStatements(svc.env.DB, "id = ?2", [doc.id], now));
   await deleteTombstoned(svc, [doc.r2Key], now);
 }
 
@@ -266,7 +264,7 @@ export async function spaceDocumentsRemoval(svc: Services, spaceId: string, now:
   const db = svc.env.DB;
   const { results } = await db.prepare("SELECT r2_key FROM asset_documents WHERE space_id = ?").bind(spaceId).all<{ r2_key: string }>();
   return {
-    statements: [tombstoneStatement(db, "space_id = ?2", [spaceId], now), db.prepare("DELETE FROM asset_documents WHERE space_id = ?").bind(spaceId)],
+    statements: removalStatements(db, "space_id = ?2", [spaceId], now),
     deleteFiles: () => deleteTombstoned(svc, results.map((r) => r.r2_key), now),
   };
 }
@@ -303,13 +301,29 @@ export async function cleanupPendingUploads(svc: Services): Promise<{ removed: n
   // Expired worker-mode links never claimed: no R2 request to make, so all of them at once (up to a bound a
   // statement can carry), their keys tombstoned for the sweep below in case anything is there.
   const expiredLinks = `id IN (SELECT id FROM asset_documents WHERE status = 'pending' AND upload_mode = 'worker' AND expires_at <= ?2 LIMIT ${EXPIRED_LINKS_AT_ONCE})`;
-  const [, links] = await db.batch([
-    tombstoneStatement(db, expiredLinks, [now], now),
-    db.prepare(`DELETE FROM asset_documents WHERE ${expiredLinks.replace("?2", "?1")}`).bind(now),
-  ]);
+  const [, links] = await db.batch(removalStatements(db, expiredLinks, [now], now));
   let removed = links!.meta.changes ?? 0;
+  // Each pass's failure is its own: an R2 hiccup while looking for arrivals must not hold back the sweep.
+  const settled = await settleStaleUploads(svc, now).catch((err) => {
+    logError(undefined, "documents.cleanup_failed", err);
+    return { removed: 0, completed: 0 };
+  });
+  removed += settled.removed;
+  const tombstones = await sweepTombstones(svc, now).catch((err) => {
+    logError(undefined, "documents.sweep_failed", err);
+    return 0;
+  });
+  return { removed, completed: settled.completed, tombstones };
+}
+
+/**
+ * s3-mode uploads past their grace (R2 is asked whether each arrived: kept as uploaded if so) and worker ones
+ * whose request died mid-upload; the rest lose their rows, their keys tombstoned for the sweep.
+ */
+async function settleStaleUploads(svc: Services, now: number): Promise<{ removed: number; completed: number }> {
+  const db = svc.env.DB;
+  let removed = 0;
   let completed = 0;
-  // s3-mode uploads past their grace (R2 is asked whether each arrived) and worker ones whose request died mid-upload.
   for (let round = 0; round < CLEANUP_ROUNDS; round++) {
     const { results } = await db.prepare(
       `SELECT * FROM asset_documents
@@ -320,27 +334,16 @@ export async function cleanupPendingUploads(svc: Services): Promise<{ removed: n
     const after = await reconcile(svc, results.map(toRow));
     completed += after.filter((d) => d.status === "uploaded").length;
     const gone = after.filter((d) => d.status !== "uploaded");
-    const keys = gone.map((d) => d.r2Key);
-    try {
-      await deleteObjects(svc.env, keys);
-    } catch (err) {
-      logError(undefined, "documents.cleanup_delete_failed", err, { count: keys.length });
-      break;
-    }
     if (gone.length) {
-      const res = await svc.env.DB.prepare(
-        `DELETE FROM asset_documents WHERE id ${IN_JSON_LIST} AND status IN ('pending', 'uploading')`,
-      ).bind(jsonList(gone.map((d) => d.id))).run();
-      removed += res.meta.changes ?? 0;
+      // Rows and keys go together, in one batch and only while still not uploaded (a listing may have just
+      // noticed an arrival): the sweep below deletes the objects.
+      const stillGone = `id IN (SELECT value FROM json_each(?2)) AND status IN ('pending', 'uploading')`;
+      const [, res] = await db.batch(removalStatements(db, stillGone, [jsonList(gone.map((d) => d.id))], now));
+      removed += res!.meta.changes ?? 0;
     }
     if (results.length < 100) break;
   }
-  // Its own failure only: an R2 hiccup above must not hold back the tombstones' keys.
-  const tombstones = await sweepTombstones(svc, now).catch((err) => {
-    logError(undefined, "documents.sweep_failed", err);
-    return 0;
-  });
-  return { removed, completed, tombstones };
+  return { removed, completed };
 }
 
 /** Expired worker-mode links one cleanup run removes at most (each a row and a tombstone, no R2 request). */

@@ -24,7 +24,7 @@ const SWEEP_BATCH = 1000;
  * until then; a worker upload that lands after its row is gone deletes its own object, so a worker one is due
  * at once (it only covers a failed delete).
  */
-export const tombstoneStatement = (db: D1Database, where: string, params: unknown[], now: number) =>
+const tombstoneStatement = (db: D1Database, where: string, params: unknown[], now: number) =>
   db.prepare(
     `INSERT INTO document_tombstones (r2_key, space_id, bytes, delete_after)
        SELECT r2_key, space_id, CASE upload_mode WHEN 's3' THEN max_bytes ELSE 0 END,
@@ -32,6 +32,15 @@ export const tombstoneStatement = (db: D1Database, where: string, params: unknow
          FROM asset_documents WHERE ${where}
      ON CONFLICT (r2_key) DO NOTHING`,
   ).bind(now, ...params);
+
+/**
+ * The statements that delete the documents `where` selects (it names now as ?1 and `params` from ?2), each key
+ * tombstoned in the same batch: what R2 holds is deleted after, by `deleteTombstoned` or the cron.
+ */
+export const removalStatements = (db: D1Database, where: string, params: unknown[], now: number) => [
+  tombstoneStatement(db, where, params, now),
+  db.prepare(`DELETE FROM asset_documents WHERE ?1 IS NOT NULL AND ${where}`).bind(now, ...params),
+];
 
 /** A tombstone's upload URL may still write (binds the space as ?1 and now as ?2): counted as a pending upload. */
 export const LIVE_TOMBSTONE = "space_id = ?1 AND delete_after > ?2 AND bytes > 0";
