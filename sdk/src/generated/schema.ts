@@ -3068,7 +3068,7 @@ export interface components {
              */
             amountDecimal: string;
             spent: number;
-            /** @description Spending in the current period in the budget's categories, of transactions in the budget's currency (others are not converted or counted) */
+            /** @description Spending in the current period in the budget's categories. Transactions in other currencies count converted at their own day's rate (the space's own rate wins), rounded half-even once per category; an amount with no rate is not counted and is listed in `conversion` */
             spentDecimal: string;
             remaining: number;
             remainingDecimal: string;
@@ -3095,7 +3095,33 @@ export interface components {
                 threshold: number | null;
                 enabled: boolean;
             };
+            conversion: components["schemas"]["Conversion"];
         };
+        /** @description How spending in other currencies was converted; null when all of it was in the budget's currency */
+        Conversion: {
+            currency: string;
+            /** @description False when some amounts had no rate: they are listed in `unconverted`, not counted */
+            complete: boolean;
+            rounding: string;
+            ratesUsed: {
+                base: string;
+                quote: string;
+                date: string;
+                rate: string;
+                source: string;
+            }[];
+            ratesUsedCount: number;
+            /** @description Amounts converted at the nearest earlier day's rate (see notes) */
+            fallbacks: number;
+            unconverted: {
+                context: string;
+                currency: string;
+                amount: number;
+                amountDecimal: string;
+                dates: string[];
+            }[];
+            notes: string[];
+        } | null;
         CreateBudgetRequest: {
             spaceId: string;
             name: string;
@@ -3869,30 +3895,6 @@ export interface components {
                 percentageDecimal: string;
             }[];
             conversion: components["schemas"]["Conversion"];
-            notes: string[];
-        };
-        Conversion: {
-            currency: string;
-            /** @description False when some amounts had no rate: they are listed in `unconverted`, not counted */
-            complete: boolean;
-            rounding: string;
-            ratesUsed: {
-                base: string;
-                quote: string;
-                date: string;
-                rate: string;
-                source: string;
-            }[];
-            ratesUsedCount: number;
-            /** @description Amounts converted at the nearest earlier day's rate (see notes) */
-            fallbacks: number;
-            unconverted: {
-                context: string;
-                currency: string;
-                amount: number;
-                amountDecimal: string;
-                dates: string[];
-            }[];
             notes: string[];
         };
         NetWorthHistory: {
@@ -13954,6 +13956,36 @@ export interface operations {
                      *         "alerts": {
                      *           "threshold": 1,
                      *           "enabled": true
+                     *         },
+                     *         "conversion": {
+                     *           "currency": "USD",
+                     *           "complete": true,
+                     *           "rounding": "rounding",
+                     *           "ratesUsed": [
+                     *             {
+                     *               "base": "base",
+                     *               "quote": "quote",
+                     *               "date": "2024-01-01",
+                     *               "rate": "rate",
+                     *               "source": "source"
+                     *             }
+                     *           ],
+                     *           "ratesUsedCount": 1,
+                     *           "fallbacks": 1,
+                     *           "unconverted": [
+                     *             {
+                     *               "context": "context",
+                     *               "currency": "USD",
+                     *               "amount": -45.67,
+                     *               "amountDecimal": "amount decimal",
+                     *               "dates": [
+                     *                 "dates"
+                     *               ]
+                     *             }
+                     *           ],
+                     *           "notes": [
+                     *             "Coffee with client"
+                     *           ]
                      *         }
                      *       }
                      *     ]
@@ -14122,6 +14154,36 @@ export interface operations {
                      *       "alerts": {
                      *         "threshold": 1,
                      *         "enabled": true
+                     *       },
+                     *       "conversion": {
+                     *         "currency": "USD",
+                     *         "complete": true,
+                     *         "rounding": "rounding",
+                     *         "ratesUsed": [
+                     *           {
+                     *             "base": "base",
+                     *             "quote": "quote",
+                     *             "date": "2024-01-01",
+                     *             "rate": "rate",
+                     *             "source": "source"
+                     *           }
+                     *         ],
+                     *         "ratesUsedCount": 1,
+                     *         "fallbacks": 1,
+                     *         "unconverted": [
+                     *           {
+                     *             "context": "context",
+                     *             "currency": "USD",
+                     *             "amount": -45.67,
+                     *             "amountDecimal": "amount decimal",
+                     *             "dates": [
+                     *               "dates"
+                     *             ]
+                     *           }
+                     *         ],
+                     *         "notes": [
+                     *           "Coffee with client"
+                     *         ]
                      *       }
                      *     }
                      */
@@ -14346,6 +14408,36 @@ export interface operations {
                      *       "alerts": {
                      *         "threshold": 1,
                      *         "enabled": true
+                     *       },
+                     *       "conversion": {
+                     *         "currency": "USD",
+                     *         "complete": true,
+                     *         "rounding": "rounding",
+                     *         "ratesUsed": [
+                     *           {
+                     *             "base": "base",
+                     *             "quote": "quote",
+                     *             "date": "2024-01-01",
+                     *             "rate": "rate",
+                     *             "source": "source"
+                     *           }
+                     *         ],
+                     *         "ratesUsedCount": 1,
+                     *         "fallbacks": 1,
+                     *         "unconverted": [
+                     *           {
+                     *             "context": "context",
+                     *             "currency": "USD",
+                     *             "amount": -45.67,
+                     *             "amountDecimal": "amount decimal",
+                     *             "dates": [
+                     *               "dates"
+                     *             ]
+                     *           }
+                     *         ],
+                     *         "notes": [
+                     *           "Coffee with client"
+                     *         ]
                      *       }
                      *     }
                      */
@@ -14588,6 +14680,36 @@ export interface operations {
                      *       "alerts": {
                      *         "threshold": 1,
                      *         "enabled": true
+                     *       },
+                     *       "conversion": {
+                     *         "currency": "USD",
+                     *         "complete": true,
+                     *         "rounding": "rounding",
+                     *         "ratesUsed": [
+                     *           {
+                     *             "base": "base",
+                     *             "quote": "quote",
+                     *             "date": "2024-01-01",
+                     *             "rate": "rate",
+                     *             "source": "source"
+                     *           }
+                     *         ],
+                     *         "ratesUsedCount": 1,
+                     *         "fallbacks": 1,
+                     *         "unconverted": [
+                     *           {
+                     *             "context": "context",
+                     *             "currency": "USD",
+                     *             "amount": -45.67,
+                     *             "amountDecimal": "amount decimal",
+                     *             "dates": [
+                     *               "dates"
+                     *             ]
+                     *           }
+                     *         ],
+                     *         "notes": [
+                     *           "Coffee with client"
+                     *         ]
                      *       }
                      *     }
                      */

@@ -16,6 +16,7 @@
 import type { Services } from "../../env";
 import { dateOfDay, localDayOf, startOfDay } from "./days";
 import { type BudgetData, budgetReads, spendingFrom } from "../budgets/spending";
+import { convertSpendings } from "../budgets/conversion";
 import { Converter, type DatedAmount } from "../rates/convert";
 import { priceDay } from "../prices/service";
 import { formatMinor } from "../../lib/money";
@@ -311,7 +312,8 @@ export async function dashboard(svc: Services, space: SpaceInfo, period: Dashboa
  */
 export async function budgetCompliance(svc: Services, data: BudgetData, space: SpaceInfo) {
   const out = { onTrack: 0, atRisk: 0, exceeded: 0, total: 0 };
-  const spent = await Promise.all(data.budgets.map((b) => spendingFrom(svc, data, b, space.timezone)));
+  const spending = await Promise.all(data.budgets.map((b) => spendingFrom(svc, data, b, space.timezone)));
+  const spent = await convertSpendings(svc, space.id, data.budgets.map((b, i) => ({ currency: b.currency, spending: spending[i]! })), data.rates);
   data.budgets.forEach((b, i) => {
     const s = spent[i]!;
     if (s.window.finished) return;

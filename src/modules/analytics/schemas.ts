@@ -1,22 +1,11 @@
 import { z } from "@hono/zod-openapi";
 import { MajorAmount } from "../../lib/amount-schema";
 import { CADENCES } from "./recurring";
+import { ConversionSchema as Conversion } from "../rates/schemas";
 
 const SpaceId = z.string().min(1).max(64);
 const Dec = z.string().openapi({ description: "Exact decimal string; the number beside it is for convenience" });
 
-const Conversion = z
-  .object({
-    currency: z.string(),
-    complete: z.boolean().openapi({ description: "False when some amounts had no rate: they are listed in `unconverted`, not counted" }),
-    rounding: z.string(),
-    ratesUsed: z.array(z.object({ base: z.string(), quote: z.string(), date: z.string(), rate: z.string(), source: z.string() })),
-    ratesUsedCount: z.number().int(),
-    fallbacks: z.number().int().openapi({ description: "Amounts converted at the nearest earlier day's rate (see notes)" }),
-    unconverted: z.array(z.object({ context: z.string(), currency: z.string(), amount: z.number(), amountDecimal: z.string(), dates: z.array(z.string()) })),
-    notes: z.array(z.string()),
-  })
-  .openapi("Conversion");
 
 export const DashboardQuery = z.object({
   spaceId: SpaceId,

@@ -11,7 +11,8 @@ import { IN_JSON_LIST, jsonList, rowReader } from "../../lib/sql";
 import { type Currency, CURRENCY_SCALES, formatMinor, toMajorNumber } from "../../lib/money";
 import type { PostCommitRead } from "../ledger/operations";
 import { currentPeriod, type Period, type PeriodWindow } from "./periods";
-import { type BudgetRow, type Spending, spendingFromRows, spendingOf, spendingStatement } from "./spending";
+import { type BudgetRow, spendingFromRows, spendingOf, spendingStatement } from "./spending";
+import { type ConvertedSpending, convertSpendings } from "./conversion";
 
 const readBudget = rowReader(budgets);
 
@@ -61,7 +62,8 @@ export async function checkBudgetAlerts(
     .map((raw) => {
       const b = readBudget(raw);
       const window = currentPeriod({ period: b.period as Period, startDate: b.startDate, endDate: b.endDate }, nowMs, String(raw.space_timezone ?? "UTC"));
-      return { b, categoryIds: JSON.parse(String(raw.category_ids ?? "[]")) as string[], window, key: dedupeKey(b, window) };
+      const tz = String(raw.space_timezone ?? "UTC");
+      return { b, categoryIds: JSON.parse(String(raw.category_ids ?? "[]")) as string[], window, tz, key: dedupeKey(b, window) };
     })
     .filter((c) => c.categoryIds.length > 0 && !c.window.finished);
   if (checks.length === 0) return 0;
@@ -70,7 +72,11 @@ export async function checkBudgetAlerts(
     storedEventsStatement(db, checks.map((c) => c.key)),
   ]);
   const out = new Set((results[checks.length]!.results as { dedupe_key: string }[]).map((r) => r.dedupe_key));
-  const events = checks.flatMap((c, i) => (out.has(c.key) ? [] : (thresholdEvent(c.b, spendingFromRows(c.window, c.categoryIds, results[i]!.results as Record<string, unknown>[])) ?? [])));
+  // Only the budgets whose alert is not out yet: converting their other currencies may read rates.
+  const open = checks.flatMap((c, i) => (out.has(c.key) ? [] : [{ c, spending: spendingFromRows(c.b, c.window, c.categoryIds, results[i]!.results as Record<string, unknown>[], c.tz) }]));
+  if (open.length === 0) return 0;
+  const converted = await convertSpendings(svc, spaceId, open.map((o) => ({ currency: o.c.b.currency, spending: o.spending })));
+  const events = open.flatMap((o, i) => thresholdEvent(o.c.b, converted[i]!) ?? []);
   return (await publishEvents(svc, events)).filter((r) => r.created).length;
 }
 
@@ -80,7 +86,8 @@ export async function checkBudgetAlerts(
  */
 export async function checkOneBudgetAlert(svc: Services, b: BudgetRow, categoryIds: string[], tz: string): Promise<number> {
   if (!b.alertsEnabled || b.alertThreshold === null || categoryIds.length === 0) return 0;
-  const event = thresholdEvent(b, await spendingOf(svc, b, categoryIds, tz));
+  const [converted] = await convertSpendings(svc, b.spaceId, [{ currency: b.currency, spending: await spendingOf(svc, b, categoryIds, tz) }]);
+  const event = thresholdEvent(b, converted!);
   return event ? ((await publishEvent(svc, event)).created ? 1 : 0) : 0;
 }
 
@@ -88,7 +95,7 @@ export async function checkOneBudgetAlert(svc: Services, b: BudgetRow, categoryI
 const dedupeKey = (b: BudgetRow, window: PeriodWindow) => `${THRESHOLD_EVENT}:${b.id}:${window.startDate}`;
 
 /** The period's threshold event of `b` if its spending `s` has reached the threshold (null otherwise). */
-function thresholdEvent(b: BudgetRow, s: Spending): PublishInput | null {
+function thresholdEvent(b: BudgetRow, s: ConvertedSpending): PublishInput | null {
   if (b.alertThreshold === null) return null;
   // In BigInt: spent × 100 can pass 2^53 for large budgets, where doubles would round the comparison.
   const percent = s.spent * 100n;

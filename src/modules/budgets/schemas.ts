@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { MajorAmount } from "../../lib/amount-schema";
+import { ConversionSchema } from "../rates/schemas";
 
 export const PERIODS = ["monthly", "quarterly", "yearly"] as const;
 export const STATUSES = ["active", "exceeded", "completed"] as const;
@@ -50,7 +51,9 @@ export const BudgetSchema = z
     amount: z.number(),
     amountDecimal: z.string().openapi({ example: "800.00", description: "Exact decimal string; the numbers beside are for convenience" }),
     spent: z.number(),
-    spentDecimal: z.string().openapi({ description: "Spending in the current period in the budget's categories, of transactions in the budget's currency (others are not converted or counted)" }),
+    spentDecimal: z.string().openapi({
+      description: "Spending in the current period in the budget's categories. Transactions in other currencies count converted at their own day's rate (the space's own rate wins), rounded half-even once per category; an amount with no rate is not counted and is listed in `conversion`",
+    }),
     remaining: z.number(),
     remainingDecimal: z.string(),
     currency: z.string(),
@@ -63,6 +66,7 @@ export const BudgetSchema = z
       id: z.string(), name: z.string(), allocated: z.number().nullable(), allocatedDecimal: z.string().nullable(), spent: z.number(), spentDecimal: z.string(),
     })),
     alerts: z.object({ threshold: z.number().int().nullable(), enabled: z.boolean() }),
+    conversion: ConversionSchema.nullable().openapi({ description: "How spending in other currencies was converted; null when all of it was in the budget's currency" }),
   })
   .openapi("Budget");
 

@@ -12,13 +12,14 @@ import { parseAmountField } from "../transactions/postings";
 import { checkOneBudgetAlert } from "./alerts";
 import { ymdString, zonedDate } from "../../lib/zoned-time";
 import { type AllocationInput, checkBudget, type Link, parseLinks } from "./rules";
-import { type BudgetData, budgetReads, type BudgetRow, type LinkRow, type Spending, spendingFrom, spendingOf } from "./spending";
+import { type BudgetData, budgetReads, type BudgetRow, type LinkRow, spendingFrom, spendingOf } from "./spending";
+import { type ConvertedSpending, convertSpendings } from "./conversion";
 
 const linkInserts = (svc: Services, links: (typeof budgetCategories.$inferInsert)[]) =>
   chunkRows(links, 3).map((chunk) => svc.db.insert(budgetCategories).values(chunk));
 
 /** The API's view of budget `b`: its links with their categories' names, and its spending `s`. */
-function presentWith(b: BudgetRow, links: Pick<LinkRow, "categoryId" | "allocated">[], names: ReadonlyMap<string, string>, s: Spending) {
+function presentWith(b: BudgetRow, links: Pick<LinkRow, "categoryId" | "allocated">[], names: ReadonlyMap<string, string>, s: ConvertedSpending) {
   const scale = CURRENCY_SCALES[b.currency as Currency];
   const money = (m: number | bigint) => toMajorNumber(m, scale);
   const exact = (m: number | bigint) => formatMinor(m, scale);
@@ -49,6 +50,7 @@ function presentWith(b: BudgetRow, links: Pick<LinkRow, "categoryId" | "allocate
       spentDecimal: exact(s.byCategory.get(l.categoryId) ?? 0n),
     })),
     alerts: { threshold: b.alertThreshold, enabled: b.alertsEnabled },
+    conversion: s.conversion,
   };
 }
 
@@ -56,14 +58,19 @@ function presentWith(b: BudgetRow, links: Pick<LinkRow, "categoryId" | "allocate
 async function present(svc: Services, b: BudgetRow, links: Pick<LinkRow, "categoryId" | "allocated">[], tz: string) {
   const ids = links.map((l) => l.categoryId);
   const [s, found] = await Promise.all([spendingOf(svc, b, ids, tz), categoriesById(svc, ids)]);
-  return presentWith(b, links, new Map([...found].map(([id, c]) => [id, c.name])), s);
+  const [converted] = await convertSpendings(svc, b.spaceId, [{ currency: b.currency, spending: s }]);
+  return presentWith(b, links, new Map([...found].map(([id, c]) => [id, c.name])), converted!);
 }
 
-/** presentWith for a budget of `budgetReads`' results. */
-async function presentRead(svc: Services, data: BudgetData, b: BudgetRow, tz: string) {
-  const links = data.links.filter((l) => l.budgetId === b.id);
-  const names = new Map(links.filter((l) => l.name !== null).map((l) => [l.categoryId, l.name!]));
-  return presentWith(b, links, names, await spendingFrom(svc, data, b, tz));
+/** presentWith for budgets `rows` of `budgetReads`' results, of space `spaceId`, converted with the rates read beside them. */
+async function presentRead(svc: Services, data: BudgetData, spaceId: string, rows: BudgetRow[], tz: string) {
+  const spending = await Promise.all(rows.map((b) => spendingFrom(svc, data, b, tz)));
+  const converted = await convertSpendings(svc, spaceId, rows.map((b, i) => ({ currency: b.currency, spending: spending[i]! })), data.rates);
+  return rows.map((b, i) => {
+    const links = data.links.filter((l) => l.budgetId === b.id);
+    const names = new Map(links.filter((l) => l.name !== null).map((l) => [l.categoryId, l.name!]));
+    return presentWith(b, links, names, converted[i]!);
+  });
 }
 
 /** The fields a request actually carried (zod leaves absent optionals undefined). */
@@ -107,7 +114,7 @@ export async function getBudget(svc: Services, auth: AuthContext, id: string) {
   const data = reads!.read(results);
   const row = data.budgets[0];
   if (!row) throw notFound("Budget");
-  return presentRead(svc, data, row, membership.space.timezone);
+  return (await presentRead(svc, data, row.spaceId, [row], membership.space.timezone))[0]!;
 }
 
 /** The space's budgets with their links and spending in the batch that checks the caller's role, however many. */
@@ -115,7 +122,7 @@ export async function listBudgets(svc: Services, auth: AuthContext, q: { spaceId
   const now = svc.clock.now();
   const { membership, data } = await readSpaceWith(svc, auth, q.spaceId, "viewer", (space) => budgetReads(svc.env.DB, space, now));
   const rows = data!.budgets.filter((b) => !q.period || b.period === q.period);
-  const out = await Promise.all(rows.map((b) => presentRead(svc, data!, b, membership.space.timezone)));
+  const out = await presentRead(svc, data!, q.spaceId, rows, membership.space.timezone);
   return out.filter((b) => !q.status || b.status === q.status);
 }
 

@@ -2,12 +2,14 @@
  * What a budget has spent in its current period, computed from the
  * transactions that the ledger committed: expenses count, refunds in the same
  * categories reduce it, voided transactions do not count. Subcategories count
- * toward a budgeted parent category.
+ * toward a budgeted parent category. Spending in another currency than the
+ * budget's is read by day (`foreign`) and converted by `convertSpendings`.
  */
 import type { Services } from "../../env";
 import { exactSumSql, jsonList, readExactSum, rowReader, type SqlGuard, type SqlValue } from "../../lib/sql";
 import { budgetCategories, budgets } from "../../db/schema";
-import { addDays, parseYmd, ymdString } from "../../lib/zoned-time";
+import { addDays, parseYmd, ymdString, zonedDate } from "../../lib/zoned-time";
+import { type DatedAmount, HUB, LOOKBACK_DAYS, type RateRow } from "../rates/convert";
 import { currentPeriod, type Period, type PeriodWindow } from "./periods";
 
 export type BudgetRow = typeof budgets.$inferSelect;
@@ -17,13 +19,19 @@ export interface Spending {
   /** Minor units; positive means money went out. Sums, so bigints: many amounts can pass 2^53 together. */
   spent: bigint;
   byCategory: Map<string, bigint>;
+  /**
+   * Spending in other currencies than the budget's, not yet in `spent` or `byCategory`: by the budgeted
+   * category it counts toward (`key`), the currency and the day in the space's zone. `convertSpendings`
+   * converts it at each day's rate and folds it in.
+   */
+  foreign: (DatedAmount & { key: string })[];
 }
 
 /** Budget `b`'s spending over `categoryIds` in its period at `nowMs`, read on its own. */
 export async function spendingOf(svc: Services, b: BudgetRow, categoryIds: string[], tz: string, nowMs = svc.clock.now()): Promise<Spending> {
   const window = currentPeriod({ period: b.period as Period, startDate: b.startDate, endDate: b.endDate }, nowMs, tz);
-  if (categoryIds.length === 0) return spendingFromRows(window, categoryIds, []);
-  return spendingFromRows(window, categoryIds, (await spendingStatement(svc.env.DB, b, categoryIds, window).all()).results);
+  if (categoryIds.length === 0) return spendingFromRows(b, window, categoryIds, [], tz);
+  return spendingFromRows(b, window, categoryIds, (await spendingStatement(svc.env.DB, b, categoryIds, window).all()).results, tz);
 }
 
 /**
@@ -37,7 +45,8 @@ const COUNTED = `t.status != 'cancelled' AND t.type IN ('expense', 'income', 'fe
 const inCategories = (wanted: string) => `(t.category_id IN ${wanted} OR c.parent_id IN ${wanted})`;
 
 /**
- * The read of budget `b`'s spending over `categoryIds` in `window` (one row per category), for
+ * The read of budget `b`'s spending over `categoryIds` in `window` (one row per category, and in another
+ * currency than the budget's one per category, currency and instant, whose day picks the rate), for
  * `spendingFromRows`, of what a budget counts (`COUNTED`). The category list is one JSON parameter, named
  * once in a CTE and used for both the categories and their children: a list of `?`s would be bound twice
  * and pass D1's 100-parameter cap at 49 categories.
@@ -45,28 +54,35 @@ const inCategories = (wanted: string) => `(t.category_id IN ${wanted} OR c.paren
 export function spendingStatement(db: D1Database, b: BudgetRow, categoryIds: string[], window: PeriodWindow): D1PreparedStatement {
   return db.prepare(
     `WITH wanted(id) AS (SELECT value FROM json_each(?))
-     SELECT COALESCE(c.parent_id, t.category_id) AS parent, t.category_id AS category, ${exactSumSql("-t.amount")} AS spent
+     SELECT COALESCE(c.parent_id, t.category_id) AS parent, t.category_id AS category, t.currency AS currency,
+            ${exactSumSql("-t.amount")} AS spent, MIN(t.date) AS at
        FROM transactions t LEFT JOIN categories c ON c.id = t.category_id
-      WHERE t.space_id = ? AND t.currency = ? AND t.date >= ? AND t.date < ?
+      WHERE t.space_id = ? AND t.date >= ? AND t.date < ?
         AND ${COUNTED} AND ${inCategories("(SELECT id FROM wanted)")}
-      GROUP BY t.category_id`,
-  ).bind(jsonList(categoryIds), b.spaceId, b.currency, window.startMs, window.endMsExclusive);
+      GROUP BY t.category_id, t.currency, CASE WHEN t.currency = ? THEN 0 ELSE t.date END`,
+  ).bind(jsonList(categoryIds), b.spaceId, window.startMs, window.endMsExclusive, b.currency);
 }
 
 /**
- * The spending that rows of `spendingStatement` or `spendingSql` add up to (their sums exact, `exactSumSql`):
- * a subcategory's counts toward its budgeted parent.
+ * The spending of budget `b` that rows of `spendingStatement` or `spendingSql` add up to (their sums exact,
+ * `exactSumSql`): a subcategory's counts toward its budgeted parent. Rows in another currency go to
+ * `foreign`, dated by their instant's day in the space's zone `tz`.
  */
-export function spendingFromRows(window: PeriodWindow, categoryIds: string[], rows: Record<string, unknown>[]): Spending {
+export function spendingFromRows(b: BudgetRow, window: PeriodWindow, categoryIds: string[], rows: Record<string, unknown>[], tz: string): Spending {
   const byCategory = new Map<string, bigint>(categoryIds.map((id) => [id, 0n]));
+  const foreign: Spending["foreign"] = [];
   let spent = 0n;
-  for (const r of rows as { parent: string; category: string; spent: string }[]) {
+  for (const r of rows as { parent: string; category: string; currency: string; spent: string; at: number }[]) {
     const key = byCategory.has(r.category) ? r.category : r.parent;
     const amount = readExactSum(r.spent);
+    if (r.currency !== b.currency) {
+      foreign.push({ key, currency: r.currency, minor: amount, date: ymdString(zonedDate(r.at, tz)) });
+      continue;
+    }
     byCategory.set(key, (byCategory.get(key) ?? 0n) + amount);
     spent += amount;
   }
-  return { window, spent, byCategory };
+  return { window, spent, byCategory, foreign };
 }
 
 const DAY_MS = 86_400_000;
@@ -115,17 +131,36 @@ const BANDS = ["w.a0", "w.a1", "w.a2", "w.a3"];
  * that no period boundary can split: within a day of a possible start or end, by instant; elsewhere,
  * by the stretch between two such days (all in the period or all out of it). `at` is a group's earliest
  * instant, which tells which side of the exact boundaries it is on. The same transactions counted as
- * `spendingStatement` counts.
+ * `spendingStatement` counts. Spending in another currency than the budget's is grouped by instant, as its
+ * day picks its rate.
+ *
+ * After those rows (`kind` 0), the same statement brings the rates their conversion may need (`kind` 1):
+ * the provider's and the space's own among the other currencies, the budgets' and USD, from the rate
+ * lookback before the earliest such spending to the day after the latest (a zone's day is within a day
+ * of UTC's). With no such spending the rate reads find no day range and read nothing; with some, the
+ * conversion needs no second round trip.
  */
-const spendingSql = (cte: string) => `${cte}
-  SELECT w.id AS budget_id, t.category_id AS category, COALESCE(c.parent_id, t.category_id) AS parent, ${exactSumSql("-t.amount")} AS spent, MIN(t.date) AS at
+const spendingSql = (cte: string) => `${cte},
+  s AS MATERIALIZED (
+  SELECT w.id AS budget_id, t.category_id AS category, COALESCE(c.parent_id, t.category_id) AS parent, t.currency AS currency,
+         t.currency != b.currency AS other, ${exactSumSql("-t.amount")} AS spent, MIN(t.date) AS at
     FROM win w JOIN budgets b ON b.id = w.id
-    JOIN transactions t ON t.space_id = (SELECT id FROM sp) AND t.currency = b.currency
+    JOIN transactions t ON t.space_id = (SELECT id FROM sp)
                        AND t.date >= min(w.a0, w.a1) - ${DAY_MS} AND t.date < max(w.a2, w.a3) + ${DAY_MS}
     LEFT JOIN categories c ON c.id = t.category_id
    WHERE ${COUNTED} AND ${inCategories("(SELECT category_id FROM budget_categories WHERE budget_id = w.id)")}
-   GROUP BY w.id, t.category_id,
-            CASE WHEN ${BANDS.map(inBand).join(" OR ")} THEN t.date ELSE -(${BANDS.map((a) => `(t.date >= ${a} + ${DAY_MS})`).join(" + ")}) END`;
+   GROUP BY w.id, t.category_id, t.currency,
+            CASE WHEN t.currency != b.currency OR ${BANDS.map(inBand).join(" OR ")} THEN t.date ELSE -(${BANDS.map((a) => `(t.date >= ${a} + ${DAY_MS})`).join(" + ")}) END),
+  codes(code) AS (SELECT currency FROM s WHERE other UNION SELECT currency FROM budgets WHERE space_id = (SELECT id FROM sp) UNION SELECT '${HUB}'),
+  days AS (SELECT date(min(at) / 1000.0, 'unixepoch', '-${LOOKBACK_DAYS + 1} days') AS d0, date(max(at) / 1000.0, 'unixepoch', '+1 day') AS d1 FROM s WHERE other)
+  SELECT 0 AS kind, budget_id, category, parent, currency, spent, at, NULL AS base, NULL AS quote, NULL AS date, NULL AS rate, NULL AS source FROM s
+  UNION ALL
+  SELECT 1, NULL, NULL, NULL, NULL, NULL, NULL, base, quote, date, rate, source FROM exchange_rates
+   WHERE base IN (SELECT code FROM codes) AND quote IN (SELECT code FROM codes) AND date >= (SELECT d0 FROM days) AND date <= (SELECT d1 FROM days)
+  UNION ALL
+  SELECT 1, NULL, NULL, NULL, NULL, NULL, NULL, base, quote, date, rate, 'manual' FROM space_rates
+   WHERE space_id = (SELECT id FROM sp) AND base IN (SELECT code FROM codes) AND quote IN (SELECT code FROM codes)
+     AND date >= (SELECT d0 FROM days) AND date <= (SELECT d1 FROM days)`;
 
 export type LinkRow = typeof budgetCategories.$inferSelect;
 
@@ -136,12 +171,15 @@ export interface BudgetData {
   nowMs: number;
   windows: Map<string, { ps0: string; ps1: string; pe0: string; pe1: string }>;
   spending: SpendingRow[];
+  /** The rates converting `spending`'s other currencies may need (`spendingSql`). */
+  rates: RateRow[];
 }
 
 interface SpendingRow {
   budget_id: string;
   category: string;
   parent: string;
+  currency: string;
   /** An exact sum, `exactSumSql`'s text. */
   spent: string;
   at: number;
@@ -174,7 +212,8 @@ export function budgetReads(db: D1Database, space: SqlGuard, nowMs: number, budg
     links: l!.results.map((r) => ({ ...readLink(r as Record<string, unknown>), name: (r as { name: string | null }).name })),
     nowMs,
     windows: new Map((w!.results as { id: string; ps0: string; ps1: string; pe0: string; pe1: string }[]).map((r) => [r.id, r])),
-    spending: s!.results as unknown as SpendingRow[],
+    spending: (s!.results as ({ kind: number } & SpendingRow)[]).filter((r) => r.kind === 0),
+    rates: (s!.results as ({ kind: number } & RateRow)[]).filter((r) => r.kind === 1).map(({ base, quote, date, rate, source }) => ({ base, quote, date, rate, source })),
   });
   return { statements, read };
 }
@@ -193,5 +232,5 @@ export async function spendingFrom(svc: Services, data: BudgetData, b: BudgetRow
     return spendingOf(svc, b, categoryIds, tz, data.nowMs);
   }
   const rows = data.spending.filter((r) => r.budget_id === b.id && r.at >= window.startMs && r.at < window.endMsExclusive);
-  return spendingFromRows(window, categoryIds, rows as unknown as Record<string, unknown>[]);
+  return spendingFromRows(b, window, categoryIds, rows as unknown as Record<string, unknown>[], tz);
 }

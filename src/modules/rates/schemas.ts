@@ -25,6 +25,20 @@ export const RateSchema = z
   })
   .openapi("ExchangeRate");
 
+/** How a total in one currency was made of amounts in others: the rates used, the fallbacks, what had no rate. */
+export const ConversionSchema = z
+  .object({
+    currency: z.string(),
+    complete: z.boolean().openapi({ description: "False when some amounts had no rate: they are listed in `unconverted`, not counted" }),
+    rounding: z.string(),
+    ratesUsed: z.array(z.object({ base: z.string(), quote: z.string(), date: z.string(), rate: z.string(), source: z.string() })),
+    ratesUsedCount: z.number().int(),
+    fallbacks: z.number().int().openapi({ description: "Amounts converted at the nearest earlier day's rate (see notes)" }),
+    unconverted: z.array(z.object({ context: z.string(), currency: z.string(), amount: z.number(), amountDecimal: z.string(), dates: z.array(z.string()) })),
+    notes: z.array(z.string()),
+  })
+  .openapi("Conversion");
+
 export const SpaceParam = z.object({ spaceId: z.string().min(1).max(64).openapi({ param: { name: "spaceId", in: "path" } }) });
 export const SpaceRatesQuery = z.object({ from: z.iso.date().optional(), to: z.iso.date().optional() });
 
