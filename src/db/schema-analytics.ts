@@ -58,4 +58,10 @@ export const forecastCache = sqliteTable("forecast_cache", {
   computedAt: integer("computed_at").notNull(),
   /** The instant the space's next day began when it was computed: the cache may be fresh only before it. */
   validUntil: integer("valid_until"),
+  /**
+   * The space's currency and zone the forecast was computed in: a forecast computed from a read of the space
+   * made before a PATCH of either may be written after the PATCH dropped the cache, and must not be served.
+   */
+  currency: text("currency"),
+  timezone: text("timezone"),
 });

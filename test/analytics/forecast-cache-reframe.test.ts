@@ -3,6 +3,7 @@
  * /v1/spaces/{id}) must not serve the old one, even when the ledger has not moved and the zone's today is
  * the same day.
  */
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { registerUser } from "../helpers";
 import { createAccount } from "../accounts/helpers";
@@ -41,5 +42,21 @@ describe("the cached forecast after the space's currency or zone changes", () =>
     // A PATCH that changes neither keeps the cache.
     await ok(a.patch(`/v1/spaces/${space.id}`, { name: "Renamed", timezone: zone, currency: "USD" }));
     expect((await ok(a.get(`/v1/analytics/forecast?spaceId=${space.id}`))).cache.hit).toBe(true);
+  });
+
+  it("is not served when a forecast read before the change is written after it (the PATCH's drop came first)", async () => {
+    for (const patch of [{ currency: "EUR" }, { timezone: "Etc/GMT-1" }, { timezone: "Etc/GMT+1" }]) {
+      const { a, space } = await spaceWithForecast();
+      // What a GET or the cron that read the space before the PATCH writes after it: the old frame's forecast.
+      const racing = (await env.DB.prepare("SELECT * FROM forecast_cache WHERE space_id = ?").bind(space.id).first<Record<string, unknown>>())!;
+      await ok(a.patch(`/v1/spaces/${space.id}`, patch));
+      const cols = Object.keys(racing);
+      await env.DB.prepare(`INSERT OR REPLACE INTO forecast_cache (${cols.join(", ")}) VALUES (${cols.map(() => "?").join(", ")})`).bind(...cols.map((c) => racing[c])).run();
+      const after = await ok(a.get(`/v1/analytics/forecast?spaceId=${space.id}`));
+      expect(after.cache.hit, JSON.stringify(patch)).toBe(false);
+      expect(after.currency).toBe(patch.currency ?? "USD");
+      // Computed in the new frame, it is served from then on.
+      expect((await ok(a.get(`/v1/analytics/forecast?spaceId=${space.id}`))).cache.hit).toBe(true);
+    }
   });
 });

@@ -426,6 +426,8 @@ interface CacheRow {
   as_of_date: string;
   payload: string;
   computed_at: number;
+  currency: string | null;
+  timezone: string | null;
 }
 
 /** The ledger's state of the space `space` names (a guarded value, for a role check's batch). */
@@ -443,7 +445,7 @@ function cacheReads(db: D1Database, space: SqlGuard, nowMs: number): Reads<{ sta
   return {
     statements: [
       stateStatement(db, space),
-      db.prepare(`SELECT ledger_seq, as_of_date, payload, computed_at FROM forecast_cache WHERE space_id = ${space.sql}`).bind(...space.params),
+      db.prepare(`SELECT ledger_seq, as_of_date, payload, computed_at, currency, timezone FROM forecast_cache WHERE space_id = ${space.sql}`).bind(...space.params),
       db.prepare(`SELECT EXISTS (SELECT 1 FROM forecast_cache c WHERE c.space_id = ${space.sql} AND ${DATED_AHEAD_SINCE}) AS ahead`).bind(...space.params, LARGE_CHANGE, nowMs, nowMs),
     ],
     read: ([state, cached, ahead]) => ({
@@ -475,32 +477,32 @@ export async function storeForecast(svc: Services, space: SpaceInfo, nowMs: numb
   const f = await computeForecast(svc, space, nowMs, data);
   const validUntil = startOfDay(localDayOf(nowMs, space.timezone) + 1, space.timezone);
   await svc.env.DB.prepare(
-    `INSERT INTO forecast_cache (space_id, ledger_seq, transaction_count, as_of_date, payload, computed_at, valid_until) VALUES (?, ?, ?, ?, ?, ?, ?)
+    `INSERT INTO forecast_cache (space_id, ledger_seq, transaction_count, as_of_date, payload, computed_at, valid_until, currency, timezone)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT(space_id) DO UPDATE SET ledger_seq = excluded.ledger_seq, transaction_count = excluded.transaction_count,
-       as_of_date = excluded.as_of_date, payload = excluded.payload, computed_at = excluded.computed_at, valid_until = excluded.valid_until`,
+       as_of_date = excluded.as_of_date, payload = excluded.payload, computed_at = excluded.computed_at, valid_until = excluded.valid_until,
+       currency = excluded.currency, timezone = excluded.timezone`,
   )
-    .bind(space.id, key.seq, key.count, f.asOfDate, JSON.stringify(f), nowMs, validUntil)
+    .bind(space.id, key.seq, key.count, f.asOfDate, JSON.stringify(f), nowMs, validUntil, space.currency, space.timezone)
     .run();
   return { forecast: f, state: key };
 }
 
 /**
- * `space`, or NULL while the space's cached forecast may still be fresh: a cache row whose space's next
- * day had not begun by `nowMs` (a row from before `valid_until` was kept: of a day within one of UTC's
- * today, the space's today being one of those whatever its zone) with fewer than LARGE_CHANGE ledger
- * transactions since. Reads that name the space through it run only when the cache is stale for certain
- * (no cache, a cache of an earlier day, or too many changes since). `isFresh` still decides, in the space's
- * zone as it is now: a zone changed since the cache was written can only cost the reads a batch of their own.
+ * `space`, or NULL while the space's cached forecast may still be fresh: a cache row of the space's currency
+ * and zone as they are, whose space's next day had not begun by `nowMs`, with fewer than LARGE_CHANGE ledger
+ * transactions since. Reads that name the space through it run only when the cache is stale for certain (no
+ * cache, one of another currency or zone, of an earlier day, or with too many changes since). `isFresh`
+ * still decides.
  */
 function whenStale(space: SqlGuard, nowMs: number): SqlGuard {
-  const utcToday = Math.floor(nowMs / DAY_MS);
   const seq = `(SELECT COALESCE(MAX(seq), 0) FROM ledger_transactions WHERE space_id = ${space.sql})`;
   return {
     sql: `(SELECT ${space.sql} WHERE NOT EXISTS (SELECT 1 FROM forecast_cache c
-             WHERE c.space_id = ${space.sql}
-               AND (CASE WHEN c.valid_until IS NULL THEN c.as_of_date >= ? AND c.as_of_date <= ? ELSE c.valid_until > ? END)
+             WHERE c.space_id = ${space.sql} AND c.valid_until > ?
+               AND EXISTS (SELECT 1 FROM spaces s WHERE s.id = c.space_id AND s.currency = c.currency AND s.timezone = c.timezone)
                AND ${seq} - c.ledger_seq BETWEEN 0 AND ? AND NOT ${DATED_AHEAD_SINCE}))`,
-    params: [...space.params, ...space.params, dateOfDay(utcToday - 1), dateOfDay(utcToday + 1), nowMs, ...space.params, LARGE_CHANGE - 1, LARGE_CHANGE, nowMs, nowMs],
+    params: [...space.params, ...space.params, nowMs, ...space.params, LARGE_CHANGE - 1, LARGE_CHANGE, nowMs, nowMs],
   };
 }
 
@@ -523,18 +525,19 @@ function forecastLook(db: D1Database, space: SqlGuard, nowMs: number): Reads<{ s
 }
 
 /**
- * True when the cached forecast may be served: the same local day, fewer than LARGE_CHANGE ledger transactions
- * since, and none of them dated ahead.
+ * True when the cached forecast of `space` may be served: computed in its currency and zone as they are now,
+ * the same local day, fewer than LARGE_CHANGE ledger transactions since, and none of them dated ahead.
  */
-const isFresh = (cached: CacheRow | null, state: LedgerState, today: string, ahead: boolean): cached is CacheRow =>
-  !!cached && !ahead && cached.as_of_date === today && state.seq >= cached.ledger_seq && state.seq - cached.ledger_seq < LARGE_CHANGE;
+const isFresh = (cached: CacheRow | null, space: SpaceInfo, state: LedgerState, today: string, ahead: boolean): cached is CacheRow =>
+  !!cached && !ahead && cached.currency === space.currency && cached.timezone === space.timezone && cached.as_of_date === today &&
+  state.seq >= cached.ledger_seq && state.seq - cached.ledger_seq < LARGE_CHANGE;
 
 /**
  * GET /v1/analytics/forecast: the forecast from cache when fresh, else computed now (and cached). The
  * session, the caller's role, the ledger's state and the cache are one round trip, with the forecast's
  * reads when the cache is stale for certain; then a stale cache costs the cache's write (a write of
- * what was computed, so after it), and the forecast's reads when they were not in the batch (a cache
- * written before `valid_until` was kept, or before the space's zone was changed).
+ * what was computed, so after it). The forecast's reads are read on their own only should `isFresh` and
+ * `whenStale` disagree (they judge the same things; `whenStale` in SQL).
  */
 export async function getForecast(svc: Services, auth: AuthContext, spaceId: string) {
   const now = svc.clock.now();
@@ -542,7 +545,7 @@ export async function getForecast(svc: Services, auth: AuthContext, spaceId: str
   const space: SpaceInfo = { id: membership.space.id, currency: membership.space.currency, timezone: membership.space.timezone };
   const { state, cached, ahead, data } = look!;
   const today = dateOfDay(localDayOf(now, space.timezone));
-  if (isFresh(cached, state, today, ahead)) {
+  if (isFresh(cached, space, state, today, ahead)) {
     const f = JSON.parse(cached.payload) as Forecast;
     return { ...f, cache: { hit: true, computedAt: new Date(cached.computed_at).toISOString(), ledgerSeq: cached.ledger_seq, changesSince: state.seq - cached.ledger_seq } };
   }
