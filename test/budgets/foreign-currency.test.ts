@@ -2,7 +2,8 @@
  * Budgets count spending in every currency: a transaction in another currency than the budget's counts
  * converted at its own day's rate (the space's own rate here), exactly, rounded half-even once per
  * budgeted category; one with no rate is not counted and is reported. The list, a budget's read, the
- * threshold alert after a write and the dashboard's compliance all see the same converted figure.
+ * threshold alert after a write or a rate and the dashboard's compliance all see the same converted
+ * figure, with no round trip of their own for the rates: they come in the spending's statement.
  */
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -63,7 +64,7 @@ describe("budgets in a space with accounts in several currencies", () => {
     expect(b.conversion).toMatchObject({
       currency: "MXN",
       complete: false,
-      unconverted: [{ context: "budget spending", currency: "EUR", amountDecimal: "5.00", dates: [day(0)] }],
+      unconverted: [{ context: 'spending of budget "Comida"', currency: "EUR", amountDecimal: "5.00", dates: [day(0)] }],
     });
     expect(b.conversion.ratesUsed.map((r: any) => [r.base, r.quote, r.date, r.rate, r.source])).toEqual([
       ["USD", "MXN", day(-1), "17.1234", "manual"],
@@ -122,6 +123,79 @@ describe("a budget's alert and the dashboard count converted spending", () => {
     await w.tx(w.dollars.id, "-6.00", "Groceries", day(0)); // 120.00 MXN more: 520.00, exceeded
     const dash = await ok(w.a.get(`/v1/analytics/dashboard?spaceId=${w.spaceId}`));
     expect(dash.budgetCompliance).toEqual({ onTrack: 0, atRisk: 0, exceeded: 1, total: 1 });
+  });
+});
+
+describe("what moves a budget's converted spending, and what it costs", () => {
+  const { day } = localDays(TZ);
+  const events = (spaceId: string) =>
+    env.DB.prepare("SELECT payload FROM event_outbox WHERE type = 'budget.alert.threshold_exceeded' AND space_id = ?").bind(spaceId).all<{ payload: string }>();
+
+  it("fires the alert when a rate the space sets carries the budget past its threshold", async () => {
+    const w = await world();
+    const b = await ok(w.a.post("/v1/budgets", { spaceId: w.spaceId, name: "Súper", amount: "500.00", period: "monthly", startDate: day(0), categoryIds: [w.idOf("Groceries")], alertThreshold: 80 }));
+    await w.tx(w.dollars.id, "-30.00", "Groceries", day(0)); // no rate yet: not counted
+    expect((await events(w.spaceId)).results).toHaveLength(0);
+    await ok(w.a.put(`/v1/spaces/${w.spaceId}/rates`, { rates: [{ base: "USD", quote: "MXN", date: day(0), rate: "20" }] }));
+    const rows = (await events(w.spaceId)).results;
+    expect(rows.map((r) => JSON.parse(r.payload))).toEqual([expect.objectContaining({ budgetId: b.id, currentSpentDecimal: "600.00", percentageSpent: 120 })]);
+    expect(await ok(w.a.get(`/v1/budgets/${b.id}`))).toMatchObject({ spentDecimal: "600.00", status: "exceeded" });
+  });
+
+  it("keeps a write at one round trip, and a budget's create at the same count, with spending in other currencies in the period", async () => {
+    const w = await world();
+    await ok(w.a.put(`/v1/spaces/${w.spaceId}/rates`, { rates: [{ base: "USD", quote: "MXN", date: day(0), rate: "20" }] }));
+    await ok(w.a.post("/v1/budgets", { spaceId: w.spaceId, name: "Súper", amount: "100000.00", period: "monthly", startDate: day(0), categoryIds: [w.idOf("Groceries")], alertThreshold: 80 }));
+    const { post } = countingApp();
+    const spend = (accountId: string) => post(w.owner, "/v1/transactions", { spaceId: w.spaceId, accountId, amount: "-1.00", description: "shop", categoryId: w.idOf("Groceries"), date: day(0) });
+    await spend(w.pesos.id); // the writer's first write
+    await spend(w.dollars.id);
+    const after = await spend(w.pesos.id);
+    expect([after.status, after.trips]).toEqual([201, 1]);
+    const body = (cat: string) => ({ spaceId: w.spaceId, name: cat, amount: "1000.00", period: "monthly", startDate: day(0), categoryIds: [w.idOf(cat)], alertThreshold: 80 });
+    await w.tx(w.pesos.id, "-3.00", "Coffee", day(0));
+    await w.tx(w.dollars.id, "-3.00", "Shopping", day(0));
+    await post(w.owner, "/v1/budgets", body("Entertainment"));
+    const domestic = await post(w.owner, "/v1/budgets", body("Coffee"));
+    const foreign = await post(w.owner, "/v1/budgets", body("Shopping"));
+    expect(foreign.body.spentDecimal).toBe("60.00");
+    expect(foreign.trips).toBe(domestic.trips);
+  });
+
+  it("converts a budget's spending read on its own (a period the list's SQL cannot bound) with that read's rates", async () => {
+    const w = await world();
+    await ok(w.a.put(`/v1/spaces/${w.spaceId}/rates`, { rates: [{ base: "USD", quote: "MXN", date: "9999-12-15", rate: "20" }] }));
+    const b = await ok(w.a.post("/v1/budgets", { spaceId: w.spaceId, name: "Far", amount: "100.00", period: "monthly", startDate: "9999-12-01", categoryIds: [w.idOf("Groceries")] }));
+    await w.tx(w.dollars.id, "-3.00", "Groceries", "9999-12-15");
+    const read = await ok(w.a.get(`/v1/budgets/${b.id}`));
+    expect(read).toMatchObject({ spentDecimal: "60.00", conversion: { complete: true } });
+    expect((await ok(w.a.get(`/v1/budgets?spaceId=${w.spaceId}`)))[0].spentDecimal).toBe("60.00");
+  });
+
+  it("reports in the dashboard what its budgets' compliance could not convert", async () => {
+    const w = await world();
+    await ok(w.a.post("/v1/budgets", { spaceId: w.spaceId, name: "Año", amount: "100.00", period: "yearly", startDate: day(-200), categoryIds: [w.idOf("Shopping")] }));
+    await w.tx(w.euros.id, "-500.00", "Shopping", day(-100)); // no EUR rate within 31 days before
+    await ok(w.a.put(`/v1/spaces/${w.spaceId}/rates`, { rates: ["EUR", "USD"].flatMap((base) => [0, -31].map((d) => ({ base, quote: "MXN", date: day(d), rate: "20" }))) }));
+    const dash = await ok(w.a.get(`/v1/analytics/dashboard?spaceId=${w.spaceId}&period=30d`));
+    expect(dash.budgetCompliance).toEqual({ onTrack: 1, atRisk: 0, exceeded: 0, total: 1 });
+    expect(dash.conversion.complete).toBe(false);
+    expect(dash.conversion.unconverted).toContainEqual({ context: 'spending of budget "Año"', currency: "EUR", amount: 500, amountDecimal: "500.00", dates: [day(-100)] });
+    expect(dash.notes.join(" ")).toContain('500.00 EUR of spending of budget "Año"');
+  });
+
+  it("counts coin spending at the market's price, as the dashboard's cash flow does", async () => {
+    const w = await world();
+    const wallet = await createAccount(w.owner, w.spaceId, { name: "Wallet", currency: "BTC", openingBalance: "1" });
+    const b = await ok(w.a.post("/v1/budgets", { spaceId: w.spaceId, name: "Súper", amount: "100.00", period: "monthly", startDate: day(0), categoryIds: [w.idOf("Groceries")] }));
+    await ok(w.a.post("/v1/transactions", { spaceId: w.spaceId, accountId: wallet.id, amount: "-0.001", description: "x", categoryId: w.idOf("Groceries"), date: new Date().toISOString() }));
+    const dash = await ok(w.a.get(`/v1/analytics/dashboard?spaceId=${w.spaceId}&period=7d`));
+    expect(Number(dash.cashFlow.expensesDecimal)).toBeGreaterThan(100);
+    expect(dash.budgetCompliance).toEqual({ onTrack: 0, atRisk: 0, exceeded: 1, total: 1 });
+    // The price the dashboard fetched is kept (market_prices): the budget's own read finds it.
+    const read = await ok(w.a.get(`/v1/budgets/${b.id}`));
+    expect(read).toMatchObject({ spentDecimal: dash.cashFlow.expensesDecimal, status: "exceeded", conversion: { complete: true } });
+    expect(read.conversion.ratesUsed[0]).toMatchObject({ base: "BTC", quote: "MXN", source: expect.stringMatching(/^market:/) });
   });
 });
 

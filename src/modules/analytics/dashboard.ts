@@ -17,7 +17,7 @@ import type { Services } from "../../env";
 import { dateOfDay, localDayOf, startOfDay } from "./days";
 import { type BudgetData, budgetReads, spendingFrom } from "../budgets/spending";
 import { convertSpendings } from "../budgets/conversion";
-import { Converter, type DatedAmount } from "../rates/convert";
+import { type ConversionReport, Converter, type DatedAmount, type RateBook } from "../rates/convert";
 import { priceDay } from "../prices/service";
 import { formatMinor } from "../../lib/money";
 import { exactSumSql, readExactSum, type SqlGuard } from "../../lib/sql";
@@ -182,7 +182,6 @@ export async function dashboard(svc: Services, space: SpaceInfo, period: Dashboa
   const data = loaded.valuation;
   const flows = loaded.flows.filter((f) => f.date >= startMs && f.date < endMs);
   const accounts = data.accounts;
-  const compliance = await budgetCompliance(svc, loaded.budgets, space);
   const categories = new Map(loaded.categories.map((c) => [c.id, c]));
 
   const holdings = holdingsAt(data, points);
@@ -262,7 +261,12 @@ export async function dashboard(svc: Services, space: SpaceInfo, period: Dashboa
   }
   const pct = percentOf(change, base);
   const m = (x: bigint) => money(x, space.currency);
-  const report = converter.report();
+  const own = converter.report();
+  // Last, as it adds the budgets' rates to the book: the figures above were converted with the book as it was.
+  const compliance = await budgetCompliance(svc, loaded.budgets, space, book);
+  // The budgets' own gaps too: their compliance left those amounts out.
+  const report = compliance.gaps.unconverted.length === 0 ? own
+    : { ...own, complete: false, unconverted: [...own.unconverted, ...compliance.gaps.unconverted], notes: [...own.notes, ...compliance.gaps.notes] };
   return {
     spaceId: space.id,
     currency: space.currency,
@@ -297,7 +301,7 @@ export async function dashboard(svc: Services, space: SpaceInfo, period: Dashboa
       period,
     },
     accounts: counts,
-    budgetCompliance: compliance,
+    budgetCompliance: compliance.counts,
     topCategories,
     conversion: report,
     notes: [...notes, ...report.notes],
@@ -308,20 +312,28 @@ export async function dashboard(svc: Services, space: SpaceInfo, period: Dashboa
  * Budgets by status in their current period, from the budgets module's own
  * spending computation: exceeded (spent over the amount), at risk (spent at
  * or past the alert threshold, 80% when none is set) or on track. Budgets
- * whose end date has passed are not counted.
+ * whose end date has passed are not counted. Spending in other currencies is
+ * converted with the dashboard's `book` (today's coin prices included) and the
+ * rates read with it; `gaps`: what had no rate (not counted), for the
+ * dashboard's conversion report.
  */
-export async function budgetCompliance(svc: Services, data: BudgetData, space: SpaceInfo) {
+export async function budgetCompliance(svc: Services, data: BudgetData, space: SpaceInfo, book: RateBook) {
   const out = { onTrack: 0, atRisk: 0, exceeded: 0, total: 0 };
+  const gaps: { unconverted: ConversionReport["unconverted"]; notes: string[] } = { unconverted: [], notes: [] };
   const spending = await Promise.all(data.budgets.map((b) => spendingFrom(svc, data, b, space.timezone)));
-  const spent = await convertSpendings(svc, space.id, data.budgets.map((b, i) => ({ currency: b.currency, spending: spending[i]! })), data.rates);
+  const spent = convertSpendings(data.budgets.map((b, i) => ({ budget: b, spending: spending[i]! })), book);
   data.budgets.forEach((b, i) => {
     const s = spent[i]!;
     if (s.window.finished) return;
+    if (s.conversion && !s.conversion.complete) {
+      gaps.unconverted.push(...s.conversion.unconverted);
+      gaps.notes.push(...s.conversion.notes.filter((n) => n.startsWith("Missing rate")));
+    }
     out.total++;
     const threshold = BigInt(b.alertThreshold ?? 80);
     if (s.spent > BigInt(b.amount)) out.exceeded++;
     else if (s.spent * 100n >= BigInt(b.amount) * threshold) out.atRisk++;
     else out.onTrack++;
   });
-  return out;
+  return { counts: out, gaps };
 }

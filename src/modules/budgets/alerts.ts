@@ -11,7 +11,7 @@ import { IN_JSON_LIST, jsonList, rowReader } from "../../lib/sql";
 import { type Currency, CURRENCY_SCALES, formatMinor, toMajorNumber } from "../../lib/money";
 import type { PostCommitRead } from "../ledger/operations";
 import { currentPeriod, type Period, type PeriodWindow } from "./periods";
-import { type BudgetRow, spendingFromRows, spendingOf, spendingStatement } from "./spending";
+import { type BudgetRow, spendingFromRows, spendingStatement } from "./spending";
 import { type ConvertedSpending, convertSpendings } from "./conversion";
 
 const readBudget = rowReader(budgets);
@@ -34,35 +34,52 @@ export function watchingBudgetsRead(spaceId: string, categoryIds: (string | null
   if (ids.length === 0) return null;
   const list = jsonList(ids);
   return {
-    sql: `SELECT b.*, (SELECT timezone FROM spaces WHERE id = b.space_id) AS space_timezone,
-                 (SELECT json_group_array(category_id) FROM budget_categories WHERE budget_id = b.id) AS category_ids
-            FROM budgets b WHERE b.space_id = ? AND b.alerts_enabled = 1 AND b.alert_threshold IS NOT NULL
-             AND b.id IN (SELECT budget_id FROM budget_categories
+    sql: `${ALERTING_BUDGETS} AND b.id IN (SELECT budget_id FROM budget_categories
                            WHERE category_id ${IN_JSON_LIST} OR category_id IN (SELECT parent_id FROM categories WHERE id ${IN_JSON_LIST}))`,
     params: [spaceId, list, list],
   };
 }
 
+/** The space's (`?`) budgets with alerts on, as `watchingBudgetsRead` reads them. */
+const ALERTING_BUDGETS = `SELECT b.*, (SELECT timezone FROM spaces WHERE id = b.space_id) AS space_timezone,
+                 (SELECT json_group_array(category_id) FROM budget_categories WHERE budget_id = b.id) AS category_ids
+            FROM budgets b WHERE b.space_id = ? AND b.alerts_enabled = 1 AND b.alert_threshold IS NOT NULL`;
+
 /**
  * Checks the budgets that track any of `categoryIds` (or their parents). `watching`: the rows of
- * `watchingBudgetsRead` when the caller already has them (read in its write's batch). Every budget's
- * spending and whether its period's alert is already out are read in one batch; only an alert not yet
- * out is written.
+ * `watchingBudgetsRead` when the caller already has them (read in its write's batch).
  */
 export async function checkBudgetAlerts(
   svc: Services, spaceId: string, categoryIds: (string | null | undefined)[], watching?: Record<string, unknown>[],
 ): Promise<number> {
   const read = watchingBudgetsRead(spaceId, categoryIds);
   if (!read) return 0;
-  const db = svc.env.DB;
-  const found = watching ?? (await db.prepare(read.sql).bind(...read.params).all()).results;
+  const found = watching ?? (await svc.env.DB.prepare(read.sql).bind(...read.params).all()).results;
+  return checkWatching(svc, found);
+}
+
+/**
+ * Checks every budget of the space that has alerts on: after a change of its rates, which moves what its
+ * spending in other currencies counts.
+ */
+export async function checkSpaceBudgetAlerts(svc: Services, spaceId: string): Promise<number> {
+  return checkWatching(svc, (await svc.env.DB.prepare(ALERTING_BUDGETS).bind(spaceId).all()).results);
+}
+
+/**
+ * The alerts of budgets `found` (rows as `watchingBudgetsRead` reads them). Every budget's spending (with
+ * the rates converting it) and whether its period's alert is already out are read in one batch; only an
+ * alert not yet out is written.
+ */
+async function checkWatching(svc: Services, found: Record<string, unknown>[]): Promise<number> {
   if (found.length === 0) return 0;
+  const db = svc.env.DB;
   const nowMs = svc.clock.now();
   const checks = found
     .map((raw) => {
       const b = readBudget(raw);
-      const window = currentPeriod({ period: b.period as Period, startDate: b.startDate, endDate: b.endDate }, nowMs, String(raw.space_timezone ?? "UTC"));
       const tz = String(raw.space_timezone ?? "UTC");
+      const window = currentPeriod({ period: b.period as Period, startDate: b.startDate, endDate: b.endDate }, nowMs, tz);
       return { b, categoryIds: JSON.parse(String(raw.category_ids ?? "[]")) as string[], window, tz, key: dedupeKey(b, window) };
     })
     .filter((c) => c.categoryIds.length > 0 && !c.window.finished);
@@ -72,22 +89,20 @@ export async function checkBudgetAlerts(
     storedEventsStatement(db, checks.map((c) => c.key)),
   ]);
   const out = new Set((results[checks.length]!.results as { dedupe_key: string }[]).map((r) => r.dedupe_key));
-  // Only the budgets whose alert is not out yet: converting their other currencies may read rates.
   const open = checks.flatMap((c, i) => (out.has(c.key) ? [] : [{ c, spending: spendingFromRows(c.b, c.window, c.categoryIds, results[i]!.results as Record<string, unknown>[], c.tz) }]));
   if (open.length === 0) return 0;
-  const converted = await convertSpendings(svc, spaceId, open.map((o) => ({ currency: o.c.b.currency, spending: o.spending })));
+  const converted = convertSpendings(open.map((o) => ({ budget: o.c.b, spending: o.spending })));
   const events = open.flatMap((o, i) => thresholdEvent(o.c.b, converted[i]!) ?? []);
   return (await publishEvents(svc, events)).filter((r) => r.created).length;
 }
 
 /**
- * The alert of one budget just created or patched. Writing a budget changes
- * no other budget's spending, so only this one needs checking.
+ * The alert of one budget just created or patched, of its spending `s`. Writing a budget changes no other
+ * budget's spending, so only this one needs checking.
  */
-export async function checkOneBudgetAlert(svc: Services, b: BudgetRow, categoryIds: string[], tz: string): Promise<number> {
-  if (!b.alertsEnabled || b.alertThreshold === null || categoryIds.length === 0) return 0;
-  const [converted] = await convertSpendings(svc, b.spaceId, [{ currency: b.currency, spending: await spendingOf(svc, b, categoryIds, tz) }]);
-  const event = thresholdEvent(b, converted!);
+export async function checkOneBudgetAlert(svc: Services, b: BudgetRow, s: ConvertedSpending): Promise<number> {
+  if (!b.alertsEnabled || b.alertThreshold === null || s.byCategory.size === 0) return 0;
+  const event = thresholdEvent(b, s);
   return event ? ((await publishEvent(svc, event)).created ? 1 : 0) : 0;
 }
 

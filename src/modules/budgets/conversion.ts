@@ -1,32 +1,32 @@
 /**
  * Budgets count spending in every currency. An amount in another currency than the budget's converts at
  * its own day's rate by the rates module's rules (the space's own rate wins on its day; the nearest
- * earlier day within the lookback otherwise), exactly, and is rounded half-even once per budgeted
- * category, so a budget's spent is the sum of its categories'. An amount with no rate is not counted: the
- * budget's `conversion` report lists it, and says `complete: false`.
+ * earlier day within the lookback otherwise; a coin at the market's price of its day), exactly, and is
+ * rounded half-even once per budgeted category, so a budget's spent is the sum of its categories'. An
+ * amount with no rate is not counted: the budget's `conversion` report lists it, and says `complete: false`.
  */
-import type { Services } from "../../env";
-import { type ConversionReport, Converter, loadRateBook, RateBook, type RateRow } from "../rates/convert";
+import { type ConversionReport, Converter, RateBook } from "../rates/convert";
 import { roundHalfEven } from "../rates/exact";
-import type { Spending } from "./spending";
+import type { BudgetRow, Spending } from "./spending";
 
 export interface ConvertedSpending extends Spending {
   /** How the spending in other currencies was converted; null when there was none. */
   conversion: ConversionReport | null;
 }
 
+export const BUDGET_ROUNDING = "half-even, once per budgeted category, to the currency's minor unit";
+
 /**
- * Each budget's spending (`items`, of one space) with its `foreign` amounts converted into the budget's
- * currency and counted. The rates are `rates` when the caller read them with the spending (`budgetReads`);
- * otherwise they are read here, once for all the budgets, and only when one has such amounts.
+ * Each budget's spending (`items`) with its `foreign` amounts converted into the budget's currency and
+ * counted, at the rates read with the spending, added to `book` (a caller's rates, such as today's coin
+ * prices; by default none): no read of its own. What had no rate is named by its
+ * budget in the report.
  */
-export async function convertSpendings(
-  svc: Services, spaceId: string, items: { currency: string; spending: Spending }[], rates?: RateRow[],
-): Promise<ConvertedSpending[]> {
-  const foreign = items.flatMap((i) => i.spending.foreign);
-  if (foreign.length === 0) return items.map((i) => ({ ...i.spending, conversion: null }));
-  const book = rates ? new RateBook(rates) : await readRates(svc, spaceId, items, foreign);
-  return items.map(({ currency, spending }) => {
+export function convertSpendings(items: { budget: Pick<BudgetRow, "currency" | "name">; spending: Spending }[], book = new RateBook([])): ConvertedSpending[] {
+  if (items.every((i) => i.spending.foreign.length === 0)) return items.map((i) => ({ ...i.spending, conversion: null }));
+  // Budgets read together share one list of rates: each list goes into the book once.
+  for (const rates of new Set(items.map((i) => i.spending.rates))) book.add(rates);
+  return items.map(({ budget, spending }) => {
     if (spending.foreign.length === 0) return { ...spending, conversion: null };
     const byKey = new Map<string, Spending["foreign"]>();
     for (const f of spending.foreign) {
@@ -34,9 +34,9 @@ export async function convertSpendings(
       if (list) list.push(f);
       else byKey.set(f.key, [f]);
     }
-    const converter = new Converter(book, currency);
+    const converter = new Converter(book, budget.currency);
     const keys = [...byKey.keys()];
-    const exact = converter.exactMany(keys.map((key) => ({ amounts: byKey.get(key)!, context: "budget spending" })));
+    const exact = converter.exactMany(keys.map((key) => ({ amounts: byKey.get(key)!, context: `spending of budget ${JSON.stringify(budget.name)}` })));
     const byCategory = new Map(spending.byCategory);
     let spent = spending.spent;
     keys.forEach((key, i) => {
@@ -44,19 +44,6 @@ export async function convertSpendings(
       byCategory.set(key, (byCategory.get(key) ?? 0n) + minor);
       spent += minor;
     });
-    const report = { ...converter.report(), rounding: "half-even, once per budgeted category, to the currency's minor unit" };
-    return { ...spending, spent, byCategory, conversion: report };
+    return { ...spending, spent, byCategory, conversion: { ...converter.report(), rounding: BUDGET_ROUNDING } };
   });
-}
-
-/** The rates converting `foreign` into `items`' currencies may need, from the rate lookback before its first day to its last. */
-function readRates(svc: Services, spaceId: string, items: { currency: string }[], foreign: Spending["foreign"]): Promise<RateBook> {
-  let first = foreign[0]!.date;
-  let last = first;
-  for (const f of foreign) {
-    if (f.date < first) first = f.date;
-    if (f.date > last) last = f.date;
-  }
-  const currencies = [...new Set([...foreign.map((f) => f.currency), ...items.map((i) => i.currency)])];
-  return loadRateBook(svc, spaceId, currencies, first, last);
 }

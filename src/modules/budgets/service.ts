@@ -54,18 +54,21 @@ function presentWith(b: BudgetRow, links: Pick<LinkRow, "categoryId" | "allocate
   };
 }
 
-/** presentWith for a budget just written: its spending and its categories' names read now. */
-async function present(svc: Services, b: BudgetRow, links: Pick<LinkRow, "categoryId" | "allocated">[], tz: string) {
-  const ids = links.map((l) => l.categoryId);
-  const [s, found] = await Promise.all([spendingOf(svc, b, ids, tz), categoriesById(svc, ids)]);
-  const [converted] = await convertSpendings(svc, b.spaceId, [{ currency: b.currency, spending: s }]);
-  return presentWith(b, links, new Map([...found].map(([id, c]) => [id, c.name])), converted!);
+/** Budget `b`'s spending over `categoryIds` now, other currencies converted. */
+async function spendingNow(svc: Services, b: BudgetRow, categoryIds: string[], tz: string): Promise<ConvertedSpending> {
+  return convertSpendings([{ budget: b, spending: await spendingOf(svc, b, categoryIds, tz) }])[0]!;
 }
 
-/** presentWith for budgets `rows` of `budgetReads`' results, of space `spaceId`, converted with the rates read beside them. */
-async function presentRead(svc: Services, data: BudgetData, spaceId: string, rows: BudgetRow[], tz: string) {
+/** presentWith for a budget just written, with its spending `s` and its categories' names read now. */
+async function present(svc: Services, b: BudgetRow, links: Pick<LinkRow, "categoryId" | "allocated">[], s: ConvertedSpending) {
+  const found = await categoriesById(svc, links.map((l) => l.categoryId));
+  return presentWith(b, links, new Map([...found].map(([id, c]) => [id, c.name])), s);
+}
+
+/** presentWith for budgets `rows` of `budgetReads`' results, converted with the rates read beside them. */
+async function presentRead(svc: Services, data: BudgetData, rows: BudgetRow[], tz: string) {
   const spending = await Promise.all(rows.map((b) => spendingFrom(svc, data, b, tz)));
-  const converted = await convertSpendings(svc, spaceId, rows.map((b, i) => ({ currency: b.currency, spending: spending[i]! })), data.rates);
+  const converted = convertSpendings(rows.map((b, i) => ({ budget: b, spending: spending[i]! })));
   return rows.map((b, i) => {
     const links = data.links.filter((l) => l.budgetId === b.id);
     const names = new Map(links.filter((l) => l.name !== null).map((l) => [l.categoryId, l.name!]));
@@ -94,9 +97,10 @@ export async function createBudget(
   const links = await parseLinks(svc, input.spaceId, row.id, scale, input);
   checkBudget(row, links, givenFields(input));
   await svc.db.batch([svc.db.insert(budgets).values(row), ...linkInserts(svc, links)]);
+  const spending = await spendingNow(svc, row, links.map((l) => l.categoryId), space.timezone);
   // Spending already past the threshold alerts at once.
-  await checkOneBudgetAlert(svc, row, links.map((l) => l.categoryId), space.timezone);
-  return present(svc, row, links, space.timezone);
+  await checkOneBudgetAlert(svc, row, spending);
+  return present(svc, row, links, spending);
 }
 
 async function budgetFor(svc: Services, auth: AuthContext, id: string, min: "viewer" | "member") {
@@ -114,7 +118,7 @@ export async function getBudget(svc: Services, auth: AuthContext, id: string) {
   const data = reads!.read(results);
   const row = data.budgets[0];
   if (!row) throw notFound("Budget");
-  return (await presentRead(svc, data, row.spaceId, [row], membership.space.timezone))[0]!;
+  return (await presentRead(svc, data, [row], membership.space.timezone))[0]!;
 }
 
 /** The space's budgets with their links and spending in the batch that checks the caller's role, however many. */
@@ -122,7 +126,7 @@ export async function listBudgets(svc: Services, auth: AuthContext, q: { spaceId
   const now = svc.clock.now();
   const { membership, data } = await readSpaceWith(svc, auth, q.spaceId, "viewer", (space) => budgetReads(svc.env.DB, space, now));
   const rows = data!.budgets.filter((b) => !q.period || b.period === q.period);
-  const out = await presentRead(svc, data!, q.spaceId, rows, membership.space.timezone);
+  const out = await presentRead(svc, data!, rows, membership.space.timezone);
   return out.filter((b) => !q.status || b.status === q.status);
 }
 
@@ -160,8 +164,9 @@ export async function updateBudget(
     ...(replace ? [svc.db.delete(budgetCategories).where(eq(budgetCategories.budgetId, id))] : []),
     ...(replace ? linkInserts(svc, links) : []),
   ]));
-  await checkOneBudgetAlert(svc, updated, links.map((l) => l.categoryId), tz);
-  return present(svc, updated, links, tz);
+  const spending = await spendingNow(svc, updated, links.map((l) => l.categoryId), tz);
+  await checkOneBudgetAlert(svc, updated, spending);
+  return present(svc, updated, links, spending);
 }
 
 export async function deleteBudget(svc: Services, auth: AuthContext, id: string) {

@@ -3,7 +3,8 @@
  * transactions that the ledger committed: expenses count, refunds in the same
  * categories reduce it, voided transactions do not count. Subcategories count
  * toward a budgeted parent category. Spending in another currency than the
- * budget's is read by day (`foreign`) and converted by `convertSpendings`.
+ * budget's is read by day (`foreign`), with the rates that may convert it, in
+ * the same statement; `convertSpendings` converts it.
  */
 import type { Services } from "../../env";
 import { exactSumSql, jsonList, readExactSum, rowReader, type SqlGuard, type SqlValue } from "../../lib/sql";
@@ -25,6 +26,8 @@ export interface Spending {
    * converts it at each day's rate and folds it in.
    */
   foreign: (DatedAmount & { key: string })[];
+  /** The rates (and coin prices) converting `foreign` may need, read with it (`withRatesSql`). */
+  rates: RateRow[];
 }
 
 /** Budget `b`'s spending over `categoryIds` in its period at `nowMs`, read on its own. */
@@ -45,34 +48,71 @@ const COUNTED = `t.status != 'cancelled' AND t.type IN ('expense', 'income', 'fe
 const inCategories = (wanted: string) => `(t.category_id IN ${wanted} OR c.parent_id IN ${wanted})`;
 
 /**
+ * After the rows of a spending CTE `s` (its `columns`; `other` and `at` mark the groups in another
+ * currency than their budget's and their instant), the rates converting those may need, as rows of
+ * `kind` 1 (`kind` 0 for `s`'s own): the provider's rates, the space's own and the market's coin prices,
+ * among their currencies, the budgets' (`budgetCurrencies`, SQL) and USD, from the rate lookback before
+ * the earliest such group to the day after the latest (a zone's day is within a day of UTC's). With none
+ * the day range is NULL and the rate reads find nothing, so a budget spending only its own currency reads
+ * no rates. `space` is SQL naming the space, for its own rates.
+ */
+function withRatesSql(columns: string[], budgetCurrencies: string, space: string): string {
+  const blanks = columns.map(() => "NULL").join(", ");
+  const inCodes = (col: string) => `${col} IN (SELECT code FROM codes)`;
+  const inDays = (col: string) => `${col} >= (SELECT d0 FROM days) AND ${col} <= (SELECT d1 FROM days)`;
+  return `,
+  codes(code) AS (SELECT currency FROM s WHERE other UNION ${budgetCurrencies} UNION SELECT '${HUB}'),
+  days AS (SELECT date(min(at) / 1000.0, 'unixepoch', '-${LOOKBACK_DAYS + 1} days') AS d0, date(max(at) / 1000.0, 'unixepoch', '+1 day') AS d1 FROM s WHERE other)
+  SELECT 0 AS kind, ${columns.join(", ")}, NULL AS base, NULL AS quote, NULL AS date, NULL AS rate, NULL AS source FROM s
+  UNION ALL
+  SELECT 1, ${blanks}, base, quote, date, rate, source FROM exchange_rates WHERE ${inCodes("base")} AND ${inCodes("quote")} AND ${inDays("date")}
+  UNION ALL
+  SELECT 1, ${blanks}, base, quote, date, rate, 'manual' FROM space_rates
+   WHERE space_id = ${space} AND ${inCodes("base")} AND ${inCodes("quote")} AND ${inDays("date")}
+  UNION ALL
+  SELECT 1, ${blanks}, symbol, quote, day, price_decimal, 'market:' || source FROM market_prices WHERE ${inCodes("symbol")} AND ${inCodes("quote")} AND ${inDays("day")}`;
+}
+
+const SPENDING_COLUMNS = ["category", "parent", "currency", "spent", "at"];
+
+/**
  * The read of budget `b`'s spending over `categoryIds` in `window` (one row per category, and in another
- * currency than the budget's one per category, currency and instant, whose day picks the rate), for
- * `spendingFromRows`, of what a budget counts (`COUNTED`). The category list is one JSON parameter, named
- * once in a CTE and used for both the categories and their children: a list of `?`s would be bound twice
- * and pass D1's 100-parameter cap at 49 categories.
+ * currency than the budget's one per category, currency and instant, whose day picks the rate), with the
+ * rates those may need (`withRatesSql`), for `spendingFromRows`, of what a budget counts (`COUNTED`). The
+ * category list is one JSON parameter, named once in a CTE and used for both the categories and their
+ * children: a list of `?`s would be bound twice and pass D1's 100-parameter cap at 49 categories.
  */
 export function spendingStatement(db: D1Database, b: BudgetRow, categoryIds: string[], window: PeriodWindow): D1PreparedStatement {
   return db.prepare(
-    `WITH wanted(id) AS (SELECT value FROM json_each(?))
-     SELECT COALESCE(c.parent_id, t.category_id) AS parent, t.category_id AS category, t.currency AS currency,
+    `WITH wanted(id) AS (SELECT value FROM json_each(?)),
+     s AS MATERIALIZED (
+     SELECT COALESCE(c.parent_id, t.category_id) AS parent, t.category_id AS category, t.currency AS currency, t.currency != ? AS other,
             ${exactSumSql("-t.amount")} AS spent, MIN(t.date) AS at
        FROM transactions t LEFT JOIN categories c ON c.id = t.category_id
       WHERE t.space_id = ? AND t.date >= ? AND t.date < ?
         AND ${COUNTED} AND ${inCategories("(SELECT id FROM wanted)")}
-      GROUP BY t.category_id, t.currency, CASE WHEN t.currency = ? THEN 0 ELSE t.date END`,
-  ).bind(jsonList(categoryIds), b.spaceId, window.startMs, window.endMsExclusive, b.currency);
+      GROUP BY t.category_id, t.currency, CASE WHEN t.currency = ? THEN 0 ELSE t.date END)${withRatesSql(SPENDING_COLUMNS, "SELECT ?", "?")}`,
+  ).bind(jsonList(categoryIds), b.currency, b.spaceId, window.startMs, window.endMsExclusive, b.currency, b.currency, b.spaceId);
 }
 
 /**
  * The spending of budget `b` that rows of `spendingStatement` or `spendingSql` add up to (their sums exact,
  * `exactSumSql`): a subcategory's counts toward its budgeted parent. Rows in another currency go to
- * `foreign`, dated by their instant's day in the space's zone `tz`.
+ * `foreign`, dated by their instant's day in the space's zone `tz`; rate rows (`kind` 1) to `rates`, with
+ * `rates` (read beside them) added.
  */
-export function spendingFromRows(b: BudgetRow, window: PeriodWindow, categoryIds: string[], rows: Record<string, unknown>[], tz: string): Spending {
+export function spendingFromRows(
+  b: BudgetRow, window: PeriodWindow, categoryIds: string[], rows: Record<string, unknown>[], tz: string, rates: RateRow[] = [],
+): Spending {
   const byCategory = new Map<string, bigint>(categoryIds.map((id) => [id, 0n]));
   const foreign: Spending["foreign"] = [];
+  const own = [...rates];
   let spent = 0n;
-  for (const r of rows as { parent: string; category: string; currency: string; spent: string; at: number }[]) {
+  for (const r of rows as { kind?: number; parent: string; category: string; currency: string; spent: string; at: number }[]) {
+    if (r.kind === 1) {
+      own.push(rateOf(r as unknown as RateRow));
+      continue;
+    }
     const key = byCategory.has(r.category) ? r.category : r.parent;
     const amount = readExactSum(r.spent);
     if (r.currency !== b.currency) {
@@ -82,8 +122,10 @@ export function spendingFromRows(b: BudgetRow, window: PeriodWindow, categoryIds
     byCategory.set(key, (byCategory.get(key) ?? 0n) + amount);
     spent += amount;
   }
-  return { window, spent, byCategory, foreign };
+  return { window, spent, byCategory, foreign, rates: own };
 }
+
+const rateOf = ({ base, quote, date, rate, source }: RateRow): RateRow => ({ base, quote, date, rate, source });
 
 const DAY_MS = 86_400_000;
 
@@ -134,11 +176,7 @@ const BANDS = ["w.a0", "w.a1", "w.a2", "w.a3"];
  * `spendingStatement` counts. Spending in another currency than the budget's is grouped by instant, as its
  * day picks its rate.
  *
- * After those rows (`kind` 0), the same statement brings the rates their conversion may need (`kind` 1):
- * the provider's and the space's own among the other currencies, the budgets' and USD, from the rate
- * lookback before the earliest such spending to the day after the latest (a zone's day is within a day
- * of UTC's). With no such spending the rate reads find no day range and read nothing; with some, the
- * conversion needs no second round trip.
+ * The rates their conversion may need come after them (`withRatesSql`).
  */
 const spendingSql = (cte: string) => `${cte},
   s AS MATERIALIZED (
@@ -150,17 +188,11 @@ const spendingSql = (cte: string) => `${cte},
     LEFT JOIN categories c ON c.id = t.category_id
    WHERE ${COUNTED} AND ${inCategories("(SELECT category_id FROM budget_categories WHERE budget_id = w.id)")}
    GROUP BY w.id, t.category_id, t.currency,
-            CASE WHEN t.currency != b.currency OR ${BANDS.map(inBand).join(" OR ")} THEN t.date ELSE -(${BANDS.map((a) => `(t.date >= ${a} + ${DAY_MS})`).join(" + ")}) END),
-  codes(code) AS (SELECT currency FROM s WHERE other UNION SELECT currency FROM budgets WHERE space_id = (SELECT id FROM sp) UNION SELECT '${HUB}'),
-  days AS (SELECT date(min(at) / 1000.0, 'unixepoch', '-${LOOKBACK_DAYS + 1} days') AS d0, date(max(at) / 1000.0, 'unixepoch', '+1 day') AS d1 FROM s WHERE other)
-  SELECT 0 AS kind, budget_id, category, parent, currency, spent, at, NULL AS base, NULL AS quote, NULL AS date, NULL AS rate, NULL AS source FROM s
-  UNION ALL
-  SELECT 1, NULL, NULL, NULL, NULL, NULL, NULL, base, quote, date, rate, source FROM exchange_rates
-   WHERE base IN (SELECT code FROM codes) AND quote IN (SELECT code FROM codes) AND date >= (SELECT d0 FROM days) AND date <= (SELECT d1 FROM days)
-  UNION ALL
-  SELECT 1, NULL, NULL, NULL, NULL, NULL, NULL, base, quote, date, rate, 'manual' FROM space_rates
-   WHERE space_id = (SELECT id FROM sp) AND base IN (SELECT code FROM codes) AND quote IN (SELECT code FROM codes)
-     AND date >= (SELECT d0 FROM days) AND date <= (SELECT d1 FROM days)`;
+            CASE WHEN t.currency != b.currency OR ${BANDS.map(inBand).join(" OR ")} THEN t.date ELSE -(${BANDS.map((a) => `(t.date >= ${a} + ${DAY_MS})`).join(" + ")}) END)${withRatesSql(
+  ["budget_id", ...SPENDING_COLUMNS],
+  "SELECT currency FROM budgets WHERE space_id = (SELECT id FROM sp)",
+  "(SELECT id FROM sp)",
+)}`;
 
 export type LinkRow = typeof budgetCategories.$inferSelect;
 
@@ -213,7 +245,7 @@ export function budgetReads(db: D1Database, space: SqlGuard, nowMs: number, budg
     nowMs,
     windows: new Map((w!.results as { id: string; ps0: string; ps1: string; pe0: string; pe1: string }[]).map((r) => [r.id, r])),
     spending: (s!.results as ({ kind: number } & SpendingRow)[]).filter((r) => r.kind === 0),
-    rates: (s!.results as ({ kind: number } & RateRow)[]).filter((r) => r.kind === 1).map(({ base, quote, date, rate, source }) => ({ base, quote, date, rate, source })),
+    rates: (s!.results as ({ kind: number } & RateRow)[]).filter((r) => r.kind === 1).map(rateOf),
   });
   return { statements, read };
 }
@@ -232,5 +264,5 @@ export async function spendingFrom(svc: Services, data: BudgetData, b: BudgetRow
     return spendingOf(svc, b, categoryIds, tz, data.nowMs);
   }
   const rows = data.spending.filter((r) => r.budget_id === b.id && r.at >= window.startMs && r.at < window.endMsExclusive);
-  return spendingFromRows(b, window, categoryIds, rows as unknown as Record<string, unknown>[], tz);
+  return spendingFromRows(b, window, categoryIds, rows as unknown as Record<string, unknown>[], tz, data.rates);
 }

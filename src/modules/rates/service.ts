@@ -8,6 +8,7 @@ import { validationFailed, type ErrorDetail } from "../../lib/errors";
 import { FIAT_CURRENCIES, CURRENCIES, plainDecimal } from "../../lib/money";
 import { insertRows, jsonList } from "../../lib/sql";
 import { readSpace, requireSpaceRole, withSessionCheck } from "../spaces/access";
+import { checkSpaceBudgetAlerts } from "../budgets/alerts";
 import { RatesClient } from "./client";
 import { HUB, providerRatesStatement, RateBook, type RateRow, type RateUsed } from "./convert";
 import { canonicalRate, fracToDecimal } from "./exact";
@@ -156,5 +157,7 @@ export async function putSpaceRates(svc: Services, auth: AuthContext, spaceId: s
     db.prepare("DELETE FROM forecast_cache WHERE space_id = ?").bind(spaceId),
   ];
   await db.batch(stmts);
+  // Budgets count spending in other currencies at these rates: a changed rate can carry one past its threshold.
+  await checkSpaceBudgetAlerts(svc, spaceId);
   return { spaceId, updated: upserts.length, removed: deletes.length };
 }
