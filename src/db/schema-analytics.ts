@@ -58,10 +58,16 @@ export const forecastCache = sqliteTable("forecast_cache", {
   computedAt: integer("computed_at").notNull(),
   /** The instant the space's next day began when it was computed: the cache may be fresh only before it. */
   validUntil: integer("valid_until"),
-  /**
-   * The space's currency and zone the forecast was computed in: a forecast computed from a read of the space
-   * made before a PATCH of either may be written after the PATCH dropped the cache, and must not be served.
-   */
-  currency: text("currency"),
-  timezone: text("timezone"),
+  /** The space's `forecast_epochs` epoch when the forecast's inputs were read: served only while it is current. */
+  epoch: integer("epoch"),
+});
+
+/**
+ * A space's count of changes to what its forecast is computed from besides the ledger (its currency or
+ * zone, its own rates, its recurring decisions), bumped in each change's batch. A forecast computed from a
+ * read made before such a change can be written after it; its older epoch keeps it from being served.
+ */
+export const forecastEpochs = sqliteTable("forecast_epochs", {
+  spaceId: text("space_id").primaryKey(),
+  epoch: integer("epoch").notNull(),
 });

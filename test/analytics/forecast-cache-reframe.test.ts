@@ -1,7 +1,8 @@
 /**
- * The cached forecast is in the space's currency, over the space's days: a change of either (PATCH
- * /v1/spaces/{id}) must not serve the old one, even when the ledger has not moved and the zone's today is
- * the same day.
+ * The cached forecast is in the space's currency, over the space's days, at its own rates and with its
+ * recurring decisions: a change of any of them (PATCH /v1/spaces/{id}, PUT .../rates, PATCH
+ * /v1/analytics/recurring/{id}) must not serve the old one, even when the ledger has not moved and the zone's
+ * today is the same day, nor when a forecast read before the change is written after it.
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
@@ -44,19 +45,26 @@ describe("the cached forecast after the space's currency or zone changes", () =>
     expect((await ok(a.get(`/v1/analytics/forecast?spaceId=${space.id}`))).cache.hit).toBe(true);
   });
 
-  it("is not served when a forecast read before the change is written after it (the PATCH's drop came first)", async () => {
-    for (const patch of [{ currency: "EUR" }, { timezone: "Etc/GMT-1" }, { timezone: "Etc/GMT+1" }]) {
+  it("is not served when a forecast read before the change is written after it (the change's drop came first)", async () => {
+    const { day } = localDays("UTC");
+    const changes: [string, (a: ReturnType<typeof api>, spaceId: string) => Promise<unknown>][] = [
+      ["currency", (a, id) => ok(a.patch(`/v1/spaces/${id}`, { currency: "EUR" }))],
+      ["zone east", (a, id) => ok(a.patch(`/v1/spaces/${id}`, { timezone: "Etc/GMT-1" }))],
+      ["zone west", (a, id) => ok(a.patch(`/v1/spaces/${id}`, { timezone: "Etc/GMT+1" }))],
+      ["a rate", (a, id) => ok(a.put(`/v1/spaces/${id}/rates`, { rates: [{ base: "USD", quote: "MXN", date: day(0), rate: "10" }] }))],
+      ["a recurring decision", (a, id) => ok(a.patch(`/v1/analytics/recurring/rec_${"0".repeat(24)}`, { spaceId: id, action: "dismiss" }))],
+    ];
+    for (const [what, change] of changes) {
       const { a, space } = await spaceWithForecast();
-      // What a GET or the cron that read the space before the PATCH writes after it: the old frame's forecast.
+      // What a GET or the cron that read the space before the change writes after it: the old inputs' forecast.
       const racing = (await env.DB.prepare("SELECT * FROM forecast_cache WHERE space_id = ?").bind(space.id).first<Record<string, unknown>>())!;
-      await ok(a.patch(`/v1/spaces/${space.id}`, patch));
+      await change(a, space.id);
       const cols = Object.keys(racing);
       await env.DB.prepare(`INSERT OR REPLACE INTO forecast_cache (${cols.join(", ")}) VALUES (${cols.map(() => "?").join(", ")})`).bind(...cols.map((c) => racing[c])).run();
       const after = await ok(a.get(`/v1/analytics/forecast?spaceId=${space.id}`));
-      expect(after.cache.hit, JSON.stringify(patch)).toBe(false);
-      expect(after.currency).toBe(patch.currency ?? "USD");
-      // Computed in the new frame, it is served from then on.
-      expect((await ok(a.get(`/v1/analytics/forecast?spaceId=${space.id}`))).cache.hit).toBe(true);
+      expect(after.cache.hit, what).toBe(false);
+      // Computed after the change, it is served from then on.
+      expect((await ok(a.get(`/v1/analytics/forecast?spaceId=${space.id}`))).cache.hit, what).toBe(true);
     }
   });
 });

@@ -4,8 +4,8 @@
  * changes since) the forecast's reads come in that batch too, and the cache's write (a write of what was
  * computed, so after it) is the second. A cache of yesterday is stale for certain too: its row keeps the
  * instant the space's next day began (`valid_until`), which the batch compares with now without the zone.
- * So is a row without that mark (written before it was kept), and one of another currency or zone than the
- * space's now: the row keeps both.
+ * So is a row without that mark (written before it was kept), and one of an older forecast epoch (the space's
+ * currency, zone, rates or recurring decisions changed since).
  */
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -72,13 +72,13 @@ describe("GET /v1/analytics/forecast round trips", () => {
     expect(withoutCache(yesterday.body)).toEqual(withoutCache(fresh.body));
     expect(await row()).toEqual({ as_of_date: day(0), valid_until: startOf(day(1)) });
     // A row from before `valid_until` (and the frame) was kept: stale for certain, the reads ride in the batch.
-    await env.DB.prepare("UPDATE forecast_cache SET as_of_date = ?, valid_until = NULL, currency = NULL, timezone = NULL WHERE space_id = ?").bind(day(-1), spaceId).run();
+    await env.DB.prepare("UPDATE forecast_cache SET as_of_date = ?, valid_until = NULL, epoch = NULL WHERE space_id = ?").bind(day(-1), spaceId).run();
     const unmarked = await get(viewer, path(spaceId));
     expect(unmarked.body.cache.hit).toBe(false);
     expect(unmarked.trips).toBe(2);
     expect(withoutCache(unmarked.body)).toEqual(withoutCache(fresh.body));
-    // Still valid by its instant but computed in another zone (the zone was changed): as stale, as cheaply.
-    await env.DB.prepare("UPDATE forecast_cache SET as_of_date = ?, timezone = ? WHERE space_id = ?").bind(day(-1), "Asia/Seoul", spaceId).run();
+    // Still valid by its instant but of an older epoch (the zone was changed, say): as stale, as cheaply.
+    await env.DB.prepare("UPDATE forecast_cache SET as_of_date = ?, epoch = epoch - 1 WHERE space_id = ?").bind(day(-1), spaceId).run();
     const rezoned = await get(viewer, path(spaceId));
     expect(rezoned.body.cache.hit).toBe(false);
     expect(rezoned.trips).toBe(2);

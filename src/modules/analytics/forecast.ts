@@ -33,6 +33,7 @@ import { add, frac, type Frac, mul, roundHalfEven, ZERO } from "../rates/exact";
 import { dateOfDay, DayIndexer, localDayOf, startOfDay } from "./days";
 import { balancesAt } from "./ledger-holdings";
 import { addMarketPrices, money, type SpaceInfo } from "./net-worth";
+import { forecastEpochSql } from "./forecast-epoch";
 import { type Reads, readSpaceWith } from "../spaces/access";
 import { CADENCE_DAYS, cashflowsStatement, LOOKBACK_DAYS, merchantKeyOf, nextAfter, type TxnRow } from "./recurring";
 import { type RecurringData, recurringReads, seriesOf } from "./recurring-service";
@@ -415,10 +416,11 @@ export async function computeForecast(svc: Services, space: SpaceInfo, nowMs: nu
 
 export type Forecast = Awaited<ReturnType<typeof computeForecast>>;
 
-/** The state of the space's ledger the cache is keyed by. */
+/** The state of the space the cache is keyed by: its ledger's, and its forecast epoch (forecast-epoch.ts). */
 interface LedgerState {
   seq: number;
   count: number;
+  epoch: number;
 }
 
 interface CacheRow {
@@ -426,18 +428,19 @@ interface CacheRow {
   as_of_date: string;
   payload: string;
   computed_at: number;
-  currency: string | null;
-  timezone: string | null;
+  epoch: number | null;
 }
 
-/** The ledger's state of the space `space` names (a guarded value, for a role check's batch). */
+/** The ledger's state and the forecast epoch of the space `space` names (a guarded value, for a role check's batch). */
 const stateStatement = (db: D1Database, space: SqlGuard) =>
-  db.prepare(`SELECT (SELECT MAX(seq) FROM ledger_transactions WHERE space_id = ${space.sql}) AS seq, (SELECT transaction_count FROM spaces WHERE id = ${space.sql}) AS count`)
-    .bind(...space.params, ...space.params);
+  db.prepare(
+    `SELECT (SELECT MAX(seq) FROM ledger_transactions WHERE space_id = ${space.sql}) AS seq, (SELECT transaction_count FROM spaces WHERE id = ${space.sql}) AS count,
+            ${forecastEpochSql(space.sql)} AS epoch`,
+  ).bind(...space.params, ...space.params, ...space.params);
 
 const stateFrom = (result: D1Result): LedgerState => {
-  const s = result.results[0] as { seq: number | null; count: number | null } | undefined;
-  return { seq: s?.seq ?? 0, count: s?.count ?? 0 };
+  const s = result.results[0] as { seq: number | null; count: number | null; epoch: number | null } | undefined;
+  return { seq: s?.seq ?? 0, count: s?.count ?? 0, epoch: s?.epoch ?? 0 };
 };
 
 /** The ledger's state and the cached forecast of the space `space` names, for the role check's batch. */
@@ -445,7 +448,7 @@ function cacheReads(db: D1Database, space: SqlGuard, nowMs: number): Reads<{ sta
   return {
     statements: [
       stateStatement(db, space),
-      db.prepare(`SELECT ledger_seq, as_of_date, payload, computed_at, currency, timezone FROM forecast_cache WHERE space_id = ${space.sql}`).bind(...space.params),
+      db.prepare(`SELECT ledger_seq, as_of_date, payload, computed_at, epoch FROM forecast_cache WHERE space_id = ${space.sql}`).bind(...space.params),
       db.prepare(`SELECT EXISTS (SELECT 1 FROM forecast_cache c WHERE c.space_id = ${space.sql} AND ${DATED_AHEAD_SINCE}) AS ahead`).bind(...space.params, LARGE_CHANGE, nowMs, nowMs),
     ],
     read: ([state, cached, ahead]) => ({
@@ -471,36 +474,37 @@ async function ledgerState(svc: Services, spaceId: string): Promise<LedgerState>
   return stateFrom(await stateStatement(svc.env.DB, { sql: "?", params: [spaceId] }).all());
 }
 
-/** Computes the forecast and caches it under `state` (the ledger's state read before the forecast's data; read now without it). */
+/**
+ * Computes the forecast and caches it under `state` (the space's state read with or before the forecast's
+ * data, so its epoch is never newer than the data; read now without it).
+ */
 export async function storeForecast(svc: Services, space: SpaceInfo, nowMs: number, state?: LedgerState, data?: ForecastData) {
   const key = state ?? (await ledgerState(svc, space.id));
   const f = await computeForecast(svc, space, nowMs, data);
   const validUntil = startOfDay(localDayOf(nowMs, space.timezone) + 1, space.timezone);
   await svc.env.DB.prepare(
-    `INSERT INTO forecast_cache (space_id, ledger_seq, transaction_count, as_of_date, payload, computed_at, valid_until, currency, timezone)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+    `INSERT INTO forecast_cache (space_id, ledger_seq, transaction_count, as_of_date, payload, computed_at, valid_until, epoch)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT(space_id) DO UPDATE SET ledger_seq = excluded.ledger_seq, transaction_count = excluded.transaction_count,
        as_of_date = excluded.as_of_date, payload = excluded.payload, computed_at = excluded.computed_at, valid_until = excluded.valid_until,
-       currency = excluded.currency, timezone = excluded.timezone`,
+       epoch = excluded.epoch`,
   )
-    .bind(space.id, key.seq, key.count, f.asOfDate, JSON.stringify(f), nowMs, validUntil, space.currency, space.timezone)
+    .bind(space.id, key.seq, key.count, f.asOfDate, JSON.stringify(f), nowMs, validUntil, key.epoch)
     .run();
   return { forecast: f, state: key };
 }
 
 /**
- * `space`, or NULL while the space's cached forecast may still be fresh: a cache row of the space's currency
- * and zone as they are, whose space's next day had not begun by `nowMs`, with fewer than LARGE_CHANGE ledger
+ * `space`, or NULL while the space's cached forecast may still be fresh: a cache row of the space's current
+ * forecast epoch, whose space's next day had not begun by `nowMs`, with fewer than LARGE_CHANGE ledger
  * transactions since. Reads that name the space through it run only when the cache is stale for certain (no
- * cache, one of another currency or zone, of an earlier day, or with too many changes since). `isFresh`
- * still decides.
+ * cache, one of an older epoch, of an earlier day, or with too many changes since). `isFresh` still decides.
  */
 function whenStale(space: SqlGuard, nowMs: number): SqlGuard {
   const seq = `(SELECT COALESCE(MAX(seq), 0) FROM ledger_transactions WHERE space_id = ${space.sql})`;
   return {
     sql: `(SELECT ${space.sql} WHERE NOT EXISTS (SELECT 1 FROM forecast_cache c
-             WHERE c.space_id = ${space.sql} AND c.valid_until > ?
-               AND EXISTS (SELECT 1 FROM spaces s WHERE s.id = c.space_id AND s.currency = c.currency AND s.timezone = c.timezone)
+             WHERE c.space_id = ${space.sql} AND c.valid_until > ? AND c.epoch = ${forecastEpochSql("c.space_id")}
                AND ${seq} - c.ledger_seq BETWEEN 0 AND ? AND NOT ${DATED_AHEAD_SINCE}))`,
     params: [...space.params, ...space.params, nowMs, ...space.params, LARGE_CHANGE - 1, LARGE_CHANGE, nowMs, nowMs],
   };
@@ -525,12 +529,11 @@ function forecastLook(db: D1Database, space: SqlGuard, nowMs: number): Reads<{ s
 }
 
 /**
- * True when the cached forecast of `space` may be served: computed in its currency and zone as they are now,
- * the same local day, fewer than LARGE_CHANGE ledger transactions since, and none of them dated ahead.
+ * True when the cached forecast may be served: of the space's current forecast epoch, the same local day,
+ * fewer than LARGE_CHANGE ledger transactions since, and none of them dated ahead.
  */
-const isFresh = (cached: CacheRow | null, space: SpaceInfo, state: LedgerState, today: string, ahead: boolean): cached is CacheRow =>
-  !!cached && !ahead && cached.currency === space.currency && cached.timezone === space.timezone && cached.as_of_date === today &&
-  state.seq >= cached.ledger_seq && state.seq - cached.ledger_seq < LARGE_CHANGE;
+const isFresh = (cached: CacheRow | null, state: LedgerState, today: string, ahead: boolean): cached is CacheRow =>
+  !!cached && !ahead && cached.epoch === state.epoch && cached.as_of_date === today && state.seq >= cached.ledger_seq && state.seq - cached.ledger_seq < LARGE_CHANGE;
 
 /**
  * GET /v1/analytics/forecast: the forecast from cache when fresh, else computed now (and cached). The
@@ -545,7 +548,7 @@ export async function getForecast(svc: Services, auth: AuthContext, spaceId: str
   const space: SpaceInfo = { id: membership.space.id, currency: membership.space.currency, timezone: membership.space.timezone };
   const { state, cached, ahead, data } = look!;
   const today = dateOfDay(localDayOf(now, space.timezone));
-  if (isFresh(cached, space, state, today, ahead)) {
+  if (isFresh(cached, state, today, ahead)) {
     const f = JSON.parse(cached.payload) as Forecast;
     return { ...f, cache: { hit: true, computedAt: new Date(cached.computed_at).toISOString(), ledgerSeq: cached.ledger_seq, changesSince: state.seq - cached.ledger_seq } };
   }

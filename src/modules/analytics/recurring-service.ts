@@ -9,6 +9,7 @@ import { notFound, validationFailed } from "../../lib/errors";
 import { CURRENCY_SCALES, type Currency } from "../../lib/money";
 import { parseAmountField } from "../transactions/postings";
 import { dateOfDay } from "./days";
+import { bumpForecastEpoch } from "./forecast-epoch";
 import { money, type SpaceInfo } from "./net-worth";
 import { anchorsFrom, type Cadence, CASHFLOW_FILTER, cashflowsStatement, type DetectedSeries, detectSeries, isActive, LOOKBACK_DAYS, loadCashflows, nextAfter, type TxnRow } from "./recurring";
 import type { SqlGuard } from "../../lib/sql";
@@ -137,9 +138,10 @@ export interface PatchInput {
 export async function patchRecurring(svc: Services, auth: AuthContext, space: SpaceInfo, seriesId: string, input: PatchInput) {
   const now = svc.clock.now();
   const db = svc.env.DB;
-  const clearCache = db.prepare("DELETE FROM forecast_cache WHERE space_id = ?").bind(space.id);
+  // The forecast counts on the decisions: one cached before this one is not served after it.
+  const staleForecast = bumpForecastEpoch(db, space.id);
   if (input.action === "restore") {
-    await db.batch([db.prepare("DELETE FROM recurring_decisions WHERE space_id = ? AND series_key = ?").bind(space.id, seriesId), clearCache]);
+    await db.batch([db.prepare("DELETE FROM recurring_decisions WHERE space_id = ? AND series_key = ?").bind(space.id, seriesId), staleForecast]);
   } else {
     let name: string | null = null;
     let amount: number | null = null;
@@ -169,7 +171,7 @@ export async function patchRecurring(svc: Services, auth: AuthContext, space: Sp
          ON CONFLICT(space_id, series_key) DO UPDATE SET status = excluded.status, name = excluded.name, amount = excluded.amount,
            cadence = excluded.cadence, updated_by = excluded.updated_by, updated_at = excluded.updated_at`,
       ).bind(space.id, seriesId, status, name, amount, cadence, auth.userId, now, now),
-      clearCache,
+      staleForecast,
     ]);
   }
   const after = (await seriesOf(svc, space, now)).find((s) => s.id === seriesId);

@@ -8,6 +8,7 @@ import { validationFailed, type ErrorDetail } from "../../lib/errors";
 import { FIAT_CURRENCIES, CURRENCIES, plainDecimal } from "../../lib/money";
 import { insertRows, jsonList } from "../../lib/sql";
 import { readSpace, requireSpaceRole, withSessionCheck } from "../spaces/access";
+import { bumpForecastEpoch } from "../analytics/forecast-epoch";
 import { checkSpaceBudgetAlerts } from "../budgets/alerts";
 import { RatesClient } from "./client";
 import { HUB, providerRatesStatement, RateBook, type RateRow, type RateUsed } from "./convert";
@@ -154,7 +155,7 @@ export async function putSpaceRates(svc: Services, auth: AuthContext, spaceId: s
       "ON CONFLICT(space_id, base, quote, date) DO UPDATE SET rate = excluded.rate, set_by = excluded.set_by, updated_at = excluded.updated_at"),
     ...deletes.map(([b, q, d]) => db.prepare("DELETE FROM space_rates WHERE space_id = ? AND base = ? AND quote = ? AND date = ?").bind(spaceId, b, q, d)),
     // Forecasts converted at the old rates are recomputed.
-    db.prepare("DELETE FROM forecast_cache WHERE space_id = ?").bind(spaceId),
+    bumpForecastEpoch(db, spaceId),
   ];
   await db.batch(stmts);
   // Budgets count spending in other currencies at these rates: a changed rate can carry one past its threshold.

@@ -1,13 +1,14 @@
 /** Spaces: isolated financial environments (personal or business) shared by members. */
 import { eq } from "drizzle-orm";
 import type { AuthContext, Services } from "../../env";
-import { categories, forecastCache, spaceMembers, spaceShards, spaces, users } from "../../db/schema";
+import { categories, spaceMembers, spaceShards, spaces, users } from "../../db/schema";
 import { iso } from "../../lib/clock";
 import { newId } from "../../lib/ids";
 import { shardForNewSpace } from "../../lib/shards";
 import { IN_JSON_LIST, jsonList, rowReader, type SqlValue } from "../../lib/sql";
 import type { Currency } from "../../lib/money";
 import { chunkRows } from "../../db/client";
+import { bumpForecastEpoch } from "../analytics/forecast-epoch";
 import { accountsIn, balancesIn, presentAccount, summaryReads, type VolumeRow } from "../accounts/service";
 import { requireTwoFactor } from "../auth/second-factor";
 import { spaceDocumentsRemoval } from "../documents/service";
@@ -132,8 +133,10 @@ export async function updateSpace(
   const update = svc.db.update(spaces).set({ ...patch, updatedAt: now }).where(eq(spaces.id, spaceId));
   // The cached forecast is in the space's currency, over its days: computed again after either changes.
   const reframed = (patch.currency !== undefined && patch.currency !== m.space.currency) || (patch.timezone !== undefined && patch.timezone !== m.space.timezone);
-  if (reframed) await svc.db.batch([update, svc.db.delete(forecastCache).where(eq(forecastCache.spaceId, spaceId))]);
-  else await update;
+  if (reframed) {
+    const q = update.toSQL();
+    await svc.env.DB.batch([svc.env.DB.prepare(q.sql).bind(...q.params), bumpForecastEpoch(svc.env.DB, spaceId)]);
+  } else await update;
   return presentSpace(updated, m.role, (await accountSummaries(svc, [spaceId])).get(spaceId));
 }
 

@@ -1,0 +1,13 @@
+/**
+ * A space's forecast epoch (`forecast_epochs`): bumped by every change of what its forecast is computed from
+ * besides the ledger, in that change's batch. The cached forecast keeps the epoch its inputs were read at and
+ * is served only while it is the space's (forecast.ts): a forecast read before a change and written after it
+ * is never served. Dropping the cache alone could not do that: the late write came after the drop.
+ */
+
+/** The statement that bumps space `spaceId`'s forecast epoch, for the batch of the change. */
+export const bumpForecastEpoch = (db: D1Database, spaceId: string): D1PreparedStatement =>
+  db.prepare("INSERT INTO forecast_epochs (space_id, epoch) VALUES (?, 1) ON CONFLICT(space_id) DO UPDATE SET epoch = epoch + 1").bind(spaceId);
+
+/** SQL of the current epoch of the space `space` (SQL) names: 0 before its first change. */
+export const forecastEpochSql = (space: string) => `COALESCE((SELECT epoch FROM forecast_epochs WHERE space_id = ${space}), 0)`;
