@@ -4,14 +4,19 @@
  * /v1/analytics/recurring/{id}) must not serve the old one, even when the ledger has not moved and the zone's
  * today is the same day, nor when a forecast read before the change is written after it.
  */
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { registerUser } from "../helpers";
+import { app } from "../../src/app";
+import { registerUser, type TestUser } from "../helpers";
 import { createAccount } from "../accounts/helpers";
 import { api, localDays, ok } from "./fixture";
 
 async function spaceWithForecast() {
-  const u = await registerUser();
+  return spaceWithForecastOf(await registerUser());
+}
+
+async function spaceWithForecastOf(u: TestUser) {
   const a = api(u);
   const space = await ok(a.post("/v1/spaces", { name: "F", type: "personal", currency: "USD", timezone: "UTC" }));
   const acc = await createAccount(u, space.id, { openingBalance: "1000.00" });
@@ -19,7 +24,7 @@ async function spaceWithForecast() {
   const first = await ok(a.get(`/v1/analytics/forecast?spaceId=${space.id}`));
   const again = await ok(a.get(`/v1/analytics/forecast?spaceId=${space.id}`));
   expect(again.cache.hit).toBe(true);
-  return { a, space, first };
+  return { a, space, first, acc };
 }
 
 describe("the cached forecast after the space's currency or zone changes", () => {
@@ -65,6 +70,86 @@ describe("the cached forecast after the space's currency or zone changes", () =>
       expect(after.cache.hit, what).toBe(false);
       // Computed after the change, it is served from then on.
       expect((await ok(a.get(`/v1/analytics/forecast?spaceId=${space.id}`))).cache.hit, what).toBe(true);
+    }
+  });
+});
+
+/** env.DB (and its sessions), except that the first batch holding an `UPDATE "spaces"` waits for `before()`. */
+function dbPausingSpaceUpdate(before: () => Promise<void>) {
+  let armed = true;
+  const wrap = <T extends object>(db: T): T =>
+    new Proxy(db, {
+      get: (t, p) => {
+        const v = Reflect.get(t, p);
+        if (p === "withSession") return (...args: unknown[]) => wrap((v as (...a: unknown[]) => object).apply(t, args));
+        if (p === "batch") {
+          return async (stmts: D1PreparedStatement[]) => {
+            if (armed && stmts.some((x) => /^update "spaces"/i.test(String(Reflect.get(x, "statement"))))) {
+              armed = false;
+              await before();
+            }
+            return (v as (s: D1PreparedStatement[]) => Promise<unknown>).call(t, stmts);
+          };
+        }
+        return typeof v === "function" ? v.bind(t) : v;
+      },
+    });
+  return wrap(env.DB);
+}
+
+async function patchThrough(db: D1Database, u: TestUser, path: string, body: unknown) {
+  const ctx = createExecutionContext();
+  const res = await app.fetch(
+    new Request(`http://api.test${path}`, { method: "PATCH", headers: { authorization: `Bearer ${u.accessToken}`, "cf-connecting-ip": u.ip, "content-type": "application/json" }, body: JSON.stringify(body) }),
+    { ...env, DB: db },
+    ctx,
+  );
+  await waitOnExecutionContext(ctx);
+  return res.status;
+}
+
+describe("the cached forecast and changes beside the ledger", () => {
+  it("is not served in the old currency after two racing PATCHes, the later one read before the earlier", async () => {
+    const u = await registerUser();
+    const a = api(u);
+    const { space } = await spaceWithForecastOf(u);
+    // B read the space in USD and writes USD; just before its write, A sets EUR and a GET caches the EUR forecast.
+    const db = dbPausingSpaceUpdate(async () => {
+      await ok(a.patch(`/v1/spaces/${space.id}`, { currency: "EUR" }));
+      expect((await ok(a.get(`/v1/analytics/forecast?spaceId=${space.id}`))).currency).toBe("EUR");
+    });
+    expect(await patchThrough(db, u, `/v1/spaces/${space.id}`, { currency: "USD" })).toBe(200);
+    const after = await ok(a.get(`/v1/analytics/forecast?spaceId=${space.id}`));
+    expect({ currency: after.currency, hit: after.cache.hit }).toEqual({ currency: "USD", hit: false });
+  });
+
+  it("shows an account renamed, or added without a balance", async () => {
+    const u = await registerUser();
+    const a = api(u);
+    const { space, acc } = await spaceWithForecastOf(u);
+    await ok(a.patch(`/v1/accounts/${acc.id}`, { name: "Renamed" }));
+    expect((await ok(a.get(`/v1/analytics/forecast?spaceId=${space.id}`))).accounts.map((x: any) => x.name)).toEqual(["Renamed"]);
+    await createAccount(u, space.id, { name: "Second" });
+    expect((await ok(a.get(`/v1/analytics/forecast?spaceId=${space.id}`))).accounts.map((x: any) => x.name).sort()).toEqual(["Renamed", "Second"]);
+  });
+
+  it("finds a recurring series once its payments' descriptions or merchant are edited to match", async () => {
+    for (const field of ["description", "merchantName"] as const) {
+      const u = await registerUser();
+      const a = api(u);
+      const { day } = localDays("UTC");
+      const space = await ok(a.post("/v1/spaces", { name: "R", type: "personal", currency: "USD", timezone: "UTC" }));
+      const acc = await createAccount(u, space.id, { openingBalance: "5000.00" });
+      const ids: string[] = [];
+      for (let i = 0; i < 4; i++) {
+        // The merchant, when there is one, is what a series is matched by; the description otherwise.
+        const body = { spaceId: space.id, accountId: acc.id, amount: "-15.99", date: day(-2 - 30 * i), description: `Payment ${"abcd"[i]}`, ...(field === "merchantName" ? { merchantName: `Shop ${"abcd"[i]}` } : {}) };
+        ids.push((await ok(a.post("/v1/transactions", body))).id);
+      }
+      expect((await ok(a.get(`/v1/analytics/forecast?spaceId=${space.id}`))).recurringSeriesUsed).toBe(0);
+      for (const id of ids) await ok(a.patch(`/v1/transactions/${id}`, field === "description" ? { description: "Netflix" } : { merchantName: "NETFLIX.COM" }));
+      const after = await ok(a.get(`/v1/analytics/forecast?spaceId=${space.id}`));
+      expect({ field, used: after.recurringSeriesUsed, hit: after.cache.hit }).toEqual({ field, used: 1, hit: false });
     }
   });
 });

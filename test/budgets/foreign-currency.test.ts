@@ -6,7 +6,8 @@
  * figure, with no round trip of their own for the rates: they come in the spending's statement.
  */
 import { env } from "cloudflare:workers";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { RateBook } from "../../src/modules/rates/convert";
 import { countingApp } from "../counting-app";
 import { registerUser } from "../helpers";
 import { createAccount } from "../accounts/helpers";
@@ -14,10 +15,10 @@ import { api, inBatches, localDays, ok } from "../analytics/fixture";
 
 const TZ = "America/Mexico_City";
 
-async function world() {
+async function world(timezone = TZ) {
   const owner = await registerUser();
   const a = api(owner);
-  const spaceId = (await ok(a.post("/v1/spaces", { name: "Casa", type: "personal", currency: "MXN", timezone: TZ }))).id as string;
+  const spaceId = (await ok(a.post("/v1/spaces", { name: "Casa", type: "personal", currency: "MXN", timezone }))).id as string;
   const pesos = await createAccount(owner, spaceId, { name: "Pesos", currency: "MXN", openingBalance: "100000.00" });
   const dollars = await createAccount(owner, spaceId, { name: "Card", currency: "USD", openingBalance: "100000.00" });
   const euros = await createAccount(owner, spaceId, { name: "Euros", currency: "EUR", openingBalance: "1000.00" });
@@ -185,7 +186,9 @@ describe("what moves a budget's converted spending, and what it costs", () => {
   });
 
   it("counts coin spending at the market's price, as the dashboard's cash flow does", async () => {
-    const w = await world();
+    // In UTC: the market's prices are kept by UTC day, and a day's spending takes the price of its own day.
+    const w = await world("UTC");
+    const { day } = localDays("UTC");
     const wallet = await createAccount(w.owner, w.spaceId, { name: "Wallet", currency: "BTC", openingBalance: "1" });
     const b = await ok(w.a.post("/v1/budgets", { spaceId: w.spaceId, name: "Súper", amount: "100.00", period: "monthly", startDate: day(0), categoryIds: [w.idOf("Groceries")] }));
     await ok(w.a.post("/v1/transactions", { spaceId: w.spaceId, accountId: wallet.id, amount: "-0.001", description: "x", categoryId: w.idOf("Groceries"), date: new Date().toISOString() }));
@@ -196,6 +199,26 @@ describe("what moves a budget's converted spending, and what it costs", () => {
     const read = await ok(w.a.get(`/v1/budgets/${b.id}`));
     expect(read).toMatchObject({ spentDecimal: dash.cashFlow.expensesDecimal, status: "exceeded", conversion: { complete: true } });
     expect(read.conversion.ratesUsed[0]).toMatchObject({ base: "BTC", quote: "MXN", source: expect.stringMatching(/^market:/) });
+  });
+});
+
+describe("budgets read together", () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it("share the batch's one list of rates: it goes into the conversion's book once, not once a budget", async () => {
+    const w = await world();
+    const { day } = localDays(TZ);
+    await ok(w.a.put(`/v1/spaces/${w.spaceId}/rates`, { rates: [{ base: "USD", quote: "MXN", date: day(0), rate: "18" }] }));
+    const names = ["Groceries", "Coffee", "Shopping", "Health", "Entertainment", "Transportation"];
+    for (const name of names) {
+      await ok(w.a.post("/v1/budgets", { spaceId: w.spaceId, name, amount: "100000.00", period: "monthly", startDate: day(0), categoryIds: [w.idOf(name)] }));
+      await w.tx(w.dollars.id, "-1.00", name, day(0));
+    }
+    const add = vi.spyOn(RateBook.prototype, "add");
+    const { get } = countingApp();
+    const r = await get(w.owner, `/v1/budgets?spaceId=${w.spaceId}`);
+    expect(r.body.map((b: any) => b.spentDecimal)).toEqual(names.map(() => "18.00"));
+    expect(add.mock.calls.filter(([rows]) => rows.length > 0)).toHaveLength(1);
   });
 });
 

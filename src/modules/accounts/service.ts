@@ -15,6 +15,7 @@ import { pagination } from "../../lib/pagination";
 import { inChunks, questionMarks, rowReader, type SqlGuard, type SqlValue } from "../../lib/sql";
 import { accountAddress } from "../ledger/addresses";
 import { runLedger } from "../ledger/client";
+import { bumpForecastEpoch } from "../analytics/forecast-epoch";
 import type { Idempotency, SideEffect } from "../ledger/operations";
 import type { TxIntent } from "../ledger/types";
 import {
@@ -248,6 +249,8 @@ export async function createManualAccount(
   const { replayed, returns } = await runLedger(svc, {
     kind: "commit", spaceId: input.spaceId, txs, effects, idempotency, returns: { accountId: row.id },
   });
+  // After the change, so a forecast read before it cannot be cached at the epoch after it (forecast-epoch.ts).
+  await bumpForecastEpoch(svc.env.DB, input.spaceId).run();
   // A replay names the account the first request created, shown as it is now.
   const stored = replayed ? await svc.db.select().from(accounts).where(eq(accounts.id, returns.accountId as string)).get() : row;
   if (!stored) throw notFound("Account");
@@ -268,6 +271,7 @@ export async function updateAccount(
 ) {
   const { account } = await accountFor(svc, auth, accountId, patch.isActive === undefined ? "member" : "admin");
   await runLedger(svc, { kind: "updateAccount", spaceId: account.spaceId, accountId, set: patch });
+  await bumpForecastEpoch(svc.env.DB, account.spaceId).run();
   return getStoredAccount(svc, account.spaceId, accountId);
 }
 
@@ -275,6 +279,7 @@ export async function updateAccount(
 export async function disconnectAccount(svc: Services, auth: AuthContext, accountId: string) {
   const { account } = await accountFor(svc, auth, accountId, "admin");
   await runLedger(svc, { kind: "updateAccount", spaceId: account.spaceId, accountId, set: { isActive: false } });
+  await bumpForecastEpoch(svc.env.DB, account.spaceId).run();
   return getStoredAccount(svc, account.spaceId, accountId);
 }
 

@@ -475,11 +475,11 @@ async function ledgerState(svc: Services, spaceId: string): Promise<LedgerState>
 }
 
 /**
- * Computes the forecast and caches it under `state` (the space's state read with or before the forecast's
- * data, so its epoch is never newer than the data; read now without it).
+ * Computes the forecast of `space` and caches it under `key`: the space's state, whose epoch was read with
+ * `space` (its currency and zone) and with or before the forecast's data (`data`, or read now), so that a
+ * change between them can only make the cache look older than it is, never newer.
  */
-export async function storeForecast(svc: Services, space: SpaceInfo, nowMs: number, state?: LedgerState, data?: ForecastData) {
-  const key = state ?? (await ledgerState(svc, space.id));
+export async function storeForecast(svc: Services, space: SpaceInfo, nowMs: number, key: LedgerState, data?: ForecastData) {
   const f = await computeForecast(svc, space, nowMs, data);
   const validUntil = startOfDay(localDayOf(nowMs, space.timezone) + 1, space.timezone);
   await svc.env.DB.prepare(
@@ -558,15 +558,16 @@ export async function getForecast(svc: Services, auth: AuthContext, spaceId: str
 
 /** Cron (03:00 UTC): recompute the forecasts of spaces with transactions, oldest cache first. */
 export async function refreshForecasts(svc: Services, scheduledTime: number, limit = 200): Promise<number> {
+  // Each space's epoch is read with its currency and zone: one bumped after this read makes the cache stale.
   const res = await svc.env.DB.prepare(
-    `SELECT s.id, s.currency, s.timezone FROM spaces s LEFT JOIN forecast_cache f ON f.space_id = s.id
+    `SELECT s.id, s.currency, s.timezone, ${forecastEpochSql("s.id")} AS epoch FROM spaces s LEFT JOIN forecast_cache f ON f.space_id = s.id
       WHERE s.deleted_at IS NULL AND s.transaction_count > 0 ORDER BY COALESCE(f.computed_at, 0) LIMIT ?`,
   )
     .bind(limit)
-    .all<SpaceInfo>();
+    .all<SpaceInfo & { epoch: number }>();
   let done = 0;
-  for (const space of res.results) {
-    await storeForecast(svc, space, scheduledTime);
+  for (const { epoch, ...space } of res.results) {
+    await storeForecast(svc, space, scheduledTime, { ...(await ledgerState(svc, space.id)), epoch });
     done++;
   }
   return done;

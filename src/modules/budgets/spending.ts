@@ -106,11 +106,11 @@ export function spendingFromRows(
 ): Spending {
   const byCategory = new Map<string, bigint>(categoryIds.map((id) => [id, 0n]));
   const foreign: Spending["foreign"] = [];
-  const own = [...rates];
+  const read: RateRow[] = [];
   let spent = 0n;
   for (const r of rows as { kind?: number; parent: string; category: string; currency: string; spent: string; at: number }[]) {
     if (r.kind === 1) {
-      own.push(rateOf(r as unknown as RateRow));
+      read.push(rateOf(r as unknown as RateRow));
       continue;
     }
     const key = byCategory.has(r.category) ? r.category : r.parent;
@@ -122,7 +122,8 @@ export function spendingFromRows(
     byCategory.set(key, (byCategory.get(key) ?? 0n) + amount);
     spent += amount;
   }
-  return { window, spent, byCategory, foreign, rates: own };
+  // `rates` itself when it is all: budgets read together share that list, and the conversion adds it once.
+  return { window, spent, byCategory, foreign, rates: read.length === 0 ? rates : [...rates, ...read] };
 }
 
 const rateOf = ({ base, quote, date, rate, source }: RateRow): RateRow => ({ base, quote, date, rate, source });

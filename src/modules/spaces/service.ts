@@ -8,7 +8,7 @@ import { shardForNewSpace } from "../../lib/shards";
 import { IN_JSON_LIST, jsonList, rowReader, type SqlValue } from "../../lib/sql";
 import type { Currency } from "../../lib/money";
 import { chunkRows } from "../../db/client";
-import { bumpForecastEpoch } from "../analytics/forecast-epoch";
+import { bumpForecastEpochIfReframed } from "../analytics/forecast-epoch";
 import { accountsIn, balancesIn, presentAccount, summaryReads, type VolumeRow } from "../accounts/service";
 import { requireTwoFactor } from "../auth/second-factor";
 import { spaceDocumentsRemoval } from "../documents/service";
@@ -132,10 +132,10 @@ export async function updateSpace(
   const updated = { ...m.space, ...patch, updatedAt: now };
   const update = svc.db.update(spaces).set({ ...patch, updatedAt: now }).where(eq(spaces.id, spaceId));
   // The cached forecast is in the space's currency, over its days: computed again after either changes.
-  const reframed = (patch.currency !== undefined && patch.currency !== m.space.currency) || (patch.timezone !== undefined && patch.timezone !== m.space.timezone);
-  if (reframed) {
+  if (patch.currency !== undefined || patch.timezone !== undefined) {
     const q = update.toSQL();
-    await svc.env.DB.batch([svc.env.DB.prepare(q.sql).bind(...q.params), bumpForecastEpoch(svc.env.DB, spaceId)]);
+    const db = svc.env.DB;
+    await db.batch([bumpForecastEpochIfReframed(db, spaceId, patch), db.prepare(q.sql).bind(...q.params)]);
   } else await update;
   return presentSpace(updated, m.role, (await accountSummaries(svc, [spaceId])).get(spaceId));
 }

@@ -21,6 +21,7 @@ import { acceptsAsset } from "../ledger/account-rules";
 import { type AutoCategory, type Categorizer, categorizerFrom, categorizerReads, featuresOf } from "../categories/auto";
 import { categoriesById, categoryFrom, categoryStatement, requireCategory } from "../categories/lookup";
 import { normalizeMerchant } from "../ml/normalize";
+import { bumpForecastEpoch } from "../analytics/forecast-epoch";
 import { accountAddress } from "../ledger/addresses";
 import { runGuardedLedger, runLedger } from "../ledger/client";
 import type { Idempotency } from "../ledger/operations";
@@ -437,8 +438,17 @@ export async function updateTransaction(
   if (rest.tags !== undefined) set.tags = JSON.stringify(rest.tags);
   if (rest.notes !== undefined) set.notes = rest.notes;
   if (rest.description !== undefined) set.description = rest.description;
-  if (rest.merchantName !== undefined) set.merchantName = rest.merchantName;
-  if (Object.keys(set).length > 1) await svc.db.update(transactions).set(set).where(eq(transactions.id, id));
+  if (rest.merchantName !== undefined) {
+    set.merchantName = rest.merchantName;
+    // What recurring detection and the categorizer match on, as a created transaction's is.
+    set.normalizedMerchant = normalizeMerchant(rest.merchantName);
+  }
+  if (Object.keys(set).length > 1) {
+    const update = svc.db.update(transactions).set(set).where(eq(transactions.id, id)).toSQL();
+    // The forecast's recurring series are found by description and merchant: one cached before is not served after.
+    const moved = rest.description !== undefined || rest.merchantName !== undefined;
+    await svc.env.DB.batch([svc.env.DB.prepare(update.sql).bind(...update.params), ...(moved ? [bumpForecastEpoch(svc.env.DB, row.spaceId)] : [])]);
+  }
   return getTransactionRow(svc, id);
 }
 
