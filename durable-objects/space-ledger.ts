@@ -16,6 +16,7 @@ import { DurableObject } from "cloudflare:workers";
 import { ledgerTransactions, transactions, accounts as accountsTable, providerReviewFlags } from "../src/db/schema";
 import { D1_MAX_PARAMS, entityRows, IN_JSON_LIST, insertJsonRows, jsonList, type SqlValue } from "../src/lib/sql";
 import { MAX_MINOR } from "../src/lib/money";
+import { refusedByGuard } from "../src/lib/batch-guard";
 import { countStatement, GroupBatch, type ReadSlot } from "./group-batch";
 import { type AccountRule, checkAccountPostings, isAccountAddress, isDhanamOwnedAddress } from "../src/modules/ledger/account-rules";
 import { accountIdOf, isUnbounded } from "../src/modules/ledger/addresses";
@@ -111,8 +112,6 @@ const GUARD_PREFIX = "INSERT INTO write_guards (refused) SELECT ";
 const guardCondition = (db: D1Database, g: WriteGuard) =>
   db.prepare(g.sql.slice(GUARD_PREFIX.length - "SELECT ".length)).bind(...g.params);
 
-/** A batch refused by a write's guard: SQLite rolled it back, so nothing of it landed. */
-const isGuardRefusal = (err: unknown) => /write_guard_refused/.test(String(err));
 
 /**
  * The answer to a guarded write that did not commit, whatever the reason (refused, replayed, guard
@@ -339,7 +338,7 @@ export class SpaceLedger extends DurableObject<Env> {
       this.forget();
       // A failed guard, or a key recorded before this object knew it, is an answer, not a fault: SQLite
       // rolled the batch back, and the writes go again (as a group without the refused ones, or alone).
-      if (!isGuardRefusal(err) && !isKeyReplay(err)) logLedgerError(ops[0]!, err);
+      if (!refusedByGuard(err) && !isKeyReplay(err)) logLedgerError(ops[0]!, err);
       const now = await this.loadChain().then((c) => c.nextSeq, () => null);
       if (now === expectedSeq) {
         await answerAll();
@@ -347,7 +346,7 @@ export class SpaceLedger extends DurableObject<Env> {
         // A key recorded before this object knew it: once the group's recorded keys are known, the group
         // goes again as a group (their retries answered from the record) rather than one batch a write.
         if (isKeyReplay(err) && (await this.learnRecordedKeys(inOrder()))) this.queue.unshift(...inOrder());
-        else if (isGuardRefusal(err) && (await this.answerRefusedGuards(inOrder()))) return;
+        else if (refusedByGuard(err) && (await this.answerRefusedGuards(inOrder()))) return;
         else for (const w of inOrder()) w.resolve(await this.runAlone(w.op));
       } else {
         for (const w of inOrder()) w.resolve(fail(503, "INTERNAL_ERROR", "The ledger could not confirm this write; retry with the same Idempotency-Key"));
@@ -475,7 +474,7 @@ export class SpaceLedger extends DurableObject<Env> {
       // result then answers the caller.
       const keyReplay = isKeyReplay(err);
       // A guarded write learns nothing from a key's record before its access holds: the ordinary path answers it.
-      if (guarded(op) && (keyReplay || isGuardRefusal(err))) return unverified();
+      if (guarded(op) && (keyReplay || refusedByGuard(err))) return unverified();
       if (!keyReplay) {
         this.forget();
         logLedgerError(op, err);

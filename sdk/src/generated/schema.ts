@@ -875,7 +875,7 @@ export interface paths {
         put?: never;
         /**
          * Create a budget over categories
-         * @description Create a budget over categories. Requires the `member` role or above in the space; viewers get 403.
+         * @description A space may have at most 200 budgets (`422 LIMIT_REACHED`).
          */
         post: operations["createBudget"];
         delete?: never;

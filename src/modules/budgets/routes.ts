@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { access, bearer, createRouter, errors, json, jsonBody } from "../../lib/openapi";
 import { guards } from "../../middleware/auth";
-import { BudgetIdParam, BudgetSchema, CreateBudgetBody, ListBudgetsQuery, UpdateBudgetBody } from "./schemas";
+import { BudgetIdParam, BudgetSchema, CreateBudgetBody, ListBudgetsQuery, UpdateBudgetBody, MAX_BUDGETS_PER_SPACE } from "./schemas";
 import * as budgets from "./service";
 
 export const budgetRoutes = createRouter();
@@ -22,6 +22,7 @@ budgetRoutes.openapi(
   createRoute({
     ...access("member"),
     ...user, method: "post", path: "/", tags, summary: "Create a budget over categories",
+    description: `A space may have at most ${MAX_BUDGETS_PER_SPACE} budgets (\`422 LIMIT_REACHED\`).`,
     request: { body: jsonBody(CreateBudgetBody) },
     responses: { 201: json(BudgetSchema, "Created"), ...errors(401, 403, 404, 422, 429) },
   }),

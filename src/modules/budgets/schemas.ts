@@ -11,6 +11,11 @@ const Allocation = z.object({ categoryId: z.string().min(1).max(64), allocated: 
  * bounds request and response size, not D1's 100-parameter cap.
  */
 export const MAX_BUDGET_CATEGORIES = 500;
+/**
+ * Per space. Every write into a watched category checks its watching budgets' spending in one batch, and a
+ * change of the space's rates checks them all: this bounds that batch.
+ */
+export const MAX_BUDGETS_PER_SPACE = 200;
 const CategoryIds = z.array(z.string().min(1).max(64)).max(MAX_BUDGET_CATEGORIES);
 const Allocations = z.array(Allocation).max(MAX_BUDGET_CATEGORIES);
 

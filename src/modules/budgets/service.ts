@@ -3,7 +3,10 @@ import { eq } from "drizzle-orm";
 import type { AuthContext, Services } from "../../env";
 import { budgetCategories, budgets } from "../../db/schema";
 import { chunkRows, nonEmpty } from "../../db/client";
-import { notFound } from "../../lib/errors";
+import { notFound, validationFailed } from "../../lib/errors";
+import { batchGuard, refusedByGuard } from "../../lib/batch-guard";
+import { entityRows, insertJsonRows } from "../../lib/sql";
+import { MAX_BUDGETS_PER_SPACE } from "./schemas";
 import { newId } from "../../lib/ids";
 import { type Currency, CURRENCY_SCALES, formatMinor, toMajorNumber } from "../../lib/money";
 import { categoriesById } from "../categories/lookup";
@@ -96,11 +99,33 @@ export async function createBudget(
   };
   const links = await parseLinks(svc, input.spaceId, row.id, scale, input);
   checkBudget(row, links, givenFields(input));
-  await svc.db.batch([svc.db.insert(budgets).values(row), ...linkInserts(svc, links)]);
+  await insertBudget(svc, row, links);
   const spending = await spendingNow(svc, row, links.map((l) => l.categoryId), space.timezone);
   // Spending already past the threshold alerts at once.
   await checkOneBudgetAlert(svc, row, spending);
   return present(svc, row, links, spending);
+}
+
+/**
+ * Inserts budget `row` with its `links`, unless its space has MAX_BUDGETS_PER_SPACE already: counted in the
+ * insert itself (concurrent creates cannot all pass a count read before any of them inserts), and a guard
+ * fails the batch, links and all, when the count kept the budget out.
+ */
+async function insertBudget(svc: Services, row: BudgetRow, links: (typeof budgetCategories.$inferInsert)[]) {
+  const db = svc.env.DB;
+  const b = entityRows(budgets, [row]);
+  const l = entityRows(budgetCategories, links);
+  try {
+    await db.batch([
+      db.prepare(`INSERT INTO ${b.table} (${b.columns.join(", ")}) SELECT ${b.columns.map(() => "?").join(", ")} WHERE (SELECT COUNT(*) FROM ${b.table} WHERE space_id = ?) < ?`)
+        .bind(...b.rows[0]!, row.spaceId, MAX_BUDGETS_PER_SPACE),
+      batchGuard(db, "EXISTS (SELECT 1 FROM budgets WHERE id = ?)", [row.id]),
+      ...insertJsonRows(db, l.table, l.columns, l.rows),
+    ]);
+  } catch (err) {
+    if (!refusedByGuard(err)) throw err;
+    throw validationFailed([{ field: "spaceId", message: `A space may have at most ${MAX_BUDGETS_PER_SPACE} budgets`, code: "LIMIT_REACHED" }]);
+  }
 }
 
 async function budgetFor(svc: Services, auth: AuthContext, id: string, min: "viewer" | "member") {
