@@ -28,6 +28,7 @@ import { assetOf, type Currency, CURRENCY_SCALES, formatMinor, toMajorNumber } f
 import { IN_JSON_LIST, jsonList } from "../../lib/sql";
 import { accountAddress } from "../ledger/addresses";
 import { runLedger } from "../ledger/client";
+import { bumpForecastEpoch } from "../analytics/forecast-epoch";
 import type { SideEffect } from "../ledger/operations";
 import type { Posting, TxIntent } from "../ledger/types";
 import { normalizeMerchant } from "../ml/normalize";
@@ -384,7 +385,11 @@ async function ensureAccounts(svc: Services, conn: ConnectionRow, list: NormalAc
       .bind(returns.accountId as string, conn.id, conn.space_id, a.externalId, now)
       .run();
   }
-  if (missing.length) rows = await known();
+  if (missing.length) {
+    // A cached forecast lists the space's accounts: one computed before these is not served after them.
+    await bumpForecastEpoch(db, conn.space_id).run();
+    rows = await known();
+  }
   return new Map(rows.map((r) => [r.providerAccountId!, r]));
 }
 
