@@ -1,8 +1,10 @@
 /**
- * A space's forecast epoch (`forecast_epochs`): bumped by every change of what its forecast is computed from
- * besides the ledger, in that change's batch. The cached forecast keeps the epoch its inputs were read at and
- * is served only while it is the space's (forecast.ts): a forecast read before a change and written after it
- * is never served. Dropping the cache alone could not do that: the late write came after the drop.
+ * A space's forecast epoch (`forecast_epochs`): bumped by the changes of what its forecast is computed from
+ * besides the ledger (the space's currency and zone, its rates, its recurring decisions, its accounts, a
+ * transaction's description or merchant), in the change's batch or, for a change the ledger object makes,
+ * right after it. The cached forecast keeps the epoch its inputs were read at, with or before them, and is
+ * served only while it is the space's (forecast.ts): a forecast read before a change and written after it is
+ * never served. Dropping the cache alone could not do that: the late write came after the drop.
  */
 
 /** The statement that bumps space `spaceId`'s forecast epoch, for the batch of the change. */
