@@ -15,6 +15,16 @@ export const exchangeRates = sqliteTable(
   (t) => [primaryKey({ columns: [t.base, t.quote, t.date] })],
 );
 
+/**
+ * Past days the rates backfill has asked the provider for (rates/backfill.ts): a day the provider has no
+ * rates for is asked again only after a while, so it cannot hold back older days.
+ */
+export const rateBackfillAttempts = sqliteTable("rate_backfill_attempts", {
+  date: text("date").primaryKey(),
+  attemptedAt: integer("attempted_at").notNull(),
+  stored: integer("stored").notNull(),
+});
+
 /** Rates a space's members set by hand; they win over the provider's for that space and day. */
 export const spaceRates = sqliteTable(
   "space_rates",

@@ -11,6 +11,7 @@ import { snapshotEsgScores } from "../modules/esg/service";
 import { enqueueWalletSyncs } from "../modules/defi/service";
 import { forecastCronTask } from "../modules/analytics/forecast";
 import { recordTodaysRates } from "../modules/rates/service";
+import { backfillRates } from "../modules/rates/backfill";
 import { refreshLinkedValuations } from "../modules/assets/refresh";
 import { cleanupPendingUploads } from "../modules/documents/service";
 import { runLifeBeat } from "../modules/lifebeat/escalation";
@@ -36,6 +37,9 @@ const providerSyncs: CronTask = async (svc) => {
 const lifeBeat: CronTask = async (svc) => {
   await runLifeBeat(svc);
 };
+const pastRates: CronTask = async (svc, at) => {
+  await backfillRates(svc, at);
+};
 
 /** Tasks by cron expression; modules register theirs here, one entry per task. */
 export const cronTasks: Record<string, CronTask[]> = {
@@ -46,6 +50,8 @@ export const cronTasks: Record<string, CronTask[]> = {
     webhookSweep,
     // Hourly: an s3-mode upload's reservation, and a tombstone's bytes, count until this has run.
     cleanupAbandonedUploads,
+    // Past days' exchange rates, a bounded number a run, most recent first.
+    pastRates,
   ],
   // Daily 03:00 UTC: today's exchange rates, then the forecasts that convert with them.
   "0 3 * * *": [

@@ -17,10 +17,10 @@ import { canonicalRate, fracToDecimal } from "./exact";
 /** Currencies the provider is asked for each day (fiat; coin prices come from the prices module). */
 export const PROVIDER_SYMBOLS = FIAT_CURRENCIES.filter((c) => c !== HUB);
 
-const utcDate = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+export const utcDate = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 /** The statements that store a provider's rates for a day (a later fetch of the same day replaces it). */
-function storeStatements(svc: Services, rows: RateRow[]): D1PreparedStatement[] {
+export function storeStatements(svc: Services, rows: RateRow[]): D1PreparedStatement[] {
   const now = svc.clock.now();
   return insertRows(svc.env.DB, "exchange_rates", ["base", "quote", "date", "rate", "source", "fetched_at"],
     rows.map((r) => [r.base, r.quote, r.date, r.rate, r.source, now]),
@@ -35,7 +35,7 @@ export async function storeProviderRates(svc: Services, rows: RateRow[]): Promis
 }
 
 /** The provider's USD rates of `date` (none: no rates for that day). */
-async function fetchDailyRates(svc: Services, date: string): Promise<RateRow[]> {
+export async function fetchDailyRates(svc: Services, date: string): Promise<RateRow[]> {
   const got = await RatesClient.fromEnv(svc.env).daily(date, HUB, PROVIDER_SYMBOLS);
   if (!got) return [];
   return Object.entries(got.rates).map(([quote, rate]) => ({ base: HUB, quote, date, rate, source: got.source }));

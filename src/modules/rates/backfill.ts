@@ -1,0 +1,44 @@
+/**
+ * The provider's rates of past days. The daily cron records each day's rates from the day it first runs, and
+ * `GET /v1/rates` fetches a day on first use; everything that converts (budgets, the dashboard, net worth,
+ * projections, the forecast) reads only stored rates. So a space whose history began before the deployment,
+ * or was imported later, would have amounts in other currencies left unconverted on every older day. This
+ * hourly task fills the last RATE_HISTORY_DAYS, most recent first, a bounded number of days a run.
+ */
+import type { Services } from "../../env";
+import { addDays, parseYmd, ymdString } from "../../lib/zoned-time";
+import { HUB } from "./convert";
+import { fetchDailyRates, storeStatements, utcDate } from "./service";
+
+/** How far back the backfill fills: a yearly budget's period, with the rate lookback before it. */
+export const RATE_HISTORY_DAYS = 400;
+/** Provider requests a run (the hourly cron): the whole history fills in under a day. */
+export const BACKFILL_DAYS_PER_RUN = 24;
+/** A day the provider had no rates for is asked again after this long. */
+export const BACKFILL_RETRY_MS = 7 * 86_400_000;
+
+/** Fetches and stores the rates of the most recent past days that have none; returns the days asked. */
+export async function backfillRates(svc: Services, scheduledTime: number): Promise<string[]> {
+  const db = svc.env.DB;
+  const yesterday = ymdString(addDays(parseYmd(utcDate(scheduledTime)), -1));
+  const first = ymdString(addDays(parseYmd(yesterday), -(RATE_HISTORY_DAYS - 1)));
+  const [stored, asked] = await db.batch<{ date: string }>([
+    db.prepare("SELECT DISTINCT date FROM exchange_rates WHERE base = ? AND date >= ? AND date <= ?").bind(HUB, first, yesterday),
+    db.prepare("SELECT date FROM rate_backfill_attempts WHERE date >= ? AND attempted_at > ?").bind(first, svc.clock.now() - BACKFILL_RETRY_MS),
+  ]);
+  const skip = new Set([...stored!.results, ...asked!.results].map((r) => r.date));
+  const days: string[] = [];
+  for (let d = yesterday; d >= first && days.length < BACKFILL_DAYS_PER_RUN; d = ymdString(addDays(parseYmd(d), -1))) {
+    if (!skip.has(d)) days.push(d);
+  }
+  for (const date of days) {
+    // A provider failure ends the run (it throws): the next run asks again.
+    const rows = await fetchDailyRates(svc, date);
+    await db.batch([
+      ...storeStatements(svc, rows),
+      db.prepare("INSERT INTO rate_backfill_attempts (date, attempted_at, stored) VALUES (?, ?, ?) ON CONFLICT(date) DO UPDATE SET attempted_at = excluded.attempted_at, stored = excluded.stored")
+        .bind(date, svc.clock.now(), rows.length),
+    ]);
+  }
+  return days;
+}

@@ -1,0 +1,70 @@
+/**
+ * The hourly backfill of past days' provider rates (rates/backfill.ts): the most recent days without rates
+ * first, a bounded number a run, skipping days already stored and days the provider was asked for lately;
+ * then what converts with stored rates (a budget here) finds them.
+ */
+import { createScheduledController } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import worker from "../../src/index";
+import { BACKFILL_DAYS_PER_RUN, BACKFILL_RETRY_MS } from "../../src/modules/rates/backfill";
+import { canonicalRate } from "../../src/modules/rates/exact";
+import { sandboxRate } from "../../src/sandbox/rates";
+import { registerUser } from "../helpers";
+import { createAccount } from "../accounts/helpers";
+import { api, localDays, ok } from "../analytics/fixture";
+
+const hourly = (at: number) => worker.scheduled!(createScheduledController({ scheduledTime: at, cron: "0 * * * *" }) as ScheduledController, env);
+const storedDays = async () =>
+  (await env.DB.prepare("SELECT DISTINCT date FROM exchange_rates WHERE base = 'USD' ORDER BY date DESC").all<{ date: string }>()).results.map((r) => r.date);
+
+describe("the rates backfill", () => {
+  it("fills past days most recent first, a bounded number a run, skipping stored and lately asked days", async () => {
+    await env.DB.batch([env.DB.prepare("DELETE FROM exchange_rates"), env.DB.prepare("DELETE FROM rate_backfill_attempts")]);
+    const { day } = localDays("UTC");
+    const now = Date.now();
+    // Day −3 is stored; day −5 was asked an hour ago (no rates then); day −6 was asked long ago.
+    await env.DB.batch([
+      env.DB.prepare("INSERT INTO exchange_rates (base, quote, date, rate, source, fetched_at) VALUES ('USD', 'MXN', ?, '17.5', 'sandbox-fx', ?)").bind(day(-3), now),
+      env.DB.prepare("INSERT INTO rate_backfill_attempts (date, attempted_at, stored) VALUES (?, ?, 0), (?, ?, 0)").bind(day(-5), now - 3_600_000, day(-6), now - BACKFILL_RETRY_MS - 1),
+    ]);
+    await hourly(now);
+    const asked = [-1, -2, -4, -6, ...Array.from({ length: BACKFILL_DAYS_PER_RUN - 4 }, (_, i) => -7 - i)].map(day);
+    expect(await storedDays()).toEqual([...asked, day(-3)].sort().reverse());
+    const mxn = await env.DB.prepare("SELECT rate, source FROM exchange_rates WHERE base = 'USD' AND quote = 'MXN' AND date = ?").bind(day(-1)).first();
+    expect(mxn).toEqual({ rate: canonicalRate(sandboxRate("MXN", day(-1))!), source: "sandbox-fx" });
+    const attempts = await env.DB.prepare("SELECT date, stored FROM rate_backfill_attempts WHERE stored > 0").all<{ date: string; stored: number }>();
+    expect(attempts.results.map((r) => r.date).sort()).toEqual([...asked].sort());
+    // The next run goes on from where this one stopped; day −5 still waits for its retry.
+    await hourly(now);
+    const next = Array.from({ length: BACKFILL_DAYS_PER_RUN }, (_, i) => day(-7 - (BACKFILL_DAYS_PER_RUN - 4) - i));
+    expect((await storedDays()).slice(-BACKFILL_DAYS_PER_RUN)).toEqual(next);
+    expect(await storedDays()).not.toContain(day(-5));
+  });
+
+  it("lets a budget convert spending of a day that had no rate", async () => {
+    await env.DB.batch([env.DB.prepare("DELETE FROM exchange_rates"), env.DB.prepare("DELETE FROM rate_backfill_attempts")]);
+    const u = await registerUser();
+    const a = api(u);
+    const { day } = localDays("UTC");
+    const spaceId = (await ok(a.post("/v1/spaces", { name: "Casa", type: "personal", currency: "MXN", timezone: "UTC" }))).id;
+    const card = await createAccount(u, spaceId, { name: "Card", currency: "USD", openingBalance: "100.00" });
+    const cats = (await ok(a.get(`/v1/categories?spaceId=${spaceId}`))) as { id: string; name: string }[];
+    const groceries = cats.find((c) => c.name === "Groceries")!.id;
+    const b = await ok(a.post("/v1/budgets", { spaceId, name: "Súper", amount: "5000.00", period: "monthly", startDate: day(-10), categoryIds: [groceries] }));
+    await ok(a.post("/v1/transactions", { spaceId, accountId: card.id, amount: "-10.00", description: "x", categoryId: groceries, date: day(-3) }));
+    expect(await ok(a.get(`/v1/budgets/${b.id}`))).toMatchObject({ spentDecimal: "0.00", conversion: { complete: false } });
+    await hourly(Date.now());
+    const after = await ok(a.get(`/v1/budgets/${b.id}`));
+    const rate = canonicalRate(sandboxRate("MXN", day(-3))!);
+    expect(after.conversion).toMatchObject({ complete: true, ratesUsed: [{ base: "USD", quote: "MXN", date: day(-3), rate, source: "sandbox-fx" }] });
+    // 10.00 USD at the day's rate, to the centavo (half-even).
+    const [whole, frac = ""] = rate.split(".");
+    const scaled = BigInt(whole! + frac) * 1000n; // centavos × 10^frac.length
+    const unit = 10n ** BigInt(frac.length);
+    const q = scaled / unit;
+    const r = scaled % unit;
+    const centavos = r * 2n > unit || (r * 2n === unit && q % 2n === 1n) ? q + 1n : q;
+    expect(after.spentDecimal).toBe(`${centavos / 100n}.${String(centavos % 100n).padStart(2, "0")}`);
+  });
+});
