@@ -148,4 +148,26 @@ describe("Belvo", () => {
     for (const f of afterCrash) expect(JSON.parse(f.candidate_transaction_ids).sort()).toEqual(twins.map((t) => t.id).sort());
     expect(await ledgerViolations(spaceId)).toEqual([]);
   });
+
+  it("a user's edits of a pending row (merchant, notes, tags) stay on it when its posted version replaces it", { timeout: 90_000 }, async () => {
+    const { owner, spaceId } = await ownerWithSpace();
+    const linked = await callJson("/v1/providers/belvo/connect", { ...as(owner), body: { spaceId, institution: "banamex", username: "maria.garcia", password: "pw" } });
+    expect(linked.status).toBe(201);
+    expect((await waitForJob(linked.body.jobId)).status).toBe("completed");
+    const conn = await env.DB.prepare("SELECT external_id FROM provider_connections WHERE id = ?").bind(linked.body.connection.id).first<{ external_id: string }>();
+    const pending = (await liveRows(spaceId)).filter((r) => r.status === "pending");
+    expect(pending).toHaveLength(2);
+    // The sync matches a posted transaction to its pending row by the provider's merchant key: the user's own
+    // merchant name must not change that key.
+    const edit = await callJson(`/v1/transactions/${pending[0]!.id}`, { ...as(owner), method: "PATCH", body: { merchantName: "My favourite shop", notes: "split with Ana", tags: ["shared"] } });
+    expect(edit.status).toBe(200);
+    await advance(conn!.external_id);
+    const event = { webhook_id: "wh-1", webhook_type: "TRANSACTIONS", webhook_code: "new_transactions_available", link_id: conn!.external_id, request_id: "r1", external_id: null, data: { new_transactions: 4 } };
+    const res = await webhook(event, AUTH);
+    expect(res.status).toBe(200);
+    expect((await waitForJob(((await res.json()) as any).action.split(":")[1])).status).toBe("completed");
+    const row = await env.DB.prepare("SELECT status, merchant_name, notes, tags FROM transactions WHERE id = ?").bind(pending[0]!.id).first();
+    expect(row).toEqual({ status: "posted", merchant_name: "My favourite shop", notes: "split with Ana", tags: JSON.stringify(["shared"]) });
+    expect((await liveRows(spaceId)).filter((r) => r.notes === "split with Ana")).toHaveLength(1);
+  });
 });

@@ -5,9 +5,11 @@
  */
 import { createScheduledController } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { createDb } from "../../src/db/client";
+import type { Services } from "../../src/env";
 import worker from "../../src/index";
-import { BACKFILL_DAYS_PER_RUN, BACKFILL_RETRY_MS } from "../../src/modules/rates/backfill";
+import { BACKFILL_DAYS_PER_RUN, BACKFILL_RETRY_MS, backfillRates, RATE_HISTORY_DAYS } from "../../src/modules/rates/backfill";
 import { canonicalRate } from "../../src/modules/rates/exact";
 import { sandboxRate } from "../../src/sandbox/rates";
 import { registerUser } from "../helpers";
@@ -56,7 +58,7 @@ describe("the rates backfill", () => {
     expect(await ok(a.get(`/v1/budgets/${b.id}`))).toMatchObject({ spentDecimal: "0.00", conversion: { complete: false } });
     await hourly(Date.now());
     const after = await ok(a.get(`/v1/budgets/${b.id}`));
-    const rate = canonicalRate(sandboxRate("MXN", day(-3))!);
+    const rate = canonicalRate(sandboxRate("MXN", day(-3))!)!;
     expect(after.conversion).toMatchObject({ complete: true, ratesUsed: [{ base: "USD", quote: "MXN", date: day(-3), rate, source: "sandbox-fx" }] });
     // 10.00 USD at the day's rate, to the centavo (half-even).
     const [whole, frac = ""] = rate.split(".");
@@ -66,5 +68,71 @@ describe("the rates backfill", () => {
     const r = scaled % unit;
     const centavos = r * 2n > unit || (r * 2n === unit && q % 2n === 1n) ? q + 1n : q;
     expect(after.spentDecimal).toBe(`${centavos / 100n}.${String(centavos % 100n).padStart(2, "0")}`);
+  });
+});
+
+/** A provider at a test URL through `fetch`: `answer` may replace a day's answer; every day asked is recorded. */
+function provider(answer: (date: string) => Response | null) {
+  const asked: string[] = [];
+  vi.spyOn(globalThis, "fetch").mockImplementation(async (input: RequestInfo | URL) => {
+    const url = new URL(input instanceof Request ? input.url : String(input));
+    const date = url.pathname.split("/").pop()!;
+    asked.push(date);
+    const special = answer(date);
+    if (special) return special;
+    const rates = Object.fromEntries(url.searchParams.get("symbols")!.split(",").map((s) => [s, "1.5"]));
+    return Response.json({ base: "USD", date, source: "mockfx", rates });
+  });
+  return asked;
+}
+
+/** A run of the backfill at `at`, through the provider at its test URL; a run that throws answers its error's text. */
+async function run(at: number) {
+  const svc = { env: { ...env, RATES_BASE_URL: "https://rates.provider.test" }, db: createDb(env.DB), clock: { now: () => at } } as unknown as Services;
+  return backfillRates(svc, at).catch((e: unknown) => String(e));
+}
+
+describe("the rates backfill and a provider that fails", () => {
+  const DAY = 86_400_000;
+  const ymd = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+  const now = Date.UTC(2026, 5, 15, 5);
+  const hour = (h: number) => now + h * 3_600_000;
+  afterEach(() => vi.restoreAllMocks());
+
+  it("goes on past a day whose answer does not read, and asks for it again only after the retry delay", async () => {
+    await env.DB.batch([env.DB.prepare("DELETE FROM exchange_rates"), env.DB.prepare("DELETE FROM rate_backfill_attempts")]);
+    const bad = ymd(now - 2 * DAY);
+    const asked = provider((date) => (date === bad ? Response.json({ base: "USD", date, source: "mockfx", rates: { MXN: "17.1", EUR: null } }) : null));
+    for (let h = 0; h < 5; h++) await run(hour(h));
+    expect(asked.filter((d) => d === bad)).toHaveLength(1);
+    expect((await storedDays()).length).toBe(5 * BACKFILL_DAYS_PER_RUN - 1);
+    await run(now + BACKFILL_RETRY_MS + DAY);
+    expect(asked.filter((d) => d === bad)).toHaveLength(2);
+  });
+
+  it("asks a day the plan refuses (403) once a retry delay, not every hour", async () => {
+    await env.DB.batch([env.DB.prepare("DELETE FROM exchange_rates"), env.DB.prepare("DELETE FROM rate_backfill_attempts")]);
+    const horizon = ymd(now - 365 * DAY);
+    const asked = provider((date) => (date < horizon ? Response.json({ error: "beyond the plan's history" }, { status: 403 }) : null));
+    let h = 0;
+    for (; h < Math.ceil(RATE_HISTORY_DAYS / BACKFILL_DAYS_PER_RUN) + 1; h++) await run(hour(h));
+    const refused = asked.filter((d) => d < horizon);
+    expect(new Set(refused).size).toBe(refused.length);
+    const before = asked.length;
+    for (let k = 0; k < 24; k++, h++) await run(hour(h));
+    // A day of hourly runs asks only for the day that has just become past, not for a refused one.
+    expect(asked.slice(before).filter((d) => d < horizon)).toEqual([]);
+  });
+
+  it("ends its run when the provider is down, and asks the same day first at the next run", async () => {
+    await env.DB.batch([env.DB.prepare("DELETE FROM exchange_rates"), env.DB.prepare("DELETE FROM rate_backfill_attempts")]);
+    let down = true;
+    const asked = provider(() => (down ? new Response("unavailable", { status: 503 }) : null));
+    expect(await run(hour(0))).toMatch(/answered 503/);
+    expect(asked).toEqual([ymd(now - DAY)]);
+    down = false;
+    await run(hour(1));
+    expect(asked.slice(1, 3)).toEqual([ymd(now - DAY), ymd(now - 2 * DAY)]);
+    expect((await storedDays()).length).toBe(BACKFILL_DAYS_PER_RUN);
   });
 });

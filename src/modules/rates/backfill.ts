@@ -3,11 +3,13 @@
  * `GET /v1/rates` fetches a day on first use; everything that converts (budgets, the dashboard, net worth,
  * projections, the forecast) reads only stored rates. So a space whose history began before the deployment,
  * or was imported later, would have amounts in other currencies left unconverted on every older day. This
- * hourly task fills the last RATE_HISTORY_DAYS, most recent first, a bounded number of days a run.
+ * hourly task fills the last RATE_HISTORY_DAYS, most recent first, a bounded number of days a run. A day is
+ * filled when the provider has any USD rate stored for it (a partial answer is not completed).
  */
 import type { Services } from "../../env";
 import { addDays, parseYmd, ymdString } from "../../lib/zoned-time";
-import { HUB } from "./convert";
+import { RatesProviderError } from "./client";
+import { HUB, type RateRow } from "./convert";
 import { fetchDailyRates, storeStatements, utcDate } from "./service";
 
 /** How far back the backfill fills: a yearly budget's period, with the rate lookback before it. */
@@ -32,8 +34,16 @@ export async function backfillRates(svc: Services, scheduledTime: number): Promi
     if (!skip.has(d)) days.push(d);
   }
   for (const date of days) {
-    // A provider failure ends the run (it throws): the next run asks again.
-    const rows = await fetchDailyRates(svc, date);
+    let rows: RateRow[];
+    try {
+      rows = await fetchDailyRates(svc, date);
+    } catch (err) {
+      // The provider down or limiting ends the run: the next one asks again. A failure of this day alone (refused,
+      // as a plan's history limit does, or an answer that does not read) is recorded as a day without rates, so
+      // it is asked again only after BACKFILL_RETRY_MS and older days go on.
+      if (!(err instanceof RatesProviderError) || err.transient) throw err;
+      rows = [];
+    }
     await db.batch([
       ...storeStatements(svc, rows),
       db.prepare("INSERT INTO rate_backfill_attempts (date, attempted_at, stored) VALUES (?, ?, ?) ON CONFLICT(date) DO UPDATE SET attempted_at = excluded.attempted_at, stored = excluded.stored")

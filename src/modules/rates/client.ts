@@ -18,7 +18,17 @@ export interface ProviderRates {
   rates: Record<string, string>;
 }
 
-const providerError = (message: string) => new ApiError(502, "PROVIDER_ERROR", message);
+/** The provider failed: `transient` when asking again later may work (unreachable, limiting, 5xx). */
+export class RatesProviderError extends ApiError {
+  constructor(
+    message: string,
+    readonly transient: boolean,
+  ) {
+    super(502, "PROVIDER_ERROR", message);
+  }
+}
+
+const providerError = (message: string, transient = false) => new RatesProviderError(message, transient);
 
 export class RatesClient {
   constructor(
@@ -42,11 +52,11 @@ export class RatesClient {
         new Request(url, { headers: { authorization: `Bearer ${this.apiKey}`, accept: "application/json" }, signal: AbortSignal.timeout(10_000) }),
       );
     } catch {
-      throw providerError("The exchange-rate provider could not be reached");
+      throw providerError("The exchange-rate provider could not be reached", true);
     }
     if (res.status === 404) return null;
     if (res.status === 401 || res.status === 403) throw providerError("The exchange-rate provider refused our credentials");
-    if (!res.ok) throw providerError(`The exchange-rate provider answered ${res.status}`);
+    if (!res.ok) throw providerError(`The exchange-rate provider answered ${res.status}`, res.status === 429 || res.status >= 500);
     let body: unknown;
     try {
       body = await res.json();

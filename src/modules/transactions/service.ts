@@ -440,8 +440,9 @@ export async function updateTransaction(
   if (rest.description !== undefined) set.description = rest.description;
   if (rest.merchantName !== undefined) {
     set.merchantName = rest.merchantName;
-    // What recurring detection and the categorizer match on, as a created transaction's is.
-    set.normalizedMerchant = normalizeMerchant(rest.merchantName);
+    // A manual row's merchant key (what recurring detection and the categorizer match on) follows its merchant, as
+    // at creation. A provider row keeps the provider's: the sync matches its posted version to it by that key.
+    if (row.providerTransactionId === null) set.normalizedMerchant = normalizeMerchant(rest.merchantName);
   }
   if (Object.keys(set).length > 1) {
     const update = svc.db.update(transactions).set(set).where(eq(transactions.id, id)).toSQL();
