@@ -16,7 +16,7 @@ import { DurableObject } from "cloudflare:workers";
 import { ledgerTransactions, transactions, accounts as accountsTable, providerReviewFlags } from "../src/db/schema";
 import { D1_MAX_PARAMS, entityRows, IN_JSON_LIST, insertJsonRows, jsonList, type SqlValue } from "../src/lib/sql";
 import { MAX_MINOR } from "../src/lib/money";
-import { refusedByGuard } from "../src/lib/batch-guard";
+import { GUARD_PREFIX, refusedByGuard } from "../src/lib/batch-guard";
 import { countStatement, GroupBatch, type ReadSlot } from "./group-batch";
 import { type AccountRule, checkAccountPostings, isAccountAddress, isDhanamOwnedAddress } from "../src/modules/ledger/account-rules";
 import { accountIdOf, isUnbounded } from "../src/modules/ledger/addresses";
@@ -106,12 +106,9 @@ const recordsKey = (op: LedgerOp): op is LedgerOp & { idempotency: NonNullable<L
 /** A write that carries its own authorization (operations.ts `WriteGuard`): answered only once its batch commits. */
 const guarded = (op: LedgerOp) => op.kind === "commit" && !!op.guard;
 
-/** How every guard begins: an insert into the table that refuses every row, of what its SELECT finds. */
-const GUARD_PREFIX = "INSERT INTO write_guards (refused) SELECT ";
 /** A guard's condition alone, as a read: a row when the guard would refuse its batch. */
 const guardCondition = (db: D1Database, g: WriteGuard) =>
   db.prepare(g.sql.slice(GUARD_PREFIX.length - "SELECT ".length)).bind(...g.params);
-
 
 /**
  * The answer to a guarded write that did not commit, whatever the reason (refused, replayed, guard

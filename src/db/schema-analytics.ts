@@ -16,8 +16,8 @@ export const exchangeRates = sqliteTable(
 );
 
 /**
- * Past days the rates backfill has asked the provider for (rates/backfill.ts): a day the provider has no
- * rates for is asked again only after a while, so it cannot hold back older days.
+ * Past days the rates backfill has asked the provider for (rates/backfill.ts): a day the provider had no
+ * rates for, refused, or answered unreadably is asked again only after a week, so it cannot hold back older days.
  */
 export const rateBackfillAttempts = sqliteTable("rate_backfill_attempts", {
   date: text("date").primaryKey(),
@@ -74,7 +74,8 @@ export const forecastCache = sqliteTable("forecast_cache", {
 
 /**
  * A space's count of changes to what its forecast is computed from besides the ledger (its currency or
- * zone, its own rates, its recurring decisions), bumped in each change's batch. A forecast computed from a
+ * zone, its own rates, its recurring decisions, its accounts, a transaction's description or merchant; see
+ * forecast-epoch.ts). A forecast computed from a
  * read made before such a change can be written after it; its older epoch keeps it from being served.
  */
 export const forecastEpochs = sqliteTable("forecast_epochs", {

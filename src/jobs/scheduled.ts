@@ -69,7 +69,7 @@ export const cronTasks: Record<string, CronTask[]> = {
 /** The cron entry; tests pass a `clock` to drive time (the Worker uses the system clock). */
 export async function handleScheduled(controller: ScheduledController, env: Env, clock: Clock = systemClock): Promise<void> {
   const svc: Services = { env, db: createDb(env.DB), clock };
-  // A local trigger without ?cron= (wrangler dev's /cdn-cgi/handler/scheduled) runs the hourly tasks.
+  // A local trigger without ?cron= (`/__scheduled` under `wrangler dev --test-scheduled`) runs the hourly tasks.
   const tasks = cronTasks[controller.cron || "0 * * * *"] ?? [];
   for (const task of tasks) {
     try {

@@ -1,8 +1,9 @@
 /**
  * The cached forecast is in the space's currency, over the space's days, at its own rates and with its
- * recurring decisions: a change of any of them (PATCH /v1/spaces/{id}, PUT .../rates, PATCH
- * /v1/analytics/recurring/{id}) must not serve the old one, even when the ledger has not moved and the zone's
- * today is the same day, nor when a forecast read before the change is written after it.
+ * recurring decisions, over its accounts and its transactions' descriptions and merchants: a change of any of
+ * them (PATCH /v1/spaces/{id}, PUT .../rates, PATCH /v1/analytics/recurring/{id}, an account's creation or
+ * patch, a transaction's description or merchant edit) must not serve the old one, even when the ledger has not
+ * moved and the zone's today is the same day, nor when a forecast read before the change is written after it.
  */
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
@@ -50,7 +51,7 @@ describe("the cached forecast after the space's currency or zone changes", () =>
     expect((await ok(a.get(`/v1/analytics/forecast?spaceId=${space.id}`))).cache.hit).toBe(true);
   });
 
-  it("is not served when a forecast read before the change is written after it (the change's drop came first)", async () => {
+  it("is not served when a forecast read before the change is written after it (the change's bump came first)", async () => {
     const { day } = localDays("UTC");
     const changes: [string, (a: ReturnType<typeof api>, spaceId: string) => Promise<unknown>][] = [
       ["currency", (a, id) => ok(a.patch(`/v1/spaces/${id}`, { currency: "EUR" }))],

@@ -37,7 +37,7 @@ describe("budgets in a space with accounts in several currencies", () => {
   let budgetId: string;
   beforeAll(async () => {
     w = await world();
-    // Two days' rates, one entered each way round (MXN/USD 0.05 is USD/MXN 20).
+    // Two days' own USD/MXN rates.
     await ok(w.a.put(`/v1/spaces/${w.spaceId}/rates`, { rates: [{ base: "USD", quote: "MXN", date: day(-1), rate: "17.1234" }, { base: "USD", quote: "MXN", date: day(0), rate: "18.5" }] }));
     budgetId = (await ok(w.a.post("/v1/budgets", {
       spaceId: w.spaceId, name: "Comida", amount: "1000.00", period: "monthly", startDate: day(-1),
@@ -120,7 +120,7 @@ describe("a budget's alert and the dashboard count converted spending", () => {
     const rows = (await events()).results as { payload: string }[];
     expect(rows).toHaveLength(1);
     expect(JSON.parse(rows[0]!.payload)).toMatchObject({ budgetId: b.id, currentSpentDecimal: "400.00", percentageSpent: 80 });
-    // The dashboard's compliance agrees: at risk, not on track.
+    // The dashboard's compliance counts the same converted figure: 520.00 of 500.00, exceeded.
     await w.tx(w.dollars.id, "-6.00", "Groceries", day(0)); // 120.00 MXN more: 520.00, exceeded
     const dash = await ok(w.a.get(`/v1/analytics/dashboard?spaceId=${w.spaceId}`));
     expect(dash.budgetCompliance).toEqual({ onTrack: 0, atRisk: 0, exceeded: 1, total: 1 });

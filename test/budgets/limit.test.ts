@@ -35,7 +35,7 @@ describe("budgets per space", () => {
     const links = await env.DB.prepare("SELECT COUNT(*) AS n FROM budget_categories WHERE budget_id IN (SELECT id FROM budgets WHERE space_id = ?)").bind(spaceId).first<{ n: number }>();
     const orphans = await env.DB.prepare("SELECT COUNT(*) AS n FROM budget_categories WHERE budget_id NOT IN (SELECT id FROM budgets)").first<{ n: number }>();
     expect([links!.n, orphans!.n]).toEqual([4, 0]);
-    // The list reads all of them, in one statement, with their spending.
+    // The list reads all of them, with their spending.
     expect((await ok(a.get(`/v1/budgets?spaceId=${spaceId}`))).length).toBe(MAX_BUDGETS_PER_SPACE);
   });
 });

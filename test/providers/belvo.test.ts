@@ -168,6 +168,10 @@ describe("Belvo", () => {
     expect((await waitForJob(((await res.json()) as any).action.split(":")[1])).status).toBe("completed");
     const row = await env.DB.prepare("SELECT status, merchant_name, notes, tags FROM transactions WHERE id = ?").bind(pending[0]!.id).first();
     expect(row).toEqual({ status: "posted", merchant_name: "My favourite shop", notes: "split with Ana", tags: JSON.stringify(["shared"]) });
-    expect((await liveRows(spaceId)).filter((r) => r.notes === "split with Ana")).toHaveLength(1);
+    const live = await liveRows(spaceId);
+    expect(live.filter((r) => r.notes === "split with Ana")).toHaveLength(1);
+    // Both pending rows replaced in place by their posted versions, and no second posted row for the purchase.
+    expect(pending.map((p) => live.find((r) => r.id === p.id)?.status)).toEqual(["posted", "posted"]);
+    expect(live.filter((r) => r.amount === pending[0]!.amount && r.status === "posted")).toHaveLength(1);
   });
 });

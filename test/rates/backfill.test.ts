@@ -117,11 +117,24 @@ describe("the rates backfill and a provider that fails", () => {
     let h = 0;
     for (; h < Math.ceil(RATE_HISTORY_DAYS / BACKFILL_DAYS_PER_RUN) + 1; h++) await run(hour(h));
     const refused = asked.filter((d) => d < horizon);
+    expect(refused).toHaveLength(RATE_HISTORY_DAYS - 365);
     expect(new Set(refused).size).toBe(refused.length);
     const before = asked.length;
     for (let k = 0; k < 24; k++, h++) await run(hour(h));
     // A day of hourly runs asks only for the day that has just become past, not for a refused one.
-    expect(asked.slice(before).filter((d) => d < horizon)).toEqual([]);
+    expect(asked.slice(before)).toEqual([ymd(now)]);
+  });
+
+  it("ends its run, recording nothing, when our credentials are refused, and goes on once they work", async () => {
+    await env.DB.batch([env.DB.prepare("DELETE FROM exchange_rates"), env.DB.prepare("DELETE FROM rate_backfill_attempts")]);
+    let refused = true;
+    const asked = provider(() => (refused ? Response.json({ error: "invalid key" }, { status: 401 }) : null));
+    expect(await run(hour(0))).toMatch(/refused our credentials/);
+    expect(asked).toEqual([ymd(now - DAY)]);
+    expect((await env.DB.prepare("SELECT COUNT(*) AS n FROM rate_backfill_attempts").first<{ n: number }>())!.n).toBe(0);
+    refused = false;
+    await run(hour(1));
+    expect((await storedDays()).length).toBe(BACKFILL_DAYS_PER_RUN);
   });
 
   it("ends its run when the provider is down, and asks the same day first at the next run", async () => {

@@ -20,10 +20,11 @@
  *   ledger's balance now; the first day an account that may not go negative
  *   would, is a risk factor.
  *
- * Cached per space in D1 (forecast_cache) with the ledger sequence it was
- * computed from: served while it is the same local day and fewer than
- * `LARGE_CHANGE` ledger transactions have been committed since; recomputed
- * otherwise, nightly by cron, and after a decision or a manual rate changes.
+ * Cached per space in D1 (forecast_cache) with the ledger sequence and the
+ * space's forecast epoch (forecast-epoch.ts) it was computed from: served while
+ * it is the same local day, the epoch is the space's, and fewer than
+ * `LARGE_CHANGE` ledger transactions (none dated ahead) have been committed
+ * since; recomputed otherwise on the next read, and nightly by cron.
  */
 import type { AuthContext, Services } from "../../env";
 import type { SqlGuard } from "../../lib/sql";
@@ -416,7 +417,10 @@ export async function computeForecast(svc: Services, space: SpaceInfo, nowMs: nu
 
 export type Forecast = Awaited<ReturnType<typeof computeForecast>>;
 
-/** The state of the space the cache is keyed by: its ledger's, and its forecast epoch (forecast-epoch.ts). */
+/**
+ * The state of the space the cache is keyed by: its ledger's, and its forecast epoch (forecast-epoch.ts). The
+ * cron keys by the epoch it read with the space's currency and zone, not by the one `ledgerState` reads.
+ */
 interface LedgerState {
   seq: number;
   count: number;

@@ -5,7 +5,7 @@
  * rounded half-even once per budgeted category, so a budget's spent is the sum of its categories'. An
  * amount with no rate is not counted: the budget's `conversion` report lists it, and says `complete: false`.
  */
-import { type ConversionReport, Converter, RateBook } from "../rates/convert";
+import { type ConversionReport, Converter, RateBook, type RateRow } from "../rates/convert";
 import { roundHalfEven } from "../rates/exact";
 import type { BudgetRow, Spending } from "./spending";
 
@@ -24,8 +24,11 @@ export const BUDGET_ROUNDING = "half-even, once per budgeted category, to the cu
  */
 export function convertSpendings(items: { budget: Pick<BudgetRow, "currency" | "name">; spending: Spending }[], book = new RateBook([])): ConvertedSpending[] {
   if (items.every((i) => i.spending.foreign.length === 0)) return items.map((i) => ({ ...i.spending, conversion: null }));
-  // Budgets read together share one list of rates: each list goes into the book once.
-  for (const rates of new Set(items.map((i) => i.spending.rates))) book.add(rates);
+  // Budgets read together share one list of rates, and budgets read apart (the alerts) bring copies of the
+  // same rows: each row goes into the book once.
+  const rows = new Map<string, RateRow>();
+  for (const rates of new Set(items.map((i) => i.spending.rates))) for (const r of rates) rows.set(`${r.base}|${r.quote}|${r.date}|${r.source}`, r);
+  book.add([...rows.values()]);
   return items.map(({ budget, spending }) => {
     if (spending.foreign.length === 0) return { ...spending, conversion: null };
     const byKey = new Map<string, Spending["foreign"]>();

@@ -5,7 +5,7 @@ import { budgetCategories, budgets } from "../../db/schema";
 import { chunkRows, nonEmpty } from "../../db/client";
 import { notFound, validationFailed } from "../../lib/errors";
 import { batchGuard, refusedByGuard } from "../../lib/batch-guard";
-import { entityRows, insertJsonRows } from "../../lib/sql";
+import { entityRows, insertEntities } from "../../lib/sql";
 import { MAX_BUDGETS_PER_SPACE } from "./schemas";
 import { newId } from "../../lib/ids";
 import { type Currency, CURRENCY_SCALES, formatMinor, toMajorNumber } from "../../lib/money";
@@ -114,13 +114,12 @@ export async function createBudget(
 async function insertBudget(svc: Services, row: BudgetRow, links: (typeof budgetCategories.$inferInsert)[]) {
   const db = svc.env.DB;
   const b = entityRows(budgets, [row]);
-  const l = entityRows(budgetCategories, links);
   try {
     await db.batch([
       db.prepare(`INSERT INTO ${b.table} (${b.columns.join(", ")}) SELECT ${b.columns.map(() => "?").join(", ")} WHERE (SELECT COUNT(*) FROM ${b.table} WHERE space_id = ?) < ?`)
         .bind(...b.rows[0]!, row.spaceId, MAX_BUDGETS_PER_SPACE),
       batchGuard(db, "EXISTS (SELECT 1 FROM budgets WHERE id = ?)", [row.id]),
-      ...insertJsonRows(db, l.table, l.columns, l.rows),
+      ...insertEntities(db, budgetCategories, links),
     ]);
   } catch (err) {
     if (!refusedByGuard(err)) throw err;

@@ -3,13 +3,13 @@
  * `GET /v1/rates` fetches a day on first use; everything that converts (budgets, the dashboard, net worth,
  * projections, the forecast) reads only stored rates. So a space whose history began before the deployment,
  * or was imported later, would have amounts in other currencies left unconverted on every older day. This
- * hourly task fills the last RATE_HISTORY_DAYS, most recent first, a bounded number of days a run. A day is
- * filled when the provider has any USD rate stored for it (a partial answer is not completed).
+ * hourly task fills the last RATE_HISTORY_DAYS, most recent first, a bounded number of days a run. A day counts
+ * as filled once any USD rate of it is stored (a partial answer is not completed); a day the provider had none
+ * for, refused, or answered unreadably is recorded and asked again after BACKFILL_RETRY_MS.
  */
 import type { Services } from "../../env";
-import { addDays, parseYmd, ymdString } from "../../lib/zoned-time";
 import { RatesProviderError } from "./client";
-import { HUB, type RateRow } from "./convert";
+import { daysBefore, HUB, type RateRow } from "./convert";
 import { fetchDailyRates, storeStatements, utcDate } from "./service";
 
 /** How far back the backfill fills: a yearly budget's period, with the rate lookback before it. */
@@ -22,15 +22,15 @@ export const BACKFILL_RETRY_MS = 7 * 86_400_000;
 /** Fetches and stores the rates of the most recent past days that have none; returns the days asked. */
 export async function backfillRates(svc: Services, scheduledTime: number): Promise<string[]> {
   const db = svc.env.DB;
-  const yesterday = ymdString(addDays(parseYmd(utcDate(scheduledTime)), -1));
-  const first = ymdString(addDays(parseYmd(yesterday), -(RATE_HISTORY_DAYS - 1)));
+  const yesterday = daysBefore(utcDate(scheduledTime), 1);
+  const first = daysBefore(yesterday, RATE_HISTORY_DAYS - 1);
   const [stored, asked] = await db.batch<{ date: string }>([
     db.prepare("SELECT DISTINCT date FROM exchange_rates WHERE base = ? AND date >= ? AND date <= ?").bind(HUB, first, yesterday),
     db.prepare("SELECT date FROM rate_backfill_attempts WHERE date >= ? AND attempted_at > ?").bind(first, svc.clock.now() - BACKFILL_RETRY_MS),
   ]);
   const skip = new Set([...stored!.results, ...asked!.results].map((r) => r.date));
   const days: string[] = [];
-  for (let d = yesterday; d >= first && days.length < BACKFILL_DAYS_PER_RUN; d = ymdString(addDays(parseYmd(d), -1))) {
+  for (let d = yesterday; d >= first && days.length < BACKFILL_DAYS_PER_RUN; d = daysBefore(d, 1)) {
     if (!skip.has(d)) days.push(d);
   }
   for (const date of days) {
@@ -38,10 +38,11 @@ export async function backfillRates(svc: Services, scheduledTime: number): Promi
     try {
       rows = await fetchDailyRates(svc, date);
     } catch (err) {
-      // The provider down or limiting ends the run: the next one asks again. A failure of this day alone (refused,
-      // as a plan's history limit does, or an answer that does not read) is recorded as a day without rates, so
-      // it is asked again only after BACKFILL_RETRY_MS and older days go on.
-      if (!(err instanceof RatesProviderError) || err.transient) throw err;
+      // A failure of the provider's (down, limiting, our credentials refused) ends the run: the next one asks
+      // again. A failure of this day alone (a 403, as a plan's history limit answers, or an answer that does not
+      // read) is recorded as a day without rates, so it is asked again only after BACKFILL_RETRY_MS and older
+      // days go on.
+      if (!(err instanceof RatesProviderError) || err.providerWide) throw err;
       rows = [];
     }
     await db.batch([

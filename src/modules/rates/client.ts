@@ -18,17 +18,20 @@ export interface ProviderRates {
   rates: Record<string, string>;
 }
 
-/** The provider failed: `transient` when asking again later may work (unreachable, limiting, 5xx). */
+/**
+ * The provider failed. `providerWide`: the failure is not the day's but the provider's or ours (unreachable,
+ * limiting, 5xx, our credentials refused), so asking for another day now would fail the same way.
+ */
 export class RatesProviderError extends ApiError {
   constructor(
     message: string,
-    readonly transient: boolean,
+    readonly providerWide: boolean,
   ) {
     super(502, "PROVIDER_ERROR", message);
   }
 }
 
-const providerError = (message: string, transient = false) => new RatesProviderError(message, transient);
+const providerError = (message: string, providerWide = false) => new RatesProviderError(message, providerWide);
 
 export class RatesClient {
   constructor(
@@ -55,7 +58,9 @@ export class RatesClient {
       throw providerError("The exchange-rate provider could not be reached", true);
     }
     if (res.status === 404) return null;
-    if (res.status === 401 || res.status === 403) throw providerError("The exchange-rate provider refused our credentials");
+    if (res.status === 401) throw providerError("The exchange-rate provider refused our credentials", true);
+    // A refusal of this request: what a plan limited in history answers for older days.
+    if (res.status === 403) throw providerError("The exchange-rate provider refused this request (403)");
     if (!res.ok) throw providerError(`The exchange-rate provider answered ${res.status}`, res.status === 429 || res.status >= 500);
     let body: unknown;
     try {

@@ -154,7 +154,7 @@ export async function putSpaceRates(svc: Services, auth: AuthContext, spaceId: s
       upserts.map(([b, q, d, r]) => [spaceId, b, q, d, r, auth.userId, now, now]),
       "ON CONFLICT(space_id, base, quote, date) DO UPDATE SET rate = excluded.rate, set_by = excluded.set_by, updated_at = excluded.updated_at"),
     ...deletes.map(([b, q, d]) => db.prepare("DELETE FROM space_rates WHERE space_id = ? AND base = ? AND quote = ? AND date = ?").bind(spaceId, b, q, d)),
-    // Forecasts converted at the old rates are recomputed.
+    // A forecast converted at the old rates is no longer served (forecast-epoch.ts).
     bumpForecastEpoch(db, spaceId),
   ];
   await db.batch(stmts);

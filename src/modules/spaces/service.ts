@@ -131,7 +131,8 @@ export async function updateSpace(
   const now = svc.clock.now();
   const updated = { ...m.space, ...patch, updatedAt: now };
   const update = svc.db.update(spaces).set({ ...patch, updatedAt: now }).where(eq(spaces.id, spaceId));
-  // The cached forecast is in the space's currency, over its days: computed again after either changes.
+  // The cached forecast is in the space's currency, over its days: a change of either bumps the forecast epoch,
+  // judged on the row this update overwrites, in its batch.
   if (patch.currency !== undefined || patch.timezone !== undefined) {
     const q = update.toSQL();
     const db = svc.env.DB;

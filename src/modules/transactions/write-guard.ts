@@ -5,6 +5,7 @@
  * D1 round trip, made by the ledger.
  */
 import type { Services } from "../../env";
+import { GUARD_PREFIX } from "../../lib/batch-guard";
 import type { PostCommitRead, WriteGuard } from "../ledger/operations";
 import type { SessionRow } from "../auth/tokens";
 import { atLeast, ROLES } from "../spaces/access";
@@ -20,7 +21,7 @@ const WRITER_ROLES = ROLES.filter((r) => atLeast(r, "member")).map((r) => `'${r}
  * conditions, in the same tables, that the ordinary checks read (accountFor, requireRole,
  * requireInSpace, requireCurrency).
  */
-const guardSql = (last: string) => `INSERT INTO write_guards (refused) SELECT 1 WHERE NOT (
+const guardSql = (last: string) => `${GUARD_PREFIX}1 WHERE NOT (
   EXISTS (SELECT 1 FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ? AND s.user_id = ? AND s.revoked_at IS NULL AND s.expires_at > ?)
   AND EXISTS (SELECT 1 FROM space_members m JOIN spaces sp ON sp.id = m.space_id
                WHERE m.space_id = ? AND m.user_id = ? AND m.role IN (${WRITER_ROLES}) AND sp.deleted_at IS NULL AND sp.timezone = ?)
