@@ -25,7 +25,7 @@ import { applyPostings, isFailure, reversePostings, volumeKey } from "../src/mod
 import type { LedgerOp, LedgerResult, SideEffect, WriteGuard } from "../src/modules/ledger/operations";
 import { type CategorizedRow, counterpartyOf, ledgerCounterparty, reclassPosting } from "../src/modules/ledger/reclassification";
 import { txFromRow } from "../src/modules/ledger/rows";
-import type { CommittedTx, Entry, LedgerFailure, Metadata, Posting, StoredVolume, TxIntent } from "../src/modules/ledger/types";
+import type { CommittedTx, Entry, LedgerFailure, Posting, StoredVolume, TxIntent } from "../src/modules/ledger/types";
 import { byValueDate, firstOutOfRange, type GapRow, gapStatements, isBackDated } from "../src/modules/ledger/value-dates";
 
 interface ChainState {

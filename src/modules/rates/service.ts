@@ -6,7 +6,7 @@
 import type { AuthContext, Services } from "../../env";
 import { validationFailed, type ErrorDetail } from "../../lib/errors";
 import { FIAT_CURRENCIES, CURRENCIES, plainDecimal } from "../../lib/money";
-import { insertRows, jsonList } from "../../lib/sql";
+import { insertRows } from "../../lib/sql";
 import { readSpace, requireSpaceRole, withSessionCheck } from "../spaces/access";
 import { bumpForecastEpoch } from "../analytics/forecast-epoch";
 import { checkSpaceBudgetAlerts } from "../budgets/alerts";

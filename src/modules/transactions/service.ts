@@ -6,7 +6,7 @@
  */
 import { eq } from "drizzle-orm";
 import type { AuthContext, Services } from "../../env";
-import { accounts, transactions } from "../../db/schema";
+import { transactions } from "../../db/schema";
 import { iso } from "../../lib/clock";
 import { instantIn } from "../../lib/dates";
 import { IN_JSON_LIST, inJsonList, jsonList } from "../../lib/sql";
