@@ -4,7 +4,8 @@
 // inspector) on a fresh state, then drives health checks, Dhanam writes into one space and list
 // pages of that space at 16 clients, reading the server's CPU from /proc around each phase. Rounds
 // alternate the commits (a, b, a, b, ...) so drift of the machine falls on both alike.
-//   node bench/cpu-ab.mjs <ref-a> <ref-b> [rounds=2]   (AB_WRITES=uncategorized: writes without categoryId)
+//   node bench/cpu-ab.mjs <ref-a> <ref-b> [rounds=2]   (AB_WRITES=uncategorized: writes without categoryId;
+//   AB_SPACES=8: the writes round robin over 8 spaces, as the speed scenario's eight-space row does)
 // A ref may carry Worker variables: `HEAD,LOG_LEVEL=error` serves HEAD with LOG_LEVEL set to error.
 import { benchUser } from "./lib/api.mjs";
 import { run } from "./lib/load.mjs";
@@ -20,6 +21,7 @@ const rounds = Number(args.find(isRounds) ?? 2);
 const refs = args.filter((a) => !isRounds(a));
 const N = { health: 900, writes: 300, list: 300 };
 const C = 16;
+const SPACES = Number(process.env.AB_SPACES ?? 1);
 
 const out = [];
 for (let r = 0; r < rounds; r++) {
@@ -38,13 +40,16 @@ for (let r = 0; r < rounds; r++) {
       };
       await run({ total: 300, concurrency: C, makeRequest: () => api.get("/v1/health") });
       const health = await cpu(N.health, () => run({ total: N.health, concurrency: C, makeRequest: () => api.get("/v1/health") }));
-      const s = await dhanamSpace(api, "ab");
-      await run({ total: 50, concurrency: C, makeRequest: (i) => api.post("/v1/transactions", { spaceId: s.id, accountId: s.accountId, ...dhanamWrite(i, "warm", s.cats).body }) });
+      const spaces = [];
+      for (let k = 0; k < SPACES; k++) spaces.push(await dhanamSpace(api, `ab-${k}`));
+      const s = spaces[0];
+      await run({ total: 50, concurrency: C, makeRequest: (i) => { const t = spaces[i % SPACES]; return api.post("/v1/transactions", { spaceId: t.id, accountId: t.accountId, ...dhanamWrite(i, "warm", t.cats).body }); } });
       const statuses = {};
       const writes = await cpu(N.writes, () => run({
         total: N.writes, concurrency: C,
         makeRequest: async (i) => {
-          const body = { spaceId: s.id, accountId: s.accountId, ...dhanamWrite(i, "ab", s.cats).body };
+          const t = spaces[i % SPACES];
+          const body = { spaceId: t.id, accountId: t.accountId, ...dhanamWrite(i, "ab", t.cats).body };
           // AB_WRITES=uncategorized: no write names a category (each is categorized automatically).
           if (process.env.AB_WRITES === "uncategorized") delete body.categoryId;
           const res = await api.post("/v1/transactions", body);
@@ -53,7 +58,7 @@ for (let r = 0; r < rounds; r++) {
         },
       }));
       const list = await cpu(N.list, () => run({ total: N.list, concurrency: C, makeRequest: (i) => api.get(`/v1/transactions?spaceId=${s.id}&limit=50&offset=${(i % 6) * 50}`) }));
-      const row = { round: r + 1, ref: server.source, vars, health, writes, list, writeStatuses: statuses, load: loadavg()[0].toFixed(2) };
+      const row = { round: r + 1, ref: server.source, vars, spaces: SPACES, health, writes, list, writeStatuses: statuses, load: loadavg()[0].toFixed(2) };
       out.push(row);
       console.log(JSON.stringify(row));
     } finally {
