@@ -8,6 +8,7 @@ import { Hono } from "hono";
 import type { AppEnv } from "../env";
 import { webhookReceiver } from "./webhook-receiver";
 import { pricesSandbox } from "./prices";
+import { securitiesSandbox } from "./securities";
 import { zapperSandbox } from "./zapper";
 import { gamingSandbox } from "./gaming";
 import { ratesSandbox } from "./rates";
@@ -44,6 +45,7 @@ sandboxRoutes.use("*", async (c, next) => {
 // Simulators (one line each):
 sandboxRoutes.route("/webhook-receiver", webhookReceiver);
 sandboxRoutes.all("/prices/*", (c) => pricesSandbox.fetch(c.req.raw, c.env));
+sandboxRoutes.all("/securities/*", (c) => securitiesSandbox.fetch(c.req.raw, c.env));
 sandboxRoutes.all("/zapper/*", (c) => zapperSandbox.fetch(c.req.raw, c.env));
 sandboxRoutes.all("/gaming/*", (c) => gamingSandbox.fetch(c.req.raw, c.env));
 sandboxRoutes.route("/rates", ratesSandbox);

@@ -143,17 +143,17 @@ describe("crypto and securities in net worth", () => {
     await createAccount(u, sid, { name: "Cash", openingBalance: "100.00" });
     await createAccount(u, sid, { name: "Bitcoin", type: "crypto", currency: "BTC", openingBalance: "0.025" });
     const brokerage = await createAccount(u, sid, { name: "Brokerage", type: "brokerage", openingBalance: "1000.00" });
-    await ok(a.post("/v1/transactions", { spaceId: sid, accountId: brokerage.id, description: "Apple", date: localDays("UTC").day(-1), trade: { symbol: "AAPL", side: "buy", quantity: "2", unitPrice: "100", fees: "0" } }));
+    await ok(a.post("/v1/transactions", { spaceId: sid, accountId: brokerage.id, description: "A private company", date: localDays("UTC").day(-1), trade: { symbol: "PRIVCO", side: "buy", quantity: "2", unitPrice: "100", fees: "0" } }));
     const { body } = await a.get(`/v1/analytics/dashboard?spaceId=${sid}&period=7d`);
     const price = sandboxPrice("bitcoin", "usd", new Date().toISOString().slice(0, 10))!;
     // 2,500,000 sats × price / 10^8 BTC per sat, in cents, rounded once (half-even).
     const btcCents = roundHalfEven(mul(mul(frac(2_500_000n), parseRate(price)!), frac(100n, 100_000_000n)));
-    // Cash 100 + brokerage cash 800 + BTC; the 2 AAPL units have no market price.
+    // Cash 100 + brokerage cash 800 + BTC; the 2 PRIVCO units have no market price (the securities feed does not list it).
     expect(body.netWorth.currentDecimal).toBe(formatMinor(90_000n + btcCents, 2));
     expect(body.conversion.ratesUsed.find((r: any) => r.base === "BTC")).toMatchObject({ quote: "USD", rate: price });
     expect(body.conversion.ratesUsed.find((r: any) => r.base === "BTC").source).toMatch(/^market:/);
-    expect(body.conversion.unconverted.some((x: any) => x.currency === "AAPL" && x.amountDecimal === "2.00000000")).toBe(true);
-    expect(body.notes.join("\n")).toMatch(/No market price for AAPL/);
+    expect(body.conversion.unconverted.some((x: any) => x.currency === "PRIVCO" && x.amountDecimal === "2.00000000")).toBe(true);
+    expect(body.notes.join("\n")).toMatch(/No market price for PRIVCO/);
     expect(body.accounts).toMatchObject({ total: 3, banking: 1, crypto: 1, investment: 1 });
   });
 });

@@ -377,9 +377,9 @@ describe("projections: defaults from the ledger", () => {
     expect(t.status, JSON.stringify(t.body)).toBe(201);
     // Older than 12 months: counts in net worth, not in the contribution.
     await txn({ amount: 999, description: "Old bonus", date: "2020-01-15" });
-    // A trade: its cash counts (−1895.00); the AAPL position has no market price here and is named in a note, not valued.
+    // A trade: its cash counts (−1895.00); the position in a company no feed lists has no market price and is named in a note, not valued.
     const brokerage = await createAccount(u, spaceId, { name: "Brokerage", type: "brokerage", openingBalance: 5000 });
-    const trade = await a.post("/v1/transactions", { spaceId, accountId: brokerage.id, description: "Apple", date: today, trade: { symbol: "AAPL", side: "buy", quantity: "10", unitPrice: "189.50", fees: "0" } });
+    const trade = await a.post("/v1/transactions", { spaceId, accountId: brokerage.id, description: "A private company", date: today, trade: { symbol: "PRIVCO", side: "buy", quantity: "10", unitPrice: "189.50", fees: "0" } });
     expect(trade.status, JSON.stringify(trade.body)).toBe(201);
     // A manual asset counts once, at its value.
     const car = await a.post("/v1/assets", { spaceId, name: "Car", type: "vehicle", currency: "USD", value: "7250.00" });
@@ -397,7 +397,7 @@ describe("projections: defaults from the ledger", () => {
     expect(p.annualContributionDecimal).toBe("3820.09");
     expect(p.sources).toMatchObject({ startingNetWorth: "ledger", annualContribution: "ledger" });
     expect(p.currency).toBe("USD");
-    expect(res.body.notes.join(" ")).toMatch(/AAPL/);
+    expect(res.body.notes.join(" ")).toMatch(/PRIVCO/);
     expect(res.body.notes.join(" ")).not.toMatch(/excludes .* MXN/);
     // The same figure as the dashboard's net worth.
     const dash = await a.get(`/v1/analytics/dashboard?spaceId=${spaceId}&period=30d`);

@@ -52,8 +52,8 @@ export const holdingsSources: RegisteredSource[] = [
 
 /**
  * Market prices of coins and securities (symbol → price in `quote`, exact
- * decimal strings), today's. Wired to the prices module's `getPrices` (crypto
- * branch); a symbol it cannot price is absent, and its holdings are reported
+ * decimal strings), today's. Wired to the prices module's `getPrices`, coins
+ * and (in USD) securities; a symbol it cannot price is absent, and its holdings are reported
  * as unconverted with a note, never as 0. `cached`, when given, is the
  * price cache's rows already read in the caller's batch (see prices'
  * `latestPricesStatement`), so only a price missing today costs a trip.
@@ -66,5 +66,5 @@ export type MarketPriceLookup = (
 ) => Promise<{ symbol: string; price: string; date: string; source: string; stale: boolean }[]>;
 export const marketPrices: { lookup: MarketPriceLookup | null } = {
   lookup: async (svc, symbols, quote, cached) =>
-    [...(await getPrices(svc, symbols, quote, cached)).values()].map((p) => ({ symbol: p.symbol, price: p.priceDecimal, date: p.day, source: p.source, stale: p.stale })),
+    [...(await getPrices(svc, symbols, quote, cached, { securities: true })).values()].map((p) => ({ symbol: p.symbol, price: p.priceDecimal, date: p.day, source: p.source, stale: p.stale })),
 };

@@ -11,7 +11,8 @@ import { addDays, parseYmd, ymdString } from "../../lib/zoned-time";
 import { addMonths } from "../budgets/periods";
 import { Converter, type DatedAmount, daysBefore, LOOKBACK_DAYS, RateBook, scaleOf } from "../rates/convert";
 import { IN_JSON_LIST, jsonList, type SqlGuard } from "../../lib/sql";
-import { priceDay, type PriceRow } from "../prices/service";
+import { isSecuritySymbol, priceDay, type PriceRow } from "../prices/service";
+import { SECURITIES_QUOTE } from "../prices/securities-client";
 import { roundHalfEven } from "../rates/exact";
 import { balancesAt, holdingsFromBalances } from "./ledger-holdings";
 import { type PastPriceRow, type ValuationData, valuationReads, type ValuationWindow, windowCovers } from "./valuation-reads";
@@ -55,7 +56,11 @@ export async function valuationBook(svc: Services, data: ValuationData, holdings
   return book;
 }
 
-/** Adds market prices (coins, securities) to the rate book as SYMBOL→currency rates, when a prices module is wired. */
+/**
+ * Adds market prices (coins, securities) to the rate book as SYMBOL→currency rates, when a prices module is
+ * wired. Coins are priced in the space's currency; a security the feed prices only in USD goes in as
+ * SYMBOL→USD, and the book converts it on through the day's USD rate like any other amount.
+ */
 export async function addMarketPrices(
   svc: Services,
   book: RateBook,
@@ -69,6 +74,8 @@ export async function addMarketPrices(
   const fiat = new Set<string>(FIAT_CURRENCIES);
   const symbols = [...new Set(holdings.filter((h) => h.valueMinor !== 0n && !fiat.has(h.currency)).map((h) => h.currency))].sort();
   if (symbols.length === 0) return;
+  // The quote each symbol's cached prices count in: the space's, and USD too for securities.
+  const counts = (r: { symbol: string; quote: string }) => r.quote === quote || (r.quote === SECURITIES_QUOTE && isSecuritySymbol(r.symbol));
   if (fromDate < asOfDate) {
     // Earlier days: the prices the market feed cached on those days (its market_prices table), when it has them.
     try {
@@ -76,10 +83,10 @@ export async function addMarketPrices(
       const wanted = new Set(symbols);
       const past = cached
         ? cached.past.filter((r) => wanted.has(r.symbol) && r.day >= floor && r.day < asOfDate)
-        : (await svc.env.DB.prepare(`SELECT symbol, day, price_decimal, source FROM market_prices WHERE quote = ? AND symbol ${IN_JSON_LIST} AND day >= ? AND day < ?`)
+        : (await svc.env.DB.prepare(`SELECT symbol, quote, day, price_decimal, source FROM market_prices WHERE quote IN (?, '${SECURITIES_QUOTE}') AND symbol ${IN_JSON_LIST} AND day >= ? AND day < ?`)
             .bind(quote, jsonList(symbols), floor, asOfDate)
             .all<PastPriceRow>()).results;
-      book.add(past.map((r) => ({ base: r.symbol, quote, date: r.day, rate: r.price_decimal, source: `market:${r.source}` })));
+      book.add(past.filter(counts).map((r) => ({ base: r.symbol, quote: r.quote, date: r.day, rate: r.price_decimal, source: `market:${r.source}` })));
     } catch {
       // No price history table (prices module absent): earlier days stay unpriced, as reported.
     }
@@ -89,9 +96,11 @@ export async function addMarketPrices(
     return;
   }
   try {
-    const prices = await marketPrices.lookup(svc, symbols, quote, cached?.latest);
+    const prices = (await marketPrices.lookup(svc, symbols, quote, cached?.latest)).map((p) => ({ ...p, quote }));
+    const securities = symbols.filter((s) => quote !== SECURITIES_QUOTE && isSecuritySymbol(s) && !prices.some((p) => p.symbol === s));
+    if (securities.length) prices.push(...(await marketPrices.lookup(svc, securities, SECURITIES_QUOTE, cached?.latest)).map((p) => ({ ...p, quote: SECURITIES_QUOTE })));
     // Today's prices (by UTC day) value today's holdings in the space's day; earlier days have no price of their own.
-    book.add(prices.map((p) => ({ base: p.symbol, quote, date: p.date < asOfDate ? p.date : asOfDate, rate: p.price, source: `market:${p.source}` })));
+    book.add(prices.map((p) => ({ base: p.symbol, quote: p.quote, date: p.date < asOfDate ? p.date : asOfDate, rate: p.price, source: `market:${p.source}` })));
     for (const p of prices) if (p.stale) notes.push(`The ${p.symbol} price is from ${p.date}: the market feed has nothing newer`);
     const priced = new Set(prices.map((p) => p.symbol));
     const unpriced = symbols.filter((s) => !priced.has(s));

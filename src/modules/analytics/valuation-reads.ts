@@ -29,6 +29,7 @@ export interface ValuationWindow {
 
 export interface PastPriceRow {
   symbol: string;
+  quote: string;
   day: string;
   price_decimal: string;
   source: string;
@@ -102,8 +103,10 @@ export function valuationReads(db: D1Database, space: SqlGuard, w: ValuationWind
         WHERE space_id = (SELECT id FROM sp) AND base IN ${CODES} AND quote IN ${CODES} AND date >= ? AND date <= ?`,
       floor, w.toDate,
     ),
-    withCodes(`SELECT symbol, day, price_decimal, source FROM market_prices WHERE quote = ${SPACE_CURRENCY} AND symbol IN ${CODES} AND day >= ? AND day < ?`, floor, w.toDate),
+    // Coins are cached in the space's currency; securities in USD (the securities feed's only quote).
+    withCodes(`SELECT symbol, quote, day, price_decimal, source FROM market_prices WHERE quote IN (${SPACE_CURRENCY}, 'USD') AND symbol IN ${CODES} AND day >= ? AND day < ?`, floor, w.toDate),
     withCodes(latestPricesSql(SPACE_CURRENCY, "SELECT c FROM codes"), w.priceDay),
+    withCodes(latestPricesSql("'USD'", "SELECT c FROM codes"), w.priceDay),
   ];
   const read = (results: D1Result[]): ValuationData => {
     let i = 0;
@@ -112,7 +115,9 @@ export function valuationReads(db: D1Database, space: SqlGuard, w: ValuationWind
     const bal = balances.map(next);
     const sources = holdingsSources.map(() => next().results);
     const rates = [...(next().results as RateRow[]), ...(next().results as RateRow[])];
-    return { window: w, accounts, balances: bal, sources, rates, pastPrices: next().results as PastPriceRow[], latestPrices: next().results as PriceRow[] };
+    const pastPrices = next().results as PastPriceRow[];
+    const latestPrices = [...(next().results as PriceRow[]), ...(next().results as PriceRow[])];
+    return { window: w, accounts, balances: bal, sources, rates, pastPrices, latestPrices };
   };
   return { statements, read };
 }

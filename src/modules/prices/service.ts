@@ -1,7 +1,9 @@
 /**
  * Market prices for the rest of the app (ESG weights, crypto balances, DeFi
  * and gaming values, net worth). One price per asset, quote currency and UTC
- * day is fetched from the market API and cached in D1 (`market_prices`); when
+ * day is fetched from the market API (coins) or, for a caller that asks for
+ * them, the securities feed (stocks and ETFs, in USD only) and cached in D1
+ * (`market_prices`); when
  * the API cannot answer, the latest cached day is used and, if that price is
  * more than a day old, it says so (`stale: true`). A symbol with no price at
  * all is absent from the result: callers never get an invented value.
@@ -10,8 +12,10 @@ import type { Services } from "../../env";
 import { iso } from "../../lib/clock";
 import { logError } from "../../lib/log";
 import { IN_JSON_LIST, insertRows, jsonList } from "../../lib/sql";
+import { CURRENCY_SCALES } from "../../lib/money";
 import { coinIdOf } from "./assets";
 import { fetchHistoricalPrice, fetchSimplePrices, priceSource, type QuotedPrice } from "./client";
+import { fetchLatestClose, SECURITIES_QUOTE, securitiesSource, type SecurityClose } from "./securities-client";
 
 export interface Price {
   symbol: string;
@@ -24,6 +28,24 @@ export interface Price {
 
 /** A price whose provider update is older than this is stale. */
 export const PRICE_STALE_AFTER_MS = 86_400_000;
+/** A security's close is stale when older than this: markets close for weekends, and for a holiday beside one. */
+export const SECURITY_STALE_AFTER_MS = 4 * 86_400_000;
+
+/**
+ * A symbol the securities feed is asked about: neither a coin the market API lists nor a currency of an
+ * account (a trade's units of a stock or fund, AAPL, VOO).
+ */
+export const isSecuritySymbol = (symbol: string) => coinIdOf(symbol) === undefined && !Object.prototype.hasOwnProperty.call(CURRENCY_SCALES, symbol);
+
+/** Tickers asked at most this many at a time (one request each): a space holds a handful. */
+const SECURITIES_PER_CALL = 20;
+
+/**
+ * Tickers the feed did not list, and the UTC day it said so: not asked again that day by this isolate, so a
+ * symbol no feed prices (a delisted fund) costs one request a day, not one a read. Bounded (cleared when full).
+ */
+const unlistedOn = new Map<string, string>();
+const MAX_UNLISTED = 10_000;
 
 /** The UTC day (YYYY-MM-DD) prices are cached under for instant `ms`. */
 export const priceDay = (ms: number) => iso(ms).slice(0, 10);
@@ -61,7 +83,7 @@ const LATEST_SQL = latestPricesSql("?", "SELECT value FROM json_each(?)");
  * read them in its own batch (rows of other symbols or quotes are ignored);
  * then only a price the cache lacks today costs a round trip.
  */
-export async function getPrices(svc: Services, symbols: string[], quote: string, cached?: PriceRow[]): Promise<Map<string, Price>> {
+export async function getPrices(svc: Services, symbols: string[], quote: string, cached?: PriceRow[], opts: { securities?: boolean } = {}): Promise<Map<string, Price>> {
   const now = svc.clock.now();
   const today = priceDay(now);
   const q = quote.trim().toUpperCase();
@@ -69,7 +91,7 @@ export async function getPrices(svc: Services, symbols: string[], quote: string,
   if (!QUOTE.test(q)) return out;
   const wanted = [...new Set(symbols.map((s) => s.trim().toUpperCase()))].filter((s) => SYMBOL.test(s));
   const toPrice = (symbol: string, priceDecimal: string, day: string, source: string, asOf: number): Price => ({
-    symbol, quote: q, priceDecimal, day, source, stale: now - asOf > PRICE_STALE_AFTER_MS,
+    symbol, quote: q, priceDecimal, day, source, stale: now - asOf > (coinIdOf(symbol) === undefined ? SECURITY_STALE_AFTER_MS : PRICE_STALE_AFTER_MS),
   });
 
   const market: string[] = [];
@@ -94,20 +116,54 @@ export async function getPrices(svc: Services, symbols: string[], quote: string,
       logError(undefined, "prices.fetch_failed", err, { quote: q, symbols: missing.length });
     }
   }
+  const newRows: (string | number)[][] = [];
   if (fetched.size > 0) {
     const source = priceSource(svc.env);
-    const rows = [...fetched].map(([s, p]) => [s, q, today, p.priceDecimal, source, p.asOfMs, now]);
-    const statements = insertRows(svc.env.DB, "market_prices", ["symbol", "quote", "day", "price_decimal", "source", "as_of", "fetched_at"], rows, "", "INSERT OR IGNORE");
+    newRows.push(...[...fetched].map(([s, p]) => [s, q, today, p.priceDecimal, source, p.asOfMs, now]));
+    for (const [s, p] of fetched) latest.set(s, { symbol: s, quote: q, day: today, price_decimal: p.priceDecimal, source, as_of: p.asOfMs });
+  }
+  if (opts.securities && q === SECURITIES_QUOTE) {
+    const source = securitiesSource(svc.env);
+    for (const [s, close] of await fetchCloses(svc, market.filter((x) => latest.get(x)?.day !== today && isSecuritySymbol(x)), today)) {
+      // Kept as of the end of its trading day (UTC), which is what its staleness is measured from.
+      const asOf = Date.parse(`${close.day}T23:59:59.999Z`);
+      newRows.push([s, q, today, close.priceDecimal, source, asOf, now]);
+      latest.set(s, { symbol: s, quote: q, day: today, price_decimal: close.priceDecimal, source, as_of: asOf });
+    }
+  }
+  if (newRows.length > 0) {
+    const statements = insertRows(svc.env.DB, "market_prices", ["symbol", "quote", "day", "price_decimal", "source", "as_of", "fetched_at"], newRows, "", "INSERT OR IGNORE");
     try {
       await svc.env.DB.batch(statements);
     } catch (err) {
-      logError(undefined, "prices.cache_write_failed", err, { quote: q, rows: rows.length });
+      logError(undefined, "prices.cache_write_failed", err, { quote: q, rows: newRows.length });
     }
-    for (const [s, p] of fetched) latest.set(s, { symbol: s, quote: q, day: today, price_decimal: p.priceDecimal, source, as_of: p.asOfMs });
   }
   for (const s of market) {
     const r = latest.get(s);
     if (r) out.set(s, toPrice(s, r.price_decimal, r.day, r.source, r.as_of));
+  }
+  return out;
+}
+
+/**
+ * Today's closes of `tickers` from the securities feed, one request each (at most SECURITIES_PER_CALL),
+ * skipping tickers it did not list today. A failure of the feed's own ends the asking: the cache answers.
+ */
+async function fetchCloses(svc: Services, tickers: string[], today: string): Promise<Map<string, SecurityClose>> {
+  const out = new Map<string, SecurityClose>();
+  for (const t of tickers.filter((x) => unlistedOn.get(x) !== today).slice(0, SECURITIES_PER_CALL)) {
+    try {
+      const close = await fetchLatestClose(svc.env, t);
+      if (close) out.set(t, close);
+      else {
+        if (unlistedOn.size >= MAX_UNLISTED) unlistedOn.clear();
+        unlistedOn.set(t, today);
+      }
+    } catch (err) {
+      logError(undefined, "prices.securities_fetch_failed", err, { tickers: tickers.length });
+      break;
+    }
   }
   return out;
 }
