@@ -20,3 +20,18 @@ export const marketPrices = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.symbol, t.quote, t.day] })],
 );
+
+/**
+ * Each (symbol, quote) pair whose past prices the hourly history backfill has asked its feed for, and how many
+ * days it stored: a pair is backfilled once, and one its feed had nothing for is asked again after a week.
+ */
+export const priceHistoryBackfills = sqliteTable(
+  "price_history_backfills",
+  {
+    symbol: text("symbol").notNull(),
+    quote: text("quote").notNull(),
+    attemptedAt: integer("attempted_at").notNull(),
+    stored: integer("stored").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.symbol, t.quote] })],
+);

@@ -12,6 +12,7 @@ import { enqueueWalletSyncs } from "../modules/defi/service";
 import { forecastCronTask } from "../modules/analytics/forecast";
 import { recordTodaysRates } from "../modules/rates/service";
 import { backfillRates } from "../modules/rates/backfill";
+import { backfillPriceHistory } from "../modules/prices/history";
 import { refreshLinkedValuations } from "../modules/assets/refresh";
 import { cleanupPendingUploads } from "../modules/documents/service";
 import { runLifeBeat } from "../modules/lifebeat/escalation";
@@ -40,6 +41,9 @@ const lifeBeat: CronTask = async (svc) => {
 const pastRates: CronTask = async (svc, at) => {
   await backfillRates(svc, at);
 };
+const pastPrices: CronTask = async (svc, at) => {
+  await backfillPriceHistory(svc, at);
+};
 
 /** Tasks by cron expression; modules register theirs here, one entry per task. */
 export const cronTasks: Record<string, CronTask[]> = {
@@ -52,6 +56,8 @@ export const cronTasks: Record<string, CronTask[]> = {
     cleanupAbandonedUploads,
     // Past days' exchange rates, a bounded number a run, most recent first.
     pastRates,
+    // Past prices of the coins and securities the price cache holds, a bounded number of them a run.
+    pastPrices,
   ],
   // Daily 03:00 UTC: today's exchange rates, then the forecasts that convert with them.
   "0 3 * * *": [

@@ -100,3 +100,25 @@ pricesSandbox.get("/api/v3/coins/:id/history", (c) => {
     headers: { "content-type": "application/json" },
   });
 });
+
+/** CoinGecko's `GET /api/v3/coins/{id}/market_chart/range`: one `[ms, price]` point at 00:00 UTC of each day in range, up to today. */
+pricesSandbox.get("/api/v3/coins/:id/market_chart/range", (c) => {
+  const key = c.req.header("x-cg-pro-api-key") ?? c.req.header("x-cg-demo-api-key");
+  if (!key) return cgError(401, "Missing API key");
+  if (key === "CG-invalid") return cgError(401, "Invalid API key");
+  const vs = (c.req.query("vs_currency") ?? "").toLowerCase();
+  const from = Number(c.req.query("from"));
+  const to = Number(c.req.query("to"));
+  if (!vs || !Number.isSafeInteger(from) || !Number.isSafeInteger(to) || to < from) return cgError(400, "vs_currency, from and to are required");
+  const id = c.req.param("id");
+  if (sandboxPrice(id, "usd", "2026-01-01") === undefined) return cgError(404, "coin not found");
+  const DAY = 86_400_000;
+  const end = Math.min(to * 1000, systemClock.now());
+  const points: string[] = [];
+  // Days whose 00:00 UTC lies in the range; at most ten years of them.
+  for (let ms = Math.ceil((from * 1000) / DAY) * DAY; ms <= end && points.length < 3660; ms += DAY) {
+    const p = sandboxPrice(id, vs, new Date(ms).toISOString().slice(0, 10));
+    if (p !== undefined) points.push(`[${ms},${p}]`);
+  }
+  return new Response(`{"prices":[${points.join(",")}],"market_caps":[],"total_volumes":[]}`, { headers: { "content-type": "application/json" } });
+});

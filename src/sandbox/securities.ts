@@ -5,8 +5,11 @@
  * Token <key>` is required (the key `invalid` is refused, to exercise the client's failure path) and an
  * unknown ticker is a 404.
  *
+ * With `startDate` (and `endDate`), the bars of each trading day in that range up to the latest, as the
+ * real API's history answers.
+ *
  * Deterministic: each ticker has a base USD close that moves by a fixed amount per trading day (a hash
- * of ticker and day, within ±3%); Saturdays and Sundays answer Friday's bar, as the market is closed.
+ * of ticker and day, within ±3%); Saturdays and Sundays have no bar (the latest is then Friday's).
  * Prices are built as text, so each leaves with exactly its decimal digits.
  */
 import { Hono } from "hono";
@@ -51,11 +54,25 @@ securitiesSandbox.get("/tiingo/daily/:ticker/prices", (c) => {
   if (!m) return detail(401, "Please supply a token");
   if (m[1] === "invalid") return detail(401, "Invalid token.");
   const ticker = c.req.param("ticker").toUpperCase();
-  const day = sandboxTradingDay(new Date(systemClock.now()).toISOString().slice(0, 10));
-  const close = sandboxClose(ticker, day);
-  if (close === undefined) return detail(404, `Error: Ticker '${ticker.slice(0, 16)}' not found`);
-  const bar =
-    `{"date":"${day}T00:00:00.000Z","close":${close},"high":${close},"low":${close},"open":${close},"volume":1000000,` +
-    `"adjClose":${close},"adjHigh":${close},"adjLow":${close},"adjOpen":${close},"adjVolume":1000000,"divCash":0.0,"splitFactor":1.0}`;
-  return new Response(`[${bar}]`, { headers: { "content-type": "application/json" } });
+  const latest = sandboxTradingDay(new Date(systemClock.now()).toISOString().slice(0, 10));
+  if (sandboxClose(ticker, latest) === undefined) return detail(404, `Error: Ticker '${ticker.slice(0, 16)}' not found`);
+  const start = c.req.query("startDate");
+  const end = c.req.query("endDate");
+  const isDay = (d: string | undefined) => d === undefined || (/^\d{4}-\d{2}-\d{2}$/.test(d) && !Number.isNaN(Date.parse(d)));
+  if (!isDay(start) || !isDay(end)) return detail(400, "startDate and endDate are YYYY-MM-DD");
+  // The latest bar, or each trading day of the range up to the latest (at most ten years of them).
+  const days: string[] = [];
+  if (start === undefined) days.push(latest);
+  else {
+    const last = end !== undefined && end < latest ? end : latest;
+    for (let d = start; d <= last && days.length < 2610; d = ymdString(addDays(parseYmd(d), 1))) if (sandboxTradingDay(d) === d) days.push(d);
+  }
+  const bars = days.map((day) => {
+    const close = sandboxClose(ticker, day)!;
+    return (
+      `{"date":"${day}T00:00:00.000Z","close":${close},"high":${close},"low":${close},"open":${close},"volume":1000000,` +
+      `"adjClose":${close},"adjHigh":${close},"adjLow":${close},"adjOpen":${close},"adjVolume":1000000,"divCash":0.0,"splitFactor":1.0}`
+    );
+  });
+  return new Response(`[${bars.join(",")}]`, { headers: { "content-type": "application/json" } });
 });

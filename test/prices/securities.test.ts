@@ -14,27 +14,13 @@ import { sandboxClose, sandboxTradingDay } from "../../src/sandbox/securities";
 import { registerUser } from "../helpers";
 import { createAccount } from "../accounts/helpers";
 import { api, localDays, ok } from "../analytics/fixture";
+import { exactCents } from "./exact-cents";
 
 const DAY = 86_400_000;
 
 function services(overrides: Partial<Env> = {}, now = Date.now()): Services {
   const e = { ...env, ...overrides } as Env;
   return { env: e, db: createDb(e.DB), clock: { now: () => now } };
-}
-
-/** `close` × `quantity` × `rate` (exact decimals), plus `plusCents`, rounded once half-even to cents. */
-function cents(parts: { close: string; quantity: string; rate?: string }, plusCents = 0n): string {
-  const dec = (s: string): [bigint, bigint] => {
-    const [w, f = ""] = s.split(".");
-    return [BigInt(w! + f), 10n ** BigInt(f.length)];
-  };
-  const factors = [parts.close, parts.quantity, parts.rate ?? "1"].map(dec);
-  const den = factors.reduce((d, [, x]) => d * x, 1n);
-  const num = factors.reduce((n, [x]) => n * x, 1n) * 100n + plusCents * den;
-  let q = num / den;
-  const rem = num % den;
-  if (rem * 2n > den || (rem * 2n === den && q % 2n === 1n)) q += 1n;
-  return `${q / 100n}.${String(q % 100n).padStart(2, "0")}`;
 }
 
 describe("getPrices for securities", () => {
@@ -128,7 +114,7 @@ describe("a stock in net worth", () => {
     await ok(a.post("/v1/transactions", { spaceId: usd, accountId: broker.id, description: "Apple", date: today, trade: { symbol: "AAPL", side: "buy", quantity: "10", unitPrice: "189.50", fees: "0" } }));
     const dash = await ok(a.get(`/v1/analytics/dashboard?spaceId=${usd}&period=30d`));
     // 5000.00 − 1895.00 of cash, and 10 AAPL at the close.
-    expect(dash.netWorth).toMatchObject({ currentDecimal: cents({ close: closeOf("AAPL"), quantity: "10" }, 310500n), complete: true });
+    expect(dash.netWorth).toMatchObject({ currentDecimal: exactCents([[closeOf("AAPL"), "10"]], 310500n), complete: true });
     expect(dash.conversion.ratesUsed).toContainEqual({ base: "AAPL", quote: "USD", date: today, rate: closeOf("AAPL"), source: "market:sandbox:tiingo" });
     expect(dash.notes.join(" ")).not.toMatch(/AAPL/);
     // Projections start from the same net worth.
@@ -144,7 +130,7 @@ describe("a stock in net worth", () => {
     const mx = await ok(a.get(`/v1/analytics/dashboard?spaceId=${mxn}&period=30d`));
     // 100000.00 − 700.00 of pesos, and 3.5 NU at the USD close × 17.0123, rounded once.
     const close = closeOf("NU");
-    expect(mx.netWorth).toMatchObject({ currentDecimal: cents({ close, quantity: "3.5", rate: "17.0123" }, 9930000n), complete: true });
+    expect(mx.netWorth).toMatchObject({ currentDecimal: exactCents([[close, "3.5", "17.0123"]], 9930000n), complete: true });
     expect(mx.conversion.ratesUsed).toEqual(
       expect.arrayContaining([
         { base: "NU", quote: "USD", date: mxToday, rate: close, source: "market:sandbox:tiingo" },

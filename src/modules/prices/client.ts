@@ -110,3 +110,45 @@ export async function fetchHistoricalPrice(env: Env, id: string, quote: string, 
   const price = raw === null ? null : canonicalDecimal(raw);
   return price !== null && /[1-9]/.test(price) ? price : null;
 }
+
+/**
+ * A coin's daily prices from `from` to `to` (UTC days, inclusive): CoinGecko's
+ * `GET /coins/{id}/market_chart/range` with `interval=daily`, whose points are
+ * `[unix ms, price]` at each day's 00:00 UTC. One price a day (the day's first
+ * point), oldest first; empty when the provider does not know the coin.
+ */
+export async function fetchDailyPriceRange(env: Env, id: string, quote: string, from: string, to: string): Promise<{ day: string; priceDecimal: string }[]> {
+  const url = new URL(`${env.PRICES_BASE_URL.replace(/\/+$/, "")}/coins/${encodeURIComponent(id)}/market_chart/range`);
+  url.searchParams.set("vs_currency", quote.toLowerCase());
+  url.searchParams.set("from", String(Date.parse(`${from}T00:00:00Z`) / 1000));
+  url.searchParams.set("to", String(Date.parse(`${to}T23:59:59Z`) / 1000));
+  url.searchParams.set("interval", "daily");
+  url.searchParams.set("precision", "full");
+  let res: Response;
+  try {
+    res = await outbound(env)(new Request(url.toString(), { headers: { accept: "application/json", "x-cg-pro-api-key": env.PRICES_API_KEY } }));
+  } catch {
+    throw new PriceApiError(503, "Price API unreachable");
+  }
+  const text = await res.text();
+  if (res.status === 404) return [];
+  if (!res.ok) throw new PriceApiError(res.status, `Price API answered ${res.status}`);
+  let body: unknown;
+  try {
+    body = parseKeepingNumbers(text);
+  } catch {
+    throw new PriceApiError(502, "Price API answered malformed JSON");
+  }
+  const points = (body as { prices?: unknown } | null)?.prices;
+  if (!Array.isArray(points)) throw new PriceApiError(502, "Price API answered an unexpected shape");
+  const byDay = new Map<string, string>();
+  for (const p of points) {
+    const ms = Array.isArray(p) ? numText(p[0]) : null;
+    const raw = Array.isArray(p) ? numText(p[1]) : null;
+    const price = raw === null ? null : canonicalDecimal(raw);
+    if (ms === null || !/^\d{1,15}$/.test(ms) || price === null) throw new PriceApiError(502, "Price API answered a point without a time or price");
+    const day = new Date(Number(ms)).toISOString().slice(0, 10);
+    if (day >= from && day <= to && /[1-9]/.test(price) && !byDay.has(day)) byDay.set(day, price);
+  }
+  return [...byDay].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([day, priceDecimal]) => ({ day, priceDecimal }));
+}

@@ -27,10 +27,28 @@ export const securitiesSource = (env: Env) => (isSandboxUrl(env, env.SECURITIES_
  * feed's failure rather than the ticker's.
  */
 export async function fetchLatestClose(env: Env, ticker: string): Promise<SecurityClose | null> {
-  const url = `${env.SECURITIES_BASE_URL.replace(/\/+$/, "")}/tiingo/daily/${encodeURIComponent(ticker.toLowerCase())}/prices`;
+  const bars = await fetchBars(env, ticker);
+  return bars === null ? null : (bars[bars.length - 1] ?? null);
+}
+
+/**
+ * The closes of `ticker` in USD on the trading days from `from` to `to` (YYYY-MM-DD, inclusive), oldest first,
+ * or null when the feed does not list the ticker. Throws PriceApiError as fetchLatestClose does.
+ */
+export function fetchCloseHistory(env: Env, ticker: string, from: string, to: string): Promise<SecurityClose[] | null> {
+  return fetchBars(env, ticker, { startDate: from, endDate: to });
+}
+
+/** The feed's bars of `ticker` (the latest, or a range's): each with a close, zero closes left out; null for a 404. */
+async function fetchBars(env: Env, ticker: string, range?: { startDate: string; endDate: string }): Promise<SecurityClose[] | null> {
+  const url = new URL(`${env.SECURITIES_BASE_URL.replace(/\/+$/, "")}/tiingo/daily/${encodeURIComponent(ticker.toLowerCase())}/prices`);
+  if (range) {
+    url.searchParams.set("startDate", range.startDate);
+    url.searchParams.set("endDate", range.endDate);
+  }
   let res: Response;
   try {
-    res = await outbound(env)(new Request(url, { headers: { accept: "application/json", authorization: `Token ${env.SECURITIES_API_KEY}` } }));
+    res = await outbound(env)(new Request(url.toString(), { headers: { accept: "application/json", authorization: `Token ${env.SECURITIES_API_KEY}` } }));
   } catch {
     throw new PriceApiError(503, "Securities price API unreachable");
   }
@@ -44,12 +62,14 @@ export async function fetchLatestClose(env: Env, ticker: string): Promise<Securi
     throw new PriceApiError(502, "Securities price API answered malformed JSON");
   }
   if (!Array.isArray(body)) throw new PriceApiError(502, "Securities price API answered an unexpected shape");
-  const bar = body[body.length - 1] as { date?: unknown; close?: unknown } | undefined;
-  if (!bar || typeof bar !== "object") return null;
-  const day = typeof bar.date === "string" && /^\d{4}-\d{2}-\d{2}(T|$)/.test(bar.date) ? bar.date.slice(0, 10) : null;
-  const raw = bar.close && typeof bar.close === "object" ? (bar.close as { $num?: unknown }).$num : null;
-  const price = typeof raw === "string" ? canonicalDecimal(raw) : null;
-  if (day === null || price === null) throw new PriceApiError(502, "Securities price API answered a bar without a date or close");
-  // A zero close is no price (a negative one did not read as a decimal above).
-  return /[1-9]/.test(price) ? { priceDecimal: price, day } : null;
+  const out: SecurityClose[] = [];
+  for (const bar of body as { date?: unknown; close?: unknown }[]) {
+    const day = bar && typeof bar.date === "string" && /^\d{4}-\d{2}-\d{2}(T|$)/.test(bar.date) ? bar.date.slice(0, 10) : null;
+    const raw = bar && bar.close && typeof bar.close === "object" ? (bar.close as { $num?: unknown }).$num : null;
+    const price = typeof raw === "string" ? canonicalDecimal(raw) : null;
+    if (day === null || price === null) throw new PriceApiError(502, "Securities price API answered a bar without a date or close");
+    // A zero close is no price (a negative one did not read as a decimal above).
+    if (/[1-9]/.test(price)) out.push({ priceDecimal: price, day });
+  }
+  return out.sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
 }
