@@ -117,4 +117,19 @@ describe("money-moving bodies", () => {
     expect(res.status).toBe(422);
     expect(res.body.error.details[0]).toMatchObject({ field: "trade", code: "INVALID_ACCOUNT_TYPE" });
   });
+
+  it("refuse a currency code as a trade's symbol, in any account, saying so", async () => {
+    const u = await registerUser();
+    const space = await createSpace(u);
+    const broker = await createAccount(u, space.id, { type: "brokerage", openingBalance: 100 });
+    for (const symbol of ["USD", "MXN"]) {
+      const res = await callJson("/v1/transactions", {
+        token: u.accessToken, ip: u.ip,
+        body: { spaceId: space.id, accountId: broker.id, description: "x", date: "2024-01-01", trade: { symbol, side: "buy", quantity: "1", unitPrice: "1" } },
+      });
+      expect(res.status).toBe(422);
+      expect(res.body.error.details[0]).toMatchObject({ field: "trade.symbol", code: "INVALID_SYMBOL", message: `${symbol} is a currency, not a security or coin: a trade buys or sells units of one` });
+    }
+    expect(await ledgerViolations(space.id)).toEqual([]);
+  });
 });

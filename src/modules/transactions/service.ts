@@ -14,7 +14,7 @@ import { transactionOfRow } from "./list";
 import { isoInZone } from "../../lib/zoned-time";
 import { ApiError, conflict, notFound, validationFailed } from "../../lib/errors";
 import { newId } from "../../lib/ids";
-import { assetOf, type Currency, CURRENCY_SCALES, formatMinor, toMajorNumber } from "../../lib/money";
+import { assetOf, type Currency, CURRENCY_SCALES, FIAT_CURRENCIES, formatMinor, toMajorNumber } from "../../lib/money";
 import { accountFor, accountInSpaceStatement, type AccountRow, accountsIn } from "../accounts/service";
 import { checkBudgetAlerts, watchingBudgetsRead } from "../budgets/alerts";
 import { acceptsAsset } from "../ledger/account-rules";
@@ -159,6 +159,10 @@ interface Draft {
 
 function draftTrade(input: CreateTransactionInput & { trade: TradeTerms }, account: AccountRow): Draft {
   const currency = account.currency as Currency;
+  // A currency code is cash, never units of a security (an account could not hold it either way).
+  if ((FIAT_CURRENCIES as readonly string[]).includes(input.trade.symbol)) {
+    throw validationFailed([{ field: "trade.symbol", message: `${input.trade.symbol} is a currency, not a security or coin: a trade buys or sells units of one`, code: "INVALID_SYMBOL" }]);
+  }
   if (!acceptsAsset(account, securityAsset(input.trade.symbol))) {
     throw validationFailed([{ field: "trade", message: `A ${account.type} account holds no securities; trade in an investment account`, code: "INVALID_ACCOUNT_TYPE" }]);
   }
