@@ -35,3 +35,17 @@ export const priceHistoryBackfills = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.symbol, t.quote] })],
 );
+
+/**
+ * Symbols the securities feed answered it does not list, by quote and UTC day: asked again the next day, not
+ * on every read (a user can hold any number of made-up symbols). Rows older than a week are deleted.
+ */
+export const priceMisses = sqliteTable(
+  "price_misses",
+  {
+    symbol: text("symbol").notNull(),
+    quote: text("quote").notNull(),
+    day: text("day").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.symbol, t.quote, t.day] })],
+);

@@ -31,7 +31,8 @@ describe("getPrices for securities", () => {
     const prices = await getPrices(svc, ["MSFT", "VOO", "NOTLISTED", "BTC"], "USD", undefined, { securities: true });
     expect([...prices.keys()].sort()).toEqual(["BTC", "MSFT", "VOO"]);
     const close = sandboxClose("MSFT", sandboxTradingDay(today))!;
-    expect(prices.get("MSFT")).toEqual({ symbol: "MSFT", quote: "USD", priceDecimal: close, day: today, source: "sandbox:tiingo", stale: false });
+    // The price is of its close's trading day (Friday's on a weekend), cached under the day it was fetched.
+    expect(prices.get("MSFT")).toEqual({ symbol: "MSFT", quote: "USD", priceDecimal: close, day: sandboxTradingDay(today), source: "sandbox:tiingo", stale: false });
     expect(prices.get("BTC")!.source).toBe("sandbox:coingecko");
     const rows = await env.DB.prepare("SELECT symbol, quote, price_decimal, source FROM market_prices WHERE symbol IN ('MSFT', 'VOO') AND day = ? ORDER BY symbol").bind(today).all();
     expect(rows.results).toEqual([
@@ -40,6 +41,8 @@ describe("getPrices for securities", () => {
     ]);
     // The feed quotes USD only: asked in MXN, a security has no price of its own (net worth converts the USD one).
     expect((await getPrices(svc, ["NVDA"], "MXN", undefined, { securities: true })).has("NVDA")).toBe(false);
+    // The cache is shared, but a caller that does not ask for securities never gets the feed's close.
+    expect((await getPrices(svc, ["MSFT"], "USD")).has("MSFT")).toBe(false);
   });
 
   it("falls back to the cache when the feed refuses its key, a close stale only after four days", async () => {
@@ -92,13 +95,39 @@ describe("the securities client against a feed at a test URL", () => {
     expect(asked).toHaveLength(2);
   });
 
-  it("stops asking when the feed itself fails, and refuses an answer it cannot read", async () => {
-    const asked = feed((t) => (t === "badx" ? new Response(`[{"date":"yesterday","close":5}]`) : new Response("busy", { status: 503 })));
-    expect((await getPrices(svc(), ["DOWNA", "DOWNB", "DOWNC"], "USD", undefined, { securities: true })).size).toBe(0);
-    expect(asked).toHaveLength(1); // a 503 is the feed's failure: the other tickers are not asked
-    expect((await getPrices(svc(), ["BADX"], "USD", undefined, { securities: true })).size).toBe(0);
-    const n = await env.DB.prepare("SELECT COUNT(*) AS n FROM market_prices WHERE symbol IN ('DOWNA', 'DOWNB', 'DOWNC', 'BADX')").first<{ n: number }>();
+  it("counts a bar that does not read and a 4xx as the ticker's miss, stops at the feed's own failure, and leaves the feed alone a while", async () => {
+    const asked = feed((t) =>
+      t === "badx" ? new Response(`[{"date":"yesterday","close":5}]`)
+      : t === "badq" ? Response.json({ detail: "Bad request" }, { status: 400 })
+      : t === "goodx" ? Response.json([{ date: "2026-12-04T00:00:00.000Z", close: 7 }])
+      : new Response("busy", { status: 503 }),
+    );
+    const down = services({ SECURITIES_BASE_URL: "https://securities.provider.test/", SECURITIES_API_KEY: "key-down" });
+    const first = await getPrices(down, ["BADX", "BADQ", "GOODX", "DOWNA", "DOWNB"], "USD", undefined, { securities: true });
+    expect([...first.keys()]).toEqual(["GOODX"]);
+    // The 503 is the feed's failure: DOWNB is not asked.
+    expect(asked.map((a) => a.path.split("/")[3])).toEqual(["badx", "badq", "goodx", "downa"]);
+    const misses = await env.DB.prepare("SELECT symbol FROM price_misses WHERE day = ? AND symbol IN ('BADX', 'BADQ', 'DOWNA', 'DOWNB') ORDER BY symbol").bind(priceDay(Date.now())).all();
+    expect(misses.results).toEqual([{ symbol: "BADQ" }, { symbol: "BADX" }]);
+    // Within the pause nothing is asked, and a recorded miss is not asked again anyway.
+    await getPrices(down, ["DOWNB", "BADX"], "USD", undefined, { securities: true });
+    expect(asked).toHaveLength(4);
+    const n = await env.DB.prepare("SELECT COUNT(*) AS n FROM market_prices WHERE symbol IN ('DOWNA', 'DOWNB', 'BADX', 'BADQ')").first<{ n: number }>();
     expect(n!.n).toBe(0);
+  });
+
+  it("asks at most five tickers a read and the rest on later reads, each unlisted one once a day whatever the isolate", async () => {
+    const asked = feed(() => Response.json({ detail: "Not found." }, { status: 404 }));
+    const cap = services({ SECURITIES_BASE_URL: "https://securities.provider.test/", SECURITIES_API_KEY: "key-cap" });
+    const tickers = ["CAPA", "CAPB", "CAPC", "CAPD", "CAPE", "CAPF", "CAPG"];
+    await getPrices(cap, tickers, "USD", undefined, { securities: true });
+    expect(asked).toHaveLength(5);
+    await getPrices(cap, tickers, "USD", undefined, { securities: true });
+    expect(asked).toHaveLength(7);
+    // The misses are in D1, not in this isolate's memory: the next read asks nothing.
+    expect(await env.DB.prepare("SELECT COUNT(*) AS n FROM price_misses WHERE symbol LIKE 'CAP%'").first<{ n: number }>()).toEqual({ n: 7 });
+    await getPrices(cap, tickers, "USD", undefined, { securities: true });
+    expect(asked).toHaveLength(7);
   });
 });
 
@@ -115,6 +144,7 @@ describe("a stock in net worth", () => {
     const dash = await ok(a.get(`/v1/analytics/dashboard?spaceId=${usd}&period=30d`));
     // 5000.00 − 1895.00 of cash, and 10 AAPL at the close.
     expect(dash.netWorth).toMatchObject({ currentDecimal: exactCents([[closeOf("AAPL"), "10"]], 310500n), complete: true });
+    // The latest close stands for today (on a weekend, Friday's), so no note calls it a fallback.
     expect(dash.conversion.ratesUsed).toContainEqual({ base: "AAPL", quote: "USD", date: today, rate: closeOf("AAPL"), source: "market:sandbox:tiingo" });
     expect(dash.notes.join(" ")).not.toMatch(/AAPL/);
     // Projections start from the same net worth.
@@ -137,5 +167,27 @@ describe("a stock in net worth", () => {
         { base: "USD", quote: "MXN", date: mxToday, rate: "17.0123", source: "manual" },
       ]),
     );
+  });
+
+  it("values a series that ends before today at the closes cached on its days, not at today's", async () => {
+    const u = await registerUser();
+    const a = api(u);
+    const { day } = localDays("UTC");
+    const spaceId = (await ok(a.post("/v1/spaces", { name: "Past", type: "personal", currency: "USD", timezone: "UTC" }))).id;
+    const broker = await createAccount(u, spaceId, { name: "Brokerage", type: "brokerage", openingBalance: "5000.00" });
+    await ok(a.post("/v1/transactions", { spaceId, accountId: broker.id, description: "QQQ", date: day(-20), trade: { symbol: "QQQ", side: "buy", quantity: "10", unitPrice: "100", fees: "0" } }));
+    const cache = (d: string, price: string) =>
+      env.DB.prepare("INSERT INTO market_prices (symbol, quote, day, price_decimal, source, as_of, fetched_at) VALUES ('QQQ', 'USD', ?, ?, 'tiingo', ?, ?)")
+        .bind(d, price, Date.parse(`${d}T23:59:59.999Z`), Date.now()).run();
+    await cache(day(-10), "105.5");
+    await cache(day(-3), "111.11");
+    const series = await ok(a.get(`/v1/analytics/net-worth?spaceId=${spaceId}&from=${day(-10)}&to=${day(-3)}&interval=day`));
+    const at = (d: string) => series.points.find((p: any) => p.date === d);
+    expect(at(day(-10))).toMatchObject({ netWorthDecimal: "5055.00", complete: true });
+    expect(at(day(-4))).toMatchObject({ netWorthDecimal: "5055.00", complete: true });
+    expect(at(day(-3))).toMatchObject({ netWorthDecimal: "5111.10", complete: true });
+    // Today's close was not asked for: nothing is cached today.
+    const today = await env.DB.prepare("SELECT COUNT(*) AS n FROM market_prices WHERE symbol = 'QQQ' AND day = ?").bind(priceDay(Date.now())).first<{ n: number }>();
+    expect(today!.n).toBe(0);
   });
 });

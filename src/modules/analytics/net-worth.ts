@@ -11,13 +11,17 @@ import { addDays, parseYmd, ymdString } from "../../lib/zoned-time";
 import { addMonths } from "../budgets/periods";
 import { Converter, type DatedAmount, daysBefore, LOOKBACK_DAYS, RateBook, scaleOf } from "../rates/convert";
 import { IN_JSON_LIST, jsonList, type SqlGuard } from "../../lib/sql";
-import { isSecuritySymbol, priceDay, type PriceRow } from "../prices/service";
+import { priceDay, type PriceRow, securityDay } from "../prices/service";
+import { isSecuritySymbol } from "../prices/securities";
 import { SECURITIES_QUOTE } from "../prices/securities-client";
 import { roundHalfEven } from "../rates/exact";
 import { balancesAt, holdingsFromBalances } from "./ledger-holdings";
 import { type PastPriceRow, type ValuationData, valuationReads, type ValuationWindow, windowCovers } from "./valuation-reads";
 import { type Holding, holdingsSources, marketPrices } from "./net-worth-sources";
 import { dateOfDay, dayOfDate, localDayOf, startOfDay } from "./days";
+
+/** The space's today (YYYY-MM-DD in its zone). */
+const todayIn = (svc: Services, space: SpaceInfo) => dateOfDay(localDayOf(svc.clock.now(), space.timezone));
 
 export const money = (minor: bigint, currency: string) => ({ n: toMajorNumber(minor, scaleOf(currency)), d: formatMinor(minor, scaleOf(currency)) });
 
@@ -50,9 +54,9 @@ export async function loadValuation(svc: Services, spaceId: string, w: Valuation
 }
 
 /** The rate book of a valuation: the space's and the provider's rates, and market prices of what `holdings` hold in coins and securities. */
-export async function valuationBook(svc: Services, data: ValuationData, holdings: Holding[], quote: string, notes: string[], asOfDate: string, fromDate = asOfDate): Promise<RateBook> {
+export async function valuationBook(svc: Services, data: ValuationData, holdings: Holding[], quote: string, notes: string[], asOfDate: string, fromDate = asOfDate, live = true): Promise<RateBook> {
   const book = new RateBook(data.rates);
-  await addMarketPrices(svc, book, holdings, quote, notes, asOfDate, fromDate, { past: data.pastPrices, latest: data.latestPrices });
+  await addMarketPrices(svc, book, holdings, quote, notes, asOfDate, fromDate, { past: data.pastPrices, latest: data.latestPrices }, live);
   return book;
 }
 
@@ -70,23 +74,27 @@ export async function addMarketPrices(
   asOfDate: string,
   fromDate = asOfDate,
   cached?: { past: PastPriceRow[]; latest: PriceRow[] },
+  live = true,
 ): Promise<void> {
   const fiat = new Set<string>(FIAT_CURRENCIES);
   const symbols = [...new Set(holdings.filter((h) => h.valueMinor !== 0n && !fiat.has(h.currency)).map((h) => h.currency))].sort();
   if (symbols.length === 0) return;
   // The quote each symbol's cached prices count in: the space's, and USD too for securities.
   const counts = (r: { symbol: string; quote: string }) => r.quote === quote || (r.quote === SECURITIES_QUOTE && isSecuritySymbol(r.symbol));
-  if (fromDate < asOfDate) {
-    // Earlier days: the prices the market feed cached on those days (its market_prices table), when it has them.
+  if (fromDate < asOfDate || !live) {
+    // Earlier days (and the last one, unless today's price values it): the prices the market feed cached on
+    // those days (its market_prices table), when it has them.
     try {
       const floor = daysBefore(fromDate, LOOKBACK_DAYS);
       const wanted = new Set(symbols);
       const past = cached
-        ? cached.past.filter((r) => wanted.has(r.symbol) && r.day >= floor && r.day < asOfDate)
-        : (await svc.env.DB.prepare(`SELECT symbol, quote, day, price_decimal, source FROM market_prices WHERE quote IN (?, '${SECURITIES_QUOTE}') AND symbol ${IN_JSON_LIST} AND day >= ? AND day < ?`)
+        ? cached.past.filter((r) => wanted.has(r.symbol) && r.day >= floor && r.day <= asOfDate)
+        : (await svc.env.DB.prepare(`SELECT symbol, quote, day, price_decimal, source, as_of FROM market_prices WHERE quote IN (?, '${SECURITIES_QUOTE}') AND symbol ${IN_JSON_LIST} AND day >= ? AND day <= ?`)
             .bind(quote, jsonList(symbols), floor, asOfDate)
             .all<PastPriceRow>()).results;
-      book.add(past.filter(counts).map((r) => ({ base: r.symbol, quote: r.quote, date: r.day, rate: r.price_decimal, source: `market:${r.source}` })));
+      // A security's row is dated by its close's trading day (a Tuesday read before the close cached Monday's).
+      const dated = (r: PastPriceRow) => (r.quote === SECURITIES_QUOTE && isSecuritySymbol(r.symbol) ? securityDay(r) : r.day);
+      book.add(past.filter(counts).map((r) => ({ base: r.symbol, quote: r.quote, date: dated(r), rate: r.price_decimal, source: `market:${r.source}` })));
     } catch {
       // No price history table (prices module absent): earlier days stay unpriced, as reported.
     }
@@ -95,12 +103,18 @@ export async function addMarketPrices(
     notes.push(`No market prices available for ${symbols.join(", ")}: these holdings are listed as unconverted, not counted as 0`);
     return;
   }
+  // A valuation that ends before the space's today has only past days: the prices cached on them value it,
+  // and no feed is asked (today's price would otherwise stand for its last day).
+  if (!live) return;
   try {
     const prices = (await marketPrices.lookup(svc, symbols, quote, cached?.latest)).map((p) => ({ ...p, quote }));
     const securities = symbols.filter((s) => quote !== SECURITIES_QUOTE && isSecuritySymbol(s) && !prices.some((p) => p.symbol === s));
     if (securities.length) prices.push(...(await marketPrices.lookup(svc, securities, SECURITIES_QUOTE, cached?.latest)).map((p) => ({ ...p, quote: SECURITIES_QUOTE })));
-    // Today's prices (by UTC day) value today's holdings in the space's day; earlier days have no price of their own.
-    book.add(prices.map((p) => ({ base: p.symbol, quote: p.quote, date: p.date < asOfDate ? p.date : asOfDate, rate: p.price, source: `market:${p.source}` })));
+    // Today's prices (by UTC day) value today's holdings in the space's day; earlier days have the prices cached
+    // on them. A security's latest close stands for today while it is fresh (markets close for nights and
+    // weekends); a stale price, of either kind, is dated by its own day, and the book's lookback decides.
+    const dated = (p: (typeof prices)[number]) => (p.date < asOfDate && (p.stale || !isSecuritySymbol(p.symbol)) ? p.date : asOfDate);
+    book.add(prices.map((p) => ({ base: p.symbol, quote: p.quote, date: dated(p), rate: p.price, source: `market:${p.source}` })));
     for (const p of prices) if (p.stale) notes.push(`The ${p.symbol} price is from ${p.date}: the market feed has nothing newer`);
     const priced = new Set(prices.map((p) => p.symbol));
     const unpriced = symbols.filter((s) => !priced.has(s));
@@ -231,7 +245,8 @@ export async function netWorthHistory(svc: Services, space: SpaceInfo, q: { from
   const loaded = await valuationFor(svc, space, points, data);
   const holdings = holdingsAt(loaded, points);
   const notes: string[] = [];
-  const book = await valuationBook(svc, loaded, holdings.flat(), space.currency, notes, dates[dates.length - 1]!, dates[0]!);
+  const last = dates[dates.length - 1]!;
+  const book = await valuationBook(svc, loaded, holdings.flat(), space.currency, notes, last, dates[0]!, last >= todayIn(svc, space));
   const converter = new Converter(book, space.currency);
   const values = valuePoints(converter, holdings, dates);
   const report = converter.report();
@@ -262,7 +277,7 @@ export async function netWorthAt(svc: Services, space: SpaceInfo, atMs: number, 
   const loaded = await valuationFor(svc, space, points, data);
   const [holdings] = holdingsAt(loaded, points);
   const notes: string[] = [];
-  const book = await valuationBook(svc, loaded, holdings!, space.currency, notes, date);
+  const book = await valuationBook(svc, loaded, holdings!, space.currency, notes, date, date, date >= todayIn(svc, space));
   const converter = new Converter(book, space.currency);
   const [point] = valuePoints(converter, [holdings!], [date]);
   const report = converter.report();

@@ -13,6 +13,7 @@
  */
 import { type SqlGuard } from "../../lib/sql";
 import { latestPricesSql, type PriceRow } from "../prices/service";
+import { missesSql } from "../prices/securities";
 import { daysBefore, LOOKBACK_DAYS, type RateRow } from "../rates/convert";
 import { type AccountInfo, accountsFrom, accountsStatement, balanceStatements, type InstantRange } from "./ledger-holdings";
 import { holdingsSources } from "./net-worth-sources";
@@ -33,6 +34,7 @@ export interface PastPriceRow {
   day: string;
   price_decimal: string;
   source: string;
+  as_of: number;
 }
 
 export interface ValuationData {
@@ -104,9 +106,10 @@ export function valuationReads(db: D1Database, space: SqlGuard, w: ValuationWind
       floor, w.toDate,
     ),
     // Coins are cached in the space's currency; securities in USD (the securities feed's only quote).
-    withCodes(`SELECT symbol, quote, day, price_decimal, source FROM market_prices WHERE quote IN (${SPACE_CURRENCY}, 'USD') AND symbol IN ${CODES} AND day >= ? AND day < ?`, floor, w.toDate),
+    withCodes(`SELECT symbol, quote, day, price_decimal, source, as_of FROM market_prices WHERE quote IN (${SPACE_CURRENCY}, 'USD') AND symbol IN ${CODES} AND day >= ? AND day <= ?`, floor, w.toDate),
     withCodes(latestPricesSql(SPACE_CURRENCY, "SELECT c FROM codes"), w.priceDay),
     withCodes(latestPricesSql("'USD'", "SELECT c FROM codes"), w.priceDay),
+    withCodes(missesSql("SELECT c FROM codes"), w.priceDay),
   ];
   const read = (results: D1Result[]): ValuationData => {
     let i = 0;
@@ -116,7 +119,8 @@ export function valuationReads(db: D1Database, space: SqlGuard, w: ValuationWind
     const sources = holdingsSources.map(() => next().results);
     const rates = [...(next().results as RateRow[]), ...(next().results as RateRow[])];
     const pastPrices = next().results as PastPriceRow[];
-    const latestPrices = [...(next().results as PriceRow[]), ...(next().results as PriceRow[])];
+    // The latest rows in both quotes, and today's securities misses (rows of quote MISSED_QUOTE; see getPrices).
+    const latestPrices = [...(next().results as PriceRow[]), ...(next().results as PriceRow[]), ...(next().results as PriceRow[])];
     return { window: w, accounts, balances: bal, sources, rates, pastPrices, latestPrices };
   };
   return { statements, read };

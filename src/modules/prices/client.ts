@@ -17,11 +17,22 @@ export interface QuotedPrice {
 }
 
 export class PriceApiError extends Error {
-  constructor(readonly status: number, message: string) {
+  /** `unreadable`: the API answered, but not a price list that reads (its failure for that request, not an outage). */
+  constructor(readonly status: number, message: string, readonly unreadable = false) {
     super(message);
     this.name = "PriceApiError";
   }
 }
+
+/** The error for an answer that does not read (status 502 for callers that only look at the status). */
+export const unreadableAnswer = (message: string) => new PriceApiError(502, message, true);
+
+/**
+ * Whether a price request's failure is the feed's own (unreachable, our key refused, limited, 5xx), which
+ * says nothing of the symbol asked, rather than about that symbol (an answer that does not read, another 4xx).
+ */
+export const isFeedFailure = (err: unknown) =>
+  !(err instanceof PriceApiError) || (!err.unreadable && (err.status === 401 || err.status === 403 || err.status === 429 || err.status >= 500));
 
 /** Ids per request: keeps the query string well under URL limits. */
 const IDS_PER_REQUEST = 50;
@@ -68,9 +79,9 @@ export async function fetchSimplePrices(env: Env, ids: string[], quote: string, 
     try {
       body = parseKeepingNumbers(text);
     } catch {
-      throw new PriceApiError(502, "Price API answered malformed JSON");
+      throw unreadableAnswer("Price API answered malformed JSON");
     }
-    if (!body || typeof body !== "object" || Array.isArray(body)) throw new PriceApiError(502, "Price API answered an unexpected shape");
+    if (!body || typeof body !== "object" || Array.isArray(body)) throw unreadableAnswer("Price API answered an unexpected shape");
     for (const id of chunk) {
       const entry = (body as Record<string, unknown>)[id];
       if (!entry || typeof entry !== "object") continue;
@@ -103,7 +114,7 @@ export async function fetchHistoricalPrice(env: Env, id: string, quote: string, 
   try {
     body = parseKeepingNumbers(text);
   } catch {
-    throw new PriceApiError(502, "Price API answered malformed JSON");
+    throw unreadableAnswer("Price API answered malformed JSON");
   }
   const md = (body as { market_data?: { current_price?: Record<string, unknown> } } | null)?.market_data?.current_price;
   const raw = md ? numText(md[quote.toLowerCase()]) : null;
@@ -137,16 +148,16 @@ export async function fetchDailyPriceRange(env: Env, id: string, quote: string, 
   try {
     body = parseKeepingNumbers(text);
   } catch {
-    throw new PriceApiError(502, "Price API answered malformed JSON");
+    throw unreadableAnswer("Price API answered malformed JSON");
   }
   const points = (body as { prices?: unknown } | null)?.prices;
-  if (!Array.isArray(points)) throw new PriceApiError(502, "Price API answered an unexpected shape");
+  if (!Array.isArray(points)) throw unreadableAnswer("Price API answered an unexpected shape");
   const byDay = new Map<string, string>();
   for (const p of points) {
     const ms = Array.isArray(p) ? numText(p[0]) : null;
     const raw = Array.isArray(p) ? numText(p[1]) : null;
     const price = raw === null ? null : canonicalDecimal(raw);
-    if (ms === null || !/^\d{1,15}$/.test(ms) || price === null) throw new PriceApiError(502, "Price API answered a point without a time or price");
+    if (ms === null || !/^\d{1,15}$/.test(ms) || price === null) throw unreadableAnswer("Price API answered a point without a time or price");
     const day = new Date(Number(ms)).toISOString().slice(0, 10);
     if (day >= from && day <= to && /[1-9]/.test(price) && !byDay.has(day)) byDay.set(day, price);
   }

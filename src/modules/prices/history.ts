@@ -12,9 +12,10 @@ import type { Services } from "../../env";
 import { insertJsonRows } from "../../lib/sql";
 import { daysBefore } from "../rates/convert";
 import { coinIdOf } from "./assets";
-import { fetchDailyPriceRange, PriceApiError, priceSource } from "./client";
+import { fetchDailyPriceRange, isFeedFailure, priceSource } from "./client";
 import { fetchCloseHistory, SECURITIES_QUOTE, securitiesSource } from "./securities-client";
-import { isSecuritySymbol, priceDay } from "./service";
+import { priceDay } from "./service";
+import { isSecuritySymbol } from "./securities";
 
 /** How far back: a year's series with the rates' lookback before it, as the rates backfill reaches. */
 export const PRICE_HISTORY_DAYS = 400;
@@ -23,30 +24,23 @@ export const HISTORY_PAIRS_PER_RUN = 10;
 /** A pair whose feed had nothing is asked again after this long. */
 export const HISTORY_RETRY_MS = 7 * 86_400_000;
 
-/**
- * A failure of the feed itself rather than of one symbol: the run stops and records nothing. The clients
- * answer an unreadable answer as 502, which counts as the symbol's (asked again after a week).
- */
-const feedDown = (err: unknown) =>
-  !(err instanceof PriceApiError) || err.status === 401 || err.status === 403 || err.status === 429 || (err.status >= 500 && err.status !== 502);
-
 /** Fetches and stores the past prices of pairs not backfilled yet; returns the pairs asked, as `SYMBOL/QUOTE`. */
 export async function backfillPriceHistory(svc: Services, scheduledTime: number): Promise<string[]> {
   const db = svc.env.DB;
   const now = svc.clock.now();
   const to = daysBefore(priceDay(scheduledTime), 1);
   const from = daysBefore(to, PRICE_HISTORY_DAYS - 1);
-  const pairs = (
-    await db
-      .prepare(
-        `SELECT m.symbol, m.quote FROM (SELECT DISTINCT symbol, quote FROM market_prices) m
-          LEFT JOIN price_history_backfills b ON b.symbol = m.symbol AND b.quote = m.quote
-          WHERE b.symbol IS NULL OR (b.stored = 0 AND b.attempted_at <= ?)
-          ORDER BY m.symbol, m.quote LIMIT ?`,
-      )
-      .bind(now - HISTORY_RETRY_MS, HISTORY_PAIRS_PER_RUN * 4)
-      .all<{ symbol: string; quote: string }>()
-  ).results;
+  const [found] = await db.batch<{ symbol: string; quote: string }>([
+    db.prepare(
+      `SELECT m.symbol, m.quote FROM (SELECT DISTINCT symbol, quote FROM market_prices) m
+        LEFT JOIN price_history_backfills b ON b.symbol = m.symbol AND b.quote = m.quote
+        WHERE b.symbol IS NULL OR (b.stored = 0 AND b.attempted_at <= ?)
+        ORDER BY m.symbol, m.quote LIMIT ?`,
+    ).bind(now - HISTORY_RETRY_MS, HISTORY_PAIRS_PER_RUN * 4),
+    // The securities feed's misses matter for their own day only (securities.ts); a week of them is kept.
+    db.prepare("DELETE FROM price_misses WHERE day < ?").bind(daysBefore(to, 7)),
+  ]);
+  const pairs = found!.results;
   const asked: string[] = [];
   const record = (symbol: string, quote: string, stored: number) =>
     db.prepare(
@@ -68,7 +62,7 @@ export async function backfillPriceHistory(svc: Services, scheduledTime: number)
     try {
       days = coin !== undefined ? await fetchDailyPriceRange(svc.env, coin, quote, from, to) : ((await fetchCloseHistory(svc.env, symbol, from, to)) ?? []);
     } catch (err) {
-      if (feedDown(err)) throw err;
+      if (isFeedFailure(err)) throw err;
       days = [];
     }
     const source = coin !== undefined ? priceSource(svc.env) : securitiesSource(svc.env);

@@ -6,7 +6,7 @@
  * through `outbound(env)`, so in sandbox mode the simulator (src/sandbox/securities.ts) answers.
  */
 import { isSandboxUrl, outbound } from "../../lib/outbound";
-import { PriceApiError, parseKeepingNumbers } from "./client";
+import { PriceApiError, parseKeepingNumbers, unreadableAnswer } from "./client";
 import { canonicalDecimal } from "./decimal";
 
 /** The quote every close is in: the feed lists US markets. */
@@ -20,14 +20,16 @@ export interface SecurityClose {
 
 /** Where security prices come from, as reported in a price's `source`. */
 export const securitiesSource = (env: Env) => (isSandboxUrl(env, env.SECURITIES_BASE_URL) ? "sandbox:tiingo" : "tiingo");
+/** Whether a cached price came from the securities feed (either source `securitiesSource` names). */
+export const isSecuritiesSource = (source: string) => source === "tiingo" || source === "sandbox:tiingo";
 
 /**
  * The latest close of `ticker` in USD, or null when the feed does not list the ticker (404) or has no bar
  * for it. Throws PriceApiError when the feed fails (unreachable, refused, limited, unreadable), which is the
  * feed's failure rather than the ticker's.
  */
-export async function fetchLatestClose(env: Env, ticker: string): Promise<SecurityClose | null> {
-  const bars = await fetchBars(env, ticker);
+export async function fetchLatestClose(env: Env, ticker: string, signal?: AbortSignal): Promise<SecurityClose | null> {
+  const bars = await fetchBars(env, ticker, undefined, signal);
   return bars === null ? null : (bars[bars.length - 1] ?? null);
 }
 
@@ -40,7 +42,7 @@ export function fetchCloseHistory(env: Env, ticker: string, from: string, to: st
 }
 
 /** The feed's bars of `ticker` (the latest, or a range's): each with a close, zero closes left out; null for a 404. */
-async function fetchBars(env: Env, ticker: string, range?: { startDate: string; endDate: string }): Promise<SecurityClose[] | null> {
+async function fetchBars(env: Env, ticker: string, range?: { startDate: string; endDate: string }, signal?: AbortSignal): Promise<SecurityClose[] | null> {
   const url = new URL(`${env.SECURITIES_BASE_URL.replace(/\/+$/, "")}/tiingo/daily/${encodeURIComponent(ticker.toLowerCase())}/prices`);
   if (range) {
     url.searchParams.set("startDate", range.startDate);
@@ -48,7 +50,10 @@ async function fetchBars(env: Env, ticker: string, range?: { startDate: string; 
   }
   let res: Response;
   try {
-    res = await outbound(env)(new Request(url.toString(), { headers: { accept: "application/json", authorization: `Token ${env.SECURITIES_API_KEY}` } }));
+    // No redirects: the key goes to the feed's own address only.
+    res = await outbound(env)(
+      new Request(url.toString(), { headers: { accept: "application/json", authorization: `Token ${env.SECURITIES_API_KEY}` }, redirect: "manual", signal }),
+    );
   } catch {
     throw new PriceApiError(503, "Securities price API unreachable");
   }
@@ -59,15 +64,15 @@ async function fetchBars(env: Env, ticker: string, range?: { startDate: string; 
   try {
     body = parseKeepingNumbers(text);
   } catch {
-    throw new PriceApiError(502, "Securities price API answered malformed JSON");
+    throw unreadableAnswer("Securities price API answered malformed JSON");
   }
-  if (!Array.isArray(body)) throw new PriceApiError(502, "Securities price API answered an unexpected shape");
+  if (!Array.isArray(body)) throw unreadableAnswer("Securities price API answered an unexpected shape");
   const out: SecurityClose[] = [];
   for (const bar of body as { date?: unknown; close?: unknown }[]) {
     const day = bar && typeof bar.date === "string" && /^\d{4}-\d{2}-\d{2}(T|$)/.test(bar.date) ? bar.date.slice(0, 10) : null;
     const raw = bar && bar.close && typeof bar.close === "object" ? (bar.close as { $num?: unknown }).$num : null;
     const price = typeof raw === "string" ? canonicalDecimal(raw) : null;
-    if (day === null || price === null) throw new PriceApiError(502, "Securities price API answered a bar without a date or close");
+    if (day === null || price === null) throw unreadableAnswer("Securities price API answered a bar without a date or close");
     // A zero close is no price (a negative one did not read as a decimal above).
     if (/[1-9]/.test(price)) out.push({ priceDecimal: price, day });
   }

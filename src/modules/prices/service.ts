@@ -12,10 +12,10 @@ import type { Services } from "../../env";
 import { iso } from "../../lib/clock";
 import { logError } from "../../lib/log";
 import { IN_JSON_LIST, insertRows, jsonList } from "../../lib/sql";
-import { CURRENCY_SCALES } from "../../lib/money";
 import { coinIdOf } from "./assets";
 import { fetchHistoricalPrice, fetchSimplePrices, priceSource, type QuotedPrice } from "./client";
-import { fetchLatestClose, SECURITIES_QUOTE, securitiesSource, type SecurityClose } from "./securities-client";
+import { isSecuritiesSource, SECURITIES_QUOTE, securitiesSource } from "./securities-client";
+import { closeAsOf, fetchSecurityCloses, isSecuritySymbol, MISSED_QUOTE, missesSql, SECURITY_STALE_AFTER_MS, tradingDayOf } from "./securities";
 
 export interface Price {
   symbol: string;
@@ -28,24 +28,11 @@ export interface Price {
 
 /** A price whose provider update is older than this is stale. */
 export const PRICE_STALE_AFTER_MS = 86_400_000;
-/** A security's close is stale when older than this: markets close for weekends, and for a holiday beside one. */
-export const SECURITY_STALE_AFTER_MS = 4 * 86_400_000;
-
-/**
- * A symbol the securities feed is asked about: neither a coin the market API lists nor a currency of an
- * account (a trade's units of a stock or fund, AAPL, VOO).
- */
-export const isSecuritySymbol = (symbol: string) => coinIdOf(symbol) === undefined && !Object.prototype.hasOwnProperty.call(CURRENCY_SCALES, symbol);
-
-/** Tickers asked at most this many at a time (one request each): a space holds a handful. */
-const SECURITIES_PER_CALL = 20;
-
-/**
- * Tickers the feed did not list, and the UTC day it said so: not asked again that day by this isolate, so a
- * symbol no feed prices (a delisted fund) costs one request a day, not one a read. Bounded (cleared when full).
- */
-const unlistedOn = new Map<string, string>();
-const MAX_UNLISTED = 10_000;
+/** The trading day of a cached security close: its as-of day, never after the day it was cached under. */
+export const securityDay = (r: { day: string; as_of: number }) => {
+  const traded = tradingDayOf(r.as_of);
+  return traded < r.day ? traded : r.day;
+};
 
 /** The UTC day (YYYY-MM-DD) prices are cached under for instant `ms`. */
 export const priceDay = (ms: number) => iso(ms).slice(0, 10);
@@ -75,6 +62,8 @@ export const latestPricesSql = (quote: string, symbols: string) => `SELECT m.sym
 
 /** Latest cached row per symbol on or before `day`: binds the quote, the symbols as one JSON list, and the day. */
 const LATEST_SQL = latestPricesSql("?", "SELECT value FROM json_each(?)");
+/** The same, and the day's securities misses: binds as LATEST_SQL, then the symbols and the day again. */
+const LATEST_AND_MISSES_SQL = `${LATEST_SQL} UNION ALL ${missesSql("SELECT value FROM json_each(?)")}`;
 
 /**
  * Prices of `symbols` (tickers such as "BTC") in `quote` (an ISO code such as
@@ -91,7 +80,7 @@ export async function getPrices(svc: Services, symbols: string[], quote: string,
   if (!QUOTE.test(q)) return out;
   const wanted = [...new Set(symbols.map((s) => s.trim().toUpperCase()))].filter((s) => SYMBOL.test(s));
   const toPrice = (symbol: string, priceDecimal: string, day: string, source: string, asOf: number): Price => ({
-    symbol, quote: q, priceDecimal, day, source, stale: now - asOf > (coinIdOf(symbol) === undefined ? SECURITY_STALE_AFTER_MS : PRICE_STALE_AFTER_MS),
+    symbol, quote: q, priceDecimal, day, source, stale: now - asOf > (isSecuritySymbol(symbol) ? SECURITY_STALE_AFTER_MS : PRICE_STALE_AFTER_MS),
   });
 
   const market: string[] = [];
@@ -101,9 +90,18 @@ export async function getPrices(svc: Services, symbols: string[], quote: string,
   }
   if (market.length === 0) return out;
 
-  const rows = cached ?? (await svc.env.DB.prepare(LATEST_SQL).bind(q, jsonList(market), today).all<PriceRow>()).results;
+  const securities = opts.securities === true && q === SECURITIES_QUOTE;
+  const rows =
+    cached ??
+    (securities
+      ? await svc.env.DB.prepare(LATEST_AND_MISSES_SQL).bind(q, jsonList(market), today, jsonList(market), today).all<PriceRow>()
+      : await svc.env.DB.prepare(LATEST_SQL).bind(q, jsonList(market), today).all<PriceRow>()
+    ).results;
   const wantedHere = new Set(market);
-  const latest = new Map(rows.filter((r) => r.quote === q && wantedHere.has(r.symbol)).map((r) => [r.symbol, r]));
+  // The cache is shared: a close from the securities feed is only for a caller that asks for securities (a
+  // gaming token must not be valued at a stock's close because some space holds that ticker).
+  const latest = new Map(rows.filter((r) => r.quote === q && wantedHere.has(r.symbol) && (opts.securities || !isSecuritiesSource(r.source))).map((r) => [r.symbol, r]));
+  const missed = new Set(rows.filter((r) => r.quote === MISSED_QUOTE && r.day === today).map((r) => r.symbol));
 
   const missing = market.filter((s) => latest.get(s)?.day !== today && coinIdOf(s) !== undefined);
   let fetched = new Map<string, QuotedPrice>();
@@ -122,17 +120,22 @@ export async function getPrices(svc: Services, symbols: string[], quote: string,
     newRows.push(...[...fetched].map(([s, p]) => [s, q, today, p.priceDecimal, source, p.asOfMs, now]));
     for (const [s, p] of fetched) latest.set(s, { symbol: s, quote: q, day: today, price_decimal: p.priceDecimal, source, as_of: p.asOfMs });
   }
-  if (opts.securities && q === SECURITIES_QUOTE) {
+  let missedNow: string[] = [];
+  if (securities) {
     const source = securitiesSource(svc.env);
-    for (const [s, close] of await fetchCloses(svc, market.filter((x) => latest.get(x)?.day !== today && isSecuritySymbol(x)), today)) {
-      // Kept as of the end of its trading day (UTC), which is what its staleness is measured from.
-      const asOf = Date.parse(`${close.day}T23:59:59.999Z`);
+    const asked = await fetchSecurityCloses(svc, market.filter((x) => latest.get(x)?.day !== today && isSecuritySymbol(x) && !missed.has(x)));
+    for (const [s, close] of asked.closes) {
+      const asOf = closeAsOf(close.day);
       newRows.push([s, q, today, close.priceDecimal, source, asOf, now]);
       latest.set(s, { symbol: s, quote: q, day: today, price_decimal: close.priceDecimal, source, as_of: asOf });
     }
+    missedNow = asked.misses;
   }
-  if (newRows.length > 0) {
-    const statements = insertRows(svc.env.DB, "market_prices", ["symbol", "quote", "day", "price_decimal", "source", "as_of", "fetched_at"], newRows, "", "INSERT OR IGNORE");
+  if (newRows.length > 0 || missedNow.length > 0) {
+    const statements = [
+      ...insertRows(svc.env.DB, "market_prices", ["symbol", "quote", "day", "price_decimal", "source", "as_of", "fetched_at"], newRows, "", "INSERT OR IGNORE"),
+      ...insertRows(svc.env.DB, "price_misses", ["symbol", "quote", "day"], missedNow.map((s) => [s, q, today]), "", "INSERT OR IGNORE"),
+    ];
     try {
       await svc.env.DB.batch(statements);
     } catch (err) {
@@ -141,29 +144,8 @@ export async function getPrices(svc: Services, symbols: string[], quote: string,
   }
   for (const s of market) {
     const r = latest.get(s);
-    if (r) out.set(s, toPrice(s, r.price_decimal, r.day, r.source, r.as_of));
-  }
-  return out;
-}
-
-/**
- * Today's closes of `tickers` from the securities feed, one request each (at most SECURITIES_PER_CALL),
- * skipping tickers it did not list today. A failure of the feed's own ends the asking: the cache answers.
- */
-async function fetchCloses(svc: Services, tickers: string[], today: string): Promise<Map<string, SecurityClose>> {
-  const out = new Map<string, SecurityClose>();
-  for (const t of tickers.filter((x) => unlistedOn.get(x) !== today).slice(0, SECURITIES_PER_CALL)) {
-    try {
-      const close = await fetchLatestClose(svc.env, t);
-      if (close) out.set(t, close);
-      else {
-        if (unlistedOn.size >= MAX_UNLISTED) unlistedOn.clear();
-        unlistedOn.set(t, today);
-      }
-    } catch (err) {
-      logError(undefined, "prices.securities_fetch_failed", err, { tickers: tickers.length });
-      break;
-    }
+    // A security's price is of its close's trading day (Friday's on a Sunday), not of the day it was fetched.
+    if (r) out.set(s, toPrice(s, r.price_decimal, isSecuritySymbol(s) ? securityDay(r) : r.day, r.source, r.as_of));
   }
   return out;
 }
