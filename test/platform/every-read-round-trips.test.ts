@@ -96,7 +96,7 @@ describe("D1 round trips of every authenticated read", () => {
     const ids = w.ids as Record<string, any>;
     const day = (d: number) => new Date(Date.now() - d * 86_400_000).toISOString().slice(0, 10);
     // Data for every read to find something: categorized spending this month, a monthly bill, a salary,
-    // a coin, a valuation, a correction, a rate, a saved projection, a DeFi wallet, a household.
+    // a coin, a stock, a valuation, a correction, a rate, a saved projection, a DeFi wallet, a household.
     for (const [i, d] of [1, 2, 3, 5].entries()) {
       await ok(callJson("/v1/transactions", { ...as(owner), body: { spaceId: sp, accountId: ids.accountId, categoryId: ids.categoryId, amount: -(12 + i), description: `Coffee ${i}`, date: day(d) } }), "spending");
     }
@@ -105,6 +105,8 @@ describe("D1 round trips of every authenticated read", () => {
     }
     await ok(callJson("/v1/transactions", { ...as(owner), body: { spaceId: sp, accountId: ids.accountId, amount: 2500, description: "Salary", date: day(4) } }), "salary");
     await createAccount(owner, sp, { name: "Bitcoin", type: "crypto", currency: "BTC", openingBalance: "0.025" });
+    const broker = await createAccount(owner, sp, { name: "Brokerage", type: "brokerage", openingBalance: "1000.00" });
+    await ok(callJson("/v1/transactions", { ...as(owner), body: { spaceId: sp, accountId: broker.id, description: "Apple", date: day(6), trade: { symbol: "AAPL", side: "buy", quantity: "2", unitPrice: "190", fees: "0" } } }), "stock");
     await ok(callJson(`/v1/assets/${ids.assetId}/valuations`, { ...as(owner), body: { value: "860000.00", date: day(1) } }), "valuation");
     await ok(callJson("/v1/ml/corrections", { ...as(owner), body: { transactionId: ids.transactionId, correctedCategoryId: ids.categoryId } }), "correction");
     await ok(callJson(`/v1/spaces/${sp}/rates`, { method: "PUT", ...as(owner), body: { rates: [{ base: "USD", quote: "MXN", date: day(1), rate: "17.05" }] } }), "rate");
