@@ -51,7 +51,7 @@ describe("past prices of what a space holds", () => {
     expect(eth).toHaveLength(PRICE_HISTORY_DAYS); // every day, past D1's 100 parameters in one run
     expect(eth.every((r) => r.price === sandboxPrice("ethereum", "usd", r.day))).toBe(true);
     const voo = await rows("VOO");
-    expect(voo.length).toBeGreaterThan(270); // trading days only
+    expect(voo.length).toBeGreaterThan(250); // trading days only
     expect(voo.every((r) => sandboxTradingDay(r.day) === r.day && r.price === sandboxClose("VOO", r.day))).toBe(true);
 
     // Each point: the cash (5000 − 1000 − 250) and both holdings at that day's price, the stock at the close of
@@ -113,13 +113,40 @@ describe("the price history backfill and its feeds", () => {
     expect(asked.filter((x) => x.startsWith("hist")).map((x) => x.split(" ")[0])).toEqual(["hista", "histz", "histz"]);
   });
 
-  it("stops at the feed's own failure and records nothing", async () => {
+  it("leaves a failing feed's pairs for the next run, unrecorded, while the other feed's go on", async () => {
     await cache("HISTD");
     await cache("HISTE");
+    await env.DB.prepare("INSERT INTO market_prices (symbol, quote, day, price_decimal, source, as_of, fetched_at) VALUES ('ADA', 'GBP', ?, '0.7', 'coingecko', ?, ?)")
+      .bind(priceDay(Date.now()), Date.now(), Date.now()).run();
     const asked = feed(() => new Response("unavailable", { status: 503 }));
-    await expect(backfillPriceHistory(at(Date.now()), Date.now())).rejects.toThrow(/503/);
-    expect(asked.filter((x) => x.startsWith("hist"))).toHaveLength(1);
+    const done = await backfillPriceHistory(at(Date.now()), Date.now());
+    expect(asked.filter((x) => x.startsWith("hist"))).toHaveLength(1); // the feed is not asked again this run
     expect(await recorded("HISTD")).toBeNull();
     expect(await recorded("HISTE")).toBeNull();
+    // The coin feed (the in-process simulator) is another feed: its pair is filled in the same run.
+    expect(done).toContain("ADA/GBP");
+    const ada = await env.DB.prepare("SELECT stored FROM price_history_backfills WHERE symbol = 'ADA' AND quote = 'GBP'").first<{ stored: number }>();
+    expect(ada).toEqual({ stored: PRICE_HISTORY_DAYS });
+  });
+
+  it("replaces a cached close of an earlier trading day with the day's own, and keeps a newer one", async () => {
+    // A read on Tuesday 2026-01-06's morning cached Monday's close under Tuesday; Wednesday's row already holds Wednesday's.
+    const row = (day: string, price: string, tradingDay: string) =>
+      env.DB.prepare("INSERT INTO market_prices (symbol, quote, day, price_decimal, source, as_of, fetched_at) VALUES ('HISTM', 'USD', ?, ?, 'tiingo', ?, ?)")
+        .bind(day, price, Date.parse(`${tradingDay}T23:59:59.999Z`), Date.now()).run();
+    await row("2026-01-06", "10", "2026-01-05");
+    await row("2026-01-07", "12.5", "2026-01-07");
+    feed(() => Response.json([
+      { date: "2026-01-05T00:00:00.000Z", close: 10 },
+      { date: "2026-01-06T00:00:00.000Z", close: 11 },
+      { date: "2026-01-07T00:00:00.000Z", close: 12.25 },
+    ]));
+    await backfillPriceHistory(at(Date.now()), Date.now());
+    const rows = await env.DB.prepare("SELECT day, price_decimal FROM market_prices WHERE symbol = 'HISTM' ORDER BY day").all();
+    expect(rows.results).toEqual([
+      { day: "2026-01-05", price_decimal: "10" },
+      { day: "2026-01-06", price_decimal: "11" },
+      { day: "2026-01-07", price_decimal: "12.5" }, // as of the same close: kept as it was
+    ]);
   });
 });

@@ -128,7 +128,7 @@ export async function fetchHistoricalPrice(env: Env, id: string, quote: string, 
  * `[unix ms, price]` at each day's 00:00 UTC. One price a day (the day's first
  * point), oldest first; empty when the provider does not know the coin.
  */
-export async function fetchDailyPriceRange(env: Env, id: string, quote: string, from: string, to: string): Promise<{ day: string; priceDecimal: string }[]> {
+export async function fetchDailyPriceRange(env: Env, id: string, quote: string, from: string, to: string, signal?: AbortSignal): Promise<{ day: string; priceDecimal: string }[]> {
   const url = new URL(`${env.PRICES_BASE_URL.replace(/\/+$/, "")}/coins/${encodeURIComponent(id)}/market_chart/range`);
   url.searchParams.set("vs_currency", quote.toLowerCase());
   url.searchParams.set("from", String(Date.parse(`${from}T00:00:00Z`) / 1000));
@@ -137,7 +137,8 @@ export async function fetchDailyPriceRange(env: Env, id: string, quote: string, 
   url.searchParams.set("precision", "full");
   let res: Response;
   try {
-    res = await outbound(env)(new Request(url.toString(), { headers: { accept: "application/json", "x-cg-pro-api-key": env.PRICES_API_KEY } }));
+    // No redirects: the key goes to the API's own address only.
+    res = await outbound(env)(new Request(url.toString(), { headers: { accept: "application/json", "x-cg-pro-api-key": env.PRICES_API_KEY }, redirect: "manual", signal }));
   } catch {
     throw new PriceApiError(503, "Price API unreachable");
   }

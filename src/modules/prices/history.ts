@@ -4,25 +4,34 @@
  * only fills as days pass, so a holding older than the first time it was priced stayed unconverted on every
  * day before. This hourly task asks the feeds once for the last PRICE_HISTORY_DAYS of every (symbol, quote)
  * pair the cache holds (a pair is in the cache because something held it was priced): CoinGecko's daily
- * range for a coin, the securities feed's closes for a security (in USD). A pair whose feed had nothing (an
- * unlisted symbol, an answer that did not read) is recorded and asked again after a week; a failure of the
- * feed's own (unreachable, key refused, limited, 5xx) ends the run without recording anything.
+ * range for a coin (its point at 00:00 UTC of a day, as the cache keeps a coin's past day everywhere), the
+ * securities feed's closes for a security (in USD, each under its trading day). A pair whose feed had nothing
+ * (an unlisted symbol, an answer that did not read) is recorded and asked again after a week; a failure of
+ * a feed's own (unreachable, key refused, limited, 5xx) leaves that feed's pairs for the next run, unrecorded,
+ * while the other feed's go on.
  */
 import type { Services } from "../../env";
-import { insertJsonRows } from "../../lib/sql";
+import { logError } from "../../lib/log";
+import { insertJsonRows, type SqlValue } from "../../lib/sql";
 import { daysBefore } from "../rates/convert";
 import { coinIdOf } from "./assets";
 import { fetchDailyPriceRange, isFeedFailure, priceSource } from "./client";
 import { fetchCloseHistory, SECURITIES_QUOTE, securitiesSource } from "./securities-client";
 import { priceDay } from "./service";
-import { isSecuritySymbol } from "./securities";
+import { closeAsOf, isSecuritySymbol } from "./securities";
 
-/** How far back: a year's series with the rates' lookback before it, as the rates backfill reaches. */
-export const PRICE_HISTORY_DAYS = 400;
+/** How far back: a year's series (the most CoinGecko's smaller plans serve; a longer range is refused). */
+export const PRICE_HISTORY_DAYS = 365;
+/** A history request's time limit: the run goes on to the next pair. */
+const HISTORY_TIMEOUT_MS = 15_000;
 /** Pairs asked a run (one request each). */
 export const HISTORY_PAIRS_PER_RUN = 10;
 /** A pair whose feed had nothing is asked again after this long. */
 export const HISTORY_RETRY_MS = 7 * 86_400_000;
+
+const RECORD_AGAIN = "ON CONFLICT(symbol, quote) DO UPDATE SET attempted_at = excluded.attempted_at, stored = excluded.stored";
+const NEWER_CLOSE_WINS =
+  "ON CONFLICT(symbol, quote, day) DO UPDATE SET price_decimal = excluded.price_decimal, source = excluded.source, as_of = excluded.as_of, fetched_at = excluded.fetched_at WHERE market_prices.as_of < excluded.as_of";
 
 /** Fetches and stores the past prices of pairs not backfilled yet; returns the pairs asked, as `SYMBOL/QUOTE`. */
 export async function backfillPriceHistory(svc: Services, scheduledTime: number): Promise<string[]> {
@@ -42,37 +51,46 @@ export async function backfillPriceHistory(svc: Services, scheduledTime: number)
   ]);
   const pairs = found!.results;
   const asked: string[] = [];
-  const record = (symbol: string, quote: string, stored: number) =>
-    db.prepare(
-      "INSERT INTO price_history_backfills (symbol, quote, attempted_at, stored) VALUES (?, ?, ?, ?) ON CONFLICT(symbol, quote) DO UPDATE SET attempted_at = excluded.attempted_at, stored = excluded.stored",
-    ).bind(symbol, quote, now, stored);
   // Pairs no feed here prices (a security in another quote than USD, a fiat pair): recorded unasked, so they
   // do not hold the run's places.
-  const unpriceable: D1PreparedStatement[] = [];
+  const unpriceable: SqlValue[][] = [];
+  // Feeds that failed this run: their other pairs wait for the next one.
+  const down = new Set<"coin" | "security">();
   for (const { symbol, quote } of pairs) {
     if (asked.length >= HISTORY_PAIRS_PER_RUN) break;
     const coin = coinIdOf(symbol);
-    const security = coin === undefined && quote === SECURITIES_QUOTE && isSecuritySymbol(symbol);
-    if (coin === undefined && !security) {
-      unpriceable.push(record(symbol, quote, 0));
+    const kind = coin !== undefined ? "coin" : quote === SECURITIES_QUOTE && isSecuritySymbol(symbol) ? "security" : null;
+    if (kind === null) {
+      unpriceable.push([symbol, quote, now, 0]);
       continue;
     }
-    asked.push(`${symbol}/${quote}`);
+    if (down.has(kind)) continue;
     let days: { day: string; priceDecimal: string }[];
     try {
-      days = coin !== undefined ? await fetchDailyPriceRange(svc.env, coin, quote, from, to) : ((await fetchCloseHistory(svc.env, symbol, from, to)) ?? []);
+      const signal = AbortSignal.timeout(HISTORY_TIMEOUT_MS);
+      days = coin !== undefined ? await fetchDailyPriceRange(svc.env, coin, quote, from, to, signal) : ((await fetchCloseHistory(svc.env, symbol, from, to, signal)) ?? []);
     } catch (err) {
-      if (isFeedFailure(err)) throw err;
+      if (isFeedFailure(err)) {
+        down.add(kind);
+        logError(undefined, "prices.history_feed_failed", err, { feed: kind });
+        continue;
+      }
       days = [];
     }
+    asked.push(`${symbol}/${quote}`);
     const source = coin !== undefined ? priceSource(svc.env) : securitiesSource(svc.env);
-    // Each day's price as of that day's end (UTC); a day the cache already holds keeps its row.
-    const rows = days.map((d) => [symbol, quote, d.day, d.priceDecimal, source, Date.parse(`${d.day}T23:59:59.999Z`), now]);
+    // Each day's price as of that day's end (UTC). A coin's day the cache already holds keeps its row. A
+    // security's row is replaced when it holds an older close: a read on a morning caches the day before's
+    // close under that morning's day, and the day's own close would otherwise never land.
+    const rows = days.map((d) => [symbol, quote, d.day, d.priceDecimal, source, closeAsOf(d.day), now]);
+    const columns = ["symbol", "quote", "day", "price_decimal", "source", "as_of", "fetched_at"];
     await db.batch([
-      ...insertJsonRows(db, "market_prices", ["symbol", "quote", "day", "price_decimal", "source", "as_of", "fetched_at"], rows, "", "INSERT OR IGNORE"),
-      record(symbol, quote, rows.length),
+      ...(kind === "coin"
+        ? insertJsonRows(db, "market_prices", columns, rows, "", "INSERT OR IGNORE")
+        : insertJsonRows(db, "market_prices", columns, rows, NEWER_CLOSE_WINS)),
+      db.prepare(`INSERT INTO price_history_backfills (symbol, quote, attempted_at, stored) VALUES (?, ?, ?, ?) ${RECORD_AGAIN}`).bind(symbol, quote, now, rows.length),
     ]);
   }
-  if (unpriceable.length) await db.batch(unpriceable);
+  if (unpriceable.length) await db.batch(insertJsonRows(db, "price_history_backfills", ["symbol", "quote", "attempted_at", "stored"], unpriceable, RECORD_AGAIN));
   return asked;
 }

@@ -37,9 +37,15 @@ export async function fetchLatestClose(env: Env, ticker: string, signal?: AbortS
  * The closes of `ticker` in USD on the trading days from `from` to `to` (YYYY-MM-DD, inclusive), oldest first,
  * or null when the feed does not list the ticker. Throws PriceApiError as fetchLatestClose does.
  */
-export function fetchCloseHistory(env: Env, ticker: string, from: string, to: string): Promise<SecurityClose[] | null> {
-  return fetchBars(env, ticker, { startDate: from, endDate: to });
+export function fetchCloseHistory(env: Env, ticker: string, from: string, to: string, signal?: AbortSignal): Promise<SecurityClose[] | null> {
+  return fetchBars(env, ticker, { startDate: from, endDate: to }, signal);
 }
+
+/** A real calendar day (2026-02-30 is not one). */
+const isCalendarDay = (day: string) => {
+  const ms = Date.parse(`${day}T00:00:00Z`);
+  return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 10) === day;
+};
 
 /** The feed's bars of `ticker` (the latest, or a range's): each with a close, zero closes left out; null for a 404. */
 async function fetchBars(env: Env, ticker: string, range?: { startDate: string; endDate: string }, signal?: AbortSignal): Promise<SecurityClose[] | null> {
@@ -69,7 +75,7 @@ async function fetchBars(env: Env, ticker: string, range?: { startDate: string; 
   if (!Array.isArray(body)) throw unreadableAnswer("Securities price API answered an unexpected shape");
   const out: SecurityClose[] = [];
   for (const bar of body as { date?: unknown; close?: unknown }[]) {
-    const day = bar && typeof bar.date === "string" && /^\d{4}-\d{2}-\d{2}(T|$)/.test(bar.date) ? bar.date.slice(0, 10) : null;
+    const day = bar && typeof bar.date === "string" && /^\d{4}-\d{2}-\d{2}(T|$)/.test(bar.date) && isCalendarDay(bar.date.slice(0, 10)) ? bar.date.slice(0, 10) : null;
     const raw = bar && bar.close && typeof bar.close === "object" ? (bar.close as { $num?: unknown }).$num : null;
     const price = typeof raw === "string" ? canonicalDecimal(raw) : null;
     if (day === null || price === null) throw unreadableAnswer("Securities price API answered a bar without a date or close");
