@@ -34,6 +34,30 @@ export const unreadableAnswer = (message: string) => new PriceApiError(502, mess
 export const isFeedFailure = (err: unknown) =>
   !(err instanceof PriceApiError) || (!err.unreadable && (err.status === 401 || err.status === 403 || err.status === 429 || err.status >= 500));
 
+/**
+ * One GET to a price API through outbound(), with no redirects (the key goes to the API's own address only).
+ * Its answer: null for a 404 (the API has nothing of that id), else the body with its numbers as their source
+ * text. PriceApiError when it could not be reached (503), failed, or does not read.
+ */
+export async function getFromPriceApi(env: Env, url: URL, headers: Record<string, string>, api: string, signal?: AbortSignal): Promise<unknown> {
+  let res: Response;
+  try {
+    res = await outbound(env)(new Request(url.toString(), { headers: { accept: "application/json", ...headers }, redirect: "manual", signal }));
+  } catch {
+    throw new PriceApiError(503, `${api} unreachable`);
+  }
+  const text = await res.text();
+  if (res.status === 404) return null;
+  if (!res.ok) throw new PriceApiError(res.status, `${api} answered ${res.status}`);
+  try {
+    return parseKeepingNumbers(text);
+  } catch {
+    throw unreadableAnswer(`${api} answered malformed JSON`);
+  }
+}
+
+const coinGeckoKey = (env: Env) => ({ "x-cg-pro-api-key": env.PRICES_API_KEY });
+
 /** Ids per request: keeps the query string well under URL limits. */
 const IDS_PER_REQUEST = 50;
 
@@ -52,7 +76,8 @@ export function parseKeepingNumbers(text: string): unknown {
   } as (this: unknown, key: string, value: unknown) => unknown);
 }
 
-const numText = (v: unknown): string | null =>
+/** A number's source text from `parseKeepingNumbers`' output, or null when `v` is not a number. */
+export const numText = (v: unknown): string | null =>
   v && typeof v === "object" && typeof (v as { $num?: unknown }).$num === "string" ? (v as { $num: string }).$num : null;
 
 /**
@@ -62,7 +87,6 @@ const numText = (v: unknown): string | null =>
 export async function fetchSimplePrices(env: Env, ids: string[], quote: string, nowMs: number): Promise<Map<string, QuotedPrice>> {
   const out = new Map<string, QuotedPrice>();
   const vs = quote.toLowerCase();
-  const send = outbound(env);
   for (let i = 0; i < ids.length; i += IDS_PER_REQUEST) {
     const chunk = ids.slice(i, i + IDS_PER_REQUEST);
     const url = new URL(`${env.PRICES_BASE_URL.replace(/\/+$/, "")}/simple/price`);
@@ -70,17 +94,7 @@ export async function fetchSimplePrices(env: Env, ids: string[], quote: string, 
     url.searchParams.set("vs_currencies", vs);
     url.searchParams.set("include_last_updated_at", "true");
     url.searchParams.set("precision", "full");
-    const res = await send(
-      new Request(url.toString(), { method: "GET", headers: { accept: "application/json", "x-cg-pro-api-key": env.PRICES_API_KEY } }),
-    );
-    const text = await res.text();
-    if (!res.ok) throw new PriceApiError(res.status, `Price API answered ${res.status}`);
-    let body: unknown;
-    try {
-      body = parseKeepingNumbers(text);
-    } catch {
-      throw unreadableAnswer("Price API answered malformed JSON");
-    }
+    const body = await getFromPriceApi(env, url, coinGeckoKey(env), "Price API");
     if (!body || typeof body !== "object" || Array.isArray(body)) throw unreadableAnswer("Price API answered an unexpected shape");
     for (const id of chunk) {
       const entry = (body as Record<string, unknown>)[id];
@@ -106,16 +120,7 @@ export async function fetchHistoricalPrice(env: Env, id: string, quote: string, 
   const url = new URL(`${env.PRICES_BASE_URL.replace(/\/+$/, "")}/coins/${encodeURIComponent(id)}/history`);
   url.searchParams.set("date", `${d}-${m}-${y}`);
   url.searchParams.set("localization", "false");
-  const res = await outbound(env)(new Request(url.toString(), { headers: { accept: "application/json", "x-cg-pro-api-key": env.PRICES_API_KEY } }));
-  const text = await res.text();
-  if (res.status === 404) return null;
-  if (!res.ok) throw new PriceApiError(res.status, `Price API answered ${res.status}`);
-  let body: unknown;
-  try {
-    body = parseKeepingNumbers(text);
-  } catch {
-    throw unreadableAnswer("Price API answered malformed JSON");
-  }
+  const body = await getFromPriceApi(env, url, coinGeckoKey(env), "Price API");
   const md = (body as { market_data?: { current_price?: Record<string, unknown> } } | null)?.market_data?.current_price;
   const raw = md ? numText(md[quote.toLowerCase()]) : null;
   const price = raw === null ? null : canonicalDecimal(raw);
@@ -135,22 +140,8 @@ export async function fetchDailyPriceRange(env: Env, id: string, quote: string, 
   url.searchParams.set("to", String(Date.parse(`${to}T23:59:59Z`) / 1000));
   url.searchParams.set("interval", "daily");
   url.searchParams.set("precision", "full");
-  let res: Response;
-  try {
-    // No redirects: the key goes to the API's own address only.
-    res = await outbound(env)(new Request(url.toString(), { headers: { accept: "application/json", "x-cg-pro-api-key": env.PRICES_API_KEY }, redirect: "manual", signal }));
-  } catch {
-    throw new PriceApiError(503, "Price API unreachable");
-  }
-  const text = await res.text();
-  if (res.status === 404) return [];
-  if (!res.ok) throw new PriceApiError(res.status, `Price API answered ${res.status}`);
-  let body: unknown;
-  try {
-    body = parseKeepingNumbers(text);
-  } catch {
-    throw unreadableAnswer("Price API answered malformed JSON");
-  }
+  const body = await getFromPriceApi(env, url, coinGeckoKey(env), "Price API", signal);
+  if (body === null) return [];
   const points = (body as { prices?: unknown } | null)?.prices;
   if (!Array.isArray(points)) throw unreadableAnswer("Price API answered an unexpected shape");
   const byDay = new Map<string, string>();

@@ -5,8 +5,8 @@
  * (USD) is read from the response's own number text and kept as a canonical decimal string. Goes out
  * through `outbound(env)`, so in sandbox mode the simulator (src/sandbox/securities.ts) answers.
  */
-import { isSandboxUrl, outbound } from "../../lib/outbound";
-import { PriceApiError, parseKeepingNumbers, unreadableAnswer } from "./client";
+import { isSandboxUrl } from "../../lib/outbound";
+import { getFromPriceApi, numText, unreadableAnswer } from "./client";
 import { canonicalDecimal } from "./decimal";
 
 /** The quote every close is in: the feed lists US markets. */
@@ -54,30 +54,14 @@ async function fetchBars(env: Env, ticker: string, range?: { startDate: string; 
     url.searchParams.set("startDate", range.startDate);
     url.searchParams.set("endDate", range.endDate);
   }
-  let res: Response;
-  try {
-    // No redirects: the key goes to the feed's own address only.
-    res = await outbound(env)(
-      new Request(url.toString(), { headers: { accept: "application/json", authorization: `Token ${env.SECURITIES_API_KEY}` }, redirect: "manual", signal }),
-    );
-  } catch {
-    throw new PriceApiError(503, "Securities price API unreachable");
-  }
-  const text = await res.text();
-  if (res.status === 404) return null;
-  if (!res.ok) throw new PriceApiError(res.status, `Securities price API answered ${res.status}`);
-  let body: unknown;
-  try {
-    body = parseKeepingNumbers(text);
-  } catch {
-    throw unreadableAnswer("Securities price API answered malformed JSON");
-  }
+  const body = await getFromPriceApi(env, url, { authorization: `Token ${env.SECURITIES_API_KEY}` }, "Securities price API", signal);
+  if (body === null) return null;
   if (!Array.isArray(body)) throw unreadableAnswer("Securities price API answered an unexpected shape");
   const out: SecurityClose[] = [];
   for (const bar of body as { date?: unknown; close?: unknown }[]) {
     const day = bar && typeof bar.date === "string" && /^\d{4}-\d{2}-\d{2}(T|$)/.test(bar.date) && isCalendarDay(bar.date.slice(0, 10)) ? bar.date.slice(0, 10) : null;
-    const raw = bar && bar.close && typeof bar.close === "object" ? (bar.close as { $num?: unknown }).$num : null;
-    const price = typeof raw === "string" ? canonicalDecimal(raw) : null;
+    const raw = bar ? numText(bar.close) : null;
+    const price = raw === null ? null : canonicalDecimal(raw);
     if (day === null || price === null) throw unreadableAnswer("Securities price API answered a bar without a date or close");
     // A zero close is no price (a negative one did not read as a decimal above).
     if (/[1-9]/.test(price)) out.push({ priceDecimal: price, day });
