@@ -79,10 +79,11 @@ export async function backfillPriceHistory(svc: Services, scheduledTime: number)
     }
     asked.push(`${symbol}/${quote}`);
     const source = coin !== undefined ? priceSource(svc.env) : securitiesSource(svc.env);
-    // Each day's price as of that day's end (UTC). A coin's day the cache already holds keeps its row. A
-    // security's row is replaced when it holds an older close: a read on a morning caches the day before's
-    // close under that morning's day, and the day's own close would otherwise never land.
-    const rows = days.map((d) => [symbol, quote, d.day, d.priceDecimal, source, closeAsOf(d.day), now]);
+    // A coin's price is as of its point (00:00 UTC), and a day the cache already holds keeps its row. A
+    // security's close is as of its trading day's end, and replaces a row that holds an older close: a read on
+    // a morning caches the day before's close under that morning's day, and the day's own would never land.
+    const asOf = (day: string) => (kind === "coin" ? Date.parse(`${day}T00:00:00Z`) : closeAsOf(day));
+    const rows = days.map((d) => [symbol, quote, d.day, d.priceDecimal, source, asOf(d.day), now]);
     const columns = ["symbol", "quote", "day", "price_decimal", "source", "as_of", "fetched_at"];
     await db.batch([
       ...(kind === "coin"

@@ -23,7 +23,13 @@ export const isSecuritySymbol = (symbol: string) => coinIdOf(symbol) === undefin
 
 /** A close is kept as of the end of its trading day (UTC): its staleness counts from there, and its day is read back from it. */
 export const closeAsOf = (tradingDay: string) => Date.parse(`${tradingDay}T23:59:59.999Z`);
-export const tradingDayOf = (asOf: number) => iso(asOf).slice(0, 10);
+const tradingDayOf = (asOf: number) => iso(asOf).slice(0, 10);
+
+/** The trading day of a cached security close: its as-of day, never after the day it was cached under. */
+export const securityDay = (r: { day: string; as_of: number }) => {
+  const traded = tradingDayOf(r.as_of);
+  return traded < r.day ? traded : r.day;
+};
 
 /** Tickers asked a read at most (one request each, each within FEED_TIMEOUT_MS): the rest on later reads. */
 const TICKERS_PER_READ = 5;

@@ -15,7 +15,7 @@ import { IN_JSON_LIST, insertRows, jsonList } from "../../lib/sql";
 import { coinIdOf } from "./assets";
 import { fetchHistoricalPrice, fetchSimplePrices, priceSource, type QuotedPrice } from "./client";
 import { isSecuritiesSource, SECURITIES_QUOTE, securitiesSource } from "./securities-client";
-import { closeAsOf, fetchSecurityCloses, isSecuritySymbol, MISSED_QUOTE, missesSql, SECURITY_STALE_AFTER_MS, tradingDayOf } from "./securities";
+import { closeAsOf, fetchSecurityCloses, isSecuritySymbol, MISSED_QUOTE, missesSql, SECURITY_STALE_AFTER_MS, securityDay } from "./securities";
 
 export interface Price {
   symbol: string;
@@ -28,11 +28,6 @@ export interface Price {
 
 /** A price whose provider update is older than this is stale. */
 export const PRICE_STALE_AFTER_MS = 86_400_000;
-/** The trading day of a cached security close: its as-of day, never after the day it was cached under. */
-export const securityDay = (r: { day: string; as_of: number }) => {
-  const traded = tradingDayOf(r.as_of);
-  return traded < r.day ? traded : r.day;
-};
 
 /** The UTC day (YYYY-MM-DD) prices are cached under for instant `ms`. */
 export const priceDay = (ms: number) => iso(ms).slice(0, 10);
