@@ -383,6 +383,20 @@ describe("group commit", () => {
       expect(await count(spaceId)).toBe(0);
     });
 
+    it("refuses a guard that is not an insert into write_guards, or that binds D1's cap of parameters, and writes nothing", async () => {
+      const spaceId = await inFreshLedger(async (ledger, spaceId) => {
+        const other = { ...move(spaceId, "world", "users:a", 5), guard: { sql: "DELETE FROM ledger_entries WHERE space_id = ?", params: [spaceId] } } as LedgerOp;
+        expect(await ledger.execute(other)).toMatchObject({ ok: false, error: { status: 500, code: "INTERNAL_ERROR" } });
+        const ids = Array.from({ length: 100 }, (_, i) => `x${i}`);
+        const wide = { ...move(spaceId, "world", "users:a", 5), guard: { sql: `INSERT INTO write_guards (refused) SELECT 1 WHERE 'y' IN (${ids.map(() => "?").join(",")})`, params: ids } } as LedgerOp;
+        expect(await ledger.execute(wide)).toMatchObject({ ok: false, error: { status: 500, code: "INTERNAL_ERROR" } });
+        // Within the cap the same guard holds (no id is 'y') and the write commits.
+        const narrow = { ...move(spaceId, "world", "users:a", 5), guard: { sql: `INSERT INTO write_guards (refused) SELECT 1 WHERE 'y' IN (${ids.slice(1).map(() => "?").join(",")})`, params: ids.slice(1) } } as LedgerOp;
+        expect(await ledger.execute(narrow)).toMatchObject({ ok: true });
+      });
+      expect(await count(spaceId)).toBe(1);
+    });
+
     it("answers without reads when the batch committed but its answer was lost (the caller reads for itself)", async () => {
       await inFreshLedger(async (ledger, spaceId) => {
         const { db, state } = countingDb(env.DB);

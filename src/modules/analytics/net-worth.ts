@@ -5,6 +5,7 @@
  * (valuation-reads.ts), which a route puts in the batch of its role check.
  */
 import type { Services } from "../../env";
+import { todayIn } from "../../lib/dates";
 import { ApiError, validationFailed } from "../../lib/errors";
 import { FIAT_CURRENCIES, formatMinor, toMajorNumber } from "../../lib/money";
 import { addDays, parseYmd, ymdString } from "../../lib/zoned-time";
@@ -19,9 +20,6 @@ import { balancesAt, holdingsFromBalances } from "./ledger-holdings";
 import { type PastPriceRow, type ValuationData, valuationReads, type ValuationWindow, windowCovers } from "./valuation-reads";
 import { type Holding, holdingsSources, marketPrices } from "./net-worth-sources";
 import { dateOfDay, dayOfDate, localDayOf, startOfDay } from "./days";
-
-/** The space's today (YYYY-MM-DD in its zone). */
-const todayIn = (svc: Services, space: SpaceInfo) => dateOfDay(localDayOf(svc.clock.now(), space.timezone));
 
 export const money = (minor: bigint, currency: string) => ({ n: toMajorNumber(minor, scaleOf(currency)), d: formatMinor(minor, scaleOf(currency)) });
 
@@ -246,7 +244,7 @@ export async function netWorthHistory(svc: Services, space: SpaceInfo, q: { from
   const holdings = holdingsAt(loaded, points);
   const notes: string[] = [];
   const last = dates[dates.length - 1]!;
-  const book = await valuationBook(svc, loaded, holdings.flat(), space.currency, notes, last, dates[0]!, last >= todayIn(svc, space));
+  const book = await valuationBook(svc, loaded, holdings.flat(), space.currency, notes, last, dates[0]!, last >= todayIn(svc.clock.now(), space.timezone));
   const converter = new Converter(book, space.currency);
   const values = valuePoints(converter, holdings, dates);
   const report = converter.report();
@@ -277,7 +275,7 @@ export async function netWorthAt(svc: Services, space: SpaceInfo, atMs: number, 
   const loaded = await valuationFor(svc, space, points, data);
   const [holdings] = holdingsAt(loaded, points);
   const notes: string[] = [];
-  const book = await valuationBook(svc, loaded, holdings!, space.currency, notes, date, date, date >= todayIn(svc, space));
+  const book = await valuationBook(svc, loaded, holdings!, space.currency, notes, date, date, date >= todayIn(svc.clock.now(), space.timezone));
   const converter = new Converter(book, space.currency);
   const [point] = valuePoints(converter, [holdings!], [date]);
   const report = converter.report();

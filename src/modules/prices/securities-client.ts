@@ -1,8 +1,9 @@
 /**
  * The securities price client: Tiingo's end-of-day `GET /tiingo/daily/{ticker}/prices` at
  * `SECURITIES_BASE_URL`, authenticated with `Authorization: Token <SECURITIES_API_KEY>` (a header, so the
- * key never sits in a URL that could be logged). The answer is the latest trading day's bar; its `close`
- * (USD) is read from the response's own number text and kept as a canonical decimal string. Goes out
+ * key never sits in a URL that could be logged). The answer is the latest trading day's bar, or with
+ * `startDate`/`endDate` each trading day's of a range; each `close` (USD) is read from the response's own
+ * number text and kept as a canonical decimal string. Goes out
  * through `outbound(env)`, so in sandbox mode the simulator (src/sandbox/securities.ts) answers.
  */
 import { isSandboxUrl } from "../../lib/outbound";
@@ -18,10 +19,12 @@ export interface SecurityClose {
   day: string;
 }
 
+const SOURCE = "tiingo";
+const SANDBOX_SOURCE = `sandbox:${SOURCE}`;
 /** Where security prices come from, as reported in a price's `source`. */
-export const securitiesSource = (env: Env) => (isSandboxUrl(env, env.SECURITIES_BASE_URL) ? "sandbox:tiingo" : "tiingo");
+export const securitiesSource = (env: Env) => (isSandboxUrl(env, env.SECURITIES_BASE_URL) ? SANDBOX_SOURCE : SOURCE);
 /** Whether a cached price came from the securities feed (either source `securitiesSource` names). */
-export const isSecuritiesSource = (source: string) => source === "tiingo" || source === "sandbox:tiingo";
+export const isSecuritiesSource = (source: string) => source === SOURCE || source === SANDBOX_SOURCE;
 
 /**
  * The latest close of `ticker` in USD, or null when the feed does not list the ticker (404) or has no bar
