@@ -477,6 +477,17 @@ export const budgetCategories = sqliteTable(
 );
 
 /**
+ * Spaces whose budget alert check left spending unconverted (no rate or price for its day yet): the hourly
+ * task checks their budgets again once rates and prices may have arrived (budgets/rate-waits.ts). `firstAt`
+ * bounds how long a space is checked; `lastAt` is the latest check that found spending unconverted.
+ */
+export const budgetRateWaits = sqliteTable("budget_rate_waits", {
+  spaceId: text("space_id").primaryKey(),
+  firstAt: integer("first_at").notNull(),
+  lastAt: integer("last_at").notNull(),
+});
+
+/**
  * Events for outgoing webhooks, written once: `dedupeKey` is unique, so an
  * event that many writers race to emit is stored exactly once.
  */

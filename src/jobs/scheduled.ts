@@ -13,6 +13,7 @@ import { forecastCronTask } from "../modules/analytics/forecast";
 import { recordTodaysRates } from "../modules/rates/service";
 import { backfillRates } from "../modules/rates/backfill";
 import { backfillPriceHistory } from "../modules/prices/history";
+import { recheckBudgetsAwaitingRates } from "../modules/budgets/rate-waits";
 import { refreshLinkedValuations } from "../modules/assets/refresh";
 import { cleanupPendingUploads } from "../modules/documents/service";
 import { runLifeBeat } from "../modules/lifebeat/escalation";
@@ -44,6 +45,9 @@ const pastRates: CronTask = async (svc, at) => {
 const pastPrices: CronTask = async (svc, at) => {
   await backfillPriceHistory(svc, at);
 };
+const budgetsAwaitingRates: CronTask = async (svc, at) => {
+  await recheckBudgetsAwaitingRates(svc, at);
+};
 
 /** Tasks by cron expression; modules register theirs here, one entry per task. */
 export const cronTasks: Record<string, CronTask[]> = {
@@ -58,6 +62,8 @@ export const cronTasks: Record<string, CronTask[]> = {
     pastRates,
     // Past prices of the coins and securities the price cache holds, a bounded number of them a run.
     pastPrices,
+    // Then the budgets whose alerts waited for a rate or price, which those runs (or today's rates) may have brought.
+    budgetsAwaitingRates,
   ],
   // Daily 03:00 UTC: today's exchange rates, then the forecasts that convert with them.
   "0 3 * * *": [

@@ -55,24 +55,34 @@ export async function checkBudgetAlerts(
   const read = watchingBudgetsRead(spaceId, categoryIds);
   if (!read) return 0;
   const found = watching ?? (await svc.env.DB.prepare(read.sql).bind(...read.params).all()).results;
-  return checkWatching(svc, found);
+  return (await checkWatching(svc, found)).created;
 }
 
 /**
  * Checks every budget of the space that has alerts on: after a change of its rates, which moves what its
  * spending in other currencies counts.
  */
-export async function checkSpaceBudgetAlerts(svc: Services, spaceId: string): Promise<number> {
+export async function checkSpaceBudgetAlerts(svc: Services, spaceId: string): Promise<AlertCheck> {
   return checkWatching(svc, (await svc.env.DB.prepare(ALERTING_BUDGETS).bind(spaceId).all()).results);
+}
+
+export interface AlertCheck {
+  /** Alerts written now. */
+  created: number;
+  /** True when a budget whose alert is not out had spending it could not convert (no rate or price yet). */
+  waiting: boolean;
 }
 
 /**
  * The alerts of budgets `found` (rows as `watchingBudgetsRead` reads them). Every budget's spending (with
  * the rates converting it) and whether its period's alert is already out are read in one batch; only an
- * alert not yet out is written.
+ * alert not yet out is written. A budget under its threshold with spending it could not convert puts its
+ * space among those waiting for rates (rate-waits.ts), beside the alerts' write: a rate or price that
+ * arrives later touches no space, so nothing else would check it again before the space's next write.
  */
-async function checkWatching(svc: Services, found: Record<string, unknown>[]): Promise<number> {
-  if (found.length === 0) return 0;
+async function checkWatching(svc: Services, found: Record<string, unknown>[]): Promise<AlertCheck> {
+  const none = { created: 0, waiting: false };
+  if (found.length === 0) return none;
   const db = svc.env.DB;
   const nowMs = svc.clock.now();
   const checks = found
@@ -83,18 +93,34 @@ async function checkWatching(svc: Services, found: Record<string, unknown>[]): P
       return { b, categoryIds: JSON.parse(String(raw.category_ids ?? "[]")) as string[], window, tz, key: dedupeKey(b, window) };
     })
     .filter((c) => c.categoryIds.length > 0 && !c.window.finished);
-  if (checks.length === 0) return 0;
+  if (checks.length === 0) return none;
   const results = await db.batch([
     ...checks.map((c) => spendingStatement(db, c.b, c.categoryIds, c.window)),
     storedEventsStatement(db, checks.map((c) => c.key)),
   ]);
   const out = new Set((results[checks.length]!.results as { dedupe_key: string }[]).map((r) => r.dedupe_key));
   const open = checks.flatMap((c, i) => (out.has(c.key) ? [] : [{ c, spending: spendingFromRows(c.b, c.window, c.categoryIds, results[i]!.results as Record<string, unknown>[], c.tz) }]));
-  if (open.length === 0) return 0;
+  if (open.length === 0) return none;
   const converted = convertSpendings(open.map((o) => ({ budget: o.c.b, spending: o.spending })));
-  const events = open.flatMap((o, i) => thresholdEvent(o.c.b, converted[i]!) ?? []);
-  return (await publishEvents(svc, events)).filter((r) => r.created).length;
+  const events: PublishInput[] = [];
+  const waitingSpaces = new Set<string>();
+  open.forEach((o, i) => {
+    const s = converted[i]!;
+    const event = thresholdEvent(o.c.b, s);
+    if (event) events.push(event);
+    else if (s.conversion && !s.conversion.complete) waitingSpaces.add(o.c.b.spaceId);
+  });
+  const [published] = await Promise.all([
+    publishEvents(svc, events),
+    waitingSpaces.size ? db.batch([...waitingSpaces].map((id) => awaitRatesStatement(db, id, nowMs))) : null,
+  ]);
+  return { created: published.filter((r) => r.created).length, waiting: waitingSpaces.size > 0 };
 }
+
+/** Puts space `spaceId` among those whose budgets wait for a rate or price (its first wait's time kept). */
+const awaitRatesStatement = (db: D1Database, spaceId: string, nowMs: number) =>
+  db.prepare("INSERT INTO budget_rate_waits (space_id, first_at, last_at) VALUES (?, ?, ?) ON CONFLICT (space_id) DO UPDATE SET last_at = excluded.last_at")
+    .bind(spaceId, nowMs, nowMs);
 
 /**
  * The alert of one budget just created or patched, of its spending `s`. Writing a budget changes no other
