@@ -432,6 +432,7 @@ interface CacheRow {
   as_of_date: string;
   payload: string;
   computed_at: number;
+  valid_until: number;
   epoch: number | null;
 }
 
@@ -452,7 +453,7 @@ function cacheReads(db: D1Database, space: SqlGuard, nowMs: number): Reads<{ sta
   return {
     statements: [
       stateStatement(db, space),
-      db.prepare(`SELECT ledger_seq, as_of_date, payload, computed_at, epoch FROM forecast_cache WHERE space_id = ${space.sql}`).bind(...space.params),
+      db.prepare(`SELECT ledger_seq, as_of_date, payload, computed_at, valid_until, epoch FROM forecast_cache WHERE space_id = ${space.sql}`).bind(...space.params),
       db.prepare(`SELECT EXISTS (SELECT 1 FROM forecast_cache c WHERE c.space_id = ${space.sql} AND ${DATED_AHEAD_SINCE}) AS ahead`).bind(...space.params, LARGE_CHANGE, nowMs, nowMs),
     ],
     read: ([state, cached, ahead]) => ({
@@ -479,13 +480,21 @@ async function ledgerState(svc: Services, spaceId: string): Promise<LedgerState>
 }
 
 /**
+ * How long a forecast that left an amount unconverted (no rate or price for it) is served. Rates and prices
+ * arrive later without touching the space (the hourly backfills, the daily rates), so no epoch is bumped for
+ * them: such a forecast is computed again within the hour rather than kept, unconverted, until the next day.
+ */
+const INCOMPLETE_VALID_MS = 3_600_000;
+
+/**
  * Computes the forecast of `space` and caches it under `key`: the space's state, whose epoch was read with
  * `space` (its currency and zone) and with or before the forecast's data (`data`, or read now), so that a
  * change between them can only make the cache look older than it is, never newer.
  */
 export async function storeForecast(svc: Services, space: SpaceInfo, nowMs: number, key: LedgerState, data?: ForecastData) {
   const f = await computeForecast(svc, space, nowMs, data);
-  const validUntil = startOfDay(localDayOf(nowMs, space.timezone) + 1, space.timezone);
+  const nextDay = startOfDay(localDayOf(nowMs, space.timezone) + 1, space.timezone);
+  const validUntil = f.conversion.complete ? nextDay : Math.min(nextDay, nowMs + INCOMPLETE_VALID_MS);
   await svc.env.DB.prepare(
     `INSERT INTO forecast_cache (space_id, ledger_seq, transaction_count, as_of_date, payload, computed_at, valid_until, epoch)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -533,11 +542,11 @@ function forecastLook(db: D1Database, space: SqlGuard, nowMs: number): Reads<{ s
 }
 
 /**
- * True when the cached forecast may be served: of the space's current forecast epoch, the same local day,
+ * True when the cached forecast may be served: still valid (an unconverted one for an hour), of the space's current forecast epoch, the same local day,
  * fewer than LARGE_CHANGE ledger transactions since, and none of them dated ahead.
  */
-const isFresh = (cached: CacheRow | null, state: LedgerState, today: string, ahead: boolean): cached is CacheRow =>
-  !!cached && !ahead && cached.epoch === state.epoch && cached.as_of_date === today && state.seq >= cached.ledger_seq && state.seq - cached.ledger_seq < LARGE_CHANGE;
+const isFresh = (cached: CacheRow | null, state: LedgerState, today: string, ahead: boolean, nowMs: number): cached is CacheRow =>
+  !!cached && !ahead && cached.valid_until > nowMs && cached.epoch === state.epoch && cached.as_of_date === today && state.seq >= cached.ledger_seq && state.seq - cached.ledger_seq < LARGE_CHANGE;
 
 /**
  * GET /v1/analytics/forecast: the forecast from cache when fresh, else computed now (and cached). The
@@ -552,7 +561,7 @@ export async function getForecast(svc: Services, auth: AuthContext, spaceId: str
   const space: SpaceInfo = { id: membership.space.id, currency: membership.space.currency, timezone: membership.space.timezone };
   const { state, cached, ahead, data } = look!;
   const today = dateOfDay(localDayOf(now, space.timezone));
-  if (isFresh(cached, state, today, ahead)) {
+  if (isFresh(cached, state, today, ahead, now)) {
     const f = JSON.parse(cached.payload) as Forecast;
     return { ...f, cache: { hit: true, computedAt: new Date(cached.computed_at).toISOString(), ledgerSeq: cached.ledger_seq, changesSince: state.seq - cached.ledger_seq } };
   }
