@@ -113,6 +113,30 @@ describe("the price history backfill and its feeds", () => {
     expect(asked.filter((x) => x.startsWith("hist")).map((x) => x.split(" ")[0])).toEqual(["hista", "histz", "histz"]);
   });
 
+  it("asks a pair still in use again a month after its backfill, filling the days nobody read it; new pairs first, a pair out of use left", async () => {
+    const now = Date.now();
+    const yesterday = new Date(now - DAY).toISOString().slice(0, 10);
+    const longAgo = new Date(now - 40 * DAY).toISOString().slice(0, 10);
+    // HISTR: backfilled 31 days ago, read today. HISTO: backfilled 31 days ago, last read 40 days ago. HISTN: new.
+    await cache("HISTR");
+    await env.DB.prepare("INSERT INTO market_prices (symbol, quote, day, price_decimal, source, as_of, fetched_at) VALUES ('HISTO', 'USD', ?, '10', 'tiingo', ?, ?)")
+      .bind(longAgo, now - 40 * DAY, now - 40 * DAY).run();
+    for (const symbol of ["HISTR", "HISTO"]) {
+      await env.DB.prepare("INSERT INTO price_history_backfills (symbol, quote, attempted_at, stored) VALUES (?, 'USD', ?, 200)").bind(symbol, now - 31 * DAY).run();
+    }
+    await cache("HISTN");
+    const asked = feed(() => Response.json([{ date: `${yesterday}T00:00:00.000Z`, close: 11.5 }]));
+    await backfillPriceHistory(at(now), now);
+    const ours = () => asked.map((x) => x.split(" ")[0]).filter((t) => ["histr", "histo", "histn"].includes(t!));
+    expect(ours()).toEqual(["histn", "histr"]);
+    const filled = await env.DB.prepare("SELECT price_decimal FROM market_prices WHERE symbol = 'HISTR' AND quote = 'USD' AND day = ?").bind(yesterday).first();
+    expect(filled).toEqual({ price_decimal: "11.5" });
+    expect(await recorded("HISTR")).toEqual({ stored: 1 });
+    // Asked now, it is not asked again for a month.
+    await backfillPriceHistory(at(now + DAY), now + DAY);
+    expect(ours()).toEqual(["histn", "histr"]);
+  });
+
   it("leaves a failing feed's pairs for the next run, unrecorded, while the other feed's go on", async () => {
     await cache("HISTD");
     await cache("HISTE");

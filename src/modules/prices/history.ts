@@ -3,12 +3,13 @@
  * projections' history) values coins and securities at the prices cached on or before that day; the cache
  * only fills as days pass, so a holding older than the first time it was priced stayed unconverted on every
  * day before. This hourly task asks the feeds once for the last PRICE_HISTORY_DAYS of every (symbol, quote)
- * pair the cache holds (a pair is in the cache because something held it was priced): CoinGecko's daily
+ * pair the cache holds (a pair is in the cache because something held it was priced), new pairs first: CoinGecko's daily
  * range for a coin (its point at 00:00 UTC of a day, as the cache keeps a coin's past day everywhere), the
  * securities feed's closes for a security (in USD, each under its trading day). A pair whose feed had nothing
  * (an unlisted symbol, an answer that did not read) is recorded and asked again after a week; a failure of
  * a feed's own (unreachable, key refused, limited, 5xx) leaves that feed's pairs for the next run, unrecorded,
- * while the other feed's go on.
+ * while the other feed's go on. A pair still in use is asked again a month after its last backfill
+ * (HISTORY_REFRESH_MS), which fills the days nobody read it.
  */
 import type { Services } from "../../env";
 import { logError } from "../../lib/log";
@@ -28,6 +29,13 @@ const HISTORY_TIMEOUT_MS = 15_000;
 export const HISTORY_PAIRS_PER_RUN = 10;
 /** A pair whose feed had nothing is asked again after this long. */
 export const HISTORY_RETRY_MS = 7 * 86_400_000;
+/**
+ * A pair still priced (a row of the last two days: something held is being read) is asked again this long
+ * after its last backfill. The cache fills only on the days something reads a pair, so a holding nobody looked
+ * at for longer than the 31-day lookback leaves days no price covers; a month's refresh fills them, and
+ * costs one request a month for each pair in use.
+ */
+export const HISTORY_REFRESH_MS = 30 * 86_400_000;
 
 const RECORD_AGAIN = "ON CONFLICT(symbol, quote) DO UPDATE SET attempted_at = excluded.attempted_at, stored = excluded.stored";
 const NEWER_CLOSE_WINS =
@@ -44,8 +52,9 @@ export async function backfillPriceHistory(svc: Services, scheduledTime: number)
       `SELECT m.symbol, m.quote FROM (SELECT DISTINCT symbol, quote FROM market_prices) m
         LEFT JOIN price_history_backfills b ON b.symbol = m.symbol AND b.quote = m.quote
         WHERE b.symbol IS NULL OR (b.stored = 0 AND b.attempted_at <= ?)
-        ORDER BY m.symbol, m.quote LIMIT ?`,
-    ).bind(now - HISTORY_RETRY_MS, HISTORY_PAIRS_PER_RUN * 4),
+           OR (b.stored > 0 AND b.attempted_at <= ? AND EXISTS (SELECT 1 FROM market_prices r WHERE r.symbol = m.symbol AND r.quote = m.quote AND r.day >= ?))
+        ORDER BY b.symbol IS NOT NULL, m.symbol, m.quote LIMIT ?`,
+    ).bind(now - HISTORY_RETRY_MS, now - HISTORY_REFRESH_MS, daysBefore(to, 1), HISTORY_PAIRS_PER_RUN * 4),
     // The securities feed's misses matter for their own day only (securities.ts); a week of them is kept.
     db.prepare("DELETE FROM price_misses WHERE day < ?").bind(daysBefore(to, 7)),
   ]);
