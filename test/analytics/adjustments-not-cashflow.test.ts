@@ -1,6 +1,6 @@
 /**
  * A provider sync that finds the provider's balance different from the ledger's posts an adjustment (type
- * `other`, subtype `adjustment`, from equity:adjustments) dated now. It puts a balance in place, as an
+ * `other`, subtype `adjustment`, from equity:adjustments): the first one, an opening balance, dated before the imported history, later ones now. It puts a balance in place, as an
  * opening balance does: it is not income or spending, so no cash-flow figure may count it.
  */
 import { env } from "cloudflare:workers";

@@ -629,7 +629,11 @@ async function commitTrades(
 /**
  * The institution's balance against the ledger's: the ledger holds the posted
  * balance plus the live pending rows, and any difference is posted as an
- * explicit adjustment from `equity:adjustments`, dated now.
+ * explicit adjustment from `equity:adjustments`. An account's first adjustment
+ * is its opening balance, what it held before the history the provider gave:
+ * it is dated just before the account's earliest transaction, so statements
+ * and net worth on the days of that history start from it rather than from
+ * zero. A later one corrects a drift seen now, and is dated now.
  */
 async function adjustBalances(
   svc: Services, conn: ConnectionRow, reported: NormalAccount[], byExt: Map<string, AccountRow>, groups: Map<string, ExistingRow[]>, stats: SyncStats,
@@ -651,8 +655,12 @@ async function adjustBalances(
     const diff = expected - balances.get(acc.id)!;
     if (diff === 0) continue;
     const prior = (groups.get(`balance`) ?? []).filter((r) => r.account_id === acc.id).length;
-    const all = await svc.env.DB.prepare("SELECT COUNT(*) AS n FROM transactions WHERE account_id = ? AND provider_transaction_id LIKE 'balance#%'").bind(acc.id).first<{ n: number }>();
-    const n = Math.max(prior, all?.n ?? 0) + 1;
+    const held = await svc.env.DB.prepare(
+      `SELECT (SELECT COUNT(*) FROM transactions WHERE account_id = ?1 AND provider_transaction_id LIKE 'balance#%') AS n,
+              (SELECT MIN(date) FROM transactions WHERE account_id = ?1) AS first`,
+    ).bind(acc.id).first<{ n: number; first: number | null }>();
+    const n = Math.max(prior, held?.n ?? 0) + 1;
+    const at = n === 1 && held?.first != null ? Math.min(now, held.first - 1) : now;
     const currency = acc.currency as Currency;
     const asset = assetOf(currency);
     const address = accountAddress(acc.id);
@@ -663,14 +671,14 @@ async function adjustBalances(
         kind: "commit", spaceId: conn.space_id,
         txs: [{
           postings: [diff > 0 ? { source: "equity:adjustments", destination: address, amount: diff, asset } : { source: address, destination: "equity:adjustments", amount: -diff, asset }],
-          reference: `sync:${conn.id}:${acc.id}:${pid}`, timestamp: now,
+          reference: `sync:${conn.id}:${acc.id}:${pid}`, timestamp: at,
           metadata: { kind: "balance_adjustment", provider: conn.provider, reported: formatMinor(a.balanceMinor!, CURRENCY_SCALES[currency]) },
         }],
         effects: [{
           kind: "insertTransaction", txIndex: 0,
           row: {
-            id, spaceId: conn.space_id, accountId: acc.id, amount: diff, currency, description: `Balance adjustment: ${conn.institution_name ?? conn.provider} reports ${formatMinor(a.balanceMinor!, CURRENCY_SCALES[currency])} ${currency}`,
-            merchantName: null, normalizedMerchant: null, date: now, type: "other", subtype: "adjustment", status: "posted", categoryId: null, categorySource: null,
+            id, spaceId: conn.space_id, accountId: acc.id, amount: diff, currency, description: adjustmentText(conn.institution_name ?? conn.provider, formatMinor(a.balanceMinor!, CURRENCY_SCALES[currency]), currency, at < now),
+            merchantName: null, normalizedMerchant: null, date: at, type: "other", subtype: "adjustment", status: "posted", categoryId: null, categorySource: null,
             tags: "[]", notes: null, location: null, counterpartyAccountId: null, trade: null, providerTransactionId: pid, createdAt: now, updatedAt: now,
           },
         }],
@@ -681,6 +689,12 @@ async function adjustBalances(
     }
   }
 }
+
+/** An adjustment's description: an opening balance (dated before the history) says so. */
+const adjustmentText = (institution: string, reported: string, currency: string, opening: boolean) =>
+  opening
+    ? `Opening balance before the history ${institution} gave (it reports ${reported} ${currency} now)`
+    : `Balance adjustment: ${institution} reports ${reported} ${currency}`;
 
 /**
  * The `transaction.created` event of a synced row, as an outbox row committed in the ledger batch that
