@@ -126,6 +126,24 @@ export function exactJsonInteger(n: bigint): number | object {
   return (JSON as unknown as { rawJSON(text: string): object }).rawJSON(n.toString());
 }
 
+/**
+ * A number for JSON.stringify to write. Typed as a number so that response schemas accept it, but past a
+ * double's digits it is a raw JSON value at run time: write it, never compare or add it (use the minor units).
+ */
+export type ExactJsonNumber = number;
+
+/**
+ * A decimal's text (`-123.45`, as formatMinor writes it) as a value JSON.stringify writes as that number with
+ * every digit: a plain number when a double holds it exactly, else raw JSON text. A double is exact to about
+ * 15 significant digits; past them (90071992547409.91) it would answer a neighbour, one minor unit off.
+ */
+export function exactJsonDecimal(text: string): ExactJsonNumber {
+  const n = Number(text);
+  // The double's shortest form against the text without the zeros a decimal's scale pads it with.
+  if (String(n) === (text.includes(".") ? text.replace(/\.?0+$/, "") : text)) return n;
+  return (JSON as unknown as { rawJSON(text: string): number }).rawJSON(text);
+}
+
 /** Every number in `json` that a double would change, and every string that is not well-formed. Stops at the first structural surprise. */
 export function scanJson(json: string, limit = 20): { inexact: InexactNumber[]; illFormed: IllFormedText[] } {
   const inexact: InexactNumber[] = [];

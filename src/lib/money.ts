@@ -3,6 +3,8 @@
  * `BTC/8`, `JPY/0`); this module is the only place decimals are parsed or
  * rendered, and it never goes through floating-point arithmetic.
  */
+import { exactJsonDecimal, type ExactJsonNumber } from "./exact-json";
+
 export const CURRENCY_SCALES = {
   USD: 2, MXN: 2, EUR: 2, GBP: 2, CAD: 2, BRL: 2, COP: 2, ARS: 2, CLP: 0, PEN: 2, JPY: 0,
   BTC: 8, ETH: 8,
@@ -87,5 +89,9 @@ export function formatMinor(minor: number | bigint, scale: number): string {
   return neg ? `-${body}` : body;
 }
 
-/** The same value as a JSON number for Dhanam-shaped responses (exact for every stored amount; the decimal string beside it is exact always). */
-export const toMajorNumber = (minor: number | bigint, scale: number) => Number(formatMinor(minor, scale));
+/**
+ * The same value as a JSON number for Dhanam-shaped responses, written with every digit of the decimal
+ * (exact-json.ts): a double alone would answer 90071992547409.91 as 90071992547409.9. For responses and
+ * payloads only, never arithmetic; the decimal string beside it is the same digits.
+ */
+export const toMajorNumber = (minor: number | bigint, scale: number): ExactJsonNumber => exactJsonDecimal(formatMinor(minor, scale));

@@ -80,4 +80,27 @@ describe("sums past 2^53 minor units", () => {
     expect(all.status).toBe(200);
     expect(all.body.data).toEqual({ "USD/2": 0 });
   });
+
+  it("a JSON number of 16 significant digits is written with all of them, beside its decimal string", async () => {
+    const u = await registerUser();
+    const as = { token: u.accessToken, ip: u.ip };
+    const space = await createSpace(u);
+    const acc = await createAccount(u, space.id, { name: "Big" });
+    const created = await call("/v1/transactions", { ...as, body: { spaceId: space.id, accountId: acc.id, amount: "90071992547409.91", description: "Sale", date: "2024-01-01" } });
+    expect(created.status).toBe(201);
+    const text = async (path: string) => {
+      const r = await call(path, as);
+      expect(r.status, path).toBe(200);
+      return r.text();
+    };
+    const id = ((await created.json()) as { id: string }).id;
+    // A double would write 90071992547409.9: a cent off.
+    expect(await text(`/v1/transactions/${id}`)).toContain('"amount":90071992547409.91,"amountDecimal":"90071992547409.91"');
+    expect(await text(`/v1/accounts/${acc.id}`)).toContain('"balance":90071992547409.91,');
+    expect(await text("/v1/spaces")).toContain('"balance":90071992547409.91');
+    // An amount a double holds is a plain number, trailing zeros of the scale aside.
+    const small = await callJson("/v1/transactions", { ...as, body: { spaceId: space.id, accountId: acc.id, amount: "-12.30", description: "Coffee", date: "2024-01-02" } });
+    expect(await text(`/v1/transactions/${small.body.id}`)).toContain('"amount":-12.3,"amountDecimal":"-12.30"');
+    expect(await ledgerViolations(space.id)).toEqual([]);
+  });
 });

@@ -383,8 +383,9 @@ export async function createTransfer(
   const presented = replayed
     ? await presentTransactions(svc, await rowsByIds(svc, returns.transactionIds as string[]))
     : await presentTransactions(svc, [outRow, inRow].map((r) => ({ ...r, ledgerSeq: committed[0]!.txid })), { categories: [], accounts: [from, to], timezone: membership.space.timezone });
-  const out = presented.find((t) => t.amount < 0)!;
-  const inn = presented.find((t) => t.amount > 0)!;
+  // By the exact decimal: `amount` is for writing only (money.ts toMajorNumber).
+  const out = presented.find((t) => t.amountDecimal.startsWith("-"))!;
+  const inn = presented.find((t) => !t.amountDecimal.startsWith("-"))!;
   return { from: out, to: inn, replayed };
 }
 
