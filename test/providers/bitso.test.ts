@@ -10,6 +10,8 @@ import { describe, expect, it } from "vitest";
 import { bitsoAuthorization, BitsoClient, d1Nonces } from "../../src/providers/bitso/client";
 import { ProviderError } from "../../src/providers/errors";
 import { valueBalances } from "../../src/modules/providers/bitso";
+import { tradesOf } from "../../src/sandbox/bitso";
+import { tradeInstant } from "../../src/providers/bitso/adapter";
 import { call, callJson, createSpace, registerUser } from "../helpers";
 import { ledgerViolations } from "../invariants/ledger-invariants";
 import { as, directServices, waitForJob } from "./helpers";
@@ -97,6 +99,48 @@ describe("Bitso", () => {
     expect(job.body.stats).toMatchObject({ created: 0, adjustments: 0, errors: 0 });
     expect(job.body.stats.unchanged).toBe(24);
     expect((await env.DB.prepare("SELECT COUNT(*) AS n FROM event_outbox WHERE space_id = ? AND type = 'transaction.created'").bind(space.id).first<{ n: number }>())!.n).toBe(72);
+    expect(await ledgerViolations(space.id)).toEqual([]);
+  });
+
+  it("lists each trade once, at its own instant, with its gross and its net of the fee charged in pesos", { timeout: 60_000 }, async () => {
+    const owner = await registerUser();
+    const zone = "America/Mexico_City";
+    const space = (await callJson("/v1/spaces", { ...as(owner), body: { name: "Cripto", type: "personal", currency: "MXN", timezone: zone } })).body;
+    const apiKey = `key-${crypto.randomUUID()}`;
+    const res = await callJson("/v1/providers/bitso/connect", { ...as(owner), body: { spaceId: space.id, apiKey, apiSecret: "s" } });
+    expect(res.status).toBe(201);
+    expect((await waitForJob(res.body.jobId)).status).toBe("completed");
+    // The simulator's own trades for this key, to check against.
+    const key = (await env.DB.prepare("SELECT seed, created_at FROM sandbox_bitso_keys WHERE api_key = ?").bind(apiKey).first<{ seed: string; created_at: number }>())!;
+    const byTid = new Map(tradesOf(key.seed, key.created_at).map((t) => [String(t.tid), t]));
+    const list = await callJson(`/v1/trades?spaceId=${space.id}`, as(owner));
+    expect(list.status).toBe(200);
+    expect(list.body).toHaveLength(24); // not 48: the coin leg's row is the same trade
+    const pesos = (await callJson(`/v1/accounts?spaceId=${space.id}&provider=bitso`, as(owner))).body.accounts.find((a: any) => a.currency === "MXN");
+    const cents = (s: string) => BigInt(s.replace(".", ""));
+    const text = (c: bigint) => `${c < 0n ? "-" : ""}${(c < 0n ? -c : c).toString().padStart(3, "0").replace(/(\d{2})$/, ".$1")}`;
+    const localTime = (iso: string) =>
+      new Intl.DateTimeFormat("sv-SE", { timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" })
+        .format(new Date(iso.replace("+0000", "Z")));
+    for (const row of list.body) {
+      const stored = (await env.DB.prepare("SELECT trade FROM transactions WHERE id = ?").bind(row.orderId).first<{ trade: string }>())!;
+      const t = byTid.get(JSON.parse(stored.trade).tradeId)!;
+      const minor = cents(t.minor);
+      const fee = t.fees_currency === "mxn" ? cents(t.fees_amount) : 0n;
+      expect(row).toMatchObject({
+        accountId: pesos.id, currency: "MXN", transactionType: t.side.toUpperCase(), tradingSymbol: t.book.split("_")[0]!.toUpperCase(),
+        tradedQuantity: t.major.replace(/^-/, ""), tradedPrice: t.price,
+        grossAmount: text(minor < 0n ? -minor : minor), fees: t.fees_amount, feesCurrency: t.fees_currency.toUpperCase(),
+        netAmount: text(minor - fee),
+        // Bitso's instant, in the space's zone: not the UTC date's midnight.
+        exchangeTime: localTime(t.created_at),
+      });
+    }
+    expect(list.body.some((r: any) => !r.exchangeTime.endsWith("00:00:00"))).toBe(true);
+    // Bitso's documented form too, and a time that does not read keeps its date (a day in the space's zone).
+    expect(tradeInstant("2016-04-08T17:52:31.000+00:00")).toBe("2016-04-08T17:52:31.000+00:00");
+    expect(tradeInstant("2016-04-08T17:52:31-0600")).toBe("2016-04-08T17:52:31-06:00");
+    expect(tradeInstant("2016-04-08 17:52")).toBe("2016-04-08");
     expect(await ledgerViolations(space.id)).toEqual([]);
   });
 

@@ -2649,7 +2649,7 @@ export interface components {
             subtype: string | null;
             provider: string;
             currency: string;
-            /** @description Major units as a JSON number, for convenience; exact only up to 15 significant digits */
+            /** @description Major units as a JSON number written with every digit of the decimal beside it; a client that parses it into a double holds it exactly only up to 15 significant digits */
             balance: number;
             /**
              * @description The exact balance as a decimal string
@@ -2725,7 +2725,7 @@ export interface components {
             id: string;
             spaceId: string;
             accountId: string;
-            /** @description Major units as a JSON number, for convenience; exact only up to 15 significant digits */
+            /** @description Major units as a JSON number written with every digit of the decimal beside it; a client that parses it into a double holds it exactly only up to 15 significant digits */
             amount: number;
             /**
              * @description The exact amount as a decimal string
@@ -2923,6 +2923,9 @@ export interface components {
             tradedPrice: string;
             grossAmount: string;
             fees: string;
+            /** @description The currency of `fees`: the account's for a manual trade; an exchange may charge in the coin */
+            feesCurrency: string;
+            /** @description Cash paid (negative) or received, with the fees charged in `currency` */
             netAmount: string;
             currency: string;
             status: string;
@@ -12820,6 +12823,7 @@ export interface operations {
                      *         "tradedPrice": "traded price",
                      *         "grossAmount": "gross amount",
                      *         "fees": "fees",
+                     *         "feesCurrency": "fees currency",
                      *         "netAmount": "net amount",
                      *         "currency": "USD",
                      *         "status": "status",

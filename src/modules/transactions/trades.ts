@@ -4,7 +4,7 @@
  */
 import type { AuthContext, Services } from "../../env";
 import { isoInZone } from "../../lib/zoned-time";
-import { type Currency, CURRENCY_SCALES, formatMinor } from "../../lib/money";
+import { type Currency, CURRENCY_SCALES, formatMinor, parseMajor } from "../../lib/money";
 import { readSpace } from "../spaces/access";
 import { guardedValue, type SqlGuard } from "../../lib/sql";
 import { transactionOfRow, type ZoneFreeWindow, zoneFreePageStatements, zoneFreePage } from "./list";
@@ -21,7 +21,9 @@ export async function tradeHistory(svc: Services, auth: AuthContext, q: { spaceI
   const pageOver = (space: SqlGuard) => (w: ZoneFreeWindow) =>
     zoneFreePageStatements(db, {
       page: (where) => `SELECT t.* FROM transactions t WHERE ${where} ORDER BY t.date DESC, t.id DESC`,
-      where: [`t.space_id = ${space.sql}`, "t.type = 'trade'"],
+      // A synced trade has a row on each account it touches (the exchange's cash and coin); it is listed once,
+      // by its row in the currency it was priced in (the record's `quote`), as a manual trade's one row is.
+      where: [`t.space_id = ${space.sql}`, "t.type = 'trade'", "t.currency = COALESCE(json_extract(t.trade, '$.quote'), t.currency)"],
       params: space.params,
       window: w,
       limit: TRADES_PAGE_SIZE,
@@ -32,7 +34,9 @@ export async function tradeHistory(svc: Services, auth: AuthContext, q: { spaceI
   const { space } = membership;
   const rows = (await zoneFreePage(db, window, space.timezone, TRADES_PAGE_SIZE, results, pageOver(guardedValue(q.spaceId)))).rows.map(transactionOfRow);
   return rows.map((r) => {
-    const t = JSON.parse(r.trade!) as { symbol: string; side: string; quantity: string; unitPrice: string; fees: string; gross: string };
+    const t = JSON.parse(r.trade!) as TradeRecord;
+    const scale = CURRENCY_SCALES[r.currency as Currency];
+    const { gross, net } = cashOf(t, r.amount, r.currency, scale);
     return {
       orderId: r.id,
       accountId: r.accountId,
@@ -41,10 +45,11 @@ export async function tradeHistory(svc: Services, auth: AuthContext, q: { spaceI
       customSymbol: r.description,
       tradedQuantity: t.quantity,
       tradedPrice: t.unitPrice,
-      grossAmount: t.gross,
+      grossAmount: gross,
       fees: t.fees,
-      /** Cash the account paid (negative) or received, fees included. */
-      netAmount: formatMinor(r.amount, CURRENCY_SCALES[r.currency as Currency]),
+      feesCurrency: t.feesCurrency ?? r.currency,
+      /** Cash the account paid (negative) or received, fees in its currency included. */
+      netAmount: formatMinor(net, scale),
       currency: r.currency,
       status: r.status,
       // Seed 002's "YYYY-MM-DD HH:MM:SS", in the space's zone like every date.
@@ -52,4 +57,27 @@ export async function tradeHistory(svc: Services, auth: AuthContext, q: { spaceI
       ledgerTxid: r.ledgerSeq,
     };
   });
+}
+
+/**
+ * A trade's record: a manual trade's (trades.ts in the ledger's write path: `gross`, fees in the account's
+ * currency, its row's amount the net) or a synced one's (the exchange's: `quote`, `feesCurrency`, its cash
+ * row's amount the gross, the fee a row of its own).
+ */
+interface TradeRecord {
+  symbol: string;
+  side: string;
+  quantity: string;
+  unitPrice: string;
+  fees: string;
+  gross?: string;
+  quote?: string;
+  feesCurrency?: string;
+}
+
+/** The gross and the net cash of trade `t` whose listed row moved `amount` of `currency`. */
+function cashOf(t: TradeRecord, amount: number, currency: string, scale: number): { gross: string; net: number } {
+  if (t.gross !== undefined) return { gross: t.gross, net: amount };
+  const fee = t.feesCurrency === undefined || t.feesCurrency === currency ? parseMajor(t.fees, scale) : null;
+  return { gross: formatMinor(Math.abs(amount), scale), net: fee?.ok ? amount - fee.minor : amount };
 }

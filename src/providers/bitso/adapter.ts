@@ -32,6 +32,19 @@ export function normalBitsoAccount(b: BitsoBalance): NormalAccount | null {
   return { externalId: extId(b.currency), name: `Bitso ${COIN_NAMES[currency] ?? currency}`, type: "crypto", subtype: "exchange_wallet", currency, mask: null, balanceMinor: exact(b.total, currency) };
 }
 
+/**
+ * Bitso's `created_at` ("2016-04-08T17:52:31.000+00:00", or "+0000" without the colon) as an ISO 8601
+ * instant, which the sync keeps (its day comes from the space's zone); only its date when it does not read
+ * as one, which is then that day in the space's zone.
+ */
+export function tradeInstant(createdAt: string): string {
+  const m = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?)(Z|[+-]\d{2}:?\d{2})$/.exec(createdAt);
+  if (!m) return createdAt.slice(0, 10);
+  const zone = m[2]!.length === 5 ? `${m[2]!.slice(0, 3)}:${m[2]!.slice(3)}` : m[2]!;
+  const iso = `${m[1]}${zone}`;
+  return Number.isNaN(Date.parse(iso)) ? createdAt.slice(0, 10) : iso;
+}
+
 export function normalBitsoTrade(t: BitsoTrade): NormalTrade | null {
   const [majorCode, minorCode] = t.book.split("_");
   const major = supportedCurrency(majorCode ?? "");
@@ -41,7 +54,7 @@ export function normalBitsoTrade(t: BitsoTrade): NormalTrade | null {
   const feeMinor = exact(t.fees_amount, fee);
   return {
     id: `trade:${t.tid}`,
-    date: t.created_at.slice(0, 10),
+    date: tradeInstant(t.created_at),
     description: `${t.side === "buy" ? "Buy" : "Sell"} ${major} on Bitso (${t.book})`,
     legs: [
       { accountExternalId: extId(minor), amountMinor: exact(t.minor, minor), fee: false, side: t.side },
