@@ -41,6 +41,31 @@ describe("manual assets", () => {
     expect(left!.n).toBe(0);
   });
 
+  it("takes a valuation the user dates today as the asset's value, over one recorded earlier today; an older day's does not", async () => {
+    const u = await registerUser();
+    const a = as(u);
+    const zone = "America/Mexico_City";
+    const space = (await a.post("/v1/spaces", { name: "Casa", type: "personal", currency: "USD", timezone: zone })).body;
+    const today = new Intl.DateTimeFormat("en-CA", { timeZone: zone }).format(new Date());
+    const yesterday = new Date(Date.parse(`${today}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+    const created = await a.post("/v1/assets", { spaceId: space.id, name: "Depa", type: "real_estate", currency: "USD", value: "350000.01" });
+    expect(created.status).toBe(201);
+    const id = created.body.id;
+    const appraisal = await a.post(`/v1/assets/${id}/valuations`, { value: "400000.00", date: today, source: "appraisal" });
+    expect(appraisal.status).toBe(201);
+    expect((await a.get(`/v1/assets/${id}`)).body).toMatchObject({ currentValueDecimal: "400000.00" });
+    expect((await a.get(`/v1/assets?spaceId=${space.id}`)).body.assets[0]).toMatchObject({ currentValueDecimal: "400000.00" });
+    const dash = await a.get(`/v1/analytics/dashboard?spaceId=${space.id}`);
+    expect(dash.body.netWorth.currentDecimal).toBe("400000.00");
+    // A valuation of an earlier day, recorded later still, is not today's word.
+    expect((await a.post(`/v1/assets/${id}/valuations`, { value: "390000.00", date: yesterday, source: "appraisal" })).status).toBe(201);
+    expect((await a.get(`/v1/assets/${id}`)).body).toMatchObject({ currentValueDecimal: "400000.00" });
+    expect((await assetHoldings(svcAt(Date.now()), space.id, Date.now())).map((h) => h.valueMinor)).toEqual([40000000n]);
+    // The list of valuations, newest day first and, within a day, the latest recorded first.
+    const list = await a.get(`/v1/assets/${id}/valuations`);
+    expect(list.body.valuations.map((v: any) => v.valueDecimal)).toEqual(["400000.00", "350000.01", "390000.00"]);
+  });
+
   it("refuses values with more decimals than the currency, negative values, inexact numbers and future dates", async () => {
     const u = await registerUser();
     const a = as(u);
