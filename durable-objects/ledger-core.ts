@@ -51,6 +51,13 @@ export function fillReads(slots: ReadSlot[], results: D1Result[]): void {
 /** How many recorded Idempotency-Keys an object remembers (the most recent), to answer replays without failing a group. */
 const RECORDED_KEYS_KEPT = 4096;
 
+/**
+ * The condition of an `onlyIfSubscribed` event row (insertJsonRows' `value` is the row, `$[1]` its space,
+ * `$[2]` its type): an enabled subscription of the space lists the type (`events` is a JSON array of names).
+ */
+const IF_SUBSCRIBED = `AND EXISTS (SELECT 1 FROM webhook_subscriptions s WHERE s.space_id = value ->> '$[1]' AND s.enabled = 1
+  AND instr(s.events, '"' || (value ->> '$[2]') || '"') > 0)`;
+
 /** Thrown while staging a write that must read state its group has not committed yet. */
 export const DEFER = Symbol("defer");
 
@@ -581,8 +588,12 @@ export abstract class LedgerCore extends DurableObject<Env> {
     for (const r of txRows) perAccount.set(r.accountId, (perAccount.get(r.accountId) ?? 0) + 1);
     for (const [accountId, n] of perAccount) out.push(...this.count("accounts", accountId, n));
     if (txRows.length > 0) out.push(...this.count("spaces", this.spaceId!, txRows.length));
-    const events = effects.flatMap((e) => (e.kind === "insertEvent" ? [[e.row.id, e.row.spaceId, e.row.type, e.row.payload, e.row.dedupeKey, e.row.createdAt]] : []));
-    out.push(...this.insertRows("event_outbox", ["id", "space_id", "type", "payload", "dedupe_key", "created_at"], events, "ON CONFLICT (dedupe_key) DO NOTHING"));
+    const eventColumns = ["id", "space_id", "type", "payload", "dedupe_key", "created_at"];
+    const eventRow = (r: Extract<SideEffect, { kind: "insertEvent" }>["row"]) => [r.id, r.spaceId, r.type, r.payload, r.dedupeKey, r.createdAt];
+    const events = effects.flatMap((e) => (e.kind === "insertEvent" && !e.onlyIfSubscribed ? [eventRow(e.row)] : []));
+    out.push(...this.insertRows("event_outbox", eventColumns, events, "ON CONFLICT (dedupe_key) DO NOTHING"));
+    const wanted = effects.flatMap((e) => (e.kind === "insertEvent" && e.onlyIfSubscribed ? [eventRow(e.row)] : []));
+    out.push(...this.insertRows("event_outbox", eventColumns, wanted, `${IF_SUBSCRIBED} ON CONFLICT (dedupe_key) DO NOTHING`));
     out.push(...this.insertEntityRows(providerReviewFlags, effects.flatMap((e) => (e.kind === "insertReviewFlag" ? [e.row] : []))));
     for (const e of effects) {
       if (e.kind === "voidTransactionsOf") {

@@ -17,7 +17,12 @@ export type SideEffect =
    * An outgoing webhook event announcing this write (webhooks/publish.ts `outboxRow`), committed with it:
    * the write and its event land together or not at all. A dedupe key already in the outbox is a no-op.
    */
-  | { kind: "insertEvent"; row: Omit<typeof eventOutbox.$inferInsert, "deliveredAt"> }
+  | {
+      kind: "insertEvent";
+      row: Omit<typeof eventOutbox.$inferInsert, "deliveredAt">;
+      /** Written only when an enabled subscription of the row's space asks for its type (judged in the batch). */
+      onlyIfSubscribed?: boolean;
+    }
   /**
    * A review flag on a transaction this write creates (an ambiguous pending/posted match of a sync),
    * committed with it: a crash between the two can neither lose the flag nor leave a flag without its row.

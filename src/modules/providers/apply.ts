@@ -24,7 +24,7 @@ import { truncateText } from "../../lib/exact-json";
 import { instantIn } from "../../lib/dates";
 import { newId, newIds } from "../../lib/ids";
 import { ymdString, zonedDate } from "../../lib/zoned-time";
-import { assetOf, type Currency, CURRENCY_SCALES, formatMinor, toMajorNumber } from "../../lib/money";
+import { assetOf, type Currency, CURRENCY_SCALES, formatMinor } from "../../lib/money";
 import { IN_JSON_LIST, jsonList } from "../../lib/sql";
 import { accountAddress } from "../ledger/addresses";
 import { runLedger } from "../ledger/client";
@@ -35,7 +35,8 @@ import { normalizeMerchant } from "../ml/normalize";
 import { balancesOf, type AccountRow } from "../accounts/service";
 import type { AccountType } from "../accounts/schemas";
 import { cashflowPostings } from "../transactions/postings";
-import { outboxRow, type OutboxRow, queueFanout } from "../webhooks/publish";
+import { type OutboxRow, queueFanout } from "../webhooks/publish";
+import { transactionCreatedEvent } from "../webhooks/transaction-events";
 import { batchCategorizer } from "./categorize";
 import type { ConnectionRow } from "./connections";
 import { wellFormedChanges } from "./well-formed";
@@ -696,26 +697,9 @@ const adjustmentText = (institution: string, reported: string, currency: string,
     ? `Opening balance before the history ${institution} gave (it reports ${reported} ${currency} now)`
     : `Balance adjustment: ${institution} reports ${reported} ${currency}`;
 
-/**
- * The `transaction.created` event of a synced row, as an outbox row committed in the ledger batch that
- * posts the row (an `insertEvent` effect): a crash after the commit cannot lose it, and a retry that
- * finds the row posted finds its event too. Its fan-out is queued after the commit (publish.ts).
- */
-function createdEvent(conn: ConnectionRow, row: Planned["row"], now: number, id: string): OutboxRow {
-  const scale = CURRENCY_SCALES[row.currency as Currency];
-  return outboxRow(
-    {
-      spaceId: conn.space_id, type: "transaction.created", dedupeKey: `transaction.created:${row.id}`,
-      payload: {
-        transactionId: row.id, spaceId: conn.space_id, accountId: row.accountId, amount: toMajorNumber(row.amount!, scale), amountDecimal: formatMinor(row.amount!, scale),
-        currency: row.currency, description: row.description, merchantName: row.merchantName ?? null, status: row.status, date: new Date(row.date!).toISOString(),
-        categoryId: row.categoryId ?? null, provider: conn.provider, connectionId: conn.id,
-      },
-    },
-    now,
-    id,
-  );
-}
+/** The `transaction.created` event of a synced row, for the ledger batch that posts it (webhooks/transaction-events.ts). */
+const createdEvent = (conn: ConnectionRow, row: Planned["row"], now: number, id: string): OutboxRow =>
+  transactionCreatedEvent(row, { provider: conn.provider, connectionId: conn.id }, now, id);
 
 /**
  * A person's answer to an ambiguous match (review flag): the posted transaction supersedes the chosen

@@ -17,6 +17,7 @@ import { newId } from "../../lib/ids";
 import { assetOf, type Currency, CURRENCY_SCALES, FIAT_CURRENCIES, formatMinor, toMajorNumber } from "../../lib/money";
 import { accountFor, accountInSpaceStatement, type AccountRow, accountsIn } from "../accounts/service";
 import { checkBudgetAlerts, watchingBudgetsRead } from "../budgets/alerts";
+import { queueAnnounced, storedEventsRead, transactionCreatedEvent } from "../webhooks/transaction-events";
 import { acceptsAsset } from "../ledger/account-rules";
 import { type AutoCategory, type Categorizer, categorizerFrom, categorizerReads, featuresOf } from "../categories/auto";
 import { categoriesById, categoryFrom, categoryStatement, requireCategory } from "../categories/lookup";
@@ -215,17 +216,23 @@ function rowOf(svc: Services, input: CreateTransactionInput, accountId: string, 
   return row;
 }
 
-/** The ledger operation that records `row` with its postings; the budgets its category feeds are read in the same batch. */
+/**
+ * The ledger operation that records `row` with its postings and its `transaction.created` event (stored
+ * when the space has a subscriber: transaction-events.ts); whether the event was stored, and the budgets
+ * its category feeds, are read in the same batch, in that order.
+ */
 function commitOf(input: CreateTransactionInput, row: Omit<TransactionRow, "ledgerSeq">, postings: Posting[], idempotency: Idempotency | undefined) {
   const watching = watchingBudgetsRead(input.spaceId, [row.categoryId]);
+  const event = transactionCreatedEvent(row, null, row.createdAt);
   return {
     kind: "commit" as const,
     spaceId: input.spaceId,
     txs: [{ postings, timestamp: row.date, metadata: { dhanamTransactionId: row.id } }],
     idempotency,
     returns: { transactionId: row.id },
-    effects: [{ kind: "insertTransaction" as const, txIndex: 0, row }],
-    readAfter: watching ? [watching] : [],
+    effects: [{ kind: "insertTransaction" as const, txIndex: 0, row }, { kind: "insertEvent" as const, row: event, onlyIfSubscribed: true }],
+    readAfter: [storedEventsRead([event]), ...(watching ? [watching] : [])],
+    event,
   };
 }
 
@@ -263,9 +270,12 @@ export async function createTransaction(svc: Services, auth: AuthContext, input:
     ? draftTrade(input as CreateTransactionInput & { trade: TradeTerms }, account)
     : draftCashflow(input, account.id, currency, category, choosing ? categorizerFrom(extra) : null);
   const row = rowOf(svc, input, account.id, currency, date, draft, category);
-  const { returns, replayed, transactions: committed, reads } = await runLedger(svc, commitOf(input, row, draft.postings, idempotency));
+  const { event, ...op } = commitOf(input, row, draft.postings, idempotency);
+  const { returns, replayed, transactions: committed, reads } = await runLedger(svc, op);
   // A replay shows the first request's transaction as it is now.
   if (replayed) return { transaction: await getTransactionRow(svc, returns.transactionId as string), replayed };
+  const [stored, watching] = reads ?? [];
+  await queueAnnounced(svc, [event], stored);
   // Seen to pass every check and commit: the writer's next write may carry its checks to the ledger.
   rememberWriter(auth.userId, account.id, { spaceId: account.spaceId, currency: account.currency, timezone });
   if (choosing) rememberCategorizer(input.spaceId, extra, featuresOf(subject));
@@ -274,7 +284,7 @@ export async function createTransaction(svc: Services, auth: AuthContext, input:
     accounts: [account],
     timezone,
   });
-  await checkBudgetAlerts(svc, input.spaceId, [row.categoryId], reads?.[0]);
+  await checkBudgetAlerts(svc, input.spaceId, [row.categoryId], watching);
   return { transaction: transaction!, replayed };
 }
 
@@ -311,10 +321,11 @@ async function createRemembered(
   }
   const who = { userId: auth.userId, sessionId: auth.sessionId, accountId: input.accountId, facts };
   const guarded: GuardedWrite = chooser ? { ...who, categoryId: row.categoryId, chosenAt: chooser.version } : { ...who, categoryId: input.categoryId! };
-  const op = commitOf(input, row, draft.postings, idempotency);
+  const { event, ...op } = commitOf(input, row, draft.postings, idempotency);
   const answer = await runGuardedLedger(svc, { ...op, guard: writeGuard(svc, guarded), readAfter: [guardedWriteRead(guarded), ...op.readAfter] });
   if (!answer) return NOT_COMMITTED;
-  const [names, watching] = answer.reads ?? [];
+  const [names, stored, watching] = answer.reads ?? [];
+  await queueAnnounced(svc, [event], answer.reads ? stored : undefined);
   // Without its reads when the batch's outcome had to be confirmed afterwards: the session and names are read now.
   const seen = (names?.[0] as GuardedWriteRow | undefined) ?? null;
   // The guard saw the session live as the batch ran: the context is completed without a second look at the clock.
@@ -371,14 +382,21 @@ export async function createTransfer(
   };
   const outRow = { ...base, id: outId, accountId: from.id, amount: -amount, subtype: "transfer_out", counterpartyAccountId: to.id };
   const inRow = { ...base, id: inId, accountId: to.id, amount, subtype: "transfer_in", counterpartyAccountId: from.id };
-  const { returns, replayed, transactions: committed } = await runLedger(svc, {
+  // Each leg is a transaction a subscriber hears of (transaction-events.ts).
+  const events = [outRow, inRow].map((r) => transactionCreatedEvent(r, null, now));
+  const { returns, replayed, transactions: committed, reads } = await runLedger(svc, {
     kind: "commit",
     spaceId: input.spaceId,
     txs: [{ postings: [{ source: accountAddress(from.id), destination: accountAddress(to.id), amount, asset: assetOf(currency) }], timestamp: date, metadata: { transfer: `${outId},${inId}` } }],
     idempotency,
     returns: { transactionIds: [outId, inId] },
-    effects: [{ kind: "insertTransaction", txIndex: 0, row: outRow }, { kind: "insertTransaction", txIndex: 0, row: inRow }],
+    effects: [
+      { kind: "insertTransaction", txIndex: 0, row: outRow }, { kind: "insertTransaction", txIndex: 0, row: inRow },
+      ...events.map((row) => ({ kind: "insertEvent" as const, row, onlyIfSubscribed: true })),
+    ],
+    readAfter: [storedEventsRead(events)],
   });
+  if (!replayed) await queueAnnounced(svc, events, reads?.[0]);
   // A replay shows the first request's rows as they are now; a new transfer, the rows just committed.
   const presented = replayed
     ? await presentTransactions(svc, await rowsByIds(svc, returns.transactionIds as string[]))
