@@ -144,18 +144,24 @@ export function exactJsonDecimal(text: string): ExactJsonNumber {
   return (JSON as unknown as { rawJSON(text: string): number }).rawJSON(text);
 }
 
-/** Every number in `json` that a double would change, and every string that is not well-formed. Stops at the first structural surprise. */
-export function scanJson(json: string, limit = 20): { inexact: InexactNumber[]; illFormed: IllFormedText[] } {
+/**
+ * Every number in `json` that a double would change, every string that is not well-formed, and every
+ * `__proto__` key (`reserved`): JSON.parse keeps it, but a validator or any copy of the object into another
+ * takes it as the object's prototype, so it would be answered as accepted and then lost. Stops at the first
+ * structural surprise.
+ */
+export function scanJson(json: string, limit = 20): { inexact: InexactNumber[]; illFormed: IllFormedText[]; reserved: IllFormedText[] } {
   const inexact: InexactNumber[] = [];
   const illFormed: IllFormedText[] = [];
-  const out = { inexact, illFormed };
+  const reserved: IllFormedText[] = [];
+  const out = { inexact, illFormed, reserved };
   // The path: one entry per open container, a key (object) or an index (array).
   const path: (string | number)[] = [];
   const kinds: ("o" | "a")[] = [];
   let expectKey = false;
   let i = 0;
   const n = json.length;
-  while (i < n && inexact.length + illFormed.length < limit) {
+  while (i < n && inexact.length + illFormed.length + reserved.length < limit) {
     const c = json.charCodeAt(i);
     if (c === 34 /* " */) {
       let j = i + 1;
@@ -175,7 +181,10 @@ export function scanJson(json: string, limit = 20): { inexact: InexactNumber[]; 
           return out;
         }
         if (escaped && !isWellFormedText(text)) illFormed.push({ path: path.slice(0, expectKey ? -1 : undefined).join(".") });
-        if (expectKey) path[path.length - 1] = text;
+        if (expectKey) {
+          path[path.length - 1] = text;
+          if (text === "__proto__") reserved.push({ path: path.join(".") });
+        }
       }
       i = j + 1;
     } else if (c === 123 /* { */ || c === 91 /* [ */) {

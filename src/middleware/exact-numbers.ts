@@ -3,7 +3,8 @@
  * double cannot represent exactly, or text that is not well-formed Unicode (an
  * unpaired `\uD800`-style escape): 422 with each field's path. Money and
  * quantities beyond a double's precision must arrive as decimal strings, and
- * text must read back as it was written.
+ * text must read back as it was written. A `__proto__` key is refused too: it
+ * would be accepted and then lost by the first copy of the parsed object.
  */
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../env";
@@ -15,8 +16,13 @@ export const exactNumbers: MiddlewareHandler<AppEnv> = async (c, next) => {
   const isJson = type === "application/json" || (type.startsWith("application/") && type.endsWith("+json"));
   if (c.req.method !== "GET" && c.req.method !== "HEAD" && isJson) {
     // Hono caches the text, so the route's own JSON parse reads the same bytes.
-    const { inexact, illFormed } = scanJson(await c.req.text());
-    if (inexact.length > 0 || illFormed.length > 0) {
+    const { inexact, illFormed, reserved } = scanJson(await c.req.text());
+    if (inexact.length > 0 || illFormed.length > 0 || reserved.length > 0) {
+      const problems = [
+        ...(inexact.length ? ["a number in the request cannot be represented exactly"] : []),
+        ...(illFormed.length ? [`text in ${inexact.length ? "it" : "the request"} is not well-formed Unicode`] : []),
+        ...(reserved.length ? [`${inexact.length + illFormed.length ? "it" : "the request"} holds a __proto__ key`] : []),
+      ].join(", and ");
       throw validationFailed(
         [
           ...inexact.map((x) => ({
@@ -29,10 +35,13 @@ export const exactNumbers: MiddlewareHandler<AppEnv> = async (c, next) => {
             message: "Holds an unpaired surrogate escape (\\uD800-\\uDFFF alone); send well-formed Unicode text",
             code: "INVALID_TEXT",
           })),
+          ...reserved.map((x) => ({
+            field: x.path,
+            message: "__proto__ cannot be a key: a JavaScript object takes it as its prototype, so it would be lost rather than stored",
+            code: "INVALID_KEY",
+          })),
         ],
-        inexact.length === 0 ? "Text in the request is not well-formed Unicode"
-          : illFormed.length === 0 ? "A number in the request cannot be represented exactly"
-          : "A number in the request cannot be represented exactly, and text in it is not well-formed Unicode",
+        problems[0]!.toUpperCase() + problems.slice(1),
       );
     }
   }

@@ -178,6 +178,20 @@ describe("listing", () => {
     expect((await get(ctx, "/transactions?endTime=2000-01-01T00:00:00Z")).body.cursor.data).toHaveLength(0);
     expect((await get(ctx, "/transactions?cursor=garbage")).status).toBe(422);
 
+    // A cursor carries its query: sent with the same filters and size it pages on; with others it is refused
+    // on each, not answered with a page of another query. A filter with a key no metadata can have is refused too.
+    const odd = await get(ctx, "/transactions?account=users:odd&pageSize=2");
+    expect((await get(ctx, `/transactions?account=users:odd&pageSize=2&cursor=${odd.body.cursor.next}`)).body.cursor.data.map((t: any) => t.txid)).toEqual([1]);
+    const conflict = await get(ctx, `/transactions?cursor=${odd.body.cursor.next}&account=users:even&pageSize=5&metadata[parity]=odd`);
+    expect(conflict.status).toBe(422);
+    expect(conflict.body.error.details.map((d: any) => [d.field, d.code])).toEqual([["account", "CURSOR_CONFLICT"], ["metadata", "CURSOR_CONFLICT"], ["pageSize", "CURSOR_CONFLICT"]]);
+    const firstAccounts = await get(ctx, "/accounts?pageSize=1");
+    expect((await get(ctx, `/accounts?cursor=${firstAccounts.body.cursor.next}&pageSize=2`)).body.error.details[0]).toMatchObject({ field: "pageSize", code: "CURSOR_CONFLICT" });
+    expect((await get(ctx, `/logs?cursor=${(await get(ctx, "/logs?pageSize=1")).body.cursor.next}&pageSize=1`)).status).toBe(200);
+    const badKey = await get(ctx, "/transactions?metadata[order%20id]=5&pageSize=3");
+    expect(badKey.status).toBe(422);
+    expect(badKey.body.error.details[0]).toMatchObject({ field: "metadata[order id]", code: "INVALID_KEY" });
+
     const accounts = await get(ctx, "/accounts?address=users:*");
     expect(accounts.body.cursor.data.map((a: any) => a.address)).toEqual(["users:even", "users:odd"]);
     const balances = await get(ctx, "/balances?address=users:...");
@@ -196,6 +210,12 @@ describe("listing", () => {
     expect((await get(ctx, "/accounts?metadata[owner]=alice")).body.cursor.data.map((a: any) => a.address)).toEqual(["a"]);
     const logs = await get(ctx, "/logs");
     expect(logs.body.cursor.data.map((l: any) => l.type)).toEqual(["SET_METADATA", "SET_METADATA", "NEW_TRANSACTION"]);
+    // A key an object cannot hold is refused, not accepted and lost.
+    const proto = JSON.parse('{"__proto__":"x","constructor":"y"}');
+    const refused = await callJson(`${ctx.base}/transactions/0/metadata`, { method: "PUT", token: ctx.user.accessToken, ip: ctx.user.ip, body: proto });
+    expect(refused.status).toBe(422);
+    expect((await postTx(ctx, { postings: [posting("world", "a", 1)], metadata: proto })).status).toBe(422);
+    expect((await get(ctx, "/transactions/0")).body.data.metadata).toEqual({ note: "hi" });
   });
 });
 

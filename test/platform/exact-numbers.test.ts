@@ -129,6 +129,11 @@ describe("well-formed text", () => {
     expect(read.body.description).toBe("coffee 😀");
     const list = await callJson(`/v1/transactions?spaceId=${space.id}&limit=50`, { token: u.accessToken, ip: u.ip });
     expect(list.body.transactions.map((t: any) => t.description).sort()).toEqual(["Opening balance", "coffee 😀"]);
+  
+    // A __proto__ key anywhere (written plainly or escaped) is refused by name, not accepted and lost.
+    const proto = await send("/v1/transactions", u.accessToken, u.ip,
+      `{"spaceId":"${space.id}","accountId":"${acc.id}","amount":"-1.00","date":"2026-01-05","description":"x","location":{"\\u005f_proto__":{"a":1}}}`);
+    expect(proto.status).toBe(422);
+    expect(((await proto.json()) as any).error.details).toEqual([expect.objectContaining({ field: "location.__proto__", code: "INVALID_KEY" })]);
   });
 });
-

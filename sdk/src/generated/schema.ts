@@ -7586,6 +7586,7 @@ export interface operations {
     listSpacesLedgerTransactions: {
         parameters: {
             query?: {
+                /** @description A cursor carries its own; one given with it must be the same */
                 pageSize?: number;
                 cursor?: string;
                 /** @description An address, or a pattern: * matches within a segment, a last segment ... matches any further segments */
@@ -8804,6 +8805,7 @@ export interface operations {
     listSpacesLedgerAccounts: {
         parameters: {
             query?: {
+                /** @description A cursor carries its own; one given with it must be the same */
                 pageSize?: number;
                 cursor?: string;
                 /** @description An address, or a pattern: * matches within a segment, a last segment ... matches any further segments */
@@ -9456,6 +9458,7 @@ export interface operations {
     listSpacesLedgerLogs: {
         parameters: {
             query?: {
+                /** @description A cursor carries its own; one given with it must be the same */
                 pageSize?: number;
                 cursor?: string;
             };

@@ -47,6 +47,8 @@ export const en: Catalogue = {
     CURRENCY_MISMATCH: "The currencies do not match.",
     INSUFFICIENT_FUNDS: "Not enough funds.",
     INVALID_CURSOR: "This cursor is not valid.",
+    CURSOR_CONFLICT: "This differs from the query the cursor pages; send the cursor alone or with the same values.",
+    INVALID_KEY: "This key is not allowed.",
     INVALID_BOOKMARK: "This bookmark is not valid.",
     INVALID_RANGE: "This range is not valid.",
     INVALID_CODE: "This code is not valid.",

@@ -44,6 +44,8 @@ export const es: Catalogue = {
     CURRENCY_MISMATCH: "Las monedas no coinciden.",
     INSUFFICIENT_FUNDS: "Fondos insuficientes.",
     INVALID_CURSOR: "Este cursor no es válido.",
+    CURSOR_CONFLICT: "Difiere de la consulta que pagina el cursor; envía el cursor solo o con los mismos valores.",
+    INVALID_KEY: "Esta clave no está permitida.",
     INVALID_BOOKMARK: "Este marcador no es válido.",
     INVALID_RANGE: "Este rango no es válido.",
     INVALID_CODE: "Este código no es válido.",

@@ -108,7 +108,9 @@ export const AddressParams = SpaceParam.extend({
   address: Address.openapi({ param: { name: "address", in: "path" } }),
 });
 
-const pageSize = z.coerce.number().int().min(1).max(1000).default(15);
+/** A list's page size when none is given (here rather than a schema default: a cursor's own must win over it). */
+export const DEFAULT_PAGE_SIZE = 15;
+const pageSize = z.coerce.number().int().min(1).max(1000).optional().openapi({ default: DEFAULT_PAGE_SIZE, description: "A cursor carries its own; one given with it must be the same" });
 /**
  * Cursors carry the query's filters, so they need more room than 2 KB; a
  * longer one than this is refused like any oversized input (422).

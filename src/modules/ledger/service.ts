@@ -4,6 +4,7 @@
  */
 import type { AuthContext, Services } from "../../env";
 import { iso } from "../../lib/clock";
+import { canonicalJson } from "../../lib/canonical-json";
 import { type CursorPage, type CursorScope, openCursor, signCursor } from "../../lib/cursor";
 import { notFound, validationFailed } from "../../lib/errors";
 import { exactJsonInteger } from "../../lib/exact-json";
@@ -19,6 +20,7 @@ import { txFromRow } from "./rows";
 import {
   type AccountCursor,
   AccountCursorPayload,
+  DEFAULT_PAGE_SIZE,
   LogCursorPayload,
   MAX_METADATA_FILTERS,
   METADATA_KEY,
@@ -146,7 +148,10 @@ export function metadataFilters(url: string): [string, string][] {
   for (const [k, v] of new URL(url).searchParams) {
     if (!k.startsWith("metadata[") || !k.endsWith("]")) continue;
     const key = k.slice("metadata[".length, -1);
-    if (!METADATA_KEY.test(key)) continue;
+    if (!METADATA_KEY.test(key)) {
+      // Dropped, the filter would answer every transaction to a client that believes it is filtering.
+      throw validationFailed([{ field: k, message: "A metadata key is 1 to 128 of A-Z, a-z, 0-9, _, . and -", code: "INVALID_KEY" }]);
+    }
     if (v.length > 2048) throw validationFailed([{ field: k, message: "At most 2048 characters", code: "TOO_BIG" }]);
     out.push([key, v]);
   }
@@ -154,6 +159,25 @@ export function metadataFilters(url: string): [string, string][] {
     throw validationFailed([{ field: "metadata", message: `At most ${MAX_METADATA_FILTERS} metadata filters`, code: "TOO_BIG" }]);
   }
   return out;
+}
+
+/**
+ * Cursor `c`, checked against the filters and page size sent with it: a cursor carries the query it pages,
+ * so one sent with different ones is refused (422) rather than answered with a page of another query. The
+ * same ones again (a client that adds the cursor to its first URL) are fine.
+ */
+function sameQuery<C extends { n: number; f?: object }>(c: C, given: object, pageSize: number | undefined): C {
+  const carried = (c.f ?? {}) as Record<string, unknown>;
+  const conflicts = Object.entries(given)
+    .filter(([k, v]) => v !== undefined && !(Array.isArray(v) && v.length === 0) && canonicalJson(v) !== canonicalJson(carried[k] ?? null))
+    .map(([k]) => k);
+  if (pageSize !== undefined && pageSize !== c.n) conflicts.push("pageSize");
+  if (conflicts.length > 0) {
+    throw validationFailed(conflicts.map((field) => ({
+      field, message: "Differs from the query the cursor pages; send the cursor alone, or with the same filters and page size", code: "CURSOR_CONFLICT",
+    })));
+  }
+  return c;
 }
 
 /** A filter the route has validated; a caller that skipped validation still gets a 422, not a 500. */
@@ -185,7 +209,7 @@ export async function listTransactions(
   svc: Services,
   auth: AuthContext,
   spaceId: string,
-  query: TxFilters & { pageSize: number; cursor?: string },
+  query: TxFilters & { pageSize?: number; cursor?: string },
 ): Promise<CursorPage<ReturnType<typeof presentTx>>> {
   const scope = cursorScope(svc, spaceId, "ledger.transactions");
   // The session, the membership and the page in one round trip; the page is built first, from the request alone.
@@ -218,8 +242,10 @@ export async function listTransactions(
  * A ledger transaction page from the request: its cursor, whether it pages forward, and its SQL for the
  * space as readSpace names it. Cursor and filters are checked here (a refusal throws), before any read.
  */
-async function txPageQuery(scope: CursorScope, query: TxFilters & { pageSize: number; cursor?: string }) {
-  const c: TxCursor = query.cursor ? await openCursor(scope, query.cursor, TxCursorPayload) : { f: txFiltersOf(query), n: query.pageSize };
+async function txPageQuery(scope: CursorScope, query: TxFilters & { pageSize?: number; cursor?: string }) {
+  const c: TxCursor = query.cursor
+    ? sameQuery(await openCursor(scope, query.cursor, TxCursorPayload), txFiltersOf(query), query.pageSize)
+    : { f: txFiltersOf(query), n: query.pageSize ?? DEFAULT_PAGE_SIZE };
   const f = c.f;
   const account = f.account ? addressFilterSql(filterOf(f.account, "account"), "e.address") : undefined;
   const sides = (["source", "destination"] as const).flatMap((side) => {
@@ -305,14 +331,14 @@ export async function listAccounts(
   svc: Services,
   auth: AuthContext,
   spaceId: string,
-  query: { address?: string; metadata?: [string, string][]; pageSize: number; cursor?: string },
+  query: { address?: string; metadata?: [string, string][]; pageSize?: number; cursor?: string },
 ): Promise<CursorPage<ReturnType<typeof presentAccount>>> {
   const db = svc.env.DB;
   const scope = cursorScope(svc, spaceId, "ledger.accounts");
   const { c, filter } = await builtForMember(svc, auth, spaceId, async () => {
     const c: AccountCursor = query.cursor
-      ? await openCursor(scope, query.cursor, AccountCursorPayload)
-      : { f: { address: query.address, metadata: query.metadata }, n: query.pageSize };
+      ? sameQuery(await openCursor(scope, query.cursor, AccountCursorPayload), { address: query.address, metadata: query.metadata }, query.pageSize)
+      : { f: { address: query.address, metadata: query.metadata }, n: query.pageSize ?? DEFAULT_PAGE_SIZE };
     return { c, filter: c.f.address ? addressFilterSql(filterOf(c.f.address, "address"), "address") : undefined };
   });
   const { results: [found, volumes] } = await readSpace(svc, auth, spaceId, "viewer", (space) => {
@@ -366,10 +392,12 @@ export async function stats(svc: Services, auth: AuthContext, spaceId: string) {
 const logOfRow = (r: LogRow) => ({ id: r.id, type: r.type, data: JSON.parse(r.data) as unknown, hash: r.hash, date: iso(r.date) });
 
 /** A page of the log, newest first, with the session and role in one round trip. */
-export async function listLogs(svc: Services, auth: AuthContext, spaceId: string, query: { pageSize: number; cursor?: string }) {
+export async function listLogs(svc: Services, auth: AuthContext, spaceId: string, query: { pageSize?: number; cursor?: string }) {
   const scope = cursorScope(svc, spaceId, "ledger.logs");
   const c = await builtForMember(svc, auth, spaceId, async () =>
-    query.cursor ? await openCursor(scope, query.cursor, LogCursorPayload) : { before: Number.MAX_SAFE_INTEGER, n: query.pageSize });
+    query.cursor
+      ? sameQuery(await openCursor(scope, query.cursor, LogCursorPayload), {}, query.pageSize)
+      : { before: Number.MAX_SAFE_INTEGER, n: query.pageSize ?? DEFAULT_PAGE_SIZE });
   const { results: [res] } = await readSpace(svc, auth, spaceId, "viewer", (space) => [
     svc.env.DB.prepare(`SELECT id, type, data, date, hash FROM ledger_logs WHERE space_id = ${space.sql} AND id < ? ORDER BY id DESC LIMIT ?`)
       .bind(...space.params, c.before, c.n + 1),
