@@ -58,7 +58,12 @@ describe("the cached forecast after the space's currency or zone changes", () =>
       ["zone east", (a, id) => ok(a.patch(`/v1/spaces/${id}`, { timezone: "Etc/GMT-1" }))],
       ["zone west", (a, id) => ok(a.patch(`/v1/spaces/${id}`, { timezone: "Etc/GMT+1" }))],
       ["a rate", (a, id) => ok(a.put(`/v1/spaces/${id}/rates`, { rates: [{ base: "USD", quote: "MXN", date: day(0), rate: "10" }] }))],
-      ["a recurring decision", (a, id) => ok(a.patch(`/v1/analytics/recurring/rec_${"0".repeat(24)}`, { spaceId: id, action: "dismiss" }))],
+      ["a recurring decision", async (a, id) => {
+        // A series decided on before (no series is detected here): restoring it drops the decision.
+        await env.DB.prepare("INSERT INTO recurring_decisions (space_id, series_key, status, updated_by, created_at, updated_at) VALUES (?, ?, 'dismissed', 'u', 0, 0)")
+          .bind(id, `rec_${"0".repeat(24)}`).run();
+        return ok(a.patch(`/v1/analytics/recurring/rec_${"0".repeat(24)}`, { spaceId: id, action: "restore" }));
+      }],
     ];
     for (const [what, change] of changes) {
       const { a, space } = await spaceWithForecast();

@@ -145,6 +145,17 @@ describe("recurring detection", () => {
     expect((await api(member).patch(`/v1/analytics/recurring/${rent.id}`, { spaceId, action: "edit" })).status).toBe(422);
     expect((await api(member).patch(`/v1/analytics/recurring/not-a-series`, { spaceId, action: "dismiss" })).status).toBe(422);
     expect((await api(member).patch(`/v1/analytics/recurring/rec_000000000000000000000000`, { spaceId, action: "confirm" })).status).toBe(404);
+    // Nor dismissed or restored: an id that is neither detected here nor decided on is not one of the space's series.
+    for (const action of ["dismiss", "restore"]) {
+      expect((await api(member).patch(`/v1/analytics/recurring/rec_000000000000000000000000`, { spaceId, action })).status, action).toBe(404);
+    }
+    expect((await env.DB.prepare("SELECT COUNT(*) AS n FROM recurring_decisions WHERE series_key = 'rec_000000000000000000000000'").first<{ n: number }>())!.n).toBe(0);
+    // A dismissed series that is not detected now (its rows voided) can still be restored, and dismissed again.
+    // A decision under an id detection does not produce now: decided on, not detected.
+    await env.DB.prepare("INSERT INTO recurring_decisions (space_id, series_key, status, updated_by, created_at, updated_at) VALUES (?, 'rec_ffffffffffffffffffffffff', 'dismissed', 'u', 0, 0)").bind(spaceId).run();
+    expect((await api(member).patch(`/v1/analytics/recurring/rec_ffffffffffffffffffffffff`, { spaceId, action: "dismiss" })).status).toBe(200);
+    expect((await api(member).patch(`/v1/analytics/recurring/rec_ffffffffffffffffffffffff`, { spaceId, action: "restore" })).status).toBe(200);
+    expect((await api(member).patch(`/v1/analytics/recurring/rec_ffffffffffffffffffffffff`, { spaceId, action: "restore" })).status).toBe(404);
   });
 });
 

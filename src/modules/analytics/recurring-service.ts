@@ -131,9 +131,10 @@ export interface PatchInput {
 }
 
 /**
- * Records a decision. Dismissing or restoring works for any series id (a
- * dismissed series that is not detected right now stays dismissed when it
- * is); confirming or editing needs the series to be detected.
+ * Records a decision. Confirming or editing needs the series to be detected;
+ * dismissing needs it detected or decided on before (a dismissed series that
+ * is not detected right now stays dismissed when it is), and restoring needs
+ * a decision to drop. Any other id is not one of the space's series: 404.
  */
 export async function patchRecurring(svc: Services, auth: AuthContext, space: SpaceInfo, seriesId: string, input: PatchInput) {
   const now = svc.clock.now();
@@ -141,12 +142,16 @@ export async function patchRecurring(svc: Services, auth: AuthContext, space: Sp
   // The forecast counts on the decisions: one cached before this one is not served after it.
   const staleForecast = bumpForecastEpoch(db, space.id);
   if (input.action === "restore") {
-    await db.batch([db.prepare("DELETE FROM recurring_decisions WHERE space_id = ? AND series_key = ?").bind(space.id, seriesId), staleForecast]);
+    const [dropped] = await db.batch([db.prepare("DELETE FROM recurring_decisions WHERE space_id = ? AND series_key = ?").bind(space.id, seriesId), staleForecast]);
+    if (dropped!.meta.changes === 0) throw notFound("Recurring series");
   } else {
     let name: string | null = null;
     let amount: number | null = null;
     let cadence: Cadence | null = null;
-    if (input.action !== "dismiss") {
+    if (input.action === "dismiss") {
+      const decided = db.prepare("SELECT 1 FROM recurring_decisions WHERE space_id = ? AND series_key = ?").bind(space.id, seriesId).first();
+      if (!(await decided) && !(await seriesOf(svc, space, now)).some((s) => s.id === seriesId)) throw notFound("Recurring series");
+    } else {
       const current = (await seriesOf(svc, space, now)).find((s) => s.id === seriesId);
       if (!current) throw notFound("Recurring series");
       if (input.action === "edit") {
