@@ -21,7 +21,7 @@ describe("validation errors", () => {
     expect(byField).toMatchObject({ name: "REQUIRED", email: "INVALID_EMAIL", password: "TOO_SMALL", locale: "INVALID_VALUE" });
   });
 
-  it("reject wrong types and huge strings with 422, ignore unknown fields", async () => {
+  it("reject wrong types, huge strings and unknown fields with 422", async () => {
     const u = await registerUser();
     const wrongTypes = await callJson("/v1/spaces", { token: u.accessToken, ip: u.ip, body: { name: 42, type: ["x"], currency: null } });
     expect(wrongTypes.status).toBe(422);
@@ -35,8 +35,12 @@ describe("validation errors", () => {
       token: u.accessToken, ip: u.ip,
       body: { name: "Ok", type: "personal", currency: "USD", ownerId: "usr_someone_else", __proto__: { admin: true } },
     });
-    expect(extra.status).toBe(201);
-    expect(extra.body.role).toBe("owner");
+    // An unknown field is refused by name (it was ignored): a field the client believes it set is never dropped.
+    expect(extra.status).toBe(422);
+    expect(extra.body.error.details).toEqual([expect.objectContaining({ field: "ownerId", code: "UNKNOWN_FIELD" })]);
+    const plain = await callJson("/v1/spaces", { token: u.accessToken, ip: u.ip, body: { name: "Ok", type: "personal", currency: "USD" } });
+    expect(plain.status).toBe(201);
+    expect(plain.body.role).toBe("owner");
   });
 
   it("return 400 for malformed JSON and 415 for a non-JSON body", async () => {

@@ -94,6 +94,7 @@ export async function buildWorld(people?: People, opts: { retrainJob?: boolean }
       "address@/v1/real-estate/lookup": "123 Main Street",
       connectionId: provider.connectionId, "jobId@/v1/sync-jobs": provider.syncJobId,
       flagId: provider.flagId, "action@/v1/providers/review-flags": "keep_both", walletId: provider.walletId,
+      seriesId: provider.seriesId,
     },
   };
 }
@@ -117,9 +118,13 @@ async function providerFixtures(spaceId: string, userId: string) {
     // An open review flag (an ambiguous pending/posted match) for the review-flag routes.
     env.DB.prepare("INSERT INTO provider_review_flags (id, space_id, transaction_id, candidate_transaction_ids, reason, created_at) VALUES (?, ?, ?, ?, 'possible_pending_duplicate', ?)")
       .bind(`evt_flag${suffix}`, spaceId, `txn_posted${suffix}`, JSON.stringify([`txn_pending${suffix}`]), now),
+    // A recurring series decided on (dismissed), for PATCH /v1/analytics/recurring/{seriesId}: an id the space
+    // neither detects nor decided on is a 404.
+    env.DB.prepare("INSERT INTO recurring_decisions (space_id, series_key, status, updated_by, created_at, updated_at) VALUES (?, ?, 'dismissed', ?, ?, ?)")
+      .bind(spaceId, `rec_${suffix.padEnd(24, "0")}`, userId, now, now),
     // A connected DeFi wallet (for DELETE /v1/defi/wallets/{walletId}), without a sync.
     env.DB.prepare("INSERT INTO defi_wallets (id, space_id, address, label, networks, created_by, created_at, updated_at) VALUES (?, ?, ?, 'Matrix', '[\"ethereum\"]', ?, ?, ?)")
       .bind(`wal_matrix${suffix}`, spaceId, `0x${suffix.padStart(40, "0")}`, userId, now, now),
   ]);
-  return { connectionId, syncJobId, flagId: `evt_flag${suffix}`, walletId: `wal_matrix${suffix}` };
+  return { connectionId, syncJobId, flagId: `evt_flag${suffix}`, walletId: `wal_matrix${suffix}`, seriesId: `rec_${suffix.padEnd(24, "0")}` };
 }

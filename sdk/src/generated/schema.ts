@@ -9963,7 +9963,7 @@ export interface operations {
                 provider?: "manual" | "plaid" | "belvo" | "bitso";
                 type?: "checking" | "savings" | "credit" | "credit_card" | "loan" | "mortgage" | "crypto" | "investment" | "brokerage" | "ira" | "roth_ira" | "sep_ira" | "simple_ira" | "401k" | "403b" | "money_market" | "cd" | "hsa" | "education" | "trust" | "other";
                 limit?: number;
-                offset?: number | null;
+                offset?: number;
             };
             header?: never;
             path?: never;
@@ -10913,7 +10913,7 @@ export interface operations {
                 startDate?: string;
                 endDate?: string;
                 limit?: number;
-                offset?: number | null;
+                offset?: number;
             };
             header?: never;
             path: {
@@ -11229,7 +11229,7 @@ export interface operations {
                 endDate?: string;
                 search?: string;
                 limit?: number;
-                offset?: number | null;
+                offset?: number;
             };
             header?: never;
             path?: never;
@@ -12800,7 +12800,7 @@ export interface operations {
                 spaceId: string;
                 from?: string;
                 to?: string;
-                page?: number | null;
+                page?: number;
             };
             header?: never;
             path?: never;
@@ -14897,7 +14897,7 @@ export interface operations {
                 spaceId: string;
                 status?: "pending" | "applied" | "rejected";
                 limit?: number;
-                offset?: number | null;
+                offset?: number;
             };
             header?: never;
             path?: never;
@@ -15754,7 +15754,7 @@ export interface operations {
             query: {
                 spaceId: string;
                 limit?: number;
-                offset?: number | null;
+                offset?: number;
             };
             header?: never;
             path?: never;
@@ -16580,7 +16580,7 @@ export interface operations {
             query?: {
                 status?: "pending" | "succeeded" | "failed" | "cancelled";
                 limit?: number;
-                offset?: number | null;
+                offset?: number;
             };
             header?: never;
             path: {
@@ -20973,7 +20973,7 @@ export interface operations {
             query: {
                 spaceId: string;
                 limit?: number;
-                offset?: number | null;
+                offset?: number;
             };
             header?: never;
             path?: never;
@@ -21427,7 +21427,7 @@ export interface operations {
                 spaceId: string;
                 type?: "real_estate" | "vehicle" | "collectible" | "private_holding" | "other";
                 limit?: number;
-                offset?: number | null;
+                offset?: number;
             };
             header?: never;
             path?: never;
@@ -22304,7 +22304,7 @@ export interface operations {
         parameters: {
             query?: {
                 limit?: number;
-                offset?: number | null;
+                offset?: number;
             };
             header?: never;
             path: {
@@ -26610,7 +26610,7 @@ export interface operations {
             query: {
                 householdId: string;
                 limit?: number;
-                offset?: number | null;
+                offset?: number;
             };
             header?: never;
             path?: never;
@@ -28702,7 +28702,7 @@ export interface operations {
                 spaceId: string;
                 status?: "open" | "resolved" | "all";
                 limit?: number;
-                offset?: number | null;
+                offset?: number;
             };
             header?: never;
             path?: never;

@@ -1,3 +1,4 @@
+import { queryInt } from "../../lib/query-int";
 import { z } from "@hono/zod-openapi";
 import { CURRENCIES } from "../../lib/money";
 
@@ -81,8 +82,8 @@ export const ListAccountsQuery = z.object({
   spaceId: z.string().min(1).max(64),
   provider: z.enum(PROVIDERS).optional(),
   type: z.enum(ACCOUNT_TYPES).optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+  limit: queryInt(1, 200).default(50),
+  offset: queryInt(0, 1_000_000).default(0),
 });
 
 export const Pagination = z.object({ total: z.number().int(), limit: z.number().int(), offset: z.number().int(), hasMore: z.boolean() }).openapi("Pagination");

@@ -91,6 +91,7 @@ export const PatchRecurringBody = z
     amount: MajorAmount.optional(),
     cadence: z.enum(CADENCES).optional(),
   })
+  .strict()
   .openapi("PatchRecurringRequest");
 export const PatchRecurringResult = z
   .object({ id: z.string(), spaceId: z.string(), status: z.enum(["detected", "confirmed", "edited", "dismissed"]), series: SeriesSchema.nullable() })

@@ -1,3 +1,4 @@
+import { queryInt } from "../../lib/query-int";
 import { z } from "@hono/zod-openapi";
 import { ASSET_TYPES } from "../../db/schema-assets";
 import { CURRENCIES } from "../../lib/money";
@@ -101,10 +102,10 @@ export const AssetIdParam = z.object({ assetId: Id.openapi({ param: { name: "ass
 export const ListAssetsQuery = z.object({
   spaceId: Id,
   type: z.enum(ASSET_TYPES).optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+  limit: queryInt(1, 200).default(50),
+  offset: queryInt(0, 1_000_000).default(0),
 });
 export const PageQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+  limit: queryInt(1, 200).default(50),
+  offset: queryInt(0, 1_000_000).default(0),
 });

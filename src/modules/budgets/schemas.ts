@@ -32,6 +32,7 @@ export const CreateBudgetBody = z
     alertThreshold: z.number().int().min(1).max(100).optional(),
     alertsEnabled: z.boolean().optional(),
   })
+  .strict()
   .openapi("CreateBudgetRequest");
 
 export const UpdateBudgetBody = z
@@ -46,6 +47,7 @@ export const UpdateBudgetBody = z
     alertThreshold: z.number().int().min(1).max(100).nullable().optional(),
     alertsEnabled: z.boolean().optional(),
   })
+  .strict()
   .openapi("UpdateBudgetRequest");
 
 export const BudgetSchema = z

@@ -30,6 +30,7 @@ export const CreateCategoryBody = z
     parentId: z.string().min(1).max(64).nullable().optional(),
     rules: z.array(RuleInput).max(50).optional(),
   })
+  .strict()
   .openapi("CreateCategoryRequest");
 
 export const UpdateCategoryBody = z
@@ -41,6 +42,7 @@ export const UpdateCategoryBody = z
     /** Replaces all of the category's rules. */
     rules: z.array(RuleInput).max(50).optional(),
   })
+  .strict()
   .openapi("UpdateCategoryRequest");
 
 export const RuleSchema = z
@@ -64,7 +66,8 @@ export const CategorySchema = z
 
 export const CategoryIdParam = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: "id", in: "path" } }) });
 
-export const ApplyRulesBody = z.object({ spaceId: z.string().min(1).max(64), dryRun: z.boolean().default(false) }).openapi("ApplyRulesRequest");
+export const ApplyRulesBody = z.object({ spaceId: z.string().min(1).max(64), dryRun: z.boolean().default(false) })
+  .strict().openapi("ApplyRulesRequest");
 
 export const ApplyRulesResult = z
   .object({

@@ -1,3 +1,4 @@
+import { queryInt } from "../../lib/query-int";
 import { createRoute, z } from "@hono/zod-openapi";
 import { access, bearer, createRouter, errors, json, jsonBody } from "../../lib/openapi";
 import { guards } from "../../middleware/auth";
@@ -51,7 +52,7 @@ collectibleRoutes.openapi(
       query: z.object({
         category: z.string().min(1).max(40).openapi({ example: "sneaker" }),
         q: z.string().trim().min(1).max(100).openapi({ example: "Jordan 1 Chicago" }),
-        limit: z.coerce.number().int().min(1).max(50).default(10),
+        limit: queryInt(1, 50).default(10),
       }),
     },
     responses: { 200: json(z.array(ItemSchema), "Catalog items"), ...errors(401, 422, 429, 502, 503) },

@@ -19,6 +19,7 @@ export const AddWalletBody = z
     label: z.string().trim().min(1).max(120).optional().openapi({ example: "Main DeFi Wallet" }),
     networks: z.array(z.enum(DEFI_NETWORKS)).min(1).max(DEFI_NETWORKS.length).optional().openapi({ example: ["ethereum", "polygon", "arbitrum"] }),
   })
+  .strict()
   .openapi("AddDefiWalletRequest");
 
 export const SyncBody = z
@@ -26,6 +27,7 @@ export const SyncBody = z
     spaceId: z.string().min(1).max(64),
     walletIds: z.array(z.string().min(1).max(64)).min(1).max(200).optional().openapi({ description: "Defaults to every wallet of the space" }),
   })
+  .strict()
   .openapi("DefiSyncRequest");
 
 const Wallet = z.object({

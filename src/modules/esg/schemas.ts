@@ -113,6 +113,7 @@ export const SnapshotBody = z
     spaceId: z.string().min(1).max(64),
     backfillDays: z.number().int().min(0).max(30).optional().openapi({ description: "Missing past days to fill from ledger balances and historical prices (default 30)" }),
   })
+  .strict()
   .openapi("EsgSnapshotRequest");
 
 export const SnapshotResponse = z.object({ spaceId: z.string(), created: z.array(z.string()), trends: z.array(Trend) }).openapi("EsgSnapshots");

@@ -1,3 +1,4 @@
+import { queryInt } from "../../lib/query-int";
 import { z } from "@hono/zod-openapi";
 import { ASSET_PATTERN, MAX_MINOR } from "../../lib/money";
 import { ADDRESS_PATTERN, AddressFilterError, compileAddressFilter } from "./addresses";
@@ -110,7 +111,7 @@ export const AddressParams = SpaceParam.extend({
 
 /** A list's page size when none is given (here rather than a schema default: a cursor's own must win over it). */
 export const DEFAULT_PAGE_SIZE = 15;
-const pageSize = z.coerce.number().int().min(1).max(1000).optional().openapi({ default: DEFAULT_PAGE_SIZE, description: "A cursor carries its own; one given with it must be the same" });
+const pageSize = queryInt(1, 1000).optional().openapi({ default: DEFAULT_PAGE_SIZE, description: "A cursor carries its own; one given with it must be the same" });
 /**
  * Cursors carry the query's filters, so they need more room than 2 KB; a
  * longer one than this is refused like any oversized input (422).

@@ -1,3 +1,4 @@
+import { queryInt } from "../../lib/query-int";
 import { z } from "@hono/zod-openapi";
 
 export const INTERVALS = ["weekly", "biweekly", "monthly"] as const;
@@ -21,6 +22,7 @@ export const CreateHouseholdBody = z
     name: z.string().trim().min(1).max(120).openapi({ example: "García Family" }),
     spaceIds: z.array(Id).max(MAX_HOUSEHOLD_SPACES).default([]).openapi({ description: "Spaces the caller owns, shared with the household" }),
   })
+  .strict()
   .openapi("CreateHouseholdRequest");
 
 export const AddHouseholdMemberBody = z
@@ -30,6 +32,7 @@ export const AddHouseholdMemberBody = z
     relationship: z.string().trim().min(1).max(60).openapi({ example: "spouse" }),
     role: z.enum(["member", "executor"]),
   })
+  .strict()
   .openapi("AddHouseholdMemberRequest");
 
 export const HouseholdMemberSchema = z
@@ -91,6 +94,7 @@ export const UpdateLifeBeatBody = z
       .openapi({ description: "The owner's phone for the sms channel (E.164)" }),
     emergencyAccessDays: z.number().int().min(1).max(365).optional().openapi({ description: "How long an escalation grant lasts (default 30)" }),
   })
+  .strict()
   .openapi("UpdateLifeBeatRequest");
 
 export const GrantSchema = z
@@ -125,7 +129,8 @@ export const LifeBeatSchema = z
   })
   .openapi("LifeBeat");
 
-export const CheckInBody = z.object({ householdId: Id }).openapi("LifeBeatCheckInRequest");
+export const CheckInBody = z.object({ householdId: Id })
+  .strict().openapi("LifeBeatCheckInRequest");
 
 export const CheckInSchema = z
   .object({
@@ -145,12 +150,13 @@ export const EmergencyAccessBody = z
     accessLevel: z.literal("read-only").default("read-only"),
     expiresAt: z.iso.datetime({ offset: true }).openapi({ example: "2030-02-15T00:00:00Z" }),
   })
+  .strict()
   .openapi("EmergencyAccessRequest");
 
 export const AccessLogQuery = z.object({
   householdId: Id,
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+  limit: queryInt(1, 200).default(50),
+  offset: queryInt(0, 1_000_000).default(0),
 });
 
 export const AccessLogSchema = z

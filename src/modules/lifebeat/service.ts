@@ -141,14 +141,14 @@ export async function updateLifeBeat(svc: Services, auth: AuthContext, input: Li
   const executorId = input.executorId === undefined ? row.executor_member_id : input.executorId;
   const accessDays = input.emergencyAccessDays ?? row.access_days;
   if (channels.includes("sms") && !smsNumber) {
-    throw validationFailed([{ field: "smsNumber", message: "The sms channel needs the owner's phone number", code: "required" }]);
+    throw validationFailed([{ field: "smsNumber", message: "The sms channel needs the owner's phone number", code: "REQUIRED" }]);
   }
   if (executorId !== null) {
     const ex = await svc.env.DB.prepare("SELECT role FROM household_members WHERE id = ? AND household_id = ?")
       .bind(executorId, input.householdId)
       .first<{ role: string }>();
     if (!ex || ex.role !== "executor") {
-      throw validationFailed([{ field: "executorId", message: "Must be a member of this household with the executor role", code: "invalid" }]);
+      throw validationFailed([{ field: "executorId", message: "Must be a member of this household with the executor role", code: "INVALID_VALUE" }]);
     }
   }
   const now = svc.clock.now();
@@ -191,18 +191,18 @@ export async function grantEmergencyAccess(
   await requireHousehold(svc, auth, input.householdId, "owner");
   const row = await loadRow(svc, input.householdId);
   const memberId = input.executorId ?? row.executor_member_id;
-  if (!memberId) throw validationFailed([{ field: "executorId", message: "No executor is configured; name one", code: "required" }]);
+  if (!memberId) throw validationFailed([{ field: "executorId", message: "No executor is configured; name one", code: "REQUIRED" }]);
   const member = await svc.env.DB.prepare("SELECT role, user_id FROM household_members WHERE id = ? AND household_id = ?")
     .bind(memberId, input.householdId)
     .first<{ role: string; user_id: string | null }>();
   if (!member || member.role !== "executor") {
-    throw validationFailed([{ field: "executorId", message: "Must be a member of this household with the executor role", code: "invalid" }]);
+    throw validationFailed([{ field: "executorId", message: "Must be a member of this household with the executor role", code: "INVALID_VALUE" }]);
   }
   if (member.user_id === auth.userId) throw forbidden("The owner cannot grant access to themselves");
   const now = svc.clock.now();
   const expiresAt = Date.parse(input.expiresAt);
   if (!(expiresAt > now) || expiresAt - now > MAX_GRANT_MS) {
-    throw validationFailed([{ field: "expiresAt", message: "Must be in the future and within 365 days", code: "out_of_range" }]);
+    throw validationFailed([{ field: "expiresAt", message: "Must be in the future and within 365 days", code: "INVALID_RANGE" }]);
   }
   const id = newId("egr", now);
   await svc.env.DB.prepare(

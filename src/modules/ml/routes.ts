@@ -1,3 +1,4 @@
+import { queryInt } from "../../lib/query-int";
 import { createRoute, z } from "@hono/zod-openapi";
 import { access, bearer, createRouter, errors, json, jsonBody } from "../../lib/openapi";
 import { guards } from "../../middleware/auth";
@@ -24,8 +25,8 @@ mlRoutes.openapi(
       query: z.object({
         spaceId: z.string().min(1).max(64),
         status: z.enum(["pending", "applied", "rejected"]).optional(),
-        limit: z.coerce.number().int().min(1).max(200).default(50),
-        offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+        limit: queryInt(1, 200).default(50),
+        offset: queryInt(0, 1_000_000).default(0),
       }),
     },
     responses: {

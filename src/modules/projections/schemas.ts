@@ -1,3 +1,4 @@
+import { queryInt, queryIntOf } from "../../lib/query-int";
 import { z } from "@hono/zod-openapi";
 
 /** Major units of the space currency: a number or a decimal string with no more decimals than the currency allows. No example: an example is sent by request synthesizers, and these fields are optional. */
@@ -26,6 +27,7 @@ export const Assumptions = z
     retirementAge: z.number().int().min(0).max(120).optional(),
     retirementSpending: amount("Yearly spending in retirement, in today's money (inflated)"),
   })
+  .strict()
   .openapi("ProjectionAssumptions");
 
 export const LifeEvent = z
@@ -36,6 +38,7 @@ export const LifeEvent = z
     incomeChange: amount("Change to yearly income from that year on"),
     description: z.string().max(200).optional(),
   })
+  .strict()
   .openapi("ProjectionLifeEvent");
 
 export const ProjectionBody = z
@@ -54,22 +57,21 @@ export const ProjectionBody = z
     assumptions: Assumptions.optional(),
     lifeEvents: z.array(LifeEvent).max(MAX_LIFE_EVENTS).optional(),
   })
+  .strict()
   .openapi("CreateProjectionRequest");
-
-const QueryInt = (schema: z.ZodNumber) => z.coerce.number().pipe(schema);
 
 export const ProjectionQuery = z.object({
   spaceId: z.string().min(1).max(64),
-  years: QueryInt(Years).optional().openapi({ type: "integer", description: "Horizon, 10 to 30 (default 30)" }),
-  scenarios: QueryInt(Scenarios).optional().openapi({ type: "integer", description: "Monte Carlo runs, 100 to 10,000 (default 1000)" }),
+  years: queryIntOf(Years).optional().openapi({ type: "integer", description: "Horizon, 10 to 30 (default 30)" }),
+  scenarios: queryIntOf(Scenarios).optional().openapi({ type: "integer", description: "Monte Carlo runs, 100 to 10,000 (default 1000)" }),
   stepsPerYear: z.enum(["1", "12"]).optional(),
-  seed: QueryInt(Seed).optional().openapi({ type: "integer" }),
+  seed: queryIntOf(Seed).optional().openapi({ type: "integer" }),
 });
 
 export const ScenarioListQuery = z.object({
   spaceId: z.string().min(1).max(64),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+  limit: queryInt(1, 200).default(50),
+  offset: queryInt(0, 1_000_000).default(0),
 });
 
 export const CompareBody = z
@@ -78,6 +80,7 @@ export const CompareBody = z
     scenarioIds: z.array(z.string().min(1).max(64)).min(1).max(MAX_COMPARE).optional(),
     seed: Seed.optional(),
   })
+  .strict()
   .openapi("CompareProjectionsRequest");
 
 // ---------------------------------------------------------------------------

@@ -1,3 +1,4 @@
+import { queryInt } from "../../lib/query-int";
 import { z } from "@hono/zod-openapi";
 import { CONNECTION_STATUSES } from "./connections";
 
@@ -193,8 +194,8 @@ export const ReviewFlagSchema = z
 export const ListReviewFlagsQuery = z.object({
   spaceId: Id,
   status: z.enum(["open", "resolved", "all"]).default("open"),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+  limit: queryInt(1, 200).default(50),
+  offset: queryInt(0, 1_000_000).default(0),
 });
 export const ReviewFlagListSchema = z
   .object({

@@ -66,6 +66,7 @@ export const PutSpaceRatesBody = z
       .min(1)
       .max(100),
   })
+  .strict()
   .openapi("PutSpaceRatesRequest");
 
 export const PutSpaceRatesResult = z.object({ spaceId: z.string(), updated: z.number().int(), removed: z.number().int() }).openapi("PutSpaceRatesResult");

@@ -17,6 +17,9 @@ export const TimeZone = z
   .string()
   .max(64)
   .refine((tz) => {
+    // The runtime also takes an offset ("+05:30", "-00:00"): not a zone, and no daylight-saving rules.
+    const first = tz.charCodeAt(0);
+    if (!((first >= 65 && first <= 90) || (first >= 97 && first <= 122))) return false;
     try {
       new Intl.DateTimeFormat("en-US", { timeZone: tz });
       return true;
@@ -33,6 +36,7 @@ export const CreateSpaceBody = z
     currency,
     timezone: TimeZone.optional(),
   })
+  .strict()
   .openapi("CreateSpaceRequest");
 
 export const UpdateSpaceBody = z
@@ -46,6 +50,7 @@ export const UpdateSpaceBody = z
         "falls on (2025-03-01 written in Asia/Tokyo reads as 2025-02-28 in America/Los_Angeles), in lists, budgets and statements alike.",
     }),
   })
+  .strict()
   .openapi("UpdateSpaceRequest");
 
 export const SpaceAccountSummary = z.object({
@@ -78,6 +83,8 @@ const assignableRole = z.enum(["admin", "member", "viewer"]).openapi({ example: 
 
 export const AddMemberBody = z
   .object({ email: z.email().max(254).transform((e) => e.trim().toLowerCase()), role: assignableRole })
+  .strict()
   .openapi("AddMemberRequest");
 
-export const UpdateMemberBody = z.object({ role: assignableRole }).openapi("UpdateMemberRequest");
+export const UpdateMemberBody = z.object({ role: assignableRole })
+  .strict().openapi("UpdateMemberRequest");

@@ -1,3 +1,4 @@
+import { queryInt } from "../../lib/query-int";
 import { z } from "@hono/zod-openapi";
 import { DateOrDateTime } from "../../lib/dates";
 import { CURRENCIES } from "../../lib/money";
@@ -135,8 +136,8 @@ export const ListTransactionsQuery = z.object({
   startDate: dateBound.optional(),
   endDate: dateBound.optional().openapi({ description: "Inclusive; a bare date includes that whole day" }),
   search: z.string().trim().min(1).max(100).optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+  limit: queryInt(1, 200).default(50),
+  offset: queryInt(0, 1_000_000).default(0),
 });
 
 export const AccountTransactionsQuery = z.object({
@@ -144,8 +145,8 @@ export const AccountTransactionsQuery = z.object({
   status: z.enum(TRANSACTION_STATUSES).optional(),
   startDate: dateBound.optional(),
   endDate: dateBound.optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(50),
-  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+  limit: queryInt(1, 100).default(50),
+  offset: queryInt(0, 1_000_000).default(0),
 });
 
 export const TransactionListSchema = z

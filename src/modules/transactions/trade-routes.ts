@@ -1,3 +1,4 @@
+import { queryInt } from "../../lib/query-int";
 import { createRoute, z } from "@hono/zod-openapi";
 import { access, bearer, createRouter, errors, json } from "../../lib/openapi";
 import { guards } from "../../middleware/auth";
@@ -35,7 +36,7 @@ tradeRoutes.openapi(
         spaceId: z.string().min(1).max(64),
         from: z.iso.date().optional(),
         to: z.iso.date().optional(),
-        page: z.coerce.number().int().min(0).max(100_000).default(0),
+        page: queryInt(0, 100_000).default(0),
       }),
     },
     responses: { 200: json(z.array(Trade), "Trades"), ...errors(401, 404, 422, 429) },

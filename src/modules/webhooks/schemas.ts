@@ -1,3 +1,4 @@
+import { queryInt } from "../../lib/query-int";
 import { z } from "@hono/zod-openapi";
 import { Pagination } from "../accounts/schemas";
 import { MAX_URL_LENGTH } from "./url-policy";
@@ -94,12 +95,12 @@ export const CreateWebhookQuery = z.object({ spaceId: z.string().min(1).max(64).
 
 export const ListWebhooksQuery = z.object({
   spaceId: z.string().min(1).max(64),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+  limit: queryInt(1, 200).default(50),
+  offset: queryInt(0, 1_000_000).default(0),
 });
 
 export const ListDeliveriesQuery = z.object({
   status: z.enum(DELIVERY_STATUSES).optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+  limit: queryInt(1, 200).default(50),
+  offset: queryInt(0, 1_000_000).default(0),
 });

@@ -1,0 +1,78 @@
+/**
+ * What a client writes is taken as written or refused, never read as something else: a body field the route
+ * does not know (a typo, a field at the wrong depth) is a 422 UNKNOWN_FIELD on every body of the API, a query
+ * integer is decimal digits (Number() read "" as 0, "0x10" as 16, " 10" and "1e1" as 10), a space's zone is a
+ * named zone (the runtime also took "+05:30"), and every field error's code is UPPER_SNAKE as API.md's are.
+ */
+import { describe, expect, it } from "vitest";
+import { callJson, createSpace, registerUser } from "../helpers";
+
+describe("input taken as written", () => {
+  it("refuses unknown body fields, at the top and nested, where they used to be dropped", async () => {
+    const u = await registerUser();
+    const as = { token: u.accessToken, ip: u.ip };
+    const space = await createSpace(u);
+    const cases: [string, string, Record<string, unknown>, string][] = [
+      ["POST", "/v1/projections", { spaceId: space.id, save: false, startingNetworth: "1000" }, "startingNetworth"],
+      ["POST", "/v1/projections", { spaceId: space.id, save: false, retirementSpending: 1 }, "retirementSpending"],
+      ["POST", "/v1/projections", { spaceId: space.id, save: false, assumptions: { inflationRate: 0.03, retirmentAge: 60 } }, "assumptions.retirmentAge"],
+      ["PATCH", `/v1/spaces/${space.id}`, { name: "x", timeZone: "Asia/Tokyo" }, "timeZone"],
+      ["POST", "/v1/spaces", { name: "x", type: "personal", currency: "USD", colour: "red" }, "colour"],
+      ["POST", "/v1/budgets", { spaceId: space.id, name: "B", amount: "10", period: "monthly", categoryIds: [], alertThreshhold: 80 }, "alertThreshhold"],
+      ["POST", "/v1/households", { name: "H", spaceIds: [space.id], lifebeat: true }, "lifebeat"],
+    ];
+    for (const [method, path, body, field] of cases) {
+      const r = await callJson(path, { ...as, method, body });
+      expect(r.status, `${method} ${path} ${field}`).toBe(422);
+      expect(r.body.error.details, field).toContainEqual(expect.objectContaining({ field, code: "UNKNOWN_FIELD" }));
+    }
+    // The same bodies without the stray field are taken.
+    expect((await callJson("/v1/projections", { ...as, body: { spaceId: space.id, save: false, assumptions: { inflationRate: 0.03 } } })).status).toBe(200);
+    expect((await callJson(`/v1/spaces/${space.id}`, { ...as, method: "PATCH", body: { name: "x", timezone: "Asia/Tokyo" } })).status).toBe(200);
+  });
+
+  it("reads query integers as decimal digits only", async () => {
+    const u = await registerUser();
+    const as = { token: u.accessToken, ip: u.ip };
+    const space = await createSpace(u);
+    for (const bad of ["", "0x10", "%2010", "1e1", "10.0", "+5", "--1"]) {
+      const projection = await callJson(`/v1/projections?spaceId=${space.id}&seed=${bad}`, as);
+      expect(projection.status, `seed=${bad}`).toBe(422);
+      expect(projection.body.error.details[0]).toMatchObject({ field: "seed" });
+      expect((await callJson(`/v1/transactions?spaceId=${space.id}&limit=${bad}`, as)).status, `limit=${bad}`).toBe(422);
+    }
+    expect((await callJson(`/v1/projections?spaceId=${space.id}&seed=16&years=10&scenarios=100`, as)).status).toBe(200);
+    const listed = await callJson(`/v1/transactions?spaceId=${space.id}&limit=10&offset=0`, as);
+    expect(listed.status).toBe(200);
+    expect(listed.body.pagination).toMatchObject({ limit: 10, offset: 0 });
+    expect((await callJson(`/v1/transactions?spaceId=${space.id}`, as)).body.pagination).toMatchObject({ limit: 50, offset: 0 });
+  });
+
+  it("takes a space's zone by name, not an offset", async () => {
+    const u = await registerUser();
+    const as = { token: u.accessToken, ip: u.ip };
+    for (const timezone of ["+05:30", "-00:00", "+0530", "05:30"]) {
+      const r = await callJson("/v1/spaces", { ...as, body: { name: "x", type: "personal", currency: "USD", timezone } });
+      expect(r.status, timezone).toBe(422);
+      expect(r.body.error.details[0]).toMatchObject({ field: "timezone" });
+    }
+    for (const timezone of ["America/Mexico_City", "UTC", "Etc/GMT+1"]) {
+      expect((await callJson("/v1/spaces", { ...as, body: { name: "x", type: "personal", currency: "USD", timezone } })).status, timezone).toBe(201);
+    }
+  });
+
+  it("gives Life Beat's field errors UPPER_SNAKE codes", async () => {
+    const u = await registerUser();
+    const as = { token: u.accessToken, ip: u.ip };
+    const space = await createSpace(u);
+    const hh = await callJson("/v1/households", { ...as, body: { name: "H", spaceIds: [space.id] } });
+    expect(hh.status).toBe(201);
+    const r = await callJson("/v1/life-beat", { ...as, method: "PUT", body: { householdId: hh.body.id, executorId: "hhm_nope" } });
+    expect(r.status).toBe(422);
+    expect(r.body.error.details[0]).toMatchObject({ field: "executorId", code: "INVALID_VALUE" });
+    const grant = await callJson("/v1/life-beat/emergency-access", { ...as, body: { householdId: hh.body.id, expiresAt: "2020-01-01T00:00:00Z" } });
+    expect(grant.status).toBe(422);
+    expect(grant.body.error.details.map((d: any) => d.code)).toEqual(grant.body.error.details.map((d: any) => d.code.toUpperCase()));
+    expect(grant.body.error.details).toContainEqual(expect.objectContaining({ field: "executorId", code: "REQUIRED" }));
+  });
+});
