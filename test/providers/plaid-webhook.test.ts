@@ -194,4 +194,26 @@ describe("Plaid webhook verification", () => {
     expect(list.body.connections[0]).toMatchObject({ status: "active", statusReason: null });
     expect(await ledgerViolations(spaceId)).toEqual([]);
   });
+
+  it("LOGIN_REPAIRED makes the connection active and syncs it at once, not at the next hourly sweep", { timeout: 90_000 }, async () => {
+    const { owner, spaceId } = await ownerWithSpace();
+    const linked = await linkPlaid(owner, spaceId);
+    await waitForJob(linked.jobId);
+    const itemId = (await env.DB.prepare("SELECT external_id FROM provider_connections WHERE id = ?").bind(linked.connection.id).first<{ external_id: string }>())!.external_id;
+    const accessToken = await plaidAccessToken(linked.connection.id);
+    const loginBody = JSON.stringify({ webhook_type: "ITEM", webhook_code: "ERROR", item_id: itemId, error: { error_type: "ITEM_ERROR", error_code: "ITEM_LOGIN_REQUIRED", error_message: "login required" }, environment: "sandbox" });
+    expect(((await (await post(loginBody, await sign(loginBody))).json()) as any).action).toBe("reauth_required");
+    // While it waited for the user, the bank had new transactions.
+    await plaidControl("transactions/advance", { access_token: accessToken, generations: 1 });
+    const repairedBody = JSON.stringify({ webhook_type: "ITEM", webhook_code: "LOGIN_REPAIRED", item_id: itemId, environment: "sandbox" });
+    const repaired = await post(repairedBody, await sign(repairedBody));
+    expect(repaired.status).toBe(200);
+    const action = ((await repaired.json()) as any).action as string;
+    expect(action).toMatch(/^active;sync_enqueued:job_/);
+    const job = await waitForJob(action.split(":")[1]!);
+    expect(job.status).toBe("completed");
+    const list = await callJson(`/v1/providers/connections?spaceId=${spaceId}`, as(owner));
+    expect(list.body.connections[0]).toMatchObject({ status: "active", statusReason: null });
+    expect(await ledgerViolations(spaceId)).toEqual([]);
+  });
 });
