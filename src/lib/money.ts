@@ -94,4 +94,7 @@ export function formatMinor(minor: number | bigint, scale: number): string {
  * (exact-json.ts): a double alone would answer 90071992547409.91 as 90071992547409.9. For responses and
  * payloads only, never arithmetic; the decimal string beside it is the same digits.
  */
-export const toMajorNumber = (minor: number | bigint, scale: number): ExactJsonNumber => exactJsonDecimal(formatMinor(minor, scale));
+export const toMajorNumber = (minor: number | bigint, scale: number): ExactJsonNumber =>
+  // Below 10^15 the decimal has at most 15 significant digits, which a double holds: the quotient of two exact
+  // doubles is the nearest double to it, the same number its text would parse to, and no text is built.
+  minor > -1e15 && minor < 1e15 ? Number(minor) / 10 ** scale : exactJsonDecimal(formatMinor(minor, scale));
