@@ -7,9 +7,11 @@
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { applyChanges, emptyStats, type NormalAccount, type NormalTxn } from "../../src/modules/providers/apply";
+import { createConnection, getConnection } from "../../src/modules/providers/connections";
 import { callJson } from "../helpers";
 import { ledgerViolations } from "../invariants/ledger-invariants";
-import { as, linkPlaid, ownerWithSpace, syncNow, waitForJob } from "./helpers";
+import { as, directServices, linkPlaid, ownerWithSpace, syncNow, waitForJob } from "./helpers";
 
 const DAY = 86_400_000;
 
@@ -59,5 +61,60 @@ describe("a linked account's opening balance", () => {
     expect(rows[1]).toMatchObject({ amount: 500, description: expect.stringMatching(/^Balance adjustment: First Platypus Bank reports /) });
     expect(rows[1]!.date).toBeGreaterThanOrEqual(before);
     expect(await ledgerViolations(spaceId)).toEqual([]);
+  });
+});
+
+describe("a difference seen after the first reconciliation", () => {
+  // The sync engine fed directly (applyChanges, as the sync job runs it), so each sync's rows and balance are chosen.
+  const account = (balanceMinor: number | null): NormalAccount => ({ externalId: "ext-1", name: "Savings", type: "savings", subtype: null, currency: "USD", mask: "0001", balanceMinor });
+  const row = (id: string, date: string, amountMinor: number): NormalTxn => ({ id, accountExternalId: "ext-1", amountMinor, date, description: `row ${id}`, merchantName: null, pending: false, pendingId: null });
+  async function linked() {
+    const { owner, spaceId } = await ownerWithSpace();
+    const { svc } = directServices();
+    const made = await createConnection(svc, { spaceId, provider: "plaid", status: "active", externalId: `item-${crypto.randomUUID()}`, institutionName: "Bank", credentials: { accessToken: "x", itemId: "y" }, createdBy: owner.id });
+    const conn = (await getConnection(svc, made.id))!;
+    const sync = (balance: number | null, rows: NormalTxn[]) => applyChanges(svc, conn, { accounts: [account(balance)], upserts: rows, removed: [], matchPendingHeuristically: false }, emptyStats());
+    const accountIdOf = async (pid: string) =>
+      (await env.DB.prepare("SELECT account_id FROM transactions WHERE provider_transaction_id = ? AND space_id = ?").bind(pid, spaceId).first<{ account_id: string }>())!.account_id;
+    const adjustments = async (accountId: string) =>
+      (await env.DB.prepare("SELECT amount, date, description FROM transactions WHERE account_id = ? AND subtype = 'adjustment' ORDER BY created_at").bind(accountId).all<{ amount: number; date: number; description: string }>()).results;
+    return { owner, spaceId, sync, accountIdOf, adjustments };
+  }
+
+  it("is a drift dated now, though the first sync matched the bank and posted no adjustment", async () => {
+    const w = await linked();
+    await w.sync(8000, [row("d1", "2025-01-02", 10000), row("d2", "2025-01-05", -2000)]); // the whole history; the bank agrees
+    const accountId = await w.accountIdOf("d1");
+    expect(await w.adjustments(accountId)).toEqual([]);
+    const before = Date.now();
+    await w.sync(7500, []); // months later, 5.00 less at the bank: a fee the feed never listed
+    const [drift] = await w.adjustments(accountId);
+    expect(drift).toMatchObject({ amount: -500, description: expect.stringMatching(/^Balance adjustment: Bank reports 75\.00 USD$/) });
+    expect(drift!.date).toBeGreaterThanOrEqual(before);
+    expect(await ledgerViolations(w.spaceId)).toEqual([]);
+  });
+
+  it("is posted on an account that may not overdraw; an opening the ledger refuses to date back is posted now", async () => {
+    const w = await linked();
+    await w.sync(8000, [row("o1", "2025-01-02", 10000), row("o2", "2025-01-05", -2000)]);
+    const accountId = await w.accountIdOf("o1");
+    expect((await callJson(`/v1/accounts/${accountId}`, { ...as(w.owner), method: "PATCH", body: { allowOverdraft: false } })).status).toBe(200);
+    await w.sync(7500, []); // dated back, -5.00 before the first row would be below zero: it is dated now and fits
+    expect((await callJson(`/v1/accounts/${accountId}`, as(w.owner))).body.balanceDecimal).toBe("75.00");
+
+    // An opening of -50.00 (the bank had the account below zero before its history) on an account linked, made
+    // no-overdraft by its owner, then synced: dated back it is refused, so it is posted now, and the sync goes on.
+    const v = await linked();
+    await v.sync(null, []); // the link: the account, no rows, no balance yet
+    const linkedId = (await env.DB.prepare("SELECT id FROM accounts WHERE space_id = ? AND provider != 'manual'").bind(v.spaceId).first<{ id: string }>())!.id;
+    expect((await callJson(`/v1/accounts/${linkedId}`, { ...as(v.owner), method: "PATCH", body: { allowOverdraft: false } })).status).toBe(200);
+    const before = Date.now();
+    await v.sync(5000, [row("n1", "2025-03-01", 10000)]); // opening = 50.00 - 100.00 = -50.00
+    const [opening] = await v.adjustments(linkedId);
+    expect(opening).toMatchObject({ amount: -5000, description: expect.stringMatching(/^Balance adjustment: Bank reports 50\.00 USD$/) });
+    expect(opening!.date).toBeGreaterThanOrEqual(before);
+    expect((await callJson(`/v1/accounts/${linkedId}`, as(v.owner))).body.balanceDecimal).toBe("50.00");
+    expect(await ledgerViolations(v.spaceId)).toEqual([]);
+    expect(await ledgerViolations(w.spaceId)).toEqual([]);
   });
 });

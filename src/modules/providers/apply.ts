@@ -153,6 +153,8 @@ export async function applyChanges(
   opts: { onlyAccountIds?: string[]; timings?: Record<string, number> } = {},
 ): Promise<{ accountIds: string[]; createdIds: string[] }> {
   changes = wellFormedChanges(conn.provider, changes);
+  // Rows created before this are an earlier sync's: an account with none is reconciled for the first time.
+  const started = svc.clock.now();
   let mark = Date.now();
   const phase = (name: string) => {
     const t = Date.now();
@@ -344,7 +346,7 @@ export async function applyChanges(
   // An account with a merge in flight is reconciled by the next sync: its balance is between two states now.
   const accountsInMerge = new Set([...groups.values()].flat().filter((r) => merging.has(r.id)).map((r) => r.account_id));
   const settled = changes.accounts.filter((a) => wanted(a.externalId) && !accountsInMerge.has(accountsByExt.get(a.externalId)?.id ?? ""));
-  await adjustBalances(svc, conn, settled, accountsByExt, groups, stats);
+  await adjustBalances(svc, conn, settled, accountsByExt, groups, stats, started);
   phase("balancesMs");
   return { accountIds, createdIds };
 }
@@ -630,14 +632,17 @@ async function commitTrades(
 /**
  * The institution's balance against the ledger's: the ledger holds the posted
  * balance plus the live pending rows, and any difference is posted as an
- * explicit adjustment from `equity:adjustments`. An account's first adjustment
- * is its opening balance, what it held before the history the provider gave:
- * it is dated just before the account's earliest transaction, so statements
- * and net worth on the days of that history start from it rather than from
- * zero. A later one corrects a drift seen now, and is dated now.
+ * explicit adjustment from `equity:adjustments`. On an account's first
+ * reconciliation (all its rows came with this sync, none adjusted before) the
+ * difference is its opening balance, what it held before the history the
+ * provider gave: it is dated just before the account's earliest transaction,
+ * so statements and net worth over that history start from it rather than
+ * from zero. Any later difference is a drift seen now, and is dated now; so is
+ * an opening the ledger refuses to date back (an account that may not go
+ * below zero on some past day), rather than failing every sync after it.
  */
 async function adjustBalances(
-  svc: Services, conn: ConnectionRow, reported: NormalAccount[], byExt: Map<string, AccountRow>, groups: Map<string, ExistingRow[]>, stats: SyncStats,
+  svc: Services, conn: ConnectionRow, reported: NormalAccount[], byExt: Map<string, AccountRow>, groups: Map<string, ExistingRow[]>, stats: SyncStats, since: number,
 ) {
   const withBalance = reported.filter((a) => a.balanceMinor !== null && byExt.has(a.externalId));
   if (withBalance.length === 0) return;
@@ -658,17 +663,20 @@ async function adjustBalances(
     const prior = (groups.get(`balance`) ?? []).filter((r) => r.account_id === acc.id).length;
     const held = await svc.env.DB.prepare(
       `SELECT (SELECT COUNT(*) FROM transactions WHERE account_id = ?1 AND provider_transaction_id LIKE 'balance#%') AS n,
-              (SELECT MIN(date) FROM transactions WHERE account_id = ?1) AS first`,
-    ).bind(acc.id).first<{ n: number; first: number | null }>();
+              (SELECT MIN(date) FROM transactions WHERE account_id = ?1) AS first,
+              EXISTS (SELECT 1 FROM transactions WHERE account_id = ?1 AND created_at < ?2) AS before`,
+    ).bind(acc.id, since).first<{ n: number; first: number | null; before: number }>();
     const n = Math.max(prior, held?.n ?? 0) + 1;
-    const at = n === 1 && held?.first != null ? Math.min(now, held.first - 1) : now;
+    // The first reconciliation: every row of the account came with this sync, and none was adjusted before.
+    const first = n === 1 && held?.before === 0;
+    const opening = first && held.first != null ? Math.min(now, held.first - 1) : now;
     const currency = acc.currency as Currency;
     const asset = assetOf(currency);
     const address = accountAddress(acc.id);
     const id = newId("txn", now);
     const pid = `balance#${n}`;
-    try {
-      await runLedger(svc, {
+    const post = (at: number) =>
+      runLedger(svc, {
         kind: "commit", spaceId: conn.space_id,
         txs: [{
           postings: [diff > 0 ? { source: "equity:adjustments", destination: address, amount: diff, asset } : { source: address, destination: "equity:adjustments", amount: -diff, asset }],
@@ -684,6 +692,14 @@ async function adjustBalances(
           },
         }],
       });
+    try {
+      try {
+        await post(opening);
+      } catch (e) {
+        // Refused back-dated (not a repeat of this reference): posted now, as a drift would be.
+        if (opening === now || isConflict(e) || !(e instanceof ApiError) || e.status >= 500) throw e;
+        await post(now);
+      }
       stats.adjustments++;
     } catch (e) {
       if (!isConflict(e)) throw e;
