@@ -33,7 +33,7 @@ const HISTORY_SQL = (space: string) => `
   SELECT a.id, a.name, a.currency, v.value, v.valued_at
     FROM manual_assets a JOIN asset_valuations v ON v.asset_id = a.id AND v.valued_at <= ?
    WHERE a.space_id = ${space}
-   ORDER BY a.created_at, a.id, v.date, v.created_at, v.id`;
+   ORDER BY a.created_at, a.id, v.valued_at, v.created_at, v.id`;
 
 /** The valuations of the assets of the space `space` names (a guarded value) up to `lastMs`. */
 export const assetHistoryStatement = (db: D1Database, space: SqlGuard, lastMs: number) =>

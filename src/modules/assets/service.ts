@@ -103,13 +103,9 @@ export async function assetFor(
   return { asset: readAsset(row), membership, results };
 }
 
-/**
- * The valuation in effect at `atMs` (default: now and ever) of the asset `asset` names: of those effective by
- * then, the latest by its day, then by creation. A valuation the user dates today starts at the day's first
- * instant, before one recorded earlier today without a date, and is still the later word on the day.
- */
+/** The valuation in effect at `atMs` (default: now and ever) of the asset `asset` names: the latest by effective instant, then by creation. */
 export const latestValuationRead = (db: D1Database, asset: SqlGuard, atMs = Number.MAX_SAFE_INTEGER) =>
-  db.prepare(`SELECT * FROM asset_valuations WHERE asset_id = ${asset.sql} AND valued_at <= ? ORDER BY date DESC, created_at DESC, id DESC LIMIT 1`)
+  db.prepare(`SELECT * FROM asset_valuations WHERE asset_id = ${asset.sql} AND valued_at <= ? ORDER BY valued_at DESC, created_at DESC, id DESC LIMIT 1`)
     .bind(...asset.params, atMs);
 
 /** latestValuationRead's answer. */
@@ -123,11 +119,15 @@ export async function latestValuation(svc: Services, assetId: string, atMs = Num
   return latestValuationOf(await latestValuationRead(svc.env.DB, guardedValue(assetId), atMs).all());
 }
 
-/** Where a user-written day lands: its first instant in the space's zone; never after today. */
+/**
+ * Where a user-written day lands: its first instant in the space's zone; never after today. Today is now: a
+ * valuation dated today takes effect when recorded, over one recorded earlier today (at midnight it would sort
+ * before it and never be the asset's value).
+ */
 function effectiveInstant(svc: Services, date: string | undefined, timezone: string, field: string): { date: string; valuedAt: number } {
   const now = svc.clock.now();
   const today = todayIn(now, timezone);
-  if (date === undefined) return { date: today, valuedAt: now };
+  if (date === undefined || date === today) return { date: today, valuedAt: now };
   if (date > today) throw validationFailed([{ field, message: "A valuation cannot be dated in the future", code: "FUTURE_DATE" }]);
   return { date, valuedAt: zonedMidnight(parseYmd(date), timezone) };
 }
@@ -191,7 +191,7 @@ const LIST_SQL = (space: SqlGuard, typeFilter: boolean) => `
   SELECT a.*, v.value AS v_value, v.date AS v_date, v.source AS v_source
     FROM manual_assets a
     LEFT JOIN asset_valuations v ON v.id = (
-      SELECT id FROM asset_valuations WHERE asset_id = a.id ORDER BY date DESC, created_at DESC, id DESC LIMIT 1)
+      SELECT id FROM asset_valuations WHERE asset_id = a.id ORDER BY valued_at DESC, created_at DESC, id DESC LIMIT 1)
    WHERE a.space_id = ${space.sql} ${typeFilter ? "AND a.type = ?" : ""}
    ORDER BY a.created_at DESC, a.id DESC LIMIT ? OFFSET ?`;
 
@@ -261,7 +261,7 @@ export async function deleteAsset(svc: Services, auth: AuthContext, assetId: str
 export async function listValuations(svc: Services, auth: AuthContext, assetId: string, q: { limit: number; offset: number }) {
   const db = svc.env.DB;
   const { asset, results: [rows, count] } = await assetFor(svc, auth, assetId, "viewer", (a) => [
-    db.prepare(`SELECT * FROM asset_valuations WHERE asset_id = ${a.sql} ORDER BY date DESC, created_at DESC, id DESC LIMIT ? OFFSET ?`).bind(...a.params, q.limit, q.offset),
+    db.prepare(`SELECT * FROM asset_valuations WHERE asset_id = ${a.sql} ORDER BY valued_at DESC, created_at DESC, id DESC LIMIT ? OFFSET ?`).bind(...a.params, q.limit, q.offset),
     db.prepare(`SELECT COUNT(*) AS n FROM asset_valuations WHERE asset_id = ${a.sql}`).bind(...a.params),
   ]);
   const valuations = (rows!.results as Record<string, unknown>[]).map(readValuation);
