@@ -51,8 +51,8 @@ describe("budget alerts that wait for a rate", () => {
     expect(await alerts(w.spaceId)).toEqual([]);
     expect(await waitOf(w.spaceId)).not.toBeNull();
 
-    // Before the rate, the check finds nothing new and the space keeps waiting.
-    expect(await recheckBudgetsAwaitingRates(svc(), Date.now())).toEqual({ checked: 1, alerts: 0, done: 0 });
+    // Before any rate or price arrives, the space is not checked (nothing could have changed) and keeps waiting.
+    expect(await recheckBudgetsAwaitingRates(svc(), Date.now())).toEqual({ checked: 0, alerts: 0, done: 0 });
     expect(await waitOf(w.spaceId)).not.toBeNull();
 
     await providerRate("MXN", day(0), "20");
@@ -122,6 +122,38 @@ describe("budget alerts that wait for a rate", () => {
     expect(await waitOf(w.spaceId)).toMatchObject({ last_at: read.last_at + 1 });
   });
 
+  it("wait for a budget created over spending it cannot convert, as for one checked after a write", async () => {
+    const owner = await registerUser();
+    const a = api(owner);
+    const spaceId = (await ok(a.post("/v1/spaces", { name: "Casa", type: "personal", currency: "MXN", timezone: TZ }))).id as string;
+    const dollars = await createAccount(owner, spaceId, { name: "Card", currency: "USD", openingBalance: "1000.00" });
+    const groceries = ((await ok(a.get(`/v1/categories?spaceId=${spaceId}`))) as { id: string; name: string }[]).find((c) => c.name === "Groceries")!.id;
+    await ok(a.post("/v1/transactions", { spaceId, accountId: dollars.id, amount: "-30.00", description: "shop", categoryId: groceries, date: day(0) }));
+    expect(await waitOf(spaceId)).toBeNull(); // no budget watched the write
+    const budget = await ok(a.post("/v1/budgets", { spaceId, name: "Súper", amount: "500.00", period: "monthly", startDate: day(0), categoryIds: [groceries], alertThreshold: 80 }));
+    expect(budget.conversion.complete).toBe(false);
+    expect(await waitOf(spaceId)).not.toBeNull();
+    await providerRate("MXN", day(0), "20");
+    expect(await recheckBudgetsAwaitingRates(svc(), Date.now())).toMatchObject({ checked: 1, alerts: 1 });
+    expect(await alerts(spaceId)).toEqual([expect.objectContaining({ budgetId: budget.id, currentSpentDecimal: "600.00" })]);
+  });
+
+  it("go on past a space whose check fails, which goes to the back, and still expire it after its week", async () => {
+    const bad = await world();
+    const other = await world();
+    await bad.spend(bad.dollars.id, "-30.00");
+    await other.spend(other.dollars.id, "-30.00");
+    await providerRate("MXN", day(0), "20");
+    const failing = { ...svc(), env: { ...env, DB: failingBudgetsRead(bad.spaceId) } as Env };
+    const first = (await waitOf(bad.spaceId))!;
+    expect(await recheckBudgetsAwaitingRates(failing, Date.now())).toMatchObject({ checked: 2, alerts: 1 });
+    expect(await alerts(other.spaceId)).toHaveLength(1);
+    expect((await waitOf(bad.spaceId))!.last_at).toBeGreaterThan(first.last_at);
+    // A week after its first miss it leaves the list, checked or not.
+    expect((await recheckBudgetsAwaitingRates(failing, first.first_at + WAIT_AT_MOST_MS)).done).toBe(1);
+    expect(await waitOf(bad.spaceId)).toBeNull();
+  });
+
   it("drop a deleted space without checking it", async () => {
     const w = await world();
     await w.spend(w.dollars.id, "-30.00");
@@ -132,6 +164,25 @@ describe("budget alerts that wait for a rate", () => {
     expect(await waitOf(w.spaceId)).toBeNull();
   });
 });
+
+/** env.DB whose read of the alerting budgets of space `bad` fails (a D1 error on one space). */
+function failingBudgetsRead(bad: string): D1Database {
+  return new Proxy(env.DB, {
+    get(target, prop) {
+      if (prop !== "prepare") return Reflect.get(target, prop, target);
+      return (sql: string) => {
+        const stmt = target.prepare(sql);
+        if (!sql.includes("b.alerts_enabled = 1")) return stmt;
+        return new Proxy(stmt, {
+          get(st, p) {
+            if (p !== "bind") return Reflect.get(st, p, st);
+            return (...args: unknown[]) => (args[0] === bad ? { all: async () => Promise.reject(new Error("D1_ERROR: simulated")) } : st.bind(...args));
+          },
+        });
+      };
+    },
+  });
+}
 
 /** env.DB, except that the waits' read answers `read` for every wait, as it stood before a later write. */
 function dbReturningWait(read: { first_at: number; last_at: number }): D1Database {

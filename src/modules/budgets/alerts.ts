@@ -129,7 +129,10 @@ const awaitRatesStatement = (db: D1Database, spaceId: string, nowMs: number) =>
 export async function checkOneBudgetAlert(svc: Services, b: BudgetRow, s: ConvertedSpending): Promise<number> {
   if (!b.alertsEnabled || b.alertThreshold === null || s.byCategory.size === 0) return 0;
   const event = thresholdEvent(b, s);
-  return event ? ((await publishEvent(svc, event)).created ? 1 : 0) : 0;
+  if (event) return (await publishEvent(svc, event)).created ? 1 : 0;
+  // Under its threshold with spending it could not convert: waits for the rate like any checked budget.
+  if (s.conversion && !s.conversion.complete) await awaitRatesStatement(svc.env.DB, b.spaceId, svc.clock.now()).run();
+  return 0;
 }
 
 /** Once per budget and period: the outbox's unique dedupe key. */
