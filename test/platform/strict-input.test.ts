@@ -20,12 +20,25 @@ describe("input taken as written", () => {
       ["POST", "/v1/spaces", { name: "x", type: "personal", currency: "USD", colour: "red" }, "colour"],
       ["POST", "/v1/budgets", { spaceId: space.id, name: "B", amount: "10", period: "monthly", categoryIds: [], alertThreshhold: 80 }, "alertThreshhold"],
       ["POST", "/v1/households", { name: "H", spaceIds: [space.id], lifebeat: true }, "lifebeat"],
+      // Nested objects and items, and the categorizer's bodies.
+      ["POST", "/v1/budgets", { spaceId: space.id, name: "B", amount: "10", period: "monthly", categories: [{ categoryId: "cat_x", allocation: "5" }] }, "categories.0.allocation"],
+      ["PUT", `/v1/spaces/${space.id}/rates`, { rates: [{ base: "USD", quote: "MXN", date: "2026-01-01", rate: "17", note: "x" }] }, "rates.0.note"],
+      ["POST", "/v1/transactions", { spaceId: space.id, accountId: "acc_x", amount: "-1.00", description: "x", date: "2026-01-01", location: { coords: { lat: 1, lon: 2 } } }, "location.coords"],
+      ["POST", "/v1/ml/corrections", { transactionId: "txn_x", correctedCategoryId: "cat_x", applyToSimiliar: true }, "applyToSimiliar"],
+      ["POST", "/v1/ml/predict", { spaceId: space.id, description: "coffee", merchant: "Starbucks" }, "merchant"],
     ];
     for (const [method, path, body, field] of cases) {
       const r = await callJson(path, { ...as, method, body });
       expect(r.status, `${method} ${path} ${field}`).toBe(422);
       expect(r.body.error.details, field).toContainEqual(expect.objectContaining({ field, code: "UNKNOWN_FIELD" }));
     }
+    // A rule whose field is misspelt (priorty) is refused, whichever of the rule's two shapes it tried.
+    const category = (rule: object) => callJson("/v1/categories", { ...as, body: { spaceId: space.id, name: `R${Math.random()}`, type: "expense", rules: [rule] } });
+    expect((await category({ condition: "merchant_contains", value: "x", priorty: 9 })).status).toBe(422);
+    expect((await category({ condition: "amount_between", value: { min: "1", maximum: "5" } })).status).toBe(422);
+    expect((await category({ conditions: [{ condition: "merchant_contains", value: "x" }], priorty: 9 })).status).toBe(422);
+    expect((await category({ condition: "merchant_contains", value: "x", priority: 9 })).status).toBe(201);
+    expect((await category({ conditions: [{ condition: "merchant_contains", value: "x" }, { condition: "amount_between", value: { min: "1" } }], priority: 2 })).status).toBe(201);
     // The same bodies without the stray field are taken.
     expect((await callJson("/v1/projections", { ...as, body: { spaceId: space.id, save: false, assumptions: { inflationRate: 0.03 } } })).status).toBe(200);
     expect((await callJson(`/v1/spaces/${space.id}`, { ...as, method: "PATCH", body: { name: "x", timezone: "Asia/Tokyo" } })).status).toBe(200);

@@ -2969,26 +2969,36 @@ export interface components {
             parentId?: string | null;
             rules?: components["schemas"]["RuleInput"][];
         };
-        RuleInput: (({
+        RuleInput: {
             /** @enum {string} */
             condition: "merchant_contains";
             value: string;
+            /** @default 0 */
+            priority: number;
         } | {
             /** @enum {string} */
             condition: "description_contains";
             value: string;
+            /** @default 0 */
+            priority: number;
         } | {
             /** @enum {string} */
             condition: "merchant_equals";
             value: string;
+            /** @default 0 */
+            priority: number;
         } | {
             /** @enum {string} */
             condition: "account_is";
             value: string;
+            /** @default 0 */
+            priority: number;
         } | {
             /** @enum {string} */
             condition: "regex";
             value: string;
+            /** @default 0 */
+            priority: number;
         } | {
             /** @enum {string} */
             condition: "amount_between";
@@ -2996,10 +3006,9 @@ export interface components {
                 min?: number | string;
                 max?: number | string;
             };
-        }) & {
             /** @default 0 */
             priority: number;
-        }) | {
+        } | {
             conditions: ({
                 /** @enum {string} */
                 condition: "merchant_contains";

@@ -5,7 +5,7 @@ import { ConversionSchema } from "../rates/schemas";
 export const PERIODS = ["monthly", "quarterly", "yearly"] as const;
 export const STATUSES = ["active", "exceeded", "completed"] as const;
 
-const Allocation = z.object({ categoryId: z.string().min(1).max(64), allocated: MajorAmount.optional() });
+const Allocation = z.object({ categoryId: z.string().min(1).max(64), allocated: MajorAmount.optional() }).strict();
 /**
  * Per list. Reads bind a budget's categories as one JSON parameter, so this
  * bounds request and response size, not D1's 100-parameter cap.

@@ -3,21 +3,26 @@ import { z } from "@hono/zod-openapi";
 const Hex = z.string().regex(/^#[0-9A-Fa-f]{6}$/, { message: "A hex color like #FF6B35" });
 const Bound = z.union([z.number(), z.string().max(40)]);
 
-export const ConditionSchema = z.discriminatedUnion("condition", [
-  z.object({ condition: z.literal("merchant_contains"), value: z.string().trim().min(1).max(200) }),
-  z.object({ condition: z.literal("description_contains"), value: z.string().trim().min(1).max(200) }),
-  z.object({ condition: z.literal("merchant_equals"), value: z.string().trim().min(1).max(200) }),
-  z.object({ condition: z.literal("account_is"), value: z.string().min(1).max(64) }),
-  z.object({ condition: z.literal("regex"), value: z.string().min(1).max(200) }),
-  z.object({ condition: z.literal("amount_between"), value: z.object({ min: Bound.optional(), max: Bound.optional() }) }),
-]);
+const Text = z.string().trim().min(1).max(200);
+
+/** The conditions a rule can test, each with the fields `extra` adds; strict, so a misspelt field is refused. */
+const conditionWith = <E extends z.ZodRawShape>(extra: E) =>
+  z.discriminatedUnion("condition", [
+    z.object({ condition: z.literal("merchant_contains"), value: Text, ...extra }).strict(),
+    z.object({ condition: z.literal("description_contains"), value: Text, ...extra }).strict(),
+    z.object({ condition: z.literal("merchant_equals"), value: Text, ...extra }).strict(),
+    z.object({ condition: z.literal("account_is"), value: z.string().min(1).max(64), ...extra }).strict(),
+    z.object({ condition: z.literal("regex"), value: z.string().min(1).max(200), ...extra }).strict(),
+    z.object({ condition: z.literal("amount_between"), value: z.object({ min: Bound.optional(), max: Bound.optional() }).strict(), ...extra }).strict(),
+  ]);
+
+export const ConditionSchema = conditionWith({});
+
+const Priority = z.number().int().min(-1000).max(1000).default(0);
 
 /** A rule: either one condition (the seed's shape) or several combined with AND. */
 export const RuleInput = z
-  .union([
-    ConditionSchema.and(z.object({ priority: z.number().int().min(-1000).max(1000).default(0) })),
-    z.object({ conditions: z.array(ConditionSchema).min(1).max(10), priority: z.number().int().min(-1000).max(1000).default(0) }),
-  ])
+  .union([conditionWith({ priority: Priority }), z.object({ conditions: z.array(ConditionSchema).min(1).max(10), priority: Priority }).strict()])
   .openapi("RuleInput");
 
 export const CreateCategoryBody = z

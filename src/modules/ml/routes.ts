@@ -42,7 +42,7 @@ mlRoutes.openapi(
     ...access("member"),
     ...user, method: "post", path: "/corrections", tags, summary: "Correct a transaction's category; the model learns at once",
     request: {
-      body: jsonBody(z.object({ transactionId: z.string().min(1).max(64), correctedCategoryId: z.string().min(1).max(64), applyToSimilar: z.boolean().default(false) }).openapi("CorrectionRequest")),
+      body: jsonBody(z.object({ transactionId: z.string().min(1).max(64), correctedCategoryId: z.string().min(1).max(64), applyToSimilar: z.boolean().default(false) }).strict().openapi("CorrectionRequest")),
     },
     responses: {
       201: json(z.object({ correctionId: z.string(), affectedTransactions: z.number().int(), message: z.string() }).openapi("CorrectionResult"), "Applied"),
@@ -64,7 +64,7 @@ mlRoutes.openapi(
         description: z.string().trim().min(1).max(500),
         merchantName: z.string().max(200).optional(),
         amount: z.number().optional(),
-      }).openapi("PredictRequest")),
+      }).strict().openapi("PredictRequest")),
     },
     responses: {
       200: json(z.object({
@@ -82,7 +82,7 @@ mlRoutes.openapi(
   createRoute({
     ...access("admin", { twoFactor: true }),
     ...bulk, method: "post", path: "/retrain", tags, summary: "Rebuild the space's model from scratch (admin with 2FA); runs as a queued job",
-    request: { body: jsonBody(z.object({ spaceId: z.string().min(1).max(64) }).openapi("RetrainRequest")) },
+    request: { body: jsonBody(z.object({ spaceId: z.string().min(1).max(64) }).strict().openapi("RetrainRequest")) },
     responses: {
       202: json(z.object({ jobId: z.string(), status: z.literal("queued"), estimatedCompletion: z.string() }).openapi("RetrainAccepted"), "Queued"),
       ...errors(401, 403, 404, 422, 429),

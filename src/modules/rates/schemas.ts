@@ -61,7 +61,7 @@ export const PutSpaceRatesBody = z
           rate: z
             .union([z.string().max(40), z.number(), z.null()])
             .openapi({ example: "17.05", description: "1 base in quote as an exact decimal string (or an exact JSON number); null removes the manual rate" }),
-        }),
+        }).strict(),
       )
       .min(1)
       .max(100),

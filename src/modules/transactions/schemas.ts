@@ -24,8 +24,8 @@ export const SUBTYPES: Record<(typeof TRANSACTION_TYPES)[number], readonly strin
 const Tags = z.array(z.string().trim().min(1).max(50)).max(20);
 const Location = z.object({
   address: z.string().max(300).optional(),
-  coordinates: z.object({ lat: z.number().min(-90).max(90), lon: z.number().min(-180).max(180) }).optional(),
-});
+  coordinates: z.object({ lat: z.number().min(-90).max(90), lon: z.number().min(-180).max(180) }).strict().optional(),
+}).strict();
 
 export const TradeInput = z
   .object({
