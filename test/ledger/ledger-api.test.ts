@@ -185,6 +185,12 @@ describe("listing", () => {
     const conflict = await get(ctx, `/transactions?cursor=${odd.body.cursor.next}&account=users:even&pageSize=5&metadata[parity]=odd`);
     expect(conflict.status).toBe(422);
     expect(conflict.body.error.details.map((d: any) => [d.field, d.code])).toEqual([["account", "CURSOR_CONFLICT"], ["metadata", "CURSOR_CONFLICT"], ["pageSize", "CURSOR_CONFLICT"]]);
+    // The same metadata filters in another order are the same query.
+    for (let i = 0; i < 2; i++) await postTx(ctx, { postings: [posting("world", "tagged:a", 1)], metadata: { a: "1", b: "2" } });
+    const tagged = await get(ctx, "/transactions?metadata[a]=1&metadata[b]=2&pageSize=1");
+    const reordered = await get(ctx, `/transactions?metadata[b]=2&metadata[a]=1&pageSize=1&cursor=${tagged.body.cursor.next}`);
+    expect(reordered.status).toBe(200);
+    expect(reordered.body.cursor.data).toHaveLength(1);
     const firstAccounts = await get(ctx, "/accounts?pageSize=1");
     expect((await get(ctx, `/accounts?cursor=${firstAccounts.body.cursor.next}&pageSize=2`)).body.error.details[0]).toMatchObject({ field: "pageSize", code: "CURSOR_CONFLICT" });
     expect((await get(ctx, `/logs?cursor=${(await get(ctx, "/logs?pageSize=1")).body.cursor.next}&pageSize=1`)).status).toBe(200);

@@ -30,18 +30,25 @@ describe("transaction.created for writes through the API", () => {
     const transfer = await callJson("/v1/transactions/transfer", { ...as(owner), body: { spaceId, fromAccountId: checking.id, toAccountId: savings.id, amount: "100.00", description: "Save", date: today } });
     expect([first.status, second.status, transfer.status]).toEqual([201, 201, 201]);
 
+    // Four, and the checking account's opening balance (the hook was there before it).
     const got = await eventually(async () => {
       const r = await inbox(hook.inbox);
-      return r.length >= 4 ? r : null;
+      return r.length >= 5 ? r : null;
     });
-    expect(got).toHaveLength(4);
+    expect(got).toHaveLength(5);
     for (const g of got) expect(await verifyDhanamWebhook(hook.secret, new Headers(g.headers), g.body)).toBe(true);
     const data = got.map((g) => JSON.parse(g.body)).map((b) => (expect(b.event).toBe("transaction.created"), b.data));
     const byId = new Map(data.map((d) => [d.transactionId, d]));
+    expect(data.find((d) => d.accountId === checking.id && d.description === "Opening balance")).toMatchObject({ amountDecimal: "1000.00" });
     expect(byId.get(first.body.id)).toMatchObject({ spaceId, accountId: checking.id, amount: -12.34, amountDecimal: "-12.34", currency: "USD", description: "Coffee", provider: null, connectionId: null });
     expect(byId.get(second.body.id)).toMatchObject({ amountDecimal: "-0.10", description: "Gum" });
     expect(byId.get(transfer.body.from.id)).toMatchObject({ accountId: checking.id, amountDecimal: "-100.00" });
     expect(byId.get(transfer.body.to.id)).toMatchObject({ accountId: savings.id, amountDecimal: "100.00" });
+
+    // An account's opening balance is a transaction too.
+    const opened = await createAccount(owner, spaceId, { name: "Cash", openingBalance: "20.00" });
+    const openingEvent = await eventually(async () => (await inbox(hook.inbox)).map((g) => JSON.parse(g.body).data).find((d) => d.accountId === opened.id));
+    expect(openingEvent).toMatchObject({ amountDecimal: "20.00", description: "Opening balance", provider: null });
 
     // A replay of a keyed write stores and sends nothing new.
     const keyed = { ...as(owner), headers: { "Idempotency-Key": `k-${crypto.randomUUID()}` }, body: { spaceId, accountId: checking.id, amount: "-1.00", description: "Keyed", date: today } };
@@ -49,7 +56,7 @@ describe("transaction.created for writes through the API", () => {
     const replay = await callJson("/v1/transactions", keyed);
     expect(replay.status).toBe(201);
     expect((await outbox(spaceId)).filter((d) => d.description === "Keyed")).toHaveLength(1);
-    await eventually(async () => (await inbox(hook.inbox)).length >= 5);
+    await eventually(async () => (await inbox(hook.inbox)).length >= 7);
     await new Promise((r) => setTimeout(r, 500));
     expect((await inbox(hook.inbox)).filter((g) => JSON.parse(g.body).data.description === "Keyed")).toHaveLength(1);
   });

@@ -16,6 +16,8 @@ import { inChunks, questionMarks, rowReader, type SqlGuard, type SqlValue } from
 import { accountAddress } from "../ledger/addresses";
 import { runLedger } from "../ledger/client";
 import { bumpForecastEpoch } from "../analytics/forecast-epoch";
+import { type OutboxRow } from "../webhooks/publish";
+import { queueAnnounced, storedEventsRead, transactionCreatedEvent } from "../webhooks/transaction-events";
 import type { Idempotency, SideEffect } from "../ledger/operations";
 import type { TxIntent } from "../ledger/types";
 import {
@@ -228,6 +230,8 @@ export async function createManualAccount(
   const openedAt = instantIn(input.openingBalanceDate ?? OPENING_OF_TIME, space.timezone);
   const txs: TxIntent[] = [];
   const effects: SideEffect[] = [{ kind: "insertAccount", row }];
+  // The opening balance is a transaction like any other to a `transaction.created` subscriber (transaction-events.ts).
+  const events: OutboxRow[] = [];
   if (opening !== 0) {
     const amount = Math.abs(opening);
     const asset = assetOf(input.currency);
@@ -236,19 +240,19 @@ export async function createManualAccount(
       metadata: { kind: "opening_balance", accountId: row.id },
       timestamp: openedAt,
     });
-    effects.push({
-      kind: "insertTransaction",
-      txIndex: 0,
-      row: {
-        id: newId("txn", now), spaceId: row.spaceId, accountId: row.id, amount: opening, currency: row.currency,
-        description: "Opening balance", date: openedAt, type: "other", subtype: "opening_balance", status: "posted",
-        createdAt: now, updatedAt: now,
-      },
-    });
+    const openingRow = {
+      id: newId("txn", now), spaceId: row.spaceId, accountId: row.id, amount: opening, currency: row.currency,
+      description: "Opening balance", date: openedAt, type: "other" as const, subtype: "opening_balance", status: "posted" as const,
+      createdAt: now, updatedAt: now,
+    };
+    events.push(transactionCreatedEvent(openingRow, null, now));
+    effects.push({ kind: "insertTransaction", txIndex: 0, row: openingRow }, { kind: "insertEvent", row: events[0]!, onlyIfSubscribed: true });
   }
-  const { replayed, returns } = await runLedger(svc, {
+  const { replayed, returns, reads } = await runLedger(svc, {
     kind: "commit", spaceId: input.spaceId, txs, effects, idempotency, returns: { accountId: row.id },
+    readAfter: events.length ? [storedEventsRead(events)] : [],
   });
+  if (!replayed && events.length) await queueAnnounced(svc, events, reads?.[0]);
   // After the change, so a forecast read before it cannot be cached at the epoch after it (forecast-epoch.ts).
   await bumpForecastEpoch(svc.env.DB, input.spaceId).run();
   // A replay names the account the first request created, shown as it is now.

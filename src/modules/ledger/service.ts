@@ -168,8 +168,10 @@ export function metadataFilters(url: string): [string, string][] {
  */
 function sameQuery<C extends { n: number; f?: object }>(c: C, given: object, pageSize: number | undefined): C {
   const carried = (c.f ?? {}) as Record<string, unknown>;
+  // Metadata filters in any order are the same filters.
+  const same = (v: unknown) => canonicalJson(Array.isArray(v) ? [...v].map((x) => canonicalJson(x)).sort() : v ?? null);
   const conflicts = Object.entries(given)
-    .filter(([k, v]) => v !== undefined && !(Array.isArray(v) && v.length === 0) && canonicalJson(v) !== canonicalJson(carried[k] ?? null))
+    .filter(([k, v]) => v !== undefined && !(Array.isArray(v) && v.length === 0) && same(v) !== same(carried[k]))
     .map(([k]) => k);
   if (pageSize !== undefined && pageSize !== c.n) conflicts.push("pageSize");
   if (conflicts.length > 0) {

@@ -106,9 +106,10 @@ export async function handlePlaidWebhook(svc: Services, rawBody: string, header:
     } else if (code === "LOGIN_REPAIRED") {
       // Repaired in Link's update mode: what the institution held back meanwhile is fetched now, not at the
       // next hourly sweep.
-      await setStatus(svc, conn.id, "active", null);
-      const { jobId, created } = await enqueueSync(svc, { ...conn, status: "active", status_reason: null }, "webhook");
-      action = created ? `active;sync_enqueued:${jobId}` : `active;sync_in_progress:${jobId}`;
+      if (await setStatus(svc, conn.id, "active", null)) {
+        const { jobId, created } = await enqueueSync(svc, { ...conn, status: "active", status_reason: null }, "webhook");
+        action = created ? `active;sync_enqueued:${jobId}` : `active;sync_in_progress:${jobId}`;
+      }
     } else if (code === "USER_PERMISSION_REVOKED" || code === "USER_ACCOUNT_REVOKED") {
       await setStatus(svc, conn.id, "reauth_required", code);
       action = "reauth_required";
