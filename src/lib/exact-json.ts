@@ -118,6 +118,16 @@ export function truncateText(s: string, max: number): string {
 }
 
 /**
+ * JSON.parse of text this code wrote, its numbers kept to every digit (exactJsonDecimal of each number's source
+ * text, which workerd's V8 passes the reviver): a cached response read back is written as it was first.
+ */
+export function parseExactJson(text: string): unknown {
+  return JSON.parse(text, function (this: unknown, _key: string, value: unknown, context?: { source?: string }) {
+    return typeof value === "number" && context?.source !== undefined ? exactJsonDecimal(context.source) : value;
+  } as (this: unknown, key: string, value: unknown) => unknown);
+}
+
+/**
  * An integer as a value that JSON.stringify writes as that number with every digit: a plain number while a
  * double holds it exactly, else raw JSON text. A sum of exact amounts can pass 2^53, where a double rounds.
  */

@@ -98,6 +98,12 @@ describe("sums past 2^53 minor units", () => {
     expect(await text(`/v1/transactions/${id}`)).toContain('"amount":90071992547409.91,"amountDecimal":"90071992547409.91"');
     expect(await text(`/v1/accounts/${acc.id}`)).toContain('"balance":90071992547409.91,');
     expect(await text("/v1/spaces")).toContain('"balance":90071992547409.91');
+    // A cached answer (the forecast's) is written as it was computed.
+    const forecast = async () => (await call(`/v1/analytics/forecast?spaceId=${space.id}`, as)).text();
+    expect(await forecast()).toContain('"currentBalance":90071992547409.91');
+    const cached = await forecast();
+    expect(cached).toContain('"hit":true');
+    expect(cached).toContain('"currentBalance":90071992547409.91');
     // An amount a double holds is a plain number, trailing zeros of the scale aside.
     const small = await callJson("/v1/transactions", { ...as, body: { spaceId: space.id, accountId: acc.id, amount: "-12.30", description: "Coffee", date: "2024-01-02" } });
     expect(await text(`/v1/transactions/${small.body.id}`)).toContain('"amount":-12.3,"amountDecimal":"-12.30"');

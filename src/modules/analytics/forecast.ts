@@ -27,6 +27,7 @@
  * since; recomputed otherwise on the next read, and nightly by cron.
  */
 import type { AuthContext, Services } from "../../env";
+import { parseExactJson } from "../../lib/exact-json";
 import type { SqlGuard } from "../../lib/sql";
 import { priceDay } from "../prices/service";
 import { Converter, type DatedAmount, daysBefore, HUB, LOOKBACK_DAYS as RATE_LOOKBACK_DAYS, RateBook, scaleOf } from "../rates/convert";
@@ -562,7 +563,7 @@ export async function getForecast(svc: Services, auth: AuthContext, spaceId: str
   const { state, cached, ahead, data } = look!;
   const today = dateOfDay(localDayOf(now, space.timezone));
   if (isFresh(cached, state, today, ahead, now)) {
-    const f = JSON.parse(cached.payload) as Forecast;
+    const f = parseExactJson(cached.payload) as Forecast;
     return { ...f, cache: { hit: true, computedAt: new Date(cached.computed_at).toISOString(), ledgerSeq: cached.ledger_seq, changesSince: state.seq - cached.ledger_seq } };
   }
   const { forecast } = await storeForecast(svc, space, now, state, data ?? undefined);
