@@ -134,7 +134,7 @@ export interface PatchInput {
  * Records a decision. Confirming or editing needs the series to be detected;
  * dismissing needs it detected or decided on before (a dismissed series that
  * is not detected right now stays dismissed when it is), and restoring needs
- * a decision to drop. Any other id is not one of the space's series: 404.
+ * a decision to drop or the series detected (a retried restore). Any other id is not one of the space's series: 404.
  */
 export async function patchRecurring(svc: Services, auth: AuthContext, space: SpaceInfo, seriesId: string, input: PatchInput) {
   const now = svc.clock.now();
@@ -143,7 +143,8 @@ export async function patchRecurring(svc: Services, auth: AuthContext, space: Sp
   const staleForecast = bumpForecastEpoch(db, space.id);
   if (input.action === "restore") {
     const [dropped] = await db.batch([db.prepare("DELETE FROM recurring_decisions WHERE space_id = ? AND series_key = ?").bind(space.id, seriesId), staleForecast]);
-    if (dropped!.meta.changes === 0) throw notFound("Recurring series");
+    // Nothing to drop is fine for a detected series (a retried restore); any other id is not the space's.
+    if (dropped!.meta.changes === 0 && !(await seriesOf(svc, space, now)).some((s) => s.id === seriesId)) throw notFound("Recurring series");
   } else {
     let name: string | null = null;
     let amount: number | null = null;
