@@ -165,18 +165,18 @@ describe("budget alerts that wait for a rate", () => {
   });
 });
 
-/** env.DB whose read of the alerting budgets of space `bad` fails (a D1 error on one space). */
-function failingBudgetsRead(bad: string): D1Database {
+/** env.DB whose statements with `marker` in their SQL answer `all()` as `all` says, given the bound arguments and the real read. */
+function dbAnswering(marker: string, all: (args: unknown[], real: () => Promise<D1Result<Record<string, unknown>>>) => Promise<unknown>): D1Database {
   return new Proxy(env.DB, {
     get(target, prop) {
       if (prop !== "prepare") return Reflect.get(target, prop, target);
       return (sql: string) => {
         const stmt = target.prepare(sql);
-        if (!sql.includes("b.alerts_enabled = 1")) return stmt;
+        if (!sql.includes(marker)) return stmt;
         return new Proxy(stmt, {
           get(st, p) {
             if (p !== "bind") return Reflect.get(st, p, st);
-            return (...args: unknown[]) => (args[0] === bad ? { all: async () => Promise.reject(new Error("D1_ERROR: simulated")) } : st.bind(...args));
+            return (...args: unknown[]) => ({ all: () => all(args, () => st.bind(...args).all<Record<string, unknown>>()) });
           },
         });
       };
@@ -184,29 +184,13 @@ function failingBudgetsRead(bad: string): D1Database {
   });
 }
 
+/** env.DB whose read of the alerting budgets of space `bad` fails (a D1 error on one space). */
+const failingBudgetsRead = (bad: string) =>
+  dbAnswering("b.alerts_enabled = 1", (args, real) => (args[0] === bad ? Promise.reject(new Error("D1_ERROR: simulated")) : real()));
+
 /** env.DB, except that the waits' read answers `read` for every wait, as it stood before a later write. */
-function dbReturningWait(read: { first_at: number; last_at: number }): D1Database {
-  return new Proxy(env.DB, {
-    get(target, prop) {
-      if (prop !== "prepare") return Reflect.get(target, prop, target);
-      return (sql: string) => {
-        const stmt = target.prepare(sql);
-        if (!sql.includes("FROM budget_rate_waits w")) return stmt;
-        return new Proxy(stmt, {
-          get(s, p) {
-            if (p !== "bind") return Reflect.get(s, p, s);
-            return (...args: unknown[]) => {
-              const bound = s.bind(...args);
-              return {
-                all: async () => {
-                  const r = await bound.all<Record<string, unknown>>();
-                  return { ...r, results: r.results.map((row) => ({ ...row, ...read })) };
-                },
-              };
-            };
-          },
-        });
-      };
-    },
+const dbReturningWait = (read: { first_at: number; last_at: number }) =>
+  dbAnswering("FROM budget_rate_waits w", async (_args, real) => {
+    const r = await real();
+    return { ...r, results: r.results.map((row) => ({ ...row, ...read })) };
   });
-}
