@@ -69,14 +69,13 @@ describe("transaction.created for writes through the API", () => {
     const spend = () => post(owner, "/v1/transactions", { spaceId, accountId: acc.id, amount: "-1.00", description: "x", date: today });
     await spend();
     // No subscription at all, then one for another type, then a disabled one for this type.
-    const other = await createWebhook(owner, spaceId, { events: ["budget.alert.threshold_exceeded"] });
+    await createWebhook(owner, spaceId, { events: ["budget.alert.threshold_exceeded"] });
     const after = await spend();
     expect([after.status, after.trips]).toEqual([201, 0]); // the event's check and its read ride in the ledger's batch
     const off = await createWebhook(owner, spaceId, { events: ["transaction.created"] });
     expect((await callJson(`/v1/webhooks/${off.id}`, { ...as(owner), method: "PATCH", body: { enabled: false } })).status).toBe(200);
     await spend();
     expect(await outbox(spaceId)).toEqual([]);
-    expect(other.id).not.toBe(off.id);
     // Enabled again: the next write is stored and announced.
     expect((await callJson(`/v1/webhooks/${off.id}`, { ...as(owner), method: "PATCH", body: { enabled: true } })).status).toBe(200);
     const announced = await spend();

@@ -1,6 +1,6 @@
 /**
  * `transaction.created`: every Dhanam transaction a write creates (a synced row, one created through the
- * API, both legs of a transfer) is announced by an outbox row committed in the ledger batch that posts it
+ * API, both legs of a transfer, an account's opening balance) is announced by an outbox row committed in the ledger batch that posts it
  * (the ledger's `insertEvent` effect), so a crash between the two can lose neither.
  *
  * A synced row's event is always written. One written through the API is written only when an enabled
@@ -19,10 +19,10 @@ import { FANOUT_JOB } from "./events";
 import { type OutboxRow, outboxRow, queueFanout } from "./publish";
 
 /** A Dhanam transaction row as a write inserts it. */
-export type AnnouncedRow = Omit<typeof transactions.$inferInsert, "ledgerSeq">;
+type AnnouncedRow = Omit<typeof transactions.$inferInsert, "ledgerSeq">;
 
 /** Where a transaction came from: a provider connection's sync, or (null) the API. */
-export type Origin = { provider: string; connectionId: string } | null;
+type Origin = { provider: string; connectionId: string } | null;
 
 /** The `transaction.created` outbox row of `row`. */
 export function transactionCreatedEvent(row: AnnouncedRow, origin: Origin, now: number, id?: string): OutboxRow {
