@@ -56,3 +56,5 @@ export const unauthorized = (message = "Authentication token invalid or expired"
 export const validationFailed = (details: ErrorDetail[], message = "Validation failed for the provided data") =>
   new ApiError(422, "VALIDATION_FAILED", message, details);
 export const conflict = (message: string, code: ErrorCode = "CONFLICT") => new ApiError(409, code, message);
+/** A 409 from anywhere (the ledger's reused reference, an already reverted transaction): the thing is done or taken. */
+export const isConflict = (e: unknown): boolean => e instanceof ApiError && e.status === 409;

@@ -117,4 +117,79 @@ describe("a difference seen after the first reconciliation", () => {
     expect(await ledgerViolations(v.spaceId)).toEqual([]);
     expect(await ledgerViolations(w.spaceId)).toEqual([]);
   });
+
+  it("restates the opening when a later sync brings rows from before it (a historical update)", async () => {
+    const w = await linked();
+    // The first pull: 30 days. The bank holds 800.00 after them, so the opening (dated before them) is 900.00.
+    await w.sync(80000, [row("r1", "2025-06-10", -5000), row("r2", "2025-06-20", -5000)]);
+    const accountId = await w.accountIdOf("r1");
+    const [first] = await w.adjustments(accountId);
+    expect(first).toMatchObject({ amount: 90000 });
+    // Plaid's historical update: two older rows (+300.00 pay, -100.00 rent) and today's balance unchanged. The account
+    // held 900.00 - 200.00 = 700.00 before them: the opening moves there, and no drift is posted.
+    await w.sync(80000, [row("h1", "2025-03-01", 30000), row("h2", "2025-04-01", -10000), row("r1", "2025-06-10", -5000), row("r2", "2025-06-20", -5000)]);
+    const rows = (await env.DB.prepare("SELECT amount, date, status, description FROM transactions WHERE account_id = ? AND subtype = 'adjustment' ORDER BY created_at, date")
+      .bind(accountId).all<{ amount: number; date: number; status: string; description: string }>()).results;
+    const h1 = (await env.DB.prepare("SELECT date FROM transactions WHERE account_id = ? AND provider_transaction_id = 'h1'").bind(accountId).first<{ date: number }>())!;
+    expect(rows).toEqual([
+      { ...first, status: "cancelled" },
+      { amount: 70000, date: h1.date - 1, status: "posted", description: expect.stringMatching(/^Opening balance before the history Bank gave/) },
+    ]);
+    expect((await callJson(`/v1/accounts/${accountId}`, as(w.owner))).body.balanceDecimal).toBe("800.00");
+    // The statement over the whole history: 700.00, +300 = 1,000.00, -100 = 900.00, then the 30 days down to 800.00.
+    const statement = await callJson(`/v1/accounts/${accountId}/ledger?from=2025-01-01`, as(w.owner));
+    expect(statement.status).toBe(200);
+    expect(statement.body.entries.map((e: { narration: string; runningBalance: string }) => [e.narration.split(" (")[0], e.runningBalance])).toEqual([
+      ["Opening balance before the history Bank gave", "700.00"],
+      ["row h1", "1000.00"],
+      ["row h2", "900.00"],
+      // The old opening and its reversal, at the old opening's own instant: they cancel out.
+      ["Opening balance before the history Bank gave", "1800.00"],
+      [expect.any(String), "900.00"],
+      ["row r1", "850.00"],
+      ["row r2", "800.00"],
+    ]);
+    expect(statement.body.closingBalance).toBe("800.00");
+    // The ledger's own record: the old opening reverted at its date, the new one posted in the same batch.
+    const ledger = await callJson(`/v1/spaces/${w.spaceId}/ledger/transactions?pageSize=10`, as(w.owner));
+    const reverted = ledger.body.cursor.data.filter((t: { reverted: boolean }) => t.reverted);
+    expect(reverted).toHaveLength(1);
+    expect(await ledgerViolations(w.spaceId)).toEqual([]);
+
+    // The next sync finds nothing to restate and nothing drifted.
+    await w.sync(80000, []);
+    expect((await w.adjustments(accountId)).length).toBe(2);
+  });
+
+  it("restates less than the whole difference when the bank also drifted, and posts the rest now", async () => {
+    const w = await linked();
+    await w.sync(80000, [row("s1", "2025-06-10", -5000)]); // opening 850.00
+    const accountId = await w.accountIdOf("s1");
+    const before = Date.now();
+    // An older row of -100.00 and a fee of 2.50 the feed never listed: the bank holds 797.50.
+    await w.sync(79750, [row("s0", "2025-02-01", -10000)]);
+    const rows = (await env.DB.prepare("SELECT amount, date, status FROM transactions WHERE account_id = ? AND subtype = 'adjustment' ORDER BY created_at, provider_transaction_id")
+      .bind(accountId).all<{ amount: number; date: number; status: string }>()).results;
+    expect(rows.map((r) => [r.amount, r.status])).toEqual([[85000, "cancelled"], [95000, "posted"], [-250, "posted"]]);
+    expect(rows[2]!.date).toBeGreaterThanOrEqual(before);
+    expect((await callJson(`/v1/accounts/${accountId}`, as(w.owner))).body.balanceDecimal).toBe("797.50");
+    expect(await ledgerViolations(w.spaceId)).toEqual([]);
+  });
+
+  it("leaves the opening alone when the ledger refuses to restate it, and posts the difference now", async () => {
+    const w = await linked();
+    await w.sync(1000, [row("u1", "2025-06-10", -5000)]); // opening 60.00
+    const accountId = await w.accountIdOf("u1");
+    expect((await callJson(`/v1/accounts/${accountId}`, { ...as(w.owner), method: "PATCH", body: { allowOverdraft: false } })).status).toBe(200);
+    // An older income of 100.00: restated, the opening would be -40.00, below zero on an account that may not overdraw.
+    const before = Date.now();
+    await w.sync(1000, [row("u0", "2025-02-01", 10000)]);
+    const rows = (await env.DB.prepare("SELECT amount, date, status FROM transactions WHERE account_id = ? AND subtype = 'adjustment' ORDER BY created_at")
+      .bind(accountId).all<{ amount: number; date: number; status: string }>()).results;
+    expect(rows.map((r) => [r.amount, r.status])).toEqual([[6000, "posted"], [-10000, "posted"]]);
+    expect(rows[1]!.date).toBeGreaterThanOrEqual(before);
+    expect((await callJson(`/v1/accounts/${accountId}`, as(w.owner))).body.balanceDecimal).toBe("10.00");
+    expect(await ledgerViolations(w.spaceId)).toEqual([]);
+  });
 });
+

@@ -9,7 +9,7 @@ import type { AuthContext, Services } from "../../env";
 import { assetDocuments, assetValuations, manualAssets } from "../../db/schema";
 import { type AssetType } from "../../db/schema-assets";
 import { iso } from "../../lib/clock";
-import { notFound, validationFailed } from "../../lib/errors";
+import { validationFailed } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { type Currency, CURRENCY_SCALES, formatMinor, toMajorNumber } from "../../lib/money";
 import { pagination } from "../../lib/pagination";

@@ -6,7 +6,7 @@
 import { and, asc, eq, inArray, isNull, ne, or, sql } from "drizzle-orm";
 import type { AuthContext, Services } from "../../env";
 import { budgetCategories, categories, categoryRules, mlCategoryStats, mlTokenCounts, transactions } from "../../db/schema";
-import { conflict, notFound, validationFailed } from "../../lib/errors";
+import { notFound, validationFailed } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { rowReader } from "../../lib/sql";
 import { type Currency, CURRENCY_SCALES } from "../../lib/money";

@@ -12,7 +12,7 @@ import { iso } from "../../lib/clock";
 import { todayIn } from "../../lib/dates";
 import { notFound } from "../../lib/errors";
 import { logError } from "../../lib/log";
-import { guardedValue, insertRows, type SqlGuard } from "../../lib/sql";
+import { insertRows, type SqlGuard } from "../../lib/sql";
 import { addDays, parseYmd, ymdString } from "../../lib/zoned-time";
 import { decimalToMinor, minorToDecimal, valueMinor, decimalParts } from "../prices/decimal";
 import { getPrices } from "../prices/service";
@@ -119,10 +119,6 @@ const positionsRead = (db: D1Database, space: SqlGuard, platform?: string) =>
        JOIN defi_wallets w ON w.id = g.wallet_id AND w.space_id = g.space_id
       WHERE g.space_id = ${space.sql} ${platform ? "AND g.platform = ?" : ""} ORDER BY g.platform, g.wallet_id`,
   ).bind(...space.params, ...(platform ? [platform] : []));
-
-async function positionsOf(svc: Services, spaceId: string): Promise<PositionRow[]> {
-  return (await positionsRead(svc.env.DB, guardedValue(spaceId)).all<PositionRow>()).results;
-}
 
 const DAY_MS = 86_400_000;
 

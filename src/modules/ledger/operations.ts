@@ -94,8 +94,13 @@ export interface AccountChange {
 
 export type LedgerOp =
   | (OpBase & { kind: "commit"; txs: TxIntent[]; preview?: boolean; guard?: WriteGuard })
-  /** `atEffectiveDate`: the compensating transaction takes the original's date (a void), not now. */
-  | (OpBase & { kind: "revert"; seq: number; metadata?: Metadata; atEffectiveDate?: boolean })
+  /**
+   * `atEffectiveDate`: the compensating transaction takes the original's date (a void), not now.
+   * `then`: transactions committed after the compensating one in the same batch (a restatement: the old
+   * entry out, its replacement in, never one without the other). An `insertTransaction` effect of a revert
+   * names one of them by its index in `then`.
+   */
+  | (OpBase & { kind: "revert"; seq: number; metadata?: Metadata; atEffectiveDate?: boolean; then?: TxIntent[] })
   | (OpBase & { kind: "recategorize"; changes: CategoryChange[] })
   /**
    * A category is being deleted: from now on the ledger refuses rows in it, and its transactions move

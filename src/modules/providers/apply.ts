@@ -19,7 +19,7 @@
  *   difference from the ledger, never an overwrite.
  */
 import type { Services } from "../../env";
-import { ApiError } from "../../lib/errors";
+import { ApiError, isConflict } from "../../lib/errors";
 import { truncateText } from "../../lib/exact-json";
 import { instantIn } from "../../lib/dates";
 import { newId, newIds } from "../../lib/ids";
@@ -32,11 +32,12 @@ import { bumpForecastEpoch } from "../analytics/forecast-epoch";
 import type { SideEffect } from "../ledger/operations";
 import type { Posting, TxIntent } from "../ledger/types";
 import { normalizeMerchant } from "../ml/normalize";
-import { balancesOf, type AccountRow } from "../accounts/service";
+import type { AccountRow } from "../accounts/service";
 import type { AccountType } from "../accounts/schemas";
 import { cashflowPostings } from "../transactions/postings";
 import { type OutboxRow, queueFanout } from "../webhooks/publish";
 import { transactionCreatedEvent } from "../webhooks/transaction-events";
+import { adjustBalances } from "./balance-adjustments";
 import { batchCategorizer } from "./categorize";
 import type { ConnectionRow } from "./connections";
 import { wellFormedChanges } from "./well-formed";
@@ -103,7 +104,7 @@ export interface SyncStats {
 
 export const emptyStats = (): SyncStats => ({ created: 0, updated: 0, unchanged: 0, errors: 0, removed: 0, corrections: 0, adjustments: 0, flagged: 0 });
 
-interface ExistingRow {
+export interface ExistingRow {
   id: string;
   account_id: string;
   pid: string;
@@ -135,7 +136,6 @@ function memoized<T>(fn: (key: string) => T): (key: string) => T {
     return seen.get(key)!;
   };
 }
-const isConflict = (e: unknown) => e instanceof ApiError && e.status === 409;
 
 interface Planned {
   row: Omit<typeof import("../../db/schema").transactions.$inferInsert, "ledgerSeq">;
@@ -628,90 +628,6 @@ async function commitTrades(
   await queueFanout(svc, announced);
   return out;
 }
-
-/**
- * The institution's balance against the ledger's: the ledger holds the posted
- * balance plus the live pending rows, and any difference is posted as an
- * explicit adjustment from `equity:adjustments`. On an account's first
- * reconciliation (all its rows came with this sync, none adjusted before) the
- * difference is its opening balance, what it held before the history the
- * provider gave: it is dated just before the account's earliest transaction,
- * so statements and net worth over that history start from it rather than
- * from zero. Any later difference is a drift seen now, and is dated now; so is
- * an opening the ledger refuses to date back (an account that may not go
- * below zero on some past day), rather than failing every sync after it.
- */
-async function adjustBalances(
-  svc: Services, conn: ConnectionRow, reported: NormalAccount[], byExt: Map<string, AccountRow>, groups: Map<string, ExistingRow[]>, stats: SyncStats, since: number,
-) {
-  const withBalance = reported.filter((a) => a.balanceMinor !== null && byExt.has(a.externalId));
-  if (withBalance.length === 0) return;
-  const accs = withBalance.map((a) => byExt.get(a.externalId)!);
-  const balances = await balancesOf(svc, conn.space_id, accs);
-  const pending = await svc.env.DB.prepare(
-    `SELECT account_id, SUM(amount) AS total FROM transactions WHERE status = 'pending' AND account_id ${IN_JSON_LIST} GROUP BY account_id`,
-  )
-    .bind(jsonList(accs.map((a) => a.id)))
-    .all<{ account_id: string; total: number }>();
-  const pendingOf = new Map(pending.results.map((r) => [r.account_id, r.total]));
-  const now = svc.clock.now();
-  for (const a of withBalance) {
-    const acc = byExt.get(a.externalId)!;
-    const expected = a.balanceMinor! + (pendingOf.get(acc.id) ?? 0);
-    const diff = expected - balances.get(acc.id)!;
-    if (diff === 0) continue;
-    const prior = (groups.get(`balance`) ?? []).filter((r) => r.account_id === acc.id).length;
-    const held = await svc.env.DB.prepare(
-      `SELECT (SELECT COUNT(*) FROM transactions WHERE account_id = ?1 AND provider_transaction_id LIKE 'balance#%') AS n,
-              (SELECT MIN(date) FROM transactions WHERE account_id = ?1) AS first,
-              EXISTS (SELECT 1 FROM transactions WHERE account_id = ?1 AND created_at < ?2) AS before`,
-    ).bind(acc.id, since).first<{ n: number; first: number | null; before: number }>();
-    const n = Math.max(prior, held?.n ?? 0) + 1;
-    // The first reconciliation: every row of the account came with this sync, and none was adjusted before.
-    const first = n === 1 && held?.before === 0;
-    const opening = first && held.first != null ? Math.min(now, held.first - 1) : now;
-    const currency = acc.currency as Currency;
-    const asset = assetOf(currency);
-    const address = accountAddress(acc.id);
-    const id = newId("txn", now);
-    const pid = `balance#${n}`;
-    const post = (at: number) =>
-      runLedger(svc, {
-        kind: "commit", spaceId: conn.space_id,
-        txs: [{
-          postings: [diff > 0 ? { source: "equity:adjustments", destination: address, amount: diff, asset } : { source: address, destination: "equity:adjustments", amount: -diff, asset }],
-          reference: `sync:${conn.id}:${acc.id}:${pid}`, timestamp: at,
-          metadata: { kind: "balance_adjustment", provider: conn.provider, reported: formatMinor(a.balanceMinor!, CURRENCY_SCALES[currency]) },
-        }],
-        effects: [{
-          kind: "insertTransaction", txIndex: 0,
-          row: {
-            id, spaceId: conn.space_id, accountId: acc.id, amount: diff, currency, description: adjustmentText(conn.institution_name ?? conn.provider, formatMinor(a.balanceMinor!, CURRENCY_SCALES[currency]), currency, at < now),
-            merchantName: null, normalizedMerchant: null, date: at, type: "other", subtype: "adjustment", status: "posted", categoryId: null, categorySource: null,
-            tags: "[]", notes: null, location: null, counterpartyAccountId: null, trade: null, providerTransactionId: pid, createdAt: now, updatedAt: now,
-          },
-        }],
-      });
-    try {
-      try {
-        await post(opening);
-      } catch (e) {
-        // Refused back-dated (not a repeat of this reference): posted now, as a drift would be.
-        if (opening === now || isConflict(e) || !(e instanceof ApiError) || e.status >= 500) throw e;
-        await post(now);
-      }
-      stats.adjustments++;
-    } catch (e) {
-      if (!isConflict(e)) throw e;
-    }
-  }
-}
-
-/** An adjustment's description: an opening balance (dated before the history) says so. */
-const adjustmentText = (institution: string, reported: string, currency: string, opening: boolean) =>
-  opening
-    ? `Opening balance before the history ${institution} gave (it reports ${reported} ${currency} now)`
-    : `Balance adjustment: ${institution} reports ${reported} ${currency}`;
 
 /** The `transaction.created` event of a synced row, for the ledger batch that posts it (webhooks/transaction-events.ts). */
 const createdEvent = (conn: ConnectionRow, row: Planned["row"], now: number, id: string): OutboxRow =>
