@@ -8,7 +8,7 @@ import { isDhanamOwnedAddress } from "../src/modules/ledger/account-rules";
 import { reversePostings } from "../src/modules/ledger/engine";
 import type { LedgerOp, LedgerResult } from "../src/modules/ledger/operations";
 import { type CategorizedRow, counterpartyOf, ledgerCounterparty, reclassPosting } from "../src/modules/ledger/reclassification";
-import type { CommittedTx, Posting } from "../src/modules/ledger/types";
+import { type CommittedTx, type LedgerFailure, MAX_METADATA_KEYS, type Posting } from "../src/modules/ledger/types";
 import { type ChainState, fail, type Intent, LedgerCore, type PendingLog, retiredCategory } from "./ledger-core";
 
 /** A Dhanam row as the ledger reads it to (re)classify it. */
@@ -20,6 +20,19 @@ interface RowForLedger extends CategorizedRow {
   date: number;
 }
 const ROW_COLUMNS = "id, account_id AS accountId, amount, currency, type, category_id AS categoryId, category_source, status, ledger_seq, date";
+
+/** A merge that would leave more keys than one transaction or account may hold: refused, as a write sending them is. */
+function tooManyKeys(merged: Record<string, string>, what: string): { ok: false; error: LedgerFailure } | null {
+  const n = Object.keys(merged).length;
+  if (n <= MAX_METADATA_KEYS) return null;
+  return {
+    ok: false,
+    error: {
+      status: 422, code: "VALIDATION_FAILED", message: `A ${what} holds at most ${MAX_METADATA_KEYS} metadata keys; this would leave ${n}`,
+      details: [{ field: "metadata", message: `At most ${MAX_METADATA_KEYS} keys with those already set`, code: "TOO_BIG" }],
+    },
+  };
+}
 
 /** A ledger transaction may hold this many postings (the ledger API's own limit). */
 const MAX_POSTINGS_PER_TX = 500;
@@ -221,6 +234,8 @@ export abstract class LedgerOperations extends LedgerCore {
     const tx = await this.findTx(op.seq);
     if (!tx) return fail(404, "RESOURCE_NOT_FOUND", `Transaction ${op.seq} not found`);
     const merged = { ...tx.metadata, ...op.metadata };
+    const tooMany = tooManyKeys(merged, "transaction");
+    if (tooMany) return tooMany;
     const now = Date.now();
     const updated: CommittedTx = { ...tx, metadata: merged };
     const result: LedgerResult = { ok: true, replayed: false, transactions: [updated], returns: op.returns ?? {} };
@@ -241,6 +256,8 @@ export abstract class LedgerOperations extends LedgerCore {
       .bind(this.spaceId, op.address)
       .first<{ metadata: string }>();
     const merged = { ...(row ? JSON.parse(row.metadata) : {}), ...op.metadata };
+    const tooMany = tooManyKeys(merged, "account");
+    if (tooMany) return tooMany;
     const now = Date.now();
     const result: LedgerResult = { ok: true, replayed: false, transactions: [], returns: op.returns ?? {} };
     await this.persist(

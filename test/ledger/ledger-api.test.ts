@@ -223,6 +223,26 @@ describe("listing", () => {
     expect((await postTx(ctx, { postings: [posting("world", "a", 1)], metadata: proto })).status).toBe(422);
     expect((await get(ctx, "/transactions/0")).body.data.metadata).toEqual({ note: "hi" });
   });
+
+  it("refuses a metadata merge that would leave more than 64 keys, on a transaction or an account", async () => {
+    const ctx = await ledgerSpace();
+    await postTx(ctx, { postings: [posting("world", "a", 1)] });
+    const keys = (prefix: string, n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`${prefix}${i}`, "v"]));
+    const put = (path: string, body: Record<string, string>) => callJson(`${ctx.base}${path}`, { method: path.includes("/accounts/") ? "POST" : "PUT", token: ctx.user.accessToken, ip: ctx.user.ip, body });
+    for (const path of ["/transactions/0/metadata", "/accounts/a/metadata"]) {
+      expect((await put(path, keys("a", 60))).status).toBe(204);
+      // Overwriting keys already there is fine; four new ones reach the limit; one more is refused, and nothing of it lands.
+      expect((await put(path, { ...keys("a", 10), ...keys("b", 4) })).status).toBe(204);
+      const over = await put(path, { a0: "changed", c0: "v" });
+      expect(over.status).toBe(422);
+      expect(over.body.error).toMatchObject({ code: "VALIDATION_FAILED", details: [{ field: "metadata", code: "TOO_BIG" }] });
+      expect(over.body.error.message).toMatch(/at most 64 metadata keys; this would leave 65/);
+    }
+    const tx = (await get(ctx, "/transactions/0")).body.data.metadata;
+    expect(Object.keys(tx)).toHaveLength(64);
+    expect(tx.a0).toBe("v");
+    expect(Object.keys((await get(ctx, "/accounts/a")).body.data.metadata)).toHaveLength(64);
+  });
 });
 
 describe("log verification", () => {

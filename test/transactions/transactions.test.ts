@@ -243,4 +243,19 @@ describe("statement", () => {
     expect(Number(all.body.closingBalance)).toBe((await get(u, `/v1/accounts/${checking.id}`)).body.balance);
     expect((await get(u, `/v1/accounts/${checking.id}/ledger?from=2030-02-01&to=2030-01-01`)).status).toBe(422);
   });
+
+  it("names a reversal by the ledger's own record, not by metadata any member may rewrite", async () => {
+    const { u, spaceId, checking } = await setup();
+    const rent = await post(u, { spaceId, accountId: checking.id, amount: -100, description: "Rent", date: "2030-01-05" });
+    expect((await call(`/v1/transactions/${rent.body.id}`, { method: "DELETE", token: u.accessToken, ip: u.ip })).status).toBe(200);
+    const ledger = await get(u, `/v1/spaces/${spaceId}/ledger/transactions?pageSize=1`);
+    const reversal = ledger.body.cursor.data[0];
+    expect(reversal.metadata.revertOf).toBeDefined();
+    const put = await callJson(`/v1/spaces/${spaceId}/ledger/transactions/${reversal.txid}/metadata`, {
+      method: "PUT", token: u.accessToken, ip: u.ip, body: { revertOf: "1 (refund approved by the bank)" },
+    });
+    expect(put.status).toBe(204);
+    const s = await get(u, `/v1/accounts/${checking.id}/ledger?from=2030-01-01&to=2030-01-31`);
+    expect(s.body.entries.map((e: any) => e.narration)).toEqual(["Rent", `Reversal of ledger transaction ${reversal.txid - 1}`]);
+  });
 });

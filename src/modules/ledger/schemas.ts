@@ -2,6 +2,7 @@ import { queryInt } from "../../lib/query-int";
 import { z } from "@hono/zod-openapi";
 import { ASSET_PATTERN, MAX_MINOR } from "../../lib/money";
 import { ADDRESS_PATTERN, AddressFilterError, compileAddressFilter } from "./addresses";
+import { MAX_METADATA_KEYS } from "./types";
 
 export const Address = z.string().max(700).regex(ADDRESS_PATTERN, { message: "Must be segments of letters, digits or _ separated by ':'" })
   .openapi({ example: "accounts:acc_01hx" });
@@ -19,7 +20,7 @@ export const MetadataSchema = z
     z.string().min(1).max(128).regex(/^[A-Za-z0-9_.\-]+$/, { message: "Keys are letters, digits, _ . or -" }),
     z.string().max(2048),
   )
-  .refine((m) => Object.keys(m).length <= 64, { message: "At most 64 metadata keys" })
+  .refine((m) => Object.keys(m).length <= MAX_METADATA_KEYS, { message: `At most ${MAX_METADATA_KEYS} metadata keys` })
   .openapi("Metadata", { example: { order: "1234" } });
 
 export const PostingSchema = z

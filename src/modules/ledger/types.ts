@@ -60,6 +60,9 @@ export interface Entry {
   timestamp: number;
 }
 
+/** Metadata keys one transaction or account may hold: checked on what a write sends and on what a merge leaves. */
+export const MAX_METADATA_KEYS = 64;
+
 export interface LedgerFailure {
   status: number;
   code: "INSUFFICIENT_FUNDS" | "CONFLICT" | "ALREADY_REVERTED" | "RESOURCE_NOT_FOUND" | "IDEMPOTENCY_KEY_REUSED" | "VALIDATION_FAILED" | "INTERNAL_ERROR" | "UNVERIFIED";

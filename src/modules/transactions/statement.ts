@@ -59,10 +59,9 @@ export async function accountStatement(svc: Services, auth: AuthContext, account
   const fmt = (m: number | bigint) => formatMinor(m, scale);
   const lines = rows.map((r) => {
     running += BigInt(r.amount);
-    const meta = JSON.parse(r.metadata) as Record<string, string>;
     return {
       date: isoInZone(r.timestamp, tz),
-      narration: narrationOf(r.description, r.merchant_name, meta, r.seq),
+      narration: narrationOf(r.description, r.merchant_name, r.reverts_seq, r.seq),
       voucherNumber: r.txn_id ?? `ledger:${r.seq}`,
       ledgerTxid: r.seq,
       debit: fmt(r.amount < 0 ? -r.amount : 0),
@@ -87,7 +86,7 @@ export async function accountStatement(svc: Services, auth: AuthContext, account
   };
 }
 
-type EntryRow = { seq: number; amount: number; timestamp: number; txn_id: string | null; description: string | null; merchant_name: string | null; metadata: string };
+type EntryRow = { seq: number; amount: number; timestamp: number; txn_id: string | null; description: string | null; merchant_name: string | null; reverts_seq: number | null };
 
 /**
  * Where the start may fall, whatever the zone. The default, today − 30 days, is a day of the zone's,
@@ -133,7 +132,7 @@ function statementReads(svc: Services, auth: AuthContext, accountId: string, ban
       .bind(...params),
     db.prepare(`SELECT ${exactSumSql("e.amount")} AS total FROM ledger_entries e WHERE ${w} AND e.timestamp < ?`).bind(...params, lo),
     db.prepare(
-      `SELECT e.seq, e.amount, e.timestamp, t.id AS txn_id, t.description, t.merchant_name, lt.metadata
+      `SELECT e.seq, e.amount, e.timestamp, t.id AS txn_id, t.description, t.merchant_name, lt.reverts_seq
          FROM ledger_entries e
          JOIN ledger_transactions lt ON lt.space_id = e.space_id AND lt.seq = e.seq
          LEFT JOIN transactions t ON t.id = (
@@ -147,8 +146,9 @@ function statementReads(svc: Services, auth: AuthContext, accountId: string, ban
 
 const laterOf = (a: ReturnType<typeof zonedDate>, b: ReturnType<typeof zonedDate>) => (ymdString(a) >= ymdString(b) ? a : b);
 
-function narrationOf(description: string | null, merchant: string | null, meta: Record<string, string>, seq: number): string {
+function narrationOf(description: string | null, merchant: string | null, revertsSeq: number | null, seq: number): string {
   if (description) return merchant && !description.includes(merchant) ? `${description} (${merchant})` : description;
-  if (meta.revertOf !== undefined) return `Reversal of ledger transaction ${meta.revertOf}`;
+  // From the ledger's own column: metadata is the caller's to change (PUT .../metadata), so it names nothing here.
+  if (revertsSeq !== null) return `Reversal of ledger transaction ${revertsSeq}`;
   return `Ledger transaction ${seq}`;
 }
