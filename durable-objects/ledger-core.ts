@@ -89,6 +89,18 @@ export const fail = (status: number, code: LedgerFailure["code"], message: strin
   error: { status, code, message },
 });
 
+/**
+ * A refusal of the `i`-th of an op's `n` transactions. The message says which, in a batch; a ledger API op's
+ * fields are named as its body names them (operations.ts `ledgerFields`).
+ */
+function failureAt(op: LedgerOp, n: number, i: number, f: LedgerFailure): { ok: false; error: LedgerFailure } {
+  const message = n > 1 ? `${f.message} (transaction ${i} of the batch)` : f.message;
+  if (!(op.kind === "commit" && op.ledgerFields)) return { ok: false, error: { ...f, message } };
+  const prefix = n > 1 ? `transactions.${i}.` : "";
+  const details = f.details?.map((d) => ({ ...d, field: prefix + (d.field === "date" ? "timestamp" : d.field) }));
+  return { ok: false, error: { ...f, message, ...(details ? { details } : {}) } };
+}
+
 export abstract class LedgerCore extends DurableObject<Env> {
   protected spaceId: string | null = null;
   protected chain: ChainState | null = null;
@@ -321,13 +333,20 @@ export abstract class LedgerCore extends DurableObject<Env> {
     const ruleOf = (address: string) => newAccounts.get(address) ?? this.accounts.get(address) ?? null;
     const policy = { allowsOverdraft: (address: string) => ruleOf(address)?.allowOverdraft ?? false };
 
+    const refusal = (i: number, f: LedgerFailure) => failureAt(op, intents.length, i, f);
     for (const [i, t] of intents.entries()) {
       const broken = checkAccountPostings(t.postings, ruleOf);
-      if (broken) return { ok: false, error: { ...broken, message: broken.message + (intents.length > 1 ? ` (transaction ${i} of the batch)` : "") } };
+      if (broken) return refusal(i, broken);
     }
 
     const refs = intents.map((t) => t.reference).filter((r): r is string => !!r);
-    if (new Set(refs).size !== refs.length) return fail(409, "CONFLICT", "Two transactions in this request share a reference");
+    const repeated = intents.findIndex((t, i) => !!t.reference && intents.findIndex((u) => u.reference === t.reference) < i);
+    if (repeated >= 0) {
+      return refusal(repeated, {
+        status: 409, code: "CONFLICT", message: "Two transactions in this request share a reference",
+        details: [{ field: "reference", message: "An earlier transaction of this request has this reference", code: "CONFLICT" }],
+      });
+    }
     const stagedRef = refs.find((r) => this.group?.refs.has(r));
     if (stagedRef) return fail(409, "CONFLICT", `Reference ${stagedRef} is already used in this space`);
     if (refs.length > 0) {
@@ -355,10 +374,7 @@ export abstract class LedgerCore extends DurableObject<Env> {
     for (const intent of intents) {
       const timestamp = intent.timestamp ?? now;
       const applied = applyPostings(scratch, intent.postings, seq, timestamp, policy);
-      if (isFailure(applied)) {
-        const where = intents.length > 1 ? ` (transaction ${committed.length} of the batch)` : "";
-        return { ok: false, error: { ...applied, message: applied.message + where } };
-      }
+      if (isFailure(applied)) return refusal(committed.length, applied);
       entries.push(...applied.entries);
       committed.push({
         txid: seq,
@@ -375,7 +391,7 @@ export abstract class LedgerCore extends DurableObject<Env> {
       seq++;
     }
     const byDate = await this.firstValueDatedRefusal(entries, policy, scratch);
-    if (byDate) return { ok: false, error: byDate };
+    if (byDate) return refusal(byDate.seq - chain.nextSeq, byDate.failure);
     if (preview) return { ok: true, replayed: false, transactions: committed.slice(answerFrom), returns: op.returns ?? {} };
 
     const logs: PendingLog[] = committed.map((tx, i) => {
@@ -423,7 +439,7 @@ export abstract class LedgerCore extends DurableObject<Env> {
     entries: Entry[],
     policy: { allowsOverdraft(a: string): boolean },
     volumes: Map<string, StoredVolume>,
-  ): Promise<LedgerFailure | null> {
+  ): Promise<{ seq: number; failure: LedgerFailure } | null> {
     const byVolume = new Map<string, Entry[]>();
     for (const e of entries) {
       const k = volumeKey(e.address, e.asset);
@@ -461,7 +477,7 @@ export abstract class LedgerCore extends DurableObject<Env> {
       if (!out) continue;
       const e = c.pending[0]!;
       const day = new Date(out.at).toISOString();
-      return out.kind === "negative"
+      const failure: LedgerFailure = out.kind === "negative"
         ? {
             status: 422, code: "INSUFFICIENT_FUNDS",
             message: `Account ${e.address} would have a negative ${e.asset} balance on ${day}; it may not overdraw at any date`,
@@ -472,6 +488,7 @@ export abstract class LedgerCore extends DurableObject<Env> {
             message: `The ${e.asset} balance of ${e.address} at ${day} would pass the largest supported balance (${MAX_MINOR} minor units in either direction)`,
             details: [{ field: "date", message: `${e.address} would be out of range at that date`, code: "TOO_BIG" }],
           };
+      return { seq: e.seq, failure };
     }
     return null;
   }

@@ -8,9 +8,22 @@
 import { z } from "@hono/zod-openapi";
 import { addDays, parseYmd, ymdString, zonedDate, zonedMidnight } from "./zoned-time";
 
+/** Digits of a date-time's fraction past the millisecond, which an instant here (epoch milliseconds) cannot keep. */
+function cutPastMillis(s: string): boolean {
+  const dot = s.indexOf(".");
+  if (dot < 0) return false;
+  for (let i = dot + 4; i < s.length && s[i]! >= "0" && s[i]! <= "9"; i++) if (s[i] !== "0") return true;
+  return false;
+}
+
+/** An ISO 8601 instant with its offset, to the millisecond at most: a finer one is refused, never cut. */
+export const Instant = z.iso
+  .datetime({ offset: true })
+  .refine((s) => !cutPastMillis(s), { message: "At most millisecond precision: the digits past it would be lost" });
+
 /** A date or a date-time, kept as written until the space's zone is known. */
 export const DateOrDateTime = z
-  .union([z.iso.date(), z.iso.datetime({ offset: true })])
+  .union([z.iso.date(), Instant])
   .openapi({ type: "string", example: "2024-01-01", description: "A day in the space's time zone (YYYY-MM-DD), or an ISO 8601 instant" });
 
 const isBareDate = (s: string) => s.length === 10;
@@ -27,3 +40,17 @@ export const todayIn = (nowMs: number, tz: string) => ymdString(zonedDate(nowMs,
 
 /** The date (YYYY-MM-DD) of instant `ms` in zone `tz`. */
 export const dateIn = (ms: number, tz: string) => ymdString(zonedDate(ms, tz));
+
+/**
+ * A query's range check: refuses a range whose end is before its start, when that does not depend on the
+ * space's zone (both bare dates, or both instants); an empty answer would read as "nothing happened then".
+ */
+export function orderedRange(fromKey: string, toKey: string) {
+  return (q: Record<string, unknown>, ctx: z.RefinementCtx) => {
+    const from = q[fromKey];
+    const to = q[toKey];
+    if (typeof from !== "string" || typeof to !== "string" || isBareDate(from) !== isBareDate(to)) return;
+    const reversed = isBareDate(from) ? to < from : Date.parse(to) < Date.parse(from);
+    if (reversed) ctx.addIssue({ code: "custom", path: [toKey], message: `Must not be before ${fromKey}`, params: { code: "INVALID_RANGE" } });
+  };
+}

@@ -5,9 +5,18 @@
 import { OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../env";
 import { validationHook } from "../middleware/errors";
+import { strictQuery } from "../middleware/strict-query";
 
 export function createRouter() {
-  return new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  const router = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  // Every route refuses query parameters it does not declare (middleware/strict-query.ts), after its own
+  // middleware (authentication first: a stranger learns nothing of a route's parameters) and before its validators.
+  const register = router.openapi.bind(router);
+  router.openapi = ((route, handler, hook) => {
+    const own = route.middleware === undefined ? [] : Array.isArray(route.middleware) ? route.middleware : [route.middleware];
+    return register({ ...route, middleware: [...own, strictQuery(route.request?.query)] }, handler, hook);
+  }) as typeof router.openapi;
+  return router;
 }
 
 export const ErrorSchema = z

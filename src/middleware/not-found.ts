@@ -20,7 +20,7 @@ function compile(routes: Hono<AppEnv>["routes"]): Matcher[] {
             .split("/")
             .map((seg) => (seg.startsWith(":") ? "[^/]+" : seg === "*" ? ".*" : seg.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")))
             .join("/") +
-          "/?$",
+          "$",
       ),
     }));
 }
@@ -38,6 +38,11 @@ export function notFoundHandler(app: Hono<AppEnv>) {
         new ApiError(405, "METHOD_NOT_ALLOWED", `${c.req.method} is not allowed on this path`, [], { Allow: allowed.join(", ") }),
       );
     }
-    return errorResponse(c, new ApiError(404, "RESOURCE_NOT_FOUND", `No route for ${c.req.method} ${path}`));
+    // The router matches paths exactly: a trailing slash names no route, and the message says which one it missed.
+    let end = path.length;
+    while (end > 1 && path[end - 1] === "/") end--;
+    const trimmed = end < path.length ? path.slice(0, end) : null;
+    const meant = trimmed && matchers.some((m) => m.pattern.test(trimmed)) ? ` (did you mean ${trimmed}?)` : "";
+    return errorResponse(c, new ApiError(404, "RESOURCE_NOT_FOUND", `No route for ${c.req.method} ${path}${meant}`));
   };
 }

@@ -109,6 +109,8 @@ describe("batches", () => {
     });
     expect(bad.status).toBe(422);
     expect(bad.body.error.code).toBe("INSUFFICIENT_FUNDS");
+    // The refusal names the failing item's field as the batch's body does.
+    expect(bad.body.error.details).toEqual([expect.objectContaining({ field: "transactions.1.postings.0.source", code: "INSUFFICIENT_FUNDS" })]);
     expect((await get(ctx, "/accounts/c")).body.data.balances).toEqual({});
     expect((await get(ctx, "/stats")).body.data.transactions).toBe(2);
     const tooMany = await callJson(`${ctx.base}/transactions/batch`, {
@@ -116,6 +118,24 @@ describe("batches", () => {
       body: { transactions: Array.from({ length: 101 }, () => ({ postings: [posting("world", "a", 1)] })) },
     });
     expect(tooMany.status).toBe(422);
+    // A reference used twice in one batch names the second use; a back-dated overdraft names the item's timestamp.
+    const twice = await callJson(`${ctx.base}/transactions/batch`, {
+      token: ctx.user.accessToken, ip: ctx.user.ip,
+      body: { transactions: [{ postings: [posting("world", "d", 1)], reference: "r" }, { postings: [posting("world", "d", 1)] }, { postings: [posting("world", "d", 1)], reference: "r" }] },
+    });
+    expect(twice.status).toBe(409);
+    expect(twice.body.error.details).toEqual([expect.objectContaining({ field: "transactions.2.reference", code: "CONFLICT" })]);
+    await postTx(ctx, { postings: [posting("world", "e", 10)], timestamp: "2024-01-01T00:00:00Z" });
+    await postTx(ctx, { postings: [posting("e", "f", 10)], timestamp: "2024-03-01T00:00:00Z" });
+    await postTx(ctx, { postings: [posting("world", "e", 10)] }); // e holds 10 now, none on March 1st
+    const early = await callJson(`${ctx.base}/transactions/batch`, {
+      token: ctx.user.accessToken, ip: ctx.user.ip,
+      body: { transactions: [{ postings: [posting("world", "g", 1)] }, { postings: [posting("e", "g", 5)], timestamp: "2024-02-01T00:00:00Z" }] },
+    });
+    expect(early.status).toBe(422);
+    expect(early.body.error.details).toEqual([expect.objectContaining({ field: "transactions.1.timestamp", code: "INSUFFICIENT_FUNDS" })]);
+    const alone = await postTx(ctx, { postings: [posting("e", "g", 5)], timestamp: "2024-02-01T00:00:00Z" });
+    expect(alone.body.error.details).toEqual([expect.objectContaining({ field: "timestamp", code: "INSUFFICIENT_FUNDS" })]);
   });
 
   it("preview=true computes a batch without committing it (it used to be ignored, and the batch committed)", async () => {
@@ -199,11 +219,48 @@ describe("listing", () => {
     expect(badKey.body.error.details[0]).toMatchObject({ field: "metadata[order id]", code: "INVALID_KEY" });
 
     const accounts = await get(ctx, "/accounts?address=users:*");
-    expect(accounts.body.cursor.data.map((a: any) => a.address)).toEqual(["users:even", "users:odd"]);
+    expect(accounts.body.cursor.data.map((a: any) => a.address)).toEqual(["users:odd", "users:even"]); // descending, as in seed 004
     const balances = await get(ctx, "/balances?address=users:...");
     expect(balances.body.data).toEqual({ "USD/2": 70 });
     const all = await get(ctx, "/balances");
     expect(all.body.data).toEqual({ "USD/2": 0 });
+  });
+
+  it("pages accounts (by address, descending) and logs (newest first) both ways, and starts a list after a given item", async () => {
+    const ctx = await ledgerSpace();
+    const names = ["a", "b", "c", "d", "e"];
+    for (const n of names) await postTx(ctx, { postings: [posting("world", `users:${n}`, 1)] });
+    const addresses = (page: any) => page.body.cursor.data.map((a: any) => a.address);
+    const first = await get(ctx, "/accounts?address=users:*&pageSize=2");
+    expect(addresses(first)).toEqual(["users:e", "users:d"]);
+    expect(first.body.cursor.previous).toBeUndefined();
+    const second = await get(ctx, `/accounts?cursor=${first.body.cursor.next}`);
+    expect(addresses(second)).toEqual(["users:c", "users:b"]);
+    const third = await get(ctx, `/accounts?cursor=${second.body.cursor.next}`);
+    expect(addresses(third)).toEqual(["users:a"]);
+    expect(third.body.cursor).toMatchObject({ hasMore: false });
+    expect(third.body.cursor.next).toBeUndefined();
+    const back = await get(ctx, `/accounts?cursor=${third.body.cursor.previous}`);
+    expect(addresses(back)).toEqual(["users:c", "users:b"]);
+    expect(addresses(await get(ctx, `/accounts?cursor=${back.body.cursor.previous}`))).toEqual(["users:e", "users:d"]);
+    // Seed 004's `after`: the items after the one named, in the list's order.
+    expect(addresses(await get(ctx, "/accounts?address=users:*&after=users:c"))).toEqual(["users:b", "users:a"]);
+    const afterTx = await get(ctx, "/transactions?after=3");
+    expect(afterTx.body.cursor.data.map((t: any) => t.txid)).toEqual([2, 1, 0]);
+    // A cursor already says where its page starts.
+    const both = await get(ctx, `/accounts?cursor=${first.body.cursor.next}&after=users:c`);
+    expect(both.body.error.details).toEqual([expect.objectContaining({ field: "after", code: "CURSOR_CONFLICT" })]);
+
+    const ids = (page: any) => page.body.cursor.data.map((l: any) => l.id);
+    const logs1 = await get(ctx, "/logs?pageSize=2");
+    expect(ids(logs1)).toEqual([4, 3]);
+    const logs2 = await get(ctx, `/logs?cursor=${logs1.body.cursor.next}`);
+    expect(ids(logs2)).toEqual([2, 1]);
+    expect(ids(await get(ctx, `/logs?cursor=${logs2.body.cursor.previous}`))).toEqual([4, 3]);
+    const logs3 = await get(ctx, `/logs?cursor=${logs2.body.cursor.next}`);
+    expect(ids(logs3)).toEqual([0]);
+    expect(logs3.body.cursor.next).toBeUndefined();
+    expect(ids(await get(ctx, `/logs?cursor=${logs3.body.cursor.previous}`))).toEqual([2, 1]);
   });
 
   it("sets metadata on transactions and accounts through the log", async () => {

@@ -78,6 +78,18 @@ describe("routing errors", () => {
     const del = await call("/v1/spaces/spc_123/members", { method: "PUT" });
     expect(del.status).toBe(405);
   });
+
+  it("answer a path with a trailing slash 404, naming the route it missed (it was a 405 that allowed the very method)", async () => {
+    const { status, body } = await callJson("/v1/spaces/", { ip: nextIp() });
+    expect(status).toBe(404);
+    expectEnvelope(body, "RESOURCE_NOT_FOUND");
+    expect(body.error.message).toBe("No route for GET /v1/spaces/ (did you mean /v1/spaces?)");
+    expect((await callJson("/v1/nothing//", { ip: nextIp() })).body.error.message).toBe("No route for GET /v1/nothing//");
+    // Many slashes cost no more than a few (no regular expression reads the path's end).
+    const t0 = Date.now();
+    expect((await call(`/v1/${"/".repeat(20_000)}x`, {})).status).toBe(404);
+    expect(Date.now() - t0).toBeLessThan(2000);
+  });
 });
 
 describe("problem details", () => {

@@ -8,6 +8,49 @@ import { describe, expect, it } from "vitest";
 import { callJson, createSpace, registerUser } from "../helpers";
 
 describe("input taken as written", () => {
+  it("refuses query parameters a route does not declare, where they used to be ignored", async () => {
+    const u = await registerUser();
+    const as = { token: u.accessToken, ip: u.ip };
+    const space = await createSpace(u);
+    const ledger = `/v1/spaces/${space.id}/ledger`;
+    const tx = await callJson(`${ledger}/transactions`, { ...as, body: { postings: [{ source: "world", destination: "users:a", amount: 100, asset: "USD/2" }] } });
+    expect(tx.status).toBe(201);
+    // A revert has no preview: asked for one, it used to commit the revert for real.
+    const revert = await callJson(`${ledger}/transactions/${tx.body.data[0].txid}/revert?preview=true`, { ...as, method: "POST" });
+    expect(revert.status).toBe(422);
+    expect(revert.body.error.details).toEqual([expect.objectContaining({ field: "preview", code: "UNKNOWN_FIELD" })]);
+    expect((await callJson(`${ledger}/transactions/${tx.body.data[0].txid}`, as)).body.data.reverted).toBe(false);
+    // Nor does a misspelt one commit: `Preview` is not `preview`.
+    const cased = await callJson(`${ledger}/transactions?Preview=true`, { ...as, body: { postings: [{ source: "world", destination: "users:a", amount: 1, asset: "USD/2" }] } });
+    expect(cased.status).toBe(422);
+    expect((await callJson(`${ledger}/stats`, as)).body.data.transactions).toBe(1);
+    // Seed 004's snake_case names and filters this API does not have: refused, not answered unfiltered.
+    for (const path of [`${ledger}/transactions?page_size=3`, `${ledger}/logs?startTime=2030-01-01T00:00:00Z`, `${ledger}/accounts?balance=100`, `/v1/spaces?foo=1`]) {
+      const r = await callJson(path, as);
+      expect(r.status, path).toBe(422);
+      expect(r.body.error.details[0].code, path).toBe("UNKNOWN_FIELD");
+    }
+    // What the routes declare still works, metadata filters included; a stranger is told only that it must sign in.
+    expect((await callJson(`${ledger}/transactions?pageSize=2&metadata[k]=v`, as)).status).toBe(200);
+    expect((await callJson(`${ledger}/accounts?metadata[k]=v`, as)).status).toBe(200);
+    expect((await callJson(`/v1/transactions?spaceId=${space.id}&limit=5`, as)).status).toBe(200);
+    expect((await callJson(`/v1/spaces?foo=1`, { ip: u.ip })).status).toBe(401);
+    // A range that ends before it starts is refused, not answered with an empty list.
+    for (const path of [`/v1/transactions?spaceId=${space.id}&startDate=2026-12-01&endDate=2026-11-01`, `/v1/spaces/${space.id}/rates?from=2026-12-31&to=2026-01-01`]) {
+      const r = await callJson(path, as);
+      expect(r.status, path).toBe(422);
+      expect(r.body.error.details[0].code, path).toBe("INVALID_RANGE");
+    }
+    expect((await callJson(`/v1/transactions?spaceId=${space.id}&startDate=2026-11-01&endDate=2026-11-01`, as)).status).toBe(200);
+    // A ledger timestamp finer than the millisecond would be cut: refused. A minor-unit string is digits without leading zeros.
+    const post = (body: object) => callJson(`${ledger}/transactions`, { ...as, body });
+    const p = (amount: unknown, timestamp?: string) => ({ postings: [{ source: "world", destination: "users:b", amount, asset: "USD/2" }], ...(timestamp ? { timestamp } : {}) });
+    expect((await post(p(1, "2024-01-01T00:00:00.123456789Z"))).status).toBe(422);
+    expect((await post(p(1, "2024-01-01T00:00:00.123000Z"))).status).toBe(201);
+    expect((await post(p("0010"))).status).toBe(422);
+    expect((await post(p("10"))).status).toBe(201);
+  });
+
   it("refuses unknown body fields, at the top and nested, where they used to be dropped", async () => {
     const u = await registerUser();
     const as = { token: u.accessToken, ip: u.ip };
@@ -71,6 +114,11 @@ describe("input taken as written", () => {
     }
     for (const timezone of ["America/Mexico_City", "UTC", "Etc/GMT+1"]) {
       expect((await callJson("/v1/spaces", { ...as, body: { name: "x", type: "personal", currency: "USD", timezone } })).status, timezone).toBe(201);
+    }
+    // Stored as the zone's canonical name, not as typed.
+    for (const [typed, canonical] of [["america/mexico_city", "America/Mexico_City"], ["US/Pacific", "America/Los_Angeles"], ["utc", "UTC"]]) {
+      const r = await callJson("/v1/spaces", { ...as, body: { name: "x", type: "personal", currency: "USD", timezone: typed } });
+      expect(r.body.timezone, typed).toBe(canonical);
     }
   });
 

@@ -93,7 +93,14 @@ export interface AccountChange {
 }
 
 export type LedgerOp =
-  | (OpBase & { kind: "commit"; txs: TxIntent[]; preview?: boolean; guard?: WriteGuard })
+  | (OpBase & {
+      kind: "commit"; txs: TxIntent[]; preview?: boolean; guard?: WriteGuard;
+      /**
+       * A failure's fields are named as the ledger API's body names them: `timestamp` (not a Dhanam write's
+       * `date`), and `transactions.<i>.` before each when the op holds more than one transaction (a batch).
+       */
+      ledgerFields?: boolean;
+    })
   /**
    * `atEffectiveDate`: the compensating transaction takes the original's date (a void), not now.
    * `then`: transactions committed after the compensating one in the same batch (a restatement: the old

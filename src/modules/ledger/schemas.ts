@@ -1,8 +1,10 @@
 import { queryInt } from "../../lib/query-int";
 import { z } from "@hono/zod-openapi";
+import { Instant } from "../../lib/dates";
 import { ASSET_PATTERN, MAX_MINOR } from "../../lib/money";
 import { ADDRESS_PATTERN, AddressFilterError, compileAddressFilter } from "./addresses";
 import { MAX_METADATA_KEYS } from "./types";
+import { withMetadataFilters } from "../../middleware/strict-query";
 
 export const Address = z.string().max(700).regex(ADDRESS_PATTERN, { message: "Must be segments of letters, digits or _ separated by ':'" })
   .openapi({ example: "accounts:acc_01hx" });
@@ -10,7 +12,7 @@ export const Asset = z.string().max(24).regex(ASSET_PATTERN, { message: "Must lo
 
 /** Integer minor units as a JSON integer or a string of digits; never negative. */
 export const MinorAmount = z
-  .union([z.number().int(), z.string().regex(/^\d{1,16}$/, { message: "Must be a string of digits" })])
+  .union([z.number().int(), z.string().regex(/^(?:0|[1-9]\d{0,15})$/, { message: "Must be a string of digits, without leading zeros" })])
   .transform((v) => Number(v))
   .pipe(z.number().int().min(0, { message: "Must not be negative" }).max(MAX_MINOR, { message: "Too large" }))
   .openapi({ type: "integer", example: 2550 });
@@ -34,7 +36,7 @@ export const TransactionBody = z
     postings: z.array(PostingSchema).min(1, { message: "At least one posting is required" }).max(500),
     reference: z.string().min(1).max(128).optional(),
     metadata: MetadataSchema.optional(),
-    timestamp: z.iso.datetime({ offset: true }).optional().openapi({ example: "2024-01-01T12:00:00Z" }),
+    timestamp: Instant.optional().openapi({ example: "2024-01-01T12:00:00Z" }),
   })
   .strict()
   .openapi("TransactionRequest");
@@ -141,22 +143,26 @@ export const MAX_METADATA_FILTERS = 10;
 /** `metadata[key]=value` filters, as read from the query string by `metadataFilters`. */
 const MetadataFilters = z.array(z.tuple([z.string().regex(METADATA_KEY), z.string().max(2048)])).max(MAX_METADATA_FILTERS);
 
-export const ListTransactionsQuery = z.object({
+export const ListTransactionsQuery = withMetadataFilters(z.object({
   pageSize,
   cursor,
+  after: queryInt(0, Number.MAX_SAFE_INTEGER).optional()
+    .openapi({ description: "Seed 004's start: the transactions after this txid in the list's (descending) order, i.e. with a lower txid" }),
   account: AddressFilterText.optional(),
   source: AddressFilterText.optional(),
   destination: AddressFilterText.optional(),
   reference: z.string().max(128).optional(),
-  startTime: z.iso.datetime({ offset: true }).optional(),
-  endTime: z.iso.datetime({ offset: true }).optional(),
-});
+  startTime: Instant.optional(),
+  endTime: Instant.optional(),
+}));
 
-export const ListAccountsQuery = z.object({
+export const ListAccountsQuery = withMetadataFilters(z.object({
   pageSize,
   cursor,
+  after: Address.optional()
+    .openapi({ description: "Seed 004's start: the accounts after this address in the list's (descending) order" }),
   address: AddressFilterText.optional(),
-});
+}));
 
 export const BalancesQuery = z.object({ address: AddressFilterText.optional() });
 export const ListLogsQuery = z.object({ pageSize, cursor });
@@ -182,14 +188,18 @@ export const TxCursorPayload = z
 export type TxCursor = z.output<typeof TxCursorPayload>;
 export type TxFilters = TxCursor["f"];
 
+/** A page of addresses strictly below `below` (the list's descending order), or strictly above `above` (a previous page). */
 export const AccountCursorPayload = z.strictObject({
   f: z.strictObject({ address: AddressFilterText.optional(), metadata: MetadataFilters.optional() }),
-  after: z.string().regex(ADDRESS_PATTERN).optional(),
+  below: z.string().regex(ADDRESS_PATTERN).optional(),
+  above: z.string().regex(ADDRESS_PATTERN).optional(),
   n: CursorPageSize,
-});
+}).refine((c) => c.below === undefined || c.above === undefined);
 export type AccountCursor = z.output<typeof AccountCursorPayload>;
 
-export const LogCursorPayload = z.strictObject({ before: Seq, n: CursorPageSize });
+/** A page of log ids strictly below `before` (newest first), or strictly above `after` (a previous page). */
+export const LogCursorPayload = z.strictObject({ before: Seq.optional(), after: Seq.optional(), n: CursorPageSize })
+  .refine((c) => c.before === undefined || c.after === undefined);
 export type LogCursor = z.output<typeof LogCursorPayload>;
 
 export const PreviewQuery = z.object({

@@ -21,6 +21,7 @@ import {
   type AccountCursor,
   AccountCursorPayload,
   DEFAULT_PAGE_SIZE,
+  type LogCursor,
   LogCursorPayload,
   MAX_METADATA_FILTERS,
   METADATA_KEY,
@@ -78,6 +79,7 @@ export async function createTransactions(
     txs: txs.map(toIntent),
     preview: opts.preview,
     idempotency: opts.idempotency,
+    ledgerFields: true,
   });
   return { transactions: transactions.map(presentTx), replayed };
 }
@@ -166,7 +168,7 @@ export function metadataFilters(url: string): [string, string][] {
  * so one sent with different ones is refused (422) rather than answered with a page of another query. The
  * same ones again (a client that adds the cursor to its first URL) are fine.
  */
-function sameQuery<C extends { n: number; f?: object }>(c: C, given: object, pageSize: number | undefined): C {
+function sameQuery<C extends { n: number; f?: object }>(c: C, given: object, pageSize: number | undefined, start: Record<string, unknown> = {}): C {
   const carried = (c.f ?? {}) as Record<string, unknown>;
   // Metadata filters in any order are the same filters.
   const same = (v: unknown) => canonicalJson(Array.isArray(v) ? [...v].map((x) => canonicalJson(x)).sort() : v ?? null);
@@ -174,6 +176,8 @@ function sameQuery<C extends { n: number; f?: object }>(c: C, given: object, pag
     .filter(([k, v]) => v !== undefined && !(Array.isArray(v) && v.length === 0) && same(v) !== same(carried[k]))
     .map(([k]) => k);
   if (pageSize !== undefined && pageSize !== c.n) conflicts.push("pageSize");
+  // Where a page starts is the cursor's to say: a start sent with it (seed 004's `after`) is a second answer.
+  for (const [k, v] of Object.entries(start)) if (v !== undefined) conflicts.push(k);
   if (conflicts.length > 0) {
     throw validationFailed(conflicts.map((field) => ({
       field, message: "Differs from the query the cursor pages; send the cursor alone, or with the same filters and page size", code: "CURSOR_CONFLICT",
@@ -211,7 +215,7 @@ export async function listTransactions(
   svc: Services,
   auth: AuthContext,
   spaceId: string,
-  query: TxFilters & { pageSize?: number; cursor?: string },
+  query: TxFilters & { pageSize?: number; cursor?: string; after?: number },
 ): Promise<CursorPage<ReturnType<typeof presentTx>>> {
   const scope = cursorScope(svc, spaceId, "ledger.transactions");
   // The session, the membership and the page in one round trip; the page is built first, from the request alone.
@@ -244,10 +248,10 @@ export async function listTransactions(
  * A ledger transaction page from the request: its cursor, whether it pages forward, and its SQL for the
  * space as readSpace names it. Cursor and filters are checked here (a refusal throws), before any read.
  */
-async function txPageQuery(scope: CursorScope, query: TxFilters & { pageSize?: number; cursor?: string }) {
+async function txPageQuery(scope: CursorScope, query: TxFilters & { pageSize?: number; cursor?: string; after?: number }) {
   const c: TxCursor = query.cursor
-    ? sameQuery(await openCursor(scope, query.cursor, TxCursorPayload), txFiltersOf(query), query.pageSize)
-    : { f: txFiltersOf(query), n: query.pageSize ?? DEFAULT_PAGE_SIZE };
+    ? sameQuery(await openCursor(scope, query.cursor, TxCursorPayload), txFiltersOf(query), query.pageSize, { after: query.after })
+    : { f: txFiltersOf(query), n: query.pageSize ?? DEFAULT_PAGE_SIZE, ...(query.after !== undefined ? { before: query.after } : {}) };
   const f = c.f;
   const account = f.account ? addressFilterSql(filterOf(f.account, "account"), "e.address") : undefined;
   const sides = (["source", "destination"] as const).flatMap((side) => {
@@ -333,23 +337,26 @@ export async function listAccounts(
   svc: Services,
   auth: AuthContext,
   spaceId: string,
-  query: { address?: string; metadata?: [string, string][]; pageSize?: number; cursor?: string },
+  query: { address?: string; metadata?: [string, string][]; pageSize?: number; cursor?: string; after?: string },
 ): Promise<CursorPage<ReturnType<typeof presentAccount>>> {
   const db = svc.env.DB;
   const scope = cursorScope(svc, spaceId, "ledger.accounts");
   const { c, filter } = await builtForMember(svc, auth, spaceId, async () => {
     const c: AccountCursor = query.cursor
-      ? sameQuery(await openCursor(scope, query.cursor, AccountCursorPayload), { address: query.address, metadata: query.metadata }, query.pageSize)
-      : { f: { address: query.address, metadata: query.metadata }, n: query.pageSize ?? DEFAULT_PAGE_SIZE };
+      ? sameQuery(await openCursor(scope, query.cursor, AccountCursorPayload), { address: query.address, metadata: query.metadata }, query.pageSize, { after: query.after })
+      : { f: { address: query.address, metadata: query.metadata }, n: query.pageSize ?? DEFAULT_PAGE_SIZE, ...(query.after !== undefined ? { below: query.after } : {}) };
     return { c, filter: c.f.address ? addressFilterSql(filterOf(c.f.address, "address"), "address") : undefined };
   });
+  // Sorted by address, descending (seed 004); a previous page reads upward from its first address, then turns.
+  const ascending = c.above !== undefined;
   const { results: [found, volumes] } = await readSpace(svc, auth, spaceId, "viewer", (space) => {
     const where = [`space_id = ${space.sql}`];
     const params: SqlValue[] = [...space.params];
     if (filter) (where.push(filter.sql), params.push(...filter.params));
     for (const [k, v] of c.f.metadata ?? []) (where.push("json_extract(metadata, ?) = ?"), params.push(`$."${k}"`, v));
-    if (c.after !== undefined) (where.push("address > ?"), params.push(c.after));
-    const page = `SELECT address, metadata FROM ledger_accounts WHERE ${where.join(" AND ")} ORDER BY address LIMIT ?`;
+    if (c.below !== undefined) (where.push("address < ?"), params.push(c.below));
+    if (c.above !== undefined) (where.push("address > ?"), params.push(c.above));
+    const page = `SELECT address, metadata FROM ledger_accounts WHERE ${where.join(" AND ")} ORDER BY address ${ascending ? "ASC" : "DESC"} LIMIT ?`;
     bound([...params, c.n + 1]);
     return [
       db.prepare(page).bind(...params, c.n + 1),
@@ -360,12 +367,17 @@ export async function listAccounts(
   const rows = found!.results as AccountRow[];
   const more = rows.length > c.n;
   const page = rows.slice(0, c.n);
+  if (ascending) page.reverse();
   const vols = volumesByAddress(volumes!);
+  const first = page[0]?.address;
   const last = page[page.length - 1]?.address;
+  const hasLower = ascending ? true : more;
+  const hasHigher = ascending ? more : c.below !== undefined;
   return {
     pageSize: c.n,
-    hasMore: more,
-    next: more && last ? await signCursor(scope, { f: c.f, after: last, n: c.n }) : undefined,
+    hasMore: hasLower && page.length > 0,
+    next: hasLower && last !== undefined ? await signCursor(scope, { f: c.f, below: last, n: c.n }) : undefined,
+    previous: hasHigher && first !== undefined ? await signCursor(scope, { f: c.f, above: first, n: c.n }) : undefined,
     data: page.map((r) => presentAccount(r, vols.get(r.address))),
   };
 }
@@ -396,21 +408,28 @@ const logOfRow = (r: LogRow) => ({ id: r.id, type: r.type, data: JSON.parse(r.da
 /** A page of the log, newest first, with the session and role in one round trip. */
 export async function listLogs(svc: Services, auth: AuthContext, spaceId: string, query: { pageSize?: number; cursor?: string }) {
   const scope = cursorScope(svc, spaceId, "ledger.logs");
-  const c = await builtForMember(svc, auth, spaceId, async () =>
+  const c: LogCursor = await builtForMember(svc, auth, spaceId, async () =>
     query.cursor
       ? sameQuery(await openCursor(scope, query.cursor, LogCursorPayload), {}, query.pageSize)
-      : { before: Number.MAX_SAFE_INTEGER, n: query.pageSize ?? DEFAULT_PAGE_SIZE });
+      : { n: query.pageSize ?? DEFAULT_PAGE_SIZE });
+  // Newest first; a previous page reads upward from its first id, then turns.
+  const ascending = c.after !== undefined;
   const { results: [res] } = await readSpace(svc, auth, spaceId, "viewer", (space) => [
-    svc.env.DB.prepare(`SELECT id, type, data, date, hash FROM ledger_logs WHERE space_id = ${space.sql} AND id < ? ORDER BY id DESC LIMIT ?`)
-      .bind(...space.params, c.before, c.n + 1),
+    svc.env.DB.prepare(
+      `SELECT id, type, data, date, hash FROM ledger_logs WHERE space_id = ${space.sql} AND id ${ascending ? ">" : "<"} ? ORDER BY id ${ascending ? "ASC" : "DESC"} LIMIT ?`,
+    ).bind(...space.params, ascending ? c.after! : (c.before ?? Number.MAX_SAFE_INTEGER), c.n + 1),
   ]);
   const rows = res!.results as LogRow[];
   const more = rows.length > c.n;
   const page = rows.slice(0, c.n);
+  if (ascending) page.reverse();
+  const hasOlder = ascending ? true : more;
+  const hasNewer = ascending ? more : c.before !== undefined;
   return {
     pageSize: c.n,
-    hasMore: more,
-    next: more ? await signCursor(scope, { before: page[page.length - 1]!.id, n: c.n }) : undefined,
+    hasMore: hasOlder && page.length > 0,
+    next: hasOlder && page.length > 0 ? await signCursor(scope, { before: page[page.length - 1]!.id, n: c.n }) : undefined,
+    previous: hasNewer && page.length > 0 ? await signCursor(scope, { after: page[0]!.id, n: c.n }) : undefined,
     data: page.map(logOfRow),
   };
 }

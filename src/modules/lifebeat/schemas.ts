@@ -1,5 +1,6 @@
 import { queryInt } from "../../lib/query-int";
 import { z } from "@hono/zod-openapi";
+import { Instant } from "../../lib/dates";
 
 export const INTERVALS = ["weekly", "biweekly", "monthly"] as const;
 export type Interval = (typeof INTERVALS)[number];
@@ -148,7 +149,7 @@ export const EmergencyAccessBody = z
     householdId: Id,
     executorId: Id.optional().openapi({ description: "Defaults to the configured executor" }),
     accessLevel: z.literal("read-only").default("read-only"),
-    expiresAt: z.iso.datetime({ offset: true }).openapi({ example: "2030-02-15T00:00:00Z" }),
+    expiresAt: Instant.openapi({ example: "2030-02-15T00:00:00Z" }),
   })
   .strict()
   .openapi("EmergencyAccessRequest");

@@ -1,3 +1,4 @@
+import { orderedRange } from "../../lib/dates";
 import { z } from "@hono/zod-openapi";
 import { CURRENCIES } from "../../lib/money";
 
@@ -40,7 +41,7 @@ export const ConversionSchema = z
   .openapi("Conversion");
 
 export const SpaceParam = z.object({ spaceId: z.string().min(1).max(64).openapi({ param: { name: "spaceId", in: "path" } }) });
-export const SpaceRatesQuery = z.object({ from: z.iso.date().optional(), to: z.iso.date().optional() });
+export const SpaceRatesQuery = z.object({ from: z.iso.date().optional(), to: z.iso.date().optional() }).superRefine(orderedRange("from", "to"));
 
 export const SpaceRatesSchema = z
   .object({
