@@ -64,6 +64,19 @@ describe("the URL rules", () => {
     }
     const sandbox = { ...production, PROVIDER_MODE: "sandbox" } as Env;
     expect(webhookUrlProblem(sandbox, `${env.SANDBOX_ORIGIN}/sandbox/webhook-receiver/x`)).toBeNull();
+    // The sandbox origin serves the whole app in-process: only its receiver may be subscribed.
+    for (const path of ["/v1/auth/register", "/v1/providers/plaid/webhook", "/sandbox/plaid/item/get"]) {
+      expect(webhookUrlProblem(sandbox, `${env.SANDBOX_ORIGIN}${path}`), path).toMatch(/Only \/sandbox\/webhook-receiver\//);
+    }
+  });
+
+  it("are stored as they are called: a URL's canonical form, not its spelling", async () => {
+    const { owner, spaceId } = await adminSpace();
+    const r = await callJson("/v1/webhooks", { ...as(owner), body: { spaceId, url: "http://LOCALHOST:9877/Hook", events: ["transaction.created"] } });
+    expect(r.status).toBe(201);
+    expect(r.body.url).toBe("http://localhost:9877/Hook");
+    const patched = await callJson(`/v1/webhooks/${r.body.id}`, { ...as(owner), method: "PATCH", body: { url: "http://127.0.0.1:9877" } });
+    expect(patched.body.url).toBe("http://127.0.0.1:9877/");
   });
 
   it("are applied at creation through the API (the tests run with ENVIRONMENT=development)", async () => {

@@ -245,7 +245,7 @@ export async function createManualAccount(
       description: "Opening balance", date: openedAt, type: "other" as const, subtype: "opening_balance", status: "posted" as const,
       createdAt: now, updatedAt: now,
     };
-    events.push(transactionCreatedEvent(openingRow, null, now));
+    events.push(transactionCreatedEvent(openingRow, null, space.timezone, now));
     effects.push({ kind: "insertTransaction", txIndex: 0, row: openingRow }, { kind: "insertEvent", row: events[0]!, onlyIfSubscribed: true });
   }
   const { replayed, returns, reads } = await runLedger(svc, {

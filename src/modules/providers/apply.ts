@@ -286,7 +286,7 @@ export async function applyChanges(
       };
     });
     phase("planMs");
-    const committedList = await commitPlanned(svc, conn, planned, stats);
+    const committedList = await commitPlanned(svc, conn, planned, stats, tz);
     phase("commitMs");
     createdIds.push(...committedList);
   }
@@ -497,7 +497,7 @@ async function reconcile(
         location: null, counterpartyAccountId: null, trade: null, providerTransactionId: pid, createdAt: now, updatedAt: now,
       },
     };
-    const done = await commitPlanned(svc, conn, [planned], stats, false);
+    const done = await commitPlanned(svc, conn, [planned], stats, null);
     if (done.length) {
       rows.push({ ...primary, id, pid, amount: diff });
       stats.corrections++;
@@ -507,8 +507,12 @@ async function reconcile(
   return changed;
 }
 
-/** Posts planned rows in chunks; a chunk refused for a reference already used is retried row by row. Returns the ids committed. */
-async function commitPlanned(svc: Services, conn: ConnectionRow, planned: Planned[], stats: SyncStats, countCreated = true): Promise<string[]> {
+/**
+ * Posts planned rows in chunks; a chunk refused for a reference already used is retried row by row. Returns the ids
+ * committed. New rows are announced, their dates in the space's zone `announceIn`; corrections (null) are not.
+ */
+async function commitPlanned(svc: Services, conn: ConnectionRow, planned: Planned[], stats: SyncStats, announceIn: string | null): Promise<string[]> {
+  const countCreated = announceIn !== null;
   const done: string[] = [];
   const announced: OutboxRow[] = [];
   const commit = async (chunk: Planned[]) => {
@@ -519,7 +523,7 @@ async function commitPlanned(svc: Services, conn: ConnectionRow, planned: Planne
     const effects: SideEffect[] = chunk.map((p, i) => ({ kind: "insertTransaction", txIndex: i, row: p.row }));
     // New transactions are announced in the same batch (corrections are not new transactions).
     const eventIds = countCreated ? newIds("evt", chunk.length, svc.clock.now()) : [];
-    const events = countCreated ? chunk.map((p, i) => createdEvent(conn, p.row, p.row.createdAt, eventIds[i]!)) : [];
+    const events = announceIn !== null ? chunk.map((p, i) => createdEvent(conn, p.row, announceIn, p.row.createdAt, eventIds[i]!)) : [];
     for (const row of events) effects.push({ kind: "insertEvent", row });
     const flags = chunk.filter((p) => p.reviewCandidates?.length);
     for (const p of flags) {
@@ -604,7 +608,7 @@ async function commitTrades(
     // Each leg's Dhanam transaction (the trade and its fee) is announced in the same batch, like synced cash rows.
     const rows = effects.flatMap((e) => (e.kind === "insertTransaction" ? [e.row] : []));
     const eventIds = newIds("evt", rows.length, svc.clock.now());
-    const events = rows.map((row, i) => createdEvent(conn, row, row.createdAt, eventIds[i]!));
+    const events = rows.map((row, i) => createdEvent(conn, row, tz, row.createdAt, eventIds[i]!));
     for (const row of events) effects.push({ kind: "insertEvent", row });
     await runLedger(svc, { kind: "commit", spaceId: conn.space_id, txs, effects });
     announced.push(...events);
@@ -630,8 +634,8 @@ async function commitTrades(
 }
 
 /** The `transaction.created` event of a synced row, for the ledger batch that posts it (webhooks/transaction-events.ts). */
-const createdEvent = (conn: ConnectionRow, row: Planned["row"], now: number, id: string): OutboxRow =>
-  transactionCreatedEvent(row, { provider: conn.provider, connectionId: conn.id }, now, id);
+const createdEvent = (conn: ConnectionRow, row: Planned["row"], tz: string, now: number, id: string): OutboxRow =>
+  transactionCreatedEvent(row, { provider: conn.provider, connectionId: conn.id }, tz, now, id);
 
 /**
  * A person's answer to an ambiguous match (review flag): the posted transaction supersedes the chosen

@@ -155,6 +155,11 @@ export async function deleteSpace(svc: Services, auth: AuthContext, spaceId: str
   await db.batch([
     db.prepare("UPDATE spaces SET deleted_at = ?, updated_at = ? WHERE id = ?").bind(now, now, spaceId),
     db.prepare("DELETE FROM space_members WHERE space_id = ?").bind(spaceId),
+    // Its webhooks' pending deliveries are cancelled with it (a delivery's own attempt checks too, for one queued meanwhile).
+    db.prepare(
+      `UPDATE webhook_deliveries SET status = 'cancelled', last_error = 'Space deleted', next_attempt_at = NULL
+        WHERE subscription_id IN (SELECT id FROM webhook_subscriptions WHERE space_id = ?) AND status = 'pending'`,
+    ).bind(spaceId),
     ...documents.statements,
   ]);
   await documents.deleteFiles();

@@ -221,9 +221,9 @@ function rowOf(svc: Services, input: CreateTransactionInput, accountId: string, 
  * when the space has a subscriber: transaction-events.ts); whether the event was stored, and the budgets
  * its category feeds, are read in the same batch, in that order.
  */
-function commitOf(input: CreateTransactionInput, row: Omit<TransactionRow, "ledgerSeq">, postings: Posting[], idempotency: Idempotency | undefined) {
+function commitOf(input: CreateTransactionInput, row: Omit<TransactionRow, "ledgerSeq">, postings: Posting[], idempotency: Idempotency | undefined, timezone: string) {
   const watching = watchingBudgetsRead(input.spaceId, [row.categoryId]);
-  const event = transactionCreatedEvent(row, null, row.createdAt);
+  const event = transactionCreatedEvent(row, null, timezone, row.createdAt);
   return {
     kind: "commit" as const,
     spaceId: input.spaceId,
@@ -270,7 +270,7 @@ export async function createTransaction(svc: Services, auth: AuthContext, input:
     ? draftTrade(input as CreateTransactionInput & { trade: TradeTerms }, account)
     : draftCashflow(input, account.id, currency, category, choosing ? categorizerFrom(extra) : null);
   const row = rowOf(svc, input, account.id, currency, date, draft, category);
-  const { event, ...op } = commitOf(input, row, draft.postings, idempotency);
+  const { event, ...op } = commitOf(input, row, draft.postings, idempotency, timezone);
   const { returns, replayed, transactions: committed, reads } = await runLedger(svc, op);
   // A replay shows the first request's transaction as it is now.
   if (replayed) return { transaction: await getTransactionRow(svc, returns.transactionId as string), replayed };
@@ -321,7 +321,7 @@ async function createRemembered(
   }
   const who = { userId: auth.userId, sessionId: auth.sessionId, accountId: input.accountId, facts };
   const guarded: GuardedWrite = chooser ? { ...who, categoryId: row.categoryId, chosenAt: chooser.version } : { ...who, categoryId: input.categoryId! };
-  const { event, ...op } = commitOf(input, row, draft.postings, idempotency);
+  const { event, ...op } = commitOf(input, row, draft.postings, idempotency, facts.timezone);
   const answer = await runGuardedLedger(svc, { ...op, guard: writeGuard(svc, guarded), readAfter: [guardedWriteRead(guarded), ...op.readAfter] });
   if (!answer) return NOT_COMMITTED;
   const [names, stored, watching] = answer.reads ?? [];
@@ -383,7 +383,7 @@ export async function createTransfer(
   const outRow = { ...base, id: outId, accountId: from.id, amount: -amount, subtype: "transfer_out", counterpartyAccountId: to.id };
   const inRow = { ...base, id: inId, accountId: to.id, amount, subtype: "transfer_in", counterpartyAccountId: from.id };
   // Each leg is a transaction a subscriber hears of (transaction-events.ts).
-  const events = [outRow, inRow].map((r) => transactionCreatedEvent(r, null, now));
+  const events = [outRow, inRow].map((r) => transactionCreatedEvent(r, null, membership.space.timezone, now));
   const { returns, replayed, transactions: committed, reads } = await runLedger(svc, {
     kind: "commit",
     spaceId: input.spaceId,

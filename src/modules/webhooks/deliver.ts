@@ -111,16 +111,20 @@ interface DeliveryContext {
   url: string;
   secret_enc: string;
   enabled: number;
+  /** 1 when the delivery's space was deleted since. */
+  space_gone: number;
   payload: string;
   event_created_at: number;
 }
 
 const LOAD_DELIVERY = `
   SELECT d.id, d.subscription_id, d.space_id, d.event_id, d.event_type, d.status, d.attempts, d.next_attempt_at, d.claimed_until,
-         w.url, w.secret_enc, w.enabled, e.payload, e.created_at AS event_created_at
+         w.url, w.secret_enc, w.enabled, e.payload, e.created_at AS event_created_at,
+         s.id IS NULL OR s.deleted_at IS NOT NULL AS space_gone
     FROM webhook_deliveries d
     JOIN webhook_subscriptions w ON w.id = d.subscription_id
     JOIN event_outbox e ON e.id = d.event_id
+    LEFT JOIN spaces s ON s.id = d.space_id
    WHERE d.id = ?`;
 
 export type AttemptOutcome =
@@ -142,10 +146,12 @@ export async function deliverAttempt(svc: Services, deliveryId: string, attempt:
   if (!d) return { outcome: "gone" };
   // A copy of a message for an attempt already made (queues deliver at least once).
   if (d.status !== "pending" || d.attempts !== attempt) return { outcome: "stale" };
-  if (!d.enabled) {
+  // Nothing of a deleted space leaves the server, not even a retry of what was queued before (its owner could no
+  // longer see or switch off the subscription).
+  if (!d.enabled || d.space_gone) {
     await db
-      .prepare("UPDATE webhook_deliveries SET status = 'cancelled', last_error = 'Subscription disabled', next_attempt_at = NULL WHERE id = ? AND status = 'pending'")
-      .bind(d.id)
+      .prepare("UPDATE webhook_deliveries SET status = 'cancelled', last_error = ?, next_attempt_at = NULL WHERE id = ? AND status = 'pending'")
+      .bind(d.space_gone ? "Space deleted" : "Subscription disabled", d.id)
       .run();
     return { outcome: "cancelled" };
   }

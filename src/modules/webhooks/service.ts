@@ -68,6 +68,9 @@ function checkUrl(svc: Services, url: string) {
   if (problem) throw validationFailed([{ field: "url", message: problem, code: "URL_NOT_ALLOWED" }]);
 }
 
+/** A checked URL as it is called: what is stored and shown is what receives (no tab or upper-case host kept as typed). */
+const canonicalUrl = (url: string) => new URL(url).href;
+
 const uniqueEvents = (events: string[]) => JSON.stringify([...new Set(events)]);
 
 export async function createWebhook(
@@ -89,7 +92,7 @@ export async function createWebhook(
   const secret = `whsec_${randomToken(32)}`;
   const enabled = input.enabled ?? true;
   const row: SubscriptionRow = {
-    id: newId("whk", now), spaceId: input.spaceId, url: input.url, events: uniqueEvents(input.events), description: input.description ?? null,
+    id: newId("whk", now), spaceId: input.spaceId, url: canonicalUrl(input.url), events: uniqueEvents(input.events), description: input.description ?? null,
     secretEnc: await encryptSecret(secret, svc.env.ENCRYPTION_KEY), enabled, consecutiveFailures: 0,
     disabledReason: enabled ? null : "manual", disabledAt: enabled ? null : now, lastSuccessAt: null, lastFailureAt: null,
     createdBy: auth.userId, createdAt: now, updatedAt: now,
@@ -150,7 +153,7 @@ export async function updateWebhook(
   const now = svc.clock.now();
   const updated: SubscriptionRow = {
     ...row,
-    url: patch.url ?? row.url,
+    url: patch.url !== undefined ? canonicalUrl(patch.url) : row.url,
     events: patch.events ? uniqueEvents(patch.events) : row.events,
     description: patch.description === undefined ? row.description : patch.description,
     updatedAt: now,

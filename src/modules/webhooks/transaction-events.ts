@@ -13,6 +13,7 @@ import type { Services } from "../../env";
 import { logError } from "../../lib/log";
 import { type Currency, CURRENCY_SCALES, formatMinor, toMajorNumber } from "../../lib/money";
 import { sendAll } from "../../lib/queues";
+import { isoInZone } from "../../lib/zoned-time";
 import { IN_JSON_LIST, jsonList } from "../../lib/sql";
 import type { PostCommitRead } from "../ledger/operations";
 import { FANOUT_JOB } from "./events";
@@ -24,15 +25,15 @@ type AnnouncedRow = Omit<typeof transactions.$inferInsert, "ledgerSeq">;
 /** Where a transaction came from: a provider connection's sync, or (null) the API. */
 type Origin = { provider: string; connectionId: string } | null;
 
-/** The `transaction.created` outbox row of `row`. */
-export function transactionCreatedEvent(row: AnnouncedRow, origin: Origin, now: number, id?: string): OutboxRow {
+/** The `transaction.created` outbox row of `row`, its date shown in the space's zone `tz` as the API shows it. */
+export function transactionCreatedEvent(row: AnnouncedRow, origin: Origin, tz: string, now: number, id?: string): OutboxRow {
   const scale = CURRENCY_SCALES[row.currency as Currency];
   return outboxRow(
     {
       spaceId: row.spaceId, type: "transaction.created", dedupeKey: `transaction.created:${row.id}`,
       payload: {
         transactionId: row.id, spaceId: row.spaceId, accountId: row.accountId, amount: toMajorNumber(row.amount!, scale), amountDecimal: formatMinor(row.amount!, scale),
-        currency: row.currency, description: row.description, merchantName: row.merchantName ?? null, status: row.status, date: new Date(row.date!).toISOString(),
+        currency: row.currency, description: row.description, merchantName: row.merchantName ?? null, status: row.status, date: isoInZone(row.date!, tz),
         categoryId: row.categoryId ?? null, provider: origin?.provider ?? null, connectionId: origin?.connectionId ?? null,
       },
     },

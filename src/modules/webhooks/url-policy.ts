@@ -102,6 +102,9 @@ export function blockedHost(hostname: string): string | null {
   return null;
 }
 
+/** The sandbox's own webhook receiver (src/sandbox/webhook-receiver.ts). */
+const SANDBOX_RECEIVER_PATH = "/sandbox/webhook-receiver/";
+
 /** Why `raw` may not receive webhooks in this environment, or null if it may. */
 export function webhookUrlProblem(env: Env, raw: string): string | null {
   if (raw.length > MAX_URL_LENGTH) return `URL is longer than ${MAX_URL_LENGTH} characters`;
@@ -113,8 +116,9 @@ export function webhookUrlProblem(env: Env, raw: string): string | null {
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") return "URL must use https";
   if (url.username || url.password) return "URL must not contain credentials";
-  // The sandbox receiver is answered in-process (lib/outbound.ts); only in sandbox mode.
-  if (isSandboxUrl(env, url.href)) return null;
+  // The sandbox receiver is answered in-process (lib/outbound.ts); only in sandbox mode, and only the receiver:
+  // the sandbox origin serves the whole app in-process too, whose routes a subscription must not call.
+  if (isSandboxUrl(env, url.href)) return url.pathname.startsWith(SANDBOX_RECEIVER_PATH) ? null : `Only ${SANDBOX_RECEIVER_PATH}<inbox> receives webhooks on the sandbox origin`;
   if (env.ENVIRONMENT === "development" && DEV_HOSTS.has(url.hostname)) return null;
   if (url.protocol !== "https:") return "URL must use https";
   return blockedHost(url.hostname);
