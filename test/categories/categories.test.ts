@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { callJson, createSpace, registerUser, type TestUser } from "../helpers";
 import { createAccount } from "../accounts/helpers";
+import { compileSafeRegex } from "../../src/lib/safe-regex";
+import { MAX_SPACE_REGEX_STATES } from "../../src/modules/categories/service";
 
 const api = (u: TestUser) => ({
   get: (path: string) => callJson(path, { token: u.accessToken, ip: u.ip }),
@@ -119,6 +121,24 @@ describe("rules", () => {
     expect((await a.get(`/v1/transactions/${manual.body.id}`)).body.category.id).toBe(mine.id);
   });
 
+  it("apply on demand to cash flows only, as on arrival, and a dry run says how many they would change", async () => {
+    const { a, spaceId, acc } = await setup();
+    const savings = (await a.post("/v1/accounts", { spaceId, name: "Savings", type: "savings", currency: "USD", openingBalance: 100 })).body;
+    const transfer = await a.post("/v1/transactions/transfer", { spaceId, fromAccountId: acc.id, toAccountId: savings.id, amount: 5, date: "2026-12-04", description: "Uber reimbursement to savings" });
+    expect(transfer.status).toBe(201);
+    const travel = await category(a, spaceId, "Rides", [{ condition: "description_contains", value: "uber", priority: 5 }]);
+    await category(a, spaceId, "Misc", [{ condition: "description_contains", value: "opening", priority: 1 }]);
+    for (let i = 0; i < 3; i++) await spend(a, spaceId, acc.id, { description: `Uber trip ${i}`, categoryId: undefined });
+    // The three trips were filed on arrival; a transfer's legs and the accounts' opening balances never are.
+    const dry = await a.post("/v1/categories/apply-rules", { spaceId, dryRun: true });
+    expect(dry.body).toMatchObject({ dryRun: true, updated: 0, wouldUpdate: 0, changes: [] });
+    const run = await a.post("/v1/categories/apply-rules", { spaceId, dryRun: false });
+    expect(run.body).toMatchObject({ updated: 0, wouldUpdate: 0 });
+    const legs = (await a.get(`/v1/transactions?spaceId=${spaceId}&type=transfer`)).body.transactions;
+    expect(legs.map((t: any) => t.category)).toEqual([null, null]);
+    expect((await a.get(`/v1/transactions?spaceId=${spaceId}&categoryId=${travel.id}`)).body.transactions).toHaveLength(3);
+  });
+
   it("bound or reject pathological regexes", async () => {
     const { a, spaceId, acc } = await setup();
     for (const value of ["(a)\\1", "(?=x)", "a".repeat(201), "(unclosed"]) {
@@ -132,5 +152,14 @@ describe("rules", () => {
     expect(r.status).toBe(201);
     expect(r.body.category?.id ?? null).not.toBe(evil.id);
     expect((await spend(a, spaceId, acc.id, { description: "aaaa" })).body.category.id).toBe(evil.id);
+    // What all of a space's regex rules cost each arriving transaction is bounded: past it, a rule is refused.
+    const heavy = { condition: "regex", value: ".{0,11}".repeat(9) + "zq" };
+    const fit = Math.floor((MAX_SPACE_REGEX_STATES - 100) / compileSafeRegex(heavy.value).stateCount);
+    const rules = Array.from({ length: fit }, (_, i) => ({ ...heavy, priority: i }));
+    expect((await a.post("/v1/categories", { spaceId, name: "Heavy", type: "expense", rules })).status).toBe(201);
+    const over = await a.post("/v1/categories", { spaceId, name: "Heavier", type: "expense", rules: rules.slice(0, 2) });
+    expect(over.status).toBe(422);
+    expect(over.body.error.details[0]).toMatchObject({ field: "rules", code: "TOO_BIG" });
+    expect((await a.post("/v1/categories", { spaceId, name: "Plain", type: "expense", rules: [{ condition: "merchant_contains", value: "zq" }] })).status).toBe(201);
   });
 });

@@ -50,6 +50,16 @@ describe("safe regex", () => {
     expect(m("(ab){2,3}c{5}", "xxababccccc")).toBe(true);
   });
 
+  it("never runs out of steps on a pattern it accepts: a match at the end of the longest input is found", () => {
+    // Nine `.{0,11}` are about 200 states; matching costs the most on the longest input, with the match last.
+    const p = ".{0,11}".repeat(9) + "zq";
+    expect(compileSafeRegex(p).stateCount).toBeLessThanOrEqual(240);
+    expect(m(p, "b".repeat(997) + "zq")).toBe(true);
+    expect(m(p, "b".repeat(999) + "z")).toBe(false);
+    // One that could run out (about 1,800 states: it used to miss its match past 480 characters) is refused.
+    expect(() => compileSafeRegex(".{0,99}".repeat(9) + "zq")).toThrow(/too complex/);
+  });
+
   it("rejects what it cannot run in linear time, and oversized patterns", () => {
     for (const p of ["(a)\\1", "(?=a)", "(?<!a)b", "a{1000}", "x".repeat(201), "", "(ab", "ab)", "*a", "[z-a]"]) {
       expect(() => compileSafeRegex(p), p).toThrow(RegexSyntaxError);

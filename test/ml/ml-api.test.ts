@@ -52,6 +52,50 @@ describe("corrections", () => {
   });
 });
 
+describe("what one correction teaches", () => {
+  it("files what it has evidence for, and nothing on the prior alone: not an unknown merchant, not income into an expense category", async () => {
+    const { a, spaceId, acc, cat } = await setup();
+    const write = (body: Record<string, unknown>) => a.post("/v1/transactions", { spaceId, accountId: acc.id, date: "2024-02-01", ...body });
+    const gym = await write({ amount: -9, merchantName: "Planet Fitness", description: "Monthly membership" });
+    expect((await a.post("/v1/ml/corrections", { transactionId: gym.body.id, correctedCategoryId: cat("Health"), applyToSimilar: false })).status).toBe(201);
+    // The model knows one category: its softmax says 1.0 for anything, so the prediction must rest on the transaction itself.
+    expect((await write({ amount: -9, merchantName: "PLANET FITNESS #12", description: "membership" })).body).toMatchObject({ category: { id: cat("Health") }, categorySource: "ml" });
+    for (const body of [
+      { amount: -40, merchantName: "Shell", description: "Gasoline" },
+      { amount: -1200, merchantName: "Landlord LLC", description: "December rent" },
+      { amount: 2500, merchantName: "Employer Inc", description: "Salary" },
+      { amount: -60, description: "Monthly parking" }, // one word of two in common is not enough
+    ]) {
+      const t = await write(body);
+      expect(t.body.category, JSON.stringify(body)).toBeNull();
+    }
+    const unknown = await a.post("/v1/ml/predict", { spaceId, description: "zzz qqq" });
+    expect(unknown.body).toMatchObject({ categoryId: null, confidence: 0, autoApply: false });
+    // Money in with words learned from spending: predicted, but not filed under an expense category on its own.
+    const inflow = await a.post("/v1/ml/predict", { spaceId, description: "membership", amount: 9 });
+    expect(inflow.body).toMatchObject({ categoryId: cat("Health"), autoApply: false });
+    // A refund from the very merchant is filed where its purchases are.
+    expect((await write({ amount: 9, merchantName: "Planet Fitness", description: "refund" })).body.category).toMatchObject({ id: cat("Health") });
+  });
+
+  it("moves the next prediction to the corrected category, though the old one was set by hand and never learned", async () => {
+    const { a, spaceId, acc, cat } = await setup();
+    const write = (merchantName: string, categoryId: string) =>
+      a.post("/v1/transactions", { spaceId, accountId: acc.id, date: "2024-02-01", amount: -14, description: "Burrito bowl", merchantName, categoryId });
+    const starbucks = await write("STARBUCKS #123", cat("Groceries"));
+    await a.post("/v1/ml/corrections", { transactionId: starbucks.body.id, correctedCategoryId: cat("Coffee"), applyToSimilar: false });
+    const chipotle = await write("Chipotle", cat("Travel"));
+    // Taking back Travel (never learned) used to leave it, and then Groceries, at -1 examples.
+    await a.post("/v1/ml/corrections", { transactionId: chipotle.body.id, correctedCategoryId: cat("Groceries"), applyToSimilar: false });
+    const p = await a.post("/v1/ml/predict", { spaceId, description: "Burrito bowl", merchantName: "Chipotle" });
+    expect(p.body).toMatchObject({ categoryId: cat("Groceries"), autoApply: true });
+    const counts = await env.DB.prepare("SELECT MIN(count) AS c FROM ml_token_counts WHERE space_id = ?").bind(spaceId).first<{ c: number }>();
+    expect(counts!.c).toBeGreaterThanOrEqual(0);
+    const stats = await env.DB.prepare("SELECT MIN(docs) AS d FROM ml_category_stats WHERE space_id = ?").bind(spaceId).first<{ d: number }>();
+    expect(stats!.d).toBeGreaterThanOrEqual(0);
+  });
+});
+
 describe("retraining and auto-categorization", () => {
   it("needs an admin with 2FA, runs as a queued job, and then categorizes arrivals above the threshold", async () => {
     const { u, a, spaceId, acc, cat } = await setup();

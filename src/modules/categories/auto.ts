@@ -9,7 +9,7 @@
  * whole sync.
  */
 import { type Counts, features, predict } from "../ml/model";
-import { AUTO_APPLY_CONFIDENCE } from "../ml/service";
+import { autoApplies } from "../ml/service";
 import { COUNTS_READS, countsFrom, countsReads } from "../ml/store";
 import { guardedValue, type SqlGuard } from "../../lib/sql";
 import { type CompiledRule, compileRules, firstMatch, type RuleRow, type RuleSubject } from "./rules";
@@ -19,6 +19,9 @@ export interface AutoCategory {
   source: "rule" | "ml";
   category: { id: string; name: string; color: string | null };
 }
+
+/** A category as categorizing reads it: what a response shows, and its type (the model files by direction). */
+type LiveCategory = AutoCategory["category"] & { type: string };
 
 /** The category of a transaction (its signed amount in minor units), or null to leave it for review. */
 export type Categorizer = (subject: RuleSubject, signedAmount: number) => AutoCategory | null;
@@ -42,7 +45,7 @@ export function categorizerReads(db: D1Database, spaceId: string, feats: string[
       .bind(...space.params),
     // Only the live categories a rule or the model can choose: a space's whole list is most of the bytes otherwise.
     db.prepare(
-      `SELECT id, name, color FROM categories WHERE space_id = ${space.sql}
+      `SELECT id, name, color, type FROM categories WHERE space_id = ${space.sql}
           AND (id IN (SELECT category_id FROM category_rules WHERE space_id = ${space.sql})
             OR id IN (SELECT category_id FROM ml_category_stats WHERE space_id = ${space.sql}))`,
     ).bind(...space.params, ...space.params, ...space.params),
@@ -56,14 +59,14 @@ export interface CategorizerState {
   counts: Counts;
   temperature: number;
   rules: CompiledRule[];
-  live: Map<string, AutoCategory["category"]>;
+  live: Map<string, LiveCategory>;
 }
 
 /** The state categorizerReads' results describe. */
 export function categorizerStateFrom(results: D1Result[]): CategorizerState {
   const { counts, temperature } = countsFrom(results.slice(0, COUNTS_READS));
   const rules = compileRules(results[COUNTS_READS]!.results as unknown as RuleRow[]);
-  const live = new Map((results[COUNTS_READS + 1]!.results as AutoCategory["category"][]).map((c) => [c.id, c]));
+  const live = new Map((results[COUNTS_READS + 1]!.results as LiveCategory[]).map((c) => [c.id, c]));
   return { counts, temperature, rules, live };
 }
 
@@ -80,7 +83,8 @@ export function categorizerFrom(results: D1Result[]): Categorizer {
 /** The category the first matching rule chooses, when it is live; null leaves the choice to the model. */
 export function ruleChoice({ rules, live }: CategorizerState, subject: RuleSubject): AutoCategory | null {
   const rule = firstMatch(rules, subject);
-  return rule && live.has(rule.categoryId) ? { categoryId: rule.categoryId, source: "rule", category: live.get(rule.categoryId)! } : null;
+  const category = rule ? live.get(rule.categoryId) : undefined;
+  return rule && category ? { categoryId: rule.categoryId, source: "rule", category: shown(category) } : null;
 }
 
 /** The decision over `state`, for any subject whose features' counts it holds. */
@@ -97,9 +101,13 @@ export function categorizerOf(state: CategorizerState): Categorizer {
     if (known !== undefined) return known;
     const p = predict(counts, x, temperature);
     // The model may remember a category deleted since; only a live one in this space counts.
-    const category = p && p.confidence >= AUTO_APPLY_CONFIDENCE ? live.get(p.categoryId) : undefined;
-    const answer: AutoCategory | null = p && category ? { categoryId: p.categoryId, source: "ml", category } : null;
+    const category = p ? live.get(p.categoryId) : undefined;
+    const answer: AutoCategory | null = p && category && autoApplies(p, category.type, signedAmount)
+      ? { categoryId: p.categoryId, source: "ml", category: shown(category) } : null;
     predictions.set(key, answer);
     return answer;
   };
 }
+
+/** What a response shows of a category. */
+const shown = ({ id, name, color }: LiveCategory): AutoCategory["category"] => ({ id, name, color });

@@ -102,6 +102,22 @@ function compileCondition(c: ConditionInput): Test {
   }
 }
 
+/**
+ * The states of the regex conditions of rules (stored JSON condition lists): what matching them costs per
+ * character of a transaction's text. A list that no longer compiles costs nothing (it never matches).
+ */
+export function regexStates(conditionLists: string[]): number {
+  let n = 0;
+  for (const list of conditionLists) {
+    try {
+      for (const c of JSON.parse(list) as ConditionInput[]) if (c.condition === "regex") n += compileSafeRegex(c.value).stateCount;
+    } catch {
+      // not counted, as it is not run
+    }
+  }
+  return n;
+}
+
 /** Throws RegexSyntaxError (a client error) for a condition that cannot be compiled. */
 export function validateConditions(conditions: ConditionInput[]): void {
   for (const c of conditions) {

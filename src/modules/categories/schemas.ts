@@ -80,6 +80,7 @@ export const ApplyRulesResult = z
     evaluated: z.number().int(),
     matched: z.number().int(),
     updated: z.number().int(),
+    wouldUpdate: z.number().int().openapi({ description: "How many transactions the rules change (or would, with dryRun): `changes` lists the first 100" }),
     changes: z.array(z.object({ transactionId: z.string(), fromCategoryId: z.string().nullable(), toCategoryId: z.string(), ruleId: z.string() })),
   })
-  .openapi("ApplyRulesResult");
+  .openapi("ApplyRulesResult", { description: "Rules apply to cash flows, as on arrival: never to transfers, trades, opening balances or balance adjustments" });

@@ -3,7 +3,7 @@
  * rules on demand. A category chosen by hand (`categorySource = manual`) is
  * never changed by a rule.
  */
-import { and, asc, eq, inArray, isNull, ne, or, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, ne, notInArray, or, sql } from "drizzle-orm";
 import type { AuthContext, Services } from "../../env";
 import { budgetCategories, categories, categoryRules, mlCategoryStats, mlTokenCounts, transactions } from "../../db/schema";
 import { notFound, validationFailed } from "../../lib/errors";
@@ -17,7 +17,7 @@ import { recategorize } from "../transactions/recategorize";
 import { readSpace, requireRoleOver, requireSpaceRole } from "../spaces/access";
 import { chunkRows, nonEmpty } from "../../db/client";
 import { requireCategory } from "./lookup";
-import { compileRules, firstMatch, validateConditions, type ConditionInput, type RuleRow } from "./rules";
+import { compileRules, firstMatch, regexStates, validateConditions, type ConditionInput, type RuleRow } from "./rules";
 
 type CategoryRow = typeof categories.$inferSelect;
 type RuleInputT = ({ priority: number } & ConditionInput) | { conditions: ConditionInput[]; priority: number };
@@ -35,6 +35,28 @@ function ruleRows(spaceId: string, categoryId: string, rules: RuleInputT[], now:
     }
     return { id: newId("rule", now), spaceId, categoryId, conditions: JSON.stringify(conditions), priority: r.priority, createdAt: now };
   });
+}
+
+/**
+ * Regex states a space's rules may hold in all: every transaction that arrives (and every row of a sync) is
+ * matched against all of them, so this bounds what categorizing one costs whatever the number of categories.
+ */
+export const MAX_SPACE_REGEX_STATES = 4_000;
+
+/** Refuses rules that would take the space's regex rules past MAX_SPACE_REGEX_STATES (`replacing`'s own rules aside). */
+async function checkRegexBudget(svc: Services, spaceId: string, replacing: string, rows: { conditions: string }[]) {
+  const added = regexStates(rows.map((r) => r.conditions));
+  if (added === 0) return;
+  const others = await svc.env.DB.prepare("SELECT conditions FROM category_rules WHERE space_id = ? AND category_id != ? AND conditions LIKE '%\"regex\"%'")
+    .bind(spaceId, replacing)
+    .all<{ conditions: string }>();
+  const total = added + regexStates(others.results.map((r) => r.conditions));
+  if (total > MAX_SPACE_REGEX_STATES) {
+    throw validationFailed([{
+      field: "rules", code: "TOO_BIG",
+      message: `The space's regex rules would hold ${total} pattern states, past the ${MAX_SPACE_REGEX_STATES} every transaction is matched against: use simpler patterns or contains/equals conditions`,
+    }]);
+  }
 }
 
 const ruleInserts = (svc: Services, rows: (typeof categoryRules.$inferInsert)[]) =>
@@ -112,6 +134,7 @@ export async function createCategory(
     icon: input.icon ?? null, parentId: input.parentId ?? null, isSystem: false, createdAt: now, updatedAt: now,
   };
   const rules = ruleRows(input.spaceId, row.id, input.rules ?? [], now);
+  await checkRegexBudget(svc, input.spaceId, row.id, rules);
   await svc.db.batch([svc.db.insert(categories).values(row), ...ruleInserts(svc, rules)]);
   const { all } = await spaceCategories(svc, input.spaceId);
   return present(row, rules, all);
@@ -134,6 +157,7 @@ export async function updateCategory(
   const update = svc.db.update(categories).set({ ...fields, updatedAt: now }).where(eq(categories.id, id));
   if (patch.rules) {
     const rows = ruleRows(row.spaceId, id, patch.rules, now);
+    await checkRegexBudget(svc, row.spaceId, id, rows);
     const replaceRules = svc.db.delete(categoryRules).where(eq(categoryRules.categoryId, id));
     await svc.db.batch([update, replaceRules, ...ruleInserts(svc, rows)]);
   } else {
@@ -204,6 +228,9 @@ export async function applyRules(svc: Services, auth: AuthContext, spaceId: stri
       .where(and(
         eq(transactions.spaceId, spaceId),
         ne(transactions.status, "cancelled"),
+        // Cash flows only, as on arrival: a transfer, a trade, an opening balance or an adjustment has no category by rule.
+        notInArray(transactions.type, ["transfer", "trade"]),
+        or(isNull(transactions.subtype), notInArray(transactions.subtype, ["opening_balance", "adjustment"])),
         or(isNull(transactions.categorySource), ne(transactions.categorySource, "manual")),
         sql`${transactions.id} > ${after}`,
       ))
@@ -227,5 +254,5 @@ export async function applyRules(svc: Services, auth: AuthContext, spaceId: stri
     // posts the reclassifications and runs the budget alert check.
     await recategorize(svc, spaceId, changes.map((c) => ({ transactionId: c.transactionId, categoryId: c.toCategoryId, categorySource: "rule" as const, unlessManual: true })));
   }
-  return { dryRun, evaluated, matched, updated: dryRun ? 0 : changes.length, changes: changes.slice(0, 100) };
+  return { dryRun, evaluated, matched, updated: dryRun ? 0 : changes.length, wouldUpdate: changes.length, changes: changes.slice(0, 100) };
 }

@@ -67,6 +67,24 @@ export interface Prediction {
   /** The features that pushed most toward the winner over the runner-up. */
   evidence: { token: string; weight: number }[];
   merchant: string | null;
+  /**
+   * What of the transaction itself the winner was learned from: its merchant, or at least half of its words;
+   * null when it won on the prior and a few shared words. Only a supported prediction categorizes on its own
+   * (the softmax over the categories the model knows always sums to 1, evidence or not).
+   */
+  support: "merchant" | "words" | null;
+}
+
+const isContent = (f: string) => !f.startsWith("sign:");
+
+/** How far the model's knowledge of `category` covers this transaction's own merchant and words. */
+function supportOf(c: Counts, feats: string[], category: string): Prediction["support"] {
+  const content = [...new Set(feats.filter(isContent))];
+  const seen = (f: string) => (c.tokens.get(f)?.get(category) ?? 0) > 0;
+  if (content.some((f) => f.startsWith("m:") && seen(f))) return "merchant";
+  const words = content.filter((f) => !f.startsWith("m:"));
+  const known = words.filter(seen).length;
+  return known * 2 > words.length ? "words" : null;
 }
 
 function logLikelihoods(c: Counts, feats: string[]): Map<string, number> {
@@ -97,6 +115,9 @@ function softmax(scores: Map<string, number>, temperature: number): { categoryId
 
 export function predict(c: Counts, x: Example, temperature = 1): Prediction | null {
   const feats = features(x);
+  // Nothing of the transaction's merchant or words was ever learned: no prediction (the sign alone would pick the
+  // category with the most examples, with a confidence of 1 when the model knows one category).
+  if (!feats.some((f) => isContent(f) && [...(c.tokens.get(f)?.values() ?? [])].some((n) => n > 0))) return null;
   const scores = logLikelihoods(c, feats);
   if (scores.size === 0) return null;
   const ranked = softmax(scores, temperature);
@@ -120,6 +141,7 @@ export function predict(c: Counts, x: Example, temperature = 1): Prediction | nu
     ranked: ranked.slice(0, 3).map((r) => ({ categoryId: r.categoryId, probability: +r.probability.toFixed(4) })),
     evidence: [...evidence].sort((a, b) => b[1] - a[1]).slice(0, 6).map(([token, weight]) => ({ token, weight })),
     merchant: merchant && c.tokens.get(`m:${merchant}`)?.has(best.categoryId) ? merchant : null,
+    support: supportOf(c, feats, best.categoryId),
   };
 }
 

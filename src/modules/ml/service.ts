@@ -15,12 +15,23 @@ import { requireTwoFactor } from "../auth/second-factor";
 import { recategorize } from "../transactions/recategorize";
 import { categoriesById, requireCategory } from "../categories/lookup";
 import { readResource, readSpace, requireRoleOver, requireSpaceRole } from "../spaces/access";
-import { calibrate, type Example, features, predict, train } from "./model";
+import { calibrate, type Example, features, type Prediction, predict, train } from "./model";
 import { normalizeMerchant } from "./normalize";
 import { exampleDelta, loadCounts, replaceModel } from "./store";
 
 /** Predictions at or above this confidence categorize new transactions; below it they wait for review. */
 export const AUTO_APPLY_CONFIDENCE = 0.7;
+
+/**
+ * Whether a prediction categorizes a transaction on its own: confident, learned from the transaction's own
+ * merchant or words, and of the transaction's direction (spending is not filed under an income category, nor
+ * money in under an expense one) unless the merchant itself was learned there (a refund from the same shop).
+ */
+export function autoApplies(p: Prediction, categoryType: string | null, signedAmount: number): boolean {
+  if (p.confidence < AUTO_APPLY_CONFIDENCE || p.support === null) return false;
+  const against = (categoryType === "expense" && signedAmount > 0) || (categoryType === "income" && signedAmount < 0);
+  return !against || p.support === "merchant";
+}
 
 export async function predictCategory(svc: Services, spaceId: string, x: Example) {
   const { counts, temperature } = await loadCounts(svc, spaceId, features(x));
@@ -29,10 +40,11 @@ export async function predictCategory(svc: Services, spaceId: string, x: Example
 
 export async function predictForUser(svc: Services, auth: AuthContext, input: { spaceId: string; description: string; merchantName?: string; amount?: number }) {
   await requireSpaceRole(svc, auth, input.spaceId, "viewer");
+  const signed = Math.sign(input.amount ?? -1);
   const p = await predictCategory(svc, input.spaceId, {
     merchantName: input.merchantName ?? null,
     description: input.description,
-    amountMinor: Math.sign(input.amount ?? -1),
+    amountMinor: signed,
   });
   if (!p) return { categoryId: null, categoryName: null, confidence: 0, autoApply: false, explanation: { normalizedMerchant: normalizeMerchant(input.merchantName), matchedMerchant: null, tokens: [] }, alternatives: [] };
   const names = await categoriesById(svc, p.ranked.map((r) => r.categoryId));
@@ -40,7 +52,7 @@ export async function predictForUser(svc: Services, auth: AuthContext, input: { 
     categoryId: p.categoryId,
     categoryName: names.get(p.categoryId)?.name ?? null,
     confidence: p.confidence,
-    autoApply: p.confidence >= AUTO_APPLY_CONFIDENCE,
+    autoApply: autoApplies(p, names.get(p.categoryId)?.type ?? null, signed),
     explanation: { normalizedMerchant: normalizeMerchant(input.merchantName), matchedMerchant: p.merchant, tokens: p.evidence },
     alternatives: p.ranked.slice(1).map((r) => ({ categoryId: r.categoryId, categoryName: names.get(r.categoryId)?.name ?? null, confidence: r.probability })),
   };

@@ -56,6 +56,20 @@ export async function loadCounts(svc: Services, spaceId: string, feats: string[]
 export function exampleDelta(db: D1Database, spaceId: string, feats: string[], categoryId: string, weight: 1 | -1): D1PreparedStatement[] {
   const perToken = new Map<string, number>();
   for (const f of feats) perToken.set(f, (perToken.get(f) ?? 0) + weight);
+  if (weight < 0) {
+    // Taking back an example the model may never have learned (a category set by hand or by a rule, which do not
+    // train it) changes only counts that exist, and none below zero: an insert of the negative counts left a
+    // category at -1, so that its next example brought it to 0 and it could not be predicted at all.
+    return [
+      db.prepare(
+        `UPDATE ml_token_counts SET count = MAX(0, count + d.n)
+           FROM (SELECT json_extract(value, '$[0]') AS token, json_extract(value, '$[1]') AS n FROM json_each(?)) AS d
+          WHERE ml_token_counts.space_id = ? AND ml_token_counts.category_id = ? AND ml_token_counts.token = d.token`,
+      ).bind(JSON.stringify([...perToken]), spaceId, categoryId),
+      db.prepare("UPDATE ml_category_stats SET docs = MAX(0, docs - 1), tokens = MAX(0, tokens - ?) WHERE space_id = ? AND category_id = ?")
+        .bind(feats.length, spaceId, categoryId),
+    ];
+  }
   return [
     ...insertRows(db, "ml_token_counts", ["space_id", "token", "category_id", "count"],
       [...perToken].map(([t, n]) => [spaceId, t, categoryId, n]),
