@@ -144,6 +144,16 @@ describe("recurring detection", () => {
     expect(e.body.series).toMatchObject({ status: "edited", amountDecimal: "-1550.00", name: "Rent", cadence: "monthly" });
     expect((await api(member).patch(`/v1/analytics/recurring/${rent.id}`, { spaceId, action: "edit", amount: "1550.00" })).status).toBe(422);
     expect((await api(member).patch(`/v1/analytics/recurring/${rent.id}`, { spaceId, action: "edit" })).status).toBe(422);
+    // An edit keeps the edits before it, and confirming keeps them all; a confirmation sent fields is refused, not half done.
+    const cadence = await api(member).patch(`/v1/analytics/recurring/${rent.id}`, { spaceId, action: "edit", cadence: "weekly" });
+    expect(cadence.body.series).toMatchObject({ status: "edited", amountDecimal: "-1550.00", name: "Rent", cadence: "weekly" });
+    const withFields = await api(member).patch(`/v1/analytics/recurring/${rent.id}`, { spaceId, action: "confirm", name: "X", amount: 1 });
+    expect(withFields.status).toBe(422);
+    expect(withFields.body.error.details.map((d: any) => d.field)).toEqual(["name", "amount"]);
+    const confirmed = await api(member).patch(`/v1/analytics/recurring/${rent.id}`, { spaceId, action: "confirm" });
+    expect(confirmed.body.series).toMatchObject({ status: "confirmed", amountDecimal: "-1550.00", name: "Rent", cadence: "weekly" });
+    const back = await api(member).patch(`/v1/analytics/recurring/${rent.id}`, { spaceId, action: "edit", cadence: "monthly" });
+    expect(back.body.series).toMatchObject({ status: "edited", amountDecimal: "-1550.00", name: "Rent", cadence: "monthly" });
     expect((await api(member).patch(`/v1/analytics/recurring/not-a-series`, { spaceId, action: "dismiss" })).status).toBe(422);
     expect((await api(member).patch(`/v1/analytics/recurring/rec_000000000000000000000000`, { spaceId, action: "confirm" })).status).toBe(404);
     // Nor dismissed or restored: an id that is neither detected here nor decided on is not one of the space's series.

@@ -25,7 +25,9 @@ describe("a write into a budgeted category", () => {
     const cats = (await callJson(`/v1/categories?spaceId=${spaceId}`, { token: u.accessToken, ip: u.ip })).body as { id: string; name: string }[];
     const groceries = cats.find((c) => c.name === "Groceries")!.id;
     const budget = (body: object) => callJson("/v1/budgets", { token: u.accessToken, ip: u.ip, body: { spaceId, period: "monthly", categoryIds: [groceries], ...body } });
-    const small = await budget({ name: "Groceries", amount: "100.00", alertThreshold: 80 });
+    // Given no threshold, a budget alerts at the default 80% (it used to never alert, though shown as enabled).
+    const small = await budget({ name: "Groceries", amount: "100.00" });
+    expect(small.body.alerts).toEqual({ threshold: 80, enabled: true });
     const large = await budget({ name: "Food", amount: "1000.00", alertThreshold: 80 });
     expect([small.status, large.status]).toEqual([201, 201]);
     const alerts = async () =>

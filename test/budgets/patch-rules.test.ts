@@ -94,12 +94,12 @@ describe("PATCH /v1/budgets/{id} applies create's rules", () => {
     expect((await a.get(`/v1/budgets/${b.id}`)).body.period).toBe("yearly");
   });
 
-  it("keeps alertThreshold within 1..100 and lets it be cleared", async () => {
+  it("keeps alertThreshold within 1..100 and lets it be cleared (back to the default, at which it alerts)", async () => {
     const { a, create } = await setup();
-    const b = await create({ amount: 100, alertThreshold: 80 });
+    const b = await create({ amount: 100, alertThreshold: 90 });
     expect(await refused(a, b.id, { alertThreshold: 0 })).toMatchObject({ field: "alertThreshold" });
     expect(await refused(a, b.id, { alertThreshold: 101 })).toMatchObject({ field: "alertThreshold" });
     expect(await refused(a, b.id, { alertThreshold: 50.5 })).toMatchObject({ field: "alertThreshold" });
-    expect((await a.patch(`/v1/budgets/${b.id}`, { alertThreshold: null })).body.alerts).toEqual({ threshold: null, enabled: true });
+    expect((await a.patch(`/v1/budgets/${b.id}`, { alertThreshold: null })).body.alerts).toEqual({ threshold: 80, enabled: true });
   });
 });

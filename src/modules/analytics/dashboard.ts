@@ -27,6 +27,7 @@ import { holdingsAt, money, type SpaceInfo, valuationBook, valuePoints } from ".
 import type { Reads } from "../spaces/access";
 import { type ValuationData, valuationReads, type ValuationWindow, windowCovers } from "./valuation-reads";
 import { CASHFLOW_FILTER } from "./recurring";
+import { alertThresholdOf } from "../budgets/alerts";
 
 export const PERIODS = { "7d": 7, "30d": 30, "90d": 90, "1y": 365 } as const;
 export type DashboardPeriod = keyof typeof PERIODS;
@@ -330,7 +331,7 @@ export async function budgetCompliance(svc: Services, data: BudgetData, space: S
       gaps.notes.push(...s.conversion.notes.filter((n) => n.startsWith("Missing rate")));
     }
     out.total++;
-    const threshold = BigInt(b.alertThreshold ?? 80);
+    const threshold = BigInt(alertThresholdOf(b));
     if (s.spent > BigInt(b.amount)) out.exceeded++;
     else if (s.spent * 100n >= BigInt(b.amount) * threshold) out.atRisk++;
     else out.onTrack++;

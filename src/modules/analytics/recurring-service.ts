@@ -70,15 +70,14 @@ export async function seriesOf(svc: Services, space: SpaceInfo, nowMs: number, l
     const d = decisions.get(s.id);
     if (!d) return { ...s, status: "detected" as const };
     const edited: Series = { ...s, status: d.status };
-    if (d.status === "edited") {
-      if (d.name !== null) edited.name = d.name;
-      if (d.amount !== null) edited.amountMinor = d.amount;
-      if (d.cadence !== null && d.cadence !== s.cadence) {
-        edited.cadence = d.cadence;
-        edited.anchors = anchorsFrom(d.cadence, s.lastDay);
-        edited.nextDay = nextAfter(d.cadence, s.lastDay, today, edited.anchors);
-        edited.active = isActive(d.cadence, s.lastDay, today);
-      }
+    // A person's edits stand whatever they decided since (confirming an edited series keeps its edits).
+    if (d.name !== null) edited.name = d.name;
+    if (d.amount !== null) edited.amountMinor = d.amount;
+    if (d.cadence !== null && d.cadence !== s.cadence) {
+      edited.cadence = d.cadence;
+      edited.anchors = anchorsFrom(d.cadence, s.lastDay);
+      edited.nextDay = nextAfter(d.cadence, s.lastDay, today, edited.anchors);
+      edited.active = isActive(d.cadence, s.lastDay, today);
     }
     if (d.status !== "dismissed") edited.confidence = Math.max(edited.confidence, 0.95);
     return edited;
@@ -141,6 +140,12 @@ export async function patchRecurring(svc: Services, auth: AuthContext, space: Sp
   const db = svc.env.DB;
   // The forecast counts on the decisions: one cached before this one is not served after it.
   const staleForecast = bumpForecastEpoch(db, space.id);
+  if (input.action !== "edit") {
+    const sent = (["name", "amount", "cadence"] as const).filter((k) => input[k] !== undefined);
+    if (sent.length > 0) {
+      throw validationFailed(sent.map((field) => ({ field, message: `Only an edit changes ${field}; ${input.action} keeps the series as it is`, code: "UNKNOWN_FIELD" })));
+    }
+  }
   if (input.action === "restore") {
     const [dropped] = await db.batch([db.prepare("DELETE FROM recurring_decisions WHERE space_id = ? AND series_key = ?").bind(space.id, seriesId), staleForecast]);
     // Nothing to drop is fine for a detected series (a retried restore); any other id is not the space's.
@@ -174,8 +179,10 @@ export async function patchRecurring(svc: Services, auth: AuthContext, space: Sp
       db.prepare(
         `INSERT INTO recurring_decisions (space_id, series_key, status, name, amount, cadence, updated_by, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT(space_id, series_key) DO UPDATE SET status = excluded.status, name = excluded.name, amount = excluded.amount,
-           cadence = excluded.cadence, updated_by = excluded.updated_by, updated_at = excluded.updated_at`,
+         ON CONFLICT(space_id, series_key) DO UPDATE SET status = excluded.status,
+           -- An edit changes what it names and keeps earlier edits; a confirmation or a dismissal keeps them all.
+           name = COALESCE(excluded.name, recurring_decisions.name), amount = COALESCE(excluded.amount, recurring_decisions.amount),
+           cadence = COALESCE(excluded.cadence, recurring_decisions.cadence), updated_by = excluded.updated_by, updated_at = excluded.updated_at`,
       ).bind(space.id, seriesId, status, name, amount, cadence, auth.userId, now, now),
       staleForecast,
     ]);

@@ -40,10 +40,16 @@ export function watchingBudgetsRead(spaceId: string, categoryIds: (string | null
   };
 }
 
+/** The percentage of a budget at which it alerts, and the dashboard counts it at risk, when none was set. */
+export const DEFAULT_ALERT_THRESHOLD = 80;
+
+/** The threshold `b` alerts at: its own, or the default (one set to none used to mean an alert that never came). */
+export const alertThresholdOf = (b: { alertThreshold: number | null }) => b.alertThreshold ?? DEFAULT_ALERT_THRESHOLD;
+
 /** The space's (`?`) budgets with alerts on, as `watchingBudgetsRead` reads them. */
 const ALERTING_BUDGETS = `SELECT b.*, (SELECT timezone FROM spaces WHERE id = b.space_id) AS space_timezone,
                  (SELECT json_group_array(category_id) FROM budget_categories WHERE budget_id = b.id) AS category_ids
-            FROM budgets b WHERE b.space_id = ? AND b.alerts_enabled = 1 AND b.alert_threshold IS NOT NULL`;
+            FROM budgets b WHERE b.space_id = ? AND b.alerts_enabled = 1`;
 
 /**
  * Checks the budgets that track any of `categoryIds` (or their parents). `watching`: the rows of
@@ -127,7 +133,7 @@ const awaitRatesStatement = (db: D1Database, spaceId: string, nowMs: number) =>
  * budget's spending, so only this one needs checking.
  */
 export async function checkOneBudgetAlert(svc: Services, b: BudgetRow, s: ConvertedSpending): Promise<number> {
-  if (!b.alertsEnabled || b.alertThreshold === null || s.byCategory.size === 0) return 0;
+  if (!b.alertsEnabled || s.byCategory.size === 0) return 0;
   const event = thresholdEvent(b, s);
   if (event) return (await publishEvent(svc, event)).created ? 1 : 0;
   // Under its threshold with spending it could not convert: waits for the rate like any checked budget.
@@ -140,10 +146,10 @@ const dedupeKey = (b: BudgetRow, window: PeriodWindow) => `${THRESHOLD_EVENT}:${
 
 /** The period's threshold event of `b` if its spending `s` has reached the threshold (null otherwise). */
 function thresholdEvent(b: BudgetRow, s: ConvertedSpending): PublishInput | null {
-  if (b.alertThreshold === null) return null;
+  const threshold = alertThresholdOf(b);
   // In BigInt: spent × 100 can pass 2^53 for large budgets, where doubles would round the comparison.
   const percent = s.spent * 100n;
-  if (s.window.finished || percent < BigInt(b.alertThreshold) * BigInt(b.amount)) return null;
+  if (s.window.finished || percent < BigInt(threshold) * BigInt(b.amount)) return null;
   const scale = CURRENCY_SCALES[b.currency as Currency];
   const payload = {
     budgetId: b.id,
@@ -152,7 +158,7 @@ function thresholdEvent(b: BudgetRow, s: ConvertedSpending): PublishInput | null
     currentSpentDecimal: formatMinor(s.spent, scale),
     budgetAmount: toMajorNumber(b.amount, scale),
     budgetAmountDecimal: formatMinor(b.amount, scale),
-    threshold: b.alertThreshold,
+    threshold,
     percentageSpent: Number(percent / BigInt(b.amount)),
     periodStart: s.window.startDate,
     periodEnd: s.window.endDate,

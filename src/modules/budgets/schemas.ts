@@ -72,7 +72,10 @@ export const BudgetSchema = z
     categories: z.array(z.object({
       id: z.string(), name: z.string(), allocated: z.number().nullable(), allocatedDecimal: z.string().nullable(), spent: z.number(), spentDecimal: z.string(),
     })),
-    alerts: z.object({ threshold: z.number().int().nullable(), enabled: z.boolean() }),
+    alerts: z.object({
+      threshold: z.number().int().openapi({ description: "The percentage spent at which it alerts: the budget's own, or 80 when it was given none" }),
+      enabled: z.boolean(),
+    }),
     conversion: ConversionSchema.nullable().openapi({ description: "How spending in other currencies was converted; null when all of it was in the budget's currency" }),
   })
   .openapi("Budget");

@@ -12,7 +12,7 @@ import { type Currency, CURRENCY_SCALES, formatMinor, toMajorNumber } from "../.
 import { categoriesById } from "../categories/lookup";
 import { readResource, readSpaceWith, requireRoleOver, requireSpaceRole } from "../spaces/access";
 import { parseAmountField } from "../transactions/postings";
-import { checkOneBudgetAlert } from "./alerts";
+import { alertThresholdOf, checkOneBudgetAlert } from "./alerts";
 import { ymdString, zonedDate } from "../../lib/zoned-time";
 import { type AllocationInput, checkBudget, type Link, parseLinks } from "./rules";
 import { type BudgetData, budgetReads, type BudgetRow, type LinkRow, spendingFrom, spendingOf } from "./spending";
@@ -52,7 +52,8 @@ function presentWith(b: BudgetRow, links: Pick<LinkRow, "categoryId" | "allocate
       spent: money(s.byCategory.get(l.categoryId) ?? 0n),
       spentDecimal: exact(s.byCategory.get(l.categoryId) ?? 0n),
     })),
-    alerts: { threshold: b.alertThreshold, enabled: b.alertsEnabled },
+    // The threshold it alerts at: a budget given none alerts at the default.
+    alerts: { threshold: alertThresholdOf(b), enabled: b.alertsEnabled },
     conversion: s.conversion,
   };
 }

@@ -27,7 +27,10 @@ export const TimeZone = z
       return false;
     }
   }, { message: "Must be an IANA time zone such as America/Mexico_City" })
-  .openapi({ example: "America/Mexico_City" });
+  // Stored in its canonical spelling ("america/mexico_city" and "US/Pacific" are America/Mexico_City and
+  // America/Los_Angeles), which clients that look zones up by exact name can find.
+  .transform((tz) => new Intl.DateTimeFormat("en-US", { timeZone: tz }).resolvedOptions().timeZone)
+  .openapi({ example: "America/Mexico_City", description: "An IANA time zone, stored and shown in its canonical spelling" });
 
 export const CreateSpaceBody = z
   .object({

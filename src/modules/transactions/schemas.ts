@@ -1,6 +1,6 @@
 import { queryInt } from "../../lib/query-int";
 import { z } from "@hono/zod-openapi";
-import { DateOrDateTime } from "../../lib/dates";
+import { DateOrDateTime, Instant, orderedRange } from "../../lib/dates";
 import { CURRENCIES } from "../../lib/money";
 import { MajorAmount } from "../../lib/amount-schema";
 import { Pagination } from "../accounts/schemas";
@@ -115,8 +115,16 @@ export const TransactionSchema = z
     notes: z.string().nullable(),
     transferAccountId: z.string().nullable(),
     trade: z
-      .object({ symbol: z.string(), side: z.string(), quantity: z.string(), unitPrice: z.string(), fees: z.string(), gross: z.string() })
-      .nullable(),
+      .object({
+        symbol: z.string(), side: z.string(), quantity: z.string(), unitPrice: z.string(), fees: z.string(),
+        gross: z.string().optional().openapi({ description: "A trade written through this API: quantity times unit price, in the account's currency" }),
+        quote: z.string().optional().openapi({ description: "A synced trade (Bitso): the currency it was priced in" }),
+        book: z.string().optional().openapi({ description: "A synced trade: the exchange's order book, e.g. btc_mxn" }),
+        feesCurrency: z.string().optional().openapi({ description: "A synced trade: the currency its fee was charged in (a buy's is the coin)" }),
+        tradeId: z.string().optional().openapi({ description: "A synced trade: the exchange's id" }),
+      })
+      .nullable()
+      .openapi({ description: "The trade's record: GET /v1/trades lists every trade in one shape, gross and net included" }),
     ledgerTxid: z.number().int(),
     createdAt: z.string(),
     updatedAt: z.string(),
@@ -125,7 +133,7 @@ export const TransactionSchema = z
 
 export const TransactionIdParam = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: "id", in: "path" } }) });
 
-const dateBound = z.union([z.iso.date(), z.iso.datetime({ offset: true })]);
+const dateBound = z.union([z.iso.date(), Instant]);
 
 export const ListTransactionsQuery = z.object({
   spaceId: z.string().min(1).max(64),
@@ -138,7 +146,7 @@ export const ListTransactionsQuery = z.object({
   search: z.string().trim().min(1).max(100).optional(),
   limit: queryInt(1, 200).default(50),
   offset: queryInt(0, 1_000_000).default(0),
-});
+}).superRefine(orderedRange("startDate", "endDate"));
 
 export const AccountTransactionsQuery = z.object({
   transactionType: z.enum(TRANSACTION_TYPES).optional(),
@@ -147,7 +155,7 @@ export const AccountTransactionsQuery = z.object({
   endDate: dateBound.optional(),
   limit: queryInt(1, 100).default(50),
   offset: queryInt(0, 1_000_000).default(0),
-});
+}).superRefine(orderedRange("startDate", "endDate"));
 
 export const TransactionListSchema = z
   .object({ transactions: z.array(TransactionSchema), pagination: Pagination })
