@@ -2425,7 +2425,10 @@ export interface components {
              * @enum {string}
              */
             currency: "USD" | "MXN" | "EUR" | "GBP" | "CAD" | "BRL" | "COP" | "ARS" | "CLP" | "PEN" | "JPY";
-            /** @example America/Mexico_City */
+            /**
+             * @description An IANA time zone, stored and shown in its canonical spelling
+             * @example America/Mexico_City
+             */
             timezone?: string;
         };
         UpdateSpaceRequest: {
@@ -2763,13 +2766,23 @@ export interface components {
             tags: string[];
             notes: string | null;
             transferAccountId: string | null;
+            /** @description The trade's record: GET /v1/trades lists every trade in one shape, gross and net included */
             trade: {
                 symbol: string;
                 side: string;
                 quantity: string;
                 unitPrice: string;
                 fees: string;
-                gross: string;
+                /** @description A trade written through this API: quantity times unit price, in the account's currency */
+                gross?: string;
+                /** @description A synced trade (Bitso): the currency it was priced in */
+                quote?: string;
+                /** @description A synced trade: the exchange's order book, e.g. btc_mxn */
+                book?: string;
+                /** @description A synced trade: the currency its fee was charged in (a buy's is the coin) */
+                feesCurrency?: string;
+                /** @description A synced trade: the exchange's id */
+                tradeId?: string;
             } | null;
             ledgerTxid: number;
             createdAt: string;
@@ -3040,11 +3053,14 @@ export interface components {
             /** @default 0 */
             priority: number;
         };
+        /** @description Rules apply to cash flows, as on arrival: never to transfers, trades, opening balances or balance adjustments */
         ApplyRulesResult: {
             dryRun: boolean;
             evaluated: number;
             matched: number;
             updated: number;
+            /** @description How many transactions the rules change (or would, with dryRun): `changes` lists the first 100 */
+            wouldUpdate: number;
             changes: {
                 transactionId: string;
                 fromCategoryId: string | null;
@@ -3104,7 +3120,8 @@ export interface components {
                 spentDecimal: string;
             }[];
             alerts: {
-                threshold: number | null;
+                /** @description The percentage spent at which it alerts: the budget's own, or 80 when it was given none */
+                threshold: number;
                 enabled: boolean;
             };
             conversion: components["schemas"]["Conversion"];
@@ -7598,6 +7615,8 @@ export interface operations {
                 /** @description A cursor carries its own; one given with it must be the same */
                 pageSize?: number;
                 cursor?: string;
+                /** @description Seed 004's start: the transactions after this txid in the list's (descending) order, i.e. with a lower txid */
+                after?: number;
                 /** @description An address, or a pattern: * matches within a segment, a last segment ... matches any further segments */
                 account?: string;
                 /** @description An address, or a pattern: * matches within a segment, a last segment ... matches any further segments */
@@ -8817,6 +8836,8 @@ export interface operations {
                 /** @description A cursor carries its own; one given with it must be the same */
                 pageSize?: number;
                 cursor?: string;
+                /** @description Seed 004's start: the accounts after this address in the list's (descending) order */
+                after?: string;
                 /** @description An address, or a pattern: * matches within a segment, a last segment ... matches any further segments */
                 address?: string;
             };
@@ -10982,7 +11003,11 @@ export interface operations {
                      *             "quantity": "quantity",
                      *             "unitPrice": "unit price",
                      *             "fees": "fees",
-                     *             "gross": "gross"
+                     *             "gross": "gross",
+                     *             "quote": "quote",
+                     *             "book": "book",
+                     *             "feesCurrency": "fees currency",
+                     *             "tradeId": "trade id"
                      *           },
                      *           "ledgerTxid": 1,
                      *           "createdAt": "2024-01-01T10:00:00.000Z",
@@ -11296,7 +11321,11 @@ export interface operations {
                      *             "quantity": "quantity",
                      *             "unitPrice": "unit price",
                      *             "fees": "fees",
-                     *             "gross": "gross"
+                     *             "gross": "gross",
+                     *             "quote": "quote",
+                     *             "book": "book",
+                     *             "feesCurrency": "fees currency",
+                     *             "tradeId": "trade id"
                      *           },
                      *           "ledgerTxid": 1,
                      *           "createdAt": "2024-01-01T10:00:00.000Z",
@@ -11492,7 +11521,11 @@ export interface operations {
                      *         "quantity": "quantity",
                      *         "unitPrice": "unit price",
                      *         "fees": "fees",
-                     *         "gross": "gross"
+                     *         "gross": "gross",
+                     *         "quote": "quote",
+                     *         "book": "book",
+                     *         "feesCurrency": "fees currency",
+                     *         "tradeId": "trade id"
                      *       },
                      *       "ledgerTxid": 1,
                      *       "createdAt": "2024-01-01T10:00:00.000Z",
@@ -11766,7 +11799,11 @@ export interface operations {
                      *           "quantity": "quantity",
                      *           "unitPrice": "unit price",
                      *           "fees": "fees",
-                     *           "gross": "gross"
+                     *           "gross": "gross",
+                     *           "quote": "quote",
+                     *           "book": "book",
+                     *           "feesCurrency": "fees currency",
+                     *           "tradeId": "trade id"
                      *         },
                      *         "ledgerTxid": 1,
                      *         "createdAt": "2024-01-01T10:00:00.000Z",
@@ -11813,7 +11850,11 @@ export interface operations {
                      *           "quantity": "quantity",
                      *           "unitPrice": "unit price",
                      *           "fees": "fees",
-                     *           "gross": "gross"
+                     *           "gross": "gross",
+                     *           "quote": "quote",
+                     *           "book": "book",
+                     *           "feesCurrency": "fees currency",
+                     *           "tradeId": "trade id"
                      *         },
                      *         "ledgerTxid": 1,
                      *         "createdAt": "2024-01-01T10:00:00.000Z",
@@ -12276,7 +12317,11 @@ export interface operations {
                      *         "quantity": "quantity",
                      *         "unitPrice": "unit price",
                      *         "fees": "fees",
-                     *         "gross": "gross"
+                     *         "gross": "gross",
+                     *         "quote": "quote",
+                     *         "book": "book",
+                     *         "feesCurrency": "fees currency",
+                     *         "tradeId": "trade id"
                      *       },
                      *       "ledgerTxid": 1,
                      *       "createdAt": "2024-01-01T10:00:00.000Z",
@@ -12411,7 +12456,11 @@ export interface operations {
                      *           "quantity": "quantity",
                      *           "unitPrice": "unit price",
                      *           "fees": "fees",
-                     *           "gross": "gross"
+                     *           "gross": "gross",
+                     *           "quote": "quote",
+                     *           "book": "book",
+                     *           "feesCurrency": "fees currency",
+                     *           "tradeId": "trade id"
                      *         },
                      *         "ledgerTxid": 1,
                      *         "createdAt": "2024-01-01T10:00:00.000Z",
@@ -12625,7 +12674,11 @@ export interface operations {
                      *         "quantity": "quantity",
                      *         "unitPrice": "unit price",
                      *         "fees": "fees",
-                     *         "gross": "gross"
+                     *         "gross": "gross",
+                     *         "quote": "quote",
+                     *         "book": "book",
+                     *         "feesCurrency": "fees currency",
+                     *         "tradeId": "trade id"
                      *       },
                      *       "ledgerTxid": 1,
                      *       "createdAt": "2024-01-01T10:00:00.000Z",
@@ -13344,6 +13397,7 @@ export interface operations {
                      *       "evaluated": 1,
                      *       "matched": 1,
                      *       "updated": 1,
+                     *       "wouldUpdate": 1,
                      *       "changes": [
                      *         {
                      *           "transactionId": "txn_123",
