@@ -95,10 +95,19 @@ export const fail = (status: number, code: LedgerFailure["code"], message: strin
  */
 function failureAt(op: LedgerOp, n: number, i: number, f: LedgerFailure): { ok: false; error: LedgerFailure } {
   const message = n > 1 ? `${f.message} (transaction ${i} of the batch)` : f.message;
-  if (!(op.kind === "commit" && op.ledgerFields)) return { ok: false, error: { ...f, message } };
+  // A Dhanam write (a transaction, a transfer) has no postings in its body: what a posting refuses is its amount,
+  // and minor units mean nothing there.
+  if (!(op.kind === "commit" && op.ledgerFields)) return { ok: false, error: { ...f, message, ...(f.details ? { details: f.details.map(asDhanamDetail) } : {}) } };
   const prefix = n > 1 ? `transactions.${i}.` : "";
   const details = f.details?.map((d) => ({ ...d, field: prefix + (d.field === "date" ? "timestamp" : d.field) }));
   return { ok: false, error: { ...f, message, ...(details ? { details } : {}) } };
+}
+
+/** A posting's refusal detail as a Dhanam write's body names it. */
+function asDhanamDetail(d: NonNullable<LedgerFailure["details"]>[number]) {
+  if (!d.field.startsWith("postings.")) return d;
+  const message = d.code === "INSUFFICIENT_FUNDS" ? "Would take the account below zero, which it may not go" : d.message;
+  return { ...d, field: "amount", message };
 }
 
 export abstract class LedgerCore extends DurableObject<Env> {

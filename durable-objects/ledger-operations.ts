@@ -3,6 +3,7 @@
  * changes and metadata. Each is checked against the object's state and committed through the same path
  * as a commit (ledger-core.ts); SpaceLedger (space-ledger.ts) schedules them one at a time.
  */
+import { formatMinor } from "../src/lib/money";
 import { IN_JSON_LIST, jsonList } from "../src/lib/sql";
 import { isDhanamOwnedAddress } from "../src/modules/ledger/account-rules";
 import { reversePostings } from "../src/modules/ledger/engine";
@@ -203,7 +204,16 @@ export abstract class LedgerOperations extends LedgerCore {
         .bind(this.spaceId, address)
         .first<{ asset: string; lowest: number }>();
       if (lowest) {
-        return fail(409, "CONFLICT", `Account ${op.accountId} is or was below zero (${lowest.asset} ${lowest.lowest} at its lowest); it cannot forbid overdraft over that history`);
+        // The asset's own notation (USD/2) says its scale: the lowest balance is shown in major units, as the account's balance is.
+        const [code, scale] = lowest.asset.split("/");
+        const shown = `${formatMinor(lowest.lowest, Number(scale ?? 0))} ${code}`;
+        return {
+          ok: false,
+          error: {
+            status: 409, code: "CONFLICT", message: `Account ${op.accountId} is or was below zero (${shown} at its lowest); it cannot forbid overdraft over that history`,
+            details: [{ field: "allowOverdraft", message: `The account's balance was ${shown} at its lowest`, code: "CONFLICT" }],
+          },
+        };
       }
     }
     const now = Date.now();

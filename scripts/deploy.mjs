@@ -5,6 +5,9 @@
 // (every "sent" email, invitation tokens included), webhooks could target localhost and fake provider
 // tokens would be accepted. The check reads the configuration wrangler would deploy (with `--env <name>`,
 // that environment's), so production settings can live in an [env.production] section or in the [vars].
+// The docs page's Swagger UI files, copied again here: postinstall may not have run where node_modules came from
+// elsewhere (a cache, a link), and /docs would load blank.
+import "./docs-assets.mjs";
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";

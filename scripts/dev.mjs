@@ -7,6 +7,9 @@
 // gate pass requests through. A script that waits for /v1/health and logs in
 // as the demo user therefore never gets a 401 on a fresh clone.
 //   PORT=8787 PERSIST_TO=<dir> npm run dev [-- <wrangler dev args>]
+// The docs page's Swagger UI files, copied again here: postinstall may not have run where node_modules came from
+// elsewhere (a cache, a link), and /docs would load blank.
+import "./docs-assets.mjs";
 import { copyFileSync, existsSync } from "node:fs";
 import { freePort, readinessGate } from "./readiness-gate.mjs";
 import { seedLocal } from "./seed-local.mjs";

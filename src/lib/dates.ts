@@ -21,9 +21,19 @@ export const Instant = z.iso
   .datetime({ offset: true })
   .refine((s) => !cutPastMillis(s), { message: "At most millisecond precision: the digits past it would be lost" });
 
+/** Years a day written for money may be in: a year 0000 or 9999 is a typo, and sorts before an opening balance or past any report. */
+const FIRST_YEAR = "1800";
+const LAST_YEAR = "2999";
+const inSaneYears = (s: string) => s.slice(0, 4) >= FIRST_YEAR && s.slice(0, 4) <= LAST_YEAR;
+const yearsMessage = { message: `Must be in the years ${FIRST_YEAR} to ${LAST_YEAR}` };
+
+/** A calendar day (YYYY-MM-DD) in the years a ledger's days may be in. */
+export const CalendarDay = z.iso.date().refine(inSaneYears, yearsMessage);
+
 /** A date or a date-time, kept as written until the space's zone is known. */
 export const DateOrDateTime = z
   .union([z.iso.date(), Instant])
+  .refine(inSaneYears, yearsMessage)
   .openapi({ type: "string", example: "2024-01-01", description: "A day in the space's time zone (YYYY-MM-DD), or an ISO 8601 instant" });
 
 const isBareDate = (s: string) => s.length === 10;

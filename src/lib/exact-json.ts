@@ -74,6 +74,18 @@ export interface IllFormedText {
   path: string;
 }
 
+/**
+ * Whether `s` holds a C0 control character other than tab, line feed and carriage return, or DEL: a NUL in a
+ * name is invisible, cuts C strings short and breaks exports. (Raw ones are not JSON; only a \u escape makes one.)
+ */
+export function hasControlCharacter(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if ((c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) || c === 0x7f) return true;
+  }
+  return false;
+}
+
 /** Whether `s` pairs every UTF-16 surrogate (String.prototype.isWellFormed, which es2022's types lack). */
 export function isWellFormedText(s: string): boolean {
   for (let i = 0; i < s.length; i++) {
@@ -160,18 +172,19 @@ export function exactJsonDecimal(text: string): ExactJsonNumber {
  * takes it as the object's prototype, so it would be answered as accepted and then lost. Stops at the first
  * structural surprise.
  */
-export function scanJson(json: string, limit = 20): { inexact: InexactNumber[]; illFormed: IllFormedText[]; reserved: IllFormedText[] } {
+export function scanJson(json: string, limit = 20): { inexact: InexactNumber[]; illFormed: IllFormedText[]; reserved: IllFormedText[]; controls: IllFormedText[] } {
   const inexact: InexactNumber[] = [];
   const illFormed: IllFormedText[] = [];
   const reserved: IllFormedText[] = [];
-  const out = { inexact, illFormed, reserved };
+  const controls: IllFormedText[] = [];
+  const out = { inexact, illFormed, reserved, controls };
   // The path: one entry per open container, a key (object) or an index (array).
   const path: (string | number)[] = [];
   const kinds: ("o" | "a")[] = [];
   let expectKey = false;
   let i = 0;
   const n = json.length;
-  while (i < n && inexact.length + illFormed.length + reserved.length < limit) {
+  while (i < n && inexact.length + illFormed.length + reserved.length + controls.length < limit) {
     const c = json.charCodeAt(i);
     if (c === 34 /* " */) {
       let j = i + 1;
@@ -191,6 +204,7 @@ export function scanJson(json: string, limit = 20): { inexact: InexactNumber[]; 
           return out;
         }
         if (escaped && !isWellFormedText(text)) illFormed.push({ path: path.slice(0, expectKey ? -1 : undefined).join(".") });
+        if (escaped && hasControlCharacter(text)) controls.push({ path: path.slice(0, expectKey ? -1 : undefined).join(".") });
         if (expectKey) {
           path[path.length - 1] = text;
           if (text === "__proto__") reserved.push({ path: path.join(".") });

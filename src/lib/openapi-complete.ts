@@ -17,6 +17,28 @@ type Json = Record<string, any>;
 const METHODS = ["get", "post", "put", "patch", "delete"] as const;
 
 const ERROR_REF = { $ref: "#/components/schemas/Error" };
+const PROBLEM_REF = { $ref: "#/components/schemas/Problem" };
+
+/** RFC 9457 problem details: what an error is when the client sends `Accept: application/problem+json`. */
+const PROBLEM_SCHEMA = {
+  type: "object",
+  description: "An error as RFC 9457 problem details, sent when the request's Accept header names application/problem+json",
+  required: ["type", "title", "status", "detail", "instance", "code", "errors", "timestamp", "requestId"],
+  properties: {
+    type: { type: "string", format: "uri" },
+    title: { type: "string" },
+    status: { type: "integer" },
+    detail: { type: "string" },
+    instance: { type: "string" },
+    code: { type: "string" },
+    errors: {
+      type: "array",
+      items: { type: "object", required: ["field", "message", "code"], properties: { field: { type: "string" }, message: { type: "string" }, code: { type: "string" } } },
+    },
+    timestamp: { type: "string" },
+    requestId: { type: "string" },
+  },
+};
 
 /** Error statuses the shared middleware answers, and when. */
 const ERROR_DESCRIPTIONS: Record<string, string> = {
@@ -117,11 +139,19 @@ function addErrors(op: Json, path: string): void {
   if (op.requestBody) ["400", "413", "415", "422"].forEach((s) => wanted.add(s));
   if (secured) ["401", "429"].forEach((s) => wanted.add(s));
   if (path.includes("{")) wanted.add("404");
-  if ((op.parameters ?? []).some((p: Json) => p.in === "query")) wanted.add("422");
+  // Any route may answer 422: an undeclared query parameter (middleware/strict-query.ts), a malformed
+  // X-D1-Bookmark, or a path parameter out of its bounds.
+  wanted.add("422");
   if (op["x-requires-2fa"] || (op["x-min-role"] && op["x-min-role"] !== "viewer")) wanted.add("403");
   for (const status of wanted) {
     if (responses[status]) continue;
     responses[status] = { description: ERROR_DESCRIPTIONS[status]!, content: { "application/json": { schema: ERROR_REF } } };
+  }
+  // Every error may come as problem details instead, on the client's asking.
+  for (const [status, response] of Object.entries<Json>(responses)) {
+    if (Number(status) >= 400 && response.content?.["application/json"] && !response.content["application/problem+json"]) {
+      response.content["application/problem+json"] = { schema: PROBLEM_REF };
+    }
   }
 }
 
@@ -166,6 +196,9 @@ export function completeDocument(doc: Json): Json {
       addExamples(op, doc);
     }
   }
+  doc.components ??= {};
+  doc.components.schemas ??= {};
+  doc.components.schemas.Problem ??= PROBLEM_SCHEMA;
   const declared = new Map<string, Json>((doc.tags ?? []).map((t: Json) => [t.name, t]));
   doc.tags = [...usedTags].map((name) => declared.get(name) ?? { name, description: TAG_DESCRIPTIONS[name] ?? `${name} operations.` });
   return doc;

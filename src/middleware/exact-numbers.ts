@@ -3,7 +3,8 @@
  * double cannot represent exactly, or text that is not well-formed Unicode (an
  * unpaired `\uD800`-style escape): 422 with each field's path. Money and
  * quantities beyond a double's precision must arrive as decimal strings, and
- * text must read back as it was written. A `__proto__` key is refused too: it
+ * text must read back as it was written (no control characters but tab and line
+ * breaks, either). A `__proto__` key is refused too: it
  * would be accepted and then lost by the first copy of the parsed object.
  */
 import type { MiddlewareHandler } from "hono";
@@ -16,12 +17,13 @@ export const exactNumbers: MiddlewareHandler<AppEnv> = async (c, next) => {
   const isJson = type === "application/json" || (type.startsWith("application/") && type.endsWith("+json"));
   if (c.req.method !== "GET" && c.req.method !== "HEAD" && isJson) {
     // Hono caches the text, so the route's own JSON parse reads the same bytes.
-    const { inexact, illFormed, reserved } = scanJson(await c.req.text());
-    if (inexact.length > 0 || illFormed.length > 0 || reserved.length > 0) {
+    const { inexact, illFormed, reserved, controls } = scanJson(await c.req.text());
+    if (inexact.length > 0 || illFormed.length > 0 || reserved.length > 0 || controls.length > 0) {
       const problems = [
         ...(inexact.length ? ["a number in the request cannot be represented exactly"] : []),
         ...(illFormed.length ? [`text in ${inexact.length ? "it" : "the request"} is not well-formed Unicode`] : []),
         ...(reserved.length ? [`${inexact.length + illFormed.length ? "it" : "the request"} holds a __proto__ key`] : []),
+        ...(controls.length ? [`${inexact.length + illFormed.length + reserved.length ? "it" : "the request"} holds a control character`] : []),
       ].join(", and ");
       throw validationFailed(
         [
@@ -33,6 +35,11 @@ export const exactNumbers: MiddlewareHandler<AppEnv> = async (c, next) => {
           ...illFormed.map((x) => ({
             field: x.path || "body",
             message: "Holds an unpaired surrogate escape (\\uD800-\\uDFFF alone); send well-formed Unicode text",
+            code: "INVALID_TEXT",
+          })),
+          ...controls.map((x) => ({
+            field: x.path || "body",
+            message: "Holds a control character (U+0000-U+001F other than tab and line breaks, or U+007F): send printable text",
             code: "INVALID_TEXT",
           })),
           ...reserved.map((x) => ({

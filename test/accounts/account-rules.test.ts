@@ -25,6 +25,8 @@ describe("the no-overdraft flag", () => {
     const refused = await a.patch(`/v1/accounts/${card.id}`, { allowOverdraft: false });
     expect(refused.status).toBe(409);
     expect(refused.body.error.code).toBe("CONFLICT");
+    // In the account's money, not the ledger's minor units.
+    expect(refused.body.error.details).toEqual([expect.objectContaining({ field: "allowOverdraft", message: "The account's balance was -250.00 USD at its lowest" })]);
     expect((await a.get(`/v1/accounts/${card.id}`)).body).toMatchObject({ allowOverdraft: true, balanceDecimal: "-250.00" });
     expect(await ledgerViolations(space.id)).toEqual([]);
 

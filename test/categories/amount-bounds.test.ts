@@ -76,5 +76,11 @@ describe("amount_between bounds finer than the currency", () => {
     const tooLong = await rule("Too long", { max: "12345678901234567" }); // 17 digits before the point: 25 at 8 places
     expect(tooLong.status).toBe(422);
     expect(JSON.stringify(tooLong.body)).toContain("too large");
+    // Bounds are magnitudes: a signed one is refused with that reason (-100..-10 used to read as "min is above max").
+    for (const value of [{ min: -100, max: -10 }, { min: "-5" }]) {
+      const signed = await rule("Signed", value);
+      expect(signed.status).toBe(422);
+      expect(signed.body.error.details[0].message).toMatch(/without their sign/);
+    }
   });
 });

@@ -139,6 +139,38 @@ describe("rules", () => {
     expect((await a.get(`/v1/transactions?spaceId=${spaceId}&categoryId=${travel.id}`)).body.transactions).toHaveLength(3);
   });
 
+  it("refuse an account_is rule naming an account not in the space, and a second category of the same name, type and parent", async () => {
+    const { a, spaceId, acc } = await setup();
+    const other = await setup();
+    for (const value of [other.acc.id, "acc_does_not_exist"]) {
+      const r = await a.post("/v1/categories", { spaceId, name: `Acct ${value}`, type: "expense", rules: [{ condition: "account_is", value }] });
+      expect(r.status, value).toBe(422);
+      expect(r.body.error.details[0]).toMatchObject({ field: "rules.0.value", code: "UNKNOWN_ACCOUNT" });
+    }
+    expect((await a.post("/v1/categories", { spaceId, name: "Mine", type: "expense", rules: [{ condition: "account_is", value: acc.id }] })).status).toBe(201);
+    const food = await a.post("/v1/categories", { spaceId, name: "Food", type: "expense" });
+    expect(food.status).toBe(201);
+    for (const name of ["food ", "FOOD", "Fóod"]) {
+      const twin = await a.post("/v1/categories", { spaceId, name, type: "expense" });
+      expect(twin.status, name).toBe(409);
+      expect(twin.body.error.code).toBe("DUPLICATE_RESOURCE");
+    }
+    // The same name is fine as another type, or under another parent; a rename onto a sibling's name is refused.
+    expect((await a.post("/v1/categories", { spaceId, name: "Food", type: "income" })).status).toBe(201);
+    expect((await a.post("/v1/categories", { spaceId, name: "Food", type: "expense", parentId: food.body.id })).status).toBe(201);
+    const snacks = await a.post("/v1/categories", { spaceId, name: "Snacks", type: "expense" });
+    expect((await a.patch(`/v1/categories/${snacks.body.id}`, { name: "food" })).status).toBe(409);
+  });
+
+  it("match a regex on text without accents, as contains does, whichever way the accent was typed", async () => {
+    const { a, spaceId, acc } = await setup();
+    const cafe = await category(a, spaceId, "Cafe", [{ condition: "regex", value: "^café( |$)", priority: 10 }]);
+    for (const merchantName of ["CAFÉ Olé", "Cafe\u0301 Ole", "cafe ole"]) {
+      expect((await spend(a, spaceId, acc.id, { merchantName })).body.category?.id, merchantName).toBe(cafe.id);
+    }
+    expect((await spend(a, spaceId, acc.id, { merchantName: "Cafeteria" })).body.category).toBeNull();
+  });
+
   it("bound or reject pathological regexes", async () => {
     const { a, spaceId, acc } = await setup();
     for (const value of ["(a)\\1", "(?=x)", "a".repeat(201), "(unclosed"]) {

@@ -104,6 +104,18 @@ describe("well-formed text", () => {
     ]);
   });
 
+  it("refuses control characters in any text of a body (a NUL-named space was created), but keeps tabs and line breaks", async () => {
+    const u = await registerUser();
+    const space = (name: string) => send("/v1/spaces", u.accessToken, u.ip, `{"name":"${name}","type":"personal","currency":"USD"}`);
+    for (const name of ["\\u0000", "Home\\u0007", "a\\u001fb", "x\\u007f"]) {
+      const r = await space(name);
+      expect(r.status, name).toBe(422);
+      expect(((await r.json()) as any).error.details).toEqual([expect.objectContaining({ field: "name", code: "INVALID_TEXT" })]);
+    }
+    expect(scanJson('{"notes":"line\\u000aone\\u0009tab\\u000d","x":"\\u0000"}').controls).toEqual([{ path: "x" }]);
+    expect((await space("Home \\u00e9")).status).toBe(201);
+  });
+
   it("refuses an unpaired surrogate escape in a transaction's text with 422, and keeps a paired one exactly", async () => {
     const u = await registerUser();
     const space = await createSpace(u);

@@ -49,6 +49,15 @@ describe("input taken as written", () => {
     expect((await post(p(1, "2024-01-01T00:00:00.123000Z"))).status).toBe(201);
     expect((await post(p("0010"))).status).toBe(422);
     expect((await post(p("10"))).status).toBe(201);
+    // A day in year 0000 or 9999 is a typo: refused for a transaction, a budget and an account's opening balance.
+    const acc = (await callJson("/v1/accounts", { ...as, body: { spaceId: space.id, name: "Card", type: "credit_card", currency: "USD" } })).body;
+    for (const date of ["0000-06-01", "9999-12-31", "9999-12-31T00:00:00Z"]) {
+      const r = await callJson("/v1/transactions", { ...as, body: { spaceId: space.id, accountId: acc.id, amount: "-5", description: "x", date } });
+      expect(r.status, date).toBe(422);
+      expect(r.body.error.details[0].field).toBe("date");
+    }
+    expect((await callJson("/v1/budgets", { ...as, body: { spaceId: space.id, name: "B", amount: "10", period: "monthly", startDate: "9999-12-31" } })).status).toBe(422);
+    expect((await callJson("/v1/accounts", { ...as, body: { spaceId: space.id, name: "Old", type: "checking", currency: "USD", openingBalance: "1", openingBalanceDate: "0001-01-01" } })).status).toBe(422);
   });
 
   it("refuses unknown body fields, at the top and nested, where they used to be dropped", async () => {

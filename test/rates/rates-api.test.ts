@@ -101,6 +101,15 @@ describe("manual space rates", () => {
     // Removing one.
     expect((await as(owner).put(`/v1/spaces/${space.id}/rates`, { rates: [{ base: "USD", quote: "EUR", date: "2024-03-01", rate: null }] })).body.removed).toBe(1);
     expect((await as(viewer).get(`/v1/spaces/${space.id}/rates`)).body.rates).toHaveLength(1);
+    // Removing one that is not there removes nothing, and says so.
+    expect((await as(owner).put(`/v1/spaces/${space.id}/rates`, { rates: [{ base: "GBP", quote: "JPY", date: "2024-03-01", rate: null }] })).body.removed).toBe(0);
+    // A pair is one pair either way round: both in one request are refused; set one way, it replaces the other.
+    const both = await as(owner).put(`/v1/spaces/${space.id}/rates`, { rates: [{ base: "USD", quote: "MXN", date: "2024-03-05", rate: "17.5" }, { base: "MXN", quote: "USD", date: "2024-03-05", rate: "0.5" }] });
+    expect(both.status).toBe(422);
+    expect(both.body.error.details[0]).toMatchObject({ field: "rates.1.date", code: "DUPLICATE" });
+    expect((await as(owner).put(`/v1/spaces/${space.id}/rates`, { rates: [{ base: "MXN", quote: "USD", date: "2024-03-01", rate: "0.058" }] })).status).toBe(200);
+    const after = await as(viewer).get(`/v1/spaces/${space.id}/rates`);
+    expect(after.body.rates.map((r: any) => `${r.base}/${r.quote}@${r.date}=${r.rate}`)).toEqual(["MXN/USD@2024-03-01=0.058"]);
   });
 
   it("take 100 rates in one request (past D1's 100 bound parameters) and list them", async () => {

@@ -200,7 +200,7 @@ describe("every ledger route that takes a pattern answers pathological ones at o
     const worldMatches = matches("world");
     const hit = addresses.filter(matches);
     expect(steps, pattern).toBeLessThanOrEqual(STEP_FACTOR * size);
-    if (path === "/accounts") return [...hit, ...(worldMatches ? ["world"] : [])].sort();
+    if (path === "/accounts") return [...hit, ...(worldMatches ? ["world"] : [])].sort().reverse(); // by address, descending
     if (path === "/balances") return hit.length || worldMatches ? { "USD/2": hit.length - (worldMatches ? addresses.length : 0) } : {};
     // Transaction i is world -> addresses[i].
     const side = (i: number) => (param === "source" ? worldMatches : param === "destination" ? hit.includes(addresses[i]!) : worldMatches || hit.includes(addresses[i]!));

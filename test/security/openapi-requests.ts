@@ -29,6 +29,9 @@ export function resolver(doc: Schema) {
   return resolve;
 }
 
+/** An id value that leaves the field out of a synthesized body (an optional field its example would fill in, that this request must not send). */
+export const OMITTED = Symbol("omitted");
+
 export function synthesize(doc: Schema, operation: Operation, ids: Record<string, unknown>) {
   const resolve = resolver(doc);
   const prefix = operation.path.split("/{")[0]!;
@@ -63,6 +66,7 @@ export function synthesize(doc: Schema, operation: Operation, ids: Record<string
         if (depth > 4 || !s.properties) return {};
         const obj: Record<string, unknown> = {};
         for (const [prop, ps] of Object.entries<Schema>(s.properties)) {
+          if (known(prop) === OMITTED) continue;
           const r = resolve(ps);
           if ((s.required ?? []).includes(prop) || r.example !== undefined || known(prop) !== undefined) obj[prop] = value(prop, ps, depth + 1);
         }

@@ -7,6 +7,7 @@ import { env } from "cloudflare:workers";
 import { addMember, callJson, createSpace, enableTwoFactor, registerUser, type TestUser } from "../helpers";
 import { createAccount } from "../accounts/helpers";
 import { encryptSecret } from "../../src/lib/crypto";
+import { OMITTED } from "./openapi-requests";
 
 export interface World {
   owner: TestUser;
@@ -94,7 +95,8 @@ export async function buildWorld(people?: People, opts: { retrainJob?: boolean }
       "address@/v1/real-estate/lookup": "123 Main Street",
       connectionId: provider.connectionId, "jobId@/v1/sync-jobs": provider.syncJobId,
       flagId: provider.flagId, "action@/v1/providers/review-flags": "keep_both", walletId: provider.walletId,
-      seriesId: provider.seriesId,
+      // Dismissing (the example action) takes no amount: a field only an edit may send is refused with it.
+      seriesId: provider.seriesId, "amount@/v1/analytics/recurring": OMITTED,
     },
   };
 }

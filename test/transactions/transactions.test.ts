@@ -244,6 +244,19 @@ describe("statement", () => {
     expect((await get(u, `/v1/accounts/${checking.id}/ledger?from=2030-02-01&to=2030-01-01`)).status).toBe(422);
   });
 
+  it("names a refusal by the body's own field: an overdraft is the amount's, not a posting's in minor units", async () => {
+    const { u, spaceId, checking } = await setup();
+    const savings = (await callJson("/v1/accounts", { token: u.accessToken, ip: u.ip, body: { spaceId, name: "Savings", type: "savings", currency: "USD" } })).body;
+    for (const [path, body] of [
+      ["/v1/transactions", { spaceId, accountId: checking.id, amount: "-5000.00", description: "Too much", date: "2030-01-05" }],
+      ["/v1/transactions/transfer", { spaceId, fromAccountId: checking.id, toAccountId: savings.id, amount: "5000.00", description: "Too much", date: "2030-01-05" }],
+    ] as const) {
+      const r = await callJson(path, { token: u.accessToken, ip: u.ip, body });
+      expect(r.status, path).toBe(422);
+      expect(r.body.error.details, path).toEqual([{ field: "amount", code: "INSUFFICIENT_FUNDS", message: "Would take the account below zero, which it may not go" }]);
+    }
+  });
+
   it("names a reversal by the ledger's own record, not by metadata any member may rewrite", async () => {
     const { u, spaceId, checking } = await setup();
     const rent = await post(u, { spaceId, accountId: checking.id, amount: -100, description: "Rent", date: "2030-01-05" });

@@ -169,7 +169,7 @@ describe("the reads that choose a category", () => {
     expect((member[1]![0] as { n: number }).n).toBeGreaterThan(0);
     expect(member[3]!.length).toBeGreaterThan(0); // the words' counts
     expect(member[4]!.length).toBe(1); // the rule
-    expect(member[5]).toEqual([{ id: s.coffeeId, name: "Coffee", color: null }]);
+    expect(member[5]).toEqual([{ id: s.coffeeId, name: "Coffee", color: null, type: "expense" }]);
     // A stranger's batch names no space: every read is empty and the vocabulary counts nothing.
     expect(await read(stranger.id)).toEqual([[], [{ n: 0 }], [], [], [], [], []]);
     // Nor does it walk the space's rows to find that out: the guard decides the index key, once.

@@ -39,8 +39,9 @@ async function world() {
 const RANGES: [string | undefined, string | undefined][] = [
   [undefined, undefined], ["2026-03-02", undefined], [undefined, "2026-03-02"], ["2026-03-02", "2026-03-02"], ["2026-03-01", "2026-03-03"],
   ["2026-03-01T08:00:00Z", "2026-03-02"], ["2026-03-02", "2026-03-02T10:00:00Z"], ["2026-03-05", "2026-03-06"],
-  // Windows that end before they start: nothing, and a total of 0.
-  ["2026-03-03", "2026-03-01"], ["2026-03-02T12:00:00Z", "2026-03-02"],
+  // A window that ends before it starts in some zones: nothing, and a total of 0. (One that does in every zone,
+  // two days the wrong way round, is refused: strict-input.test.ts.)
+  ["2026-03-02T12:00:00Z", "2026-03-02"],
 ];
 const PAGES: [number, number][] = [[50, 0], [2, 0], [2, 1], [3, 4], [2, 9]];
 

@@ -1,3 +1,4 @@
+import { CalendarDay } from "../../lib/dates";
 import { queryInt } from "../../lib/query-int";
 import { z } from "@hono/zod-openapi";
 import { CURRENCIES } from "../../lib/money";
@@ -27,7 +28,7 @@ export const CreateAccountBody = z
     subtype: z.string().max(40).optional(),
     currency: z.enum(CURRENCIES),
     openingBalance: MajorAmount.optional(),
-    openingBalanceDate: z.iso.date().optional().openapi({
+    openingBalanceDate: CalendarDay.optional().openapi({
       description: "The day (in the space's time zone) the opening balance is as of; by default before any entry you record, so back-dated entries find it",
     }),
     allowOverdraft: z.boolean().optional(),

@@ -1,3 +1,4 @@
+import { CalendarDay } from "../../lib/dates";
 import { z } from "@hono/zod-openapi";
 import { MajorAmount } from "../../lib/amount-schema";
 import { ConversionSchema } from "../rates/schemas";
@@ -25,8 +26,8 @@ export const CreateBudgetBody = z
     name: z.string().trim().min(1).max(120),
     amount: MajorAmount,
     period: z.enum(PERIODS),
-    startDate: z.iso.date().optional().openapi({ description: "Defaults to the first day of the current month in the space's time zone" }),
-    endDate: z.iso.date().optional(),
+    startDate: CalendarDay.optional().openapi({ description: "Defaults to the first day of the current month in the space's time zone" }),
+    endDate: CalendarDay.optional(),
     categoryIds: CategoryIds.optional(),
     categories: Allocations.optional(),
     alertThreshold: z.number().int().min(1).max(100).optional(),
@@ -40,8 +41,8 @@ export const UpdateBudgetBody = z
     name: z.string().trim().min(1).max(120).optional(),
     amount: MajorAmount.optional(),
     period: z.enum(PERIODS).optional(),
-    startDate: z.iso.date().optional(),
-    endDate: z.iso.date().nullable().optional(),
+    startDate: CalendarDay.optional(),
+    endDate: CalendarDay.nullable().optional(),
     categoryIds: CategoryIds.optional(),
     categories: Allocations.optional(),
     alertThreshold: z.number().int().min(1).max(100).nullable().optional(),

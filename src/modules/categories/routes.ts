@@ -23,7 +23,7 @@ categoryRoutes.openapi(
     ...access("member"),
     ...user, method: "post", path: "/", tags, summary: "Create a category, optionally with rules",
     request: { body: jsonBody(CreateCategoryBody) },
-    responses: { 201: json(CategorySchema, "Created"), ...errors(401, 403, 404, 422, 429) },
+    responses: { 201: json(CategorySchema, "Created"), ...errors(401, 403, 404, 409, 422, 429) },
   }),
   async (c) => c.json(await cats.createCategory(c.get("services"), c.get("auth"), c.req.valid("json")), 201),
 );
@@ -46,7 +46,7 @@ categoryRoutes.openapi(
     ...access("member"),
     ...user, method: "patch", path: "/{id}", tags, summary: "Update a category (rules, when given, replace the existing ones)",
     request: { params: CategoryIdParam, body: jsonBody(UpdateCategoryBody) },
-    responses: { 200: json(CategorySchema, "Updated"), ...errors(401, 403, 404, 422, 429) },
+    responses: { 200: json(CategorySchema, "Updated"), ...errors(401, 403, 404, 409, 422, 429) },
   }),
   async (c) => c.json(await cats.updateCategory(c.get("services"), c.get("auth"), c.req.valid("param").id, c.req.valid("json")), 200),
 );

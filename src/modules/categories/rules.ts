@@ -40,6 +40,8 @@ export interface CompiledRule {
 }
 
 const fold = (s: string | null) => (s ? normalizeText(s) : "");
+/** Text without its combining marks (accents), in any normalization form it came in. */
+const withoutMarks = (s: string) => s.normalize("NFD").replace(/\p{M}+/gu, "");
 
 /** The scale `amount_between`'s bounds are read at: the finest of any currency's. */
 const BOUND_SCALE = 8;
@@ -96,8 +98,10 @@ function compileCondition(c: ConditionInput): Test {
       };
     }
     case "regex": {
-      const re: SafeRegex = compileSafeRegex(c.value);
-      return (s) => re.test(s.merchantName ?? "") || re.test(s.description);
+      // Without accents on both sides, as the contains/equals conditions compare: "café" typed precomposed or
+      // decomposed, in the pattern or the text, is one word (spacing is kept: a pattern may mean it).
+      const re: SafeRegex = compileSafeRegex(withoutMarks(c.value));
+      return (s) => re.test(withoutMarks(s.merchantName ?? "")) || re.test(withoutMarks(s.description));
     }
   }
 }
@@ -126,6 +130,10 @@ export function validateConditions(conditions: ConditionInput[]): void {
       const lo = parseBound(c.value.min);
       const hi = parseBound(c.value.max);
       if (lo === null && hi === null) throw new RegexSyntaxError("amount_between needs min, max or both");
+      const signed = [c.value.min, c.value.max].some((v) => v !== undefined && String(v).trim().startsWith("-"));
+      if (signed) {
+        throw new RegexSyntaxError("amount_between compares amounts without their sign (a 15.00 expense and a 15.00 refund alike): write its bounds without one");
+      }
       if (lo !== null && hi !== null && lo > hi) throw new RegexSyntaxError("amount_between: min is above max");
     }
   }

@@ -13,7 +13,12 @@ const conditionWith = <E extends z.ZodRawShape>(extra: E) =>
     z.object({ condition: z.literal("merchant_equals"), value: Text, ...extra }).strict(),
     z.object({ condition: z.literal("account_is"), value: z.string().min(1).max(64), ...extra }).strict(),
     z.object({ condition: z.literal("regex"), value: z.string().min(1).max(200), ...extra }).strict(),
-    z.object({ condition: z.literal("amount_between"), value: z.object({ min: Bound.optional(), max: Bound.optional() }).strict(), ...extra }).strict(),
+    z.object({
+      condition: z.literal("amount_between"),
+      value: z.object({ min: Bound.optional(), max: Bound.optional() }).strict()
+        .openapi({ description: "Inclusive bounds on the amount without its sign (a 15.00 expense and a 15.00 refund alike), in major units" }),
+      ...extra,
+    }).strict(),
   ]);
 
 export const ConditionSchema = conditionWith({});

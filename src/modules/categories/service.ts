@@ -6,9 +6,9 @@
 import { and, asc, eq, inArray, isNull, ne, notInArray, or, sql } from "drizzle-orm";
 import type { AuthContext, Services } from "../../env";
 import { budgetCategories, categories, categoryRules, mlCategoryStats, mlTokenCounts, transactions } from "../../db/schema";
-import { notFound, validationFailed } from "../../lib/errors";
+import { ApiError, notFound, validationFailed } from "../../lib/errors";
 import { newId } from "../../lib/ids";
-import { rowReader } from "../../lib/sql";
+import { IN_JSON_LIST, jsonList, rowReader } from "../../lib/sql";
 import { type Currency, CURRENCY_SCALES } from "../../lib/money";
 import { RegexSyntaxError } from "../../lib/safe-regex";
 import { checkBudgetAlerts } from "../budgets/alerts";
@@ -17,6 +17,7 @@ import { recategorize } from "../transactions/recategorize";
 import { readSpace, requireRoleOver, requireSpaceRole } from "../spaces/access";
 import { chunkRows, nonEmpty } from "../../db/client";
 import { requireCategory } from "./lookup";
+import { normalizeText } from "../ml/normalize";
 import { compileRules, firstMatch, regexStates, validateConditions, type ConditionInput, type RuleRow } from "./rules";
 
 type CategoryRow = typeof categories.$inferSelect;
@@ -56,6 +57,34 @@ async function checkRegexBudget(svc: Services, spaceId: string, replacing: strin
       field: "rules", code: "TOO_BIG",
       message: `The space's regex rules would hold ${total} pattern states, past the ${MAX_SPACE_REGEX_STATES} every transaction is matched against: use simpler patterns or contains/equals conditions`,
     }]);
+  }
+}
+
+/**
+ * Refuses a second category of the same name (accents, case and spacing aside), type and parent in a space:
+ * two "Food" under one parent cannot be told apart in a list, a budget or a report.
+ */
+async function checkUniqueName(svc: Services, spaceId: string, c: { name: string; type: string; parentId: string | null }, self?: string) {
+  const rows = await svc.env.DB.prepare("SELECT id, name FROM categories WHERE space_id = ? AND type = ? AND parent_id IS ?")
+    .bind(spaceId, c.type, c.parentId)
+    .all<{ id: string; name: string }>();
+  const want = normalizeText(c.name);
+  const twin = rows.results.find((r) => r.id !== self && normalizeText(r.name) === want);
+  if (twin) throw new ApiError(409, "DUPLICATE_RESOURCE", `This space already has the ${c.type} category "${twin.name}" there (${twin.id})`, [{ field: "name", message: "Already used by another category of this type and parent", code: "DUPLICATE" }]);
+}
+
+/** Refuses an `account_is` condition naming an account that is not the space's (it would never match, silently). */
+async function checkRuleAccounts(svc: Services, spaceId: string, rules: RuleInputT[]) {
+  const named = rules.flatMap((r, i) =>
+    conditionsOf(r).flatMap((c, j) => (c.condition === "account_is" ? [{ id: c.value, field: "conditions" in r ? `rules.${i}.conditions.${j}.value` : `rules.${i}.value` }] : [])));
+  if (named.length === 0) return;
+  const found = await svc.env.DB.prepare(`SELECT id FROM accounts WHERE space_id = ? AND id ${IN_JSON_LIST}`)
+    .bind(spaceId, jsonList([...new Set(named.map((n) => n.id))]))
+    .all<{ id: string }>();
+  const known = new Set(found.results.map((r) => r.id));
+  const unknown = named.filter((n) => !known.has(n.id));
+  if (unknown.length > 0) {
+    throw validationFailed(unknown.map((n) => ({ field: n.field, message: "No such account in this space", code: "UNKNOWN_ACCOUNT" })));
   }
 }
 
@@ -128,6 +157,7 @@ export async function createCategory(
 ) {
   await requireSpaceRole(svc, auth, input.spaceId, "member");
   if (input.parentId) await checkParent(svc, input.spaceId, input.parentId, input.type);
+  await checkUniqueName(svc, input.spaceId, { name: input.name, type: input.type, parentId: input.parentId ?? null });
   const now = svc.clock.now();
   const row: CategoryRow = {
     id: newId("cat", now), spaceId: input.spaceId, name: input.name, type: input.type, color: input.color ?? null,
@@ -135,6 +165,7 @@ export async function createCategory(
   };
   const rules = ruleRows(input.spaceId, row.id, input.rules ?? [], now);
   await checkRegexBudget(svc, input.spaceId, row.id, rules);
+  await checkRuleAccounts(svc, input.spaceId, input.rules ?? []);
   await svc.db.batch([svc.db.insert(categories).values(row), ...ruleInserts(svc, rules)]);
   const { all } = await spaceCategories(svc, input.spaceId);
   return present(row, rules, all);
@@ -152,12 +183,17 @@ export async function updateCategory(
     const children = await svc.db.select({ id: categories.id }).from(categories).where(eq(categories.parentId, id)).limit(1);
     if (children.length) throw validationFailed([{ field: "parentId", message: "A category with subcategories cannot become one", code: "INVALID_PARENT" }]);
   }
+  if (patch.name !== undefined || patch.parentId !== undefined) {
+    const parentId = patch.parentId === undefined ? row.parentId : patch.parentId;
+    await checkUniqueName(svc, row.spaceId, { name: patch.name ?? row.name, type: row.type, parentId }, id);
+  }
   const now = svc.clock.now();
   const { rules: _rules, ...fields } = patch;
   const update = svc.db.update(categories).set({ ...fields, updatedAt: now }).where(eq(categories.id, id));
   if (patch.rules) {
     const rows = ruleRows(row.spaceId, id, patch.rules, now);
     await checkRegexBudget(svc, row.spaceId, id, rows);
+    await checkRuleAccounts(svc, row.spaceId, patch.rules);
     const replaceRules = svc.db.delete(categoryRules).where(eq(categoryRules.categoryId, id));
     await svc.db.batch([update, replaceRules, ...ruleInserts(svc, rows)]);
   } else {

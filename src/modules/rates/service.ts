@@ -134,8 +134,9 @@ export async function putSpaceRates(svc: Services, auth: AuthContext, spaceId: s
     if (!isCurrency(r.base)) details.push({ field: f("base"), message: "Unknown currency", code: "INVALID_CURRENCY" });
     if (!isCurrency(r.quote)) details.push({ field: f("quote"), message: "Unknown currency", code: "INVALID_CURRENCY" });
     if (r.base === r.quote) details.push({ field: f("quote"), message: "Must differ from base", code: "SAME_CURRENCY" });
-    const key = `${r.base}/${r.quote}@${r.date}`;
-    if (seen.has(key)) details.push({ field: f("date"), message: "The same pair and day appears twice", code: "DUPLICATE" });
+    // One rate a pair and day, whichever way round it is written (USD/MXN and MXN/USD are one pair).
+    const key = `${[r.base, r.quote].sort().join("/")}@${r.date}`;
+    if (seen.has(key)) details.push({ field: f("date"), message: "The same pair (either way round) and day appears twice", code: "DUPLICATE" });
     seen.add(key);
     if (r.rate === null) {
       deletes.push([r.base, r.quote, r.date]);
@@ -149,16 +150,22 @@ export async function putSpaceRates(svc: Services, auth: AuthContext, spaceId: s
   if (details.length) throw validationFailed(details);
   const now = svc.clock.now();
   const db = svc.env.DB;
+  const removal = ([b, q, d]: [string, string, string, ...unknown[]]) =>
+    db.prepare("DELETE FROM space_rates WHERE space_id = ? AND base = ? AND quote = ? AND date = ?").bind(spaceId, b, q, d);
   const stmts = [
+    ...deletes.map(removal),
+    // A rate set one way replaces one set the other way that day: two could disagree (17.5 and 0.5).
+    ...upserts.map(([b, q, d]) => removal([q, b, d])),
     ...insertRows(db, "space_rates", ["space_id", "base", "quote", "date", "rate", "set_by", "created_at", "updated_at"],
       upserts.map(([b, q, d, r]) => [spaceId, b, q, d, r, auth.userId, now, now]),
       "ON CONFLICT(space_id, base, quote, date) DO UPDATE SET rate = excluded.rate, set_by = excluded.set_by, updated_at = excluded.updated_at"),
-    ...deletes.map(([b, q, d]) => db.prepare("DELETE FROM space_rates WHERE space_id = ? AND base = ? AND quote = ? AND date = ?").bind(spaceId, b, q, d)),
     // A forecast converted at the old rates is no longer served (forecast-epoch.ts).
     bumpForecastEpoch(db, spaceId),
   ];
-  await db.batch(stmts);
+  const results = await db.batch(stmts);
   // Budgets count spending in other currencies at these rates: a changed rate can carry one past its threshold.
   await checkSpaceBudgetAlerts(svc, spaceId);
-  return { spaceId, updated: upserts.length, removed: deletes.length };
+  // What was there to remove, not what was asked.
+  const removed = results.slice(0, deletes.length).reduce((n, r) => n + (r.meta.changes ?? 0), 0);
+  return { spaceId, updated: upserts.length, removed };
 }

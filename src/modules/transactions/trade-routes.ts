@@ -1,4 +1,5 @@
 import { queryInt } from "../../lib/query-int";
+import { orderedRange } from "../../lib/dates";
 import { createRoute, z } from "@hono/zod-openapi";
 import { access, bearer, createRouter, errors, json } from "../../lib/openapi";
 import { guards } from "../../middleware/auth";
@@ -37,7 +38,7 @@ tradeRoutes.openapi(
         from: z.iso.date().optional(),
         to: z.iso.date().optional(),
         page: queryInt(0, 100_000).default(0),
-      }),
+      }).superRefine(orderedRange("from", "to")),
     },
     responses: { 200: json(z.array(Trade), "Trades"), ...errors(401, 404, 422, 429) },
   }),
