@@ -97,7 +97,8 @@ function failureAt(op: LedgerOp, n: number, i: number, f: LedgerFailure): { ok: 
   const message = n > 1 ? `${f.message} (transaction ${i} of the batch)` : f.message;
   // A Dhanam write (a transaction, a transfer) has no postings in its body: what a posting refuses is its amount,
   // and minor units mean nothing there.
-  if (!(op.kind === "commit" && op.ledgerFields)) return { ok: false, error: { ...f, message, ...(f.details ? { details: f.details.map(asDhanamDetail) } : {}) } };
+  if (op.kind !== "commit") return { ok: false, error: { ...f, message } };
+  if (!op.ledgerFields) return { ok: false, error: { ...f, message, ...(f.details ? { details: f.details.map(asDhanamDetail) } : {}) } };
   const prefix = n > 1 ? `transactions.${i}.` : "";
   const details = f.details?.map((d) => ({ ...d, field: prefix + (d.field === "date" ? "timestamp" : d.field) }));
   return { ok: false, error: { ...f, message, ...(details ? { details } : {}) } };
@@ -497,7 +498,9 @@ export abstract class LedgerCore extends DurableObject<Env> {
             message: `The ${e.asset} balance of ${e.address} at ${day} would pass the largest supported balance (${MAX_MINOR} minor units in either direction)`,
             details: [{ field: "date", message: `${e.address} would be out of range at that date`, code: "TOO_BIG" }],
           };
-      return { seq: e.seq, failure };
+      // The write's transaction that is to blame: its last entry on this address at or before the instant out of range.
+      const culprit = [...c.pending].reverse().find((x) => x.timestamp <= out.at) ?? e;
+      return { seq: culprit.seq, failure };
     }
     return null;
   }

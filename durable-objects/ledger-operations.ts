@@ -86,15 +86,14 @@ export abstract class LedgerOperations extends LedgerCore {
     }
     const intents: Intent[] = [];
     if (back.length > 0) intents.push({ postings: back, metadata: { kind: "reclassification", reason: `revert of ${op.seq}` }, timestamp });
-    intents.push({ postings: reversePostings(original.postings), metadata: op.metadata, timestamp, revertOf: original });
-    // The caller asked for the compensating transaction and what follows it.
-    const answerFrom = intents.length - 1;
+    const compensating: Intent = { postings: reversePostings(original.postings), metadata: op.metadata, timestamp, revertOf: original };
     const then = op.then ?? [];
-    if (then.length === 0) return this.commit(op, chain, intents, false, [], answerFrom);
-    const firstThen = intents.length;
-    intents.push(...then);
+    // The caller asked for the compensating transaction (and what follows it, if anything does).
+    if (then.length === 0) return this.commit(op, chain, [...intents, compensating], false, [], intents.length);
+    const firstThen = op.thenFirst ? intents.length : intents.length + 1;
+    const ordered = op.thenFirst ? [...intents, ...then, compensating] : [...intents, compensating, ...then];
     const effects = op.effects?.map((e) => (e.kind === "insertTransaction" ? { ...e, txIndex: firstThen + e.txIndex } : e));
-    return this.commit({ ...op, effects }, chain, intents, false, [], answerFrom);
+    return this.commit({ ...op, effects }, chain, ordered, false, [], op.thenFirst ? ordered.length - 1 : intents.length);
   }
 
   /**

@@ -359,6 +359,8 @@ export const categoryRules = sqliteTable(
     conditions: text("conditions").notNull(),
     priority: integer("priority").notNull().default(0),
     createdAt: integer("created_at").notNull(),
+    /** States of the rule's regex conditions as they run: a space's sum is bounded (categories/service.ts). 0 for rules saved before. */
+    regexStates: integer("regex_states").notNull().default(0),
   },
   (t) => [index("category_rules_space_idx").on(t.spaceId, t.priority)],
 );

@@ -25,7 +25,7 @@ export const Instant = z.iso
 const FIRST_YEAR = "1800";
 const LAST_YEAR = "2999";
 const inSaneYears = (s: string) => s.slice(0, 4) >= FIRST_YEAR && s.slice(0, 4) <= LAST_YEAR;
-const yearsMessage = { message: `Must be in the years ${FIRST_YEAR} to ${LAST_YEAR}` };
+const yearsMessage = { message: `Must be in the years ${FIRST_YEAR} to ${LAST_YEAR}`, params: { code: "INVALID_DATE" } };
 
 /** A calendar day (YYYY-MM-DD) in the years a ledger's days may be in. */
 export const CalendarDay = z.iso.date().refine(inSaneYears, yearsMessage);

@@ -76,7 +76,7 @@ export interface IllFormedText {
 
 /**
  * Whether `s` holds a C0 control character other than tab, line feed and carriage return, or DEL: a NUL in a
- * name is invisible, cuts C strings short and breaks exports. (Raw ones are not JSON; only a \u escape makes one.)
+ * name is invisible, cuts C strings short and breaks exports. (Raw C0 ones are not JSON: an escape makes one; a raw DEL is valid JSON.)
  */
 export function hasControlCharacter(s: string): boolean {
   for (let i = 0; i < s.length; i++) {
@@ -188,14 +188,23 @@ export function scanJson(json: string, limit = 20): { inexact: InexactNumber[]; 
     const c = json.charCodeAt(i);
     if (c === 34 /* " */) {
       let j = i + 1;
-      // Only a \u escape can make a lone surrogate: the body's text was decoded from UTF-8.
+      // Only a \u escape can make a lone surrogate (the body's text was decoded from UTF-8); a control character
+      // comes from a \u, \b or \f escape, or as a raw DEL (valid JSON, unlike the raw C0 characters).
       let escaped = false;
+      let control = false;
       while (j < n && json.charCodeAt(j) !== 34) {
-        if (json.charCodeAt(j) === 92 /* \ */) {
-          if (json.charCodeAt(j + 1) === 117 /* u */) escaped = true;
+        const d = json.charCodeAt(j);
+        if (d === 92 /* \ */) {
+          const e = json.charCodeAt(j + 1);
+          if (e === 117 /* u */) escaped = true;
+          else if (e === 98 /* b */ || e === 102 /* f */) control = true;
           j += 2;
-        } else j++;
+        } else {
+          if (d === 0x7f) control = true;
+          j++;
+        }
       }
+      if (control) controls.push({ path: path.slice(0, expectKey ? -1 : undefined).join(".") });
       if (expectKey || escaped) {
         let text: string;
         try {
@@ -204,7 +213,7 @@ export function scanJson(json: string, limit = 20): { inexact: InexactNumber[]; 
           return out;
         }
         if (escaped && !isWellFormedText(text)) illFormed.push({ path: path.slice(0, expectKey ? -1 : undefined).join(".") });
-        if (escaped && hasControlCharacter(text)) controls.push({ path: path.slice(0, expectKey ? -1 : undefined).join(".") });
+        if (escaped && !control && hasControlCharacter(text)) controls.push({ path: path.slice(0, expectKey ? -1 : undefined).join(".") });
         if (expectKey) {
           path[path.length - 1] = text;
           if (text === "__proto__") reserved.push({ path: path.join(".") });

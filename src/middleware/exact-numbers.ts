@@ -12,12 +12,22 @@ import type { AppEnv } from "../env";
 import { scanJson } from "../lib/exact-json";
 import { validationFailed } from "../lib/errors";
 
-export const exactNumbers: MiddlewareHandler<AppEnv> = async (c, next) => {
+export const exactNumbers: MiddlewareHandler<AppEnv> = (c, next) => scanned(c, next, true);
+
+/**
+ * The same scan for a provider's signed webhook: text the provider writes (an error message with a control
+ * character in it) is its own, and refusing it would lose the notice after the provider's retries.
+ */
+export const exactProviderNumbers: MiddlewareHandler<AppEnv> = (c, next) => scanned(c, next, false);
+
+async function scanned(c: Parameters<MiddlewareHandler<AppEnv>>[0], next: () => Promise<void>, refuseControls: boolean) {
   const type = (c.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
   const isJson = type === "application/json" || (type.startsWith("application/") && type.endsWith("+json"));
   if (c.req.method !== "GET" && c.req.method !== "HEAD" && isJson) {
     // Hono caches the text, so the route's own JSON parse reads the same bytes.
-    const { inexact, illFormed, reserved, controls } = scanJson(await c.req.text());
+    const scan = scanJson(await c.req.text());
+    const { inexact, illFormed, reserved } = scan;
+    const controls = refuseControls ? scan.controls : [];
     if (inexact.length > 0 || illFormed.length > 0 || reserved.length > 0 || controls.length > 0) {
       const problems = [
         ...(inexact.length ? ["a number in the request cannot be represented exactly"] : []),
@@ -53,4 +63,4 @@ export const exactNumbers: MiddlewareHandler<AppEnv> = async (c, next) => {
     }
   }
   await next();
-};
+}

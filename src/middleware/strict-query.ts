@@ -18,6 +18,9 @@ export function withMetadataFilters<T extends object>(schema: T): T {
 }
 
 const METADATA_FILTER = /^metadata\[[^\]]*\]$/;
+/** Unknown parameters named in a refusal, and the characters of each shown. */
+const MAX_REPORTED = 10;
+const MAX_KEY_SHOWN = 64;
 
 /** The middleware for a route with this query schema (or none: then no query parameter is accepted). */
 export function strictQuery(schema: z.ZodType | undefined): MiddlewareHandler<AppEnv> {
@@ -29,7 +32,12 @@ export function strictQuery(schema: z.ZodType | undefined): MiddlewareHandler<Ap
     if (q >= 0) {
       const unknown = [...new Set(new URLSearchParams(url.slice(q + 1)).keys())].filter((k) => !declared.has(k) && !(metadata && METADATA_FILTER.test(k)));
       if (unknown.length > 0) {
-        throw validationFailed(unknown.map((k) => ({ field: k, message: "Unknown query parameter: this route does not accept it", code: "UNKNOWN_FIELD" })));
+        // The first few, each cut short: a URL of thousands of made-up keys must not make an answer many times its size.
+        const shown = unknown.slice(0, MAX_REPORTED).map((k) => ({
+          field: k.length > MAX_KEY_SHOWN ? `${k.slice(0, MAX_KEY_SHOWN)}…` : k, message: "Unknown query parameter: this route does not accept it", code: "UNKNOWN_FIELD",
+        }));
+        const more = unknown.length - shown.length;
+        throw validationFailed(shown, more > 0 ? `Validation failed for the provided data (and ${more} more unknown query parameters)` : undefined);
       }
     }
     await next();

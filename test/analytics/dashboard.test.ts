@@ -50,7 +50,7 @@ beforeAll(async () => {
   const banamex = await createAccount(owner, spaceId, { name: "Banamex", currency: "MXN" });
   const cat = async (name: string, type = "expense") => (await ok(a.post("/v1/categories", { spaceId, name, type }))).id as string;
   const [salary, freelance, groceries, dining, coffee, unused] = [
-    await cat("Salary", "income"), await cat("Freelance", "income"), await cat("Groceries"), await cat("Dining"), await cat("Coffee"), await cat("Unused"),
+    await cat("Wages", "income"), await cat("Freelance", "income"), await cat("Groceries"), await cat("Dining"), await cat("Coffee"), await cat("Unused"),
   ];
   await ok(a.put(`/v1/spaces/${spaceId}/rates`, { rates: [
     { base: "USD", quote: "MXN", date: day(-10), rate: "17.25" },

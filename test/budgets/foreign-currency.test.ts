@@ -165,9 +165,9 @@ describe("what moves a budget's converted spending, and what it costs", () => {
 
   it("converts a budget's spending read on its own (a period the list's SQL cannot bound) with that read's rates", async () => {
     const w = await world();
-    await ok(w.a.put(`/v1/spaces/${w.spaceId}/rates`, { rates: [{ base: "USD", quote: "MXN", date: "9999-12-15", rate: "20" }] }));
-    const b = await ok(w.a.post("/v1/budgets", { spaceId: w.spaceId, name: "Far", amount: "100.00", period: "monthly", startDate: "9999-12-01", categoryIds: [w.idOf("Groceries")] }));
-    await w.tx(w.dollars.id, "-3.00", "Groceries", "9999-12-15");
+    await ok(w.a.put(`/v1/spaces/${w.spaceId}/rates`, { rates: [{ base: "USD", quote: "MXN", date: "2999-12-15", rate: "20" }] }));
+    const b = await ok(w.a.post("/v1/budgets", { spaceId: w.spaceId, name: "Far", amount: "100.00", period: "monthly", startDate: "2999-12-01", categoryIds: [w.idOf("Groceries")] }));
+    await w.tx(w.dollars.id, "-3.00", "Groceries", "2999-12-15");
     const read = await ok(w.a.get(`/v1/budgets/${b.id}`));
     expect(read).toMatchObject({ spentDecimal: "60.00", conversion: { complete: true } });
     expect((await ok(w.a.get(`/v1/budgets?spaceId=${w.spaceId}`)))[0].spentDecimal).toBe("60.00");

@@ -1,3 +1,4 @@
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { callJson, createSpace, registerUser, type TestUser } from "../helpers";
 import { createAccount } from "../accounts/helpers";
@@ -160,6 +161,21 @@ describe("rules", () => {
     expect((await a.post("/v1/categories", { spaceId, name: "Food", type: "expense", parentId: food.body.id })).status).toBe(201);
     const snacks = await a.post("/v1/categories", { spaceId, name: "Snacks", type: "expense" });
     expect((await a.patch(`/v1/categories/${snacks.body.id}`, { name: "food" })).status).toBe(409);
+  });
+
+  it("bound a space's regex rules in the write itself: concurrent saves cannot pass the bound together, nor accents hide a pattern's cost", async () => {
+    const { a, spaceId } = await setup();
+    const heavy = { condition: "regex", value: ".{0,11}".repeat(9) + "zq" };
+    const fit = Math.floor((MAX_SPACE_REGEX_STATES - 100) / compileSafeRegex(heavy.value).stateCount);
+    const rules = Array.from({ length: fit }, (_, i) => ({ ...heavy, priority: i }));
+    const saves = await Promise.all(Array.from({ length: 4 }, (_, i) => a.post("/v1/categories", { spaceId, name: `Heavy ${i}`, type: "expense", rules })));
+    expect(saves.map((r) => r.status).sort()).toEqual([201, 422, 422, 422]);
+    const held = await env.DB.prepare("SELECT SUM(regex_states) AS n FROM category_rules WHERE space_id = ?").bind(spaceId).first<{ n: number }>();
+    expect(held!.n).toBeLessThanOrEqual(MAX_SPACE_REGEX_STATES);
+    // A pattern too complex as typed but not once its accents go (what runs) is counted as it runs.
+    const marked = await a.post("/v1/categories", { spaceId, name: "Marked", type: "expense", rules: [{ condition: "regex", value: "(?:.?\u0301){100}~" }] });
+    expect(marked.status).toBe(422);
+    expect(marked.body.error.details[0]).toMatchObject({ field: "rules", code: "TOO_BIG" });
   });
 
   it("match a regex on text without accents, as contains does, whichever way the accent was typed", async () => {

@@ -134,6 +134,20 @@ describe("batches", () => {
     });
     expect(early.status).toBe(422);
     expect(early.body.error.details).toEqual([expect.objectContaining({ field: "transactions.1.timestamp", code: "INSUFFICIENT_FUNDS" })]);
+    // The transaction to blame, not the batch's first on the address (here a deposit).
+    const blamed = await callJson(`${ctx.base}/transactions/batch`, {
+      token: ctx.user.accessToken, ip: ctx.user.ip,
+      body: { transactions: [{ postings: [posting("world", "e", 1)], timestamp: "2023-12-01T00:00:00Z" }, { postings: [posting("e", "g", 5)], timestamp: "2024-02-01T00:00:00Z" }] },
+    });
+    expect(blamed.status).toBe(422);
+    expect(blamed.body.error.details).toEqual([expect.objectContaining({ field: "transactions.1.timestamp" })]);
+    // A revert's refusal keeps the ledger's own terms (it has no amount field).
+    await postTx(ctx, { postings: [posting("world", "h", 10)] });
+    const spent = await postTx(ctx, { postings: [posting("h", "i", 10)] });
+    await postTx(ctx, { postings: [posting("i", "j", 10)] });
+    const revert = await callJson(`${ctx.base}/transactions/${spent.body.data[0].txid}/revert`, { method: "POST", token: ctx.user.accessToken, ip: ctx.user.ip });
+    expect(revert.status).toBe(422);
+    expect(revert.body.error.details[0].field).toMatch(/^postings\./);
     const alone = await postTx(ctx, { postings: [posting("e", "g", 5)], timestamp: "2024-02-01T00:00:00Z" });
     expect(alone.body.error.details).toEqual([expect.objectContaining({ field: "timestamp", code: "INSUFFICIENT_FUNDS" })]);
   });

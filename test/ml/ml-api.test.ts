@@ -94,6 +94,23 @@ describe("what one correction teaches", () => {
     const stats = await env.DB.prepare("SELECT MIN(docs) AS d FROM ml_category_stats WHERE space_id = ?").bind(spaceId).first<{ d: number }>();
     expect(stats!.d).toBeGreaterThanOrEqual(0);
   });
+
+  it("takes back only a label it learned: correcting a hand-set one keeps what another correction taught", async () => {
+    const { a, spaceId, acc, cat } = await setup();
+    const write = (body: Record<string, unknown>) => a.post("/v1/transactions", { spaceId, accountId: acc.id, date: "2024-02-01", amount: -5, ...body });
+    const latte = await write({ merchantName: "STARBUCKS #1", description: "Latte" });
+    await a.post("/v1/ml/corrections", { transactionId: latte.body.id, correctedCategoryId: cat("Coffee"), applyToSimilar: false });
+    // Filed under Coffee by hand (never learned), then corrected to Travel: Coffee's one learned example stays.
+    const shell = await write({ merchantName: "Shell", description: "Gasoline", categoryId: cat("Coffee") });
+    await a.post("/v1/ml/corrections", { transactionId: shell.body.id, correctedCategoryId: cat("Travel"), applyToSimilar: false });
+    const coffee = await env.DB.prepare("SELECT docs FROM ml_category_stats WHERE space_id = ? AND category_id = ?").bind(spaceId, cat("Coffee")).first<{ docs: number }>();
+    expect(coffee!.docs).toBe(1);
+    expect((await a.post("/v1/ml/predict", { spaceId, merchantName: "Starbucks #9", description: "Latte" })).body).toMatchObject({ categoryId: cat("Coffee"), autoApply: true });
+    // A label a correction did teach is taken back when corrected again.
+    await a.post("/v1/ml/corrections", { transactionId: latte.body.id, correctedCategoryId: cat("Restaurants"), applyToSimilar: false });
+    const after = await env.DB.prepare("SELECT docs FROM ml_category_stats WHERE space_id = ? AND category_id = ?").bind(spaceId, cat("Coffee")).first<{ docs: number }>();
+    expect(after!.docs).toBe(0);
+  });
 });
 
 describe("retraining and auto-categorization", () => {

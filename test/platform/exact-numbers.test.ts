@@ -107,7 +107,8 @@ describe("well-formed text", () => {
   it("refuses control characters in any text of a body (a NUL-named space was created), but keeps tabs and line breaks", async () => {
     const u = await registerUser();
     const space = (name: string) => send("/v1/spaces", u.accessToken, u.ip, `{"name":"${name}","type":"personal","currency":"USD"}`);
-    for (const name of ["\\u0000", "Home\\u0007", "a\\u001fb", "x\\u007f"]) {
+    // Escaped (\u, \b, \f) or a raw DEL, which is valid JSON as it is.
+    for (const name of ["\\u0000", "Home\\u0007", "a\\u001fb", "x\\u007f", "a\\bb", "a\\fb", "y\x7f"]) {
       const r = await space(name);
       expect(r.status, name).toBe(422);
       expect(((await r.json()) as any).error.details).toEqual([expect.objectContaining({ field: "name", code: "INVALID_TEXT" })]);

@@ -35,6 +35,12 @@ describe("input taken as written", () => {
     expect((await callJson(`${ledger}/accounts?metadata[k]=v`, as)).status).toBe(200);
     expect((await callJson(`/v1/transactions?spaceId=${space.id}&limit=5`, as)).status).toBe(200);
     expect((await callJson(`/v1/spaces?foo=1`, { ip: u.ip })).status).toBe(401);
+    // Thousands of made-up keys: the first ten named, each cut short, the rest counted.
+    const many = await callJson(`/v1/health?${Array.from({ length: 2000 }, (_, i) => `${"k".repeat(100)}${i}`).join("&")}`);
+    expect(many.status).toBe(422);
+    expect(many.body.error.details).toHaveLength(10);
+    expect(many.body.error.details[0].field.length).toBeLessThanOrEqual(65);
+    expect(many.body.error.message).toContain("and 1990 more");
     // A range that ends before it starts is refused, not answered with an empty list.
     for (const path of [`/v1/transactions?spaceId=${space.id}&startDate=2026-12-01&endDate=2026-11-01`, `/v1/spaces/${space.id}/rates?from=2026-12-31&to=2026-01-01`]) {
       const r = await callJson(path, as);

@@ -191,5 +191,36 @@ describe("a difference seen after the first reconciliation", () => {
     expect((await callJson(`/v1/accounts/${accountId}`, as(w.owner))).body.balanceDecimal).toBe("10.00");
     expect(await ledgerViolations(w.spaceId)).toEqual([]);
   });
+
+  it("restates from the provider's posted rows only: not a pending row, not a row written by hand (a drift, as before)", async () => {
+    const w = await linked();
+    await w.sync(80000, [row("r1", "2025-06-10", -5000), row("r2", "2025-06-20", -5000)]); // opening 900.00
+    const accountId = await w.accountIdOf("r1");
+    // An older posted row (+300.00) and a pending one (-20.00, on top of the bank's posted 800.00): the opening is 600.00.
+    await w.sync(80000, [row("h1", "2025-03-01", 30000), { ...row("p1", "2025-06-05", -2000), pending: true }]);
+    const live = async () => (await env.DB.prepare("SELECT amount, status FROM transactions WHERE account_id = ? AND subtype = 'adjustment' AND status = 'posted' ORDER BY created_at")
+      .bind(accountId).all<{ amount: number }>()).results.map((r) => r.amount);
+    expect(await live()).toEqual([60000]);
+    await w.sync(78000, [{ ...row("p1", "2025-06-05", -2000), pending: false }]); // it posts
+    expect(await live()).toEqual([60000]);
+    expect((await callJson(`/v1/accounts/${accountId}`, as(w.owner))).body.balanceDecimal).toBe("780.00");
+    // A row the user writes by hand, dated before the opening, is theirs: a drift at the next sync, not a new opening.
+    expect((await callJson("/v1/transactions", { ...as(w.owner), body: { spaceId: w.spaceId, accountId, amount: "-10.00", description: "cash", date: "2025-01-05" } })).status).toBe(201);
+    await w.sync(78000, []);
+    expect(await live()).toEqual([60000, 1000]);
+    expect(await ledgerViolations(w.spaceId)).toEqual([]);
+  });
+
+  it("restates an account that may not overdraw when its history never goes below zero", async () => {
+    const w = await linked();
+    await w.sync(40000, [row("n1", "2025-06-10", -50000)]); // opening 900.00, 400.00 now
+    const accountId = await w.accountIdOf("n1");
+    expect((await callJson(`/v1/accounts/${accountId}`, { ...as(w.owner), method: "PATCH", body: { allowOverdraft: false } })).status).toBe(200);
+    await w.sync(40000, [row("n0", "2025-03-01", 10000)]); // 800.00 before it: 800 -> 900 -> 400, never below zero
+    const rows = (await env.DB.prepare("SELECT amount, status FROM transactions WHERE account_id = ? AND subtype = 'adjustment' ORDER BY created_at, status")
+      .bind(accountId).all<{ amount: number; status: string }>()).results;
+    expect(rows.map((r) => [r.amount, r.status])).toEqual([[90000, "cancelled"], [80000, "posted"]]);
+    expect(await ledgerViolations(w.spaceId)).toEqual([]);
+  });
 });
 

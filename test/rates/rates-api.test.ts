@@ -110,6 +110,9 @@ describe("manual space rates", () => {
     expect((await as(owner).put(`/v1/spaces/${space.id}/rates`, { rates: [{ base: "MXN", quote: "USD", date: "2024-03-01", rate: "0.058" }] })).status).toBe(200);
     const after = await as(viewer).get(`/v1/spaces/${space.id}/rates`);
     expect(after.body.rates.map((r: any) => `${r.base}/${r.quote}@${r.date}=${r.rate}`)).toEqual(["MXN/USD@2024-03-01=0.058"]);
+    // And removed either way round.
+    expect((await as(owner).put(`/v1/spaces/${space.id}/rates`, { rates: [{ base: "USD", quote: "MXN", date: "2024-03-01", rate: null }] })).body.removed).toBe(1);
+    expect((await as(viewer).get(`/v1/spaces/${space.id}/rates`)).body.rates).toEqual([]);
   });
 
   it("take 100 rates in one request (past D1's 100 bound parameters) and list them", async () => {

@@ -125,15 +125,21 @@ describe("A bare date is the day the user wrote, in the space's time zone, every
 });
 
 describe("dates of the first century", () => {
-  it("keep their year: 0099-12-31 is not 1999-12-31", async () => {
+  it("are refused for money (a typo, not a day), and kept as written in a filter: 0099-12-31 is not 1999-12-31", async () => {
     const u = await registerUser();
     const space = (await callJson("/v1/spaces", { token: u.accessToken, ip: u.ip, body: { name: "Old", type: "personal", currency: "USD" } })).body;
     const acc = await createAccount(u, space.id, { openingBalance: 10 });
     const old = await callJson("/v1/transactions", {
       token: u.accessToken, ip: u.ip, body: { spaceId: space.id, accountId: acc.id, amount: 1, description: "Ancient", date: "0099-12-31" },
     });
-    expect(old.status).toBe(201);
-    expect(old.body.date).toBe("0099-12-31T00:00:00.000Z");
+    expect(old.status).toBe(422);
+    expect(old.body.error.details[0]).toMatchObject({ field: "date", message: "Must be in the years 1800 to 2999" });
+    // As a filter's bound it means year 99: the 1950 row is after it, the opening balance (dated at the start of time) before.
+    expect((await callJson("/v1/transactions", { token: u.accessToken, ip: u.ip, body: { spaceId: space.id, accountId: acc.id, amount: 1, description: "1950", date: "1950-06-01" } })).status).toBe(201);
+    const after = await callJson(`/v1/transactions?spaceId=${space.id}&startDate=0099-12-31`, { token: u.accessToken, ip: u.ip });
+    expect(after.body.pagination.total).toBe(1);
+    const before = await callJson(`/v1/transactions?spaceId=${space.id}&endDate=0099-12-31`, { token: u.accessToken, ip: u.ip });
+    expect(before.body.pagination.total).toBe(1);
   });
 });
 

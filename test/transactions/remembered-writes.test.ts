@@ -258,7 +258,7 @@ describe("the guard of a remembered write", () => {
     const s = await setup();
     const elsewhere = await createSpace(s.owner);
     const foreignAccount = await createAccount(s.owner, elsewhere.id, { name: "Elsewhere" });
-    const foreignCategory = await callJson("/v1/categories", { token: s.owner.accessToken, ip: s.owner.ip, body: { spaceId: elsewhere.id, name: "Other", type: "expense" } });
+    const foreignCategory = await callJson("/v1/categories", { token: s.owner.accessToken, ip: s.owner.ip, body: { spaceId: elsewhere.id, name: "Elsewhere", type: "expense" } });
     const sessionId = await latestSessionId(s.owner.id);
     const space = (await env.DB.prepare("SELECT timezone, currency FROM spaces WHERE id = ?").bind(s.spaceId).first<{ timezone: string; currency: string }>())!;
     const base = { userId: s.owner.id, sessionId, accountId: s.accountId, categoryId: s.coffeeId, facts: { spaceId: s.spaceId, currency: "USD", timezone: space.timezone } };

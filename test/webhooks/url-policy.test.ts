@@ -77,6 +77,10 @@ describe("the URL rules", () => {
     expect(r.body.url).toBe("http://localhost:9877/Hook");
     const patched = await callJson(`/v1/webhooks/${r.body.id}`, { ...as(owner), method: "PATCH", body: { url: "http://127.0.0.1:9877" } });
     expect(patched.body.url).toBe("http://127.0.0.1:9877/");
+    // Checked as stored: a URL that percent-encoding makes too long is refused, not saved to fail every delivery.
+    const long = await callJson("/v1/webhooks", { ...as(owner), body: { spaceId, url: `https://hooks.acme.io/${"é".repeat(1000)}`, events: ["transaction.created"] } });
+    expect(long.status).toBe(422);
+    expect(long.body.error.details[0]).toMatchObject({ field: "url", code: "URL_NOT_ALLOWED" });
   });
 
   it("are applied at creation through the API (the tests run with ENVIRONMENT=development)", async () => {

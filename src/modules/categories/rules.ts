@@ -43,6 +43,21 @@ const fold = (s: string | null) => (s ? normalizeText(s) : "");
 /** Text without its combining marks (accents), in any normalization form it came in. */
 const withoutMarks = (s: string) => s.normalize("NFD").replace(/\p{M}+/gu, "");
 
+/**
+ * A regex condition's pattern as it runs: without accents, as the contains/equals conditions compare ("café"
+ * typed precomposed or decomposed, in the pattern or the text, is one word; spacing is kept, a pattern may
+ * mean it). What the space's budget counts is this, not the pattern as typed.
+ */
+const ruleRegex = (pattern: string): SafeRegex => compileSafeRegex(withoutMarks(pattern));
+
+/** A subject's texts without accents, once per subject however many regex rules read them. */
+const unmarkedTexts = new WeakMap<RuleSubject, { merchant: string; description: string }>();
+function unmarked(s: RuleSubject): { merchant: string; description: string } {
+  let t = unmarkedTexts.get(s);
+  if (!t) unmarkedTexts.set(s, (t = { merchant: withoutMarks(s.merchantName ?? ""), description: withoutMarks(s.description) }));
+  return t;
+}
+
 /** The scale `amount_between`'s bounds are read at: the finest of any currency's. */
 const BOUND_SCALE = 8;
 /** Digits of a bound at that scale: 10^16 major units, past the largest amount in any currency (2^53 - 1 yen). */
@@ -98,25 +113,27 @@ function compileCondition(c: ConditionInput): Test {
       };
     }
     case "regex": {
-      // Without accents on both sides, as the contains/equals conditions compare: "café" typed precomposed or
-      // decomposed, in the pattern or the text, is one word (spacing is kept: a pattern may mean it).
-      const re: SafeRegex = compileSafeRegex(withoutMarks(c.value));
-      return (s) => re.test(withoutMarks(s.merchantName ?? "")) || re.test(withoutMarks(s.description));
+      const re = ruleRegex(c.value);
+      return (s) => {
+        const text = unmarked(s);
+        return re.test(text.merchant) || re.test(text.description);
+      };
     }
   }
 }
 
 /**
- * The states of the regex conditions of rules (stored JSON condition lists): what matching them costs per
- * character of a transaction's text. A list that no longer compiles costs nothing (it never matches).
+ * The states of a rule's regex conditions as they run: what matching them costs per character of a
+ * transaction's text. A pattern that does not compile costs nothing (its rule never matches).
  */
-export function regexStates(conditionLists: string[]): number {
+export function regexStates(conditions: ConditionInput[]): number {
   let n = 0;
-  for (const list of conditionLists) {
+  for (const c of conditions) {
+    if (c.condition !== "regex") continue;
     try {
-      for (const c of JSON.parse(list) as ConditionInput[]) if (c.condition === "regex") n += compileSafeRegex(c.value).stateCount;
+      n += ruleRegex(c.value).stateCount;
     } catch {
-      // not counted, as it is not run
+      // not counted, as it is not run (a rule with it never matches)
     }
   }
   return n;

@@ -7,15 +7,16 @@ import { and, asc, eq, inArray, isNull, ne, notInArray, or, sql } from "drizzle-
 import type { AuthContext, Services } from "../../env";
 import { budgetCategories, categories, categoryRules, mlCategoryStats, mlTokenCounts, transactions } from "../../db/schema";
 import { ApiError, notFound, validationFailed } from "../../lib/errors";
+import { batchGuard, refusedByGuard } from "../../lib/batch-guard";
 import { newId } from "../../lib/ids";
-import { IN_JSON_LIST, jsonList, rowReader } from "../../lib/sql";
+import { IN_JSON_LIST, insertEntities, jsonList, rowReader } from "../../lib/sql";
 import { type Currency, CURRENCY_SCALES } from "../../lib/money";
 import { RegexSyntaxError } from "../../lib/safe-regex";
 import { checkBudgetAlerts } from "../budgets/alerts";
 import { runLedger } from "../ledger/client";
 import { recategorize } from "../transactions/recategorize";
 import { readSpace, requireRoleOver, requireSpaceRole } from "../spaces/access";
-import { chunkRows, nonEmpty } from "../../db/client";
+import { nonEmpty } from "../../db/client";
 import { requireCategory } from "./lookup";
 import { normalizeText } from "../ml/normalize";
 import { compileRules, firstMatch, regexStates, validateConditions, type ConditionInput, type RuleRow } from "./rules";
@@ -34,7 +35,7 @@ function ruleRows(spaceId: string, categoryId: string, rules: RuleInputT[], now:
       if (e instanceof RegexSyntaxError) throw validationFailed([{ field: `rules.${i}`, message: e.message, code: "INVALID_RULE" }]);
       throw e;
     }
-    return { id: newId("rule", now), spaceId, categoryId, conditions: JSON.stringify(conditions), priority: r.priority, createdAt: now };
+    return { id: newId("rule", now), spaceId, categoryId, conditions: JSON.stringify(conditions), priority: r.priority, createdAt: now, regexStates: regexStates(conditions) };
   });
 }
 
@@ -44,18 +45,31 @@ function ruleRows(spaceId: string, categoryId: string, rules: RuleInputT[], now:
  */
 export const MAX_SPACE_REGEX_STATES = 4_000;
 
-/** Refuses rules that would take the space's regex rules past MAX_SPACE_REGEX_STATES (`replacing`'s own rules aside). */
-async function checkRegexBudget(svc: Services, spaceId: string, replacing: string, rows: { conditions: string }[]) {
-  const added = regexStates(rows.map((r) => r.conditions));
-  if (added === 0) return;
-  const others = await svc.env.DB.prepare("SELECT conditions FROM category_rules WHERE space_id = ? AND category_id != ? AND conditions LIKE '%\"regex\"%'")
-    .bind(spaceId, replacing)
-    .all<{ conditions: string }>();
-  const total = added + regexStates(others.results.map((r) => r.conditions));
-  if (total > MAX_SPACE_REGEX_STATES) {
+/**
+ * The statement, last in the batch that saves rules, that fails the batch when the space's rules then hold more
+ * regex states than the bound: counted in the write itself, so concurrent saves cannot each pass a count read
+ * before the others landed.
+ */
+const regexBudgetGuard = (db: D1Database, spaceId: string) =>
+  batchGuard(db, "(SELECT COALESCE(SUM(regex_states), 0) FROM category_rules WHERE space_id = ?) <= ?", [spaceId, MAX_SPACE_REGEX_STATES]);
+
+/** A drizzle query as a D1 statement, for a batch that also holds a guard (drizzle's batch takes only its own queries). */
+const statementOf = (db: D1Database, q: { toSQL(): { sql: string; params: unknown[] } }) => {
+  const { sql: text, params } = q.toSQL();
+  return db.prepare(text).bind(...params);
+};
+
+/** Runs a batch that saves rules, its regex budget refused as a 422. */
+async function savingRules(svc: Services, spaceId: string, statements: D1PreparedStatement[], rules: { regexStates: number }[]) {
+  const db = svc.env.DB;
+  const guarded = rules.some((r) => r.regexStates > 0);
+  try {
+    await db.batch([...statements, ...(guarded ? [regexBudgetGuard(db, spaceId)] : [])]);
+  } catch (e) {
+    if (!refusedByGuard(e)) throw e;
     throw validationFailed([{
       field: "rules", code: "TOO_BIG",
-      message: `The space's regex rules would hold ${total} pattern states, past the ${MAX_SPACE_REGEX_STATES} every transaction is matched against: use simpler patterns or contains/equals conditions`,
+      message: `The space's regex rules would hold more than the ${MAX_SPACE_REGEX_STATES} pattern states every transaction is matched against: use simpler patterns or contains/equals conditions`,
     }]);
   }
 }
@@ -87,9 +101,6 @@ async function checkRuleAccounts(svc: Services, spaceId: string, rules: RuleInpu
     throw validationFailed(unknown.map((n) => ({ field: n.field, message: "No such account in this space", code: "UNKNOWN_ACCOUNT" })));
   }
 }
-
-const ruleInserts = (svc: Services, rows: (typeof categoryRules.$inferInsert)[]) =>
-  chunkRows(rows, 6).map((chunk) => svc.db.insert(categoryRules).values(chunk));
 
 function present(c: CategoryRow, rules: (typeof categoryRules.$inferSelect)[], all: CategoryRow[]) {
   return {
@@ -164,9 +175,8 @@ export async function createCategory(
     icon: input.icon ?? null, parentId: input.parentId ?? null, isSystem: false, createdAt: now, updatedAt: now,
   };
   const rules = ruleRows(input.spaceId, row.id, input.rules ?? [], now);
-  await checkRegexBudget(svc, input.spaceId, row.id, rules);
   await checkRuleAccounts(svc, input.spaceId, input.rules ?? []);
-  await svc.db.batch([svc.db.insert(categories).values(row), ...ruleInserts(svc, rules)]);
+  await savingRules(svc, input.spaceId, [...insertEntities(svc.env.DB, categories, [row]), ...insertEntities(svc.env.DB, categoryRules, rules)], rules);
   const { all } = await spaceCategories(svc, input.spaceId);
   return present(row, rules, all);
 }
@@ -192,10 +202,10 @@ export async function updateCategory(
   const update = svc.db.update(categories).set({ ...fields, updatedAt: now }).where(eq(categories.id, id));
   if (patch.rules) {
     const rows = ruleRows(row.spaceId, id, patch.rules, now);
-    await checkRegexBudget(svc, row.spaceId, id, rows);
     await checkRuleAccounts(svc, row.spaceId, patch.rules);
     const replaceRules = svc.db.delete(categoryRules).where(eq(categoryRules.categoryId, id));
-    await svc.db.batch([update, replaceRules, ...ruleInserts(svc, rows)]);
+    const db = svc.env.DB;
+    await savingRules(svc, row.spaceId, [statementOf(db, update), statementOf(db, replaceRules), ...insertEntities(db, categoryRules, rows)], rows);
   } else {
     await update;
   }

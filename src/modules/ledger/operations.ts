@@ -105,9 +105,9 @@ export type LedgerOp =
    * `atEffectiveDate`: the compensating transaction takes the original's date (a void), not now.
    * `then`: transactions committed after the compensating one in the same batch (a restatement: the old
    * entry out, its replacement in, never one without the other). An `insertTransaction` effect of a revert
-   * names one of them by its index in `then`.
+   * names one of them by its index in `then`. `thenFirst`: they go before the compensating transaction.
    */
-  | (OpBase & { kind: "revert"; seq: number; metadata?: Metadata; atEffectiveDate?: boolean; then?: TxIntent[] })
+  | (OpBase & { kind: "revert"; seq: number; metadata?: Metadata; atEffectiveDate?: boolean; then?: TxIntent[]; thenFirst?: boolean })
   | (OpBase & { kind: "recategorize"; changes: CategoryChange[] })
   /**
    * A category is being deleted: from now on the ledger refuses rows in it, and its transactions move

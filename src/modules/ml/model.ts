@@ -68,7 +68,7 @@ export interface Prediction {
   evidence: { token: string; weight: number }[];
   merchant: string | null;
   /**
-   * What of the transaction itself the winner was learned from: its merchant, or at least half of its words;
+   * What of the transaction itself the winner was learned from: its merchant, or more than half of its words;
    * null when it won on the prior and a few shared words. Only a supported prediction categorizes on its own
    * (the softmax over the categories the model knows always sums to 1, evidence or not).
    */

@@ -74,9 +74,10 @@ export async function createCorrection(svc: Services, auth: AuthContext, input: 
   const prior = await predictCategory(svc, tx.spaceId, exampleOf(tx));
   const db = svc.env.DB;
   const statements: D1PreparedStatement[] = [...exampleDelta(db, tx.spaceId, feats, input.correctedCategoryId, 1)];
-  // What the model learned from the old label (manual or rule) is taken back.
+  // What the model learned from the old label is taken back, and only that: taking back a label it never learned
+  // (set by hand or by a rule since the last training) would unlearn other examples' words and category.
   if (tx.categoryId && tx.categoryId !== input.correctedCategoryId && (tx.categorySource === "manual" || tx.categorySource === "rule")) {
-    statements.push(...exampleDelta(db, tx.spaceId, feats, tx.categoryId, -1));
+    if (await learnedLabel(svc, tx)) statements.push(...exampleDelta(db, tx.spaceId, feats, tx.categoryId, -1));
   }
   // Categories change through the space's ledger, which reclassifies the amounts in the same batch.
   const merchant = tx.normalizedMerchant ?? normalizeMerchant(tx.merchantName);
@@ -108,6 +109,18 @@ export async function createCorrection(svc: Services, auth: AuthContext, input: 
     affectedTransactions: affected,
     message: affected > 0 ? `Correction applied to ${affected} similar transactions` : "Correction applied",
   };
+}
+
+/**
+ * Whether the model learned `tx`'s current category: a correction of it set that category, or the model was
+ * trained (which learns every hand or rule label) after the category was last set.
+ */
+async function learnedLabel(svc: Services, tx: { id: string; spaceId: string; categoryId: string | null; updatedAt: number }): Promise<boolean> {
+  const r = await svc.env.DB.prepare(
+    `SELECT (SELECT corrected_category_id FROM ml_corrections WHERE space_id = ?2 AND transaction_id = ?1 ORDER BY created_at DESC, id DESC LIMIT 1) AS corrected,
+            (SELECT trained_at FROM ml_models WHERE space_id = ?2) AS trained`,
+  ).bind(tx.id, tx.spaceId).first<{ corrected: string | null; trained: number | null }>();
+  return r?.corrected === tx.categoryId || (r?.trained != null && r.trained >= tx.updatedAt);
 }
 
 const correctionOf = rowReader(mlCorrections);

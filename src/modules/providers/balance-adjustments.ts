@@ -98,8 +98,10 @@ async function restateOpening(svc: Services, adjust: Adjustment, n: number, now:
     `SELECT o.ledger_seq AS seq, o.amount, o.date,
             b.earliest, COALESCE(b.older, 0) AS older
        FROM transactions o,
+            -- The provider's own posted rows: the bank's balance is posted (pending rows are reconciled on top of
+            -- it), and a row written here by hand (or a transfer) is the user's, a drift if anything, never the bank's history.
             (SELECT MIN(date) AS earliest, SUM(amount) AS older FROM transactions
-              WHERE account_id = ?1 AND status != 'cancelled' AND COALESCE(provider_transaction_id, '') NOT LIKE 'balance#%'
+              WHERE account_id = ?1 AND status = 'posted' AND provider_transaction_id IS NOT NULL AND provider_transaction_id NOT LIKE 'balance#%'
                 AND date < (SELECT MAX(date) FROM transactions
                              WHERE account_id = ?1 AND status != 'cancelled' AND provider_transaction_id LIKE 'balance#%' AND date < created_at)) b
       WHERE o.account_id = ?1 AND o.status != 'cancelled' AND o.provider_transaction_id LIKE 'balance#%' AND o.date < o.created_at
@@ -113,6 +115,9 @@ async function restateOpening(svc: Services, adjust: Adjustment, n: number, now:
       kind: "revert", spaceId: adjust.conn.space_id, seq: state.seq, atEffectiveDate: true,
       metadata: { kind: "opening_restated", provider: adjust.conn.provider },
       then: amount === 0 ? [] : [adjust.intent(amount, restatedAt, n)],
+      // Whichever order keeps the account between today's balance and the restated one at every step: an account
+      // that may not overdraw is checked after each transaction of the batch, not only at its end.
+      thenFirst: amount >= 0,
       effects: [{ kind: "voidTransactionsOf", seq: state.seq }, ...(amount === 0 ? [] : [adjust.row(amount, restatedAt, n, 0)])],
     });
   } catch (e) {

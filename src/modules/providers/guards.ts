@@ -9,7 +9,7 @@
 import type { Context, MiddlewareHandler } from "hono";
 import type { AppEnv } from "../../env";
 import { requireAuth } from "../../middleware/auth";
-import { exactNumbers } from "../../middleware/exact-numbers";
+import { exactNumbers, exactProviderNumbers } from "../../middleware/exact-numbers";
 import { rateLimit } from "../../middleware/rate-limit";
 
 async function syncSubject(c: Context<AppEnv>): Promise<string> {
@@ -26,4 +26,4 @@ async function syncSubject(c: Context<AppEnv>): Promise<string> {
 }
 
 export const syncGuards: MiddlewareHandler<AppEnv>[] = [requireAuth, rateLimit("sync", syncSubject), exactNumbers];
-export const webhookGuards: MiddlewareHandler<AppEnv>[] = [exactNumbers];
+export const webhookGuards: MiddlewareHandler<AppEnv>[] = [exactProviderNumbers];

@@ -153,7 +153,9 @@ export async function putSpaceRates(svc: Services, auth: AuthContext, spaceId: s
   const removal = ([b, q, d]: [string, string, string, ...unknown[]]) =>
     db.prepare("DELETE FROM space_rates WHERE space_id = ? AND base = ? AND quote = ? AND date = ?").bind(spaceId, b, q, d);
   const stmts = [
+    // A removal takes the pair's rate that day whichever way round it was set.
     ...deletes.map(removal),
+    ...deletes.map(([b, q, d]) => removal([q, b, d])),
     // A rate set one way replaces one set the other way that day: two could disagree (17.5 and 0.5).
     ...upserts.map(([b, q, d]) => removal([q, b, d])),
     ...insertRows(db, "space_rates", ["space_id", "base", "quote", "date", "rate", "set_by", "created_at", "updated_at"],
@@ -166,6 +168,6 @@ export async function putSpaceRates(svc: Services, auth: AuthContext, spaceId: s
   // Budgets count spending in other currencies at these rates: a changed rate can carry one past its threshold.
   await checkSpaceBudgetAlerts(svc, spaceId);
   // What was there to remove, not what was asked.
-  const removed = results.slice(0, deletes.length).reduce((n, r) => n + (r.meta.changes ?? 0), 0);
+  const removed = results.slice(0, 2 * deletes.length).reduce((n, r) => n + (r.meta.changes ?? 0), 0);
   return { spaceId, updated: upserts.length, removed };
 }

@@ -64,7 +64,8 @@ function presentDelivery(d: DeliveryRow, attempts: AttemptRow[]) {
 }
 
 function checkUrl(svc: Services, url: string) {
-  const problem = webhookUrlProblem(svc.env, url);
+  // As sent, then as it will be stored and called (percent-encoding can lengthen it past the limit).
+  const problem = webhookUrlProblem(svc.env, url) ?? webhookUrlProblem(svc.env, canonicalUrl(url));
   if (problem) throw validationFailed([{ field: "url", message: problem, code: "URL_NOT_ALLOWED" }]);
 }
 
