@@ -53,7 +53,7 @@ export async function dhanamSpace(api, name) {
   const space = await api.json("POST", "/v1/spaces", { name, type: "personal", currency: "USD" });
   const acc = await api.json("POST", "/v1/accounts", { spaceId: space.id, name: "Checking", type: "checking", currency: "USD", openingBalance: (OPENING_CENTS / 100).toFixed(2) });
   const groceries = await api.json("POST", "/v1/categories", { spaceId: space.id, name: "Groceries", type: "expense" });
-  const salary = await api.json("POST", "/v1/categories", { spaceId: space.id, name: "Salary", type: "income" });
+  const salary = await api.json("POST", "/v1/categories", { spaceId: space.id, name: "Payroll", type: "income" });
   return { id: space.id, accountId: acc.id, cats: { groceries: groceries.id, salary: salary.id }, accepted: new Map() };
 }
 
