@@ -37,3 +37,12 @@ export function chunkRows<T extends object>(rows: T[], columns: number): T[][] {
   for (let i = 0; i < rows.length; i += size) out.push(rows.slice(i, i + size));
   return out;
 }
+
+/**
+ * A drizzle query as a D1 prepared statement, for a batch that mixes it with raw statements (a guard, an epoch
+ * bump): drizzle's own batch takes only its queries.
+ */
+export function d1Statement(db: D1Database, query: { toSQL(): { sql: string; params: unknown[] } }): D1PreparedStatement {
+  const { sql, params } = query.toSQL();
+  return db.prepare(sql).bind(...params);
+}

@@ -16,7 +16,7 @@ import { checkBudgetAlerts } from "../budgets/alerts";
 import { runLedger } from "../ledger/client";
 import { recategorize } from "../transactions/recategorize";
 import { readSpace, requireRoleOver, requireSpaceRole } from "../spaces/access";
-import { nonEmpty } from "../../db/client";
+import { d1Statement, nonEmpty } from "../../db/client";
 import { requireCategory } from "./lookup";
 import { normalizeText } from "../ml/normalize";
 import { compileRules, firstMatch, regexStates, validateConditions, type ConditionInput, type RuleRow } from "./rules";
@@ -52,12 +52,6 @@ export const MAX_SPACE_REGEX_STATES = 4_000;
  */
 const regexBudgetGuard = (db: D1Database, spaceId: string) =>
   batchGuard(db, "(SELECT COALESCE(SUM(regex_states), 0) FROM category_rules WHERE space_id = ?) <= ?", [spaceId, MAX_SPACE_REGEX_STATES]);
-
-/** A drizzle query as a D1 statement, for a batch that also holds a guard (drizzle's batch takes only its own queries). */
-const statementOf = (db: D1Database, q: { toSQL(): { sql: string; params: unknown[] } }) => {
-  const { sql: text, params } = q.toSQL();
-  return db.prepare(text).bind(...params);
-};
 
 /** Runs a batch that saves rules, its regex budget refused as a 422. */
 async function savingRules(svc: Services, spaceId: string, statements: D1PreparedStatement[], rules: { regexStates: number }[]) {
@@ -205,7 +199,7 @@ export async function updateCategory(
     await checkRuleAccounts(svc, row.spaceId, patch.rules);
     const replaceRules = svc.db.delete(categoryRules).where(eq(categoryRules.categoryId, id));
     const db = svc.env.DB;
-    await savingRules(svc, row.spaceId, [statementOf(db, update), statementOf(db, replaceRules), ...insertEntities(db, categoryRules, rows)], rows);
+    await savingRules(svc, row.spaceId, [d1Statement(db, update), d1Statement(db, replaceRules), ...insertEntities(db, categoryRules, rows)], rows);
   } else {
     await update;
   }

@@ -7,7 +7,7 @@ import { newId } from "../../lib/ids";
 import { shardForNewSpace } from "../../lib/shards";
 import { IN_JSON_LIST, jsonList, rowReader, type SqlValue } from "../../lib/sql";
 import type { Currency } from "../../lib/money";
-import { chunkRows } from "../../db/client";
+import { chunkRows, d1Statement } from "../../db/client";
 import { bumpForecastEpochIfReframed } from "../analytics/forecast-epoch";
 import { accountsIn, balancesIn, presentAccount, summaryReads, type VolumeRow } from "../accounts/service";
 import { requireTwoFactor } from "../auth/second-factor";
@@ -134,9 +134,8 @@ export async function updateSpace(
   // The cached forecast is in the space's currency, over its days: a change of either bumps the forecast epoch,
   // judged on the row this update overwrites, in its batch.
   if (patch.currency !== undefined || patch.timezone !== undefined) {
-    const q = update.toSQL();
     const db = svc.env.DB;
-    await db.batch([bumpForecastEpochIfReframed(db, spaceId, patch), db.prepare(q.sql).bind(...q.params)]);
+    await db.batch([bumpForecastEpochIfReframed(db, spaceId, patch), d1Statement(db, update)]);
   } else await update;
   return presentSpace(updated, m.role, (await accountSummaries(svc, [spaceId])).get(spaceId));
 }

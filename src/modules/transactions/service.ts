@@ -7,6 +7,7 @@
 import { eq } from "drizzle-orm";
 import type { AuthContext, Services } from "../../env";
 import { transactions } from "../../db/schema";
+import { d1Statement } from "../../db/client";
 import { iso } from "../../lib/clock";
 import { instantIn } from "../../lib/dates";
 import { IN_JSON_LIST, inJsonList, jsonList } from "../../lib/sql";
@@ -468,10 +469,10 @@ export async function updateTransaction(
     if (row.providerTransactionId === null) set.normalizedMerchant = normalizeMerchant(rest.merchantName);
   }
   if (Object.keys(set).length > 1) {
-    const update = svc.db.update(transactions).set(set).where(eq(transactions.id, id)).toSQL();
+    const update = svc.db.update(transactions).set(set).where(eq(transactions.id, id));
     // The forecast's recurring series are found by description and merchant: one cached before is not served after.
     const moved = rest.description !== undefined || rest.merchantName !== undefined;
-    await svc.env.DB.batch([svc.env.DB.prepare(update.sql).bind(...update.params), ...(moved ? [bumpForecastEpoch(svc.env.DB, row.spaceId)] : [])]);
+    await svc.env.DB.batch([d1Statement(svc.env.DB, update), ...(moved ? [bumpForecastEpoch(svc.env.DB, row.spaceId)] : [])]);
   }
   return getTransactionRow(svc, id);
 }
