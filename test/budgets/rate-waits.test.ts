@@ -23,8 +23,8 @@ const waitOf = (spaceId: string) =>
 const alerts = async (spaceId: string) =>
   (await env.DB.prepare("SELECT payload FROM event_outbox WHERE type = 'budget.alert.threshold_exceeded' AND space_id = ?").bind(spaceId).all<{ payload: string }>())
     .results.map((r) => JSON.parse(r.payload));
-const providerRate = (quote: string, date: string, rate: string) =>
-  env.DB.prepare("INSERT OR REPLACE INTO exchange_rates (base, quote, date, rate, source, fetched_at) VALUES ('USD', ?, ?, ?, 'provider', ?)").bind(quote, date, rate, Date.now()).run();
+const providerRate = (quote: string, date: string, rate: string, fetchedAt = Date.now()) =>
+  env.DB.prepare("INSERT OR REPLACE INTO exchange_rates (base, quote, date, rate, source, fetched_at) VALUES ('USD', ?, ?, ?, 'provider', ?)").bind(quote, date, rate, fetchedAt).run();
 
 /** A peso space whose 500.00 MXN groceries budget alerts at 80%, with a dollar card. */
 async function world() {
@@ -109,9 +109,10 @@ describe("budget alerts that wait for a rate", () => {
   it("keep a space a write found unconverted after the check read it", async () => {
     const w = await world();
     await w.spend(w.dollars.id, "-1.00");
-    await providerRate("MXN", day(0), "20");
     // The check reads the wait as it was; by its delete a write has missed a rate again (a later last_at).
     const read = (await waitOf(w.spaceId))!;
+    // The rate arrives after both misses' times, whatever the clock's millisecond (Date.now() could equal them).
+    await providerRate("MXN", day(0), "20", read.last_at + 2);
     await env.DB.prepare("UPDATE budget_rate_waits SET last_at = ? WHERE space_id = ?").bind(read.last_at + 1, w.spaceId).run();
     const run = await recheckBudgetsAwaitingRates(
       { ...svc(), env: { ...env, DB: dbReturningWait(read) } as Env },

@@ -30,10 +30,11 @@ export async function recheckBudgetsAwaitingRates(svc: Services, nowMs: number):
   ]);
   const done = expired!.meta.changes ?? 0;
   const newest = (arrived!.results[0] as { newest: number } | undefined)?.newest ?? 0;
+  // At or after: a rate stored in the very millisecond of a miss may be the one it missed.
   const waits = await db
     .prepare(
       `SELECT w.space_id, w.last_at, s.id IS NOT NULL AND s.deleted_at IS NULL AS live
-         FROM budget_rate_waits w LEFT JOIN spaces s ON s.id = w.space_id WHERE w.last_at < ? ORDER BY w.last_at LIMIT ?`,
+         FROM budget_rate_waits w LEFT JOIN spaces s ON s.id = w.space_id WHERE w.last_at <= ? ORDER BY w.last_at LIMIT ?`,
     )
     .bind(newest, SPACES_PER_RUN)
     .all<{ space_id: string; last_at: number; live: number }>();
