@@ -26,6 +26,8 @@ export const providerConnections = sqliteTable(
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
     disconnectedAt: integer("disconnected_at"),
+    /** A keyed hash of the login a connection was made with (a Bitso key, a Belvo institution and user), so a space cannot connect the same one twice (migration 0029). */
+    loginKey: text("login_key"),
   },
   (t) => [
     index("provider_connections_space_idx").on(t.spaceId, t.createdAt),

@@ -39,6 +39,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   409: "Conflicts with existing state",
   422: "Validation failed; `details` lists each bad field",
   429: "Rate limit exceeded; see Retry-After",
+  502: "The provider refused or failed; `details` names it",
 };
 
 /** OpenAPI response entries for the given error statuses. */

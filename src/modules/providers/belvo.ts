@@ -8,7 +8,9 @@ import { normalBelvoAccount } from "../../providers/belvo/adapter";
 import { asApiError, ProviderError } from "../../providers/errors";
 import { requireSpaceRole } from "../spaces/access";
 import { applyChanges, emptyStats, type NormalAccount } from "./apply";
-import { connectionAccountIds, connectionByExternalId, createConnection, getConnection, openCredentials, presentConnection, setStatus } from "./connections";
+import {
+  connectionAccountIds, connectionByExternalId, createConnection, getConnection, loginKeyOf, openCredentials, presentConnection, refuseConnectedLogin, setStatus,
+} from "./connections";
 import { enqueueSync, queueFirstSync } from "./sync";
 
 const provider = <T>(p: Promise<T>): Promise<T> =>
@@ -24,11 +26,18 @@ export async function createLinkSession(svc: Services, auth: AuthContext, input:
 
 export async function connectBelvo(svc: Services, auth: AuthContext, input: { spaceId: string; institution: string; username: string; password: string }) {
   await requireSpaceRole(svc, auth, input.spaceId, "admin");
+  // Each link Belvo registers has its own id and accounts, so the same login is known by its institution and user.
+  const loginKey = await loginKeyOf(svc.env, "belvo", input.institution, input.username);
+  await refuseConnectedLogin(svc, input.spaceId, "belvo", loginKey);
   const client = new BelvoClient(svc.env);
   const link = await provider(client.createLink({ institution: input.institution, username: input.username, password: input.password }));
   let conn = await createConnection(svc, {
     spaceId: input.spaceId, provider: "belvo", status: "pending", externalId: link.id, institutionId: input.institution, institutionName: input.institution,
-    credentials: { linkId: link.id, username: input.username, password: input.password }, createdBy: auth.userId,
+    credentials: { linkId: link.id, username: input.username, password: input.password }, createdBy: auth.userId, loginKey,
+  }).catch(async (e: unknown) => {
+    // Another connect of the same login won the race: the link registered for this one is not kept at Belvo either.
+    await client.deleteLink(link.id).catch(() => undefined);
+    throw e;
   });
   let firstSync: { jobId: string; status: "queued" } | null = null;
   try {

@@ -11,7 +11,7 @@ import type { BitsoBalance } from "../../providers/bitso/client";
 import { asApiError, ProviderError } from "../../providers/errors";
 import { requireSpaceRole } from "../spaces/access";
 import { applyChanges, emptyStats, type NormalAccount } from "./apply";
-import { connectionAccountIds, createConnection, getConnection, presentConnection, setStatus } from "./connections";
+import { connectionAccountIds, createConnection, getConnection, loginKeyOf, presentConnection, refuseConnectedLogin, setStatus } from "./connections";
 import { enqueueSync, queueFirstSync } from "./sync";
 
 /** Looks prices up: `getPrices` of the prices module, or anything with its shape (tests, other quotes). */
@@ -57,6 +57,8 @@ async function present(svc: Services, spaceId: string, connectionId: string, bal
 
 export async function connectBitso(svc: Services, auth: AuthContext, input: { spaceId: string; apiKey: string; apiSecret: string }) {
   const { space } = await requireSpaceRole(svc, auth, input.spaceId, "admin");
+  const loginKey = await loginKeyOf(svc.env, "bitso", input.apiKey);
+  await refuseConnectedLogin(svc, input.spaceId, "bitso", loginKey);
   const base = `${svc.env.BITSO_BASE_URL.replace(/\/+$/, "")}`;
   if (isSandboxUrl(svc.env, base)) {
     // Sandbox only: issue the pair at the simulator, as a user issues a key in Bitso's app.
@@ -65,7 +67,7 @@ export async function connectBitso(svc: Services, auth: AuthContext, input: { sp
   }
   let conn = await createConnection(svc, {
     spaceId: input.spaceId, provider: "bitso", status: "pending", externalId: (await sha256Hex(`bitso:${input.apiKey}`)).slice(0, 24), institutionId: "bitso",
-    institutionName: "Bitso", credentials: { apiKey: input.apiKey, apiSecret: input.apiSecret }, createdBy: auth.userId,
+    institutionName: "Bitso", credentials: { apiKey: input.apiKey, apiSecret: input.apiSecret }, createdBy: auth.userId, loginKey,
   });
   let balances: BitsoBalance[];
   try {

@@ -6,7 +6,7 @@
  */
 import type { AuthContext, Services } from "../../env";
 import { iso } from "../../lib/clock";
-import { decryptSecret, encryptSecret } from "../../lib/crypto";
+import { decryptSecret, encryptSecret, hmacSha256Hex } from "../../lib/crypto";
 import { conflict, notFound } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { truncateText } from "../../lib/exact-json";
@@ -48,6 +48,7 @@ export interface ConnectionRow {
   created_at: number;
   updated_at: number;
   disconnected_at: number | null;
+  login_key: string | null;
 }
 
 /** Syncs run at most this often unless forced, and the cron re-syncs after it. */
@@ -63,11 +64,40 @@ export async function openCredentials<T extends Record<string, string>>(env: Env
   return JSON.parse(await decryptSecret(row.credentials_enc, env.ENCRYPTION_KEY)) as T;
 }
 
+/**
+ * What identifies the login behind a connection (a Bitso API key; a Belvo institution and username), keyed
+ * with ENCRYPTION_KEY so that the column says nothing about the login to whoever reads the database.
+ */
+export const loginKeyOf = (env: Env, provider: ProviderName, ...parts: string[]) => hmacSha256Hex(env.ENCRYPTION_KEY, JSON.stringify([provider, ...parts]));
+
+/**
+ * Refuses a login the space already has a live connection of: connected twice, every account, trade and
+ * balance would count twice (and two Bitso connections of one key would race its nonces). A connection that
+ * needs its login again is repaired (Plaid's update mode) or disconnected first; connecting anew would not
+ * bring its accounts back.
+ */
+export async function refuseConnectedLogin(svc: Services, spaceId: string, provider: ProviderName, loginKey: string): Promise<void> {
+  const live = await svc.env.DB.prepare(`SELECT id, status FROM provider_connections WHERE ${SAME_LIVE_LOGIN} LIMIT 1`)
+    .bind(spaceId, provider, loginKey)
+    .first<{ id: string; status: ConnectionStatus }>();
+  if (live) throw alreadyConnected(provider, live);
+}
+
+const SAME_LIVE_LOGIN = "space_id = ? AND provider = ? AND login_key = ? AND status != 'disconnected'";
+
+function alreadyConnected(provider: ProviderName, live: { id: string; status: ConnectionStatus } | null) {
+  const name = provider[0]!.toUpperCase() + provider.slice(1);
+  const advice = live && live.status !== "active" && live.status !== "pending"
+    ? ` It needs attention (${live.status}): disconnect it (DELETE /v1/providers/connections/${live.id}) before connecting again.`
+    : "";
+  return conflict(`This ${name} login is already connected in this space${live ? ` (connection ${live.id})` : ""}.${advice}`, "DUPLICATE_RESOURCE");
+}
+
 export async function createConnection(
   svc: Services,
   input: {
     spaceId: string; provider: ProviderName; status: ConnectionStatus; externalId: string | null; institutionId?: string | null;
-    institutionName?: string | null; credentials: Record<string, string>; createdBy: string;
+    institutionName?: string | null; credentials: Record<string, string>; createdBy: string; loginKey?: string | null;
   },
 ): Promise<ConnectionRow> {
   const now = svc.clock.now();
@@ -76,13 +106,21 @@ export async function createConnection(
     institution_id: input.institutionId ?? null, institution_name: input.institutionName ?? null,
     credentials_enc: await sealCredentials(svc.env, input.credentials), status_reason: null, sync_cursor: null, last_sync_at: null,
     last_sync_attempt_at: null, next_sync_at: now, nonce: 0, created_by: input.createdBy, created_at: now, updated_at: now, disconnected_at: null,
+    login_key: input.loginKey ?? null,
   };
-  await svc.env.DB.prepare(
-    `INSERT INTO provider_connections (id, space_id, provider, status, external_id, institution_id, institution_name, credentials_enc, next_sync_at, created_by, created_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  // Inserted only while no live connection of the same login exists: two connects of one login at once
+  // cannot both pass refuseConnectedLogin's look.
+  const res = await svc.env.DB.prepare(
+    `INSERT INTO provider_connections (id, space_id, provider, status, external_id, institution_id, institution_name, credentials_enc, next_sync_at, created_by, created_at, updated_at, login_key)
+     SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
+     WHERE ? IS NULL OR NOT EXISTS (SELECT 1 FROM provider_connections WHERE ${SAME_LIVE_LOGIN})`,
   )
-    .bind(row.id, row.space_id, row.provider, row.status, row.external_id, row.institution_id, row.institution_name, row.credentials_enc, row.next_sync_at, row.created_by, now, now)
+    .bind(
+      row.id, row.space_id, row.provider, row.status, row.external_id, row.institution_id, row.institution_name, row.credentials_enc, row.next_sync_at, row.created_by, now, now, row.login_key,
+      row.login_key, row.space_id, row.provider, row.login_key,
+    )
     .run();
+  if (res.meta.changes === 0) throw alreadyConnected(input.provider, null);
   return row;
 }
 

@@ -48,7 +48,7 @@ providerRoutes.openapi(
     ...access("admin"),
     ...sync, method: "post", path: "/plaid/link-token", tags, summary: "Create a Plaid Link token (update mode with connectionId, to repair a login)",
     request: { body: jsonBody(LinkTokenBody) },
-    responses: { 200: json(LinkTokenSchema, "Link token"), ...errors(401, 403, 404, 422, 429) },
+    responses: { 200: json(LinkTokenSchema, "Link token"), ...errors(401, 403, 404, 422, 429, 502) },
   }),
   async (c) => c.json(await plaid.createLinkToken(c.get("services"), c.get("auth"), c.req.valid("json")), 200),
 );
@@ -59,7 +59,7 @@ providerRoutes.openapi(
     ...sync, method: "post", path: "/plaid/exchange-token", tags,
     summary: "Exchange a Plaid public token: creates the connection and its accounts and queues the import of their transactions (the first sync)",
     request: { body: jsonBody(ExchangeTokenBody) },
-    responses: { 201: json(ConnectResultSchema, "Connected; `jobId` (also `firstSync.jobId`) is the first sync, queued: follow it at GET /v1/sync-jobs/{jobId}"), ...errors(401, 403, 404, 422, 429) },
+    responses: { 201: json(ConnectResultSchema, "Connected; `jobId` (also `firstSync.jobId`) is the first sync, queued: follow it at GET /v1/sync-jobs/{jobId}"), ...errors(401, 403, 404, 422, 429, 502) },
   }),
   async (c) => c.json(await plaid.exchangePublicToken(c.get("services"), c.get("auth"), c.req.valid("json")), 201),
 );
@@ -80,7 +80,7 @@ providerRoutes.openapi(
     ...access("admin"),
     ...sync, method: "post", path: "/belvo/link", tags, summary: "Create a Belvo link session (a widget access token)",
     request: { body: jsonBody(BelvoLinkBody) },
-    responses: { 200: json(BelvoLinkSchema, "Link session"), ...errors(401, 403, 404, 422, 429) },
+    responses: { 200: json(BelvoLinkSchema, "Link session"), ...errors(401, 403, 404, 422, 429, 502) },
   }),
   async (c) => c.json(await belvo.createLinkSession(c.get("services"), c.get("auth"), c.req.valid("json")), 200),
 );
@@ -91,7 +91,7 @@ providerRoutes.openapi(
     ...sync, method: "post", path: "/belvo/connect", tags,
     summary: "Connect a Belvo institution with credentials (stored encrypted, never echoed) and queue the import of its transactions",
     request: { body: jsonBody(BelvoConnectBody) },
-    responses: { 201: json(ConnectResultSchema, "Connected; `jobId` (also `firstSync.jobId`) is the first sync, queued"), ...errors(400, 401, 403, 404, 422, 429) },
+    responses: { 201: json(ConnectResultSchema, "Connected; `jobId` (also `firstSync.jobId`) is the first sync, queued"), ...errors(400, 401, 403, 404, 409, 422, 429, 502) },
   }),
   async (c) => c.json(await belvo.connectBelvo(c.get("services"), c.get("auth"), c.req.valid("json")), 201),
 );
@@ -112,7 +112,7 @@ providerRoutes.openapi(
     ...sync, method: "post", path: "/bitso/connect", tags,
     summary: "Connect Bitso with an API key and secret (stored encrypted): balances valued at market prices, the import of trades queued",
     request: { body: jsonBody(BitsoConnectBody) },
-    responses: { 201: json(BitsoConnectSchema, "Connected; `jobId` (also `firstSync.jobId`) is the first sync, queued"), ...errors(401, 403, 404, 422, 429) },
+    responses: { 201: json(BitsoConnectSchema, "Connected; `jobId` (also `firstSync.jobId`) is the first sync, queued"), ...errors(401, 403, 404, 409, 422, 429, 502) },
   }),
   async (c) => c.json(await bitso.connectBitso(c.get("services"), c.get("auth"), c.req.valid("json")), 201),
 );

@@ -133,8 +133,10 @@ export const BelvoConnectBody = z
 export const BitsoConnectBody = z
   .object({
     spaceId: Id,
-    apiKey: z.string().min(1).max(100).openapi({ example: "your_api_key" }),
-    apiSecret: z.string().min(1).max(200).openapi({ example: "your_api_secret" }),
+    // The key travels in an Authorization header as `Bitso <key>:<nonce>:<signature>`: printable ASCII
+    // without a colon, or the header cannot be built (or is read wrongly at Bitso). Bitso issues both as such.
+    apiKey: z.string().min(1).max(100).regex(/^[!-9;-~]+$/, "An API key is printable ASCII with no spaces or colons, as Bitso issues it").openapi({ example: "your_api_key" }),
+    apiSecret: z.string().min(1).max(200).regex(/^[!-~]+$/, "An API secret is printable ASCII with no spaces, as Bitso issues it").openapi({ example: "your_api_secret" }),
   })
   .strict()
   .openapi("BitsoConnectRequest");

@@ -1,0 +1,2 @@
+-- A keyed hash of the login a provider connection was made with (a Bitso API key; a Belvo institution and username), so that a space cannot connect the same login twice while a connection of it is live (providers/connections.ts). Connections made before have none, and are not compared.
+ALTER TABLE `provider_connections` ADD `login_key` text;

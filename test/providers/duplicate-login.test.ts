@@ -1,0 +1,88 @@
+/**
+ * A login connected twice in one space would count every account, trade and balance twice (a QA run saw a
+ * Bitso key connected twice double the space's net worth). The second connect of a live login is a 409 and
+ * creates nothing, at the provider included; two at once leave one; a disconnected login may be connected
+ * again, and another space may connect the same login. Bitso keys that cannot travel in its header are a 422.
+ */
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { callJson } from "../helpers";
+import { as, ownerWithSpace, waitForJob } from "./helpers";
+
+const count = async (sql: string, ...params: unknown[]) => (await env.DB.prepare(sql).bind(...params).first<{ n: number }>())!.n;
+const liveConnections = (spaceId: string) => count("SELECT COUNT(*) AS n FROM provider_connections WHERE space_id = ? AND status != 'disconnected'", spaceId);
+const accounts = (spaceId: string) => count("SELECT COUNT(*) AS n FROM accounts WHERE space_id = ?", spaceId);
+
+describe("connecting a login twice", () => {
+  it("Bitso: the same key again is a 409 that creates nothing; two at once leave one; after a disconnect, or in another space, it connects", { timeout: 90_000 }, async () => {
+    const { owner, spaceId } = await ownerWithSpace();
+    const apiKey = `key-${crypto.randomUUID()}`;
+    const body = { spaceId, apiKey, apiSecret: "secret-1" };
+    const first = await callJson("/v1/providers/bitso/connect", { ...as(owner), body });
+    expect(first.status).toBe(201);
+    await waitForJob(first.body.jobId);
+    const accountsBefore = await accounts(spaceId);
+
+    const again = await callJson("/v1/providers/bitso/connect", { ...as(owner), body: { ...body, apiSecret: "secret-2" } });
+    expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe("DUPLICATE_RESOURCE");
+    expect(again.body.error.message).toContain(first.body.connection.id);
+    expect(JSON.stringify(again.body)).not.toContain(apiKey);
+    expect(await liveConnections(spaceId)).toBe(1);
+    expect(await accounts(spaceId)).toBe(accountsBefore);
+
+    // Another key, twice at once: one connection.
+    const other = { spaceId, apiKey: `key-${crypto.randomUUID()}`, apiSecret: "s" };
+    const both = await Promise.all([0, 1].map(() => callJson("/v1/providers/bitso/connect", { ...as(owner), body: other })));
+    expect(both.map((r) => r.status).sort()).toEqual([201, 409]);
+    expect(await liveConnections(spaceId)).toBe(2);
+    await waitForJob(both.find((r) => r.status === 201)!.body.jobId);
+
+    // Disconnected, the key may be connected again; another space may connect it too.
+    expect((await callJson(`/v1/providers/connections/${first.body.connection.id}`, { ...as(owner), method: "DELETE" })).status).toBe(200);
+    const reconnected = await callJson("/v1/providers/bitso/connect", { ...as(owner), body });
+    expect(reconnected.status).toBe(201);
+    await waitForJob(reconnected.body.jobId);
+    const elsewhere = await ownerWithSpace();
+    const there = await callJson("/v1/providers/bitso/connect", { ...as(elsewhere.owner), body: { ...body, spaceId: elsewhere.spaceId } });
+    expect(there.status).toBe(201);
+    await waitForJob(there.body.jobId);
+  });
+
+  it("Belvo: the same institution and user again is a 409 before any link is registered at Belvo; another user connects", { timeout: 90_000 }, async () => {
+    const { owner, spaceId } = await ownerWithSpace();
+    const username = `user-${crypto.randomUUID().slice(0, 8)}`;
+    const body = { spaceId, institution: "banamex", username, password: "pw" };
+    const first = await callJson("/v1/providers/belvo/connect", { ...as(owner), body });
+    expect(first.status).toBe(201);
+    await waitForJob(first.body.jobId);
+    const links = () => count("SELECT COUNT(*) AS n FROM sandbox_belvo_links WHERE username = ?", username);
+    expect(await links()).toBe(1);
+
+    const again = await callJson("/v1/providers/belvo/connect", { ...as(owner), body: { ...body, password: "another" } });
+    expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe("DUPLICATE_RESOURCE");
+    expect(JSON.stringify(again.body)).not.toContain(username);
+    expect(await links()).toBe(1);
+    expect(await liveConnections(spaceId)).toBe(1);
+
+    const row = await env.DB.prepare("SELECT login_key FROM provider_connections WHERE id = ?").bind(first.body.connection.id).first<{ login_key: string }>();
+    expect(row!.login_key).toMatch(/^[0-9a-f]{64}$/); // keyed: the column does not carry the user name
+
+    const otherUser = await callJson("/v1/providers/belvo/connect", { ...as(owner), body: { ...body, username: `${username}-2` } });
+    expect(otherUser.status).toBe(201);
+    await waitForJob(otherUser.body.jobId);
+  });
+
+  it("Bitso keys and secrets that cannot travel in its Authorization header are a 422, and nothing is stored", async () => {
+    const { owner, spaceId } = await ownerWithSpace();
+    for (const [apiKey, apiSecret, field] of [
+      ["ab\ncd", "s", "apiKey"], ["llave-ñ€", "s", "apiKey"], ["key:colon", "s", "apiKey"], ["key with space", "s", "apiKey"], ["key", "secret é", "apiSecret"],
+    ] as const) {
+      const res = await callJson("/v1/providers/bitso/connect", { ...as(owner), body: { spaceId, apiKey, apiSecret } });
+      expect(res.status, apiKey).toBe(422);
+      expect(res.body.error.details.map((d: { field: string }) => d.field)).toEqual([field]);
+    }
+    expect(await count("SELECT COUNT(*) AS n FROM provider_connections WHERE space_id = ?", spaceId)).toBe(0);
+  });
+});
