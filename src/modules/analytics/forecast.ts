@@ -328,7 +328,7 @@ export async function computeForecast(svc: Services, space: SpaceInfo, nowMs: nu
 
   // Projected balances per account, day by day.
   const riskFactors: string[] = [];
-  const projected = [...accounts.values()].map((a) => {
+  const projected = [...accounts.values()].filter((a) => a.isActive).map((a) => {
     const asset = `${a.currency}/${scaleOf(a.currency)}`;
     const start = balances!.get(`${a.id}|${asset}`) ?? 0n;
     const deltas = perAccountDay.get(a.id) ?? new Map<number, Frac>();

@@ -137,6 +137,9 @@ export function holdingsFromBalances(balances: Map<string, bigint>, accounts: Ma
     const symbol = asset.split("/")[0]!;
     const acc = accounts.get(accountId);
     seen.add(accountId);
+    // An inactive account (deactivated, or its connection disconnected) is out of net worth on every day, as in
+    // the accounts' summary: a bank disconnected and linked again would otherwise count twice.
+    if (acc && !acc.isActive) continue;
     if (minor === 0n && !includeZero) continue;
     const isCash = acc ? symbol === acc.currency : true;
     out.push({
@@ -150,7 +153,7 @@ export function holdingsFromBalances(balances: Map<string, bigint>, accounts: Ma
   }
   if (includeZero) {
     for (const acc of accounts.values()) {
-      if (!seen.has(acc.id)) out.push({ source: "ledger", id: acc.id, name: acc.name, currency: acc.currency, valueMinor: 0n, asOf });
+      if (!seen.has(acc.id) && acc.isActive) out.push({ source: "ledger", id: acc.id, name: acc.name, currency: acc.currency, valueMinor: 0n, asOf });
     }
   }
   return out;
