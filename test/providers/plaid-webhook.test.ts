@@ -183,6 +183,10 @@ describe("Plaid webhook verification", () => {
     const failed = await syncNow(linked.connection.id);
     expect(await jobStats(failed)).toMatchObject({ status: "failed" });
     expect((await jobStats(failed)).error).toMatch(/ITEM_LOGIN_REQUIRED/);
+    // Its words say so too (a QA run read "Synced 0 transactions" on a failed job).
+    const failedJob = await callJson(`/v1/sync-jobs/${failed}`, as(owner));
+    expect(failedJob.body).toMatchObject({ status: "failed", message: "Sync failed" });
+    expect((await callJson(`/v1/sync-jobs/${linked.jobId}`, as(owner))).body.message).toMatch(/^Synced \d+ transactions$/);
     // Update mode: a link token for the connection; finishing Link repairs the item; the next sync makes it active.
     const link = await callJson("/v1/providers/plaid/link-token", { ...as(owner), body: { spaceId, connectionId: linked.connection.id } });
     expect(link.status).toBe(200);

@@ -189,6 +189,13 @@ export async function getSyncJob(svc: Services, auth: AuthContext, jobId: string
   return presentJob(row);
 }
 
+/** What a job's outcome says in words: a failure is never worded as a sync (its stats are what it applied before failing). */
+function jobMessage(status: JobRow["status"], stats: SyncStats | null): string | null {
+  const synced = stats ? stats.created + stats.updated + stats.unchanged : 0;
+  if (status === "failed") return synced > 0 ? `Sync failed after ${synced} transactions were synced` : "Sync failed";
+  return status === "completed" && stats ? `Synced ${synced} transactions` : null;
+}
+
 function presentJob(row: JobRow & { connection_id: string; account_ids: string; trigger: string; attempts: number; provider: string | null }) {
   const result = row.result ? (JSON.parse(row.result) as { stats?: SyncStats; accountIds?: string[] }) : null;
   const stats = result?.stats ?? null;
@@ -206,7 +213,7 @@ function presentJob(row: JobRow & { connection_id: string; account_ids: string; 
     // Seed 001's names for the same counts.
     transactions_created: stats?.created ?? 0,
     transactions_updated: stats?.updated ?? 0,
-    message: stats ? `Synced ${stats.created + stats.updated + stats.unchanged} transactions` : null,
+    message: jobMessage(row.status, stats),
     error: row.error,
     createdAt: iso(row.created_at),
     startedAt: row.started_at === null ? null : iso(row.started_at),
