@@ -231,7 +231,7 @@ export async function applyChanges(
           stats.unchanged++;
           continue;
         }
-        const changed = await reconcile(svc, conn, acc, t, mine, tz, stats, groups.get(t.id));
+        const changed = await reconcile(svc, conn, acc, t, mine, stats, groups.get(t.id));
         if (changed) stats.updated++;
         else stats.unchanged++;
         continue;
@@ -242,7 +242,7 @@ export async function applyChanges(
         await supersede(svc, rows, pendingRow, t.id, now);
         groups.set(t.id, rows.map((r) => ({ ...r, pid: t.id + r.pid.slice(pendingRow.length), status: r.pid === pendingRow ? "posted" : r.status })));
         groups.delete(pendingRow);
-        await reconcile(svc, conn, acc, t, live(t.id), tz, stats, groups.get(t.id));
+        await reconcile(svc, conn, acc, t, live(t.id), stats, groups.get(t.id));
         stats.updated++;
         continue;
       }
@@ -465,9 +465,13 @@ async function supersede(svc: Services, rows: ExistingRow[], pendingId: string, 
 /**
  * Brings a group in line with the provider's latest word: the status, and any
  * amount difference as a correcting entry. True when anything changed.
+ *
+ * The group keeps the day it was first seen (a pending row's is the day of the purchase; banks post a day or
+ * two later), and a correction is dated on that day too: a tip added at posting belongs to its purchase, not
+ * to another day, and never to another budget period.
  */
 async function reconcile(
-  svc: Services, conn: ConnectionRow, acc: AccountRow, t: NormalTxn, rows: ExistingRow[], tz: string, stats: SyncStats,
+  svc: Services, conn: ConnectionRow, acc: AccountRow, t: NormalTxn, rows: ExistingRow[], stats: SyncStats,
   /** Every row of the group, voided ones too: a correction's number never reuses a voided one's (its reference is taken). */
   all: ExistingRow[] = rows,
 ): Promise<boolean> {
@@ -492,7 +496,7 @@ async function reconcile(
       postings: cashflowPostings(acc.id, currency, diff, primary.category_id, false),
       row: {
         id, spaceId: conn.space_id, accountId: acc.id, amount: diff, currency, description: truncateText(`Correction: ${t.description}`, 500),
-        merchantName: t.merchantName, normalizedMerchant: primary.normalized_merchant, date: instantIn(t.date, tz), type: diff < 0 ? "expense" : "income",
+        merchantName: t.merchantName, normalizedMerchant: primary.normalized_merchant, date: primary.date, type: diff < 0 ? "expense" : "income",
         subtype: null, status, categoryId: primary.category_id, categorySource: primary.category_source, tags: "[]", notes: `Amount corrected by ${conn.provider} from ${formatMinor(effective, CURRENCY_SCALES[currency])} to ${formatMinor(t.amountMinor, CURRENCY_SCALES[currency])}`,
         location: null, counterpartyAccountId: null, trade: null, providerTransactionId: pid, createdAt: now, updatedAt: now,
       },
@@ -711,7 +715,7 @@ export async function mergeFlagged(svc: Services, conn: ConnectionRow, postedTxn
     id: postedPid, accountExternalId: account.providerAccountId ?? "", amountMinor: postedAmount, date: dayIn(posted.date, tz),
     description: details?.description ?? "", merchantName: details?.merchant_name ?? null, pending: false, pendingId: pendingPid,
   };
-  await reconcile(svc, conn, account, t, rows, tz, emptyStats(), [...(groups.get(postedPid) ?? []), ...rows]);
+  await reconcile(svc, conn, account, t, rows, emptyStats(), [...(groups.get(postedPid) ?? []), ...rows]);
 }
 
 const dayIn = (ms: number, tz: string) => ymdString(zonedDate(ms, tz));
