@@ -182,3 +182,36 @@ function withOffset(ms: number, offset: number): string {
   const abs = Math.abs(offset) / 60_000;
   return `${local}${offset < 0 ? "-" : "+"}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
 }
+
+/**
+ * The runtime's (ICU's) canonical names that IANA has since renamed: ICU keeps the old spelling as canonical
+ * for stability ("Asia/Kolkata" resolves to "Asia/Calcutta"), while IANA, and so every client's zone list,
+ * has the new one.
+ */
+const IANA_RENAMED: Record<string, string> = {
+  "Africa/Asmera": "Africa/Asmara",
+  "America/Buenos_Aires": "America/Argentina/Buenos_Aires",
+  "America/Catamarca": "America/Argentina/Catamarca",
+  "America/Coral_Harbour": "America/Atikokan",
+  "America/Cordoba": "America/Argentina/Cordoba",
+  "America/Godthab": "America/Nuuk",
+  "America/Indianapolis": "America/Indiana/Indianapolis",
+  "America/Jujuy": "America/Argentina/Jujuy",
+  "America/Louisville": "America/Kentucky/Louisville",
+  "America/Mendoza": "America/Argentina/Mendoza",
+  "Asia/Calcutta": "Asia/Kolkata",
+  "Asia/Katmandu": "Asia/Kathmandu",
+  "Asia/Rangoon": "Asia/Yangon",
+  "Asia/Saigon": "Asia/Ho_Chi_Minh",
+  "Atlantic/Faeroe": "Atlantic/Faroe",
+  "Europe/Kiev": "Europe/Kyiv",
+  "Pacific/Enderbury": "Pacific/Kanton",
+  "Pacific/Ponape": "Pacific/Pohnpei",
+  "Pacific/Truk": "Pacific/Chuuk",
+};
+
+/** A time zone the runtime knows, in IANA's current canonical spelling ("us/pacific" → America/Los_Angeles, Asia/Calcutta → Asia/Kolkata). */
+export function canonicalTimeZone(tz: string): string {
+  const resolved = new Intl.DateTimeFormat("en-US", { timeZone: tz }).resolvedOptions().timeZone;
+  return IANA_RENAMED[resolved] ?? resolved;
+}

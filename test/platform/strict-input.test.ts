@@ -131,7 +131,11 @@ describe("input taken as written", () => {
       expect((await callJson("/v1/spaces", { ...as, body: { name: "x", type: "personal", currency: "USD", timezone } })).status, timezone).toBe(201);
     }
     // Stored as the zone's canonical name, not as typed.
-    for (const [typed, canonical] of [["america/mexico_city", "America/Mexico_City"], ["US/Pacific", "America/Los_Angeles"], ["utc", "UTC"]]) {
+    // IANA's current names, not the old spellings ICU still resolves to (Asia/Kolkata came back as Asia/Calcutta).
+    for (const [typed, canonical] of [
+      ["america/mexico_city", "America/Mexico_City"], ["US/Pacific", "America/Los_Angeles"], ["utc", "UTC"],
+      ["Asia/Kolkata", "Asia/Kolkata"], ["Asia/Calcutta", "Asia/Kolkata"], ["europe/kiev", "Europe/Kyiv"], ["America/Buenos_Aires", "America/Argentina/Buenos_Aires"],
+    ]) {
       const r = await callJson("/v1/spaces", { ...as, body: { name: "x", type: "personal", currency: "USD", timezone: typed } });
       expect(r.body.timezone, typed).toBe(canonical);
     }

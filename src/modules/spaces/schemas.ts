@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { FIAT_CURRENCIES } from "../../lib/money";
+import { canonicalTimeZone } from "../../lib/zoned-time";
 import { ROLES } from "./access";
 
 export const SpaceIdParam = z.object({
@@ -29,7 +30,7 @@ export const TimeZone = z
   }, { message: "Must be an IANA time zone such as America/Mexico_City" })
   // Stored in its canonical spelling ("america/mexico_city" and "US/Pacific" are America/Mexico_City and
   // America/Los_Angeles), which clients that look zones up by exact name can find.
-  .transform((tz) => new Intl.DateTimeFormat("en-US", { timeZone: tz }).resolvedOptions().timeZone)
+  .transform(canonicalTimeZone)
   .openapi({ example: "America/Mexico_City", description: "An IANA time zone, stored and shown in its canonical spelling" });
 
 export const CreateSpaceBody = z
