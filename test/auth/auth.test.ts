@@ -49,6 +49,17 @@ describe("register and login", () => {
     expect(body.error.code).toBe("DUPLICATE_RESOURCE");
   });
 
+  it("refuses a password of only spaces, and keeps the spaces of one that has more", async () => {
+    const email = () => `spaces-${crypto.randomUUID()}@example.com`;
+    const blank = await callJson("/v1/auth/register", { ip: nextIp(), body: { name: "X", email: email(), password: "        " } });
+    expect(blank.status).toBe(422);
+    expect(blank.body.error.details[0]).toMatchObject({ field: "password" });
+    const spaced = email();
+    expect((await callJson("/v1/auth/register", { ip: nextIp(), body: { name: "X", email: spaced, password: " pass word " } })).status).toBe(201);
+    expect((await callJson("/v1/auth/login", { ip: nextIp(), body: { email: spaced, password: "pass word" } })).status).toBe(401);
+    expect((await callJson("/v1/auth/login", { ip: nextIp(), body: { email: spaced, password: " pass word " } })).status).toBe(200);
+  });
+
   it("logs in and returns user and tokens; me returns the user", async () => {
     const u = await registerUser();
     const { status, body } = await callJson("/v1/auth/login", { ip: u.ip, body: { email: u.email, password: u.password } });

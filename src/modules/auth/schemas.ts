@@ -14,7 +14,8 @@ export const RegisterBody = z
   .object({
     name: z.string().trim().min(1).max(120).openapi({ example: "John Doe" }),
     email,
-    password: z.string().min(8, { message: "Must be at least 8 characters" }).max(128),
+    // Eight spaces are eight characters but no secret; a password keeps its spaces, though (they are typed).
+    password: z.string().min(8, { message: "Must be at least 8 characters" }).max(128).refine((p) => p.trim().length > 0, { message: "Must not be only spaces" }),
     locale: z.enum(LOCALES).default("en"),
   })
   .openapi("RegisterRequest");
