@@ -144,6 +144,24 @@ describe("Bitso", () => {
     expect(await ledgerViolations(space.id)).toEqual([]);
   });
 
+  it("values the peso wallet of a USD space at the day's exchange rate, the space's own first (it had no value)", { timeout: 60_000 }, async () => {
+    const owner = await registerUser();
+    const zone = "Pacific/Auckland";
+    const space = (await callJson("/v1/spaces", { ...as(owner), body: { name: "Cripto", type: "personal", currency: "USD", timezone: zone } })).body;
+    const today = new Intl.DateTimeFormat("en-CA", { timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit" }).format(new Date());
+    expect((await callJson(`/v1/spaces/${space.id}/rates`, { ...as(owner), method: "PUT", body: { rates: [{ base: "USD", quote: "MXN", date: today, rate: "20" }] } })).status).toBe(200);
+    const res = await callJson("/v1/providers/bitso/connect", { ...as(owner), body: { spaceId: space.id, apiKey: `key-${crypto.randomUUID()}`, apiSecret: "s" } });
+    expect(res.status).toBe(201);
+    const pesos = res.body.accounts.find((a: any) => a.symbol === "MXN");
+    const minor = BigInt(pesos.balanceDecimal.replace(".", ""));
+    const cents = minor / 20n + ((minor % 20n) * 2n > 20n || ((minor % 20n) * 2n === 20n && (minor / 20n) % 2n === 1n) ? 1n : 0n); // half-even
+    expect(pesos).toMatchObject({ quote: "USD", priceDecimal: "0.05", priceSource: "rate:manual", priceStale: false });
+    expect(pesos.valueDecimal).toBe(`${cents / 100n}.${String(cents % 100n).padStart(2, "0")}`);
+    await waitForJob(res.body.jobId);
+    const synced = await callJson("/v1/providers/bitso/sync", { ...as(owner), body: { spaceId: space.id } });
+    expect(synced.body.accounts.find((a: any) => a.symbol === "MXN").valueDecimal).toBe(pesos.valueDecimal);
+  });
+
   it("keeps nonces strictly increasing per key under 20 concurrent calls, and the simulator refuses a bad signature", { timeout: 60_000 }, async () => {
     const owner = await registerUser();
     const space = await createSpace(owner);

@@ -2,7 +2,10 @@
 import type { AuthContext, Services } from "../../env";
 import { ApiError, validationFailed } from "../../lib/errors";
 import { sha256Hex } from "../../lib/crypto";
-import { type Currency, CURRENCY_SCALES, formatMinor, toMajorNumber } from "../../lib/money";
+import { type Currency, CURRENCY_SCALES, FIAT_CURRENCIES, formatMinor, toMajorNumber } from "../../lib/money";
+import { ymdString, zonedDate } from "../../lib/zoned-time";
+import { loadRateBook } from "../rates/convert";
+import { fracToDecimal } from "../rates/exact";
 import { isSandboxUrl, outbound } from "../../lib/outbound";
 import { valueMinor } from "../prices/decimal";
 import { getPrices } from "../prices/service";
@@ -44,15 +47,34 @@ export async function valueBalances(svc: Services, balances: { accountId: string
   });
 }
 
-async function present(svc: Services, spaceId: string, connectionId: string, balances: BitsoBalance[], quote: Currency) {
+const isFiat = (c: string) => (FIAT_CURRENCIES as readonly string[]).includes(c);
+
+/**
+ * Coins at their market price, and a fiat wallet (the MXN wallet in a USD space) at the day's exchange rate, the
+ * space's own rate first: as net worth converts the same balance. `day` is the space's local day.
+ */
+const pricesAndRates = (spaceId: string, day: string): PriceLookup => async (svc, symbols, quote) => {
+  const fiat = symbols.filter(isFiat);
+  const found = await getPrices(svc, symbols.filter((s) => !isFiat(s)), quote);
+  if (fiat.length === 0) return found;
+  const book = await loadRateBook(svc, spaceId, [...fiat, quote], day, day);
+  for (const f of fiat) {
+    const r = book.resolve(f, quote, day);
+    if (!r) continue;
+    const sources = [...new Set(r.legs.map((l) => l.entry.source))].join("+");
+    found.set(f, { symbol: f, quote, priceDecimal: fracToDecimal(r.value, 12).replace(/\.?0+$/, ""), day: r.date, source: `rate:${sources}`, stale: r.date !== day });
+  }
+  return found;
+};
+
+async function present(svc: Services, space: { id: string; timezone: string }, connectionId: string, balances: BitsoBalance[], quote: Currency) {
   const rows = (await svc.env.DB.prepare("SELECT account_id, provider_account_id FROM provider_accounts WHERE connection_id = ?").bind(connectionId).all<{ account_id: string; provider_account_id: string }>()).results;
   const list = balances.flatMap((b) => {
     const currency = supportedCurrency(b.currency);
     if (!currency) return [];
     return [{ accountId: rows.find((r) => r.provider_account_id === `bitso:${b.currency.toLowerCase()}`)?.account_id ?? null, currency, quantityMinor: exact(b.total, currency) }];
   });
-  void spaceId;
-  return valueBalances(svc, list, quote);
+  return valueBalances(svc, list, quote, pricesAndRates(space.id, ymdString(zonedDate(svc.clock.now(), space.timezone))));
 }
 
 export async function connectBitso(svc: Services, auth: AuthContext, input: { spaceId: string; apiKey: string; apiSecret: string }) {
@@ -85,7 +107,7 @@ export async function connectBitso(svc: Services, auth: AuthContext, input: { sp
   const quote = (supportedCurrency(space.currency) ?? "USD") as Currency;
   return {
     connection: presentConnection(conn, (await connectionAccountIds(svc, [conn.id])).get(conn.id) ?? []),
-    accounts: await present(svc, input.spaceId, conn.id, balances, quote),
+    accounts: await present(svc, space, conn.id, balances, quote),
     jobId: firstSync.jobId,
     firstSync,
     message: "Successfully connected Bitso account",
@@ -103,7 +125,7 @@ export async function syncBitso(svc: Services, auth: AuthContext, input: { space
   for (const c of conns) {
     jobIds.push((await enqueueSync(svc, c, "manual")).jobId);
     try {
-      accounts.push(...(await present(svc, input.spaceId, c.id, await (await bitsoClientFor(svc, c)).balances(), quote)));
+      accounts.push(...(await present(svc, space, c.id, await (await bitsoClientFor(svc, c)).balances(), quote)));
     } catch (e) {
       if (!(e instanceof ProviderError)) throw e;
     }
