@@ -8,7 +8,9 @@
  * after which the stream is cancelled anyway) keeps the connection usable.
  */
 export async function discardBody(request: Request, maxBytes: number): Promise<void> {
-  if (!request.body || request.bodyUsed) return;
+  // The rest of a body partly read (an upload stopped at its byte cap) as well as an unread one; a locked one is
+  // still being read by someone else.
+  if (!request.body || request.body.locked) return;
   const reader = request.body.getReader();
   let read = 0;
   try {

@@ -1,9 +1,10 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { issueUploadUrl, receiveUpload, serveDownload } from "../../src/modules/documents/service";
-import { addMember, call, createSpace, registerUser } from "../helpers";
+import { streamToR2 } from "../../src/modules/documents/storage";
+import { addMember, call, callJson, createSpace, registerUser } from "../helpers";
 import { as, createAsset } from "../assets/helpers";
-import { authOf, bytesOf, chunked, digest, docRow, objectsUnder, pathOf, put, svcAt, uploadUrl } from "./helpers";
+import { authOf, bytesOf, chunked, digest, docRow, objectsUnder, pathOf, pendingDocs, put, svcAt, tracked, uploadUrl } from "./helpers";
 
 async function setup() {
   const u = await registerUser();
@@ -119,6 +120,42 @@ describe("document uploads (worker-signed URLs)", () => {
     expect(empty.body.error.details[0].field).toBe("size");
   });
 
+  // Local workerd (wrangler dev) answers the next request on a kept-alive connection with a 503 when a refused
+  // body was cancelled rather than read: the route drains it (discardBody), so storage must leave it whole.
+  it("leave a body over the cap to be drained after the 413, never cancelled, with or without Content-Length", async () => {
+    const { u, asset, prefix } = await setup();
+    const issued = (await uploadUrl(u, asset.id, { contentType: "text/plain", filename: "notes.txt", size: 1000 })).body;
+    const n = 256 * 1024;
+    for (const headers of [{ "content-length": String(n) }, {}] as Record<string, string>[]) {
+      // Chunks of 16 KiB: a body cancelled after its first chunks was not read to its end.
+      const { stream, seen } = tracked(bytesOf(n), 16 * 1024);
+      const res = await put(issued.uploadUrl, stream, "text/plain", headers);
+      expect(res.status, JSON.stringify(headers)).toBe(413);
+      expect(((await res.json()) as any).error.code).toBe("PAYLOAD_TOO_LARGE");
+      expect(seen, JSON.stringify(headers)).toEqual({ pulled: n, ended: true, cancelled: false });
+    }
+    expect(await objectsUnder(prefix)).toEqual([]);
+    expect((await docRow(issued.documentId))!.status).toBe("pending");
+  });
+
+  it("streamToR2 refuses a body over the cap without cancelling it: the rest can still be read", async () => {
+    const { prefix } = await setup();
+    const key = `${prefix}over-cap`;
+    const n = 5000;
+    for (const contentLength of [n, null]) {
+      const { stream, seen } = tracked(bytesOf(n), 300);
+      await expect(streamToR2(env.DOCS, key, stream, { cap: 1000, contentLength, contentType: "text/plain" })).rejects.toMatchObject({ status: 413 });
+      expect(seen.cancelled).toBe(false);
+      // Unlocked, and readable to its end (as discardBody reads it); with a Content-Length over the cap, whole.
+      const reader = stream.getReader();
+      let rest = 0;
+      for (let r = await reader.read(); !r.done; r = await reader.read()) rest += r.value.byteLength;
+      if (contentLength !== null) expect(rest).toBe(n);
+      expect(seen).toEqual({ pulled: n, ended: true, cancelled: false });
+    }
+    expect(await objectsUnder(prefix)).toEqual([]);
+  });
+
   it("refuse a body shorter than its Content-Length with 400 (it was a 500), store nothing and keep the link", async () => {
     const { u, asset, prefix } = await setup();
     const issued = (await uploadUrl(u, asset.id, { contentType: "text/plain", filename: "notes.txt", size: 100 })).body;
@@ -232,6 +269,54 @@ describe("document uploads (worker-signed URLs)", () => {
     );
     expect(res.headers.get("x-content-type-options")).toBe("nosniff");
     expect(res.headers.get("cache-control")).toBe("private, no-store");
+  });
+});
+
+describe("GET /v1/assets/{id}/documents, a page at a time (each uploaded document costs a signed URL)", () => {
+  it("pages by limit and offset, newest first then by id, every document exactly once, with the lists' pagination", async () => {
+    const { u, a, spaceId, asset } = await setup();
+    const issued = (await uploadUrl(u, asset.id)).body;
+    expect((await put(issued.uploadUrl, bytesOf(10), "application/pdf")).status).toBe(200);
+    // Six older ones created in the same millisecond: only their ids order them, and the pages must agree.
+    const burst = await pendingDocs(u, spaceId, asset.id, 6, "worker", Date.now() + 600_000, 100, Date.now() - 3_600_000);
+    const newestFirst = [issued.documentId, ...burst.map((d) => d.id).reverse()];
+
+    const seen: string[] = [];
+    for (let offset = 0, more = true; more; offset += 3) {
+      const page = await a.get(`/v1/assets/${asset.id}/documents?limit=3&offset=${offset}`);
+      expect(page.status).toBe(200);
+      expect(page.body.pagination).toEqual({ total: 7, limit: 3, offset, hasMore: offset + 3 < 7 });
+      seen.push(...page.body.documents.map((d: { id: string }) => d.id));
+      more = page.body.pagination.hasMore;
+    }
+    expect(seen).toEqual(newestFirst);
+    const first = (await a.get(`/v1/assets/${asset.id}/documents?limit=1`)).body.documents;
+    expect(first).toEqual([expect.objectContaining({ id: issued.documentId, status: "uploaded", downloadUrl: expect.any(String) })]);
+
+    // By default the first 50, as every list; past the end an empty page.
+    const all = (await a.get(`/v1/assets/${asset.id}/documents`)).body;
+    expect(all.pagination).toEqual({ total: 7, limit: 50, offset: 0, hasMore: false });
+    expect(all.documents.map((d: { id: string }) => d.id)).toEqual(newestFirst);
+    expect((await a.get(`/v1/assets/${asset.id}/documents?offset=7`)).body).toEqual({ documents: [], pagination: { total: 7, limit: 50, offset: 7, hasMore: false } });
+  });
+
+  it("takes limit 1 to 200 and offset from 0, as the other lists do; anything else is a 422, and the OpenAPI document says so", async () => {
+    const { u, a, asset } = await setup();
+    await uploadUrl(u, asset.id);
+    for (const q of ["limit=1", "limit=200", "limit=200&offset=1000000"]) expect((await a.get(`/v1/assets/${asset.id}/documents?${q}`)).status, q).toBe(200);
+    for (const [q, field] of [["limit=0", "limit"], ["limit=201", "limit"], ["limit=1.5", "limit"], ["limit=", "limit"], ["offset=-1", "offset"], ["offset=1000001", "offset"]]) {
+      const r = await a.get(`/v1/assets/${asset.id}/documents?${q}`);
+      expect(r.status, q).toBe(422);
+      expect(r.body.error.details, q).toContainEqual(expect.objectContaining({ field }));
+    }
+
+    const doc = (await callJson("/openapi.json")).body;
+    const op = doc.paths["/v1/assets/{assetId}/documents"].get;
+    expect(op.parameters).toEqual(expect.arrayContaining([
+      expect.objectContaining({ name: "limit", in: "query", schema: expect.objectContaining({ minimum: 1, maximum: 200 }) }),
+      expect.objectContaining({ name: "offset", in: "query", schema: expect.objectContaining({ minimum: 0 }) }),
+    ]));
+    expect(doc.components.schemas.DocumentList).toMatchObject({ required: expect.arrayContaining(["documents", "pagination"]), properties: { pagination: { $ref: "#/components/schemas/Pagination" } } });
   });
 });
 

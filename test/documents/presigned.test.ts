@@ -12,7 +12,7 @@ import { presignDownload, presignUpload } from "../../src/modules/documents/pres
 import type { S3Config } from "../../src/modules/documents/config";
 import { createSpace, registerUser } from "../helpers";
 import { createAsset } from "../assets/helpers";
-import { authOf, bytesOf, put, svcAt } from "./helpers";
+import { authOf, bytesOf, put, svcAt, WHOLE_PAGE } from "./helpers";
 
 const S3: S3Config = { accountId: "0123456789abcdef0123456789abcdef", bucket: "dhanam-docs", accessKeyId: "AKIDR2EXAMPLE0000000", secretAccessKey: "r2-secret-example-0123456789abcdef0123456789" };
 const NOW = Date.parse("2025-01-15T10:00:00Z");
@@ -98,11 +98,11 @@ describe("R2 presigned S3 URLs", () => {
     expect(url.searchParams.get("X-Amz-SignedHeaders")).toBe("content-length;content-type;host;if-none-match");
     expect(issued.headers).toEqual({ "Content-Type": "application/pdf", "If-None-Match": "*" });
 
-    let docs = (await listDocuments(svc, authOf(u), asset.id, "http://api.test")).documents;
+    let docs = (await listDocuments(svc, authOf(u), asset.id, WHOLE_PAGE, "http://api.test")).documents;
     expect(docs[0]!).toMatchObject({ status: "pending", size: null, downloadUrl: null });
     // What R2 stores when the browser PUTs to that URL.
     await env.DOCS.put(`spaces/${space.id}/assets/${asset.id}/${issued.documentId}`, new Uint8Array(4321), { httpMetadata: { contentType: "application/pdf" } });
-    docs = (await listDocuments(svc, authOf(u), asset.id, "http://api.test")).documents;
+    docs = (await listDocuments(svc, authOf(u), asset.id, WHOLE_PAGE, "http://api.test")).documents;
     expect(docs[0]!).toMatchObject({ status: "uploaded", size: 4321 });
     const dl = new URL(docs[0]!.downloadUrl!);
     expect(dl.host).toBe(`${S3.accountId}.r2.cloudflarestorage.com`);

@@ -9,24 +9,14 @@ import { describe, expect, it } from "vitest";
 import { cleanupPendingUploads, listDocuments } from "../../src/modules/documents/service";
 import { STALE_UPLOAD_GRACE_MS } from "../../src/modules/documents/tombstones";
 import { countingApp } from "../counting-app";
-import { addMember, createSpace, registerUser, type TestUser } from "../helpers";
+import { addMember, createSpace, registerUser } from "../helpers";
 import { createAsset } from "../assets/helpers";
-import { authOf, bytesOf, docRow, put, svcAt, uploadUrl } from "./helpers";
+import { authOf, bytesOf, docRow, pendingDocs, put, svcAt, uploadUrl, WHOLE_PAGE } from "./helpers";
 
 const S3_VARS = {
   R2_ACCOUNT_ID: "0123456789abcdef0123456789abcdef", R2_ACCESS_KEY_ID: "AKIDR2EXAMPLE0000000",
   R2_SECRET_ACCESS_KEY: "r2-secret-example-0123456789abcdef0123456789", R2_BUCKET_NAME: "dhanam-docs",
 } as Partial<Env>;
-
-/** `n` documents of the asset straight into D1 (`upload_mode` s3 or worker), pending until `expiresAt`, each capped at `maxBytes`. */
-async function pendingDocs(u: TestUser, spaceId: string, assetId: string, n: number, mode: "s3" | "worker", expiresAt: number, maxBytes = 100) {
-  const ids = Array.from({ length: n }, (_, i) => `doc_${mode}${String(i).padStart(4, "0")}${assetId.slice(-10)}`);
-  const created = Date.now() - 3_600_000;
-  await env.DB.batch(ids.map((id, i) => env.DB.prepare(
-    "INSERT INTO asset_documents (id, space_id, asset_id, filename, content_type, status, max_bytes, r2_key, upload_mode, expires_at, created_by, created_at) VALUES (?, ?, ?, ?, 'application/pdf', 'pending', ?, ?, ?, ?, ?, ?)",
-  ).bind(id, spaceId, assetId, `secret-deed-${i}.pdf`, maxBytes, `spaces/${spaceId}/assets/${assetId}/${id}`, mode, expiresAt, u.id, created + i)));
-  return ids.map((id) => ({ id, key: `spaces/${spaceId}/assets/${assetId}/${id}` }));
-}
 
 /** env.DB, noting the SQL of every statement prepared and the batches sent. */
 function watchedDb() {
@@ -86,7 +76,7 @@ describe("GET /v1/assets/{id}/documents in one round trip", () => {
     const watched = watchedDb();
     const svc = svcAt(Date.now(), { ...S3_VARS, DB: watched.db });
 
-    const listed = (await listDocuments(svc, authOf(u), asset.id, "http://api.test")).documents;
+    const listed = (await listDocuments(svc, authOf(u), asset.id, WHOLE_PAGE, "http://api.test")).documents;
     expect(watched.batches()).toBe(1);
     expect(watched.updates()).toBe(1);
     const byId = new Map(listed.map((d) => [d.id, d]));
@@ -104,7 +94,7 @@ describe("GET /v1/assets/{id}/documents in one round trip", () => {
     expect(counts.results).toEqual([{ status: "pending", n: 6 }, { status: "uploaded", n: 119 }]);
 
     // Nothing new in R2: the next list writes nothing.
-    const again = (await listDocuments(svc, authOf(u), asset.id, "http://api.test")).documents;
+    const again = (await listDocuments(svc, authOf(u), asset.id, WHOLE_PAGE, "http://api.test")).documents;
     expect(watched.batches()).toBe(2);
     expect(watched.updates()).toBe(1);
     expect(again).toEqual(listed); // the same clock: the same presigned links

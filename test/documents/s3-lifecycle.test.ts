@@ -12,7 +12,7 @@ import { cleanupPendingUploads, deleteDocument, issueUploadUrl, listDocuments, M
 import { STALE_UPLOAD_GRACE_MS } from "../../src/modules/documents/tombstones";
 import { createSpace, registerUser } from "../helpers";
 import { as, createAsset } from "../assets/helpers";
-import { authOf, bytesOf, put, svcAt, uploadUrl } from "./helpers";
+import { authOf, bytesOf, put, svcAt, uploadUrl, WHOLE_PAGE } from "./helpers";
 
 const S3_VARS = {
   R2_ACCOUNT_ID: "0123456789abcdef0123456789abcdef", R2_ACCESS_KEY_ID: "AKIDR2EXAMPLE0000000", R2_SECRET_ACCESS_KEY: "r2-secret-example-0123456789abcdef0123456789",
@@ -47,7 +47,7 @@ describe("s3 mode: what R2 may still hold is counted and removed", () => {
     await env.DOCS.put(s.keyOf(issued.documentId), bytesOf(1000));
     expect(await s.usage(t0 + 2000)).toBe(1000);
     expect(await refusal(s.issue(t0 + 2000))).toEqual({ status: 422, code: "QUOTA_EXCEEDED" });
-    expect((await listDocuments(svcAt(t0 + 2000, S3_VARS), authOf(s.u), s.asset.id, "http://api.test")).documents).toEqual([]);
+    expect((await listDocuments(svcAt(t0 + 2000, S3_VARS), authOf(s.u), s.asset.id, WHOLE_PAGE, "http://api.test")).documents).toEqual([]);
     // Before the URL has died (its expiry, plus the grace for a PUT under way), the cron leaves it.
     await cleanupPendingUploads(svcAt(t0 + TTL + STALE_UPLOAD_GRACE_MS - 1000, S3_VARS));
     expect(await env.DOCS.head(s.keyOf(issued.documentId))).not.toBeNull();
@@ -99,7 +99,7 @@ describe("s3 mode: what R2 may still hold is counted and removed", () => {
     const after = t0 + TTL + STALE_UPLOAD_GRACE_MS + 1000;
     expect(await cleanupPendingUploads(svcAt(after, S3_VARS))).toMatchObject({ removed: 1, completed: 0 });
     expect(await s.usage(after)).toBe(600);
-    const docs = (await listDocuments(svcAt(after, S3_VARS), authOf(s.u), s.asset.id, "http://api.test")).documents;
+    const docs = (await listDocuments(svcAt(after, S3_VARS), authOf(s.u), s.asset.id, WHOLE_PAGE, "http://api.test")).documents;
     expect(docs.map((d) => [d.id, d.status, d.size])).toEqual([[arrived.documentId, "uploaded", 600]]);
     expect(abandoned.documentId).not.toBe(arrived.documentId);
   });

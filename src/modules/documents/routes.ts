@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { access, bearer, createRouter, errors, json, jsonBody } from "../../lib/openapi";
 import { guards } from "../../middleware/auth";
-import { AssetIdParam } from "../assets/schemas";
+import { AssetIdParam, PageQuery } from "../assets/schemas";
 import { discardBody } from "../../lib/discard-body";
 import { ALLOWED_CONTENT_TYPES, documentConfig } from "./config";
 import { DocumentListSchema, DocumentParams, TokenParam, UploadResultSchema, UploadUrlBody, UploadUrlSchema } from "./schemas";
@@ -25,11 +25,11 @@ documentRoutes.openapi(
 
 documentRoutes.openapi(
   createRoute({
-    ...access("viewer"), ...user, method: "get", path: "/{assetId}/documents", tags, summary: "Documents of an asset, with sizes and short-lived download URLs",
-    request: { params: AssetIdParam },
+    ...access("viewer"), ...user, method: "get", path: "/{assetId}/documents", tags, summary: "Documents of an asset, newest first, with sizes and short-lived download URLs",
+    request: { params: AssetIdParam, query: PageQuery },
     responses: { 200: json(DocumentListSchema, "Documents"), ...errors(401, 404, 422, 429) },
   }),
-  async (c) => c.json(await documents.listDocuments(c.get("services"), c.get("auth"), c.req.valid("param").assetId, origin(c.req.url)), 200),
+  async (c) => c.json(await documents.listDocuments(c.get("services"), c.get("auth"), c.req.valid("param").assetId, c.req.valid("query"), origin(c.req.url)), 200),
 );
 
 documentRoutes.openapi(
@@ -48,8 +48,8 @@ documentRoutes.openapi(
 /** Signed transfer URLs: mounted at /v1. The token is the credential; no bearer token. */
 export const transferRoutes = createRouter();
 
-// A refused upload (expired, reused, wrong type, ...) is answered without reading its bytes; read them
-// anyway (up to the largest file allowed) so that the client's connection stays usable for its next request.
+// A refused upload (expired, reused, wrong type, over its cap, ...) is answered without reading all of its bytes;
+// read the rest anyway (up to the largest file allowed) so that the client's connection stays usable for its next request.
 transferRoutes.use("/uploads/*", async (c, next) => {
   await next();
   if (c.res.status >= 400) await discardBody(c.req.raw, documentConfig(c.env).maxFileBytes);

@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { Pagination } from "../accounts/schemas";
 import { ALLOWED_CONTENT_TYPES } from "./config";
 
 // No control characters, no path separators: the name is shown and sent back in Content-Disposition.
@@ -46,7 +47,7 @@ export const DocumentSchema = z
   })
   .openapi("Document");
 
-export const DocumentListSchema = z.object({ documents: z.array(DocumentSchema) }).openapi("DocumentList");
+export const DocumentListSchema = z.object({ documents: z.array(DocumentSchema), pagination: Pagination }).openapi("DocumentList");
 
 export const UploadResultSchema = z
   .object({ documentId: z.string(), status: z.literal("uploaded"), size: z.number().int(), uploadedAt: z.string() })

@@ -23,6 +23,7 @@ import { iso } from "../../lib/clock";
 import { ApiError, notFound, validationFailed } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { logError } from "../../lib/log";
+import { pagination } from "../../lib/pagination";
 import { jsonList, rowReader } from "../../lib/sql";
 import { assetFor } from "../assets/service";
 import { type DocumentConfig, type DocumentContentType, documentConfig, mediaEssence } from "./config";
@@ -221,9 +222,12 @@ async function downloadUrl(svc: Services, cfg: DocumentConfig, doc: DocumentRow,
   return { url, exp };
 }
 
-export async function listDocuments(svc: Services, auth: AuthContext, assetId: string, baseUrl: string) {
-  const { results: [found] } = await assetFor(svc, auth, assetId, "viewer", (asset) => [
-    svc.env.DB.prepare(`SELECT * FROM asset_documents WHERE asset_id = ${asset.sql} ORDER BY created_at DESC, id DESC`).bind(...asset.params),
+/** An asset's documents, a page at a time: each uploaded one costs a signed download URL. */
+export async function listDocuments(svc: Services, auth: AuthContext, assetId: string, q: { limit: number; offset: number }, baseUrl: string) {
+  const db = svc.env.DB;
+  const { results: [found, count] } = await assetFor(svc, auth, assetId, "viewer", (asset) => [
+    db.prepare(`SELECT * FROM asset_documents WHERE asset_id = ${asset.sql} ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`).bind(...asset.params, q.limit, q.offset),
+    db.prepare(`SELECT COUNT(*) AS n FROM asset_documents WHERE asset_id = ${asset.sql}`).bind(...asset.params),
   ]);
   const cfg = documentConfig(svc.env);
   const now = svc.clock.now();
@@ -241,7 +245,7 @@ export async function listDocuments(svc: Services, auth: AuthContext, assetId: s
       downloadUrl: link?.url ?? null, downloadUrlExpiresAt: link ? iso(link.exp) : null,
     });
   }
-  return { documents };
+  return { documents, pagination: pagination((count!.results[0] as { n: number } | undefined)?.n ?? 0, q.limit, q.offset) };
 }
 
 export async function deleteDocument(svc: Services, auth: AuthContext, assetId: string, documentId: string) {

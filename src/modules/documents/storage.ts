@@ -8,6 +8,9 @@
  * - Without one (chunked): R2 needs a known length per write, so the body goes
  *   up as a multipart upload, one 5 MiB part held at a time; the counter
  *   stops it past the cap and the upload is aborted, so nothing is stored.
+ *
+ * A refused body is never cancelled here: what is left of it is the route's
+ * to drain (discardBody, routes.ts), or local workerd's connection gets stuck.
  */
 import { ApiError } from "../../lib/errors";
 
@@ -51,18 +54,18 @@ export async function streamToR2(
 ): Promise<StoredObject> {
   const { cap, contentLength } = opts;
   const httpMetadata = { contentType: opts.contentType };
-  if (contentLength !== null && contentLength > cap) {
-    await body.cancel().catch(() => {});
-    throw tooLarge(cap);
-  }
+  // Refused before a byte is read, and left unread (not cancelled) for the route to drain.
+  if (contentLength !== null && contentLength > cap) throw tooLarge(cap);
   const counter = byteCounter(cap);
+  // Past the cap the counter errors; preventCancel leaves the rest of the body to that drain too (a pipe cancels its source by default).
+  const counted = body.pipeThrough(counter, { preventCancel: true });
   try {
     if (contentLength !== null) {
       const fixed = new FixedLengthStream(contentLength);
-      const stored = await bucket.put(key, body.pipeThrough(counter).pipeThrough(fixed), { httpMetadata, customMetadata: opts.customMetadata });
+      const stored = await bucket.put(key, counted.pipeThrough(fixed), { httpMetadata, customMetadata: opts.customMetadata });
       return { size: stored!.size };
     }
-    return await multipart(bucket, key, body.pipeThrough(counter), { httpMetadata, customMetadata: opts.customMetadata });
+    return await multipart(bucket, key, counted, { httpMetadata, customMetadata: opts.customMetadata });
   } catch (err) {
     await bucket.delete(key).catch(() => {});
     if (err instanceof CapExceeded || counter.count() > cap) throw tooLarge(cap);
