@@ -185,6 +185,12 @@ describe("GET /v1/analytics/net-worth", () => {
     expect(tooMany.status).toBe(422);
     expect(tooMany.body.error.details[0].code).toBe("TOO_MANY_POINTS");
     expect((await api(owner).get(`/v1/analytics/net-worth?spaceId=${spaceId}&from=2024-02-01&to=2024-01-01`)).status).toBe(422);
+    // The history ends on the space's today: a day ahead is the forecast's, not today's figures dated later.
+    const ahead = await api(owner).get(`/v1/analytics/net-worth?spaceId=${spaceId}&from=${day(-3)}&to=${day(1)}&interval=day`);
+    expect(ahead.status).toBe(422);
+    expect(ahead.body.error.details[0]).toMatchObject({ field: "to", code: "FUTURE_DATE" });
+    expect(ahead.body.error.details[0].message).toContain(today);
+    expect((await api(outsider).get(`/v1/analytics/net-worth?spaceId=${spaceId}&to=${day(1)}`)).status).toBe(404);
     expect((await api(outsider).get(`/v1/analytics/net-worth?spaceId=${spaceId}`)).status).toBe(404);
   });
 });
