@@ -11,7 +11,7 @@ import { call, callJson } from "../helpers";
 import { ledgerViolations } from "../invariants/ledger-invariants";
 import { getConnection } from "../../src/modules/providers/connections";
 import { enqueueSync, runSyncJob } from "../../src/modules/providers/sync";
-import { as, crashAfterCommit, directServices, jobStats, liveRows, ownerWithSpace, syncNow, waitForJob } from "./helpers";
+import { as, crashAfterCommit, directServices, jobStats, ledgerBinding, liveRows, ownerWithSpace, syncNow, waitForJob } from "./helpers";
 
 const AUTH = "Bearer sandbox-belvo-webhook-token";
 
@@ -173,5 +173,32 @@ describe("Belvo", () => {
     // Both pending rows replaced in place by their posted versions, and no second posted row for the purchase.
     expect(pending.map((p) => live.find((r) => r.id === p.id)?.status)).toEqual(["posted", "posted"]);
     expect(live.filter((r) => r.amount === pending[0]!.amount && r.status === "posted")).toHaveLength(1);
+  });
+
+  it("a token_required announced while a sync runs stands when that sync succeeds; the next sync after a repair clears it", { timeout: 90_000 }, async () => {
+    const { owner, spaceId } = await ownerWithSpace();
+    const linked = await callJson("/v1/providers/belvo/connect", { ...as(owner), body: { spaceId, institution: "banamex", username: "maria.garcia", password: "pw" } });
+    expect((await waitForJob(linked.body.jobId)).status).toBe("completed");
+    const connectionId = linked.body.connection.id;
+    const linkId = (await getConnection(directServices().svc, connectionId))!.external_id!;
+    await advance(linkId);
+    // The webhook arrives while the sync is committing what it read before.
+    let announced = false;
+    const binding = ledgerBinding(async (op, execute) => {
+      if (!announced) {
+        announced = true;
+        const res = await webhook({ webhook_id: "wh-9", webhook_type: "LINKS", webhook_code: "token_required", link_id: linkId, request_id: "r9" }, AUTH);
+        expect(((await res.json()) as any).action).toBe("reauth_required");
+      }
+      return execute(op);
+    });
+    const { svc } = directServices();
+    const jobId = await syncNow(connectionId, { ...svc, env: { ...svc.env, SPACE_LEDGER: binding } });
+    expect(announced).toBe(true);
+    expect((await jobStats(jobId)).status).toBe("completed");
+    expect((await getConnection(svc, connectionId))!.status).toBe("reauth_required");
+    // A sync that starts after the announcement (the user has answered the bank) makes it active again.
+    await syncNow(connectionId);
+    expect((await getConnection(svc, connectionId))!.status).toBe("active");
   });
 });

@@ -138,16 +138,20 @@ export async function connectionByExternalId(svc: Services, provider: ProviderNa
  * Moves a connection along the status machine, atomically: the UPDATE only
  * matches while the current status may move to `to`. Returns false when it may not.
  */
-export async function setStatus(svc: Services, id: string, to: ConnectionStatus, reason: string | null, extra: { syncedAt?: number } = {}): Promise<boolean> {
+export async function setStatus(
+  svc: Services, id: string, to: ConnectionStatus, reason: string | null,
+  /** `syncStartedAt`: a sync's own success, which does not undo a reauth_required the provider announced while it ran. */
+  extra: { syncedAt?: number; syncStartedAt?: number } = {},
+): Promise<boolean> {
   const from = CONNECTION_STATUSES.filter((s) => canMove(s, to));
   if (from.length === 0) return false;
   const now = svc.clock.now();
   const res = await svc.env.DB.prepare(
     `UPDATE provider_connections SET status = ?, status_reason = ?, updated_at = ?,
        last_sync_at = COALESCE(?, last_sync_at), disconnected_at = CASE WHEN ? = 'disconnected' THEN ? ELSE disconnected_at END
-     WHERE id = ? AND status ${IN_JSON_LIST}`,
+     WHERE id = ? AND status ${IN_JSON_LIST} AND NOT (status = 'reauth_required' AND updated_at >= ?)`,
   )
-    .bind(to, reason === null ? null : truncateText(reason, 500), now, extra.syncedAt ?? null, to, now, id, jsonList(from))
+    .bind(to, reason === null ? null : truncateText(reason, 500), now, extra.syncedAt ?? null, to, now, id, jsonList(from), extra.syncStartedAt ?? Number.MAX_SAFE_INTEGER)
     .run();
   return res.meta.changes > 0;
 }

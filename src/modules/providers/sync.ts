@@ -259,7 +259,9 @@ export async function runSyncJob(svc: Services, message: { [key: string]: unknow
     await fetched.commit?.();
     if (svc.env.LOG_LEVEL !== "error") logInfo(undefined, "sync.timing", { jobId, provider: conn.provider, upserts: fetched.changes.upserts.length, created: stats.created, ...timings });
     const finished = svc.clock.now();
-    await setStatus(svc, conn.id, "active", null, { syncedAt: finished });
+    // A reauth_required the provider announced while this sync ran stands (a Belvo token_required webhook): what this
+    // sync read was from before it. One set before the sync started is repaired by it (Plaid's update mode).
+    await setStatus(svc, conn.id, "active", null, { syncedAt: finished, syncStartedAt: started });
     await db
       .prepare("UPDATE provider_connections SET next_sync_at = ? WHERE id = ?")
       .bind(finished + CRON_SYNC_AGE_MS, conn.id)
