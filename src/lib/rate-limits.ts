@@ -43,6 +43,16 @@ export const OUTBOUND_LIMITS = {
   plaidWebhookKeyRecheck: { limit: 1, windowMs: 60 * 60_000 },
 } satisfies Record<string, BucketSpec>;
 
+/**
+ * Household invitations email words the inviter chose (their name, the household's) to an address they chose,
+ * so they have limits of their own on top of `general`: per inviting user, and per invited address, so that
+ * removing a member and inviting again, or many accounts together, cannot flood one inbox.
+ */
+export const INVITATION_LIMITS = {
+  perInviter: { limit: 20, windowMs: 86_400_000 },
+  perAddress: { limit: 3, windowMs: 86_400_000 },
+} satisfies Record<string, BucketSpec>;
+
 /** A policy's bucket with RATE_LIMIT_MULTIPLIER applied (bench only; anything but a number above 1 means 1). */
 export function policySpec(policy: Policy, multiplier: string | undefined): BucketSpec {
   const spec = POLICIES[policy];
@@ -58,11 +68,18 @@ export const rateLimitHeaders = (r: TakeResult): Record<string, string> => ({
 });
 
 /** The 429 of a refused take, with its headers and `Retry-After`. */
-export const rateLimited = (r: TakeResult, policy: Policy) =>
-  new ApiError(429, "RATE_LIMIT_EXCEEDED", `Too many requests for the ${policy} policy; retry later`, [], {
+const refusal = (r: TakeResult, message: string) =>
+  new ApiError(429, "RATE_LIMIT_EXCEEDED", message, [], {
     ...rateLimitHeaders(r),
     "Retry-After": String(Math.max(1, Math.ceil(r.retryAfterMs / 1000))),
   });
+
+/** The 429 of a refused take of `policy`. */
+export const rateLimited = (r: TakeResult, policy: Policy) => refusal(r, `Too many requests for the ${policy} policy; retry later`);
+
+/** One token from the bucket `key` of the limiter. */
+const takeOne = (svc: Services, key: string, spec: BucketSpec): Promise<TakeResult> =>
+  svc.env.RATE_LIMITER.get(svc.env.RATE_LIMITER.idFromName(key)).take(spec, svc.clock.now());
 
 /**
  * One token from each of `subjects`' buckets of `policy`, for a limit keyed by what a service has found
@@ -73,10 +90,21 @@ export const rateLimited = (r: TakeResult, policy: Policy) =>
 export async function takeTokens(svc: Services, policy: Policy, subjects: string[]): Promise<TakeResult | null> {
   if (subjects.length === 0) return null;
   const spec = policySpec(policy, svc.env.RATE_LIMIT_MULTIPLIER);
-  const ns = svc.env.RATE_LIMITER;
-  const now = svc.clock.now();
-  const takes = await Promise.all([...new Set(subjects)].map((s) => ns.get(ns.idFromName(`${policy}:${s}`)).take(spec, now)));
+  const takes = await Promise.all([...new Set(subjects)].map((s) => takeOne(svc, `${policy}:${s}`, spec)));
   const refused = takes.filter((t) => !t.allowed).sort((a, b) => b.retryAfterMs - a.retryAfterMs)[0];
   if (refused) throw rateLimited(refused, policy);
   return takes.reduce((least, t) => (t.remaining < least.remaining ? t : least));
+}
+
+/**
+ * One token from each of `buckets` (a limiter key and its spec) in turn, for limits of their own that a service
+ * takes once the caller may act (INVITATION_LIMITS). Stops at the first empty bucket with its 429 (`message`):
+ * the buckets after it spend nothing on a refused request, so put first the one a caller over its limit must
+ * not spend for others (the inviter's own, before the invited address's).
+ */
+export async function takeInTurn(svc: Services, buckets: [key: string, spec: BucketSpec][], message: string): Promise<void> {
+  for (const [key, spec] of buckets) {
+    const r = await takeOne(svc, key, spec);
+    if (!r.allowed) throw refusal(r, message);
+  }
 }

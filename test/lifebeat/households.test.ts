@@ -7,8 +7,9 @@
  */
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { shown } from "../../src/modules/lifebeat/messages";
 import { MAX_ATTEMPTS } from "../../src/modules/lifebeat/outbox";
-import { addMember, callJson, createSpace, registerUser } from "../helpers";
+import { addMember, callJson, createSpace, registerUser, type TestUser } from "../helpers";
 import {
   as, configure, cron, DAY, emailsTo, HOUR, householdWorld, invitationToken, levelOf, MIN, registerWithEmail, relogin, sim, smsTo,
 } from "./helpers";
@@ -74,6 +75,97 @@ describe("households", () => {
     const lateUser = await registerWithEmail(late);
     expect((await callJson(`/v1/households/invitations/${lateToken}/accept`, { ...as(lateUser), method: "POST" })).status).toBe(404);
     expect((await callJson("/v1/households/invitations/hhi_made_up/accept", { ...as(lateUser), method: "POST" })).status).toBe(404);
+  });
+});
+
+describe("invitation emails", () => {
+  const invite = (owner: TestUser, householdId: string, email: string) =>
+    callJson(`/v1/households/${householdId}/members`, { ...as(owner), body: { email, relationship: "x", role: "member" } });
+  const household = async (owner: TestUser, name = "H") => (await callJson("/v1/households", { ...as(owner), body: { name, spaceIds: [] } })).body.id as string;
+  const stored = async (email: string) => ({
+    members: (await env.DB.prepare("SELECT COUNT(*) AS n FROM household_members WHERE lower(email) = lower(?)").bind(email).first<{ n: number }>())!.n,
+    notices: (await env.DB.prepare("SELECT COUNT(*) AS n FROM life_beat_notifications WHERE lower(recipient) = lower(?)").bind(email).first<{ n: number }>())!.n,
+    emails: (await emailsTo(email)).length,
+  });
+  const expectLimited = (r: { status: number; body: any; res: Response }) => {
+    expect(r.status).toBe(429);
+    expect(r.body.error.code).toBe("RATE_LIMIT_EXCEEDED");
+    expect(Number(r.res.headers.get("retry-after"))).toBeGreaterThan(0);
+  };
+
+  it("have a fixed subject; the body quotes the names, cut short and defanged, and the inviter's sign-up email", async () => {
+    const owner = await registerUser({ name: "Your bank: account locked, verify at http://evil.example/login" });
+    const hh = await household(owner, "Call +1 555 0100 or visit www.evil.example or ｅｖｉｌ．ｅｘａｍｐｌｅ");
+    const email = `victim-${crypto.randomUUID().slice(0, 6)}@example.org`;
+    expect((await invite(owner, hh, email)).status).toBe(201);
+    const [mail] = await emailsTo(email);
+    expect(mail!.subject).toBe("You have been invited to a household on Dhanam");
+    // Cut at 60 characters, and no link a mail client could make of the names, the full-width one included.
+    expect(mail!.body).toContain("“Your bank: account locked, verify at http[:]//evil[.]example/log…”");
+    expect(mail!.body).toContain("“Call +1 555 0100 or visit www[.]evil[.]example or evil[.]example”");
+    expect(mail!.body).toContain(`who signed up to Dhanam as ${owner.email.replace(".com", "[.]com")}`);
+    expect(mail!.body).not.toMatch(/:\/\/|www\.|evil\.example|ｅｖｉｌ/);
+    // The invitation works as before.
+    const invitee = await registerWithEmail(email);
+    expect((await callJson(`/v1/households/invitations/${await invitationToken(email)}/accept`, { ...as(invitee), method: "POST" })).status).toBe(200);
+
+    // In Spanish too, for an owner who writes in Spanish.
+    const es = await registerUser({ name: "Ana", locale: "es" });
+    const other = `victim-${crypto.randomUUID().slice(0, 6)}@example.org`;
+    expect((await invite(es, await household(es, "Casa"), other)).status).toBe(201);
+    const [correo] = await emailsTo(other);
+    expect(correo!.subject).toBe("Te invitaron a un hogar en Dhanam");
+    expect(correo!.body).toContain("“Ana”, que se registró en Dhanam como");
+    expect(correo!.body).toContain("al hogar “Casa” como miembro");
+  });
+
+  it("show names on one line, without format characters or quotes that would end the message's", () => {
+    expect(shown("  Ana\n\nGarcía  ")).toBe("Ana García");
+    expect(shown("evil.\u200Bexample")).toBe("evil[.]example");
+    expect(shown("\u202Emoc.live")).toBe("moc[.]live");
+    expect(shown('Ana" says: "pay')).toBe("Ana' says: 'pay");
+    expect(shown("x".repeat(61))).toBe(`${"x".repeat(60)}…`);
+    expect(shown("J.R.R. Tolkien, St. John, 3.5")).toBe("J.R.R. Tolkien, St. John, 3.5");
+  });
+
+  it("an inviter sends 20 a day; past that a 429 with Retry-After, with nothing stored or sent", async () => {
+    const owner = await registerUser();
+    const hh = await household(owner);
+    for (let i = 0; i < 20; i++) expect((await invite(owner, hh, `cap-${i}-${crypto.randomUUID().slice(0, 6)}@example.org`)).status).toBe(201);
+    const email = `cap-21-${crypto.randomUUID().slice(0, 6)}@example.org`;
+    expectLimited(await invite(owner, hh, email));
+    // Per inviter, not per household.
+    expectLimited(await invite(owner, await household(owner, "Another"), email));
+    expect(await stored(email)).toEqual({ members: 0, notices: 0, emails: 0 });
+    // Another inviter is not held back by this one.
+    const other = await registerUser();
+    expect((await invite(other, await household(other), email)).status).toBe(201);
+  });
+
+  it("an address gets 3 a day, however it is removed and invited again, spelled or by whom", async () => {
+    const owner = await registerUser();
+    const hh = await household(owner);
+    const email = `flood-${crypto.randomUUID().slice(0, 6)}@example.org`;
+    const [local, domain] = email.split("@");
+    const first = await invite(owner, hh, email);
+    expect(first.status).toBe(201);
+    // A duplicate is a 409 before the limits, and costs nothing.
+    expect((await invite(owner, hh, email.toUpperCase())).status).toBe(409);
+    const remove = (id: string) => callJson(`/v1/households/${hh}/members/${id}`, { ...as(owner), method: "DELETE" });
+    expect((await remove(first.body.id)).status).toBe(204);
+    const second = await invite(owner, hh, email.toUpperCase());
+    expect(second.status).toBe(201);
+    expect((await remove(second.body.id)).status).toBe(204);
+    const third = await invite(owner, hh, `${local}+again@${domain}`);
+    expect(third.status).toBe(201);
+    expect((await remove(third.body.id)).status).toBe(204);
+    expectLimited(await invite(owner, hh, email));
+    expectLimited(await invite(owner, hh, `${local}+more@${domain}`));
+    const other = await registerUser();
+    expectLimited(await invite(other, await household(other), email));
+    expect(await stored(email)).toEqual({ members: 0, notices: 2, emails: 2 });
+    expect(await stored(`${local}+more@${domain}`)).toEqual({ members: 0, notices: 0, emails: 0 });
+    expect((await callJson(`/v1/households/${hh}`, as(owner))).body.members).toHaveLength(1);
   });
 });
 

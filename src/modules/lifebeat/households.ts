@@ -11,6 +11,7 @@ import { iso } from "../../lib/clock";
 import { randomToken, sha256Hex } from "../../lib/crypto";
 import { conflict, forbidden, notFound } from "../../lib/errors";
 import { newId } from "../../lib/ids";
+import { INVITATION_LIMITS, takeInTurn } from "../../lib/rate-limits";
 import { guardedValue, IN_JSON_LIST, insertRows, jsonList, type SqlGuard } from "../../lib/sql";
 import { withSessionCheck } from "../spaces/access";
 import { invitationNotice, localeOf } from "./messages";
@@ -208,23 +209,49 @@ export async function getHousehold(svc: Services, auth: AuthContext, householdId
   return presentDetails([household], results)[0]!;
 }
 
+/**
+ * The invited address as its rate-limit bucket knows it: case and a "+tag" (which most mail providers
+ * deliver to the same inbox) do not make another address. Hashed, so that the object's name carries none.
+ */
+const invitedAddressKey = async (email: string) =>
+  `invitation:to:${await sha256Hex(email.trim().toLowerCase().replace(/\+[^@]*(?=@)/, ""))}`;
+
 export async function addHouseholdMember(
   svc: Services,
   auth: AuthContext,
   householdId: string,
   input: { email: string; name?: string; relationship: string; role: "member" | "executor" },
 ) {
-  const { household } = await requireHousehold(svc, auth, householdId, "owner");
-  const owner = await svc.env.DB.prepare("SELECT name, locale FROM users WHERE id = ?").bind(auth.userId).first<{ name: string; locale: string }>();
+  const email = input.email.trim();
+  // The inviter (their words go into the email) and whether the address is in the household already, with
+  // the owner check: a 409 is answered before the limits, so it spends none of them.
+  const { household, results: [me] } = await readHousehold(svc, auth, householdId, "owner", (key) => [
+    svc.env.DB.prepare(
+      `SELECT name, email, locale, EXISTS (SELECT 1 FROM household_members WHERE household_id = ${key.sql} AND lower(email) = lower(?)) AS taken
+         FROM users WHERE id = ?`,
+    ).bind(...key.params, email, auth.userId),
+  ]);
+  const owner = me!.results[0] as { name: string; email: string; locale: string; taken: number } | undefined;
+  if (!owner) throw notFound("User");
+  const duplicate = () => conflict("That email is already a member of this household", "DUPLICATE_RESOURCE");
+  if (owner.taken) throw duplicate();
+  // Each invitation is an email to an address of the inviter's choosing: limited per inviter, then per
+  // address (in turn, so an inviter over their limit spends nothing of the address's). Refused: nothing is
+  // stored and nothing sent.
+  await takeInTurn(
+    svc,
+    [[`invitation:from:user:${auth.userId}`, INVITATION_LIMITS.perInviter], [await invitedAddressKey(email), INVITATION_LIMITS.perAddress]],
+    "Too many invitations from this account, or to this address; retry later",
+  );
   const now = svc.clock.now();
   const token = `hhi_${randomToken(32)}`;
   const expiresAt = now + INVITATION_TTL_MS;
   const member: MemberRow = {
-    id: newId("hhm", now), household_id: household.id, user_id: null, email: input.email.trim(), name: input.name ?? null,
+    id: newId("hhm", now), household_id: household.id, user_id: null, email, name: input.name ?? null,
     relationship: input.relationship, role: input.role, status: "invited", invitation_expires_at: expiresAt, invited_at: now, joined_at: null,
   };
-  const locale = localeOf(owner?.locale);
-  const msg = invitationNotice(locale, { ownerName: owner?.name ?? "", householdName: household.name, role: input.role, token, expiresAt });
+  const locale = localeOf(owner.locale);
+  const msg = invitationNotice(locale, { ownerName: owner.name, ownerEmail: owner.email, householdName: household.name, role: input.role, token, expiresAt });
   const notice = await notificationInsert(svc, {
     householdId: household.id, kind: "invitation", cycle: null, level: null, channel: "email", recipient: member.email, locale,
     subject: msg.subject, text: msg.text, dedupeKey: `invitation:${member.id}`,
@@ -238,7 +265,8 @@ export async function addHouseholdMember(
       notice.statement,
     ]);
   } catch (err) {
-    if (String(err).includes("UNIQUE")) throw conflict("That email is already a member of this household", "DUPLICATE_RESOURCE");
+    // A concurrent invitation of the same address got in first.
+    if (String(err).includes("UNIQUE")) throw duplicate();
     throw err;
   }
   await deliverNow(svc, notice.id);

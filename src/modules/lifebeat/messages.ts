@@ -9,6 +9,23 @@ export const localeOf = (raw: string | null | undefined): Locale => (raw?.toLowe
 const day = (ms: number, locale: Locale) =>
   new Date(ms).toLocaleDateString(locale === "es" ? "es-MX" : "en-US", { year: "numeric", month: "long", day: "numeric", timeZone: "UTC" });
 
+/** At most this many characters of a user-written name go into an email to someone else. */
+export const SHOWN_TEXT_MAX = 60;
+
+/**
+ * User-written text (a person's or a household's name, an unverified sign-up email) as an email to someone
+ * else may show it: on one line, at most SHOWN_TEXT_MAX characters (then "…"), with no double quotes (the
+ * messages quote it), and defanged so that no mail client makes a link of it: "://" becomes "[:]//" and a
+ * dot after a non-space and before two letters or digits "[.]" ("www[.]evil[.]example"), as security teams
+ * write addresses nobody should click. NFKC first (a fullwidth "．" is a dot), and format characters
+ * (zero-width, bidi overrides) go, so they can neither hide a link from the rule nor reorder what is shown.
+ */
+export function shown(raw: string): string {
+  const flat = [...raw.normalize("NFKC").replace(/\p{Cf}/gu, "").replace(/\s+/gu, " ").trim().replace(/["“”„]/g, "'")];
+  const cut = flat.length > SHOWN_TEXT_MAX ? `${flat.slice(0, SHOWN_TEXT_MAX).join("").trimEnd()}…` : flat.join("");
+  return cut.replace(/:\/\//g, "[:]//").replace(/(?<=\S)[.。](?=[\p{L}\p{N}]{2})/gu, "[.]");
+}
+
 export interface Message {
   subject: string;
   text: string;
@@ -49,7 +66,9 @@ export function ownerNotice(locale: Locale, f: EscalationFacts): Message {
 }
 
 /** To the executor, at the final level. */
-export function executorNotice(locale: Locale, f: EscalationFacts & { invitationToken: string | null }): Message {
+export function executorNotice(locale: Locale, facts: EscalationFacts & { invitationToken: string | null }): Message {
+  // Sent to an address the owner chose, as an invitation is: the owner's words as shown() shows them.
+  const f = { ...facts, ownerName: shown(facts.ownerName), householdName: shown(facts.householdName) };
   const accept = f.invitationToken ? `POST /v1/households/invitations/${f.invitationToken}/accept` : "";
   const how = !f.invitationToken
     ? locale === "es" ? "Inicia sesión en Dhanam para consultarlas." : "Sign in to Dhanam to view them."
@@ -68,21 +87,26 @@ export function executorNotice(locale: Locale, f: EscalationFacts & { invitation
   };
 }
 
-/** To an invited member; carries the single-use token. */
+/**
+ * To an invited member; carries the single-use token. The subject is fixed: it is the part a mail client shows
+ * before anything else, so no one can write their own there. The body names the inviter by their shown name
+ * and sign-up email and the household by its shown name, each quoted, and says those are not verified.
+ */
 export function invitationNotice(
   locale: Locale,
-  f: { ownerName: string; householdName: string; role: string; token: string; expiresAt: number },
+  f: { ownerName: string; ownerEmail: string; householdName: string; role: string; token: string; expiresAt: number },
 ): Message {
   const path = `/v1/households/invitations/${f.token}/accept`;
+  const [owner, email, household] = [shown(f.ownerName), shown(f.ownerEmail), shown(f.householdName)];
   if (locale === "es") {
     const role = f.role === "executor" ? "albacea" : "miembro";
     return {
-      subject: `${f.ownerName} te invitó al hogar ${f.householdName} en Dhanam`,
-      text: `${f.ownerName} te invitó a unirte al hogar ${f.householdName} como ${role}. Inicia sesión (o crea tu cuenta con este correo) y acepta la invitación: POST ${path}. La invitación vence el ${day(f.expiresAt, locale)} y sirve una sola vez.`,
+      subject: "Te invitaron a un hogar en Dhanam",
+      text: `“${owner}”, que se registró en Dhanam como ${email}, te invitó a unirte al hogar “${household}” como ${role}. Inicia sesión (o crea tu cuenta con este correo) y acepta la invitación: POST ${path}. La invitación vence el ${day(f.expiresAt, locale)} y sirve una sola vez. Dhanam no verifica los nombres que escriben sus usuarios: si no reconoces a quien te invita, ignora este correo; sin tu aceptación no pasa nada.`,
     };
   }
   return {
-    subject: `${f.ownerName} invited you to the ${f.householdName} household on Dhanam`,
-    text: `${f.ownerName} invited you to join the ${f.householdName} household as ${f.role}. Sign in (or create your account with this email address) and accept the invitation: POST ${path}. The invitation expires on ${day(f.expiresAt, locale)} and works once.`,
+    subject: "You have been invited to a household on Dhanam",
+    text: `“${owner}”, who signed up to Dhanam as ${email}, invited you to join the household “${household}” as ${f.role}. Sign in (or create your account with this email address) and accept the invitation: POST ${path}. The invitation expires on ${day(f.expiresAt, locale)} and works once. Dhanam does not verify the names its users write: if you do not recognise who invited you, ignore this email; nothing happens unless you accept.`,
   };
 }

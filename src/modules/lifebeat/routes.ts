@@ -6,6 +6,7 @@
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import { bearer, createRouter, errors, json, jsonBody } from "../../lib/openapi";
+import { INVITATION_LIMITS } from "../../lib/rate-limits";
 import { guards } from "../../middleware/auth";
 import * as households from "./households";
 import {
@@ -58,6 +59,7 @@ householdRoutes.openapi(
     ...role("owner"),
     ...common, method: "post", path: "/{householdId}/members", tags: htags,
     summary: "Invite a member or an executor by email (owner); they join by accepting the single-use invitation",
+    description: `${WHO.owner} Each invitation is an email: at most ${INVITATION_LIMITS.perInviter.limit} a day from one inviter and ${INVITATION_LIMITS.perAddress.limit} a day to one address (a "+tag" or another case is the same address), on top of the general policy; past either, 429 with Retry-After and nothing stored or sent. An address already in the household is 409 and counts toward neither.`,
     request: { params: HouseholdIdParam, body: jsonBody(AddHouseholdMemberBody) },
     responses: { 201: json(HouseholdMemberSchema, "Invited"), ...errors(401, 403, 404, 409, 422, 429) },
   }),
