@@ -1640,8 +1640,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Documents of an asset, with sizes and short-lived download URLs
-         * @description Documents of an asset, with sizes and short-lived download URLs. Any member of the space may call this, viewers included.
+         * Documents of an asset, newest first, with sizes and short-lived download URLs
+         * @description Documents of an asset, newest first, with sizes and short-lived download URLs. Any member of the space may call this, viewers included.
          */
         get: operations["listAssetsDocuments"];
         put?: never;
@@ -1911,7 +1911,7 @@ export interface paths {
         put?: never;
         /**
          * Invite a member or an executor by email (owner); they join by accepting the single-use invitation
-         * @description Only the household's owner may call this: other members get 403, anyone else 404.
+         * @description Only the household's owner may call this: other members get 403, anyone else 404. Each invitation is an email: at most 20 a day from one inviter and 3 a day to one address (a "+tag" or another case is the same address), on top of the general policy; past either, 429 with Retry-After and nothing stored or sent. An address already in the household is 409 and counts toward neither.
          */
         post: operations["householdsMembers"];
         delete?: never;
@@ -2358,7 +2358,7 @@ export interface components {
              * @default en
              * @enum {string}
              */
-            locale: "en" | "es";
+            locale?: "en" | "es";
         };
         LoginRequest: {
             /**
@@ -2987,31 +2987,31 @@ export interface components {
             condition: "merchant_contains";
             value: string;
             /** @default 0 */
-            priority: number;
+            priority?: number;
         } | {
             /** @enum {string} */
             condition: "description_contains";
             value: string;
             /** @default 0 */
-            priority: number;
+            priority?: number;
         } | {
             /** @enum {string} */
             condition: "merchant_equals";
             value: string;
             /** @default 0 */
-            priority: number;
+            priority?: number;
         } | {
             /** @enum {string} */
             condition: "account_is";
             value: string;
             /** @default 0 */
-            priority: number;
+            priority?: number;
         } | {
             /** @enum {string} */
             condition: "regex";
             value: string;
             /** @default 0 */
-            priority: number;
+            priority?: number;
         } | {
             /** @enum {string} */
             condition: "amount_between";
@@ -3021,7 +3021,7 @@ export interface components {
                 max?: number | string;
             };
             /** @default 0 */
-            priority: number;
+            priority?: number;
         } | {
             conditions: ({
                 /** @enum {string} */
@@ -3053,7 +3053,7 @@ export interface components {
                 };
             })[];
             /** @default 0 */
-            priority: number;
+            priority?: number;
         };
         /** @description Rules apply to cash flows, as on arrival: never to transfers, trades, opening balances or balance adjustments */
         ApplyRulesResult: {
@@ -3073,7 +3073,7 @@ export interface components {
         ApplyRulesRequest: {
             spaceId: string;
             /** @default false */
-            dryRun: boolean;
+            dryRun?: boolean;
         };
         UpdateCategoryRequest: {
             name?: string;
@@ -3238,7 +3238,7 @@ export interface components {
             transactionId: string;
             correctedCategoryId: string;
             /** @default false */
-            applyToSimilar: boolean;
+            applyToSimilar?: boolean;
         };
         Prediction: {
             categoryId: string | null;
@@ -4490,6 +4490,7 @@ export interface components {
         };
         DocumentList: {
             documents: components["schemas"]["Document"][];
+            pagination: components["schemas"]["Pagination"];
         };
         Document: {
             id: string;
@@ -4633,7 +4634,7 @@ export interface components {
              * @description Spaces the caller owns, shared with the household
              * @default []
              */
-            spaceIds: string[];
+            spaceIds?: string[];
         };
         AddHouseholdMemberRequest: {
             /** Format: email */
@@ -4721,7 +4722,7 @@ export interface components {
              * @default read-only
              * @enum {string}
              */
-            accessLevel: "read-only";
+            accessLevel?: "read-only";
             /**
              * Format: date-time
              * @example 2030-02-15T00:00:00Z
@@ -24170,7 +24171,10 @@ export interface operations {
     };
     listAssetsDocuments: {
         parameters: {
-            query?: never;
+            query?: {
+                limit?: number;
+                offset?: number;
+            };
             header?: never;
             path: {
                 assetId: string;
@@ -24201,7 +24205,13 @@ export interface operations {
                      *           "downloadUrl": "download url",
                      *           "downloadUrlExpiresAt": "2024-01-01T10:00:00.000Z"
                      *         }
-                     *       ]
+                     *       ],
+                     *       "pagination": {
+                     *         "total": 1,
+                     *         "limit": 1,
+                     *         "offset": 1,
+                     *         "hasMore": true
+                     *       }
                      *     }
                      */
                     "application/json": components["schemas"]["DocumentList"];
@@ -24652,7 +24662,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Error */
+            /** @description The provider refused or failed; `details` names it */
             502: {
                 headers: {
                     [name: string]: unknown;
@@ -24990,7 +25000,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Error */
+            /** @description The provider refused or failed; `details` names it */
             502: {
                 headers: {
                     [name: string]: unknown;
@@ -25505,7 +25515,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Error */
+            /** @description The provider refused or failed; `details` names it */
             502: {
                 headers: {
                     [name: string]: unknown;
@@ -25761,7 +25771,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Error */
+            /** @description The provider refused or failed; `details` names it */
             502: {
                 headers: {
                     [name: string]: unknown;
@@ -25959,7 +25969,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Error */
+            /** @description The provider refused or failed; `details` names it */
             502: {
                 headers: {
                     [name: string]: unknown;
@@ -26208,7 +26218,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Error */
+            /** @description The provider refused or failed; `details` names it */
             502: {
                 headers: {
                     [name: string]: unknown;
@@ -28859,6 +28869,27 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The provider refused or failed; `details` names it */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INTERNAL_ERROR",
+                     *         "message": "An unexpected error occurred",
+                     *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     providersPlaidExchangeToken: {
@@ -29096,6 +29127,27 @@ export interface operations {
                      *       "error": {
                      *         "code": "RATE_LIMIT_EXCEEDED",
                      *         "message": "Rate limit exceeded; retry after 42 seconds",
+                     *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The provider refused or failed; `details` names it */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INTERNAL_ERROR",
+                     *         "message": "An unexpected error occurred",
                      *         "details": [],
                      *         "timestamp": "2024-01-01T10:00:00.000Z",
                      *         "requestId": "req_0123456789abcdef"
@@ -29480,6 +29532,27 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The provider refused or failed; `details` names it */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INTERNAL_ERROR",
+                     *         "message": "An unexpected error occurred",
+                     *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     providersBelvoConnect: {
@@ -29625,6 +29698,27 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Conflicts with existing state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "CONFLICT",
+                     *         "message": "The request conflicts with the resource's current state",
+                     *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Request body larger than the limit */
             413: {
                 headers: {
@@ -29705,6 +29799,27 @@ export interface operations {
                      *       "error": {
                      *         "code": "RATE_LIMIT_EXCEEDED",
                      *         "message": "Rate limit exceeded; retry after 42 seconds",
+                     *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The provider refused or failed; `details` names it */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INTERNAL_ERROR",
+                     *         "message": "An unexpected error occurred",
                      *         "details": [],
                      *         "timestamp": "2024-01-01T10:00:00.000Z",
                      *         "requestId": "req_0123456789abcdef"
@@ -30016,6 +30131,27 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Conflicts with existing state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "CONFLICT",
+                     *         "message": "The request conflicts with the resource's current state",
+                     *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Request body larger than the limit */
             413: {
                 headers: {
@@ -30096,6 +30232,27 @@ export interface operations {
                      *       "error": {
                      *         "code": "RATE_LIMIT_EXCEEDED",
                      *         "message": "Rate limit exceeded; retry after 42 seconds",
+                     *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The provider refused or failed; `details` names it */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "INTERNAL_ERROR",
+                     *         "message": "An unexpected error occurred",
                      *         "details": [],
                      *         "timestamp": "2024-01-01T10:00:00.000Z",
                      *         "requestId": "req_0123456789abcdef"
