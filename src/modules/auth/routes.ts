@@ -80,7 +80,7 @@ authRoutes.openapi(
 
 authRoutes.openapi(
   createRoute({
-    method: "post", path: "/2fa/enable", tags, summary: "Confirm enrolment with a valid code and the current password; returns one-time backup codes",
+    method: "post", path: "/2fa/enable", tags, summary: "Confirm enrolment with a valid code and the current password; returns one-time backup codes and ends the user's other sessions",
     middleware: guards.userAuthPolicy, security: bearer,
     request: { body: jsonBody(PasswordCodeBody) },
     responses: { 200: json(TwoFactorEnableResponse, "2FA enabled"), ...errors(401, 409, 422, 429) },
@@ -100,7 +100,7 @@ authRoutes.openapi(
 
 authRoutes.openapi(
   createRoute({
-    method: "post", path: "/2fa/disable", tags, summary: "Turn 2FA off (requires a valid code and the current password)",
+    method: "post", path: "/2fa/disable", tags, summary: "Turn 2FA off (requires a valid code and the current password); ends the user's other sessions",
     middleware: guards.userAuthPolicy, security: bearer,
     request: { body: jsonBody(PasswordCodeBody) },
     responses: { 204: { description: "2FA disabled" }, ...errors(401, 409, 422, 429) },

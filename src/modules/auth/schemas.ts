@@ -43,6 +43,9 @@ export const PasswordCodeBody = z
   })
   .openapi("SecondFactorChange");
 
+/** How many other sessions a change ended (their access and refresh tokens no longer work). */
+const revokedSessions = z.number().int().openapi({ description: "Other sessions of the user that were ended; the caller's stays", example: 2 });
+
 export const UserSchema = z
   .object({
     id: z.string(),
@@ -65,7 +68,7 @@ export const TwoFactorSetupResponse = z
   .openapi("TwoFactorSetup");
 
 export const TwoFactorEnableResponse = z
-  .object({ enabled: z.literal(true), backupCodes: z.array(z.string()) })
+  .object({ enabled: z.literal(true), backupCodes: z.array(z.string()), revokedSessions })
   .openapi("TwoFactorEnabled");
 
 export const TwoFactorVerifyResponse = z

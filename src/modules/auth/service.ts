@@ -2,7 +2,8 @@
  * Accounts and sessions: registration, password login (with a second factor
  * when enabled), refresh rotation, logout, and 2FA enrolment. Every password
  * and code check is limited per account (guess-limits.ts); turning 2FA on or
- * off also takes the current password, so a stolen access token alone cannot.
+ * off also takes the current password, so a stolen access token alone cannot,
+ * and ends the user's other sessions.
  */
 import { eq } from "drizzle-orm";
 import type { AuthContext, Services } from "../../env";
@@ -19,7 +20,7 @@ import { newTotpSecret, otpauthUrl } from "../../lib/totp";
 import { hashBackupCode, newBackupCodeSalt, newBackupCodes } from "./backup-codes";
 import { limitGuess, passwordSubject } from "./guess-limits";
 import { STEP_UP_TTL_MS, checkEnrolmentCode, verifySecondFactor } from "./second-factor";
-import { revokeSession, rotateRefreshToken, startSession, type TokenPair } from "./tokens";
+import { otherLiveSessions, revokeSession, revokeSessionsWhere, rotateRefreshToken, startSession, type TokenPair } from "./tokens";
 
 type UserRow = typeof users.$inferSelect;
 
@@ -132,7 +133,7 @@ export async function enableTwoFactor(svc: Services, auth: AuthContext, input: C
   const now = svc.clock.now();
   const salt = newBackupCodeSalt();
   const hashes = await Promise.all(codes.map((c) => hashBackupCode(c, salt)));
-  await svc.db.batch([
+  const results = await svc.db.batch([
     svc.db
       .update(users)
       .set({
@@ -146,8 +147,10 @@ export async function enableTwoFactor(svc: Services, auth: AuthContext, input: C
     svc.db.delete(backupCodes).where(eq(backupCodes.userId, user.id)),
     svc.db.insert(backupCodes).values(hashes.map((codeHash) => ({ userId: user.id, codeHash }))),
     svc.db.update(sessions).set({ stepUpAt: now }).where(eq(sessions.id, auth.sessionId)),
+    // A session opened with the password alone (perhaps a thief's) must not outlive the new second factor.
+    revokeSessionsWhere(svc, otherLiveSessions(svc, user.id, auth.sessionId), "two_factor_enabled"),
   ]);
-  return { enabled: true as const, backupCodes: codes };
+  return { enabled: true as const, backupCodes: codes, revokedSessions: changes(results.at(-1)) };
 }
 
 const invalidCode = () => new ApiError(422, "VALIDATION_FAILED", "Invalid or already used code", [
@@ -159,6 +162,9 @@ async function requirePassword(svc: Services, user: UserRow, password: string): 
   if (await limitGuess(svc, "password", await passwordSubject(user.email), () => verifyPassword(password, user.passwordHash))) return;
   throw validationFailed([{ field: "password", message: "Incorrect password", code: "INVALID_PASSWORD" }], "Incorrect password");
 }
+
+/** Rows a batched UPDATE changed (drizzle passes a D1 result through for a query without RETURNING). */
+const changes = (result: unknown) => (result as D1Result).meta.changes;
 
 async function userWithTwoFactor(svc: Services, auth: AuthContext): Promise<UserRow> {
   const user = await findUserById(svc, auth.userId);
@@ -185,5 +191,8 @@ export async function disableTwoFactor(svc: Services, auth: AuthContext, input: 
       .set({ twoFactorEnabled: false, totpSecretEnc: null, totpPendingSecretEnc: null, backupCodeSalt: null, updatedAt: svc.clock.now() })
       .where(eq(users.id, user.id)),
     svc.db.delete(backupCodes).where(eq(backupCodes.userId, user.id)),
+    // Whoever turned it off from here is the only one left signed in: a session that proved the factor is no proof now.
+    revokeSessionsWhere(svc, otherLiveSessions(svc, user.id, auth.sessionId), "two_factor_disabled"),
   ]);
 }
+

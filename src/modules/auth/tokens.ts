@@ -2,7 +2,7 @@
  * Access tokens (15-minute HS256 JWTs naming their session) and refresh
  * tokens (random, 30-day, stored only as SHA-256 hashes, one use each).
  */
-import { and, eq, isNull } from "drizzle-orm";
+import { and, eq, gt, isNull, ne, type SQL } from "drizzle-orm";
 import { jwtVerify, SignJWT } from "jose";
 import type { AuthContext, Services } from "../../env";
 import { randomToken, sha256Hex } from "../../lib/crypto";
@@ -85,12 +85,26 @@ export async function startSession(svc: Services, userId: string, stepUp: boolea
   return issueTokens(svc, userId, sessionId, locale);
 }
 
-export async function revokeSession(svc: Services, sessionId: string, reason: string): Promise<void> {
-  await svc.db
+/**
+ * Ends the live sessions `which` selects: the one revocation every path uses (logout, refresh-token
+ * reuse, a user's own revocations, password and 2FA changes). A session with `revoked_at` set is refused
+ * by every check that reads it (authFromSession, a write's guard, rotateRefreshToken), so its access
+ * tokens stop at once and its refresh tokens with them. A query, so that a caller can put it in a batch.
+ */
+export function revokeSessionsWhere(svc: Services, which: SQL | undefined, reason: string) {
+  return svc.db
     .update(sessions)
     .set({ revokedAt: svc.clock.now(), revokedReason: reason })
-    .where(and(eq(sessions.id, sessionId), isNull(sessions.revokedAt)));
+    .where(and(which, isNull(sessions.revokedAt)));
 }
+
+export async function revokeSession(svc: Services, sessionId: string, reason: string): Promise<void> {
+  await revokeSessionsWhere(svc, eq(sessions.id, sessionId), reason);
+}
+
+/** The user's live sessions but `keepSessionId` (the caller's), for revokeSessionsWhere. */
+export const otherLiveSessions = (svc: Services, userId: string, keepSessionId: string): SQL | undefined =>
+  and(eq(sessions.userId, userId), ne(sessions.id, keepSessionId), gt(sessions.expiresAt, svc.clock.now()));
 
 /**
  * Exchanges a refresh token for a new pair. A token that was already used
