@@ -32,4 +32,5 @@ export type DetailCode =
   | "INVALID_BOOKMARK"
   | "INVALID_RANGE"
   | "INVALID_CODE"
-  | "INVALID_PASSWORD";
+  | "INVALID_PASSWORD"
+  | "SAME_AS_CURRENT";

@@ -53,5 +53,6 @@ export const en: Catalogue = {
     INVALID_RANGE: "This range is not valid.",
     INVALID_CODE: "This code is not valid.",
     INVALID_PASSWORD: "The password is not correct.",
+    SAME_AS_CURRENT: "This must differ from the current value.",
   },
 };

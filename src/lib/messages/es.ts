@@ -50,5 +50,6 @@ export const es: Catalogue = {
     INVALID_RANGE: "Este rango no es válido.",
     INVALID_CODE: "Este código no es válido.",
     INVALID_PASSWORD: "La contraseña no es correcta.",
+    SAME_AS_CURRENT: "Debe ser distinto del valor actual.",
   },
 };

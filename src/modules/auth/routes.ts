@@ -5,6 +5,8 @@ import {
   AuthResponse,
   CodeBody,
   LoginBody,
+  PasswordChangeBody,
+  PasswordChangeResponse,
   PasswordCodeBody,
   RefreshBody,
   RegisterBody,
@@ -109,4 +111,16 @@ authRoutes.openapi(
     await auth.disableTwoFactor(c.get("services"), c.get("auth"), c.req.valid("json"));
     return c.body(null, 204);
   },
+);
+
+authRoutes.openapi(
+  createRoute({
+    method: "post", path: "/password", tags,
+    summary: "Change the password (the current one, and a code when 2FA is on); ends every other session of the user",
+    // The `auth` policy and the per-account guess limits, as for 2FA changes: a stolen access token cannot try passwords.
+    middleware: guards.userAuthPolicy, security: bearer,
+    request: { body: jsonBody(PasswordChangeBody) },
+    responses: { 200: json(PasswordChangeResponse, "Password changed; this session stays signed in"), ...errors(401, 409, 422, 429) },
+  }),
+  async (c) => c.json(await auth.changePassword(c.get("services"), c.get("auth"), c.req.valid("json")), 200),
 );

@@ -10,12 +10,19 @@ const email = z
   .transform((e) => e.trim().toLowerCase())
   .openapi({ example: "user@example.com" });
 
+/** A password being chosen (registering, or changing it). */
+const newPassword = z
+  .string()
+  .min(8, { message: "Must be at least 8 characters" })
+  .max(128)
+  // Eight spaces are eight characters but no secret; a password keeps its spaces, though (they are typed).
+  .refine((p) => p.trim().length > 0, { message: "Must not be only spaces" });
+
 export const RegisterBody = z
   .object({
     name: z.string().trim().min(1).max(120).openapi({ example: "John Doe" }),
     email,
-    // Eight spaces are eight characters but no secret; a password keeps its spaces, though (they are typed).
-    password: z.string().min(8, { message: "Must be at least 8 characters" }).max(128).refine((p) => p.trim().length > 0, { message: "Must not be only spaces" }),
+    password: newPassword,
     locale: z.enum(LOCALES).default("en"),
   })
   .openapi("RegisterRequest");
@@ -43,8 +50,25 @@ export const PasswordCodeBody = z
   })
   .openapi("SecondFactorChange");
 
+/** Changing the password: the current one, and a second-factor code when the account has 2FA (as turning it off takes). */
+export const PasswordChangeBody = z
+  .object({
+    currentPassword: z.string().min(1).max(128).openapi({ example: "your current password" }),
+    newPassword: newPassword.openapi({ example: "a new long passphrase" }),
+    /** Required when the account has 2FA: a TOTP code or an unused backup code; ignored otherwise. */
+    code: z.string().trim().min(6).max(32).optional().openapi({ example: "123456", description: "Required when two-factor authentication is on: a TOTP code or an unused backup code; ignored otherwise" }),
+  })
+  .refine((b) => b.newPassword !== b.currentPassword, {
+    path: ["newPassword"],
+    message: "Must differ from the current password",
+    params: { code: "SAME_AS_CURRENT" },
+  })
+  .openapi("PasswordChange");
+
 /** How many other sessions a change ended (their access and refresh tokens no longer work). */
 const revokedSessions = z.number().int().openapi({ description: "Other sessions of the user that were ended; the caller's stays", example: 2 });
+
+export const PasswordChangeResponse = z.object({ revokedSessions }).openapi("PasswordChanged");
 
 export const UserSchema = z
   .object({

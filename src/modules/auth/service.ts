@@ -2,10 +2,10 @@
  * Accounts and sessions: registration, password login (with a second factor
  * when enabled), refresh rotation, logout, and 2FA enrolment. Every password
  * and code check is limited per account (guess-limits.ts); turning 2FA on or
- * off also takes the current password, so a stolen access token alone cannot,
- * and ends the user's other sessions.
+ * off, or changing the password, also takes the current password, so a stolen
+ * access token alone cannot; each of those ends the user's other sessions.
  */
-import { eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { AuthContext, Services } from "../../env";
 import { backupCodes, sessions, users } from "../../db/schema";
 import { encryptSecret, decryptSecret } from "../../lib/crypto";
@@ -157,10 +157,10 @@ const invalidCode = () => new ApiError(422, "VALIDATION_FAILED", "Invalid or alr
   { field: "code", message: "Invalid or already used code", code: "INVALID_CODE" },
 ]);
 
-/** The signed-in user's current password, checked under the same per-account limit as login. */
-async function requirePassword(svc: Services, user: UserRow, password: string): Promise<void> {
+/** The signed-in user's current password (sent as `field`), checked under the same per-account limit as login. */
+async function requirePassword(svc: Services, user: UserRow, password: string, field = "password"): Promise<void> {
   if (await limitGuess(svc, "password", await passwordSubject(user.email), () => verifyPassword(password, user.passwordHash))) return;
-  throw validationFailed([{ field: "password", message: "Incorrect password", code: "INVALID_PASSWORD" }], "Incorrect password");
+  throw validationFailed([{ field, message: "Incorrect password", code: "INVALID_PASSWORD" }], "Incorrect password");
 }
 
 /** Rows a batched UPDATE changed (drizzle passes a D1 result through for a query without RETURNING). */
@@ -196,3 +196,41 @@ export async function disableTwoFactor(svc: Services, auth: AuthContext, input: 
   ]);
 }
 
+/**
+ * Replaces the password: the current one (and the second factor when enabled) first, as for turning 2FA
+ * off, under the same guess limits. Every other session of the user ends; the caller's stays.
+ */
+export async function changePassword(
+  svc: Services,
+  auth: AuthContext,
+  input: { currentPassword: string; newPassword: string; code?: string },
+): Promise<{ revokedSessions: number }> {
+  const user = await findUserById(svc, auth.userId);
+  // Asked before any guess is spent: the caller knows whether their account has 2FA (GET /v1/auth/me).
+  if (user.twoFactorEnabled && !input.code) {
+    throw validationFailed([{ field: "code", message: "Required: this account has two-factor authentication", code: "REQUIRED" }]);
+  }
+  await requirePassword(svc, user, input.currentPassword, "currentPassword");
+  if (user.twoFactorEnabled && !(await verifySecondFactor(svc, user, input.code!))) throw invalidCode();
+  const newHash = await hashPassword(input.newPassword);
+  const [updated, revoked] = await svc.db.batch([
+    // Only over the hash just checked and from a session still live: of two changes at once, one wins,
+    // and a session revoked meanwhile (from another device) changes nothing.
+    svc.db
+      .update(users)
+      .set({ passwordHash: newHash, updatedAt: svc.clock.now() })
+      .where(and(
+        eq(users.id, user.id),
+        eq(users.passwordHash, user.passwordHash),
+        sql`EXISTS (SELECT 1 FROM sessions WHERE id = ${auth.sessionId} AND revoked_at IS NULL)`,
+      )),
+    // Only if that update happened (the salted hash is unique to this request).
+    revokeSessionsWhere(
+      svc,
+      and(otherLiveSessions(svc, user.id, auth.sessionId), sql`EXISTS (SELECT 1 FROM users WHERE id = ${user.id} AND password_hash = ${newHash})`),
+      "password_changed",
+    ),
+  ]);
+  if (changes(updated) !== 1) throw conflict("The password or this session changed while the request ran; sign in again");
+  return { revokedSessions: changes(revoked) };
+}
