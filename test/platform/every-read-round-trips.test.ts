@@ -19,6 +19,7 @@ import { buildWorld } from "../security/world";
  */
 const READ_TRIPS: Record<string, [number, number]> = {
   "/v1/auth/me": [1, 1],
+  "/v1/auth/sessions": [1, 1],
   "/v1/spaces": [1, 1],
   "/v1/spaces/{spaceId}": [1, 1],
   "/v1/spaces/{spaceId}/members": [1, 1],

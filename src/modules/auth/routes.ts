@@ -4,18 +4,23 @@ import { guards } from "../../middleware/auth";
 import {
   AuthResponse,
   CodeBody,
+  ListSessionsQuery,
   LoginBody,
   PasswordChangeBody,
   PasswordChangeResponse,
   PasswordCodeBody,
   RefreshBody,
   RegisterBody,
+  SessionIdParam,
+  SessionListSchema,
+  SessionsRevokedResponse,
   TwoFactorEnableResponse,
   TwoFactorSetupResponse,
   TwoFactorVerifyResponse,
   UserSchema,
 } from "./schemas";
 import * as auth from "./service";
+import * as sessions from "./sessions";
 
 export const authRoutes = createRouter();
 const tags = ["Auth"];
@@ -123,4 +128,37 @@ authRoutes.openapi(
     responses: { 200: json(PasswordChangeResponse, "Password changed; this session stays signed in"), ...errors(401, 409, 422, 429) },
   }),
   async (c) => c.json(await auth.changePassword(c.get("services"), c.get("auth"), c.req.valid("json")), 200),
+);
+
+authRoutes.openapi(
+  createRoute({
+    method: "get", path: "/sessions", tags, summary: "The signed-in user's live sessions, newest first (`current` marks this one)",
+    middleware: guards.user, security: bearer,
+    request: { query: ListSessionsQuery },
+    responses: { 200: json(SessionListSchema, "The sessions"), ...errors(401, 422, 429) },
+  }),
+  async (c) => c.json(await sessions.listSessions(c.get("services"), c.get("auth"), c.req.valid("query")), 200),
+);
+
+authRoutes.openapi(
+  createRoute({
+    method: "delete", path: "/sessions/{sessionId}", tags,
+    summary: "End one of the signed-in user's sessions (its access and refresh tokens stop working; the current one is a logout)",
+    middleware: guards.user, security: bearer,
+    request: { params: SessionIdParam },
+    responses: { 204: { description: "Session ended" }, ...errors(401, 404, 429) },
+  }),
+  async (c) => {
+    await sessions.revokeOwnSession(c.get("services"), c.get("auth"), c.req.valid("param").sessionId);
+    return c.body(null, 204);
+  },
+);
+
+authRoutes.openapi(
+  createRoute({
+    method: "post", path: "/sessions/revoke-others", tags, summary: "End every session of the signed-in user but this one",
+    middleware: guards.user, security: bearer,
+    responses: { 200: json(SessionsRevokedResponse, "Other sessions ended"), ...errors(401, 429) },
+  }),
+  async (c) => c.json(await sessions.revokeOtherSessions(c.get("services"), c.get("auth")), 200),
 );

@@ -1,6 +1,8 @@
 import { z } from "@hono/zod-openapi";
 
 import { LOCALES } from "../../lib/i18n";
+import { queryInt } from "../../lib/query-int";
+import { Pagination } from "../accounts/schemas";
 
 export { LOCALES };
 
@@ -69,6 +71,27 @@ export const PasswordChangeBody = z
 const revokedSessions = z.number().int().openapi({ description: "Other sessions of the user that were ended; the caller's stays", example: 2 });
 
 export const PasswordChangeResponse = z.object({ revokedSessions }).openapi("PasswordChanged");
+
+export const SessionSchema = z
+  .object({
+    id: z.string().openapi({ example: "ses_123" }),
+    createdAt: z.string(),
+    lastRefreshedAt: z.string().openapi({ description: "When its tokens were last issued: at sign-in or its last refresh" }),
+    expiresAt: z.string(),
+    current: z.boolean().openapi({ description: "True for the session of the access token making this request" }),
+  })
+  .openapi("Session");
+
+export const SessionListSchema = z.object({ sessions: z.array(SessionSchema), pagination: Pagination }).openapi("SessionList");
+
+export const ListSessionsQuery = z.object({
+  limit: queryInt(1, 200).default(50),
+  offset: queryInt(0, 1_000_000).default(0),
+});
+
+export const SessionIdParam = z.object({ sessionId: z.string().min(1).max(64).openapi({ param: { name: "sessionId", in: "path" } }) });
+
+export const SessionsRevokedResponse = z.object({ revokedSessions }).openapi("SessionsRevoked");
 
 export const UserSchema = z
   .object({
