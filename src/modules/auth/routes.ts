@@ -122,7 +122,7 @@ authRoutes.openapi(
   createRoute({
     method: "post", path: "/password", tags,
     summary: "Change the password (the current one, and a code when 2FA is on); ends every other session of the user",
-    // The `auth` policy and the per-account guess limits, as for 2FA changes: a stolen access token cannot try passwords.
+    // The `auth` policy and the per-account guess limits, as for 2FA changes: a stolen access token cannot brute-force the password.
     middleware: guards.userAuthPolicy, security: bearer,
     request: { body: jsonBody(PasswordChangeBody) },
     responses: { 200: json(PasswordChangeResponse, "Password changed; this session stays signed in"), ...errors(401, 409, 422, 429) },

@@ -92,6 +92,8 @@ export async function startSession(svc: Services, userId: string, stepUp: boolea
  * tokens stop at once and its refresh tokens with them. A query, so that a caller can put it in a batch.
  */
 export function revokeSessionsWhere(svc: Services, which: SQL | undefined, reason: string) {
+  // drizzle's and() of nothing is undefined, and that WHERE would end every session of every user.
+  if (!which) throw new Error("revokeSessionsWhere needs a condition");
   return svc.db
     .update(sessions)
     .set({ revokedAt: svc.clock.now(), revokedReason: reason })
