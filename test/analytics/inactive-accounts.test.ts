@@ -1,7 +1,9 @@
 /**
- * An inactive account (deactivated, or its provider connection disconnected) is out of net worth everywhere,
- * as it is out of the accounts' summary. A QA run disconnected a Bitso connection linked twice: the summary
- * dropped it while the dashboard kept counting both.
+ * An inactive account (deactivated, or its provider connection disconnected) is out of net worth from the
+ * moment it was, as it is out of the accounts' summary, and in as it was before: a QA run disconnected a Bitso
+ * connection linked twice and the dashboard kept counting both; a review then saw that leaving it out on every
+ * day rewrote the past (savings moved to checking, then closed: the history lost the savings). Nothing of its
+ * own is forecast: it takes no more entries.
  */
 import { describe, expect, it } from "vitest";
 import { registerUser } from "../helpers";
@@ -42,8 +44,47 @@ describe("inactive accounts in net worth", () => {
     const after = await figures();
     expect(after.dashboard).toBe("1000.00");
     expect(after.holdings).not.toContain("Old bank");
-    expect(after.series).toEqual(["1000.00", "1000.00"]);
+    expect(after.series).toEqual(["1250.00", "1000.00"]); // yesterday it was active
     expect(after.forecastAccounts).not.toContain(old.id);
     expect(after.summary).toBe("1000.00");
+  });
+
+  it("closing an account after moving its money out does not rewrite the past: the history keeps what it held", { timeout: 60_000 }, async () => {
+    const owner = await registerUser();
+    const a = api(owner);
+    const { day } = localDays(TZ);
+    const spaceId = (await ok(a.post("/v1/spaces", { name: "Home", type: "personal", currency: "USD", timezone: TZ }))).id;
+    const checking = await createAccount(owner, spaceId, { name: "Checking", openingBalance: "1000.00", openingBalanceDate: day(-40) });
+    const savings = await createAccount(owner, spaceId, { name: "Savings", type: "savings", openingBalance: "5000.00", openingBalanceDate: day(-40) });
+    const moved = await a.post("/v1/transactions/transfer", { spaceId, fromAccountId: savings.id, toAccountId: checking.id, amount: "5000.00", currency: "USD", date: day(-2), description: "closing savings" });
+    expect(moved.status).toBe(201);
+    const series = async () => (await ok(a.get(`/v1/analytics/net-worth?spaceId=${spaceId}&from=${day(-30)}&to=${day(0)}&interval=week`))).points.map((p: { netWorthDecimal: string }) => p.netWorthDecimal);
+    const before = await series();
+    expect(new Set(before)).toEqual(new Set(["6000.00"]));
+    expect((await a.patch(`/v1/accounts/${savings.id}`, { isActive: false })).status).toBe(200);
+    expect(await series()).toEqual(before);
+    const dash = await ok(a.get(`/v1/analytics/dashboard?spaceId=${spaceId}&period=30d`));
+    expect([dash.netWorth.previousDecimal, dash.netWorth.currentDecimal]).toEqual(["6000.00", "6000.00"]);
+  });
+
+  it("the forecast projects nothing of an inactive account: not its balance, not its recurring or estimated flows", { timeout: 60_000 }, async () => {
+    const owner = await registerUser();
+    const a = api(owner);
+    const { day } = localDays(TZ);
+    const spaceId = (await ok(a.post("/v1/spaces", { name: "Home", type: "personal", currency: "USD", timezone: TZ }))).id;
+    await createAccount(owner, spaceId, { name: "Checking", openingBalance: "1000.00", openingBalanceDate: day(-100) });
+    const old = await createAccount(owner, spaceId, { name: "Old card", openingBalance: "5000.00", openingBalanceDate: day(-100) });
+    for (let i = 1; i <= 12; i++) {
+      expect((await a.post("/v1/transactions", { spaceId, accountId: old.id, amount: "-250.00", description: "Rent old", date: day(-7 * i), type: "expense" })).status).toBe(201);
+    }
+    const forecast = async () => {
+      const f = await ok(a.get(`/v1/analytics/forecast?spaceId=${spaceId}`));
+      return { expenses: f.summary.totalProjectedExpensesDecimal, accounts: f.accounts.map((x: { accountId: string }) => x.accountId) };
+    };
+    const before = await forecast();
+    expect(Number(before.expenses)).toBeGreaterThan(0);
+    expect(before.accounts).toContain(old.id);
+    expect((await a.patch(`/v1/accounts/${old.id}`, { isActive: false })).status).toBe(200);
+    expect(await forecast()).toEqual({ expenses: "0.00", accounts: expect.not.arrayContaining([old.id]) });
   });
 });

@@ -155,7 +155,9 @@ export async function computeForecast(svc: Services, space: SpaceInfo, nowMs: nu
   const fromMs = startOfDay(today - ESTIMATE_DAYS, tz);
   const toMs = startOfDay(today + 1, tz);
   const rows = allRows.filter((r) => r.date >= fromMs && r.date < toMs);
-  const live = series.filter((s) => s.status !== "dismissed" && s.active);
+  // An inactive account (deactivated or disconnected) takes no more entries: nothing of its own is projected.
+  const takesEntries = (accountId: string) => accounts.get(accountId)?.isActive !== false;
+  const live = series.filter((s) => s.status !== "dismissed" && s.active && takesEntries(s.accountId));
   const members = new Set(series.flatMap((s) => s.memberIds));
 
   // Per account and day in the horizon: exact deltas in the account's currency.
@@ -281,7 +283,7 @@ export async function computeForecast(svc: Services, space: SpaceInfo, nowMs: nu
   }
   const restConfidence = hasLastYear ? 0.6 : 0.5;
   const accountIds = new Set([...recent.keys(), ...[...lastYear.keys()].map((k) => k.split("|")[0]!)]);
-  for (const accountId of accountIds) {
+  for (const accountId of [...accountIds].filter(takesEntries)) {
     const currency = recent.get(accountId)?.currency ?? accounts.get(accountId)?.currency ?? space.currency;
     for (const dir of ["in", "out"] as const) {
       const recentSum = dir === "in" ? (recent.get(accountId)?.inc ?? 0n) : (recent.get(accountId)?.exp ?? 0n);
@@ -328,7 +330,7 @@ export async function computeForecast(svc: Services, space: SpaceInfo, nowMs: nu
 
   // Projected balances per account, day by day.
   const riskFactors: string[] = [];
-  const projected = [...accounts.values()].filter((a) => a.isActive).map((a) => {
+  const projected = [...accounts.values()].filter((a) => takesEntries(a.id)).map((a) => {
     const asset = `${a.currency}/${scaleOf(a.currency)}`;
     const start = balances!.get(`${a.id}|${asset}`) ?? 0n;
     const deltas = perAccountDay.get(a.id) ?? new Map<number, Frac>();

@@ -19,17 +19,30 @@ export interface AccountInfo {
   type: string;
   currency: string;
   isActive: boolean;
+  /** When an inactive account was deactivated (or its connection disconnected); null while it is active. */
+  inactiveSince: number | null;
 }
 
-const ACCOUNTS_SQL = (space: string) => `SELECT id, name, type, currency, is_active FROM accounts WHERE space_id = ${space}`;
+const ACCOUNTS_SQL = (space: string) => `SELECT id, name, type, currency, is_active, disconnected_at FROM accounts WHERE space_id = ${space}`;
 
-type AccountRow = { id: string; name: string; type: string; currency: string; is_active: number };
+type AccountRow = { id: string; name: string; type: string; currency: string; is_active: number; disconnected_at: number | null };
 
 /** The space's accounts, for a batch: `space` names the space (a guarded value). */
 export const accountsStatement = (db: D1Database, space: SqlGuard) => db.prepare(ACCOUNTS_SQL(space.sql)).bind(...space.params);
 
 export const accountsFrom = (rows: AccountRow[]): Map<string, AccountInfo> =>
-  new Map(rows.map((a) => [a.id, { id: a.id, name: a.name, type: a.type, currency: a.currency, isActive: !!a.is_active }]));
+  new Map(rows.map((a) => [a.id, {
+    id: a.id, name: a.name, type: a.type, currency: a.currency, isActive: !!a.is_active,
+    // An inactive account deactivated before the time was recorded has been out since always.
+    inactiveSince: a.is_active ? null : (a.disconnected_at ?? Number.NEGATIVE_INFINITY),
+  }]));
+
+/**
+ * Whether an account counts in net worth at instant `atMs`: an inactive one (deactivated, or its connection
+ * disconnected) is out from the moment it was, as in the accounts' summary now, and in as it was before: a
+ * bank disconnected and linked again does not count twice, and closing an account does not rewrite the past.
+ */
+export const countsAt = (a: AccountInfo, atMs: number) => a.inactiveSince === null || atMs < a.inactiveSince;
 
 export async function accountsOf(svc: Services, spaceId: string): Promise<Map<string, AccountInfo>> {
   const res = await accountsStatement(svc.env.DB, { sql: "?", params: [spaceId] }).all<AccountRow>();
@@ -128,8 +141,9 @@ export async function accountBalancesAt(svc: Services, spaceId: string, points: 
   return balancesAt(await svc.env.DB.batch(stmts), points);
 }
 
-/** Turns balances into holdings: one per account and asset; cash in the account's currency, units in their symbol. */
-export function holdingsFromBalances(balances: Map<string, bigint>, accounts: Map<string, AccountInfo>, asOf: string, includeZero: boolean): Holding[] {
+/** Turns balances at instant `atMs` (day `asOf`) into holdings: one per account and asset; cash in the account's currency, units in their symbol. */
+export function holdingsFromBalances(balances: Map<string, bigint>, accounts: Map<string, AccountInfo>, at: { atMs: number; date: string }, includeZero: boolean): Holding[] {
+  const asOf = at.date;
   const out: Holding[] = [];
   const seen = new Set<string>();
   for (const [k, minor] of balances) {
@@ -137,9 +151,7 @@ export function holdingsFromBalances(balances: Map<string, bigint>, accounts: Ma
     const symbol = asset.split("/")[0]!;
     const acc = accounts.get(accountId);
     seen.add(accountId);
-    // An inactive account (deactivated, or its connection disconnected) is out of net worth on every day, as in
-    // the accounts' summary: a bank disconnected and linked again would otherwise count twice.
-    if (acc && !acc.isActive) continue;
+    if (acc && !countsAt(acc, at.atMs)) continue;
     if (minor === 0n && !includeZero) continue;
     const isCash = acc ? symbol === acc.currency : true;
     out.push({
@@ -153,7 +165,7 @@ export function holdingsFromBalances(balances: Map<string, bigint>, accounts: Ma
   }
   if (includeZero) {
     for (const acc of accounts.values()) {
-      if (!seen.has(acc.id) && acc.isActive) out.push({ source: "ledger", id: acc.id, name: acc.name, currency: acc.currency, valueMinor: 0n, asOf });
+      if (!seen.has(acc.id) && countsAt(acc, at.atMs)) out.push({ source: "ledger", id: acc.id, name: acc.name, currency: acc.currency, valueMinor: 0n, asOf });
     }
   }
   return out;

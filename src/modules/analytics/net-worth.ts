@@ -35,7 +35,7 @@ export interface SpaceInfo {
  */
 export function holdingsAt(data: ValuationData, points: { atMs: number; date: string }[]): Holding[][] {
   const balances = balancesAt(data.balances, points.map((p) => p.atMs));
-  const out = points.map((p, i) => holdingsFromBalances(balances[i]!, data.accounts, p.date, points.length === 1));
+  const out = points.map((p, i) => holdingsFromBalances(balances[i]!, data.accounts, p, points.length === 1));
   // Points are exclusive instants (the ledger counts entries before them); sources take inclusive ones, hence − 1 ms.
   const instants = points.map((p) => p.atMs - 1);
   holdingsSources.forEach((source, si) => source.at(data.sources[si]!, instants).forEach((hs, pi) => out[pi]!.push(...hs)));
