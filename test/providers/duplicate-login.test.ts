@@ -69,9 +69,33 @@ describe("connecting a login twice", () => {
     const row = await env.DB.prepare("SELECT login_key FROM provider_connections WHERE id = ?").bind(first.body.connection.id).first<{ login_key: string }>();
     expect(row!.login_key).toMatch(/^[0-9a-f]{64}$/); // keyed: the column does not carry the user name
 
+    // The same user name as a bank compares it: case, surrounding spaces and compatibility forms aside (review).
+    // One request for all of them (connects are rate-limited): a full-width letter, upper case, spaces around.
+    const variant = ` ${username.replace("u", "ｕ").toUpperCase()} `;
+    const spelled = await callJson("/v1/providers/belvo/connect", { ...as(owner), body: { ...body, username: variant, institution: " BANAMEX" } });
+    expect(spelled.status).toBe(409);
+    expect(await links()).toBe(1);
+
     const otherUser = await callJson("/v1/providers/belvo/connect", { ...as(owner), body: { ...body, username: `${username}-2` } });
     expect(otherUser.status).toBe(201);
     await waitForJob(otherUser.body.jobId);
+  });
+
+  it("a live connection made before login keys were kept counts too: its key is derived from its sealed credentials and stored", { timeout: 90_000 }, async () => {
+    const { owner, spaceId } = await ownerWithSpace();
+    const bitso = { spaceId, apiKey: `key-${crypto.randomUUID()}`, apiSecret: "s" };
+    const belvo = { spaceId, institution: "banamex", username: `legacy-${crypto.randomUUID().slice(0, 8)}`, password: "pw" };
+    const made = [await callJson("/v1/providers/bitso/connect", { ...as(owner), body: bitso }), await callJson("/v1/providers/belvo/connect", { ...as(owner), body: belvo })];
+    for (const m of made) {
+      expect(m.status).toBe(201);
+      await waitForJob(m.body.jobId);
+    }
+    // As every row was before migration 0029.
+    await env.DB.prepare("UPDATE provider_connections SET login_key = NULL WHERE space_id = ?").bind(spaceId).run();
+    expect((await callJson("/v1/providers/bitso/connect", { ...as(owner), body: bitso })).status).toBe(409);
+    expect((await callJson("/v1/providers/belvo/connect", { ...as(owner), body: belvo })).status).toBe(409);
+    expect(await liveConnections(spaceId)).toBe(2);
+    expect(await count("SELECT COUNT(*) AS n FROM provider_connections WHERE space_id = ? AND login_key IS NULL", spaceId)).toBe(0);
   });
 
   it("Bitso keys and secrets that cannot travel in its Authorization header are a 422, and nothing is stored", async () => {

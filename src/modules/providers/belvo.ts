@@ -9,7 +9,7 @@ import { asApiError, ProviderError } from "../../providers/errors";
 import { requireSpaceRole } from "../spaces/access";
 import { applyChanges, emptyStats, type NormalAccount } from "./apply";
 import {
-  connectionAccountIds, connectionByExternalId, createConnection, getConnection, loginKeyOf, openCredentials, presentConnection, refuseConnectedLogin, setStatus,
+  belvoLoginKey, connectionAccountIds, connectionByExternalId, createConnection, getConnection, openCredentials, presentConnection, refuseConnectedLogin, setStatus,
 } from "./connections";
 import { enqueueSync, queueFirstSync } from "./sync";
 
@@ -26,8 +26,7 @@ export async function createLinkSession(svc: Services, auth: AuthContext, input:
 
 export async function connectBelvo(svc: Services, auth: AuthContext, input: { spaceId: string; institution: string; username: string; password: string }) {
   await requireSpaceRole(svc, auth, input.spaceId, "admin");
-  // Each link Belvo registers has its own id and accounts, so the same login is known by its institution and user.
-  const loginKey = await loginKeyOf(svc.env, "belvo", input.institution, input.username);
+  const loginKey = await belvoLoginKey(svc.env, input.institution, input.username);
   await refuseConnectedLogin(svc, input.spaceId, "belvo", loginKey);
   const client = new BelvoClient(svc.env);
   const link = await provider(client.createLink({ institution: input.institution, username: input.username, password: input.password }));

@@ -14,7 +14,7 @@ import type { BitsoBalance } from "../../providers/bitso/client";
 import { asApiError, ProviderError } from "../../providers/errors";
 import { requireSpaceRole } from "../spaces/access";
 import { applyChanges, emptyStats, type NormalAccount } from "./apply";
-import { connectionAccountIds, createConnection, getConnection, loginKeyOf, presentConnection, refuseConnectedLogin, setStatus } from "./connections";
+import { bitsoLoginKey, connectionAccountIds, createConnection, getConnection, presentConnection, refuseConnectedLogin, setStatus } from "./connections";
 import { enqueueSync, queueFirstSync } from "./sync";
 
 /** Looks prices up: `getPrices` of the prices module, or anything with its shape (tests, other quotes). */
@@ -79,7 +79,7 @@ async function present(svc: Services, space: { id: string; timezone: string }, c
 
 export async function connectBitso(svc: Services, auth: AuthContext, input: { spaceId: string; apiKey: string; apiSecret: string }) {
   const { space } = await requireSpaceRole(svc, auth, input.spaceId, "admin");
-  const loginKey = await loginKeyOf(svc.env, "bitso", input.apiKey);
+  const loginKey = await bitsoLoginKey(svc.env, input.apiKey);
   await refuseConnectedLogin(svc, input.spaceId, "bitso", loginKey);
   const base = `${svc.env.BITSO_BASE_URL.replace(/\/+$/, "")}`;
   if (isSandboxUrl(svc.env, base)) {

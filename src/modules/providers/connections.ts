@@ -65,22 +65,48 @@ export async function openCredentials<T extends Record<string, string>>(env: Env
 }
 
 /**
- * What identifies the login behind a connection (a Bitso API key; a Belvo institution and username), keyed
- * with ENCRYPTION_KEY so that the column says nothing about the login to whoever reads the database.
+ * What identifies the login behind a connection, keyed with ENCRYPTION_KEY so that the column says nothing
+ * about the login to whoever reads the database.
  */
-export const loginKeyOf = (env: Env, provider: ProviderName, ...parts: string[]) => hmacSha256Hex(env.ENCRYPTION_KEY, JSON.stringify([provider, ...parts]));
+const loginKeyOf = (env: Env, provider: ProviderName, ...parts: string[]) => hmacSha256Hex(env.ENCRYPTION_KEY, JSON.stringify([provider, ...parts]));
+
+/** A Bitso login is its API key. */
+export const bitsoLoginKey = (env: Env, apiKey: string) => loginKeyOf(env, "bitso", apiKey);
+
+/**
+ * A Belvo login is an institution and a user name (each link Belvo registers has its own id and accounts), the
+ * name as banks compare it: compatibility forms, case and surrounding spaces aside.
+ */
+export const belvoLoginKey = (env: Env, institution: string, username: string) =>
+  loginKeyOf(env, "belvo", institution.trim().toLowerCase(), username.normalize("NFKC").trim().toLowerCase());
+
+/** The login key of a stored connection, from its sealed credentials: for those made before keys were kept (migration 0029). */
+async function storedLoginKey(env: Env, row: Pick<ConnectionRow, "provider" | "institution_id" | "credentials_enc">): Promise<string | null> {
+  const c = await openCredentials<{ apiKey?: string; username?: string }>(env, row);
+  if (row.provider === "bitso" && c.apiKey) return bitsoLoginKey(env, c.apiKey);
+  if (row.provider === "belvo" && c.username && row.institution_id) return belvoLoginKey(env, row.institution_id, c.username);
+  return null;
+}
 
 /**
  * Refuses a login the space already has a live connection of: connected twice, every account, trade and
  * balance would count twice (and two Bitso connections of one key would race its nonces). A connection that
  * needs its login again is repaired (Plaid's update mode) or disconnected first; connecting anew would not
- * bring its accounts back.
+ * bring its accounts back. A live connection without a key yet (made before keys were kept) gets it here.
  */
 export async function refuseConnectedLogin(svc: Services, spaceId: string, provider: ProviderName, loginKey: string): Promise<void> {
-  const live = await svc.env.DB.prepare(`SELECT id, status FROM provider_connections WHERE ${SAME_LIVE_LOGIN} LIMIT 1`)
-    .bind(spaceId, provider, loginKey)
-    .first<{ id: string; status: ConnectionStatus }>();
-  if (live) throw alreadyConnected(provider, live);
+  const db = svc.env.DB;
+  const { results: live } = await db.prepare("SELECT id, status, provider, institution_id, credentials_enc, login_key FROM provider_connections WHERE space_id = ? AND provider = ? AND status != 'disconnected'")
+    .bind(spaceId, provider)
+    .all<Pick<ConnectionRow, "id" | "status" | "provider" | "institution_id" | "credentials_enc" | "login_key">>();
+  const keyless = live.filter((c) => c.login_key === null);
+  for (const c of keyless) c.login_key = await storedLoginKey(svc.env, c);
+  const found = keyless.filter((c) => c.login_key !== null);
+  if (found.length) {
+    await db.batch(found.map((c) => db.prepare("UPDATE provider_connections SET login_key = ? WHERE id = ? AND login_key IS NULL").bind(c.login_key, c.id)));
+  }
+  const same = live.find((c) => c.login_key === loginKey);
+  if (same) throw alreadyConnected(provider, same);
 }
 
 const SAME_LIVE_LOGIN = "space_id = ? AND provider = ? AND login_key = ? AND status != 'disconnected'";
