@@ -50,7 +50,13 @@ export const OUTBOUND_LIMITS = {
  */
 export const INVITATION_LIMITS = {
   perInviter: { limit: 20, windowMs: 86_400_000 },
-  perAddress: { limit: 3, windowMs: 86_400_000 },
+  /** From one inviter to one address: removing and inviting again cannot flood it. */
+  perPair: { limit: 3, windowMs: 86_400_000 },
+  /**
+   * To one address from everyone: many accounts together cannot flood it either. Above a pair's, so that one
+   * stranger's invitations cannot use up what a family's need (a block takes four accounts).
+   */
+  perAddress: { limit: 10, windowMs: 86_400_000 },
 } satisfies Record<string, BucketSpec>;
 
 /** A policy's bucket with RATE_LIMIT_MULTIPLIER applied (bench only; anything but a number above 1 means 1). */

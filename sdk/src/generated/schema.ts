@@ -1991,7 +1991,7 @@ export interface paths {
         put?: never;
         /**
          * Invite a member or an executor by email (owner); they join by accepting the single-use invitation
-         * @description Only the household's owner may call this: other members get 403, anyone else 404. Each invitation is an email: at most 20 a day from one inviter and 3 a day to one address (a "+tag" or another case is the same address), on top of the general policy; past either, 429 with Retry-After and nothing stored or sent. An address already in the household is 409 and counts toward neither.
+         * @description Only the household's owner may call this: other members get 403, anyone else 404. Each invitation is an email: at most 20 a day from one inviter, 3 a day from one inviter to one address (a "+tag" or another case is the same address) and 10 a day to one address from everyone, on top of the general policy; past any, 429 with Retry-After and nothing stored or sent. An address already in the household is 409 and counts toward neither.
          */
         post: operations["householdsMembers"];
         delete?: never;

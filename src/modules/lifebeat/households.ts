@@ -213,8 +213,7 @@ export async function getHousehold(svc: Services, auth: AuthContext, householdId
  * The invited address as its rate-limit bucket knows it: case and a "+tag" (which most mail providers
  * deliver to the same inbox) do not make another address. Hashed, so that the object's name carries none.
  */
-const invitedAddressKey = async (email: string) =>
-  `invitation:to:${await sha256Hex(email.trim().toLowerCase().replace(/\+[^@]*(?=@)/, ""))}`;
+const invitedAddress = (email: string) => sha256Hex(email.trim().toLowerCase().replace(/\+[^@]*(?=@)/, ""));
 
 export async function addHouseholdMember(
   svc: Services,
@@ -235,12 +234,17 @@ export async function addHouseholdMember(
   if (!owner) throw notFound("User");
   const duplicate = () => conflict("That email is already a member of this household", "DUPLICATE_RESOURCE");
   if (owner.taken) throw duplicate();
-  // Each invitation is an email to an address of the inviter's choosing: limited per inviter, then per
-  // address (in turn, so an inviter over their limit spends nothing of the address's). Refused: nothing is
-  // stored and nothing sent.
+  // Each invitation is an email to an address of the inviter's choosing: limited per inviter, per inviter and
+  // address, then per address (in turn, so an inviter over their limit spends nothing of the address's).
+  // Refused: nothing is stored and nothing sent.
+  const address = await invitedAddress(email);
   await takeInTurn(
     svc,
-    [[`invitation:from:user:${auth.userId}`, INVITATION_LIMITS.perInviter], [await invitedAddressKey(email), INVITATION_LIMITS.perAddress]],
+    [
+      [`invitation:from:user:${auth.userId}`, INVITATION_LIMITS.perInviter],
+      [`invitation:pair:${auth.userId}:${address}`, INVITATION_LIMITS.perPair],
+      [`invitation:to:${address}`, INVITATION_LIMITS.perAddress],
+    ],
     "Too many invitations from this account, or to this address; retry later",
   );
   const now = svc.clock.now();

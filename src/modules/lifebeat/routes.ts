@@ -59,7 +59,7 @@ householdRoutes.openapi(
     ...role("owner"),
     ...common, method: "post", path: "/{householdId}/members", tags: htags,
     summary: "Invite a member or an executor by email (owner); they join by accepting the single-use invitation",
-    description: `${WHO.owner} Each invitation is an email: at most ${INVITATION_LIMITS.perInviter.limit} a day from one inviter and ${INVITATION_LIMITS.perAddress.limit} a day to one address (a "+tag" or another case is the same address), on top of the general policy; past either, 429 with Retry-After and nothing stored or sent. An address already in the household is 409 and counts toward neither.`,
+    description: `${WHO.owner} Each invitation is an email: at most ${INVITATION_LIMITS.perInviter.limit} a day from one inviter, ${INVITATION_LIMITS.perPair.limit} a day from one inviter to one address (a "+tag" or another case is the same address) and ${INVITATION_LIMITS.perAddress.limit} a day to one address from everyone, on top of the general policy; past any, 429 with Retry-After and nothing stored or sent. An address already in the household is 409 and counts toward neither.`,
     request: { params: HouseholdIdParam, body: jsonBody(AddHouseholdMemberBody) },
     responses: { 201: json(HouseholdMemberSchema, "Invited"), ...errors(401, 403, 404, 409, 422, 429) },
   }),
