@@ -37,6 +37,9 @@ async function independent(secret: string, message: string): Promise<string> {
   return fixed ?? computed;
 }
 
+/** A simulator key whose MXN balance is 21,381.70: half a cent at 20 pesos to the dollar. */
+const HALF_CENT_KEY = "key-half-cent-29";
+
 describe("Bitso", () => {
   it("signs requests as Bitso specifies (vectors computed independently)", async () => {
     const get = await bitsoAuthorization("BitsoKey", "BitsoSecret", "1700000000000", "GET", "/v3/balance/");
@@ -150,13 +153,14 @@ describe("Bitso", () => {
     const space = (await callJson("/v1/spaces", { ...as(owner), body: { name: "Cripto", type: "personal", currency: "USD", timezone: zone } })).body;
     const today = new Intl.DateTimeFormat("en-CA", { timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit" }).format(new Date());
     expect((await callJson(`/v1/spaces/${space.id}/rates`, { ...as(owner), method: "PUT", body: { rates: [{ base: "USD", quote: "MXN", date: today, rate: "20" }] } })).status).toBe(200);
-    const res = await callJson("/v1/providers/bitso/connect", { ...as(owner), body: { spaceId: space.id, apiKey: `key-${crypto.randomUUID()}`, apiSecret: "s" } });
+    // A key whose peso balance (21,381.70) is exactly half a cent at 20 (1,069.085): rounded once, half-even, as
+    // net worth converts it (a review found the half cent rounded up: the rate cut to 12 places, then half away from zero).
+    const res = await callJson("/v1/providers/bitso/connect", { ...as(owner), body: { spaceId: space.id, apiKey: HALF_CENT_KEY, apiSecret: "s" } });
     expect(res.status).toBe(201);
     const pesos = res.body.accounts.find((a: any) => a.symbol === "MXN");
-    const minor = BigInt(pesos.balanceDecimal.replace(".", ""));
-    const cents = minor / 20n + ((minor % 20n) * 2n > 20n || ((minor % 20n) * 2n === 20n && (minor / 20n) % 2n === 1n) ? 1n : 0n); // half-even
+    expect(pesos.balanceDecimal).toBe("21381.70");
+    expect(pesos.valueDecimal).toBe("1069.08");
     expect(pesos).toMatchObject({ quote: "USD", priceDecimal: "0.05", priceSource: "rate:manual", priceStale: false });
-    expect(pesos.valueDecimal).toBe(`${cents / 100n}.${String(cents % 100n).padStart(2, "0")}`);
     await waitForJob(res.body.jobId);
     const synced = await callJson("/v1/providers/bitso/sync", { ...as(owner), body: { spaceId: space.id } });
     expect(synced.body.accounts.find((a: any) => a.symbol === "MXN").valueDecimal).toBe(pesos.valueDecimal);
