@@ -8,11 +8,34 @@ import { describe, expect, it } from "vitest";
 import { createAccount } from "../accounts/helpers";
 import { call, callJson, createSpace, enableTwoFactor, nextIp, registerUser, type TestUser } from "../helpers";
 import { expectEnded, expectLive, firstSession, signIn, type Session } from "./session-helpers";
+import { createDb } from "../../src/db/client";
+import { systemClock } from "../../src/lib/clock";
+import { startSession } from "../../src/modules/auth/tokens";
 
 const change = (s: Session, body: Record<string, unknown>, ip = nextIp()) => callJson("/v1/auth/password", { token: s.accessToken, ip, body });
 const login = (u: TestUser, password: string) => call("/v1/auth/login", { ip: nextIp(), body: { email: u.email, password } });
 const storedHash = async (userId: string) =>
   (await env.DB.prepare("SELECT password_hash AS h FROM users WHERE id = ?").bind(userId).first<{ h: string }>())!.h;
+
+describe("a sign-in racing a change of password or second factor", () => {
+  it("opens no session once the password it checked, or the 2FA state it saw, has changed (review: an old-password login in flight kept a 30-day session)", async () => {
+    const u = await registerUser();
+    const svc = { env, db: createDb(env.DB), clock: systemClock };
+    const checked = { passwordHash: await storedHash(u.id), twoFactorEnabled: false };
+    // What login verified, then the change commits, then login opens its session.
+    expect((await change(firstSession(u), { currentPassword: u.password, newPassword: "changed meanwhile" })).status).toBe(200);
+    await expect(startSession(svc, u.id, false, "en", checked)).rejects.toMatchObject({ status: 401 });
+    // Turning 2FA on is the same: a password-only sign-in checked before it opens nothing after it.
+    const v = await registerUser();
+    const before = { passwordHash: await storedHash(v.id), twoFactorEnabled: false };
+    await enableTwoFactor(v);
+    await expect(startSession(svc, v.id, false, "en", before)).rejects.toMatchObject({ status: 401 });
+    const sessionsOf = async (id: string) => (await env.DB.prepare("SELECT COUNT(*) AS n FROM sessions WHERE user_id = ? AND revoked_at IS NULL").bind(id).first<{ n: number }>())!.n;
+    expect(await sessionsOf(u.id)).toBe(1); // the caller's own
+    // What is current opens a session.
+    await expect(startSession(svc, u.id, false, "en", { passwordHash: await storedHash(u.id), twoFactorEnabled: false })).resolves.toHaveProperty("accessToken");
+  });
+});
 
 describe("changing the password", () => {
   it("replaces it, ends every other session at once, and keeps the caller's", async () => {

@@ -72,7 +72,7 @@ export async function register(
   };
   const inserted = await svc.db.insert(users).values(row).onConflictDoNothing().run();
   if (inserted.meta.changes !== 1) throw conflict("An account with this email already exists", "DUPLICATE_RESOURCE");
-  return { user: presentUser(row), tokens: await startSession(svc, row.id, false, localeOf(row.locale)) };
+  return { user: presentUser(row), tokens: await startSession(svc, row.id, false, localeOf(row.locale), row) };
 }
 
 export async function login(
@@ -93,7 +93,7 @@ export async function login(
       throw unauthorized("Invalid or already used two-factor code");
     }
   }
-  return { user: presentUser(user), tokens: await startSession(svc, user.id, user.twoFactorEnabled, localeOf(user.locale)) };
+  return { user: presentUser(user), tokens: await startSession(svc, user.id, user.twoFactorEnabled, localeOf(user.locale), user) };
 }
 
 export async function refresh(svc: Services, refreshToken: string) {

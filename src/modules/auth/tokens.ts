@@ -72,16 +72,24 @@ export async function issueTokens(svc: Services, userId: string, sessionId: stri
   return { accessToken: await signAccessToken(svc, userId, sessionId, locale), refreshToken, expiresIn: ACCESS_TTL_SECONDS };
 }
 
-export async function startSession(svc: Services, userId: string, stepUp: boolean, locale: Locale): Promise<TokenPair> {
+/**
+ * Opens a session for a user whose password (and second factor, when `verified.twoFactorEnabled`) was just
+ * checked against `verified`: inserted only while the user's row still holds that password hash and 2FA
+ * state, so a sign-in racing a password change or 2FA being turned on cannot open a session that the change's
+ * revocation (of the sessions that existed then) misses. 401 otherwise: the caller signs in again.
+ */
+export async function startSession(
+  svc: Services, userId: string, stepUp: boolean, locale: Locale, verified: { passwordHash: string; twoFactorEnabled: boolean },
+): Promise<TokenPair> {
   const now = svc.clock.now();
   const sessionId = newId("ses", now);
-  await svc.db.insert(sessions).values({
-    id: sessionId,
-    userId,
-    createdAt: now,
-    expiresAt: now + REFRESH_TTL_MS,
-    stepUpAt: stepUp ? now : null,
-  });
+  const res = await svc.env.DB.prepare(
+    `INSERT INTO sessions (id, user_id, created_at, expires_at, step_up_at)
+     SELECT ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM users WHERE id = ? AND password_hash = ? AND two_factor_enabled = ?)`,
+  )
+    .bind(sessionId, userId, now, now + REFRESH_TTL_MS, stepUp ? now : null, userId, verified.passwordHash, verified.twoFactorEnabled ? 1 : 0)
+    .run();
+  if (res.meta.changes !== 1) throw unauthorized("The account's password or second factor changed while signing in; sign in again");
   return issueTokens(svc, userId, sessionId, locale);
 }
 
