@@ -6,7 +6,8 @@
  * own is forecast: it takes no more entries.
  */
 import { describe, expect, it } from "vitest";
-import { registerUser } from "../helpers";
+import { callJson, registerUser } from "../helpers";
+import { as, linkPlaid, ownerWithSpace, waitForJob } from "../providers/helpers";
 import { createAccount } from "../accounts/helpers";
 import { api, localDays, ok } from "./fixture";
 
@@ -65,6 +66,22 @@ describe("inactive accounts in net worth", () => {
     expect(await series()).toEqual(before);
     const dash = await ok(a.get(`/v1/analytics/dashboard?spaceId=${spaceId}&period=30d`));
     expect([dash.netWorth.previousDecimal, dash.netWorth.currentDecimal]).toEqual(["6000.00", "6000.00"]);
+  });
+
+  it("a bank disconnected and linked again counts once on every day: its old accounts are out since always", { timeout: 120_000 }, async () => {
+    const { owner, spaceId } = await ownerWithSpace();
+    const token = `public-sandbox-${crypto.randomUUID()}`;
+    const first = await linkPlaid(owner, spaceId, token);
+    await waitForJob(first.jobId);
+    const today = new Date().toISOString().slice(0, 10);
+    const from = new Date(Date.now() - 60 * 86_400_000).toISOString().slice(0, 10);
+    const series = async () => (await ok(api(owner).get(`/v1/analytics/net-worth?spaceId=${spaceId}&from=${from}&to=${today}&interval=week`))).points.map((p: { netWorthDecimal: string }) => p.netWorthDecimal);
+    const before = await series();
+    expect((await callJson(`/v1/providers/connections/${first.connection.id}`, { ...as(owner), method: "DELETE" })).status).toBe(200);
+    // The same login again (the same simulated bank): the same history, imported anew.
+    const second = await linkPlaid(owner, spaceId, token);
+    await waitForJob(second.jobId);
+    expect(await series()).toEqual(before); // a review saw every past day count both links
   });
 
   it("the forecast projects nothing of an inactive account: not its balance, not its recurring or estimated flows", { timeout: 60_000 }, async () => {

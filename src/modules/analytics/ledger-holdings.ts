@@ -23,9 +23,19 @@ export interface AccountInfo {
   inactiveSince: number | null;
 }
 
-const ACCOUNTS_SQL = (space: string) => `SELECT id, name, type, currency, is_active, disconnected_at FROM accounts WHERE space_id = ${space}`;
+/**
+ * The space's accounts; `relinked`: an inactive provider account that an active one of the same provider,
+ * institution, masked number, type and currency, created since it went inactive, took over (the bank linked
+ * again: its history was imported anew).
+ */
+const ACCOUNTS_SQL = (space: string) => `SELECT a.id, a.name, a.type, a.currency, a.is_active, a.disconnected_at,
+    (a.is_active = 0 AND a.provider != 'manual' AND EXISTS (
+      SELECT 1 FROM accounts b WHERE b.space_id = a.space_id AND b.is_active = 1 AND b.id != a.id AND b.provider = a.provider
+        AND b.type = a.type AND b.currency = a.currency AND b.institution_name IS a.institution_name
+        AND b.account_number_mask IS a.account_number_mask AND b.created_at >= COALESCE(a.disconnected_at, 0))) AS relinked
+  FROM accounts a WHERE a.space_id = ${space}`;
 
-type AccountRow = { id: string; name: string; type: string; currency: string; is_active: number; disconnected_at: number | null };
+type AccountRow = { id: string; name: string; type: string; currency: string; is_active: number; disconnected_at: number | null; relinked: number };
 
 /** The space's accounts, for a batch: `space` names the space (a guarded value). */
 export const accountsStatement = (db: D1Database, space: SqlGuard) => db.prepare(ACCOUNTS_SQL(space.sql)).bind(...space.params);
@@ -33,14 +43,16 @@ export const accountsStatement = (db: D1Database, space: SqlGuard) => db.prepare
 export const accountsFrom = (rows: AccountRow[]): Map<string, AccountInfo> =>
   new Map(rows.map((a) => [a.id, {
     id: a.id, name: a.name, type: a.type, currency: a.currency, isActive: !!a.is_active,
-    // An inactive account deactivated before the time was recorded has been out since always.
-    inactiveSince: a.is_active ? null : (a.disconnected_at ?? Number.NEGATIVE_INFINITY),
+    // Out since always: an account linked again (its successor holds the same history), or one deactivated
+    // before the time was recorded.
+    inactiveSince: a.is_active ? null : a.relinked ? Number.NEGATIVE_INFINITY : (a.disconnected_at ?? Number.NEGATIVE_INFINITY),
   }]));
 
 /**
  * Whether an account counts in net worth at instant `atMs`: an inactive one (deactivated, or its connection
- * disconnected) is out from the moment it was, as in the accounts' summary now, and in as it was before: a
- * bank disconnected and linked again does not count twice, and closing an account does not rewrite the past.
+ * disconnected) is out from the moment it was, as in the accounts' summary now, and in as it was before, so
+ * that closing an account does not rewrite the past; one linked again is out on every day, so that a bank
+ * disconnected and linked again does not count twice.
  */
 export const countsAt = (a: AccountInfo, atMs: number) => a.inactiveSince === null || atMs < a.inactiveSince;
 
