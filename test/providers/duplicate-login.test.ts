@@ -96,6 +96,11 @@ describe("connecting a login twice", () => {
     expect((await callJson("/v1/providers/belvo/connect", { ...as(owner), body: belvo })).status).toBe(409);
     expect(await liveConnections(spaceId)).toBe(2);
     expect(await count("SELECT COUNT(*) AS n FROM provider_connections WHERE space_id = ? AND login_key IS NULL", spaceId)).toBe(0);
+    // A keyless connection whose credentials no longer open names no login: another key still connects (it was a 500).
+    await env.DB.prepare("UPDATE provider_connections SET login_key = NULL, credentials_enc = ? WHERE space_id = ? AND provider = 'bitso'").bind("v1.AAAAAAAAAAAAAAAA.AAAAAAAAAAAAAAAAAAAAAAAA", spaceId).run();
+    const another = await callJson("/v1/providers/bitso/connect", { ...as(owner), body: { ...bitso, apiKey: `key-${crypto.randomUUID()}` } });
+    expect(another.status).toBe(201);
+    await waitForJob(another.body.jobId);
   });
 
   it("Bitso keys and secrets that cannot travel in its Authorization header are a 422, and nothing is stored", async () => {

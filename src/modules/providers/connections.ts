@@ -82,7 +82,8 @@ export const belvoLoginKey = (env: Env, institution: string, username: string) =
 
 /** The login key of a stored connection, from its sealed credentials: for those made before keys were kept (migration 0029). */
 async function storedLoginKey(env: Env, row: Pick<ConnectionRow, "provider" | "institution_id" | "credentials_enc">): Promise<string | null> {
-  const c = await openCredentials<{ apiKey?: string; username?: string }>(env, row);
+  // Credentials that do not open (sealed under a key since rotated) name no login: nothing to compare, and no 500.
+  const c = await openCredentials<{ apiKey?: string; username?: string }>(env, row).catch(() => ({}) as { apiKey?: string; username?: string });
   if (row.provider === "bitso" && c.apiKey) return bitsoLoginKey(env, c.apiKey);
   if (row.provider === "belvo" && c.username && row.institution_id) return belvoLoginKey(env, row.institution_id, c.username);
   return null;
