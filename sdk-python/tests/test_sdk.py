@@ -182,6 +182,26 @@ class ScriptedSessionTest(SdkTestCase):
         self.assertIsNone(dhanam.tokens)
 
 
+class PasswordAndSessionsTest(SdkTestCase):
+    def test_sessions_listed_one_ended_and_a_password_change_ends_the_rest(self) -> None:
+        ip, email, api = registered()
+        laptop = DhanamAPI.login(email, PASSWORD, base_url=BASE_URL, headers={"CF-Connecting-IP": ip})
+        phone = DhanamAPI.login(email, PASSWORD, base_url=BASE_URL, headers={"CF-Connecting-IP": ip})
+        page = api.auth.sessions(limit=10)
+        self.assertEqual(len(page["sessions"]), 3)
+        self.assertEqual([s["current"] for s in page["sessions"]].count(True), 1)
+        api.auth.end_session(claims(phone.tokens["access_token"])["sid"])
+        with self.assertRaises(DhanamError) as ended:
+            phone.auth.me()
+        self.assertEqual(ended.exception.status, 401)
+        changed = api.auth.change_password(current_password=PASSWORD, new_password="a new horse battery")
+        self.assertEqual(changed["revokedSessions"], 1)
+        with self.assertRaises(DhanamError):
+            laptop.auth.me()
+        self.assertEqual(api.auth.me()["email"], email)
+        self.assertEqual([s["current"] for s in api.auth.sessions()["sessions"]], [True])
+
+
 class RefreshTest(SdkTestCase):
     def test_expired_access_token_refreshes_once_for_many_threads(self) -> None:
         ip, email, _ = registered()

@@ -156,6 +156,27 @@ describe("TypeScript SDK: scripted session", () => {
   });
 });
 
+describe("TypeScript SDK: password and sessions", () => {
+  it("lists the sessions, ends another device's, and changes the password ending the rest while this client stays signed in", async () => {
+    const { email, ip, dhanam } = await registered();
+    const laptop = new Dhanam({ baseUrl: BASE, fetch: workerFetch(ip) });
+    const phone = new Dhanam({ baseUrl: BASE, fetch: workerFetch(ip) });
+    await laptop.auth.login({ email, password: PASSWORD });
+    await phone.auth.login({ email, password: PASSWORD });
+    const page = await dhanam.auth.sessions.list({ limit: 10 });
+    expect(page.sessions).toHaveLength(3);
+    expect(page.sessions.filter((x) => x.current)).toHaveLength(1);
+    const phoneSession = sessionOf(phone.tokens!.accessToken).sid;
+    await dhanam.auth.sessions.end(phoneSession);
+    expect(await phone.auth.me().catch((e: unknown) => e)).toMatchObject({ status: 401 });
+    const changed = await dhanam.auth.changePassword({ currentPassword: PASSWORD, newPassword: "a new horse battery" });
+    expect(changed.revokedSessions).toBe(1); // the laptop
+    expect(await laptop.auth.me().catch((e: unknown) => e)).toMatchObject({ status: 401 });
+    expect((await dhanam.auth.me()).email).toBe(email);
+    expect((await dhanam.auth.sessions.list()).sessions.map((x) => x.current)).toEqual([true]);
+  });
+});
+
 describe("TypeScript SDK: token refresh", () => {
   it("refreshes an expired access token once for many concurrent calls, with rotation", async () => {
     const { email, ip } = await registered();

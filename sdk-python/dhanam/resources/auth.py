@@ -31,6 +31,23 @@ class Auth(Resource):
     def me(self) -> JSON:
         return self._call("GET", "/v1/auth/me")
 
+    def change_password(self, *, current_password: str, new_password: str, code: Optional[str] = None) -> JSON:
+        """Changes the password (the current one, and ``code`` when 2FA is on): every other session ends, this client's stays."""
+        body = camelize({"current_password": current_password, "new_password": new_password, "code": code})
+        return self._call("POST", "/v1/auth/password", body=body)
+
+    def sessions(self, *, limit: Optional[int] = None, offset: Optional[int] = None) -> JSON:
+        """One page of the signed-in user's sessions, ``{sessions, pagination}``, newest first; ``current`` marks this client's."""
+        return self._call("GET", "/v1/auth/sessions", query={"limit": limit, "offset": offset})
+
+    def end_session(self, session_id: str) -> None:
+        """Ends one of the user's sessions (this client's own is a logout on the server)."""
+        self._call("DELETE", "/v1/auth/sessions/{sessionId}", path_params={"sessionId": session_id})
+
+    def end_other_sessions(self) -> JSON:
+        """Ends every session of the user but this client's."""
+        return self._call("POST", "/v1/auth/sessions/revoke-others")
+
     def two_factor_setup(self) -> JSON:
         return self._call("POST", "/v1/auth/2fa/setup")
 

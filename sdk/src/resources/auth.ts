@@ -1,4 +1,4 @@
-import type { BodyOf, ResponseOf } from "../types.js";
+import type { BodyOf, QueryOf, ResponseOf } from "../types.js";
 import { Resource, type CallExtras } from "./base.js";
 
 /** Registration, login, tokens and two-factor authentication. */
@@ -31,6 +31,21 @@ export class AuthResource extends Resource {
   me(x: CallExtras = {}) {
     return this.call("get", "/v1/auth/me", { ...x });
   }
+
+  /** Changes the password (the current one, and `code` when 2FA is on): every other session ends, this client's stays. */
+  changePassword(body: BodyOf<"/v1/auth/password", "post">, x: CallExtras = {}) {
+    return this.call("post", "/v1/auth/password", { body, ...x });
+  }
+
+  /** The signed-in user's sessions (devices): list them, end one, or end all but this client's. */
+  readonly sessions = {
+    /** One page: `{ sessions, pagination }`, newest first; `current` marks this client's. */
+    list: (query: NonNullable<QueryOf<"/v1/auth/sessions", "get">> = {}, x: CallExtras = {}) => this.call("get", "/v1/auth/sessions", { query, ...x }),
+    /** Ends one of the user's sessions (this client's own is a logout on the server; call `logout` to forget the tokens too). */
+    end: (sessionId: string, x: CallExtras = {}) => this.call("delete", "/v1/auth/sessions/{sessionId}", { path: { sessionId }, ...x }),
+    /** Ends every session of the user but this client's. */
+    endOthers: (x: CallExtras = {}) => this.call("post", "/v1/auth/sessions/revoke-others", { ...x }),
+  };
 
   readonly twoFactor = {
     setup: (x: CallExtras = {}) => this.call("post", "/v1/auth/2fa/setup", { ...x }),
