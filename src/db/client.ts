@@ -1,5 +1,6 @@
 import type { BatchItem } from "drizzle-orm/batch";
 import { drizzle, type DrizzleD1Database } from "drizzle-orm/d1";
+import { assertBindable } from "../lib/sql";
 
 /**
  * The query builder over a D1 database (or a D1 session). Built without the schema: nothing uses
@@ -44,5 +45,7 @@ export function chunkRows<T extends object>(rows: T[], columns: number): T[][] {
  */
 export function d1Statement(db: D1Database, query: { toSQL(): { sql: string; params: unknown[] } }): D1PreparedStatement {
   const { sql, params } = query.toSQL();
+  // Its callers bind a patch's few columns; a list reaching it would be caught here, not at D1's cap.
+  assertBindable(params);
   return db.prepare(sql).bind(...params);
 }

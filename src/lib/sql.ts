@@ -8,6 +8,11 @@ import { type Column, getTableColumns, getTableName, type SQL, sql, type Table }
 
 export const D1_MAX_PARAMS = 100;
 
+/** Fails loudly, naming the count, rather than at D1's parameter cap in production: for statements whose parameters are not a fixed few. */
+export function assertBindable(params: readonly unknown[]): void {
+  if (params.length > D1_MAX_PARAMS) throw new Error(`Statement would bind ${params.length} parameters (D1 takes ${D1_MAX_PARAMS})`);
+}
+
 export type SqlValue = string | number | null;
 
 /** A condition a read must also meet (an access check), with the parameters it binds, for reads that ride in another's batch. */

@@ -300,6 +300,19 @@ describe("GET /v1/assets/{id}/documents, a page at a time (each uploaded documen
     expect((await a.get(`/v1/assets/${asset.id}/documents?offset=7`)).body).toEqual({ documents: [], pagination: { total: 7, limit: 50, offset: 7, hasMore: false } });
   });
 
+  it("pages 205 documents, more than D1 binds parameters in a statement, each once in 200 + 5", async () => {
+    const { u, a, spaceId, asset } = await setup();
+    const many = await pendingDocs(u, spaceId, asset.id, 205, "worker", Date.now() + 600_000);
+    const first = (await a.get(`/v1/assets/${asset.id}/documents?limit=200`)).body;
+    const rest = (await a.get(`/v1/assets/${asset.id}/documents?limit=200&offset=200`)).body;
+    expect([first.pagination, rest.pagination]).toEqual([
+      { total: 205, limit: 200, offset: 0, hasMore: true },
+      { total: 205, limit: 200, offset: 200, hasMore: false },
+    ]);
+    const ids = [...first.documents, ...rest.documents].map((d: { id: string }) => d.id);
+    expect(ids).toEqual(many.map((d) => d.id).reverse()); // newest first
+  });
+
   it("takes limit 1 to 200 and offset from 0, as the other lists do; anything else is a 422, and the OpenAPI document says so", async () => {
     const { u, a, asset } = await setup();
     await uploadUrl(u, asset.id);

@@ -193,6 +193,16 @@ export function historyRange(q: HistoryQuery, today: string) {
   return { from: q.from ?? ymdString(addDays(parseYmd(to), -90)), to, interval: q.interval };
 }
 
+/** The history's days, as `historyRange`, refusing a `to` after the space's `today`: the days ahead are the forecast's. */
+export function pastHistoryRange(q: HistoryQuery, today: string) {
+  const range = historyRange(q, today);
+  // A day ahead would be today's holdings at today's rates presented as history.
+  if (range.to > today) {
+    throw validationFailed([{ field: "to", message: `History ends today (${today} in the space's time zone); the days ahead are the forecast's (GET /v1/analytics/forecast)`, code: "FUTURE_DATE" }]);
+  }
+  return range;
+}
+
 /**
  * A window that holds the history's points whatever the space's zone (its today is within a day of
  * UTC's; a day ends within a day of UTC midnight), or null when even that window is not a valid

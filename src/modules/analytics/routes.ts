@@ -1,14 +1,13 @@
 import { createRoute } from "@hono/zod-openapi";
 import type { AuthContext, Services } from "../../env";
 import { access, bearer, createRouter, errors, json, jsonBody } from "../../lib/openapi";
-import { validationFailed } from "../../lib/errors";
 import type { SqlGuard } from "../../lib/sql";
 import { dateOfDay, localDayOf } from "./days";
 import { guards } from "../../middleware/auth";
 import { type Membership, type Reads, readSpaceWith, requireSpaceRole, type Role } from "../spaces/access";
 import { dashboard, dashboardReads } from "./dashboard";
 import { getForecast } from "./forecast";
-import { historyRange, historyWindow, netWorthHistory, type SpaceInfo } from "./net-worth";
+import { historyWindow, netWorthHistory, pastHistoryRange, type SpaceInfo } from "./net-worth";
 import { valuationReads } from "./valuation-reads";
 import { listRecurring, patchRecurring, recurringReads } from "./recurring-service";
 import {
@@ -64,12 +63,7 @@ analyticsRoutes.openapi(
     // The history's reads ride with the role check, over a window that holds the range in any zone.
     const window = historyWindow(q, now);
     const { space, data } = await readSpaceInfo(svc, c.get("auth"), q.spaceId, "viewer", window && ((g) => valuationReads(svc.env.DB, g, window)));
-    const today = dateOfDay(localDayOf(now, space.timezone));
-    const range = historyRange(q, today);
-    // A day ahead would be today's holdings at today's rates presented as history: the days ahead are the forecast's.
-    if (range.to > today) {
-      throw validationFailed([{ field: "to", message: `History ends today (${today} in the space's time zone); the days ahead are the forecast's (GET /v1/analytics/forecast)`, code: "FUTURE_DATE" }]);
-    }
+    const range = pastHistoryRange(q, dateOfDay(localDayOf(now, space.timezone)));
     return c.json(await netWorthHistory(svc, space, range, data), 200);
   },
 );

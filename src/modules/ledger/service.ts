@@ -8,7 +8,7 @@ import { canonicalJson } from "../../lib/canonical-json";
 import { type CursorPage, type CursorScope, openCursor, signCursor } from "../../lib/cursor";
 import { notFound, validationFailed } from "../../lib/errors";
 import { exactJsonInteger } from "../../lib/exact-json";
-import { D1_MAX_PARAMS, exactSumSql, readExactSum, type SqlGuard, type SqlValue } from "../../lib/sql";
+import { assertBindable, exactSumSql, readExactSum, type SqlGuard, type SqlValue } from "../../lib/sql";
 import { checkBudgetAlerts } from "../budgets/alerts";
 import { readSpace, requireSpaceRole } from "../spaces/access";
 import { dhanamOwnedPosting } from "./account-rules";
@@ -196,11 +196,6 @@ function filterOf(text: string, field: string): AddressFilter {
   }
 }
 
-/** Fails loudly in development rather than at D1's parameter cap in production. */
-function bound(params: unknown[]): void {
-  if (params.length >= D1_MAX_PARAMS) throw new Error(`Statement would bind ${params.length} parameters`);
-}
-
 const txFiltersOf = (q: TxFilters): TxFilters => ({
   account: q.account,
   source: q.source,
@@ -278,7 +273,7 @@ async function txPageQuery(scope: CursorScope, query: TxFilters & { pageSize?: n
     if (c.before !== undefined) (where.push("t.seq < ?"), params.push(c.before));
     if (c.after !== undefined) (where.push("t.seq > ?"), params.push(c.after));
     params.push(c.n + 1);
-    bound(params);
+    assertBindable(params);
     return { sql: `SELECT t.* FROM ledger_transactions t WHERE ${where.join(" AND ")} ORDER BY t.seq ${ascending ? "ASC" : "DESC"} LIMIT ?`, params };
   };
   return { c, ascending, sqlFor };
@@ -293,7 +288,7 @@ type VolumeRow = { address: string; asset: string; input: number; output: number
  */
 function volumesStatement(db: D1Database, space: SqlGuard, addresses: { sql: string; params: SqlValue[] }): D1PreparedStatement {
   const params = [...space.params, ...addresses.params];
-  bound(params);
+  assertBindable(params);
   return db.prepare(`SELECT address, asset, input, output FROM ledger_volumes WHERE space_id = ${space.sql} AND address IN (${addresses.sql})`).bind(...params);
 }
 
@@ -357,7 +352,7 @@ export async function listAccounts(
     if (c.below !== undefined) (where.push("address < ?"), params.push(c.below));
     if (c.above !== undefined) (where.push("address > ?"), params.push(c.above));
     const page = `SELECT address, metadata FROM ledger_accounts WHERE ${where.join(" AND ")} ORDER BY address ${ascending ? "ASC" : "DESC"} LIMIT ?`;
-    bound([...params, c.n + 1]);
+    assertBindable([...params, c.n + 1]);
     return [
       db.prepare(page).bind(...params, c.n + 1),
       // The page's addresses without the one that only tells whether there is more.

@@ -213,7 +213,13 @@ export async function getHousehold(svc: Services, auth: AuthContext, householdId
  * The invited address as its rate-limit bucket knows it: case and a "+tag" (which most mail providers
  * deliver to the same inbox) do not make another address. Hashed, so that the object's name carries none.
  */
-const invitedAddress = (email: string) => sha256Hex(email.trim().toLowerCase().replace(/\+[^@]*(?=@)/, ""));
+function invitedAddress(email: string) {
+  const e = email.trim().toLowerCase();
+  const at = e.lastIndexOf("@");
+  const plus = e.indexOf("+");
+  // Cut by index, not a pattern: user text reaches no backtracking regex.
+  return sha256Hex(plus >= 0 && plus < at ? e.slice(0, plus) + e.slice(at) : e);
+}
 
 export async function addHouseholdMember(
   svc: Services,

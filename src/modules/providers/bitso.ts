@@ -4,8 +4,8 @@ import { ApiError, validationFailed } from "../../lib/errors";
 import { sha256Hex } from "../../lib/crypto";
 import { type Currency, CURRENCY_SCALES, FIAT_CURRENCIES, formatMinor, toMajorNumber } from "../../lib/money";
 import { ymdString, zonedDate } from "../../lib/zoned-time";
-import { loadRateBook } from "../rates/convert";
-import { type Frac, frac, fracToDecimal, mul, pow10, roundHalfEven } from "../rates/exact";
+import { Converter, loadRateBook } from "../rates/convert";
+import { frac, fracToDecimal, roundHalfEven } from "../rates/exact";
 import { isSandboxUrl, outbound } from "../../lib/outbound";
 import { valueMinor } from "../prices/decimal";
 import { getPrices } from "../prices/service";
@@ -20,12 +20,11 @@ import { enqueueSync, queueFirstSync } from "./sync";
 /** Looks prices up: `getPrices` of the prices module, or anything with its shape (tests, other quotes). */
 export type PriceLookup = (svc: Services, symbols: string[], quote: string) => Promise<Map<string, LookedUp>>;
 
-/** A price as shown, and for an exchange rate the exact fraction it values with (its decimal is rounded for display). */
-type LookedUp = { priceDecimal: string; day: string; source: string; stale: boolean; exact?: Frac };
-
-/** quantity (minor units at `scale`) × an exact rate, in minor units at `qScale`: rounded once, half-even, as net worth converts. */
-const atRate = (quantityMinor: number, scale: number, rate: Frac, qScale: number) =>
-  roundHalfEven(mul(frac(BigInt(quantityMinor) * pow10(qScale), pow10(scale)), rate));
+/**
+ * A price as shown; for an exchange rate, `convert` values a quantity with the exact rate (the decimal is
+ * rounded for display), as net worth converts it.
+ */
+type LookedUp = { priceDecimal: string; day: string; source: string; stale: boolean; convert?: (quantityMinor: bigint) => bigint };
 
 /**
  * Values balances in `quote` exactly (integer quantity × decimal price, rounded once to the quote's minor
@@ -37,8 +36,8 @@ export async function valueBalances(svc: Services, balances: { accountId: string
   return balances.map((b) => {
     const scale = CURRENCY_SCALES[b.currency];
     const price = b.currency === quote ? { priceDecimal: "1", day: null as string | null, source: "par", stale: false } : prices.get(b.currency);
-    const exact = price && "exact" in price ? price.exact : undefined;
-    const value = !price ? null : Number(exact ? atRate(b.quantityMinor, scale, exact, qScale) : valueMinor(BigInt(b.quantityMinor), scale, price.priceDecimal, qScale));
+    const convert = price && "convert" in price ? price.convert : undefined;
+    const value = !price ? null : Number(convert ? convert(BigInt(b.quantityMinor)) : valueMinor(BigInt(b.quantityMinor), scale, price.priceDecimal, qScale));
     return {
       id: b.accountId,
       name: `Bitso ${b.currency}`,
@@ -66,11 +65,13 @@ const pricesAndRates = (spaceId: string, day: string): PriceLookup => async (svc
   const found: Map<string, LookedUp> = await getPrices(svc, symbols.filter((s) => !isFiat(s)), quote);
   if (fiat.length === 0) return found;
   const book = await loadRateBook(svc, spaceId, [...fiat, quote], day, day);
+  const converter = new Converter(book, quote);
   for (const f of fiat) {
     const r = book.resolve(f, quote, day);
     if (!r) continue;
     const sources = [...new Set(r.legs.map((l) => l.entry.source))].join("+");
-    found.set(f, { priceDecimal: fracToDecimal(r.value, 12).replace(/\.?0+$/, ""), day: r.date, source: `rate:${sources}`, stale: r.date !== day, exact: r.value });
+    found.set(f, { priceDecimal: fracToDecimal(r.value, 12).replace(/\.?0+$/, ""), day: r.date, source: `rate:${sources}`, stale: r.date !== day,
+      convert: (minor) => roundHalfEven(converter.exactFrac(f, frac(minor), day, "bitso")) });
   }
   return found;
 };
