@@ -43,5 +43,7 @@ export interface AppEnv {
     requestId: string;
     services: Services;
     auth: AuthContext;
+    /** A provider webhook's body, once its signature has been checked (providers' webhook guards). */
+    webhookBody: Record<string, unknown>;
   };
 }

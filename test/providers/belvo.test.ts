@@ -67,6 +67,14 @@ describe("Belvo", () => {
       expect(((await res.json()) as any).error.code).toBe("UNAUTHORIZED");
     }
     expect((await env.DB.prepare("SELECT COUNT(*) AS n FROM provider_sync_jobs WHERE connection_id = ? AND trigger = 'webhook'").bind(ok.body.connection.id).first<{ n: number }>())!.n).toBe(0);
+    // The Authorization value is checked before the body is read: an unauthenticated caller learns nothing from its validation.
+    for (const raw of ["[1]", "{not json", '{"n": 1e400}']) {
+      const res = await call("/v1/providers/belvo/webhook", { rawBody: raw, headers: { "content-type": "application/json", authorization: "Bearer wrong" } });
+      expect(res.status, raw).toBe(401);
+      expect(((await res.json()) as any).error.code).toBe("UNAUTHORIZED");
+    }
+    const unreadable = await call("/v1/providers/belvo/webhook", { rawBody: "{not json", headers: { "content-type": "application/json", authorization: AUTH } });
+    expect(unreadable.status).toBe(400);
 
     await advance(linkId);
     const res = await webhook(event, AUTH);

@@ -87,6 +87,23 @@ describe("Plaid webhook verification", () => {
     expect(jobs!.n).toBe(0);
   });
 
+  it("proves the sender before reading the body: an unsigned caller gets 401 for any body, a signed one its validation", async () => {
+    // Bodies the validation refuses (not an object, an inexact number, a control character, not JSON at all).
+    for (const bad of ["[1,2]", '{"amount": 0.1000000000000000055511151231257827}', '{"note":"a\u0001b"}', "{not json"]) {
+      const unsigned = await post(bad);
+      expect(unsigned.status, bad).toBe(401);
+      expect(((await unsigned.json()) as any).error.code).toBe("UNAUTHORIZED");
+      // The same body signed with a key that is not Plaid's: still only 401.
+      const forged = await generateKeyPair("ES256");
+      expect((await post(bad, await sign(bad, { key: forged.privateKey }))).status, bad).toBe(401);
+    }
+    // Signed by Plaid, the body is validated as before.
+    const inexact = '{"webhook_type":"TRANSACTIONS","amount":0.1000000000000000055511151231257827}';
+    const validated = await post(inexact, await sign(inexact));
+    expect(validated.status).toBe(422);
+    expect(((await validated.json()) as any).error.details[0].code).toBe("INEXACT_NUMBER");
+  });
+
   it("caps the fetches of unknown keys per sender and over all callers: forged key ids cannot drive unlimited calls to Plaid", { timeout: 60_000 }, async () => {
     const body = JSON.stringify({ webhook_type: "TRANSACTIONS", webhook_code: "SYNC_UPDATES_AVAILABLE", item_id: "item-unknown", environment: "sandbox" });
     expect((await post(body, await sign(body))).status).toBe(200);

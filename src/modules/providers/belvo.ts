@@ -56,16 +56,21 @@ const REFETCH = new Set(["historical_update", "new_transactions_available", "tra
 const REAUTH = new Set(["invalid_credentials", "token_required"]);
 
 /** Belvo signs nothing: the webhook carries the Authorization value we registered, compared in constant time. */
-export async function handleBelvoWebhook(svc: Services, authorization: string | undefined, rawBody: string) {
+/** Proves a Belvo webhook by the configured Authorization value (compared in constant time), and returns its body. */
+export function authenticateBelvoWebhook(svc: Services, authorization: string | undefined, rawBody: string): Record<string, unknown> {
   const expected = svc.env.BELVO_WEBHOOK_AUTHORIZATION;
   if (!expected || !authorization || !timingSafeEqual(authorization, expected)) throw new ApiError(401, "UNAUTHORIZED", "Webhook Authorization is missing or wrong");
-  let body: Record<string, unknown>;
   try {
-    body = JSON.parse(rawBody) as Record<string, unknown>;
+    const body = JSON.parse(rawBody) as Record<string, unknown>;
     if (!body || typeof body !== "object" || Array.isArray(body)) throw new Error();
+    return body;
   } catch {
     throw new ApiError(400, "BAD_REQUEST", "Webhook body is not a JSON object");
   }
+}
+
+/** Acts on a webhook that `authenticateBelvoWebhook` has proven. */
+export async function handleBelvoWebhook(svc: Services, body: Record<string, unknown>) {
   const code = String(body.webhook_code ?? "");
   const linkId = typeof body.link_id === "string" ? body.link_id : "";
   const conn = linkId ? await connectionByExternalId(svc, "belvo", linkId) : null;

@@ -4,7 +4,7 @@
  * buckets of a connection or space they merely name). `POST /v1/accounts/sync` takes it in its service, per
  * connection it queues, once it knows the caller may sync them (and the caller's `general` policy here).
  * Provider webhooks carry no bearer token: they prove themselves by the provider's own signature, checked
- * by the route.
+ * first, so that an unsigned caller learns nothing from the body's validation but a 401.
  */
 import type { Context, MiddlewareHandler } from "hono";
 import type { AppEnv } from "../../env";
@@ -26,4 +26,11 @@ async function syncSubject(c: Context<AppEnv>): Promise<string> {
 }
 
 export const syncGuards: MiddlewareHandler<AppEnv>[] = [requireAuth, rateLimit("sync", syncSubject), exactNumbers];
-export const webhookGuards: MiddlewareHandler<AppEnv>[] = [exactProviderNumbers];
+/** Proves a webhook with `authenticate` (which throws 401 for a caller it cannot prove) before anything reads its body. */
+export function webhookGuards(authenticate: (c: Context<AppEnv>, rawBody: string) => Promise<Record<string, unknown>> | Record<string, unknown>): MiddlewareHandler<AppEnv>[] {
+  const proven: MiddlewareHandler<AppEnv> = async (c, next) => {
+    c.set("webhookBody", await authenticate(c, await c.req.text()));
+    await next();
+  };
+  return [proven, exactProviderNumbers];
+}

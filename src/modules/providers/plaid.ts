@@ -70,10 +70,10 @@ const SYNC_CODES = new Set(["SYNC_UPDATES_AVAILABLE", "DEFAULT_UPDATE", "INITIAL
  * A verified Plaid webhook: enqueue a sync, or move the connection's status. Unknown items are acknowledged
  * and ignored. `client` is the sender's address as a rate-limit subject (client-ip.ts), for the key fetches.
  */
-export async function handlePlaidWebhook(svc: Services, rawBody: string, header: string | undefined, client: string) {
-  let body: Record<string, unknown>;
+/** Proves a Plaid webhook by its Plaid-Verification JWT (401, or 503 while unknown keys cannot be fetched), and returns its body. */
+export async function authenticatePlaidWebhook(svc: Services, rawBody: string, header: string | undefined, client: string) {
   try {
-    body = await verifyPlaidWebhook(svc, rawBody, header, client);
+    return await verifyPlaidWebhook(svc, rawBody, header, client);
   } catch (e) {
     if (e instanceof WebhookRejected) throw new ApiError(401, "UNAUTHORIZED", `Webhook verification failed: ${e.message}`);
     if (e instanceof KeyFetchRefused) {
@@ -84,6 +84,10 @@ export async function handlePlaidWebhook(svc: Services, rawBody: string, header:
     if (e instanceof ProviderError) throw asApiError(e);
     throw e;
   }
+}
+
+/** Acts on a webhook that `authenticatePlaidWebhook` has proven. */
+export async function handlePlaidWebhook(svc: Services, body: Record<string, unknown>) {
   const type = String(body.webhook_type ?? "");
   const code = String(body.webhook_code ?? "");
   const itemId = typeof body.item_id === "string" ? body.item_id : "";

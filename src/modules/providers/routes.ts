@@ -66,13 +66,13 @@ providerRoutes.openapi(
 
 providerRoutes.openapi(
   createRoute({
-    method: "post", path: "/plaid/webhook", tags, middleware: webhookGuards,
+    method: "post", path: "/plaid/webhook", tags,
+    middleware: webhookGuards((c, raw) => plaid.authenticatePlaidWebhook(c.get("services"), raw, c.req.header("plaid-verification"), clientSubject(c.req.header("cf-connecting-ip")))),
     summary: "Plaid webhook (verified by its Plaid-Verification ES256 JWT, not a bearer token; 503 while fetches of unknown keys are capped)",
     request: { body: jsonBody(WebhookBody) },
     responses: { 200: json(WebhookAckSchema, "Accepted"), ...errors(401, 422, 503) },
   }),
-  async (c) =>
-    c.json(await plaid.handlePlaidWebhook(c.get("services"), await c.req.text(), c.req.header("plaid-verification"), clientSubject(c.req.header("cf-connecting-ip"))), 200),
+  async (c) => c.json(await plaid.handlePlaidWebhook(c.get("services"), c.get("webhookBody")), 200),
 );
 
 providerRoutes.openapi(
@@ -98,12 +98,13 @@ providerRoutes.openapi(
 
 providerRoutes.openapi(
   createRoute({
-    method: "post", path: "/belvo/webhook", tags, middleware: webhookGuards,
+    method: "post", path: "/belvo/webhook", tags,
+    middleware: webhookGuards((c, raw) => belvo.authenticateBelvoWebhook(c.get("services"), c.req.header("authorization"), raw)),
     summary: "Belvo webhook (authenticated by the configured Authorization value, compared in constant time)",
     request: { body: jsonBody(WebhookBody) },
     responses: { 200: json(WebhookAckSchema, "Accepted"), ...errors(400, 401, 422) },
   }),
-  async (c) => c.json(await belvo.handleBelvoWebhook(c.get("services"), c.req.header("authorization"), await c.req.text()), 200),
+  async (c) => c.json(await belvo.handleBelvoWebhook(c.get("services"), c.get("webhookBody")), 200),
 );
 
 providerRoutes.openapi(
