@@ -2,8 +2,11 @@
  * A deterministic, offline Plaid: the endpoints the client uses, with Plaid's
  * own wire types, checking the client's auth headers.
  *
- * An item's data is a pure function of its seed (the public token it was
- * exchanged from) and its generation: generation 0 is 90 days of history
+ * An item's data is a pure function of its seed (the login of the public token
+ * it was exchanged from: the token up to its first `.`, so that
+ * `public-sandbox-alice.1` and `public-sandbox-alice.2` are two Link sessions of
+ * one login, with the same accounts, as a bank linked twice is at Plaid) and
+ * its generation: generation 0 is 90 days of history
  * (about 3 transactions a day over a checking and a credit card account, a
  * few pending); each later generation posts the pending ones under new ids
  * naming them (`pending_transaction_id`, restaurant ones with a tip), adds
@@ -193,6 +196,9 @@ function accountIds(item: ItemRow) {
 
 const OPENING_CENTS = (item: ItemRow) => 150000 + (fnv1a(item.seed) % 350000);
 
+/** An account's last four digits: the login's own, so that two logins at the bank have different accounts. */
+const maskOf = (item: ItemRow, account: "chk" | "cc") => String(fnv1a(`${item.seed}|mask|${account}`) % 10_000).padStart(4, "0");
+
 function accountsOf(item: ItemRow, state: ReadonlyMap<string, SimTxn>): AccountBase[] {
   const ids = accountIds(item);
   let chkPosted = 0;
@@ -209,8 +215,8 @@ function accountsOf(item: ItemRow, state: ReadonlyMap<string, SimTxn>): AccountB
     balances: { current: cur / 100, available: avail === null ? null : avail / 100, limit: limit === null ? null : limit / 100, iso_currency_code: "USD", unofficial_currency_code: null },
   });
   return [
-    base(ids.chk, "Plaid Checking", "0000", "depository", "checking", current, current - chkPending, null),
-    base(ids.cc, "Plaid Credit Card", "3333", "credit", "credit card", ccPosted, 1_000_000 - ccPosted - ccPending, 1_000_000),
+    base(ids.chk, "Plaid Checking", maskOf(item, "chk"), "depository", "checking", current, current - chkPending, null),
+    base(ids.cc, "Plaid Credit Card", maskOf(item, "cc"), "credit", "credit card", ccPosted, 1_000_000 - ccPosted - ccPending, 1_000_000),
   ];
 }
 
@@ -280,7 +286,7 @@ plaidSandbox.post("/item/public_token/exchange", async (c) => {
   await c.env.DB.prepare(
     "INSERT INTO sandbox_plaid_items (item_id, access_token, seed, anchor_day, status, history_days, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
   )
-    .bind(itemId, accessToken, await sha256Hex(token), anchor, token.includes("login-required") ? "login_required" : "ok", historyDays(token), Date.now())
+    .bind(itemId, accessToken, await sha256Hex(token.split(".")[0]!), anchor, token.includes("login-required") ? "login_required" : "ok", historyDays(token), Date.now())
     .run();
   const res: ItemPublicTokenExchangeResponse = { access_token: accessToken, item_id: itemId, request_id: requestId() };
   return c.json(res);

@@ -3,11 +3,20 @@
  * Bitso key connected twice double the space's net worth). The second connect of a live login is a 409 and
  * creates nothing, at the provider included; two at once leave one; a disconnected login may be connected
  * again, and another space may connect the same login. Bitso keys that cannot travel in its header are a 422.
+ * A Plaid item is told by its institution and its accounts' type, currency and last digits (a duplicate item has
+ * new ids); the simulator's `public-sandbox-<login>.<n>` tokens are Link sessions of one login.
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { sha256Hex } from "../../src/lib/crypto";
 import { callJson } from "../helpers";
 import { as, ownerWithSpace, waitForJob } from "./helpers";
+
+const exchange = (owner: Parameters<typeof as>[0], spaceId: string, publicToken: string) =>
+  callJson("/v1/providers/plaid/exchange-token", { ...as(owner), body: { spaceId, publicToken, metadata: { institution: { name: "First Platypus Bank", institution_id: "ins_109508" } } } });
+/** The simulator's items of a login, by status. */
+const plaidItems = async (login: string) =>
+  (await env.DB.prepare("SELECT status, COUNT(*) AS n FROM sandbox_plaid_items WHERE seed = ? GROUP BY status ORDER BY status").bind(await sha256Hex(login)).all<{ status: string; n: number }>()).results;
 
 const count = async (sql: string, ...params: unknown[]) => (await env.DB.prepare(sql).bind(...params).first<{ n: number }>())!.n;
 const liveConnections = (spaceId: string) => count("SELECT COUNT(*) AS n FROM provider_connections WHERE space_id = ? AND status != 'disconnected'", spaceId);
@@ -113,5 +122,52 @@ describe("connecting a login twice", () => {
       expect(res.body.error.details.map((d: { field: string }) => d.field)).toEqual([field]);
     }
     expect(await count("SELECT COUNT(*) AS n FROM provider_connections WHERE space_id = ?", spaceId)).toBe(0);
+  });
+
+  it("Plaid: another Link session of a linked login is a 409, and its item is removed at Plaid; another login at the bank links", { timeout: 120_000 }, async () => {
+    const { owner, spaceId } = await ownerWithSpace();
+    const login = `public-sandbox-dup-${crypto.randomUUID()}`;
+    const first = await exchange(owner, spaceId, `${login}.1`);
+    expect(first.status).toBe(201);
+    await waitForJob(first.body.jobId);
+    const accountsBefore = await accounts(spaceId);
+
+    const again = await exchange(owner, spaceId, `${login}.2`);
+    expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe("DUPLICATE_RESOURCE");
+    expect(again.body.error.message).toContain(first.body.connection.id);
+    expect(await liveConnections(spaceId)).toBe(1);
+    expect(await accounts(spaceId)).toBe(accountsBefore);
+    // The second item no longer bills at Plaid; the first is untouched.
+    expect(await plaidItems(login)).toEqual([{ status: "ok", n: 1 }, { status: "removed", n: 1 }]);
+
+    // Before login keys were kept for Plaid, and waiting for its login: still found (by its accounts), and the advice is update mode.
+    await env.DB.prepare("UPDATE provider_connections SET login_key = NULL, status = 'reauth_required' WHERE id = ?").bind(first.body.connection.id).run();
+    const repair = await exchange(owner, spaceId, `${login}.3`);
+    expect(repair.status).toBe(409);
+    expect(repair.body.error.message).toContain("update mode");
+
+    // Another login at the same bank (other accounts) links.
+    const other = await exchange(owner, spaceId, `public-sandbox-other-${crypto.randomUUID()}`);
+    expect(other.status).toBe(201);
+    await waitForJob(other.body.jobId);
+    expect(await liveConnections(spaceId)).toBe(2);
+  });
+
+  it("Plaid: two sessions of one login at once leave one connection; after a disconnect the login links again", { timeout: 120_000 }, async () => {
+    const { owner, spaceId } = await ownerWithSpace();
+    const login = `public-sandbox-race-${crypto.randomUUID()}`;
+    const both = await Promise.all([1, 2].map((n) => exchange(owner, spaceId, `${login}.${n}`)));
+    expect(both.map((r) => r.status).sort()).toEqual([201, 409]);
+    const made = both.find((r) => r.status === 201)!.body;
+    await waitForJob(made.jobId);
+    expect(await liveConnections(spaceId)).toBe(1);
+    expect(await plaidItems(login)).toEqual([{ status: "ok", n: 1 }, { status: "removed", n: 1 }]);
+
+    expect((await callJson(`/v1/providers/connections/${made.connection.id}`, { ...as(owner), method: "DELETE" })).status).toBe(200);
+    const relinked = await exchange(owner, spaceId, `${login}.3`);
+    expect(relinked.status).toBe(201);
+    await waitForJob(relinked.body.jobId);
+    expect(await liveConnections(spaceId)).toBe(1);
   });
 });

@@ -2194,8 +2194,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Exchange a Plaid public token: creates the connection and its accounts and queues the import of their transactions (the first sync)
-         * @description Exchange a Plaid public token: creates the connection and its accounts and queues the import of their transactions (the first sync). Requires the `admin` role or above in the space.
+         * Exchange a Plaid public token: creates the connection and its accounts and queues the import of their transactions (the first sync); 409 if a live connection of the space already holds every account of the item (the same login linked again), whose new item is then removed at Plaid
+         * @description Exchange a Plaid public token: creates the connection and its accounts and queues the import of their transactions (the first sync); 409 if a live connection of the space already holds every account of the item (the same login linked again), whose new item is then removed at Plaid. Requires the `admin` role or above in the space.
          */
         post: operations["providersPlaidExchangeToken"];
         delete?: never;
@@ -29666,6 +29666,27 @@ export interface operations {
                      *       "error": {
                      *         "code": "RESOURCE_NOT_FOUND",
                      *         "message": "Resource not found",
+                     *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with existing state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "CONFLICT",
+                     *         "message": "The request conflicts with the resource's current state",
                      *         "details": [],
                      *         "timestamp": "2024-01-01T10:00:00.000Z",
                      *         "requestId": "req_0123456789abcdef"

@@ -80,6 +80,41 @@ export const bitsoLoginKey = (env: Env, apiKey: string) => loginKeyOf(env, "bits
 export const belvoLoginKey = (env: Env, institution: string, username: string) =>
   loginKeyOf(env, "belvo", institution.trim().toLowerCase(), username.normalize("NFKC").trim().toLowerCase());
 
+/**
+ * What Plaid says of an account that another Link of the same login would say again: a duplicate item gets new
+ * account ids, but its accounts keep their type, currency and last four digits (Plaid's advice for finding
+ * duplicate items). The name is left out: users rename accounts here.
+ */
+export interface PlaidAccountPrint { type: string; subtype: string | null; currency: string; mask: string }
+const printOf = (a: PlaidAccountPrint) => JSON.stringify([a.type, a.subtype ?? "", a.currency, a.mask.slice(-4)]);
+
+/** A Plaid login is its institution and its accounts as `PlaidAccountPrint`s. */
+export const plaidLoginKey = (env: Env, institution: string, accounts: PlaidAccountPrint[]) =>
+  loginKeyOf(env, "plaid", institution, ...accounts.map(printOf).sort());
+
+/**
+ * Refuses a Plaid item whose accounts a live connection of the space at the same institution already holds,
+ * every one of them: the same login linked again (or a login that adds nothing). Two logins that share an
+ * account (a joint one) but each bring their own are both kept.
+ */
+export async function refuseLinkedPlaidAccounts(svc: Services, spaceId: string, institution: string, accounts: PlaidAccountPrint[]): Promise<void> {
+  const { results } = await svc.env.DB.prepare(
+    `SELECT pc.id, pc.status, a.type, a.subtype, a.currency, a.account_number_mask AS mask
+     FROM provider_connections pc JOIN provider_accounts pa ON pa.connection_id = pc.id JOIN accounts a ON a.id = pa.account_id
+     WHERE pc.space_id = ? AND pc.provider = 'plaid' AND pc.institution_id = ? AND pc.status != 'disconnected' AND a.account_number_mask IS NOT NULL`,
+  )
+    .bind(spaceId, institution)
+    .all<{ id: string; status: ConnectionStatus; type: string; subtype: string | null; currency: string; mask: string }>();
+  const held = new Map<string, { status: ConnectionStatus; prints: Set<string> }>();
+  for (const r of results) {
+    const c = held.get(r.id) ?? { status: r.status, prints: new Set<string>() };
+    c.prints.add(printOf(r));
+    held.set(r.id, c);
+  }
+  const wanted = accounts.map(printOf);
+  for (const [id, c] of held) if (wanted.every((p) => c.prints.has(p))) throw alreadyConnected("plaid", { id, status: c.status });
+}
+
 /** The login key of a stored connection, from its sealed credentials: for those made before keys were kept (migration 0029). */
 async function storedLoginKey(env: Env, row: Pick<ConnectionRow, "provider" | "institution_id" | "credentials_enc">): Promise<string | null> {
   // Credentials that do not open (sealed under a key since rotated) name no login: nothing to compare, and no 500.
@@ -114,9 +149,11 @@ const SAME_LIVE_LOGIN = "space_id = ? AND provider = ? AND login_key = ? AND sta
 
 function alreadyConnected(provider: ProviderName, live: { id: string; status: ConnectionStatus } | null) {
   const name = provider[0]!.toUpperCase() + provider.slice(1);
-  const advice = live && live.status !== "active" && live.status !== "pending"
-    ? ` It needs attention (${live.status}): disconnect it (DELETE /v1/providers/connections/${live.id}) before connecting again.`
-    : "";
+  const advice = !live || live.status === "active" || live.status === "pending"
+    ? ""
+    : provider === "plaid"
+      ? ` It needs attention (${live.status}): repair it in Link's update mode (POST /v1/providers/plaid/link-token with its connectionId).`
+      : ` It needs attention (${live.status}): disconnect it (DELETE /v1/providers/connections/${live.id}) before connecting again.`;
   return conflict(`This ${name} login is already connected in this space${live ? ` (connection ${live.id})` : ""}.${advice}`, "DUPLICATE_RESOURCE");
 }
 

@@ -9,7 +9,8 @@ import { asApiError, ProviderError } from "../../providers/errors";
 import { requireSpaceRole } from "../spaces/access";
 import { applyChanges, emptyStats, type NormalAccount } from "./apply";
 import {
-  connectionAccountIds, connectionByExternalId, createConnection, getConnection, openCredentials, presentConnection, setStatus,
+  connectionAccountIds, connectionByExternalId, createConnection, getConnection, openCredentials, plaidLoginKey, presentConnection,
+  refuseLinkedPlaidAccounts, setStatus,
 } from "./connections";
 import { enqueueSync, queueFirstSync } from "./sync";
 
@@ -40,19 +41,38 @@ export async function exchangePublicToken(
   await requireSpaceRole(svc, auth, input.spaceId, "admin");
   const client = new PlaidClient(svc.env);
   const exchanged = await provider(client.exchangePublicToken(input.publicToken));
-  const institution = input.metadata?.institution;
-  let conn = await createConnection(svc, {
-    spaceId: input.spaceId, provider: "plaid", status: "pending", externalId: exchanged.item_id, institutionId: institution?.institution_id ?? null,
-    institutionName: institution?.name ?? null, credentials: { accessToken: exchanged.access_token, itemId: exchanged.item_id }, createdBy: auth.userId,
+  // The item's accounts and institution, from Plaid (Link's metadata is the browser's word): an item that cannot
+  // be read yet is kept, in error or waiting for its login, for update mode or the next sync to repair.
+  const fetched = await client.accountsGet(exchanged.access_token).catch((e: unknown) => {
+    if (e instanceof ProviderError) return e;
+    throw e;
   });
+  const institution = input.metadata?.institution;
+  const plaidInstitution = fetched instanceof ProviderError ? null : (fetched.item.institution_id ?? null);
+  const institutionId = plaidInstitution ?? institution?.institution_id ?? null;
+  const accounts = fetched instanceof ProviderError ? [] : fetched.accounts.map(normalAccount).filter((a): a is NormalAccount => a !== null);
+  const prints = accounts.map((a) => ({ type: a.type, subtype: a.subtype, currency: a.currency, mask: a.mask ?? "" }));
+  // Without Plaid's own institution, or with an account without its last digits, the login cannot be told apart
+  // from another one at the bank: it is not compared.
+  const comparable = plaidInstitution !== null && prints.length > 0 && prints.every((p) => p.mask !== "");
+  let conn;
+  try {
+    if (comparable) await refuseLinkedPlaidAccounts(svc, input.spaceId, plaidInstitution, prints);
+    conn = await createConnection(svc, {
+      spaceId: input.spaceId, provider: "plaid", status: "pending", externalId: exchanged.item_id, institutionId,
+      institutionName: institution?.name ?? null, credentials: { accessToken: exchanged.access_token, itemId: exchanged.item_id }, createdBy: auth.userId,
+      loginKey: comparable ? await plaidLoginKey(svc.env, plaidInstitution, prints) : null,
+    });
+  } catch (e) {
+    // A duplicate item is removed at Plaid at once: Plaid bills an item until it is removed.
+    await client.itemRemove(exchanged.access_token).catch(() => undefined);
+    throw e;
+  }
   let firstSync: { jobId: string; status: "queued" } | null = null;
   try {
-    const accounts = (await client.accountsGet(exchanged.access_token)).accounts
-      .map(normalAccount)
-      .filter((a): a is NormalAccount => a !== null)
-      // Accounts only: balances are reconciled by the first sync, after its transactions.
-      .map((a) => ({ ...a, balanceMinor: null }));
-    await applyChanges(svc, conn, { accounts, upserts: [], removed: [], matchPendingHeuristically: false }, emptyStats());
+    if (fetched instanceof ProviderError) throw fetched;
+    // Accounts only: balances are reconciled by the first sync, after its transactions.
+    await applyChanges(svc, conn, { accounts: accounts.map((a) => ({ ...a, balanceMinor: null })), upserts: [], removed: [], matchPendingHeuristically: false }, emptyStats());
     await setStatus(svc, conn.id, "active", null);
     firstSync = await queueFirstSync(svc, (await getConnection(svc, conn.id))!);
   } catch (e) {
@@ -67,10 +87,9 @@ export async function exchangePublicToken(
 const SYNC_CODES = new Set(["SYNC_UPDATES_AVAILABLE", "DEFAULT_UPDATE", "INITIAL_UPDATE", "HISTORICAL_UPDATE", "TRANSACTIONS_REMOVED"]);
 
 /**
- * A verified Plaid webhook: enqueue a sync, or move the connection's status. Unknown items are acknowledged
- * and ignored. `client` is the sender's address as a rate-limit subject (client-ip.ts), for the key fetches.
+ * Proves a Plaid webhook by its Plaid-Verification JWT (401, or 503 while unknown keys cannot be fetched), and
+ * returns its body. `client` is the sender's address as a rate-limit subject (client-ip.ts), for the key fetches.
  */
-/** Proves a Plaid webhook by its Plaid-Verification JWT (401, or 503 while unknown keys cannot be fetched), and returns its body. */
 export async function authenticatePlaidWebhook(svc: Services, rawBody: string, header: string | undefined, client: string) {
   try {
     return await verifyPlaidWebhook(svc, rawBody, header, client);
@@ -86,7 +105,10 @@ export async function authenticatePlaidWebhook(svc: Services, rawBody: string, h
   }
 }
 
-/** Acts on a webhook that `authenticatePlaidWebhook` has proven. */
+/**
+ * A webhook that `authenticatePlaidWebhook` has proven: enqueue a sync, or move the connection's status.
+ * Unknown items are acknowledged and ignored.
+ */
 export async function handlePlaidWebhook(svc: Services, body: Record<string, unknown>) {
   const type = String(body.webhook_type ?? "");
   const code = String(body.webhook_code ?? "");

@@ -57,9 +57,9 @@ providerRoutes.openapi(
   createRoute({
     ...access("admin"),
     ...sync, method: "post", path: "/plaid/exchange-token", tags,
-    summary: "Exchange a Plaid public token: creates the connection and its accounts and queues the import of their transactions (the first sync)",
+    summary: "Exchange a Plaid public token: creates the connection and its accounts and queues the import of their transactions (the first sync); 409 if a live connection of the space already holds every account of the item (the same login linked again), whose new item is then removed at Plaid",
     request: { body: jsonBody(ExchangeTokenBody) },
-    responses: { 201: json(ConnectResultSchema, "Connected; `jobId` (also `firstSync.jobId`) is the first sync, queued: follow it at GET /v1/sync-jobs/{jobId}"), ...errors(401, 403, 404, 422, 429, 502) },
+    responses: { 201: json(ConnectResultSchema, "Connected; `jobId` (also `firstSync.jobId`) is the first sync, queued: follow it at GET /v1/sync-jobs/{jobId}"), ...errors(401, 403, 404, 409, 422, 429, 502) },
   }),
   async (c) => c.json(await plaid.exchangePublicToken(c.get("services"), c.get("auth"), c.req.valid("json")), 201),
 );
