@@ -56,4 +56,23 @@ describe("access tokens", () => {
     const { now, full, me } = await setup();
     expect(await me({ ...full, iat: now + 300, exp: now + 900 })).toBe(401);
   });
+
+  it("refuse a token whose sub or sid is not a string (it was a 500: the value reached SQL), on reads and writes", async () => {
+    const { full } = await setup();
+    const u = await registerUser();
+    for (const odd of [{ sub: ["a"] }, { sub: { a: 1 } }, { sid: ["s"] }, { sid: 7 }, { sub: "x".repeat(65) }]) {
+      const jwt = new SignJWT({ typ: "access", sid: full.sid, ...odd })
+        .setProtectedHeader({ alg: "HS256", typ: "JWT" })
+        .setIssuer("dhanam-ledger")
+        .setAudience("dhanam-api")
+        .setIssuedAt(full.iat)
+        .setExpirationTime(full.exp);
+      if (!("sub" in odd)) jwt.setSubject(full.sub);
+      const token = await jwt.sign(new TextEncoder().encode(env.JWT_SECRET));
+      for (const [path, method] of [["/v1/auth/me", "GET"], ["/v1/spaces", "GET"], ["/v1/spaces", "POST"]] as const) {
+        const res = await call(path, { token, ip: u.ip, method, ...(method === "POST" ? { body: { name: "x", type: "personal", currency: "USD" } } : {}) });
+        expect(res.status, `${JSON.stringify(odd)} ${method} ${path}`).toBe(401);
+      }
+    }
+  });
 });

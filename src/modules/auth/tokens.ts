@@ -147,6 +147,9 @@ export async function rotateRefreshToken(svc: Services, presented: string): Prom
   return { userId: session.userId, tokens: await issueTokens(svc, session.userId, session.id, localeOf(locale)) };
 }
 
+/** A user or session id as a token carries it: a short non-empty string. */
+const isClaimId = (v: unknown): v is string => typeof v === "string" && v.length > 0 && v.length <= 64;
+
 /** The claims of a valid access token: whose it is and which session it belongs to. CPU only, no I/O. */
 export async function verifyAccessToken(svc: Services, token: string): Promise<{ userId: string; sessionId: string; locale: Locale }> {
   const secret = svc.env.JWT_SECRET;
@@ -166,7 +169,9 @@ export async function verifyAccessToken(svc: Services, token: string): Promise<{
       maxTokenAge: ACCESS_TTL_SECONDS,
     });
     if (payload.typ !== "access") throw new Error("not an access token");
-    if (!payload.sub || typeof payload.sid !== "string") throw new Error("no subject or session");
+    // jose checks that the claims are there, not their types: a subject that is not an id (an array, an object)
+    // must not reach SQL as a bound value (a forged token with one was a 500, D1_TYPE_ERROR).
+    if (!isClaimId(payload.sub) || !isClaimId(payload.sid)) throw new Error("no subject or session");
     claims = { userId: payload.sub, sessionId: payload.sid, lng: payload.lng, iat: payload.iat!, exp: payload.exp!, nbf: payload.nbf };
   } catch {
     throw unauthorized();
