@@ -167,24 +167,30 @@ export function exactJsonDecimal(text: string): ExactJsonNumber {
 }
 
 /**
- * Every number in `json` that a double would change, every string that is not well-formed, and every
+ * Every number in `json` that a double would change, every string that is not well-formed, every
  * `__proto__` key (`reserved`): JSON.parse keeps it, but a validator or any copy of the object into another
- * takes it as the object's prototype, so it would be answered as accepted and then lost. Stops at the first
- * structural surprise.
+ * takes it as the object's prototype, so it would be answered as accepted and then lost; and every key
+ * repeated in its object (`repeated`): JSON.parse keeps the last, while a proxy or a log may read the first.
+ * Stops at the first structural surprise.
  */
-export function scanJson(json: string, limit = 20): { inexact: InexactNumber[]; illFormed: IllFormedText[]; reserved: IllFormedText[]; controls: IllFormedText[] } {
+export function scanJson(
+  json: string,
+  limit = 20,
+): { inexact: InexactNumber[]; illFormed: IllFormedText[]; reserved: IllFormedText[]; controls: IllFormedText[]; repeated: IllFormedText[] } {
   const inexact: InexactNumber[] = [];
   const illFormed: IllFormedText[] = [];
   const reserved: IllFormedText[] = [];
   const controls: IllFormedText[] = [];
-  const out = { inexact, illFormed, reserved, controls };
-  // The path: one entry per open container, a key (object) or an index (array).
+  const repeated: IllFormedText[] = [];
+  const out = { inexact, illFormed, reserved, controls, repeated };
+  // The path: one entry per open container, a key (object) or an index (array); and each open object's keys.
   const path: (string | number)[] = [];
   const kinds: ("o" | "a")[] = [];
+  const keys: Set<string>[] = [];
   let expectKey = false;
   let i = 0;
   const n = json.length;
-  while (i < n && inexact.length + illFormed.length + reserved.length + controls.length < limit) {
+  while (i < n && inexact.length + illFormed.length + reserved.length + controls.length + repeated.length < limit) {
     const c = json.charCodeAt(i);
     if (c === 34 /* " */) {
       let j = i + 1;
@@ -217,16 +223,20 @@ export function scanJson(json: string, limit = 20): { inexact: InexactNumber[]; 
         if (expectKey) {
           path[path.length - 1] = text;
           if (text === "__proto__") reserved.push({ path: path.join(".") });
+          const seen = keys[keys.length - 1]!;
+          if (seen.has(text)) repeated.push({ path: path.join(".") });
+          else seen.add(text);
         }
       }
       i = j + 1;
     } else if (c === 123 /* { */ || c === 91 /* [ */) {
       kinds.push(c === 123 ? "o" : "a");
+      if (c === 123) keys.push(new Set());
       path.push(c === 123 ? "" : 0);
       expectKey = c === 123;
       i++;
     } else if (c === 125 /* } */ || c === 93 /* ] */) {
-      kinds.pop();
+      if (kinds.pop() === "o") keys.pop();
       path.pop();
       expectKey = false;
       i++;

@@ -5,7 +5,9 @@
  * quantities beyond a double's precision must arrive as decimal strings, and
  * text must read back as it was written (no control characters but tab and line
  * breaks, either). A `__proto__` key is refused too: it
- * would be accepted and then lost by the first copy of the parsed object.
+ * would be accepted and then lost by the first copy of the parsed object. So is a
+ * key repeated in its object: the route would act on the last, where a proxy, a
+ * log or the client's own reading may take the first.
  */
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../env";
@@ -16,7 +18,7 @@ export const exactNumbers: MiddlewareHandler<AppEnv> = (c, next) => scanned(c, n
 
 /**
  * The same scan for a provider's signed webhook: text the provider writes (an error message with a control
- * character in it) is its own, and refusing it would lose the notice after the provider's retries.
+ * character in it, a key written twice) is its own, and refusing it would lose the notice after the provider's retries.
  */
 export const exactProviderNumbers: MiddlewareHandler<AppEnv> = (c, next) => scanned(c, next, false);
 
@@ -28,12 +30,14 @@ async function scanned(c: Parameters<MiddlewareHandler<AppEnv>>[0], next: () => 
     const scan = scanJson(await c.req.text());
     const { inexact, illFormed, reserved } = scan;
     const controls = refuseControls ? scan.controls : [];
-    if (inexact.length > 0 || illFormed.length > 0 || reserved.length > 0 || controls.length > 0) {
+    const repeated = refuseControls ? scan.repeated : [];
+    if (inexact.length > 0 || illFormed.length > 0 || reserved.length > 0 || controls.length > 0 || repeated.length > 0) {
       const problems = [
         ...(inexact.length ? ["a number in the request cannot be represented exactly"] : []),
         ...(illFormed.length ? [`text in ${inexact.length ? "it" : "the request"} is not well-formed Unicode`] : []),
         ...(reserved.length ? [`${inexact.length + illFormed.length ? "it" : "the request"} holds a __proto__ key`] : []),
         ...(controls.length ? [`${inexact.length + illFormed.length + reserved.length ? "it" : "the request"} holds a control character`] : []),
+        ...(repeated.length ? [`${inexact.length + illFormed.length + reserved.length + controls.length ? "it" : "the request"} repeats a key in one object`] : []),
       ].join(", and ");
       throw validationFailed(
         [
@@ -56,6 +60,11 @@ async function scanned(c: Parameters<MiddlewareHandler<AppEnv>>[0], next: () => 
             field: x.path,
             message: "__proto__ cannot be a key: a JavaScript object takes it as its prototype, so it would be lost rather than stored",
             code: "INVALID_KEY",
+          })),
+          ...repeated.map((x) => ({
+            field: x.path,
+            message: "This key appears more than once in its object: send each key once",
+            code: "DUPLICATE_KEY",
           })),
         ],
         problems[0]!.toUpperCase() + problems.slice(1),

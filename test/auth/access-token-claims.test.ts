@@ -61,7 +61,8 @@ describe("access tokens", () => {
     const { full } = await setup();
     const u = await registerUser();
     for (const odd of [{ sub: ["a"] }, { sub: { a: 1 } }, { sid: ["s"] }, { sid: 7 }, { sub: "x".repeat(65) }]) {
-      const jwt = new SignJWT({ typ: "access", sid: full.sid, ...odd })
+      // Claims of the wrong type, as a forger would write them.
+      const jwt = new SignJWT({ typ: "access", sid: full.sid, ...odd } as never)
         .setProtectedHeader({ alg: "HS256", typ: "JWT" })
         .setIssuer("dhanam-ledger")
         .setAudience("dhanam-api")
