@@ -103,6 +103,16 @@ describe("statements and balances agree on dates", () => {
     expect(await ledgerViolations(spaceId)).toEqual([]);
   });
 
+  it("a statement asked only for an end long ago spans the 30 days before it (it was a 422: from defaulted to 30 days before today)", async () => {
+    const { spend, statement } = await setup({ openingBalance: "100.00", openingBalanceDate: day(-200) });
+    expect((await spend(-7, day(-100), "Old")).status).toBe(201);
+    const old = await statement(`to=${day(-90)}`);
+    expect(old).toMatchObject({ from: day(-120), to: day(-90), openingBalance: "100.00", closingBalance: "93.00" });
+    expect(old.entries.map((e: any) => e.date.slice(0, 10))).toEqual([day(-100)]);
+    // An end within the default span keeps the default start.
+    expect(await statement(`to=${day(-5)}`)).toMatchObject({ from: day(-30), to: day(-5) });
+  });
+
   it("an expense today that only a future-dated income would cover is refused", async () => {
     const { spaceId, spend, balance, statement } = await setup();
     expect((await spend(200, day(20), "Salary")).status).toBe(201);

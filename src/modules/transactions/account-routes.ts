@@ -54,7 +54,7 @@ accountTransactionRoutes.openapi(
     ...user, method: "get", path: "/{accountId}/ledger", tags,
     summary: "Statement for a date range: debit, credit and running balance per entry (exact decimals)",
     description:
-      "Entries in value-date order, days in the space's time zone. `from` defaults to 30 days ago; without `to` the statement runs through " +
+      "Entries in value-date order, days in the space's time zone. `from` defaults to 30 days ago (30 days before `to` when `to` is earlier); without `to` the statement runs through " +
       "the later of today and the last entry, so its closing balance is the account's balance. A back-dated entry appears on its date.",
     request: {
       params: AccountIdParam,

@@ -20,7 +20,7 @@ import { assetOf, type Currency, CURRENCIES, CURRENCY_SCALES, formatMinor } from
 import { exactSumSql, readExactSum, type SqlValue } from "../../lib/sql";
 import { accountFor, accountSpace } from "../accounts/service";
 import { accountAddress } from "../ledger/addresses";
-import { addDays, isoInZone, ymdString, zonedDate } from "../../lib/zoned-time";
+import { addDays, isoInZone, parseYmd, ymdString, zonedDate } from "../../lib/zoned-time";
 import { type Band, bandOf, inBand } from "./list";
 
 export const MAX_STATEMENT_ENTRIES = 10_000;
@@ -34,8 +34,9 @@ const DEFAULT_DAYS = 30;
  * trimmed to the zone afterwards; the opening balance is the sum before the range's widened start plus
  * the fetched entries before its true one.
  */
-export async function accountStatement(svc: Services, auth: AuthContext, accountId: string, range: { from?: string; to?: string }) {
+export async function accountStatement(svc: Services, auth: AuthContext, accountId: string, asked: { from?: string; to?: string }) {
   const now = svc.clock.now();
+  const range = { ...asked, from: asked.from ?? defaultFrom(asked.to, now) };
   const bands = { from: fromBand(range.from, now), to: range.to ? bandOf(range.to, rangeEndExclusive) : undefined };
   const { account, membership, extra } = await accountFor(svc, auth, accountId, "viewer", statementReads(svc, auth, accountId, bands));
   const tz = membership.space.timezone;
@@ -93,6 +94,19 @@ type EntryRow = { seq: number; amount: number; timestamp: number; txn_id: string
  * whose today is within a day of UTC's (tzdb's offsets stay within ±16 hours): so it is one of three
  * dates, each with its bare date's band.
  */
+/**
+ * A statement asked only for its end, long ago, starts the default span before that end (it began 30 days
+ * before today, after such an end: a 422 for a range the client never wrote). Otherwise `from` stays unset,
+ * to be 30 days before the space's today once its zone is read.
+ */
+function defaultFrom(to: string | undefined, now: number): string | undefined {
+  if (!to) return undefined;
+  // Before the earliest day the space's today can be (UTC's, less one): whatever the zone, `to` is then
+  // before the zone's default start, and its own span is what the client meant.
+  const end = parseYmd(to);
+  return ymdString(end) < ymdString(addDays(zonedDate(now, "UTC"), -DEFAULT_DAYS + 1)) ? ymdString(addDays(end, -DEFAULT_DAYS)) : undefined;
+}
+
 function fromBand(from: string | undefined, now: number): Band {
   if (from) return bandOf(from, instantIn);
   const utcToday = zonedDate(now, "UTC");
