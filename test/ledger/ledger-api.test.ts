@@ -210,6 +210,11 @@ describe("listing", () => {
     expect((await get(ctx, "/transactions?reference=ref-2")).body.cursor.data.map((t: any) => t.txid)).toEqual([2]);
     expect((await get(ctx, "/transactions?metadata[parity]=even&pageSize=100")).body.cursor.data).toHaveLength(4);
     expect((await get(ctx, "/transactions?endTime=2000-01-01T00:00:00Z")).body.cursor.data).toHaveLength(0);
+    // An end before its start is refused, not answered with an empty page (metadata filters still allowed beside it).
+    const reversed = await get(ctx, "/transactions?startTime=2030-01-02T00:00:00Z&endTime=2030-01-01T00:00:00Z&metadata[parity]=even");
+    expect(reversed.status).toBe(422);
+    expect(reversed.body.error.details[0]).toMatchObject({ field: "endTime", code: "INVALID_RANGE" });
+    expect((await get(ctx, "/transactions?startTime=2000-01-01T00:00:00Z&endTime=2100-01-01T00:00:00Z&metadata[parity]=even&pageSize=100")).body.cursor.data).toHaveLength(4);
     expect((await get(ctx, "/transactions?cursor=garbage")).status).toBe(422);
 
     // A cursor carries its query: sent with the same filters and size it pages on; with others it is refused

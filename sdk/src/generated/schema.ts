@@ -749,7 +749,7 @@ export interface paths {
         };
         /**
          * Statement for a date range: debit, credit and running balance per entry (exact decimals)
-         * @description Entries in value-date order, days in the space's time zone. `from` defaults to 30 days ago; without `to` the statement runs through the later of today and the last entry, so its closing balance is the account's balance. A back-dated entry appears on its date.
+         * @description Entries in value-date order, days in the space's time zone. `from` defaults to 30 days ago (30 days before `to` when `to` is earlier); without `to` the statement runs through the later of today and the last entry, so its closing balance is the account's balance. A back-dated entry appears on its date.
          */
         get: operations["getAccountsLedger"];
         put?: never;

@@ -15,7 +15,7 @@ import {
   LedgerTransactionSchema,
   ListAccountsQuery,
   ListLogsQuery,
-  ListTransactionsQuery,
+  ListTransactionsRequest,
   LogSchema,
   MetadataSchema,
   PreviewQuery,
@@ -84,7 +84,7 @@ ledgerRoutes.openapi(
     ...access("viewer"),
     ...user, method: "get", path: "/{spaceId}/ledger/transactions", tags,
     summary: "List transactions, newest first, with filters; metadata[key]=value filters are also accepted",
-    request: { params: SpaceParam, query: ListTransactionsQuery },
+    request: { params: SpaceParam, query: ListTransactionsRequest },
     responses: { 200: json(cursorOf(LedgerTransactionSchema, "LedgerTransactionCursor"), "A page"), ...errors(401, 404, 422, 429) },
   }),
   async (c) => {

@@ -1,6 +1,6 @@
 import { queryInt } from "../../lib/query-int";
 import { z } from "@hono/zod-openapi";
-import { Instant } from "../../lib/dates";
+import { Instant, orderedRange } from "../../lib/dates";
 import { ASSET_PATTERN, MAX_MINOR } from "../../lib/money";
 import { ADDRESS_PATTERN, AddressFilterError, compileAddressFilter } from "./addresses";
 import { MAX_METADATA_KEYS } from "./types";
@@ -155,6 +155,9 @@ export const ListTransactionsQuery = withMetadataFilters(z.object({
   startTime: Instant.optional(),
   endTime: Instant.optional(),
 }));
+
+/** The list's query as a request may send it: an end before its start is a 422 (it was an empty page). */
+export const ListTransactionsRequest = withMetadataFilters(ListTransactionsQuery.superRefine(orderedRange("startTime", "endTime")));
 
 export const ListAccountsQuery = withMetadataFilters(z.object({
   pageSize,
