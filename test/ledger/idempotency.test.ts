@@ -37,6 +37,49 @@ describe("Idempotency-Keys", () => {
     expect(await ledgerViolations(space.id)).toEqual([]);
   });
 
+  it("replay a committed write whose retry the checks would now refuse (category deleted, account deactivated), and only with the same request", async () => {
+    const owner = await registerUser();
+    const space = await createSpace(owner);
+    const acc = await createAccount(owner, space.id, { openingBalance: 100 });
+    const savings = await createAccount(owner, space.id, { name: "Savings", openingBalance: 0 });
+    const as = { token: owner.accessToken, ip: owner.ip };
+    const category = await callJson("/v1/categories", { ...as, body: { spaceId: space.id, name: "Treats", type: "expense" } });
+    expect(category.status).toBe(201);
+    const body = { spaceId: space.id, accountId: acc.id, amount: "-4.50", description: "Cake", date: "2024-01-02", categoryId: category.body.id };
+    const headers = { "idempotency-key": "cake-1" };
+    const first = await callJson("/v1/transactions", { ...as, body, headers });
+    expect(first.status).toBe(201);
+    const transfer = { spaceId: space.id, fromAccountId: acc.id, toAccountId: savings.id, amount: "10.00", date: "2024-01-02", description: "Save" };
+    const moved = await callJson("/v1/transactions/transfer", { ...as, body: transfer, headers: { "idempotency-key": "save-1" } });
+    expect(moved.status).toBe(201);
+
+    // The category goes (merged into another), and the savings account is deactivated.
+    const food = await callJson("/v1/categories", { ...as, body: { spaceId: space.id, name: "Food", type: "expense" } });
+    expect((await callJson(`/v1/categories/${category.body.id}?reassignTo=${food.body.id}`, { ...as, method: "DELETE" })).status).toBe(200);
+    expect((await callJson(`/v1/accounts/${savings.id}`, { ...as, method: "PATCH", body: { isActive: false } })).status).toBe(200);
+
+    // Each retry replays its first answer, where it was a 422 UNKNOWN_CATEGORY and a 409.
+    const again = await callJson("/v1/transactions", { ...as, body, headers });
+    expect(again.status).toBe(201);
+    expect(again.res.headers.get("idempotency-replayed")).toBe("true");
+    expect(again.body.id).toBe(first.body.id);
+    const movedAgain = await callJson("/v1/transactions/transfer", { ...as, body: transfer, headers: { "idempotency-key": "save-1" } });
+    expect(movedAgain.status).toBe(201);
+    expect(movedAgain.res.headers.get("idempotency-replayed")).toBe("true");
+    expect([movedAgain.body.from.id, movedAgain.body.to.id]).toEqual([moved.body.from.id, moved.body.to.id]);
+
+    // Another request under the key is told so; a new key, or none, gets the checks' refusal.
+    const reused = await callJson("/v1/transactions", { ...as, body: { ...body, amount: "-5.00" }, headers });
+    expect([reused.status, reused.body.error.code]).toEqual([422, "IDEMPOTENCY_KEY_REUSED"]);
+    const fresh = await callJson("/v1/transactions", { ...as, body, headers: { "idempotency-key": "cake-2" } });
+    expect(fresh.status).toBe(422);
+    expect(fresh.body.error.details[0].code).toBe("UNKNOWN_CATEGORY");
+    expect((await callJson("/v1/transactions/transfer", { ...as, body: transfer })).status).toBe(409);
+    const list = await callJson(`/v1/transactions?spaceId=${space.id}&limit=50`, as);
+    expect(list.body.pagination.total).toBe(4); // the opening balance, the cake and the transfer's two legs
+    expect(await ledgerViolations(space.id)).toEqual([]);
+  });
+
   it("let a batch too large to record whole commit with a key, and replay it", { timeout: 60_000 }, async () => {
     const u = await registerUser();
     const space = await createSpace(u);

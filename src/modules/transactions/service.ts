@@ -27,6 +27,7 @@ import { bumpForecastEpoch } from "../analytics/forecast-epoch";
 import { accountAddress } from "../ledger/addresses";
 import { runGuardedLedger, runLedger } from "../ledger/client";
 import type { Idempotency } from "../ledger/operations";
+import { recordedAnswerOr } from "../ledger/recorded-answer";
 import {
   accessGuard, accessGuardOf, asResource, membershipOf, membershipParams, type MembershipRow, requireRole, requireRoleOver, requireSpaceRole,
   TRANSACTION_MEMBERSHIP_SQL, withSessionCheck,
@@ -261,16 +262,24 @@ export async function createTransaction(svc: Services, auth: AuthContext, input:
     input.categoryId ? [categoryStatement(svc, auth, input.spaceId, input.categoryId)]
       : choosing ? categorizerReads(db, input.spaceId, featuresOf(subject), accessGuard(input.spaceId, auth.userId, svc.clock.now()))
       : []);
-  requireInSpace(account, input.spaceId, "accountId");
-  requireCurrency(account, input.currency);
   const timezone = membership.space.timezone;
-  const date = instantIn(input.date, timezone);
   const currency = account.currency as Currency;
-  const category = input.categoryId ? categoryFrom(extra[0]!) : null;
-  const draft = input.trade
-    ? draftTrade(input as CreateTransactionInput & { trade: TradeTerms }, account)
-    : draftCashflow(input, account.id, currency, category, choosing ? categorizerFrom(extra) : null);
-  const row = rowOf(svc, input, account.id, currency, date, draft, category);
+  let built;
+  try {
+    requireInSpace(account, input.spaceId, "accountId");
+    requireCurrency(account, input.currency);
+    const category = input.categoryId ? categoryFrom(extra[0]!) : null;
+    const draft = input.trade
+      ? draftTrade(input as CreateTransactionInput & { trade: TradeTerms }, account)
+      : draftCashflow(input, account.id, currency, category, choosing ? categorizerFrom(extra) : null);
+    const row = rowOf(svc, input, account.id, currency, instantIn(input.date, timezone), draft, category);
+    built = { category, draft, row };
+  } catch (refusal) {
+    // The retry of a write that committed, refused now (its category deleted, its account deactivated): replayed.
+    const recorded = await recordedAnswerOr(svc, account.spaceId, idempotency, refusal);
+    return { transaction: await getTransactionRow(svc, recorded.transactionId as string), replayed: true };
+  }
+  const { category, draft, row } = built;
   const { event, ...op } = commitOf(input, row, draft.postings, idempotency, timezone);
   const { returns, replayed, transactions: committed, reads } = await runLedger(svc, op);
   // A replay shows the first request's transaction as it is now.
@@ -362,16 +371,24 @@ export async function createTransfer(
     [accountInSpaceStatement(svc, auth, input.spaceId, input.toAccountId)]);
   const sameSpace = from.spaceId === input.spaceId ? (accountsIn(extra[0]!)[0] ?? null) : null;
   const to = sameSpace ?? (await accountFor(svc, auth, input.toAccountId, "member")).account;
-  requireInSpace(from, input.spaceId, "fromAccountId");
-  requireInSpace(to, input.spaceId, "toAccountId");
-  requireCurrency(from, input.currency);
-  const date = instantIn(input.date, membership.space.timezone);
-  if (from.currency !== to.currency) {
-    throw validationFailed([{ field: "toAccountId", message: `Both accounts must hold ${from.currency}`, code: "CURRENCY_MISMATCH" }]);
+  let amount;
+  try {
+    requireInSpace(from, input.spaceId, "fromAccountId");
+    requireInSpace(to, input.spaceId, "toAccountId");
+    requireCurrency(from, input.currency);
+    if (from.currency !== to.currency) {
+      throw validationFailed([{ field: "toAccountId", message: `Both accounts must hold ${from.currency}`, code: "CURRENCY_MISMATCH" }]);
+    }
+    amount = parseAmountField("amount", input.amount, CURRENCY_SCALES[from.currency as Currency]);
+    if (amount <= 0) throw validationFailed([{ field: "amount", message: "Must be positive", code: "INVALID_AMOUNT" }]);
+  } catch (refusal) {
+    // The retry of a transfer that committed, refused now (an account deactivated since): replayed.
+    const recorded = await recordedAnswerOr(svc, from.spaceId, idempotency, refusal);
+    const replayedRows = await presentTransactions(svc, await rowsByIds(svc, recorded.transactionIds as string[]));
+    return transferAnswer(replayedRows, true);
   }
+  const date = instantIn(input.date, membership.space.timezone);
   const currency = from.currency as Currency;
-  const amount = parseAmountField("amount", input.amount, CURRENCY_SCALES[currency]);
-  if (amount <= 0) throw validationFailed([{ field: "amount", message: "Must be positive", code: "INVALID_AMOUNT" }]);
   const now = svc.clock.now();
   const outId = newId("txn", now);
   const inId = newId("txn", now);
@@ -402,10 +419,12 @@ export async function createTransfer(
   const presented = replayed
     ? await presentTransactions(svc, await rowsByIds(svc, returns.transactionIds as string[]))
     : await presentTransactions(svc, [outRow, inRow].map((r) => ({ ...r, ledgerSeq: committed[0]!.txid })), { categories: [], accounts: [from, to], timezone: membership.space.timezone });
-  // By the exact decimal: `amount` is for writing only (money.ts toMajorNumber).
-  const out = presented.find((t) => t.amountDecimal.startsWith("-"))!;
-  const inn = presented.find((t) => !t.amountDecimal.startsWith("-"))!;
-  return { from: out, to: inn, replayed };
+  return transferAnswer(presented, replayed);
+}
+
+/** A transfer's two legs as its answer shows them: by the exact decimal, since `amount` is for writing only (money.ts toMajorNumber). */
+function transferAnswer<T extends { amountDecimal: string }>(legs: T[], replayed: boolean) {
+  return { from: legs.find((t) => t.amountDecimal.startsWith("-"))!, to: legs.find((t) => !t.amountDecimal.startsWith("-"))!, replayed };
 }
 
 /** The transaction and the caller's role check, hiding other spaces' rows as 404. */
