@@ -59,6 +59,9 @@ describe("Belvo", () => {
     const linkId = conn!.external_id;
     const pendingBefore = (await liveRows(spaceId)).filter((r) => r.status === "pending");
     expect(pendingBefore).toHaveLength(2);
+    // A provider's pending row is posted by its sync, not by hand.
+    const byHand = await callJson(`/v1/transactions/${pendingBefore[0]!.id}`, { ...as(owner), method: "PATCH", body: { status: "posted" } });
+    expect([byHand.status, byHand.body.error.details[0].code]).toEqual([422, "PROVIDER_MANAGED"]);
 
     const event = { webhook_id: "wh-1", webhook_type: "TRANSACTIONS", webhook_code: "new_transactions_available", link_id: linkId, request_id: "r1", external_id: null, data: { new_transactions: 4 } };
     for (const bad of [undefined, "Bearer wrong", `${AUTH}x`, AUTH.toLowerCase(), "Basic c2FuZGJveA=="]) {

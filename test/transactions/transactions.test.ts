@@ -118,6 +118,27 @@ describe("manual transactions", () => {
     });
     expect(bulk.body).toEqual({ updated: 1, notFound: 1 });
   });
+
+  it("post a pending manual transaction by hand (its balance unchanged), and only that (it could never leave pending)", async () => {
+    const { u, spaceId, checking } = await setup();
+    const patch = (id: string, body: unknown) => callJson(`/v1/transactions/${id}`, { method: "PATCH", token: u.accessToken, ip: u.ip, body });
+    const t = await post(u, { spaceId, accountId: checking.id, amount: "-40.00", description: "Hotel hold", date: "2024-03-01", status: "pending" });
+    expect([t.status, t.body.status]).toEqual([201, "pending"]);
+    const balance = async () => (await get(u, `/v1/accounts/${checking.id}`)).body.balanceDecimal;
+    expect(await balance()).toBe("960.00");
+    const posted = await patch(t.body.id, { status: "posted" });
+    expect([posted.status, posted.body.status, posted.body.amountDecimal]).toEqual([200, "posted", "-40.00"]);
+    expect(await balance()).toBe("960.00");
+    expect((await patch(t.body.id, { status: "posted" })).status).toBe(200); // posting a posted row changes nothing
+    // Not back to pending, not another status, not once voided.
+    for (const status of ["pending", "cancelled", "settled"]) expect((await patch(t.body.id, { status })).status, status).toBe(422);
+    const held = await post(u, { spaceId, accountId: checking.id, amount: "-5.00", description: "Deposit", date: "2024-03-02", status: "pending" });
+    expect((await callJson(`/v1/transactions/${held.body.id}`, { method: "DELETE", token: u.accessToken, ip: u.ip })).status).toBe(200);
+    const afterVoid = await patch(held.body.id, { status: "posted" });
+    expect(afterVoid.status).toBe(409);
+    expect((await get(u, `/v1/transactions/${held.body.id}`)).body.status).toBe("cancelled");
+    expect(await ledgerViolations(spaceId)).toEqual([]);
+  });
 });
 
 describe("transfers", () => {

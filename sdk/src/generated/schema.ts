@@ -846,8 +846,8 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Categorize, tag or annotate a transaction (money fields are immutable)
-         * @description Categorize, tag or annotate a transaction (money fields are immutable). Requires the `member` role or above in the space; viewers get 403.
+         * Categorize, tag or annotate a transaction, or post a manual pending one (money fields are immutable)
+         * @description Categorize, tag or annotate a transaction, or post a manual pending one (money fields are immutable). Requires the `member` role or above in the space; viewers get 403.
          */
         patch: operations["updateTransaction"];
         trace?: never;
@@ -3044,6 +3044,11 @@ export interface components {
             notes?: string | null;
             description?: string;
             merchantName?: string | null;
+            /**
+             * @description Posts a manual pending transaction (its amount already counts in the balance: only its status changes). A provider's rows are posted by their sync.
+             * @enum {string}
+             */
+            status?: "posted";
         };
         VoidResult: {
             transaction: components["schemas"]["Transaction"];
@@ -13923,7 +13928,8 @@ export interface operations {
                  *       ],
                  *       "notes": "Coffee with client",
                  *       "description": "Starbucks Coffee",
-                 *       "merchantName": "merchant name"
+                 *       "merchantName": "merchant name",
+                 *       "status": "posted"
                  *     }
                  */
                 "application/json": components["schemas"]["UpdateTransactionRequest"];
@@ -14066,6 +14072,27 @@ export interface operations {
                      *       "error": {
                      *         "code": "RESOURCE_NOT_FOUND",
                      *         "message": "Resource not found",
+                     *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with existing state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "CONFLICT",
+                     *         "message": "The request conflicts with the resource's current state",
                      *         "details": [],
                      *         "timestamp": "2024-01-01T10:00:00.000Z",
                      *         "requestId": "req_0123456789abcdef"

@@ -96,9 +96,9 @@ transactionRoutes.openapi(
 transactionRoutes.openapi(
   createRoute({
     ...access("member"),
-    ...user, method: "patch", path: "/{id}", tags, summary: "Categorize, tag or annotate a transaction (money fields are immutable)",
+    ...user, method: "patch", path: "/{id}", tags, summary: "Categorize, tag or annotate a transaction, or post a manual pending one (money fields are immutable)",
     request: { params: TransactionIdParam, body: jsonBody(UpdateTransactionBody) },
-    responses: { 200: json(TransactionSchema, "Updated"), ...errors(401, 403, 404, 422, 429) },
+    responses: { 200: json(TransactionSchema, "Updated"), ...errors(401, 403, 404, 409, 422, 429) },
   }),
   async (c) => c.json(await txs.updateTransaction(c.get("services"), c.get("auth"), c.req.valid("param").id, c.req.valid("json")), 200),
 );

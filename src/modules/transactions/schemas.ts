@@ -79,6 +79,9 @@ export const UpdateTransactionBody = z
     notes: z.string().max(2000).nullable().optional(),
     description: z.string().trim().min(1).max(500).optional(),
     merchantName: z.string().trim().max(200).nullable().optional(),
+    status: z.literal("posted").optional().openapi({
+      description: "Posts a manual pending transaction (its amount already counts in the balance: only its status changes). A provider's rows are posted by their sync.",
+    }),
   })
   .strict()
   .openapi("UpdateTransactionRequest");

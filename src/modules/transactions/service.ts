@@ -469,15 +469,17 @@ export async function updateTransaction(
   svc: Services,
   auth: AuthContext,
   id: string,
-  patch: { categoryId?: string | null; tags?: string[]; notes?: string | null; description?: string; merchantName?: string | null },
+  patch: { categoryId?: string | null; tags?: string[]; notes?: string | null; description?: string; merchantName?: string | null; status?: "posted" },
 ) {
   const row = await transactionFor(svc, auth, id, "member");
+  if (patch.status !== undefined) requirePostable(row);
   const { categoryId, ...rest } = patch;
   if (categoryId !== undefined) {
     if (categoryId !== null) await requireCategory(svc, row.spaceId, categoryId);
     await recategorize(svc, row.spaceId, [{ transactionId: id, categoryId, categorySource: categoryId === null ? null : "manual" }]);
   }
   const set: Partial<TransactionRow> = { updatedAt: svc.clock.now() };
+  if (rest.status !== undefined && row.status === "pending") set.status = "posted";
   if (rest.tags !== undefined) set.tags = JSON.stringify(rest.tags);
   if (rest.notes !== undefined) set.notes = rest.notes;
   if (rest.description !== undefined) set.description = rest.description;
@@ -494,6 +496,17 @@ export async function updateTransaction(
     await svc.env.DB.batch([d1Statement(svc.env.DB, update), ...(moved ? [bumpForecastEpoch(svc.env.DB, row.spaceId)] : [])]);
   }
   return getTransactionRow(svc, id);
+}
+
+/**
+ * Only a manual row may be posted by hand (a provider's pending row is replaced by its posted version at the
+ * sync), and not once voided; posting a posted row changes nothing.
+ */
+function requirePostable(row: TransactionRow) {
+  if (row.providerTransactionId !== null && row.status === "pending") {
+    throw validationFailed([{ field: "status", message: "A provider's pending transaction is posted by its sync", code: "PROVIDER_MANAGED" }]);
+  }
+  if (row.status !== "pending" && row.status !== "posted") throw conflict(`A ${row.status} transaction cannot be posted`);
 }
 
 /**
