@@ -21,7 +21,7 @@ import { applyPostings, isFailure, volumeKey } from "../src/modules/ledger/engin
 import type { LedgerOp, LedgerResult, SideEffect } from "../src/modules/ledger/operations";
 import { txFromRow } from "../src/modules/ledger/rows";
 import type { CommittedTx, Entry, LedgerFailure, StoredVolume, TxIntent } from "../src/modules/ledger/types";
-import { byValueDate, firstOutOfRange, type GapRow, gapStatements, isBackDated } from "../src/modules/ledger/value-dates";
+import { byValueDate, firstInstantOutside, firstOutOfRange, type GapRow, gapStatements, isBackDated } from "../src/modules/ledger/value-dates";
 
 export interface ChainState {
   nextSeq: number;
@@ -440,7 +440,8 @@ export abstract class LedgerCore extends DurableObject<Env> {
 
   /**
    * For each address that this write touches out of value-date order (a back-dated entry, or one before a
-   * future-dated entry): one that may not overdraw must stay at or above zero at every later entry too, and
+   * future-dated entry): one that may not overdraw must stay at or above zero at the end of every later
+   * instant too (value-dates.ts says why the end of an instant and not each entry), and
    * a bounded one (not world, income, expense or equity) whose volumes have been rebased (`volumes`, after
    * the write) must stay within 2^53 - 1 either way at the end of every instant (without a rebase its sides,
    * and so every sum of its entries in any order, are within that).
@@ -474,19 +475,22 @@ export abstract class LedgerCore extends DurableObject<Env> {
         pending: sorted,
         before: stored ? BigInt(stored.input) - BigInt(stored.output) : 0n,
         check: { mayNotOverdraw: overdraftCheck, range: rangeCheck },
-        statements: gapStatements(this.db, this.spaceId!, address, sorted[0]!.asset, sorted, rangeCheck),
+        statements: gapStatements(this.db, this.spaceId!, address, sorted[0]!.asset, sorted),
       });
     }
     if (checks.length === 0) return null;
     const results = await this.db.batch<GapRow>(checks.flatMap((c) => c.statements));
-    let at = 0;
+    let read = 0;
     for (const c of checks) {
-      const gaps = results.slice(at, at + c.statements.length).map((r) => r.results[0]!);
-      at += c.statements.length;
+      const gaps = results.slice(read, read + c.statements.length).map((r) => r.results[0]!);
+      read += c.statements.length;
       const out = firstOutOfRange(c.pending, gaps, c.before, c.check);
       if (!out) continue;
       const e = c.pending[0]!;
-      const day = new Date(out.at).toISOString();
+      // Inside a gap, one more read finds the instant, so the refusal names the day the balance leaves its range
+      // (a refusal is rare; the write's own date is not always that day).
+      const at = "at" in out ? out.at : (await firstInstantOutside(this.db, this.spaceId!, e.address, e.asset, out).first<{ at: number }>())!.at;
+      const day = new Date(at).toISOString();
       const failure: LedgerFailure = out.kind === "negative"
         ? {
             status: 422, code: "INSUFFICIENT_FUNDS",
@@ -499,7 +503,7 @@ export abstract class LedgerCore extends DurableObject<Env> {
             details: [{ field: "date", message: `${e.address} would be out of range at that date`, code: "TOO_BIG" }],
           };
       // The write's transaction that is to blame: its last entry on this address at or before the instant out of range.
-      const culprit = [...c.pending].reverse().find((x) => x.timestamp <= out.at) ?? e;
+      const culprit = [...c.pending].reverse().find((x) => x.timestamp <= at) ?? e;
       return { seq: culprit.seq, failure };
     }
     return null;

@@ -7,6 +7,7 @@ import { formatMinor } from "../src/lib/money";
 import { IN_JSON_LIST, jsonList } from "../src/lib/sql";
 import { isDhanamOwnedAddress } from "../src/modules/ledger/account-rules";
 import { reversePostings } from "../src/modules/ledger/engine";
+import { instantEndsSql } from "../src/modules/ledger/value-dates";
 import type { LedgerOp, LedgerResult } from "../src/modules/ledger/operations";
 import { type CategorizedRow, counterpartyOf, ledgerCounterparty, reclassPosting } from "../src/modules/ledger/reclassification";
 import { type CommittedTx, type LedgerFailure, MAX_METADATA_KEYS, type Posting } from "../src/modules/ledger/types";
@@ -192,13 +193,13 @@ export abstract class LedgerOperations extends LedgerCore {
     if (!row) return fail(404, "RESOURCE_NOT_FOUND", "Account not found");
     const { set } = op;
     if (set.allowOverdraft === false && row.allow_overdraft === 1) {
-      // Its statement must never show a negative balance, at any date: the lowest running balance in
-      // value-date order, per asset, must be at or above zero (the balance now is the last of them).
+      // The rule it is to hold from now on must hold over its history: the balance at the end of every
+      // instant in value-date order, per asset, at or above zero (the balance now is the last of them). The
+      // ends of instants, as the ledger checks (value-dates.ts): an expense and its void of one day are no dip.
       const lowest = await this.db
         .prepare(
-          `SELECT asset, MIN(run) AS lowest FROM (
-             SELECT asset, SUM(amount) OVER (PARTITION BY asset ORDER BY timestamp, seq, posting_index ROWS UNBOUNDED PRECEDING) AS run
-               FROM ledger_entries WHERE space_id = ? AND address = ?) GROUP BY asset HAVING MIN(run) < 0 LIMIT 1`,
+          `SELECT asset, MIN(run) AS lowest FROM (${instantEndsSql("space_id = ? AND address = ?", "asset")})
+             GROUP BY asset HAVING MIN(run) < 0 LIMIT 1`,
         )
         .bind(this.spaceId, address)
         .first<{ asset: string; lowest: number }>();

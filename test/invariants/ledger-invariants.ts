@@ -95,10 +95,11 @@ export async function ledgerViolations(spaceId: string): Promise<string[]> {
   }
 
   // In value-date order (what statements show), an account that may not overdraw is never below zero
-  // at any entry: forbidding overdraft is refused over a history that ever was. And every bounded address's
-  // balance at the end of every instant is within 2^53 - 1 either way (exact in bigints: rebased volumes let
-  // sums pass it; world and the income/expense/equity counterparties are not bounded by date, nothing reads
-  // them so).
+  // at the end of an instant (within one, entries are in sequence order, which means nothing: an expense
+  // and its void cancel there, whichever came first): forbidding overdraft is refused over a history that
+  // ever was. And every bounded address's balance at the end of every instant is within 2^53 - 1 either way
+  // (exact in bigints: rebased volumes let sums pass it; world and the income/expense/equity counterparties
+  // are not bounded by date, nothing reads them so).
   const byVolume = new Map<string, EntryRow[]>();
   for (const e of entries) byVolume.set(`${e.address}|${e.asset}`, [...(byVolume.get(`${e.address}|${e.asset}`) ?? []), e]);
   for (const [key, list] of byVolume) {
@@ -106,12 +107,12 @@ export async function ledgerViolations(spaceId: string): Promise<string[]> {
     let balance = 0n;
     for (const [i, e] of list.entries()) {
       balance += BigInt(e.amount);
+      if (list[i + 1]?.timestamp === e.timestamp) continue;
       if (balance < 0n && mayNotOverdraw(e.address)) {
-        v.push(`${key} is negative (${balance}) on ${new Date(e.timestamp).toISOString()} in value-date order (tx ${e.seq})`);
+        v.push(`${key} is negative (${balance}) at the end of ${new Date(e.timestamp).toISOString()} in value-date order (tx ${e.seq})`);
         break;
       }
-      const endOfInstant = list[i + 1]?.timestamp !== e.timestamp;
-      if (endOfInstant && !isUnbounded(e.address) && (balance > MAX || balance < -MAX)) {
+      if (!isUnbounded(e.address) && (balance > MAX || balance < -MAX)) {
         v.push(`${key} is out of range (${balance}) at the end of ${new Date(e.timestamp).toISOString()} in value-date order (tx ${e.seq})`);
         break;
       }

@@ -3,7 +3,7 @@
  * the running balance in that order; without `to` a statement runs through the
  * later of today and the last entry so it closes on the account's balance;
  * opening balances come before any entry; and an account that may not
- * overdraw never shows a negative running balance on any date.
+ * overdraw never ends a date below zero.
  */
 import { describe, expect, it } from "vitest";
 import { callJson, registerUser, type TestUser } from "../helpers";

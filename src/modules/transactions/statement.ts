@@ -6,8 +6,10 @@
  *
  * Back-dated entries appear on their own date and move every later running
  * balance; the ledger refuses one that would leave an account that may not
- * overdraw below zero at any date, so such an account's statement never shows
- * a negative running balance. Future-dated entries are part of the account's
+ * overdraw below zero at the end of any date, so such an account's statement
+ * never closes a day below zero (between the entries of one day it may: an
+ * expense listed before its same-day void when the income that paid for it
+ * was voided first, value-dates.ts). Future-dated entries are part of the account's
  * balance at once and appear on their date: a statement without `to` runs
  * through the later of today and the account's last entry, so its closing
  * balance is always the account's balance (`currentBalance`); a statement with
