@@ -60,20 +60,25 @@ export abstract class LedgerOperations extends LedgerCore {
   }
 
   /**
-   * Reverts a transaction. If its Dhanam rows were recategorized since, their
-   * amounts first move back to the counterparties the original posted to, so
-   * the revert is an exact mirror and every category nets to zero.
+   * Reverts a transaction, on its own date when it backs Dhanam rows (then
+   * it is their void). If those rows were recategorized since, their amounts
+   * first move back to the counterparties the original posted to, so the
+   * revert is an exact mirror and every category nets to zero.
    */
   protected async revert(op: Extract<LedgerOp, { kind: "revert" }>, chain: ChainState): Promise<LedgerResult> {
     const original = await this.findTx(op.seq);
     if (!original) return fail(404, "RESOURCE_NOT_FOUND", `Transaction ${op.seq} not found`);
     if (original.reverted) return fail(409, "ALREADY_REVERTED", `Transaction ${op.seq} has already been reverted`);
     if (original.reverts !== null) return fail(409, "ALREADY_REVERTED", `Transaction ${op.seq} is itself a revert`);
-    const timestamp = op.atEffectiveDate ? original.timestamp : undefined;
     const rows = await this.db
       .prepare(`SELECT ${ROW_COLUMNS} FROM transactions WHERE space_id = ? AND ledger_seq = ? AND status != 'cancelled'`)
       .bind(this.spaceId, op.seq)
       .all<RowForLedger>();
+    // Undoing a transaction that backs Dhanam rows voids them, whoever asks (DELETE or the ledger API's
+    // revert): a void's reversal takes the original's date, so statements and net worth by date leave the
+    // cancelled rows out on every day, not only from the day of the revert. A pure ledger transaction's
+    // revert is dated now (Formance's default) unless the caller asks for the original's date.
+    const timestamp = op.atEffectiveDate || rows.results.length > 0 ? original.timestamp : undefined;
     // A transaction on Dhanam addresses with no rows of its own is a reclassification: it follows its rows'
     // categories, and undoing it alone would part the ledger from them.
     const touchesDhanam = original.postings.some((p) => isDhanamOwnedAddress(p.source) || isDhanamOwnedAddress(p.destination));

@@ -93,7 +93,7 @@ describe("the forecast and entries dated ahead", () => {
     expect(after.summary.totalProjectedExpensesDecimal).toBe(before.summary.totalProjectedExpensesDecimal);
   });
 
-  it("is not served from cache once a payment dated ahead has been reverted through the ledger API (dated now)", async () => {
+  it("is not served from cache once a payment dated ahead has been reverted through the ledger API (on its day, as a void)", async () => {
     const { a, u, spaceId } = await space();
     const { day } = localDays("UTC");
     const acc = await createAccount(u, spaceId, { name: "Checking", openingBalance: "100.00" });

@@ -102,7 +102,8 @@ export type LedgerOp =
       ledgerFields?: boolean;
     })
   /**
-   * `atEffectiveDate`: the compensating transaction takes the original's date (a void), not now.
+   * `atEffectiveDate`: the compensating transaction takes the original's date, not now (a revert of a transaction
+   * that backs Dhanam rows always does: it voids them).
    * `then`: transactions committed after the compensating one in the same batch (a restatement: the old
    * entry out, its replacement in, never one without the other). An `insertTransaction` effect of a revert
    * names one of them by its index in `then`. `thenFirst`: they go before the compensating transaction.
