@@ -52,6 +52,21 @@ describe("Life Beat: the owner's return ends the executor's access", () => {
     expect((await callJson(`/v1/transactions?spaceId=${w.spaceIds[0]}`, as(w.executor))).status).toBe(404);
   });
 
+  it("when the owner only signs in (no request after it): a sign-in is activity too", { timeout: 120_000 }, async () => {
+    const { w, fired } = await escalatedWorld();
+    sim.set(fired);
+    await cron(fired);
+    await relogin(w.executor);
+    expect((await callJson(`/v1/spaces/${w.spaceIds[0]}`, as(w.executor))).status).toBe(200);
+    sim.set(fired + 10 * 60_000);
+    await relogin(w.owner); // and nothing else
+    sim.set(fired + 20 * 60_000);
+    await relogin(w.executor);
+    expect((await callJson(`/v1/spaces/${w.spaceIds[0]}`, as(w.executor))).status).toBe(404);
+    expect(await liveGrants(w.householdId)).toBe(0);
+    expect(await levelOf(w.householdId)).toBe(0);
+  });
+
   it("at the next cron, with 200 dormant escalated households updated before it", { timeout: 300_000 }, async () => {
     const { w, t0, fired } = await escalatedWorld();
     const dormant = await registerUser();

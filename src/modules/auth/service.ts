@@ -15,6 +15,7 @@ import { newId } from "../../lib/ids";
 import { DECOY_PASSWORD_HASH, hashPassword, verifyPassword } from "../../lib/password";
 import { iso } from "../../lib/clock";
 import { rowReader } from "../../lib/sql";
+import { noteSignIn } from "../../lib/user-activity";
 import { withSessionCheck } from "../spaces/access";
 import { newTotpSecret, otpauthUrl } from "../../lib/totp";
 import { hashBackupCode, newBackupCodeSalt, newBackupCodes } from "./backup-codes";
@@ -93,7 +94,10 @@ export async function login(
       throw unauthorized("Invalid or already used two-factor code");
     }
   }
-  return { user: presentUser(user), tokens: await startSession(svc, user.id, user.twoFactorEnabled, localeOf(user.locale), user) };
+  const tokens = await startSession(svc, user.id, user.twoFactorEnabled, localeOf(user.locale), user);
+  // Life Beat counts a sign-in as the owner's activity, not only the requests that follow it.
+  await noteSignIn(svc, user.id);
+  return { user: presentUser(user), tokens };
 }
 
 export async function refresh(svc: Services, refreshToken: string) {

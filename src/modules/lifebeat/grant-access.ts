@@ -12,7 +12,8 @@ import type { AuthContext, Services } from "../../env";
 import { forbidden, notFound } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import type { Membership, Role } from "../spaces/access";
-import { foldActivity, LB_COLUMNS, lastActivity, type LifeBeatRow } from "./state";
+import { lastActivity } from "../../lib/user-activity";
+import { foldActivity, LB_COLUMNS, type LifeBeatRow } from "./state";
 
 const READ_METHODS = new Set(["GET", "HEAD"]);
 

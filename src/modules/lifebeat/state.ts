@@ -9,6 +9,7 @@
  * so nothing from before a check-in can fire after it.
  */
 import type { Services } from "../../env";
+import { lastActivity } from "../../lib/user-activity";
 import type { Channel, Interval } from "./schemas";
 
 export const DAY_MS = 86_400_000;
@@ -45,12 +46,6 @@ export const nextCheckInDue = (lastCheckIn: number, interval: Interval) => lastC
 export function escalationAt(lastCheckIn: number, interval: Interval, days: number[], level: number): number | null {
   if (level >= days.length) return null;
   return nextCheckInDue(lastCheckIn, interval) + days[level]! * DAY_MS;
-}
-
-/** The owner's last authenticated request, from their `general` rate-limit bucket (no D1 read or write). */
-export async function lastActivity(env: Env, ownerId: string): Promise<number | null> {
-  const limiter = env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(`general:user:${ownerId}`));
-  return (await limiter.lastTakenAt()) ?? null;
 }
 
 /**
