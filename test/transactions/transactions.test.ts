@@ -214,10 +214,15 @@ describe("investment trades", () => {
     const u = await registerUser();
     const space = await createSpace(u);
     const broker = await createAccount(u, space.id, { name: "Brokerage", type: "brokerage", openingBalance: 10000 });
-    const buy = await post(u, {
+    const terms = {
       spaceId: space.id, accountId: broker.id, description: "Apple", date: "2024-07-01T15:00:00Z",
       trade: { symbol: "AAPL", side: "buy", quantity: "3", unitPrice: "190.333", fees: "1.05" },
-    });
+    };
+    // A type or subtype beside the trade is refused by name (it was dropped without a word).
+    const typed = await post(u, { ...terms, type: "income", subtype: "dividend" });
+    expect(typed.status).toBe(422);
+    expect(typed.body.error.details.map((d: any) => `${d.field}:${d.code}`)).toEqual(["type:NOT_ALLOWED", "subtype:NOT_ALLOWED"]);
+    const buy = await post(u, terms);
     expect(buy.status).toBe(201);
     // 3 x 190.333 = 570.999 -> 571.00, plus 1.05 fees.
     expect(buy.body).toMatchObject({ type: "trade", subtype: "buy", amount: -572.05 });

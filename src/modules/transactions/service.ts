@@ -162,6 +162,11 @@ interface Draft {
 
 function draftTrade(input: CreateTransactionInput & { trade: TradeTerms }, account: AccountRow): Draft {
   const currency = account.currency as Currency;
+  // A trade's type is `trade` and its subtype its side: a type or subtype sent with it was dropped without a word.
+  const named = (["type", "subtype"] as const).filter((f) => input[f] !== undefined);
+  if (named.length) {
+    throw validationFailed(named.map((field) => ({ field, message: `A trade's ${field} is set by the trade (type trade, subtype its side); omit ${field}`, code: "NOT_ALLOWED" })));
+  }
   // A currency code is cash, never units of a security (an account could not hold it either way).
   if ((FIAT_CURRENCIES as readonly string[]).includes(input.trade.symbol)) {
     throw validationFailed([{ field: "trade.symbol", message: `${input.trade.symbol} is a currency, not a security or coin: a trade buys or sells units of one`, code: "INVALID_SYMBOL" }]);
