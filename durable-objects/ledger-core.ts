@@ -12,6 +12,7 @@ import { DurableObject } from "cloudflare:workers";
 import { ledgerTransactions, transactions, accounts as accountsTable, providerReviewFlags } from "../src/db/schema";
 import { entityRows, IN_JSON_LIST, insertJsonRows, jsonList, type SqlValue } from "../src/lib/sql";
 import { MAX_MINOR } from "../src/lib/money";
+import { isoInZone } from "../src/lib/zoned-time";
 import { refusedByGuard } from "../src/lib/batch-guard";
 import { countStatement, GroupBatch, type ReadSlot } from "./group-batch";
 import { type AccountRule, checkAccountPostings, isAccountAddress } from "../src/modules/ledger/account-rules";
@@ -490,7 +491,10 @@ export abstract class LedgerCore extends DurableObject<Env> {
       // Inside a gap, one more read finds the instant, so the refusal names the day the balance leaves its range
       // (a refusal is rare; the write's own date is not always that day).
       const at = "at" in out ? out.at : (await firstInstantOutside(this.db, this.spaceId!, e.address, e.asset, out).first<{ at: number }>())!.at;
-      const day = new Date(at).toISOString();
+      // Written in the space's zone, where a bare date is local midnight (in UTC it read as the day before east of
+      // Greenwich); the zone is read on a refusal only.
+      const zone = await this.db.prepare("SELECT timezone FROM spaces WHERE id = ?").bind(this.spaceId).first<{ timezone: string }>();
+      const day = zone ? isoInZone(at, zone.timezone) : new Date(at).toISOString();
       const failure: LedgerFailure = out.kind === "negative"
         ? {
             status: 422, code: "INSUFFICIENT_FUNDS",

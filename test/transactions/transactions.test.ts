@@ -139,6 +139,25 @@ describe("manual transactions", () => {
     expect((await get(u, `/v1/transactions/${held.body.id}`)).body.status).toBe("cancelled");
     expect(await ledgerViolations(spaceId)).toEqual([]);
   });
+
+  it("post never undoes a void that lands while it runs (a review saw the voided row come back as posted)", { timeout: 120_000 }, async () => {
+    const { u, spaceId, checking } = await setup();
+    // A category in the patch sends it through the ledger first, which widens the window for the void.
+    const cat = await seedCategory(spaceId, "Hotels");
+    for (let i = 0; i < 100; i++) {
+      const t = await post(u, { spaceId, accountId: checking.id, amount: "-5.00", description: `hold ${i}`, date: "2024-03-01", status: "pending" });
+      const [posted, voided] = await Promise.all([
+        callJson(`/v1/transactions/${t.body.id}`, { method: "PATCH", token: u.accessToken, ip: u.ip, body: { status: "posted", categoryId: cat } }),
+        new Promise((r) => setTimeout(r, i % 5)).then(() => callJson(`/v1/transactions/${t.body.id}`, { method: "DELETE", token: u.accessToken, ip: u.ip })),
+      ]);
+      expect(voided.status).toBe(200);
+      // Whichever came first, the row ends voided; a post that lost the race is a 409, one that won a 200.
+      expect([200, 409]).toContain(posted.status);
+      expect((await get(u, `/v1/transactions/${t.body.id}`)).body.status, `round ${i}`).toBe("cancelled");
+    }
+    expect((await get(u, `/v1/accounts/${checking.id}`)).body.balanceDecimal).toBe("1000.00");
+    expect(await ledgerViolations(spaceId)).toEqual([]);
+  });
 });
 
 describe("transfers", () => {

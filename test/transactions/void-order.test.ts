@@ -112,4 +112,17 @@ describe("voids on a no-overdraft account, in any order", () => {
     expect((await a.get(`/v1/accounts/${acc.id}/ledger?from=2025-06-01&to=2025-06-30`)).body).toEqual(before.body);
     expect(await ledgerViolations(spaceId)).toEqual([]);
   });
+
+  it("names that day in the space's zone: east of Greenwich a local midnight is the day before in UTC (review)", async () => {
+    const u = await registerUser();
+    const a = as(u);
+    const space = await a.post("/v1/spaces", { name: "Tokyo", type: "personal", currency: "USD", timezone: "Asia/Tokyo" });
+    const acc = await createAccount(u, space.body.id);
+    for (const [amount, date] of [["100", "2025-06-01"], ["-100", "2025-06-05"], ["100", "2025-06-10"]]) {
+      expect((await a.post("/v1/transactions", { spaceId: space.body.id, accountId: acc.id, amount, description: "entry", date })).status).toBe(201);
+    }
+    const refused = await a.post("/v1/transactions", { spaceId: space.body.id, accountId: acc.id, amount: "-50", description: "back-dated", date: "2025-06-03" });
+    expect(refused.status).toBe(422);
+    expect(refused.body.error.message, JSON.stringify(refused.body)).toContain("2025-06-05T00:00:00.000+09:00");
+  });
 });

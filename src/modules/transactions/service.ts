@@ -4,7 +4,7 @@
  * space's SpaceLedger in one batch with their rows; categorizing, tagging and
  * notes change only the Dhanam row.
  */
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { AuthContext, Services } from "../../env";
 import { transactions } from "../../db/schema";
 import { d1Statement } from "../../db/client";
@@ -495,10 +495,13 @@ export async function updateTransaction(
     if (row.providerTransactionId === null) set.normalizedMerchant = normalizeMerchant(rest.merchantName);
   }
   if (Object.keys(set).length > 1) {
-    const update = svc.db.update(transactions).set(set).where(eq(transactions.id, id));
+    // Posting is written only while the row is still pending: a void that landed since this request read it
+    // must not be undone (the row would count again while the ledger has reversed it).
+    const update = svc.db.update(transactions).set(set).where(set.status ? and(eq(transactions.id, id), eq(transactions.status, "pending")) : eq(transactions.id, id));
     // The forecast's recurring series are found by description and merchant: one cached before is not served after.
     const moved = rest.description !== undefined || rest.merchantName !== undefined;
-    await svc.env.DB.batch([d1Statement(svc.env.DB, update), ...(moved ? [bumpForecastEpoch(svc.env.DB, row.spaceId)] : [])]);
+    const [written] = await svc.env.DB.batch([d1Statement(svc.env.DB, update), ...(moved ? [bumpForecastEpoch(svc.env.DB, row.spaceId)] : [])]);
+    if (set.status && written!.meta.changes === 0) requirePostable(await transactionFor(svc, auth, id, "member"));
   }
   return getTransactionRow(svc, id);
 }
