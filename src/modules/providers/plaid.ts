@@ -33,6 +33,23 @@ export async function createLinkToken(svc: Services, auth: AuthContext, input: {
   return { linkToken: res.link_token, expiration: res.expiration, mode: accessToken ? ("update" as const) : ("create" as const) };
 }
 
+/**
+ * What Plaid says of an item: its accounts and institution (Link's metadata is the browser's word, kept only
+ * when Plaid names none). An item whose accounts cannot be read yet (`fetched` is the provider's error) is kept,
+ * in error or waiting for its login, for update mode or the next sync to repair. Its login is compared with the
+ * space's only by Plaid's institution and accounts that all have their last digits (`prints`).
+ */
+async function itemFacts(client: PlaidClient, accessToken: string, claimedInstitution: string | null) {
+  const fetched = await client.accountsGet(accessToken).catch((e: unknown) => {
+    if (e instanceof ProviderError) return e;
+    throw e;
+  });
+  const plaidInstitution = fetched instanceof ProviderError ? null : (fetched.item.institution_id ?? null);
+  const accounts = fetched instanceof ProviderError ? [] : fetched.accounts.map(normalAccount).filter((a): a is NormalAccount => a !== null);
+  const prints = accounts.map((a) => ({ type: a.type, subtype: a.subtype, currency: a.currency, mask: a.mask ?? "" }));
+  return { fetched, plaidInstitution, institutionId: plaidInstitution ?? claimedInstitution, accounts, prints };
+}
+
 export async function exchangePublicToken(
   svc: Services,
   auth: AuthContext,
@@ -41,33 +58,26 @@ export async function exchangePublicToken(
   await requireSpaceRole(svc, auth, input.spaceId, "admin");
   const client = new PlaidClient(svc.env);
   const exchanged = await provider(client.exchangePublicToken(input.publicToken));
-  // The item's accounts and institution, from Plaid (Link's metadata is the browser's word): an item that cannot
-  // be read yet is kept, in error or waiting for its login, for update mode or the next sync to repair.
-  const fetched = await client.accountsGet(exchanged.access_token).catch((e: unknown) => {
-    if (e instanceof ProviderError) return e;
-    throw e;
-  });
   const institution = input.metadata?.institution;
-  const plaidInstitution = fetched instanceof ProviderError ? null : (fetched.item.institution_id ?? null);
-  const institutionId = plaidInstitution ?? institution?.institution_id ?? null;
-  const accounts = fetched instanceof ProviderError ? [] : fetched.accounts.map(normalAccount).filter((a): a is NormalAccount => a !== null);
-  const prints = accounts.map((a) => ({ type: a.type, subtype: a.subtype, currency: a.currency, mask: a.mask ?? "" }));
-  // Without Plaid's own institution, or with an account without its last digits, the login cannot be told apart
-  // from another one at the bank: it is not compared.
-  const comparable = plaidInstitution !== null && prints.length > 0 && prints.every((p) => p.mask !== "");
+  let item;
   let conn;
   try {
+    item = await itemFacts(client, exchanged.access_token, institution?.institution_id ?? null);
+    const { plaidInstitution, prints } = item;
+    const comparable = plaidInstitution !== null && prints.length > 0 && prints.every((p) => p.mask !== "");
     if (comparable) await refuseLinkedPlaidAccounts(svc, input.spaceId, plaidInstitution, prints);
     conn = await createConnection(svc, {
-      spaceId: input.spaceId, provider: "plaid", status: "pending", externalId: exchanged.item_id, institutionId,
+      spaceId: input.spaceId, provider: "plaid", status: "pending", externalId: exchanged.item_id, institutionId: item.institutionId,
       institutionName: institution?.name ?? null, credentials: { accessToken: exchanged.access_token, itemId: exchanged.item_id }, createdBy: auth.userId,
       loginKey: comparable ? await plaidLoginKey(svc.env, plaidInstitution, prints) : null,
     });
   } catch (e) {
-    // A duplicate item is removed at Plaid at once: Plaid bills an item until it is removed.
+    // An item that is not stored (a duplicate, or any failure before its connection is) is removed at Plaid at
+    // once: Plaid bills an item until it is removed, and nothing here would know its token again.
     await client.itemRemove(exchanged.access_token).catch(() => undefined);
     throw e;
   }
+  const { fetched, accounts } = item;
   let firstSync: { jobId: string; status: "queued" } | null = null;
   try {
     if (fetched instanceof ProviderError) throw fetched;
