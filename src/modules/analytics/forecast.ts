@@ -23,7 +23,7 @@
  * Cached per space in D1 (forecast_cache) with the ledger sequence and the
  * space's forecast epoch (forecast-epoch.ts) it was computed from: served while
  * it is the same local day, the epoch is the space's, and fewer than
- * `LARGE_CHANGE` ledger transactions (none dated ahead) have been committed
+ * `LARGE_CHANGE` ledger transactions (none dated ahead, none a revert) have been committed
  * since; recomputed otherwise on the next read, and nightly by cron.
  */
 import type { AuthContext, Services } from "../../env";
@@ -452,30 +452,32 @@ const stateFrom = (result: D1Result): LedgerState => {
 };
 
 /** The ledger's state and the cached forecast of the space `space` names, for the role check's batch. */
-function cacheReads(db: D1Database, space: SqlGuard, nowMs: number): Reads<{ state: LedgerState; cached: CacheRow | null; ahead: boolean }> {
+function cacheReads(db: D1Database, space: SqlGuard, nowMs: number): Reads<{ state: LedgerState; cached: CacheRow | null; superseded: boolean }> {
   return {
     statements: [
       stateStatement(db, space),
       db.prepare(`SELECT ledger_seq, as_of_date, payload, computed_at, valid_until, epoch FROM forecast_cache WHERE space_id = ${space.sql}`).bind(...space.params),
-      db.prepare(`SELECT EXISTS (SELECT 1 FROM forecast_cache c WHERE c.space_id = ${space.sql} AND ${DATED_AHEAD_SINCE}) AS ahead`).bind(...space.params, LARGE_CHANGE, nowMs, nowMs),
+      db.prepare(`SELECT EXISTS (SELECT 1 FROM forecast_cache c WHERE c.space_id = ${space.sql} AND ${SUPERSEDED_SINCE}) AS superseded`).bind(...space.params, LARGE_CHANGE, nowMs),
     ],
-    read: ([state, cached, ahead]) => ({
+    read: ([state, cached, superseded]) => ({
       state: stateFrom(state!),
       cached: (cached!.results[0] as CacheRow | undefined) ?? null,
-      ahead: (ahead!.results[0] as { ahead: number } | undefined)?.ahead === 1,
+      superseded: (superseded!.results[0] as { superseded: number } | undefined)?.superseded === 1,
     }),
   };
 }
 
 /**
  * A ledger transaction committed since cache row `c` was computed (among the next LARGE_CHANGE: past those the
- * cache is stale anyway) dated after now, or reverting one that is (a revert through the ledger API is dated
- * now) (binds LARGE_CHANGE, now, now): the cached forecast counted on what it changed in the horizon, so it is
- * not served however few the changes.
+ * cache is stale anyway) that the cached forecast cannot stand for as a change not seen yet (binds LARGE_CHANGE,
+ * now), so it is not served however few the changes:
+ * - one dated after now: the cached forecast did not place it in the horizon;
+ * - a revert (a void), whatever its date: the cached forecast counts the reverted entry, money the ledger now
+ *   says never moved (a balance and an estimate off by its amount), where a new entry is only one more change.
  */
-const DATED_AHEAD_SINCE = `EXISTS (SELECT 1 FROM ledger_transactions t
+const SUPERSEDED_SINCE = `EXISTS (SELECT 1 FROM ledger_transactions t
   WHERE t.space_id = c.space_id AND t.seq > c.ledger_seq AND t.seq <= c.ledger_seq + ?
-    AND (t.timestamp > ? OR EXISTS (SELECT 1 FROM ledger_transactions o WHERE o.space_id = t.space_id AND o.seq = t.reverts_seq AND o.timestamp > ?)))`;
+    AND (t.timestamp > ? OR t.reverts_seq IS NOT NULL))`;
 
 /** Current state of the space's ledger for the cache key, read on its own. */
 async function ledgerState(svc: Services, spaceId: string): Promise<LedgerState> {
@@ -521,8 +523,8 @@ function whenStale(space: SqlGuard, nowMs: number): SqlGuard {
   return {
     sql: `(SELECT ${space.sql} WHERE NOT EXISTS (SELECT 1 FROM forecast_cache c
              WHERE c.space_id = ${space.sql} AND c.valid_until > ? AND c.epoch = ${forecastEpochSql("c.space_id")}
-               AND ${seq} - c.ledger_seq BETWEEN 0 AND ? AND NOT ${DATED_AHEAD_SINCE}))`,
-    params: [...space.params, ...space.params, nowMs, ...space.params, LARGE_CHANGE - 1, LARGE_CHANGE, nowMs, nowMs],
+               AND ${seq} - c.ledger_seq BETWEEN 0 AND ? AND NOT ${SUPERSEDED_SINCE}))`,
+    params: [...space.params, ...space.params, nowMs, ...space.params, LARGE_CHANGE - 1, LARGE_CHANGE, nowMs],
   };
 }
 
@@ -530,7 +532,7 @@ function whenStale(space: SqlGuard, nowMs: number): SqlGuard {
  * The role check's batch of the forecast at `nowMs`: the ledger's state and the cache, and the
  * forecast's reads when the cache is stale for certain (`data`; null when they were not read).
  */
-function forecastLook(db: D1Database, space: SqlGuard, nowMs: number): Reads<{ state: LedgerState; cached: CacheRow | null; ahead: boolean; data: ForecastData | null }> {
+function forecastLook(db: D1Database, space: SqlGuard, nowMs: number): Reads<{ state: LedgerState; cached: CacheRow | null; superseded: boolean; data: ForecastData | null }> {
   const cache = cacheReads(db, space, nowMs);
   const stale = whenStale(space, nowMs);
   const compute = forecastReads(db, stale, nowMs);
@@ -546,10 +548,10 @@ function forecastLook(db: D1Database, space: SqlGuard, nowMs: number): Reads<{ s
 
 /**
  * True when the cached forecast may be served: still valid (an unconverted one for an hour), of the space's current forecast epoch, the same local day,
- * fewer than LARGE_CHANGE ledger transactions since, and none of them dated ahead.
+ * fewer than LARGE_CHANGE ledger transactions since, and none of them superseding it (SUPERSEDED_SINCE).
  */
-const isFresh = (cached: CacheRow | null, state: LedgerState, today: string, ahead: boolean, nowMs: number): cached is CacheRow =>
-  !!cached && !ahead && cached.valid_until > nowMs && cached.epoch === state.epoch && cached.as_of_date === today && state.seq >= cached.ledger_seq && state.seq - cached.ledger_seq < LARGE_CHANGE;
+const isFresh = (cached: CacheRow | null, state: LedgerState, today: string, superseded: boolean, nowMs: number): cached is CacheRow =>
+  !!cached && !superseded && cached.valid_until > nowMs && cached.epoch === state.epoch && cached.as_of_date === today && state.seq >= cached.ledger_seq && state.seq - cached.ledger_seq < LARGE_CHANGE;
 
 /**
  * GET /v1/analytics/forecast: the forecast from cache when fresh, else computed now (and cached). The
@@ -562,9 +564,9 @@ export async function getForecast(svc: Services, auth: AuthContext, spaceId: str
   const now = svc.clock.now();
   const { membership, data: look } = await readSpaceWith(svc, auth, spaceId, "viewer", (g) => forecastLook(svc.env.DB, g, now));
   const space: SpaceInfo = { id: membership.space.id, currency: membership.space.currency, timezone: membership.space.timezone };
-  const { state, cached, ahead, data } = look!;
+  const { state, cached, superseded, data } = look!;
   const today = dateOfDay(localDayOf(now, space.timezone));
-  if (isFresh(cached, state, today, ahead, now)) {
+  if (isFresh(cached, state, today, superseded, now)) {
     const f = parseExactJson(cached.payload) as Forecast;
     return { ...f, cache: { hit: true, computedAt: new Date(cached.computed_at).toISOString(), ledgerSeq: cached.ledger_seq, changesSince: state.seq - cached.ledger_seq } };
   }
