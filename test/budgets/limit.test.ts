@@ -14,7 +14,8 @@ describe("budgets per space", () => {
     const u = await registerUser();
     const a = api(u);
     const spaceId = (await ok(a.post("/v1/spaces", { name: "Many", type: "personal", currency: "USD", timezone: "UTC" }))).id as string;
-    const cats = (await ok(a.get(`/v1/categories?spaceId=${spaceId}`))) as { id: string }[];
+    // Budgets watch expense categories only.
+    const cats = ((await ok(a.get(`/v1/categories?spaceId=${spaceId}`))) as { id: string; type: string }[]).filter((c) => c.type === "expense");
     // All but two, written straight to D1.
     const now = Date.now();
     const seeded = Array.from({ length: MAX_BUDGETS_PER_SPACE - 2 }, (_, i) => `bud_seed${String(i).padStart(20, "0")}`);

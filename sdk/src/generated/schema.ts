@@ -3299,7 +3299,9 @@ export interface components {
             startDate?: string;
             /** Format: date */
             endDate?: string;
+            /** @description Expense categories of the space (an income or transfer category is `422 NOT_EXPENSE_CATEGORY`); a parent's subcategories count in it */
             categoryIds?: string[];
+            /** @description Expense categories of the space (an income or transfer category is `422 NOT_EXPENSE_CATEGORY`); a parent's subcategories count in it */
             categories?: {
                 categoryId: string;
                 /**
@@ -3324,7 +3326,9 @@ export interface components {
             startDate?: string;
             /** Format: date */
             endDate?: string | null;
+            /** @description Expense categories of the space (an income or transfer category is `422 NOT_EXPENSE_CATEGORY`); a parent's subcategories count in it */
             categoryIds?: string[];
+            /** @description Expense categories of the space (an income or transfer category is `422 NOT_EXPENSE_CATEGORY`); a parent's subcategories count in it */
             categories?: {
                 categoryId: string;
                 /**

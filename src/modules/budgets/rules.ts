@@ -6,7 +6,7 @@
 import type { Services } from "../../env";
 import type { budgetCategories } from "../../db/schema";
 import { validationFailed } from "../../lib/errors";
-import { categoriesById } from "../categories/lookup";
+import { categoriesById, typedCategory } from "../categories/lookup";
 import { parseAmountField } from "../transactions/postings";
 
 export type AllocationInput = { categoryId: string; allocated?: number | string };
@@ -16,7 +16,7 @@ const refuse = (field: string, message: string, code: string) => validationFaile
 
 /**
  * The category links named by `categories` (with optional allocations) and
- * `categoryIds`: each a category of the space, each allocation exact at the
+ * `categoryIds`: each an expense category of the space, each allocation exact at the
  * budget's `scale` and not negative. A category named in both keeps its
  * allocation; two different allocations for one category are ambiguous and
  * refused. Errors name the caller's own field (`categoryIds.3`,
@@ -44,7 +44,10 @@ export async function parseLinks(
   }
   const found = await categoriesById(svc, [...byId.keys()]);
   return [...byId].map(([categoryId, { allocated, idField }]) => {
-    if (found.get(categoryId)?.spaceId !== spaceId) throw refuse(idField, "No such category in this space", "UNKNOWN_CATEGORY");
+    const category = found.get(categoryId);
+    if (category?.spaceId !== spaceId) throw refuse(idField, "No such category in this space", "UNKNOWN_CATEGORY");
+    // A budget counts money out: over an income category its income would count as negative spending.
+    if (category.type !== "expense") throw refuse(idField, `Budgets track spending: "${category.name}" is ${typedCategory(category.type)}, not an expense category`, "NOT_EXPENSE_CATEGORY");
     return { budgetId, categoryId, allocated };
   });
 }

@@ -17,8 +17,9 @@ export const MAX_BUDGET_CATEGORIES = 500;
  * change of the space's rates checks them all: this bounds that batch.
  */
 export const MAX_BUDGETS_PER_SPACE = 200;
-const CategoryIds = z.array(z.string().min(1).max(64)).max(MAX_BUDGET_CATEGORIES);
-const Allocations = z.array(Allocation).max(MAX_BUDGET_CATEGORIES);
+const EXPENSE_ONLY = "Expense categories of the space (an income or transfer category is `422 NOT_EXPENSE_CATEGORY`); a parent's subcategories count in it";
+const CategoryIds = z.array(z.string().min(1).max(64)).max(MAX_BUDGET_CATEGORIES).openapi({ description: EXPENSE_ONLY });
+const Allocations = z.array(Allocation).max(MAX_BUDGET_CATEGORIES).openapi({ description: EXPENSE_ONLY });
 
 export const CreateBudgetBody = z
   .object({

@@ -31,6 +31,9 @@ export function categoryFrom(result: D1Result, field = "categoryId"): { id: stri
   return row;
 }
 
+/** "an income category", "an expense category", "a transfer category": for messages that name a category's type. */
+export const typedCategory = (type: string) => `${/^[aeiou]/.test(type) ? "an" : "a"} ${type} category`;
+
 const unknownCategory = (field: string) => validationFailed([{ field, message: "No such category in this space", code: "UNKNOWN_CATEGORY" }]);
 
 /**

@@ -17,7 +17,7 @@ import { runLedger } from "../ledger/client";
 import { recategorize } from "../transactions/recategorize";
 import { readSpace, requireRoleOver, requireSpaceRole } from "../spaces/access";
 import { d1Statement, nonEmpty } from "../../db/client";
-import { requireCategory } from "./lookup";
+import { requireCategory, typedCategory } from "./lookup";
 import { normalizeText } from "../ml/normalize";
 import { compileRules, firstMatch, regexStates, validateConditions, type ConditionInput, type RuleRow } from "./rules";
 
@@ -216,7 +216,11 @@ export async function deleteCategory(svc: Services, auth: AuthContext, id: strin
   const row = await categoryFor(svc, auth, id, "member");
   if (reassignTo !== undefined) {
     if (reassignTo === id) throw validationFailed([{ field: "reassignTo", message: "Must be another category", code: "INVALID_VALUE" }]);
-    await requireCategory(svc, row.spaceId, reassignTo, "reassignTo");
+    const target = await requireCategory(svc, row.spaceId, reassignTo, "reassignTo");
+    // Expense rows (and the budgets over them) moved into an income category would count as income, and back.
+    if (target.type !== row.type) {
+      throw validationFailed([{ field: "reassignTo", message: `Must be ${typedCategory(row.type)}, as the one deleted is: "${target.name}" is ${typedCategory(target.type)}`, code: "CATEGORY_TYPE_MISMATCH" }]);
+    }
   }
   // In the space's ledger, in order with its writes: from here on no row lands in this category, and the rows
   // that use it move to `reassignTo` with their amounts (or the deletion is refused while any use it).

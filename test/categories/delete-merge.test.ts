@@ -1,0 +1,48 @@
+/**
+ * Deleting a category into another (`DELETE ?reassignTo=`) is a merge: what watched, categorized or was
+ * learned for the deleted category carries on in the target, which must therefore be of the same type.
+ */
+import { describe, expect, it } from "vitest";
+import { callJson, createSpace, registerUser, type TestUser } from "../helpers";
+import { createAccount } from "../accounts/helpers";
+
+const api = (u: TestUser) => ({
+  get: (path: string) => callJson(path, { token: u.accessToken, ip: u.ip }),
+  post: (path: string, body: unknown) => callJson(path, { token: u.accessToken, ip: u.ip, body }),
+  del: (path: string) => callJson(path, { method: "DELETE", token: u.accessToken, ip: u.ip }),
+});
+
+async function setup() {
+  const u = await registerUser();
+  const a = api(u);
+  const space = await createSpace(u);
+  const acc = await createAccount(u, space.id, { openingBalance: 5000 });
+  const list = (await a.get(`/v1/categories?spaceId=${space.id}`)).body as { id: string; name: string }[];
+  const system = (name: string) => list.find((c) => c.name === name)!.id;
+  const category = async (name: string, extra: object = {}) => {
+    const r = await a.post("/v1/categories", { spaceId: space.id, name, type: "expense", ...extra });
+    if (r.status !== 201) throw new Error(JSON.stringify(r.body));
+    return r.body.id as string;
+  };
+  const spend = async (body: object) => {
+    const r = await a.post("/v1/transactions", { spaceId: space.id, accountId: acc.id, amount: "-20.00", date: new Date().toISOString(), description: "purchase", ...body });
+    if (r.status !== 201) throw new Error(JSON.stringify(r.body));
+    return r.body;
+  };
+  return { a, spaceId: space.id as string, system, category, spend };
+}
+
+describe("deleting a category into another", () => {
+  it("refuses a target of another type, and changes nothing", async () => {
+    const { a, spaceId, system, category, spend } = await setup();
+    const fun = await category("Fun");
+    const t = await spend({ categoryId: fun });
+    const b = await a.post("/v1/budgets", { spaceId, name: "Fun", amount: "50", period: "monthly", categoryIds: [fun] });
+    const r = await a.del(`/v1/categories/${fun}?reassignTo=${system("Salary")}`);
+    expect(r.status).toBe(422);
+    expect(r.body.error.details).toEqual([expect.objectContaining({ field: "reassignTo", code: "CATEGORY_TYPE_MISMATCH" })]);
+    expect(r.body.error.details[0].message).toContain("an expense category");
+    expect((await a.get(`/v1/transactions/${t.id}`)).body.category.id).toBe(fun);
+    expect((await a.get(`/v1/budgets/${b.body.id}`)).body).toMatchObject({ spentDecimal: "20.00", categories: [{ id: fun }] });
+  });
+});
