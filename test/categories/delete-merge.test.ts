@@ -46,3 +46,33 @@ describe("deleting a category into another", () => {
     expect((await a.get(`/v1/budgets/${b.body.id}`)).body).toMatchObject({ spentDecimal: "20.00", categories: [{ id: fun }] });
   });
 });
+
+describe("deleting a parent category", () => {
+  it("leaves its budgets watching the subcategories that move up", async () => {
+    const { a, spaceId, category, spend } = await setup();
+    const kids = await category("Kids");
+    const school = await category("School", { parentId: kids });
+    await spend({ categoryId: school, amount: "-123.45" });
+    const b = (await a.post("/v1/budgets", { spaceId, name: "Kids", amount: "500", period: "monthly", categoryIds: [kids] })).body;
+    expect(b.spentDecimal).toBe("123.45");
+    const r = await a.del(`/v1/categories/${kids}`);
+    expect(r.body).toEqual({ deleted: kids, reassignedTo: null, movedTransactions: 0 });
+    const after = (await a.get(`/v1/budgets/${b.id}`)).body;
+    expect(after).toMatchObject({ spentDecimal: "123.45", categories: [{ id: school, name: "School", spentDecimal: "123.45" }] });
+  });
+
+  it("with reassignTo, the budget watches the target and the subcategories that moved up", async () => {
+    const { a, spaceId, category, spend } = await setup();
+    const kids = await category("Kids");
+    const school = await category("School", { parentId: kids });
+    const family = await category("Family");
+    await spend({ categoryId: school, amount: "-100.00" });
+    await spend({ categoryId: kids, amount: "-5.00" });
+    const b = (await a.post("/v1/budgets", { spaceId, name: "Kids", amount: "500", period: "monthly", categoryIds: [kids] })).body;
+    expect(b.spentDecimal).toBe("105.00");
+    expect((await a.del(`/v1/categories/${kids}?reassignTo=${family}`)).body).toEqual({ deleted: kids, reassignedTo: family, movedTransactions: 1 });
+    const after = (await a.get(`/v1/budgets/${b.id}`)).body;
+    expect(after.spentDecimal).toBe("105.00");
+    expect(after.categories.map((c: { id: string }) => c.id).sort()).toEqual([family, school].sort());
+  });
+});

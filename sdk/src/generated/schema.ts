@@ -928,7 +928,7 @@ export interface paths {
         post?: never;
         /**
          * Delete a category; pass reassignTo while transactions use it
-         * @description Delete a category; pass reassignTo while transactions use it. Requires the `member` role or above in the space; viewers get 403.
+         * @description `reassignTo` names a category of the same type (else `422 CATEGORY_TYPE_MISMATCH`), which takes over the deleted one's transactions and budget links. Subcategories move up to the deleted category's parent, and the budgets that watched the deleted category watch them.
          */
         delete: operations["deleteCategory"];
         options?: never;

@@ -209,8 +209,9 @@ export async function updateCategory(
 
 /**
  * Deletes a category. While transactions use it, the caller must name
- * another category to move them (and budget allocations) to; otherwise 409.
- * Subcategories move up to the deleted category's parent.
+ * another category of its type to move them (and budget allocations) to;
+ * otherwise 409. Subcategories move up to the deleted category's parent, and
+ * the budgets that watched the deleted category watch them.
  */
 export async function deleteCategory(svc: Services, auth: AuthContext, id: string, reassignTo?: string) {
   const row = await categoryFor(svc, auth, id, "member");
@@ -237,7 +238,16 @@ export async function deleteCategory(svc: Services, auth: AuthContext, id: strin
         svc.db.update(budgetCategories).set({ categoryId: reassignTo }).where(eq(budgetCategories.categoryId, id)),
       ]
     : [];
+  // A budget over a parent counted its subcategories, which now move up out from under it: it watches them
+  // itself from here on, or their spending would silently leave it (a budget over "Kids" would drop "School").
+  const keepWatchingChildren = svc.db.insert(budgetCategories).select(
+    svc.db.select({ budgetId: budgetCategories.budgetId, categoryId: categories.id, allocated: sql<number | null>`NULL`.as("allocated") })
+      .from(budgetCategories)
+      .innerJoin(categories, eq(categories.parentId, budgetCategories.categoryId))
+      .where(eq(budgetCategories.categoryId, id)),
+  ).onConflictDoNothing();
   await svc.db.batch(nonEmpty([
+    keepWatchingChildren,
     ...moves,
     svc.db.delete(budgetCategories).where(eq(budgetCategories.categoryId, id)),
     svc.db.update(categories).set({ parentId: row.parentId, updatedAt: now }).where(eq(categories.parentId, id)),
