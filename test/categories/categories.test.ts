@@ -62,7 +62,7 @@ describe("categories", () => {
     const refused = await a.del(`/v1/categories/${old.id}`);
     expect(refused.status).toBe(409);
     const ok = await a.del(`/v1/categories/${old.id}?reassignTo=${target.id}`);
-    expect(ok.body).toEqual({ deleted: old.id, reassignedTo: target.id, movedTransactions: 1 });
+    expect(ok.body).toEqual({ deleted: old.id, reassignedTo: target.id, movedTransactions: 1, movedRules: 0 });
     expect((await a.get(`/v1/transactions/${t.body.id}`)).body.category.id).toBe(target.id);
     const list = (await a.get(`/v1/categories?spaceId=${spaceId}`)).body;
     expect(list.find((c: any) => c.id === sub.id).parentId).toBeNull();

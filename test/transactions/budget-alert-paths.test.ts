@@ -172,7 +172,7 @@ describe("budget threshold alerts on every path that changes spent", () => {
 
     const del = await a.del(`/v1/categories/${market.body.id}?reassignTo=${groceries}`);
     expect(del.status).toBe(200);
-    expect(del.body).toEqual({ deleted: market.body.id, reassignedTo: groceries, movedTransactions: 1 });
+    expect(del.body).toEqual({ deleted: market.body.id, reassignedTo: groceries, movedTransactions: 1, movedRules: 0 });
     expect((await a.get(`/v1/transactions/${t.id}`)).body.category.id).toBe(groceries);
     expect(await spent()).toBe(90);
     await expectOneAlert(90);

@@ -928,7 +928,7 @@ export interface paths {
         post?: never;
         /**
          * Delete a category; pass reassignTo while transactions use it
-         * @description `reassignTo` names a category of the same type (else `422 CATEGORY_TYPE_MISMATCH`), which takes over the deleted one's transactions and budget links. Subcategories move up to the deleted category's parent, and the budgets that watched the deleted category watch them.
+         * @description `reassignTo` names a category of the same type (else `422 CATEGORY_TYPE_MISMATCH`), which takes over the deleted one's transactions, budget links, rules and what the model learned of it. Subcategories move up to the deleted category's parent, and the budgets that watched the deleted category watch them.
          */
         delete: operations["deleteCategory"];
         options?: never;
@@ -3215,6 +3215,8 @@ export interface components {
             deleted: string;
             reassignedTo: string | null;
             movedTransactions: number;
+            /** @description The deleted category's rules now the target's (0 without reassignTo: they go with it) */
+            movedRules: number;
         };
         Budget: {
             id: string;
@@ -14990,7 +14992,8 @@ export interface operations {
                      * @example {
                      *       "deleted": "deleted",
                      *       "reassignedTo": "reassigned to",
-                     *       "movedTransactions": 1
+                     *       "movedTransactions": 1,
+                     *       "movedRules": 1
                      *     }
                      */
                     "application/json": components["schemas"]["CategoryDeleted"];

@@ -55,10 +55,13 @@ categoryRoutes.openapi(
   createRoute({
     ...access("member"),
     ...user, method: "delete", path: "/{id}", tags, summary: "Delete a category; pass reassignTo while transactions use it",
-    description: "`reassignTo` names a category of the same type (else `422 CATEGORY_TYPE_MISMATCH`), which takes over the deleted one's transactions and budget links. Subcategories move up to the deleted category's parent, and the budgets that watched the deleted category watch them.",
+    description: "`reassignTo` names a category of the same type (else `422 CATEGORY_TYPE_MISMATCH`), which takes over the deleted one's transactions, budget links, rules and what the model learned of it. Subcategories move up to the deleted category's parent, and the budgets that watched the deleted category watch them.",
     request: { params: CategoryIdParam, query: z.object({ reassignTo: z.string().min(1).max(64).optional() }) },
     responses: {
-      200: json(z.object({ deleted: z.string(), reassignedTo: z.string().nullable(), movedTransactions: z.number().int() }).openapi("CategoryDeleted"), "Deleted"),
+      200: json(z.object({
+        deleted: z.string(), reassignedTo: z.string().nullable(), movedTransactions: z.number().int(),
+        movedRules: z.number().int().openapi({ description: "The deleted category's rules now the target's (0 without reassignTo: they go with it)" }),
+      }).openapi("CategoryDeleted"), "Deleted"),
       ...errors(401, 403, 404, 409, 422, 429),
     },
   }),

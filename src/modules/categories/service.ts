@@ -16,9 +16,10 @@ import { checkBudgetAlerts } from "../budgets/alerts";
 import { runLedger } from "../ledger/client";
 import { recategorize } from "../transactions/recategorize";
 import { readSpace, requireRoleOver, requireSpaceRole } from "../spaces/access";
-import { d1Statement, nonEmpty } from "../../db/client";
+import { d1Statement } from "../../db/client";
 import { requireCategory, typedCategory } from "./lookup";
 import { normalizeText } from "../ml/normalize";
+import { mergeCategoryCounts } from "../ml/store";
 import { compileRules, firstMatch, regexStates, validateConditions, type ConditionInput, type RuleRow } from "./rules";
 
 type CategoryRow = typeof categories.$inferSelect;
@@ -210,8 +211,9 @@ export async function updateCategory(
 /**
  * Deletes a category. While transactions use it, the caller must name
  * another category of its type to move them (and budget allocations) to;
- * otherwise 409. Subcategories move up to the deleted category's parent, and
- * the budgets that watched the deleted category watch them.
+ * otherwise 409; its rules and learned counts move there too. Subcategories
+ * move up to the deleted category's parent, and the budgets that watched the
+ * deleted category watch them.
  */
 export async function deleteCategory(svc: Services, auth: AuthContext, id: string, reassignTo?: string) {
   const row = await categoryFor(svc, auth, id, "member");
@@ -228,16 +230,8 @@ export async function deleteCategory(svc: Services, auth: AuthContext, id: strin
   const { returns } = await runLedger(svc, { kind: "retireCategory", spaceId: row.spaceId, categoryId: id, reassignTo });
   const movedTransactions = Number(returns.moved ?? 0);
   const now = svc.clock.now();
-  const moves = reassignTo
-    ? [
-        // A budget already tracking the target keeps its own row; the rest move over.
-        svc.db.delete(budgetCategories).where(and(
-          eq(budgetCategories.categoryId, id),
-          inArray(budgetCategories.budgetId, svc.db.select({ b: budgetCategories.budgetId }).from(budgetCategories).where(eq(budgetCategories.categoryId, reassignTo))),
-        )),
-        svc.db.update(budgetCategories).set({ categoryId: reassignTo }).where(eq(budgetCategories.categoryId, id)),
-      ]
-    : [];
+  const db = svc.env.DB;
+  const q = (query: { toSQL(): { sql: string; params: unknown[] } }) => d1Statement(db, query);
   // A budget over a parent counted its subcategories, which now move up out from under it: it watches them
   // itself from here on, or their spending would silently leave it (a budget over "Kids" would drop "School").
   const keepWatchingChildren = svc.db.insert(budgetCategories).select(
@@ -246,19 +240,37 @@ export async function deleteCategory(svc: Services, auth: AuthContext, id: strin
       .innerJoin(categories, eq(categories.parentId, budgetCategories.categoryId))
       .where(eq(budgetCategories.categoryId, id)),
   ).onConflictDoNothing();
-  await svc.db.batch(nonEmpty([
-    keepWatchingChildren,
-    ...moves,
-    svc.db.delete(budgetCategories).where(eq(budgetCategories.categoryId, id)),
-    svc.db.update(categories).set({ parentId: row.parentId, updatedAt: now }).where(eq(categories.parentId, id)),
-    svc.db.delete(categoryRules).where(eq(categoryRules.categoryId, id)),
-    svc.db.delete(mlTokenCounts).where(and(eq(mlTokenCounts.spaceId, row.spaceId), eq(mlTokenCounts.categoryId, id))),
-    svc.db.delete(mlCategoryStats).where(and(eq(mlCategoryStats.spaceId, row.spaceId), eq(mlCategoryStats.categoryId, id))),
-    svc.db.delete(categories).where(eq(categories.id, id)),
-  ]));
+  // A merge: what watched, categorized or was learned for the deleted category carries on in the target.
+  const merge = reassignTo
+    ? [
+        // A budget already tracking the target keeps its own row; the rest move over.
+        q(svc.db.delete(budgetCategories).where(and(
+          eq(budgetCategories.categoryId, id),
+          inArray(budgetCategories.budgetId, svc.db.select({ b: budgetCategories.budgetId }).from(budgetCategories).where(eq(budgetCategories.categoryId, reassignTo))),
+        ))),
+        q(svc.db.update(budgetCategories).set({ categoryId: reassignTo }).where(eq(budgetCategories.categoryId, id))),
+        ...mergeCategoryCounts(db, row.spaceId, id, reassignTo),
+      ]
+    : [];
+  // Its rules go to the target (same space, so the space's regex budget is unchanged), or with the category.
+  const rules = reassignTo
+    ? q(svc.db.update(categoryRules).set({ categoryId: reassignTo }).where(eq(categoryRules.categoryId, id)).returning({ id: categoryRules.id }))
+    : q(svc.db.delete(categoryRules).where(eq(categoryRules.categoryId, id)));
+  const results = await db.batch([
+    q(keepWatchingChildren),
+    ...merge,
+    rules,
+    q(svc.db.delete(budgetCategories).where(eq(budgetCategories.categoryId, id))),
+    q(svc.db.update(categories).set({ parentId: row.parentId, updatedAt: now }).where(eq(categories.parentId, id))),
+    q(svc.db.delete(mlTokenCounts).where(and(eq(mlTokenCounts.spaceId, row.spaceId), eq(mlTokenCounts.categoryId, id)))),
+    q(svc.db.delete(mlCategoryStats).where(and(eq(mlCategoryStats.spaceId, row.spaceId), eq(mlCategoryStats.categoryId, id)))),
+    q(svc.db.delete(categories).where(eq(categories.id, id))),
+  ]);
+  // Counted by the rows it returns: `meta.changes` also counts the categorizer-version triggers' writes.
+  const movedRules = reassignTo ? results[1 + merge.length]!.results.length : 0;
   // After the budgets that tracked the deleted category track `reassignTo` too.
   if (reassignTo && movedTransactions > 0) await checkBudgetAlerts(svc, row.spaceId, [reassignTo]);
-  return { deleted: id, reassignedTo: reassignTo ?? null, movedTransactions };
+  return { deleted: id, reassignedTo: reassignTo ?? null, movedTransactions, movedRules };
 }
 
 export async function loadRules(svc: Services, spaceId: string) {

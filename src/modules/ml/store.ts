@@ -95,3 +95,23 @@ export function replaceModel(db: D1Database, spaceId: string, counts: Counts, te
     ).bind(spaceId, temperature, samples, now, now),
   ];
 }
+
+/**
+ * Statements that fold category `from`'s learned counts into `to`'s (a merge of two categories): the counts of
+ * a naive Bayes model are sums over examples, so the sums are what it would have learned had `from`'s examples
+ * been `to`'s all along. `from`'s rows stay for the caller to delete with the category.
+ */
+export function mergeCategoryCounts(db: D1Database, spaceId: string, from: string, to: string): D1PreparedStatement[] {
+  return [
+    db.prepare(
+      `INSERT INTO ml_token_counts (space_id, token, category_id, count)
+       SELECT space_id, token, ?, count FROM ml_token_counts WHERE space_id = ? AND category_id = ?
+       ON CONFLICT (space_id, token, category_id) DO UPDATE SET count = ml_token_counts.count + excluded.count`,
+    ).bind(to, spaceId, from),
+    db.prepare(
+      `INSERT INTO ml_category_stats (space_id, category_id, docs, tokens)
+       SELECT space_id, ?, docs, tokens FROM ml_category_stats WHERE space_id = ? AND category_id = ?
+       ON CONFLICT (space_id, category_id) DO UPDATE SET docs = ml_category_stats.docs + excluded.docs, tokens = ml_category_stats.tokens + excluded.tokens`,
+    ).bind(to, spaceId, from),
+  ];
+}
