@@ -3398,7 +3398,11 @@ export interface components {
             spaceId: string;
             description: string;
             merchantName?: string;
-            amount?: number;
+            /**
+             * @description In the space's currency, as any money input; only its sign (money in or out) weighs in the prediction
+             * @example 25.50
+             */
+            amount?: number | string;
         };
         RetrainAccepted: {
             jobId: string;
@@ -16826,7 +16830,7 @@ export interface operations {
                  *       "spaceId": "spc_123",
                  *       "description": "Starbucks Coffee",
                  *       "merchantName": "merchant name",
-                 *       "amount": -45.67
+                 *       "amount": "25.50"
                  *     }
                  */
                 "application/json": components["schemas"]["PredictRequest"];

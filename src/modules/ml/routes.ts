@@ -1,3 +1,4 @@
+import { MajorAmount } from "../../lib/amount-schema";
 import { queryInt } from "../../lib/query-int";
 import { createRoute, z } from "@hono/zod-openapi";
 import { access, bearer, createRouter, errors, json, jsonBody } from "../../lib/openapi";
@@ -63,7 +64,7 @@ mlRoutes.openapi(
         spaceId: z.string().min(1).max(64),
         description: z.string().trim().min(1).max(500),
         merchantName: z.string().max(200).optional(),
-        amount: z.number().optional(),
+        amount: MajorAmount.optional().openapi({ description: "In the space's currency, as any money input; only its sign (money in or out) weighs in the prediction" }),
       }).strict().openapi("PredictRequest")),
     },
     responses: {

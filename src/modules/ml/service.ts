@@ -10,8 +10,10 @@ import { iso } from "../../lib/clock";
 import { notFound } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { pagination } from "../../lib/pagination";
+import { type Currency, CURRENCY_SCALES } from "../../lib/money";
 import { rowReader } from "../../lib/sql";
 import { requireTwoFactor } from "../auth/second-factor";
+import { parseAmountField } from "../transactions/postings";
 import { recategorize } from "../transactions/recategorize";
 import { categoriesById, requireCategory } from "../categories/lookup";
 import { readResource, readSpace, requireRoleOver, requireSpaceRole } from "../spaces/access";
@@ -38,9 +40,10 @@ export async function predictCategory(svc: Services, spaceId: string, x: Example
   return predict(counts, x, temperature);
 }
 
-export async function predictForUser(svc: Services, auth: AuthContext, input: { spaceId: string; description: string; merchantName?: string; amount?: number }) {
-  await requireSpaceRole(svc, auth, input.spaceId, "viewer");
-  const signed = Math.sign(input.amount ?? -1);
+export async function predictForUser(svc: Services, auth: AuthContext, input: { spaceId: string; description: string; merchantName?: string; amount?: number | string }) {
+  const { space } = await requireSpaceRole(svc, auth, input.spaceId, "viewer");
+  // Read as every money input is (a number or a decimal string at the currency's scale); only its sign is used.
+  const signed = input.amount === undefined ? -1 : Math.sign(parseAmountField("amount", input.amount, CURRENCY_SCALES[space.currency as Currency]));
   const p = await predictCategory(svc, input.spaceId, {
     merchantName: input.merchantName ?? null,
     description: input.description,
