@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { VisibleName } from "../../lib/visible-text";
 
 const Hex = z.string().regex(/^#[0-9A-Fa-f]{6}$/, { message: "A hex color like #FF6B35" });
 const Bound = z.union([z.number(), z.string().max(40)]);
@@ -33,7 +34,7 @@ export const RuleInput = z
 export const CreateCategoryBody = z
   .object({
     spaceId: z.string().min(1).max(64),
-    name: z.string().trim().min(1).max(80),
+    name: VisibleName(80),
     color: Hex.optional(),
     icon: z.string().max(40).optional(),
     type: z.enum(["income", "expense", "transfer"]),
@@ -45,7 +46,7 @@ export const CreateCategoryBody = z
 
 export const UpdateCategoryBody = z
   .object({
-    name: z.string().trim().min(1).max(80).optional(),
+    name: VisibleName(80).optional(),
     color: Hex.nullable().optional(),
     icon: z.string().max(40).nullable().optional(),
     parentId: z.string().min(1).max(64).nullable().optional(),

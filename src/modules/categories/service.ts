@@ -70,15 +70,21 @@ async function savingRules(svc: Services, spaceId: string, statements: D1Prepare
 }
 
 /**
- * Refuses a second category of the same name (accents, case and spacing aside), type and parent in a space:
+ * What two category names must not share: the name under NFKC (a full-width "Ｆｏｏｄ" is "Food"), without format
+ * characters (a zero-width space inside shows nothing), then with case, accents and spacing folded.
+ */
+const nameKey = (name: string) => normalizeText(name.normalize("NFKC").replace(/\p{Cf}/gu, ""));
+
+/**
+ * Refuses a second category of the same name (nameKey), type and parent in a space:
  * two "Food" under one parent cannot be told apart in a list, a budget or a report.
  */
 async function checkUniqueName(svc: Services, spaceId: string, c: { name: string; type: string; parentId: string | null }, self?: string) {
   const rows = await svc.env.DB.prepare("SELECT id, name FROM categories WHERE space_id = ? AND type = ? AND parent_id IS ?")
     .bind(spaceId, c.type, c.parentId)
     .all<{ id: string; name: string }>();
-  const want = normalizeText(c.name);
-  const twin = rows.results.find((r) => r.id !== self && normalizeText(r.name) === want);
+  const want = nameKey(c.name);
+  const twin = rows.results.find((r) => r.id !== self && nameKey(r.name) === want);
   if (twin) throw new ApiError(409, "DUPLICATE_RESOURCE", `This space already has the ${c.type} category "${twin.name}" there (${twin.id})`, [{ field: "name", message: "Already used by another category of this type and parent", code: "DUPLICATE" }]);
 }
 
@@ -153,7 +159,7 @@ async function checkParent(svc: Services, spaceId: string, parentId: string, typ
   if (parentId === selfId) throw validationFailed([{ field: "parentId", message: "A category cannot be its own parent", code: "INVALID_PARENT" }]);
   const parent = await requireCategory(svc, spaceId, parentId, "parentId");
   if (parent.parentId !== null) throw validationFailed([{ field: "parentId", message: "Subcategories cannot have subcategories", code: "INVALID_PARENT" }]);
-  if (parent.type !== type) throw validationFailed([{ field: "parentId", message: `Parent is a ${parent.type} category`, code: "INVALID_PARENT" }]);
+  if (parent.type !== type) throw validationFailed([{ field: "parentId", message: `Parent is ${typedCategory(parent.type)}`, code: "INVALID_PARENT" }]);
 }
 
 export async function createCategory(
