@@ -50,11 +50,15 @@ const withoutMarks = (s: string) => s.normalize("NFD").replace(/\p{M}+/gu, "");
  */
 const ruleRegex = (pattern: string): SafeRegex => compileSafeRegex(withoutMarks(pattern));
 
-/** A subject's texts without accents, once per subject however many regex rules read them. */
-const unmarkedTexts = new WeakMap<RuleSubject, { merchant: string; description: string }>();
-function unmarked(s: RuleSubject): { merchant: string; description: string } {
+/**
+ * A subject's texts without accents, once per subject however many regex rules read them; null for a text the
+ * transaction does not have (no merchant, an empty description), which no condition matches: tested as "" it
+ * made a pattern such as `^$` or `^.{0,3}$` catch every transaction without a merchant.
+ */
+const unmarkedTexts = new WeakMap<RuleSubject, { merchant: string | null; description: string | null }>();
+function unmarked(s: RuleSubject): { merchant: string | null; description: string | null } {
   let t = unmarkedTexts.get(s);
-  if (!t) unmarkedTexts.set(s, (t = { merchant: withoutMarks(s.merchantName ?? ""), description: withoutMarks(s.description) }));
+  if (!t) unmarkedTexts.set(s, (t = { merchant: s.merchantName ? withoutMarks(s.merchantName) : null, description: s.description ? withoutMarks(s.description) : null }));
   return t;
 }
 
@@ -89,17 +93,18 @@ function boundAt(b: bigint, scale: number, round: "up" | "down"): bigint {
 
 function compileCondition(c: ConditionInput): Test {
   switch (c.condition) {
+    // A transaction without the text a condition reads does not match it (see `unmarked`), whatever the value.
     case "merchant_contains": {
       const needle = fold(c.value);
-      return (s) => fold(s.merchantName).includes(needle);
+      return (s) => !!s.merchantName && fold(s.merchantName).includes(needle);
     }
     case "description_contains": {
       const needle = fold(c.value);
-      return (s) => fold(s.description).includes(needle);
+      return (s) => !!s.description && fold(s.description).includes(needle);
     }
     case "merchant_equals": {
       const want = fold(c.value);
-      return (s) => fold(s.merchantName) === want;
+      return (s) => !!s.merchantName && fold(s.merchantName) === want;
     }
     case "account_is":
       return (s) => s.accountId === c.value;
@@ -116,7 +121,7 @@ function compileCondition(c: ConditionInput): Test {
       const re = ruleRegex(c.value);
       return (s) => {
         const text = unmarked(s);
-        return re.test(text.merchant) || re.test(text.description);
+        return (text.merchant !== null && re.test(text.merchant)) || (text.description !== null && re.test(text.description));
       };
     }
   }
