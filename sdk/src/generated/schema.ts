@@ -887,7 +887,7 @@ export interface paths {
         put?: never;
         /**
          * Create a category, optionally with rules
-         * @description Create a category, optionally with rules. Requires the `member` role or above in the space; viewers get 403.
+         * @description A space may have at most 500 categories, its system categories included (`422 LIMIT_REACHED`).
          */
         post: operations["createCategory"];
         delete?: never;

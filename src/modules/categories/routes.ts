@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { access, bearer, createRouter, errors, json, jsonBody } from "../../lib/openapi";
 import { guards } from "../../middleware/auth";
-import { ApplyRulesBody, ApplyRulesResult, CategoryIdParam, CategorySchema, CreateCategoryBody, UpdateCategoryBody } from "./schemas";
+import { ApplyRulesBody, ApplyRulesResult, CategoryIdParam, CategorySchema, CreateCategoryBody, MAX_CATEGORIES_PER_SPACE, UpdateCategoryBody } from "./schemas";
 import * as cats from "./service";
 
 export const categoryRoutes = createRouter();
@@ -22,6 +22,7 @@ categoryRoutes.openapi(
   createRoute({
     ...access("member"),
     ...user, method: "post", path: "/", tags, summary: "Create a category, optionally with rules",
+    description: `A space may have at most ${MAX_CATEGORIES_PER_SPACE} categories, its system categories included (\`422 LIMIT_REACHED\`).`,
     request: { body: jsonBody(CreateCategoryBody) },
     responses: { 201: json(CategorySchema, "Created"), ...errors(401, 403, 404, 409, 422, 429) },
   }),

@@ -1,6 +1,12 @@
 import { z } from "@hono/zod-openapi";
 import { VisibleName } from "../../lib/visible-text";
 
+/**
+ * Per space, system categories included. Every list, rule run and categorizer state reads all of a space's
+ * categories (and a budget may watch them all): this bounds them, at what no household needs.
+ */
+export const MAX_CATEGORIES_PER_SPACE = 500;
+
 const Hex = z.string().regex(/^#[0-9A-Fa-f]{6}$/, { message: "A hex color like #FF6B35" });
 const Bound = z.union([z.number(), z.string().max(40)]);
 

@@ -19,6 +19,7 @@ import { readSpace, requireRoleOver, requireSpaceRole } from "../spaces/access";
 import { d1Statement } from "../../db/client";
 import { requireCategory, typedCategory } from "./lookup";
 import { normalizeText } from "../ml/normalize";
+import { MAX_CATEGORIES_PER_SPACE } from "./schemas";
 import { mergeCategoryCounts } from "../ml/store";
 import { compileRules, firstMatch, regexStates, validateConditions, type ConditionInput, type RuleRow } from "./rules";
 
@@ -54,14 +55,30 @@ export const MAX_SPACE_REGEX_STATES = 4_000;
 const regexBudgetGuard = (db: D1Database, spaceId: string) =>
   batchGuard(db, "(SELECT COALESCE(SUM(regex_states), 0) FROM category_rules WHERE space_id = ?) <= ?", [spaceId, MAX_SPACE_REGEX_STATES]);
 
-/** Runs a batch that saves rules, its regex budget refused as a 422. */
-async function savingRules(svc: Services, spaceId: string, statements: D1PreparedStatement[], rules: { regexStates: number }[]) {
+/**
+ * The statement, right after a new category's insert, that fails the batch when the space then has more than
+ * MAX_CATEGORIES_PER_SPACE categories: counted in the write, so concurrent creates cannot all pass the cap.
+ */
+const categoryCapGuard = (db: D1Database, spaceId: string) =>
+  batchGuard(db, "(SELECT COUNT(*) FROM categories WHERE space_id = ?) <= ?", [spaceId, MAX_CATEGORIES_PER_SPACE]);
+
+const categoriesFull = async (svc: Services, spaceId: string) =>
+  ((await svc.env.DB.prepare("SELECT COUNT(*) AS n FROM categories WHERE space_id = ?").bind(spaceId).first<{ n: number }>())?.n ?? 0) >= MAX_CATEGORIES_PER_SPACE;
+
+/**
+ * Runs a batch that saves rules (and, with `newCategory`, a category: capped per space), its regex budget or
+ * the cap refused as a 422. Both are guards; when both could have refused, the space's count says which did.
+ */
+async function savingRules(svc: Services, spaceId: string, statements: D1PreparedStatement[], rules: { regexStates: number }[], newCategory = false) {
   const db = svc.env.DB;
   const guarded = rules.some((r) => r.regexStates > 0);
   try {
-    await db.batch([...statements, ...(guarded ? [regexBudgetGuard(db, spaceId)] : [])]);
+    await db.batch([...statements, ...(newCategory ? [categoryCapGuard(db, spaceId)] : []), ...(guarded ? [regexBudgetGuard(db, spaceId)] : [])]);
   } catch (e) {
     if (!refusedByGuard(e)) throw e;
+    if (newCategory && (!guarded || (await categoriesFull(svc, spaceId)))) {
+      throw validationFailed([{ field: "spaceId", message: `A space may have at most ${MAX_CATEGORIES_PER_SPACE} categories`, code: "LIMIT_REACHED" }]);
+    }
     throw validationFailed([{
       field: "rules", code: "TOO_BIG",
       message: `The space's regex rules would hold more than the ${MAX_SPACE_REGEX_STATES} pattern states every transaction is matched against: use simpler patterns or contains/equals conditions`,
@@ -177,7 +194,7 @@ export async function createCategory(
   };
   const rules = ruleRows(input.spaceId, row.id, input.rules ?? [], now);
   await checkRuleAccounts(svc, input.spaceId, input.rules ?? []);
-  await savingRules(svc, input.spaceId, [...insertEntities(svc.env.DB, categories, [row]), ...insertEntities(svc.env.DB, categoryRules, rules)], rules);
+  await savingRules(svc, input.spaceId, [...insertEntities(svc.env.DB, categories, [row]), ...insertEntities(svc.env.DB, categoryRules, rules)], rules, true);
   const { all } = await spaceCategories(svc, input.spaceId);
   return present(row, rules, all);
 }
