@@ -1,6 +1,6 @@
 /**
  * A series whose cadence is edited by hand keeps its last occurrence's day of the month (a month-end
- * schedule stays at each month's end, never drifting 31 → 30 → 30), and is judged active by its new cadence.
+ * schedule stays at each month's end, never drifting 31 → 30 → 30), and is active while its new or its detected cadence says so.
  * Detection runs on fixed rows at a fixed instant (seriesOf with the cash flows and decisions given).
  */
 import { describe, expect, it } from "vitest";

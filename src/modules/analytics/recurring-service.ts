@@ -77,7 +77,10 @@ export async function seriesOf(svc: Services, space: SpaceInfo, nowMs: number, l
       edited.cadence = d.cadence;
       edited.anchors = anchorsFrom(d.cadence, s.lastDay);
       edited.nextDay = nextAfter(d.cadence, s.lastDay, today, edited.anchors);
-      edited.active = isActive(d.cadence, s.lastDay, today);
+      // Active while either rhythm still expects it: the edit speaks of payments to come, the ones so far kept
+      // the detected rhythm (a monthly series last paid 20 days ago, edited to weekly, has not lapsed; weekly
+      // dues last paid 5 weeks ago, edited to monthly, have not either).
+      edited.active = s.active || isActive(d.cadence, s.lastDay, today);
     }
     if (d.status !== "dismissed") edited.confidence = Math.max(edited.confidence, 0.95);
     return edited;
