@@ -7,6 +7,9 @@ import { z } from "@hono/zod-openapi";
  */
 const INVISIBLE = /[\s\p{Z}\p{Cc}\p{Cf}\p{M}\u115F\u1160\u3164\uFFA0\u2800]/gu;
 
+/** `s` without the characters that show nothing (for comparing names as a reader sees them). */
+export const withoutInvisible = (s: string) => s.replace(INVISIBLE, "");
+
 /** True when `s` has at least one character a reader can see. */
 export const hasVisibleCharacter = (s: string) => s.replace(INVISIBLE, "").length > 0;
 

@@ -41,8 +41,11 @@ export function categorizerReads(db: D1Database, spaceId: string, feats: string[
   const space = guardedValue(spaceId, guard);
   return [
     ...countsReads(db, spaceId, feats, guard),
-    db.prepare(`SELECT id, category_id AS categoryId, conditions, priority, created_at AS createdAt FROM category_rules WHERE space_id = ${space.sql}`)
-      .bind(...space.params),
+    // Rules of live categories only: one left on a deleted category must not shadow the live rules after it.
+    db.prepare(
+      `SELECT id, category_id AS categoryId, conditions, priority, created_at AS createdAt FROM category_rules
+        WHERE space_id = ${space.sql} AND category_id IN (SELECT id FROM categories WHERE space_id = ${space.sql})`,
+    ).bind(...space.params, ...space.params),
     // Only the live categories a rule or the model can choose: a space's whole list is most of the bytes otherwise.
     db.prepare(
       `SELECT id, name, color, type FROM categories WHERE space_id = ${space.sql}

@@ -148,6 +148,10 @@ export function regexStates(conditions: ConditionInput[]): number {
 export function validateConditions(conditions: ConditionInput[]): void {
   for (const c of conditions) {
     compileCondition(c);
+    // A text that folds to nothing (a lone combining accent) is contained in every text: the rule would file all.
+    if ((c.condition === "merchant_contains" || c.condition === "description_contains" || c.condition === "merchant_equals") && fold(c.value) === "") {
+      throw new RegexSyntaxError(`${c.condition} needs a value with a letter or digit in it; "${c.value}" matches every text`);
+    }
     if (c.condition === "amount_between") {
       const lo = parseBound(c.value.min);
       const hi = parseBound(c.value.max);

@@ -19,6 +19,7 @@ import { readSpace, requireRoleOver, requireSpaceRole } from "../spaces/access";
 import { d1Statement } from "../../db/client";
 import { requireCategory, typedCategory } from "./lookup";
 import { normalizeText } from "../ml/normalize";
+import { withoutInvisible } from "../../lib/visible-text";
 import { MAX_CATEGORIES_PER_SPACE } from "./schemas";
 import { mergeCategoryCounts } from "../ml/store";
 import { compileRules, firstMatch, regexStates, validateConditions, type ConditionInput, type RuleRow } from "./rules";
@@ -69,13 +70,19 @@ const categoriesFull = async (svc: Services, spaceId: string) =>
  * Runs a batch that saves rules (and, with `newCategory`, a category: capped per space), its regex budget or
  * the cap refused as a 422. Both are guards; when both could have refused, the space's count says which did.
  */
-async function savingRules(svc: Services, spaceId: string, statements: D1PreparedStatement[], rules: { regexStates: number }[], newCategory = false) {
+async function savingRules(
+  svc: Services, spaceId: string, statements: D1PreparedStatement[], rules: { regexStates: number }[], newCategory = false, existing?: string,
+) {
   const db = svc.env.DB;
   const guarded = rules.some((r) => r.regexStates > 0);
+  // An existing category's rules land only while it exists: a deletion or merge that ran since it was read would
+  // otherwise leave live rules on a category that is gone (they filed money into it).
+  const stillThere = existing ? [batchGuard(db, "EXISTS (SELECT 1 FROM categories WHERE id = ?)", [existing])] : [];
   try {
-    await db.batch([...statements, ...(newCategory ? [categoryCapGuard(db, spaceId)] : []), ...(guarded ? [regexBudgetGuard(db, spaceId)] : [])]);
+    await db.batch([...stillThere, ...statements, ...(newCategory ? [categoryCapGuard(db, spaceId)] : []), ...(guarded ? [regexBudgetGuard(db, spaceId)] : [])]);
   } catch (e) {
     if (!refusedByGuard(e)) throw e;
+    if (existing && !(await db.prepare("SELECT 1 FROM categories WHERE id = ?").bind(existing).first())) throw notFound("Category");
     if (newCategory && (!guarded || (await categoriesFull(svc, spaceId)))) {
       throw validationFailed([{ field: "spaceId", message: `A space may have at most ${MAX_CATEGORIES_PER_SPACE} categories`, code: "LIMIT_REACHED" }]);
     }
@@ -90,7 +97,7 @@ async function savingRules(svc: Services, spaceId: string, statements: D1Prepare
  * What two category names must not share: the name under NFKC (a full-width "Ｆｏｏｄ" is "Food"), without format
  * characters (a zero-width space inside shows nothing), then with case, accents and spacing folded.
  */
-const nameKey = (name: string) => normalizeText(name.normalize("NFKC").replace(/\p{Cf}/gu, ""));
+const nameKey = (name: string) => normalizeText(withoutInvisible(name.normalize("NFKC")));
 
 /**
  * Refuses a second category of the same name (nameKey), type and parent in a space:
@@ -223,12 +230,15 @@ export async function updateCategory(
     await checkRuleAccounts(svc, row.spaceId, patch.rules);
     const replaceRules = svc.db.delete(categoryRules).where(eq(categoryRules.categoryId, id));
     const db = svc.env.DB;
-    await savingRules(svc, row.spaceId, [d1Statement(db, update), d1Statement(db, replaceRules), ...insertEntities(db, categoryRules, rows)], rows);
+    await savingRules(svc, row.spaceId, [d1Statement(db, update), d1Statement(db, replaceRules), ...insertEntities(db, categoryRules, rows)], rows, false, id);
   } else {
     await update;
   }
   const { all, rules } = await spaceCategories(svc, row.spaceId);
-  return present(all.find((c) => c.id === id)!, rules, all);
+  // Deleted since it was read (a merge that ran meanwhile): a 404, as it would be to a request that came after.
+  const updated = all.find((c) => c.id === id);
+  if (!updated) throw notFound("Category");
+  return present(updated, rules, all);
 }
 
 /**
@@ -261,7 +271,8 @@ export async function deleteCategory(svc: Services, auth: AuthContext, id: strin
     svc.db.select({ budgetId: budgetCategories.budgetId, categoryId: categories.id, allocated: sql<number | null>`NULL`.as("allocated") })
       .from(budgetCategories)
       .innerJoin(categories, eq(categories.parentId, budgetCategories.categoryId))
-      .where(eq(budgetCategories.categoryId, id)),
+      // A child that is the merge's target gets the parent's own row (its allocation with it) from the merge below.
+      .where(reassignTo ? and(eq(budgetCategories.categoryId, id), ne(categories.id, reassignTo)) : eq(budgetCategories.categoryId, id)),
   ).onConflictDoNothing();
   // A merge: what watched, categorized or was learned for the deleted category carries on in the target.
   const merge = reassignTo
@@ -297,7 +308,12 @@ export async function deleteCategory(svc: Services, auth: AuthContext, id: strin
 }
 
 export async function loadRules(svc: Services, spaceId: string) {
-  const rows: RuleRow[] = await svc.db.select().from(categoryRules).where(eq(categoryRules.spaceId, spaceId));
+  // Only rules of a category that exists: one left on a deleted category must neither file money into it nor
+  // shadow the live rules after it.
+  const rows: RuleRow[] = await svc.db.select().from(categoryRules).where(and(
+    eq(categoryRules.spaceId, spaceId),
+    inArray(categoryRules.categoryId, svc.db.select({ id: categories.id }).from(categories).where(eq(categories.spaceId, spaceId))),
+  ));
   return compileRules(rows);
 }
 
