@@ -92,6 +92,22 @@ describe("category merges and rules (review)", () => {
     }
   });
 
+  it("a parent whose subcategory would move up beside a category of its name is not deleted (409), and nothing moves", async () => {
+    const { a, spaceId, category } = await setup();
+    const top = await category("School");
+    const kids = await category("Kids");
+    const child = await category("school ", { parentId: kids });
+    const refused = await a.del(`/v1/categories/${kids}`);
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.message).toContain(child);
+    expect(refused.body.error.message).toContain(top);
+    const list = (await a.get(`/v1/categories?spaceId=${spaceId}`)).body as { id: string; parentId: string | null }[];
+    expect(list.find((c) => c.id === child)?.parentId).toBe(kids);
+    // Renamed, it moves up.
+    expect((await a.patch(`/v1/categories/${child}`, { name: "Tuition" })).status).toBe(200);
+    expect((await a.del(`/v1/categories/${kids}`)).status).toBe(200);
+  });
+
   it("a name padded with blank letters (a Hangul filler, blank Braille) is the same name", async () => {
     const { a, spaceId, category } = await setup();
     await category("Pets");

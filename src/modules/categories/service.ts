@@ -112,6 +112,24 @@ async function checkUniqueName(svc: Services, spaceId: string, c: { name: string
   if (twin) throw new ApiError(409, "DUPLICATE_RESOURCE", `This space already has the ${c.type} category "${twin.name}" there (${twin.id})`, [{ field: "name", message: "Already used by another category of this type and parent", code: "DUPLICATE" }]);
 }
 
+/**
+ * Refuses a deletion whose subcategories, moved up to its parent, would share a name there (a top-level
+ * "School" and "Kids > School"): two rows of one name cannot be told apart, which checkUniqueName forbids.
+ */
+async function checkChildrenMoveUp(svc: Services, row: CategoryRow) {
+  const rows = await svc.env.DB.prepare("SELECT id, name, parent_id AS parentId FROM categories WHERE space_id = ? AND type = ? AND (parent_id = ? OR parent_id IS ?) AND id != ?")
+    .bind(row.spaceId, row.type, row.id, row.parentId, row.id)
+    .all<{ id: string; name: string; parentId: string | null }>();
+  const there = new Map(rows.results.filter((r) => r.parentId !== row.id).map((r) => [nameKey(r.name), r]));
+  const clash = rows.results.find((r) => r.parentId === row.id && there.has(nameKey(r.name)));
+  if (clash) {
+    const twin = there.get(nameKey(clash.name))!;
+    throw new ApiError(409, "DUPLICATE_RESOURCE", `Its subcategory "${clash.name}" (${clash.id}) would move up beside "${twin.name}" (${twin.id}): rename or merge one of them first`, [
+      { field: "id", message: "A subcategory would share its name with a category where it moves", code: "DUPLICATE" },
+    ]);
+  }
+}
+
 /** Refuses an `account_is` condition naming an account that is not the space's (it would never match, silently). */
 async function checkRuleAccounts(svc: Services, spaceId: string, rules: RuleInputT[]) {
   const named = rules.flatMap((r, i) =>
@@ -258,6 +276,7 @@ export async function deleteCategory(svc: Services, auth: AuthContext, id: strin
       throw validationFailed([{ field: "reassignTo", message: `Must be ${typedCategory(row.type)}, as the one deleted is: "${target.name}" is ${typedCategory(target.type)}`, code: "CATEGORY_TYPE_MISMATCH" }]);
     }
   }
+  await checkChildrenMoveUp(svc, row);
   // In the space's ledger, in order with its writes: from here on no row lands in this category, and the rows
   // that use it move to `reassignTo` with their amounts (or the deletion is refused while any use it).
   const { returns } = await runLedger(svc, { kind: "retireCategory", spaceId: row.spaceId, categoryId: id, reassignTo });
