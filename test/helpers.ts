@@ -49,6 +49,15 @@ export interface TestUser {
   refreshToken: string;
 }
 
+/** A user's calls to the API: the verbs with their token and address. */
+export const userApi = (u: TestUser) => ({
+  get: (path: string) => callJson(path, { token: u.accessToken, ip: u.ip }),
+  post: (path: string, body: unknown) => callJson(path, { token: u.accessToken, ip: u.ip, body }),
+  put: (path: string, body: unknown) => callJson(path, { method: "PUT", token: u.accessToken, ip: u.ip, body }),
+  patch: (path: string, body: unknown) => callJson(path, { method: "PATCH", token: u.accessToken, ip: u.ip, body }),
+  del: (path: string) => callJson(path, { method: "DELETE", token: u.accessToken, ip: u.ip }),
+});
+
 export async function registerUser(overrides: { name?: string; locale?: string } = {}): Promise<TestUser> {
   userCounter++;
   const email = `user${userCounter}-${crypto.randomUUID().slice(0, 8)}@example.com`;

@@ -1,12 +1,7 @@
 /** Helpers for analytics tests: a user's API, local days of a zone, and a deterministic PRNG. */
-import { callJson, type TestUser } from "../helpers";
+import { userApi } from "../helpers";
 
-export const api = (u: TestUser) => ({
-  get: (path: string) => callJson(path, { token: u.accessToken, ip: u.ip }),
-  post: (path: string, body: unknown) => callJson(path, { token: u.accessToken, ip: u.ip, body }),
-  put: (path: string, body: unknown) => callJson(path, { method: "PUT", token: u.accessToken, ip: u.ip, body }),
-  patch: (path: string, body: unknown) => callJson(path, { method: "PATCH", token: u.accessToken, ip: u.ip, body }),
-});
+export const api = userApi;
 
 export async function ok<T = any>(p: Promise<{ status: number; body: T }>): Promise<T> {
   const r = await p;

@@ -16,7 +16,7 @@ describe("rules and a missing merchant", () => {
       { condition: "regex", value: "^$", priority: 10 },
       { condition: "regex", value: "^.{0,3}$", priority: 10 },
     ];
-    // (A contains value that folds to nothing, a lone accent, is refused outright: review-merges.test.ts.)
+    // (A contains value that folds to nothing, a lone accent, is refused outright: delete-merge.test.ts.)
     const empty = await post("/v1/categories", { spaceId: space.id, name: "Empty", type: "expense", rules });
     expect(empty.status).toBe(201);
     const spend = (body: object) => post("/v1/transactions", { spaceId: space.id, accountId: acc.id, amount: "-900.00", date: "2024-12-01", description: "Rent payment December", ...body });

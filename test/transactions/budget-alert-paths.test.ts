@@ -7,18 +7,13 @@
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { callJson, registerUser, type TestUser } from "../helpers";
+import { registerUser, userApi } from "../helpers";
 import { createAccount } from "../accounts/helpers";
 import { ledgerViolations } from "../invariants/ledger-invariants";
 
 const THRESHOLD_EVENT = "budget.alert.threshold_exceeded";
 
-const as = (u: TestUser) => ({
-  get: (path: string) => callJson(path, { token: u.accessToken, ip: u.ip }),
-  post: (path: string, body: unknown) => callJson(path, { token: u.accessToken, ip: u.ip, body }),
-  patch: (path: string, body: unknown) => callJson(path, { method: "PATCH", token: u.accessToken, ip: u.ip, body }),
-  del: (path: string) => callJson(path, { method: "DELETE", token: u.accessToken, ip: u.ip }),
-});
+const as = userApi;
 
 async function setup() {
   const u = await registerUser();

@@ -8,16 +8,11 @@
  * back-dated write that leaves a later day negative still is, naming that day.
  */
 import { describe, expect, it } from "vitest";
-import { callJson, createSpace, registerUser, type TestUser } from "../helpers";
+import { createSpace, registerUser, userApi } from "../helpers";
 import { createAccount } from "../accounts/helpers";
 import { ledgerViolations } from "../invariants/ledger-invariants";
 
-const as = (u: TestUser) => ({
-  get: (path: string) => callJson(path, { token: u.accessToken, ip: u.ip }),
-  post: (path: string, body: unknown) => callJson(path, { token: u.accessToken, ip: u.ip, body }),
-  patch: (path: string, body: unknown) => callJson(path, { method: "PATCH", token: u.accessToken, ip: u.ip, body }),
-  del: (path: string) => callJson(path, { method: "DELETE", token: u.accessToken, ip: u.ip }),
-});
+const as = userApi;
 
 async function setup() {
   const u = await registerUser();
