@@ -20,6 +20,7 @@ import { accountIdOf, isUnbounded } from "../src/modules/ledger/addresses";
 import { GENESIS_HASH, hashLog } from "../src/modules/ledger/chain";
 import { applyPostings, isFailure, volumeKey } from "../src/modules/ledger/engine";
 import type { LedgerOp, LedgerResult, SideEffect } from "../src/modules/ledger/operations";
+import { KEY_REUSED_MESSAGE, recordedUnder } from "../src/modules/ledger/recorded-answer";
 import { txFromRow } from "../src/modules/ledger/rows";
 import type { CommittedTx, Entry, LedgerFailure, StoredVolume, TxIntent } from "../src/modules/ledger/types";
 import { byValueDate, firstInstantOutside, firstOutOfRange, type GapRow, gapStatements, isBackDated } from "../src/modules/ledger/value-dates";
@@ -247,16 +248,11 @@ export abstract class LedgerCore extends DurableObject<Env> {
    */
   protected async storedResult(op: LedgerOp): Promise<LedgerResult | null> {
     if (!recordsKey(op)) return null;
-    const prior = await this.db
-      .prepare("SELECT fingerprint, result FROM idempotency_keys WHERE space_id = ? AND key = ?")
-      .bind(op.spaceId, op.idempotency.key)
-      .first<{ fingerprint: string; result: string }>();
-    if (!prior) return null;
+    const recorded = await recordedUnder(this.db, op.spaceId, op.idempotency);
+    if (recorded === null) return null;
     this.noteRecordedKey(op.idempotency.key);
-    if (prior.fingerprint !== op.idempotency.fingerprint) {
-      return fail(422, "IDEMPOTENCY_KEY_REUSED", "This Idempotency-Key was already used with a different request");
-    }
-    const stored = JSON.parse(prior.result) as StoredAnswer | (LedgerResult & { ok: true });
+    if (recorded === "reused") return fail(422, "IDEMPOTENCY_KEY_REUSED", KEY_REUSED_MESSAGE);
+    const stored = recorded as unknown as StoredAnswer | (LedgerResult & { ok: true });
     if (!("seqs" in stored)) return { ...stored, replayed: true }; // a record written before answers were stored compactly
     // The transactions as they are now (a later revert shows), rebuilt from their rows.
     const rows = stored.seqs.length === 0 ? [] : (

@@ -11,7 +11,7 @@ const INVISIBLE = /[\s\p{Z}\p{Cc}\p{Cf}\p{M}\u115F\u1160\u3164\uFFA0\u2800]/gu;
 export const withoutInvisible = (s: string) => s.replace(INVISIBLE, "");
 
 /** True when `s` has at least one character a reader can see. */
-export const hasVisibleCharacter = (s: string) => s.replace(INVISIBLE, "").length > 0;
+export const hasVisibleCharacter = (s: string) => withoutInvisible(s).length > 0;
 
 /**
  * A user-written name: trimmed, `max` characters at most, and not made only of invisible characters (a
