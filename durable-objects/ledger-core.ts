@@ -14,6 +14,7 @@ import { entityRows, IN_JSON_LIST, insertJsonRows, jsonList, type SqlValue } fro
 import { MAX_MINOR } from "../src/lib/money";
 import { isoInZone } from "../src/lib/zoned-time";
 import { refusedByGuard } from "../src/lib/batch-guard";
+import { foldedTexts } from "../src/lib/search-text";
 import { countStatement, GroupBatch, type ReadSlot } from "./group-batch";
 import { type AccountRule, checkAccountPostings, isAccountAddress } from "../src/modules/ledger/account-rules";
 import { accountIdOf, isUnbounded } from "../src/modules/ledger/addresses";
@@ -612,8 +613,9 @@ export abstract class LedgerCore extends DurableObject<Env> {
     const out: D1PreparedStatement[] = [];
     const accountRows = effects.flatMap((e) => (e.kind === "insertAccount" ? [e.row] : []));
     out.push(...this.insertEntityRows(accountsTable, accountRows));
+    // Every transaction row is written here, so its folded search texts are too (they copy its description and merchant).
     const txRows = effects.flatMap((e) =>
-      e.kind === "insertTransaction" ? [{ ...e.row, ledgerSeq: committed[e.txIndex]!.txid }] : [],
+      e.kind === "insertTransaction" ? [{ ...e.row, ...foldedTexts(e.row.description, e.row.merchantName), ledgerSeq: committed[e.txIndex]!.txid }] : [],
     );
     out.push(...this.insertEntityRows(transactions, txRows));
     // The counts that lists report as their total, kept with the rows they count.

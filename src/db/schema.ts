@@ -311,6 +311,12 @@ export const transactions = sqliteTable(
     currency: text("currency").notNull(),
     description: text("description").notNull(),
     merchantName: text("merchant_name"),
+    /**
+     * Description and merchant folded for search (lib/search-text.ts): SQLite's LIKE folds ASCII only. Written with
+     * the texts they copy; NULL on rows from before migration 0030 until the hourly backfill folds them.
+     */
+    descriptionFolded: text("description_folded"),
+    merchantFolded: text("merchant_folded"),
     /** Merchant after normalization (case, accents, store numbers, processor prefixes): groups "similar" transactions. */
     normalizedMerchant: text("normalized_merchant"),
     date: integer("date").notNull(),
@@ -341,6 +347,8 @@ export const transactions = sqliteTable(
     index("transactions_provider_idx").on(t.accountId, t.providerTransactionId),
     // Cash flow by day, currency and category summed from the index alone (analytics; migration 0014).
     index("transactions_cashflow_idx").on(t.spaceId, t.date, t.currency, t.categoryId, t.type, t.status, t.subtype, t.amount),
+    // The rows the search backfill has still to fold: empty once it has run, so writes never touch it.
+    index("transactions_unfolded_idx").on(t.id).where(sql`${t.descriptionFolded} IS NULL`),
   ],
 );
 

@@ -18,6 +18,7 @@ import { refreshLinkedValuations } from "../modules/assets/refresh";
 import { cleanupPendingUploads } from "../modules/documents/service";
 import { runLifeBeat } from "../modules/lifebeat/escalation";
 import { enqueueDueSyncs } from "../modules/providers/sync";
+import { foldUnfoldedTransactions } from "../modules/transactions/search-backfill";
 
 export type CronTask = (svc: Services, scheduledTime: number) => Promise<void>;
 
@@ -45,6 +46,9 @@ const pastRates: CronTask = async (svc, at) => {
 const pastPrices: CronTask = async (svc, at) => {
   await backfillPriceHistory(svc, at);
 };
+const searchBackfill: CronTask = async (svc) => {
+  await foldUnfoldedTransactions(svc);
+};
 const budgetsAwaitingRates: CronTask = async (svc, at) => {
   await recheckBudgetsAwaitingRates(svc, at);
 };
@@ -64,6 +68,8 @@ export const cronTasks: Record<string, CronTask[]> = {
     pastPrices,
     // Then the budgets whose alerts waited for a rate or price, which those runs (or today's rates) may have brought.
     budgetsAwaitingRates,
+    // Search copies of transactions from before migration 0030, a bounded number a run.
+    searchBackfill,
   ],
   // Daily 03:00 UTC: today's exchange rates, then the forecasts that convert with them.
   "0 3 * * *": [

@@ -79,6 +79,8 @@ describe("rules", () => {
       me: await category(a, spaceId, "ME", [{ condition: "merchant_equals", value: "Café Olé", priority: 10 }]),
       ab: await category(a, spaceId, "AB", [{ condition: "amount_between", value: { min: 100, max: "200.50" }, priority: 5 }]),
       rx: await category(a, spaceId, "RX", [{ condition: "regex", value: "^uber\\s*(eats)?\\s*#?\\d*$", priority: 10 }]),
+      ss: await category(a, spaceId, "SS", [{ condition: "description_contains", value: "Hauptstraße", priority: 10 }]),
+      fw: await category(a, spaceId, "FW", [{ condition: "merchant_contains", value: "ｂｏｄｅｇａ", priority: 10 }]),
     };
     const ai = await category(a, spaceId, "AI", [{ conditions: [{ condition: "account_is", value: acc.id }, { condition: "description_contains", value: "wire" }], priority: 10 }]);
     const expectCat = async (body: object, id: string | null, source: string | null = "rule") => {
@@ -92,6 +94,8 @@ describe("rules", () => {
     await expectCat({ description: "Monthly Gym Membership fee" }, cats.dc.id);
     await expectCat({ merchantName: "cafe ole" }, cats.me.id); // accents and case folded
     await expectCat({ merchantName: "Café Olé Centro" }, null); // equals is not contains
+    await expectCat({ description: "Parking HAUPTSTRASSE 5" }, cats.ss.id); // "ß" is "ss", as a search folds it
+    await expectCat({ merchantName: "Bodega Aurrerá" }, cats.fw.id); // full-width letters are letters
     await expectCat({ amount: -150.25, description: "something" }, cats.ab.id);
     await expectCat({ amount: -200.51, description: "something" }, null);
     await expectCat({ merchantName: "UBER EATS #42" }, cats.rx.id);

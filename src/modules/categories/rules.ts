@@ -4,7 +4,7 @@
  */
 import { RegexSyntaxError, compileSafeRegex, type SafeRegex } from "../../lib/safe-regex";
 import { parseMajorExact } from "../../lib/money";
-import { normalizeText } from "../ml/normalize";
+import { foldForSearch } from "../../lib/search-text";
 
 export const CONDITIONS = ["merchant_contains", "description_contains", "merchant_equals", "amount_between", "account_is", "regex"] as const;
 export type ConditionType = (typeof CONDITIONS)[number];
@@ -39,7 +39,8 @@ export interface CompiledRule {
   test: Test;
 }
 
-const fold = (s: string | null) => (s ? normalizeText(s) : "");
+/** Text as contains and equals compare it: as a search does ("straße" is "STRASSE", "ＣＯＦＦＥＥ" is "coffee"). */
+const fold = (s: string | null) => (s ? foldForSearch(s) : "");
 /** Text without its combining marks (accents), in any normalization form it came in. */
 const withoutMarks = (s: string) => s.normalize("NFD").replace(/\p{M}+/gu, "");
 

@@ -10,12 +10,13 @@
  * (zoneFreePageStatements) and trimmed to the zone afterwards.
  */
 import type { AuthContext, Services } from "../../env";
-import { transactions } from "../../db/schema";
 import { instantIn, rangeEndExclusive } from "../../lib/dates";
 import { pagination } from "../../lib/pagination";
-import { guardedValue, rowReader, type SqlGuard, type SqlValue } from "../../lib/sql";
+import { foldForSearch } from "../../lib/search-text";
+import { guardedValue, type SqlGuard, type SqlValue } from "../../lib/sql";
 import { accountFor, accountSpace, guardedAccountId } from "../accounts/service";
 import { readSpace } from "../spaces/access";
+import { TRANSACTION_COLUMNS, transactionOfRow } from "./columns";
 import { presentTransactions, type TransactionRow } from "./service";
 
 export interface ListFilters {
@@ -33,9 +34,6 @@ export interface ListFilters {
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (ch) => `\\${ch}`);
 const isBareDate = (s?: string) => s !== undefined && s.length === 10;
-
-/** A Dhanam transaction from a raw `transactions` row (`SELECT t.*`). */
-export const transactionOfRow = rowReader(transactions);
 
 /**
  * The list's filters but its dates, on the space `space` names (NULL for a caller who may not see it, so
@@ -56,8 +54,15 @@ function filterSql(f: ListFilters, space: SqlGuard): { where: string[]; params: 
   if (f.type) add("t.type = ?", f.type);
   if (f.status) add("t.status = ?", f.status);
   if (f.search) {
-    const pattern = `%${escapeLike(f.search)}%`;
-    add("(t.description LIKE ? ESCAPE '\\' OR t.merchant_name LIKE ? ESCAPE '\\')", pattern, pattern);
+    // Folded texts compared folded (lib/search-text.ts); a row the backfill has not folded yet by its own texts. A
+    // term that folds to nothing (a lone accent) is looked for as written rather than matching every row.
+    const folded = `%${escapeLike(foldForSearch(f.search) || f.search)}%`;
+    const raw = `%${escapeLike(f.search)}%`;
+    add(
+      `(t.description_folded LIKE ? ESCAPE '\\' OR t.merchant_folded LIKE ? ESCAPE '\\'
+        OR (t.description_folded IS NULL AND (t.description LIKE ? ESCAPE '\\' OR t.merchant_name LIKE ? ESCAPE '\\')))`,
+      folded, folded, raw, raw,
+    );
   }
   const counted = !f.categoryId && !f.type && !f.status && !f.startDate && !f.endDate && !f.search;
   return { where, params, counted };
@@ -71,7 +76,7 @@ export const pageSql = (where: string) => `${selectPage(where)} LIMIT ? OFFSET ?
 
 /** A page's rows (with their category and account names) in the indexes' order, without its limit. */
 const selectPage = (where: string) =>
-  `SELECT t.*, c.name AS category_name, c.color AS category_color, a.name AS account_name
+  `SELECT ${TRANSACTION_COLUMNS}, c.name AS category_name, c.color AS category_color, a.name AS account_name
      FROM transactions t LEFT JOIN categories c ON c.id = t.category_id LEFT JOIN accounts a ON a.id = t.account_id
     WHERE ${where} ORDER BY t.date DESC, t.id DESC`;
 

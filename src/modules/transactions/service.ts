@@ -11,7 +11,7 @@ import { d1Statement } from "../../db/client";
 import { iso } from "../../lib/clock";
 import { instantIn } from "../../lib/dates";
 import { IN_JSON_LIST, inJsonList, jsonList } from "../../lib/sql";
-import { transactionOfRow } from "./list";
+import { TRANSACTION_COLUMNS, transactionOfRow } from "./columns";
 import { isoInZone } from "../../lib/zoned-time";
 import { ApiError, conflict, notFound, validationFailed } from "../../lib/errors";
 import { newId } from "../../lib/ids";
@@ -40,8 +40,10 @@ import { type GuardedWrite, type GuardedWriteRow, guardedWriteRead, writeGuard }
 import { contextOf, type SessionRow, sessionStatement } from "../auth/tokens";
 import type { Posting } from "../ledger/types";
 import { SUBTYPES } from "./schemas";
+import { foldForSearch } from "../../lib/search-text";
 
-export type TransactionRow = typeof transactions.$inferSelect;
+/** A transaction as the app works with it; its folded search copies are storage, written where the texts are (search-text.ts). */
+export type TransactionRow = Omit<typeof transactions.$inferSelect, "descriptionFolded" | "merchantFolded">;
 
 type CategoryRef = { id: string; name: string; color: string | null };
 
@@ -444,7 +446,7 @@ async function transactionFor(svc: Services, auth: AuthContext, id: string, min:
  * A transaction with what its response shows (its space's zone, its account's and category's names),
  * read only for a caller who may see its space: a stranger's read finds no row.
  */
-const TRANSACTION_VIEW_SQL = `SELECT t.*, sp.timezone AS view_timezone, a.name AS view_account_name, c.name AS view_category_name, c.color AS view_category_color
+const TRANSACTION_VIEW_SQL = `SELECT ${TRANSACTION_COLUMNS}, sp.timezone AS view_timezone, a.name AS view_account_name, c.name AS view_category_name, c.color AS view_category_color
   FROM transactions t JOIN spaces sp ON sp.id = t.space_id LEFT JOIN accounts a ON a.id = t.account_id LEFT JOIN categories c ON c.id = t.category_id
  WHERE t.id = ? AND ${accessGuardOf("t.space_id")}`;
 
@@ -483,13 +485,15 @@ export async function updateTransaction(
     if (categoryId !== null) await requireCategory(svc, row.spaceId, categoryId);
     await recategorize(svc, row.spaceId, [{ transactionId: id, categoryId, categorySource: categoryId === null ? null : "manual" }]);
   }
-  const set: Partial<TransactionRow> = { updatedAt: svc.clock.now() };
+  const set: Partial<typeof transactions.$inferInsert> = { updatedAt: svc.clock.now() };
   if (rest.status !== undefined && row.status === "pending") set.status = "posted";
   if (rest.tags !== undefined) set.tags = JSON.stringify(rest.tags);
   if (rest.notes !== undefined) set.notes = rest.notes;
-  if (rest.description !== undefined) set.description = rest.description;
+  // Each text's folded copy is written with it (one column each, so two edits at once cannot mix them).
+  if (rest.description !== undefined) Object.assign(set, { description: rest.description, descriptionFolded: foldForSearch(rest.description) });
   if (rest.merchantName !== undefined) {
     set.merchantName = rest.merchantName;
+    set.merchantFolded = rest.merchantName === null ? null : foldForSearch(rest.merchantName);
     // A manual row's merchant key (what recurring detection and the categorizer match on) follows its merchant, as
     // at creation. A provider row keeps the provider's: the sync matches its posted version to it by that key.
     if (row.providerTransactionId === null) set.normalizedMerchant = normalizeMerchant(rest.merchantName);

@@ -7,7 +7,8 @@ import { isoInZone } from "../../lib/zoned-time";
 import { type Currency, CURRENCY_SCALES, formatMinor, parseMajor } from "../../lib/money";
 import { readSpace } from "../spaces/access";
 import { guardedValue, type SqlGuard } from "../../lib/sql";
-import { transactionOfRow, type ZoneFreeWindow, zoneFreePageStatements, zoneFreePage } from "./list";
+import { TRANSACTION_COLUMNS, transactionOfRow } from "./columns";
+import { type ZoneFreeWindow, zoneFreePageStatements, zoneFreePage } from "./list";
 
 export const TRADES_PAGE_SIZE = 50;
 
@@ -20,7 +21,7 @@ export async function tradeHistory(svc: Services, auth: AuthContext, q: { spaceI
   const window = { from: q.from, to: q.to };
   const pageOver = (space: SqlGuard) => (w: ZoneFreeWindow) =>
     zoneFreePageStatements(db, {
-      page: (where) => `SELECT t.* FROM transactions t WHERE ${where} ORDER BY t.date DESC, t.id DESC`,
+      page: (where) => `SELECT ${TRANSACTION_COLUMNS} FROM transactions t WHERE ${where} ORDER BY t.date DESC, t.id DESC`,
       // A synced trade has a row on each account it touches (the exchange's cash and coin); it is listed once,
       // by its row in the currency it was priced in (the record's `quote`), as a manual trade's one row is.
       where: [`t.space_id = ${space.sql}`, "t.type = 'trade'", "t.currency = COALESCE(json_extract(t.trade, '$.quote'), t.currency)"],
