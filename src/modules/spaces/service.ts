@@ -9,6 +9,7 @@ import { IN_JSON_LIST, jsonList, rowReader, type SqlValue } from "../../lib/sql"
 import type { Currency } from "../../lib/money";
 import { chunkRows, d1Statement } from "../../db/client";
 import { bumpForecastEpochIfReframed } from "../analytics/forecast-epoch";
+import { checkSpaceBudgetAlerts } from "../budgets/alerts";
 import { accountsIn, balancesIn, presentAccount, summaryReads, type VolumeRow } from "../accounts/service";
 import { requireTwoFactor } from "../auth/second-factor";
 import { spaceDocumentsRemoval } from "../documents/service";
@@ -136,6 +137,9 @@ export async function updateSpace(
   if (patch.currency !== undefined || patch.timezone !== undefined) {
     const db = svc.env.DB;
     await db.batch([bumpForecastEpochIfReframed(db, spaceId, patch), d1Statement(db, update)]);
+    // A new zone moves the days each budget's period holds, and so its spending: an alert now due is written now,
+    // not at the space's next write. (A budget keeps the currency it was made in.)
+    if (updated.timezone !== m.space.timezone) await checkSpaceBudgetAlerts(svc, spaceId);
   } else await update;
   return presentSpace(updated, m.role, (await accountSummaries(svc, [spaceId])).get(spaceId));
 }
