@@ -132,10 +132,12 @@ export abstract class LedgerCore extends DurableObject<Env> {
    */
   protected firstSeqRecorded = new Set<string>();
   /**
-   * Categories deleted through this object: rows in them are refused from the moment the deletion
-   * began, so a transaction that checked its category just before cannot land in it after.
+   * Categories deleted through this object, with the category their rows moved to (null: none, a plain
+   * delete): rows in them are refused from the moment the deletion began, so a transaction that checked its
+   * category just before cannot land in it after; and a second deletion of one into another target is
+   * refused (ledger-operations.ts `retireCategory`).
    */
-  protected retired = new Set<string>();
+  protected retired = new Map<string, string | null>();
   /** Idempotency-Keys of this space seen recorded (committed here, or found recorded), oldest first. */
   protected recordedKeys = new Set<string>();
   /**

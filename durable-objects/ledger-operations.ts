@@ -166,23 +166,39 @@ export abstract class LedgerOperations extends LedgerCore {
    * Begins a category's deletion in order with the space's writes: rows in it
    * are refused from here on, and the rows that use it move to `reassignTo`
    * (their amounts reclassified), or the deletion is refused while any do.
+   *
+   * A deletion already begun here into another target is refused: it is a
+   * concurrent merge whose checks passed before the first one removed the
+   * category, and the rows it would answer for have gone to the first one's
+   * target. The same deletion again (a retry, also after the Worker's
+   * follow-up D1 batch failed) goes on: it finds nothing left to move, and
+   * the caller finishes the rest. The record is this object's memory, as the
+   * refusal of rows is; once the category's row is gone, the Worker's own
+   * look-up answers a later deletion (404).
    */
   protected async retireCategory(op: Extract<LedgerOp, { kind: "retireCategory" }>, chain: ChainState): Promise<LedgerResult> {
     if (op.reassignTo !== undefined && this.retired.has(op.reassignTo)) return retiredCategory();
-    this.retired.add(op.categoryId);
+    const into = op.reassignTo ?? null;
+    const begun = this.retired.get(op.categoryId);
+    if (begun !== undefined && begun !== into) return alreadyRetired(op.categoryId, begun);
+    this.retired.set(op.categoryId, into);
+    // A refused deletion leaves the category as it was: live, unless an earlier deletion of it began.
+    const refused = (result: LedgerResult) => {
+      if (begun === undefined) this.retired.delete(op.categoryId);
+      return result;
+    };
     const using = await this.db
       .prepare("SELECT id, category_source FROM transactions WHERE space_id = ? AND category_id = ?")
       .bind(this.spaceId, op.categoryId)
       .all<{ id: string; category_source: "manual" | "rule" | "ml" | null }>();
     const n = using.results.length;
     if (n > 0 && op.reassignTo === undefined) {
-      this.retired.delete(op.categoryId);
-      return fail(409, "CONFLICT", `${n} transactions use this category; pass ?reassignTo=<categoryId> to move them first`);
+      return refused(fail(409, "CONFLICT", `${n} transactions use this category; pass ?reassignTo=<categoryId> to move them first`));
     }
     if (n === 0) return { ok: true, replayed: false, transactions: [], returns: { moved: "0" } };
     const changes = using.results.map((r) => ({ transactionId: r.id, categoryId: op.reassignTo!, categorySource: r.category_source ?? "manual" }));
     const moved = await this.recategorize({ kind: "recategorize", spaceId: op.spaceId, changes }, chain);
-    return moved.ok ? { ...moved, returns: { ...moved.returns, moved: String(n) } } : moved;
+    return moved.ok ? { ...moved, returns: { ...moved.returns, moved: String(n) } } : refused(moved);
   }
 
   /**
@@ -292,3 +308,13 @@ export abstract class LedgerOperations extends LedgerCore {
     return result;
   }
 }
+
+/** The answer to a deletion of a category whose deletion into another target (`into`; null: none) began first. */
+const alreadyRetired = (categoryId: string, into: string | null) =>
+  fail(
+    409,
+    "CONFLICT",
+    into === null
+      ? `Category ${categoryId} was already deleted without reassignTo; it cannot be merged now`
+      : `Category ${categoryId} was already merged into ${into}; only that deletion (reassignTo=${into}) can be repeated`,
+  );

@@ -6,6 +6,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { createSpace, registerUser, userApi } from "../helpers";
 import { createAccount } from "../accounts/helpers";
+import { spaceLedgerOf } from "../../src/modules/ledger/client";
 
 const api = userApi;
 
@@ -178,6 +179,69 @@ describe("category merges and rules (review)", () => {
     await category("Pets");
     for (const name of ["Pets\u3164", "Pets\u2800", "Pe\u115Fts"]) {
       expect((await a.post("/v1/categories", { spaceId, name, type: "expense" })).status, JSON.stringify(name)).toBe(409);
+    }
+  });
+});
+
+/**
+ * Two merges of one category into two targets: the space's ledger object takes the first, and refuses the
+ * second (409) even when its checks passed before the first removed the category, since the rows it would
+ * answer for went to the first's target. The same merge again goes on, so a merge whose follow-up D1 batch
+ * failed is finished by repeating it. The second merge is driven at the ledger object as the Worker drives it
+ * once its checks have passed.
+ */
+describe("merging one category into two targets", () => {
+  const retire = (spaceId: string, categoryId: string, reassignTo?: string) =>
+    spaceLedgerOf(env, spaceId).execute({ kind: "retireCategory", spaceId, categoryId, reassignTo });
+
+  it("a second merge into another target is refused once the first has begun; the same merge again goes on", async () => {
+    const { a, spaceId, category, spend } = await setup();
+    const [c, x, y] = [await category("C"), await category("X"), await category("Y")];
+    const t = await spend({ categoryId: c });
+    expect((await a.del(`/v1/categories/${c}?reassignTo=${x}`)).body).toMatchObject({ reassignedTo: x, movedTransactions: 1 });
+
+    const intoY = await retire(spaceId, c, y);
+    expect(intoY).toMatchObject({ ok: false, error: { status: 409, code: "CONFLICT" } });
+    expect(!intoY.ok && intoY.error.message).toContain(`already merged into ${x}`);
+    expect(await retire(spaceId, c)).toMatchObject({ ok: false, error: { status: 409, code: "CONFLICT" } });
+    expect(await retire(spaceId, c, x)).toMatchObject({ ok: true, returns: { moved: "0" } });
+    expect((await a.get(`/v1/transactions/${t.id}`)).body.category.id).toBe(x);
+  });
+
+  it("a merge whose follow-up batch failed is finished by repeating it, and refused into another target", async () => {
+    const { a, spaceId, category, spend } = await setup();
+    const c = await category("C", { rules: [{ condition: "merchant_contains", value: "cccc", priority: 5 }] });
+    const [x, y] = [await category("X"), await category("Y")];
+    const t = await spend({ categoryId: c });
+    const budget = (await a.post("/v1/budgets", { spaceId, name: "C", amount: "50", period: "monthly", categoryIds: [c] })).body;
+    // The ledger's part of a merge into X, as if the Worker's batch after it (rules, budgets, the row) had failed.
+    expect(await retire(spaceId, c, x)).toMatchObject({ ok: true, returns: { moved: "1" } });
+
+    const intoY = await a.del(`/v1/categories/${c}?reassignTo=${y}`);
+    expect(intoY.status).toBe(409);
+    expect(intoY.body.error).toMatchObject({ code: "CONFLICT", message: expect.stringContaining(`already merged into ${x}`) });
+    expect((await a.get(`/v1/budgets/${budget.id}`)).body.categories).toEqual([expect.objectContaining({ id: c })]);
+
+    expect((await a.del(`/v1/categories/${c}?reassignTo=${x}`)).body).toEqual({ deleted: c, reassignedTo: x, movedTransactions: 0, movedRules: 1 });
+    expect((await a.get(`/v1/transactions/${t.id}`)).body.category.id).toBe(x);
+    expect((await a.get(`/v1/budgets/${budget.id}`)).body.categories).toEqual([expect.objectContaining({ id: x })]);
+  });
+
+  it("two concurrent merges into two targets: one is a 200, the other a 409 or 404, and everything is in the 200's target", { timeout: 120_000 }, async () => {
+    for (let trial = 0; trial < 6; trial++) {
+      const { a, spaceId, category, spend } = await setup();
+      const c = await category("C", { rules: [{ condition: "merchant_contains", value: "cccc", priority: 5 }] });
+      const [x, y] = [await category("X"), await category("Y")];
+      const t = await spend({ categoryId: c });
+      const [rx, ry] = await Promise.all([a.del(`/v1/categories/${c}?reassignTo=${x}`), a.del(`/v1/categories/${c}?reassignTo=${y}`)]);
+      const statuses = [rx.status, ry.status].sort();
+      expect(statuses[0], `trial ${trial}: ${JSON.stringify([rx.body, ry.body])}`).toBe(200);
+      expect([404, 409], `trial ${trial}: ${JSON.stringify([rx.body, ry.body])}`).toContain(statuses[1]);
+      const into = rx.status === 200 ? x : y;
+      expect((await a.get(`/v1/transactions/${t.id}`)).body.category.id).toBe(into);
+      const list = (await a.get(`/v1/categories?spaceId=${spaceId}`)).body as { id: string; rules: unknown[] }[];
+      expect(list.find((k) => k.id === into)!.rules, `trial ${trial}`).toHaveLength(1);
+      expect(list.some((k) => k.id === c)).toBe(false);
     }
   });
 });
