@@ -242,6 +242,37 @@ describe("emergency access safety", () => {
     expect((await callJson(`/v1/households/${w.householdId}/members/${ownerMember.id}`, { ...as(w.owner), method: "DELETE" })).status).toBe(403);
   });
 
+  it("a second manual grant to an executor while one is live is 409 DUPLICATE_RESOURCE, even sent together; after a check-in or expiry the owner grants again", async () => {
+    sim.set(Date.now());
+    const w = await householdWorld();
+    const grant = (days: number) =>
+      callJson("/v1/life-beat/emergency-access", {
+        ...as(w.owner),
+        body: { householdId: w.householdId, executorId: w.executorId, accessLevel: "read-only", expiresAt: new Date(sim.now + days * DAY).toISOString() },
+      });
+    const liveManual = async () =>
+      (await env.DB.prepare("SELECT COUNT(*) AS n FROM emergency_grants WHERE member_id = ? AND source = 'manual' AND revoked_at IS NULL AND expires_at > ?")
+        .bind(w.executorId, sim.now).first<{ n: number }>())!.n;
+    const first = await grant(2);
+    expect(first.status).toBe(201);
+    const again = await grant(5);
+    expect(again.status).toBe(409);
+    expect(again.body.error).toMatchObject({ code: "DUPLICATE_RESOURCE", message: expect.stringContaining(first.body.id) });
+    expect(await liveManual()).toBe(1);
+
+    // Ended by a check-in, it may be granted again: two grants sent together make one.
+    expect((await callJson("/v1/life-beat/check-in", { ...as(w.owner), body: { householdId: w.householdId } })).status).toBe(200);
+    const both = await Promise.all([grant(3), grant(4)]);
+    expect(both.map((r) => r.status).sort()).toEqual([201, 409]);
+    expect(await liveManual()).toBe(1);
+
+    // Expired, likewise.
+    sim.set(sim.now + 4 * DAY);
+    await relogin(w.owner);
+    expect(await liveManual()).toBe(0);
+    expect((await grant(1)).status).toBe(201);
+  });
+
   it("an executor who never joined gets a fresh single-use invitation with the final notice, and then reads", async () => {
     const t0 = Date.now();
     sim.set(t0);

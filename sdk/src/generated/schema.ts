@@ -2095,7 +2095,7 @@ export interface paths {
         put?: never;
         /**
          * Grant an executor read-only emergency access until a time (owner)
-         * @description Only the household's owner may call this: other members get 403, anyone else 404.
+         * @description Only the household's owner may call this: other members get 403, anyone else 404. One live manual grant per executor: while one is unrevoked and unexpired, another is 409 DUPLICATE_RESOURCE (a check-in ends it).
          */
         post: operations["lifeBeatEmergencyAccess"];
         delete?: never;
@@ -28752,6 +28752,27 @@ export interface operations {
                      *       "error": {
                      *         "code": "RESOURCE_NOT_FOUND",
                      *         "message": "Resource not found",
+                     *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with existing state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "CONFLICT",
+                     *         "message": "The request conflicts with the resource's current state",
                      *         "details": [],
                      *         "timestamp": "2024-01-01T10:00:00.000Z",
                      *         "requestId": "req_0123456789abcdef"

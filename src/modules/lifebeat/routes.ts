@@ -130,8 +130,9 @@ lifeBeatRoutes.openapi(
   createRoute({
     ...role("owner"),
     ...common, method: "post", path: "/emergency-access", tags: ltags, summary: "Grant an executor read-only emergency access until a time (owner)",
+    description: `${WHO.owner} One live manual grant per executor: while one is unrevoked and unexpired, another is 409 DUPLICATE_RESOURCE (a check-in ends it).`,
     request: { body: jsonBody(EmergencyAccessBody) },
-    responses: { 201: json(GrantSchema, "Granted"), ...errors(401, 403, 404, 422, 429) },
+    responses: { 201: json(GrantSchema, "Granted"), ...errors(401, 403, 404, 409, 422, 429) },
   }),
   async (c) => c.json(await lifeBeat.grantEmergencyAccess(c.get("services"), c.get("auth"), c.req.valid("json")), 201),
 );

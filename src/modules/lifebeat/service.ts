@@ -6,7 +6,7 @@
  */
 import type { AuthContext, Services } from "../../env";
 import { iso } from "../../lib/clock";
-import { forbidden, notFound, validationFailed } from "../../lib/errors";
+import { conflict, forbidden, notFound, validationFailed } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { pagination } from "../../lib/pagination";
 import { guardedValue, type SqlGuard } from "../../lib/sql";
@@ -17,6 +17,9 @@ import {
 } from "./state";
 
 const MAX_GRANT_MS = 365 * DAY_MS;
+
+/** Which emergency grants are member `?1`'s live manual grants at instant `?2` (unrevoked, unexpired). */
+const LIVE_MANUAL_GRANT = "member_id = ? AND source = 'manual' AND revoked_at IS NULL AND expires_at > ?";
 
 /** The Life Beat row (404 naming the household when it has none). */
 function rowOf(result: D1Result): LifeBeatRow {
@@ -205,11 +208,24 @@ export async function grantEmergencyAccess(
     throw validationFailed([{ field: "expiresAt", message: "Must be in the future and within 365 days", code: "INVALID_RANGE" }]);
   }
   const id = newId("egr", now);
-  await svc.env.DB.prepare(
-    "INSERT INTO emergency_grants (id, household_id, member_id, access_level, source, granted_by, created_at, expires_at) VALUES (?, ?, ?, 'read-only', 'manual', ?, ?, ?)",
-  )
-    .bind(id, input.householdId, memberId, auth.userId, now, expiresAt)
-    .run();
+  // One live manual grant per executor: a second is a 409 naming the first, not a second row and not a silent
+  // change of the first's expiry (this answers a grant made, 201, and a changed end could as well shorten it).
+  // The owner ends a grant by checking in, and may then grant again. The check is the INSERT's own condition,
+  // so two grants sent together cannot both pass it; the read beside it, in the same batch, names the live one.
+  const db = svc.env.DB;
+  const [inserted, live] = await db.batch([
+    db.prepare(
+      `INSERT INTO emergency_grants (id, household_id, member_id, access_level, source, granted_by, created_at, expires_at)
+       SELECT ?, ?, ?, 'read-only', 'manual', ?, ?, ?
+        WHERE NOT EXISTS (SELECT 1 FROM emergency_grants WHERE ${LIVE_MANUAL_GRANT})`,
+    ).bind(id, input.householdId, memberId, auth.userId, now, expiresAt, memberId, now),
+    db.prepare(`SELECT id, expires_at FROM emergency_grants WHERE ${LIVE_MANUAL_GRANT} ORDER BY created_at, id LIMIT 1`).bind(memberId, now),
+  ]);
+  if (inserted!.meta.changes !== 1) {
+    const first = live!.results[0] as { id: string; expires_at: number } | undefined;
+    const which = first ? ` (${first.id}, until ${iso(first.expires_at)})` : "";
+    throw conflict(`This executor already has a live manual grant${which}; check in to end it before granting again`, "DUPLICATE_RESOURCE");
+  }
   return presentGrant({ id, household_id: input.householdId, member_id: memberId, source: "manual", created_at: now, expires_at: expiresAt, revoked_at: null }, now);
 }
 
