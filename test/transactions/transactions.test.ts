@@ -95,6 +95,11 @@ describe("manual transactions", () => {
     expect((await q("limit=500")).status).toBe(422);
     const acct = await get(u, `/v1/accounts/${checking.id}/transactions?transactionType=expense&limit=1`);
     expect(acct.body).toMatchObject({ totalCount: 2, hasMore: true });
+    // Both lists take API.md's largest page, 200, and refuse one larger.
+    for (const path of [`/v1/transactions?spaceId=${spaceId}&`, `/v1/accounts/${checking.id}/transactions?`]) {
+      expect((await get(u, `${path}limit=200`)).body.pagination, path).toMatchObject({ limit: 200 });
+      expect((await get(u, `${path}limit=201`)).status, path).toBe(422);
+    }
   });
 
   it("update category, tags and notes without touching money; categories set by hand are manual", async () => {

@@ -156,7 +156,8 @@ export const AccountTransactionsQuery = z.object({
   status: z.enum(TRANSACTION_STATUSES).optional(),
   startDate: dateBound.optional(),
   endDate: dateBound.optional(),
-  limit: queryInt(1, 100).default(50),
+  // Seed 001 shows 1-100; API.md's lists take up to 200, as the space's list does.
+  limit: queryInt(1, 200).default(50),
   offset: queryInt(0, 1_000_000).default(0),
 }).superRefine(orderedRange("startDate", "endDate"));
 
