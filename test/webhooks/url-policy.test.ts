@@ -33,6 +33,8 @@ const REFUSED = [
   // Empty labels: two trailing dots keep the parser from reading an IPv4 address, and hide a local suffix.
   "https://localhost../h", "https://127.0.0.1../h", "https://127.0.0.1%2e%2e/h", "https://metadata.google.internal../h", "https://foo.local../h",
   "https://a..example.com/h",
+  // Ports other than HTTPS's: a subscription must not probe a host's other services.
+  "https://example.com:22/h", "https://example.com:6379/h", "https://example.com:8080/h", "https://93.184.216.34:25/h",
   // Not https, credentials, not a URL.
   "http://example.com/h", "ftp://example.com/h", "https://user:pass@example.com/h", "not a url", "javascript:alert(1)",
   // The sandbox origin outside sandbox mode.
@@ -40,7 +42,7 @@ const REFUSED = [
 ];
 
 const ALLOWED = [
-  "https://example.com/hooks/dhanam", "https://hooks.example.org:8443/x?y=1", "https://93.184.216.34/h", "https://8.8.8.8/h",
+  "https://example.com/hooks/dhanam", "https://hooks.example.org:8443/x?y=1", "https://example.com:443/h", "https://example.com:2053/h", "https://93.184.216.34/h", "https://8.8.8.8/h",
   "https://[2606:4700:4700::1111]/h", "https://[::ffff:8.8.8.8]/h", "https://[2002:0808:0808::1]/h", "https://172.32.0.1/h", "https://100.128.0.1/h",
 ];
 

@@ -4,7 +4,8 @@
  * targets are refused, as IPv4 literals (in any spelling the URL parser
  * normalizes: decimal, hex, octal), as IPv6 literals (including IPv4-mapped,
  * SIIT, compatible, NAT64 and 6to4 forms that carry an IPv4 address) and as
- * host names that never name a public host (`localhost`, `*.local`, ...).
+ * host names that never name a public host (`localhost`, `*.local`, ...); and
+ * on HTTPS ports only.
  * Checked when a subscription is created or changed and again before every
  * attempt, so a URL that became disallowed is never called.
  *
@@ -22,6 +23,9 @@ import { parseIpv4, parseIpv6 } from "../../lib/client-ip";
 export const MAX_URL_LENGTH = 2048;
 
 const DEV_HOSTS = new Set(["localhost", "127.0.0.1"]);
+
+/** The ports a webhook may be sent to: 443 and the other HTTPS ports Cloudflare proxies. */
+const HTTPS_PORTS = new Set(["443", "2053", "2083", "2087", "2096", "8443"]);
 
 /** Suffixes of names that are never public (RFC 6761, 6762, 8375, and common private zones). */
 const PRIVATE_SUFFIXES = [".localhost", ".local", ".internal", ".intranet", ".lan", ".home.arpa", ".localdomain", ".invalid", ".test", ".example", ".onion"];
@@ -121,5 +125,8 @@ export function webhookUrlProblem(env: Env, raw: string): string | null {
   if (isSandboxUrl(env, url.href)) return url.pathname.startsWith(SANDBOX_RECEIVER_PATH) ? null : `Only ${SANDBOX_RECEIVER_PATH}<inbox> receives webhooks on the sandbox origin`;
   if (env.ENVIRONMENT === "development" && DEV_HOSTS.has(url.hostname)) return null;
   if (url.protocol !== "https:") return "URL must use https";
+  // Any port would let a subscription probe a host's other services (the deliveries log tells connect failures from
+  // answers); the ports Cloudflare proxies HTTPS on are the ones a receiver uses.
+  if (url.port !== "" && !HTTPS_PORTS.has(url.port)) return `Port ${url.port} is not allowed; use ${[...HTTPS_PORTS].join(", ")}`;
   return blockedHost(url.hostname);
 }
