@@ -264,6 +264,11 @@ describe("investment trades", () => {
       trade: { symbol: "AAPL", side: "sell", quantity: "1.5", unitPrice: "200", fees: 0.5 },
     });
     expect(sell.body.amount).toBe(299.5);
+    // Units for less than half a cent would be bought for nothing: refused. A unit price of 0 (a grant) is written.
+    const dust = await post(u, { spaceId: space.id, accountId: broker.id, description: "Dust", date: "2024-07-03", trade: { symbol: "ETH", side: "buy", quantity: "0.333", unitPrice: "0.01" } });
+    expect([dust.status, dust.body.error.details[0]]).toEqual([422, expect.objectContaining({ field: "trade", code: "INVALID_AMOUNT" })]);
+    const grant = await post(u, { spaceId: space.id, accountId: broker.id, description: "Grant", date: "2024-08-03", trade: { symbol: "MSFT", side: "buy", quantity: "2", unitPrice: "0" } });
+    expect([grant.status, grant.body.trade?.gross]).toEqual([201, "0.00"]);
 
     const trades = await get(u, `/v1/trades?spaceId=${space.id}&from=2024-07-01&to=2024-07-31`);
     expect(trades.body.map((t: any) => [t.transactionType, t.tradingSymbol, t.tradedQuantity, t.fees, t.netAmount])).toEqual([

@@ -66,6 +66,11 @@ export function priceTrade(accountId: string, currency: Currency, t: TradeTerms)
   const divisor = 10n ** BigInt(2 * SECURITY_SCALE - scale);
   const product = BigInt(qty.minor) * BigInt(price.minor);
   const grossBig = (product + divisor / 2n) / divisor;
+  // A priced trade worth less than half a minor unit would move the units for nothing; a unit price of 0 (a grant,
+  // an airdrop) is written as such.
+  if (grossBig === 0n && product > 0n) {
+    throw validationFailed([{ field: "trade", message: `quantity × unitPrice is less than half of the account currency's smallest unit (${formatMinor(1, scale)} ${currency})`, code: "INVALID_AMOUNT" }]);
+  }
   // The cash the account pays or receives, fees included, is one amount too: it must fit exactly as well.
   const cashBig = t.side === "buy" ? -(grossBig + BigInt(fees.minor)) : grossBig - BigInt(fees.minor);
   if (grossBig > BigInt(Number.MAX_SAFE_INTEGER) || cashBig < -BigInt(Number.MAX_SAFE_INTEGER) || cashBig > BigInt(Number.MAX_SAFE_INTEGER)) {
