@@ -40,10 +40,15 @@ function languageOf(c: Context<AppEnv>): Locale {
  */
 function localized(err: ApiError, locale: Locale): { message: string; details: ErrorDetail[] } {
   if (locale === "en") return { message: err.message || CATALOGUES.en.errors[err.code], details: err.details };
-  const { errors, details } = CATALOGUES[locale];
+  const { errors, details, phrases = {} } = CATALOGUES[locale];
+  // A detail is a field's guidance: one without a translation keeps its English after the standard wording.
+  const detail = (d: ErrorDetail) => {
+    const standard = (details as Record<string, string>)[d.code] ?? details.default;
+    return phrases[d.message] ?? (d.message ? `${standard} (${d.message})` : standard);
+  };
   return {
-    message: errors[err.code] ?? errors.INTERNAL_ERROR,
-    details: err.details.map((d) => ({ ...d, message: (details as Record<string, string>)[d.code] ?? details.default })),
+    message: phrases[err.message] ?? errors[err.code] ?? errors.INTERNAL_ERROR,
+    details: err.details.map((d) => ({ ...d, message: detail(d) })),
   };
 }
 

@@ -38,8 +38,12 @@ describe("errors in the caller's language", () => {
     expect(bad.body.error.code).toBe("VALIDATION_FAILED");
     expect(bad.body.error.message).toBe(es.errors.VALIDATION_FAILED);
     const byField = Object.fromEntries(bad.body.error.details.map((d: any) => [d.field, d]));
-    expect(byField.name).toMatchObject({ code: "TOO_SMALL", message: es.details.TOO_SMALL });
-    expect(byField.type).toMatchObject({ code: "INVALID_VALUE", message: es.details.INVALID_VALUE });
+    // The standard wording, then the English guidance it has no translation for.
+    expect(byField.name).toMatchObject({ code: "TOO_SMALL", message: expect.stringMatching(/^Este valor es demasiado pequeño o corto\. \(.+\)$/) });
+    expect(byField.type).toMatchObject({ code: "INVALID_VALUE", message: expect.stringMatching(/^Este valor no es uno de los permitidos\. \(.+\)$/) });
+    // A message with a translation reads in Spanish whole.
+    const zone = await callJson("/v1/spaces", { token: u.accessToken, ip: u.ip, body: { name: "Casa", type: "personal", currency: "USD", timezone: "+05:30" } });
+    expect(zone.body.error.details).toEqual([expect.objectContaining({ field: "timezone", message: "Debe ser una zona horaria IANA, como America/Mexico_City." })]);
 
     // Reads answer in it too: the language rides in the access token, no lookup needed.
     const missing = await callJson("/v1/budgets/bud_missing", { token: u.accessToken, ip: u.ip });
@@ -61,7 +65,10 @@ describe("errors in the caller's language", () => {
     const ip = nextIp();
     const login = await callJson("/v1/auth/login", { ip, body: { email: "nobody@example.com", password: "x".repeat(12) }, headers: { "accept-language": "es-MX" } });
     expect(login.status).toBe(401);
-    expect(login.body.error).toMatchObject({ code: "UNAUTHORIZED", message: es.errors.UNAUTHORIZED });
+    // It says what went wrong: the email or password, not a token.
+    expect(login.body.error).toMatchObject({ code: "UNAUTHORIZED", message: "Correo electrónico o contraseña incorrectos." });
+    const tokenless = await callJson("/v1/budgets/bud_missing", { ip, headers: { "accept-language": "es" } });
+    expect(tokenless.body.error).toMatchObject({ code: "UNAUTHORIZED", message: "Falta el token de autenticación (Authorization: Bearer)." });
 
     const english = await registerUser({ locale: "en" });
     const missing = await callJson("/v1/budgets/bud_missing", { token: english.accessToken, ip: english.ip });

@@ -8,6 +8,11 @@ export interface Catalogue {
   errors: Record<ErrorCode, string>;
   /** Field-level messages by detail code; `default` for a code the catalogue does not name. */
   details: Record<DetailCode, string>;
+  /**
+   * Translations of the specific English messages code raises, by their exact English text. A message without
+   * one falls back to its code's standard wording (a detail keeps the English after it, so no guidance is lost).
+   */
+  phrases?: Record<string, string>;
 }
 
 export type DetailCode =
