@@ -37,7 +37,11 @@ if (migrate.status !== 0) process.exit(migrate.status ?? 1);
 
 // --test-scheduled: `/__scheduled?cron=…` runs a cron's tasks. wrangler's own `/cdn-cgi/handler/scheduled` answers
 // "exception" (500) for this Worker in wrangler 4.86 without running anything.
-const server = wranglerSpawn(["dev", "--port", String(internal), "--ip", "127.0.0.1", "--test-scheduled", ...persistArgs(persistTo), ...process.argv.slice(2)]);
+// The debugger's usual port when it is free; another instance (PORT=…) holding it used to stop this one at start.
+const extra = process.argv.slice(2);
+const inspector = extra.some((a) => a.startsWith("--inspector-port")) ? [] : ["--inspector-port", String(await freePort("127.0.0.1", 9229).catch(() => freePort()))];
+if (inspector.length && inspector[1] !== "9229") console.log(`Port 9229 is taken; the debugger listens on ${inspector[1]}.`);
+const server = wranglerSpawn(["dev", "--port", String(internal), "--ip", "127.0.0.1", "--test-scheduled", ...inspector, ...persistArgs(persistTo), ...extra]);
 const stop = (sig) => {
   if (server.exitCode === null) server.kill(sig);
 };

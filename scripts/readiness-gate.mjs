@@ -42,12 +42,12 @@ export function readinessGate({ port, host = "127.0.0.1", target }) {
   });
 }
 
-/** A port nothing listens on right now, for wrangler dev behind the gate. */
-export function freePort(host = "127.0.0.1") {
+/** A port nothing listens on right now (wrangler dev behind the gate, its debugger): `wanted` if free (it rejects when taken), else one the system picks. */
+export function freePort(host = "127.0.0.1", wanted = 0) {
   return new Promise((resolve, reject) => {
     const probe = http.createServer();
     probe.once("error", reject);
-    probe.listen(0, host, () => {
+    probe.listen(wanted, host, () => {
       const { port } = probe.address();
       probe.close(() => resolve(port));
     });

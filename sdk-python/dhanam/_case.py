@@ -10,10 +10,19 @@ def camel(name: str) -> str:
 
 
 def camelize(fields: Mapping[str, Any]) -> Dict[str, Any]:
-    """snake_case keys to camelCase (one level deep, and into nested dicts); None values dropped."""
+    """snake_case keys to camelCase, into nested dicts and the dicts in lists (a projection's life events, a
+    category's rules); None values dropped. Free-form maps (ledger metadata) are sent without it."""
     out: Dict[str, Any] = {}
     for key, value in fields.items():
         if value is None:
             continue
-        out[camel(key)] = camelize(value) if isinstance(value, dict) else value
+        out[camel(key)] = _camelized(value)
     return out
+
+
+def _camelized(value: Any) -> Any:
+    if isinstance(value, dict):
+        return camelize(value)
+    if isinstance(value, (list, tuple)):
+        return [_camelized(v) for v in value]
+    return value

@@ -435,6 +435,9 @@ class AreasTest(SdkTestCase):
         again = dhanam.projections.create(space_id=sid, save=False, **inputs)
         self.assertEqual(again["projection"]["outcomes"]["median"]["year10Decimal"], run["projection"]["outcomes"]["median"]["year10Decimal"])
         self.assertEqual([s["id"] for s in dhanam.projections.iterate_scenarios(space_id=sid, limit=1)], [run["scenario"]["id"]])
+        # Life events are written in snake_case like every argument (they were sent as given: a 422).
+        eventful = dhanam.projections.create(space_id=sid, save=False, **inputs, life_events=[{"year": 2, "type": "retirement", "income_change": Decimal("-100.00")}])
+        self.assertEqual(eventful["projection"]["horizon"], 10)
         compared = dhanam.projections.compare(space_id=sid, scenario_ids=[run["scenario"]["id"]], seed=7)
         self.assertEqual([s["id"] for s in compared["scenarios"]], [run["scenario"]["id"]])
 

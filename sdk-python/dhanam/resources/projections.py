@@ -16,7 +16,7 @@ class Projections(Resource):
     def create(self, *, space_id: str, **fields: Any) -> JSON:
         """A custom projection, saved as a scenario unless ``save=False``. Fields: name, save, years,
         scenarios, steps_per_year, seed, starting_net_worth, annual_contribution, annual_income,
-        annual_expenses, assumptions (dict), life_events (list of dicts, sent as given)."""
+        annual_expenses, assumptions (dict), life_events (list of dicts); keys in snake_case, as the arguments."""
         return self._call("POST", "/v1/projections", body=camelize({"space_id": space_id, **fields}))
 
     def compare(self, *, space_id: Optional[str] = None, scenario_ids: Optional[List[str]] = None, seed: Optional[int] = None) -> JSON:
