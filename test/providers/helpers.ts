@@ -121,3 +121,29 @@ export async function ledgerFingerprint(spaceId: string) {
   for (const r of rows) perPid.set(r.pid ?? r.id, (perPid.get(r.pid ?? r.id) ?? 0) + r.amount);
   return { rows: rows.length, amounts: [...perPid].sort(), volumes };
 }
+
+/** Each account's balance in the ledger (minor units), by Dhanam account id. */
+export async function ledgerBalances(spaceId: string): Promise<Map<string, number>> {
+  const rows = (
+    await env.DB.prepare("SELECT substr(address, 10) AS id, input - output AS balance FROM ledger_volumes WHERE space_id = ? AND address LIKE 'accounts:%'").bind(spaceId).all<{ id: string; balance: number }>()
+  ).results;
+  return new Map(rows.map((r) => [r.id, r.balance]));
+}
+
+/**
+ * What the Belvo simulator's bank holds in each account of a connection (minor units, by Dhanam account id): the
+ * posted balance it reports plus the transactions it still lists as pending, an owed balance negative as the
+ * ledger keeps it. Read through the simulator's own API, as the sync reads it.
+ */
+export async function belvoBankBalances(connectionId: string): Promise<Map<string, number>> {
+  const { external_id: link } = (await env.DB.prepare("SELECT external_id FROM provider_connections WHERE id = ?").bind(connectionId).first<{ external_id: string }>())!;
+  const authorization = `Basic ${btoa(`${env.BELVO_SECRET_ID}:${env.BELVO_SECRET_PASSWORD}`)}`;
+  const read = async (path: string) => (await callJson(`/sandbox/belvo/api/${path}/`, { headers: { authorization }, body: { link } })).body as any[];
+  const [accounts, txns] = await Promise.all([read("accounts"), read("transactions")]);
+  const minor = (major: number) => Math.round(major * 100);
+  const bank = new Map<string, number>();
+  for (const a of accounts) bank.set(a.id, (a.category === "CREDIT_CARD" ? -1 : 1) * minor(a.balance.current));
+  for (const t of txns) if (t.status === "PENDING") bank.set(t.account.id, bank.get(t.account.id)! + (t.type === "OUTFLOW" ? -1 : 1) * minor(t.amount));
+  const ids = (await env.DB.prepare("SELECT account_id, provider_account_id FROM provider_accounts WHERE connection_id = ?").bind(connectionId).all<{ account_id: string; provider_account_id: string }>()).results;
+  return new Map(ids.map((r) => [r.account_id, bank.get(r.provider_account_id)!]));
+}

@@ -40,6 +40,7 @@ import { transactionCreatedEvent } from "../webhooks/transaction-events";
 import { adjustBalances } from "./balance-adjustments";
 import { batchCategorizer } from "./categorize";
 import type { ConnectionRow } from "./connections";
+import { matchPending } from "./pending-match";
 import { wellFormedChanges } from "./well-formed";
 
 export interface NormalAccount {
@@ -123,8 +124,6 @@ export interface ExistingRow {
 const COMMIT_CHUNK = 100;
 /** Commits of one sync sent to the ledger object at a time. */
 const COMMITS_IN_FLIGHT = 4;
-/** Tolerance of the pending/posted match without a link: a tip of up to 30 % or one major unit. */
-const MATCH_DAYS = 5;
 
 const baseOf = (pid: string) => pid.split("#")[0]!;
 
@@ -182,37 +181,19 @@ export async function applyChanges(
   const supersededIds = new Set(changes.upserts.map((t) => t.pendingId).filter((x): x is string => !!x));
   const stillPending = new Set(changes.upserts.filter((t) => t.pending).map((t) => t.id));
 
-  // Heuristic matches (providers without the link): a posted transaction with exactly one candidate pending row,
-  // itself claimed by no other posted transaction, replaces it; anything ambiguous is left as two and flagged.
-  const heuristic = new Map<string, ExistingRow>();
-  const ambiguous = new Map<string, string[]>();
+  // Heuristic matches (providers without the link): an exact match wins, then a unique one within the tolerance;
+  // anything ambiguous is left as two and flagged (pending-match.ts).
+  let heuristic = new Map<string, ExistingRow>();
+  let ambiguous = new Map<string, string[]>();
   if (changes.matchPendingHeuristically) {
     const pendingRows = [...groups.values()].flat().filter((r) => r.status === "pending" && !r.pid.includes("#") && !stillPending.has(r.pid) && !merging.has(r.id));
-    const claims = new Map<string, string[]>();
-    const candidatesOf = new Map<string, ExistingRow[]>();
-    for (const t of changes.upserts) {
-      if (t.pending || t.pendingId || groups.has(t.id)) continue;
-      const acc = wanted(t.accountExternalId);
-      if (!acc) continue;
+    const posted = changes.upserts.flatMap((t) => {
+      const acc = t.pending || t.pendingId || groups.has(t.id) ? null : wanted(t.accountExternalId);
+      if (!acc) return [];
       const merchant = normalizeMerchant(t.merchantName ?? t.description);
-      const day = Date.parse(`${t.date}T00:00:00Z`);
-      const scale = CURRENCY_SCALES[acc.currency as Currency];
-      const c = pendingRows.filter((r) => {
-        if (r.account_id !== acc.id || Math.sign(r.amount) !== Math.sign(t.amountMinor)) return false;
-        const diff = Math.abs(r.amount - t.amountMinor);
-        const tolerance = Math.max(10 ** scale, Math.floor((Math.abs(r.amount) * 30) / 100));
-        if (diff > tolerance) return false;
-        const pendingDay = instantDay(r.date, tz);
-        if (day < pendingDay - 86_400_000 || day > pendingDay + MATCH_DAYS * 86_400_000) return false;
-        return (r.normalized_merchant ?? null) === merchant;
-      });
-      candidatesOf.set(t.id, c);
-      for (const r of c) claims.set(r.id, [...(claims.get(r.id) ?? []), t.id]);
-    }
-    for (const [tid, c] of candidatesOf) {
-      if (c.length === 1 && claims.get(c[0]!.id)!.length === 1) heuristic.set(tid, c[0]!);
-      else if (c.length >= 1) ambiguous.set(tid, c.map((r) => r.id));
-    }
+      return [{ id: t.id, accountId: acc.id, amountMinor: t.amountMinor, day: Date.parse(`${t.date}T00:00:00Z`), merchant, scale: CURRENCY_SCALES[acc.currency as Currency] }];
+    });
+    ({ matched: heuristic, ambiguous } = matchPending(posted, pendingRows, (r) => instantDay(r.date, tz)));
   }
 
   const toCreate: NormalTxn[] = [];
