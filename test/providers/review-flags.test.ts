@@ -13,7 +13,7 @@ import { resolveReviewFlag } from "../../src/modules/providers/review-flags";
 import type { Services } from "../../src/env";
 import { getConnection } from "../../src/modules/providers/connections";
 import { enqueueSync, runSyncJob } from "../../src/modules/providers/sync";
-import { as, directServices, jobStats, ledgerBinding, liveRows, ownerWithSpace, syncNow, waitForJob } from "./helpers";
+import { as, belvoBankBalances, directServices, jobStats, ledgerBalances, ledgerBinding, liveRows, ownerWithSpace, syncNow, waitForJob } from "./helpers";
 
 const AUTH = "Bearer sandbox-belvo-webhook-token";
 
@@ -178,6 +178,58 @@ describe("provider review flags", () => {
     expect(out.flag).toMatchObject({ resolution: "merge", mergedTransactionId: pendingId });
     expect((await jobStats(interleaved!)).stats).toMatchObject({ errors: 0, corrections: 0, adjustments: 0, removed: 0 });
     await expectMerged(spaceId, flag, pendingId, rowsBefore.length);
+  });
+
+  it("a merge closes the other flags it left with nothing to resolve (status closed, resolving them 409), and a sync closes any left open", { timeout: 120_000 }, async () => {
+    // This login's bank: a Starbucks purchase of 130.60 pending on the card posts next with a tip (143.66), beside a
+    // new Starbucks purchase of 92.93: both within the tip tolerance of the one pending row, so both are flagged.
+    const { owner, spaceId } = await ownerWithSpace();
+    const ok = await callJson("/v1/providers/belvo/connect", { ...as(owner), body: { spaceId, institution: "banamex", username: "flag-user-0", password: "pw" } });
+    expect((await waitForJob(ok.body.jobId)).status).toBe("completed");
+    const connectionId = ok.body.connection.id as string;
+    const linkId = (await env.DB.prepare("SELECT external_id FROM provider_connections WHERE id = ?").bind(connectionId).first<{ external_id: string }>())!.external_id;
+    await syncBelvo(linkId, 1);
+    const flags = (await callJson(`/v1/providers/review-flags?spaceId=${spaceId}`, as(owner))).body.flags as any[];
+    const starbucks = flags.filter((f) => f.candidates.length === 1 && f.candidates[0].amountDecimal === "-130.60");
+    expect(starbucks.map((f) => f.transaction.amountDecimal).sort()).toEqual(["-143.66", "-92.93"]);
+    const tipped = starbucks.find((f) => f.transaction.amountDecimal === "-143.66");
+    const sibling = starbucks.find((f) => f.transaction.amountDecimal === "-92.93");
+
+    const resolve = (flagId: string, body: unknown) => callJson(`/v1/providers/review-flags/${flagId}/resolve`, { ...as(owner), body });
+    expect((await resolve(tipped.id, { action: "merge" })).status).toBe(200);
+    // The other flag's only candidate is the posted purchase now: nothing is left to merge, and it says so.
+    const closed = (await callJson(`/v1/providers/review-flags?spaceId=${spaceId}&status=closed`, as(owner))).body.flags;
+    expect(closed).toEqual([expect.objectContaining({ id: sibling.id, status: "closed", resolution: null, resolvedBy: null, resolvedAt: expect.any(String) })]);
+    expect((await callJson(`/v1/providers/review-flags?spaceId=${spaceId}`, as(owner))).body.flags.map((f: any) => f.id)).not.toContain(sibling.id);
+    const resolved = (await callJson(`/v1/providers/review-flags?spaceId=${spaceId}&status=resolved`, as(owner))).body.flags;
+    expect(resolved.map((f: any) => f.id)).toEqual([tipped.id]);
+    for (const body of [{ action: "merge" }, { action: "keep_both" }]) {
+      const again = await resolve(sibling.id, body);
+      expect(again.status).toBe(409);
+      expect(again.body.error.message).toMatch(/closed: none of its candidates is pending/);
+    }
+    // The purchase is posted once (its tip a correction), the new one stands: the card is what the bank says.
+    expect(await ledgerBalances(spaceId)).toEqual(await belvoBankBalances(connectionId));
+    expect(await ledgerViolations(spaceId)).toEqual([]);
+
+    // A spent flag left open (as earlier versions left them) is closed by the connection's next sync.
+    await env.DB.prepare("UPDATE provider_review_flags SET resolved_at = NULL WHERE id = ?").bind(sibling.id).run();
+    await syncBelvo(linkId, 0);
+    expect(await env.DB.prepare("SELECT resolved_at IS NOT NULL AS closed, resolution FROM provider_review_flags WHERE id = ?").bind(sibling.id).first()).toEqual({ closed: 1, resolution: null });
+  });
+
+  it("pending rows held by flags stop counting once their flags are resolved: the next sync retires those the bank no longer lists", { timeout: 120_000 }, async () => {
+    const { owner, spaceId, connectionId, linkId } = await flaggedTwins();
+    // While flagged, the twins' pending rows are held for the person (either may be a posted one) and still counted.
+    const held = (await liveRows(spaceId)).filter((r) => r.status === "pending" && r.amount === -4500);
+    expect(held).toHaveLength(2);
+    for (const f of (await callJson(`/v1/providers/review-flags?spaceId=${spaceId}`, as(owner))).body.flags) {
+      expect((await callJson(`/v1/providers/review-flags/${f.id}/resolve`, { ...as(owner), body: { action: "keep_both" } })).status).toBe(200);
+    }
+    await syncBelvo(linkId, 0);
+    for (const r of held) expect(await env.DB.prepare("SELECT status FROM transactions WHERE id = ?").bind(r.id).first()).toEqual({ status: "cancelled" });
+    expect(await ledgerBalances(spaceId)).toEqual(await belvoBankBalances(connectionId));
+    expect(await ledgerViolations(spaceId)).toEqual([]);
   });
 });
 

@@ -5041,15 +5041,23 @@ export interface components {
             spaceId: string;
             /** @example possible_pending_duplicate */
             reason: string;
-            /** @enum {string} */
-            status: "open" | "resolved";
+            /**
+             * @description `open`: waiting for a person. `resolved`: a person chose `resolution`. `closed`: ended by Dhanam with no resolution, because nothing was left to resolve: none of the candidates is pending any more (another flag's merge or a sync made it a posted transaction, or it was removed), or the flagged transaction was removed. A closed flag cannot be resolved (409).
+             * @enum {string}
+             */
+            status: "open" | "resolved" | "closed";
             transaction: components["schemas"]["ReviewFlagTransaction"];
             candidates: components["schemas"]["ReviewFlagTransaction"][];
-            /** @enum {string|null} */
+            /**
+             * @description What the person chose; null while open and when closed
+             * @enum {string|null}
+             */
             resolution: "merge" | "keep_both" | null;
             /** @description The pending transaction a merge kept (it now is the posted one) */
             mergedTransactionId: string | null;
+            /** @description When the flag was resolved or closed */
             resolvedAt: string | null;
+            /** @description Who resolved it; null while open and when closed */
             resolvedBy: string | null;
             createdAt: string;
         };
@@ -31238,7 +31246,8 @@ export interface operations {
         parameters: {
             query: {
                 spaceId: string;
-                status?: "open" | "resolved" | "all";
+                /** @description The flags of one status (see ProviderReviewFlag.status), or all */
+                status?: "open" | "resolved" | "closed" | "all";
                 limit?: number;
                 offset?: number;
             };

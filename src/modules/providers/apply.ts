@@ -40,7 +40,9 @@ import { transactionCreatedEvent } from "../webhooks/transaction-events";
 import { adjustBalances } from "./balance-adjustments";
 import { batchCategorizer } from "./categorize";
 import type { ConnectionRow } from "./connections";
+import { rowsBeingMerged } from "./merge-claims";
 import { matchPending } from "./pending-match";
+import { closeSpentFlags } from "./spent-flags";
 import { wellFormedChanges } from "./well-formed";
 
 export interface NormalAccount {
@@ -322,6 +324,8 @@ export async function applyChanges(
     for (const r of rows) r.status = "cancelled";
     if (reverted) stats.removed++;
   }
+  // A flag whose pending rows this sync made posted (or whose posted row it removed) has nothing left to resolve.
+  if (changes.matchPendingHeuristically) await closeSpentFlags(svc, conn.space_id);
 
   phase("restMs");
   // An account with a merge in flight is reconciled by the next sync: its balance is between two states now.
@@ -408,27 +412,6 @@ async function loadGroups(svc: Services, accountIds: string[]): Promise<Map<stri
 async function isVoided(svc: Services, transactionId: string): Promise<boolean> {
   const row = await svc.env.DB.prepare("SELECT status FROM transactions WHERE id = ?").bind(transactionId).first<{ status: string }>().catch(() => null);
   return row?.status === "cancelled";
-}
-
-/** A merge claimed this long ago and still not done has crashed: syncs take its rows back (a merge takes seconds). */
-const MERGE_STALE_MS = 10 * 60_000;
-
-/**
- * Ids of the transactions (posted and candidates) of review flags claimed for a merge that is not done yet
- * (the claim names its merged transaction only when the merge is complete).
- */
-async function rowsBeingMerged(svc: Services, spaceId: string): Promise<Set<string>> {
-  const rows = await svc.env.DB.prepare(
-    "SELECT transaction_id, candidate_transaction_ids FROM provider_review_flags WHERE space_id = ? AND resolution = 'merge' AND merged_transaction_id IS NULL AND resolved_at > ?",
-  )
-    .bind(spaceId, svc.clock.now() - MERGE_STALE_MS)
-    .all<{ transaction_id: string; candidate_transaction_ids: string }>();
-  const ids = new Set<string>();
-  for (const f of rows.results) {
-    ids.add(f.transaction_id);
-    for (const id of JSON.parse(f.candidate_transaction_ids) as string[]) ids.add(id);
-  }
-  return ids;
 }
 
 /** The pending row (and its corrections) take the posted transaction's id and status in place: edits stay. */

@@ -4,16 +4,19 @@
  * two and flagged, never merged by guess. A person lists the open flags and
  * resolves each: `merge` (the posted transaction supersedes the chosen pending
  * one, as a linked Plaid pair does) or `keep_both` (they are two transactions).
+ * A flag left with nothing to resolve is closed without a resolution (spent-flags.ts).
  */
 import type { AuthContext, Services } from "../../env";
 import { iso } from "../../lib/clock";
 import { ApiError, conflict, notFound, validationFailed } from "../../lib/errors";
 import { CURRENCY_SCALES, type Currency, formatMinor, toMajorNumber } from "../../lib/money";
 import { pagination } from "../../lib/pagination";
+import { logError } from "../../lib/log";
 import { jsonList } from "../../lib/sql";
 import { isoInZone } from "../../lib/zoned-time";
 import { readSpace, requireRoleOver } from "../spaces/access";
 import { mergeFlagged } from "./apply";
+import { closeSpentFlags } from "./spent-flags";
 import { firstSyncInProgress } from "./sync";
 import type { ConnectionRow } from "./connections";
 
@@ -71,7 +74,7 @@ function present(tz: string, flags: FlagRow[], txns: TxnRow[]) {
     id: f.id,
     spaceId: f.space_id,
     reason: f.reason,
-    status: f.resolved_at === null ? ("open" as const) : ("resolved" as const),
+    status: statusOf(f),
     transaction: txn(f.transaction_id),
     candidates: (JSON.parse(f.candidate_transaction_ids) as string[]).map(txn).filter((t): t is NonNullable<typeof t> => t !== null),
     resolution: f.resolution,
@@ -82,13 +85,25 @@ function present(tz: string, flags: FlagRow[], txns: TxnRow[]) {
   }));
 }
 
+type FlagStatus = "open" | "resolved" | "closed";
+
+/** Closed: ended without a person's resolution, because nothing was left to resolve (spent-flags.ts). */
+const statusOf = (f: FlagRow): FlagStatus => (f.resolved_at === null ? "open" : f.resolution === null ? "closed" : "resolved");
+
+const STATUS_SQL: Record<FlagStatus | "all", string> = {
+  open: " AND resolved_at IS NULL",
+  resolved: " AND resolved_at IS NOT NULL AND resolution IS NOT NULL",
+  closed: " AND resolved_at IS NOT NULL AND resolution IS NULL",
+  all: "",
+};
+
 /**
  * GET /v1/providers/review-flags: the space's flags, newest first (open ones by default), in the round
  * trip that checks the caller: the zone comes with the membership, the transactions through the page.
  */
-export async function listReviewFlags(svc: Services, auth: AuthContext, q: { spaceId: string; status: "open" | "resolved" | "all"; limit: number; offset: number }) {
+export async function listReviewFlags(svc: Services, auth: AuthContext, q: { spaceId: string; status: FlagStatus | "all"; limit: number; offset: number }) {
   const db = svc.env.DB;
-  const where = q.status === "open" ? " AND resolved_at IS NULL" : q.status === "resolved" ? " AND resolved_at IS NOT NULL" : "";
+  const where = STATUS_SQL[q.status];
   const { membership, results: [page, total, txns] } = await readSpace(svc, auth, q.spaceId, "viewer", (space) => {
     const pageSql = `SELECT * FROM provider_review_flags WHERE space_id = ${space.sql}${where} ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`;
     const pageParams = [...space.params, q.limit, q.offset];
@@ -106,6 +121,8 @@ export async function listReviewFlags(svc: Services, auth: AuthContext, q: { spa
   };
 }
 
+const CLOSED = "This flag was closed: none of its candidates is pending any more (one was merged or removed), or its posted transaction was removed; there is nothing left to resolve";
+
 /**
  * POST /v1/providers/review-flags/{flagId}/resolve. The flag is claimed first
  * (a second resolution is 409), then a merge runs; if the merge fails before
@@ -116,7 +133,7 @@ export async function resolveReviewFlag(svc: Services, auth: AuthContext, flagId
   const flag = await db.prepare("SELECT * FROM provider_review_flags WHERE id = ?").bind(flagId).first<FlagRow>();
   if (!flag) throw notFound("Review flag");
   await requireRoleOver(svc, auth, flag.space_id, "member", "Review flag");
-  if (flag.resolved_at !== null) throw conflict(`This flag was already resolved (${flag.resolution})`);
+  if (flag.resolved_at !== null) throw conflict(flag.resolution === null ? CLOSED : `This flag was already resolved (${flag.resolution})`);
   const candidates = JSON.parse(flag.candidate_transaction_ids) as string[];
   let pendingId: string | null = null;
   if (body.action === "merge") {
@@ -149,6 +166,9 @@ export async function resolveReviewFlag(svc: Services, auth: AuthContext, flagId
       if (await firstSyncInProgress(svc, [conn.id], now)) throw conflict("A sync of this connection is in progress; resolve the flag when it has finished", "SYNC_IN_PROGRESS");
       await mergeFlagged(svc, conn, flag.transaction_id, pendingId!, progress);
       await db.prepare("UPDATE provider_review_flags SET merged_transaction_id = ? WHERE id = ?").bind(pendingId, flag.id).run();
+      // The merge is done; other flags whose only candidates were these rows have nothing left to resolve. Best
+      // effort: the connection's next sync closes them too, and the merge's answer must not be lost to this.
+      await closeSpentFlags(svc, flag.space_id).catch((err) => logError(undefined, "review_flags.close_failed", err, { spaceId: flag.space_id }));
     } catch (e) {
       if (!progress.changed) {
         await db.prepare("UPDATE provider_review_flags SET resolved_at = NULL, resolution = NULL, resolved_by = NULL, merged_transaction_id = NULL WHERE id = ? AND resolved_at = ?").bind(flag.id, now).run();

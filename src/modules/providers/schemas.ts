@@ -180,22 +180,27 @@ export const ReviewFlagSchema = z
     id: z.string(),
     spaceId: z.string(),
     reason: z.string().openapi({ example: "possible_pending_duplicate" }),
-    status: z.enum(["open", "resolved"]),
+    status: z.enum(["open", "resolved", "closed"]).openapi({
+      description:
+        "`open`: waiting for a person. `resolved`: a person chose `resolution`. `closed`: ended by Dhanam with no resolution, because nothing was " +
+        "left to resolve: none of the candidates is pending any more (another flag's merge or a sync made it a posted transaction, or it was " +
+        "removed), or the flagged transaction was removed. A closed flag cannot be resolved (409).",
+    }),
     /** The posted transaction the sync could not match with certainty. */
     transaction: FlaggedTransaction.nullable(),
     /** The pending transactions it might be (each a candidate for `merge`). */
     candidates: z.array(FlaggedTransaction),
-    resolution: z.enum(["merge", "keep_both"]).nullable(),
+    resolution: z.enum(["merge", "keep_both"]).nullable().openapi({ description: "What the person chose; null while open and when closed" }),
     mergedTransactionId: z.string().nullable().openapi({ description: "The pending transaction a merge kept (it now is the posted one)" }),
-    resolvedAt: z.string().nullable(),
-    resolvedBy: z.string().nullable(),
+    resolvedAt: z.string().nullable().openapi({ description: "When the flag was resolved or closed" }),
+    resolvedBy: z.string().nullable().openapi({ description: "Who resolved it; null while open and when closed" }),
     createdAt: z.string(),
   })
   .openapi("ProviderReviewFlag");
 
 export const ListReviewFlagsQuery = z.object({
   spaceId: Id,
-  status: z.enum(["open", "resolved", "all"]).default("open"),
+  status: z.enum(["open", "resolved", "closed", "all"]).default("open").openapi({ description: "The flags of one status (see ProviderReviewFlag.status), or all" }),
   limit: queryInt(1, 200).default(50),
   offset: queryInt(0, 1_000_000).default(0),
 });
