@@ -40,6 +40,12 @@ export interface Fetched {
   changes: SyncChanges;
   /** Called only after every change is applied: e.g. Plaid's cursor is saved then, never before. */
   commit?: () => Promise<void>;
+  /**
+   * The changes are the connection's as a whole and cannot be applied for some of its accounts only: a sync asked
+   * for one account applies all of them. Plaid's cursor moves past every account's changes at once (what a filter
+   * left out would never be reported again), and a Bitso trade has legs on two of the key's wallets.
+   */
+  connectionWide?: boolean;
 }
 
 export type Fetcher = (svc: Services, conn: ConnectionRow) => Promise<Fetched>;
@@ -255,7 +261,8 @@ export async function runSyncJob(svc: Services, message: { [key: string]: unknow
     const fetchStarted = Date.now();
     const fetched = await fetcher(svc, conn);
     timings.fetchMs = Date.now() - fetchStarted;
-    const { accountIds, createdIds } = await applyChanges(svc, conn, fetched.changes, stats, { onlyAccountIds: JSON.parse(job.account_ids) as string[], timings });
+    const onlyAccountIds = fetched.connectionWide ? [] : (JSON.parse(job.account_ids) as string[]);
+    const { accountIds, createdIds } = await applyChanges(svc, conn, fetched.changes, stats, { onlyAccountIds, timings });
     await fetched.commit?.();
     if (svc.env.LOG_LEVEL !== "error") logInfo(undefined, "sync.timing", { jobId, provider: conn.provider, upserts: fetched.changes.upserts.length, created: stats.created, ...timings });
     const finished = svc.clock.now();

@@ -82,5 +82,6 @@ export async function fetchBitso(svc: Services, conn: ConnectionRow): Promise<Fe
       trades: trades.map(normalBitsoTrade).filter((t): t is NormalTrade => t !== null).reverse(),
       matchPendingHeuristically: false,
     },
+    connectionWide: true,
   };
 }

@@ -75,6 +75,7 @@ export async function fetchPlaid(svc: Services, conn: ConnectionRow): Promise<Fe
       removed: sync.removed.map((r) => r.transaction_id),
       matchPendingHeuristically: false,
     },
+    connectionWide: true,
     commit: async () => {
       await svc.env.DB.prepare("UPDATE provider_connections SET sync_cursor = ? WHERE id = ?").bind(sync.nextCursor, conn.id).run();
     },
