@@ -188,6 +188,23 @@ export async function createConnection(
   return row;
 }
 
+/**
+ * Gives a connection its login key once its login is known (a Plaid item whose accounts were first read after it
+ * was linked), in one statement that matches only while no other live connection of the space holds that key:
+ * two such connections synced at once cannot both take it. The one that finds it held gets the connect's 409.
+ * `updated_at` stays: setStatus reads it to tell a reauth_required announced during the sync.
+ */
+export async function claimLoginKey(svc: Services, conn: Pick<ConnectionRow, "id" | "space_id" | "provider">, loginKey: string): Promise<void> {
+  const db = svc.env.DB;
+  const others = `SELECT id, status FROM provider_connections WHERE ${SAME_LIVE_LOGIN} AND id != ?`;
+  const res = await db.prepare(`UPDATE provider_connections SET login_key = ? WHERE id = ? AND NOT EXISTS (${others})`)
+    .bind(loginKey, conn.id, conn.space_id, conn.provider, loginKey, conn.id)
+    .run();
+  if (res.meta.changes > 0) return;
+  const holder = await db.prepare(`${others} LIMIT 1`).bind(conn.space_id, conn.provider, loginKey, conn.id).first<{ id: string; status: ConnectionStatus }>();
+  throw alreadyConnected(conn.provider, holder);
+}
+
 export async function getConnection(svc: Services, id: string): Promise<ConnectionRow | null> {
   return svc.env.DB.prepare("SELECT * FROM provider_connections WHERE id = ?").bind(id).first<ConnectionRow>();
 }
@@ -267,6 +284,12 @@ export async function listConnections(svc: Services, auth: AuthContext, spaceId:
   return { connections: (connections!.results as unknown as ConnectionRow[]).map((r) => presentConnection(r, byConnection.get(r.id) ?? [])) };
 }
 
+/** Moves a connection to `disconnected` with the reason; its credentials and cursor, no longer needed, are overwritten. */
+export async function retireConnection(svc: Services, id: string, reason: string): Promise<void> {
+  await setStatus(svc, id, "disconnected", reason);
+  await svc.env.DB.prepare("UPDATE provider_connections SET credentials_enc = ?, sync_cursor = NULL WHERE id = ?").bind(await sealCredentials(svc.env, {}), id).run();
+}
+
 /**
  * Disconnects: the status becomes `disconnected` (no more syncs), the
  * provider's item is removed where the provider supports it, and the
@@ -289,9 +312,7 @@ export async function disconnectConnection(
     // The local disconnect stands even if the provider cannot be told now; the report says so.
     providerRemoved = false;
   }
-  await setStatus(svc, id, "disconnected", providerRemoved ? "Disconnected by a space admin" : "Disconnected by a space admin; the provider could not be reached to remove the item");
-  // The credentials are no longer needed: overwrite them with an empty sealed object.
-  await svc.env.DB.prepare("UPDATE provider_connections SET credentials_enc = ?, sync_cursor = NULL WHERE id = ?").bind(await sealCredentials(svc.env, {}), id).run();
+  await retireConnection(svc, id, providerRemoved ? "Disconnected by a space admin" : "Disconnected by a space admin; the provider could not be reached to remove the item");
   const accountIds = (await connectionAccountIds(svc, [id])).get(id) ?? [];
   const active = accountIds.length
     ? (await svc.env.DB.prepare(`SELECT id FROM accounts WHERE is_active = 1 AND id ${IN_JSON_LIST}`).bind(jsonList(accountIds)).all<{ id: string }>()).results

@@ -12,6 +12,7 @@ import {
   connectionAccountIds, connectionByExternalId, createConnection, getConnection, openCredentials, plaidLoginKey, presentConnection,
   refuseLinkedPlaidAccounts, setStatus,
 } from "./connections";
+import { plaidLogin } from "./plaid-login";
 import { enqueueSync, queueFirstSync } from "./sync";
 
 const provider = <T>(p: Promise<T>): Promise<T> =>
@@ -36,8 +37,8 @@ export async function createLinkToken(svc: Services, auth: AuthContext, input: {
 /**
  * What Plaid says of an item: its accounts and institution (Link's metadata is the browser's word, kept only
  * when Plaid names none). An item whose accounts cannot be read yet (`fetched` is the provider's error) is kept,
- * in error or waiting for its login, for update mode or the next sync to repair. Its login is compared with the
- * space's only by Plaid's institution and accounts that all have their last digits (`prints`).
+ * in error or waiting for its login, for update mode or the next sync to repair (whose first read of its accounts
+ * compares its login then: plaid-login.ts). Its `login` is null when it cannot be compared.
  */
 async function itemFacts(client: PlaidClient, accessToken: string, claimedInstitution: string | null) {
   const fetched = await client.accountsGet(accessToken).catch((e: unknown) => {
@@ -46,8 +47,7 @@ async function itemFacts(client: PlaidClient, accessToken: string, claimedInstit
   });
   const plaidInstitution = fetched instanceof ProviderError ? null : (fetched.item.institution_id ?? null);
   const accounts = fetched instanceof ProviderError ? [] : fetched.accounts.map(normalAccount).filter((a): a is NormalAccount => a !== null);
-  const prints = accounts.map((a) => ({ type: a.type, subtype: a.subtype, currency: a.currency, mask: a.mask ?? "" }));
-  return { fetched, plaidInstitution, institutionId: plaidInstitution ?? claimedInstitution, accounts, prints };
+  return { fetched, institutionId: plaidInstitution ?? claimedInstitution, accounts, login: plaidLogin(plaidInstitution, accounts) };
 }
 
 export async function exchangePublicToken(
@@ -63,13 +63,12 @@ export async function exchangePublicToken(
   let conn;
   try {
     item = await itemFacts(client, exchanged.access_token, institution?.institution_id ?? null);
-    const { plaidInstitution, prints } = item;
-    const comparable = plaidInstitution !== null && prints.length > 0 && prints.every((p) => p.mask !== "");
-    if (comparable) await refuseLinkedPlaidAccounts(svc, input.spaceId, plaidInstitution, prints);
+    const { login } = item;
+    if (login) await refuseLinkedPlaidAccounts(svc, input.spaceId, login.institution, login.prints);
     conn = await createConnection(svc, {
       spaceId: input.spaceId, provider: "plaid", status: "pending", externalId: exchanged.item_id, institutionId: item.institutionId,
       institutionName: institution?.name ?? null, credentials: { accessToken: exchanged.access_token, itemId: exchanged.item_id }, createdBy: auth.userId,
-      loginKey: comparable ? await plaidLoginKey(svc.env, plaidInstitution, prints) : null,
+      loginKey: login ? await plaidLoginKey(svc.env, login.institution, login.prints) : null,
     });
   } catch (e) {
     // An item that is not stored (a duplicate, or any failure before its connection is) is removed at Plaid at

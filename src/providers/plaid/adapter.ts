@@ -10,6 +10,7 @@ import { type Currency, CURRENCY_SCALES, parseMajor } from "../../lib/money";
 import type { AccountType } from "../../modules/accounts/schemas";
 import type { NormalAccount, NormalTxn } from "../../modules/providers/apply";
 import { type ConnectionRow, openCredentials } from "../../modules/providers/connections";
+import { admitPlaidLogin } from "../../modules/providers/plaid-login";
 import type { Fetched } from "../../modules/providers/sync";
 import { ProviderError } from "../errors";
 import { PlaidClient } from "./client";
@@ -62,7 +63,9 @@ export async function fetchPlaid(svc: Services, conn: ConnectionRow): Promise<Fe
   const { accessToken } = await openCredentials<{ accessToken: string }>(svc.env, conn);
   const client = new PlaidClient(svc.env);
   const sync = await client.syncAll(accessToken, conn.sync_cursor);
-  const accounts = (await client.accountsGet(accessToken)).accounts;
+  const item = await client.accountsGet(accessToken);
+  const accounts = item.accounts.map(normalAccount).filter((a): a is NormalAccount => a !== null);
+  await admitPlaidLogin(svc, conn, item.item.institution_id ?? null, accounts, () => client.itemRemove(accessToken));
   const upserts: NormalTxn[] = [];
   for (const t of [...sync.added, ...sync.modified]) {
     const n = normalTxn(t);
@@ -70,7 +73,7 @@ export async function fetchPlaid(svc: Services, conn: ConnectionRow): Promise<Fe
   }
   return {
     changes: {
-      accounts: accounts.map(normalAccount).filter((a): a is NormalAccount => a !== null),
+      accounts,
       upserts,
       removed: sync.removed.map((r) => r.transaction_id),
       matchPendingHeuristically: false,
