@@ -4994,9 +4994,21 @@ export interface components {
                 priceStale: boolean | null;
                 priceSource: string | null;
             }[];
+            /** @description Nonzero balances in currencies without an account here (not imported, not in net worth) */
+            unsupported: components["schemas"]["BitsoUnsupportedBalance"][];
             jobId: string | null;
             firstSync: components["schemas"]["ProviderFirstSync"];
             message: string;
+        };
+        BitsoUnsupportedBalance: {
+            connectionId: string;
+            /** @example USDT */
+            currency: string;
+            /**
+             * @description As Bitso reports it: an exact decimal
+             * @example 57.123456
+             */
+            balance: string;
         };
         BitsoConnectRequest: {
             spaceId: string;
@@ -5021,8 +5033,31 @@ export interface components {
                 priceStale: boolean | null;
                 priceSource: string | null;
             }[];
+            /** @description Nonzero balances in currencies without an account here (not imported, not in net worth) */
+            unsupported: components["schemas"]["BitsoUnsupportedBalance"][];
+            /** @description Connections whose balances could not be read now; their `accounts` are missing, not zero */
+            connectionErrors: components["schemas"]["BitsoConnectionError"][];
             /** @enum {string} */
             status: "queued" | "nothing_to_sync";
+        };
+        BitsoConnectionError: {
+            connectionId: string;
+            /**
+             * @description The status a route answers for this provider error
+             * @example 422
+             */
+            status: number;
+            /** @example PROVIDER_ERROR */
+            code: string;
+            /** @example bitso: Invalid Nonce or Invalid Signature */
+            message: string;
+            /**
+             * @description Bitso's own error code
+             * @example 0201
+             */
+            providerCode: string;
+            /** @description Bitso was unreachable or busy: the queued sync retries. False: Bitso refused the key, and the sync will fail */
+            retryable: boolean;
         };
         ProviderSpaceRequest: {
             spaceId: string;
@@ -30753,6 +30788,13 @@ export interface operations {
                      *           "priceSource": "price source"
                      *         }
                      *       ],
+                     *       "unsupported": [
+                     *         {
+                     *           "connectionId": "con_123",
+                     *           "currency": "USDT",
+                     *           "balance": "57.123456"
+                     *         }
+                     *       ],
                      *       "jobId": "job_123",
                      *       "firstSync": {
                      *         "jobId": "job_123",
@@ -31027,13 +31069,30 @@ export interface operations {
                      *           "priceSource": "price source"
                      *         }
                      *       ],
+                     *       "unsupported": [
+                     *         {
+                     *           "connectionId": "con_123",
+                     *           "currency": "USDT",
+                     *           "balance": "57.123456"
+                     *         }
+                     *       ],
+                     *       "connectionErrors": [
+                     *         {
+                     *           "connectionId": "con_123",
+                     *           "status": 422,
+                     *           "code": "PROVIDER_ERROR",
+                     *           "message": "bitso: Invalid Nonce or Invalid Signature",
+                     *           "providerCode": "0201",
+                     *           "retryable": true
+                     *         }
+                     *       ],
                      *       "status": "queued"
                      *     }
                      */
                     "application/json": components["schemas"]["BitsoSyncResult"];
                 };
             };
-            /** @description Queued */
+            /** @description Queued; a connection whose balances Bitso refused (a revoked key) or could not give now is in `connectionErrors` */
             202: {
                 headers: {
                     [name: string]: unknown;
@@ -31058,6 +31117,23 @@ export interface operations {
                      *           "priceDecimal": "price decimal",
                      *           "priceStale": true,
                      *           "priceSource": "price source"
+                     *         }
+                     *       ],
+                     *       "unsupported": [
+                     *         {
+                     *           "connectionId": "con_123",
+                     *           "currency": "USDT",
+                     *           "balance": "57.123456"
+                     *         }
+                     *       ],
+                     *       "connectionErrors": [
+                     *         {
+                     *           "connectionId": "con_123",
+                     *           "status": 422,
+                     *           "code": "PROVIDER_ERROR",
+                     *           "message": "bitso: Invalid Nonce or Invalid Signature",
+                     *           "providerCode": "0201",
+                     *           "retryable": true
                      *         }
                      *       ],
                      *       "status": "queued"

@@ -9,7 +9,7 @@ import { frac, fracToDecimal, roundHalfEven } from "../rates/exact";
 import { isSandboxUrl, outbound } from "../../lib/outbound";
 import { valueMinor } from "../prices/decimal";
 import { getPrices } from "../prices/service";
-import { bitsoClientFor, exact, normalBitsoAccount, supportedCurrency } from "../../providers/bitso/adapter";
+import { bitsoClientFor, exact, normalBitsoAccount, supportedCurrency, unsupportedBalances } from "../../providers/bitso/adapter";
 import type { BitsoBalance } from "../../providers/bitso/client";
 import { asApiError, ProviderError } from "../../providers/errors";
 import { requireSpaceRole } from "../spaces/access";
@@ -86,6 +86,15 @@ async function present(svc: Services, space: { id: string; timezone: string }, c
   return valueBalances(svc, list, quote, pricesAndRates(space.id, ymdString(zonedDate(svc.clock.now(), space.timezone))));
 }
 
+/** A connection's balances in currencies it cannot import (USDT), by connection. */
+const unsupportedOf = (connectionId: string, balances: BitsoBalance[]) => unsupportedBalances(balances).map((b) => ({ connectionId, ...b }));
+
+/** Why a connection's balances could not be read now, in the API's terms (the PROVIDER_ERROR a route would answer). */
+function connectionError(connectionId: string, e: ProviderError) {
+  const api = asApiError(e);
+  return { connectionId, status: api.status, code: api.code, message: api.message, providerCode: e.code, retryable: e.transient };
+}
+
 export async function connectBitso(svc: Services, auth: AuthContext, input: { spaceId: string; apiKey: string; apiSecret: string }) {
   const { space } = await requireSpaceRole(svc, auth, input.spaceId, "admin");
   const loginKey = await bitsoLoginKey(svc.env, input.apiKey);
@@ -117,28 +126,39 @@ export async function connectBitso(svc: Services, auth: AuthContext, input: { sp
   return {
     connection: presentConnection(conn, (await connectionAccountIds(svc, [conn.id])).get(conn.id) ?? []),
     accounts: await present(svc, space, conn.id, balances, quote),
+    unsupported: unsupportedOf(conn.id, balances),
     jobId: firstSync.jobId,
     firstSync,
     message: "Successfully connected Bitso account",
   };
 }
 
-/** POST /bitso/sync: queue a sync of every live Bitso connection of the space and show the balances now. */
+/**
+ * POST /bitso/sync: queue a sync of every live Bitso connection of the space and show the balances now. A
+ * connection whose balances Bitso refuses (a revoked key) or cannot give now is listed in `connectionErrors`:
+ * an empty `accounts` alone would read as holding nothing.
+ */
 export async function syncBitso(svc: Services, auth: AuthContext, input: { spaceId: string }) {
   const { space } = await requireSpaceRole(svc, auth, input.spaceId, "admin");
   const conns = (await svc.env.DB.prepare("SELECT * FROM provider_connections WHERE space_id = ? AND provider = 'bitso' AND status != 'disconnected'").bind(input.spaceId).all<import("./connections").ConnectionRow>()).results;
-  if (conns.length === 0) return { jobId: null, jobIds: [] as string[], accounts: [], status: "nothing_to_sync" as const };
+  const accounts: Awaited<ReturnType<typeof present>> = [];
+  const unsupported: ReturnType<typeof unsupportedOf> = [];
+  const connectionErrors: ReturnType<typeof connectionError>[] = [];
+  if (conns.length === 0) return { jobId: null, jobIds: [] as string[], accounts, unsupported, connectionErrors, status: "nothing_to_sync" as const };
   const quote = (supportedCurrency(space.currency) ?? "USD") as Currency;
   const jobIds: string[] = [];
-  const accounts = [];
   for (const c of conns) {
     jobIds.push((await enqueueSync(svc, c, "manual")).jobId);
     try {
-      accounts.push(...(await present(svc, space, c.id, await (await bitsoClientFor(svc, c)).balances(), quote)));
+      const balances = await (await bitsoClientFor(svc, c)).balances();
+      accounts.push(...(await present(svc, space, c.id, balances, quote)));
+      unsupported.push(...unsupportedOf(c.id, balances));
     } catch (e) {
       if (!(e instanceof ProviderError)) throw e;
+      // The queued sync meets the same answer and records it on the connection; the caller learns it now.
+      connectionErrors.push(connectionError(c.id, e));
     }
   }
   if (jobIds.length === 0) throw validationFailed([{ field: "spaceId", message: "No Bitso connection", code: "NOT_CONNECTED" }]);
-  return { jobId: jobIds[0]!, jobIds, accounts, status: "queued" as const };
+  return { jobId: jobIds[0]!, jobIds, accounts, unsupported, connectionErrors, status: "queued" as const };
 }

@@ -123,7 +123,7 @@ providerRoutes.openapi(
     ...access("admin"),
     ...sync, method: "post", path: "/bitso/sync", tags, summary: "Queue a sync of the space's Bitso connections (202) and show their balances now",
     request: { body: jsonBody(SpaceBody) },
-    responses: { 202: json(BitsoSyncSchema, "Queued"), 200: json(BitsoSyncSchema, "No Bitso connection"), ...errors(401, 403, 404, 422, 429) },
+    responses: { 202: json(BitsoSyncSchema, "Queued; a connection whose balances Bitso refused (a revoked key) or could not give now is in `connectionErrors`"), 200: json(BitsoSyncSchema, "No Bitso connection"), ...errors(401, 403, 404, 422, 429) },
   }),
   async (c) => {
     const out = await bitso.syncBitso(c.get("services"), c.get("auth"), c.req.valid("json"));

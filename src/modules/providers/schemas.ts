@@ -153,11 +153,39 @@ const BitsoAccountValue = z.object({
   priceStale: z.boolean().nullable(),
   priceSource: z.string().nullable(),
 });
+const BitsoUnsupportedBalances = z
+  .array(
+    z
+      .object({
+        connectionId: z.string(),
+        currency: z.string().openapi({ example: "USDT" }),
+        balance: z.string().openapi({ example: "57.123456", description: "As Bitso reports it: an exact decimal" }),
+      })
+      .openapi("BitsoUnsupportedBalance"),
+  )
+  .openapi({ description: "Nonzero balances in currencies without an account here (not imported, not in net worth)" });
+const BitsoConnectionError = z
+  .object({
+    connectionId: z.string(),
+    status: z.number().int().openapi({ example: 422, description: "The status a route answers for this provider error" }),
+    code: z.string().openapi({ example: "PROVIDER_ERROR" }),
+    message: z.string().openapi({ example: "bitso: Invalid Nonce or Invalid Signature" }),
+    providerCode: z.string().openapi({ example: "0201", description: "Bitso's own error code" }),
+    retryable: z.boolean().openapi({ description: "Bitso was unreachable or busy: the queued sync retries. False: Bitso refused the key, and the sync will fail" }),
+  })
+  .openapi("BitsoConnectionError");
 export const BitsoConnectSchema = z
-  .object({ connection: ConnectionSchema, accounts: z.array(BitsoAccountValue), jobId: z.string().nullable(), firstSync: FirstSync, message: z.string() })
+  .object({
+    connection: ConnectionSchema, accounts: z.array(BitsoAccountValue), unsupported: BitsoUnsupportedBalances, jobId: z.string().nullable(), firstSync: FirstSync,
+    message: z.string(),
+  })
   .openapi("BitsoConnectResult");
 export const BitsoSyncSchema = z
-  .object({ jobId: z.string().nullable(), jobIds: z.array(z.string()), accounts: z.array(BitsoAccountValue), status: z.enum(["queued", "nothing_to_sync"]) })
+  .object({
+    jobId: z.string().nullable(), jobIds: z.array(z.string()), accounts: z.array(BitsoAccountValue), unsupported: BitsoUnsupportedBalances,
+    connectionErrors: z.array(BitsoConnectionError).openapi({ description: "Connections whose balances could not be read now; their `accounts` are missing, not zero" }),
+    status: z.enum(["queued", "nothing_to_sync"]),
+  })
   .openapi("BitsoSyncResult");
 
 // Review flags: ambiguous pending/posted matches a person resolves.

@@ -17,6 +17,19 @@ export const supportedCurrency = (c: string): Currency | null => {
   return up in CURRENCY_SCALES ? (up as Currency) : null;
 };
 
+/** A balance as Bitso writes it: an exact decimal. */
+const DECIMAL = /^-?\d{1,30}(?:\.\d{1,30})?$/;
+
+/**
+ * The balances no account can hold (a currency with no asset here, as USDT): left out of the accounts and net
+ * worth, so shown to the user as Bitso reports them. Zero ones are left out too: Bitso lists every currency it has.
+ */
+export function unsupportedBalances(balances: BitsoBalance[]): { currency: string; balance: string }[] {
+  return balances
+    .filter((b) => !supportedCurrency(b.currency) && DECIMAL.test(b.total) && /[1-9]/.test(b.total))
+    .map((b) => ({ currency: b.currency.toUpperCase(), balance: b.total }));
+}
+
 const extId = (currency: string) => `bitso:${currency.toLowerCase()}`;
 const COIN_NAMES: Record<string, string> = { BTC: "Bitcoin", ETH: "Ether", MXN: "Pesos", USD: "Dollars" };
 
