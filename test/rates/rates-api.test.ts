@@ -51,6 +51,23 @@ describe("GET /v1/rates", () => {
     }
   });
 
+  it("answers a coin's pair with the market feed's price, as analytics values it", async () => {
+    const u = await registerUser();
+    // BTC is a currency with no provider rate; SOL is a coin only. Today and a past day; the inverse is derived.
+    for (const q of ["base=BTC&quote=MXN", "base=SOL&quote=USD&date=2026-11-02", "base=MXN&quote=ETH&date=2026-11-02"]) {
+      const r = await as(u).get(`/v1/rates?${q}`);
+      expect(r.status, q).toBe(200);
+      expect(r.body.rate, q).toMatch(/^\d+(\.\d+)?$/);
+      expect(r.body.ratesUsed, q).toEqual([expect.objectContaining({ source: expect.stringMatching(/^market:/) })]);
+      expect(r.body.notes, q).toEqual([]);
+    }
+    expect((await as(u).get("/v1/rates?base=MXN&quote=ETH&date=2026-11-02")).body.derivation).toBe("inverse");
+    // A coin against a coin, or a coin as the quote of nothing fiat, stays without a rate (and says so).
+    const coins = await as(u).get("/v1/rates?base=BTC&quote=ETH&date=2026-11-02");
+    expect([coins.status, coins.body.rate]).toEqual([200, null]);
+    expect((await as(u).get("/v1/rates?base=USD&quote=SOL")).status).toBe(422);
+  });
+
   it("needs a signed-in user", async () => {
     expect((await callJson("/v1/rates?base=USD&quote=MXN")).status).toBe(401);
   });

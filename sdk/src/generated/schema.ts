@@ -1517,7 +1517,7 @@ export interface paths {
         };
         /**
          * The provider's exchange rate of a pair on a day (stored per day with its source)
-         * @description The provider's exchange rate of a pair on a day (stored per day with its source). Any signed-in user may call this.
+         * @description A pair of a coin (BTC, ETH, SOL, ...) and a fiat currency is answered with the market feed's price that day, as analytics values holdings (source `market:<feed>`).
          */
         get: operations["listRates"];
         put?: never;

@@ -13,6 +13,7 @@ export const rateRoutes = createRouter();
 rateRoutes.openapi(
   createRoute({
     ...user, method: "get", path: "/", tags, summary: "The provider's exchange rate of a pair on a day (stored per day with its source)",
+    description: "A pair of a coin (BTC, ETH, SOL, ...) and a fiat currency is answered with the market feed's price that day, as analytics values holdings (source `market:<feed>`).",
     request: { query: RateQuery },
     responses: { 200: json(RateSchema, "The rate and the stored rates it comes from"), ...errors(401, 422, 429) },
   }),

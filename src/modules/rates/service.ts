@@ -10,6 +10,8 @@ import { insertRows } from "../../lib/sql";
 import { readSpace, requireSpaceRole, withSessionCheck } from "../spaces/access";
 import { bumpForecastEpoch } from "../analytics/forecast-epoch";
 import { checkSpaceBudgetAlerts } from "../budgets/alerts";
+import { coinIdOf } from "../prices/assets";
+import { getPricesOn } from "../prices/service";
 import { RatesClient } from "./client";
 import { HUB, providerRatesStatement, RateBook, type RateRow, type RateUsed } from "./convert";
 import { canonicalRate, fracToDecimal } from "./exact";
@@ -66,7 +68,7 @@ export async function getRate(svc: Services, q: { base: string; quote: string; d
   const today = utcDate(svc.clock.now());
   const date = q.date ?? today;
   const details: ErrorDetail[] = [];
-  if (!isCurrency(q.base)) details.push({ field: "base", message: "Unknown currency", code: "INVALID_CURRENCY" });
+  if (!isCurrency(q.base) && !isPricedCoin(q.base)) details.push({ field: "base", message: "Unknown currency or coin", code: "INVALID_CURRENCY" });
   if (!isCurrency(q.quote)) details.push({ field: "quote", message: "Unknown currency", code: "INVALID_CURRENCY" });
   if (q.base === q.quote) details.push({ field: "quote", message: "Must differ from base", code: "SAME_CURRENCY" });
   if (date > today) details.push({ field: "date", message: "Rates exist for past days and today only", code: "FUTURE_DATE" });
@@ -81,8 +83,13 @@ export async function getRate(svc: Services, q: { base: string; quote: string; d
     if (fetched.length) rows = (await svc.env.DB.batch<RateRow>([...storeStatements(svc, fetched), read])).at(-1)!.results;
   }
   const book = new RateBook(rows);
-  const r = book.resolve(q.base, q.quote, date);
   const notes: string[] = [];
+  let r = book.resolve(q.base, q.quote, date);
+  // A coin is valued by the market feed's price, as analytics values it; the provider's rates have none.
+  if (!r) {
+    const market = await coinPriceRow(svc, q.base, q.quote, date);
+    if (market) (book.add([market]), (r = book.resolve(q.base, q.quote, date)));
+  }
   if (!r) notes.push(`No ${q.base}/${q.quote} rate on ${date} or within the days before it`);
   else if (r.date !== date) notes.push(`No rate on ${date}: this is the rate of ${r.date}, the nearest earlier day`);
   const direct = r?.legs.length === 1 && !r.legs[0]!.inverted;
@@ -97,6 +104,22 @@ export async function getRate(svc: Services, q: { base: string; quote: string; d
     ratesUsed: (r?.legs ?? []).map((l) => ({ base: l.entry.base, quote: l.entry.quote, date: l.entry.date, rate: l.entry.rate, source: l.entry.source }) satisfies RateUsed),
     notes,
   };
+}
+
+/** A coin the market feed prices (BTC and ETH are currencies too; SOL and the rest are coins only). */
+const isPricedCoin = (symbol: string) => coinIdOf(symbol) !== undefined;
+
+/**
+ * The market feed's price of the coin side of a pair on `date` (its cached row, else the feed's history), as a
+ * rate row: `BTC/MXN`, or for `MXN/BTC` the coin's price to be inverted. Null for a pair without one coin and
+ * one fiat currency, or when the feed has no price.
+ */
+async function coinPriceRow(svc: Services, base: string, quote: string, date: string): Promise<RateRow | null> {
+  const fiat = new Set<string>(FIAT_CURRENCIES);
+  const [coin, money] = isPricedCoin(base) && fiat.has(quote) ? [base, quote] : isPricedCoin(quote) && fiat.has(base) ? [quote, base] : [null, null];
+  if (!coin || !money) return null;
+  const price = (await getPricesOn(svc, [coin], money, date)).get(coin);
+  return price ? { base: coin, quote: money, date: price.day, rate: price.priceDecimal, source: `market:${price.source}` } : null;
 }
 
 const MAX_LISTED = 1000;
