@@ -119,6 +119,23 @@ describe("GET /v1/esg/scores", () => {
     expect(unscored.ZZQ).toMatchObject({ reason: "not-in-dataset", balanceDecimal: "5.00000000", value: null, valueDecimal: null, priceStale: null });
   });
 
+  it("scores coins bought in a brokerage account as well as those in coin wallets", async () => {
+    await setPrice("BTC", "USD", "50000");
+    await setPrice("ETH", "USD", "1500");
+    const { user, spaceId } = await cryptoSpace();
+    const broker = await createAccount(user, spaceId, { name: "Broker", type: "investment", currency: "USD", openingBalance: "5000.00" });
+    const buy = await callJson("/v1/transactions", {
+      token: user.accessToken, ip: user.ip,
+      body: { spaceId, accountId: broker.id, description: "Buy ETH", date: "2026-01-05", trade: { symbol: "ETH", side: "buy", quantity: "1", unitPrice: "1500.00" } },
+    });
+    expect(buy.status).toBe(201);
+    const { body } = await scores(user, spaceId);
+    // 0.025 BTC × 50,000 + (5.5 + 1) ETH × 1,500: the brokerage's ether is weighed with the wallet's.
+    expect(body.scoredValueDecimal).toBe("11000.00");
+    expect(body.scores.map((s: any) => s.symbol)).toEqual(["ETH", "BTC"]);
+    expect(body.unscored).toEqual([]);
+  });
+
   it("lists a data-set asset the market cannot price as unscored (no-price), never a made-up value", async () => {
     const { spaceId } = await cryptoSpace("JPY");
     const svc = { env: { ...env, PRICES_API_KEY: "CG-invalid" } as Env, db: createDb(env.DB), clock: { now: () => Date.now() } };

@@ -1,8 +1,9 @@
 /**
- * Crypto holdings of a space: its active ledger accounts whose currency is a
- * crypto asset (`BTC/8`, `ETH/8`, ...), with balances read from the ledger's
- * volumes (the ledger is the record; nothing is copied). Balances of the same
- * asset across accounts are added up.
+ * Crypto holdings of a space: the crypto assets (`BTC/8`, `ETH/8`, ...) its
+ * active ledger accounts hold, a coin wallet's own or coins bought in a
+ * brokerage, with balances read from the ledger's volumes (the ledger is the
+ * record; nothing is copied). Balances of the same asset across accounts are
+ * added up.
  */
 import type { Services } from "../../env";
 import { exactSumSql, IN_JSON_LIST, jsonList, readExactSum, type SqlGuard } from "../../lib/sql";
@@ -28,19 +29,29 @@ export interface Row {
   balance: number | string;
 }
 
-/** The condition on `accounts a` of the space's active accounts held in a crypto asset: binds `space`'s parameters, then the crypto symbols. */
-const cryptoAccountsOf = (space: SqlGuard) => ({
-  sql: `a.space_id = ${space.sql} AND a.is_active = 1 AND (a.type = 'crypto' OR a.currency ${IN_JSON_LIST})`,
+/**
+ * The condition on `accounts a` (the space's active accounts) and an asset column of theirs that holds a crypto
+ * asset: a coin account's own (`BTC/8` in a BTC wallet) and coin units bought in any other account (`ETH/8` in a
+ * USD brokerage), which net worth values too; an account typed `crypto` holds its own asset whatever its symbol. Binds `space`'s parameters, then the crypto symbols.
+ */
+const cryptoAssetsOf = (space: SqlGuard, asset: string) => ({
+  sql: `a.space_id = ${space.sql} AND a.is_active = 1 AND ((a.type = 'crypto' AND ${symbolOf(asset)} = a.currency) OR ${symbolOf(asset)} ${IN_JSON_LIST})`,
   params: [...space.params, jsonList(CRYPTO_SYMBOLS)],
 });
 
+/** An asset's code in SQL (`ETH` of `ETH/8`). */
+const symbolOf = (asset: string) => `substr(${asset}, 1, instr(${asset} || '/', '/') - 1)`;
+
 /**
- * SQL selecting the currencies of the space's crypto accounts (a superset of its holdings' symbols), for
- * a read in the same batch (e.g. their cached prices). Binds its `params`.
+ * SQL selecting the crypto symbols the space's accounts hold (a superset of its holdings' symbols: balances of
+ * zero too), for a read in the same batch (e.g. their cached prices). Binds its `params`.
  */
 export const cryptoSymbolsSql = (space: SqlGuard) => {
-  const a = cryptoAccountsOf(space);
-  return { sql: `SELECT a.currency FROM accounts a WHERE ${a.sql}`, params: a.params };
+  const a = cryptoAssetsOf(space, "v.asset");
+  return {
+    sql: `SELECT ${symbolOf("v.asset")} FROM accounts a JOIN ledger_volumes v ON v.space_id = a.space_id AND v.address = 'accounts:' || a.id WHERE ${a.sql}`,
+    params: a.params,
+  };
 };
 
 /**
@@ -49,8 +60,8 @@ export const cryptoSymbolsSql = (space: SqlGuard) => {
  * guarded value, for a role check's batch).
  */
 export function cryptoHoldingsStatement(db: D1Database, space: SqlGuard, beforeMs?: number): D1PreparedStatement {
-  const a = cryptoAccountsOf(space);
   if (beforeMs === undefined) {
+    const a = cryptoAssetsOf(space, "v.asset");
     return db.prepare(
       `SELECT a.id, a.currency, v.asset, v.input - v.output AS balance
          FROM accounts a JOIN ledger_volumes v ON v.space_id = a.space_id AND v.address = 'accounts:' || a.id
@@ -58,6 +69,7 @@ export function cryptoHoldingsStatement(db: D1Database, space: SqlGuard, beforeM
         ORDER BY a.created_at, a.id`,
     ).bind(...a.params);
   }
+  const a = cryptoAssetsOf(space, "e.asset");
   return db.prepare(
     `SELECT a.id, a.currency, e.asset, ${exactSumSql("e.amount")} AS balance
        FROM accounts a JOIN ledger_entries e ON e.space_id = a.space_id AND e.address = 'accounts:' || a.id
@@ -66,12 +78,12 @@ export function cryptoHoldingsStatement(db: D1Database, space: SqlGuard, beforeM
   ).bind(...a.params, beforeMs);
 }
 
-/** Holdings by symbol from `cryptoHoldingsStatement`'s rows: each account's own asset, balances of an asset added up. */
+/** Holdings by symbol from `cryptoHoldingsStatement`'s rows (crypto assets only), balances of an asset added up. */
 export function holdingsFrom(rows: Row[]): CryptoHolding[] {
   const bySymbol = new Map<string, CryptoHolding>();
   for (const r of rows) {
     const [code, scaleText] = r.asset.split("/");
-    if (code !== r.currency) continue; // only the account's own asset
+    if (code === undefined) continue;
     const scale = scaleText === undefined ? 0 : Number(scaleText);
     const h = bySymbol.get(code) ?? { symbol: code, quantityMinor: 0n, scale, accountIds: [] };
     if (h.scale !== scale) continue; // one scale per asset (the account currency's)
