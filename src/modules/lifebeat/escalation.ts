@@ -9,7 +9,9 @@
  * 2. folds in the owner's activity (their last authenticated request, kept by
  *    the rate limiter): activity newer than the last check-in is a check-in,
  *    so nothing fires and escalation grants made before it are revoked;
- * 3. raises each due household one level at a time, each level in ONE D1
+ * 3. raises each due household ONE level (its stored `next_escalation_at` has
+ *    passed; the next level is scheduled from this one, see `levelBase`: on
+ *    catch-up the rest of the schedule starts from this notice), in ONE D1
  *    batch whose every write is guarded by "this cycle, this expected level,
  *    still enabled" and whose rows are unique by (household, cycle, level):
  *    the escalation record, the owner's notices, at the final level the
@@ -25,7 +27,7 @@ import { logInfo } from "../../lib/log";
 import { INVITATION_TTL_MS } from "./households";
 import { executorNotice, localeOf, ownerNotice } from "./messages";
 import { deliverDue, deliverRows, dueNotifications, notificationInsert, type NotificationRow } from "./outbox";
-import { channelsOf, DAY_MS, daysOf, escalationAt, foldActivity, LB_COLUMNS, type LifeBeatRow } from "./state";
+import { channelsOf, DAY_MS, daysOf, escalationAfter, foldActivity, LB_COLUMNS, levelBase, type LifeBeatRow } from "./state";
 
 export const ESCALATED_EVENT = "lifebeat.escalated";
 const BATCH = 200;
@@ -41,6 +43,8 @@ interface Candidate extends LifeBeatRow {
   executor_email: string | null;
   executor_name: string | null;
   executor_user_id: string | null;
+  /** The executor's own language: their account's, or (not joined yet) that of an account with their email. */
+  executor_locale: string | null;
 }
 
 export interface EscalationRun {
@@ -53,7 +57,8 @@ export interface EscalationRun {
 export async function runLifeBeat(svc: Services): Promise<EscalationRun> {
   const now = svc.clock.now();
   const select = `SELECT ${LB_COLUMNS}, h.name AS household_name, h.owner_id, u.email AS owner_email, u.name AS owner_name, u.locale AS owner_locale,
-            em.email AS executor_email, em.name AS executor_name, em.user_id AS executor_user_id
+            em.email AS executor_email, em.name AS executor_name, em.user_id AS executor_user_id,
+            COALESCE((SELECT locale FROM users WHERE id = em.user_id), (SELECT locale FROM users WHERE email = lower(em.email))) AS executor_locale
        FROM life_beat lb JOIN households h ON h.id = lb.household_id JOIN users u ON u.id = h.owner_id
        LEFT JOIN household_members em ON em.id = lb.executor_member_id`;
   const db = svc.env.DB;
@@ -79,24 +84,20 @@ export async function runLifeBeat(svc: Services): Promise<EscalationRun> {
   return run;
 }
 
-/** Raises `c` through every level due at `now`; returns how many levels this run raised. */
+/**
+ * Raises `c` one level when its next one is due at `now`; returns how many levels this run raised (0 or 1).
+ * One a run: the next level is scheduled from this one (at least its gap ahead), so even a household
+ * whose every level is overdue gets one notice now and the configured time to answer it.
+ */
 async function escalateDue(svc: Services, c: Candidate, now: number): Promise<number> {
-  const days = daysOf(c);
-  let level = c.current_level;
-  let raised = 0;
-  while (level < days.length) {
-    const at = escalationAt(c.last_check_in, c.check_in_interval, days, level);
-    if (at === null || at > now) break;
-    if (!(await escalate(svc, c, days, level + 1))) break; // someone else moved this household on: stop
-    level++;
-    raised++;
-  }
-  return raised;
+  if (c.next_escalation_at === null || c.next_escalation_at > now || c.current_level >= daysOf(c).length) return 0;
+  return (await escalate(svc, c, daysOf(c), c.current_level + 1, c.next_escalation_at)) ? 1 : 0;
 }
 
-/** One level, in one guarded batch. Returns true when this call raised it. */
-async function escalate(svc: Services, c: Candidate, days: number[], level: number): Promise<boolean> {
+/** One level, due at `dueAt`, in one guarded batch. Returns true when this call raised it. */
+async function escalate(svc: Services, c: Candidate, days: number[], level: number, dueAt: number): Promise<boolean> {
   const now = svc.clock.now();
+  const base = levelBase(dueAt, now);
   const db = svc.env.DB;
   const final = level === days.length;
   const hh = c.household_id;
@@ -108,7 +109,7 @@ async function escalate(svc: Services, c: Candidate, days: number[], level: numb
   const accessUntil = final && c.executor_member_id ? now + c.access_days * DAY_MS : null;
   const facts = {
     ownerName: c.owner_name, householdName: c.household_name, level, levels: days.length, lastCheckIn: c.last_check_in,
-    executorName: c.executor_name ?? c.executor_email, finalAt: final ? null : escalationAt(c.last_check_in, c.check_in_interval, days, days.length - 1),
+    executorName: c.executor_name ?? c.executor_email, finalAt: final ? null : escalationAfter(base, days, level, days.length - 1),
     accessUntil,
   };
   const statements: D1PreparedStatement[] = [
@@ -134,11 +135,12 @@ async function escalate(svc: Services, c: Candidate, days: number[], level: numb
   if (final && c.executor_member_id && c.executor_email) {
     // An executor who never joined gets a fresh single-use invitation with the notice (the first may have expired).
     const token = c.executor_user_id === null ? `hhi_${randomToken(32)}` : null;
-    const msg = executorNotice(locale, { ...facts, invitationToken: token });
+    const executorLocale = localeOf(c.executor_locale ?? c.owner_locale);
+    const msg = executorNotice(executorLocale, { ...facts, invitationToken: token });
     const n = await notificationInsert(
       svc,
       {
-        householdId: hh, kind: "executor", cycle: c.cycle, level, channel: "email", recipient: c.executor_email, locale,
+        householdId: hh, kind: "executor", cycle: c.cycle, level, channel: "email", recipient: c.executor_email, locale: executorLocale,
         subject: msg.subject, text: msg.text, dedupeKey: `lifebeat:${hh}:${c.cycle}:${level}:executor:email`,
       },
       guard,
@@ -172,7 +174,7 @@ async function escalate(svc: Services, c: Candidate, days: number[], level: numb
     // Last: the level itself, from the expected one only.
     db.prepare(
       "UPDATE life_beat SET current_level = ?, next_escalation_at = ?, updated_at = ? WHERE household_id = ? AND cycle = ? AND current_level = ? AND enabled = 1",
-    ).bind(level, escalationAt(c.last_check_in, c.check_in_interval, days, level), now, hh, c.cycle, level - 1),
+    ).bind(level, escalationAfter(base, days, level, level), now, hh, c.cycle, level - 1),
   );
   const results = await db.batch(statements);
   return results[results.length - 1]!.meta.changes === 1;

@@ -1,6 +1,8 @@
 /**
- * The words of Life Beat notifications, in the owner's language (en or es;
- * anything else falls back to English). Dates are written as UTC days.
+ * The words of Life Beat notifications (en or es; anything else falls back to
+ * English): the owner's in the owner's language, the executor's in the
+ * executor's (their account's; the owner's if they have none). Dates are
+ * written as UTC days.
  */
 export type Locale = "en" | "es";
 

@@ -4,9 +4,11 @@
  * (explicit or from the owner's activity) makes.
  *
  * Timeline: a check-in at T is due again at T + interval; level k (1-based) is
- * reached `escalationDays[k-1]` days after that due time was missed. Every
- * reset starts a new `cycle`, and escalation writes are guarded by the cycle,
- * so nothing from before a check-in can fire after it.
+ * reached `escalationDays[k-1]` days after that due time was missed. A level
+ * reached late (a cron outage, a household a run did not reach) moves the
+ * levels after it: they count from the moment its notice went out (see
+ * `levelBase`). Every reset starts a new `cycle`, and escalation writes are
+ * guarded by the cycle, so nothing from before a check-in can fire after it.
  */
 import type { Services } from "../../env";
 import { lastActivity } from "../../lib/user-activity";
@@ -46,6 +48,32 @@ export const nextCheckInDue = (lastCheckIn: number, interval: Interval) => lastC
 export function escalationAt(lastCheckIn: number, interval: Interval, days: number[], level: number): number | null {
   if (level >= days.length) return null;
   return nextCheckInDue(lastCheckIn, interval) + days[level]! * DAY_MS;
+}
+
+/**
+ * How late a level may be reached and still keep the schedule: the hourly
+ * cron's cadence, so that the on-time path keeps the days counted from the
+ * check-in exactly (a run is up to an hour after a level's instant).
+ */
+export const ON_TIME_MS = 3_600_000;
+
+/**
+ * The instant a level due at `dueAt` and reached at `reachedAt` counts as
+ * reached, for the levels after it: its due instant when reached on time,
+ * otherwise the moment it was reached. So after a missed stretch the owner
+ * still gets each configured gap between one notice and the next (the executor
+ * is never granted access in the run that first warns them), and the dates a
+ * notice quotes are ahead of it and hold.
+ */
+export const levelBase = (dueAt: number, reachedAt: number) => (reachedAt - dueAt <= ON_TIME_MS ? dueAt : reachedAt);
+
+/**
+ * When level `k + 1` is due (k ≥ `level`), for a household that reached level
+ * `level` (1-based) at `base` (see levelBase); null past the last level.
+ */
+export function escalationAfter(base: number, days: number[], level: number, k: number): number | null {
+  if (k >= days.length) return null;
+  return base + (days[k]! - days[level - 1]!) * DAY_MS;
 }
 
 /**
