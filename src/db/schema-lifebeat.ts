@@ -45,10 +45,16 @@ export const householdMembers = sqliteTable(
     invitationExpiresAt: integer("invitation_expires_at"),
     invitedAt: integer("invited_at").notNull(),
     joinedAt: integer("joined_at"),
+    /**
+     * When the owner removed the member. The row stays (its emergency grants, which the access log cites,
+     * keep their member), but a removed member is no member: every read of members skips it, and the
+     * unique indexes cover only current ones, so the same address or user can be invited again.
+     */
+    removedAt: integer("removed_at"),
   },
   (t) => [
-    uniqueIndex("household_members_email_unique").on(t.householdId, sql`lower(${t.email})`),
-    uniqueIndex("household_members_user_unique").on(t.householdId, t.userId).where(sql`user_id IS NOT NULL`),
+    uniqueIndex("household_members_current_email_unique").on(t.householdId, sql`lower(${t.email})`).where(sql`removed_at IS NULL`),
+    uniqueIndex("household_members_current_user_unique").on(t.householdId, t.userId).where(sql`user_id IS NOT NULL AND removed_at IS NULL`),
     index("household_members_user_idx").on(t.userId),
     uniqueIndex("household_members_invitation_unique").on(t.invitationHash).where(sql`invitation_hash IS NOT NULL`),
   ],

@@ -83,7 +83,8 @@ describe("invitation emails", () => {
     callJson(`/v1/households/${householdId}/members`, { ...as(owner), body: { email, relationship: "x", role: "member" } });
   const household = async (owner: TestUser, name = "H") => (await callJson("/v1/households", { ...as(owner), body: { name, spaceIds: [] } })).body.id as string;
   const stored = async (email: string) => ({
-    members: (await env.DB.prepare("SELECT COUNT(*) AS n FROM household_members WHERE lower(email) = lower(?)").bind(email).first<{ n: number }>())!.n,
+    // Current members: a removed one's row stays, marked removed.
+    members: (await env.DB.prepare("SELECT COUNT(*) AS n FROM household_members WHERE lower(email) = lower(?) AND removed_at IS NULL").bind(email).first<{ n: number }>())!.n,
     notices: (await env.DB.prepare("SELECT COUNT(*) AS n FROM life_beat_notifications WHERE lower(recipient) = lower(?)").bind(email).first<{ n: number }>())!.n,
     emails: (await emailsTo(email)).length,
   });

@@ -60,7 +60,7 @@ export async function runLifeBeat(svc: Services): Promise<EscalationRun> {
             em.email AS executor_email, em.name AS executor_name, em.user_id AS executor_user_id,
             COALESCE((SELECT locale FROM users WHERE id = em.user_id), (SELECT locale FROM users WHERE email = lower(em.email))) AS executor_locale
        FROM life_beat lb JOIN households h ON h.id = lb.household_id JOIN users u ON u.id = h.owner_id
-       LEFT JOIN household_members em ON em.id = lb.executor_member_id`;
+       LEFT JOIN household_members em ON em.id = lb.executor_member_id AND em.removed_at IS NULL`;
   const db = svc.env.DB;
   // One D1 round trip when nothing is due, which is nearly every run: the due households (earliest first),
   // the escalated ones (whose owner's activity may end a grant) and the due notices.
@@ -148,7 +148,7 @@ async function escalate(svc: Services, c: Candidate, days: number[], level: numb
     if (token) {
       statements.push(
         db.prepare(
-          `UPDATE household_members SET invitation_hash = ?, invitation_expires_at = ? WHERE id = ? AND status = 'invited' AND ${guard.sql}`,
+          `UPDATE household_members SET invitation_hash = ?, invitation_expires_at = ? WHERE id = ? AND status = 'invited' AND removed_at IS NULL AND ${guard.sql}`,
         ).bind(await sha256Hex(token), now + INVITATION_TTL_MS, c.executor_member_id, ...guard.params),
       );
     }

@@ -83,5 +83,5 @@ export function grantedSpaces(svc: Services, userId: string) {
     .innerJoin(emergencyGrants, and(eq(emergencyGrants.memberId, householdMembers.id), isNull(emergencyGrants.revokedAt)))
     .innerJoin(householdSpaces, eq(householdSpaces.householdId, emergencyGrants.householdId))
     .innerJoin(spaces, eq(spaces.id, householdSpaces.spaceId))
-    .where(and(eq(householdMembers.userId, userId), gt(emergencyGrants.expiresAt, svc.clock.now()), isNull(spaces.deletedAt)));
+    .where(and(eq(householdMembers.userId, userId), isNull(householdMembers.removedAt), gt(emergencyGrants.expiresAt, svc.clock.now()), isNull(spaces.deletedAt)));
 }

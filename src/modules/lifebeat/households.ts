@@ -4,7 +4,9 @@
  * stored only as its SHA-256, valid for INVITATION_TTL_MS; accepting it links
  * the signed-in user whose email it was sent to. A household the caller is
  * not an active member of is 404; a member who is not the owner gets 403 on
- * owner-only operations.
+ * owner-only operations. A removed member's row stays, marked `removed_at`
+ * (their emergency grants keep their member for the owner's audit), and is
+ * no member: every read of members here skips it.
  */
 import type { AuthContext, Services } from "../../env";
 import { iso } from "../../lib/clock";
@@ -66,7 +68,7 @@ type HouseholdNeed = "member" | "owner";
 const householdKey = (householdId: string, userId: string, need: HouseholdNeed): SqlGuard =>
   guardedValue(householdId, {
     sql: `EXISTS (SELECT 1 FROM household_members m JOIN households h ON h.id = m.household_id
-       WHERE m.household_id = ? AND m.user_id = ? AND m.status = 'active'${need === "owner" ? " AND h.owner_id = m.user_id" : ""})`,
+       WHERE m.household_id = ? AND m.user_id = ? AND m.status = 'active' AND m.removed_at IS NULL${need === "owner" ? " AND h.owner_id = m.user_id" : ""})`,
     params: [householdId, userId],
   });
 
@@ -85,7 +87,7 @@ export async function readHousehold(
   const [found, ...results] = await withSessionCheck(svc, auth, [
     svc.env.DB.prepare(
       `SELECT h.id, h.name, h.owner_id, h.created_at, h.updated_at, m.id AS m_id, m.role AS m_role
-         FROM households h JOIN household_members m ON m.household_id = h.id AND m.user_id = ? AND m.status = 'active'
+         FROM households h JOIN household_members m ON m.household_id = h.id AND m.user_id = ? AND m.status = 'active' AND m.removed_at IS NULL
         WHERE h.id = ?`,
     ).bind(auth.userId, householdId),
     ...reads(householdKey(householdId, auth.userId, need)),
@@ -118,7 +120,7 @@ function detailReads(db: D1Database, match: SqlGuard): D1PreparedStatement[] {
       `SELECT hs.household_id, s.id, s.name FROM household_spaces hs JOIN spaces s ON s.id = hs.space_id
         WHERE hs.household_id ${match.sql} AND s.deleted_at IS NULL ORDER BY hs.added_at, s.id`,
     ).bind(...match.params),
-    db.prepare(`SELECT ${MEMBER_COLUMNS} FROM household_members WHERE household_id ${match.sql} ORDER BY invited_at, id`).bind(...match.params),
+    db.prepare(`SELECT ${MEMBER_COLUMNS} FROM household_members WHERE household_id ${match.sql} AND removed_at IS NULL ORDER BY invited_at, id`).bind(...match.params),
     db.prepare(`SELECT household_id, enabled, current_level FROM life_beat WHERE household_id ${match.sql}`).bind(...match.params),
   ];
 }
@@ -192,7 +194,7 @@ export async function createHousehold(svc: Services, auth: AuthContext, input: {
 
 /** The user's households (binds the user's id), as many as a list shows. */
 const MY_HOUSEHOLDS_SQL = `SELECT h.id, h.name, h.owner_id, h.created_at, h.updated_at FROM households h
-   JOIN household_members m ON m.household_id = h.id AND m.user_id = ? AND m.status = 'active' ORDER BY h.created_at, h.id LIMIT 200`;
+   JOIN household_members m ON m.household_id = h.id AND m.user_id = ? AND m.status = 'active' AND m.removed_at IS NULL ORDER BY h.created_at, h.id LIMIT 200`;
 
 /** The caller's households and their details, keyed by the membership subquery: one batch whatever their number. */
 export async function listHouseholds(svc: Services, auth: AuthContext) {
@@ -232,7 +234,7 @@ export async function addHouseholdMember(
   // the owner check: a 409 is answered before the limits, so it spends none of them.
   const { household, results: [me] } = await readHousehold(svc, auth, householdId, "owner", (key) => [
     svc.env.DB.prepare(
-      `SELECT name, email, locale, EXISTS (SELECT 1 FROM household_members WHERE household_id = ${key.sql} AND lower(email) = lower(?)) AS taken
+      `SELECT name, email, locale, EXISTS (SELECT 1 FROM household_members WHERE household_id = ${key.sql} AND lower(email) = lower(?) AND removed_at IS NULL) AS taken
          FROM users WHERE id = ?`,
     ).bind(...key.params, email, auth.userId),
   ]);
@@ -285,25 +287,29 @@ export async function addHouseholdMember(
 
 export async function removeHouseholdMember(svc: Services, auth: AuthContext, householdId: string, memberId: string): Promise<void> {
   await requireHousehold(svc, auth, householdId, "owner");
-  const target = await svc.env.DB.prepare("SELECT role FROM household_members WHERE id = ? AND household_id = ?")
+  const target = await svc.env.DB.prepare("SELECT role FROM household_members WHERE id = ? AND household_id = ? AND removed_at IS NULL")
     .bind(memberId, householdId)
     .first<{ role: string }>();
   if (!target) throw notFound("Member");
   if (target.role === "owner") throw forbidden("The owner cannot be removed from the household");
   const now = svc.clock.now();
   const db = svc.env.DB;
-  // The member's grants end with the membership; the executor setting is cleared.
+  // The member's grants end with the membership; the executor setting is cleared. The row is kept, marked
+  // removed (deleting it would cascade to the grants the owner's view and the access log cite), and its
+  // unused invitation can no longer be accepted.
   await db.batch([
     db.prepare("UPDATE emergency_grants SET revoked_at = ?, revoked_reason = 'member_removed' WHERE member_id = ? AND revoked_at IS NULL").bind(now, memberId),
     db.prepare("UPDATE life_beat SET executor_member_id = NULL, updated_at = ? WHERE household_id = ? AND executor_member_id = ?").bind(now, householdId, memberId),
-    db.prepare("DELETE FROM household_members WHERE id = ? AND household_id = ?").bind(memberId, householdId),
+    db.prepare(
+      "UPDATE household_members SET removed_at = ?, invitation_hash = NULL, invitation_expires_at = NULL WHERE id = ? AND household_id = ? AND removed_at IS NULL",
+    ).bind(now, memberId, householdId),
   ]);
 }
 
 export async function acceptInvitation(svc: Services, auth: AuthContext, token: string) {
   const hash = await sha256Hex(token);
   const now = svc.clock.now();
-  const row = await svc.env.DB.prepare(`SELECT ${MEMBER_COLUMNS} FROM household_members WHERE invitation_hash = ? AND status = 'invited'`)
+  const row = await svc.env.DB.prepare(`SELECT ${MEMBER_COLUMNS} FROM household_members WHERE invitation_hash = ? AND status = 'invited' AND removed_at IS NULL`)
     .bind(hash)
     .first<MemberRow>();
   if (!row || (row.invitation_expires_at ?? 0) <= now) throw notFound("Invitation");
@@ -314,7 +320,7 @@ export async function acceptInvitation(svc: Services, auth: AuthContext, token: 
     // Single use: the hash is cleared in the same statement that links the user.
     res = await svc.env.DB.prepare(
       `UPDATE household_members SET user_id = ?, status = 'active', invitation_hash = NULL, invitation_expires_at = NULL, joined_at = ?
-        WHERE id = ? AND invitation_hash = ? AND status = 'invited' AND invitation_expires_at > ?`,
+        WHERE id = ? AND invitation_hash = ? AND status = 'invited' AND invitation_expires_at > ? AND removed_at IS NULL`,
     )
       .bind(auth.userId, now, row.id, hash, now)
       .run();

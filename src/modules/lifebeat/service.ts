@@ -147,7 +147,7 @@ export async function updateLifeBeat(svc: Services, auth: AuthContext, input: Li
     throw validationFailed([{ field: "smsNumber", message: "The sms channel needs the owner's phone number", code: "REQUIRED" }]);
   }
   if (executorId !== null) {
-    const ex = await svc.env.DB.prepare("SELECT role FROM household_members WHERE id = ? AND household_id = ?")
+    const ex = await svc.env.DB.prepare("SELECT role FROM household_members WHERE id = ? AND household_id = ? AND removed_at IS NULL")
       .bind(executorId, input.householdId)
       .first<{ role: string }>();
     if (!ex || ex.role !== "executor") {
@@ -195,7 +195,7 @@ export async function grantEmergencyAccess(
   const row = await loadRow(svc, input.householdId);
   const memberId = input.executorId ?? row.executor_member_id;
   if (!memberId) throw validationFailed([{ field: "executorId", message: "No executor is configured; name one", code: "REQUIRED" }]);
-  const member = await svc.env.DB.prepare("SELECT role, user_id FROM household_members WHERE id = ? AND household_id = ?")
+  const member = await svc.env.DB.prepare("SELECT role, user_id FROM household_members WHERE id = ? AND household_id = ? AND removed_at IS NULL")
     .bind(memberId, input.householdId)
     .first<{ role: string; user_id: string | null }>();
   if (!member || member.role !== "executor") {

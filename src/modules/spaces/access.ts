@@ -35,7 +35,7 @@ const SPACE_COLUMNS = "s.id, s.name, s.type, s.currency, s.timezone, s.owner_id,
  * the user: binds (spaceId, userId, now). A grant reads as the `viewer` role.
  */
 const grantFrom = (space: string) => `FROM household_spaces hs JOIN emergency_grants g ON g.household_id = hs.household_id AND g.revoked_at IS NULL
-   JOIN household_members hm ON hm.id = g.member_id JOIN spaces s ON s.id = hs.space_id
+   JOIN household_members hm ON hm.id = g.member_id AND hm.removed_at IS NULL JOIN spaces s ON s.id = hs.space_id
   WHERE hs.space_id = ${space} AND hm.user_id = ? AND g.expires_at > ? AND s.deleted_at IS NULL`;
 
 /**
