@@ -403,9 +403,10 @@ describe("projections: defaults from the ledger", () => {
     const dash = await a.get(`/v1/analytics/dashboard?spaceId=${spaceId}&period=30d`);
     expect(dash.body.netWorth.currentDecimal).toBe("25791.74");
 
-    // A given contribution with no income or spending: the ledger's income, the rest as spending.
+    // A given contribution with no income or spending is the whole flow (not a split against the ledger's income), from the request.
     const given = await a.post("/v1/projections", { spaceId, save: false, years: 10, scenarios: 100, seed: 1, annualContribution: 1000 });
-    expect(given.body.projection).toMatchObject({ annualIncomeDecimal: "5020.59", annualExpensesDecimal: "4020.59", annualContributionDecimal: "1000.00" });
+    expect(given.body.projection).toMatchObject({ annualIncomeDecimal: "1000.00", annualExpensesDecimal: "0.00", annualContributionDecimal: "1000.00" });
+    expect(given.body.projection.sources).toEqual({ startingNetWorth: "ledger", annualContribution: "request", ledgerWindow: null });
     const over = await a.post("/v1/projections", { spaceId, save: false, years: 10, scenarios: 100, seed: 1, annualContribution: 8000, startingNetWorth: 0 });
     expect(over.body.projection).toMatchObject({ annualIncomeDecimal: "8000.00", annualExpensesDecimal: "0.00", startingNetWorthDecimal: "0.00" });
     expect(over.body.projection.sources.startingNetWorth).toBe("request");
@@ -450,6 +451,34 @@ describe("projections: defaults from the ledger", () => {
     expect(res.body.yearByYear[0].projectedNetWorthDecimal).toBe("1150000");
     expect(res.body.yearByYear[1].projectedNetWorthDecimal).toBe("1307500");
     expect((await a.post("/v1/projections", { spaceId, startingNetWorth: "10.5" })).status).toBe(422);
+  });
+});
+
+describe("projections: a given annualContribution", () => {
+  it("stays that contribution whatever the ledger's income: 0 at 5% with no volatility grows 1000 to 1000·1.05^10, and the sources say request", async () => {
+    const { u, a, spaceId } = await setup();
+    // A ledger with income and spending in the last 12 months, which a given contribution must not be split against.
+    const acc = await createAccount(u, spaceId, { openingBalance: "100.00" });
+    const today = new Date().toISOString().slice(0, 10);
+    for (const [amount, description] of [[6736.35, "Salary"], ["-3135.08", "Rent"]] as const) {
+      expect((await a.post("/v1/transactions", { spaceId, accountId: acc.id, date: today, amount, description })).status).toBe(201);
+    }
+    const run = (annualContribution: number | string, assumptions: Record<string, number> = {}) =>
+      a.post("/v1/projections", { spaceId, save: false, years: 10, scenarios: 100, seed: 1, startingNetWorth: "1000.00", annualContribution, assumptions: { portfolioReturn: 0.05, portfolioVolatility: 0, ...assumptions } });
+    const zero = await run(0);
+    expect(zero.status, JSON.stringify(zero.body)).toBe(200);
+    const p = zero.body.projection;
+    expect(p).toMatchObject({ annualIncomeDecimal: "0.00", annualExpensesDecimal: "0.00", annualContributionDecimal: "0.00", successProbability: 1, runOutYear: null });
+    expect(p.sources).toEqual({ startingNetWorth: "request", annualContribution: "request", ledgerWindow: null });
+    expect(p.outcomes.median.year10Decimal).toBe(cents(100_000n * 105n ** 10n, 100n ** 10n)); // 1628.89 (in cents: 100,000·1.05^10)
+    expect(zero.body.yearByYear.every((y: any) => y.projectedSavingsDecimal === "0.00")).toBe(true);
+    // A positive contribution grows as income does, a negative one (a withdrawal) as spending does: each at one rate.
+    const saving = await run(100, { incomeGrowthRate: 0.02, inflationRate: 0.04 });
+    expect(saving.body.yearByYear.map((y: any) => y.projectedSavingsDecimal).slice(0, 3)).toEqual(["100.00", "102.00", "104.04"]);
+    expect(saving.body.projection.sources.annualContribution).toBe("request");
+    const drawing = await run(-100, { incomeGrowthRate: 0.02, inflationRate: 0.04 });
+    expect(drawing.body.yearByYear.map((y: any) => y.projectedSavingsDecimal).slice(0, 3)).toEqual(["-100.00", "-104.00", "-108.16"]);
+    expect(drawing.body.projection).toMatchObject({ annualIncomeDecimal: "0.00", annualExpensesDecimal: "100.00", annualContributionDecimal: "-100.00" });
   });
 });
 

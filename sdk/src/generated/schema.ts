@@ -4419,7 +4419,7 @@ export interface components {
             seed?: number;
             /** @description Default: the space's net worth (ledger balances in the space currency) */
             startingNetWorth?: number;
-            /** @description Yearly income minus spending. Default: the ledger's last 12 months */
+            /** @description Yearly income minus spending. With annualIncome or annualExpenses it gives the other; alone it is the whole yearly flow, not split against the ledger: a positive one is income with no spending (growing by incomeGrowthRate), a negative one spending with no income (growing by inflationRate). Default: the ledger's last 12 months */
             annualContribution?: number;
             /** @description Yearly income now. Default: the ledger's last 12 months */
             annualIncome?: number;

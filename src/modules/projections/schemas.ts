@@ -51,7 +51,11 @@ export const ProjectionBody = z
     stepsPerYear: Steps.optional(),
     seed: Seed.optional(),
     startingNetWorth: amount("Default: the space's net worth (ledger balances in the space currency)"),
-    annualContribution: amount("Yearly income minus spending. Default: the ledger's last 12 months"),
+    annualContribution: amount(
+      "Yearly income minus spending. With annualIncome or annualExpenses it gives the other; alone it is the whole yearly flow, not split against the ledger: " +
+        "a positive one is income with no spending (growing by incomeGrowthRate), a negative one spending with no income (growing by inflationRate). " +
+        "Default: the ledger's last 12 months",
+    ),
     annualIncome: amount("Yearly income now. Default: the ledger's last 12 months"),
     annualExpenses: amount("Yearly spending now. Default: the ledger's last 12 months"),
     assumptions: Assumptions.optional(),

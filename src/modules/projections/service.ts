@@ -168,8 +168,9 @@ async function resolve(svc: Services, space: SpaceRef, req: ProjectionRequest, d
     notes.push("retirementSpending is not used: no retirement within the horizon (give retirementAge with currentAge, or a `retirement` life event)");
   }
 
-  // Income and spending: the request's, completed from the ledger's last 12 months.
-  const needLedgerFlow = !(incomeIn !== undefined && expensesIn !== undefined) && !(contribution !== undefined && (incomeIn !== undefined || expensesIn !== undefined));
+  // Income and spending: the request's, completed from the ledger's last 12 months. A given contribution
+  // needs nothing from the ledger: with income or spending it gives the other, alone it is the whole flow.
+  const needLedgerFlow = contribution === undefined && (incomeIn === undefined || expensesIn === undefined);
   if (problems.length) throw validationFailed(problems);
   const [netWorth, flow] = await Promise.all([
     start === undefined ? spaceNetWorth(svc, space, data) : null,
@@ -190,9 +191,9 @@ async function resolve(svc: Services, space: SpaceRef, req: ProjectionRequest, d
     return Number(value);
   };
   const ledgerStart = netWorth ? fromLedger("startingNetWorth", "net worth", netWorth.minor) : undefined;
-  // Only the figures the request leaves to the ledger (see the cases below).
-  const needIncome = flow !== null && incomeIn === undefined && (contribution === undefined || expensesIn === undefined);
-  const needExpenses = flow !== null && contribution === undefined && expensesIn === undefined;
+  // Only the figures the request leaves to the ledger.
+  const needIncome = flow !== null && incomeIn === undefined;
+  const needExpenses = flow !== null && expensesIn === undefined;
   const ledgerIncome = needIncome ? fromLedger("annualIncome", "income over the last 12 months", flow.income) : 0;
   const ledgerExpenses = needExpenses ? fromLedger("annualExpenses", "expenses over the last 12 months", flow.expenses) : 0;
   if (problems.length) throw validationFailed(problems);
@@ -211,9 +212,15 @@ async function resolve(svc: Services, space: SpaceRef, req: ProjectionRequest, d
     income = expensesIn + contribution;
     if (income < 0) problems.push({ field: "annualContribution", message: "Cannot be below −annualExpenses", code: "OUT_OF_RANGE" });
   } else {
-    // Only the net is given: the ledger's income where it covers it, the rest as spending.
-    income = Math.max(ledgerIncome, contribution);
-    expenses = income - contribution;
+    // Only the net is given: it stays that net, not a split of it against the ledger's income (income and
+    // spending grow at different rates, so a split drifts: a contribution of 0 became a growing withdrawal).
+    // Money in grows as income does and money out as spending does: a positive contribution is income with
+    // no spending (growing by incomeGrowthRate), a negative one spending with no income (by inflationRate).
+    income = Math.max(0, contribution);
+    expenses = Math.max(0, -contribution);
+    if (contribution >= 0 && retirementYear !== null && retirementYear <= years && retirementSpending === null) {
+      notes.push("annualContribution alone gives no spending: from the retirement year on nothing is drawn (give retirementSpending, or annualIncome and annualExpenses)");
+    }
   }
   // Derived from two amounts in range, one can be out of it (income 10^13 with a contribution of −10^13 is
   // spending of 2 × 10^13): refused like a request's own, or the saved inputs would not re-run.
