@@ -170,17 +170,28 @@ describe("projections: running out", () => {
     expect(res.body.projection).toMatchObject({ runOutYear: null, earliestRunOutYear: null, successProbability: 1 });
   });
 
-  it("renders extreme outcomes exactly past 2^53 minor units, never a 500", async () => {
+  it("refuses outcomes past 2^53 minor units with a 422 naming the figure and year (their cents were float noise shown as exact), never a 500", async () => {
     const { a, spaceId } = await setup();
-    const res = await a.post("/v1/projections", {
-      spaceId, save: false, years: 30, scenarios: 10000, seed: 1, stepsPerYear: 12,
+    const body = {
+      spaceId, save: true, years: 30, scenarios: 10000, seed: 1, stepsPerYear: 12,
       startingNetWorth: "10000000000000", annualIncome: "10000000000000", annualExpenses: 0,
       assumptions: { portfolioReturn: 0.5, portfolioVolatility: 1, incomeGrowthRate: 0.3 },
-    });
-    expect(res.status, JSON.stringify(res.body).slice(0, 500)).toBe(200);
-    const top = res.body.projection.outcomes.percentile90.year30Decimal as string;
-    expect(top).toMatch(/^\d+\.\d{2}$/);
-    expect(BigInt(top.replace(".", ""))).toBeGreaterThan(BigInt(Number.MAX_SAFE_INTEGER));
+    };
+    const res = await a.post("/v1/projections", body);
+    expect(res.status, JSON.stringify(res.body).slice(0, 500)).toBe(422);
+    expect(res.body.error.details).toEqual([
+      expect.objectContaining({ field: "assumptions", code: "OUT_OF_RANGE", message: expect.stringMatching(/in year \d+ reaches about .*beyond 90071992547409\.91/) }),
+    ]);
+    expect((await a.get(`/v1/projections/scenarios?spaceId=${spaceId}`)).body.scenarios).toEqual([]);
+    // Either side of the limit, with no volatility: 10^15 minor units × 1.075^30 ≈ 8.75 × 10^15 runs; × 1.08^30 ≈ 1.006 × 10^16 is refused.
+    const flatRun = (portfolioReturn: number) =>
+      a.post("/v1/projections", { ...body, save: false, stepsPerYear: 1, scenarios: 100, annualIncome: 0, assumptions: { ...flat, portfolioReturn } });
+    const within = await flatRun(0.075);
+    expect(within.status, JSON.stringify(within.body).slice(0, 500)).toBe(200);
+    expect(within.body.projection.outcomes.median.year30Decimal).toMatch(/^875\d{11}\.\d{2}$/);
+    const past = await flatRun(0.08);
+    expect(past.status).toBe(422);
+    expect(past.body.error.details[0].message).toMatch(/^The projection's median in year 29 reaches about 9\.3\de\+13/);
   });
 
   it("with monthly steps, runs out in the year of the first month below zero", async () => {

@@ -1561,13 +1561,13 @@ export interface paths {
         };
         /**
          * Long-term Monte Carlo projection from the space's net worth and recent savings (default assumptions; not saved)
-         * @description Long-term Monte Carlo projection from the space's net worth and recent savings (default assumptions; not saved). Any member of the space may call this, viewers included.
+         * @description Every figure is rounded once to the space currency's minor units and shown as a number with its exact `*Decimal`. A run any of whose figures (a percentile, the mean, a year's income, expenses or savings, in any year) would pass 2^53 − 1 minor units in magnitude (90071992547409.91 at two decimals) is refused, 422 OUT_OF_RANGE naming the figure and year: past that a double cannot hold every minor unit, so the figure would not be exact. Returns are random draws without an upper bound, so it is the run that says; lower the amounts, portfolioReturn, portfolioVolatility, incomeGrowthRate or years.
          */
         get: operations["listProjections"];
         put?: never;
         /**
          * Custom projection (assumptions, life events, seed); saved as a scenario unless `save: false`
-         * @description Custom projection (assumptions, life events, seed); saved as a scenario unless `save: false`. Requires the `member` role or above in the space; viewers get 403.
+         * @description Every figure is rounded once to the space currency's minor units and shown as a number with its exact `*Decimal`. A run any of whose figures (a percentile, the mean, a year's income, expenses or savings, in any year) would pass 2^53 − 1 minor units in magnitude (90071992547409.91 at two decimals) is refused, 422 OUT_OF_RANGE naming the figure and year: past that a double cannot hold every minor unit, so the figure would not be exact. Returns are random draws without an upper bound, so it is the run that says; lower the amounts, portfolioReturn, portfolioVolatility, incomeGrowthRate or years.
          */
         post: operations["createProjection"];
         delete?: never;
@@ -1607,7 +1607,7 @@ export interface paths {
         put?: never;
         /**
          * Re-run saved scenarios side by side with one shared seed
-         * @description Re-run saved scenarios side by side with one shared seed. Requires the `member` role or above in the space; viewers get 403.
+         * @description Every figure is rounded once to the space currency's minor units and shown as a number with its exact `*Decimal`. A run any of whose figures (a percentile, the mean, a year's income, expenses or savings, in any year) would pass 2^53 − 1 minor units in magnitude (90071992547409.91 at two decimals) is refused, 422 OUT_OF_RANGE naming the figure and year: past that a double cannot hold every minor unit, so the figure would not be exact. Returns are random draws without an upper bound, so it is the run that says; lower the amounts, portfolioReturn, portfolioVolatility, incomeGrowthRate or years. A scenario saved with one seed can reach past it with another: the 422 names it (field scenarioIds).
          */
         post: operations["projectionsCompare"];
         delete?: never;

@@ -280,20 +280,32 @@ async function resolve(svc: Services, space: SpaceRef, req: ProjectionRequest, d
 
 const roundMinor = (x: number) => (x < 0 ? -Math.round(-x) : Math.round(x));
 
-/** Exact decimal of a rounded minor-unit amount; BigInt beyond 2^53 (extreme scenarios), so never an exponent. */
-function exactDecimal(minor: number, scale: number): string {
-  if (Number.isSafeInteger(minor)) return formatMinor(minor, scale);
-  const big = BigInt(minor);
-  const neg = big < 0n;
-  const digits = (neg ? -big : big).toString().padStart(scale + 1, "0");
-  const body = scale === 0 ? digits : `${digits.slice(0, -scale)}.${digits.slice(-scale)}`;
-  return neg ? `-${body}` : body;
+/**
+ * Refuses a run any of whose figures reaches past 2^53 − 1 minor units in magnitude (or is not finite): a
+ * double there no longer holds every minor unit, so the figure and its `*Decimal` would show float noise as
+ * exact cents. Returns are lognormal draws without an upper bound, so no limit on the inputs alone rules it
+ * out; the run itself is what says, and it is cheap. `field` and `about` say which request or scenario.
+ */
+function refuseInexact(r: EngineResult, scale: number, field: string, about: string): void {
+  for (const y of r.years) {
+    const figures = [["median", y.median], ["10th percentile", y.p10], ["90th percentile", y.p90], ["mean", y.mean],
+      ["income", y.income], ["expenses", y.expenses], ["savings", y.savings]] as const;
+    for (const [what, x] of figures) {
+      if (Math.abs(x) <= Number.MAX_SAFE_INTEGER) continue;
+      throw validationFailed([{
+        field,
+        message: `${about}'s ${what} in year ${y.year} reaches about ${(x / 10 ** scale).toPrecision(3)}, beyond ${formatMinor(Number.MAX_SAFE_INTEGER, scale)} ` +
+          "in magnitude, past which figures cannot be exact to the minor unit: lower the amounts, portfolioReturn, portfolioVolatility, incomeGrowthRate or years",
+        code: "OUT_OF_RANGE",
+      }]);
+    }
+  }
 }
 
 type Pair<K extends string> = { [P in K]: number } & { [P in `${K}Decimal`]: string };
 
 function moneyPair<K extends string>(name: K, x: number, scale: number): Pair<K> {
-  const exact = exactDecimal(roundMinor(x), scale);
+  const exact = formatMinor(roundMinor(x), scale); // an integer within 2^53 (refuseInexact), so exact
   return { [name]: Number(exact), [`${name}Decimal`]: exact } as Pair<K>;
 }
 
@@ -399,9 +411,13 @@ function storedInputs(res: Resolved) {
   };
 }
 
-async function run(svc: Services, space: SpaceRef, req: ProjectionRequest, data?: DefaultsData | null) {
+async function run(
+  svc: Services, space: SpaceRef, req: ProjectionRequest, data?: DefaultsData | null,
+  refused: { field: string; about: string } = { field: "assumptions", about: "The projection" },
+) {
   const res = await resolve(svc, space, req, data);
   const result = simulate(res.engine);
+  refuseInexact(result, res.scale, refused.field, refused.about);
   return { res, ...present(res, result) };
 }
 
@@ -509,7 +525,9 @@ export async function compareScenarios(svc: Services, auth: AuthContext, body: {
   for (const row of rows) {
     const inputs = JSON.parse(row.inputs) as ProjectionRequest;
     // Stored inputs carry every amount, so the ledger is not read; the row's own currency parses them.
-    const { res, projection, yearByYear } = await run(svc, { id: row.spaceId, currency: row.currency, timezone: "UTC" }, { ...inputs, seed });
+    const { res, projection, yearByYear } = await run(svc, { id: row.spaceId, currency: row.currency, timezone: "UTC" }, { ...inputs, seed }, null, {
+      field: "scenarioIds", about: `Scenario "${row.name}" (${row.id}) with seed ${seed}`,
+    });
     scenarios.push({ id: row.id, name: row.name, projection: { ...projection, sources: { startingNetWorth: "request" as const, annualContribution: "request" as const, ledgerWindow: null } }, yearByYear });
     notes.push(...res.notes.map((n) => `${row.name}: ${n}`));
   }
