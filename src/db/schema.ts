@@ -334,6 +334,12 @@ export const transactions = sqliteTable(
     counterpartyAccountId: text("counterparty_account_id"),
     /** JSON: {symbol, side, quantity, unitPrice, fees} for investment trades. */
     trade: text("trade"),
+    /**
+     * A manual trade's fee in minor units of the row's currency (0 for none), the part of its amount posted to
+     * `expense:fees`: cash flow counts it as an expense without reading the JSON (migration 0032). NULL on every
+     * other row; a synced trade's fee is a `fee` row of its own.
+     */
+    feeAmount: integer("fee_amount"),
     providerTransactionId: text("provider_transaction_id"),
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
@@ -345,8 +351,8 @@ export const transactions = sqliteTable(
     index("transactions_ledger_idx").on(t.spaceId, t.ledgerSeq),
     index("transactions_merchant_idx").on(t.spaceId, t.normalizedMerchant),
     index("transactions_provider_idx").on(t.accountId, t.providerTransactionId),
-    // Cash flow by day, currency and category summed from the index alone (analytics; migration 0014).
-    index("transactions_cashflow_idx").on(t.spaceId, t.date, t.currency, t.categoryId, t.type, t.status, t.subtype, t.amount),
+    // Cash flow by day, currency and category summed from the index alone (analytics; migration 0014; a trade's fee, 0032).
+    index("transactions_cashflow_idx").on(t.spaceId, t.date, t.currency, t.categoryId, t.type, t.status, t.subtype, t.amount, t.feeAmount),
     // The rows the search backfill has still to fold: empty once it has run, so writes never touch it.
     index("transactions_unfolded_idx").on(t.id).where(sql`${t.descriptionFolded} IS NULL`),
   ],

@@ -4,9 +4,10 @@
  * expense categories, in the space's currency and its days.
  *
  * - Period: the last N local days including today (7d, 30d, 90d, 1y = 365).
- * - Cash flow counts income, expenses and fees; transfers between the
- *   space's own accounts, trades, opening balances and voided rows are none of
- *   them. Income is money in (amount > 0), expenses money out (amount < 0).
+ * - Cash flow counts income, expenses and fees, a trade's fee included;
+ *   transfers between the space's own accounts, a trade's cash for units,
+ *   opening balances and voided rows are none of them. Income is money in
+ *   (amount > 0), expenses money out (amount < 0); see cashflow-sums.ts.
  * - Every amount converts at its own day's rate, exactly; each total is
  *   rounded once (half-even); a missing rate is reported, never a 0.
  * - Category percentages are shares of the period's expenses in tenths of a
@@ -20,13 +21,13 @@ import { convertSpendings } from "../budgets/conversion";
 import { type ConversionReport, Converter, type DatedAmount, type RateBook } from "../rates/convert";
 import { priceDay } from "../prices/service";
 import { formatMinor } from "../../lib/money";
-import { exactSumSql, readExactSum, type SqlGuard } from "../../lib/sql";
+import type { SqlGuard } from "../../lib/sql";
 import { type Frac, frac, add, cmp, onCommonDenominator, roundHalfEven, sub, ZERO, floorFrac } from "../rates/exact";
 import { DayIndexer } from "./days";
 import { holdingsAt, money, type SpaceInfo, valuationBook, valuePoints } from "./net-worth";
 import type { Reads } from "../spaces/access";
 import { type ValuationData, valuationReads, type ValuationWindow, windowCovers } from "./valuation-reads";
-import { CASHFLOW_FILTER } from "./recurring";
+import { type CashflowSum, cashflowSumsFrom, cashflowSumsStatement } from "./cashflow-sums";
 import { alertThresholdOf } from "../budgets/alerts";
 
 export const PERIODS = { "7d": 7, "30d": 30, "90d": 90, "1y": 365 } as const;
@@ -70,14 +71,6 @@ export function largestRemainder(weights: Frac[], total: bigint): bigint[] {
 
 const tenthsText = (t: bigint) => `${t / 10n}.${t % 10n}`;
 
-interface FlowRow {
-  currency: string;
-  date: number;
-  category_id: string | null;
-  income: string;
-  expenses: string;
-}
-
 /** Exact (unrounded) ratio `a / b` as a percentage with 2 decimals, half-even; null when b is 0. */
 function percentOf(a: bigint, b: bigint): { n: number; d: string } | null {
   if (b === 0n) return null;
@@ -99,7 +92,7 @@ export interface DashboardData {
   nowMs: number;
   /** The instants the cash flow was read over: a span that holds the period's in any zone. */
   flowSpan: { lo: number; hi: number };
-  flows: FlowRow[];
+  flows: CashflowSum[];
   categories: { id: string; name: string; parent_id: string | null }[];
   valuation: ValuationData;
   budgets: BudgetData;
@@ -127,12 +120,7 @@ export function dashboardReads(db: D1Database, space: SqlGuard, period: Dashboar
   const valuation = valuationReads(db, space, window, flowCodes(flowSpan.lo, flowSpan.hi));
   const budgets = budgetReads(db, space, nowMs);
   const statements = [
-    db.prepare(
-      `SELECT currency, date, category_id, ${exactSumSql("CASE WHEN amount > 0 THEN amount ELSE 0 END")} AS income,
-              ${exactSumSql("CASE WHEN amount < 0 THEN -amount ELSE 0 END")} AS expenses
-         FROM transactions WHERE space_id = ${space.sql} AND date >= ? AND date < ? AND ${CASHFLOW_FILTER}
-        GROUP BY currency, date, category_id`,
-    ).bind(...space.params, flowSpan.lo, flowSpan.hi),
+    cashflowSumsStatement(db, space, flowSpan.lo, flowSpan.hi, true),
     db.prepare(`SELECT id, name, parent_id FROM categories WHERE space_id = ${space.sql}`).bind(...space.params),
   ];
   const counts = [statements.length, valuation.statements.length];
@@ -141,7 +129,7 @@ export function dashboardReads(db: D1Database, space: SqlGuard, period: Dashboar
     read: (results) => ({
       nowMs,
       flowSpan,
-      flows: results[0]!.results as unknown as FlowRow[],
+      flows: cashflowSumsFrom(results[0]!),
       categories: results[1]!.results as DashboardData["categories"],
       valuation: valuation.read(results.slice(counts[0], counts[0]! + counts[1]!)),
       budgets: budgets.read(results.slice(counts[0]! + counts[1]!)),
@@ -197,8 +185,8 @@ export async function dashboard(svc: Services, space: SpaceInfo, period: Dashboa
   const byCategory = new Map<string, DatedAmount[]>();
   for (const f of flows) {
     const date = days.date(f.date);
-    const inc = readExactSum(f.income);
-    const exp = readExactSum(f.expenses);
+    const inc = f.income;
+    const exp = f.expenses;
     if (inc) incomeAmounts.push({ currency: f.currency, minor: inc, date });
     if (exp) {
       const cat = f.category_id ? categories.get(f.category_id) : undefined;

@@ -15,14 +15,14 @@
  */
 import type { Services } from "../../env";
 import { addDays, parseYmd, ymdString, zonedDate, zonedMidnight } from "../../lib/zoned-time";
-import { exactSumSql, readExactSum, type SqlGuard } from "../../lib/sql";
+import type { SqlGuard } from "../../lib/sql";
 import type { Reads } from "../spaces/access";
 import { dateOfDay, dayOfDate } from "../analytics/days";
 import { type ValuationData, valuationReads } from "../analytics/valuation-reads";
 import { addMonths } from "../budgets/periods";
 import { DayIndexer } from "../analytics/days";
 import { addMarketPrices, instantWindow, netWorthAt } from "../analytics/net-worth";
-import { CASHFLOW_FILTER } from "../analytics/recurring";
+import { type CashflowSum, cashflowSumsFrom, cashflowSumsStatement } from "../analytics/cashflow-sums";
 import { Converter, type DatedAmount, loadRateBook, RateBook } from "../rates/convert";
 
 export interface SpaceRef {
@@ -52,20 +52,8 @@ export async function spaceNetWorth(svc: Services, space: SpaceRef, data?: Defau
   return { minor: nw.minor, date: nw.date, complete: nw.complete, notes };
 }
 
-interface FlowRow {
-  currency: string;
-  date: number;
-  income: string;
-  expenses: string;
-}
-
 // Summed per currency and instant in SQL (rows of one day share their date in practice), converted per local day.
-const flowStatement = (db: D1Database, space: SqlGuard, startMs: number, endMs: number) =>
-  db.prepare(
-    `SELECT currency, date, ${exactSumSql("CASE WHEN amount > 0 THEN amount ELSE 0 END")} AS income,
-            ${exactSumSql("CASE WHEN amount < 0 THEN -amount ELSE 0 END")} AS expenses
-       FROM transactions WHERE space_id = ${space.sql} AND date >= ? AND date < ? AND ${CASHFLOW_FILTER} GROUP BY currency, date`,
-  ).bind(...space.params, startMs, endMs);
+const flowStatement = (db: D1Database, space: SqlGuard, startMs: number, endMs: number) => cashflowSumsStatement(db, space, startMs, endMs, false);
 
 /** What the defaults read, from the batch of the caller's role check (`defaultsReads`). */
 export interface DefaultsData {
@@ -73,7 +61,7 @@ export interface DefaultsData {
   atMs: number;
   valuation: ValuationData;
   /** The cash flow between `flowsFrom` and `flowsTo`, a window holding the last 12 months in any zone. */
-  flows: FlowRow[];
+  flows: CashflowSum[];
   flowsFrom: number;
   flowsTo: number;
 }
@@ -98,7 +86,7 @@ export function defaultsReads(db: D1Database, space: SqlGuard, nowMs: number): R
     read: (results) => ({
       nowMs, atMs, flowsFrom, flowsTo,
       valuation: valuation.read(results.slice(0, valuation.statements.length)),
-      flows: results[valuation.statements.length]!.results as unknown as FlowRow[],
+      flows: cashflowSumsFrom(results[valuation.statements.length]!),
     }),
   };
 }
@@ -116,7 +104,7 @@ export interface ContributionDefault {
 /**
  * The last 12 months of income and expenses: from the day a year before today
  * (space time zone) through today, as the dashboard counts cash flow (no
- * transfers, trades, opening balances or voided rows). Income is money in,
+ * transfers, trades but their fees, opening balances or voided rows). Income is money in,
  * expenses money out (refunds reduce neither: each row counts by its sign).
  * Every amount converts to the space's currency at its own day's rate.
  */
@@ -126,17 +114,15 @@ export async function recentContribution(svc: Services, space: SpaceRef, data?: 
   const startMs = zonedMidnight(from, space.timezone);
   const endMs = zonedMidnight(addDays(today, 1), space.timezone);
   const covered = data && data.flowsFrom <= startMs && endMs <= data.flowsTo;
-  const rows = (covered ? data.flows : await flowStatement(svc.env.DB, { sql: "?", params: [space.id] }, startMs, endMs).all<FlowRow>().then((r) => r.results))
+  const rows = (covered ? data.flows : cashflowSumsFrom(await flowStatement(svc.env.DB, { sql: "?", params: [space.id] }, startMs, endMs).all()))
     .filter((r) => r.date >= startMs && r.date < endMs);
   const days = new DayIndexer(space.timezone, startMs, endMs);
   const incomeAmounts: DatedAmount[] = [];
   const expenseAmounts: DatedAmount[] = [];
   for (const r of rows) {
     const date = days.date(r.date);
-    const income = readExactSum(r.income);
-    const expenses = readExactSum(r.expenses);
-    if (income !== 0n) incomeAmounts.push({ currency: r.currency, minor: income, date });
-    if (expenses !== 0n) expenseAmounts.push({ currency: r.currency, minor: expenses, date });
+    if (r.income !== 0n) incomeAmounts.push({ currency: r.currency, minor: r.income, date });
+    if (r.expenses !== 0n) expenseAmounts.push({ currency: r.currency, minor: r.expenses, date });
   }
   const fromText = ymdString(from);
   const toText = ymdString(today);

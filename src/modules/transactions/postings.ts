@@ -42,6 +42,8 @@ export interface PricedTrade {
   postings: Posting[];
   /** Cash movement of the account in minor units: negative for a buy. */
   cash: number;
+  /** The fee within `cash`, minor units (posted to `expense:fees`). */
+  fee: number;
   record: { symbol: string; side: string; quantity: string; unitPrice: string; fees: string; gross: string };
 }
 
@@ -94,6 +96,7 @@ export function priceTrade(accountId: string, currency: Currency, t: TradeTerms)
   return {
     postings,
     cash: Number(cashBig),
+    fee: fees.minor,
     record: {
       symbol: t.symbol,
       side: t.side,

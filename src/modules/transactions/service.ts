@@ -159,6 +159,8 @@ interface Draft {
   type: TransactionRow["type"];
   subtype: string | null;
   trade: string | null;
+  /** A trade's fee (the row's `feeAmount`): cash flow counts it as spending, the rest of the trade not. */
+  feeAmount: number | null;
   auto: AutoCategory | null;
 }
 
@@ -180,7 +182,7 @@ function draftTrade(input: CreateTransactionInput & { trade: TradeTerms }, accou
   if (input.amount !== undefined && parseAmountField("amount", input.amount, CURRENCY_SCALES[currency]) !== priced.cash) {
     throw validationFailed([{ field: "amount", message: `A ${input.trade.side} of these terms moves ${priced.cash} minor units of cash; omit amount or send that`, code: "AMOUNT_MISMATCH" }]);
   }
-  return { postings: priced.postings, amount: priced.cash, type: "trade", subtype: input.trade.side, trade: JSON.stringify(priced.record), auto: null };
+  return { postings: priced.postings, amount: priced.cash, type: "trade", subtype: input.trade.side, trade: JSON.stringify(priced.record), feeAmount: priced.fee, auto: null };
 }
 
 /** An expense, income or fee of `accountId`; with no category, `choose` (rules, then the model) may pick one. */
@@ -197,7 +199,7 @@ function draftCashflow(input: CreateTransactionInput, accountId: string, currenc
   const subject = { merchantName: input.merchantName ?? null, description: input.description };
   const auto = category || !choose ? null : choose({ ...subject, amountMinor: Math.abs(amount), scale, accountId }, amount);
   const postings = cashflowPostings(accountId, currency, amount, category?.id ?? auto?.categoryId ?? null, type === "fee");
-  return { postings, amount, type, subtype: input.subtype ?? null, trade: null, auto };
+  return { postings, amount, type, subtype: input.subtype ?? null, trade: null, feeAmount: null, auto };
 }
 
 /** The Dhanam row of a draft, dated `date` (an instant); refuses a subtype its type does not have. */
@@ -220,7 +222,7 @@ function rowOf(svc: Services, input: CreateTransactionInput, accountId: string, 
     type: d.type, subtype: d.subtype, status: input.status ?? "posted",
     categoryId: category?.id ?? d.auto?.categoryId ?? null, categorySource: category ? "manual" : (d.auto?.source ?? null),
     tags: JSON.stringify(input.tags ?? []), notes: input.notes ?? null, location: input.location ? JSON.stringify(input.location) : null,
-    counterpartyAccountId: null, trade: d.trade, providerTransactionId: null, createdAt: now, updatedAt: now,
+    counterpartyAccountId: null, trade: d.trade, feeAmount: d.feeAmount, providerTransactionId: null, createdAt: now, updatedAt: now,
   };
   return row;
 }
@@ -403,7 +405,7 @@ export async function createTransfer(
   const base = {
     spaceId: input.spaceId, currency, description: input.description, merchantName: null, normalizedMerchant: null, date,
     type: "transfer" as const, status: "posted" as const, categoryId: null, categorySource: null, tags: "[]", notes: null,
-    location: null, trade: null, providerTransactionId: null, createdAt: now, updatedAt: now,
+    location: null, trade: null, feeAmount: null, providerTransactionId: null, createdAt: now, updatedAt: now,
   };
   const outRow = { ...base, id: outId, accountId: from.id, amount: -amount, subtype: "transfer_out", counterpartyAccountId: to.id };
   const inRow = { ...base, id: inId, accountId: to.id, amount, subtype: "transfer_in", counterpartyAccountId: from.id };
