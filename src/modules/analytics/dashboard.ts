@@ -12,7 +12,8 @@
  *   rounded once (half-even); a missing rate is reported, never a 0.
  * - Category percentages are shares of the period's expenses in tenths of a
  *   percent by the largest-remainder method, so the listed ones (top five
- *   and "Other") sum to exactly 100.0.
+ *   and "Other") sum to exactly 100.0; their amounts are shares of the
+ *   expenses shown the same way, so they sum to exactly that total.
  */
 import type { Services } from "../../env";
 import { dateOfDay, localDayOf, startOfDay } from "./days";
@@ -215,8 +216,10 @@ export async function dashboard(svc: Services, space: SpaceInfo, period: Dashboa
   const buckets = [...shown.map((c) => ({ id: c.id, name: c.id ? (categories.get(c.id)?.name ?? "Unknown") : "Uncategorized", exact: c.exact }))];
   if (rest.length) buckets.push({ id: "other", name: "Other", exact: rest.reduce((s, c) => add(s, c.exact), ZERO) });
   const tenths = largestRemainder(buckets.map((b) => b.exact), 1000n);
+  // The amounts too, out of the expenses shown: each rounded on its own, three of 69.345 came to 69.34 × 3 = 208.02 of 208.04.
+  const amounts = largestRemainder(buckets.map((b) => b.exact), expenses);
   const topCategories = buckets.map((b, i) => {
-    const m = money(roundHalfEven(b.exact), space.currency);
+    const m = money(amounts[i]!, space.currency);
     return {
       categoryId: b.id === "" || b.id === "other" ? null : b.id,
       category: b.name,
