@@ -76,6 +76,17 @@ describe("cash-flow query plans", () => {
     }
   });
 
+  it("read a relinked account's rows that its successor holds again down the account index, never the space's rows (cashflow-sums.ts)", async () => {
+    const relinked = [...dashboardReads(env.DB, space(), "30d", Date.now()).statements, ...defaultsReads(env.DB, space(), Date.now()).statements]
+      .filter((s) => (s as unknown as { statement: string }).statement.includes("WITH relinked"));
+    expect(relinked.length).toBe(2);
+    for (const s of relinked) {
+      const steps = await planOf(s);
+      expect(steps.some((d) => /SEARCH t USING INDEX transactions_account_date_id_idx \(account_id=\? AND date>\?/.test(d)), steps.join(" | ")).toBe(true);
+      expect(steps.filter((d) => /SCAN (t|transactions)\b/.test(d)), steps.join(" | ")).toEqual([]);
+    }
+  });
+
   it("read the recurring detector's cash flows in date order from the list's index, with no sort", async () => {
     const steps = await planOf(cashflowsStatement(env.DB, space(), 0, Date.now()));
     expect(steps.some((d) => d.includes("transactions_space_date_id_idx")), steps.join(" | ")).toBe(true);

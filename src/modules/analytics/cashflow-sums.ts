@@ -6,9 +6,15 @@
  * A manual trade is cash for units (neither income nor spending) and a fee: the fee (`fee_amount`, the part of
  * its amount the ledger posts to `expense:fees`) is spending like a fee of its own. A synced trade's fee is a
  * `fee` row already (the sync writes one per leg), so its trade rows carry no `fee_amount` and add nothing.
+ *
+ * A bank disconnected and linked again (relinks.ts) has its history twice: the old accounts' rows and the same
+ * ones imported into the new accounts. The old accounts' rows from the first instant of their successors'
+ * history on are summed apart (a second statement, down the account index: the old accounts only) and taken
+ * out, so that history counts once and what only the old accounts hold still counts.
  */
 import { exactSumSql, readExactSum, type SqlGuard } from "../../lib/sql";
 import { CASHFLOW_FILTER } from "./recurring";
+import { takenOverSince } from "./relinks";
 
 /** The rows summed: the cash flows, and the trades that paid a fee. */
 const SUMMED = `((${CASHFLOW_FILTER}) OR (type = 'trade' AND status != 'cancelled' AND fee_amount > 0))`;
@@ -27,18 +33,42 @@ export interface CashflowSum {
 type SumRow = { currency: string; date: number; category_id?: string | null; income: string; expenses: string };
 
 /**
- * The statement summing the cash flow of the space `space` names between two instants, by currency and
- * instant, and by category too when `byCategory` (in the index's order: no sort).
+ * The statements summing the cash flow of the space `space` names between two instants, by currency and
+ * instant, and by category too when `byCategory`: the space's (from the covering index, in its order: no
+ * sort), and its relinked accounts' rows that their successors' history holds again.
  */
-export function cashflowSumsStatement(db: D1Database, space: SqlGuard, fromMs: number, toMs: number, byCategory: boolean): D1PreparedStatement {
+export function cashflowSumsStatements(db: D1Database, space: SqlGuard, fromMs: number, toMs: number, byCategory: boolean): D1PreparedStatement[] {
   const keys = byCategory ? "currency, date, category_id" : "currency, date";
-  return db.prepare(
-    `SELECT ${keys}, ${exactSumSql(INCOME)} AS income, ${exactSumSql(EXPENSES)} AS expenses
-       FROM transactions WHERE space_id = ${space.sql} AND date >= ? AND date < ? AND ${SUMMED}
-      GROUP BY ${keys}`,
-  ).bind(...space.params, fromMs, toMs);
+  const sums = `${exactSumSql(INCOME)} AS income, ${exactSumSql(EXPENSES)} AS expenses`;
+  return [
+    db.prepare(
+      `SELECT ${keys}, ${sums}
+         FROM transactions WHERE space_id = ${space.sql} AND date >= ? AND date < ? AND ${SUMMED}
+        GROUP BY ${keys}`,
+    ).bind(...space.params, fromMs, toMs),
+    db.prepare(
+      `WITH relinked(id, since) AS (
+         SELECT a.id, ${takenOverSince("a")} FROM accounts a WHERE a.space_id = ${space.sql} AND a.is_active = 0 AND a.provider != 'manual')
+       SELECT ${keys}, ${sums}
+         FROM relinked r JOIN transactions t ON t.account_id = r.id AND t.date >= r.since AND t.date >= ? AND t.date < ?
+        WHERE ${SUMMED}
+        GROUP BY ${keys}`,
+    ).bind(...space.params, fromMs, toMs),
+  ];
 }
 
-/** The sums `cashflowSumsStatement` read. */
-export const cashflowSumsFrom = (result: D1Result): CashflowSum[] =>
+const read = (result: D1Result): CashflowSum[] =>
   (result.results as SumRow[]).map((r) => ({ ...r, income: readExactSum(r.income), expenses: readExactSum(r.expenses) }));
+
+/** The sums `cashflowSumsStatements` read (its results, in order): the space's, less its relinked accounts' counted again. */
+export function cashflowSumsFrom(results: D1Result[]): CashflowSum[] {
+  const key = (r: CashflowSum) => `${r.currency}|${r.date}|${r.category_id ?? ""}`;
+  const sums = new Map(read(results[0]!).map((r) => [key(r), r]));
+  // Each of these groups is part of one of the space's: same rows, filter and keys.
+  for (const r of read(results[1]!)) {
+    const s = sums.get(key(r))!;
+    s.income -= r.income;
+    s.expenses -= r.expenses;
+  }
+  return [...sums.values()].filter((s) => s.income !== 0n || s.expenses !== 0n);
+}

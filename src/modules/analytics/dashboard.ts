@@ -28,7 +28,7 @@ import { DayIndexer } from "./days";
 import { holdingsAt, money, type SpaceInfo, valuationBook, valuePoints } from "./net-worth";
 import type { Reads } from "../spaces/access";
 import { type ValuationData, valuationReads, type ValuationWindow, windowCovers } from "./valuation-reads";
-import { type CashflowSum, cashflowSumsFrom, cashflowSumsStatement } from "./cashflow-sums";
+import { type CashflowSum, cashflowSumsFrom, cashflowSumsStatements } from "./cashflow-sums";
 import { alertThresholdOf } from "../budgets/alerts";
 
 export const PERIODS = { "7d": 7, "30d": 30, "90d": 90, "1y": 365 } as const;
@@ -121,7 +121,7 @@ export function dashboardReads(db: D1Database, space: SqlGuard, period: Dashboar
   const valuation = valuationReads(db, space, window, flowCodes(flowSpan.lo, flowSpan.hi));
   const budgets = budgetReads(db, space, nowMs);
   const statements = [
-    cashflowSumsStatement(db, space, flowSpan.lo, flowSpan.hi, true),
+    ...cashflowSumsStatements(db, space, flowSpan.lo, flowSpan.hi, true),
     db.prepare(`SELECT id, name, parent_id FROM categories WHERE space_id = ${space.sql}`).bind(...space.params),
   ];
   const counts = [statements.length, valuation.statements.length];
@@ -130,8 +130,8 @@ export function dashboardReads(db: D1Database, space: SqlGuard, period: Dashboar
     read: (results) => ({
       nowMs,
       flowSpan,
-      flows: cashflowSumsFrom(results[0]!),
-      categories: results[1]!.results as DashboardData["categories"],
+      flows: cashflowSumsFrom(results.slice(0, 2)),
+      categories: results[2]!.results as DashboardData["categories"],
       valuation: valuation.read(results.slice(counts[0], counts[0]! + counts[1]!)),
       budgets: budgets.read(results.slice(counts[0]! + counts[1]!)),
     }),

@@ -9,6 +9,7 @@
 import type { Services } from "../../env";
 import { exactSumSql, readExactSum, type SqlGuard } from "../../lib/sql";
 import type { Holding } from "./net-worth-sources";
+import { takesOver } from "./relinks";
 
 /** `accounts:` addresses as an index range (address, then time: the ledger_entries_time_idx index). */
 const ACCOUNT_RANGE = "address >= 'accounts:' AND address < 'accounts;'";
@@ -23,16 +24,9 @@ export interface AccountInfo {
   inactiveSince: number | null;
 }
 
-/**
- * The space's accounts; `relinked`: an inactive provider account that an active one of the same provider,
- * institution, masked number, type and currency, created since it went inactive, took over (the bank linked
- * again: its history was imported anew).
- */
+/** The space's accounts; `relinked`: an inactive provider account another took over (the bank linked again: relinks.ts). */
 const ACCOUNTS_SQL = (space: string) => `SELECT a.id, a.name, a.type, a.currency, a.is_active, a.disconnected_at,
-    (a.is_active = 0 AND a.provider != 'manual' AND EXISTS (
-      SELECT 1 FROM accounts b WHERE b.space_id = a.space_id AND b.is_active = 1 AND b.id != a.id AND b.provider = a.provider
-        AND b.type = a.type AND b.currency = a.currency AND b.institution_name IS a.institution_name
-        AND b.account_number_mask IS a.account_number_mask AND b.created_at >= COALESCE(a.disconnected_at, 0))) AS relinked
+    EXISTS (SELECT 1 FROM accounts b WHERE ${takesOver("a", "b")}) AS relinked
   FROM accounts a WHERE a.space_id = ${space}`;
 
 type AccountRow = { id: string; name: string; type: string; currency: string; is_active: number; disconnected_at: number | null; relinked: number };

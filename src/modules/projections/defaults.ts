@@ -22,7 +22,7 @@ import { type ValuationData, valuationReads } from "../analytics/valuation-reads
 import { addMonths } from "../budgets/periods";
 import { DayIndexer } from "../analytics/days";
 import { addMarketPrices, instantWindow, netWorthAt } from "../analytics/net-worth";
-import { type CashflowSum, cashflowSumsFrom, cashflowSumsStatement } from "../analytics/cashflow-sums";
+import { type CashflowSum, cashflowSumsFrom, cashflowSumsStatements } from "../analytics/cashflow-sums";
 import { Converter, type DatedAmount, loadRateBook, RateBook } from "../rates/convert";
 
 export interface SpaceRef {
@@ -53,7 +53,7 @@ export async function spaceNetWorth(svc: Services, space: SpaceRef, data?: Defau
 }
 
 // Summed per currency and instant in SQL (rows of one day share their date in practice), converted per local day.
-const flowStatement = (db: D1Database, space: SqlGuard, startMs: number, endMs: number) => cashflowSumsStatement(db, space, startMs, endMs, false);
+const flowStatements = (db: D1Database, space: SqlGuard, startMs: number, endMs: number) => cashflowSumsStatements(db, space, startMs, endMs, false);
 
 /** What the defaults read, from the batch of the caller's role check (`defaultsReads`). */
 export interface DefaultsData {
@@ -82,11 +82,11 @@ export function defaultsReads(db: D1Database, space: SqlGuard, nowMs: number): R
   const w = { ...instantWindow(atMs, nowMs), fromDate: ymdString(firstFrom) };
   const valuation = valuationReads(db, space, w, { sql: "SELECT currency FROM transactions WHERE space_id = (SELECT id FROM sp) AND date >= ? AND date < ?", params: [flowsFrom, flowsTo] });
   return {
-    statements: [...valuation.statements, flowStatement(db, space, flowsFrom, flowsTo)],
+    statements: [...valuation.statements, ...flowStatements(db, space, flowsFrom, flowsTo)],
     read: (results) => ({
       nowMs, atMs, flowsFrom, flowsTo,
       valuation: valuation.read(results.slice(0, valuation.statements.length)),
-      flows: cashflowSumsFrom(results[valuation.statements.length]!),
+      flows: cashflowSumsFrom(results.slice(valuation.statements.length)),
     }),
   };
 }
@@ -114,7 +114,7 @@ export async function recentContribution(svc: Services, space: SpaceRef, data?: 
   const startMs = zonedMidnight(from, space.timezone);
   const endMs = zonedMidnight(addDays(today, 1), space.timezone);
   const covered = data && data.flowsFrom <= startMs && endMs <= data.flowsTo;
-  const rows = (covered ? data.flows : cashflowSumsFrom(await flowStatement(svc.env.DB, { sql: "?", params: [space.id] }, startMs, endMs).all()))
+  const rows = (covered ? data.flows : cashflowSumsFrom(await svc.env.DB.batch(flowStatements(svc.env.DB, { sql: "?", params: [space.id] }, startMs, endMs))))
     .filter((r) => r.date >= startMs && r.date < endMs);
   const days = new DayIndexer(space.timezone, startMs, endMs);
   const incomeAmounts: DatedAmount[] = [];
