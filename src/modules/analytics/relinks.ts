@@ -7,13 +7,20 @@
 
 /**
  * SQL: account `b` (a table alias) took over account `a`: `a` is an inactive provider account, `b` an active
- * one of the same space, provider, institution, masked number, type and currency, created since `a` went
- * inactive.
+ * one of the same space created since `a` went inactive, and the same account by what the provider says of
+ * it, as the login guard compares Plaid items (providers/connections.ts, `PlaidAccountPrint`): its
+ * connection's institution (the provider's id, not the name the browser sent with Link) and its type,
+ * subtype, currency and last four digits (stored as `****1234`). An account with no digits (a Bitso wallet)
+ * is the same only when its login is not known to be another (the connections' login keys, where both have one).
  */
 export const takesOver = (a: string, b: string) =>
   `${a}.is_active = 0 AND ${a}.provider != 'manual' AND ${b}.space_id = ${a}.space_id AND ${b}.is_active = 1 AND ${b}.id != ${a}.id
-   AND ${b}.provider = ${a}.provider AND ${b}.type = ${a}.type AND ${b}.currency = ${a}.currency AND ${b}.institution_name IS ${a}.institution_name
-   AND ${b}.account_number_mask IS ${a}.account_number_mask AND ${b}.created_at >= COALESCE(${a}.disconnected_at, 0)`;
+   AND ${b}.provider = ${a}.provider AND ${b}.type = ${a}.type AND ${b}.subtype IS ${a}.subtype AND ${b}.currency = ${a}.currency
+   AND ${b}.account_number_mask IS ${a}.account_number_mask AND ${b}.created_at >= COALESCE(${a}.disconnected_at, 0)
+   AND EXISTS (SELECT 1 FROM provider_accounts la JOIN provider_connections ca ON ca.id = la.connection_id,
+                 provider_accounts lb JOIN provider_connections cb ON cb.id = lb.connection_id
+               WHERE la.account_id = ${a}.id AND lb.account_id = ${b}.id AND cb.institution_id IS ca.institution_id
+                 AND (${a}.account_number_mask IS NOT NULL OR ca.login_key IS NULL OR cb.login_key IS NULL OR cb.login_key = ca.login_key))`;
 
 /**
  * SQL: the first instant of the history that took over account `a` (its successors' earliest row), NULL when
