@@ -72,6 +72,16 @@ export function largestRemainder(weights: Frac[], total: bigint): bigint[] {
 
 const tenthsText = (t: bigint) => `${t / 10n}.${t % 10n}`;
 
+/** "no rate or price for BTC on 2026-11-28; for ETH on 2026-11-28 and 2026-12-05": the days each one lacked, and only those. */
+function missingNote(unpricedOn: Map<string, Set<string>>): string {
+  const byDays = new Map<string, string[]>();
+  for (const [code, days] of [...unpricedOn].sort(([a], [b]) => a.localeCompare(b))) {
+    const key = [...days].sort().join(" and ");
+    byDays.set(key, [...(byDays.get(key) ?? []), code]);
+  }
+  return `no rate or price ${[...byDays].map(([days, codes]) => `for ${codes.join(", ")} on ${days}`).join("; ")}`;
+}
+
 /** Exact (unrounded) ratio `a / b` as a percentage with 2 decimals, half-even; null when b is 0. */
 function percentOf(a: bigint, b: bigint): { n: number; d: string } | null {
   if (b === 0n) return null;
@@ -239,9 +249,14 @@ export async function dashboard(svc: Services, space: SpaceInfo, period: Dashboa
   }
 
   // The change compares like with like: holdings in a currency or symbol without a rate on either day are left out of both sides.
-  const unpriced = new Set(
-    holdings.flatMap((hs, i) => hs.filter((h) => h.valueMinor !== 0n && !book.resolve(h.currency, space.currency, points[i]!.date)).map((h) => h.currency)),
-  );
+  const unpricedOn = new Map<string, Set<string>>();
+  holdings.forEach((hs, i) => {
+    for (const h of hs) {
+      if (h.valueMinor === 0n || book.resolve(h.currency, space.currency, points[i]!.date)) continue;
+      unpricedOn.set(h.currency, (unpricedOn.get(h.currency) ?? new Set()).add(points[i]!.date));
+    }
+  });
+  const unpriced = new Set(unpricedOn.keys());
   let change = current!.minor - previous!.minor;
   let base = previous!.minor;
   if (unpriced.size) {
@@ -249,7 +264,7 @@ export async function dashboard(svc: Services, space: SpaceInfo, period: Dashboa
     const comparable = (i: number) => roundHalfEven(probe.exact(holdings[i]!.filter((h) => !unpriced.has(h.currency)).map((h) => ({ currency: h.currency, minor: h.valueMinor, date: points[i]!.date }))));
     base = comparable(0);
     change = comparable(1) - base;
-    notes.push(`The change leaves out ${[...unpriced].sort().join(", ")} on both days: no rate or price for them on ${previousText} or ${todayText}`);
+    notes.push(`The change leaves out ${[...unpriced].sort().join(", ")} on both days: ${missingNote(unpricedOn)}`);
   }
   const pct = percentOf(change, base);
   const m = (x: bigint) => money(x, space.currency);

@@ -10,7 +10,7 @@ import { ApiError, validationFailed } from "../../lib/errors";
 import { FIAT_CURRENCIES, formatMinor, toMajorNumber } from "../../lib/money";
 import { addDays, parseYmd, ymdString } from "../../lib/zoned-time";
 import { addMonths } from "../budgets/periods";
-import { Converter, type DatedAmount, daysBefore, LOOKBACK_DAYS, RateBook, scaleOf } from "../rates/convert";
+import { Converter, type DatedAmount, daysBefore, HUB, LOOKBACK_DAYS, RateBook, scaleOf } from "../rates/convert";
 import { IN_JSON_LIST, jsonList, type SqlGuard } from "../../lib/sql";
 import { priceDay, type PriceRow } from "../prices/service";
 import { isSecuritySymbol, securityDay } from "../prices/securities";
@@ -61,7 +61,8 @@ export async function valuationBook(svc: Services, data: ValuationData, holdings
 /**
  * Adds market prices (coins, securities) to the rate book as SYMBOL→currency rates, when a prices module is
  * wired. Coins are priced in the space's currency; a security the feed prices only in USD goes in as
- * SYMBOL→USD, and the book converts it on through the day's USD rate like any other amount.
+ * SYMBOL→USD, and the book converts it on through the day's USD rate like any other amount, as it does a
+ * coin on a past day whose price was cached in USD only.
  */
 export async function addMarketPrices(
   svc: Services,
@@ -77,8 +78,10 @@ export async function addMarketPrices(
   const fiat = new Set<string>(FIAT_CURRENCIES);
   const symbols = [...new Set(holdings.filter((h) => h.valueMinor !== 0n && !fiat.has(h.currency)).map((h) => h.currency))].sort();
   if (symbols.length === 0) return;
-  // The quote each symbol's cached prices count in: the space's, and USD too for securities.
-  const counts = (r: { symbol: string; quote: string }) => r.quote === quote || (r.quote === SECURITIES_QUOTE && isSecuritySymbol(r.symbol));
+  // The quotes cached prices count in: the space's, and USD (a security's only quote; a coin's price in USD
+  // values it across USD on a day the space's quote has none, as every pair converts: a COP space's past
+  // BTC was dropped though BTC/USD and USD/COP were known).
+  const counts = (r: { symbol: string; quote: string }) => r.quote === quote || r.quote === HUB;
   if (fromDate < asOfDate || !live) {
     // Earlier days (and the last one, unless today's price values it): the prices the market feed cached on
     // those days (its market_prices table), when it has them.
