@@ -26,6 +26,7 @@ import type { SqlGuard } from "../../lib/sql";
 import { type Frac, frac, add, cmp, onCommonDenominator, roundHalfEven, sub, ZERO, floorFrac } from "../rates/exact";
 import { DayIndexer } from "./days";
 import { holdingsAt, money, type SpaceInfo, valuationBook, valuePoints } from "./net-worth";
+import { type Holding, holdingsSources } from "./net-worth-sources";
 import type { Reads } from "../spaces/access";
 import { type ValuationData, valuationReads, type ValuationWindow, windowCovers } from "./valuation-reads";
 import { type CashflowSum, cashflowSumsFrom, cashflowSumsStatements } from "./cashflow-sums";
@@ -257,14 +258,21 @@ export async function dashboard(svc: Services, space: SpaceInfo, period: Dashboa
     }
   });
   const unpriced = new Set(unpricedOn.keys());
+  // And a holding first seen during the period by a source that cannot know its past (a DeFi wallet linked
+  // today): it was held before too, so it is no gain; it counts in net worth now all the same.
+  const seenOnly = new Set(holdingsSources.filter((s) => s.knownFromFirstSeen).map((s) => s.name));
+  const heldBefore = new Set(holdings[0]!.map((h) => `${h.source}|${h.id}`));
+  const isNew = (h: Holding) => seenOnly.has(h.source) && !heldBefore.has(`${h.source}|${h.id}`);
+  const newNames = holdings[1]!.filter((h) => h.valueMinor !== 0n && isNew(h)).map((h) => h.name);
   let change = current!.minor - previous!.minor;
   let base = previous!.minor;
-  if (unpriced.size) {
+  if (unpriced.size || newNames.length) {
     const probe = new Converter(book, space.currency);
-    const comparable = (i: number) => roundHalfEven(probe.exact(holdings[i]!.filter((h) => !unpriced.has(h.currency)).map((h) => ({ currency: h.currency, minor: h.valueMinor, date: points[i]!.date }))));
+    const comparable = (i: number) => roundHalfEven(probe.exact(holdings[i]!.filter((h) => !unpriced.has(h.currency) && !isNew(h)).map((h) => ({ currency: h.currency, minor: h.valueMinor, date: points[i]!.date }))));
     base = comparable(0);
     change = comparable(1) - base;
-    notes.push(`The change leaves out ${[...unpriced].sort().join(", ")} on both days: ${missingNote(unpricedOn)}`);
+    if (unpriced.size) notes.push(`The change leaves out ${[...unpriced].sort().join(", ")} on both days: ${missingNote(unpricedOn)}`);
+    if (newNames.length) notes.push(`The change leaves out ${newNames.sort().join(", ")}: first seen in the period (from ${startText}); what was held before is not known`);
   }
   const pct = percentOf(change, base);
   const m = (x: bigint) => money(x, space.currency);

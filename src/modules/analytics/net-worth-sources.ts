@@ -38,6 +38,11 @@ export interface RegisteredSource {
   read: (db: D1Database, space: SqlGuard, lastMs: number) => D1PreparedStatement;
   /** The holdings at each of `instants` (inclusive, ascending), from `read`'s rows. */
   at: (rows: any[], instants: number[]) => Holding[][];
+  /**
+   * The source knows a holding only from when it first saw it, and cannot be told its past (a DeFi or gaming
+   * wallet linked today held its positions before): a holding new since a comparison's start is no gain.
+   */
+  knownFromFirstSeen?: boolean;
 }
 
 /**
@@ -46,8 +51,8 @@ export interface RegisteredSource {
  */
 export const holdingsSources: RegisteredSource[] = [
   { name: "assets", read: assetHistoryStatement, at: assetHoldingsAt },
-  { name: "defi", read: defiPositionsStatement, at: defiHoldingsAt },
-  { name: "gaming", read: gamingPositionsStatement, at: gamingHoldingsAt },
+  { name: "defi", read: defiPositionsStatement, at: defiHoldingsAt, knownFromFirstSeen: true },
+  { name: "gaming", read: gamingPositionsStatement, at: gamingHoldingsAt, knownFromFirstSeen: true },
 ];
 
 /**
