@@ -313,7 +313,8 @@ export const transactions = sqliteTable(
     merchantName: text("merchant_name"),
     /**
      * Description and merchant folded for search (lib/search-text.ts): SQLite's LIKE folds ASCII only. Written with
-     * the texts they copy; NULL on rows from before migration 0030 until the hourly backfill folds them.
+     * the texts they copy; NULL on rows from before migration 0030 until the hourly backfill folds them (a search
+     * reads a text without its copy as it is).
      */
     descriptionFolded: text("description_folded"),
     merchantFolded: text("merchant_folded"),
@@ -353,8 +354,11 @@ export const transactions = sqliteTable(
     index("transactions_provider_idx").on(t.accountId, t.providerTransactionId),
     // Cash flow by day, currency and category summed from the index alone (analytics; migration 0014; a trade's fee, 0032).
     index("transactions_cashflow_idx").on(t.spaceId, t.date, t.currency, t.categoryId, t.type, t.status, t.subtype, t.amount, t.feeAmount),
-    // The rows the search backfill has still to fold: empty once it has run, so writes never touch it.
-    index("transactions_unfolded_idx").on(t.id).where(sql`${t.descriptionFolded} IS NULL`),
+    // The rows the search backfill has still to fold (search-backfill.ts UNFOLDED_SQL): empty once it has run, so
+    // writes never touch it.
+    index("transactions_unfolded_idx")
+      .on(t.id)
+      .where(sql`${t.descriptionFolded} IS NULL OR (${t.merchantFolded} IS NULL AND ${t.merchantName} IS NOT NULL)`),
   ],
 );
 

@@ -76,11 +76,19 @@ export function insertJsonRows(
   verb = "INSERT",
 ): D1PreparedStatement[] {
   const sql = `${verb} INTO ${table} (${columns.join(", ")}) SELECT ${columns.map((_, i) => `value ->> '$[${i}]'`).join(", ")} FROM json_each(?) WHERE true ${suffix}`;
-  const out: D1PreparedStatement[] = [];
+  return jsonArrays(rows).map((json) => db.prepare(sql).bind(json));
+}
+
+/**
+ * `rows` as JSON arrays of rows, each small enough to bind as one D1 value (at most 500 rows and 512 Ki
+ * UTF-16 units), for statements that read their rows with `json_each(?)`.
+ */
+export function jsonArrays(rows: unknown[]): string[] {
+  const out: string[] = [];
   let chunk: string[] = [];
   let bytes = 0;
   const flush = () => {
-    if (chunk.length) out.push(db.prepare(sql).bind(`[${chunk.join(",")}]`));
+    if (chunk.length) out.push(`[${chunk.join(",")}]`);
     chunk = [];
     bytes = 0;
   };

@@ -54,14 +54,15 @@ function filterSql(f: ListFilters, space: SqlGuard): { where: string[]; params: 
   if (f.type) add("t.type = ?", f.type);
   if (f.status) add("t.status = ?", f.status);
   if (f.search) {
-    // Folded texts compared folded (lib/search-text.ts); a row the backfill has not folded yet by its own texts. A
-    // term that folds to nothing (a lone accent) is looked for as written rather than matching every row.
+    // Folded texts compared folded (lib/search-text.ts), each text on its own: a text without its copy yet (an old
+    // row the backfill has not reached, whose other text an edit may have folded) is compared as written. A term
+    // that folds to nothing (a lone accent) is looked for as written rather than matching every row.
     const folded = `%${escapeLike(foldForSearch(f.search) || f.search)}%`;
     const raw = `%${escapeLike(f.search)}%`;
     add(
-      `(t.description_folded LIKE ? ESCAPE '\\' OR t.merchant_folded LIKE ? ESCAPE '\\'
-        OR (t.description_folded IS NULL AND (t.description LIKE ? ESCAPE '\\' OR t.merchant_name LIKE ? ESCAPE '\\')))`,
-      folded, folded, raw, raw,
+      `(t.description_folded LIKE ? ESCAPE '\\' OR (t.description_folded IS NULL AND t.description LIKE ? ESCAPE '\\')
+        OR t.merchant_folded LIKE ? ESCAPE '\\' OR (t.merchant_folded IS NULL AND t.merchant_name LIKE ? ESCAPE '\\'))`,
+      folded, raw, folded, raw,
     );
   }
   const counted = !f.categoryId && !f.type && !f.status && !f.startDate && !f.endDate && !f.search;

@@ -1,0 +1,2 @@
+DROP INDEX `transactions_unfolded_idx`;--> statement-breakpoint
+CREATE INDEX `transactions_unfolded_idx` ON `transactions` (`id`) WHERE "transactions"."description_folded" IS NULL OR ("transactions"."merchant_folded" IS NULL AND "transactions"."merchant_name" IS NOT NULL);
