@@ -41,13 +41,15 @@ function languageOf(c: Context<AppEnv>): Locale {
 function localized(err: ApiError, locale: Locale): { message: string; details: ErrorDetail[] } {
   if (locale === "en") return { message: err.message || CATALOGUES.en.errors[err.code], details: err.details };
   const { errors, details, phrases = {} } = CATALOGUES[locale];
+  // Own keys only: a message such as "constructor" must not read Object.prototype's.
+  const phrase = (english: string) => (Object.hasOwn(phrases, english) ? phrases[english] : undefined);
   // A detail is a field's guidance: one without a translation keeps its English after the standard wording.
   const detail = (d: ErrorDetail) => {
     const standard = (details as Record<string, string>)[d.code] ?? details.default;
-    return phrases[d.message] ?? (d.message ? `${standard} (${d.message})` : standard);
+    return phrase(d.message) ?? (d.message ? `${standard} (${d.message})` : standard);
   };
   return {
-    message: phrases[err.message] ?? errors[err.code] ?? errors.INTERNAL_ERROR,
+    message: phrase(err.message) ?? errors[err.code] ?? errors.INTERNAL_ERROR,
     details: err.details.map((d) => ({ ...d, message: detail(d) })),
   };
 }
