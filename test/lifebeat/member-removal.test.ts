@@ -86,7 +86,17 @@ describe("removing a household member", () => {
     const email = `removed-${crypto.randomUUID().slice(0, 6)}@example.com`;
     const inv = await callJson(`/v1/households/${hh.body.id}/members`, { ...as(owner), body: { email, relationship: "friend", role: "member" } });
     const token = await invitationToken(email);
+    // A notice to them still waiting in the outbox for a retry (its first attempt failed), as an executor's would.
+    await env.DB.prepare(
+      `INSERT INTO life_beat_notifications (id, household_id, kind, cycle, level, channel, recipient, locale, subject, body, status, attempts, next_attempt_at, dedupe_key, created_at)
+       VALUES ('lbn_retry_removed', ?, 'executor', 1, 3, 'email', ?, 'en', 'Life Beat', 'sealed', 'pending', 1, ?, ?, ?)`,
+    ).bind(hh.body.id, email.toUpperCase(), Date.now() + 60_000, `executor-retry:${email}`, Date.now()).run();
+    const notices = async () =>
+      (await env.DB.prepare("SELECT kind, status FROM life_beat_notifications WHERE household_id = ? AND lower(recipient) = ? ORDER BY kind").bind(hh.body.id, email).all()).results;
+    expect(await notices()).toEqual([{ kind: "executor", status: "pending" }, { kind: "invitation", status: "sent" }]);
     expect((await callJson(`/v1/households/${hh.body.id}/members/${inv.body.id}`, { ...as(owner), method: "DELETE" })).status).toBe(204);
+    // The waiting notice is not sent to someone no longer a member; what was sent stays as it was.
+    expect(await notices()).toEqual([{ kind: "executor", status: "cancelled" }, { kind: "invitation", status: "sent" }]);
     const invitee = await registerWithEmail(email);
     expect((await callJson(`/v1/households/invitations/${token}/accept`, { ...as(invitee), method: "POST" })).status).toBe(404);
     expect((await callJson(`/v1/households/${hh.body.id}`, as(invitee))).status).toBe(404);

@@ -294,11 +294,18 @@ export async function removeHouseholdMember(svc: Services, auth: AuthContext, ho
   if (target.role === "owner") throw forbidden("The owner cannot be removed from the household");
   const now = svc.clock.now();
   const db = svc.env.DB;
-  // The member's grants end with the membership; the executor setting is cleared. The row is kept, marked
+  // The member's grants end with the membership; the executor setting is cleared; notices to them waiting in the
+  // outbox are cancelled. The row is kept, marked
   // removed (deleting it would cascade to the grants the owner's view and the access log cite), and its
   // unused invitation can no longer be accepted.
   await db.batch([
     db.prepare("UPDATE emergency_grants SET revoked_at = ?, revoked_reason = 'member_removed' WHERE member_id = ? AND revoked_at IS NULL").bind(now, memberId),
+    // Notices to them still in the outbox (their invitation, an executor's grant notice) are not sent to someone
+    // who is no longer a member: they would name the household and, for an executor, that its owner went silent.
+    db.prepare(
+      `UPDATE life_beat_notifications SET status = 'cancelled' WHERE household_id = ? AND status = 'pending' AND kind IN ('invitation', 'executor')
+          AND lower(recipient) = (SELECT lower(email) FROM household_members WHERE id = ? AND household_id = ?)`,
+    ).bind(householdId, memberId, householdId),
     db.prepare("UPDATE life_beat SET executor_member_id = NULL, updated_at = ? WHERE household_id = ? AND executor_member_id = ?").bind(now, householdId, memberId),
     db.prepare(
       "UPDATE household_members SET removed_at = ?, invitation_hash = NULL, invitation_expires_at = NULL WHERE id = ? AND household_id = ? AND removed_at IS NULL",
