@@ -59,11 +59,12 @@ describe("money-moving bodies", () => {
     const crypto = await createAccount(u, space.id, { name: "Exchange", type: "crypto", openingBalance: "100.00" });
     const buy = await callJson("/v1/transactions", {
       token: u.accessToken, ip: u.ip,
-      // 0.00000001 BTC is written 1e-8 by JavaScript; BTC and ETH trade in a crypto account.
-      body: { spaceId: space.id, accountId: crypto.id, description: "Sats", date: "2024-01-01", trade: { symbol: "BTC", side: "buy", quantity: 0.00000001, unitPrice: 1e2 } },
+      // 0.00000001 BTC is written 1e-8 by JavaScript; BTC and ETH trade in a crypto account. (At 500,000 a coin it
+      // costs half a cent, rounded once to 0.01: a trade worth less than that is refused.)
+      body: { spaceId: space.id, accountId: crypto.id, description: "Sats", date: "2024-01-01", trade: { symbol: "BTC", side: "buy", quantity: 0.00000001, unitPrice: 5e5 } },
     });
     expect(buy.status).toBe(201);
-    expect(buy.body.trade).toMatchObject({ symbol: "BTC", quantity: "0.00000001", unitPrice: "100.00000000" });
+    expect(buy.body.trade).toMatchObject({ symbol: "BTC", quantity: "0.00000001", unitPrice: "500000.00000000", gross: "0.01" });
     const holding = await callJson(`/v1/spaces/${space.id}/ledger/accounts/accounts:${crypto.id}`, { token: u.accessToken, ip: u.ip });
     expect(holding.body.data.balances["BTC/8"]).toBe(1);
   });
