@@ -258,11 +258,14 @@ export async function dashboard(svc: Services, space: SpaceInfo, period: Dashboa
     }
   });
   const unpriced = new Set(unpricedOn.keys());
-  // And a holding first seen during the period by a source that cannot know its past (a DeFi wallet linked
-  // today): it was held before too, so it is no gain; it counts in net worth now all the same.
+  // And a holding of a wallet first known during the period by a source that cannot know its past (a DeFi
+  // wallet linked today): it was held before too, so it is no gain; it counts in net worth now all the same.
+  // Judged by the wallet, not the position: a new position of a wallet known before the period is money that
+  // moved into it (from a counted account), and leaving it out would report that move as a loss.
   const seenOnly = new Set(holdingsSources.filter((s) => s.knownFromFirstSeen).map((s) => s.name));
   const heldBefore = new Set(holdings[0]!.map((h) => `${h.source}|${h.id}`));
-  const isNew = (h: Holding) => seenOnly.has(h.source) && !heldBefore.has(`${h.source}|${h.id}`);
+  const isNew = (h: Holding) => seenOnly.has(h.source)
+    && (h.knownSince !== undefined ? h.knownSince >= points[0]!.atMs : !heldBefore.has(`${h.source}|${h.id}`));
   const newNames = holdings[1]!.filter((h) => h.valueMinor !== 0n && isNew(h)).map((h) => h.name);
   let change = current!.minor - previous!.minor;
   let base = previous!.minor;

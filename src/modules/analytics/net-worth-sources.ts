@@ -30,6 +30,11 @@ export interface Holding {
   asOf: string;
   /** The value is older than the instant asked for (a last known valuation). */
   stale?: boolean;
+  /**
+   * A `knownFromFirstSeen` source's: the instant it first knew the holding's wallet (or account), the one that
+   * decides whether the holding's past is unknown: a wallet linked during a period, not a position opened in it.
+   */
+  knownSince?: number;
 }
 
 export interface RegisteredSource {
@@ -40,7 +45,8 @@ export interface RegisteredSource {
   at: (rows: any[], instants: number[]) => Holding[][];
   /**
    * The source knows a holding only from when it first saw it, and cannot be told its past (a DeFi or gaming
-   * wallet linked today held its positions before): a holding new since a comparison's start is no gain.
+   * wallet linked today held its positions before): a holding of a wallet first known since a comparison's
+   * start (`knownSince`) is no gain; a new position of a wallet known before is (money moved into it).
    */
   knownFromFirstSeen?: boolean;
 }

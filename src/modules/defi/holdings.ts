@@ -21,6 +21,7 @@ export interface Holding {
   valueMinor: bigint;
   asOf: string;
   stale?: boolean;
+  knownSince?: number;
 }
 
 interface PositionRow {
@@ -31,12 +32,22 @@ interface PositionRow {
   total_value_usd: string;
   first_seen_at: number;
   synced_at: number;
+  linked_at: number;
 }
+
+/**
+ * SQL: when Dhanam first knew the wallet `w` (a table alias): its link, or the first sync that saw any of its
+ * DeFi or gaming positions if earlier (a wallet whose rows were carried over). A position first seen later in
+ * a wallet known before is new money (a deposit moved into it), not a past Dhanam could not see.
+ */
+export const walletKnownSinceSql = (w: string) =>
+  `MIN(${w}.created_at, COALESCE((SELECT MIN(q.first_seen_at) FROM defi_positions q WHERE q.wallet_id = ${w}.id), ${w}.created_at),
+       COALESCE((SELECT MIN(r.first_seen_at) FROM gaming_positions r WHERE r.wallet_id = ${w}.id), ${w}.created_at))`;
 
 /** The positions of the space `space` names (a guarded value) first seen by `lastMs`. */
 export const defiPositionsStatement = (db: D1Database, space: SqlGuard, lastMs: number) =>
   db.prepare(
-    `SELECT p.id, p.protocol, p.network, p.label, p.total_value_usd, p.first_seen_at, p.synced_at FROM defi_positions p
+    `SELECT p.id, p.protocol, p.network, p.label, p.total_value_usd, p.first_seen_at, p.synced_at, ${walletKnownSinceSql("w")} AS linked_at FROM defi_positions p
        JOIN defi_wallets w ON w.id = p.wallet_id AND w.space_id = p.space_id
       WHERE p.space_id = ${space.sql} AND p.first_seen_at <= ? ORDER BY p.id`,
   ).bind(...space.params, lastMs);
@@ -54,6 +65,7 @@ export function defiHoldingsAt(rows: PositionRow[], instants: number[]): Holding
         valueMinor: decimalToMinor(p.total_value_usd, 2),
         asOf: iso(p.synced_at),
         stale: atMs - p.synced_at > DEFI_STALE_AFTER_MS,
+        knownSince: p.linked_at,
       })),
   );
 }

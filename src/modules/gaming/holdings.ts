@@ -14,6 +14,7 @@ import type { SqlGuard } from "../../lib/sql";
 import { decimalToMinor } from "../prices/decimal";
 import { platformOf } from "./platforms";
 import { GAMING_STALE_AFTER_MS } from "./service";
+import { walletKnownSinceSql } from "../defi/holdings";
 
 export interface Holding {
   source: "gaming";
@@ -23,6 +24,7 @@ export interface Holding {
   valueMinor: bigint;
   asOf: string;
   stale?: boolean;
+  knownSince?: number;
 }
 
 interface PositionRow {
@@ -32,12 +34,13 @@ interface PositionRow {
   first_seen_at: number;
   synced_at: number;
   address: string;
+  linked_at: number;
 }
 
 /** The (wallet, platform) rows of the space `space` names (a guarded value) first seen by `lastMs`, in the portfolio's order. */
 export const gamingPositionsStatement = (db: D1Database, space: SqlGuard, lastMs: number) =>
   db.prepare(
-    `SELECT g.wallet_id, g.platform, g.total_value_usd, g.first_seen_at, g.synced_at, w.address FROM gaming_positions g
+    `SELECT g.wallet_id, g.platform, g.total_value_usd, g.first_seen_at, g.synced_at, w.address, ${walletKnownSinceSql("w")} AS linked_at FROM gaming_positions g
        JOIN defi_wallets w ON w.id = g.wallet_id AND w.space_id = g.space_id
       WHERE g.space_id = ${space.sql} AND g.first_seen_at <= ? ORDER BY g.platform, g.wallet_id`,
   ).bind(...space.params, lastMs);
@@ -55,6 +58,7 @@ export function gamingHoldingsAt(rows: PositionRow[], instants: number[]): Holdi
         valueMinor: decimalToMinor(r.total_value_usd, 2),
         asOf: iso(r.synced_at),
         stale: atMs - r.synced_at > GAMING_STALE_AFTER_MS,
+        knownSince: r.linked_at,
       })),
   );
 }
