@@ -6,25 +6,33 @@
  */
 
 /**
- * SQL: account `b` (a table alias) took over account `a`: `a` is an inactive provider account, `b` an active
- * one of the same space created since `a` went inactive, and the same account by what the provider says of
+ * SQL: account `b` (a table alias) took over account `a`: `a` is an inactive provider account, `b` one of the
+ * same space on another connection, created since `a` was disconnected (active or not: a bank linked three
+ * times, A → B → C, has B take over A and C take over B), and the same account by what the provider says of
  * it, as the login guard compares Plaid items (providers/connections.ts, `PlaidAccountPrint`): its
  * connection's institution (the provider's id, not the name the browser sent with Link) and its type,
- * subtype, currency and last four digits (stored as `****1234`). An account with no digits (a Bitso wallet)
- * is the same only when its login is not known to be another (the connections' login keys, where both have one).
+ * subtype, currency and last four digits (stored as `****1234`).
+ *
+ * Nothing unknown counts as equal: an account without digits (a Bitso wallet, a Plaid account whose mask is
+ * null) is the same only when its login is known to be the same one (equal login keys), and an account
+ * without a known disconnection (a legacy row) is taken over by none. A look-alike that is not proven the
+ * same keeps its history counted: counting a relink twice shows; dropping another bank's money does not.
  */
 export const takesOver = (a: string, b: string) =>
-  `${a}.is_active = 0 AND ${a}.provider != 'manual' AND ${b}.space_id = ${a}.space_id AND ${b}.is_active = 1 AND ${b}.id != ${a}.id
+  `${a}.is_active = 0 AND ${a}.provider != 'manual' AND ${b}.space_id = ${a}.space_id AND ${b}.id != ${a}.id
    AND ${b}.provider = ${a}.provider AND ${b}.type = ${a}.type AND ${b}.subtype IS ${a}.subtype AND ${b}.currency = ${a}.currency
-   AND ${b}.account_number_mask IS ${a}.account_number_mask AND ${b}.created_at >= COALESCE(${a}.disconnected_at, 0)
+   AND (${b}.account_number_mask = ${a}.account_number_mask OR (${b}.account_number_mask IS NULL AND ${a}.account_number_mask IS NULL))
    AND EXISTS (SELECT 1 FROM provider_accounts la JOIN provider_connections ca ON ca.id = la.connection_id,
                  provider_accounts lb JOIN provider_connections cb ON cb.id = lb.connection_id
-               WHERE la.account_id = ${a}.id AND lb.account_id = ${b}.id AND cb.institution_id IS ca.institution_id
-                 AND (${a}.account_number_mask IS NOT NULL OR ca.login_key IS NULL OR cb.login_key IS NULL OR cb.login_key = ca.login_key))`;
+               WHERE la.account_id = ${a}.id AND lb.account_id = ${b}.id AND cb.id != ca.id AND cb.institution_id = ca.institution_id
+                 AND ${b}.created_at >= COALESCE(${a}.disconnected_at, ca.disconnected_at)
+                 AND (${a}.account_number_mask IS NOT NULL OR cb.login_key = ca.login_key))`;
 
 /**
- * SQL: the first instant of the history that took over account `a` (its successors' earliest row), NULL when
- * none did or it has no row yet. Each successor's earliest row is one step down its account index.
+ * SQL: the first instant of the history that took over account `a` (its successors' earliest row, the
+ * earliest successor's, active or not), NULL when none did or it has no row yet. Each successor's earliest
+ * row is one step down its account index. Down a chain A → B → C, A's rows are left out from B's first on and
+ * B's from C's first on, so each day's rows count once.
  */
 export const takenOverSince = (a: string) =>
   `(SELECT MIN((SELECT MIN(s.date) FROM transactions s WHERE s.account_id = b.id)) FROM accounts b WHERE ${takesOver(a, "b")})`;
