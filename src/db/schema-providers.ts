@@ -28,6 +28,12 @@ export const providerConnections = sqliteTable(
     disconnectedAt: integer("disconnected_at"),
     /** A keyed hash of the login a connection was made with (a Bitso key, a Belvo institution and user), so a space cannot connect the same one twice (migration 0029). */
     loginKey: text("login_key"),
+    /**
+     * The provider's own id of the account behind the login, when it has one that outlives a credential (Bitso's
+     * `client_id` from its account status: a key revoked and another issued is the same account): what tells a
+     * relink from another account when an account has no digits (analytics/relinks.ts). NULL when not known.
+     */
+    providerClientId: text("provider_client_id"),
   },
   (t) => [
     index("provider_connections_space_idx").on(t.spaceId, t.createdAt),

@@ -85,6 +85,31 @@ bitsoSandbox.use("/v3/*", async (c, next) => {
   await next();
 });
 
+/**
+ * The account behind a key, as Bitso's account status gives it: its `client_id` is the account's (the seed's
+ * here: keys issued for one account share its seed), the same for every key the user issues.
+ */
+export function accountStatusOf(seed: string) {
+  const r = prng(`${seed}|account`);
+  return {
+    client_id: String(100_000 + (fnv1a(`${seed}|client_id`) % 9_000_000)),
+    first_name: "Sandbox",
+    last_name: "User",
+    status: "active",
+    daily_limit: "5300.00",
+    monthly_limit: "32000.00",
+    daily_remaining: fixed(BigInt(Math.floor(r() * 530_000)), 2),
+    monthly_remaining: fixed(BigInt(Math.floor(r() * 3_200_000)), 2),
+    cellphone_number: "verified",
+    official_id: "submitted",
+    proof_of_residency: "submitted",
+    signed_contract: "unsubmitted",
+    origin_of_funds: "unsubmitted",
+  };
+}
+
+bitsoSandbox.get("/v3/account_status/", (c) => c.json({ success: true, payload: accountStatusOf(c.get("seed")) }));
+
 bitsoSandbox.get("/v3/balance/", (c) => c.json({ success: true, payload: { balances: balancesOf(c.get("seed")) } }));
 
 bitsoSandbox.get("/v3/user_trades/", async (c) => {

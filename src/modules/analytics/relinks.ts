@@ -14,7 +14,8 @@
  * subtype, currency and last four digits (stored as `****1234`).
  *
  * Nothing unknown counts as equal: an account without digits (a Bitso wallet, a Plaid account whose mask is
- * null) is the same only when its login is known to be the same one (equal login keys), and an account
+ * null) is the same only when its login is known to be the same one (equal login keys, or the same account
+ * at the provider: Bitso's client id, which outlives a revoked key as the login key, a hash of the key, does not), and an account
  * without a known disconnection (a legacy row) is taken over by none. A look-alike that is not proven the
  * same keeps its history counted: counting a relink twice shows; dropping another bank's money does not.
  */
@@ -26,7 +27,7 @@ export const takesOver = (a: string, b: string) =>
                  provider_accounts lb JOIN provider_connections cb ON cb.id = lb.connection_id
                WHERE la.account_id = ${a}.id AND lb.account_id = ${b}.id AND cb.id != ca.id AND cb.institution_id = ca.institution_id
                  AND ${b}.created_at >= COALESCE(${a}.disconnected_at, ca.disconnected_at)
-                 AND (${a}.account_number_mask IS NOT NULL OR cb.login_key = ca.login_key))`;
+                 AND (${a}.account_number_mask IS NOT NULL OR cb.login_key = ca.login_key OR cb.provider_client_id = ca.provider_client_id))`;
 
 /**
  * SQL: the first instant of the history that took over account `a` (its successors' earliest row, the

@@ -33,6 +33,15 @@ export interface BitsoTrade {
   maker_side: string;
 }
 
+/**
+ * What `GET /v3/account_status/` says of the account behind a key (the fields read here; Bitso sends more:
+ * limits, documents). `client_id` is the account's own id: every key the user issues answers the same one.
+ */
+export interface BitsoAccountStatus {
+  client_id: string;
+  status?: string;
+}
+
 /** Bitso's code for a nonce not above the last one (or a bad signature). */
 export const INVALID_NONCE = "0201";
 
@@ -113,6 +122,10 @@ export class BitsoClient {
       throw new ProviderError("bitso", res.ok ? 400 : res.status, String(json.error?.code ?? "unknown"), String(json.error?.message ?? `HTTP ${res.status}`));
     }
     return json.payload as T;
+  }
+
+  async accountStatus(): Promise<BitsoAccountStatus> {
+    return this.request<BitsoAccountStatus>("GET", "/v3/account_status/");
   }
 
   async balances(): Promise<BitsoBalance[]> {

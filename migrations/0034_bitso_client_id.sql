@@ -1,0 +1,1 @@
+ALTER TABLE `provider_connections` ADD `provider_client_id` text;
