@@ -83,7 +83,12 @@ describe("manual assets", () => {
     const asset = await createAsset(u, space.id);
     const future = await a.post(`/v1/assets/${asset.id}/valuations`, { value: 1, date: "2999-01-01" });
     expect(future.status).toBe(422);
+    // A year's typo (0024 for 2024) is refused like a ledger day's, not stored before every other value.
+    const typo = await a.post(`/v1/assets/${asset.id}/valuations`, { value: 1, date: "0024-01-01" });
+    expect([typo.status, typo.body.error.details[0].code]).toEqual([422, "INVALID_DATE"]);
+    expect((await a.post("/v1/assets", { ...base, value: 1, valuationDate: "0024-05-01" })).status).toBe(422);
     expect((await a.get(`/v1/assets/${asset.id}/valuations`)).body.valuations).toHaveLength(1);
+    expect((await a.get(`/v1/analytics/net-worth?spaceId=${space.id}&from=1799-12-31&to=1800-01-01`)).status).toBe(422);
   });
 
   it("is visible to members only: another space's asset is a 404, a viewer cannot write", async () => {

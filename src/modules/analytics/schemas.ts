@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { CalendarDay } from "../../lib/dates";
 import { MajorAmount } from "../../lib/amount-schema";
 import { CADENCES } from "./recurring";
 import { ConversionSchema as Conversion } from "../rates/schemas";
@@ -46,8 +47,8 @@ export const DashboardSchema = z
 
 export const NetWorthQuery = z.object({
   spaceId: SpaceId,
-  from: z.iso.date().optional().openapi({ description: "Default: 90 days before `to`" }),
-  to: z.iso.date().optional().openapi({ description: "Default: today in the space's time zone" }),
+  from: CalendarDay.optional().openapi({ description: "Default: 90 days before `to`" }),
+  to: CalendarDay.optional().openapi({ description: "Default: today in the space's time zone" }),
   interval: z.enum(["day", "week", "month"]).default("day"),
 });
 

@@ -1,5 +1,6 @@
 import { queryInt } from "../../lib/query-int";
 import { z } from "@hono/zod-openapi";
+import { CalendarDay } from "../../lib/dates";
 import { ASSET_TYPES } from "../../db/schema-assets";
 import { CURRENCIES } from "../../lib/money";
 import { MajorAmount } from "../../lib/amount-schema";
@@ -30,7 +31,7 @@ export const CreateAssetBody = z
     type: z.enum(ASSET_TYPES),
     currency: z.enum(CURRENCIES).openapi({ example: "USD" }),
     value: AssetValue,
-    valuationDate: z.iso.date().optional().openapi({ description: "Day (space time zone) the value is as of; default today" }),
+    valuationDate: CalendarDay.optional().openapi({ description: "Day (space time zone) the value is as of; default today" }),
     description: z.string().max(1000).optional(),
     address: AddressInput.optional(),
   })
@@ -50,7 +51,7 @@ export const UpdateAssetBody = z
 export const CreateValuationBody = z
   .object({
     value: AssetValue,
-    date: z.iso.date().optional().openapi({ description: "Day (space time zone) the value is as of; default now. Not in the future." }),
+    date: CalendarDay.optional().openapi({ description: "Day (space time zone) the value is as of; default now. Not in the future." }),
     source: z.string().trim().min(1).max(80).optional().openapi({ example: "appraisal", description: "Default `manual`" }),
     notes: z.string().max(500).optional(),
   })

@@ -1,4 +1,4 @@
-import { orderedRange } from "../../lib/dates";
+import { CalendarDay, orderedRange } from "../../lib/dates";
 import { z } from "@hono/zod-openapi";
 import { CURRENCIES } from "../../lib/money";
 
@@ -7,7 +7,7 @@ const Code = z.string().min(3).max(8).openapi({ example: "USD" });
 export const RateQuery = z.object({
   base: Code.openapi({ example: "USD", param: { name: "base", in: "query" } }),
   quote: Code.openapi({ example: "MXN", param: { name: "quote", in: "query" } }),
-  date: z.iso.date().optional().openapi({ example: "2024-01-15", description: "Default: today (UTC)" }),
+  date: CalendarDay.optional().openapi({ example: "2024-01-15", description: "Default: today (UTC)" }),
 });
 
 const RateUsedSchema = z.object({ base: z.string(), quote: z.string(), date: z.string(), rate: z.string(), source: z.string() }).openapi("RateUsed");
@@ -41,7 +41,7 @@ export const ConversionSchema = z
   .openapi("Conversion");
 
 export const SpaceParam = z.object({ spaceId: z.string().min(1).max(64).openapi({ param: { name: "spaceId", in: "path" } }) });
-export const SpaceRatesQuery = z.object({ from: z.iso.date().optional(), to: z.iso.date().optional() }).superRefine(orderedRange("from", "to"));
+export const SpaceRatesQuery = z.object({ from: CalendarDay.optional(), to: CalendarDay.optional() }).superRefine(orderedRange("from", "to"));
 
 export const SpaceRatesSchema = z
   .object({
@@ -58,7 +58,7 @@ export const PutSpaceRatesBody = z
         z.object({
           base: z.enum(CURRENCIES).openapi({ example: "USD" }),
           quote: z.enum(CURRENCIES).openapi({ example: "MXN" }),
-          date: z.iso.date().openapi({ example: "2024-01-15", description: "The day (in the space's zone) this rate is for" }),
+          date: CalendarDay.openapi({ example: "2024-01-15", description: "The day (in the space's zone) this rate is for" }),
           rate: z
             .union([z.string().max(40), z.number(), z.null()])
             .openapi({ example: "17.05", description: "1 base in quote as an exact decimal string (or an exact JSON number); null removes the manual rate" }),

@@ -1,5 +1,6 @@
 /** Per-account views of transactions: the seed 001 list and the seed 002 statement. */
 import { createRoute, z } from "@hono/zod-openapi";
+import { CalendarDay } from "../../lib/dates";
 import { access, bearer, createRouter, errors, json } from "../../lib/openapi";
 import { guards } from "../../middleware/auth";
 import { AccountIdParam } from "../accounts/schemas";
@@ -58,7 +59,7 @@ accountTransactionRoutes.openapi(
       "the later of today and the last entry, so its closing balance is the account's balance. A back-dated entry appears on its date.",
     request: {
       params: AccountIdParam,
-      query: z.object({ from: z.iso.date().optional(), to: z.iso.date().optional() }),
+      query: z.object({ from: CalendarDay.optional(), to: CalendarDay.optional() }),
     },
     responses: { 200: json(Statement, "The statement"), ...errors(401, 404, 422, 429) },
   }),

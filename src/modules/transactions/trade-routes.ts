@@ -1,5 +1,5 @@
 import { queryInt } from "../../lib/query-int";
-import { orderedRange } from "../../lib/dates";
+import { CalendarDay, orderedRange } from "../../lib/dates";
 import { createRoute, z } from "@hono/zod-openapi";
 import { access, bearer, createRouter, errors, json } from "../../lib/openapi";
 import { guards } from "../../middleware/auth";
@@ -35,8 +35,8 @@ tradeRoutes.openapi(
     request: {
       query: z.object({
         spaceId: z.string().min(1).max(64),
-        from: z.iso.date().optional(),
-        to: z.iso.date().optional(),
+        from: CalendarDay.optional(),
+        to: CalendarDay.optional(),
         page: queryInt(0, 100_000).default(0),
       }).superRefine(orderedRange("from", "to")),
     },
