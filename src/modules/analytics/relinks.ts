@@ -1,8 +1,9 @@
 /**
  * A provider account linked again: the bank disconnected and linked anew imports the same history into new
- * accounts, while the old ones keep theirs. Net worth leaves the old account out on every day
- * (ledger-holdings.ts); cash flow leaves out its rows over the days its successor's history covers
- * (cashflow-sums.ts). One definition for both, so they cannot disagree on what a relink is.
+ * accounts, while the old ones keep theirs. Net worth leaves the old account out on every day (ledger-holdings.ts:
+ * the successor's opening balance stands for the days before its history); cash flow leaves out its rows from
+ * where its successor's history begins (cashflow-sums.ts, `takenOverSince`). One definition of a relink for
+ * both, so they cannot disagree on what one is.
  */
 
 /**
@@ -30,10 +31,14 @@ export const takesOver = (a: string, b: string) =>
                  AND (${a}.account_number_mask IS NOT NULL OR cb.login_key = ca.login_key OR cb.provider_client_id = ca.provider_client_id))`;
 
 /**
- * SQL: the first instant of the history that took over account `a` (its successors' earliest row, the
- * earliest successor's, active or not), NULL when none did or it has no row yet. Each successor's earliest
- * row is one step down its account index. Down a chain A → B → C, A's rows are left out from B's first on and
- * B's from C's first on, so each day's rows count once.
+ * SQL: the first instant of the history that took over account `a` (its successors' earliest row the provider
+ * imported, the earliest successor's, active or not), NULL when none did or it has imported nothing yet. Only
+ * the provider's rows say where its history begins: a row the user writes on the new account (back-dated a
+ * year, say) must not move the cut-off and drop the old account's real rows. Each successor's rows are read
+ * down its account index. Down a chain A → B → C, A's rows are left out from B's first on and B's from C's
+ * first on, so each day's rows count once.
  */
 export const takenOverSince = (a: string) =>
-  `(SELECT MIN((SELECT MIN(s.date) FROM transactions s WHERE s.account_id = b.id)) FROM accounts b WHERE ${takesOver(a, "b")})`;
+  `(SELECT MIN((SELECT MIN(s.date) FROM transactions s
+                 WHERE s.account_id = b.id AND s.provider_transaction_id IS NOT NULL AND s.provider_transaction_id NOT LIKE 'balance#%'))
+      FROM accounts b WHERE ${takesOver(a, "b")})`;
