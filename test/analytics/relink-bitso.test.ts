@@ -17,13 +17,18 @@ async function cash(owner: TestUser, spaceId: string) {
 }
 
 describe("a Bitso account linked again", () => {
-  it("a Bitso account linked again with a new API key counts once", { timeout: 180_000 }, async () => {
+  it("a Bitso account linked again with a new API key counts once, also one connected before its client id was kept", { timeout: 180_000 }, async () => {
     const { owner } = await ownerWithSpace();
     const spaceId = (await ok(api(owner).post("/v1/spaces", { name: "Bitso", type: "personal", currency: "MXN", timezone: "UTC" }))).id;
     const key1 = `key-${crypto.randomUUID()}`;
     const r1 = await callJson("/v1/providers/bitso/connect", { ...as(owner), body: { spaceId, apiKey: key1, apiSecret: "s1" } });
     expect(r1.status, JSON.stringify(r1.body)).toBe(201);
     await waitForJob(r1.body.jobId);
+    // Connected before the client id was kept (migration 0034): its next sync, while the key works, asks Bitso.
+    await env.DB.prepare("UPDATE provider_connections SET provider_client_id = NULL WHERE id = ?").bind(r1.body.connection.id).run();
+    const sync = await callJson("/v1/providers/bitso/sync", { ...as(owner), body: { spaceId } });
+    expect(sync.status, JSON.stringify(sync.body)).toBe(202);
+    await waitForJob(sync.body.jobId);
     const once = await cash(owner, spaceId);
     await disconnect(owner, r1.body.connection.id);
     // A second key of the SAME Bitso account (the user revoked the first and issued another in Bitso's app):

@@ -9,7 +9,7 @@ import { frac, fracToDecimal, roundHalfEven } from "../rates/exact";
 import { isSandboxUrl, outbound } from "../../lib/outbound";
 import { valueMinor } from "../prices/decimal";
 import { getPrices } from "../prices/service";
-import { bitsoClientFor, exact, normalBitsoAccount, supportedCurrency, unsupportedBalances } from "../../providers/bitso/adapter";
+import { bitsoClientFor, exact, normalBitsoAccount, recordBitsoClientId, supportedCurrency, unsupportedBalances } from "../../providers/bitso/adapter";
 import type { BitsoBalance } from "../../providers/bitso/client";
 import { asApiError, ProviderError } from "../../providers/errors";
 import { requireSpaceRole } from "../spaces/access";
@@ -118,13 +118,7 @@ export async function connectBitso(svc: Services, auth: AuthContext, input: { sp
     await svc.env.DB.prepare("DELETE FROM provider_connections WHERE id = ?").bind(conn.id).run();
     throw e instanceof ProviderError ? asApiError(e) : e;
   }
-  // The account behind the key (its client id outlives the key: a key revoked and another issued is the same
-  // account, which tells a relink from another account: analytics/relinks.ts). Unknown when Bitso does not say.
-  const clientId = await client.accountStatus().then((s) => (typeof s?.client_id === "string" || typeof s?.client_id === "number" ? String(s.client_id) : null), (e) => {
-    if (e instanceof ProviderError) return null;
-    throw e;
-  });
-  if (clientId) await svc.env.DB.prepare("UPDATE provider_connections SET provider_client_id = ? WHERE id = ?").bind(clientId, conn.id).run();
+  await recordBitsoClientId(svc, client, conn.id);
   const accounts = balances.map(normalBitsoAccount).filter((a): a is NormalAccount => a !== null).map((a) => ({ ...a, balanceMinor: null }));
   await applyChanges(svc, conn, { accounts, upserts: [], removed: [], matchPendingHeuristically: false }, emptyStats());
   await setStatus(svc, conn.id, "active", null);

@@ -49,6 +49,8 @@ export interface ConnectionRow {
   updated_at: number;
   disconnected_at: number | null;
   login_key: string | null;
+  /** The provider's own id of the account behind the credentials (Bitso's client id), when it told us. */
+  provider_client_id?: string | null;
 }
 
 /** Syncs run at most this often unless forced, and the cron re-syncs after it. */

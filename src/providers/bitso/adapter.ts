@@ -83,8 +83,25 @@ export async function bitsoClientFor(svc: Services, conn: Pick<ConnectionRow, "i
   return new BitsoClient(svc.env, apiKey, apiSecret, d1Nonces(svc.env.DB, conn.id, () => svc.clock.now()));
 }
 
+/**
+ * Stores the Bitso account behind a connection's key (its client id outlives the key: a key revoked and another
+ * issued is the same account, which tells a relink from another account: analytics/relinks.ts). Kept as it is when
+ * Bitso does not say; a later sync asks again.
+ */
+export async function recordBitsoClientId(svc: Services, client: BitsoClient, connectionId: string): Promise<void> {
+  const status = await client.accountStatus().catch((e) => {
+    if (e instanceof ProviderError) return null;
+    throw e;
+  });
+  const id = status && (typeof status.client_id === "string" || typeof status.client_id === "number") ? String(status.client_id) : null;
+  if (id) await svc.env.DB.prepare("UPDATE provider_connections SET provider_client_id = ? WHERE id = ? AND provider_client_id IS NULL").bind(id, connectionId).run();
+}
+
 export async function fetchBitso(svc: Services, conn: ConnectionRow): Promise<Fetched> {
   const client = await bitsoClientFor(svc, conn);
+  // A connection made before its client id was kept (migration 0034), or whose connect could not read it, gets it
+  // at its next sync, while its key still works (a disconnection wipes the key).
+  if (!conn.provider_client_id) await recordBitsoClientId(svc, client, conn.id);
   const balances = await client.balances();
   const trades = await client.allTrades();
   return {
