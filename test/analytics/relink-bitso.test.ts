@@ -5,16 +5,11 @@
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { callJson, type TestUser } from "../helpers";
+import { callJson } from "../helpers";
 import { as, ownerWithSpace, waitForJob } from "../providers/helpers";
 import { api, ok } from "./fixture";
+import { dashboardFigures as cash, disconnect } from "./relink-helpers";
 
-const disconnect = async (owner: TestUser, id: string) =>
-  expect((await callJson(`/v1/providers/connections/${id}`, { ...as(owner), method: "DELETE" })).status).toBe(200);
-async function cash(owner: TestUser, spaceId: string) {
-  const dash = await ok(api(owner).get(`/v1/analytics/dashboard?spaceId=${spaceId}&period=90d`));
-  return { income: dash.cashFlow.incomeDecimal, expenses: dash.cashFlow.expensesDecimal, previous: dash.netWorth.previousDecimal, current: dash.netWorth.currentDecimal };
-}
 
 describe("a Bitso account linked again", () => {
   it("a Bitso account linked again with a new API key counts once, also one connected before its client id was kept", { timeout: 180_000 }, async () => {

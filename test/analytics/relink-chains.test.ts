@@ -9,23 +9,10 @@
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { callJson, type TestUser } from "../helpers";
-import { as, ownerWithSpace, waitForJob } from "../providers/helpers";
-import { api, localDays, ok } from "./fixture";
+import { ownerWithSpace } from "../providers/helpers";
+import { localDays } from "./fixture";
+import { dashboardFigures as cash, disconnect, linkedPlaid as link } from "./relink-helpers";
 
-const META = { institution: { name: "First Platypus Bank", institution_id: "ins_109508" } };
-async function link(owner: TestUser, spaceId: string, publicToken: string) {
-  const res = await callJson("/v1/providers/plaid/exchange-token", { ...as(owner), body: { spaceId, publicToken, metadata: META } });
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
-  await waitForJob(res.body.jobId);
-  return res.body.connection.id as string;
-}
-const disconnect = async (owner: TestUser, id: string) =>
-  expect((await callJson(`/v1/providers/connections/${id}`, { ...as(owner), method: "DELETE" })).status).toBe(200);
-async function cash(owner: TestUser, spaceId: string) {
-  const dash = await ok(api(owner).get(`/v1/analytics/dashboard?spaceId=${spaceId}&period=90d`));
-  return { income: dash.cashFlow.incomeDecimal, expenses: dash.cashFlow.expensesDecimal, previous: dash.netWorth.previousDecimal, current: dash.netWorth.currentDecimal };
-}
 
 describe("relinks in cash flow and net worth", () => {
   it("a bank linked three times (A → B → C) counts each day's rows once", { timeout: 180_000 }, async () => {

@@ -6,23 +6,11 @@
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { callJson, registerUser, type TestUser } from "../helpers";
-import { as, waitForJob } from "../providers/helpers";
+import { callJson, registerUser } from "../helpers";
+import { as } from "../providers/helpers";
 import { api, localDays, ok } from "./fixture";
+import { dashboardFigures as dash, disconnect, linkedPlaid as link } from "./relink-helpers";
 
-const META = { institution: { name: "First Platypus Bank", institution_id: "ins_109508" } };
-async function link(owner: TestUser, spaceId: string, publicToken: string) {
-  const res = await callJson("/v1/providers/plaid/exchange-token", { ...as(owner), body: { spaceId, publicToken, metadata: META } });
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
-  await waitForJob(res.body.jobId);
-  return res.body.connection.id as string;
-}
-const disconnect = async (owner: TestUser, id: string) =>
-  expect((await callJson(`/v1/providers/connections/${id}`, { ...as(owner), method: "DELETE" })).status).toBe(200);
-async function dash(owner: TestUser, spaceId: string, period: string) {
-  const d = await ok(api(owner).get(`/v1/analytics/dashboard?spaceId=${spaceId}&period=${period}`));
-  return { expenses: d.cashFlow.expensesDecimal as string, previous: d.netWorth.previousDecimal as string, current: d.netWorth.currentDecimal as string };
-}
 
 describe("a bank linked again with a shorter history", () => {
   it("a back-dated manual row on the new account moves the year's expenses by its own amount only", { timeout: 240_000 }, async () => {

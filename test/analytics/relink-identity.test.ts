@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import { callJson, type TestUser } from "../helpers";
 import { as, ownerWithSpace, waitForJob } from "../providers/helpers";
 import { api, ok } from "./fixture";
+import { disconnect } from "./relink-helpers";
 
 async function link(owner: TestUser, spaceId: string, publicToken: string, metadata?: unknown) {
   const res = await callJson("/v1/providers/plaid/exchange-token", { ...as(owner), body: { spaceId, publicToken, ...(metadata ? { metadata } : {}) } });
@@ -24,9 +25,6 @@ async function figures(owner: TestUser, spaceId: string) {
   const dash = await ok(a.get(`/v1/analytics/dashboard?spaceId=${spaceId}&period=90d`));
   return { series, previous: dash.netWorth.previousDecimal, current: dash.netWorth.currentDecimal, income: dash.cashFlow.incomeDecimal, expenses: dash.cashFlow.expensesDecimal };
 }
-
-const disconnect = async (owner: TestUser, id: string) =>
-  expect((await callJson(`/v1/providers/connections/${id}`, { ...as(owner), method: "DELETE" })).status).toBe(200);
 
 describe("a relink by what the provider says", () => {
   it("the same login linked again without Link's institution name counts once", { timeout: 120_000 }, async () => {
