@@ -1,0 +1,41 @@
+/// <reference types="vite/client" />
+/**
+ * Spanish translations of specific messages (`phrases` in messages/es.ts) are keyed by the English text the code
+ * throws. If someone rewords an English message, its Spanish silently falls back to the code's generic wording; this
+ * test catches that by finding every key in the source, as a plain string or as the output of a template literal.
+ */
+import { expect, it } from "vitest";
+import { es } from "../../src/lib/messages/es";
+
+// Vite reads the source tree at build time, so the test needs no file system inside workerd.
+const sources = import.meta.glob(["../../src/**/*.ts", "!../../src/lib/messages/**"], { query: "?raw", import: "default", eager: true }) as Record<string, string>;
+const allSource = Object.values(sources).join("\n");
+
+/** The fixed parts of every template literal that interpolates something, in order. */
+const templates: string[][] = [...allSource.matchAll(/`([^`]*\$\{[^`]*)`/g)].map((m) => (m[1] ?? "").split(/\$\{[^}]*\}/));
+
+/** Whether `text` is what a template with these fixed parts can produce (each part in order, anchored at both ends). */
+function fromTemplate(text: string, parts: string[]): boolean {
+  const first = parts[0] ?? "";
+  const last = parts[parts.length - 1] ?? "";
+  if (!text.startsWith(first) || !text.endsWith(last)) return false;
+  let at = first.length;
+  for (const part of parts.slice(1, -1)) {
+    const found = text.indexOf(part, at);
+    if (found < 0) return false;
+    at = found + part.length;
+  }
+  return at <= text.length - last.length;
+}
+
+it("reads the source tree", () => {
+  expect(Object.keys(sources).length).toBeGreaterThan(100);
+  expect(templates.length).toBeGreaterThan(50);
+});
+
+it("keys every Spanish phrase by an English message the code still writes", () => {
+  const stale = Object.keys(es.phrases ?? {}).filter(
+    (english) => !allSource.includes(english) && !templates.some((parts) => parts.join("").length >= 10 && fromTemplate(english, parts)),
+  );
+  expect(stale).toEqual([]);
+});
