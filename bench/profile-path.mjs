@@ -8,7 +8,7 @@ import WebSocket from "ws";
 import { writeFileSync } from "node:fs";
 import { benchUser } from "./lib/api.mjs";
 import { run } from "./lib/load.mjs";
-import { startServer } from "./lib/server.mjs";
+import { inspectorPort, startServer } from "./lib/server.mjs";
 import { dhanamSpace, dhanamWrite } from "./speed.mjs";
 
 const [, , path = "writes", nArg = "1000"] = process.argv;
@@ -28,7 +28,7 @@ try {
   await run({ total: path === "list" ? 3200 : 400, concurrency: 16, makeRequest: write });
   const list = (i) => api.get(`/v1/transactions?spaceId=${s.id}&limit=50&offset=${(i % 6) * 50}`);
   const health = () => api.get("/v1/health");
-  const targets = await (await fetch("http://127.0.0.1:9229/json")).json();
+  const targets = await (await fetch(`http://127.0.0.1:${inspectorPort()}/json`)).json();
   const ws = new WebSocket(targets[0].webSocketDebuggerUrl);
   await new Promise((resolve, reject) => ws.once("open", resolve).once("error", reject));
   let nextId = 1;

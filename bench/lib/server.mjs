@@ -36,7 +36,7 @@ export async function startServer({ port = 8799, vars = {}, fromHead = false, st
   // BENCH_INSPECTOR=1 serves through `wrangler dev` as before, to compare.
   const inspector = process.env.BENCH_INSPECTOR === "1";
   const child = inspector
-    ? spawn("npx", ["wrangler", "dev", ...serveArgs], { cwd, env: quiet, stdio: ["ignore", "pipe", "pipe"], detached: true })
+    ? spawn("npx", ["wrangler", "dev", ...serveArgs, "--inspector-port", inspectorPort()], { cwd, env: quiet, stdio: ["ignore", "pipe", "pipe"], detached: true })
     : spawn(process.execPath, [resolve("bench/lib/serve-worker.mjs"), ...serveArgs], { cwd, env: quiet, stdio: ["ignore", "pipe", "pipe"], detached: true });
   let log = "";
   // Kept to its last 64 MiB: a long run under wrangler dev's inspector outgrows a string otherwise.
@@ -77,3 +77,6 @@ export async function startServer({ port = 8799, vars = {}, fromHead = false, st
     },
   };
 }
+
+/** The DevTools port `BENCH_INSPECTOR=1` serves on: `BENCH_INSPECTOR_PORT`, for when a dev server holds 9229. */
+export const inspectorPort = () => process.env.BENCH_INSPECTOR_PORT ?? "9229";
