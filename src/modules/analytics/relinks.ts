@@ -1,9 +1,9 @@
 /**
  * A provider account linked again: the bank disconnected and linked anew imports the same history into new
- * accounts, while the old ones keep theirs. Net worth leaves the old account out on every day (ledger-holdings.ts:
- * the successor's opening balance stands for the days before its history); cash flow leaves out its rows from
- * where its successor's history begins (cashflow-sums.ts, `takenOverSince`). One definition of a relink for
- * both, so they cannot disagree on what one is.
+ * accounts, while the old ones keep theirs. Both readers hand over at the same instant, where the successor's
+ * imported history begins (`takenOverSince`): net worth counts the old account before it and the successor from
+ * it on (ledger-holdings.ts), and cash flow leaves out the old account's rows from it on (cashflow-sums.ts). One
+ * definition of a relink for both, so they cannot disagree on what one is.
  */
 
 /**
@@ -38,7 +38,15 @@ export const takesOver = (a: string, b: string) =>
  * down its account index. Down a chain A → B → C, A's rows are left out from B's first on and B's from C's
  * first on, so each day's rows count once.
  */
-export const takenOverSince = (a: string) =>
-  `(SELECT MIN((SELECT MIN(s.date) FROM transactions s
-                 WHERE s.account_id = b.id AND s.provider_transaction_id IS NOT NULL AND s.provider_transaction_id NOT LIKE 'balance#%'))
-      FROM accounts b WHERE ${takesOver(a, "b")})`;
+export const takenOverSince = (a: string) => `(SELECT MIN(${firstImportedRow("b")}) FROM accounts b WHERE ${takesOver(a, "b")})`;
+
+/**
+ * SQL: the instant of account `a`'s earliest row the provider imported (not a balance adjustment, not a row the
+ * user wrote), NULL when it has none yet; read down its account index.
+ */
+export const firstImportedRow = (a: string) =>
+  `(SELECT MIN(s.date) FROM transactions s
+     WHERE s.account_id = ${a}.id AND s.provider_transaction_id IS NOT NULL AND s.provider_transaction_id NOT LIKE 'balance#%')`;
+
+/** SQL: account `a` took over another (it is a bank's account linked again). */
+export const takesOverAny = (a: string) => `EXISTS (SELECT 1 FROM accounts x WHERE ${takesOver("x", a)})`;
