@@ -9,7 +9,7 @@
 import type { Services } from "../../env";
 import { exactSumSql, readExactSum, type SqlGuard } from "../../lib/sql";
 import type { Holding } from "./net-worth-sources";
-import { firstImportedRow, takenOverSince, takesOverAny } from "./relinks";
+import { firstProviderRow, handedOverAt, takesOverAny } from "./relinks";
 
 /** `accounts:` addresses as an index range (address, then time: the ledger_entries_time_idx index). */
 const ACCOUNT_RANGE = "address >= 'accounts:' AND address < 'accounts;'";
@@ -22,23 +22,23 @@ export interface AccountInfo {
   isActive: boolean;
   /** From when the account is out of net worth (deactivated, disconnected, or linked again); null while it counts. */
   inactiveSince: number | null;
-  /** Until when it is not yet in: a bank's account linked again counts from its imported history's start; null: always. */
+  /** Until when it is not yet in: a bank's account linked again counts from its history's start (relinks.ts); null: always. */
   countsFrom: number | null;
 }
 
 /**
- * The space's accounts, and where a relink hands over (relinks.ts): `taken_over_since`, the start of the history
- * that took over an inactive provider account (NULL: none did, or it has imported nothing yet); `took_over_from`,
- * the start of an account's own imported history when it took over another.
+ * The space's accounts, and where a relink hands over (relinks.ts): `handed_over_at`, the start of the history
+ * that took over an inactive provider account (NULL: none did, or none has synced); `took_over_from`, the start of
+ * an account's own history from the provider (its opening included) when it took over another.
  */
 const ACCOUNTS_SQL = (space: string) => `SELECT a.id, a.name, a.type, a.currency, a.is_active, a.disconnected_at,
-    CASE WHEN a.is_active = 0 AND a.provider != 'manual' THEN ${takenOverSince("a")} END AS taken_over_since,
-    CASE WHEN a.provider != 'manual' AND ${takesOverAny("a")} THEN ${firstImportedRow("a")} END AS took_over_from
+    CASE WHEN a.is_active = 0 AND a.provider != 'manual' THEN ${handedOverAt("a")} END AS handed_over_at,
+    CASE WHEN a.provider != 'manual' AND ${takesOverAny("a")} THEN ${firstProviderRow("a", true)} END AS took_over_from
   FROM accounts a WHERE a.space_id = ${space}`;
 
 type AccountRow = {
   id: string; name: string; type: string; currency: string; is_active: number; disconnected_at: number | null;
-  taken_over_since: number | null; took_over_from: number | null;
+  handed_over_at: number | null; took_over_from: number | null;
 };
 
 /** The space's accounts, for a batch: `space` names the space (a guarded value). */
@@ -48,7 +48,7 @@ export const accountsFrom = (rows: AccountRow[]): Map<string, AccountInfo> =>
   new Map(rows.map((a) => [a.id, {
     id: a.id, name: a.name, type: a.type, currency: a.currency, isActive: !!a.is_active,
     // An account deactivated before the time was recorded is out since always.
-    inactiveSince: a.is_active ? null : Math.min(a.disconnected_at ?? Number.NEGATIVE_INFINITY, a.taken_over_since ?? Number.POSITIVE_INFINITY),
+    inactiveSince: a.is_active ? null : Math.min(a.disconnected_at ?? Number.NEGATIVE_INFINITY, a.handed_over_at ?? Number.POSITIVE_INFINITY),
     countsFrom: a.took_over_from,
   }]));
 
@@ -56,9 +56,9 @@ export const accountsFrom = (rows: AccountRow[]): Map<string, AccountInfo> =>
  * Whether an account counts in net worth at instant `atMs`: an inactive one (deactivated, or its connection
  * disconnected) is out from the moment it was, as in the accounts' summary now, and in as it was before, so
  * that closing an account does not rewrite the past. A bank disconnected and linked again hands over where the
- * successor's imported history begins: the old account counts before that instant and the successor from it
- * on (its opening balance, dated just before its history, stands for what the bank held then), so each day
- * counts the bank once, and the days before the successor's history keep the old account's balances.
+ * successor's history from the provider begins (its opening, dated just before its rows, stands for what the bank
+ * held then): the old account counts before that instant and the successor from it on, so each day counts the
+ * bank once, and the days before the successor's history keep the old account's balances.
  */
 export const countsAt = (a: AccountInfo, atMs: number) =>
   (a.inactiveSince === null || atMs < a.inactiveSince) && (a.countsFrom === null || atMs >= a.countsFrom);

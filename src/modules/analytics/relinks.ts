@@ -1,9 +1,9 @@
 /**
  * A provider account linked again: the bank disconnected and linked anew imports the same history into new
- * accounts, while the old ones keep theirs. Both readers hand over at the same instant, where the successor's
- * imported history begins (`takenOverSince`): net worth counts the old account before it and the successor from
- * it on (ledger-holdings.ts), and cash flow leaves out the old account's rows from it on (cashflow-sums.ts). One
- * definition of a relink for both, so they cannot disagree on what one is.
+ * accounts, while the old ones keep theirs. Cash flow leaves out the old account's rows from where the successor's
+ * imported history begins (cashflow-sums.ts, `takenOverSince`); net worth counts the old account before the
+ * successor's history (its opening included) and the successor from there on (ledger-holdings.ts, `handedOverAt`).
+ * One definition of a relink for both, so they cannot disagree on what one is.
  */
 
 /**
@@ -38,15 +38,24 @@ export const takesOver = (a: string, b: string) =>
  * down its account index. Down a chain A → B → C, A's rows are left out from B's first on and B's from C's
  * first on, so each day's rows count once.
  */
-export const takenOverSince = (a: string) => `(SELECT MIN(${firstImportedRow("b")}) FROM accounts b WHERE ${takesOver(a, "b")})`;
+export const takenOverSince = (a: string) => `(SELECT MIN(${firstProviderRow("b", false)}) FROM accounts b WHERE ${takesOver(a, "b")})`;
 
 /**
- * SQL: the instant of account `a`'s earliest row the provider imported (not a balance adjustment, not a row the
- * user wrote), NULL when it has none yet; read down its account index.
+ * SQL: where net worth hands account `a` over to its successors: the earliest instant of their history from the
+ * provider, their openings included (an opening is dated just before its account's history; for an account
+ * whose first sync brought a balance and no rows, it is the only start there is). NULL when none took it over or
+ * none has synced. Net worth counts `a` before this instant and each successor from its own (ledger-holdings.ts),
+ * so no day counts the bank twice or not at all.
  */
-export const firstImportedRow = (a: string) =>
+export const handedOverAt = (a: string) => `(SELECT MIN(${firstProviderRow("b", true)}) FROM accounts b WHERE ${takesOver(a, "b")})`;
+
+/**
+ * SQL: the instant of account `a`'s earliest row from the provider (never a row the user wrote), NULL when it has
+ * none yet; with `adjustments`, its balance adjustments (its opening) count too. Read down its account index.
+ */
+export const firstProviderRow = (a: string, adjustments: boolean) =>
   `(SELECT MIN(s.date) FROM transactions s
-     WHERE s.account_id = ${a}.id AND s.provider_transaction_id IS NOT NULL AND s.provider_transaction_id NOT LIKE 'balance#%')`;
+     WHERE s.account_id = ${a}.id AND s.provider_transaction_id IS NOT NULL${adjustments ? "" : " AND s.provider_transaction_id NOT LIKE 'balance#%'"})`;
 
 /** SQL: account `a` took over another (it is a bank's account linked again). */
 export const takesOverAny = (a: string) => `EXISTS (SELECT 1 FROM accounts x WHERE ${takesOver("x", a)})`;
