@@ -33,8 +33,9 @@ export const GUESS_LIMITS: Record<GuessKind, BucketSpec> = {
  * Calls out that an unauthenticated request can cause: a provider webhook naming a key id we have not seen
  * makes us fetch the key from the provider, so forged webhooks with fresh key ids would otherwise turn into
  * unlimited calls on our provider credentials. Capped per client address first (so one sender spends little
- * of the rest), then over all callers. Providers rotate their keys rarely, and a genuine webhook refused
- * here is retried by the provider.
+ * of the rest), then over all callers. Only a webhook naming an item we hold spends them (plaid/webhook.ts),
+ * so a forger without one of our item ids cannot use them up. Providers rotate their keys rarely, and a
+ * genuine webhook refused here is retried by the provider.
  */
 export const OUTBOUND_LIMITS = {
   plaidWebhookKeyFetchPerClient: { limit: 5, windowMs: 10 * 60_000 },

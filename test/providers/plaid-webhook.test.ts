@@ -4,11 +4,16 @@
  * through its sandbox control), the API fetches it by `kid` and caches it.
  * Valid is accepted; a wrong key, an unknown kid, a stale iat, an altered body,
  * an alg other than ES256, an expired key and a missing header are refused.
+ * A key is only fetched for a webhook naming an item we hold: `known`, an item
+ * linked through the API for this file. The simulator's key requests are
+ * counted (`keyGets`) by the in-process handler outbound() sends them to.
  */
 import { env } from "cloudflare:workers";
 import { exportJWK, generateKeyPair, SignJWT } from "jose";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { app } from "../../src/app";
 import { sha256Hex } from "../../src/lib/crypto";
+import { registerSandboxHandler } from "../../src/lib/outbound";
 import { OUTBOUND_LIMITS } from "../../src/lib/rate-limits";
 import { call, callJson, nextIp } from "../helpers";
 import { as, linkPlaid, ownerWithSpace, plaidAccessToken, plaidControl, syncNow, waitForJob, jobStats, ledgerFingerprint } from "./helpers";
@@ -16,6 +21,10 @@ import { ledgerViolations } from "../invariants/ledger-invariants";
 
 type Key = CryptoKey;
 let signer: { privateKey: Key; kid: string };
+/** An item of ours (a live Plaid connection), and its connection. */
+let known: { itemId: string; connectionId: string };
+/** How many times the simulator was asked for a key (/webhook_verification_key/get). */
+let keyGets = 0;
 
 async function publish(kid: string, publicKey: Key, expiredAt?: number) {
   await plaidControl("webhook_verification_key/create", { kid, public_jwk: await exportJWK(publicKey), ...(expiredAt ? { expired_at: expiredAt } : {}) });
@@ -33,21 +42,44 @@ function post(body: string, header?: string, ip?: string) {
   return call("/v1/providers/plaid/webhook", { rawBody: body, ip, headers: { "content-type": "application/json", ...(header ? { "plaid-verification": header } : {}) } });
 }
 
+/** A webhook Plaid sends that changes nothing here (for an item of ours, acknowledged and ignored). */
+const ackBody = (itemId: string) => JSON.stringify({ webhook_type: "ITEM", webhook_code: "WEBHOOK_UPDATE_ACKNOWLEDGED", item_id: itemId, new_webhook_url: "https://api.test/v1/providers/plaid/webhook", error: null, environment: "sandbox" });
+const syncBody = (itemId: string) => JSON.stringify({ webhook_type: "TRANSACTIONS", webhook_code: "SYNC_UPDATES_AVAILABLE", item_id: itemId, initial_update_complete: true, historical_update_complete: true, environment: "sandbox" });
+
 beforeAll(async () => {
+  // The simulator as the app reaches it (src/index.ts registers the same app.fetch), its key requests counted.
+  registerSandboxHandler((request, e) => {
+    if (new URL(request.url).pathname.endsWith("/webhook_verification_key/get")) keyGets++;
+    return app.fetch(request, e);
+  });
   const pair = await generateKeyPair("ES256", { extractable: true });
   signer = { privateKey: pair.privateKey, kid: `kid-${crypto.randomUUID()}` };
   await publish(signer.kid, pair.publicKey);
-});
+  const { owner, spaceId } = await ownerWithSpace();
+  const linked = await linkPlaid(owner, spaceId);
+  await waitForJob(linked.jobId);
+  const row = await env.DB.prepare("SELECT external_id FROM provider_connections WHERE id = ?").bind(linked.connection.id).first<{ external_id: string }>();
+  known = { itemId: row!.external_id, connectionId: linked.connection.id };
+}, 60_000);
+
+afterAll(() => registerSandboxHandler((request, e) => app.fetch(request, e)));
 
 describe("Plaid webhook verification", () => {
   it("accepts a valid signature and refuses every forgery", { timeout: 60_000 }, async () => {
-    const body = JSON.stringify({ webhook_type: "TRANSACTIONS", webhook_code: "SYNC_UPDATES_AVAILABLE", item_id: "item-unknown", environment: "sandbox" });
-    const ok = await post(body, await sign(body));
-    expect(ok.status).toBe(200);
-    expect(await ok.json()).toEqual({ received: true, action: "ignored" });
+    const ack = ackBody(known.itemId);
+    const first = await post(ack, await sign(ack));
+    expect(first.status).toBe(200);
+    expect(await first.json()).toEqual({ received: true, action: "ignored" });
     // The key was fetched by kid and cached.
     const cached = await env.DB.prepare("SELECT kid FROM provider_webhook_keys WHERE provider = 'plaid' AND kid = ?").bind(signer.kid).first();
     expect(cached).not.toBeNull();
+    // Under a key we hold, a verified webhook for an item we do not hold is acknowledged and ignored.
+    const stranger = syncBody("item-unknown");
+    const ok = await post(stranger, await sign(stranger));
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toEqual({ received: true, action: "ignored" });
+    // The forgeries below name our item, so that each one is refused by the check it is there for.
+    const body = syncBody(known.itemId);
 
     const refused = async (res: Response, why: string) => {
       expect(res.status, why).toBe(401);
@@ -81,7 +113,7 @@ describe("Plaid webhook verification", () => {
     // A rotated key: an unknown kid is fetched, then accepted.
     const next = await generateKeyPair("ES256", { extractable: true });
     await publish("kid-rotated", next.publicKey);
-    expect((await post(body, await sign(body, { key: next.privateKey, kid: "kid-rotated" }))).status).toBe(200);
+    expect((await post(ack, await sign(ack, { key: next.privateKey, kid: "kid-rotated" }))).status).toBe(200);
     // Nothing a refused webhook sent reached a table but the key cache.
     const jobs = await env.DB.prepare("SELECT COUNT(*) AS n FROM provider_sync_jobs WHERE trigger = 'webhook'").first<{ n: number }>();
     expect(jobs!.n).toBe(0);
@@ -104,8 +136,92 @@ describe("Plaid webhook verification", () => {
     expect(((await validated.json()) as any).error.details[0].code).toBe("INEXACT_NUMBER");
   });
 
+  it("spends no key fetch on a webhook naming an item we do not hold: after a burst of them from many senders, Plaid's next key is fetched and its webhook syncs", { timeout: 90_000 }, async () => {
+    const forger = await generateKeyPair("ES256", { extractable: true });
+    const global = env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName("outbound:plaid-webhook-key"));
+    const globalTakenAt = await global.lastTakenAt();
+    const gets = keyGets;
+    const senders = Array.from({ length: 8 }, () => nextIp());
+    const perClient = OUTBOUND_LIMITS.plaidWebhookKeyFetchPerClient.limit;
+    const cap = OUTBOUND_LIMITS.plaidWebhookKeyFetch.limit;
+    // More forgeries, each under a fresh key id and naming a made-up item, than the caps allow fetches for, from
+    // more senders than it takes to spend the global cap (before: 30 asked of Plaid, then 503 for everyone).
+    for (let i = 0; i < cap + 2 * perClient; i++) {
+      const forged = syncBody(`item-${crypto.randomUUID()}`);
+      const res = await post(forged, await sign(forged, { key: forger.privateKey, kid: `kid-${crypto.randomUUID()}` }), senders[i % senders.length]);
+      expect(res.status, `forgery ${i}`).toBe(401);
+      expect(((await res.json()) as any).error.message).toMatch(/^Webhook verification failed: Unknown key id kid-/);
+    }
+    // Nor is a key fetched for a body that is not a webhook of one of our items, nor for a token that is stale or
+    // hashes another body, even one naming our item.
+    const ours = syncBody(known.itemId);
+    const kid = () => `kid-${crypto.randomUUID()}`;
+    const notGenuine: [string, string][] = [
+      ["[1,2]", await sign("[1,2]", { key: forger.privateKey, kid: kid() })],
+      ["{not json", await sign("{not json", { key: forger.privateKey, kid: kid() })],
+      ['{"webhook_type":"TRANSACTIONS"}', await sign('{"webhook_type":"TRANSACTIONS"}', { key: forger.privateKey, kid: kid() })],
+      [syncBody("i".repeat(129)), await sign(syncBody("i".repeat(129)), { key: forger.privateKey, kid: kid() })],
+      [ours, await sign(ours, { key: forger.privateKey, kid: kid(), iat: Math.floor(Date.now() / 1000) - 301 })],
+      [ours, await sign(ours, { key: forger.privateKey, kid: kid(), iat: Math.floor(Date.now() / 1000) + 60 })],
+      [ours, await sign(ours, { key: forger.privateKey, kid: kid(), bodyForHash: syncBody("item-other") })],
+    ];
+    for (const [body, header] of notGenuine) expect((await post(body, header, nextIp())).status, body.slice(0, 40)).toBe(401);
+    expect(keyGets - gets).toBe(0);
+    expect(await global.lastTakenAt()).toBe(globalTakenAt);
+    for (const sender of senders) {
+      const own = env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(`outbound:plaid-webhook-key:ip4:${sender}`));
+      expect(await own.lastTakenAt(), sender).toBeNull();
+    }
+
+    // Plaid rotates its key: its webhook under the new kid is verified (the key fetched once) and syncs the item.
+    // (From another of Plaid's addresses: the first test spent most of this file's default address's fetches.)
+    const plaidAddress = nextIp();
+    await plaidControl("transactions/advance", { access_token: await plaidAccessToken(known.connectionId), generations: 1 });
+    const rotated = await generateKeyPair("ES256", { extractable: true });
+    const rotatedKid = `kid-${crypto.randomUUID()}`;
+    await publish(rotatedKid, rotated.publicKey);
+    const genuine = await post(ours, await sign(ours, { key: rotated.privateKey, kid: rotatedKid }), plaidAddress);
+    expect(genuine.status).toBe(200);
+    const action = ((await genuine.json()) as any).action as string;
+    expect(action).toMatch(/^sync_enqueued:job_/);
+    expect(keyGets - gets).toBe(1);
+    const job = action.split(":")[1]!;
+    expect((await waitForJob(job)).status).toBe("completed");
+    expect((await jobStats(job)).stats.created).toBeGreaterThan(0);
+
+    // The answer to a made-up item is the answer to a key id Plaid does not know for one of ours: it does not
+    // say whether the item exists (the latter is asked of Plaid, once).
+    const unknownKid = kid();
+    const forOurs = await post(ours, await sign(ours, { key: forger.privateKey, kid: unknownKid }), nextIp());
+    expect(keyGets - gets).toBe(2);
+    const madeUp = syncBody(`item-${crypto.randomUUID()}`);
+    const forMadeUp = await post(madeUp, await sign(madeUp, { key: forger.privateKey, kid: unknownKid }), nextIp());
+    expect(keyGets - gets).toBe(2);
+    const answer = async (res: Response) => {
+      const { error } = (await res.json()) as any;
+      return { status: res.status, code: error.code, message: error.message, details: error.details };
+    };
+    expect(await answer(forMadeUp)).toEqual(await answer(forOurs));
+
+    // Plaid's own webhook for an item we do not hold, under a key we have not fetched, is refused the same way
+    // (nothing would come of it); once the key is cached, it is acknowledged and ignored as before.
+    const later = await generateKeyPair("ES256", { extractable: true });
+    const laterKid = `kid-${crypto.randomUUID()}`;
+    await publish(laterKid, later.publicKey);
+    const stranger = syncBody("item-unknown");
+    expect((await post(stranger, await sign(stranger, { key: later.privateKey, kid: laterKid }), plaidAddress)).status).toBe(401);
+    expect(keyGets - gets).toBe(2);
+    const ack = ackBody(known.itemId);
+    expect((await post(ack, await sign(ack, { key: later.privateKey, kid: laterKid }), plaidAddress)).status).toBe(200);
+    expect(keyGets - gets).toBe(3);
+    const ignored = await post(stranger, await sign(stranger, { key: later.privateKey, kid: laterKid }), plaidAddress);
+    expect(await ignored.json()).toEqual({ received: true, action: "ignored" });
+    expect(keyGets - gets).toBe(3);
+  });
+
   it("caps the fetches of unknown keys per sender and over all callers: forged key ids cannot drive unlimited calls to Plaid", { timeout: 60_000 }, async () => {
-    const body = JSON.stringify({ webhook_type: "TRANSACTIONS", webhook_code: "SYNC_UPDATES_AVAILABLE", item_id: "item-unknown", environment: "sandbox" });
+    // A forger holding one of our item ids (webhooks naming any other spend no fetch, as above).
+    const body = ackBody(known.itemId);
     expect((await post(body, await sign(body))).status).toBe(200);
     const forger = await generateKeyPair("ES256", { extractable: true });
     let n = 0;

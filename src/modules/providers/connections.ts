@@ -218,6 +218,18 @@ export async function connectionByExternalId(svc: Services, provider: ProviderNa
 }
 
 /**
+ * Whether a live (not disconnected) connection holds the provider's item `externalId`: one probe of
+ * provider_connections_external_idx, cheap enough to run for any caller before an unauthenticated webhook
+ * may spend anything (plaid.ts).
+ */
+export async function hasLiveConnection(svc: Services, provider: ProviderName, externalId: string): Promise<boolean> {
+  const row = await svc.env.DB.prepare("SELECT 1 AS live FROM provider_connections WHERE provider = ? AND external_id = ? AND status != 'disconnected' LIMIT 1")
+    .bind(provider, externalId)
+    .first<{ live: number }>();
+  return row !== null;
+}
+
+/**
  * Moves a connection along the status machine, atomically: the UPDATE only
  * matches while the current status may move to `to`. Returns false when it may not.
  */

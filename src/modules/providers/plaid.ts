@@ -9,7 +9,7 @@ import { asApiError, ProviderError } from "../../providers/errors";
 import { requireSpaceRole } from "../spaces/access";
 import { applyChanges, emptyStats, type NormalAccount } from "./apply";
 import {
-  connectionAccountIds, connectionByExternalId, createConnection, getConnection, openCredentials, plaidLoginKey, presentConnection,
+  connectionAccountIds, connectionByExternalId, createConnection, getConnection, hasLiveConnection, openCredentials, plaidLoginKey, presentConnection,
   refuseLinkedPlaidAccounts, setStatus,
 } from "./connections";
 import { plaidLogin } from "./plaid-login";
@@ -97,11 +97,13 @@ const SYNC_CODES = new Set(["SYNC_UPDATES_AVAILABLE", "DEFAULT_UPDATE", "INITIAL
 
 /**
  * Proves a Plaid webhook by its Plaid-Verification JWT (401, or 503 while unknown keys cannot be fetched), and
- * returns its body. `client` is the sender's address as a rate-limit subject (client-ip.ts), for the key fetches.
+ * returns its body. `client` is the sender's address as a rate-limit subject (client-ip.ts), for the key fetches,
+ * which are only made for a webhook naming an item a live connection holds (webhook.ts): an unknown item under a
+ * key id we have not cached is the 401 of a key id Plaid does not know, not the 200 a verified one gets.
  */
 export async function authenticatePlaidWebhook(svc: Services, rawBody: string, header: string | undefined, client: string) {
   try {
-    return await verifyPlaidWebhook(svc, rawBody, header, client);
+    return await verifyPlaidWebhook(svc, rawBody, header, client, (itemId) => hasLiveConnection(svc, "plaid", itemId));
   } catch (e) {
     if (e instanceof WebhookRejected) throw new ApiError(401, "UNAUTHORIZED", `Webhook verification failed: ${e.message}`);
     if (e instanceof KeyFetchRefused) {

@@ -9,11 +9,20 @@
  * Anyone can send a token naming a key id of their choosing, so fetches of
  * unknown keys are capped per client address and over all callers
  * (`OUTBOUND_LIMITS`): past a cap an unknown key id is refused for now
- * (`KeyFetchRefused`, which Plaid retries). The daily re-check of a cached
- * key has a bucket of its own (once an hour per key id), which those fetches
- * cannot spend.
+ * (`KeyFetchRefused`, which Plaid retries). Those caps are only spent on a
+ * webhook that could be genuine: its (not yet trusted) token is fresh and
+ * hashes this body, and the body is a JSON object naming an item we hold
+ * (`knownItem`). Plaid's item ids are not public, so a forger who holds none
+ * cannot spend the fetches a genuine webhook under Plaid's next key needs.
+ * A webhook refused there gets exactly the answer of a key id Plaid does
+ * not know (`unknownKey`), so the answer does not say whether the item exists.
+ * The daily re-check of a cached key has a bucket of its own (once an hour
+ * per key id), which those fetches cannot spend. It needs no item gate: only
+ * key ids Plaid gave us are cached, so a forger naming one can at most bring
+ * that key's re-check forward, which is the fetch a genuine webhook would
+ * have made, and a re-check that succeeds is not due again for a day.
  */
-import { decodeProtectedHeader, importJWK, jwtVerify, type JWK } from "jose";
+import { decodeJwt, decodeProtectedHeader, importJWK, jwtVerify, type JWK } from "jose";
 import type { Services } from "../../env";
 import { sha256Hex, timingSafeEqual } from "../../lib/crypto";
 import { OUTBOUND_LIMITS } from "../../lib/rate-limits";
@@ -27,6 +36,12 @@ const KEY_RECHECK_MS = 24 * 3_600_000;
 const KEY_UNCHECKED_AT_MOST_MS = 2 * KEY_RECHECK_MS;
 
 export class WebhookRejected extends Error {}
+
+/** The refusal of a key id we cannot use: the same words whether Plaid does not know it or we did not ask. */
+const unknownKey = (kid: string) => new WebhookRejected(`Unknown key id ${kid}`);
+
+/** Longer than any Plaid item id (37 characters today); anything longer is not one, and is not looked up. */
+const MAX_ITEM_ID_LENGTH = 128;
 
 /** A key would have to be fetched, and the fetches' cap is spent: retry after `retryAfterMs`. */
 export class KeyFetchRefused extends Error {
@@ -71,7 +86,7 @@ async function fetchKey(svc: Services, kid: string): Promise<CachedKey> {
   try {
     res = await new PlaidClient(svc.env).webhookVerificationKeyGet(kid);
   } catch (e) {
-    if (e instanceof ProviderError && !e.transient) throw new WebhookRejected(`Unknown key id ${kid}`);
+    if (e instanceof ProviderError && !e.transient) throw unknownKey(kid);
     throw e;
   }
   const key = res.key;
@@ -87,8 +102,45 @@ async function fetchKey(svc: Services, kid: string): Promise<CachedKey> {
   return { jwk, expiredAt, fetchedAt: now };
 }
 
-/** Verifies and returns the parsed body; throws WebhookRejected with the reason otherwise. */
-export async function verifyPlaidWebhook(svc: Services, rawBody: string, header: string | undefined, client: string): Promise<Record<string, unknown>> {
+/**
+ * Refuses (WebhookRejected) a webhook whose key we would have to fetch unless it could be genuine, by what can be
+ * checked without the key (nothing here is trusted yet; the same checks are made again once the signature is):
+ * the token is fresh and hashes this very body (as jwtVerify and the hash check below would find), and the body
+ * is a JSON object naming an item we hold. The item comes last, so that every refusal before it is the same
+ * whatever the item.
+ */
+async function couldBeGenuine(rawBody: string, header: string, kid: string, now: number, knownItem: (itemId: string) => Promise<boolean>): Promise<void> {
+  let claims;
+  try {
+    claims = decodeJwt(header);
+  } catch {
+    throw new WebhookRejected("Malformed Plaid-Verification token");
+  }
+  if (typeof claims.iat !== "number") throw new WebhookRejected("Token has no iat");
+  // jose's own reckoning (whole seconds, no tolerance), so nothing jwtVerify would accept is refused here.
+  const age = Math.floor(now / 1000) - claims.iat;
+  if (age > MAX_WEBHOOK_AGE_SECONDS || age < 0) throw new WebhookRejected("Token rejected: iat is not within the last 5 minutes");
+  const claimed = claims.request_body_sha256;
+  if (typeof claimed !== "string") throw new WebhookRejected("Token has no request_body_sha256");
+  if (!timingSafeEqual(await sha256Hex(rawBody), claimed.toLowerCase())) throw new WebhookRejected("Body does not match request_body_sha256");
+  let itemId: unknown;
+  try {
+    const body = JSON.parse(rawBody) as unknown;
+    itemId = body && typeof body === "object" && !Array.isArray(body) ? (body as Record<string, unknown>).item_id : undefined;
+  } catch {
+    throw new WebhookRejected("Body is not a JSON object");
+  }
+  // Refused as a key id Plaid does not know is refused: a forger learns nothing of which items exist.
+  if (typeof itemId !== "string" || itemId.length === 0 || itemId.length > MAX_ITEM_ID_LENGTH || !(await knownItem(itemId))) throw unknownKey(kid);
+}
+
+/**
+ * Verifies and returns the parsed body; throws WebhookRejected with the reason otherwise. `knownItem` says whether
+ * an item id belongs to a live connection of ours: a key is only fetched for a webhook naming one.
+ */
+export async function verifyPlaidWebhook(
+  svc: Services, rawBody: string, header: string | undefined, client: string, knownItem: (itemId: string) => Promise<boolean>,
+): Promise<Record<string, unknown>> {
   if (!header) throw new WebhookRejected("Missing Plaid-Verification header");
   let protectedHeader;
   try {
@@ -102,6 +154,7 @@ export async function verifyPlaidWebhook(svc: Services, rawBody: string, header:
   const now = svc.clock.now();
   let key = await cachedKey(svc, kid);
   if (!key) {
+    await couldBeGenuine(rawBody, header, kid, now, knownItem);
     const slot = await takeKeyFetch(svc, client, now);
     if (!slot.allowed) throw new KeyFetchRefused(slot.retryAfterMs);
     key = await fetchKey(svc, kid);
