@@ -147,16 +147,24 @@ export async function refuseConnectedLogin(svc: Services, spaceId: string, provi
   if (same) throw alreadyConnected(provider, same);
 }
 
-const SAME_LIVE_LOGIN = "space_id = ? AND provider = ? AND login_key = ? AND status != 'disconnected'";
+/**
+ * What tells two connections of one provider apart as the same login: its `login_key`, or the account the provider
+ * says is behind the credentials (`provider_client_id`: Bitso's client id, the same for every API key of one account).
+ */
+export type ConnectionIdentity = "login_key" | "provider_client_id";
+const IDENTITY_NOUN: Record<ConnectionIdentity, string> = { login_key: "login", provider_client_id: "account" };
 
-function alreadyConnected(provider: ProviderName, live: { id: string; status: ConnectionStatus } | null) {
+/** SQL: the space's live connections of a provider holding a value (space, provider and value bound in that order). */
+const sameLive = (column: ConnectionIdentity) => `space_id = ? AND provider = ? AND ${column} = ? AND status != 'disconnected'`;
+
+function alreadyConnected(provider: ProviderName, live: { id: string; status: ConnectionStatus } | null, column: ConnectionIdentity = "login_key") {
   const name = provider[0]!.toUpperCase() + provider.slice(1);
   const advice = !live || live.status === "active" || live.status === "pending"
     ? ""
     : provider === "plaid"
       ? ` It needs attention (${live.status}): repair it in Link's update mode (POST /v1/providers/plaid/link-token with its connectionId).`
       : ` It needs attention (${live.status}): disconnect it (DELETE /v1/providers/connections/${live.id}) before connecting again.`;
-  return conflict(`This ${name} login is already connected in this space${live ? ` (connection ${live.id})` : ""}.${advice}`, "DUPLICATE_RESOURCE");
+  return conflict(`This ${name} ${IDENTITY_NOUN[column]} is already connected in this space${live ? ` (connection ${live.id})` : ""}.${advice}`, "DUPLICATE_RESOURCE");
 }
 
 export async function createConnection(
@@ -179,7 +187,7 @@ export async function createConnection(
   const res = await svc.env.DB.prepare(
     `INSERT INTO provider_connections (id, space_id, provider, status, external_id, institution_id, institution_name, credentials_enc, next_sync_at, created_by, created_at, updated_at, login_key)
      SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
-     WHERE ? IS NULL OR NOT EXISTS (SELECT 1 FROM provider_connections WHERE ${SAME_LIVE_LOGIN})`,
+     WHERE ? IS NULL OR NOT EXISTS (SELECT 1 FROM provider_connections WHERE ${sameLive("login_key")})`,
   )
     .bind(
       row.id, row.space_id, row.provider, row.status, row.external_id, row.institution_id, row.institution_name, row.credentials_enc, row.next_sync_at, row.created_by, now, now, row.login_key,
@@ -191,20 +199,57 @@ export async function createConnection(
 }
 
 /**
- * Gives a connection its login key once its login is known (a Plaid item whose accounts were first read after it
- * was linked), in one statement that matches only while no other live connection of the space holds that key:
- * two such connections synced at once cannot both take it. The one that finds it held gets the connect's 409.
+ * Gives a connection its login key, or the provider's account id, once known (a Plaid item whose accounts were first
+ * read after it was linked; a Bitso key's client id, read at connect), in one statement that matches only while no
+ * other live connection of the space holds that value: two such connections synced or connected at once cannot both
+ * take it. The one that finds it held gets the connect's 409, naming the holder.
  * `updated_at` stays: setStatus reads it to tell a reauth_required announced during the sync.
  */
-export async function claimLoginKey(svc: Services, conn: Pick<ConnectionRow, "id" | "space_id" | "provider">, loginKey: string): Promise<void> {
+export async function claimIdentity(svc: Services, conn: Pick<ConnectionRow, "id" | "space_id" | "provider">, column: ConnectionIdentity, value: string): Promise<void> {
   const db = svc.env.DB;
-  const others = `SELECT id, status FROM provider_connections WHERE ${SAME_LIVE_LOGIN} AND id != ?`;
-  const res = await db.prepare(`UPDATE provider_connections SET login_key = ? WHERE id = ? AND NOT EXISTS (${others})`)
-    .bind(loginKey, conn.id, conn.space_id, conn.provider, loginKey, conn.id)
+  const others = `SELECT id, status FROM provider_connections WHERE ${sameLive(column)} AND id != ?`;
+  const res = await db.prepare(`UPDATE provider_connections SET ${column} = ? WHERE id = ? AND NOT EXISTS (${others})`)
+    .bind(value, conn.id, conn.space_id, conn.provider, value, conn.id)
     .run();
   if (res.meta.changes > 0) return;
-  const holder = await db.prepare(`${others} LIMIT 1`).bind(conn.space_id, conn.provider, loginKey, conn.id).first<{ id: string; status: ConnectionStatus }>();
-  throw alreadyConnected(conn.provider, holder);
+  const holder = await db.prepare(`${others} ORDER BY created_at, id LIMIT 1`).bind(conn.space_id, conn.provider, value, conn.id).first<{ id: string; status: ConnectionStatus }>();
+  throw alreadyConnected(conn.provider, holder, column);
+}
+
+/** A sync's connection is a second link of a login or account the space has: it was disconnected, and imports nothing. */
+export class LoginRefused extends Error {}
+
+/**
+ * At a sync of `conn`, which holds `value` in `column`: of the space's live connections holding it (the same login
+ * linked twice, before the connect could compare them), the oldest is kept and the others are retired, with the
+ * connect's 409 message naming the kept one and `outcome`. Each retirement is one statement that matches only while
+ * the kept connection is still live, and the oldest live holder is never retired, so two syncs at once keep one.
+ * Throws LoginRefused when `conn` is retired (by this sync or another's): it imports nothing more. A `pending` twin
+ * (a connect in flight, creating its accounts) is left to its own first sync.
+ */
+export async function keepOldestConnection(
+  svc: Services, conn: Pick<ConnectionRow, "id" | "space_id" | "provider">, column: ConnectionIdentity, value: string, outcome: string,
+): Promise<void> {
+  const { results } = await svc.env.DB.prepare(
+    `SELECT id, status, status_reason FROM provider_connections WHERE space_id = ? AND provider = ? AND ${column} = ? AND (status != 'disconnected' OR id = ?) ORDER BY created_at, id`,
+  )
+    .bind(conn.space_id, conn.provider, value, conn.id)
+    .all<{ id: string; status: ConnectionStatus; status_reason: string | null }>();
+  const refused = async () => {
+    const now = await getConnection(svc, conn.id);
+    if (!now || now.status === "disconnected") throw new LoginRefused(now?.status_reason ?? "The connection was disconnected");
+  };
+  const self = results.find((r) => r.id === conn.id);
+  if (!self) return;
+  if (self.status === "disconnected") return refused();
+  const [kept, ...twins] = results.filter((r) => r.status !== "disconnected");
+  if (kept!.id === conn.id && twins.length === 0) return;
+  const reason = `${alreadyConnected(conn.provider, kept!, column).message} ${outcome}`;
+  for (const twin of twins) {
+    if (twin.id === conn.id || twin.status !== "pending") await retireConnection(svc, twin.id, reason, { whileLive: kept!.id });
+  }
+  // Retired here, or by a twin's sync at the same time (this one's retirement then matched nothing).
+  if (kept!.id !== conn.id) return refused();
 }
 
 export async function getConnection(svc: Services, id: string): Promise<ConnectionRow | null> {
@@ -235,8 +280,11 @@ export async function hasLiveConnection(svc: Services, provider: ProviderName, e
  */
 export async function setStatus(
   svc: Services, id: string, to: ConnectionStatus, reason: string | null,
-  /** `syncStartedAt`: a sync's own success, which does not undo a reauth_required the provider announced while it ran. */
-  extra: { syncedAt?: number; syncStartedAt?: number } = {},
+  /**
+   * `syncStartedAt`: a sync's own success, which does not undo a reauth_required the provider announced while it ran.
+   * `whileLive`: moved only while that other connection is not disconnected (a twin retired in favour of it).
+   */
+  extra: { syncedAt?: number; syncStartedAt?: number; whileLive?: string } = {},
 ): Promise<boolean> {
   const from = CONNECTION_STATUSES.filter((s) => canMove(s, to));
   if (from.length === 0) return false;
@@ -244,9 +292,13 @@ export async function setStatus(
   const res = await svc.env.DB.prepare(
     `UPDATE provider_connections SET status = ?, status_reason = ?, updated_at = ?,
        last_sync_at = COALESCE(?, last_sync_at), disconnected_at = CASE WHEN ? = 'disconnected' THEN ? ELSE disconnected_at END
-     WHERE id = ? AND status ${IN_JSON_LIST} AND NOT (status = 'reauth_required' AND updated_at >= ?)`,
+     WHERE id = ? AND status ${IN_JSON_LIST} AND NOT (status = 'reauth_required' AND updated_at >= ?)
+       AND (? IS NULL OR EXISTS (SELECT 1 FROM provider_connections k WHERE k.id = ? AND k.status != 'disconnected'))`,
   )
-    .bind(to, reason === null ? null : truncateText(reason, 500), now, extra.syncedAt ?? null, to, now, id, jsonList(from), extra.syncStartedAt ?? Number.MAX_SAFE_INTEGER)
+    .bind(
+      to, reason === null ? null : truncateText(reason, 500), now, extra.syncedAt ?? null, to, now, id, jsonList(from), extra.syncStartedAt ?? Number.MAX_SAFE_INTEGER,
+      extra.whileLive ?? null, extra.whileLive ?? null,
+    )
     .run();
   return res.meta.changes > 0;
 }
@@ -298,10 +350,25 @@ export async function listConnections(svc: Services, auth: AuthContext, spaceId:
   return { connections: (connections!.results as unknown as ConnectionRow[]).map((r) => presentConnection(r, byConnection.get(r.id) ?? [])) };
 }
 
-/** Moves a connection to `disconnected` with the reason; its credentials and cursor, no longer needed, are overwritten. */
-export async function retireConnection(svc: Services, id: string, reason: string): Promise<void> {
-  await setStatus(svc, id, "disconnected", reason);
-  await svc.env.DB.prepare("UPDATE provider_connections SET credentials_enc = ?, sync_cursor = NULL WHERE id = ?").bind(await sealCredentials(svc.env, {}), id).run();
+/**
+ * Moves a connection to `disconnected` with the reason (only while `whileLive`, when given, is live: setStatus); its
+ * credentials and cursor, no longer needed, are overwritten, and its accounts stop taking entries (inactive from now
+ * on; their history and balances stay). False when the connection did not move.
+ */
+export async function retireConnection(svc: Services, id: string, reason: string, opts: { whileLive?: string } = {}): Promise<boolean> {
+  if (!(await setStatus(svc, id, "disconnected", reason, { whileLive: opts.whileLive }))) return false;
+  const db = svc.env.DB;
+  await db.prepare("UPDATE provider_connections SET credentials_enc = ?, sync_cursor = NULL WHERE id = ?").bind(await sealCredentials(svc.env, {}), id).run();
+  const { results: active } = await db.prepare(
+    "SELECT a.id, a.space_id FROM accounts a JOIN provider_accounts pa ON pa.account_id = a.id WHERE pa.connection_id = ? AND a.is_active = 1",
+  )
+    .bind(id)
+    .all<{ id: string; space_id: string }>();
+  for (const a of active) await runLedger(svc, { kind: "updateAccount", spaceId: a.space_id, accountId: a.id, set: { isActive: false } });
+  if (active.length) {
+    await db.prepare(`UPDATE accounts SET disconnected_at = ? WHERE disconnected_at IS NULL AND id ${IN_JSON_LIST}`).bind(svc.clock.now(), jsonList(active.map((a) => a.id))).run();
+  }
+  return true;
 }
 
 /**
@@ -328,13 +395,6 @@ export async function disconnectConnection(
   }
   await retireConnection(svc, id, providerRemoved ? "Disconnected by a space admin" : "Disconnected by a space admin; the provider could not be reached to remove the item");
   const accountIds = (await connectionAccountIds(svc, [id])).get(id) ?? [];
-  const active = accountIds.length
-    ? (await svc.env.DB.prepare(`SELECT id FROM accounts WHERE is_active = 1 AND id ${IN_JSON_LIST}`).bind(jsonList(accountIds)).all<{ id: string }>()).results
-    : [];
-  for (const a of active) await runLedger(svc, { kind: "updateAccount", spaceId: row.space_id, accountId: a.id, set: { isActive: false } });
-  if (active.length) {
-    await svc.env.DB.prepare(`UPDATE accounts SET disconnected_at = ? WHERE disconnected_at IS NULL AND id ${IN_JSON_LIST}`).bind(svc.clock.now(), jsonList(active.map((a) => a.id))).run();
-  }
   const after = (await getConnection(svc, id))!;
   return { connection: presentConnection(after, accountIds), providerRemoved };
 }

@@ -7,10 +7,7 @@
 import type { Services } from "../../env";
 import { isConflict } from "../../lib/errors";
 import type { NormalAccount } from "./apply";
-import { claimLoginKey, type ConnectionRow, type PlaidAccountPrint, plaidLoginKey, refuseLinkedPlaidAccounts, retireConnection } from "./connections";
-
-/** The sync's connection is a second link of a login the space has: it was disconnected, and imports nothing. */
-export class LoginRefused extends Error {}
+import { claimIdentity, type ConnectionRow, LoginRefused, type PlaidAccountPrint, plaidLoginKey, refuseLinkedPlaidAccounts, retireConnection } from "./connections";
 
 /**
  * What a Plaid login is compared by: Plaid's institution and its accounts' prints, when Plaid names the
@@ -42,7 +39,7 @@ export async function admitPlaidLogin(
   if (!login) return;
   try {
     await refuseLinkedPlaidAccounts(svc, conn.space_id, login.institution, login.prints);
-    await claimLoginKey(svc, conn, await plaidLoginKey(svc.env, login.institution, login.prints));
+    await claimIdentity(svc, conn, "login_key", await plaidLoginKey(svc.env, login.institution, login.prints));
   } catch (e) {
     if (!isConflict(e)) throw e;
     await removeItem().catch(() => undefined);

@@ -23,8 +23,7 @@ import { fetchBitso } from "../../providers/bitso/adapter";
 import { readResource, requireSpaceRole } from "../spaces/access";
 import { outboxRow, outboxStatement, type PublishInput, queueFanout } from "../webhooks/publish";
 import { applyChanges, emptyStats, type SyncChanges, type SyncStats } from "./apply";
-import { LoginRefused } from "./plaid-login";
-import { type ConnectionRow, CRON_SYNC_AGE_MS, getConnection, setStatus, SYNC_INTERVAL_MS } from "./connections";
+import { type ConnectionRow, CRON_SYNC_AGE_MS, getConnection, LoginRefused, setStatus, SYNC_INTERVAL_MS } from "./connections";
 
 export const SYNC_JOB = "provider.sync";
 /** Attempts before a sync gives up (the message then goes to the dead-letter queue). */
@@ -289,7 +288,7 @@ export async function runSyncJob(svc: Services, message: { [key: string]: unknow
     const reason = err instanceof ProviderError ? `${err.provider} ${err.code}: ${err.message}` : String((err as Error)?.message ?? err);
     logError(undefined, "sync.failed", err, { jobId, connectionId: conn.id, attempt });
     if (err instanceof LoginRefused) {
-      // The connection was disconnected with the reason (plaid-login.ts): nothing to retry.
+      // The connection was disconnected with the reason, a second link of a login the space has (connections.ts): nothing to retry.
       await finishJob(svc, jobId, "failed", { stats, accountIds: [] }, reason, [failedEvent(conn, jobId, reason)]);
       return;
     }
