@@ -2294,8 +2294,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Connect Bitso with an API key and secret (stored encrypted): balances valued at market prices, the import of trades queued
-         * @description Connect Bitso with an API key and secret (stored encrypted): balances valued at market prices, the import of trades queued. Requires the `admin` role or above in the space.
+         * Connect Bitso with an API key and secret (stored encrypted): balances valued at market prices, the import of trades queued; 409 if a live connection of the space already holds the key, or the Bitso account behind it (its client_id, the same for every key of the account)
+         * @description Connect Bitso with an API key and secret (stored encrypted): balances valued at market prices, the import of trades queued; 409 if a live connection of the space already holds the key, or the Bitso account behind it (its client_id, the same for every key of the account). Requires the `admin` role or above in the space.
          */
         post: operations["providersBitsoConnect"];
         delete?: never;

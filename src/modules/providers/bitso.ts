@@ -9,12 +9,12 @@ import { frac, fracToDecimal, roundHalfEven } from "../rates/exact";
 import { isSandboxUrl, outbound } from "../../lib/outbound";
 import { valueMinor } from "../prices/decimal";
 import { getPrices } from "../prices/service";
-import { bitsoClientFor, exact, normalBitsoAccount, recordBitsoClientId, supportedCurrency, unsupportedBalances } from "../../providers/bitso/adapter";
+import { bitsoClientFor, bitsoClientId, exact, learnBitsoClientIds, normalBitsoAccount, supportedCurrency, unsupportedBalances } from "../../providers/bitso/adapter";
 import type { BitsoBalance } from "../../providers/bitso/client";
 import { asApiError, ProviderError } from "../../providers/errors";
 import { requireSpaceRole } from "../spaces/access";
 import { applyChanges, emptyStats, type NormalAccount } from "./apply";
-import { bitsoLoginKey, connectionAccountIds, createConnection, getConnection, presentConnection, refuseConnectedLogin, setStatus } from "./connections";
+import { bitsoLoginKey, claimIdentity, connectionAccountIds, type ConnectionRow, createConnection, getConnection, presentConnection, refuseConnectedLogin, setStatus } from "./connections";
 import { enqueueSync, queueFirstSync } from "./sync";
 
 /** Looks prices up: `getPrices` of the prices module, or anything with its shape (tests, other quotes). */
@@ -99,6 +99,7 @@ export async function connectBitso(svc: Services, auth: AuthContext, input: { sp
   const { space } = await requireSpaceRole(svc, auth, input.spaceId, "admin");
   const loginKey = await bitsoLoginKey(svc.env, input.apiKey);
   await refuseConnectedLogin(svc, input.spaceId, "bitso", loginKey);
+  await learnBitsoClientIds(svc, input.spaceId);
   const base = `${svc.env.BITSO_BASE_URL.replace(/\/+$/, "")}`;
   if (isSandboxUrl(svc.env, base)) {
     // Sandbox only: issue the pair at the simulator, as a user issues a key in Bitso's app.
@@ -112,13 +113,17 @@ export async function connectBitso(svc: Services, auth: AuthContext, input: { sp
   let balances: BitsoBalance[];
   const client = await bitsoClientFor(svc, conn);
   try {
+    // The Bitso account behind the key, which another key of it says too: one a live connection of the space holds
+    // (or takes at the same time: one conditional write) is the 409. Not said now: connected, and compared at the
+    // first sync that reads it (keepOldestConnection, in fetchBitso).
+    const clientId = await bitsoClientId(client);
+    if (clientId) await claimIdentity(svc, conn, "provider_client_id", clientId);
     balances = await client.balances();
   } catch (e) {
-    // A key Bitso refuses leaves nothing behind.
+    // A key Bitso refuses, or an account connected already, leaves nothing behind (nor its credentials).
     await svc.env.DB.prepare("DELETE FROM provider_connections WHERE id = ?").bind(conn.id).run();
     throw e instanceof ProviderError ? asApiError(e) : e;
   }
-  await recordBitsoClientId(svc, client, conn.id);
   const accounts = balances.map(normalBitsoAccount).filter((a): a is NormalAccount => a !== null).map((a) => ({ ...a, balanceMinor: null }));
   await applyChanges(svc, conn, { accounts, upserts: [], removed: [], matchPendingHeuristically: false }, emptyStats());
   await setStatus(svc, conn.id, "active", null);
@@ -142,7 +147,7 @@ export async function connectBitso(svc: Services, auth: AuthContext, input: { sp
  */
 export async function syncBitso(svc: Services, auth: AuthContext, input: { spaceId: string }) {
   const { space } = await requireSpaceRole(svc, auth, input.spaceId, "admin");
-  const conns = (await svc.env.DB.prepare("SELECT * FROM provider_connections WHERE space_id = ? AND provider = 'bitso' AND status != 'disconnected'").bind(input.spaceId).all<import("./connections").ConnectionRow>()).results;
+  const conns = (await svc.env.DB.prepare("SELECT * FROM provider_connections WHERE space_id = ? AND provider = 'bitso' AND status != 'disconnected'").bind(input.spaceId).all<ConnectionRow>()).results;
   const accounts: Awaited<ReturnType<typeof present>> = [];
   const unsupported: ReturnType<typeof unsupportedOf> = [];
   const connectionErrors: ReturnType<typeof connectionError>[] = [];

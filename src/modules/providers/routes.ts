@@ -111,7 +111,7 @@ providerRoutes.openapi(
   createRoute({
     ...access("admin"),
     ...sync, method: "post", path: "/bitso/connect", tags,
-    summary: "Connect Bitso with an API key and secret (stored encrypted): balances valued at market prices, the import of trades queued",
+    summary: "Connect Bitso with an API key and secret (stored encrypted): balances valued at market prices, the import of trades queued; 409 if a live connection of the space already holds the key, or the Bitso account behind it (its client_id, the same for every key of the account)",
     request: { body: jsonBody(BitsoConnectBody) },
     responses: { 201: json(BitsoConnectSchema, "Connected; `jobId` (also `firstSync.jobId`) is the first sync, queued"), ...errors(401, 403, 404, 409, 422, 429, 502) },
   }),

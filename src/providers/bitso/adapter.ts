@@ -7,7 +7,7 @@
 import type { Services } from "../../env";
 import { type Currency, CURRENCY_SCALES, parseMajor } from "../../lib/money";
 import type { NormalAccount, NormalTrade } from "../../modules/providers/apply";
-import { type ConnectionRow, openCredentials } from "../../modules/providers/connections";
+import { type ConnectionRow, keepOldestConnection, openCredentials } from "../../modules/providers/connections";
 import type { Fetched } from "../../modules/providers/sync";
 import { ProviderError } from "../errors";
 import { type BitsoBalance, BitsoClient, type BitsoTrade, d1Nonces } from "./client";
@@ -83,25 +83,65 @@ export async function bitsoClientFor(svc: Services, conn: Pick<ConnectionRow, "i
   return new BitsoClient(svc.env, apiKey, apiSecret, d1Nonces(svc.env.DB, conn.id, () => svc.clock.now()));
 }
 
-/**
- * Stores the Bitso account behind a connection's key (its client id outlives the key: a key revoked and another
- * issued is the same account, which tells a relink from another account: analytics/relinks.ts). Kept as it is when
- * Bitso does not say; a later sync asks again.
- */
-export async function recordBitsoClientId(svc: Services, client: BitsoClient, connectionId: string): Promise<void> {
+/** The Bitso account behind a client's key: its account status's client id; null when Bitso does not say now. */
+export async function bitsoClientId(client: BitsoClient): Promise<string | null> {
   const status = await client.accountStatus().catch((e) => {
     if (e instanceof ProviderError) return null;
     throw e;
   });
-  const id = status && (typeof status.client_id === "string" || typeof status.client_id === "number") ? String(status.client_id) : null;
-  if (id) await svc.env.DB.prepare("UPDATE provider_connections SET provider_client_id = ? WHERE id = ? AND provider_client_id IS NULL").bind(id, connectionId).run();
+  return status && (typeof status.client_id === "string" || typeof status.client_id === "number") ? String(status.client_id) : null;
 }
+
+/**
+ * Stores the Bitso account behind a connection's key (its client id outlives the key: a key revoked and another
+ * issued is the same account, which tells a relink from another account: analytics/relinks.ts, and two live
+ * connections of one account apart: keepOldestConnection). Kept as it is when Bitso does not say; a later sync
+ * asks again. Returns the id Bitso said.
+ */
+export async function recordBitsoClientId(svc: Services, client: BitsoClient, connectionId: string): Promise<string | null> {
+  const id = await bitsoClientId(client);
+  if (id) await svc.env.DB.prepare("UPDATE provider_connections SET provider_client_id = ? WHERE id = ? AND provider_client_id IS NULL").bind(id, connectionId).run();
+  return id;
+}
+
+/**
+ * The client ids of the space's active Bitso connections not known yet (made before they were kept, migration 0034,
+ * or whose connect or syncs could not read them), asked of Bitso with their keys, so that a connect, and a sync,
+ * compare with every connection of the space Bitso can tell about (as refuseConnectedLogin derives the login keys of
+ * connections made before those were kept). One in error or waiting for its key is not asked: it would be refused
+ * again, and learns its id at the sync that repairs it. One whose credentials no longer open says nothing.
+ */
+export async function learnBitsoClientIds(svc: Services, spaceId: string, except: string | null = null): Promise<void> {
+  const { results } = await svc.env.DB.prepare(
+    "SELECT id, credentials_enc FROM provider_connections WHERE space_id = ? AND provider = 'bitso' AND status = 'active' AND provider_client_id IS NULL AND id IS NOT ?",
+  )
+    .bind(spaceId, except)
+    .all<Pick<ConnectionRow, "id" | "credentials_enc">>();
+  for (const c of results) {
+    // Credentials sealed under a key since rotated do not open: nothing to ask with, and no 500.
+    const client = await bitsoClientFor(svc, c).catch(() => null);
+    if (client) await recordBitsoClientId(svc, client, c.id);
+  }
+}
+
+/**
+ * What becomes of the later of two live connections of one Bitso account, found at a sync. Its accounts hold what
+ * the kept connection's hold: deactivated as a disconnection leaves them, they count in no net worth from now on.
+ */
+const TWIN_RETIRED = "This connection, another link of that Bitso account, was disconnected and imports nothing more; its accounts are kept, inactive, as a disconnection leaves them.";
 
 export async function fetchBitso(svc: Services, conn: ConnectionRow): Promise<Fetched> {
   const client = await bitsoClientFor(svc, conn);
   // A connection made before its client id was kept (migration 0034), or whose connect could not read it, gets it
   // at its next sync, while its key still works (a disconnection wipes the key).
-  if (!conn.provider_client_id) await recordBitsoClientId(svc, client, conn.id);
+  const clientId = conn.provider_client_id || (await recordBitsoClientId(svc, client, conn.id));
+  // Two live connections of one account (made before connects compared client ids, or one whose connect could not
+  // read one of them) would import every wallet and trade twice: the older is kept. The space's other connections
+  // whose ids are unknown are asked first, so that this sync compares with them whatever another sync has stored.
+  if (clientId) {
+    await learnBitsoClientIds(svc, conn.space_id, conn.id);
+    await keepOldestConnection(svc, conn, "provider_client_id", clientId, TWIN_RETIRED);
+  }
   const balances = await client.balances();
   const trades = await client.allTrades();
   return {
