@@ -68,7 +68,7 @@ describe("inactive accounts in net worth", () => {
     expect([dash.netWorth.previousDecimal, dash.netWorth.currentDecimal]).toEqual(["6000.00", "6000.00"]);
   });
 
-  it("a bank disconnected and linked again counts once on every day: its old accounts are out since always", { timeout: 120_000 }, async () => {
+  it("a bank disconnected and linked again counts once on every day: its old accounts hand over where the new history begins", { timeout: 120_000 }, async () => {
     const { owner, spaceId } = await ownerWithSpace();
     const token = `public-sandbox-${crypto.randomUUID()}`;
     const first = await linkPlaid(owner, spaceId, token);
@@ -103,5 +103,23 @@ describe("inactive accounts in net worth", () => {
     expect(before.accounts).toContain(old.id);
     expect((await a.patch(`/v1/accounts/${old.id}`, { isActive: false })).status).toBe(200);
     expect(await forecast()).toEqual({ expenses: "0.00", accounts: expect.not.arrayContaining([old.id]) });
+  });
+
+  it("disconnecting a bank drops a cached forecast: nothing of its accounts is projected, not even their rows dated ahead (QA-6 F2)", { timeout: 120_000 }, async () => {
+    const owner = await registerUser();
+    const a = api(owner);
+    // A zone behind UTC: the simulator's pending rows of its (UTC) today are dated ahead here.
+    const spaceId = (await ok(a.post("/v1/spaces", { name: "Bank", type: "personal", currency: "USD", timezone: "Pacific/Honolulu" }))).id;
+    const { connection, jobId } = await linkPlaid(owner, spaceId);
+    await waitForJob(jobId);
+    const forecast = async () => {
+      const f = await ok(a.get(`/v1/analytics/forecast?spaceId=${spaceId}`));
+      return { income: f.summary.totalProjectedIncomeDecimal, expenses: f.summary.totalProjectedExpensesDecimal, accounts: f.accounts.length };
+    };
+    const before = await forecast();
+    expect(before.accounts).toBe(2);
+    expect(Number(before.expenses)).toBeGreaterThan(0);
+    expect((await callJson(`/v1/providers/connections/${connection.id}`, { ...as(owner), method: "DELETE" })).status).toBe(200);
+    expect(await forecast()).toEqual({ income: "0.00", expenses: "0.00", accounts: 0 });
   });
 });

@@ -198,7 +198,7 @@ export async function computeForecast(svc: Services, space: SpaceInfo, nowMs: nu
   const booked = new Map<string, { id: string; day: number; minor: number }[]>();
   for (const r of ahead) {
     const d = horizonDay(r.date);
-    if (d > last || r.amount === 0) continue;
+    if (d > last || r.amount === 0 || !takesEntries(r.account_id)) continue;
     const b = bucketOf(d);
     const inSpace = toSpace(r.currency, frac(BigInt(r.amount)));
     if (r.amount > 0) b.income = add(b.income, inSpace);

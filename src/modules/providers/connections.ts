@@ -11,6 +11,7 @@ import { conflict, notFound } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { truncateText } from "../../lib/exact-json";
 import { IN_JSON_LIST, jsonList } from "../../lib/sql";
+import { bumpForecastEpoch } from "../analytics/forecast-epoch";
 import { runLedger } from "../ledger/client";
 import { readSpace, requireRoleOver } from "../spaces/access";
 import type { ProviderName } from "../../providers/errors";
@@ -366,7 +367,11 @@ export async function retireConnection(svc: Services, id: string, reason: string
     .all<{ id: string; space_id: string }>();
   for (const a of active) await runLedger(svc, { kind: "updateAccount", spaceId: a.space_id, accountId: a.id, set: { isActive: false } });
   if (active.length) {
-    await db.prepare(`UPDATE accounts SET disconnected_at = ? WHERE disconnected_at IS NULL AND id ${IN_JSON_LIST}`).bind(svc.clock.now(), jsonList(active.map((a) => a.id))).run();
+    await db.batch([
+      db.prepare(`UPDATE accounts SET disconnected_at = ? WHERE disconnected_at IS NULL AND id ${IN_JSON_LIST}`).bind(svc.clock.now(), jsonList(active.map((a) => a.id))),
+      // The forecast projects nothing of an inactive account: a cached one still shows these (as deactivating does).
+      bumpForecastEpoch(db, active[0]!.space_id),
+    ]);
   }
   return true;
 }
