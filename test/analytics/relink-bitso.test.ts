@@ -11,6 +11,12 @@ import { api, ok } from "./fixture";
 import { dashboardFigures as cash, disconnect } from "./relink-helpers";
 
 
+/** The space's trade history (its first page), as what each trade was: symbol, side, time, quantity, price, fees. */
+async function trades(owner: Parameters<typeof api>[0], spaceId: string) {
+  const list = await ok(api(owner).get(`/v1/trades?spaceId=${spaceId}`));
+  return (list as Record<string, string>[]).map((t) => [t.tradingSymbol, t.transactionType, t.exchangeTime, t.tradedQuantity, t.tradedPrice, t.fees, t.netAmount].join(" "));
+}
+
 describe("a Bitso account linked again", () => {
   it("a Bitso account linked again with a new API key counts once, also one connected before its client id was kept", { timeout: 180_000 }, async () => {
     const { owner } = await ownerWithSpace();
@@ -25,6 +31,8 @@ describe("a Bitso account linked again", () => {
     expect(sync.status, JSON.stringify(sync.body)).toBe(202);
     await waitForJob(sync.body.jobId);
     const once = await cash(owner, spaceId);
+    const tradesOnce = await trades(owner, spaceId);
+    expect(tradesOnce.length).toBeGreaterThan(5);
     await disconnect(owner, r1.body.connection.id);
     // A second key of the SAME Bitso account (the user revoked the first and issued another in Bitso's app):
     // the simulator answers a key from its seed, so the new key gets the first key's seed.
@@ -36,6 +44,8 @@ describe("a Bitso account linked again", () => {
     await waitForJob(r2.body.jobId);
     const after = await cash(owner, spaceId);
     expect(after).toEqual(once);
+    // Trade history lists each trade once, as cash flow counts it (QA-6 F5: 48 rows for 24 trades).
+    expect(await trades(owner, spaceId)).toEqual(tradesOnce);
     // Known by Bitso's own account id, which both keys answer.
     const ids = (await env.DB.prepare("SELECT provider_client_id AS id FROM provider_connections WHERE space_id = ? ORDER BY created_at").bind(spaceId).all<{ id: string | null }>()).results.map((r) => r.id);
     expect(ids.length).toBe(2);

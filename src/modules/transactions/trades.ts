@@ -7,10 +7,18 @@ import { isoInZone } from "../../lib/zoned-time";
 import { type Currency, CURRENCY_SCALES, formatMinor, parseMajor } from "../../lib/money";
 import { readSpace } from "../spaces/access";
 import { guardedValue, type SqlGuard } from "../../lib/sql";
+import { takenOverSince } from "../analytics/relinks";
 import { TRANSACTION_COLUMNS, transactionOfRow } from "./columns";
 import { type ZoneFreeWindow, zoneFreePageStatements, zoneFreePage } from "./list";
 
 export const TRADES_PAGE_SIZE = 50;
+
+/**
+ * An exchange account linked again imports its trades anew into its successor (relinks.ts): the old account's
+ * trades from the successor's first imported row on are listed by the successor only, as cash flow counts them.
+ */
+const NOT_RELISTED = `NOT EXISTS (SELECT 1 FROM accounts a WHERE a.id = t.account_id AND a.is_active = 0 AND a.provider != 'manual'
+  AND t.date >= ${takenOverSince("a")})`;
 
 /**
  * The session, the caller's role and a page of trades in one round trip: a bare-date window is read
@@ -24,7 +32,7 @@ export async function tradeHistory(svc: Services, auth: AuthContext, q: { spaceI
       page: (where) => `SELECT ${TRANSACTION_COLUMNS} FROM transactions t WHERE ${where} ORDER BY t.date DESC, t.id DESC`,
       // A synced trade has a row on each account it touches (the exchange's cash and coin); it is listed once,
       // by its row in the currency it was priced in (the record's `quote`), as a manual trade's one row is.
-      where: [`t.space_id = ${space.sql}`, "t.type = 'trade'", "t.currency = COALESCE(json_extract(t.trade, '$.quote'), t.currency)"],
+      where: [`t.space_id = ${space.sql}`, "t.type = 'trade'", "t.currency = COALESCE(json_extract(t.trade, '$.quote'), t.currency)", NOT_RELISTED],
       params: space.params,
       window: w,
       limit: TRADES_PAGE_SIZE,
