@@ -498,7 +498,8 @@ export abstract class LedgerCore extends DurableObject<Env> {
         ? {
             status: 422, code: "INSUFFICIENT_FUNDS",
             message: `Account ${e.address} would have a negative ${e.asset} balance on ${day}; it may not overdraw at any date`,
-            details: [{ field: "date", message: "Later entries would be left without funds", code: "INSUFFICIENT_FUNDS" }],
+            // The day itself, local: it is not always a later one (a spend before an opening, or before an income).
+            details: [{ field: "date", message: `The balance would be below zero on ${day.slice(0, 10)}`, code: "INSUFFICIENT_FUNDS" }],
           }
         : {
             status: 422, code: "VALIDATION_FAILED",

@@ -113,6 +113,15 @@ describe("statements and balances agree on dates", () => {
     expect(await statement(`to=${day(-5)}`)).toMatchObject({ from: day(-30), to: day(-5) });
   });
 
+  it("a spend dated before the account's opening names its own day as the one below zero (QA-6 F9)", async () => {
+    const { spend, balance } = await setup({ openingBalance: "1000.00", openingBalanceDate: day(-30) });
+    const before = await spend(-100, day(-45), "Before the opening");
+    expect(before.status).toBe(422);
+    expect(before.body.error.code).toBe("INSUFFICIENT_FUNDS");
+    expect(before.body.error.details[0]).toMatchObject({ field: "date", message: `The balance would be below zero on ${day(-45)}` });
+    expect(await balance()).toBe("1000.00");
+  });
+
   it("an expense today that only a future-dated income would cover is refused", async () => {
     const { spaceId, spend, balance, statement } = await setup();
     expect((await spend(200, day(20), "Salary")).status).toBe(201);
@@ -122,6 +131,8 @@ describe("statements and balances agree on dates", () => {
     const early = await spend(-150, day(0), "Too early");
     expect(early.status).toBe(422);
     expect(early.body.error.code).toBe("INSUFFICIENT_FUNDS");
+    // The refusal names the day that would go negative (QA-6 F9: "Later entries would be left without funds").
+    expect(early.body.error.details[0]).toMatchObject({ field: "date", message: `The balance would be below zero on ${day(0)}` });
     expect(await balance()).toBe("300.00");
     expect(await statement()).toEqual(before);
     // What today's balance does cover is fine.
