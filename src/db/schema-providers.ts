@@ -31,7 +31,7 @@ export const providerConnections = sqliteTable(
     /**
      * The provider's own id of the account behind the login, when it has one that outlives a credential (Bitso's
      * `client_id` from its account status: a key revoked and another issued is the same account): what tells a
-     * relink from another account when an account has no digits (analytics/relinks.ts). NULL when not known.
+     * relink from another account when an account has no digits (lib/relinks.ts). NULL when not known.
      */
     providerClientId: text("provider_client_id"),
   },

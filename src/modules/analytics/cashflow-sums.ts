@@ -14,7 +14,7 @@
  */
 import { exactSumSql, readExactSum, type SqlGuard } from "../../lib/sql";
 import { CASHFLOW_FILTER } from "./recurring";
-import { takenOverSince } from "./relinks";
+import { takenOverSince } from "../../lib/relinks";
 
 /** The rows summed: the cash flows, and the trades that paid a fee. */
 const SUMMED = `((${CASHFLOW_FILTER}) OR (type = 'trade' AND status != 'cancelled' AND fee_amount > 0))`;

@@ -9,7 +9,7 @@
 import type { Services } from "../../env";
 import { exactSumSql, readExactSum, type SqlGuard } from "../../lib/sql";
 import type { Holding } from "./net-worth-sources";
-import { firstProviderRow, handedOverAt, takesOverAny } from "./relinks";
+import { firstProviderRow, handedOverAt, takesOverAny } from "../../lib/relinks";
 
 /** `accounts:` addresses as an index range (address, then time: the ledger_entries_time_idx index). */
 const ACCOUNT_RANGE = "address >= 'accounts:' AND address < 'accounts;'";

@@ -7,7 +7,7 @@ import { isoInZone } from "../../lib/zoned-time";
 import { type Currency, CURRENCY_SCALES, formatMinor, parseMajor } from "../../lib/money";
 import { readSpace } from "../spaces/access";
 import { guardedValue, type SqlGuard } from "../../lib/sql";
-import { takenOverSince } from "../analytics/relinks";
+import { takenOverSince } from "../../lib/relinks";
 import { TRANSACTION_COLUMNS, transactionOfRow } from "./columns";
 import { type ZoneFreeWindow, zoneFreePageStatements, zoneFreePage } from "./list";
 

@@ -94,7 +94,7 @@ export async function bitsoClientId(client: BitsoClient): Promise<string | null>
 
 /**
  * Stores the Bitso account behind a connection's key (its client id outlives the key: a key revoked and another
- * issued is the same account, which tells a relink from another account: analytics/relinks.ts, and two live
+ * issued is the same account, which tells a relink from another account: lib/relinks.ts, and two live
  * connections of one account apart: keepOldestConnection). Kept as it is when Bitso does not say; a later sync
  * asks again. Returns the id Bitso said.
  */
