@@ -1,9 +1,11 @@
 /**
  * A provider account linked again: the bank disconnected and linked anew imports the same history into new
- * accounts, while the old ones keep theirs. Cash flow leaves out the old account's rows from where the successor's
- * imported history begins (cashflow-sums.ts, `takenOverSince`); net worth counts the old account before the
- * successor's history (its opening included) and the successor from there on (ledger-holdings.ts, `handedOverAt`).
- * One definition of a relink for both, so they cannot disagree on what one is.
+ * accounts, while the old ones keep theirs. Net worth counts the old account before its successor's history from
+ * the provider begins (its opening included) and the successor from there on (ledger-holdings.ts, `handedOverAt`);
+ * every reader of its cash flows leaves out its rows from where its successor's imported history begins
+ * (`takenOverSince`, through `relinkedAccountsSql`): cash flow (cashflow-sums.ts), budgets' spending and their
+ * alerts (budgets/spending.ts), recurring series, trade history. One definition of a relink for all of them, so
+ * they cannot disagree on what one is.
  */
 
 /**
@@ -59,3 +61,12 @@ export const firstProviderRow = (a: string, adjustments: boolean) =>
 
 /** SQL: account `a` took over another (it is a bank's account linked again). */
 export const takesOverAny = (a: string) => `EXISTS (SELECT 1 FROM accounts x WHERE ${takesOver("x", a)})`;
+
+/**
+ * SQL: the accounts of the space `space` (SQL naming it) that may have been taken over (its inactive provider
+ * accounts, read down the space's account index), as `id` and `since` (`takenOverSince`, NULL when none took it
+ * over), for a CTE `relinked(id, since)`: a reader leaves out a relinked account's rows dated `since` or later. In
+ * a space no bank was disconnected from it finds nothing, so a reader pays one index search for it.
+ */
+export const relinkedAccountsSql = (space: string) =>
+  `SELECT a.id, ${takenOverSince("a")} FROM accounts a WHERE a.space_id = ${space} AND a.is_active = 0 AND a.provider != 'manual'`;

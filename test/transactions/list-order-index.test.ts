@@ -11,6 +11,8 @@ import { guardedValue } from "../../src/lib/sql";
 import { dashboardReads } from "../../src/modules/analytics/dashboard";
 import { cashflowsStatement } from "../../src/modules/analytics/recurring";
 import { defaultsReads } from "../../src/modules/projections/defaults";
+import { budgetReads, type BudgetRow, spendingStatement } from "../../src/modules/budgets/spending";
+import type { PeriodWindow } from "../../src/modules/budgets/periods";
 
 /** The plan of a statement the app prepared, as EXPLAIN QUERY PLAN's steps. */
 async function planOf(statement: D1PreparedStatement) {
@@ -91,5 +93,22 @@ describe("cash-flow query plans", () => {
     const steps = await planOf(cashflowsStatement(env.DB, space(), 0, Date.now()));
     expect(steps.some((d) => d.includes("transactions_space_date_id_idx")), steps.join(" | ")).toBe(true);
     expect(steps.filter((d) => d.includes("TEMP B-TREE"))).toEqual([]);
+  });
+});
+
+describe("budget spending query plans", () => {
+  const space = () => guardedValue("spc_x", accessGuard("spc_x", "usr_x", Date.now()));
+  const budget = { id: "bud_x", spaceId: "spc_x", currency: "USD" } as BudgetRow;
+  const window = { startMs: 0, endMsExclusive: Date.now() } as PeriodWindow;
+
+  it("sum the space's rows from the covering index, and a relinked account's rows its successor holds again down the account index (spending.ts)", async () => {
+    // One budget's (the alerts after a write, a budget's create and patch) and every budget's (reads, the dashboard).
+    for (const s of [spendingStatement(env.DB, budget, ["cat_a", "cat_b"], window), budgetReads(env.DB, space(), Date.now()).statements[3]!]) {
+      const steps = await planOf(s);
+      expect(steps.some((d) => /SEARCH t USING COVERING INDEX transactions_cashflow_idx \(space_id=\? AND date>\? AND date<\?\)/.test(d)), steps.join(" | ")).toBe(true);
+      expect(steps.some((d) => /SEARCH t USING INDEX transactions_account_date_id_idx \(account_id=\? AND date>\? AND date<\?\)/.test(d)), steps.join(" | ")).toBe(true);
+      expect(steps.some((d) => /SEARCH s USING INDEX transactions_account_date_id_idx \(account_id=\?\)/.test(d)), steps.join(" | ")).toBe(true);
+      expect(steps.filter((d) => /SCAN (t|transactions)\b|SCAN s USING/.test(d)), steps.join(" | ")).toEqual([]);
+    }
   });
 });

@@ -14,7 +14,7 @@
  */
 import { exactSumSql, readExactSum, type SqlGuard } from "../../lib/sql";
 import { CASHFLOW_FILTER } from "./recurring";
-import { takenOverSince } from "../../lib/relinks";
+import { relinkedAccountsSql } from "../../lib/relinks";
 
 /** The rows summed: the cash flows, and the trades that paid a fee. */
 const SUMMED = `((${CASHFLOW_FILTER}) OR (type = 'trade' AND status != 'cancelled' AND fee_amount > 0))`;
@@ -47,8 +47,7 @@ export function cashflowSumsStatements(db: D1Database, space: SqlGuard, fromMs: 
         GROUP BY ${keys}`,
     ).bind(...space.params, fromMs, toMs),
     db.prepare(
-      `WITH relinked(id, since) AS (
-         SELECT a.id, ${takenOverSince("a")} FROM accounts a WHERE a.space_id = ${space.sql} AND a.is_active = 0 AND a.provider != 'manual')
+      `WITH relinked(id, since) AS (${relinkedAccountsSql(space.sql)})
        SELECT ${keys}, ${sums}
          FROM relinked r JOIN transactions t ON t.account_id = r.id AND t.date >= r.since AND t.date >= ? AND t.date < ?
         WHERE ${SUMMED}

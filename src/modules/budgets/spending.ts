@@ -1,7 +1,8 @@
 /**
  * What a budget has spent in its current period, computed from the
  * transactions that the ledger committed: expenses count, refunds in the same
- * categories reduce it, voided transactions do not count. Subcategories count
+ * categories reduce it, voided transactions do not count, and a bank linked
+ * again counts each day once (relinks.ts). Subcategories count
  * toward a budgeted parent category. Spending in another currency than the
  * budget's is read by day (`foreign`), with the rates that may convert it, in
  * the same statement; `convertSpendings` converts it.
@@ -12,6 +13,7 @@ import { budgetCategories, budgets } from "../../db/schema";
 import { addDays, parseYmd, ymdString, zonedDate } from "../../lib/zoned-time";
 import { type DatedAmount, HUB, LOOKBACK_DAYS, type RateRow } from "../rates/convert";
 import { currentPeriod, type Period, type PeriodWindow } from "./periods";
+import { relinkedAccountsSql } from "../../lib/relinks";
 
 export type BudgetRow = typeof budgets.$inferSelect;
 
@@ -55,8 +57,14 @@ const inCategories = (wanted: string) => `(t.category_id IN ${wanted} OR c.paren
  * the earliest such group to the day after the latest (a zone's day is within a day of UTC's). With none
  * the day range is NULL and the rate reads find nothing, so a budget spending only its own currency reads
  * no rates. `space` is SQL naming the space, for its own rates.
+ *
+ * `takenOut`, a SELECT of the same `columns`: rows of `kind` 0 too, after `s`'s, that take part of some of
+ * its groups out again (a relinked account's rows its successor holds again: `RELINKED_ROWS`). They are
+ * parts of `s`'s groups, so they need no currency or day of their own; and they stay out of `s`, which
+ * SQLite copies into every reference to it, `codes` and `days` (a dozen), before it plans them: in `s`,
+ * the relink rule's SQL more than doubled the time to prepare the statement.
  */
-function withRatesSql(columns: string[], budgetCurrencies: string, space: string): string {
+function withRatesSql(columns: string[], budgetCurrencies: string, space: string, takenOut: string): string {
   const blanks = columns.map(() => "NULL").join(", ");
   const inCodes = (col: string) => `${col} IN (SELECT code FROM codes)`;
   const inDays = (col: string) => `${col} >= (SELECT d0 FROM days) AND ${col} <= (SELECT d1 FROM days)`;
@@ -64,6 +72,8 @@ function withRatesSql(columns: string[], budgetCurrencies: string, space: string
   codes(code) AS (SELECT currency FROM s WHERE other UNION ${budgetCurrencies} UNION SELECT '${HUB}'),
   days AS (SELECT date(min(at) / 1000.0, 'unixepoch', '-${LOOKBACK_DAYS + 1} days') AS d0, date(max(at) / 1000.0, 'unixepoch', '+1 day') AS d1 FROM s WHERE other)
   SELECT 0 AS kind, ${columns.join(", ")}, NULL AS base, NULL AS quote, NULL AS date, NULL AS rate, NULL AS source FROM s
+  UNION ALL
+  SELECT 0, ${columns.join(", ")}, NULL, NULL, NULL, NULL, NULL FROM (${takenOut})
   UNION ALL
   SELECT 1, ${blanks}, base, quote, date, rate, source FROM exchange_rates WHERE ${inCodes("base")} AND ${inCodes("quote")} AND ${inDays("date")}
   UNION ALL
@@ -81,19 +91,46 @@ const SPENDING_COLUMNS = ["category", "parent", "currency", "spent", "at"];
  * rates those may need (`withRatesSql`), for `spendingFromRows`, of what a budget counts (`COUNTED`). The
  * category list is one JSON parameter, named once in a CTE and used for both the categories and their
  * children: a list of `?`s would be bound twice and pass D1's 100-parameter cap at 49 categories.
+ *
+ * A bank disconnected and linked again holds its history twice (relinks.ts): the space's rows are summed
+ * from the covering index `transactions_cashflow_idx` as ever, and its relinked accounts' rows that their
+ * successors hold again are summed apart, down the account index (`RELINKED_ROWS`), in the same groups,
+ * as rows that take them out again (`withRatesSql`'s `takenOut`: `spendingFromRows` adds every row of a
+ * group, and converts a day's amounts in another currency summed).
  */
 export function spendingStatement(db: D1Database, b: BudgetRow, categoryIds: string[], window: PeriodWindow): D1PreparedStatement {
+  const groups = "GROUP BY t.category_id, t.currency, CASE WHEN t.currency = ? THEN 0 ELSE t.date END";
+  const keys = (amount: string) =>
+    `COALESCE(c.parent_id, t.category_id) AS parent, t.category_id AS category, t.currency AS currency, t.currency != ? AS other,
+            ${exactSumSql(amount)} AS spent, MIN(t.date) AS at`;
+  const where = `${COUNTED} AND ${inCategories("(SELECT id FROM wanted)")}`;
+  const takenOut = `SELECT ${keys("t.amount")}
+       FROM ${RELINKED_ROWS} AND t.date >= ? AND t.date < ? LEFT JOIN categories c ON c.id = t.category_id
+      WHERE ${where}
+      ${groups}`;
   return db.prepare(
     `WITH wanted(id) AS (SELECT value FROM json_each(?)),
+     relinked(id, since) AS MATERIALIZED (${relinkedAccountsSql("?")}),
      s AS MATERIALIZED (
-     SELECT COALESCE(c.parent_id, t.category_id) AS parent, t.category_id AS category, t.currency AS currency, t.currency != ? AS other,
-            ${exactSumSql("-t.amount")} AS spent, MIN(t.date) AS at
+     SELECT ${keys("-t.amount")}
        FROM transactions t LEFT JOIN categories c ON c.id = t.category_id
-      WHERE t.space_id = ? AND t.date >= ? AND t.date < ?
-        AND ${COUNTED} AND ${inCategories("(SELECT id FROM wanted)")}
-      GROUP BY t.category_id, t.currency, CASE WHEN t.currency = ? THEN 0 ELSE t.date END)${withRatesSql(SPENDING_COLUMNS, "SELECT ?", "?")}`,
-  ).bind(jsonList(categoryIds), b.currency, b.spaceId, window.startMs, window.endMsExclusive, b.currency, b.currency, b.spaceId);
+      WHERE t.space_id = ? AND t.date >= ? AND t.date < ? AND ${where}
+      ${groups})${withRatesSql(SPENDING_COLUMNS, "SELECT ?", "?", takenOut)}`,
+  ).bind(
+    jsonList(categoryIds), b.spaceId,
+    b.currency, b.spaceId, window.startMs, window.endMsExclusive, b.currency,
+    b.currency, // the budget's currency among the rates' (`codes`)
+    b.currency, window.startMs, window.endMsExclusive, b.currency, // taken out
+    b.spaceId, // the space's own rates
+  );
 }
+
+/**
+ * The rows of a CTE `relinked(id, since)` (`relinkedAccountsSql`) that their successors hold again, as a join
+ * to `transactions t` (more of its ON clause may follow): each relinked account's rows from `since` on, read
+ * down the account index.
+ */
+const RELINKED_ROWS = "relinked r JOIN transactions t ON t.account_id = r.id AND t.date >= r.since";
 
 /**
  * The spending of budget `b` that rows of `spendingStatement` or `spendingSql` add up to (their sums exact,
@@ -174,26 +211,38 @@ const BANDS = ["w.a0", "w.a1", "w.a2", "w.a3"];
  * that no period boundary can split: within a day of a possible start or end, by instant; elsewhere,
  * by the stretch between two such days (all in the period or all out of it). `at` is a group's earliest
  * instant, which tells which side of the exact boundaries it is on. The same transactions counted as
- * `spendingStatement` counts. Spending in another currency than the budget's is grouped by instant, as its
- * day picks its rate.
+ * `spendingStatement` counts, with a relinked account's rows that its successor holds again taken out in
+ * the same groups (part of a group: on the same side of every boundary as the group). Spending in another
+ * currency than the budget's is grouped by instant, as its day picks its rate.
  *
  * The rates their conversion may need come after them (`withRatesSql`).
  */
-const spendingSql = (cte: string) => `${cte},
-  s AS MATERIALIZED (
-  SELECT w.id AS budget_id, t.category_id AS category, COALESCE(c.parent_id, t.category_id) AS parent, t.currency AS currency,
-         t.currency != b.currency AS other, ${exactSumSql("-t.amount")} AS spent, MIN(t.date) AS at
-    FROM win w JOIN budgets b ON b.id = w.id
-    JOIN transactions t ON t.space_id = (SELECT id FROM sp)
-                       AND t.date >= min(w.a0, w.a1) - ${DAY_MS} AND t.date < max(w.a2, w.a3) + ${DAY_MS}
-    LEFT JOIN categories c ON c.id = t.category_id
+const spendingSql = (cte: string) => {
+  const keys = (amount: string) =>
+    `w.id AS budget_id, t.category_id AS category, COALESCE(c.parent_id, t.category_id) AS parent, t.currency AS currency,
+         t.currency != b.currency AS other, ${exactSumSql(amount)} AS spent, MIN(t.date) AS at`;
+  const span = `t.date >= min(w.a0, w.a1) - ${DAY_MS} AND t.date < max(w.a2, w.a3) + ${DAY_MS}`;
+  const rest = `LEFT JOIN categories c ON c.id = t.category_id
    WHERE ${COUNTED} AND ${inCategories("(SELECT category_id FROM budget_categories WHERE budget_id = w.id)")}
    GROUP BY w.id, t.category_id, t.currency,
-            CASE WHEN t.currency != b.currency OR ${BANDS.map(inBand).join(" OR ")} THEN t.date ELSE -(${BANDS.map((a) => `(t.date >= ${a} + ${DAY_MS})`).join(" + ")}) END)${withRatesSql(
+            CASE WHEN t.currency != b.currency OR ${BANDS.map(inBand).join(" OR ")} THEN t.date ELSE -(${BANDS.map((a) => `(t.date >= ${a} + ${DAY_MS})`).join(" + ")}) END`;
+  return `${cte},
+  relinked(id, since) AS MATERIALIZED (${relinkedAccountsSql("(SELECT id FROM sp)")}),
+  s AS MATERIALIZED (
+  SELECT ${keys("-t.amount")}
+    FROM win w JOIN budgets b ON b.id = w.id
+    JOIN transactions t ON t.space_id = (SELECT id FROM sp) AND ${span}
+    ${rest})${withRatesSql(
   ["budget_id", ...SPENDING_COLUMNS],
   "SELECT currency FROM budgets WHERE space_id = (SELECT id FROM sp)",
   "(SELECT id FROM sp)",
+  // The space's relinked accounts' rows that their successors hold again, in the same groups, take them out (spendingStatement).
+  `SELECT ${keys("t.amount")}
+    FROM win w JOIN budgets b ON b.id = w.id
+    JOIN ${RELINKED_ROWS} AND ${span}
+    ${rest}`,
 )}`;
+};
 
 export type LinkRow = typeof budgetCategories.$inferSelect;
 
