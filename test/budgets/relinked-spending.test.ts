@@ -129,6 +129,35 @@ describe("a bank linked again in budgets", () => {
     expect((await ok(a.get(`/v1/budgets/${id}`))).spentDecimal).toBe(dec(expected));
   });
 
+  it("in another currency than the budget's, a day that nets to nothing once the old copies are taken out needs no rate", { timeout: 180_000 }, async () => {
+    const owner = await registerUser();
+    const a = api(owner);
+    const { day } = localDays("UTC");
+    // A peso budget over a dollar bank: its spending converts at each day's rate (the space's own, here).
+    const spaceId = (await ok(a.post("/v1/spaces", { name: "R", type: "personal", currency: "MXN", timezone: "UTC" }))).id as string;
+    await env.DB.prepare("DELETE FROM exchange_rates").run();
+    const category = (await ok(a.post("/v1/categories", { spaceId, name: "Supermarket", type: "expense", rules: [{ condition: "merchant_contains", value: "whole foods" }] }))).id as string;
+    const other = ((await ok(a.get(`/v1/categories?spaceId=${spaceId}`))) as { id: string; name: string }[]).find((c) => c.name === "Health")!.id;
+    const token = `public-sandbox-${crypto.randomUUID()}`;
+    await disconnect(owner, await link(owner, spaceId, `${token}.1`));
+    const again = await link(owner, spaceId, `${token}.2`);
+    // The new link's first day of supermarket rows in the last 20: the user moves them all to another category.
+    const rows = (await env.DB.prepare(
+      `SELECT t.id, t.date FROM transactions t JOIN provider_accounts pa ON pa.account_id = t.account_id
+        WHERE pa.connection_id = ? AND t.category_id = ? AND t.date >= ? ORDER BY t.date`,
+    ).bind(again, category, Date.parse(`${day(-20)}T00:00:00Z`)).all<{ id: string; date: number }>()).results;
+    const first = new Date(rows[0]!.date).toISOString().slice(0, 10);
+    for (const r of rows.filter((r) => new Date(r.date).toISOString().startsWith(first))) await ok(a.patch(`/v1/transactions/${r.id}`, { categoryId: other }));
+    // A yearly budget from that day; a rate for every later day, none for it (nor before it).
+    const later = Array.from({ length: 21 }, (_, i) => day(-20 + i)).filter((d) => d > first);
+    await ok(a.put(`/v1/spaces/${spaceId}/rates`, { rates: later.map((date) => ({ base: "USD", quote: "MXN", date, rate: "17.5" })) }));
+    const id = (await ok(a.post("/v1/budgets", { spaceId, name: "Food", amount: "1000000.00", period: "yearly", startDate: first, categoryIds: [category] }))).id as string;
+    // That day's old rows are taken out by their own copies: nothing of the day is left to convert.
+    const read = await ok(a.get(`/v1/budgets/${id}`));
+    expect(read.conversion).toMatchObject({ complete: true, unconverted: [] });
+    expect(cents(read.spentDecimal)).toBeGreaterThan(0n);
+  });
+
   it("another login at the same bank is another bank: both count", { timeout: 120_000 }, async () => {
     const owner = await registerUser();
     const { day } = localDays("UTC");

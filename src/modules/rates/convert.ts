@@ -240,6 +240,8 @@ export class Converter {
       }
       const out: Frac[] = [];
       for (const g of groups.values()) {
+        // A day whose amounts cancel out needs no rate (a budget's relinked rows taken out of its own: budgets/spending.ts).
+        if (g.minor === 0n) continue;
         const r = this.book.resolve(g.currency, this.target, g.date);
         if (!r) {
           this.recordMissing(context, g.currency, g.minor, g.date);
