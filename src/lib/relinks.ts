@@ -4,7 +4,7 @@
  * the provider begins (its opening included) and the successor from there on (ledger-holdings.ts, `handedOverAt`);
  * every reader of its cash flows leaves out its rows from where its successor's imported history begins
  * (`takenOverSince`, through `relinkedAccountsSql`): cash flow (cashflow-sums.ts), budgets' spending and their
- * alerts (budgets/spending.ts), recurring series, trade history. One definition of a relink for all of them, so
+ * alerts (budgets/spending.ts), recurring detection and the forecast (recurring.ts), trade history. One definition of a relink for all of them, so
  * they cannot disagree on what one is.
  */
 

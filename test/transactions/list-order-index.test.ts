@@ -93,6 +93,9 @@ describe("cash-flow query plans", () => {
     const steps = await planOf(cashflowsStatement(env.DB, space(), 0, Date.now()));
     expect(steps.some((d) => d.includes("transactions_space_date_id_idx")), steps.join(" | ")).toBe(true);
     expect(steps.filter((d) => d.includes("TEMP B-TREE"))).toEqual([]);
+    // The relinked accounts (relinks.ts) once, from the space's accounts and each successor's rows down the account index.
+    expect(steps.some((d) => /SEARCH s USING INDEX transactions_account_date_id_idx \(account_id=\?\)/.test(d)), steps.join(" | ")).toBe(true);
+    expect(steps.filter((d) => /SCAN (t|s|transactions)\b/.test(d)), steps.join(" | ")).toEqual([]);
   });
 });
 

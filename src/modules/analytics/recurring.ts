@@ -23,6 +23,7 @@ import { normalizeMerchant } from "../ml/normalize";
 import { addMonths } from "../budgets/periods";
 import { dateOfDay, DayIndexer, dayNumber, ymdOfDay } from "./days";
 import { utc } from "../../lib/zoned-time";
+import { relinkedAccountsSql } from "../../lib/relinks";
 
 export const CADENCES = ["weekly", "biweekly", "semi-monthly", "monthly", "yearly"] as const;
 export type Cadence = (typeof CADENCES)[number];
@@ -52,11 +53,22 @@ export interface TxnRow {
 export const CASHFLOW_FILTER =
   "status != 'cancelled' AND type IN ('income', 'expense', 'fee', 'other') AND (subtype IS NULL OR subtype NOT IN ('opening_balance', 'adjustment'))";
 
-/** The cash flows between two instants of the space `space` names (a guarded value, for a role check's batch). */
+/**
+ * The cash flows between two instants of the space `space` names (a guarded value, for a role check's batch),
+ * in date order down the space's date index. A bank disconnected and linked again holds its history twice
+ * (relinks.ts): an old account's rows from where its successor's history begins are left out, or detection
+ * builds a series from the old, inactive account's copies (the forecast then projects none of it) and counts
+ * the successor's as irregular flows. The rows are read from the table anyway, so each is checked against the
+ * space's relinked accounts (a handful at most, none in most spaces) as it is read, with no second pass.
+ */
 export const cashflowsStatement = (db: D1Database, space: SqlGuard, fromMs: number, toMs: number) =>
   db.prepare(
-    `SELECT id, account_id, amount, currency, date, merchant_name, normalized_merchant, description, category_id
-       FROM transactions WHERE space_id = ${space.sql} AND date >= ? AND date < ? AND ${CASHFLOW_FILTER} ORDER BY date, id`,
+    `WITH sp(id) AS MATERIALIZED (SELECT ${space.sql}),
+     relinked(id, since) AS MATERIALIZED (${relinkedAccountsSql("(SELECT id FROM sp)")})
+     SELECT id, account_id, amount, currency, date, merchant_name, normalized_merchant, description, category_id
+       FROM transactions t WHERE space_id = (SELECT id FROM sp) AND date >= ? AND date < ? AND ${CASHFLOW_FILTER}
+        AND NOT EXISTS (SELECT 1 FROM relinked r WHERE r.id = t.account_id AND t.date >= r.since)
+      ORDER BY date, id`,
   ).bind(...space.params, fromMs, toMs);
 
 export async function loadCashflows(svc: Services, spaceId: string, fromMs: number, toMs: number): Promise<TxnRow[]> {
