@@ -4,8 +4,8 @@
  * the provider begins (its opening included) and the successor from there on (ledger-holdings.ts, `handedOverAt`);
  * every reader of its cash flows leaves out its rows from where its successor's imported history begins
  * (`takenOverSince`, through `relinkedAccountsSql`): cash flow (cashflow-sums.ts), budgets' spending and their
- * alerts (budgets/spending.ts), recurring detection and the forecast (recurring.ts), trade history. One definition of a relink for all of them, so
- * they cannot disagree on what one is.
+ * alerts (budgets/spending.ts), recurring detection and the forecast (recurring.ts), trade history. One definition
+ * of a relink for all of them, so they cannot disagree on what one is.
  */
 
 /**
@@ -46,8 +46,8 @@ export const takenOverSince = (a: string) => `(SELECT MIN(${firstProviderRow("b"
  * SQL: where net worth hands account `a` over to its successors: the earliest instant of their history from the
  * provider, their openings included (an opening is dated just before its account's history; for an account
  * whose first sync brought a balance and no rows, it is the only start there is). NULL when none took it over or
- * none has synced. Net worth counts `a` before this instant and each successor from its own (ledger-holdings.ts),
- * so no day counts the bank twice or not at all.
+ * none has synced. Net worth counts `a` before this instant (ledger-holdings.ts); a successor holds no row from the
+ * provider before it, so no day counts the bank twice or not at all.
  */
 export const handedOverAt = (a: string) => `(SELECT MIN(${firstProviderRow("b", true)}) FROM accounts b WHERE ${takesOver(a, "b")})`;
 
@@ -58,9 +58,6 @@ export const handedOverAt = (a: string) => `(SELECT MIN(${firstProviderRow("b", 
 export const firstProviderRow = (a: string, adjustments: boolean) =>
   `(SELECT MIN(s.date) FROM transactions s
      WHERE s.account_id = ${a}.id AND s.provider_transaction_id IS NOT NULL${adjustments ? "" : " AND s.provider_transaction_id NOT LIKE 'balance#%'"})`;
-
-/** SQL: account `a` took over another (it is a bank's account linked again). */
-export const takesOverAny = (a: string) => `EXISTS (SELECT 1 FROM accounts x WHERE ${takesOver("x", a)})`;
 
 /**
  * SQL: the accounts of the space `space` (SQL naming it) that may have been taken over (its inactive provider

@@ -9,7 +9,7 @@
 import type { Services } from "../../env";
 import { exactSumSql, readExactSum, type SqlGuard } from "../../lib/sql";
 import type { Holding } from "./net-worth-sources";
-import { firstProviderRow, handedOverAt, takesOverAny } from "../../lib/relinks";
+import { handedOverAt } from "../../lib/relinks";
 
 /** `accounts:` addresses as an index range (address, then time: the ledger_entries_time_idx index). */
 const ACCOUNT_RANGE = "address >= 'accounts:' AND address < 'accounts;'";
@@ -22,23 +22,19 @@ export interface AccountInfo {
   isActive: boolean;
   /** From when the account is out of net worth (deactivated, disconnected, or linked again); null while it counts. */
   inactiveSince: number | null;
-  /** Until when it is not yet in: a bank's account linked again counts from its history's start (relinks.ts); null: always. */
-  countsFrom: number | null;
 }
 
 /**
  * The space's accounts, and where a relink hands over (relinks.ts): `handed_over_at`, the start of the history
- * that took over an inactive provider account (NULL: none did, or none has synced); `took_over_from`, the start of
- * an account's own history from the provider (its opening included) when it took over another.
+ * that took over an inactive provider account (NULL: none did, or none has synced).
  */
 const ACCOUNTS_SQL = (space: string) => `SELECT a.id, a.name, a.type, a.currency, a.is_active, a.disconnected_at,
-    CASE WHEN a.is_active = 0 AND a.provider != 'manual' THEN ${handedOverAt("a")} END AS handed_over_at,
-    CASE WHEN a.provider != 'manual' AND ${takesOverAny("a")} THEN ${firstProviderRow("a", true)} END AS took_over_from
+    CASE WHEN a.is_active = 0 AND a.provider != 'manual' THEN ${handedOverAt("a")} END AS handed_over_at
   FROM accounts a WHERE a.space_id = ${space}`;
 
 type AccountRow = {
   id: string; name: string; type: string; currency: string; is_active: number; disconnected_at: number | null;
-  handed_over_at: number | null; took_over_from: number | null;
+  handed_over_at: number | null;
 };
 
 /** The space's accounts, for a batch: `space` names the space (a guarded value). */
@@ -49,7 +45,6 @@ export const accountsFrom = (rows: AccountRow[]): Map<string, AccountInfo> =>
     id: a.id, name: a.name, type: a.type, currency: a.currency, isActive: !!a.is_active,
     // An account deactivated before the time was recorded is out since always.
     inactiveSince: a.is_active ? null : Math.min(a.disconnected_at ?? Number.NEGATIVE_INFINITY, a.handed_over_at ?? Number.POSITIVE_INFINITY),
-    countsFrom: a.took_over_from,
   }]));
 
 /**
@@ -57,11 +52,10 @@ export const accountsFrom = (rows: AccountRow[]): Map<string, AccountInfo> =>
  * disconnected) is out from the moment it was, as in the accounts' summary now, and in as it was before, so
  * that closing an account does not rewrite the past. A bank disconnected and linked again hands over where the
  * successor's history from the provider begins (its opening, dated just before its rows, stands for what the bank
- * held then): the old account counts before that instant and the successor from it on, so each day counts the
- * bank once, and the days before the successor's history keep the old account's balances.
+ * held then): the old account is out from that instant. The successor always counts: before that instant it
+ * holds only what the user wrote on it (a transfer into it, say), which the old account does not.
  */
-export const countsAt = (a: AccountInfo, atMs: number) =>
-  (a.inactiveSince === null || atMs < a.inactiveSince) && (a.countsFrom === null || atMs >= a.countsFrom);
+export const countsAt = (a: AccountInfo, atMs: number) => a.inactiveSince === null || atMs < a.inactiveSince;
 
 export async function accountsOf(svc: Services, spaceId: string): Promise<Map<string, AccountInfo>> {
   const res = await accountsStatement(svc.env.DB, { sql: "?", params: [spaceId] }).all<AccountRow>();
