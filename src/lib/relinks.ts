@@ -66,4 +66,4 @@ export const firstProviderRow = (a: string, adjustments: boolean) =>
  * a space no bank was disconnected from it finds nothing, so a reader pays one index search for it.
  */
 export const relinkedAccountsSql = (space: string) =>
-  `SELECT a.id, ${takenOverSince("a")} FROM accounts a WHERE a.space_id = ${space} AND a.is_active = 0 AND a.provider != 'manual'`;
+  `SELECT a.id AS id, ${takenOverSince("a")} AS since FROM accounts a WHERE a.space_id = ${space} AND a.is_active = 0 AND a.provider != 'manual'`;

@@ -7,7 +7,7 @@ import { isoInZone } from "../../lib/zoned-time";
 import { type Currency, CURRENCY_SCALES, formatMinor, parseMajor } from "../../lib/money";
 import { readSpace } from "../spaces/access";
 import { guardedValue, type SqlGuard } from "../../lib/sql";
-import { takenOverSince } from "../../lib/relinks";
+import { relinkedAccountsSql } from "../../lib/relinks";
 import { TRANSACTION_COLUMNS, transactionOfRow } from "./columns";
 import { type ZoneFreeWindow, zoneFreePageStatements, zoneFreePage } from "./list";
 
@@ -16,9 +16,29 @@ export const TRADES_PAGE_SIZE = 50;
 /**
  * An exchange account linked again imports its trades anew into its successor (relinks.ts): the old account's
  * trades from the successor's first imported row on are listed by the successor only, as cash flow counts them.
+ * The space's relinked accounts and their cut-offs are worked out once for the statement (MATERIALIZED), not
+ * once for each trade row read.
  */
-const NOT_RELISTED = `NOT EXISTS (SELECT 1 FROM accounts a WHERE a.id = t.account_id AND a.is_active = 0 AND a.provider != 'manual'
-  AND t.date >= ${takenOverSince("a")})`;
+const notRelisted = (space: SqlGuard) => ({
+  sql: `NOT EXISTS (WITH r AS MATERIALIZED (${relinkedAccountsSql(space.sql)}) SELECT 1 FROM r WHERE r.id = t.account_id AND t.date >= r.since)`,
+  params: space.params,
+});
+
+/** The statements reading page `page` of the trades of the space `space` names, within window `w` (zoneFreePageStatements). */
+export function tradePageStatements(db: D1Database, space: SqlGuard, w: ZoneFreeWindow, page: number): D1PreparedStatement[] {
+  const relisted = notRelisted(space);
+  return zoneFreePageStatements(db, {
+    page: (where) => `SELECT ${TRANSACTION_COLUMNS} FROM transactions t WHERE ${where} ORDER BY t.date DESC, t.id DESC`,
+    // A synced trade has a row on each account it touches (the exchange's cash and coin); it is listed once,
+    // by its row in the currency it was priced in (the record's `quote`), as a manual trade's one row is.
+    where: [`t.space_id = ${space.sql}`, "t.type = 'trade'", "t.currency = COALESCE(json_extract(t.trade, '$.quote'), t.currency)", relisted.sql],
+    params: [...space.params, ...relisted.params],
+    window: w,
+    limit: TRADES_PAGE_SIZE,
+    offset: page * TRADES_PAGE_SIZE,
+    count: false,
+  });
+}
 
 /**
  * The session, the caller's role and a page of trades in one round trip: a bare-date window is read
@@ -27,18 +47,7 @@ const NOT_RELISTED = `NOT EXISTS (SELECT 1 FROM accounts a WHERE a.id = t.accoun
 export async function tradeHistory(svc: Services, auth: AuthContext, q: { spaceId: string; from?: string; to?: string; page: number }) {
   const db = svc.env.DB;
   const window = { from: q.from, to: q.to };
-  const pageOver = (space: SqlGuard) => (w: ZoneFreeWindow) =>
-    zoneFreePageStatements(db, {
-      page: (where) => `SELECT ${TRANSACTION_COLUMNS} FROM transactions t WHERE ${where} ORDER BY t.date DESC, t.id DESC`,
-      // A synced trade has a row on each account it touches (the exchange's cash and coin); it is listed once,
-      // by its row in the currency it was priced in (the record's `quote`), as a manual trade's one row is.
-      where: [`t.space_id = ${space.sql}`, "t.type = 'trade'", "t.currency = COALESCE(json_extract(t.trade, '$.quote'), t.currency)", NOT_RELISTED],
-      params: space.params,
-      window: w,
-      limit: TRADES_PAGE_SIZE,
-      offset: q.page * TRADES_PAGE_SIZE,
-      count: false,
-    });
+  const pageOver = (space: SqlGuard) => (w: ZoneFreeWindow) => tradePageStatements(db, space, w, q.page);
   const { membership, results } = await readSpace(svc, auth, q.spaceId, "viewer", (space) => pageOver(space)(window));
   const { space } = membership;
   const rows = (await zoneFreePage(db, window, space.timezone, TRADES_PAGE_SIZE, results, pageOver(guardedValue(q.spaceId)))).rows.map(transactionOfRow);
