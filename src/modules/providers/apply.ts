@@ -8,7 +8,9 @@
  * state (`sync:<connection>:<id>`, `...#c<n>`), so a retried or concurrent
  * sync that repeats a write is refused by the ledger instead of doubling it.
  *
- * - new transaction: categorized (rules, then the model) and posted.
+ * - new transaction: categorized (rules, then the model) and posted; in an account that took over a
+ *   disconnected one (a bank linked again), the user's category, notes and tags of the old copy come first
+ *   (relink-carry.ts).
  * - posted transaction naming its pending one (`pendingId`), or matched to it
  *   by amount, date and merchant for providers without the link: the pending
  *   row becomes the posted one in place (its category, tags and notes stay),
@@ -42,6 +44,7 @@ import { batchCategorizer } from "./categorize";
 import type { ConnectionRow } from "./connections";
 import { rowsBeingMerged } from "./merge-claims";
 import { matchPending } from "./pending-match";
+import { type CarrySubject, predecessorIds, predecessorsSql, relinkCarry } from "./relink-carry";
 import { closeSpentFlags } from "./spent-flags";
 import { wellFormedChanges } from "./well-formed";
 
@@ -164,7 +167,7 @@ export async function applyChanges(
   };
   const space = await svc.env.DB.prepare("SELECT timezone FROM spaces WHERE id = ?").bind(conn.space_id).first<{ timezone: string }>();
   const tz = space?.timezone ?? "UTC";
-  const accountsByExt = await ensureAccounts(svc, conn, changes.accounts);
+  const { byExt: accountsByExt, predecessors } = await ensureAccounts(svc, conn, changes.accounts);
   const wanted = (ext: string) => {
     const a = accountsByExt.get(ext);
     return a && a.isActive && (!opts.onlyAccountIds?.length || opts.onlyAccountIds.includes(a.id)) ? a : null;
@@ -246,24 +249,40 @@ export async function applyChanges(
       };
     });
     phase("loopMs");
-    const categorize = await batchCategorizer(svc, conn.space_id, subjects);
+    // A bank linked again: its new rows take the user's category, notes and tags from the old account's copies
+    // (relink-carry.ts; no read unless one of these accounts took over another). Read alongside the categorizer's.
+    const merchants = toCreate.map((t) => normalizeMerchant(t.merchantName ?? t.description));
+    const carrySubjects = toCreate.map((t, i) => {
+      const acc = wanted(t.accountExternalId)!;
+      return { accountId: acc.id, day: t.date, amountMinor: t.amountMinor, currency: acc.currency, merchant: merchants[i]! };
+    });
+    const [categorize, carried] = await Promise.all([
+      batchCategorizer(svc, conn.space_id, subjects),
+      relinkCarry(svc, tz, predecessors, carrySubjects, successorRows(groups, predecessors, tz)),
+    ]);
     phase("categorizerMs");
     const dayStart = memoized((day: string) => instantIn(day, tz));
     const ids = newIds("txn", toCreate.length, now);
     const planned: Planned[] = toCreate.map((t, i) => {
       const acc = wanted(t.accountExternalId)!;
       const currency = acc.currency as Currency;
+      const carry = carried[i];
       const auto = t.amountMinor === 0 ? null : categorize(subjects[i]!.subject, t.amountMinor);
+      // The old copy's category set by hand wins over the rules and the model, and stays the user's; one the rules
+      // set stays unless a rule hits now (relink-carry.ts).
+      const kept = carry?.categoryId && (carry.categorySource === "manual" || auto?.source !== "rule") ? carry : null;
+      const categoryId = kept ? kept.categoryId : (auto?.categoryId ?? null);
+      const categorySource = kept ? kept.categorySource : (auto?.source ?? null);
       const id = ids[i]!;
       return {
         reference: `sync:${conn.id}:${t.id}`,
-        postings: cashflowPostings(acc.id, currency, t.amountMinor, auto?.categoryId ?? null, false),
+        postings: cashflowPostings(acc.id, currency, t.amountMinor, categoryId, false),
         reviewCandidates: ambiguous.get(t.id),
         row: {
           id, spaceId: conn.space_id, accountId: acc.id, amount: t.amountMinor, currency, description: truncateText(t.description, 500) || "(no description)",
-          merchantName: t.merchantName, normalizedMerchant: normalizeMerchant(t.merchantName ?? t.description), date: dayStart(t.date),
+          merchantName: t.merchantName, normalizedMerchant: merchants[i]!, date: dayStart(t.date),
           type: t.amountMinor < 0 ? "expense" : "income", subtype: null, status: t.pending ? "pending" : "posted",
-          categoryId: auto?.categoryId ?? null, categorySource: auto?.source ?? null, tags: "[]", notes: null, location: null,
+          categoryId, categorySource, tags: carry?.tags ?? "[]", notes: carry?.notes ?? null, location: null,
           counterpartyAccountId: null, trade: null, providerTransactionId: t.id, createdAt: now, updatedAt: now,
         },
       };
@@ -336,23 +355,45 @@ export async function applyChanges(
   return { accountIds, createdIds };
 }
 
+/**
+ * The rows accounts that took over others already hold from the provider (each group's first row, voided or not:
+ * each took an old row when it came), as relink-carry.ts pairs them. Nothing for a sync of accounts that took
+ * over none.
+ */
+function successorRows(groups: Map<string, ExistingRow[]>, predecessors: Map<string, string[]>, tz: string): CarrySubject[] {
+  if (![...predecessors.values()].some((p) => p.length > 0)) return [];
+  return [...groups.values()].flat().flatMap((r) =>
+    !r.pid.includes("#") && (predecessors.get(r.account_id)?.length ?? 0) > 0
+      ? [{ accountId: r.account_id, day: dayIn(r.date, tz), amountMinor: r.amount, currency: r.currency, merchant: r.normalized_merchant }]
+      : [],
+  );
+}
+
 function instantDay(ms: number, tz: string): number {
   // The calendar day of the pending row in the space's zone, as UTC midnight of that day.
   return Date.parse(`${dayIn(ms, tz)}T00:00:00Z`);
 }
 
-/** The connection's accounts, created on first sight (idempotently: a retried creation replays). */
-async function ensureAccounts(svc: Services, conn: ConnectionRow, list: NormalAccount[]): Promise<Map<string, AccountRow>> {
+/**
+ * The connection's accounts by the provider's id, created on first sight (idempotently: a retried creation replays),
+ * and by Dhanam id the accounts each took over (relink-carry.ts), newest first.
+ */
+async function ensureAccounts(svc: Services, conn: ConnectionRow, list: NormalAccount[]): Promise<{ byExt: Map<string, AccountRow>; predecessors: Map<string, string[]> }> {
   const db = svc.env.DB;
+  // With each account, the accounts it took over (a bank linked again), whose rows its imports take the user's work from.
+  const predecessors = new Map<string, string[]>();
   const known = async () =>
     (
       await db
         .prepare(
-          `SELECT a.* FROM provider_accounts pa JOIN accounts a ON a.id = pa.account_id WHERE pa.connection_id = ?`,
+          `SELECT a.*, ${predecessorsSql("a")} AS predecessors FROM provider_accounts pa JOIN accounts a ON a.id = pa.account_id WHERE pa.connection_id = ?`,
         )
         .bind(conn.id)
         .all<Record<string, unknown>>()
-    ).results.map(accountFromRow);
+    ).results.map((r) => {
+      predecessors.set(r.id as string, predecessorIds(r.predecessors as string | null));
+      return accountFromRow(r);
+    });
   let rows = await known();
   const have = new Set(rows.map((r) => r.providerAccountId));
   const missing = list.filter((a) => !have.has(a.externalId));
@@ -378,7 +419,7 @@ async function ensureAccounts(svc: Services, conn: ConnectionRow, list: NormalAc
     await bumpForecastEpoch(db, conn.space_id).run();
     rows = await known();
   }
-  return new Map(rows.map((r) => [r.providerAccountId!, r]));
+  return { byExt: new Map(rows.map((r) => [r.providerAccountId!, r])), predecessors };
 }
 
 function accountFromRow(r: Record<string, unknown>): AccountRow {
