@@ -162,6 +162,24 @@ describe("a bank linked again keeps the user's work on its rows", () => {
     expect(await ledgerViolations(spaceId)).toEqual([]);
   });
 
+  it("a budget on a hand-set category spends the same after the relink", { timeout: 180_000 }, async () => {
+    const { owner, a, spaceId, category } = await space();
+    const eatingOut = await category("Eating out");
+    const token = await loginWithTwins();
+    const first = await linkedPlaid(owner, spaceId, `${token}.1`);
+    for (const r of (await rowsOf(first)).filter((r) => r.merchant === CHIPOTLE)) await ok(a.patch(`/v1/transactions/${r.id}`, { categoryId: eatingOut }));
+    // A yearly budget from before the bank's history: all of it in one period.
+    const startDate = new Date(Date.now() - 120 * DAY_MS).toISOString().slice(0, 10);
+    const budget = (await ok(a.post("/v1/budgets", { spaceId, name: "Eating out", amount: "100000.00", period: "yearly", startDate, categoryIds: [eatingOut] }))).id as string;
+    const before = await ok(a.get(`/v1/budgets/${budget}`));
+    expect(Number(before.spentDecimal)).toBeGreaterThan(0);
+
+    await disconnect(owner, first);
+    await linkedPlaid(owner, spaceId, `${token}.2`);
+    expect(await ok(a.get(`/v1/budgets/${budget}`))).toEqual(before);
+    expect(await ledgerViolations(spaceId)).toEqual([]);
+  });
+
   it("carries nothing to a copy that is not the same transaction, nor from a voided row", { timeout: 180_000 }, async () => {
     const { owner, a, spaceId, category } = await space();
     const mine = await category("Mine");
