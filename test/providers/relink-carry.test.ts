@@ -232,7 +232,9 @@ describe("a bank linked again keeps the user's work on its rows", () => {
     await syncNow(second);
     const later = (await rowsOf(second)).filter((r) => !copies.some((c) => c.id === r.id) && r.status === "posted");
     expect(later.length).toBeGreaterThan(1);
-    expect(later.filter((r) => r.notes !== null).map((r) => [keyOf(r), work(r)])).toEqual([[keyOf(nextDay), { ...UNTOUCHED, notes: "later", tags: ["x"] }]]);
+    // An Uber purchase there follows the Taxi rule, as every new Uber row does.
+    const ruled = nextDay.merchant === "Uber" ? { category: taxi, source: "rule" } : {};
+    expect(later.filter((r) => r.notes !== null).map((r) => [keyOf(r), work(r)])).toEqual([[keyOf(nextDay), { ...UNTOUCHED, ...ruled, notes: "later", tags: ["x"] }]]);
     expect(await ledgerViolations(spaceId)).toEqual([]);
   });
 });
