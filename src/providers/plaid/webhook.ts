@@ -9,13 +9,17 @@
  * Anyone can send a token naming a key id of their choosing, so fetches of
  * unknown keys are capped per client address and over all callers
  * (`OUTBOUND_LIMITS`): past a cap an unknown key id is refused for now
- * (`KeyFetchRefused`, which Plaid retries). Those caps are only spent on a
- * webhook that could be genuine: its (not yet trusted) token is fresh and
- * hashes this body, and the body is a JSON object naming an item we hold
- * (`knownItem`). Plaid's item ids are not public, so a forger who holds none
- * cannot spend the fetches a genuine webhook under Plaid's next key needs.
- * A webhook refused there gets exactly the answer of a key id Plaid does
- * not know (`unknownKey`), so the answer does not say whether the item exists.
+ * (`KeyFetchRefused`, which Plaid retries). Only a webhook that could be
+ * genuine spends them: its (not yet trusted) token is fresh and hashes this
+ * body, and the body is a JSON object. It then takes one of its sender's own
+ * fetches, whatever the item, and only one naming an item we hold
+ * (`knownItem`) goes on to the fetches shared by all callers: Plaid's item ids
+ * are not public, so a forger who holds none cannot spend the fetches a
+ * genuine webhook under Plaid's next key needs. A webhook naming another item
+ * gets exactly the answer of a key id Plaid does not know (`unknownKey`), and
+ * its sender's 503 comes after as many of them, so the answers do not say
+ * whether the item exists (the time one takes may: a held item's key is asked
+ * of Plaid).
  * The daily re-check of a cached key has a bucket of its own (once an hour
  * per key id), which those fetches cannot spend. It needs no item gate: only
  * key ids Plaid gave us are cached, so a forger naming one can at most bring
@@ -63,11 +67,15 @@ async function cachedKey(svc: Services, kid: string): Promise<CachedKey | null> 
   return row ? { jwk: JSON.parse(row.jwk), expiredAt: row.expired_at, fetchedAt: row.fetched_at } : null;
 }
 
-/** Takes one of the key fetches allowed to `client` (an address's subject), then over all callers; the wait when refused. */
-async function takeKeyFetch(svc: Services, client: string, now: number): Promise<{ allowed: boolean; retryAfterMs: number }> {
+/** Takes one of the key fetches allowed to `client` (an address's subject); the wait when refused. */
+async function takeOwnKeyFetch(svc: Services, client: string, now: number): Promise<{ allowed: boolean; retryAfterMs: number }> {
   const ns = svc.env.RATE_LIMITER;
-  const own = await ns.get(ns.idFromName(`outbound:plaid-webhook-key:${client}`)).take(OUTBOUND_LIMITS.plaidWebhookKeyFetchPerClient, now);
-  if (!own.allowed) return own;
+  return ns.get(ns.idFromName(`outbound:plaid-webhook-key:${client}`)).take(OUTBOUND_LIMITS.plaidWebhookKeyFetchPerClient, now);
+}
+
+/** Takes one of the key fetches allowed over all callers; the wait when refused. */
+async function takeSharedKeyFetch(svc: Services, now: number): Promise<{ allowed: boolean; retryAfterMs: number }> {
+  const ns = svc.env.RATE_LIMITER;
   return ns.get(ns.idFromName("outbound:plaid-webhook-key")).take(OUTBOUND_LIMITS.plaidWebhookKeyFetch, now);
 }
 
@@ -106,10 +114,10 @@ async function fetchKey(svc: Services, kid: string): Promise<CachedKey> {
  * Refuses (WebhookRejected) a webhook whose key we would have to fetch unless it could be genuine, by what can be
  * checked without the key (nothing here is trusted yet; the same checks are made again once the signature is):
  * the token is fresh and hashes this very body (as jwtVerify and the hash check below would find), and the body
- * is a JSON object naming an item we hold. The item comes last, so that every refusal before it is the same
- * whatever the item.
+ * is a JSON object. Returns the item it names (undefined: none), which the caller checks after taking the sender's
+ * own fetch, so that every answer before the item's check is the same whatever the item.
  */
-async function couldBeGenuine(rawBody: string, header: string, kid: string, now: number, knownItem: (itemId: string) => Promise<boolean>): Promise<void> {
+async function couldBeGenuine(rawBody: string, header: string, now: number): Promise<unknown> {
   let claims;
   try {
     claims = decodeJwt(header);
@@ -130,8 +138,7 @@ async function couldBeGenuine(rawBody: string, header: string, kid: string, now:
   } catch {
     throw new WebhookRejected("Body is not a JSON object");
   }
-  // Refused as a key id Plaid does not know is refused: a forger learns nothing of which items exist.
-  if (typeof itemId !== "string" || itemId.length === 0 || itemId.length > MAX_ITEM_ID_LENGTH || !(await knownItem(itemId))) throw unknownKey(kid);
+  return itemId;
 }
 
 /**
@@ -154,9 +161,16 @@ export async function verifyPlaidWebhook(
   const now = svc.clock.now();
   let key = await cachedKey(svc, kid);
   if (!key) {
-    await couldBeGenuine(rawBody, header, kid, now, knownItem);
-    const slot = await takeKeyFetch(svc, client, now);
-    if (!slot.allowed) throw new KeyFetchRefused(slot.retryAfterMs);
+    const itemId = await couldBeGenuine(rawBody, header, now);
+    // The sender's own fetches first, whatever the item: its answers (a 401, then a 503 once they are spent) are
+    // the same for an item we hold and one we do not, and it spends only its own allowance either way.
+    const own = await takeOwnKeyFetch(svc, client, now);
+    if (!own.allowed) throw new KeyFetchRefused(own.retryAfterMs);
+    // Refused as a key id Plaid does not know is refused; only a webhook naming an item we hold spends the fetches
+    // shared by all callers, so a forger without one cannot spend those.
+    if (typeof itemId !== "string" || itemId.length === 0 || itemId.length > MAX_ITEM_ID_LENGTH || !(await knownItem(itemId))) throw unknownKey(kid);
+    const shared = await takeSharedKeyFetch(svc, now);
+    if (!shared.allowed) throw new KeyFetchRefused(shared.retryAfterMs);
     key = await fetchKey(svc, kid);
   } else if (key.expiredAt === null && now - key.fetchedAt > KEY_RECHECK_MS) {
     const slot = await takeKeyRecheck(svc, kid, now);
