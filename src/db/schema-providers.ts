@@ -34,6 +34,11 @@ export const providerConnections = sqliteTable(
      * relink from another account when an account has no digits (lib/relinks.ts). NULL when not known.
      */
     providerClientId: text("provider_client_id"),
+    /**
+     * The live connection of the same login or account this one was retired as a duplicate of (migration 0035):
+     * its accounts are taken over by that one's on every day, not only from a disconnection (lib/relinks.ts).
+     */
+    replacedBy: text("replaced_by"),
   },
   (t) => [
     index("provider_connections_space_idx").on(t.spaceId, t.createdAt),

@@ -11,7 +11,8 @@
 /**
  * SQL: account `b` (a table alias) took over account `a`: `a` is an inactive provider account, `b` one of the
  * same space on another connection, created since `a` was disconnected (active or not: a bank linked three
- * times, A → B → C, has B take over A and C take over B), and the same account by what the provider says of
+ * times, A → B → C, has B take over A and C take over B) or on the live twin `a`'s connection was retired as a
+ * duplicate of (`replaced_by`: the same login connected twice, whose history both imported), and the same account by what the provider says of
  * it, as the login guard compares Plaid items (providers/connections.ts, `PlaidAccountPrint`): its
  * connection's institution (the provider's id, not the name the browser sent with Link) and its type,
  * subtype, currency and last four digits (stored as `****1234`).
@@ -29,7 +30,7 @@ export const takesOver = (a: string, b: string) =>
    AND EXISTS (SELECT 1 FROM provider_accounts la JOIN provider_connections ca ON ca.id = la.connection_id,
                  provider_accounts lb JOIN provider_connections cb ON cb.id = lb.connection_id
                WHERE la.account_id = ${a}.id AND lb.account_id = ${b}.id AND cb.id != ca.id AND cb.institution_id = ca.institution_id
-                 AND ${b}.created_at >= COALESCE(${a}.disconnected_at, ca.disconnected_at)
+                 AND (${b}.created_at >= COALESCE(${a}.disconnected_at, ca.disconnected_at) OR cb.id = ca.replaced_by)
                  AND (${a}.account_number_mask IS NOT NULL OR cb.login_key = ca.login_key OR cb.provider_client_id = ca.provider_client_id))`;
 
 /**

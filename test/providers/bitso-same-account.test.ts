@@ -60,7 +60,22 @@ async function legacyPair(owner: TestUser, spaceId: string) {
   // The pair counts every wallet twice.
   expect(await summary(owner, spaceId)).toMatchObject({ totalCount: 6, activeCount: 6 });
   expect(Number(await netWorthNow(owner, spaceId))).toBeGreaterThan(Number(once));
-  return { older, later: second.body.connection.id as string, once };
+  return { older, later: second.body.connection.id as string, once, key1 };
+}
+
+const day = (daysAgo: number) => new Date(Date.now() - daysAgo * 86_400_000).toISOString().slice(0, 10);
+
+/** What a space shows of its Bitso account: net worth on each of the last 20 days, 30 days' cash flow, the trade history. */
+async function history(owner: TestUser, spaceId: string) {
+  const get = async (path: string) => (await callJson(path, as(owner))).body;
+  const series = await get(`/v1/analytics/net-worth?spaceId=${spaceId}&from=${day(20)}&to=${day(0)}&interval=day`);
+  const dash = await get(`/v1/analytics/dashboard?spaceId=${spaceId}&period=30d`);
+  const trades = (await get(`/v1/trades?spaceId=${spaceId}`)) as Record<string, string>[];
+  return {
+    netWorth: series.points.map((p: { date: string; netWorthDecimal: string }) => `${p.date} ${p.netWorthDecimal}`),
+    cashFlow: [dash.cashFlow.incomeDecimal, dash.cashFlow.expensesDecimal],
+    trades: trades.map((t) => [t.tradingSymbol, t.transactionType, t.exchangeTime, t.tradedQuantity, t.netAmount].join(" ")),
+  };
 }
 
 describe("one Bitso account linked twice in a space", () => {
@@ -147,6 +162,21 @@ describe("one Bitso account linked twice in a space", () => {
     expect(await openCredentials(env, sealed)).toEqual({});
     expect((await jobStats(await syncNow(older))).status).toBe("completed");
     expect(await summary(owner, spaceId)).toMatchObject({ totalCount: 6, activeCount: 3 });
+    expect(await ledgerViolations(spaceId)).toEqual([]);
+  });
+
+  it("a retired twin's history counts once: past net worth, cash flow and trades are those of the account connected once (review: only today's were)", { timeout: 180_000 }, async () => {
+    const { owner, spaceId } = await ownerWithSpace();
+    const { older, key1 } = await legacyPair(owner, spaceId);
+    expect((await jobStats(await syncNow(older))).status).toBe("completed");
+    // The same Bitso account connected once, in a space of its own.
+    const alone = (await createSpace(owner, { currency: "MXN" })).id;
+    const single = await connect(owner, alone, await anotherKey(key1));
+    expect(single.status, JSON.stringify(single.body)).toBe(201);
+    await waitForJob(single.body.jobId);
+    const expected = await history(owner, alone);
+    expect(expected.trades.length).toBeGreaterThan(5);
+    expect(await history(owner, spaceId)).toEqual(expected);
     expect(await ledgerViolations(spaceId)).toEqual([]);
   });
 

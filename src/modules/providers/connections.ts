@@ -352,14 +352,18 @@ export async function listConnections(svc: Services, auth: AuthContext, spaceId:
 }
 
 /**
- * Moves a connection to `disconnected` with the reason (only while `whileLive`, when given, is live: setStatus); its
- * credentials and cursor, no longer needed, are overwritten, and its accounts stop taking entries (inactive from now
- * on; their history and balances stay). False when the connection did not move.
+ * Moves a connection to `disconnected` with the reason (only while `whileLive`, when given, is live: setStatus, and
+ * then as its duplicate: `replaced_by`); its credentials and cursor, no longer needed, are overwritten, and its
+ * accounts stop taking entries (inactive from now on; their history and balances stay, except what a twin that
+ * replaced it holds too: lib/relinks.ts). False when the connection did not move.
  */
 export async function retireConnection(svc: Services, id: string, reason: string, opts: { whileLive?: string } = {}): Promise<boolean> {
   if (!(await setStatus(svc, id, "disconnected", reason, { whileLive: opts.whileLive }))) return false;
   const db = svc.env.DB;
-  await db.prepare("UPDATE provider_connections SET credentials_enc = ?, sync_cursor = NULL WHERE id = ?").bind(await sealCredentials(svc.env, {}), id).run();
+  // A duplicate retired in favour of a live twin names it: its history is the twin's too (lib/relinks.ts).
+  await db.prepare("UPDATE provider_connections SET credentials_enc = ?, sync_cursor = NULL, replaced_by = ? WHERE id = ?")
+    .bind(await sealCredentials(svc.env, {}), opts.whileLive ?? null, id)
+    .run();
   const { results: active } = await db.prepare(
     "SELECT a.id, a.space_id FROM accounts a JOIN provider_accounts pa ON pa.account_id = a.id WHERE pa.connection_id = ? AND a.is_active = 1",
   )
