@@ -27,7 +27,8 @@ const distinctIds = (categoryIds: (string | null | undefined)[]) => [...new Set(
  * one JSON parameter, so a bulk change touching hundreds of categories stays under D1's cap. Prepared
  * SQL, not a drizzle builder: this runs after every categorized write, and building the nested query
  * cost more CPU than the query itself (it nearly always finds no budget). A single write hands it to
- * the ledger (`readAfter`), which runs it in the write's own batch.
+ * the ledger (`readAfter`), which runs it in the write's own batch; a provider sync runs it once for all its
+ * rows, in the batch that sets the connection's next sync (providers/sync.ts).
  */
 export function watchingBudgetsRead(spaceId: string, categoryIds: (string | null | undefined)[]): PostCommitRead | null {
   const ids = distinctIds(categoryIds);

@@ -154,9 +154,18 @@ export async function applyChanges(
   conn: ConnectionRow,
   changes: SyncChanges,
   stats: SyncStats,
-  opts: { onlyAccountIds?: string[]; timings?: Record<string, number> } = {},
+  opts: {
+    onlyAccountIds?: string[];
+    timings?: Record<string, number>;
+    /**
+     * Gets the categories of every row this sync posts (new rows, corrections) or voids, for the budget alert
+     * check after it (sync.ts). The caller's set, so what was written before a failure is known too.
+     */
+    touchedCategories?: Set<string>;
+  } = {},
 ): Promise<{ accountIds: string[]; createdIds: string[] }> {
   changes = wellFormedChanges(conn.provider, changes);
+  const touched = opts.touchedCategories ?? new Set<string>();
   // Rows created before this are an earlier sync's: an account with none is reconciled for the first time.
   const started = svc.clock.now();
   let mark = Date.now();
@@ -217,7 +226,7 @@ export async function applyChanges(
           stats.unchanged++;
           continue;
         }
-        const changed = await reconcile(svc, conn, acc, t, mine, stats, groups.get(t.id));
+        const changed = await reconcile(svc, conn, acc, t, mine, stats, touched, groups.get(t.id));
         if (changed) stats.updated++;
         else stats.unchanged++;
         continue;
@@ -228,7 +237,7 @@ export async function applyChanges(
         await supersede(svc, rows, pendingRow, t.id, now);
         groups.set(t.id, rows.map((r) => ({ ...r, pid: t.id + r.pid.slice(pendingRow.length), status: r.pid === pendingRow ? "posted" : r.status })));
         groups.delete(pendingRow);
-        await reconcile(svc, conn, acc, t, live(t.id), stats, groups.get(t.id));
+        await reconcile(svc, conn, acc, t, live(t.id), stats, touched, groups.get(t.id));
         stats.updated++;
         continue;
       }
@@ -288,7 +297,7 @@ export async function applyChanges(
       };
     });
     phase("planMs");
-    const committedList = await commitPlanned(svc, conn, planned, stats, tz);
+    const committedList = await commitPlanned(svc, conn, planned, stats, tz, touched);
     phase("commitMs");
     createdIds.push(...committedList);
   }
@@ -330,6 +339,8 @@ export async function applyChanges(
     if (rows.length === 0) continue;
     let reverted = false;
     for (const r of rows) {
+      // Before the reversal: one whose answer is lost may have committed all the same (see commitPlanned).
+      if (r.category_id) touched.add(r.category_id);
       try {
         await runLedger(svc, {
           kind: "revert", spaceId: conn.space_id, seq: r.ledger_seq, atEffectiveDate: true,
@@ -476,7 +487,7 @@ async function supersede(svc: Services, rows: ExistingRow[], pendingId: string, 
  * to another day, and never to another budget period.
  */
 async function reconcile(
-  svc: Services, conn: ConnectionRow, acc: AccountRow, t: NormalTxn, rows: ExistingRow[], stats: SyncStats,
+  svc: Services, conn: ConnectionRow, acc: AccountRow, t: NormalTxn, rows: ExistingRow[], stats: SyncStats, touched: Set<string>,
   /** Every row of the group, voided ones too: a correction's number never reuses a voided one's (its reference is taken). */
   all: ExistingRow[] = rows,
 ): Promise<boolean> {
@@ -506,7 +517,7 @@ async function reconcile(
         location: null, counterpartyAccountId: null, trade: null, providerTransactionId: pid, createdAt: now, updatedAt: now,
       },
     };
-    const done = await commitPlanned(svc, conn, [planned], stats, null);
+    const done = await commitPlanned(svc, conn, [planned], stats, null, touched);
     if (done.length) {
       rows.push({ ...primary, id, pid, amount: diff });
       stats.corrections++;
@@ -519,12 +530,18 @@ async function reconcile(
 /**
  * Posts planned rows in chunks; a chunk refused for a reference already used is retried row by row. Returns the ids
  * committed. New rows are announced, their dates in the space's zone `announceIn`; corrections (null) are not.
+ * Each chunk's categories go into `touched` before it is sent: a write whose answer is lost may have committed,
+ * and its retry would find the rows already there and write nothing, so the failed run's check must cover them
+ * (checking a category whose spending did not change writes nothing).
  */
-async function commitPlanned(svc: Services, conn: ConnectionRow, planned: Planned[], stats: SyncStats, announceIn: string | null): Promise<string[]> {
+async function commitPlanned(
+  svc: Services, conn: ConnectionRow, planned: Planned[], stats: SyncStats, announceIn: string | null, touched: Set<string>,
+): Promise<string[]> {
   const countCreated = announceIn !== null;
   const done: string[] = [];
   const announced: OutboxRow[] = [];
   const commit = async (chunk: Planned[]) => {
+    for (const p of chunk) if (p.row.categoryId) touched.add(p.row.categoryId);
     const txs: TxIntent[] = chunk.map((p) => ({
       postings: p.postings, reference: p.reference, timestamp: p.row.date,
       metadata: { dhanamTransactionId: p.row.id, provider: conn.provider, providerTransactionId: p.row.providerTransactionId ?? "" },
@@ -720,7 +737,7 @@ export async function mergeFlagged(svc: Services, conn: ConnectionRow, postedTxn
     id: postedPid, accountExternalId: account.providerAccountId ?? "", amountMinor: postedAmount, date: dayIn(posted.date, tz),
     description: details?.description ?? "", merchantName: details?.merchant_name ?? null, pending: false, pendingId: pendingPid,
   };
-  await reconcile(svc, conn, account, t, rows, emptyStats(), [...(groups.get(postedPid) ?? []), ...rows]);
+  await reconcile(svc, conn, account, t, rows, emptyStats(), new Set(), [...(groups.get(postedPid) ?? []), ...rows]);
 }
 
 const dayIn = (ms: number, tz: string) => ymdString(zonedDate(ms, tz));

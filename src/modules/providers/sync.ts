@@ -7,6 +7,9 @@
  * 15 minutes unless forced (429 with Retry-After). Failures are retried with
  * exponential backoff; after the last attempt the connection is marked
  * `error` with the reason and the message goes on to the dead-letter queue.
+ *
+ * A sync runs the budget threshold-alert check once, after its rows are in (budgets/alerts.ts), as every
+ * manual write does: imported spending is what pushes most budgets past their threshold.
  */
 import type { AuthContext, Services } from "../../env";
 import { iso } from "../../lib/clock";
@@ -21,6 +24,7 @@ import { fetchPlaid } from "../../providers/plaid/adapter";
 import { fetchBelvo } from "../../providers/belvo/adapter";
 import { fetchBitso } from "../../providers/bitso/adapter";
 import { readResource, requireSpaceRole } from "../spaces/access";
+import { checkBudgetAlerts, watchingBudgetsRead } from "../budgets/alerts";
 import { outboxRow, outboxStatement, type PublishInput, queueFanout } from "../webhooks/publish";
 import { applyChanges, emptyStats, type SyncChanges, type SyncStats } from "./apply";
 import { type ConnectionRow, CRON_SYNC_AGE_MS, getConnection, LoginRefused, setStatus, SYNC_INTERVAL_MS } from "./connections";
@@ -255,6 +259,8 @@ export async function runSyncJob(svc: Services, message: { [key: string]: unknow
   }
   const fetcher = fetchers[conn.provider];
   const stats = emptyStats();
+  // The categories of the rows this attempt posts or voids (apply.ts), for the budget alert check.
+  const touched = new Set<string>();
   try {
     if (!fetcher) throw new Error(`No sync adapter for ${conn.provider}`);
     const timings: Record<string, number> = {};
@@ -262,17 +268,16 @@ export async function runSyncJob(svc: Services, message: { [key: string]: unknow
     const fetched = await fetcher(svc, conn);
     timings.fetchMs = Date.now() - fetchStarted;
     const onlyAccountIds = fetched.connectionWide ? [] : (JSON.parse(job.account_ids) as string[]);
-    const { accountIds, createdIds } = await applyChanges(svc, conn, fetched.changes, stats, { onlyAccountIds, timings });
+    const { accountIds, createdIds } = await applyChanges(svc, conn, fetched.changes, stats, { onlyAccountIds, timings, touchedCategories: touched });
     await fetched.commit?.();
     if (svc.env.LOG_LEVEL !== "error") logInfo(undefined, "sync.timing", { jobId, provider: conn.provider, upserts: fetched.changes.upserts.length, created: stats.created, ...timings });
     const finished = svc.clock.now();
     // A reauth_required the provider announced while this sync ran stands (a Belvo token_required webhook): what this
     // sync read was from before it. One set before the sync started is repaired by it (Plaid's update mode).
     await setStatus(svc, conn.id, "active", null, { syncedAt: finished, syncStartedAt: started });
-    await db
-      .prepare("UPDATE provider_connections SET next_sync_at = ? WHERE id = ?")
-      .bind(finished + CRON_SYNC_AGE_MS, conn.id)
-      .run();
+    const watching = await scheduleNextSync(svc, conn, finished + CRON_SYNC_AGE_MS, touched);
+    // Before the job completes: whoever sees the sync done sees its alerts too.
+    await checkSyncAlerts(svc, conn, touched, watching);
     if (accountIds.length) {
       await db.prepare(`UPDATE accounts SET last_synced_at = ?, updated_at = ? WHERE id ${IN_JSON_LIST}`).bind(finished, finished, jsonList(accountIds)).run();
     }
@@ -287,6 +292,9 @@ export async function runSyncJob(svc: Services, message: { [key: string]: unknow
   } catch (err) {
     const reason = err instanceof ProviderError ? `${err.provider} ${err.code}: ${err.message}` : String((err as Error)?.message ?? err);
     logError(undefined, "sync.failed", err, { jobId, connectionId: conn.id, attempt });
+    // What this attempt wrote before failing stays written, and its retry finds those rows there and writes
+    // nothing: checked now, or their alert would wait for the space's next write.
+    await checkSyncAlerts(svc, conn, touched);
     if (err instanceof LoginRefused) {
       // The connection was disconnected with the reason, a second link of a login the space has (connections.ts): nothing to retry.
       await finishJob(svc, jobId, "failed", { stats, accountIds: [] }, reason, [failedEvent(conn, jobId, reason)]);
@@ -312,6 +320,42 @@ export async function runSyncJob(svc: Services, message: { [key: string]: unknow
     await setStatus(svc, conn.id, "error", reason);
     await finishJob(svc, jobId, "failed", { stats, accountIds: [] }, `dead-lettered after ${attempt} attempts: ${reason}`, [failedEvent(conn, jobId, reason)]);
     throw new DeadLettered(`sync job ${jobId} gave up after ${attempt} attempts: ${reason}`);
+  }
+}
+
+/**
+ * Sets the connection's next cron sync and, in the same batch, reads the space's alerting budgets that watch a
+ * category the sync touched (`watchingBudgetsRead`), so the alert check costs a sync no round trip of its own
+ * unless some budget watches. Undefined when there is nothing to read or the read failed: a failed read is the
+ * alert check's failure, never the sync's, so the update is then made alone (and the check reads for itself).
+ */
+async function scheduleNextSync(svc: Services, conn: ConnectionRow, at: number, touched: Set<string>): Promise<Record<string, unknown>[] | undefined> {
+  const db = svc.env.DB;
+  const next = db.prepare("UPDATE provider_connections SET next_sync_at = ? WHERE id = ?").bind(at, conn.id);
+  const read = watchingBudgetsRead(conn.space_id, [...touched]);
+  if (read) {
+    try {
+      const [, found] = await db.batch([next, db.prepare(read.sql).bind(...read.params)]);
+      return found!.results as Record<string, unknown>[];
+    } catch (err) {
+      logError(undefined, "sync.budget_alerts_failed", err, { connectionId: conn.id });
+    }
+  }
+  await next.run();
+  return undefined;
+}
+
+/**
+ * The threshold-alert check of the budgets watching `touched` (or their parents), the same one every manual write
+ * runs, once for the whole sync: an alert once per budget and period (the outbox's dedupe key), spending a missing
+ * rate holds back put among the rate waits. A failure is logged; the sync goes on.
+ */
+async function checkSyncAlerts(svc: Services, conn: ConnectionRow, touched: Set<string>, watching?: Record<string, unknown>[]) {
+  if (touched.size === 0) return;
+  try {
+    await checkBudgetAlerts(svc, conn.space_id, [...touched], watching);
+  } catch (err) {
+    logError(undefined, "sync.budget_alerts_failed", err, { connectionId: conn.id, spaceId: conn.space_id });
   }
 }
 
