@@ -61,6 +61,13 @@ export const firstProviderRow = (a: string, adjustments: boolean) =>
      WHERE s.account_id = ${a}.id AND s.provider_transaction_id IS NOT NULL${adjustments ? "" : " AND s.provider_transaction_id NOT LIKE 'balance#%'"})`;
 
 /**
+ * SQL: row `t` of a relinked account is one its successor holds again: the provider's own row (a row the user wrote on
+ * the old account is never imported anew, and still counts there), dated from the cut-off `since` (`takenOverSince`)
+ * on. Every reader that leaves relinked rows out tests this, so they leave out the same rows.
+ */
+export const heldAgain = (t: string, since: string) => `${t}.date >= ${since} AND ${t}.provider_transaction_id IS NOT NULL`;
+
+/**
  * SQL: the accounts of the space `space` (SQL naming it) that may have been taken over (its inactive provider
  * accounts, read down the space's account index), as `id` and `since` (`takenOverSince`, NULL when none took it
  * over), for a CTE `relinked(id, since)`: a reader leaves out a relinked account's rows dated `since` or later. In

@@ -14,7 +14,7 @@
  */
 import { exactSumSql, readExactSum, type SqlGuard } from "../../lib/sql";
 import { CASHFLOW_FILTER } from "./recurring";
-import { relinkedAccountsSql } from "../../lib/relinks";
+import { heldAgain, relinkedAccountsSql } from "../../lib/relinks";
 
 /** The rows summed: the cash flows, and the trades that paid a fee. */
 const SUMMED = `((${CASHFLOW_FILTER}) OR (type = 'trade' AND status != 'cancelled' AND fee_amount > 0))`;
@@ -49,7 +49,7 @@ export function cashflowSumsStatements(db: D1Database, space: SqlGuard, fromMs: 
     db.prepare(
       `WITH relinked(id, since) AS (${relinkedAccountsSql(space.sql)})
        SELECT ${keys}, ${sums}
-         FROM relinked r JOIN transactions t ON t.account_id = r.id AND t.date >= r.since AND t.date >= ? AND t.date < ?
+         FROM relinked r JOIN transactions t ON t.account_id = r.id AND ${heldAgain("t", "r.since")} AND t.date >= ? AND t.date < ?
         WHERE ${SUMMED}
         GROUP BY ${keys}`,
     ).bind(...space.params, fromMs, toMs),

@@ -23,7 +23,7 @@ import { normalizeMerchant } from "../ml/normalize";
 import { addMonths } from "../budgets/periods";
 import { dateOfDay, DayIndexer, dayNumber, ymdOfDay } from "./days";
 import { utc } from "../../lib/zoned-time";
-import { relinkedAccountsSql } from "../../lib/relinks";
+import { heldAgain, relinkedAccountsSql } from "../../lib/relinks";
 
 export const CADENCES = ["weekly", "biweekly", "semi-monthly", "monthly", "yearly"] as const;
 export type Cadence = (typeof CADENCES)[number];
@@ -67,7 +67,7 @@ export const cashflowsStatement = (db: D1Database, space: SqlGuard, fromMs: numb
      relinked(id, since) AS MATERIALIZED (${relinkedAccountsSql("(SELECT id FROM sp)")})
      SELECT id, account_id, amount, currency, date, merchant_name, normalized_merchant, description, category_id
        FROM transactions t WHERE space_id = (SELECT id FROM sp) AND date >= ? AND date < ? AND ${CASHFLOW_FILTER}
-        AND NOT EXISTS (SELECT 1 FROM relinked r WHERE r.id = t.account_id AND t.date >= r.since)
+        AND NOT EXISTS (SELECT 1 FROM relinked r WHERE r.id = t.account_id AND ${heldAgain("t", "r.since")})
       ORDER BY date, id`,
   ).bind(...space.params, fromMs, toMs);
 

@@ -13,7 +13,7 @@ import { budgetCategories, budgets } from "../../db/schema";
 import { addDays, parseYmd, ymdString, zonedDate } from "../../lib/zoned-time";
 import { type DatedAmount, HUB, LOOKBACK_DAYS, type RateRow } from "../rates/convert";
 import { currentPeriod, type Period, type PeriodWindow } from "./periods";
-import { relinkedAccountsSql } from "../../lib/relinks";
+import { heldAgain, relinkedAccountsSql } from "../../lib/relinks";
 
 export type BudgetRow = typeof budgets.$inferSelect;
 
@@ -130,7 +130,7 @@ export function spendingStatement(db: D1Database, b: BudgetRow, categoryIds: str
  * to `transactions t` (more of its ON clause may follow): each relinked account's rows from `since` on, read
  * down the account index.
  */
-const RELINKED_ROWS = "relinked r JOIN transactions t ON t.account_id = r.id AND t.date >= r.since";
+const RELINKED_ROWS = `relinked r JOIN transactions t ON t.account_id = r.id AND ${heldAgain("t", "r.since")}`;
 
 /**
  * The spending of budget `b` that rows of `spendingStatement` or `spendingSql` add up to (their sums exact,

@@ -7,7 +7,7 @@ import { isoInZone } from "../../lib/zoned-time";
 import { type Currency, CURRENCY_SCALES, formatMinor, parseMajor } from "../../lib/money";
 import { readSpace } from "../spaces/access";
 import { guardedValue, type SqlGuard } from "../../lib/sql";
-import { relinkedAccountsSql } from "../../lib/relinks";
+import { heldAgain, relinkedAccountsSql } from "../../lib/relinks";
 import { TRANSACTION_COLUMNS, transactionOfRow } from "./columns";
 import { type ZoneFreeWindow, zoneFreePageStatements, zoneFreePage } from "./list";
 
@@ -20,7 +20,7 @@ export const TRADES_PAGE_SIZE = 50;
  * once for each trade row read.
  */
 const notRelisted = (space: SqlGuard) => ({
-  sql: `NOT EXISTS (WITH r AS MATERIALIZED (${relinkedAccountsSql(space.sql)}) SELECT 1 FROM r WHERE r.id = t.account_id AND t.date >= r.since)`,
+  sql: `NOT EXISTS (WITH r AS MATERIALIZED (${relinkedAccountsSql(space.sql)}) SELECT 1 FROM r WHERE r.id = t.account_id AND ${heldAgain("t", "r.since")})`,
   params: space.params,
 });
 
