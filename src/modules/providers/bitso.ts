@@ -115,7 +115,7 @@ export async function connectBitso(svc: Services, auth: AuthContext, input: { sp
   try {
     // The Bitso account behind the key, which another key of it says too: one a live connection of the space holds
     // (or takes at the same time: one conditional write) is the 409. Not said now: connected, and compared at the
-    // first sync that reads it (keepOldestConnection, in fetchBitso).
+    // first sync that reads it (keepOneConnection, in fetchBitso).
     const clientId = await bitsoClientId(client);
     if (clientId) await claimIdentity(svc, conn, "provider_client_id", clientId);
     balances = await client.balances();

@@ -222,17 +222,21 @@ export class LoginRefused extends Error {}
 
 /**
  * At a sync of `conn`, which holds `value` in `column`: of the space's live connections holding it (the same login
- * linked twice, before the connect could compare them), the oldest is kept and the others are retired, with the
- * connect's 409 message naming the kept one and `outcome`. Each retirement is one statement that matches only while
- * the kept connection is still live, and the oldest live holder is never retired, so two syncs at once keep one.
+ * linked twice, before the connect could compare them), one is kept (the oldest active one, else the oldest) and the
+ * others are retired, with the connect's 409 message naming the kept one and `outcome`. Each retirement is one
+ * statement that matches only while the kept connection is still live, so two syncs at once, even ones that chose
+ * differently, keep one.
  * Throws LoginRefused when `conn` is retired (by this sync or another's): it imports nothing more. A `pending` twin
  * (a connect in flight, creating its accounts) is left to its own first sync.
  */
-export async function keepOldestConnection(
+export async function keepOneConnection(
   svc: Services, conn: Pick<ConnectionRow, "id" | "space_id" | "provider">, column: ConnectionIdentity, value: string, outcome: string,
 ): Promise<void> {
   const { results } = await svc.env.DB.prepare(
-    `SELECT id, status, status_reason FROM provider_connections WHERE space_id = ? AND provider = ? AND ${column} = ? AND (status != 'disconnected' OR id = ?) ORDER BY created_at, id`,
+    // A working connection first, then the oldest: one in error (a revoked key) holds no history after it failed,
+    // and the retired twin's history is left out as the kept one's (lib/relinks.ts, `replaced_by`).
+    `SELECT id, status, status_reason FROM provider_connections WHERE space_id = ? AND provider = ? AND ${column} = ? AND (status != 'disconnected' OR id = ?)
+      ORDER BY status = 'active' DESC, created_at, id`,
   )
     .bind(conn.space_id, conn.provider, value, conn.id)
     .all<{ id: string; status: ConnectionStatus; status_reason: string | null }>();
@@ -283,7 +287,8 @@ export async function setStatus(
   svc: Services, id: string, to: ConnectionStatus, reason: string | null,
   /**
    * `syncStartedAt`: a sync's own success, which does not undo a reauth_required the provider announced while it ran.
-   * `whileLive`: moved only while that other connection is not disconnected (a twin retired in favour of it).
+   * `whileLive`: moved only while that other connection is not disconnected (a twin retired in favour of it), which
+   * the same statement records as what replaced it (`replaced_by`: lib/relinks.ts), so no crash can leave one without the other.
    */
   extra: { syncedAt?: number; syncStartedAt?: number; whileLive?: string } = {},
 ): Promise<boolean> {
@@ -292,12 +297,13 @@ export async function setStatus(
   const now = svc.clock.now();
   const res = await svc.env.DB.prepare(
     `UPDATE provider_connections SET status = ?, status_reason = ?, updated_at = ?,
-       last_sync_at = COALESCE(?, last_sync_at), disconnected_at = CASE WHEN ? = 'disconnected' THEN ? ELSE disconnected_at END
+       last_sync_at = COALESCE(?, last_sync_at), disconnected_at = CASE WHEN ? = 'disconnected' THEN ? ELSE disconnected_at END,
+       replaced_by = COALESCE(?, replaced_by)
      WHERE id = ? AND status ${IN_JSON_LIST} AND NOT (status = 'reauth_required' AND updated_at >= ?)
        AND (? IS NULL OR EXISTS (SELECT 1 FROM provider_connections k WHERE k.id = ? AND k.status != 'disconnected'))`,
   )
     .bind(
-      to, reason === null ? null : truncateText(reason, 500), now, extra.syncedAt ?? null, to, now, id, jsonList(from), extra.syncStartedAt ?? Number.MAX_SAFE_INTEGER,
+      to, reason === null ? null : truncateText(reason, 500), now, extra.syncedAt ?? null, to, now, extra.whileLive ?? null, id, jsonList(from), extra.syncStartedAt ?? Number.MAX_SAFE_INTEGER,
       extra.whileLive ?? null, extra.whileLive ?? null,
     )
     .run();
@@ -352,18 +358,15 @@ export async function listConnections(svc: Services, auth: AuthContext, spaceId:
 }
 
 /**
- * Moves a connection to `disconnected` with the reason (only while `whileLive`, when given, is live: setStatus, and
- * then as its duplicate: `replaced_by`); its credentials and cursor, no longer needed, are overwritten, and its
+ * Moves a connection to `disconnected` with the reason (only while `whileLive`, when given, is live, and then naming
+ * it as what replaced it, `replaced_by`: setStatus); its credentials and cursor, no longer needed, are overwritten, and its
  * accounts stop taking entries (inactive from now on; their history and balances stay, except what a twin that
  * replaced it holds too: lib/relinks.ts). False when the connection did not move.
  */
 export async function retireConnection(svc: Services, id: string, reason: string, opts: { whileLive?: string } = {}): Promise<boolean> {
   if (!(await setStatus(svc, id, "disconnected", reason, { whileLive: opts.whileLive }))) return false;
   const db = svc.env.DB;
-  // A duplicate retired in favour of a live twin names it: its history is the twin's too (lib/relinks.ts).
-  await db.prepare("UPDATE provider_connections SET credentials_enc = ?, sync_cursor = NULL, replaced_by = ? WHERE id = ?")
-    .bind(await sealCredentials(svc.env, {}), opts.whileLive ?? null, id)
-    .run();
+  await db.prepare("UPDATE provider_connections SET credentials_enc = ?, sync_cursor = NULL WHERE id = ?").bind(await sealCredentials(svc.env, {}), id).run();
   const { results: active } = await db.prepare(
     "SELECT a.id, a.space_id FROM accounts a JOIN provider_accounts pa ON pa.account_id = a.id WHERE pa.connection_id = ? AND a.is_active = 1",
   )

@@ -7,7 +7,7 @@
 import type { Services } from "../../env";
 import { type Currency, CURRENCY_SCALES, parseMajor } from "../../lib/money";
 import type { NormalAccount, NormalTrade } from "../../modules/providers/apply";
-import { type ConnectionRow, keepOldestConnection, openCredentials } from "../../modules/providers/connections";
+import { type ConnectionRow, keepOneConnection, openCredentials } from "../../modules/providers/connections";
 import type { Fetched } from "../../modules/providers/sync";
 import { ProviderError } from "../errors";
 import { type BitsoBalance, BitsoClient, type BitsoTrade, d1Nonces } from "./client";
@@ -95,7 +95,7 @@ export async function bitsoClientId(client: BitsoClient): Promise<string | null>
 /**
  * Stores the Bitso account behind a connection's key (its client id outlives the key: a key revoked and another
  * issued is the same account, which tells a relink from another account: lib/relinks.ts, and two live
- * connections of one account apart: keepOldestConnection). Kept as it is when Bitso does not say; a later sync
+ * connections of one account apart: keepOneConnection). Kept as it is when Bitso does not say; a later sync
  * asks again. Returns the id Bitso said.
  */
 export async function recordBitsoClientId(svc: Services, client: BitsoClient, connectionId: string): Promise<string | null> {
@@ -140,7 +140,7 @@ export async function fetchBitso(svc: Services, conn: ConnectionRow): Promise<Fe
   // whose ids are unknown are asked first, so that this sync compares with them whatever another sync has stored.
   if (clientId) {
     await learnBitsoClientIds(svc, conn.space_id, conn.id);
-    await keepOldestConnection(svc, conn, "provider_client_id", clientId, TWIN_RETIRED);
+    await keepOneConnection(svc, conn, "provider_client_id", clientId, TWIN_RETIRED);
   }
   const balances = await client.balances();
   const trades = await client.allTrades();
