@@ -279,6 +279,32 @@ describe("a bank linked again, over several syncs", () => {
     );
     expect(await ledgerViolations(spaceId)).toEqual([]);
   });
+
+  it("a copy the bank removed takes no old row: the one it sends again posted under a new id takes that row's work (second review)", { timeout: 60_000 }, async () => {
+    const { owner, a, spaceId } = await space();
+    const { svc } = directServices();
+    const connect = async () => {
+      const made = await createConnection(svc, {
+        spaceId, provider: "plaid", status: "active", externalId: `item-${crypto.randomUUID()}`, institutionId: "ins_carry", institutionName: "Bank",
+        credentials: { accessToken: "x", itemId: "y" }, createdBy: owner.id,
+      });
+      const conn = (await getConnection(svc, made.id))!;
+      return { id: conn.id, sync: (rows: NormalTxn[], removed: string[] = []) => applyChanges(svc, conn, { accounts: [account], upserts: rows, removed, matchPendingHeuristically: false }, emptyStats()) };
+    };
+    const first = await connect();
+    await first.sync([row("o1", "2025-03-04", -1549), row("o2", "2025-03-04", -1549)]);
+    const old = await rowsOf(first.id);
+    for (const [i, r] of old.entries()) await ok(a.patch(`/v1/transactions/${r.id}`, { notes: `charge ${i + 1}` }));
+    await disconnect(owner, first.id);
+    const second = await connect();
+    // The first charge arrives pending (it takes "charge 1"); then the bank drops it and sends it posted under a new
+    // id without naming the pending one.
+    await second.sync([{ ...row("p1", "2025-03-04", -1549), pending: true }]);
+    await second.sync([row("q1", "2025-03-04", -1549)], ["p1"]);
+    const live = (await rowsOf(second.id)).filter((r) => r.status !== "cancelled");
+    expect(live.map((r) => [r.pid, r.notes])).toEqual([["q1", "charge 1"]]);
+    expect(await ledgerViolations(spaceId)).toEqual([]);
+  });
 });
 
 const newTwins = (copies: Row[], twin: Row) => copies.filter((r) => keyOf(r) === keyOf(twin));

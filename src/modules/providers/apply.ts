@@ -267,7 +267,7 @@ export async function applyChanges(
     });
     const [categorize, carried] = await Promise.all([
       batchCategorizer(svc, conn.space_id, subjects),
-      relinkCarry(svc, tz, predecessors, carrySubjects, successorRows(groups, predecessors, tz)),
+      relinkCarry(svc, tz, predecessors, carrySubjects, successorRows(groups, predecessors, tz, new Set(changes.removed))),
     ]);
     phase("categorizerMs");
     const dayStart = memoized((day: string) => instantIn(day, tz));
@@ -367,14 +367,16 @@ export async function applyChanges(
 }
 
 /**
- * The rows accounts that took over others already hold from the provider (each group's first row, voided or not:
- * each took an old row when it came), as relink-carry.ts pairs them. Nothing for a sync of accounts that took
- * over none.
+ * The rows accounts that took over others already hold from the provider (each group's first row, each of which
+ * took an old row when it came), as relink-carry.ts pairs them, but those removed or voided: a bank that drops a
+ * pending copy and sends it posted under a new id without naming it gives the new one the old row's work (second
+ * review). Nothing for a sync of accounts that took over none.
  */
-function successorRows(groups: Map<string, ExistingRow[]>, predecessors: Map<string, string[]>, tz: string): CarrySubject[] {
+function successorRows(groups: Map<string, ExistingRow[]>, predecessors: Map<string, string[]>, tz: string, removedNow: Set<string>): CarrySubject[] {
   if (![...predecessors.values()].some((p) => p.length > 0)) return [];
   return [...groups.values()].flat().flatMap((r) =>
-    !r.pid.includes("#") && (predecessors.get(r.account_id)?.length ?? 0) > 0
+    // Removed in this sync too: removals are applied after the new rows.
+    !r.pid.includes("#") && r.status !== "cancelled" && !removedNow.has(r.pid) && (predecessors.get(r.account_id)?.length ?? 0) > 0
       ? [{ accountId: r.account_id, day: dayIn(r.date, tz), amountMinor: r.amount, currency: r.currency, merchant: r.normalized_merchant }]
       : [],
   );
