@@ -11,16 +11,16 @@
 /**
  * SQL: account `b` (a table alias) took over account `a`: `a` is an inactive provider account, `b` one of the
  * same space on another connection, created since `a` was disconnected (active or not: a bank linked three
- * times, A → B → C, has B take over A and C take over B) or on the live twin `a`'s connection was retired as a
- * duplicate of (`replaced_by`: the same login connected twice, whose history both imported), and the same account by what the provider says of
- * it, as the login guard compares Plaid items (providers/connections.ts, `PlaidAccountPrint`): its
- * connection's institution (the provider's id, not the name the browser sent with Link) and its type,
- * subtype, currency and last four digits (stored as `****1234`).
+ * times, A → B → C, has B take over A and C take over B) or on the live twin that `a`'s connection was retired
+ * as a duplicate of (`replaced_by`: the same login connected twice, whose history both imported), and the same
+ * account by what the provider says of it, as the login guard compares Plaid items (providers/connections.ts,
+ * `PlaidAccountPrint`): its connection's institution (the provider's id, not the name the browser sent with
+ * Link) and its type, subtype, currency and last four digits (stored as `****1234`).
  *
  * Nothing unknown counts as equal: an account without digits (a Bitso wallet, a Plaid account whose mask is
  * null) is the same only when its login is known to be the same one (equal login keys, or the same account
- * at the provider: Bitso's client id, which outlives a revoked key as the login key, a hash of the key, does not), and an account
- * without a known disconnection (a legacy row) is taken over by none. A look-alike that is not proven the
+ * at the provider: Bitso's client id, which outlives a revoked key as the login key, a hash of the key, does
+ * not), and an account without a known disconnection (a legacy row) is taken over by none. A look-alike that is not proven the
  * same keeps its history counted: counting a relink twice shows; dropping another bank's money does not.
  */
 export const takesOver = (a: string, b: string) =>
