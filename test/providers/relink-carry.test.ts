@@ -244,19 +244,21 @@ describe("a bank linked again, over several syncs", () => {
   const account: NormalAccount = { externalId: "ext-1", name: "Checking", type: "checking", subtype: null, currency: "USD", mask: "0001", balanceMinor: null };
   const row = (id: string, date: string, amountMinor: number, description = "NETFLIX.COM"): NormalTxn =>
     ({ id, accountExternalId: "ext-1", amountMinor, date, description, merchantName: null, pending: false, pendingId: null });
+  /** A Plaid connection of the space made directly, and a sync of chosen rows (and removals) through the sync engine. */
+  const connector = (spaceId: string, userId: string) => async () => {
+    const { svc } = directServices();
+    const made = await createConnection(svc, {
+      spaceId, provider: "plaid", status: "active", externalId: `item-${crypto.randomUUID()}`, institutionId: "ins_carry", institutionName: "Bank",
+      credentials: { accessToken: "x", itemId: "y" }, createdBy: userId,
+    });
+    const conn = (await getConnection(svc, made.id))!;
+    return { id: conn.id, sync: (rows: NormalTxn[], removed: string[] = []) => applyChanges(svc, conn, { accounts: [account], upserts: rows, removed, matchPendingHeuristically: false }, emptyStats()) };
+  };
 
   it("pairs each old row once: a copy imported by a later sync takes the next one, not the first again", { timeout: 60_000 }, async () => {
     const { owner, a, spaceId, category } = await space();
     const mine = await category("Mine");
-    const { svc } = directServices();
-    const connect = async () => {
-      const made = await createConnection(svc, {
-        spaceId, provider: "plaid", status: "active", externalId: `item-${crypto.randomUUID()}`, institutionId: "ins_carry", institutionName: "Bank",
-        credentials: { accessToken: "x", itemId: "y" }, createdBy: owner.id,
-      });
-      const conn = (await getConnection(svc, made.id))!;
-      return { id: conn.id, sync: (rows: NormalTxn[]) => applyChanges(svc, conn, { accounts: [account], upserts: rows, removed: [], matchPendingHeuristically: false }, emptyStats()) };
-    };
+    const connect = connector(spaceId, owner.id);
     const first = await connect();
     // Three equal charges on one day, told apart by the user, and one of another day.
     await first.sync([row("o1", "2025-03-04", -1549), row("o2", "2025-03-04", -1549), row("o3", "2025-03-04", -1549), row("o4", "2025-03-05", -1549)]);
@@ -282,15 +284,7 @@ describe("a bank linked again, over several syncs", () => {
 
   it("a copy the bank removed takes no old row: the one it sends again posted under a new id takes that row's work (second review)", { timeout: 60_000 }, async () => {
     const { owner, a, spaceId } = await space();
-    const { svc } = directServices();
-    const connect = async () => {
-      const made = await createConnection(svc, {
-        spaceId, provider: "plaid", status: "active", externalId: `item-${crypto.randomUUID()}`, institutionId: "ins_carry", institutionName: "Bank",
-        credentials: { accessToken: "x", itemId: "y" }, createdBy: owner.id,
-      });
-      const conn = (await getConnection(svc, made.id))!;
-      return { id: conn.id, sync: (rows: NormalTxn[], removed: string[] = []) => applyChanges(svc, conn, { accounts: [account], upserts: rows, removed, matchPendingHeuristically: false }, emptyStats()) };
-    };
+    const connect = connector(spaceId, owner.id);
     const first = await connect();
     await first.sync([row("o1", "2025-03-04", -1549), row("o2", "2025-03-04", -1549)]);
     const old = await rowsOf(first.id);
