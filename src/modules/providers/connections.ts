@@ -242,7 +242,10 @@ export async function keepOneConnection(
     .all<{ id: string; status: ConnectionStatus; status_reason: string | null }>();
   const refused = async () => {
     const now = await getConnection(svc, conn.id);
-    if (!now || now.status === "disconnected") throw new LoginRefused(now?.status_reason ?? "The connection was disconnected");
+    if (!now || now.status === "disconnected") {
+      if (now) await settleRetired(svc, now.id);
+      throw new LoginRefused(now?.status_reason ?? "The connection was disconnected");
+    }
   };
   const self = results.find((r) => r.id === conn.id);
   if (!self) return;
@@ -365,6 +368,16 @@ export async function listConnections(svc: Services, auth: AuthContext, spaceId:
  */
 export async function retireConnection(svc: Services, id: string, reason: string, opts: { whileLive?: string } = {}): Promise<boolean> {
   if (!(await setStatus(svc, id, "disconnected", reason, { whileLive: opts.whileLive }))) return false;
+  await settleRetired(svc, id);
+  return true;
+}
+
+/**
+ * What follows a connection's move to `disconnected`: its credentials wiped and its accounts made inactive. Not one
+ * D1 write (an account's state lives in its space's ledger object too), so it is idempotent and run again wherever a
+ * disconnected connection is met (a second DELETE, a retired twin's next sync): a crash in between is finished there.
+ */
+async function settleRetired(svc: Services, id: string): Promise<void> {
   const db = svc.env.DB;
   await db.prepare("UPDATE provider_connections SET credentials_enc = ?, sync_cursor = NULL WHERE id = ?").bind(await sealCredentials(svc.env, {}), id).run();
   const { results: active } = await db.prepare(
@@ -380,7 +393,6 @@ export async function retireConnection(svc: Services, id: string, reason: string
       bumpForecastEpoch(db, active[0]!.space_id),
     ]);
   }
-  return true;
 }
 
 /**
@@ -397,7 +409,10 @@ export async function disconnectConnection(
   const row = await getConnection(svc, id);
   if (!row) throw notFound("Connection");
   await requireRoleOver(svc, auth, row.space_id, "admin", "Connection");
-  if (row.status === "disconnected") throw conflict("Connection is already disconnected");
+  if (row.status === "disconnected") {
+    await settleRetired(svc, id);
+    throw conflict("Connection is already disconnected");
+  }
   let providerRemoved = true;
   try {
     await removeAtProvider(row);
