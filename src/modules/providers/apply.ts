@@ -43,6 +43,7 @@ import { adjustBalances } from "./balance-adjustments";
 import { batchCategorizer } from "./categorize";
 import type { ConnectionRow } from "./connections";
 import { rowsBeingMerged } from "./merge-claims";
+import { takeOverHandWritten, unclearedFrom } from "./manual-match";
 import { matchPending } from "./pending-match";
 import { type CarrySubject, predecessorIds, predecessorsSql, relinkCarry } from "./relink-carry";
 import { closeSpentFlags } from "./spent-flags";
@@ -210,7 +211,7 @@ export async function applyChanges(
     ({ matched: heuristic, ambiguous } = matchPending(posted, pendingRows, (r) => instantDay(r.date, tz)));
   }
 
-  const toCreate: NormalTxn[] = [];
+  let toCreate: NormalTxn[] = [];
   for (const t of changes.upserts) {
     const acc = wanted(t.accountExternalId);
     if (!acc) continue;
@@ -246,6 +247,25 @@ export async function applyChanges(
       if (!isConflict(e)) throw e;
       stats.unchanged++;
     }
+  }
+
+  // A row the person wrote by hand and the bank now sends: the hand-written row becomes the bank's in place
+  // (manual-match.ts), nothing is posted again.
+  phase("loopMs");
+  if (toCreate.length > 0) {
+    const taken = await takeOverHandWritten(svc, tz, toCreate.map((t) => {
+      const acc = wanted(t.accountExternalId)!;
+      return {
+        id: t.id, accountId: acc.id, currency: acc.currency, amountMinor: t.amountMinor, day: t.date, pending: t.pending,
+        merchantName: t.merchantName, merchant: normalizeMerchant(t.merchantName ?? t.description),
+      };
+    }));
+    for (const [pid, row] of taken) {
+      groups.set(pid, [row]);
+      stats.updated++;
+    }
+    if (taken.size > 0) toCreate = toCreate.filter((t) => !taken.has(t.id));
+    phase("handWrittenMs");
   }
 
   // New rows, categorized in one round trip and posted in chunks.
@@ -361,7 +381,7 @@ export async function applyChanges(
   // An account with a merge in flight is reconciled by the next sync: its balance is between two states now.
   const accountsInMerge = new Set([...groups.values()].flat().filter((r) => merging.has(r.id)).map((r) => r.account_id));
   const settled = changes.accounts.filter((a) => wanted(a.externalId) && !accountsInMerge.has(accountsByExt.get(a.externalId)?.id ?? ""));
-  await adjustBalances(svc, conn, settled, accountsByExt, groups, stats, started);
+  await adjustBalances(svc, conn, settled, accountsByExt, groups, stats, started, unclearedFrom(svc.clock.now(), tz));
   phase("balancesMs");
   return { accountIds, createdIds };
 }

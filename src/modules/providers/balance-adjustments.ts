@@ -27,6 +27,7 @@ import type { SideEffect } from "../ledger/operations";
 import type { TxIntent } from "../ledger/types";
 import type { ExistingRow, NormalAccount, SyncStats } from "./apply";
 import type { ConnectionRow } from "./connections";
+import { UNCLEARED_SQL } from "./manual-match";
 
 /** The live opening of an account and the rows a later sync brought from before it. */
 interface OpeningState {
@@ -45,15 +46,19 @@ interface OpeningState {
  */
 export async function adjustBalances(
   svc: Services, conn: ConnectionRow, reported: NormalAccount[], byExt: Map<string, AccountRow>, groups: Map<string, ExistingRow[]>, stats: SyncStats, since: number,
+  /** `unclearedFrom` (manual-match.ts): hand-written rows dated from it on still wait for the bank. */
+  handFrom: number,
 ): Promise<void> {
   const withBalance = reported.filter((a) => a.balanceMinor !== null && byExt.has(a.externalId));
   if (withBalance.length === 0) return;
   const accs = withBalance.map((a) => byExt.get(a.externalId)!);
   const balances = await balancesOf(svc, conn.space_id, accs);
+  // On top of the bank's posted balance: its pending rows, and the rows written by hand that the bank has not sent yet.
   const pending = await svc.env.DB.prepare(
-    `SELECT account_id, SUM(amount) AS total FROM transactions WHERE status = 'pending' AND account_id ${IN_JSON_LIST} GROUP BY account_id`,
+    `SELECT account_id, SUM(amount) AS total FROM transactions
+      WHERE account_id ${IN_JSON_LIST} AND (status = 'pending' OR ${UNCLEARED_SQL()}) GROUP BY account_id`,
   )
-    .bind(jsonList(accs.map((a) => a.id)))
+    .bind(jsonList(accs.map((a) => a.id)), handFrom)
     .all<{ account_id: string; total: number }>();
   const pendingOf = new Map(pending.results.map((r) => [r.account_id, r.total]));
   const now = svc.clock.now();
