@@ -17,6 +17,7 @@ import { recheckBudgetsAwaitingRates } from "../modules/budgets/rate-waits";
 import { refreshLinkedValuations } from "../modules/assets/refresh";
 import { cleanupPendingUploads } from "../modules/documents/service";
 import { runLifeBeat } from "../modules/lifebeat/escalation";
+import { settleInterruptedRetirements } from "../modules/providers/connections";
 import { enqueueDueSyncs } from "../modules/providers/sync";
 import { foldUnfoldedTransactions } from "../modules/transactions/search-backfill";
 
@@ -36,6 +37,9 @@ const cleanupAbandonedUploads: CronTask = async (svc) => {
 };
 const providerSyncs: CronTask = async (svc) => {
   await enqueueDueSyncs(svc);
+};
+const interruptedDisconnections: CronTask = async (svc) => {
+  await settleInterruptedRetirements(svc);
 };
 const lifeBeat: CronTask = async (svc) => {
   await runLifeBeat(svc);
@@ -59,6 +63,8 @@ export const cronTasks: Record<string, CronTask[]> = {
   "0 * * * *": [
     lifeBeat,
     providerSyncs,
+    // Disconnections a crash left half done: their accounts stop counting.
+    interruptedDisconnections,
     webhookSweep,
     // Hourly: an s3-mode upload's reservation, and a tombstone's bytes, count until this has run.
     cleanupAbandonedUploads,

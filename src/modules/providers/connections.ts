@@ -395,6 +395,26 @@ async function settleRetired(svc: Services, id: string): Promise<void> {
   }
 }
 
+/** Disconnections finished per hourly run (each is a few writes per account). */
+const SETTLES_PER_RUN = 50;
+
+/**
+ * Hourly: finishes disconnections a crash stopped after the status moved and that nothing met again (settleRetired),
+ * so a connection the user disconnected does not keep its accounts counting for good. Such a connection still has
+ * an active account untouched since the disconnection; one an admin made active again afterwards (to keep writing
+ * on it by hand) was updated after it, and is left as the admin set it.
+ */
+export async function settleInterruptedRetirements(svc: Services): Promise<number> {
+  const { results } = await svc.env.DB.prepare(
+    `SELECT DISTINCT pc.id FROM provider_connections pc
+       JOIN provider_accounts pa ON pa.connection_id = pc.id JOIN accounts a ON a.id = pa.account_id
+      WHERE pc.status = 'disconnected' AND a.is_active = 1 AND a.updated_at <= pc.disconnected_at
+      LIMIT ${SETTLES_PER_RUN}`,
+  ).all<{ id: string }>();
+  for (const r of results) await settleRetired(svc, r.id);
+  return results.length;
+}
+
 /**
  * Disconnects: the status becomes `disconnected` (no more syncs), the
  * provider's item is removed where the provider supports it, and the
