@@ -27,6 +27,12 @@ export const manualAssets = sqliteTable(
     collectibleCategory: text("collectible_category"),
     collectibleExternalId: text("collectible_external_id"),
     collectibleName: text("collectible_name"),
+    /**
+     * The day (YYYY-MM-DD, the space's time zone) the asset was sold or disposed of; NULL while held. Net worth
+     * counts it on the days before and not from this day on (its start in the space's zone, worked out when read,
+     * so a change of zone moves it with the days), and its valuations stay: the past keeps it.
+     */
+    disposedOn: text("disposed_on"),
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
   },

@@ -92,6 +92,8 @@ export async function buildWorld(people?: People, opts: { retrainJob?: boolean }
       "id@/v1/transactions": txn.id, "id@/v1/categories": cat.id, "id@/v1/budgets": budget.id,
       "id@/v1/webhooks": webhook.id, "url@/v1/webhooks": webhookUrl,
       assetId: asset.id, documentId: doc.documentId, "address@/v1/assets": { address: "123 Main Street", city: "San Francisco", state: "CA", zipCode: "94102" },
+      // A disposal day would refuse the matrix asset's valuations after it (and the example's is before its first one).
+      "disposedOn@/v1/assets": OMITTED,
       "address@/v1/real-estate/lookup": "123 Main Street",
       connectionId: provider.connectionId, "jobId@/v1/sync-jobs": provider.syncJobId,
       flagId: provider.flagId, "action@/v1/providers/review-flags": "keep_both", walletId: provider.walletId,

@@ -1624,8 +1624,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * List a space's manual assets with their current values
-         * @description List a space's manual assets with their current values. Any member of the space may call this, viewers included.
+         * List a space's manual assets with their current values (disposed ones too, with `disposedOn`; `disposed` filters)
+         * @description List a space's manual assets with their current values (disposed ones too, with `disposedOn`; `disposed` filters). Any member of the space may call this, viewers included.
          */
         get: operations["listAssets"];
         put?: never;
@@ -1655,15 +1655,15 @@ export interface paths {
         put?: never;
         post?: never;
         /**
-         * Delete an asset, its valuations and its documents (R2 objects included)
-         * @description Delete an asset, its valuations and its documents (R2 objects included). Requires the `member` role or above in the space; viewers get 403.
+         * Delete an asset, its valuations and its documents (R2 objects included); it leaves every past day of net worth too (a sold asset keeps its past with `disposedOn`)
+         * @description Delete an asset, its valuations and its documents (R2 objects included); it leaves every past day of net worth too (a sold asset keeps its past with `disposedOn`). Requires the `member` role or above in the space; viewers get 403.
          */
         delete: operations["deleteAsset"];
         options?: never;
         head?: never;
         /**
-         * Update an asset (a `value` records a manual valuation)
-         * @description Update an asset (a `value` records a manual valuation). Requires the `member` role or above in the space; viewers get 403.
+         * Update an asset (a `value` records a manual valuation; `disposedOn` records its sale or disposal, null undoes it)
+         * @description Update an asset (a `value` records a manual valuation; `disposedOn` records its sale or disposal, null undoes it). Requires the `member` role or above in the space; viewers get 403.
          */
         patch: operations["updateAsset"];
         trace?: never;
@@ -4510,6 +4510,11 @@ export interface components {
                 externalId: string;
                 name: string | null;
             } | null;
+            /**
+             * @description Day (space time zone) the asset was sold or disposed of; null while held. Net worth counts it only on the days before
+             * @example null
+             */
+            disposedOn: string | null;
             createdAt: string;
             updatedAt: string;
         };
@@ -4546,16 +4551,28 @@ export interface components {
             valuationDate?: string;
             description?: string;
             address?: components["schemas"]["Address"];
+            /**
+             * Format: date
+             * @description Day (space time zone) the asset was sold or disposed of: net worth counts it on the days before and not from this day on, and its valuations stay (DELETE would remove it from every past day too). Not in the future, not before its first valuation; null undoes it
+             * @example 2025-10-15
+             */
+            disposedOn?: string | null;
         };
         UpdateAssetRequest: {
             name?: string;
             description?: string | null;
             address?: components["schemas"]["Address"];
             /**
-             * @description Records a manual valuation as of today
+             * @description Records a manual valuation as of today (refused after the asset's disposal day)
              * @example 850000.00
              */
             value?: number | string;
+            /**
+             * Format: date
+             * @description Day (space time zone) the asset was sold or disposed of: net worth counts it on the days before and not from this day on, and its valuations stay (DELETE would remove it from every past day too). Not in the future, not before its first valuation; null undoes it
+             * @example 2025-10-15
+             */
+            disposedOn?: string | null;
         };
         ValuationList: {
             assetId: string;
@@ -4587,7 +4604,7 @@ export interface components {
             value: number | string;
             /**
              * Format: date
-             * @description Day (space time zone) the value is as of; default now. Not in the future.
+             * @description Day (space time zone) the value is as of; default now. Not in the future, nor after the asset's disposal day.
              */
             date?: string;
             /**
@@ -23394,6 +23411,8 @@ export interface operations {
             query: {
                 spaceId: string;
                 type?: "real_estate" | "vehicle" | "collectible" | "private_holding" | "other";
+                /** @description true: only disposed assets; false: only those held; default both */
+                disposed?: "true" | "false";
                 limit?: number;
                 offset?: number;
             };
@@ -23435,6 +23454,7 @@ export interface operations {
                      *             "externalId": "external id",
                      *             "name": "name"
                      *           },
+                     *           "disposedOn": null,
                      *           "createdAt": "2024-01-01T10:00:00.000Z",
                      *           "updatedAt": "2024-01-01T10:00:00.000Z"
                      *         }
@@ -23565,7 +23585,8 @@ export interface operations {
                  *         "city": "San Francisco",
                  *         "state": "CA",
                  *         "zipCode": "94102"
-                 *       }
+                 *       },
+                 *       "disposedOn": "2025-10-15"
                  *     }
                  */
                 "application/json": components["schemas"]["CreateAssetRequest"];
@@ -23602,6 +23623,7 @@ export interface operations {
                      *         "externalId": "external id",
                      *         "name": "name"
                      *       },
+                     *       "disposedOn": null,
                      *       "createdAt": "2024-01-01T10:00:00.000Z",
                      *       "updatedAt": "2024-01-01T10:00:00.000Z"
                      *     }
@@ -23826,6 +23848,7 @@ export interface operations {
                      *         "externalId": "external id",
                      *         "name": "name"
                      *       },
+                     *       "disposedOn": null,
                      *       "createdAt": "2024-01-01T10:00:00.000Z",
                      *       "updatedAt": "2024-01-01T10:00:00.000Z"
                      *     }
@@ -24077,7 +24100,8 @@ export interface operations {
                  *         "state": "CA",
                  *         "zipCode": "94102"
                  *       },
-                 *       "value": "850000.00"
+                 *       "value": "850000.00",
+                 *       "disposedOn": "2025-10-15"
                  *     }
                  */
                 "application/json": components["schemas"]["UpdateAssetRequest"];
@@ -24114,6 +24138,7 @@ export interface operations {
                      *         "externalId": "external id",
                      *         "name": "name"
                      *       },
+                     *       "disposedOn": null,
                      *       "createdAt": "2024-01-01T10:00:00.000Z",
                      *       "updatedAt": "2024-01-01T10:00:00.000Z"
                      *     }

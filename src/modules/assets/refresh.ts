@@ -3,6 +3,8 @@
  * a catalog item, real estate with a looked-up property). One automatic
  * valuation per asset per UTC day: the row carries `refresh_day` under a
  * unique index, so a second run the same day (or a retried one) adds nothing.
+ * A disposed asset (sold: `disposed_on` set) is not refreshed: the space no
+ * longer holds it, and a valuation after its disposal day would be refused.
  */
 import type { Services } from "../../env";
 import { newId } from "../../lib/ids";
@@ -23,10 +25,10 @@ export async function refreshLinkedValuations(svc: Services): Promise<{ recorded
   let after = "";
   let recorded = 0, skipped = 0, failed = 0;
   for (;;) {
-    // Linked assets without today's automatic valuation, in id order, a page at a time.
+    // Linked assets still held, without today's automatic valuation, in id order, a page at a time.
     const { results } = await svc.env.DB.prepare(
       `SELECT a.id, s.timezone FROM manual_assets a JOIN spaces s ON s.id = a.space_id
-        WHERE a.id > ?1 AND s.deleted_at IS NULL
+        WHERE a.id > ?1 AND s.deleted_at IS NULL AND a.disposed_on IS NULL
           AND (a.collectible_provider IS NOT NULL OR (a.type = 'real_estate' AND a.property_id IS NOT NULL))
           AND NOT EXISTS (SELECT 1 FROM asset_valuations v WHERE v.asset_id = a.id AND v.refresh_day = ?2)
         ORDER BY a.id LIMIT ${PAGE}`,
@@ -51,14 +53,17 @@ async function refreshOne(svc: Services, c: Candidate, day: string, now: number)
   const asset = {
     id: String(r.id), spaceId: String(r.space_id), type: r.type, currency: String(r.currency), addressLine: r.address_line, city: r.city, state: r.state,
     zipCode: r.zip_code, propertyId: r.property_id, collectibleProvider: r.collectible_provider, collectibleCategory: r.collectible_category,
-    collectibleExternalId: r.collectible_external_id,
+    collectibleExternalId: r.collectible_external_id, disposedOn: r.disposed_on,
   } as AssetRow;
+  if (asset.disposedOn !== null) return false;
   const { value, source } = asset.collectibleProvider
     ? await linkedValue(svc, asset)
     : { value: (await zestimateFor(svc, asset)).z.zestimate, source: ZESTIMATE_SOURCE };
+  // Only while it is still held: a disposal recorded while the provider answered keeps the value out.
   const res = await svc.env.DB.prepare(
     `INSERT OR IGNORE INTO asset_valuations (id, asset_id, space_id, value, currency, date, valued_at, source, notes, refresh_day, created_by, created_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'daily refresh', ?, NULL, ?)`,
+     SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'daily refresh', ?9, NULL, ?10
+      WHERE EXISTS (SELECT 1 FROM manual_assets WHERE id = ?2 AND disposed_on IS NULL)`,
   ).bind(newId("val", now), asset.id, asset.spaceId, value, asset.currency, todayIn(now, c.timezone), now, source, day, now).run();
   return (res.meta.changes ?? 0) > 0;
 }

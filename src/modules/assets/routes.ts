@@ -13,7 +13,7 @@ const user = { middleware: guards.user, security: bearer };
 
 assetRoutes.openapi(
   createRoute({
-    ...access("viewer"), ...user, method: "get", path: "/", tags, summary: "List a space's manual assets with their current values",
+    ...access("viewer"), ...user, method: "get", path: "/", tags, summary: "List a space's manual assets with their current values (disposed ones too, with `disposedOn`; `disposed` filters)",
     request: { query: ListAssetsQuery },
     responses: { 200: json(AssetListSchema, "Assets"), ...errors(401, 404, 422, 429) },
   }),
@@ -40,7 +40,7 @@ assetRoutes.openapi(
 
 assetRoutes.openapi(
   createRoute({
-    ...access("member"), ...user, method: "patch", path: "/{assetId}", tags, summary: "Update an asset (a `value` records a manual valuation)",
+    ...access("member"), ...user, method: "patch", path: "/{assetId}", tags, summary: "Update an asset (a `value` records a manual valuation; `disposedOn` records its sale or disposal, null undoes it)",
     request: { params: AssetIdParam, body: jsonBody(UpdateAssetBody) },
     responses: { 200: json(AssetSchema, "Updated"), ...errors(401, 403, 404, 422, 429) },
   }),
@@ -49,7 +49,7 @@ assetRoutes.openapi(
 
 assetRoutes.openapi(
   createRoute({
-    ...access("member"), ...user, method: "delete", path: "/{assetId}", tags, summary: "Delete an asset, its valuations and its documents (R2 objects included)",
+    ...access("member"), ...user, method: "delete", path: "/{assetId}", tags, summary: "Delete an asset, its valuations and its documents (R2 objects included); it leaves every past day of net worth too (a sold asset keeps its past with `disposedOn`)",
     request: { params: AssetIdParam },
     responses: { 204: { description: "Deleted" }, ...errors(401, 403, 404, 422, 429) },
   }),

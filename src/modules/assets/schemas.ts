@@ -19,6 +19,13 @@ export const AddressInput = z
   .strict()
   .openapi("Address");
 
+const DisposedOn = CalendarDay.nullable().openapi({
+  example: "2025-10-15",
+  description:
+    "Day (space time zone) the asset was sold or disposed of: net worth counts it on the days before and not from this day on, " +
+    "and its valuations stay (DELETE would remove it from every past day too). Not in the future, not before its first valuation; null undoes it",
+});
+
 const AssetValue = MajorAmount.openapi({
   example: "850000.00",
   description: "Major units of the asset's currency: a number or decimal string with no more decimals than the currency allows; not negative",
@@ -34,6 +41,7 @@ export const CreateAssetBody = z
     valuationDate: CalendarDay.optional().openapi({ description: "Day (space time zone) the value is as of; default today" }),
     description: z.string().max(1000).optional(),
     address: AddressInput.optional(),
+    disposedOn: DisposedOn.optional(),
   })
   .strict()
   .openapi("CreateAssetRequest");
@@ -43,7 +51,8 @@ export const UpdateAssetBody = z
     name: z.string().trim().min(1).max(120).optional(),
     description: z.string().max(1000).nullable().optional(),
     address: AddressInput.nullable().optional(),
-    value: AssetValue.optional().openapi({ description: "Records a manual valuation as of today" }),
+    value: AssetValue.optional().openapi({ description: "Records a manual valuation as of today (refused after the asset's disposal day)" }),
+    disposedOn: DisposedOn.optional(),
   })
   .strict()
   .openapi("UpdateAssetRequest");
@@ -51,7 +60,7 @@ export const UpdateAssetBody = z
 export const CreateValuationBody = z
   .object({
     value: AssetValue,
-    date: CalendarDay.optional().openapi({ description: "Day (space time zone) the value is as of; default now. Not in the future." }),
+    date: CalendarDay.optional().openapi({ description: "Day (space time zone) the value is as of; default now. Not in the future, nor after the asset's disposal day." }),
     source: z.string().trim().min(1).max(80).optional().openapi({ example: "appraisal", description: "Default `manual`" }),
     notes: z.string().max(500).optional(),
   })
@@ -89,6 +98,10 @@ export const AssetSchema = z
     collectibleLink: z
       .object({ provider: z.string(), category: z.string(), externalId: z.string(), name: z.string().nullable() })
       .nullable(),
+    disposedOn: z.string().nullable().openapi({
+      example: null,
+      description: "Day (space time zone) the asset was sold or disposed of; null while held. Net worth counts it only on the days before",
+    }),
     createdAt: z.string(),
     updatedAt: z.string(),
   })
@@ -103,6 +116,7 @@ export const AssetIdParam = z.object({ assetId: Id.openapi({ param: { name: "ass
 export const ListAssetsQuery = z.object({
   spaceId: Id,
   type: z.enum(ASSET_TYPES).optional(),
+  disposed: z.enum(["true", "false"]).optional().openapi({ description: "true: only disposed assets; false: only those held; default both" }),
   limit: queryInt(1, 200).default(50),
   offset: queryInt(0, 1_000_000).default(0),
 });

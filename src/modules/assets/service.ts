@@ -76,6 +76,7 @@ export function presentAsset(a: AssetRow, latest: Pick<ValuationRow, "value" | "
       a.collectibleProvider && a.collectibleCategory && a.collectibleExternalId
         ? { provider: a.collectibleProvider, category: a.collectibleCategory, externalId: a.collectibleExternalId, name: a.collectibleName }
         : null,
+    disposedOn: a.disposedOn,
     createdAt: iso(a.createdAt),
     updatedAt: iso(a.updatedAt),
   };
@@ -132,6 +133,34 @@ function effectiveInstant(svc: Services, date: string | undefined, timezone: str
   return { date, valuedAt: zonedMidnight(parseYmd(date), timezone) };
 }
 
+/**
+ * A valuation dated after the asset's disposal is refused: the space no longer held it, and net worth would never
+ * count it. One dated the disposal day itself is taken (what it was sold for).
+ */
+export function refuseAfterDisposal(asset: Pick<AssetRow, "disposedOn">, date: string, field: string) {
+  if (asset.disposedOn !== null && date > asset.disposedOn) {
+    throw validationFailed([{
+      field,
+      message: `The asset was disposed of on ${asset.disposedOn}; a valuation cannot be dated after that (clear disposedOn first if it is held again)`,
+      code: "ASSET_DISPOSED",
+    }]);
+  }
+}
+
+/**
+ * The disposal day a client wrote, checked: not after today in the space's zone (a sale not yet made is not
+ * recorded ahead: net worth, the list and the refresh cron would treat it as done on a day still to come), and
+ * not before `held` (the day of the asset's first valuation, from when net worth counts it: a disposal before
+ * it would leave the asset in no day at all, which is a DELETE).
+ */
+function checkDisposal(svc: Services, disposedOn: string, timezone: string, held: string | null) {
+  const today = todayIn(svc.clock.now(), timezone);
+  if (disposedOn > today) throw validationFailed([{ field: "disposedOn", message: `Cannot be after today (${today} in the space's time zone)`, code: "FUTURE_DATE" }]);
+  if (held !== null && disposedOn < held) {
+    throw validationFailed([{ field: "disposedOn", message: `Cannot be before the asset's first valuation (${held})`, code: "BEFORE_FIRST_VALUATION" }]);
+  }
+}
+
 export interface NewValuation {
   value: number;
   date: string;
@@ -152,17 +181,23 @@ export function valuationRow(asset: AssetRow, v: NewValuation, now: number): Val
 export async function createAsset(
   svc: Services,
   auth: AuthContext,
-  input: { spaceId: string; name: string; type: AssetType; currency: string; value: number | string; valuationDate?: string; description?: string; address?: AddressFields },
+  input: {
+    spaceId: string; name: string; type: AssetType; currency: string; value: number | string; valuationDate?: string; description?: string;
+    address?: AddressFields; disposedOn?: string | null;
+  },
 ) {
   const { space } = await requireSpaceRole(svc, auth, input.spaceId, "member");
   const value = parseAssetValue("value", input.value, input.currency);
   const when = effectiveInstant(svc, input.valuationDate, space.timezone, "valuationDate");
+  // An asset held in the past and already gone (recorded for the history): its first valuation is this one.
+  const disposedOn = input.disposedOn ?? null;
+  if (disposedOn !== null) checkDisposal(svc, disposedOn, space.timezone, when.date);
   const now = svc.clock.now();
   const asset: AssetRow = {
     id: newId("ast", now), spaceId: input.spaceId, name: input.name, type: input.type, currency: input.currency,
     description: input.description ?? null, addressLine: input.address?.address ?? null, city: input.address?.city ?? null,
     state: input.address?.state ?? null, zipCode: input.address?.zipCode ?? null, propertyId: null,
-    collectibleProvider: null, collectibleCategory: null, collectibleExternalId: null, collectibleName: null, createdAt: now, updatedAt: now,
+    collectibleProvider: null, collectibleCategory: null, collectibleExternalId: null, collectibleName: null, disposedOn, createdAt: now, updatedAt: now,
   };
   const valuation = valuationRow(asset, { value, ...when, source: "manual", createdBy: auth.userId }, now);
   await svc.db.batch([svc.db.insert(manualAssets).values(asset), svc.db.insert(assetValuations).values(valuation)]);
@@ -172,8 +207,8 @@ export async function createAsset(
 interface JoinedRow {
   id: string; space_id: string; name: string; type: AssetType; currency: string; description: string | null; address_line: string | null;
   city: string | null; state: string | null; zip_code: string | null; property_id: string | null; collectible_provider: string | null;
-  collectible_category: string | null; collectible_external_id: string | null; collectible_name: string | null; created_at: number; updated_at: number;
-  v_value: number | null; v_date: string | null; v_source: string | null;
+  collectible_category: string | null; collectible_external_id: string | null; collectible_name: string | null; disposed_on: string | null;
+  created_at: number; updated_at: number; v_value: number | null; v_date: string | null; v_source: string | null;
 }
 
 const fromJoined = (r: JoinedRow): { asset: AssetRow; latest: Pick<ValuationRow, "value" | "date" | "source"> | null } => ({
@@ -181,26 +216,36 @@ const fromJoined = (r: JoinedRow): { asset: AssetRow; latest: Pick<ValuationRow,
     id: r.id, spaceId: r.space_id, name: r.name, type: r.type, currency: r.currency, description: r.description, addressLine: r.address_line,
     city: r.city, state: r.state, zipCode: r.zip_code, propertyId: r.property_id, collectibleProvider: r.collectible_provider,
     collectibleCategory: r.collectible_category, collectibleExternalId: r.collectible_external_id, collectibleName: r.collectible_name,
-    createdAt: r.created_at, updatedAt: r.updated_at,
+    disposedOn: r.disposed_on, createdAt: r.created_at, updatedAt: r.updated_at,
   },
   latest: r.v_value === null ? null : { value: r.v_value, date: r.v_date!, source: r.v_source! },
 });
 
+/** The list's filters on `manual_assets a`, and their parameters. */
+function listFilters(q: { type?: AssetType; disposed?: "true" | "false" }) {
+  const sql = [q.type ? "AND a.type = ?" : "", q.disposed === undefined ? "" : `AND a.disposed_on IS ${q.disposed === "true" ? "NOT " : ""}NULL`].join(" ");
+  return { sql, params: q.type ? [q.type] : [] };
+}
+
 /** Each asset of the space `space` names with its latest valuation, chosen in SQL (one statement). */
-const LIST_SQL = (space: SqlGuard, typeFilter: boolean) => `
+const LIST_SQL = (space: SqlGuard, filters: string) => `
   SELECT a.*, v.value AS v_value, v.date AS v_date, v.source AS v_source
     FROM manual_assets a
     LEFT JOIN asset_valuations v ON v.id = (
       SELECT id FROM asset_valuations WHERE asset_id = a.id ORDER BY valued_at DESC, created_at DESC, id DESC LIMIT 1)
-   WHERE a.space_id = ${space.sql} ${typeFilter ? "AND a.type = ?" : ""}
+   WHERE a.space_id = ${space.sql} ${filters}
    ORDER BY a.created_at DESC, a.id DESC LIMIT ? OFFSET ?`;
 
-export async function listAssets(svc: Services, auth: AuthContext, q: { spaceId: string; type?: AssetType; limit: number; offset: number }) {
+export async function listAssets(
+  svc: Services,
+  auth: AuthContext,
+  q: { spaceId: string; type?: AssetType; disposed?: "true" | "false"; limit: number; offset: number },
+) {
   const db = svc.env.DB;
-  const type = q.type ? [q.type] : [];
+  const f = listFilters(q);
   const { results: [rows, count] } = await readSpace(svc, auth, q.spaceId, "viewer", (space) => [
-    db.prepare(LIST_SQL(space, Boolean(q.type))).bind(...space.params, ...type, q.limit, q.offset),
-    db.prepare(`SELECT COUNT(*) AS n FROM manual_assets WHERE space_id = ${space.sql} ${q.type ? "AND type = ?" : ""}`).bind(...space.params, ...type),
+    db.prepare(LIST_SQL(space, f.sql)).bind(...space.params, ...f.params, q.limit, q.offset),
+    db.prepare(`SELECT COUNT(*) AS n FROM manual_assets a WHERE a.space_id = ${space.sql} ${f.sql}`).bind(...space.params, ...f.params),
   ]);
   const total = (count!.results[0] as { n: number }).n;
   return {
@@ -218,10 +263,19 @@ export async function updateAsset(
   svc: Services,
   auth: AuthContext,
   assetId: string,
-  patch: { name?: string; description?: string | null; address?: AddressFields | null; value?: number | string },
+  patch: { name?: string; description?: string | null; address?: AddressFields | null; value?: number | string; disposedOn?: string | null },
 ) {
-  const { asset, membership } = await assetFor(svc, auth, assetId, "member");
+  const db = svc.env.DB;
+  const disposing = typeof patch.disposedOn === "string";
+  const { asset, membership, results: [first] } = await assetFor(svc, auth, assetId, "member", (a) =>
+    disposing ? [db.prepare(`SELECT MIN(date) AS held FROM asset_valuations WHERE asset_id = ${a.sql}`).bind(...a.params)] : []);
+  const tz = membership.space.timezone;
+  if (disposing) checkDisposal(svc, patch.disposedOn!, tz, (first!.results[0] as { held: string | null } | undefined)?.held ?? null);
+  const disposedOn = patch.disposedOn === undefined ? asset.disposedOn : patch.disposedOn;
   const value = patch.value === undefined ? undefined : parseAssetValue("value", patch.value, asset.currency);
+  const when = value === undefined ? null : effectiveInstant(svc, undefined, tz, "value");
+  // Judged against the disposal this patch leaves: one clearing it (an undo) takes a value in the same request.
+  if (when) refuseAfterDisposal({ disposedOn }, when.date, "value");
   const now = svc.clock.now();
   const addressChanged = patch.address !== undefined;
   const updated: AssetRow = {
@@ -234,9 +288,10 @@ export async function updateAsset(
     zipCode: addressChanged ? (patch.address?.zipCode ?? null) : asset.zipCode,
     // A new address is a different property: look it up again.
     propertyId: addressChanged ? null : asset.propertyId,
+    disposedOn,
     updatedAt: now,
   };
-  const valuation = value === undefined ? null : valuationRow(updated, { value, ...effectiveInstant(svc, undefined, membership.space.timezone, "value"), source: "manual", createdBy: auth.userId }, now);
+  const valuation = value === undefined ? null : valuationRow(updated, { value, ...when!, source: "manual", createdBy: auth.userId }, now);
   const update = svc.db.update(manualAssets).set(updated).where(eq(manualAssets.id, asset.id));
   if (valuation) await svc.db.batch([update, svc.db.insert(assetValuations).values(valuation)]);
   else await update;
@@ -273,6 +328,7 @@ export async function addValuation(svc: Services, auth: AuthContext, assetId: st
   const { asset, membership } = await assetFor(svc, auth, assetId, "member");
   const value = parseAssetValue("value", input.value, asset.currency);
   const when = effectiveInstant(svc, input.date, membership.space.timezone, "date");
+  refuseAfterDisposal(asset, when.date, "date");
   const row = valuationRow(asset, { value, ...when, source: input.source ?? "manual", notes: input.notes ?? null, createdBy: auth.userId }, svc.clock.now());
   await svc.db.insert(assetValuations).values(row);
   return presentValuation(row);

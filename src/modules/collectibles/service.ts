@@ -9,7 +9,7 @@ import { ApiError, validationFailed } from "../../lib/errors";
 import { formatMinor, toMajorNumber } from "../../lib/money";
 import { todayIn } from "../../lib/dates";
 import type { CatalogItem } from "../../providers/sneaks/client";
-import { type AssetRow, assetFor, latestValuation, presentValuation, scaleOf, valuationRow } from "../assets/service";
+import { type AssetRow, assetFor, latestValuation, presentValuation, refuseAfterDisposal, scaleOf, valuationRow } from "../assets/service";
 import { COLLECTIBLE_CATEGORIES, PROVIDERS, providerFor, unavailable } from "./providers";
 
 export function categories(env: Env) {
@@ -76,6 +76,7 @@ export async function linkedValue(svc: Services, asset: AssetRow): Promise<{ val
 
 export async function refresh(svc: Services, auth: AuthContext, assetId: string) {
   const { asset, membership } = await assetFor(svc, auth, assetId, "member");
+  refuseAfterDisposal(asset, todayIn(svc.clock.now(), membership.space.timezone), "assetId");
   const { value, source } = await linkedValue(svc, asset);
   const previous = await latestValuation(svc, asset.id);
   const now = svc.clock.now();

@@ -9,7 +9,7 @@ import { assetValuations, manualAssets } from "../../db/schema";
 import { validationFailed } from "../../lib/errors";
 import { formatMinor, toMajorNumber } from "../../lib/money";
 import { todayIn } from "../../lib/dates";
-import { type AssetRow, assetFor, latestValuation, presentValuation, valuationRow } from "../assets/service";
+import { type AssetRow, assetFor, latestValuation, presentValuation, refuseAfterDisposal, valuationRow } from "../assets/service";
 import { type Property, type PropertyAddress, RealEstateClient, ZESTIMATE_SOURCE, type Zestimate } from "../../providers/real-estate/client";
 import { ApiError } from "../../lib/errors";
 
@@ -82,6 +82,7 @@ export async function getZestimate(svc: Services, auth: AuthContext, assetId: st
 
 export async function sync(svc: Services, auth: AuthContext, assetId: string) {
   const { asset, membership } = await assetFor(svc, auth, assetId, "member");
+  refuseAfterDisposal(asset, todayIn(svc.clock.now(), membership.space.timezone), "assetId");
   const previous = await latestValuation(svc, asset.id);
   const { z } = await zestimateFor(svc, asset);
   const now = svc.clock.now();

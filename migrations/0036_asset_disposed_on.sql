@@ -1,0 +1,1 @@
+ALTER TABLE `manual_assets` ADD `disposed_on` text;
