@@ -7,6 +7,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { sha256Hex } from "../../src/lib/crypto";
+import { dateIn } from "../../src/lib/dates";
 import { plaidSandboxInternals } from "../../src/sandbox/plaid";
 import { registerUser } from "../helpers";
 import { api, ok } from "../analytics/fixture";
@@ -239,6 +240,42 @@ describe("a bank linked again keeps the user's work on its rows", () => {
   });
 });
 
+describe("a bank linked again after the space's zone changed", () => {
+  it("carries the user's work to the copies of the same days (a reviewer's case: a space moved from UTC to Mexico City)", { timeout: 180_000 }, async () => {
+    const { owner, a, spaceId, category } = await space();
+    const eatingOut = await category("Eating out");
+    const token = `public-sandbox-zone-${crypto.randomUUID()}`;
+    const first = await linkedPlaid(owner, spaceId, `${token}.1`);
+    const old = (await rowsOf(first)).filter((r) => r.status !== "cancelled");
+    // Every Chipotle purchase "Eating out" by hand; every third row noted and tagged.
+    const chipotle = old.filter((r) => r.merchant === CHIPOTLE);
+    expect(chipotle.length).toBeGreaterThan(1);
+    for (const r of chipotle) await ok(a.patch(`/v1/transactions/${r.id}`, { categoryId: eatingOut }));
+    const noted = old.filter((_, i) => i % 3 === 0);
+    for (const r of noted) await ok(a.patch(`/v1/transactions/${r.id}`, { notes: `note ${r.pid}`, tags: ["mine"] }));
+
+    // The old rows were stored at UTC midnights; the space now lives six hours behind, then the bank is linked again.
+    await ok(a.patch(`/v1/spaces/${spaceId}`, { timezone: "America/Mexico_City" }));
+    await disconnect(owner, first);
+    const second = await linkedPlaid(owner, spaceId, `${token}.2`); // the same login: the same history, imported anew
+    const copies = await rowsOf(second);
+
+    // Each day's transactions (by the day each was stored for) carry, between them, what the old copies held.
+    const dayKey = (tz: string) => (r: Row) => `${r.subtype}|${dateIn(r.date, tz)}|${r.merchant}|${r.amount}`;
+    const group = (rows: Row[], key: (r: Row) => string) => {
+      const m = new Map<string, string[]>();
+      for (const r of rows) m.set(key(r), [...(m.get(key(r)) ?? []), JSON.stringify(work(r))].sort());
+      return m;
+    };
+    const before = group((await rowsOf(first)).filter((r) => r.status !== "cancelled"), dayKey("UTC"));
+    const after = group(copies, dayKey("America/Mexico_City"));
+    expect(new Map([...after].sort())).toEqual(new Map([...before].sort()));
+    expect(copies.filter((r) => r.notes !== null).length).toBe(noted.length);
+    expect(copies.filter((r) => r.merchant === CHIPOTLE).map((r) => [r.category_id, r.category_source])).toEqual(chipotle.map(() => [eatingOut, "manual"]));
+    expect(await ledgerViolations(spaceId)).toEqual([]);
+  });
+});
+
 describe("a bank linked again, over several syncs", () => {
   // The sync engine fed directly (applyChanges, as the sync job runs it), so each sync's rows are chosen.
   const account: NormalAccount = { externalId: "ext-1", name: "Checking", type: "checking", subtype: null, currency: "USD", mask: "0001", balanceMinor: null };
@@ -280,6 +317,42 @@ describe("a bank linked again, over several syncs", () => {
       expect.arrayContaining([["n5", null, null], ["n6", "charge 4", mine]]),
     );
     expect(await ledgerViolations(spaceId)).toEqual([]);
+  });
+
+  it("after the space's zone changed, equal charges of consecutive days each take their own day's work, over several syncs", { timeout: 60_000 }, async () => {
+    const { owner, a, spaceId } = await space();
+    const connect = connector(spaceId, owner.id);
+    const first = await connect();
+    // Three equal charges on consecutive days, stored at UTC midnights, told apart by the user.
+    await first.sync([row("o1", "2025-03-04", -1549), row("o2", "2025-03-05", -1549), row("o3", "2025-03-06", -1549)]);
+    for (const r of await rowsOf(first.id)) await ok(a.patch(`/v1/transactions/${r.id}`, { notes: `of ${r.pid}` }));
+    // The household moves: each old row's UTC midnight is 18:00 of the day before in Mexico City.
+    await ok(a.patch(`/v1/spaces/${spaceId}`, { timezone: "America/Mexico_City" }));
+    await disconnect(owner, first.id);
+
+    const second = await connect();
+    const notes = async () => Object.fromEntries((await rowsOf(second.id)).map((r) => [r.pid, r.notes]));
+    // The middle day first: it takes its own day's note, not the next day's (which is on its local day now).
+    await second.sync([row("n2", "2025-03-05", -1549)]);
+    expect(await notes()).toEqual({ n2: "of o2" });
+    // Then the days either side, in a later sync: each its own, the middle one's taken already.
+    await second.sync([row("n3", "2025-03-06", -1549), row("n1", "2025-03-04", -1549)]);
+    expect(await notes()).toEqual({ n1: "of o1", n2: "of o2", n3: "of o3" });
+    expect(await ledgerViolations(spaceId)).toEqual([]);
+  });
+
+  it("in the zone a row was stored in, its day is certain: a copy of another day takes nothing from it", { timeout: 60_000 }, async () => {
+    const { owner, a, spaceId } = await space();
+    const connect = connector(spaceId, owner.id);
+    const first = await connect();
+    await first.sync([row("o1", "2025-03-04", -1549)]);
+    const [old] = await rowsOf(first.id);
+    await ok(a.patch(`/v1/transactions/${old!.id}`, { notes: "the 4th" }));
+    await disconnect(owner, first.id);
+    const second = await connect();
+    // The same charge a day later (a pending purchase the new link brings on its posting day, or another one).
+    await second.sync([row("n1", "2025-03-05", -1549), row("n0", "2025-03-03", -1549)]);
+    expect((await rowsOf(second.id)).map((r) => [r.pid, r.notes])).toEqual([["n0", null], ["n1", null]]);
   });
 
   it("a copy the bank removed takes no old row: the one it sends again posted under a new id takes that row's work (second review)", { timeout: 60_000 }, async () => {

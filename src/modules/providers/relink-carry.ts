@@ -10,9 +10,22 @@
  * the sync stores with each row (`normalized_merchant`: the provider's merchant name, else its description,
  * folded as the pending match folds it; a rename by the user leaves it as it was, so a renamed row still pairs).
  * Rows equal on all of that pair one to one, in order: the old ones by (date, id), the new ones as imported,
- * and the successor's earlier rows with the same key count as having taken the first old ones, so an old
- * row is taken once across syncs too. Down a chain (A → B → C, C taking over both) the newest predecessor's copy
+ * and the successor's earlier rows pair first, taking again what they took when they came, so an old row is
+ * taken once across syncs too. Down a chain (A → B → C, C taking over both) the newest predecessor's copy
  * wins: it holds what the user did since the last relink.
+ *
+ * The old row's day is the one it was stored for: the sync stores a row at its day's midnight in the space's zone
+ * of then, and a zone changed since (a space moved from UTC to Mexico City) puts that midnight on another local
+ * day now (18:00 of the day before), so keyed by its local day now no row paired (a review). A row at a midnight
+ * of the zone now is on that day for certain and pairs there only (a copy of another day is another transaction,
+ * or the same one seen on another day, which it is not worth guessing at). A row at no midnight of the zone now
+ * is on its local day or the next: it pairs, after the certain ones, with what is left on those two days, the
+ * nearer midnight first (then the older row, then the earlier new row), so equal charges of consecutive days keep
+ * their own day. That is exact while the zone moved by less than 12 hours. Past that (Tokyo to New York, 14) a row
+ * is nearer the day before's midnight, and so is a person's afternoon hour on a row the bank took over (the
+ * manual match keeps it) to the next day's: each still pairs with its own day's copy when no equal charge of the
+ * other day is left unpaired, and with equal charges on consecutive days the work moves by a day. No zone of
+ * then is stored, so none is needed: no migration.
  *
  * Only what the user chose is carried, as rows record it (`category_source`), and only a category that still
  * exists: one set by hand (`manual`: a patch, bulk categorize, a correction and its similar rows) wins over the
@@ -23,6 +36,7 @@
  */
 import type { Services } from "../../env";
 import { dateIn, instantIn } from "../../lib/dates";
+import { addDays, parseYmd, ymdString } from "../../lib/zoned-time";
 import { IN_JSON_LIST, jsonList } from "../../lib/sql";
 import { takesOver } from "../../lib/relinks";
 
@@ -75,6 +89,15 @@ interface OldRow {
   notes: string | null;
 }
 
+/** An old transaction as it pairs: its first row and the day(s) it may be on. */
+interface OldCopy {
+  row: OldRow;
+  /** Its local day, when its instant is that day's midnight in the space's zone now; null when it is none. */
+  day: string | null;
+  /** Its local day and the next, when it is no midnight of the zone now (the day is one of them). */
+  near: [string, string] | null;
+}
+
 const DAY_MS = 86_400_000;
 
 /**
@@ -92,9 +115,11 @@ export async function relinkCarry(
   const oldAccounts = [...new Set(relinked.flatMap((r) => predecessors.get(r.accountId)!))];
   const merchants = [...new Set(relinked.map((r) => r.merchant!))];
   const days = relinked.map((r) => r.day).sort();
-  // A day's instant depends on the zone it was imported in: a day either side covers a zone changed since.
-  const from = instantIn(days[0]!, tz) - 2 * DAY_MS;
-  const to = instantIn(days[days.length - 1]!, tz) + 2 * DAY_MS;
+  const midnights = new Map<string, number>();
+  const midnight = (day: string) => midnights.get(day) ?? midnights.set(day, instantIn(day, tz)).get(day)!;
+  // An old row pairs with a day at most one after its local one (below); the margin covers daylight saving too.
+  const from = midnight(days[0]!) - 2 * DAY_MS;
+  const to = midnight(days[days.length - 1]!) + 2 * DAY_MS;
   // Each group's rows (its first row and correcting entries, which share its date and merchant key); a voided
   // row carries nothing. The category only when the user chose it (by hand or by rule) and it still exists.
   const found = await svc.env.DB.prepare(
@@ -109,9 +134,7 @@ export async function relinkCarry(
     .bind(jsonList(oldAccounts), from, to, jsonList(merchants))
     .all<OldRow>();
 
-  // The old transactions by account and key, each with its live amount, in (date, id) order.
-  const keyOf = (accountId: string, s: { day: string; amountMinor: number; currency: string; merchant: string | null }) =>
-    JSON.stringify([accountId, s.day, s.amountMinor, s.currency, s.merchant]);
+  // The old transactions, each with its live amount, by account, amount, currency and merchant key, in (date, id) order.
   const byGroup = new Map<string, { first: OldRow | null; amount: number }>();
   for (const r of found.results) {
     const g = `${r.account_id}\u0000${r.pid.split("#")[0]}`;
@@ -120,37 +143,74 @@ export async function relinkCarry(
     if (!r.pid.includes("#")) group.first = r;
     byGroup.set(g, group);
   }
-  const old = new Map<string, OldRow[]>();
+  const keyOf = (accountId: string, s: { amountMinor: number; currency: string; merchant: string | null }) =>
+    JSON.stringify([accountId, s.amountMinor, s.currency, s.merchant]);
+  const old = new Map<string, OldCopy[]>();
   for (const { first, amount } of byGroup.values()) {
     if (!first) continue;
-    const k = keyOf(first.account_id, { day: dateIn(first.date, tz), amountMinor: amount, currency: first.currency, merchant: first.merchant });
-    old.set(k, [...(old.get(k) ?? []), first]);
+    // A midnight of the zone now is that day for certain. Any other instant was stored while the space had another
+    // zone (or is the hour a person wrote on a row the bank's copy then took over): its day is its local one or the
+    // next (a zone moved by less than a day moves a midnight by less than a day); see the head of this file.
+    const local = dateIn(first.date, tz);
+    const certain = midnight(local) === first.date;
+    const copy: OldCopy = { row: first, day: certain ? local : null, near: certain ? null : [local, nextDay(local)] };
+    const k = keyOf(first.account_id, { amountMinor: amount, currency: first.currency, merchant: first.merchant });
+    old.set(k, [...(old.get(k) ?? []), copy]);
   }
-  for (const list of old.values()) list.sort((p, q) => p.date - q.date || (p.id < q.id ? -1 : p.id > q.id ? 1 : 0));
+  for (const list of old.values()) list.sort((p, q) => p.row.date - q.row.date || (p.row.id < q.row.id ? -1 : p.row.id > q.row.id ? 1 : 0));
 
-  // Per predecessor and key, the next old row not yet taken: after the successor's earlier rows, one each.
-  const next = new Map<string, number>();
-  for (const e of existing) {
-    for (const p of predecessors.get(e.accountId) ?? []) {
-      const k = keyOf(p, e);
-      next.set(k, (next.get(k) ?? 0) + 1);
-    }
-  }
+  // The successor's earlier rows first (each took an old row when it came, and takes it again here), then the new
+  // ones; in each round, every predecessor's copy is taken (each old row pairs once in its own account).
+  const taken = new Set<string>();
+  pairRound(existing, predecessors, old, taken, keyOf, midnight);
+  const pairs = pairRound(rows, predecessors, old, taken, keyOf, midnight);
   rows.forEach((r, i) => {
-    if (r.merchant === null) return;
-    let chosen: OldRow | undefined;
-    // Every predecessor's copy is taken (each old row pairs once in its own account); the newest one's is carried.
-    for (const p of predecessors.get(r.accountId) ?? []) {
-      const k = keyOf(p, r);
-      const n = next.get(k) ?? 0;
-      const candidate = old.get(k)?.[n];
-      if (!candidate) continue;
-      next.set(k, n + 1);
-      chosen ??= candidate;
-    }
+    // The newest predecessor's copy is carried.
+    const chosen = (predecessors.get(r.accountId) ?? []).map((p) => pairs.get(`${i}\u0000${p}`)).find((c) => c !== undefined);
     if (chosen && (chosen.category_id !== null || chosen.notes !== null || chosen.tags !== "[]")) {
       out[i] = { categoryId: chosen.category_id, categorySource: chosen.category_source, tags: chosen.tags, notes: chosen.notes };
     }
   });
   return out;
 }
+
+/**
+ * Pairs `subjects` with old copies not `taken` yet (and marks them taken), for each subject and each predecessor of
+ * its account; the pairs by `subject index \0 predecessor`. A copy of a certain day pairs on that day only, one to
+ * one in order; those of an uncertain one then pair with what is left on either of its two days, the nearest
+ * midnight first, then the older copy and the earlier subject, so every run pairs alike: equal charges of
+ * consecutive days each keep their own day.
+ */
+function pairRound(
+  subjects: CarrySubject[], predecessors: Map<string, string[]>, old: Map<string, OldCopy[]>, taken: Set<string>,
+  keyOf: (accountId: string, s: CarrySubject) => string, midnight: (day: string) => number,
+): Map<string, OldRow> {
+  const pairs = new Map<string, OldRow>();
+  const options: { gap: number; copy: OldCopy; i: number; p: string }[] = [];
+  subjects.forEach((s, i) => {
+    if (s.merchant === null) return;
+    for (const p of predecessors.get(s.accountId) ?? []) {
+      const copies = old.get(keyOf(p, s));
+      if (!copies) continue;
+      const exact = copies.find((c) => c.day === s.day && !taken.has(c.row.id));
+      if (exact) {
+        taken.add(exact.row.id);
+        pairs.set(`${i}\u0000${p}`, exact.row);
+        continue;
+      }
+      for (const c of copies) {
+        if (c.near && (c.near[0] === s.day || c.near[1] === s.day)) options.push({ gap: Math.abs(midnight(s.day) - c.row.date), copy: c, i, p });
+      }
+    }
+  });
+  options.sort((a, b) => a.gap - b.gap || a.copy.row.date - b.copy.row.date || (a.copy.row.id < b.copy.row.id ? -1 : a.copy.row.id > b.copy.row.id ? 1 : 0) || a.i - b.i);
+  for (const o of options) {
+    const k = `${o.i}\u0000${o.p}`;
+    if (taken.has(o.copy.row.id) || pairs.has(k)) continue;
+    taken.add(o.copy.row.id);
+    pairs.set(k, o.copy.row);
+  }
+  return pairs;
+}
+
+const nextDay = (day: string) => ymdString(addDays(parseYmd(day), 1));
