@@ -4,7 +4,8 @@
  * the provider begins (its opening included) and the successor from there on (ledger-holdings.ts, `handedOverAt`);
  * every reader of its cash flows leaves out its rows from where its successor's imported history begins
  * (`takenOverSince`, through `relinkedAccountsSql`): cash flow (cashflow-sums.ts), budgets' spending and their
- * alerts (budgets/spending.ts), recurring detection and the forecast (recurring.ts), trade history. One definition
+ * alerts (budgets/spending.ts), recurring detection and the forecast (recurring.ts), trade history, and the
+ * categorization model's retraining (ml/service.ts), which learns each bank transaction once. One definition
  * of a relink for all of them, so they cannot disagree on what one is.
  */
 

@@ -3,7 +3,7 @@
  * update the model at once and can recategorize similar transactions, and
  * full retraining through a queued job.
  */
-import { and, eq, ne, or, sql } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import type { AuthContext, Services } from "../../env";
 import { jobs, mlCorrections, transactions } from "../../db/schema";
 import { iso } from "../../lib/clock";
@@ -12,6 +12,7 @@ import { newId } from "../../lib/ids";
 import { pagination } from "../../lib/pagination";
 import { type Currency, CURRENCY_SCALES } from "../../lib/money";
 import { rowReader } from "../../lib/sql";
+import { heldAgain, relinkedAccountsSql } from "../../lib/relinks";
 import { requireTwoFactor } from "../auth/second-factor";
 import { parseAmountField } from "../transactions/postings";
 import { recategorize } from "../transactions/recategorize";
@@ -170,21 +171,25 @@ export async function getJob(svc: Services, auth: AuthContext, jobId: string) {
 /** Deterministic 80/20 split by id, so a retrain is reproducible. */
 const inHoldout = (id: string) => [...id].reduce((h, ch) => (h * 31 + ch.charCodeAt(0)) >>> 0, 7) % 5 === 0;
 
-/** The queue job: rebuilds the space's model from its hand- and rule-categorized transactions. */
+/**
+ * The queue job: rebuilds the space's model from its hand- and rule-categorized transactions, each bank transaction
+ * once.
+ */
 export async function runRetrain(svc: Services, jobId: string, spaceId: string): Promise<void> {
   const started = svc.clock.now();
   await svc.db.update(jobs).set({ status: "running", startedAt: started }).where(eq(jobs.id, jobId));
   try {
-    const rows = await svc.db
-      .select({ id: transactions.id, merchantName: transactions.merchantName, description: transactions.description, amount: transactions.amount, categoryId: transactions.categoryId })
-      .from(transactions)
-      .where(and(
-        eq(transactions.spaceId, spaceId),
-        ne(transactions.status, "cancelled"),
-        or(eq(transactions.categorySource, "manual"), eq(transactions.categorySource, "rule")),
-        sql`${transactions.categoryId} IS NOT NULL`,
-      ));
-    const examples = rows.map((r) => ({ id: r.id, x: exampleOf(r), category: r.categoryId! }));
+    // A bank disconnected and linked again holds its history twice, and its successor's copies take the user's
+    // categories (relink-carry.ts): the old copies the successor holds again are left out, as analytics leave them
+    // out (relinks.ts), so each bank transaction teaches once. A row the user wrote on the old account still does.
+    const { results: rows } = await svc.env.DB.prepare(
+      `WITH relinked(id, since) AS MATERIALIZED (${relinkedAccountsSql("?1")})
+       SELECT t.id, t.merchant_name AS merchantName, t.description, t.amount, t.category_id AS categoryId
+         FROM transactions t
+        WHERE t.space_id = ?1 AND t.status != 'cancelled' AND t.category_source IN ('manual', 'rule') AND t.category_id IS NOT NULL
+          AND NOT EXISTS (SELECT 1 FROM relinked r WHERE r.id = t.account_id AND ${heldAgain("t", "r.since")})`,
+    ).bind(spaceId).all<{ id: string; merchantName: string | null; description: string; amount: number; categoryId: string }>();
+    const examples = rows.map((r) => ({ id: r.id, x: exampleOf(r), category: r.categoryId }));
     const fit = examples.filter((e) => !inHoldout(e.id));
     const holdout = examples.filter((e) => inHoldout(e.id));
     const partial = train(fit);
