@@ -9,6 +9,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { applyChanges, emptyStats, type NormalAccount, type NormalTxn } from "../../src/modules/providers/apply";
 import { createConnection, getConnection } from "../../src/modules/providers/connections";
+import type { Services } from "../../src/env";
 import { registerUser } from "../helpers";
 import { api, localDays, ok } from "../analytics/fixture";
 import { ledgerViolations } from "../invariants/ledger-invariants";
@@ -18,28 +19,36 @@ import { callJson } from "../helpers";
 
 const TZ = "America/Mexico_City";
 const { day } = localDays(TZ);
+const DAY = 86_400_000;
 
 const account = (externalId: string, balanceMinor: number | null): NormalAccount => ({ externalId, name: `Checking ${externalId}`, type: "checking", subtype: null, currency: "USD", mask: "0001", balanceMinor });
 const bankRow = (id: string, date: string, amountMinor: number, extra: Partial<NormalTxn> = {}): NormalTxn =>
   ({ id, accountExternalId: "chk", amountMinor, date, description: `BANK ${id}`, merchantName: `Merchant ${id}`, pending: false, pendingId: null, ...extra });
 
 /**
- * A space in Mexico City's zone with a Plaid connection fed directly (applyChanges, as a sync job runs it), so each
- * sync's rows and reported balance are chosen; a first sync opens the checking account at 1,000.00.
+ * A space in Mexico City's zone with a Plaid connection (or a Belvo one, whose syncs are listings from `fromDay`) fed
+ * directly (applyChanges, as a sync job runs it), so each sync's rows and reported balance are chosen; a first sync
+ * opens the checking account at 1,000.00.
  */
-async function linked() {
+async function linked(provider: "plaid" | "belvo" = "plaid") {
   const owner = await registerUser();
   const a = api(owner);
   const spaceId = (await ok(a.post("/v1/spaces", { name: "Home", type: "personal", currency: "USD", timezone: TZ }))).id as string;
   const { svc } = directServices();
-  const made = await createConnection(svc, { spaceId, provider: "plaid", status: "active", externalId: `item-${crypto.randomUUID()}`, institutionName: "Bank", credentials: { accessToken: "x", itemId: "y" }, createdBy: owner.id });
+  const made = await createConnection(svc, {
+    spaceId, provider, status: "active", externalId: `item-${crypto.randomUUID()}`, institutionName: "Bank",
+    credentials: provider === "plaid" ? { accessToken: "x", itemId: "y" } : { linkId: "l" }, createdBy: owner.id,
+  });
   const conn = (await getConnection(svc, made.id))!;
-  const sync = async (balances: Record<string, number>, rows: NormalTxn[], extra: { removed?: string[] } = {}) => {
+  const sync = async (balances: Record<string, number>, rows: NormalTxn[], extra: { removed?: string[]; fromDay?: string; svc?: Services } = {}) => {
     const stats = emptyStats();
-    await applyChanges(svc, conn, { accounts: Object.entries(balances).map(([ext, b]) => account(ext, b)), upserts: rows, removed: extra.removed ?? [], matchPendingHeuristically: false }, stats);
+    await applyChanges(extra.svc ?? svc, conn, {
+      accounts: Object.entries(balances).map(([ext, b]) => account(ext, b)), upserts: rows, removed: extra.removed ?? [],
+      matchPendingHeuristically: provider === "belvo", ...(extra.fromDay ? { snapshot: { fromDay: extra.fromDay } } : {}),
+    }, stats);
     return stats;
   };
-  await sync({ chk: 95_000 }, [bankRow("open1", day(-30), -5_000)]);
+  await sync({ chk: 95_000 }, [bankRow("open1", day(-30), -5_000)], provider === "belvo" ? { fromDay: day(-120) } : {});
   const accountIdOf = async (ext: string) =>
     (await env.DB.prepare("SELECT a.id FROM accounts a WHERE a.space_id = ? AND a.provider_account_id = ?").bind(spaceId, ext).first<{ id: string }>())!.id;
   const checking = await accountIdOf("chk");
@@ -160,6 +169,28 @@ describe("a row written by hand on a bank-fed account", () => {
     expect(group).toEqual([{ amount: -4_000, category_id: w.category, pid: "q1" }, { amount: -600, category_id: w.category, pid: "q1#c1" }]);
     expect(await w.balance()).toBe("904.00");
     expect(await w.adjustments()).toEqual([100_000]);
+    expect(await ledgerViolations(w.spaceId)).toEqual([]);
+  });
+
+  it("taken over from a listing (Belvo) under an earlier day than its own, it stays when the window slides past the bank's day", { timeout: 60_000 }, async () => {
+    const w = await linked("belvo");
+    const budget = (await ok(w.a.post("/v1/budgets", { spaceId: w.spaceId, name: "Food", amount: "500.00", period: "monthly", startDate: day(-40), categoryIds: [w.category] }))).id as string;
+    // Logged today, dated today; the bank lists the purchase two days earlier.
+    const hand = await w.write({ amount: "-25.00", description: "market", date: day(0), categoryId: w.category });
+    await w.sync({ chk: 92_500 }, [bankRow("open1", day(-30), -5_000), bankRow("b1", day(-2), -2_500)], { fromDay: day(-120) });
+    expect((await w.row(hand.id))!).toMatchObject({ pid: "b1", status: "posted" });
+    const spent = (await ok(w.a.get(`/v1/budgets/${budget}`))).spentDecimal as string;
+    expect(Number(spent)).toBeGreaterThanOrEqual(25);
+    // 119 days on, the listing starts at day(-1) (120 days before then), so it no longer holds b1 (day -2), while the
+    // row's own day (0) is inside the window: the bank removed nothing, and the purchase stays (it was reversed at its
+    // day, 25.00 gone from that month's budget and cash flow, and the balance adjusted back to the bank's).
+    const later = Date.now() + 119 * DAY;
+    const { svc: laterSvc } = directServices(() => later);
+    const stats = await w.sync({ chk: 92_500 }, [], { fromDay: new Date(later - 120 * DAY).toISOString().slice(0, 10), svc: laterSvc });
+    expect(stats).toMatchObject({ removed: 0, adjustments: 0 });
+    expect((await w.row(hand.id))!).toMatchObject({ pid: "b1", status: "posted" });
+    expect((await ok(w.a.get(`/v1/budgets/${budget}`))).spentDecimal).toBe(spent);
+    expect(await w.balance()).toBe("925.00");
     expect(await ledgerViolations(w.spaceId)).toEqual([]);
   });
 

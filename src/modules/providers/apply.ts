@@ -25,7 +25,7 @@ import { ApiError, isConflict } from "../../lib/errors";
 import { truncateText } from "../../lib/exact-json";
 import { instantIn } from "../../lib/dates";
 import { newId, newIds } from "../../lib/ids";
-import { ymdString, zonedDate } from "../../lib/zoned-time";
+import { addDays, parseYmd, ymdString, zonedDate } from "../../lib/zoned-time";
 import { assetOf, type Currency, CURRENCY_SCALES, formatMinor } from "../../lib/money";
 import { IN_JSON_LIST, jsonList } from "../../lib/sql";
 import { accountAddress } from "../ledger/addresses";
@@ -43,7 +43,7 @@ import { adjustBalances } from "./balance-adjustments";
 import { batchCategorizer } from "./categorize";
 import type { ConnectionRow } from "./connections";
 import { rowsBeingMerged } from "./merge-claims";
-import { takeOverHandWritten, unclearedFrom } from "./manual-match";
+import { MANUAL_DAYS_BEFORE, takeOverHandWritten, unclearedFrom } from "./manual-match";
 import { matchPending } from "./pending-match";
 import { type CarrySubject, predecessorIds, predecessorsSql, relinkCarry } from "./relink-carry";
 import { closeSpentFlags } from "./spent-flags";
@@ -333,10 +333,13 @@ export async function applyChanges(
     createdIds.push(...(await commitTrades(svc, conn, newTrades.slice(i, i + COMMIT_CHUNK), wanted as (ext: string) => AccountRow, tz, now, stats)));
   }
 
-  // A listing: what is no longer listed in its window was removed at the provider.
+  // A listing: what is no longer listed in its window was removed at the provider. A row keeps the day it was first
+  // seen (a hand-written row the bank took over, the person's; a pending row, the purchase's), which may be up to
+  // MANUAL_DAYS_BEFORE days after the day the bank lists it under: in those first days of the window, a row the bank
+  // no longer lists may only have slid out of it, and is left alone (one really removed was seen gone while younger).
   const removed = [...changes.removed];
   if (changes.snapshot) {
-    const from = instantIn(changes.snapshot.fromDay, tz);
+    const from = instantIn(ymdString(addDays(parseYmd(changes.snapshot.fromDay), MANUAL_DAYS_BEFORE)), tz);
     const listed = new Set(changes.upserts.map((t) => t.id));
     for (const [pid, rows] of groups) {
       if (pid === "balance" || listed.has(pid)) continue;
