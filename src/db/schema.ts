@@ -342,6 +342,12 @@ export const transactions = sqliteTable(
      */
     feeAmount: integer("fee_amount"),
     providerTransactionId: text("provider_transaction_id"),
+    /**
+     * The provider's own day (YYYY-MM-DD) of a row written by hand that the provider's copy took over
+     * (providers/manual-match.ts): the row keeps the person's `date`, and a bank linked again pairs its copy by the
+     * bank's day (relink-carry.ts). NULL on every other row (migration 0037).
+     */
+    providerDay: text("provider_day"),
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
   },

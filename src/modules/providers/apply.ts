@@ -40,10 +40,11 @@ import { cashflowPostings } from "../transactions/postings";
 import { type OutboxRow, queueFanout } from "../webhooks/publish";
 import { transactionCreatedEvent } from "../webhooks/transaction-events";
 import { adjustBalances } from "./balance-adjustments";
+import type { Categorizer } from "../categories/auto";
 import { batchCategorizer } from "./categorize";
 import type { ConnectionRow } from "./connections";
 import { rowsBeingMerged } from "./merge-claims";
-import { MANUAL_DAYS_BEFORE, takeOverHandWritten, unclearedFrom } from "./manual-match";
+import { type HandWritten, type Incoming, MANUAL_DAYS_BEFORE, readHandWritten, takeOverHandWritten, unclearedFrom } from "./manual-match";
 import { matchPending } from "./pending-match";
 import { type CarrySubject, predecessorIds, predecessorsSql, relinkCarry } from "./relink-carry";
 import { closeSpentFlags } from "./spent-flags";
@@ -124,6 +125,8 @@ export interface ExistingRow {
   date: number;
   normalized_merchant: string | null;
   currency: string;
+  /** The provider's day of a hand-written row its copy took over (manual-match.ts), which keeps the person's date. */
+  provider_day: string | null;
 }
 
 /** Ledger transactions per commit when posting many new rows (the ledger object takes up to 100 in one write). */
@@ -249,47 +252,56 @@ export async function applyChanges(
     }
   }
 
-  // A row the person wrote by hand and the bank now sends: the hand-written row becomes the bank's in place
-  // (manual-match.ts), nothing is posted again.
+  // New rows, categorized in one round trip (with the read of the rows written by hand they may be) and posted in chunks.
   phase("loopMs");
-  if (toCreate.length > 0) {
-    const taken = await takeOverHandWritten(svc, tz, toCreate.map((t) => {
-      const acc = wanted(t.accountExternalId)!;
-      return {
-        id: t.id, accountId: acc.id, currency: acc.currency, amountMinor: t.amountMinor, day: t.date, pending: t.pending,
-        merchantName: t.merchantName, merchant: normalizeMerchant(t.merchantName ?? t.description),
-      };
-    }));
-    for (const [pid, row] of taken) {
-      groups.set(pid, [row]);
-      stats.updated++;
-    }
-    if (taken.size > 0) toCreate = toCreate.filter((t) => !taken.has(t.id));
-    phase("handWrittenMs");
-  }
-
-  // New rows, categorized in one round trip and posted in chunks.
-  if (toCreate.length > 0) {
-    const subjects = toCreate.map((t) => {
+  const subjectsOf = (list: NormalTxn[]) =>
+    list.map((t) => {
       const acc = wanted(t.accountExternalId)!;
       return {
         subject: { merchantName: t.merchantName, description: t.description, amountMinor: Math.abs(t.amountMinor), scale: CURRENCY_SCALES[acc.currency as Currency], accountId: acc.id },
         signedAmount: t.amountMinor,
       };
     });
-    phase("loopMs");
+  let categorize: Categorizer = () => null;
+  if (toCreate.length > 0) {
+    const all = subjectsOf(toCreate);
+    const incoming: Incoming[] = toCreate.map((t) => {
+      const acc = wanted(t.accountExternalId)!;
+      return {
+        id: t.id, accountId: acc.id, currency: acc.currency, amountMinor: t.amountMinor, day: t.date, pending: t.pending,
+        merchantName: t.merchantName, merchant: normalizeMerchant(t.merchantName ?? t.description), ruleCategoryId: null,
+      };
+    });
+    let hand: HandWritten;
+    [categorize, hand] = await Promise.all([batchCategorizer(svc, conn.space_id, all), readHandWritten(svc, tz, incoming, predecessors)]);
+    phase("categorizerMs");
+    // A row the person wrote by hand and the bank now sends: the hand-written row becomes the bank's in place
+    // (manual-match.ts), nothing is posted again; one a concurrent run of this sync took or posted meanwhile is there.
+    incoming.forEach((t, i) => {
+      const auto = t.amountMinor === 0 ? null : categorize(all[i]!.subject, t.amountMinor);
+      t.ruleCategoryId = auto?.source === "rule" ? auto.categoryId : null;
+    });
+    const { taken } = await takeOverHandWritten(svc, tz, incoming, hand.rows, predecessors);
+    for (const [pid, row] of taken) {
+      groups.set(pid, [row]);
+      stats.updated++;
+    }
+    for (const pid of hand.present) if (!taken.has(pid)) stats.unchanged++;
+    if (taken.size > 0 || hand.present.size > 0) toCreate = toCreate.filter((t) => !taken.has(t.id) && !hand.present.has(t.id));
+    phase("handWrittenMs");
+  }
+
+  if (toCreate.length > 0) {
+    const subjects = subjectsOf(toCreate);
     // A bank linked again: its new rows take the user's category, notes and tags from the old account's copies
-    // (relink-carry.ts; no read unless one of these accounts took over another). Read alongside the categorizer's.
+    // (relink-carry.ts; no read unless one of these accounts took over another).
     const merchants = toCreate.map((t) => normalizeMerchant(t.merchantName ?? t.description));
     const carrySubjects = toCreate.map((t, i) => {
       const acc = wanted(t.accountExternalId)!;
       return { accountId: acc.id, day: t.date, amountMinor: t.amountMinor, currency: acc.currency, merchant: merchants[i]! };
     });
-    const [categorize, carried] = await Promise.all([
-      batchCategorizer(svc, conn.space_id, subjects),
-      relinkCarry(svc, tz, predecessors, carrySubjects, successorRows(groups, predecessors, tz, new Set(changes.removed))),
-    ]);
-    phase("categorizerMs");
+    const carried = await relinkCarry(svc, tz, predecessors, carrySubjects, successorRows(groups, predecessors, tz, new Set(changes.removed)));
+    phase("carryMs");
     const dayStart = memoized((day: string) => instantIn(day, tz));
     const ids = newIds("txn", toCreate.length, now);
     const planned: Planned[] = toCreate.map((t, i) => {
@@ -400,7 +412,7 @@ function successorRows(groups: Map<string, ExistingRow[]>, predecessors: Map<str
   return [...groups.values()].flat().flatMap((r) =>
     // Removed in this sync too: removals are applied after the new rows.
     !r.pid.includes("#") && r.status !== "cancelled" && !removedNow.has(r.pid) && (predecessors.get(r.account_id)?.length ?? 0) > 0
-      ? [{ accountId: r.account_id, day: dayIn(r.date, tz), amountMinor: r.amount, currency: r.currency, merchant: r.normalized_merchant }]
+      ? [{ accountId: r.account_id, day: r.provider_day ?? dayIn(r.date, tz), amountMinor: r.amount, currency: r.currency, merchant: r.normalized_merchant }]
       : [],
   );
 }
@@ -474,7 +486,7 @@ async function loadGroups(svc: Services, accountIds: string[]): Promise<Map<stri
   const groups = new Map<string, ExistingRow[]>();
   if (accountIds.length === 0) return groups;
   const rows = await svc.env.DB.prepare(
-    `SELECT id, account_id, provider_transaction_id AS pid, amount, status, ledger_seq, category_id, category_source, type, date, normalized_merchant, currency
+    `SELECT id, account_id, provider_transaction_id AS pid, amount, status, ledger_seq, category_id, category_source, type, date, normalized_merchant, currency, provider_day
        FROM transactions WHERE account_id ${IN_JSON_LIST} AND provider_transaction_id IS NOT NULL`,
   )
     .bind(jsonList(accountIds))

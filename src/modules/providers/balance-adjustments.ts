@@ -27,7 +27,7 @@ import type { SideEffect } from "../ledger/operations";
 import type { TxIntent } from "../ledger/types";
 import type { ExistingRow, NormalAccount, SyncStats } from "./apply";
 import type { ConnectionRow } from "./connections";
-import { UNCLEARED_SQL } from "./manual-match";
+import { unclearedSql } from "./manual-match";
 
 /** The live opening of an account and the rows a later sync brought from before it. */
 interface OpeningState {
@@ -55,8 +55,8 @@ export async function adjustBalances(
   const balances = await balancesOf(svc, conn.space_id, accs);
   // On top of the bank's posted balance: its pending rows, and the rows written by hand that the bank has not sent yet.
   const pending = await svc.env.DB.prepare(
-    `SELECT account_id, SUM(amount) AS total FROM transactions
-      WHERE account_id ${IN_JSON_LIST} AND (status = 'pending' OR ${UNCLEARED_SQL()}) GROUP BY account_id`,
+    `SELECT t.account_id, SUM(t.amount) AS total FROM transactions t
+      WHERE t.account_id ${IN_JSON_LIST} AND (t.status = 'pending' OR ${unclearedSql("t")}) GROUP BY t.account_id`,
   )
     .bind(jsonList(accs.map((a) => a.id)), handFrom)
     .all<{ account_id: string; total: number }>();

@@ -4,17 +4,24 @@
  * or a few later. Imported as a new row, it counted twice in cash flow and budgets, while the balance
  * adjustment cancelled the hand-written one in the balance only.
  *
- * So a hand-written expense or income is "uncleared" for a few days after its day: the sync's balance
- * adjustment leaves it standing (the balance shows the bank's plus what the person says is still to come, as a
- * register does), and the bank's copy, when it comes, takes it over in place instead of being posted again: the row
- * takes the provider's transaction id and status and keeps the person's category, notes, tags and description.
- * Nothing new reaches the ledger. A row the bank never sends stops waiting after the window, and the next sync's
- * adjustment cancels it in the balance, as before.
+ * So a hand-written row (an expense, income, fee, or one side of a transfer; not a trade) is "uncleared" for a few
+ * days after its day: the sync's balance adjustment leaves it standing (the balance shows the bank's plus what the
+ * person says is still to come, as a register does), and the bank's copy, when it comes, takes it over in place
+ * instead of being posted again: the row takes the provider's transaction id and status (and the bank's day, kept
+ * aside in `provider_day`) and keeps the person's day, category, notes, tags and description. Nothing new reaches
+ * the ledger. A row the bank never sends stops waiting after the window, and the next sync's adjustment cancels it in
+ * the balance, as before; a copy the bank sends later still takes it over (the adjustments then even out). A row the
+ * person marked pending (a cheque) waits until the bank sends it, up to MANUAL_PENDING_DAYS_AFTER days.
  *
- * Only the exact amount pairs (no merchant text to go by: the person's description is theirs), on the same account,
- * in the account's currency, and the bank's day within a few days of the person's. Transfers and trades (one ledger
- * transaction for two rows) are left alone. Equal candidates pair one to one, nearest day first: whichever
- * pairing is taken, the amounts and days agree, so the figures are the same.
+ * Only the exact amount pairs (no merchant text to go by: the person's description is theirs), on the same account
+ * or one it took over (a bank linked again: below), in the account's currency, the bank's day within a few days of
+ * the person's, and not when the space's rules put the bank's row in another category than the person chose.
+ * Equal candidates pair one to one, nearest day first: whichever pairing is taken, the amounts and days agree.
+ *
+ * A bank linked again (lib/relinks.ts) imports into new accounts, and a row the person wrote on the old account
+ * that was still waiting is paired with the new account's copy: the copy is posted (the new account holds the
+ * bank's history), and the old row takes its id and day, so that analytics leave it out as a copy the new account
+ * holds again, and the relink carry gives the new copy the person's work (relink-carry.ts).
  */
 import type { Services } from "../../env";
 import { dateIn, instantIn } from "../../lib/dates";
@@ -27,14 +34,19 @@ import type { ExistingRow } from "./apply";
 export const MANUAL_DAYS_BEFORE = 3;
 /** ...or this many after (banks post within a few business days; a weekend and a holiday in between). */
 export const MANUAL_DAYS_AFTER = 10;
+/** ...or, for a row the person marked pending (a cheque, a rent payment), this many after. */
+export const MANUAL_PENDING_DAYS_AFTER = 90;
 const DAY_MS = 86_400_000;
 
+/** The row types a bank sends: a trade is one ledger transaction of two assets, which no bank row is. */
+const BANK_TYPES = "('expense', 'income', 'transfer', 'fee')";
+
 /**
- * The SQL condition on a `transactions` row written by hand that a bank's import may take over: an expense or income
- * the person wrote (no provider id), live (a hand-written pending row, or a posted one), not one leg of a transfer or a trade.
+ * The SQL condition on a `transactions` row (its columns prefixed by `t`, an alias and a dot, or nothing) written by
+ * hand that a bank's import may take over: the person's (no provider id), live (pending or posted), of a bank's type.
  */
-export const HAND_WRITTEN_SQL =
-  "provider_transaction_id IS NULL AND status IN ('pending', 'posted') AND type IN ('expense', 'income') AND counterparty_account_id IS NULL AND trade IS NULL";
+export const handWrittenSql = (t = "") =>
+  `${t}provider_transaction_id IS NULL AND ${t}status IN ('pending', 'posted') AND ${t}type IN ${BANK_TYPES} AND ${t}trade IS NULL`;
 
 /**
  * The first instant whose day is still waiting for the bank today: a hand-written row dated from it on (or pending)
@@ -45,11 +57,18 @@ export function unclearedFrom(now: number, tz: string): number {
 }
 
 /**
- * The SQL condition (on `transactions`) of the hand-written rows the balance adjustment leaves standing: pending
- * ones (the person's own word that they have not cleared, as before), and posted ones dated from the bound value
- * (`unclearedFrom`) on.
+ * The SQL condition (on `transactions`, aliased `t`) of the hand-written rows the balance adjustment leaves standing:
+ * pending ones (the person's own word that they have not cleared, as before), and posted ones dated from the bound
+ * value (`unclearedFrom`) on, but not one the bank had already sent: a provider row of the same amount on the account,
+ * within the pairing days, there before the person wrote theirs (a purchase logged after the bank's pending copy came
+ * in). That one is a duplicate the person wrote, and the next sync's adjustment cancels it in the balance, as before.
  */
-export const UNCLEARED_SQL = (from = "?") => `(${HAND_WRITTEN_SQL} AND (status = 'pending' OR date >= ${from}))`;
+export const unclearedSql = (t: string, from = "?") => `(${handWrittenSql(`${t}.`)}
+  AND (${t}.status = 'pending' OR (${t}.date >= ${from} AND NOT EXISTS (
+    SELECT 1 FROM transactions p
+     WHERE p.account_id = ${t}.account_id AND p.date BETWEEN ${t}.date - ${(MANUAL_DAYS_BEFORE + 1) * DAY_MS} AND ${t}.date + ${(MANUAL_DAYS_AFTER + 1) * DAY_MS}
+       AND p.amount = ${t}.amount AND p.provider_transaction_id IS NOT NULL AND p.type IN ${BANK_TYPES}
+       AND p.status != 'cancelled' AND p.created_at < ${t}.created_at))))`;
 
 type HandRow = Omit<ExistingRow, "pid">;
 
@@ -65,67 +84,116 @@ export interface Incoming {
   merchantName: string | null;
   /** The provider's merchant key (normalizeMerchant), as synced rows keep it. */
   merchant: string | null;
+  /** The category one of the space's rules gives it (not the model's guess), if any. */
+  ruleCategoryId: string | null;
+}
+
+/** What the bank's new rows may pair with, read in one round trip. */
+export interface HandWritten {
+  rows: HandRow[];
+  /** The new rows' ids that a row carries already: a concurrent run of the same sync took them since this one read. */
+  present: Set<string>;
+}
+
+/** The day `n` days before `day` (YYYY-MM-DD), at its midnight in `tz`, less a day of slack (days are exact when pairing). */
+const daysBefore = (day: string, n: number, tz: string) => instantIn(ymdString(addDays(parseYmd(day), -n - 1)), tz);
+
+/**
+ * The hand-written rows of the new rows' accounts, and of the accounts those took over (`predecessors`), dated where a
+ * bank day of theirs could pair (whether or not the balance still waits for them: a sync that comes late must not post
+ * the bank's copy twice), and the new rows' ids already there.
+ */
+export async function readHandWritten(svc: Services, tz: string, incoming: Incoming[], predecessors: Map<string, string[]>): Promise<HandWritten> {
+  const candidates = incoming.filter((t) => t.amountMinor !== 0);
+  if (candidates.length === 0) return { rows: [], present: new Set() };
+  const earliest = candidates.reduce((min, t) => (t.day < min ? t.day : min), candidates[0]!.day);
+  const own = [...new Set(candidates.map((t) => t.accountId))];
+  const accounts = [...new Set([...own, ...own.flatMap((a) => predecessors.get(a) ?? [])])];
+  const db = svc.env.DB;
+  const [rows, present] = await db.batch<Record<string, unknown>>([
+    db.prepare(
+      `SELECT id, account_id, amount, status, ledger_seq, category_id, category_source, type, date, normalized_merchant, currency, provider_day
+         FROM transactions
+        WHERE account_id ${IN_JSON_LIST} AND date >= ? AND ${handWrittenSql()} AND (status = 'pending' OR date >= ?)`,
+    ).bind(jsonList(accounts), daysBefore(earliest, MANUAL_PENDING_DAYS_AFTER, tz), daysBefore(earliest, MANUAL_DAYS_AFTER, tz)),
+    db.prepare(`SELECT provider_transaction_id AS pid FROM transactions WHERE account_id ${IN_JSON_LIST} AND provider_transaction_id ${IN_JSON_LIST}`)
+      .bind(jsonList(own), jsonList(candidates.map((t) => t.id))),
+  ]);
+  return { rows: rows!.results as unknown as HandRow[], present: new Set(present!.results.map((r) => r.pid as string)) };
+}
+
+export interface TakenOver {
+  /** Provider id → the row of its own account that now carries it (not to be posted again), as a sync's groups hold it. */
+  taken: Map<string, ExistingRow>;
+  /** Provider ids whose hand-written row was on an account this one took over: the copy is posted all the same. */
+  handedOver: Set<string>;
 }
 
 /**
- * Pairs the bank's new rows with the uncleared hand-written rows of their accounts and hands each paired row over
- * to its bank copy. Returns the provider ids taken over (not to be posted again), each with the row that now carries
- * it, as a sync's groups hold it.
+ * Pairs the bank's new rows with the hand-written rows read (`readHandWritten`) and hands each paired row over to its
+ * bank copy.
  */
-export async function takeOverHandWritten(svc: Services, tz: string, incoming: Incoming[]): Promise<Map<string, ExistingRow>> {
-  const out = new Map<string, ExistingRow>();
-  const candidates = incoming.filter((t) => t.amountMinor !== 0);
-  if (candidates.length === 0) return out;
-  const now = svc.clock.now();
-  const earliest = candidates.reduce((min, t) => (t.day < min ? t.day : min), candidates[0]!.day);
-  // A day of slack on the bound: the rows' days are worked out in the zone below, exactly.
-  const from = instantIn(ymdString(addDays(parseYmd(earliest), -MANUAL_DAYS_AFTER - 1)), tz);
-  const rows = (
-    await svc.env.DB.prepare(
-      `SELECT id, account_id, amount, status, ledger_seq, category_id, category_source, type, date, normalized_merchant, currency FROM transactions
-        WHERE account_id ${IN_JSON_LIST} AND date >= ? AND ${UNCLEARED_SQL()}`,
-    )
-      .bind(jsonList([...new Set(candidates.map((t) => t.accountId))]), from, unclearedFrom(now, tz))
-      .all<HandRow>()
-  ).results;
+export async function takeOverHandWritten(
+  svc: Services, tz: string, incoming: Incoming[], rows: HandRow[], predecessors: Map<string, string[]>,
+): Promise<TakenOver> {
+  const out: TakenOver = { taken: new Map(), handedOver: new Set() };
   if (rows.length === 0) return out;
-  for (const [t, r] of pairs(candidates, rows, tz)) {
+  const now = svc.clock.now();
+  for (const [t, r] of pairs(incoming.filter((t) => t.amountMinor !== 0), rows, tz, predecessors)) {
     const status = t.pending ? "pending" : "posted";
+    // Never while a row of the account carries the id: a concurrent run of this sync posted the bank's copy since.
     const claimed = await svc.env.DB.prepare(
-      `UPDATE transactions SET provider_transaction_id = ?, status = ?, normalized_merchant = ?,
-              merchant_name = COALESCE(merchant_name, ?), merchant_folded = COALESCE(merchant_folded, ?), updated_at = ?
-        WHERE id = ? AND ${HAND_WRITTEN_SQL}`,
+      `UPDATE transactions SET provider_transaction_id = ?1, status = ?2, normalized_merchant = ?3, provider_day = ?9,
+              merchant_name = COALESCE(merchant_name, ?4), merchant_folded = COALESCE(merchant_folded, ?5), updated_at = ?6
+        WHERE id = ?7 AND ${handWrittenSql()}
+          AND NOT EXISTS (SELECT 1 FROM transactions p WHERE p.account_id = ?8 AND p.provider_transaction_id = ?1)`,
     )
-      .bind(t.id, status, t.merchant, t.merchantName, t.merchantName === null ? null : foldForSearch(t.merchantName), now, r.id)
+      .bind(t.id, status, t.merchant, t.merchantName, t.merchantName === null ? null : foldForSearch(t.merchantName), now, r.id, r.account_id, t.day)
       .run();
-    if (claimed.meta.changes === 1) {
-      out.set(t.id, { ...r, pid: t.id, status, normalized_merchant: t.merchant });
+    if (r.account_id !== t.accountId) {
+      // On the old account of a bank linked again: the copy is posted in the new one, which takes the person's work.
+      if (claimed.meta.changes === 1) out.handedOver.add(t.id);
       continue;
     }
-    // Taken meanwhile: by a concurrent run of this same sync (the bank's row is there then) or voided or edited by
-    // the person. Either way the bank's row is whatever the row holds now.
-    const held = await svc.env.DB.prepare("SELECT provider_transaction_id AS pid, status, normalized_merchant FROM transactions WHERE id = ?")
-      .bind(r.id)
-      .first<{ pid: string | null; status: string; normalized_merchant: string | null }>();
-    if (held?.pid === t.id) out.set(t.id, { ...r, pid: t.id, status: held.status, normalized_merchant: held.normalized_merchant });
+    if (claimed.meta.changes === 1) {
+      out.taken.set(t.id, { ...r, pid: t.id, status, normalized_merchant: t.merchant, provider_day: t.day });
+      continue;
+    }
+    // Taken meanwhile: by a concurrent run of this same sync (the bank's row is there then, this one or a new one), or
+    // voided by the person. The bank's row is whatever carries its id now; with none, it is posted as new.
+    const held = await svc.env.DB.prepare(
+      "SELECT id, status, normalized_merchant, provider_day FROM transactions WHERE account_id = ? AND provider_transaction_id = ? ORDER BY status = 'cancelled', created_at LIMIT 1",
+    )
+      .bind(r.account_id, t.id)
+      .first<{ id: string; status: string; normalized_merchant: string | null; provider_day: string | null }>();
+    if (held) out.taken.set(t.id, { ...r, id: held.id, pid: t.id, status: held.status, normalized_merchant: held.normalized_merchant, provider_day: held.provider_day });
   }
   return out;
 }
 
-/** One to one, nearest days first (then the older hand-written row, then ids, so every run pairs alike). */
-function pairs(incoming: Incoming[], rows: HandRow[], tz: string): [Incoming, HandRow][] {
+/**
+ * One to one, nearest days first (then the row on the new row's own account, then the older hand-written row, then
+ * ids, so every run pairs alike).
+ */
+function pairs(incoming: Incoming[], rows: HandRow[], tz: string, predecessors: Map<string, string[]>): [Incoming, HandRow][] {
   const dayOf = new Map(rows.map((r) => [r.id, Date.parse(`${dateIn(r.date, tz)}T00:00:00Z`)]));
-  const options: { t: Incoming; r: HandRow; gap: number }[] = [];
+  const options: { t: Incoming; r: HandRow; gap: number; own: number }[] = [];
   for (const t of incoming) {
     const day = Date.parse(`${t.day}T00:00:00Z`);
+    const accounts = [t.accountId, ...(predecessors.get(t.accountId) ?? [])];
     for (const r of rows) {
-      if (r.account_id !== t.accountId || r.currency !== t.currency || r.amount !== t.amountMinor) continue;
+      if (!accounts.includes(r.account_id) || r.currency !== t.currency || r.amount !== t.amountMinor) continue;
+      // Another purchase of the same amount: the person filed theirs under one category and the space's rules put the
+      // bank's under another (yesterday's fuel is not today's groceries).
+      if (r.category_id !== null && t.ruleCategoryId !== null && r.category_id !== t.ruleCategoryId) continue;
       const d = dayOf.get(r.id)!;
-      if (day < d - MANUAL_DAYS_BEFORE * DAY_MS || day > d + MANUAL_DAYS_AFTER * DAY_MS) continue;
-      options.push({ t, r, gap: Math.abs(day - d) });
+      const after = r.status === "pending" ? MANUAL_PENDING_DAYS_AFTER : MANUAL_DAYS_AFTER;
+      if (day < d - MANUAL_DAYS_BEFORE * DAY_MS || day > d + after * DAY_MS) continue;
+      options.push({ t, r, gap: Math.abs(day - d), own: r.account_id === t.accountId ? 0 : 1 });
     }
   }
-  options.sort((a, b) => a.gap - b.gap || a.r.date - b.r.date || (a.r.id < b.r.id ? -1 : a.r.id > b.r.id ? 1 : 0) || (a.t.id < b.t.id ? -1 : a.t.id > b.t.id ? 1 : 0));
+  const byId = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
+  options.sort((a, b) => a.gap - b.gap || a.own - b.own || a.r.date - b.r.date || byId(a.r.id, b.r.id) || byId(a.t.id, b.t.id));
   const usedT = new Set<string>();
   const usedR = new Set<string>();
   const out: [Incoming, HandRow][] = [];

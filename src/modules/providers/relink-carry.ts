@@ -25,7 +25,9 @@
  * is nearer the day before's midnight, and so is a person's afternoon hour on a row the bank took over (the
  * manual match keeps it) to the next day's: each still pairs with its own day's copy when no equal charge of the
  * other day is left unpaired, and with equal charges on consecutive days the work moves by a day. No zone of
- * then is stored, so none is needed: no migration.
+ * then is stored, so none is needed. A row written by hand that the bank's copy took over (manual-match.ts) keeps
+ * the person's day, up to days away from the bank's: it pairs by the bank's day, which the take-over stores
+ * (`provider_day`), for certain.
  *
  * Only what the user chose is carried, as rows record it (`category_source`), and only a category that still
  * exists: one set by hand (`manual`: a patch, bulk categorize, a correction and its similar rows) wins over the
@@ -38,6 +40,7 @@ import type { Services } from "../../env";
 import { dateIn, instantIn } from "../../lib/dates";
 import { addDays, parseYmd, ymdString } from "../../lib/zoned-time";
 import { IN_JSON_LIST, jsonList } from "../../lib/sql";
+import { MANUAL_DAYS_AFTER, MANUAL_DAYS_BEFORE } from "./manual-match";
 import { takesOver } from "../../lib/relinks";
 
 /** What a new row takes from its predecessor's copy. */
@@ -87,6 +90,8 @@ interface OldRow {
   category_source: "manual" | "rule" | null;
   tags: string;
   notes: string | null;
+  /** The bank's day of a hand-written row its copy took over (manual-match.ts); null on the others. */
+  provider_day: string | null;
 }
 
 /** An old transaction as it pairs: its first row and the day(s) it may be on. */
@@ -117,13 +122,14 @@ export async function relinkCarry(
   const days = relinked.map((r) => r.day).sort();
   const midnights = new Map<string, number>();
   const midnight = (day: string) => midnights.get(day) ?? midnights.set(day, instantIn(day, tz)).get(day)!;
-  // An old row pairs with a day at most one after its local one (below); the margin covers daylight saving too.
-  const from = midnight(days[0]!) - 2 * DAY_MS;
-  const to = midnight(days[days.length - 1]!) + 2 * DAY_MS;
+  // An old row pairs with a day at most one after its local one (below); the margin covers daylight saving too. A
+  // taken-over hand-written row's own date is up to MANUAL_DAYS_AFTER days before its bank day or MANUAL_DAYS_BEFORE after.
+  const from = midnight(days[0]!) - (2 + MANUAL_DAYS_AFTER) * DAY_MS;
+  const to = midnight(days[days.length - 1]!) + (2 + MANUAL_DAYS_BEFORE) * DAY_MS;
   // Each group's rows (its first row and correcting entries, which share its date and merchant key); a voided
   // row carries nothing. The category only when the user chose it (by hand or by rule) and it still exists.
   const found = await svc.env.DB.prepare(
-    `SELECT t.id, t.account_id, t.provider_transaction_id AS pid, t.amount, t.currency, t.date, t.normalized_merchant AS merchant,
+    `SELECT t.id, t.account_id, t.provider_transaction_id AS pid, t.amount, t.currency, t.date, t.provider_day, t.normalized_merchant AS merchant,
             CASE WHEN t.category_source IN ('manual', 'rule') AND c.id IS NOT NULL THEN t.category_id END AS category_id,
             CASE WHEN t.category_source IN ('manual', 'rule') AND c.id IS NOT NULL THEN t.category_source END AS category_source, t.tags, t.notes
        FROM transactions t LEFT JOIN categories c ON c.id = t.category_id AND c.space_id = t.space_id
@@ -151,8 +157,8 @@ export async function relinkCarry(
     // A midnight of the zone now is that day for certain. Any other instant was stored while the space had another
     // zone (or is the hour a person wrote on a row the bank's copy then took over): its day is its local one or the
     // next (a zone moved by less than a day moves a midnight by less than a day); see the head of this file.
-    const local = dateIn(first.date, tz);
-    const certain = midnight(local) === first.date;
+    const local = first.provider_day ?? dateIn(first.date, tz);
+    const certain = first.provider_day !== null || midnight(local) === first.date;
     const copy: OldCopy = { row: first, day: certain ? local : null, near: certain ? null : [local, nextDay(local)] };
     const k = keyOf(first.account_id, { amountMinor: amount, currency: first.currency, merchant: first.merchant });
     old.set(k, [...(old.get(k) ?? []), copy]);

@@ -222,7 +222,7 @@ function rowOf(svc: Services, input: CreateTransactionInput, accountId: string, 
     type: d.type, subtype: d.subtype, status: input.status ?? "posted",
     categoryId: category?.id ?? d.auto?.categoryId ?? null, categorySource: category ? "manual" : (d.auto?.source ?? null),
     tags: JSON.stringify(input.tags ?? []), notes: input.notes ?? null, location: input.location ? JSON.stringify(input.location) : null,
-    counterpartyAccountId: null, trade: d.trade, feeAmount: d.feeAmount, providerTransactionId: null, createdAt: now, updatedAt: now,
+    counterpartyAccountId: null, trade: d.trade, feeAmount: d.feeAmount, providerTransactionId: null, providerDay: null, createdAt: now, updatedAt: now,
   };
   return row;
 }
@@ -405,7 +405,7 @@ export async function createTransfer(
   const base = {
     spaceId: input.spaceId, currency, description: input.description, merchantName: null, normalizedMerchant: null, date,
     type: "transfer" as const, status: "posted" as const, categoryId: null, categorySource: null, tags: "[]", notes: null,
-    location: null, trade: null, feeAmount: null, providerTransactionId: null, createdAt: now, updatedAt: now,
+    location: null, trade: null, feeAmount: null, providerTransactionId: null, providerDay: null, createdAt: now, updatedAt: now,
   };
   const outRow = { ...base, id: outId, accountId: from.id, amount: -amount, subtype: "transfer_out", counterpartyAccountId: to.id };
   const inRow = { ...base, id: inId, accountId: to.id, amount, subtype: "transfer_in", counterpartyAccountId: from.id };
