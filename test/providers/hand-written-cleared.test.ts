@@ -7,64 +7,12 @@
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { applyChanges, emptyStats, type NormalAccount, type NormalTxn } from "../../src/modules/providers/apply";
-import { createConnection, getConnection } from "../../src/modules/providers/connections";
-import type { Services } from "../../src/env";
-import { registerUser } from "../helpers";
-import { api, localDays, ok } from "../analytics/fixture";
+import { bankRow, DAY, day, linked } from "./hand-written-fixture";
+import { localDays, ok } from "../analytics/fixture";
 import { ledgerViolations } from "../invariants/ledger-invariants";
 import { plaidSandboxInternals } from "../../src/sandbox/plaid";
 import { as, directServices, jobStats, linkPlaid, ownerWithSpace, plaidAccessToken, plaidControl, waitForJob } from "./helpers";
 import { callJson } from "../helpers";
-
-const TZ = "America/Mexico_City";
-const { day } = localDays(TZ);
-const DAY = 86_400_000;
-
-const account = (externalId: string, balanceMinor: number | null): NormalAccount => ({ externalId, name: `Checking ${externalId}`, type: "checking", subtype: null, currency: "USD", mask: "0001", balanceMinor });
-const bankRow = (id: string, date: string, amountMinor: number, extra: Partial<NormalTxn> = {}): NormalTxn =>
-  ({ id, accountExternalId: "chk", amountMinor, date, description: `BANK ${id}`, merchantName: `Merchant ${id}`, pending: false, pendingId: null, ...extra });
-
-/**
- * A space in Mexico City's zone with a Plaid connection (or a Belvo one, whose syncs are listings from `fromDay`) fed
- * directly (applyChanges, as a sync job runs it), so each sync's rows and reported balance are chosen; a first sync
- * opens the checking account at 1,000.00.
- */
-async function linked(provider: "plaid" | "belvo" = "plaid") {
-  const owner = await registerUser();
-  const a = api(owner);
-  const spaceId = (await ok(a.post("/v1/spaces", { name: "Home", type: "personal", currency: "USD", timezone: TZ }))).id as string;
-  const { svc } = directServices();
-  const made = await createConnection(svc, {
-    spaceId, provider, status: "active", externalId: `item-${crypto.randomUUID()}`, institutionName: "Bank",
-    credentials: provider === "plaid" ? { accessToken: "x", itemId: "y" } : { linkId: "l" }, createdBy: owner.id,
-  });
-  const conn = (await getConnection(svc, made.id))!;
-  const sync = async (balances: Record<string, number>, rows: NormalTxn[], extra: { removed?: string[]; fromDay?: string; svc?: Services } = {}) => {
-    const stats = emptyStats();
-    await applyChanges(extra.svc ?? svc, conn, {
-      accounts: Object.entries(balances).map(([ext, b]) => account(ext, b)), upserts: rows, removed: extra.removed ?? [],
-      matchPendingHeuristically: provider === "belvo", ...(extra.fromDay ? { snapshot: { fromDay: extra.fromDay } } : {}),
-    }, stats);
-    return stats;
-  };
-  await sync({ chk: 95_000 }, [bankRow("open1", day(-30), -5_000)], provider === "belvo" ? { fromDay: day(-120) } : {});
-  const accountIdOf = async (ext: string) =>
-    (await env.DB.prepare("SELECT a.id FROM accounts a WHERE a.space_id = ? AND a.provider_account_id = ?").bind(spaceId, ext).first<{ id: string }>())!.id;
-  const checking = await accountIdOf("chk");
-  const category = (await ok(a.post("/v1/categories", { spaceId, name: "Groceries", type: "expense" }))).id as string;
-  const write = (body: Record<string, unknown>) => ok(a.post("/v1/transactions", { spaceId, accountId: checking, ...body }));
-  const adjustments = async () =>
-    (await env.DB.prepare("SELECT amount FROM transactions WHERE account_id = ? AND subtype = 'adjustment' AND status != 'cancelled' ORDER BY created_at").bind(checking).all<{ amount: number }>())
-      .results.map((r) => r.amount);
-  const balance = async () => (await ok(a.get(`/v1/accounts/${checking}`))).balanceDecimal as string;
-  const row = (id: string) =>
-    env.DB.prepare("SELECT id, provider_transaction_id AS pid, status, amount, description, merchant_name, notes, category_id, category_source, date FROM transactions WHERE id = ?")
-      .bind(id).first<{ id: string; pid: string | null; status: string; amount: number; description: string; merchant_name: string | null; notes: string | null; category_id: string | null; category_source: string | null; date: number }>();
-  const liveOf = async (pid: string) =>
-    (await env.DB.prepare("SELECT id FROM transactions WHERE space_id = ? AND provider_transaction_id = ? AND status != 'cancelled'").bind(spaceId, pid).all<{ id: string }>()).results.map((r) => r.id);
-  return { owner, a, spaceId, svc, conn, sync, checking, accountIdOf, category, write, adjustments, balance, row, liveOf };
-}
 
 describe("a row written by hand on a bank-fed account", () => {
   it("waits for the bank, and the bank's copy takes it over: counted once in the balance, cash flow and the budget", { timeout: 60_000 }, async () => {

@@ -4,6 +4,7 @@
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { account, bankRow, day, linked, TZ } from "./hand-written-fixture";
 import { applyChanges, emptyStats, type NormalAccount, type NormalTxn } from "../../src/modules/providers/apply";
 import { createConnection, getConnection } from "../../src/modules/providers/connections";
 import type { Services } from "../../src/env";
@@ -12,45 +13,6 @@ import { api, localDays, ok } from "../analytics/fixture";
 import { ledgerViolations } from "../invariants/ledger-invariants";
 import { directServices } from "./helpers";
 import { disconnect } from "../analytics/relink-helpers";
-
-const TZ = "America/Mexico_City";
-const { day } = localDays(TZ);
-
-const account = (externalId: string, balanceMinor: number | null): NormalAccount => ({ externalId, name: `Checking ${externalId}`, type: "checking", subtype: null, currency: "USD", mask: "0001", balanceMinor });
-const bankRow = (id: string, date: string, amountMinor: number, extra: Partial<NormalTxn> = {}): NormalTxn =>
-  ({ id, accountExternalId: "chk", amountMinor, date, description: `BANK ${id}`, merchantName: `Merchant ${id}`, pending: false, pendingId: null, ...extra });
-
-async function linked(provider: "plaid" | "belvo" = "plaid") {
-  const owner = await registerUser();
-  const a = api(owner);
-  const spaceId = (await ok(a.post("/v1/spaces", { name: "Home", type: "personal", currency: "USD", timezone: TZ }))).id as string;
-  const { svc } = directServices();
-  const made = await createConnection(svc, {
-    spaceId, provider, status: "active", externalId: `item-${crypto.randomUUID()}`, institutionName: "Bank",
-    credentials: provider === "plaid" ? { accessToken: "x", itemId: "y" } : { linkId: "l" }, createdBy: owner.id,
-  });
-  const conn = (await getConnection(svc, made.id))!;
-  const sync = async (balances: Record<string, number>, rows: NormalTxn[], extra: { removed?: string[]; fromDay?: string; svc?: Services } = {}) => {
-    const stats = emptyStats();
-    await applyChanges(extra.svc ?? svc, conn, {
-      accounts: Object.entries(balances).map(([ext, b]) => account(ext, b)), upserts: rows, removed: extra.removed ?? [],
-      matchPendingHeuristically: provider === "belvo", ...(extra.fromDay ? { snapshot: { fromDay: extra.fromDay } } : {}),
-    }, stats);
-    return stats;
-  };
-  await sync({ chk: 95_000 }, [bankRow("open1", day(-30), -5_000)], { fromDay: provider === "belvo" ? day(-120) : undefined });
-  const checking = (await env.DB.prepare("SELECT a.id FROM accounts a WHERE a.space_id = ? AND a.provider_account_id = 'chk'").bind(spaceId).first<{ id: string }>())!.id;
-  const category = async (name: string, rules: unknown[] = []) => (await ok(a.post("/v1/categories", { spaceId, name, type: "expense", rules }))).id as string;
-  const write = (body: Record<string, unknown>) => ok(a.post("/v1/transactions", { spaceId, accountId: checking, ...body }));
-  const balance = async () => (await ok(a.get(`/v1/accounts/${checking}`))).balanceDecimal as string;
-  const row = (id: string) =>
-    env.DB.prepare("SELECT id, provider_transaction_id AS pid, status, amount, category_id FROM transactions WHERE id = ?").bind(id)
-      .first<{ id: string; pid: string | null; status: string; amount: number; category_id: string | null }>();
-  const liveOf = async (pid: string) =>
-    (await env.DB.prepare("SELECT id FROM transactions WHERE space_id = ? AND provider_transaction_id = ? AND status != 'cancelled'").bind(spaceId, pid).all<{ id: string }>()).results.map((r) => r.id);
-  const expenses = async () => (await ok(a.get(`/v1/analytics/dashboard?spaceId=${spaceId}&period=30d`))).cashFlow.expensesDecimal as string;
-  return { owner, a, spaceId, svc, conn, sync, checking, category, write, balance, row, liveOf, expenses };
-}
 
 describe("a hand-written row and the bank's copy, edge cases", () => {
   it("a sync that comes more than ten days after the hand-written day (a reauth gap) still pairs the bank's copy with it", { timeout: 60_000 }, async () => {
@@ -121,8 +83,8 @@ describe("a hand-written row and the bank's copy, edge cases", () => {
 
   it("an equal amount the rules put in another category does not pair: yesterday's fuel is not today's groceries", { timeout: 60_000 }, async () => {
     const w = await linked();
-    const groceries = await w.category("Groceries", [{ condition: "merchant_contains", value: "WALMART" }]);
-    const fuel = await w.category("Fuel", [{ condition: "merchant_contains", value: "SHELL" }]);
+    const groceries = await w.newCategory("Supermarket", [{ condition: "merchant_contains", value: "WALMART" }]);
+    const fuel = await w.newCategory("Fuel", [{ condition: "merchant_contains", value: "SHELL" }]);
     const budget = (await ok(w.a.post("/v1/budgets", { spaceId: w.spaceId, name: "Food", amount: "500.00", period: "monthly", startDate: day(-40), categoryIds: [groceries] }))).id as string;
     const spent = Number((await ok(w.a.get(`/v1/budgets/${budget}`))).spentDecimal);
     const hand = await w.write({ amount: "-50.00", description: "weekly groceries", date: day(0), categoryId: groceries });
