@@ -11,7 +11,7 @@ import type { Services } from "../../src/env";
 import { registerUser } from "../helpers";
 import { api, localDays, ok } from "../analytics/fixture";
 import { ledgerViolations } from "../invariants/ledger-invariants";
-import { directServices } from "./helpers";
+import { directServices, ledgerBinding } from "./helpers";
 import { disconnect } from "../analytics/relink-helpers";
 
 describe("a hand-written row and the bank's copy, edge cases", () => {
@@ -134,9 +134,9 @@ async function linkedDining() {
   const { svc } = directServices();
   const made = await createConnection(svc, { spaceId, provider: "plaid", status: "active", externalId: `item-${crypto.randomUUID()}`, institutionName: "Bank", credentials: { accessToken: "x", itemId: "y" }, createdBy: owner.id });
   const conn = (await getConnection(svc, made.id))!;
-  const sync = async (balances: Record<string, number>, rows: NormalTxn[]) => {
+  const sync = async (balances: Record<string, number>, rows: NormalTxn[], extra: { removed?: string[]; svc?: Services } = {}) => {
     const stats = emptyStats();
-    await applyChanges(svc, conn, { accounts: Object.entries(balances).map(([ext, b]) => account(ext, b)), upserts: rows, removed: [], matchPendingHeuristically: false }, stats);
+    await applyChanges(extra.svc ?? svc, conn, { accounts: Object.entries(balances).map(([ext, b]) => account(ext, b)), upserts: rows, removed: extra.removed ?? [], matchPendingHeuristically: false }, stats);
     return stats;
   };
   await sync({ chk: 95_000 }, [bankRow("open1", day(-40), -5_000)]);
@@ -146,10 +146,52 @@ async function linkedDining() {
   const balance = async () => (await ok(a.get(`/v1/accounts/${checking}`))).balanceDecimal as string;
   const live = async () => (await env.DB.prepare("SELECT amount, description, provider_transaction_id AS pid, status FROM transactions WHERE account_id = ? AND status != 'cancelled' AND (subtype IS NULL OR subtype != 'adjustment') AND provider_transaction_id IS NOT 'open1' ORDER BY date, id").bind(checking).all()).results;
   const budget = async (startDate: string) => (await ok(a.post("/v1/budgets", { spaceId, name: "Dining", amount: "500.00", period: "monthly", startDate, categoryIds: [category] }))).id as string;
-  return { a, spaceId, sync, checking, category, write, balance, live, budget };
+  return { a, spaceId, svc, sync, checking, category, write, balance, live, budget };
 }
 
 describe("a hand-written row: other kinds of rows", () => {
+  it("the person writes the amount with the tip; the bank's pending copy before the tip, then its posting: one transaction", { timeout: 60_000 }, async () => {
+    const w = await linkedDining();
+    const id = await w.budget(day(-40));
+    const spent = (await ok(w.a.get(`/v1/budgets/${id}`))).spentDecimal as string;
+    const hand = await w.write({ amount: "-46.00", description: "dinner with tip", date: day(0), categoryId: w.category, notes: "anniversary" });
+    // The bank's pending authorization (40.00, before the tip) is another amount: a row of its own for now.
+    await w.sync({ chk: 95_000 }, [bankRow("p1", day(0), -4_000, { pending: true })]);
+    // Its posting (46.00) names it: the hand-written row is the transaction, the pending copy its duplicate.
+    const stats = await w.sync({ chk: 90_400 }, [bankRow("q1", day(1), -4_600, { pendingId: "p1" })], { removed: ["p1"] });
+    expect(stats).toMatchObject({ created: 0, adjustments: 0 });
+    expect(await w.live()).toEqual([{ amount: -4_600, description: "dinner with tip", pid: "q1", status: "posted" }]);
+    expect(await w.balance()).toBe("904.00");
+    expect((await ok(w.a.get(`/v1/budgets/${id}`))).spentDecimal).toBe((Number(spent) + 46).toFixed(2));
+    expect((await ok(w.a.get(`/v1/transactions/${hand.id}`))).notes).toBe("anniversary");
+    // The bank says it again: nothing moves.
+    expect(await w.sync({ chk: 90_400 }, [bankRow("q1", day(1), -4_600, { pendingId: "p1" })])).toMatchObject({ created: 0, adjustments: 0, corrections: 0 });
+    expect(await w.balance()).toBe("904.00");
+    expect(await ledgerViolations(w.spaceId)).toEqual([]);
+  });
+
+  it("a tip merged into a hand-written row whose pending copy's reversal failed: the next sync reverses it", { timeout: 60_000 }, async () => {
+    const w = await linkedDining();
+    await w.write({ amount: "-46.00", description: "dinner with tip", date: day(0), categoryId: w.category });
+    await w.sync({ chk: 95_000 }, [bankRow("p1", day(0), -4_000, { pending: true })]);
+    let failed = false;
+    const flaky: Services = { ...w.svc, env: { ...w.svc.env, SPACE_LEDGER: ledgerBinding(async (op, execute) => {
+      if (op.kind === "revert" && !failed) {
+        failed = true;
+        throw new Error("simulated crash before the reversal");
+      }
+      return execute(op);
+    }) } };
+    const posting = [bankRow("q1", day(1), -4_600, { pendingId: "p1" })];
+    await expect(w.sync({ chk: 90_400 }, posting, { removed: ["p1"], svc: flaky })).rejects.toThrow("simulated crash");
+    expect(await w.balance()).toBe("864.00"); // both, for now
+    // The retry (the same changes: the cursor did not move).
+    await w.sync({ chk: 90_400 }, posting, { removed: ["p1"] });
+    expect(await w.live()).toEqual([{ amount: -4_600, description: "dinner with tip", pid: "q1", status: "posted" }]);
+    expect(await w.balance()).toBe("904.00");
+    expect(await ledgerViolations(w.spaceId)).toEqual([]);
+  });
+
   it("a sync twelve days late takes the hand-written row over: one row, the person's text", { timeout: 60_000 }, async () => {
     const w = await linkedDining();
     // Logged by hand 12 days ago; the bank posted it 11 days ago, but no sync ran since (reauth_required for two weeks).

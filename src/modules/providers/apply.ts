@@ -214,6 +214,19 @@ export async function applyChanges(
     ({ matched: heuristic, ambiguous } = matchPending(posted, pendingRows, (r) => instantDay(r.date, tz)));
   }
 
+  // A posted transaction becomes its pending copy in place (its category, tags and notes stay), a tip a correction.
+  const postOverPending = async (t: NormalTxn, acc: AccountRow, pendingRow: string) => {
+    const rows = live(pendingRow);
+    await supersede(svc, rows, pendingRow, t.id, now);
+    groups.set(t.id, rows.map((r) => ({ ...r, pid: t.id + r.pid.slice(pendingRow.length), status: r.pid === pendingRow ? "posted" : r.status })));
+    groups.delete(pendingRow);
+    await reconcile(svc, conn, acc, t, live(t.id), stats, touched, groups.get(t.id));
+    stats.updated++;
+  };
+  // Postings of another amount than their pending copy (a tip), decided with the new rows: the person may have written
+  // the whole amount by hand, and then the hand-written row is the transaction and the pending copy a duplicate of it.
+  const tipped = new Map<string, { t: NormalTxn; acc: AccountRow; pendingRow: string }>();
+
   let toCreate: NormalTxn[] = [];
   for (const t of changes.upserts) {
     const acc = wanted(t.accountExternalId);
@@ -230,6 +243,10 @@ export async function applyChanges(
           stats.unchanged++;
           continue;
         }
+        // A tip merged into a row written by hand (below) whose pending copy's reversal a crash stopped: finished now.
+        if (!t.pending && t.pendingId && live(t.pendingId).length > 0 && mine.some((r) => r.provider_day !== null)) {
+          await revertCopy(svc, conn, live(t.pendingId), { mergedInto: mine[0]!.id, provider: `${conn.provider}:${t.pendingId}` }, touched);
+        }
         const changed = await reconcile(svc, conn, acc, t, mine, stats, touched, groups.get(t.id));
         if (changed) stats.updated++;
         else stats.unchanged++;
@@ -238,11 +255,12 @@ export async function applyChanges(
       const pendingRow = t.pendingId && live(t.pendingId).length > 0 ? t.pendingId : heuristic.get(t.id)?.pid;
       if (!t.pending && pendingRow) {
         const rows = live(pendingRow);
-        await supersede(svc, rows, pendingRow, t.id, now);
-        groups.set(t.id, rows.map((r) => ({ ...r, pid: t.id + r.pid.slice(pendingRow.length), status: r.pid === pendingRow ? "posted" : r.status })));
-        groups.delete(pendingRow);
-        await reconcile(svc, conn, acc, t, live(t.id), stats, touched, groups.get(t.id));
-        stats.updated++;
+        // Not when the pending copy is itself a row written by hand that the bank took over (it has the bank's day).
+        if (rows.reduce((sum, r) => sum + r.amount, 0) !== t.amountMinor && rows.every((r) => r.provider_day === null)) {
+          tipped.set(t.id, { t, acc, pendingRow });
+          continue;
+        }
+        await postOverPending(t, acc, pendingRow);
         continue;
       }
       toCreate.push(t);
@@ -263,12 +281,14 @@ export async function applyChanges(
       };
     });
   let categorize: Categorizer = () => null;
-  if (toCreate.length > 0) {
-    const all = subjectsOf(toCreate);
-    const incoming: Incoming[] = toCreate.map((t) => {
+  if (toCreate.length > 0 || tipped.size > 0) {
+    const tips = [...tipped.values()];
+    const all = subjectsOf([...toCreate, ...tips.map((x) => x.t)]);
+    const incoming: Incoming[] = [...toCreate.map((t) => ({ t, day: t.date })), ...tips.map((x) => ({ t: x.t, day: dayIn(live(x.pendingRow)[0]!.date, tz) }))].map(({ t, day }) => {
       const acc = wanted(t.accountExternalId)!;
       return {
-        id: t.id, accountId: acc.id, currency: acc.currency, amountMinor: t.amountMinor, day: t.date, pending: t.pending,
+        // A tipped posting pairs from its purchase's day, its pending copy's.
+        id: t.id, accountId: acc.id, currency: acc.currency, amountMinor: t.amountMinor, day, pending: t.pending,
         merchantName: t.merchantName, merchant: normalizeMerchant(t.merchantName ?? t.description), ruleCategoryId: null,
       };
     });
@@ -288,6 +308,20 @@ export async function applyChanges(
     }
     for (const pid of hand.present) if (!taken.has(pid)) stats.unchanged++;
     if (taken.size > 0 || hand.present.size > 0) toCreate = toCreate.filter((t) => !taken.has(t.id) && !hand.present.has(t.id));
+    // A tip: the hand-written row of the whole amount is the transaction now, and the pending copy before the tip, its
+    // duplicate, is reversed (after the take-over: a crash between is finished by the next sync, above). Without one,
+    // the posting becomes its pending copy, as any other.
+    for (const { t, acc, pendingRow } of tips) {
+      if (hand.present.has(t.id)) continue;
+      try {
+        const row = taken.get(t.id);
+        if (row) await revertCopy(svc, conn, live(pendingRow), { mergedInto: row.id, provider: `${conn.provider}:${pendingRow}` }, touched);
+        else await postOverPending(t, acc, pendingRow);
+      } catch (e) {
+        if (!isConflict(e)) throw e;
+        stats.unchanged++;
+      }
+    }
     phase("handWrittenMs");
   }
 
@@ -372,22 +406,7 @@ export async function applyChanges(
     if ((groups.get(pid) ?? []).some((r) => flaggedPending.has(r.id))) continue;
     const rows = live(pid);
     if (rows.length === 0) continue;
-    let reverted = false;
-    for (const r of rows) {
-      // Before the reversal: one whose answer is lost may have committed all the same (see commitPlanned).
-      if (r.category_id) touched.add(r.category_id);
-      try {
-        await runLedger(svc, {
-          kind: "revert", spaceId: conn.space_id, seq: r.ledger_seq, atEffectiveDate: true,
-          metadata: { removedByProvider: `${conn.provider}:${pid}` }, effects: [{ kind: "voidTransactionsOf", seq: r.ledger_seq }],
-        });
-        reverted = true;
-      } catch (e) {
-        if (!(e instanceof ApiError && e.code === "ALREADY_REVERTED")) throw e;
-      }
-    }
-    for (const r of rows) r.status = "cancelled";
-    if (reverted) stats.removed++;
+    if (await revertCopy(svc, conn, rows, { removedByProvider: `${conn.provider}:${pid}` }, touched)) stats.removed++;
   }
   // A flag whose pending rows this sync made posted (or whose posted row it removed) has nothing left to resolve.
   if (changes.matchPendingHeuristically) await closeSpentFlags(svc, conn.space_id);
@@ -501,6 +520,26 @@ async function loadGroups(svc: Services, accountIds: string[]): Promise<Map<stri
 async function isVoided(svc: Services, transactionId: string): Promise<boolean> {
   const row = await svc.env.DB.prepare("SELECT status FROM transactions WHERE id = ?").bind(transactionId).first<{ status: string }>().catch(() => null);
   return row?.status === "cancelled";
+}
+
+/**
+ * Reverses each live row of a provider's group (removed at the provider, or a copy another row stands for); a repeat is
+ * a no-op. True when this call reversed any.
+ */
+async function revertCopy(svc: Services, conn: ConnectionRow, rows: ExistingRow[], metadata: Record<string, string>, touched: Set<string>): Promise<boolean> {
+  let reverted = false;
+  for (const r of rows) {
+    // Before the reversal: one whose answer is lost may have committed all the same (see commitPlanned).
+    if (r.category_id) touched.add(r.category_id);
+    try {
+      await runLedger(svc, { kind: "revert", spaceId: conn.space_id, seq: r.ledger_seq, atEffectiveDate: true, metadata, effects: [{ kind: "voidTransactionsOf", seq: r.ledger_seq }] });
+      reverted = true;
+    } catch (e) {
+      if (!(e instanceof ApiError && e.code === "ALREADY_REVERTED")) throw e;
+    }
+  }
+  for (const r of rows) r.status = "cancelled";
+  return reverted;
 }
 
 /** The pending row (and its corrections) take the posted transaction's id and status in place: edits stay. */
