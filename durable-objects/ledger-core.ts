@@ -344,8 +344,14 @@ export abstract class LedgerCore extends DurableObject<Env> {
     const policy = { allowsOverdraft: (address: string) => ruleOf(address)?.allowOverdraft ?? false };
 
     const refusal = (i: number, f: LedgerFailure) => failureAt(op, intents.length, i, f);
+    // A revert's compensating transaction undoes an entry the account took: an account inactive since (deactivated, its
+    // bank disconnected) takes it too, so a person can still void a duplicate there. New entries stay refused.
+    const undoing = (address: string) => {
+      const rule = ruleOf(address);
+      return rule && { ...rule, active: true };
+    };
     for (const [i, t] of intents.entries()) {
-      const broken = checkAccountPostings(t.postings, ruleOf);
+      const broken = checkAccountPostings(t.postings, t.revertOf ? undoing : ruleOf);
       if (broken) return refusal(i, broken);
     }
 

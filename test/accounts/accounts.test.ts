@@ -78,6 +78,24 @@ describe("manual accounts", () => {
     expect(history.body.transactions).toHaveLength(1);
   });
 
+  it("void a row of a deactivated account (a duplicate to clean up): the reversal is taken, new entries are not", async () => {
+    const owner = await registerUser();
+    const space = await createSpace(owner);
+    const as = { token: owner.accessToken, ip: owner.ip };
+    const acc = (await callJson("/v1/accounts", { ...as, body: { spaceId: space.id, name: "Old bank", type: "checking", currency: "USD", openingBalance: "100.00" } })).body;
+    const dup = (await callJson("/v1/transactions", { ...as, body: { spaceId: space.id, accountId: acc.id, amount: "-12.34", description: "typed twice", date: "2026-11-02" } })).body;
+    expect((await callJson(`/v1/accounts/${acc.id}`, { ...as, method: "DELETE" })).status).toBe(200);
+    const voided = await callJson(`/v1/transactions/${dup.id}`, { ...as, method: "DELETE" });
+    expect(voided.status).toBe(200);
+    expect(voided.body.transaction.status).toBe("cancelled");
+    const after = (await callJson(`/v1/accounts/${acc.id}`, as)).body;
+    expect(after).toMatchObject({ isActive: false, balanceDecimal: "100.00" });
+    // Still no new entry.
+    const spend = await callJson("/v1/transactions", { ...as, body: { spaceId: space.id, accountId: acc.id, amount: "-1.00", description: "x", date: "2026-11-03" } });
+    expect(spend.status).toBe(409);
+    expect(await ledgerViolations(space.id)).toEqual([]);
+  });
+
   it("apply a changed overdraft rule to the next write", async () => {
     const u = await registerUser();
     const space = await createSpace(u);

@@ -121,6 +121,15 @@ describe("provider review flags", () => {
     expect(await ledgerViolations(spaceId)).toEqual([]);
   });
 
+  it("a flag of a bank disconnected since still merges: its duplicate's reversal is taken on the inactive account", { timeout: 120_000 }, async () => {
+    const { owner, spaceId, connectionId, flag, pendingId } = await flaggedTwins();
+    expect((await callJson(`/v1/providers/connections/${connectionId}`, { ...as(owner), method: "DELETE" })).status).toBe(200);
+    const liveBefore = (await liveRows(spaceId)).length;
+    const merged = await callJson(`/v1/providers/review-flags/${flag.id}/resolve`, { ...as(owner), body: { action: "merge", pendingTransactionId: pendingId } });
+    expect(merged.status).toBe(200);
+    await expectMerged(spaceId, flag, pendingId, liveBefore);
+  });
+
   it("a merge whose reversal fails is undone and the flag released: the person retries and it merges once", { timeout: 120_000 }, async () => {
     const { owner, spaceId, flag, pendingId } = await flaggedTwins();
     const rowsBefore = await liveRows(spaceId);
