@@ -153,6 +153,21 @@ describe("a sold asset keeps its past in net worth", () => {
     for (const id of [house.id, shoe.id]) expect((await ok(a.get(`/v1/assets/${id}/valuations`))).valuations).toHaveLength(1);
   });
 
+  it("a sold asset's current value is its last by the sale's day, not one recorded after it; in its read and the list", async () => {
+    const { a, spaceId, day } = await household();
+    const boat = await ok(a.post("/v1/assets", { spaceId, name: "Boat", type: "vehicle", currency: "USD", value: "50000.00", valuationDate: day(-60) }));
+    expect((await a.post(`/v1/assets/${boat.id}/valuations`, { value: "45000.00", date: day(-5) })).status).toBe(201);
+    // Sold 20 days ago (entered late, after the refresh of 5 days ago), for 47,000.00 that day.
+    const sold = await ok(a.patch(`/v1/assets/${boat.id}`, { disposedOn: day(-20) }));
+    expect(sold).toMatchObject({ disposedOn: day(-20), currentValueDecimal: "50000.00", valuationDate: day(-60) });
+    expect((await a.post(`/v1/assets/${boat.id}/valuations`, { value: "47000.00", date: day(-20), source: "sale" })).status).toBe(201);
+    expect(await ok(a.get(`/v1/assets/${boat.id}`))).toMatchObject({ currentValueDecimal: "47000.00", valuationDate: day(-20) });
+    const listed = (await ok(a.get(`/v1/assets?spaceId=${spaceId}`))).assets.find((x: any) => x.id === boat.id);
+    expect(listed).toMatchObject({ currentValueDecimal: "47000.00", valuationDate: day(-20) });
+    // Undone: the latest again.
+    expect(await ok(a.patch(`/v1/assets/${boat.id}`, { disposedOn: null }))).toMatchObject({ currentValueDecimal: "45000.00", valuationDate: day(-5) });
+  });
+
   it("the daily refresh skips a disposed asset and refreshes it again once the disposal is undone", async () => {
     const { a, spaceId, day } = await household();
     const link = async (name: string) => {

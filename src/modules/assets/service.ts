@@ -104,9 +104,18 @@ export async function assetFor(
   return { asset: readAsset(row), membership, results };
 }
 
+/**
+ * The SQL condition on an `asset_valuations` row (aliased `v`) of an asset whose `disposed_on` is the SQL expression
+ * `disposedOn`: a valuation it counted while held: a sold asset's value is its last one by the sale's day (the sale price,
+ * recorded that day), not one recorded after it (a refresh made before the sale was entered).
+ */
+const heldValuation = (v: string, disposedOn: string) => `${v}.date <= COALESCE(${disposedOn}, ${v}.date)`;
+
 /** The valuation in effect at `atMs` (default: now and ever) of the asset `asset` names: the latest by effective instant, then by creation. */
 export const latestValuationRead = (db: D1Database, asset: SqlGuard, atMs = Number.MAX_SAFE_INTEGER) =>
-  db.prepare(`SELECT * FROM asset_valuations WHERE asset_id = ${asset.sql} AND valued_at <= ? ORDER BY valued_at DESC, created_at DESC, id DESC LIMIT 1`)
+  db.prepare(`SELECT v.* FROM asset_valuations v WHERE v.asset_id = ${asset.sql} AND v.valued_at <= ?
+                 AND ${heldValuation("v", "(SELECT disposed_on FROM manual_assets WHERE id = v.asset_id)")}
+               ORDER BY v.valued_at DESC, v.created_at DESC, v.id DESC LIMIT 1`)
     .bind(...asset.params, atMs);
 
 /** latestValuationRead's answer. */
@@ -232,7 +241,8 @@ const LIST_SQL = (space: SqlGuard, filters: string) => `
   SELECT a.*, v.value AS v_value, v.date AS v_date, v.source AS v_source
     FROM manual_assets a
     LEFT JOIN asset_valuations v ON v.id = (
-      SELECT id FROM asset_valuations WHERE asset_id = a.id ORDER BY valued_at DESC, created_at DESC, id DESC LIMIT 1)
+      SELECT h.id FROM asset_valuations h WHERE h.asset_id = a.id AND ${heldValuation("h", "a.disposed_on")}
+       ORDER BY h.valued_at DESC, h.created_at DESC, h.id DESC LIMIT 1)
    WHERE a.space_id = ${space.sql} ${filters}
    ORDER BY a.created_at DESC, a.id DESC LIMIT ? OFFSET ?`;
 
