@@ -2585,7 +2585,10 @@ export interface components {
             joinedAt: string;
         };
         AddMemberRequest: {
-            /** Format: email */
+            /**
+             * Format: email
+             * @example user@example.com
+             */
             email: string;
             /**
              * @example viewer
@@ -4793,7 +4796,10 @@ export interface components {
             spaceIds?: string[];
         };
         AddHouseholdMemberRequest: {
-            /** Format: email */
+            /**
+             * Format: email
+             * @example user@example.com
+             */
             email: string;
             name?: string;
             /** @example spouse */

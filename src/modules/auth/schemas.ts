@@ -1,16 +1,13 @@
 import { z } from "@hono/zod-openapi";
 
+import { EmailAddress } from "../../lib/email-schema";
 import { LOCALES } from "../../lib/i18n";
 import { queryInt } from "../../lib/query-int";
 import { Pagination } from "../accounts/schemas";
 
 export { LOCALES };
 
-const email = z
-  .email({ message: "Must be a valid email address" })
-  .max(254)
-  .transform((e) => e.trim().toLowerCase())
-  .openapi({ example: "user@example.com" });
+const email = EmailAddress;
 
 /** A password being chosen (registering, or changing it). */
 const newPassword = z

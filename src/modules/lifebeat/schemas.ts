@@ -1,5 +1,6 @@
 import { queryInt } from "../../lib/query-int";
 import { z } from "@hono/zod-openapi";
+import { EmailAddress } from "../../lib/email-schema";
 import { Instant } from "../../lib/dates";
 
 export const INTERVALS = ["weekly", "biweekly", "monthly"] as const;
@@ -28,7 +29,7 @@ export const CreateHouseholdBody = z
 
 export const AddHouseholdMemberBody = z
   .object({
-    email: z.email().max(254),
+    email: EmailAddress,
     name: z.string().trim().min(1).max(120).optional(),
     relationship: z.string().trim().min(1).max(60).openapi({ example: "spouse" }),
     role: z.enum(["member", "executor"]),

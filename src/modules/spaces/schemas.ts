@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { EmailAddress } from "../../lib/email-schema";
 import { FIAT_CURRENCIES } from "../../lib/money";
 import { canonicalTimeZone } from "../../lib/zoned-time";
 import { ROLES } from "./access";
@@ -86,7 +87,7 @@ export const MemberSchema = z
 const assignableRole = z.enum(["admin", "member", "viewer"]).openapi({ example: "viewer" });
 
 export const AddMemberBody = z
-  .object({ email: z.email().max(254).transform((e) => e.trim().toLowerCase()), role: assignableRole })
+  .object({ email: EmailAddress, role: assignableRole })
   .strict()
   .openapi("AddMemberRequest");
 
