@@ -117,6 +117,11 @@ describe("a sold asset keeps its past in net worth", () => {
     const looking = await as(viewer).patch(`/v1/assets/${car.id}`, { disposedOn: null });
     expect(looking.status).toBe(403);
     expect((await ok(a.get(`/v1/assets/${car.id}`))).disposedOn).toBe(day(0));
+
+    // Created already sold without the day of its value: that day is what is missing (the value would be today's).
+    const late = await a.post("/v1/assets", { spaceId, name: "Old bike", type: "vehicle", currency: "USD", value: "80.00", disposedOn: day(-30) });
+    expect(late.status).toBe(422);
+    expect(detailOf(late)).toMatchObject({ field: "valuationDate", code: "REQUIRED" });
   });
 
   it("refuses a valuation dated after the disposal day, by hand, by sync or by a collectible refresh; takes one on the day itself", async () => {

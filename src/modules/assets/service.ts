@@ -200,6 +200,13 @@ export async function createAsset(
   const when = effectiveInstant(svc, input.valuationDate, space.timezone, "valuationDate");
   // An asset held in the past and already gone (recorded for the history): its first valuation is this one.
   const disposedOn = input.disposedOn ?? null;
+  if (disposedOn !== null && input.valuationDate === undefined && disposedOn < when.date) {
+    // Without a day, the value is today's, after the disposal: say what is missing rather than that the day is early.
+    throw validationFailed([{
+      field: "valuationDate", code: "REQUIRED",
+      message: "Required with a past disposedOn: the day the asset was worth this value (without one, the value is today's, after the disposal)",
+    }]);
+  }
   if (disposedOn !== null) checkDisposal(svc, disposedOn, space.timezone, when.date);
   const now = svc.clock.now();
   const asset: AssetRow = {
