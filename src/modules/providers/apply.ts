@@ -211,7 +211,9 @@ export async function applyChanges(
       const merchant = normalizeMerchant(t.merchantName ?? t.description);
       return [{ id: t.id, accountId: acc.id, amountMinor: t.amountMinor, day: Date.parse(`${t.date}T00:00:00Z`), merchant, scale: CURRENCY_SCALES[acc.currency as Currency] }];
     });
-    ({ matched: heuristic, ambiguous } = matchPending(posted, pendingRows, (r) => instantDay(r.date, tz)));
+    // A pending row that took over one written by hand keeps the person's day, up to days from the bank's: it is
+    // matched by the bank's day (`provider_day`), as the bank's own pending rows are.
+    ({ matched: heuristic, ambiguous } = matchPending(posted, pendingRows, (r) => (r.provider_day ? Date.parse(`${r.provider_day}T00:00:00Z`) : instantDay(r.date, tz))));
   }
 
   // A posted transaction becomes its pending copy in place (its category, tags and notes stay), a tip a correction.
