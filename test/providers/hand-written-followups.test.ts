@@ -2,10 +2,15 @@
  * Rows written by hand on a bank-fed account and the bank's copies (manual-match.ts): cases a second review found
  * after a4f65b5, each through the sync engine with the figures a person reads.
  */
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { bankRow, day, linked } from "./hand-written-fixture";
-import { ok } from "../analytics/fixture";
+import { applyChanges, emptyStats, type NormalAccount } from "../../src/modules/providers/apply";
+import { createConnection, getConnection } from "../../src/modules/providers/connections";
+import { registerUser } from "../helpers";
+import { api, localDays, ok } from "../analytics/fixture";
 import { ledgerViolations } from "../invariants/ledger-invariants";
+import { directServices } from "./helpers";
 
 describe("a hand-written row taken over, after", () => {
   it("Belvo: a pending copy that took a row over is matched to its posted copy by the bank's day, not the person's", { timeout: 60_000 }, async () => {
@@ -28,5 +33,30 @@ describe("a hand-written row taken over, after", () => {
     expect.soft((await ok(w.a.get(`/v1/budgets/${budget}`))).spentDecimal).toBe(spent);
     expect.soft(await w.balance()).toBe("907.83");
     expect.soft(await ledgerViolations(w.spaceId)).toEqual([]);
+  });
+
+  it("Bitso: a transfer written by hand into a wallet does not wait for a copy Bitso never sends: the wallet is Bitso's total", { timeout: 60_000 }, async () => {
+    const owner = await registerUser();
+    const a = api(owner);
+    const tz = "America/Mexico_City";
+    const spaceId = (await ok(a.post("/v1/spaces", { name: "Crypto", type: "personal", currency: "MXN", timezone: tz }))).id as string;
+    const { svc } = directServices();
+    const made = await createConnection(svc, {
+      spaceId, provider: "bitso", status: "active", externalId: `bitso-${crypto.randomUUID()}`, institutionId: "bitso", institutionName: "Bitso",
+      credentials: { apiKey: "k", apiSecret: "s" }, createdBy: owner.id,
+    });
+    const conn = (await getConnection(svc, made.id))!;
+    const wallet = (balanceMinor: number): NormalAccount => ({ externalId: "bitso:mxn", name: "Bitso Mexican Peso", type: "crypto", subtype: "exchange_wallet", currency: "MXN", mask: null, balanceMinor });
+    const sync = (balanceMinor: number) => applyChanges(svc, conn, { accounts: [wallet(balanceMinor)], upserts: [], removed: [], trades: [], matchPendingHeuristically: false }, emptyStats());
+    await sync(100_000);
+    const walletId = (await env.DB.prepare("SELECT account_id FROM provider_accounts WHERE connection_id = ?").bind(conn.id).first<{ account_id: string }>())!.account_id;
+    const checking = (await ok(a.post("/v1/accounts", { spaceId, name: "Checking", type: "checking", currency: "MXN", openingBalance: "5000.00" }))).id as string;
+    // The person funds the wallet with 1,000.00 and writes it down; Bitso's total then holds 2,000.00. Before, the
+    // wallet's side waited ten days for a copy, on top of Bitso's total: 3,000.00.
+    await ok(a.post("/v1/transactions/transfer", { spaceId, fromAccountId: checking, toAccountId: walletId, amount: "1000.00", currency: "MXN", date: localDays(tz).day(0), description: "fund Bitso" }));
+    await sync(200_000);
+    expect.soft((await ok(a.get(`/v1/accounts/${walletId}`))).balanceDecimal).toBe("2000.00");
+    expect.soft((await ok(a.get(`/v1/accounts/${checking}`))).balanceDecimal).toBe("4000.00");
+    expect.soft(await ledgerViolations(spaceId)).toEqual([]);
   });
 });
