@@ -59,4 +59,19 @@ describe("a hand-written row taken over, after", () => {
     expect.soft((await ok(a.get(`/v1/accounts/${checking}`))).balanceDecimal).toBe("4000.00");
     expect.soft(await ledgerViolations(spaceId)).toEqual([]);
   });
+
+  it("a category the rules gave the hand-written row (not the person) does not keep the bank's copy from taking it over", { timeout: 60_000 }, async () => {
+    const w = await linked();
+    const dining = await w.newCategory("Dining", [{ condition: "description_contains", value: "lunch" }]);
+    await w.newCategory("Delivery", [{ condition: "merchant_contains", value: "UBER EATS" }]);
+    const before = Number(await w.expenses());
+    const hand = await w.write({ amount: "-18.00", description: "lunch with Ana", date: day(0) });
+    expect((await w.row(hand.id))!).toMatchObject({ category_id: dining, category_source: "rule" });
+    // Before, the rule's Dining on the person's words stood against the rule's Delivery on the bank's: no pair, the
+    // purchase counted twice (36.00 of expenses for 18.00) and the balance showed 914.00 for the bank's 932.00.
+    await w.sync({ chk: 93_200 }, [bankRow("ue", day(0), -1_800, { merchantName: "UBER EATS", description: "UBER EATS" })]);
+    expect.soft(await w.liveOf("ue")).toEqual([hand.id]);
+    expect.soft(Number(await w.expenses())).toBeCloseTo(before + 18, 6);
+    expect.soft(await w.balance()).toBe("932.00");
+  });
 });

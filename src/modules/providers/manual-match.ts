@@ -184,8 +184,9 @@ function pairs(incoming: Incoming[], rows: HandRow[], tz: string, predecessors: 
     for (const r of rows) {
       if (!accounts.includes(r.account_id) || r.currency !== t.currency || r.amount !== t.amountMinor) continue;
       // Another purchase of the same amount: the person filed theirs under one category and the space's rules put the
-      // bank's under another (yesterday's fuel is not today's groceries).
-      if (r.category_id !== null && t.ruleCategoryId !== null && r.category_id !== t.ruleCategoryId) continue;
+      // bank's under another (yesterday's fuel is not today's groceries). Only a category the person chose says so: one
+      // the rules or the model gave their row from its own words ("lunch") tells nothing of the bank's ("UBER EATS").
+      if (r.category_source === "manual" && r.category_id !== null && t.ruleCategoryId !== null && r.category_id !== t.ruleCategoryId) continue;
       const d = dayOf.get(r.id)!;
       const after = r.status === "pending" ? MANUAL_PENDING_DAYS_AFTER : MANUAL_DAYS_AFTER;
       if (day < d - MANUAL_DAYS_BEFORE * DAY_MS || day > d + after * DAY_MS) continue;
