@@ -81,21 +81,28 @@ describe("a hand-written row and the bank's copy, edge cases", () => {
     expect(await w.balance()).toBe("907.83");
   });
 
-  it("an equal amount the rules put in another category does not pair: yesterday's fuel is not today's groceries", { timeout: 60_000 }, async () => {
+  it("equal amounts pair by category first: the fuel and the groceries written by hand each take their own bank row", { timeout: 60_000 }, async () => {
     const w = await linked();
     const groceries = await w.newCategory("Supermarket", [{ condition: "merchant_contains", value: "WALMART" }]);
     const fuel = await w.newCategory("Fuel", [{ condition: "merchant_contains", value: "SHELL" }]);
     const budget = (await ok(w.a.post("/v1/budgets", { spaceId: w.spaceId, name: "Food", amount: "500.00", period: "monthly", startDate: day(-40), categoryIds: [groceries] }))).id as string;
     const spent = Number((await ok(w.a.get(`/v1/budgets/${budget}`))).spentDecimal);
-    const hand = await w.write({ amount: "-50.00", description: "weekly groceries", date: day(0), categoryId: groceries });
-    // The bank sends yesterday's fuel (not logged by hand) first, today's Walmart the next day.
-    await w.sync({ chk: 90_000 }, [bankRow("shell", day(-1), -5_000, { merchantName: "SHELL OIL 123", description: "SHELL OIL 123" })]);
-    await w.sync({ chk: 85_000 }, [bankRow("wmt", day(0), -5_000, { merchantName: "WALMART", description: "WALMART #44" })]);
-    expect.soft((await w.row(hand.id))!.pid).toBe("wmt");
-    expect.soft(Number((await ok(w.a.get(`/v1/budgets/${budget}`))).spentDecimal)).toBeCloseTo(spent + 50, 6);
-    const shell = await w.liveOf("shell");
-    expect((await w.row(shell[0]!))!.category_id).toBe(fuel);
+    const before = Number(await w.expenses());
+    // Two purchases of 50.00 written by hand, each under its category; the fuel's day is the nearer to both bank rows.
+    const shop = await w.write({ amount: "-50.00", description: "weekly groceries", date: day(-2), categoryId: groceries });
+    const tank = await w.write({ amount: "-50.00", description: "tank", date: day(0), categoryId: fuel });
+    await w.sync({ chk: 85_000 }, [
+      // Ids in the order that pairs them crosswise by day alone (the tank with the first of two equal days).
+      bankRow("a-wmt", day(0), -5_000, { merchantName: "WALMART", description: "WALMART #44" }),
+      bankRow("b-shell", day(0), -5_000, { merchantName: "SHELL OIL 123", description: "SHELL OIL 123" }),
+    ]);
+    expect((await w.row(shop.id))!.pid).toBe("a-wmt");
+    expect((await w.row(tank.id))!.pid).toBe("b-shell");
+    expect(Number((await ok(w.a.get(`/v1/budgets/${budget}`))).spentDecimal)).toBeCloseTo(spent + 50, 6);
+    expect(Number(await w.expenses())).toBeCloseTo(before + 100, 6);
+    expect(await w.balance()).toBe("850.00");
   });
+
   it("a bank linked again: a taken-over row pairs by the bank's day, so its new copy takes the person's work and the budget keeps it", { timeout: 60_000 }, async () => {
     const owner = await registerUser();
     const a = api(owner);
@@ -150,6 +157,41 @@ async function linkedDining() {
 }
 
 describe("a hand-written row: other kinds of rows", () => {
+  it("120 take-overs go in two round trips (one batch each of up to 100), not one each", { timeout: 180_000 }, async () => {
+    const w = await linkedDining();
+    const amounts = Array.from({ length: 120 }, (_, i) => 100 + i);
+    for (let i = 0; i < amounts.length; i += 20) await Promise.all(amounts.slice(i, i + 20).map((m) => w.write({ amount: `-${(m / 100).toFixed(2)}`, description: `p${m}`, date: day(-5) })));
+    const takeOvers = new WeakSet<object>();
+    let batches = 0;
+    let single = 0;
+    const counted: D1Database = new Proxy(env.DB, {
+      get(target, prop) {
+        if (prop === "prepare") {
+          return (sql: string) => {
+            const stmt = target.prepare(sql);
+            if (!sql.trimStart().startsWith("UPDATE transactions SET provider_transaction_id")) return stmt;
+            return new Proxy(stmt, {
+              get(st, p2) {
+                if (p2 === "bind") return (...args: unknown[]) => { const b = st.bind(...args); takeOvers.add(b); return b; };
+                if (p2 === "run") return () => { single++; return st.run(); };
+                const v = Reflect.get(st, p2);
+                return typeof v === "function" ? v.bind(st) : v;
+              },
+            });
+          };
+        }
+        if (prop === "batch") return (stmts: D1PreparedStatement[]) => { if (stmts.some((x) => takeOvers.has(x))) batches++; return target.batch(stmts); };
+        const v = Reflect.get(target, prop);
+        return typeof v === "function" ? v.bind(target) : v;
+      },
+    });
+    const total = amounts.reduce((sum, m) => sum + m, 0);
+    const stats = await w.sync({ chk: 95_000 - total }, amounts.map((m) => bankRow(`b${m}`, day(-4), -m)), { svc: { ...w.svc, env: { ...w.svc.env, DB: counted } } });
+    expect(stats).toMatchObject({ created: 0, updated: 120, adjustments: 0 });
+    expect({ batches, single }).toEqual({ batches: 2, single: 0 });
+    expect(await ledgerViolations(w.spaceId)).toEqual([]);
+  });
+
   it("the person writes the amount with the tip; the bank's pending copy before the tip, then its posting: one transaction", { timeout: 60_000 }, async () => {
     const w = await linkedDining();
     const id = await w.budget(day(-40));

@@ -74,4 +74,57 @@ describe("a hand-written row taken over, after", () => {
     expect.soft(Number(await w.expenses())).toBeCloseTo(before + 18, 6);
     expect.soft(await w.balance()).toBe("932.00");
   });
+
+  it("a copy the bank removes gives the row back to the person: a transfer's other side stays, and the posting under a new id takes it over", { timeout: 60_000 }, async () => {
+    const w = await linked();
+    const jar = (await ok(w.a.post("/v1/accounts", { spaceId: w.spaceId, name: "Savings jar", type: "savings", currency: "USD", openingBalance: "0.00" }))).id as string;
+    const before = await w.expenses();
+    await ok(w.a.post("/v1/transactions/transfer", { spaceId: w.spaceId, fromAccountId: w.checking, toAccountId: jar, amount: "500.00", currency: "USD", date: day(0), description: "to the jar" }));
+    await w.sync({ chk: 95_000 }, [bankRow("p1", day(0), -50_000, { pending: true, description: "ONLINE TRANSFER", merchantName: null })]);
+    // The institution drops the pending row and sends the posted one under a new id, without naming the pending one.
+    await w.sync({ chk: 45_000 }, [bankRow("t1", day(0), -50_000, { description: "ONLINE TRANSFER", merchantName: null })], { removed: ["p1"] });
+    expect((await ok(w.a.get(`/v1/accounts/${jar}`))).balanceDecimal).toBe("500.00");
+    expect(await w.expenses()).toBe(before);
+    expect(await w.balance()).toBe("450.00");
+    expect(await ledgerViolations(w.spaceId)).toEqual([]);
+  });
+
+  it("a transfer written by hand does not pair with a bank row the rules file under a category (the rent of the same amount)", { timeout: 60_000 }, async () => {
+    const w = await linked();
+    const rent = await w.newCategory("Rent", [{ condition: "merchant_contains", value: "LANDLORD" }]);
+    const budget = (await ok(w.a.post("/v1/budgets", { spaceId: w.spaceId, name: "Rent", amount: "2000.00", period: "monthly", startDate: day(-40), categoryIds: [rent] }))).id as string;
+    const jar = (await ok(w.a.post("/v1/accounts", { spaceId: w.spaceId, name: "Savings jar", type: "savings", currency: "USD", openingBalance: "0.00" }))).id as string;
+    await ok(w.a.post("/v1/transactions/transfer", { spaceId: w.spaceId, fromAccountId: w.checking, toAccountId: jar, amount: "500.00", currency: "USD", date: day(-1), description: "to the jar" }));
+    // The rent (same amount) posts first; the transfer's copy the next day.
+    await w.sync({ chk: 45_000 }, [bankRow("rent", day(-1), -50_000, { merchantName: "LANDLORD PROPERTIES", description: "LANDLORD PROPERTIES" })]);
+    await w.sync({ chk: 45_000 }, [bankRow("xfer", day(0), -50_000, { merchantName: null, description: "ONLINE TRANSFER" })]);
+    expect((await ok(w.a.get(`/v1/budgets/${budget}`))).spentDecimal).toBe("500.00");
+    const rentRow = await env.DB.prepare("SELECT type, category_id FROM transactions WHERE provider_transaction_id = 'rent' AND space_id = ?").bind(w.spaceId).first();
+    expect(rentRow).toEqual({ type: "expense", category_id: rent });
+  });
+
+  it("yesterday's bank row of the same amount does not make today's hand-written purchase a duplicate: it waits", { timeout: 60_000 }, async () => {
+    const w = await linked();
+    // Yesterday's coffee came from the bank.
+    await w.sync({ chk: 94_550 }, [bankRow("c1", day(-1), -450)]);
+    expect(await w.balance()).toBe("945.50");
+    // Today's coffee, logged by hand; the bank has not seen it yet.
+    await w.write({ amount: "-4.50", description: "coffee", date: day(0) });
+    await w.sync({ chk: 94_550 }, []);
+    expect(await w.balance()).toBe("941.00");
+    await w.sync({ chk: 94_100 }, [bankRow("c2", day(0), -450)]);
+    expect(await w.balance()).toBe("941.00");
+    expect((await w.adjustments()).slice(1)).toEqual([]);
+  });
+
+  it("the person files the purchase under another category than the rules: it still pairs (counted once)", { timeout: 60_000 }, async () => {
+    const w = await linked();
+    const education = await w.newCategory("Course books");
+    await w.newCategory("Online shop", [{ condition: "merchant_contains", value: "AMAZON" }]);
+    const before = Number(await w.expenses());
+    await w.write({ amount: "-30.00", description: "course book", date: day(0), categoryId: education });
+    await w.sync({ chk: 92_000 }, [bankRow("amz", day(0), -3_000, { merchantName: "AMAZON MKTPLACE", description: "AMAZON MKTPLACE" })]);
+    expect(Number(await w.expenses())).toBeCloseTo(before + 30, 6);
+    expect(await w.balance()).toBe("920.00");
+  });
 });

@@ -44,7 +44,7 @@ import type { Categorizer } from "../categories/auto";
 import { batchCategorizer } from "./categorize";
 import type { ConnectionRow } from "./connections";
 import { rowsBeingMerged } from "./merge-claims";
-import { type HandWritten, type Incoming, MANUAL_DAYS_BEFORE, readHandWritten, takeOverHandWritten, unclearedFrom } from "./manual-match";
+import { type HandWritten, type Incoming, MANUAL_DAYS_BEFORE, readHandWritten, releaseHandWritten, takeOverHandWritten, unclearedFrom } from "./manual-match";
 import { matchPending } from "./pending-match";
 import { type CarrySubject, predecessorIds, predecessorsSql, relinkCarry } from "./relink-carry";
 import { closeSpentFlags } from "./spent-flags";
@@ -225,6 +225,20 @@ export async function applyChanges(
     await reconcile(svc, conn, acc, t, live(t.id), stats, touched, groups.get(t.id));
     stats.updated++;
   };
+  // A copy the bank removed that had taken over a row written by hand: the row is given back to the person, never
+  // reversed (manual-match.ts); the bank's own corrections of it are. Before the new rows, which may take it over again.
+  const giveBack = async (pid: string) => {
+    const rows = live(pid);
+    const own = rows.find((r) => !r.pid.includes("#") && r.provider_day !== null);
+    if (!own) return false;
+    const corrections = rows.filter((r) => r !== own);
+    if (corrections.length > 0) await revertCopy(svc, conn, corrections, { removedByProvider: `${conn.provider}:${pid}` }, touched);
+    await releaseHandWritten(svc, own.id, pid);
+    groups.delete(pid);
+    return true;
+  };
+  for (const pid of changes.removed) if (!supersededIds.has(pid) && !inMerge(pid)) await giveBack(pid);
+
   // Postings of another amount than their pending copy (a tip), decided with the new rows: the person may have written
   // the whole amount by hand, and then the hand-written row is the transaction and the pending copy a duplicate of it.
   const tipped = new Map<string, { t: NormalTxn; acc: AccountRow; pendingRow: string }>();
@@ -408,6 +422,10 @@ export async function applyChanges(
     if ((groups.get(pid) ?? []).some((r) => flaggedPending.has(r.id))) continue;
     const rows = live(pid);
     if (rows.length === 0) continue;
+    if (await giveBack(pid)) {
+      stats.removed++;
+      continue;
+    }
     if (await revertCopy(svc, conn, rows, { removedByProvider: `${conn.provider}:${pid}` }, touched)) stats.removed++;
   }
   // A flag whose pending rows this sync made posted (or whose posted row it removed) has nothing left to resolve.

@@ -37,6 +37,8 @@ export const MANUAL_DAYS_AFTER = 10;
 /** ...or, for a row the person marked pending (a cheque, a rent payment), this many after. */
 export const MANUAL_PENDING_DAYS_AFTER = 90;
 const DAY_MS = 86_400_000;
+/** Take-overs per D1 batch (a batch is one round trip; each statement binds nine values). */
+const CLAIMS_PER_BATCH = 100;
 
 /** The row types a bank sends: a trade is one ledger transaction of two assets, which no bank row is. */
 const BANK_TYPES = "('expense', 'income', 'transfer', 'fee')";
@@ -60,14 +62,15 @@ export function unclearedFrom(now: number, tz: string): number {
  * The SQL condition (on `transactions`, aliased `t`) of the hand-written rows the balance adjustment leaves standing:
  * pending ones (the person's own word that they have not cleared, as before), and posted ones dated from the bound
  * value (`unclearedFrom`) on, but not one the bank had already sent: a provider row of the same amount on the account,
- * within the pairing days, there before the person wrote theirs (a purchase logged after the bank's pending copy came
- * in). That one is a duplicate the person wrote, and the next sync's adjustment cancels it in the balance, as before.
+ * of the same day (within a day of it), there before the person wrote theirs (a purchase logged in the evening after
+ * the bank's pending copy came in), and no hand-written row itself. That one is a duplicate the person wrote, and the
+ * next sync's adjustment cancels it in the balance, as before. Yesterday's coffee of the same price is not today's.
  */
 export const unclearedSql = (t: string, from = "?") => `(${handWrittenSql(`${t}.`)}
   AND (${t}.status = 'pending' OR (${t}.date >= ${from} AND NOT EXISTS (
     SELECT 1 FROM transactions p
-     WHERE p.account_id = ${t}.account_id AND p.date BETWEEN ${t}.date - ${(MANUAL_DAYS_BEFORE + 1) * DAY_MS} AND ${t}.date + ${(MANUAL_DAYS_AFTER + 1) * DAY_MS}
-       AND p.amount = ${t}.amount AND p.provider_transaction_id IS NOT NULL AND p.type IN ${BANK_TYPES}
+     WHERE p.account_id = ${t}.account_id AND p.date > ${t}.date - ${DAY_MS} AND p.date < ${t}.date + ${DAY_MS}
+       AND p.amount = ${t}.amount AND p.provider_transaction_id IS NOT NULL AND p.provider_day IS NULL AND p.type IN ${BANK_TYPES}
        AND p.status != 'cancelled' AND p.created_at < ${t}.created_at))))`;
 
 type HandRow = Omit<ExistingRow, "pid">;
@@ -139,62 +142,90 @@ export async function takeOverHandWritten(
   const out: TakenOver = { taken: new Map(), handedOver: new Set() };
   if (rows.length === 0) return out;
   const now = svc.clock.now();
-  for (const [t, r] of pairs(incoming.filter((t) => t.amountMinor !== 0), rows, tz, predecessors)) {
-    const status = t.pending ? "pending" : "posted";
-    // Never while a row of the account carries the id: a concurrent run of this sync posted the bank's copy since.
-    const claimed = await svc.env.DB.prepare(
-      `UPDATE transactions SET provider_transaction_id = ?1, status = ?2, normalized_merchant = ?3, provider_day = ?9,
-              merchant_name = COALESCE(merchant_name, ?4), merchant_folded = COALESCE(merchant_folded, ?5), updated_at = ?6
-        WHERE id = ?7 AND ${handWrittenSql()}
-          AND NOT EXISTS (SELECT 1 FROM transactions p WHERE p.account_id = ?8 AND p.provider_transaction_id = ?1)`,
-    )
-      .bind(t.id, status, t.merchant, t.merchantName, t.merchantName === null ? null : foldForSearch(t.merchantName), now, r.id, r.account_id, t.day)
-      .run();
-    if (r.account_id !== t.accountId) {
-      // On the old account of a bank linked again: the copy is posted in the new one, which takes the person's work.
-      if (claimed.meta.changes === 1) out.handedOver.add(t.id);
-      continue;
-    }
-    if (claimed.meta.changes === 1) {
-      out.taken.set(t.id, { ...r, pid: t.id, status, normalized_merchant: t.merchant, provider_day: t.day });
-      continue;
-    }
-    // Taken meanwhile: by a concurrent run of this same sync (the bank's row is there then, this one or a new one), or
-    // voided by the person. The bank's row is whatever carries its id now; with none, it is posted as new.
-    const held = await svc.env.DB.prepare(
-      "SELECT id, status, normalized_merchant, provider_day FROM transactions WHERE account_id = ? AND provider_transaction_id = ? ORDER BY status = 'cancelled', created_at LIMIT 1",
-    )
-      .bind(r.account_id, t.id)
-      .first<{ id: string; status: string; normalized_merchant: string | null; provider_day: string | null }>();
-    if (held) out.taken.set(t.id, { ...r, id: held.id, pid: t.id, status: held.status, normalized_merchant: held.normalized_merchant, provider_day: held.provider_day });
+  const db = svc.env.DB;
+  const paired = pairs(incoming.filter((t) => t.amountMinor !== 0), rows, tz, predecessors);
+  // Every take-over in one round trip (a batch per CLAIMS_PER_BATCH), each under its own guard.
+  const claims: D1Result[] = [];
+  for (let i = 0; i < paired.length; i += CLAIMS_PER_BATCH) {
+    claims.push(...(await db.batch(paired.slice(i, i + CLAIMS_PER_BATCH).map(([t, r]) =>
+      // Never while a row of the account carries the id: a concurrent run of this sync posted the bank's copy since.
+      db.prepare(
+        `UPDATE transactions SET provider_transaction_id = ?1, status = ?2, normalized_merchant = ?3, provider_day = ?9,
+                merchant_name = COALESCE(merchant_name, ?4), merchant_folded = COALESCE(merchant_folded, ?5), updated_at = ?6
+          WHERE id = ?7 AND ${handWrittenSql()}
+            AND NOT EXISTS (SELECT 1 FROM transactions p WHERE p.account_id = ?8 AND p.provider_transaction_id = ?1)`,
+      ).bind(t.id, t.pending ? "pending" : "posted", t.merchant, t.merchantName, t.merchantName === null ? null : foldForSearch(t.merchantName), now, r.id, r.account_id, t.day),
+    ))));
   }
+  const missed: [Incoming, HandRow][] = [];
+  paired.forEach(([t, r], i) => {
+    const claimed = claims[i]!.meta.changes === 1;
+    // On the old account of a bank linked again: the copy is posted in the new one, which takes the person's work.
+    if (r.account_id !== t.accountId) {
+      if (claimed) out.handedOver.add(t.id);
+    } else if (claimed) {
+      out.taken.set(t.id, { ...r, pid: t.id, status: t.pending ? "pending" : "posted", normalized_merchant: t.merchant, provider_day: t.day });
+    } else {
+      missed.push([t, r]);
+    }
+  });
+  if (missed.length === 0) return out;
+  // Taken meanwhile: by a concurrent run of this same sync (the bank's row is there then, this one or a new one), or
+  // voided by the person. The bank's row is whatever carries its id now; with none, it is posted as new.
+  const held = await db.batch<{ id: string; status: string; normalized_merchant: string | null; provider_day: string | null }>(missed.map(([t, r]) =>
+    db.prepare("SELECT id, status, normalized_merchant, provider_day FROM transactions WHERE account_id = ? AND provider_transaction_id = ? ORDER BY status = 'cancelled', created_at LIMIT 1")
+      .bind(r.account_id, t.id),
+  ));
+  missed.forEach(([t, r], i) => {
+    const h = held[i]!.results[0];
+    if (h) out.taken.set(t.id, { ...r, id: h.id, pid: t.id, status: h.status, normalized_merchant: h.normalized_merchant, provider_day: h.provider_day });
+  });
   return out;
 }
 
 /**
- * One to one, nearest days first (then the row on the new row's own account, then the older hand-written row, then
- * ids, so every run pairs alike).
+ * The bank removed the copy that took over a row written by hand (a pending copy dropped, to come again posted under a
+ * new id without naming it): the row is the person's again, waiting for the copy (posted, ten days from its day), and
+ * never reversed: their row stays, and a transfer's other side with it. False when another run changed it since.
+ */
+export async function releaseHandWritten(svc: Services, rowId: string, pid: string): Promise<boolean> {
+  const released = await svc.env.DB.prepare(
+    "UPDATE transactions SET provider_transaction_id = NULL, provider_day = NULL, status = 'posted', updated_at = ? WHERE id = ? AND provider_transaction_id = ?",
+  )
+    .bind(svc.clock.now(), rowId, pid)
+    .run();
+  return released.meta.changes === 1;
+}
+
+/**
+ * One to one: rows whose categories agree first, then the nearest days (then the row on the new row's own account, then
+ * the older hand-written row, then ids, so every run pairs alike).
  */
 function pairs(incoming: Incoming[], rows: HandRow[], tz: string, predecessors: Map<string, string[]>): [Incoming, HandRow][] {
   const dayOf = new Map(rows.map((r) => [r.id, Date.parse(`${dateIn(r.date, tz)}T00:00:00Z`)]));
-  const options: { t: Incoming; r: HandRow; gap: number; own: number }[] = [];
+  const options: { t: Incoming; r: HandRow; gap: number; own: number; other: number }[] = [];
   for (const t of incoming) {
     const day = Date.parse(`${t.day}T00:00:00Z`);
     const accounts = [t.accountId, ...(predecessors.get(t.accountId) ?? [])];
     for (const r of rows) {
       if (!accounts.includes(r.account_id) || r.currency !== t.currency || r.amount !== t.amountMinor) continue;
-      // Another purchase of the same amount: the person filed theirs under one category and the space's rules put the
-      // bank's under another (yesterday's fuel is not today's groceries). Only a category the person chose says so: one
-      // the rules or the model gave their row from its own words ("lunch") tells nothing of the bank's ("UBER EATS").
-      if (r.category_source === "manual" && r.category_id !== null && t.ruleCategoryId !== null && r.category_id !== t.ruleCategoryId) continue;
+      // A transfer the person wrote is no purchase: a bank row the space's rules file under a category is not its copy
+      // (the rent is not the move to savings of the same amount).
+      if (r.type === "transfer" && t.ruleCategoryId !== null) continue;
       const d = dayOf.get(r.id)!;
       const after = r.status === "pending" ? MANUAL_PENDING_DAYS_AFTER : MANUAL_DAYS_AFTER;
       if (day < d - MANUAL_DAYS_BEFORE * DAY_MS || day > d + after * DAY_MS) continue;
-      options.push({ t, r, gap: Math.abs(day - d), own: r.account_id === t.accountId ? 0 : 1 });
+      // Maybe another purchase of the same amount: the person filed theirs under one category and the space's rules put
+      // the bank's under another (the fuel is not the groceries). It pairs after every row that agrees, but it still
+      // pairs: the person may simply file it elsewhere than the rules ("Course books", not "Shopping"), and a purchase
+      // counted twice is worse than one filed under the other's category. Only a category the person chose says so: one
+      // the rules or the model gave their row from its own words ("lunch") tells nothing of the bank's ("UBER EATS").
+      const other = r.category_source === "manual" && r.category_id !== null && t.ruleCategoryId !== null && r.category_id !== t.ruleCategoryId ? 1 : 0;
+      options.push({ t, r, gap: Math.abs(day - d), own: r.account_id === t.accountId ? 0 : 1, other });
     }
   }
   const byId = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
-  options.sort((a, b) => a.gap - b.gap || a.own - b.own || a.r.date - b.r.date || byId(a.r.id, b.r.id) || byId(a.t.id, b.t.id));
+  options.sort((a, b) => a.other - b.other || a.gap - b.gap || a.own - b.own || a.r.date - b.r.date || byId(a.r.id, b.r.id) || byId(a.t.id, b.t.id));
   const usedT = new Set<string>();
   const usedR = new Set<string>();
   const out: [Incoming, HandRow][] = [];
