@@ -5,12 +5,15 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { bankRow, day, linked } from "./hand-written-fixture";
-import { applyChanges, emptyStats, type NormalAccount } from "../../src/modules/providers/apply";
+import { applyChanges, emptyStats, type NormalAccount, type NormalTxn } from "../../src/modules/providers/apply";
 import { createConnection, getConnection } from "../../src/modules/providers/connections";
 import { registerUser } from "../helpers";
 import { api, localDays, ok } from "../analytics/fixture";
 import { ledgerViolations } from "../invariants/ledger-invariants";
 import { directServices } from "./helpers";
+import { disconnect } from "../analytics/relink-helpers";
+
+const utcDay = localDays("UTC").day;
 
 describe("a hand-written row taken over, after", () => {
   it("Belvo: a pending copy that took a row over is matched to its posted copy by the bank's day, not the person's", { timeout: 60_000 }, async () => {
@@ -126,5 +129,34 @@ describe("a hand-written row taken over, after", () => {
     await w.sync({ chk: 92_000 }, [bankRow("amz", day(0), -3_000, { merchantName: "AMAZON MKTPLACE", description: "AMAZON MKTPLACE" })]);
     expect(Number(await w.expenses())).toBeCloseTo(before + 30, 6);
     expect(await w.balance()).toBe("920.00");
+  });
+
+  it("relink: a row still waiting on the old account is not claimed by the new copy of yesterday's equal purchase (the old account held it)", { timeout: 60_000 }, async () => {
+    const owner = await registerUser();
+    const a = api(owner);
+    const spaceId = (await ok(a.post("/v1/spaces", { name: "Relinked", type: "personal", currency: "USD", timezone: "UTC" }))).id as string;
+    const dining = (await ok(a.post("/v1/categories", { spaceId, name: "Dining", type: "expense" }))).id as string;
+    const acct: NormalAccount = { externalId: "ext-1", name: "Checking", type: "checking", subtype: null, currency: "USD", mask: "0001", balanceMinor: null };
+    const r = (id: string, date: string, amountMinor: number): NormalTxn => ({ id, accountExternalId: "ext-1", amountMinor, date, description: "BLUE BOTTLE", merchantName: "Blue Bottle", pending: false, pendingId: null });
+    const connect = async () => {
+      const { svc } = directServices();
+      const made = await createConnection(svc, { spaceId, provider: "plaid", status: "active", externalId: `item-${crypto.randomUUID()}`, institutionId: "ins_carry", institutionName: "Bank", credentials: { accessToken: "x", itemId: "y" }, createdBy: owner.id });
+      const conn = (await getConnection(svc, made.id))!;
+      return { id: conn.id, sync: (rows: NormalTxn[]) => applyChanges(svc, conn, { accounts: [acct], upserts: rows, removed: [], matchPendingHeuristically: false }, emptyStats()) };
+    };
+    const expenses = async () => (await ok(a.get(`/v1/analytics/dashboard?spaceId=${spaceId}&period=30d`))).cashFlow.expensesDecimal as string;
+    const first = await connect();
+    await first.sync([r("o0", utcDay(-20), -1_000), r("o1", utcDay(-1), -450)]);
+    const oldAccount = (await env.DB.prepare("SELECT account_id FROM provider_accounts WHERE connection_id = ?").bind(first.id).first<{ account_id: string }>())!.account_id;
+    // Today's coffee, logged by hand with the person's work; the bank has not sent it when the bank is linked again.
+    await ok(a.post("/v1/transactions", { spaceId, accountId: oldAccount, amount: "-4.50", description: "coffee with Ana", date: utcDay(0), categoryId: dining, notes: "mine" }));
+    expect(await expenses()).toBe("19.00");
+    await disconnect(owner, first.id);
+    const second = await connect();
+    await second.sync([r("n0", utcDay(-20), -1_000), r("n1", utcDay(-1), -450)]);
+    expect(await expenses()).toBe("19.00");
+    await second.sync([r("n2", utcDay(0), -450)]);
+    expect(await expenses()).toBe("19.00");
+    expect(await env.DB.prepare("SELECT category_id, notes FROM transactions WHERE provider_transaction_id = 'n2' AND space_id = ?").bind(spaceId).first()).toEqual({ category_id: dining, notes: "mine" });
   });
 });

@@ -96,6 +96,12 @@ export interface HandWritten {
   rows: HandRow[];
   /** The new rows' ids that a row carries already: a concurrent run of the same sync took them since this one read. */
   present: Set<string>;
+  /**
+   * The provider's rows of the accounts the new rows' accounts took over (a bank linked again), of the new rows'
+   * amounts: a new row one of them was already the copy of (yesterday's coffee, imported again) is no row the person
+   * is still waiting for there.
+   */
+  heldBefore: { account_id: string; amount: number; normalized_merchant: string | null; date: number; provider_day: string | null }[];
 }
 
 /** The day `n` days before `day` (YYYY-MM-DD), at its midnight in `tz`, less a day of slack (days are exact when pairing). */
@@ -108,12 +114,13 @@ const daysBefore = (day: string, n: number, tz: string) => instantIn(ymdString(a
  */
 export async function readHandWritten(svc: Services, tz: string, incoming: Incoming[], predecessors: Map<string, string[]>): Promise<HandWritten> {
   const candidates = incoming.filter((t) => t.amountMinor !== 0);
-  if (candidates.length === 0) return { rows: [], present: new Set() };
+  if (candidates.length === 0) return { rows: [], present: new Set(), heldBefore: [] };
   const earliest = candidates.reduce((min, t) => (t.day < min ? t.day : min), candidates[0]!.day);
   const own = [...new Set(candidates.map((t) => t.accountId))];
-  const accounts = [...new Set([...own, ...own.flatMap((a) => predecessors.get(a) ?? [])])];
+  const old = [...new Set(own.flatMap((a) => predecessors.get(a) ?? []))];
+  const accounts = [...new Set([...own, ...old])];
   const db = svc.env.DB;
-  const [rows, present] = await db.batch<Record<string, unknown>>([
+  const [rows, present, heldBefore] = await db.batch<Record<string, unknown>>([
     db.prepare(
       `SELECT id, account_id, amount, status, ledger_seq, category_id, category_source, type, date, normalized_merchant, currency, provider_day
          FROM transactions
@@ -121,8 +128,18 @@ export async function readHandWritten(svc: Services, tz: string, incoming: Incom
     ).bind(jsonList(accounts), daysBefore(earliest, MANUAL_PENDING_DAYS_AFTER, tz), daysBefore(earliest, MANUAL_DAYS_AFTER, tz)),
     db.prepare(`SELECT provider_transaction_id AS pid FROM transactions WHERE account_id ${IN_JSON_LIST} AND provider_transaction_id ${IN_JSON_LIST}`)
       .bind(jsonList(own), jsonList(candidates.map((t) => t.id))),
+    // None without an account taken over (no old account: the JSON list is empty).
+    db.prepare(
+      `SELECT account_id, amount, normalized_merchant, date, provider_day FROM transactions
+        WHERE account_id ${IN_JSON_LIST} AND date >= ? AND provider_transaction_id IS NOT NULL AND provider_transaction_id NOT LIKE 'balance#%'
+          AND status != 'cancelled' AND amount ${IN_JSON_LIST}`,
+    ).bind(jsonList(old), daysBefore(earliest, 2, tz), jsonList([...new Set(candidates.map((t) => t.amountMinor))])),
   ]);
-  return { rows: rows!.results as unknown as HandRow[], present: new Set(present!.results.map((r) => r.pid as string)) };
+  return {
+    rows: rows!.results as unknown as HandRow[],
+    present: new Set(present!.results.map((r) => r.pid as string)),
+    heldBefore: heldBefore!.results as unknown as HandWritten["heldBefore"],
+  };
 }
 
 export interface TakenOver {
@@ -137,13 +154,14 @@ export interface TakenOver {
  * bank copy.
  */
 export async function takeOverHandWritten(
-  svc: Services, tz: string, incoming: Incoming[], rows: HandRow[], predecessors: Map<string, string[]>,
+  svc: Services, tz: string, incoming: Incoming[], found: HandWritten, predecessors: Map<string, string[]>,
 ): Promise<TakenOver> {
   const out: TakenOver = { taken: new Map(), handedOver: new Set() };
-  if (rows.length === 0) return out;
+  if (found.rows.length === 0) return out;
   const now = svc.clock.now();
   const db = svc.env.DB;
-  const paired = pairs(incoming.filter((t) => t.amountMinor !== 0), rows, tz, predecessors);
+  const live = incoming.filter((t) => t.amountMinor !== 0);
+  const paired = pairs(live, found.rows, tz, predecessors, copiesHeldBefore(live, found.heldBefore, tz, predecessors));
   // Every take-over in one round trip (a batch per CLAIMS_PER_BATCH), each under its own guard.
   const claims: D1Result[] = [];
   for (let i = 0; i < paired.length; i += CLAIMS_PER_BATCH) {
@@ -184,6 +202,32 @@ export async function takeOverHandWritten(
 }
 
 /**
+ * The new rows of accounts that took over others that an old account's provider row was already the copy of: the same
+ * amount, merchant key and day (the bank's, for a taken-over row); one to one, in the new rows' order of day.
+ */
+function copiesHeldBefore(incoming: Incoming[], heldBefore: HandWritten["heldBefore"], tz: string, predecessors: Map<string, string[]>): Set<string> {
+  const out = new Set<string>();
+  if (heldBefore.length === 0) return out;
+  const dayMs = (day: string) => Date.parse(`${day}T00:00:00Z`);
+  // By amount and merchant key (a first sync after a relink brings months of both).
+  const byKey = new Map<string, { account: string; day: number; used: boolean }[]>();
+  for (const h of heldBefore) {
+    const key = `${h.amount}\u0000${h.normalized_merchant}`;
+    const list = byKey.get(key) ?? byKey.set(key, []).get(key)!;
+    list.push({ account: h.account_id, day: dayMs(h.provider_day ?? dateIn(h.date, tz)), used: false });
+  }
+  for (const t of [...incoming].sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0))) {
+    const old = predecessors.get(t.accountId) ?? [];
+    const day = dayMs(t.day);
+    const copy = (byKey.get(`${t.amountMinor}\u0000${t.merchant}`) ?? []).find((h) => !h.used && old.includes(h.account) && h.day === day);
+    if (!copy) continue;
+    copy.used = true;
+    out.add(t.id);
+  }
+  return out;
+}
+
+/**
  * The bank removed the copy that took over a row written by hand (a pending copy dropped, to come again posted under a
  * new id without naming it): the row is the person's again, waiting for the copy (posted, ten days from its day), and
  * never reversed: their row stays, and a transfer's other side with it. False when another run changed it since.
@@ -201,7 +245,7 @@ export async function releaseHandWritten(svc: Services, rowId: string, pid: stri
  * One to one: rows whose categories agree first, then the nearest days (then the row on the new row's own account, then
  * the older hand-written row, then ids, so every run pairs alike).
  */
-function pairs(incoming: Incoming[], rows: HandRow[], tz: string, predecessors: Map<string, string[]>): [Incoming, HandRow][] {
+function pairs(incoming: Incoming[], rows: HandRow[], tz: string, predecessors: Map<string, string[]>, heldBefore: Set<string>): [Incoming, HandRow][] {
   const dayOf = new Map(rows.map((r) => [r.id, Date.parse(`${dateIn(r.date, tz)}T00:00:00Z`)]));
   const options: { t: Incoming; r: HandRow; gap: number; own: number; other: number }[] = [];
   for (const t of incoming) {
@@ -209,6 +253,8 @@ function pairs(incoming: Incoming[], rows: HandRow[], tz: string, predecessors: 
     const accounts = [t.accountId, ...(predecessors.get(t.accountId) ?? [])];
     for (const r of rows) {
       if (!accounts.includes(r.account_id) || r.currency !== t.currency || r.amount !== t.amountMinor) continue;
+      // A row of an old account waits for a copy the old link never sent, not for one of what it held already.
+      if (r.account_id !== t.accountId && heldBefore.has(t.id)) continue;
       // A transfer the person wrote is no purchase: a bank row the space's rules file under a category is not its copy
       // (the rent is not the move to savings of the same amount).
       if (r.type === "transfer" && t.ruleCategoryId !== null) continue;
