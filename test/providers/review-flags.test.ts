@@ -130,6 +130,30 @@ describe("provider review flags", () => {
     await expectMerged(spaceId, flag, pendingId, liveBefore);
   });
 
+  it("a flag of a bank disconnected since whose posted copy is another amount is refused whole: no reversal without its correction", { timeout: 120_000 }, async () => {
+    const { owner, spaceId } = await ownerWithSpace();
+    // This login's sandbox corrects one posted OXXO twin by +10.00 in generation 2: posted 55.00, pending 45.00.
+    const ok = await callJson("/v1/providers/belvo/connect", { ...as(owner), body: { spaceId, institution: "banamex", username: "tipped.19", password: "pw" } });
+    expect((await waitForJob(ok.body.jobId)).status).toBe("completed");
+    const connectionId = ok.body.connection.id as string;
+    const linkId = (await env.DB.prepare("SELECT external_id FROM provider_connections WHERE id = ?").bind(connectionId).first<{ external_id: string }>())!.external_id;
+    await syncBelvo(linkId, 1);
+    await syncBelvo(linkId, 1);
+    const flag = (await callJson(`/v1/providers/review-flags?spaceId=${spaceId}`, as(owner))).body.flags.find((f: any) => f.candidates.length === 2 && f.transaction.amountDecimal === "-55.00");
+    const pendingId = flag.candidates[0].id as string;
+    expect((await callJson(`/v1/providers/connections/${connectionId}`, { ...as(owner), method: "DELETE" })).status).toBe(200);
+    const rowsBefore = await liveRows(spaceId);
+    // The duplicate's reversal is taken on the inactive account but the 10.00 correction is not: merged, the group
+    // was 45.00 for the bank's 55.00 (and 200). Now 409 before anything changes; the flag stays open.
+    const merged = await callJson(`/v1/providers/review-flags/${flag.id}/resolve`, { ...as(owner), body: { action: "merge", pendingTransactionId: pendingId } });
+    expect(merged.status).toBe(409);
+    expect(await liveRows(spaceId)).toEqual(rowsBefore);
+    expect(await env.DB.prepare("SELECT resolved_at, resolution FROM provider_review_flags WHERE id = ?").bind(flag.id).first()).toEqual({ resolved_at: null, resolution: null });
+    // The way out: void the row not wanted (a reversal, taken on the inactive account).
+    expect((await callJson(`/v1/transactions/${pendingId}`, { ...as(owner), method: "DELETE" })).status).toBe(200);
+    expect(await ledgerViolations(spaceId)).toEqual([]);
+  });
+
   it("a merge whose reversal fails is undone and the flag released: the person retries and it merges once", { timeout: 120_000 }, async () => {
     const { owner, spaceId, flag, pendingId } = await flaggedTwins();
     const rowsBefore = await liveRows(spaceId);

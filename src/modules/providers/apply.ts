@@ -792,6 +792,13 @@ export async function mergeFlagged(svc: Services, conn: ConnectionRow, postedTxn
   // What the institution says the transaction is: the posted group's live amount (its corrections included).
   const postedRows = (groups.get(postedPid) ?? []).filter((r) => r.status !== "cancelled");
   const postedAmount = postedRows.reduce((sum, r) => sum + r.amount, 0);
+  // An inactive account (its bank disconnected) takes a reversal but no new entry: a merge that needs a correcting entry
+  // (the posted amount is not the pending one's) would reverse the duplicate and then lose the difference. Refused before
+  // anything changes; the person can void the row they do not want instead.
+  const pendingAmount = (groups.get(pending.pid) ?? []).filter((r) => r.status !== "cancelled").reduce((sum, r) => sum + r.amount, 0);
+  if (!account.isActive && postedAmount !== pendingAmount) {
+    throw new ApiError(409, "CONFLICT", "The account is disconnected or inactive and the posted amount differs from the pending one: a merge would need a correcting entry the account no longer takes; void the duplicate instead");
+  }
   // The order matters if a step fails. Reversing the duplicate first and then failing to supersede would leave the
   // pending row alone, and the next sync, no longer finding it listed, would reverse it too (the money kept only as a
   // balance adjustment, the person's row lost). Superseding first can be undone: if the reversal then fails, the
