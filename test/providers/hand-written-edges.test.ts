@@ -206,6 +206,8 @@ describe("a hand-written row: other kinds of rows", () => {
     expect(await w.balance()).toBe("904.00");
     expect((await ok(w.a.get(`/v1/budgets/${id}`))).spentDecimal).toBe((Number(spent) + 46).toFixed(2));
     expect((await ok(w.a.get(`/v1/transactions/${hand.id}`))).notes).toBe("anniversary");
+    // The bank's own day of the posting is kept aside (a relink's copy pairs by it), not the pending copy's.
+    expect((await env.DB.prepare("SELECT provider_day FROM transactions WHERE id = ?").bind(hand.id).first())).toEqual({ provider_day: day(1) });
     // The bank says it again: nothing moves.
     expect(await w.sync({ chk: 90_400 }, [bankRow("q1", day(1), -4_600, { pendingId: "p1" })])).toMatchObject({ created: 0, adjustments: 0, corrections: 0 });
     expect(await w.balance()).toBe("904.00");

@@ -304,7 +304,7 @@ export async function applyChanges(
       const acc = wanted(t.accountExternalId)!;
       return {
         // A tipped posting pairs from its purchase's day, its pending copy's.
-        id: t.id, accountId: acc.id, currency: acc.currency, amountMinor: t.amountMinor, day, pending: t.pending,
+        id: t.id, accountId: acc.id, currency: acc.currency, amountMinor: t.amountMinor, day, bankDay: t.date, pending: t.pending,
         merchantName: t.merchantName, merchant: normalizeMerchant(t.merchantName ?? t.description), ruleCategoryId: null,
       };
     });

@@ -81,8 +81,10 @@ export interface Incoming {
   accountId: string;
   currency: string;
   amountMinor: number;
-  /** YYYY-MM-DD, the bank's day. */
+  /** YYYY-MM-DD, the day it pairs from: the bank's day (a tipped posting's, its pending copy's: the purchase's). */
   day: string;
+  /** YYYY-MM-DD, the bank's own day of this row, kept on the row it takes over (`provider_day`). */
+  bankDay: string;
   pending: boolean;
   merchantName: string | null;
   /** The provider's merchant key (normalizeMerchant), as synced rows keep it. */
@@ -172,7 +174,7 @@ export async function takeOverHandWritten(
                 merchant_name = COALESCE(merchant_name, ?4), merchant_folded = COALESCE(merchant_folded, ?5), updated_at = ?6
           WHERE id = ?7 AND ${handWrittenSql()}
             AND NOT EXISTS (SELECT 1 FROM transactions p WHERE p.account_id = ?8 AND p.provider_transaction_id = ?1)`,
-      ).bind(t.id, t.pending ? "pending" : "posted", t.merchant, t.merchantName, t.merchantName === null ? null : foldForSearch(t.merchantName), now, r.id, r.account_id, t.day),
+      ).bind(t.id, t.pending ? "pending" : "posted", t.merchant, t.merchantName, t.merchantName === null ? null : foldForSearch(t.merchantName), now, r.id, r.account_id, t.bankDay),
     ))));
   }
   const missed: [Incoming, HandRow][] = [];
@@ -182,7 +184,7 @@ export async function takeOverHandWritten(
     if (r.account_id !== t.accountId) {
       if (claimed) out.handedOver.add(t.id);
     } else if (claimed) {
-      out.taken.set(t.id, { ...r, pid: t.id, status: t.pending ? "pending" : "posted", normalized_merchant: t.merchant, provider_day: t.day });
+      out.taken.set(t.id, { ...r, pid: t.id, status: t.pending ? "pending" : "posted", normalized_merchant: t.merchant, provider_day: t.bankDay });
     } else {
       missed.push([t, r]);
     }
