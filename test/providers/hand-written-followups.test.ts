@@ -63,6 +63,18 @@ describe("a hand-written row taken over, after", () => {
     expect.soft(await ledgerViolations(spaceId)).toEqual([]);
   });
 
+  it("Plaid: a contribution written by hand into an investment account (whose feed sends no cash rows) does not wait: the account is Plaid's total", { timeout: 60_000 }, async () => {
+    const w = await linked();
+    const brokerage = (balanceMinor: number): NormalAccount => ({ externalId: "inv", name: "Brokerage", type: "investment", subtype: "brokerage", currency: "USD", mask: "0002", balanceMinor });
+    const sync = (balanceMinor: number) => applyChanges(w.svc, w.conn, { accounts: [brokerage(balanceMinor)], upserts: [], removed: [], matchPendingHeuristically: false }, emptyStats());
+    await sync(500_000);
+    const investment = await w.accountIdOf("inv");
+    await ok(w.a.post("/v1/transactions/transfer", { spaceId: w.spaceId, fromAccountId: w.checking, toAccountId: investment, amount: "300.00", currency: "USD", date: day(0), description: "contribution" }));
+    await sync(530_000);
+    expect((await ok(w.a.get(`/v1/accounts/${investment}`))).balanceDecimal).toBe("5300.00");
+    expect(await ledgerViolations(w.spaceId)).toEqual([]);
+  });
+
   it("a category the rules gave the hand-written row (not the person) does not keep the bank's copy from taking it over", { timeout: 60_000 }, async () => {
     const w = await linked();
     const dining = await w.newCategory("Dining", [{ condition: "description_contains", value: "lunch" }]);

@@ -435,10 +435,7 @@ export async function applyChanges(
   // An account with a merge in flight is reconciled by the next sync: its balance is between two states now.
   const accountsInMerge = new Set([...groups.values()].flat().filter((r) => merging.has(r.id)).map((r) => r.account_id));
   const settled = changes.accounts.filter((a) => wanted(a.externalId) && !accountsInMerge.has(accountsByExt.get(a.externalId)?.id ?? ""));
-  // Bitso sends trades only, never a copy of a row written by hand (a transfer into a wallet, a deposit): such a row
-  // waits for nothing, and waiting it counted twice in the wallet's balance (Bitso's total holds it already).
-  const handFrom = conn.provider === "bitso" ? Number.MAX_SAFE_INTEGER : unclearedFrom(svc.clock.now(), tz);
-  await adjustBalances(svc, conn, settled, accountsByExt, groups, stats, started, handFrom);
+  await adjustBalances(svc, conn, settled, accountsByExt, groups, stats, started, unclearedFrom(svc.clock.now(), tz));
   phase("balancesMs");
   return { accountIds, createdIds };
 }

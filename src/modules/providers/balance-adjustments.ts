@@ -27,7 +27,7 @@ import type { SideEffect } from "../ledger/operations";
 import type { TxIntent } from "../ledger/types";
 import type { ExistingRow, NormalAccount, SyncStats } from "./apply";
 import type { ConnectionRow } from "./connections";
-import { unclearedSql } from "./manual-match";
+import { receivesCopies, unclearedSql } from "./manual-match";
 
 /** The live opening of an account and the rows a later sync brought from before it. */
 interface OpeningState {
@@ -46,7 +46,10 @@ interface OpeningState {
  */
 export async function adjustBalances(
   svc: Services, conn: ConnectionRow, reported: NormalAccount[], byExt: Map<string, AccountRow>, groups: Map<string, ExistingRow[]>, stats: SyncStats, since: number,
-  /** `unclearedFrom` (manual-match.ts): hand-written rows dated from it on still wait for the bank. */
+  /**
+   * `unclearedFrom` (manual-match.ts): hand-written rows dated from it on still wait for the bank, on an account whose
+   * feed sends cash rows (`receivesCopies`).
+   */
   handFrom: number,
 ): Promise<void> {
   const withBalance = reported.filter((a) => a.balanceMinor !== null && byExt.has(a.externalId));
@@ -56,9 +59,9 @@ export async function adjustBalances(
   // On top of the bank's posted balance: its pending rows, and the rows written by hand that the bank has not sent yet.
   const pending = await svc.env.DB.prepare(
     `SELECT t.account_id, SUM(t.amount) AS total FROM transactions t
-      WHERE t.account_id ${IN_JSON_LIST} AND (t.status = 'pending' OR ${unclearedSql("t")}) GROUP BY t.account_id`,
+      WHERE t.account_id ${IN_JSON_LIST} AND (t.status = 'pending' OR (t.account_id ${IN_JSON_LIST} AND ${unclearedSql("t")})) GROUP BY t.account_id`,
   )
-    .bind(jsonList(accs.map((a) => a.id)), handFrom)
+    .bind(jsonList(accs.map((a) => a.id)), jsonList(accs.filter((a) => receivesCopies(a.type)).map((a) => a.id)), handFrom)
     .all<{ account_id: string; total: number }>();
   const pendingOf = new Map(pending.results.map((r) => [r.account_id, r.total]));
   const now = svc.clock.now();

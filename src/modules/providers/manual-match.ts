@@ -40,6 +40,17 @@ const DAY_MS = 86_400_000;
 /** Take-overs per D1 batch (a batch is one round trip; each statement binds nine values). */
 const CLAIMS_PER_BATCH = 100;
 
+/**
+ * Account types whose provider feed sends cash rows (bank and card accounts, Plaid's transactions, Belvo's): a row
+ * written by hand there waits for its copy. An investment account's or a Bitso wallet's feed sends none (Plaid's
+ * investments, Bitso's trades), while its reported total already holds what the person wrote: waiting, the row counted
+ * twice in the balance (a wallet 3,000.00 for Bitso's 2,000.00), so there it is cancelled in the balance at once.
+ */
+const CASH_FEED_TYPES: ReadonlySet<string> = new Set(["checking", "savings", "credit", "credit_card", "money_market", "cd", "loan", "mortgage"]);
+
+/** Whether a row written by hand on an account of `type` waits for the provider's copy. */
+export const receivesCopies = (type: string) => CASH_FEED_TYPES.has(type);
+
 /** The row types a bank sends: a trade is one ledger transaction of two assets, which no bank row is. */
 const BANK_TYPES = "('expense', 'income', 'transfer', 'fee')";
 
