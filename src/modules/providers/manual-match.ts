@@ -15,8 +15,10 @@
  *
  * Only the exact amount pairs (no merchant text to go by: the person's description is theirs), on the same account
  * or one it took over (a bank linked again: below), in the account's currency, the bank's day within a few days of
- * the person's, and not when the space's rules put the bank's row in another category than the person chose.
- * Equal candidates pair one to one, nearest day first: whichever pairing is taken, the amounts and days agree.
+ * the person's; a transfer the person wrote never with a bank row the space's rules file under a category. Equal
+ * candidates pair one to one: first those whose categories agree (the person's against the rules'), then the nearest
+ * days. A copy the bank removes gives the row back to the person rather than reversing it. Only accounts whose feed
+ * sends cash rows wait at all (`receivesCopies`).
  *
  * A bank linked again (lib/relinks.ts) imports into new accounts, and a row the person wrote on the old account
  * that was still waiting is paired with the new account's copy: the copy is posted (the new account holds the
