@@ -132,6 +132,19 @@ describe("a hand-written row taken over, after", () => {
     expect((await w.adjustments()).slice(1)).toEqual([]);
   });
 
+  it("a take-over gives the row the bank's merchant key: a forecast cached before it is not served after", { timeout: 60_000 }, async () => {
+    const w = await linked();
+    await w.write({ amount: "-15.99", description: "streaming", date: day(-1) });
+    await ok(w.a.get(`/v1/analytics/forecast?spaceId=${w.spaceId}`));
+    expect((await ok(w.a.get(`/v1/analytics/forecast?spaceId=${w.spaceId}`))).cache.hit).toBe(true);
+    // The bank's copy takes the row over: the ledger does not move, the row's merchant key does.
+    await w.sync({ chk: 93_401 }, [bankRow("n1", day(-1), -1_599, { merchantName: "NETFLIX.COM" })]);
+    expect((await w.liveOf("n1")).length).toBe(1);
+    expect(await w.balance()).toBe("934.01");
+    const after = await ok(w.a.get(`/v1/analytics/forecast?spaceId=${w.spaceId}`));
+    expect(after.cache.hit).toBe(false);
+  });
+
   it("the person files the purchase under another category than the rules: it still pairs (counted once)", { timeout: 60_000 }, async () => {
     const w = await linked();
     const education = await w.newCategory("Course books");

@@ -317,7 +317,7 @@ export async function applyChanges(
       const auto = t.amountMinor === 0 ? null : categorize(all[i]!.subject, t.amountMinor);
       t.ruleCategoryId = auto?.source === "rule" ? auto.categoryId : null;
     });
-    const { taken } = await takeOverHandWritten(svc, tz, incoming, hand, predecessors);
+    const { taken } = await takeOverHandWritten(svc, conn.space_id, tz, incoming, hand, predecessors);
     for (const [pid, row] of taken) {
       groups.set(pid, [row]);
       stats.updated++;

@@ -30,6 +30,7 @@ import { dateIn, instantIn } from "../../lib/dates";
 import { foldForSearch } from "../../lib/search-text";
 import { IN_JSON_LIST, jsonList } from "../../lib/sql";
 import { addDays, parseYmd, ymdString } from "../../lib/zoned-time";
+import { bumpForecastEpoch } from "../analytics/forecast-epoch";
 import type { ExistingRow } from "./apply";
 
 /** The bank's copy may carry a day up to this many days before the person's (a purchase logged late). */
@@ -169,7 +170,7 @@ export interface TakenOver {
  * bank copy.
  */
 export async function takeOverHandWritten(
-  svc: Services, tz: string, incoming: Incoming[], found: HandWritten, predecessors: Map<string, string[]>,
+  svc: Services, spaceId: string, tz: string, incoming: Incoming[], found: HandWritten, predecessors: Map<string, string[]>,
 ): Promise<TakenOver> {
   const out: TakenOver = { taken: new Map(), handedOver: new Set() };
   if (found.rows.length === 0) return out;
@@ -180,7 +181,11 @@ export async function takeOverHandWritten(
   // Every take-over in one round trip (a batch per CLAIMS_PER_BATCH), each under its own guard.
   const claims: D1Result[] = [];
   for (let i = 0; i < paired.length; i += CLAIMS_PER_BATCH) {
-    claims.push(...(await db.batch(paired.slice(i, i + CLAIMS_PER_BATCH).map(([t, r]) =>
+    const chunk = paired.slice(i, i + CLAIMS_PER_BATCH);
+    // A take-over gives the row the bank's merchant key, which the forecast's recurring series are found by: a
+    // forecast cached before it is not served after (in the first batch, so even a run that stops after it bumps).
+    const staleForecast = i === 0 ? [bumpForecastEpoch(db, spaceId)] : [];
+    const results = await db.batch([...chunk.map(([t, r]) =>
       // Never while a row of the account carries the id: a concurrent run of this sync posted the bank's copy since.
       db.prepare(
         `UPDATE transactions SET provider_transaction_id = ?1, status = ?2, normalized_merchant = ?3, provider_day = ?9,
@@ -188,7 +193,8 @@ export async function takeOverHandWritten(
           WHERE id = ?7 AND ${handWrittenSql()}
             AND NOT EXISTS (SELECT 1 FROM transactions p WHERE p.account_id = ?8 AND p.provider_transaction_id = ?1)`,
       ).bind(t.id, t.pending ? "pending" : "posted", t.merchant, t.merchantName, t.merchantName === null ? null : foldForSearch(t.merchantName), now, r.id, r.account_id, t.bankDay),
-    ))));
+    ), ...staleForecast]);
+    claims.push(...results.slice(0, chunk.length));
   }
   const missed: [Incoming, HandRow][] = [];
   paired.forEach(([t, r], i) => {
