@@ -97,7 +97,10 @@ export const fail = (status: number, code: LedgerFailure["code"], message: strin
  * fields are named as its body names them (operations.ts `ledgerFields`).
  */
 function failureAt(op: LedgerOp, n: number, i: number, f: LedgerFailure): { ok: false; error: LedgerFailure } {
-  const message = n > 1 ? `${f.message} (transaction ${i} of the batch)` : f.message;
+  // The place in the batch means something to a client that sent the batch (the ledger API), not to a Dhanam write,
+  // whose several ledger transactions are the route's own.
+  const placed = n > 1 && (op.kind !== "commit" || op.ledgerFields);
+  const message = placed ? `${f.message} (transaction ${i} of the batch)` : f.message;
   // A Dhanam write (a transaction, a transfer) has no postings in its body: what a posting refuses is its amount,
   // and minor units mean nothing there.
   if (op.kind !== "commit") return { ok: false, error: { ...f, message } };

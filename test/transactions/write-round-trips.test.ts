@@ -127,7 +127,10 @@ describe("a transfer's reads before the ledger", () => {
     expect(intoViewed.status).toBe(403);
     // A destination since deactivated: 409.
     expect((await callJson(`/v1/accounts/${savings.id}`, { token: s.owner.accessToken, ip: s.owner.ip, method: "PATCH", body: { isActive: false } })).status).toBe(200);
-    expect((await move(s.owner)).status).toBe(409);
+    const refused = await move(s.owner);
+    expect(refused.status).toBe(409);
+    // Named as the API names the account, with no ledger address.
+    expect(refused.body.error.message).toBe(`Account ${savings.id} is disconnected or inactive; it accepts no new entries`);
     const stored = await env.DB.prepare("SELECT COUNT(*) AS n FROM transactions WHERE space_id = ? AND description = 'move'").bind(s.spaceId).first<{ n: number }>();
     expect(stored!.n).toBe(2);
     // What the new transfer showed is what was stored.

@@ -52,7 +52,8 @@ export function checkAccountPostings(postings: Posting[], ruleOf: (address: stri
         };
       }
       if (!rule.active) {
-        return { status: 409, code: "CONFLICT", message: `Account ${address} is disconnected or inactive; it accepts no new entries` };
+        // Named as the API names accounts (acc_…), the words of the route's own check (transactions/service.ts).
+        return { status: 409, code: "CONFLICT", message: `Account ${accountIdOf(address)} is disconnected or inactive; it accepts no new entries` };
       }
       if (!acceptsAsset(rule, p.asset)) {
         return {
