@@ -24,7 +24,9 @@ export const Instant = z.iso
 /** Years a day written for money may be in: a year 0000 or 9999 is a typo, and sorts before an opening balance or past any report. */
 const FIRST_YEAR = "1800";
 const LAST_YEAR = "2999";
-const inSaneYears = (s: string) => s.slice(0, 4) >= FIRST_YEAR && s.slice(0, 4) <= LAST_YEAR;
+const isYear = (y: string) => y.length === 4 && [...y].every((c) => c >= "0" && c <= "9");
+/** Judges only what has a year: anything else is the format check's to refuse, with one detail, not two. */
+const inSaneYears = (s: string) => !isYear(s.slice(0, 4)) || (s.slice(0, 4) >= FIRST_YEAR && s.slice(0, 4) <= LAST_YEAR);
 const yearsMessage = { message: `Must be in the years ${FIRST_YEAR} to ${LAST_YEAR}`, params: { code: "INVALID_DATE" } };
 
 /** A calendar day (YYYY-MM-DD) in the years a ledger's days may be in. */

@@ -87,6 +87,11 @@ describe("manual assets", () => {
     const typo = await a.post(`/v1/assets/${asset.id}/valuations`, { value: 1, date: "0024-01-01" });
     expect([typo.status, typo.body.error.details[0].code]).toEqual([422, "INVALID_DATE"]);
     expect((await a.post("/v1/assets", { ...base, value: 1, valuationDate: "0024-05-01" })).status).toBe(422);
+    // Something that is no day at all gets one detail for its field, not a format and a years one.
+    for (const body of [{ disposedOn: "" }, { disposedOn: "soon" }]) {
+      const r = await a.patch(`/v1/assets/${asset.id}`, body);
+      expect([r.status, r.body.error.details.length, r.body.error.details[0].field], JSON.stringify(body)).toEqual([422, 1, "disposedOn"]);
+    }
     expect((await a.get(`/v1/assets/${asset.id}/valuations`)).body.valuations).toHaveLength(1);
     expect((await a.get(`/v1/analytics/net-worth?spaceId=${space.id}&from=1799-12-31&to=1800-01-01`)).status).toBe(422);
   });
