@@ -9,7 +9,7 @@ import type { AuthContext, Services } from "../../env";
 import { assetDocuments, assetValuations, manualAssets } from "../../db/schema";
 import { type AssetType } from "../../db/schema-assets";
 import { iso } from "../../lib/clock";
-import { validationFailed } from "../../lib/errors";
+import { notFound, validationFailed } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { type Currency, CURRENCY_SCALES, formatMinor, toMajorNumber } from "../../lib/money";
 import { pagination } from "../../lib/pagination";
@@ -294,25 +294,23 @@ export async function updateAsset(
   // Judged against the disposal this patch leaves: one clearing it (an undo) takes a value in the same request.
   if (when) refuseAfterDisposal({ disposedOn }, when.date, "value");
   const now = svc.clock.now();
-  const addressChanged = patch.address !== undefined;
-  const updated: AssetRow = {
-    ...asset,
-    name: patch.name ?? asset.name,
-    description: patch.description === undefined ? asset.description : patch.description,
-    addressLine: addressChanged ? (patch.address?.address ?? null) : asset.addressLine,
-    city: addressChanged ? (patch.address?.city ?? null) : asset.city,
-    state: addressChanged ? (patch.address?.state ?? null) : asset.state,
-    zipCode: addressChanged ? (patch.address?.zipCode ?? null) : asset.zipCode,
+  // Only the fields this PATCH names are written: two PATCHes of different fields at once both land (a whole-row write
+  // would put back what the other changed), and the answer is the row as stored after it.
+  const set: Partial<AssetRow> = { updatedAt: now };
+  if (patch.name !== undefined) set.name = patch.name;
+  if (patch.description !== undefined) set.description = patch.description;
+  if (patch.address !== undefined) {
+    Object.assign(set, { addressLine: patch.address?.address ?? null, city: patch.address?.city ?? null, state: patch.address?.state ?? null, zipCode: patch.address?.zipCode ?? null });
     // A new address is a different property: look it up again.
-    propertyId: addressChanged ? null : asset.propertyId,
-    disposedOn,
-    updatedAt: now,
-  };
-  const valuation = value === undefined ? null : valuationRow(updated, { value, ...when!, source: "manual", createdBy: auth.userId }, now);
-  const update = svc.db.update(manualAssets).set(updated).where(eq(manualAssets.id, asset.id));
-  if (valuation) await svc.db.batch([update, svc.db.insert(assetValuations).values(valuation)]);
-  else await update;
-  return presentAsset(updated, valuation ?? (await latestValuation(svc, asset.id)));
+    set.propertyId = null;
+  }
+  if (patch.disposedOn !== undefined) set.disposedOn = patch.disposedOn;
+  const valuation = value === undefined ? null : valuationRow(asset, { value, ...when!, source: "manual", createdBy: auth.userId }, now);
+  const update = svc.db.update(manualAssets).set(set).where(eq(manualAssets.id, asset.id)).returning();
+  const [stored] = valuation ? (await svc.db.batch([update, svc.db.insert(assetValuations).values(valuation)]))[0] : await update;
+  // Deleted meanwhile: as if it never was.
+  if (!stored) throw notFound("Asset");
+  return presentAsset(stored, valuation ?? (await latestValuation(svc, asset.id)));
 }
 
 export async function deleteAsset(svc: Services, auth: AuthContext, assetId: string) {
