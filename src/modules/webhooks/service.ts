@@ -9,7 +9,7 @@ import type { AuthContext, Services } from "../../env";
 import { webhookDeliveries, webhookDeliveryAttempts, webhookSubscriptions } from "../../db/schema";
 import { iso } from "../../lib/clock";
 import { encryptSecret, randomToken } from "../../lib/crypto";
-import { validationFailed } from "../../lib/errors";
+import { notFound, validationFailed } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { pagination } from "../../lib/pagination";
 import { entityRows, inJsonList, rowReader, type SqlGuard } from "../../lib/sql";
@@ -152,21 +152,22 @@ export async function updateWebhook(
   const { row } = await webhookFor(svc, auth, id);
   if (patch.url !== undefined) checkUrl(svc, patch.url);
   const now = svc.clock.now();
-  const updated: SubscriptionRow = {
-    ...row,
-    url: patch.url !== undefined ? canonicalUrl(patch.url) : row.url,
-    events: patch.events ? uniqueEvents(patch.events) : row.events,
-    description: patch.description === undefined ? row.description : patch.description,
-    updatedAt: now,
-  };
+  // Only what this PATCH changes is written: the delivery worker writes the failure count and the automatic disable
+  // meanwhile, and a whole-row write would put back what it read (switching a disabled subscription on again).
+  const set: Partial<SubscriptionRow> = { updatedAt: now };
+  if (patch.url !== undefined) set.url = canonicalUrl(patch.url);
+  if (patch.events) set.events = uniqueEvents(patch.events);
+  if (patch.description !== undefined) set.description = patch.description;
   if (patch.enabled === true && !row.enabled) {
     // Re-enabling starts a fresh failure run.
-    Object.assign(updated, { enabled: true, consecutiveFailures: 0, disabledReason: null, disabledAt: null });
+    Object.assign(set, { enabled: true, consecutiveFailures: 0, disabledReason: null, disabledAt: null });
   } else if (patch.enabled === false && row.enabled) {
-    Object.assign(updated, { enabled: false, disabledReason: "manual", disabledAt: now });
+    Object.assign(set, { enabled: false, disabledReason: "manual", disabledAt: now });
   }
-  await svc.db.update(webhookSubscriptions).set(updated).where(eq(webhookSubscriptions.id, id));
-  return present(updated);
+  const [stored] = await svc.db.update(webhookSubscriptions).set(set).where(eq(webhookSubscriptions.id, id)).returning();
+  // Deleted meanwhile: as if it never was.
+  if (!stored) throw notFound("Webhook");
+  return present(stored);
 }
 
 export async function deleteWebhook(svc: Services, auth: AuthContext, id: string) {
