@@ -77,10 +77,13 @@ export const lifeBeat = sqliteTable(
     currentLevel: integer("current_level").notNull().default(0),
     cycle: integer("cycle").notNull().default(0),
     nextEscalationAt: integer("next_escalation_at"),
+    /** When the owner's one warning before a single-level grant is due this cycle; null once sent, and for other schedules. */
+    warningAt: integer("warning_at"),
     updatedAt: integer("updated_at").notNull(),
   },
   (t) => [
     index("life_beat_due_idx").on(t.nextEscalationAt).where(sql`enabled = 1`),
+    index("life_beat_warning_idx").on(t.warningAt).where(sql`enabled = 1`),
     index("life_beat_escalated_idx").on(t.currentLevel).where(sql`enabled = 1 AND current_level > 0`),
   ],
 );

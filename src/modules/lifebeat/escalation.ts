@@ -18,14 +18,23 @@
  *    executor's notice and the read-only grant, the `lifebeat.escalated`
  *    webhook events, and last the level itself. However often the cron runs,
  *    overlaps or retries, a level is reached once and its notices written once;
- * 4. delivers due notifications from the outbox (claimed, so sent once).
+ * 4. warns the owner of a single-level household whose warning is due and
+ *    whose grant is not (warningAt in state.ts: with one level, the first
+ *    event of a missed check-in would otherwise be the executor's access), in
+ *    one D1 batch guarded by "this cycle, level 0, still enabled, warning not
+ *    yet sent" that clears the warning's instant last: sent once per cycle,
+ *    however the runs fall. A run that first sees a household after its grant
+ *    is due (a cron outage spanning both instants) grants at the grant's
+ *    instant as before, with no separate warning: the warning never moves the
+ *    grant, and the owner's grant notice says a check-in revokes it at once;
+ * 5. delivers due notifications from the outbox (claimed, so sent once).
  */
 import type { Services } from "../../env";
 import { randomToken, sha256Hex } from "../../lib/crypto";
 import { newId } from "../../lib/ids";
 import { logInfo } from "../../lib/log";
 import { INVITATION_TTL_MS } from "./households";
-import { executorNotice, localeOf, ownerNotice } from "./messages";
+import { executorNotice, localeOf, ownerNotice, ownerWarning } from "./messages";
 import { deliverDue, deliverRows, dueNotifications, notificationInsert, type NotificationRow } from "./outbox";
 import { channelsOf, DAY_MS, daysOf, escalationAfter, foldActivity, LB_COLUMNS, levelBase, type LifeBeatRow } from "./state";
 
@@ -50,6 +59,8 @@ interface Candidate extends LifeBeatRow {
 export interface EscalationRun {
   examined: number;
   escalated: number;
+  /** Owners warned before a single-level grant. */
+  warned: number;
   reset: number;
   delivered: number;
 }
@@ -63,24 +74,28 @@ export async function runLifeBeat(svc: Services): Promise<EscalationRun> {
        LEFT JOIN household_members em ON em.id = lb.executor_member_id AND em.removed_at IS NULL`;
   const db = svc.env.DB;
   // One D1 round trip when nothing is due, which is nearly every run: the due households (earliest first),
-  // the escalated ones (whose owner's activity may end a grant) and the due notices.
-  const [due, escalated, notices] = await db.batch<Record<string, unknown>>([
+  // the escalated ones (whose owner's activity may end a grant), those whose warning is due, and the due notices.
+  const [due, escalated, warnings, notices] = await db.batch<Record<string, unknown>>([
     db.prepare(`${select} WHERE lb.enabled = 1 AND lb.next_escalation_at <= ? ORDER BY lb.next_escalation_at LIMIT ?`).bind(now, BATCH),
     db.prepare(`${select} WHERE lb.enabled = 1 AND lb.current_level > 0 ORDER BY random() LIMIT ?`).bind(ESCALATED_PER_RUN),
+    db.prepare(`${select} WHERE lb.enabled = 1 AND lb.warning_at <= ? ORDER BY lb.warning_at LIMIT ?`).bind(now, BATCH),
     dueNotifications(svc, now),
   ]);
   const byId = new Map<string, Candidate>();
-  for (const c of [...due!.results, ...escalated!.results] as unknown as Candidate[]) byId.set(c.household_id, c);
-  const run: EscalationRun = { examined: byId.size, escalated: 0, reset: 0, delivered: 0 };
+  for (const c of [...due!.results, ...escalated!.results, ...warnings!.results] as unknown as Candidate[]) byId.set(c.household_id, c);
+  const run: EscalationRun = { examined: byId.size, escalated: 0, warned: 0, reset: 0, delivered: 0 };
   for (const c of byId.values()) {
     if ((await foldActivity(svc, c, c.owner_id)) !== null) {
       run.reset++;
       continue;
     }
-    run.escalated += await escalateDue(svc, c, now);
+    const raised = await escalateDue(svc, c, now);
+    run.escalated += raised;
+    if (!raised) run.warned += await warnDue(svc, c, now);
   }
-  run.delivered = run.escalated ? await deliverDue(svc) : await deliverRows(svc, notices!.results as unknown as NotificationRow[]);
-  if (run.escalated || run.reset) logInfo(undefined, "lifebeat.run", { ...run });
+  run.delivered =
+    run.escalated || run.warned ? await deliverDue(svc) : await deliverRows(svc, notices!.results as unknown as NotificationRow[]);
+  if (run.escalated || run.warned || run.reset) logInfo(undefined, "lifebeat.run", { ...run });
   return run;
 }
 
@@ -92,6 +107,48 @@ export async function runLifeBeat(svc: Services): Promise<EscalationRun> {
 async function escalateDue(svc: Services, c: Candidate, now: number): Promise<number> {
   if (c.next_escalation_at === null || c.next_escalation_at > now || c.current_level >= daysOf(c).length) return 0;
   return (await escalate(svc, c, daysOf(c), c.current_level + 1, c.next_escalation_at)) ? 1 : 0;
+}
+
+/**
+ * Warns the owner of `c` (single level, still at level 0) when the warning is due at `now` and the grant is
+ * not: on every configured channel, in the owner's language, with the grant's instant. Returns 1 when this
+ * call sent it, 0 otherwise. The notices are written only while the row is in this cycle at level 0, enabled,
+ * with its warning unsent, and the same batch then clears `warning_at`: a second run (overlapping, retried,
+ * or the next hour's) writes nothing, and the notices' dedupe keys are unique besides. A check-in starts a
+ * new cycle (cancelling the warning if still pending) with a warning of its own.
+ */
+async function warnDue(svc: Services, c: Candidate, now: number): Promise<number> {
+  if (c.warning_at === null || c.warning_at > now || c.current_level !== 0 || c.next_escalation_at === null) return 0;
+  // The grant is due as well: escalateDue has granted (or another run has); the warning never delays it.
+  if (c.next_escalation_at <= now) return 0;
+  const hh = c.household_id;
+  const db = svc.env.DB;
+  const pending = "household_id = ? AND cycle = ? AND current_level = 0 AND enabled = 1 AND warning_at IS NOT NULL";
+  const guard = { sql: `EXISTS (SELECT 1 FROM life_beat WHERE ${pending})`, params: [hh, c.cycle] as (string | number)[] };
+  const locale = localeOf(c.owner_locale);
+  const msg = ownerWarning(locale, {
+    ownerName: c.owner_name, householdName: c.household_name, lastCheckIn: c.last_check_in,
+    executorName: c.executor_member_id ? (c.executor_name ?? c.executor_email) : null, grantAt: c.next_escalation_at,
+  });
+  const statements: D1PreparedStatement[] = [];
+  for (const channel of channelsOf(c)) {
+    const recipient = channel === "sms" ? c.sms_number : c.owner_email;
+    if (!recipient) continue;
+    // Kind 'escalation' at level 0 (before level 1): a reset cancels it if still pending, as it does a level's notices.
+    const n = await notificationInsert(
+      svc,
+      {
+        householdId: hh, kind: "escalation", cycle: c.cycle, level: 0, channel, recipient, locale,
+        subject: msg.subject, text: channel === "sms" ? `${msg.subject}. ${msg.text}` : msg.text,
+        dedupeKey: `lifebeat:${hh}:${c.cycle}:0:owner:${channel}`,
+      },
+      guard,
+    );
+    statements.push(n.statement);
+  }
+  statements.push(db.prepare(`UPDATE life_beat SET warning_at = NULL, updated_at = ? WHERE ${pending}`).bind(now, hh, c.cycle));
+  const results = await db.batch(statements);
+  return results[results.length - 1]!.meta.changes === 1 ? 1 : 0;
 }
 
 /** One level, due at `dueAt`, in one guarded batch. Returns true when this call raised it. */
@@ -173,7 +230,8 @@ async function escalate(svc: Services, c: Candidate, days: number[], level: numb
     ).bind(newId("evt", now), ESCALATED_EVENT, payload, `${ESCALATED_EVENT}:${hh}:${c.cycle}:${level}:`, now, hh, ...guard.params),
     // Last: the level itself, from the expected one only.
     db.prepare(
-      "UPDATE life_beat SET current_level = ?, next_escalation_at = ?, updated_at = ? WHERE household_id = ? AND cycle = ? AND current_level = ? AND enabled = 1",
+      // A single level's warning not sent by now (its run and the grant's are one) is not sent after the grant.
+      "UPDATE life_beat SET current_level = ?, next_escalation_at = ?, warning_at = NULL, updated_at = ? WHERE household_id = ? AND cycle = ? AND current_level = ? AND enabled = 1",
     ).bind(level, escalationAfter(base, days, level, level), now, hh, c.cycle, level - 1),
   );
   const results = await db.batch(statements);

@@ -2,7 +2,8 @@
  * The words of Life Beat notifications (en or es; anything else falls back to
  * English): the owner's in the owner's language, the executor's in the
  * executor's (their account's; the owner's if they have none). Dates are
- * written as UTC days.
+ * written as UTC days (the warning before a single-level grant also gives the
+ * grant's UTC time: it is the owner's only notice before it).
  */
 export type Locale = "en" | "es";
 
@@ -65,6 +66,32 @@ export function ownerNotice(locale: Locale, f: EscalationFacts): Message {
     ? `Hi ${f.ownerName}, we have not heard from you since ${day(f.lastCheckIn, locale)}. Your executor${f.executorName ? ` ${f.executorName}` : ""} now has read-only access to the ${f.householdName} household's finances${f.accessUntil ? ` until ${day(f.accessUntil, locale)}` : ""}. If you are well, check in on Dhanam and the access is revoked at once.`
     : `Hi ${f.ownerName}, you have not checked in on Dhanam since ${day(f.lastCheckIn, locale)}. Open the app or check in to reset Life Beat.${f.finalAt ? ` If we do not hear from you, your executor receives read-only access on ${day(f.finalAt, locale)}.` : ""}`;
   return { subject, text };
+}
+
+/** An instant as its UTC time of day, "HH:MM". */
+const utcTime = (ms: number) => new Date(ms).toISOString().slice(11, 16);
+
+/**
+ * To the owner, once, before the grant of a single-level Life Beat (warningAt in state.ts): the one notice
+ * before the executor's access, so it gives the grant's instant to the minute (UTC) and says it is the only one.
+ */
+export function ownerWarning(locale: Locale, f: Pick<EscalationFacts, "ownerName" | "householdName" | "lastCheckIn" | "executorName"> & { grantAt: number }): Message {
+  if (locale === "es") {
+    const then = f.executorName
+      ? `tu albacea ${f.executorName} recibirá acceso de solo lectura a las finanzas del hogar ${f.householdName} el ${day(f.grantAt, locale)} a las ${utcTime(f.grantAt)} (UTC)`
+      : `Life Beat escalará el ${day(f.grantAt, locale)} a las ${utcTime(f.grantAt)} (UTC)`;
+    return {
+      subject: f.executorName ? "Life Beat: registra tu check-in antes de que tu albacea reciba acceso" : "Life Beat: confirma que estás bien",
+      text: `Hola ${f.ownerName}: no has registrado tu check-in en Dhanam desde el ${day(f.lastCheckIn, locale)}. Abre la app o registra tu check-in para reiniciar Life Beat. Si no sabemos de ti, ${then}. Este es el único aviso antes de esa fecha.`,
+    };
+  }
+  const then = f.executorName
+    ? `your executor ${f.executorName} receives read-only access to the ${f.householdName} household's finances on ${day(f.grantAt, locale)} at ${utcTime(f.grantAt)} UTC`
+    : `Life Beat escalates on ${day(f.grantAt, locale)} at ${utcTime(f.grantAt)} UTC`;
+  return {
+    subject: f.executorName ? "Life Beat: please check in before your executor gets access" : "Life Beat: please check in",
+    text: `Hi ${f.ownerName}, you have not checked in on Dhanam since ${day(f.lastCheckIn, locale)}. Open the app or check in to reset Life Beat. If we do not hear from you, ${then}. This is the only notice before then.`,
+  };
 }
 
 /** To the executor, at the final level. */

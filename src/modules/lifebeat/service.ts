@@ -13,7 +13,7 @@ import { guardedValue, type SqlGuard } from "../../lib/sql";
 import { readHousehold, requireHousehold } from "./households";
 import type { Channel, Interval } from "./schemas";
 import {
-  channelsOf, DAY_MS, daysOf, escalationAt, foldActivity, LIFE_BEAT_COLUMNS, type LifeBeatRow, nextCheckInDue, resetStatements,
+  channelsOf, DAY_MS, daysOf, escalationAt, foldActivity, LIFE_BEAT_COLUMNS, type LifeBeatRow, nextCheckInDue, resetStatements, warningAt,
 } from "./state";
 
 const MAX_GRANT_MS = 365 * DAY_MS;
@@ -157,6 +157,7 @@ export async function updateLifeBeat(svc: Services, auth: AuthContext, input: Li
   const now = svc.clock.now();
   const db = svc.env.DB;
   const next = enabled ? escalationAt(now, interval, days, 0) : null;
+  const warning = enabled ? warningAt(now, interval, days) : null;
   await db.batch([
     db.prepare(
       `UPDATE life_beat SET enabled = ?, check_in_interval = ?, escalation_days = ?, executor_member_id = ?, channels = ?, sms_number = ?,
@@ -164,7 +165,7 @@ export async function updateLifeBeat(svc: Services, auth: AuthContext, input: Li
     ).bind(enabled ? 1 : 0, interval, JSON.stringify(days), executorId, JSON.stringify(channels), smsNumber, accessDays, now, input.householdId),
     // The reset (new cycle, pending notices cancelled, escalation grants revoked), then the schedule for the new settings.
     ...resetStatements(svc, { ...row, enabled: enabled ? 1 : 0 }, now, { reason: enabled ? "reconfigured" : "disabled", revokeManual: false, onlyIfStale: false }),
-    db.prepare("UPDATE life_beat SET next_escalation_at = ? WHERE household_id = ?").bind(next, input.householdId),
+    db.prepare("UPDATE life_beat SET next_escalation_at = ?, warning_at = ? WHERE household_id = ?").bind(next, warning, input.householdId),
   ]);
   return loadPresented(svc, input.householdId);
 }

@@ -30,11 +30,13 @@ export interface LifeBeatRow {
   current_level: number;
   cycle: number;
   next_escalation_at: number | null;
+  /** When the owner's warning before a single-level grant is due this cycle; null when none is (see warningAt). */
+  warning_at: number | null;
   updated_at: number;
 }
 
 export const LIFE_BEAT_COLUMNS =
-  "household_id, enabled, check_in_interval, escalation_days, executor_member_id, channels, sms_number, access_days, last_check_in, current_level, cycle, next_escalation_at, updated_at";
+  "household_id, enabled, check_in_interval, escalation_days, executor_member_id, channels, sms_number, access_days, last_check_in, current_level, cycle, next_escalation_at, warning_at, updated_at";
 
 /** LIFE_BEAT_COLUMNS of the `life_beat` row aliased `lb`, for reads that join it. */
 export const LB_COLUMNS = LIFE_BEAT_COLUMNS.split(", ").map((c) => `lb.${c}`).join(", ");
@@ -48,6 +50,31 @@ export const nextCheckInDue = (lastCheckIn: number, interval: Interval) => lastC
 export function escalationAt(lastCheckIn: number, interval: Interval, days: number[], level: number): number | null {
   if (level >= days.length) return null;
   return nextCheckInDue(lastCheckIn, interval) + days[level]! * DAY_MS;
+}
+
+/** The least time a warning gives the owner before a grant, when the wait is that long (see warningAt). */
+export const WARNING_LEAD_MS = 7 * DAY_MS;
+
+/**
+ * When the owner is warned before the grant of a single-level Life Beat, for a
+ * check-in at `lastCheckIn`; null for other schedules. With several levels,
+ * each level before the last is that warning (a notice quoting the grant's
+ * date, at least a day before it, also after a missed stretch: levelBase). With
+ * one level the first event of a missed check-in used to be the executor's
+ * access: so the owner who merely forgot is now told, once, before it. The
+ * grant keeps its instant (`escalationAt`); the warning comes ahead of it by
+ * the longer of a week and half the configured wait (`escalationDays[0]`, the
+ * grace after the missed check-in), so that a long wait gives a long answer
+ * time and a short one at least half of it, but never before the check-in was
+ * missed: a wait of a week or less warns when the check-in falls due. E.g.
+ * weekly with [30]: check-in due day 7, warning day 22, grant day 37; [10]:
+ * warning day 10 (a week ahead), grant day 17; [1]: warning day 7, grant day 8.
+ */
+export function warningAt(lastCheckIn: number, interval: Interval, days: number[]): number | null {
+  if (days.length !== 1) return null;
+  const grace = days[0]! * DAY_MS;
+  const lead = Math.min(grace, Math.max(WARNING_LEAD_MS, grace / 2));
+  return nextCheckInDue(lastCheckIn, interval) + grace - lead;
 }
 
 /**
@@ -78,7 +105,7 @@ export function escalationAfter(base: number, days: number[], level: number, k: 
 
 /**
  * The statements of a reset to level 0 at `at`: a new cycle, the next
- * escalation rescheduled, the old cycle's pending notices cancelled, and
+ * escalation (and a single level's warning) rescheduled, the old cycle's pending notices cancelled, and
  * grants revoked (`revokeManual`: manual grants too, for an explicit check-in;
  * otherwise only escalation grants made before `at`). With `onlyIfBefore`,
  * the reset happens only if the stored check-in is older than `at` and the
@@ -93,12 +120,13 @@ export function resetStatements(
   const db = svc.env.DB;
   const now = svc.clock.now();
   const next = row.enabled ? escalationAt(at, row.check_in_interval, daysOf(row), 0) : null;
+  const warning = row.enabled ? warningAt(at, row.check_in_interval, daysOf(row)) : null;
   const cond = opts.onlyIfStale ? " AND cycle = ? AND last_check_in < ?" : "";
   const condParams = opts.onlyIfStale ? [row.cycle, at] : [];
   return [
     db.prepare(
-      `UPDATE life_beat SET last_check_in = ?, current_level = 0, cycle = cycle + 1, next_escalation_at = ?, updated_at = ? WHERE household_id = ?${cond}`,
-    ).bind(at, next, now, row.household_id, ...condParams),
+      `UPDATE life_beat SET last_check_in = ?, current_level = 0, cycle = cycle + 1, next_escalation_at = ?, warning_at = ?, updated_at = ? WHERE household_id = ?${cond}`,
+    ).bind(at, next, warning, now, row.household_id, ...condParams),
     db.prepare(
       `UPDATE life_beat_notifications SET status = 'cancelled' WHERE household_id = ? AND status = 'pending' AND kind IN ('escalation', 'executor') AND cycle <= ?`,
     ).bind(row.household_id, row.cycle),
