@@ -2,8 +2,8 @@
 import { eq } from "drizzle-orm";
 import type { AuthContext, Services } from "../../env";
 import { budgetCategories, budgets } from "../../db/schema";
-import { chunkRows, nonEmpty } from "../../db/client";
-import { notFound, validationFailed } from "../../lib/errors";
+import { d1Statement } from "../../db/client";
+import { conflict, notFound, validationFailed } from "../../lib/errors";
 import { batchGuard, refusedByGuard } from "../../lib/batch-guard";
 import { entityRows, insertEntities } from "../../lib/sql";
 import { MAX_BUDGETS_PER_SPACE } from "./schemas";
@@ -17,9 +17,6 @@ import { ymdString, zonedDate } from "../../lib/zoned-time";
 import { type AllocationInput, checkBudget, type Link, parseLinks } from "./rules";
 import { type BudgetData, budgetReads, type BudgetRow, type LinkRow, spendingFrom, spendingOf } from "./spending";
 import { type ConvertedSpending, convertSpendings } from "./conversion";
-
-const linkInserts = (svc: Services, links: (typeof budgetCategories.$inferInsert)[]) =>
-  chunkRows(links, 3).map((chunk) => svc.db.insert(budgetCategories).values(chunk));
 
 /** The API's view of budget `b`: its links with their categories' names, and its spending `s`. */
 function presentWith(b: BudgetRow, links: Pick<LinkRow, "categoryId" | "allocated">[], names: ReadonlyMap<string, string>, s: ConvertedSpending) {
@@ -155,16 +152,30 @@ export async function listBudgets(svc: Services, auth: AuthContext, q: { spaceId
   return out.filter((b) => !q.status || b.status === q.status);
 }
 
-/** Applies `patch` and checks the result with create's rules (`checkBudget`), so PATCH cannot store what POST refuses. */
-export async function updateBudget(
-  svc: Services,
-  auth: AuthContext,
-  id: string,
-  patch: {
-    name?: string; amount?: number | string; period?: BudgetRow["period"]; startDate?: string; endDate?: string | null;
-    categoryIds?: string[]; categories?: AllocationInput[]; alertThreshold?: number | null; alertsEnabled?: boolean;
-  },
-) {
+/** How many times a PATCH is applied again on a budget another request changed meanwhile, before a 409. */
+const PATCH_ATTEMPTS = 3;
+
+type BudgetPatch = {
+  name?: string; amount?: number | string; period?: BudgetRow["period"]; startDate?: string; endDate?: string | null;
+  categoryIds?: string[]; categories?: AllocationInput[]; alertThreshold?: number | null; alertsEnabled?: boolean;
+};
+
+/**
+ * Applies `patch` and checks the result with create's rules (`checkBudget`), so PATCH cannot store what POST refuses.
+ * The rules hold across fields (the allocations within the amount, the end after the start), so the budget is written
+ * whole, only over the row it was checked against: one that another PATCH changed meanwhile is read and the patch
+ * applied to it again (two PATCHes of different fields at once both land, and never store what neither checked).
+ */
+export async function updateBudget(svc: Services, auth: AuthContext, id: string, patch: BudgetPatch) {
+  for (let attempt = 1; ; attempt++) {
+    const applied = await applyBudgetPatch(svc, auth, id, patch);
+    if (applied) return applied;
+    if (attempt === PATCH_ATTEMPTS) throw conflict("The budget kept changing while this request was applied; read it and try again");
+  }
+}
+
+/** One attempt of updateBudget: null if the budget changed since it was read. */
+async function applyBudgetPatch(svc: Services, auth: AuthContext, id: string, patch: BudgetPatch) {
   const { row, tz } = await budgetFor(svc, auth, id, "member");
   // The budget's own currency, not the space's: a space may change currency after the budget was made.
   const scale = CURRENCY_SCALES[row.currency as Currency];
@@ -177,18 +188,25 @@ export async function updateBudget(
     endDate: patch.endDate === undefined ? row.endDate : patch.endDate,
     alertThreshold: patch.alertThreshold === undefined ? row.alertThreshold : patch.alertThreshold,
     alertsEnabled: patch.alertsEnabled ?? row.alertsEnabled,
-    updatedAt: svc.clock.now(),
+    // Later than the row read, whatever the clock says: every write moves it, so the guard below sees any of them.
+    updatedAt: Math.max(svc.clock.now(), row.updatedAt + 1),
   };
   const replace = patch.categoryIds !== undefined || patch.categories !== undefined;
   const links: Link[] = replace
     ? await parseLinks(svc, row.spaceId, id, scale, patch)
     : await svc.db.select().from(budgetCategories).where(eq(budgetCategories.budgetId, id));
   checkBudget(updated, links, givenFields(patch));
-  await svc.db.batch(nonEmpty([
-    svc.db.update(budgets).set(updated).where(eq(budgets.id, id)),
-    ...(replace ? [svc.db.delete(budgetCategories).where(eq(budgetCategories.budgetId, id))] : []),
-    ...(replace ? linkInserts(svc, links) : []),
-  ]));
+  const db = svc.env.DB;
+  try {
+    await db.batch([
+      batchGuard(db, "EXISTS (SELECT 1 FROM budgets WHERE id = ? AND updated_at = ?)", [id, row.updatedAt]),
+      d1Statement(db, svc.db.update(budgets).set(updated).where(eq(budgets.id, id))),
+      ...(replace ? [db.prepare("DELETE FROM budget_categories WHERE budget_id = ?").bind(id), ...insertEntities(db, budgetCategories, links)] : []),
+    ]);
+  } catch (err) {
+    if (refusedByGuard(err)) return null;
+    throw err;
+  }
   const spending = await spendingNow(svc, updated, links.map((l) => l.categoryId), tz);
   await checkOneBudgetAlert(svc, updated, spending);
   return present(svc, updated, links, spending);
