@@ -4,11 +4,13 @@
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { RealEstateClient } from "../../src/providers/real-estate/client";
+import { RealEstateClient, ZESTIMATE_SOURCE } from "../../src/providers/real-estate/client";
+import { refreshLinkedValuations } from "../../src/modules/assets/refresh";
 import { SneaksClient } from "../../src/providers/sneaks/client";
 import { outbound } from "../../src/lib/outbound";
 import { createSpace, registerUser } from "../helpers";
 import { as, createAsset, SAMPLE_ADDRESS } from "./helpers";
+import { svcAt } from "../documents/helpers";
 
 describe("real estate", () => {
   it("looks up seed 000's sample address: Zestimate with range, rent estimate and property details", async () => {
@@ -111,6 +113,29 @@ describe("collectibles", () => {
     expect((await a.post(`/v1/assets/${shoe.id}/collectible-link`, { externalId: "NOPE-000", provider: "sneaks", category: "sneaker" })).status).toBe(404);
     const mxn = await createAsset(u, space.id, { name: "Tenis", type: "collectible", currency: "MXN", value: 6000 });
     expect((await a.post(`/v1/assets/${mxn.id}/collectible-link`, { externalId: "CW2288-111", provider: "sneaks", category: "sneaker" })).body.error.details[0].code).toBe("CURRENCY_MISMATCH");
+  });
+
+  it("values from a catalog item only an asset of a type it fits: a house is refused a sneaker, and an old such link is passed over", async () => {
+    const u = await registerUser();
+    const a = as(u);
+    const space = await createSpace(u);
+    const sneaker = { externalId: "CW2288-111", provider: "sneaks", category: "sneaker" };
+    const house = await createAsset(u, space.id, { value: "850000.00", address: SAMPLE_ADDRESS });
+    expect((await a.post(`/v1/real-estate/${house.id}/sync`)).status).toBe(200);
+    const zestimate = (await a.get(`/v1/assets/${house.id}`)).body.currentValueDecimal as string;
+    const refused = await a.post(`/v1/assets/${house.id}/collectible-link`, sneaker);
+    expect([refused.status, refused.body.error.details[0]]).toEqual([422, { field: "category", code: "NOT_A_COLLECTIBLE", message: "A real_estate asset is not valued from a sneaker catalog item" }]);
+    // A vehicle takes a classic car's valuation only; an asset filed as "other" may be a sneaker.
+    const car = await createAsset(u, space.id, { name: "Civic", type: "vehicle", value: 9000 });
+    expect((await a.post(`/v1/assets/${car.id}/collectible-link`, sneaker)).status).toBe(422);
+    const other = await createAsset(u, space.id, { name: "Box of shoes", type: "other", value: 300 });
+    expect((await a.post(`/v1/assets/${other.id}/collectible-link`, sneaker)).status).toBe(200);
+    // A link stored before the check (written here directly): the manual refresh refuses it, the daily one keeps the Zestimate.
+    await env.DB.prepare("UPDATE manual_assets SET collectible_provider = 'sneaks', collectible_category = 'sneaker', collectible_external_id = 'CW2288-111', collectible_name = 'AJ1' WHERE id = ?").bind(house.id).run();
+    expect((await a.post(`/v1/assets/${house.id}/collectible-refresh`)).status).toBe(422);
+    await refreshLinkedValuations(svcAt(Date.now() + 86_400_000));
+    const after = (await a.get(`/v1/assets/${house.id}`)).body;
+    expect([after.currentValueDecimal, after.valuationSource]).toEqual([zestimate, ZESTIMATE_SOURCE]);
   });
 
   it("answers an unavailable provider with 503 PROVIDER_UNAVAILABLE and records no value", async () => {

@@ -10,6 +10,7 @@ import type { Services } from "../../env";
 import { newId } from "../../lib/ids";
 import { logError } from "../../lib/log";
 import { ZESTIMATE_SOURCE } from "../../providers/real-estate/client";
+import { mayValueAsCollectible } from "../collectibles/providers";
 import { linkedValue } from "../collectibles/service";
 import { zestimateFor } from "../real-estate/service";
 import { todayIn } from "../../lib/dates";
@@ -56,7 +57,11 @@ async function refreshOne(svc: Services, c: Candidate, day: string, now: number)
     collectibleExternalId: r.collectible_external_id, disposedOn: r.disposed_on,
   } as AssetRow;
   if (asset.disposedOn !== null) return false;
-  const { value, source } = asset.collectibleProvider
+  // A catalog link the asset's type does not take (made before links were checked) is passed over: a house keeps its
+  // Zestimate, not a sneaker's price.
+  const byCatalog = asset.collectibleProvider !== null && mayValueAsCollectible(asset.type, String(asset.collectibleCategory));
+  if (!byCatalog && !(asset.type === "real_estate" && asset.propertyId)) return false;
+  const { value, source } = byCatalog
     ? await linkedValue(svc, asset)
     : { value: (await zestimateFor(svc, asset)).z.zestimate, source: ZESTIMATE_SOURCE };
   // Only while it is still held: a disposal recorded while the provider answered keeps the value out.

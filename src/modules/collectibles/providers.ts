@@ -11,6 +11,14 @@ import { type CatalogItem, SneaksClient } from "../../providers/sneaks/client";
 export const COLLECTIBLE_CATEGORIES = ["sneaker", "watch", "art", "wine", "coin", "trading_card", "classic_car"] as const;
 export type CollectibleCategory = (typeof COLLECTIBLE_CATEGORIES)[number];
 
+/**
+ * Whether an asset of `type` may take its value from a catalog item of `category`: a collectible, or an asset filed as
+ * "other", any item; a vehicle only a classic car. A house or a private holding never does: a sneaker's price is no
+ * value for them (the daily refresh would record it every day).
+ */
+export const mayValueAsCollectible = (type: string, category: string): boolean =>
+  type === "collectible" || type === "other" || (type === "vehicle" && category === "classic_car");
+
 /** What a provider client must do; `available` says whether this deployment can use it. */
 export interface CollectibleProvider {
   name: string;

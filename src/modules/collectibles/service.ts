@@ -10,7 +10,7 @@ import { formatMinor, toMajorNumber } from "../../lib/money";
 import { todayIn } from "../../lib/dates";
 import type { CatalogItem } from "../../providers/sneaks/client";
 import { type AssetRow, assetFor, latestValuation, presentValuation, refuseAfterDisposal, scaleOf, valuationRow } from "../assets/service";
-import { COLLECTIBLE_CATEGORIES, PROVIDERS, providerFor, unavailable } from "./providers";
+import { COLLECTIBLE_CATEGORIES, mayValueAsCollectible, PROVIDERS, providerFor, unavailable } from "./providers";
 
 export function categories(env: Env) {
   return PROVIDERS.map((p) => ({ category: p.category, provider: p.name, available: p.available(env) }));
@@ -38,9 +38,16 @@ const notLinked = () => new ApiError(422, "VALIDATION_FAILED", "The asset is not
   { field: "assetId", message: "Link it first with POST /v1/assets/{assetId}/collectible-link", code: "NOT_LINKED" },
 ]);
 
+function refuseUnlikeType(asset: AssetRow, category: string) {
+  if (!mayValueAsCollectible(asset.type, category)) {
+    throw validationFailed([{ field: "category", message: `A ${asset.type} asset is not valued from a ${category} catalog item`, code: "NOT_A_COLLECTIBLE" }]);
+  }
+}
+
 export async function link(svc: Services, auth: AuthContext, assetId: string, input: { externalId: string; provider: string; category: string }) {
   const { asset } = await assetFor(svc, auth, assetId, "member");
   const provider = providerFor(input.provider, input.category);
+  refuseUnlikeType(asset, provider.category);
   if (!provider.available(svc.env)) throw unavailable(provider.name);
   if (asset.currency !== provider.currency) {
     throw validationFailed([{ field: "provider", message: `${provider.name} values in ${provider.currency}; this asset is valued in ${asset.currency}`, code: "CURRENCY_MISMATCH" }]);
@@ -66,6 +73,8 @@ export async function unlink(svc: Services, auth: AuthContext, assetId: string) 
 /** The linked item's current market value (minor units), from its provider. */
 export async function linkedValue(svc: Services, asset: AssetRow): Promise<{ value: number; source: string }> {
   if (!asset.collectibleProvider || !asset.collectibleCategory || !asset.collectibleExternalId) throw notLinked();
+  // A link made before types were checked is not used either.
+  refuseUnlikeType(asset, asset.collectibleCategory);
   const provider = providerFor(asset.collectibleProvider, asset.collectibleCategory);
   if (!provider.available(svc.env)) throw unavailable(provider.name);
   const item = await provider.item(svc.env, asset.collectibleExternalId);
