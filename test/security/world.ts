@@ -72,8 +72,12 @@ export async function buildWorld(people?: People, opts: { retrainJob?: boolean }
   const ltx = await ok(callJson(`/v1/spaces/${space.id}/ledger/transactions`, { ...as(owner!), body: { postings: [{ source: "world", destination: "users:matrix", amount: 100000, asset: "USD/2" }] } }));
   const webhookUrl = `${env.SANDBOX_ORIGIN}/sandbox/webhook-receiver/matrix`;
   const webhook = await ok(callJson("/v1/webhooks", { ...as(owner!), body: { spaceId: space.id, url: webhookUrl, events: ["transaction.created"] } }));
-  // A house at seed 000's sample address, linked to the sample sneaker (so refresh has a link), with a pending document.
-  const asset = await ok(callJson("/v1/assets", { ...as(owner!), body: { spaceId: space.id, name: "Matrix House", type: "real_estate", currency: "USD", value: "850000.00", address: { address: "123 Main Street", city: "San Francisco", state: "CA", zipCode: "94102" } } }));
+  // A pair of sneakers linked to the sample sneaker (so refresh has a link), with a pending document; the real-estate
+  // routes take a house at seed 000's sample address (a house is not valued from a catalog item).
+  const [asset, house] = await Promise.all([
+    ok(callJson("/v1/assets", { ...as(owner!), body: { spaceId: space.id, name: "Matrix Sneakers", type: "collectible", currency: "USD", value: "300.00" } })),
+    ok(callJson("/v1/assets", { ...as(owner!), body: { spaceId: space.id, name: "Matrix House", type: "real_estate", currency: "USD", value: "850000.00", address: { address: "123 Main Street", city: "San Francisco", state: "CA", zipCode: "94102" } } })),
+  ]);
   const [, doc] = await Promise.all([
     ok(callJson(`/v1/assets/${asset.id}/collectible-link`, { ...as(owner!), body: { externalId: "CW2288-111", provider: "sneaks", category: "sneaker" } })),
     ok(callJson(`/v1/assets/${asset.id}/documents/upload-url`, { ...as(owner!), body: { filename: "matrix.pdf", contentType: "application/pdf", size: 10 } })),
@@ -91,7 +95,7 @@ export async function buildWorld(people?: People, opts: { retrainJob?: boolean }
       "address@/v1/defi/wallets": "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed",
       "id@/v1/transactions": txn.id, "id@/v1/categories": cat.id, "id@/v1/budgets": budget.id,
       "id@/v1/webhooks": webhook.id, "url@/v1/webhooks": webhookUrl,
-      assetId: asset.id, documentId: doc.documentId, "address@/v1/assets": { address: "123 Main Street", city: "San Francisco", state: "CA", zipCode: "94102" },
+      assetId: asset.id, "assetId@/v1/real-estate": house.id, documentId: doc.documentId, "address@/v1/assets": { address: "123 Main Street", city: "San Francisco", state: "CA", zipCode: "94102" },
       // A disposal day would refuse the matrix asset's valuations after it (and the example's is before its first one).
       "disposedOn@/v1/assets": OMITTED,
       "address@/v1/real-estate/lookup": "123 Main Street",
