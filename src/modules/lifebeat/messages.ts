@@ -47,24 +47,38 @@ export interface EscalationFacts {
   accessUntil: number | null;
 }
 
-/** To the owner, at each level. */
+/**
+ * To the owner, at each level. `executorName` null: no executor is named (or the one named has left the household), so
+ * the last level grants no one anything, and the notice says so instead of an access that was not given.
+ */
 export function ownerNotice(locale: Locale, f: EscalationFacts): Message {
   const final = f.level === f.levels;
+  const none = f.executorName === null;
   if (locale === "es") {
     const subject = final
-      ? `Life Beat: se concedió acceso de emergencia (${f.householdName})`
+      ? none ? `Life Beat: no hemos sabido de ti (${f.householdName})` : `Life Beat: se concedió acceso de emergencia (${f.householdName})`
       : `Life Beat: confirma que estás bien (aviso ${f.level} de ${f.levels})`;
-    const text = final
-      ? `Hola ${f.ownerName}: no hemos sabido de ti desde el ${day(f.lastCheckIn, locale)}. Tu albacea${f.executorName ? ` ${f.executorName}` : ""} recibió acceso de solo lectura a las finanzas del hogar ${f.householdName}${f.accessUntil ? ` hasta el ${day(f.accessUntil, locale)}` : ""}. Si estás bien, registra tu check-in en Dhanam y el acceso se revocará de inmediato.`
-      : `Hola ${f.ownerName}: no has registrado tu check-in en Dhanam desde el ${day(f.lastCheckIn, locale)}. Abre la app o registra tu check-in para reiniciar Life Beat.${f.finalAt ? ` Si no sabemos de ti, tu albacea recibirá acceso de solo lectura el ${day(f.finalAt, locale)}.` : ""}`;
+    const ahead = !f.finalAt ? "" : none
+      ? ` Life Beat llegará a su último nivel el ${day(f.finalAt, locale)}; no hay albacea designado, así que nadie recibirá acceso.`
+      : ` Si no sabemos de ti, tu albacea recibirá acceso de solo lectura el ${day(f.finalAt, locale)}.`;
+    const text = !final
+      ? `Hola ${f.ownerName}: no has registrado tu check-in en Dhanam desde el ${day(f.lastCheckIn, locale)}. Abre la app o registra tu check-in para reiniciar Life Beat.${ahead}`
+      : none
+        ? `Hola ${f.ownerName}: no hemos sabido de ti desde el ${day(f.lastCheckIn, locale)}. Life Beat llegó a su último nivel, pero el hogar ${f.householdName} no tiene albacea designado, así que nadie recibió acceso. Registra tu check-in en Dhanam para reiniciar Life Beat, y designa un albacea en su configuración si quieres que alguien lo reciba.`
+        : `Hola ${f.ownerName}: no hemos sabido de ti desde el ${day(f.lastCheckIn, locale)}. Tu albacea ${f.executorName} recibió acceso de solo lectura a las finanzas del hogar ${f.householdName}${f.accessUntil ? ` hasta el ${day(f.accessUntil, locale)}` : ""}. Si estás bien, registra tu check-in en Dhanam y el acceso se revocará de inmediato.`;
     return { subject, text };
   }
   const subject = final
-    ? `Life Beat: emergency access granted (${f.householdName})`
+    ? none ? `Life Beat: we have not heard from you (${f.householdName})` : `Life Beat: emergency access granted (${f.householdName})`
     : `Life Beat: please check in (notice ${f.level} of ${f.levels})`;
-  const text = final
-    ? `Hi ${f.ownerName}, we have not heard from you since ${day(f.lastCheckIn, locale)}. Your executor${f.executorName ? ` ${f.executorName}` : ""} now has read-only access to the ${f.householdName} household's finances${f.accessUntil ? ` until ${day(f.accessUntil, locale)}` : ""}. If you are well, check in on Dhanam and the access is revoked at once.`
-    : `Hi ${f.ownerName}, you have not checked in on Dhanam since ${day(f.lastCheckIn, locale)}. Open the app or check in to reset Life Beat.${f.finalAt ? ` If we do not hear from you, your executor receives read-only access on ${day(f.finalAt, locale)}.` : ""}`;
+  const ahead = !f.finalAt ? "" : none
+    ? ` Life Beat reaches its last level on ${day(f.finalAt, locale)}; no executor is named, so no one will be given access.`
+    : ` If we do not hear from you, your executor receives read-only access on ${day(f.finalAt, locale)}.`;
+  const text = !final
+    ? `Hi ${f.ownerName}, you have not checked in on Dhanam since ${day(f.lastCheckIn, locale)}. Open the app or check in to reset Life Beat.${ahead}`
+    : none
+      ? `Hi ${f.ownerName}, we have not heard from you since ${day(f.lastCheckIn, locale)}. Life Beat has reached its last level, but no executor is named for the ${f.householdName} household, so no one was given access. Check in on Dhanam to reset Life Beat, and name an executor in its settings if you want someone to be.`
+      : `Hi ${f.ownerName}, we have not heard from you since ${day(f.lastCheckIn, locale)}. Your executor ${f.executorName} now has read-only access to the ${f.householdName} household's finances${f.accessUntil ? ` until ${day(f.accessUntil, locale)}` : ""}. If you are well, check in on Dhanam and the access is revoked at once.`;
   return { subject, text };
 }
 
