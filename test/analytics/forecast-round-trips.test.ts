@@ -92,6 +92,14 @@ describe("GET /v1/analytics/forecast round trips", () => {
     const fewChanges = await get(viewer, path(spaceId));
     expect(fewChanges.body.cache).toMatchObject({ hit: true, changesSince: 4 });
     expect(fewChanges.trips).toBe(1);
+    // A fresh row of an older layout (a whole forecast, as cached before the balances were read apart): not
+    // served, computed again (its reads, with the balances, on their own: the SQL judges no payload).
+    await env.DB.prepare("UPDATE forecast_cache SET payload = ? WHERE space_id = ?").bind(JSON.stringify(withoutCache(fresh.body)), spaceId).run();
+    const older = await get(viewer, path(spaceId));
+    expect(older.body.cache.hit).toBe(false);
+    expect(older.trips).toBe(3);
+    expect(withoutCache(older.body)).toEqual(withoutCache(fresh.body));
+    expect((await get(viewer, path(spaceId))).body.cache.hit).toBe(true);
   });
 
   it("answers a stranger 404 in one round trip, reading nothing of the space", async () => {

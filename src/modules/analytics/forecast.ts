@@ -20,24 +20,25 @@
  *   ledger's balance now; the first day an account that may not go negative
  *   would, is a risk factor.
  *
- * Cached per space in D1 (forecast_cache) with the ledger sequence and the
- * space's forecast epoch (forecast-epoch.ts) it was computed from: served while
- * it is the same local day, the epoch is the space's, and fewer than
- * `LARGE_CHANGE` ledger transactions (none dated ahead, none a revert) have been committed
- * since; recomputed otherwise on the next read, and nightly by cron.
+ * All but the balances (the plan: detection, the estimate, conversions) is cached per space in D1
+ * (forecast_cache) with the ledger sequence and the space's forecast epoch (forecast-epoch.ts) it was
+ * computed from: served while it is the same local day, the epoch is the space's, and fewer than
+ * `LARGE_CHANGE` ledger transactions (none dated ahead, none a revert) have been committed since;
+ * recomputed otherwise on the next read, and nightly by cron. Every read projects the plan from the
+ * balances now (a row per account and asset), and a cash flow committed since the plan stands for the
+ * occurrence it pays (`project`): served from cache, the forecast never starts from an older balance.
  */
 import type { AuthContext, Services } from "../../env";
 import { parseExactJson } from "../../lib/exact-json";
-import type { SqlGuard } from "../../lib/sql";
+import { exactSumSql, readExactSum, type SqlGuard } from "../../lib/sql";
 import { priceDay } from "../prices/service";
 import { Converter, type DatedAmount, daysBefore, HUB, LOOKBACK_DAYS as RATE_LOOKBACK_DAYS, RateBook, scaleOf } from "../rates/convert";
 import { add, frac, type Frac, mul, roundHalfEven, ZERO } from "../rates/exact";
 import { dateOfDay, DayIndexer, localDayOf, startOfDay } from "./days";
-import { balancesAt } from "./ledger-holdings";
 import { addMarketPrices, money, type SpaceInfo } from "./net-worth";
 import { forecastEpochSql } from "./forecast-epoch";
 import { type Reads, readSpaceWith } from "../spaces/access";
-import { CADENCE_DAYS, cashflowsStatement, LOOKBACK_DAYS, merchantKeyOf, nextAfter, type TxnRow } from "./recurring";
+import { CADENCE_DAYS, CASHFLOW_FILTER, cashflowsStatement, LOOKBACK_DAYS, merchantKeyOf, nextAfter, type TxnRow } from "./recurring";
 import { type RecurringData, recurringReads, seriesOf } from "./recurring-service";
 import { type ValuationData, valuationReads } from "./valuation-reads";
 
@@ -62,7 +63,7 @@ const DAY_MS = 86_400_000;
 /** Days of history the seasonal estimate looks at (its window starts this many local days before today). */
 const ESTIMATE_DAYS = 400;
 
-/** Everything the forecast at an instant reads: detection's cash flows and decisions, the accounts, their balances, rates and cached prices. */
+/** Everything the forecast's plan at an instant reads: detection's cash flows and decisions, the accounts, rates and cached prices (not the balances: see balancesStatement). */
 export interface ForecastData {
   recurring: RecurringData;
   valuation: ValuationData;
@@ -82,7 +83,7 @@ const balanceInstant = (nowMs: number) => Math.max(nowMs + 1, 0);
  * The forecast's reads at `nowMs` as one batch's statements, before the space's zone is known: the
  * rates and prices over a window of days that holds the estimate's in any zone (its first local day is
  * within a day of UTC's), of the currencies of the space's holdings and of its transactions in the
- * detection window (a superset of the flows' currencies); `computeForecast` trims them to exactly what
+ * detection window (a superset of the flows' currencies); `computePlan` trims them to exactly what
  * it converts. `space` names the space (a guarded value, for a role check's batch).
  */
 export function forecastReads(db: D1Database, space: SqlGuard, nowMs: number): Reads<ForecastData> {
@@ -97,6 +98,8 @@ export function forecastReads(db: D1Database, space: SqlGuard, nowMs: number): R
       sql: "SELECT currency FROM transactions WHERE space_id = (SELECT id FROM sp) AND date >= ? AND date < ?",
       params: [nowMs - LOOKBACK_DAYS * DAY_MS, aheadUntil(nowMs)],
     },
+    // The balances now are read with the cache (balancesStatement), a plan or not.
+    false,
   );
   // Entries dated ahead: the cash flows, and each account's entries (an index seek per account).
   const ahead = [
@@ -137,8 +140,68 @@ function rateBookOf(data: ValuationData, currencies: string[], fromDate: string,
   return new RateBook(data.rates.filter((r) => codes.has(r.base) && codes.has(r.quote) && r.date >= floor && r.date <= toDate));
 }
 
+/**
+ * A predicted occurrence of a recurring series. The plan keeps each apart (not summed into its week and its
+ * account's days), so that a payment posted after the plan was computed can stand for it, as a flow dated ahead
+ * does when the plan is computed: the ledger's balance then counts the payment, and the occurrence is not
+ * projected a second time.
+ */
+interface Occurrence {
+  /** direction|currency|merchant of its series, as flows are keyed by `flowKey`. */
+  key: string;
+  /** The amounts (absolute, minor units) a payment standing for it may have: a third either side of the series' own. */
+  lo: number;
+  hi: number;
+  /** The day it is due, and how far from it a payment standing for it may be. */
+  due: number;
+  within: number;
+  accountId: string;
+  /** Signed minor units of the series' currency (its account's). */
+  minor: number;
+  /** Its amount in the space's currency, exact. */
+  inSpace: Frac;
+  /** Its weight in its week's confidence. */
+  weight: number;
+}
+
+/**
+ * The forecast of a space at an instant but for its balances: what is costly to compute (detection, the
+ * estimate of the rest, conversions), cached per space. `project` turns it into the forecast from the
+ * balances now and the payments posted since it was computed.
+ */
+export interface Plan {
+  format: typeof PLAN_FORMAT;
+  /** The response's parts that depend on neither the balances nor what was posted since. */
+  head: { spaceId: string; currency: string; asOfDate: string; horizon: { from: string; to: string; days: number } };
+  tail: { recurringSeriesUsed: number; method: string; conversion: ReturnType<Converter["report"]>; notes: string[] };
+  today: number;
+  first: number;
+  last: number;
+  restConfidence: number;
+  /** The weeks' known flows (dated ahead) and estimate of the rest; the occurrences are added by `project`. */
+  buckets: Bucket[];
+  occurrences: Occurrence[];
+  /** The estimate of the rest per account and week: each of the week's days moves the account's balance by `perDay` (its own currency). */
+  estimates: { accountId: string; bucket: number; perDay: Frac }[];
+  /** Entries dated ahead of the plan's instant in an account's own currency, by day of the horizon (its first for later that day). */
+  ahead: { accountId: string; day: number; amount: number; timestamp: number }[];
+  /** The accounts projected (those that take entries). */
+  accounts: { id: string; name: string; type: string; currency: string }[];
+  /** Risk factors that do not depend on the balances. */
+  risks: string[];
+}
+
+/** The cached plan's layout: a cache row of another (a forecast body of before plans were cached) is not served. */
+const PLAN_FORMAT = 2;
+
+/** The key `Occurrence.key` matches a flow by. */
+const flowKey = (r: TxnRow) => `${r.amount > 0 ? "income" : "expense"}|${r.currency}|${merchantKeyOf(r)}`;
+
+/** Whether a flow of `minor` (absolute) is of a size that may stand for occurrence `o` (a one-off at its merchant is not). */
+const inBand = (minor: number, o: { lo: number; hi: number }) => minor * 3 >= o.lo * 2 && minor * 3 <= o.hi * 4;
+
 /** `data`: `forecastReads(nowMs)`'s results, when the caller read them in its batch; without them it reads them itself. */
-export async function computeForecast(svc: Services, space: SpaceInfo, nowMs: number, data?: ForecastData) {
+export async function computePlan(svc: Services, space: SpaceInfo, nowMs: number, data?: ForecastData): Promise<Plan> {
   const tz = space.timezone;
   const days = new DayIndexer(tz, nowMs - (LOOKBACK_DAYS + 2) * 86_400_000, nowMs + (HORIZON_DAYS + 2) * 86_400_000);
   const today = days.day(nowMs);
@@ -150,7 +213,6 @@ export async function computeForecast(svc: Services, space: SpaceInfo, nowMs: nu
   const { recurring, valuation, ahead, aheadEntries } = data ?? (await loadForecastData(svc, space.id, nowMs));
   const allRows = recurring.rows;
   const accounts = valuation.accounts;
-  const [balances] = balancesAt(valuation.balances, [balanceInstant(nowMs)]);
   const series = await seriesOf(svc, space, nowMs, undefined, recurring);
   const fromMs = startOfDay(today - ESTIMATE_DAYS, tz);
   const toMs = startOfDay(today + 1, tz);
@@ -159,14 +221,6 @@ export async function computeForecast(svc: Services, space: SpaceInfo, nowMs: nu
   const takesEntries = (accountId: string) => accounts.get(accountId)?.isActive !== false;
   const live = series.filter((s) => s.status !== "dismissed" && s.active && takesEntries(s.accountId));
   const members = new Set(series.flatMap((s) => s.memberIds));
-
-  // Per account and day in the horizon: exact deltas in the account's currency.
-  const perAccountDay = new Map<string, Map<number, Frac>>();
-  const bump = (accountId: string, day: number, v: Frac) => {
-    const m = perAccountDay.get(accountId) ?? new Map<number, Frac>();
-    m.set(day, add(m.get(day) ?? ZERO, v));
-    perAccountDay.set(accountId, m);
-  };
 
   const buckets: Bucket[] = [];
   for (let s = first; s <= last; s += 7) buckets.push({ start: s, end: Math.min(s + 6, last), income: ZERO, expenses: ZERO, recurringWeight: 0, restWeight: 0 });
@@ -189,10 +243,11 @@ export async function computeForecast(svc: Services, space: SpaceInfo, nowMs: nu
   const horizonDay = (ms: number) => Math.max(first, days.day(ms));
 
   // Entries dated ahead: known. Each account entry moves its balance on its day; each cash flow counts in its week.
+  const aheadMoves: Plan["ahead"] = [];
   for (const e of aheadEntries) {
     const a = accounts.get(e.account_id);
     const d = horizonDay(e.timestamp);
-    if (a && e.asset === `${a.currency}/${scaleOf(a.currency)}` && d <= last) bump(a.id, d, frac(BigInt(e.amount)));
+    if (a && e.asset === `${a.currency}/${scaleOf(a.currency)}` && d <= last) aheadMoves.push({ accountId: a.id, day: d, amount: e.amount, timestamp: e.timestamp });
   }
   // direction|currency|merchant: the known flows not yet matched to an occurrence.
   const booked = new Map<string, { id: string; day: number; minor: number }[]>();
@@ -204,18 +259,20 @@ export async function computeForecast(svc: Services, space: SpaceInfo, nowMs: nu
     if (r.amount > 0) b.income = add(b.income, inSpace);
     else b.expenses = add(b.expenses, mul(inSpace, frac(-1n)));
     b.recurringWeight += Math.abs(asNumber(inSpace));
-    const key = `${r.amount > 0 ? "income" : "expense"}|${r.currency}|${merchantKeyOf(r)}`;
+    const key = flowKey(r);
     booked.set(key, [...(booked.get(key) ?? []), { id: r.id, day: d, minor: Math.abs(r.amount) }]);
   }
 
   // Recurring occurrences, but for those a known flow stands for: of the series' merchant, an amount within
   // its band (a third either side of what it has been), not one of its own members, the nearest within half a period.
+  const occurrences: Occurrence[] = [];
   for (const s of live) {
     const members = new Set(s.memberIds);
     // The amounts it has had, and the one it is predicted at (a user's edit may have set it outside them).
     const seen = [s.minMinor, s.maxMinor, s.amountMinor].map(Math.abs);
-    const [lo, hi] = [Math.min(...seen), Math.max(...seen)];
-    const known = (booked.get(`${s.direction}|${s.currency}|${s.merchantKey}`) ?? []).filter((k) => !members.has(k.id) && k.minor * 3 >= lo * 2 && k.minor * 3 <= hi * 4);
+    const band = { lo: Math.min(...seen), hi: Math.max(...seen) };
+    const key = `${s.direction}|${s.currency}|${s.merchantKey}`;
+    const known = (booked.get(key) ?? []).filter((k) => !members.has(k.id) && inBand(k.minor, band));
     const within = Math.max(3, Math.floor(CADENCE_DAYS[s.cadence] / 2));
     let d = s.nextDay;
     while (d < first) d = nextAfter(s.cadence, d, first, s.anchors);
@@ -228,14 +285,8 @@ export async function computeForecast(svc: Services, space: SpaceInfo, nowMs: nu
         known.splice(stands, 1);
         continue;
       }
-      const amount = frac(BigInt(s.amountMinor));
-      bump(s.accountId, d, amount);
-      const b = bucketOf(d);
-      const inSpace = toSpace(s.currency, amount);
-      if (s.amountMinor > 0) b.income = add(b.income, inSpace);
-      else b.expenses = add(b.expenses, mul(inSpace, frac(-1n)));
-      const w = Math.abs(asNumber(inSpace));
-      b.recurringWeight += w * s.confidence;
+      const inSpace = toSpace(s.currency, frac(BigInt(s.amountMinor)));
+      occurrences.push({ key, ...band, due: d, within, accountId: s.accountId, minor: s.amountMinor, inSpace, weight: Math.abs(asNumber(inSpace)) * s.confidence });
     }
   }
 
@@ -282,6 +333,7 @@ export async function computeForecast(svc: Services, space: SpaceInfo, nowMs: nu
     }
   }
   const restConfidence = hasLastYear ? 0.6 : 0.5;
+  const estimates: Plan["estimates"] = [];
   const accountIds = new Set([...recent.keys(), ...[...lastYear.keys()].map((k) => k.split("|")[0]!)]);
   for (const accountId of [...accountIds].filter(takesEntries)) {
     const currency = recent.get(accountId)?.currency ?? accounts.get(accountId)?.currency ?? space.currency;
@@ -294,8 +346,7 @@ export async function computeForecast(svc: Services, space: SpaceInfo, nowMs: nu
         const fromRecent = mul(daily, frac(n));
         const estimate = hasLastYear ? mul(add(fromRecent, frac(ly?.[i] ?? 0n)), frac(1n, 2n)) : fromRecent;
         if (estimate.n === 0n) return;
-        const perDay = mul(estimate, frac(1n, n));
-        for (let d = b.start; d <= b.end; d++) bump(accountId, d, perDay);
+        estimates.push({ accountId, bucket: i, perDay: mul(estimate, frac(1n, n)) });
         const inSpace = toSpace(currency, estimate);
         if (dir === "in") b.income = add(b.income, inSpace);
         else b.expenses = add(b.expenses, mul(inSpace, frac(-1n)));
@@ -304,14 +355,110 @@ export async function computeForecast(svc: Services, space: SpaceInfo, nowMs: nu
     }
   }
 
+  const risks: string[] = [];
+  // Irregular income: much of the recent income is not from a recurring series.
+  if (recentIncomeAll > 0n && recentIncomeNonRecurring * 100n > recentIncomeAll * 30n) risks.push("Irregular income patterns");
+  // Seasonal spikes: a month of last year's expenses well above the monthly mean, in the months the horizon covers.
+  const months = [...monthly.entries()];
+  const monthValues = converter.exactMany(months.map(([, amounts]) => ({ amounts, context: "past expenses" })));
+  const monthTotals = months.map(([ym], i) => ({ ym, v: asNumber(monthValues[i]!) }));
+  const full = monthTotals.filter((m) => m.ym < todayText.slice(0, 7));
+  if (full.length >= 6) {
+    const mean = full.reduce((s, m) => s + m.v, 0) / full.length;
+    const sd = Math.sqrt(full.reduce((s, m) => s + (m.v - mean) ** 2, 0) / full.length);
+    if (mean > 0 && sd / mean > 0.3) risks.push("High seasonal spending variation");
+    const horizonMonths = new Set<string>();
+    for (let d = first; d <= last; d += 7) horizonMonths.add(dateOfDay(d - 365).slice(0, 7));
+    for (const m of full) {
+      if (horizonMonths.has(m.ym) && mean > 0 && m.v > mean * 1.3) {
+        const monthName = new Date(`${m.ym}-01T00:00:00Z`).toLocaleString("en-US", { month: "long", timeZone: "UTC" });
+        risks.push(`Seasonal spending spike expected in ${monthName} (last year ${Math.round((m.v / mean - 1) * 100)}% above the monthly mean)`);
+      }
+    }
+  }
+
+  const report = converter.report();
+  return {
+    format: PLAN_FORMAT,
+    head: { spaceId: space.id, currency: space.currency, asOfDate: todayText, horizon: { from: dateOfDay(first), to: dateOfDay(today + HORIZON_DAYS), days: HORIZON_DAYS } },
+    tail: {
+      recurringSeriesUsed: live.length,
+      method: `Recurring series (${live.length}) plus a seasonal estimate of the rest: ${hasLastYear ? "half the last 90 days' daily average, half the same weeks last year" : "the last 90 days' daily average (less than a year of history)"}`,
+      conversion: report,
+      notes: [
+        ...(report.ratesUsedCount > 0 ? ["Future amounts in other currencies convert at today's rate (or the nearest earlier day's)"] : []),
+        ...priceNotes,
+        ...report.notes,
+      ],
+    },
+    today,
+    first,
+    last,
+    restConfidence,
+    buckets,
+    occurrences,
+    estimates,
+    ahead: aheadMoves,
+    accounts: [...accounts.values()].filter((a) => takesEntries(a.id)).map(({ id, name, type, currency }) => ({ id, name, type, currency })),
+    risks,
+  };
+}
+
+/**
+ * The forecast of `plan` at `nowMs` (the plan's local day): projected balances per account from `balances`,
+ * the ledger's at `nowMs` (balanceInstant), and entries dated ahead of the plan still ahead now (one dated
+ * before now since the plan was computed is in the balance now). `posted`: the cash flows posted since the plan
+ * was computed (none for a plan computed now); each stands for the nearest occurrence of its series'
+ * merchant and band within half a period of its due day, which is then not projected (the balance counts it).
+ */
+export function project(plan: Plan, balances: Map<string, bigint>, posted: TxnRow[], nowMs: number, timezone: string) {
+  const { first, last, today } = plan;
+  const taken = new Set<number>();
+  for (const r of posted) {
+    if (r.amount === 0) continue;
+    const key = flowKey(r);
+    const day = localDayOf(r.date, timezone);
+    const minor = Math.abs(r.amount);
+    let stands = -1;
+    plan.occurrences.forEach((o, i) => {
+      if (taken.has(i) || o.key !== key || !inBand(minor, o) || Math.abs(day - o.due) > o.within) return;
+      if (stands < 0 || Math.abs(day - o.due) < Math.abs(day - plan.occurrences[stands]!.due)) stands = i;
+    });
+    if (stands >= 0) taken.add(stands);
+  }
+
+  // Per account and day in the horizon: exact deltas in the account's currency.
+  const perAccountDay = new Map<string, Map<number, Frac>>();
+  const bump = (accountId: string, day: number, v: Frac) => {
+    const m = perAccountDay.get(accountId) ?? new Map<number, Frac>();
+    m.set(day, add(m.get(day) ?? ZERO, v));
+    perAccountDay.set(accountId, m);
+  };
+  const buckets = plan.buckets.map((b) => ({ ...b }));
+  const at = balanceInstant(nowMs);
+  for (const e of plan.ahead) if (e.timestamp >= at) bump(e.accountId, e.day, frac(BigInt(e.amount)));
+  plan.occurrences.forEach((o, i) => {
+    if (taken.has(i)) return;
+    const day = o.due;
+    bump(o.accountId, day, frac(BigInt(o.minor)));
+    const b = buckets[Math.floor((day - first) / 7)]!;
+    if (o.minor > 0) b.income = add(b.income, o.inSpace);
+    else b.expenses = add(b.expenses, mul(o.inSpace, frac(-1n)));
+    b.recurringWeight += o.weight;
+  });
+  for (const e of plan.estimates) {
+    const b = buckets[e.bucket]!;
+    for (let d = b.start; d <= b.end; d++) bump(e.accountId, d, e.perDay);
+  }
+
   const weeks = buckets.map((b, i) => {
     const income = roundHalfEven(b.income);
     const expenses = roundHalfEven(b.expenses);
     const net = roundHalfEven(add(b.income, mul(b.expenses, frac(-1n))));
     const total = b.recurringWeight + b.restWeight;
-    const base = total === 0 ? 0.5 : (b.recurringWeight + b.restWeight * restConfidence) / total;
+    const base = total === 0 ? 0.5 : (b.recurringWeight + b.restWeight * plan.restConfidence) / total;
     const confidence = Math.round(100 * base * (1 - 0.02 * i)) / 100;
-    const m = (x: bigint) => money(x, space.currency);
+    const m = (x: bigint) => money(x, plan.head.currency);
     return {
       week: dateOfDay(b.start),
       weekEnd: dateOfDay(b.end),
@@ -330,9 +477,9 @@ export async function computeForecast(svc: Services, space: SpaceInfo, nowMs: nu
 
   // Projected balances per account, day by day.
   const riskFactors: string[] = [];
-  const projected = [...accounts.values()].filter((a) => takesEntries(a.id)).map((a) => {
+  const projected = plan.accounts.map((a) => {
     const asset = `${a.currency}/${scaleOf(a.currency)}`;
-    const start = balances!.get(`${a.id}|${asset}`) ?? 0n;
+    const start = balances.get(`${a.id}|${asset}`) ?? 0n;
     const deltas = perAccountDay.get(a.id) ?? new Map<number, Frac>();
     let bal: Frac = frac(start);
     let lowest = start;
@@ -367,35 +514,9 @@ export async function computeForecast(svc: Services, space: SpaceInfo, nowMs: nu
     };
   });
 
-  // Irregular income: much of the recent income is not from a recurring series.
-  if (recentIncomeAll > 0n && recentIncomeNonRecurring * 100n > recentIncomeAll * 30n) riskFactors.push("Irregular income patterns");
-  // Seasonal spikes: a month of last year's expenses well above the monthly mean, in the months the horizon covers.
-  const months = [...monthly.entries()];
-  const monthValues = converter.exactMany(months.map(([, amounts]) => ({ amounts, context: "past expenses" })));
-  const monthTotals = months.map(([ym], i) => ({ ym, v: asNumber(monthValues[i]!) }));
-  const full = monthTotals.filter((m) => m.ym < todayText.slice(0, 7));
-  if (full.length >= 6) {
-    const mean = full.reduce((s, m) => s + m.v, 0) / full.length;
-    const sd = Math.sqrt(full.reduce((s, m) => s + (m.v - mean) ** 2, 0) / full.length);
-    if (mean > 0 && sd / mean > 0.3) riskFactors.push("High seasonal spending variation");
-    const horizonMonths = new Set<string>();
-    for (let d = first; d <= last; d += 7) horizonMonths.add(dateOfDay(d - 365).slice(0, 7));
-    for (const m of full) {
-      if (horizonMonths.has(m.ym) && mean > 0 && m.v > mean * 1.3) {
-        const monthName = new Date(`${m.ym}-01T00:00:00Z`).toLocaleString("en-US", { month: "long", timeZone: "UTC" });
-        riskFactors.push(`Seasonal spending spike expected in ${monthName} (last year ${Math.round((m.v / mean - 1) * 100)}% above the monthly mean)`);
-      }
-    }
-  }
-
-  const report = converter.report();
-  const m = (x: bigint) => money(x, space.currency);
-  const horizonEnd = dateOfDay(today + HORIZON_DAYS);
+  const m = (x: bigint) => money(x, plan.head.currency);
   return {
-    spaceId: space.id,
-    currency: space.currency,
-    asOfDate: todayText,
-    horizon: { from: dateOfDay(first), to: horizonEnd, days: HORIZON_DAYS },
+    ...plan.head,
     forecast: weeks,
     summary: {
       totalProjectedIncome: m(totalIncome).n,
@@ -404,21 +525,36 @@ export async function computeForecast(svc: Services, space: SpaceInfo, nowMs: nu
       totalProjectedExpensesDecimal: m(totalExpenses).d,
       netCashFlow: m(netAll).n,
       netCashFlowDecimal: m(netAll).d,
-      riskFactors,
+      riskFactors: [...riskFactors, ...plan.risks],
     },
     accounts: projected,
-    recurringSeriesUsed: live.length,
-    method: `Recurring series (${live.length}) plus a seasonal estimate of the rest: ${hasLastYear ? "half the last 90 days' daily average, half the same weeks last year" : "the last 90 days' daily average (less than a year of history)"}`,
-    conversion: report,
-    notes: [
-      ...(report.ratesUsedCount > 0 ? ["Future amounts in other currencies convert at today's rate (or the nearest earlier day's)"] : []),
-      ...priceNotes,
-      ...report.notes,
-    ],
+    ...plan.tail,
   };
 }
 
-export type Forecast = Awaited<ReturnType<typeof computeForecast>>;
+export type Forecast = ReturnType<typeof project>;
+
+/** The plan as the cache keeps it: JSON, each exact fraction as "n/d". */
+const planText = (plan: Plan) =>
+  JSON.stringify(plan, (_k, v: unknown) => (v !== null && typeof v === "object" && typeof (v as Frac).n === "bigint" ? `${(v as Frac).n}/${(v as Frac).d}` : v));
+
+const fracOf = (text: string): Frac => {
+  const slash = text.indexOf("/");
+  return frac(BigInt(text.slice(0, slash)), BigInt(text.slice(slash + 1)));
+};
+
+/** The plan a cache row keeps, or null for a row of another layout. */
+function planOf(payload: string): Plan | null {
+  const p = parseExactJson(payload) as Plan | null;
+  if (p === null || typeof p !== "object" || p.format !== PLAN_FORMAT) return null;
+  const f = (x: unknown) => fracOf(x as string);
+  return {
+    ...p,
+    buckets: p.buckets.map((b) => ({ ...b, income: f(b.income), expenses: f(b.expenses) })),
+    occurrences: p.occurrences.map((o) => ({ ...o, inSpace: f(o.inSpace) })),
+    estimates: p.estimates.map((e) => ({ ...e, perDay: f(e.perDay) })),
+  };
+}
 
 /**
  * The state of the space the cache is keyed by: its ledger's, and its forecast epoch (forecast-epoch.ts). The
@@ -451,18 +587,68 @@ const stateFrom = (result: D1Result): LedgerState => {
   return { seq: s?.seq ?? 0, count: s?.count ?? 0, epoch: s?.epoch ?? 0 };
 };
 
-/** The ledger's state and the cached forecast of the space `space` names, for the role check's batch. */
-function cacheReads(db: D1Database, space: SqlGuard, nowMs: number): Reads<{ state: LedgerState; cached: CacheRow | null; superseded: boolean }> {
+/**
+ * The balances of the space's accounts at `nowMs` (their entries before balanceInstant), without summing their
+ * history: each account's balance as the ledger keeps it (its volumes: every entry, as GET /v1/accounts/{id}
+ * shows it) less its entries dated from then on (an index seek per account and asset). A row per account and
+ * asset, however long the history, so it is read on every forecast, a cached one too.
+ */
+const balancesStatement = (db: D1Database, space: SqlGuard, nowMs: number) =>
+  db.prepare(
+    `SELECT v.address, v.asset, CAST(v.input - v.output AS TEXT) AS held,
+            (SELECT ${exactSumSql("e.amount")} FROM ledger_entries e
+              WHERE e.space_id = v.space_id AND e.address = v.address AND e.asset = v.asset AND e.timestamp >= ?) AS ahead
+       FROM ledger_volumes v WHERE v.space_id = ${space.sql} AND v.address >= 'accounts:' AND v.address < 'accounts;'`,
+  ).bind(balanceInstant(nowMs), ...space.params);
+
+/** `balancesStatement`'s balances by account|asset. */
+const balancesFrom = (result: D1Result): Map<string, bigint> =>
+  new Map(
+    (result.results as { address: string; asset: string; held: string; ahead: string | null }[]).map((r) => [
+      `${r.address.slice("accounts:".length)}|${r.asset}`,
+      BigInt(r.held) - readExactSum(r.ahead),
+    ]),
+  );
+
+/**
+ * The cash flows of the ledger transactions committed since the cached plan of the space `space` names (the
+ * next LARGE_CHANGE − 1 at most: past those the cache is stale), for `project` to match to the plan's
+ * occurrences. An index seek; nothing when there is no cache.
+ */
+const postedSinceStatement = (db: D1Database, space: SqlGuard) =>
+  db.prepare(
+    `SELECT t.id, t.account_id, t.amount, t.currency, t.date, t.merchant_name, t.normalized_merchant, t.description, t.category_id
+       FROM forecast_cache c JOIN transactions t ON t.space_id = c.space_id AND t.ledger_seq > c.ledger_seq AND t.ledger_seq < c.ledger_seq + ?
+      WHERE c.space_id = ${space.sql} AND ${CASHFLOW_FILTER}
+      ORDER BY t.date, t.id`,
+  ).bind(LARGE_CHANGE, ...space.params);
+
+interface CacheLook {
+  state: LedgerState;
+  cached: CacheRow | null;
+  superseded: boolean;
+  /** The balances now (`balancesStatement`). */
+  balances: Map<string, bigint>;
+  /** The cash flows posted since the cached plan. */
+  posted: TxnRow[];
+}
+
+/** The ledger's state, the cached plan, the balances now and what was posted since the plan, of the space `space` names, for the role check's batch. */
+function cacheReads(db: D1Database, space: SqlGuard, nowMs: number): Reads<CacheLook> {
   return {
     statements: [
       stateStatement(db, space),
       db.prepare(`SELECT ledger_seq, as_of_date, payload, computed_at, valid_until, epoch FROM forecast_cache WHERE space_id = ${space.sql}`).bind(...space.params),
       db.prepare(`SELECT EXISTS (SELECT 1 FROM forecast_cache c WHERE c.space_id = ${space.sql} AND ${SUPERSEDED_SINCE}) AS superseded`).bind(...space.params, LARGE_CHANGE, nowMs),
+      balancesStatement(db, space, nowMs),
+      postedSinceStatement(db, space),
     ],
-    read: ([state, cached, superseded]) => ({
+    read: ([state, cached, superseded, balances, posted]) => ({
       state: stateFrom(state!),
       cached: (cached!.results[0] as CacheRow | undefined) ?? null,
       superseded: (superseded!.results[0] as { superseded: number } | undefined)?.superseded === 1,
+      balances: balancesFrom(balances!),
+      posted: posted!.results as unknown as TxnRow[],
     }),
   };
 }
@@ -492,14 +678,14 @@ async function ledgerState(svc: Services, spaceId: string): Promise<LedgerState>
 const INCOMPLETE_VALID_MS = 3_600_000;
 
 /**
- * Computes the forecast of `space` and caches it under `key`: the space's state, whose epoch was read with
+ * Computes the forecast's plan of `space` and caches it under `key`: the space's state, whose epoch was read with
  * `space` (its currency and zone) and with or before the forecast's data (`data`, or read now), so that a
  * change between them can only make the cache look older than it is, never newer.
  */
 export async function storeForecast(svc: Services, space: SpaceInfo, nowMs: number, key: LedgerState, data?: ForecastData) {
-  const f = await computeForecast(svc, space, nowMs, data);
+  const plan = await computePlan(svc, space, nowMs, data);
   const nextDay = startOfDay(localDayOf(nowMs, space.timezone) + 1, space.timezone);
-  const validUntil = f.conversion.complete ? nextDay : Math.min(nextDay, nowMs + INCOMPLETE_VALID_MS);
+  const validUntil = plan.tail.conversion.complete ? nextDay : Math.min(nextDay, nowMs + INCOMPLETE_VALID_MS);
   await svc.env.DB.prepare(
     `INSERT INTO forecast_cache (space_id, ledger_seq, transaction_count, as_of_date, payload, computed_at, valid_until, epoch)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -507,9 +693,9 @@ export async function storeForecast(svc: Services, space: SpaceInfo, nowMs: numb
        as_of_date = excluded.as_of_date, payload = excluded.payload, computed_at = excluded.computed_at, valid_until = excluded.valid_until,
        epoch = excluded.epoch`,
   )
-    .bind(space.id, key.seq, key.count, f.asOfDate, JSON.stringify(f), nowMs, validUntil, key.epoch)
+    .bind(space.id, key.seq, key.count, plan.head.asOfDate, planText(plan), nowMs, validUntil, key.epoch)
     .run();
-  return { forecast: f, state: key };
+  return plan;
 }
 
 /**
@@ -532,7 +718,7 @@ function whenStale(space: SqlGuard, nowMs: number): SqlGuard {
  * The role check's batch of the forecast at `nowMs`: the ledger's state and the cache, and the
  * forecast's reads when the cache is stale for certain (`data`; null when they were not read).
  */
-function forecastLook(db: D1Database, space: SqlGuard, nowMs: number): Reads<{ state: LedgerState; cached: CacheRow | null; superseded: boolean; data: ForecastData | null }> {
+function forecastLook(db: D1Database, space: SqlGuard, nowMs: number): Reads<CacheLook & { data: ForecastData | null }> {
   const cache = cacheReads(db, space, nowMs);
   const stale = whenStale(space, nowMs);
   const compute = forecastReads(db, stale, nowMs);
@@ -547,31 +733,39 @@ function forecastLook(db: D1Database, space: SqlGuard, nowMs: number): Reads<{ s
 }
 
 /**
- * True when the cached forecast may be served: still valid (an unconverted one for an hour), of the space's current forecast epoch, the same local day,
+ * True when the cached plan may be served: still valid (an unconverted one for an hour), of the space's current forecast epoch, the same local day,
  * fewer than LARGE_CHANGE ledger transactions since, and none of them superseding it (SUPERSEDED_SINCE).
  */
 const isFresh = (cached: CacheRow | null, state: LedgerState, today: string, superseded: boolean, nowMs: number): cached is CacheRow =>
   !!cached && !superseded && cached.valid_until > nowMs && cached.epoch === state.epoch && cached.as_of_date === today && state.seq >= cached.ledger_seq && state.seq - cached.ledger_seq < LARGE_CHANGE;
 
 /**
- * GET /v1/analytics/forecast: the forecast from cache when fresh, else computed now (and cached). The
- * session, the caller's role, the ledger's state and the cache are one round trip, with the forecast's
- * reads when the cache is stale for certain; then a stale cache costs the cache's write (a write of
- * what was computed, so after it). The forecast's reads are read on their own only should `isFresh` and
- * `whenStale` disagree (they judge the same things; `whenStale` in SQL).
+ * GET /v1/analytics/forecast: the plan from cache when fresh, else computed now (and cached), projected from
+ * the balances now: a change since the plan (fewer than LARGE_CHANGE, none dated ahead nor a revert) is in
+ * them, and a payment it posted stands for the occurrence it pays. The session, the caller's role, the ledger's
+ * state, the cache, the balances and what was posted since are one round trip, with the forecast's reads when the
+ * cache is stale for certain; then a stale cache costs the cache's write (a write of what was computed, so
+ * after it). The forecast's reads (with the balances) are read on their own only should `isFresh` and
+ * `whenStale` disagree (they judge the same things; `whenStale` in SQL), or the cached row be of another layout.
  */
 export async function getForecast(svc: Services, auth: AuthContext, spaceId: string) {
   const now = svc.clock.now();
-  const { membership, data: look } = await readSpaceWith(svc, auth, spaceId, "viewer", (g) => forecastLook(svc.env.DB, g, now));
+  const db = svc.env.DB;
+  const { membership, data: look } = await readSpaceWith(svc, auth, spaceId, "viewer", (g) => forecastLook(db, g, now));
   const space: SpaceInfo = { id: membership.space.id, currency: membership.space.currency, timezone: membership.space.timezone };
-  const { state, cached, superseded, data } = look!;
+  const { state, cached, superseded, balances, posted, data } = look!;
   const today = dateOfDay(localDayOf(now, space.timezone));
-  if (isFresh(cached, state, today, superseded, now)) {
-    const f = parseExactJson(cached.payload) as Forecast;
-    return { ...f, cache: { hit: true, computedAt: new Date(cached.computed_at).toISOString(), ledgerSeq: cached.ledger_seq, changesSince: state.seq - cached.ledger_seq } };
+  const plan = isFresh(cached, state, today, superseded, now) ? planOf(cached.payload) : null;
+  if (plan) {
+    const cache = { hit: true, computedAt: new Date(cached!.computed_at).toISOString(), ledgerSeq: cached!.ledger_seq, changesSince: state.seq - cached!.ledger_seq };
+    return { ...project(plan, balances, posted, now, space.timezone), cache };
   }
-  const { forecast } = await storeForecast(svc, space, now, state, data ?? undefined);
-  return { ...forecast, cache: { hit: false, computedAt: new Date(now).toISOString(), ledgerSeq: state.seq, changesSince: 0 } };
+  const cache = { hit: false, computedAt: new Date(now).toISOString(), ledgerSeq: state.seq, changesSince: 0 };
+  if (data) return { ...project(await storeForecast(svc, space, now, state, data), balances, [], now, space.timezone), cache };
+  const own = { sql: "?", params: [space.id] };
+  const reads = forecastReads(db, own, now);
+  const [read, ...results] = await db.batch([balancesStatement(db, own, now), ...reads.statements]);
+  return { ...project(await storeForecast(svc, space, now, state, reads.read(results)), balancesFrom(read!), [], now, space.timezone), cache };
 }
 
 /** Cron (03:00 UTC): recompute the forecasts of spaces with transactions, oldest cache first. */

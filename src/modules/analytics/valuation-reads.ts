@@ -87,11 +87,12 @@ const SPACE_CURRENCY = "(SELECT currency FROM spaces WHERE id = (SELECT id FROM 
 
 /**
  * The statements of a valuation over `w`, for the batch of the space `space` names, and the reader of
- * their results. `extraCodes`: more currencies the caller converts (see codesCte).
+ * their results. `extraCodes`: more currencies the caller converts (see codesCte). `withBalances: false`
+ * leaves out the ledger's balances (`balances` is then empty), for a caller that reads them otherwise.
  */
-export function valuationReads(db: D1Database, space: SqlGuard, w: ValuationWindow, extraCodes?: SqlGuard) {
+export function valuationReads(db: D1Database, space: SqlGuard, w: ValuationWindow, extraCodes?: SqlGuard, withBalances = true) {
   const lastMs = Math.max(...w.ranges.map((r) => r.hi));
-  const balances = balanceStatements(db, space, w.ranges);
+  const balances = withBalances ? balanceStatements(db, space, w.ranges) : [];
   const cte = codesCte(space, extraCodes);
   const floor = daysBefore(w.fromDate, LOOKBACK_DAYS);
   const withCodes = (sql: string, ...params: unknown[]) => db.prepare(`${cte.sql} ${sql}`).bind(...cte.params, ...params);
