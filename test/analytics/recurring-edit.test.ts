@@ -32,9 +32,9 @@ describe("an edited cadence", () => {
   });
 
   it("is what the series answers after a PATCH to monthly: next on the month's end, and active by the new cadence", async () => {
-    // Weekly dues ending on Oct 31; on Dec 4 a weekly series is long over (inactive), a monthly one is not.
+    // Weekly dues ending on Oct 31; on Dec 5 a weekly series is long over (inactive), a monthly one is not.
     const rows = ["2026-10-10", "2026-10-17", "2026-10-24", "2026-10-31"].map(row);
-    const now = Date.parse("2026-12-04T15:00:00Z");
+    const now = Date.parse("2026-12-05T15:00:00Z");
     const [detected] = await seriesOf(svcAt(now), space, now, undefined, { rows, decisions: new Map() });
     expect(detected).toMatchObject({ cadence: "weekly", active: false });
     const decision: Decision = { series_key: detected!.id, status: "edited", name: null, amount: null, cadence: "monthly", updated_at: now };
@@ -42,5 +42,9 @@ describe("an edited cadence", () => {
     expect(dateOfDay(edited!.nextDay)).toBe("2026-12-31");
     expect(edited!.active).toBe(true);
     expect(edited!.anchors).toEqual([31]);
+    // A day earlier, Nov 30's (not paid, 4 days ago: within a monthly series' grace) is still the next expected.
+    const dayBefore = now - 86_400_000;
+    const [late] = await seriesOf(svcAt(dayBefore), space, dayBefore, undefined, { rows, decisions: new Map([[detected!.id, decision]]) });
+    expect(dateOfDay(late!.nextDay)).toBe("2026-11-30");
   });
 });

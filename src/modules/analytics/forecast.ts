@@ -16,6 +16,8 @@
  *   known: their cash flows count in their weeks, a recurring occurrence one
  *   of them stands for (its series' merchant, within half a period) is not
  *   predicted again, and every account entry moves its projected balance.
+ * - An occurrence due and not posted yet is still expected within its
+ *   series' grace (GRACE_DAYS, recurring.ts), on the horizon's first day.
  * - Projected balances per account (in its own currency) start from the
  *   ledger's balance now; the first day an account that may not go negative
  *   would, is a risk factor.
@@ -38,7 +40,7 @@ import { dateOfDay, DayIndexer, localDayOf, startOfDay } from "./days";
 import { addMarketPrices, money, type SpaceInfo } from "./net-worth";
 import { forecastEpochSql } from "./forecast-epoch";
 import { type Reads, readSpaceWith } from "../spaces/access";
-import { CADENCE_DAYS, CASHFLOW_FILTER, cashflowsStatement, LOOKBACK_DAYS, merchantKeyOf, nextAfter, type TxnRow } from "./recurring";
+import { CADENCE_DAYS, CASHFLOW_FILTER, cashflowsStatement, expectedSince, LOOKBACK_DAYS, merchantKeyOf, nextAfter, type TxnRow } from "./recurring";
 import { type RecurringData, recurringReads, seriesOf } from "./recurring-service";
 import { type ValuationData, valuationReads } from "./valuation-reads";
 
@@ -152,7 +154,7 @@ interface Occurrence {
   /** The amounts (absolute, minor units) a payment standing for it may have: a third either side of the series' own. */
   lo: number;
   hi: number;
-  /** The day it is due, and how far from it a payment standing for it may be. */
+  /** The day it is due (before the horizon's first for one late, within its grace), and how far from it a payment standing for it may be. */
   due: number;
   within: number;
   accountId: string;
@@ -265,6 +267,7 @@ export async function computePlan(svc: Services, space: SpaceInfo, nowMs: number
 
   // Recurring occurrences, but for those a known flow stands for: of the series' merchant, an amount within
   // its band (a third either side of what it has been), not one of its own members, the nearest within half a period.
+  // One due and not posted yet is still expected within its grace (GRACE_DAYS): on the horizon's first day.
   const occurrences: Occurrence[] = [];
   for (const s of live) {
     const members = new Set(s.memberIds);
@@ -274,8 +277,9 @@ export async function computePlan(svc: Services, space: SpaceInfo, nowMs: number
     const key = `${s.direction}|${s.currency}|${s.merchantKey}`;
     const known = (booked.get(key) ?? []).filter((k) => !members.has(k.id) && inBand(k.minor, band));
     const within = Math.max(3, Math.floor(CADENCE_DAYS[s.cadence] / 2));
+    const since = expectedSince(s.cadence, today);
     let d = s.nextDay;
-    while (d < first) d = nextAfter(s.cadence, d, first, s.anchors);
+    while (d < since) d = nextAfter(s.cadence, d, since, s.anchors);
     for (; d <= last; d = nextAfter(s.cadence, d, d + 1, s.anchors)) {
       let stands = -1;
       for (const [i, k] of known.entries()) {
@@ -439,7 +443,8 @@ export function project(plan: Plan, balances: Map<string, bigint>, posted: TxnRo
   for (const e of plan.ahead) if (e.timestamp >= at) bump(e.accountId, e.day, frac(BigInt(e.amount)));
   plan.occurrences.forEach((o, i) => {
     if (taken.has(i)) return;
-    const day = o.due;
+    // One late (due before the horizon) is expected any day now: on the horizon's first.
+    const day = Math.max(first, o.due);
     bump(o.accountId, day, frac(BigInt(o.minor)));
     const b = buckets[Math.floor((day - first) / 7)]!;
     if (o.minor > 0) b.income = add(b.income, o.inSpace);

@@ -11,7 +11,7 @@ import { parseAmountField } from "../transactions/postings";
 import { dateOfDay } from "./days";
 import { bumpForecastEpoch } from "./forecast-epoch";
 import { money, type SpaceInfo } from "./net-worth";
-import { anchorsFrom, type Cadence, CASHFLOW_FILTER, cashflowsStatement, type DetectedSeries, detectSeries, isActive, LOOKBACK_DAYS, loadCashflows, nextAfter, type TxnRow } from "./recurring";
+import { anchorsFrom, type Cadence, CASHFLOW_FILTER, cashflowsStatement, type DetectedSeries, detectSeries, expectedSince, isActive, LOOKBACK_DAYS, loadCashflows, nextAfter, type TxnRow } from "./recurring";
 import type { SqlGuard } from "../../lib/sql";
 import type { Reads } from "../spaces/access";
 import { localDayOf } from "./days";
@@ -76,7 +76,7 @@ export async function seriesOf(svc: Services, space: SpaceInfo, nowMs: number, l
     if (d.cadence !== null && d.cadence !== s.cadence) {
       edited.cadence = d.cadence;
       edited.anchors = anchorsFrom(d.cadence, s.lastDay);
-      edited.nextDay = nextAfter(d.cadence, s.lastDay, today, edited.anchors);
+      edited.nextDay = nextAfter(d.cadence, s.lastDay, expectedSince(d.cadence, today), edited.anchors);
       // Active while either rhythm still expects it: the edit speaks of payments to come, the ones so far kept
       // the detected rhythm (a monthly series last paid 20 days ago, edited to weekly, has not lapsed; weekly
       // dues last paid 5 weeks ago, edited to monthly, have not either).

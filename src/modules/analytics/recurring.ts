@@ -31,6 +31,17 @@ export type Cadence = (typeof CADENCES)[number];
 /** Days between occurrences, on average (for forecasts and staleness). */
 export const CADENCE_DAYS: Record<Cadence, number> = { weekly: 7, biweekly: 14, "semi-monthly": 15.2, monthly: 30.4, yearly: 365.25 };
 
+/**
+ * How many days after its due day an occurrence that has not posted is still expected: the tolerance detection
+ * itself accepts as on schedule (fitCadence's), so a payment posted that late is taken as that occurrence (it
+ * becomes a member and the schedule moves on), as banks post a day or a few late (a weekend, a holiday). Later
+ * than that, a payment would no longer fit the schedule: the occurrence is not expected any more.
+ */
+export const GRACE_DAYS: Record<Cadence, number> = { weekly: 2, biweekly: 3, "semi-monthly": 3, monthly: 4, yearly: 7 };
+
+/** The first day an occurrence not posted yet may be due on and still be expected on `todayDay`. */
+export const expectedSince = (cadence: Cadence, todayDay: number) => todayDay - GRACE_DAYS[cadence];
+
 /** How far back detection looks. */
 export const LOOKBACK_DAYS = 800;
 
@@ -91,6 +102,7 @@ export interface DetectedSeries {
   occurrences: number;
   firstDay: number;
   lastDay: number;
+  /** The next occurrence expected: not posted yet, and due today or later or at most GRACE_DAYS ago (late). */
   nextDay: number;
   /** Typical days of the month of a monthly or semi-monthly series. */
   anchors?: number[];
@@ -239,11 +251,11 @@ function fitSemiMonthly(days: number[], tol: number): Fit | null {
 
 export function fitCadence(days: number[]): Fit | null {
   return (
-    fitFixed(days, 7, 2, "weekly", 4) ??
-    fitFixed(days, 14, 3, "biweekly", 4) ??
-    fitSemiMonthly(days, 3) ??
-    fitMonthly(days, 1, 4, "monthly", 3) ??
-    fitMonthly(days, 12, 7, "yearly", 2)
+    fitFixed(days, 7, GRACE_DAYS.weekly, "weekly", 4) ??
+    fitFixed(days, 14, GRACE_DAYS.biweekly, "biweekly", 4) ??
+    fitSemiMonthly(days, GRACE_DAYS["semi-monthly"]) ??
+    fitMonthly(days, 1, GRACE_DAYS.monthly, "monthly", 3) ??
+    fitMonthly(days, 12, GRACE_DAYS.yearly, "yearly", 2)
   );
 }
 
@@ -324,8 +336,11 @@ export async function detectSeries(spaceId: string, rows: TxnRow[], tz: string, 
     const amounts = kept.map(([, r]) => r.amount);
     const last = kept[kept.length - 1]![1];
     const lastDay = dayList[dayList.length - 1]!;
+    // The first occurrence after the last one kept, unless it is past its grace (then the first one not past it):
+    // one due that has not posted yet is still expected while a payment that late would still be it.
     let next = fit.next;
-    if (next < todayDay) next = nextAfter(fit.cadence, next, todayDay, fit.anchors);
+    const since = expectedSince(fit.cadence, todayDay);
+    if (next < since) next = nextAfter(fit.cadence, next, since, fit.anchors);
     const active = isActive(fit.cadence, lastDay, todayDay);
     const tol = fit.cadence === "yearly" ? 7 : fit.cadence === "weekly" ? 2 : 4;
     const regularity = Math.max(0, 1 - fit.deviation / (tol + 1));
