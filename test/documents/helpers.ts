@@ -5,7 +5,9 @@ import { call, type TestUser } from "../helpers";
 import { as } from "../assets/helpers";
 
 export const svcAt = (ms: number, overrides: Partial<Env> = {}): Services => ({ env: { ...env, ...overrides } as Env, db: createDb(env.DB), clock: { now: () => ms } });
-export const authOf = (u: TestUser): AuthContext => ({ userId: u.id, sessionId: "test", email: u.email, twoFactorEnabled: false, stepUpAt: null });
+/** The user's context as the API builds it, with the session their access token names (links are bound to it). */
+export const authOf = (u: TestUser): AuthContext => ({ userId: u.id, sessionId: sessionOf(u), email: u.email, twoFactorEnabled: false, stepUpAt: null });
+export const sessionOf = (u: TestUser): string => JSON.parse(atob(u.accessToken.split(".")[1]!.replace(/-/g, "+").replace(/_/g, "/"))).sid;
 
 /** listDocuments' page for a test's documents: the largest a client may ask for. */
 export const WHOLE_PAGE = { limit: 200, offset: 0 };

@@ -71,6 +71,8 @@ export const es: Catalogue = {
     "The owner cannot be removed from the household": "La persona titular no puede ser quitada del hogar.",
     "Only a space's owner may share it with a household": "Solo la persona propietaria de un espacio puede compartirlo con un hogar.",
     "Emergency access is read-only": "El acceso de emergencia es de solo lectura.",
+    "This link is no longer valid: the member it was issued to can no longer use it in this space":
+      "Este enlace ya no es válido: la persona a quien se emitió ya no puede usarlo en este espacio.",
     "Your role in this space does not allow this operation": "Tu rol en este espacio no permite esta operación.",
     "Only the household's owner may do this": "Solo la persona titular del hogar puede hacer esto.",
     "This invitation was sent to another email address": "Esta invitación se envió a otra dirección de correo.",

@@ -3,8 +3,10 @@
  * short-lived upload URL and sends the file straight to it:
  *
  * - worker mode (default, works offline): `PUT /v1/uploads/{token}` with an
- *   HMAC token naming the document, its content type, its byte cap and its
- *   expiry; the body streams into R2 (storage.ts) and the token works once.
+ *   HMAC token naming the document, its content type, its byte cap, its expiry
+ *   and the user (and session) it was issued to; the body streams into R2
+ *   (storage.ts) and the token works once, only while that user may still
+ *   write in the space (issuerMayWrite).
  * - s3 mode (R2 S3 credentials configured, and the request declared the file's
  *   size): a presigned R2 URL (presign.ts) that binds that size; the upload is
  *   noticed when the object appears (list, cleanup cron). A presigned PUT
@@ -26,6 +28,7 @@ import { logError } from "../../lib/log";
 import { pagination } from "../../lib/pagination";
 import { jsonList, rowReader } from "../../lib/sql";
 import { assetFor } from "../assets/service";
+import { ACCESS_GUARD_SQL, membershipParams, rolesAtLeastSql } from "../spaces/access";
 import { type DocumentConfig, type DocumentContentType, documentConfig, mediaEssence } from "./config";
 import { contentDisposition } from "./disposition";
 import { presignDownload, presignUpload, uploadHeaders } from "./presign";
@@ -60,6 +63,20 @@ const USED_SQL = `SELECT COALESCE(SUM(CASE WHEN status = 'uploaded' THEN size EL
 /** Uploads pending in a space, counted as USED_SQL counts them, with the deleted ones whose URL may still write. Binds (spaceId, now). */
 const PENDING_SQL = `SELECT (SELECT COUNT(*) FROM asset_documents WHERE space_id = ?1 AND status = 'pending' AND (upload_mode = 's3' OR expires_at > ?2))
     + (SELECT COUNT(*) FROM document_tombstones WHERE ${LIVE_TOMBSTONE})`;
+
+/**
+ * The user a worker-signed upload link was issued to may still write in its space, as the link is used: the
+ * session they asked for it in is live (not revoked, not expired; an account's sessions go with it) and they are
+ * a member of the live space with a role that may add documents (not removed, not demoted to viewer; an
+ * emergency grant only reads). The same conditions issueUploadUrl's access check read. Binds now as ?1, the
+ * space as ?3, the user as ?4 and the session as ?5.
+ */
+const ISSUER_MAY_WRITE = `EXISTS (SELECT 1 FROM sessions s WHERE s.id = ?5 AND s.user_id = ?4 AND s.revoked_at IS NULL AND s.expires_at > ?1)
+  AND EXISTS (SELECT 1 FROM space_members m JOIN spaces sp ON sp.id = m.space_id
+               WHERE m.space_id = ?3 AND m.user_id = ?4 AND m.role IN (${rolesAtLeastSql("member")}) AND sp.deleted_at IS NULL)`;
+
+/** A link whose user can no longer do what it does in the space (removed, demoted, signed out): as good as forged. */
+const issuerLostAccess = () => new ApiError(403, "TOKEN_INVALID", "This link is no longer valid: the member it was issued to can no longer use it in this space");
 
 export async function spaceUsage(svc: Services, spaceId: string): Promise<number> {
   const r = await svc.env.DB.prepare(USED_SQL).bind(spaceId, svc.clock.now()).first<{ used: number }>();
@@ -111,7 +128,7 @@ export async function issueUploadUrl(
   }
   const uploadUrl = s3
     ? await presignUpload(s3, key, input.contentType, now, cfg.uploadTtlMs / 1000, input.size!)
-    : `${baseUrl}/v1/uploads/${await signUploadToken(svc.env.JWT_SECRET, { doc: id, space: asset.spaceId, ct: input.contentType, max: reserve, exp: expiresAt })}`;
+    : `${baseUrl}/v1/uploads/${await signUploadToken(svc.env.JWT_SECRET, { doc: id, space: asset.spaceId, ct: input.contentType, max: reserve, exp: expiresAt, usr: auth.userId, ses: auth.sessionId })}`;
   const headers: Record<string, string> = s3 ? uploadHeaders(input.contentType) : { "Content-Type": input.contentType };
   return { uploadUrl, documentId: id, expiresAt: iso(expiresAt), method: "PUT" as const, headers, maxBytes: reserve, mode };
 }
@@ -127,16 +144,21 @@ export async function receiveUpload(svc: Services, token: string, request: Reque
   const contentLength = lengthHeader === null ? (request.body ? null : 0) : Number(lengthHeader);
   // An empty file is no document (and would cost nothing against the quota).
   if (contentLength === 0) throw new ApiError(400, "BAD_REQUEST", "The body is empty: a document has at least one byte");
-  // Claim the document: only one request ever moves it out of `pending`.
+  // Claim the document: only one request ever moves it out of `pending`, and only while the user the link was
+  // issued to may still write in the space (checked in the same statement, so no removal slips in between).
   const claimed = await svc.env.DB.prepare(
     `UPDATE asset_documents SET status = 'uploading', claimed_at = ?1
       WHERE id = ?2 AND space_id = ?3 AND status = 'pending' AND upload_mode = 'worker' AND expires_at > ?1
+        AND created_by = ?4 AND ${ISSUER_MAY_WRITE}
       RETURNING r2_key, max_bytes, content_type`,
-  ).bind(now, t.doc, t.space).first<{ r2_key: string; max_bytes: number; content_type: string }>();
+  ).bind(now, t.doc, t.space, t.usr, t.ses).first<{ r2_key: string; max_bytes: number; content_type: string }>();
   if (!claimed) {
-    const row = await svc.db.select({ status: assetDocuments.status }).from(assetDocuments).where(eq(assetDocuments.id, t.doc)).get();
-    if (!row) throw notFound("Document");
-    if (row.status === "pending") throw new ApiError(410, "TOKEN_EXPIRED", "This link has expired; request a new one");
+    const why = await svc.env.DB.prepare(`SELECT (${ISSUER_MAY_WRITE}) AS may_write, (SELECT status FROM asset_documents WHERE id = ?2) AS status`)
+      .bind(now, t.doc, t.space, t.usr, t.ses).first<{ may_write: number; status: string | null }>();
+    // A document gone (deleted, or its space) is a 404 to anyone, as before; then the lost access.
+    if (!why?.status) throw notFound("Document");
+    if (!why.may_write) throw issuerLostAccess();
+    if (why.status === "pending") throw new ApiError(410, "TOKEN_EXPIRED", "This link has expired; request a new one");
     throw new ApiError(409, "TOKEN_ALREADY_USED", "This upload link has already been used");
   }
   const cap = Math.min(t.max, claimed.max_bytes);
@@ -160,9 +182,19 @@ export async function receiveUpload(svc: Services, token: string, request: Reque
     throw new ApiError(400, "BAD_REQUEST", "The body is empty: a document has at least one byte");
   }
   const done = svc.clock.now();
-  const updated = await svc.env.DB.prepare("UPDATE asset_documents SET status = 'uploaded', size = ?, uploaded_at = ? WHERE id = ? AND status = 'uploading'")
-    .bind(real, done, t.doc).run();
+  // The access again, as the document lands: a large file takes a while, and a member removed meanwhile must not add it.
+  const updated = await svc.env.DB.prepare(
+    `UPDATE asset_documents SET status = 'uploaded', size = ?6, uploaded_at = ?1 WHERE id = ?2 AND space_id = ?3 AND status = 'uploading' AND ${ISSUER_MAY_WRITE}`,
+  ).bind(done, t.doc, t.space, t.usr, t.ses, real).run();
   if (!updated.meta.changes) {
+    const row = await svc.db.select({ status: assetDocuments.status }).from(assetDocuments).where(eq(assetDocuments.id, t.doc)).get();
+    if (row) {
+      // The member lost access while the bytes were on their way: the object goes and the row is pending again,
+      // refused to this link and removed with its key by the cleanup once expired (as any unused link).
+      await svc.env.DOCS.delete(claimed.r2_key).catch((err) => logError(undefined, "documents.delete_failed", err, { count: 1 }));
+      await release();
+      throw issuerLostAccess();
+    }
     // Deleted while the bytes were on their way.
     await deleteOwnerless(svc, t.space, claimed.r2_key);
     throw notFound("Document");
@@ -214,11 +246,11 @@ async function reconcile(svc: Services, docs: DocumentRow[]): Promise<DocumentRo
   return docs.map((d) => (arrived.has(d.id) ? { ...d, status: "uploaded", size: arrived.get(d.id)!, uploadedAt: now } : d));
 }
 
-async function downloadUrl(svc: Services, cfg: DocumentConfig, doc: DocumentRow, baseUrl: string, now: number) {
+async function downloadUrl(svc: Services, auth: AuthContext, cfg: DocumentConfig, doc: DocumentRow, baseUrl: string, now: number) {
   const exp = now + cfg.downloadTtlMs;
   const url = cfg.s3
     ? await presignDownload(cfg.s3, doc.r2Key, contentDisposition(doc.filename), doc.contentType, now, cfg.downloadTtlMs / 1000)
-    : `${baseUrl}/v1/downloads/${await signDownloadToken(svc.env.JWT_SECRET, { doc: doc.id, space: doc.spaceId, exp })}`;
+    : `${baseUrl}/v1/downloads/${await signDownloadToken(svc.env.JWT_SECRET, { doc: doc.id, space: doc.spaceId, exp, usr: auth.userId, ses: auth.sessionId })}`;
   return { url, exp };
 }
 
@@ -237,7 +269,7 @@ export async function listDocuments(svc: Services, auth: AuthContext, assetId: s
   for (const d of rows) {
     // An upload in flight or abandoned is listed as pending; an expired pending one is left to the cleanup cron.
     const uploaded = d.status === "uploaded";
-    const link = uploaded ? await downloadUrl(svc, cfg, d, baseUrl, now) : null;
+    const link = uploaded ? await downloadUrl(svc, auth, cfg, d, baseUrl, now) : null;
     documents.push({
       id: d.id, assetId: d.assetId, filename: d.filename, category: d.category, contentType: d.contentType,
       status: uploaded ? ("uploaded" as const) : ("pending" as const), size: uploaded ? d.size : null,
@@ -275,9 +307,21 @@ export async function spaceDocumentsRemoval(svc: Services, spaceId: string, now:
 
 /** `GET /v1/downloads/{token}`: the object's bytes, streamed, as an attachment. */
 export async function serveDownload(svc: Services, token: string): Promise<Response> {
-  const t = await openDownloadToken(svc.env.JWT_SECRET, token, svc.clock.now());
-  const doc = await svc.db.select().from(assetDocuments).where(and(eq(assetDocuments.id, t.doc), eq(assetDocuments.spaceId, t.space))).get();
-  if (!doc || doc.status !== "uploaded") throw notFound("Document");
+  const now = svc.clock.now();
+  const t = await openDownloadToken(svc.env.JWT_SECRET, token, now);
+  // The link works only while the user it was issued to may still read the space (member of any role, or a live
+  // emergency grant) in the session they listed it in: a household that removes someone ends their links at once.
+  const db = svc.env.DB;
+  const [access, found] = await db.batch([
+    db.prepare(`SELECT EXISTS (SELECT 1 FROM sessions s WHERE s.id = ? AND s.user_id = ? AND s.revoked_at IS NULL AND s.expires_at > ?) AND ${ACCESS_GUARD_SQL} AS may_read`)
+      .bind(t.ses, t.usr, now, ...membershipParams(t.space, t.usr, now)),
+    db.prepare("SELECT * FROM asset_documents WHERE id = ? AND space_id = ?").bind(t.doc, t.space),
+  ]);
+  const raw = found!.results[0] as Record<string, unknown> | undefined;
+  if (!raw) throw notFound("Document");
+  if (!(access!.results[0] as { may_read: number } | undefined)?.may_read) throw issuerLostAccess();
+  const doc = toRow(raw);
+  if (doc.status !== "uploaded") throw notFound("Document");
   const obj = await svc.env.DOCS.get(doc.r2Key);
   if (!obj) throw notFound("Document");
   return new Response(obj.body, {

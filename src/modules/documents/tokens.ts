@@ -4,7 +4,12 @@
  * JWT_SECRET under a label of its own and bound to its kind, so an upload
  * token is never a download token and no other HMAC made from the secret can
  * stand in for one. The MAC is checked in constant time before the payload is
- * parsed, and the payload is then validated like fresh input.
+ * parsed, and the payload is then validated like fresh input. Each token names
+ * the user it was issued to and the session they asked in (`usr`, `ses`): the
+ * link works only while that person still may do what it does in the space
+ * (service.ts checks it as the link is used), so removing a member, demoting
+ * them or ending their sessions ends their links too. A token without them (one
+ * issued before they were added) is not valid.
  */
 import { z } from "@hono/zod-openapi";
 import { fromBase64, hmacSha256Hex, timingSafeEqual, toBase64Url } from "../../lib/crypto";
@@ -31,6 +36,9 @@ const UploadPayload = z.object({
   max: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
   /** Expiry, epoch ms. */
   exp: z.number().int().positive(),
+  /** The user the link was issued to, and the session they asked for it in. */
+  usr: z.string().min(1).max(64),
+  ses: z.string().min(1).max(64),
 }).strict();
 
 const DownloadPayload = z.object({
@@ -38,6 +46,8 @@ const DownloadPayload = z.object({
   doc: z.string().min(1).max(64),
   space: z.string().min(1).max(64),
   exp: z.number().int().positive(),
+  usr: z.string().min(1).max(64),
+  ses: z.string().min(1).max(64),
 }).strict();
 
 export type UploadToken = z.infer<typeof UploadPayload>;

@@ -17,6 +17,8 @@ export type Role = (typeof ROLES)[number];
 const RANK: Record<Role, number> = { owner: 4, admin: 3, member: 2, viewer: 1 };
 export const outranks = (a: Role, b: Role) => RANK[a] > RANK[b];
 export const atLeast = (role: Role, min: Role) => RANK[role] >= RANK[min];
+/** The roles at least `min`, as SQL literals for `role IN (...)` (constants, never request text). */
+export const rolesAtLeastSql = (min: Role) => ROLES.filter((r) => atLeast(r, min)).map((r) => `'${r}'`).join(", ");
 
 export interface Membership {
   spaceId: string;

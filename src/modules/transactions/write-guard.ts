@@ -8,11 +8,11 @@ import type { Services } from "../../env";
 import { GUARD_PREFIX } from "../../lib/batch-guard";
 import type { PostCommitRead, WriteGuard } from "../ledger/operations";
 import type { SessionRow } from "../auth/tokens";
-import { atLeast, ROLES } from "../spaces/access";
+import { rolesAtLeastSql } from "../spaces/access";
 import type { WriterFacts } from "./remembered-writers";
 
 /** The roles that may record a transaction, as SQL literals (constants, never request text). */
-const WRITER_ROLES = ROLES.filter((r) => atLeast(r, "member")).map((r) => `'${r}'`).join(", ");
+const WRITER_ROLES = rolesAtLeastSql("member");
 
 /**
  * Refuses the batch unless, as the batch runs: the session is live; the user is a member who may write
