@@ -7,6 +7,31 @@ import { z } from "@hono/zod-openapi";
  */
 const INVISIBLE = /[\s\p{Z}\p{Cc}\p{Cf}\p{M}\u115F\u1160\u3164\uFFA0\u2800]/gu;
 
+/**
+ * The Unicode bidirectional formatting characters: embeddings and overrides (U+202A-U+202E), isolates
+ * (U+2066-U+2069) and the marks (U+200E, U+200F, U+061C). They show nothing and reorder the text around them as
+ * it is shown: `invoice\u202Efdp.exe` reads `invoiceexe.pdf`, a program dressed as a PDF. Refused in names a
+ * reader takes at their word, such as a file's (its extension); kept in free text, where right-to-left
+ * writing needs the marks.
+ */
+const BIDI_CONTROL = /[\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C]/;
+const BIDI_CONTROLS = new RegExp(BIDI_CONTROL.source, "g");
+
+/** True when `s` holds a bidirectional formatting character (BIDI_CONTROL). */
+export const hasBidiControl = (s: string) => BIDI_CONTROL.test(s);
+
+/** `s` without its bidirectional formatting characters: for showing text stored before they were refused. */
+export const withoutBidiControls = (s: string) => s.replace(BIDI_CONTROLS, "");
+
+/** The refinement that refuses them, as `INVALID_TEXT` (the code of the other characters text may not hold). */
+export const noBidiControl = [
+  (s: string) => !hasBidiControl(s),
+  {
+    message: "Holds a bidirectional control character (U+202A-U+202E, U+2066-U+2069, U+200E, U+200F or U+061C), which would change how it reads: send the name without it",
+    params: { code: "INVALID_TEXT" },
+  },
+] as const;
+
 /** `s` without the characters that show nothing (for comparing names as a reader sees them). */
 export const withoutInvisible = (s: string) => s.replace(INVISIBLE, "");
 

@@ -258,6 +258,38 @@ describe("document uploads (worker-signed URLs)", () => {
     expect(await objectsUnder(prefix)).toEqual([]);
   });
 
+  it("refuse a name holding a bidirectional control (it would disguise the extension): 422 INVALID_TEXT on filename", async () => {
+    const { u, a, asset } = await setup();
+    const controls = ["\u202A", "\u202B", "\u202C", "\u202D", "\u202E", "\u2066", "\u2067", "\u2068", "\u2069", "\u200E", "\u200F", "\u061C"];
+    for (const ch of controls) {
+      const r = await uploadUrl(u, asset.id, { filename: `invoice${ch}fdp.exe` });
+      expect(r.status, ch.codePointAt(0)!.toString(16)).toBe(422);
+      expect(r.body.error.details).toEqual([expect.objectContaining({ field: "filename", code: "INVALID_TEXT" })]);
+    }
+    expect((await a.get(`/v1/assets/${asset.id}/documents`)).body.documents).toEqual([]);
+    // Right-to-left writing itself is a name like any other.
+    const rtl = await uploadUrl(u, asset.id, { filename: "עסקה 2025.pdf" });
+    expect(rtl.status).toBe(201);
+    expect((await a.get(`/v1/assets/${asset.id}/documents`)).body.documents.map((d: any) => d.filename)).toEqual(["עסקה 2025.pdf"]);
+  });
+
+  it("show a name stored with a bidirectional control before they were refused without it, in the list and the download", async () => {
+    const { u, a, asset } = await setup();
+    for (const [stored, shown, disposition] of [
+      ["invoice\u202Efdp.exe", "invoicefdp.exe", 'attachment; filename="invoicefdp.exe"'],
+      ["recibo ñ\u2067\u202Efdp.exe\u2069", "recibo ñfdp.exe", `attachment; filename="recibo _fdp.exe"; filename*=UTF-8''recibo%20%C3%B1fdp.exe`],
+    ]) {
+      const issued = (await uploadUrl(u, asset.id)).body;
+      expect((await put(issued.uploadUrl, bytesOf(10), "application/pdf")).status).toBe(200);
+      await env.DB.prepare("UPDATE asset_documents SET filename = ? WHERE id = ?").bind(stored, issued.documentId).run();
+      const doc = (await a.get(`/v1/assets/${asset.id}/documents`)).body.documents.find((d: any) => d.id === issued.documentId);
+      expect(doc.filename).toBe(shown);
+      const res = await call(pathOf(doc.downloadUrl));
+      expect(res.status).toBe(200);
+      expect(res.headers.get("content-disposition")).toBe(disposition);
+    }
+  });
+
   it("name files safely in Content-Disposition, with RFC 5987 filename* for non-ASCII names", async () => {
     const { u, a, asset } = await setup();
     const issued = (await uploadUrl(u, asset.id, { filename: 'Escritura "señor" 2025;.pdf' })).body;

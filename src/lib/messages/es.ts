@@ -71,6 +71,8 @@ export const es: Catalogue = {
     "The owner cannot be removed from the household": "La persona titular no puede ser quitada del hogar.",
     "Only a space's owner may share it with a household": "Solo la persona propietaria de un espacio puede compartirlo con un hogar.",
     "Emergency access is read-only": "El acceso de emergencia es de solo lectura.",
+    "Holds a bidirectional control character (U+202A-U+202E, U+2066-U+2069, U+200E, U+200F or U+061C), which would change how it reads: send the name without it":
+      "Contiene un carácter de control de dirección (U+202A-U+202E, U+2066-U+2069, U+200E, U+200F o U+061C), que cambiaría cómo se lee: envía el nombre sin él.",
     "This link is no longer valid: the member it was issued to can no longer use it in this space":
       "Este enlace ya no es válido: la persona a quien se emitió ya no puede usarlo en este espacio.",
     "Your role in this space does not allow this operation": "Tu rol en este espacio no permite esta operación.",

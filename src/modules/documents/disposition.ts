@@ -3,8 +3,10 @@
  * ASCII `filename` that no client can misread (quotes, backslashes, path
  * separators, control and non-ASCII characters replaced), and, when the name
  * is not plain ASCII, the exact name as RFC 5987/6266 `filename*` (UTF-8,
- * percent-encoded).
+ * percent-encoded), without bidirectional controls.
  */
+import { withoutBidiControls } from "../../lib/visible-text";
+
 const MAX_ASCII = 150;
 
 export function asciiFilename(name: string): string {
@@ -28,7 +30,8 @@ export function rfc5987(value: string): string {
 }
 
 export function contentDisposition(name: string): string {
-  const clean = [...name.normalize("NFC")].filter((ch) => { const c = ch.codePointAt(0)!; return c >= 0x20 && c !== 0x7f && ch !== "/" && ch !== "\\"; }).join("");
+  // A name stored before bidirectional controls were refused loses them here, so `filename*` cannot disguise its extension.
+  const clean = [...withoutBidiControls(name.normalize("NFC"))].filter((ch) => { const c = ch.codePointAt(0)!; return c >= 0x20 && c !== 0x7f && ch !== "/" && ch !== "\\"; }).join("");
   const ascii = asciiFilename(clean);
   const plain = ascii === clean;
   return plain ? `attachment; filename="${ascii}"` : `attachment; filename="${ascii}"; filename*=UTF-8''${rfc5987(clean || "document")}`;

@@ -1,13 +1,15 @@
 import { z } from "@hono/zod-openapi";
+import { noBidiControl } from "../../lib/visible-text";
 import { Pagination } from "../accounts/schemas";
 import { ALLOWED_CONTENT_TYPES } from "./config";
 
-// No control characters, no path separators: the name is shown and sent back in Content-Disposition.
+// No control characters, no path separators, no bidirectional controls (they disguise an extension): the
+// name is shown and sent back in Content-Disposition.
 const FILENAME = /^[^\u0000-\u001f\u007f/\\]+$/;
 
 export const UploadUrlBody = z
   .object({
-    filename: z.string().trim().min(1).max(255).regex(FILENAME, { message: "No control characters or path separators" }).openapi({ example: "appraisal-2025.pdf" }),
+    filename: z.string().trim().min(1).max(255).regex(FILENAME, { message: "No control characters or path separators" }).refine(...noBidiControl).openapi({ example: "appraisal-2025.pdf" }),
     contentType: z.enum(ALLOWED_CONTENT_TYPES).openapi({ example: "application/pdf" }),
     category: z.string().trim().min(1).max(60).optional().openapi({ example: "appraisal" }),
     // At least one byte: an empty file is no document, and a link for none could not be used.
