@@ -61,17 +61,31 @@ export const firstProviderRow = (a: string, adjustments: boolean) =>
   `(SELECT MIN(s.date) FROM transactions s
      WHERE s.account_id = ${a}.id AND s.provider_transaction_id IS NOT NULL${adjustments ? "" : " AND s.provider_transaction_id NOT LIKE 'balance#%'"})`;
 
+const TEN_HOURS_MS = 36_000_000;
+
 /**
  * SQL: row `t` of a relinked account is one its successor holds again: the provider's own row (a row the user wrote on
- * the old account is never imported anew, and still counts there), dated from the cut-off `since` (`takenOverSince`)
+ * the old account is never imported anew, and still counts there), of a day from the cut-off `since` (`takenOverSince`)
  * on. Every reader that leaves relinked rows out tests this, so they leave out the same rows.
+ *
+ * A row written by hand that the bank's copy took over (manual-match.ts) keeps the person's date, up to days (a
+ * cheque: months) from the bank's day, which the take-over keeps aside (`provider_day`); the successor imports the
+ * bank's copy on the bank's day, so that day decides (a dinner logged 3 days before the bank posted it on the new
+ * link's first day counted twice by the person's date; one dated after the bank's day, dropped). `since` is the
+ * midnight of the successor's first day in the space's zone, which SQL does not know; the bank's day's midnight at
+ * UTC-10 (its UTC midnight plus 10 hours) is at or after `since` exactly when the bank's day is the first day or
+ * later, for every zone from UTC-10 (Hawaii) to below UTC+14: the first day's midnight there is from 10 hours after
+ * its UTC midnight to less than 14 hours before it, where the day before's midnight at UTC-10 is. Past that (UTC-11,
+ * UTC-12: a few islands) a taken-over row of the first day counts twice, at UTC+14 (the Line Islands) one of the day
+ * before is dropped.
  */
-export const heldAgain = (t: string, since: string) => `${t}.date >= ${since} AND ${t}.provider_transaction_id IS NOT NULL`;
+export const heldAgain = (t: string, since: string) =>
+  `(CASE WHEN ${t}.provider_day IS NULL THEN ${t}.date ELSE unixepoch(${t}.provider_day) * 1000 + ${TEN_HOURS_MS} END) >= ${since} AND ${t}.provider_transaction_id IS NOT NULL`;
 
 /**
  * SQL: the accounts of the space `space` (SQL naming it) that may have been taken over (its inactive provider
  * accounts, read down the space's account index), as `id` and `since` (`takenOverSince`, NULL when none took it
- * over), for a CTE `relinked(id, since)`: a reader leaves out a relinked account's rows dated `since` or later. In
+ * over), for a CTE `relinked(id, since)`: a reader leaves out a relinked account's rows of days from `since` on (`heldAgain`). In
  * a space no bank was disconnected from it finds nothing, so a reader pays one index search for it.
  */
 export const relinkedAccountsSql = (space: string) =>

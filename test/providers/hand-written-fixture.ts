@@ -60,3 +60,49 @@ export async function linked(provider: "plaid" | "belvo" = "plaid") {
   const expenses = async () => (await ok(a.get(`/v1/analytics/dashboard?spaceId=${spaceId}&period=30d`))).cashFlow.expensesDecimal as string;
   return { owner, a, spaceId, svc, conn, sync, checking, accountIdOf, category, newCategory, write, adjustments, balance, row, liveOf, expenses };
 }
+
+/**
+ * A space in Mexico City's zone (or `tz`, whose days `day` names) whose bank is linked again (relinks.ts): each
+ * `connect()` is a Plaid connection of the same institution, whose checking (`chk`, ****0001) is the same account by
+ * what Plaid says of it, fed directly as `linked`'s is (each sync's rows and reported balance chosen); `disconnect`
+ * retires one, so the next takes it over.
+ */
+export async function relinkable(tz = TZ) {
+  const owner = await registerUser();
+  const a = api(owner);
+  const spaceId = (await ok(a.post("/v1/spaces", { name: "Relinked", type: "personal", currency: "USD", timezone: tz }))).id as string;
+  const category = (await ok(a.post("/v1/categories", { spaceId, name: "Groceries", type: "expense" }))).id as string;
+  const connect = async () => {
+    const { svc } = directServices();
+    const made = await createConnection(svc, {
+      spaceId, provider: "plaid", status: "active", externalId: `item-${crypto.randomUUID()}`, institutionId: "ins_relink", institutionName: "Bank",
+      credentials: { accessToken: "x", itemId: "y" }, createdBy: owner.id,
+    });
+    const conn = (await getConnection(svc, made.id))!;
+    // `more`: the login's other accounts this sync reports (a savings account of the same bank).
+    const sync = async (balanceMinor: number | null, rows: NormalTxn[], removed: string[] = [], more: NormalAccount[] = []) => {
+      const stats = emptyStats();
+      await applyChanges(svc, conn, { accounts: [account("chk", balanceMinor), ...more], upserts: rows, removed, matchPendingHeuristically: false }, stats);
+      return stats;
+    };
+    const accountOf = async (ext: string) =>
+      (await env.DB.prepare("SELECT a.id FROM provider_accounts pa JOIN accounts a ON a.id = pa.account_id WHERE pa.connection_id = ? AND a.provider_account_id = ?")
+        .bind(conn.id, ext).first<{ id: string }>())!.id;
+    return { id: conn.id, sync, checking: () => accountOf("chk"), accountOf };
+  };
+  const disconnect = async (connectionId: string) => {
+    const r = await a.del(`/v1/providers/connections/${connectionId}`);
+    if (r.status !== 200) throw new Error(`disconnect failed: ${r.status}`);
+  };
+  const cashFlow = async () => {
+    const c = (await ok(a.get(`/v1/analytics/dashboard?spaceId=${spaceId}&period=30d`))).cashFlow;
+    return { income: c.incomeDecimal as string, expenses: c.expensesDecimal as string };
+  };
+  const balanceOf = async (accountId: string) => (await ok(a.get(`/v1/accounts/${accountId}`))).balanceDecimal as string;
+  // The row carrying a provider id (on `accountId`: a row written by hand on the old account that the new link's copy
+  // took over carries the copy's id too).
+  const byPid = (pid: string, accountId?: string) =>
+    env.DB.prepare("SELECT id, account_id, type, subtype, status, amount, category_id, counterparty_account_id, notes FROM transactions WHERE space_id = ? AND provider_transaction_id = ? AND account_id = COALESCE(?, account_id)")
+      .bind(spaceId, pid, accountId ?? null).first<{ id: string; account_id: string; type: string; subtype: string | null; status: string; amount: number; category_id: string | null; counterparty_account_id: string | null; notes: string | null }>();
+  return { owner, a, spaceId, day: localDays(tz).day, category, connect, disconnect, cashFlow, balanceOf, byPid };
+}
