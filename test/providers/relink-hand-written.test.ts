@@ -1,10 +1,91 @@
 /**
- * A bank linked again (relinks.ts) and what the person did on the old account's rows: a taken-over row whose person's
- * day is not the bank's (relinks.ts `heldAgain` cuts off by the bank's day).
+ * A bank linked again (relinks.ts) and what the person did on the old account's rows: a transfer written by hand that
+ * the bank's copy took over (relink-carry.ts carries it as a transfer), a taken-over row whose person's day is not the
+ * bank's (relinks.ts `heldAgain` cuts off by the bank's day).
  */
 import { describe, expect, it } from "vitest";
 import { ok } from "../analytics/fixture";
-import { bankRow, relinkable } from "./hand-written-fixture";
+import { ledgerViolations } from "../invariants/ledger-invariants";
+import type { NormalAccount } from "../../src/modules/providers/apply";
+import { bankRow, day, relinkable } from "./hand-written-fixture";
+
+describe("a transfer written by hand on a bank-fed account, and the bank linked again", () => {
+  it("taken over by the bank's copy: the new link's copy is a transfer too, never spending, and the other account's leg is not doubled", { timeout: 60_000 }, async () => {
+    const w = await relinkable();
+    const first = await w.connect();
+    await first.sync(95_000, [bankRow("o0", day(-20), -5_000)]);
+    const old = await first.checking();
+    const jar = (await ok(w.a.post("/v1/accounts", { spaceId: w.spaceId, name: "Savings jar", type: "savings", currency: "USD", openingBalance: "0.00" }))).id as string;
+    await ok(w.a.post("/v1/transactions/transfer", { spaceId: w.spaceId, fromAccountId: old, toAccountId: jar, amount: "500.00", currency: "USD", date: day(-3), description: "to the jar" }));
+    const xfer = { description: "ONLINE TRANSFER TO SAV", merchantName: null };
+    await first.sync(45_000, [bankRow("o0", day(-20), -5_000), bankRow("o1", day(-2), -50_000, xfer)]);
+    expect(await w.byPid("o1")).toMatchObject({ account_id: old, type: "transfer" });
+    // A rule the space made since files the bank's text under a budgeted category: the person's transfer still wins.
+    const savings = (await ok(w.a.post("/v1/categories", { spaceId: w.spaceId, name: "Saving", type: "expense", rules: [{ condition: "description_contains", value: "ONLINE TRANSFER" }] }))).id as string;
+    const budget = (await ok(w.a.post("/v1/budgets", { spaceId: w.spaceId, name: "Saving", amount: "1000.00", period: "monthly", startDate: day(-60), categoryIds: [savings] }))).id as string;
+    const before = { cash: await w.cashFlow(), old: await w.balanceOf(old), jar: await w.balanceOf(jar) };
+    expect(before).toEqual({ cash: { income: "0.00", expenses: "50.00" }, old: "450.00", jar: "500.00" });
+
+    await w.disconnect(first.id);
+    const second = await w.connect();
+    await second.sync(45_000, [bankRow("n0", day(-20), -5_000), bankRow("n1", day(-2), -50_000, xfer)]);
+    const successor = await second.checking();
+    expect({ cash: await w.cashFlow(), old: await w.balanceOf(old), jar: await w.balanceOf(jar) }).toEqual(before);
+    expect(await w.balanceOf(successor)).toBe("450.00");
+    expect((await ok(w.a.get(`/v1/budgets/${budget}`))).spentDecimal).toBe("0.00");
+    // The copy is the transfer's side on the new account, to the jar, and the jar holds the 500.00 once.
+    expect(await w.byPid("n1")).toMatchObject({ account_id: successor, type: "transfer", subtype: "transfer_out", category_id: null, counterparty_account_id: jar, status: "posted" });
+    const shown = await ok(w.a.get(`/v1/transactions/${(await w.byPid("n1"))!.id}`));
+    expect(shown).toMatchObject({ type: "transfer", transferAccountId: jar, amountDecimal: "-500.00", category: null });
+    expect(await ledgerViolations(w.spaceId)).toEqual([]);
+  });
+
+  it("still waiting when the bank is linked again (money in from the jar): the new copy is a transfer, not income", { timeout: 60_000 }, async () => {
+    const w = await relinkable();
+    const first = await w.connect();
+    await first.sync(95_000, [bankRow("o0", day(-20), -5_000)]);
+    const old = await first.checking();
+    const jar = (await ok(w.a.post("/v1/accounts", { spaceId: w.spaceId, name: "Savings jar", type: "savings", currency: "USD", openingBalance: "800.00" }))).id as string;
+    await ok(w.a.post("/v1/transactions/transfer", { spaceId: w.spaceId, fromAccountId: jar, toAccountId: old, amount: "300.00", currency: "USD", date: day(-1), description: "from the jar" }));
+    const before = { cash: await w.cashFlow(), jar: await w.balanceOf(jar) };
+    expect(before).toEqual({ cash: { income: "0.00", expenses: "50.00" }, jar: "500.00" });
+
+    await w.disconnect(first.id);
+    const second = await w.connect();
+    await second.sync(125_000, [bankRow("n0", day(-20), -5_000), bankRow("n1", day(0), 30_000, { description: "TRANSFER FROM SAV", merchantName: null })]);
+    const successor = await second.checking();
+    expect({ cash: await w.cashFlow(), jar: await w.balanceOf(jar) }).toEqual(before);
+    expect(await w.balanceOf(successor)).toBe("1250.00");
+    // The old row took the copy's id (manual-match.ts); the copy is the transfer's side on the new account.
+    expect(await w.byPid("n1", old)).toMatchObject({ type: "transfer", subtype: "transfer_in" });
+    expect(await w.byPid("n1", successor)).toMatchObject({ type: "transfer", subtype: "transfer_in", counterparty_account_id: jar, status: "posted" });
+    expect(await ledgerViolations(w.spaceId)).toEqual([]);
+  });
+
+  it("between two accounts of the bank, both linked again: each new copy is its side of the transfer, naming the other's successor", { timeout: 60_000 }, async () => {
+    const w = await relinkable();
+    const savings: NormalAccount = { externalId: "sav", name: "Savings", type: "savings", subtype: null, currency: "USD", mask: "0002", balanceMinor: 30_000 };
+    const first = await w.connect();
+    await first.sync(95_000, [bankRow("o0", day(-20), -5_000)], [], [savings]);
+    const [oldChecking, oldSavings] = [await first.checking(), await first.accountOf("sav")];
+    await ok(w.a.post("/v1/transactions/transfer", { spaceId: w.spaceId, fromAccountId: oldChecking, toAccountId: oldSavings, amount: "200.00", currency: "USD", date: day(-3), description: "to savings" }));
+    const xfer = { description: "TRANSFER", merchantName: null };
+    await first.sync(75_000, [bankRow("o0", day(-20), -5_000), bankRow("o1", day(-2), -20_000, xfer), bankRow("s1", day(-2), 20_000, { ...xfer, accountExternalId: "sav" })], [], [{ ...savings, balanceMinor: 50_000 }]);
+    expect([(await w.byPid("o1"))!.type, (await w.byPid("s1"))!.type]).toEqual(["transfer", "transfer"]);
+    const before = await w.cashFlow();
+    expect(before).toEqual({ income: "0.00", expenses: "50.00" });
+
+    await w.disconnect(first.id);
+    const second = await w.connect();
+    await second.sync(75_000, [bankRow("n0", day(-20), -5_000), bankRow("n1", day(-2), -20_000, xfer), bankRow("m1", day(-2), 20_000, { ...xfer, accountExternalId: "sav" })], [], [{ ...savings, balanceMinor: 50_000 }]);
+    const [newChecking, newSavings] = [await second.checking(), await second.accountOf("sav")];
+    expect(await w.cashFlow()).toEqual(before);
+    expect(await w.byPid("n1")).toMatchObject({ account_id: newChecking, type: "transfer", subtype: "transfer_out", counterparty_account_id: newSavings });
+    expect(await w.byPid("m1")).toMatchObject({ account_id: newSavings, type: "transfer", subtype: "transfer_in", counterparty_account_id: newChecking });
+    expect([await w.balanceOf(newChecking), await w.balanceOf(newSavings)]).toEqual(["750.00", "500.00"]);
+    expect(await ledgerViolations(w.spaceId)).toEqual([]);
+  });
+});
 
 // The bank's day is compared with the new link's first day's midnight in the space's zone, which SQL does not know
 // (relinks.ts): zones west and east of UTC, at the edges of the range it is exact in.

@@ -36,7 +36,7 @@ import type { Posting, TxIntent } from "../ledger/types";
 import { normalizeMerchant } from "../ml/normalize";
 import type { AccountRow } from "../accounts/service";
 import type { AccountType } from "../accounts/schemas";
-import { cashflowPostings } from "../transactions/postings";
+import { cashflowPostings, worldTransferPostings } from "../transactions/postings";
 import { type OutboxRow, queueFanout } from "../webhooks/publish";
 import { transactionCreatedEvent } from "../webhooks/transaction-events";
 import { adjustBalances } from "./balance-adjustments";
@@ -358,23 +358,26 @@ export async function applyChanges(
       const acc = wanted(t.accountExternalId)!;
       const currency = acc.currency as Currency;
       const carry = carried[i];
-      const auto = t.amountMinor === 0 ? null : categorize(subjects[i]!.subject, t.amountMinor);
+      // The old copy was a side of a transfer the person wrote: the new one is that side again (relink-carry.ts), no
+      // cash flow, whatever the rules or the model would file the bank's text under.
+      const transfer = carry?.transfer ?? null;
+      const auto = t.amountMinor === 0 || transfer ? null : categorize(subjects[i]!.subject, t.amountMinor);
       // The old copy's category set by hand wins over the rules and the model, and stays the user's; one the rules
       // set stays unless a rule hits now (relink-carry.ts).
       const kept = carry?.categoryId && (carry.categorySource === "manual" || auto?.source !== "rule") ? carry : null;
-      const categoryId = kept ? kept.categoryId : (auto?.categoryId ?? null);
-      const categorySource = kept ? kept.categorySource : (auto?.source ?? null);
+      const categoryId = transfer ? null : kept ? kept.categoryId : (auto?.categoryId ?? null);
+      const categorySource = transfer ? null : kept ? kept.categorySource : (auto?.source ?? null);
       const id = ids[i]!;
       return {
         reference: `sync:${conn.id}:${t.id}`,
-        postings: cashflowPostings(acc.id, currency, t.amountMinor, categoryId, false),
+        postings: transfer ? worldTransferPostings(acc.id, currency, t.amountMinor) : cashflowPostings(acc.id, currency, t.amountMinor, categoryId, false),
         reviewCandidates: ambiguous.get(t.id),
         row: {
           id, spaceId: conn.space_id, accountId: acc.id, amount: t.amountMinor, currency, description: truncateText(t.description, 500) || "(no description)",
           merchantName: t.merchantName, normalizedMerchant: merchants[i]!, date: dayStart(t.date),
-          type: t.amountMinor < 0 ? "expense" : "income", subtype: null, status: t.pending ? "pending" : "posted",
-          categoryId, categorySource, tags: carry?.tags ?? "[]", notes: carry?.notes ?? null, location: null,
-          counterpartyAccountId: null, trade: null, providerTransactionId: t.id, createdAt: now, updatedAt: now,
+          type: transfer ? "transfer" : t.amountMinor < 0 ? "expense" : "income", subtype: transfer ? (t.amountMinor < 0 ? "transfer_out" : "transfer_in") : null,
+          status: t.pending ? "pending" : "posted", categoryId, categorySource, tags: carry?.tags ?? "[]", notes: carry?.notes ?? null, location: null,
+          counterpartyAccountId: transfer?.counterpartyAccountId ?? null, trade: null, providerTransactionId: t.id, createdAt: now, updatedAt: now,
         },
       };
     });

@@ -23,7 +23,8 @@
  * A bank linked again (lib/relinks.ts) imports into new accounts, and a row the person wrote on the old account
  * that was still waiting is paired with the new account's copy: the copy is posted (the new account holds the
  * bank's history), and the old row takes its id and day, so that analytics leave it out as a copy the new account
- * holds again, and the relink carry gives the new copy the person's work (relink-carry.ts).
+ * holds again, and the relink carry gives the new copy the person's work (relink-carry.ts; a side of a transfer the
+ * person wrote stays a transfer).
  */
 import type { Services } from "../../env";
 import { dateIn, instantIn } from "../../lib/dates";

@@ -35,6 +35,17 @@
  * unless a rule of the space hits the new row now (as running the rules over the old row would change it: a rule
  * edited since wins, a rule deleted since leaves it as it was). The model's guess (`ml`) is not the user's: the
  * import guesses anew. Notes and tags are the user's by nature.
+ *
+ * A transfer the person wrote between a bank-fed account and another (a savings jar) is one ledger transaction
+ * between the two accounts, whose bank-fed side the bank's copy took over. Posted as the import posts a row (an
+ * expense), the new account's copy counted the transfer as spending in cash flow and budgets (510.00 for 10.00; a
+ * review). Posted as a transfer to the other account, it would put the money into the jar a second time. So it is
+ * the transfer's side again (type `transfer`, naming the other account), its money against `world`, as the ledger
+ * posts a bank's row whose other side it does not hold: the new account's balance is the bank's, the jar's leg stays
+ * the one, and no cash flow, budget or recurring series counts it (none counts a transfer; the model learns from
+ * categorized rows only). The old
+ * account's side is a copy the new account holds again, as any other (lib/relinks.ts); the ledger keeps both, as it
+ * keeps both copies of every relinked row. The person's transfer wins over a rule that files the bank's text now.
  */
 import type { Services } from "../../env";
 import { dateIn, instantIn } from "../../lib/dates";
@@ -52,6 +63,12 @@ export interface Carried {
   /** JSON list, as stored. */
   tags: string;
   notes: string | null;
+  /**
+   * The old copy is one side of a transfer the person wrote, which the bank's copy took over (manual-match.ts): the new
+   * copy is that side again, on the new account, against `world` (see the head of this file), with the transfer's other
+   * account (its successor, when that account was linked again too); null for any other row.
+   */
+  transfer: { counterpartyAccountId: string | null } | null;
 }
 
 /** A row about to be imported, or one the successor already holds (`existing`). */
@@ -92,6 +109,8 @@ interface OldRow {
   notes: string | null;
   /** The bank's day of a hand-written row its copy took over (manual-match.ts); null on the others. */
   provider_day: string | null;
+  type: string;
+  counterparty_account_id: string | null;
 }
 
 /** An old transaction as it pairs: its first row and the day(s) it may be on. */
@@ -131,7 +150,8 @@ export async function relinkCarry(
   const found = await svc.env.DB.prepare(
     `SELECT t.id, t.account_id, t.provider_transaction_id AS pid, t.amount, t.currency, t.date, t.provider_day, t.normalized_merchant AS merchant,
             CASE WHEN t.category_source IN ('manual', 'rule') AND c.id IS NOT NULL THEN t.category_id END AS category_id,
-            CASE WHEN t.category_source IN ('manual', 'rule') AND c.id IS NOT NULL THEN t.category_source END AS category_source, t.tags, t.notes
+            CASE WHEN t.category_source IN ('manual', 'rule') AND c.id IS NOT NULL THEN t.category_source END AS category_source, t.tags, t.notes,
+            t.type, t.counterparty_account_id
        FROM transactions t LEFT JOIN categories c ON c.id = t.category_id AND c.space_id = t.space_id
       WHERE t.account_id ${IN_JSON_LIST} AND t.date >= ? AND t.date <= ? AND t.status != 'cancelled'
         AND t.provider_transaction_id IS NOT NULL AND t.provider_transaction_id NOT LIKE 'balance#%'
@@ -170,11 +190,14 @@ export async function relinkCarry(
   const taken = new Set<string>();
   pairRound(existing, predecessors, old, taken, keyOf, midnight);
   const pairs = pairRound(rows, predecessors, old, taken, keyOf, midnight);
+  // A transfer's other account linked again too (checking and savings of one bank) is named by its successor.
+  const successorOf = new Map([...predecessors].flatMap(([successor, list]) => list.map((p) => [p, successor] as const)));
   rows.forEach((r, i) => {
     // The newest predecessor's copy is carried.
     const chosen = (predecessors.get(r.accountId) ?? []).map((p) => pairs.get(`${i}\u0000${p}`)).find((c) => c !== undefined);
-    if (chosen && (chosen.category_id !== null || chosen.notes !== null || chosen.tags !== "[]")) {
-      out[i] = { categoryId: chosen.category_id, categorySource: chosen.category_source, tags: chosen.tags, notes: chosen.notes };
+    const transfer = chosen?.type === "transfer" ? { counterpartyAccountId: chosen.counterparty_account_id === null ? null : (successorOf.get(chosen.counterparty_account_id) ?? chosen.counterparty_account_id) } : null;
+    if (chosen && (chosen.category_id !== null || chosen.notes !== null || chosen.tags !== "[]" || transfer !== null)) {
+      out[i] = { categoryId: chosen.category_id, categorySource: chosen.category_source, tags: chosen.tags, notes: chosen.notes, transfer };
     }
   });
   return out;

@@ -30,6 +30,17 @@ export function cashflowPostings(accountId: string, currency: Currency, amount: 
     : [{ source: counterparty, destination: account, amount, asset }];
 }
 
+/**
+ * Postings of one side of a transfer whose other side the ledger holds already, in another transaction (a bank linked
+ * again: the new account's copy of a transfer leg the person wrote, relink-carry.ts): the account's money goes to
+ * `world` (amount < 0) or comes from it, as a transfer carries no category.
+ */
+export function worldTransferPostings(accountId: string, currency: Currency, amount: number): Posting[] {
+  const asset = assetOf(currency);
+  const account = accountAddress(accountId);
+  return amount < 0 ? [{ source: account, destination: "world", amount: -amount, asset }] : [{ source: "world", destination: account, amount, asset }];
+}
+
 export interface TradeTerms {
   symbol: string;
   side: "buy" | "sell";
