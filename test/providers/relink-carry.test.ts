@@ -181,7 +181,7 @@ describe("a bank linked again keeps the user's work on its rows", () => {
     expect(await ledgerViolations(spaceId)).toEqual([]);
   });
 
-  it("carries nothing to a copy that is not the same transaction, nor from a voided row", { timeout: 180_000 }, async () => {
+  it("carries nothing to a copy that is not the same transaction; a row the person voided has its copy voided", { timeout: 180_000 }, async () => {
     const { owner, a, spaceId, category } = await space();
     const mine = await category("Mine");
     const rides = await category("Rides", "uber");
@@ -223,9 +223,12 @@ describe("a bank linked again keeps the user's work on its rows", () => {
     expect(same.length).toBeGreaterThan(0);
     expect(same.some((r) => r.amount === corrected.amount)).toBe(false);
     for (const r of same) expect(work(r)).toEqual(r.merchant === "Uber" ? { ...UNTOUCHED, category: taxi, source: "rule" } : UNTOUCHED);
-    // One of the two copies takes the kept one's; the voided one's goes nowhere.
-    expect(newTwins(copies, twins[0]!).map(work).sort((p, q) => String(p.notes).localeCompare(String(q.notes)))).toEqual([{ category: mine, source: "manual", notes: "kept", tags: [] }, UNTOUCHED]);
-    expect(copies.filter((r) => r.notes !== null).map((r) => r.notes)).toEqual(["kept"]);
+    // One of the two copies takes the kept one's; the other is voided, as the person voided its old copy (with its work).
+    expect(newTwins(copies, twins[0]!).map((r) => ({ ...work(r), status: r.status })).sort((p, q) => String(p.notes).localeCompare(String(q.notes)))).toEqual([
+      { category: mine, source: "manual", notes: "kept", tags: [], status: "posted" },
+      { category: mine, source: "manual", notes: "voided", tags: [], status: "cancelled" },
+    ]);
+    expect(copies.filter((r) => r.notes !== null).map((r) => r.notes).sort()).toEqual(["kept", "voided"]);
     expect(await ledgerViolations(spaceId)).toEqual([]);
 
     // A later sync imports what the old link had from the day after the link: the noted one takes its note there.

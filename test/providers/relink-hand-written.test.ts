@@ -1,7 +1,7 @@
 /**
  * A bank linked again (relinks.ts) and what the person did on the old account's rows: a transfer written by hand that
  * the bank's copy took over (relink-carry.ts carries it as a transfer), a taken-over row whose person's day is not the
- * bank's (relinks.ts `heldAgain` cuts off by the bank's day).
+ * bank's (relinks.ts `heldAgain` cuts off by the bank's day), and a bank row the person voided (its new copy is voided).
  */
 import { describe, expect, it } from "vitest";
 import { ok } from "../analytics/fixture";
@@ -114,5 +114,77 @@ describe.each(["America/Mexico_City", "Pacific/Honolulu", "Pacific/Auckland"])("
     // The new link's history begins on the market's bank day: it holds the market, not the bakery.
     await second.sync(89_100, [{ ...early1, id: "n1" }]);
     expect({ cash: await w.cashFlow(), spent: await spent() }).toEqual(before);
+  });
+});
+
+describe("a bank row the person voided on the old account, and the bank linked again", () => {
+  it("its new copy is voided too; the new account's balance is the bank's, as the old one's was", { timeout: 60_000 }, async () => {
+    const w = await relinkable();
+    const first = await w.connect();
+    await first.sync(95_000, [bankRow("o0", day(-20), -5_000)]);
+    const old = await first.checking();
+    // The person says this charge is no expense of theirs (a duplicate of one they track elsewhere, a mistake).
+    const wrong = bankRow("o1", day(-4), -2_500, { merchantName: "Cafe Luna", description: "CAFE LUNA" });
+    await first.sync(92_500, [bankRow("o0", day(-20), -5_000), wrong]);
+    expect((await w.a.del(`/v1/transactions/${(await w.byPid("o1"))!.id}`)).status).toBe(200);
+    // The bank still holds it: the next sync's adjustment says so in the balance, and cash flow leaves it out.
+    await first.sync(92_500, [bankRow("o0", day(-20), -5_000), wrong]);
+    const before = await w.cashFlow();
+    expect({ cash: before, old: await w.balanceOf(old) }).toEqual({ cash: { income: "0.00", expenses: "50.00" }, old: "925.00" });
+
+    await w.disconnect(first.id);
+    const second = await w.connect();
+    await second.sync(92_500, [bankRow("n0", day(-20), -5_000), { ...wrong, id: "n1" }]);
+    expect(await w.byPid("n1")).toMatchObject({ status: "cancelled" });
+    expect(await w.cashFlow()).toEqual(before);
+    expect(await w.balanceOf(await second.checking())).toBe("925.00");
+    // Reported again, it stays voided.
+    await second.sync(92_500, [bankRow("n0", day(-20), -5_000), { ...wrong, id: "n1" }]);
+    expect(await w.byPid("n1")).toMatchObject({ status: "cancelled" });
+    expect(await w.cashFlow()).toEqual(before);
+    expect(await w.balanceOf(await second.checking())).toBe("925.00");
+    expect(await ledgerViolations(w.spaceId)).toEqual([]);
+  });
+
+  it("of two equal charges the person voided one: a new link that sends one keeps it live, one that sends both voids one", { timeout: 60_000 }, async () => {
+    const w = await relinkable();
+    const first = await w.connect();
+    const twin = (id: string) => bankRow(id, day(-4), -2_500, { merchantName: "Cafe Luna", description: "CAFE LUNA" });
+    await first.sync(90_000, [bankRow("o0", day(-20), -5_000), twin("o1"), twin("o2")]);
+    // The bank listed one charge twice; the person voids the one that comes first of equal rows (relink-carry.ts orders
+    // them by date, then id).
+    const firstOfTwins = [(await w.byPid("o1"))!.id, (await w.byPid("o2"))!.id].sort()[0]!;
+    expect((await w.a.del(`/v1/transactions/${firstOfTwins}`)).status).toBe(200);
+    await first.sync(90_000, [bankRow("o0", day(-20), -5_000), twin("o1"), twin("o2")]);
+    const before = await w.cashFlow();
+    expect(before).toEqual({ income: "0.00", expenses: "75.00" });
+
+    await w.disconnect(first.id);
+    const second = await w.connect();
+    await second.sync(92_500, [bankRow("n0", day(-20), -5_000), twin("n1")]);
+    expect(await w.byPid("n1")).toMatchObject({ status: "posted" });
+    expect(await w.cashFlow()).toEqual(before);
+
+    await w.disconnect(second.id);
+    const third = await w.connect();
+    await third.sync(90_000, [bankRow("m0", day(-20), -5_000), twin("m1"), twin("m2")]);
+    expect([(await w.byPid("m1"))!.status, (await w.byPid("m2"))!.status].sort()).toEqual(["cancelled", "posted"]);
+    expect(await w.cashFlow()).toEqual(before);
+    expect(await ledgerViolations(w.spaceId)).toEqual([]);
+  });
+
+  it("a row the bank removed is no void of the person's: a new link's copy of the same charge is posted", { timeout: 60_000 }, async () => {
+    const w = await relinkable();
+    const first = await w.connect();
+    const charge = (id: string, pending = false) => bankRow(id, day(-2), -2_500, { merchantName: "Cafe Luna", description: "CAFE LUNA", pending });
+    await first.sync(95_000, [bankRow("o0", day(-20), -5_000), charge("p1", true)]);
+    // The bank drops the pending row without sending it posted before the bank is linked again.
+    await first.sync(95_000, [bankRow("o0", day(-20), -5_000)], ["p1"]);
+    expect(await w.byPid("p1")).toMatchObject({ status: "cancelled" });
+    await w.disconnect(first.id);
+    const second = await w.connect();
+    await second.sync(92_500, [bankRow("n0", day(-20), -5_000), charge("n1")]);
+    expect(await w.byPid("n1")).toMatchObject({ status: "posted" });
+    expect(await w.cashFlow()).toEqual({ income: "0.00", expenses: "75.00" });
   });
 });

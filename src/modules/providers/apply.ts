@@ -354,6 +354,7 @@ export async function applyChanges(
     phase("carryMs");
     const dayStart = memoized((day: string) => instantIn(day, tz));
     const ids = newIds("txn", toCreate.length, now);
+    const voided: { id: string; oldId: string }[] = [];
     const planned: Planned[] = toCreate.map((t, i) => {
       const acc = wanted(t.accountExternalId)!;
       const currency = acc.currency as Currency;
@@ -368,6 +369,7 @@ export async function applyChanges(
       const categoryId = transfer ? null : kept ? kept.categoryId : (auto?.categoryId ?? null);
       const categorySource = transfer ? null : kept ? kept.categorySource : (auto?.source ?? null);
       const id = ids[i]!;
+      if (carry?.voided) voided.push({ id, oldId: carry.fromId });
       return {
         reference: `sync:${conn.id}:${t.id}`,
         postings: transfer ? worldTransferPostings(acc.id, currency, t.amountMinor) : cashflowPostings(acc.id, currency, t.amountMinor, categoryId, false),
@@ -385,6 +387,14 @@ export async function applyChanges(
     const committedList = await commitPlanned(svc, conn, planned, stats, tz, touched);
     phase("commitMs");
     createdIds.push(...committedList);
+    // A copy of a row the person voided on the old account is voided as theirs was (relink-carry.ts), each by its
+    // reversal, after its commit (a reversal names what it reverts): the balance adjustment below then keeps the
+    // account the bank's, as the old account's did after the person's void. A crash between leaves the copy posted,
+    // as the bank sent it, for the person to void again.
+    if (voided.length > 0) {
+      const committed = new Set(committedList);
+      await voidCarried(svc, conn, voided.filter((v) => committed.has(v.id)), touched);
+    }
   }
 
   const newTrades = (changes.trades ?? []).filter((trade) => {
@@ -549,7 +559,9 @@ async function isVoided(svc: Services, transactionId: string): Promise<boolean> 
  * Reverses each live row of a provider's group (removed at the provider, or a copy another row stands for); a repeat is
  * a no-op. True when this call reversed any.
  */
-async function revertCopy(svc: Services, conn: ConnectionRow, rows: ExistingRow[], metadata: Record<string, string>, touched: Set<string>): Promise<boolean> {
+async function revertCopy(
+  svc: Services, conn: ConnectionRow, rows: Pick<ExistingRow, "ledger_seq" | "category_id" | "status">[], metadata: Record<string, string>, touched: Set<string>,
+): Promise<boolean> {
   let reverted = false;
   for (const r of rows) {
     // Before the reversal: one whose answer is lost may have committed all the same (see commitPlanned).
@@ -563,6 +575,22 @@ async function revertCopy(svc: Services, conn: ConnectionRow, rows: ExistingRow[
   }
   for (const r of rows) r.status = "cancelled";
   return reverted;
+}
+
+/**
+ * Voids new rows whose old copies the person voided (relink-carry.ts): the reversal of each, named as the person's void
+ * is (`voidOf`; `followsVoidOf`, the old row), no reversal of the sync's own, so that a bank linked once more carries
+ * the void again.
+ */
+async function voidCarried(svc: Services, conn: ConnectionRow, rows: { id: string; oldId: string }[], touched: Set<string>) {
+  if (rows.length === 0) return;
+  const { results } = await svc.env.DB.prepare(`SELECT id, ledger_seq, category_id FROM transactions WHERE id ${IN_JSON_LIST}`)
+    .bind(jsonList(rows.map((r) => r.id)))
+    .all<{ id: string; ledger_seq: number; category_id: string | null }>();
+  for (const r of results) {
+    const oldId = rows.find((x) => x.id === r.id)!.oldId;
+    await revertCopy(svc, conn, [{ ...r, status: "posted" }], { voidOf: r.id, followsVoidOf: oldId }, touched);
+  }
 }
 
 /** The pending row (and its corrections) take the posted transaction's id and status in place: edits stay. */

@@ -46,6 +46,13 @@
  * categorized rows only). The old
  * account's side is a copy the new account holds again, as any other (lib/relinks.ts); the ledger keeps both, as it
  * keeps both copies of every relinked row. The person's transfer wins over a rule that files the bank's text now.
+ *
+ * A bank row the person voided on the old account (a charge they say is not theirs, a duplicate of a row they keep)
+ * pairs as the others do, after the live copies (of equal charges on one day, one voided, a new link that sends
+ * one gets it live): the new copy is posted and voided as the person's void did, and the next sync's adjustment
+ * keeps the balance the bank's, as it did on the old account. Only the person's void carries: a row the bank removed
+ * (or a duplicate the sync merged away) is reversed by the sync itself, and a new link's row of the same charge is
+ * another transaction (the posted one of a pending copy dropped, say).
  */
 import type { Services } from "../../env";
 import { dateIn, instantIn } from "../../lib/dates";
@@ -69,6 +76,10 @@ export interface Carried {
    * account (its successor, when that account was linked again too); null for any other row.
    */
   transfer: { counterpartyAccountId: string | null } | null;
+  /** The person voided the old copy: the new one is voided too (apply.ts). */
+  voided: boolean;
+  /** The old copy's id. */
+  fromId: string;
 }
 
 /** A row about to be imported, or one the successor already holds (`existing`). */
@@ -111,6 +122,8 @@ interface OldRow {
   provider_day: string | null;
   type: string;
   counterparty_account_id: string | null;
+  /** 1 when the person voided it (not the bank's removal nor the sync's merge: see the query). */
+  voided: number;
 }
 
 /** An old transaction as it pairs: its first row and the day(s) it may be on. */
@@ -145,15 +158,21 @@ export async function relinkCarry(
   // taken-over hand-written row's own date is up to MANUAL_DAYS_AFTER days before its bank day or MANUAL_DAYS_BEFORE after.
   const from = midnight(days[0]!) - (2 + MANUAL_DAYS_AFTER) * DAY_MS;
   const to = midnight(days[days.length - 1]!) + (2 + MANUAL_DAYS_BEFORE) * DAY_MS;
-  // Each group's rows (its first row and correcting entries, which share its date and merchant key); a voided
-  // row carries nothing. The category only when the user chose it (by hand or by rule) and it still exists.
+  // Each group's rows (its first row and correcting entries, which share its date and merchant key); a row the sync
+  // reversed (the bank removed it, or it was merged into its pending copy) carries nothing, one the person voided (a
+  // reversal of their own: the transactions' void, the ledger's revert) carries its void. The category only when the
+  // user chose it (by hand or by rule) and it still exists.
   const found = await svc.env.DB.prepare(
     `SELECT t.id, t.account_id, t.provider_transaction_id AS pid, t.amount, t.currency, t.date, t.provider_day, t.normalized_merchant AS merchant,
             CASE WHEN t.category_source IN ('manual', 'rule') AND c.id IS NOT NULL THEN t.category_id END AS category_id,
             CASE WHEN t.category_source IN ('manual', 'rule') AND c.id IS NOT NULL THEN t.category_source END AS category_source, t.tags, t.notes,
-            t.type, t.counterparty_account_id
+            t.type, t.counterparty_account_id, t.status = 'cancelled' AS voided
        FROM transactions t LEFT JOIN categories c ON c.id = t.category_id AND c.space_id = t.space_id
-      WHERE t.account_id ${IN_JSON_LIST} AND t.date >= ? AND t.date <= ? AND t.status != 'cancelled'
+      WHERE t.account_id ${IN_JSON_LIST} AND t.date >= ? AND t.date <= ?
+        AND (t.status != 'cancelled' OR EXISTS (
+              SELECT 1 FROM ledger_transactions l JOIN ledger_transactions v ON v.space_id = l.space_id AND v.seq = l.reverted_by_seq
+               WHERE l.space_id = t.space_id AND l.seq = t.ledger_seq
+                 AND json_extract(v.metadata, '$.removedByProvider') IS NULL AND json_extract(v.metadata, '$.mergedInto') IS NULL))
         AND t.provider_transaction_id IS NOT NULL AND t.provider_transaction_id NOT LIKE 'balance#%'
         AND t.normalized_merchant ${IN_JSON_LIST}`,
   )
@@ -165,6 +184,7 @@ export async function relinkCarry(
   for (const r of found.results) {
     const g = `${r.account_id}\u0000${r.pid.split("#")[0]}`;
     const group = byGroup.get(g) ?? { first: null, amount: 0 };
+    // The bank's last word on the amount: the person's void of a row changes nothing of it.
     group.amount += r.amount;
     if (!r.pid.includes("#")) group.first = r;
     byGroup.set(g, group);
@@ -183,7 +203,8 @@ export async function relinkCarry(
     const k = keyOf(first.account_id, { amountMinor: amount, currency: first.currency, merchant: first.merchant });
     old.set(k, [...(old.get(k) ?? []), copy]);
   }
-  for (const list of old.values()) list.sort((p, q) => p.row.date - q.row.date || (p.row.id < q.row.id ? -1 : p.row.id > q.row.id ? 1 : 0));
+  // The live copies first: of equal charges of a day, one of them voided, a new link sending one gets it live.
+  for (const list of old.values()) list.sort((p, q) => p.row.voided - q.row.voided || p.row.date - q.row.date || (p.row.id < q.row.id ? -1 : p.row.id > q.row.id ? 1 : 0));
 
   // The successor's earlier rows first (each took an old row when it came, and takes it again here), then the new
   // ones; in each round, every predecessor's copy is taken (each old row pairs once in its own account).
@@ -196,8 +217,8 @@ export async function relinkCarry(
     // The newest predecessor's copy is carried.
     const chosen = (predecessors.get(r.accountId) ?? []).map((p) => pairs.get(`${i}\u0000${p}`)).find((c) => c !== undefined);
     const transfer = chosen?.type === "transfer" ? { counterpartyAccountId: chosen.counterparty_account_id === null ? null : (successorOf.get(chosen.counterparty_account_id) ?? chosen.counterparty_account_id) } : null;
-    if (chosen && (chosen.category_id !== null || chosen.notes !== null || chosen.tags !== "[]" || transfer !== null)) {
-      out[i] = { categoryId: chosen.category_id, categorySource: chosen.category_source, tags: chosen.tags, notes: chosen.notes, transfer };
+    if (chosen && (chosen.category_id !== null || chosen.notes !== null || chosen.tags !== "[]" || transfer !== null || chosen.voided === 1)) {
+      out[i] = { categoryId: chosen.category_id, categorySource: chosen.category_source, tags: chosen.tags, notes: chosen.notes, transfer, voided: chosen.voided === 1, fromId: chosen.id };
     }
   });
   return out;
@@ -232,7 +253,7 @@ function pairRound(
       }
     }
   });
-  options.sort((a, b) => a.gap - b.gap || a.copy.row.date - b.copy.row.date || (a.copy.row.id < b.copy.row.id ? -1 : a.copy.row.id > b.copy.row.id ? 1 : 0) || a.i - b.i);
+  options.sort((a, b) => a.gap - b.gap || a.copy.row.voided - b.copy.row.voided || a.copy.row.date - b.copy.row.date || (a.copy.row.id < b.copy.row.id ? -1 : a.copy.row.id > b.copy.row.id ? 1 : 0) || a.i - b.i);
   for (const o of options) {
     const k = `${o.i}\u0000${o.p}`;
     if (taken.has(o.copy.row.id) || pairs.has(k)) continue;
