@@ -2,15 +2,9 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { currentPeriod } from "../../src/modules/budgets/periods";
 import { zonedMidnight } from "../../src/lib/zoned-time";
-import { callJson, registerUser, type TestUser } from "../helpers";
+import { registerUser } from "../helpers";
+import { as } from "./helpers";
 import { createAccount } from "../accounts/helpers";
-
-const as = (u: TestUser) => ({
-  get: (path: string) => callJson(path, { token: u.accessToken, ip: u.ip }),
-  post: (path: string, body: unknown) => callJson(path, { token: u.accessToken, ip: u.ip, body }),
-  patch: (path: string, body: unknown) => callJson(path, { method: "PATCH", token: u.accessToken, ip: u.ip, body }),
-  del: (path: string) => callJson(path, { method: "DELETE", token: u.accessToken, ip: u.ip }),
-});
 
 /** Local calendar month of now in `tz`, and its first instant. */
 function thisMonth(tz: string) {

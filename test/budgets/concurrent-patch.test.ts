@@ -9,27 +9,13 @@ import { createDb } from "../../src/db/client";
 import type { Services } from "../../src/env";
 import type { ApiError } from "../../src/lib/errors";
 import { updateBudget } from "../../src/modules/budgets/service";
-import { callJson, registerUser, type TestUser } from "../helpers";
 import { latestSessionId } from "../transactions/guard-helpers";
+import { spaceWithCategories } from "./helpers";
 
-const as = (u: TestUser) => ({
-  get: (path: string) => callJson(path, { token: u.accessToken, ip: u.ip }),
-  post: (path: string, body: unknown) => callJson(path, { token: u.accessToken, ip: u.ip, body }),
-  patch: (path: string, body: unknown) => callJson(path, { method: "PATCH", token: u.accessToken, ip: u.ip, body }),
-});
-
-async function setup() {
-  const u = await registerUser();
-  const a = as(u);
-  const space = (await a.post("/v1/spaces", { name: "Home", type: "personal", currency: "USD" })).body;
-  const cats = (await a.get(`/v1/categories?spaceId=${space.id}`)).body as { id: string; name: string }[];
-  const cat = (name: string) => cats.find((c) => c.name === name)!.id;
-  return { u, a, spaceId: space.id as string, cat };
-}
 
 describe("PATCH /v1/budgets/{id} at once with other PATCHes", () => {
   it("keeps a new amount, a new name and a new alert threshold sent together", { timeout: 120_000 }, async () => {
-    const { a, spaceId } = await setup();
+    const { a, spaceId } = await spaceWithCategories();
     const ids: string[] = [];
     for (let i = 0; i < 6; i++) ids.push((await a.post("/v1/budgets", { spaceId, name: `Food ${i}`, amount: "100.00", period: "monthly" })).body.id);
     const answers = await Promise.all(ids.flatMap((id, i) => [
@@ -45,7 +31,7 @@ describe("PATCH /v1/budgets/{id} at once with other PATCHes", () => {
   });
 
   it("checks the rules across fields against the budget another PATCH left: never allocations over the amount", { timeout: 120_000 }, async () => {
-    const { u, a, spaceId, cat } = await setup();
+    const { u, a, spaceId, cat } = await spaceWithCategories();
     const food = cat("Food & Dining");
     const b = (await a.post("/v1/budgets", { spaceId, name: "Home", amount: "500.00", period: "monthly", categories: [{ categoryId: food, allocated: "100.00" }] })).body;
     // The PATCH lowering the amount to 150.00 (fine with 100.00 allocated) reads the budget and its links; before it

@@ -3,26 +3,12 @@
  * spending (50.00 on Salary after +2500 showed spent -2500.00), so only expense categories may be watched.
  */
 import { describe, expect, it } from "vitest";
-import { callJson, registerUser, type TestUser } from "../helpers";
+import { spaceWithCategories } from "./helpers";
 
-const as = (u: TestUser) => ({
-  get: (path: string) => callJson(path, { token: u.accessToken, ip: u.ip }),
-  post: (path: string, body: unknown) => callJson(path, { token: u.accessToken, ip: u.ip, body }),
-  patch: (path: string, body: unknown) => callJson(path, { method: "PATCH", token: u.accessToken, ip: u.ip, body }),
-});
-
-async function setup() {
-  const u = await registerUser();
-  const a = as(u);
-  const spaceId = (await a.post("/v1/spaces", { name: "Home", type: "personal", currency: "USD", timezone: "UTC" })).body.id as string;
-  const cats = (await a.get(`/v1/categories?spaceId=${spaceId}`)).body as { id: string; name: string }[];
-  const cat = (name: string) => cats.find((c) => c.name === name)!.id;
-  return { a, spaceId, cat };
-}
 
 describe("budget categories", () => {
   it("refuses an income or transfer category on create, naming the field", async () => {
-    const { a, spaceId, cat } = await setup();
+    const { a, spaceId, cat } = await spaceWithCategories();
     const byIds = await a.post("/v1/budgets", { spaceId, name: "Pay", amount: "50", period: "monthly", categoryIds: [cat("Food & Dining"), cat("Salary")] });
     expect(byIds.status).toBe(422);
     expect(byIds.body.error.details).toEqual([expect.objectContaining({ field: "categoryIds.1", code: "NOT_EXPENSE_CATEGORY" })]);
@@ -34,7 +20,7 @@ describe("budget categories", () => {
   });
 
   it("refuses one on update and keeps the budget's categories", async () => {
-    const { a, spaceId, cat } = await setup();
+    const { a, spaceId, cat } = await spaceWithCategories();
     const b = await a.post("/v1/budgets", { spaceId, name: "Food", amount: "50", period: "monthly", categoryIds: [cat("Food & Dining")] });
     expect(b.status).toBe(201);
     const r = await a.patch(`/v1/budgets/${b.body.id}`, { categoryIds: [cat("Salary")] });

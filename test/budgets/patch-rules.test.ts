@@ -4,26 +4,16 @@
  * and that the stored budget did not change.
  */
 import { describe, expect, it } from "vitest";
-import { callJson, registerUser, type TestUser } from "../helpers";
-
-const as = (u: TestUser) => ({
-  get: (path: string) => callJson(path, { token: u.accessToken, ip: u.ip }),
-  post: (path: string, body: unknown) => callJson(path, { token: u.accessToken, ip: u.ip, body }),
-  patch: (path: string, body: unknown) => callJson(path, { method: "PATCH", token: u.accessToken, ip: u.ip, body }),
-});
+import { as, spaceWithCategories } from "./helpers";
 
 async function setup(currency = "USD") {
-  const u = await registerUser();
-  const a = as(u);
-  const space = (await a.post("/v1/spaces", { name: "Home", type: "personal", currency })).body;
-  const cats = (await a.get(`/v1/categories?spaceId=${space.id}`)).body as { id: string; name: string }[];
-  const cat = (name: string) => cats.find((c) => c.name === name)!.id;
+  const { a, spaceId, cat } = await spaceWithCategories(currency);
   const create = async (body: Record<string, unknown>) => {
-    const res = await a.post("/v1/budgets", { spaceId: space.id, name: "Food", period: "monthly", ...body });
+    const res = await a.post("/v1/budgets", { spaceId, name: "Food", period: "monthly", ...body });
     expect(res.status, JSON.stringify(res.body)).toBe(201);
     return res.body as { id: string };
   };
-  return { a, spaceId: space.id, cat, create };
+  return { a, spaceId, cat, create };
 }
 
 /** The 422's first detail, and the budget unchanged afterwards. */
