@@ -116,6 +116,10 @@ describe("per-platform positions, NFTs and earnings", () => {
     const portfolio = (await callJson(`/v1/gaming/portfolio?spaceId=${spaceId}`, as(owner))).body;
     const monthly = portfolio.platforms.reduce((a: bigint, p: any) => a + cents(p.monthlyEarningsUsdDecimal), 0n);
     expect(monthly).toBe(cents(d30.totalDecimal));
+    // The dashboard's 1y is taken too, as 365 days.
+    const [year, d365] = [await get("1y"), await get("365d")];
+    expect([year.period, year.from, year.totalDecimal]).toEqual(["1y", d365.from, d365.totalDecimal]);
+    expect((await callJson(`/v1/gaming/earnings?spaceId=${spaceId}&period=2y`, as(owner))).status).toBe(422);
     expect((await callJson(`/v1/gaming/earnings?spaceId=${spaceId}&period=999d`, as(owner))).status).toBe(422);
     expect((await callJson(`/v1/gaming/earnings?spaceId=${spaceId}&period=abc`, as(owner))).status).toBe(422);
   });

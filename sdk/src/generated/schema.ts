@@ -20334,7 +20334,7 @@ export interface operations {
         parameters: {
             query: {
                 spaceId: string;
-                /** @description Days back from today, e.g. 7d, 30d, 90d (max 365d) */
+                /** @description Days back from today, e.g. 7d, 30d, 90d (max 365d), or 1y (365 days) */
                 period?: string;
             };
             header?: never;

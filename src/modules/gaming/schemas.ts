@@ -1,15 +1,19 @@
 import { z } from "@hono/zod-openapi";
 import { PLATFORMS } from "./platforms";
 
+/** The days an earnings period names ("30d": 30, "1y": 365). */
+export const periodDays = (period: string) => (period === "1y" ? 365 : Number(period.slice(0, -1)));
+
 export const SpaceQuery = z.object({ spaceId: z.string().min(1).max(64) });
 export const EarningsQuery = z.object({
   spaceId: z.string().min(1).max(64),
   period: z
     .string()
-    .regex(/^(?:[1-9]\d{0,2})d$/)
-    .refine((p) => Number(p.slice(0, -1)) <= 365, "At most 365d")
+    // The dashboard's periods (7d, 30d, 90d, 1y) are all taken here too; 1y is 365 days, as there.
+    .regex(/^(?:[1-9]\d{0,2}d|1y)$/)
+    .refine((p) => periodDays(p) <= 365, "At most 365d")
     .default("30d")
-    .openapi({ example: "30d", description: "Days back from today, e.g. 7d, 30d, 90d (max 365d)" }),
+    .openapi({ example: "30d", description: "Days back from today, e.g. 7d, 30d, 90d (max 365d), or 1y (365 days)" }),
 });
 export const PlatformParam = z.object({ platform: z.string().min(1).max(32).openapi({ example: PLATFORMS[0]!.platform }) });
 

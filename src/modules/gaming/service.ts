@@ -19,6 +19,7 @@ import { getPrices } from "../prices/service";
 import { readSpace } from "../spaces/access";
 import { fetchGamingPortfolio, type GamingPortfolio } from "./client";
 import { EARNING_SOURCES, type EarningSource, PLATFORMS, platformOf, SOURCE_COLORS } from "./platforms";
+import { periodDays } from "./schemas";
 
 export const GAMING_STALE_AFTER_MS = 86_400_000;
 
@@ -285,7 +286,7 @@ export async function listNfts(svc: Services, auth: AuthContext, spaceId: string
 
 /** GET /v1/gaming/earnings?period=30d */
 export async function getEarnings(svc: Services, auth: AuthContext, spaceId: string, period: string) {
-  const days = Number(period.slice(0, -1));
+  const days = periodDays(period);
   const now = svc.clock.now();
   const { membership: m, results: [read] } = await readSpace(svc, auth, spaceId, "viewer", (space) => [earningsRead(svc.env.DB, space, now, days)]);
   const from = fromDayFor(now, m.space.timezone, days);
