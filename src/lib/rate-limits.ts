@@ -60,6 +60,15 @@ export const INVITATION_LIMITS = {
   perAddress: { limit: 10, windowMs: 86_400_000 },
 } satisfies Record<string, BucketSpec>;
 
+/**
+ * Adding a member to a space looks the address up among the users, and says whether it found one: anyone may create a
+ * space and so be its admin, so those lookups are guesses at who has an account, limited per adding user (a household
+ * adds a few members; `general` alone would allow a thousand an hour).
+ */
+export const MEMBER_ADD_LIMITS = {
+  perAdder: { limit: 30, windowMs: 86_400_000 },
+} satisfies Record<string, BucketSpec>;
+
 /** A policy's bucket with RATE_LIMIT_MULTIPLIER applied (bench only; anything but a number above 1 means 1). */
 export function policySpec(policy: Policy, multiplier: string | undefined): BucketSpec {
   const spec = POLICIES[policy];

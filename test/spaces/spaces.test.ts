@@ -146,6 +146,22 @@ describe("members and roles", () => {
     expect(unknown.status).toBe(404);
   });
 
+  it("limits the addresses one user may try a day, found or not: past 30, a 429 that no longer says whether an address has an account", { timeout: 60_000 }, async () => {
+    const owner = await registerUser();
+    const known = await registerUser();
+    const [space, other] = [await createSpace(owner), await createSpace(owner)];
+    const add = (spaceId: string, email: string) => callJson(`/v1/spaces/${spaceId}/members`, { token: owner.accessToken, ip: owner.ip, body: { email, role: "viewer" } });
+    // Guesses across spaces count together: any user may create as many spaces as they like.
+    for (let i = 0; i < 30; i++) expect((await add(i % 2 ? space.id : other.id, `ghost${i}@example.com`)).status).toBe(404);
+    const [unknown, found] = [await add(space.id, "ghost-late@example.com"), await add(space.id, known.email)];
+    expect([unknown.status, found.status]).toEqual([429, 429]);
+    expect(Number(found.res.headers.get("retry-after"))).toBeGreaterThan(0);
+    // Nothing was added, and another user's adds are their own.
+    expect((await callJson(`/v1/spaces/${space.id}/members`, { token: owner.accessToken, ip: owner.ip })).body.map((m: { email: string }) => m.email)).toEqual([owner.email]);
+    const stranger = await registerUser();
+    expect((await callJson(`/v1/spaces/${(await createSpace(stranger)).id}/members`, { token: stranger.accessToken, ip: stranger.ip, body: { email: known.email, role: "viewer" } })).status).toBe(201);
+  });
+
   it("require a recent second factor for admin routes when the admin has 2FA", async () => {
     const owner = await registerUser();
     const admin = await registerUser();

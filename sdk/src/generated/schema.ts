@@ -351,7 +351,7 @@ export interface paths {
         put?: never;
         /**
          * Add an existing user to the space (admin)
-         * @description Add an existing user to the space (admin). Requires the `admin` role or above in the space.
+         * @description At most 30 attempts a day per adding user, found or not (each says whether the address has an account), on top of the general policy; past it, 429 with Retry-After and nothing looked up.
          */
         post: operations["createSpacesMember"];
         delete?: never;

@@ -9,6 +9,7 @@ import type { AuthContext, Services } from "../../env";
 import { spaceMembers, users } from "../../db/schema";
 import { iso } from "../../lib/clock";
 import { conflict, forbidden, notFound } from "../../lib/errors";
+import { MEMBER_ADD_LIMITS, takeInTurn } from "../../lib/rate-limits";
 import { outranks, readSpace, requireSpaceRole, type Role } from "./access";
 
 type AssignableRole = Exclude<Role, "owner">;
@@ -43,6 +44,8 @@ export async function listMembers(svc: Services, auth: AuthContext, spaceId: str
 export async function addMember(svc: Services, auth: AuthContext, spaceId: string, input: { email: string; role: AssignableRole }) {
   const me = await requireSpaceRole(svc, auth, spaceId, "admin");
   if (!outranks(me.role, input.role)) throw forbidden("You can only grant roles below your own");
+  // Every attempt counts, found or not: counting only misses would leave the answer past the limit telling them apart.
+  await takeInTurn(svc, [[`member-add:${auth.userId}`, MEMBER_ADD_LIMITS.perAdder]], `At most ${MEMBER_ADD_LIMITS.perAdder.limit} members may be added a day; retry later`);
   const user = await svc.db.select({ id: users.id }).from(users).where(eq(users.email, input.email)).get();
   if (!user) throw notFound("User");
   const res = await svc.db

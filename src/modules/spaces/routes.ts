@@ -1,5 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { access, bearer, createRouter, errors, json, jsonBody } from "../../lib/openapi";
+import { MEMBER_ADD_LIMITS } from "../../lib/rate-limits";
 import { guards } from "../../middleware/auth";
 import * as members from "./members";
 import {
@@ -83,6 +84,7 @@ spaceRoutes.openapi(
   createRoute({
     ...access("admin"),
     ...common, method: "post", path: "/{spaceId}/members", tags, summary: "Add an existing user to the space (admin)",
+    description: `At most ${MEMBER_ADD_LIMITS.perAdder.limit} attempts a day per adding user, found or not (each says whether the address has an account), on top of the general policy; past it, 429 with Retry-After and nothing looked up.`,
     request: { params: SpaceIdParam, body: jsonBody(AddMemberBody) },
     responses: { 201: json(MemberSchema, "Added"), ...errors(401, 403, 404, 409, 422, 429) },
   }),
