@@ -290,6 +290,34 @@ describe("document uploads (worker-signed URLs)", () => {
     }
   });
 
+  it("refuse a name holding a C1 control or a line separator (422 INVALID_REGEX), or nothing visible (422 INVALID_VALUE)", async () => {
+    const { u, a, asset } = await setup();
+    for (const [name, code] of [
+      ["report\u0085.pdf", "INVALID_REGEX"], ["a\u009b31mred.pdf", "INVALID_REGEX"], ["a\u0080b.pdf", "INVALID_REGEX"],
+      ["a\u2028b.pdf", "INVALID_REGEX"], ["a\u2029b.pdf", "INVALID_REGEX"], ["\u200B", "INVALID_VALUE"], ["\u3164\u200B", "INVALID_VALUE"],
+    ]) {
+      const r = await uploadUrl(u, asset.id, { filename: name });
+      expect([JSON.stringify(name), r.status]).toEqual([JSON.stringify(name), 422]);
+      expect(r.body.error.details).toEqual([expect.objectContaining({ field: "filename", code })]);
+    }
+    expect((await a.get(`/v1/assets/${asset.id}/documents`)).body.documents).toEqual([]);
+    // The characters just above and below the refused ranges are names like any others.
+    const fine = await uploadUrl(u, asset.id, { filename: "año\u00a02025.pdf" });
+    expect(fine.status).toBe(201);
+  });
+
+  it("show a name stored with a C1 control or a line separator before they were refused without it, in the list and the download", async () => {
+    const { u, a, asset } = await setup();
+    const issued = (await uploadUrl(u, asset.id)).body;
+    expect((await put(issued.uploadUrl, bytesOf(10), "application/pdf")).status).toBe(200);
+    await env.DB.prepare("UPDATE asset_documents SET filename = ? WHERE id = ?").bind("año\u0085\u009b31m\u2028.pdf", issued.documentId).run();
+    const doc = (await a.get(`/v1/assets/${asset.id}/documents`)).body.documents.find((d: any) => d.id === issued.documentId);
+    expect(doc.filename).toBe("año31m.pdf");
+    const res = await call(pathOf(doc.downloadUrl));
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-disposition")).toBe(`attachment; filename="a_o31m.pdf"; filename*=UTF-8''a%C3%B1o31m.pdf`);
+  });
+
   it("name files safely in Content-Disposition, with RFC 5987 filename* for non-ASCII names", async () => {
     const { u, a, asset } = await setup();
     const issued = (await uploadUrl(u, asset.id, { filename: 'Escritura "señor" 2025;.pdf' })).body;

@@ -29,9 +29,19 @@ export function rfc5987(value: string): string {
   return encodeURIComponent(value).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
+/** C1 controls and the line and paragraph separators: the upload-url body refuses them in a name (schemas.ts). */
+const BREAKING = /[\u0080-\u009f\u2028\u2029]/g;
+
+/**
+ * A stored name as it is listed and downloaded: without what a name is no longer allowed to hold but an older one
+ * may (bidirectional controls, C1 controls, line and paragraph separators).
+ */
+export const shownFilename = (name: string) => withoutBidiControls(name).replace(BREAKING, "");
+
 export function contentDisposition(name: string): string {
-  // A name stored before bidirectional controls were refused loses them here, so `filename*` cannot disguise its extension.
-  const clean = [...withoutBidiControls(name.normalize("NFC"))].filter((ch) => { const c = ch.codePointAt(0)!; return c >= 0x20 && c !== 0x7f && ch !== "/" && ch !== "\\"; }).join("");
+  // A name stored before bidirectional (and C1) controls were refused loses them here, so `filename*` can neither
+  // disguise its extension nor carry a control into the saved file's name.
+  const clean = [...shownFilename(name.normalize("NFC"))].filter((ch) => { const c = ch.codePointAt(0)!; return c >= 0x20 && c !== 0x7f && ch !== "/" && ch !== "\\"; }).join("");
   const ascii = asciiFilename(clean);
   const plain = ascii === clean;
   return plain ? `attachment; filename="${ascii}"` : `attachment; filename="${ascii}"; filename*=UTF-8''${rfc5987(clean || "document")}`;

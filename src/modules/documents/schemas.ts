@@ -1,15 +1,17 @@
 import { z } from "@hono/zod-openapi";
-import { noBidiControl } from "../../lib/visible-text";
+import { hasVisibleCharacter, noBidiControl } from "../../lib/visible-text";
 import { Pagination } from "../accounts/schemas";
 import { ALLOWED_CONTENT_TYPES } from "./config";
 
-// No control characters, no path separators, no bidirectional controls (they disguise an extension): the
-// name is shown and sent back in Content-Disposition.
-const FILENAME = /^[^\u0000-\u001f\u007f/\\]+$/;
+// No control characters (C0, DEL and C1: U+0085 is a line break, U+009B a terminal's CSI once the file is saved),
+// no line or paragraph separators, no path separators, no bidirectional controls (they disguise an extension), and
+// something to see: the name is shown and sent back in Content-Disposition.
+const FILENAME = /^[^\u0000-\u001f\u007f-\u009f\u2028\u2029/\\]+$/;
 
 export const UploadUrlBody = z
   .object({
-    filename: z.string().trim().min(1).max(255).regex(FILENAME, { message: "No control characters or path separators" }).refine(...noBidiControl).openapi({ example: "appraisal-2025.pdf" }),
+    filename: z.string().trim().min(1).max(255).regex(FILENAME, { message: "No control characters or path separators" }).refine(...noBidiControl)
+      .refine(hasVisibleCharacter, { message: "Must contain a visible character", params: { code: "INVALID_VALUE" } }).openapi({ example: "appraisal-2025.pdf" }),
     contentType: z.enum(ALLOWED_CONTENT_TYPES).openapi({ example: "application/pdf" }),
     category: z.string().trim().min(1).max(60).optional().openapi({ example: "appraisal" }),
     // At least one byte: an empty file is no document, and a link for none could not be used.

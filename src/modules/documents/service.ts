@@ -27,11 +27,10 @@ import { newId } from "../../lib/ids";
 import { logError } from "../../lib/log";
 import { pagination } from "../../lib/pagination";
 import { jsonList, rowReader } from "../../lib/sql";
-import { withoutBidiControls } from "../../lib/visible-text";
 import { assetFor } from "../assets/service";
 import { ACCESS_GUARD_SQL, membershipParams, rolesAtLeastSql } from "../spaces/access";
 import { type DocumentConfig, type DocumentContentType, documentConfig, mediaEssence } from "./config";
-import { contentDisposition } from "./disposition";
+import { contentDisposition, shownFilename } from "./disposition";
 import { presignDownload, presignUpload, uploadHeaders } from "./presign";
 import { streamToR2 } from "./storage";
 import { CLEANUP_ROUNDS, deleteOwnerless, deleteTombstoned, LIVE_TOMBSTONE, removalStatements, STALE_UPLOAD_GRACE_MS, sweepTombstones } from "./tombstones";
@@ -272,8 +271,8 @@ export async function listDocuments(svc: Services, auth: AuthContext, assetId: s
     const uploaded = d.status === "uploaded";
     const link = uploaded ? await downloadUrl(svc, auth, cfg, d, baseUrl, now) : null;
     documents.push({
-      // A name stored before bidirectional controls were refused is shown without them (as its download names it).
-      id: d.id, assetId: d.assetId, filename: withoutBidiControls(d.filename) || "document", category: d.category, contentType: d.contentType,
+      // A name stored before bidirectional (or C1) controls were refused is shown without them (as its download names it).
+      id: d.id, assetId: d.assetId, filename: shownFilename(d.filename) || "document", category: d.category, contentType: d.contentType,
       status: uploaded ? ("uploaded" as const) : ("pending" as const), size: uploaded ? d.size : null,
       uploadedAt: d.uploadedAt === null ? null : iso(d.uploadedAt), createdAt: iso(d.createdAt),
       downloadUrl: link?.url ?? null, downloadUrlExpiresAt: link ? iso(link.exp) : null,
