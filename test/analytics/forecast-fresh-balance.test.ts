@@ -2,9 +2,11 @@
  * The cached forecast keeps what is costly to compute (recurring detection, the estimate of the rest), but its
  * balances are the ledger's as they are now: a large spend since the cache was computed, one change, is in the
  * starting balance and in every projected day after it at once, so the forecast and GET /v1/accounts/{id} agree.
+ * A cash flow dated later today is a known flow of the weeks ahead until its instant; served from the cache after
+ * it, it is in the balance and no longer in its week.
  */
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { registerUser } from "../helpers";
 import { createAccount } from "../accounts/helpers";
 import { countingApp } from "../counting-app";
@@ -23,6 +25,8 @@ async function spaceWithGym() {
   }
   return { u, a, spaceId, acc };
 }
+
+afterEach(() => vi.useRealTimers());
 
 describe("the cached forecast's balances", () => {
   it("starts from the ledger's balance now after one large spend, and projects every day from it", async () => {
@@ -118,5 +122,30 @@ describe("the cached forecast's balances", () => {
     expect(hits[1]!.rowsRead).toBe(hits[0]!.rowsRead);
     // What the computation reads grows with the history.
     expect(hits[1]!.cold).toBeGreaterThan(hits[0]!.cold + 40);
+  });
+
+  it("does not project in its week a flow dated later today once its instant has passed (it is in the balance)", async () => {
+    const today = new Date().toISOString().slice(0, 10);
+    vi.setSystemTime(Date.parse(`${today}T12:00:00Z`));
+    const u = await registerUser();
+    const a = api(u);
+    const spaceId = (await ok(a.post("/v1/spaces", { name: "F", type: "personal", currency: "USD", timezone: "UTC" }))).id as string;
+    const acc = await createAccount(u, spaceId, { name: "Checking", openingBalance: "1000.00" });
+    await ok(a.post("/v1/transactions", { spaceId, accountId: acc.id, amount: "-100.00", date: `${today}T12:05:00+00:00`, description: "Dinner booked" }));
+    const noon = await ok(a.get(`/v1/analytics/forecast?spaceId=${spaceId}`));
+    expect(noon.cache.hit).toBe(false);
+    // The dinner ahead, and the estimate of the rest (today's 100.00 over 90 days: 66.67 over the 60 days ahead).
+    expect(noon.forecast[0].projectedExpensesDecimal).toBe("107.78");
+    expect(noon.summary.totalProjectedExpensesDecimal).toBe("166.67");
+    expect(noon.accounts[0]).toMatchObject({ currentBalanceDecimal: "1000.00", projectedBalanceDecimal: "833.33" });
+
+    vi.setSystemTime(Date.parse(`${today}T12:10:00Z`));
+    expect((await ok(a.get(`/v1/accounts/${acc.id}`))).balanceDecimal).toBe("900.00");
+    const after = await ok(a.get(`/v1/analytics/forecast?spaceId=${spaceId}`));
+    expect(after.cache).toMatchObject({ hit: true, changesSince: 0 });
+    // Spent: in the balance now, and the weeks ahead hold only the estimate, as the projected balance does.
+    expect(after.accounts[0]).toMatchObject({ currentBalanceDecimal: "900.00", projectedBalanceDecimal: "833.33" });
+    expect(after.forecast[0].projectedExpensesDecimal).toBe("7.78");
+    expect(after.summary).toMatchObject({ totalProjectedExpensesDecimal: "66.67", netCashFlowDecimal: "-66.67" });
   });
 });

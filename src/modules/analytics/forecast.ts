@@ -180,8 +180,13 @@ export interface Plan {
   first: number;
   last: number;
   restConfidence: number;
-  /** The weeks' known flows (dated ahead) and estimate of the rest; the occurrences are added by `project`. */
+  /** The weeks' estimate of the rest; the known flows and the occurrences are added by `project`. */
   buckets: Bucket[];
+  /**
+   * The cash flows dated ahead of the plan's instant, each in its week (later today: the first), kept apart: one whose
+   * instant has passed when the plan is served is in the balance then, no flow of the weeks ahead.
+   */
+  known: { bucket: number; timestamp: number; inSpace: Frac; income: boolean }[];
   occurrences: Occurrence[];
   /** The estimate of the rest per account and week: each of the week's days moves the account's balance by `perDay` (its own currency). */
   estimates: { accountId: string; bucket: number; perDay: Frac }[];
@@ -194,7 +199,7 @@ export interface Plan {
 }
 
 /** The cached plan's layout: a cache row of another (a forecast body of before plans were cached) is not served. */
-const PLAN_FORMAT = 2;
+const PLAN_FORMAT = 3;
 
 /** The key `Occurrence.key` matches a flow by. */
 const flowKey = (r: TxnRow) => `${r.amount > 0 ? "income" : "expense"}|${r.currency}|${merchantKeyOf(r)}`;
@@ -226,7 +231,6 @@ export async function computePlan(svc: Services, space: SpaceInfo, nowMs: number
 
   const buckets: Bucket[] = [];
   for (let s = first; s <= last; s += 7) buckets.push({ start: s, end: Math.min(s + 6, last), income: ZERO, expenses: ZERO, recurringWeight: 0, restWeight: 0 });
-  const bucketOf = (day: number) => buckets[Math.floor((day - first) / 7)]!;
 
   const flowCurrencies = [...new Set([...rows.map((r) => r.currency), ...ahead.map((r) => r.currency), ...live.map((s) => s.currency), space.currency])];
   const firstDate = rows.length ? days.date(rows[0]!.date) : todayText;
@@ -253,14 +257,11 @@ export async function computePlan(svc: Services, space: SpaceInfo, nowMs: number
   }
   // direction|currency|merchant: the known flows not yet matched to an occurrence.
   const booked = new Map<string, { id: string; day: number; minor: number }[]>();
+  const known: Plan["known"] = [];
   for (const r of ahead) {
     const d = horizonDay(r.date);
     if (d > last || r.amount === 0 || !takesEntries(r.account_id)) continue;
-    const b = bucketOf(d);
-    const inSpace = toSpace(r.currency, frac(BigInt(r.amount)));
-    if (r.amount > 0) b.income = add(b.income, inSpace);
-    else b.expenses = add(b.expenses, mul(inSpace, frac(-1n)));
-    b.recurringWeight += Math.abs(asNumber(inSpace));
+    known.push({ bucket: Math.floor((d - first) / 7), timestamp: r.date, inSpace: toSpace(r.currency, frac(BigInt(r.amount))), income: r.amount > 0 });
     const key = flowKey(r);
     booked.set(key, [...(booked.get(key) ?? []), { id: r.id, day: d, minor: Math.abs(r.amount) }]);
   }
@@ -400,6 +401,7 @@ export async function computePlan(svc: Services, space: SpaceInfo, nowMs: number
     last,
     restConfidence,
     buckets,
+    known,
     occurrences,
     estimates,
     ahead: aheadMoves,
@@ -441,6 +443,14 @@ export function project(plan: Plan, balances: Map<string, bigint>, posted: TxnRo
   const buckets = plan.buckets.map((b) => ({ ...b }));
   const at = balanceInstant(nowMs);
   for (const e of plan.ahead) if (e.timestamp >= at) bump(e.accountId, e.day, frac(BigInt(e.amount)));
+  // A known flow still ahead counts in its week; one whose instant has passed since the plan is in the balance now.
+  for (const k of plan.known) {
+    if (k.timestamp < at) continue;
+    const b = buckets[k.bucket]!;
+    if (k.income) b.income = add(b.income, k.inSpace);
+    else b.expenses = add(b.expenses, mul(k.inSpace, frac(-1n)));
+    b.recurringWeight += Math.abs(asNumber(k.inSpace));
+  }
   plan.occurrences.forEach((o, i) => {
     if (taken.has(i)) return;
     // One late (due before the horizon) is expected any day now: on the horizon's first.
@@ -556,6 +566,7 @@ function planOf(payload: string): Plan | null {
   return {
     ...p,
     buckets: p.buckets.map((b) => ({ ...b, income: f(b.income), expenses: f(b.expenses) })),
+    known: p.known.map((k) => ({ ...k, inSpace: f(k.inSpace) })),
     occurrences: p.occurrences.map((o) => ({ ...o, inSpace: f(o.inSpace) })),
     estimates: p.estimates.map((e) => ({ ...e, perDay: f(e.perDay) })),
   };
