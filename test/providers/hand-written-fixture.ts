@@ -3,7 +3,8 @@
  * connection the sync engine is fed directly, so each sync's rows and reported balance are chosen.
  */
 import { env } from "cloudflare:workers";
-import { applyChanges, emptyStats, type NormalAccount, type NormalTxn } from "../../src/modules/providers/apply";
+import { applyChanges } from "../../src/modules/providers/apply";
+import { emptyStats, type NormalAccount, type NormalTxn } from "../../src/modules/providers/sync-types";
 import { createConnection, getConnection } from "../../src/modules/providers/connections";
 import type { Services } from "../../src/env";
 import { registerUser } from "../helpers";

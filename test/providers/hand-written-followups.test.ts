@@ -5,7 +5,8 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { bankRow, day, linked } from "./hand-written-fixture";
-import { applyChanges, emptyStats, type NormalAccount, type NormalTxn } from "../../src/modules/providers/apply";
+import { applyChanges } from "../../src/modules/providers/apply";
+import { emptyStats, type NormalAccount, type NormalTxn } from "../../src/modules/providers/sync-types";
 import { createConnection, getConnection } from "../../src/modules/providers/connections";
 import { registerUser } from "../helpers";
 import { api, localDays, ok } from "../analytics/fixture";

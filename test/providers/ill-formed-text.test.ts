@@ -8,7 +8,7 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it } from "vitest";
 import { fetchers, type Fetcher } from "../../src/modules/providers/sync";
-import type { NormalTxn } from "../../src/modules/providers/apply";
+import type { NormalTxn } from "../../src/modules/providers/sync-types";
 import { callJson } from "../helpers";
 import { as, jobStats, ledgerFingerprint, linkPlaid, ownerWithSpace, plaidAccessToken, plaidControl, syncNow, waitForJob } from "./helpers";
 import { ledgerViolations } from "../invariants/ledger-invariants";

@@ -7,7 +7,8 @@
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { applyChanges, emptyStats, type NormalAccount, type NormalTxn } from "../../src/modules/providers/apply";
+import { applyChanges } from "../../src/modules/providers/apply";
+import { emptyStats, type NormalAccount, type NormalTxn } from "../../src/modules/providers/sync-types";
 import { createConnection, getConnection } from "../../src/modules/providers/connections";
 import { callJson } from "../helpers";
 import { ledgerViolations } from "../invariants/ledger-invariants";

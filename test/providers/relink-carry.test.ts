@@ -13,7 +13,8 @@ import { registerUser } from "../helpers";
 import { api, ok } from "../analytics/fixture";
 import { disconnect, linkedPlaid } from "../analytics/relink-helpers";
 import { ledgerViolations } from "../invariants/ledger-invariants";
-import { applyChanges, emptyStats, type NormalAccount, type NormalTxn } from "../../src/modules/providers/apply";
+import { applyChanges } from "../../src/modules/providers/apply";
+import { emptyStats, type NormalAccount, type NormalTxn } from "../../src/modules/providers/sync-types";
 import { createConnection, getConnection } from "../../src/modules/providers/connections";
 import { directServices, plaidAccessToken, plaidControl, syncNow } from "./helpers";
 

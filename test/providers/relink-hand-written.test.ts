@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { ok } from "../analytics/fixture";
 import { ledgerViolations } from "../invariants/ledger-invariants";
-import type { NormalAccount } from "../../src/modules/providers/apply";
+import type { NormalAccount } from "../../src/modules/providers/sync-types";
 import { bankRow, day, relinkable } from "./hand-written-fixture";
 
 describe("a transfer written by hand on a bank-fed account, and the bank linked again", () => {

@@ -21,24 +21,15 @@
  *   difference from the ledger, never an overwrite.
  */
 import type { Services } from "../../env";
-import { ApiError, isConflict } from "../../lib/errors";
+import { isConflict } from "../../lib/errors";
 import { truncateText } from "../../lib/exact-json";
-import { instantIn } from "../../lib/dates";
-import { newId, newIds } from "../../lib/ids";
-import { addDays, parseYmd, ymdString, zonedDate } from "../../lib/zoned-time";
-import { assetOf, type Currency, CURRENCY_SCALES, formatMinor } from "../../lib/money";
-import { IN_JSON_LIST, jsonList } from "../../lib/sql";
-import { accountAddress } from "../ledger/addresses";
-import { runLedger } from "../ledger/client";
-import { bumpForecastEpoch } from "../analytics/forecast-epoch";
-import type { SideEffect } from "../ledger/operations";
-import type { Posting, TxIntent } from "../ledger/types";
+import { dateIn, instantIn } from "../../lib/dates";
+import { newIds } from "../../lib/ids";
+import { addDays, parseYmd, ymdString } from "../../lib/zoned-time";
+import { type Currency, CURRENCY_SCALES } from "../../lib/money";
 import { normalizeMerchant } from "../ml/normalize";
 import type { AccountRow } from "../accounts/service";
-import type { AccountType } from "../accounts/schemas";
 import { cashflowPostings, worldTransferPostings } from "../transactions/postings";
-import { type OutboxRow, queueFanout } from "../webhooks/publish";
-import { transactionCreatedEvent } from "../webhooks/transaction-events";
 import { adjustBalances } from "./balance-adjustments";
 import type { Categorizer } from "../categories/auto";
 import { batchCategorizer } from "./categorize";
@@ -46,95 +37,14 @@ import type { ConnectionRow } from "./connections";
 import { rowsBeingMerged } from "./merge-claims";
 import { type HandWritten, type Incoming, MANUAL_DAYS_BEFORE, readHandWritten, releaseHandWritten, takeOverHandWritten, unclearedFrom } from "./manual-match";
 import { matchPending } from "./pending-match";
-import { type CarrySubject, predecessorIds, predecessorsSql, relinkCarry } from "./relink-carry";
+import { type CarrySubject, relinkCarry } from "./relink-carry";
 import { closeSpentFlags } from "./spent-flags";
 import { wellFormedChanges } from "./well-formed";
+import { type NormalTxn, type SyncChanges, type SyncStats, type ExistingRow } from "./sync-types";
+import { COMMIT_CHUNK, type Planned, commitPlanned, commitTrades } from "./sync-commits";
+import { ensureAccounts } from "./sync-accounts";
+import { loadGroups, revertCopy, voidCarried, supersede, reconcile } from "./existing-rows";
 
-export interface NormalAccount {
-  externalId: string;
-  name: string;
-  type: AccountType;
-  subtype: string | null;
-  currency: Currency;
-  mask: string | null;
-  /** What the institution says the account holds, excluding pending transactions (minor units); null if unknown. */
-  balanceMinor: number | null;
-}
-
-export interface NormalTxn {
-  id: string;
-  accountExternalId: string;
-  /** Signed minor units from the account's point of view: negative leaves the account. */
-  amountMinor: number;
-  /** YYYY-MM-DD, the day the institution gives. */
-  date: string;
-  description: string;
-  merchantName: string | null;
-  pending: boolean;
-  /** The pending transaction this posted one replaces, when the provider says so (Plaid). */
-  pendingId: string | null;
-}
-
-/** A cash-and-asset exchange (Bitso): one ledger transaction, a row per account it touches. */
-export interface NormalTrade {
-  id: string;
-  date: string;
-  description: string;
-  /** Legs: each moves `amountMinor` (signed, the account's view) of the account's currency against `world`. */
-  legs: { accountExternalId: string; amountMinor: number; fee: boolean; side: "buy" | "sell" }[];
-  record: Record<string, string>;
-}
-
-export interface SyncChanges {
-  accounts: NormalAccount[];
-  upserts: NormalTxn[];
-  removed: string[];
-  trades?: NormalTrade[];
-  /** Match posted to pending by amount, date and merchant (providers without a pending link). */
-  matchPendingHeuristically: boolean;
-  /**
-   * The upserts are everything the provider holds from `fromDay` on (a listing, not a change feed, as
-   * Belvo's): a synced transaction of those accounts in that window that is no longer listed was removed.
-   */
-  snapshot?: { fromDay: string };
-}
-
-export interface SyncStats {
-  created: number;
-  updated: number;
-  unchanged: number;
-  errors: number;
-  removed: number;
-  corrections: number;
-  adjustments: number;
-  flagged: number;
-}
-
-export const emptyStats = (): SyncStats => ({ created: 0, updated: 0, unchanged: 0, errors: 0, removed: 0, corrections: 0, adjustments: 0, flagged: 0 });
-
-export interface ExistingRow {
-  id: string;
-  account_id: string;
-  pid: string;
-  amount: number;
-  status: string;
-  ledger_seq: number;
-  category_id: string | null;
-  category_source: string | null;
-  type: string;
-  date: number;
-  normalized_merchant: string | null;
-  currency: string;
-  /** The provider's day of a hand-written row its copy took over (manual-match.ts), which keeps the person's date. */
-  provider_day: string | null;
-}
-
-/** Ledger transactions per commit when posting many new rows (the ledger object takes up to 100 in one write). */
-const COMMIT_CHUNK = 100;
-/** Commits of one sync sent to the ledger object at a time. */
-const COMMITS_IN_FLIGHT = 4;
-
-const baseOf = (pid: string) => pid.split("#")[0]!;
 
 /** A one-argument function remembered per argument (a sync's thousands of rows share a few hundred days). */
 function memoized<T>(fn: (key: string) => T): (key: string) => T {
@@ -143,14 +53,6 @@ function memoized<T>(fn: (key: string) => T): (key: string) => T {
     if (!seen.has(key)) seen.set(key, fn(key));
     return seen.get(key)!;
   };
-}
-
-interface Planned {
-  row: Omit<typeof import("../../db/schema").transactions.$inferInsert, "ledgerSeq">;
-  postings: Posting[];
-  reference: string;
-  /** Pending rows this new row may duplicate (an ambiguous match): flagged for a person, in the row's own commit. */
-  reviewCandidates?: string[];
 }
 
 export async function applyChanges(
@@ -300,7 +202,7 @@ export async function applyChanges(
   if (toCreate.length > 0 || tipped.size > 0) {
     const tips = [...tipped.values()];
     const all = subjectsOf([...toCreate, ...tips.map((x) => x.t)]);
-    const incoming: Incoming[] = [...toCreate.map((t) => ({ t, day: t.date })), ...tips.map((x) => ({ t: x.t, day: dayIn(live(x.pendingRow)[0]!.date, tz) }))].map(({ t, day }) => {
+    const incoming: Incoming[] = [...toCreate.map((t) => ({ t, day: t.date })), ...tips.map((x) => ({ t: x.t, day: dateIn(live(x.pendingRow)[0]!.date, tz) }))].map(({ t, day }) => {
       const acc = wanted(t.accountExternalId)!;
       return {
         // A tipped posting pairs from its purchase's day, its pending copy's.
@@ -464,414 +366,13 @@ function successorRows(groups: Map<string, ExistingRow[]>, predecessors: Map<str
   return [...groups.values()].flat().flatMap((r) =>
     // Removed in this sync too: removals are applied after the new rows.
     !r.pid.includes("#") && r.status !== "cancelled" && !removedNow.has(r.pid) && (predecessors.get(r.account_id)?.length ?? 0) > 0
-      ? [{ accountId: r.account_id, day: r.provider_day ?? dayIn(r.date, tz), amountMinor: r.amount, currency: r.currency, merchant: r.normalized_merchant }]
+      ? [{ accountId: r.account_id, day: r.provider_day ?? dateIn(r.date, tz), amountMinor: r.amount, currency: r.currency, merchant: r.normalized_merchant }]
       : [],
   );
 }
 
 function instantDay(ms: number, tz: string): number {
   // The calendar day of the pending row in the space's zone, as UTC midnight of that day.
-  return Date.parse(`${dayIn(ms, tz)}T00:00:00Z`);
+  return Date.parse(`${dateIn(ms, tz)}T00:00:00Z`);
 }
 
-/**
- * The connection's accounts by the provider's id, created on first sight (idempotently: a retried creation replays),
- * and by Dhanam id the accounts each took over (relink-carry.ts), newest first.
- */
-async function ensureAccounts(svc: Services, conn: ConnectionRow, list: NormalAccount[]): Promise<{ byExt: Map<string, AccountRow>; predecessors: Map<string, string[]> }> {
-  const db = svc.env.DB;
-  // With each account, the accounts it took over (a bank linked again), whose rows its imports take the user's work from.
-  const predecessors = new Map<string, string[]>();
-  const known = async () =>
-    (
-      await db
-        .prepare(
-          `SELECT a.*, ${predecessorsSql("a")} AS predecessors FROM provider_accounts pa JOIN accounts a ON a.id = pa.account_id WHERE pa.connection_id = ?`,
-        )
-        .bind(conn.id)
-        .all<Record<string, unknown>>()
-    ).results.map((r) => {
-      predecessors.set(r.id as string, predecessorIds(r.predecessors as string | null));
-      return accountFromRow(r);
-    });
-  let rows = await known();
-  const have = new Set(rows.map((r) => r.providerAccountId));
-  const missing = list.filter((a) => !have.has(a.externalId));
-  for (const a of missing) {
-    const now = svc.clock.now();
-    const row: AccountRow = {
-      id: newId("acc", now), spaceId: conn.space_id, name: truncateText(a.name, 120), type: a.type, subtype: a.subtype, currency: a.currency,
-      provider: conn.provider, providerAccountId: a.externalId, institutionName: conn.institution_name, accountNumberMask: a.mask ? `****${a.mask.slice(-4)}` : null,
-      routingNumberMask: null, isActive: true, allowOverdraft: true, lastSyncedAt: null, disconnectedAt: null, transactionCount: 0, createdAt: now, updatedAt: now,
-    };
-    const key = `provider-account:${conn.id}:${a.externalId}`;
-    const { returns } = await runLedger(svc, {
-      kind: "commit", spaceId: conn.space_id, txs: [], effects: [{ kind: "insertAccount", row }],
-      idempotency: { key, fingerprint: key }, returns: { accountId: row.id },
-    });
-    await db
-      .prepare("INSERT OR IGNORE INTO provider_accounts (account_id, connection_id, space_id, provider_account_id, created_at) VALUES (?, ?, ?, ?, ?)")
-      .bind(returns.accountId as string, conn.id, conn.space_id, a.externalId, now)
-      .run();
-  }
-  if (missing.length) {
-    // A cached forecast lists the space's accounts: one computed before these is not served after them.
-    await bumpForecastEpoch(db, conn.space_id).run();
-    rows = await known();
-  }
-  return { byExt: new Map(rows.map((r) => [r.providerAccountId!, r])), predecessors };
-}
-
-function accountFromRow(r: Record<string, unknown>): AccountRow {
-  return {
-    id: r.id as string, spaceId: r.space_id as string, name: r.name as string, type: r.type as string, subtype: r.subtype as string | null,
-    currency: r.currency as string, provider: r.provider as string, providerAccountId: r.provider_account_id as string | null,
-    institutionName: r.institution_name as string | null, accountNumberMask: r.account_number_mask as string | null,
-    routingNumberMask: r.routing_number_mask as string | null, isActive: r.is_active === 1, allowOverdraft: r.allow_overdraft === 1,
-    lastSyncedAt: r.last_synced_at as number | null, disconnectedAt: r.disconnected_at as number | null,
-    transactionCount: r.transaction_count as number, createdAt: r.created_at as number, updatedAt: r.updated_at as number,
-  };
-}
-
-/** Every synced row of the accounts, grouped by provider transaction id (corrections with their transaction). */
-async function loadGroups(svc: Services, accountIds: string[]): Promise<Map<string, ExistingRow[]>> {
-  const groups = new Map<string, ExistingRow[]>();
-  if (accountIds.length === 0) return groups;
-  const rows = await svc.env.DB.prepare(
-    `SELECT id, account_id, provider_transaction_id AS pid, amount, status, ledger_seq, category_id, category_source, type, date, normalized_merchant, currency, provider_day
-       FROM transactions WHERE account_id ${IN_JSON_LIST} AND provider_transaction_id IS NOT NULL`,
-  )
-    .bind(jsonList(accountIds))
-    .all<ExistingRow>();
-  for (const r of rows.results) {
-    const base = baseOf(r.pid);
-    groups.set(base, [...(groups.get(base) ?? []), r]);
-  }
-  return groups;
-}
-
-async function isVoided(svc: Services, transactionId: string): Promise<boolean> {
-  const row = await svc.env.DB.prepare("SELECT status FROM transactions WHERE id = ?").bind(transactionId).first<{ status: string }>().catch(() => null);
-  return row?.status === "cancelled";
-}
-
-/**
- * Reverses each live row of a provider's group (removed at the provider, or a copy another row stands for); a repeat is
- * a no-op. True when this call reversed any.
- */
-async function revertCopy(
-  svc: Services, conn: ConnectionRow, rows: Pick<ExistingRow, "ledger_seq" | "category_id" | "status">[], metadata: Record<string, string>, touched: Set<string>,
-): Promise<boolean> {
-  let reverted = false;
-  for (const r of rows) {
-    // Before the reversal: one whose answer is lost may have committed all the same (see commitPlanned).
-    if (r.category_id) touched.add(r.category_id);
-    try {
-      await runLedger(svc, { kind: "revert", spaceId: conn.space_id, seq: r.ledger_seq, atEffectiveDate: true, metadata, effects: [{ kind: "voidTransactionsOf", seq: r.ledger_seq }] });
-      reverted = true;
-    } catch (e) {
-      if (!(e instanceof ApiError && e.code === "ALREADY_REVERTED")) throw e;
-    }
-  }
-  for (const r of rows) r.status = "cancelled";
-  return reverted;
-}
-
-/**
- * Voids new rows whose old copies the person voided (relink-carry.ts): the reversal of each, named as the person's void
- * is (`voidOf`; `followsVoidOf`, the old row), no reversal of the sync's own, so that a bank linked once more carries
- * the void again.
- */
-async function voidCarried(svc: Services, conn: ConnectionRow, rows: { id: string; oldId: string }[], touched: Set<string>) {
-  if (rows.length === 0) return;
-  const { results } = await svc.env.DB.prepare(`SELECT id, ledger_seq, category_id FROM transactions WHERE id ${IN_JSON_LIST}`)
-    .bind(jsonList(rows.map((r) => r.id)))
-    .all<{ id: string; ledger_seq: number; category_id: string | null }>();
-  for (const r of results) {
-    const oldId = rows.find((x) => x.id === r.id)!.oldId;
-    await revertCopy(svc, conn, [{ ...r, status: "posted" }], { voidOf: r.id, followsVoidOf: oldId }, touched);
-  }
-}
-
-/** The pending row (and its corrections) take the posted transaction's id and status in place: edits stay. */
-async function supersede(svc: Services, rows: ExistingRow[], pendingId: string, postedId: string, now: number) {
-  const db = svc.env.DB;
-  await db.batch(
-    rows.map((r) =>
-      db
-        .prepare("UPDATE transactions SET provider_transaction_id = ?, status = CASE WHEN ? THEN 'posted' ELSE status END, updated_at = ? WHERE id = ? AND provider_transaction_id = ?")
-        .bind(postedId + r.pid.slice(pendingId.length), r.pid === pendingId ? 1 : 0, now, r.id, r.pid),
-    ),
-  );
-}
-
-/**
- * Brings a group in line with the provider's latest word: the status, and any
- * amount difference as a correcting entry. True when anything changed.
- *
- * The group keeps the day it was first seen (a pending row's is the day of the purchase; banks post a day or
- * two later), and a correction is dated on that day too: a tip added at posting belongs to its purchase, not
- * to another day, and never to another budget period.
- */
-async function reconcile(
-  svc: Services, conn: ConnectionRow, acc: AccountRow, t: NormalTxn, rows: ExistingRow[], stats: SyncStats, touched: Set<string>,
-  /** Every row of the group, voided ones too: a correction's number never reuses a voided one's (its reference is taken). */
-  all: ExistingRow[] = rows,
-): Promise<boolean> {
-  let changed = false;
-  const primary = rows.find((r) => !r.pid.includes("#")) ?? rows[0]!;
-  const status = t.pending ? "pending" : "posted";
-  const now = svc.clock.now();
-  if (primary.status !== status && primary.status !== "cancelled") {
-    await svc.env.DB.prepare("UPDATE transactions SET status = ?, updated_at = ? WHERE id = ?").bind(status, now, primary.id).run();
-    primary.status = status;
-    changed = true;
-  }
-  const effective = rows.reduce((s, r) => s + r.amount, 0);
-  const diff = t.amountMinor - effective;
-  if (diff !== 0) {
-    const n = Math.max(0, ...[...rows, ...all].map((r) => Number(/#c(\d+)$/.exec(r.pid)?.[1] ?? 0))) + 1;
-    const pid = `${t.id}#c${n}`;
-    const currency = acc.currency as Currency;
-    const id = newId("txn", now);
-    const planned: Planned = {
-      reference: `sync:${conn.id}:${pid}`,
-      postings: cashflowPostings(acc.id, currency, diff, primary.category_id, false),
-      row: {
-        id, spaceId: conn.space_id, accountId: acc.id, amount: diff, currency, description: truncateText(`Correction: ${t.description}`, 500),
-        merchantName: t.merchantName, normalizedMerchant: primary.normalized_merchant, date: primary.date, type: diff < 0 ? "expense" : "income",
-        subtype: null, status, categoryId: primary.category_id, categorySource: primary.category_source, tags: "[]", notes: `Amount corrected by ${conn.provider} from ${formatMinor(effective, CURRENCY_SCALES[currency])} to ${formatMinor(t.amountMinor, CURRENCY_SCALES[currency])}`,
-        location: null, counterpartyAccountId: null, trade: null, providerTransactionId: pid, createdAt: now, updatedAt: now,
-      },
-    };
-    const done = await commitPlanned(svc, conn, [planned], stats, null, touched);
-    if (done.length) {
-      rows.push({ ...primary, id, pid, amount: diff });
-      stats.corrections++;
-      changed = true;
-    }
-  }
-  return changed;
-}
-
-/**
- * Posts planned rows in chunks; a chunk refused for a reference already used is retried row by row. Returns the ids
- * committed. New rows are announced, their dates in the space's zone `announceIn`; corrections (null) are not.
- * Each chunk's categories go into `touched` before it is sent: a write whose answer is lost may have committed,
- * and its retry would find the rows already there and write nothing, so the failed run's check must cover them
- * (checking a category whose spending did not change writes nothing).
- */
-async function commitPlanned(
-  svc: Services, conn: ConnectionRow, planned: Planned[], stats: SyncStats, announceIn: string | null, touched: Set<string>,
-): Promise<string[]> {
-  const countCreated = announceIn !== null;
-  const done: string[] = [];
-  const announced: OutboxRow[] = [];
-  const commit = async (chunk: Planned[]) => {
-    for (const p of chunk) if (p.row.categoryId) touched.add(p.row.categoryId);
-    const txs: TxIntent[] = chunk.map((p) => ({
-      postings: p.postings, reference: p.reference, timestamp: p.row.date,
-      metadata: { dhanamTransactionId: p.row.id, provider: conn.provider, providerTransactionId: p.row.providerTransactionId ?? "" },
-    }));
-    const effects: SideEffect[] = chunk.map((p, i) => ({ kind: "insertTransaction", txIndex: i, row: p.row }));
-    // New transactions are announced in the same batch (corrections are not new transactions).
-    const eventIds = countCreated ? newIds("evt", chunk.length, svc.clock.now()) : [];
-    const events = announceIn !== null ? chunk.map((p, i) => createdEvent(conn, p.row, announceIn, p.row.createdAt, eventIds[i]!)) : [];
-    for (const row of events) effects.push({ kind: "insertEvent", row });
-    const flags = chunk.filter((p) => p.reviewCandidates?.length);
-    for (const p of flags) {
-      effects.push({
-        kind: "insertReviewFlag",
-        row: { id: newId("flg", p.row.createdAt), spaceId: conn.space_id, transactionId: p.row.id, candidateTransactionIds: JSON.stringify(p.reviewCandidates), reason: "possible_pending_duplicate", createdAt: p.row.createdAt },
-      });
-    }
-    await runLedger(svc, { kind: "commit", spaceId: conn.space_id, txs, effects });
-    done.push(...chunk.map((p) => p.row.id));
-    announced.push(...events);
-    if (countCreated) stats.created += chunk.length;
-    stats.flagged += flags.length;
-  };
-  const commitChunk = async (chunk: Planned[]) => {
-    try {
-      await commit(chunk);
-    } catch (e) {
-      if (!isConflict(e)) throw e;
-      for (const p of chunk) {
-        try {
-          await commit([p]);
-        } catch (e2) {
-          if (!isConflict(e2)) throw e2;
-          // Already posted by an earlier or concurrent run of this sync.
-          stats.unchanged++;
-        }
-      }
-    }
-  };
-  const chunks: Planned[][] = [];
-  for (let i = 0; i < planned.length; i += COMMIT_CHUNK) chunks.push(planned.slice(i, i + COMMIT_CHUNK));
-  // A few chunks in flight: the ledger object commits those that wait together (group commit), one D1 batch for them.
-  let next = 0;
-  const worker = async () => {
-    while (next < chunks.length) await commitChunk(chunks[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(COMMITS_IN_FLIGHT, chunks.length) }, worker));
-  await queueFanout(svc, announced);
-  return done;
-}
-
-/** Trades as ledger transactions, many per commit; a chunk refused for a reference already used is retried one by one. */
-async function commitTrades(
-  svc: Services, conn: ConnectionRow, trades: NormalTrade[], accountOf: (ext: string) => AccountRow, tz: string, now: number, stats: SyncStats,
-): Promise<string[]> {
-  const build = (list: NormalTrade[]) => {
-    const txs: TxIntent[] = [];
-    const effects: SideEffect[] = [];
-    const ids: string[] = [];
-    for (const trade of list) {
-      const date = instantIn(trade.date, tz);
-      const postings: Posting[] = [];
-      const txIndex = txs.length;
-      trade.legs.forEach((l, i) => {
-        if (l.amountMinor === 0) return;
-        const acc = accountOf(l.accountExternalId);
-        const asset = assetOf(acc.currency as Currency);
-        const address = accountAddress(acc.id);
-        const counterparty = l.fee ? "expense:fees" : "world";
-        postings.push(l.amountMinor < 0 ? { source: address, destination: counterparty, amount: -l.amountMinor, asset } : { source: counterparty, destination: address, amount: l.amountMinor, asset });
-        const id = newId("txn", now);
-        ids.push(id);
-        effects.push({
-          kind: "insertTransaction", txIndex,
-          row: {
-            id, spaceId: conn.space_id, accountId: acc.id, amount: l.amountMinor, currency: acc.currency, description: l.fee ? `Fee: ${trade.description}` : trade.description,
-            merchantName: conn.institution_name, normalizedMerchant: null, date, type: l.fee ? "fee" : "trade", subtype: l.fee ? "commission" : l.side, status: "posted",
-            categoryId: null, categorySource: null, tags: "[]", notes: null, location: null, counterpartyAccountId: null,
-            trade: l.fee ? null : JSON.stringify(trade.record), providerTransactionId: i === 0 ? trade.id : `${trade.id}#leg${i}`, createdAt: now, updatedAt: now,
-          },
-        });
-      });
-      if (postings.length) txs.push({ postings, reference: `sync:${conn.id}:${trade.id}`, timestamp: date, metadata: { provider: conn.provider, providerTradeId: trade.id } });
-    }
-    return { txs, effects, ids };
-  };
-  const announced: OutboxRow[] = [];
-  const commit = async (list: NormalTrade[]) => {
-    const { txs, effects, ids } = build(list);
-    if (txs.length === 0) return [];
-    // Each leg's Dhanam transaction (the trade and its fee) is announced in the same batch, like synced cash rows.
-    const rows = effects.flatMap((e) => (e.kind === "insertTransaction" ? [e.row] : []));
-    const eventIds = newIds("evt", rows.length, svc.clock.now());
-    const events = rows.map((row, i) => createdEvent(conn, row, tz, row.createdAt, eventIds[i]!));
-    for (const row of events) effects.push({ kind: "insertEvent", row });
-    await runLedger(svc, { kind: "commit", spaceId: conn.space_id, txs, effects });
-    announced.push(...events);
-    stats.created += txs.length;
-    return ids;
-  };
-  const out: string[] = [];
-  try {
-    out.push(...(await commit(trades)));
-  } catch (e) {
-    if (!isConflict(e)) throw e;
-    for (const t of trades) {
-      try {
-        out.push(...(await commit([t])));
-      } catch (e2) {
-        if (!isConflict(e2)) throw e2;
-        stats.unchanged++;
-      }
-    }
-  }
-  await queueFanout(svc, announced);
-  return out;
-}
-
-/** The `transaction.created` event of a synced row, for the ledger batch that posts it (webhooks/transaction-events.ts). */
-const createdEvent = (conn: ConnectionRow, row: Planned["row"], tz: string, now: number, id: string): OutboxRow =>
-  transactionCreatedEvent(row, { provider: conn.provider, connectionId: conn.id }, tz, now, id);
-
-/**
- * A person's answer to an ambiguous match (review flag): the posted transaction supersedes the chosen
- * pending one exactly as a linked pair does in a sync. The posted duplicate is reverted, the pending row
- * takes the posted transaction's id and status in place (its category, tags and notes stay), and an
- * amount difference is posted as a correcting entry. The caller has claimed the flag first (one merge).
- * Returns whether any step changed the ledger before a failure (`changed`), for the caller's cleanup.
- */
-export async function mergeFlagged(svc: Services, conn: ConnectionRow, postedTxnId: string, pendingTxnId: string, progress: { changed: boolean }): Promise<void> {
-  const db = svc.env.DB;
-  const [space, acc] = await Promise.all([
-    db.prepare("SELECT timezone FROM spaces WHERE id = ?").bind(conn.space_id).first<{ timezone: string }>(),
-    db.prepare("SELECT a.* FROM transactions t JOIN accounts a ON a.id = t.account_id WHERE t.id = ?").bind(postedTxnId).first<Record<string, unknown>>(),
-  ]);
-  if (!acc) throw new ApiError(409, "CONFLICT", "The flagged transaction no longer exists");
-  const account = accountFromRow(acc);
-  const tz = space?.timezone ?? "UTC";
-  const groups = await loadGroups(svc, [account.id]);
-  const all = [...groups.values()].flat();
-  const posted = all.find((r) => r.id === postedTxnId);
-  const pending = all.find((r) => r.id === pendingTxnId);
-  if (!posted || !pending || pending.account_id !== posted.account_id) throw new ApiError(409, "CONFLICT", "The pending transaction is not in the flagged transaction's account");
-  if (pending.status !== "pending" || posted.status === "cancelled" || pending.pid.includes("#") || posted.pid.includes("#")) {
-    throw new ApiError(409, "CONFLICT", "These transactions changed since they were flagged (posted, merged or removed); there is nothing to merge");
-  }
-  const postedPid = posted.pid;
-  const pendingPid = pending.pid;
-  const details = await db.prepare("SELECT description, merchant_name FROM transactions WHERE id = ?").bind(posted.id).first<{ description: string; merchant_name: string | null }>();
-  // What the institution says the transaction is: the posted group's live amount (its corrections included).
-  const postedRows = (groups.get(postedPid) ?? []).filter((r) => r.status !== "cancelled");
-  const postedAmount = postedRows.reduce((sum, r) => sum + r.amount, 0);
-  // An inactive account (its bank disconnected) takes a reversal but no new entry: a merge that needs a correcting entry
-  // (the posted amount is not the pending one's) would reverse the duplicate and then lose the difference. Refused before
-  // anything changes; the person can void the row they do not want instead.
-  const pendingAmount = (groups.get(pending.pid) ?? []).filter((r) => r.status !== "cancelled").reduce((sum, r) => sum + r.amount, 0);
-  if (!account.isActive && postedAmount !== pendingAmount) {
-    throw new ApiError(409, "CONFLICT", "The account is disconnected or inactive and the posted amount differs from the pending one: a merge would need a correcting entry the account no longer takes; void the duplicate instead");
-  }
-  // The order matters if a step fails. Reversing the duplicate first and then failing to supersede would leave the
-  // pending row alone, and the next sync, no longer finding it listed, would reverse it too (the money kept only as a
-  // balance adjustment, the person's row lost). Superseding first can be undone: if the reversal then fails, the
-  // rows take back their pending ids and the claim is released, so the person can simply try again.
-  // 1. The pending row becomes the posted transaction in place, as a linked pair does in a sync.
-  const rows = (groups.get(pendingPid) ?? []).filter((r) => r.status !== "cancelled");
-  const before = rows.map((r) => ({ id: r.id, pid: r.pid, status: r.status }));
-  await supersede(svc, rows, pendingPid, postedPid, svc.clock.now());
-  progress.changed = true;
-  for (const r of rows) {
-    r.pid = postedPid + r.pid.slice(pendingPid.length);
-    if (r.id === pending.id) r.status = "posted";
-  }
-  // 2. The posted duplicate leaves the ledger (a reversal, never a deletion).
-  let reversed = 0;
-  for (const r of postedRows) {
-    try {
-      await runLedger(svc, {
-        kind: "revert", spaceId: conn.space_id, seq: r.ledger_seq, atEffectiveDate: true,
-        metadata: { mergedInto: pendingTxnId, provider: `${conn.provider}:${postedPid}` }, effects: [{ kind: "voidTransactionsOf", seq: r.ledger_seq }],
-      });
-    } catch (e) {
-      // An unknown outcome (the ledger's answer lost, its batch maybe committed) is settled by the row itself:
-      // the reversal voids it in that same batch.
-      const settled = (e instanceof ApiError && e.code === "ALREADY_REVERTED") || (await isVoided(svc, r.id));
-      if (!settled) {
-        if (reversed === 0) {
-          const undo = before.map((b) =>
-            db.prepare("UPDATE transactions SET provider_transaction_id = ?, status = ? WHERE id = ? AND provider_transaction_id = ?").bind(b.pid, b.status, b.id, postedPid + b.pid.slice(pendingPid.length)),
-          );
-          // If the undo fails too, the claim stays (progress.changed) and the original error is the one reported.
-          await db.batch(undo).then(() => (progress.changed = false), () => {});
-        }
-        throw e;
-      }
-    }
-    reversed++;
-    r.status = "cancelled";
-  }
-  // 3. Any difference (a tip) as a correcting entry in the pending row's category.
-  const t: NormalTxn = {
-    id: postedPid, accountExternalId: account.providerAccountId ?? "", amountMinor: postedAmount, date: dayIn(posted.date, tz),
-    description: details?.description ?? "", merchantName: details?.merchant_name ?? null, pending: false, pendingId: pendingPid,
-  };
-  await reconcile(svc, conn, account, t, rows, emptyStats(), new Set(), [...(groups.get(postedPid) ?? []), ...rows]);
-}
-
-const dayIn = (ms: number, tz: string) => ymdString(zonedDate(ms, tz));

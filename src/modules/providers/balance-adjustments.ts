@@ -25,7 +25,7 @@ import { accountAddress } from "../ledger/addresses";
 import { runLedger } from "../ledger/client";
 import type { SideEffect } from "../ledger/operations";
 import type { TxIntent } from "../ledger/types";
-import type { ExistingRow, NormalAccount, SyncStats } from "./apply";
+import type { ExistingRow, NormalAccount, SyncStats } from "./sync-types";
 import type { ConnectionRow } from "./connections";
 import { receivesCopies, unclearedSql } from "./manual-match";
 

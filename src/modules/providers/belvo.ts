@@ -7,7 +7,8 @@ import { BelvoClient } from "../../providers/belvo/client";
 import { normalBelvoAccount } from "../../providers/belvo/adapter";
 import { asApiError, ProviderError } from "../../providers/errors";
 import { requireSpaceRole } from "../spaces/access";
-import { applyChanges, emptyStats, type NormalAccount } from "./apply";
+import { applyChanges } from "./apply";
+import { emptyStats, type NormalAccount } from "./sync-types";
 import {
   belvoLoginKey, connectionAccountIds, connectionByExternalId, createConnection, getConnection, openCredentials, presentConnection, refuseConnectedLogin, setStatus,
 } from "./connections";

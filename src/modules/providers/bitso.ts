@@ -13,7 +13,8 @@ import { bitsoClientFor, bitsoClientId, exact, learnBitsoClientIds, normalBitsoA
 import type { BitsoBalance } from "../../providers/bitso/client";
 import { asApiError, ProviderError } from "../../providers/errors";
 import { requireSpaceRole } from "../spaces/access";
-import { applyChanges, emptyStats, type NormalAccount } from "./apply";
+import { applyChanges } from "./apply";
+import { emptyStats, type NormalAccount } from "./sync-types";
 import { bitsoLoginKey, claimIdentity, connectionAccountIds, type ConnectionRow, createConnection, getConnection, presentConnection, refuseConnectedLogin, setStatus } from "./connections";
 import { enqueueSync, queueFirstSync } from "./sync";
 

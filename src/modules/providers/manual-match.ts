@@ -32,7 +32,7 @@ import { foldForSearch } from "../../lib/search-text";
 import { IN_JSON_LIST, jsonList } from "../../lib/sql";
 import { addDays, parseYmd, ymdString } from "../../lib/zoned-time";
 import { bumpForecastEpoch } from "../analytics/forecast-epoch";
-import type { ExistingRow } from "./apply";
+import type { ExistingRow } from "./sync-types";
 
 /** The bank's copy may carry a day up to this many days before the person's (a purchase logged late). */
 export const MANUAL_DAYS_BEFORE = 3;

@@ -9,7 +9,7 @@
  * ambiguous (two postings for one pending row, or one posting for two) is left as two transactions and flagged
  * for a person: never merged by guess.
  */
-import type { ExistingRow } from "./apply";
+import type { ExistingRow } from "./sync-types";
 
 export interface PostedTxn {
   id: string;

@@ -6,7 +6,7 @@
  */
 import type { Services } from "../../env";
 import { isConflict } from "../../lib/errors";
-import type { NormalAccount } from "./apply";
+import type { NormalAccount } from "./sync-types";
 import { claimIdentity, type ConnectionRow, LoginRefused, type PlaidAccountPrint, plaidLoginKey, refuseLinkedPlaidAccounts, retireConnection } from "./connections";
 
 /**

@@ -7,7 +7,8 @@ import { normalAccount } from "../../providers/plaid/adapter";
 import { KeyFetchRefused, verifyPlaidWebhook, WebhookRejected } from "../../providers/plaid/webhook";
 import { asApiError, ProviderError } from "../../providers/errors";
 import { requireSpaceRole } from "../spaces/access";
-import { applyChanges, emptyStats, type NormalAccount } from "./apply";
+import { applyChanges } from "./apply";
+import { emptyStats, type NormalAccount } from "./sync-types";
 import {
   connectionAccountIds, connectionByExternalId, createConnection, getConnection, hasLiveConnection, openCredentials, plaidLoginKey, presentConnection,
   refuseLinkedPlaidAccounts, setStatus,

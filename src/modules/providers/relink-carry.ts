@@ -76,7 +76,7 @@ export interface Carried {
    * account (its successor, when that account was linked again too); null for any other row.
    */
   transfer: { counterpartyAccountId: string | null } | null;
-  /** The person voided the old copy: the new one is voided too (apply.ts). */
+  /** The person voided the old copy: the new one is voided too (existing-rows.ts voidCarried). */
   voided: boolean;
   /** The old copy's id. */
   fromId: string;

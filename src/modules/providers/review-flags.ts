@@ -15,7 +15,7 @@ import { logError } from "../../lib/log";
 import { jsonList } from "../../lib/sql";
 import { isoInZone } from "../../lib/zoned-time";
 import { readSpace, requireRoleOver } from "../spaces/access";
-import { mergeFlagged } from "./apply";
+import { mergeFlagged } from "./existing-rows";
 import { closeSpentFlags } from "./spent-flags";
 import { firstSyncInProgress } from "./sync";
 import type { ConnectionRow } from "./connections";

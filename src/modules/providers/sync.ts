@@ -26,7 +26,8 @@ import { fetchBitso } from "../../providers/bitso/adapter";
 import { readResource, requireSpaceRole } from "../spaces/access";
 import { checkBudgetAlerts, watchingBudgetsRead } from "../budgets/alerts";
 import { outboxRow, outboxStatement, type PublishInput, queueFanout } from "../webhooks/publish";
-import { applyChanges, emptyStats, type SyncChanges, type SyncStats } from "./apply";
+import { applyChanges } from "./apply";
+import { emptyStats, type SyncChanges, type SyncStats } from "./sync-types";
 import { type ConnectionRow, CRON_SYNC_AGE_MS, getConnection, LoginRefused, setStatus, SYNC_INTERVAL_MS } from "./connections";
 
 export const SYNC_JOB = "provider.sync";

@@ -8,7 +8,7 @@
  */
 import { isWellFormedText, toWellFormedText } from "../../lib/exact-json";
 import { ProviderError, type ProviderName } from "../../providers/errors";
-import type { NormalAccount, NormalTrade, NormalTxn, SyncChanges } from "./apply";
+import type { NormalAccount, NormalTrade, NormalTxn, SyncChanges } from "./sync-types";
 
 export function wellFormedChanges(provider: ProviderName, changes: SyncChanges): SyncChanges {
   const id = <T extends string | null>(value: T, what: string): T => {

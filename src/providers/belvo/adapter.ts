@@ -2,7 +2,7 @@
 import type { Services } from "../../env";
 import { type Currency, CURRENCY_SCALES, parseMajor } from "../../lib/money";
 import type { AccountType } from "../../modules/accounts/schemas";
-import type { NormalAccount, NormalTxn } from "../../modules/providers/apply";
+import type { NormalAccount, NormalTxn } from "../../modules/providers/sync-types";
 import { type ConnectionRow, openCredentials } from "../../modules/providers/connections";
 import type { Fetched } from "../../modules/providers/sync";
 import { ProviderError } from "../errors";

@@ -6,7 +6,7 @@
  */
 import type { Services } from "../../env";
 import { type Currency, CURRENCY_SCALES, parseMajor } from "../../lib/money";
-import type { NormalAccount, NormalTrade } from "../../modules/providers/apply";
+import type { NormalAccount, NormalTrade } from "../../modules/providers/sync-types";
 import { type ConnectionRow, keepOneConnection, openCredentials } from "../../modules/providers/connections";
 import type { Fetched } from "../../modules/providers/sync";
 import { ProviderError } from "../errors";

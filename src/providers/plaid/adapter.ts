@@ -8,7 +8,7 @@ import type { AccountBase, Transaction as PlaidTransaction } from "plaid";
 import type { Services } from "../../env";
 import { type Currency, CURRENCY_SCALES, parseMajor } from "../../lib/money";
 import type { AccountType } from "../../modules/accounts/schemas";
-import type { NormalAccount, NormalTxn } from "../../modules/providers/apply";
+import type { NormalAccount, NormalTxn } from "../../modules/providers/sync-types";
 import { type ConnectionRow, openCredentials } from "../../modules/providers/connections";
 import { admitPlaidLogin } from "../../modules/providers/plaid-login";
 import type { Fetched } from "../../modules/providers/sync";
