@@ -3,18 +3,36 @@
  * signed-in user's locale (carried in the access token), else the request's
  * `Accept-Language`, else English. Field names and error codes never change
  * with the language; only human-readable text does.
+ *
+ * A locale is a bare language code; the region only picks how dates are
+ * written (DATE_LOCALES). Portuguese is Brazilian Portuguese: `pt`, `pt-BR`
+ * (and any other `pt-*`) all choose it, as any `es-*` chooses Spanish.
  */
 import { en } from "./messages/en";
 import { es } from "./messages/es";
+import { pt } from "./messages/pt";
 import type { Catalogue } from "./messages/catalogue";
 
-export const LOCALES = ["en", "es"] as const;
+export const LOCALES = ["en", "es", "pt"] as const;
 export type Locale = (typeof LOCALES)[number];
 
-export const CATALOGUES: Record<Locale, Catalogue> = { en, es };
+/** What a client may send as its locale (on register): the locales, and `pt-BR`, which is stored as `pt`. */
+export const LOCALE_TAGS = [...LOCALES, "pt-BR"] as const;
 
+export const CATALOGUES: Record<Locale, Catalogue> = { en, es, pt };
+
+/** The BCP 47 tag each locale formats dates with (`toLocaleDateString`). */
+export const DATE_LOCALES: Record<Locale, string> = { en: "en-US", es: "es-MX", pt: "pt-BR" };
+
+/** The supported locale of a language tag (`pt-BR`, `es_MX`, `EN`) by its primary subtag; undefined when none is. */
+function supported(tag: string): Locale | undefined {
+  const primary = tag.trim().toLowerCase().split("-")[0]?.split("_")[0];
+  return (LOCALES as readonly string[]).includes(primary ?? "") ? (primary as Locale) : undefined;
+}
+
+/** A stored or claimed locale (a user's, a token's) as a supported one; anything else is English. */
 export function localeOf(value: unknown): Locale {
-  return value === "es" ? "es" : "en";
+  return (typeof value === "string" && supported(value.slice(0, 64))) || "en";
 }
 
 /**
@@ -27,12 +45,12 @@ export function languageFromHeader(header: string | undefined | null): Locale | 
   let best: { locale: Locale; q: number } | undefined;
   for (const part of header.slice(0, 256).split(",")) {
     const [tag = "", ...params] = part.trim().split(";");
-    const primary = tag.trim().toLowerCase().split("-")[0];
-    if (primary !== "en" && primary !== "es") continue;
+    const locale = supported(tag);
+    if (!locale) continue;
     const qParam = params.map((p) => p.trim()).find((p) => p.startsWith("q="));
     const q = qParam ? Number(qParam.slice(2)) : 1;
     if (!Number.isFinite(q) || q <= 0) continue;
-    if (!best || q > best.q) best = { locale: primary, q };
+    if (!best || q > best.q) best = { locale, q };
   }
   return best?.locale;
 }

@@ -1,11 +1,13 @@
 /// <reference types="vite/client" />
 /**
- * Spanish translations of specific messages (`phrases` in messages/es.ts) are keyed by the English text the code
- * throws. If someone rewords an English message, its Spanish silently falls back to the code's generic wording; this
- * test catches that by finding every key in the source as a whole string literal, or as the output of a template literal.
+ * Spanish and Portuguese translations of specific messages (`phrases` in messages/es.ts and pt.ts) are keyed by the
+ * English text the code throws. If someone rewords an English message, its translation silently falls back to the code's
+ * generic wording; this test catches that by finding every key in the source as a whole string literal, or as the output
+ * of a template literal.
  */
 import { expect, it } from "vitest";
 import { es } from "../../src/lib/messages/es";
+import { pt } from "../../src/lib/messages/pt";
 
 // Vite reads the source tree at build time, so the test needs no file system inside workerd.
 const sources = import.meta.glob(["../../src/**/*.ts", "!../../src/lib/messages/**"], { query: "?raw", import: "default", eager: true }) as Record<string, string>;
@@ -33,11 +35,11 @@ it("reads the source tree", () => {
   expect(templates.length).toBeGreaterThan(50);
 });
 
-it("keys every Spanish phrase by an English message the code still writes", () => {
+it.each([["Spanish", es], ["Portuguese", pt]])("keys every %s phrase by an English message the code still writes", (_, catalogue) => {
   // The whole string literal: a reworded message that still contains the old words ("Amount is too large to
   // store") is another key, which the lookup (by exact text) would not find.
   const literal = (english: string) => ['"', "'", "`"].some((q) => allSource.includes(`${q}${english}${q}`));
-  const stale = Object.keys(es.phrases ?? {}).filter(
+  const stale = Object.keys(catalogue.phrases ?? {}).filter(
     (english) => !literal(english) && !templates.some((parts) => parts.join("").length >= 10 && fromTemplate(english, parts)),
   );
   expect(stale).toEqual([]);

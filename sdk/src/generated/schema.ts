@@ -2435,10 +2435,11 @@ export interface components {
             email: string;
             password: string;
             /**
+             * @description The language of the user's error messages, notifications and new spaces' category names: English, Spanish or Brazilian Portuguese (`pt-BR` is stored as `pt`)
              * @default en
              * @enum {string}
              */
-            locale?: "en" | "es";
+            locale?: "en" | "es" | "pt" | "pt-BR";
         };
         LoginRequest: {
             /**

@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 
 import { EmailAddress } from "../../lib/email-schema";
-import { LOCALES } from "../../lib/i18n";
+import { LOCALE_TAGS, LOCALES } from "../../lib/i18n";
 import { queryInt } from "../../lib/query-int";
 import { Pagination } from "../accounts/schemas";
 
@@ -22,7 +22,10 @@ export const RegisterBody = z
     name: z.string().trim().min(1).max(120).openapi({ example: "John Doe" }),
     email,
     password: newPassword,
-    locale: z.enum(LOCALES).default("en"),
+    locale: z
+      .enum(LOCALE_TAGS)
+      .default("en")
+      .openapi({ description: "The language of the user's error messages, notifications and new spaces' category names: English, Spanish or Brazilian Portuguese (`pt-BR` is stored as `pt`)" }),
   })
   .openapi("RegisterRequest");
 

@@ -61,7 +61,8 @@ export async function register(
     id: newId("usr", now),
     email: input.email,
     name: input.name,
-    locale: input.locale,
+    // Stored as the locale it chooses: `pt-BR` is kept as `pt`.
+    locale: localeOf(input.locale),
     passwordHash: await hashPassword(input.password),
     twoFactorEnabled: false,
     totpSecretEnc: null,

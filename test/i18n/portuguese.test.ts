@@ -1,0 +1,84 @@
+/**
+ * Brazilian Portuguese: a user whose locale is `pt` or `pt-BR` (or, before sign-in, a request with
+ * `Accept-Language: pt-BR`) reads error messages in Portuguese; codes and field names stay the same.
+ */
+import { describe, expect, it } from "vitest";
+import { languageFromHeader, localeOf } from "../../src/lib/i18n";
+import { en } from "../../src/lib/messages/en";
+import { es } from "../../src/lib/messages/es";
+import { pt } from "../../src/lib/messages/pt";
+import { callJson, nextIp, registerUser } from "../helpers";
+
+describe("the Portuguese catalogue", () => {
+  it("gives every error code and detail code its own message, and translates every phrase Spanish does", () => {
+    expect(Object.keys(pt.errors).sort()).toEqual(Object.keys(en.errors).sort());
+    expect(Object.keys(pt.details).sort()).toEqual(Object.keys(en.details).sort());
+    for (const [code, message] of Object.entries(pt.errors)) {
+      expect(message.length, code).toBeGreaterThan(5);
+      expect(message, code).not.toBe(en.errors[code as keyof typeof en.errors]);
+      expect(message, code).not.toBe(es.errors[code as keyof typeof es.errors]);
+    }
+    expect(Object.keys(pt.phrases ?? {}).sort()).toEqual(Object.keys(es.phrases ?? {}).sort());
+    expect(pt.phrases!["At most 1 decimal places are allowed for this currency"]).toBe("Esta moeda admite no máximo 1 casa decimal.");
+    expect(pt.phrases!["At most 2 decimal places are allowed for this currency"]).toBe("Esta moeda admite no máximo 2 casas decimais.");
+  });
+
+  it("is chosen by pt and pt-BR (any pt-*), as es-* chooses Spanish; anything else is English", () => {
+    expect(languageFromHeader("pt-BR,pt;q=0.9,en-US;q=0.8,en;q=0.7")).toBe("pt");
+    expect(languageFromHeader("en;q=0.5, pt;q=0.9")).toBe("pt");
+    expect(languageFromHeader("pt-PT")).toBe("pt");
+    expect(languageFromHeader("es-MX,es;q=0.9,pt;q=0.8")).toBe("es");
+    expect(languageFromHeader("pt-BR;q=0, fr")).toBeUndefined();
+    expect(localeOf("pt")).toBe("pt");
+    expect(localeOf("pt-BR")).toBe("pt");
+    expect(localeOf("es-AR")).toBe("es");
+    expect(localeOf("fr")).toBe("en");
+    expect(localeOf(undefined)).toBe("en");
+  });
+});
+
+describe("errors in Portuguese", () => {
+  it("follow the user's locale (pt-BR, stored as pt), keeping codes and field names", async () => {
+    const u = await registerUser({ locale: "pt-BR" });
+    const me = await callJson("/v1/auth/me", { token: u.accessToken, ip: u.ip });
+    expect(me.body.locale).toBe("pt");
+
+    const bad = await callJson("/v1/spaces", { token: u.accessToken, ip: u.ip, body: { name: "", type: "nope", currency: "BRL" } });
+    expect(bad.status).toBe(422);
+    expect(bad.body.error).toMatchObject({ code: "VALIDATION_FAILED", message: "Os dados enviados não são válidos." });
+    const byField = Object.fromEntries(bad.body.error.details.map((d: any) => [d.field, d]));
+    expect(byField.name).toMatchObject({ code: "TOO_SMALL", message: expect.stringMatching(/^Este valor é pequeno ou curto demais\. \(.+\)$/) });
+    expect(byField.type).toMatchObject({ code: "INVALID_VALUE", message: expect.stringMatching(/^Este valor não é um dos permitidos\. \(.+\)$/) });
+    const zone = await callJson("/v1/spaces", { token: u.accessToken, ip: u.ip, body: { name: "Casa", type: "personal", currency: "BRL", timezone: "-03:00" } });
+    expect(zone.body.error.details).toEqual([expect.objectContaining({ field: "timezone", message: "Deve ser um fuso horário IANA, como America/Sao_Paulo." })]);
+
+    const missing = await callJson("/v1/budgets/bud_missing", { token: u.accessToken, ip: u.ip });
+    expect(missing.status).toBe(404);
+    expect(missing.body.error).toMatchObject({ code: "RESOURCE_NOT_FOUND", message: "Recurso não encontrado." });
+    const problem = await callJson("/v1/budgets/bud_missing", { token: u.accessToken, ip: u.ip, headers: { accept: "application/problem+json" } });
+    expect(problem.body).toMatchObject({ code: "RESOURCE_NOT_FOUND", detail: "Recurso não encontrado." });
+
+    // A refreshed token keeps the language; the user's locale wins over the request's Accept-Language.
+    const refreshed = await callJson("/v1/auth/refresh", { ip: u.ip, body: { refreshToken: u.refreshToken } });
+    expect(refreshed.status).toBe(200);
+    const again = await callJson("/v1/budgets/bud_missing", { token: refreshed.body.tokens.accessToken, ip: u.ip, headers: { "accept-language": "es-MX" } });
+    expect(again.body.error.message).toBe("Recurso não encontrado.");
+
+    // `pt` alone is accepted too.
+    const short = await registerUser({ locale: "pt" });
+    const shortMissing = await callJson("/v1/budgets/bud_missing", { token: short.accessToken, ip: short.ip });
+    expect(shortMissing.body.error.message).toBe("Recurso não encontrado.");
+  });
+
+  it("follow Accept-Language: pt-BR before sign-in", async () => {
+    const ip = nextIp();
+    const login = await callJson("/v1/auth/login", { ip, body: { email: "ninguem@example.com", password: "x".repeat(12) }, headers: { "accept-language": "pt-BR,pt;q=0.9,en;q=0.8" } });
+    expect(login.status).toBe(401);
+    expect(login.body.error).toMatchObject({ code: "UNAUTHORIZED", message: "E-mail ou senha incorretos." });
+    const tokenless = await callJson("/v1/budgets/bud_missing", { ip, headers: { "accept-language": "pt-BR" } });
+    expect(tokenless.body.error).toMatchObject({ code: "UNAUTHORIZED", message: "Falta o token de autenticação (Authorization: Bearer)." });
+    const register = await callJson("/v1/auth/register", { ip: nextIp(), body: { name: "Ana", email: "nao-e-email", password: "correct horse battery", locale: "pt-BR" }, headers: { "accept-language": "pt-BR" } });
+    expect(register.status).toBe(422);
+    expect(register.body.error.details).toEqual([expect.objectContaining({ field: "email", code: "INVALID_EMAIL", message: expect.stringMatching(/^Este endereço de e-mail não é válido\./) })]);
+  });
+});
