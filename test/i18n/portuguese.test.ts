@@ -1,13 +1,14 @@
 /**
  * Brazilian Portuguese: a user whose locale is `pt` or `pt-BR` (or, before sign-in, a request with
- * `Accept-Language: pt-BR`) reads error messages in Portuguese; codes and field names stay the same.
+ * `Accept-Language: pt-BR`) reads error messages and system category names in Portuguese; codes and field
+ * names stay the same.
  */
 import { describe, expect, it } from "vitest";
 import { languageFromHeader, localeOf } from "../../src/lib/i18n";
 import { en } from "../../src/lib/messages/en";
 import { es } from "../../src/lib/messages/es";
 import { pt } from "../../src/lib/messages/pt";
-import { callJson, nextIp, registerUser } from "../helpers";
+import { callJson, createSpace, nextIp, registerUser } from "../helpers";
 
 describe("the Portuguese catalogue", () => {
   it("gives every error code and detail code its own message, and translates every phrase Spanish does", () => {
@@ -80,5 +81,16 @@ describe("errors in Portuguese", () => {
     const register = await callJson("/v1/auth/register", { ip: nextIp(), body: { name: "Ana", email: "nao-e-email", password: "correct horse battery", locale: "pt-BR" }, headers: { "accept-language": "pt-BR" } });
     expect(register.status).toBe(422);
     expect(register.body.error.details).toEqual([expect.objectContaining({ field: "email", code: "INVALID_EMAIL", message: expect.stringMatching(/^Este endereço de e-mail não é válido\./) })]);
+  });
+});
+
+describe("Portuguese beyond errors", () => {
+  it("names a new space's system categories in Portuguese", async () => {
+    const u = await registerUser({ locale: "pt-BR" });
+    const space = await createSpace(u, { currency: "BRL" });
+    const { status, body } = await callJson(`/v1/categories?spaceId=${space.id}`, { token: u.accessToken, ip: u.ip });
+    expect(status).toBe(200);
+    const names: string[] = (body.categories ?? body).map((c: any) => c.name);
+    expect(names).toEqual(expect.arrayContaining(["Alimentação", "Supermercado", "Moradia", "Salário", "Transferências"]));
   });
 });
