@@ -1,14 +1,24 @@
 /**
  * Brazilian Portuguese: a user whose locale is `pt` or `pt-BR` (or, before sign-in, a request with
- * `Accept-Language: pt-BR`) reads error messages and system category names in Portuguese; codes and field
- * names stay the same.
+ * `Accept-Language: pt-BR`) reads error messages, system category names and Life Beat and household
+ * emails in Portuguese, with dates written the Brazilian way; codes and field names stay the same.
  */
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { languageFromHeader, localeOf } from "../../src/lib/i18n";
 import { en } from "../../src/lib/messages/en";
 import { es } from "../../src/lib/messages/es";
 import { pt } from "../../src/lib/messages/pt";
 import { callJson, createSpace, nextIp, registerUser } from "../helpers";
+import { as, configure, cron, DAY, emailsTo, householdWorld, sim } from "../lifebeat/helpers";
+
+afterEach(() => vi.useRealTimers());
+
+const MESES = ["janeiro", "fevereiro", "março", "abril", "maio", "junho", "julho", "agosto", "setembro", "outubro", "novembro", "dezembro"];
+/** A UTC day as a Brazilian reader writes it: "17 de março de 2031". */
+const dia = (ms: number) => {
+  const d = new Date(ms);
+  return `${d.getUTCDate()} de ${MESES[d.getUTCMonth()]} de ${d.getUTCFullYear()}`;
+};
 
 describe("the Portuguese catalogue", () => {
   it("gives every error code and detail code its own message, and translates every phrase Spanish does", () => {
@@ -92,5 +102,36 @@ describe("Portuguese beyond errors", () => {
     expect(status).toBe(200);
     const names: string[] = (body.categories ?? body).map((c: any) => c.name);
     expect(names).toEqual(expect.arrayContaining(["Alimentação", "Supermercado", "Moradia", "Salário", "Transferências"]));
+  });
+
+  it("writes a household invitation in Portuguese, with its expiry as a Brazilian date", async () => {
+    const t0 = Date.now();
+    sim.set(t0);
+    const owner = await registerUser({ name: "João", locale: "pt-BR" });
+    const space = await createSpace(owner, { currency: "BRL" });
+    const hh = await callJson("/v1/households", { ...as(owner), body: { name: "Família Silva", spaceIds: [space.id] } });
+    expect(hh.status).toBe(201);
+    const email = `convidada-${crypto.randomUUID().slice(0, 6)}@example.org`;
+    const inv = await callJson(`/v1/households/${hh.body.id}/members`, { ...as(owner), body: { email, relationship: "spouse", role: "member", name: "Maria" } });
+    expect(inv.status).toBe(201);
+    const [mail] = await emailsTo(email);
+    expect(mail!.subject).toBe("Você recebeu um convite para um grupo familiar no Dhanam");
+    expect(mail!.body).toContain("“João”, que se cadastrou no Dhanam como");
+    expect(mail!.body).toContain("convidou você para participar do grupo familiar “Família Silva” como membro.");
+    expect(mail!.body).toContain(`O convite vence em ${dia(t0 + 7 * DAY)} e só pode ser usado uma vez.`);
+  });
+
+  it("sends a Life Beat notice in Portuguese, dated the Brazilian way", async () => {
+    const t0 = Date.now();
+    sim.set(t0);
+    const w = await householdWorld({ locale: "pt-BR" });
+    await configure(w, { enabled: true, checkInInterval: "weekly", escalationDays: [30, 60], executorId: w.executorId, notificationChannels: ["email"] });
+    const t1 = t0 + 37 * DAY;
+    sim.set(t1);
+    await cron(t1);
+    const mails = await emailsTo(w.owner.email);
+    expect(mails.map((m) => m.subject)).toEqual(["Life Beat: confirme que está tudo bem (aviso 1 de 2)"]);
+    expect(mails[0]!.body).toContain(`Você não faz check-in no Dhanam desde ${dia(t0)}. Abra o app ou faça check-in para reiniciar o Life Beat.`);
+    expect(mails[0]!.body).toContain(`Se não tivermos notícias suas, seu testamenteiro receberá acesso somente leitura em ${dia(t0 + 67 * DAY)}.`);
   });
 });

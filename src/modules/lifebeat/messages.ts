@@ -1,16 +1,16 @@
 /**
- * The words of Life Beat notifications (en or es; anything else falls back to
- * English): the owner's in the owner's language, the executor's in the
- * executor's (their account's; the owner's if they have none). Dates are
- * written as UTC days (the warning before a single-level grant also gives the
- * grant's UTC time: it is the owner's only notice before it).
+ * The words of Life Beat notifications and household invitations (en, es or pt, Brazilian Portuguese;
+ * anything else falls back to English): the owner's in the owner's language, the executor's in the
+ * executor's (their account's; the owner's if they have none). Dates are written as UTC days, as the
+ * language writes them (DATE_LOCALES; the warning before a single-level grant also gives the grant's UTC
+ * time: it is the owner's only notice before it).
  */
-export type Locale = "en" | "es";
+import { DATE_LOCALES, type Locale, localeOf } from "../../lib/i18n";
 
-export const localeOf = (raw: string | null | undefined): Locale => (raw?.toLowerCase().startsWith("es") ? "es" : "en");
+export { type Locale, localeOf };
 
 const day = (ms: number, locale: Locale) =>
-  new Date(ms).toLocaleDateString(locale === "es" ? "es-MX" : "en-US", { year: "numeric", month: "long", day: "numeric", timeZone: "UTC" });
+  new Date(ms).toLocaleDateString(DATE_LOCALES[locale], { year: "numeric", month: "long", day: "numeric", timeZone: "UTC" });
 
 /** At most this many characters of a user-written name go into an email to someone else. */
 export const SHOWN_TEXT_MAX = 60;
@@ -68,6 +68,20 @@ export function ownerNotice(locale: Locale, f: EscalationFacts): Message {
         : `Hola ${f.ownerName}: no hemos sabido de ti desde el ${day(f.lastCheckIn, locale)}. Tu albacea ${f.executorName} recibió acceso de solo lectura a las finanzas del hogar ${f.householdName}${f.accessUntil ? ` hasta el ${day(f.accessUntil, locale)}` : ""}. Si estás bien, registra tu check-in en Dhanam y el acceso se revocará de inmediato.`;
     return { subject, text };
   }
+  if (locale === "pt") {
+    const subject = final
+      ? none ? `Life Beat: não temos notícias suas (${f.householdName})` : `Life Beat: acesso de emergência concedido (${f.householdName})`
+      : `Life Beat: confirme que está tudo bem (aviso ${f.level} de ${f.levels})`;
+    const ahead = !f.finalAt ? "" : none
+      ? ` O Life Beat chegará ao último nível em ${day(f.finalAt, locale)}; não há testamenteiro designado, então ninguém receberá acesso.`
+      : ` Se não tivermos notícias suas, seu testamenteiro receberá acesso somente leitura em ${day(f.finalAt, locale)}.`;
+    const text = !final
+      ? `Olá, ${f.ownerName}. Você não faz check-in no Dhanam desde ${day(f.lastCheckIn, locale)}. Abra o app ou faça check-in para reiniciar o Life Beat.${ahead}`
+      : none
+        ? `Olá, ${f.ownerName}. Não temos notícias suas desde ${day(f.lastCheckIn, locale)}. O Life Beat chegou ao último nível, mas o grupo familiar ${f.householdName} não tem testamenteiro designado, então ninguém recebeu acesso. Faça check-in no Dhanam para reiniciar o Life Beat e, se quiser que alguém receba acesso, designe um testamenteiro nas configurações.`
+        : `Olá, ${f.ownerName}. Não temos notícias suas desde ${day(f.lastCheckIn, locale)}. Seu testamenteiro ${f.executorName} recebeu acesso somente leitura às finanças do grupo familiar ${f.householdName}${f.accessUntil ? ` até ${day(f.accessUntil, locale)}` : ""}. Se você estiver bem, faça check-in no Dhanam e o acesso será revogado na hora.`;
+    return { subject, text };
+  }
   const subject = final
     ? none ? `Life Beat: we have not heard from you (${f.householdName})` : `Life Beat: emergency access granted (${f.householdName})`
     : `Life Beat: please check in (notice ${f.level} of ${f.levels})`;
@@ -99,6 +113,15 @@ export function ownerWarning(locale: Locale, f: Pick<EscalationFacts, "ownerName
       text: `Hola ${f.ownerName}: no has registrado tu check-in en Dhanam desde el ${day(f.lastCheckIn, locale)}. Abre la app o registra tu check-in para reiniciar Life Beat. Si no sabemos de ti, ${then}. Este es el único aviso antes de esa fecha.`,
     };
   }
+  if (locale === "pt") {
+    const then = f.executorName
+      ? `seu testamenteiro ${f.executorName} receberá acesso somente leitura às finanças do grupo familiar ${f.householdName} em ${day(f.grantAt, locale)} às ${utcTime(f.grantAt)} (UTC)`
+      : `o Life Beat avançará de nível em ${day(f.grantAt, locale)} às ${utcTime(f.grantAt)} (UTC)`;
+    return {
+      subject: f.executorName ? "Life Beat: faça check-in antes que seu testamenteiro receba acesso" : "Life Beat: confirme que está tudo bem",
+      text: `Olá, ${f.ownerName}. Você não faz check-in no Dhanam desde ${day(f.lastCheckIn, locale)}. Abra o app ou faça check-in para reiniciar o Life Beat. Se não tivermos notícias suas, ${then}. Este é o único aviso antes dessa data.`,
+    };
+  }
   const then = f.executorName
     ? `your executor ${f.executorName} receives read-only access to the ${f.householdName} household's finances on ${day(f.grantAt, locale)} at ${utcTime(f.grantAt)} UTC`
     : `Life Beat escalates on ${day(f.grantAt, locale)} at ${utcTime(f.grantAt)} UTC`;
@@ -113,20 +136,28 @@ export function executorNotice(locale: Locale, facts: EscalationFacts & { invita
   // Sent to an address the owner chose, as an invitation is: the owner's words as shown() shows them.
   const f = { ...facts, ownerName: shown(facts.ownerName), householdName: shown(facts.householdName) };
   const accept = f.invitationToken ? `POST /v1/households/invitations/${f.invitationToken}/accept` : "";
-  const how = !f.invitationToken
-    ? locale === "es" ? "Inicia sesión en Dhanam para consultarlas." : "Sign in to Dhanam to view them."
-    : locale === "es"
-      ? `Inicia sesión (o crea tu cuenta con este correo) y acepta esta invitación para consultarlas: ${accept}. Vence en 7 días y sirve una sola vez.`
-      : `Sign in (or create your account with this email address) and accept this invitation to view them: ${accept}. It expires in 7 days and works once.`;
+  const how: Record<Locale, string> = !f.invitationToken
+    ? { en: "Sign in to Dhanam to view them.", es: "Inicia sesión en Dhanam para consultarlas.", pt: "Entre no Dhanam para consultá-las." }
+    : {
+        en: `Sign in (or create your account with this email address) and accept this invitation to view them: ${accept}. It expires in 7 days and works once.`,
+        es: `Inicia sesión (o crea tu cuenta con este correo) y acepta esta invitación para consultarlas: ${accept}. Vence en 7 días y sirve una sola vez.`,
+        pt: `Entre (ou crie sua conta com este e-mail) e aceite este convite para consultá-las: ${accept}. Ele vence em 7 dias e só pode ser usado uma vez.`,
+      };
   if (locale === "es") {
     return {
       subject: `Life Beat: acceso de emergencia al hogar ${f.householdName}`,
-      text: `${f.ownerName} no ha registrado su check-in en Dhanam desde el ${day(f.lastCheckIn, locale)}. Como albacea, tienes acceso de solo lectura a las finanzas del hogar ${f.householdName}${f.accessUntil ? ` hasta el ${day(f.accessUntil, locale)}` : ""}. ${how}`,
+      text: `${f.ownerName} no ha registrado su check-in en Dhanam desde el ${day(f.lastCheckIn, locale)}. Como albacea, tienes acceso de solo lectura a las finanzas del hogar ${f.householdName}${f.accessUntil ? ` hasta el ${day(f.accessUntil, locale)}` : ""}. ${how.es}`,
+    };
+  }
+  if (locale === "pt") {
+    return {
+      subject: `Life Beat: acesso de emergência ao grupo familiar ${f.householdName}`,
+      text: `${f.ownerName} não faz check-in no Dhanam desde ${day(f.lastCheckIn, locale)}. Como testamenteiro, você tem acesso somente leitura às finanças do grupo familiar ${f.householdName}${f.accessUntil ? ` até ${day(f.accessUntil, locale)}` : ""}. ${how.pt}`,
     };
   }
   return {
     subject: `Life Beat: emergency access to the ${f.householdName} household`,
-    text: `${f.ownerName} has not checked in on Dhanam since ${day(f.lastCheckIn, locale)}. As executor you have read-only access to the ${f.householdName} household's finances${f.accessUntil ? ` until ${day(f.accessUntil, locale)}` : ""}. ${how}`,
+    text: `${f.ownerName} has not checked in on Dhanam since ${day(f.lastCheckIn, locale)}. As executor you have read-only access to the ${f.householdName} household's finances${f.accessUntil ? ` until ${day(f.accessUntil, locale)}` : ""}. ${how.en}`,
   };
 }
 
@@ -146,6 +177,13 @@ export function invitationNotice(
     return {
       subject: "Te invitaron a un hogar en Dhanam",
       text: `“${owner}”, que se registró en Dhanam como ${email}, te invitó a unirte al hogar “${household}” como ${role}. Inicia sesión (o crea tu cuenta con este correo) y acepta la invitación: POST ${path}. La invitación vence el ${day(f.expiresAt, locale)} y sirve una sola vez. Dhanam no verifica los nombres que escriben sus usuarios: si no reconoces a quien te invita, ignora este correo; sin tu aceptación no pasa nada.`,
+    };
+  }
+  if (locale === "pt") {
+    const role = f.role === "executor" ? "testamenteiro" : "membro";
+    return {
+      subject: "Você recebeu um convite para um grupo familiar no Dhanam",
+      text: `“${owner}”, que se cadastrou no Dhanam como ${email}, convidou você para participar do grupo familiar “${household}” como ${role}. Entre (ou crie sua conta com este e-mail) e aceite o convite: POST ${path}. O convite vence em ${day(f.expiresAt, locale)} e só pode ser usado uma vez. O Dhanam não verifica os nomes que os usuários escrevem: se você não reconhece quem está convidando, ignore este e-mail; nada acontece sem o seu aceite.`,
     };
   }
   return {
