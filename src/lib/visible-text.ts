@@ -38,9 +38,24 @@ export const withoutInvisible = (s: string) => s.replace(INVISIBLE, "");
 /** True when `s` has at least one character a reader can see. */
 export const hasVisibleCharacter = (s: string) => withoutInvisible(s).length > 0;
 
+/** Line breaks of every kind: LF, CR, vertical tab, form feed, NEL and the Unicode line and paragraph separators. */
+const LINE_BREAKS = /[\n\r\v\f\u0085\u2028\u2029]+/g;
+
+/** `s` on one line: each run of line breaks a space (a subject line built from a name stored before they were refused). */
+export const oneLine = (s: string) => s.replace(LINE_BREAKS, " ");
+
 /**
- * A user-written name: trimmed, `max` characters at most, and not made only of invisible characters (a
- * zero-width space passed `min(1)` and showed as a blank row in every list). Refused as `INVALID_VALUE`.
+ * A user-written name: trimmed, `max` characters at most, on one line (names go into lists and email subjects, where
+ * a line break ends the header: a household named across two lines had its Life Beat notices refused by the email
+ * provider), and not made only of invisible characters (a zero-width space passed `min(1)` and showed as a blank row
+ * in every list). Refused as `INVALID_VALUE`.
  */
 export const VisibleName = (max: number) =>
-  z.string().trim().min(1).max(max).refine(hasVisibleCharacter, { message: "Must contain a visible character", params: { code: "INVALID_VALUE" } });
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    .refine((s) => oneLine(s) === s, { message: "Must be on one line", params: { code: "INVALID_VALUE" } })
+    // An empty name is min(1)'s to refuse, with one detail.
+    .refine((s) => s.length === 0 || hasVisibleCharacter(s), { message: "Must contain a visible character", params: { code: "INVALID_VALUE" } });

@@ -1,4 +1,5 @@
 import { CalendarDay } from "../../lib/dates";
+import { VisibleName } from "../../lib/visible-text";
 import { queryInt } from "../../lib/query-int";
 import { z } from "@hono/zod-openapi";
 import { CURRENCIES } from "../../lib/money";
@@ -23,7 +24,7 @@ import { MajorAmount } from "../../lib/amount-schema";
 export const CreateAccountBody = z
   .object({
     spaceId: z.string().min(1).max(64),
-    name: z.string().trim().min(1).max(120),
+    name: VisibleName(120),
     type: z.enum(ACCOUNT_TYPES),
     subtype: z.string().max(40).optional(),
     currency: z.enum(CURRENCIES),
@@ -42,7 +43,7 @@ export const CreateAccountBody = z
 
 export const UpdateAccountBody = z
   .object({
-    name: z.string().trim().min(1).max(120).optional(),
+    name: VisibleName(120).optional(),
     isActive: z.boolean().optional(),
     allowOverdraft: z.boolean().optional(),
     institutionName: z.string().max(120).optional(),

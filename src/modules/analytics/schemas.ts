@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { VisibleName } from "../../lib/visible-text";
 import { CalendarDay } from "../../lib/dates";
 import { MajorAmount } from "../../lib/amount-schema";
 import { CADENCES } from "./recurring";
@@ -88,7 +89,7 @@ export const PatchRecurringBody = z
   .object({
     spaceId: SpaceId,
     action: z.enum(["dismiss", "confirm", "edit", "restore"]).openapi({ example: "dismiss", description: "dismiss (stays dismissed), confirm, edit (name/amount/cadence) or restore (undo a decision)" }),
-    name: z.string().trim().min(1).max(120).optional(),
+    name: VisibleName(120).optional(),
     amount: MajorAmount.optional(),
     cadence: z.enum(CADENCES).optional(),
   })

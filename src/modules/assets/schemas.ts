@@ -1,4 +1,5 @@
 import { queryInt } from "../../lib/query-int";
+import { VisibleName } from "../../lib/visible-text";
 import { z } from "@hono/zod-openapi";
 import { CalendarDay } from "../../lib/dates";
 import { ASSET_TYPES } from "../../db/schema-assets";
@@ -34,7 +35,7 @@ const AssetValue = MajorAmount.openapi({
 export const CreateAssetBody = z
   .object({
     spaceId: Id,
-    name: z.string().trim().min(1).max(120).openapi({ example: "Family Home" }),
+    name: VisibleName(120).openapi({ example: "Family Home" }),
     type: z.enum(ASSET_TYPES),
     currency: z.enum(CURRENCIES).openapi({ example: "USD" }),
     value: AssetValue,
@@ -48,7 +49,7 @@ export const CreateAssetBody = z
 
 export const UpdateAssetBody = z
   .object({
-    name: z.string().trim().min(1).max(120).optional(),
+    name: VisibleName(120).optional(),
     description: z.string().max(1000).nullable().optional(),
     address: AddressInput.nullable().optional(),
     value: AssetValue.optional().openapi({ description: "Records a manual valuation as of today (refused after the asset's disposal day)" }),

@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { VisibleName } from "../../lib/visible-text";
 
 import { EmailAddress } from "../../lib/email-schema";
 import { LOCALE_TAGS, LOCALES } from "../../lib/i18n";
@@ -19,7 +20,7 @@ const newPassword = z
 
 export const RegisterBody = z
   .object({
-    name: z.string().trim().min(1).max(120).openapi({ example: "John Doe" }),
+    name: VisibleName(120).openapi({ example: "John Doe" }),
     email,
     password: newPassword,
     locale: z

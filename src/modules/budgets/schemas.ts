@@ -1,4 +1,5 @@
 import { CalendarDay } from "../../lib/dates";
+import { VisibleName } from "../../lib/visible-text";
 import { z } from "@hono/zod-openapi";
 import { MajorAmount } from "../../lib/amount-schema";
 import { ConversionSchema } from "../rates/schemas";
@@ -24,7 +25,7 @@ const Allocations = z.array(Allocation).max(MAX_BUDGET_CATEGORIES).openapi({ des
 export const CreateBudgetBody = z
   .object({
     spaceId: z.string().min(1).max(64),
-    name: z.string().trim().min(1).max(120),
+    name: VisibleName(120),
     amount: MajorAmount,
     period: z.enum(PERIODS),
     startDate: CalendarDay.optional().openapi({ description: "Defaults to the first day of the current month in the space's time zone" }),
@@ -39,7 +40,7 @@ export const CreateBudgetBody = z
 
 export const UpdateBudgetBody = z
   .object({
-    name: z.string().trim().min(1).max(120).optional(),
+    name: VisibleName(120).optional(),
     amount: MajorAmount.optional(),
     period: z.enum(PERIODS).optional(),
     startDate: CalendarDay.optional(),

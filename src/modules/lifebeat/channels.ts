@@ -5,6 +5,7 @@
  * id, or throws a `ChannelError` that says whether a retry can help.
  */
 import type { Outbound } from "../../lib/outbound";
+import { oneLine } from "../../lib/visible-text";
 
 export class ChannelError extends Error {
   constructor(message: string, readonly retryable: boolean) {
@@ -54,7 +55,8 @@ export async function sendEmail(env: Env, http: Outbound, m: OutgoingMessage): P
     new Request(`${env.EMAIL_BASE_URL.replace(/\/+$/, "")}/emails`, {
       method: "POST",
       headers: { authorization: `Bearer ${env.EMAIL_API_KEY}`, "content-type": "application/json", "idempotency-key": m.id },
-      body: JSON.stringify({ from: env.EMAIL_FROM, to: [m.to], subject: m.subject, text: m.text }),
+      // A subject is one header line: a name stored before names had to be on one line must not break it.
+      body: JSON.stringify({ from: env.EMAIL_FROM, to: [m.to], subject: oneLine(m.subject), text: m.text }),
     }),
     "Email API",
   );

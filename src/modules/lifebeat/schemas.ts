@@ -1,4 +1,5 @@
 import { queryInt } from "../../lib/query-int";
+import { VisibleName } from "../../lib/visible-text";
 import { z } from "@hono/zod-openapi";
 import { EmailAddress } from "../../lib/email-schema";
 import { Instant } from "../../lib/dates";
@@ -21,7 +22,7 @@ export const TokenParam = z.object({ token: z.string().min(1).max(200).openapi({
 
 export const CreateHouseholdBody = z
   .object({
-    name: z.string().trim().min(1).max(120).openapi({ example: "García Family" }),
+    name: VisibleName(120).openapi({ example: "García Family" }),
     spaceIds: z.array(Id).max(MAX_HOUSEHOLD_SPACES).default([]).openapi({ description: "Spaces the caller owns, shared with the household" }),
   })
   .strict()
@@ -30,7 +31,7 @@ export const CreateHouseholdBody = z
 export const AddHouseholdMemberBody = z
   .object({
     email: EmailAddress,
-    name: z.string().trim().min(1).max(120).optional(),
+    name: VisibleName(120).optional(),
     relationship: z.string().trim().min(1).max(60).openapi({ example: "spouse" }),
     role: z.enum(["member", "executor"]),
   })

@@ -1,4 +1,5 @@
 import { queryInt, queryIntOf } from "../../lib/query-int";
+import { VisibleName } from "../../lib/visible-text";
 import { z } from "@hono/zod-openapi";
 
 /** Major units of the space currency: a number or a decimal string with no more decimals than the currency allows. No example: an example is sent by request synthesizers, and these fields are optional. */
@@ -44,7 +45,7 @@ export const LifeEvent = z
 export const ProjectionBody = z
   .object({
     spaceId: z.string().min(1).max(64),
-    name: z.string().trim().min(1).max(120).optional().openapi({ description: "Name of the saved scenario (default: a dated name)" }),
+    name: VisibleName(120).optional().openapi({ description: "Name of the saved scenario (default: a dated name)" }),
     save: z.boolean().optional().openapi({ description: "Save as a scenario (default true)" }),
     years: Years.optional().openapi({ description: "Horizon, 10 to 30 (default 30)" }),
     scenarios: Scenarios.optional().openapi({ description: "Monte Carlo runs, 100 to 10,000 (default 1000)" }),

@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { VisibleName } from "../../lib/visible-text";
 import { EmailAddress } from "../../lib/email-schema";
 import { FIAT_CURRENCIES } from "../../lib/money";
 import { canonicalTimeZone } from "../../lib/zoned-time";
@@ -36,7 +37,7 @@ export const TimeZone = z
 
 export const CreateSpaceBody = z
   .object({
-    name: z.string().trim().min(1).max(120).openapi({ example: "Business Accounts" }),
+    name: VisibleName(120).openapi({ example: "Business Accounts" }),
     type: z.enum(["personal", "business"]),
     currency,
     timezone: TimeZone.optional(),
@@ -46,7 +47,7 @@ export const CreateSpaceBody = z
 
 export const UpdateSpaceBody = z
   .object({
-    name: z.string().trim().min(1).max(120).optional(),
+    name: VisibleName(120).optional(),
     type: z.enum(["personal", "business"]).optional(),
     currency: currency.optional(),
     timezone: TimeZone.optional().openapi({
