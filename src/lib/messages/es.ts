@@ -87,6 +87,12 @@ export const es: Catalogue = {
     "Amount is too large": "El importe es demasiado grande.",
     "Two-factor authentication is already enabled": "La autenticación de dos factores ya está activada.",
     "Two-factor authentication is not enabled": "La autenticación de dos factores no está activada.",
+    // A name's rules (visible-text.ts): the generic INVALID_VALUE wording would say the name is "not an allowed option".
+    "Must be on one line": "Debe estar en una sola línea.",
+    "Must contain a visible character": "Debe contener al menos un carácter visible.",
+    // INVALID_TEXT's standard wording is about unpaired surrogates: a control character needs its own.
+    "Holds a control character (U+0000-U+001F other than tab and line breaks, or U+007F): send printable text":
+      "Contiene un carácter de control (U+0000-U+001F salvo tabulación y saltos de línea, o U+007F): envía texto imprimible.",
     ...Object.fromEntries(
       Array.from({ length: 9 }, (_, n) => [`At most ${n} decimal places are allowed for this currency`, `Esta moneda admite como máximo ${n} decimales.`]),
     ),

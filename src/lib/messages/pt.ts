@@ -88,6 +88,12 @@ export const pt: Catalogue = {
     "Amount is too large": "O valor é grande demais.",
     "Two-factor authentication is already enabled": "A autenticação de dois fatores já está ativada.",
     "Two-factor authentication is not enabled": "A autenticação de dois fatores não está ativada.",
+    // A name's rules (visible-text.ts): the generic INVALID_VALUE wording would say the name is "not an allowed option".
+    "Must be on one line": "Deve estar em uma única linha.",
+    "Must contain a visible character": "Deve conter ao menos um caractere visível.",
+    // INVALID_TEXT's standard wording is about unpaired surrogates: a control character needs its own.
+    "Holds a control character (U+0000-U+001F other than tab and line breaks, or U+007F): send printable text":
+      "Contém um caractere de controle (U+0000-U+001F, exceto tabulação e quebras de linha, ou U+007F): envie texto imprimível.",
     ...Object.fromEntries(
       Array.from({ length: 9 }, (_, n) => [
         `At most ${n} decimal places are allowed for this currency`,
