@@ -43,13 +43,17 @@ export function localeOf(value: unknown): Locale {
 export function languageFromHeader(header: string | undefined | null): Locale | undefined {
   if (!header) return undefined;
   let best: { locale: Locale; q: number } | undefined;
-  for (const part of header.slice(0, 256).split(",")) {
+  const parts = header.slice(0, 256).split(",");
+  // A part cut at the 256th character could have lost its weight ("es;q=0.1" read as "es;q", weight 1): dropped.
+  if (header.length > 256) parts.pop();
+  for (const part of parts) {
     const [tag = "", ...params] = part.trim().split(";");
     const locale = supported(tag);
     if (!locale) continue;
-    const qParam = params.map((p) => p.trim()).find((p) => p.startsWith("q="));
+    // The weight's name is case-insensitive (RFC 9110 12.4.2: `Q=0` is a refusal too); a weight is at most 1.
+    const qParam = params.map((p) => p.trim().toLowerCase()).find((p) => p.startsWith("q="));
     const q = qParam ? Number(qParam.slice(2)) : 1;
-    if (!Number.isFinite(q) || q <= 0) continue;
+    if (!Number.isFinite(q) || q <= 0 || q > 1) continue;
     if (!best || q > best.q) best = { locale, q };
   }
   return best?.locale;
