@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { VisibleName } from "../../lib/visible-text";
 import { DEFI_NETWORKS, POSITION_TYPES } from "./client";
 
 export const PositionsQuery = z.object({
@@ -16,7 +17,8 @@ export const AddWalletBody = z
       example: "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed",
       description: "EVM address. Mixed case must carry a valid EIP-55 checksum (otherwise 422); all-lowercase is accepted and returned checksummed.",
     }),
-    label: z.string().trim().min(1).max(120).optional().openapi({ example: "Main DeFi Wallet" }),
+    // The wallet's name in every list: one line and visible, as every other name (lib/visible-text.ts).
+    label: VisibleName(120).optional().openapi({ example: "Main DeFi Wallet" }),
     networks: z.array(z.enum(DEFI_NETWORKS)).min(1).max(DEFI_NETWORKS.length).optional().openapi({ example: ["ethereum", "polygon", "arbitrum"] }),
   })
   .strict()
