@@ -56,6 +56,7 @@ export const VisibleName = (max: number) =>
     .trim()
     .min(1)
     .max(max)
+    // One detail a field: an empty name is min(1)'s to refuse, a name across lines the one-line check's (whether or not
+    // it also shows nothing).
     .refine((s) => oneLine(s) === s, { message: "Must be on one line", params: { code: "INVALID_VALUE" } })
-    // An empty name is min(1)'s to refuse, with one detail.
-    .refine((s) => s.length === 0 || hasVisibleCharacter(s), { message: "Must contain a visible character", params: { code: "INVALID_VALUE" } });
+    .refine((s) => s.length === 0 || oneLine(s) !== s || hasVisibleCharacter(s), { message: "Must contain a visible character", params: { code: "INVALID_VALUE" } });

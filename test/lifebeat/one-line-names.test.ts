@@ -26,6 +26,19 @@ describe("names on one line", () => {
       const r = await callJson(path, { ...as(u), method, body });
       expect([r.status, r.body.error?.details?.[0]?.field, r.body.error?.details?.[0]?.message], `${method} ${path}`).toEqual([422, "name", "Must be on one line"]);
     }
+    // Fields named otherwise, on one line too: a household member's relationship, an account's institution.
+    const household = await callJson("/v1/households", { ...as(u), body: { name: "Casa" } });
+    const others: [string, Record<string, unknown>, string][] = [
+      [`/v1/households/${household.body.id}/members`, { email: `x-${crypto.randomUUID()}@example.org`, relationship: "irmã\nmais velha", role: "member" }, "relationship"],
+      ["/v1/accounts", { spaceId: space.body.id, name: "Conta", type: "checking", currency: "USD", institutionName: "Banco\nItaú" }, "institutionName"],
+    ];
+    for (const [path, body, field] of others) {
+      const r = await callJson(path, { ...as(u), body });
+      expect([r.status, r.body.error.details], path).toEqual([422, [expect.objectContaining({ field, message: "Must be on one line" })]]);
+    }
+    // One detail a field, though the name is also invisible.
+    const both = await callJson("/v1/spaces", { ...as(u), body: { name: "\u200B\n\u200B", type: "personal", currency: "USD" } });
+    expect(both.body.error.details).toEqual([expect.objectContaining({ field: "name", message: "Must be on one line" })]);
     const register = await callJson("/v1/auth/register", { ip: "203.0.113.77", body: { email: `one-line-${crypto.randomUUID()}@example.com`, password: "a-Long-passw0rd!", name: "Ana\nMaría" } });
     expect([register.status, register.body.error.details[0].field]).toEqual([422, "name"]);
     // Breaks at the ends are trimmed like spaces.

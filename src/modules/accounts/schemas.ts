@@ -33,7 +33,7 @@ export const CreateAccountBody = z
       description: "The day (in the space's time zone) the opening balance is as of; by default before any entry you record, so back-dated entries find it",
     }),
     allowOverdraft: z.boolean().optional(),
-    institutionName: z.string().max(120).optional(),
+    institutionName: VisibleName(120).optional(),
     /** Stored masked: only the last four digits are kept. */
     accountNumber: z.string().regex(/^[0-9 -]{4,34}$/, { message: "Digits, spaces or dashes" }).optional(),
     routingNumber: z.string().regex(/^[0-9 -]{4,34}$/, { message: "Digits, spaces or dashes" }).optional(),
@@ -46,7 +46,7 @@ export const UpdateAccountBody = z
     name: VisibleName(120).optional(),
     isActive: z.boolean().optional(),
     allowOverdraft: z.boolean().optional(),
-    institutionName: z.string().max(120).optional(),
+    institutionName: VisibleName(120).optional(),
   })
   .strict()
   .openapi("UpdateAccountRequest");

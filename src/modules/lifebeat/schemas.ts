@@ -32,7 +32,7 @@ export const AddHouseholdMemberBody = z
   .object({
     email: EmailAddress,
     name: VisibleName(120).optional(),
-    relationship: z.string().trim().min(1).max(60).openapi({ example: "spouse" }),
+    relationship: VisibleName(60).openapi({ example: "spouse" }),
     role: z.enum(["member", "executor"]),
   })
   .strict()
