@@ -16,8 +16,6 @@ import type { Catalogue } from "./messages/catalogue";
 export const LOCALES = ["en", "es", "pt"] as const;
 export type Locale = (typeof LOCALES)[number];
 
-/** What a client may send as its locale (on register): the locales, and `pt-BR`, which is stored as `pt`. */
-export const LOCALE_TAGS = [...LOCALES, "pt-BR"] as const;
 
 export const CATALOGUES: Record<Locale, Catalogue> = { en, es, pt };
 
@@ -25,7 +23,7 @@ export const CATALOGUES: Record<Locale, Catalogue> = { en, es, pt };
 export const DATE_LOCALES: Record<Locale, string> = { en: "en-US", es: "es-MX", pt: "pt-BR" };
 
 /** The supported locale of a language tag (`pt-BR`, `es_MX`, `EN`) by its primary subtag; undefined when none is. */
-function supported(tag: string): Locale | undefined {
+export function supported(tag: string): Locale | undefined {
   const primary = tag.trim().toLowerCase().split("-")[0]?.split("_")[0];
   return (LOCALES as readonly string[]).includes(primary ?? "") ? (primary as Locale) : undefined;
 }

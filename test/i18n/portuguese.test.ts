@@ -135,3 +135,15 @@ describe("Portuguese beyond errors", () => {
     expect(mails[0]!.body).toContain(`Se não tivermos notícias suas, seu testamenteiro receberá acesso somente leitura em ${dia(t0 + 67 * DAY)}.`);
   });
 });
+
+describe("the locale a user registers with", () => {
+  it("is any tag of a supported language, as Accept-Language takes it, stored as the language's code", async () => {
+    const stored: Record<string, unknown> = {};
+    for (const locale of ["es-MX", "es-419", "pt_BR", "pt-br", "PT-PT", "en-GB", "fr", "x".repeat(40)]) {
+      const email = `tag-${crypto.randomUUID()}@example.com`;
+      const r = await callJson("/v1/auth/register", { ip: nextIp(), body: { name: "Ana", email, password: "correct horse battery", locale } });
+      stored[locale.slice(0, 8)] = r.status === 201 ? (await callJson("/v1/auth/me", { token: r.body.tokens.accessToken, ip: nextIp() })).body.locale : [r.status, r.body.error.details[0].field];
+    }
+    expect(stored).toEqual({ "es-MX": "es", "es-419": "es", pt_BR: "pt", "pt-br": "pt", "PT-PT": "pt", "en-GB": "en", fr: [422, "locale"], xxxxxxxx: [422, "locale"] });
+  });
+});

@@ -2435,11 +2435,11 @@ export interface components {
             email: string;
             password: string;
             /**
-             * @description The language of the user's error messages, notifications and new spaces' category names: English, Spanish or Brazilian Portuguese (`pt-BR` is stored as `pt`)
+             * @description The language of the user's error messages, notifications and new spaces' category names: English, Spanish or Brazilian Portuguese. Any tag of those languages (es-MX, es-419, pt-BR, pt_BR) is taken, and stored as its language (`es`, `pt`)
              * @default en
-             * @enum {string}
+             * @example pt-BR
              */
-            locale?: "en" | "es" | "pt" | "pt-BR";
+            locale?: string;
         };
         LoginRequest: {
             /**
@@ -5268,7 +5268,7 @@ export interface operations {
                  *       "name": "John Doe",
                  *       "email": "user@example.com",
                  *       "password": "securepassword",
-                 *       "locale": "en"
+                 *       "locale": "pt-BR"
                  *     }
                  */
                 "application/json": components["schemas"]["RegisterRequest"];

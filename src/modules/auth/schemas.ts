@@ -2,7 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { VisibleName } from "../../lib/visible-text";
 
 import { EmailAddress } from "../../lib/email-schema";
-import { LOCALE_TAGS, LOCALES } from "../../lib/i18n";
+import { LOCALES, supported } from "../../lib/i18n";
 import { queryInt } from "../../lib/query-int";
 import { Pagination } from "../accounts/schemas";
 
@@ -23,10 +23,17 @@ export const RegisterBody = z
     name: VisibleName(120).openapi({ example: "John Doe" }),
     email,
     password: newPassword,
+    // Any tag of a supported language, as Accept-Language takes it (a Mexican client's es-MX is Spanish), stored as
+    // the language's code.
     locale: z
-      .enum(LOCALE_TAGS)
+      .string()
+      .max(35)
+      .refine((tag) => supported(tag) !== undefined, { message: `A language tag of one of ${LOCALES.join(", ")} (such as es-MX or pt-BR)`, params: { code: "INVALID_VALUE" } })
       .default("en")
-      .openapi({ description: "The language of the user's error messages, notifications and new spaces' category names: English, Spanish or Brazilian Portuguese (`pt-BR` is stored as `pt`)" }),
+      .openapi({
+        example: "pt-BR",
+        description: "The language of the user's error messages, notifications and new spaces' category names: English, Spanish or Brazilian Portuguese. Any tag of those languages (es-MX, es-419, pt-BR, pt_BR) is taken, and stored as its language (`es`, `pt`)",
+      }),
   })
   .openapi("RegisterRequest");
 
