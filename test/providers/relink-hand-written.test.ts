@@ -7,7 +7,12 @@ import { describe, expect, it } from "vitest";
 import { ok } from "../analytics/fixture";
 import { ledgerViolations } from "../invariants/ledger-invariants";
 import type { NormalAccount } from "../../src/modules/providers/sync-types";
-import { bankRow, day, relinkable } from "./hand-written-fixture";
+import type { Services } from "../../src/env";
+import { applyChanges } from "../../src/modules/providers/apply";
+import { getConnection } from "../../src/modules/providers/connections";
+import { emptyStats } from "../../src/modules/providers/sync-types";
+import { account, bankRow, day, relinkable } from "./hand-written-fixture";
+import { directServices, ledgerBinding } from "./helpers";
 
 describe("a transfer written by hand on a bank-fed account, and the bank linked again", () => {
   it("taken over by the bank's copy: the new link's copy is a transfer too, never spending, and the other account's leg is not doubled", { timeout: 60_000 }, async () => {
@@ -143,6 +148,43 @@ describe("a bank row the person voided on the old account, and the bank linked a
     expect(await w.byPid("n1")).toMatchObject({ status: "cancelled" });
     expect(await w.cashFlow()).toEqual(before);
     expect(await w.balanceOf(await second.checking())).toBe("925.00");
+    expect(await ledgerViolations(w.spaceId)).toEqual([]);
+  });
+
+  it("a crash between posting the new copy and voiding it: the retry of the sync voids it first", { timeout: 60_000 }, async () => {
+    const w = await relinkable();
+    const first = await w.connect();
+    await first.sync(95_000, [bankRow("o0", day(-20), -5_000)]);
+    const wrong = bankRow("o1", day(-4), -2_500, { merchantName: "Cafe Luna", description: "CAFE LUNA" });
+    await first.sync(92_500, [bankRow("o0", day(-20), -5_000), wrong]);
+    expect((await w.a.del(`/v1/transactions/${(await w.byPid("o1"))!.id}`)).status).toBe(200);
+    await first.sync(92_500, [bankRow("o0", day(-20), -5_000), wrong]);
+    const before = await w.cashFlow();
+    expect(before).toEqual({ income: "0.00", expenses: "50.00" });
+
+    await w.disconnect(first.id);
+    const second = await w.connect();
+    const { svc } = directServices();
+    const conn = (await getConnection(svc, second.id))!;
+    let crashed = false;
+    const crashing: Services = { ...svc, env: { ...svc.env, SPACE_LEDGER: ledgerBinding(async (op, execute) => {
+      if (op.kind === "revert" && !crashed) {
+        crashed = true;
+        throw new Error("simulated crash before the void");
+      }
+      return execute(op);
+    }) } };
+    const changes = { accounts: [account("chk", 92_500)], upserts: [bankRow("n0", day(-20), -5_000), { ...wrong, id: "n1" }], removed: [], matchPendingHeuristically: false };
+    await expect(applyChanges(crashing, conn, changes, emptyStats())).rejects.toThrow("simulated crash");
+    expect(await w.byPid("n1")).toMatchObject({ status: "posted" });
+    // The retry (the provider's cursor did not move: the same changes).
+    await second.sync(92_500, changes.upserts);
+    expect(await w.byPid("n1")).toMatchObject({ status: "cancelled" });
+    expect(await w.cashFlow()).toEqual(before);
+    expect(await w.balanceOf(await second.checking())).toBe("925.00");
+    // And a third run changes nothing.
+    await second.sync(92_500, changes.upserts);
+    expect(await w.cashFlow()).toEqual(before);
     expect(await ledgerViolations(w.spaceId)).toEqual([]);
   });
 

@@ -43,7 +43,7 @@ import { wellFormedChanges } from "./well-formed";
 import { type NormalTxn, type SyncChanges, type SyncStats, type ExistingRow } from "./sync-types";
 import { COMMIT_CHUNK, type Planned, commitPlanned, commitTrades } from "./sync-commits";
 import { ensureAccounts } from "./sync-accounts";
-import { loadGroups, revertCopy, voidCarried, supersede, reconcile } from "./existing-rows";
+import { finishCarriedVoids, loadGroups, revertCopy, voidCarried, supersede, reconcile } from "./existing-rows";
 
 
 /** A one-argument function remembered per argument (a sync's thousands of rows share a few hundred days). */
@@ -90,6 +90,8 @@ export async function applyChanges(
   const accountIds = [...accountsByExt.values()].filter((a) => wanted(a.providerAccountId!)).map((a) => a.id);
   phase("accountsMs");
   const [groups, merging] = await Promise.all([loadGroups(svc, accountIds), rowsBeingMerged(svc, conn.space_id)]);
+  // A void of a carried copy that a crash kept an earlier run from making, made first (only relinks carry voids).
+  await finishCarriedVoids(svc, conn, groups, accountIds.filter((id) => (predecessors.get(id)?.length ?? 0) > 0), touched);
   phase("loadMs");
   // A group holding a row of a merge in flight is left as it is for this sync (the next one sees the merge done).
   const inMerge = (pid: string) => (groups.get(pid) ?? []).some((r) => merging.has(r.id));
@@ -274,6 +276,7 @@ export async function applyChanges(
       if (carry?.voided) voided.push({ id, oldId: carry.fromId });
       return {
         reference: `sync:${conn.id}:${t.id}`,
+        ...(carry?.voided ? { carriedVoidOf: carry.fromId } : {}),
         postings: transfer ? worldTransferPostings(acc.id, currency, t.amountMinor) : cashflowPostings(acc.id, currency, t.amountMinor, categoryId, false),
         reviewCandidates: ambiguous.get(t.id),
         row: {
@@ -291,8 +294,8 @@ export async function applyChanges(
     createdIds.push(...committedList);
     // A copy of a row the person voided on the old account is voided as theirs was (relink-carry.ts), each by its
     // reversal, after its commit (a reversal names what it reverts): the balance adjustment below then keeps the
-    // account the bank's, as the old account's did after the person's void. A crash between leaves the copy posted,
-    // as the bank sent it, for the person to void again.
+    // account the bank's, as the old account's did after the person's void. A crash between leaves the copy posted
+    // with its mark (`carriedVoidOf`), and the next run voids it first (finishCarriedVoids).
     if (voided.length > 0) {
       const committed = new Set(committedList);
       await voidCarried(svc, conn, voided.filter((v) => committed.has(v.id)), touched);

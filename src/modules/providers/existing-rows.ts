@@ -80,6 +80,31 @@ export async function voidCarried(svc: Services, conn: ConnectionRow, rows: { id
 }
 
 /** The pending row (and its corrections) take the posted transaction's id and status in place: edits stay. */
+/**
+ * The copies of rows the person voided that a sync posted after a relink and a crash kept it from voiding (their
+ * ledger entry carries `carriedVoidOf` and stands unreverted), on the accounts that took over others: voided now, as
+ * the sync that posted them meant to. `groups`' rows are marked voided too, so the rest of the sync leaves them so.
+ */
+export async function finishCarriedVoids(
+  svc: Services, conn: ConnectionRow, groups: Map<string, ExistingRow[]>, relinkedAccountIds: string[], touched: Set<string>,
+) {
+  if (relinkedAccountIds.length === 0) return;
+  const { results } = await svc.env.DB.prepare(
+    `SELECT t.id, json_extract(lt.metadata, '$.carriedVoidOf') AS old_id
+       FROM transactions t JOIN ledger_transactions lt ON lt.space_id = t.space_id AND lt.seq = t.ledger_seq
+      WHERE t.account_id ${IN_JSON_LIST} AND t.status != 'cancelled' AND lt.reverted_by_seq IS NULL
+        AND json_extract(lt.metadata, '$.carriedVoidOf') IS NOT NULL`,
+  )
+    .bind(jsonList(relinkedAccountIds))
+    .all<{ id: string; old_id: string }>();
+  if (results.length === 0) return;
+  const byId = new Map([...groups.values()].flat().map((r) => [r.id, r]));
+  for (const { id, old_id } of results) {
+    const row = byId.get(id);
+    if (row) await revertCopy(svc, conn, [row], { voidOf: id, followsVoidOf: old_id }, touched);
+  }
+}
+
 export async function supersede(svc: Services, rows: ExistingRow[], pendingId: string, postedId: string, now: number) {
   const db = svc.env.DB;
   await db.batch(

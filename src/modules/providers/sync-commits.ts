@@ -31,6 +31,11 @@ export interface Planned {
   reference: string;
   /** Pending rows this new row may duplicate (an ambiguous match): flagged for a person, in the row's own commit. */
   reviewCandidates?: string[];
+  /**
+   * The old row the person voided, of which this is the new copy after a relink: the copy is voided right after its
+   * commit, and the mark in its ledger metadata lets a later sync finish that if a crash came between (existing-rows.ts).
+   */
+  carriedVoidOf?: string;
 }
 
 /**
@@ -50,7 +55,10 @@ export async function commitPlanned(
     for (const p of chunk) if (p.row.categoryId) touched.add(p.row.categoryId);
     const txs: TxIntent[] = chunk.map((p) => ({
       postings: p.postings, reference: p.reference, timestamp: p.row.date,
-      metadata: { dhanamTransactionId: p.row.id, provider: conn.provider, providerTransactionId: p.row.providerTransactionId ?? "" },
+      metadata: {
+        dhanamTransactionId: p.row.id, provider: conn.provider, providerTransactionId: p.row.providerTransactionId ?? "",
+        ...(p.carriedVoidOf ? { carriedVoidOf: p.carriedVoidOf } : {}),
+      },
     }));
     const effects: SideEffect[] = chunk.map((p, i) => ({ kind: "insertTransaction", txIndex: i, row: p.row }));
     // New transactions are announced in the same batch (corrections are not new transactions).
