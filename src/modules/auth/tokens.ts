@@ -188,6 +188,14 @@ export function sessionStatement(svc: Services, claims: { userId: string; sessio
   ).bind(claims.sessionId, claims.userId);
 }
 
+/**
+ * SQL that holds while session `id` of user `user` is live at `now` (not revoked, not expired, its user there): for a
+ * check made inside a later statement (a batch guard, a link used after it was issued). The arguments are SQL
+ * (placeholders such as `?` or `?5`), never request text.
+ */
+export const liveSessionSql = (id: string, user: string, now: string) =>
+  `EXISTS (SELECT 1 FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ${id} AND s.user_id = ${user} AND s.revoked_at IS NULL AND s.expires_at > ${now})`;
+
 export interface SessionRow {
   email: string;
   two_factor_enabled: number;

@@ -28,7 +28,8 @@ import { logError } from "../../lib/log";
 import { pagination } from "../../lib/pagination";
 import { jsonList, rowReader } from "../../lib/sql";
 import { assetFor } from "../assets/service";
-import { ACCESS_GUARD_SQL, membershipParams, rolesAtLeastSql } from "../spaces/access";
+import { liveSessionSql } from "../auth/tokens";
+import { ACCESS_GUARD_SQL, memberAtLeastSql, membershipParams } from "../spaces/access";
 import { type DocumentConfig, type DocumentContentType, documentConfig, mediaEssence } from "./config";
 import { contentDisposition, shownFilename } from "./disposition";
 import { presignDownload, presignUpload, uploadHeaders } from "./presign";
@@ -71,9 +72,7 @@ const PENDING_SQL = `SELECT (SELECT COUNT(*) FROM asset_documents WHERE space_id
  * emergency grant only reads). The same conditions issueUploadUrl's access check read. Binds now as ?1, the
  * space as ?3, the user as ?4 and the session as ?5.
  */
-const ISSUER_MAY_WRITE = `EXISTS (SELECT 1 FROM sessions s WHERE s.id = ?5 AND s.user_id = ?4 AND s.revoked_at IS NULL AND s.expires_at > ?1)
-  AND EXISTS (SELECT 1 FROM space_members m JOIN spaces sp ON sp.id = m.space_id
-               WHERE m.space_id = ?3 AND m.user_id = ?4 AND m.role IN (${rolesAtLeastSql("member")}) AND sp.deleted_at IS NULL)`;
+const ISSUER_MAY_WRITE = `${liveSessionSql("?5", "?4", "?1")} AND ${memberAtLeastSql("?3", "?4", "member")}`;
 
 /** A link whose user can no longer do what it does in the space (removed, demoted, signed out): as good as forged. */
 const issuerLostAccess = () => new ApiError(403, "TOKEN_INVALID", "This link is no longer valid: the member it was issued to can no longer use it in this space");
@@ -314,7 +313,7 @@ export async function serveDownload(svc: Services, token: string): Promise<Respo
   // emergency grant) in the session they listed it in: a household that removes someone ends their links at once.
   const db = svc.env.DB;
   const [access, found] = await db.batch([
-    db.prepare(`SELECT EXISTS (SELECT 1 FROM sessions s WHERE s.id = ? AND s.user_id = ? AND s.revoked_at IS NULL AND s.expires_at > ?) AND ${ACCESS_GUARD_SQL} AS may_read`)
+    db.prepare(`SELECT ${liveSessionSql("?", "?", "?")} AND ${ACCESS_GUARD_SQL} AS may_read`)
       .bind(t.ses, t.usr, now, ...membershipParams(t.space, t.usr, now)),
     db.prepare("SELECT * FROM asset_documents WHERE id = ? AND space_id = ?").bind(t.doc, t.space),
   ]);

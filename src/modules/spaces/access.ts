@@ -18,7 +18,15 @@ const RANK: Record<Role, number> = { owner: 4, admin: 3, member: 2, viewer: 1 };
 export const outranks = (a: Role, b: Role) => RANK[a] > RANK[b];
 export const atLeast = (role: Role, min: Role) => RANK[role] >= RANK[min];
 /** The roles at least `min`, as SQL literals for `role IN (...)` (constants, never request text). */
-export const rolesAtLeastSql = (min: Role) => ROLES.filter((r) => atLeast(r, min)).map((r) => `'${r}'`).join(", ");
+const rolesAtLeastSql = (min: Role) => ROLES.filter((r) => atLeast(r, min)).map((r) => `'${r}'`).join(", ");
+
+/**
+ * SQL that holds while user `user` is a member of the live space `space` with a role of at least `min` (an emergency
+ * grant reads only, so it never counts here), and `extra` (SQL on `m` and `sp`) holds. The arguments are SQL.
+ */
+export const memberAtLeastSql = (space: string, user: string, min: Role, extra = "") =>
+  `EXISTS (SELECT 1 FROM space_members m JOIN spaces sp ON sp.id = m.space_id
+            WHERE m.space_id = ${space} AND m.user_id = ${user} AND m.role IN (${rolesAtLeastSql(min)}) AND sp.deleted_at IS NULL${extra})`;
 
 export interface Membership {
   spaceId: string;

@@ -7,12 +7,10 @@
 import type { Services } from "../../env";
 import { GUARD_PREFIX } from "../../lib/batch-guard";
 import type { PostCommitRead, WriteGuard } from "../ledger/operations";
-import type { SessionRow } from "../auth/tokens";
-import { rolesAtLeastSql } from "../spaces/access";
+import { liveSessionSql, type SessionRow } from "../auth/tokens";
+import { memberAtLeastSql } from "../spaces/access";
 import type { WriterFacts } from "./remembered-writers";
 
-/** The roles that may record a transaction, as SQL literals (constants, never request text). */
-const WRITER_ROLES = rolesAtLeastSql("member");
 
 /**
  * Refuses the batch unless, as the batch runs: the session is live; the user is a member who may write
@@ -22,9 +20,8 @@ const WRITER_ROLES = rolesAtLeastSql("member");
  * requireInSpace, requireCurrency).
  */
 const guardSql = (last: string) => `${GUARD_PREFIX}1 WHERE NOT (
-  EXISTS (SELECT 1 FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ? AND s.user_id = ? AND s.revoked_at IS NULL AND s.expires_at > ?)
-  AND EXISTS (SELECT 1 FROM space_members m JOIN spaces sp ON sp.id = m.space_id
-               WHERE m.space_id = ? AND m.user_id = ? AND m.role IN (${WRITER_ROLES}) AND sp.deleted_at IS NULL AND sp.timezone = ?)
+  ${liveSessionSql("?", "?", "?")}
+  AND ${memberAtLeastSql("?", "?", "member", " AND sp.timezone = ?")}
   AND EXISTS (SELECT 1 FROM accounts a WHERE a.id = ? AND a.space_id = ? AND a.is_active = 1 AND a.currency = ?)
   AND ${last})`;
 
