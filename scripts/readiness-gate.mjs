@@ -4,6 +4,7 @@
 // `open()` each request is passed unchanged to `wrangler dev` on its internal
 // port. Holding the port here keeps readiness out of the Worker: production
 // health has no notion of a seed.
+import { readFileSync } from "node:fs";
 import http from "node:http";
 
 const agent = new http.Agent({ keepAlive: true });
@@ -42,14 +43,50 @@ export function readinessGate({ port, host = "127.0.0.1", target }) {
   });
 }
 
-/** A port nothing listens on right now (wrangler dev behind the gate, its debugger): `wanted` if free (it rejects when taken), else one the system picks. */
-export function freePort(host = "127.0.0.1", wanted = 0) {
+// Ports handed out by this process, so two asks in a row (wrangler's port, then its debugger's) never get the same one.
+const handedOut = new Set();
+
+/** The low end of the kernel's ephemeral range: ports from there up are what it gives outgoing connections and binds to port 0. */
+function ephemeralLow() {
+  try {
+    const low = Number(readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8").trim().split(/\s+/)[0]);
+    return Number.isInteger(low) && low > 11_000 ? low : 32_768;
+  } catch {
+    return 32_768;
+  }
+}
+
+function listenProbe(host, port) {
   return new Promise((resolve, reject) => {
     const probe = http.createServer();
     probe.once("error", reject);
-    probe.listen(wanted, host, () => {
-      const { port } = probe.address();
-      probe.close(() => resolve(port));
+    probe.listen(port, host, () => {
+      const { port: bound } = probe.address();
+      probe.close(() => resolve(bound));
     });
   });
+}
+
+/**
+ * A port nothing listens on right now (wrangler dev behind the gate, its debugger): `wanted` if free (it rejects when
+ * taken), else one below the kernel's ephemeral range. A port the system picked (port 0) is free only until it is
+ * released: the kernel may then give it to any outgoing connection, or to a poll of that very port that connects to
+ * itself (TCP simultaneous open), and wrangler dev then fails to bind it ("Address already in use", CI at stop 39).
+ * Below the ephemeral range the kernel hands out nothing on its own.
+ */
+export async function freePort(host = "127.0.0.1", wanted = 0) {
+  if (wanted) return listenProbe(host, wanted);
+  const low = ephemeralLow();
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const candidate = 10_000 + Math.floor(Math.random() * (low - 10_000));
+    if (handedOut.has(candidate)) continue;
+    const port = await listenProbe(host, candidate).catch(() => null);
+    if (port !== null) {
+      handedOut.add(port);
+      return port;
+    }
+  }
+  const port = await listenProbe(host, 0);
+  handedOut.add(port);
+  return port;
 }

@@ -29,29 +29,34 @@ if (migrate.status !== 0) {
   process.exit(migrate.status ?? 1);
 }
 
-const port = await freePort();
-const baseUrl = `http://127.0.0.1:${port}`;
 const log = openSync(logPath, "a");
-const server = wranglerSpawn(
-  ["dev", "--port", String(port), "--ip", "127.0.0.1", "--inspector-port", String(await freePort()), "--show-interactive-dev-session=false",
-    "--var", "LOG_LEVEL:error", ...persistArgs(state)],
-  { stdio: ["ignore", log, log], env: { ...offlineEnv, JWT_SECRET, ENCRYPTION_KEY } },
-);
-
+let server;
+let baseUrl;
 let stopping = false;
+
+function startServer(port, inspectorPort) {
+  baseUrl = `http://127.0.0.1:${port}`;
+  stopping = false;
+  server = wranglerSpawn(
+    ["dev", "--port", String(port), "--ip", "127.0.0.1", "--inspector-port", String(inspectorPort), "--show-interactive-dev-session=false",
+      "--var", "LOG_LEVEL:error", ...persistArgs(state)],
+    { stdio: ["ignore", log, log], env: { ...offlineEnv, JWT_SECRET, ENCRYPTION_KEY } },
+  );
+  server.on("exit", (code) => {
+    if (!stopping) console.error(`wrangler dev exited early (${code}); its log:\n${readFileSync(logPath, "utf8").slice(-4000)}`);
+  });
+}
+
 const stop = () =>
   new Promise((done) => {
     stopping = true;
-    if (server.exitCode !== null || server.signalCode !== null) return done();
+    if (!server || server.exitCode !== null || server.signalCode !== null) return done();
     server.once("exit", () => done());
     server.kill("SIGTERM");
     setTimeout(() => server.exitCode === null && server.kill("SIGKILL"), 5000).unref();
   });
 const cleanup = () => rmSync(state, { recursive: true, force: true });
 for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"]) process.on(sig, () => stop().then(() => (cleanup(), process.exit(130))));
-server.on("exit", (code) => {
-  if (!stopping) console.error(`wrangler dev exited early (${code}); its log:\n${readFileSync(logPath, "utf8").slice(-4000)}`);
-});
 
 async function waitForHealth(timeoutMs = 120_000) {
   const deadline = Date.now() + timeoutMs;
@@ -68,9 +73,21 @@ async function waitForHealth(timeoutMs = 120_000) {
   return false;
 }
 
+// A port can be taken between choosing it and wrangler binding it (another process on the machine): a server that
+// exits before it is healthy is started again on other ports, up to three times.
+async function serverUp() {
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    startServer(await freePort(), await freePort());
+    if (await waitForHealth()) return true;
+    if (server.exitCode === null) return false; // running but never healthy: not a port clash
+    console.error(`wrangler dev did not start (attempt ${attempt} of 3)`);
+  }
+  return false;
+}
+
 let status = 1;
 try {
-  if (!(await waitForHealth())) {
+  if (!(await serverUp())) {
     console.error(`wrangler dev did not become healthy on ${baseUrl}; its log:\n${readFileSync(logPath, "utf8").slice(-4000)}`);
   } else {
     console.log(`wrangler dev is up on ${baseUrl}; running the Python SDK tests`);
