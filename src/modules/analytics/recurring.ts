@@ -11,7 +11,8 @@
  *    drift over the whole span); semi-monthly, monthly and yearly against
  *    calendar anchors (the typical day(s) of the month, or day of the year),
  *    so a payment moved to the next business day still matches. At most one
- *    missed occurrence is allowed.
+ *    missed occurrence is allowed. One payment off the schedule (made late),
+ *    or the days before the schedule changed, are set aside (`fitSeries`).
  * 4. A series has a stable id (a hash of space, direction, currency and
  *    merchant), so a user's decision (confirm, edit, dismiss) sticks to it
  *    across runs: a dismissed series never comes back.
@@ -259,6 +260,58 @@ export function fitCadence(days: number[]): Fit | null {
   );
 }
 
+/** A fit of a merchant's payment days, and how many of them it set aside as off the schedule. */
+export interface SeriesFit extends Fit {
+  setAside: number;
+}
+
+/**
+ * Where consecutive payment days stand apart unlike the typical (median) gap: around a payment made late or an
+ * extra one, at a missed occurrence, where the schedule changed. Each is the index of the day after the gap.
+ */
+function unusualGaps(days: number[]): number[] {
+  const gaps = days.slice(1).map((d, i) => d - days[i]!);
+  const typical = median(gaps);
+  const slack = Math.max(2, typical * 0.15);
+  const out: number[] = [];
+  for (let i = 0; i < gaps.length; i++) if (Math.abs(gaps[i]! - typical) > slack) out.push(i + 1);
+  return out;
+}
+
+/**
+ * The schedule of a merchant's payment days, tolerating what real bills do: one payment made late (rent paid on the
+ * 11th for once), or a schedule that changed (a payday moved from the 1st to the 15th). Without that, one rent paid
+ * a week late in two years hid the rent from detection, and the forecast guessed it as irregular spending instead.
+ * - All the days on one schedule, as `fitCadence` takes them.
+ * - Else all but one (at least four left), one beside an unusual gap: it is set aside. Its removal leaves a gap,
+ *   which uses the one missed occurrence a schedule may have. With more than four unusual gaps, no one payment
+ *   explains them (a removal mends at most the two beside it).
+ * - Else the days after one of the last three unusual gaps (at least four): the schedule as it is now.
+ * Only days beside unusual gaps are tried, so a merchant paid on hundreds of irregular days costs a few fits, not
+ * hundreds. The days set aside are still the series' payments (same merchant, amount in the typical band): they
+ * count as its occurrences and are not guessed as irregular spending. A series with days set aside is less certain.
+ */
+export function fitSeries(days: number[]): SeriesFit | null {
+  const whole = fitCadence(days);
+  if (whole) return { ...whole, setAside: 0 };
+  if (days.length < 5) return null;
+  const unusual = unusualGaps(days);
+  if (unusual.length <= 4) {
+    let best: Fit | null = null;
+    for (const i of new Set(unusual.flatMap((at) => [at - 1, at]))) {
+      const fit = fitCadence([...days.slice(0, i), ...days.slice(i + 1)]);
+      if (fit && (!best || fit.deviation < best.deviation)) best = fit;
+    }
+    if (best) return { ...best, setAside: 1 };
+  }
+  for (const from of unusual.slice(-3)) {
+    if (days.length - from < 4) break;
+    const fit = fitCadence(days.slice(from));
+    if (fit) return { ...fit, setAside: from };
+  }
+  return null;
+}
+
 /**
  * The first occurrence of a schedule after `lastDay` that is not before
  * `todayDay`. With `anchors` (typical days of the month), monthly and
@@ -331,21 +384,22 @@ export async function detectSeries(spaceId: string, rows: TxnRow[], tz: string, 
     const kept = [...byDay.entries()].sort((a, b) => a[0] - b[0]);
     if (kept.length < 2) continue;
     const dayList = kept.map(([d]) => d);
-    const fit = fitCadence(dayList);
+    const fit = fitSeries(dayList);
     if (!fit) continue;
     const amounts = kept.map(([, r]) => r.amount);
     const last = kept[kept.length - 1]![1];
     const lastDay = dayList[dayList.length - 1]!;
     // The first occurrence after the last one kept, unless it is past its grace (then the first one not past it):
-    // one due that has not posted yet is still expected while a payment that late would still be it.
-    let next = fit.next;
+    // one due that has not posted yet is still expected while a payment that late would still be it. When the last
+    // payment was the one set aside (late), the schedule's next is the occurrence it paid: the one after it is next.
+    let next = fit.next > lastDay ? fit.next : nextAfter(fit.cadence, lastDay, lastDay + 1, fit.anchors);
     const since = expectedSince(fit.cadence, todayDay);
     if (next < since) next = nextAfter(fit.cadence, next, since, fit.anchors);
     const active = isActive(fit.cadence, lastDay, todayDay);
     const tol = fit.cadence === "yearly" ? 7 : fit.cadence === "weekly" ? 2 : 4;
     const regularity = Math.max(0, 1 - fit.deviation / (tol + 1));
     const amountSpread = Math.abs(typical) === 0 ? 0 : (Math.max(...amounts) - Math.min(...amounts)) / Math.abs(typical);
-    const confidence = Math.round(100 * Math.min(0.99, 0.5 + 0.3 * regularity + 0.2 * Math.max(0, 1 - amountSpread) - (kept.length < 4 ? 0.1 : 0))) / 100;
+    const confidence = Math.round(100 * Math.min(0.99, 0.5 + 0.3 * regularity + 0.2 * Math.max(0, 1 - amountSpread) - (kept.length < 4 ? 0.1 : 0) - (fit.setAside ? 0.1 : 0))) / 100;
     out.push({
       id: await seriesIdOf(spaceId, g.direction, g.currency, g.merchantKey),
       name: last.merchant_name ?? last.description,
