@@ -5,6 +5,7 @@ import { createDb } from "../../src/db/client";
 import type { Services } from "../../src/env";
 import { getConnection } from "../../src/modules/providers/connections";
 import { enqueueSync, runSyncJob } from "../../src/modules/providers/sync";
+import { PlaidClient } from "../../src/providers/plaid/client";
 import { call, callJson, createSpace, registerUser, type TestUser } from "../helpers";
 
 export const as = (u: TestUser) => ({ token: u.accessToken, ip: u.ip });
@@ -146,4 +147,38 @@ export async function belvoBankBalances(connectionId: string): Promise<Map<strin
   for (const t of txns) if (t.status === "PENDING") bank.set(t.account.id, bank.get(t.account.id)! + (t.type === "OUTFLOW" ? -1 : 1) * minor(t.amount));
   const ids = (await env.DB.prepare("SELECT account_id, provider_account_id FROM provider_accounts WHERE connection_id = ?").bind(connectionId).all<{ account_id: string; provider_account_id: string }>()).results;
   return new Map(ids.map((r) => [r.account_id, bank.get(r.provider_account_id)!]));
+}
+
+/**
+ * The ledger of a Plaid connection as the bank holds it: every transaction the bank holds now (read from no cursor),
+ * each once, at its amount (its corrections included) and status, and no other synced row; each account's balance
+ * the bank's posted balance plus its pending rows. Returns what is different, as [what, ours, the bank's].
+ */
+export async function differencesFromPlaid(spaceId: string, connectionId: string, accessToken: string) {
+  const cents = (major: number) => Math.round(major * 100);
+  const client = new PlaidClient(env);
+  const bank = await client.syncAll(accessToken, null);
+  const ours = new Map<string, { amount: number; status: string }>();
+  for (const r of await liveRows(spaceId)) {
+    if (!r.pid || r.pid.startsWith("balance#")) continue;
+    const base = r.pid.split("#")[0]!;
+    const seen = ours.get(base);
+    ours.set(base, { amount: (seen?.amount ?? 0) + r.amount, status: r.pid.includes("#") ? seen?.status ?? "" : r.status });
+  }
+  const theirs = new Map(bank.added.map((t) => [t.transaction_id, { amount: -cents(t.amount), status: t.pending ? "pending" : "posted" }]));
+  const differences: [string, unknown, unknown][] = [];
+  for (const pid of new Set([...ours.keys(), ...theirs.keys()])) {
+    if (JSON.stringify(ours.get(pid)) !== JSON.stringify(theirs.get(pid))) differences.push([`transaction ${pid}`, ours.get(pid), theirs.get(pid)]);
+  }
+  const ledgerIds = new Map(
+    (await env.DB.prepare("SELECT account_id, provider_account_id FROM provider_accounts WHERE connection_id = ?").bind(connectionId).all<{ account_id: string; provider_account_id: string }>()).results.map((r) => [r.provider_account_id, r.account_id]),
+  );
+  const balances = await ledgerBalances(spaceId);
+  for (const a of (await client.accountsGet(accessToken)).accounts) {
+    const sign = a.type === "credit" ? -1 : 1;
+    const pending = bank.added.filter((t) => t.account_id === a.account_id && t.pending).reduce((s, t) => s - cents(t.amount), 0);
+    const held = balances.get(ledgerIds.get(a.account_id)!);
+    if (held !== sign * cents(a.balances.current!) + pending) differences.push([`balance of ${a.name}`, held, sign * cents(a.balances.current!) + pending]);
+  }
+  return differences;
 }

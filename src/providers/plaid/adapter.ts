@@ -71,16 +71,22 @@ export async function fetchPlaid(svc: Services, conn: ConnectionRow): Promise<Fe
     const n = normalTxn(t);
     if (n) upserts.push(n);
   }
+  // Read from no cursor, the feed is everything Plaid holds (its window of history): a row of ours in that window it
+  // no longer holds was removed, as a pending row the bank dropped while its account was switched off (connections.ts
+  // rereadFromStartStatement). A first sync has no rows of ours to compare.
+  const earliest = conn.sync_cursor === null ? upserts.reduce<string | null>((min, t) => (min === null || t.date < min ? t.date : min), null) : null;
   return {
     changes: {
       accounts,
       upserts,
       removed: sync.removed.map((r) => r.transaction_id),
       matchPendingHeuristically: false,
+      ...(earliest ? { snapshot: { fromDay: earliest } } : {}),
     },
     connectionWide: true,
+    // Saved only over the cursor this sync read from: one reset meanwhile (an account switched back on) stays reset.
     commit: async () => {
-      await svc.env.DB.prepare("UPDATE provider_connections SET sync_cursor = ? WHERE id = ?").bind(sync.nextCursor, conn.id).run();
+      await svc.env.DB.prepare("UPDATE provider_connections SET sync_cursor = ? WHERE id = ? AND sync_cursor IS ?").bind(sync.nextCursor, conn.id, conn.sync_cursor).run();
     },
   };
 }
