@@ -45,5 +45,7 @@ export interface AppEnv {
     auth: AuthContext;
     /** A provider webhook's body, once its signature has been checked (providers' webhook guards). */
     webhookBody: Record<string, unknown>;
+    /** Set by a route that reported a bucket of its own (reportRateLimit): the narrower limit's headers stand. */
+    rateLimitReported: boolean;
   };
 }

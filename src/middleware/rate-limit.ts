@@ -81,11 +81,22 @@ async function take(c: Context<AppEnv>, key: string, spec: BucketSpec, leased: b
   return leases.settle(key, c.get("services").clock.now(), ask, r);
 }
 
-/** Sets the rate-limit headers and refuses a request over its policy's limit. */
+/**
+ * Sets the rate-limit headers and refuses a request over its policy's limit. A read's are set after it ran: the
+ * headers of a narrower bucket the route took and reported (reportRateLimit) stand then, unless this one refuses.
+ */
 function enforce(c: Context<AppEnv>, r: TakeResult, policy: Policy): void {
+  if (r.allowed && c.get("rateLimitReported")) return;
   for (const [k, v] of Object.entries(rateLimitHeaders(r))) {
     c.header(k, v);
     if (c.finalized) c.res.headers.set(k, v);
   }
   if (!r.allowed) throw rateLimited(r, policy);
+}
+
+/** Reports a route's own bucket (API.md's narrower policy) in the response's rate-limit headers, over the caller's `general` one. */
+export function reportRateLimit(c: Context<AppEnv>, r: TakeResult | null): void {
+  if (!r) return;
+  for (const [k, v] of Object.entries(rateLimitHeaders(r))) c.header(k, v);
+  c.set("rateLimitReported", true);
 }

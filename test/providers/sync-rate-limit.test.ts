@@ -15,7 +15,7 @@ async function linked() {
   const { owner, spaceId } = await ownerWithSpace();
   const l = await linkPlaid(owner, spaceId);
   expect((await waitForJob(l.jobId)).status).toBe("completed");
-  return { owner, spaceId, accountIds: l.connection.accountIds as string[] };
+  return { owner, spaceId, accountIds: l.connection.accountIds as string[], jobId: l.jobId };
 }
 
 describe("the sync policy", () => {
@@ -83,6 +83,32 @@ describe("the sync policy", () => {
     const defi = await callJson(`/v1/defi/positions?spaceId=${victim.spaceId}`, as(victim.owner));
     expect(defi.status).toBe(200);
     expect(defi.res.headers.get("x-ratelimit-remaining")).toBe(String(POLICIES.sync.limit - 1));
+  });
+});
+
+describe("a sync job's status", () => {
+  it("is under the sync policy per connection, in a bucket of its own: the sixth poll in a minute is 429, and the connection's syncs are untouched", { timeout: 60_000 }, async () => {
+    const s = await linked();
+    const stranger = await registerUser();
+    const member = await registerUser();
+    await addMember(s.owner, s.spaceId, member, "member");
+    // A stranger's polls are 404 and spend nothing.
+    for (let i = 0; i < POLICIES.sync.limit + 1; i++) expect((await callJson(`/v1/sync-jobs/${s.jobId}`, as(stranger))).status).toBe(404);
+    for (let i = 0; i < POLICIES.sync.limit; i++) {
+      const poll = await callJson(`/v1/sync-jobs/${s.jobId}`, as(i % 2 ? member : s.owner));
+      expect(poll.status).toBe(200);
+      expect(poll.body.status).toBe("completed");
+      expect(poll.res.headers.get("x-ratelimit-limit")).toBe(String(POLICIES.sync.limit));
+      expect(poll.res.headers.get("x-ratelimit-remaining")).toBe(String(POLICIES.sync.limit - 1 - i));
+    }
+    const sixth = await callJson(`/v1/sync-jobs/${s.jobId}`, as(member));
+    expect(sixth.status).toBe(429);
+    expect(sixth.body.error.code).toBe("RATE_LIMIT_EXCEEDED");
+    expect(Number(sixth.res.headers.get("retry-after"))).toBeGreaterThan(0);
+    // Polling spent none of the connection's syncs.
+    const sync = await callJson("/v1/accounts/sync", { ...as(s.owner), body: { spaceId: s.spaceId, force: true } });
+    expect(sync.status).toBe(202);
+    expect(sync.res.headers.get("x-ratelimit-remaining")).toBe(String(POLICIES.sync.limit - 1));
   });
 });
 

@@ -2373,7 +2373,7 @@ export interface paths {
         };
         /**
          * A sync job's status and stats {created, updated, unchanged, errors}
-         * @description A sync job's status and stats {created, updated, unchanged, errors}. Requires the `member` role or above in the space; viewers get 403.
+         * @description Under the `sync` policy (5 a minute per connection, a bucket of its own: polling never spends the connection's sync requests), taken once the caller may read the job; its headers are reported. Poll every 12 seconds or more, or follow the `account.sync.completed` webhook.
          */
         get: operations["getSyncJob"];
         put?: never;

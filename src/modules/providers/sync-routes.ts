@@ -1,7 +1,7 @@
 import { createRoute } from "@hono/zod-openapi";
 import { access, bearer, createRouter, errors, json, jsonBody } from "../../lib/openapi";
 import { guards } from "../../middleware/auth";
-import { rateLimitHeaders } from "../../lib/rate-limits";
+import { reportRateLimit } from "../../middleware/rate-limit";
 import { JobIdParam, SyncAcceptedSchema, SyncBody, SyncJobSchema } from "./schemas";
 import { getSyncJob, requestSync } from "./sync";
 
@@ -24,7 +24,7 @@ accountSyncRoutes.openapi(
   async (c) => {
     const { rateLimit, ...out } = await requestSync(c.get("services"), c.get("auth"), c.req.valid("json"));
     // The connection's bucket, which API.md names, over the caller's `general` one (set by the middleware) when one was taken.
-    if (rateLimit) for (const [k, v] of Object.entries(rateLimitHeaders(rateLimit))) c.header(k, v);
+    reportRateLimit(c, rateLimit);
     return out.jobIds.length ? c.json(out, 202) : c.json(out, 200);
   },
 );
@@ -33,8 +33,14 @@ syncJobRoutes.openapi(
   createRoute({
     ...access("member"),
     middleware: guards.user, security: bearer, method: "get", path: "/{jobId}", tags, summary: "A sync job's status and stats {created, updated, unchanged, errors}",
+    description:
+      "Under the `sync` policy (5 a minute per connection, a bucket of its own: polling never spends the connection's sync requests), taken once the caller may read the job; its headers are reported. Poll every 12 seconds or more, or follow the `account.sync.completed` webhook.",
     request: { params: JobIdParam },
     responses: { 200: json(SyncJobSchema, "The job"), ...errors(401, 403, 404, 429) },
   }),
-  async (c) => c.json(await getSyncJob(c.get("services"), c.get("auth"), c.req.valid("param").jobId), 200),
+  async (c) => {
+    const { job, rateLimit } = await getSyncJob(c.get("services"), c.get("auth"), c.req.valid("param").jobId);
+    reportRateLimit(c, rateLimit);
+    return c.json(job, 200);
+  },
 );

@@ -197,7 +197,10 @@ export async function getSyncJob(svc: Services, auth: AuthContext, jobId: string
   ]);
   const row = sync!.results[0] as (JobRow & { connection_id: string; account_ids: string; trigger: string; attempts: number; provider: string | null }) | undefined;
   if (!row) throw notFound("Sync job");
-  return presentJob(row);
+  // API.md puts the status under the `sync` policy (5 a minute per connection), taken once the caller may read the
+  // job. Its bucket is its own: a client polling a job's status never spends the connection's sync requests.
+  const rateLimit = await takeTokens(svc, "sync", [`job-status:${row.connection_id}`]);
+  return { job: presentJob(row), rateLimit };
 }
 
 /** What a job's outcome says in words: a failure is never worded as a sync (its stats are what it applied before failing). */
