@@ -78,6 +78,11 @@ describe("Plaid webhook verification", () => {
     const ok = await post(stranger, await sign(stranger));
     expect(ok.status).toBe(200);
     expect(await ok.json()).toEqual({ received: true, action: "ignored" });
+    // Plaid's clock a few seconds ahead of ours (iat in whole seconds): still genuine. So is one just under 5 minutes old.
+    for (const skew of [1, 5, 29, -299]) {
+      const res = await post(ack, await sign(ack, { iat: Math.floor(Date.now() / 1000) + skew }));
+      expect(res.status, `iat ${skew}`).toBe(200);
+    }
     // The forgeries below name our item, so that each one is refused by the check it is there for.
     const body = syncBody(known.itemId);
 
@@ -94,8 +99,9 @@ describe("Plaid webhook verification", () => {
     await refused(await post(body, await sign(body, { key: other.privateKey })), "wrong key");
     // An unknown kid (Plaid does not know it either).
     expect(await refused(await post(body, await sign(body, { key: other.privateKey, kid: "kid-nobody-knows" })), "unknown kid")).toMatch(/Unknown key id/);
-    // iat older than five minutes.
+    // iat older than five minutes, or more than 30 seconds ahead of our clock.
     await refused(await post(body, await sign(body, { iat: Math.floor(Date.now() / 1000) - 301 })), "stale iat");
+    await refused(await post(body, await sign(body, { iat: Math.floor(Date.now() / 1000) + 32 })), "iat far ahead");
     // The body altered after signing.
     await refused(await post(body.replace("SYNC_UPDATES_AVAILABLE", "DEFAULT_UPDATE"), await sign(body)), "altered body");
     // Another algorithm: HS256 with a shared secret, and ES384.
@@ -162,7 +168,7 @@ describe("Plaid webhook verification", () => {
       ['{"webhook_type":"TRANSACTIONS"}', await sign('{"webhook_type":"TRANSACTIONS"}', { key: forger.privateKey, kid: kid() })],
       [syncBody("i".repeat(129)), await sign(syncBody("i".repeat(129)), { key: forger.privateKey, kid: kid() })],
       [ours, await sign(ours, { key: forger.privateKey, kid: kid(), iat: Math.floor(Date.now() / 1000) - 301 })],
-      [ours, await sign(ours, { key: forger.privateKey, kid: kid(), iat: Math.floor(Date.now() / 1000) + 60 })],
+      [ours, await sign(ours, { key: forger.privateKey, kid: kid(), iat: Math.floor(Date.now() / 1000) + 32 })],
       [ours, await sign(ours, { key: forger.privateKey, kid: kid(), bodyForHash: syncBody("item-other") })],
     ];
     for (const [body, header] of notGenuine) expect((await post(body, header, nextIp())).status, body.slice(0, 40)).toBe(401);

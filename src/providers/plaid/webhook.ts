@@ -3,7 +3,7 @@
  * header is a JWT signed with ES256 (nothing else is accepted); its key is the
  * JWK named by the header's `kid`, fetched from /webhook_verification_key/get
  * and cached (a `kid` not in the cache is fetched; an expired key is refused);
- * the token's `iat` is at most 5 minutes old; and the SHA-256 of the raw body
+ * the token's `iat` is at most 5 minutes old (and at most 30 seconds ahead of our clock); and the SHA-256 of the raw body
  * equals the token's `request_body_sha256`, compared in constant time.
  *
  * Anyone can send a token naming a key id of their choosing, so fetches of
@@ -34,6 +34,12 @@ import { ProviderError } from "../errors";
 import { PlaidClient } from "./client";
 
 export const MAX_WEBHOOK_AGE_SECONDS = 5 * 60;
+/**
+ * How far ahead of our clock a token's `iat` may be. Plaid's clock and ours differ by some fraction of a second, and
+ * `iat` is in whole seconds: with none, a share of genuine webhooks was refused as "issued in the future" (QA-9 saw
+ * +1 s refused). Plaid itself only asks that a token be at most 5 minutes old, which still holds exactly.
+ */
+export const WEBHOOK_CLOCK_SKEW_SECONDS = 30;
 /** A cached key that has not expired is re-checked with Plaid after this long (it may have expired since). */
 const KEY_RECHECK_MS = 24 * 3_600_000;
 /** A key whose re-check keeps failing is used unchecked until it is this old, no longer. */
@@ -125,9 +131,9 @@ async function couldBeGenuine(rawBody: string, header: string, now: number): Pro
     throw new WebhookRejected("Malformed Plaid-Verification token");
   }
   if (typeof claims.iat !== "number") throw new WebhookRejected("Token has no iat");
-  // jose's own reckoning (whole seconds, no tolerance), so nothing jwtVerify would accept is refused here.
+  // jose's own reckoning (whole seconds, the same tolerance), so nothing jwtVerify would accept is refused here.
   const age = Math.floor(now / 1000) - claims.iat;
-  if (age > MAX_WEBHOOK_AGE_SECONDS || age < 0) throw new WebhookRejected("Token rejected: iat is not within the last 5 minutes");
+  if (age > MAX_WEBHOOK_AGE_SECONDS || age < -WEBHOOK_CLOCK_SKEW_SECONDS) throw new WebhookRejected("Token rejected: iat is not within the last 5 minutes");
   const claimed = claims.request_body_sha256;
   if (typeof claimed !== "string") throw new WebhookRejected("Token has no request_body_sha256");
   if (!timingSafeEqual(await sha256Hex(rawBody), claimed.toLowerCase())) throw new WebhookRejected("Body does not match request_body_sha256");
@@ -184,9 +190,10 @@ export async function verifyPlaidWebhook(
     const publicKey = await importJWK({ kty: key.jwk.kty, crv: key.jwk.crv, x: key.jwk.x, y: key.jwk.y }, "ES256");
     ({ payload } = await jwtVerify(header, publicKey, {
       algorithms: ["ES256"],
-      maxTokenAge: MAX_WEBHOOK_AGE_SECONDS,
+      // jose widens both bounds by the tolerance: the age's is narrowed back, so a token is at most 5 minutes old.
+      maxTokenAge: MAX_WEBHOOK_AGE_SECONDS - WEBHOOK_CLOCK_SKEW_SECONDS,
       currentDate: new Date(now),
-      clockTolerance: 0,
+      clockTolerance: WEBHOOK_CLOCK_SKEW_SECONDS,
     }));
   } catch (e) {
     throw new WebhookRejected(`Token rejected: ${(e as Error).message}`);
