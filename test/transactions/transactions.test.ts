@@ -246,7 +246,11 @@ describe("investment trades", () => {
     const typed = await post(u, { ...terms, type: "income", subtype: "dividend" });
     expect(typed.status).toBe(422);
     expect(typed.body.error.details.map((d: any) => `${d.field}:${d.code}`)).toEqual(["type:NOT_ALLOWED", "subtype:NOT_ALLOWED"]);
-    const buy = await post(u, terms);
+    // An amount that is not what the terms move is refused, naming the amount to send in the unit it is sent in.
+    const mismatch = await post(u, { ...terms, amount: "-572.00" });
+    expect(mismatch.status).toBe(422);
+    expect(mismatch.body.error.details[0]).toMatchObject({ field: "amount", code: "AMOUNT_MISMATCH", message: 'A buy of these terms moves -572.05 USD of cash; omit amount or send "-572.05"' });
+    const buy = await post(u, { ...terms, amount: "-572.05" });
     expect(buy.status).toBe(201);
     // 3 x 190.333 = 570.999 -> 571.00, plus 1.05 fees.
     expect(buy.body).toMatchObject({ type: "trade", subtype: "buy", amount: -572.05 });

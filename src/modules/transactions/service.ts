@@ -180,7 +180,9 @@ function draftTrade(input: CreateTransactionInput & { trade: TradeTerms }, accou
   }
   const priced = priceTrade(account.id, currency, input.trade);
   if (input.amount !== undefined && parseAmountField("amount", input.amount, CURRENCY_SCALES[currency]) !== priced.cash) {
-    throw validationFailed([{ field: "amount", message: `A ${input.trade.side} of these terms moves ${priced.cash} minor units of cash; omit amount or send that`, code: "AMOUNT_MISMATCH" }]);
+    // In the unit `amount` is sent in (major units): minor units here read as a hundred times the cash.
+    const cash = formatMinor(priced.cash, CURRENCY_SCALES[currency]);
+    throw validationFailed([{ field: "amount", message: `A ${input.trade.side} of these terms moves ${cash} ${currency} of cash; omit amount or send "${cash}"`, code: "AMOUNT_MISMATCH" }]);
   }
   return { postings: priced.postings, amount: priced.cash, type: "trade", subtype: input.trade.side, trade: JSON.stringify(priced.record), feeAmount: priced.fee, auto: null };
 }
