@@ -59,6 +59,13 @@ const ROLE_SENTENCES: Record<string, string> = {
   owner: "Only the space's owner may call this.",
 };
 
+/** What admin and owner routes ask of a caller with two-factor authentication (spaces/access.ts, requireRecentStepUp). */
+const STEP_UP_SENTENCE =
+  "A caller with two-factor authentication enabled must have confirmed it in this session within the last 15 minutes (`POST /v1/auth/2fa/verify`), else 403 `TWO_FACTOR_REQUIRED`.";
+/** What the most sensitive routes ask (`x-requires-2fa`, requireTwoFactor): the factor itself, not only its proof when enabled. */
+const TWO_FACTOR_SENTENCE =
+  "Two-factor authentication must be enabled and confirmed in this session within the last 15 minutes (`POST /v1/auth/2fa/verify`), else 403 `TWO_FACTOR_REQUIRED`.";
+
 const TAG_DESCRIPTIONS: Record<string, string> = {
   Meta: "Liveness and service information.",
   Auth: "Registration, login, token refresh and two-factor authentication.",
@@ -125,7 +132,8 @@ function describe(op: Json): string {
   if (role) parts.push(ROLE_SENTENCES[role] ?? "");
   else if (Array.isArray(op.security) && op.security.length > 0) parts.push("Any signed-in user may call this.");
   else parts.push("Public: no access token.");
-  if (op["x-requires-2fa"]) parts.push("When the caller has two-factor authentication enabled, a recent second-factor proof is required (403 `TWO_FACTOR_REQUIRED`).");
+  if (op["x-requires-2fa"]) parts.push(TWO_FACTOR_SENTENCE);
+  else if (role === "admin" || role === "owner") parts.push(STEP_UP_SENTENCE);
   if ((op.parameters ?? []).some((p: Json) => p.in === "header" && String(p.name).toLowerCase() === "idempotency-key")) {
     parts.push("Send an `Idempotency-Key` to make retries safe: the same key and body replay the first response.");
   }

@@ -43,6 +43,17 @@ describe("the OpenAPI document", () => {
     expect(doc.info.license.name).toBeTruthy();
   });
 
+  it("says what each route asks of two-factor authentication, as the services check it", async () => {
+    const { body: doc } = await callJson("/openapi.json");
+    // Deleting a space needs the factor itself (requireTwoFactor): it said "with 2FA enabled" and then "when enabled".
+    const remove = doc.paths["/v1/spaces/{spaceId}"].delete;
+    expect(remove.description).toContain("Two-factor authentication must be enabled");
+    expect(remove.description).not.toContain("When the caller has");
+    // Admin routes ask a recent proof of those who have it (requireRecentStepUp).
+    expect(doc.paths["/v1/providers/plaid/link-token"].post.description).toContain("A caller with two-factor authentication enabled must have confirmed it");
+    expect(doc.paths["/v1/transactions"].post.description).not.toContain("two-factor");
+  });
+
   it("documents decimal amounts as strings or numbers", async () => {
     const { body: doc } = await callJson("/openapi.json");
     const amount = doc.paths["/v1/transactions"].post.requestBody.content["application/json"].schema;

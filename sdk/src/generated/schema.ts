@@ -323,8 +323,8 @@ export interface paths {
         put?: never;
         post?: never;
         /**
-         * Delete a space (owner, with 2FA enabled and recently verified)
-         * @description Delete a space (owner, with 2FA enabled and recently verified). Only the space's owner may call this. When the caller has two-factor authentication enabled, a recent second-factor proof is required (403 `TWO_FACTOR_REQUIRED`).
+         * Delete a space
+         * @description Delete a space. Only the space's owner may call this. Two-factor authentication must be enabled and confirmed in this session within the last 15 minutes (`POST /v1/auth/2fa/verify`), else 403 `TWO_FACTOR_REQUIRED`.
          */
         delete: operations["deleteSpace"];
         options?: never;
@@ -372,14 +372,14 @@ export interface paths {
         post?: never;
         /**
          * Remove a member (admin), or leave the space
-         * @description Remove a member (admin), or leave the space. Requires the `admin` role or above in the space.
+         * @description Remove a member (admin), or leave the space. Requires the `admin` role or above in the space. A caller with two-factor authentication enabled must have confirmed it in this session within the last 15 minutes (`POST /v1/auth/2fa/verify`), else 403 `TWO_FACTOR_REQUIRED`.
          */
         delete: operations["deleteSpacesMember"];
         options?: never;
         head?: never;
         /**
          * Change a member's role (admin)
-         * @description Change a member's role (admin). Requires the `admin` role or above in the space.
+         * @description Change a member's role (admin). Requires the `admin` role or above in the space. A caller with two-factor authentication enabled must have confirmed it in this session within the last 15 minutes (`POST /v1/auth/2fa/verify`), else 403 `TWO_FACTOR_REQUIRED`.
          */
         patch: operations["updateSpacesMember"];
         trace?: never;
@@ -708,7 +708,7 @@ export interface paths {
         post?: never;
         /**
          * Disconnect an account (admin); its history and balance are kept
-         * @description Disconnect an account (admin); its history and balance are kept. Requires the `admin` role or above in the space.
+         * @description Disconnect an account (admin); its history and balance are kept. Requires the `admin` role or above in the space. A caller with two-factor authentication enabled must have confirmed it in this session within the last 15 minutes (`POST /v1/auth/2fa/verify`), else 403 `TWO_FACTOR_REQUIRED`.
          */
         delete: operations["deleteAccount"];
         options?: never;
@@ -1047,7 +1047,7 @@ export interface paths {
         put?: never;
         /**
          * Rebuild the space's model from scratch (admin with 2FA); runs as a queued job
-         * @description Rebuild the space's model from scratch (admin with 2FA); runs as a queued job. Requires the `admin` role or above in the space. When the caller has two-factor authentication enabled, a recent second-factor proof is required (403 `TWO_FACTOR_REQUIRED`).
+         * @description Rebuild the space's model from scratch (admin with 2FA); runs as a queued job. Requires the `admin` role or above in the space. Two-factor authentication must be enabled and confirmed in this session within the last 15 minutes (`POST /v1/auth/2fa/verify`), else 403 `TWO_FACTOR_REQUIRED`.
          */
         post: operations["mlRetrain"];
         delete?: never;
@@ -1065,7 +1065,7 @@ export interface paths {
         };
         /**
          * Status of a retraining job (admin with 2FA)
-         * @description Status of a retraining job (admin with 2FA). Requires the `admin` role or above in the space. When the caller has two-factor authentication enabled, a recent second-factor proof is required (403 `TWO_FACTOR_REQUIRED`).
+         * @description Status of a retraining job (admin with 2FA). Requires the `admin` role or above in the space. Two-factor authentication must be enabled and confirmed in this session within the last 15 minutes (`POST /v1/auth/2fa/verify`), else 403 `TWO_FACTOR_REQUIRED`.
          */
         get: operations["getMlJob"];
         put?: never;
@@ -1085,13 +1085,13 @@ export interface paths {
         };
         /**
          * List a space's webhook subscriptions
-         * @description List a space's webhook subscriptions. Requires the `admin` role or above in the space.
+         * @description List a space's webhook subscriptions. Requires the `admin` role or above in the space. A caller with two-factor authentication enabled must have confirmed it in this session within the last 15 minutes (`POST /v1/auth/2fa/verify`), else 403 `TWO_FACTOR_REQUIRED`.
          */
         get: operations["listWebhooks"];
         put?: never;
         /**
          * Subscribe a URL to events; the signing secret is in this response only
-         * @description Subscribe a URL to events; the signing secret is in this response only. Requires the `admin` role or above in the space.
+         * @description Subscribe a URL to events; the signing secret is in this response only. Requires the `admin` role or above in the space. A caller with two-factor authentication enabled must have confirmed it in this session within the last 15 minutes (`POST /v1/auth/2fa/verify`), else 403 `TWO_FACTOR_REQUIRED`.
          */
         post: operations["createWebhook"];
         delete?: never;
@@ -1109,21 +1109,21 @@ export interface paths {
         };
         /**
          * Get a webhook subscription (never its secret)
-         * @description Get a webhook subscription (never its secret). Requires the `admin` role or above in the space.
+         * @description Get a webhook subscription (never its secret). Requires the `admin` role or above in the space. A caller with two-factor authentication enabled must have confirmed it in this session within the last 15 minutes (`POST /v1/auth/2fa/verify`), else 403 `TWO_FACTOR_REQUIRED`.
          */
         get: operations["getWebhook"];
         put?: never;
         post?: never;
         /**
          * Delete a webhook subscription and its delivery log
-         * @description Delete a webhook subscription and its delivery log. Requires the `admin` role or above in the space.
+         * @description Delete a webhook subscription and its delivery log. Requires the `admin` role or above in the space. A caller with two-factor authentication enabled must have confirmed it in this session within the last 15 minutes (`POST /v1/auth/2fa/verify`), else 403 `TWO_FACTOR_REQUIRED`.
          */
         delete: operations["deleteWebhook"];
         options?: never;
         head?: never;
         /**
          * Change url or events, disable, or re-enable (which resets the failure run)
-         * @description Change url or events, disable, or re-enable (which resets the failure run). Requires the `admin` role or above in the space.
+         * @description Change url or events, disable, or re-enable (which resets the failure run). Requires the `admin` role or above in the space. A caller with two-factor authentication enabled must have confirmed it in this session within the last 15 minutes (`POST /v1/auth/2fa/verify`), else 403 `TWO_FACTOR_REQUIRED`.
          */
         patch: operations["updateWebhook"];
         trace?: never;
@@ -1137,7 +1137,7 @@ export interface paths {
         };
         /**
          * The delivery log: status codes, attempts, errors and times, newest first
-         * @description The delivery log: status codes, attempts, errors and times, newest first. Requires the `admin` role or above in the space.
+         * @description The delivery log: status codes, attempts, errors and times, newest first. Requires the `admin` role or above in the space. A caller with two-factor authentication enabled must have confirmed it in this session within the last 15 minutes (`POST /v1/auth/2fa/verify`), else 403 `TWO_FACTOR_REQUIRED`.
          */
         get: operations["listWebhooksDeliveries"];
         put?: never;
@@ -1159,7 +1159,7 @@ export interface paths {
         put?: never;
         /**
          * Send a signed webhook.test event now; answers with the delivery as logged (not retried)
-         * @description Send a signed webhook.test event now; answers with the delivery as logged (not retried). Requires the `admin` role or above in the space.
+         * @description Send a signed webhook.test event now; answers with the delivery as logged (not retried). Requires the `admin` role or above in the space. A caller with two-factor authentication enabled must have confirmed it in this session within the last 15 minutes (`POST /v1/auth/2fa/verify`), else 403 `TWO_FACTOR_REQUIRED`.
          */
         post: operations["webhooksTest"];
         delete?: never;
@@ -2156,7 +2156,7 @@ export interface paths {
         post?: never;
         /**
          * Disconnect: stops syncs, removes the provider item where supported, keeps the history
-         * @description Disconnect: stops syncs, removes the provider item where supported, keeps the history. Requires the `admin` role or above in the space.
+         * @description Disconnect: stops syncs, removes the provider item where supported, keeps the history. Requires the `admin` role or above in the space. A caller with two-factor authentication enabled must have confirmed it in this session within the last 15 minutes (`POST /v1/auth/2fa/verify`), else 403 `TWO_FACTOR_REQUIRED`.
          */
         delete: operations["deleteProvidersConnection"];
         options?: never;
@@ -2175,7 +2175,7 @@ export interface paths {
         put?: never;
         /**
          * Create a Plaid Link token (update mode with connectionId, to repair a login)
-         * @description Create a Plaid Link token (update mode with connectionId, to repair a login). Requires the `admin` role or above in the space.
+         * @description Create a Plaid Link token (update mode with connectionId, to repair a login). Requires the `admin` role or above in the space. A caller with two-factor authentication enabled must have confirmed it in this session within the last 15 minutes (`POST /v1/auth/2fa/verify`), else 403 `TWO_FACTOR_REQUIRED`.
          */
         post: operations["providersPlaidLinkToken"];
         delete?: never;
@@ -2195,7 +2195,7 @@ export interface paths {
         put?: never;
         /**
          * Exchange a Plaid public token: creates the connection and its accounts and queues the import of their transactions (the first sync); 409 if a live connection of the space already holds every account of the item (the same login linked again), whose new item is then removed at Plaid
-         * @description Exchange a Plaid public token: creates the connection and its accounts and queues the import of their transactions (the first sync); 409 if a live connection of the space already holds every account of the item (the same login linked again), whose new item is then removed at Plaid. Requires the `admin` role or above in the space.
+         * @description Exchange a Plaid public token: creates the connection and its accounts and queues the import of their transactions (the first sync); 409 if a live connection of the space already holds every account of the item (the same login linked again), whose new item is then removed at Plaid. Requires the `admin` role or above in the space. A caller with two-factor authentication enabled must have confirmed it in this session within the last 15 minutes (`POST /v1/auth/2fa/verify`), else 403 `TWO_FACTOR_REQUIRED`.
          */
         post: operations["providersPlaidExchangeToken"];
         delete?: never;
@@ -2235,7 +2235,7 @@ export interface paths {
         put?: never;
         /**
          * Create a Belvo link session (a widget access token)
-         * @description Create a Belvo link session (a widget access token). Requires the `admin` role or above in the space.
+         * @description Create a Belvo link session (a widget access token). Requires the `admin` role or above in the space. A caller with two-factor authentication enabled must have confirmed it in this session within the last 15 minutes (`POST /v1/auth/2fa/verify`), else 403 `TWO_FACTOR_REQUIRED`.
          */
         post: operations["providersBelvoLink"];
         delete?: never;
@@ -2255,7 +2255,7 @@ export interface paths {
         put?: never;
         /**
          * Connect a Belvo institution with credentials (stored encrypted, never echoed) and queue the import of its transactions
-         * @description Connect a Belvo institution with credentials (stored encrypted, never echoed) and queue the import of its transactions. Requires the `admin` role or above in the space.
+         * @description Connect a Belvo institution with credentials (stored encrypted, never echoed) and queue the import of its transactions. Requires the `admin` role or above in the space. A caller with two-factor authentication enabled must have confirmed it in this session within the last 15 minutes (`POST /v1/auth/2fa/verify`), else 403 `TWO_FACTOR_REQUIRED`.
          */
         post: operations["providersBelvoConnect"];
         delete?: never;
@@ -2295,7 +2295,7 @@ export interface paths {
         put?: never;
         /**
          * Connect Bitso with an API key and secret (stored encrypted): balances valued at market prices, the import of trades queued; 409 if a live connection of the space already holds the key, or the Bitso account behind it (its client_id, the same for every key of the account)
-         * @description Connect Bitso with an API key and secret (stored encrypted): balances valued at market prices, the import of trades queued; 409 if a live connection of the space already holds the key, or the Bitso account behind it (its client_id, the same for every key of the account). Requires the `admin` role or above in the space.
+         * @description Connect Bitso with an API key and secret (stored encrypted): balances valued at market prices, the import of trades queued; 409 if a live connection of the space already holds the key, or the Bitso account behind it (its client_id, the same for every key of the account). Requires the `admin` role or above in the space. A caller with two-factor authentication enabled must have confirmed it in this session within the last 15 minutes (`POST /v1/auth/2fa/verify`), else 403 `TWO_FACTOR_REQUIRED`.
          */
         post: operations["providersBitsoConnect"];
         delete?: never;
@@ -2315,7 +2315,7 @@ export interface paths {
         put?: never;
         /**
          * Queue a sync of the space's Bitso connections (202) and show their balances now
-         * @description Queue a sync of the space's Bitso connections (202) and show their balances now. Requires the `admin` role or above in the space.
+         * @description Queue a sync of the space's Bitso connections (202) and show their balances now. Requires the `admin` role or above in the space. A caller with two-factor authentication enabled must have confirmed it in this session within the last 15 minutes (`POST /v1/auth/2fa/verify`), else 403 `TWO_FACTOR_REQUIRED`.
          */
         post: operations["providersBitsoSync"];
         delete?: never;

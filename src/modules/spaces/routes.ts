@@ -60,7 +60,7 @@ spaceRoutes.openapi(
 spaceRoutes.openapi(
   createRoute({
     ...access("owner", { twoFactor: true }),
-    ...common, method: "delete", path: "/{spaceId}", tags, summary: "Delete a space (owner, with 2FA enabled and recently verified)",
+    ...common, method: "delete", path: "/{spaceId}", tags, summary: "Delete a space",
     request: { params: SpaceIdParam },
     responses: { 204: { description: "Deleted" }, ...errors(401, 403, 404, 429) },
   }),
