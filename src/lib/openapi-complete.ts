@@ -19,6 +19,20 @@ const METHODS = ["get", "post", "put", "patch", "delete"] as const;
 const ERROR_REF = { $ref: "#/components/schemas/Error" };
 const PROBLEM_REF = { $ref: "#/components/schemas/Problem" };
 
+/** The headers a 429 carries (middleware/rate-limit.ts, lib/rate-limits.ts), so that clients and generators know them. */
+const RATE_LIMIT_HEADERS: Json = {
+  RetryAfter: { description: "Seconds until the refusing bucket has a token again", schema: { type: "integer", minimum: 1 } },
+  RateLimitLimit: { description: "The refusing policy's limit (requests per window)", schema: { type: "integer" } },
+  RateLimitRemaining: { description: "Requests left in the window: 0 on a 429", schema: { type: "integer" } },
+  RateLimitReset: { description: "When the window resets, in Unix seconds", schema: { type: "integer" } },
+};
+const RATE_LIMITED_HEADERS: Json = {
+  "Retry-After": { $ref: "#/components/headers/RetryAfter" },
+  "X-RateLimit-Limit": { $ref: "#/components/headers/RateLimitLimit" },
+  "X-RateLimit-Remaining": { $ref: "#/components/headers/RateLimitRemaining" },
+  "X-RateLimit-Reset": { $ref: "#/components/headers/RateLimitReset" },
+};
+
 /** RFC 9457 problem details: what an error is when the client sends `Accept: application/problem+json`. */
 const PROBLEM_SCHEMA = {
   type: "object",
@@ -155,6 +169,7 @@ function addErrors(op: Json, path: string): void {
     if (responses[status]) continue;
     responses[status] = { description: ERROR_DESCRIPTIONS[status]!, content: { "application/json": { schema: ERROR_REF } } };
   }
+  if (responses["429"]) responses["429"].headers ??= RATE_LIMITED_HEADERS;
   // Every error may come as problem details instead, on the client's asking.
   for (const [status, response] of Object.entries<Json>(responses)) {
     if (Number(status) >= 400 && response.content?.["application/json"] && !response.content["application/problem+json"]) {
@@ -207,6 +222,7 @@ export function completeDocument(doc: Json): Json {
   doc.components ??= {};
   doc.components.schemas ??= {};
   doc.components.schemas.Problem ??= PROBLEM_SCHEMA;
+  doc.components.headers = { ...RATE_LIMIT_HEADERS, ...doc.components.headers };
   const declared = new Map<string, Json>((doc.tags ?? []).map((t: Json) => [t.name, t]));
   doc.tags = [...usedTags].map((name) => declared.get(name) ?? { name, description: TAG_DESCRIPTIONS[name] ?? `${name} operations.` });
   return doc;

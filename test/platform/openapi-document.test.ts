@@ -32,6 +32,7 @@ describe("the OpenAPI document", () => {
           expect(statuses, label).toEqual(expect.arrayContaining(["400", "413", "415", "422"]));
           expect(jsonBody.example, `${label} request example`).toBeDefined();
         }
+        if (op.responses["429"]) expect(Object.keys(op.responses["429"].headers ?? {}), `${label} 429 headers`).toEqual(["Retry-After", "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset"]);
         for (const [status, res] of Object.entries<any>(op.responses)) {
           const media = res.content?.["application/json"];
           if (media) expect(media.example ?? media.examples, `${label} ${status} example`).toBeDefined();
