@@ -8,6 +8,7 @@ import { IN_JSON_LIST, jsonList } from "../src/lib/sql";
 import { isDhanamOwnedAddress } from "../src/modules/ledger/account-rules";
 import { reversePostings } from "../src/modules/ledger/engine";
 import { instantEndsSql } from "../src/modules/ledger/value-dates";
+import { REREAD_FROM_START_SQL } from "../src/modules/providers/reread";
 import type { LedgerOp, LedgerResult } from "../src/modules/ledger/operations";
 import { type CategorizedRow, counterpartyOf, ledgerCounterparty, reclassPosting } from "../src/modules/ledger/reclassification";
 import { type CommittedTx, type LedgerFailure, MAX_METADATA_KEYS, type Posting } from "../src/modules/ledger/types";
@@ -253,8 +254,11 @@ export abstract class LedgerOperations extends LedgerCore {
     const logs: PendingLog[] = Object.keys(rules).length === 0 ? [] : [
       { type: "SET_ACCOUNT_RULES", data: JSON.stringify({ accountId: op.accountId, ...rules, fromSeq: chain.nextSeq }) },
     ];
+    // A provider account switched back on: its connection's feed is read again from the start (providers/reread.ts),
+    // decided here on the account's state in order with other switches, and committed with the switch.
+    const reread = set.isActive === true && row.is_active === 0 ? [this.db.prepare(REREAD_FROM_START_SQL).bind(op.accountId)] : [];
     const result: LedgerResult = { ok: true, replayed: false, transactions: [], returns: {} };
-    await this.persist(op, chain, [update], logs, result, now);
+    await this.persist(op, chain, [update, ...reread], logs, result, now);
     this.accounts.set(address, {
       currency: row.currency, type: row.type, active, allowOverdraft: set.allowOverdraft ?? row.allow_overdraft === 1,
     });

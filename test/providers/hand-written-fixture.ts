@@ -38,7 +38,9 @@ export async function linked(provider: "plaid" | "belvo" = "plaid") {
     const stats = emptyStats();
     await applyChanges(extra.svc ?? svc, conn, {
       accounts: Object.entries(balances).map(([ext, b]) => account(ext, b)), upserts: rows, removed: extra.removed ?? [],
-      matchPendingHeuristically: provider === "belvo", ...(extra.fromDay ? { snapshot: { fromDay: extra.fromDay } } : {}),
+      matchPendingHeuristically: provider === "belvo",
+      // A listing from `fromDay` of every account listed, as Belvo's.
+      ...(extra.fromDay ? { snapshot: { fromDayByAccount: Object.fromEntries(Object.keys(balances).map((ext) => [ext, extra.fromDay!])) } } : {}),
     }, stats);
     return stats;
   };

@@ -16,7 +16,6 @@ import { inChunks, questionMarks, rowReader, type SqlGuard, type SqlValue } from
 import { accountAddress } from "../ledger/addresses";
 import { runLedger } from "../ledger/client";
 import { bumpForecastEpoch } from "../analytics/forecast-epoch";
-import { rereadFromStartStatement } from "../providers/connections";
 import { type OutboxRow } from "../webhooks/publish";
 import { queueAnnounced, storedEventsRead, transactionCreatedEvent } from "../webhooks/transaction-events";
 import type { Idempotency, SideEffect } from "../ledger/operations";
@@ -275,11 +274,10 @@ export async function updateAccount(
   patch: { name?: string; isActive?: boolean; allowOverdraft?: boolean; institutionName?: string },
 ) {
   const { account } = await accountFor(svc, auth, accountId, patch.isActive === undefined ? "member" : "admin");
+  // Switched back on, a provider account's connection reads its feed from the start (providers/reread.ts): the ledger
+  // does it in the switch's batch.
   await runLedger(svc, { kind: "updateAccount", spaceId: account.spaceId, accountId, set: patch });
-  // Switched back on: what its provider reported while it was off is read again (after the switch, so that a sync
-  // seeing the account still off has its cursor undone).
-  const reactivated = patch.isActive === true && !account.isActive;
-  await svc.env.DB.batch([bumpForecastEpoch(svc.env.DB, account.spaceId), ...(reactivated ? [rereadFromStartStatement(svc.env.DB, accountId)] : [])]);
+  await bumpForecastEpoch(svc.env.DB, account.spaceId).run();
   return getStoredAccount(svc, account.spaceId, accountId);
 }
 

@@ -319,11 +319,16 @@ export async function applyChanges(
   // no longer lists may only have slid out of it, and is left alone (one really removed was seen gone while younger).
   const removed = [...changes.removed];
   if (changes.snapshot) {
-    const from = instantIn(ymdString(addDays(parseYmd(changes.snapshot.fromDay), MANUAL_DAYS_BEFORE)), tz);
+    // Each account's window, by our account id: only accounts the snapshot names (sync-types.ts) and this sync applies.
+    const windowFrom = new Map<string, number>();
+    for (const [ext, fromDay] of Object.entries(changes.snapshot.fromDayByAccount)) {
+      const acc = wanted(ext);
+      if (acc) windowFrom.set(acc.id, instantIn(ymdString(addDays(parseYmd(fromDay), MANUAL_DAYS_BEFORE)), tz));
+    }
     const listed = new Set(changes.upserts.map((t) => t.id));
     for (const [pid, rows] of groups) {
       if (pid === "balance" || listed.has(pid)) continue;
-      if (rows.some((r) => !r.pid.includes("#") && r.status !== "cancelled" && r.date >= from && accountIds.includes(r.account_id))) removed.push(pid);
+      if (rows.some((r) => !r.pid.includes("#") && r.status !== "cancelled" && windowFrom.has(r.account_id) && r.date >= windowFrom.get(r.account_id)!)) removed.push(pid);
     }
   }
   // Pending rows an ambiguous posted transaction might be: left in place for a person to resolve, not reversed.

@@ -59,17 +59,6 @@ export const SYNC_INTERVAL_MS = 15 * 60_000;
 /** The hourly cron syncs connections not synced for this long. */
 export const CRON_SYNC_AGE_MS = 6 * 3_600_000;
 
-/**
- * The statement that makes the next sync of `accountId`'s connection read the provider's whole history again: for
- * an account switched back on. While it was off its changes were passed over (an inactive account takes no
- * entries), and a change feed (Plaid's cursor) never reports them again: the purchases posted meanwhile were missing
- * and pending rows the bank had posted or dropped stayed pending for good, the balance off by their sum. Read from
- * the start, the feed books what was missed, and a pending row it no longer holds is removed (plaid/adapter.ts).
- * A sync in flight saves its cursor only over the one it read from (compare and set), so it cannot undo this.
- */
-export const rereadFromStartStatement = (db: D1Database, accountId: string) =>
-  db.prepare("UPDATE provider_connections SET sync_cursor = NULL WHERE id = (SELECT connection_id FROM provider_accounts WHERE account_id = ?) AND sync_cursor IS NOT NULL").bind(accountId);
-
 export async function sealCredentials(env: Env, credentials: Record<string, string>): Promise<string> {
   return encryptSecret(JSON.stringify(credentials), env.ENCRYPTION_KEY);
 }

@@ -49,10 +49,12 @@ export interface SyncChanges {
   /** Match posted to pending by amount, date and merchant (providers without a pending link). */
   matchPendingHeuristically: boolean;
   /**
-   * The upserts are everything the provider holds from `fromDay` on (a listing, not a change feed, as
-   * Belvo's): a synced transaction of those accounts in that window that is no longer listed was removed.
+   * The upserts are everything the provider holds of each account named here from its day on (a listing, as
+   * Belvo's, or a change feed read from its start, as Plaid's reread): a synced transaction of such an account
+   * from that day on that is no longer listed was removed. An account not named (the provider did not list it,
+   * or listed nothing of it) is left alone: a closed account's history is not removed for want of a listing.
    */
-  snapshot?: { fromDay: string };
+  snapshot?: { fromDayByAccount: Record<string, string> };
 }
 
 export interface SyncStats {

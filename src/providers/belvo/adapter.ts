@@ -47,13 +47,15 @@ export async function fetchBelvo(svc: Services, conn: ConnectionRow): Promise<Fe
   const toDay = new Date(svc.clock.now() + 40 * 86_400_000).toISOString().slice(0, 10);
   const [accounts, txns] = await Promise.all([client.accounts(linkId), client.transactions(linkId, fromDay, toDay)]);
   void today;
+  const listed = accounts.map(normalBelvoAccount).filter((a): a is NormalAccount => a !== null);
   return {
     changes: {
-      accounts: accounts.map(normalBelvoAccount).filter((a): a is NormalAccount => a !== null),
+      accounts: listed,
       upserts: txns.map(normalBelvoTxn).filter((t): t is NormalTxn => t !== null),
       removed: [],
       matchPendingHeuristically: true,
-      snapshot: { fromDay },
+      // Belvo lists the window of every account it lists.
+      snapshot: { fromDayByAccount: Object.fromEntries(listed.map((a) => [a.externalId, fromDay])) },
     },
   };
 }

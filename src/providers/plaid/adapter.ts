@@ -11,6 +11,7 @@ import type { AccountType } from "../../modules/accounts/schemas";
 import type { NormalAccount, NormalTxn } from "../../modules/providers/sync-types";
 import { type ConnectionRow, openCredentials } from "../../modules/providers/connections";
 import { admitPlaidLogin } from "../../modules/providers/plaid-login";
+import { isReread } from "../../modules/providers/reread";
 import type { Fetched } from "../../modules/providers/sync";
 import { ProviderError } from "../errors";
 import { PlaidClient } from "./client";
@@ -59,10 +60,28 @@ export function normalTxn(t: PlaidTransaction): NormalTxn | null {
   };
 }
 
+/**
+ * Read from its start (a reread, providers/reread.ts), Plaid's feed is everything it holds of each account: its
+ * window of history, from the account's earliest transaction in it. A row of ours in that window the feed no longer
+ * holds was removed (posted under another id, or dropped) while the account was off. Only accounts Plaid lists and
+ * has transactions of are named: one it no longer lists (closed, or left out in Link's update mode) keeps its history.
+ */
+function heldSince(accounts: NormalAccount[], upserts: NormalTxn[]): Record<string, string> {
+  const listed = new Set(accounts.map((a) => a.externalId));
+  const since: Record<string, string> = {};
+  for (const t of upserts) {
+    if (!listed.has(t.accountExternalId)) continue;
+    const day = since[t.accountExternalId];
+    if (day === undefined || t.date < day) since[t.accountExternalId] = t.date;
+  }
+  return since;
+}
+
 export async function fetchPlaid(svc: Services, conn: ConnectionRow): Promise<Fetched> {
   const { accessToken } = await openCredentials<{ accessToken: string }>(svc.env, conn);
   const client = new PlaidClient(svc.env);
-  const sync = await client.syncAll(accessToken, conn.sync_cursor);
+  const rereading = isReread(conn.sync_cursor);
+  const sync = await client.syncAll(accessToken, rereading ? null : conn.sync_cursor);
   const item = await client.accountsGet(accessToken);
   const accounts = item.accounts.map(normalAccount).filter((a): a is NormalAccount => a !== null);
   await admitPlaidLogin(svc, conn, item.item.institution_id ?? null, accounts, () => client.itemRemove(accessToken));
@@ -71,17 +90,13 @@ export async function fetchPlaid(svc: Services, conn: ConnectionRow): Promise<Fe
     const n = normalTxn(t);
     if (n) upserts.push(n);
   }
-  // Read from no cursor, the feed is everything Plaid holds (its window of history): a row of ours in that window it
-  // no longer holds was removed, as a pending row the bank dropped while its account was switched off (connections.ts
-  // rereadFromStartStatement). A first sync has no rows of ours to compare.
-  const earliest = conn.sync_cursor === null ? upserts.reduce<string | null>((min, t) => (min === null || t.date < min ? t.date : min), null) : null;
   return {
     changes: {
       accounts,
       upserts,
       removed: sync.removed.map((r) => r.transaction_id),
       matchPendingHeuristically: false,
-      ...(earliest ? { snapshot: { fromDay: earliest } } : {}),
+      ...(rereading ? { snapshot: { fromDayByAccount: heldSince(accounts, upserts) } } : {}),
     },
     connectionWide: true,
     // Saved only over the cursor this sync read from: one reset meanwhile (an account switched back on) stays reset.
