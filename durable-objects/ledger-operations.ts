@@ -31,7 +31,7 @@ function tooManyKeys(merged: Record<string, string>, what: string): { ok: false;
   return {
     ok: false,
     error: {
-      status: 422, code: "VALIDATION_FAILED", message: `A ${what} holds at most ${MAX_METADATA_KEYS} metadata keys; this would leave ${n}`,
+      status: 422, code: "VALIDATION_FAILED", message: `${what === "account" ? "An" : "A"} ${what} holds at most ${MAX_METADATA_KEYS} metadata keys; this would leave ${n}`,
       details: [{ field: "metadata", message: `At most ${MAX_METADATA_KEYS} keys with those already set`, code: "TOO_BIG" }],
     },
   };

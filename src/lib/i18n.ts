@@ -12,10 +12,10 @@ import { en } from "./messages/en";
 import { es } from "./messages/es";
 import { pt } from "./messages/pt";
 import type { Catalogue } from "./messages/catalogue";
+import type { ErrorCode } from "./errors";
 
 export const LOCALES = ["en", "es", "pt"] as const;
 export type Locale = (typeof LOCALES)[number];
-
 
 export const CATALOGUES: Record<Locale, Catalogue> = { en, es, pt };
 
@@ -55,4 +55,104 @@ export function languageFromHeader(header: string | undefined | null): Locale | 
     if (!best || q > best.q) best = { locale, q };
   }
   return best?.locale;
+}
+
+/** A template of a catalogue, split at its `{name}`s: the fixed text around the values, and the values' names. */
+interface CompiledTemplate {
+  fixed: string[];
+  names: string[];
+  translation: string;
+}
+
+const compiledTemplates = new WeakMap<Catalogue, CompiledTemplate[]>();
+
+/** A catalogue's templates, most fixed text first: of two that fit a message, the more specific one reads it. */
+function templatesOf(catalogue: Catalogue): CompiledTemplate[] {
+  let compiled = compiledTemplates.get(catalogue);
+  if (!compiled) {
+    compiled = Object.entries(catalogue.templates ?? {})
+      .map(([english, translation]) => {
+        // The catalogue's own text, never a request's, is what these RegExps read.
+        const names = [...english.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
+        return { fixed: english.split(/\{\w+\}/), names, translation };
+      })
+      .sort((a, b) => b.fixed.join("").length - a.fixed.join("").length);
+    compiledTemplates.set(catalogue, compiled);
+  }
+  return compiled;
+}
+
+/**
+ * The values of `text` as a template with these fixed parts reads them, or undefined when it does not fit. By
+ * startsWith, endsWith and indexOf (each value ends where the next fixed part first appears): a message holds request
+ * text (a reference, a path), and no RegExp runs over it.
+ */
+function valuesIn(text: string, fixed: string[]): string[] | undefined {
+  if (fixed.length === 1) return text === fixed[0] ? [] : undefined;
+  const first = fixed[0]!;
+  const last = fixed[fixed.length - 1]!;
+  if (text.length < first.length + last.length || !text.startsWith(first) || !text.endsWith(last)) return undefined;
+  const end = text.length - last.length;
+  const values: string[] = [];
+  let at = first.length;
+  for (const part of fixed.slice(1, -1)) {
+    const found = text.indexOf(part, at + 1);
+    if (found < 0 || found + part.length > end) return undefined;
+    values.push(text.slice(at, found));
+    at = found + part.length;
+  }
+  if (end <= at) return undefined;
+  values.push(text.slice(at, end));
+  return values;
+}
+
+/**
+ * A catalogue's translation of one specific English message: its phrase, else the first template it fits with the
+ * values put back; undefined when it has neither. `depth` bounds a `{message}` inside a `{message}`.
+ */
+export function translation(catalogue: Catalogue, english: string, depth = 0): string | undefined {
+  const phrases = catalogue.phrases ?? {};
+  // Own keys only: a message such as "constructor" must not read Object.prototype's.
+  if (Object.hasOwn(phrases, english)) return phrases[english];
+  if (depth > 2) return undefined;
+  for (const t of templatesOf(catalogue)) {
+    const values = valuesIn(english, t.fixed);
+    if (!values) continue;
+    const byName = new Map<string, string>();
+    let whole = true;
+    t.names.forEach((name, i) => {
+      if (name !== "message") return void byName.set(name, values[i]!);
+      // A message inside another is a sentence of its own: its translation loses its full stop to the one around it.
+      const inner = translation(catalogue, values[i]!, depth + 1);
+      if (inner === undefined) whole = false;
+      else byName.set(name, inner.endsWith(".") ? inner.slice(0, -1) : inner);
+    });
+    if (!whole) continue;
+    // A function, not a replacement string: a value's `$&` or `$1` is text, not a pattern.
+    return t.translation.replace(/\{(\w+)\}/g, (_, name: string) => byName.get(name) ?? `{${name}}`);
+  }
+  return undefined;
+}
+
+/** English text without the full stop a catalogue's standard wording ends with. */
+const bare = (text: string) => (text.endsWith(".") ? text.slice(0, -1) : text);
+
+/**
+ * An error's top-level message in `locale`. English keeps the message the code raised. Another language gets its
+ * translation; else, when the English says no more than the code's standard wording, that wording; else the
+ * standard wording with the English message after it in parentheses, as a detail without a translation reads. The
+ * specific English is kept rather than lost (a reused reference, "call POST /v1/auth/2fa/setup first" is what the
+ * client must fix, which the code's wording alone does not say), and it follows the standard wording rather than
+ * standing alone, so the reader first reads, in their language, what kind of failure it is: the answer never says
+ * less than the English one, and its language is still the one asked for.
+ */
+export function localizedMessage(locale: Locale, code: ErrorCode, english: string): string {
+  if (locale === "en") return english || en.errors[code];
+  const catalogue = CATALOGUES[locale];
+  const standard = catalogue.errors[code] ?? catalogue.errors.INTERNAL_ERROR;
+  if (!english) return standard;
+  const translated = translation(catalogue, english);
+  if (translated !== undefined) return translated;
+  if (bare(english) === bare(en.errors[code] ?? "")) return standard;
+  return `${standard} (${english})`;
 }

@@ -10,7 +10,7 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { ZodError } from "zod";
 import type { AppEnv } from "../env";
 import { ApiError, type ErrorDetail, validationFailed } from "../lib/errors";
-import { CATALOGUES, languageFromHeader, type Locale } from "../lib/i18n";
+import { CATALOGUES, languageFromHeader, localizedMessage, translation, type Locale } from "../lib/i18n";
 import { logError } from "../lib/log";
 
 const TITLES: Record<number, string> = {
@@ -35,21 +35,22 @@ function languageOf(c: Context<AppEnv>): Locale {
 
 /**
  * The error in the caller's language. English keeps the specific message the
- * code raised; another language gets its catalogue's wording for the code and
- * for each detail's code. Codes and field names never change.
+ * code raised; another language gets its translation, or the catalogue's wording
+ * for the code (and for each detail's code) with the English after it
+ * (localizedMessage). Codes and field names never change.
  */
 function localized(err: ApiError, locale: Locale): { message: string; details: ErrorDetail[] } {
   if (locale === "en") return { message: err.message || CATALOGUES.en.errors[err.code], details: err.details };
-  const { errors, details, phrases = {} } = CATALOGUES[locale];
-  // Own keys only: a message such as "constructor" must not read Object.prototype's.
-  const phrase = (english: string) => (Object.hasOwn(phrases, english) ? phrases[english] : undefined);
+  const catalogue = CATALOGUES[locale];
+  const { details } = catalogue;
+  const phrase = (english: string) => translation(catalogue, english);
   // A detail is a field's guidance: one without a translation keeps its English after the standard wording.
   const detail = (d: ErrorDetail) => {
     const standard = (details as Record<string, string>)[d.code] ?? details.default;
     return phrase(d.message) ?? (d.message ? `${standard} (${d.message})` : standard);
   };
   return {
-    message: phrase(err.message) ?? errors[err.code] ?? errors.INTERNAL_ERROR,
+    message: localizedMessage(locale, err.code, err.message),
     details: err.details.map((d) => ({ ...d, message: detail(d) })),
   };
 }

@@ -65,20 +65,20 @@ describe("errors in Portuguese", () => {
 
     const missing = await callJson("/v1/budgets/bud_missing", { token: u.accessToken, ip: u.ip });
     expect(missing.status).toBe(404);
-    expect(missing.body.error).toMatchObject({ code: "RESOURCE_NOT_FOUND", message: "Recurso não encontrado." });
+    expect(missing.body.error).toMatchObject({ code: "RESOURCE_NOT_FOUND", message: "Orçamento não encontrado." });
     const problem = await callJson("/v1/budgets/bud_missing", { token: u.accessToken, ip: u.ip, headers: { accept: "application/problem+json" } });
-    expect(problem.body).toMatchObject({ code: "RESOURCE_NOT_FOUND", detail: "Recurso não encontrado." });
+    expect(problem.body).toMatchObject({ code: "RESOURCE_NOT_FOUND", detail: "Orçamento não encontrado." });
 
     // A refreshed token keeps the language; the user's locale wins over the request's Accept-Language.
     const refreshed = await callJson("/v1/auth/refresh", { ip: u.ip, body: { refreshToken: u.refreshToken } });
     expect(refreshed.status).toBe(200);
     const again = await callJson("/v1/budgets/bud_missing", { token: refreshed.body.tokens.accessToken, ip: u.ip, headers: { "accept-language": "es-MX" } });
-    expect(again.body.error.message).toBe("Recurso não encontrado.");
+    expect(again.body.error.message).toBe("Orçamento não encontrado.");
 
     // `pt` alone is accepted too.
     const short = await registerUser({ locale: "pt" });
     const shortMissing = await callJson("/v1/budgets/bud_missing", { token: short.accessToken, ip: short.ip });
-    expect(shortMissing.body.error.message).toBe("Recurso não encontrado.");
+    expect(shortMissing.body.error.message).toBe("Orçamento não encontrado.");
   });
 
   it("follow Accept-Language: pt-BR before sign-in", async () => {

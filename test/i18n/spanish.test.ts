@@ -48,17 +48,17 @@ describe("errors in the caller's language", () => {
     // Reads answer in it too: the language rides in the access token, no lookup needed.
     const missing = await callJson("/v1/budgets/bud_missing", { token: u.accessToken, ip: u.ip });
     expect(missing.status).toBe(404);
-    expect(missing.body.error).toMatchObject({ code: "RESOURCE_NOT_FOUND", message: es.errors.RESOURCE_NOT_FOUND });
+    expect(missing.body.error).toMatchObject({ code: "RESOURCE_NOT_FOUND", message: "No se encontró el presupuesto." });
 
     // Problem details speak it as well.
     const problem = await callJson("/v1/budgets/bud_missing", { token: u.accessToken, ip: u.ip, headers: { accept: "application/problem+json" } });
-    expect(problem.body).toMatchObject({ code: "RESOURCE_NOT_FOUND", detail: es.errors.RESOURCE_NOT_FOUND });
+    expect(problem.body).toMatchObject({ code: "RESOURCE_NOT_FOUND", detail: "No se encontró el presupuesto." });
 
     // A refreshed token keeps the language.
     const refreshed = await callJson("/v1/auth/refresh", { ip: u.ip, body: { refreshToken: u.refreshToken } });
     expect(refreshed.status).toBe(200);
     const again = await callJson("/v1/budgets/bud_missing", { token: refreshed.body.tokens.accessToken, ip: u.ip });
-    expect(again.body.error.message).toBe(es.errors.RESOURCE_NOT_FOUND);
+    expect(again.body.error.message).toBe("No se encontró el presupuesto.");
   });
 
   it("follow Accept-Language before sign-in, and stay English for an English user", async () => {
@@ -73,8 +73,7 @@ describe("errors in the caller's language", () => {
     const english = await registerUser({ locale: "en" });
     const missing = await callJson("/v1/budgets/bud_missing", { token: english.accessToken, ip: english.ip });
     expect(missing.body.error.code).toBe("RESOURCE_NOT_FOUND");
-    expect(missing.body.error.message).not.toBe(es.errors.RESOURCE_NOT_FOUND);
-    expect(missing.body.error.message).toMatch(/not found/i);
+    expect(missing.body.error.message).toBe("Budget not found");
   });
 });
 

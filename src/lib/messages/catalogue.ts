@@ -10,9 +10,18 @@ export interface Catalogue {
   details: Record<DetailCode, string>;
   /**
    * Translations of the specific English messages code raises, by their exact English text. A message without
-   * one falls back to its code's standard wording (a detail keeps the English after it, so no guidance is lost).
+   * one (and without a template) reads as its code's standard wording with the English after it in parentheses,
+   * so no guidance is lost (i18n.ts, localizedMessage).
    */
   phrases?: Record<string, string>;
+  /**
+   * Translations of messages that carry values (`Reference {reference} is already used in this space`), by their
+   * English with a `{name}` where each value goes; the translation puts each value back where it names it. A value is
+   * copied as it is (an id, a number, a reference, a currency), except `{message}`: another message, translated in
+   * turn (the whole template has no translation when it has none). A value is never empty, and two values never
+   * touch: each value ends where the fixed text after it first appears, read left to right.
+   */
+  templates?: Record<string, string>;
 }
 
 export type DetailCode =

@@ -52,6 +52,74 @@ export const pt: Catalogue = {
     INVALID_PASSWORD: "A senha não está correta.",
     SAME_AS_CURRENT: "Deve ser diferente do valor atual.",
   },
+  templates: {
+    // The request itself.
+    "Request body exceeds {bytes} bytes": "O corpo da requisição excede {bytes} bytes.",
+    "{method} is not allowed on this path": "{method} não é permitido neste caminho.",
+    "No route for {method} {path}": "Não há rota para {method} {path}.",
+    "No route for {method} {path} (did you mean {suggestion}?)": "Não há rota para {method} {path} (você quis dizer {suggestion}?).",
+    "Validation failed for the provided data (and {n} more unknown query parameters)":
+      "Os dados enviados não são válidos (e mais {n} parâmetros de consulta desconhecidos).",
+    "Too many requests for the {policy} policy; retry later": "Requisições demais para a política {policy}; tente novamente mais tarde.",
+    "At most {n} members may be added a day; retry later": "É possível adicionar no máximo {n} membros por dia; tente novamente mais tarde.",
+    // The ledger: a refusal of one transaction of a batch names it.
+    "{message} (transaction {i} of the batch)": "{message} (transação {i} do lote).",
+    "Reference {reference} is already used in this space": "A referência {reference} já está em uso neste espaço.",
+    "Account {address} has insufficient {asset} funds": "A conta {address} não tem saldo suficiente de {asset}.",
+    "Account {address} would have a negative {asset} balance on {day}; it may not overdraw at any date":
+      "A conta {address} ficaria com saldo negativo de {asset} em {day}; ela não pode ficar negativa em nenhuma data.",
+    "The {asset} balance of {address} would pass the largest supported balance ({max} minor units in either direction)":
+      "O saldo de {asset} de {address} ultrapassaria o maior saldo suportado ({max} unidades menores em qualquer direção).",
+    "The {asset} balance of {address} at {day} would pass the largest supported balance ({max} minor units in either direction)":
+      "O saldo de {asset} de {address} em {day} ultrapassaria o maior saldo suportado ({max} unidades menores em qualquer direção).",
+    "{address} is not an account of this space": "{address} não é uma conta deste espaço.",
+    "{address} holds {asset}, not {other}": "{address} contém {asset}, não {other}.",
+    "Account {id} is disconnected or inactive; it accepts no new entries": "A conta {id} está desconectada ou inativa; não aceita novos lançamentos.",
+    "Account {id} is or was below zero ({lowest} at its lowest); it cannot forbid overdraft over that history":
+      "A conta {id} está ou esteve abaixo de zero ({lowest} no ponto mais baixo); não é possível proibir saldo negativo sobre esse histórico.",
+    "A transaction holds at most {max} metadata keys; this would leave {n}": "Uma transação admite no máximo {max} chaves de metadados; ficariam {n}.",
+    "An account holds at most {max} metadata keys; this would leave {n}": "Uma conta admite no máximo {max} chaves de metadados; ficariam {n}.",
+    "Transaction {seq} not found": "Transação {seq} não encontrada.",
+    "Transaction {seq} has already been reverted": "A transação {seq} já foi revertida.",
+    "Transaction {seq} is itself a revert": "A transação {seq} é ela própria uma reversão.",
+    "Transaction {seq} reclassifies Dhanam transactions; change their category instead of reverting it":
+      "A transação {seq} reclassifica transações do Dhanam; altere a categoria delas em vez de revertê-la.",
+    "{n} transactions use this category; pass ?reassignTo=<categoryId> to move them first":
+      "{n} transações usam esta categoria; passe ?reassignTo=<categoryId> para movê-las primeiro.",
+    "Category {id} was already deleted without reassignTo; it cannot be merged now": "A categoria {id} já foi excluída sem reassignTo; agora não pode mais ser mesclada.",
+    "Category {id} was already merged into {into}; only that deletion (reassignTo={again}) can be repeated":
+      "A categoria {id} já foi mesclada em {into}; só essa exclusão (reassignTo={again}) pode ser repetida.",
+    // A status or type is the API's own value, quoted as it is.
+    "A {status} transaction cannot be posted": "Uma transação com status {status} não pode ser lançada.",
+    'This space already has the {type} category "{name}" there ({id})': 'Este espaço já tem ali a categoria do tipo {type} "{name}" ({id}).',
+    'Its subcategory "{name}" ({id}) would move up beside "{other}" ({otherId}): rename or merge one of them first':
+      'A subcategoria "{name}" ({id}) subiria para junto de "{other}" ({otherId}): primeiro renomeie ou mescle uma delas.',
+    // Analytics, documents, collectibles, real estate.
+    "At most {max} points per request": "No máximo {max} pontos por requisição.",
+    "At most {max} points per request: widen the interval or narrow the range": "No máximo {max} pontos por requisição: aumente o intervalo ou reduza o período.",
+    "This space's document storage quota of {quota} bytes would be exceeded": "A cota de armazenamento de documentos deste espaço, de {quota} bytes, seria excedida.",
+    "This upload takes Content-Type {type}": "Este upload aceita Content-Type {type}.",
+    "The body's length does not match its Content-Length of {n} bytes": "O tamanho do corpo não corresponde ao Content-Length de {n} bytes.",
+    "The file exceeds this upload's limit of {cap} bytes": "O arquivo excede o limite deste upload, de {cap} bytes.",
+    "{provider}: no market price for this item right now": "{provider}: não há preço de mercado para este item no momento.",
+    'The collectible provider "{name}" is not available in this deployment': 'O provedor de colecionáveis "{name}" não está disponível nesta implantação.',
+    "Real-estate valuations are not configured ({setting})": "As avaliações de imóveis não estão configuradas ({setting}).",
+    // Providers and syncs.
+    "A sync of connection {id} is already in progress": "Já há uma sincronização da conexão {id} em andamento.",
+    "This flag was already resolved ({resolution})": "Este alerta já foi resolvido ({resolution}).",
+    "Webhook verification failed: {reason}": "A verificação do webhook falhou: {reason}.",
+    "This {provider} login is already connected in this space.": "Este login do {provider} já está conectado neste espaço.",
+    "This {provider} login is already connected in this space (connection {id}).": "Este login do {provider} já está conectado neste espaço (conexão {id}).",
+    "This {provider} account is already connected in this space.": "Esta conta do {provider} já está conectada neste espaço.",
+    "This {provider} account is already connected in this space (connection {id}).": "Esta conta do {provider} já está conectada neste espaço (conexão {id}).",
+    "{message} It needs attention ({status}): repair it in Link's update mode (POST /v1/providers/plaid/link-token with its connectionId).":
+      "{message}. A conexão precisa de atenção ({status}): repare-a no modo de atualização do Link (POST /v1/providers/plaid/link-token com o connectionId dela).",
+    "{message} It needs attention ({status}): disconnect it (DELETE /v1/providers/connections/{id}) before connecting again.":
+      "{message}. A conexão precisa de atenção ({status}): desconecte-a (DELETE /v1/providers/connections/{id}) antes de conectar de novo.",
+    // Life Beat.
+    "This executor already has a live manual grant ({id}, until {until}); check in to end it before granting again":
+      "Este testamenteiro já tem uma concessão manual vigente ({id}, até {until}); faça check-in para encerrá-la antes de conceder outra.",
+  },
   phrases: {
     "Invalid email or password": "E-mail ou senha incorretos.",
     "Authentication token invalid or expired": "O token de autenticação é inválido ou expirou.",
@@ -60,6 +128,20 @@ export const pt: Catalogue = {
     "Refresh token expired": "O token de renovação expirou; faça login novamente.",
     "Refresh token invalid": "O token de renovação não é válido.",
     "Refresh token was already used; the session has been revoked": "O token de renovação já foi usado; a sessão foi revogada.",
+    "The account's password or second factor changed while signing in; sign in again":
+      "A senha ou o segundo fator da conta mudou durante o login; faça login novamente.",
+    "The password or this session changed while the request ran; sign in again":
+      "A senha ou esta sessão mudou enquanto a requisição era processada; faça login novamente.",
+    "Authentication required": "É necessário autenticar-se.",
+    "An account with this email already exists": "Já existe uma conta com este e-mail.",
+    "This account requires a two-factor code (totpCode)": "Esta conta exige um código de dois fatores (totpCode).",
+    "Call POST /v1/auth/2fa/setup first": "Primeiro chame POST /v1/auth/2fa/setup.",
+    "Incorrect password": "A senha está incorreta.",
+    "Invalid or already used code": "O código é inválido ou já foi usado.",
+    "Too many wrong attempts at the password for this account; retry later":
+      "Tentativas erradas de senha demais nesta conta; tente novamente mais tarde.",
+    "Too many wrong attempts at the two-factor code for this account; retry later":
+      "Tentativas erradas do código de dois fatores demais nesta conta; tente novamente mais tarde.",
     "Invalid or already used two-factor code": "O código de dois fatores é inválido ou já foi usado.",
     "Confirm your second factor with POST /v1/auth/2fa/verify first": "Primeiro confirme seu segundo fator com POST /v1/auth/2fa/verify.",
     "Enable two-factor authentication to perform this operation": "Ative a autenticação de dois fatores para realizar esta operação.",
@@ -71,10 +153,84 @@ export const pt: Catalogue = {
     "The owner cannot be removed from the household": "A pessoa titular não pode ser removida do grupo familiar.",
     "Only a space's owner may share it with a household": "Só a pessoa proprietária de um espaço pode compartilhá-lo com um grupo familiar.",
     "Emergency access is read-only": "O acesso de emergência é somente leitura.",
+    "That user is already a member of this space": "Essa pessoa já é membro deste espaço.",
+    "That email is already a member of this household": "Esse e-mail já é membro deste grupo familiar.",
+    "You are already a member of this household": "Você já é membro deste grupo familiar.",
+    "Too many invitations from this account, or to this address; retry later":
+      "Convites demais desta conta ou para este endereço; tente novamente mais tarde.",
+    "This executor already has a live manual grant; check in to end it before granting again":
+      "Este testamenteiro já tem uma concessão manual vigente; faça check-in para encerrá-la antes de conceder outra.",
     "Holds a bidirectional control character (U+202A-U+202E, U+2066-U+2069, U+200E, U+200F or U+061C), which would change how it reads: send the name without it":
       "Contém um caractere de controle de direção (U+202A-U+202E, U+2066-U+2069, U+200E, U+200F ou U+061C), que mudaria a forma como ele é lido: envie o nome sem ele.",
     "This link is no longer valid: the member it was issued to can no longer use it in this space":
       "Este link não é mais válido: a pessoa para quem ele foi emitido não pode mais usá-lo neste espaço.",
+    // What a 404 names: the thing not found (notFound, and the resource names the access checks hand it).
+    "Account not found": "Conta não encontrada.",
+    "Asset not found": "Ativo não encontrado.",
+    "Budget not found": "Orçamento não encontrado.",
+    "Catalog item not found": "Item do catálogo não encontrado.",
+    "Category not found": "Categoria não encontrada.",
+    "Connection not found": "Conexão não encontrada.",
+    "Document not found": "Documento não encontrado.",
+    "Household not found": "Grupo familiar não encontrado.",
+    "Invitation not found": "Convite não encontrado.",
+    "Job not found": "Tarefa não encontrada.",
+    "Member not found": "Membro não encontrado.",
+    "Platform not found": "Plataforma não encontrada.",
+    "Projection scenario not found": "Cenário de projeção não encontrado.",
+    "Recurring series not found": "Série recorrente não encontrada.",
+    "Review flag not found": "Alerta de revisão não encontrado.",
+    "Session not found": "Sessão não encontrada.",
+    "Space not found": "Espaço não encontrado.",
+    "Sync job not found": "Tarefa de sincronização não encontrada.",
+    "Transaction not found": "Transação não encontrada.",
+    "User not found": "Usuário não encontrado.",
+    "Wallet not found": "Carteira não encontrada.",
+    "Webhook not found": "Webhook não encontrado.",
+    "No property found at this address": "Nenhum imóvel encontrado neste endereço.",
+    "The linked catalog item no longer exists": "O item do catálogo vinculado não existe mais.",
+    // The request itself.
+    "Malformed request": "A requisição está malformada.",
+    "Request failed": "A requisição falhou.",
+    "Request body is too large": "O corpo da requisição é grande demais.",
+    "Must be a bookmark this API returned": "Deve ser um marcador retornado por esta API.",
+    // Documents.
+    "Malformed Content-Length": "O Content-Length está malformado.",
+    "The body is empty: a document has at least one byte": "O corpo está vazio: um documento tem pelo menos um byte.",
+    "This upload link has already been used": "Este link de upload já foi usado.",
+    // The ledger and transactions.
+    "Two transactions in this request share a reference": "Duas transações desta requisição compartilham uma referência.",
+    "The category was deleted": "A categoria foi excluída.",
+    "The ledger could not confirm this write; retry with the same Idempotency-Key":
+      "O livro-razão não conseguiu confirmar esta gravação; tente novamente com a mesma Idempotency-Key.",
+    "Transaction is already voided": "A transação já foi anulada.",
+    "The budget kept changing while this request was applied; read it and try again":
+      "O orçamento continuou mudando enquanto esta requisição era aplicada; leia-o de novo e tente novamente.",
+    // Providers, syncs and their review flags.
+    "Connection is already disconnected": "A conexão já está desconectada.",
+    "Synced less than 15 minutes ago; retry later or send force: true":
+      "Sincronizado há menos de 15 minutos; tente novamente mais tarde ou envie force: true.",
+    "This wallet is already connected to the space": "Esta carteira já está conectada ao espaço.",
+    "Unknown provider for this category": "Provedor desconhecido para esta categoria.",
+    "The asset is not linked to a collectible catalog item": "O ativo não está vinculado a um item do catálogo de colecionáveis.",
+    "The sneaks provider is not configured (SNEAKS_BASE_URL)": "O provedor sneaks não está configurado (SNEAKS_BASE_URL).",
+    "bitso: sandbox key could not be issued": "bitso: não foi possível emitir a chave do sandbox.",
+    "Webhook Authorization is missing or wrong": "O cabeçalho Authorization do webhook está ausente ou errado.",
+    "Webhook body is not a JSON object": "O corpo do webhook não é um objeto JSON.",
+    "The webhook's verification key cannot be fetched now; retry later":
+      "Não é possível obter agora a chave de verificação do webhook; tente novamente mais tarde.",
+    "This flag was already resolved": "Este alerta já foi resolvido.",
+    "This flag was closed: none of its candidates is pending any more (one was merged or removed), or its posted transaction was removed; there is nothing left to resolve":
+      "Este alerta foi fechado: nenhum dos candidatos está mais pendente (um foi mesclado ou removido), ou a transação lançada foi removida; não resta nada a resolver.",
+    "A sync of this connection is in progress; resolve the flag when it has finished":
+      "Há uma sincronização desta conexão em andamento; resolva o alerta quando ela terminar.",
+    "The flagged transaction no longer exists": "A transação sinalizada não existe mais.",
+    "The flagged transaction's account is no longer linked to a provider": "A conta da transação sinalizada não está mais vinculada a um provedor.",
+    "The pending transaction is not in the flagged transaction's account": "A transação pendente não está na conta da transação sinalizada.",
+    "These transactions changed since they were flagged (posted, merged or removed); there is nothing to merge":
+      "Estas transações mudaram desde que foram sinalizadas (lançadas, mescladas ou removidas); não há nada para mesclar.",
+    "The account is disconnected or inactive and the posted amount differs from the pending one: a merge would need a correcting entry the account no longer takes; void the duplicate instead":
+      "A conta está desconectada ou inativa e o valor lançado difere do pendente: uma mesclagem exigiria um lançamento de correção que a conta não aceita mais; em vez disso, anule a duplicata.",
     "Your role in this space does not allow this operation": "Seu papel neste espaço não permite esta operação.",
     "Only the household's owner may do this": "Só a pessoa titular do grupo familiar pode fazer isso.",
     "This invitation was sent to another email address": "Este convite foi enviado para outro endereço de e-mail.",
