@@ -57,6 +57,25 @@ export function languageFromHeader(header: string | undefined | null): Locale | 
   return best?.locale;
 }
 
+/**
+ * The language an access token names (its `lng` claim), read without verifying the token: for an answer given before
+ * the token is checked, such as a malformed `X-D1-Bookmark`, refused before any route runs. Only the answer's
+ * language follows it, which `Accept-Language` chooses as freely; anything that is not a JWT with a supported `lng`
+ * names none. Read by splitting and a bounded base64 decode, never a RegExp on the header.
+ */
+export function tokenLanguage(authorization: string | undefined | null): Locale | undefined {
+  if (!authorization || authorization.length > 4096 || authorization.slice(0, 7).toLowerCase() !== "bearer ") return undefined;
+  const payload = authorization.slice(7).trim().split(".")[1];
+  if (!payload) return undefined;
+  try {
+    const json = atob(payload.replaceAll("-", "+").replaceAll("_", "/").padEnd(Math.ceil(payload.length / 4) * 4, "="));
+    const lng = (JSON.parse(json) as { lng?: unknown } | null)?.lng;
+    return typeof lng === "string" ? supported(lng.slice(0, 64)) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** A template of a catalogue, split at its `{name}`s: the fixed text around the values, and the values' names. */
 interface CompiledTemplate {
   fixed: string[];

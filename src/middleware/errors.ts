@@ -10,7 +10,7 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { ZodError } from "zod";
 import type { AppEnv } from "../env";
 import { ApiError, type ErrorDetail, validationFailed } from "../lib/errors";
-import { CATALOGUES, languageFromHeader, localizedMessage, translation, type Locale } from "../lib/i18n";
+import { CATALOGUES, languageFromHeader, localizedMessage, tokenLanguage, translation, type Locale } from "../lib/i18n";
 import { logError } from "../lib/log";
 
 const TITLES: Record<number, string> = {
@@ -28,9 +28,13 @@ const TITLES: Record<number, string> = {
   502: "Bad Gateway",
 };
 
-/** The caller's language: the user's (from the token), else Accept-Language, else English. */
+/**
+ * The caller's language: the user's (from the token), else Accept-Language, else English. Before the route's
+ * authentication has read the token (a malformed X-D1-Bookmark is refused first), the token's claim is read
+ * unverified: a signed-in user's error is in their language wherever it is raised.
+ */
 function languageOf(c: Context<AppEnv>): Locale {
-  return c.get("auth")?.locale ?? languageFromHeader(c.req.header("accept-language")) ?? "en";
+  return c.get("auth")?.locale ?? tokenLanguage(c.req.header("authorization")) ?? languageFromHeader(c.req.header("accept-language")) ?? "en";
 }
 
 /**
