@@ -2435,8 +2435,7 @@ export interface components {
             email: string;
             password: string;
             /**
-             * @description The language of the user's error messages, notifications and new spaces' category names: English, Spanish or Brazilian Portuguese. Any tag of those languages (es-MX, es-419, pt-BR, pt_BR) is taken, and stored as its language (`es`, `pt`)
-             * @default en
+             * @description The language of the user's error messages, notifications and new spaces' category names: English, Spanish or Brazilian Portuguese. Any tag of those languages (es-MX, es-419, pt-BR, pt_BR) is taken, and stored as its language (`es`, `pt`). Without it, the request's `Accept-Language` chooses, as it chooses the language of the answer (the preferred supported language, else `en`)
              * @example pt-BR
              */
             locale?: string;

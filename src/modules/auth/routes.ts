@@ -1,4 +1,5 @@
 import { createRoute } from "@hono/zod-openapi";
+import { languageFromHeader } from "../../lib/i18n";
 import { bearer, createRouter, errors, json, jsonBody } from "../../lib/openapi";
 import { guards } from "../../middleware/auth";
 import {
@@ -32,7 +33,12 @@ authRoutes.openapi(
     request: { body: jsonBody(RegisterBody) },
     responses: { 201: json(AuthResponse, "Account created and signed in"), ...errors(409, 422, 429) },
   }),
-  async (c) => c.json(await auth.register(c.get("services"), c.req.valid("json")), 201),
+  async (c) => {
+    const body = c.req.valid("json");
+    // A body without a locale takes the language the request reads its answers in (a Mexican browser's es-MX), not English.
+    const locale = body.locale ?? languageFromHeader(c.req.header("accept-language")) ?? "en";
+    return c.json(await auth.register(c.get("services"), { ...body, locale }), 201);
+  },
 );
 
 authRoutes.openapi(

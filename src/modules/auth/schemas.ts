@@ -24,15 +24,15 @@ export const RegisterBody = z
     email,
     password: newPassword,
     // Any tag of a supported language, as Accept-Language takes it (a Mexican client's es-MX is Spanish), stored as
-    // the language's code.
+    // the language's code. No default here: without one the route reads Accept-Language.
     locale: z
       .string()
       .max(35)
       .refine((tag) => supported(tag) !== undefined, { message: `A language tag of one of ${LOCALES.join(", ")} (such as es-MX or pt-BR)`, params: { code: "INVALID_VALUE" } })
-      .default("en")
+      .optional()
       .openapi({
         example: "pt-BR",
-        description: "The language of the user's error messages, notifications and new spaces' category names: English, Spanish or Brazilian Portuguese. Any tag of those languages (es-MX, es-419, pt-BR, pt_BR) is taken, and stored as its language (`es`, `pt`)",
+        description: "The language of the user's error messages, notifications and new spaces' category names: English, Spanish or Brazilian Portuguese. Any tag of those languages (es-MX, es-419, pt-BR, pt_BR) is taken, and stored as its language (`es`, `pt`). Without it, the request's `Accept-Language` chooses, as it chooses the language of the answer (the preferred supported language, else `en`)",
       }),
   })
   .openapi("RegisterRequest");
