@@ -123,6 +123,8 @@ export const es: Catalogue = {
   phrases: {
     "Invalid email or password": "Correo electrónico o contraseña incorrectos.",
     "Authentication token invalid or expired": "El token de autenticación no es válido o ha expirado.",
+    "Access token expired; renew it with POST /v1/auth/refresh": "El token de acceso expiró; renuévalo con POST /v1/auth/refresh.",
+    "The access token has expired": "El token de acceso expiró.",
     "Missing bearer token": "Falta el token de autenticación (Authorization: Bearer).",
     "Session has ended": "La sesión terminó; inicia sesión de nuevo.",
     "Refresh token expired": "El token de renovación ha expirado; inicia sesión de nuevo.",

@@ -123,6 +123,8 @@ export const pt: Catalogue = {
   phrases: {
     "Invalid email or password": "E-mail ou senha incorretos.",
     "Authentication token invalid or expired": "O token de autenticação é inválido ou expirou.",
+    "Access token expired; renew it with POST /v1/auth/refresh": "O token de acesso expirou; renove-o com POST /v1/auth/refresh.",
+    "The access token has expired": "O token de acesso expirou.",
     "Missing bearer token": "Falta o token de autenticação (Authorization: Bearer).",
     "Session has ended": "A sessão foi encerrada; faça login novamente.",
     "Refresh token expired": "O token de renovação expirou; faça login novamente.",

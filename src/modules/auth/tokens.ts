@@ -3,10 +3,10 @@
  * tokens (random, 30-day, stored only as SHA-256 hashes, one use each).
  */
 import { and, eq, gt, isNull, ne, type SQL } from "drizzle-orm";
-import { jwtVerify, SignJWT } from "jose";
+import { errors as jose, jwtVerify, SignJWT } from "jose";
 import type { AuthContext, Services } from "../../env";
 import { randomToken, sha256Hex } from "../../lib/crypto";
-import { unauthorized } from "../../lib/errors";
+import { ApiError, unauthorized } from "../../lib/errors";
 import { localeOf, type Locale } from "../../lib/i18n";
 import { newId } from "../../lib/ids";
 import { refreshTokens, sessions, users } from "../../db/schema";
@@ -147,6 +147,16 @@ export async function rotateRefreshToken(svc: Services, presented: string): Prom
   return { userId: session.userId, tokens: await issueTokens(svc, session.userId, session.id, localeOf(locale)) };
 }
 
+/**
+ * The 401 of an access token that expired: still UNAUTHORIZED (what API.md documents for a 401, and what the SDKs
+ * refresh on), with a TOKEN_EXPIRED detail on Authorization so a client can tell it from a refused token without
+ * reading the message.
+ */
+const accessTokenExpired = () =>
+  new ApiError(401, "UNAUTHORIZED", "Access token expired; renew it with POST /v1/auth/refresh", [
+    { field: "Authorization", message: "The access token has expired", code: "TOKEN_EXPIRED" },
+  ]);
+
 /** A user or session id as a token carries it: a short non-empty string. */
 const isClaimId = (v: unknown): v is string => typeof v === "string" && v.length > 0 && v.length <= 64;
 
@@ -173,7 +183,11 @@ export async function verifyAccessToken(svc: Services, token: string): Promise<{
     // must not reach SQL as a bound value (a forged token with one was a 500, D1_TYPE_ERROR).
     if (!isClaimId(payload.sub) || !isClaimId(payload.sid)) throw new Error("no subject or session");
     claims = { userId: payload.sub, sessionId: payload.sid, lng: payload.lng, iat: payload.iat!, exp: payload.exp!, nbf: payload.nbf };
-  } catch {
+  } catch (e) {
+    // jose checks the time claims only once the signature holds: a JWTExpired is a token this API signed whose time
+    // is up (its `exp` passed, or it is older than an access token lives), which the client renews. Anything else
+    // (forged, garbled, another key, another kind of token) keeps the generic 401, which says nothing about why.
+    if (e instanceof jose.JWTExpired && e.payload.typ === "access") throw accessTokenExpired();
     throw unauthorized();
   }
   rememberVerified(secret, token, claims);
