@@ -12,7 +12,7 @@ import { fitCadence, fitSeries } from "../../src/modules/analytics/recurring";
 import { api, localDays, ok } from "./fixture";
 
 const days = (dates: string[]) => dates.map(dayOfDate);
-const { baseUtc } = localDays("UTC");
+const { baseUtc, day } = localDays("UTC");
 
 /** The `dom`th (at most the 28th) of the month `k` months before this one, as YYYY-MM-DD. */
 function monthsAgo(k: number, dom: number) {
@@ -38,12 +38,32 @@ describe("fitting a schedule with a payment off it", () => {
   it("follows a payday moved from the 1st to the 15th, from where it moved", () => {
     const pay = days([
       "2024-09-01", "2024-10-01", "2024-11-01", "2024-12-01", "2025-01-01", "2025-02-01",
-      "2025-02-15", "2025-03-15", "2025-04-15", "2025-05-15", "2025-06-15",
+      "2025-02-15", "2025-03-15", "2025-04-15", "2025-05-15", "2025-06-15", "2025-07-15",
     ]);
     expect(fitCadence(pay)).toBeNull();
     const fit = fitSeries(pay)!;
     expect(fit).toMatchObject({ cadence: "monthly", anchors: [15], setAside: 6 });
-    expect(dateOfDay(fit.next)).toBe("2025-07-15");
+    expect(dateOfDay(fit.next)).toBe("2025-08-15");
+    // Five days on the new schedule are not yet enough to tell a change from chance.
+    expect(fitSeries(pay.slice(0, -1))).toBeNull();
+  });
+
+  it("takes no schedule change in irregular shopping: a few regular gaps at its end are chance", () => {
+    // A market shopped every 3 to 14 days; its last gaps happen to be about two weeks.
+    const gaps = [13, 14, 11, 14, 6, 10, 4, 14, 10, 11, 6, 10, 12, 8, 10, 11, 5, 13, 14, 13];
+    const market = gaps.reduce((ds, g) => [...ds, ds[ds.length - 1]! + g], [dayOfDate("2025-01-02")]);
+    expect(fitSeries(market)).toBeNull();
+    // Nor in 400 such merchants.
+    let seed = 11;
+    const rnd = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+    let found = 0;
+    for (let run = 0; run < 400; run++) {
+      const ds = [dayOfDate("2024-09-01")];
+      const n = 12 + Math.floor(rnd() * 30);
+      for (let i = 1; i < n; i++) ds.push(ds[i - 1]! + 3 + Math.floor(rnd() * 12));
+      if (fitSeries(ds)) found++;
+    }
+    expect(found).toBe(0);
   });
 
   it("still finds nothing in irregular days, even hundreds of them", () => {
@@ -57,6 +77,40 @@ describe("fitting a schedule with a payment off it", () => {
     const coffee = [...new Set(Array.from({ length: 700 }, () => 20_000 + Math.floor(rnd() * 800)))].sort((a, b) => a - b);
     expect(coffee.length).toBeGreaterThan(450);
     expect(fitSeries(coffee)).toBeNull();
+  });
+});
+
+describe("the last payment off the schedule", () => {
+  async function seriesOf(payments: { date: string; amount: string }[]) {
+    const u = await registerUser();
+    const a = api(u);
+    const spaceId = (await ok(a.post("/v1/spaces", { name: "Home", type: "personal", currency: "USD", timezone: "UTC" }))).id as string;
+    const acc = await createAccount(u, spaceId, { name: "Checking", openingBalance: "30000.00" });
+    for (const p of payments) await ok(a.post("/v1/transactions", { spaceId, accountId: acc.id, ...p, merchantName: "Payee", description: "Payee" }));
+    const [series] = (await ok(a.get(`/v1/analytics/recurring?spaceId=${spaceId}`))).series;
+    const forecast = await ok(a.get(`/v1/analytics/forecast?spaceId=${spaceId}`));
+    return { series, total: forecast.summary.totalProjectedExpensesDecimal as string };
+  }
+
+  it("weekly, paid 3 days late: the next is due on the schedule, not a week after the late payment", async () => {
+    const dues = [-49, -42, -35, -28, -21, -14, -7];
+    const late = await seriesOf(dues.map((d, i) => ({ date: day(i === dues.length - 1 ? d + 3 : d), amount: "-25.00" })));
+    expect(late.series).toMatchObject({ cadence: "weekly", occurrences: 7, nextExpectedDate: day(0) });
+  });
+
+  it("monthly, paid 8 days before it was due: the occurrence it paid is not projected again", async () => {
+    // A due day a few days ahead, on a day of the month every month has.
+    let k = 2;
+    while (new Date(baseUtc + k * 86_400_000).getUTCDate() > 28) k++;
+    const dom = new Date(baseUtc + k * 86_400_000).getUTCDate();
+    const due = new Date(baseUtc + k * 86_400_000);
+    const monthAt = (back: number) => new Date(Date.UTC(due.getUTCFullYear(), due.getUTCMonth() - back, dom)).toISOString().slice(0, 10);
+    const history = Array.from({ length: 11 }, (_, i) => ({ date: monthAt(11 - i), amount: "-1500.00" }));
+    const [notYet, early] = await Promise.all([seriesOf(history), seriesOf([...history, { date: day(k - 8), amount: "-1500.00" }])]);
+    expect(notYet.series.nextExpectedDate).toBe(monthAt(0));
+    expect(early.series).toMatchObject({ cadence: "monthly", occurrences: 12, nextExpectedDate: monthAt(-1) });
+    // One rent fewer ahead than in the space that has not paid this month's.
+    expect(Number(early.total)).toBe(Number(notYet.total) - 1500);
   });
 });
 

@@ -263,6 +263,8 @@ export function fitCadence(days: number[]): Fit | null {
 /** A fit of a merchant's payment days, and how many of them it set aside as off the schedule. */
 export interface SeriesFit extends Fit {
   setAside: number;
+  /** The last payment is the one set aside (made late or early): `next` is the occurrence it may have paid. */
+  lastSetAside: boolean;
 }
 
 /**
@@ -286,28 +288,36 @@ function unusualGaps(days: number[]): number[] {
  * - Else all but one (at least four left), one beside an unusual gap: it is set aside. Its removal leaves a gap,
  *   which uses the one missed occurrence a schedule may have. With more than four unusual gaps, no one payment
  *   explains them (a removal mends at most the two beside it).
- * - Else the days after one of the last three unusual gaps (at least four): the schedule as it is now.
+ * - Else the days after one of the last three unusual gaps: the schedule as it is now. A change is two schedules,
+ *   so the days before it must keep one of their own (unless there are three or fewer), and at least six days must
+ *   keep the new one: a few regular gaps at the end of irregular shopping are chance, not a bill (a review found
+ *   one market in ten shopped every 3 to 14 days taken for one).
  * Only days beside unusual gaps are tried, so a merchant paid on hundreds of irregular days costs a few fits, not
  * hundreds. The days set aside are still the series' payments (same merchant, amount in the typical band): they
  * count as its occurrences and are not guessed as irregular spending. A series with days set aside is less certain.
  */
 export function fitSeries(days: number[]): SeriesFit | null {
   const whole = fitCadence(days);
-  if (whole) return { ...whole, setAside: 0 };
+  if (whole) return { ...whole, setAside: 0, lastSetAside: false };
   if (days.length < 5) return null;
   const unusual = unusualGaps(days);
   if (unusual.length <= 4) {
-    let best: Fit | null = null;
+    let best: (Fit & { without: number }) | null = null;
     for (const i of new Set(unusual.flatMap((at) => [at - 1, at]))) {
       const fit = fitCadence([...days.slice(0, i), ...days.slice(i + 1)]);
-      if (fit && (!best || fit.deviation < best.deviation)) best = fit;
+      if (fit && (!best || fit.deviation < best.deviation)) best = { ...fit, without: i };
     }
-    if (best) return { ...best, setAside: 1 };
+    if (best) {
+      const { without, ...fit } = best;
+      return { ...fit, setAside: 1, lastSetAside: without === days.length - 1 };
+    }
   }
   for (const from of unusual.slice(-3)) {
-    if (days.length - from < 4) break;
+    if (days.length - from < 6) break;
+    const before = days.slice(0, from);
+    if (before.length > 3 && !fitCadence(before)) continue;
     const fit = fitCadence(days.slice(from));
-    if (fit) return { ...fit, setAside: from };
+    if (fit) return { ...fit, setAside: from, lastSetAside: false };
   }
   return null;
 }
@@ -390,9 +400,11 @@ export async function detectSeries(spaceId: string, rows: TxnRow[], tz: string, 
     const last = kept[kept.length - 1]![1];
     const lastDay = dayList[dayList.length - 1]!;
     // The first occurrence after the last one kept, unless it is past its grace (then the first one not past it):
-    // one due that has not posted yet is still expected while a payment that late would still be it. When the last
-    // payment was the one set aside (late), the schedule's next is the occurrence it paid: the one after it is next.
-    let next = fit.next > lastDay ? fit.next : nextAfter(fit.cadence, lastDay, lastDay + 1, fit.anchors);
+    // one due that has not posted yet is still expected while a payment that late would still be it. A last payment
+    // set aside within half a period of the schedule's next (made late, or early) paid that occurrence: the one after
+    // it is next, on the schedule (not a period after the payment: the schedule does not move with one late payment).
+    const paidNext = fit.lastSetAside && Math.abs(lastDay - fit.next) <= CADENCE_DAYS[fit.cadence] / 2;
+    let next = paidNext ? nextAfter(fit.cadence, fit.next, fit.next + 1, fit.anchors) : fit.next;
     const since = expectedSince(fit.cadence, todayDay);
     if (next < since) next = nextAfter(fit.cadence, next, since, fit.anchors);
     const active = isActive(fit.cadence, lastDay, todayDay);
