@@ -21,10 +21,14 @@ const PROBLEM_REF = { $ref: "#/components/schemas/Problem" };
 
 /** The headers a 429 carries (middleware/rate-limit.ts, lib/rate-limits.ts), so that clients and generators know them. */
 const RATE_LIMIT_HEADERS: Json = {
-  RetryAfter: { description: "Seconds until the refusing bucket has a token again", schema: { type: "integer", minimum: 1 } },
-  RateLimitLimit: { description: "The refusing policy's limit (requests per window)", schema: { type: "integer" } },
-  RateLimitRemaining: { description: "Requests left in the window: 0 on a 429", schema: { type: "integer" } },
-  RateLimitReset: { description: "When the window resets, in Unix seconds", schema: { type: "integer" } },
+  RetryAfter: { description: "Seconds to wait before sending the request again: the refusal's own wait", schema: { type: "integer", minimum: 1 } },
+  RateLimitLimit: {
+    description:
+      "The limit (requests per window) of the policy the request counted against: the refusing policy's when a rate limit refused it (`RATE_LIMIT_EXCEEDED`). A refusal of another kind (a sync within 15 minutes of the last, too many wrong passwords) carries the policy the request still counted against, and its wait in Retry-After.",
+    schema: { type: "integer" },
+  },
+  RateLimitRemaining: { description: "Requests left in that policy's window (0 when that policy refused)", schema: { type: "integer" } },
+  RateLimitReset: { description: "When that policy's window resets, in Unix seconds", schema: { type: "integer" } },
 };
 const RATE_LIMITED_HEADERS: Json = {
   "Retry-After": { $ref: "#/components/headers/RetryAfter" },

@@ -83,10 +83,11 @@ async function take(c: Context<AppEnv>, key: string, spec: BucketSpec, leased: b
 
 /**
  * Sets the rate-limit headers and refuses a request over its policy's limit. A read's are set after it ran: the
- * headers of a narrower bucket the route took and reported (reportRateLimit) stand then, unless this one refuses.
+ * headers of a narrower bucket the route took stand then, unless this one refuses: reported (reportRateLimit), or
+ * on the 429 the route's bucket refused with (its Retry-After and limits, not this policy's).
  */
 function enforce(c: Context<AppEnv>, r: TakeResult, policy: Policy): void {
-  if (r.allowed && c.get("rateLimitReported")) return;
+  if (r.allowed && (c.get("rateLimitReported") || (c.finalized && c.res.status === 429))) return;
   for (const [k, v] of Object.entries(rateLimitHeaders(r))) {
     c.header(k, v);
     if (c.finalized) c.res.headers.set(k, v);

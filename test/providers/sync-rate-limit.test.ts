@@ -105,6 +105,12 @@ describe("a sync job's status", () => {
     expect(sixth.status).toBe(429);
     expect(sixth.body.error.code).toBe("RATE_LIMIT_EXCEEDED");
     expect(Number(sixth.res.headers.get("retry-after"))).toBeGreaterThan(0);
+    // The refusing bucket's headers, not the general policy's the read also counted against (JSON and problem details).
+    for (const res of [sixth.res, (await callJson(`/v1/sync-jobs/${s.jobId}`, { ...as(member), headers: { accept: "application/problem+json" } })).res]) {
+      expect(res.status).toBe(429);
+      expect(res.headers.get("x-ratelimit-limit")).toBe(String(POLICIES.sync.limit));
+      expect(res.headers.get("x-ratelimit-remaining")).toBe("0");
+    }
     // Polling spent none of the connection's syncs.
     const sync = await callJson("/v1/accounts/sync", { ...as(s.owner), body: { spaceId: s.spaceId, force: true } });
     expect(sync.status).toBe(202);

@@ -5195,13 +5195,13 @@ export interface components {
     parameters: never;
     requestBodies: never;
     headers: {
-        /** @description Seconds until the refusing bucket has a token again */
+        /** @description Seconds to wait before sending the request again: the refusal's own wait */
         RetryAfter: number;
-        /** @description The refusing policy's limit (requests per window) */
+        /** @description The limit (requests per window) of the policy the request counted against: the refusing policy's when a rate limit refused it (`RATE_LIMIT_EXCEEDED`). A refusal of another kind (a sync within 15 minutes of the last, too many wrong passwords) carries the policy the request still counted against, and its wait in Retry-After. */
         RateLimitLimit: number;
-        /** @description Requests left in the window: 0 on a 429 */
+        /** @description Requests left in that policy's window (0 when that policy refused) */
         RateLimitRemaining: number;
-        /** @description When the window resets, in Unix seconds */
+        /** @description When that policy's window resets, in Unix seconds */
         RateLimitReset: number;
     };
     pathItems: never;
