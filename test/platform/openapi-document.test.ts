@@ -53,6 +53,9 @@ describe("the OpenAPI document", () => {
     // Admin routes ask a recent proof of those who have it (requireRecentStepUp).
     expect(doc.paths["/v1/providers/plaid/link-token"].post.description).toContain("A caller with two-factor authentication enabled must have confirmed it");
     expect(doc.paths["/v1/transactions"].post.description).not.toContain("two-factor");
+    // Routes whose rule depends on the body or the target say so: leaving a space, switching an account on or off.
+    expect(doc.paths["/v1/spaces/{spaceId}/members/{userId}"].delete.description).toContain("Any member may remove themself (leave), with no second factor");
+    expect(doc.paths["/v1/accounts/{accountId}"].patch.description).toContain("`isActive` (deactivate, or reconnect) requires `admin`");
   });
 
   it("documents decimal amounts as strings or numbers", async () => {

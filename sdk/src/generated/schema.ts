@@ -372,7 +372,7 @@ export interface paths {
         post?: never;
         /**
          * Remove a member (admin), or leave the space
-         * @description Remove a member (admin), or leave the space. Requires the `admin` role or above in the space. A caller with two-factor authentication enabled must have confirmed it in this session within the last 15 minutes (`POST /v1/auth/2fa/verify`), else 403 `TWO_FACTOR_REQUIRED`.
+         * @description Removing another member requires the `admin` role or above in the space; a caller with two-factor authentication enabled must have confirmed it in this session within the last 15 minutes (`POST /v1/auth/2fa/verify`), else 403 `TWO_FACTOR_REQUIRED`. Any member may remove themself (leave), with no second factor; the owner cannot leave.
          */
         delete: operations["deleteSpacesMember"];
         options?: never;
@@ -715,7 +715,7 @@ export interface paths {
         head?: never;
         /**
          * Update account settings
-         * @description Update account settings. Requires the `member` role or above in the space; viewers get 403.
+         * @description Requires the `member` role or above in the space; `isActive` (deactivate, or reconnect) requires `admin`, as disconnecting does, and then a caller with two-factor authentication enabled must have confirmed it in this session within the last 15 minutes (`POST /v1/auth/2fa/verify`), else 403 `TWO_FACTOR_REQUIRED`.
          */
         patch: operations["updateAccount"];
         trace?: never;

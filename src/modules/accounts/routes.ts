@@ -70,6 +70,8 @@ accountRoutes.openapi(
   createRoute({
     ...access("member"),
     ...user, method: "patch", path: "/{accountId}", tags, summary: "Update account settings",
+    description:
+      "Requires the `member` role or above in the space; `isActive` (deactivate, or reconnect) requires `admin`, as disconnecting does, and then a caller with two-factor authentication enabled must have confirmed it in this session within the last 15 minutes (`POST /v1/auth/2fa/verify`), else 403 `TWO_FACTOR_REQUIRED`.",
     request: { params: AccountIdParam, body: jsonBody(UpdateAccountBody) },
     responses: { 200: json(AccountSchema, "Updated"), ...errors(401, 403, 404, 422, 429) },
   }),

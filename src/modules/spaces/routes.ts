@@ -109,6 +109,8 @@ spaceRoutes.openapi(
   createRoute({
     ...access("admin"),
     ...common, method: "delete", path: "/{spaceId}/members/{userId}", tags, summary: "Remove a member (admin), or leave the space",
+    description:
+      "Removing another member requires the `admin` role or above in the space; a caller with two-factor authentication enabled must have confirmed it in this session within the last 15 minutes (`POST /v1/auth/2fa/verify`), else 403 `TWO_FACTOR_REQUIRED`. Any member may remove themself (leave), with no second factor; the owner cannot leave.",
     request: { params: MemberParams },
     responses: { 204: { description: "Removed" }, ...errors(401, 403, 404, 429) },
   }),
