@@ -36,6 +36,7 @@ let stopping = false;
 
 function startServer(port, inspectorPort) {
   baseUrl = `http://127.0.0.1:${port}`;
+  logFrom = readFileSync(logPath, "utf8").length;
   stopping = false;
   server = wranglerSpawn(
     ["dev", "--port", String(port), "--ip", "127.0.0.1", "--inspector-port", String(inspectorPort), "--show-interactive-dev-session=false",
@@ -58,10 +59,20 @@ const stop = () =>
 const cleanup = () => rmSync(state, { recursive: true, force: true });
 for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"]) process.on(sig, () => stop().then(() => (cleanup(), process.exit(130))));
 
+// Where this attempt's lines start in the shared log.
+let logFrom = 0;
+const ownLog = () => readFileSync(logPath, "utf8").slice(logFrom);
+
 async function waitForHealth(timeoutMs = 120_000) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (server.exitCode !== null) return false;
+    // Our wrangler's own word that it listens first: until then a 200 on the port could be another process's, which
+    // took the port after it was chosen (our wrangler then fails to bind it and exits).
+    if (!ownLog().includes(`Ready on ${baseUrl}`)) {
+      await new Promise((r) => setTimeout(r, 250));
+      continue;
+    }
     try {
       const res = await fetch(`${baseUrl}/v1/health`);
       if (res.status === 200) return true;
