@@ -13,6 +13,7 @@ import { d1Session } from "./middleware/d1-session";
 import { errorResponse, onError, validationHook } from "./middleware/errors";
 import { notFoundHandler } from "./middleware/not-found";
 import { requestContext } from "./middleware/request-context";
+import { utf8Json } from "./middleware/utf8-json";
 import { accountRoutes } from "./modules/accounts/routes";
 import { authRoutes } from "./modules/auth/routes";
 import { budgetRoutes } from "./modules/budgets/routes";
@@ -77,6 +78,8 @@ const jsonBodyLimit = bodyLimit({
 });
 // Document uploads stream into R2 under their own signed per-file cap (modules/documents/storage.ts).
 app.use("/v1/*", (c, next) => (c.req.path.startsWith("/v1/uploads/") ? next() : jsonBodyLimit(c, next)));
+// After the limit (which buffers a chunked body): every JSON body is read as strict UTF-8, wherever it is read.
+app.use("/v1/*", (c, next) => (c.req.path.startsWith("/v1/uploads/") ? next() : utf8Json(c, next)));
 
 app.route("/v1", healthRoutes);
 app.route("/v1/auth", authRoutes);

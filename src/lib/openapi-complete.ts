@@ -60,12 +60,12 @@ const PROBLEM_SCHEMA = {
 
 /** Error statuses the shared middleware answers, and when. */
 const ERROR_DESCRIPTIONS: Record<string, string> = {
-  "400": "Malformed JSON body",
+  "400": "Malformed JSON body, or one that is not UTF-8",
   "401": "Authentication required or invalid",
   "403": "Role or second factor insufficient",
   "404": "Not found, or in a space the caller cannot see",
   "413": "Request body larger than the limit",
-  "415": "Request body is not application/json",
+  "415": "Request body is not application/json, or declares a charset other than UTF-8",
   "422": "Validation failed; `details` lists each bad field",
   "429": "Rate limit exceeded; see Retry-After",
 };

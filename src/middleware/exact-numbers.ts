@@ -13,6 +13,7 @@ import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../env";
 import { scanJson } from "../lib/exact-json";
 import { validationFailed } from "../lib/errors";
+import { isJsonMediaType } from "./utf8-json";
 
 export const exactNumbers: MiddlewareHandler<AppEnv> = (c, next) => scanned(c, next, true);
 
@@ -23,10 +24,8 @@ export const exactNumbers: MiddlewareHandler<AppEnv> = (c, next) => scanned(c, n
 export const exactProviderNumbers: MiddlewareHandler<AppEnv> = (c, next) => scanned(c, next, false);
 
 async function scanned(c: Parameters<MiddlewareHandler<AppEnv>>[0], next: () => Promise<void>, refuseControls: boolean) {
-  const type = (c.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
-  const isJson = type === "application/json" || (type.startsWith("application/") && type.endsWith("+json"));
-  if (c.req.method !== "GET" && c.req.method !== "HEAD" && isJson) {
-    // Hono caches the text, so the route's own JSON parse reads the same bytes.
+  if (c.req.method !== "GET" && c.req.method !== "HEAD" && isJsonMediaType(c.req.header("content-type"))) {
+    // Hono caches the text (read as strict UTF-8, middleware/utf8-json.ts), so the route's own JSON parse reads the same.
     const scan = scanJson(await c.req.text());
     const { inexact, illFormed, reserved } = scan;
     const controls = refuseControls ? scan.controls : [];

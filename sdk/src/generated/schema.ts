@@ -5309,7 +5309,7 @@ export interface operations {
                     "application/json": components["schemas"]["AuthResponse"];
                 };
             };
-            /** @description Malformed JSON body */
+            /** @description Malformed JSON body, or one that is not UTF-8 */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5372,7 +5372,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Request body is not application/json */
+            /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -5493,7 +5493,7 @@ export interface operations {
                     "application/json": components["schemas"]["AuthResponse"];
                 };
             };
-            /** @description Malformed JSON body */
+            /** @description Malformed JSON body, or one that is not UTF-8 */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5556,7 +5556,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Request body is not application/json */
+            /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -5675,7 +5675,7 @@ export interface operations {
                     "application/json": components["schemas"]["AuthResponse"];
                 };
             };
-            /** @description Malformed JSON body */
+            /** @description Malformed JSON body, or one that is not UTF-8 */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5738,7 +5738,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Request body is not application/json */
+            /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -6164,7 +6164,7 @@ export interface operations {
                     "application/json": components["schemas"]["TwoFactorEnabled"];
                 };
             };
-            /** @description Malformed JSON body */
+            /** @description Malformed JSON body, or one that is not UTF-8 */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6248,7 +6248,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Request body is not application/json */
+            /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -6356,7 +6356,7 @@ export interface operations {
                     "application/json": components["schemas"]["TwoFactorVerified"];
                 };
             };
-            /** @description Malformed JSON body */
+            /** @description Malformed JSON body, or one that is not UTF-8 */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6440,7 +6440,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Request body is not application/json */
+            /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -6541,7 +6541,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Malformed JSON body */
+            /** @description Malformed JSON body, or one that is not UTF-8 */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6625,7 +6625,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Request body is not application/json */
+            /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -6734,7 +6734,7 @@ export interface operations {
                     "application/json": components["schemas"]["PasswordChanged"];
                 };
             };
-            /** @description Malformed JSON body */
+            /** @description Malformed JSON body, or one that is not UTF-8 */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6818,7 +6818,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Request body is not application/json */
+            /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -7387,7 +7387,7 @@ export interface operations {
                     "application/json": components["schemas"]["Space"];
                 };
             };
-            /** @description Malformed JSON body */
+            /** @description Malformed JSON body, or one that is not UTF-8 */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7450,7 +7450,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Request body is not application/json */
+            /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -7850,7 +7850,7 @@ export interface operations {
                     "application/json": components["schemas"]["Space"];
                 };
             };
-            /** @description Malformed JSON body */
+            /** @description Malformed JSON body, or one that is not UTF-8 */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7955,7 +7955,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Request body is not application/json */
+            /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -8217,7 +8217,7 @@ export interface operations {
                     "application/json": components["schemas"]["SpaceMember"];
                 };
             };
-            /** @description Malformed JSON body */
+            /** @description Malformed JSON body, or one that is not UTF-8 */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8343,7 +8343,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Request body is not application/json */
+            /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -8593,7 +8593,7 @@ export interface operations {
                     "application/json": components["schemas"]["SpaceMember"];
                 };
             };
-            /** @description Malformed JSON body */
+            /** @description Malformed JSON body, or one that is not UTF-8 */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8698,7 +8698,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Request body is not application/json */
+            /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -9040,7 +9040,7 @@ export interface operations {
                     "application/json": components["schemas"]["LedgerTransactionResponse"];
                 };
             };
-            /** @description Malformed JSON body */
+            /** @description Malformed JSON body, or one that is not UTF-8 */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -9166,7 +9166,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Request body is not application/json */
+            /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -9350,7 +9350,7 @@ export interface operations {
                     "application/json": components["schemas"]["LedgerBatchResponse"];
                 };
             };
-            /** @description Malformed JSON body */
+            /** @description Malformed JSON body, or one that is not UTF-8 */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -9476,7 +9476,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Request body is not application/json */
+            /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -9904,7 +9904,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Malformed JSON body */
+            /** @description Malformed JSON body, or one that is not UTF-8 */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -10009,7 +10009,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Request body is not application/json */
+            /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -10381,7 +10381,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Malformed JSON body */
+            /** @description Malformed JSON body, or one that is not UTF-8 */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -10486,7 +10486,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Request body is not application/json */
+            /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -11164,7 +11164,7 @@ export interface operations {
                     "application/json": components["schemas"]["AccountSyncAccepted"];
                 };
             };
-            /** @description Malformed JSON body */
+            /** @description Malformed JSON body, or one that is not UTF-8 */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -11290,7 +11290,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Request body is not application/json */
+            /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -11581,7 +11581,7 @@ export interface operations {
                     "application/json": components["schemas"]["Account"];
                 };
             };
-            /** @description Malformed JSON body */
+            /** @description Malformed JSON body, or one that is not UTF-8 */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -11686,7 +11686,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Request body is not application/json */
+            /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -12243,7 +12243,7 @@ export interface operations {
                     "application/json": components["schemas"]["Account"];
                 };
             };
-            /** @description Malformed JSON body */
+            /** @description Malformed JSON body, or one that is not UTF-8 */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -12348,7 +12348,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Request body is not application/json */
+            /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -13047,7 +13047,7 @@ export interface operations {
                     "application/json": components["schemas"]["Transaction"];
                 };
             };
-            /** @description Malformed JSON body */
+            /** @description Malformed JSON body, or one that is not UTF-8 */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -13173,7 +13173,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Request body is not application/json */
+            /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -13390,7 +13390,7 @@ export interface operations {
                     "application/json": components["schemas"]["TransferResult"];
                 };
             };
-            /** @description Malformed JSON body */
+            /** @description Malformed JSON body, or one that is not UTF-8 */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -13516,7 +13516,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Request body is not application/json */
+            /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -13628,7 +13628,7 @@ export interface operations {
                     "application/json": components["schemas"]["BulkCategorizeResult"];
                 };
             };
-            /** @description Malformed JSON body */
+            /** @description Malformed JSON body, or one that is not UTF-8 */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -13733,7 +13733,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Request body is not application/json */
+            /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -14283,7 +14283,7 @@ export interface operations {
                     "application/json": components["schemas"]["Transaction"];
                 };
             };
-            /** @description Malformed JSON body */
+            /** @description Malformed JSON body, or one that is not UTF-8 */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -14409,7 +14409,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Request body is not application/json */
+            /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -14842,7 +14842,7 @@ export interface operations {
                     "application/json": components["schemas"]["Category"];
                 };
             };
-            /** @description Malformed JSON body */
+            /** @description Malformed JSON body, or one that is not UTF-8 */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -14968,7 +14968,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Request body is not application/json */
+            /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -15088,7 +15088,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApplyRulesResult"];
                 };
             };
-            /** @description Malformed JSON body */
+            /** @description Malformed JSON body, or one that is not UTF-8 */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -15193,7 +15193,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Request body is not application/json */
+            /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -15505,7 +15505,7 @@ export interface operations {
                     "application/json": components["schemas"]["Category"];
                 };
             };
-            /** @description Malformed JSON body */
+            /** @description Malformed JSON body, or one that is not UTF-8 */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -15631,7 +15631,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Request body is not application/json */
+            /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -16001,7 +16001,7 @@ export interface operations {
                     "application/json": components["schemas"]["Budget"];
                 };
             };
-            /** @description Malformed JSON body */
+            /** @description Malformed JSON body, or one that is not UTF-8 */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -16106,7 +16106,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Request body is not application/json */
+            /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -16608,7 +16608,7 @@ export interface operations {
                     "application/json": components["schemas"]["Budget"];
                 };
             };
-            /** @description Malformed JSON body */
+            /** @description Malformed JSON body, or one that is not UTF-8 */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -16713,7 +16713,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Request body is not application/json */
+            /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -16967,7 +16967,7 @@ export interface operations {
                     "application/json": components["schemas"]["CorrectionResult"];
                 };
             };
-            /** @description Malformed JSON body */
+            /** @description Malformed JSON body, or one that is not UTF-8 */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -17072,7 +17072,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Request body is not application/json */
+            /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -17202,7 +17202,7 @@ export interface operations {
                     "application/json": components["schemas"]["Prediction"];
                 };
             };
-            /** @description Malformed JSON body */
+            /** @description Malformed JSON body, or one that is not UTF-8 */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -17286,7 +17286,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Request body is not application/json */
+            /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -17395,7 +17395,7 @@ export interface operations {
                     "application/json": components["schemas"]["RetrainAccepted"];
                 };
             };
-            /** @description Malformed JSON body */
+            /** @description Malformed JSON body, or one that is not UTF-8 */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -17500,7 +17500,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Request body is not application/json */
+            /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -17948,7 +17948,7 @@ export interface operations {
                     "application/json": components["schemas"]["CreatedWebhook"];
                 };
             };
-            /** @description Malformed JSON body */
+            /** @description Malformed JSON body, or one that is not UTF-8 */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -18053,7 +18053,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Request body is not application/json */
+            /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -18473,7 +18473,7 @@ export interface operations {
                     "application/json": components["schemas"]["Webhook"];
                 };
             };
-            /** @description Malformed JSON body */
+            /** @description Malformed JSON body, or one that is not UTF-8 */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -18578,7 +18578,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Request body is not application/json */
+            /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -19355,7 +19355,7 @@ export interface operations {
                     "application/json": components["schemas"]["EsgSnapshots"];
                 };
             };
-            /** @description Malformed JSON body */
+            /** @description Malformed JSON body, or one that is not UTF-8 */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -19460,7 +19460,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Request body is not application/json */
+            /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -19768,7 +19768,7 @@ export interface operations {
                     "application/json": components["schemas"]["DefiWallet"];
                 };
             };
-            /** @description Malformed JSON body */
+            /** @description Malformed JSON body, or one that is not UTF-8 */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -19894,7 +19894,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Request body is not application/json */
+            /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -20014,7 +20014,7 @@ export interface operations {
                     "application/json": components["schemas"]["DefiSyncResult"];
                 };
             };
-            /** @description Malformed JSON body */
+            /** @description Malformed JSON body, or one that is not UTF-8 */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -20119,7 +20119,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Request body is not application/json */
+            /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -21769,7 +21769,7 @@ export interface operations {
                     "application/json": components["schemas"]["PatchRecurringResult"];
                 };
             };
-            /** @description Malformed JSON body */
+            /** @description Malformed JSON body, or one that is not UTF-8 */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -21874,7 +21874,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Request body is not application/json */
+            /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -22458,7 +22458,7 @@ export interface operations {
                     "application/json": components["schemas"]["PutSpaceRatesResult"];
                 };
             };
-            /** @description Malformed JSON body */
+            /** @description Malformed JSON body, or one that is not UTF-8 */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -22563,7 +22563,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Request body is not application/json */
+            /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -23160,7 +23160,7 @@ export interface operations {
                     "application/json": components["schemas"]["ProjectionResult"];
                 };
             };
-            /** @description Malformed JSON body */
+            /** @description Malformed JSON body, or one that is not UTF-8 */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -23265,7 +23265,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Request body is not application/json */
+            /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -23633,7 +23633,7 @@ export interface operations {
                     "application/json": components["schemas"]["ProjectionComparison"];
                 };
             };
-            /** @description Malformed JSON body */
+            /** @description Malformed JSON body, or one that is not UTF-8 */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -23738,7 +23738,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Request body is not application/json */
+            /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -24042,7 +24042,7 @@ export interface operations {
                     "application/json": components["schemas"]["Asset"];
                 };
             };
-            /** @description Malformed JSON body */
+            /** @description Malformed JSON body, or one that is not UTF-8 */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -24147,7 +24147,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Request body is not application/json */
+            /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -24569,7 +24569,7 @@ export interface operations {
                     "application/json": components["schemas"]["Asset"];
                 };
             };
-            /** @description Malformed JSON body */
+            /** @description Malformed JSON body, or one that is not UTF-8 */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -24674,7 +24674,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Request body is not application/json */
+            /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -24940,7 +24940,7 @@ export interface operations {
                     "application/json": components["schemas"]["Valuation"];
                 };
             };
-            /** @description Malformed JSON body */
+            /** @description Malformed JSON body, or one that is not UTF-8 */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -25045,7 +25045,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Request body is not application/json */
+            /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -25163,7 +25163,7 @@ export interface operations {
                     "application/json": components["schemas"]["UploadUrl"];
                 };
             };
-            /** @description Malformed JSON body */
+            /** @description Malformed JSON body, or one that is not UTF-8 */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -25268,7 +25268,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Request body is not application/json */
+            /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -25670,7 +25670,7 @@ export interface operations {
                     "application/json": components["schemas"]["CollectibleLink"];
                 };
             };
-            /** @description Malformed JSON body */
+            /** @description Malformed JSON body, or one that is not UTF-8 */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -25775,7 +25775,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Request body is not application/json */
+            /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -26816,7 +26816,7 @@ export interface operations {
                     "application/json": components["schemas"]["Zestimate"];
                 };
             };
-            /** @description Malformed JSON body */
+            /** @description Malformed JSON body, or one that is not UTF-8 */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -26900,7 +26900,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Request body is not application/json */
+            /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -27673,7 +27673,7 @@ export interface operations {
                     "application/json": components["schemas"]["Household"];
                 };
             };
-            /** @description Malformed JSON body */
+            /** @description Malformed JSON body, or one that is not UTF-8 */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -27778,7 +27778,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Request body is not application/json */
+            /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -28053,7 +28053,7 @@ export interface operations {
                     "application/json": components["schemas"]["HouseholdMember"];
                 };
             };
-            /** @description Malformed JSON body */
+            /** @description Malformed JSON body, or one that is not UTF-8 */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -28179,7 +28179,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Request body is not application/json */
+            /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -28821,7 +28821,7 @@ export interface operations {
                     "application/json": components["schemas"]["LifeBeat"];
                 };
             };
-            /** @description Malformed JSON body */
+            /** @description Malformed JSON body, or one that is not UTF-8 */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -28926,7 +28926,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Request body is not application/json */
+            /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -29038,7 +29038,7 @@ export interface operations {
                     "application/json": components["schemas"]["LifeBeatCheckIn"];
                 };
             };
-            /** @description Malformed JSON body */
+            /** @description Malformed JSON body, or one that is not UTF-8 */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -29143,7 +29143,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Request body is not application/json */
+            /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -29261,7 +29261,7 @@ export interface operations {
                     "application/json": components["schemas"]["EmergencyAccessGrant"];
                 };
             };
-            /** @description Malformed JSON body */
+            /** @description Malformed JSON body, or one that is not UTF-8 */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -29387,7 +29387,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Request body is not application/json */
+            /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -29982,7 +29982,7 @@ export interface operations {
                     "application/json": components["schemas"]["PlaidLinkToken"];
                 };
             };
-            /** @description Malformed JSON body */
+            /** @description Malformed JSON body, or one that is not UTF-8 */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -30087,7 +30087,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Request body is not application/json */
+            /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -30254,7 +30254,7 @@ export interface operations {
                     "application/json": components["schemas"]["ProviderConnectResult"];
                 };
             };
-            /** @description Malformed JSON body */
+            /** @description Malformed JSON body, or one that is not UTF-8 */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -30380,7 +30380,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Request body is not application/json */
+            /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -30505,7 +30505,7 @@ export interface operations {
                     "application/json": components["schemas"]["ProviderWebhookAck"];
                 };
             };
-            /** @description Malformed JSON body */
+            /** @description Malformed JSON body, or one that is not UTF-8 */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -30568,7 +30568,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Request body is not application/json */
+            /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -30674,7 +30674,7 @@ export interface operations {
                     "application/json": components["schemas"]["BelvoLinkSession"];
                 };
             };
-            /** @description Malformed JSON body */
+            /** @description Malformed JSON body, or one that is not UTF-8 */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -30779,7 +30779,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Request body is not application/json */
+            /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -31060,7 +31060,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Request body is not application/json */
+            /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -31248,7 +31248,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Request body is not application/json */
+            /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -31378,7 +31378,7 @@ export interface operations {
                     "application/json": components["schemas"]["BitsoConnectResult"];
                 };
             };
-            /** @description Malformed JSON body */
+            /** @description Malformed JSON body, or one that is not UTF-8 */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -31504,7 +31504,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Request body is not application/json */
+            /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -31718,7 +31718,7 @@ export interface operations {
                     "application/json": components["schemas"]["BitsoSyncResult"];
                 };
             };
-            /** @description Malformed JSON body */
+            /** @description Malformed JSON body, or one that is not UTF-8 */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -31823,7 +31823,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Request body is not application/json */
+            /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -32134,7 +32134,7 @@ export interface operations {
                     "application/json": components["schemas"]["ProviderReviewFlagResolved"];
                 };
             };
-            /** @description Malformed JSON body */
+            /** @description Malformed JSON body, or one that is not UTF-8 */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -32260,7 +32260,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Request body is not application/json */
+            /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
                     [name: string]: unknown;

@@ -251,6 +251,10 @@ export const es: Catalogue = {
     // INVALID_TEXT's standard wording is about unpaired surrogates: a control character needs its own.
     "Holds a control character (U+0000-U+001F other than tab and line breaks, or U+007F): send printable text":
       "Contiene un carácter de control (U+0000-U+001F salvo tabulación y saltos de línea, o U+007F): envía texto imprimible.",
+    // A body that is not UTF-8, or says it is in another charset (middleware/utf8-json.ts).
+    "The request body is not valid UTF-8: send JSON encoded as UTF-8 (RFC 8259)": "El cuerpo de la solicitud no es UTF-8 válido: envía el JSON codificado en UTF-8 (RFC 8259).",
+    "Send the request body as UTF-8 JSON: application/json with no charset, or charset=utf-8":
+      "Envía el cuerpo de la solicitud como JSON en UTF-8: application/json sin charset, o con charset=utf-8.",
     ...Object.fromEntries(
       Array.from({ length: 9 }, (_, n) => [`At most ${n} decimal places are allowed for this currency`, `Esta moneda admite como máximo ${n} decimales.`]),
     ),

@@ -4,7 +4,8 @@
  * buckets of a connection or space they merely name). `POST /v1/accounts/sync` takes it in its service, per
  * connection it queues, once it knows the caller may sync them (and the caller's `general` policy here).
  * Provider webhooks carry no bearer token: they prove themselves by the provider's own signature, checked
- * first, so that an unsigned caller learns nothing from the body's validation but a 401.
+ * first, so that an unsigned caller learns nothing from the body's validation but a 401. (Only a body that is
+ * not UTF-8, or declares another charset, is refused first, with 400 or 415: the signed text cannot be read.)
  */
 import type { Context, MiddlewareHandler } from "hono";
 import type { AppEnv } from "../../env";
