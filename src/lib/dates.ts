@@ -6,6 +6,7 @@
  * `2025-03-01` is on March 1st for every one of them.
  */
 import { z } from "@hono/zod-openapi";
+import { explained } from "./explained";
 import { addDays, parseYmd, ymdString, zonedDate, zonedMidnight } from "./zoned-time";
 
 /** Digits of a date-time's fraction past the millisecond, which an instant here (epoch milliseconds) cannot keep. */
@@ -16,27 +17,49 @@ function cutPastMillis(s: string): boolean {
   return false;
 }
 
-/** An ISO 8601 instant with its offset, to the millisecond at most: a finer one is refused, never cut. */
-export const Instant = z.iso
-  .datetime({ offset: true })
-  .refine((s) => !cutPastMillis(s), { message: "At most millisecond precision: the digits past it would be lost" });
-
 /** Years a day written for money may be in: a year 0000 or 9999 is a typo, and sorts before an opening balance or past any report. */
 const FIRST_YEAR = "1800";
 const LAST_YEAR = "2999";
 const isYear = (y: string) => y.length === 4 && [...y].every((c) => c >= "0" && c <= "9");
-/** Judges only what has a year: anything else is the format check's to refuse, with one detail, not two. */
-const inSaneYears = (s: string) => !isYear(s.slice(0, 4)) || (s.slice(0, 4) >= FIRST_YEAR && s.slice(0, 4) <= LAST_YEAR);
-const yearsMessage = { message: `Must be in the years ${FIRST_YEAR} to ${LAST_YEAR}`, params: { code: "INVALID_DATE" } };
+const inSaneYears = (s: string) => isYear(s.slice(0, 4)) && s.slice(0, 4) >= FIRST_YEAR && s.slice(0, 4) <= LAST_YEAR;
+
+const Day = z.iso.date();
+const DateTime = z.iso.datetime({ offset: true });
+
+/**
+ * What each date field takes, as its one detail (code INVALID_DATE) for anything else: a wrong type, a day that
+ * does not exist (2024-02-30), another order (01/02/2024), a word ("tomorrow"). zod's union of the two forms
+ * only said "Invalid input".
+ */
+const FORMATS = {
+  day: "Must be a date YYYY-MM-DD, such as 2024-01-31",
+  instant: "Must be a date-time with an offset, such as 2024-01-31T09:30:00-06:00 or 2024-01-31T15:30:00Z",
+  either: "Must be a date YYYY-MM-DD or a date-time with an offset, such as 2024-01-31 or 2024-01-31T09:30:00-06:00",
+} as const;
+
+/** What is wrong with `value` as a date of the `form` given, or undefined when nothing is. */
+function dateProblem(value: unknown, form: keyof typeof FORMATS, years: boolean): string | undefined {
+  if (typeof value !== "string") return FORMATS[form];
+  const isDay = form !== "instant" && Day.safeParse(value).success;
+  if (!isDay) {
+    if (form === "day" || !DateTime.safeParse(value).success) return FORMATS[form];
+    if (cutPastMillis(value)) return "At most millisecond precision: the digits past it would be lost";
+  }
+  return !years || inSaneYears(value) ? undefined : `Must be in the years ${FIRST_YEAR} to ${LAST_YEAR}`;
+}
+
+/** An ISO 8601 instant with its offset, to the millisecond at most: a finer one is refused, never cut. */
+export const Instant = explained(DateTime, "INVALID_DATE", (v) => dateProblem(v, "instant", false));
 
 /** A calendar day (YYYY-MM-DD) in the years a ledger's days may be in. */
-export const CalendarDay = z.iso.date().refine(inSaneYears, yearsMessage);
+export const CalendarDay = explained(Day, "INVALID_DATE", (v) => dateProblem(v, "day", true));
 
 /** A date or a date-time, kept as written until the space's zone is known. */
-export const DateOrDateTime = z
-  .union([z.iso.date(), Instant])
-  .refine(inSaneYears, yearsMessage)
+export const DateOrDateTime = explained(z.union([Day, DateTime]), "INVALID_DATE", (v) => dateProblem(v, "either", true))
   .openapi({ type: "string", example: "2024-01-01", description: "A day in the space's time zone (YYYY-MM-DD), or an ISO 8601 instant" });
+
+/** A list's bound: a date or a date-time, in any year (a bound far in the past means "from the start"). */
+export const DateOrDateTimeBound = explained(z.union([Day, DateTime]), "INVALID_DATE", (v) => dateProblem(v, "either", false));
 
 const isBareDate = (s: string) => s.length === 10;
 

@@ -112,6 +112,8 @@ export function onError(err: Error, c: Context<AppEnv>): Response {
 function issueCode(issue: ZodError["issues"][number]): string {
   if (issue.code === "invalid_type" && issue.message.includes("received undefined")) return "REQUIRED";
   if (issue.code === "invalid_format" && "format" in issue) return `INVALID_${String(issue.format).toUpperCase()}`;
+  // A discriminated union's tag that is none of its values (a rule's `condition`) is a value out of a list.
+  if (issue.code === "invalid_union" && "discriminator" in issue) return "INVALID_VALUE";
   // A refinement may name its own code (`params.code`), e.g. INVALID_RANGE.
   if (issue.code === "custom" && typeof issue.params?.code === "string") return issue.params.code;
   return issue.code.toUpperCase();

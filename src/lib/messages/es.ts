@@ -237,11 +237,25 @@ export const es: Catalogue = {
     "Only the household's owner may do this": "Solo la persona titular del hogar puede hacer esto.",
     "This invitation was sent to another email address": "Esta invitación se envió a otra dirección de correo.",
     "Escalation days must be strictly increasing": "Los días de escalamiento deben ser estrictamente crecientes.",
+    "Must be 1 (yearly steps) or 12 (monthly steps)": "Debe ser 1 (pasos anuales) o 12 (pasos mensuales).",
     "Must be an IANA time zone such as America/Mexico_City": "Debe ser una zona horaria IANA, como America/Mexico_City.",
+    // The date fields' rules (lib/dates.ts), one detail each with code INVALID_DATE.
+    "Must be a date YYYY-MM-DD, such as 2024-01-31": "Debe ser una fecha AAAA-MM-DD, como 2024-01-31.",
+    "Must be a date-time with an offset, such as 2024-01-31T09:30:00-06:00 or 2024-01-31T15:30:00Z":
+      "Debe ser una fecha y hora con su desfase horario, como 2024-01-31T09:30:00-06:00 o 2024-01-31T15:30:00Z.",
+    "Must be a date YYYY-MM-DD or a date-time with an offset, such as 2024-01-31 or 2024-01-31T09:30:00-06:00":
+      "Debe ser una fecha AAAA-MM-DD o una fecha y hora con su desfase horario, como 2024-01-31 o 2024-01-31T09:30:00-06:00.",
+    "At most millisecond precision: the digits past it would be lost": "Admite como máximo milisegundos: las cifras posteriores se perderían.",
+    "Must be in the years 1800 to 2999": "Debe estar entre los años 1800 y 2999.",
+    // A missing field some checks name so (lib/explained.ts, a transaction's amount).
+    Required: "Este campo es obligatorio.",
     "Must be positive": "Debe ser mayor que cero.",
     "Must not be negative": "No puede ser negativo.",
     "Must be a finite number": "Debe ser un número finito.",
     "Must be a decimal number such as 12.34": "Debe ser un número decimal, como 12.34.",
+    'Must be a decimal number as a string or a JSON number, such as "12.34"': 'Debe ser un número decimal, como cadena o como número JSON, por ejemplo "12.34".',
+    'Must be a whole number of the asset\'s minor units (150 is 1.50 in USD/2): a JSON integer, or a string of digits without leading zeros such as "150"':
+      'Debe ser un número entero de unidades mínimas del activo (150 es 1.50 en USD/2): un entero JSON, o una cadena de dígitos sin ceros a la izquierda, como "150".',
     "Amount is too large": "El importe es demasiado grande.",
     "Two-factor authentication is already enabled": "La autenticación de dos factores ya está activada.",
     "Two-factor authentication is not enabled": "La autenticación de dos factores no está activada.",

@@ -237,12 +237,26 @@ export const pt: Catalogue = {
     "Only the household's owner may do this": "Só a pessoa titular do grupo familiar pode fazer isso.",
     "This invitation was sent to another email address": "Este convite foi enviado para outro endereço de e-mail.",
     "Escalation days must be strictly increasing": "Os dias de escalonamento devem ser estritamente crescentes.",
+    "Must be 1 (yearly steps) or 12 (monthly steps)": "Deve ser 1 (passos anuais) ou 12 (passos mensais).",
     "Must be an IANA time zone such as America/Mexico_City": "Deve ser um fuso horário IANA, como America/Sao_Paulo.",
+    // The date fields' rules (lib/dates.ts), one detail each with code INVALID_DATE; offsets as Brazil writes them.
+    "Must be a date YYYY-MM-DD, such as 2024-01-31": "Deve ser uma data AAAA-MM-DD, como 2024-01-31.",
+    "Must be a date-time with an offset, such as 2024-01-31T09:30:00-06:00 or 2024-01-31T15:30:00Z":
+      "Deve ser uma data e hora com o deslocamento do fuso horário, como 2024-01-31T09:30:00-03:00 ou 2024-01-31T15:30:00Z.",
+    "Must be a date YYYY-MM-DD or a date-time with an offset, such as 2024-01-31 or 2024-01-31T09:30:00-06:00":
+      "Deve ser uma data AAAA-MM-DD ou uma data e hora com o deslocamento do fuso horário, como 2024-01-31 ou 2024-01-31T09:30:00-03:00.",
+    "At most millisecond precision: the digits past it would be lost": "No máximo precisão de milissegundos: os dígitos além disso seriam perdidos.",
+    "Must be in the years 1800 to 2999": "Deve estar entre os anos 1800 e 2999.",
+    // A missing field some checks name so (lib/explained.ts, a transaction's amount).
+    Required: "Este campo é obrigatório.",
     "Must be positive": "Deve ser maior que zero.",
     "Must not be negative": "Não pode ser negativo.",
     "Must be a finite number": "Deve ser um número finito.",
     // The API reads a decimal point, not the comma Brazil writes: say so.
     "Must be a decimal number such as 12.34": "Deve ser um número decimal com ponto, como 12.34.",
+    'Must be a decimal number as a string or a JSON number, such as "12.34"': 'Deve ser um número decimal com ponto, como string ou número JSON, por exemplo "12.34".',
+    'Must be a whole number of the asset\'s minor units (150 is 1.50 in USD/2): a JSON integer, or a string of digits without leading zeros such as "150"':
+      'Deve ser um número inteiro de unidades mínimas do ativo (150 é 1.50 em USD/2): um inteiro JSON, ou uma string de dígitos sem zeros à esquerda, como "150".',
     "Amount is too large": "O valor é grande demais.",
     "Two-factor authentication is already enabled": "A autenticação de dois fatores já está ativada.",
     "Two-factor authentication is not enabled": "A autenticação de dois fatores não está ativada.",

@@ -1,5 +1,7 @@
 import { z } from "@hono/zod-openapi";
+import { MajorAmountValue } from "../../lib/amount-schema";
 import { VisibleName } from "../../lib/visible-text";
+import { CONDITIONS } from "./rules";
 
 /**
  * Per space, system categories included. Every list, rule run and categorizer state reads all of a space's
@@ -8,11 +10,14 @@ import { VisibleName } from "../../lib/visible-text";
 export const MAX_CATEGORIES_PER_SPACE = 500;
 
 const Hex = z.string().regex(/^#[0-9A-Fa-f]{6}$/, { message: "A hex color like #FF6B35" });
-const Bound = z.union([z.number(), z.string().max(40)]);
+const Bound = MajorAmountValue;
 
 const Text = z.string().trim().min(1).max(200);
 
-/** The conditions a rule can test, each with the fields `extra` adds; strict, so a misspelt field is refused. */
+/**
+ * The conditions a rule can test, each with the fields `extra` adds; strict, so a misspelt field is refused. A
+ * condition that is none of them (or none at all) is told which are: zod's own message names the "discriminator".
+ */
 const conditionWith = <E extends z.ZodRawShape>(extra: E) =>
   z.discriminatedUnion("condition", [
     z.object({ condition: z.literal("merchant_contains"), value: Text, ...extra }).strict(),
@@ -26,15 +31,28 @@ const conditionWith = <E extends z.ZodRawShape>(extra: E) =>
         .openapi({ description: "Inclusive bounds on the amount without its sign (a 15.00 expense and a 15.00 refund alike), in major units" }),
       ...extra,
     }).strict(),
-  ]);
+  ], { error: (issue) => (issue.code === "invalid_union" ? `Must be one of: ${CONDITIONS.join(", ")}` : undefined) });
 
 export const ConditionSchema = conditionWith({});
 
 const Priority = z.number().int().min(-1000).max(1000).default(0);
 
-/** A rule: either one condition (the seed's shape) or several combined with AND. */
+const OneCondition = conditionWith({ priority: Priority });
+const AllConditions = z.object({ conditions: z.array(ConditionSchema).min(1).max(10), priority: Priority }).strict();
+
+/**
+ * A rule: either one condition (the seed's shape) or several combined with AND, told apart by `conditions`, so a
+ * mistake in either is reported at its field, as that form has it: zod's union of the two said only "Invalid
+ * input" of the whole rule.
+ */
 export const RuleInput = z
-  .union([conditionWith({ priority: Priority }), z.object({ conditions: z.array(ConditionSchema).min(1).max(10), priority: Priority }).strict()])
+  .preprocess((rule, ctx) => {
+    const form = typeof rule === "object" && rule !== null && "conditions" in rule ? AllConditions : OneCondition;
+    const parsed = form.safeParse(rule);
+    // Its issues as they are (path, code, message), below this rule's path.
+    if (!parsed.success) for (const issue of parsed.error.issues) ctx.addIssue(issue as Parameters<typeof ctx.addIssue>[0]);
+    return rule;
+  }, z.union([OneCondition, AllConditions]))
   .openapi("RuleInput");
 
 export const CreateCategoryBody = z

@@ -1,6 +1,7 @@
 import { queryInt } from "../../lib/query-int";
 import { z } from "@hono/zod-openapi";
 import { Instant, orderedRange } from "../../lib/dates";
+import { explained } from "../../lib/explained";
 import { ASSET_PATTERN, MAX_MINOR } from "../../lib/money";
 import { ADDRESS_PATTERN, AddressFilterError, compileAddressFilter } from "./addresses";
 import { MAX_METADATA_KEYS } from "./types";
@@ -10,9 +11,19 @@ export const Address = z.string().max(700).regex(ADDRESS_PATTERN, { message: "Mu
   .openapi({ example: "accounts:acc_01hx" });
 export const Asset = z.string().max(24).regex(ASSET_PATTERN, { message: "Must look like USD/2, BTC/8 or JPY" }).openapi({ example: "USD/2" });
 
-/** Integer minor units as a JSON integer or a string of digits; never negative. */
-export const MinorAmount = z
-  .union([z.number().int(), z.string().regex(/^(?:0|[1-9]\d{0,15})$/, { message: "Must be a string of digits, without leading zeros" })])
+/** Minor units written as a string: digits, without leading zeros, at most 16. */
+const MINOR_DIGITS = /^(?:0|[1-9]\d{0,15})$/;
+
+/**
+ * Integer minor units as a JSON integer or a string of digits; never negative. Anything else (1.5, "1.50", true) is
+ * refused saying the unit, under the amounts' detail code: zod's union said only "Invalid input". An integer past
+ * 2^53 is the pipe's to refuse (TOO_BIG).
+ */
+export const MinorAmount = explained(z.union([z.number(), z.string().regex(MINOR_DIGITS)]), "INVALID_AMOUNT", (v) =>
+  (typeof v === "number" && Number.isInteger(v)) || (typeof v === "string" && MINOR_DIGITS.test(v))
+    ? undefined
+    : `Must be a whole number of the asset's minor units (150 is 1.50 in USD/2): a JSON integer, or a string of digits without leading zeros such as "150"`,
+)
   .transform((v) => Number(v))
   .pipe(z.number().int().min(0, { message: "Must not be negative" }).max(MAX_MINOR, { message: "Too large" }))
   .openapi({ type: "integer", example: 2550 });

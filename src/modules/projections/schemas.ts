@@ -1,10 +1,11 @@
 import { queryInt, queryIntOf } from "../../lib/query-int";
 import { VisibleName } from "../../lib/visible-text";
 import { z } from "@hono/zod-openapi";
+import { MajorAmountValue } from "../../lib/amount-schema";
+import { explained } from "../../lib/explained";
 
 /** Major units of the space currency: a number or a decimal string with no more decimals than the currency allows. No example: an example is sent by request synthesizers, and these fields are optional. */
-const Amount = z.union([z.number(), z.string().max(40)]);
-const amount = (description: string) => Amount.optional().openapi({ type: "number", description });
+const amount = (description: string) => MajorAmountValue.optional().openapi({ type: "number", description });
 
 export const LIFE_EVENT_TYPES = ["home_purchase", "college", "retirement", "inheritance", "other"] as const;
 export const MAX_LIFE_EVENTS = 50;
@@ -14,7 +15,8 @@ export const MAX_SEED = 4294967295;
 const Seed = z.number().int().min(0).max(MAX_SEED).openapi({ description: "Unsigned 32-bit seed of the generator; the same inputs and seed give the same result. Generated when absent and returned in the response" });
 const Years = z.number().int().min(10).max(30);
 const Scenarios = z.number().int().min(100).max(10_000);
-const Steps = z.union([z.literal(1), z.literal(12)]).openapi({ type: "integer", enum: [1, 12], description: "1: yearly steps; 12: monthly contributions, withdrawals and returns" });
+// zod's union of the two said "Invalid input" of a 6.
+const Steps = explained(z.union([z.literal(1), z.literal(12)]), "INVALID_VALUE", (v) => (v === 1 || v === 12 ? undefined : "Must be 1 (yearly steps) or 12 (monthly steps)")).openapi({ type: "integer", enum: [1, 12], description: "1: yearly steps; 12: monthly contributions, withdrawals and returns" });
 
 const Rate = (min: number, max: number, description: string) => z.number().min(min).max(max).openapi({ description });
 

@@ -1,6 +1,6 @@
 import { queryInt } from "../../lib/query-int";
 import { z } from "@hono/zod-openapi";
-import { DateOrDateTime, Instant, orderedRange } from "../../lib/dates";
+import { DateOrDateTime, DateOrDateTimeBound, orderedRange } from "../../lib/dates";
 import { CURRENCIES } from "../../lib/money";
 import { MajorAmount } from "../../lib/amount-schema";
 import { Pagination } from "../accounts/schemas";
@@ -136,7 +136,7 @@ export const TransactionSchema = z
 
 export const TransactionIdParam = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: "id", in: "path" } }) });
 
-const dateBound = z.union([z.iso.date(), Instant]);
+const dateBound = DateOrDateTimeBound;
 
 export const ListTransactionsQuery = z.object({
   spaceId: z.string().min(1).max(64),
