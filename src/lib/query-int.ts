@@ -17,7 +17,7 @@ const isDecimalInteger = (s: string) => {
 
 /** A query parameter holding a number `schema` takes, written as an integer in decimal digits. */
 export const queryIntOf = (schema: z.ZodNumber) =>
-  z.string().refine(isDecimalInteger, { message: "Must be an integer written in decimal digits" }).transform(Number).pipe(schema);
+  z.string().refine(isDecimalInteger, { message: "Must be an integer written in decimal digits", params: { code: "INVALID_FORMAT" } }).transform(Number).pipe(schema);
 
 /** A query parameter holding an integer from `min` to `max`, written in decimal digits. */
 export const queryInt = (min: number, max: number) =>

@@ -114,8 +114,9 @@ function issueCode(issue: ZodError["issues"][number]): string {
   if (issue.code === "invalid_format" && "format" in issue) return `INVALID_${String(issue.format).toUpperCase()}`;
   // A discriminated union's tag that is none of its values (a rule's `condition`) is a value out of a list.
   if (issue.code === "invalid_union" && "discriminator" in issue) return "INVALID_VALUE";
-  // A refinement may name its own code (`params.code`), e.g. INVALID_RANGE.
-  if (issue.code === "custom" && typeof issue.params?.code === "string") return issue.params.code;
+  // A refinement may name its own code (`params.code`), e.g. INVALID_RANGE. One that names none is INVALID_VALUE, never
+  // zod's CUSTOM, which tells a client nothing it can act on.
+  if (issue.code === "custom") return typeof issue.params?.code === "string" ? issue.params.code : "INVALID_VALUE";
   return issue.code.toUpperCase();
 }
 

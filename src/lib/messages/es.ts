@@ -247,21 +247,29 @@ export const es: Catalogue = {
       "Debe ser una fecha AAAA-MM-DD o una fecha y hora con su desfase horario, como 2024-01-31 o 2024-01-31T09:30:00-06:00.",
     "At most millisecond precision: the digits past it would be lost": "Admite como máximo milisegundos: las cifras posteriores se perderían.",
     "Must be in the years 1800 to 2999": "Debe estar entre los años 1800 y 2999.",
+    "Must be a number of days such as 7d, 30d or 90d, or 1y": "Debe ser un número de días, como 7d, 30d o 90d, o 1y.",
+    "At most 365d": "Como máximo 365d.",
     // A missing field some checks name so (lib/explained.ts, a transaction's amount).
     Required: "Este campo es obligatorio.",
     "Must be positive": "Debe ser mayor que cero.",
     "Must not be negative": "No puede ser negativo.",
     "Must be a finite number": "Debe ser un número finito.",
+    "Must be an integer written in decimal digits": "Debe ser un número entero escrito con dígitos decimales.",
     "Must be a decimal number such as 12.34": "Debe ser un número decimal, como 12.34.",
     'Must be a decimal number as a string or a JSON number, such as "12.34"': 'Debe ser un número decimal, como cadena o como número JSON, por ejemplo "12.34".',
     'Must be a whole number of the asset\'s minor units (150 is 1.50 in USD/2): a JSON integer, or a string of digits without leading zeros such as "150"':
       'Debe ser un número entero de unidades mínimas del activo (150 es 1.50 en USD/2): un entero JSON, o una cadena de dígitos sin ceros a la izquierda, como "150".',
+    // A ledger posting's and transaction's rules.
+    "Source and destination must differ": "El origen y el destino deben ser distintos.",
+    "At most 64 metadata keys": "Como máximo 64 claves de metadatos.",
     "Amount is too large": "El importe es demasiado grande.",
     "Two-factor authentication is already enabled": "La autenticación de dos factores ya está activada.",
     "Two-factor authentication is not enabled": "La autenticación de dos factores no está activada.",
     // A name's rules (visible-text.ts): the generic INVALID_VALUE wording would say the name is "not an allowed option".
     "Must be on one line": "Debe estar en una sola línea.",
     "Must contain a visible character": "Debe contener al menos un carácter visible.",
+    // A new password's rule (auth/schemas.ts).
+    "Must not be only spaces": "No puede contener solo espacios.",
     // INVALID_TEXT's standard wording is about unpaired surrogates: a control character needs its own.
     "Holds a control character (U+0000-U+001F other than tab and line breaks, or U+007F): send printable text":
       "Contiene un carácter de control (U+0000-U+001F salvo tabulación y saltos de línea, o U+007F): envía texto imprimible.",

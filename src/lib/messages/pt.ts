@@ -247,22 +247,30 @@ export const pt: Catalogue = {
       "Deve ser uma data AAAA-MM-DD ou uma data e hora com o deslocamento do fuso horário, como 2024-01-31 ou 2024-01-31T09:30:00-03:00.",
     "At most millisecond precision: the digits past it would be lost": "No máximo precisão de milissegundos: os dígitos além disso seriam perdidos.",
     "Must be in the years 1800 to 2999": "Deve estar entre os anos 1800 e 2999.",
+    "Must be a number of days such as 7d, 30d or 90d, or 1y": "Deve ser um número de dias, como 7d, 30d ou 90d, ou 1y.",
+    "At most 365d": "No máximo 365d.",
     // A missing field some checks name so (lib/explained.ts, a transaction's amount).
     Required: "Este campo é obrigatório.",
     "Must be positive": "Deve ser maior que zero.",
     "Must not be negative": "Não pode ser negativo.",
     "Must be a finite number": "Deve ser um número finito.",
+    "Must be an integer written in decimal digits": "Deve ser um número inteiro escrito com dígitos decimais.",
     // The API reads a decimal point, not the comma Brazil writes: say so.
     "Must be a decimal number such as 12.34": "Deve ser um número decimal com ponto, como 12.34.",
     'Must be a decimal number as a string or a JSON number, such as "12.34"': 'Deve ser um número decimal com ponto, como string ou número JSON, por exemplo "12.34".',
     'Must be a whole number of the asset\'s minor units (150 is 1.50 in USD/2): a JSON integer, or a string of digits without leading zeros such as "150"':
       'Deve ser um número inteiro de unidades mínimas do ativo (150 é 1.50 em USD/2): um inteiro JSON, ou uma string de dígitos sem zeros à esquerda, como "150".',
+    // A ledger posting's and transaction's rules.
+    "Source and destination must differ": "A origem e o destino devem ser diferentes.",
+    "At most 64 metadata keys": "No máximo 64 chaves de metadados.",
     "Amount is too large": "O valor é grande demais.",
     "Two-factor authentication is already enabled": "A autenticação de dois fatores já está ativada.",
     "Two-factor authentication is not enabled": "A autenticação de dois fatores não está ativada.",
     // A name's rules (visible-text.ts): the generic INVALID_VALUE wording would say the name is "not an allowed option".
     "Must be on one line": "Deve estar em uma única linha.",
     "Must contain a visible character": "Deve conter ao menos um caractere visível.",
+    // A new password's rule (auth/schemas.ts).
+    "Must not be only spaces": "Não pode conter apenas espaços.",
     // INVALID_TEXT's standard wording is about unpaired surrogates: a control character needs its own.
     "Holds a control character (U+0000-U+001F other than tab and line breaks, or U+007F): send printable text":
       "Contém um caractere de controle (U+0000-U+001F, exceto tabulação e quebras de linha, ou U+007F): envie texto imprimível.",

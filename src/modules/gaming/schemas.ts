@@ -10,8 +10,9 @@ export const EarningsQuery = z.object({
   period: z
     .string()
     // The dashboard's periods (7d, 30d, 90d, 1y) are all taken here too; 1y is 365 days, as there.
-    .regex(/^(?:[1-9]\d{0,2}d|1y)$/)
-    .refine((p) => periodDays(p) <= 365, "At most 365d")
+    // Aborting: the length check below would read "month" as NaN days and refuse it a second time.
+    .regex(/^(?:[1-9]\d{0,2}d|1y)$/, { message: "Must be a number of days such as 7d, 30d or 90d, or 1y", abort: true })
+    .refine((p) => periodDays(p) <= 365, { message: "At most 365d", params: { code: "TOO_BIG" } })
     .default("30d")
     .openapi({ example: "30d", description: "Days back from today, e.g. 7d, 30d, 90d (max 365d), or 1y (365 days)" }),
 });

@@ -33,13 +33,13 @@ export const MetadataSchema = z
     z.string().min(1).max(128).regex(/^[A-Za-z0-9_.\-]+$/, { message: "Keys are letters, digits, _ . or -" }),
     z.string().max(2048),
   )
-  .refine((m) => Object.keys(m).length <= MAX_METADATA_KEYS, { message: `At most ${MAX_METADATA_KEYS} metadata keys` })
+  .refine((m) => Object.keys(m).length <= MAX_METADATA_KEYS, { message: `At most ${MAX_METADATA_KEYS} metadata keys`, params: { code: "TOO_BIG" } })
   .openapi("Metadata", { example: { order: "1234" } });
 
 export const PostingSchema = z
   .object({ source: Address, destination: Address, amount: MinorAmount, asset: Asset })
   .strict()
-  .refine((p) => p.source !== p.destination, { message: "Source and destination must differ", path: ["destination"] })
+  .refine((p) => p.source !== p.destination, { message: "Source and destination must differ", path: ["destination"], params: { code: "SAME_ACCOUNT" } })
   .openapi("Posting");
 
 export const TransactionBody = z
@@ -141,7 +141,7 @@ const AddressFilterText = z
       compileAddressFilter(text);
     } catch (e) {
       if (!(e instanceof AddressFilterError)) throw e;
-      ctx.addIssue({ code: "custom", message: e.message });
+      ctx.addIssue({ code: "custom", message: e.message, params: { code: "INVALID_PATTERN" } });
     }
   })
   .openapi({

@@ -78,7 +78,7 @@ const EscalationDays = z
   .array(z.number().int().min(1).max(3650))
   .min(1)
   .max(10)
-  .refine((d) => d.every((x, i) => i === 0 || x > d[i - 1]!), { message: "Escalation days must be strictly increasing" })
+  .refine((d) => d.every((x, i) => i === 0 || x > d[i - 1]!), { message: "Escalation days must be strictly increasing", params: { code: "INVALID_VALUE" } })
   .openapi({ example: [30, 60, 90] });
 
 export const UpdateLifeBeatBody = z

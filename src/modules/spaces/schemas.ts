@@ -29,7 +29,7 @@ export const TimeZone = z
     } catch {
       return false;
     }
-  }, { message: "Must be an IANA time zone such as America/Mexico_City" })
+  }, { message: "Must be an IANA time zone such as America/Mexico_City", params: { code: "INVALID_VALUE" } })
   // Stored in its canonical spelling ("america/mexico_city" and "US/Pacific" are America/Mexico_City and
   // America/Los_Angeles), which clients that look zones up by exact name can find.
   .transform(canonicalTimeZone)
