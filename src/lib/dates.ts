@@ -22,6 +22,26 @@ const FIRST_YEAR = "1800";
 const LAST_YEAR = "2999";
 const isYear = (y: string) => y.length === 4 && [...y].every((c) => c >= "0" && c <= "9");
 const inSaneYears = (s: string) => isYear(s.slice(0, 4)) && s.slice(0, 4) >= FIRST_YEAR && s.slice(0, 4) <= LAST_YEAR;
+/**
+ * The instants that are in those years in every time zone (UTC−14 to UTC+14). A date-time is judged by its instant,
+ * not its text: "2999-12-31T23:59:59-12:00" is 3000-01-01 in New York, and "1800-01-01T00:00:00Z" 1799-12-31, a day
+ * no statement can show (QA-9). A day's own text (YYYY-MM-DD) is the day in the space's zone, so its year is its text's.
+ */
+const FIRST_INSTANT = Date.UTC(Number(FIRST_YEAR), 0, 1, 14);
+const AFTER_LAST_INSTANT = Date.UTC(Number(LAST_YEAR), 11, 31, 10);
+
+/** Minutes of a date-time's offset (Z, ±HH:MM, ±HHMM or ±HH), read by position: no pattern over client text. */
+function offsetMinutes(s: string): number {
+  if (s.endsWith("Z") || s.endsWith("z")) return 0;
+  const t = s.indexOf("T") >= 0 ? s.indexOf("T") : s.indexOf("t");
+  const sign = Math.max(s.lastIndexOf("+"), s.lastIndexOf("-"));
+  if (sign <= t) return 0;
+  const digits = s.slice(sign + 1).replace(":", "");
+  const minutes = Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4) || "0");
+  return Number.isFinite(minutes) ? minutes : 0;
+}
+/** No place on Earth keeps a wider offset (Kiribati +14:00, Baker Island −12:00): a wider one is a typo. */
+const MAX_OFFSET_MINUTES = 14 * 60;
 
 const Day = z.iso.date();
 const DateTime = z.iso.datetime({ offset: true });
@@ -44,8 +64,12 @@ function dateProblem(value: unknown, form: keyof typeof FORMATS, years: boolean)
   if (!isDay) {
     if (form === "day" || !DateTime.safeParse(value).success) return FORMATS[form];
     if (cutPastMillis(value)) return "At most millisecond precision: the digits past it would be lost";
+    if (offsetMinutes(value) > MAX_OFFSET_MINUTES) return "The offset must be between -14:00 and +14:00";
   }
-  return !years || inSaneYears(value) ? undefined : `Must be in the years ${FIRST_YEAR} to ${LAST_YEAR}`;
+  if (!years) return undefined;
+  const instant = isDay ? 0 : Date.parse(value);
+  const inYears = isDay ? inSaneYears(value) : instant >= FIRST_INSTANT && instant < AFTER_LAST_INSTANT;
+  return inYears ? undefined : `Must be in the years ${FIRST_YEAR} to ${LAST_YEAR}${isDay ? "" : " in every time zone"}`;
 }
 
 /** An ISO 8601 instant with its offset, to the millisecond at most: a finer one is refused, never cut. */

@@ -35,6 +35,19 @@ describe("what a refused field takes", () => {
       { field: "date", message: "At most millisecond precision: the digits past it would be lost", code: "INVALID_DATE" },
     ]);
     expect(await tx("0001-01-01")).toEqual([{ field: "date", message: "Must be in the years 1800 to 2999", code: "INVALID_DATE" }]);
+    // A date-time is judged by its instant (QA-9): these were taken, and were 3000-01-01 and 1799-12-31 in New York.
+    for (const date of ["2999-12-31T23:59:59.999-12:00", "1800-01-01T00:00:00Z"]) {
+      expect(await tx(date), date).toEqual([{ field: "date", message: "Must be in the years 1800 to 2999 in every time zone", code: "INVALID_DATE" }]);
+    }
+    // No place keeps an offset past ±14:00: one is a typo, not an instant.
+    for (const date of ["2024-01-01T10:00:00+15:00", "2024-01-01T10:00:00-14:30"]) {
+      expect(await tx(date), date).toEqual([{ field: "date", message: "The offset must be between -14:00 and +14:00", code: "INVALID_DATE" }]);
+    }
+    const other = await world();
+    const kiribati = await callJson("/v1/transactions", {
+      token: other.u.accessToken, ip: other.u.ip, body: { spaceId: other.space.id, accountId: other.account.id, amount: "1.00", description: "x", date: "2024-01-01T10:00:00+14:00" },
+    });
+    expect(kiribati.status).toBe(201);
     // Left out, it is required, as any field.
     expect(await details(u, "/v1/transactions", { spaceId: space.id, accountId: account.id, amount: "1.00", description: "x" })).toEqual([
       { field: "date", message: "Required", code: "REQUIRED" },

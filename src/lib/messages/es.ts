@@ -247,6 +247,8 @@ export const es: Catalogue = {
       "Debe ser una fecha AAAA-MM-DD o una fecha y hora con su desfase horario, como 2024-01-31 o 2024-01-31T09:30:00-06:00.",
     "At most millisecond precision: the digits past it would be lost": "Admite como máximo milisegundos: las cifras posteriores se perderían.",
     "Must be in the years 1800 to 2999": "Debe estar entre los años 1800 y 2999.",
+    "Must be in the years 1800 to 2999 in every time zone": "Debe estar entre los años 1800 y 2999 en todos los husos horarios.",
+    "The offset must be between -14:00 and +14:00": "El desfase horario debe estar entre -14:00 y +14:00.",
     "Must be a number of days such as 7d, 30d or 90d, or 1y": "Debe ser un número de días, como 7d, 30d o 90d, o 1y.",
     "At most 365d": "Como máximo 365d.",
     // A missing field some checks name so (lib/explained.ts, a transaction's amount).

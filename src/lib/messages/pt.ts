@@ -247,6 +247,8 @@ export const pt: Catalogue = {
       "Deve ser uma data AAAA-MM-DD ou uma data e hora com o deslocamento do fuso horário, como 2024-01-31 ou 2024-01-31T09:30:00-03:00.",
     "At most millisecond precision: the digits past it would be lost": "No máximo precisão de milissegundos: os dígitos além disso seriam perdidos.",
     "Must be in the years 1800 to 2999": "Deve estar entre os anos 1800 e 2999.",
+    "Must be in the years 1800 to 2999 in every time zone": "Deve estar entre os anos 1800 e 2999 em todos os fusos horários.",
+    "The offset must be between -14:00 and +14:00": "O deslocamento do fuso horário deve estar entre -14:00 e +14:00.",
     "Must be a number of days such as 7d, 30d or 90d, or 1y": "Deve ser um número de dias, como 7d, 30d ou 90d, ou 1y.",
     "At most 365d": "No máximo 365d.",
     // A missing field some checks name so (lib/explained.ts, a transaction's amount).
