@@ -150,3 +150,17 @@ export function messageSites(sources: Record<string, string>): Message[] {
   }
   return out;
 }
+
+/** Whether `text` is what a template with these fixed parts can produce (each part in order, anchored at both ends). */
+export function fromTemplate(text: string, parts: string[]): boolean {
+  const first = parts[0] ?? "";
+  const last = parts[parts.length - 1] ?? "";
+  if (!text.startsWith(first) || !text.endsWith(last)) return false;
+  let at = first.length;
+  for (const part of parts.slice(1, -1)) {
+    const found = text.indexOf(part, at);
+    if (found < 0) return false;
+    at = found + part.length;
+  }
+  return at <= text.length - last.length;
+}

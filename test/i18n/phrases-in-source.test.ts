@@ -8,6 +8,7 @@
 import { expect, it } from "vitest";
 import { es } from "../../src/lib/messages/es";
 import { pt } from "../../src/lib/messages/pt";
+import { fromTemplate } from "./message-sites";
 
 // Vite reads the source tree at build time, so the test needs no file system inside workerd.
 // The space ledger's Durable Object writes messages too (a reused reference, a batch's refusal).
@@ -16,20 +17,6 @@ const allSource = Object.values(sources).join("\n");
 
 /** The fixed parts of every template literal that interpolates something, in order. */
 const templates: string[][] = [...allSource.matchAll(/`([^`]*\$\{[^`]*)`/g)].map((m) => (m[1] ?? "").split(/\$\{[^}]*\}/));
-
-/** Whether `text` is what a template with these fixed parts can produce (each part in order, anchored at both ends). */
-function fromTemplate(text: string, parts: string[]): boolean {
-  const first = parts[0] ?? "";
-  const last = parts[parts.length - 1] ?? "";
-  if (!text.startsWith(first) || !text.endsWith(last)) return false;
-  let at = first.length;
-  for (const part of parts.slice(1, -1)) {
-    const found = text.indexOf(part, at);
-    if (found < 0) return false;
-    at = found + part.length;
-  }
-  return at <= text.length - last.length;
-}
 
 it("reads the source tree", () => {
   expect(Object.keys(sources).length).toBeGreaterThan(100);
