@@ -99,6 +99,14 @@ describe("what a refused field takes", () => {
     expect(await post(-5)).toEqual([{ field: "postings.0.amount", message: "Must not be negative", code: "TOO_SMALL" }]);
   });
 
+  it("a ledger posting past 2^53 minor units gets one detail, not one per check", async () => {
+    const { u, space } = await world();
+    const posting = { source: "world", destination: "users:a", amount: "9007199254740992", asset: "USD/2" };
+    expect(await details(u, `/v1/spaces/${space.id}/ledger/transactions`, { postings: [posting] })).toEqual([
+      { field: "postings.0.amount", message: "Too large", code: "TOO_BIG" },
+    ]);
+  });
+
   it("choices: a projection's steps, a rule's condition", async () => {
     const { u, space } = await world();
     expect(await details(u, "/v1/projections", { spaceId: space.id, stepsPerYear: 6 })).toEqual([

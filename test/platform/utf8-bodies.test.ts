@@ -54,6 +54,17 @@ describe("JSON bodies are UTF-8", () => {
     }
   });
 
+  it("judges no charset of an empty body: a bodiless DELETE or logout with a client's default Content-Type is taken", async () => {
+    // Some HTTP stacks label every request `application/json; charset=ISO-8859-1`; with no bytes there is nothing to refuse.
+    const u = await registerUser();
+    const space = await createSpace(u);
+    const latin1 = { "content-type": "application/json; charset=ISO-8859-1" };
+    const cat = await callJson("/v1/categories", { token: u.accessToken, ip: u.ip, body: { spaceId: space.id, name: "Temp", type: "expense" } });
+    expect(cat.status).toBe(201);
+    expect((await callJson(`/v1/categories/${cat.body.id}`, { method: "DELETE", token: u.accessToken, ip: u.ip, headers: latin1 })).status).toBe(200);
+    expect((await callJson("/v1/auth/logout", { method: "POST", token: u.accessToken, ip: u.ip, headers: latin1 })).status).toBe(204);
+  });
+
   it("takes a UTF-8 byte-order mark, which says only that the body is UTF-8, and drops it", async () => {
     const u = await registerUser();
     const r = await post(u, "/v1/spaces", new Uint8Array([0xef, 0xbb, 0xbf, ...utf8('{"name":"Bom","type":"personal","currency":"USD"}')]), "application/json");

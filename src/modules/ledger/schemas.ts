@@ -25,7 +25,8 @@ export const MinorAmount = explained(z.union([z.number(), z.string().regex(MINOR
     : `Must be a whole number of the asset's minor units (150 is 1.50 in USD/2): a JSON integer, or a string of digits without leading zeros such as "150"`,
 )
   .transform((v) => Number(v))
-  .pipe(z.number().int().min(0, { message: "Must not be negative" }).max(MAX_MINOR, { message: "Too large" }))
+  // One detail for a value past 2^53: int() would refuse it too (safe integers only), a second TOO_BIG for one field.
+  .pipe(z.number().min(0, { message: "Must not be negative" }).max(MAX_MINOR, { message: "Too large", abort: true }).int())
   .openapi({ type: "integer", example: 2550 });
 
 export const MetadataSchema = z
