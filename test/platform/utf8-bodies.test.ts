@@ -109,6 +109,9 @@ describe("JSON bodies are UTF-8", () => {
     expect([es.status, es.body.error.code, es.body.error.message]).toEqual([400, "BAD_REQUEST", "El cuerpo de la solicitud no es UTF-8 válido: envía el JSON codificado en UTF-8 (RFC 8259)."]);
     const pt = await callJson("/v1/auth/login", { ip: nextIp(), rawBody: '{"email":"a@b.co","password":"x"}', headers: { "content-type": "application/json; charset=iso-8859-1", "accept-language": "pt-BR" } });
     expect([pt.status, pt.body.error.code, pt.body.error.message]).toEqual([415, "UNSUPPORTED_MEDIA_TYPE", "Envie o corpo da requisição como JSON em UTF-8: application/json sem charset, ou com charset=utf-8."]);
+    // Hono's own words for JSON that does not parse, the most common 400, are translated too.
+    const broken = await callJson("/v1/auth/login", { ip: nextIp(), rawBody: '{"email":', headers: { "content-type": "application/json", "accept-language": "es" } });
+    expect([broken.status, broken.body.error.message]).toEqual([400, "El cuerpo de la solicitud no es JSON válido."]);
   });
 
   it("is refused on every route that takes a JSON body, provider webhooks included", { timeout: 120_000 }, async () => {

@@ -276,6 +276,8 @@ export const es: Catalogue = {
     "Holds a control character (U+0000-U+001F other than tab and line breaks, or U+007F): send printable text":
       "Contiene un carácter de control (U+0000-U+001F salvo tabulación y saltos de línea, o U+007F): envía texto imprimible.",
     // A body that is not UTF-8, or says it is in another charset (middleware/utf8-json.ts).
+    // Hono's own words for a body that does not parse (its JSON validator), the most common 400.
+    "Malformed JSON in request body": "El cuerpo de la solicitud no es JSON válido.",
     "The request body is not valid UTF-8: send JSON encoded as UTF-8 (RFC 8259)": "El cuerpo de la solicitud no es UTF-8 válido: envía el JSON codificado en UTF-8 (RFC 8259).",
     "Send the request body as UTF-8 JSON: application/json with no charset, or charset=utf-8":
       "Envía el cuerpo de la solicitud como JSON en UTF-8: application/json sin charset, o con charset=utf-8.",

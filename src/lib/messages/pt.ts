@@ -277,6 +277,8 @@ export const pt: Catalogue = {
     "Holds a control character (U+0000-U+001F other than tab and line breaks, or U+007F): send printable text":
       "Contém um caractere de controle (U+0000-U+001F, exceto tabulação e quebras de linha, ou U+007F): envie texto imprimível.",
     // A body that is not UTF-8, or says it is in another charset (middleware/utf8-json.ts).
+    // Hono's own words for a body that does not parse (its JSON validator), the most common 400.
+    "Malformed JSON in request body": "O corpo da requisição não é um JSON válido.",
     "The request body is not valid UTF-8: send JSON encoded as UTF-8 (RFC 8259)": "O corpo da requisição não é UTF-8 válido: envie o JSON codificado em UTF-8 (RFC 8259).",
     "Send the request body as UTF-8 JSON: application/json with no charset, or charset=utf-8":
       "Envie o corpo da requisição como JSON em UTF-8: application/json sem charset, ou com charset=utf-8.",
