@@ -125,9 +125,41 @@ function valuesIn(text: string, fixed: string[]): string[] | undefined {
   return values;
 }
 
+/** The same as valuesIn, each value ending where the next fixed part last appears (read from the end). */
+function valuesFromEnd(text: string, fixed: string[]): string[] | undefined {
+  const reversed = valuesIn([...text].reverse().join(""), fixed.map((part) => [...part].reverse().join("")).reverse());
+  return reversed?.map((v) => [...v].reverse().join("")).reverse();
+}
+
 /**
- * A catalogue's translation of one specific English message: its phrase, else the first template it fits with the
- * values put back; undefined when it has neither. `depth` bounds a `{message}` inside a `{message}`.
+ * Values the code writes as one token (ids, numbers, addresses, assets, days, paths, methods): a reading that puts
+ * white space in one is not the message the template stands for, but text a client wrote that holds the template's
+ * words (a category named "Jar holds coins, not notes" read by "{address} holds {asset}, not {other}").
+ */
+const ONE_TOKEN = new Set(["id", "otherId", "n", "i", "seq", "max", "bytes", "quota", "cap", "address", "asset", "day", "until", "method", "path", "suggestion", "status", "provider", "policy", "type"]);
+const hasSpace = (value: string) => [...value].some((ch) => ch.trim() === "");
+const fitsTokens = (names: string[], values: string[]) => names.every((name, i) => !ONE_TOKEN.has(name) || !hasSpace(values[i]!));
+
+/**
+ * How a template reads `text`, when it reads it one way only. A value may hold the fixed text that follows it (a
+ * name with `" (` in it): the reading from the start and the one from the end then differ. Of the two, the one whose
+ * one-token values hold no space is taken; when both do and differ, the message is ambiguous and this template does
+ * not read it (the English is then shown as written, after the standard wording).
+ */
+function readingOf(text: string, t: CompiledTemplate): string[] | undefined {
+  const fromStart = valuesIn(text, t.fixed);
+  if (!fromStart) return undefined;
+  if (t.names.length < 2) return fitsTokens(t.names, fromStart) ? fromStart : undefined;
+  const fromEnd = valuesFromEnd(text, t.fixed);
+  const readings = [fromStart, fromEnd].filter((v): v is string[] => v !== undefined && fitsTokens(t.names, v));
+  if (readings.length === 0) return undefined;
+  if (readings.length === 2 && readings[0]!.some((v, i) => v !== readings[1]![i])) return undefined;
+  return readings[0];
+}
+
+/**
+ * A catalogue's translation of one specific English message: its phrase, else the first template that reads it (one
+ * way only) with the values put back; undefined when it has neither. `depth` bounds a `{message}` inside a `{message}`.
  */
 export function translation(catalogue: Catalogue, english: string, depth = 0): string | undefined {
   const phrases = catalogue.phrases ?? {};
@@ -135,7 +167,7 @@ export function translation(catalogue: Catalogue, english: string, depth = 0): s
   if (Object.hasOwn(phrases, english)) return phrases[english];
   if (depth > 2) return undefined;
   for (const t of templatesOf(catalogue)) {
-    const values = valuesIn(english, t.fixed);
+    const values = readingOf(english, t);
     if (!values) continue;
     const byName = new Map<string, string>();
     let whole = true;
