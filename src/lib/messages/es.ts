@@ -282,7 +282,7 @@ export const es: Catalogue = {
     "Send the request body as UTF-8 JSON: application/json with no charset, or charset=utf-8":
       "Envía el cuerpo de la solicitud como JSON en UTF-8: application/json sin charset, o con charset=utf-8.",
     ...Object.fromEntries(
-      Array.from({ length: 9 }, (_, n) => [`At most ${n} decimal places are allowed for this currency`, `Esta moneda admite como máximo ${n} decimales.`]),
+      Array.from({ length: 9 }, (_, n) => [`At most ${n} decimal places are allowed for this currency`, `Esta moneda admite como máximo ${n} ${n === 1 ? "decimal" : "decimales"}.`]),
     ),
   },
 };
