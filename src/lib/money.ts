@@ -98,3 +98,11 @@ export const toMajorNumber = (minor: number | bigint, scale: number): ExactJsonN
   // Below 10^15 the decimal has at most 15 significant digits, which a double holds: the quotient of two exact
   // doubles is the nearest double to it, the same number its text would parse to, and no text is built.
   minor > -1e15 && minor < 1e15 ? Number(minor) / 10 ** scale : exactJsonDecimal(formatMinor(minor, scale));
+
+/** A money field as responses write it: `name`, a JSON number with every digit, and `nameDecimal`, the exact text. */
+export type MoneyFields<K extends string> = { [P in K]: ExactJsonNumber } & { [P in `${K}Decimal`]: string };
+
+/** `{ [name]: 12.3, [name + "Decimal"]: "12.30" }` for minor units (1230, scale 2), to spread into a response. */
+export function moneyFields<K extends string>(name: K, minor: number | bigint, scale: number): MoneyFields<K> {
+  return { [name]: toMajorNumber(minor, scale), [`${name}Decimal`]: formatMinor(minor, scale) } as MoneyFields<K>;
+}

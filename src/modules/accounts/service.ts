@@ -10,7 +10,7 @@ import { iso } from "../../lib/clock";
 import { instantIn } from "../../lib/dates";
 import { notFound, validationFailed } from "../../lib/errors";
 import { newId } from "../../lib/ids";
-import { assetOf, CURRENCY_SCALES, type Currency, formatMinor, parseMajor, toMajorNumber } from "../../lib/money";
+import { assetOf, type Currency, CURRENCY_SCALES, formatMinor, moneyFields, parseMajor } from "../../lib/money";
 import { pagination } from "../../lib/pagination";
 import { inChunks, questionMarks, rowReader, type SqlGuard, type SqlValue } from "../../lib/sql";
 import { accountAddress } from "../ledger/addresses";
@@ -78,8 +78,7 @@ export function presentAccount(a: AccountRow, balanceMinor: number) {
     subtype: a.subtype,
     provider: a.provider,
     currency: a.currency,
-    balance: toMajorNumber(balanceMinor, CURRENCY_SCALES[a.currency as Currency]),
-    balanceDecimal: formatMinor(balanceMinor, CURRENCY_SCALES[a.currency as Currency]),
+    ...moneyFields("balance", balanceMinor, CURRENCY_SCALES[a.currency as Currency]),
     isActive: a.isActive,
     allowOverdraft: a.allowOverdraft,
     lastSyncedAt: a.lastSyncedAt === null ? null : iso(a.lastSyncedAt),

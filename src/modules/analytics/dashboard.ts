@@ -19,13 +19,13 @@ import type { Services } from "../../env";
 import { dateOfDay, localDayOf, startOfDay } from "./days";
 import { type BudgetData, budgetReads, spendingFrom } from "../budgets/spending";
 import { convertSpendings } from "../budgets/conversion";
-import { type ConversionReport, Converter, type DatedAmount, type RateBook } from "../rates/convert";
+import { type ConversionReport, Converter, type DatedAmount, type RateBook, scaleOf } from "../rates/convert";
 import { priceDay } from "../prices/service";
-import { formatMinor } from "../../lib/money";
+import { formatMinor, moneyFields } from "../../lib/money";
 import type { SqlGuard } from "../../lib/sql";
 import { type Frac, frac, add, cmp, onCommonDenominator, roundHalfEven, sub, ZERO, floorFrac } from "../rates/exact";
 import { DayIndexer } from "./days";
-import { holdingsAt, money, type SpaceInfo, valuationBook, valuePoints } from "./net-worth";
+import { holdingsAt, type SpaceInfo, valuationBook, valuePoints } from "./net-worth";
 import { type Holding, holdingsSources } from "./net-worth-sources";
 import type { Reads } from "../spaces/access";
 import { type ValuationData, valuationReads, type ValuationWindow, windowCovers } from "./valuation-reads";
@@ -230,12 +230,10 @@ export async function dashboard(svc: Services, space: SpaceInfo, period: Dashboa
   // The amounts too, out of the expenses shown: each rounded on its own, three of 69.345 came to 69.34 × 3 = 208.02 of 208.04.
   const amounts = largestRemainder(buckets.map((b) => b.exact), expenses);
   const topCategories = buckets.map((b, i) => {
-    const m = money(amounts[i]!, space.currency);
     return {
       categoryId: b.id === "" || b.id === "other" ? null : b.id,
       category: b.name,
-      amount: m.n,
-      amountDecimal: m.d,
+      ...moneyFields("amount", amounts[i]!, scaleOf(space.currency)),
       percentage: Number(tenthsText(tenths[i]!)),
       percentageDecimal: tenthsText(tenths[i]!),
     };
@@ -278,7 +276,7 @@ export async function dashboard(svc: Services, space: SpaceInfo, period: Dashboa
     if (newNames.length) notes.push(`The change leaves out ${newNames.sort().join(", ")}: first seen in the period (from ${startText}); what was held before is not known`);
   }
   const pct = percentOf(change, base);
-  const m = (x: bigint) => money(x, space.currency);
+  const scale = scaleOf(space.currency);
   const own = converter.report();
   // Last, as it adds the budgets' rates to the book: the figures above were converted with the book as it was.
   const compliance = await budgetCompliance(svc, loaded.budgets, space, book);
@@ -293,29 +291,22 @@ export async function dashboard(svc: Services, space: SpaceInfo, period: Dashboa
     to: todayText,
     asOf: new Date(now).toISOString(),
     netWorth: {
-      current: m(current!.minor).n,
-      currentDecimal: m(current!.minor).d,
-      previous: m(previous!.minor).n,
-      previousDecimal: m(previous!.minor).d,
+      ...moneyFields("current", current!.minor, scale),
+      ...moneyFields("previous", previous!.minor, scale),
       previousDate: previousText,
-      change: m(change).n,
-      changeDecimal: m(change).d,
+      ...moneyFields("change", change, scale),
       changePercent: pct?.n ?? null,
       changePercentDecimal: pct?.d ?? null,
       trend: change > 0n ? ("up" as const) : change < 0n ? ("down" as const) : ("flat" as const),
       complete: current!.complete && previous!.complete,
       holdings: holdings[1]!.map((h) => {
-        const own = money(h.valueMinor, h.currency);
-        return { source: h.source, id: h.id, name: h.name, currency: h.currency, value: own.n, valueDecimal: own.d, asOf: h.asOf, stale: h.stale ?? false };
+        return { source: h.source, id: h.id, name: h.name, currency: h.currency, ...moneyFields("value", h.valueMinor, scaleOf(h.currency)), asOf: h.asOf, stale: h.stale ?? false };
       }),
     },
     cashFlow: {
-      income: m(income).n,
-      incomeDecimal: m(income).d,
-      expenses: m(expenses).n,
-      expensesDecimal: m(expenses).d,
-      net: m(net).n,
-      netDecimal: m(net).d,
+      ...moneyFields("income", income, scale),
+      ...moneyFields("expenses", expenses, scale),
+      ...moneyFields("net", net, scale),
       period,
     },
     accounts: counts,

@@ -6,7 +6,7 @@
 import { scaleOf } from "../rates/convert";
 import { add, frac, type Frac, mul, roundHalfEven, ZERO } from "../rates/exact";
 import { dateOfDay, localDayOf } from "./days";
-import { money } from "./net-worth";
+import { moneyFields } from "../../lib/money";
 import type { TxnRow } from "./recurring";
 import { MAY_BE_NEGATIVE, asNumber, balanceInstant, type Plan, flowKey, inBand } from "./forecast-plan";
 
@@ -73,16 +73,13 @@ export function project(plan: Plan, balances: Map<string, bigint>, posted: TxnRo
     const total = b.recurringWeight + b.restWeight;
     const base = total === 0 ? 0.5 : (b.recurringWeight + b.restWeight * plan.restConfidence) / total;
     const confidence = Math.round(100 * base * (1 - 0.02 * i)) / 100;
-    const m = (x: bigint) => money(x, plan.head.currency);
+    const scale = scaleOf(plan.head.currency);
     return {
       week: dateOfDay(b.start),
       weekEnd: dateOfDay(b.end),
-      projectedIncome: m(income).n,
-      projectedIncomeDecimal: m(income).d,
-      projectedExpenses: m(expenses).n,
-      projectedExpensesDecimal: m(expenses).d,
-      netFlow: m(net).n,
-      netFlowDecimal: m(net).d,
+      ...moneyFields("projectedIncome", income, scale),
+      ...moneyFields("projectedExpenses", expenses, scale),
+      ...moneyFields("netFlow", net, scale),
       confidence,
     };
   });
@@ -111,35 +108,29 @@ export function project(plan: Plan, balances: Map<string, bigint>, posted: TxnRo
       if (negativeOn === null && rounded < 0n && start >= 0n && !MAY_BE_NEGATIVE.has(a.type)) negativeOn = dateOfDay(d);
     }
     if (negativeOn) riskFactors.push(`Projected negative balance in ${a.name} on ${negativeOn}`);
-    const m = (x: bigint) => money(x, a.currency);
+    const scale = scaleOf(a.currency);
     const end = roundHalfEven(bal);
     return {
       accountId: a.id,
       name: a.name,
       type: a.type,
       currency: a.currency,
-      currentBalance: m(start).n,
-      currentBalanceDecimal: m(start).d,
-      projectedBalance: m(end).n,
-      projectedBalanceDecimal: m(end).d,
-      lowestBalance: m(lowest).n,
-      lowestBalanceDecimal: m(lowest).d,
+      ...moneyFields("currentBalance", start, scale),
+      ...moneyFields("projectedBalance", end, scale),
+      ...moneyFields("lowestBalance", lowest, scale),
       lowestBalanceDate: dateOfDay(lowestDay),
       negativeOn,
     };
   });
 
-  const m = (x: bigint) => money(x, plan.head.currency);
+  const scale = scaleOf(plan.head.currency);
   return {
     ...plan.head,
     forecast: weeks,
     summary: {
-      totalProjectedIncome: m(totalIncome).n,
-      totalProjectedIncomeDecimal: m(totalIncome).d,
-      totalProjectedExpenses: m(totalExpenses).n,
-      totalProjectedExpensesDecimal: m(totalExpenses).d,
-      netCashFlow: m(netAll).n,
-      netCashFlowDecimal: m(netAll).d,
+      ...moneyFields("totalProjectedIncome", totalIncome, scale),
+      ...moneyFields("totalProjectedExpenses", totalExpenses, scale),
+      ...moneyFields("netCashFlow", netAll, scale),
       riskFactors: [...riskFactors, ...plan.risks],
     },
     accounts: projected,

@@ -7,7 +7,7 @@
 import type { Services } from "../../env";
 import { todayIn } from "../../lib/dates";
 import { ApiError, validationFailed } from "../../lib/errors";
-import { FIAT_CURRENCIES, formatMinor, toMajorNumber } from "../../lib/money";
+import { FIAT_CURRENCIES, formatMinor, moneyFields } from "../../lib/money";
 import { addDays, parseYmd, ymdString } from "../../lib/zoned-time";
 import { addMonths } from "../budgets/periods";
 import { Converter, type DatedAmount, daysBefore, HUB, LOOKBACK_DAYS, RateBook, scaleOf } from "../rates/convert";
@@ -20,8 +20,6 @@ import { balancesAt, holdingsFromBalances } from "./ledger-holdings";
 import { type PastPriceRow, type ValuationData, valuationReads, type ValuationWindow, windowCovers } from "./valuation-reads";
 import { type Holding, holdingsSources, marketPrices } from "./net-worth-sources";
 import { dateOfDay, dayOfDate, localDayOf, startOfDay } from "./days";
-
-export const money = (minor: bigint, currency: string) => ({ n: toMajorNumber(minor, scaleOf(currency)), d: formatMinor(minor, scaleOf(currency)) });
 
 export interface SpaceInfo {
   id: string;
@@ -267,10 +265,7 @@ export async function netWorthHistory(svc: Services, space: SpaceInfo, q: { from
     from: q.from,
     to: q.to,
     interval: q.interval,
-    points: values.map((p) => {
-      const m = money(p.minor, space.currency);
-      return { date: p.date, netWorth: m.n, netWorthDecimal: m.d, complete: p.complete };
-    }),
+    points: values.map((p) => ({ date: p.date, ...moneyFields("netWorth", p.minor, scaleOf(space.currency)), complete: p.complete })),
     conversion: report,
     notes: [...notes, ...report.notes],
   };
@@ -292,5 +287,5 @@ export async function netWorthAt(svc: Services, space: SpaceInfo, atMs: number, 
   const converter = new Converter(book, space.currency);
   const [point] = valuePoints(converter, [holdings!], [date]);
   const report = converter.report();
-  return { date, minor: point!.minor, decimal: money(point!.minor, space.currency).d, complete: point!.complete, conversion: report, notes: [...notes, ...report.notes] };
+  return { date, minor: point!.minor, decimal: formatMinor(point!.minor, scaleOf(space.currency)), complete: point!.complete, conversion: report, notes: [...notes, ...report.notes] };
 }

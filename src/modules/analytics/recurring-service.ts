@@ -6,11 +6,12 @@
  */
 import type { AuthContext, Services } from "../../env";
 import { notFound, validationFailed } from "../../lib/errors";
-import { CURRENCY_SCALES, type Currency } from "../../lib/money";
+import { type Currency, CURRENCY_SCALES, formatMinor, moneyFields } from "../../lib/money";
 import { parseAmountField } from "../transactions/postings";
 import { dateOfDay } from "./days";
 import { bumpForecastEpoch } from "./forecast-epoch";
-import { money, type SpaceInfo } from "./net-worth";
+import type { SpaceInfo } from "./net-worth";
+import { scaleOf } from "../rates/convert";
 import { anchorsFrom, type Cadence, CASHFLOW_FILTER, cashflowsStatement, type DetectedSeries, detectSeries, expectedSince, isActive, LOOKBACK_DAYS, loadCashflows, nextAfter, type TxnRow } from "./recurring";
 import type { SqlGuard } from "../../lib/sql";
 import type { Reads } from "../spaces/access";
@@ -88,10 +89,7 @@ export async function seriesOf(svc: Services, space: SpaceInfo, nowMs: number, l
 }
 
 export function presentSeries(s: Series) {
-  const amount = money(BigInt(s.amountMinor), s.currency);
-  const min = money(BigInt(s.minMinor), s.currency);
-  const max = money(BigInt(s.maxMinor), s.currency);
-  const spread = money(BigInt(Math.round((s.maxMinor - s.minMinor) / 2)), s.currency);
+  const scale = scaleOf(s.currency);
   return {
     id: s.id,
     name: s.name,
@@ -101,10 +99,9 @@ export function presentSeries(s: Series) {
     currency: s.currency,
     accountId: s.accountId,
     categoryId: s.categoryId,
-    amount: amount.n,
-    amountDecimal: amount.d,
-    amountRange: { min: min.n, minDecimal: min.d, max: max.n, maxDecimal: max.d },
-    spreadDecimal: spread.d,
+    ...moneyFields("amount", s.amountMinor, scale),
+    amountRange: { ...moneyFields("min", s.minMinor, scale), ...moneyFields("max", s.maxMinor, scale) },
+    spreadDecimal: formatMinor(Math.round((s.maxMinor - s.minMinor) / 2), scale),
     occurrences: s.occurrences,
     firstDate: dateOfDay(s.firstDay),
     lastDate: dateOfDay(s.lastDay),

@@ -11,7 +11,7 @@ import { type AssetType } from "../../db/schema-assets";
 import { iso } from "../../lib/clock";
 import { notFound, validationFailed } from "../../lib/errors";
 import { newId } from "../../lib/ids";
-import { type Currency, CURRENCY_SCALES, formatMinor, toMajorNumber } from "../../lib/money";
+import { type Currency, CURRENCY_SCALES, formatMinor, moneyFields, toMajorNumber } from "../../lib/money";
 import { pagination } from "../../lib/pagination";
 import { guardedValue, rowReader, type SqlGuard } from "../../lib/sql";
 import { parseYmd, zonedMidnight } from "../../lib/zoned-time";
@@ -44,8 +44,7 @@ export function presentValuation(v: ValuationRow) {
   return {
     id: v.id,
     assetId: v.assetId,
-    value: toMajorNumber(v.value, scale),
-    valueDecimal: formatMinor(v.value, scale),
+    ...moneyFields("value", v.value, scale),
     currency: v.currency,
     date: v.date,
     valuedAt: iso(v.valuedAt),

@@ -8,7 +8,7 @@ import type { Services } from "../../env";
 import { budgets } from "../../db/schema";
 import { type PublishInput, publishEvent, publishEvents, storedEventsStatement } from "../webhooks/publish";
 import { IN_JSON_LIST, jsonList, rowReader } from "../../lib/sql";
-import { type Currency, CURRENCY_SCALES, formatMinor, toMajorNumber } from "../../lib/money";
+import { type Currency, CURRENCY_SCALES, moneyFields } from "../../lib/money";
 import type { PostCommitRead } from "../ledger/operations";
 import { currentPeriod, type Period, type PeriodWindow } from "./periods";
 import { type BudgetRow, spendingFromRows, spendingStatement } from "./spending";
@@ -155,10 +155,8 @@ function thresholdEvent(b: BudgetRow, s: ConvertedSpending): PublishInput | null
   const payload = {
     budgetId: b.id,
     spaceId: b.spaceId,
-    currentSpent: toMajorNumber(s.spent, scale),
-    currentSpentDecimal: formatMinor(s.spent, scale),
-    budgetAmount: toMajorNumber(b.amount, scale),
-    budgetAmountDecimal: formatMinor(b.amount, scale),
+    ...moneyFields("currentSpent", s.spent, scale),
+    ...moneyFields("budgetAmount", b.amount, scale),
     threshold,
     percentageSpent: Number(percent / BigInt(b.amount)),
     periodStart: s.window.startDate,

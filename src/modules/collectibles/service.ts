@@ -6,7 +6,7 @@ import { eq } from "drizzle-orm";
 import type { AuthContext, Services } from "../../env";
 import { assetValuations, manualAssets } from "../../db/schema";
 import { ApiError, validationFailed } from "../../lib/errors";
-import { formatMinor, toMajorNumber } from "../../lib/money";
+import { formatMinor, moneyFields, toMajorNumber } from "../../lib/money";
 import { todayIn } from "../../lib/dates";
 import type { CatalogItem } from "../../providers/sneaks/client";
 import { type AssetRow, assetFor, latestValuation, presentValuation, refuseAfterDisposal, scaleOf, valuationRow } from "../assets/service";
@@ -96,8 +96,7 @@ export async function refresh(svc: Services, auth: AuthContext, assetId: string)
     success: true,
     previousValue: previous ? toMajorNumber(previous.value, scale) : null,
     previousValueDecimal: previous ? formatMinor(previous.value, scale) : null,
-    newValue: toMajorNumber(value, scale),
-    newValueDecimal: formatMinor(value, scale),
+    ...moneyFields("newValue", value, scale),
     currency: asset.currency,
     source,
     valuation: presentValuation(row),

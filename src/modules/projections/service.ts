@@ -12,7 +12,7 @@ import { projectionScenarios } from "../../db/schema";
 import { iso } from "../../lib/clock";
 import { type ErrorDetail, notFound, validationFailed } from "../../lib/errors";
 import { newId } from "../../lib/ids";
-import { type Currency, CURRENCY_SCALES, formatMinor, parseMajor } from "../../lib/money";
+import { type Currency, CURRENCY_SCALES, formatMinor, moneyFields, parseMajor } from "../../lib/money";
 import { pagination } from "../../lib/pagination";
 import { inJsonList, rowReader } from "../../lib/sql";
 import { dateIn } from "../../lib/dates";
@@ -302,12 +302,8 @@ function refuseInexact(r: EngineResult, scale: number, field: string, about: str
   }
 }
 
-type Pair<K extends string> = { [P in K]: number } & { [P in `${K}Decimal`]: string };
-
-function moneyPair<K extends string>(name: K, x: number, scale: number): Pair<K> {
-  const exact = formatMinor(roundMinor(x), scale); // an integer within 2^53 (refuseInexact), so exact
-  return { [name]: Number(exact), [`${name}Decimal`]: exact } as Pair<K>;
-}
+/** An engine figure (fractional minor units, within 2^53 by refuseInexact) as a response's money fields. */
+const moneyPair = <K extends string>(name: K, x: number, scale: number) => moneyFields(name, roundMinor(x), scale);
 
 type Horizon = "year10" | "year20" | "year30";
 type Horizons = { [P in Horizon]: number | null } & { [P in `${Horizon}Decimal`]: string | null };

@@ -2,7 +2,7 @@
 import type { AuthContext, Services } from "../../env";
 import { ApiError, validationFailed } from "../../lib/errors";
 import { sha256Hex } from "../../lib/crypto";
-import { type Currency, CURRENCY_SCALES, FIAT_CURRENCIES, formatMinor, toMajorNumber } from "../../lib/money";
+import { type Currency, CURRENCY_SCALES, FIAT_CURRENCIES, formatMinor, moneyFields, toMajorNumber } from "../../lib/money";
 import { ymdString, zonedDate } from "../../lib/zoned-time";
 import { Converter, loadRateBook } from "../rates/convert";
 import { frac, fracToDecimal, roundHalfEven } from "../rates/exact";
@@ -43,8 +43,7 @@ export async function valueBalances(svc: Services, balances: { accountId: string
       id: b.accountId,
       name: `Bitso ${b.currency}`,
       symbol: b.currency,
-      balance: toMajorNumber(b.quantityMinor, scale),
-      balanceDecimal: formatMinor(b.quantityMinor, scale),
+      ...moneyFields("balance", b.quantityMinor, scale),
       quote,
       value: value === null ? null : toMajorNumber(value, qScale),
       valueDecimal: value === null ? null : formatMinor(value, qScale),

@@ -9,7 +9,7 @@
 import type { AuthContext, Services } from "../../env";
 import { iso } from "../../lib/clock";
 import { ApiError, conflict, notFound, validationFailed } from "../../lib/errors";
-import { CURRENCY_SCALES, type Currency, formatMinor, toMajorNumber } from "../../lib/money";
+import { type Currency, CURRENCY_SCALES, moneyFields } from "../../lib/money";
 import { pagination } from "../../lib/pagination";
 import { logError } from "../../lib/log";
 import { jsonList } from "../../lib/sql";
@@ -66,7 +66,7 @@ function present(tz: string, flags: FlagRow[], txns: TxnRow[]) {
     if (!t) return null;
     const scale = CURRENCY_SCALES[t.currency as Currency] ?? 2;
     return {
-      id: t.id, accountId: t.account_id, amount: toMajorNumber(t.amount, scale), amountDecimal: formatMinor(t.amount, scale), currency: t.currency,
+      id: t.id, accountId: t.account_id, ...moneyFields("amount", t.amount, scale), currency: t.currency,
       description: t.description, merchantName: t.merchant_name, date: isoInZone(t.date, tz), status: t.status,
     };
   };

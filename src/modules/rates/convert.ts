@@ -14,7 +14,7 @@
  *   with a note, and `complete` is false.
  */
 import type { Services } from "../../env";
-import { CURRENCY_SCALES, formatMinor, toMajorNumber } from "../../lib/money";
+import { CURRENCY_SCALES, formatMinor, moneyFields } from "../../lib/money";
 import { jsonList } from "../../lib/sql";
 import { addDays, parseYmd, ymdString } from "../../lib/zoned-time";
 import { type Frac, frac, inv, mul, parseRate, pow10, roundHalfEven, sumOnCommonDenominator, ZERO } from "./exact";
@@ -311,8 +311,7 @@ export class Converter {
     const unconverted = [...this.missing.values()].map((m) => ({
       context: m.context,
       currency: m.currency,
-      amount: toMajorNumber(m.amountMinor, scaleOf(m.currency)),
-      amountDecimal: formatMinor(m.amountMinor, scaleOf(m.currency)),
+      ...moneyFields("amount", m.amountMinor, scaleOf(m.currency)),
       dates: m.dates,
     }));
     for (const m of this.missing.values()) {

@@ -7,7 +7,7 @@ import { eq } from "drizzle-orm";
 import type { AuthContext, Services } from "../../env";
 import { assetValuations, manualAssets } from "../../db/schema";
 import { validationFailed } from "../../lib/errors";
-import { formatMinor, toMajorNumber } from "../../lib/money";
+import { formatMinor, moneyFields, toMajorNumber } from "../../lib/money";
 import { todayIn } from "../../lib/dates";
 import { type AssetRow, assetFor, latestValuation, presentValuation, refuseAfterDisposal, valuationRow } from "../assets/service";
 import { type Property, type PropertyAddress, RealEstateClient, ZESTIMATE_SOURCE, type Zestimate } from "../../providers/real-estate/client";
@@ -91,8 +91,7 @@ export async function sync(svc: Services, auth: AuthContext, assetId: string) {
   return {
     previousValue: previous ? toMajorNumber(previous.value, 2) : null,
     previousValueDecimal: previous ? formatMinor(previous.value, 2) : null,
-    newValue: toMajorNumber(z.zestimate, 2),
-    newValueDecimal: formatMinor(z.zestimate, 2),
+    ...moneyFields("newValue", z.zestimate, 2),
     currency: asset.currency,
     source: ZESTIMATE_SOURCE,
     valuationCreated: true,

@@ -15,7 +15,7 @@ import { TRANSACTION_COLUMNS, transactionOfRow } from "./columns";
 import { isoInZone } from "../../lib/zoned-time";
 import { ApiError, conflict, notFound, validationFailed } from "../../lib/errors";
 import { newId } from "../../lib/ids";
-import { assetOf, type Currency, CURRENCY_SCALES, FIAT_CURRENCIES, formatMinor, toMajorNumber } from "../../lib/money";
+import { assetOf, type Currency, CURRENCY_SCALES, FIAT_CURRENCIES, formatMinor, moneyFields } from "../../lib/money";
 import { accountFor, accountInSpaceStatement, type AccountRow, accountsIn } from "../accounts/service";
 import { checkBudgetAlerts, watchingBudgetsRead } from "../budgets/alerts";
 import { queueAnnounced, storedEventsRead, transactionCreatedEvent } from "../webhooks/transaction-events";
@@ -84,8 +84,7 @@ export async function presentTransactions(
       id: r.id,
       spaceId: r.spaceId,
       accountId: r.accountId,
-      amount: toMajorNumber(r.amount, scale),
-      amountDecimal: formatMinor(r.amount, scale),
+      ...moneyFields("amount", r.amount, scale),
       currency: r.currency,
       description: r.description,
       merchantName: r.merchantName,

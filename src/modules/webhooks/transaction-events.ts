@@ -11,7 +11,7 @@
 import type { transactions } from "../../db/schema";
 import type { Services } from "../../env";
 import { logError } from "../../lib/log";
-import { type Currency, CURRENCY_SCALES, formatMinor, toMajorNumber } from "../../lib/money";
+import { type Currency, CURRENCY_SCALES, moneyFields } from "../../lib/money";
 import { sendAll } from "../../lib/queues";
 import { isoInZone } from "../../lib/zoned-time";
 import { IN_JSON_LIST, jsonList } from "../../lib/sql";
@@ -32,7 +32,7 @@ export function transactionCreatedEvent(row: AnnouncedRow, origin: Origin, tz: s
     {
       spaceId: row.spaceId, type: "transaction.created", dedupeKey: `transaction.created:${row.id}`,
       payload: {
-        transactionId: row.id, spaceId: row.spaceId, accountId: row.accountId, amount: toMajorNumber(row.amount!, scale), amountDecimal: formatMinor(row.amount!, scale),
+        transactionId: row.id, spaceId: row.spaceId, accountId: row.accountId, ...moneyFields("amount", row.amount!, scale),
         currency: row.currency, description: row.description, merchantName: row.merchantName ?? null, status: row.status, date: isoInZone(row.date!, tz),
         categoryId: row.categoryId ?? null, provider: origin?.provider ?? null, connectionId: origin?.connectionId ?? null,
       },
