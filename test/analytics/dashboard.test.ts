@@ -184,6 +184,16 @@ describe("GET /v1/analytics/net-worth", () => {
     const tooMany = await api(owner).get(`/v1/analytics/net-worth?spaceId=${spaceId}&from=2020-01-01&to=2024-01-01&interval=day`);
     expect(tooMany.status).toBe(422);
     expect(tooMany.body.error.details[0].code).toBe("TOO_MANY_POINTS");
+    // Counted exactly: 33 years of month ends are 396 points (a rough count once refused anything past about 30.7 years).
+    const years33 = await api(owner).get(`/v1/analytics/net-worth?spaceId=${spaceId}&from=1800-01-01&to=1832-12-31&interval=month`);
+    expect(years33.status).toBe(200);
+    expect(years33.body.points).toHaveLength(396);
+    expect(years33.body.points.at(-1).date).toBe("1832-12-31");
+    const months400 = await api(owner).get(`/v1/analytics/net-worth?spaceId=${spaceId}&from=1800-01-31&to=1833-04-01&interval=month`);
+    expect(months400.body.points).toHaveLength(400);
+    const months401 = await api(owner).get(`/v1/analytics/net-worth?spaceId=${spaceId}&from=1800-01-31&to=1833-05-01&interval=month`);
+    expect(months401.status).toBe(422);
+    expect(months401.body.error.details[0]).toMatchObject({ code: "TOO_MANY_POINTS", message: "This range has 401 month points; the limit is 400" });
     expect((await api(owner).get(`/v1/analytics/net-worth?spaceId=${spaceId}&from=2024-02-01&to=2024-01-01`)).status).toBe(422);
     // The history ends on the space's today: a day ahead is the forecast's, not today's figures dated later.
     const ahead = await api(owner).get(`/v1/analytics/net-worth?spaceId=${spaceId}&from=${day(-3)}&to=${day(1)}&interval=day`);

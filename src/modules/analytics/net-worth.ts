@@ -149,10 +149,12 @@ export function historyDates(from: string, to: string, interval: Interval): stri
   const a = dayOfDate(from);
   const b = dayOfDate(to);
   if (b < a) throw validationFailed([{ field: "to", message: "Must not be before from", code: "INVALID_RANGE" }]);
-  const estimate = interval === "day" ? b - a + 1 : interval === "week" ? Math.floor((b - a) / 7) + 1 : Math.floor((b - a) / 28) + 2;
-  if (estimate > MAX_POINTS + 2) {
+  // Counted before any is built: a month's end is a point for every month from from's to to's (to's own day last).
+  const monthIndex = (ymd: string) => Number(ymd.slice(0, 4)) * 12 + Number(ymd.slice(5, 7));
+  const count = interval === "day" ? b - a + 1 : interval === "week" ? Math.floor((b - a) / 7) + 1 : monthIndex(to) - monthIndex(from) + 1;
+  if (count > MAX_POINTS) {
     throw new ApiError(422, "VALIDATION_FAILED", `At most ${MAX_POINTS} points per request: widen the interval or narrow the range`, [
-      { field: "interval", message: `This range has about ${estimate} ${interval} points; the limit is ${MAX_POINTS}`, code: "TOO_MANY_POINTS" },
+      { field: "interval", message: `This range has ${count} ${interval} points; the limit is ${MAX_POINTS}`, code: "TOO_MANY_POINTS" },
     ]);
   }
   const out: string[] = [];
@@ -169,9 +171,6 @@ export function historyDates(from: string, to: string, interval: Interval): stri
       }
       out.push(end);
     }
-  }
-  if (out.length > MAX_POINTS) {
-    throw new ApiError(422, "VALIDATION_FAILED", `At most ${MAX_POINTS} points per request`, [{ field: "interval", message: `${out.length} points requested`, code: "TOO_MANY_POINTS" }]);
   }
   return out;
 }
