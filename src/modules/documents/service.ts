@@ -29,7 +29,8 @@ import { pagination } from "../../lib/pagination";
 import { jsonList, rowReader } from "../../lib/sql";
 import { assetFor } from "../assets/service";
 import { liveSessionSql } from "../auth/tokens";
-import { ACCESS_GUARD_SQL, memberAtLeastSql, membershipParams } from "../spaces/access";
+import { memberAtLeastSql, MEMBERSHIP_SQL, membershipOf, membershipParams, type MembershipRow } from "../spaces/access";
+import { grantEnded, useEmergencyGrant } from "../lifebeat/grant-access";
 import { type DocumentConfig, type DocumentContentType, documentConfig, mediaEssence } from "./config";
 import { contentDisposition, shownFilename } from "./disposition";
 import { presignDownload, presignUpload, uploadHeaders } from "./presign";
@@ -312,16 +313,24 @@ export async function serveDownload(svc: Services, token: string): Promise<Respo
   // The link works only while the user it was issued to may still read the space (member of any role, or a live
   // emergency grant) in the session they listed it in: a household that removes someone ends their links at once.
   const db = svc.env.DB;
-  const [access, found] = await db.batch([
-    db.prepare(`SELECT ${liveSessionSql("?", "?", "?")} AND ${ACCESS_GUARD_SQL} AS may_read`)
-      .bind(t.ses, t.usr, now, ...membershipParams(t.space, t.usr, now)),
+  const [session, member, found] = await db.batch([
+    db.prepare(`SELECT ${liveSessionSql("?", "?", "?")} AS live`).bind(t.ses, t.usr, now),
+    db.prepare(MEMBERSHIP_SQL).bind(...membershipParams(t.space, t.usr, now)),
     db.prepare("SELECT * FROM asset_documents WHERE id = ? AND space_id = ?").bind(t.doc, t.space),
   ]);
   const raw = found!.results[0] as Record<string, unknown> | undefined;
   if (!raw) throw notFound("Document");
-  if (!(access!.results[0] as { may_read: number } | undefined)?.may_read) throw issuerLostAccess();
+  const m = membershipOf(t.space, member!.results[0] as MembershipRow | undefined);
+  if (!(session!.results[0] as { live: number } | undefined)?.live || !m) throw issuerLostAccess();
   const doc = toRow(raw);
   if (doc.status !== "uploaded") throw notFound("Document");
+  if (m.grantId) {
+    // Read through a Life Beat grant: a grant the owner's return has ended serves nothing, and every download is
+    // in the owner's audit log, under the document it served (never the link, which is a credential while it lives).
+    const caller = { userId: t.usr, request: { method: "GET", path: `/v1/assets/${doc.assetId}/documents/${doc.id}` } };
+    if (await grantEnded(svc, caller, m.grantId, m.grantSource)) throw issuerLostAccess();
+    await useEmergencyGrant(svc, caller, m, "viewer");
+  }
   const obj = await svc.env.DOCS.get(doc.r2Key);
   if (!obj) throw notFound("Document");
   return new Response(obj.body, {

@@ -18,6 +18,12 @@ import { foldActivity, LB_COLUMNS, type LifeBeatRow } from "./state";
 const READ_METHODS = new Set(["GET", "HEAD"]);
 
 /**
+ * Who uses a grant, and in what request: a signed-in caller, or a download link's user (documents/service.ts).
+ * The object also holds what one request has checked and audited, so it is one per request.
+ */
+export type GrantCaller = Pick<AuthContext, "userId" | "request">;
+
+/**
  * Whether the household's owner has been active since escalation grant `grantId` was made, which ends it.
  * The hourly cron folds an owner's activity into Life Beat; a use of the grant folds it at once, so that no
  * read is answered from a grant that the owner's return has ended, however many households the cron has
@@ -42,9 +48,9 @@ async function endedByOwnerActivity(svc: Services, grantId: string): Promise<boo
  * Whether live grant `grantId` has been ended by its owner's return (once per request and grant). A manual
  * grant is the owner's own act and ends only when revoked or expired: nothing to look at.
  */
-export async function grantEnded(svc: Services, auth: AuthContext, grantId: string, source: string | undefined): Promise<boolean> {
+export async function grantEnded(svc: Services, auth: GrantCaller, grantId: string, source: string | undefined): Promise<boolean> {
   if (source === "manual") return false;
-  const checked = ((auth as AuthContext & { grantsChecked?: Map<string, Promise<boolean>> }).grantsChecked ??= new Map<string, Promise<boolean>>());
+  const checked = ((auth as GrantCaller & { grantsChecked?: Map<string, Promise<boolean>> }).grantsChecked ??= new Map<string, Promise<boolean>>());
   let ended = checked.get(grantId);
   if (!ended) checked.set(grantId, (ended = endedByOwnerActivity(svc, grantId)));
   return ended;
@@ -54,13 +60,13 @@ export async function grantEnded(svc: Services, auth: AuthContext, grantId: stri
  * Throws 403 unless a grant-based access is a read; audits it either way (once per request and space).
  * A grant the owner's activity has ended is a 404, as for any non-member.
  */
-export async function useEmergencyGrant(svc: Services, auth: AuthContext, m: Membership, min: Role): Promise<void> {
+export async function useEmergencyGrant(svc: Services, auth: GrantCaller, m: Membership, min: Role): Promise<void> {
   if (await grantEnded(svc, auth, m.grantId!, m.grantSource)) throw notFound("Space");
   const method = auth.request?.method ?? "INTERNAL";
   const path = auth.request?.path ?? "";
   // No request context (a job, a direct service call) is treated as a write: fail closed.
   const allowed = READ_METHODS.has(method) && min === "viewer";
-  const audited = ((auth as AuthContext & { grantAudits?: Set<string> }).grantAudits ??= new Set<string>());
+  const audited = ((auth as GrantCaller & { grantAudits?: Set<string> }).grantAudits ??= new Set<string>());
   const key = `${m.spaceId}:${allowed}`;
   if (!audited.has(key)) {
     audited.add(key);
