@@ -95,7 +95,6 @@ export const es: Catalogue = {
     'Its subcategory "{name}" ({id}) would move up beside "{other}" ({otherId}): rename or merge one of them first':
       'Su subcategoría "{name}" ({id}) quedaría al mismo nivel que "{other}" ({otherId}): primero cambia el nombre de una de ellas o fusiónalas.',
     // Analytics, documents, collectibles, real estate.
-    "At most {max} points per request": "Como máximo {max} puntos por solicitud.",
     "At most {max} points per request: widen the interval or narrow the range": "Como máximo {max} puntos por solicitud: amplía el intervalo o acorta el rango.",
     "This space's document storage quota of {quota} bytes would be exceeded": "Se excedería la cuota de almacenamiento de documentos de este espacio, de {quota} bytes.",
     "This upload takes Content-Type {type}": "Esta carga admite Content-Type {type}.",

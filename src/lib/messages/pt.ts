@@ -95,7 +95,6 @@ export const pt: Catalogue = {
     'Its subcategory "{name}" ({id}) would move up beside "{other}" ({otherId}): rename or merge one of them first':
       'A subcategoria "{name}" ({id}) subiria para junto de "{other}" ({otherId}): primeiro renomeie ou mescle uma delas.',
     // Analytics, documents, collectibles, real estate.
-    "At most {max} points per request": "No máximo {max} pontos por requisição.",
     "At most {max} points per request: widen the interval or narrow the range": "No máximo {max} pontos por requisição: aumente o intervalo ou reduza o período.",
     "This space's document storage quota of {quota} bytes would be exceeded": "A cota de armazenamento de documentos deste espaço, de {quota} bytes, seria excedida.",
     "This upload takes Content-Type {type}": "Este upload aceita Content-Type {type}.",
