@@ -11,6 +11,8 @@ import { configure, cron, DAY, emailsTo, HOUR, householdWorld, levelOf, sim } fr
 afterEach(() => vi.useRealTimers());
 
 const usDay = (ms: number) => new Date(ms).toLocaleDateString("en-US", { year: "numeric", month: "long", day: "numeric", timeZone: "UTC" });
+/** A deadline as the notices write it: to the minute, saying UTC (a day alone read a day late west of UTC). */
+const usDeadline = (ms: number) => `${usDay(ms)} at ${new Date(ms).toISOString().slice(11, 16)} UTC`;
 
 async function escalations(householdId: string) {
   const r = await env.DB.prepare("SELECT level, escalated_at FROM life_beat_escalations WHERE household_id = ? ORDER BY level")
@@ -37,7 +39,7 @@ describe("Life Beat catch-up", () => {
     expect(await nextEscalationAt(w.householdId)).toBe(back + 2 * DAY);
     let mails = await emailsTo(w.owner.email);
     expect(mails.map((m) => m.subject)).toEqual(["Life Beat: please check in (notice 1 of 3)"]);
-    expect(mails[0]!.body).toContain(`your executor receives read-only access on ${usDay(finalAt)}.`);
+    expect(mails[0]!.body).toContain(`your executor receives read-only access on ${usDeadline(finalAt)}.`);
     expect((await env.DB.prepare("SELECT COUNT(*) AS n FROM emergency_grants WHERE household_id = ?").bind(w.householdId).first<{ n: number }>())!.n).toBe(0);
 
     // Hourly from then on: level 2 two days after notice 1, level 3 on the date notice 1 quoted.
@@ -56,7 +58,7 @@ describe("Life Beat catch-up", () => {
       "Life Beat: please check in (notice 2 of 3)",
       "Life Beat: emergency access granted (García)",
     ]);
-    expect(mails[1]!.body).toContain(`your executor receives read-only access on ${usDay(finalAt)}.`);
+    expect(mails[1]!.body).toContain(`your executor receives read-only access on ${usDeadline(finalAt)}.`);
     const grant = await env.DB.prepare("SELECT created_at FROM emergency_grants WHERE household_id = ?").bind(w.householdId).first<{ created_at: number }>();
     expect(grant!.created_at).toBe(finalAt);
   });

@@ -118,6 +118,17 @@ describe("invitation emails", () => {
     expect(correo!.subject).toBe("Te invitaron a un hogar en Dhanam");
     expect(correo!.body).toContain("“Ana”, que se registró en Dhanam como");
     expect(correo!.body).toContain("al hogar “Casa” como miembro");
+    // Its expiry to the minute, in UTC, saying so.
+    const expires = new Date(Date.now() + 7 * 86_400_000);
+    expect(correo!.body).toMatch(/La invitación vence el \d{1,2} de [a-z]+ de \d{4} a las \d{2}:\d{2} \(UTC\) y sirve una sola vez/);
+    expect(correo!.body).toContain(`${expires.toLocaleDateString("es-MX", { year: "numeric", month: "long", day: "numeric", timeZone: "UTC" })} a las`);
+
+    // An address with an account reads it in its own language, whatever the inviter's.
+    const reader = await registerUser({ locale: "pt" });
+    expect((await invite(es, await household(es, "Casa 2"), reader.email)).status).toBe(201);
+    const [convite] = await emailsTo(reader.email);
+    expect(convite!.subject).toBe("Você recebeu um convite para um grupo familiar no Dhanam");
+    expect(convite!.body).toContain("“Ana”, que se cadastrou no Dhanam como");
   });
 
   it("show names on one line, without format characters or quotes that would end the message's", () => {

@@ -195,7 +195,7 @@ describe("Life Beat with no executor named", () => {
     await cronEvery(HOUR, t0 + 8 * DAY - 2 * HOUR, lastAt + 2 * HOUR);
     const mails = await lifeBeatMail(w.owner.email);
     expect(mails.map((m) => m.subject)).toEqual(["Life Beat: please check in (notice 1 of 2)", "Life Beat: we have not heard from you (García)"]);
-    expect(mails[0]!.body).toContain(`Life Beat reaches its last level on ${usDay(lastAt)}; no executor is named, so no one will be given access.`);
+    expect(mails[0]!.body).toContain(`Life Beat reaches its last level on ${usDay(lastAt)} at ${utcTime(lastAt)} UTC; no executor is named, so no one will be given access.`);
     expect(mails[1]!.body).toContain("Life Beat has reached its last level, but no executor is named for the García household, so no one was given access.");
     expect(mails.some((m) => m.body.includes("read-only access"))).toBe(false);
     expect(await grants(w.householdId)).toEqual([]);

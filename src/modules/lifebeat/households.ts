@@ -230,15 +230,17 @@ export async function addHouseholdMember(
   input: { email: string; name?: string; relationship: string; role: "member" | "executor" },
 ) {
   const email = input.email.trim();
-  // The inviter (their words go into the email) and whether the address is in the household already, with
-  // the owner check: a 409 is answered before the limits, so it spends none of them.
+  // The inviter (their words go into the email), the reader's language if the address has an account (else the
+  // inviter's, as the executor's notice does), and whether the address is in the household already, with the
+  // owner check: a 409 is answered before the limits, so it spends none of them.
   const { household, results: [me] } = await readHousehold(svc, auth, householdId, "owner", (key) => [
     svc.env.DB.prepare(
-      `SELECT name, email, locale, EXISTS (SELECT 1 FROM household_members WHERE household_id = ${key.sql} AND lower(email) = lower(?) AND removed_at IS NULL) AS taken
+      `SELECT name, email, locale, (SELECT r.locale FROM users r WHERE r.email = lower(?)) AS reader_locale,
+              EXISTS (SELECT 1 FROM household_members WHERE household_id = ${key.sql} AND lower(email) = lower(?) AND removed_at IS NULL) AS taken
          FROM users WHERE id = ?`,
-    ).bind(...key.params, email, auth.userId),
+    ).bind(email, ...key.params, email, auth.userId),
   ]);
-  const owner = me!.results[0] as { name: string; email: string; locale: string; taken: number } | undefined;
+  const owner = me!.results[0] as { name: string; email: string; locale: string; reader_locale: string | null; taken: number } | undefined;
   if (!owner) throw notFound("User");
   const duplicate = () => conflict("That email is already a member of this household", "DUPLICATE_RESOURCE");
   if (owner.taken) throw duplicate();
@@ -262,7 +264,7 @@ export async function addHouseholdMember(
     id: newId("hhm", now), household_id: household.id, user_id: null, email, name: input.name ?? null,
     relationship: input.relationship, role: input.role, status: "invited", invitation_expires_at: expiresAt, invited_at: now, joined_at: null,
   };
-  const locale = localeOf(owner.locale);
+  const locale = localeOf(owner.reader_locale ?? owner.locale);
   const msg = invitationNotice(locale, { ownerName: owner.name, ownerEmail: owner.email, householdName: household.name, role: input.role, token, expiresAt });
   const notice = await notificationInsert(svc, {
     householdId: household.id, kind: "invitation", cycle: null, level: null, channel: "email", recipient: member.email, locale,

@@ -1,9 +1,9 @@
 /**
  * The words of Life Beat notifications and household invitations (en, es or pt, Brazilian Portuguese;
  * anything else falls back to English): the owner's in the owner's language, the executor's in the
- * executor's (their account's; the owner's if they have none). Dates are written as UTC days, as the
- * language writes them (DATE_LOCALES; the warning before a single-level grant also gives the grant's UTC
- * time: it is the owner's only notice before it).
+ * executor's (their account's; the owner's if they have none). Dates are written as the language writes them
+ * (DATE_LOCALES), in UTC: a past day as a day, a deadline (an access's start or end, an invitation's expiry) to
+ * the minute, saying "UTC" (households have no time zone of their own).
  */
 import { DATE_LOCALES, type Locale, localeOf } from "../../lib/i18n";
 
@@ -11,6 +11,16 @@ export { type Locale, localeOf };
 
 const day = (ms: number, locale: Locale) =>
   new Date(ms).toLocaleDateString(DATE_LOCALES[locale], { year: "numeric", month: "long", day: "numeric", timeZone: "UTC" });
+
+/** An instant as its UTC time of day, "HH:MM". */
+const utcTime = (ms: number) => new Date(ms).toISOString().slice(11, 16);
+
+/**
+ * A deadline (an access that starts or ends, an invitation that expires) to the minute, saying it is UTC: as a
+ * day alone, 02:00 UTC on the 8th read as the 8th to an owner in Mexico, for whom it is the evening of the 7th.
+ */
+const dayAt = (ms: number, locale: Locale) =>
+  locale === "es" ? `${day(ms, locale)} a las ${utcTime(ms)} (UTC)` : locale === "pt" ? `${day(ms, locale)} às ${utcTime(ms)} (UTC)` : `${day(ms, locale)} at ${utcTime(ms)} UTC`;
 
 /** At most this many characters of a user-written name go into an email to someone else. */
 export const SHOWN_TEXT_MAX = 60;
@@ -59,13 +69,13 @@ export function ownerNotice(locale: Locale, f: EscalationFacts): Message {
       ? none ? `Life Beat: no hemos sabido de ti (${f.householdName})` : `Life Beat: se concedió acceso de emergencia (${f.householdName})`
       : `Life Beat: confirma que estás bien (aviso ${f.level} de ${f.levels})`;
     const ahead = !f.finalAt ? "" : none
-      ? ` Life Beat llegará a su último nivel el ${day(f.finalAt, locale)}; no hay albacea designado, así que nadie recibirá acceso.`
-      : ` Si no sabemos de ti, tu albacea recibirá acceso de solo lectura el ${day(f.finalAt, locale)}.`;
+      ? ` Life Beat llegará a su último nivel el ${dayAt(f.finalAt, locale)}; no hay albacea designado, así que nadie recibirá acceso.`
+      : ` Si no sabemos de ti, tu albacea recibirá acceso de solo lectura el ${dayAt(f.finalAt, locale)}.`;
     const text = !final
       ? `Hola ${f.ownerName}: no has registrado tu check-in en Dhanam desde el ${day(f.lastCheckIn, locale)}. Abre la app o registra tu check-in para reiniciar Life Beat.${ahead}`
       : none
         ? `Hola ${f.ownerName}: no hemos sabido de ti desde el ${day(f.lastCheckIn, locale)}. Life Beat llegó a su último nivel, pero el hogar ${f.householdName} no tiene albacea designado, así que nadie recibió acceso. Registra tu check-in en Dhanam para reiniciar Life Beat, y designa un albacea en su configuración si quieres que alguien lo reciba.`
-        : `Hola ${f.ownerName}: no hemos sabido de ti desde el ${day(f.lastCheckIn, locale)}. Tu albacea ${f.executorName} recibió acceso de solo lectura a las finanzas del hogar ${f.householdName}${f.accessUntil ? ` hasta el ${day(f.accessUntil, locale)}` : ""}. Si estás bien, registra tu check-in en Dhanam y el acceso se revocará de inmediato.`;
+        : `Hola ${f.ownerName}: no hemos sabido de ti desde el ${day(f.lastCheckIn, locale)}. Tu albacea ${f.executorName} recibió acceso de solo lectura a las finanzas del hogar ${f.householdName}${f.accessUntil ? ` hasta el ${dayAt(f.accessUntil, locale)}` : ""}. Si estás bien, registra tu check-in en Dhanam y el acceso se revocará de inmediato.`;
     return { subject, text };
   }
   if (locale === "pt") {
@@ -73,31 +83,29 @@ export function ownerNotice(locale: Locale, f: EscalationFacts): Message {
       ? none ? `Life Beat: não temos notícias suas (${f.householdName})` : `Life Beat: acesso de emergência concedido (${f.householdName})`
       : `Life Beat: confirme que está tudo bem (aviso ${f.level} de ${f.levels})`;
     const ahead = !f.finalAt ? "" : none
-      ? ` O Life Beat chegará ao último nível em ${day(f.finalAt, locale)}; não há testamenteiro designado, então ninguém receberá acesso.`
-      : ` Se não tivermos notícias suas, seu testamenteiro receberá acesso somente leitura em ${day(f.finalAt, locale)}.`;
+      ? ` O Life Beat chegará ao último nível em ${dayAt(f.finalAt, locale)}; não há testamenteiro designado, então ninguém receberá acesso.`
+      : ` Se não tivermos notícias suas, seu testamenteiro receberá acesso somente leitura em ${dayAt(f.finalAt, locale)}.`;
     const text = !final
       ? `Olá, ${f.ownerName}. Você não faz check-in no Dhanam desde ${day(f.lastCheckIn, locale)}. Abra o app ou faça check-in para reiniciar o Life Beat.${ahead}`
       : none
         ? `Olá, ${f.ownerName}. Não temos notícias suas desde ${day(f.lastCheckIn, locale)}. O Life Beat chegou ao último nível, mas o grupo familiar ${f.householdName} não tem testamenteiro designado, então ninguém recebeu acesso. Faça check-in no Dhanam para reiniciar o Life Beat e, se quiser que alguém receba acesso, designe um testamenteiro nas configurações.`
-        : `Olá, ${f.ownerName}. Não temos notícias suas desde ${day(f.lastCheckIn, locale)}. Seu testamenteiro ${f.executorName} recebeu acesso somente leitura às finanças do grupo familiar ${f.householdName}${f.accessUntil ? ` até ${day(f.accessUntil, locale)}` : ""}. Se você estiver bem, faça check-in no Dhanam e o acesso será revogado na hora.`;
+        : `Olá, ${f.ownerName}. Não temos notícias suas desde ${day(f.lastCheckIn, locale)}. Seu testamenteiro ${f.executorName} recebeu acesso somente leitura às finanças do grupo familiar ${f.householdName}${f.accessUntil ? ` até ${dayAt(f.accessUntil, locale)}` : ""}. Se você estiver bem, faça check-in no Dhanam e o acesso será revogado na hora.`;
     return { subject, text };
   }
   const subject = final
     ? none ? `Life Beat: we have not heard from you (${f.householdName})` : `Life Beat: emergency access granted (${f.householdName})`
     : `Life Beat: please check in (notice ${f.level} of ${f.levels})`;
   const ahead = !f.finalAt ? "" : none
-    ? ` Life Beat reaches its last level on ${day(f.finalAt, locale)}; no executor is named, so no one will be given access.`
-    : ` If we do not hear from you, your executor receives read-only access on ${day(f.finalAt, locale)}.`;
+    ? ` Life Beat reaches its last level on ${dayAt(f.finalAt, locale)}; no executor is named, so no one will be given access.`
+    : ` If we do not hear from you, your executor receives read-only access on ${dayAt(f.finalAt, locale)}.`;
   const text = !final
     ? `Hi ${f.ownerName}, you have not checked in on Dhanam since ${day(f.lastCheckIn, locale)}. Open the app or check in to reset Life Beat.${ahead}`
     : none
       ? `Hi ${f.ownerName}, we have not heard from you since ${day(f.lastCheckIn, locale)}. Life Beat has reached its last level, but no executor is named for the ${f.householdName} household, so no one was given access. Check in on Dhanam to reset Life Beat, and name an executor in its settings if you want someone to be.`
-      : `Hi ${f.ownerName}, we have not heard from you since ${day(f.lastCheckIn, locale)}. Your executor ${f.executorName} now has read-only access to the ${f.householdName} household's finances${f.accessUntil ? ` until ${day(f.accessUntil, locale)}` : ""}. If you are well, check in on Dhanam and the access is revoked at once.`;
+      : `Hi ${f.ownerName}, we have not heard from you since ${day(f.lastCheckIn, locale)}. Your executor ${f.executorName} now has read-only access to the ${f.householdName} household's finances${f.accessUntil ? ` until ${dayAt(f.accessUntil, locale)}` : ""}. If you are well, check in on Dhanam and the access is revoked at once.`;
   return { subject, text };
 }
 
-/** An instant as its UTC time of day, "HH:MM". */
-const utcTime = (ms: number) => new Date(ms).toISOString().slice(11, 16);
 
 /**
  * To the owner, once, before the grant of a single-level Life Beat (warningAt in state.ts): the one notice
@@ -106,8 +114,8 @@ const utcTime = (ms: number) => new Date(ms).toISOString().slice(11, 16);
 export function ownerWarning(locale: Locale, f: Pick<EscalationFacts, "ownerName" | "householdName" | "lastCheckIn" | "executorName"> & { grantAt: number }): Message {
   if (locale === "es") {
     const then = f.executorName
-      ? `tu albacea ${f.executorName} recibirá acceso de solo lectura a las finanzas del hogar ${f.householdName} el ${day(f.grantAt, locale)} a las ${utcTime(f.grantAt)} (UTC)`
-      : `Life Beat escalará el ${day(f.grantAt, locale)} a las ${utcTime(f.grantAt)} (UTC)`;
+      ? `tu albacea ${f.executorName} recibirá acceso de solo lectura a las finanzas del hogar ${f.householdName} el ${dayAt(f.grantAt, locale)}`
+      : `Life Beat escalará el ${dayAt(f.grantAt, locale)}`;
     return {
       subject: f.executorName ? "Life Beat: registra tu check-in antes de que tu albacea reciba acceso" : "Life Beat: confirma que estás bien",
       text: `Hola ${f.ownerName}: no has registrado tu check-in en Dhanam desde el ${day(f.lastCheckIn, locale)}. Abre la app o registra tu check-in para reiniciar Life Beat. Si no sabemos de ti, ${then}. Este es el único aviso antes de esa fecha.`,
@@ -115,16 +123,16 @@ export function ownerWarning(locale: Locale, f: Pick<EscalationFacts, "ownerName
   }
   if (locale === "pt") {
     const then = f.executorName
-      ? `seu testamenteiro ${f.executorName} receberá acesso somente leitura às finanças do grupo familiar ${f.householdName} em ${day(f.grantAt, locale)} às ${utcTime(f.grantAt)} (UTC)`
-      : `o Life Beat avançará de nível em ${day(f.grantAt, locale)} às ${utcTime(f.grantAt)} (UTC)`;
+      ? `seu testamenteiro ${f.executorName} receberá acesso somente leitura às finanças do grupo familiar ${f.householdName} em ${dayAt(f.grantAt, locale)}`
+      : `o Life Beat avançará de nível em ${dayAt(f.grantAt, locale)}`;
     return {
       subject: f.executorName ? "Life Beat: faça check-in antes que seu testamenteiro receba acesso" : "Life Beat: confirme que está tudo bem",
       text: `Olá, ${f.ownerName}. Você não faz check-in no Dhanam desde ${day(f.lastCheckIn, locale)}. Abra o app ou faça check-in para reiniciar o Life Beat. Se não tivermos notícias suas, ${then}. Este é o único aviso antes dessa data.`,
     };
   }
   const then = f.executorName
-    ? `your executor ${f.executorName} receives read-only access to the ${f.householdName} household's finances on ${day(f.grantAt, locale)} at ${utcTime(f.grantAt)} UTC`
-    : `Life Beat escalates on ${day(f.grantAt, locale)} at ${utcTime(f.grantAt)} UTC`;
+    ? `your executor ${f.executorName} receives read-only access to the ${f.householdName} household's finances on ${dayAt(f.grantAt, locale)}`
+    : `Life Beat escalates on ${dayAt(f.grantAt, locale)}`;
   return {
     subject: f.executorName ? "Life Beat: please check in before your executor gets access" : "Life Beat: please check in",
     text: `Hi ${f.ownerName}, you have not checked in on Dhanam since ${day(f.lastCheckIn, locale)}. Open the app or check in to reset Life Beat. If we do not hear from you, ${then}. This is the only notice before then.`,
@@ -146,18 +154,18 @@ export function executorNotice(locale: Locale, facts: EscalationFacts & { invita
   if (locale === "es") {
     return {
       subject: `Life Beat: acceso de emergencia al hogar ${f.householdName}`,
-      text: `${f.ownerName} no ha registrado su check-in en Dhanam desde el ${day(f.lastCheckIn, locale)}. Como albacea, tienes acceso de solo lectura a las finanzas del hogar ${f.householdName}${f.accessUntil ? ` hasta el ${day(f.accessUntil, locale)}` : ""}. ${how.es}`,
+      text: `${f.ownerName} no ha registrado su check-in en Dhanam desde el ${day(f.lastCheckIn, locale)}. Como albacea, tienes acceso de solo lectura a las finanzas del hogar ${f.householdName}${f.accessUntil ? ` hasta el ${dayAt(f.accessUntil, locale)}` : ""}. ${how.es}`,
     };
   }
   if (locale === "pt") {
     return {
       subject: `Life Beat: acesso de emergência ao grupo familiar ${f.householdName}`,
-      text: `${f.ownerName} não faz check-in no Dhanam desde ${day(f.lastCheckIn, locale)}. Como testamenteiro, você tem acesso somente leitura às finanças do grupo familiar ${f.householdName}${f.accessUntil ? ` até ${day(f.accessUntil, locale)}` : ""}. ${how.pt}`,
+      text: `${f.ownerName} não faz check-in no Dhanam desde ${day(f.lastCheckIn, locale)}. Como testamenteiro, você tem acesso somente leitura às finanças do grupo familiar ${f.householdName}${f.accessUntil ? ` até ${dayAt(f.accessUntil, locale)}` : ""}. ${how.pt}`,
     };
   }
   return {
     subject: `Life Beat: emergency access to the ${f.householdName} household`,
-    text: `${f.ownerName} has not checked in on Dhanam since ${day(f.lastCheckIn, locale)}. As executor you have read-only access to the ${f.householdName} household's finances${f.accessUntil ? ` until ${day(f.accessUntil, locale)}` : ""}. ${how.en}`,
+    text: `${f.ownerName} has not checked in on Dhanam since ${day(f.lastCheckIn, locale)}. As executor you have read-only access to the ${f.householdName} household's finances${f.accessUntil ? ` until ${dayAt(f.accessUntil, locale)}` : ""}. ${how.en}`,
   };
 }
 
@@ -176,18 +184,18 @@ export function invitationNotice(
     const role = f.role === "executor" ? "albacea" : "miembro";
     return {
       subject: "Te invitaron a un hogar en Dhanam",
-      text: `“${owner}”, que se registró en Dhanam como ${email}, te invitó a unirte al hogar “${household}” como ${role}. Inicia sesión (o crea tu cuenta con este correo) y acepta la invitación: POST ${path}. La invitación vence el ${day(f.expiresAt, locale)} y sirve una sola vez. Dhanam no verifica los nombres que escriben sus usuarios: si no reconoces a quien te invita, ignora este correo; sin tu aceptación no pasa nada.`,
+      text: `“${owner}”, que se registró en Dhanam como ${email}, te invitó a unirte al hogar “${household}” como ${role}. Inicia sesión (o crea tu cuenta con este correo) y acepta la invitación: POST ${path}. La invitación vence el ${dayAt(f.expiresAt, locale)} y sirve una sola vez. Dhanam no verifica los nombres que escriben sus usuarios: si no reconoces a quien te invita, ignora este correo; sin tu aceptación no pasa nada.`,
     };
   }
   if (locale === "pt") {
     const role = f.role === "executor" ? "testamenteiro" : "membro";
     return {
       subject: "Você recebeu um convite para um grupo familiar no Dhanam",
-      text: `“${owner}”, que se cadastrou no Dhanam como ${email}, convidou você para participar do grupo familiar “${household}” como ${role}. Entre (ou crie sua conta com este e-mail) e aceite o convite: POST ${path}. O convite vence em ${day(f.expiresAt, locale)} e só pode ser usado uma vez. O Dhanam não verifica os nomes que os usuários escrevem: se você não reconhece quem está convidando, ignore este e-mail; nada acontece sem o seu aceite.`,
+      text: `“${owner}”, que se cadastrou no Dhanam como ${email}, convidou você para participar do grupo familiar “${household}” como ${role}. Entre (ou crie sua conta com este e-mail) e aceite o convite: POST ${path}. O convite vence em ${dayAt(f.expiresAt, locale)} e só pode ser usado uma vez. O Dhanam não verifica os nomes que os usuários escrevem: se você não reconhece quem está convidando, ignore este e-mail; nada acontece sem o seu aceite.`,
     };
   }
   return {
     subject: "You have been invited to a household on Dhanam",
-    text: `“${owner}”, who signed up to Dhanam as ${email}, invited you to join the household “${household}” as ${f.role}. Sign in (or create your account with this email address) and accept the invitation: POST ${path}. The invitation expires on ${day(f.expiresAt, locale)} and works once. Dhanam does not verify the names its users write: if you do not recognise who invited you, ignore this email; nothing happens unless you accept.`,
+    text: `“${owner}”, who signed up to Dhanam as ${email}, invited you to join the household “${household}” as ${f.role}. Sign in (or create your account with this email address) and accept the invitation: POST ${path}. The invitation expires on ${dayAt(f.expiresAt, locale)} and works once. Dhanam does not verify the names its users write: if you do not recognise who invited you, ignore this email; nothing happens unless you accept.`,
   };
 }
