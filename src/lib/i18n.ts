@@ -136,7 +136,12 @@ function valuesFromEnd(text: string, fixed: string[]): string[] | undefined {
  * white space in one is not the message the template stands for, but text a client wrote that holds the template's
  * words (a category named "Jar holds coins, not notes" read by "{address} holds {asset}, not {other}").
  */
-const ONE_TOKEN = new Set(["id", "otherId", "n", "i", "seq", "max", "bytes", "quota", "cap", "address", "asset", "day", "until", "method", "path", "suggestion", "status", "provider", "policy", "type"]);
+const ONE_TOKEN = new Set([
+  "id", "otherId", "n", "i", "seq", "max", "bytes", "quota", "cap", "address", "asset", "day", "until", "method", "path", "suggestion", "status", "provider", "policy", "type",
+  // Field details' values: field names, API words, currencies, amounts, years, hosts and addresses.
+  "field", "same", "action", "condition", "symbol", "currency", "own", "cash", "amount", "balance", "total", "used", "requested", "count", "year", "years", "seed", "x",
+  "letter", "host", "ip", "block", "port",
+]);
 const hasSpace = (value: string) => [...value].some((ch) => ch.trim() === "");
 const fitsTokens = (names: string[], values: string[]) => names.every((name, i) => !ONE_TOKEN.has(name) || !hasSpace(values[i]!));
 
@@ -158,6 +163,12 @@ function readingOf(text: string, t: CompiledTemplate): string[] | undefined {
 }
 
 /**
+ * Values that are messages of their own, translated in turn: `{message}`, and `{message2}` where a template holds two
+ * (`Must be {message}, as the one deleted is: "{name}" is {message2}`, each a category's kind).
+ */
+const isMessage = (name: string) => name === "message" || name === "message2";
+
+/**
  * A catalogue's translation of one specific English message: its phrase, else the first template that reads it (one
  * way only) with the values put back; undefined when it has neither. `depth` bounds a `{message}` inside a `{message}`.
  */
@@ -172,7 +183,7 @@ export function translation(catalogue: Catalogue, english: string, depth = 0): s
     const byName = new Map<string, string>();
     let whole = true;
     t.names.forEach((name, i) => {
-      if (name !== "message") return void byName.set(name, values[i]!);
+      if (!isMessage(name)) return void byName.set(name, values[i]!);
       // A message inside another is a sentence of its own: its translation loses its full stop to the one around it.
       const inner = translation(catalogue, values[i]!, depth + 1);
       if (inner === undefined) whole = false;

@@ -17,8 +17,8 @@ export interface Catalogue {
   /**
    * Translations of messages that carry values (`Reference {reference} is already used in this space`), by their
    * English with a `{name}` where each value goes; the translation puts each value back where it names it. A value is
-   * copied as it is (an id, a number, a reference, a currency), except `{message}`: another message, translated in
-   * turn (the whole template has no translation when it has none). A value is never empty, and two values never
+   * copied as it is (an id, a number, a reference, a currency), except `{message}` (and `{message2}`): another
+   * message, translated in turn (the whole template has no translation when it has none). A value is never empty, and two values never
    * touch: each value ends where the fixed text after it first appears, read left to right.
    */
   templates?: Record<string, string>;
