@@ -4,7 +4,8 @@
  * refusal, a provider's unavailability), a `notFound`'s resource name (and the resource names the access checks hand
  * it), and the `message` of a ledger refusal written as an object (`status, code, message`). Within a message
  * argument, every string or template literal it can evaluate to counts (both branches of a `?:`, the fallback of a
- * `||`), and an ALL_CAPS constant is read from its `const` in the same file.
+ * `||`), and an ALL_CAPS constant is read from its `const` in the same file. detailMessageSites finds, the same way,
+ * the message of each field's detail (below).
  *
  * A scanner, not a parser: it knows quotes, template literals (with nested `${}`), comments and brackets, which is all
  * these call sites use.
@@ -163,4 +164,241 @@ export function fromTemplate(text: string, parts: string[]): boolean {
     at = found + part.length;
   }
   return at <= text.length - last.length;
+}
+
+/* ------------------------------------------------------------------------------------------------------------------
+ * Detail messages: the `message` of each entry of an error's `details` (a field's rule), which a client reads beside
+ * the top-level message. They are written in five ways, each found here:
+ *  - a detail object, `{ field, message, code }` (given to validationFailed, to an ApiError, to a ledger refusal);
+ *  - a zod check's options or issue, `{ message, params, path, abort }` (`.refine(f, { message })`,
+ *    `ctx.addIssue({ code: "custom", message })`), or its message given alone (`.regex(re, "...")`);
+ *  - the argument of a helper that builds one (DETAIL_CALLS: budgets' `refuse(field, message, code)`, an error class
+ *    whose message a detail carries);
+ *  - a value returned by a function whose result is a detail's message (DETAIL_FUNCTIONS, and the `problem` function
+ *    given to `explained`);
+ *  - the `reason` of a failed parse, `{ ok: false, reason }` (lib/money.ts, an address check), which a detail carries.
+ * A message that is not a literal (`message: parsed.reason`) is reported as `indirect`, by file and expression: the
+ * test lists each with where its texts are found, so a new detail whose text comes from elsewhere fails until it is
+ * traced (or its source is named here).
+ * ---------------------------------------------------------------------------------------------------------------- */
+
+export interface DetailSites {
+  messages: Message[];
+  /** Message expressions that are not literals, such as `parsed.reason`, by file. */
+  indirect: { file: string; expr: string }[];
+}
+
+/** Calls whose argument at `arg` is a detail's message. */
+const DETAIL_CALLS: { name: string; arg: number }[] = [
+  { name: "refuse", arg: 1 },
+  { name: "new RegexSyntaxError", arg: 0 },
+  { name: "new AddressFilterError", arg: 0 },
+];
+
+/** Functions whose returned strings are details' messages. */
+const DETAIL_FUNCTIONS = ["dateProblem", "webhookUrlProblem", "blockedHost", "blockedIpv4", "blockedIpv6"];
+
+/** zod checks whose message may be given alone, as the string argument at `arg`. */
+const ZOD_POSITIONAL: Record<string, number> = { regex: 1, refine: 1, min: 1, max: 1, length: 1, email: 0, url: 0 };
+
+/** The keys of zod's check options and of an issue added by hand; an object of these with a `message` is one. */
+const ZOD_KEYS = new Set(["message", "params", "path", "abort", "when", "code", "fatal", "continue"]);
+
+/** The index of each top-level occurrence of `op` in `expr` (brackets, literals and comments skipped). */
+function topLevel(expr: string, op: string): number[] {
+  const found: number[] = [];
+  let depth = 0;
+  let j = 0;
+  while (j < expr.length) {
+    const ch = expr[j]!;
+    if (ch === '"' || ch === "'" || ch === "`") j = literalEnd(expr, j);
+    else if (ch === "/" && expr[j + 1] === "/") j = expr.indexOf("\n", j) < 0 ? expr.length : expr.indexOf("\n", j);
+    else if (ch === "/" && expr[j + 1] === "*") j = expr.indexOf("*/", j) + 2;
+    else if ("([{".includes(ch)) (depth++, j++);
+    else if (")]}".includes(ch)) (depth--, j++);
+    else if (depth === 0 && expr.startsWith(op, j)) (found.push(j), (j += op.length));
+    else j++;
+  }
+  return found;
+}
+
+/** A top-level conditional `c ? a : b` as its two branches (`?.` and `??` are not one), or undefined. */
+function branches(expr: string): [string, string] | undefined {
+  const q = topLevel(expr, "?").find((i) => expr[i + 1] !== "." && expr[i + 1] !== "?" && expr[i - 1] !== "?");
+  if (q === undefined) return undefined;
+  let nested = 0;
+  // The `:` that closes this `?`: nested conditionals in the first branch each take one first.
+  const marks = [...topLevel(expr, "?").filter((i) => i > q && expr[i + 1] !== "." && expr[i + 1] !== "?" && expr[i - 1] !== "?").map((i) => ({ i, open: true })), ...topLevel(expr, ":").filter((i) => i > q).map((i) => ({ i, open: false }))].sort((a, b) => a.i - b.i);
+  for (const m of marks) {
+    if (m.open) nested++;
+    else if (nested === 0) return [expr.slice(q + 1, m.i), expr.slice(m.i + 1)];
+    else nested--;
+  }
+  return undefined;
+}
+
+/** `expr` without the parentheses that wrap all of it, a trailing `as const` and white space. */
+function unwrap(expr: string): string {
+  let e = expr.trim().replace(/\s+as\s+const$/, "").trim();
+  while (e.startsWith("(") && expressionEnd(e, 1, "") === e.length - 1) e = e.slice(1, -1).trim();
+  return e;
+}
+
+/** The top-level entries of an object literal's body: `[key, value]`, a shorthand `field` as `["field", "field"]`. */
+function entries(body: string): [string, string][] {
+  const out: [string, string][] = [];
+  let i = 0;
+  while (i < body.length) {
+    const end = expressionEnd(body, i, ",");
+    const entry = body.slice(i, end).trim();
+    i = end + 1;
+    // A type literal or a block (`{ message: string; details: ErrorDetail[] }`) is no object.
+    if (topLevel(entry, ";").length) return [];
+    if (entry.startsWith("...")) out.push(["...", entry.slice(3)]);
+    const colon = topLevel(entry, ":")[0];
+    const key = (colon === undefined ? entry : entry.slice(0, colon)).trim().replace(/^["']|["']$/g, "");
+    if (/^\w+$/.test(key)) out.push([key, colon === undefined ? key : entry.slice(colon + 1).trim()]);
+  }
+  return out;
+}
+
+/**
+ * What a message expression at `at` in `src` can evaluate to: its literals, and the parts that are not one
+ * (`indirect`). A plain name is read from its nearest `const` before `at` (`const message = ... ? "..." : d.message`).
+ */
+function valuesOf(file: string, src: string, expr: string, at: number, depth = 0): DetailSites {
+  const e = unwrap(expr);
+  const out: DetailSites = { messages: [], indirect: [] };
+  const add = (x: DetailSites) => (out.messages.push(...x.messages), out.indirect.push(...x.indirect), out);
+  if (e === "" || e === "undefined" || e === "null" || depth > 4) return out;
+  const cond = branches(e);
+  if (cond) {
+    add(valuesOf(file, src, cond[0], at, depth + 1));
+    return add(valuesOf(file, src, cond[1], at, depth + 1));
+  }
+  for (const op of ["??", "||"]) {
+    const ops = topLevel(e, op);
+    if (ops.length) {
+      let from = 0;
+      for (const i of [...ops, e.length]) (add(valuesOf(file, src, e.slice(from, i), at, depth + 1)), (from = i + op.length));
+      return out;
+    }
+  }
+  const q = e[0];
+  if ((q === '"' || q === "'" || q === "`") && literalEnd(e, 0) === e.length) {
+    out.messages.push(...literalsOf(file, src, e));
+    return out;
+  }
+  // A string concatenation with a literal in it: a template whose values are the other operands.
+  const plus = topLevel(e, "+");
+  if (plus.length) {
+    const operands = [...plus, e.length].map((i, k, all) => unwrap(e.slice(k === 0 ? 0 : all[k - 1]! + 1, i)));
+    const isLiteral = (o: string) => /^["'`]/.test(o) && literalEnd(o, 0) === o.length;
+    if (operands.some(isLiteral)) {
+      const parts = [""];
+      for (const o of operands) {
+        if (!isLiteral(o)) parts.push("");
+        else {
+          // A template literal's own values split it in turn.
+          const [first = "", ...rest] = o.startsWith("`") ? templateParts(o.slice(1, -1)) : [(literalsOf(file, src, o)[0] as { text: string } | undefined)?.text ?? ""];
+          parts[parts.length - 1] += first;
+          parts.push(...rest);
+        }
+      }
+      out.messages.push(parts.length === 1 ? { file, text: parts[0]! } : { file, parts });
+      return out;
+    }
+  }
+  // An ALL_CAPS constant, or one entry of an ALL_CAPS object (`FORMATS[form]`): its value(s), read from its `const`.
+  const constant = /^([A-Z][A-Z0-9_]+)(\[[^\]]*\])?$/.exec(e);
+  const decl = constant && new RegExp(`const ${constant[1]}\\s*(?::[^=]+)?=\\s*`).exec(src);
+  if (constant && decl) {
+    const init = unwrap(src.slice(decl.index + decl[0].length, expressionEnd(src, decl.index + decl[0].length, ";\n")));
+    if (!constant[2]) return add(valuesOf(file, src, init, at, depth + 1));
+    if (init.startsWith("{")) for (const [k, v] of entries(init.slice(1, -1))) if (k !== "...") add(valuesOf(file, src, v, at, depth + 1));
+    return out;
+  }
+  if (/^[a-z]\w*$/.test(e)) {
+    const decls = [...src.slice(0, at).matchAll(new RegExp(`const ${e}\\s*(?::[^=]+)?=\\s*`, "g"))];
+    const decl = decls[decls.length - 1];
+    if (decl) {
+      const start = decl.index + decl[0].length;
+      return add(valuesOf(file, src, src.slice(start, expressionEnd(src, start, ";\n")), decl.index, depth + 1));
+    }
+  }
+  out.indirect.push({ file, expr: e.replace(/\s+/g, " ") });
+  return out;
+}
+
+/** Every `{` that opens an object literal or a block, outside literals and comments. */
+function braces(src: string): number[] {
+  const found: number[] = [];
+  let j = 0;
+  while (j < src.length) {
+    const ch = src[j]!;
+    if (ch === '"' || ch === "'" || ch === "`") j = literalEnd(src, j);
+    else if (ch === "/" && src[j + 1] === "/") j = src.indexOf("\n", j) < 0 ? src.length : src.indexOf("\n", j);
+    else if (ch === "/" && src[j + 1] === "*") j = src.indexOf("*/", j) + 2;
+    else (ch === "{" && found.push(j), j++);
+  }
+  return found;
+}
+
+/** Call sites of `name(` (not its own declaration), each with its argument expressions. */
+function callsOf(src: string, name: string): { args: string[]; at: number }[] {
+  const out: { args: string[]; at: number }[] = [];
+  for (const m of src.matchAll(new RegExp(`(?<![\\w.])${name}\\(`, "g"))) {
+    const before = src.slice(Math.max(0, m.index - 40), m.index);
+    if (/(const|function)\s+$/.test(before) || /export const $/.test(before)) continue;
+    out.push({ args: callArguments(src, m.index + m[0].length - 1), at: m.index });
+  }
+  return out;
+}
+
+export function detailMessageSites(sources: Record<string, string>): DetailSites {
+  const out: DetailSites = { messages: [], indirect: [] };
+  const add = (x: DetailSites) => (out.messages.push(...x.messages), out.indirect.push(...x.indirect));
+  for (const [file, src] of Object.entries(sources)) {
+    // Objects: a detail (field, message, code), zod's options or issue, a failed parse's reason.
+    for (const open of braces(src)) {
+      const kv = entries(src.slice(open + 1, expressionEnd(src, open + 1, "")));
+      const keys = new Set(kv.map(([k]) => k));
+      const value = (k: string) => kv.find(([key]) => key === k)![1];
+      // A detail names its field (its code may come with a spread: `{ ...d, field: "amount", message }`).
+      if (keys.has("message") && (keys.has("field") || [...keys].every((k) => ZOD_KEYS.has(k)))) add(valuesOf(file, src, value("message"), open));
+      if (keys.has("ok") && keys.has("reason") && value("ok") === "false") add(valuesOf(file, src, value("reason"), open));
+    }
+    // zod's checks given their message alone.
+    for (const [method, arg] of Object.entries(ZOD_POSITIONAL)) {
+      for (const m of src.matchAll(new RegExp(`\\.${method}\\(`, "g"))) {
+        const a = callArguments(src, m.index + m[0].length - 1)[arg];
+        if (a && /^["'`]/.test(a)) add(valuesOf(file, src, a, m.index));
+      }
+    }
+    for (const call of DETAIL_CALLS) for (const { args, at } of callsOf(src, call.name)) if (args[call.arg]) add(valuesOf(file, src, args[call.arg]!, at));
+    // `explained(schema, code, (v) => problem)`: what the function returns.
+    for (const { args, at } of callsOf(src, "explained")) {
+      const fn = args[2] ?? "";
+      const arrow = topLevel(fn, "=>")[0];
+      if (arrow !== undefined) add(valuesOf(file, src, fn.slice(arrow + 2), at));
+    }
+    for (const name of DETAIL_FUNCTIONS) {
+      for (const m of src.matchAll(new RegExp(`function ${name}\\(`, "g"))) {
+        const params = expressionEnd(src, m.index + m[0].length, ")");
+        const open = src.indexOf("{", params);
+        const body = src.slice(open + 1, expressionEnd(src, open + 1, ""));
+        for (const r of body.matchAll(/\breturn\s+/g)) {
+          const start = r.index + r[0].length;
+          add(valuesOf(file, src, body.slice(start, expressionEnd(body, start, ";")), open + 1 + start));
+        }
+      }
+    }
+  }
+  // Messages found twice (a detail object that is also zod-shaped) count once.
+  const seen = new Set<string>();
+  out.messages = out.messages.filter((m) => {
+    const k = `${m.file}\u0000${"text" in m ? m.text : m.parts.join("{}")}`;
+    return !seen.has(k) && (seen.add(k), true);
+  });
+  return out;
 }
