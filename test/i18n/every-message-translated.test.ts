@@ -3,8 +3,10 @@
  * No error answers a Spanish or Portuguese reader with less than it tells an English one. Every message the code can
  * send a client (found in the source by message-sites.ts) has a translation in es and pt, a phrase or a template that
  * keeps its values; the few that carry someone else's words (a provider's) or a bug's (a 500) are named below and
- * read as the standard wording with the English after it. Through the API: a reused ledger reference and 2FA enabled
- * before its setup, which both answered only "the request conflicts with the resource's current state".
+ * read as the standard wording with the English after it. That holds for each field's detail message too (a transfer
+ * to its own account, a rule of a zod schema), which the finder once missed: 56 of them answered a Spanish user
+ * "Este valor no es válido. (Must differ from fromAccountId)". Through the API: a reused ledger reference and 2FA
+ * enabled before its setup, which both answered only "the request conflicts with the resource's current state".
  */
 import { describe, expect, it } from "vitest";
 import { localizedMessage, translation } from "../../src/lib/i18n";
@@ -13,7 +15,7 @@ import { en } from "../../src/lib/messages/en";
 import { es } from "../../src/lib/messages/es";
 import { pt } from "../../src/lib/messages/pt";
 import { callJson, createSpace, registerUser } from "../helpers";
-import { fromTemplate, messageSites, type Message } from "./message-sites";
+import { detailMessageSites, fromTemplate, messageSites, type Message } from "./message-sites";
 
 // Vite reads the source tree at build time, so the test needs no file system inside workerd. The sandbox is left out:
 // it stands in for third-party APIs and answers in their formats, not the API's error envelope.
@@ -36,6 +38,40 @@ const UNTRANSLATED: Record<string, string> = {
   "Configuration {} must be a positive integer": "a deployment's misconfiguration (500)",
   "The write's access could not be verified in its batch; check access and ask again": "UNVERIFIED never leaves the ledger client",
 };
+
+/**
+ * Where a detail message that is not a literal gets its text, by file and expression (a call's arguments written
+ * `(…)`): each is found in turn by another of the finder's rules, or carries no message of ours.
+ */
+const TRACED: Record<string, string> = {
+  "durable-objects/ledger-core.ts: d.message": "the ledger engine's details (ledger/engine.ts), found where they are written",
+  "src/lib/dates.ts: dateProblem(…)": "what dateProblem returns (DETAIL_FUNCTIONS)",
+  "src/lib/explained.ts: problem(…)": "the problem function of each explained(...) call",
+  "src/lib/openapi-complete.ts: { type: \"string\" }": "the error envelope's schema, no message",
+  "src/lib/openapi.ts: z.string(…)": "the error envelope's schema, no message",
+  "src/middleware/errors.ts: issue.message":
+    "zod's issues: a schema's own messages are found where they are written; zod's generic wording reads as the detail code's standard wording with the English after it",
+  "src/modules/accounts/service.ts: parsed.reason": "a failed parse's reason, { ok: false, reason } (lib/money.ts)",
+  "src/modules/projections/service.ts: parsed.reason": "a failed parse's reason, { ok: false, reason } (lib/money.ts)",
+  "src/modules/transactions/postings.ts: parsed.reason": "a failed parse's reason, { ok: false, reason } (lib/money.ts)",
+  "src/modules/transactions/postings.ts: qty.reason": "a failed parse's reason, { ok: false, reason } (lib/money.ts)",
+  "src/modules/transactions/postings.ts: price.reason": "a failed parse's reason, { ok: false, reason } (lib/money.ts)",
+  "src/modules/transactions/postings.ts: fees.reason": "a failed parse's reason, { ok: false, reason } (lib/money.ts)",
+  "src/modules/defi/service.ts: checked.reason": "a failed address check's reason, { ok: false, reason } (defi/address.ts)",
+  "src/modules/budgets/rules.ts: message": "refuse's own parameter: its call sites are read (DETAIL_CALLS)",
+  "src/modules/categories/service.ts: e.message": "a RegexSyntaxError's message (DETAIL_CALLS)",
+  "src/modules/ledger/schemas.ts: e.message": "an AddressFilterError's message (DETAIL_CALLS)",
+  "src/modules/ledger/service.ts: e.message": "an AddressFilterError's message (DETAIL_CALLS)",
+  "src/modules/webhooks/service.ts: webhookUrlProblem(…)": "what webhookUrlProblem returns (DETAIL_FUNCTIONS)",
+  "src/modules/webhooks/url-policy.ts: blockedHost(…)": "what blockedHost returns (DETAIL_FUNCTIONS)",
+  "src/modules/webhooks/url-policy.ts: blockedIpv4(…)": "what blockedIpv4 returns (DETAIL_FUNCTIONS)",
+  "src/modules/webhooks/url-policy.ts: blockedIpv6(…)": "what blockedIpv6 returns (DETAIL_FUNCTIONS)",
+  "src/modules/webhooks/url-policy.ts: carried(…)": "blockedIpv6's own helper, whose return its body holds",
+  "src/providers/errors.ts: e.message": "a provider's own words, as the top-level `{}: {}` is",
+};
+
+/** An indirect detail message as TRACED names it. */
+const tracedKey = (x: { file: string; expr: string }) => `${x.file.replace(/^(\.\.\/)+/, "")}: ${x.expr.replace(/\(.*\)$/s, "(…)")}`;
 
 /**
  * Messages whose values are words the catalogue reads as part of the sentence (a provider's noun, a sentence of
@@ -63,6 +99,54 @@ const SAMPLES: Record<string, string[]> = {
     "This executor already has a live manual grant; check in to end it before granting again",
     "This executor already has a live manual grant (egr_1, until 2026-03-01T00:00:00.000Z); check in to end it before granting again",
   ],
+  // Detail messages.
+  "Must be in the years {} to {}{}": ["Must be in the years 1800 to 2999", "Must be in the years 1800 to 2999 in every time zone"],
+  "At most {} decimal places are allowed for this currency": [0, 1, 2, 3, 8].map((n) => `At most ${n} decimal places are allowed for this currency`),
+  "amount_between: {}": [
+    "amount_between: Must be a decimal number such as 12.34",
+    "amount_between: At most 8 decimal places are allowed for this currency",
+    "amount_between: Amount is too large",
+    "amount_between: Must be a finite number",
+  ],
+  "Must be {}": ["Must be positive (income)", "Must be negative (an expense)"],
+  "A {} must be negative": ["A expense must be negative", "A fee must be negative"],
+  "Must be one of: {}": ["Must be one of: salary, bonus", "Must be one of: (none for this type)"],
+  "Parent is {}": ["Parent is an income category", "Parent is an expense category", "Parent is a transfer category"],
+  'Must be {}, as the one deleted is: "{}" is {}': [
+    'Must be an expense category, as the one deleted is: "Salary" is an income category',
+    'Must be a transfer category, as the one deleted is: "Rent" is an expense category',
+    'Must be an income category, as the one deleted is: "Moves" is a transfer category',
+  ],
+  'Budgets track spending: "{}" is {}, not an expense category': [
+    'Budgets track spending: "Salary" is an income category, not an expense category',
+    'Budgets track spending: "Moves" is a transfer category, not an expense category',
+  ],
+  "This range has {} {} points; the limit is {}": [
+    "This range has 401 day points; the limit is 400",
+    "This range has 402 week points; the limit is 400",
+    "This range has 433 month points; the limit is 400",
+  ],
+  "A {} of these terms moves {} {} of cash; omit amount or send \"{}\"": [
+    'A buy of these terms moves -1500.00 USD of cash; omit amount or send "-1500.00"',
+    'A sell of these terms moves 1500.00 USD of cash; omit amount or send "1500.00"',
+  ],
+  "The life events' {} {} come to {}, beyond {} in magnitude": [
+    "The life events' amounts in year 3 come to 20000000000000.00, beyond 10000000000000.00 in magnitude",
+    "The life events' income changes up to year 4 come to -20000000000000.00, beyond 10000000000000.00 in magnitude",
+  ],
+  "The space's {} ({}) is beyond what a projection takes (at most {} in magnitude): give {} (POST /v1/projections)": [
+    "The space's net worth (20000000000000.00) is beyond what a projection takes (at most 10000000000000.00 in magnitude): give startingNetWorth (POST /v1/projections)",
+    "The space's income over the last 12 months (20000000000000.00) is beyond what a projection takes (at most 10000000000000.00 in magnitude): give annualIncome (POST /v1/projections)",
+    "The space's expenses over the last 12 months (20000000000000.00) is beyond what a projection takes (at most 10000000000000.00 in magnitude): give annualExpenses (POST /v1/projections)",
+  ],
+  "{}'s {} in year {} reaches about {}, beyond {} in magnitude, past which figures cannot be exact to the minor unit: lower the amounts, portfolioReturn, portfolioVolatility, incomeGrowthRate or years": [
+    "median", "10th percentile", "90th percentile", "mean", "income", "expenses", "savings",
+  ].flatMap((what) => [
+    `The projection's ${what} in year 40 reaches about 9.01e+13, beyond 90071992547409.91 in magnitude, past which figures cannot be exact to the minor unit: lower the amounts, portfolioReturn, portfolioVolatility, incomeGrowthRate or years`,
+    `Scenario "Early (retirement)" (prj_1) with seed 42's ${what} in year 12 reaches about -1.20e+14, beyond 90071992547409.91 in magnitude, past which figures cannot be exact to the minor unit: lower the amounts, portfolioReturn, portfolioVolatility, incomeGrowthRate or years`,
+  ]),
+  "{} is in {}.{}.{}.{}/{}, which is not a public address": ["10.1.2.3 is in 10.0.0.0/8, which is not a public address"],
+  "the IPv4 address it carries: {}": ["the IPv4 address it carries: 127.0.0.1 is in 127.0.0.0/8, which is not a public address"],
 };
 
 /** The messages a source message stands for, each with the values that must survive its translation. */
@@ -78,9 +162,10 @@ const bare = (text: string) => (text.endsWith(".") ? text.slice(0, -1) : text);
 /** A message that says no more than its code's standard wording (which every catalogue has), such as "This link is not valid". */
 const standard = (text: string) => Object.values(en.errors).some((e) => bare(e) === text);
 /** Messages in other words than their code's standard wording that say no more than it: their translation may be it. */
-const SAYS_NO_MORE = new Set(["Malformed request", "Request body is too large"]);
+const SAYS_NO_MORE = new Set(["Malformed request", "Request body is too large", "Required", "Unknown field: this request does not accept it"]);
 
-const sites = messageSites(sources);
+const details = detailMessageSites(sources);
+const sites = [...messageSites(sources), ...details.messages];
 const catalogues: [string, Catalogue][] = [["Spanish", es], ["Portuguese", pt]];
 
 describe("every message the code sends a client", () => {
@@ -94,6 +179,58 @@ describe("every message the code sends a client", () => {
     expect(keys.size).toBeGreaterThan(120);
   });
 
+  it("is found in the source when it is a field's detail, in each of the ways one is written", () => {
+    const keys = new Set(details.messages.map(key));
+    for (const k of [
+      // A detail object given to validationFailed: the three the QA sweep quoted.
+      "Must differ from fromAccountId",
+      "Give scenarioIds, or a spaceId to compare its latest saved scenarios",
+      "Must be in the future and within 365 days",
+      "No executor is configured; name one",
+      // A detail object with values, one of a ledger Durable Object's refusal, one built with a spread.
+      "Both accounts must hold {}",
+      "An earlier transaction of this request has this reference",
+      "Would take the account below zero, which it may not go",
+      // A helper's argument, an error class's message, a failed parse's reason, a function's return.
+      "Category listed twice with different allocations",
+      "Pattern is empty",
+      "Segments must not be empty",
+      "Must be a decimal number such as 12.34",
+      "EIP-55 checksum does not match (check the letter case)",
+      "URL must use https",
+      "Must be a date YYYY-MM-DD, such as 2024-01-31",
+      // zod: a check's options, its message alone, an issue added by hand, explained's problem.
+      "Digits, spaces or dashes",
+      "An E.164 phone number, e.g. +14155550123",
+      "Must not be before {}",
+      "Must be 1 (yearly steps) or 12 (monthly steps)",
+    ]) {
+      expect(keys, k).toContain(k);
+    }
+    expect(keys.size).toBeGreaterThan(190);
+  });
+
+  it("is traced to where its text is written when a detail's message is not a literal", () => {
+    const found = new Set(details.indirect.map(tracedKey));
+    expect([...found].filter((k) => !Object.hasOwn(TRACED, k))).toEqual([]);
+    expect(Object.keys(TRACED).filter((k) => !found.has(k))).toEqual([]);
+  });
+
+  it("is found by a finder that misses no new detail", () => {
+    // Each way a detail is written, in a file of its own, with English no catalogue has met.
+    const found = detailMessageSites({
+      "a.ts": 'throw validationFailed([{ field: "x", message: "Brand new rule one", code: "X" }]);',
+      "b.ts": "details.push({ field, message: `Brand new rule two: ${n} left`, code: \"X\" });",
+      "c.ts": 'z.string().regex(/^a$/, { message: "Brand new rule three" }).refine((s) => s, "Brand new rule four");',
+      "d.ts": 'const refuse = (field: string, message: string, code: string) => validationFailed([{ field, message, code }]);\nthrow refuse("x", "Brand new rule five", "X");',
+      "e.ts": 'if (bad) return { ok: false, reason: ok ? "Brand new rule six" : other.reason };',
+      "f.ts": 'throw new ApiError(422, "VALIDATION_FAILED", "Top", [{ field: "y", message: problemOf(y), code: "Y" }]);',
+    });
+    expect(found.messages.map(key).sort()).toEqual(["Brand new rule five", "Brand new rule four", "Brand new rule one", "Brand new rule six", "Brand new rule three", "Brand new rule two: {} left"]);
+    expect(found.indirect.map(tracedKey).sort()).toEqual(["d.ts: message", "e.ts: other.reason", "f.ts: problemOf(…)"]);
+    for (const [, catalogue] of catalogues) expect(translation(catalogue, "Brand new rule one")).toBeUndefined();
+  });
+
   it("lists samples that are what their source writes, and exemptions the source still has", () => {
     const keys = new Set(sites.map(key));
     for (const [form, texts] of Object.entries(SAMPLES)) {
@@ -104,7 +241,8 @@ describe("every message the code sends a client", () => {
   });
 
   it.each(catalogues)("reads whole in %s, keeping its values", (_, catalogue) => {
-    const generic = new Set(Object.values(catalogue.errors));
+    // A translation that is only an error's or a detail's standard wording says less than the English.
+    const generic = new Set([...Object.values(catalogue.errors), ...Object.values(catalogue.details)]);
     const missing: string[] = [];
     for (const site of sites) {
       if (Object.hasOwn(UNTRANSLATED, key(site))) continue;

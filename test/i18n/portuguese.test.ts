@@ -92,7 +92,7 @@ describe("errors in Portuguese", () => {
     expect(tokenless.body.error).toMatchObject({ code: "UNAUTHORIZED", message: "Falta o token de autenticação (Authorization: Bearer)." });
     const register = await callJson("/v1/auth/register", { ip: nextIp(), body: { name: "Ana", email: "nao-e-email", password: "correct horse battery", locale: "pt-BR" }, headers: { "accept-language": "pt-BR" } });
     expect(register.status).toBe(422);
-    expect(register.body.error.details).toEqual([expect.objectContaining({ field: "email", code: "INVALID_EMAIL", message: expect.stringMatching(/^Este endereço de e-mail não é válido\./) })]);
+    expect(register.body.error.details).toEqual([expect.objectContaining({ field: "email", code: "INVALID_EMAIL", message: "Deve ser um endereço de e-mail válido." })]);
   });
 });
 

@@ -118,6 +118,113 @@ export const es: Catalogue = {
     // Life Beat.
     "This executor already has a live manual grant ({id}, until {until}); check in to end it before granting again":
       "Este albacea ya tiene una concesión manual vigente ({id}, hasta {until}); registra tu check-in para terminarla antes de conceder otra.",
+    // A field's detail (the `message` of each entry of `details`): the values, as the code writes them.
+    "The balance would be below zero on {day}": "El saldo quedaría por debajo de cero el {day}.",
+    "{address} would be out of range at that date": "{address} quedaría fuera de rango en esa fecha.",
+    "{address} would be out of range": "{address} quedaría fuera de rango.",
+    "Balance would be {balance}": "El saldo quedaría en {balance}.",
+    "At most {max} keys with those already set": "Como máximo {max} claves, contando las que ya tiene.",
+    "The account's balance was {lowest} at its lowest": "El saldo de la cuenta llegó a {lowest} en su punto más bajo.",
+    "Must be {asset} for this account": "Debe ser {asset} para esta cuenta.",
+    "At most {max} metadata keys": "Como máximo {max} claves de metadatos.",
+    "At most {max} metadata filters": "Como máximo {max} filtros de metadatos.",
+    "At most {max} segments": "Como máximo {max} segmentos.",
+    "A segment is at most {max} characters": "Un segmento tiene como máximo {max} caracteres.",
+    "A segment with * is at most {max} characters": "Un segmento con * tiene como máximo {max} caracteres.",
+    "{address} mirrors Dhanam accounts and categories; move its money with /v1/transactions so rows and ledger agree":
+      "{address} refleja cuentas y categorías de Dhanam; mueve su dinero con /v1/transactions para que los registros y el libro contable coincidan.",
+    "Must not be before {field}": "No puede ser anterior a {field}.",
+    "{n} cannot be held exactly by a JSON number; send it as a decimal string": "{n} no se puede representar con exactitud como número JSON; envíalo como cadena decimal.",
+    // A rule's pattern (lib/safe-regex.ts) and an address filter (ledger/addresses.ts).
+    "\\{letter} is not supported": "\\{letter} no está admitido.",
+    "Unexpected '{char}' at {i}": "'{char}' inesperado en la posición {i}.",
+    "Bad range {lo}-{hi}": "Rango no válido: {lo}-{hi}.",
+    "Pattern is longer than {max} characters": "El patrón tiene más de {max} caracteres.",
+    '{condition} needs a value with a letter or digit in it; "{value}" matches every text':
+      '{condition} necesita un valor con al menos una letra o un dígito; "{value}" coincide con cualquier texto.',
+    "amount_between: {message}": "amount_between: {message}.",
+    // Categories and budgets: a category's kind ("an income category") is a message of its own, among the phrases.
+    "Parent is {message}": "La categoría padre es {message}.",
+    'Must be {message}, as the one deleted is: "{name}" is {message2}': 'Debe ser {message}, como la que se elimina: "{name}" es {message2}.',
+    'Budgets track spending: "{name}" is {message}, not an expense category': 'Los presupuestos controlan gastos: "{name}" es {message}, no una categoría de gastos.',
+    "A space may have at most {max} budgets": "Un espacio puede tener como máximo {max} presupuestos.",
+    "A space may have at most {max} categories": "Un espacio puede tener como máximo {max} categorías.",
+    "A space may have at most {max} webhooks": "Un espacio puede tener como máximo {max} webhooks.",
+    "A space may connect at most {max} wallets": "Un espacio puede conectar como máximo {max} billeteras.",
+    "The space's regex rules would hold more than the {max} pattern states every transaction is matched against: use simpler patterns or contains/equals conditions":
+      "Las reglas regex del espacio tendrían más de los {max} estados de patrón con los que se compara cada transacción: usa patrones más simples o condiciones contains/equals.",
+    // Transactions and trades.
+    "The account holds {currency}; amounts are in the account's currency": "La cuenta maneja {currency}; los importes van en la moneda de la cuenta.",
+    "Both accounts must hold {currency}": "Ambas cuentas deben manejar {currency}.",
+    "A trade's {field} is set by the trade (type trade, subtype its side); omit {same}":
+      "En una operación (trade), {field} lo fija la propia operación (type trade, subtype su lado); omite {same}.",
+    "{symbol} is a currency, not a security or coin: a trade buys or sells units of one":
+      "{symbol} es una moneda, no un valor ni una criptomoneda: una operación compra o vende unidades de uno de ellos.",
+    "{symbol} is the account's own currency; record the trade in the account that pays for it":
+      "{symbol} es la moneda de la propia cuenta; registra la operación en la cuenta que la paga.",
+    "A {type} account holds no securities; trade in an investment account": "Una cuenta de tipo {type} no contiene valores; opera en una cuenta de inversión.",
+    'A buy of these terms moves {cash} {currency} of cash; omit amount or send "{amount}"':
+      'Una compra con estas condiciones mueve {cash} {currency} de efectivo; omite amount o envía "{amount}".',
+    'A sell of these terms moves {cash} {currency} of cash; omit amount or send "{amount}"':
+      'Una venta con estas condiciones mueve {cash} {currency} de efectivo; omite amount o envía "{amount}".',
+    "quantity × unitPrice is less than half of the account currency's smallest unit ({amount} {currency})":
+      "quantity × unitPrice es menor que la mitad de la unidad más pequeña de la moneda de la cuenta ({amount} {currency}).",
+    "Must be one of: {list}": "Debe ser uno de: {list}.",
+    "Must be {message}": "Debe ser {message}.",
+    "More than {max} entries; narrow the range": "Más de {max} movimientos; acorta el rango.",
+    // Analytics and recurring series.
+    "This range has {count} day points; the limit is {max}": "Este rango tiene {count} puntos diarios; el límite es {max}.",
+    "This range has {count} week points; the limit is {max}": "Este rango tiene {count} puntos semanales; el límite es {max}.",
+    "This range has {count} month points; the limit is {max}": "Este rango tiene {count} puntos mensuales; el límite es {max}.",
+    "History ends today ({day} in the space's time zone); the days ahead are the forecast's (GET /v1/analytics/forecast)":
+      "El historial termina hoy ({day} en la zona horaria del espacio); los días siguientes corresponden al pronóstico (GET /v1/analytics/forecast).",
+    "Only an edit changes {field}; {action} keeps the series as it is": "Solo una edición (edit) cambia {field}; {action} deja la serie como está.",
+    // Assets, collectibles, real estate, documents.
+    "The asset was disposed of on {day}; a valuation cannot be dated after that (clear disposedOn first if it is held again)":
+      "El activo se dio de baja el {day}; una valuación no puede tener una fecha posterior (si vuelves a tenerlo, borra primero disposedOn).",
+    "Cannot be after today ({day} in the space's time zone)": "No puede ser posterior a hoy ({day} en la zona horaria del espacio).",
+    "Cannot be before the asset's first valuation ({day})": "No puede ser anterior a la primera valuación del activo ({day}).",
+    'No provider "{name}" for category "{category}"': 'No hay ningún proveedor "{name}" para la categoría "{category}".',
+    "One of {list}": "Uno de: {list}.",
+    "A {type} asset is not valued from a {category} catalog item": "Un activo de tipo {type} no se valúa con un artículo del catálogo de {category}.",
+    "{provider} values in {currency}; this asset is valued in {own}": "{provider} valúa en {currency}; este activo se valúa en {own}.",
+    "Zestimates are in USD; this asset is valued in {currency}": "Los Zestimates están en USD; este activo se valúa en {currency}.",
+    "{used} bytes are used or reserved by pending uploads; this upload needs up to {requested} more":
+      "Hay {used} bytes usados o reservados por cargas pendientes; esta carga necesita hasta {requested} más.",
+    "Files may be at most {max} bytes": "Los archivos pueden tener como máximo {max} bytes.",
+    "At most {max} uploads may be pending in a space; finish or delete some first":
+      "Un espacio puede tener como máximo {max} cargas pendientes; termina o elimina algunas primero.",
+    // Auth, provider review flags.
+    "A language tag of one of {list} (such as es-MX or pt-BR)": "Una etiqueta de idioma de alguno de estos: {list} (como es-MX o pt-BR).",
+    "Required: this flag has {n} candidates": "Obligatorio: este aviso tiene {n} transacciones candidatas.",
+    // Projections: a figure's name ("the median") is a message of its own, among the phrases.
+    "At most {amount} in magnitude": "Como máximo {amount} en valor absoluto.",
+    "Must be within the horizon (1 to {years})": "Debe estar dentro del horizonte (1 a {years}).",
+    "Too low for a retirement in year {year}": "Demasiado baja para un retiro en el año {year}.",
+    "The life events' amounts in year {year} come to {total}, beyond {max} in magnitude":
+      "Los importes de los eventos de vida del año {year} suman {total}, más de {max} en valor absoluto.",
+    "The life events' income changes up to year {year} come to {total}, beyond {max} in magnitude":
+      "Los cambios de ingreso de los eventos de vida hasta el año {year} suman {total}, más de {max} en valor absoluto.",
+    "The space's net worth ({value}) is beyond what a projection takes (at most {max} in magnitude): give {field} (POST /v1/projections)":
+      "El patrimonio neto del espacio ({value}) supera lo que admite una proyección (como máximo {max} en valor absoluto): indica {field} (POST /v1/projections).",
+    "The space's income over the last 12 months ({value}) is beyond what a projection takes (at most {max} in magnitude): give {field} (POST /v1/projections)":
+      "Los ingresos del espacio en los últimos 12 meses ({value}) superan lo que admite una proyección (como máximo {max} en valor absoluto): indica {field} (POST /v1/projections).",
+    "The space's expenses over the last 12 months ({value}) is beyond what a projection takes (at most {max} in magnitude): give {field} (POST /v1/projections)":
+      "Los gastos del espacio en los últimos 12 meses ({value}) superan lo que admite una proyección (como máximo {max} en valor absoluto): indica {field} (POST /v1/projections).",
+    "Makes {field} {value}, beyond {max} in magnitude": "Hace que {field} sea {value}, más de {max} en valor absoluto.",
+    "The projection's {message} in year {year} reaches about {x}, beyond {max} in magnitude, past which figures cannot be exact to the minor unit: lower the amounts, portfolioReturn, portfolioVolatility, incomeGrowthRate or years":
+      "En el año {year}, {message} de la proyección llega a cerca de {x}, más de {max} en valor absoluto, a partir de lo cual las cifras no pueden ser exactas a la unidad mínima: reduce los importes, portfolioReturn, portfolioVolatility, incomeGrowthRate o years.",
+    'Scenario "{name}" ({id}) with seed {seed}\'s {message} in year {year} reaches about {x}, beyond {max} in magnitude, past which figures cannot be exact to the minor unit: lower the amounts, portfolioReturn, portfolioVolatility, incomeGrowthRate or years':
+      'En el año {year}, {message} del escenario "{name}" ({id}) con semilla {seed} llega a cerca de {x}, más de {max} en valor absoluto, a partir de lo cual las cifras no pueden ser exactas a la unidad mínima: reduce los importes, portfolioReturn, portfolioVolatility, incomeGrowthRate o years.',
+    // Webhook URLs (webhooks/url-policy.ts).
+    "URL is longer than {max} characters": "La URL tiene más de {max} caracteres.",
+    "Only {path}<inbox> receives webhooks on the sandbox origin": "En el origen del sandbox solo {path}<inbox> recibe webhooks.",
+    "Port {port} is not allowed; use {ports}": "El puerto {port} no está permitido; usa {ports}.",
+    "{host} is not a valid host name": "{host} no es un nombre de host válido.",
+    "{host} is not a public host name": "{host} no es un nombre de host público.",
+    "{host} is a single-label name, not a public host name": "{host} es un nombre de una sola etiqueta, no un nombre de host público.",
+    "{ip} is in {block}, which is not a public address": "{ip} está en {block}, que no es una dirección pública.",
+    "the IPv4 address it carries: {message}": "La dirección IPv4 que contiene: {message}.",
   },
   phrases: {
     "Invalid email or password": "Correo electrónico o contraseña incorrectos.",
@@ -262,7 +369,6 @@ export const es: Catalogue = {
       'Debe ser un número entero de unidades mínimas del activo (150 es 1.50 en USD/2): un entero JSON, o una cadena de dígitos sin ceros a la izquierda, como "150".',
     // A ledger posting's and transaction's rules.
     "Source and destination must differ": "El origen y el destino deben ser distintos.",
-    "At most 64 metadata keys": "Como máximo 64 claves de metadatos.",
     "Amount is too large": "El importe es demasiado grande.",
     "Two-factor authentication is already enabled": "La autenticación de dos factores ya está activada.",
     "Two-factor authentication is not enabled": "La autenticación de dos factores no está activada.",
@@ -280,6 +386,144 @@ export const es: Catalogue = {
     "The request body is not valid UTF-8: send JSON encoded as UTF-8 (RFC 8259)": "El cuerpo de la solicitud no es UTF-8 válido: envía el JSON codificado en UTF-8 (RFC 8259).",
     "Send the request body as UTF-8 JSON: application/json with no charset, or charset=utf-8":
       "Envía el cuerpo de la solicitud como JSON en UTF-8: application/json sin charset, o con charset=utf-8.",
+    // A field's detail (the `message` of each entry of `details`; test/i18n/message-sites.ts finds them).
+    "Would take the account below zero, which it may not go": "Dejaría la cuenta por debajo de cero, y no puede quedar en negativo.",
+    "An earlier transaction of this request has this reference": "Una transacción anterior de esta solicitud tiene esta referencia.",
+    "Cursor is malformed, altered or from another query": "El cursor está mal formado, fue alterado o es de otra consulta.",
+    "Differs from the query the cursor pages; send the cursor alone, or with the same filters and page size":
+      "Difiere de la consulta que pagina el cursor; envía el cursor solo, o con los mismos filtros y tamaño de página.",
+    "Must be a valid email address": "Debe ser una dirección de correo electrónico válida.",
+    "Unknown field: this request does not accept it": "Campo desconocido: esta solicitud no lo acepta.",
+    "Unknown query parameter: this route does not accept it": "Parámetro de consulta desconocido: esta ruta no lo acepta.",
+    "Holds an unpaired surrogate escape (\\uD800-\\uDFFF alone); send well-formed Unicode text":
+      "Contiene un escape de sustituto (surrogate) sin pareja (\\uD800-\\uDFFF solo); envía texto Unicode bien formado.",
+    "__proto__ cannot be a key: a JavaScript object takes it as its prototype, so it would be lost rather than stored":
+      "__proto__ no puede ser una clave: un objeto JavaScript la toma como su prototipo, así que se perdería en lugar de guardarse.",
+    "This key appears more than once in its object: send each key once": "Esta clave aparece más de una vez en su objeto: envía cada clave una sola vez.",
+    "Must be 1-255 visible ASCII characters": "Debe tener de 1 a 255 caracteres ASCII visibles.",
+    "Required (in the body or the query)": "Obligatorio (en el cuerpo o en la consulta).",
+    "The query and the body name different spaces": "La consulta y el cuerpo indican espacios distintos.",
+    // A rule's pattern (lib/safe-regex.ts, categories/rules.ts) and an address filter (ledger/addresses.ts).
+    "Counted repetition must be between 0 and 100": "El número de repeticiones debe estar entre 0 y 100.",
+    "Nothing to repeat": "No hay nada que repetir.",
+    "Lookarounds and named groups are not supported": "No se admiten aserciones (lookarounds) ni grupos con nombre.",
+    "Missing )": "Falta un ).",
+    "Missing ]": "Falta un ].",
+    "Unmatched )": "Hay un ) sin su ( correspondiente.",
+    "Trailing backslash": "Hay una barra invertida (\\) al final.",
+    "Pattern is too complex": "El patrón es demasiado complejo.",
+    "Pattern is empty": "El patrón está vacío.",
+    "amount_between needs min, max or both": "amount_between necesita min, max o ambos.",
+    "amount_between compares amounts without their sign (a 15.00 expense and a 15.00 refund alike): write its bounds without one":
+      "amount_between compara importes sin su signo (un gasto de 15.00 y un reembolso de 15.00 por igual): escribe sus límites sin signo.",
+    "amount_between: min is above max": "amount_between: min es mayor que max.",
+    "'...' may only be the last segment": "'...' solo puede ser el último segmento.",
+    "Segments are letters, digits, _ or *, separated by ':'": "Los segmentos son letras, dígitos, _ o *, separados por ':'.",
+    "Segments must not be empty": "Los segmentos no pueden estar vacíos.",
+    // The ledger's fields.
+    "accounts: addresses belong to the space's accounts; use another prefix for other ledger accounts":
+      "accounts: estas direcciones pertenecen a las cuentas del espacio; usa otro prefijo para otras cuentas del libro contable.",
+    "Must be segments of letters, digits or _ separated by ':'": "Deben ser segmentos de letras, dígitos o _ separados por ':'.",
+    "Must look like USD/2, BTC/8 or JPY": "Debe tener la forma USD/2, BTC/8 o JPY.",
+    "Too large": "Es demasiado grande.",
+    "Keys are letters, digits, _ . or -": "Las claves son letras, dígitos, _ . o -.",
+    "At least one posting is required": "Se requiere al menos un movimiento (posting).",
+    "Must be a transaction number": "Debe ser un número de transacción.",
+    "A metadata key is 1 to 128 of A-Z, a-z, 0-9, _, . and -": "Una clave de metadatos tiene de 1 a 128 caracteres entre A-Z, a-z, 0-9, _, . y -.",
+    "At most 2048 characters": "Como máximo 2048 caracteres.",
+    // Accounts, transactions, trades, transfers.
+    "Digits, spaces or dashes": "Solo dígitos, espacios o guiones.",
+    "A negative opening balance needs allowOverdraft": "Un saldo inicial negativo requiere allowOverdraft.",
+    "Account is not in this space": "La cuenta no está en este espacio.",
+    "No such account in this space": "No existe esa cuenta en este espacio.",
+    "Must not be zero": "No puede ser cero.",
+    "A expense must be negative": "Un gasto debe ser negativo.",
+    "A fee must be negative": "Una comisión debe ser negativa.",
+    "Income must be positive": "Un ingreso debe ser positivo.",
+    "positive (income)": "positivo (un ingreso)",
+    "negative (an expense)": "negativo (un gasto)",
+    "Opening balances are set when an account is created (openingBalance)": "Los saldos iniciales se fijan al crear una cuenta (openingBalance).",
+    "Balance adjustments are made by provider syncs; record a correction as income or an expense":
+      "Los ajustes de saldo los hacen las sincronizaciones con el proveedor; registra una corrección como ingreso o como gasto.",
+    "Must be one of: (none for this type)": "Este tipo no admite subtipos.",
+    "Must differ from fromAccountId": "Debe ser distinta de fromAccountId.",
+    "A provider's pending transaction is posted by its sync": "Una transacción pendiente de un proveedor la contabiliza su sincronización.",
+    "Trade value is too large": "El valor de la operación es demasiado grande.",
+    "Upper-case letters and digits, e.g. AAPL": "Letras mayúsculas y dígitos, por ejemplo AAPL.",
+    "An edit changes name, amount or cadence": "Una edición cambia name, amount o cadence.",
+    // Categories and budgets; a category's kind, as typedCategory writes it, read inside another message.
+    "an income category": "una categoría de ingresos",
+    "an expense category": "una categoría de gastos",
+    "a transfer category": "una categoría de transferencias",
+    "A hex color like #FF6B35": "Un color hexadecimal, como #FF6B35.",
+    "Already used by another category of this type and parent": "Ya lo usa otra categoría del mismo tipo y con la misma categoría padre.",
+    "A subcategory would share its name with a category where it moves": "Una subcategoría tendría el mismo nombre que una categoría del nivel al que pasa.",
+    "A category cannot be its own parent": "Una categoría no puede ser su propia categoría padre.",
+    "Subcategories cannot have subcategories": "Las subcategorías no pueden tener subcategorías.",
+    "A category with subcategories cannot become one": "Una categoría con subcategorías no puede convertirse en subcategoría.",
+    "Must be another category": "Debe ser otra categoría.",
+    "No such category in this space": "No existe esa categoría en este espacio.",
+    "Category listed twice with different allocations": "Categoría incluida dos veces con asignaciones distintas.",
+    "endDate must not be before startDate": "endDate no puede ser anterior a startDate.",
+    "Allocations add up to more than the budget amount": "Las asignaciones suman más que el importe del presupuesto.",
+    // Assets, collectibles, real estate, documents, DeFi, rates.
+    "An asset's value cannot be negative": "El valor de un activo no puede ser negativo.",
+    "A valuation cannot be dated in the future": "Una valuación no puede tener fecha futura.",
+    "Required with a past disposedOn: the day the asset was worth this value (without one, the value is today's, after the disposal)":
+      "Obligatorio con un disposedOn pasado: el día en que el activo valía esto (sin él, el valor sería el de hoy, posterior a la baja).",
+    "Link it first with POST /v1/assets/{assetId}/collectible-link": "Vincúlalo primero con POST /v1/assets/{assetId}/collectible-link.",
+    "Only real_estate assets have a Zestimate": "Solo los activos real_estate tienen Zestimate.",
+    "The asset has no address; set one with PATCH /v1/assets/{assetId}": "El activo no tiene dirección; asígnale una con PATCH /v1/assets/{assetId}.",
+    "No control characters or path separators": "Sin caracteres de control ni separadores de ruta.",
+    "Must be 0x followed by 40 hexadecimal characters": "Debe ser 0x seguido de 40 caracteres hexadecimales.",
+    "EIP-55 checksum does not match (check the letter case)": "La suma de verificación EIP-55 no coincide (revisa las mayúsculas y minúsculas).",
+    "Unknown currency or coin": "Moneda o criptomoneda desconocida.",
+    "Unknown currency": "Moneda desconocida.",
+    "Must differ from base": "Debe ser distinta de base.",
+    "Rates exist for past days and today only": "Solo hay tipos de cambio para días pasados y para hoy.",
+    "The same pair (either way round) and day appears twice": "El mismo par (en cualquier sentido) y día aparece dos veces.",
+    "Must be a positive decimal with at most 12 digits before and after the point": "Debe ser un decimal positivo con como máximo 12 dígitos antes y después del punto.",
+    // Auth, Life Beat, providers.
+    "Must be at least 8 characters": "Debe tener al menos 8 caracteres.",
+    "Must differ from the current password": "Debe ser distinta de la contraseña actual.",
+    "Required: this account has two-factor authentication": "Obligatorio: esta cuenta tiene autenticación de dos factores.",
+    "An E.164 phone number, e.g. +14155550123": "Un número de teléfono E.164, por ejemplo +14155550123.",
+    "The sms channel needs the owner's phone number": "El canal sms necesita el número de teléfono de la persona titular.",
+    "Must be a member of this household with the executor role": "Debe ser miembro de este hogar con el rol de albacea.",
+    "No executor is configured; name one": "No hay ningún albacea configurado; nombra uno.",
+    "Must be in the future and within 365 days": "Debe ser una fecha futura, dentro de los próximos 365 días.",
+    "No Bitso connection": "No hay ninguna conexión de Bitso.",
+    "The connection is disconnected; link the institution again": "La conexión está desconectada; vuelve a vincular la institución.",
+    "Not one of this flag's candidate transactions": "No es una de las transacciones candidatas de este aviso.",
+    "An API key is printable ASCII with no spaces or colons, as Bitso issues it": "Una clave de API es ASCII imprimible sin espacios ni dos puntos, tal como la emite Bitso.",
+    "An API secret is printable ASCII with no spaces, as Bitso issues it": "Un secreto de API es ASCII imprimible sin espacios, tal como lo emite Bitso.",
+    // Projections; a figure's name, read inside another message.
+    "A life event needs an amount or an incomeChange": "Un evento de vida necesita amount o incomeChange.",
+    "Needed with retirementAge (or add a `retirement` life event for the year)": "Se necesita con retirementAge (o agrega un evento de vida `retirement` para ese año).",
+    "Must equal annualIncome − annualExpenses when all three are given": "Debe ser igual a annualIncome − annualExpenses cuando se dan los tres.",
+    "Cannot exceed annualIncome": "No puede superar annualIncome.",
+    "Cannot be below −annualExpenses": "No puede ser menor que −annualExpenses.",
+    "Give scenarioIds, or a spaceId to compare its latest saved scenarios": "Indica scenarioIds, o un spaceId para comparar sus escenarios guardados más recientes.",
+    "Scenarios compared together must belong to one space": "Los escenarios que se comparan juntos deben pertenecer a un mismo espacio.",
+    median: "la mediana",
+    "10th percentile": "el percentil 10",
+    "90th percentile": "el percentil 90",
+    mean: "la media",
+    income: "el ingreso",
+    expenses: "el gasto",
+    savings: "el ahorro",
+    // Webhook URLs (webhooks/url-policy.ts).
+    "not a valid absolute URL": "No es una URL absoluta válida.",
+    "URL must use https": "La URL debe usar https.",
+    "URL must not contain credentials": "La URL no puede contener credenciales.",
+    "IPv6 zone identifiers are not allowed": "No se permiten identificadores de zona IPv6.",
+    "not a valid IPv6 address": "No es una dirección IPv6 válida.",
+    "the unspecified and loopback IPv6 addresses are not public": "Las direcciones IPv6 no especificada y de loopback no son públicas.",
+    "only global unicast IPv6 addresses (2000::/3) are public; this is loopback, link-local, unique-local, multicast or reserved":
+      "Solo las direcciones IPv6 unicast globales (2000::/3) son públicas; esta es de loopback, link-local, unique-local, multicast o reservada.",
+    "2001::/23 (IETF protocol assignments, including Teredo) is not a public target": "2001::/23 (asignaciones de protocolos del IETF, incluido Teredo) no es un destino público.",
+    "2001:db8::/32 is for documentation": "2001:db8::/32 está reservado para documentación.",
+    "3fff::/20 is for documentation": "3fff::/20 está reservado para documentación.",
     ...Object.fromEntries(
       Array.from({ length: 9 }, (_, n) => [`At most ${n} decimal places are allowed for this currency`, `Esta moneda admite como máximo ${n} ${n === 1 ? "decimal" : "decimales"}.`]),
     ),

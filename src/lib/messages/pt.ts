@@ -118,6 +118,113 @@ export const pt: Catalogue = {
     // Life Beat.
     "This executor already has a live manual grant ({id}, until {until}); check in to end it before granting again":
       "Este testamenteiro já tem uma concessão manual vigente ({id}, até {until}); faça check-in para encerrá-la antes de conceder outra.",
+    // A field's detail (the `message` of each entry of `details`): the values, as the code writes them.
+    "The balance would be below zero on {day}": "O saldo ficaria abaixo de zero em {day}.",
+    "{address} would be out of range at that date": "{address} ficaria fora do intervalo permitido nessa data.",
+    "{address} would be out of range": "{address} ficaria fora do intervalo permitido.",
+    "Balance would be {balance}": "O saldo ficaria em {balance}.",
+    "At most {max} keys with those already set": "No máximo {max} chaves, contando as já definidas.",
+    "The account's balance was {lowest} at its lowest": "O saldo da conta chegou a {lowest} no ponto mais baixo.",
+    "Must be {asset} for this account": "Deve ser {asset} para esta conta.",
+    "At most {max} metadata keys": "No máximo {max} chaves de metadados.",
+    "At most {max} metadata filters": "No máximo {max} filtros de metadados.",
+    "At most {max} segments": "No máximo {max} segmentos.",
+    "A segment is at most {max} characters": "Um segmento tem no máximo {max} caracteres.",
+    "A segment with * is at most {max} characters": "Um segmento com * tem no máximo {max} caracteres.",
+    "{address} mirrors Dhanam accounts and categories; move its money with /v1/transactions so rows and ledger agree":
+      "{address} espelha contas e categorias do Dhanam; movimente o dinheiro dela com /v1/transactions para que os registros e o livro-razão concordem.",
+    "Must not be before {field}": "Não pode ser anterior a {field}.",
+    "{n} cannot be held exactly by a JSON number; send it as a decimal string": "{n} não pode ser representado com exatidão por um número JSON; envie-o como string decimal.",
+    // A rule's pattern (lib/safe-regex.ts) and an address filter (ledger/addresses.ts).
+    "\\{letter} is not supported": "\\{letter} não é suportado.",
+    "Unexpected '{char}' at {i}": "'{char}' inesperado na posição {i}.",
+    "Bad range {lo}-{hi}": "Intervalo inválido: {lo}-{hi}.",
+    "Pattern is longer than {max} characters": "O padrão tem mais de {max} caracteres.",
+    '{condition} needs a value with a letter or digit in it; "{value}" matches every text':
+      '{condition} precisa de um valor com ao menos uma letra ou um dígito; "{value}" corresponde a qualquer texto.',
+    "amount_between: {message}": "amount_between: {message}.",
+    // Categories and budgets: a category's kind ("an income category") is a message of its own, among the phrases.
+    "Parent is {message}": "A categoria pai é {message}.",
+    'Must be {message}, as the one deleted is: "{name}" is {message2}': 'Deve ser {message}, como a que está sendo excluída: "{name}" é {message2}.',
+    'Budgets track spending: "{name}" is {message}, not an expense category': 'Orçamentos acompanham gastos: "{name}" é {message}, não uma categoria de despesas.',
+    "A space may have at most {max} budgets": "Um espaço pode ter no máximo {max} orçamentos.",
+    "A space may have at most {max} categories": "Um espaço pode ter no máximo {max} categorias.",
+    "A space may have at most {max} webhooks": "Um espaço pode ter no máximo {max} webhooks.",
+    "A space may connect at most {max} wallets": "Um espaço pode conectar no máximo {max} carteiras.",
+    "The space's regex rules would hold more than the {max} pattern states every transaction is matched against: use simpler patterns or contains/equals conditions":
+      "As regras regex do espaço teriam mais do que os {max} estados de padrão com que cada transação é comparada: use padrões mais simples ou condições contains/equals.",
+    // Transactions and trades.
+    "The account holds {currency}; amounts are in the account's currency": "A conta é em {currency}; os valores são na moeda da conta.",
+    "Both accounts must hold {currency}": "As duas contas devem ser em {currency}.",
+    "A trade's {field} is set by the trade (type trade, subtype its side); omit {same}":
+      "Em uma operação (trade), {field} é definido pela própria operação (type trade, subtype o lado dela); omita {same}.",
+    "{symbol} is a currency, not a security or coin: a trade buys or sells units of one":
+      "{symbol} é uma moeda, não um título nem uma criptomoeda: uma operação compra ou vende unidades de um deles.",
+    "{symbol} is the account's own currency; record the trade in the account that pays for it":
+      "{symbol} é a moeda da própria conta; registre a operação na conta que paga por ela.",
+    "A {type} account holds no securities; trade in an investment account": "Uma conta do tipo {type} não contém títulos; opere em uma conta de investimentos.",
+    'A buy of these terms moves {cash} {currency} of cash; omit amount or send "{amount}"':
+      'Uma compra nestes termos movimenta {cash} {currency} em dinheiro; omita amount ou envie "{amount}".',
+    'A sell of these terms moves {cash} {currency} of cash; omit amount or send "{amount}"':
+      'Uma venda nestes termos movimenta {cash} {currency} em dinheiro; omita amount ou envie "{amount}".',
+    "quantity × unitPrice is less than half of the account currency's smallest unit ({amount} {currency})":
+      "quantity × unitPrice é menor que metade da menor unidade da moeda da conta ({amount} {currency}).",
+    "Must be one of: {list}": "Deve ser um destes: {list}.",
+    "Must be {message}": "Deve ser {message}.",
+    "More than {max} entries; narrow the range": "Mais de {max} lançamentos; reduza o intervalo.",
+    // Analytics and recurring series.
+    "This range has {count} day points; the limit is {max}": "Este intervalo tem {count} pontos diários; o limite é {max}.",
+    "This range has {count} week points; the limit is {max}": "Este intervalo tem {count} pontos semanais; o limite é {max}.",
+    "This range has {count} month points; the limit is {max}": "Este intervalo tem {count} pontos mensais; o limite é {max}.",
+    "History ends today ({day} in the space's time zone); the days ahead are the forecast's (GET /v1/analytics/forecast)":
+      "O histórico termina hoje ({day} no fuso horário do espaço); os dias seguintes são da previsão (GET /v1/analytics/forecast).",
+    "Only an edit changes {field}; {action} keeps the series as it is": "Só uma edição (edit) altera {field}; {action} mantém a série como está.",
+    // Assets, collectibles, real estate, documents.
+    "The asset was disposed of on {day}; a valuation cannot be dated after that (clear disposedOn first if it is held again)":
+      "O ativo foi baixado em {day}; uma avaliação não pode ter data posterior a isso (se ele voltar a ser seu, limpe disposedOn primeiro).",
+    "Cannot be after today ({day} in the space's time zone)": "Não pode ser posterior a hoje ({day} no fuso horário do espaço).",
+    "Cannot be before the asset's first valuation ({day})": "Não pode ser anterior à primeira avaliação do ativo ({day}).",
+    'No provider "{name}" for category "{category}"': 'Não há provedor "{name}" para a categoria "{category}".',
+    "One of {list}": "Um destes: {list}.",
+    "A {type} asset is not valued from a {category} catalog item": "Um ativo do tipo {type} não é avaliado por um item do catálogo de {category}.",
+    "{provider} values in {currency}; this asset is valued in {own}": "{provider} avalia em {currency}; este ativo é avaliado em {own}.",
+    "Zestimates are in USD; this asset is valued in {currency}": "Os Zestimates são em USD; este ativo é avaliado em {currency}.",
+    "{used} bytes are used or reserved by pending uploads; this upload needs up to {requested} more":
+      "{used} bytes estão em uso ou reservados por uploads pendentes; este upload precisa de até {requested} a mais.",
+    "Files may be at most {max} bytes": "Os arquivos podem ter no máximo {max} bytes.",
+    "At most {max} uploads may be pending in a space; finish or delete some first":
+      "Um espaço pode ter no máximo {max} uploads pendentes; conclua ou exclua alguns primeiro.",
+    // Auth, provider review flags.
+    "A language tag of one of {list} (such as es-MX or pt-BR)": "Uma tag de idioma de um destes: {list} (como es-MX ou pt-BR).",
+    "Required: this flag has {n} candidates": "Obrigatório: este alerta tem {n} transações candidatas.",
+    // Projections: a figure's name ("the median") is a message of its own, among the phrases.
+    "At most {amount} in magnitude": "No máximo {amount} em valor absoluto.",
+    "Must be within the horizon (1 to {years})": "Deve estar dentro do horizonte (1 a {years}).",
+    "Too low for a retirement in year {year}": "Baixa demais para uma aposentadoria no ano {year}.",
+    "The life events' amounts in year {year} come to {total}, beyond {max} in magnitude":
+      "Os valores dos eventos de vida do ano {year} somam {total}, acima de {max} em valor absoluto.",
+    "The life events' income changes up to year {year} come to {total}, beyond {max} in magnitude":
+      "As mudanças de renda dos eventos de vida até o ano {year} somam {total}, acima de {max} em valor absoluto.",
+    "The space's net worth ({value}) is beyond what a projection takes (at most {max} in magnitude): give {field} (POST /v1/projections)":
+      "O patrimônio líquido do espaço ({value}) excede o que uma projeção aceita (no máximo {max} em valor absoluto): informe {field} (POST /v1/projections).",
+    "The space's income over the last 12 months ({value}) is beyond what a projection takes (at most {max} in magnitude): give {field} (POST /v1/projections)":
+      "A renda do espaço nos últimos 12 meses ({value}) excede o que uma projeção aceita (no máximo {max} em valor absoluto): informe {field} (POST /v1/projections).",
+    "The space's expenses over the last 12 months ({value}) is beyond what a projection takes (at most {max} in magnitude): give {field} (POST /v1/projections)":
+      "As despesas do espaço nos últimos 12 meses ({value}) excedem o que uma projeção aceita (no máximo {max} em valor absoluto): informe {field} (POST /v1/projections).",
+    "Makes {field} {value}, beyond {max} in magnitude": "Faz {field} ser {value}, acima de {max} em valor absoluto.",
+    "The projection's {message} in year {year} reaches about {x}, beyond {max} in magnitude, past which figures cannot be exact to the minor unit: lower the amounts, portfolioReturn, portfolioVolatility, incomeGrowthRate or years":
+      "No ano {year}, {message} da projeção chega a cerca de {x}, acima de {max} em valor absoluto, a partir do qual os valores não podem ser exatos na unidade mínima: reduza os valores, portfolioReturn, portfolioVolatility, incomeGrowthRate ou years.",
+    'Scenario "{name}" ({id}) with seed {seed}\'s {message} in year {year} reaches about {x}, beyond {max} in magnitude, past which figures cannot be exact to the minor unit: lower the amounts, portfolioReturn, portfolioVolatility, incomeGrowthRate or years':
+      'No ano {year}, {message} do cenário "{name}" ({id}) com semente {seed} chega a cerca de {x}, acima de {max} em valor absoluto, a partir do qual os valores não podem ser exatos na unidade mínima: reduza os valores, portfolioReturn, portfolioVolatility, incomeGrowthRate ou years.',
+    // Webhook URLs (webhooks/url-policy.ts).
+    "URL is longer than {max} characters": "A URL tem mais de {max} caracteres.",
+    "Only {path}<inbox> receives webhooks on the sandbox origin": "Na origem do sandbox, só {path}<inbox> recebe webhooks.",
+    "Port {port} is not allowed; use {ports}": "A porta {port} não é permitida; use {ports}.",
+    "{host} is not a valid host name": "{host} não é um nome de host válido.",
+    "{host} is not a public host name": "{host} não é um nome de host público.",
+    "{host} is a single-label name, not a public host name": "{host} é um nome de rótulo único, não um nome de host público.",
+    "{ip} is in {block}, which is not a public address": "{ip} está em {block}, que não é um endereço público.",
+    "the IPv4 address it carries: {message}": "O endereço IPv4 que ele contém: {message}.",
   },
   phrases: {
     "Invalid email or password": "E-mail ou senha incorretos.",
@@ -263,7 +370,6 @@ export const pt: Catalogue = {
       'Deve ser um número inteiro de unidades mínimas do ativo (150 é 1.50 em USD/2): um inteiro JSON, ou uma string de dígitos sem zeros à esquerda, como "150".',
     // A ledger posting's and transaction's rules.
     "Source and destination must differ": "A origem e o destino devem ser diferentes.",
-    "At most 64 metadata keys": "No máximo 64 chaves de metadados.",
     "Amount is too large": "O valor é grande demais.",
     "Two-factor authentication is already enabled": "A autenticação de dois fatores já está ativada.",
     "Two-factor authentication is not enabled": "A autenticação de dois fatores não está ativada.",
@@ -281,6 +387,144 @@ export const pt: Catalogue = {
     "The request body is not valid UTF-8: send JSON encoded as UTF-8 (RFC 8259)": "O corpo da requisição não é UTF-8 válido: envie o JSON codificado em UTF-8 (RFC 8259).",
     "Send the request body as UTF-8 JSON: application/json with no charset, or charset=utf-8":
       "Envie o corpo da requisição como JSON em UTF-8: application/json sem charset, ou com charset=utf-8.",
+    // A field's detail (the `message` of each entry of `details`; test/i18n/message-sites.ts finds them).
+    "Would take the account below zero, which it may not go": "Deixaria a conta abaixo de zero, e ela não pode ficar negativa.",
+    "An earlier transaction of this request has this reference": "Uma transação anterior desta requisição tem esta referência.",
+    "Cursor is malformed, altered or from another query": "O cursor está malformado, foi alterado ou é de outra consulta.",
+    "Differs from the query the cursor pages; send the cursor alone, or with the same filters and page size":
+      "Difere da consulta que o cursor pagina; envie o cursor sozinho, ou com os mesmos filtros e tamanho de página.",
+    "Must be a valid email address": "Deve ser um endereço de e-mail válido.",
+    "Unknown field: this request does not accept it": "Campo desconhecido: esta requisição não o aceita.",
+    "Unknown query parameter: this route does not accept it": "Parâmetro de consulta desconhecido: esta rota não o aceita.",
+    "Holds an unpaired surrogate escape (\\uD800-\\uDFFF alone); send well-formed Unicode text":
+      "Contém um escape de substituto (surrogate) sem par (\\uD800-\\uDFFF sozinho); envie texto Unicode bem formado.",
+    "__proto__ cannot be a key: a JavaScript object takes it as its prototype, so it would be lost rather than stored":
+      "__proto__ não pode ser uma chave: um objeto JavaScript a toma como seu protótipo, então ela se perderia em vez de ser armazenada.",
+    "This key appears more than once in its object: send each key once": "Esta chave aparece mais de uma vez no objeto: envie cada chave uma única vez.",
+    "Must be 1-255 visible ASCII characters": "Deve ter de 1 a 255 caracteres ASCII visíveis.",
+    "Required (in the body or the query)": "Obrigatório (no corpo ou na consulta).",
+    "The query and the body name different spaces": "A consulta e o corpo indicam espaços diferentes.",
+    // A rule's pattern (lib/safe-regex.ts, categories/rules.ts) and an address filter (ledger/addresses.ts).
+    "Counted repetition must be between 0 and 100": "O número de repetições deve estar entre 0 e 100.",
+    "Nothing to repeat": "Não há nada para repetir.",
+    "Lookarounds and named groups are not supported": "Lookarounds e grupos nomeados não são suportados.",
+    "Missing )": "Falta um ).",
+    "Missing ]": "Falta um ].",
+    "Unmatched )": "Há um ) sem o ( correspondente.",
+    "Trailing backslash": "Há uma barra invertida (\\) no final.",
+    "Pattern is too complex": "O padrão é complexo demais.",
+    "Pattern is empty": "O padrão está vazio.",
+    "amount_between needs min, max or both": "amount_between precisa de min, max ou ambos.",
+    "amount_between compares amounts without their sign (a 15.00 expense and a 15.00 refund alike): write its bounds without one":
+      "amount_between compara valores sem o sinal (uma despesa de 15.00 e um reembolso de 15.00 da mesma forma): escreva os limites sem sinal.",
+    "amount_between: min is above max": "amount_between: min é maior que max.",
+    "'...' may only be the last segment": "'...' só pode ser o último segmento.",
+    "Segments are letters, digits, _ or *, separated by ':'": "Os segmentos são letras, dígitos, _ ou *, separados por ':'.",
+    "Segments must not be empty": "Os segmentos não podem ser vazios.",
+    // The ledger's fields.
+    "accounts: addresses belong to the space's accounts; use another prefix for other ledger accounts":
+      "accounts: esses endereços pertencem às contas do espaço; use outro prefixo para outras contas do livro-razão.",
+    "Must be segments of letters, digits or _ separated by ':'": "Devem ser segmentos de letras, dígitos ou _ separados por ':'.",
+    "Must look like USD/2, BTC/8 or JPY": "Deve ter a forma USD/2, BTC/8 ou JPY.",
+    "Too large": "É grande demais.",
+    "Keys are letters, digits, _ . or -": "As chaves são letras, dígitos, _ . ou -.",
+    "At least one posting is required": "É necessário pelo menos um lançamento (posting).",
+    "Must be a transaction number": "Deve ser um número de transação.",
+    "A metadata key is 1 to 128 of A-Z, a-z, 0-9, _, . and -": "Uma chave de metadados tem de 1 a 128 caracteres entre A-Z, a-z, 0-9, _, . e -.",
+    "At most 2048 characters": "No máximo 2048 caracteres.",
+    // Accounts, transactions, trades, transfers.
+    "Digits, spaces or dashes": "Apenas dígitos, espaços ou hífens.",
+    "A negative opening balance needs allowOverdraft": "Um saldo inicial negativo exige allowOverdraft.",
+    "Account is not in this space": "A conta não está neste espaço.",
+    "No such account in this space": "Não existe essa conta neste espaço.",
+    "Must not be zero": "Não pode ser zero.",
+    "A expense must be negative": "Uma despesa deve ser negativa.",
+    "A fee must be negative": "Uma tarifa deve ser negativa.",
+    "Income must be positive": "Uma receita deve ser positiva.",
+    "positive (income)": "positivo (uma receita)",
+    "negative (an expense)": "negativo (uma despesa)",
+    "Opening balances are set when an account is created (openingBalance)": "Os saldos iniciais são definidos quando uma conta é criada (openingBalance).",
+    "Balance adjustments are made by provider syncs; record a correction as income or an expense":
+      "Os ajustes de saldo são feitos pelas sincronizações do provedor; registre uma correção como receita ou despesa.",
+    "Must be one of: (none for this type)": "Este tipo não admite subtipos.",
+    "Must differ from fromAccountId": "Deve ser diferente de fromAccountId.",
+    "A provider's pending transaction is posted by its sync": "A transação pendente de um provedor é lançada pela sincronização dele.",
+    "Trade value is too large": "O valor da operação é grande demais.",
+    "Upper-case letters and digits, e.g. AAPL": "Letras maiúsculas e dígitos, por exemplo AAPL.",
+    "An edit changes name, amount or cadence": "Uma edição altera name, amount ou cadence.",
+    // Categories and budgets; a category's kind, as typedCategory writes it, read inside another message.
+    "an income category": "uma categoria de receitas",
+    "an expense category": "uma categoria de despesas",
+    "a transfer category": "uma categoria de transferências",
+    "A hex color like #FF6B35": "Uma cor hexadecimal, como #FF6B35.",
+    "Already used by another category of this type and parent": "Já usado por outra categoria do mesmo tipo e com a mesma categoria pai.",
+    "A subcategory would share its name with a category where it moves": "Uma subcategoria teria o mesmo nome que uma categoria do nível para onde vai.",
+    "A category cannot be its own parent": "Uma categoria não pode ser sua própria categoria pai.",
+    "Subcategories cannot have subcategories": "Subcategorias não podem ter subcategorias.",
+    "A category with subcategories cannot become one": "Uma categoria com subcategorias não pode se tornar uma subcategoria.",
+    "Must be another category": "Deve ser outra categoria.",
+    "No such category in this space": "Não existe essa categoria neste espaço.",
+    "Category listed twice with different allocations": "Categoria listada duas vezes com alocações diferentes.",
+    "endDate must not be before startDate": "endDate não pode ser anterior a startDate.",
+    "Allocations add up to more than the budget amount": "As alocações somam mais do que o valor do orçamento.",
+    // Assets, collectibles, real estate, documents, DeFi, rates.
+    "An asset's value cannot be negative": "O valor de um ativo não pode ser negativo.",
+    "A valuation cannot be dated in the future": "Uma avaliação não pode ter data futura.",
+    "Required with a past disposedOn: the day the asset was worth this value (without one, the value is today's, after the disposal)":
+      "Obrigatório com um disposedOn passado: o dia em que o ativo valia este valor (sem ele, o valor seria o de hoje, posterior à baixa).",
+    "Link it first with POST /v1/assets/{assetId}/collectible-link": "Vincule-o primeiro com POST /v1/assets/{assetId}/collectible-link.",
+    "Only real_estate assets have a Zestimate": "Só ativos real_estate têm Zestimate.",
+    "The asset has no address; set one with PATCH /v1/assets/{assetId}": "O ativo não tem endereço; defina um com PATCH /v1/assets/{assetId}.",
+    "No control characters or path separators": "Sem caracteres de controle nem separadores de caminho.",
+    "Must be 0x followed by 40 hexadecimal characters": "Deve ser 0x seguido de 40 caracteres hexadecimais.",
+    "EIP-55 checksum does not match (check the letter case)": "O checksum EIP-55 não confere (verifique as maiúsculas e minúsculas).",
+    "Unknown currency or coin": "Moeda ou criptomoeda desconhecida.",
+    "Unknown currency": "Moeda desconhecida.",
+    "Must differ from base": "Deve ser diferente de base.",
+    "Rates exist for past days and today only": "Só há cotações para dias passados e para hoje.",
+    "The same pair (either way round) and day appears twice": "O mesmo par (em qualquer sentido) e dia aparece duas vezes.",
+    "Must be a positive decimal with at most 12 digits before and after the point": "Deve ser um decimal positivo com no máximo 12 dígitos antes e depois do ponto.",
+    // Auth, Life Beat, providers.
+    "Must be at least 8 characters": "Deve ter pelo menos 8 caracteres.",
+    "Must differ from the current password": "Deve ser diferente da senha atual.",
+    "Required: this account has two-factor authentication": "Obrigatório: esta conta tem autenticação de dois fatores.",
+    "An E.164 phone number, e.g. +14155550123": "Um número de telefone E.164, por exemplo +14155550123.",
+    "The sms channel needs the owner's phone number": "O canal sms precisa do número de telefone da pessoa titular.",
+    "Must be a member of this household with the executor role": "Deve ser membro deste grupo familiar com o papel de testamenteiro.",
+    "No executor is configured; name one": "Nenhum testamenteiro está configurado; indique um.",
+    "Must be in the future and within 365 days": "Deve ser uma data futura, dentro dos próximos 365 dias.",
+    "No Bitso connection": "Não há conexão com a Bitso.",
+    "The connection is disconnected; link the institution again": "A conexão está desconectada; vincule a instituição novamente.",
+    "Not one of this flag's candidate transactions": "Não é uma das transações candidatas deste alerta.",
+    "An API key is printable ASCII with no spaces or colons, as Bitso issues it": "Uma chave de API é ASCII imprimível sem espaços nem dois-pontos, como a Bitso a emite.",
+    "An API secret is printable ASCII with no spaces, as Bitso issues it": "Um segredo de API é ASCII imprimível sem espaços, como a Bitso o emite.",
+    // Projections; a figure's name, read inside another message.
+    "A life event needs an amount or an incomeChange": "Um evento de vida precisa de amount ou incomeChange.",
+    "Needed with retirementAge (or add a `retirement` life event for the year)": "Necessário com retirementAge (ou adicione um evento de vida `retirement` para o ano).",
+    "Must equal annualIncome − annualExpenses when all three are given": "Deve ser igual a annualIncome − annualExpenses quando os três são informados.",
+    "Cannot exceed annualIncome": "Não pode exceder annualIncome.",
+    "Cannot be below −annualExpenses": "Não pode ser menor que −annualExpenses.",
+    "Give scenarioIds, or a spaceId to compare its latest saved scenarios": "Informe scenarioIds, ou um spaceId para comparar os cenários salvos mais recentes dele.",
+    "Scenarios compared together must belong to one space": "Os cenários comparados juntos devem pertencer a um mesmo espaço.",
+    median: "a mediana",
+    "10th percentile": "o percentil 10",
+    "90th percentile": "o percentil 90",
+    mean: "a média",
+    income: "a renda",
+    expenses: "a despesa",
+    savings: "a poupança",
+    // Webhook URLs (webhooks/url-policy.ts).
+    "not a valid absolute URL": "Não é uma URL absoluta válida.",
+    "URL must use https": "A URL deve usar https.",
+    "URL must not contain credentials": "A URL não pode conter credenciais.",
+    "IPv6 zone identifiers are not allowed": "Identificadores de zona IPv6 não são permitidos.",
+    "not a valid IPv6 address": "Não é um endereço IPv6 válido.",
+    "the unspecified and loopback IPv6 addresses are not public": "Os endereços IPv6 não especificado e de loopback não são públicos.",
+    "only global unicast IPv6 addresses (2000::/3) are public; this is loopback, link-local, unique-local, multicast or reserved":
+      "Só endereços IPv6 unicast globais (2000::/3) são públicos; este é de loopback, link-local, unique-local, multicast ou reservado.",
+    "2001::/23 (IETF protocol assignments, including Teredo) is not a public target": "2001::/23 (atribuições de protocolo do IETF, incluindo Teredo) não é um destino público.",
+    "2001:db8::/32 is for documentation": "2001:db8::/32 é reservado para documentação.",
+    "3fff::/20 is for documentation": "3fff::/20 é reservado para documentação.",
     ...Object.fromEntries(
       Array.from({ length: 9 }, (_, n) => [
         `At most ${n} decimal places are allowed for this currency`,
