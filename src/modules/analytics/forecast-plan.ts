@@ -14,6 +14,7 @@ import { type Reads } from "../spaces/access";
 import { CADENCE_DAYS, cashflowsStatement, expectedSince, LOOKBACK_DAYS, merchantKeyOf, nextAfter, type TxnRow } from "./recurring";
 import { type RecurringData, recurringReads, seriesOf } from "./recurring-service";
 import { type ValuationData, valuationReads } from "./valuation-reads";
+import { oneOffsOf, oneOffText } from "./one-offs";
 
 export const HORIZON_DAYS = 60;
 
@@ -174,7 +175,7 @@ export interface Plan {
 }
 
 /** The cached plan's layout: a cache row of another (a forecast body of before plans were cached) is not served. */
-export const PLAN_FORMAT = 3;
+export const PLAN_FORMAT = 4;
 
 /** The key `Occurrence.key` matches a flow by. */
 export const flowKey = (r: TxnRow) => `${r.amount > 0 ? "income" : "expense"}|${r.currency}|${merchantKeyOf(r)}`;
@@ -284,6 +285,22 @@ export async function computePlan(svc: Services, space: SpaceInfo, nowMs: number
     if (t === undefined) dateTexts.set(d, (t = dateOfDay(d)));
     return t;
   };
+  // One-offs (a car bought or sold) are left out of the estimate, in each window on its own (one-offs.ts).
+  const windows = { recent: new Map<string, TxnRow[]>(), lastYear: new Map<string, TxnRow[]>() };
+  for (const r of rows) {
+    if (members.has(r.id) || r.amount === 0) continue;
+    const d = days.day(r.date);
+    const k = `${r.currency}|${r.amount > 0 ? "in" : "out"}`;
+    const w = d >= recentFrom && d <= today ? windows.recent : hasLastYear && d + 365 >= first && d + 365 <= last ? windows.lastYear : null;
+    if (w) w.set(k, [...(w.get(k) ?? []), r]);
+  }
+  const setAside = new Set<string>();
+  const oneOffNotes: string[] = [];
+  for (const [w, when] of [[windows.recent, "in the last 90 days"], [windows.lastYear, "in last year's same weeks"]] as const) {
+    const found = [...w.values()].flatMap(oneOffsOf).sort((a, b) => a.date - b.date);
+    for (const r of found) setAside.add(r.id);
+    if (found.length) oneOffNotes.push(`Left out of the estimate as one-offs ${when}, far above the usual flows: ${found.map((r) => oneOffText(r, (t) => days.day(t))).join("; ")}`);
+  }
   for (const r of rows) {
     const d = days.day(r.date);
     if (r.amount < 0) {
@@ -297,7 +314,7 @@ export async function computePlan(svc: Services, space: SpaceInfo, nowMs: number
       recentIncomeAll += BigInt(r.amount);
       if (!members.has(r.id)) recentIncomeNonRecurring += BigInt(r.amount);
     }
-    if (members.has(r.id)) continue;
+    if (members.has(r.id) || setAside.has(r.id)) continue;
     if (d >= recentFrom && d <= today) {
       const e = recent.get(r.account_id) ?? { currency: r.currency, inc: 0n, exp: 0n };
       if (r.amount > 0) e.inc += BigInt(r.amount);
@@ -363,11 +380,12 @@ export async function computePlan(svc: Services, space: SpaceInfo, nowMs: number
     head: { spaceId: space.id, currency: space.currency, asOfDate: todayText, horizon: { from: dateOfDay(first), to: dateOfDay(today + HORIZON_DAYS), days: HORIZON_DAYS } },
     tail: {
       recurringSeriesUsed: live.length,
-      method: `Recurring series (${live.length}) plus a seasonal estimate of the rest: ${hasLastYear ? "half the last 90 days' daily average, half the same weeks last year" : "the last 90 days' daily average (less than a year of history)"}`,
+      method: `Recurring series (${live.length}) plus a seasonal estimate of the rest: ${hasLastYear ? "half the last 90 days' daily average, half the same weeks last year" : "the last 90 days' daily average (less than a year of history)"}, one-offs left out`,
       conversion: report,
       notes: [
         ...(report.ratesUsedCount > 0 ? ["Future amounts in other currencies convert at today's rate (or the nearest earlier day's)"] : []),
         ...priceNotes,
+        ...oneOffNotes,
         ...report.notes,
       ],
     },
