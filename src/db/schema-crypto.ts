@@ -3,6 +3,7 @@
  * positions, gaming positions and earnings. Provider USD figures are exact
  * decimal strings.
  */
+import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 export const esgSnapshots = sqliteTable(
@@ -72,6 +73,33 @@ export const defiPositions = sqliteTable(
   ],
 );
 
+/**
+ * Each DeFi position's value over time (migration 0039), so a past instant shows the value known then:
+ * one row a position per sync that changed its value (the first sync that saw it included), and one with
+ * `value_usd` NULL at the sync that no longer saw it (it counts until then, not after). Kept while the
+ * wallet is connected; removed with it. Rows of positions that existed before were backfilled with their
+ * value then at their first-seen instant.
+ */
+export const defiPositionValues = sqliteTable(
+  "defi_position_values",
+  {
+    /** The `defi_positions` id; the row itself is deleted when the position goes, its history is not. */
+    positionId: text("position_id").notNull(),
+    spaceId: text("space_id").notNull(),
+    walletId: text("wallet_id").notNull(),
+    /** The sync that recorded the value. */
+    syncedAt: integer("synced_at").notNull(),
+    /** Exact decimal USD, as `defi_positions.total_value_usd`; NULL: no longer held from this sync on. */
+    valueUsd: text("value_usd"),
+  },
+  (t) => [
+    primaryKey({ columns: [t.positionId, t.syncedAt] }),
+    index("defi_position_values_wallet_idx").on(t.walletId, t.syncedAt),
+    // The positions closed after an instant: with the open ones, every position a valuation since then may hold.
+    index("defi_position_values_closed_idx").on(t.spaceId, t.syncedAt).where(sql`value_usd IS NULL`),
+  ],
+);
+
 export const gamingPositions = sqliteTable(
   "gaming_positions",
   {
@@ -86,6 +114,23 @@ export const gamingPositions = sqliteTable(
     syncedAt: integer("synced_at").notNull(),
   },
   (t) => [primaryKey({ columns: [t.walletId, t.platform] }), index("gaming_positions_space_idx").on(t.spaceId, t.platform)],
+);
+
+/** Each (wallet, platform) gaming row's value over time, as `defi_position_values` (migration 0039). */
+export const gamingPositionValues = sqliteTable(
+  "gaming_position_values",
+  {
+    walletId: text("wallet_id").notNull(),
+    platform: text("platform").notNull(),
+    syncedAt: integer("synced_at").notNull(),
+    spaceId: text("space_id").notNull(),
+    /** Exact decimal USD, as `gaming_positions.total_value_usd`; NULL: the platform no longer knew the wallet from this sync on. */
+    valueUsd: text("value_usd"),
+  },
+  (t) => [
+    primaryKey({ columns: [t.walletId, t.platform, t.syncedAt] }),
+    index("gaming_position_values_closed_idx").on(t.spaceId, t.syncedAt).where(sql`value_usd IS NULL`),
+  ],
 );
 
 export const gamingEarnings = sqliteTable(

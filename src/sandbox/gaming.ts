@@ -5,13 +5,17 @@
  * key `invalid` is refused) and the address. Deterministic: whether a wallet
  * plays a platform (The Sandbox: always) and its sizes follow from a hash of
  * platform and address; daily earnings for the last 90 days follow from a
- * hash of the day. Amounts are decimal strings.
+ * hash of the day. Amounts are decimal strings. A wallet's tokens and staking
+ * can be resized per platform, or the platform made to no longer know the
+ * wallet (404), through `POST /sandbox/gaming/sandbox/wallets/{address}`
+ * (wallet-settings.ts).
  */
 import { Hono } from "hono";
 import type { AppEnv } from "../env";
 import { fnv1a } from "./hash";
 import { systemClock } from "../lib/clock";
 import { canonicalDecimal, scaleDecimal } from "../modules/prices/decimal";
+import { setWalletSettings, walletSettings } from "./wallet-settings";
 
 
 /** `base` × pct / 100, exact, trailing zeros trimmed. */
@@ -93,7 +97,9 @@ const json = (status: number, body: unknown) => new Response(JSON.stringify(body
 /** Served at /sandbox/gaming/... (its own app, mounted as a whole by sandbox/routes.ts). */
 export const gamingSandbox = new Hono<AppEnv>().basePath("/sandbox/gaming");
 
-gamingSandbox.get("/v1/platforms/:platform/wallets/:address/portfolio", (c) => {
+gamingSandbox.post("/sandbox/wallets/:address", (c) => setWalletSettings(c, "gaming"));
+
+gamingSandbox.get("/v1/platforms/:platform/wallets/:address/portfolio", async (c) => {
   const key = c.req.header("x-api-key");
   if (!key || key === "invalid") return json(401, { error: "invalid_api_key" });
   const platform = c.req.param("platform");
@@ -103,7 +109,11 @@ gamingSandbox.get("/v1/platforms/:platform/wallets/:address/portfolio", (c) => {
   if (!t) return json(404, { error: "unknown_platform" });
   const h = fnv1a(`${platform}:${address}`);
   if (platform !== "sandbox" && (h & 1) === 0) return json(404, { error: "wallet_not_found" });
+  const settings = await walletSettings(c.env, "gaming", address);
+  if (settings.closed.includes(platform)) return json(404, { error: "wallet_not_found" });
   const size = 100 + (h % 50); // 100%..149% of the template's holdings
+  const percent = settings.percent[platform] ?? 100;
+  const sized = (amount: string) => (percent === 100 ? pctOf(amount, size) : pctOf(pctOf(amount, size), percent));
   const now = systemClock.now();
   const earnings: { day: string; source: string; amountUsd: string }[] = [];
   for (let d = 89; d >= 0; d--) {
@@ -114,9 +124,9 @@ gamingSandbox.get("/v1/platforms/:platform/wallets/:address/portfolio", (c) => {
     platform,
     address,
     asOf: new Date(now).toISOString(),
-    tokens: t.tokens.map(([symbol, balance]) => ({ symbol, balance: pctOf(balance, size) })),
+    tokens: t.tokens.map(([symbol, balance]) => ({ symbol, balance: sized(balance) })),
     staking: t.staking.map(([symbol, amount, apy]) => ({
-      symbol, amount: pctOf(amount, size), apy, rewardsPerMonth: canonicalDecimal(scaleDecimal(pctOf(amount, size), BigInt(Math.round(Number(apy) * 100)), 120_000n, 8))!,
+      symbol, amount: sized(amount), apy, rewardsPerMonth: canonicalDecimal(scaleDecimal(sized(amount), BigInt(Math.round(Number(apy) * 100)), 120_000n, 8))!,
     })),
     land: t.land,
     nfts: t.nfts,

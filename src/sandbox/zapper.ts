@@ -6,7 +6,10 @@
  *
  * Deterministic: which positions a wallet holds and their sizes follow from
  * a hash of the address; token values use the price simulator's price of the
- * day, so DeFi values move day to day exactly as sandbox prices do.
+ * day, so DeFi values move day to day exactly as sandbox prices do. A wallet's
+ * positions can be resized, closed or repeated through
+ * `POST /sandbox/zapper/sandbox/wallets/{address}` (wallet-settings.ts), as a
+ * later answer of the real provider would change them.
  */
 import { Hono } from "hono";
 import type { AppEnv } from "../env";
@@ -14,6 +17,7 @@ import { fnv1a } from "./hash";
 import { systemClock } from "../lib/clock";
 import { canonicalDecimal, minorToDecimal, valueMinor, decimalToMinor } from "../modules/prices/decimal";
 import { sandboxPrice } from "./prices";
+import { setWalletSettings, walletSettings } from "./wallet-settings";
 
 interface Template {
   appId: string;
@@ -41,7 +45,9 @@ const json = (status: number, body: unknown) => new Response(JSON.stringify(body
 /** Served at /sandbox/zapper/... (its own app, mounted as a whole by sandbox/routes.ts). */
 export const zapperSandbox = new Hono<AppEnv>().basePath("/sandbox/zapper");
 
-zapperSandbox.get("/v2/balances/apps", (c) => {
+zapperSandbox.post("/sandbox/wallets/:address", (c) => setWalletSettings(c, "zapper"));
+
+zapperSandbox.get("/v2/balances/apps", async (c) => {
   const auth = c.req.header("authorization") ?? "";
   let key = "";
   if (auth.startsWith("Basic ")) {
@@ -61,25 +67,30 @@ zapperSandbox.get("/v2/balances/apps", (c) => {
   const apps: string[] = [];
   for (const address of addresses.map((a) => a.toLowerCase())) {
     const h = fnv1a(address);
+    const settings = await walletSettings(c.env, "zapper", address);
     TEMPLATES.forEach((t, i) => {
       if (!(t.always || (h >> i) & 1)) return;
       if (networks.size > 0 && !networks.has(t.network)) return;
+      if (settings.closed.includes(t.appId)) return;
       const factor = 100 + ((h >>> (i * 3)) % 50); // 100%..149% of the base size
+      const percent = BigInt(settings.percent[t.appId] ?? 100);
       let totalMinor = 0n;
       const tokens = t.tokens.map(([symbol, id, base]) => {
-        const balance = canonicalDecimal(minorToDecimal((decimalToMinor(base, 8) * BigInt(factor)) / 100n, 8))!;
+        const balance = canonicalDecimal(minorToDecimal((decimalToMinor(base, 8) * BigInt(factor) * percent) / 10_000n, 8))!;
         const price = sandboxPrice(id, "usd", day)!;
         const usdMinor = valueMinor(decimalToMinor(balance, 8), 8, price, 2);
         totalMinor += usdMinor;
         return `{"metaType":"supplied","type":"base-token","network":"${t.network}","symbol":"${symbol}","balance":${balance},"balanceUSD":${minorToDecimal(usdMinor, 2)},"price":${price}}`;
       });
       const total = minorToDecimal(totalMinor, 2);
-      const assetKey = `${t.appId}-${t.groupId}-${i}`;
-      apps.push(
-        `{"key":"${t.appId}:${t.network}:${address}","address":"${address}","appId":"${t.appId}","appName":"${t.appName}","network":"${t.network}","balanceUSD":${total},` +
-          `"products":[{"label":"${t.groupId}","assets":[{"type":"contract-position","key":"${assetKey}","appId":"${t.appId}","groupId":"${t.groupId}","network":"${t.network}","balanceUSD":${total},` +
-          `"tokens":[${tokens.join(",")}],"displayProps":{"label":"${t.label}","statsItems":[{"label":"APY","value":{"type":"pct","value":${t.apy}}}]}}]}]}`,
-      );
+      for (let copy = 0; copy < settings.copies; copy++) {
+        const assetKey = `${t.appId}-${t.groupId}-${i}${copy ? `-${copy}` : ""}`;
+        apps.push(
+          `{"key":"${t.appId}:${t.network}:${address}","address":"${address}","appId":"${t.appId}","appName":"${t.appName}","network":"${t.network}","balanceUSD":${total},` +
+            `"products":[{"label":"${t.groupId}","assets":[{"type":"contract-position","key":"${assetKey}","appId":"${t.appId}","groupId":"${t.groupId}","network":"${t.network}","balanceUSD":${total},` +
+            `"tokens":[${tokens.join(",")}],"displayProps":{"label":"${t.label}","statsItems":[{"label":"APY","value":{"type":"pct","value":${t.apy}}}]}}]}]}`,
+        );
+      }
     });
   }
   return new Response(`[${apps.join(",")}]`, { status: 200, headers: { "content-type": "application/json" } });

@@ -24,16 +24,22 @@ describe("the dashboard's change with a new position in a wallet linked long ago
     const before = Date.now() - 20 * 86_400_000;
     await env.DB.prepare("UPDATE defi_positions SET first_seen_at = ? WHERE space_id = ?").bind(before, spaceId).run();
     await env.DB.prepare("UPDATE gaming_positions SET first_seen_at = ? WHERE space_id = ?").bind(before, spaceId).run();
+    await env.DB.prepare("UPDATE defi_position_values SET synced_at = ? WHERE space_id = ?").bind(before, spaceId).run();
+    await env.DB.prepare("UPDATE gaming_position_values SET synced_at = ? WHERE space_id = ?").bind(before, spaceId).run();
     const base = await ok(a.get(`/v1/analytics/dashboard?spaceId=${spaceId}&period=7d`));
     expect(base.netWorth.changeDecimal).toBe("0.00");
 
     // Today: 5,000 leaves checking and becomes a new Aave position in the same wallet (the next sync inserts a
-    // new position_key with first_seen_at = now, exactly what syncWallet does).
+    // new position_key with first_seen_at = now and its first value point, exactly what syncWallet does).
     await ok(a.post("/v1/transactions", { spaceId, accountId: chk.id, amount: "-5000.00", description: "Deposit to Aave", date: today }));
     await env.DB.prepare(
       `INSERT INTO defi_positions (id, space_id, wallet_id, position_key, protocol, network, type, label, tokens, total_value_usd, baseline_value_usd, apy, first_seen_at, synced_at)
        SELECT id || 'x', space_id, wallet_id, position_key || ':new', 'Aave', network, type, 'USDC deposit', tokens, '5000.00', '5000.00', apy, ?, ? FROM defi_positions WHERE space_id = ? LIMIT 1`,
     ).bind(Date.now(), Date.now(), spaceId).run();
+    await env.DB.prepare(
+      `INSERT INTO defi_position_values (position_id, space_id, wallet_id, synced_at, value_usd)
+       SELECT id, space_id, wallet_id, first_seen_at, total_value_usd FROM defi_positions WHERE space_id = ? AND position_key LIKE '%:new'`,
+    ).bind(spaceId).run();
 
     const dash = await ok(a.get(`/v1/analytics/dashboard?spaceId=${spaceId}&period=7d`));
     // Net worth did not move (checking −5,000, Aave +5,000) ...

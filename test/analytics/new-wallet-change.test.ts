@@ -31,6 +31,9 @@ describe("the dashboard's change with a DeFi wallet linked today", () => {
     const before = Date.now() - 20 * 86_400_000;
     await env.DB.prepare("UPDATE defi_positions SET first_seen_at = ? WHERE space_id = ?").bind(before, spaceId).run();
     await env.DB.prepare("UPDATE gaming_positions SET first_seen_at = ? WHERE space_id = ?").bind(before, spaceId).run();
+    // And the values that sync recorded (net worth at a past instant reads the value known then).
+    await env.DB.prepare("UPDATE defi_position_values SET synced_at = ? WHERE space_id = ?").bind(before, spaceId).run();
+    await env.DB.prepare("UPDATE gaming_position_values SET synced_at = ? WHERE space_id = ?").bind(before, spaceId).run();
     const later = await ok(a.get(`/v1/analytics/dashboard?spaceId=${spaceId}&period=7d`));
     expect(later.netWorth.previousDecimal).toBe(later.netWorth.currentDecimal);
     expect(later.notes.some((n: string) => n.includes("first seen in the period"))).toBe(false);

@@ -13,6 +13,7 @@
  */
 import type { Services } from "../../env";
 import type { SqlGuard } from "../../lib/sql";
+import type { Span } from "../../lib/value-history";
 import { assetHistoryStatement, assetHoldingsAt } from "../assets/holdings";
 import { defiHoldingsAt, defiPositionsStatement } from "../defi/holdings";
 import { gamingHoldingsAt, gamingPositionsStatement } from "../gaming/holdings";
@@ -39,8 +40,12 @@ export interface Holding {
 
 export interface RegisteredSource {
   name: string;
-  /** The statement reading what the source holds at any instant up to `lastMs` in the space `space` names. */
-  read: (db: D1Database, space: SqlGuard, lastMs: number) => D1PreparedStatement;
+  /**
+   * The statement reading what the source holds at any instant up to `lastMs` in the space `space` names;
+   * `spans` (inclusive) are where the instants it will be asked about lie, for a source that reads only what
+   * those need.
+   */
+  read: (db: D1Database, space: SqlGuard, lastMs: number, spans: Span[]) => D1PreparedStatement;
   /** The holdings at each of `instants` (inclusive, ascending), from `read`'s rows. */
   at: (rows: any[], instants: number[]) => Holding[][];
   /**

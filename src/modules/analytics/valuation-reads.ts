@@ -99,7 +99,8 @@ export function valuationReads(db: D1Database, space: SqlGuard, w: ValuationWind
   const statements = [
     accountsStatement(db, space),
     ...balances,
-    ...holdingsSources.map((s) => s.read(db, space, lastMs)),
+    // A source is asked at a point's instant − 1 ms (holdingsAt: it counts what it held at the instant, inclusive).
+    ...holdingsSources.map((s) => s.read(db, space, lastMs, w.ranges.map((r) => ({ lo: r.lo - 1, hi: r.hi - 1 })))),
     withCodes(`SELECT base, quote, date, rate, source FROM exchange_rates WHERE base IN ${CODES} AND quote IN ${CODES} AND date >= ? AND date <= ?`, floor, w.toDate),
     withCodes(
       `SELECT base, quote, date, rate, 'manual' AS source FROM space_rates

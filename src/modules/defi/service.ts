@@ -3,7 +3,9 @@
  * space; a sync asks Zapper for its positions and stores them keyed by the
  * provider's position key, so syncing twice changes nothing but the sync
  * time: positions are upserted, positions the provider no longer reports are
- * removed, and each position exists once. Values are the provider's USD
+ * removed, and each position exists once. Each value a position held is kept
+ * (`defi_position_values`, a point per sync that changed it) for net worth at
+ * past instants. Values are the provider's USD
  * figures (exact decimals); the unrealized gain is measured against the value
  * first seen. A wallet sync also refreshes its gaming positions.
  */
@@ -110,11 +112,27 @@ export async function syncWallet(svc: Services, w: WalletRow): Promise<WalletSyn
       )
       .bind(positionId(now), w.space_id, w.id, p.positionKey, p.protocol, p.network, p.type, p.label, JSON.stringify(p.tokens), p.totalValueUsd, p.totalValueUsd, p.apy, now, now),
   );
+  const keys = jsonList([...byKey.keys()]);
   statements.push(
-    db.prepare(`DELETE FROM defi_positions WHERE wallet_id = ? AND position_key NOT ${IN_JSON_LIST}`).bind(w.id, jsonList([...byKey.keys()])),
+    // The value history (net worth at past instants reads it): a point where a position's value changed, or it is
+    // new, and a point of no value for each position this sync no longer saw: it counts until now, not after.
+    db.prepare(
+      `INSERT INTO defi_position_values (position_id, space_id, wallet_id, synced_at, value_usd)
+       SELECT p.id, p.space_id, p.wallet_id, ?1, p.total_value_usd FROM defi_positions p
+        WHERE p.wallet_id = ?2 AND p.position_key IN (SELECT value FROM json_each(?3))
+          AND (SELECT v.value_usd FROM defi_position_values v WHERE v.position_id = p.id AND v.synced_at <= ?1 ORDER BY v.synced_at DESC LIMIT 1) IS NOT p.total_value_usd
+       ON CONFLICT (position_id, synced_at) DO UPDATE SET value_usd = excluded.value_usd`,
+    ).bind(now, w.id, keys),
+    db.prepare(
+      `INSERT INTO defi_position_values (position_id, space_id, wallet_id, synced_at, value_usd)
+       SELECT p.id, p.space_id, p.wallet_id, ?1, NULL FROM defi_positions p WHERE p.wallet_id = ?2 AND p.position_key NOT IN (SELECT value FROM json_each(?3))
+       ON CONFLICT (position_id, synced_at) DO UPDATE SET value_usd = NULL`,
+    ).bind(now, w.id, keys),
+    db.prepare(`DELETE FROM defi_positions WHERE wallet_id = ? AND position_key NOT ${IN_JSON_LIST}`).bind(w.id, keys),
     db.prepare("UPDATE defi_wallets SET last_synced_at = ?, last_sync_status = 'ok', last_sync_error = NULL, updated_at = ? WHERE id = ?").bind(now, now, w.id),
     // A wallet disconnected while its provider call was under way: this batch must leave none of its rows.
     db.prepare("DELETE FROM defi_positions WHERE wallet_id = ?1 AND NOT EXISTS (SELECT 1 FROM defi_wallets WHERE id = ?1)").bind(w.id),
+    db.prepare("DELETE FROM defi_position_values WHERE wallet_id = ?1 AND NOT EXISTS (SELECT 1 FROM defi_wallets WHERE id = ?1)").bind(w.id),
   );
   await db.batch(statements);
   const gaming = await syncGamingWallet(svc, { id: w.id, spaceId: w.space_id, address: w.address });
@@ -152,7 +170,7 @@ export async function addWallet(
 
 /**
  * DELETE /v1/defi/wallets/{walletId}: the wallet and everything synced from it (DeFi positions, gaming
- * positions and earnings) in one batch, so a space at its wallet cap can make room again.
+ * positions and earnings, their value histories) in one batch, so a space at its wallet cap can make room again.
  */
 export async function deleteWallet(svc: Services, auth: AuthContext, walletId: string): Promise<void> {
   await readResource(svc, auth, "defi_wallets", walletId, "Wallet", "member");
@@ -160,7 +178,9 @@ export async function deleteWallet(svc: Services, auth: AuthContext, walletId: s
   await db.batch([
     db.prepare("DELETE FROM gaming_earnings WHERE wallet_id = ?").bind(walletId),
     db.prepare("DELETE FROM gaming_positions WHERE wallet_id = ?").bind(walletId),
+    db.prepare("DELETE FROM gaming_position_values WHERE wallet_id = ?").bind(walletId),
     db.prepare("DELETE FROM defi_positions WHERE wallet_id = ?").bind(walletId),
+    db.prepare("DELETE FROM defi_position_values WHERE wallet_id = ?").bind(walletId),
     db.prepare("DELETE FROM defi_wallets WHERE id = ?").bind(walletId),
   ]);
 }

@@ -2,7 +2,10 @@
  * Gaming holdings of a space's wallets (the DeFi wallets: one address, many
  * platforms). A sync reads each platform with a client for each wallet and
  * stores one row per wallet and platform plus daily earnings keyed by
- * (wallet, platform, source, day), so syncing again replaces rather than adds.
+ * (wallet, platform, source, day), so syncing again replaces rather than adds;
+ * each value a row held is kept (`gaming_position_values`, a point per sync
+ * that changed it, and one of no value when the platform no longer knows the
+ * wallet) for net worth at past instants.
  * Tokens and staked amounts are valued with market prices (USD); land and
  * NFTs with the platform's current value; a figure nobody supplied stays null
  * and out of every total. Platforms without a client say `available: false`.
@@ -59,7 +62,15 @@ export async function syncGamingWallet(svc: Services, wallet: { id: string; spac
   const statements: D1PreparedStatement[] = [];
   for (const { platform, portfolio } of fetched) {
     if (!portfolio) {
-      statements.push(db.prepare("DELETE FROM gaming_positions WHERE wallet_id = ? AND platform = ?").bind(wallet.id, platform));
+      statements.push(
+        // Held until now, not after (net worth at past instants reads the value history).
+        db.prepare(
+          `INSERT INTO gaming_position_values (wallet_id, platform, synced_at, space_id, value_usd)
+           SELECT wallet_id, platform, ?1, space_id, NULL FROM gaming_positions WHERE wallet_id = ?2 AND platform = ?3
+           ON CONFLICT (wallet_id, platform, synced_at) DO UPDATE SET value_usd = NULL`,
+        ).bind(now, wallet.id, platform),
+        db.prepare("DELETE FROM gaming_positions WHERE wallet_id = ? AND platform = ?").bind(wallet.id, platform),
+      );
       continue;
     }
     const value = (symbol: string, amount: string) => {
@@ -86,6 +97,13 @@ export async function syncGamingWallet(svc: Services, wallet: { id: string; spac
         `INSERT INTO gaming_positions (space_id, wallet_id, platform, data, total_value_usd, first_seen_at, synced_at) VALUES (?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (wallet_id, platform) DO UPDATE SET data = excluded.data, total_value_usd = excluded.total_value_usd, synced_at = excluded.synced_at`,
       ).bind(wallet.spaceId, wallet.id, platform, JSON.stringify(data), usd(total), now, now),
+      // A point of the value history where the value changed (or the row is new).
+      db.prepare(
+        `INSERT INTO gaming_position_values (wallet_id, platform, synced_at, space_id, value_usd)
+         SELECT ?1, ?2, ?3, ?4, ?5
+          WHERE (SELECT v.value_usd FROM gaming_position_values v WHERE v.wallet_id = ?1 AND v.platform = ?2 AND v.synced_at <= ?3 ORDER BY v.synced_at DESC LIMIT 1) IS NOT ?5
+         ON CONFLICT (wallet_id, platform, synced_at) DO UPDATE SET value_usd = excluded.value_usd`,
+      ).bind(wallet.id, platform, now, wallet.spaceId, usd(total)),
     );
     const earningRows = new Map(portfolio.earnings.map((e) => [`${e.source}|${e.day}`, [wallet.spaceId, wallet.id, platform, e.source, e.day, e.amountUsd]]));
     statements.push(
@@ -95,7 +113,7 @@ export async function syncGamingWallet(svc: Services, wallet: { id: string; spac
   }
   if (statements.length) {
     // A wallet disconnected while its provider calls were under way: this batch must leave none of its rows.
-    for (const table of ["gaming_positions", "gaming_earnings"]) {
+    for (const table of ["gaming_positions", "gaming_position_values", "gaming_earnings"]) {
       statements.push(db.prepare(`DELETE FROM ${table} WHERE wallet_id = ?1 AND NOT EXISTS (SELECT 1 FROM defi_wallets WHERE id = ?1)`).bind(wallet.id));
     }
     await db.batch(statements);

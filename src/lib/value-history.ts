@@ -1,0 +1,78 @@
+/**
+ * A value recorded over time, one point per change (DeFi positions, gaming rows): each sync that changes a
+ * thing's value writes a point at its instant, holding the value until the next point; a point with no value
+ * (NULL) says the thing was no longer held from then on. A past instant shows the point in effect then, so
+ * a later sync never rewrites it. Used by the DeFi and gaming net-worth sources.
+ *
+ * A history table has `space_id`, the thing's key columns, `synced_at` and `value_usd`, with the key and
+ * `synced_at` as its primary key and an index on `(space_id, synced_at) WHERE value_usd IS NULL`.
+ */
+import type { SqlGuard } from "./sql";
+
+/** Inclusive instants (ms) a valuation asks about. */
+export interface Span {
+  lo: number;
+  hi: number;
+}
+
+export interface HistoryTable {
+  table: string;
+  /** The columns that name one thing (its points share them). */
+  keys: string[];
+  /** SQL selecting the keys of what is held now (its current rows) in the space `(SELECT id FROM sp)`. */
+  current: string;
+}
+
+/**
+ * `WITH sp(id), r(lo, hi), ids(keys...), pts(keys..., synced_at)`: the points that decide the value at every
+ * instant of `spans` of the things of the space `space` names: per thing, the one in effect at each span's
+ * start and those inside it (not every point since it was first seen: a daily sync makes a year of them).
+ * The things are what is held now and what stopped being held after the earliest span's start (the
+ * partial index holds those): anything that stopped before holds nothing at any instant asked about.
+ * Every lookup is an index seek; the spans are one JSON parameter, whatever their number.
+ */
+export function historyPointsCte(t: HistoryTable, space: SqlGuard, spans: Span[]): { sql: string; params: unknown[] } {
+  const keys = t.keys.join(", ");
+  const same = (a: string, b: string) => t.keys.map((k) => `${a}.${k} = ${b}.${k}`).join(" AND ");
+  const sql = `WITH sp(id) AS MATERIALIZED (SELECT ${space.sql}),
+    r(lo, hi) AS (SELECT value ->> '$[0]', value ->> '$[1]' FROM json_each(?)),
+    ids(${keys}) AS (
+      ${t.current}
+      UNION SELECT ${keys} FROM ${t.table} WHERE space_id = (SELECT id FROM sp) AND value_usd IS NULL AND synced_at > (SELECT MIN(lo) FROM r)),
+    pts(${keys}, synced_at) AS (
+      SELECT ${t.keys.map((k) => `ids.${k}`).join(", ")}, (SELECT MAX(v.synced_at) FROM ${t.table} v WHERE ${same("v", "ids")} AND v.synced_at <= r.lo) FROM ids, r
+      UNION
+      SELECT ${t.keys.map((k) => `v.${k}`).join(", ")}, v.synced_at FROM ids, r, ${t.table} v WHERE ${same("v", "ids")} AND v.synced_at > r.lo AND v.synced_at <= r.hi)`;
+  return { sql, params: [...space.params, JSON.stringify(spans.map((s) => [Math.floor(s.lo), Math.floor(s.hi)]))] };
+}
+
+export interface ValuePoint {
+  synced_at: number;
+  value_usd: string | null;
+}
+
+/** Consecutive rows of one thing (`keyOf`), in the order read (the SQL sorts by key, then instant). */
+export function groupRuns<R>(rows: R[], keyOf: (r: R) => string): R[][] {
+  const out: R[][] = [];
+  let key: string | undefined;
+  for (const r of rows) {
+    const k = keyOf(r);
+    if (k !== key || out.length === 0) out.push([]);
+    key = k;
+    out[out.length - 1]!.push(r);
+  }
+  return out;
+}
+
+/**
+ * For each of `instants` (ascending), the point of `points` (one thing's, ascending by instant) in effect
+ * then when it holds a value: undefined before the first point and from a point with no value on.
+ */
+export function valuesInEffect<P extends ValuePoint>(points: P[], instants: number[]): (P | undefined)[] {
+  let i = -1;
+  return instants.map((at) => {
+    while (i + 1 < points.length && points[i + 1]!.synced_at <= at) i++;
+    const p = i >= 0 ? points[i] : undefined;
+    return p && p.value_usd !== null ? p : undefined;
+  });
+}
