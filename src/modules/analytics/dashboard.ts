@@ -256,24 +256,33 @@ export async function dashboard(svc: Services, space: SpaceInfo, period: Dashboa
     }
   });
   const unpriced = new Set(unpricedOn.keys());
-  // And a holding of a wallet first known during the period by a source that cannot know its past (a DeFi
-  // wallet linked today): it was held before too, so it is no gain; it counts in net worth now all the same.
-  // Judged by the wallet, not the position: a new position of a wallet known before the period is money that
-  // moved into it (from a counted account), and leaving it out would report that move as a loss.
-  const seenOnly = new Set(holdingsSources.filter((s) => s.knownFromFirstSeen).map((s) => s.name));
+  // And a holding that appears during the period without being new money (see RegisteredSource.newInPeriod):
+  // a holding of a wallet first known during the period by a source that cannot know its past (a DeFi wallet
+  // linked today), judged by the wallet, not the position (a new position of a wallet known before the period
+  // is money that moved into it from a counted account, and leaving it out would report that move as a loss);
+  // and a manual asset first valued during the period (a house entered today was owned before). Each was held
+  // before too, so it is no gain; it counts in net worth now all the same.
+  const newKind = new Map(holdingsSources.filter((s) => s.newInPeriod).map((s) => [s.name, s.newInPeriod!]));
   const heldBefore = new Set(holdings[0]!.map((h) => `${h.source}|${h.id}`));
-  const isNew = (h: Holding) => seenOnly.has(h.source)
-    && (h.knownSince !== undefined ? h.knownSince >= points[0]!.atMs : !heldBefore.has(`${h.source}|${h.id}`));
-  const newNames = holdings[1]!.filter((h) => h.valueMinor !== 0n && isNew(h)).map((h) => h.name);
+  const isNew = (h: Holding) => {
+    const kind = newKind.get(h.source);
+    if (!kind) return false;
+    return kind === "wallet" && h.knownSince !== undefined ? h.knownSince >= points[0]!.atMs : !heldBefore.has(`${h.source}|${h.id}`);
+  };
+  const newOnes = holdings[1]!.filter((h) => h.valueMinor !== 0n && isNew(h));
+  const newNames = (kind: "wallet" | "first-value") => newOnes.filter((h) => newKind.get(h.source) === kind).map((h) => h.name).sort();
   let change = current!.minor - previous!.minor;
   let base = previous!.minor;
-  if (unpriced.size || newNames.length) {
+  if (unpriced.size || newOnes.length) {
     const probe = new Converter(book, space.currency);
     const comparable = (i: number) => roundHalfEven(probe.exact(holdings[i]!.filter((h) => !unpriced.has(h.currency) && !isNew(h)).map((h) => ({ currency: h.currency, minor: h.valueMinor, date: points[i]!.date }))));
     base = comparable(0);
     change = comparable(1) - base;
     if (unpriced.size) notes.push(`The change leaves out ${[...unpriced].sort().join(", ")} on both days: ${missingNote(unpricedOn)}`);
-    if (newNames.length) notes.push(`The change leaves out ${newNames.sort().join(", ")}: first seen in the period (from ${startText}); what was held before is not known`);
+    const seen = newNames("wallet");
+    if (seen.length) notes.push(`The change leaves out ${seen.join(", ")}: first seen in the period (from ${startText}); what was held before is not known`);
+    const valued = newNames("first-value");
+    if (valued.length) notes.push(`The change leaves out ${valued.join(", ")}: first valued in the period (from ${startText}); a value before it is not known`);
   }
   const pct = percentOf(change, base);
   const scale = scaleOf(space.currency);

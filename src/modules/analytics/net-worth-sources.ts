@@ -5,7 +5,7 @@
  * thing counted once: a source reports only what it alone knows about.
  *
  * To add a source, append ONE line to `holdingsSources` below, e.g.
- *   `{ name: "assets", read: assetHistoryStatement, at: assetHoldingsAt },`
+ *   `{ name: "asset", read: assetHistoryStatement, at: assetHoldingsAt },`
  * A source is one statement (what it holds at any instant up to the last one
  * asked about, in the space a guarded value names) and a function that picks
  * its holdings at each instant from those rows: a series of any length costs
@@ -32,13 +32,14 @@ export interface Holding {
   /** The value is older than the instant asked for (a last known valuation). */
   stale?: boolean;
   /**
-   * A `knownFromFirstSeen` source's: the instant it first knew the holding's wallet (or account), the one that
-   * decides whether the holding's past is unknown: a wallet linked during a period, not a position opened in it.
+   * A `newInPeriod: "wallet"` source's: the instant it first knew the holding's wallet (or account), the one
+   * that decides whether the holding's past is unknown: a wallet linked during a period, not a position opened in it.
    */
   knownSince?: number;
 }
 
 export interface RegisteredSource {
+  /** The `source` its holdings carry. */
   name: string;
   /**
    * The statement reading what the source holds at any instant up to `lastMs` in the space `space` names;
@@ -49,11 +50,15 @@ export interface RegisteredSource {
   /** The holdings at each of `instants` (inclusive, ascending), from `read`'s rows. */
   at: (rows: any[], instants: number[]) => Holding[][];
   /**
-   * The source knows a holding only from when it first saw it, and cannot be told its past (a DeFi or gaming
-   * wallet linked today held its positions before): a holding of a wallet first known since a comparison's
-   * start (`knownSince`) is no gain; a new position of a wallet known before is (money moved into it).
+   * Which holdings that appear during a comparison's period are no gain (the dashboard's change leaves them
+   * out of both days, naming them): what was owned before but is known only from then on.
+   * - "wallet": the source knows a holding only from when it first saw its wallet, and cannot be told its
+   *   past (a DeFi or gaming wallet linked today held its positions before): a holding of a wallet first known
+   *   since the start (`knownSince`) is no gain; a new position of a wallet known before is (money moved into it).
+   * - "first-value": a holding with no value at the start, first valued in the period (a house entered today
+   *   with no earlier valuation date was owned before, not bought today).
    */
-  knownFromFirstSeen?: boolean;
+  newInPeriod?: "wallet" | "first-value";
 }
 
 /**
@@ -61,9 +66,9 @@ export interface RegisteredSource {
  * registers other modules' sources here, one line each.
  */
 export const holdingsSources: RegisteredSource[] = [
-  { name: "assets", read: assetHistoryStatement, at: assetHoldingsAt },
-  { name: "defi", read: defiPositionsStatement, at: defiHoldingsAt, knownFromFirstSeen: true },
-  { name: "gaming", read: gamingPositionsStatement, at: gamingHoldingsAt, knownFromFirstSeen: true },
+  { name: "asset", read: assetHistoryStatement, at: assetHoldingsAt, newInPeriod: "first-value" },
+  { name: "defi", read: defiPositionsStatement, at: defiHoldingsAt, newInPeriod: "wallet" },
+  { name: "gaming", read: gamingPositionsStatement, at: gamingHoldingsAt, newInPeriod: "wallet" },
 ];
 
 /**
