@@ -43,6 +43,11 @@ describe("real estate", () => {
     expect(asset).toMatchObject({ currentValueDecimal: "875000.00", valuationSource: "Zillow Zestimate" });
     const history = (await a.get(`/v1/assets/${house.id}/valuations`)).body.valuations;
     expect(history.map((v: any) => v.source)).toEqual(["Zillow Zestimate", "manual"]);
+    // Asked again the same day, with the same Zestimate: no copy is stored, and the answer says so.
+    const again = await a.post(`/v1/real-estate/${house.id}/sync`);
+    expect(again.body).toMatchObject({ previousValueDecimal: "875000.00", newValueDecimal: "875000.00", valuationCreated: false });
+    expect(again.body.valuation.id).toBe(s.body.valuation.id);
+    expect((await a.get(`/v1/assets/${house.id}/valuations`)).body.valuations).toHaveLength(2);
 
     // No address, another type or another currency: a 422 that names why, and nothing recorded.
     const bare = await createAsset(u, space.id, { name: "Lot" });
@@ -106,6 +111,11 @@ describe("collectibles", () => {
     expect(refreshed.status).toBe(200);
     expect(refreshed.body).toMatchObject({ success: true, previousValue: 300, newValue: 320, newValueDecimal: "320.00", source: "sneaks" });
     expect((await a.get(`/v1/assets/${shoe.id}`)).body.currentValueDecimal).toBe("320.00");
+    // Refreshed again the same day at the same price: the same valuation, no copy.
+    const again = await a.post(`/v1/assets/${shoe.id}/collectible-refresh`);
+    expect(again.body).toMatchObject({ previousValueDecimal: "320.00", newValueDecimal: "320.00" });
+    expect(again.body.valuation.id).toBe(refreshed.body.valuation.id);
+    expect((await a.get(`/v1/assets/${shoe.id}/valuations`)).body.valuations.map((v: any) => v.valueDecimal)).toEqual(["320.00", "300.00"]);
     const unlinked = await a.del(`/v1/assets/${shoe.id}/collectible-link`);
     expect(unlinked.body).toEqual({ success: true, assetId: shoe.id, unlinked: true });
     expect((await a.get(`/v1/assets/${shoe.id}`)).body.collectibleLink).toBeNull();

@@ -4744,6 +4744,7 @@ export interface components {
             newValueDecimal: string;
             currency: string;
             source: string;
+            /** @description false when the latest valuation already recorded this Zestimate today (the answer's `valuation` is that one; no copy is stored) */
             valuationCreated: boolean;
             valuation: components["schemas"]["Valuation"];
         };

@@ -23,6 +23,13 @@ import { deleteTombstoned, removalStatements } from "../documents/tombstones";
 export type AssetRow = typeof manualAssets.$inferSelect;
 export type ValuationRow = typeof assetValuations.$inferSelect;
 
+/**
+ * Whether the asset's latest valuation already records this provider value (same source, day and value): a refresh
+ * asked for again the same day stores no copy of it (three rows of 320.00 on one day were two clicks and the cron).
+ */
+export const recordsAlready = (latest: ValuationRow | null, v: { value: number; date: string; source: string }): latest is ValuationRow =>
+  latest !== null && latest.value === v.value && latest.date === v.date && latest.source === v.source;
+
 export interface AddressFields {
   address: string;
   city: string;

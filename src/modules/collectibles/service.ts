@@ -9,7 +9,7 @@ import { ApiError, validationFailed } from "../../lib/errors";
 import { formatMinor, moneyFields, toMajorNumber } from "../../lib/money";
 import { todayIn } from "../../lib/dates";
 import type { CatalogItem } from "../../providers/sneaks/client";
-import { type AssetRow, assetFor, latestValuation, presentValuation, refuseAfterDisposal, scaleOf, valuationRow } from "../assets/service";
+import { type AssetRow, assetFor, latestValuation, presentValuation, recordsAlready, refuseAfterDisposal, scaleOf, valuationRow } from "../assets/service";
 import { COLLECTIBLE_CATEGORIES, mayValueAsCollectible, PROVIDERS, providerFor, unavailable } from "./providers";
 
 export function categories(env: Env) {
@@ -89,8 +89,9 @@ export async function refresh(svc: Services, auth: AuthContext, assetId: string)
   const { value, source } = await linkedValue(svc, asset);
   const previous = await latestValuation(svc, asset.id);
   const now = svc.clock.now();
-  const row = valuationRow(asset, { value, date: todayIn(now, membership.space.timezone), valuedAt: now, source, createdBy: auth.userId }, now);
-  await svc.db.insert(assetValuations).values(row);
+  const date = todayIn(now, membership.space.timezone);
+  const row = recordsAlready(previous, { value, date, source }) ? previous : valuationRow(asset, { value, date, valuedAt: now, source, createdBy: auth.userId }, now);
+  if (row !== previous) await svc.db.insert(assetValuations).values(row);
   const scale = scaleOf(asset.currency);
   return {
     success: true,

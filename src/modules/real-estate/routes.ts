@@ -31,7 +31,7 @@ const SyncSchema = z
     newValueDecimal: z.string(),
     currency: z.string(),
     source: z.string(),
-    valuationCreated: z.boolean(),
+    valuationCreated: z.boolean().openapi({ description: "false when the latest valuation already recorded this Zestimate today (the answer's `valuation` is that one; no copy is stored)" }),
     valuation: ValuationSchema,
   })
   .openapi("ValuationSync");

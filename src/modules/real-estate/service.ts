@@ -9,7 +9,7 @@ import { assetValuations, manualAssets } from "../../db/schema";
 import { validationFailed } from "../../lib/errors";
 import { formatMinor, moneyFields, toMajorNumber } from "../../lib/money";
 import { todayIn } from "../../lib/dates";
-import { type AssetRow, assetFor, latestValuation, presentValuation, refuseAfterDisposal, valuationRow } from "../assets/service";
+import { type AssetRow, assetFor, latestValuation, presentValuation, recordsAlready, refuseAfterDisposal, valuationRow } from "../assets/service";
 import { type Property, type PropertyAddress, RealEstateClient, ZESTIMATE_SOURCE, type Zestimate } from "../../providers/real-estate/client";
 import { ApiError } from "../../lib/errors";
 
@@ -86,15 +86,17 @@ export async function sync(svc: Services, auth: AuthContext, assetId: string) {
   const previous = await latestValuation(svc, asset.id);
   const { z } = await zestimateFor(svc, asset);
   const now = svc.clock.now();
-  const row = valuationRow(asset, { value: z.zestimate, date: todayIn(now, membership.space.timezone), valuedAt: now, source: ZESTIMATE_SOURCE, createdBy: auth.userId }, now);
-  await svc.db.insert(assetValuations).values(row);
+  const date = todayIn(now, membership.space.timezone);
+  const unchanged = recordsAlready(previous, { value: z.zestimate, date, source: ZESTIMATE_SOURCE });
+  const row = unchanged ? previous : valuationRow(asset, { value: z.zestimate, date, valuedAt: now, source: ZESTIMATE_SOURCE, createdBy: auth.userId }, now);
+  if (!unchanged) await svc.db.insert(assetValuations).values(row);
   return {
     previousValue: previous ? toMajorNumber(previous.value, 2) : null,
     previousValueDecimal: previous ? formatMinor(previous.value, 2) : null,
     ...moneyFields("newValue", z.zestimate, 2),
     currency: asset.currency,
     source: ZESTIMATE_SOURCE,
-    valuationCreated: true,
+    valuationCreated: !unchanged,
     valuation: presentValuation(row),
   };
 }
