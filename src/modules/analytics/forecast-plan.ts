@@ -285,22 +285,20 @@ export async function computePlan(svc: Services, space: SpaceInfo, nowMs: number
     if (t === undefined) dateTexts.set(d, (t = dateOfDay(d)));
     return t;
   };
-  // One-offs (a car bought or sold) are left out of the estimate, in each window on its own (one-offs.ts).
-  const windows = { recent: new Map<string, TxnRow[]>(), lastYear: new Map<string, TxnRow[]>() };
+  // One-off purchases (a car) are left out of the last 90 days' average (one-offs.ts), judged per currency.
+  const recentSpending = new Map<string, TxnRow[]>();
   for (const r of rows) {
-    if (members.has(r.id) || r.amount === 0) continue;
     const d = days.day(r.date);
-    const k = `${r.currency}|${r.amount > 0 ? "in" : "out"}`;
-    const w = d >= recentFrom && d <= today ? windows.recent : hasLastYear && d + 365 >= first && d + 365 <= last ? windows.lastYear : null;
-    if (w) w.set(k, [...(w.get(k) ?? []), r]);
+    if (members.has(r.id) || r.amount >= 0 || d < recentFrom || d > today) continue;
+    const list = recentSpending.get(r.currency);
+    if (list) list.push(r);
+    else recentSpending.set(r.currency, [r]);
   }
-  const setAside = new Set<string>();
-  const oneOffNotes: string[] = [];
-  for (const [w, when] of [[windows.recent, "in the last 90 days"], [windows.lastYear, "in last year's same weeks"]] as const) {
-    const found = [...w.values()].flatMap(oneOffsOf).sort((a, b) => a.date - b.date);
-    for (const r of found) setAside.add(r.id);
-    if (found.length) oneOffNotes.push(`Left out of the estimate as one-offs ${when}, far above the usual flows: ${found.map((r) => oneOffText(r, (t) => days.day(t))).join("; ")}`);
-  }
+  const oneOffs = [...recentSpending.values()].flatMap(oneOffsOf).sort((a, b) => a.date - b.date);
+  const setAside = new Set(oneOffs.map((r) => r.id));
+  const oneOffNotes = oneOffs.length
+    ? [`Left out of the estimate as one-off purchases, each far above the last 90 days' other spending: ${oneOffs.map((r) => oneOffText(r, (t) => days.day(t))).join("; ")}`]
+    : [];
   for (const r of rows) {
     const d = days.day(r.date);
     if (r.amount < 0) {
@@ -380,7 +378,7 @@ export async function computePlan(svc: Services, space: SpaceInfo, nowMs: number
     head: { spaceId: space.id, currency: space.currency, asOfDate: todayText, horizon: { from: dateOfDay(first), to: dateOfDay(today + HORIZON_DAYS), days: HORIZON_DAYS } },
     tail: {
       recurringSeriesUsed: live.length,
-      method: `Recurring series (${live.length}) plus a seasonal estimate of the rest: ${hasLastYear ? "half the last 90 days' daily average, half the same weeks last year" : "the last 90 days' daily average (less than a year of history)"}, one-offs left out`,
+      method: `Recurring series (${live.length}) plus a seasonal estimate of the rest: ${hasLastYear ? "half the last 90 days' daily average, half the same weeks last year" : "the last 90 days' daily average (less than a year of history)"}, one-off purchases left out`,
       conversion: report,
       notes: [
         ...(report.ratesUsedCount > 0 ? ["Future amounts in other currencies convert at today's rate (or the nearest earlier day's)"] : []),
