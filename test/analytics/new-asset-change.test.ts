@@ -33,4 +33,19 @@ describe("the dashboard's change with a manual asset entered in the period", () 
       `The change leaves out Family Home: first valued in the period (from ${day(-29)}); a value before it is not known`,
     ]);
   });
+
+  it("compares an asset bought in the period and entered with its valuation date: the money that paid for it is no loss", { timeout: 60_000 }, async () => {
+    const owner = await registerUser();
+    const a = api(owner);
+    const { day } = localDays("UTC");
+    const spaceId = (await ok(a.post("/v1/spaces", { name: "Home", type: "personal", currency: "USD", timezone: "UTC" }))).id;
+    const checking = await createAccount(owner, spaceId, { name: "Checking", openingBalance: "50000.00", openingBalanceDate: day(-60) });
+    await ok(a.post("/v1/transactions", { spaceId, accountId: checking.id, amount: "-30000.00", date: day(-10), description: "Toyota Dealer" }));
+    await createAsset(owner, spaceId, { name: "Car", type: "vehicle", value: "30000.00", valuationDate: day(-10) });
+
+    const dash = await ok(a.get(`/v1/analytics/dashboard?spaceId=${spaceId}&period=30d`));
+    // It was a gain of 30,000.00 in things and a loss of 30,000.00 in cash: no change (it read -30,000.00).
+    expect(dash.netWorth).toMatchObject({ currentDecimal: "50000.00", previousDecimal: "50000.00", changeDecimal: "0.00", trend: "flat" });
+    expect(dash.notes.some((n: string) => n.includes("first valued in the period"))).toBe(false);
+  });
 });

@@ -260,14 +260,17 @@ export async function dashboard(svc: Services, space: SpaceInfo, period: Dashboa
   // a holding of a wallet first known during the period by a source that cannot know its past (a DeFi wallet
   // linked today), judged by the wallet, not the position (a new position of a wallet known before the period
   // is money that moved into it from a counted account, and leaving it out would report that move as a loss);
-  // and a manual asset first valued during the period (a house entered today was owned before). Each was held
-  // before too, so it is no gain; it counts in net worth now all the same.
+  // and a manual asset entered during the period with its value as of then (`knownSince`: a house entered today
+  // was owned before; one entered with an earlier valuation date has a past, and buying it is no loss). Each was
+  // held before too, so it is no gain; it counts in net worth now all the same.
   const newKind = new Map(holdingsSources.filter((s) => s.newInPeriod).map((s) => [s.name, s.newInPeriod!]));
   const heldBefore = new Set(holdings[0]!.map((h) => `${h.source}|${h.id}`));
   const isNew = (h: Holding) => {
     const kind = newKind.get(h.source);
     if (!kind) return false;
-    return kind === "wallet" && h.knownSince !== undefined ? h.knownSince >= points[0]!.atMs : !heldBefore.has(`${h.source}|${h.id}`);
+    if (h.knownSince !== undefined) return h.knownSince >= points[0]!.atMs;
+    // A wallet's holding known by no instant is new when not held at the start; an asset's is one with a past.
+    return kind === "wallet" && !heldBefore.has(`${h.source}|${h.id}`);
   };
   const newOnes = holdings[1]!.filter((h) => h.valueMinor !== 0n && isNew(h));
   const newNames = (kind: "wallet" | "first-value") => newOnes.filter((h) => newKind.get(h.source) === kind).map((h) => h.name).sort();

@@ -55,8 +55,9 @@ export interface RegisteredSource {
    * - "wallet": the source knows a holding only from when it first saw its wallet, and cannot be told its
    *   past (a DeFi or gaming wallet linked today held its positions before): a holding of a wallet first known
    *   since the start (`knownSince`) is no gain; a new position of a wallet known before is (money moved into it).
-   * - "first-value": a holding with no value at the start, first valued in the period (a house entered today
-   *   with no earlier valuation date was owned before, not bought today).
+   * - "first-value": a holding recorded in the period with its value as of then (`knownSince`: a house entered
+   *   today with no earlier valuation date was owned before, not bought today); one recorded with an earlier
+   *   valuation date has a past and is compared like any holding (a car bought ten days ago is no loss).
    */
   newInPeriod?: "wallet" | "first-value";
 }
