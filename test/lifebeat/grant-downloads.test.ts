@@ -5,9 +5,10 @@
  * audited, and an escalation grant's links kept working after the owner came back, until the hourly cron.)
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { listDocuments } from "../../src/modules/documents/service";
 import { call, callJson } from "../helpers";
 import { createAsset } from "../assets/helpers";
-import { pathOf, put, uploadUrl } from "../documents/helpers";
+import { authOf, pathOf, put, svcAt, uploadUrl, WHOLE_PAGE } from "../documents/helpers";
 import { as, configure, cron, DAY, HOUR, householdWorld, levelOf, MIN, relogin, sim } from "./helpers";
 
 afterEach(() => vi.useRealTimers());
@@ -62,6 +63,28 @@ describe("Life Beat: document downloads through a grant", () => {
     const ownerUrl = (await callJson(`/v1/assets/${asset.id}/documents`, as(w.owner))).body.documents[0].downloadUrl;
     expect((await call(pathOf(ownerUrl))).status).toBe(200);
     expect(await accessLog(w)).toHaveLength(after.length);
+  });
+
+  it("are the Worker's links, audited, where R2 presigned URLs are configured (R2 alone would serve those)", async () => {
+    const { w, asset, documentId, file } = await worldWithDocument();
+    const grant = await callJson("/v1/life-beat/emergency-access", {
+      ...as(w.owner),
+      body: { householdId: w.householdId, executorId: w.executorId, accessLevel: "read-only", expiresAt: new Date(Date.now() + DAY).toISOString() },
+    });
+    expect(grant.status).toBe(201);
+    const s3 = svcAt(Date.now(), { R2_ACCOUNT_ID: "0123456789abcdef0123456789abcdef", R2_ACCESS_KEY_ID: "AKIDR2EXAMPLE0000000", R2_SECRET_ACCESS_KEY: "r2-secret-example-0123456789abcdef0123456789", R2_BUCKET_NAME: "dhanam-docs" } as Partial<Env>);
+    const listing = (u: typeof w.owner) => listDocuments(s3, { ...authOf(u), request: { method: "GET", path: `/v1/assets/${asset.id}/documents` } }, asset.id, WHOLE_PAGE, "http://api.test");
+    // The owner's link is R2's; the executor's is the Worker's, and serves the file with an audit row.
+    expect(new URL((await listing(w.owner)).documents[0]!.downloadUrl!).host).toBe("0123456789abcdef0123456789abcdef.r2.cloudflarestorage.com");
+    const url = (await listing(w.executor)).documents[0]!.downloadUrl!;
+    expect(url).toMatch(/^http:\/\/api\.test\/v1\/downloads\//);
+    const before = (await accessLog(w)).length;
+    const dl = await call(pathOf(url));
+    expect(dl.status).toBe(200);
+    expect(new Uint8Array(await dl.arrayBuffer())).toEqual(file);
+    const after = await accessLog(w);
+    expect(after.length - before).toBe(1);
+    expect(after.filter((e) => e.path === `/v1/assets/${asset.id}/documents/${documentId}`)).toHaveLength(1);
   });
 
   it("stop at once when the owner's return ends an escalation grant, before any cron", { timeout: 120_000 }, async () => {

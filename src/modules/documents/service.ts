@@ -246,9 +246,14 @@ async function reconcile(svc: Services, docs: DocumentRow[]): Promise<DocumentRo
   return docs.map((d) => (arrived.has(d.id) ? { ...d, status: "uploaded", size: arrived.get(d.id)!, uploadedAt: now } : d));
 }
 
-async function downloadUrl(svc: Services, auth: AuthContext, cfg: DocumentConfig, doc: DocumentRow, baseUrl: string, now: number) {
+/**
+ * A document's download link. R2's presigned URL when s3 is configured, except for a reader through a Life Beat
+ * grant (`viaGrant`): theirs is always the Worker's link, as every use of a grant is audited and ends with it,
+ * and a presigned URL would be served by R2 alone.
+ */
+async function downloadUrl(svc: Services, auth: AuthContext, cfg: DocumentConfig, doc: DocumentRow, baseUrl: string, now: number, viaGrant: boolean) {
   const exp = now + cfg.downloadTtlMs;
-  const url = cfg.s3
+  const url = cfg.s3 && !viaGrant
     ? await presignDownload(cfg.s3, doc.r2Key, contentDisposition(doc.filename), doc.contentType, now, cfg.downloadTtlMs / 1000)
     : `${baseUrl}/v1/downloads/${await signDownloadToken(svc.env.JWT_SECRET, { doc: doc.id, space: doc.spaceId, exp, usr: auth.userId, ses: auth.sessionId })}`;
   return { url, exp };
@@ -257,7 +262,7 @@ async function downloadUrl(svc: Services, auth: AuthContext, cfg: DocumentConfig
 /** An asset's documents, a page at a time: each uploaded one costs a signed download URL. */
 export async function listDocuments(svc: Services, auth: AuthContext, assetId: string, q: { limit: number; offset: number }, baseUrl: string) {
   const db = svc.env.DB;
-  const { results: [found, count] } = await assetFor(svc, auth, assetId, "viewer", (asset) => [
+  const { membership, results: [found, count] } = await assetFor(svc, auth, assetId, "viewer", (asset) => [
     db.prepare(`SELECT * FROM asset_documents WHERE asset_id = ${asset.sql} ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`).bind(...asset.params, q.limit, q.offset),
     db.prepare(`SELECT COUNT(*) AS n FROM asset_documents WHERE asset_id = ${asset.sql}`).bind(...asset.params),
   ]);
@@ -269,7 +274,7 @@ export async function listDocuments(svc: Services, auth: AuthContext, assetId: s
   for (const d of rows) {
     // An upload in flight or abandoned is listed as pending; an expired pending one is left to the cleanup cron.
     const uploaded = d.status === "uploaded";
-    const link = uploaded ? await downloadUrl(svc, auth, cfg, d, baseUrl, now) : null;
+    const link = uploaded ? await downloadUrl(svc, auth, cfg, d, baseUrl, now, membership.grantId !== undefined) : null;
     documents.push({
       // A name stored before bidirectional (or C1) controls were refused is shown without them (as its download names it).
       id: d.id, assetId: d.assetId, filename: shownFilename(d.filename) || "document", category: d.category, contentType: d.contentType,
