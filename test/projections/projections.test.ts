@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { env } from "cloudflare:test";
-import { addMember, callJson, registerUser, type TestUser } from "../helpers";
+import { addMember, call, callJson, registerUser, type TestUser } from "../helpers";
 import { createAccount } from "../accounts/helpers";
 
 const as = (u: TestUser) => ({
@@ -192,6 +192,22 @@ describe("projections: running out", () => {
     const past = await flatRun(0.08);
     expect(past.status).toBe(422);
     expect(past.body.error.details[0].message).toMatch(/^The projection's median in year 29 reaches about 9\.3\de\+13/);
+  });
+
+  it("writes money past 10^15 minor units with every digit, and the saved scenario's list the same as its creation", async () => {
+    const { u, a, spaceId } = await setup();
+    // 9,999,999,999,999.99 and 8 × 10^12 saved a year, flat: 89,999,999,999,999.99 in year 10, a decimal no double
+    // holds (its nearest reads 89999999999999.98).
+    const res = await a.post("/v1/projections", {
+      spaceId, save: true, years: 10, scenarios: 100, seed: 1, stepsPerYear: 1,
+      startingNetWorth: "9999999999999.99", annualIncome: "8000000000000", annualExpenses: 0, assumptions: { ...flat, portfolioReturn: 0 },
+    });
+    expect(res.status, JSON.stringify(res.body).slice(0, 300)).toBe(201);
+    expect(res.body.projection.outcomes.median.year10Decimal).toBe("89999999999999.99");
+    // The text a client reads (a parsed double would hide the last digit).
+    const raw = await (await call(`/v1/projections/scenarios?spaceId=${spaceId}`, { token: u.accessToken, ip: u.ip })).text();
+    expect(raw).toContain('"year10":89999999999999.99,');
+    expect(raw).toContain('"year10Decimal":"89999999999999.99"');
   });
 
   it("with monthly steps, runs out in the year of the first month below zero", async () => {

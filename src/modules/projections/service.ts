@@ -12,6 +12,7 @@ import { projectionScenarios } from "../../db/schema";
 import { iso } from "../../lib/clock";
 import { type ErrorDetail, notFound, validationFailed } from "../../lib/errors";
 import { newId } from "../../lib/ids";
+import { parseExactJson } from "../../lib/exact-json";
 import { type Currency, CURRENCY_SCALES, formatMinor, moneyFields, parseMajor } from "../../lib/money";
 import { pagination } from "../../lib/pagination";
 import { inJsonList, rowReader } from "../../lib/sql";
@@ -470,7 +471,8 @@ const presentSaved = (row: ScenarioRow) => ({
   currency: row.currency,
   seed: row.seed,
   inputs: JSON.parse(row.inputs) as Record<string, unknown>,
-  summary: JSON.parse(row.summary) as Record<string, unknown>,
+  // Its money as written, to every digit (a median past 10^15 minor units is raw JSON when the scenario is created).
+  summary: parseExactJson(row.summary) as Record<string, unknown>,
 });
 
 /** GET /v1/projections/scenarios: the space's saved scenarios, newest first. */
