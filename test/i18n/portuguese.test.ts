@@ -19,8 +19,11 @@ const dia = (ms: number) => {
   const d = new Date(ms);
   return `${d.getUTCDate()} de ${MESES[d.getUTCMonth()]} de ${d.getUTCFullYear()}`;
 };
-/** Its UTC time of day, "HH:MM": a deadline is written to the minute. */
-const hora = (ms: number) => new Date(ms).toISOString().slice(11, 16);
+/** Its UTC time of day as a deadline is written, to the minute: "às 13:05", "à 01:05" (one o'clock is singular). */
+const hora = (ms: number) => {
+  const t = new Date(ms).toISOString().slice(11, 16);
+  return `${t.startsWith("01:") ? "à" : "às"} ${t}`;
+};
 
 describe("the Portuguese catalogue", () => {
   it("gives every error code and detail code its own message, and translates every phrase Spanish does", () => {
@@ -120,7 +123,7 @@ describe("Portuguese beyond errors", () => {
     expect(mail!.subject).toBe("Você recebeu um convite para um grupo familiar no Dhanam");
     expect(mail!.body).toContain("“João”, que se cadastrou no Dhanam como");
     expect(mail!.body).toContain("convidou você para participar do grupo familiar “Família Silva” como membro.");
-    expect(mail!.body).toContain(`O convite vence em ${dia(t0 + 7 * DAY)} às ${hora(t0 + 7 * DAY)} (UTC) e só pode ser usado uma vez.`);
+    expect(mail!.body).toContain(`O convite vence em ${dia(t0 + 7 * DAY)} ${hora(t0 + 7 * DAY)} (UTC) e só pode ser usado uma vez.`);
   });
 
   it("sends a Life Beat notice in Portuguese, dated the Brazilian way", async () => {
@@ -134,7 +137,7 @@ describe("Portuguese beyond errors", () => {
     const mails = await emailsTo(w.owner.email);
     expect(mails.map((m) => m.subject)).toEqual(["Life Beat: confirme que está tudo bem (aviso 1 de 2)"]);
     expect(mails[0]!.body).toContain(`Você não faz check-in no Dhanam desde ${dia(t0)}. Abra o app ou faça check-in para reiniciar o Life Beat.`);
-    expect(mails[0]!.body).toContain(`Se não tivermos notícias suas, seu testamenteiro receberá acesso somente leitura em ${dia(t0 + 67 * DAY)} às ${hora(t0 + 67 * DAY)} (UTC).`);
+    expect(mails[0]!.body).toContain(`Se não tivermos notícias suas, seu testamenteiro receberá acesso somente leitura em ${dia(t0 + 67 * DAY)} ${hora(t0 + 67 * DAY)} (UTC).`);
   });
 });
 

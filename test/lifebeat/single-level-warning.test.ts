@@ -7,6 +7,7 @@
  */
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { ownerWarning } from "../../src/modules/lifebeat/messages";
 import { callJson } from "../helpers";
 import { as, configure, cron, DAY, emailsTo, HOUR, householdWorld, type HouseholdWorld, levelOf, relogin, sim, smsTo } from "./helpers";
 
@@ -136,7 +137,7 @@ describe("Life Beat with a single level warns the owner before the grant", () =>
     await cronEvery(HOUR, warnAt, grantAt - HOUR);
     const mails = await lifeBeatMail(w.owner.email);
     expect(mails.map((m) => m.subject)).toEqual(["Life Beat: registra tu check-in antes de que tu albacea reciba acceso"]);
-    expect(mails[0]!.body).toContain(`a las ${utcTime(grantAt)} (UTC). Este es el único aviso antes de esa fecha.`);
+    expect(mails[0]!.body).toContain(`${utcTime(grantAt).startsWith("01:") ? "a la" : "a las"} ${utcTime(grantAt)} (UTC). Este es el único aviso antes de esa fecha.`);
     expect(await grants(w.householdId)).toEqual([]);
     await cronEvery(HOUR, grantAt, grantAt);
     expect(await grants(w.householdId)).toEqual([{ created_at: grantAt, revoked_at: null }]);
@@ -199,5 +200,15 @@ describe("Life Beat with no executor named", () => {
     expect(mails[1]!.body).toContain("Life Beat has reached its last level, but no executor is named for the García household, so no one was given access.");
     expect(mails.some((m) => m.body.includes("read-only access"))).toBe(false);
     expect(await grants(w.householdId)).toEqual([]);
+  });
+
+  it("writes one o'clock in the singular in Spanish and Portuguese (a la 01:15, à 01:15), and the other hours in the plural", () => {
+    const facts = { ownerName: "Ana", householdName: "Casa", lastCheckIn: Date.UTC(2026, 11, 1), executorName: "Rosa" };
+    const at = (h: number) => Date.UTC(2026, 11, 8, h, 15);
+    expect(ownerWarning("es", { ...facts, grantAt: at(1) }).text).toContain("el 8 de diciembre de 2026 a la 01:15 (UTC)");
+    expect(ownerWarning("es", { ...facts, grantAt: at(13) }).text).toContain("el 8 de diciembre de 2026 a las 13:15 (UTC)");
+    expect(ownerWarning("pt", { ...facts, grantAt: at(1) }).text).toContain("em 8 de dezembro de 2026 à 01:15 (UTC)");
+    expect(ownerWarning("pt", { ...facts, grantAt: at(0) }).text).toContain("em 8 de dezembro de 2026 às 00:15 (UTC)");
+    expect(ownerWarning("en", { ...facts, grantAt: at(1) }).text).toContain("on December 8, 2026 at 01:15 UTC");
   });
 });

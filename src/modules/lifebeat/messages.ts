@@ -19,8 +19,14 @@ const utcTime = (ms: number) => new Date(ms).toISOString().slice(11, 16);
  * A deadline (an access that starts or ends, an invitation that expires) to the minute, saying it is UTC: as a
  * day alone, 02:00 UTC on the 8th read as the 8th to an owner in Mexico, for whom it is the evening of the 7th.
  */
-const dayAt = (ms: number, locale: Locale) =>
-  locale === "es" ? `${day(ms, locale)} a las ${utcTime(ms)} (UTC)` : locale === "pt" ? `${day(ms, locale)} às ${utcTime(ms)} (UTC)` : `${day(ms, locale)} at ${utcTime(ms)} UTC`;
+const dayAt = (ms: number, locale: Locale) => {
+  const time = utcTime(ms);
+  // One o'clock is singular in both: "a la 01:15", "à 01:15" (and "a las 13:15", "às 13:15").
+  const one = time.startsWith("01:");
+  if (locale === "es") return `${day(ms, locale)} ${one ? "a la" : "a las"} ${time} (UTC)`;
+  if (locale === "pt") return `${day(ms, locale)} ${one ? "à" : "às"} ${time} (UTC)`;
+  return `${day(ms, locale)} at ${time} UTC`;
+};
 
 /** At most this many characters of a user-written name go into an email to someone else. */
 export const SHOWN_TEXT_MAX = 60;
