@@ -231,6 +231,30 @@ describe("every message the code sends a client", () => {
     for (const [, catalogue] of catalogues) expect(translation(catalogue, "Brand new rule one")).toBeUndefined();
   });
 
+  it("is found by a finder that misses no new detail given to zod 4's checks alone or pushed as an issue", () => {
+    const found = detailMessageSites({
+      // Checks given their message alone.
+      "k.ts": [
+        'z.number().int("Zod rule seven").positive("Zod rule eight").nonnegative("Zod rule nine");',
+        'z.number().negative("Zod rule ten").gt(0, "Zod rule eleven").gte(1, "Zod rule twelve");',
+        'z.number().lt(9, "Zod rule thirteen").lte(8, "Zod rule fourteen").multipleOf(5, "Zod rule fifteen");',
+        'z.array(z.string()).nonempty("Zod rule sixteen");',
+        'z.string().startsWith("0x", "Zod rule seventeen").endsWith("!", "Zod rule eighteen").includes("@", "Zod rule nineteen");',
+      ].join("\n"),
+      // An issue added by hand, with zod 4's `input` and with the fields of a built-in issue.
+      "l.ts": 'ctx.issues.push({ code: "custom", message: "Zod rule twenty", input: ctx.value });\nctx.issues.push({ code: "too_small", origin: "number", minimum: 1, inclusive: true, message: `Zod rule ${k} of twenty-one`, input });',
+      // None of these is a message: string methods of the same names.
+      "m.ts": 'if (s.startsWith("-") || s.includes("#", 2) || s.endsWith("]")) return;',
+    });
+    expect(found.messages.map(key).sort()).toEqual([
+      "Zod rule eight", "Zod rule eighteen", "Zod rule eleven", "Zod rule fifteen", "Zod rule fourteen", "Zod rule nine", "Zod rule nineteen",
+      "Zod rule seven", "Zod rule seventeen", "Zod rule sixteen", "Zod rule ten", "Zod rule thirteen", "Zod rule twelve", "Zod rule twenty",
+      "Zod rule {} of twenty-one",
+    ]);
+    expect(found.indirect).toEqual([]);
+    for (const [, catalogue] of catalogues) expect(translation(catalogue, "Zod rule seven")).toBeUndefined();
+  });
+
   it("lists samples that are what their source writes, and exemptions the source still has", () => {
     const keys = new Set(sites.map(key));
     for (const [form, texts] of Object.entries(SAMPLES)) {

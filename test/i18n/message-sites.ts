@@ -171,7 +171,8 @@ export function fromTemplate(text: string, parts: string[]): boolean {
  * the top-level message. They are written in five ways, each found here:
  *  - a detail object, `{ field, message, code }` (given to validationFailed, to an ApiError, to a ledger refusal);
  *  - a zod check's options or issue, `{ message, params, path, abort }` (`.refine(f, { message })`,
- *    `ctx.addIssue({ code: "custom", message })`), or its message given alone (`.regex(re, "...")`);
+ *    `ctx.addIssue({ code: "custom", message })`, `ctx.issues.push({ code, message, input })`), or its message given
+ *    alone (`.regex(re, "...")`, `.int("...")`, `.gt(0, "...")`, `.startsWith("0x", "...")`);
  *  - the argument of a helper that builds one (DETAIL_CALLS: budgets' `refuse(field, message, code)`, an error class
  *    whose message a detail carries);
  *  - a value returned by a function whose result is a detail's message (DETAIL_FUNCTIONS, and the `problem` function
@@ -198,11 +199,23 @@ const DETAIL_CALLS: { name: string; arg: number }[] = [
 /** Functions whose returned strings are details' messages. */
 const DETAIL_FUNCTIONS = ["dateProblem", "webhookUrlProblem", "blockedHost", "blockedIpv4", "blockedIpv6"];
 
-/** zod checks whose message may be given alone, as the string argument at `arg`. */
-const ZOD_POSITIONAL: Record<string, number> = { regex: 1, refine: 1, min: 1, max: 1, length: 1, email: 0, url: 0 };
+/**
+ * zod checks whose message may be given alone, as the string argument at `arg` (`.int("...")`, `.gt(0, "...")`,
+ * `.startsWith("0x", "...")`). A string method of the same name (`s.startsWith("-")`, `s.includes("#", 2)`) has no
+ * string there.
+ */
+const ZOD_POSITIONAL: Record<string, number> = {
+  regex: 1, refine: 1, min: 1, max: 1, length: 1, size: 1,
+  gt: 1, gte: 1, lt: 1, lte: 1, multipleOf: 1, step: 1,
+  startsWith: 1, endsWith: 1, includes: 1,
+  int: 0, positive: 0, negative: 0, nonnegative: 0, nonpositive: 0, nonempty: 0, finite: 0, safe: 0,
+  lowercase: 0, uppercase: 0,
+  email: 0, url: 0, uuid: 0, guid: 0, cuid: 0, cuid2: 0, ulid: 0, nanoid: 0, emoji: 0, base64: 0, base64url: 0,
+  ipv4: 0, ipv6: 0, cidrv4: 0, cidrv6: 0, e164: 0, jwt: 0, datetime: 0, date: 0, time: 0, duration: 0,
+};
 
 /** The keys of zod's check options and of an issue added by hand; an object of these with a `message` is one. */
-const ZOD_KEYS = new Set(["message", "params", "path", "abort", "when", "code", "fatal", "continue"]);
+const ZOD_KEYS = new Set(["message", "params", "path", "abort", "when", "code", "fatal", "continue", "input"]);
 
 /** The index of each top-level occurrence of `op` in `expr` (brackets, literals and comments skipped). */
 function topLevel(expr: string, op: string): number[] {
@@ -367,6 +380,14 @@ export function detailMessageSites(sources: Record<string, string>): DetailSites
       // A detail names its field (its code may come with a spread: `{ ...d, field: "amount", message }`).
       if (keys.has("message") && (keys.has("field") || [...keys].every((k) => ZOD_KEYS.has(k)))) add(valuesOf(file, src, value("message"), open));
       if (keys.has("ok") && keys.has("reason") && value("ok") === "false") add(valuesOf(file, src, value("reason"), open));
+    }
+    // An issue added by hand, whatever else it names (`ctx.issues.push({ code: "too_small", origin, minimum, message, input })`).
+    for (const m of src.matchAll(/(?<![\w$])(?:\w+\.)*(?:issues\.push|addIssue)\(/g)) {
+      for (const a of callArguments(src, m.index + m[0].length - 1)) {
+        if (!a.startsWith("{")) continue;
+        const message = entries(a.slice(1, expressionEnd(a, 1, ""))).find(([k]) => k === "message");
+        if (message) add(valuesOf(file, src, message[1], m.index));
+      }
     }
     // zod's checks given their message alone.
     for (const [method, arg] of Object.entries(ZOD_POSITIONAL)) {
