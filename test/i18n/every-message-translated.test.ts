@@ -208,6 +208,8 @@ describe("every message the code sends a client", () => {
       expect(keys, k).toContain(k);
     }
     expect(keys.size).toBeGreaterThan(190);
+    // zod 4's `error` function (a rule's condition that none of the forms fit).
+    expect(details.messages.filter((m) => m.file.endsWith("categories/schemas.ts")).map(key)).toContain("Must be one of: {}");
   });
 
   it("is traced to where its text is written when a detail's message is not a literal", () => {
@@ -253,6 +255,30 @@ describe("every message the code sends a client", () => {
     ]);
     expect(found.indirect).toEqual([]);
     for (const [, catalogue] of catalogues) expect(translation(catalogue, "Zod rule seven")).toBeUndefined();
+  });
+
+  it("is found by a finder that misses no new detail given as zod 4's error, a string or a function", () => {
+    const found = detailMessageSites({
+      // `error`, zod 4's name for a check's message: a string, a function's returns, a function named.
+      "g.ts": 'z.string().min(1, { error: "Zod rule one" }).max(9, { error: `Zod rule two: at most ${n}` });',
+      "h.ts": 'z.union([A, B], { error: (issue) => (issue.code === "invalid_union" ? "Zod rule three" : undefined) });',
+      "i.ts": 'z.number({ error: (iss) => { if (iss.input === undefined) return "Zod rule four"; const big = iss.code === "too_big" ? "Zod rule twenty-two" : undefined; return big ?? { message: "Zod rule five" }; } });',
+      "j.ts": 'function amountError(issue) {\n  return issue.code === "too_big" ? "Zod rule six" : undefined;\n}\nconst Amount = z.number().refine((n) => n > 0, { error: amountError, abort: true });',
+      "l.ts": 'ctx.issues.push({ code: "custom", error: "Zod rule twenty-three", input });',
+      // None of these is a message: a row's error, a response's envelope, a shape's field.
+      "m.ts": [
+        "const row = { status: \"failed\", error: String(err) };",
+        "const logged = err instanceof Error ? { error: err.name } : { error: String(err) };",
+        "return { ok: false, error: row.error };",
+        'return c.json({ error: { code: err.code, message, details } }, 400);',
+        "const Job = z.object({ error: z.string().nullable() });",
+      ].join("\n"),
+    });
+    expect(found.messages.map(key).sort()).toEqual([
+      "Zod rule five", "Zod rule four", "Zod rule one", "Zod rule six", "Zod rule three", "Zod rule twenty-three", "Zod rule twenty-two", "Zod rule two: at most {}",
+    ]);
+    expect(found.indirect).toEqual([]);
+    for (const [, catalogue] of catalogues) expect(translation(catalogue, "Zod rule one")).toBeUndefined();
   });
 
   it("lists samples that are what their source writes, and exemptions the source still has", () => {

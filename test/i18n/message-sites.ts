@@ -171,8 +171,9 @@ export function fromTemplate(text: string, parts: string[]): boolean {
  * the top-level message. They are written in five ways, each found here:
  *  - a detail object, `{ field, message, code }` (given to validationFailed, to an ApiError, to a ledger refusal);
  *  - a zod check's options or issue, `{ message, params, path, abort }` (`.refine(f, { message })`,
- *    `ctx.addIssue({ code: "custom", message })`, `ctx.issues.push({ code, message, input })`), or its message given
- *    alone (`.regex(re, "...")`, `.int("...")`, `.gt(0, "...")`, `.startsWith("0x", "...")`);
+ *    `ctx.addIssue({ code: "custom", message })`, `ctx.issues.push({ code, message, input })`), zod 4's `error` in
+ *    options given to a call (`.min(1, { error: "..." })`, `{ error: (issue) => ... }`: what the function returns),
+ *    or its message given alone (`.regex(re, "...")`, `.int("...")`, `.gt(0, "...")`, `.startsWith("0x", "...")`);
  *  - the argument of a helper that builds one (DETAIL_CALLS: budgets' `refuse(field, message, code)`, an error class
  *    whose message a detail carries);
  *  - a value returned by a function whose result is a detail's message (DETAIL_FUNCTIONS, and the `problem` function
@@ -214,8 +215,11 @@ const ZOD_POSITIONAL: Record<string, number> = {
   ipv4: 0, ipv6: 0, cidrv4: 0, cidrv6: 0, e164: 0, jwt: 0, datetime: 0, date: 0, time: 0, duration: 0,
 };
 
-/** The keys of zod's check options and of an issue added by hand; an object of these with a `message` is one. */
-const ZOD_KEYS = new Set(["message", "params", "path", "abort", "when", "code", "fatal", "continue", "input"]);
+/**
+ * The keys of zod's check options and of an issue added by hand; an object of these with a `message` is one, and
+ * one given to a call with an `error` (zod 4's name for it: `.min(1, { error: "..." })`, `{ error: (issue) => ... }`).
+ */
+const ZOD_KEYS = new Set(["message", "error", "params", "path", "abort", "when", "code", "fatal", "continue", "input"]);
 
 /** The index of each top-level occurrence of `op` in `expr` (brackets, literals and comments skipped). */
 function topLevel(expr: string, op: string): number[] {
@@ -297,6 +301,23 @@ function valuesOf(file: string, src: string, expr: string, at: number, depth = 0
       return out;
     }
   }
+  // A function (zod's `error: (issue) => ...`): what it returns.
+  const arrow = /^(?:async\s+)?(?:\([^()]*\)|[A-Za-z_$][\w$]*)\s*(?::[^=]+)?=>\s*/.exec(e);
+  if (arrow) {
+    const body = e.slice(arrow[0].length);
+    if (!body.startsWith("{")) return add(valuesOf(file, src, body, at, depth + 1));
+    return add(returnsOf(file, src, body.slice(1, expressionEnd(body, 1, "")), at, depth + 1));
+  }
+  const fn = /^(?:async\s+)?function\b[^(]*\(/.exec(e);
+  if (fn) {
+    const open = e.indexOf("{", expressionEnd(e, fn[0].length, ")"));
+    return add(returnsOf(file, src, e.slice(open + 1, expressionEnd(e, open + 1, "")), at, depth + 1));
+  }
+  // An object literal with a message (what zod's `error` function may return: `{ message: "..." }`).
+  if (e.startsWith("{") && expressionEnd(e, 1, "") === e.length - 1) {
+    const message = entries(e.slice(1, -1)).find(([k]) => k === "message");
+    if (message) return add(valuesOf(file, src, message[1], at, depth + 1));
+  }
   const q = e[0];
   if ((q === '"' || q === "'" || q === "`") && literalEnd(e, 0) === e.length) {
     out.messages.push(...literalsOf(file, src, e));
@@ -338,8 +359,30 @@ function valuesOf(file: string, src: string, expr: string, at: number, depth = 0
       const start = decl.index + decl[0].length;
       return add(valuesOf(file, src, src.slice(start, expressionEnd(src, start, ";\n")), decl.index, depth + 1));
     }
+    // A function declared by name (`{ error: conditionError }`): what it returns.
+    const declared = new RegExp(`function ${e}\\(`).exec(src);
+    if (declared) {
+      const open = src.indexOf("{", expressionEnd(src, declared.index + declared[0].length, ")"));
+      return add(returnsOf(file, src, src.slice(open + 1, expressionEnd(src, open + 1, "")), open + 1, depth + 1));
+    }
   }
   out.indirect.push({ file, expr: e.replace(/\s+/g, " ") });
+  return out;
+}
+
+/**
+ * What the `return`s of a function's body (its text between its braces, found in `src` from `from`) can evaluate
+ * to, each read where it is (a `const` declared before it in the body counts).
+ */
+function returnsOf(file: string, src: string, body: string, from: number, depth: number): DetailSites {
+  const out: DetailSites = { messages: [], indirect: [] };
+  const base = Math.max(src.indexOf(body, from), from);
+  for (const r of body.matchAll(/\breturn\b\s*/g)) {
+    const start = r.index + r[0].length;
+    const x = valuesOf(file, src, body.slice(start, expressionEnd(body, start, ";")), base + start, depth);
+    out.messages.push(...x.messages);
+    out.indirect.push(...x.indirect);
+  }
   return out;
 }
 
@@ -378,15 +421,20 @@ export function detailMessageSites(sources: Record<string, string>): DetailSites
       const keys = new Set(kv.map(([k]) => k));
       const value = (k: string) => kv.find(([key]) => key === k)![1];
       // A detail names its field (its code may come with a spread: `{ ...d, field: "amount", message }`).
-      if (keys.has("message") && (keys.has("field") || [...keys].every((k) => ZOD_KEYS.has(k)))) add(valuesOf(file, src, value("message"), open));
+      const zodShaped = [...keys].every((k) => ZOD_KEYS.has(k));
+      if (keys.has("message") && (keys.has("field") || zodShaped)) add(valuesOf(file, src, value("message"), open));
+      // zod 4's `error`, a string or a function, in options given to a call (`.min(1, { error })`, `z.string({ error })`):
+      // not a row's `{ error: row.error }`, a response's `c.json({ error: { code, message } })` or a shape's `error: z.string()`.
+      const error = keys.has("error") ? unwrap(value("error")) : "";
+      if (error && zodShaped && !/^(\{|z\.)/.test(error) && /[(,]\s*$/.test(src.slice(Math.max(0, open - 40), open))) add(valuesOf(file, src, error, open));
       if (keys.has("ok") && keys.has("reason") && value("ok") === "false") add(valuesOf(file, src, value("reason"), open));
     }
     // An issue added by hand, whatever else it names (`ctx.issues.push({ code: "too_small", origin, minimum, message, input })`).
     for (const m of src.matchAll(/(?<![\w$])(?:\w+\.)*(?:issues\.push|addIssue)\(/g)) {
       for (const a of callArguments(src, m.index + m[0].length - 1)) {
         if (!a.startsWith("{")) continue;
-        const message = entries(a.slice(1, expressionEnd(a, 1, ""))).find(([k]) => k === "message");
-        if (message) add(valuesOf(file, src, message[1], m.index));
+        const kv = entries(a.slice(1, expressionEnd(a, 1, "")));
+        for (const [k, v] of kv) if (k === "message" || k === "error") add(valuesOf(file, src, v, m.index));
       }
     }
     // zod's checks given their message alone.
@@ -408,10 +456,7 @@ export function detailMessageSites(sources: Record<string, string>): DetailSites
         const params = expressionEnd(src, m.index + m[0].length, ")");
         const open = src.indexOf("{", params);
         const body = src.slice(open + 1, expressionEnd(src, open + 1, ""));
-        for (const r of body.matchAll(/\breturn\s+/g)) {
-          const start = r.index + r[0].length;
-          add(valuesOf(file, src, body.slice(start, expressionEnd(body, start, ";")), open + 1 + start));
-        }
+        add(returnsOf(file, src, body, open + 1, 0));
       }
     }
   }
