@@ -110,7 +110,11 @@ const SAMPLES: Record<string, string[]> = {
   ],
   "Must be {}": ["Must be positive (income)", "Must be negative (an expense)"],
   "A {} must be negative": ["A expense must be negative", "A fee must be negative"],
-  "Must be one of: {}": ["Must be one of: salary, bonus", "Must be one of: (none for this type)"],
+  "Must be one of: {}": [
+    "Must be one of: salary, bonus",
+    "Must be one of: (none for this type)",
+    "Must be one of: merchant_contains, description_contains, merchant_equals, amount_between, account_is, regex",
+  ],
   "Parent is {}": ["Parent is an income category", "Parent is an expense category", "Parent is a transfer category"],
   'Must be {}, as the one deleted is: "{}" is {}': [
     'Must be an expense category, as the one deleted is: "Salary" is an income category',
