@@ -1,13 +1,34 @@
 /**
- * A value recorded over time, one point per change (DeFi positions, gaming rows): each sync that changes a
- * thing's value writes a point at its instant, holding the value until the next point; a point with no value
- * (NULL) says the thing was no longer held from then on. A past instant shows the point in effect then, so
- * a later sync never rewrites it. Used by the DeFi and gaming net-worth sources.
+ * A value recorded over time, at most one point a thing per day (DeFi positions, gaming rows): the first sync
+ * of a day that changes a thing's value writes a point at its instant, holding the value until the next
+ * point; a point with no value (NULL) says the thing was no longer held from then on. A later sync of the same
+ * day that changes the value (or no longer sees the thing, or sees it again) replaces that point's value and
+ * keeps its instant, so the last sync of the day wins and the history grows by at most a point a thing a day
+ * however often a wallet is synced (a manual sync is allowed 5 a minute, and real values change on each).
+ * Within the current day a past instant therefore shows the day's latest value; a past day is never
+ * rewritten, as the day is the space's (`historyDayStart`): a UTC day would let today's syncs rewrite the end
+ * of a local day that ended earlier in the same UTC day (the net-worth history's point for it). Used by the
+ * DeFi and gaming net-worth sources.
  *
  * A history table has `space_id`, the thing's key columns, `synced_at` and `value_usd`, with the key and
  * `synced_at` as its primary key and an index on `(space_id, synced_at) WHERE value_usd IS NULL`.
  */
 import type { SqlGuard } from "./sql";
+import { zonedDate, zonedMidnight } from "./zoned-time";
+
+/** The instant the day of `now` began in the space's zone `tz`: a history keeps one point a thing from then on. */
+export const historyDayStart = (now: number, tz: string) => zonedMidnight(zonedDate(now, tz), tz);
+
+/**
+ * SQL: the instant a sync at `now` writes a thing's point at: that of the point it already has since
+ * `dayStart` (replaced: one point a day), else `now`. `match` ties `v` (the table's alias here) to the thing.
+ * MAX: a day written before points were one a day may hold several, and only the last is in effect now.
+ */
+export const dayPointAt = (table: string, match: string, dayStart: string, now: string) =>
+  `COALESCE((SELECT MAX(v.synced_at) FROM ${table} v WHERE ${match} AND v.synced_at >= ${dayStart}), ${now})`;
+
+/** SQL: the value of a thing's latest point (NULL when it has none, or its latest says it is gone). */
+export const latestValue = (table: string, match: string) => `(SELECT v.value_usd FROM ${table} v WHERE ${match} ORDER BY v.synced_at DESC LIMIT 1)`;
 
 /** Inclusive instants (ms) a valuation asks about. */
 export interface Span {

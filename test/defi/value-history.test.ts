@@ -8,7 +8,10 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { decimalToMinor } from "../../src/modules/prices/decimal";
 import { ok } from "../analytics/fixture";
-import { cents, expectedNow, freshAddress, readings, simulate, usdTotals, walletSpace } from "./history-fixture";
+import { cents, expectedNow, freshAddress, moveLastSync, pointsOf, readings, simulate, syncers, usdTotals, walletSpace } from "./history-fixture";
+
+const HOUR = 3_600_000;
+const usd = (v: string | null) => (v === null ? null : decimalToMinor(v, 2));
 
 describe("DeFi values at past instants", () => {
   it("a sync that lowers a position, then one that closes another, leave past points alone and show the drop in the change", { timeout: 90_000 }, async () => {
@@ -62,7 +65,6 @@ describe("DeFi values at past instants", () => {
     // One point per sync that changed a value, and one closing the pool; a sync that changes nothing adds none.
     const points = async () => (await env.DB.prepare("SELECT position_id, value_usd FROM defi_position_values WHERE space_id = ? ORDER BY position_id, synced_at").bind(spaceId).all<{ position_id: string; value_usd: string | null }>()).results;
     const stored = await points();
-    const usd = (v: string | null) => (v === null ? null : decimalToMinor(v, 2));
     expect(stored.filter((p) => p.position_id === lido.id).map((p) => usd(p.value_usd))).toEqual([cents(lido.totalValueUSDDecimal), cents(lidoNow.totalValueUSDDecimal)]);
     expect(stored.filter((p) => p.position_id === uniswap.id).map((p) => p.value_usd === null)).toEqual([false, true]);
     await ok(a.post("/v1/defi/sync", { spaceId }));
@@ -105,5 +107,94 @@ describe("DeFi values at past instants", () => {
     const after = await readings(a, spaceId, day(-25), today);
     expect(after.points).toEqual(shown.points);
     expect(after.dash.netWorth).toEqual(shown.dash.netWorth);
+  });
+});
+
+describe("one value point a DeFi position a day", () => {
+  it("20 syncs in a day that each change a position leave one point for the day, at the last sync's value; yesterday's point stays", { timeout: 180_000 }, async () => {
+    const address = freshAddress();
+    const { owner, a, spaceId, day, today } = await walletSpace(address);
+    const first = await usdTotals(a, spaceId);
+    const lido = first.positions.find((p) => p.protocol === "lido")!;
+    const lidoPoints = () => pointsOf("defi_position_values", "position_id = ?", lido.id);
+    const lidoValue = async () => cents((await env.DB.prepare("SELECT total_value_usd AS v FROM defi_positions WHERE id = ?").bind(lido.id).first<{ v: string }>())!.v);
+    // Yesterday evening's sync saw Lido at half its size.
+    const todayStart = Date.parse(`${today}T00:00:00Z`);
+    await simulate("zapper", address, { percent: { lido: 50 } });
+    await ok(a.post("/v1/defi/sync", { spaceId }));
+    const half = await lidoValue();
+    await moveLastSync(spaceId, todayStart - 6 * HOUR);
+    const before = await lidoPoints();
+    expect(before.map((p) => usd(p.value_usd))).toEqual([cents(lido.totalValueUSDDecimal), half]);
+    expect(before[1]!.synced_at).toBe(todayStart - 6 * HOUR);
+    const base = await readings(a, spaceId, day(-25), today);
+
+    // Today: 20 manual syncs (5 a minute per caller: four members), each seeing Lido at another size.
+    const members = await syncers(owner, spaceId, 4);
+    const values = new Set<bigint>();
+    const started = Date.now();
+    let firstDone = 0;
+    for (let i = 0; i < 20; i++) {
+      await simulate("zapper", address, { percent: { lido: 20 + i } });
+      await ok(members[Math.floor(i / 5)]!.post("/v1/defi/sync", { spaceId }));
+      if (i === 0) firstDone = Date.now();
+      values.add(await lidoValue());
+    }
+    expect(values.size).toBe(20);
+    expect(values.has(half)).toBe(false);
+
+    const after = await usdTotals(a, spaceId);
+    const last = cents(after.positions.find((p) => p.id === lido.id)!.totalValueUSDDecimal);
+    expect(last).toBe(await lidoValue());
+    const points = await lidoPoints();
+    // One point for today, at the last sync's value, where the day's first sync put it; the earlier ones as they were.
+    expect(points.filter((p) => p.synced_at >= todayStart).length).toBe(1);
+    expect(points.length).toBe(3);
+    expect(points.slice(0, 2)).toEqual(before);
+    expect(usd(points[2]!.value_usd)).toBe(last);
+    expect(points[2]!.synced_at).toBeGreaterThanOrEqual(started);
+    expect(points[2]!.synced_at).toBeLessThanOrEqual(firstDone);
+    // No other position changed: one point each, from the first sync.
+    const { n } = (await env.DB.prepare("SELECT COUNT(*) AS n FROM defi_position_values WHERE space_id = ?").bind(spaceId).first<{ n: number }>())!;
+    expect(n).toBe(first.positions.length + 2);
+
+    // The past days and the period's start as before; now at the last sync's value.
+    const read = await readings(a, spaceId, day(-25), today);
+    expect(read.points.filter((p) => p.date < today)).toEqual(base.points.filter((p) => p.date < today));
+    expect(read.dash.netWorth.previousDecimal).toBe(base.dash.netWorth.previousDecimal);
+    expect(cents(read.dash.netWorth.currentDecimal)).toBe(expectedNow(after.defi + after.gaming, read.todayRate));
+    expect(read.points.find((p) => p.date === today)!.netWorthDecimal).toBe(read.dash.netWorth.currentDecimal);
+  });
+
+  it("in a space whose day began earlier in the UTC day, a sync today leaves the end of its yesterday alone", { timeout: 90_000 }, async () => {
+    // A zone whose midnight was at the start of this UTC hour (UTC−h, or UTC+(24−h)), so its yesterday ended in
+    // today's UTC day. In the first UTC hour no zone's did (whole-hour zones): the test then runs in UTC.
+    const nowMs = Date.now();
+    const hour = new Date(nowMs).getUTCHours();
+    const timezone = hour === 0 ? "UTC" : hour <= 12 ? `Etc/GMT+${hour}` : `Etc/GMT-${24 - hour}`;
+    const localMidnight = Math.floor(nowMs / HOUR) * HOUR;
+    const address = freshAddress();
+    const { a, spaceId, day, today } = await walletSpace(address, undefined, timezone);
+    const first = await usdTotals(a, spaceId);
+    const lido = first.positions.find((p) => p.protocol === "lido")!;
+
+    // Half an hour before the space's midnight (its yesterday, today in UTC), a sync saw Lido at half its size.
+    await simulate("zapper", address, { percent: { lido: 50 } });
+    await ok(a.post("/v1/defi/sync", { spaceId }));
+    await moveLastSync(spaceId, localMidnight - HOUR / 2);
+    const base = await readings(a, spaceId, day(-25), today);
+    const at = (r: typeof base, d: string) => r.points.find((p) => p.date === d)!.netWorthDecimal;
+    expect(cents(at(base, day(-1)))).toBeLessThan(cents(at(base, day(-2))));
+
+    // Today there: Lido at a tenth.
+    await simulate("zapper", address, { percent: { lido: 10 } });
+    await ok(a.post("/v1/defi/sync", { spaceId }));
+    const after = await usdTotals(a, spaceId);
+    const read = await readings(a, spaceId, day(-25), today);
+    expect(read.points.filter((p) => p.date < today)).toEqual(base.points.filter((p) => p.date < today));
+    expect(read.dash.netWorth.previousDecimal).toBe(base.dash.netWorth.previousDecimal);
+    expect(cents(read.dash.netWorth.currentDecimal)).toBe(expectedNow(after.defi + after.gaming, read.todayRate));
+    const points = await pointsOf("defi_position_values", "position_id = ?", lido.id);
+    expect(points.map((p) => p.synced_at >= localMidnight)).toEqual([false, false, true]);
   });
 });

@@ -1,8 +1,9 @@
 /**
  * DeFi positions as net-worth holdings, for analytics: each position once (a position is unique per wallet
- * and key, and a wallet address is unique per space), at the value the last sync at or before an instant
- * recorded (`defi_position_values`, in USD minor units): a later sync never rewrites the past. A position
- * counts from the first sync that saw it, and one a sync no longer saw counts until that sync and not after.
+ * and key, and a wallet address is unique per space), at the value of the point in effect at an instant
+ * (`defi_position_values`, in USD minor units; at most one a day of the space's, holding the day's last
+ * value, so within the current day that is the latest): a later day's sync never rewrites a past day. A
+ * position counts from the first sync that saw it, and one a sync no longer saw counts until that day's point.
  * Converting to the space's currency is the caller's (it owns exchange rates). One statement reads the
  * points of any number of instants (the ones in effect at each span's start and those inside it).
  */

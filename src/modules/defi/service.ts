@@ -4,8 +4,8 @@
  * provider's position key, so syncing twice changes nothing but the sync
  * time: positions are upserted, positions the provider no longer reports are
  * removed, and each position exists once. Each value a position held is kept
- * (`defi_position_values`, a point per sync that changed it) for net worth at
- * past instants. Values are the provider's USD
+ * (`defi_position_values`, at most a point a day: the day's last sync that
+ * changed it wins) for net worth at past instants. Values are the provider's USD
  * figures (exact decimals); the unrealized gain is measured against the value
  * first seen. A wallet sync also refreshes its gaming positions.
  */
@@ -15,6 +15,7 @@ import { conflict, notFound, validationFailed } from "../../lib/errors";
 import { logError } from "../../lib/log";
 import { sendAll } from "../../lib/queues";
 import { IN_JSON_LIST, jsonList } from "../../lib/sql";
+import { dayPointAt, historyDayStart, latestValue } from "../../lib/value-history";
 import { decimalToMinor, minorToDecimal } from "../prices/decimal";
 import { readResource, readSpace, requireSpaceRole } from "../spaces/access";
 import { syncGamingWallet } from "../gaming/service";
@@ -102,6 +103,9 @@ export async function syncWallet(svc: Services, w: WalletRow): Promise<WalletSyn
   }
   // One position per key even if the provider repeats one.
   const byKey = new Map(positions.map((p) => [p.positionKey, p]));
+  // The value history keeps a point a position a day of the space's (lib/value-history).
+  const space = await db.prepare("SELECT timezone FROM spaces WHERE id = ?").bind(w.space_id).first<{ timezone: string }>();
+  const dayStart = historyDayStart(now, space?.timezone ?? "UTC");
   const statements = [...byKey.values()].map((p) =>
     db
       .prepare(
@@ -113,21 +117,24 @@ export async function syncWallet(svc: Services, w: WalletRow): Promise<WalletSyn
       .bind(positionId(now), w.space_id, w.id, p.positionKey, p.protocol, p.network, p.type, p.label, JSON.stringify(p.tokens), p.totalValueUsd, p.totalValueUsd, p.apy, now, now),
   );
   const keys = jsonList([...byKey.keys()]);
+  const match = "v.position_id = p.id";
   statements.push(
-    // The value history (net worth at past instants reads it): a point where a position's value changed, or it is
-    // new, and a point of no value for each position this sync no longer saw: it counts until now, not after.
+    // The value history (net worth at past instants reads it): where a position's value changed, or it is new, the
+    // day's point takes the value (written now if the day has none yet); a position this sync no longer saw gets
+    // none from the day's point on (the day's last answer counts for the whole day, not after). The last sync wins.
     db.prepare(
       `INSERT INTO defi_position_values (position_id, space_id, wallet_id, synced_at, value_usd)
-       SELECT p.id, p.space_id, p.wallet_id, ?1, p.total_value_usd FROM defi_positions p
+       SELECT p.id, p.space_id, p.wallet_id, ${dayPointAt("defi_position_values", match, "?4", "?1")}, p.total_value_usd FROM defi_positions p
         WHERE p.wallet_id = ?2 AND p.position_key IN (SELECT value FROM json_each(?3))
-          AND (SELECT v.value_usd FROM defi_position_values v WHERE v.position_id = p.id AND v.synced_at <= ?1 ORDER BY v.synced_at DESC LIMIT 1) IS NOT p.total_value_usd
+          AND ${latestValue("defi_position_values", match)} IS NOT p.total_value_usd
        ON CONFLICT (position_id, synced_at) DO UPDATE SET value_usd = excluded.value_usd`,
-    ).bind(now, w.id, keys),
+    ).bind(now, w.id, keys, dayStart),
     db.prepare(
       `INSERT INTO defi_position_values (position_id, space_id, wallet_id, synced_at, value_usd)
-       SELECT p.id, p.space_id, p.wallet_id, ?1, NULL FROM defi_positions p WHERE p.wallet_id = ?2 AND p.position_key NOT IN (SELECT value FROM json_each(?3))
+       SELECT p.id, p.space_id, p.wallet_id, ${dayPointAt("defi_position_values", match, "?4", "?1")}, NULL FROM defi_positions p
+        WHERE p.wallet_id = ?2 AND p.position_key NOT IN (SELECT value FROM json_each(?3))
        ON CONFLICT (position_id, synced_at) DO UPDATE SET value_usd = NULL`,
-    ).bind(now, w.id, keys),
+    ).bind(now, w.id, keys, dayStart),
     db.prepare(`DELETE FROM defi_positions WHERE wallet_id = ? AND position_key NOT ${IN_JSON_LIST}`).bind(w.id, keys),
     db.prepare("UPDATE defi_wallets SET last_synced_at = ?, last_sync_status = 'ok', last_sync_error = NULL, updated_at = ? WHERE id = ?").bind(now, now, w.id),
     // A wallet disconnected while its provider call was under way: this batch must leave none of its rows.
@@ -135,7 +142,7 @@ export async function syncWallet(svc: Services, w: WalletRow): Promise<WalletSyn
     db.prepare("DELETE FROM defi_position_values WHERE wallet_id = ?1 AND NOT EXISTS (SELECT 1 FROM defi_wallets WHERE id = ?1)").bind(w.id),
   );
   await db.batch(statements);
-  const gaming = await syncGamingWallet(svc, { id: w.id, spaceId: w.space_id, address: w.address });
+  const gaming = await syncGamingWallet(svc, { id: w.id, spaceId: w.space_id, address: w.address, timezone: space?.timezone ?? "UTC" });
   return { walletId: w.id, status: "ok", positions: byKey.size, gamingPlatforms: gaming, error: null };
 }
 

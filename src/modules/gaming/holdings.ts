@@ -1,10 +1,11 @@
 /**
- * Gaming holdings for net worth (analytics): one entry per wallet and platform, at the value the last sync
- * at or before an instant recorded (`gaming_position_values`, in USD minor units: tokens and staked tokens
- * at market prices, land and NFTs at the platform's value then; unknown values count as nothing). A row
- * counts from the first sync that saw the wallet on the platform, and until a sync the platform no longer
- * knew it, not after; a later sync never rewrites the past. Converting to the space's currency is the
- * caller's. One statement reads the points of any number of instants.
+ * Gaming holdings for net worth (analytics): one entry per wallet and platform, at the value of the point in
+ * effect at an instant (`gaming_position_values`, in USD minor units: tokens and staked tokens at market
+ * prices, land and NFTs at the platform's value then; unknown values count as nothing; at most a point a day
+ * of the space's, holding the day's last value). A row counts from the first sync that saw the wallet on the
+ * platform, and until the day's point of a sync the platform no longer knew it, not after; a later day's sync
+ * never rewrites a past day. Converting to the space's currency is the caller's. One statement reads the
+ * points of any number of instants.
  */
 import type { Services } from "../../env";
 import { iso } from "../../lib/clock";

@@ -3,9 +3,9 @@
  * platforms). A sync reads each platform with a client for each wallet and
  * stores one row per wallet and platform plus daily earnings keyed by
  * (wallet, platform, source, day), so syncing again replaces rather than adds;
- * each value a row held is kept (`gaming_position_values`, a point per sync
- * that changed it, and one of no value when the platform no longer knows the
- * wallet) for net worth at past instants.
+ * each value a row held is kept (`gaming_position_values`, at most a point a
+ * day: the day's last sync that changed it, or after which the platform no
+ * longer knew the wallet, wins) for net worth at past instants.
  * Tokens and staked amounts are valued with market prices (USD); land and
  * NFTs with the platform's current value; a figure nobody supplied stays null
  * and out of every total. Platforms without a client say `available: false`.
@@ -16,6 +16,7 @@ import { todayIn } from "../../lib/dates";
 import { notFound } from "../../lib/errors";
 import { logError } from "../../lib/log";
 import { insertRows, type SqlGuard } from "../../lib/sql";
+import { dayPointAt, historyDayStart, latestValue } from "../../lib/value-history";
 import { addDays, parseYmd, ymdString } from "../../lib/zoned-time";
 import { decimalToMinor, minorToDecimal, valueMinor, decimalParts } from "../prices/decimal";
 import { getPrices } from "../prices/service";
@@ -45,8 +46,11 @@ export interface StoredPlatformData {
   governance: GamingPortfolio["governance"];
 }
 
-/** Syncs one wallet on every platform with a client; returns how many platforms answered. */
-export async function syncGamingWallet(svc: Services, wallet: { id: string; spaceId: string; address: string }): Promise<number> {
+/**
+ * Syncs one wallet on every platform with a client; returns how many platforms answered. `wallet.timezone` is
+ * its space's: the value history keeps a point a row a day of it.
+ */
+export async function syncGamingWallet(svc: Services, wallet: { id: string; spaceId: string; address: string; timezone: string }): Promise<number> {
   const now = svc.clock.now();
   const fetched: { platform: string; portfolio: GamingPortfolio | null }[] = [];
   for (const p of PLATFORMS.filter((x) => x.client)) {
@@ -60,15 +64,19 @@ export async function syncGamingWallet(svc: Services, wallet: { id: string; spac
   const prices = symbols.length ? await getPrices(svc, symbols, "USD") : new Map();
   const db = svc.env.DB;
   const statements: D1PreparedStatement[] = [];
+  const dayStart = historyDayStart(now, wallet.timezone);
+  // ?1 now, ?2 the wallet, ?3 the platform, ?4 the day's start (of the space's zone).
+  const match = "v.wallet_id = ?2 AND v.platform = ?3";
+  const dayPoint = dayPointAt("gaming_position_values", match, "?4", "?1");
   for (const { platform, portfolio } of fetched) {
     if (!portfolio) {
       statements.push(
-        // Held until now, not after (net worth at past instants reads the value history).
+        // Held until now, not after (net worth at past instants reads the value history): the day's point has no value.
         db.prepare(
           `INSERT INTO gaming_position_values (wallet_id, platform, synced_at, space_id, value_usd)
-           SELECT wallet_id, platform, ?1, space_id, NULL FROM gaming_positions WHERE wallet_id = ?2 AND platform = ?3
+           SELECT wallet_id, platform, ${dayPoint}, space_id, NULL FROM gaming_positions WHERE wallet_id = ?2 AND platform = ?3
            ON CONFLICT (wallet_id, platform, synced_at) DO UPDATE SET value_usd = NULL`,
-        ).bind(now, wallet.id, platform),
+        ).bind(now, wallet.id, platform, dayStart),
         db.prepare("DELETE FROM gaming_positions WHERE wallet_id = ? AND platform = ?").bind(wallet.id, platform),
       );
       continue;
@@ -97,13 +105,14 @@ export async function syncGamingWallet(svc: Services, wallet: { id: string; spac
         `INSERT INTO gaming_positions (space_id, wallet_id, platform, data, total_value_usd, first_seen_at, synced_at) VALUES (?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (wallet_id, platform) DO UPDATE SET data = excluded.data, total_value_usd = excluded.total_value_usd, synced_at = excluded.synced_at`,
       ).bind(wallet.spaceId, wallet.id, platform, JSON.stringify(data), usd(total), now, now),
-      // A point of the value history where the value changed (or the row is new).
+      // The value history where the value changed (or the row is new, or back the same day): the day's point takes
+      // it (written now if the day has none yet); the last sync of the day wins.
       db.prepare(
         `INSERT INTO gaming_position_values (wallet_id, platform, synced_at, space_id, value_usd)
-         SELECT ?1, ?2, ?3, ?4, ?5
-          WHERE (SELECT v.value_usd FROM gaming_position_values v WHERE v.wallet_id = ?1 AND v.platform = ?2 AND v.synced_at <= ?3 ORDER BY v.synced_at DESC LIMIT 1) IS NOT ?5
+         SELECT ?2, ?3, ${dayPoint}, ?5, ?6
+          WHERE ${latestValue("gaming_position_values", match)} IS NOT ?6
          ON CONFLICT (wallet_id, platform, synced_at) DO UPDATE SET value_usd = excluded.value_usd`,
-      ).bind(wallet.id, platform, now, wallet.spaceId, usd(total)),
+      ).bind(now, wallet.id, platform, dayStart, wallet.spaceId, usd(total)),
     );
     const earningRows = new Map(portfolio.earnings.map((e) => [`${e.source}|${e.day}`, [wallet.spaceId, wallet.id, platform, e.source, e.day, e.amountUsd]]));
     statements.push(
