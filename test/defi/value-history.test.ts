@@ -166,6 +166,41 @@ describe("one value point a DeFi position a day", () => {
     expect(read.points.find((p) => p.date === today)!.netWorthDecimal).toBe(read.dash.netWorth.currentDecimal);
   });
 
+  it("a position closed and seen again the same day keeps its id and its one point for the day, back at its value", { timeout: 90_000 }, async () => {
+    const address = freshAddress();
+    const { a, spaceId, day, today } = await walletSpace(address);
+    const first = await usdTotals(a, spaceId);
+    const lido = first.positions.find((p) => p.protocol === "lido")!;
+    const lidoPoints = () => pointsOf("defi_position_values", "position_id = ?", lido.id);
+    const [firstPoint] = await lidoPoints();
+    const base = await readings(a, spaceId, day(-25), today);
+
+    await simulate("zapper", address, { percent: { lido: 50 } });
+    await ok(a.post("/v1/defi/sync", { spaceId }));
+    await simulate("zapper", address, { closed: ["lido"] });
+    await ok(a.post("/v1/defi/sync", { spaceId }));
+    const closed = await usdTotals(a, spaceId);
+    expect(closed.positions.map((p) => p.protocol)).not.toContain("lido");
+    // The day's point says it is gone: it does not count now.
+    expect((await lidoPoints()).map((p) => p.value_usd === null)).toEqual([false, true]);
+    const mid = await readings(a, spaceId, day(-25), today);
+    expect(cents(mid.dash.netWorth.currentDecimal)).toBe(expectedNow(closed.defi + closed.gaming, mid.todayRate));
+
+    await simulate("zapper", address, { percent: { lido: 70 } });
+    await ok(a.post("/v1/defi/sync", { spaceId }));
+    const back = await usdTotals(a, spaceId);
+    const lidoBack = back.positions.find((p) => p.protocol === "lido")!;
+    expect(lidoBack.id).toBe(lido.id);
+    const points = await lidoPoints();
+    expect(points.length).toBe(2);
+    expect(points[0]).toEqual(firstPoint);
+    expect(usd(points[1]!.value_usd)).toBe(cents(lidoBack.totalValueUSDDecimal));
+    const read = await readings(a, spaceId, day(-25), today);
+    expect(read.points.filter((p) => p.date < today)).toEqual(base.points.filter((p) => p.date < today));
+    expect(read.dash.netWorth.previousDecimal).toBe(base.dash.netWorth.previousDecimal);
+    expect(cents(read.dash.netWorth.currentDecimal)).toBe(expectedNow(back.defi + back.gaming, read.todayRate));
+  });
+
   it("in a space whose day began earlier in the UTC day, a sync today leaves the end of its yesterday alone", { timeout: 90_000 }, async () => {
     // A zone whose midnight was at the start of this UTC hour (UTC−h, or UTC+(24−h)), so its yesterday ended in
     // today's UTC day. In the first UTC hour no zone's did (whole-hour zones): the test then runs in UTC.

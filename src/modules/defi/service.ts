@@ -103,10 +103,11 @@ export async function syncWallet(svc: Services, w: WalletRow): Promise<WalletSyn
   }
   // One position per key even if the provider repeats one.
   const byKey = new Map(positions.map((p) => [p.positionKey, p]));
+  const ids = await Promise.all([...byKey.keys()].map((k) => positionId(w.id, k)));
   // The value history keeps a point a position a day of the space's (lib/value-history).
   const space = await db.prepare("SELECT timezone FROM spaces WHERE id = ?").bind(w.space_id).first<{ timezone: string }>();
   const dayStart = historyDayStart(now, space?.timezone ?? "UTC");
-  const statements = [...byKey.values()].map((p) =>
+  const statements = [...byKey.values()].map((p, i) =>
     db
       .prepare(
         `INSERT INTO defi_positions (id, space_id, wallet_id, position_key, protocol, network, type, label, tokens, total_value_usd, baseline_value_usd, apy, first_seen_at, synced_at)
@@ -114,7 +115,7 @@ export async function syncWallet(svc: Services, w: WalletRow): Promise<WalletSyn
          ON CONFLICT (wallet_id, position_key) DO UPDATE SET protocol = excluded.protocol, network = excluded.network, type = excluded.type,
            label = excluded.label, tokens = excluded.tokens, total_value_usd = excluded.total_value_usd, apy = excluded.apy, synced_at = excluded.synced_at`,
       )
-      .bind(positionId(now), w.space_id, w.id, p.positionKey, p.protocol, p.network, p.type, p.label, JSON.stringify(p.tokens), p.totalValueUsd, p.totalValueUsd, p.apy, now, now),
+      .bind(ids[i], w.space_id, w.id, p.positionKey, p.protocol, p.network, p.type, p.label, JSON.stringify(p.tokens), p.totalValueUsd, p.totalValueUsd, p.apy, now, now),
   );
   const keys = jsonList([...byKey.keys()]);
   const match = "v.position_id = p.id";
