@@ -27,6 +27,14 @@ export const historyDayStart = (now: number, tz: string) => zonedMidnight(zonedD
 export const dayPointAt = (table: string, match: string, dayStart: string, now: string) =>
   `COALESCE((SELECT MAX(v.synced_at) FROM ${table} v WHERE ${match} AND v.synced_at >= ${dayStart}), ${now})`;
 
+/**
+ * SQL: true while no sync of wallet `wallet` later than `now` has written (`defi_wallets.last_synced_at`, set by a
+ * wallet sync's DeFi batch; its gaming batch carries the same instant). Two syncs of a wallet may race (the
+ * cron's and a manual one, or two manual ones): the one that started earlier but writes last must change
+ * nothing, so positions and their histories converge to the later sync's answer whatever order batches land in.
+ */
+export const notSuperseded = (wallet: string, now: string) => `NOT EXISTS (SELECT 1 FROM defi_wallets WHERE id = ${wallet} AND last_synced_at > ${now})`;
+
 /** SQL: the value of a thing's latest point (NULL when it has none, or its latest says it is gone). */
 export const latestValue = (table: string, match: string) => `(SELECT v.value_usd FROM ${table} v WHERE ${match} ORDER BY v.synced_at DESC LIMIT 1)`;
 

@@ -6,6 +6,8 @@
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { createDb } from "../../src/db/client";
+import { syncWallet, type WalletRow } from "../../src/modules/defi/service";
 import { decimalToMinor } from "../../src/modules/prices/decimal";
 import { ok } from "../analytics/fixture";
 import { cents, expectedNow, freshAddress, moveLastSync, pointsOf, readings, simulate, syncers, usdTotals, walletSpace } from "./history-fixture";
@@ -199,6 +201,36 @@ describe("one value point a DeFi position a day", () => {
     expect(read.points.filter((p) => p.date < today)).toEqual(base.points.filter((p) => p.date < today));
     expect(read.dash.netWorth.previousDecimal).toBe(base.dash.netWorth.previousDecimal);
     expect(cents(read.dash.netWorth.currentDecimal)).toBe(expectedNow(back.defi + back.gaming, read.todayRate));
+  });
+
+  it("of two racing syncs, the one that started earlier but writes last changes nothing: positions and points are the later one's", { timeout: 90_000 }, async () => {
+    const address = freshAddress();
+    const { a, spaceId, day, today } = await walletSpace(address);
+    const wallet = (await env.DB.prepare("SELECT * FROM defi_wallets WHERE space_id = ?").bind(spaceId).first<WalletRow>())!;
+    const svcAt = (ms: number) => ({ env, db: createDb(env.DB), clock: { now: () => ms } });
+    const stored = async () => ({
+      defi: await pointsOf("defi_position_values", "space_id = ?", spaceId),
+      gaming: await pointsOf("gaming_position_values", "space_id = ?", spaceId),
+    });
+    const t = Date.now();
+    // The later sync (started at t) writes first: Lido at 30%, the Uniswap pool gone, SAND at 30%.
+    await simulate("zapper", address, { percent: { lido: 30 }, closed: ["uniswap-v3"] });
+    await simulate("gaming", address, { percent: { sandbox: 30 } });
+    expect((await syncWallet(svcAt(t), wallet)).status).toBe("ok");
+    const later = await usdTotals(a, spaceId);
+    const laterPoints = await stored();
+    expect(later.positions.map((p) => p.protocol)).not.toContain("uniswap-v3");
+
+    // The earlier sync (started 2 s before) saw Lido at 70%, the pool open, SAND at 70%; its writes land after.
+    await simulate("zapper", address, { percent: { lido: 70 } });
+    await simulate("gaming", address, { percent: { sandbox: 70 } });
+    expect((await syncWallet(svcAt(t - 2000), wallet)).status).toBe("ok");
+    expect(await usdTotals(a, spaceId)).toEqual(later);
+    expect(await stored()).toEqual(laterPoints);
+    const { at } = (await env.DB.prepare("SELECT last_synced_at AS at FROM defi_wallets WHERE id = ?").bind(wallet.id).first<{ at: number }>())!;
+    expect(at).toBe(t);
+    const read = await readings(a, spaceId, day(-25), today);
+    expect(cents(read.dash.netWorth.currentDecimal)).toBe(expectedNow(later.defi + later.gaming, read.todayRate));
   });
 
   it("in a space whose day began earlier in the UTC day, a sync today leaves the end of its yesterday alone", { timeout: 90_000 }, async () => {

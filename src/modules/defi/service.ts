@@ -15,7 +15,7 @@ import { conflict, notFound, validationFailed } from "../../lib/errors";
 import { logError } from "../../lib/log";
 import { sendAll } from "../../lib/queues";
 import { IN_JSON_LIST, jsonList } from "../../lib/sql";
-import { dayPointAt, historyDayStart, latestValue } from "../../lib/value-history";
+import { dayPointAt, historyDayStart, latestValue, notSuperseded } from "../../lib/value-history";
 import { decimalToMinor, minorToDecimal } from "../prices/decimal";
 import { readResource, readSpace, requireSpaceRole } from "../spaces/access";
 import { syncGamingWallet } from "../gaming/service";
@@ -107,11 +107,13 @@ export async function syncWallet(svc: Services, w: WalletRow): Promise<WalletSyn
   // The value history keeps a point a position a day of the space's (lib/value-history).
   const space = await db.prepare("SELECT timezone FROM spaces WHERE id = ?").bind(w.space_id).first<{ timezone: string }>();
   const dayStart = historyDayStart(now, space?.timezone ?? "UTC");
+  // Every write is skipped if a later sync of the wallet has written (notSuperseded): two racing syncs converge.
+  const current = notSuperseded("?3", "?14");
   const statements = [...byKey.values()].map((p, i) =>
     db
       .prepare(
         `INSERT INTO defi_positions (id, space_id, wallet_id, position_key, protocol, network, type, label, tokens, total_value_usd, baseline_value_usd, apy, first_seen_at, synced_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14 WHERE ${current}
          ON CONFLICT (wallet_id, position_key) DO UPDATE SET protocol = excluded.protocol, network = excluded.network, type = excluded.type,
            label = excluded.label, tokens = excluded.tokens, total_value_usd = excluded.total_value_usd, apy = excluded.apy, synced_at = excluded.synced_at`,
       )
@@ -119,6 +121,7 @@ export async function syncWallet(svc: Services, w: WalletRow): Promise<WalletSyn
   );
   const keys = jsonList([...byKey.keys()]);
   const match = "v.position_id = p.id";
+  const latest = notSuperseded("?2", "?1");
   statements.push(
     // The value history (net worth at past instants reads it): where a position's value changed, or it is new, the
     // day's point takes the value (written now if the day has none yet); a position this sync no longer saw gets
@@ -126,24 +129,24 @@ export async function syncWallet(svc: Services, w: WalletRow): Promise<WalletSyn
     db.prepare(
       `INSERT INTO defi_position_values (position_id, space_id, wallet_id, synced_at, value_usd)
        SELECT p.id, p.space_id, p.wallet_id, ${dayPointAt("defi_position_values", match, "?4", "?1")}, p.total_value_usd FROM defi_positions p
-        WHERE p.wallet_id = ?2 AND p.position_key IN (SELECT value FROM json_each(?3))
+        WHERE p.wallet_id = ?2 AND p.position_key IN (SELECT value FROM json_each(?3)) AND ${latest}
           AND ${latestValue("defi_position_values", match)} IS NOT p.total_value_usd
        ON CONFLICT (position_id, synced_at) DO UPDATE SET value_usd = excluded.value_usd`,
     ).bind(now, w.id, keys, dayStart),
     db.prepare(
       `INSERT INTO defi_position_values (position_id, space_id, wallet_id, synced_at, value_usd)
        SELECT p.id, p.space_id, p.wallet_id, ${dayPointAt("defi_position_values", match, "?4", "?1")}, NULL FROM defi_positions p
-        WHERE p.wallet_id = ?2 AND p.position_key NOT IN (SELECT value FROM json_each(?3))
+        WHERE p.wallet_id = ?2 AND p.position_key NOT IN (SELECT value FROM json_each(?3)) AND ${latest}
        ON CONFLICT (position_id, synced_at) DO UPDATE SET value_usd = NULL`,
     ).bind(now, w.id, keys, dayStart),
-    db.prepare(`DELETE FROM defi_positions WHERE wallet_id = ? AND position_key NOT ${IN_JSON_LIST}`).bind(w.id, keys),
-    db.prepare("UPDATE defi_wallets SET last_synced_at = ?, last_sync_status = 'ok', last_sync_error = NULL, updated_at = ? WHERE id = ?").bind(now, now, w.id),
+    db.prepare(`DELETE FROM defi_positions WHERE wallet_id = ?2 AND position_key NOT IN (SELECT value FROM json_each(?3)) AND ${latest}`).bind(now, w.id, keys),
+    db.prepare(`UPDATE defi_wallets SET last_synced_at = ?1, last_sync_status = 'ok', last_sync_error = NULL, updated_at = ?1 WHERE id = ?2 AND ${latest}`).bind(now, w.id),
     // A wallet disconnected while its provider call was under way: this batch must leave none of its rows.
     db.prepare("DELETE FROM defi_positions WHERE wallet_id = ?1 AND NOT EXISTS (SELECT 1 FROM defi_wallets WHERE id = ?1)").bind(w.id),
     db.prepare("DELETE FROM defi_position_values WHERE wallet_id = ?1 AND NOT EXISTS (SELECT 1 FROM defi_wallets WHERE id = ?1)").bind(w.id),
   );
   await db.batch(statements);
-  const gaming = await syncGamingWallet(svc, { id: w.id, spaceId: w.space_id, address: w.address, timezone: space?.timezone ?? "UTC" });
+  const gaming = await syncGamingWallet(svc, { id: w.id, spaceId: w.space_id, address: w.address, timezone: space?.timezone ?? "UTC" }, now);
   return { walletId: w.id, status: "ok", positions: byKey.size, gamingPlatforms: gaming, error: null };
 }
 

@@ -16,7 +16,7 @@ import { todayIn } from "../../lib/dates";
 import { notFound } from "../../lib/errors";
 import { logError } from "../../lib/log";
 import { insertRows, type SqlGuard } from "../../lib/sql";
-import { dayPointAt, historyDayStart, latestValue } from "../../lib/value-history";
+import { dayPointAt, historyDayStart, latestValue, notSuperseded } from "../../lib/value-history";
 import { addDays, parseYmd, ymdString } from "../../lib/zoned-time";
 import { decimalToMinor, minorToDecimal, valueMinor, decimalParts } from "../prices/decimal";
 import { getPrices } from "../prices/service";
@@ -47,11 +47,12 @@ export interface StoredPlatformData {
 }
 
 /**
- * Syncs one wallet on every platform with a client; returns how many platforms answered. `wallet.timezone` is
- * its space's: the value history keeps a point a row a day of it.
+ * Syncs one wallet on every platform with a client; returns how many platforms answered. `now` is the wallet
+ * sync's instant (its DeFi batch's): the rows and value points are written at it, and nothing is written if a
+ * later sync of the wallet has written meanwhile (lib/value-history's notSuperseded). `wallet.timezone` is its
+ * space's: the value history keeps a point a row a day of it.
  */
-export async function syncGamingWallet(svc: Services, wallet: { id: string; spaceId: string; address: string; timezone: string }): Promise<number> {
-  const now = svc.clock.now();
+export async function syncGamingWallet(svc: Services, wallet: { id: string; spaceId: string; address: string; timezone: string }, now: number): Promise<number> {
   const fetched: { platform: string; portfolio: GamingPortfolio | null }[] = [];
   for (const p of PLATFORMS.filter((x) => x.client)) {
     try {
@@ -68,16 +69,17 @@ export async function syncGamingWallet(svc: Services, wallet: { id: string; spac
   // ?1 now, ?2 the wallet, ?3 the platform, ?4 the day's start (of the space's zone).
   const match = "v.wallet_id = ?2 AND v.platform = ?3";
   const dayPoint = dayPointAt("gaming_position_values", match, "?4", "?1");
+  const latest = notSuperseded("?2", "?1");
   for (const { platform, portfolio } of fetched) {
     if (!portfolio) {
       statements.push(
         // Held until now, not after (net worth at past instants reads the value history): the day's point has no value.
         db.prepare(
           `INSERT INTO gaming_position_values (wallet_id, platform, synced_at, space_id, value_usd)
-           SELECT wallet_id, platform, ${dayPoint}, space_id, NULL FROM gaming_positions WHERE wallet_id = ?2 AND platform = ?3
+           SELECT wallet_id, platform, ${dayPoint}, space_id, NULL FROM gaming_positions WHERE wallet_id = ?2 AND platform = ?3 AND ${latest}
            ON CONFLICT (wallet_id, platform, synced_at) DO UPDATE SET value_usd = NULL`,
         ).bind(now, wallet.id, platform, dayStart),
-        db.prepare("DELETE FROM gaming_positions WHERE wallet_id = ? AND platform = ?").bind(wallet.id, platform),
+        db.prepare(`DELETE FROM gaming_positions WHERE wallet_id = ?2 AND platform = ?3 AND ${latest}`).bind(now, wallet.id, platform),
       );
       continue;
     }
@@ -102,15 +104,15 @@ export async function syncGamingWallet(svc: Services, wallet: { id: string; spac
         .reduce<bigint>((a, v) => a + (v ?? 0n), 0n);
     statements.push(
       db.prepare(
-        `INSERT INTO gaming_positions (space_id, wallet_id, platform, data, total_value_usd, first_seen_at, synced_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+        `INSERT INTO gaming_positions (space_id, wallet_id, platform, data, total_value_usd, first_seen_at, synced_at) SELECT ?5, ?2, ?3, ?6, ?7, ?1, ?1 WHERE ${latest}
          ON CONFLICT (wallet_id, platform) DO UPDATE SET data = excluded.data, total_value_usd = excluded.total_value_usd, synced_at = excluded.synced_at`,
-      ).bind(wallet.spaceId, wallet.id, platform, JSON.stringify(data), usd(total), now, now),
+      ).bind(now, wallet.id, platform, dayStart, wallet.spaceId, JSON.stringify(data), usd(total)),
       // The value history where the value changed (or the row is new, or back the same day): the day's point takes
       // it (written now if the day has none yet); the last sync of the day wins.
       db.prepare(
         `INSERT INTO gaming_position_values (wallet_id, platform, synced_at, space_id, value_usd)
          SELECT ?2, ?3, ${dayPoint}, ?5, ?6
-          WHERE ${latestValue("gaming_position_values", match)} IS NOT ?6
+          WHERE ${latest} AND ${latestValue("gaming_position_values", match)} IS NOT ?6
          ON CONFLICT (wallet_id, platform, synced_at) DO UPDATE SET value_usd = excluded.value_usd`,
       ).bind(now, wallet.id, platform, dayStart, wallet.spaceId, usd(total)),
     );
