@@ -75,8 +75,9 @@ export const defiPositions = sqliteTable(
 
 /**
  * Each DeFi position's value over time (migration 0039), so a past instant shows the value known then:
- * one row a position per sync that changed its value (the first sync that saw it included), and one with
- * `value_usd` NULL at the sync that no longer saw it (it counts until then, not after). Kept while the
+ * at most one row a position per day of the space (src/lib/value-history.ts): written at the day's first sync
+ * that changed its value (the first sync that saw it included), then holding the day's latest value; `value_usd`
+ * NULL from the sync that no longer saw it (it counts until then, not after). Kept while the
  * wallet is connected; removed with it. Rows of positions that existed before were backfilled with their
  * value then at their first-seen instant.
  */
