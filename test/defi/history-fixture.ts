@@ -10,9 +10,11 @@ import { expect } from "vitest";
 import { addMember, call, callJson, registerUser, type TestUser } from "../helpers";
 import { createAccount } from "../accounts/helpers";
 import { api, localDays, ok } from "../analytics/fixture";
+import { decimalToMinor } from "../../src/modules/prices/decimal";
 
 const DAY = 86_400_000;
-export const cents = (d: string) => BigInt(d.replace(".", ""));
+// Any number of decimals: a stored value may have fewer than two ("4916.9"), which read as 49169 cents, not 491690.
+export const cents = (d: string) => decimalToMinor(d, 2);
 
 /** A lowercase address no other test uses (the simulators' settings are per address). */
 export const freshAddress = () => `0x${[...crypto.getRandomValues(new Uint8Array(20))].map((b) => b.toString(16).padStart(2, "0")).join("")}`;
