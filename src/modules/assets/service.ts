@@ -4,9 +4,10 @@
  * valuation history in exact minor units; the latest valuation (by the
  * instant it takes effect) is the asset's current value.
  */
-import { eq } from "drizzle-orm";
+import { and, eq, gte, isNull, or } from "drizzle-orm";
 import type { AuthContext, Services } from "../../env";
 import { assetDocuments, assetValuations, manualAssets } from "../../db/schema";
+import { d1Statement } from "../../db/client";
 import { type AssetType } from "../../db/schema-assets";
 import { iso } from "../../lib/clock";
 import { notFound, validationFailed } from "../../lib/errors";
@@ -163,6 +164,30 @@ export function refuseAfterDisposal(asset: Pick<AssetRow, "disposedOn">, date: s
 }
 
 /**
+ * The statement that stores `row` only while its asset holds it on the valuation's day: the asset still exists (a delete
+ * racing the write leaves no orphan row) and was not disposed of before that day (a disposal recorded since the asset was
+ * read wins). The asset was read a round trip earlier, so the check lives in the statement.
+ */
+const heldValuationInsert = (db: D1Database, row: ValuationRow) => db.prepare(
+  `INSERT INTO asset_valuations (id, asset_id, space_id, value, currency, date, valued_at, source, notes, refresh_day, created_by, created_at)
+   SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12
+    WHERE EXISTS (SELECT 1 FROM manual_assets WHERE id = ?2 AND (disposed_on IS NULL OR disposed_on >= ?6))`,
+).bind(row.id, row.assetId, row.spaceId, row.value, row.currency, row.date, row.valuedAt, row.source, row.notes, row.refreshDay, row.createdBy, row.createdAt);
+
+/** Why a valuation of an asset read earlier found nothing to write: deleted since (404), or disposed of before its day. */
+async function refuseLostValuation(svc: Services, assetId: string, date: string, field: string): Promise<never> {
+  const now = await svc.env.DB.prepare("SELECT disposed_on FROM manual_assets WHERE id = ?").bind(assetId).first<{ disposed_on: string | null }>();
+  if (now) refuseAfterDisposal({ disposedOn: now.disposed_on }, date, field);
+  throw notFound("Asset");
+}
+
+/** Stores a valuation of an asset the caller read and checked: heldValuationInsert, and its refusal if it wrote nothing. */
+export async function storeValuation(svc: Services, row: ValuationRow, field: string): Promise<void> {
+  const res = await heldValuationInsert(svc.env.DB, row).run();
+  if ((res.meta.changes ?? 0) === 0) await refuseLostValuation(svc, row.assetId, row.date, field);
+}
+
+/**
  * The disposal day a client wrote, checked: not after today in the space's zone (a sale not yet made is not
  * recorded ahead: net worth, the list and the refresh cron would treat it as done on a day still to come), and
  * not before `held` (the day of the asset's first valuation, from when net worth counts it: a disposal before
@@ -312,10 +337,15 @@ export async function updateAsset(
   }
   if (patch.disposedOn !== undefined) set.disposedOn = patch.disposedOn;
   const valuation = value === undefined ? null : valuationRow(asset, { value, ...when!, source: "manual", createdBy: auth.userId }, now);
-  const update = svc.db.update(manualAssets).set(set).where(eq(manualAssets.id, asset.id)).returning();
-  const [stored] = valuation ? (await svc.db.batch([update, svc.db.insert(assetValuations).values(valuation)]))[0] : await update;
-  // Deleted meanwhile: as if it never was.
-  if (!stored) throw notFound("Asset");
+  // With a value and no disposal of its own, the row must still be held on the value's day: a disposal another request
+  // recorded since the read refuses the whole PATCH (not its fields without the value).
+  const held = valuation && patch.disposedOn === undefined
+    ? or(isNull(manualAssets.disposedOn), gte(manualAssets.disposedOn, valuation.date)) : undefined;
+  const update = d1Statement(db, svc.db.update(manualAssets).set(set).where(and(eq(manualAssets.id, asset.id), held)).returning());
+  const [written] = (valuation ? await db.batch([update, heldValuationInsert(db, valuation)]) : [await update.all()])[0]!.results;
+  const stored = written ? readAsset(written as Record<string, unknown>) : undefined;
+  // Deleted meanwhile: as if it never was; disposed of meanwhile: the value's refusal.
+  if (!stored) return refuseLostValuation(svc, asset.id, valuation?.date ?? "", "value");
   return presentAsset(stored, valuation ?? (await latestValuation(svc, asset.id)));
 }
 
@@ -351,6 +381,6 @@ export async function addValuation(svc: Services, auth: AuthContext, assetId: st
   const when = effectiveInstant(svc, input.date, membership.space.timezone, "date");
   refuseAfterDisposal(asset, when.date, "date");
   const row = valuationRow(asset, { value, ...when, source: input.source ?? "manual", notes: input.notes ?? null, createdBy: auth.userId }, svc.clock.now());
-  await svc.db.insert(assetValuations).values(row);
+  await storeValuation(svc, row, "date");
   return presentValuation(row);
 }

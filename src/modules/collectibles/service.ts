@@ -4,12 +4,12 @@
  */
 import { eq } from "drizzle-orm";
 import type { AuthContext, Services } from "../../env";
-import { assetValuations, manualAssets } from "../../db/schema";
+import { manualAssets } from "../../db/schema";
 import { ApiError, validationFailed } from "../../lib/errors";
 import { formatMinor, moneyFields, toMajorNumber } from "../../lib/money";
 import { todayIn } from "../../lib/dates";
 import type { CatalogItem } from "../../providers/sneaks/client";
-import { type AssetRow, assetFor, latestValuation, presentValuation, recordsAlready, refuseAfterDisposal, scaleOf, valuationRow } from "../assets/service";
+import { type AssetRow, assetFor, latestValuation, presentValuation, recordsAlready, refuseAfterDisposal, storeValuation, scaleOf, valuationRow } from "../assets/service";
 import { COLLECTIBLE_CATEGORIES, mayValueAsCollectible, PROVIDERS, providerFor, unavailable } from "./providers";
 
 export function categories(env: Env) {
@@ -91,7 +91,7 @@ export async function refresh(svc: Services, auth: AuthContext, assetId: string)
   const now = svc.clock.now();
   const date = todayIn(now, membership.space.timezone);
   const row = recordsAlready(previous, { value, date, source }) ? previous : valuationRow(asset, { value, date, valuedAt: now, source, createdBy: auth.userId }, now);
-  if (row !== previous) await svc.db.insert(assetValuations).values(row);
+  if (row !== previous) await storeValuation(svc, row, "assetId");
   const scale = scaleOf(asset.currency);
   return {
     success: true,

@@ -5,11 +5,11 @@
  */
 import { eq } from "drizzle-orm";
 import type { AuthContext, Services } from "../../env";
-import { assetValuations, manualAssets } from "../../db/schema";
+import { manualAssets } from "../../db/schema";
 import { validationFailed } from "../../lib/errors";
 import { formatMinor, moneyFields, toMajorNumber } from "../../lib/money";
 import { todayIn } from "../../lib/dates";
-import { type AssetRow, assetFor, latestValuation, presentValuation, recordsAlready, refuseAfterDisposal, valuationRow } from "../assets/service";
+import { type AssetRow, assetFor, latestValuation, presentValuation, recordsAlready, refuseAfterDisposal, storeValuation, valuationRow } from "../assets/service";
 import { type Property, type PropertyAddress, RealEstateClient, ZESTIMATE_SOURCE, type Zestimate } from "../../providers/real-estate/client";
 import { ApiError } from "../../lib/errors";
 
@@ -89,7 +89,7 @@ export async function sync(svc: Services, auth: AuthContext, assetId: string) {
   const date = todayIn(now, membership.space.timezone);
   const unchanged = recordsAlready(previous, { value: z.zestimate, date, source: ZESTIMATE_SOURCE });
   const row = unchanged ? previous : valuationRow(asset, { value: z.zestimate, date, valuedAt: now, source: ZESTIMATE_SOURCE, createdBy: auth.userId }, now);
-  if (!unchanged) await svc.db.insert(assetValuations).values(row);
+  if (!unchanged) await storeValuation(svc, row, "assetId");
   return {
     previousValue: previous ? toMajorNumber(previous.value, 2) : null,
     previousValueDecimal: previous ? formatMinor(previous.value, 2) : null,
