@@ -11,13 +11,14 @@ import type { Services } from "../../env";
 import { RatesProviderError } from "./client";
 import { daysBefore, HUB, type RateRow } from "./convert";
 import { fetchDailyRates, storeStatements, utcDate } from "./service";
+import { BACKFILL_RETRY_MS, countingAttempt, recordAttempt } from "./attempts";
+
+export { BACKFILL_RETRY_MS };
 
 /** How far back the backfill fills: a yearly budget's period, with the rate lookback before it. */
 export const RATE_HISTORY_DAYS = 400;
 /** Provider requests a run (the hourly cron): the whole history fills in under a day. */
 export const BACKFILL_DAYS_PER_RUN = 24;
-/** A day the provider had no rates for is asked again after this long. */
-export const BACKFILL_RETRY_MS = 7 * 86_400_000;
 
 /** Fetches and stores the rates of the most recent past days that have none; returns the days asked. */
 export async function backfillRates(svc: Services, scheduledTime: number): Promise<string[]> {
@@ -26,7 +27,7 @@ export async function backfillRates(svc: Services, scheduledTime: number): Promi
   const first = daysBefore(yesterday, RATE_HISTORY_DAYS - 1);
   const [stored, asked] = await db.batch<{ date: string }>([
     db.prepare("SELECT DISTINCT date FROM exchange_rates WHERE base = ? AND date >= ? AND date <= ?").bind(HUB, first, yesterday),
-    db.prepare("SELECT date FROM rate_backfill_attempts WHERE date >= ? AND attempted_at > ?").bind(first, svc.clock.now() - BACKFILL_RETRY_MS),
+    db.prepare(`SELECT date FROM rate_backfill_attempts WHERE date >= ?1 AND ${countingAttempt("?2", BACKFILL_RETRY_MS)}`).bind(first, svc.clock.now()),
   ]);
   const skip = new Set([...stored!.results, ...asked!.results].map((r) => r.date));
   const days: string[] = [];
@@ -47,8 +48,7 @@ export async function backfillRates(svc: Services, scheduledTime: number): Promi
     }
     await db.batch([
       ...storeStatements(svc, rows),
-      db.prepare("INSERT INTO rate_backfill_attempts (date, attempted_at, stored) VALUES (?, ?, ?) ON CONFLICT(date) DO UPDATE SET attempted_at = excluded.attempted_at, stored = excluded.stored")
-        .bind(date, svc.clock.now(), rows.length),
+      recordAttempt(db, date, svc.clock.now(), rows.length),
     ]);
   }
   return days;

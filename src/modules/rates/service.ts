@@ -12,7 +12,8 @@ import { bumpForecastEpoch } from "../analytics/forecast-epoch";
 import { checkSpaceBudgetAlerts } from "../budgets/alerts";
 import { coinIdOf } from "../prices/assets";
 import { getPricesOn } from "../prices/service";
-import { RatesClient } from "./client";
+import { RatesClient, RatesProviderError } from "./client";
+import { BACKFILL_RETRY_MS, countingAttempt, recordAttempt, TODAY_RETRY_MS } from "./attempts";
 import { HUB, providerRatesStatement, RateBook, type RateRow, type RateUsed } from "./convert";
 import { canonicalRate, fracToDecimal } from "./exact";
 
@@ -74,13 +75,28 @@ export async function getRate(svc: Services, q: { base: string; quote: string; d
   if (date > today) details.push({ field: "date", message: "Rates exist for past days and today only", code: "FUTURE_DATE" });
   if (details.length) throw validationFailed(details);
   const needed = [q.base, q.quote].filter((c) => c !== HUB && (PROVIDER_SYMBOLS as readonly string[]).includes(c));
-  const read = providerRatesStatement(svc.env.DB, [q.base, q.quote], date, date);
-  const [first] = auth ? await withSessionCheck<RateRow>(svc, auth, [read]) : await svc.env.DB.batch<RateRow>([read]);
+  const db = svc.env.DB;
+  const read = providerRatesStatement(db, [q.base, q.quote], date, date);
+  const now = svc.clock.now();
+  // A day the provider was lately asked for and had no (or not all) rates of is not asked again: each repeat of the
+  // request would cost a provider call (attempts.ts).
+  const asked = db.prepare(`SELECT 1 AS asked FROM rate_backfill_attempts WHERE date = ?1 AND ${countingAttempt("?2", date === today ? TODAY_RETRY_MS : BACKFILL_RETRY_MS, date === today)}`)
+    .bind(date, now);
+  const [first, attempt] = auth ? await withSessionCheck<RateRow>(svc, auth, [read, asked]) : await db.batch<RateRow>([read, asked]);
   let rows = first!.results;
   const stored = rows.filter((r) => r.base === HUB && r.date === date && needed.includes(r.quote)).length;
-  if (stored < needed.length) {
-    const fetched = await fetchDailyRates(svc, date);
-    if (fetched.length) rows = (await svc.env.DB.batch<RateRow>([...storeStatements(svc, fetched), read])).at(-1)!.results;
+  if (stored < needed.length && attempt!.results.length === 0) {
+    let fetched: RateRow[];
+    try {
+      fetched = await fetchDailyRates(svc, date);
+    } catch (err) {
+      // This day's refusal or unreadable answer is remembered like a day without rates; the provider's own failure is not.
+      if (err instanceof RatesProviderError && !err.providerWide) await recordAttempt(db, date, now, 0).run();
+      throw err;
+    }
+    const gotAll = needed.every((c) => fetched.some((r) => r.quote === c));
+    const writes = [...storeStatements(svc, fetched), ...(gotAll ? [] : [recordAttempt(db, date, now, fetched.length)])];
+    if (writes.length) rows = (await db.batch<RateRow>([...writes, read])).at(-1)!.results;
   }
   const book = new RateBook(rows);
   const notes: string[] = [];
