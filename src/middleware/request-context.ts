@@ -12,10 +12,22 @@ import { logInfo } from "../lib/log";
 /** Path segments after which a bearer secret follows (a signed upload or download link, a household invitation). */
 const SECRET_AFTER = new Set(["uploads", "downloads", "invitations"]);
 
+/**
+ * A segment as the router reads it: percent-decoded (`%64ownloads` is routed as `downloads`), and in any case, so a
+ * near miss that reaches no route is not logged with the secret after it either.
+ */
+function routedSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment).toLowerCase();
+  } catch {
+    return segment.toLowerCase();
+  }
+}
+
 /** The path as logged: a secret segment is written `:token`, so reading the logs does not hand out its power. */
 export function loggedPath(pathname: string): string {
   const parts = pathname.split("/");
-  for (let i = 1; i < parts.length; i++) if (SECRET_AFTER.has(parts[i - 1]!) && parts[i]) parts[i] = ":token";
+  for (let i = 1; i < parts.length; i++) if (parts[i] && SECRET_AFTER.has(routedSegment(parts[i - 1]!))) parts[i] = ":token";
   return parts.join("/");
 }
 

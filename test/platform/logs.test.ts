@@ -70,6 +70,14 @@ describe("structured logs", () => {
     expect(lines.join("\n")).not.toContain(token);
   });
 
+  it("keeps the token out when the route's name is percent-encoded or in another case (the router decodes the first)", async () => {
+    const token = "eyJrIjoiZG93bmxvYWQifQ.encoded-route-probe";
+    const paths = [`/v1/%64ownloads/${token}`, `/v1/%75ploads/${token}`, `/v1/Downloads/${token}`, `/v1/households/%69nvitations/${token}/accept`];
+    for (const path of paths) await send(path, { headers: { "cf-connecting-ip": nextIp() } });
+    expect(parsed().map((e) => e.path)).toEqual(["/v1/%64ownloads/:token", "/v1/%75ploads/:token", "/v1/Downloads/:token", "/v1/households/%69nvitations/:token/accept"]);
+    expect(lines.join("\n")).not.toContain(token);
+  });
+
   it("refuses a request id that could inject into the logs and uses its own", async () => {
     const res = await send("/v1/health", { headers: { "x-request-id": 'abcdefgh","forged":true,"x":"' } });
     expect(res.headers.get("x-request-id")).toMatch(/^req_/);
