@@ -106,6 +106,17 @@ export class RateLimiter extends DurableObject<Env> {
   }
 
   /**
+   * Gives back `tokens` taken by requests that turned out not to count: a revoked session's, refused once its
+   * session was seen (middleware/auth.ts). Added as of the bucket's last take (never above the limit), so the refill
+   * still runs from then; not a take: lastTakenAt is unchanged.
+   */
+  refund(spec: BucketSpec, tokens: number): void {
+    if (this.tokens === null || !(tokens > 0)) return;
+    this.tokens = Math.min(spec.limit, this.tokens + clamp(tokens, MAX_REFUND));
+    this.ctx.storage.sql.exec("UPDATE bucket SET tokens = ? WHERE id = 1", this.tokens);
+  }
+
+  /**
    * When a token was last taken (epoch ms), or null if never: for a user's
    * `general` bucket, the time of their last authenticated request. Life Beat
    * reads it as the owner's activity, so activity costs no D1 write.

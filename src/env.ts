@@ -5,6 +5,7 @@
 import type { Db } from "./db/client";
 import type { Clock } from "./lib/clock";
 import type { Locale } from "./lib/i18n";
+import type { BucketSpec } from "../durable-objects/rate-limiter";
 
 /** What every service receives instead of Hono's Context. */
 export interface Services {
@@ -47,5 +48,7 @@ export interface AppEnv {
     webhookBody: Record<string, unknown>;
     /** Set by a route that reported a bucket of its own (reportRateLimit): the narrower limit's headers stand. */
     rateLimitReported: boolean;
+    /** The buckets this request took a token from (rate-limit.ts), to give back should its session turn out to have ended. */
+    rateTaken: { key: string; spec: BucketSpec }[];
   };
 }

@@ -12,9 +12,24 @@ import type { MiddlewareHandler } from "hono";
 import type { AppEnv, AuthContext } from "../env";
 import { unauthorized } from "../lib/errors";
 import { withSessionCheck } from "../modules/spaces/access";
-import { authenticate, verifyAccessToken } from "../modules/auth/tokens";
+import { ACCESS_TTL_SECONDS, authenticate, verifyAccessToken } from "../modules/auth/tokens";
 import { exactNumbers } from "./exact-numbers";
-import { rateLimit } from "./rate-limit";
+import { rateLimit, refundTaken } from "./rate-limit";
+
+/**
+ * Sessions this isolate saw end, until any access token of theirs has expired: their next reads are refused before
+ * they cost anything (a rate-limit token, a D1 read, a provider call). Bounded: forgotten all at once when full, after
+ * which each is refused again by its session check, as before it was remembered.
+ */
+const endedSessions = new Map<string, number>();
+const MAX_ENDED_SESSIONS = 10_000;
+
+function rememberEnded(sessionId: string, now: number): void {
+  if (endedSessions.size >= MAX_ENDED_SESSIONS) endedSessions.clear();
+  endedSessions.set(sessionId, now + ACCESS_TTL_SECONDS * 1000);
+}
+
+const endedLately = (sessionId: string, now: number) => (endedSessions.get(sessionId) ?? 0) > now;
 
 const bearerAuth = (deferWrites: boolean): MiddlewareHandler<AppEnv> => async (c, next) => {
   const header = c.req.header("authorization") ?? "";
@@ -27,11 +42,23 @@ const bearerAuth = (deferWrites: boolean): MiddlewareHandler<AppEnv> => async (c
     return next();
   }
   const auth: AuthContext = { ...(await verifyAccessToken(svc, match[1]!)), email: "", twoFactorEnabled: false, stepUpAt: null, unverified: true, request };
+  if (endedLately(auth.sessionId, svc.clock.now())) throw unauthorized("Session has ended");
   c.set("auth", auth);
   await next();
   // Whatever the route answered, a session that has ended gets a 401 instead (seen in the route's batch, or checked now).
-  if (auth.sessionEnded) throw unauthorized("Session has ended");
-  if (auth.unverified) await withSessionCheck(svc, auth, []);
+  if (!auth.sessionEnded && auth.unverified) {
+    try {
+      await withSessionCheck(svc, auth, []);
+    } catch (err) {
+      if (!auth.sessionEnded) throw err;
+    }
+  }
+  if (auth.sessionEnded) {
+    // The rate-limit token it took is given back: a stolen token, once logged out, spends nothing of its user's limits.
+    rememberEnded(auth.sessionId, svc.clock.now());
+    await refundTaken(c);
+    throw unauthorized("Session has ended");
+  }
 };
 
 export const requireAuth = bearerAuth(false);

@@ -21,7 +21,10 @@ export function rateLimit(policy: Policy, subject: SubjectFn = defaultSubject(po
   return async (c, next) => {
     const spec = policySpec(policy, c.env.RATE_LIMIT_MULTIPLIER);
     const key = `${policy}:${await subject(c)}`;
-    const taking = take(c, key, spec, LEASED_POLICIES.has(policy)).then((r) => remember(key, r, c.get("services").clock.now()));
+    const taking = take(c, key, spec, LEASED_POLICIES.has(policy)).then((r) => {
+      if (r.allowed) c.set("rateTaken", [...(c.get("rateTaken") ?? []), { key, spec }]);
+      return remember(key, r, c.get("services").clock.now());
+    });
     taking.catch(() => undefined); // awaited below; this only keeps a failure from counting as unhandled meanwhile
     // A read runs while the limiter answers, unless its subject was refused here lately: some reads call a
     // provider or write (a day's rates, a Life Beat fold), and a client over its limit must cause none of
@@ -100,4 +103,15 @@ export function reportRateLimit(c: Context<AppEnv>, r: TakeResult | null): void 
   if (!r) return;
   for (const [k, v] of Object.entries(rateLimitHeaders(r))) c.header(k, v);
   c.set("rateLimitReported", true);
+}
+
+/**
+ * Gives back the tokens this request took: its session turned out to have ended (middleware/auth.ts), and a revoked
+ * token must spend nothing of its user's limits (1,000 reads with a stolen, logged-out token used to leave its owner
+ * rate-limited). Best effort: a refund that fails leaves the token spent, as before.
+ */
+export async function refundTaken(c: Context<AppEnv>): Promise<void> {
+  const taken = c.get("rateTaken") ?? [];
+  c.set("rateTaken", []);
+  await Promise.all(taken.map(({ key, spec }) => c.env.RATE_LIMITER.get(c.env.RATE_LIMITER.idFromName(key)).refund(spec, 1).catch(() => undefined)));
 }

@@ -57,7 +57,7 @@ collectibleRoutes.openapi(
     },
     responses: { 200: json(z.array(ItemSchema), "Catalog items"), ...errors(401, 422, 429, 502, 503) },
   }),
-  async (c) => c.json(await collectibles.search(c.get("services"), c.req.valid("query")), 200),
+  async (c) => c.json(await collectibles.search(c.get("services"), c.get("auth"), c.req.valid("query")), 200),
 );
 
 /** Asset links: mounted at /v1/assets. */

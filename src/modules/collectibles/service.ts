@@ -8,6 +8,7 @@ import { manualAssets } from "../../db/schema";
 import { ApiError, validationFailed } from "../../lib/errors";
 import { formatMinor, moneyFields, toMajorNumber } from "../../lib/money";
 import { todayIn } from "../../lib/dates";
+import { withSessionCheck } from "../spaces/access";
 import type { CatalogItem } from "../../providers/sneaks/client";
 import { type AssetRow, assetFor, latestValuation, presentValuation, recordsAlready, refuseAfterDisposal, storeValuation, scaleOf, valuationRow } from "../assets/service";
 import { COLLECTIBLE_CATEGORIES, mayValueAsCollectible, PROVIDERS, providerFor, unavailable } from "./providers";
@@ -23,12 +24,15 @@ const presentItem = (provider: string, category: string, i: CatalogItem) => ({
   currency: i.currency,
 });
 
-export async function search(svc: Services, q: { category: string; q: string; limit: number }) {
+export async function search(svc: Services, auth: AuthContext, q: { category: string; q: string; limit: number }) {
   if (!(COLLECTIBLE_CATEGORIES as readonly string[]).includes(q.category)) {
     throw validationFailed([{ field: "category", message: `One of ${COLLECTIBLE_CATEGORIES.join(", ")}`, code: "UNKNOWN_CATEGORY" }]);
   }
   const providers = PROVIDERS.filter((p) => p.category === q.category && p.available(svc.env));
   if (providers.length === 0) throw unavailable(PROVIDERS.filter((p) => p.category === q.category).map((p) => p.name).join(", "));
+  // A read's session is otherwise checked with its first D1 read; this one has none before the provider call, which a
+  // revoked token must not get.
+  await withSessionCheck(svc, auth, []);
   const out = [];
   for (const p of providers) for (const i of await p.search(svc.env, q.q, q.limit)) out.push(presentItem(p.name, p.category, i));
   return out.slice(0, q.limit);
