@@ -69,6 +69,15 @@ export const MEMBER_ADD_LIMITS = {
   perAdder: { limit: 30, windowMs: 86_400_000 },
 } satisfies Record<string, BucketSpec>;
 
+/**
+ * DeFi syncs (a wallet's connection syncs it too) by one user across all their spaces. Each costs a provider call a
+ * network and platform of each wallet (six a wallet, 25 wallets a space); the `sync` policy's bucket is a space's, and
+ * a user may open spaces without end, so without this one user's syncs multiplied with the spaces they opened.
+ */
+export const DEFI_SYNC_LIMITS = {
+  perUser: { limit: 10, windowMs: 60_000 },
+} satisfies Record<string, BucketSpec>;
+
 /** A policy's bucket with RATE_LIMIT_MULTIPLIER applied (bench only; anything but a number above 1 means 1). */
 export function policySpec(policy: Policy, multiplier: string | undefined): BucketSpec {
   const spec = POLICIES[policy];

@@ -15,6 +15,7 @@ import { conflict, notFound, validationFailed } from "../../lib/errors";
 import { logError } from "../../lib/log";
 import { sendAll } from "../../lib/queues";
 import { IN_JSON_LIST, jsonList } from "../../lib/sql";
+import { DEFI_SYNC_LIMITS, takeInTurn } from "../../lib/rate-limits";
 import { dayPointAt, historyDayStart, latestValue, notSuperseded } from "../../lib/value-history";
 import { decimalToMinor, minorToDecimal } from "../prices/decimal";
 import { readResource, readSpace, requireSpaceRole } from "../spaces/access";
@@ -158,6 +159,7 @@ export async function addWallet(
   await requireSpaceRole(svc, auth, input.spaceId, "member");
   const checked = checkAddress(input.address);
   if (!checked.ok) throw validationFailed([{ field: "address", message: checked.reason, code: "INVALID_ADDRESS" }]);
+  await takeUserSync(svc, auth);
   const now = svc.clock.now();
   const networks = [...new Set(input.networks && input.networks.length ? input.networks : DEFAULT_NETWORKS)];
   const row: WalletRow = {
@@ -204,11 +206,18 @@ async function walletsOf(svc: Services, spaceId: string, ids?: string[]): Promis
 }
 
 /** POST /v1/defi/sync: syncs the named wallets (all of the space's when none are named). */
+/** A token of the caller's DeFi syncs across their spaces (DEFI_SYNC_LIMITS), once they may sync this space. */
+const takeUserSync = (svc: Services, auth: AuthContext) => takeInTurn(
+  svc, [[`defi-sync-user:${auth.userId}`, DEFI_SYNC_LIMITS.perUser]],
+  `At most ${DEFI_SYNC_LIMITS.perUser.limit} wallet syncs (or connections) a minute across all your spaces; retry later`,
+);
+
 export async function syncSpace(svc: Services, auth: AuthContext, input: { spaceId: string; walletIds?: string[] }) {
   await requireSpaceRole(svc, auth, input.spaceId, "member");
   const ids = input.walletIds ? [...new Set(input.walletIds)] : undefined;
   const wallets = await walletsOf(svc, input.spaceId, ids);
   if (ids && wallets.length !== ids.length) throw notFound("Wallet");
+  if (wallets.length) await takeUserSync(svc, auth);
   const results: WalletSyncResult[] = [];
   for (const w of wallets) results.push(await syncWallet(svc, w));
   return { spaceId: input.spaceId, syncedAt: iso(svc.clock.now()), results };
