@@ -259,9 +259,20 @@ class Compiler {
   }
 }
 
+/**
+ * Counts the matching steps a caller's tests took, so a caller that runs many (applying rules to a whole space)
+ * can bound its total work: per test it is at most 2 × states × (input length + 1).
+ */
+export interface StepMeter {
+  steps: number;
+}
+
 export interface SafeRegex {
-  /** True if the pattern occurs in `input` (its first MAX_INPUT characters); the step budget is never reached. */
-  test(input: string): boolean;
+  /**
+   * True if the pattern occurs in `input` (its first MAX_INPUT characters); the step budget is never reached.
+   * The steps it took are added to `meter`, when given.
+   */
+  test(input: string, meter?: StepMeter): boolean;
   readonly stateCount: number;
 }
 
@@ -277,45 +288,51 @@ export function compileSafeRegex(pattern: string): SafeRegex {
 
   return {
     stateCount: states.length,
-    test(raw: string): boolean {
-      const input = raw.slice(0, MAX_INPUT).toLowerCase();
-      const seen = new Int32Array(states.length).fill(-1);
+    test(raw: string, meter?: StepMeter): boolean {
       let steps = 0;
-      let current: number[] = [];
-      let gen = 0;
-      const addThread = (list: number[], s: number, pos: number): boolean => {
-        const stack = [s];
-        while (stack.length > 0) {
-          const i = stack.pop()!;
-          if (seen[i] === gen) continue;
-          seen[i] = gen;
-          if (++steps > STEP_BUDGET) return false;
-          const st = states[i]!;
-          if (st.k === "split") stack.push(st.out2, st.out);
-          else if (st.k === "bol") (pos === 0 ? stack.push(st.out) : undefined);
-          else if (st.k === "eol") (pos === input.length ? stack.push(st.out) : undefined);
-          else list.push(i);
+      const matched = run(raw);
+      if (meter) meter.steps += steps;
+      return matched;
+
+      function run(raw: string): boolean {
+        const input = raw.slice(0, MAX_INPUT).toLowerCase();
+        const seen = new Int32Array(states.length).fill(-1);
+        let current: number[] = [];
+        let gen = 0;
+        const addThread = (list: number[], s: number, pos: number): boolean => {
+          const stack = [s];
+          while (stack.length > 0) {
+            const i = stack.pop()!;
+            if (seen[i] === gen) continue;
+            seen[i] = gen;
+            if (++steps > STEP_BUDGET) return false;
+            const st = states[i]!;
+            if (st.k === "split") stack.push(st.out2, st.out);
+            else if (st.k === "bol") (pos === 0 ? stack.push(st.out) : undefined);
+            else if (st.k === "eol") (pos === input.length ? stack.push(st.out) : undefined);
+            else list.push(i);
+          }
+          return true;
+        };
+        for (let pos = 0; pos <= input.length; pos++) {
+          gen++;
+          const next: number[] = [];
+          // Re-add the surviving threads, then a fresh one: the pattern may start anywhere.
+          for (const i of current) if (!addThread(next, i, pos)) return false;
+          if (!addThread(next, start, pos)) return false;
+          if (next.some((i) => states[i]!.k === "match")) return true;
+          if (pos === input.length) return false;
+          const ch = input[pos]!;
+          current = [];
+          for (const i of next) {
+            const st = states[i]!;
+            if (st.k === "char" && st.pred(ch)) current.push(st.out);
+          }
+          steps += next.length;
+          if (steps > STEP_BUDGET) return false;
         }
-        return true;
-      };
-      for (let pos = 0; pos <= input.length; pos++) {
-        gen++;
-        const next: number[] = [];
-        // Re-add the surviving threads, then a fresh one: the pattern may start anywhere.
-        for (const i of current) if (!addThread(next, i, pos)) return false;
-        if (!addThread(next, start, pos)) return false;
-        if (next.some((i) => states[i]!.k === "match")) return true;
-        if (pos === input.length) return false;
-        const ch = input[pos]!;
-        current = [];
-        for (const i of next) {
-          const st = states[i]!;
-          if (st.k === "char" && st.pred(ch)) current.push(st.out);
-        }
-        steps += next.length;
-        if (steps > STEP_BUDGET) return false;
+        return false;
       }
-      return false;
     },
   };
 }

@@ -907,7 +907,7 @@ export interface paths {
         put?: never;
         /**
          * Run the rules over transactions not categorized by hand (dryRun reports only)
-         * @description Run the rules over transactions not categorized by hand (dryRun reports only). Requires the `member` role or above in the space; viewers get 403.
+         * @description A call does a bounded amount of matching work: a space whose rules and transactions need more gets `hasMore: true` and a `next` cursor, and each call with it (and the same dryRun) continues after the last transaction the previous one evaluated. Each answer's figures are its own call's.
          */
         post: operations["categoriesApplyRules"];
         delete?: never;
@@ -3201,11 +3201,20 @@ export interface components {
                 toCategoryId: string;
                 ruleId: string;
             }[];
+            /** @description The call reached its work budget before the last transaction: the figures above are this call's, and `next` continues the run */
+            hasMore: boolean;
+            /** @description With hasMore: send it back as `cursor` (with the same dryRun) for the rest */
+            next?: string;
         };
         ApplyRulesRequest: {
             spaceId: string;
-            /** @default false */
+            /**
+             * @description Report only. With a cursor, must be what the run it continues was sent with (else `422 CURSOR_CONFLICT`)
+             * @default false
+             */
             dryRun?: boolean;
+            /** @description A previous answer's `next`: continues that run after the last transaction it evaluated (another space's, or altered: `422 INVALID_CURSOR`) */
+            cursor?: string;
         };
         UpdateCategoryRequest: {
             name?: string;
@@ -15056,7 +15065,8 @@ export interface operations {
                 /**
                  * @example {
                  *       "spaceId": "spc_123",
-                 *       "dryRun": false
+                 *       "dryRun": false,
+                 *       "cursor": "cursor"
                  *     }
                  */
                 "application/json": components["schemas"]["ApplyRulesRequest"];
@@ -15083,7 +15093,9 @@ export interface operations {
                      *           "toCategoryId": "to category id",
                      *           "ruleId": "rul_123"
                      *         }
-                     *       ]
+                     *       ],
+                     *       "hasMore": true,
+                     *       "next": "next"
                      *     }
                      */
                     "application/json": components["schemas"]["ApplyRulesResult"];

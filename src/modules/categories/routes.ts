@@ -33,12 +33,13 @@ categoryRoutes.openapi(
   createRoute({
     ...access("member"),
     ...user, method: "post", path: "/apply-rules", tags, summary: "Run the rules over transactions not categorized by hand (dryRun reports only)",
+    description: "A call does a bounded amount of matching work: a space whose rules and transactions need more gets `hasMore: true` and a `next` cursor, and each call with it (and the same dryRun) continues after the last transaction the previous one evaluated. Each answer's figures are its own call's.",
     request: { body: jsonBody(ApplyRulesBody) },
     responses: { 200: json(ApplyRulesResult, "What matched and what changed"), ...errors(401, 403, 404, 422, 429) },
   }),
   async (c) => {
-    const { spaceId, dryRun } = c.req.valid("json");
-    return c.json(await cats.applyRules(c.get("services"), c.get("auth"), spaceId, dryRun), 200);
+    const { spaceId, dryRun, cursor } = c.req.valid("json");
+    return c.json(await cats.applyRules(c.get("services"), c.get("auth"), spaceId, dryRun, cursor), 200);
   },
 );
 

@@ -2,7 +2,7 @@
  * The rules engine: a rule's conditions must all match (AND); rules run in
  * priority order (highest first, then oldest) and the first match wins.
  */
-import { RegexSyntaxError, compileSafeRegex, type SafeRegex } from "../../lib/safe-regex";
+import { RegexSyntaxError, compileSafeRegex, type SafeRegex, type StepMeter } from "../../lib/safe-regex";
 import { parseMajorExact } from "../../lib/money";
 import { foldForSearch } from "../../lib/search-text";
 
@@ -31,13 +31,21 @@ export interface RuleRow {
   createdAt: number;
 }
 
-type Test = (s: RuleSubject) => boolean;
+/**
+ * A condition's test. With a meter, it adds the work it did in matching steps: a regex's own steps, a text
+ * comparison the characters it folded and compared (a string search is linear in V8), anything else one.
+ */
+type Test = (s: RuleSubject, meter?: StepMeter) => boolean;
 export interface CompiledRule {
   id: string;
   categoryId: string;
   priority: number;
   test: Test;
 }
+
+const charge = (meter: StepMeter | undefined, steps: number) => {
+  if (meter) meter.steps += steps;
+};
 
 /** Text as contains and equals compare it: as a search does ("straße" is "STRASSE", "ＣＯＦＦＥＥ" is "coffee"). */
 const fold = (s: string | null) => (s ? foldForSearch(s) : "");
@@ -97,32 +105,33 @@ function compileCondition(c: ConditionInput): Test {
     // A transaction without the text a condition reads does not match it (see `unmarked`), whatever the value.
     case "merchant_contains": {
       const needle = fold(c.value);
-      return (s) => !!s.merchantName && fold(s.merchantName).includes(needle);
+      return (s, meter) => (charge(meter, 1 + (s.merchantName?.length ?? 0) + needle.length), !!s.merchantName && fold(s.merchantName).includes(needle));
     }
     case "description_contains": {
       const needle = fold(c.value);
-      return (s) => !!s.description && fold(s.description).includes(needle);
+      return (s, meter) => (charge(meter, 1 + s.description.length + needle.length), !!s.description && fold(s.description).includes(needle));
     }
     case "merchant_equals": {
       const want = fold(c.value);
-      return (s) => !!s.merchantName && fold(s.merchantName) === want;
+      return (s, meter) => (charge(meter, 1 + (s.merchantName?.length ?? 0)), !!s.merchantName && fold(s.merchantName) === want);
     }
     case "account_is":
-      return (s) => s.accountId === c.value;
+      return (s, meter) => (charge(meter, 1), s.accountId === c.value);
     case "amount_between": {
       const lo = parseBound(c.value.min);
       const hi = parseBound(c.value.max);
       // Compared in the subject's own minor units (JPY has none, BTC eight), exactly.
-      return (s) => {
+      return (s, meter) => {
+        charge(meter, 1);
         const amount = BigInt(s.amountMinor);
         return (lo === null || amount >= boundAt(lo, s.scale, "up")) && (hi === null || amount <= boundAt(hi, s.scale, "down"));
       };
     }
     case "regex": {
       const re = ruleRegex(c.value);
-      return (s) => {
+      return (s, meter) => {
         const text = unmarked(s);
-        return (text.merchant !== null && re.test(text.merchant)) || (text.description !== null && re.test(text.description));
+        return (text.merchant !== null && re.test(text.merchant, meter)) || (text.description !== null && re.test(text.description, meter));
       };
     }
   }
@@ -172,14 +181,15 @@ export function compileRules(rows: RuleRow[]): CompiledRule[] {
     .flatMap((r) => {
       try {
         const tests = (JSON.parse(r.conditions) as ConditionInput[]).map(compileCondition);
-        return [{ id: r.id, categoryId: r.categoryId, priority: r.priority, test: (s: RuleSubject) => tests.every((t) => t(s)) }];
+        return [{ id: r.id, categoryId: r.categoryId, priority: r.priority, test: (s: RuleSubject, meter?: StepMeter) => tests.every((t) => t(s, meter)) }];
       } catch {
         return []; // a rule that no longer compiles never matches
       }
     });
 }
 
-export function firstMatch(rules: CompiledRule[], subject: RuleSubject): CompiledRule | null {
-  for (const r of rules) if (r.test(subject)) return r;
+/** The first rule `subject` matches; the work its tests did is added to `meter`, when given. */
+export function firstMatch(rules: CompiledRule[], subject: RuleSubject, meter?: StepMeter): CompiledRule | null {
+  for (const r of rules) if (r.test(subject, meter)) return r;
   return null;
 }

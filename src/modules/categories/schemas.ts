@@ -101,8 +101,14 @@ export const CategorySchema = z
 
 export const CategoryIdParam = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: "id", in: "path" } }) });
 
-export const ApplyRulesBody = z.object({ spaceId: z.string().min(1).max(64), dryRun: z.boolean().default(false) })
-  .strict().openapi("ApplyRulesRequest");
+export const ApplyRulesBody = z.object({
+  spaceId: z.string().min(1).max(64),
+  dryRun: z.boolean().default(false).openapi({ description: "Report only. With a cursor, must be what the run it continues was sent with (else `422 CURSOR_CONFLICT`)" }),
+  cursor: z.string().min(1).max(1000).optional().openapi({ description: "A previous answer's `next`: continues that run after the last transaction it evaluated (another space's, or altered: `422 INVALID_CURSOR`)" }),
+}).strict().openapi("ApplyRulesRequest");
+
+/** What an apply-rules cursor carries (signed; checked again as input when it comes back). */
+export const ApplyRulesCursor = z.strictObject({ after: z.string().min(1).max(64), dryRun: z.boolean() });
 
 export const ApplyRulesResult = z
   .object({
@@ -112,5 +118,7 @@ export const ApplyRulesResult = z
     updated: z.number().int(),
     wouldUpdate: z.number().int().openapi({ description: "How many transactions the rules change (or would, with dryRun): `changes` lists the first 100" }),
     changes: z.array(z.object({ transactionId: z.string(), fromCategoryId: z.string().nullable(), toCategoryId: z.string(), ruleId: z.string() })),
+    hasMore: z.boolean().openapi({ description: "The call reached its work budget before the last transaction: the figures above are this call's, and `next` continues the run" }),
+    next: z.string().optional().openapi({ description: "With hasMore: send it back as `cursor` (with the same dryRun) for the rest" }),
   })
   .openapi("ApplyRulesResult", { description: "Rules apply to cash flows, as on arrival: never to transfers, trades, opening balances or balance adjustments" });

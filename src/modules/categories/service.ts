@@ -11,7 +11,8 @@ import { batchGuard, refusedByGuard } from "../../lib/batch-guard";
 import { newId } from "../../lib/ids";
 import { IN_JSON_LIST, insertEntities, jsonList, rowReader } from "../../lib/sql";
 import { type Currency, CURRENCY_SCALES } from "../../lib/money";
-import { RegexSyntaxError } from "../../lib/safe-regex";
+import { RegexSyntaxError, type StepMeter } from "../../lib/safe-regex";
+import { openCursor, signCursor, type CursorScope } from "../../lib/cursor";
 import { checkBudgetAlerts } from "../budgets/alerts";
 import { runLedger } from "../ledger/client";
 import { recategorize } from "../transactions/recategorize";
@@ -20,7 +21,7 @@ import { d1Statement } from "../../db/client";
 import { requireCategory, typedCategory } from "./lookup";
 import { normalizeText } from "../ml/normalize";
 import { withoutInvisible } from "../../lib/visible-text";
-import { MAX_CATEGORIES_PER_SPACE } from "./schemas";
+import { ApplyRulesCursor, MAX_CATEGORIES_PER_SPACE } from "./schemas";
 import { mergeCategoryCounts } from "../ml/store";
 import { compileRules, firstMatch, regexStates, validateConditions, type ConditionInput, type RuleRow } from "./rules";
 
@@ -336,15 +337,46 @@ export async function loadRules(svc: Services, spaceId: string) {
   return compileRules(rows);
 }
 
-/** Runs the rules over every transaction whose category was not set by hand. */
-export async function applyRules(svc: Services, auth: AuthContext, spaceId: string, dryRun: boolean) {
+/**
+ * The matching work one apply-rules call may do, in matching steps (StepMeter: a regex's NFA steps, a text
+ * comparison's characters, ROW_STEPS a row). Steps, not time: a Worker's clock stands still while it computes,
+ * and steps are the same on every run. Measured in workerd, a step is about 20 ns, so this is about 2 s of
+ * matching, far below the 30 s CPU limit; a row under the heaviest rule set a space can hold (4,000 regex
+ * states, texts of 500 and 200 characters) takes about 4.2 million, so such a space gets about 24 rows a call,
+ * and one with 20 contains rules about 8,000.
+ */
+export const APPLY_RULES_STEP_BUDGET = 100_000_000;
+/** What a row costs besides its rules (reading it, its subject): with no rules at all a call takes 20,000 rows. */
+export const APPLY_RULES_ROW_STEPS = 5_000;
+const PAGE = 500;
+
+const applyRulesScope = (svc: Services, spaceId: string): CursorScope => ({ secret: svc.env.JWT_SECRET, spaceId, route: "categories.apply-rules" });
+
+/**
+ * Runs the rules over the transactions whose category was not set by hand, in id order, until they are done or
+ * the call has spent APPLY_RULES_STEP_BUDGET: then it stops at a row boundary, applies (or reports) what it
+ * matched so far and answers `hasMore` with `next`, a signed cursor that a call with the same dryRun continues
+ * from, so every row is evaluated once however many calls it takes.
+ */
+export async function applyRules(svc: Services, auth: AuthContext, spaceId: string, dryRun: boolean, cursor?: string) {
   await requireSpaceRole(svc, auth, spaceId, "member");
+  const scope = applyRulesScope(svc, spaceId);
+  let after = "";
+  if (cursor !== undefined) {
+    const c = await openCursor(scope, cursor, ApplyRulesCursor);
+    // A dry run's cursor continued as a real run would leave the rows before it unapplied, and the reverse
+    // would apply what the client only meant to preview: the call must say the same.
+    if (c.dryRun !== dryRun) {
+      throw validationFailed([{ field: "dryRun", message: `Differs from the run the cursor continues (dryRun: ${c.dryRun}); send the same dryRun`, code: "CURSOR_CONFLICT" }]);
+    }
+    after = c.after;
+  }
   const rules = await loadRules(svc, spaceId);
   const changes: { transactionId: string; fromCategoryId: string | null; toCategoryId: string; ruleId: string }[] = [];
+  const meter: StepMeter = { steps: 0 };
   let evaluated = 0;
   let matched = 0;
-  let after = "";
-  const PAGE = 500;
+  let stoppedAfter: string | null = null;
   for (;;) {
     const rows = await svc.db
       .select({ id: transactions.id, merchantName: transactions.merchantName, description: transactions.description, amount: transactions.amount, currency: transactions.currency, accountId: transactions.accountId, categoryId: transactions.categoryId })
@@ -361,22 +393,33 @@ export async function applyRules(svc: Services, auth: AuthContext, spaceId: stri
       .orderBy(asc(transactions.id))
       .limit(PAGE);
     for (const t of rows) {
+      // Checked before a row, so a call always makes progress and overshoots by at most one row's work (itself
+      // bounded by the space's regex-state cap and the texts' lengths).
+      if (meter.steps >= APPLY_RULES_STEP_BUDGET) {
+        stoppedAfter = after;
+        break;
+      }
       evaluated++;
+      meter.steps += APPLY_RULES_ROW_STEPS;
       const hit = firstMatch(rules, {
         merchantName: t.merchantName, description: t.description, amountMinor: Math.abs(t.amount),
         scale: CURRENCY_SCALES[t.currency as Currency] ?? 2, accountId: t.accountId,
-      });
+      }, meter);
+      after = t.id;
       if (!hit) continue;
       matched++;
       if (hit.categoryId !== t.categoryId) changes.push({ transactionId: t.id, fromCategoryId: t.categoryId, toCategoryId: hit.categoryId, ruleId: hit.id });
     }
-    if (rows.length < PAGE) break;
-    after = rows[rows.length - 1]!.id;
+    if (stoppedAfter !== null || rows.length < PAGE) break;
   }
   if (!dryRun && changes.length > 0) {
     // Through the ledger, which re-checks "not manual" when it applies them (a hand edit since the scan wins),
     // posts the reclassifications and runs the budget alert check.
     await recategorize(svc, spaceId, changes.map((c) => ({ transactionId: c.transactionId, categoryId: c.toCategoryId, categorySource: "rule" as const, unlessManual: true })));
   }
-  return { dryRun, evaluated, matched, updated: dryRun ? 0 : changes.length, wouldUpdate: changes.length, changes: changes.slice(0, 100) };
+  return {
+    dryRun, evaluated, matched, updated: dryRun ? 0 : changes.length, wouldUpdate: changes.length, changes: changes.slice(0, 100),
+    hasMore: stoppedAfter !== null,
+    ...(stoppedAfter !== null ? { next: await signCursor(scope, { after: stoppedAfter, dryRun }) } : {}),
+  };
 }
