@@ -197,6 +197,11 @@ class Parser {
 }
 
 // NFA: states in an array; `out`/`out2` are indices.
+const CHAR = 0;
+const SPLIT = 1;
+const BOL = 2;
+const EOL = 3;
+const MATCH = 4;
 type State =
   | { k: "char"; pred: Pred; out: number }
   | { k: "split"; out: number; out2: number }
@@ -285,9 +290,22 @@ export function compileSafeRegex(pattern: string): SafeRegex {
   const match = compiler.add({ k: "match" });
   const start = compiler.compile(ast, match);
   const states = compiler.states;
+  // The NFA as flat arrays, and the scratch space of a test allocated once per test, not per thread: what a
+  // step costs is what every arriving transaction pays for each state of the space's rules.
+  const n = states.length;
+  const kind = new Uint8Array(n);
+  const out = new Int32Array(n);
+  const out2 = new Int32Array(n);
+  const preds: Pred[] = new Array<Pred>(n);
+  states.forEach((st, i) => {
+    kind[i] = st.k === "char" ? CHAR : st.k === "split" ? SPLIT : st.k === "bol" ? BOL : st.k === "eol" ? EOL : MATCH;
+    if (st.k !== "match") out[i] = st.out;
+    if (st.k === "split") out2[i] = st.out2;
+    if (st.k === "char") preds[i] = st.pred;
+  });
 
   return {
-    stateCount: states.length,
+    stateCount: n,
     test(raw: string, meter?: StepMeter): boolean {
       let steps = 0;
       const matched = run(raw);
@@ -296,39 +314,61 @@ export function compileSafeRegex(pattern: string): SafeRegex {
 
       function run(raw: string): boolean {
         const input = raw.slice(0, MAX_INPUT).toLowerCase();
-        const seen = new Int32Array(states.length).fill(-1);
-        let current: number[] = [];
+        const seen = new Int32Array(n).fill(-1);
+        // A state is pushed only by one newly seen (at most two each), so the stack never holds more than 2n + 1.
+        const stack = new Int32Array(2 * n + 1);
+        const current = new Int32Array(n);
+        let currentLength = 0;
+        const next = new Int32Array(n);
+        let nextLength = 0;
         let gen = 0;
-        const addThread = (list: number[], s: number, pos: number): boolean => {
-          const stack = [s];
-          while (stack.length > 0) {
-            const i = stack.pop()!;
+        let matched = false;
+        // Adds `s` and the states it reaches without reading a character to `next`; false when out of steps.
+        const addThread = (s: number, pos: number): boolean => {
+          let sp = 0;
+          stack[sp++] = s;
+          while (sp > 0) {
+            const i = stack[--sp]!;
             if (seen[i] === gen) continue;
             seen[i] = gen;
             if (++steps > STEP_BUDGET) return false;
-            const st = states[i]!;
-            if (st.k === "split") stack.push(st.out2, st.out);
-            else if (st.k === "bol") (pos === 0 ? stack.push(st.out) : undefined);
-            else if (st.k === "eol") (pos === input.length ? stack.push(st.out) : undefined);
-            else list.push(i);
+            switch (kind[i]) {
+              case SPLIT:
+                stack[sp++] = out2[i]!;
+                stack[sp++] = out[i]!;
+                break;
+              case BOL:
+                if (pos === 0) stack[sp++] = out[i]!;
+                break;
+              case EOL:
+                if (pos === input.length) stack[sp++] = out[i]!;
+                break;
+              case MATCH:
+                matched = true;
+                next[nextLength++] = i;
+                break;
+              default:
+                next[nextLength++] = i;
+            }
           }
           return true;
         };
         for (let pos = 0; pos <= input.length; pos++) {
           gen++;
-          const next: number[] = [];
+          nextLength = 0;
           // Re-add the surviving threads, then a fresh one: the pattern may start anywhere.
-          for (const i of current) if (!addThread(next, i, pos)) return false;
-          if (!addThread(next, start, pos)) return false;
-          if (next.some((i) => states[i]!.k === "match")) return true;
+          for (let k = 0; k < currentLength; k++) if (!addThread(current[k]!, pos)) return false;
+          if (!addThread(start, pos)) return false;
+          if (matched) return true;
           if (pos === input.length) return false;
           const ch = input[pos]!;
-          current = [];
-          for (const i of next) {
-            const st = states[i]!;
-            if (st.k === "char" && st.pred(ch)) current.push(st.out);
+          // The threads that read `ch` survive to the next position (`current` was re-added above, so free).
+          currentLength = 0;
+          for (let k = 0; k < nextLength; k++) {
+            const i = next[k]!;
+            if (kind[i] === CHAR && preds[i]!(ch)) current[currentLength++] = out[i]!;
           }
-          steps += next.length;
+          steps += nextLength;
           if (steps > STEP_BUDGET) return false;
         }
         return false;
