@@ -118,23 +118,32 @@ export async function scalingBench(server, { seconds = 15, bytesN = 3000, noise 
   const runId = Date.now().toString(36);
   const results = { secondsPerPhase: seconds };
   const spaces = [];
+  // A user owns at most 50 spaces (MAX_OWNED_SPACES) and this scenario opens more: each 40 have an owner of their own,
+  // who writes to them.
+  const owners = [api];
+  const ownerOfNext = async () => {
+    if (spaces.length >= owners.length * 40) owners.push(await benchUser(base, `scaling-${owners.length}`));
+    return owners.at(-1);
+  };
   const rawSpace = async (name) => {
-    const s = { id: (await api.json("POST", "/v1/spaces", { name, type: "personal", currency: "USD" })).id, opening: 0, accepted: 0 };
+    const owner = await ownerOfNext();
+    const s = { id: (await owner.json("POST", "/v1/spaces", { name, type: "personal", currency: "USD" })).id, opening: 0, accepted: 0, api: owner };
     spaces.push(s);
     return s;
   };
   const dhanam = async (name) => {
-    const s = await dhanamSpace(api, name);
-    const entry = { id: s.id, opening: 1, accepted: 0, s };
+    const owner = await ownerOfNext();
+    const s = await dhanamSpace(owner, name);
+    const entry = { id: s.id, opening: 1, accepted: 0, s, api: owner };
     spaces.push(entry);
     return entry;
   };
   const posting = (i) => ({ source: "world", destination: `users:u${i % 50}`, amount: 1 + (i % 997), asset: "USD/2" });
-  const batch = (space, i) => api.post(`/v1/spaces/${space.id}/ledger/transactions/batch`, { transactions: Array.from({ length: 100 }, (_, k) => ({ postings: [posting(i * 100 + k)] })) });
-  const single = (space, i) => api.post(`/v1/spaces/${space.id}/ledger/transactions`, { postings: [posting(i)] });
+  const batch = (space, i) => space.api.post(`/v1/spaces/${space.id}/ledger/transactions/batch`, { transactions: Array.from({ length: 100 }, (_, k) => ({ postings: [posting(i * 100 + k)] })) });
+  const single = (space, i) => space.api.post(`/v1/spaces/${space.id}/ledger/transactions`, { postings: [posting(i)] });
   const dhanamPost = (space, i, tag) => {
     const w = dhanamWrite(i, `${tag}-${runId}`, space.s.cats);
-    return api.post("/v1/transactions", { spaceId: space.id, accountId: space.s.accountId, ...w.body });
+    return space.api.post("/v1/transactions", { spaceId: space.id, accountId: space.s.accountId, ...w.body });
   };
 
   /** Runs a phase for `seconds` at `concurrency`, counting transactions committed and the server's CPU time. */
@@ -237,7 +246,7 @@ export async function scalingBench(server, { seconds = 15, bytesN = 3000, noise 
       makeRequest: async (i) => {
         const s = eightD[i % 8];
         const w = dhanamWrite(i, `${tag}-${runId}`, s.s.cats);
-        const res = await api.post("/v1/transactions", { spaceId: s.id, accountId: s.s.accountId, ...w.body }, keyed ? { "idempotency-key": `${tag}-${runId}-${i}` } : {});
+        const res = await s.api.post("/v1/transactions", { spaceId: s.id, accountId: s.s.accountId, ...w.body }, keyed ? { "idempotency-key": `${tag}-${runId}-${i}` } : {});
         if (res.status === 201) s.accepted++;
         return res;
       },
@@ -263,9 +272,9 @@ export async function scalingBench(server, { seconds = 15, bytesN = 3000, noise 
   // Nothing lost: every space written above holds what was answered, its chain verifies, its assets sum to zero.
   const checks = [];
   for (const s of spaces) {
-    const stats = await api.json("GET", `/v1/spaces/${s.id}/ledger/stats`);
-    const verify = await api.json("GET", `/v1/spaces/${s.id}/ledger/logs/verify`);
-    const balances = await api.json("GET", `/v1/spaces/${s.id}/ledger/balances`);
+    const stats = await s.api.json("GET", `/v1/spaces/${s.id}/ledger/stats`);
+    const verify = await s.api.json("GET", `/v1/spaces/${s.id}/ledger/logs/verify`);
+    const balances = await s.api.json("GET", `/v1/spaces/${s.id}/ledger/balances`);
     checks.push({ count: stats.data.transactions === s.accepted + s.opening, chain: verify.data.valid, zero: Object.values(balances.data).every((v) => v === 0) });
   }
   results.invariants = {

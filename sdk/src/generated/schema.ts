@@ -299,7 +299,7 @@ export interface paths {
         put?: never;
         /**
          * Create a space (the caller becomes its owner)
-         * @description Create a space (the caller becomes its owner). Any signed-in user may call this.
+         * @description A user may own at most 50 live spaces (`422 LIMIT_REACHED`); spaces they are a member of do not count.
          */
         post: operations["createSpace"];
         delete?: never;

@@ -151,6 +151,10 @@ export const es: Catalogue = {
     "A space may have at most {max} categories": "Un espacio puede tener como máximo {max} categorías.",
     "A space may have at most {max} webhooks": "Un espacio puede tener como máximo {max} webhooks.",
     "A space may connect at most {max} wallets": "Un espacio puede conectar como máximo {max} billeteras.",
+    "At most {n} wallet syncs (or connections) a minute across all your spaces; retry later":
+      "Como máximo {n} sincronizaciones (o conexiones) de billeteras por minuto entre todos tus espacios; vuelve a intentarlo más tarde.",
+    "A user may own at most {max} spaces; delete one first": "Un usuario puede ser dueño de como máximo {max} espacios; elimina uno primero.",
+    "Differs from the run the cursor continues (dryRun: {value}); send the same dryRun": "Difiere de la ejecución que continúa el cursor (dryRun: {value}); envía el mismo dryRun.",
     "The space's regex rules would hold more than the {max} pattern states every transaction is matched against: use simpler patterns or contains/equals conditions":
       "Las reglas regex del espacio tendrían más de los {max} estados de patrón con los que se compara cada transacción: usa patrones más simples o condiciones contains/equals.",
     // Transactions and trades.

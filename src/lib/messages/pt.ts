@@ -151,6 +151,10 @@ export const pt: Catalogue = {
     "A space may have at most {max} categories": "Um espaço pode ter no máximo {max} categorias.",
     "A space may have at most {max} webhooks": "Um espaço pode ter no máximo {max} webhooks.",
     "A space may connect at most {max} wallets": "Um espaço pode conectar no máximo {max} carteiras.",
+    "At most {n} wallet syncs (or connections) a minute across all your spaces; retry later":
+      "No máximo {n} sincronizações (ou conexões) de carteiras por minuto em todos os seus espaços; tente novamente mais tarde.",
+    "A user may own at most {max} spaces; delete one first": "Um usuário pode ser dono de no máximo {max} espaços; exclua um primeiro.",
+    "Differs from the run the cursor continues (dryRun: {value}); send the same dryRun": "Difere da execução que o cursor continua (dryRun: {value}); envie o mesmo dryRun.",
     "The space's regex rules would hold more than the {max} pattern states every transaction is matched against: use simpler patterns or contains/equals conditions":
       "As regras regex do espaço teriam mais do que os {max} estados de padrão com que cada transação é comparada: use padrões mais simples ou condições contains/equals.",
     // Transactions and trades.

@@ -30,6 +30,7 @@ spaceRoutes.openapi(
 spaceRoutes.openapi(
   createRoute({
     ...common, method: "post", path: "/", tags, summary: "Create a space (the caller becomes its owner)",
+    description: `A user may own at most ${spaces.MAX_OWNED_SPACES} live spaces (\`422 LIMIT_REACHED\`); spaces they are a member of do not count.`,
     request: { body: jsonBody(CreateSpaceBody) },
     responses: { 201: json(SpaceSchema, "Created"), ...errors(401, 422, 429) },
   }),

@@ -8,6 +8,8 @@ import { shardForNewSpace } from "../../lib/shards";
 import { IN_JSON_LIST, jsonList, rowReader, type SqlValue } from "../../lib/sql";
 import type { Currency } from "../../lib/money";
 import { chunkRows, d1Statement } from "../../db/client";
+import { batchGuard, refusedByGuard } from "../../lib/batch-guard";
+import { validationFailed } from "../../lib/errors";
 import { bumpForecastEpochIfReframed } from "../analytics/forecast-epoch";
 import { checkSpaceBudgetAlerts } from "../budgets/alerts";
 import { accountsIn, balancesIn, presentAccount, summaryReads, type VolumeRow } from "../accounts/service";
@@ -97,6 +99,18 @@ export async function listSpaces(svc: Services, auth: AuthContext) {
   return rows.map((r) => presentSpace(r.space, r.role, byId.get(r.space.id)));
 }
 
+/**
+ * Live spaces one user may own. Many limits are a space's (its sync bucket, document storage, pending uploads,
+ * webhooks): without a cap on spaces, a user multiplied them by opening more. Generous for a household's personal
+ * and business spaces; a user who is a member of others' spaces is not limited by it.
+ */
+export const MAX_OWNED_SPACES = 50;
+
+/** The statement, after the new space's owner row, that fails the batch when its owner then owns too many live spaces. */
+const ownedSpacesCap = (db: D1Database, userId: string) => batchGuard(db,
+  `(SELECT COUNT(*) FROM space_members m JOIN spaces s ON s.id = m.space_id
+     WHERE m.user_id = ? AND m.role = 'owner' AND s.deleted_at IS NULL) <= ?`, [userId, MAX_OWNED_SPACES]);
+
 /** Creates the space, its owner membership and its system categories (in the owner's language) at once. */
 export async function createSpace(
   svc: Services,
@@ -107,12 +121,20 @@ export async function createSpace(
   const row: SpaceRow = { id: newId("spc", now), ...input, timezone: input.timezone ?? "UTC", ownerId: auth.userId, createdAt: now, updatedAt: now, deletedAt: null, transactionCount: 0 };
   const owner = await svc.db.select({ locale: users.locale }).from(users).where(eq(users.id, auth.userId)).get();
   const system = systemCategories(row.id, owner?.locale ?? "en", now);
-  await svc.db.batch([
-    svc.db.insert(spaces).values(row),
-    svc.db.insert(spaceMembers).values({ spaceId: row.id, userId: auth.userId, role: "owner", createdAt: now }),
-    svc.db.insert(spaceShards).values({ spaceId: row.id, shard: shardForNewSpace(), createdAt: now }),
-    ...chunkRows(system, Object.keys(system[0]!).length).map((chunk) => svc.db.insert(categories).values(chunk)),
-  ]);
+  const db = svc.env.DB;
+  try {
+    await db.batch([
+      d1Statement(db, svc.db.insert(spaces).values(row)),
+      d1Statement(db, svc.db.insert(spaceMembers).values({ spaceId: row.id, userId: auth.userId, role: "owner", createdAt: now })),
+      // Counted in the write: concurrent creates cannot all pass the cap.
+      ownedSpacesCap(db, auth.userId),
+      d1Statement(db, svc.db.insert(spaceShards).values({ spaceId: row.id, shard: shardForNewSpace(), createdAt: now })),
+      ...chunkRows(system, Object.keys(system[0]!).length).map((chunk) => d1Statement(db, svc.db.insert(categories).values(chunk))),
+    ]);
+  } catch (e) {
+    if (!refusedByGuard(e)) throw e;
+    throw validationFailed([{ field: "name", message: `A user may own at most ${MAX_OWNED_SPACES} spaces; delete one first`, code: "LIMIT_REACHED" }]);
+  }
   return presentSpace(row, "owner");
 }
 
