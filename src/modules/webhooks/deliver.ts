@@ -24,6 +24,7 @@ import { outbound } from "../../lib/outbound";
 import {
   backoffSeconds, CLAIM_MS, DELIVER_JOB, disableAfterFailures, EARLY_SLACK_MS, MAX_ATTEMPTS, REQUEST_TIMEOUT_MS,
 } from "./events";
+import { creatorMayManageSql } from "./creator";
 import { webhookUrlProblem } from "./url-policy";
 
 export const SIGNATURE_HEADER = "X-Dhanam-Signature";
@@ -64,8 +65,9 @@ export async function fanOut(svc: Services, eventId: string): Promise<string[]> 
   const subs = (
     await db
       .prepare(
+        // A subscription whose creator is no longer an admin of the space gets no delivery (creator.ts).
         `SELECT w.id, w.events FROM webhook_subscriptions w JOIN spaces s ON s.id = w.space_id
-          WHERE w.space_id = ? AND w.enabled = 1 AND s.deleted_at IS NULL`,
+          WHERE w.space_id = ? AND w.enabled = 1 AND s.deleted_at IS NULL AND ${creatorMayManageSql("w")}`,
       )
       .bind(event.space_id)
       .all<{ id: string; events: string }>()
@@ -113,6 +115,8 @@ interface DeliveryContext {
   enabled: number;
   /** 1 when the delivery's space was deleted since. */
   space_gone: number;
+  /** 1 when the subscription's creator is no longer an admin of its space (creator.ts). */
+  creator_lost_access: number;
   payload: string;
   event_created_at: number;
 }
@@ -120,7 +124,7 @@ interface DeliveryContext {
 const LOAD_DELIVERY = `
   SELECT d.id, d.subscription_id, d.space_id, d.event_id, d.event_type, d.status, d.attempts, d.next_attempt_at, d.claimed_until,
          w.url, w.secret_enc, w.enabled, e.payload, e.created_at AS event_created_at,
-         s.id IS NULL OR s.deleted_at IS NOT NULL AS space_gone
+         s.id IS NULL OR s.deleted_at IS NOT NULL AS space_gone, NOT ${creatorMayManageSql("w")} AS creator_lost_access
     FROM webhook_deliveries d
     JOIN webhook_subscriptions w ON w.id = d.subscription_id
     JOIN event_outbox e ON e.id = d.event_id
@@ -147,11 +151,13 @@ export async function deliverAttempt(svc: Services, deliveryId: string, attempt:
   // A copy of a message for an attempt already made (queues deliver at least once).
   if (d.status !== "pending" || d.attempts !== attempt) return { outcome: "stale" };
   // Nothing of a deleted space leaves the server, not even a retry of what was queued before (its owner could no
-  // longer see or switch off the subscription).
-  if (!d.enabled || d.space_gone) {
+  // longer see or switch off the subscription). Nor anything of a subscription whose creator lost admin access since
+  // it was queued: it is cancelled, not kept for later (a takeover or a re-promotion resumes new events only).
+  if (!d.enabled || d.space_gone || d.creator_lost_access) {
+    const reason = d.space_gone ? "Space deleted" : !d.enabled ? "Subscription disabled" : "Suspended: its creator is no longer an admin of the space";
     await db
       .prepare("UPDATE webhook_deliveries SET status = 'cancelled', last_error = ?, next_attempt_at = NULL WHERE id = ? AND status = 'pending'")
-      .bind(d.space_gone ? "Space deleted" : "Subscription disabled", d.id)
+      .bind(reason, d.id)
       .run();
     return { outcome: "cancelled" };
   }

@@ -1,0 +1,14 @@
+/**
+ * A subscription delivers only while the user who vouches for its URL (`created_by`: who created it, or the
+ * admin who last took it over) may still manage webhooks in its space: an admin or the owner of the live space.
+ * A creator removed, demoted below admin or gone leaves it suspended (nothing fanned out, nothing sent).
+ */
+import { memberAtLeastSql } from "../spaces/access";
+
+/**
+ * SQL that holds while the creator of subscription row `w` (an alias in the outer query, never request text) is
+ * still an admin or the owner of its live space. Judged live, in the statement that fans out or sends: no copy of
+ * the membership to go stale, and a creator promoted back to admin gets their subscriptions back for new events.
+ */
+export const creatorMayManageSql = (w: string) => memberAtLeastSql(`${w}.space_id`, `${w}.created_by`, "admin");
+
