@@ -1,15 +1,19 @@
 /**
  * A subscription delivers only while its creator may still manage webhooks in its space. An admin who was
  * removed or demoted kept receiving every later transaction.created (description and amount), budget alert
- * and Life Beat event at their own URL, indefinitely. Now fan-out and every attempt judge the creator's
- * membership in their own statements: nothing new is fanned out to it and what was already queued is cancelled.
+ * and Life Beat event at their own URL, indefinitely, and the owner's list did not say who had created it.
+ * Now fan-out and every attempt judge the creator's membership in their own statements: nothing new is fanned
+ * out to it and what was already queued is cancelled; the list shows `createdBy` and `suspendedReason`; a
+ * current admin takes it over (PATCH takeOver), which rotates the secret the old creator knew.
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { decryptSecret } from "../../src/lib/crypto";
 import { deliverAttempt, fanOut } from "../../src/modules/webhooks/deliver";
 import { createAccount } from "../accounts/helpers";
 import { addMember, call, callJson, eventually, registerUser, type TestUser } from "../helpers";
-import { adminSpace, as, createWebhook, deliveryRow, failNext, inbox, manualClock, outboxRow, servicesAt, subscriptionRow } from "./helpers";
+import { adminSpace, as, createWebhook, deliveryRow, failNext, inbox, manualClock, newInbox, outboxRow, receiverUrl, servicesAt, subscriptionRow } from "./helpers";
+import { verifyDhanamWebhook } from "./readme-verifier";
 
 const LOST = "Suspended: its creator is no longer an admin of the space";
 
@@ -106,5 +110,93 @@ describe("a subscription whose creator lost admin access", () => {
     const got = await inbox(theirs.inbox);
     expect(txnOf(got)).not.toContain(second);
     expect(got.map((r) => r.body).join()).not.toContain("payroll");
+  });
+
+  it("is shown to the admins with who created it and why it is suspended; the test ping is refused", { timeout: 60_000 }, async () => {
+    const { owner, admin, spaceId, theirs, ours } = await twoAdmins();
+    expect(theirs).toMatchObject({ createdBy: admin.id, suspendedReason: null });
+    expect((await setRole(owner, spaceId, admin, "member")).status).toBe(200);
+
+    const list = await callJson(`/v1/webhooks?spaceId=${spaceId}`, as(owner));
+    expect(list.status).toBe(200);
+    const byId = Object.fromEntries(list.body.webhooks.map((w: { id: string }) => [w.id, w]));
+    expect(byId[theirs.id]).toMatchObject({ createdBy: admin.id, suspendedReason: "creator_lost_access", enabled: true });
+    expect(byId[ours.id]).toMatchObject({ createdBy: owner.id, suspendedReason: null, enabled: true });
+    const one = await callJson(`/v1/webhooks/${theirs.id}`, as(owner));
+    expect(one.body).toEqual(byId[theirs.id]);
+    // The demoted admin cannot reach it any more.
+    expect((await callJson(`/v1/webhooks/${theirs.id}`, as(admin))).status).toBe(403);
+
+    // Editing without taking over leaves it suspended; not even the ping goes out.
+    const renamed = await callJson(`/v1/webhooks/${theirs.id}`, { ...as(owner), method: "PATCH", body: { description: "who made this?", enabled: true } });
+    expect(renamed.status).toBe(200);
+    expect(renamed.body).toMatchObject({ description: "who made this?", createdBy: admin.id, suspendedReason: "creator_lost_access" });
+    expect(renamed.body.secret).toBeUndefined();
+    const ping = await callJson(`/v1/webhooks/${theirs.id}/test`, { ...as(owner), method: "POST" });
+    expect([ping.status, ping.body.error?.code]).toEqual([409, "CONFLICT"]);
+    expect(await inbox(theirs.inbox)).toHaveLength(0);
+
+    // Promoted back to admin, the creator vouches for it again: new events reach it (nothing from the gap).
+    const svc = heldServices();
+    const gap = await fanOut(svc, await outboxRow(spaceId, "transaction.created", { n: "gap" }));
+    expect(gap).toHaveLength(1);
+    expect((await setRole(owner, spaceId, admin, "admin")).status).toBe(200);
+    expect((await callJson(`/v1/webhooks/${theirs.id}`, as(owner))).body.suspendedReason).toBeNull();
+    const after = await fanOut(svc, await outboxRow(spaceId, "transaction.created", { n: "after" }));
+    const theirAfter = (await Promise.all(after.map(deliveryRow))).find((d) => d!.subscription_id === theirs.id)!;
+    expect((await deliverAttempt(svc, theirAfter.id, 0)).outcome).toBe("succeeded");
+    expect((await inbox(theirs.inbox)).map((r) => JSON.parse(r.body).data.n)).toEqual(["after"]);
+  });
+
+  it("a current admin takes it over: they become its creator, the secret rotates and is shown once, and it delivers again", { timeout: 60_000 }, async () => {
+    const { owner, admin, spaceId, theirs } = await twoAdmins();
+    expect((await removeMember(owner, spaceId, admin)).status).toBe(204);
+
+    const taken = await callJson(`/v1/webhooks/${theirs.id}`, { ...as(owner), method: "PATCH", body: { takeOver: true } });
+    expect(taken.status).toBe(200);
+    expect(taken.body).toMatchObject({ id: theirs.id, url: theirs.url, createdBy: owner.id, suspendedReason: null, enabled: true });
+    expect(taken.body.secret).toMatch(/^whsec_[A-Za-z0-9_-]{43}$/);
+    expect(taken.body.secret).not.toBe(theirs.secret);
+    const stored = await subscriptionRow(theirs.id);
+    expect(await decryptSecret(String(stored!.secret_enc), env.ENCRYPTION_KEY)).toBe(taken.body.secret);
+    // Shown once: reads never carry it.
+    const read = await callJson(`/v1/webhooks/${theirs.id}`, as(owner));
+    expect(read.body).toMatchObject({ createdBy: owner.id, suspendedReason: null });
+    expect(JSON.stringify(read.body)).not.toContain("secret");
+
+    // It delivers again, signed with the new secret: the removed admin's old secret no longer verifies.
+    const svc = heldServices();
+    const queued = await fanOut(svc, await outboxRow(spaceId, "transaction.created", { n: "taken" }));
+    const mine = (await Promise.all(queued.map(deliveryRow))).find((d) => d!.subscription_id === theirs.id)!;
+    expect((await deliverAttempt(svc, mine.id, 0)).outcome).toBe("succeeded");
+    const [got] = await inbox(theirs.inbox);
+    expect(JSON.parse(got!.body).data).toEqual({ n: "taken" });
+    expect(await verifyDhanamWebhook(taken.body.secret, new Headers(got!.headers), got!.body)).toBe(true);
+    expect(await verifyDhanamWebhook(theirs.secret, new Headers(got!.headers), got!.body)).toBe(false);
+  });
+
+  it("another admin pointing it at a new URL takes it over: it then stops when that admin loses access", { timeout: 60_000 }, async () => {
+    const { owner, spaceId } = await adminSpace();
+    const other = await registerUser();
+    await addMember(owner, spaceId, other, "admin");
+    const hook = await createWebhook(owner, spaceId, { events: ["transaction.created"] });
+    const theirUrl = receiverUrl(newInbox());
+    const moved = await callJson(`/v1/webhooks/${hook.id}`, { ...as(other), method: "PATCH", body: { url: theirUrl } });
+    expect(moved.status).toBe(200);
+    expect(moved.body).toMatchObject({ url: theirUrl, createdBy: other.id, suspendedReason: null });
+    expect(moved.body.secret).toMatch(/^whsec_/);
+    expect(moved.body.secret).not.toBe(hook.secret);
+    // The creator changing their own URL keeps the secret.
+    const own = await createWebhook(owner, spaceId, { events: ["transaction.created"] });
+    const ownMoved = await callJson(`/v1/webhooks/${own.id}`, { ...as(owner), method: "PATCH", body: { url: receiverUrl(newInbox()) } });
+    expect(ownMoved.body).toMatchObject({ createdBy: owner.id });
+    expect(ownMoved.body.secret).toBeUndefined();
+
+    expect((await removeMember(owner, spaceId, other)).status).toBe(204);
+    const svc = heldServices();
+    const queued = await fanOut(svc, await outboxRow(spaceId, "transaction.created", { n: 1 }));
+    expect(queued).toHaveLength(1);
+    expect((await deliveryRow(queued[0]!))!.subscription_id).toBe(own.id);
+    expect((await callJson(`/v1/webhooks/${hook.id}`, as(owner))).body.suspendedReason).toBe("creator_lost_access");
   });
 });

@@ -1122,8 +1122,8 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Change url or events, disable, or re-enable (which resets the failure run)
-         * @description Change url or events, disable, or re-enable (which resets the failure run). Requires the `admin` role or above in the space. A caller with two-factor authentication enabled must have confirmed it in this session within the last 15 minutes (`POST /v1/auth/2fa/verify`), else 403 `TWO_FACTOR_REQUIRED`.
+         * Change url or events, disable, re-enable (which resets the failure run), or take over (which rotates the secret)
+         * @description Change url or events, disable, re-enable (which resets the failure run), or take over (which rotates the secret). Requires the `admin` role or above in the space. A caller with two-factor authentication enabled must have confirmed it in this session within the last 15 minutes (`POST /v1/auth/2fa/verify`), else 403 `TWO_FACTOR_REQUIRED`.
          */
         patch: operations["updateWebhook"];
         trace?: never;
@@ -3457,6 +3457,13 @@ export interface components {
             consecutiveFailures: number;
             lastSuccessAt: string | null;
             lastFailureAt: string | null;
+            /** @description The user id of who created it, or of the admin who last took it over: it delivers only while they are an admin or the owner of the space */
+            createdBy: string;
+            /**
+             * @description `creator_lost_access`: its creator was removed from the space or is no longer an admin, so it sends nothing (whatever `enabled` says) until an admin takes it over (PATCH `takeOver`) or the creator is an admin again
+             * @enum {string|null}
+             */
+            suspendedReason: "creator_lost_access" | null;
             createdAt: string;
             updatedAt: string;
         };
@@ -3483,6 +3490,10 @@ export interface components {
             description?: string;
             enabled?: boolean;
         };
+        UpdatedWebhook: components["schemas"]["Webhook"] & {
+            /** @description The new signing secret, only when this PATCH took the webhook over (it rotated). Shown only in this response: store it now. */
+            secret?: string;
+        };
         UpdateWebhookRequest: {
             /**
              * @description https to a public address; private, loopback and link-local targets are refused (with ENVIRONMENT=development, http://localhost and http://127.0.0.1 are allowed)
@@ -3500,6 +3511,8 @@ export interface components {
             description?: string | null;
             /** @description true re-enables (and resets the failure run), false disables */
             enabled?: boolean;
+            /** @description true makes the caller the webhook's creator (`createdBy`): it then delivers while the caller is an admin, which resumes one suspended because its creator lost access. The signing secret rotates and the new one is in this response only. A new `url` from an admin other than the creator takes it over too. */
+            takeOver?: boolean;
         };
         WebhookDeliveryList: {
             deliveries: components["schemas"]["WebhookDelivery"][];
@@ -17773,6 +17786,8 @@ export interface operations {
                      *           "consecutiveFailures": 1,
                      *           "lastSuccessAt": "2024-01-01T10:00:00.000Z",
                      *           "lastFailureAt": "2024-01-01T10:00:00.000Z",
+                     *           "createdBy": "created by",
+                     *           "suspendedReason": "creator_lost_access",
                      *           "createdAt": "2024-01-01T10:00:00.000Z",
                      *           "updatedAt": "2024-01-01T10:00:00.000Z"
                      *         }
@@ -17953,6 +17968,8 @@ export interface operations {
                      *       "consecutiveFailures": 1,
                      *       "lastSuccessAt": "2024-01-01T10:00:00.000Z",
                      *       "lastFailureAt": "2024-01-01T10:00:00.000Z",
+                     *       "createdBy": "created by",
+                     *       "suspendedReason": "creator_lost_access",
                      *       "createdAt": "2024-01-01T10:00:00.000Z",
                      *       "updatedAt": "2024-01-01T10:00:00.000Z",
                      *       "secret": "secret"
@@ -18173,6 +18190,8 @@ export interface operations {
                      *       "consecutiveFailures": 1,
                      *       "lastSuccessAt": "2024-01-01T10:00:00.000Z",
                      *       "lastFailureAt": "2024-01-01T10:00:00.000Z",
+                     *       "createdBy": "created by",
+                     *       "suspendedReason": "creator_lost_access",
                      *       "createdAt": "2024-01-01T10:00:00.000Z",
                      *       "updatedAt": "2024-01-01T10:00:00.000Z"
                      *     }
@@ -18451,7 +18470,8 @@ export interface operations {
                  *         "budget.alert.threshold_exceeded"
                  *       ],
                  *       "description": "Starbucks Coffee",
-                 *       "enabled": true
+                 *       "enabled": true,
+                 *       "takeOver": true
                  *     }
                  */
                 "application/json": components["schemas"]["UpdateWebhookRequest"];
@@ -18479,11 +18499,14 @@ export interface operations {
                      *       "consecutiveFailures": 1,
                      *       "lastSuccessAt": "2024-01-01T10:00:00.000Z",
                      *       "lastFailureAt": "2024-01-01T10:00:00.000Z",
+                     *       "createdBy": "created by",
+                     *       "suspendedReason": "creator_lost_access",
                      *       "createdAt": "2024-01-01T10:00:00.000Z",
-                     *       "updatedAt": "2024-01-01T10:00:00.000Z"
+                     *       "updatedAt": "2024-01-01T10:00:00.000Z",
+                     *       "secret": "secret"
                      *     }
                      */
-                    "application/json": components["schemas"]["Webhook"];
+                    "application/json": components["schemas"]["UpdatedWebhook"];
                 };
             };
             /** @description Malformed JSON body, or one that is not UTF-8 */
@@ -18940,6 +18963,27 @@ export interface operations {
                      *       "error": {
                      *         "code": "RESOURCE_NOT_FOUND",
                      *         "message": "Resource not found",
+                     *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with existing state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "CONFLICT",
+                     *         "message": "The request conflicts with the resource's current state",
                      *         "details": [],
                      *         "timestamp": "2024-01-01T10:00:00.000Z",
                      *         "requestId": "req_0123456789abcdef"

@@ -299,6 +299,8 @@ export const es: Catalogue = {
     "User not found": "No se encontró el usuario.",
     "Wallet not found": "No se encontró la billetera.",
     "Webhook not found": "No se encontró el webhook.",
+    "This webhook is suspended: its creator is no longer an admin of the space. Take it over first (PATCH takeOver: true)":
+      "Este webhook está suspendido: quien lo creó ya no es administrador del espacio. Tómalo a tu cargo primero (PATCH takeOver: true).",
     "No property found at this address": "No se encontró ninguna propiedad en esta dirección.",
     "The linked catalog item no longer exists": "El artículo del catálogo vinculado ya no existe.",
     // The request itself.

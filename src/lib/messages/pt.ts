@@ -299,6 +299,8 @@ export const pt: Catalogue = {
     "User not found": "Usuário não encontrado.",
     "Wallet not found": "Carteira não encontrada.",
     "Webhook not found": "Webhook não encontrado.",
+    "This webhook is suspended: its creator is no longer an admin of the space. Take it over first (PATCH takeOver: true)":
+      "Este webhook está suspenso: quem o criou não é mais administrador do espaço. Assuma-o primeiro (PATCH takeOver: true).",
     "No property found at this address": "Nenhum imóvel encontrado neste endereço.",
     "The linked catalog item no longer exists": "O item do catálogo vinculado não existe mais.",
     // The request itself.

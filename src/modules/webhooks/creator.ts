@@ -1,7 +1,8 @@
 /**
  * A subscription delivers only while the user who vouches for its URL (`created_by`: who created it, or the
  * admin who last took it over) may still manage webhooks in its space: an admin or the owner of the live space.
- * A creator removed, demoted below admin or gone leaves it suspended (nothing fanned out, nothing sent).
+ * A creator removed, demoted below admin or gone leaves it suspended (nothing fanned out, nothing sent);
+ * a current admin takes it over with PATCH `takeOver`, which rotates the secret the old creator knew.
  */
 import { memberAtLeastSql } from "../spaces/access";
 
@@ -12,3 +13,5 @@ import { memberAtLeastSql } from "../spaces/access";
  */
 export const creatorMayManageSql = (w: string) => memberAtLeastSql(`${w}.space_id`, `${w}.created_by`, "admin");
 
+/** `suspendedReason` of a subscription whose creator lost access (also the last_error of what it cancels). */
+export const CREATOR_LOST_ACCESS = "creator_lost_access" as const;

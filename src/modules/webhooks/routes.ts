@@ -2,7 +2,7 @@ import { createRoute } from "@hono/zod-openapi";
 import { access, bearer, createRouter, errors, json, jsonBody } from "../../lib/openapi";
 import { guards } from "../../middleware/auth";
 import {
-  CreatedWebhookSchema, CreateWebhookBody, CreateWebhookQuery, DeliveryListSchema, DeliverySchema, ListDeliveriesQuery, ListWebhooksQuery, UpdateWebhookBody,
+  CreatedWebhookSchema, CreateWebhookBody, CreateWebhookQuery, DeliveryListSchema, DeliverySchema, ListDeliveriesQuery, ListWebhooksQuery, UpdatedWebhookSchema, UpdateWebhookBody,
   WebhookIdParam, WebhookListSchema, WebhookSchema,
 } from "./schemas";
 import * as webhooks from "./service";
@@ -41,9 +41,10 @@ webhookRoutes.openapi(
 
 webhookRoutes.openapi(
   createRoute({
-    ...admin, method: "patch", path: "/{id}", tags, summary: "Change url or events, disable, or re-enable (which resets the failure run)",
+    ...admin, method: "patch", path: "/{id}", tags,
+    summary: "Change url or events, disable, re-enable (which resets the failure run), or take over (which rotates the secret)",
     request: { params: WebhookIdParam, body: jsonBody(UpdateWebhookBody) },
-    responses: { 200: json(WebhookSchema, "Updated"), ...errors(401, 403, 404, 422, 429) },
+    responses: { 200: json(UpdatedWebhookSchema, "Updated"), ...errors(401, 403, 404, 422, 429) },
   }),
   async (c) => c.json(await webhooks.updateWebhook(c.get("services"), c.get("auth"), c.req.valid("param").id, c.req.valid("json")), 200),
 );
@@ -74,7 +75,7 @@ webhookRoutes.openapi(
     ...admin, method: "post", path: "/{id}/test", tags,
     summary: "Send a signed webhook.test event now; answers with the delivery as logged (not retried)",
     request: { params: WebhookIdParam },
-    responses: { 200: json(DeliverySchema, "The test delivery"), ...errors(401, 403, 404, 429) },
+    responses: { 200: json(DeliverySchema, "The test delivery"), ...errors(401, 403, 404, 409, 429) },
   }),
   async (c) => c.json(await webhooks.testWebhook(c.get("services"), c.get("auth"), c.req.valid("param").id), 200),
 );

@@ -3,6 +3,7 @@ import { z } from "@hono/zod-openapi";
 import { Pagination } from "../accounts/schemas";
 import { MAX_URL_LENGTH } from "./url-policy";
 import { WEBHOOK_EVENTS } from "./events";
+import { CREATOR_LOST_ACCESS } from "./creator";
 
 const Events = z
   .array(z.enum(WEBHOOK_EVENTS))
@@ -37,6 +38,10 @@ export const UpdateWebhookBody = z
     events: Events.optional(),
     description: z.string().trim().max(200).nullable().optional(),
     enabled: z.boolean().optional().openapi({ description: "true re-enables (and resets the failure run), false disables" }),
+    takeOver: z.boolean().optional().openapi({
+      description:
+        "true makes the caller the webhook's creator (`createdBy`): it then delivers while the caller is an admin, which resumes one suspended because its creator lost access. The signing secret rotates and the new one is in this response only. A new `url` from an admin other than the creator takes it over too.",
+    }),
   })
   .strict()
   .openapi("UpdateWebhookRequest");
@@ -54,6 +59,10 @@ export const WebhookSchema = z
     consecutiveFailures: z.number().int(),
     lastSuccessAt: z.string().nullable(),
     lastFailureAt: z.string().nullable(),
+    createdBy: z.string().openapi({ description: "The user id of who created it, or of the admin who last took it over: it delivers only while they are an admin or the owner of the space" }),
+    suspendedReason: z.enum([CREATOR_LOST_ACCESS]).nullable().openapi({
+      description: "`creator_lost_access`: its creator was removed from the space or is no longer an admin, so it sends nothing (whatever `enabled` says) until an admin takes it over (PATCH `takeOver`) or the creator is an admin again",
+    }),
     createdAt: z.string(),
     updatedAt: z.string(),
   })
@@ -62,6 +71,10 @@ export const WebhookSchema = z
 export const CreatedWebhookSchema = WebhookSchema.extend({
   secret: z.string().openapi({ description: "The signing secret. Shown only in this response: store it now." }),
 }).openapi("CreatedWebhook");
+
+export const UpdatedWebhookSchema = WebhookSchema.extend({
+  secret: z.string().optional().openapi({ description: "The new signing secret, only when this PATCH took the webhook over (it rotated). Shown only in this response: store it now." }),
+}).openapi("UpdatedWebhook");
 
 export const WebhookListSchema = z.object({ webhooks: z.array(WebhookSchema), pagination: Pagination }).openapi("WebhookList");
 

@@ -1,19 +1,21 @@
 /**
  * Webhook subscriptions of a space: create (the secret is shown once), list,
- * change (url, events, enable/disable), delete, the delivery log and the test
- * ping. Admin-only: requireRoleOver(..., "admin") also asks a user with 2FA
- * for a recent second factor.
+ * change (url, events, enable/disable, take over), delete, the delivery log and
+ * the test ping. Admin-only: requireRoleOver(..., "admin") also asks a user with
+ * 2FA for a recent second factor. A subscription whose creator lost admin access
+ * is shown suspended and sends nothing (creator.ts).
  */
 import { eq, inArray } from "drizzle-orm";
 import type { AuthContext, Services } from "../../env";
 import { webhookDeliveries, webhookDeliveryAttempts, webhookSubscriptions } from "../../db/schema";
 import { iso } from "../../lib/clock";
 import { encryptSecret, randomToken } from "../../lib/crypto";
-import { notFound, validationFailed } from "../../lib/errors";
+import { conflict, notFound, validationFailed } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { pagination } from "../../lib/pagination";
 import { entityRows, inJsonList, rowReader, type SqlGuard } from "../../lib/sql";
 import { readResource, readSpace, requireSpaceRole } from "../spaces/access";
+import { CREATOR_LOST_ACCESS, creatorMayManageSql } from "./creator";
 import { sendTestPing } from "./deliver";
 import { MAX_WEBHOOKS_PER_SPACE } from "./events";
 import { webhookUrlProblem } from "./url-policy";
@@ -24,7 +26,11 @@ type AttemptRow = typeof webhookDeliveryAttempts.$inferSelect;
 
 const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
 
-function present(w: SubscriptionRow) {
+/**
+ * `creatorLostAccess`: the creator is no longer an admin of the space (creator.ts), read with the row. The
+ * subscription then sends nothing until a current admin takes it over (or the creator is an admin again).
+ */
+function present(w: SubscriptionRow, creatorLostAccess: boolean) {
   return {
     id: w.id,
     spaceId: w.spaceId,
@@ -37,6 +43,8 @@ function present(w: SubscriptionRow) {
     consecutiveFailures: w.consecutiveFailures,
     lastSuccessAt: isoOrNull(w.lastSuccessAt),
     lastFailureAt: isoOrNull(w.lastFailureAt),
+    createdBy: w.createdBy,
+    suspendedReason: creatorLostAccess ? CREATOR_LOST_ACCESS : null,
     createdAt: iso(w.createdAt),
     updatedAt: iso(w.updatedAt),
   };
@@ -107,7 +115,8 @@ export async function createWebhook(
   if (inserted.meta.changes !== 1) {
     throw validationFailed([{ field: "spaceId", message: `A space may have at most ${MAX_WEBHOOKS_PER_SPACE} webhooks`, code: "LIMIT_REACHED" }]);
   }
-  return { ...present(row), secret };
+  // The creator is an admin: they just passed the check.
+  return { ...present(row, false), secret };
 }
 
 const subscriptionOf = rowReader(webhookSubscriptions);
@@ -116,40 +125,53 @@ const attemptOf = rowReader(webhookDeliveryAttempts);
 
 /**
  * The subscription, after checking the caller is an admin of its space (404 for anyone who cannot see
- * it), with the reads `reads` builds in the same round trip (see readResource).
+ * it), whether its creator lost access, and the reads `reads` builds, all in the same round trip (see readResource).
  */
 async function webhookFor(
   svc: Services,
   auth: AuthContext,
   id: string,
   reads?: (space: SqlGuard) => D1PreparedStatement[],
-): Promise<{ row: SubscriptionRow; results: D1Result[] }> {
-  const { row, results } = await readResource(svc, auth, "webhook_subscriptions", id, "Webhook", "admin", reads);
-  return { row: subscriptionOf(row), results };
+): Promise<{ row: SubscriptionRow; creatorLostAccess: boolean; results: D1Result[] }> {
+  const db = svc.env.DB;
+  const { row, results: [lost, ...results] } = await readResource(svc, auth, "webhook_subscriptions", id, "Webhook", "admin", (space) => [
+    db.prepare(`SELECT NOT ${creatorMayManageSql("w")} AS lost FROM webhook_subscriptions w WHERE w.id = ? AND w.space_id = ${space.sql}`)
+      .bind(id, ...space.params),
+    ...(reads?.(space) ?? []),
+  ]);
+  return { row: subscriptionOf(row), creatorLostAccess: Boolean((lost!.results[0] as { lost: number } | undefined)?.lost), results };
 }
 
 export async function listWebhooks(svc: Services, auth: AuthContext, q: { spaceId: string; limit: number; offset: number }) {
   const db = svc.env.DB;
   const { results: [rows, total] } = await readSpace(svc, auth, q.spaceId, "admin", (space) => [
-    db.prepare(`SELECT * FROM webhook_subscriptions WHERE space_id = ${space.sql} ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`)
-      .bind(...space.params, q.limit, q.offset),
+    db.prepare(
+      `SELECT w.*, NOT ${creatorMayManageSql("w")} AS creator_lost_access FROM webhook_subscriptions w
+        WHERE w.space_id = ${space.sql} ORDER BY w.created_at DESC, w.id DESC LIMIT ? OFFSET ?`,
+    ).bind(...space.params, q.limit, q.offset),
     db.prepare(`SELECT COUNT(*) AS n FROM webhook_subscriptions WHERE space_id = ${space.sql}`).bind(...space.params),
   ]);
-  const webhooks = (rows!.results as Record<string, unknown>[]).map((r) => present(subscriptionOf(r)));
+  const webhooks = (rows!.results as Record<string, unknown>[]).map((r) => present(subscriptionOf(r), Boolean(r.creator_lost_access)));
   return { webhooks, pagination: pagination((total!.results[0] as { n: number }).n, q.limit, q.offset) };
 }
 
 export async function getWebhook(svc: Services, auth: AuthContext, id: string) {
-  return present((await webhookFor(svc, auth, id)).row);
+  const { row, creatorLostAccess } = await webhookFor(svc, auth, id);
+  return present(row, creatorLostAccess);
 }
 
+/**
+ * `takeOver` (or a new URL from an admin who is not its creator) makes the caller the creator: they vouch for
+ * the URL from now on, so the subscription delivers while they are an admin. The secret rotates then, since the
+ * previous creator knows the old one, and the new one is in this response only (as at creation).
+ */
 export async function updateWebhook(
   svc: Services,
   auth: AuthContext,
   id: string,
-  patch: { url?: string; events?: string[]; description?: string | null; enabled?: boolean },
+  patch: { url?: string; events?: string[]; description?: string | null; enabled?: boolean; takeOver?: boolean },
 ) {
-  const { row } = await webhookFor(svc, auth, id);
+  const { row, creatorLostAccess } = await webhookFor(svc, auth, id);
   if (patch.url !== undefined) checkUrl(svc, patch.url);
   const now = svc.clock.now();
   // Only what this PATCH changes is written: the delivery worker writes the failure count and the automatic disable
@@ -164,10 +186,20 @@ export async function updateWebhook(
   } else if (patch.enabled === false && row.enabled) {
     Object.assign(set, { enabled: false, disabledReason: "manual", disabledAt: now });
   }
+  // Another admin pointing the subscription somewhere new vouches for that URL: left under the old creator, it
+  // would go on sending there after the one who chose it lost access.
+  const takeOver = patch.takeOver === true || (set.url !== undefined && set.url !== row.url && row.createdBy !== auth.userId);
+  let secret: string | undefined;
+  if (takeOver) {
+    secret = `whsec_${randomToken(32)}`;
+    Object.assign(set, { createdBy: auth.userId, secretEnc: await encryptSecret(secret, svc.env.ENCRYPTION_KEY) });
+  }
   const [stored] = await svc.db.update(webhookSubscriptions).set(set).where(eq(webhookSubscriptions.id, id)).returning();
   // Deleted meanwhile: as if it never was.
   if (!stored) throw notFound("Webhook");
-  return present(stored);
+  // The caller passed the admin check; anyone else as creator is as read with the row.
+  const out = present(stored, stored.createdBy === auth.userId ? false : creatorLostAccess);
+  return secret === undefined ? out : { ...out, secret };
 }
 
 export async function deleteWebhook(svc: Services, auth: AuthContext, id: string) {
@@ -210,7 +242,9 @@ export async function listDeliveries(svc: Services, auth: AuthContext, id: strin
 
 /** Sends a `webhook.test` event to the subscription now and returns the delivery as logged. */
 export async function testWebhook(svc: Services, auth: AuthContext, id: string) {
-  const { row } = await webhookFor(svc, auth, id);
+  const { row, creatorLostAccess } = await webhookFor(svc, auth, id);
+  // Not even the ping goes to a URL nobody with access vouches for any more.
+  if (creatorLostAccess) throw conflict("This webhook is suspended: its creator is no longer an admin of the space. Take it over first (PATCH takeOver: true)");
   const deliveryId = await sendTestPing(svc, { id: row.id, spaceId: row.spaceId });
   const d = await svc.db.select().from(webhookDeliveries).where(eq(webhookDeliveries.id, deliveryId)).get();
   return presentDelivery(d!, await attemptsOf(svc, [deliveryId]));
