@@ -108,7 +108,8 @@ export const ApplyRulesBody = z.object({
 }).strict().openapi("ApplyRulesRequest");
 
 /** What an apply-rules cursor carries (signed; checked again as input when it comes back). */
-export const ApplyRulesCursor = z.strictObject({ after: z.string().min(1).max(64), dryRun: z.boolean() });
+/** Where a run of apply-rules stopped: the last row evaluated, by (date, id), the order of the space's date index. */
+export const ApplyRulesCursor = z.strictObject({ afterDate: z.number().int(), after: z.string().min(1).max(64), dryRun: z.boolean() });
 
 export const ApplyRulesResult = z
   .object({

@@ -361,7 +361,7 @@ const applyRulesScope = (svc: Services, spaceId: string): CursorScope => ({ secr
 export async function applyRules(svc: Services, auth: AuthContext, spaceId: string, dryRun: boolean, cursor?: string) {
   await requireSpaceRole(svc, auth, spaceId, "member");
   const scope = applyRulesScope(svc, spaceId);
-  let after = "";
+  let after: { date: number; id: string } | null = null;
   if (cursor !== undefined) {
     const c = await openCursor(scope, cursor, ApplyRulesCursor);
     // A dry run's cursor continued as a real run would leave the rows before it unapplied, and the reverse
@@ -369,17 +369,17 @@ export async function applyRules(svc: Services, auth: AuthContext, spaceId: stri
     if (c.dryRun !== dryRun) {
       throw validationFailed([{ field: "dryRun", message: `Differs from the run the cursor continues (dryRun: ${c.dryRun}); send the same dryRun`, code: "CURSOR_CONFLICT" }]);
     }
-    after = c.after;
+    after = { date: c.afterDate, id: c.after };
   }
   const rules = await loadRules(svc, spaceId);
   const changes: { transactionId: string; fromCategoryId: string | null; toCategoryId: string; ruleId: string }[] = [];
   const meter: StepMeter = { steps: 0 };
   let evaluated = 0;
   let matched = 0;
-  let stoppedAfter: string | null = null;
+  let stoppedAfter: { date: number; id: string } | null = null;
   for (;;) {
     const rows = await svc.db
-      .select({ id: transactions.id, merchantName: transactions.merchantName, description: transactions.description, amount: transactions.amount, currency: transactions.currency, accountId: transactions.accountId, categoryId: transactions.categoryId })
+      .select({ id: transactions.id, date: transactions.date, merchantName: transactions.merchantName, description: transactions.description, amount: transactions.amount, currency: transactions.currency, accountId: transactions.accountId, categoryId: transactions.categoryId })
       .from(transactions)
       .where(and(
         eq(transactions.spaceId, spaceId),
@@ -388,9 +388,11 @@ export async function applyRules(svc: Services, auth: AuthContext, spaceId: stri
         notInArray(transactions.type, ["transfer", "trade"]),
         or(isNull(transactions.subtype), notInArray(transactions.subtype, ["opening_balance", "adjustment"])),
         or(isNull(transactions.categorySource), ne(transactions.categorySource, "manual")),
-        sql`${transactions.id} > ${after}`,
+        // Paged in the order of the space's (date, id) index: by id alone, each page scanned and sorted every row of
+        // the space (~0.16 s a page at 60,000 rows, 51 pages a run).
+        after ? sql`(${transactions.date}, ${transactions.id}) > (${after.date}, ${after.id})` : undefined,
       ))
-      .orderBy(asc(transactions.id))
+      .orderBy(asc(transactions.date), asc(transactions.id))
       .limit(PAGE);
     for (const t of rows) {
       // Checked before a row, so a call always makes progress and overshoots by at most one row's work (itself
@@ -405,7 +407,7 @@ export async function applyRules(svc: Services, auth: AuthContext, spaceId: stri
         merchantName: t.merchantName, description: t.description, amountMinor: Math.abs(t.amount),
         scale: CURRENCY_SCALES[t.currency as Currency] ?? 2, accountId: t.accountId,
       }, meter);
-      after = t.id;
+      after = { date: t.date, id: t.id };
       if (!hit) continue;
       matched++;
       if (hit.categoryId !== t.categoryId) changes.push({ transactionId: t.id, fromCategoryId: t.categoryId, toCategoryId: hit.categoryId, ruleId: hit.id });
@@ -420,6 +422,6 @@ export async function applyRules(svc: Services, auth: AuthContext, spaceId: stri
   return {
     dryRun, evaluated, matched, updated: dryRun ? 0 : changes.length, wouldUpdate: changes.length, changes: changes.slice(0, 100),
     hasMore: stoppedAfter !== null,
-    ...(stoppedAfter !== null ? { next: await signCursor(scope, { after: stoppedAfter, dryRun }) } : {}),
+    ...(stoppedAfter !== null ? { next: await signCursor(scope, { afterDate: stoppedAfter.date, after: stoppedAfter.id, dryRun }) } : {}),
   };
 }
