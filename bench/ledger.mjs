@@ -1,6 +1,6 @@
 // Ledger throughput and list latency on local workerd (issue: the ledger).
 // Every figure sits next to the same run's bare-endpoint baseline (GET /v1/health).
-import { benchUser } from "./lib/api.mjs";
+import { benchUser, verifyLog } from "./lib/api.mjs";
 import { run, summarize } from "./lib/load.mjs";
 
 const posting = (i) => ({ source: "world", destination: `users:u${i % 50}`, amount: 1 + (i % 997), asset: "USD/2" });
@@ -73,7 +73,7 @@ export async function ledgerBench(base, { listRows = 100_000, concurrency = 8 } 
 
   // Nothing lost: the big space holds exactly what was sent and its chain verifies.
   const stats = await api.json("GET", `/v1/spaces/${big}/ledger/stats`);
-  const verify = await api.json("GET", `/v1/spaces/${big}/ledger/logs/verify`);
+  const verify = await verifyLog(api, big);
   const balances = await api.json("GET", `/v1/spaces/${big}/ledger/balances`);
   results.check = { transactions: stats.data.transactions, expected: Math.ceil(listRows / 100) * 100, chainValid: verify.data.valid, assetSum: balances.data["USD/2"] };
 

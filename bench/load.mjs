@@ -4,7 +4,7 @@
 // the auth endpoints while legitimate users log in. Afterwards the ledger of
 // every space is checked: nothing lost, nothing doubled.
 import autocannon from "autocannon";
-import { client } from "./lib/api.mjs";
+import { client, verifyLog } from "./lib/api.mjs";
 
 const DURATION = Number(process.env.BENCH_LOAD_SECONDS ?? 10);
 
@@ -138,7 +138,7 @@ export async function loadBench(base, { users = 20 } = {}) {
   // Nothing lost: every space's chain verifies and its assets sum to zero; the storm committed once per key.
   const checks = [];
   for (const p of people) {
-    const verify = await p.api.json("GET", `/v1/spaces/${p.spaceId}/ledger/logs/verify`);
+    const verify = await verifyLog(p.api, p.spaceId);
     const balances = await p.api.json("GET", `/v1/spaces/${p.spaceId}/ledger/balances`);
     checks.push({ chain: verify.data.valid, zeroSum: Object.values(balances.data).every((v) => v === 0) });
   }

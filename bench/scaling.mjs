@@ -8,7 +8,7 @@ import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { sqlTimePerWrite } from "./d1-sql-time.mjs";
-import { benchUser } from "./lib/api.mjs";
+import { benchUser, verifyLog } from "./lib/api.mjs";
 import { runFor, run, summarize } from "./lib/load.mjs";
 import { dhanamSpace, dhanamWrite } from "./speed.mjs";
 
@@ -273,7 +273,7 @@ export async function scalingBench(server, { seconds = 15, bytesN = 3000, noise 
   const checks = [];
   for (const s of spaces) {
     const stats = await s.api.json("GET", `/v1/spaces/${s.id}/ledger/stats`);
-    const verify = await s.api.json("GET", `/v1/spaces/${s.id}/ledger/logs/verify`);
+    const verify = await verifyLog(s.api, s.id);
     const balances = await s.api.json("GET", `/v1/spaces/${s.id}/ledger/balances`);
     checks.push({ count: stats.data.transactions === s.accepted + s.opening, chain: verify.data.valid, zero: Object.values(balances.data).every((v) => v === 0) });
   }

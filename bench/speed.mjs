@@ -7,7 +7,7 @@
 // checked: each write answered 201 is stored once and nothing else is, the list total (a counter)
 // equals the rows, the account balance equals the opening balance plus the amounts, the log's
 // hash chain verifies and every asset sums to zero.
-import { benchUser } from "./lib/api.mjs";
+import { benchUser, verifyLog } from "./lib/api.mjs";
 import { run, summarize } from "./lib/load.mjs";
 import { groupCpu } from "./scaling.mjs";
 
@@ -166,7 +166,7 @@ export async function speedBench(base, { writes = 1600, listRequests = 1000, lis
     const healthSerial = await run({ total: 500, concurrency: 1, makeRequest: () => api.get("/v1/health") });
     results.baselineHealthSerial = summarize(healthSerial.latencies, healthSerial.elapsedMs, { statuses: healthSerial.statuses });
     const stats = await api.json("GET", `/v1/spaces/${big}/ledger/stats`);
-    const verify = await api.json("GET", `/v1/spaces/${big}/ledger/logs/verify`);
+    const verify = await verifyLog(api, big);
     const balances = await api.json("GET", `/v1/spaces/${big}/ledger/balances`);
     results.bigCheck = { transactions: stats.data.transactions, expected: batches * 100, chainValid: verify.data.valid, assetsSumToZero: Object.values(balances.data).every((v) => v === 0) };
   }
@@ -190,7 +190,7 @@ export async function speedBench(base, { writes = 1600, listRequests = 1000, lis
     }
     const account = await api.json("GET", `/v1/accounts/${s.accountId}`);
     const stats = await api.json("GET", `/v1/spaces/${s.id}/ledger/stats`);
-    const verify = await api.json("GET", `/v1/spaces/${s.id}/ledger/logs/verify`);
+    const verify = await verifyLog(api, s.id);
     const balances = await api.json("GET", `/v1/spaces/${s.id}/ledger/balances`);
     const expectedCents = OPENING_CENTS + [...s.accepted.values()].reduce((a, b) => a + b, 0);
     const balanceCents = toCents(account.balanceDecimal);

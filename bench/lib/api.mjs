@@ -19,3 +19,13 @@ export async function benchUser(base, label) {
   const reg = await anon.json("POST", "/v1/auth/register", { name: label, email, password: "bench-password-123" });
   return client(base, reg.tokens.accessToken);
 }
+
+/** The whole log's verification, following `next` (one call checks at most 100,000 logs). */
+export async function verifyLog(api, spaceId) {
+  let path = `/v1/spaces/${spaceId}/ledger/logs/verify`;
+  for (;;) {
+    const v = await api.json("GET", path);
+    if (!v.data?.hasMore) return v;
+    path = `/v1/spaces/${spaceId}/ledger/logs/verify?cursor=${encodeURIComponent(v.data.next)}`;
+  }
+}

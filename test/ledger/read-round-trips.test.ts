@@ -6,6 +6,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { GENESIS_HASH, hashLog } from "../../src/modules/ledger/chain";
+import { VERIFY_MAX_LOGS } from "../../src/modules/ledger/service";
 import { insertJsonRows } from "../../src/lib/sql";
 import { createAccount } from "../accounts/helpers";
 import { countingApp } from "../counting-app";
@@ -307,7 +308,7 @@ describe("the ledger's reads", () => {
     const { get } = countingApp();
     const verify = () => get(ctx.user, `${ctx.base}/logs/verify`);
     const whole = await verify();
-    expect(whole.body.data).toEqual({ valid: true, checked: 11_001, lastHash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(whole.body.data).toEqual({ valid: true, checked: 11_001, lastHash: expect.stringMatching(/^[0-9a-f]{64}$/), hasMore: false });
     expect(whole.trips).toBe(3);
     const last = await env.DB.prepare("SELECT hash FROM ledger_logs WHERE space_id = ? AND id = 11000").bind(ctx.spaceId).first<{ hash: string }>();
     expect(whole.body.data.lastHash).toBe(last!.hash);
@@ -319,13 +320,41 @@ describe("the ledger's reads", () => {
     expect(await verify()).toMatchObject({ trips: 1, body: { data: { valid: false, firstBrokenId: 2_999, checked: 2_999 } } });
     // A missing row is found as missing, even at a page's edge.
     await env.DB.prepare("DELETE FROM ledger_logs WHERE space_id = ? AND id = 1000").bind(ctx.spaceId).run();
-    expect((await verify()).body.data).toEqual({ valid: false, checked: 1_000, firstBrokenId: 1_000, reason: "Log 1000 is missing" });
+    expect((await verify()).body.data).toEqual({ valid: false, checked: 1_000, firstBrokenId: 1_000, reason: "Log 1000 is missing", hasMore: false });
     // Exactly five full pages: the sixth, empty, is one more round trip, as the loop always needed.
     const round = await ledgerSpace();
     await writeLogs(round.spaceId, 5_000);
     const five = await get(round.user, `${round.base}/logs/verify`);
     expect(five.body.data).toMatchObject({ valid: true, checked: 5_000 });
     expect(five.trips).toBe(2);
+  });
+});
+
+describe("verifying a chain longer than one call checks", () => {
+  it("stops at VERIFY_MAX_LOGS with a signed next that goes on from the hash it reached, to the whole chain's verdict", { timeout: 180_000 }, async () => {
+    const ctx = await ledgerSpace();
+    const total = VERIFY_MAX_LOGS + 1_500;
+    await writeLogs(ctx.spaceId, total);
+    const { get } = countingApp();
+    const first = await get(ctx.user, `${ctx.base}/logs/verify`);
+    expect(first.body.data).toMatchObject({ valid: true, checked: VERIFY_MAX_LOGS, hasMore: true });
+    const hashAt = async (id: number) => (await env.DB.prepare("SELECT hash FROM ledger_logs WHERE space_id = ? AND id = ?").bind(ctx.spaceId, id).first<{ hash: string }>())!.hash;
+    expect(first.body.data.lastHash).toBe(await hashAt(VERIFY_MAX_LOGS - 1));
+    const next = first.body.data.next as string;
+    const rest = await get(ctx.user, `${ctx.base}/logs/verify?cursor=${encodeURIComponent(next)}`);
+    expect(rest.body.data).toEqual({ valid: true, checked: total, lastHash: await hashAt(total - 1), hasMore: false });
+    expect(rest.trips).toBe(1);
+    // A break past the first call is found by the next.
+    await env.DB.prepare("UPDATE ledger_logs SET data = '{\"n\":-1}' WHERE space_id = ? AND id = ?").bind(ctx.spaceId, VERIFY_MAX_LOGS + 700).run();
+    expect((await get(ctx.user, `${ctx.base}/logs/verify?cursor=${encodeURIComponent(next)}`)).body.data)
+      .toMatchObject({ valid: false, firstBrokenId: VERIFY_MAX_LOGS + 700, checked: VERIFY_MAX_LOGS + 700, hasMore: false });
+    // The cursor is the server's: altered, or another space's, it is refused; a stranger still gets the space's 404.
+    const [body, mac] = next.split(".") as [string, string];
+    const altered = `${body}.${mac.slice(0, -1)}${mac.endsWith("0") ? "1" : "0"}`;
+    expect((await get(ctx.user, `${ctx.base}/logs/verify?cursor=${encodeURIComponent(altered)}`)).status).toBe(422);
+    const other = await ledgerSpace();
+    expect((await get(other.user, `${other.base}/logs/verify?cursor=${encodeURIComponent(next)}`)).status).toBe(422);
+    expect((await get(other.user, `${ctx.base}/logs/verify?cursor=${encodeURIComponent(next)}`)).status).toBe(404);
   });
 });
 

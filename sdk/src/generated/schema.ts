@@ -617,7 +617,7 @@ export interface paths {
         };
         /**
          * Recompute the log's hash chain and report the first break
-         * @description Recompute the log's hash chain and report the first break. Any member of the space may call this, viewers included.
+         * @description At most 100,000 logs a call: a longer chain answers `hasMore: true` and `next`; sending it as `cursor` goes on from there (`checked` counts from the start).
          */
         get: operations["getSpacesLedgerLogsVerify"];
         put?: never;
@@ -2751,6 +2751,10 @@ export interface components {
             lastHash?: string;
             firstBrokenId?: number;
             reason?: string;
+            /** @description The chain goes on past what this call checked (at most 100,000 logs a call): send `next` as `cursor` to continue */
+            hasMore: boolean;
+            /** @description Continues the verification where this call stopped, from the hash it reached */
+            next?: string;
         };
         AccountSyncAccepted: {
             jobId: string | null;
@@ -10972,7 +10976,9 @@ export interface operations {
     };
     getSpacesLedgerLogsVerify: {
         parameters: {
-            query?: never;
+            query?: {
+                cursor?: string;
+            };
             header?: never;
             path: {
                 spaceId: string;
@@ -10994,7 +11000,9 @@ export interface operations {
                      *         "checked": 1,
                      *         "lastHash": "last hash",
                      *         "firstBrokenId": 1,
-                     *         "reason": "reason"
+                     *         "reason": "reason",
+                     *         "hasMore": true,
+                     *         "next": "next"
                      *       }
                      *     }
                      */

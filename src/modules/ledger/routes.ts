@@ -228,6 +228,8 @@ const Verdict = z
     lastHash: z.string().optional(),
     firstBrokenId: z.number().int().optional(),
     reason: z.string().optional(),
+    hasMore: z.boolean().openapi({ description: "The chain goes on past what this call checked (at most 100,000 logs a call): send `next` as `cursor` to continue" }),
+    next: z.string().optional().openapi({ description: "Continues the verification where this call stopped, from the hash it reached" }),
   })
   .openapi("LogVerification");
 
@@ -235,8 +237,9 @@ ledgerRoutes.openapi(
   createRoute({
     ...access("viewer"),
     ...user, method: "get", path: "/{spaceId}/ledger/logs/verify", tags, summary: "Recompute the log's hash chain and report the first break",
-    request: { params: SpaceParam },
-    responses: { 200: json(dataOf(Verdict, "LogVerificationResponse"), "Verdict"), ...errors(401, 404, 429) },
+    description: "At most 100,000 logs a call: a longer chain answers `hasMore: true` and `next`; sending it as `cursor` goes on from there (`checked` counts from the start).",
+    request: { params: SpaceParam, query: z.object({ cursor: z.string().min(1).max(2048).optional() }) },
+    responses: { 200: json(dataOf(Verdict, "LogVerificationResponse"), "Verdict"), ...errors(401, 404, 422, 429) },
   }),
-  async (c) => c.json({ data: await ledger.verifyLogs(c.get("services"), c.get("auth"), c.req.valid("param").spaceId) }, 200),
+  async (c) => c.json({ data: await ledger.verifyLogs(c.get("services"), c.get("auth"), c.req.valid("param").spaceId, c.req.valid("query").cursor) }, 200),
 );

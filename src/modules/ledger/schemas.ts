@@ -216,6 +216,10 @@ export type AccountCursor = z.output<typeof AccountCursorPayload>;
 export const LogCursorPayload = z.strictObject({ before: Seq.optional(), after: Seq.optional(), n: CursorPageSize })
   .refine((c) => c.before === undefined || c.after === undefined);
 export type LogCursor = z.output<typeof LogCursorPayload>;
+/** Where a verification of the log stopped: the next log id, the hash before it and how many were checked so far. */
+export const VerifyCursorPayload = z.strictObject({
+  from: z.number().int().min(1), prevHash: z.string().regex(/^[0-9a-f]{64}$/), checked: z.number().int().min(1),
+});
 
 export const PreviewQuery = z.object({
   preview: z.enum(["true", "false"]).optional().transform((v) => v === "true"),

@@ -23,6 +23,7 @@ import {
   DEFAULT_PAGE_SIZE,
   type LogCursor,
   LogCursorPayload,
+  VerifyCursorPayload,
   MAX_METADATA_FILTERS,
   METADATA_KEY,
   type TxCursor,
@@ -449,20 +450,34 @@ function logPages(db: D1Database, space: SqlGuard, from: number): D1PreparedStat
 }
 
 /**
- * Recomputes the whole hash chain of the space's log, LOG_PAGE rows at a time. The first
- * LOG_PAGES_PER_TRIP pages ride in the batch of the session and role checks (so a log of up to 5,000
- * rows is one round trip); a longer log reads LOG_PAGES_PER_TRIP more pages per further round trip.
+ * Logs one verification call rehashes at most. A whole chain grows without bound (80,000 logs took about a second,
+ * and any viewer may ask): past this, the call answers what it checked with `hasMore` and a signed `next` that goes on
+ * from there, with the hash the chain had reached.
  */
-export async function verifyLogs(svc: Services, auth: AuthContext, spaceId: string) {
+export const VERIFY_MAX_LOGS = 100_000;
+
+/**
+ * Recomputes the hash chain of the space's log, LOG_PAGE rows at a time, from the start or from where `cursor` stopped,
+ * at most VERIFY_MAX_LOGS rows a call. The first LOG_PAGES_PER_TRIP pages ride in the batch of the session and role
+ * checks (so a log of up to 5,000 rows is one round trip); a longer log reads LOG_PAGES_PER_TRIP more pages per
+ * further round trip.
+ */
+export async function verifyLogs(svc: Services, auth: AuthContext, spaceId: string, cursor?: string) {
   const db = svc.env.DB;
-  let { results } = await readSpace(svc, auth, spaceId, "viewer", (space) => logPages(db, space, 0));
-  let state = { prevHash: undefined as string | undefined, nextId: 0, checked: 0 };
+  const scope = cursorScope(svc, spaceId, "ledger.logs.verify");
+  const from = await builtForMember(svc, auth, spaceId, async () => (cursor ? await openCursor(scope, cursor, VerifyCursorPayload) : null));
+  let state = { prevHash: from?.prevHash, nextId: from?.from ?? 0, checked: from?.checked ?? 0 };
+  const stopAt = state.nextId + VERIFY_MAX_LOGS;
+  let { results } = await readSpace(svc, auth, spaceId, "viewer", (space) => logPages(db, space, state.nextId));
   for (;;) {
     for (const res of results) {
       const rows = res.results as LogRow[];
       const verdict = await verifyChain(rows, state.prevHash, state.nextId, state.checked);
-      if (!verdict.valid || rows.length < LOG_PAGE) return verdict;
+      if (!verdict.valid || rows.length < LOG_PAGE) return { ...verdict, hasMore: false };
       state = { prevHash: verdict.lastHash, nextId: state.nextId + rows.length, checked: verdict.checked };
+      if (state.nextId >= stopAt) {
+        return { ...verdict, hasMore: true, next: await signCursor(scope, { from: state.nextId, prevHash: verdict.lastHash, checked: verdict.checked }) };
+      }
     }
     // The caller's role was checked with the first pages; the rest of the log is read by the space's id.
     results = await db.batch(logPages(db, { sql: "?", params: [spaceId] }, state.nextId));
