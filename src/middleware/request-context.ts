@@ -12,23 +12,40 @@ import { logInfo } from "../lib/log";
 /** Path segments after which a bearer secret follows (a signed upload or download link, a household invitation). */
 const SECRET_AFTER = new Set(["uploads", "downloads", "invitations"]);
 
-/**
- * A segment as the router reads it: percent-decoded (`%64ownloads` is routed as `downloads`), and in any case, so a
- * near miss that reaches no route is not logged with the secret after it either.
- */
-function routedSegment(segment: string): string {
-  try {
-    return decodeURIComponent(segment).toLowerCase();
-  } catch {
-    return segment.toLowerCase();
+/** After the token: the words a route with one ends in (`.../invitations/:token/accept`); anything else is redacted too. */
+const SAFE_AFTER_TOKEN = new Set(["accept", "decline"]);
+
+/** The path percent-decoded as often as it still changes (`%2564` is `%64` is `d`), as far as it decodes. */
+function fullyDecoded(pathname: string): string {
+  let path = pathname;
+  for (let i = 0; i < 3; i++) {
+    let next: string;
+    try {
+      next = decodeURIComponent(path);
+    } catch {
+      break;
+    }
+    if (next === path) break;
+    path = next;
   }
+  return path;
 }
 
-/** The path as logged: a secret segment is written `:token`, so reading the logs does not hand out its power. */
+/** A segment's name as a route would read it, or a near miss of one: no `;` parameters, no spaces, in any case. */
+const nameOf = (segment: string) => segment.split(";")[0]!.trim().toLowerCase();
+
+/**
+ * The path as logged: whatever follows a segment named like `downloads` (routed or a near miss: encoded, in
+ * another case, with `;x`, a space or an encoded slash, after a double slash) is written `:token`, so reading the
+ * logs does not hand out the power of a signed link or an invitation.
+ */
 export function loggedPath(pathname: string): string {
-  const parts = pathname.split("/");
-  for (let i = 1; i < parts.length; i++) if (parts[i] && SECRET_AFTER.has(routedSegment(parts[i - 1]!))) parts[i] = ":token";
-  return parts.join("/");
+  const segments = fullyDecoded(pathname).split("/");
+  const at = segments.findIndex((s) => SECRET_AFTER.has(nameOf(s)));
+  if (at < 0) return pathname;
+  const tail = segments.slice(at + 1).filter((s) => s !== "");
+  const redacted = tail.map((s, i) => (i > 0 && SAFE_AFTER_TOKEN.has(nameOf(s)) ? s : ":token"));
+  return [...segments.slice(0, at + 1), ...redacted].join("/");
 }
 
 /** Client-supplied ids are kept only when they look harmless, so they cannot inject into logs. */

@@ -72,9 +72,18 @@ describe("structured logs", () => {
 
   it("keeps the token out when the route's name is percent-encoded or in another case (the router decodes the first)", async () => {
     const token = "eyJrIjoiZG93bmxvYWQifQ.encoded-route-probe";
-    const paths = [`/v1/%64ownloads/${token}`, `/v1/%75ploads/${token}`, `/v1/Downloads/${token}`, `/v1/households/%69nvitations/${token}/accept`];
+    const paths = [
+      `/v1/%64ownloads/${token}`, `/v1/%75ploads/${token}`, `/v1/Downloads/${token}`, `/v1/households/%69nvitations/${token}/accept`,
+      // Near misses that reach no route are logged without the token too.
+      `/v1/downloads//${token}`, `/v1/downloads;x/${token}`, `/v1/downloads%2F${token}`, `/v1/%2564ownloads/${token}`, `/v1/downloads%20/${token}`,
+      `/v1/households/invitations//${token}/accept`, `/v1/downloads/${token}/${token}`,
+    ];
     for (const path of paths) await send(path, { headers: { "cf-connecting-ip": nextIp() } });
-    expect(parsed().map((e) => e.path)).toEqual(["/v1/%64ownloads/:token", "/v1/%75ploads/:token", "/v1/Downloads/:token", "/v1/households/%69nvitations/:token/accept"]);
+    expect(parsed().map((e) => e.path)).toEqual([
+      "/v1/downloads/:token", "/v1/uploads/:token", "/v1/Downloads/:token", "/v1/households/invitations/:token/accept",
+      "/v1/downloads/:token", "/v1/downloads;x/:token", "/v1/downloads/:token", "/v1/downloads/:token", "/v1/downloads /:token",
+      "/v1/households/invitations/:token/accept", "/v1/downloads/:token/:token",
+    ]);
     expect(lines.join("\n")).not.toContain(token);
   });
 

@@ -14,9 +14,18 @@ import { localDays } from "../analytics/fixture";
 
 /** The days the simulator was asked for, in order. */
 const asked: string[] = [];
+/** A day whose next answer is cut off mid-body (a transient failure, nothing to do with the day). */
+let glitch: string | null = null;
 beforeAll(() => registerSandboxHandler((request, e) => {
   const m = /\/rates\/v1\/rates\/([^/?]+)/.exec(new URL(request.url).pathname);
-  if (m) asked.push(decodeURIComponent(m[1]!));
+  if (m) {
+    const day = decodeURIComponent(m[1]!);
+    asked.push(day);
+    if (glitch === day) {
+      glitch = null;
+      return new Response('{"base":"USD","date":"', { status: 200, headers: { "content-type": "application/json" } });
+    }
+  }
   return app.fetch(request, e);
 }));
 afterAll(() => registerSandboxHandler((request, e) => app.fetch(request, e)));
@@ -40,6 +49,17 @@ describe("a day without rates", () => {
     // Another user asking the same day costs nothing more.
     expect((await get(await registerUser(), "/v1/rates?base=EUR&quote=USD&date=1990-06-15")).status).toBe(200);
     expect(asked).toEqual(["1990-06-15"]);
+  });
+
+  it("an unreadable answer is not remembered as a day without rates: the next request asks again and gets them", async () => {
+    const u = await registerUser();
+    const day = "2022-11-09";
+    glitch = day;
+    asked.length = 0;
+    expect((await get(u, `/v1/rates?base=USD&quote=MXN&date=${day}`)).status).toBe(502);
+    const again = await get(u, `/v1/rates?base=USD&quote=MXN&date=${day}`);
+    expect(asked).toEqual([day, day]);
+    expect(again.body).toMatchObject({ rateDate: day });
   });
 
   it("a day with rates is stored and never asked again", async () => {

@@ -26,12 +26,14 @@ export class RatesProviderError extends ApiError {
   constructor(
     message: string,
     readonly providerWide: boolean,
+    /** The provider refused this day (a 403, as a plan limited in history answers): asking again soon gets the same. */
+    readonly dayRefused = false,
   ) {
     super(502, "PROVIDER_ERROR", message);
   }
 }
 
-const providerError = (message: string, providerWide = false) => new RatesProviderError(message, providerWide);
+const providerError = (message: string, providerWide = false, dayRefused = false) => new RatesProviderError(message, providerWide, dayRefused);
 
 export class RatesClient {
   constructor(
@@ -60,7 +62,7 @@ export class RatesClient {
     if (res.status === 404) return null;
     if (res.status === 401) throw providerError("The exchange-rate provider refused our credentials", true);
     // A refusal of this request: what a plan limited in history answers for older days.
-    if (res.status === 403) throw providerError("The exchange-rate provider refused this request (403)");
+    if (res.status === 403) throw providerError("The exchange-rate provider refused this request (403)", false, true);
     if (!res.ok) throw providerError(`The exchange-rate provider answered ${res.status}`, res.status === 429 || res.status >= 500);
     let body: unknown;
     try {

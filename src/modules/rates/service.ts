@@ -90,8 +90,9 @@ export async function getRate(svc: Services, q: { base: string; quote: string; d
     try {
       fetched = await fetchDailyRates(svc, date);
     } catch (err) {
-      // This day's refusal or unreadable answer is remembered like a day without rates; the provider's own failure is not.
-      if (err instanceof RatesProviderError && !err.providerWide) await recordAttempt(db, date, now, 0).run();
+      // The provider's refusal of this day is remembered like a day without rates. An unreadable answer or a failure
+      // of the provider's is not: one bad answer would otherwise hide the day's rates from everyone for a week.
+      if (err instanceof RatesProviderError && err.dayRefused) await recordAttempt(db, date, now, 0).run();
       throw err;
     }
     const gotAll = needed.every((c) => fetched.some((r) => r.quote === c));
