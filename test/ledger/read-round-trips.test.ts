@@ -6,7 +6,8 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { GENESIS_HASH, hashLog } from "../../src/modules/ledger/chain";
-import { VERIFY_MAX_LOGS } from "../../src/modules/ledger/service";
+import { VERIFY_CURSOR_TTL_MS, VERIFY_MAX_LOGS, verifyLogs } from "../../src/modules/ledger/service";
+import { authOf as authOfUser, svcAt } from "../documents/helpers";
 import { insertJsonRows } from "../../src/lib/sql";
 import { createAccount } from "../accounts/helpers";
 import { countingApp } from "../counting-app";
@@ -308,7 +309,7 @@ describe("the ledger's reads", () => {
     const { get } = countingApp();
     const verify = () => get(ctx.user, `${ctx.base}/logs/verify`);
     const whole = await verify();
-    expect(whole.body.data).toEqual({ valid: true, checked: 11_001, lastHash: expect.stringMatching(/^[0-9a-f]{64}$/), hasMore: false });
+    expect(whole.body.data).toEqual({ valid: true, checked: 11_001, lastHash: expect.stringMatching(/^[0-9a-f]{64}$/), checkedFrom: 0, hasMore: false });
     expect(whole.trips).toBe(3);
     const last = await env.DB.prepare("SELECT hash FROM ledger_logs WHERE space_id = ? AND id = 11000").bind(ctx.spaceId).first<{ hash: string }>();
     expect(whole.body.data.lastHash).toBe(last!.hash);
@@ -320,7 +321,7 @@ describe("the ledger's reads", () => {
     expect(await verify()).toMatchObject({ trips: 1, body: { data: { valid: false, firstBrokenId: 2_999, checked: 2_999 } } });
     // A missing row is found as missing, even at a page's edge.
     await env.DB.prepare("DELETE FROM ledger_logs WHERE space_id = ? AND id = 1000").bind(ctx.spaceId).run();
-    expect((await verify()).body.data).toEqual({ valid: false, checked: 1_000, firstBrokenId: 1_000, reason: "Log 1000 is missing", hasMore: false });
+    expect((await verify()).body.data).toEqual({ valid: false, checked: 1_000, firstBrokenId: 1_000, reason: "Log 1000 is missing", checkedFrom: 0, hasMore: false });
     // Exactly five full pages: the sixth, empty, is one more round trip, as the loop always needed.
     const round = await ledgerSpace();
     await writeLogs(round.spaceId, 5_000);
@@ -337,17 +338,23 @@ describe("verifying a chain longer than one call checks", () => {
     await writeLogs(ctx.spaceId, total);
     const { get } = countingApp();
     const first = await get(ctx.user, `${ctx.base}/logs/verify`);
-    expect(first.body.data).toMatchObject({ valid: true, checked: VERIFY_MAX_LOGS, hasMore: true });
+    expect(first.body.data).toMatchObject({ valid: true, checked: VERIFY_MAX_LOGS, checkedFrom: 0, hasMore: true });
     const hashAt = async (id: number) => (await env.DB.prepare("SELECT hash FROM ledger_logs WHERE space_id = ? AND id = ?").bind(ctx.spaceId, id).first<{ hash: string }>())!.hash;
     expect(first.body.data.lastHash).toBe(await hashAt(VERIFY_MAX_LOGS - 1));
     const next = first.body.data.next as string;
     const rest = await get(ctx.user, `${ctx.base}/logs/verify?cursor=${encodeURIComponent(next)}`);
-    expect(rest.body.data).toEqual({ valid: true, checked: total, lastHash: await hashAt(total - 1), hasMore: false });
+    expect(rest.body.data).toEqual({ valid: true, checked: total, lastHash: await hashAt(total - 1), checkedFrom: VERIFY_MAX_LOGS, hasMore: false });
     expect(rest.trips).toBe(1);
     // A break past the first call is found by the next.
     await env.DB.prepare("UPDATE ledger_logs SET data = '{\"n\":-1}' WHERE space_id = ? AND id = ?").bind(ctx.spaceId, VERIFY_MAX_LOGS + 700).run();
     expect((await get(ctx.user, `${ctx.base}/logs/verify?cursor=${encodeURIComponent(next)}`)).body.data)
       .toMatchObject({ valid: false, firstBrokenId: VERIFY_MAX_LOGS + 700, checked: VERIFY_MAX_LOGS + 700, hasMore: false });
+    // The log the cursor's hash came from, changed since: the continued call reports the break there.
+    const boundary = await hashAt(VERIFY_MAX_LOGS - 1);
+    await env.DB.prepare("UPDATE ledger_logs SET hash = ? WHERE space_id = ? AND id = ?").bind("f".repeat(64), ctx.spaceId, VERIFY_MAX_LOGS - 1).run();
+    expect((await get(ctx.user, `${ctx.base}/logs/verify?cursor=${encodeURIComponent(next)}`)).body.data)
+      .toMatchObject({ valid: false, firstBrokenId: VERIFY_MAX_LOGS - 1, checked: VERIFY_MAX_LOGS - 1, checkedFrom: VERIFY_MAX_LOGS, hasMore: false });
+    await env.DB.prepare("UPDATE ledger_logs SET hash = ? WHERE space_id = ? AND id = ?").bind(boundary, ctx.spaceId, VERIFY_MAX_LOGS - 1).run();
     // The cursor is the server's: altered, or another space's, it is refused; a stranger still gets the space's 404.
     const [body, mac] = next.split(".") as [string, string];
     const altered = `${body}.${mac.slice(0, -1)}${mac.endsWith("0") ? "1" : "0"}`;
@@ -355,6 +362,9 @@ describe("verifying a chain longer than one call checks", () => {
     const other = await ledgerSpace();
     expect((await get(other.user, `${other.base}/logs/verify?cursor=${encodeURIComponent(next)}`)).status).toBe(422);
     expect((await get(other.user, `${ctx.base}/logs/verify?cursor=${encodeURIComponent(next)}`)).status).toBe(404);
+    // Kept past its 15 minutes, it vouches for nothing: verify again from the start.
+    const svc = svcAt(Date.now() + VERIFY_CURSOR_TTL_MS + 1);
+    await expect(verifyLogs(svc, await authOfUser(ctx.user), ctx.spaceId, next)).rejects.toMatchObject({ status: 422 });
   });
 });
 

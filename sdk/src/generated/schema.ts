@@ -617,7 +617,7 @@ export interface paths {
         };
         /**
          * Recompute the log's hash chain and report the first break
-         * @description At most 100,000 logs a call: a longer chain answers `hasMore: true` and `next`; sending it as `cursor` goes on from there (`checked` counts from the start).
+         * @description At most 100,000 logs a call: a longer chain answers `hasMore: true` and `next`; sending it as `cursor` within 15 minutes goes on from there (`checked` counts from the start, `checkedFrom` says where this call began; a changed log just before it is reported as the break).
          */
         get: operations["getSpacesLedgerLogsVerify"];
         put?: never;
@@ -2751,6 +2751,8 @@ export interface components {
             lastHash?: string;
             firstBrokenId?: number;
             reason?: string;
+            /** @description The first log id this call rehashed: 0, or where the `cursor` it continues stopped (the logs before it were vouched for by the earlier calls, as they were then) */
+            checkedFrom: number;
             /** @description The chain goes on past what this call checked (at most 100,000 logs a call): send `next` as `cursor` to continue */
             hasMore: boolean;
             /** @description Continues the verification where this call stopped, from the hash it reached */
@@ -11001,6 +11003,7 @@ export interface operations {
                      *         "lastHash": "last hash",
                      *         "firstBrokenId": 1,
                      *         "reason": "reason",
+                     *         "checkedFrom": 1,
                      *         "hasMore": true,
                      *         "next": "next"
                      *       }

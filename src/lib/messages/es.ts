@@ -396,6 +396,7 @@ export const es: Catalogue = {
     "Would take the account below zero, which it may not go": "Dejaría la cuenta por debajo de cero, y no puede quedar en negativo.",
     "An earlier transaction of this request has this reference": "Una transacción anterior de esta solicitud tiene esta referencia.",
     "Cursor is malformed, altered or from another query": "El cursor está mal formado, fue alterado o es de otra consulta.",
+    "This verification's cursor has expired (15 minutes); verify again from the start": "El cursor de esta verificación caducó (15 minutos); verifica de nuevo desde el principio.",
     "Differs from the query the cursor pages; send the cursor alone, or with the same filters and page size":
       "Difiere de la consulta que pagina el cursor; envía el cursor solo, o con los mismos filtros y tamaño de página.",
     "Must be a valid email address": "Debe ser una dirección de correo electrónico válida.",

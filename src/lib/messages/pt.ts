@@ -397,6 +397,7 @@ export const pt: Catalogue = {
     "Would take the account below zero, which it may not go": "Deixaria a conta abaixo de zero, e ela não pode ficar negativa.",
     "An earlier transaction of this request has this reference": "Uma transação anterior desta requisição tem esta referência.",
     "Cursor is malformed, altered or from another query": "O cursor está malformado, foi alterado ou é de outra consulta.",
+    "This verification's cursor has expired (15 minutes); verify again from the start": "O cursor desta verificação expirou (15 minutos); verifique de novo desde o início.",
     "Differs from the query the cursor pages; send the cursor alone, or with the same filters and page size":
       "Difere da consulta que o cursor pagina; envie o cursor sozinho, ou com os mesmos filtros e tamanho de página.",
     "Must be a valid email address": "Deve ser um endereço de e-mail válido.",

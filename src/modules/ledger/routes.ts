@@ -228,6 +228,7 @@ const Verdict = z
     lastHash: z.string().optional(),
     firstBrokenId: z.number().int().optional(),
     reason: z.string().optional(),
+    checkedFrom: z.number().int().openapi({ description: "The first log id this call rehashed: 0, or where the `cursor` it continues stopped (the logs before it were vouched for by the earlier calls, as they were then)" }),
     hasMore: z.boolean().openapi({ description: "The chain goes on past what this call checked (at most 100,000 logs a call): send `next` as `cursor` to continue" }),
     next: z.string().optional().openapi({ description: "Continues the verification where this call stopped, from the hash it reached" }),
   })
@@ -237,7 +238,7 @@ ledgerRoutes.openapi(
   createRoute({
     ...access("viewer"),
     ...user, method: "get", path: "/{spaceId}/ledger/logs/verify", tags, summary: "Recompute the log's hash chain and report the first break",
-    description: "At most 100,000 logs a call: a longer chain answers `hasMore: true` and `next`; sending it as `cursor` goes on from there (`checked` counts from the start).",
+    description: "At most 100,000 logs a call: a longer chain answers `hasMore: true` and `next`; sending it as `cursor` within 15 minutes goes on from there (`checked` counts from the start, `checkedFrom` says where this call began; a changed log just before it is reported as the break).",
     request: { params: SpaceParam, query: z.object({ cursor: z.string().min(1).max(2048).optional() }) },
     responses: { 200: json(dataOf(Verdict, "LogVerificationResponse"), "Verdict"), ...errors(401, 404, 422, 429) },
   }),

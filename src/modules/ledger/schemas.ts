@@ -219,6 +219,8 @@ export type LogCursor = z.output<typeof LogCursorPayload>;
 /** Where a verification of the log stopped: the next log id, the hash before it and how many were checked so far. */
 export const VerifyCursorPayload = z.strictObject({
   from: z.number().int().min(1), prevHash: z.string().regex(/^[0-9a-f]{64}$/), checked: z.number().int().min(1),
+  /** When it was issued (epoch ms): a verification is continued within VERIFY_CURSOR_TTL_MS, not replayed later. */
+  at: z.number().int(),
 });
 
 export const PreviewQuery = z.object({

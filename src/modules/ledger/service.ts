@@ -455,28 +455,51 @@ function logPages(db: D1Database, space: SqlGuard, from: number): D1PreparedStat
  * from there, with the hash the chain had reached.
  */
 export const VERIFY_MAX_LOGS = 100_000;
+/**
+ * How long a verification's `next` may be sent. It vouches for the logs before it as they were when it was issued: a
+ * cursor kept and replayed later would answer for a chain that may have been altered since.
+ */
+export const VERIFY_CURSOR_TTL_MS = 15 * 60_000;
 
 /**
  * Recomputes the hash chain of the space's log, LOG_PAGE rows at a time, from the start or from where `cursor` stopped,
- * at most VERIFY_MAX_LOGS rows a call. The first LOG_PAGES_PER_TRIP pages ride in the batch of the session and role
- * checks (so a log of up to 5,000 rows is one round trip); a longer log reads LOG_PAGES_PER_TRIP more pages per
- * further round trip.
+ * at most VERIFY_MAX_LOGS rows a call; `checkedFrom` says where this call began. The first LOG_PAGES_PER_TRIP pages
+ * ride in the batch of the session and role checks (so a log of up to 5,000 rows is one round trip); a longer log reads
+ * LOG_PAGES_PER_TRIP more pages per further round trip.
  */
 export async function verifyLogs(svc: Services, auth: AuthContext, spaceId: string, cursor?: string) {
   const db = svc.env.DB;
   const scope = cursorScope(svc, spaceId, "ledger.logs.verify");
-  const from = await builtForMember(svc, auth, spaceId, async () => (cursor ? await openCursor(scope, cursor, VerifyCursorPayload) : null));
+  const now = svc.clock.now();
+  const from = await builtForMember(svc, auth, spaceId, async () => {
+    if (!cursor) return null;
+    const c = await openCursor(scope, cursor, VerifyCursorPayload);
+    if (!(c.at <= now && now - c.at <= VERIFY_CURSOR_TTL_MS)) {
+      throw validationFailed([{ field: "cursor", message: "This verification's cursor has expired (15 minutes); verify again from the start", code: "INVALID_CURSOR" }]);
+    }
+    return c;
+  });
   let state = { prevHash: from?.prevHash, nextId: from?.from ?? 0, checked: from?.checked ?? 0 };
+  const checkedFrom = state.nextId;
   const stopAt = state.nextId + VERIFY_MAX_LOGS;
-  let { results } = await readSpace(svc, auth, spaceId, "viewer", (space) => logPages(db, space, state.nextId));
+  const { results: read } = await readSpace(svc, auth, spaceId, "viewer", (space) => [
+    ...logPages(db, space, state.nextId),
+    // The row the cursor's hash came from, as it is now.
+    ...(from ? [db.prepare(`SELECT hash FROM ledger_logs WHERE space_id = ${space.sql} AND id = ?`).bind(...space.params, from.from - 1)] : []),
+  ]);
+  let results = from ? read.slice(0, -1) : read;
+  if (from && (read.at(-1)!.results[0] as { hash: string } | undefined)?.hash !== from.prevHash) {
+    return { valid: false, checked: from.checked - 1, firstBrokenId: from.from - 1, reason: `Log ${from.from - 1} changed since the verification this cursor continues`, checkedFrom, hasMore: false };
+  }
   for (;;) {
     for (const res of results) {
       const rows = res.results as LogRow[];
       const verdict = await verifyChain(rows, state.prevHash, state.nextId, state.checked);
-      if (!verdict.valid || rows.length < LOG_PAGE) return { ...verdict, hasMore: false };
+      if (!verdict.valid || rows.length < LOG_PAGE) return { ...verdict, checkedFrom, hasMore: false };
       state = { prevHash: verdict.lastHash, nextId: state.nextId + rows.length, checked: verdict.checked };
       if (state.nextId >= stopAt) {
-        return { ...verdict, hasMore: true, next: await signCursor(scope, { from: state.nextId, prevHash: verdict.lastHash, checked: verdict.checked }) };
+        const next = await signCursor(scope, { from: state.nextId, prevHash: verdict.lastHash, checked: verdict.checked, at: now });
+        return { ...verdict, checkedFrom, hasMore: true, next };
       }
     }
     // The caller's role was checked with the first pages; the rest of the log is read by the space's id.
