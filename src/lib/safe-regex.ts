@@ -2,7 +2,9 @@
  * A regular-expression matcher for user-written category rules that cannot
  * be made to backtrack catastrophically: patterns compile to an NFA that is
  * simulated breadth-first (Thompson's construction), so matching costs at most
- * states × input length steps, and a step budget caps even that.
+ * states × input length steps, and a step budget caps even that. The simulation's
+ * sets of states are cached as a lazily built DFA (see `Dfa` below), so a pattern
+ * tested on many texts costs about one step a character once its states are met.
  *
  * Supported: literals, `.`, classes (`[a-z]`, `[^0-9]`, `\d \w \s` and their
  * negations), groups `( )` / `(?: )`, `|`, `* + ?`, `{n}`, `{n,}`, `{n,m}`
@@ -14,12 +16,17 @@ export const MAX_PATTERN_LENGTH = 200;
 /**
  * States of one pattern. Matching visits each state at most twice per input position, so a pattern within
  * this many states always finishes within STEP_BUDGET: a match is never missed for want of steps (a larger
- * cap let a long description run out of budget and silently not match a rule that should have).
+ * cap let a long description run out of budget and silently not match a rule that should have). The DFA
+ * keeps to the same bound: at a position it spends 1 step (a cached transition) or at most what the
+ * simulation spends there (reading the character with its states, the closure of the next position's); its
+ * first state costs the simulation's first closure, a text's end at most its last closure again, which the
+ * simulation's reading of no character after the end leaves room for (n + 2n × length + n).
  */
 export const MAX_STATES = 240;
 /** Compile calls per pattern: a few times MAX_STATES, reached only by repeats of (nearly) empty bodies. */
 export const MAX_COMPILE_STEPS = 10_000;
 export const MAX_INPUT = 1_000;
+/** Steps a test may take: never reached by a pattern of at most MAX_STATES states (see there), NFA or DFA. */
 export const STEP_BUDGET = 2 * MAX_STATES * (MAX_INPUT + 1);
 
 type Pred = (ch: string) => boolean;
@@ -266,7 +273,8 @@ class Compiler {
 
 /**
  * Counts the matching steps a caller's tests took, so a caller that runs many (applying rules to a whole space)
- * can bound its total work: per test it is at most 2 × states × (input length + 1).
+ * can bound its total work: per test it is at most 2 × states × (input length + 1), and one step per character
+ * of input once the pattern's DFA has met the text's characters before.
  */
 export interface StepMeter {
   steps: number;
@@ -278,8 +286,117 @@ export interface SafeRegex {
    * The steps it took are added to `meter`, when given.
    */
   test(input: string, meter?: StepMeter): boolean;
+  /**
+   * The same answer from the NFA simulation alone, without the DFA cache: the reference the DFA is checked
+   * against (test/lib/safe-regex-dfa.test.ts). Not for callers: it costs states × length steps every time.
+   */
+  testNfa(input: string, meter?: StepMeter): boolean;
   readonly stateCount: number;
 }
+
+/*
+ * The DFA (RE2's lazy construction). A DFA state is the set of NFA threads alive before a position is read
+ * (each previous position's survivors plus the fresh thread at `start` that lets the pattern begin anywhere),
+ * with what the simulation computes there: the char states of the set's epsilon closure (`^` open only at
+ * position 0, so the state of position 0 is its own, `atStart`; `$` closed) and whether that closure holds
+ * MATCH. `end` is the closure with `$` open, computed when a text ends in the state. Transitions are computed
+ * on demand per (state, UTF-16 code unit of the lowercased text: the unit the NFA's predicates read) and kept
+ * with the compiled pattern, so the same rule over a space's rows (or a remembered categorizer's writes) meets
+ * each state and character once: a character then costs one step and a map lookup, not up to twice the states
+ * of the simulation, whatever the pattern's size.
+ *
+ * Memory is bounded per pattern (DFA_MAX_BYTES, estimated) and over the isolate (DFA_MAX_TOTAL_BYTES: rules
+ * stay compiled in up to 256 remembered categorizers). A text that would grow a full cache finishes its test
+ * on the NFA from where it is, and the pattern's next test starts with an empty cache; a pattern that fills it
+ * DFA_MAX_RESETS times, or once with fewer than DFA_MIN_REUSE characters read a state built (its texts keep
+ * meeting new states: `a[ab]{30}` has 2^30), runs on the NFA alone from then on: building a state costs more
+ * time than the simulation's steps for it (measured, a row that builds one a character takes about 1.5 times
+ * the NFA's), so states that are not reused must not be built for long. Past the isolate's bound every cache
+ * is dropped at once.
+ */
+/** A pattern's DFA past which it does not grow (estimated bytes): a few hundred states and their transitions. */
+export const DFA_MAX_BYTES = 128 << 10;
+/** All patterns' DFAs in the isolate together (estimated bytes); past it they all start afresh. */
+export const DFA_MAX_TOTAL_BYTES = 16 << 20;
+/** Times a pattern's DFA may fill before the pattern runs on the NFA alone. */
+export const DFA_MAX_RESETS = 8;
+/** Characters read a state built, at least, for a DFA that filled to start afresh rather than give way to the NFA. */
+export const DFA_MIN_REUSE = 10;
+/** What a state and a cached transition weigh, roughly, in bytes: an object and two arrays of small integers; a Map entry. */
+const stateBytes = (setSize: number, chars: number) => 128 + 4 * (setSize + chars);
+const TRANSITION_BYTES = 40;
+/** A transition's key: state id × 2^16 + character code, a small integer while ids stay below 2^14 (DFA_MAX_BYTES / 128 is 1,024). */
+const CHAR_CODES = 0x10000;
+
+interface DState {
+  /** Its number in its DFA (transitions are keyed by it); -1 while not kept (built past a full cache). */
+  id: number;
+  /** The NFA threads, distinct, in no particular order: the state's identity. */
+  readonly set: number[];
+  readonly hash: number;
+  readonly atStart: boolean;
+  /** The CHAR states of the closure (without `$`): what reads the next character. */
+  readonly chars: number[];
+  /** The closure (without `$`) holds MATCH: the text matches. */
+  readonly match: boolean;
+  /** Whether the closure with `$` holds MATCH (a text ending here matches): -1 until computed. */
+  end: number;
+  /** The next kept state with the same hash. */
+  sameHash: DState | null;
+}
+
+interface Dfa {
+  start: DState | null;
+  byHash: Map<number, DState>;
+  transitions: Map<number, DState>;
+  count: number;
+  bytes: number;
+  /** Characters of the texts tested with it: how much its states were reused. */
+  read: number;
+  /** A test found it full: the pattern's next test starts afresh. */
+  full: boolean;
+}
+
+/** Every pattern's DFA, by its compiled pattern; replaced wholesale (dropping them all) past DFA_MAX_TOTAL_BYTES. */
+let dfas = new WeakMap<object, Dfa>();
+let dfaTotalBytes = 0;
+/** How often each path was taken, for tests and measurements (not hits: that is the per-character loop). */
+export const dfaCounters = { statesBuilt: 0, transitionsCached: 0, fallbacks: 0, resets: 0, flushes: 0, nfaOnly: 0 };
+
+/** Room for `bytes` more in `dfa`; false (and the caller stops growing it) when the pattern's or the isolate's bound is reached. */
+function reserve(dfa: Dfa, bytes: number): boolean {
+  if (dfa.bytes + bytes > DFA_MAX_BYTES) {
+    dfa.full = true;
+    return false;
+  }
+  if (dfaTotalBytes + bytes > DFA_MAX_TOTAL_BYTES) {
+    // Caches of patterns no longer in use are counted until now: start every pattern afresh. This one is no
+    // longer in the map either, so its next test starts afresh too.
+    dfas = new WeakMap();
+    dfaTotalBytes = 0;
+    dfaCounters.flushes++;
+    return false;
+  }
+  dfa.bytes += bytes;
+  dfaTotalBytes += bytes;
+  return true;
+}
+
+// The DFA's scratch, shared by every pattern (a test runs to its end before another starts): marks (a closure's
+// seen states; a new set's members) and a closure's stack (a set's members, then two per newly seen state).
+const marks = new Int32Array(MAX_STATES).fill(-1);
+let markGen = 0;
+const closureStack = new Int32Array(3 * MAX_STATES + 1);
+const nextMark = () => {
+  if (markGen === 0x3fffffff) (marks.fill(-1), (markGen = 0));
+  return ++markGen;
+};
+
+/** A thread's share of its set's hash: summed, so the order threads are found in does not matter. */
+const mix = (s: number) => {
+  const h = Math.imul(s + 1, 0x9e3779b1);
+  return h ^ (h >>> 15);
+};
 
 /** Compiles a rule pattern or throws RegexSyntaxError with a reason fit for a 422. */
 export function compileSafeRegex(pattern: string): SafeRegex {
@@ -304,75 +421,252 @@ export function compileSafeRegex(pattern: string): SafeRegex {
     if (st.k === "char") preds[i] = st.pred;
   });
 
+  /** Steps of the test under way (tests are synchronous, so one at a time). */
+  let steps = 0;
+
+  /**
+   * The NFA simulation from position `from`: with `resume`, the closure at `from` was already computed (and
+   * counted) by the DFA, did not match, `from` is before the end, and its char states are `resume`.
+   */
+  function nfa(input: string, from: number, resume: number[] | null): boolean {
+    const seen = new Int32Array(n).fill(-1);
+    // A state is pushed only by one newly seen (at most two each), so the stack never holds more than 2n + 1.
+    const stack = new Int32Array(2 * n + 1);
+    const current = new Int32Array(n);
+    let currentLength = 0;
+    const next = new Int32Array(n);
+    let nextLength = 0;
+    let gen = 0;
+    let matched = false;
+    // Adds `s` and the states it reaches without reading a character to `next`; false when out of steps.
+    const addThread = (s: number, pos: number): boolean => {
+      let sp = 0;
+      stack[sp++] = s;
+      while (sp > 0) {
+        const i = stack[--sp]!;
+        if (seen[i] === gen) continue;
+        seen[i] = gen;
+        if (++steps > STEP_BUDGET) return false;
+        switch (kind[i]) {
+          case SPLIT:
+            stack[sp++] = out2[i]!;
+            stack[sp++] = out[i]!;
+            break;
+          case BOL:
+            if (pos === 0) stack[sp++] = out[i]!;
+            break;
+          case EOL:
+            if (pos === input.length) stack[sp++] = out[i]!;
+            break;
+          case MATCH:
+            matched = true;
+            next[nextLength++] = i;
+            break;
+          default:
+            next[nextLength++] = i;
+        }
+      }
+      return true;
+    };
+    for (let pos = from; pos <= input.length; pos++) {
+      if (resume) {
+        next.set(resume);
+        nextLength = resume.length;
+        resume = null;
+      } else {
+        gen++;
+        nextLength = 0;
+        // Re-add the surviving threads, then a fresh one: the pattern may start anywhere.
+        for (let k = 0; k < currentLength; k++) if (!addThread(current[k]!, pos)) return false;
+        if (!addThread(start, pos)) return false;
+        if (matched) return true;
+        if (pos === input.length) return false;
+      }
+      const ch = input[pos]!;
+      // The threads that read `ch` survive to the next position (`current` was re-added above, so free).
+      currentLength = 0;
+      for (let k = 0; k < nextLength; k++) {
+        const i = next[k]!;
+        if (kind[i] === CHAR && preds[i]!(ch)) current[currentLength++] = out[i]!;
+      }
+      steps += nextLength;
+      if (steps > STEP_BUDGET) return false;
+    }
+    return false;
+  }
+
+  let closureMatch = false;
+  let closureChars: number[] = [];
+
+  /** The closure of `threads`, counted as the simulation counts it: its char states in closureChars, a new array. */
+  function closure(threads: number[], bol: boolean, eol: boolean): void {
+    const seen = marks;
+    const st = closureStack;
+    const gen = nextMark();
+    let sp = 0;
+    for (let k = threads.length - 1; k >= 0; k--) st[sp++] = threads[k]!;
+    let count = 0;
+    const chars: number[] = [];
+    let matched = false;
+    while (sp > 0) {
+      const i = st[--sp]!;
+      if (seen[i] === gen) continue;
+      seen[i] = gen;
+      count++;
+      switch (kind[i]) {
+        case SPLIT:
+          st[sp++] = out2[i]!;
+          st[sp++] = out[i]!;
+          break;
+        case BOL:
+          if (bol) st[sp++] = out[i]!;
+          break;
+        case EOL:
+          if (eol) st[sp++] = out[i]!;
+          break;
+        case MATCH:
+          matched = true;
+          break;
+        default:
+          chars.push(i);
+      }
+    }
+    steps += count;
+    closureChars = chars;
+    closureMatch = matched;
+  }
+
+  /** The state of `threads` (distinct), its closure computed (and counted); not yet kept (id -1). */
+  function build(threads: number[], hash: number, atStart: boolean): DState {
+    closure(threads, atStart, false);
+    dfaCounters.statesBuilt++;
+    return { id: -1, set: threads, hash, atStart, chars: closureChars, match: closureMatch, end: -1, sameHash: null };
+  }
+
+  /** Whether a text ending in `d` matches: its closure with `$` open. */
+  function ends(d: DState): boolean {
+    if (d.end >= 0) {
+      steps++;
+      return d.end === 1;
+    }
+    closure(d.set, d.atStart, true);
+    d.end = closureMatch ? 1 : 0;
+    return closureMatch;
+  }
+
+  // The compiled pattern's identity for its entry in `dfas`, and how many times its DFA filled.
+  const owner = {};
+  let resets = 0;
+
+  /**
+   * The DFA's answer, in at most the simulation's steps: a position whose transition is cached costs 1; one
+   * that is not costs its state's char states (the simulation's reading of the character) plus, for a new
+   * state, its closure (the simulation's closure at the next position); a text's end its closure with `$`
+   * open, once per state, then 1.
+   */
+  function dfaTest(input: string): boolean {
+    let dfa = dfas.get(owner);
+    if (dfa?.full) {
+      dfaTotalBytes -= dfa.bytes;
+      dfas.delete(owner);
+      dfaCounters.resets++;
+      // Filled in fewer than DFA_MIN_REUSE characters a state: its texts keep meeting new states, each costing
+      // more than the simulation's step (RE2 gives up on the DFA the same way).
+      const reused = dfa.read >= DFA_MIN_REUSE * dfa.count;
+      dfa = undefined;
+      if (++resets >= DFA_MAX_RESETS || !reused) {
+        resets = DFA_MAX_RESETS;
+        dfaCounters.nfaOnly++;
+        return nfa(input, 0, null);
+      }
+    }
+    if (!dfa) dfas.set(owner, (dfa = { start: null, byHash: new Map(), transitions: new Map(), count: 0, bytes: 0, read: 0, full: false }));
+    dfa.read += input.length;
+    const transitions = dfa.transitions;
+    let growing = true;
+    let d: DState;
+    if (dfa.start) (d = dfa.start), steps++;
+    else {
+      d = build([start], mix(start), true);
+      if (reserve(dfa, stateBytes(1, d.chars.length))) (d.id = dfa.count++), (dfa.start = d);
+      else growing = false;
+    }
+    const len = input.length;
+    for (let pos = 0; ; pos++) {
+      if (d.match) return true;
+      if (pos === len) return ends(d);
+      const c = input.charCodeAt(pos);
+      const cached = transitions.get(d.id * CHAR_CODES + c);
+      if (cached !== undefined) {
+        steps++;
+        d = cached;
+        continue;
+      }
+      if (!growing) {
+        dfaCounters.fallbacks++;
+        return nfa(input, pos, d.chars);
+      }
+      // The simulation's step at `pos`: the threads that read the character, then the fresh one at `start`.
+      const ch = input[pos]!;
+      const chars = d.chars;
+      const gen = nextMark();
+      const m = marks;
+      const set: number[] = [];
+      let hash = 0;
+      for (let k = 0; k < chars.length; k++) {
+        const i = chars[k]!;
+        if (preds[i]!(ch)) {
+          const o = out[i]!;
+          if (m[o] !== gen) (m[o] = gen), set.push(o), (hash = (hash + mix(o)) | 0);
+        }
+      }
+      steps += chars.length;
+      if (m[start] !== gen) (m[start] = gen), set.push(start), (hash = (hash + mix(start)) | 0);
+      // The kept state with these threads: the same count, all of them marked.
+      let to = dfa.byHash.get(hash);
+      for (; to; to = to.sameHash ?? undefined) {
+        if (to.set.length !== set.length) continue;
+        let k = 0;
+        while (k < to.set.length && m[to.set[k]!] === gen) k++;
+        if (k === to.set.length) break;
+      }
+      if (!to) {
+        const made = build(set, hash, false);
+        if (!reserve(dfa, stateBytes(set.length, made.chars.length) + TRANSITION_BYTES)) {
+          // Full: this test goes on from the new state (its closure is computed) without keeping it, and
+          // falls back to the simulation at its next uncached character.
+          growing = false;
+          d = made;
+          continue;
+        }
+        made.id = dfa.count++;
+        made.sameHash = dfa.byHash.get(hash) ?? null;
+        dfa.byHash.set(hash, (to = made));
+      } else if (!reserve(dfa, TRANSITION_BYTES)) {
+        growing = false;
+        d = to;
+        continue;
+      }
+      transitions.set(d.id * CHAR_CODES + c, to);
+      dfaCounters.transitionsCached++;
+      d = to;
+    }
+  }
+
   return {
     stateCount: n,
     test(raw: string, meter?: StepMeter): boolean {
-      let steps = 0;
-      const matched = run(raw);
+      steps = 0;
+      const input = raw.slice(0, MAX_INPUT).toLowerCase();
+      const matched = resets >= DFA_MAX_RESETS ? nfa(input, 0, null) : dfaTest(input);
       if (meter) meter.steps += steps;
       return matched;
-
-      function run(raw: string): boolean {
-        const input = raw.slice(0, MAX_INPUT).toLowerCase();
-        const seen = new Int32Array(n).fill(-1);
-        // A state is pushed only by one newly seen (at most two each), so the stack never holds more than 2n + 1.
-        const stack = new Int32Array(2 * n + 1);
-        const current = new Int32Array(n);
-        let currentLength = 0;
-        const next = new Int32Array(n);
-        let nextLength = 0;
-        let gen = 0;
-        let matched = false;
-        // Adds `s` and the states it reaches without reading a character to `next`; false when out of steps.
-        const addThread = (s: number, pos: number): boolean => {
-          let sp = 0;
-          stack[sp++] = s;
-          while (sp > 0) {
-            const i = stack[--sp]!;
-            if (seen[i] === gen) continue;
-            seen[i] = gen;
-            if (++steps > STEP_BUDGET) return false;
-            switch (kind[i]) {
-              case SPLIT:
-                stack[sp++] = out2[i]!;
-                stack[sp++] = out[i]!;
-                break;
-              case BOL:
-                if (pos === 0) stack[sp++] = out[i]!;
-                break;
-              case EOL:
-                if (pos === input.length) stack[sp++] = out[i]!;
-                break;
-              case MATCH:
-                matched = true;
-                next[nextLength++] = i;
-                break;
-              default:
-                next[nextLength++] = i;
-            }
-          }
-          return true;
-        };
-        for (let pos = 0; pos <= input.length; pos++) {
-          gen++;
-          nextLength = 0;
-          // Re-add the surviving threads, then a fresh one: the pattern may start anywhere.
-          for (let k = 0; k < currentLength; k++) if (!addThread(current[k]!, pos)) return false;
-          if (!addThread(start, pos)) return false;
-          if (matched) return true;
-          if (pos === input.length) return false;
-          const ch = input[pos]!;
-          // The threads that read `ch` survive to the next position (`current` was re-added above, so free).
-          currentLength = 0;
-          for (let k = 0; k < nextLength; k++) {
-            const i = next[k]!;
-            if (kind[i] === CHAR && preds[i]!(ch)) current[currentLength++] = out[i]!;
-          }
-          steps += nextLength;
-          if (steps > STEP_BUDGET) return false;
-        }
-        return false;
-      }
+    },
+    testNfa(raw: string, meter?: StepMeter): boolean {
+      steps = 0;
+      const matched = nfa(raw.slice(0, MAX_INPUT).toLowerCase(), 0, null);
+      if (meter) meter.steps += steps;
+      return matched;
     },
   };
 }

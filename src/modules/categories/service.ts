@@ -338,12 +338,14 @@ export async function loadRules(svc: Services, spaceId: string) {
 }
 
 /**
- * The matching work one apply-rules call may do, in matching steps (StepMeter: a regex's NFA steps, a text
+ * The matching work one apply-rules call may do, in matching steps (StepMeter: a regex's steps, a text
  * comparison's characters, ROW_STEPS a row). Steps, not time: a Worker's clock stands still while it computes,
- * and steps are the same on every run. Measured in workerd, a step is about 20 ns, so this is about 2 s of
- * matching, far below the 30 s CPU limit; a row under the heaviest rule set a space can hold (4,000 regex
- * states, texts of 500 and 200 characters) takes about 4.2 million, so such a space gets about 24 rows a call,
- * and one with 20 contains rules about 8,000.
+ * and steps are the same on every run. Measured in workerd, a step is about 10-40 ns (an NFA step the least, a
+ * cached DFA transition the most), so this is about 1-4 s of matching, far below the 30 s CPU limit. A regex
+ * costs about a step a character once its DFA has met the texts' states and characters (20 rules of `.?` ×99
+ * then `#`, the 4,000-state allowance, about 15,000 a row of texts of 500 and 200 characters, ~5,000 rows a
+ * call); rules whose texts keep meeting new DFA states run on the NFA, up to 2 × states a character: 50 of
+ * `a[ab]{77}#` over random a's and b's about 2.5 million a row, ~40 rows a call. 20 contains rules: ~8,000.
  */
 export const APPLY_RULES_STEP_BUDGET = 100_000_000;
 /** What a row costs besides its rules (reading it, its subject): with no rules at all a call takes 20,000 rows. */
