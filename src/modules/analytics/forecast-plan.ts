@@ -125,7 +125,7 @@ export function rateBookOf(data: ValuationData, currencies: string[], fromDate: 
  * projected a second time.
  */
 export interface Occurrence {
-  /** direction|currency|merchant of its series, as flows are keyed by `flowKey`. */
+  /** account|direction|currency|merchant of its series, as flows are keyed by `flowKey`. */
   key: string;
   /** The amounts (absolute, minor units) a payment standing for it may have: a third either side of the series' own. */
   lo: number;
@@ -175,10 +175,13 @@ export interface Plan {
 }
 
 /** The cached plan's layout: a cache row of another (a forecast body of before plans were cached) is not served. */
-export const PLAN_FORMAT = 4;
+export const PLAN_FORMAT = 5;
 
-/** The key `Occurrence.key` matches a flow by. */
-export const flowKey = (r: TxnRow) => `${r.amount > 0 ? "income" : "expense"}|${r.currency}|${merchantKeyOf(r)}`;
+/**
+ * The key `Occurrence.key` matches a flow by: of its account too, as series are per account (a payment on one
+ * person's account does not stand for the same bill due on another's).
+ */
+export const flowKey = (r: TxnRow) => `${r.account_id}|${r.amount > 0 ? "income" : "expense"}|${r.currency}|${merchantKeyOf(r)}`;
 
 /** Whether a flow of `minor` (absolute) is of a size that may stand for occurrence `o` (a one-off at its merchant is not). */
 export const inBand = (minor: number, o: { lo: number; hi: number }) => minor * 3 >= o.lo * 2 && minor * 3 <= o.hi * 4;
@@ -231,7 +234,7 @@ export async function computePlan(svc: Services, space: SpaceInfo, nowMs: number
     const d = horizonDay(e.timestamp);
     if (a && e.asset === `${a.currency}/${scaleOf(a.currency)}` && d <= last) aheadMoves.push({ accountId: a.id, day: d, amount: e.amount, timestamp: e.timestamp });
   }
-  // direction|currency|merchant: the known flows not yet matched to an occurrence.
+  // account|direction|currency|merchant: the known flows not yet matched to an occurrence.
   const booked = new Map<string, { id: string; day: number; minor: number }[]>();
   const known: Plan["known"] = [];
   for (const r of ahead) {
@@ -251,7 +254,7 @@ export async function computePlan(svc: Services, space: SpaceInfo, nowMs: number
     // The amounts it has had, and the one it is predicted at (a user's edit may have set it outside them).
     const seen = [s.minMinor, s.maxMinor, s.amountMinor].map(Math.abs);
     const band = { lo: Math.min(...seen), hi: Math.max(...seen) };
-    const key = `${s.direction}|${s.currency}|${s.merchantKey}`;
+    const key = `${s.accountId}|${s.direction}|${s.currency}|${s.merchantKey}`;
     const known = (booked.get(key) ?? []).filter((k) => !members.has(k.id) && inBand(k.minor, band));
     const within = Math.max(3, Math.floor(CADENCE_DAYS[s.cadence] / 2));
     const since = expectedSince(s.cadence, today);

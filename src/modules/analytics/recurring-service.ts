@@ -56,6 +56,12 @@ export function recurringReads(db: D1Database, space: SqlGuard, nowMs: number): 
 }
 
 /**
+ * The decision on series `s`: its own, else one stored under its id of before series were per account (when one
+ * series stood for a merchant across accounts: what the person decided on it holds for each account's).
+ */
+const decisionOn = (decisions: Map<string, Decision>, s: DetectedSeries) => decisions.get(s.id) ?? decisions.get(s.legacyId);
+
+/**
  * Detection over the lookback, with decisions applied (dismissed included, marked, for callers that filter).
  * `loaded`: the cash flows of exactly this window, when the caller has read them already; `data`: all of
  * `recurringReads(nowMs)`.
@@ -68,7 +74,7 @@ export async function seriesOf(svc: Services, space: SpaceInfo, nowMs: number, l
   const detected = await detectSeries(space.id, rows, space.timezone, nowMs);
   const today = localDayOf(nowMs, space.timezone);
   return detected.map((s) => {
-    const d = decisions.get(s.id);
+    const d = decisionOn(decisions, s);
     if (!d) return { ...s, status: "detected" as const };
     const edited: Series = { ...s, status: d.status };
     // A person's edits stand whatever they decided since (confirming an edited series keeps its edits).
@@ -146,19 +152,41 @@ export async function patchRecurring(svc: Services, auth: AuthContext, space: Sp
       throw validationFailed(sent.map((field) => ({ field, message: `Only an edit changes ${field}; ${input.action} keeps the series as it is`, code: "UNKNOWN_FIELD" })));
     }
   }
+  // A decision stored before series were per account holds for each account's series of its merchant: deciding on
+  // one of them now hands each of the others its own copy first (in the decision's batch), so this decision changes
+  // the one series it names (a restore too: the others' decision does not come back on it).
+  let detected: Series[] | null = null;
+  const detectedNow = async () => (detected ??= await seriesOf(svc, space, now));
+  const split = async (): Promise<D1PreparedStatement[]> => {
+    const target = (await detectedNow()).find((s) => s.id === seriesId);
+    const decided = target && target.status !== "detected" ? await decisionsOf(svc, space.id) : null;
+    if (!target || !decided || decided.has(target.id) || !decided.has(target.legacyId)) return [];
+    const heirs = (await detectedNow()).filter((s) => s.legacyId === target.legacyId).map((s) => s.id);
+    return [
+      db.prepare(
+        `INSERT INTO recurring_decisions (space_id, series_key, status, name, amount, cadence, updated_by, created_at, updated_at)
+         SELECT d.space_id, h.value, d.status, d.name, d.amount, d.cadence, d.updated_by, d.created_at, d.updated_at
+           FROM recurring_decisions d, json_each(?) h WHERE d.space_id = ? AND d.series_key = ?
+         ON CONFLICT(space_id, series_key) DO NOTHING`,
+      ).bind(JSON.stringify(heirs), space.id, target.legacyId),
+      db.prepare("DELETE FROM recurring_decisions WHERE space_id = ? AND series_key = ?").bind(space.id, target.legacyId),
+    ];
+  };
   if (input.action === "restore") {
-    const [dropped] = await db.batch([db.prepare("DELETE FROM recurring_decisions WHERE space_id = ? AND series_key = ?").bind(space.id, seriesId), staleForecast]);
+    const handOver = await split();
+    const results = await db.batch([...handOver, db.prepare("DELETE FROM recurring_decisions WHERE space_id = ? AND series_key = ?").bind(space.id, seriesId), staleForecast]);
+    const dropped = results[handOver.length]!;
     // Nothing to drop is fine for a detected series (a retried restore); any other id is not the space's.
-    if (dropped!.meta.changes === 0 && !(await seriesOf(svc, space, now)).some((s) => s.id === seriesId)) throw notFound("Recurring series");
+    if (dropped.meta.changes === 0 && !(await detectedNow()).some((s) => s.id === seriesId)) throw notFound("Recurring series");
   } else {
     let name: string | null = null;
     let amount: number | null = null;
     let cadence: Cadence | null = null;
     if (input.action === "dismiss") {
       const decided = db.prepare("SELECT 1 FROM recurring_decisions WHERE space_id = ? AND series_key = ?").bind(space.id, seriesId).first();
-      if (!(await decided) && !(await seriesOf(svc, space, now)).some((s) => s.id === seriesId)) throw notFound("Recurring series");
+      if (!(await decided) && !(await detectedNow()).some((s) => s.id === seriesId)) throw notFound("Recurring series");
     } else {
-      const current = (await seriesOf(svc, space, now)).find((s) => s.id === seriesId);
+      const current = (await detectedNow()).find((s) => s.id === seriesId);
       if (!current) throw notFound("Recurring series");
       if (input.action === "edit") {
         if (input.name === undefined && input.amount === undefined && input.cadence === undefined) {
@@ -176,6 +204,7 @@ export async function patchRecurring(svc: Services, auth: AuthContext, space: Sp
     }
     const status = input.action === "confirm" ? "confirmed" : input.action === "edit" ? "edited" : "dismissed";
     await db.batch([
+      ...(await split()),
       db.prepare(
         `INSERT INTO recurring_decisions (space_id, series_key, status, name, amount, cadence, updated_by, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)

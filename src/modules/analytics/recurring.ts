@@ -2,8 +2,12 @@
  * Recurring income and bills found in the ledger's transactions.
  *
  * 1. Cash flows (income, expenses, fees; not transfers, trades, opening
- *    balances or voided rows) of the last ~26 months are grouped by
+ *    balances or voided rows) of the last ~26 months are grouped by account
+ *    (a bank linked again counts as the account it took over: `lineage`),
  *    normalized merchant (or normalized description), direction and currency.
+ *    Two people's accounts that each pay the same streaming plan on the same
+ *    day are two series: merged, one account's payments were dropped as
+ *    same-day copies of the other's, and the forecast projected them on one.
  * 2. Within a group, amounts far from the median (beyond ±35%) are one-offs
  *    at the same merchant and set aside.
  * 3. The dates (local days of the space) are tested against each cadence:
@@ -13,9 +17,11 @@
  *    so a payment moved to the next business day still matches. At most one
  *    missed occurrence is allowed. One payment off the schedule (made late),
  *    or the days before the schedule changed, are set aside (`fitSeries`).
- * 4. A series has a stable id (a hash of space, direction, currency and
- *    merchant), so a user's decision (confirm, edit, dismiss) sticks to it
- *    across runs: a dismissed series never comes back.
+ * 4. A series has a stable id (a hash of space, direction, currency,
+ *    merchant and the account's lineage), so a user's decision (confirm, edit,
+ *    dismiss) sticks to it across runs and across a relink: a dismissed series
+ *    never comes back. A decision stored before series were per account is
+ *    keyed without the account (`legacyId`) and still applies to each.
  */
 import type { Services } from "../../env";
 import type { SqlGuard } from "../../lib/sql";
@@ -24,7 +30,7 @@ import { normalizeMerchant } from "../ml/normalize";
 import { addMonths } from "../budgets/periods";
 import { dateOfDay, DayIndexer, dayNumber, ymdOfDay } from "./days";
 import { utc } from "../../lib/zoned-time";
-import { heldAgain, relinkedAccountsSql } from "../../lib/relinks";
+import { heldAgain, relinkedAccountsSql, takesOver } from "../../lib/relinks";
 
 export const CADENCES = ["weekly", "biweekly", "semi-monthly", "monthly", "yearly"] as const;
 export type Cadence = (typeof CADENCES)[number];
@@ -56,6 +62,11 @@ export interface TxnRow {
   normalized_merchant: string | null;
   description: string;
   category_id: string | null;
+  /**
+   * The first account of the row's bank history: the oldest one its account took over (a bank linked again,
+   * relinks.ts), else its own. Detection groups by it (cashflowsStatement reads it; a row without it is its account's).
+   */
+  lineage?: string | null;
 }
 
 /**
@@ -72,12 +83,21 @@ export const CASHFLOW_FILTER =
  * builds a series from the old, inactive account's copies (the forecast then projects none of it) and counts
  * the successor's as irregular flows. The rows are read from the table anyway, so each is checked against the
  * space's relinked accounts (a handful at most, none in most spaces) as it is read, with no second pass.
+ * Each row names its lineage (`TxnRow.lineage`): the oldest account its account took over, so detection keeps a
+ * relinked bank's old rows (before the new history) and new ones in one series, on the id it had. Down a chain
+ * A → B → C, C takes over A as well as B (relinks.ts: the same account, created after each was disconnected), so
+ * the oldest taken over directly is the first. In a space with no inactive provider account it reads nothing more.
  */
 export const cashflowsStatement = (db: D1Database, space: SqlGuard, fromMs: number, toMs: number) =>
   db.prepare(
     `WITH sp(id) AS MATERIALIZED (SELECT ${space.sql}),
-     relinked(id, since) AS MATERIALIZED (${relinkedAccountsSql("(SELECT id FROM sp)")})
-     SELECT id, account_id, amount, currency, date, merchant_name, normalized_merchant, description, category_id
+     relinked(id, since) AS MATERIALIZED (${relinkedAccountsSql("(SELECT id FROM sp)")}),
+     lineage(id, root, first) AS MATERIALIZED (
+       -- SQLite: with MIN, the bare column x.id is the oldest one's.
+       SELECT b.id, x.id, MIN(x.created_at) FROM relinked r JOIN accounts x ON x.id = r.id JOIN accounts b ON ${takesOver("x", "b")}
+        GROUP BY b.id)
+     SELECT id, account_id, amount, currency, date, merchant_name, normalized_merchant, description, category_id,
+            COALESCE((SELECT l.root FROM lineage l WHERE l.id = t.account_id), account_id) AS lineage
        FROM transactions t WHERE space_id = (SELECT id FROM sp) AND date >= ? AND date < ? AND ${CASHFLOW_FILTER}
         AND NOT EXISTS (SELECT 1 FROM relinked r WHERE r.id = t.account_id AND ${heldAgain("t", "r.since")})
       ORDER BY date, id`,
@@ -89,6 +109,8 @@ export async function loadCashflows(svc: Services, spaceId: string, fromMs: numb
 
 export interface DetectedSeries {
   id: string;
+  /** The id the series had when series were not per account (a decision stored then is keyed by it). */
+  legacyId: string;
   name: string;
   merchantKey: string;
   direction: "income" | "expense";
@@ -354,8 +376,9 @@ export function nextAfter(cadence: Cadence, lastDay: number, todayDay: number, a
 /** The merchant a cash flow is grouped by: its normalized merchant, else its merchant's or description's. */
 export const merchantKeyOf = (r: TxnRow) => r.normalized_merchant ?? normalizeMerchant(r.merchant_name) ?? normalizeMerchant(r.description);
 
-export const seriesIdOf = async (spaceId: string, direction: string, currency: string, merchantKey: string) =>
-  `rec_${(await sha256Hex(`${spaceId}|${direction}|${currency}|${merchantKey}`)).slice(0, 24)}`;
+/** A series' id; without `lineage` (its rows' `TxnRow.lineage`), the id of before series were per account. */
+export const seriesIdOf = async (spaceId: string, direction: string, currency: string, merchantKey: string, lineage?: string) =>
+  `rec_${(await sha256Hex(`${spaceId}|${direction}|${currency}|${merchantKey}${lineage === undefined ? "" : `|${lineage}`}`)).slice(0, 24)}`;
 
 /**
  * Detects series in `rows` (sorted by date). `todayDay` is the space's local
@@ -366,13 +389,16 @@ export async function detectSeries(spaceId: string, rows: TxnRow[], tz: string, 
   if (rows.length === 0) return [];
   const days = new DayIndexer(tz, rows[0]!.date, Math.max(rows[rows.length - 1]!.date, nowMs));
   const todayDay = days.day(nowMs);
-  const groups = new Map<string, { merchantKey: string; direction: "income" | "expense"; currency: string; rows: TxnRow[] }>();
+  const groups = new Map<string, { merchantKey: string; direction: "income" | "expense"; currency: string; lineage: string; rows: TxnRow[] }>();
   for (const r of rows) {
     const merchantKey = merchantKeyOf(r);
     if (!merchantKey || r.amount === 0) continue;
     const direction = r.amount > 0 ? "income" : "expense";
-    const k = `${direction}|${r.currency}|${merchantKey}`;
-    const g = groups.get(k) ?? { merchantKey, direction, currency: r.currency, rows: [] };
+    // Per account: two accounts paying the same bill are two bills. A relinked bank's old and new accounts are one
+    // (the old one's copies the new one holds again are left out before: cashflowsStatement).
+    const lineage = r.lineage ?? r.account_id;
+    const k = `${lineage}|${direction}|${r.currency}|${merchantKey}`;
+    const g = groups.get(k) ?? { merchantKey, direction, currency: r.currency, lineage, rows: [] };
     g.rows.push(r);
     groups.set(k, g);
   }
@@ -382,7 +408,9 @@ export async function detectSeries(spaceId: string, rows: TxnRow[], tz: string, 
     const typical = median(g.rows.map((r) => r.amount));
     const lo = Math.abs(typical) * 0.65;
     const hi = Math.abs(typical) * 1.35;
-    // One per day (the one nearest the typical amount), within the typical band.
+    // One per day (the one nearest the typical amount), within the typical band: a schedule has at most one
+    // occurrence a day (the fits take distinct days), and a charge an account lists twice on a day (a pending copy
+    // beside its posted one, held for review as a possible duplicate: sync-commits.ts) is one occurrence.
     const byDay = new Map<number, TxnRow>();
     for (const r of g.rows) {
       const a = Math.abs(r.amount);
@@ -413,7 +441,8 @@ export async function detectSeries(spaceId: string, rows: TxnRow[], tz: string, 
     const amountSpread = Math.abs(typical) === 0 ? 0 : (Math.max(...amounts) - Math.min(...amounts)) / Math.abs(typical);
     const confidence = Math.round(100 * Math.min(0.99, 0.5 + 0.3 * regularity + 0.2 * Math.max(0, 1 - amountSpread) - (kept.length < 4 ? 0.1 : 0) - (fit.setAside ? 0.1 : 0))) / 100;
     out.push({
-      id: await seriesIdOf(spaceId, g.direction, g.currency, g.merchantKey),
+      id: await seriesIdOf(spaceId, g.direction, g.currency, g.merchantKey, g.lineage),
+      legacyId: await seriesIdOf(spaceId, g.direction, g.currency, g.merchantKey),
       name: last.merchant_name ?? last.description,
       merchantKey: g.merchantKey,
       direction: g.direction,
