@@ -4,7 +4,7 @@
  * and the isolate's bound dropping every cache), and never spends more steps than the simulation's bound.
  */
 import { describe, expect, it } from "vitest";
-import { compileSafeRegex, dfaCounters, MAX_INPUT, RegexSyntaxError, STEP_BUDGET, type SafeRegex } from "../../src/lib/safe-regex";
+import { compileSafeRegex, DFA_BUILD_STEPS, dfaCounters, MAX_INPUT, RegexSyntaxError, STEP_BUDGET, TEST_STEPS, type SafeRegex } from "../../src/lib/safe-regex";
 
 function prng(seed: number) {
   let a = seed >>> 0;
@@ -70,12 +70,30 @@ function agree(re: SafeRegex, p: string, inputs: string[]) {
     const got = re.test(s, dfa);
     const want = re.testNfa(s, nfa);
     expect(got, `${JSON.stringify(p)} on ${JSON.stringify(s.slice(0, 60))} (${s.length})`).toBe(want);
-    const len = s.slice(0, MAX_INPUT).toLowerCase().length;
-    expect(dfa.steps, p).toBeLessThanOrEqual(2 * re.stateCount * (len + 1));
-    expect(dfa.steps, p).toBeLessThanOrEqual(STEP_BUDGET);
-    expect(nfa.steps, p).toBeLessThanOrEqual(2 * re.stateCount * (len + 1));
+    const len = s.toLowerCase().slice(0, MAX_INPUT).length;
+    // Metered: the simulation's steps (within its bound, so within STEP_BUDGET), plus DFA_BUILD_STEPS for each
+    // transition built (at most one a position) and TEST_STEPS a test.
+    expect(dfa.steps, p).toBeLessThanOrEqual(2 * re.stateCount * (len + 1) + (len + 1) * DFA_BUILD_STEPS + TEST_STEPS);
+    expect(nfa.steps, p).toBeLessThanOrEqual(Math.min(2 * re.stateCount * (len + 1), STEP_BUDGET) + TEST_STEPS);
   }
 }
+
+describe("safe regex: what a DFA test is metered", () => {
+  it("counts every transition it builds, even one that reads no char state (`^q` past position 0)", () => {
+    const re = compileSafeRegex("^q");
+    // 500 characters never met before: each builds a transition to the same empty state.
+    const fresh = Array.from({ length: 500 }, (_, i) => String.fromCharCode(0x4e00 + i)).join("");
+    const meter = { steps: 0 };
+    expect(re.test(`x${fresh}`, meter)).toBe(false);
+    expect(meter.steps).toBeGreaterThanOrEqual(500 * DFA_BUILD_STEPS);
+  });
+
+  it("reads `\\t` and `\\n` in a class as a tab and a newline, not the letters", () => {
+    expect(compileSafeRegex("[\\t]").test("netflix")).toBe(false);
+    expect(compileSafeRegex("[\\t]").test("a\tb")).toBe(true);
+    expect(compileSafeRegex("^[^\\n]$").test("\n")).toBe(false);
+  });
+});
 
 describe("safe regex: the DFA against the NFA simulation", () => {
   it("agrees on generated patterns and texts, cold and warm", () => {
@@ -111,7 +129,7 @@ describe("safe regex: the DFA against the NFA simulation", () => {
       // Warm: the start state, one cached transition a character, the end state's cached answer.
       const meter = { steps: 0 };
       expect(re.test(noHash, meter)).toBe(false);
-      expect(meter.steps).toBe(500 + 2);
+      expect(meter.steps).toBe(500 + 2 + TEST_STEPS);
     }
   });
 
