@@ -15,24 +15,32 @@ const SECRET_AFTER = new Set(["uploads", "downloads", "invitations"]);
 /** After the token: the words a route with one ends in (`.../invitations/:token/accept`); anything else is redacted too. */
 const SAFE_AFTER_TOKEN = new Set(["accept", "decline"]);
 
-/** The path percent-decoded as often as it still changes (`%2564` is `%64` is `d`), as far as it decodes. */
-function fullyDecoded(pathname: string): string {
-  let path = pathname;
-  for (let i = 0; i < 3; i++) {
-    let next: string;
-    try {
-      next = decodeURIComponent(path);
-    } catch {
-      break;
+/**
+ * A path segment with every `%XX` escape decoded, escape by escape (a malformed one is kept as it is, so one bad
+ * escape does not stop the rest), as often as that still changes it (`%25252564` is `d`). Bytes decode to code units
+ * alone: only ASCII names are looked for in it.
+ */
+function decodedEscapes(segment: string): string {
+  let text = segment;
+  for (let round = 0; round < 8 && text.includes("%"); round++) {
+    let out = "";
+    for (let i = 0; i < text.length; i++) {
+      const hex = text.charAt(i) === "%" ? text.slice(i + 1, i + 3) : "";
+      const byte = hex.length === 2 && isHex(hex) ? parseInt(hex, 16) : -1;
+      if (byte < 0) out += text.charAt(i);
+      else (out += String.fromCharCode(byte)), (i += 2);
     }
-    if (next === path) break;
-    path = next;
+    if (out === text) break;
+    text = out;
   }
-  return path;
+  return text;
 }
 
-/** A segment's name as a route would read it, or a near miss of one: no `;` parameters, no spaces, in any case. */
-const nameOf = (segment: string) => segment.split(";")[0]!.trim().toLowerCase();
+const isHex = (s: string) => [...s].every((c) => (c >= "0" && c <= "9") || (c >= "a" && c <= "f") || (c >= "A" && c <= "F"));
+
+/** A segment's name as a route would read it, or a near miss of one: no control characters, `;` parameters or spaces, in any case. */
+const nameOf = (segment: string) =>
+  [...segment].filter((c) => c >= " " && c !== "\x7f").join("").split(";")[0]!.trim().toLowerCase();
 
 /**
  * The path as logged: whatever follows a segment named like `downloads` (routed or a near miss: encoded, in
@@ -40,7 +48,8 @@ const nameOf = (segment: string) => segment.split(";")[0]!.trim().toLowerCase();
  * logs does not hand out the power of a signed link or an invitation.
  */
 export function loggedPath(pathname: string): string {
-  const segments = fullyDecoded(pathname).split("/");
+  // Decoded segment by segment, then split again: an encoded slash (`downloads%2F<token>`) separates too.
+  const segments = pathname.split("/").flatMap((s) => decodedEscapes(s).split("/"));
   const at = segments.findIndex((s) => SECRET_AFTER.has(nameOf(s)));
   if (at < 0) return pathname;
   const tail = segments.slice(at + 1).filter((s) => s !== "");

@@ -77,12 +77,15 @@ describe("structured logs", () => {
       // Near misses that reach no route are logged without the token too.
       `/v1/downloads//${token}`, `/v1/downloads;x/${token}`, `/v1/downloads%2F${token}`, `/v1/%2564ownloads/${token}`, `/v1/downloads%20/${token}`,
       `/v1/households/invitations//${token}/accept`, `/v1/downloads/${token}/${token}`,
+      // A malformed escape elsewhere, escapes nested four deep, a NUL in the name.
+      `/v1/%64ownloads/${token}%E0`, `/v1/%64ownloads/${token}/%`, `/v1/%25252564ownloads/${token}`, `/v1/downloads%00/${token}`,
     ];
     for (const path of paths) await send(path, { headers: { "cf-connecting-ip": nextIp() } });
     expect(parsed().map((e) => e.path)).toEqual([
       "/v1/downloads/:token", "/v1/uploads/:token", "/v1/Downloads/:token", "/v1/households/invitations/:token/accept",
       "/v1/downloads/:token", "/v1/downloads;x/:token", "/v1/downloads/:token", "/v1/downloads/:token", "/v1/downloads /:token",
       "/v1/households/invitations/:token/accept", "/v1/downloads/:token/:token",
+      "/v1/downloads/:token", "/v1/downloads/:token/:token", "/v1/downloads/:token", "/v1/downloads\u0000/:token",
     ]);
     expect(lines.join("\n")).not.toContain(token);
   });
