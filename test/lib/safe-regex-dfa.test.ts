@@ -4,18 +4,10 @@
  * and the isolate's bound dropping every cache), and never spends more steps than the simulation's bound.
  */
 import { describe, expect, it } from "vitest";
+import { mulberry32 } from "../analytics/fixture";
 import { compileSafeRegex, DFA_BUILD_STEPS, dfaCounters, MAX_INPUT, RegexSyntaxError, STEP_BUDGET, TEST_STEPS, type SafeRegex } from "../../src/lib/safe-regex";
 
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const prng = mulberry32;
 
 const LITERALS = ["a", "b", "c", "A", "B", "é", "É", "ß", "ü", "Ü", "1", "2", " ", "#", "-", "\\.", "\\A", "\\-", "x", "ñ", "\\n"];
 const CLASSES = [".", "[a-c]", "[^ab]", "[abé]", "[A-C]", "[0-9]", "[^\\d]", "[\\w#]", "[É-ü]", "\\d", "\\w", "\\s", "\\D", "\\W", "\\S", "[-a]", "[]a]"];
