@@ -181,6 +181,8 @@ export const ListAccountsQuery = withMetadataFilters(z.object({
 
 export const BalancesQuery = z.object({ address: AddressFilterText.optional() });
 export const ListLogsQuery = z.object({ pageSize, cursor });
+/** `logs/verify`: a previous answer's `next`, to go on from where it stopped. */
+export const VerifyLogsQuery = z.object({ cursor });
 
 /*
  * What each list's cursor carries, checked after its signature: the same
