@@ -14,7 +14,8 @@ import { describe, expect, it } from "vitest";
 import { callJson, createSpace, registerUser, type TestUser } from "../helpers";
 import { createAccount } from "../accounts/helpers";
 import { compileSafeRegex } from "../../src/lib/safe-regex";
-import { APPLY_RULES_ROW_STEPS, APPLY_RULES_STEP_BUDGET, MAX_SPACE_REGEX_STATES } from "../../src/modules/categories/service";
+import { APPLY_RULES_ROW_STEPS, APPLY_RULES_STEP_BUDGET } from "../../src/modules/categories/service";
+import { MAX_SPACE_REGEX_STATES } from "../../src/modules/categories/rule-budget";
 import { compileRules, firstMatch, type RuleRow } from "../../src/modules/categories/rules";
 
 const api = (u: TestUser) => ({

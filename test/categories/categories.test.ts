@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { callJson, createSpace, registerUser, type TestUser } from "../helpers";
 import { createAccount } from "../accounts/helpers";
 import { compileSafeRegex } from "../../src/lib/safe-regex";
-import { MAX_SPACE_REGEX_STATES } from "../../src/modules/categories/service";
+import { MAX_SPACE_REGEX_STATES } from "../../src/modules/categories/rule-budget";
 
 const api = (u: TestUser) => ({
   get: (path: string) => callJson(path, { token: u.accessToken, ip: u.ip }),

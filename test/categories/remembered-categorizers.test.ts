@@ -5,10 +5,11 @@
  */
 import { describe, expect, it } from "vitest";
 import {
-  forgetCategorizer, MAX_REMEMBERED_CATEGORIZERS, MAX_REMEMBERED_WORDS_COST, MAX_SPACE_WORDS_COST,
+  forgetCategorizer, MAX_REMEMBERED_CATEGORIZERS, MAX_REMEMBERED_COST, MAX_SPACE_WORDS_COST,
   recallCategorizer, rememberCategorizer, rememberedCategorizerSize, UndecidedCategory, wordCost,
 } from "../../src/modules/categories/remembered-categorizers";
 import { featuresOf } from "../../src/modules/categories/auto";
+import { MAX_SPACE_RULE_CHARS, MAX_SPACE_RULES } from "../../src/modules/categories/rule-budget";
 
 const COFFEE = { id: "cat_coffee", name: "Coffee", color: null };
 const TEA = { id: "cat_tea", name: "Tea", color: "#00aa00" };
@@ -77,11 +78,11 @@ describe("the remembered categorizer of a space", () => {
       for (let j = 0; j < 20; j++) {
         rememberCategorizer(`spc_big_${i}`, reads({ version: 1, model: true }), featsOf("Shop", description(i, j)));
         const size = rememberedCategorizerSize();
-        expect(size.cost).toBeLessThanOrEqual(MAX_REMEMBERED_WORDS_COST);
+        expect(size.cost).toBeLessThanOrEqual(MAX_REMEMBERED_COST);
         expect(size.cost).toBe(size.recounted);
       }
     }
-    expect(rememberedCategorizerSize().cost).toBeGreaterThan(MAX_REMEMBERED_WORDS_COST / 2);
+    expect(rememberedCategorizerSize().cost).toBeGreaterThan(MAX_REMEMBERED_COST / 2);
     expect(recallCategorizer("spc_big_39")!.choose(subject("Shop", description(39, 19)), -450)).toBeNull();
     expect(recallCategorizer("spc_big_0")).toBeNull();
 
@@ -112,5 +113,25 @@ describe("the remembered categorizer of a space", () => {
     expect(recallCategorizer("spc_lru_0")).not.toBeNull();
     expect(rememberedCategorizerSize().spaces).toBe(MAX_REMEMBERED_CATEGORIZERS);
     for (let i = 0; i <= MAX_REMEMBERED_CATEGORIZERS; i++) forgetCategorizer(`spc_lru_${i}`);
+  });
+
+  it("weighs each space's compiled rules too: spaces full of long rules stay within the isolate's bound", () => {
+    // A space at its rule budget (rule-budget.ts): 1,000 rules of 200 characters.
+    const rules = Array.from({ length: MAX_SPACE_RULES }, (_, i) => ({ value: `${i} `.padEnd(MAX_SPACE_RULE_CHARS / MAX_SPACE_RULES, "r"), categoryId: COFFEE.id }));
+    rememberCategorizer("spc_rules_0", reads({ version: 1, rules }), []);
+    const one = rememberedCategorizerSize().cost;
+    expect(one).toBeGreaterThanOrEqual(rules.reduce((n, r) => n + 4 * r.value.length, 0));
+    for (let i = 1; i < 40; i++) {
+      rememberCategorizer(`spc_rules_${i}`, reads({ version: 1, rules }), []);
+      const size = rememberedCategorizerSize();
+      expect(size.cost).toBeLessThanOrEqual(MAX_REMEMBERED_COST);
+      expect(size.cost).toBe(size.recounted);
+    }
+    // The oldest went first; the latest still decides by its rules.
+    expect(recallCategorizer("spc_rules_0")).toBeNull();
+    expect(recallCategorizer("spc_rules_39")!.choose(subject("7 rrrr"), -450)).toBeNull();
+    expect(recallCategorizer("spc_rules_39")!.choose(subject(rules[7]!.value), -450)).toMatchObject({ categoryId: COFFEE.id, source: "rule" });
+    for (let i = 0; i < 40; i++) forgetCategorizer(`spc_rules_${i}`);
+    expect(rememberedCategorizerSize()).toMatchObject({ cost: 0, recounted: 0 });
   });
 });

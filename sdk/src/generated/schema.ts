@@ -887,7 +887,7 @@ export interface paths {
         put?: never;
         /**
          * Create a category, optionally with rules
-         * @description A space may have at most 500 categories, its system categories included (`422 LIMIT_REACHED`).
+         * @description A space may have at most 500 categories, its system categories included (`422 LIMIT_REACHED`). A space's rules hold at most 1000 rules (`422 LIMIT_REACHED`), 200000 characters of conditions and 4000 regex pattern states in all (`422 TOO_BIG`).
          */
         post: operations["createCategory"];
         delete?: never;
@@ -935,7 +935,7 @@ export interface paths {
         head?: never;
         /**
          * Update a category (rules, when given, replace the existing ones)
-         * @description Update a category (rules, when given, replace the existing ones). Requires the `member` role or above in the space; viewers get 403.
+         * @description A space's rules hold at most 1000 rules (`422 LIMIT_REACHED`), 200000 characters of conditions and 4000 regex pattern states in all (`422 TOO_BIG`).
          */
         patch: operations["updateCategory"];
         trace?: never;

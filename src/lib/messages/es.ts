@@ -149,6 +149,9 @@ export const es: Catalogue = {
     'Budgets track spending: "{name}" is {message}, not an expense category': 'Los presupuestos controlan gastos: "{name}" es {message}, no una categoría de gastos.',
     "A space may have at most {max} budgets": "Un espacio puede tener como máximo {max} presupuestos.",
     "A space may have at most {max} categories": "Un espacio puede tener como máximo {max} categorías.",
+    "A space may have at most {max} rules": "Un espacio puede tener como máximo {max} reglas.",
+    "The space's rules would hold more than {max} characters of conditions every transaction is matched against: use fewer or shorter conditions":
+      "Las reglas del espacio tendrían más de {max} caracteres de condiciones con los que se compara cada transacción: usa menos condiciones o más cortas.",
     "A space may have at most {max} webhooks": "Un espacio puede tener como máximo {max} webhooks.",
     "A space may connect at most {max} wallets": "Un espacio puede conectar como máximo {max} billeteras.",
     "At most {n} wallet syncs (or connections) a minute across all your spaces; retry later":

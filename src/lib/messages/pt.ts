@@ -149,6 +149,9 @@ export const pt: Catalogue = {
     'Budgets track spending: "{name}" is {message}, not an expense category': 'Orçamentos acompanham gastos: "{name}" é {message}, não uma categoria de despesas.',
     "A space may have at most {max} budgets": "Um espaço pode ter no máximo {max} orçamentos.",
     "A space may have at most {max} categories": "Um espaço pode ter no máximo {max} categorias.",
+    "A space may have at most {max} rules": "Um espaço pode ter no máximo {max} regras.",
+    "The space's rules would hold more than {max} characters of conditions every transaction is matched against: use fewer or shorter conditions":
+      "As regras do espaço teriam mais de {max} caracteres de condições com os quais cada transação é comparada: use menos condições ou condições mais curtas.",
     "A space may have at most {max} webhooks": "Um espaço pode ter no máximo {max} webhooks.",
     "A space may connect at most {max} wallets": "Um espaço pode conectar no máximo {max} carteiras.",
     "At most {n} wallet syncs (or connections) a minute across all your spaces; retry later":

@@ -18,7 +18,7 @@ interface Remembered {
   state: CategorizerState;
   /** The words whose counts were read, whether or not the model has seen them (none kept for a space without a model). */
   read: Set<string>;
-  /** What `read` and the words' counts weigh, in the units of wordCost. */
+  /** What `read`, the words' counts and the compiled rules weigh, in the units of wordCost. */
   cost: number;
 }
 
@@ -30,11 +30,12 @@ export const MAX_REMEMBERED_CATEGORIZERS = 256;
  */
 export const wordCost = (word: string) => 2 * word.length + 256;
 /**
- * The weight of remembered words over all spaces: the words (and their counts) are what a writer can
- * make grow, and an isolate has 128 MB. Past it the least recently used spaces are forgotten first.
+ * The weight of all remembered spaces: the words (and their counts), which a writer can make grow, and the
+ * compiled rules (at most ~1.3 MB a space under its rule budget, categories/rule-budget.ts); an isolate has
+ * 128 MB. Past it the least recently used spaces are forgotten first.
  */
-export const MAX_REMEMBERED_WORDS_COST = 8 << 20;
-/** One space's share: past it the space's words start again from those just read. */
+export const MAX_REMEMBERED_COST = 8 << 20;
+/** One space's share of words: past it the space's words start again from those just read. */
 export const MAX_SPACE_WORDS_COST = 512 << 10;
 
 const remembered = new Map<string, Remembered>();
@@ -49,6 +50,7 @@ const costOf = (words: Iterable<string>) => {
   for (const w of words) n += wordCost(w);
   return n;
 };
+const rulesCost = (state: CategorizerState) => state.rules.reduce((n, r) => n + r.weight, 0);
 
 function drop(spaceId: string): void {
   const known = remembered.get(spaceId);
@@ -58,7 +60,7 @@ function drop(spaceId: string): void {
 }
 
 function keep(spaceId: string, entry: Remembered): void {
-  while (remembered.size > 0 && (remembered.size >= MAX_REMEMBERED_CATEGORIZERS || totalCost + entry.cost > MAX_REMEMBERED_WORDS_COST)) {
+  while (remembered.size > 0 && (remembered.size >= MAX_REMEMBERED_CATEGORIZERS || totalCost + entry.cost > MAX_REMEMBERED_COST)) {
     drop(remembered.keys().next().value!);
   }
   remembered.set(spaceId, entry);
@@ -80,21 +82,21 @@ export function rememberCategorizer(spaceId: string, results: D1Result[], feats:
   const state = categorizerStateFrom(results);
   // Without a model the words decide nothing: none are kept.
   const words = hasModel(state) ? new Set(feats) : new Set<string>();
-  const cost = costOf(words);
+  const wordsCost = costOf(words);
   // A write whose words alone outweigh a space's share is not remembered, and leaves what is.
-  if (cost > MAX_SPACE_WORDS_COST) return;
+  if (wordsCost > MAX_SPACE_WORDS_COST) return;
   drop(spaceId);
   if (known && known.version === version) {
     const added = [...words].filter((w) => !known.read.has(w));
     const merged = known.cost + costOf(added);
-    if (merged <= MAX_SPACE_WORDS_COST) {
+    if (merged - rulesCost(known.state) <= MAX_SPACE_WORDS_COST) {
       mergeTokens(known.state.counts, state.counts);
       for (const w of added) known.read.add(w);
       keep(spaceId, { ...known, cost: merged });
       return;
     }
   }
-  keep(spaceId, { version, state, read: words, cost });
+  keep(spaceId, { version, state, read: words, cost: wordsCost + rulesCost(state) });
 }
 
 /**
@@ -126,6 +128,6 @@ export function forgetCategorizer(spaceId: string): void {
 /** How much is remembered (for tests): the running total, and the same summed again over what is kept. */
 export function rememberedCategorizerSize(): { spaces: number; cost: number; recounted: number } {
   let recounted = 0;
-  for (const r of remembered.values()) recounted += costOf(r.read);
+  for (const r of remembered.values()) recounted += costOf(r.read) + rulesCost(r.state);
   return { spaces: remembered.size, cost: totalCost, recounted };
 }

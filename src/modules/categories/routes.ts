@@ -3,10 +3,13 @@ import { access, bearer, createRouter, errors, json, jsonBody } from "../../lib/
 import { guards } from "../../middleware/auth";
 import { ApplyRulesBody, ApplyRulesResult, CategoryIdParam, CategorySchema, CreateCategoryBody, MAX_CATEGORIES_PER_SPACE, UpdateCategoryBody } from "./schemas";
 import * as cats from "./service";
+import { MAX_SPACE_REGEX_STATES, MAX_SPACE_RULE_CHARS, MAX_SPACE_RULES } from "./rule-budget";
 
 export const categoryRoutes = createRouter();
 const tags = ["Categories"];
 const user = { middleware: guards.user, security: bearer };
+/** What every arriving transaction is matched against is bounded (rule-budget.ts). */
+const RULE_BUDGET = `A space's rules hold at most ${MAX_SPACE_RULES} rules (\`422 LIMIT_REACHED\`), ${MAX_SPACE_RULE_CHARS} characters of conditions and ${MAX_SPACE_REGEX_STATES} regex pattern states in all (\`422 TOO_BIG\`).`;
 
 categoryRoutes.openapi(
   createRoute({
@@ -22,7 +25,7 @@ categoryRoutes.openapi(
   createRoute({
     ...access("member"),
     ...user, method: "post", path: "/", tags, summary: "Create a category, optionally with rules",
-    description: `A space may have at most ${MAX_CATEGORIES_PER_SPACE} categories, its system categories included (\`422 LIMIT_REACHED\`).`,
+    description: `A space may have at most ${MAX_CATEGORIES_PER_SPACE} categories, its system categories included (\`422 LIMIT_REACHED\`). ${RULE_BUDGET}`,
     request: { body: jsonBody(CreateCategoryBody) },
     responses: { 201: json(CategorySchema, "Created"), ...errors(401, 403, 404, 409, 422, 429) },
   }),
@@ -47,6 +50,7 @@ categoryRoutes.openapi(
   createRoute({
     ...access("member"),
     ...user, method: "patch", path: "/{id}", tags, summary: "Update a category (rules, when given, replace the existing ones)",
+    description: RULE_BUDGET,
     request: { params: CategoryIdParam, body: jsonBody(UpdateCategoryBody) },
     responses: { 200: json(CategorySchema, "Updated"), ...errors(401, 403, 404, 409, 422, 429) },
   }),

@@ -41,7 +41,15 @@ export interface CompiledRule {
   categoryId: string;
   priority: number;
   test: Test;
+  /** What it weighs compiled, roughly in bytes, for the isolate's bound on remembered categorizers. */
+  weight: number;
 }
+
+/**
+ * A compiled rule's weight: its conditions' text held twice (as stored and folded), at two bytes a character at
+ * worst, and its closures and compiled patterns (a space's regex states are bounded apart: rule-budget.ts).
+ */
+const ruleWeight = (conditions: string) => 512 + 4 * conditions.length;
 
 const charge = (meter: StepMeter | undefined, steps: number) => {
   if (meter) meter.steps += steps;
@@ -181,7 +189,8 @@ export function compileRules(rows: RuleRow[]): CompiledRule[] {
     .flatMap((r) => {
       try {
         const tests = (JSON.parse(r.conditions) as ConditionInput[]).map(compileCondition);
-        return [{ id: r.id, categoryId: r.categoryId, priority: r.priority, test: (s: RuleSubject, meter?: StepMeter) => tests.every((t) => t(s, meter)) }];
+        const test = (s: RuleSubject, meter?: StepMeter) => tests.every((t) => t(s, meter));
+        return [{ id: r.id, categoryId: r.categoryId, priority: r.priority, test, weight: ruleWeight(r.conditions) }];
       } catch {
         return []; // a rule that no longer compiles never matches
       }

@@ -24,6 +24,7 @@ import { withoutInvisible } from "../../lib/visible-text";
 import { ApplyRulesCursor, MAX_CATEGORIES_PER_SPACE } from "./schemas";
 import { mergeCategoryCounts } from "../ml/store";
 import { compileRules, firstMatch, regexStates, validateConditions, type ConditionInput, type RuleRow } from "./rules";
+import { ruleBudgetGuards, ruleBudgetRefusal } from "./rule-budget";
 
 type CategoryRow = typeof categories.$inferSelect;
 type RuleInputT = ({ priority: number } & ConditionInput) | { conditions: ConditionInput[]; priority: number };
@@ -44,20 +45,6 @@ function ruleRows(spaceId: string, categoryId: string, rules: RuleInputT[], now:
 }
 
 /**
- * Regex states a space's rules may hold in all: every transaction that arrives (and every row of a sync) is
- * matched against all of them, so this bounds what categorizing one costs whatever the number of categories.
- */
-export const MAX_SPACE_REGEX_STATES = 4_000;
-
-/**
- * The statement, last in the batch that saves rules, that fails the batch when the space's rules then hold more
- * regex states than the bound: counted in the write itself, so concurrent saves cannot each pass a count read
- * before the others landed.
- */
-const regexBudgetGuard = (db: D1Database, spaceId: string) =>
-  batchGuard(db, "(SELECT COALESCE(SUM(regex_states), 0) FROM category_rules WHERE space_id = ?) <= ?", [spaceId, MAX_SPACE_REGEX_STATES]);
-
-/**
  * The statement, right after a new category's insert, that fails the batch when the space then has more than
  * MAX_CATEGORIES_PER_SPACE categories: counted in the write, so concurrent creates cannot all pass the cap.
  */
@@ -68,29 +55,27 @@ const categoriesFull = async (svc: Services, spaceId: string) =>
   ((await svc.env.DB.prepare("SELECT COUNT(*) AS n FROM categories WHERE space_id = ?").bind(spaceId).first<{ n: number }>())?.n ?? 0) >= MAX_CATEGORIES_PER_SPACE;
 
 /**
- * Runs a batch that saves rules (and, with `newCategory`, a category: capped per space), its regex budget or
- * the cap refused as a 422. Both are guards; when both could have refused, the space's count says which did.
+ * Runs a batch that saves rules (and, with `newCategory`, a category: capped per space), the space's rule budget
+ * (rule-budget.ts) or the cap refused as a 422. All are guards; when several could have refused, the space's
+ * counts say which did.
  */
 async function savingRules(
-  svc: Services, spaceId: string, statements: D1PreparedStatement[], rules: { regexStates: number }[], newCategory = false, existing?: string,
+  svc: Services, spaceId: string, statements: D1PreparedStatement[], rules: { conditions: string; regexStates: number }[], newCategory = false, existing?: string,
 ) {
   const db = svc.env.DB;
-  const guarded = rules.some((r) => r.regexStates > 0);
+  const budget = ruleBudgetGuards(db, spaceId, rules);
   // An existing category's rules land only while it exists: a deletion or merge that ran since it was read would
   // otherwise leave live rules on a category that is gone (they filed money into it).
   const stillThere = existing ? [batchGuard(db, "EXISTS (SELECT 1 FROM categories WHERE id = ?)", [existing])] : [];
   try {
-    await db.batch([...stillThere, ...statements, ...(newCategory ? [categoryCapGuard(db, spaceId)] : []), ...(guarded ? [regexBudgetGuard(db, spaceId)] : [])]);
+    await db.batch([...stillThere, ...statements, ...(newCategory ? [categoryCapGuard(db, spaceId)] : []), ...budget]);
   } catch (e) {
     if (!refusedByGuard(e)) throw e;
     if (existing && !(await db.prepare("SELECT 1 FROM categories WHERE id = ?").bind(existing).first())) throw notFound("Category");
-    if (newCategory && (!guarded || (await categoriesFull(svc, spaceId)))) {
+    if (newCategory && (budget.length === 0 || (await categoriesFull(svc, spaceId)))) {
       throw validationFailed([{ field: "spaceId", message: `A space may have at most ${MAX_CATEGORIES_PER_SPACE} categories`, code: "LIMIT_REACHED" }]);
     }
-    throw validationFailed([{
-      field: "rules", code: "TOO_BIG",
-      message: `The space's regex rules would hold more than the ${MAX_SPACE_REGEX_STATES} pattern states every transaction is matched against: use simpler patterns or contains/equals conditions`,
-    }]);
+    throw await ruleBudgetRefusal(db, spaceId, rules, existing);
   }
 }
 
