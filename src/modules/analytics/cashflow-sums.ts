@@ -16,8 +16,16 @@ import { exactSumSql, readExactSum, type SqlGuard } from "../../lib/sql";
 import { CASHFLOW_FILTER } from "./recurring";
 import { heldAgain, relinkedAccountsSql } from "../../lib/relinks";
 
-/** The rows summed: the cash flows, and the trades that paid a fee. */
-const SUMMED = `((${CASHFLOW_FILTER}) OR (type = 'trade' AND status != 'cancelled' AND fee_amount > 0))`;
+/**
+ * The rows summed: the cash flows, and the trades that paid a fee; not a row filed under a transfer category
+ * (the space's `transfers`), which moves money between the user's own accounts: the two rows of a move between
+ * currencies written by hand, or a bank's copies of a move to savings. QA saw 10,000.00 MXN out and 500.00 USD in
+ * counted as both spending and income. `xfer` is the statement's CTE of the space's transfer categories.
+ */
+const SUMMED = `((${CASHFLOW_FILTER}) OR (type = 'trade' AND status != 'cancelled' AND fee_amount > 0))
+  AND (category_id IS NULL OR category_id NOT IN (SELECT id FROM xfer))`;
+const transferCategories = (space: SqlGuard) =>
+  `xfer(id) AS MATERIALIZED (SELECT id FROM categories WHERE space_id = ${space.sql} AND type = 'transfer')`;
 const INCOME = "CASE WHEN type = 'trade' THEN 0 WHEN amount > 0 THEN amount ELSE 0 END";
 const EXPENSES = "CASE WHEN type = 'trade' THEN fee_amount WHEN amount < 0 THEN -amount ELSE 0 END";
 
@@ -42,17 +50,18 @@ export function cashflowSumsStatements(db: D1Database, space: SqlGuard, fromMs: 
   const sums = `${exactSumSql(INCOME)} AS income, ${exactSumSql(EXPENSES)} AS expenses`;
   return [
     db.prepare(
-      `SELECT ${keys}, ${sums}
+      `WITH ${transferCategories(space)}
+       SELECT ${keys}, ${sums}
          FROM transactions WHERE space_id = ${space.sql} AND date >= ? AND date < ? AND ${SUMMED}
         GROUP BY ${keys}`,
-    ).bind(...space.params, fromMs, toMs),
+    ).bind(...space.params, ...space.params, fromMs, toMs),
     db.prepare(
-      `WITH relinked(id, since) AS (${relinkedAccountsSql(space.sql)})
+      `WITH ${transferCategories(space)}, relinked(id, since) AS (${relinkedAccountsSql(space.sql)})
        SELECT ${keys}, ${sums}
          FROM relinked r JOIN transactions t ON t.account_id = r.id AND ${heldAgain("t", "r.since")} AND t.date >= ? AND t.date < ?
         WHERE ${SUMMED}
         GROUP BY ${keys}`,
-    ).bind(...space.params, fromMs, toMs),
+    ).bind(...space.params, ...space.params, fromMs, toMs),
   ];
 }
 
