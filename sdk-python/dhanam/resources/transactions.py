@@ -13,7 +13,8 @@ class Transactions(Resource):
 
     def list(self, *, space_id: str, limit: Optional[int] = None, offset: Optional[int] = None, **filters: Any) -> JSON:
         """One page: ``{"transactions": [...], "pagination": {"total", "limit", "offset", "hasMore"}}``.
-        Filters: account_id, category_id, type, status, start_date, end_date, search."""
+        Filters: account_id, category_id (with its subcategories unless include_subcategories=False), type, status,
+        start_date, end_date, search."""
         return self._call("GET", "/v1/transactions", query={"space_id": space_id, "limit": limit, "offset": offset, **filters})
 
     def iterate(self, *, space_id: str, limit: int = 100, offset: int = 0, max_items: Optional[int] = None, **filters: Any) -> Iterator[JSON]:

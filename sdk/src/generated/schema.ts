@@ -12793,7 +12793,10 @@ export interface operations {
             query: {
                 spaceId: string;
                 accountId?: string;
+                /** @description The category's transactions and, unless includeSubcategories is false, its subcategories' (as budgets and the dashboard count a parent) */
                 categoryId?: string;
+                /** @description With categoryId: false lists the category's own transactions only. Default true */
+                includeSubcategories?: "true" | "false";
                 type?: "income" | "expense" | "transfer" | "trade" | "fee" | "other";
                 status?: "pending" | "posted" | "settled" | "failed" | "cancelled";
                 startDate?: string;

@@ -23,6 +23,8 @@ export interface ListFilters {
   spaceId: string;
   accountId?: string;
   categoryId?: string;
+  /** With categoryId: its subcategories' rows too (the default), as budgets and the dashboard count them. */
+  includeSubcategories?: boolean;
   type?: TransactionRow["type"];
   status?: TransactionRow["status"];
   startDate?: string;
@@ -50,7 +52,12 @@ function filterSql(f: ListFilters, space: SqlGuard): { where: string[]; params: 
     const account = guardedValue(f.accountId, { sql: `${space.sql} IS NOT NULL`, params: space.params });
     add(`t.account_id = ${account.sql}`, ...account.params);
   }
-  if (f.categoryId) add("t.category_id = ?", f.categoryId);
+  if (f.categoryId) {
+    // A parent's rows and its subcategories' (QA listed a budget's "Food & Dining" and found none: they were all
+    // in "Restaurants" and "Groceries"). Subcategories of the space's own category only: the guard names the space.
+    if (f.includeSubcategories === false) add("t.category_id = ?", f.categoryId);
+    else add(`t.category_id IN (SELECT id FROM categories WHERE space_id = ${space.sql} AND (id = ? OR parent_id = ?))`, ...space.params, f.categoryId, f.categoryId);
+  }
   if (f.type) add("t.type = ?", f.type);
   if (f.status) add("t.status = ?", f.status);
   if (f.search) {

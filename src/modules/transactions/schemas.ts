@@ -141,7 +141,12 @@ const dateBound = DateOrDateTimeBound;
 export const ListTransactionsQuery = z.object({
   spaceId: z.string().min(1).max(64),
   accountId: z.string().max(64).optional(),
-  categoryId: z.string().max(64).optional(),
+  categoryId: z.string().max(64).optional().openapi({
+    description: "The category's transactions and, unless includeSubcategories is false, its subcategories' (as budgets and the dashboard count a parent)",
+  }),
+  includeSubcategories: z.enum(["true", "false"]).optional().transform((v) => v !== "false").openapi({
+    description: "With categoryId: false lists the category's own transactions only. Default true",
+  }),
   type: z.enum(TRANSACTION_TYPES).optional(),
   status: z.enum(TRANSACTION_STATUSES).optional(),
   startDate: dateBound.optional(),
