@@ -41,6 +41,10 @@ describe("a coin in a space whose currency its price was not cached in", () => {
     const { a, spaceId, previous } = await copSpaceWithBitcoin();
     const dash = await dashboard(a, spaceId);
     expect(dash.netWorth.complete).toBe(false);
+    // Today's figure is whole (as the net-worth history says of today); the day before the period's is not.
+    expect(dash.netWorth).toMatchObject({ currentComplete: true, previousComplete: false });
+    const history = await ok(a.get(`/v1/analytics/net-worth?spaceId=${spaceId}&from=${previous}&to=${dash.to}&interval=day`));
+    expect(history.points.at(-1)).toMatchObject({ date: dash.to, netWorthDecimal: dash.netWorth.currentDecimal, complete: true });
     const note = dash.notes.find((n: string) => n.startsWith("The change leaves out"));
     expect(note).toBe(`The change leaves out BTC on both days: no rate or price for BTC on ${previous}`);
   });

@@ -82,6 +82,8 @@ async function expectBareDateIsTheDayWritten(timezone: string, offset: string) {
   expect(trades.status).toBe(200);
   expect(trades.body.map((x: any) => x.orderId)).toEqual([trade.body.id]);
   expect(trades.body[0].exchangeTime.startsWith(`${first} 00:00:00`)).toBe(true);
+  // The same instant with its offset, as the transaction shows it.
+  expect(trades.body[0].executedAt).toBe(trade.body.date);
   expect((await a.get(`/v1/trades?spaceId=${spaceId}&from=${lastOfPrevious}&to=${lastOfPrevious}`)).body).toEqual([]);
 
   expect(await ledgerViolations(spaceId)).toEqual([]);

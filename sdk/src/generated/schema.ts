@@ -3080,7 +3080,10 @@ export interface components {
             netAmount: string;
             currency: string;
             status: string;
+            /** @description When the trade was made, as the exchange shows it: `YYYY-MM-DD HH:MM:SS` in the space's time zone, without an offset */
             exchangeTime: string;
+            /** @description The same instant with the space's offset, as a transaction's `date` (ISO 8601) */
+            executedAt: string;
             ledgerTxid: number;
         };
         Category: {
@@ -4045,7 +4048,12 @@ export interface components {
                 changePercentDecimal: string | null;
                 /** @enum {string} */
                 trend: "up" | "down" | "flat";
+                /** @description Both `current` and `previous` are complete, so `change` compares whole figures */
                 complete: boolean;
+                /** @description `current` converts every holding (as the net-worth history's `complete` for today) */
+                currentComplete: boolean;
+                /** @description `previous` converts every holding */
+                previousComplete: boolean;
                 holdings: {
                     source: string;
                     id: string;
@@ -14558,6 +14566,7 @@ export interface operations {
                      *         "currency": "USD",
                      *         "status": "status",
                      *         "exchangeTime": "exchange time",
+                     *         "executedAt": "2024-01-01T10:00:00.000Z",
                      *         "ledgerTxid": 1
                      *       }
                      *     ]
@@ -21263,6 +21272,8 @@ export interface operations {
                      *         "changePercentDecimal": "change percent decimal",
                      *         "trend": "up",
                      *         "complete": true,
+                     *         "currentComplete": true,
+                     *         "previousComplete": true,
                      *         "holdings": [
                      *           {
                      *             "source": "source",

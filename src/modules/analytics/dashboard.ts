@@ -311,6 +311,8 @@ export async function dashboard(svc: Services, space: SpaceInfo, period: Dashboa
       changePercentDecimal: pct?.d ?? null,
       trend: change > 0n ? ("up" as const) : change < 0n ? ("down" as const) : ("flat" as const),
       complete: current!.complete && previous!.complete,
+      currentComplete: current!.complete,
+      previousComplete: previous!.complete,
       holdings: holdings[1]!.map((h) => {
         return { source: h.source, id: h.id, name: h.name, currency: h.currency, ...moneyFields("value", h.valueMinor, scaleOf(h.currency)), asOf: h.asOf, stale: h.stale ?? false };
       }),

@@ -25,7 +25,10 @@ export const DashboardSchema = z
     netWorth: z.object({
       current: z.number(), currentDecimal: Dec, previous: z.number(), previousDecimal: Dec, previousDate: z.string(),
       change: z.number(), changeDecimal: Dec, changePercent: z.number().nullable(), changePercentDecimal: z.string().nullable(),
-      trend: z.enum(["up", "down", "flat"]), complete: z.boolean(),
+      trend: z.enum(["up", "down", "flat"]),
+      complete: z.boolean().openapi({ description: "Both `current` and `previous` are complete, so `change` compares whole figures" }),
+      currentComplete: z.boolean().openapi({ description: "`current` converts every holding (as the net-worth history's `complete` for today)" }),
+      previousComplete: z.boolean().openapi({ description: "`previous` converts every holding" }),
       holdings: z.array(z.object({
         source: z.string(), id: z.string(), name: z.string(), currency: z.string(), value: z.number(), valueDecimal: Dec, asOf: z.string(), stale: z.boolean(),
       })),

@@ -22,7 +22,8 @@ const Trade = z
     netAmount: z.string().openapi({ description: "Cash paid (negative) or received, with the fees charged in `currency`" }),
     currency: z.string(),
     status: z.string(),
-    exchangeTime: z.string(),
+    exchangeTime: z.string().openapi({ description: "When the trade was made, as the exchange shows it: `YYYY-MM-DD HH:MM:SS` in the space's time zone, without an offset" }),
+    executedAt: z.string().openapi({ description: "The same instant with the space's offset, as a transaction's `date` (ISO 8601)" }),
     ledgerTxid: z.number().int(),
   })
   .openapi("Trade");

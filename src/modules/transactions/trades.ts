@@ -55,6 +55,7 @@ export async function tradeHistory(svc: Services, auth: AuthContext, q: { spaceI
     const t = JSON.parse(r.trade!) as TradeRecord;
     const scale = CURRENCY_SCALES[r.currency as Currency];
     const { gross, net } = cashOf(t, r.amount, r.currency, scale);
+    const executedAt = isoInZone(r.date, space.timezone);
     return {
       orderId: r.id,
       accountId: r.accountId,
@@ -71,7 +72,8 @@ export async function tradeHistory(svc: Services, auth: AuthContext, q: { spaceI
       currency: r.currency,
       status: r.status,
       // Seed 002's "YYYY-MM-DD HH:MM:SS", in the space's zone like every date.
-      exchangeTime: isoInZone(r.date, space.timezone).replace("T", " ").slice(0, 19),
+      exchangeTime: executedAt.replace("T", " ").slice(0, 19),
+      executedAt,
       ledgerTxid: r.ledgerSeq,
     };
   });
