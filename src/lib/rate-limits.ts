@@ -70,12 +70,14 @@ export const MEMBER_ADD_LIMITS = {
 } satisfies Record<string, BucketSpec>;
 
 /**
- * DeFi syncs (a wallet's connection syncs it too) by one user across all their spaces. Each costs a provider call a
- * network and platform of each wallet (six a wallet, 25 wallets a space); the `sync` policy's bucket is a space's, and
- * a user may open spaces without end, so without this one user's syncs multiplied with the spaces they opened.
+ * Wallets synced (a wallet's connection syncs it too) by one user across all their spaces, a token a wallet. Each
+ * costs a provider call a network and platform (six a wallet, 25 wallets a space); the `sync` policy's bucket is a
+ * space's, and a user may open spaces without end, so without this one user's syncs multiplied with the spaces they
+ * opened. Counted by wallet, not by request: at 10 requests a minute, syncs of spaces of 25 wallets made ~1,500
+ * provider calls a minute; now at most 180. A whole space (25 wallets) always fits in the bucket.
  */
 export const DEFI_SYNC_LIMITS = {
-  perUser: { limit: 10, windowMs: 60_000 },
+  perUser: { limit: 30, windowMs: 60_000 },
 } satisfies Record<string, BucketSpec>;
 
 /** A policy's bucket with RATE_LIMIT_MULTIPLIER applied (bench only; anything but a number above 1 means 1). */
@@ -102,9 +104,9 @@ const refusal = (r: TakeResult, message: string) =>
 /** The 429 of a refused take of `policy`. */
 export const rateLimited = (r: TakeResult, policy: Policy) => refusal(r, `Too many requests for the ${policy} policy; retry later`);
 
-/** One token from the bucket `key` of the limiter. */
-const takeOne = (svc: Services, key: string, spec: BucketSpec): Promise<TakeResult> =>
-  svc.env.RATE_LIMITER.get(svc.env.RATE_LIMITER.idFromName(key)).take(spec, svc.clock.now());
+/** `cost` tokens (one by default) from the bucket `key` of the limiter. */
+const takeOne = (svc: Services, key: string, spec: BucketSpec, cost = 1): Promise<TakeResult> =>
+  svc.env.RATE_LIMITER.get(svc.env.RATE_LIMITER.idFromName(key)).take(spec, svc.clock.now(), cost);
 
 /**
  * One token from each of `subjects`' buckets of `policy`, for a limit keyed by what a service has found
@@ -127,9 +129,9 @@ export async function takeTokens(svc: Services, policy: Policy, subjects: string
  * the buckets after it spend nothing on a refused request, so put first the one a caller over its limit must
  * not spend for others (the inviter's own, before the invited address's).
  */
-export async function takeInTurn(svc: Services, buckets: [key: string, spec: BucketSpec][], message: string): Promise<void> {
-  for (const [key, spec] of buckets) {
-    const r = await takeOne(svc, key, spec);
+export async function takeInTurn(svc: Services, buckets: [key: string, spec: BucketSpec, cost?: number][], message: string): Promise<void> {
+  for (const [key, spec, cost] of buckets) {
+    const r = await takeOne(svc, key, spec, cost);
     if (!r.allowed) throw refusal(r, message);
   }
 }

@@ -206,9 +206,9 @@ async function walletsOf(svc: Services, spaceId: string, ids?: string[]): Promis
 }
 
 /** POST /v1/defi/sync: syncs the named wallets (all of the space's when none are named). */
-/** A token of the caller's DeFi syncs across their spaces (DEFI_SYNC_LIMITS), once they may sync this space. */
-const takeUserSync = (svc: Services, auth: AuthContext) => takeInTurn(
-  svc, [[`defi-sync-user:${auth.userId}`, DEFI_SYNC_LIMITS.perUser]],
+/** A token a wallet of the caller's DeFi syncs across their spaces (DEFI_SYNC_LIMITS), once they may sync this space. */
+const takeUserSync = (svc: Services, auth: AuthContext, wallets = 1) => takeInTurn(
+  svc, [[`defi-sync-user:${auth.userId}`, DEFI_SYNC_LIMITS.perUser, wallets]],
   `At most ${DEFI_SYNC_LIMITS.perUser.limit} wallet syncs (or connections) a minute across all your spaces; retry later`,
 );
 
@@ -217,7 +217,7 @@ export async function syncSpace(svc: Services, auth: AuthContext, input: { space
   const ids = input.walletIds ? [...new Set(input.walletIds)] : undefined;
   const wallets = await walletsOf(svc, input.spaceId, ids);
   if (ids && wallets.length !== ids.length) throw notFound("Wallet");
-  if (wallets.length) await takeUserSync(svc, auth);
+  if (wallets.length) await takeUserSync(svc, auth, wallets.length);
   const results: WalletSyncResult[] = [];
   for (const w of wallets) results.push(await syncWallet(svc, w));
   return { spaceId: input.spaceId, syncedAt: iso(svc.clock.now()), results };
