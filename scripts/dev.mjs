@@ -13,6 +13,7 @@ import "./docs-assets.mjs";
 import { copyFileSync, existsSync } from "node:fs";
 import { freePort, readinessGate } from "./readiness-gate.mjs";
 import { seedLocal } from "./seed-local.mjs";
+import { runCrons } from "./dev-crons.mjs";
 import { persistArgs, wranglerSpawn, wranglerSync } from "./wrangler.mjs";
 
 const port = process.env.PORT ?? "8787";
@@ -58,5 +59,10 @@ try {
   process.exit(1);
 }
 gate.open();
+// The Cron Triggers at their times, as a deployed Worker runs them (dev-crons.mjs).
+if (process.env.DEV_CRONS !== "off") {
+  const crons = runCrons(gateTarget);
+  console.log(`Cron Triggers run at their minutes, UTC (${crons.join(", ")}), the hourly one now; DEV_CRONS=off turns them off.`);
+}
 console.log(`\nDhanam Ledger is up: http://localhost:${port}  (docs: http://localhost:${port}/docs)`);
 console.log("Demo login: demo@dhanam.app / demo123\n");
