@@ -200,3 +200,26 @@ describe("a subscription whose creator lost admin access", () => {
     expect((await callJson(`/v1/webhooks/${hook.id}`, as(owner))).body.suspendedReason).toBe("creator_lost_access");
   });
 });
+
+describe("a space whose only subscriptions are suspended", () => {
+  it("stores no transaction event for them: nobody would receive it; the owner's new subscription hears the next", { timeout: 60_000 }, async () => {
+    const { owner, spaceId } = await adminSpace();
+    const admin = await registerUser();
+    await addMember(owner, spaceId, admin, "admin");
+    await createWebhook(admin, spaceId, { events: ["transaction.created"] });
+    const acc = await createAccount(owner, spaceId, { openingBalance: "100.00" });
+    const events = async () =>
+      (await env.DB.prepare("SELECT COUNT(*) AS n FROM event_outbox WHERE space_id = ? AND type = 'transaction.created'").bind(spaceId).first<{ n: number }>())!.n;
+    const spend = (description: string) =>
+      callJson("/v1/transactions", { ...as(owner), body: { spaceId, accountId: acc.id, amount: "-1.00", date: "2026-12-01", description } });
+    const opening = await events(); // the opening balance's
+    expect((await spend("heard")).status).toBe(201);
+    expect(await events()).toBe(opening + 1);
+    expect((await removeMember(owner, spaceId, admin)).status).toBe(204);
+    expect((await spend("unheard")).status).toBe(201);
+    expect(await events()).toBe(opening + 1);
+    await createWebhook(owner, spaceId, { events: ["transaction.created"] });
+    expect((await spend("heard again")).status).toBe(201);
+    expect(await events()).toBe(opening + 2);
+  });
+});

@@ -6,6 +6,7 @@
  * message was lost. Every step is idempotent, so a sweep racing a publish
  * still gives one delivery per subscription (deliver.ts).
  */
+import { creatorMayManageSql } from "./creator";
 import type { Services } from "../../env";
 import { newId } from "../../lib/ids";
 import { logError, logInfo } from "../../lib/log";
@@ -53,15 +54,15 @@ export function outboxStatement(db: D1Database, row: OutboxRow): D1PreparedState
 
 /**
  * Queues the fan-out of events committed by their writer's own batch (`outboxRow`). Skipped when no
- * enabled subscription of the space asks for these types: the hourly sweep still marks them. A failure
- * to queue is logged, not thrown (the events are stored; the sweep queues them).
+ * enabled subscription of the space that is not suspended (creator.ts) asks for these types: the hourly sweep
+ * still marks them. A failure to queue is logged, not thrown (the events are stored; the sweep queues them).
  */
 export async function queueFanout(svc: Services, rows: OutboxRow[]): Promise<void> {
   if (rows.length === 0) return;
   try {
     const types = new Set(rows.map((r) => r.type));
     const spaces = [...new Set(rows.map((r) => r.spaceId))];
-    const subs = await svc.env.DB.prepare(`SELECT space_id, events FROM webhook_subscriptions WHERE enabled = 1 AND space_id ${IN_JSON_LIST}`)
+    const subs = await svc.env.DB.prepare(`SELECT space_id, events FROM webhook_subscriptions w WHERE enabled = 1 AND space_id ${IN_JSON_LIST} AND ${creatorMayManageSql("w")}`)
       .bind(jsonList(spaces))
       .all<{ space_id: string; events: string }>();
     const wanted = new Set(subs.results.flatMap((s) => (JSON.parse(s.events) as string[]).filter((t) => types.has(t)).map((t) => `${s.space_id} ${t}`)));
