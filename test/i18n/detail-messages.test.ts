@@ -13,7 +13,7 @@ import { callJson, createSpace, nextIp, registerUser } from "../helpers";
 const CASES = {
   es: {
     sameAccount: "Debe ser distinta de fromAccountId.",
-    otherCurrency: "Ambas cuentas deben manejar USD.",
+    otherCurrency: "Las cuentas manejan USD y MXN: envía toAmount, los MXN que llegaron.",
     balance: "El saldo quedaría en -500.",
     compare: "Indica scenarioIds, o un spaceId para comparar sus escenarios guardados más recientes.",
     expiresAt: "Debe ser una fecha futura, dentro de los próximos 365 días.",
@@ -21,7 +21,7 @@ const CASES = {
   },
   "pt-BR": {
     sameAccount: "Deve ser diferente de fromAccountId.",
-    otherCurrency: "As duas contas devem ser em USD.",
+    otherCurrency: "As contas são em USD e MXN: envie toAmount, os MXN que chegaram.",
     balance: "O saldo ficaria em -500.",
     compare: "Informe scenarioIds, ou um spaceId para comparar os cenários salvos mais recentes dele.",
     expiresAt: "Deve ser uma data futura, dentro dos próximos 365 dias.",
@@ -51,11 +51,11 @@ describe.each(Object.entries(CASES))("a field's detail for a user whose locale i
     });
     expect(problem.body.errors).toEqual([{ field: "toAccountId", code: "SAME_ACCOUNT", message: t.sameAccount }]);
 
-    // A value in the detail: the currency both accounts must hold.
+    // Values in the detail: the two currencies, and the one toAmount is in.
     const mxn = await createAccount(u, space.id, { name: "Pesos", currency: "MXN" });
     const other = await transfer(mxn.id);
     expect(other.status).toBe(422);
-    expect(other.body.error.details).toEqual([{ field: "toAccountId", code: "CURRENCY_MISMATCH", message: t.otherCurrency }]);
+    expect(other.body.error.details).toEqual([{ field: "toAmount", code: "REQUIRED", message: t.otherCurrency }]);
 
     // A detail the space's ledger Durable Object writes, with the balance it would leave.
     const ledger = await callJson(`/v1/spaces/${space.id}/ledger/transactions`, {

@@ -192,7 +192,7 @@ describe("every message the code sends a client", () => {
       "Must be in the future and within 365 days",
       "No executor is configured; name one",
       // A detail object with values, one of a ledger Durable Object's refusal, one built with a spread.
-      "Both accounts must hold {}",
+      "The accounts hold {} and {}: send toAmount, the {} that arrived",
       "An earlier transaction of this request has this reference",
       "Would take the account below zero, which it may not go",
       // A helper's argument, an error class's message, a failed parse's reason, a function's return.

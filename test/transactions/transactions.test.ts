@@ -185,6 +185,8 @@ describe("transfers", () => {
       token: u.accessToken, ip: u.ip, body: { spaceId, fromAccountId: checking.id, toAccountId: mxn.id, amount: 1, date: "2024-04-01", description: "x" },
     });
     expect(mismatch.status).toBe(422);
+    // Between two currencies, what arrived must be said (cross-currency-transfer.test.ts).
+    expect(mismatch.body.error.details).toEqual([expect.objectContaining({ field: "toAmount", code: "REQUIRED" })]);
     const tooMuch = await callJson("/v1/transactions/transfer", {
       token: u.accessToken, ip: u.ip, body: { spaceId, fromAccountId: savings.id, toAccountId: checking.id, amount: 1000, date: "2024-04-01", description: "x" },
     });

@@ -3017,17 +3017,33 @@ export interface components {
             from: components["schemas"]["Transaction"];
             to: components["schemas"]["Transaction"];
         };
+        /**
+         * @example {
+         *       "spaceId": "spc_123",
+         *       "fromAccountId": "acc_mxn",
+         *       "toAccountId": "acc_usd",
+         *       "amount": "10000.00",
+         *       "toAmount": "500.00",
+         *       "date": "2024-01-01",
+         *       "description": "Pesos to the dollar account"
+         *     }
+         */
         TransferRequest: {
             spaceId: string;
             fromAccountId: string;
             toAccountId: string;
             /**
-             * @description Major units, as a decimal string (exact) or a JSON number, with no more decimals than the currency allows
+             * @description Positive: what leaves fromAccountId, in its currency
              * @example 25.50
              */
             amount: number | string;
             /**
-             * @description If sent, must equal the account's currency
+             * @description Positive: what arrives in toAccountId, in its currency (never converted by the API). Required when the two accounts hold different currencies; between accounts of one currency it may be omitted, or must equal amount.
+             * @example 25.50
+             */
+            toAmount?: number | string;
+            /**
+             * @description If sent, must equal fromAccountId's currency (the currency of amount)
              * @enum {string}
              */
             currency?: "USD" | "MXN" | "EUR" | "GBP" | "CAD" | "BRL" | "COP" | "ARS" | "CLP" | "PEN" | "JPY" | "BTC" | "ETH";
@@ -13308,12 +13324,12 @@ export interface operations {
                 /**
                  * @example {
                  *       "spaceId": "spc_123",
-                 *       "fromAccountId": "from account id",
-                 *       "toAccountId": "to account id",
-                 *       "amount": "25.50",
-                 *       "currency": "USD",
+                 *       "fromAccountId": "acc_mxn",
+                 *       "toAccountId": "acc_usd",
+                 *       "amount": "10000.00",
+                 *       "toAmount": "500.00",
                  *       "date": "2024-01-01",
-                 *       "description": "Starbucks Coffee"
+                 *       "description": "Pesos to the dollar account"
                  *     }
                  */
                 "application/json": components["schemas"]["TransferRequest"];

@@ -162,7 +162,8 @@ export const es: Catalogue = {
       "Las reglas regex del espacio tendrían más de los {max} estados de patrón con los que se compara cada transacción: usa patrones más simples o condiciones contains/equals.",
     // Transactions and trades.
     "The account holds {currency}; amounts are in the account's currency": "La cuenta maneja {currency}; los importes van en la moneda de la cuenta.",
-    "Both accounts must hold {currency}": "Ambas cuentas deben manejar {currency}.",
+    "The accounts hold {currency} and {to}: send toAmount, the {arrived} that arrived": "Las cuentas manejan {currency} y {to}: envía toAmount, los {arrived} que llegaron.",
+    "Both accounts hold {currency}: toAmount, if sent, must equal amount": "Ambas cuentas manejan {currency}: toAmount, si se envía, debe ser igual a amount.",
     "A trade's {field} is set by the trade (type trade, subtype its side); omit {same}":
       "En una operación (trade), {field} lo fija la propia operación (type trade, subtype su lado); omite {same}.",
     "{symbol} is a currency, not a security or coin: a trade buys or sells units of one":

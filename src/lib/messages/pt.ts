@@ -162,7 +162,8 @@ export const pt: Catalogue = {
       "As regras regex do espaço teriam mais do que os {max} estados de padrão com que cada transação é comparada: use padrões mais simples ou condições contains/equals.",
     // Transactions and trades.
     "The account holds {currency}; amounts are in the account's currency": "A conta é em {currency}; os valores são na moeda da conta.",
-    "Both accounts must hold {currency}": "As duas contas devem ser em {currency}.",
+    "The accounts hold {currency} and {to}: send toAmount, the {arrived} that arrived": "As contas são em {currency} e {to}: envie toAmount, os {arrived} que chegaram.",
+    "Both accounts hold {currency}: toAmount, if sent, must equal amount": "As duas contas são em {currency}: toAmount, se enviado, deve ser igual a amount.",
     "A trade's {field} is set by the trade (type trade, subtype its side); omit {same}":
       "Em uma operação (trade), {field} é definido pela própria operação (type trade, subtype o lado dela); omita {same}.",
     "{symbol} is a currency, not a security or coin: a trade buys or sells units of one":

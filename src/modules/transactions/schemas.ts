@@ -64,13 +64,20 @@ export const TransferBody = z
     spaceId: z.string().min(1).max(64),
     fromAccountId: z.string().min(1).max(64),
     toAccountId: z.string().min(1).max(64),
-    amount: MajorAmount,
-    currency: AccountCurrency,
+    amount: MajorAmount.openapi({ description: "Positive: what leaves fromAccountId, in its currency" }),
+    toAmount: MajorAmount.optional().openapi({
+      description:
+        "Positive: what arrives in toAccountId, in its currency (never converted by the API). Required when the two accounts hold different currencies; between accounts of one currency it may be omitted, or must equal amount.",
+    }),
+    currency: AccountCurrency.openapi({ description: "If sent, must equal fromAccountId's currency (the currency of amount)" }),
     date: DateOrDateTime,
     description: z.string().trim().min(1).max(500),
   })
   .strict()
-  .openapi("TransferRequest");
+  .openapi("TransferRequest", {
+    // Between two currencies: 10,000.00 MXN left the peso account and arrived as 500.00 USD.
+    example: { spaceId: "spc_123", fromAccountId: "acc_mxn", toAccountId: "acc_usd", amount: "10000.00", toAmount: "500.00", date: "2024-01-01", description: "Pesos to the dollar account" },
+  });
 
 export const UpdateTransactionBody = z
   .object({

@@ -369,7 +369,9 @@ async function getTransactionRow(svc: Services, id: string) {
 export async function createTransfer(
   svc: Services,
   auth: AuthContext,
-  input: { spaceId: string; fromAccountId: string; toAccountId: string; amount: number | string; currency?: string; date: string; description: string },
+  input: {
+    spaceId: string; fromAccountId: string; toAccountId: string; amount: number | string; toAmount?: number | string; currency?: string; date: string; description: string;
+  },
   idempotency?: Idempotency,
 ) {
   if (input.fromAccountId === input.toAccountId) {
@@ -382,15 +384,14 @@ export async function createTransfer(
   const sameSpace = from.spaceId === input.spaceId ? (accountsIn(extra[0]!)[0] ?? null) : null;
   const to = sameSpace ?? (await accountFor(svc, auth, input.toAccountId, "member")).account;
   let amount;
+  let toAmount;
   try {
     requireInSpace(from, input.spaceId, "fromAccountId");
     requireInSpace(to, input.spaceId, "toAccountId");
     requireCurrency(from, input.currency);
-    if (from.currency !== to.currency) {
-      throw validationFailed([{ field: "toAccountId", message: `Both accounts must hold ${from.currency}`, code: "CURRENCY_MISMATCH" }]);
-    }
     amount = parseAmountField("amount", input.amount, CURRENCY_SCALES[from.currency as Currency]);
     if (amount <= 0) throw validationFailed([{ field: "amount", message: "Must be positive", code: "INVALID_AMOUNT" }]);
+    toAmount = arrivingAmount(from, to, amount, input.toAmount);
   } catch (refusal) {
     // The retry of a transfer that committed, refused now (an account deactivated since): replayed.
     const recorded = await recordedAnswerOr(svc, from.spaceId, idempotency, refusal);
@@ -399,23 +400,25 @@ export async function createTransfer(
   }
   const date = instantIn(input.date, membership.space.timezone);
   const currency = from.currency as Currency;
+  const toCurrency = to.currency as Currency;
   const now = svc.clock.now();
   const outId = newId("txn", now);
   const inId = newId("txn", now);
   // Every column set, so that what is shown is what is stored.
   const base = {
-    spaceId: input.spaceId, currency, description: input.description, merchantName: null, normalizedMerchant: null, date,
+    spaceId: input.spaceId, description: input.description, merchantName: null, normalizedMerchant: null, date,
     type: "transfer" as const, status: "posted" as const, categoryId: null, categorySource: null, tags: "[]", notes: null,
     location: null, trade: null, feeAmount: null, providerTransactionId: null, providerDay: null, createdAt: now, updatedAt: now,
   };
-  const outRow = { ...base, id: outId, accountId: from.id, amount: -amount, subtype: "transfer_out", counterpartyAccountId: to.id };
-  const inRow = { ...base, id: inId, accountId: to.id, amount, subtype: "transfer_in", counterpartyAccountId: from.id };
+  // Each leg is in its own account's currency: between two currencies, what left and what arrived.
+  const outRow = { ...base, id: outId, accountId: from.id, amount: -amount, currency, subtype: "transfer_out", counterpartyAccountId: to.id };
+  const inRow = { ...base, id: inId, accountId: to.id, amount: toAmount, currency: toCurrency, subtype: "transfer_in", counterpartyAccountId: from.id };
   // Each leg is a transaction a subscriber hears of (transaction-events.ts).
   const events = [outRow, inRow].map((r) => transactionCreatedEvent(r, null, membership.space.timezone, now));
   const { returns, replayed, transactions: committed, reads } = await runLedger(svc, {
     kind: "commit",
     spaceId: input.spaceId,
-    txs: [{ postings: [{ source: accountAddress(from.id), destination: accountAddress(to.id), amount, asset: assetOf(currency) }], timestamp: date, metadata: { transfer: `${outId},${inId}` } }],
+    txs: [{ postings: transferPostings(from.id, currency, amount, to.id, toCurrency, toAmount), timestamp: date, metadata: { transfer: `${outId},${inId}` } }],
     idempotency,
     returns: { transactionIds: [outId, inId] },
     effects: [
@@ -430,6 +433,38 @@ export async function createTransfer(
     ? await presentTransactions(svc, await rowsByIds(svc, returns.transactionIds as string[]))
     : await presentTransactions(svc, [outRow, inRow].map((r) => ({ ...r, ledgerSeq: committed[0]!.txid })), { categories: [], accounts: [from, to], timezone: membership.space.timezone });
   return transferAnswer(presented, replayed);
+}
+
+/**
+ * What a transfer brings into `to`, in its currency (minor units): `amount` between accounts of one currency (a
+ * `toAmount` sent then must say the same), and the `toAmount` sent between two currencies, which the API never
+ * converts (the rate is the one the person got, fees and all).
+ */
+function arrivingAmount(from: AccountRow, to: AccountRow, amount: number, sent: number | string | undefined): number {
+  const toCurrency = to.currency as Currency;
+  if (sent === undefined) {
+    if (from.currency === to.currency) return amount;
+    throw validationFailed([{ field: "toAmount", message: `The accounts hold ${from.currency} and ${to.currency}: send toAmount, the ${to.currency} that arrived`, code: "REQUIRED" }]);
+  }
+  const toAmount = parseAmountField("toAmount", sent, CURRENCY_SCALES[toCurrency]);
+  if (toAmount <= 0) throw validationFailed([{ field: "toAmount", message: "Must be positive", code: "INVALID_AMOUNT" }]);
+  if (from.currency === to.currency && toAmount !== amount) {
+    throw validationFailed([{ field: "toAmount", message: `Both accounts hold ${to.currency}: toAmount, if sent, must equal amount`, code: "AMOUNT_MISMATCH" }]);
+  }
+  return toAmount;
+}
+
+/**
+ * A transfer's postings, in one ledger transaction: one posting between the two accounts when they hold one
+ * currency; between two currencies, the source's money goes to `world` and the destination's comes from it
+ * (each asset still sums to zero; a void reverts both).
+ */
+function transferPostings(fromId: string, currency: Currency, amount: number, toId: string, toCurrency: Currency, toAmount: number): Posting[] {
+  if (currency === toCurrency) return [{ source: accountAddress(fromId), destination: accountAddress(toId), amount, asset: assetOf(currency) }];
+  return [
+    { source: accountAddress(fromId), destination: "world", amount, asset: assetOf(currency) },
+    { source: "world", destination: accountAddress(toId), amount: toAmount, asset: assetOf(toCurrency) },
+  ];
 }
 
 /** A transfer's two legs as its answer shows them: by the exact decimal, since `amount` is for writing only (money.ts toMajorNumber). */
