@@ -30,10 +30,24 @@ class Transactions(Resource):
         return self._call("POST", "/v1/transactions", body=body, idempotency_key=idempotency_key or True)
 
     def transfer(
-        self, *, space_id: str, from_account_id: str, to_account_id: str, amount: Any, date: str, description: str, idempotency_key: Optional[str] = None
+        self,
+        *,
+        space_id: str,
+        from_account_id: str,
+        to_account_id: str,
+        amount: Any,
+        date: str,
+        description: str,
+        to_amount: Any = None,
+        idempotency_key: Optional[str] = None,
     ) -> JSON:
+        """``amount`` leaves the source account in its currency; ``to_amount`` is what arrived in the destination's
+        (required between accounts of two currencies: the API converts nothing)."""
         body = camelize(
-            {"space_id": space_id, "from_account_id": from_account_id, "to_account_id": to_account_id, "amount": amount, "date": date, "description": description}
+            {
+                "space_id": space_id, "from_account_id": from_account_id, "to_account_id": to_account_id, "amount": amount, "to_amount": to_amount,
+                "date": date, "description": description,
+            }
         )
         return self._call("POST", "/v1/transactions/transfer", body=body, idempotency_key=idempotency_key or True)
 
