@@ -1,6 +1,6 @@
 /**
  * Property-based, at the Dhanam level: seeded random sequences of user
- * operations (creates, transfers, trades, voids, recategorizations, overdraft
+ * operations (creates, transfers, those between two currencies too, trades, voids, recategorizations, overdraft
  * flags, raw ledger writes and reverts, idempotent replays), each a real HTTP
  * call through the app, keep every ledger invariant after every single step,
  * and keep each account's balance, statement and no-overdraft promise in
@@ -17,13 +17,16 @@ import { ledgerViolations } from "./ledger-invariants";
 
 const ACCOUNT_NAMES = ["checking", "savings", "card", "broker"] as const;
 type AccountName = (typeof ACCOUNT_NAMES)[number];
+/** And a peso account, which only transfers reach (to or from one of the dollar accounts, with what arrived). */
+const ALL_ACCOUNTS = [...ACCOUNT_NAMES, "pesos"] as const;
+type AnyAccount = (typeof ALL_ACCOUNTS)[number];
 const CATEGORY_NAMES = ["food", "rent", "salary"] as const;
 type CategoryName = (typeof CATEGORY_NAMES)[number];
 
 interface World {
   user: TestUser;
   spaceId: string;
-  accounts: Record<AccountName, string>;
+  accounts: Record<AnyAccount, string>;
   categories: Record<CategoryName, string>;
   /** Dhanam transaction ids the run knows of (opening balances, creates, transfer sides, trades). */
   txns: string[];
@@ -32,6 +35,8 @@ interface World {
   /** Idempotency keys used by the run: the body sent first and the id it committed (if it did). */
   keys: Map<string, { body: Record<string, unknown>; id: string | null }>;
   requests: number;
+  /** Transfers between the peso account and a dollar account that committed. */
+  crossed: number;
 }
 
 /** Today (UTC) when the test started; dates are generated relative to it. */
@@ -86,8 +91,14 @@ const opArb = fc.oneof(
         cents: centsArb,
         form: amountFormArb,
         date: dateArb,
+        /** Now and then one side is the peso account: what arrives is then `toCents`, or left out (a 422). */
+        pesos: fc.oneof({ weight: 2, arbitrary: fc.constant("neither" as const) }, { weight: 1, arbitrary: fc.constantFrom("from" as const, "to" as const) }),
+        toCents: fc.oneof({ weight: 6, arbitrary: centsArb }, { weight: 1, arbitrary: fc.constant(null) }),
       })
-      .map(({ step, ...r }) => ({ kind: "transfer" as const, ...r, to: ACCOUNT_NAMES[(ACCOUNT_NAMES.indexOf(r.from) + step) % ACCOUNT_NAMES.length]! })),
+      .map(({ step, pesos, ...r }) => {
+        const to: AnyAccount = pesos === "to" ? "pesos" : ACCOUNT_NAMES[(ACCOUNT_NAMES.indexOf(r.from) + step) % ACCOUNT_NAMES.length]!;
+        return { kind: "transfer" as const, ...r, from: (pesos === "from" ? "pesos" : r.from) as AnyAccount, to };
+      }),
   },
   {
     weight: 3,
@@ -197,7 +208,7 @@ async function setupWorld(): Promise<World> {
   const user = await registerUser();
   const w: World = {
     user, spaceId: "", accounts: {} as World["accounts"], categories: {} as World["categories"],
-    txns: [], everOverdraft: new Set(), keys: new Map(), requests: 0,
+    txns: [], everOverdraft: new Set(), keys: new Map(), requests: 0, crossed: 0,
   };
   // A zone west of UTC, so a bare date's midnight is not UTC midnight.
   const space = await http(w, "POST", "/v1/spaces", { name: "Home", type: "personal", currency: "USD", timezone: "America/Mexico_City" });
@@ -208,6 +219,7 @@ async function setupWorld(): Promise<World> {
     ["savings", { name: "Savings", type: "savings" }],
     ["card", { name: "Card", type: "credit_card", openingBalance: "-100.00" }],
     ["broker", { name: "Brokerage", type: "brokerage", openingBalance: "1000.00" }],
+    ["pesos", { name: "Pesos", type: "savings", currency: "MXN", openingBalance: "5000.00" }],
   ] as const;
   for (const [name, body] of made) {
     const acc = await createAccount(user, w.spaceId, body);
@@ -229,7 +241,7 @@ async function setupWorld(): Promise<World> {
   const opening = await http(w, "GET", `/v1/transactions?spaceId=${w.spaceId}`);
   expect(opening.status).toBe(200);
   w.txns.push(...(opening.body.transactions as { id: string }[]).map((t) => t.id));
-  expect(w.txns).toHaveLength(3);
+  expect(w.txns).toHaveLength(4);
   return w;
 }
 
@@ -272,12 +284,20 @@ async function apply(w: World, op: Op): Promise<Outcome> {
       return { status: r.status, allowed: [201, 422] };
     }
     case "transfer": {
+      const crosses = (op.from === "pesos") !== (op.to === "pesos");
       const r = await http(w, "POST", "/v1/transactions/transfer", {
         spaceId: w.spaceId, fromAccountId: w.accounts[op.from], toAccountId: w.accounts[op.to],
         amount: renderAmount(op.cents, false, op.form), date: renderDate(op.date), description: "Move",
+        ...(crosses && op.toCents !== null ? { toAmount: renderAmount(op.toCents, false, op.form) } : {}),
       });
-      if (r.status === 201) w.txns.push(r.body.from.id, r.body.to.id);
-      // Same account on both sides, a bad amount, or not enough money: 422.
+      if (r.status === 201) {
+        w.txns.push(r.body.from.id, r.body.to.id);
+        if (crosses) w.crossed++;
+        // Each leg in its own account's currency.
+        expect(r.body.from.currency).toBe(op.from === "pesos" ? "MXN" : "USD");
+        expect(r.body.to.currency).toBe(op.to === "pesos" ? "MXN" : "USD");
+      }
+      // Same account on both sides, a bad amount, what arrived left out between two currencies, or not enough money: 422.
       return { status: r.status, allowed: [201, 422] };
     }
     case "trade": {
@@ -395,7 +415,7 @@ async function apply(w: World, op: Op): Promise<Outcome> {
  * and the statement of an account that was never allowed to overdraw never dips
  * below zero at any point (in value-date order).
  */
-async function checkAccounts(w: World, names: readonly AccountName[], after: string) {
+async function checkAccounts(w: World, names: readonly AnyAccount[], after: string) {
   await Promise.all(
     names.map(async (name) => {
       const id = w.accounts[name];
@@ -426,12 +446,13 @@ describe("Dhanam operations keep the ledger sound", () => {
   it("Dhanam ledger invariants hold after every step of random sequences of user operations", { timeout: 120_000 }, async () => {
     const seen = new Set<number>();
     let maxRequests = 0;
+    let crossed = 0;
     await fc.assert(
       fc.asyncProperty(fc.array(opArb, { minLength: 15, maxLength: 35 }), async (ops) => {
         const w = await setupWorld();
-        await checkAccounts(w, ACCOUNT_NAMES, "after setup");
+        await checkAccounts(w, ALL_ACCOUNTS, "after setup");
         expect(await ledgerViolations(w.spaceId)).toEqual([]);
-        const nameOf = new Map(ACCOUNT_NAMES.map((n) => [w.accounts[n], n]));
+        const nameOf = new Map(ALL_ACCOUNTS.map((n) => [w.accounts[n], n]));
         for (const [i, op] of ops.entries()) {
           const before = await fingerprint(w.spaceId);
           const seqBefore = await ledgerTxCount(w.spaceId);
@@ -453,8 +474,9 @@ describe("Dhanam operations keep the ledger sound", () => {
           if (touched.size === 0) touched.add(ACCOUNT_NAMES[i % ACCOUNT_NAMES.length]!);
           await checkAccounts(w, [...touched], after);
         }
-        await checkAccounts(w, ACCOUNT_NAMES, "at the end of the run");
+        await checkAccounts(w, ALL_ACCOUNTS, "at the end of the run");
         maxRequests = Math.max(maxRequests, w.requests);
+        crossed += w.crossed;
       }),
       { seed: 20261122, numRuns: 8, endOnFailure: true },
     );
@@ -463,6 +485,7 @@ describe("Dhanam operations keep the ledger sound", () => {
     expect(seen.has(422)).toBe(true);
     expect(seen.has(409)).toBe(true);
     expect(maxRequests).toBeLessThan(900);
+    expect(crossed).toBeGreaterThan(0);
   });
 });
 
