@@ -156,23 +156,23 @@ describe("a transfer between accounts of two currencies", () => {
     }
     expect(await refused({ ...base, toAmount: "5.001" })).toEqual([expect.objectContaining({ field: "toAmount", code: "INVALID_AMOUNT" })]);
     expect(await refused({ ...base, toAmount: "abc" })).toEqual([expect.objectContaining({ field: "toAmount", code: "INVALID_AMOUNT" })]);
-    // JPY has no decimals; BTC has 8.
+    // JPY has no decimals.
     expect(await refused({ ...base, toAccountId: yen.id, toAmount: "700.5" })).toEqual([expect.objectContaining({ field: "toAmount", code: "INVALID_AMOUNT" })]);
-    expect(await refused({ ...base, toAccountId: coins.id, toAmount: "0.000000001" })).toEqual([expect.objectContaining({ field: "toAmount", code: "INVALID_AMOUNT" })]);
     // `currency` is still the source's (the currency of `amount`).
     expect(await refused({ ...base, toAmount: "5.00", currency: "USD" })).toEqual([expect.objectContaining({ field: "currency", code: "CURRENCY_MISMATCH" })]);
 
     const toYen = await transfer(owner, { ...base, toAccountId: yen.id, toAmount: "700" });
     expect(toYen.status).toBe(201);
     expect(toYen.body.to).toMatchObject({ amountDecimal: "700", currency: "JPY" });
-    const toCoins = await transfer(owner, { ...base, toAccountId: coins.id, toAmount: "0.00012345" });
-    expect(toCoins.status).toBe(201);
-    expect(toCoins.body.to).toMatchObject({ amountDecimal: "0.00012345", currency: "BTC" });
+    // A coin for money, or money for a coin, is a trade (its gain or loss counts), either way round.
+    const coin = [{ field: "toAccountId", code: "CURRENCY_MISMATCH", message: "BTC is a coin: exchanging it for another currency is a trade (its gain or loss counts), not a transfer" }];
+    expect(await refused({ ...base, toAccountId: coins.id, toAmount: "0.00012345" })).toEqual(coin);
+    expect(await refused({ ...base, fromAccountId: coins.id, toAccountId: pesos.id, amount: "0.00012345", toAmount: "100.00" })).toEqual(coin);
 
-    // The peso account may not overdraw: 27,349.50 left, and 30,000.00 asked for.
+    // The peso account may not overdraw: 27,449.50 left, and 30,000.00 asked for.
     const tooMuch = await transfer(owner, { ...base, amount: "30000.00", toAmount: "1500.00" });
     expect([tooMuch.status, tooMuch.body.error.code]).toEqual([422, "INSUFFICIENT_FUNDS"]);
-    expect(await balance(owner, pesos.id)).toBe("27349.50");
+    expect(await balance(owner, pesos.id)).toBe("27449.50");
     expect(await balance(owner, dollars.id)).toBe("0.00");
     expect(await ledgerViolations(spaceId)).toEqual([]);
   });

@@ -163,6 +163,8 @@ export const es: Catalogue = {
     // Transactions and trades.
     "The account holds {currency}; amounts are in the account's currency": "La cuenta maneja {currency}; los importes van en la moneda de la cuenta.",
     "The accounts hold {currency} and {to}: send toAmount, the {arrived} that arrived": "Las cuentas manejan {currency} y {to}: envía toAmount, los {arrived} que llegaron.",
+    "{symbol} is a coin: exchanging it for another currency is a trade (its gain or loss counts), not a transfer":
+      "{symbol} es una criptomoneda: cambiarla por otra moneda es una operación (trade, cuenta su ganancia o pérdida), no una transferencia.",
     "Both accounts hold {currency}: toAmount, if sent, must equal amount": "Ambas cuentas manejan {currency}: toAmount, si se envía, debe ser igual a amount.",
     "A trade's {field} is set by the trade (type trade, subtype its side); omit {same}":
       "En una operación (trade), {field} lo fija la propia operación (type trade, subtype su lado); omite {same}.",

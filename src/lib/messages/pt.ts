@@ -163,6 +163,8 @@ export const pt: Catalogue = {
     // Transactions and trades.
     "The account holds {currency}; amounts are in the account's currency": "A conta é em {currency}; os valores são na moeda da conta.",
     "The accounts hold {currency} and {to}: send toAmount, the {arrived} that arrived": "As contas são em {currency} e {to}: envie toAmount, os {arrived} que chegaram.",
+    "{symbol} is a coin: exchanging it for another currency is a trade (its gain or loss counts), not a transfer":
+      "{symbol} é uma criptomoeda: trocá-la por outra moeda é uma operação (trade, conta seu ganho ou perda), não uma transferência.",
     "Both accounts hold {currency}: toAmount, if sent, must equal amount": "As duas contas são em {currency}: toAmount, se enviado, deve ser igual a amount.",
     "A trade's {field} is set by the trade (type trade, subtype its side); omit {same}":
       "Em uma operação (trade), {field} é definido pela própria operação (type trade, subtype o lado dela); omita {same}.",

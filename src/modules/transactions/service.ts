@@ -442,6 +442,12 @@ export async function createTransfer(
  */
 function arrivingAmount(from: AccountRow, to: AccountRow, amount: number, sent: number | string | undefined): number {
   const toCurrency = to.currency as Currency;
+  // A coin for money (or money for a coin) is a purchase or a sale: a trade, whose gain or loss counts. As a transfer
+  // the coin would leave with no price and no gain.
+  const coin = from.currency === to.currency ? undefined : [from.currency, to.currency].find((c) => !FIAT_CURRENCIES.includes(c as Currency));
+  if (coin) {
+    throw validationFailed([{ field: "toAccountId", message: `${coin} is a coin: exchanging it for another currency is a trade (its gain or loss counts), not a transfer`, code: "CURRENCY_MISMATCH" }]);
+  }
   if (sent === undefined) {
     if (from.currency === to.currency) return amount;
     throw validationFailed([{ field: "toAmount", message: `The accounts hold ${from.currency} and ${to.currency}: send toAmount, the ${to.currency} that arrived`, code: "REQUIRED" }]);
