@@ -3038,7 +3038,7 @@ export interface components {
              */
             amount: number | string;
             /**
-             * @description Positive: what arrives in toAccountId, in its currency (never converted by the API). Required when the two accounts hold different currencies; between accounts of one currency it may be omitted, or must equal amount.
+             * @description Positive: what arrives in toAccountId, in its currency (never converted by the API). Required when the two accounts hold different currencies (fiat ones: a coin for another currency is a trade); between accounts of one currency it may be omitted, or must equal amount.
              * @example 25.50
              */
             toAmount?: number | string;

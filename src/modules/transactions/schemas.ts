@@ -67,7 +67,7 @@ export const TransferBody = z
     amount: MajorAmount.openapi({ description: "Positive: what leaves fromAccountId, in its currency" }),
     toAmount: MajorAmount.optional().openapi({
       description:
-        "Positive: what arrives in toAccountId, in its currency (never converted by the API). Required when the two accounts hold different currencies; between accounts of one currency it may be omitted, or must equal amount.",
+        "Positive: what arrives in toAccountId, in its currency (never converted by the API). Required when the two accounts hold different currencies (fiat ones: a coin for another currency is a trade); between accounts of one currency it may be omitted, or must equal amount.",
     }),
     currency: AccountCurrency.openapi({ description: "If sent, must equal fromAccountId's currency (the currency of amount)" }),
     date: DateOrDateTime,
