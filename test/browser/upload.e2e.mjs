@@ -19,7 +19,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort } from "../../scripts/readiness-gate.mjs";
+import { freePort, readinessGate } from "../../scripts/readiness-gate.mjs";
 import { wranglerSpawn, wranglerSync } from "../../scripts/wrangler.mjs";
 
 const CHROMIUM = [process.env.CHROMIUM_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser"].find((p) => Boolean(p && existsSync(p)));
@@ -174,6 +174,60 @@ describe("browser upload", () => {
     // (undici reuses it). Before the Worker read refused bodies, local workerd left that connection hanging.
     const next = await fetch(`${api}/v1/health`, { signal: AbortSignal.timeout(15_000) });
     expect(next.status).toBe(200);
+  });
+});
+
+describe("an upload the client abandons", () => {
+  it("gives its link back: the same URL takes the file again once the request has gone quiet, and one document is stored", async () => {
+    // Through the gate `npm run dev` puts in front of wrangler (where QA saw it): a client that goes away mid-body is
+    // then a request whose body neither ends nor fails, as a phone that lost its signal is. (Straight to wrangler dev,
+    // its proxy ends the body instead, and the bytes sent so far are stored.)
+    const port = await freePort();
+    const gate = await readinessGate({ port, target: api });
+    gate.open();
+    const via = `http://127.0.0.1:${port}`;
+    const call = async (method, path, body, token) => {
+      const res = await fetch(`${via}${path}`, {
+        method, headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}), "cf-connecting-ip": "203.0.113.10" },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      return { status: res.status, body: await res.json() };
+    };
+    try {
+      const reg = await call("POST", "/v1/auth/register", { name: "Abandon", email: `abandon-${Date.now()}@example.com`, password: "correct horse battery", locale: "en" });
+      const token = reg.body.tokens.accessToken;
+      const space = await call("POST", "/v1/spaces", { name: "Home", type: "personal", currency: "USD" }, token);
+      const asset = await call("POST", "/v1/assets", { spaceId: space.body.id, name: "Flat", type: "real_estate", currency: "USD", value: "100000.00" }, token);
+      const ticket = await call("POST", `/v1/assets/${asset.body.id}/documents/upload-url`, { filename: "deed.txt", contentType: "text/plain" }, token);
+      expect(ticket.status).toBe(201);
+      expect(ticket.body.uploadUrl.startsWith(`${via}/v1/uploads/`)).toBe(true);
+      // A body streamed without a length, cut off by the client a second in.
+      const cut = new AbortController();
+      const chunk = new TextEncoder().encode("x".repeat(65536));
+      const endless = new ReadableStream({ async pull(c) { c.enqueue(chunk); await new Promise((r) => setTimeout(r, 50)); } });
+      setTimeout(() => cut.abort(), 1000);
+      await expect(fetch(ticket.body.uploadUrl, { method: "PUT", headers: { "content-type": "text/plain" }, body: endless, duplex: "half", signal: cut.signal })).rejects.toThrow();
+      // Until its claim has been idle for CLAIM_IDLE_MS (15 s) a retry is the 409 a concurrent PUT gets; then it is stored.
+      const put = () => fetch(ticket.body.uploadUrl, { method: "PUT", headers: { "content-type": "text/plain" }, body: "the deed" });
+      const started = Date.now();
+      expect((await put()).status).toBe(409);
+      let retry;
+      for (;;) {
+        await new Promise((r) => setTimeout(r, 1000));
+        retry = await put();
+        if (retry.status !== 409 || Date.now() - started > 40_000) break;
+      }
+      expect(retry.status, await retry.clone().text()).toBe(200);
+      expect(Date.now() - started).toBeGreaterThan(12_000);
+      expect(await retry.json()).toMatchObject({ documentId: ticket.body.documentId, status: "uploaded", size: 8 });
+      const docs = await call("GET", `/v1/assets/${asset.body.id}/documents`, undefined, token);
+      expect(docs.body.documents.map((d) => [d.id, d.status, d.size])).toEqual([[ticket.body.documentId, "uploaded", 8]]);
+      expect(await (await fetch(docs.body.documents[0].downloadUrl)).text()).toBe("the deed");
+      // And used now: the link takes nothing more.
+      expect((await put()).status).toBe(409);
+    } finally {
+      await gate.close();
+    }
   });
 });
 

@@ -34,6 +34,7 @@ import { grantEnded, useEmergencyGrant } from "../lifebeat/grant-access";
 import { type DocumentConfig, type DocumentContentType, documentConfig, mediaEssence } from "./config";
 import { contentDisposition, shownFilename } from "./disposition";
 import { presignDownload, presignUpload, uploadHeaders } from "./presign";
+import { claimKeeper, ClaimTakenOver, CLAIMABLE_SQL, type HeldClaim, releaseClaim } from "./upload-claim";
 import { streamToR2 } from "./storage";
 import { CLEANUP_ROUNDS, deleteOwnerless, deleteTombstoned, LIVE_TOMBSTONE, removalStatements, STALE_UPLOAD_GRACE_MS, sweepTombstones } from "./tombstones";
 import { openDownloadToken, openUploadToken, signDownloadToken, signUploadToken } from "./tokens";
@@ -74,6 +75,9 @@ const PENDING_SQL = `SELECT (SELECT COUNT(*) FROM asset_documents WHERE space_id
  * space as ?3, the user as ?4 and the session as ?5.
  */
 const ISSUER_MAY_WRITE = `${liveSessionSql("?5", "?4", "?1")} AND ${memberAtLeastSql("?3", "?4", "member")}`;
+
+/** An upload whose claim a later PUT of the same link took over, its own having gone quiet. */
+const linkTakenOver = () => new ApiError(409, "TOKEN_ALREADY_USED", "This upload link has already been used");
 
 /** A link whose user can no longer do what it does in the space (removed, demoted, signed out): as good as forged. */
 const issuerLostAccess = () => new ApiError(403, "TOKEN_INVALID", "This link is no longer valid: the member it was issued to can no longer use it in this space");
@@ -144,11 +148,12 @@ export async function receiveUpload(svc: Services, token: string, request: Reque
   const contentLength = lengthHeader === null ? (request.body ? null : 0) : Number(lengthHeader);
   // An empty file is no document (and would cost nothing against the quota).
   if (contentLength === 0) throw new ApiError(400, "BAD_REQUEST", "The body is empty: a document has at least one byte");
-  // Claim the document: only one request ever moves it out of `pending`, and only while the user the link was
-  // issued to may still write in the space (checked in the same statement, so no removal slips in between).
+  // Claim the document: one request at a time moves it out of `pending` (or takes over a claim its holder left idle:
+  // upload-claim.ts), and only while the user the link was issued to may still write in the space (checked in the
+  // same statement, so no removal slips in between).
   const claimed = await svc.env.DB.prepare(
     `UPDATE asset_documents SET status = 'uploading', claimed_at = ?1
-      WHERE id = ?2 AND space_id = ?3 AND status = 'pending' AND upload_mode = 'worker' AND expires_at > ?1
+      WHERE id = ?2 AND space_id = ?3 AND ${CLAIMABLE_SQL} AND upload_mode = 'worker' AND expires_at > ?1
         AND created_by = ?4 AND ${ISSUER_MAY_WRITE}
       RETURNING r2_key, max_bytes, content_type`,
   ).bind(now, t.doc, t.space, t.usr, t.ses).first<{ r2_key: string; max_bytes: number; content_type: string }>();
@@ -162,13 +167,16 @@ export async function receiveUpload(svc: Services, token: string, request: Reque
     throw new ApiError(409, "TOKEN_ALREADY_USED", "This upload link has already been used");
   }
   const cap = Math.min(t.max, claimed.max_bytes);
+  const claim: HeldClaim = { docId: t.doc, at: now };
   // Gives the link back: the same (unexpired) URL may be tried again.
-  const release = () => svc.env.DB.prepare("UPDATE asset_documents SET status = 'pending', claimed_at = NULL WHERE id = ? AND status = 'uploading'").bind(t.doc).run();
+  const release = () => releaseClaim(svc.env.DB, claim);
   let size: number;
   try {
     const body = request.body ?? new Response(new Uint8Array(0)).body!;
-    ({ size } = await streamToR2(svc.env.DOCS, claimed.r2_key, body, { cap, contentLength, contentType: t.ct, customMetadata: { documentId: t.doc } }));
+    const through = claimKeeper(svc.env.DB, claim, () => svc.clock.now());
+    ({ size } = await streamToR2(svc.env.DOCS, claimed.r2_key, body, { cap, contentLength, contentType: t.ct, customMetadata: { documentId: t.doc }, through }));
   } catch (err) {
+    if (err instanceof ClaimTakenOver) throw linkTakenOver();
     await release();
     throw err;
   }
@@ -184,10 +192,13 @@ export async function receiveUpload(svc: Services, token: string, request: Reque
   const done = svc.clock.now();
   // The access again, as the document lands: a large file takes a while, and a member removed meanwhile must not add it.
   const updated = await svc.env.DB.prepare(
-    `UPDATE asset_documents SET status = 'uploaded', size = ?6, uploaded_at = ?1 WHERE id = ?2 AND space_id = ?3 AND status = 'uploading' AND ${ISSUER_MAY_WRITE}`,
-  ).bind(done, t.doc, t.space, t.usr, t.ses, real).run();
+    `UPDATE asset_documents SET status = 'uploaded', size = ?6, uploaded_at = ?1
+      WHERE id = ?2 AND space_id = ?3 AND status = 'uploading' AND claimed_at = ?7 AND ${ISSUER_MAY_WRITE}`,
+  ).bind(done, t.doc, t.space, t.usr, t.ses, real, claim.at).run();
   if (!updated.meta.changes) {
-    const row = await svc.db.select({ status: assetDocuments.status }).from(assetDocuments).where(eq(assetDocuments.id, t.doc)).get();
+    const row = await svc.db.select({ status: assetDocuments.status, claimedAt: assetDocuments.claimedAt }).from(assetDocuments).where(eq(assetDocuments.id, t.doc)).get();
+    // Taken over after its last byte (its holder idle past CLAIM_IDLE_MS since): the object is the successor's now.
+    if (row && (row.status !== "uploading" || row.claimedAt !== claim.at)) throw linkTakenOver();
     if (row) {
       // The member lost access while the bytes were on their way: the object goes and the row is pending again,
       // refused to this link and removed with its key by the cleanup once expired (as any unused link).

@@ -21,6 +21,9 @@ export const tooLarge = (cap: number) => new ApiError(413, "PAYLOAD_TOO_LARGE", 
 
 class CapExceeded extends Error {}
 
+/** Thrown by a `through` stream when the write is no longer this request's: what the key holds is another's, left alone. */
+export class WriteHandedOver extends Error {}
+
 /** A pass-through that counts bytes, errors the stream once more than `cap` have gone by, and knows when the body ended. */
 export function byteCounter(cap: number): TransformStream<Uint8Array, Uint8Array> & { count(): number; ended(): boolean } {
   let seen = 0;
@@ -50,7 +53,11 @@ export async function streamToR2(
   bucket: R2Bucket,
   key: string,
   body: ReadableStream<Uint8Array>,
-  opts: { cap: number; contentLength: number | null; contentType: string; customMetadata?: Record<string, string> },
+  opts: {
+    cap: number; contentLength: number | null; contentType: string; customMetadata?: Record<string, string>;
+    /** A pass-through after the byte counter (the upload's claim keeper); its WriteHandedOver stops the write and deletes nothing. */
+    through?: TransformStream<Uint8Array, Uint8Array>;
+  },
 ): Promise<StoredObject> {
   const { cap, contentLength } = opts;
   const httpMetadata = { contentType: opts.contentType };
@@ -58,7 +65,8 @@ export async function streamToR2(
   if (contentLength !== null && contentLength > cap) throw tooLarge(cap);
   const counter = byteCounter(cap);
   // Past the cap the counter errors; preventCancel leaves the rest of the body to that drain too (a pipe cancels its source by default).
-  const counted = body.pipeThrough(counter, { preventCancel: true });
+  const passed = body.pipeThrough(counter, { preventCancel: true });
+  const counted = opts.through ? passed.pipeThrough(opts.through) : passed;
   try {
     if (contentLength !== null) {
       const fixed = new FixedLengthStream(contentLength);
@@ -67,6 +75,7 @@ export async function streamToR2(
     }
     return await multipart(bucket, key, counted, { httpMetadata, customMetadata: opts.customMetadata });
   } catch (err) {
+    if (err instanceof WriteHandedOver) throw err;
     await bucket.delete(key).catch(() => {});
     if (err instanceof CapExceeded || counter.count() > cap) throw tooLarge(cap);
     // More bytes than the Content-Length said, or the body ended short of it: the client's, not a fault here.

@@ -1,0 +1,91 @@
+/**
+ * An upload whose client went quiet mid-body (upload-claim.ts). QA cut a streamed PUT off a second in: the Worker saw
+ * its body neither end nor fail, and the link answered 409 until it expired. Now the claim is renewed by the bytes as
+ * they arrive; one idle for CLAIM_IDLE_MS is taken over by the link's next PUT, and the quiet request, should it ever
+ * speak again, stops at its next chunk without touching what its successor stored. (test/browser has the same through
+ * a real client that aborts.)
+ */
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { receiveUpload } from "../../src/modules/documents/service";
+import { CLAIM_BEAT_MS, CLAIM_IDLE_MS } from "../../src/modules/documents/upload-claim";
+import { ApiError } from "../../src/lib/errors";
+import { createSpace, registerUser } from "../helpers";
+import { createAsset } from "../assets/helpers";
+import { docRow, svcAt, uploadUrl } from "./helpers";
+
+/** A request body the test feeds chunk by chunk, never ending unless told. */
+function feeder() {
+  let controller!: ReadableStreamDefaultController<Uint8Array>;
+  const body = new ReadableStream<Uint8Array>({ start: (c) => void (controller = c) });
+  return { body, push: (text: string) => controller.enqueue(new TextEncoder().encode(text)), end: () => controller.close() };
+}
+
+const request = (body: ReadableStream<Uint8Array> | string) =>
+  new Request("http://api.test/v1/uploads/x", { method: "PUT", headers: { "content-type": "text/plain" }, body, ...(typeof body === "string" ? {} : { duplex: "half" }) } as RequestInit);
+
+const settle = () => new Promise((r) => setTimeout(r, 50));
+
+describe("an upload whose client went quiet", () => {
+  it("keeps its claim while it is young; once idle, the link's next PUT takes over and the quiet one stops at its next chunk", { timeout: 60_000 }, async () => {
+    const u = await registerUser();
+    const space = await createSpace(u);
+    const asset = await createAsset(u, space.id);
+    const issued = (await uploadUrl(u, asset.id, { filename: "deed.txt", contentType: "text/plain" })).body;
+    const token = new URL(issued.uploadUrl).pathname.split("/").pop()!;
+    let now = Date.now();
+    const svc = { ...svcAt(0), clock: { now: () => now } };
+
+    // The first PUT claims the document and streams a chunk; then its client goes quiet.
+    const quiet = feeder();
+    const first = receiveUpload(svc, token, request(quiet.body)).then((r) => ({ ok: r }), (e: unknown) => ({ err: e }));
+    quiet.push("first client's bytes ");
+    await settle();
+    expect((await docRow(issued.documentId))).toMatchObject({ status: "uploading", claimed_at: now });
+    const claimedAt = now;
+
+    // A retry while the claim is young is the 409 a concurrent PUT gets.
+    now = claimedAt + CLAIM_IDLE_MS - 1;
+    await expect(receiveUpload(svc, token, request("too soon"))).rejects.toMatchObject({ status: 409, code: "TOKEN_ALREADY_USED" });
+
+    // Idle for CLAIM_IDLE_MS: the next PUT takes the claim over and stores its file.
+    now = claimedAt + CLAIM_IDLE_MS;
+    const second = await receiveUpload(svc, token, request("the deed"));
+    expect(second).toMatchObject({ documentId: issued.documentId, status: "uploaded", size: 8 });
+
+    // The quiet one speaks again: its claim is no longer its own, so it stops before passing the chunk on.
+    now += CLAIM_BEAT_MS;
+    quiet.push("more");
+    const outcome = await first;
+    expect("err" in outcome && outcome.err instanceof ApiError && outcome.err.status === 409 && outcome.err.code === "TOKEN_ALREADY_USED").toBe(true);
+    // What the successor stored stands: the row and the object are the second PUT's.
+    const row = await docRow(issued.documentId);
+    expect(row).toMatchObject({ status: "uploaded", size: 8 });
+    expect(await (await env.DOCS.get(row!.r2_key))!.text()).toBe("the deed");
+  });
+
+  it("renews its claim as its bytes arrive, so a slow upload that keeps sending is never taken over", { timeout: 60_000 }, async () => {
+    const u = await registerUser();
+    const space = await createSpace(u);
+    const asset = await createAsset(u, space.id);
+    const issued = (await uploadUrl(u, asset.id, { filename: "slow.txt", contentType: "text/plain" })).body;
+    const token = new URL(issued.uploadUrl).pathname.split("/").pop()!;
+    let now = Date.now();
+    const svc = { ...svcAt(0), clock: { now: () => now } };
+    const slow = feeder();
+    const upload = receiveUpload(svc, token, request(slow.body));
+    // A chunk every CLAIM_BEAT_MS for a minute: four times the idle bound, and never idle for it.
+    let sent = "";
+    for (let i = 0; i < 12; i++) {
+      slow.push(`chunk ${i};`);
+      sent += `chunk ${i};`;
+      await settle();
+      now += CLAIM_BEAT_MS;
+      await expect(receiveUpload(svc, token, request("intruder"))).rejects.toMatchObject({ status: 409 });
+    }
+    slow.end();
+    expect(await upload).toMatchObject({ status: "uploaded", size: sent.length });
+    const row = await docRow(issued.documentId);
+    expect(await (await env.DOCS.get(row!.r2_key))!.text()).toBe(sent);
+  });
+});
