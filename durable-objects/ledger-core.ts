@@ -18,7 +18,7 @@ import { foldedTexts } from "../src/lib/search-text";
 import { countStatement, GroupBatch, type ReadSlot } from "./group-batch";
 import { type AccountRule, checkAccountPostings, isAccountAddress } from "../src/modules/ledger/account-rules";
 import { accountIdOf, isUnbounded } from "../src/modules/ledger/addresses";
-import { creatorMayManageSql } from "../src/modules/webhooks/creator";
+import { listenedToSql } from "../src/modules/webhooks/creator";
 import { GENESIS_HASH, hashLog } from "../src/modules/ledger/chain";
 import { applyPostings, isFailure, volumeKey } from "../src/modules/ledger/engine";
 import type { LedgerOp, LedgerResult, SideEffect } from "../src/modules/ledger/operations";
@@ -57,11 +57,10 @@ const RECORDED_KEYS_KEPT = 4096;
 
 /**
  * The condition of an `onlyIfSubscribed` event row (insertJsonRows' `value` is the row, `$[1]` its space,
- * `$[2]` its type): an enabled subscription of the space lists the type (`events` is a JSON array of names), and
- * is not suspended (its creator still manages the space's webhooks: webhooks/creator.ts), or it would deliver nothing.
+ * `$[2]` its type): the space has a listener for the type (webhooks/creator.ts `listenedToSql`: an enabled
+ * subscription lists it and is not suspended), or it would deliver nothing.
  */
-const IF_SUBSCRIBED = `AND EXISTS (SELECT 1 FROM webhook_subscriptions s WHERE s.space_id = value ->> '$[1]' AND s.enabled = 1
-  AND instr(s.events, '"' || (value ->> '$[2]') || '"') > 0 AND ${creatorMayManageSql("s")})`;
+const IF_SUBSCRIBED = `AND ${listenedToSql("(value ->> '$[1]')", "(value ->> '$[2]')")}`;
 
 /** Thrown while staging a write that must read state its group has not committed yet. */
 export const DEFER = Symbol("defer");

@@ -14,6 +14,7 @@ import { tradesOf } from "../../src/sandbox/bitso";
 import { tradeInstant } from "../../src/providers/bitso/adapter";
 import { call, callJson, createSpace, registerUser } from "../helpers";
 import { ledgerViolations } from "../invariants/ledger-invariants";
+import { createWebhook } from "../webhooks/helpers";
 import { as, directServices, waitForJob } from "./helpers";
 
 /** Vectors computed outside this code base (Python: hmac.new(secret, message, hashlib.sha256).hexdigest()). */
@@ -57,6 +58,8 @@ describe("Bitso", () => {
   it("connects, syncs balances per currency and trades exactly, and values them (MXN at par)", { timeout: 60_000 }, async () => {
     const owner = await registerUser();
     const space = await createSpace(owner, { currency: "MXN" });
+    // A listener: synced legs are announced only to a space that has one (test/providers/outbox.test.ts).
+    await createWebhook(owner, space.id, { events: ["transaction.created"] });
     const apiKey = `key-${crypto.randomUUID()}`;
     const apiSecret = `secret-${crypto.randomUUID()}`;
     const res = await callJson("/v1/providers/bitso/connect", { ...as(owner), body: { spaceId: space.id, apiKey, apiSecret } });

@@ -2,13 +2,17 @@
  * `transaction.created` events of synced transactions commit in the same D1
  * batch as the transactions (the ledger's `insertEvent` effect): a consumer
  * that dies right after the ledger committed, before anything else ran, loses
- * no event, and its retry writes none twice.
+ * no event, and its retry writes none twice. They are stored only when a
+ * subscription of the space listens for them, as for writes through the API:
+ * an import into a space nobody listens to leaves no event for the hourly sweep.
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { getConnection } from "../../src/modules/providers/connections";
 import { enqueueSync, runSyncJob } from "../../src/modules/providers/sync";
 import { ledgerViolations } from "../invariants/ledger-invariants";
+import { eventually } from "../helpers";
+import { createWebhook, inbox } from "../webhooks/helpers";
 import { crashAfterCommit, directServices, jobStats, linkPlaid, ownerWithSpace, plaidAccessToken, plaidControl, syncNow, waitForJob } from "./helpers";
 
 async function createdEvents(spaceId: string) {
@@ -26,10 +30,12 @@ async function syncedRows(spaceId: string) {
 describe("transaction.created commits with its transaction", () => {
   it("a crash between the ledger commit and the rest of the sync: after the retry every synced transaction has exactly one event", { timeout: 120_000 }, async () => {
     const { owner, spaceId } = await ownerWithSpace();
+    await createWebhook(owner, spaceId, { events: ["transaction.created"] });
     const linked = await linkPlaid(owner, spaceId);
     expect((await waitForJob(linked.jobId)).status).toBe("completed");
     const accessToken = await plaidAccessToken(linked.connection.id);
     const first = await createdEvents(spaceId);
+    expect(first.length).toBeGreaterThan(0);
     expect(first.length).toBe((await syncedRows(spaceId)).length);
 
     // New transactions at the bank; the consumer dies right after the ledger commits the first batch of them.
@@ -69,5 +75,31 @@ describe("transaction.created commits with its transaction", () => {
     await syncNow(linked.connection.id);
     expect((await createdEvents(spaceId)).length).toBe(events.length);
     expect(await ledgerViolations(spaceId)).toEqual([]);
+  });
+
+  it("a space nobody listens to stores no transaction.created of its syncs; once a subscription listens, the new rows' are stored", { timeout: 120_000 }, async () => {
+    const { owner, spaceId } = await ownerWithSpace();
+    // A subscription for another type is no listener for transaction.created.
+    await createWebhook(owner, spaceId, { events: ["account.sync.completed"] });
+    const linked = await linkPlaid(owner, spaceId);
+    expect((await waitForJob(linked.jobId)).status).toBe("completed");
+    const imported = await syncedRows(spaceId);
+    expect(imported.length).toBeGreaterThan(0);
+    expect(await createdEvents(spaceId)).toEqual([]);
+    // The job's own events are still written with the job's end (the hourly sweep marks those nobody listens to).
+    const done = await env.DB.prepare("SELECT COUNT(*) AS n FROM event_outbox WHERE space_id = ? AND type = 'account.sync.completed'").bind(spaceId).first<{ n: number }>();
+    expect(done!.n).toBeGreaterThan(0);
+
+    // Now someone listens: the next sync's new rows are announced, each once, and none of the earlier ones.
+    const hook = await createWebhook(owner, spaceId, { events: ["transaction.created"] });
+    await plaidControl("transactions/advance", { access_token: await plaidAccessToken(linked.connection.id), generations: 2 });
+    await syncNow(linked.connection.id);
+    const rows = await syncedRows(spaceId);
+    const fresh = rows.filter((id) => !imported.includes(id));
+    expect(fresh.length).toBeGreaterThan(0);
+    const events = await createdEvents(spaceId);
+    expect(events.map((e) => JSON.parse(e.payload).transactionId).sort()).toEqual([...fresh].sort());
+    // And they reach the subscriber.
+    await eventually(async () => (await inbox(hook.inbox)).length >= fresh.length, 60_000);
   });
 });

@@ -61,10 +61,12 @@ export async function commitPlanned(
       },
     }));
     const effects: SideEffect[] = chunk.map((p, i) => ({ kind: "insertTransaction", txIndex: i, row: p.row }));
-    // New transactions are announced in the same batch (corrections are not new transactions).
+    // New transactions are announced in the same batch (corrections are not new transactions), stored only when a
+    // subscription of the space listens for them, as a write through the API: an import into a space nobody listens to
+    // leaves nothing in the outbox for the hourly sweep to go through.
     const eventIds = countCreated ? newIds("evt", chunk.length, svc.clock.now()) : [];
     const events = announceIn !== null ? chunk.map((p, i) => createdEvent(conn, p.row, announceIn, p.row.createdAt, eventIds[i]!)) : [];
-    for (const row of events) effects.push({ kind: "insertEvent", row });
+    for (const row of events) effects.push({ kind: "insertEvent", row, onlyIfSubscribed: true });
     const flags = chunk.filter((p) => p.reviewCandidates?.length);
     for (const p of flags) {
       effects.push({
@@ -102,6 +104,8 @@ export async function commitPlanned(
     while (next < chunks.length) await commitChunk(chunks[next++]!);
   };
   await Promise.all(Array.from({ length: Math.min(COMMITS_IN_FLIGHT, chunks.length) }, worker));
+  // Queued for the spaces that listen now; one whose event its batch did not store (a subscription created since)
+  // is a fan-out that finds no event and sends nothing.
   await queueFanout(svc, announced);
   return done;
 }
@@ -145,11 +149,12 @@ export async function commitTrades(
   const commit = async (list: NormalTrade[]) => {
     const { txs, effects, ids } = build(list);
     if (txs.length === 0) return [];
-    // Each leg's Dhanam transaction (the trade and its fee) is announced in the same batch, like synced cash rows.
+    // Each leg's Dhanam transaction (the trade and its fee) is announced in the same batch, like synced cash rows
+    // (stored only when a subscription listens for them).
     const rows = effects.flatMap((e) => (e.kind === "insertTransaction" ? [e.row] : []));
     const eventIds = newIds("evt", rows.length, svc.clock.now());
     const events = rows.map((row, i) => createdEvent(conn, row, tz, row.createdAt, eventIds[i]!));
-    for (const row of events) effects.push({ kind: "insertEvent", row });
+    for (const row of events) effects.push({ kind: "insertEvent", row, onlyIfSubscribed: true });
     await runLedger(svc, { kind: "commit", spaceId: conn.space_id, txs, effects });
     announced.push(...events);
     stats.created += txs.length;

@@ -15,3 +15,14 @@ export const creatorMayManageSql = (w: string) => memberAtLeastSql(`${w}.space_i
 
 /** `suspendedReason` of a subscription whose creator lost access (also the last_error of what it cancels). */
 export const CREATOR_LOST_ACCESS = "creator_lost_access" as const;
+
+/**
+ * SQL that holds while an event of type `type` in space `space` (SQL expressions of the outer query, never request
+ * text) has a listener: an enabled subscription of the space lists the type (`events` is a JSON array of names) and
+ * is not suspended (`creatorMayManageSql`, which also requires the space to be live), the subscriptions a fan-out
+ * sends to. It gates the transaction events a write stores (the ledger's `onlyIfSubscribed`) and tells the hourly
+ * sweep which undelivered outbox rows to fan out and which to mark as done (publish.ts).
+ */
+export const listenedToSql = (space: string, type: string) =>
+  `EXISTS (SELECT 1 FROM webhook_subscriptions lw WHERE lw.space_id = ${space} AND lw.enabled = 1
+    AND instr(lw.events, '"' || ${type} || '"') > 0 AND ${creatorMayManageSql("lw")})`;

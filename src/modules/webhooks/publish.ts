@@ -6,7 +6,7 @@
  * message was lost. Every step is idempotent, so a sweep racing a publish
  * still gives one delivery per subscription (deliver.ts).
  */
-import { creatorMayManageSql } from "./creator";
+import { creatorMayManageSql, listenedToSql } from "./creator";
 import type { Services } from "../../env";
 import { newId } from "../../lib/ids";
 import { logError, logInfo } from "../../lib/log";
@@ -55,7 +55,7 @@ export function outboxStatement(db: D1Database, row: OutboxRow): D1PreparedState
 /**
  * Queues the fan-out of events committed by their writer's own batch (`outboxRow`). Skipped when no
  * enabled subscription of the space that is not suspended (creator.ts) asks for these types: the hourly sweep
- * still marks them. A failure to queue is logged, not thrown (the events are stored; the sweep queues them).
+ * marks them as fanned out in bulk. A failure to queue is logged, not thrown (the events are stored; the sweep queues them).
  */
 export async function queueFanout(svc: Services, rows: OutboxRow[]): Promise<void> {
   if (rows.length === 0) return;
@@ -121,17 +121,34 @@ export async function publishEvent(svc: Services, input: PublishInput): Promise<
 
 /** Most rows one sweep queues of each kind; the rest wait for the next hour. */
 const SWEEP_LIMIT = 5000;
+/**
+ * Most undelivered events nobody listens to that one sweep marks as fanned out, in its one UPDATE (a partial-index
+ * row each: bounded so that the statement stays well inside D1's time limit); any more are marked the next hour, and
+ * meanwhile cost the sweep's read of events with a listener only a scan past them, never a place in it.
+ */
+const UNHEARD_LIMIT = 50_000;
 
 /**
  * The hourly sweep: queues the fan-out of outbox events not yet fanned out
  * (written directly, or whose message was lost), and queues again the pending
  * deliveries that are long overdue and held by no sender (lost messages).
+ * An event nobody listens to (no enabled subscription of its live space asks for its type, or only suspended ones:
+ * creator.ts `listenedToSql`) is marked fanned out in one statement, as its fan-out would have done finding no
+ * subscription, instead of taking a queue message and a place among the SWEEP_LIMIT: events written directly
+ * (`account.sync.*`, budget alerts, Life Beat) in spaces with no subscriber, and synced transactions' events stored
+ * before they were stored only for a listener, never hold back one that has a listener.
  */
-export async function sweepWebhooks(svc: Services): Promise<{ events: number; deliveries: number }> {
+export async function sweepWebhooks(svc: Services): Promise<{ events: number; unheard: number; deliveries: number }> {
   const now = svc.clock.now();
   const db = svc.env.DB;
-  const [events, stalled] = await db.batch<{ id: string; attempts: number }>([
-    db.prepare("SELECT id FROM event_outbox WHERE delivered_at IS NULL ORDER BY created_at LIMIT ?").bind(SWEEP_LIMIT),
+  const listened = listenedToSql("e.space_id", "e.type");
+  const [unheard, events, stalled] = await db.batch<{ id: string; attempts: number }>([
+    // First, so that the read after it sees only events someone listens to (one batch: one transaction).
+    db.prepare(
+      `UPDATE event_outbox SET delivered_at = ? WHERE id IN (
+         SELECT e.id FROM event_outbox e WHERE e.delivered_at IS NULL AND NOT ${listened} ORDER BY e.created_at LIMIT ?)`,
+    ).bind(now, UNHEARD_LIMIT),
+    db.prepare(`SELECT e.id FROM event_outbox e WHERE e.delivered_at IS NULL AND ${listened} ORDER BY e.created_at LIMIT ?`).bind(SWEEP_LIMIT),
     db.prepare(
       // Test pings are sent once, in their request; one left pending (its request failed mid-way) is not taken up here.
       "SELECT id, attempts FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at < ? AND (claimed_until IS NULL OR claimed_until < ?) AND event_type != 'webhook.test' ORDER BY next_attempt_at LIMIT ?",
@@ -141,7 +158,7 @@ export async function sweepWebhooks(svc: Services): Promise<{ events: number; de
     ...events!.results.map((r) => ({ type: FANOUT_JOB, eventId: r.id })),
     ...stalled!.results.map((r) => ({ type: DELIVER_JOB, deliveryId: r.id, attempt: r.attempts })),
   ]);
-  const counts = { events: events!.results.length, deliveries: stalled!.results.length };
+  const counts = { events: events!.results.length, unheard: unheard!.meta.changes ?? 0, deliveries: stalled!.results.length };
   if (svc.env.LOG_LEVEL !== "error") logInfo(undefined, "webhooks.sweep", counts);
   return counts;
 }
