@@ -14,6 +14,17 @@ export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 /** Sent only by POST /v1/webhooks/{id}/test, to that one subscription; nobody subscribes to it. */
 export const TEST_EVENT = "webhook.test";
 
+/** WEBHOOK_QUEUE's name (wrangler.toml [[queues.consumers]]): the consumer runs its batches' messages side by side (jobs/queue.ts). */
+export const WEBHOOK_QUEUE_NAME = "dhanam-webhooks";
+
+/**
+ * Messages of one WEBHOOK_QUEUE batch handled at once. A message holds at most one outbound request at a time, and
+ * a Worker invocation may have six connections waiting for response headers (a seventh waits in the runtime for one
+ * of them, its REQUEST_TIMEOUT_MS running meanwhile): with six, no delivery's timeout is spent waiting behind another
+ * receiver, and one that never answers holds one of the six for its 10 s while the batch's other messages go on.
+ */
+export const WEBHOOK_BATCH_CONCURRENCY = 6;
+
 /** Queue message types on WEBHOOK_QUEUE. */
 export const FANOUT_JOB = "webhook.fanout";
 export const DELIVER_JOB = "webhook.deliver";
