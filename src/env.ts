@@ -6,6 +6,7 @@ import type { Db } from "./db/client";
 import type { Clock } from "./lib/clock";
 import type { Locale } from "./lib/i18n";
 import type { BucketSpec } from "../durable-objects/rate-limiter";
+import type { WriteGuard } from "./modules/ledger/operations";
 
 /** What every service receives instead of Hono's Context. */
 export interface Services {
@@ -15,6 +16,13 @@ export interface Services {
   clock: Clock;
   /** Receives the D1 bookmark of a write committed elsewhere (the space's ledger) for this request. */
   noteBookmark?: (bookmark: string | null | undefined) => void;
+  /**
+   * A guard every unguarded ledger commit made with these services carries in its batch (ledger/client.ts
+   * runLedger), e.g. a sync's "its space is not deleted": a commit after the condition stops holding lands nothing.
+   * `holds` reads the condition alone (a guarded write's other failures come back UNVERIFIED too); `refused` is
+   * what the commit then throws.
+   */
+  commitGuard?: { guard: WriteGuard; holds: () => Promise<boolean>; refused: () => Error };
 }
 
 export interface AuthContext {

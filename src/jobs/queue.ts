@@ -18,13 +18,14 @@ export interface JobMessage {
   [key: string]: unknown;
 }
 
-export type JobHandler = (svc: Services, message: JobMessage) => Promise<void>;
+/** `deliveries`: the queue's count of this message's deliveries (msg.attempts), this one included. */
+export type JobHandler = (svc: Services, message: JobMessage, deliveries: number) => Promise<void>;
 
 /** Handlers by message type. */
 export const jobHandlers: Record<string, JobHandler> = {
   [RETRAIN_JOB]: (svc, m) => runRetrain(svc, String(m.jobId), String(m.spaceId)),
   ...webhookJobHandlers,
-  [SYNC_JOB]: (svc, m) => runSyncJob(svc, m),
+  [SYNC_JOB]: (svc, m, deliveries) => runSyncJob(svc, m, deliveries),
   [DEFI_WALLET_SYNC]: (svc, m) => runWalletSync(svc, String(m.walletId)),
 };
 
@@ -40,7 +41,7 @@ export async function handleQueue(batch: MessageBatch<unknown>, env: Env): Promi
       continue;
     }
     try {
-      await handler(svc, body!);
+      await handler(svc, body!, msg.attempts);
       msg.ack();
     } catch (err) {
       logError(undefined, "queue.handler_failed", err, { queue: batch.queue, id: msg.id, type: body!.type, attempts: msg.attempts });

@@ -18,7 +18,7 @@ import { refreshLinkedValuations } from "../modules/assets/refresh";
 import { cleanupPendingUploads } from "../modules/documents/service";
 import { runLifeBeat } from "../modules/lifebeat/escalation";
 import { settleInterruptedRetirements } from "../modules/providers/connections";
-import { enqueueDueSyncs } from "../modules/providers/sync";
+import { enqueueDueSyncs, failStaleSyncs } from "../modules/providers/sync";
 import { foldUnfoldedTransactions } from "../modules/transactions/search-backfill";
 
 export type CronTask = (svc: Services, scheduledTime: number) => Promise<void>;
@@ -34,6 +34,9 @@ const refreshAssetValuations: CronTask = async (svc) => {
 };
 const cleanupAbandonedUploads: CronTask = async (svc) => {
   await cleanupPendingUploads(svc);
+};
+const staleSyncs: CronTask = async (svc) => {
+  await failStaleSyncs(svc);
 };
 const providerSyncs: CronTask = async (svc) => {
   await enqueueDueSyncs(svc);
@@ -62,6 +65,8 @@ export const cronTasks: Record<string, CronTask[]> = {
   // Hourly.
   "0 * * * *": [
     lifeBeat,
+    // Syncs whose worker ended without an outcome: failed as interrupted, and their connections say so.
+    staleSyncs,
     providerSyncs,
     // Disconnections a crash left half done: their accounts stop counting.
     interruptedDisconnections,

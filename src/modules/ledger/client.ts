@@ -29,6 +29,14 @@ type LedgerAnswer = { transactions: CommittedTx[]; replayed: boolean; returns: R
 
 /** Runs an operation on the space's ledger; a ledger failure becomes the matching ApiError. */
 export async function runLedger(svc: Services, op: LedgerOp): Promise<LedgerAnswer> {
+  const ambient = svc.commitGuard;
+  if (ambient && op.kind === "commit" && !op.guard && !op.preview) {
+    const answer = await runGuardedLedger(svc, { ...op, guard: ambient.guard });
+    if (answer) return answer;
+    // UNVERIFIED: the guard refused, or the write failed for a reason of its own (a reference already used, a
+    // replayed key) that a guarded write is not told. The condition alone says which; the ordinary path answers the rest.
+    if (!(await ambient.holds())) throw ambient.refused();
+  }
   return (await runGuardedLedger(svc, op))!;
 }
 

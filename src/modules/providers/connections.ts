@@ -265,7 +265,11 @@ export async function getConnection(svc: Services, id: string): Promise<Connecti
 }
 
 export async function connectionByExternalId(svc: Services, provider: ProviderName, externalId: string): Promise<ConnectionRow | null> {
-  return svc.env.DB.prepare("SELECT * FROM provider_connections WHERE provider = ? AND external_id = ? AND status != 'disconnected' ORDER BY created_at DESC LIMIT 1")
+  // A connection of a deleted space is nobody's (deleteSpace disconnects them; this holds for any it did not).
+  return svc.env.DB.prepare(
+    `SELECT c.* FROM provider_connections c JOIN spaces s ON s.id = c.space_id AND s.deleted_at IS NULL
+      WHERE c.provider = ? AND c.external_id = ? AND c.status != 'disconnected' ORDER BY c.created_at DESC LIMIT 1`,
+  )
     .bind(provider, externalId)
     .first<ConnectionRow>();
 }
@@ -377,7 +381,7 @@ export async function retireConnection(svc: Services, id: string, reason: string
  * D1 write (an account's state lives in its space's ledger object too), so it is idempotent and run again wherever a
  * disconnected connection is met (a second DELETE, a retired twin's next sync): a crash in between is finished there.
  */
-async function settleRetired(svc: Services, id: string): Promise<void> {
+export async function settleRetired(svc: Services, id: string): Promise<void> {
   const db = svc.env.DB;
   await db.prepare("UPDATE provider_connections SET credentials_enc = ?, sync_cursor = NULL WHERE id = ?").bind(await sealCredentials(svc.env, {}), id).run();
   const { results: active } = await db.prepare(

@@ -19,6 +19,7 @@ import { truncateText } from "../../lib/exact-json";
 import { IN_JSON_LIST, jsonList } from "../../lib/sql";
 import { takeTokens } from "../../lib/rate-limits";
 import { logError, logInfo } from "../../lib/log";
+import { GUARD_PREFIX } from "../../lib/batch-guard";
 import { ProviderError } from "../../providers/errors";
 import { fetchPlaid } from "../../providers/plaid/adapter";
 import { fetchBelvo } from "../../providers/belvo/adapter";
@@ -63,6 +64,38 @@ export const REAUTH_CODES = new Set(["ITEM_LOGIN_REQUIRED", "invalid_credentials
 
 export class DeadLettered extends Error {}
 
+/** A sync's space was deleted while it ran: what it had not committed by then is never written. */
+export class SpaceDeleted extends Error {}
+
+/** The reason a sync stopped by its space's deletion gives (job error); the connection's is `space_deleted`. */
+export const SPACE_DELETED_REASON = "space deleted: the sync stopped and wrote nothing more";
+
+/** The condition, binding the space's id, that the space is live (not deleted). */
+const SPACE_LIVE_SQL = "EXISTS (SELECT 1 FROM spaces WHERE id = ? AND deleted_at IS NULL)";
+
+/**
+ * A sync's services: every ledger commit it makes carries, in its own batch, the guard that its space is not
+ * deleted (ledger/client.ts runLedger), so a sync running when the space is deleted stops with SpaceDeleted and no
+ * chunk lands after the deletion. (D1 runs the deletion's batch and each commit's one at a time.)
+ */
+export function syncServices(svc: Services, spaceId: string): Services {
+  return {
+    ...svc,
+    commitGuard: {
+      guard: { sql: `${GUARD_PREFIX}1 WHERE NOT (${SPACE_LIVE_SQL})`, params: [spaceId] },
+      holds: () => spaceLive(svc, spaceId),
+      refused: () => new SpaceDeleted(`space ${spaceId} was deleted during the sync`),
+    },
+  };
+}
+
+async function spaceLive(svc: Services, spaceId: string): Promise<boolean> {
+  return (await svc.env.DB.prepare(`SELECT 1 AS live WHERE ${SPACE_LIVE_SQL}`).bind(spaceId).first()) !== null;
+}
+
+/** What a job that stopped without an outcome says (its worker ended: a crash, a limit), as its error and the connection's reason. */
+export const interruptedReason = (detail: string) => `interrupted: ${detail}`;
+
 export interface JobRow {
   id: string;
   space_id: string;
@@ -95,9 +128,20 @@ export async function enqueueSync(
         `INSERT INTO provider_sync_jobs (job_id, connection_id, space_id, account_ids, trigger, created_at)
          SELECT ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (
            SELECT 1 FROM provider_sync_jobs p JOIN jobs j ON j.id = p.job_id
-            WHERE p.connection_id = ? AND ((j.status = 'queued' AND j.created_at > ?) OR (j.status = 'running' AND j.started_at > ?)))`,
+            WHERE p.connection_id = ? AND ((j.status = 'queued' AND j.created_at > ?) OR (j.status = 'running' AND j.started_at > ?)))
+           AND ${SPACE_LIVE_SQL}`,
       )
-      .bind(jobId, conn.id, conn.space_id, JSON.stringify(accountIds), trigger, now, conn.id, now - STALE_QUEUED_MS, now - STALE_RUNNING_MS),
+      .bind(jobId, conn.id, conn.space_id, JSON.stringify(accountIds), trigger, now, conn.id, now - STALE_QUEUED_MS, now - STALE_RUNNING_MS, conn.space_id),
+    // A job this one takes over (running or queued past its stale bound: its worker ended, its message was lost)
+    // is failed with the reason, not left `running` for good.
+    db
+      .prepare(
+        `UPDATE jobs SET status = 'failed', error = ?, finished_at = ?
+          WHERE id IN (SELECT job_id FROM provider_sync_jobs WHERE connection_id = ? AND job_id != ?)
+            AND ((status = 'running' AND started_at <= ?) OR (status = 'queued' AND created_at <= ?))
+            AND EXISTS (SELECT 1 FROM provider_sync_jobs WHERE job_id = ?)`,
+      )
+      .bind(interruptedReason(`the sync stopped without finishing; sync ${jobId} took over`), now, conn.id, jobId, now - STALE_RUNNING_MS, now - STALE_QUEUED_MS, jobId),
     db
       .prepare("INSERT INTO jobs (id, space_id, type, status, created_at) SELECT ?, ?, ?, 'queued', ? WHERE EXISTS (SELECT 1 FROM provider_sync_jobs WHERE job_id = ?)")
       .bind(jobId, conn.space_id, SYNC_JOB, now, jobId),
@@ -239,18 +283,38 @@ function presentJob(row: JobRow & { connection_id: string; account_ids: string; 
  * The queue handler of `provider.sync`. Safe to run twice for the same job (a
  * redelivery after a crash): every write it makes is idempotent (apply.ts).
  */
-export async function runSyncJob(svc: Services, message: { [key: string]: unknown }): Promise<void> {
+export async function runSyncJob(svc: Services, message: { [key: string]: unknown }, deliveries = 1): Promise<void> {
   const jobId = String(message.jobId);
-  const attempt = Math.max(1, Number(message.attempt) || 1);
+  // The message's `attempt` counts the retries this code queued (each a new message); `deliveries` (the queue's
+  // msg.attempts) counts the deliveries of this message, so a consumer that died (a crash, a CPU or memory limit)
+  // before it could retry counts too.
+  const attempt = Math.max(1, Number(message.attempt) || 1) - 1 + Math.max(1, Math.floor(deliveries) || 1);
   const db = svc.env.DB;
   const job = await db
-    .prepare("SELECT j.*, p.connection_id, p.account_ids FROM jobs j JOIN provider_sync_jobs p ON p.job_id = j.id WHERE j.id = ?")
+    .prepare(
+      `SELECT j.*, p.connection_id, p.account_ids, s.deleted_at AS space_deleted_at FROM jobs j JOIN provider_sync_jobs p ON p.job_id = j.id
+         LEFT JOIN spaces s ON s.id = j.space_id WHERE j.id = ?`,
+    )
     .bind(jobId)
-    .first<JobRow & { connection_id: string; account_ids: string }>();
+    .first<JobRow & { connection_id: string; account_ids: string; space_deleted_at: number | null }>();
   if (!job || job.status === "completed") return;
   if (job.status === "failed") {
     // Already given up on: let the platform's retries carry the message to the dead-letter queue.
     if (job.error?.startsWith("dead-lettered")) throw new DeadLettered(`sync job ${jobId} failed: ${job.error}`);
+    return;
+  }
+  if (job.space_deleted_at !== null) {
+    await finishJob(svc, jobId, "failed", null, SPACE_DELETED_REASON);
+    return;
+  }
+  if (attempt > MAX_SYNC_ATTEMPTS) {
+    // Every attempt so far ended without an outcome (each one's retry would have counted as a new message): the
+    // consumer dies on this sync. Given up on now, while a delivery is left to say so.
+    const conn = await getConnection(svc, job.connection_id);
+    const reason = interruptedReason(`given up after ${attempt - 1} attempts, the last of which stopped without finishing`);
+    logError(undefined, "sync.interrupted", new Error(reason), { jobId, connectionId: job.connection_id, attempt });
+    if (conn) await giveUpInterrupted(svc, conn, jobId, reason, job.status);
+    else await finishJob(svc, jobId, "failed", null, reason);
     return;
   }
   const started = svc.clock.now();
@@ -258,9 +322,11 @@ export async function runSyncJob(svc: Services, message: { [key: string]: unknow
   await db.prepare("UPDATE provider_sync_jobs SET attempts = attempts + 1 WHERE job_id = ?").bind(jobId).run();
   const conn = await getConnection(svc, job.connection_id);
   if (!conn || conn.status === "disconnected") {
-    await finishJob(svc, jobId, "failed", null, "Connection disconnected");
+    await finishJob(svc, jobId, "failed", null, conn?.status_reason === "space_deleted" ? SPACE_DELETED_REASON : "Connection disconnected");
     return;
   }
+  // Every ledger commit of the sync is refused once its space is deleted (syncServices).
+  svc = syncServices(svc, conn.space_id);
   const fetcher = fetchers[conn.provider];
   const stats = emptyStats();
   // The categories of the rows this attempt posts or voids (apply.ts), for the budget alert check.
@@ -271,6 +337,8 @@ export async function runSyncJob(svc: Services, message: { [key: string]: unknow
     const fetchStarted = Date.now();
     const fetched = await fetcher(svc, conn);
     timings.fetchMs = Date.now() - fetchStarted;
+    // A fetch can take long: a space deleted meanwhile is not written to at all (its commits are guarded too).
+    if (!(await spaceLive(svc, conn.space_id))) throw new SpaceDeleted(`space ${conn.space_id} was deleted during the sync`);
     const onlyAccountIds = fetched.connectionWide ? [] : (JSON.parse(job.account_ids) as string[]);
     const { accountIds, createdIds } = await applyChanges(svc, conn, fetched.changes, stats, { onlyAccountIds, timings, touchedCategories: touched });
     await fetched.commit?.();
@@ -294,6 +362,12 @@ export async function runSyncJob(svc: Services, message: { [key: string]: unknow
       })),
     );
   } catch (err) {
+    if (err instanceof SpaceDeleted) {
+      // Nothing more is written in a deleted space (no alerts, no events): the job ends with the reason.
+      if (svc.env.LOG_LEVEL !== "error") logInfo(undefined, "sync.space_deleted", { jobId, connectionId: conn.id, created: stats.created });
+      await finishJob(svc, jobId, "failed", { stats, accountIds: [] }, SPACE_DELETED_REASON);
+      return;
+    }
     const reason = err instanceof ProviderError ? `${err.provider} ${err.code}: ${err.message}` : String((err as Error)?.message ?? err);
     logError(undefined, "sync.failed", err, { jobId, connectionId: conn.id, attempt });
     // What this attempt wrote before failing stays written, and its retry finds those rows there and writes
@@ -317,7 +391,13 @@ export async function runSyncJob(svc: Services, message: { [key: string]: unknow
     }
     if (attempt < MAX_SYNC_ATTEMPTS) {
       // Back to the queue with a growing delay; the job stays queued so no second sync starts meanwhile.
-      await db.prepare("UPDATE jobs SET status = 'queued', error = ? WHERE id = ?").bind(truncateText(`attempt ${attempt}: ${reason}`, 1000), jobId).run();
+      const retrying = truncateText(`attempt ${attempt}: ${reason}`, 1000);
+      // The connection says so while it waits (status unchanged: it is not failing yet); its next success clears it.
+      await db.batch([
+        db.prepare("UPDATE jobs SET status = 'queued', error = ? WHERE id = ?").bind(retrying, jobId),
+        db.prepare("UPDATE provider_connections SET status_reason = ?, updated_at = ? WHERE id = ? AND status IN ('pending', 'active', 'error')")
+          .bind(truncateText(`${RETRYING_PREFIX}${retrying}`, 500), svc.clock.now(), conn.id),
+      ]);
       await svc.env.SYNC_QUEUE.send({ type: SYNC_JOB, jobId, attempt: attempt + 1 }, { delaySeconds: backoffSeconds(attempt) });
       return;
     }
@@ -375,6 +455,59 @@ async function finishJob(svc: Services, jobId: string, status: "completed" | "fa
   await queueFanout(svc, rows);
 }
 
+/** How a connection's statusReason begins while a failed sync waits for its retry. */
+export const RETRYING_PREFIX = "retrying: ";
+
+/**
+ * A job that stopped without an outcome, given up on: failed with the reason (only while still `from`: a worker that
+ * finished meanwhile keeps its outcome), the connection in `error` with it (unless it needs a login or is
+ * disconnected, which say more), and `account.sync.failed`. False when the job had moved on.
+ */
+async function giveUpInterrupted(svc: Services, conn: ConnectionRow, jobId: string, reason: string, from: "queued" | "running"): Promise<boolean> {
+  const db = svc.env.DB;
+  const now = svc.clock.now();
+  const [failed] = await db.batch([
+    db.prepare("UPDATE jobs SET status = 'failed', error = ?, finished_at = ? WHERE id = ? AND status = ?").bind(truncateText(reason, 1000), now, jobId, from),
+    db.prepare(
+      `UPDATE provider_connections SET status = 'error', status_reason = ?, updated_at = ?
+        WHERE id = ? AND status IN ('pending', 'active', 'error') AND EXISTS (SELECT 1 FROM jobs WHERE id = ? AND status = 'failed' AND finished_at = ?)`,
+    ).bind(truncateText(reason, 500), now, conn.id, jobId, now),
+  ]);
+  if (failed!.meta.changes === 0) return false;
+  const rows = [outboxRow(failedEvent(conn, jobId, reason), now)];
+  await db.batch(rows.map((r) => outboxStatement(db, r)));
+  await queueFanout(svc, rows);
+  return true;
+}
+
+/** Jobs failed per hourly run by failStaleSyncs. */
+const STALE_SWEEP_LIMIT = 100;
+
+/**
+ * Hourly: the latest sync of a live connection that is still `running` past STALE_RUNNING_MS (its worker ended
+ * without an outcome, and no retry was queued) or `queued` past STALE_QUEUED_MS (its message lost) is failed as
+ * interrupted, and the connection says so (giveUpInterrupted). The cron's next due sync tries again.
+ */
+export async function failStaleSyncs(svc: Services): Promise<number> {
+  const now = svc.clock.now();
+  const { results } = await svc.env.DB.prepare(
+    `SELECT j.id AS job_id, j.status AS job_status, c.* FROM provider_connections c
+       JOIN provider_sync_jobs p ON p.connection_id = c.id AND p.created_at >= c.last_sync_attempt_at
+       JOIN jobs j ON j.id = p.job_id
+      WHERE c.status != 'disconnected' AND c.last_sync_attempt_at <= ? AND (c.last_sync_at IS NULL OR c.last_sync_at < c.last_sync_attempt_at)
+        AND ((j.status = 'running' AND j.started_at <= ?) OR (j.status = 'queued' AND j.created_at <= ?))
+      LIMIT ${STALE_SWEEP_LIMIT}`,
+  )
+    .bind(now - STALE_RUNNING_MS, now - STALE_RUNNING_MS, now - STALE_QUEUED_MS)
+    .all<ConnectionRow & { job_id: string; job_status: "queued" | "running" }>();
+  let n = 0;
+  for (const r of results) {
+    const reason = interruptedReason(r.job_status === "running" ? "the sync stopped without finishing" : "the sync was never run");
+    if (await giveUpInterrupted(svc, r, r.job_id, reason, r.job_status)) n++;
+  }
+  return n;
+}
+
 function failedEvent(conn: ConnectionRow, jobId: string, reason: string): PublishInput {
   return {
     spaceId: conn.space_id, type: "account.sync.failed", dedupeKey: `account.sync.failed:${jobId}`,
@@ -387,7 +520,9 @@ export async function enqueueDueSyncs(svc: Services): Promise<number> {
   const now = svc.clock.now();
   const due = (
     await svc.env.DB.prepare(
-      "SELECT * FROM provider_connections WHERE status IN ('active', 'error', 'pending') AND (next_sync_at IS NULL OR next_sync_at <= ?) ORDER BY next_sync_at LIMIT 500",
+      // Never a connection of a deleted space (deleteSpace disconnects them; this holds for any it did not).
+      `SELECT c.* FROM provider_connections c JOIN spaces s ON s.id = c.space_id AND s.deleted_at IS NULL
+        WHERE c.status IN ('active', 'error', 'pending') AND (c.next_sync_at IS NULL OR c.next_sync_at <= ?) ORDER BY c.next_sync_at LIMIT 500`,
     )
       .bind(now)
       .all<ConnectionRow>()

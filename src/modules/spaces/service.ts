@@ -18,6 +18,11 @@ import { spaceDocumentsRemoval } from "../documents/service";
 import { systemCategories } from "../categories/system";
 import { grantedSpaces, grantEnded, useEmergencyGrant } from "../lifebeat/grant-access";
 import { readSpace, requireSpaceRole, type Role, withSessionCheck } from "./access";
+import { type ConnectionRow, settleRetired } from "../providers/connections";
+import { removeAtProvider } from "../providers/remove";
+import { SPACE_DELETED_REASON, SYNC_JOB } from "../providers/sync";
+import { ProviderError } from "../../providers/errors";
+import { logError } from "../../lib/log";
 
 type SpaceRow = typeof spaces.$inferSelect;
 
@@ -170,6 +175,8 @@ export async function updateSpace(
  * Owner only, with 2FA. The ledger history stays in D1 for audit; the space
  * disappears for everyone because every membership is removed with it. Its
  * documents' files are deleted: they are the household's papers, not the ledger.
+ * Its bank connections are disconnected with it (`space_deleted`): no sync pulls
+ * bank data into it again, and one running stops before its next commit (sync.ts).
  */
 export async function deleteSpace(svc: Services, auth: AuthContext, spaceId: string): Promise<void> {
   await requireSpaceRole(svc, auth, spaceId, "owner");
@@ -177,9 +184,18 @@ export async function deleteSpace(svc: Services, auth: AuthContext, spaceId: str
   const now = svc.clock.now();
   const documents = await spaceDocumentsRemoval(svc, spaceId, now);
   const db = svc.env.DB;
-  await db.batch([
+  const [, , live] = await db.batch([
     db.prepare("UPDATE spaces SET deleted_at = ?, updated_at = ? WHERE id = ?").bind(now, now, spaceId),
     db.prepare("DELETE FROM space_members WHERE space_id = ?").bind(spaceId),
+    // Its connections as they were (credentials included), to remove them at their providers after the batch.
+    db.prepare("SELECT * FROM provider_connections WHERE space_id = ? AND status != 'disconnected'").bind(spaceId),
+    db.prepare(
+      `UPDATE provider_connections SET status = 'disconnected', status_reason = 'space_deleted', disconnected_at = ?, updated_at = ?, next_sync_at = NULL
+        WHERE space_id = ? AND status != 'disconnected'`,
+    ).bind(now, now, spaceId),
+    // Its queued syncs end now; one running stops at its next commit (sync.ts).
+    db.prepare("UPDATE jobs SET status = 'failed', error = ?, finished_at = ? WHERE space_id = ? AND type = ? AND status = 'queued'")
+      .bind(SPACE_DELETED_REASON, now, spaceId, SYNC_JOB),
     // Its webhooks' pending deliveries are cancelled with it (a delivery's own attempt checks too, for one queued meanwhile).
     db.prepare(
       `UPDATE webhook_deliveries SET status = 'cancelled', last_error = 'Space deleted', next_attempt_at = NULL
@@ -188,4 +204,27 @@ export async function deleteSpace(svc: Services, auth: AuthContext, spaceId: str
     ...documents.statements,
   ]);
   await documents.deleteFiles();
+  await retireDeletedSpaceConnections(svc, (live!.results as unknown as ConnectionRow[]));
+}
+
+/**
+ * After a space's deletion: each of its connections is removed at its provider where the provider supports it (a
+ * Plaid item, a Belvo link), then its credentials are wiped and its accounts stop taking entries (as a disconnect
+ * does). Best effort: the connection is disconnected already, and no sync uses it again; a failure is logged by
+ * provider and code only (never a token), and the hourly settle finishes the accounts.
+ */
+async function retireDeletedSpaceConnections(svc: Services, conns: ConnectionRow[]): Promise<void> {
+  for (const c of conns) {
+    try {
+      await removeAtProvider(svc, c);
+    } catch (err) {
+      const safe = err instanceof ProviderError ? `${err.provider} ${err.code} (HTTP ${err.status})` : (err as Error)?.name ?? "error";
+      logError(undefined, "space.delete.provider_remove_failed", new Error(safe), { connectionId: c.id, provider: c.provider });
+    }
+    try {
+      await settleRetired(svc, c.id);
+    } catch (err) {
+      logError(undefined, "space.delete.connection_settle_failed", new Error((err as Error)?.name ?? "error"), { connectionId: c.id });
+    }
+  }
 }
