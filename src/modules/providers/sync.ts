@@ -5,8 +5,15 @@
  *
  * One sync per connection at a time (409 SYNC_IN_PROGRESS), at most one per
  * 15 minutes unless forced (429 with Retry-After). Failures are retried with
- * exponential backoff; after the last attempt the connection is marked
- * `error` with the reason and the message goes on to the dead-letter queue.
+ * exponential backoff (the connection's statusReason says `retrying: …` meanwhile); after the last attempt the
+ * connection is marked `error` with the reason and the message goes on to the dead-letter queue. Attempts count
+ * the queue's redeliveries of a message too: a consumer that dies on a sync (a crash, a CPU or memory limit) is
+ * given up on at the delivery after the last attempt (`interrupted: …`, the connection `error`, account.sync.failed),
+ * which needs no dead-letter consumer. A job left `running` past STALE_RUNNING_MS is failed as interrupted when a
+ * new sync takes over (enqueueSync) or by the hourly sweep (failStaleSyncs).
+ *
+ * A sync writes nothing into a deleted space: it never starts for one, and every ledger commit it makes carries a
+ * guard that its space is live (syncServices), so one running when the space is deleted stops at its next commit.
  *
  * A sync runs the budget threshold-alert check once, after its rows are in (budgets/alerts.ts), as every
  * manual write does: imported spending is what pushes most budgets past their threshold.
