@@ -31,53 +31,39 @@ export const jobHandlers: Record<string, JobHandler> = {
 
 export async function handleQueue(batch: MessageBatch<unknown>, env: Env): Promise<void> {
   const svc: Services = { env, db: createDb(env.DB), clock: systemClock };
-  if (batch.queue === WEBHOOK_QUEUE_NAME) return handleWebhookBatch(svc, batch);
-  for (const msg of batch.messages) {
-    const body = msg.body as JobMessage | undefined;
-    const handler = body && typeof body.type === "string" ? jobHandlers[body.type] : undefined;
-    if (!handler) {
-      logError(undefined, "queue.unknown_message", new Error("No handler for message"), { queue: batch.queue, id: msg.id });
-      msg.retry();
-      continue;
-    }
-    try {
-      await handler(svc, body!, msg.attempts);
-      msg.ack();
-    } catch (err) {
-      logError(undefined, "queue.handler_failed", err, { queue: batch.queue, id: msg.id, type: body!.type, attempts: msg.attempts });
-      msg.retry();
-    }
-  }
+  if (batch.queue === WEBHOOK_QUEUE_NAME) await handleWebhookBatch(svc, batch);
+  else for (const msg of batch.messages) await handleMessage(svc, batch.queue, msg);
   if (env.LOG_LEVEL !== "error") logInfo(undefined, "queue.batch_done", { queue: batch.queue, size: batch.messages.length });
+}
+
+/** One message: its handler run, then acked; retried when it has no handler or its handler throws. */
+async function handleMessage(svc: Services, queue: string, msg: Message<unknown>): Promise<void> {
+  const body = msg.body as JobMessage | undefined;
+  const handler = body && typeof body.type === "string" ? jobHandlers[body.type] : undefined;
+  if (!handler) {
+    logError(undefined, "queue.unknown_message", new Error("No handler for message"), { queue, id: msg.id });
+    msg.retry();
+    return;
+  }
+  try {
+    await handler(svc, body!, msg.attempts);
+    msg.ack();
+  } catch (err) {
+    logError(undefined, "queue.handler_failed", err, { queue, id: msg.id, type: body!.type, attempts: msg.attempts });
+    msg.retry();
+  }
 }
 
 /**
  * A WEBHOOK_QUEUE batch: its messages run WEBHOOK_BATCH_CONCURRENCY at a time, each taking the next one left, so a
  * receiver that is slow or never answers (up to REQUEST_TIMEOUT_MS) holds up only its own message, not the rest of a
- * batch that is shared by every space. Each message is acked or retried on its own outcome, as above.
+ * batch that is shared by every space. Each message is acked or retried on its own outcome, as a sync batch's are.
  */
 async function handleWebhookBatch(svc: Services, batch: MessageBatch<unknown>): Promise<void> {
   const messages = batch.messages;
   let next = 0;
   const worker = async () => {
-    while (next < messages.length) {
-      const msg = messages[next++]!;
-      const body = msg.body as JobMessage | undefined;
-      const handler = body && typeof body.type === "string" ? jobHandlers[body.type] : undefined;
-      if (!handler) {
-        logError(undefined, "queue.unknown_message", new Error("No handler for message"), { queue: batch.queue, id: msg.id });
-        msg.retry();
-        continue;
-      }
-      try {
-        await handler(svc, body!);
-        msg.ack();
-      } catch (err) {
-        logError(undefined, "queue.handler_failed", err, { queue: batch.queue, id: msg.id, type: body!.type, attempts: msg.attempts });
-        msg.retry();
-      }
-    }
+    while (next < messages.length) await handleMessage(svc, batch.queue, messages[next++]!);
   };
   await Promise.all(Array.from({ length: Math.min(WEBHOOK_BATCH_CONCURRENCY, messages.length) }, worker));
-  if (svc.env.LOG_LEVEL !== "error") logInfo(undefined, "queue.batch_done", { queue: batch.queue, size: messages.length });
 }
