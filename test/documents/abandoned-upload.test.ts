@@ -26,13 +26,18 @@ const request = (body: ReadableStream<Uint8Array> | string) =>
 
 const settle = () => new Promise((r) => setTimeout(r, 50));
 
+/** A new user's worker-signed link for a text file, and its token. */
+async function textUploadLink(filename: string) {
+  const u = await registerUser();
+  const space = await createSpace(u);
+  const asset = await createAsset(u, space.id);
+  const issued = (await uploadUrl(u, asset.id, { filename, contentType: "text/plain" })).body;
+  return { issued, token: new URL(issued.uploadUrl).pathname.split("/").pop()! };
+}
+
 describe("an upload whose client went quiet", () => {
   it("keeps its claim while it is young; once idle, the link's next PUT takes over and the quiet one stops at its next chunk", { timeout: 60_000 }, async () => {
-    const u = await registerUser();
-    const space = await createSpace(u);
-    const asset = await createAsset(u, space.id);
-    const issued = (await uploadUrl(u, asset.id, { filename: "deed.txt", contentType: "text/plain" })).body;
-    const token = new URL(issued.uploadUrl).pathname.split("/").pop()!;
+    const { issued, token } = await textUploadLink("deed.txt");
     let now = Date.now();
     const svc = { ...svcAt(0), clock: { now: () => now } };
 
@@ -65,11 +70,7 @@ describe("an upload whose client went quiet", () => {
   });
 
   it("renews its claim as its bytes arrive, so a slow upload that keeps sending is never taken over", { timeout: 60_000 }, async () => {
-    const u = await registerUser();
-    const space = await createSpace(u);
-    const asset = await createAsset(u, space.id);
-    const issued = (await uploadUrl(u, asset.id, { filename: "slow.txt", contentType: "text/plain" })).body;
-    const token = new URL(issued.uploadUrl).pathname.split("/").pop()!;
+    const { issued, token } = await textUploadLink("slow.txt");
     let now = Date.now();
     const svc = { ...svcAt(0), clock: { now: () => now } };
     const slow = feeder();

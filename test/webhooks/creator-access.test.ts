@@ -12,7 +12,7 @@ import { decryptSecret } from "../../src/lib/crypto";
 import { deliverAttempt, fanOut } from "../../src/modules/webhooks/deliver";
 import { createAccount } from "../accounts/helpers";
 import { addMember, call, callJson, eventually, registerUser, type TestUser } from "../helpers";
-import { adminSpace, as, createWebhook, deliveryRow, failNext, inbox, manualClock, newInbox, outboxRow, receiverUrl, servicesAt, subscriptionRow } from "./helpers";
+import { adminSpace, as, createWebhook, deliveryRow, failNext, inbox, manualClock, newInbox, outboxRow, receiverUrl, recordingQueue, servicesAt, subscriptionRow } from "./helpers";
 import { verifyDhanamWebhook } from "./readme-verifier";
 
 const LOST = "Suspended: its creator is no longer an admin of the space";
@@ -22,12 +22,7 @@ const LOST = "Suspended: its creator is no longer an admin of the space";
  * would attempt them a few seconds later, racing the attempts these tests make at the moment they choose).
  */
 function heldServices() {
-  const held: unknown[] = [];
-  const queue = {
-    send: async (body: unknown) => void held.push(body),
-    sendBatch: async (messages: { body: unknown }[]) => void held.push(...messages.map((m) => m.body)),
-  } as unknown as Queue;
-  return servicesAt(manualClock(), { WEBHOOK_QUEUE: queue });
+  return servicesAt(manualClock(), { WEBHOOK_QUEUE: recordingQueue().queue });
 }
 
 /** A space whose owner and second admin each have a subscription to transaction.created. */

@@ -77,3 +77,12 @@ export async function subscriptionRow(id: string) {
   return env.DB.prepare("SELECT * FROM webhook_subscriptions WHERE id = ?").bind(id).first<Record<string, any>>();
 }
 
+/** A queue that only records what it is sent (nothing reaches the test worker's real consumer behind the test's back). */
+export function recordingQueue() {
+  const sent: any[] = [];
+  const queue = {
+    send: async (body: unknown) => void sent.push(body),
+    sendBatch: async (msgs: { body: unknown }[]) => void sent.push(...msgs.map((m) => m.body)),
+  } as unknown as Queue;
+  return { queue, sent };
+}

@@ -16,7 +16,7 @@ import { DELIVER_JOB, REQUEST_TIMEOUT_MS, WEBHOOK_BATCH_CONCURRENCY, WEBHOOK_QUE
 import { sweepWebhooks } from "../../src/modules/webhooks/publish";
 import wranglerToml from "../../wrangler.toml?raw";
 import { callJson, eventually } from "../helpers";
-import { adminSpace, createWebhook, deliveryRow, inbox, manualClock, outboxRow, servicesAt } from "./helpers";
+import { adminSpace, createWebhook, deliveryRow, inbox, manualClock, outboxRow, recordingQueue, servicesAt } from "./helpers";
 
 /** `n` undelivered `type` events of `spaceId`, written at once, at `from + 1` … `from + n` (as a big import left them). */
 async function bulkEvents(spaceId: string, n: number, from: number, type = "transaction.created") {
@@ -30,16 +30,6 @@ async function bulkEvents(spaceId: string, n: number, from: number, type = "tran
 
 const undelivered = async (spaceId: string) =>
   (await env.DB.prepare("SELECT COUNT(*) AS n FROM event_outbox WHERE space_id = ? AND delivered_at IS NULL").bind(spaceId).first<{ n: number }>())!.n;
-
-/** A queue that only records what it is sent (nothing reaches the test's real consumer behind the test's back). */
-function recordingQueue() {
-  const sent: any[] = [];
-  const queue = {
-    send: async (body: unknown) => void sent.push(body),
-    sendBatch: async (msgs: { body: unknown }[]) => void sent.push(...msgs.map((m) => m.body)),
-  } as unknown as Queue;
-  return { queue, sent };
-}
 
 async function slowReceiver(inboxName: string, delayMs: number) {
   const res = await callJson(`/sandbox/webhook-receiver/${inboxName}/configure`, { body: { failTimes: 0, delayMs } });
