@@ -18,7 +18,10 @@ import { docRow, svcAt, uploadUrl } from "./helpers";
 function feeder() {
   let controller!: ReadableStreamDefaultController<Uint8Array>;
   const body = new ReadableStream<Uint8Array>({ start: (c) => void (controller = c) });
-  return { body, push: (text: string) => controller.enqueue(new TextEncoder().encode(text)), end: () => controller.close() };
+  return {
+    body, push: (text: string) => controller.enqueue(new TextEncoder().encode(text)), end: () => controller.close(),
+    fail: () => controller.error(new Error("connection reset")),
+  };
 }
 
 const request = (body: ReadableStream<Uint8Array> | string) =>
@@ -88,5 +91,32 @@ describe("an upload whose client went quiet", () => {
     expect(await upload).toMatchObject({ status: "uploaded", size: sent.length });
     const row = await docRow(issued.documentId);
     expect(await (await env.DOCS.get(row!.r2_key))!.text()).toBe(sent);
+  });
+
+  it.each([["ends", false], ["fails (a reset connection)", true]] as const)("a quiet request whose body %s after the takeover (no chunk after it) touches nothing of its successor's", { timeout: 60_000 }, async (_, fails) => {
+    const { issued, token } = await textUploadLink("ends-late.txt");
+    let now = Date.now();
+    const svc = { ...svcAt(0), clock: { now: () => now } };
+    // All of the first request's bytes arrive, then it goes quiet without ending its body.
+    const quiet = feeder();
+    const first = receiveUpload(svc, token, request(quiet.body)).then((r) => ({ ok: r }), (e: unknown) => ({ err: e }));
+    quiet.push("x".repeat(4000));
+    await settle();
+    now += CLAIM_IDLE_MS;
+    expect(await receiveUpload(svc, token, request("B"))).toMatchObject({ status: "uploaded", size: 1 });
+    // Its body ends (or fails) now: its write is refused as its claim's (a 409 when it ended), and the successor's
+    // file and size stand.
+    now += 1;
+    if (fails) quiet.fail();
+    else quiet.end();
+    const outcome = await first;
+    expect("err" in outcome).toBe(true);
+    if (!fails) expect("err" in outcome && outcome.err instanceof ApiError && outcome.err.status === 409).toBe(true);
+    const row = await docRow(issued.documentId);
+    expect(row).toMatchObject({ status: "uploaded", size: 1 });
+    expect(await (await env.DOCS.get(row!.r2_key))!.text()).toBe("B");
+    // Each claim wrote its own object; only the successor's is there.
+    const listed = await env.DOCS.list({ prefix: row!.r2_key.split("~")[0] });
+    expect(listed.objects.map((o) => o.key)).toEqual([row!.r2_key]);
   });
 });

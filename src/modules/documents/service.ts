@@ -34,7 +34,7 @@ import { grantEnded, useEmergencyGrant } from "../lifebeat/grant-access";
 import { type DocumentConfig, type DocumentContentType, documentConfig, mediaEssence } from "./config";
 import { contentDisposition, shownFilename } from "./disposition";
 import { presignDownload, presignUpload, uploadHeaders } from "./presign";
-import { claimKeeper, ClaimTakenOver, CLAIMABLE_SQL, type HeldClaim, releaseClaim } from "./upload-claim";
+import { CLAIM_KEY_SQL, claimKeeper, ClaimTakenOver, CLAIMABLE_SQL, type HeldClaim, releaseClaim } from "./upload-claim";
 import { streamToR2 } from "./storage";
 import { CLEANUP_ROUNDS, deleteOwnerless, deleteTombstoned, LIVE_TOMBSTONE, removalStatements, STALE_UPLOAD_GRACE_MS, sweepTombstones } from "./tombstones";
 import { openDownloadToken, openUploadToken, signDownloadToken, signUploadToken } from "./tokens";
@@ -152,7 +152,7 @@ export async function receiveUpload(svc: Services, token: string, request: Reque
   // upload-claim.ts), and only while the user the link was issued to may still write in the space (checked in the
   // same statement, so no removal slips in between).
   const claimed = await svc.env.DB.prepare(
-    `UPDATE asset_documents SET status = 'uploading', claimed_at = ?1
+    `UPDATE asset_documents SET status = 'uploading', claimed_at = ?1, r2_key = ${CLAIM_KEY_SQL}
       WHERE id = ?2 AND space_id = ?3 AND ${CLAIMABLE_SQL} AND upload_mode = 'worker' AND expires_at > ?1
         AND created_by = ?4 AND ${ISSUER_MAY_WRITE}
       RETURNING r2_key, max_bytes, content_type`,
@@ -197,8 +197,11 @@ export async function receiveUpload(svc: Services, token: string, request: Reque
   ).bind(done, t.doc, t.space, t.usr, t.ses, real, claim.at).run();
   if (!updated.meta.changes) {
     const row = await svc.db.select({ status: assetDocuments.status, claimedAt: assetDocuments.claimedAt }).from(assetDocuments).where(eq(assetDocuments.id, t.doc)).get();
-    // Taken over after its last byte (its holder idle past CLAIM_IDLE_MS since): the object is the successor's now.
-    if (row && (row.status !== "uploading" || row.claimedAt !== claim.at)) throw linkTakenOver();
+    // Taken over after its last byte (idle past CLAIM_IDLE_MS since): its object is its own key's, which nothing names.
+    if (row && (row.status !== "uploading" || row.claimedAt !== claim.at)) {
+      await svc.env.DOCS.delete(claimed.r2_key).catch((err) => logError(undefined, "documents.delete_failed", err, { count: 1 }));
+      throw linkTakenOver();
+    }
     if (row) {
       // The member lost access while the bytes were on their way: the object goes and the row is pending again,
       // refused to this link and removed with its key by the cleanup once expired (as any unused link).
