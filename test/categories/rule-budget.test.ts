@@ -85,4 +85,29 @@ describe("a space's rule budget", () => {
     expect((await a.patch(`/v1/categories/${seed}`, { rules: [] })).status).toBe(200);
     expect((await a.post("/v1/categories", { spaceId, name: "Big", type: "expense", rules: [{ conditions: big, priority: 1 }] })).status).toBe(201);
   });
+
+  it("lets a space over a bound (set before the bound was) trim its rules, and refuses any save that adds", { timeout: 60_000 }, async () => {
+    const { a, spaceId, seed } = await spaceWithRules(MAX_SPACE_RULES + 5, (i) => JSON.stringify([{ condition: "merchant_contains", value: `shop ${i}` }]));
+    const small = (await ok(a.post("/v1/categories", { spaceId, name: "Small", type: "expense" }))).id as string;
+    // A category without rules cannot take one: the space would hold more.
+    const adding = await a.patch(`/v1/categories/${small}`, { rules: [contains("one")] });
+    expect(adding.status).toBe(422);
+    expect(adding.body.error.details[0]).toMatchObject({ field: "rules", code: "LIMIT_REACHED" });
+    // Three rules of its own, stored before the bound: replaced by two shorter ones, the space (still over) trims;
+    // by three longer ones, it would hold more characters, and is refused.
+    await env.DB.batch([0, 1, 2].map((i) =>
+      env.DB.prepare("INSERT INTO category_rules (id, space_id, category_id, conditions, priority, created_at, regex_states) VALUES (?, ?, ?, ?, 0, ?, 0)")
+        .bind(`rule_${small}_${i}`, spaceId, small, JSON.stringify([{ condition: "description_contains", value: `old rule ${i}` }]), Date.now())));
+    expect((await a.patch(`/v1/categories/${small}`, { rules: [contains("new 0"), contains("new 1")] })).status).toBe(200);
+    expect((await held(spaceId)).rules).toBe(MAX_SPACE_RULES + 7);
+    const longer = await a.patch(`/v1/categories/${small}`, { rules: [0, 1].map((i) => contains(`a much longer rule than before ${i}`)) });
+    expect(longer.status).toBe(422);
+    expect((await held(spaceId)).rules).toBe(MAX_SPACE_RULES + 7);
+    // The seeded category's 1,005 rules replaced by ten: the space is under the bound again.
+    const trimmed = await a.patch(`/v1/categories/${seed}`, { rules: Array.from({ length: 10 }, (_, i) => contains(`kept ${i}`)) });
+    expect(trimmed.status).toBe(200);
+    expect((await held(spaceId)).rules).toBe(12);
+    // Under the bound again, ordinary saves pass.
+    expect((await a.patch(`/v1/categories/${small}`, { rules: [contains("one")] })).status).toBe(200);
+  });
 });

@@ -23,19 +23,42 @@ interface SavedRule {
   regexStates: number;
 }
 
+/** What a set of rules holds, in the units of the bounds. */
+export interface RuleTotals {
+  rules: number;
+  chars: number;
+  states: number;
+}
+
+/** `rules`' totals: characters in code points, as SQLite's length() counts them. */
+export const totalsOf = (rules: SavedRule[]): RuleTotals => ({
+  rules: rules.length,
+  chars: rules.reduce((n, r) => n + [...r.conditions].length, 0),
+  states: rules.reduce((n, r) => n + r.regexStates, 0),
+});
+
+/** The totals of category `categoryId`'s rules as stored (what a PATCH of its rules replaces). */
+export const storedTotals = (db: D1Database, categoryId: string) =>
+  db.prepare("SELECT COUNT(*) AS rules, COALESCE(SUM(length(conditions)), 0) AS chars, COALESCE(SUM(regex_states), 0) AS states FROM category_rules WHERE category_id = ?")
+    .bind(categoryId).first<RuleTotals>();
+
 /**
  * The guards of a batch that saves `rules` into the space (last in the batch, after the rules' inserts): none when it
- * saves none, since replacing a category's rules by nothing only ever lowers what the space holds.
+ * saves none, since replacing a category's rules by nothing only ever lowers what the space holds. A save that
+ * replaces `replaced` (a category's rules) by no more of anything passes too, so a space over a bound (one set before
+ * the bound was) can still trim its rules.
  */
-export function ruleBudgetGuards(db: D1Database, spaceId: string, rules: SavedRule[]): D1PreparedStatement[] {
+export function ruleBudgetGuards(db: D1Database, spaceId: string, rules: SavedRule[], replaced?: RuleTotals | null): D1PreparedStatement[] {
   if (rules.length === 0) return [];
+  const saved = totalsOf(rules);
+  const trims = replaced != null && saved.rules <= replaced.rules && saved.chars <= replaced.chars && saved.states <= replaced.states ? 1 : 0;
   const size = batchGuard(
     db,
-    "(SELECT COUNT(*) <= ? AND COALESCE(SUM(length(conditions)), 0) <= ? FROM category_rules WHERE space_id = ?)",
-    [MAX_SPACE_RULES, MAX_SPACE_RULE_CHARS, spaceId],
+    "? OR (SELECT COUNT(*) <= ? AND COALESCE(SUM(length(conditions)), 0) <= ? FROM category_rules WHERE space_id = ?)",
+    [trims, MAX_SPACE_RULES, MAX_SPACE_RULE_CHARS, spaceId],
   );
-  const regex = rules.some((r) => r.regexStates > 0)
-    ? [batchGuard(db, "(SELECT COALESCE(SUM(regex_states), 0) FROM category_rules WHERE space_id = ?) <= ?", [spaceId, MAX_SPACE_REGEX_STATES])]
+  const regex = saved.states > 0
+    ? [batchGuard(db, "? OR (SELECT COALESCE(SUM(regex_states), 0) FROM category_rules WHERE space_id = ?) <= ?", [trims, spaceId, MAX_SPACE_REGEX_STATES])]
     : [];
   return [size, ...regex];
 }
@@ -53,9 +76,7 @@ export async function ruleBudgetRefusal(db: D1Database, spaceId: string, rules: 
     )
     .bind(spaceId, replacing ?? null)
     .first<{ rules: number; chars: number; states: number }>();
-  // Code points, as SQLite's length() counts them.
-  const chars = rules.reduce((n, r) => n + [...r.conditions].length, 0);
-  const states = rules.reduce((n, r) => n + r.regexStates, 0);
+  const { chars, states } = totalsOf(rules);
   const fill = [
     { share: ((held?.rules ?? 0) + rules.length) / MAX_SPACE_RULES, refusal: tooMany },
     { share: ((held?.chars ?? 0) + chars) / MAX_SPACE_RULE_CHARS, refusal: tooLong },

@@ -24,7 +24,7 @@ import { withoutInvisible } from "../../lib/visible-text";
 import { ApplyRulesCursor, MAX_CATEGORIES_PER_SPACE } from "./schemas";
 import { mergeCategoryCounts } from "../ml/store";
 import { compileRules, firstMatch, regexStates, validateConditions, type ConditionInput, type RuleRow } from "./rules";
-import { ruleBudgetGuards, ruleBudgetRefusal } from "./rule-budget";
+import { ruleBudgetGuards, ruleBudgetRefusal, storedTotals } from "./rule-budget";
 
 type CategoryRow = typeof categories.$inferSelect;
 type RuleInputT = ({ priority: number } & ConditionInput) | { conditions: ConditionInput[]; priority: number };
@@ -63,7 +63,9 @@ async function savingRules(
   svc: Services, spaceId: string, statements: D1PreparedStatement[], rules: { conditions: string; regexStates: number }[], newCategory = false, existing?: string,
 ) {
   const db = svc.env.DB;
-  const budget = ruleBudgetGuards(db, spaceId, rules);
+  // What a PATCH replaces: a save that holds no more than it passes the budget whatever the space holds.
+  const replaced = existing && rules.length > 0 ? await storedTotals(db, existing) : null;
+  const budget = ruleBudgetGuards(db, spaceId, rules, replaced);
   // An existing category's rules land only while it exists: a deletion or merge that ran since it was read would
   // otherwise leave live rules on a category that is gone (they filed money into it).
   const stillThere = existing ? [batchGuard(db, "EXISTS (SELECT 1 FROM categories WHERE id = ?)", [existing])] : [];
