@@ -27,7 +27,7 @@ export const fieldsKnown = (cron) => {
 };
 
 /** Runs wrangler.toml's crons against `target` (the server's own address) until the process ends. */
-export function runCrons(target, { log = console.log, toml = readFileSync("wrangler.toml", "utf8") } = {}) {
+export function runCrons(target, { log = console.log, toml = readFileSync("wrangler.toml", "utf8"), now = () => new Date() } = {}) {
   const crons = cronsOf(toml);
   for (const c of crons) if (!fieldsKnown(c)) log(`Cron "${c}" is not one this runner reads (numbers and * only); run it with /__scheduled?cron=.`);
   const fire = async (cron) => {
@@ -38,11 +38,12 @@ export function runCrons(target, { log = console.log, toml = readFileSync("wrang
       log(`Cron "${cron}" could not run: ${err.message}`);
     }
   };
+  // At start, unless the hour's own run is due within the minute (two runs would then overlap).
   const hourly = crons.find((c) => c.trim().startsWith("0 * "));
-  if (hourly) void fire(hourly);
+  if (hourly && now().getUTCMinutes() !== 59) void fire(hourly);
   const tick = () => {
-    const now = new Date();
-    for (const c of crons) if (due(c, now)) void fire(c);
+    const at = now();
+    for (const c of crons) if (due(c, at)) void fire(c);
     // At the start of the next minute, however long this one's requests take.
     setTimeout(tick, 60_000 - (Date.now() % 60_000) + 50).unref();
   };

@@ -37,6 +37,11 @@ describe("npm run dev's crons", () => {
       expect(asked).toEqual(["/__scheduled?cron=0%20*%20*%20*%20*"]);
       for (let i = 0; i < 50 && !logs.some((l) => l.endsWith("ran")); i++) await new Promise((r) => setTimeout(r, 20));
       expect(logs).toEqual(['Cron "*/5 * * * *" is not one this runner reads (numbers and * only); run it with /__scheduled?cron=.', 'Cron "0 * * * *": ran']);
+      // Started a minute before the hour, it leaves the hourly run to the hour (the two would overlap).
+      const before = asked.length;
+      runCrons(`http://127.0.0.1:${server.address().port}`, { log: () => {}, toml: 'crons = ["0 * * * *"]', now: () => new Date("2026-12-06T21:59:30Z") });
+      await new Promise((r) => setTimeout(r, 200));
+      expect(asked.length).toBe(before);
     } finally {
       server.close();
     }
