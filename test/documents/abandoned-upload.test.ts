@@ -7,7 +7,7 @@
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { receiveUpload } from "../../src/modules/documents/service";
+import { cleanupPendingUploads, receiveUpload } from "../../src/modules/documents/service";
 import { CLAIM_BEAT_MS, CLAIM_IDLE_MS } from "../../src/modules/documents/upload-claim";
 import { ApiError } from "../../src/lib/errors";
 import { createSpace, registerUser } from "../helpers";
@@ -118,5 +118,20 @@ describe("an upload whose client went quiet", () => {
     // Each claim wrote its own object; only the successor's is there.
     const listed = await env.DOCS.list({ prefix: row!.r2_key.split("~")[0] });
     expect(listed.objects.map((o) => o.key)).toEqual([row!.r2_key]);
+  });
+
+  it("is cleaned up by the hourly cron only once its claim is idle: an upload still streaming past its link's expiry is kept", { timeout: 60_000 }, async () => {
+    const { issued } = await textUploadLink("long.txt");
+    const longAgo = Date.now() - 3 * 3_600_000;
+    const setRow = (claimedAt: number) =>
+      env.DB.prepare("UPDATE asset_documents SET status = 'uploading', claimed_at = ?, expires_at = ? WHERE id = ?").bind(claimedAt, longAgo, issued.documentId).run();
+    // Expired hours ago but renewed a second ago: still streaming, kept.
+    await setRow(Date.now() - 1000);
+    await cleanupPendingUploads(svcAt(Date.now()));
+    expect(await docRow(issued.documentId)).toMatchObject({ status: "uploading" });
+    // Idle past CLAIM_IDLE_MS: its request died, and it goes.
+    await setRow(Date.now() - CLAIM_IDLE_MS - 1000);
+    await cleanupPendingUploads(svcAt(Date.now()));
+    expect(await docRow(issued.documentId)).toBeNull();
   });
 });

@@ -34,7 +34,7 @@ import { grantEnded, useEmergencyGrant } from "../lifebeat/grant-access";
 import { type DocumentConfig, type DocumentContentType, documentConfig, mediaEssence } from "./config";
 import { contentDisposition, shownFilename } from "./disposition";
 import { presignDownload, presignUpload, uploadHeaders } from "./presign";
-import { CLAIM_KEY_SQL, claimKeeper, ClaimTakenOver, CLAIMABLE_SQL, type HeldClaim, releaseClaim } from "./upload-claim";
+import { CLAIM_IDLE_MS, CLAIM_KEY_SQL, claimKeeper, ClaimTakenOver, CLAIMABLE_SQL, type HeldClaim, releaseClaim } from "./upload-claim";
 import { streamToR2 } from "./storage";
 import { CLEANUP_ROUNDS, deleteOwnerless, deleteTombstoned, LIVE_TOMBSTONE, removalStatements, STALE_UPLOAD_GRACE_MS, sweepTombstones } from "./tombstones";
 import { openDownloadToken, openUploadToken, signDownloadToken, signUploadToken } from "./tokens";
@@ -394,7 +394,8 @@ export async function cleanupPendingUploads(svc: Services): Promise<{ removed: n
 
 /**
  * s3-mode uploads past their grace (R2 is asked whether each arrived: kept as uploaded if so) and worker ones
- * whose request died mid-upload; the rest lose their rows, their keys tombstoned for the sweep.
+ * whose request died mid-upload (no byte for CLAIM_IDLE_MS: one still streaming renews its claim, upload-claim.ts);
+ * the rest lose their rows, their keys tombstoned for the sweep.
  */
 async function settleStaleUploads(svc: Services, now: number): Promise<{ removed: number; completed: number }> {
   const db = svc.env.DB;
@@ -403,9 +404,9 @@ async function settleStaleUploads(svc: Services, now: number): Promise<{ removed
   for (let round = 0; round < CLEANUP_ROUNDS; round++) {
     const { results } = await db.prepare(
       `SELECT * FROM asset_documents
-        WHERE (status = 'pending' AND upload_mode = 's3' AND expires_at <= ?1) OR (status = 'uploading' AND expires_at <= ?1)
+        WHERE (status = 'pending' AND upload_mode = 's3' AND expires_at <= ?1) OR (status = 'uploading' AND expires_at <= ?1 AND claimed_at <= ?2)
         ORDER BY expires_at LIMIT 100`,
-    ).bind(now - STALE_UPLOAD_GRACE_MS).all<Record<string, unknown>>();
+    ).bind(now - STALE_UPLOAD_GRACE_MS, now - CLAIM_IDLE_MS).all<Record<string, unknown>>();
     if (results.length === 0) break;
     const after = await reconcile(svc, results.map(toRow));
     completed += after.filter((d) => d.status === "uploaded").length;
