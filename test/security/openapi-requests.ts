@@ -41,6 +41,15 @@ export function synthesize(doc: Schema, operation: Operation, ids: Record<string
     const k = known(name);
     if (k !== undefined) return k;
     const s = resolve(raw);
+    // An object's whole example (a transfer's, say) with the world's ids in place of its placeholder ones.
+    if (s.example !== undefined && s.example !== null && typeof s.example === "object" && !Array.isArray(s.example)) {
+      const filled: Record<string, unknown> = {};
+      for (const [prop, v] of Object.entries<unknown>(s.example)) {
+        const k = known(prop);
+        if (k !== OMITTED) filled[prop] = k ?? v;
+      }
+      return filled;
+    }
     if (s.example !== undefined) return s.example;
     if (s.default !== undefined) return s.default;
     const options = s.anyOf ?? s.oneOf;

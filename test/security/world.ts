@@ -103,6 +103,8 @@ export async function buildWorld(people?: People, opts: { retrainJob?: boolean }
       flagId: provider.flagId, "action@/v1/providers/review-flags": "keep_both", walletId: provider.walletId,
       // Dismissing (the example action) takes no amount: a field only an edit may send is refused with it.
       seriesId: provider.seriesId, "amount@/v1/analytics/recurring": OMITTED,
+      // The matrix's two accounts hold one currency: the example's toAmount (pesos into dollars) is left out.
+      "toAmount@/v1/transactions/transfer": OMITTED, "amount@/v1/transactions/transfer": "1.00",
     },
   };
 }

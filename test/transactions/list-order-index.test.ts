@@ -81,7 +81,7 @@ describe("cash-flow query plans", () => {
 
   it("read a relinked account's rows that its successor holds again down the account index, never the space's rows (cashflow-sums.ts)", async () => {
     const relinked = [...dashboardReads(env.DB, space(), "30d", Date.now()).statements, ...defaultsReads(env.DB, space(), Date.now()).statements]
-      .filter((s) => (s as unknown as { statement: string }).statement.includes("WITH relinked"));
+      .filter((s) => (s as unknown as { statement: string }).statement.includes("relinked(id, since) AS ("));
     expect(relinked.length).toBe(2);
     for (const s of relinked) {
       const steps = await planOf(s);
