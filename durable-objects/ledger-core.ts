@@ -21,7 +21,7 @@ import { accountIdOf, isUnbounded } from "../src/modules/ledger/addresses";
 import { listenedToSql } from "../src/modules/webhooks/creator";
 import { GENESIS_HASH, hashLog } from "../src/modules/ledger/chain";
 import { applyPostings, isFailure, volumeKey } from "../src/modules/ledger/engine";
-import type { LedgerOp, LedgerResult, SideEffect } from "../src/modules/ledger/operations";
+import type { LedgerOp, LedgerResult, SideEffect, WriteGuard } from "../src/modules/ledger/operations";
 import { KEY_REUSED_MESSAGE, recordedUnder } from "../src/modules/ledger/recorded-answer";
 import { txFromRow } from "../src/modules/ledger/rows";
 import type { CommittedTx, Entry, LedgerFailure, StoredVolume, TxIntent } from "../src/modules/ledger/types";
@@ -76,8 +76,11 @@ export const isKeyReplay = (err: unknown) => /SQLITE_CONSTRAINT/.test(String(err
 export const recordsKey = (op: LedgerOp): op is LedgerOp & { idempotency: NonNullable<LedgerOp["idempotency"]> } =>
   !!op.idempotency && !(op.kind === "commit" && op.preview);
 
+/** The guard a write carries (operations.ts `WriteGuard`): commits and reverts may carry one. */
+export const guardOf = (op: LedgerOp): WriteGuard | undefined => (op.kind === "commit" || op.kind === "revert" ? op.guard : undefined);
+
 /** A write that carries its own authorization (operations.ts `WriteGuard`): answered only once its batch commits. */
-export const guarded = (op: LedgerOp) => op.kind === "commit" && !!op.guard;
+export const guarded = (op: LedgerOp) => !!guardOf(op);
 
 /**
  * The answer to a guarded write that did not commit, whatever the reason (refused, replayed, guard
@@ -599,7 +602,8 @@ export abstract class LedgerCore extends DurableObject<Env> {
     // First of the write's statements, before even the key's record: none of them runs unless the caller's
     // access holds. (The object has staged the write against its cached state by then; a refusal there is
     // answered UNVERIFIED, which says nothing of that state.)
-    if (op.kind === "commit" && op.guard) checks.push(this.db.prepare(op.guard.sql).bind(...op.guard.params));
+    const guard = guardOf(op);
+    if (guard) checks.push(this.db.prepare(guard.sql).bind(...guard.params));
     if (recordsKey(op)) {
       // Next, so that a replayed key fails the batch before any other statement runs.
       checks.push(

@@ -19,7 +19,7 @@ import { GroupBatch } from "./group-batch";
 import { isUnbounded } from "../src/modules/ledger/addresses";
 import { volumeKey } from "../src/modules/ledger/engine";
 import type { LedgerOp, LedgerResult, WriteGuard } from "../src/modules/ledger/operations";
-import { type ChainState, DEFER, fail, fillReads, guarded, isKeyReplay, logLedgerError, recordsKey, unverified } from "./ledger-core";
+import { type ChainState, DEFER, fail, fillReads, guarded, guardOf, isKeyReplay, logLedgerError, recordsKey, unverified } from "./ledger-core";
 import { LedgerOperations } from "./ledger-operations";
 
 /** A write waiting its turn, and how to answer it. */
@@ -67,7 +67,8 @@ export class SpaceLedger extends LedgerOperations {
       return Promise.resolve(fail(500, "INTERNAL_ERROR", `readAfter takes SELECT statements of fewer than ${D1_MAX_PARAMS} parameters only`));
     }
     // A guard only ever refuses: an insert into the table that holds no row.
-    if (op.kind === "commit" && op.guard && (!op.guard.sql.startsWith(GUARD_PREFIX) || op.guard.params.length >= D1_MAX_PARAMS || op.preview)) {
+    const guard = guardOf(op);
+    if (guard && (!guard.sql.startsWith(GUARD_PREFIX) || guard.params.length >= D1_MAX_PARAMS || (op.kind === "commit" && op.preview))) {
       return Promise.resolve(fail(500, "INTERNAL_ERROR", "A guard is an INSERT INTO write_guards of a write that commits"));
     }
     return new Promise((resolve) => {
@@ -118,7 +119,7 @@ export class SpaceLedger extends LedgerOperations {
     const checked = group.filter((w) => guarded(w.op));
     let refused: Set<Waiting>;
     try {
-      const results = await this.db.batch(checked.map((w) => guardCondition(this.db, (w.op as { guard: WriteGuard }).guard)));
+      const results = await this.db.batch(checked.map((w) => guardCondition(this.db, guardOf(w.op)!)));
       refused = new Set(checked.filter((_, i) => results[i]!.results.length > 0));
     } catch {
       return false;

@@ -29,8 +29,10 @@ type LedgerAnswer = { transactions: CommittedTx[]; replayed: boolean; returns: R
 
 /** Runs an operation on the space's ledger; a ledger failure becomes the matching ApiError. */
 export async function runLedger(svc: Services, op: LedgerOp): Promise<LedgerAnswer> {
+  await svc.progress?.();
   const ambient = svc.commitGuard;
-  if (ambient && op.kind === "commit" && !op.guard && !op.preview) {
+  // Commits and reverts (a sync's corrections and removals) carry it: nothing of either lands once it stops holding.
+  if (ambient && ((op.kind === "commit" && !op.guard && !op.preview) || (op.kind === "revert" && !op.guard))) {
     const answer = await runGuardedLedger(svc, { ...op, guard: ambient.guard });
     if (answer) return answer;
     // UNVERIFIED: the guard refused, or the write failed for a reason of its own (a reference already used, a
@@ -49,7 +51,7 @@ export async function runGuardedLedger(svc: Services, op: LedgerOp): Promise<Led
   if (!result.ok) {
     const { status, code, message, details } = result.error;
     if (code === "UNVERIFIED") {
-      if (op.kind === "commit" && op.guard) return null;
+      if ((op.kind === "commit" || op.kind === "revert") && op.guard) return null;
       throw new ApiError(500, "INTERNAL_ERROR", "The ledger answered an unguarded write as unverified");
     }
     throw new ApiError(status, code, message, details ?? []);

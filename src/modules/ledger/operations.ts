@@ -107,8 +107,9 @@ export type LedgerOp =
    * `then`: transactions committed after the compensating one in the same batch (a restatement: the old
    * entry out, its replacement in, never one without the other). An `insertTransaction` effect of a revert
    * names one of them by its index in `then`. `thenFirst`: they go before the compensating transaction.
+   * `guard`: as a commit's (a sync's "its space is live", ledger/client.ts runLedger).
    */
-  | (OpBase & { kind: "revert"; seq: number; metadata?: Metadata; atEffectiveDate?: boolean; then?: TxIntent[]; thenFirst?: boolean })
+  | (OpBase & { kind: "revert"; seq: number; metadata?: Metadata; atEffectiveDate?: boolean; then?: TxIntent[]; thenFirst?: boolean; guard?: WriteGuard })
   | (OpBase & { kind: "recategorize"; changes: CategoryChange[] })
   /**
    * A category is being deleted: from now on the ledger refuses rows in it, and its transactions move
