@@ -17,12 +17,18 @@ export interface Services {
   /** Receives the D1 bookmark of a write committed elsewhere (the space's ledger) for this request. */
   noteBookmark?: (bookmark: string | null | undefined) => void;
   /**
-   * A guard every unguarded ledger commit made with these services carries in its batch (ledger/client.ts
+   * A guard every unguarded ledger commit and revert made with these services carries in its batch (ledger/client.ts
    * runLedger), e.g. a sync's "its space is not deleted": a commit after the condition stops holding lands nothing.
    * `holds` reads the condition alone (a guarded write's other failures come back UNVERIFIED too); `refused` is
    * what the commit then throws.
    */
   commitGuard?: { guard: WriteGuard; holds: () => Promise<boolean>; refused: () => Error };
+  /**
+   * Called as a long task makes progress (before each ledger write made with these services, after each page a
+   * provider client reads): a sync's heartbeat on its job row (providers/sync.ts). It throws when the task must stop
+   * (the job was taken over), which ends the task there.
+   */
+  progress?: () => Promise<void>;
 }
 
 export interface AuthContext {

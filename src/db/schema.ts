@@ -461,6 +461,8 @@ export const jobs = sqliteTable(
     error: text("error"),
     createdAt: integer("created_at").notNull(),
     startedAt: integer("started_at"),
+    /** A running job's last sign of life (a sync refreshes it as it progresses); null before it starts. */
+    heartbeatAt: integer("heartbeat_at"),
     finishedAt: integer("finished_at"),
   },
   (t) => [index("jobs_space_idx").on(t.spaceId, t.createdAt)],

@@ -1,7 +1,7 @@
 /**
  * Syncs when things stop: a space deleted while its import runs (nothing lands after the deletion, and its bank
  * connections are disconnected and removed at the provider), a deleted space's connection never synced again (cron,
- * webhook, a queued job), a consumer that dies on a sync (counted by the queue's own deliveries, then given up on
+ * webhook, a queued job), a consumer that dies on a sync (counted by the job's own starts, then given up on
  * with the connection in `error`), a job left `running` (failed as interrupted when a new sync takes over or by the
  * hourly sweep), and a sync waiting for its retry (the connection says so).
  */
@@ -12,7 +12,7 @@ import worker from "../../src/index";
 import type { AuthContext } from "../../src/env";
 import { getConnection, openCredentials } from "../../src/modules/providers/connections";
 import { exchangePublicToken, handlePlaidWebhook } from "../../src/modules/providers/plaid";
-import { enqueueDueSyncs, enqueueSync, failStaleSyncs, MAX_SYNC_ATTEMPTS, runSyncJob, SPACE_DELETED_REASON, SYNC_JOB } from "../../src/modules/providers/sync";
+import { enqueueDueSyncs, enqueueSync, failStaleSyncs, MAX_SYNC_ATTEMPTS, runSyncJob, SPACE_DELETED_REASON, STALE_RUNNING_MS, SYNC_JOB } from "../../src/modules/providers/sync";
 import { call, callJson, enableTwoFactor, eventually } from "../helpers";
 import { as, directServices, jobStats, ledgerBinding, linkPlaid, ownerWithSpace, plaidAccessToken, plaidControl, waitForJob } from "./helpers";
 
@@ -131,11 +131,11 @@ describe("a deleted space's connection", () => {
 });
 
 describe("a consumer that dies on a sync", () => {
-  it("counts the queue's own deliveries: past the last attempt the job fails as interrupted, the connection is in error, and account.sync.failed is written", { timeout: 90_000 }, async () => {
+  it("counts the job's own starts: past the last attempt the job fails as interrupted, the connection is in error, and account.sync.failed is written", { timeout: 90_000 }, async () => {
     const s = await linked();
     const { svc } = directServices();
     const { jobId } = await enqueueSync(svc, (await getConnection(svc, s.connectionId))!, "manual");
-    // What each death leaves: the job `running`, one more attempt counted (the consumer's first writes), no outcome.
+    // What each death leaves: the job `running`, one more start counted (the consumer's first writes), no outcome.
     const died = () => env.DB.batch([
       env.DB.prepare("UPDATE jobs SET status = 'running', started_at = ? WHERE id = ?").bind(Date.now(), jobId),
       env.DB.prepare("UPDATE provider_sync_jobs SET attempts = attempts + 1 WHERE job_id = ?").bind(jobId),
@@ -168,13 +168,13 @@ describe("a consumer that dies on a sync", () => {
 });
 
 describe("a job left running", () => {
-  const ELEVEN_MINUTES = 11 * 60_000;
+  const PAST_THE_BOUND = STALE_RUNNING_MS + 60_000;
 
   it("is failed as interrupted when a new sync takes over", { timeout: 90_000 }, async () => {
     const s = await linked();
     const { svc } = directServices();
     const { jobId: stuck } = await enqueueSync(svc, (await getConnection(svc, s.connectionId))!, "manual");
-    await env.DB.prepare("UPDATE jobs SET status = 'running', started_at = ? WHERE id = ?").bind(Date.now() - ELEVEN_MINUTES, stuck).run();
+    await env.DB.prepare("UPDATE jobs SET status = 'running', started_at = ? WHERE id = ?").bind(Date.now() - PAST_THE_BOUND, stuck).run();
     const forced = await callJson("/v1/accounts/sync", { ...as(s.owner), body: { spaceId: s.spaceId, force: true } });
     expect(forced.status).toBe(202);
     const old = await jobStats(stuck);
@@ -191,7 +191,7 @@ describe("a job left running", () => {
     // Not stale yet: left alone.
     await failStaleSyncs(svc);
     expect((await jobStats(stuck)).status).toBe("running");
-    const later = directServices(() => Date.now() + ELEVEN_MINUTES).svc;
+    const later = directServices(() => Date.now() + PAST_THE_BOUND).svc;
     expect(await failStaleSyncs(later)).toBeGreaterThanOrEqual(1);
     const job = await jobStats(stuck);
     expect(job.status).toBe("failed");

@@ -6,14 +6,22 @@
  * One sync per connection at a time (409 SYNC_IN_PROGRESS), at most one per
  * 15 minutes unless forced (429 with Retry-After). Failures are retried with
  * exponential backoff (the connection's statusReason says `retrying: …` meanwhile); after the last attempt the
- * connection is marked `error` with the reason and the message goes on to the dead-letter queue. Attempts count
- * the queue's redeliveries of a message too: a consumer that dies on a sync (a crash, a CPU or memory limit) is
- * given up on at the delivery after the last attempt (`interrupted: …`, the connection `error`, account.sync.failed),
- * which needs no dead-letter consumer. A job left `running` past STALE_RUNNING_MS is failed as interrupted when a
- * new sync takes over (enqueueSync) or by the hourly sweep (failStaleSyncs).
+ * connection is marked `error` with the reason and the message goes on to the dead-letter queue. Attempts are the
+ * job's own starts (provider_sync_jobs.attempts), so a consumer that dies on a sync (a crash, a CPU or memory limit)
+ * counts, and is given up on at the delivery after the last attempt (`interrupted: …`, the connection `error`,
+ * account.sync.failed), which needs no dead-letter consumer; a message redelivered only because another message of
+ * its batch killed the consumer never started, and counts nothing.
  *
- * A sync writes nothing into a deleted space: it never starts for one, and every ledger commit it makes carries a
- * guard that its space is live (syncServices), so one running when the space is deleted stops at its next commit.
+ * A running sync refreshes its job's heartbeat as it progresses (each ledger write, each page a provider client
+ * reads). A job whose heartbeat is older than STALE_RUNNING_MS (above the consumer's 15-minute limit) is failed as
+ * interrupted when a new sync takes over (enqueueSync) or by the hourly sweep (failStaleSyncs). Each start is the
+ * attempt's hold on its job: the job's outcome, its retry and its events are written only while that attempt still
+ * holds it, and an attempt that lost it (JobLost) stops at its next write or page and writes no outcome.
+ *
+ * A sync writes nothing into a deleted space through the ledger: it never starts for one, and every ledger commit
+ * and revert it makes carries a guard that its space is live (syncServices), so one running when the space is
+ * deleted stops at its next one. (Its few direct D1 writes, e.g. a row's provider id superseded in place, are not
+ * guarded; the ledger write that follows each stops it.)
  *
  * A sync runs the budget threshold-alert check once, after its rows are in (budgets/alerts.ts), as every
  * manual write does: imported spending is what pushes most budgets past their threshold.
@@ -26,7 +34,7 @@ import { truncateText } from "../../lib/exact-json";
 import { IN_JSON_LIST, jsonList } from "../../lib/sql";
 import { takeTokens } from "../../lib/rate-limits";
 import { logError, logInfo } from "../../lib/log";
-import { GUARD_PREFIX } from "../../lib/batch-guard";
+import { batchGuard, GUARD_PREFIX, refusedByGuard } from "../../lib/batch-guard";
 import { ProviderError } from "../../providers/errors";
 import { fetchPlaid } from "../../providers/plaid/adapter";
 import { fetchBelvo } from "../../providers/belvo/adapter";
@@ -41,8 +49,16 @@ import { type ConnectionRow, CRON_SYNC_AGE_MS, getConnection, LoginRefused, setS
 export const SYNC_JOB = "provider.sync";
 /** Attempts before a sync gives up (the message then goes to the dead-letter queue). */
 export const MAX_SYNC_ATTEMPTS = 4;
-/** A job `running` for longer than this is taken to have crashed: it no longer blocks new syncs. */
-const STALE_RUNNING_MS = 10 * 60_000;
+/**
+ * A job `running` whose heartbeat (jobs.heartbeat_at, refreshed as the sync makes progress; its start before the
+ * first) is older than this is taken to have crashed: it no longer blocks new syncs, and is failed as interrupted.
+ * Above the queue consumer's wall-time limit (15 minutes), so no live attempt is ever taken for a dead one.
+ */
+export const STALE_RUNNING_MS = 20 * 60_000;
+/** A running sync refreshes its job's heartbeat at most this often (one D1 write), as it progresses. */
+export const HEARTBEAT_MS = 30_000;
+/** When a running job last showed life (SQL over `jobs`, aliased or not). */
+const heartbeatOf = (alias = "") => `COALESCE(${alias}heartbeat_at, ${alias}started_at)`;
 /** A job `queued` for longer than this (its message lost) no longer blocks new syncs either; retries wait 8 minutes at most. */
 const STALE_QUEUED_MS = 2 * 3_600_000;
 
@@ -71,6 +87,21 @@ export const REAUTH_CODES = new Set(["ITEM_LOGIN_REQUIRED", "invalid_credentials
 
 export class DeadLettered extends Error {}
 
+/**
+ * This attempt no longer holds its job (failed as interrupted by the hourly sweep or a takeover, or started again by
+ * a redelivery): it stops, and writes no outcome of its own.
+ */
+export class JobLost extends Error {}
+
+/** An attempt at a job: its start's number (provider_sync_jobs.attempts as this attempt set it). */
+interface Attempt {
+  jobId: string;
+  start: number;
+}
+
+/** The condition, binding the job's id and the attempt's start, that the attempt still holds its job. */
+const HOLDS_JOB_SQL = "EXISTS (SELECT 1 FROM jobs j JOIN provider_sync_jobs p ON p.job_id = j.id WHERE j.id = ? AND j.status = 'running' AND p.attempts = ?)";
+
 /** A sync's space was deleted while it ran: what it had not committed by then is never written. */
 export class SpaceDeleted extends Error {}
 
@@ -81,7 +112,7 @@ export const SPACE_DELETED_REASON = "space deleted: the sync stopped and wrote n
 const SPACE_LIVE_SQL = "EXISTS (SELECT 1 FROM spaces WHERE id = ? AND deleted_at IS NULL)";
 
 /**
- * A sync's services: every ledger commit it makes carries, in its own batch, the guard that its space is not
+ * A sync's services: every ledger commit and revert it makes carries, in its own batch, the guard that its space is not
  * deleted (ledger/client.ts runLedger), so a sync running when the space is deleted stops with SpaceDeleted and no
  * chunk lands after the deletion. (D1 runs the deletion's batch and each commit's one at a time.)
  */
@@ -135,7 +166,7 @@ export async function enqueueSync(
         `INSERT INTO provider_sync_jobs (job_id, connection_id, space_id, account_ids, trigger, created_at)
          SELECT ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (
            SELECT 1 FROM provider_sync_jobs p JOIN jobs j ON j.id = p.job_id
-            WHERE p.connection_id = ? AND ((j.status = 'queued' AND j.created_at > ?) OR (j.status = 'running' AND j.started_at > ?)))
+            WHERE p.connection_id = ? AND ((j.status = 'queued' AND j.created_at > ?) OR (j.status = 'running' AND ${heartbeatOf("j.")} > ?)))
            AND ${SPACE_LIVE_SQL}`,
       )
       .bind(jobId, conn.id, conn.space_id, JSON.stringify(accountIds), trigger, now, conn.id, now - STALE_QUEUED_MS, now - STALE_RUNNING_MS, conn.space_id),
@@ -145,7 +176,7 @@ export async function enqueueSync(
       .prepare(
         `UPDATE jobs SET status = 'failed', error = ?, finished_at = ?
           WHERE id IN (SELECT job_id FROM provider_sync_jobs WHERE connection_id = ? AND job_id != ?)
-            AND ((status = 'running' AND started_at <= ?) OR (status = 'queued' AND created_at <= ?))
+            AND ((status = 'running' AND ${heartbeatOf()} <= ?) OR (status = 'queued' AND created_at <= ?))
             AND EXISTS (SELECT 1 FROM provider_sync_jobs WHERE job_id = ?)`,
       )
       .bind(interruptedReason(`the sync stopped without finishing; sync ${jobId} took over`), now, conn.id, jobId, now - STALE_RUNNING_MS, now - STALE_QUEUED_MS, jobId),
@@ -172,7 +203,7 @@ export async function firstSyncInProgress(svc: Services, connectionIds: string[]
   if (connectionIds.length === 0) return null;
   const row = await svc.env.DB.prepare(
     `SELECT p.connection_id FROM provider_sync_jobs p JOIN jobs j ON j.id = p.job_id
-      WHERE p.connection_id ${IN_JSON_LIST} AND ((j.status = 'queued' AND j.created_at > ?) OR (j.status = 'running' AND j.started_at > ?)) LIMIT 1`,
+      WHERE p.connection_id ${IN_JSON_LIST} AND ((j.status = 'queued' AND j.created_at > ?) OR (j.status = 'running' AND ${heartbeatOf("j.")} > ?)) LIMIT 1`,
   )
     .bind(jsonList(connectionIds), now - STALE_QUEUED_MS, now - STALE_RUNNING_MS)
     .first<{ connection_id: string }>();
@@ -292,19 +323,21 @@ function presentJob(row: JobRow & { connection_id: string; account_ids: string; 
  */
 export async function runSyncJob(svc: Services, message: { [key: string]: unknown }, deliveries = 1): Promise<void> {
   const jobId = String(message.jobId);
-  // The message's `attempt` counts the retries this code queued (each a new message); `deliveries` (the queue's
-  // msg.attempts) counts the deliveries of this message, so a consumer that died (a crash, a CPU or memory limit)
-  // before it could retry counts too.
-  const attempt = Math.max(1, Number(message.attempt) || 1) - 1 + Math.max(1, Math.floor(deliveries) || 1);
   const db = svc.env.DB;
   const job = await db
     .prepare(
-      `SELECT j.*, p.connection_id, p.account_ids, s.deleted_at AS space_deleted_at FROM jobs j JOIN provider_sync_jobs p ON p.job_id = j.id
+      `SELECT j.*, p.connection_id, p.account_ids, p.attempts AS starts, s.deleted_at AS space_deleted_at FROM jobs j JOIN provider_sync_jobs p ON p.job_id = j.id
          LEFT JOIN spaces s ON s.id = j.space_id WHERE j.id = ?`,
     )
     .bind(jobId)
-    .first<JobRow & { connection_id: string; account_ids: string; space_deleted_at: number | null }>();
-  if (!job || job.status === "completed") return;
+    .first<JobRow & { connection_id: string; account_ids: string; starts: number; space_deleted_at: number | null }>();
+  if (!job) return;
+  // This is the job's (starts + 1)-th start: its own starts are counted (provider_sync_jobs.attempts), so an attempt
+  // whose consumer died (a crash, a CPU or memory limit) counts, and a message redelivered only because another
+  // message of its batch killed the consumer (the platform retries the whole batch) counts nothing: it never started.
+  // The message's `attempt` (the retries this code queued) is never behind it.
+  const attempt = Math.max(Math.max(1, Number(message.attempt) || 1), job.starts + 1);
+  if (job.status === "completed") return;
   if (job.status === "failed") {
     // Already given up on: let the platform's retries carry the message to the dead-letter queue.
     if (job.error?.startsWith("dead-lettered")) throw new DeadLettered(`sync job ${jobId} failed: ${job.error}`);
@@ -319,21 +352,69 @@ export async function runSyncJob(svc: Services, message: { [key: string]: unknow
     // consumer dies on this sync. Given up on now, while a delivery is left to say so.
     const conn = await getConnection(svc, job.connection_id);
     const reason = interruptedReason(`given up after ${attempt - 1} attempts, the last of which stopped without finishing`);
-    logError(undefined, "sync.interrupted", new Error(reason), { jobId, connectionId: job.connection_id, attempt });
+    logError(undefined, "sync.interrupted", new Error(reason), { jobId, connectionId: job.connection_id, attempt, deliveries });
     if (conn) await giveUpInterrupted(svc, conn, jobId, reason, job.status);
     else await finishJob(svc, jobId, "failed", null, reason);
     return;
   }
+  // The start: the job `running` (taken from an attempt that died, if one left it so) and this start counted, in one
+  // batch. The count is this attempt's hold on the job: every later write of its outcome is conditional on it.
   const started = svc.clock.now();
-  await db.prepare("UPDATE jobs SET status = 'running', started_at = ? WHERE id = ?").bind(started, jobId).run();
-  await db.prepare("UPDATE provider_sync_jobs SET attempts = attempts + 1 WHERE job_id = ?").bind(jobId).run();
+  const [claimed, , counted] = await db.batch([
+    db.prepare("UPDATE jobs SET status = 'running', started_at = ?, heartbeat_at = ? WHERE id = ? AND status IN ('queued', 'running')").bind(started, started, jobId),
+    db.prepare("UPDATE provider_sync_jobs SET attempts = attempts + 1 WHERE job_id = ? AND EXISTS (SELECT 1 FROM jobs WHERE id = ? AND status = 'running' AND started_at = ?)").bind(jobId, jobId, started),
+    db.prepare("SELECT attempts FROM provider_sync_jobs WHERE job_id = ?").bind(jobId),
+  ]);
+  if (claimed!.meta.changes === 0) return; // finished meanwhile
+  const self: Attempt = { jobId, start: (counted!.results[0] as { attempts: number }).attempts };
+  try {
+    await attemptSync(svc, job, self, attempt, started);
+  } catch (err) {
+    if (!(err instanceof JobLost)) throw err;
+    // Another took the job over (the sweep or a new sync failed it as interrupted, or a redelivery started it
+    // again): what this attempt committed stays (each write is idempotent), and its outcome is not written.
+    logInfo(undefined, "sync.job_lost", { jobId, connectionId: job.connection_id, attempt });
+  }
+}
+
+/**
+ * The job's heartbeat, as this attempt makes progress (Services.progress): at most once per HEARTBEAT_MS, or at once
+ * when `now`; JobLost once the attempt no longer holds its job, which stops it at its next write or page.
+ */
+function heartbeat(svc: Services, self: Attempt, started: number) {
+  let last = started;
+  let lost = false;
+  return async (now = false) => {
+    if (lost) throw new JobLost(`sync job ${self.jobId}: attempt ${self.start} lost its job`);
+    const at = svc.clock.now();
+    if (!now && at - last < HEARTBEAT_MS) return;
+    last = at;
+    const beat = await svc.env.DB.prepare(`UPDATE jobs SET heartbeat_at = ? WHERE id = ? AND ${HOLDS_JOB_SQL}`).bind(at, self.jobId, self.jobId, self.start).run();
+    if (beat.meta.changes === 0) {
+      lost = true;
+      throw new JobLost(`sync job ${self.jobId}: attempt ${self.start} lost its job`);
+    }
+  };
+}
+
+async function attemptSync(
+  svc: Services,
+  job: JobRow & { connection_id: string; account_ids: string },
+  self: Attempt,
+  attempt: number,
+  started: number,
+): Promise<void> {
+  const jobId = self.jobId;
+  const db = svc.env.DB;
   const conn = await getConnection(svc, job.connection_id);
   if (!conn || conn.status === "disconnected") {
-    await finishJob(svc, jobId, "failed", null, conn?.status_reason === "space_deleted" ? SPACE_DELETED_REASON : "Connection disconnected");
+    await finishJob(svc, jobId, "failed", null, conn?.status_reason === "space_deleted" ? SPACE_DELETED_REASON : "Connection disconnected", [], self);
     return;
   }
-  // Every ledger commit of the sync is refused once its space is deleted (syncServices).
-  svc = syncServices(svc, conn.space_id);
+  // Every ledger commit and revert of the sync is refused once its space is deleted (syncServices), and each one and
+  // each page a provider client reads refreshes the job's heartbeat (stopping the sync if it lost the job).
+  const beat = heartbeat(svc, self, started);
+  svc = { ...syncServices(svc, conn.space_id), progress: () => beat() };
   const fetcher = fetchers[conn.provider];
   const stats = emptyStats();
   // The categories of the rows this attempt posts or voids (apply.ts), for the budget alert check.
@@ -350,6 +431,8 @@ export async function runSyncJob(svc: Services, message: { [key: string]: unknow
     const { accountIds, createdIds } = await applyChanges(svc, conn, fetched.changes, stats, { onlyAccountIds, timings, touchedCategories: touched });
     await fetched.commit?.();
     if (svc.env.LOG_LEVEL !== "error") logInfo(undefined, "sync.timing", { jobId, provider: conn.provider, upserts: fetched.changes.upserts.length, created: stats.created, ...timings });
+    // Still this attempt's job (the connection's writes below are not conditional themselves; the job's end is).
+    await beat(true);
     const finished = svc.clock.now();
     // A reauth_required the provider announced while this sync ran stands (a Belvo token_required webhook): what this
     // sync read was from before it. One set before the sync started is repaired by it (Plaid's update mode).
@@ -367,12 +450,14 @@ export async function runSyncJob(svc: Services, message: { [key: string]: unknow
         spaceId: conn.space_id, type: "account.sync.completed" as const, dedupeKey: `account.sync.completed:${jobId}:${accountId}`,
         payload: { spaceId: conn.space_id, accountId, connectionId: conn.id, jobId, transactionsAdded: createdIds.length, stats, balanceUpdated: stats.adjustments > 0, syncDuration: finished - started },
       })),
+      self,
     );
   } catch (err) {
+    if (err instanceof JobLost) throw err;
     if (err instanceof SpaceDeleted) {
       // Nothing more is written in a deleted space (no alerts, no events): the job ends with the reason.
       if (svc.env.LOG_LEVEL !== "error") logInfo(undefined, "sync.space_deleted", { jobId, connectionId: conn.id, created: stats.created });
-      await finishJob(svc, jobId, "failed", { stats, accountIds: [] }, SPACE_DELETED_REASON);
+      await finishJob(svc, jobId, "failed", { stats, accountIds: [] }, SPACE_DELETED_REASON, [], self);
       return;
     }
     const reason = err instanceof ProviderError ? `${err.provider} ${err.code}: ${err.message}` : String((err as Error)?.message ?? err);
@@ -380,27 +465,29 @@ export async function runSyncJob(svc: Services, message: { [key: string]: unknow
     // What this attempt wrote before failing stays written, and its retry finds those rows there and writes
     // nothing: checked now, or their alert would wait for the space's next write.
     await checkSyncAlerts(svc, conn, touched);
+    // Still this attempt's job: a failure of an attempt taken over is not its job's (nor its connection's).
+    await beat(true);
     if (err instanceof LoginRefused) {
       // The connection was disconnected with the reason, a second link of a login the space has (connections.ts): nothing to retry.
-      await finishJob(svc, jobId, "failed", { stats, accountIds: [] }, reason, [failedEvent(conn, jobId, reason)]);
+      await finishJob(svc, jobId, "failed", { stats, accountIds: [] }, reason, [failedEvent(conn, jobId, reason)], self);
       return;
     }
     if (err instanceof ProviderError && REAUTH_CODES.has(err.code)) {
       await setStatus(svc, conn.id, "reauth_required", reason);
-      await finishJob(svc, jobId, "failed", { stats, accountIds: [] }, reason, [failedEvent(conn, jobId, reason)]);
+      await finishJob(svc, jobId, "failed", { stats, accountIds: [] }, reason, [failedEvent(conn, jobId, reason)], self);
       return;
     }
     if (err instanceof ProviderError && !err.transient) {
       // The provider refused the request itself (a bad token, a revoked key): retrying cannot help.
       await setStatus(svc, conn.id, "error", reason);
-      await finishJob(svc, jobId, "failed", { stats, accountIds: [] }, reason, [failedEvent(conn, jobId, reason)]);
+      await finishJob(svc, jobId, "failed", { stats, accountIds: [] }, reason, [failedEvent(conn, jobId, reason)], self);
       return;
     }
     if (attempt < MAX_SYNC_ATTEMPTS) {
       // Back to the queue with a growing delay; the job stays queued so no second sync starts meanwhile.
       const retrying = truncateText(`attempt ${attempt}: ${reason}`, 1000);
       // The connection says so while it waits (status unchanged: it is not failing yet); its next success clears it.
-      await db.batch([
+      await holding(db, self, [
         db.prepare("UPDATE jobs SET status = 'queued', error = ? WHERE id = ?").bind(retrying, jobId),
         db.prepare("UPDATE provider_connections SET status_reason = ?, updated_at = ? WHERE id = ? AND status IN ('pending', 'active', 'error')")
           .bind(truncateText(`${RETRYING_PREFIX}${retrying}`, 500), svc.clock.now(), conn.id),
@@ -409,7 +496,7 @@ export async function runSyncJob(svc: Services, message: { [key: string]: unknow
       return;
     }
     await setStatus(svc, conn.id, "error", reason);
-    await finishJob(svc, jobId, "failed", { stats, accountIds: [] }, `dead-lettered after ${attempt} attempts: ${reason}`, [failedEvent(conn, jobId, reason)]);
+    await finishJob(svc, jobId, "failed", { stats, accountIds: [] }, `dead-lettered after ${attempt} attempts: ${reason}`, [failedEvent(conn, jobId, reason)], self);
     throw new DeadLettered(`sync job ${jobId} gave up after ${attempt} attempts: ${reason}`);
   }
 }
@@ -450,11 +537,22 @@ async function checkSyncAlerts(svc: Services, conn: ConnectionRow, touched: Set<
   }
 }
 
-async function finishJob(svc: Services, jobId: string, status: "completed" | "failed", result: unknown, error: string | null, events: PublishInput[] = []) {
+/** Runs the batch only while the attempt holds its job (a guard first in it), else JobLost and nothing of it lands. */
+async function holding(db: D1Database, self: Attempt, statements: D1PreparedStatement[]): Promise<D1Result[]> {
+  try {
+    return await db.batch([batchGuard(db, HOLDS_JOB_SQL, [self.jobId, self.start]), ...statements]);
+  } catch (err) {
+    if (refusedByGuard(err)) throw new JobLost(`sync job ${self.jobId}: attempt ${self.start} lost its job`);
+    throw err;
+  }
+}
+
+/** The job's outcome and its events, in one batch: with `self`, only while that attempt holds the job (else JobLost). */
+async function finishJob(svc: Services, jobId: string, status: "completed" | "failed", result: unknown, error: string | null, events: PublishInput[] = [], self?: Attempt) {
   const db = svc.env.DB;
   const now = svc.clock.now();
   const rows = events.map((e) => outboxRow(e, now));
-  await db.batch([
+  await (self ? (statements: D1PreparedStatement[]) => holding(db, self, statements) : (statements: D1PreparedStatement[]) => db.batch(statements))([
     db.prepare("UPDATE jobs SET status = ?, result = ?, error = ?, finished_at = ? WHERE id = ?")
       .bind(status, result === null ? null : JSON.stringify(result), error === null ? null : truncateText(error, 1000), now, jobId),
     ...rows.map((r) => outboxStatement(db, r)),
@@ -470,11 +568,13 @@ export const RETRYING_PREFIX = "retrying: ";
  * finished meanwhile keeps its outcome), the connection in `error` with it (unless it needs a login or is
  * disconnected, which say more), and `account.sync.failed`. False when the job had moved on.
  */
-async function giveUpInterrupted(svc: Services, conn: ConnectionRow, jobId: string, reason: string, from: "queued" | "running"): Promise<boolean> {
+async function giveUpInterrupted(svc: Services, conn: ConnectionRow, jobId: string, reason: string, from: "queued" | "running", quietSince?: number): Promise<boolean> {
   const db = svc.env.DB;
   const now = svc.clock.now();
   const [failed] = await db.batch([
-    db.prepare("UPDATE jobs SET status = 'failed', error = ?, finished_at = ? WHERE id = ? AND status = ?").bind(truncateText(reason, 1000), now, jobId, from),
+    // `quietSince`: only a job with no heartbeat since (a sync that beat meanwhile is alive, and keeps its job).
+    db.prepare(`UPDATE jobs SET status = 'failed', error = ?, finished_at = ? WHERE id = ? AND status = ? AND (? IS NULL OR status != 'running' OR ${heartbeatOf()} <= ?)`)
+      .bind(truncateText(reason, 1000), now, jobId, from, quietSince ?? null, quietSince ?? null),
     db.prepare(
       `UPDATE provider_connections SET status = 'error', status_reason = ?, updated_at = ?
         WHERE id = ? AND status IN ('pending', 'active', 'error') AND EXISTS (SELECT 1 FROM jobs WHERE id = ? AND status = 'failed' AND finished_at = ?)`,
@@ -502,7 +602,7 @@ export async function failStaleSyncs(svc: Services): Promise<number> {
        JOIN provider_sync_jobs p ON p.connection_id = c.id AND p.created_at >= c.last_sync_attempt_at
        JOIN jobs j ON j.id = p.job_id
       WHERE c.status != 'disconnected' AND c.last_sync_attempt_at <= ? AND (c.last_sync_at IS NULL OR c.last_sync_at < c.last_sync_attempt_at)
-        AND ((j.status = 'running' AND j.started_at <= ?) OR (j.status = 'queued' AND j.created_at <= ?))
+        AND ((j.status = 'running' AND ${heartbeatOf("j.")} <= ?) OR (j.status = 'queued' AND j.created_at <= ?))
       LIMIT ${STALE_SWEEP_LIMIT}`,
   )
     .bind(now - STALE_RUNNING_MS, now - STALE_RUNNING_MS, now - STALE_QUEUED_MS)
@@ -510,9 +610,27 @@ export async function failStaleSyncs(svc: Services): Promise<number> {
   let n = 0;
   for (const r of results) {
     const reason = interruptedReason(r.job_status === "running" ? "the sync stopped without finishing" : "the sync was never run");
-    if (await giveUpInterrupted(svc, r, r.job_id, reason, r.job_status)) n++;
+    if (await giveUpInterrupted(svc, r, r.job_id, reason, r.job_status, now - STALE_RUNNING_MS)) n++;
   }
-  return n;
+  return n + (await failStaleDisconnectedSyncs(svc, now));
+}
+
+/**
+ * A disconnected connection's job left `running` (its worker ended after the user disconnected, or the space was
+ * deleted) or `queued` past its bound is failed as interrupted too, not left so for good: the job only, with no event
+ * and the connection left as it is (disconnected says more).
+ */
+async function failStaleDisconnectedSyncs(svc: Services, now: number): Promise<number> {
+  const stale = `((j.status = 'running' AND ${heartbeatOf("j.")} <= ?1) OR (j.status = 'queued' AND j.created_at <= ?2))`;
+  const res = await svc.env.DB.prepare(
+    `UPDATE jobs AS j SET status = 'failed', error = ?3, finished_at = ?4
+      WHERE j.id IN (SELECT p.job_id FROM provider_connections c JOIN provider_sync_jobs p ON p.connection_id = c.id JOIN jobs j ON j.id = p.job_id
+                      WHERE c.status = 'disconnected' AND ${stale} LIMIT ${STALE_SWEEP_LIMIT})
+        AND ${stale}`,
+  )
+    .bind(now - STALE_RUNNING_MS, now - STALE_QUEUED_MS, interruptedReason("the sync stopped without finishing; its connection is disconnected"), now)
+    .run();
+  return res.meta.changes;
 }
 
 function failedEvent(conn: ConnectionRow, jobId: string, reason: string): PublishInput {

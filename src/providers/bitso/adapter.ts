@@ -143,7 +143,7 @@ export async function fetchBitso(svc: Services, conn: ConnectionRow): Promise<Fe
     await keepOneConnection(svc, conn, "provider_client_id", clientId, TWIN_RETIRED);
   }
   const balances = await client.balances();
-  const trades = await client.allTrades();
+  const trades = await client.allTrades(100, svc.progress);
   return {
     changes: {
       accounts: balances.map(normalBitsoAccount).filter((a): a is NormalAccount => a !== null),

@@ -133,13 +133,14 @@ export class BitsoClient {
   }
 
   /** Every trade, newest first, paged with Bitso's `marker`. */
-  async allTrades(limit = 100): Promise<BitsoTrade[]> {
+  async allTrades(limit = 100, onPage?: () => Promise<void>): Promise<BitsoTrade[]> {
     const out: BitsoTrade[] = [];
     let marker: number | null = null;
     for (let page = 0; page < 100; page++) {
       const q = new URLSearchParams({ limit: String(limit), sort: "desc" });
       if (marker !== null) q.set("marker", String(marker));
       const trades = await this.request<BitsoTrade[]>("GET", `/v3/user_trades/?${q}`);
+      await onPage?.();
       out.push(...trades);
       if (trades.length < limit) break;
       marker = trades[trades.length - 1]!.tid;

@@ -81,7 +81,7 @@ export async function fetchPlaid(svc: Services, conn: ConnectionRow): Promise<Fe
   const { accessToken } = await openCredentials<{ accessToken: string }>(svc.env, conn);
   const client = new PlaidClient(svc.env);
   const rereading = isReread(conn.sync_cursor);
-  const sync = await client.syncAll(accessToken, rereading ? null : conn.sync_cursor);
+  const sync = await client.syncAll(accessToken, rereading ? null : conn.sync_cursor, { onPage: svc.progress });
   const item = await client.accountsGet(accessToken);
   const accounts = item.accounts.map(normalAccount).filter((a): a is NormalAccount => a !== null);
   await admitPlaidLogin(svc, conn, item.item.institution_id ?? null, accounts, () => client.itemRemove(accessToken));

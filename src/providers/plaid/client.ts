@@ -100,7 +100,7 @@ export class PlaidClient {
    * pagination, the pages read so far are discarded and the loop restarts
    * from the cursor held before it (Plaid's documented recovery).
    */
-  async syncAll(accessToken: string, cursor: string | null, opts: { maxRestarts?: number; count?: number } = {}) {
+  async syncAll(accessToken: string, cursor: string | null, opts: { maxRestarts?: number; count?: number; onPage?: () => Promise<void> } = {}) {
     const maxRestarts = opts.maxRestarts ?? 3;
     for (let restart = 0; ; restart++) {
       const added: PlaidTransaction[] = [];
@@ -113,6 +113,7 @@ export class PlaidClient {
         for (;;) {
           const page = await this.transactionsSync(accessToken, next, opts.count);
           pages++;
+          await opts.onPage?.();
           added.push(...page.added);
           modified.push(...page.modified);
           removed.push(...page.removed);
