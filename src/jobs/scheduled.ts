@@ -18,6 +18,7 @@ import { refreshLinkedValuations } from "../modules/assets/refresh";
 import { cleanupPendingUploads } from "../modules/documents/service";
 import { runLifeBeat } from "../modules/lifebeat/escalation";
 import { settleInterruptedRetirements } from "../modules/providers/connections";
+import { retryPendingRemovals } from "../modules/providers/remove";
 import { enqueueDueSyncs, failStaleSyncs } from "../modules/providers/sync";
 import { foldUnfoldedTransactions } from "../modules/transactions/search-backfill";
 
@@ -43,6 +44,9 @@ const providerSyncs: CronTask = async (svc) => {
 };
 const interruptedDisconnections: CronTask = async (svc) => {
   await settleInterruptedRetirements(svc);
+};
+const pendingRemovals: CronTask = async (svc) => {
+  await retryPendingRemovals(svc);
 };
 const lifeBeat: CronTask = async (svc) => {
   await runLifeBeat(svc);
@@ -70,6 +74,8 @@ export const cronTasks: Record<string, CronTask[]> = {
     providerSyncs,
     // Disconnections a crash left half done: their accounts stop counting.
     interruptedDisconnections,
+    // Deleted spaces' connections whose removal at the provider failed: tried again (their credentials kept till then).
+    pendingRemovals,
     webhookSweep,
     // Hourly: an s3-mode upload's reservation, and a tombstone's bytes, count until this has run.
     cleanupAbandonedUploads,

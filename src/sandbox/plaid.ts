@@ -366,6 +366,11 @@ plaidSandbox.post("/transactions/sync", async (c) => {
 plaidSandbox.post("/item/remove", async (c) => {
   const item = await itemByToken(c.env, ((await c.req.json()) as Record<string, unknown>).access_token);
   if (!item) return plaidError(400, "INVALID_INPUT", "INVALID_ACCESS_TOKEN", "provided access token is in an invalid format or does not exist");
+  // The item's rate limit (/sandbox/item/rate_limit) holds its removal back too (an item in any other state is removed).
+  if (item.rate_limited_requests > 0) {
+    await c.env.DB.prepare("UPDATE sandbox_plaid_items SET rate_limited_requests = rate_limited_requests - 1 WHERE item_id = ?").bind(item.item_id).run();
+    return plaidError(429, "RATE_LIMIT_EXCEEDED", "RATE_LIMIT", "rate limit exceeded for attempts to access this item. please try again later");
+  }
   await c.env.DB.prepare("UPDATE sandbox_plaid_items SET status = 'removed' WHERE item_id = ?").bind(item.item_id).run();
   return c.json({ request_id: requestId() });
 });

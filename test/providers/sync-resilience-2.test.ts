@@ -2,14 +2,16 @@
  * Syncs when things stop, the reviews' cases: a sync redelivered only because another message of its batch killed the
  * consumer (its own starts count, not the queue's deliveries), a healthy sync longer than the stale bound (its
  * heartbeat keeps its job), an attempt whose job was failed as interrupted under it (it stops and never completes
- * over the failure), and a sync's reverts in a deleted space (guarded as its commits are).
+ * over the failure), a sync's reverts in a deleted space (guarded as its commits are), and a deleted space's Plaid
+ * item whose removal failed (its credentials kept, sealed, and the removal tried again hourly).
  */
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import worker from "../../src/index";
 import type { AuthContext } from "../../src/env";
-import { getConnection } from "../../src/modules/providers/connections";
+import { getConnection, openCredentials, REMOVAL_PENDING } from "../../src/modules/providers/connections";
+import { retryPendingRemovals } from "../../src/modules/providers/remove";
 import { exchangePublicToken } from "../../src/modules/providers/plaid";
 import { enqueueSync, failStaleSyncs, runSyncJob, STALE_RUNNING_MS, SYNC_JOB } from "../../src/modules/providers/sync";
 import { call, callJson, enableTwoFactor } from "../helpers";
@@ -190,5 +192,32 @@ describe("a space deleted while a sync reverts rows", () => {
     expect(afterDeletion.filter((l) => l.ok)).toEqual([]);
     expect(await count("SELECT COUNT(*) AS n FROM ledger_transactions WHERE space_id = ?", spaceId)).toBe(atDeletion);
     expect(await jobStats(jobId)).toMatchObject({ status: "failed", error: "space deleted: the sync stopped and wrote nothing more" });
+  });
+});
+
+describe("a deleted space's connection whose removal at the provider fails", () => {
+  it("keeps its sealed credentials and is removed by the hourly retry, then forgets them", { timeout: 90_000 }, async () => {
+    const { owner, spaceId } = await ownerWithSpace();
+    await enableTwoFactor(owner);
+    const l = await linkPlaid(owner, spaceId);
+    expect((await waitForJob(l.jobId)).status).toBe("completed");
+    const accessToken = await plaidAccessToken(l.connection.id);
+    const itemStatus = async () => (await env.DB.prepare("SELECT status FROM sandbox_plaid_items WHERE access_token = ?").bind(accessToken).first<{ status: string }>())!.status;
+    // Plaid refuses the removal once (a rate limit).
+    await plaidControl("item/rate_limit", { access_token: accessToken, requests: 1 });
+    const r = await call(`/v1/spaces/${spaceId}`, { method: "DELETE", token: owner.accessToken, ip: owner.ip });
+    expect(r.status).toBe(204);
+    expect(await itemStatus()).not.toBe("removed");
+    expect(await connRow(l.connection.id)).toMatchObject({ status: "disconnected", status_reason: REMOVAL_PENDING });
+    expect(await plaidAccessToken(l.connection.id)).toBe(accessToken);
+    // Its accounts stop taking entries all the same.
+    expect(await count("SELECT COUNT(*) AS n FROM accounts a JOIN provider_accounts pa ON pa.account_id = a.id WHERE pa.connection_id = ? AND a.is_active = 1", l.connection.id)).toBe(0);
+    // The hourly cron tries again.
+    const { svc } = directServices();
+    expect(await retryPendingRemovals(svc)).toBe(1);
+    expect(await itemStatus()).toBe("removed");
+    expect(await connRow(l.connection.id)).toMatchObject({ status: "disconnected", status_reason: "space_deleted" });
+    expect(await openCredentials(env, (await getConnection(svc, l.connection.id))!)).toEqual({});
+    expect(await retryPendingRemovals(svc)).toBe(0);
   });
 });

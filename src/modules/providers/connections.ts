@@ -377,13 +377,21 @@ export async function retireConnection(svc: Services, id: string, reason: string
 }
 
 /**
+ * The statusReason of a deleted space's connection whose removal at its provider (a Plaid item, a Belvo link) has not
+ * succeeded yet: its credentials stay, sealed, and the hourly cron tries again (remove.ts); then it is `space_deleted`.
+ */
+export const REMOVAL_PENDING = "space_deleted_removal_pending";
+
+/**
  * What follows a connection's move to `disconnected`: its credentials wiped and its accounts made inactive. Not one
  * D1 write (an account's state lives in its space's ledger object too), so it is idempotent and run again wherever a
  * disconnected connection is met (a second DELETE, a retired twin's next sync): a crash in between is finished there.
  */
 export async function settleRetired(svc: Services, id: string): Promise<void> {
   const db = svc.env.DB;
-  await db.prepare("UPDATE provider_connections SET credentials_enc = ?, sync_cursor = NULL WHERE id = ?").bind(await sealCredentials(svc.env, {}), id).run();
+  // A deleted space's connection not yet removed at its provider keeps them, sealed, for the hourly retry (remove.ts).
+  await db.prepare("UPDATE provider_connections SET credentials_enc = ?, sync_cursor = NULL WHERE id = ? AND status_reason IS NOT ?")
+    .bind(await sealCredentials(svc.env, {}), id, REMOVAL_PENDING).run();
   const { results: active } = await db.prepare(
     "SELECT a.id, a.space_id FROM accounts a JOIN provider_accounts pa ON pa.account_id = a.id WHERE pa.connection_id = ? AND a.is_active = 1",
   )

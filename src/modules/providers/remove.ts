@@ -1,6 +1,8 @@
 /** Removing a connection at its provider, where the provider supports it. */
 import type { Services } from "../../env";
-import type { ConnectionRow } from "./connections";
+import { logError } from "../../lib/log";
+import { ProviderError } from "../../providers/errors";
+import { type ConnectionRow, REMOVAL_PENDING, settleRetired } from "./connections";
 import { removeBelvoLink } from "./belvo";
 import { removePlaidItem } from "./plaid";
 
@@ -8,4 +10,54 @@ export async function removeAtProvider(svc: Services, row: ConnectionRow): Promi
   if (row.provider === "plaid") await removePlaidItem(svc, row);
   if (row.provider === "belvo") await removeBelvoLink(svc, row);
   // Bitso API keys are revoked by the user in Bitso; disconnecting forgets the secret here.
+}
+
+/** Providers whose connections are removed at the provider (others have nothing to remove there). */
+export const REMOVABLE_SQL = "('plaid', 'belvo')";
+
+/** How long a deleted space's connection is tried again at its provider before its credentials go all the same. */
+const REMOVAL_RETRY_MS = 7 * 86_400_000;
+
+/**
+ * A deleted space's connection (disconnected, REMOVAL_PENDING): removed at its provider, then `space_deleted` with its
+ * credentials wiped and its accounts inactive (settleRetired). A failure is logged by provider and code only (never a
+ * token) and the credentials stay, sealed, for the hourly retry; past REMOVAL_RETRY_MS they go all the same. True when
+ * the removal succeeded.
+ */
+export async function retireDeletedSpaceConnection(svc: Services, c: ConnectionRow): Promise<boolean> {
+  let removed = false;
+  try {
+    await removeAtProvider(svc, c);
+    removed = true;
+  } catch (err) {
+    const safe = err instanceof ProviderError ? `${err.provider} ${err.code} (HTTP ${err.status})` : (err as Error)?.name ?? "error";
+    logError(undefined, "space.delete.provider_remove_failed", new Error(safe), { connectionId: c.id, provider: c.provider });
+  }
+  const givenUp = !removed && (c.disconnected_at ?? 0) <= svc.clock.now() - REMOVAL_RETRY_MS;
+  if (givenUp) logError(undefined, "space.delete.provider_remove_given_up", new Error("removal at the provider kept failing"), { connectionId: c.id, provider: c.provider });
+  if (removed || givenUp) {
+    await svc.env.DB.prepare("UPDATE provider_connections SET status_reason = 'space_deleted', updated_at = ? WHERE id = ? AND status_reason = ?")
+      .bind(svc.clock.now(), c.id, REMOVAL_PENDING).run();
+  }
+  try {
+    await settleRetired(svc, c.id);
+  } catch (err) {
+    logError(undefined, "space.delete.connection_settle_failed", new Error((err as Error)?.name ?? "error"), { connectionId: c.id });
+  }
+  return removed;
+}
+
+/** Deleted spaces' connections tried again per hourly run. */
+const REMOVALS_PER_RUN = 20;
+
+/** Hourly: deleted spaces' connections whose removal at their provider failed are tried again (retireDeletedSpaceConnection). */
+export async function retryPendingRemovals(svc: Services): Promise<number> {
+  const { results } = await svc.env.DB.prepare(
+    `SELECT * FROM provider_connections WHERE status = 'disconnected' AND status_reason = ? ORDER BY updated_at LIMIT ${REMOVALS_PER_RUN}`,
+  )
+    .bind(REMOVAL_PENDING)
+    .all<ConnectionRow>();
+  let n = 0;
+  for (const c of results) if (await retireDeletedSpaceConnection(svc, c)) n++;
+  return n;
 }

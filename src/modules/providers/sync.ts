@@ -408,7 +408,7 @@ async function attemptSync(
   const db = svc.env.DB;
   const conn = await getConnection(svc, job.connection_id);
   if (!conn || conn.status === "disconnected") {
-    await finishJob(svc, jobId, "failed", null, conn?.status_reason === "space_deleted" ? SPACE_DELETED_REASON : "Connection disconnected", [], self);
+    await finishJob(svc, jobId, "failed", null, conn?.status_reason?.startsWith("space_deleted") ? SPACE_DELETED_REASON : "Connection disconnected", [], self);
     return;
   }
   // Every ledger commit and revert of the sync is refused once its space is deleted (syncServices), and each one and

@@ -18,11 +18,9 @@ import { spaceDocumentsRemoval } from "../documents/service";
 import { systemCategories } from "../categories/system";
 import { grantedSpaces, grantEnded, useEmergencyGrant } from "../lifebeat/grant-access";
 import { readSpace, requireSpaceRole, type Role, withSessionCheck } from "./access";
-import { type ConnectionRow, settleRetired } from "../providers/connections";
-import { removeAtProvider } from "../providers/remove";
+import { type ConnectionRow, REMOVAL_PENDING } from "../providers/connections";
+import { REMOVABLE_SQL, retireDeletedSpaceConnection } from "../providers/remove";
 import { SPACE_DELETED_REASON, SYNC_JOB } from "../providers/sync";
-import { ProviderError } from "../../providers/errors";
-import { logError } from "../../lib/log";
 
 type SpaceRow = typeof spaces.$inferSelect;
 
@@ -190,7 +188,9 @@ export async function deleteSpace(svc: Services, auth: AuthContext, spaceId: str
     // Its connections as they were (credentials included), to remove them at their providers after the batch.
     db.prepare("SELECT * FROM provider_connections WHERE space_id = ? AND status != 'disconnected'").bind(spaceId),
     db.prepare(
-      `UPDATE provider_connections SET status = 'disconnected', status_reason = 'space_deleted', disconnected_at = ?, updated_at = ?, next_sync_at = NULL
+      // Those with something to remove at their provider keep their credentials until it is removed (remove.ts).
+      `UPDATE provider_connections SET status = 'disconnected', status_reason = CASE WHEN provider IN ${REMOVABLE_SQL} THEN '${REMOVAL_PENDING}' ELSE 'space_deleted' END,
+          disconnected_at = ?, updated_at = ?, next_sync_at = NULL
         WHERE space_id = ? AND status != 'disconnected'`,
     ).bind(now, now, spaceId),
     // Its queued syncs end now; one running stops at its next commit (sync.ts).
@@ -210,21 +210,9 @@ export async function deleteSpace(svc: Services, auth: AuthContext, spaceId: str
 /**
  * After a space's deletion: each of its connections is removed at its provider where the provider supports it (a
  * Plaid item, a Belvo link), then its credentials are wiped and its accounts stop taking entries (as a disconnect
- * does). Best effort: the connection is disconnected already, and no sync uses it again; a failure is logged by
- * provider and code only (never a token), and the hourly settle finishes the accounts.
+ * does). The connection is disconnected already, and no sync uses it again; one whose removal failed keeps its
+ * credentials, sealed, and the hourly cron tries again (providers/remove.ts).
  */
 async function retireDeletedSpaceConnections(svc: Services, conns: ConnectionRow[]): Promise<void> {
-  for (const c of conns) {
-    try {
-      await removeAtProvider(svc, c);
-    } catch (err) {
-      const safe = err instanceof ProviderError ? `${err.provider} ${err.code} (HTTP ${err.status})` : (err as Error)?.name ?? "error";
-      logError(undefined, "space.delete.provider_remove_failed", new Error(safe), { connectionId: c.id, provider: c.provider });
-    }
-    try {
-      await settleRetired(svc, c.id);
-    } catch (err) {
-      logError(undefined, "space.delete.connection_settle_failed", new Error((err as Error)?.name ?? "error"), { connectionId: c.id });
-    }
-  }
+  for (const c of conns) await retireDeletedSpaceConnection(svc, { ...c, disconnected_at: svc.clock.now() });
 }
