@@ -6,7 +6,7 @@
  * message was lost. Every step is idempotent, so a sweep racing a publish
  * still gives one delivery per subscription (deliver.ts).
  */
-import { creatorMayManageSql, listenedToSql } from "./creator";
+import { listenedToSql } from "./creator";
 import type { Services } from "../../env";
 import { newId } from "../../lib/ids";
 import { logError, logInfo } from "../../lib/log";
@@ -60,12 +60,14 @@ export function outboxStatement(db: D1Database, row: OutboxRow): D1PreparedState
 export async function queueFanout(svc: Services, rows: OutboxRow[]): Promise<void> {
   if (rows.length === 0) return;
   try {
-    const types = new Set(rows.map((r) => r.type));
-    const spaces = [...new Set(rows.map((r) => r.spaceId))];
-    const subs = await svc.env.DB.prepare(`SELECT space_id, events FROM webhook_subscriptions w WHERE enabled = 1 AND space_id ${IN_JSON_LIST} AND ${creatorMayManageSql("w")}`)
-      .bind(jsonList(spaces))
-      .all<{ space_id: string; events: string }>();
-    const wanted = new Set(subs.results.flatMap((s) => (JSON.parse(s.events) as string[]).filter((t) => types.has(t)).map((t) => `${s.space_id} ${t}`)));
+    // The (space, type) pairs someone listens to, judged as the ledger and the sweep judge them (listenedToSql),
+    // all pairs in one JSON parameter.
+    const pairs = [...new Map(rows.map((r) => [`${r.spaceId} ${r.type}`, [r.spaceId, r.type]])).values()];
+    const heard = await svc.env.DB.prepare(
+      `SELECT j.value ->> '$[0]' AS space_id, j.value ->> '$[1]' AS type FROM json_each(?) j
+        WHERE ${listenedToSql("(j.value ->> '$[0]')", "(j.value ->> '$[1]')")}`,
+    ).bind(JSON.stringify(pairs)).all<{ space_id: string; type: string }>();
+    const wanted = new Set(heard.results.map((h) => `${h.space_id} ${h.type}`));
     await sendAll(svc.env.WEBHOOK_QUEUE, rows.filter((r) => wanted.has(`${r.spaceId} ${r.type}`)).map((r) => ({ type: FANOUT_JOB, eventId: r.id })));
   } catch (err) {
     logError(undefined, "webhooks.enqueue_failed", err, { events: rows.length });
