@@ -3,14 +3,13 @@
  * OpenAPI document and its interactive reference.
  */
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { secureHeaders } from "hono/secure-headers";
 import type { AppEnv } from "./env";
-import { ApiError } from "./lib/errors";
 import { completeDocument } from "./lib/openapi-complete";
 import { d1Session } from "./middleware/d1-session";
-import { errorResponse, onError, validationHook } from "./middleware/errors";
+import { onError, validationHook } from "./middleware/errors";
+import { jsonBodyLimit } from "./middleware/json-body-limit";
 import { notFoundHandler } from "./middleware/not-found";
 import { requestContext } from "./middleware/request-context";
 import { utf8Json } from "./middleware/utf8-json";
@@ -42,9 +41,6 @@ import { collectibleAssetRoutes, collectibleRoutes } from "./modules/collectible
 import { providerRoutes } from "./modules/providers/routes";
 import { accountSyncRoutes, syncJobRoutes } from "./modules/providers/sync-routes";
 
-/** JSON bodies above this size are refused with 413 before they are parsed. */
-export const MAX_JSON_BODY_BYTES = 1024 * 1024;
-
 export const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
 app.use("*", requestContext);
@@ -72,10 +68,6 @@ const corsFor = (() => {
 })();
 app.use("*", (c, next) => corsFor(c.env.CORS_ORIGINS)(c, next));
 app.use("*", secureHeaders());
-const jsonBodyLimit = bodyLimit({
-  maxSize: MAX_JSON_BODY_BYTES,
-  onError: (c) => errorResponse(c, new ApiError(413, "PAYLOAD_TOO_LARGE", `Request body exceeds ${MAX_JSON_BODY_BYTES} bytes`)),
-});
 // Document uploads stream into R2 under their own signed per-file cap (modules/documents/storage.ts).
 app.use("/v1/*", (c, next) => (c.req.path.startsWith("/v1/uploads/") ? next() : jsonBodyLimit(c, next)));
 // After the limit (which buffers a chunked body): every JSON body is read as strict UTF-8, wherever it is read.

@@ -1,5 +1,6 @@
 /**
- * Real-browser tests: a document uploaded straight to the Worker, and the offline API reference.
+ * Tests against a real `wrangler dev`: a document uploaded straight to the Worker from Chromium, an abandoned upload,
+ * an oversized chunked body, and the offline API reference.
  *
  * Headless Chromium (Debian's `chromium`, driven by playwright-core through its
  * executable path) opens a small page served on one origin. The page asks the
@@ -228,6 +229,33 @@ describe("an upload the client abandons", () => {
     } finally {
       await gate.close();
     }
+  });
+});
+
+describe("an oversized chunked JSON body", () => {
+  it("is a 413 that leaves wrangler dev answering the next request at once", async () => {
+    // Hono's bodyLimit answered it with the rest of the body unread, and local workerd then held the next request,
+    // from any client, for minutes (QA 12-C saw 302 s). The body is streamed, so fetch sends it chunked.
+    const reg = await json("POST", "/v1/auth/register", { name: "Big", email: `big-${Date.now()}@example.com`, password: "correct horse battery", locale: "en" });
+    const token = reg.body.tokens.accessToken;
+    const big = new TextEncoder().encode(JSON.stringify({ name: "x".repeat(1_100_000), type: "personal", currency: "USD" }));
+    const chunks = [];
+    for (let i = 0; i < big.length; i += 65536) chunks.push(big.subarray(i, i + 65536));
+    const body = new ReadableStream({ pull(c) { const next = chunks.shift(); if (next) c.enqueue(next); else c.close(); } });
+    const res = await fetch(`${api}/v1/spaces`, {
+      method: "POST", duplex: "half", body,
+      headers: { "content-type": "application/json", authorization: `Bearer ${token}`, "cf-connecting-ip": "203.0.113.11" },
+    });
+    expect(res.status).toBe(413);
+    expect((await res.json()).error.code).toBe("PAYLOAD_TOO_LARGE");
+    for (let i = 0; i < 2; i++) {
+      const started = Date.now();
+      const health = await fetch(`${api}/v1/health`, { signal: AbortSignal.timeout(8000) });
+      expect(health.status).toBe(200);
+      expect(Date.now() - started).toBeLessThan(5000);
+    }
+    const spaces = await json("GET", "/v1/spaces", undefined, token);
+    expect([spaces.status, spaces.body]).toEqual([200, []]);
   });
 });
 
