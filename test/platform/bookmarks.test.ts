@@ -6,7 +6,8 @@ import { describe, expect, it } from "vitest";
 import { callJson, createSpace, registerUser } from "../helpers";
 import { createAccount } from "../accounts/helpers";
 
-const BOOKMARK = /^[0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{32}$/;
+// D1's bookmark, then the API's signature over it.
+const BOOKMARK = /^[0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{32}\.[0-9a-f]{32}$/;
 
 describe("D1 bookmarks", () => {
   it("let a client read its own write: the write's bookmark, sent back, reads at least that fresh", async () => {
@@ -34,9 +35,20 @@ describe("D1 bookmarks", () => {
     expect(ledger.res.headers.get("x-d1-bookmark")! > written).toBe(true);
   });
 
-  it("refuse a bookmark the API did not make, before any read", async () => {
+  it("refuse a bookmark the API did not make (malformed, altered or made up), before any read", async () => {
     const u = await registerUser();
-    for (const bad of ["garbage", "00000000-00000000-00000000", "0000000G-00000007-00000000-00000000000000000000000000000000", "x".repeat(500)]) {
+    const issued = (await callJson("/v1/spaces", { token: u.accessToken, ip: u.ip })).res.headers.get("x-d1-bookmark")!;
+    const [d1, mac] = issued.split(".") as [string, string];
+    const flip = (s: string, i: number) => s.slice(0, i) + (s[i] === "0" ? "1" : "0") + s.slice(i + 1);
+    const forged = [
+      d1, // D1's bookmark without the signature: well formed, but made by no one here
+      "ffffffff-ffffffff-ffffffff-ffffffffffffffffffffffffffffffff." + mac, // a state from the future, under another's signature
+      `${flip(d1, 20)}.${mac}`, // the state altered
+      `${d1}.${flip(mac, 0)}`, // the signature altered
+      `${d1}.${mac.toUpperCase()}`,
+      `${d1}.${mac}0`,
+    ];
+    for (const bad of ["garbage", "00000000-00000000-00000000", "0000000G-00000007-00000000-00000000000000000000000000000000", "x".repeat(500), ...forged]) {
       const res = await callJson("/v1/spaces", { token: u.accessToken, ip: u.ip, headers: { "x-d1-bookmark": bad } });
       expect(res.status, bad).toBe(422);
       expect(res.body.error.details[0]).toMatchObject({ field: "X-D1-Bookmark", code: "INVALID_BOOKMARK" });
