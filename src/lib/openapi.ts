@@ -37,9 +37,9 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   403: "Role or second factor insufficient",
   404: "Not found, or in a space the caller cannot see",
   409: "Conflicts with existing state",
-  422: "Validation failed; `details` lists each bad field",
+  422: "Validation failed; `details` lists each bad field (`PROVIDER_ERROR`: a provider refused what was sent, its own code in `details`)",
   429: "Rate limit exceeded; see Retry-After",
-  502: "The provider refused or failed; `details` names it",
+  502: "A provider failed or could not be reached; `details` names it",
 };
 
 /** OpenAPI response entries for the given error statuses. */

@@ -26,9 +26,14 @@ export class ProviderError extends Error {
   }
 }
 
-/** The API error a route answers for a provider's refusal: 4xx when the provider said no, 502 when it failed. */
+/**
+ * The API error a route answers for a provider's refusal: 422 when the provider said no to what the client sent
+ * (bad credentials, a public token it does not know, an institution it does not serve: whatever its 4xx), 502 when
+ * it failed. Never the provider's own 400, which the API keeps for a body it could not read; the provider's code is
+ * in the detail.
+ */
 export function asApiError(e: ProviderError): ApiError {
-  const status = e.transient ? 502 : e.status === 401 || e.status === 403 ? 422 : e.status >= 400 && e.status < 500 ? e.status === 404 ? 422 : e.status : 502;
+  const status = !e.transient && e.status >= 400 && e.status < 500 ? 422 : 502;
   return new ApiError(status, "PROVIDER_ERROR", `${e.provider}: ${e.message}`, [{ field: e.provider, message: e.message, code: e.code }]);
 }
 

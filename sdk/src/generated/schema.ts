@@ -5446,7 +5446,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed; `details` lists each bad field */
+            /** @description Validation failed; `details` lists each bad field (`PROVIDER_ERROR`: a provider refused what was sent, its own code in `details`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5630,7 +5630,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed; `details` lists each bad field */
+            /** @description Validation failed; `details` lists each bad field (`PROVIDER_ERROR`: a provider refused what was sent, its own code in `details`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5812,7 +5812,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed; `details` lists each bad field */
+            /** @description Validation failed; `details` lists each bad field (`PROVIDER_ERROR`: a provider refused what was sent, its own code in `details`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6322,7 +6322,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed; `details` lists each bad field */
+            /** @description Validation failed; `details` lists each bad field (`PROVIDER_ERROR`: a provider refused what was sent, its own code in `details`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6514,7 +6514,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed; `details` lists each bad field */
+            /** @description Validation failed; `details` lists each bad field (`PROVIDER_ERROR`: a provider refused what was sent, its own code in `details`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6699,7 +6699,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed; `details` lists each bad field */
+            /** @description Validation failed; `details` lists each bad field (`PROVIDER_ERROR`: a provider refused what was sent, its own code in `details`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6892,7 +6892,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed; `details` lists each bad field */
+            /** @description Validation failed; `details` lists each bad field (`PROVIDER_ERROR`: a provider refused what was sent, its own code in `details`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7007,7 +7007,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed; `details` lists each bad field */
+            /** @description Validation failed; `details` lists each bad field (`PROVIDER_ERROR`: a provider refused what was sent, its own code in `details`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7524,7 +7524,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed; `details` lists each bad field */
+            /** @description Validation failed; `details` lists each bad field (`PROVIDER_ERROR`: a provider refused what was sent, its own code in `details`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8029,7 +8029,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed; `details` lists each bad field */
+            /** @description Validation failed; `details` lists each bad field (`PROVIDER_ERROR`: a provider refused what was sent, its own code in `details`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8417,7 +8417,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed; `details` lists each bad field */
+            /** @description Validation failed; `details` lists each bad field (`PROVIDER_ERROR`: a provider refused what was sent, its own code in `details`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8772,7 +8772,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed; `details` lists each bad field */
+            /** @description Validation failed; `details` lists each bad field (`PROVIDER_ERROR`: a provider refused what was sent, its own code in `details`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8934,7 +8934,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed; `details` lists each bad field */
+            /** @description Validation failed; `details` lists each bad field (`PROVIDER_ERROR`: a provider refused what was sent, its own code in `details`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -9240,7 +9240,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed; `details` lists each bad field */
+            /** @description Validation failed; `details` lists each bad field (`PROVIDER_ERROR`: a provider refused what was sent, its own code in `details`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -9550,7 +9550,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed; `details` lists each bad field */
+            /** @description Validation failed; `details` lists each bad field (`PROVIDER_ERROR`: a provider refused what was sent, its own code in `details`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -9875,7 +9875,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed; `details` lists each bad field */
+            /** @description Validation failed; `details` lists each bad field (`PROVIDER_ERROR`: a provider refused what was sent, its own code in `details`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -10083,7 +10083,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed; `details` lists each bad field */
+            /** @description Validation failed; `details` lists each bad field (`PROVIDER_ERROR`: a provider refused what was sent, its own code in `details`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -10225,7 +10225,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed; `details` lists each bad field */
+            /** @description Validation failed; `details` lists each bad field (`PROVIDER_ERROR`: a provider refused what was sent, its own code in `details`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -10352,7 +10352,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed; `details` lists each bad field */
+            /** @description Validation failed; `details` lists each bad field (`PROVIDER_ERROR`: a provider refused what was sent, its own code in `details`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -10560,7 +10560,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed; `details` lists each bad field */
+            /** @description Validation failed; `details` lists each bad field (`PROVIDER_ERROR`: a provider refused what was sent, its own code in `details`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -10684,7 +10684,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed; `details` lists each bad field */
+            /** @description Validation failed; `details` lists each bad field (`PROVIDER_ERROR`: a provider refused what was sent, its own code in `details`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -10946,7 +10946,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed; `details` lists each bad field */
+            /** @description Validation failed; `details` lists each bad field (`PROVIDER_ERROR`: a provider refused what was sent, its own code in `details`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -11078,7 +11078,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed; `details` lists each bad field */
+            /** @description Validation failed; `details` lists each bad field (`PROVIDER_ERROR`: a provider refused what was sent, its own code in `details`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -11369,7 +11369,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed; `details` lists each bad field */
+            /** @description Validation failed; `details` lists each bad field (`PROVIDER_ERROR`: a provider refused what was sent, its own code in `details`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -11523,7 +11523,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed; `details` lists each bad field */
+            /** @description Validation failed; `details` lists each bad field (`PROVIDER_ERROR`: a provider refused what was sent, its own code in `details`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -11765,7 +11765,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed; `details` lists each bad field */
+            /** @description Validation failed; `details` lists each bad field (`PROVIDER_ERROR`: a provider refused what was sent, its own code in `details`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -11890,7 +11890,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed; `details` lists each bad field */
+            /** @description Validation failed; `details` lists each bad field (`PROVIDER_ERROR`: a provider refused what was sent, its own code in `details`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -12427,7 +12427,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed; `details` lists each bad field */
+            /** @description Validation failed; `details` lists each bad field (`PROVIDER_ERROR`: a provider refused what was sent, its own code in `details`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -12615,7 +12615,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed; `details` lists each bad field */
+            /** @description Validation failed; `details` lists each bad field (`PROVIDER_ERROR`: a provider refused what was sent, its own code in `details`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -12758,7 +12758,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed; `details` lists each bad field */
+            /** @description Validation failed; `details` lists each bad field (`PROVIDER_ERROR`: a provider refused what was sent, its own code in `details`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -12950,7 +12950,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed; `details` lists each bad field */
+            /** @description Validation failed; `details` lists each bad field (`PROVIDER_ERROR`: a provider refused what was sent, its own code in `details`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -13255,7 +13255,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed; `details` lists each bad field */
+            /** @description Validation failed; `details` lists each bad field (`PROVIDER_ERROR`: a provider refused what was sent, its own code in `details`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -13598,7 +13598,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed; `details` lists each bad field */
+            /** @description Validation failed; `details` lists each bad field (`PROVIDER_ERROR`: a provider refused what was sent, its own code in `details`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -13815,7 +13815,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed; `details` lists each bad field */
+            /** @description Validation failed; `details` lists each bad field (`PROVIDER_ERROR`: a provider refused what was sent, its own code in `details`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -14201,7 +14201,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed; `details` lists each bad field */
+            /** @description Validation failed; `details` lists each bad field (`PROVIDER_ERROR`: a provider refused what was sent, its own code in `details`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -14491,7 +14491,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed; `details` lists each bad field */
+            /** @description Validation failed; `details` lists each bad field (`PROVIDER_ERROR`: a provider refused what was sent, its own code in `details`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -14632,7 +14632,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed; `details` lists each bad field */
+            /** @description Validation failed; `details` lists each bad field (`PROVIDER_ERROR`: a provider refused what was sent, its own code in `details`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -14781,7 +14781,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed; `details` lists each bad field */
+            /** @description Validation failed; `details` lists each bad field (`PROVIDER_ERROR`: a provider refused what was sent, its own code in `details`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -15051,7 +15051,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed; `details` lists each bad field */
+            /** @description Validation failed; `details` lists each bad field (`PROVIDER_ERROR`: a provider refused what was sent, its own code in `details`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -15279,7 +15279,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed; `details` lists each bad field */
+            /** @description Validation failed; `details` lists each bad field (`PROVIDER_ERROR`: a provider refused what was sent, its own code in `details`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -15447,7 +15447,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed; `details` lists each bad field */
+            /** @description Validation failed; `details` lists each bad field (`PROVIDER_ERROR`: a provider refused what was sent, its own code in `details`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -15717,7 +15717,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed; `details` lists each bad field */
+            /** @description Validation failed; `details` lists each bad field (`PROVIDER_ERROR`: a provider refused what was sent, its own code in `details`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -15903,7 +15903,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed; `details` lists each bad field */
+            /** @description Validation failed; `details` lists each bad field (`PROVIDER_ERROR`: a provider refused what was sent, its own code in `details`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -16192,7 +16192,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed; `details` lists each bad field */
+            /** @description Validation failed; `details` lists each bad field (`PROVIDER_ERROR`: a provider refused what was sent, its own code in `details`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -16799,7 +16799,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed; `details` lists each bad field */
+            /** @description Validation failed; `details` lists each bad field (`PROVIDER_ERROR`: a provider refused what was sent, its own code in `details`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -16942,7 +16942,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed; `details` lists each bad field */
+            /** @description Validation failed; `details` lists each bad field (`PROVIDER_ERROR`: a provider refused what was sent, its own code in `details`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -17158,7 +17158,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed; `details` lists each bad field */
+            /** @description Validation failed; `details` lists each bad field (`PROVIDER_ERROR`: a provider refused what was sent, its own code in `details`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -17372,7 +17372,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed; `details` lists each bad field */
+            /** @description Validation failed; `details` lists each bad field (`PROVIDER_ERROR`: a provider refused what was sent, its own code in `details`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -17586,7 +17586,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed; `details` lists each bad field */
+            /** @description Validation failed; `details` lists each bad field (`PROVIDER_ERROR`: a provider refused what was sent, its own code in `details`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -17905,7 +17905,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed; `details` lists each bad field */
+            /** @description Validation failed; `details` lists each bad field (`PROVIDER_ERROR`: a provider refused what was sent, its own code in `details`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -18143,7 +18143,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed; `details` lists each bad field */
+            /** @description Validation failed; `details` lists each bad field (`PROVIDER_ERROR`: a provider refused what was sent, its own code in `details`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -18674,7 +18674,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed; `details` lists each bad field */
+            /** @description Validation failed; `details` lists each bad field (`PROVIDER_ERROR`: a provider refused what was sent, its own code in `details`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -18850,7 +18850,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed; `details` lists each bad field */
+            /** @description Validation failed; `details` lists each bad field (`PROVIDER_ERROR`: a provider refused what was sent, its own code in `details`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -19236,7 +19236,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed; `details` lists each bad field */
+            /** @description Validation failed; `details` lists each bad field (`PROVIDER_ERROR`: a provider refused what was sent, its own code in `details`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -19577,7 +19577,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed; `details` lists each bad field */
+            /** @description Validation failed; `details` lists each bad field (`PROVIDER_ERROR`: a provider refused what was sent, its own code in `details`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -19752,7 +19752,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed; `details` lists each bad field */
+            /** @description Validation failed; `details` lists each bad field (`PROVIDER_ERROR`: a provider refused what was sent, its own code in `details`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -20011,7 +20011,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed; `details` lists each bad field */
+            /** @description Validation failed; `details` lists each bad field (`PROVIDER_ERROR`: a provider refused what was sent, its own code in `details`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -20236,7 +20236,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed; `details` lists each bad field */
+            /** @description Validation failed; `details` lists each bad field (`PROVIDER_ERROR`: a provider refused what was sent, its own code in `details`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -20371,7 +20371,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed; `details` lists each bad field */
+            /** @description Validation failed; `details` lists each bad field (`PROVIDER_ERROR`: a provider refused what was sent, its own code in `details`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -20606,7 +20606,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed; `details` lists each bad field */
+            /** @description Validation failed; `details` lists each bad field (`PROVIDER_ERROR`: a provider refused what was sent, its own code in `details`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -20864,7 +20864,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed; `details` lists each bad field */
+            /** @description Validation failed; `details` lists each bad field (`PROVIDER_ERROR`: a provider refused what was sent, its own code in `details`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -21009,7 +21009,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed; `details` lists each bad field */
+            /** @description Validation failed; `details` lists each bad field (`PROVIDER_ERROR`: a provider refused what was sent, its own code in `details`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -21196,7 +21196,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed; `details` lists each bad field */
+            /** @description Validation failed; `details` lists each bad field (`PROVIDER_ERROR`: a provider refused what was sent, its own code in `details`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -21418,7 +21418,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed; `details` lists each bad field */
+            /** @description Validation failed; `details` lists each bad field (`PROVIDER_ERROR`: a provider refused what was sent, its own code in `details`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -21589,7 +21589,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed; `details` lists each bad field */
+            /** @description Validation failed; `details` lists each bad field (`PROVIDER_ERROR`: a provider refused what was sent, its own code in `details`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -21744,7 +21744,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed; `details` lists each bad field */
+            /** @description Validation failed; `details` lists each bad field (`PROVIDER_ERROR`: a provider refused what was sent, its own code in `details`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -21993,7 +21993,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed; `details` lists each bad field */
+            /** @description Validation failed; `details` lists each bad field (`PROVIDER_ERROR`: a provider refused what was sent, its own code in `details`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -22202,7 +22202,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed; `details` lists each bad field */
+            /** @description Validation failed; `details` lists each bad field (`PROVIDER_ERROR`: a provider refused what was sent, its own code in `details`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -22323,7 +22323,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed; `details` lists each bad field */
+            /** @description Validation failed; `details` lists each bad field (`PROVIDER_ERROR`: a provider refused what was sent, its own code in `details`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -22459,7 +22459,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed; `details` lists each bad field */
+            /** @description Validation failed; `details` lists each bad field (`PROVIDER_ERROR`: a provider refused what was sent, its own code in `details`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -22682,7 +22682,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed; `details` lists each bad field */
+            /** @description Validation failed; `details` lists each bad field (`PROVIDER_ERROR`: a provider refused what was sent, its own code in `details`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -22916,7 +22916,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed; `details` lists each bad field */
+            /** @description Validation failed; `details` lists each bad field (`PROVIDER_ERROR`: a provider refused what was sent, its own code in `details`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -23384,7 +23384,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed; `details` lists each bad field */
+            /** @description Validation failed; `details` lists each bad field (`PROVIDER_ERROR`: a provider refused what was sent, its own code in `details`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -23533,7 +23533,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed; `details` lists each bad field */
+            /** @description Validation failed; `details` lists each bad field (`PROVIDER_ERROR`: a provider refused what was sent, its own code in `details`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -23857,7 +23857,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed; `details` lists each bad field */
+            /** @description Validation failed; `details` lists each bad field (`PROVIDER_ERROR`: a provider refused what was sent, its own code in `details`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -24017,7 +24017,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed; `details` lists each bad field */
+            /** @description Validation failed; `details` lists each bad field (`PROVIDER_ERROR`: a provider refused what was sent, its own code in `details`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -24266,7 +24266,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed; `details` lists each bad field */
+            /** @description Validation failed; `details` lists each bad field (`PROVIDER_ERROR`: a provider refused what was sent, its own code in `details`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -24411,7 +24411,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed; `details` lists each bad field */
+            /** @description Validation failed; `details` lists each bad field (`PROVIDER_ERROR`: a provider refused what was sent, its own code in `details`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -24546,7 +24546,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed; `details` lists each bad field */
+            /** @description Validation failed; `details` lists each bad field (`PROVIDER_ERROR`: a provider refused what was sent, its own code in `details`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -24793,7 +24793,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed; `details` lists each bad field */
+            /** @description Validation failed; `details` lists each bad field (`PROVIDER_ERROR`: a provider refused what was sent, its own code in `details`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -24938,7 +24938,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed; `details` lists each bad field */
+            /** @description Validation failed; `details` lists each bad field (`PROVIDER_ERROR`: a provider refused what was sent, its own code in `details`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -25164,7 +25164,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed; `details` lists each bad field */
+            /** @description Validation failed; `details` lists each bad field (`PROVIDER_ERROR`: a provider refused what was sent, its own code in `details`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -25387,7 +25387,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed; `details` lists each bad field */
+            /** @description Validation failed; `details` lists each bad field (`PROVIDER_ERROR`: a provider refused what was sent, its own code in `details`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -25531,7 +25531,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed; `details` lists each bad field */
+            /** @description Validation failed; `details` lists each bad field (`PROVIDER_ERROR`: a provider refused what was sent, its own code in `details`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -25667,7 +25667,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed; `details` lists each bad field */
+            /** @description Validation failed; `details` lists each bad field (`PROVIDER_ERROR`: a provider refused what was sent, its own code in `details`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -25894,7 +25894,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed; `details` lists each bad field */
+            /** @description Validation failed; `details` lists each bad field (`PROVIDER_ERROR`: a provider refused what was sent, its own code in `details`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -25946,7 +25946,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The provider refused or failed; `details` names it */
+            /** @description A provider failed or could not be reached; `details` names it */
             502: {
                 headers: {
                     [name: string]: unknown;
@@ -26080,7 +26080,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed; `details` lists each bad field */
+            /** @description Validation failed; `details` lists each bad field (`PROVIDER_ERROR`: a provider refused what was sent, its own code in `details`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -26240,7 +26240,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed; `details` lists each bad field */
+            /** @description Validation failed; `details` lists each bad field (`PROVIDER_ERROR`: a provider refused what was sent, its own code in `details`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -26292,7 +26292,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The provider refused or failed; `details` names it */
+            /** @description A provider failed or could not be reached; `details` names it */
             502: {
                 headers: {
                     [name: string]: unknown;
@@ -26521,7 +26521,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed; `details` lists each bad field */
+            /** @description Validation failed; `details` lists each bad field (`PROVIDER_ERROR`: a provider refused what was sent, its own code in `details`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -26639,7 +26639,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed; `details` lists each bad field */
+            /** @description Validation failed; `details` lists each bad field (`PROVIDER_ERROR`: a provider refused what was sent, its own code in `details`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -26759,7 +26759,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed; `details` lists each bad field */
+            /** @description Validation failed; `details` lists each bad field (`PROVIDER_ERROR`: a provider refused what was sent, its own code in `details`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -26811,7 +26811,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The provider refused or failed; `details` names it */
+            /** @description A provider failed or could not be reached; `details` names it */
             502: {
                 headers: {
                     [name: string]: unknown;
@@ -27019,7 +27019,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed; `details` lists each bad field */
+            /** @description Validation failed; `details` lists each bad field (`PROVIDER_ERROR`: a provider refused what was sent, its own code in `details`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -27071,7 +27071,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The provider refused or failed; `details` names it */
+            /** @description A provider failed or could not be reached; `details` names it */
             502: {
                 headers: {
                     [name: string]: unknown;
@@ -27221,7 +27221,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed; `details` lists each bad field */
+            /** @description Validation failed; `details` lists each bad field (`PROVIDER_ERROR`: a provider refused what was sent, its own code in `details`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -27273,7 +27273,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The provider refused or failed; `details` names it */
+            /** @description A provider failed or could not be reached; `details` names it */
             502: {
                 headers: {
                     [name: string]: unknown;
@@ -27478,7 +27478,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed; `details` lists each bad field */
+            /** @description Validation failed; `details` lists each bad field (`PROVIDER_ERROR`: a provider refused what was sent, its own code in `details`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -27530,7 +27530,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The provider refused or failed; `details` names it */
+            /** @description A provider failed or could not be reached; `details` names it */
             502: {
                 headers: {
                     [name: string]: unknown;
@@ -27897,7 +27897,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed; `details` lists each bad field */
+            /** @description Validation failed; `details` lists each bad field (`PROVIDER_ERROR`: a provider refused what was sent, its own code in `details`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -28298,7 +28298,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed; `details` lists each bad field */
+            /** @description Validation failed; `details` lists each bad field (`PROVIDER_ERROR`: a provider refused what was sent, its own code in `details`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -28793,7 +28793,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed; `details` lists each bad field */
+            /** @description Validation failed; `details` lists each bad field (`PROVIDER_ERROR`: a provider refused what was sent, its own code in `details`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -29045,7 +29045,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed; `details` lists each bad field */
+            /** @description Validation failed; `details` lists each bad field (`PROVIDER_ERROR`: a provider refused what was sent, its own code in `details`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -29262,7 +29262,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed; `details` lists each bad field */
+            /** @description Validation failed; `details` lists each bad field (`PROVIDER_ERROR`: a provider refused what was sent, its own code in `details`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -29506,7 +29506,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed; `details` lists each bad field */
+            /** @description Validation failed; `details` lists each bad field (`PROVIDER_ERROR`: a provider refused what was sent, its own code in `details`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -29667,7 +29667,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed; `details` lists each bad field */
+            /** @description Validation failed; `details` lists each bad field (`PROVIDER_ERROR`: a provider refused what was sent, its own code in `details`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -29808,7 +29808,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed; `details` lists each bad field */
+            /** @description Validation failed; `details` lists each bad field (`PROVIDER_ERROR`: a provider refused what was sent, its own code in `details`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -30206,7 +30206,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed; `details` lists each bad field */
+            /** @description Validation failed; `details` lists each bad field (`PROVIDER_ERROR`: a provider refused what was sent, its own code in `details`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -30258,7 +30258,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The provider refused or failed; `details` names it */
+            /** @description A provider failed or could not be reached; `details` names it */
             502: {
                 headers: {
                     [name: string]: unknown;
@@ -30499,7 +30499,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed; `details` lists each bad field */
+            /** @description Validation failed; `details` lists each bad field (`PROVIDER_ERROR`: a provider refused what was sent, its own code in `details`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -30551,7 +30551,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The provider refused or failed; `details` names it */
+            /** @description A provider failed or could not be reached; `details` names it */
             502: {
                 headers: {
                     [name: string]: unknown;
@@ -30687,7 +30687,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed; `details` lists each bad field */
+            /** @description Validation failed; `details` lists each bad field (`PROVIDER_ERROR`: a provider refused what was sent, its own code in `details`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -30898,7 +30898,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed; `details` lists each bad field */
+            /** @description Validation failed; `details` lists each bad field (`PROVIDER_ERROR`: a provider refused what was sent, its own code in `details`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -30950,7 +30950,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The provider refused or failed; `details` names it */
+            /** @description A provider failed or could not be reached; `details` names it */
             502: {
                 headers: {
                     [name: string]: unknown;
@@ -31179,7 +31179,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed; `details` lists each bad field */
+            /** @description Validation failed; `details` lists each bad field (`PROVIDER_ERROR`: a provider refused what was sent, its own code in `details`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -31231,7 +31231,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The provider refused or failed; `details` names it */
+            /** @description A provider failed or could not be reached; `details` names it */
             502: {
                 headers: {
                     [name: string]: unknown;
@@ -31367,7 +31367,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed; `details` lists each bad field */
+            /** @description Validation failed; `details` lists each bad field (`PROVIDER_ERROR`: a provider refused what was sent, its own code in `details`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -31623,7 +31623,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed; `details` lists each bad field */
+            /** @description Validation failed; `details` lists each bad field (`PROVIDER_ERROR`: a provider refused what was sent, its own code in `details`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -31675,7 +31675,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The provider refused or failed; `details` names it */
+            /** @description A provider failed or could not be reached; `details` names it */
             502: {
                 headers: {
                     [name: string]: unknown;
@@ -31942,7 +31942,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed; `details` lists each bad field */
+            /** @description Validation failed; `details` lists each bad field (`PROVIDER_ERROR`: a provider refused what was sent, its own code in `details`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -32109,7 +32109,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed; `details` lists each bad field */
+            /** @description Validation failed; `details` lists each bad field (`PROVIDER_ERROR`: a provider refused what was sent, its own code in `details`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -32379,7 +32379,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation failed; `details` lists each bad field */
+            /** @description Validation failed; `details` lists each bad field (`PROVIDER_ERROR`: a provider refused what was sent, its own code in `details`) */
             422: {
                 headers: {
                     [name: string]: unknown;
