@@ -120,6 +120,7 @@ OPERATIONS: Dict[str, Tuple[str, str]] = {
     "projectionsCompare": ("POST", "/v1/projections/compare"),
     "providersBelvoConnect": ("POST", "/v1/providers/belvo/connect"),
     "providersBelvoLink": ("POST", "/v1/providers/belvo/link"),
+    "providersBelvoRepair": ("POST", "/v1/providers/belvo/repair"),
     "providersBelvoWebhook": ("POST", "/v1/providers/belvo/webhook"),
     "providersBitsoConnect": ("POST", "/v1/providers/bitso/connect"),
     "providersBitsoSync": ("POST", "/v1/providers/bitso/sync"),

@@ -10,7 +10,8 @@
  * (sometimes with a tip); on odd generations two identical pending OXXO
  * purchases appear, so that their processed twins cannot be told apart.
  *
- * Controls: /sandbox/links/advance {link, generations}, /sandbox/links/invalidate {link}.
+ * Controls: /sandbox/links/advance {link, generations}, /sandbox/links/invalidate {link} (the bank wants the login
+ * again, until the link's credentials are updated: PUT /api/links/{id}/).
  */
 import { Hono } from "hono";
 import type { BelvoAccount, BelvoLink, BelvoTransaction } from "../providers/belvo/client";
@@ -154,6 +155,18 @@ belvoSandbox.post("/api/links/", async (c) => {
     .run();
   const link: BelvoLink = { id, institution, access_mode: "recurrent", status: "valid", created_at: now.toISOString(), external_id: typeof body.external_id === "string" ? body.external_id : null };
   return c.json(link, 201);
+});
+
+// Update a link's credentials: the institution takes the new password (any but `invalid`) and the link is valid again.
+belvoSandbox.put("/api/links/:id/", async (c) => {
+  const body = (await c.req.json().catch(() => ({}))) as Record<string, unknown>;
+  const link = await linkOf(c.env, c.req.param("id"));
+  if (!link || link.status === "deleted") return belvoError(404, "not_found", "Link not found");
+  if (typeof body.password !== "string" || body.password.length === 0) return belvoError(400, "required", "password is required");
+  if (body.password === "invalid") return belvoError(400, "login_error", "Invalid credentials provided to login to the institution");
+  await c.env.DB.prepare("UPDATE sandbox_belvo_links SET status = 'valid' WHERE id = ? AND status != 'deleted'").bind(link.id).run();
+  const out: BelvoLink = { id: link.id, institution: link.institution, access_mode: "recurrent", status: "valid", created_at: new Date(link.created_at).toISOString(), external_id: null };
+  return c.json(out, 200);
 });
 
 belvoSandbox.delete("/api/links/:id/", async (c) => {

@@ -92,7 +92,8 @@ const SAMPLES: Record<string, string[]> = {
     "This Bitso account is already connected in this space.",
     "This Bitso account is already connected in this space (connection con_1).",
     "This Plaid login is already connected in this space (connection con_2). It needs attention (login_required): repair it in Link's update mode (POST /v1/providers/plaid/link-token with its connectionId).",
-    "This Belvo login is already connected in this space (connection con_3). It needs attention (error): disconnect it (DELETE /v1/providers/connections/con_3) before connecting again.",
+    "This Belvo login is already connected in this space (connection con_3). It needs attention (error): repair it with the new password (POST /v1/providers/belvo/repair with its connectionId).",
+    "This Bitso login is already connected in this space (connection con_4). It needs attention (error): disconnect it (DELETE /v1/providers/connections/con_4) before connecting again.",
   ],
   "No route for {} {}{}": ["No route for GET /v1/nowhere", "No route for GET /v1/spaces/ (did you mean /v1/spaces?)"],
   "This executor already has a live manual grant{}; check in to end it before granting again": [

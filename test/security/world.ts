@@ -99,7 +99,7 @@ export async function buildWorld(people?: People, opts: { retrainJob?: boolean }
       // A disposal day would refuse the matrix asset's valuations after it (and the example's is before its first one).
       "disposedOn@/v1/assets": OMITTED,
       "address@/v1/real-estate/lookup": "123 Main Street",
-      connectionId: provider.connectionId, "jobId@/v1/sync-jobs": provider.syncJobId,
+      connectionId: provider.connectionId, "jobId@/v1/sync-jobs": provider.syncJobId, "connectionId@/v1/providers/belvo/repair": provider.belvoConnectionId,
       flagId: provider.flagId, "action@/v1/providers/review-flags": "keep_both", walletId: provider.walletId,
       // Dismissing (the example action) takes no amount: a field only an edit may send is refused with it.
       seriesId: provider.seriesId, "amount@/v1/analytics/recurring": OMITTED,
@@ -109,7 +109,10 @@ export async function buildWorld(people?: People, opts: { retrainJob?: boolean }
   };
 }
 
-/** A Plaid connection (its token sealed; a one-day sandbox item, so syncs are quick) and a finished sync job of it, written directly. */
+/**
+ * A Plaid connection (its token sealed; a one-day sandbox item, so syncs are quick), a finished sync job of it, and a
+ * Belvo connection waiting for its login, written directly.
+ */
 async function providerFixtures(spaceId: string, userId: string) {
   const now = Date.now();
   const suffix = crypto.randomUUID().replace(/-/g, "").slice(0, 16);
@@ -117,6 +120,7 @@ async function providerFixtures(spaceId: string, userId: string) {
   const syncJobId = `job_matrix${suffix}`;
   const accessToken = `access-sandbox-matrix-${suffix}`;
   const sealed = await encryptSecret(JSON.stringify({ accessToken, itemId: `item-matrix-${suffix}` }), env.ENCRYPTION_KEY);
+  const belvoSealed = await encryptSecret(JSON.stringify({ linkId: `link-matrix-${suffix}`, username: `matrix-${suffix}`, password: "pw" }), env.ENCRYPTION_KEY);
   await env.DB.batch([
     env.DB.prepare("INSERT INTO sandbox_plaid_items (item_id, access_token, seed, anchor_day, history_days, created_at) VALUES (?, ?, ?, ?, 1, ?)")
       .bind(`item-matrix-${suffix}`, accessToken, suffix, new Date(now).toISOString().slice(0, 10), now),
@@ -132,9 +136,14 @@ async function providerFixtures(spaceId: string, userId: string) {
     // neither detects nor decided on is a 404.
     env.DB.prepare("INSERT INTO recurring_decisions (space_id, series_key, status, updated_by, created_at, updated_at) VALUES (?, ?, 'dismissed', ?, ?, ?)")
       .bind(spaceId, `rec_${suffix.padEnd(24, "0")}`, userId, now, now),
+    // A Belvo connection (for POST /v1/providers/belvo/repair) and its sandbox link.
+    env.DB.prepare("INSERT INTO sandbox_belvo_links (id, institution, username, seed, anchor_day, created_at) VALUES (?, 'banamex', ?, ?, ?, ?)")
+      .bind(`link-matrix-${suffix}`, `matrix-${suffix}`, suffix, new Date(now).toISOString().slice(0, 10), now),
+    env.DB.prepare("INSERT INTO provider_connections (id, space_id, provider, status, external_id, institution_id, credentials_enc, created_by, created_at, updated_at) VALUES (?, ?, 'belvo', 'reauth_required', ?, 'banamex', ?, ?, ?, ?)")
+      .bind(`con_belvo${suffix}`, spaceId, `link-matrix-${suffix}`, belvoSealed, userId, now, now),
     // A connected DeFi wallet (for DELETE /v1/defi/wallets/{walletId}), without a sync.
     env.DB.prepare("INSERT INTO defi_wallets (id, space_id, address, label, networks, created_by, created_at, updated_at) VALUES (?, ?, ?, 'Matrix', '[\"ethereum\"]', ?, ?, ?)")
       .bind(`wal_matrix${suffix}`, spaceId, `0x${suffix.padStart(40, "0")}`, userId, now, now),
   ]);
-  return { connectionId, syncJobId, flagId: `evt_flag${suffix}`, walletId: `wal_matrix${suffix}`, seriesId: `rec_${suffix.padEnd(24, "0")}` };
+  return { connectionId, belvoConnectionId: `con_belvo${suffix}`, syncJobId, flagId: `evt_flag${suffix}`, walletId: `wal_matrix${suffix}`, seriesId: `rec_${suffix.padEnd(24, "0")}` };
 }

@@ -119,6 +119,7 @@ export const OPERATIONS = {
   "projectionsCompare": ["post", "/v1/projections/compare"],
   "providersBelvoConnect": ["post", "/v1/providers/belvo/connect"],
   "providersBelvoLink": ["post", "/v1/providers/belvo/link"],
+  "providersBelvoRepair": ["post", "/v1/providers/belvo/repair"],
   "providersBelvoWebhook": ["post", "/v1/providers/belvo/webhook"],
   "providersBitsoConnect": ["post", "/v1/providers/bitso/connect"],
   "providersBitsoSync": ["post", "/v1/providers/bitso/sync"],

@@ -113,6 +113,8 @@ export const es: Catalogue = {
     "This {provider} account is already connected in this space (connection {id}).": "Esta cuenta de {provider} ya está conectada en este espacio (conexión {id}).",
     "{message} It needs attention ({status}): repair it in Link's update mode (POST /v1/providers/plaid/link-token with its connectionId).":
       "{message}. La conexión requiere atención ({status}): repárala en el modo de actualización de Link (POST /v1/providers/plaid/link-token con su connectionId).",
+    "{message} It needs attention ({status}): repair it with the new password (POST /v1/providers/belvo/repair with its connectionId).":
+      "{message}. La conexión requiere atención ({status}): repárala con la nueva contraseña (POST /v1/providers/belvo/repair con su connectionId).",
     "{message} It needs attention ({status}): disconnect it (DELETE /v1/providers/connections/{id}) before connecting again.":
       "{message}. La conexión requiere atención ({status}): desconéctala (DELETE /v1/providers/connections/{id}) antes de volver a conectar.",
     // Life Beat.

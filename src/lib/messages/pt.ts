@@ -113,6 +113,8 @@ export const pt: Catalogue = {
     "This {provider} account is already connected in this space (connection {id}).": "Esta conta do {provider} já está conectada neste espaço (conexão {id}).",
     "{message} It needs attention ({status}): repair it in Link's update mode (POST /v1/providers/plaid/link-token with its connectionId).":
       "{message}. A conexão precisa de atenção ({status}): repare-a no modo de atualização do Link (POST /v1/providers/plaid/link-token com o connectionId dela).",
+    "{message} It needs attention ({status}): repair it with the new password (POST /v1/providers/belvo/repair with its connectionId).":
+      "{message}. A conexão precisa de atenção ({status}): repare-a com a nova senha (POST /v1/providers/belvo/repair com o connectionId dela).",
     "{message} It needs attention ({status}): disconnect it (DELETE /v1/providers/connections/{id}) before connecting again.":
       "{message}. A conexão precisa de atenção ({status}): desconecte-a (DELETE /v1/providers/connections/{id}) antes de conectar de novo.",
     // Life Beat.

@@ -1,7 +1,7 @@
 /** Belvo connections: a link session for the widget, credential connect, and webhooks authenticated by their Authorization value. */
 import type { AuthContext, Services } from "../../env";
 import { timingSafeEqual } from "../../lib/crypto";
-import { ApiError } from "../../lib/errors";
+import { ApiError, notFound, validationFailed } from "../../lib/errors";
 import { logInfo } from "../../lib/log";
 import { BelvoClient } from "../../providers/belvo/client";
 import { normalBelvoAccount } from "../../providers/belvo/adapter";
@@ -10,7 +10,8 @@ import { requireSpaceRole } from "../spaces/access";
 import { applyChanges } from "./apply";
 import { emptyStats, type NormalAccount } from "./sync-types";
 import {
-  belvoLoginKey, connectionAccountIds, connectionByExternalId, createConnection, getConnection, openCredentials, presentConnection, refuseConnectedLogin, setStatus,
+  belvoLoginKey, connectionAccountIds, connectionByExternalId, createConnection, getConnection, openCredentials, presentConnection, refuseConnectedLogin, sealCredentials,
+  setStatus,
 } from "./connections";
 import { enqueueSync, queueFirstSync } from "./sync";
 
@@ -51,6 +52,35 @@ export async function connectBelvo(svc: Services, auth: AuthContext, input: { sp
   }
   conn = (await getConnection(svc, conn.id))!;
   return { connection: presentConnection(conn, (await connectionAccountIds(svc, [conn.id])).get(conn.id) ?? []), jobId: firstSync?.jobId ?? null, firstSync, message: "Successfully connected Belvo account" };
+}
+
+/**
+ * Repairs a Belvo connection whose bank stopped taking its login (the user changed the password; Belvo announced
+ * `invalid_credentials` or `token_required`): the new password goes to Belvo on the same link (PUT /api/links/{id}/,
+ * "update a link's credentials"), so the link, its accounts and their history stay, where disconnecting and
+ * connecting again would make new ones. Then the sealed credentials hold the new password, the connection is
+ * active and a sync is queued. A password the bank refuses changes nothing here (422 PROVIDER_ERROR).
+ */
+export async function repairBelvo(svc: Services, auth: AuthContext, input: { spaceId: string; connectionId: string; password: string }) {
+  await requireSpaceRole(svc, auth, input.spaceId, "admin");
+  const conn = await getConnection(svc, input.connectionId);
+  if (!conn || conn.space_id !== input.spaceId || conn.provider !== "belvo") throw notFound("Connection");
+  if (conn.status === "disconnected") throw validationFailed([{ field: "connectionId", message: "The connection is disconnected; link the institution again", code: "DISCONNECTED" }]);
+  const credentials = await openCredentials<{ linkId: string; username: string; password: string }>(svc.env, conn);
+  await provider(new BelvoClient(svc.env).updateLinkPassword(credentials.linkId, input.password));
+  const sealed = await sealCredentials(svc.env, { ...credentials, password: input.password });
+  // Only while the connection is live: a disconnect at the same moment wiped its credentials, which stay wiped.
+  await svc.env.DB.prepare("UPDATE provider_connections SET credentials_enc = ?, updated_at = ? WHERE id = ? AND status != 'disconnected'")
+    .bind(sealed, svc.clock.now(), conn.id)
+    .run();
+  await setStatus(svc, conn.id, "active", null);
+  const after = (await getConnection(svc, conn.id))!;
+  const job = after.status === "active" ? await enqueueSync(svc, after, "manual") : null;
+  return {
+    connection: presentConnection(after, (await connectionAccountIds(svc, [conn.id])).get(conn.id) ?? []),
+    jobId: job?.jobId ?? null,
+    message: after.status === "active" ? "Belvo login repaired; a sync is queued" : `The connection is ${after.status}`,
+  };
 }
 
 const REFETCH = new Set(["historical_update", "new_transactions_available", "transactions_updated", "transactions_deleted"]);

@@ -164,7 +164,9 @@ function alreadyConnected(provider: ProviderName, live: { id: string; status: Co
     ? ""
     : provider === "plaid"
       ? ` It needs attention (${live.status}): repair it in Link's update mode (POST /v1/providers/plaid/link-token with its connectionId).`
-      : ` It needs attention (${live.status}): disconnect it (DELETE /v1/providers/connections/${live.id}) before connecting again.`;
+      : provider === "belvo"
+        ? ` It needs attention (${live.status}): repair it with the new password (POST /v1/providers/belvo/repair with its connectionId).`
+        : ` It needs attention (${live.status}): disconnect it (DELETE /v1/providers/connections/${live.id}) before connecting again.`;
   return conflict(`This ${name} ${IDENTITY_NOUN[column]} is already connected in this space${live ? ` (connection ${live.id})` : ""}.${advice}`, "DUPLICATE_RESOURCE");
 }
 

@@ -10,7 +10,7 @@ import * as plaid from "./plaid";
 import { removeAtProvider } from "./remove";
 import { listReviewFlags, resolveReviewFlag } from "./review-flags";
 import {
-  BelvoConnectBody, BelvoLinkBody, BelvoLinkSchema, BitsoConnectBody, BitsoConnectSchema, BitsoSyncSchema, ConnectionIdParam, SpaceBody, ConnectionListSchema, ConnectResultSchema, DisconnectSchema, ExchangeTokenBody, LinkTokenBody, LinkTokenSchema,
+  BelvoConnectBody, BelvoLinkBody, BelvoRepairBody, RepairResultSchema, BelvoLinkSchema, BitsoConnectBody, BitsoConnectSchema, BitsoSyncSchema, ConnectionIdParam, SpaceBody, ConnectionListSchema, ConnectResultSchema, DisconnectSchema, ExchangeTokenBody, LinkTokenBody, LinkTokenSchema,
   ListConnectionsQuery, WebhookAckSchema, WebhookBody, FlagIdParam, ListReviewFlagsQuery, ResolveFlagBody, ReviewFlagListSchema, ReviewFlagSchema,
 } from "./schemas";
 
@@ -94,6 +94,17 @@ providerRoutes.openapi(
     responses: { 201: json(ConnectResultSchema, "Connected; `jobId` (also `firstSync.jobId`) is the first sync, queued"), ...errors(400, 401, 403, 404, 409, 422, 429, 502) },
   }),
   async (c) => c.json(await belvo.connectBelvo(c.get("services"), c.get("auth"), c.req.valid("json")), 201),
+);
+
+providerRoutes.openapi(
+  createRoute({
+    ...access("admin"),
+    ...sync, method: "post", path: "/belvo/repair", tags,
+    summary: "Repair a Belvo connection whose bank wants its login again (the password changed): the new password goes to the same Belvo link, so its accounts and history stay; the connection is active again and a sync is queued",
+    request: { body: jsonBody(BelvoRepairBody) },
+    responses: { 200: json(RepairResultSchema, "Repaired; `jobId` is the sync queued (or the one already running)"), ...errors(401, 403, 404, 422, 429, 502) },
+  }),
+  async (c) => c.json(await belvo.repairBelvo(c.get("services"), c.get("auth"), c.req.valid("json")), 200),
 );
 
 providerRoutes.openapi(

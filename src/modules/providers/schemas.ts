@@ -130,6 +130,18 @@ export const BelvoConnectBody = z
   .strict()
   .openapi("BelvoConnectRequest");
 
+export const BelvoRepairBody = z
+  .object({
+    spaceId: Id,
+    connectionId: Id,
+    password: z.string().min(1).max(200).openapi({ example: "new_secure_password" }),
+  })
+  .strict()
+  .openapi("BelvoRepairRequest");
+export const RepairResultSchema = z
+  .object({ connection: ConnectionSchema, jobId: z.string().nullable(), message: z.string() })
+  .openapi("ProviderRepairResult");
+
 export const BitsoConnectBody = z
   .object({
     spaceId: Id,

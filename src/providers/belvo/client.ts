@@ -89,6 +89,14 @@ export class BelvoClient {
     });
   }
 
+  /**
+   * Gives a link the end user's new password (Belvo's "update a link's credentials"): the link keeps its id and
+   * accounts, and is valid again if the institution takes the password.
+   */
+  updateLinkPassword(linkId: string, password: string): Promise<BelvoLink> {
+    return this.request("PUT", `/api/links/${encodeURIComponent(linkId)}/`, { password, save_data: true });
+  }
+
   deleteLink(linkId: string): Promise<void> {
     return this.request("DELETE", `/api/links/${encodeURIComponent(linkId)}/`);
   }
