@@ -367,6 +367,50 @@ class OperationsTest(SdkTestCase):
             dhanam.call("no_such_operation")
 
 
+class BookmarkTest(SdkTestCase):
+    """Read-your-writes: the latest response's X-D1-Bookmark goes back on every request, as received."""
+
+    @staticmethod
+    def _observed(log: List[Tuple[Optional[str], Optional[str], int]]):
+        def transport(method: str, url: str, headers: Dict[str, str], body: Optional[bytes], timeout: float):
+            status, res_headers, raw = urllib_transport(method, url, headers, body, timeout)
+            sent = next((v for k, v in headers.items() if k.lower() == "x-d1-bookmark"), None)
+            log.append((sent, res_headers.get("x-d1-bookmark"), status))
+            return status, res_headers, raw
+
+        return transport
+
+    def test_latest_bookmark_is_sent_back_and_opt_out_sends_none(self) -> None:
+        ip, _, signed_up = registered()
+        token = (signed_up.tokens or {})["access_token"]
+        log: List[Tuple[Optional[str], Optional[str], int]] = []
+        dhanam = DhanamAPI(base_url=BASE_URL, access_token=token, headers={"CF-Connecting-IP": ip}, transport=self._observed(log))
+        space = dhanam.spaces.create(name="Bookmarks", type="personal", currency="USD")
+        account = dhanam.accounts.create(space_id=space["id"], name="Checking", type="checking", currency="USD", opening_balance=10)
+        dhanam.transactions.create(space_id=space["id"], account_id=account["id"], amount=Decimal("-1"), description="Coffee", date="2026-01-02")
+        listed = dhanam.transactions.list(space_id=space["id"])
+        self.assertIn("Coffee", [t["description"] for t in listed["transactions"]])
+        self.assertIsNone(log[0][0])
+        for before, after in zip(log, log[1:]):
+            self.assertTrue(before[1])
+            self.assertEqual(after[0], before[1])
+        self.assertEqual(dhanam.bookmark, log[-1][1])
+
+        off: List[Tuple[Optional[str], Optional[str], int]] = []
+        quiet = DhanamAPI(base_url=BASE_URL, access_token=token, headers={"CF-Connecting-IP": ip}, transport=self._observed(off), bookmarks=False)
+        quiet.spaces.list()
+        quiet.spaces.list()
+        self.assertEqual([e[0] for e in off], [None, None])
+        self.assertIsNone(quiet.bookmark)
+
+        # One the server does not take (a format it no longer makes) is dropped and the call sent again without it.
+        stale_log: List[Tuple[Optional[str], Optional[str], int]] = []
+        stale = DhanamAPI(base_url=BASE_URL, access_token=token, headers={"CF-Connecting-IP": ip}, transport=self._observed(stale_log), bookmark="from-an-older-deployment")
+        self.assertIsInstance(stale.spaces.list(), list)
+        self.assertEqual([(e[0], e[2]) for e in stale_log], [("from-an-older-deployment", 422), (None, 200)])
+        self.assertEqual(stale.bookmark, stale_log[1][1])
+
+
 class NamespacesTest(unittest.TestCase):
     """Static: needs no server."""
 

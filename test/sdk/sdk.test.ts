@@ -562,3 +562,95 @@ describe("TypeScript SDK: documents, real estate, collectibles, recurring series
     expect((await dhanam.esg.scores(space.id)).spaceId).toBe(space.id);
   });
 });
+
+describe("TypeScript SDK: read-your-writes bookmarks", () => {
+  /** The Worker's fetch from one IP, recording the X-D1-Bookmark each request sent and each response carried. */
+  function bookmarkFetch(ip: string, log: { sent: string | null; received: string | null; path: string; status: number }[]): FetchLike {
+    const inner = workerFetch(ip);
+    return async (input, init) => {
+      const sent = new Headers(init?.headers).get("x-d1-bookmark");
+      const res = await inner(input, init);
+      log.push({ sent, received: res.headers.get("x-d1-bookmark"), path: new URL(String(input)).pathname, status: res.status });
+      return res;
+    };
+  }
+
+  it("sends back the latest response's bookmark on every request, writes and reads alike", async () => {
+    const { dhanam: signedUp } = await registered();
+    const log: { sent: string | null; received: string | null; path: string; status: number }[] = [];
+    const dhanam = new Dhanam({ baseUrl: BASE, fetch: bookmarkFetch(nextIp(), log), accessToken: signedUp.tokens!.accessToken });
+    expect(dhanam.bookmark).toBeUndefined();
+    const space = await dhanam.spaces.create({ name: "Bookmarks", type: "personal", currency: "USD" });
+    const account = await dhanam.accounts.create({ spaceId: space.id, name: "Checking", type: "checking", currency: "USD", openingBalance: 10 });
+    await dhanam.transactions.create({ spaceId: space.id, accountId: account.id, amount: -1, description: "Coffee", date: "2026-01-02" });
+    // The write's own response is visible to the read that follows it.
+    const listed = await dhanam.transactions.list({ spaceId: space.id });
+    expect(listed.transactions.map((t) => t.description)).toContain("Coffee");
+    expect(log[0]!.sent).toBeNull(); // nothing received yet
+    for (let i = 1; i < log.length; i++) {
+      expect(log[i - 1]!.received, log[i - 1]!.path).toBeTruthy(); // every /v1 response carries one
+      expect(log[i]!.sent, log[i]!.path).toBe(log[i - 1]!.received);
+    }
+    expect(dhanam.bookmark).toBe(log.at(-1)!.received);
+  });
+
+  it("keeps the value opaque: the most recent response's, as received, whatever its shape or order", async () => {
+    const { dhanam: signedUp } = await registered();
+    // A proxy in front of the Worker that hands the client tokens of another format (each sorting below the one
+    // before) and maps them back: the client must neither validate their shape nor keep the "larger" one.
+    const real = new Map<string, string>();
+    let n = 1000;
+    const sentByClient: (string | null)[] = [];
+    const inner = workerFetch(nextIp());
+    const proxy: FetchLike = async (input, init) => {
+      const headers = new Headers(init?.headers);
+      const sent = headers.get("x-d1-bookmark");
+      sentByClient.push(sent);
+      if (sent !== null) headers.set("x-d1-bookmark", real.get(sent)!);
+      const res = await inner(input, { ...init, headers });
+      const b = res.headers.get("x-d1-bookmark");
+      if (!b) return res;
+      const token = `v2.${--n}.signature+/=`;
+      real.set(token, b);
+      const out = new Response(res.body, res);
+      out.headers.set("x-d1-bookmark", token);
+      return out;
+    };
+    const dhanam = new Dhanam({ baseUrl: BASE, fetch: proxy, accessToken: signedUp.tokens!.accessToken });
+    await dhanam.spaces.list();
+    await dhanam.auth.me();
+    await dhanam.spaces.list();
+    expect(sentByClient).toEqual([null, "v2.999.signature+/=", "v2.998.signature+/="]);
+    expect(dhanam.bookmark).toBe("v2.997.signature+/=");
+  });
+
+  it("opts out with bookmarks: false; a caller's own header stands; a bookmark the server refuses is dropped and the call sent again", async () => {
+    const { dhanam: signedUp } = await registered();
+    const ip = nextIp();
+    const token = signedUp.tokens!.accessToken;
+    const off: { sent: string | null; received: string | null; path: string; status: number }[] = [];
+    const noBookmarks = new Dhanam({ baseUrl: BASE, fetch: bookmarkFetch(ip, off), accessToken: token, bookmarks: false });
+    await noBookmarks.spaces.list();
+    await noBookmarks.spaces.list();
+    expect(off.map((e) => e.sent)).toEqual([null, null]);
+    expect(off.every((e) => e.received)).toBe(true);
+    expect(noBookmarks.bookmark).toBeUndefined();
+
+    // A header the caller sets is sent as it is.
+    const own: typeof off = [];
+    const withOwn = new Dhanam({ baseUrl: BASE, fetch: bookmarkFetch(ip, own), accessToken: token });
+    await withOwn.spaces.list();
+    const first = own[0]!.received!;
+    await withOwn.request("get", "/v1/spaces", { headers: { "X-D1-Bookmark": first } });
+    expect(own[1]!.sent).toBe(first);
+
+    // One persisted by an earlier run is sent; one the server does not take (a format it no longer makes) is a
+    // 422 INVALID_BOOKMARK before any work, after which the client forgets it and the call goes through.
+    const resumed: typeof off = [];
+    const stale = new Dhanam({ baseUrl: BASE, fetch: bookmarkFetch(ip, resumed), accessToken: token, bookmark: "from-an-older-deployment" });
+    const spaces = await stale.spaces.list();
+    expect(Array.isArray(spaces)).toBe(true);
+    expect(resumed.map((e) => [e.sent, e.status])).toEqual([["from-an-older-deployment", 422], [null, 200]]);
+    expect(stale.bookmark).toBe(resumed[1]!.received);
+  });
+});
