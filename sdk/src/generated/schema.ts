@@ -2413,12 +2413,21 @@ export interface components {
         };
         Error: {
             error: {
-                /** @example VALIDATION_FAILED */
-                code: string;
+                /**
+                 * @description What went wrong, for programs (the message is for people and follows the caller's language). A client should treat a code it does not know as the status's generic error: codes may be added.
+                 * @example VALIDATION_FAILED
+                 * @enum {string}
+                 */
+                code: "BAD_REQUEST" | "UNAUTHORIZED" | "FORBIDDEN" | "VALIDATION_FAILED" | "RESOURCE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "DUPLICATE_RESOURCE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "PROVIDER_ERROR" | "RATE_LIMIT_EXCEEDED" | "INSUFFICIENT_FUNDS" | "SYNC_IN_PROGRESS" | "ALREADY_REVERTED" | "IDEMPOTENCY_KEY_REUSED" | "TWO_FACTOR_REQUIRED" | "TOKEN_INVALID" | "TOKEN_EXPIRED" | "TOKEN_ALREADY_USED" | "QUOTA_EXCEEDED" | "PROVIDER_UNAVAILABLE" | "INTERNAL_ERROR";
                 message: string;
                 details: {
+                    /** @description The field's dotted path in the body (`postings.0.amount`), a query or path parameter's name, or a header's (`Idempotency-Key`, `X-D1-Bookmark`) */
                     field: string;
                     message: string;
+                    /**
+                     * @description What is wrong with the field: e.g. REQUIRED, TOO_SMALL, TOO_BIG, INVALID_TYPE, INVALID_VALUE, INVALID_FORMAT, INVALID_EMAIL, INVALID_DATE, INVALID_AMOUNT, INEXACT_NUMBER, INVALID_TEXT, DUPLICATE_KEY, UNKNOWN_FIELD, INVALID_BOOKMARK; an open set.
+                     * @example REQUIRED
+                     */
                     code: string;
                 }[];
                 timestamp: string;
@@ -2540,7 +2549,13 @@ export interface components {
             accounts: {
                 id: string;
                 name: string;
+                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `balanceDecimal`. */
                 balance: number;
+                /**
+                 * @description The exact balance as a decimal string, at the currency's scale
+                 * @example 1500.00
+                 */
+                balanceDecimal: string;
                 currency: string;
                 provider: string;
             }[];
@@ -2791,7 +2806,7 @@ export interface components {
             subtype: string | null;
             provider: string;
             currency: string;
-            /** @description Major units as a JSON number written with every digit of the decimal beside it; a client that parses it into a double holds it exactly only up to 15 significant digits */
+            /** @description Major units. Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `balanceDecimal`. */
             balance: number;
             /**
              * @description The exact balance as a decimal string
@@ -2861,7 +2876,7 @@ export interface components {
             id: string;
             spaceId: string;
             accountId: string;
-            /** @description Major units as a JSON number written with every digit of the decimal beside it; a client that parses it into a double holds it exactly only up to 15 significant digits */
+            /** @description Major units. Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `amountDecimal`. */
             amount: number;
             /**
              * @description The exact amount as a decimal string
@@ -3259,15 +3274,18 @@ export interface components {
             id: string;
             spaceId: string;
             name: string;
+            /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `amountDecimal`. */
             amount: number;
             /**
              * @description Exact decimal string; the numbers beside are for convenience
              * @example 800.00
              */
             amountDecimal: string;
+            /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `spentDecimal`. */
             spent: number;
             /** @description Spending in the current period in the budget's categories. Transactions in other currencies count converted at their own day's rate (the space's own rate wins), rounded half-even once per category; an amount with no rate is not counted and is listed in `conversion` */
             spentDecimal: string;
+            /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `remainingDecimal`. */
             remaining: number;
             remainingDecimal: string;
             currency: string;
@@ -3284,8 +3302,10 @@ export interface components {
             categories: {
                 id: string;
                 name: string;
+                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `allocatedDecimal`. */
                 allocated: number | null;
                 allocatedDecimal: string | null;
+                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `spentDecimal`. */
                 spent: number;
                 spentDecimal: string;
             }[];
@@ -3315,6 +3335,7 @@ export interface components {
             unconverted: {
                 context: string;
                 currency: string;
+                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `amountDecimal`. */
                 amount: number;
                 amountDecimal: string;
                 dates: string[];
@@ -3579,6 +3600,7 @@ export interface components {
                 /** @example B */
                 grade: string;
             } | null;
+            /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `scoredValueDecimal`. */
             scoredValue: number;
             scoredValueDecimal: string;
             scores: {
@@ -3597,14 +3619,17 @@ export interface components {
                 carbonFootprint: number | null;
                 carbonFootprintUnit: string;
                 renewableShare: number | null;
+                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `balanceDecimal`. */
                 balance: number;
                 balanceDecimal: string;
-                /** @description Market value in the space's currency (quantity × price) */
+                /** @description Market value in the space's currency (quantity × price). Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `valueDecimal`. */
                 value: number;
                 valueDecimal: string;
                 currency: string;
+                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `balanceUSDDecimal`. */
                 balanceUSD: number | null;
                 balanceUSDDecimal: string | null;
+                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `weightDecimal`. */
                 weight: number;
                 weightDecimal: string;
                 price: {
@@ -3619,10 +3644,12 @@ export interface components {
             }[];
             unscored: {
                 symbol: string;
+                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `balanceDecimal`. */
                 balance: number;
                 balanceDecimal: string;
                 /** @enum {string} */
                 reason: "not-in-dataset" | "no-price" | "negative-balance";
+                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `valueDecimal`. */
                 value: number | null;
                 valueDecimal: string | null;
                 priceStale: boolean | null;
@@ -3720,31 +3747,39 @@ export interface components {
                 label: string;
                 tokens: {
                     symbol: string;
+                    /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `balanceDecimal`. */
                     balance: number;
                     balanceDecimal: string;
+                    /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `balanceUSDDecimal`. */
                     balanceUSD: number;
                     balanceUSDDecimal: string;
                 }[];
+                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `totalValueUSDDecimal`. */
                 totalValueUSD: number;
                 totalValueUSDDecimal: string;
+                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `unrealizedGainDecimal`. */
                 unrealizedGain: number;
                 unrealizedGainDecimal: string;
                 /** @description Gain is measured against the position's value when first synced, at this time */
                 unrealizedGainSince: string;
+                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `apyDecimal`. */
                 apy: number | null;
                 apyDecimal: string | null;
                 lastUpdated: string;
                 stale: boolean;
             }[];
             summary: {
+                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `totalValueUSDDecimal`. */
                 totalValueUSD: number;
                 totalValueUSDDecimal: string;
+                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `byProtocolDecimal`. */
                 byProtocol: {
                     [key: string]: number;
                 };
                 byProtocolDecimal: {
                     [key: string]: string;
                 };
+                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `byNetworkDecimal`. */
                 byNetwork: {
                     [key: string]: number;
                 };
@@ -3826,6 +3861,7 @@ export interface components {
         GamingPortfolio: {
             spaceId: string;
             currency: string;
+            /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `totalValueUsdDecimal`. */
             totalValueUsd: number;
             totalValueUsdDecimal: string;
             platforms: {
@@ -3833,14 +3869,17 @@ export interface components {
                 label: string;
                 chain: string;
                 available: boolean;
+                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `totalValueUsdDecimal`. */
                 totalValueUsd: number;
                 totalValueUsdDecimal: string;
                 tokensCount: number;
+                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `stakingValueUsdDecimal`. */
                 stakingValueUsd: number;
                 stakingValueUsdDecimal: string;
                 stakingApy: number | null;
                 landCount: number;
                 nftCount: number;
+                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `monthlyEarningsUsdDecimal`. */
                 monthlyEarningsUsd: number;
                 monthlyEarningsUsdDecimal: string;
                 lastSyncedAt: string;
@@ -3856,6 +3895,7 @@ export interface components {
             earnings: {
                 platform: string;
                 source: string;
+                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `amountUsdDecimal`. */
                 amountUsd: number;
                 amountUsdDecimal: string;
                 color: string;
@@ -3866,11 +3906,13 @@ export interface components {
                 role: string;
                 scholarCount: number;
                 revenueSharePercent: number;
+                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `monthlyIncomeUsdDecimal`. */
                 monthlyIncomeUsd: number;
                 monthlyIncomeUsdDecimal: string;
             }[];
             chains: {
                 chain: string;
+                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `totalValueUsdDecimal`. */
                 totalValueUsd: number;
                 totalValueUsdDecimal: string;
                 platformCount: number;
@@ -3881,6 +3923,7 @@ export interface components {
                 coordinates: string;
                 size: string;
                 rentalStatus: string;
+                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `monthlyRentalDecimal`. */
                 monthlyRental: number;
                 monthlyRentalDecimal: string;
                 platform: string;
@@ -3891,10 +3934,13 @@ export interface components {
                 tokenId: string;
                 name: string;
                 collection: string;
+                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `currentValueDecimal`. */
                 currentValue: number | null;
                 currentValueDecimal: string | null;
+                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `acquisitionCostDecimal`. */
                 acquisitionCost: number | null;
                 acquisitionCostDecimal: string | null;
+                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `unrealizedGainDecimal`. */
                 unrealizedGain: number | null;
                 unrealizedGainDecimal: string | null;
                 acquiredAt: string | null;
@@ -3910,6 +3956,7 @@ export interface components {
             governance: {
                 platform: string;
                 dao: string;
+                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `votingPowerDecimal`. */
                 votingPower: number;
                 votingPowerDecimal: string;
                 votingPowerToken: string;
@@ -3934,22 +3981,26 @@ export interface components {
             from: string;
             to: string;
             currency: string;
+            /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `totalDecimal`. */
             total: number;
             totalDecimal: string;
             earnings: {
                 platform: string;
                 source: string;
+                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `amountUsdDecimal`. */
                 amountUsd: number;
                 amountUsdDecimal: string;
                 color: string;
             }[];
             byPlatform: {
                 platform: string;
+                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `amountUsdDecimal`. */
                 amountUsd: number;
                 amountUsdDecimal: string;
             }[];
             bySource: {
                 source: string;
+                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `amountUsdDecimal`. */
                 amountUsd: number;
                 amountUsdDecimal: string;
             }[];
@@ -3960,10 +4011,13 @@ export interface components {
                 tokenId: string;
                 name: string;
                 collection: string;
+                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `currentValueDecimal`. */
                 currentValue: number | null;
                 currentValueDecimal: string | null;
+                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `acquisitionCostDecimal`. */
                 acquisitionCost: number | null;
                 acquisitionCostDecimal: string | null;
+                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `unrealizedGainDecimal`. */
                 unrealizedGain: number | null;
                 unrealizedGainDecimal: string | null;
                 acquiredAt: string | null;
@@ -3972,8 +4026,10 @@ export interface components {
             }[];
             totals: {
                 count: number;
+                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `currentValueDecimal`. */
                 currentValue: number;
                 currentValueDecimal: string;
+                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `acquisitionCostDecimal`. */
                 acquisitionCost: number;
                 acquisitionCostDecimal: string;
                 currency: string;
@@ -3990,14 +4046,17 @@ export interface components {
                 label: string;
                 chain: string;
                 available: boolean;
+                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `totalValueUsdDecimal`. */
                 totalValueUsd: number;
                 totalValueUsdDecimal: string;
                 tokensCount: number;
+                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `stakingValueUsdDecimal`. */
                 stakingValueUsd: number;
                 stakingValueUsdDecimal: string;
                 stakingApy: number | null;
                 landCount: number;
                 nftCount: number;
+                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `monthlyEarningsUsdDecimal`. */
                 monthlyEarningsUsd: number;
                 monthlyEarningsUsdDecimal: string;
                 lastSyncedAt: string;
@@ -4007,6 +4066,7 @@ export interface components {
             positions: {
                 walletId: string;
                 walletAddress: string;
+                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `totalValueUsdDecimal`. */
                 totalValueUsd: number;
                 totalValueUsdDecimal: string;
                 lastSyncedAt: string;
@@ -4025,10 +4085,13 @@ export interface components {
                     tokenId: string;
                     name: string;
                     collection: string;
+                    /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `currentValueDecimal`. */
                     currentValue: number | null;
                     currentValueDecimal: string | null;
+                    /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `acquisitionCostDecimal`. */
                     acquisitionCost: number | null;
                     acquisitionCostDecimal: string | null;
+                    /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `unrealizedGainDecimal`. */
                     unrealizedGain: number | null;
                     unrealizedGainDecimal: string | null;
                     acquiredAt: string | null;
@@ -4050,16 +4113,20 @@ export interface components {
             to: string;
             asOf: string;
             netWorth: {
+                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `currentDecimal`. */
                 current: number;
                 /** @description Exact decimal string; the number beside it is for convenience */
                 currentDecimal: string;
+                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `previousDecimal`. */
                 previous: number;
                 /** @description Exact decimal string; the number beside it is for convenience */
                 previousDecimal: string;
                 previousDate: string;
+                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `changeDecimal`. */
                 change: number;
                 /** @description Exact decimal string; the number beside it is for convenience */
                 changeDecimal: string;
+                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `changePercentDecimal`. */
                 changePercent: number | null;
                 changePercentDecimal: string | null;
                 /** @enum {string} */
@@ -4075,6 +4142,7 @@ export interface components {
                     id: string;
                     name: string;
                     currency: string;
+                    /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `valueDecimal`. */
                     value: number;
                     /** @description Exact decimal string; the number beside it is for convenience */
                     valueDecimal: string;
@@ -4083,12 +4151,15 @@ export interface components {
                 }[];
             };
             cashFlow: {
+                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `incomeDecimal`. */
                 income: number;
                 /** @description Exact decimal string; the number beside it is for convenience */
                 incomeDecimal: string;
+                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `expensesDecimal`. */
                 expenses: number;
                 /** @description Exact decimal string; the number beside it is for convenience */
                 expensesDecimal: string;
+                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `netDecimal`. */
                 net: number;
                 /** @description Exact decimal string; the number beside it is for convenience */
                 netDecimal: string;
@@ -4113,9 +4184,11 @@ export interface components {
             topCategories: {
                 categoryId: string | null;
                 category: string;
+                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `amountDecimal`. */
                 amount: number;
                 /** @description Exact decimal string; the number beside it is for convenience */
                 amountDecimal: string;
+                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `percentageDecimal`. */
                 percentage: number;
                 percentageDecimal: string;
             }[];
@@ -4130,6 +4203,7 @@ export interface components {
             interval: string;
             points: {
                 date: string;
+                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `netWorthDecimal`. */
                 netWorth: number;
                 /** @description Exact decimal string; the number beside it is for convenience */
                 netWorthDecimal: string;
@@ -4154,13 +4228,16 @@ export interface components {
             currency: string;
             accountId: string;
             categoryId: string | null;
+            /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `amountDecimal`. */
             amount: number;
             /** @description Exact decimal string; the number beside it is for convenience */
             amountDecimal: string;
             amountRange: {
+                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `minDecimal`. */
                 min: number;
                 /** @description Exact decimal string; the number beside it is for convenience */
                 minDecimal: string;
+                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `maxDecimal`. */
                 max: number;
                 /** @description Exact decimal string; the number beside it is for convenience */
                 maxDecimal: string;
@@ -4213,24 +4290,30 @@ export interface components {
             forecast: {
                 week: string;
                 weekEnd: string;
+                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `projectedIncomeDecimal`. */
                 projectedIncome: number;
                 /** @description Exact decimal string; the number beside it is for convenience */
                 projectedIncomeDecimal: string;
+                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `projectedExpensesDecimal`. */
                 projectedExpenses: number;
                 /** @description Exact decimal string; the number beside it is for convenience */
                 projectedExpensesDecimal: string;
+                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `netFlowDecimal`. */
                 netFlow: number;
                 /** @description Exact decimal string; the number beside it is for convenience */
                 netFlowDecimal: string;
                 confidence: number;
             }[];
             summary: {
+                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `totalProjectedIncomeDecimal`. */
                 totalProjectedIncome: number;
                 /** @description Exact decimal string; the number beside it is for convenience */
                 totalProjectedIncomeDecimal: string;
+                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `totalProjectedExpensesDecimal`. */
                 totalProjectedExpenses: number;
                 /** @description Exact decimal string; the number beside it is for convenience */
                 totalProjectedExpensesDecimal: string;
+                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `netCashFlowDecimal`. */
                 netCashFlow: number;
                 /** @description Exact decimal string; the number beside it is for convenience */
                 netCashFlowDecimal: string;
@@ -4241,12 +4324,15 @@ export interface components {
                 name: string;
                 type: string;
                 currency: string;
+                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `currentBalanceDecimal`. */
                 currentBalance: number;
                 /** @description Exact decimal string; the number beside it is for convenience */
                 currentBalanceDecimal: string;
+                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `projectedBalanceDecimal`. */
                 projectedBalance: number;
                 /** @description Exact decimal string; the number beside it is for convenience */
                 projectedBalanceDecimal: string;
+                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `lowestBalanceDecimal`. */
                 lowestBalance: number;
                 /** @description Exact decimal string; the number beside it is for convenience */
                 lowestBalanceDecimal: string;
@@ -4349,15 +4435,19 @@ export interface components {
             stepsPerYear: number;
             seed: number;
             currency: string;
+            /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `startingNetWorthDecimal`. */
             startingNetWorth: number;
             /** @description Exact decimal string in the space currency */
             startingNetWorthDecimal: string;
+            /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `annualIncomeDecimal`. */
             annualIncome: number;
             /** @description Exact decimal string in the space currency */
             annualIncomeDecimal: string;
+            /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `annualExpensesDecimal`. */
             annualExpenses: number;
             /** @description Exact decimal string in the space currency */
             annualExpensesDecimal: string;
+            /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `annualContributionDecimal`. */
             annualContribution: number;
             /** @description Exact decimal string in the space currency */
             annualContributionDecimal: string;
@@ -4369,6 +4459,7 @@ export interface components {
                 currentAge: number | null;
                 retirementAge: number | null;
                 retirementYear: number | null;
+                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `retirementSpendingDecimal`. */
                 retirementSpending: number | null;
                 retirementSpendingDecimal: string | null;
             };
@@ -4376,9 +4467,11 @@ export interface components {
                 year: number;
                 /** @enum {string} */
                 type: "home_purchase" | "college" | "retirement" | "inheritance" | "other";
+                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `amountDecimal`. */
                 amount: number;
                 /** @description Exact decimal string in the space currency */
                 amountDecimal: string;
+                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `incomeChangeDecimal`. */
                 incomeChange: number;
                 /** @description Exact decimal string in the space currency */
                 incomeChangeDecimal: string;
@@ -4386,26 +4479,35 @@ export interface components {
             }[];
             outcomes: {
                 median: {
+                    /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `year10Decimal`. */
                     year10: number | null;
                     year10Decimal: string | null;
+                    /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `year20Decimal`. */
                     year20: number | null;
                     year20Decimal: string | null;
+                    /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `year30Decimal`. */
                     year30: number | null;
                     year30Decimal: string | null;
                 };
                 percentile10: {
+                    /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `year10Decimal`. */
                     year10: number | null;
                     year10Decimal: string | null;
+                    /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `year20Decimal`. */
                     year20: number | null;
                     year20Decimal: string | null;
+                    /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `year30Decimal`. */
                     year30: number | null;
                     year30Decimal: string | null;
                 };
                 percentile90: {
+                    /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `year10Decimal`. */
                     year10: number | null;
                     year10Decimal: string | null;
+                    /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `year20Decimal`. */
                     year20: number | null;
                     year20Decimal: string | null;
+                    /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `year30Decimal`. */
                     year30: number | null;
                     year30Decimal: string | null;
                 };
@@ -4430,24 +4532,31 @@ export interface components {
             year: number;
             /** @description Age at the start of the year (with currentAge) */
             age: number | null;
+            /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `projectedNetWorthDecimal`. */
             projectedNetWorth: number;
             /** @description Exact decimal string in the space currency */
             projectedNetWorthDecimal: string;
+            /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `percentile10Decimal`. */
             percentile10: number;
             /** @description Exact decimal string in the space currency */
             percentile10Decimal: string;
+            /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `percentile90Decimal`. */
             percentile90: number;
             /** @description Exact decimal string in the space currency */
             percentile90Decimal: string;
+            /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `meanDecimal`. */
             mean: number;
             /** @description Exact decimal string in the space currency */
             meanDecimal: string;
+            /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `projectedIncomeDecimal`. */
             projectedIncome: number;
             /** @description Exact decimal string in the space currency */
             projectedIncomeDecimal: string;
+            /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `projectedExpensesDecimal`. */
             projectedExpenses: number;
             /** @description Exact decimal string in the space currency */
             projectedExpensesDecimal: string;
+            /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `projectedSavingsDecimal`. */
             projectedSavings: number;
             /** @description Exact decimal string in the space currency */
             projectedSavingsDecimal: string;
@@ -4553,6 +4662,7 @@ export interface components {
             type: "real_estate" | "vehicle" | "collectible" | "private_holding" | "other";
             currency: string;
             description: string | null;
+            /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `currentValueDecimal`. */
             currentValue: number | null;
             /** @description The latest valuation, exact */
             currentValueDecimal: string | null;
@@ -4638,6 +4748,7 @@ export interface components {
         Valuation: {
             id: string;
             assetId: string;
+            /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `valueDecimal`. */
             value: number;
             /**
              * @description Exact decimal string; the number beside is for convenience
@@ -4730,6 +4841,7 @@ export interface components {
             brand: string | null;
             referenceNumber: string;
             imageUrl: string | null;
+            /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `currentMarketValueDecimal`. */
             currentMarketValue: number | null;
             currentMarketValueDecimal: string | null;
             currency: string;
@@ -4752,8 +4864,10 @@ export interface components {
         };
         CollectibleRefresh: {
             success: boolean;
+            /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `previousValueDecimal`. */
             previousValue: number | null;
             previousValueDecimal: string | null;
+            /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `newValueDecimal`. */
             newValue: number;
             newValueDecimal: string;
             currency: string;
@@ -4769,14 +4883,18 @@ export interface components {
         };
         Zestimate: {
             propertyId: string;
+            /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `zestimateDecimal`. */
             zestimate: number;
             zestimateDecimal: string;
+            /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `rentZestimateDecimal`. */
             rentZestimate: number | null;
             rentZestimateDecimal: string | null;
             currency: string;
             lastUpdated: string;
             valuationRange: {
+                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `lowDecimal`. */
                 low: number | null;
+                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `highDecimal`. */
                 high: number | null;
                 lowDecimal: string | null;
                 highDecimal: string | null;
@@ -4790,8 +4908,10 @@ export interface components {
             address: components["schemas"]["Address"];
         };
         ValuationSync: {
+            /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `previousValueDecimal`. */
             previousValue: number | null;
             previousValueDecimal: string | null;
+            /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `newValueDecimal`. */
             newValue: number;
             newValueDecimal: string;
             currency: string;
@@ -5061,9 +5181,11 @@ export interface components {
                 id: string | null;
                 name: string;
                 symbol: string;
+                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `balanceDecimal`. */
                 balance: number;
                 balanceDecimal: string;
                 quote: string;
+                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `valueDecimal`. */
                 value: number | null;
                 valueDecimal: string | null;
                 priceDecimal: string | null;
@@ -5100,9 +5222,11 @@ export interface components {
                 id: string | null;
                 name: string;
                 symbol: string;
+                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `balanceDecimal`. */
                 balance: number;
                 balanceDecimal: string;
                 quote: string;
+                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `valueDecimal`. */
                 value: number | null;
                 valueDecimal: string | null;
                 priceDecimal: string | null;
@@ -5175,7 +5299,7 @@ export interface components {
         ReviewFlagTransaction: {
             id: string;
             accountId: string;
-            /** @description Major units as a JSON number, for convenience */
+            /** @description Major units as a JSON number, for convenience. Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `amountDecimal`. */
             amount: number;
             /**
              * @description The exact amount as a decimal string
@@ -5234,7 +5358,11 @@ export interface components {
             status: number;
             detail: string;
             instance: string;
-            code: string;
+            /**
+             * @description The same code as the envelope's `error.code`
+             * @enum {string}
+             */
+            code: "BAD_REQUEST" | "UNAUTHORIZED" | "FORBIDDEN" | "VALIDATION_FAILED" | "RESOURCE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "DUPLICATE_RESOURCE" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "PROVIDER_ERROR" | "RATE_LIMIT_EXCEEDED" | "INSUFFICIENT_FUNDS" | "SYNC_IN_PROGRESS" | "ALREADY_REVERTED" | "IDEMPOTENCY_KEY_REUSED" | "TWO_FACTOR_REQUIRED" | "TOKEN_INVALID" | "TOKEN_EXPIRED" | "TOKEN_ALREADY_USED" | "QUOTA_EXCEEDED" | "PROVIDER_UNAVAILABLE" | "INTERNAL_ERROR";
             errors: {
                 field: string;
                 message: string;
@@ -5245,17 +5373,26 @@ export interface components {
         };
     };
     responses: never;
-    parameters: never;
+    parameters: {
+        /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+        D1Bookmark: string;
+    };
     requestBodies: never;
     headers: {
+        /** @description This request's id (`req_…`), on every response; an error's body repeats it as `requestId`. Quote it when reporting a problem. */
+        RequestId: string;
         /** @description Seconds to wait before sending the request again: the refusal's own wait */
         RetryAfter: number;
-        /** @description The limit (requests per window) of the policy the request counted against: the refusing policy's when a rate limit refused it (`RATE_LIMIT_EXCEEDED`). A refusal of another kind (a sync within 15 minutes of the last, too many wrong passwords) carries the policy the request still counted against, and its wait in Retry-After. */
+        /** @description The limit (requests per window) of the rate-limit policy the request counted against (a route with a narrower policy of its own reports that one), on every response of a rate-limited operation once the request reached its limiter, successes included. On a 429 `RATE_LIMIT_EXCEEDED` of a rate limit it is the refusing policy's. A 429 of a business rule (a sync within 15 minutes of the last, too many wrong passwords or codes) carries no X-RateLimit-* headers, only its wait in Retry-After. */
         RateLimitLimit: number;
         /** @description Requests left in that policy's window (0 when that policy refused) */
         RateLimitRemaining: number;
         /** @description When that policy's window resets, in Unix seconds */
         RateLimitReset: number;
+        /** @description `true` when this response is the replay of the first response to the same `Idempotency-Key` and body (nothing was done again); absent otherwise. */
+        IdempotencyReplayed: "true";
+        /** @description The database state this response saw or wrote (for a write, the space ledger's commit), on /v1 responses. Send it back as the `X-D1-Bookmark` request header and the request reads at least that fresh, so a client sees its own writes. Opaque: store and send it as received; its format may change. */
+        D1Bookmark: string;
     };
     pathItems: never;
 }
@@ -5264,7 +5401,10 @@ export interface operations {
     getHealth: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -5273,6 +5413,8 @@ export interface operations {
             /** @description The API is up */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5289,6 +5431,8 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5318,7 +5462,10 @@ export interface operations {
     authRegister: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -5339,6 +5486,11 @@ export interface operations {
             /** @description Account created and signed in */
             201: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5365,6 +5517,11 @@ export interface operations {
             /** @description Malformed JSON body, or one that is not UTF-8 */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5386,6 +5543,11 @@ export interface operations {
             /** @description Conflicts with existing state */
             409: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5407,6 +5569,8 @@ export interface operations {
             /** @description Request body larger than the limit */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5428,6 +5592,8 @@ export interface operations {
             /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5449,6 +5615,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5480,6 +5651,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5503,7 +5676,10 @@ export interface operations {
     authLogin: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -5523,6 +5699,11 @@ export interface operations {
             /** @description Signed in */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5549,6 +5730,11 @@ export interface operations {
             /** @description Malformed JSON body, or one that is not UTF-8 */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5570,6 +5756,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5591,6 +5779,8 @@ export interface operations {
             /** @description Request body larger than the limit */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5612,6 +5802,8 @@ export interface operations {
             /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5633,6 +5825,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5664,6 +5861,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5687,7 +5886,10 @@ export interface operations {
     authRefresh: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -5705,6 +5907,11 @@ export interface operations {
             /** @description New token pair; the presented refresh token is spent */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5731,6 +5938,11 @@ export interface operations {
             /** @description Malformed JSON body, or one that is not UTF-8 */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5752,6 +5964,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5773,6 +5987,8 @@ export interface operations {
             /** @description Request body larger than the limit */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5794,6 +6010,8 @@ export interface operations {
             /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5815,6 +6033,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5846,6 +6069,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5869,7 +6094,10 @@ export interface operations {
     authLogout: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -5878,6 +6106,11 @@ export interface operations {
             /** @description Signed out */
             204: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -5885,6 +6118,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5906,6 +6141,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5937,6 +6177,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5960,7 +6202,10 @@ export interface operations {
     getAuthMe: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -5969,6 +6214,11 @@ export interface operations {
             /** @description The user */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5988,6 +6238,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6009,6 +6261,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6040,6 +6297,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6063,7 +6322,10 @@ export interface operations {
     auth2faSetup: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -6072,6 +6334,11 @@ export interface operations {
             /** @description Scan the URL, then call /2fa/enable */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6087,6 +6354,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6108,6 +6377,11 @@ export interface operations {
             /** @description Conflicts with existing state */
             409: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6129,6 +6403,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6160,6 +6439,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6183,7 +6464,10 @@ export interface operations {
     auth2faEnable: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -6202,6 +6486,11 @@ export interface operations {
             /** @description 2FA enabled */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6220,6 +6509,11 @@ export interface operations {
             /** @description Malformed JSON body, or one that is not UTF-8 */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6241,6 +6535,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6262,6 +6558,11 @@ export interface operations {
             /** @description Conflicts with existing state */
             409: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6283,6 +6584,8 @@ export interface operations {
             /** @description Request body larger than the limit */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6304,6 +6607,8 @@ export interface operations {
             /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6325,6 +6630,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6356,6 +6666,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6379,7 +6691,10 @@ export interface operations {
     auth2faVerify: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -6397,6 +6712,11 @@ export interface operations {
             /** @description Step-up granted */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6412,6 +6732,11 @@ export interface operations {
             /** @description Malformed JSON body, or one that is not UTF-8 */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6433,6 +6758,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6454,6 +6781,11 @@ export interface operations {
             /** @description Conflicts with existing state */
             409: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6475,6 +6807,8 @@ export interface operations {
             /** @description Request body larger than the limit */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6496,6 +6830,8 @@ export interface operations {
             /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6517,6 +6853,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6548,6 +6889,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6571,7 +6914,10 @@ export interface operations {
     auth2faDisable: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -6590,6 +6936,11 @@ export interface operations {
             /** @description 2FA disabled */
             204: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -6597,6 +6948,11 @@ export interface operations {
             /** @description Malformed JSON body, or one that is not UTF-8 */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6618,6 +6974,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6639,6 +6997,11 @@ export interface operations {
             /** @description Conflicts with existing state */
             409: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6660,6 +7023,8 @@ export interface operations {
             /** @description Request body larger than the limit */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6681,6 +7046,8 @@ export interface operations {
             /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6702,6 +7069,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6733,6 +7105,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6756,7 +7130,10 @@ export interface operations {
     authPassword: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -6776,6 +7153,11 @@ export interface operations {
             /** @description Password changed; this session stays signed in */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6790,6 +7172,11 @@ export interface operations {
             /** @description Malformed JSON body, or one that is not UTF-8 */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6811,6 +7198,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6832,6 +7221,11 @@ export interface operations {
             /** @description Conflicts with existing state */
             409: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6853,6 +7247,8 @@ export interface operations {
             /** @description Request body larger than the limit */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6874,6 +7270,8 @@ export interface operations {
             /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6895,6 +7293,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6926,6 +7329,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6952,7 +7357,10 @@ export interface operations {
                 limit?: number;
                 offset?: number;
             };
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -6961,6 +7369,11 @@ export interface operations {
             /** @description The sessions */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6989,6 +7402,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7010,6 +7425,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7041,6 +7461,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7064,7 +7486,10 @@ export interface operations {
     deleteAuthSession: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 sessionId: string;
             };
@@ -7075,6 +7500,11 @@ export interface operations {
             /** @description Session ended */
             204: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -7082,6 +7512,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7103,6 +7535,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7124,6 +7561,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7155,6 +7597,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7178,7 +7622,10 @@ export interface operations {
     authSessionsRevokeOthers: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -7187,6 +7634,11 @@ export interface operations {
             /** @description Other sessions ended */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7201,6 +7653,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7222,6 +7676,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7253,6 +7712,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7276,7 +7737,10 @@ export interface operations {
     listSpaces: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -7285,6 +7749,11 @@ export interface operations {
             /** @description Spaces the caller is a member of */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7304,6 +7773,7 @@ export interface operations {
                      *             "id": "id",
                      *             "name": "name",
                      *             "balance": 2500,
+                     *             "balanceDecimal": "1500.00",
                      *             "currency": "USD",
                      *             "provider": "provider"
                      *           }
@@ -7317,6 +7787,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7338,6 +7810,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7369,6 +7846,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7392,7 +7871,10 @@ export interface operations {
     createSpace: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -7413,6 +7895,11 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7431,6 +7918,7 @@ export interface operations {
                      *           "id": "id",
                      *           "name": "name",
                      *           "balance": 2500,
+                     *           "balanceDecimal": "1500.00",
                      *           "currency": "USD",
                      *           "provider": "provider"
                      *         }
@@ -7443,6 +7931,11 @@ export interface operations {
             /** @description Malformed JSON body, or one that is not UTF-8 */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7464,6 +7957,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7485,6 +7980,8 @@ export interface operations {
             /** @description Request body larger than the limit */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7506,6 +8003,8 @@ export interface operations {
             /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7527,6 +8026,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7558,6 +8062,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7581,7 +8087,10 @@ export interface operations {
     getSpace: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 spaceId: string;
             };
@@ -7592,6 +8101,11 @@ export interface operations {
             /** @description The space */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7610,6 +8124,7 @@ export interface operations {
                      *           "id": "id",
                      *           "name": "name",
                      *           "balance": 2500,
+                     *           "balanceDecimal": "1500.00",
                      *           "currency": "USD",
                      *           "provider": "provider"
                      *         }
@@ -7622,6 +8137,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7643,6 +8160,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7664,6 +8186,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7695,6 +8222,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7718,7 +8247,10 @@ export interface operations {
     deleteSpace: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 spaceId: string;
             };
@@ -7729,6 +8261,11 @@ export interface operations {
             /** @description Deleted */
             204: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -7736,6 +8273,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7757,6 +8296,11 @@ export interface operations {
             /** @description Role or second factor insufficient */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7778,6 +8322,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7799,6 +8348,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7830,6 +8384,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7853,7 +8409,10 @@ export interface operations {
     updateSpace: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 spaceId: string;
             };
@@ -7876,6 +8435,11 @@ export interface operations {
             /** @description Updated */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7894,6 +8458,7 @@ export interface operations {
                      *           "id": "id",
                      *           "name": "name",
                      *           "balance": 2500,
+                     *           "balanceDecimal": "1500.00",
                      *           "currency": "USD",
                      *           "provider": "provider"
                      *         }
@@ -7906,6 +8471,11 @@ export interface operations {
             /** @description Malformed JSON body, or one that is not UTF-8 */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7927,6 +8497,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7948,6 +8520,11 @@ export interface operations {
             /** @description Role or second factor insufficient */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7969,6 +8546,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7990,6 +8572,8 @@ export interface operations {
             /** @description Request body larger than the limit */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8011,6 +8595,8 @@ export interface operations {
             /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8032,6 +8618,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8063,6 +8654,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8086,7 +8679,10 @@ export interface operations {
     listSpacesMembers: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 spaceId: string;
             };
@@ -8097,6 +8693,11 @@ export interface operations {
             /** @description Members */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8117,6 +8718,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8138,6 +8741,11 @@ export interface operations {
             /** @description Role or second factor insufficient */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8159,6 +8767,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8180,6 +8793,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8211,6 +8829,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8234,7 +8854,10 @@ export interface operations {
     createSpacesMember: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 spaceId: string;
             };
@@ -8255,6 +8878,11 @@ export interface operations {
             /** @description Added */
             201: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8273,6 +8901,11 @@ export interface operations {
             /** @description Malformed JSON body, or one that is not UTF-8 */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8294,6 +8927,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8315,6 +8950,11 @@ export interface operations {
             /** @description Role or second factor insufficient */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8336,6 +8976,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8357,6 +9002,11 @@ export interface operations {
             /** @description Conflicts with existing state */
             409: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8378,6 +9028,8 @@ export interface operations {
             /** @description Request body larger than the limit */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8399,6 +9051,8 @@ export interface operations {
             /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8420,6 +9074,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8451,6 +9110,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8474,7 +9135,10 @@ export interface operations {
     deleteSpacesMember: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 spaceId: string;
                 userId: string;
@@ -8486,6 +9150,11 @@ export interface operations {
             /** @description Removed */
             204: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -8493,6 +9162,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8514,6 +9185,11 @@ export interface operations {
             /** @description Role or second factor insufficient */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8535,6 +9211,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8556,6 +9237,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8587,6 +9273,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8610,7 +9298,10 @@ export interface operations {
     updateSpacesMember: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 spaceId: string;
                 userId: string;
@@ -8631,6 +9322,11 @@ export interface operations {
             /** @description Updated */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8649,6 +9345,11 @@ export interface operations {
             /** @description Malformed JSON body, or one that is not UTF-8 */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8670,6 +9371,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8691,6 +9394,11 @@ export interface operations {
             /** @description Role or second factor insufficient */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8712,6 +9420,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8733,6 +9446,8 @@ export interface operations {
             /** @description Request body larger than the limit */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8754,6 +9469,8 @@ export interface operations {
             /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8775,6 +9492,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8806,6 +9528,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8844,7 +9568,10 @@ export interface operations {
                 startTime?: string;
                 endTime?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 spaceId: string;
             };
@@ -8855,6 +9582,11 @@ export interface operations {
             /** @description A page */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8895,6 +9627,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8916,6 +9650,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8937,6 +9676,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8968,6 +9712,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8994,6 +9740,8 @@ export interface operations {
                 preview?: "true" | "false";
             };
             header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
                 /** @description Replays the first response for a retried request */
                 "idempotency-key"?: string;
             };
@@ -9028,6 +9776,12 @@ export interface operations {
             /** @description Preview: nothing was committed */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Idempotency-Replayed": components["headers"]["IdempotencyReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9062,6 +9816,12 @@ export interface operations {
             /** @description Committed (an array of one, as in seed 004) */
             201: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Idempotency-Replayed": components["headers"]["IdempotencyReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9096,6 +9856,11 @@ export interface operations {
             /** @description Malformed JSON body, or one that is not UTF-8 */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9117,6 +9882,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9138,6 +9905,11 @@ export interface operations {
             /** @description Role or second factor insufficient */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9159,6 +9931,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9180,6 +9957,11 @@ export interface operations {
             /** @description Conflicts with existing state */
             409: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9201,6 +9983,8 @@ export interface operations {
             /** @description Request body larger than the limit */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9222,6 +10006,8 @@ export interface operations {
             /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9243,6 +10029,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9274,6 +10065,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9300,6 +10093,8 @@ export interface operations {
                 preview?: "true" | "false";
             };
             header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
                 /** @description Replays the first response for a retried request */
                 "idempotency-key"?: string;
             };
@@ -9338,6 +10133,12 @@ export interface operations {
             /** @description Preview: nothing was committed */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Idempotency-Replayed": components["headers"]["IdempotencyReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9372,6 +10173,12 @@ export interface operations {
             /** @description Committed */
             201: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Idempotency-Replayed": components["headers"]["IdempotencyReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9406,6 +10213,11 @@ export interface operations {
             /** @description Malformed JSON body, or one that is not UTF-8 */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9427,6 +10239,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9448,6 +10262,11 @@ export interface operations {
             /** @description Role or second factor insufficient */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9469,6 +10288,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9490,6 +10314,11 @@ export interface operations {
             /** @description Conflicts with existing state */
             409: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9511,6 +10340,8 @@ export interface operations {
             /** @description Request body larger than the limit */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9532,6 +10363,8 @@ export interface operations {
             /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9553,6 +10386,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9584,6 +10422,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9607,7 +10447,10 @@ export interface operations {
     getSpacesLedgerTransaction: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 spaceId: string;
                 txid: number;
@@ -9619,6 +10462,11 @@ export interface operations {
             /** @description The transaction */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9651,6 +10499,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9672,6 +10522,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9693,6 +10548,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9724,6 +10584,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9748,6 +10610,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
                 /** @description Replays the first response for a retried request */
                 "idempotency-key"?: string;
             };
@@ -9762,6 +10626,12 @@ export interface operations {
             /** @description The compensating transaction */
             201: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Idempotency-Replayed": components["headers"]["IdempotencyReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9794,6 +10664,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9815,6 +10687,11 @@ export interface operations {
             /** @description Role or second factor insufficient */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9836,6 +10713,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9857,6 +10739,11 @@ export interface operations {
             /** @description Conflicts with existing state */
             409: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9878,6 +10765,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9909,6 +10801,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9932,7 +10826,10 @@ export interface operations {
     putSpacesLedgerTransactionsMetadata: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 spaceId: string;
                 txid: number;
@@ -9953,6 +10850,11 @@ export interface operations {
             /** @description Saved */
             204: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -9960,6 +10862,11 @@ export interface operations {
             /** @description Malformed JSON body, or one that is not UTF-8 */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -9981,6 +10888,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10002,6 +10911,11 @@ export interface operations {
             /** @description Role or second factor insufficient */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10023,6 +10937,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10044,6 +10963,8 @@ export interface operations {
             /** @description Request body larger than the limit */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10065,6 +10986,8 @@ export interface operations {
             /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10086,6 +11009,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10117,6 +11045,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10148,7 +11078,10 @@ export interface operations {
                 /** @description An address, or a pattern: * matches within a segment, a last segment ... matches any further segments */
                 address?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 spaceId: string;
             };
@@ -10159,6 +11092,11 @@ export interface operations {
             /** @description A page */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10186,6 +11124,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10207,6 +11147,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10228,6 +11173,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10259,6 +11209,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10282,7 +11234,10 @@ export interface operations {
     getSpacesLedgerAccount: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 spaceId: string;
                 address: string;
@@ -10294,6 +11249,11 @@ export interface operations {
             /** @description The account */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10313,6 +11273,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10334,6 +11296,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10355,6 +11322,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10386,6 +11358,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10409,7 +11383,10 @@ export interface operations {
     spacesLedgerAccountsMetadata: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 spaceId: string;
                 address: string;
@@ -10430,6 +11407,11 @@ export interface operations {
             /** @description Saved */
             204: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -10437,6 +11419,11 @@ export interface operations {
             /** @description Malformed JSON body, or one that is not UTF-8 */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10458,6 +11445,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10479,6 +11468,11 @@ export interface operations {
             /** @description Role or second factor insufficient */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10500,6 +11494,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10521,6 +11520,8 @@ export interface operations {
             /** @description Request body larger than the limit */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10542,6 +11543,8 @@ export interface operations {
             /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10563,6 +11566,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10594,6 +11602,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10620,7 +11630,10 @@ export interface operations {
                 /** @description An address, or a pattern: * matches within a segment, a last segment ... matches any further segments */
                 address?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 spaceId: string;
             };
@@ -10631,6 +11644,11 @@ export interface operations {
             /** @description Balances by asset */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10645,6 +11663,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10666,6 +11686,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10687,6 +11712,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10718,6 +11748,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10741,7 +11773,10 @@ export interface operations {
     listSpacesLedgerStats: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 spaceId: string;
             };
@@ -10752,6 +11787,11 @@ export interface operations {
             /** @description Stats */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10769,6 +11809,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10790,6 +11832,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10811,6 +11858,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10842,6 +11894,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10869,7 +11923,10 @@ export interface operations {
                 pageSize?: number;
                 cursor?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 spaceId: string;
             };
@@ -10880,6 +11937,11 @@ export interface operations {
             /** @description A page */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10907,6 +11969,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10928,6 +11992,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10949,6 +12018,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -10980,6 +12054,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11005,7 +12081,10 @@ export interface operations {
             query?: {
                 cursor?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 spaceId: string;
             };
@@ -11016,6 +12095,11 @@ export interface operations {
             /** @description Verdict */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11039,6 +12123,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11060,6 +12146,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11081,6 +12172,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11112,6 +12208,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11135,7 +12233,10 @@ export interface operations {
     accountsSync: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -11157,6 +12258,11 @@ export interface operations {
             /** @description Nothing to sync */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11191,6 +12297,11 @@ export interface operations {
             /** @description Queued */
             202: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11225,6 +12336,11 @@ export interface operations {
             /** @description Malformed JSON body, or one that is not UTF-8 */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11246,6 +12362,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11267,6 +12385,11 @@ export interface operations {
             /** @description Role or second factor insufficient */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11288,6 +12411,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11309,6 +12437,11 @@ export interface operations {
             /** @description Conflicts with existing state */
             409: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11330,6 +12463,8 @@ export interface operations {
             /** @description Request body larger than the limit */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11351,6 +12486,8 @@ export interface operations {
             /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11372,6 +12509,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11403,6 +12545,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11432,7 +12576,10 @@ export interface operations {
                 limit?: number;
                 offset?: number;
             };
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -11441,6 +12588,11 @@ export interface operations {
             /** @description Accounts */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11484,6 +12636,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11505,6 +12659,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11526,6 +12685,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11557,6 +12721,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11581,6 +12747,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
                 /** @description Replays the first response for a retried request */
                 "idempotency-key"?: string;
             };
@@ -11609,6 +12777,12 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Idempotency-Replayed": components["headers"]["IdempotencyReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11642,6 +12816,11 @@ export interface operations {
             /** @description Malformed JSON body, or one that is not UTF-8 */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11663,6 +12842,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11684,6 +12865,11 @@ export interface operations {
             /** @description Role or second factor insufficient */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11705,6 +12891,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11726,6 +12917,8 @@ export interface operations {
             /** @description Request body larger than the limit */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11747,6 +12940,8 @@ export interface operations {
             /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11768,6 +12963,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11799,6 +12999,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11824,7 +13026,10 @@ export interface operations {
             query: {
                 spaceId: string;
             };
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -11833,6 +13038,11 @@ export interface operations {
             /** @description Summary */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11851,6 +13061,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11872,6 +13084,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11893,6 +13110,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11924,6 +13146,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11947,7 +13171,10 @@ export interface operations {
     getAccount: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 accountId: string;
             };
@@ -11958,6 +13185,11 @@ export interface operations {
             /** @description The account */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -11991,6 +13223,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12012,6 +13246,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12033,6 +13272,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12064,6 +13308,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12087,7 +13333,10 @@ export interface operations {
     deleteAccount: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 accountId: string;
             };
@@ -12098,6 +13347,11 @@ export interface operations {
             /** @description Disconnected */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12131,6 +13385,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12152,6 +13408,11 @@ export interface operations {
             /** @description Role or second factor insufficient */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12173,6 +13434,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12194,6 +13460,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12225,6 +13496,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12248,7 +13521,10 @@ export interface operations {
     updateAccount: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 accountId: string;
             };
@@ -12271,6 +13547,11 @@ export interface operations {
             /** @description Updated */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12304,6 +13585,11 @@ export interface operations {
             /** @description Malformed JSON body, or one that is not UTF-8 */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12325,6 +13611,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12346,6 +13634,11 @@ export interface operations {
             /** @description Role or second factor insufficient */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12367,6 +13660,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12388,6 +13686,8 @@ export interface operations {
             /** @description Request body larger than the limit */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12409,6 +13709,8 @@ export interface operations {
             /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12430,6 +13732,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12461,6 +13768,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12491,7 +13800,10 @@ export interface operations {
                 limit?: number;
                 offset?: number;
             };
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 accountId: string;
             };
@@ -12502,6 +13814,11 @@ export interface operations {
             /** @description A page */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12576,6 +13893,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12597,6 +13916,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12618,6 +13942,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12649,6 +13978,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12675,7 +14006,10 @@ export interface operations {
                 from?: string;
                 to?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 accountId: string;
             };
@@ -12686,6 +14020,11 @@ export interface operations {
             /** @description The statement */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12719,6 +14058,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12740,6 +14081,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12761,6 +14107,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12792,6 +14143,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12830,7 +14183,10 @@ export interface operations {
                 limit?: number;
                 offset?: number;
             };
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -12839,6 +14195,11 @@ export interface operations {
             /** @description A page */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12911,6 +14272,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12932,6 +14295,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12953,6 +14321,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -12984,6 +14357,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13008,6 +14383,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
                 /** @description Replays the first response for a retried request */
                 "idempotency-key"?: string;
             };
@@ -13049,6 +14426,12 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Idempotency-Replayed": components["headers"]["IdempotencyReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13111,6 +14494,11 @@ export interface operations {
             /** @description Malformed JSON body, or one that is not UTF-8 */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13132,6 +14520,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13153,6 +14543,11 @@ export interface operations {
             /** @description Role or second factor insufficient */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13174,6 +14569,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13195,6 +14595,11 @@ export interface operations {
             /** @description Conflicts with existing state */
             409: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13216,6 +14621,8 @@ export interface operations {
             /** @description Request body larger than the limit */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13237,6 +14644,8 @@ export interface operations {
             /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13258,6 +14667,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13289,6 +14703,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13313,6 +14729,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
                 /** @description Replays the first response for a retried request */
                 "idempotency-key"?: string;
             };
@@ -13339,6 +14757,12 @@ export interface operations {
             /** @description The two sides of the transfer */
             201: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Idempotency-Replayed": components["headers"]["IdempotencyReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13454,6 +14878,11 @@ export interface operations {
             /** @description Malformed JSON body, or one that is not UTF-8 */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13475,6 +14904,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13496,6 +14927,11 @@ export interface operations {
             /** @description Role or second factor insufficient */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13517,6 +14953,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13538,6 +14979,11 @@ export interface operations {
             /** @description Conflicts with existing state */
             409: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13559,6 +15005,8 @@ export interface operations {
             /** @description Request body larger than the limit */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13580,6 +15028,8 @@ export interface operations {
             /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13601,6 +15051,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13632,6 +15087,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13655,7 +15112,10 @@ export interface operations {
     transactionsBulkCategorize: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -13677,6 +15137,11 @@ export interface operations {
             /** @description Counts */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13692,6 +15157,11 @@ export interface operations {
             /** @description Malformed JSON body, or one that is not UTF-8 */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13713,6 +15183,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13734,6 +15206,11 @@ export interface operations {
             /** @description Role or second factor insufficient */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13755,6 +15232,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13776,6 +15258,8 @@ export interface operations {
             /** @description Request body larger than the limit */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13797,6 +15281,8 @@ export interface operations {
             /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13818,6 +15304,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13849,6 +15340,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13872,7 +15365,10 @@ export interface operations {
     getTransaction: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 id: string;
             };
@@ -13883,6 +15379,11 @@ export interface operations {
             /** @description The transaction */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13945,6 +15446,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13966,6 +15469,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -13987,6 +15495,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14018,6 +15531,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14042,6 +15557,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
                 /** @description Replays the first response for a retried request */
                 "idempotency-key"?: string;
             };
@@ -14055,6 +15572,12 @@ export interface operations {
             /** @description Voided */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "Idempotency-Replayed": components["headers"]["IdempotencyReplayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14120,6 +15643,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14141,6 +15666,11 @@ export interface operations {
             /** @description Role or second factor insufficient */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14162,6 +15692,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14183,6 +15718,11 @@ export interface operations {
             /** @description Conflicts with existing state */
             409: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14204,6 +15744,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14235,6 +15780,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14258,7 +15805,10 @@ export interface operations {
     updateTransaction: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 id: string;
             };
@@ -14285,6 +15835,11 @@ export interface operations {
             /** @description Updated */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14347,6 +15902,11 @@ export interface operations {
             /** @description Malformed JSON body, or one that is not UTF-8 */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14368,6 +15928,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14389,6 +15951,11 @@ export interface operations {
             /** @description Role or second factor insufficient */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14410,6 +15977,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14431,6 +16003,11 @@ export interface operations {
             /** @description Conflicts with existing state */
             409: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14452,6 +16029,8 @@ export interface operations {
             /** @description Request body larger than the limit */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14473,6 +16052,8 @@ export interface operations {
             /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14494,6 +16075,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14525,6 +16111,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14553,7 +16141,10 @@ export interface operations {
                 to?: string;
                 page?: number;
             };
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -14562,6 +16153,11 @@ export interface operations {
             /** @description Trades */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14593,6 +16189,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14614,6 +16212,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14635,6 +16238,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14666,6 +16274,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14691,7 +16301,10 @@ export interface operations {
             query: {
                 spaceId: string;
             };
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -14700,6 +16313,11 @@ export interface operations {
             /** @description Categories */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14742,6 +16360,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14763,6 +16383,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14784,6 +16409,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14815,6 +16445,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14838,7 +16470,10 @@ export interface operations {
     createCategory: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -14867,6 +16502,11 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14907,6 +16547,11 @@ export interface operations {
             /** @description Malformed JSON body, or one that is not UTF-8 */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14928,6 +16573,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14949,6 +16596,11 @@ export interface operations {
             /** @description Role or second factor insufficient */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14970,6 +16622,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -14991,6 +16648,11 @@ export interface operations {
             /** @description Conflicts with existing state */
             409: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15012,6 +16674,8 @@ export interface operations {
             /** @description Request body larger than the limit */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15033,6 +16697,8 @@ export interface operations {
             /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15054,6 +16720,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15085,6 +16756,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15108,7 +16781,10 @@ export interface operations {
     categoriesApplyRules: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -15128,6 +16804,11 @@ export interface operations {
             /** @description What matched and what changed */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15156,6 +16837,11 @@ export interface operations {
             /** @description Malformed JSON body, or one that is not UTF-8 */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15177,6 +16863,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15198,6 +16886,11 @@ export interface operations {
             /** @description Role or second factor insufficient */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15219,6 +16912,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15240,6 +16938,8 @@ export interface operations {
             /** @description Request body larger than the limit */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15261,6 +16961,8 @@ export interface operations {
             /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15282,6 +16984,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15313,6 +17020,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15338,7 +17047,10 @@ export interface operations {
             query?: {
                 reassignTo?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 id: string;
             };
@@ -15349,6 +17061,11 @@ export interface operations {
             /** @description Deleted */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15366,6 +17083,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15387,6 +17106,11 @@ export interface operations {
             /** @description Role or second factor insufficient */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15408,6 +17132,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15429,6 +17158,11 @@ export interface operations {
             /** @description Conflicts with existing state */
             409: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15450,6 +17184,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15481,6 +17220,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15504,7 +17245,10 @@ export interface operations {
     updateCategory: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 id: string;
             };
@@ -15533,6 +17277,11 @@ export interface operations {
             /** @description Updated */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15573,6 +17322,11 @@ export interface operations {
             /** @description Malformed JSON body, or one that is not UTF-8 */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15594,6 +17348,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15615,6 +17371,11 @@ export interface operations {
             /** @description Role or second factor insufficient */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15636,6 +17397,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15657,6 +17423,11 @@ export interface operations {
             /** @description Conflicts with existing state */
             409: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15678,6 +17449,8 @@ export interface operations {
             /** @description Request body larger than the limit */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15699,6 +17472,8 @@ export interface operations {
             /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15720,6 +17495,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15751,6 +17531,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15778,7 +17560,10 @@ export interface operations {
                 period?: "monthly" | "quarterly" | "yearly";
                 status?: "active" | "exceeded" | "completed";
             };
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -15787,6 +17572,11 @@ export interface operations {
             /** @description Budgets */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15864,6 +17654,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15885,6 +17677,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15906,6 +17703,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15937,6 +17739,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -15960,7 +17764,10 @@ export interface operations {
     createBudget: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -15994,6 +17801,11 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16069,6 +17881,11 @@ export interface operations {
             /** @description Malformed JSON body, or one that is not UTF-8 */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16090,6 +17907,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16111,6 +17930,11 @@ export interface operations {
             /** @description Role or second factor insufficient */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16132,6 +17956,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16153,6 +17982,8 @@ export interface operations {
             /** @description Request body larger than the limit */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16174,6 +18005,8 @@ export interface operations {
             /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16195,6 +18028,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16226,6 +18064,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16249,7 +18089,10 @@ export interface operations {
     getBudget: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 id: string;
             };
@@ -16260,6 +18103,11 @@ export interface operations {
             /** @description The budget */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16335,6 +18183,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16356,6 +18206,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16377,6 +18232,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16408,6 +18268,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16431,7 +18293,10 @@ export interface operations {
     deleteBudget: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 id: string;
             };
@@ -16442,6 +18307,11 @@ export interface operations {
             /** @description Deleted */
             204: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -16449,6 +18319,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16470,6 +18342,11 @@ export interface operations {
             /** @description Role or second factor insufficient */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16491,6 +18368,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16512,6 +18394,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16543,6 +18430,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16566,7 +18455,10 @@ export interface operations {
     updateBudget: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 id: string;
             };
@@ -16601,6 +18493,11 @@ export interface operations {
             /** @description Updated */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16676,6 +18573,11 @@ export interface operations {
             /** @description Malformed JSON body, or one that is not UTF-8 */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16697,6 +18599,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16718,6 +18622,11 @@ export interface operations {
             /** @description Role or second factor insufficient */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16739,6 +18648,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16760,6 +18674,8 @@ export interface operations {
             /** @description Request body larger than the limit */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16781,6 +18697,8 @@ export interface operations {
             /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16802,6 +18720,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16833,6 +18756,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16861,7 +18786,10 @@ export interface operations {
                 limit?: number;
                 offset?: number;
             };
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -16870,6 +18798,11 @@ export interface operations {
             /** @description Corrections */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16903,6 +18836,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16924,6 +18859,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16945,6 +18885,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16976,6 +18921,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -16999,7 +18946,10 @@ export interface operations {
     createMlCorrection: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -17019,6 +18969,11 @@ export interface operations {
             /** @description Applied */
             201: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17035,6 +18990,11 @@ export interface operations {
             /** @description Malformed JSON body, or one that is not UTF-8 */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17056,6 +19016,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17077,6 +19039,11 @@ export interface operations {
             /** @description Role or second factor insufficient */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17098,6 +19065,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17119,6 +19091,8 @@ export interface operations {
             /** @description Request body larger than the limit */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17140,6 +19114,8 @@ export interface operations {
             /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17161,6 +19137,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17192,6 +19173,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17215,7 +19198,10 @@ export interface operations {
     mlPredict: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -17236,6 +19222,11 @@ export interface operations {
             /** @description Prediction */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17270,6 +19261,11 @@ export interface operations {
             /** @description Malformed JSON body, or one that is not UTF-8 */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17291,6 +19287,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17312,6 +19310,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17333,6 +19336,8 @@ export interface operations {
             /** @description Request body larger than the limit */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17354,6 +19359,8 @@ export interface operations {
             /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17375,6 +19382,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17406,6 +19418,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17429,7 +19443,10 @@ export interface operations {
     mlRetrain: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -17447,6 +19464,11 @@ export interface operations {
             /** @description Queued */
             202: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17463,6 +19485,11 @@ export interface operations {
             /** @description Malformed JSON body, or one that is not UTF-8 */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17484,6 +19511,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17505,6 +19534,11 @@ export interface operations {
             /** @description Role or second factor insufficient */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17526,6 +19560,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17547,6 +19586,8 @@ export interface operations {
             /** @description Request body larger than the limit */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17568,6 +19609,8 @@ export interface operations {
             /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17589,6 +19632,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17620,6 +19668,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17643,7 +19693,10 @@ export interface operations {
     getMlJob: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 jobId: string;
             };
@@ -17654,6 +19707,11 @@ export interface operations {
             /** @description The job */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17675,6 +19733,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17696,6 +19756,11 @@ export interface operations {
             /** @description Role or second factor insufficient */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17717,6 +19782,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17738,6 +19808,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17769,6 +19844,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17796,7 +19873,10 @@ export interface operations {
                 limit?: number;
                 offset?: number;
             };
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -17805,6 +19885,11 @@ export interface operations {
             /** @description Webhooks */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17845,6 +19930,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17866,6 +19953,11 @@ export interface operations {
             /** @description Role or second factor insufficient */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17887,6 +19979,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17908,6 +20005,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17939,6 +20041,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -17964,7 +20068,10 @@ export interface operations {
             query?: {
                 spaceId?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -17989,6 +20096,11 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18020,6 +20132,11 @@ export interface operations {
             /** @description Malformed JSON body, or one that is not UTF-8 */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18041,6 +20158,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18062,6 +20181,11 @@ export interface operations {
             /** @description Role or second factor insufficient */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18083,6 +20207,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18104,6 +20233,8 @@ export interface operations {
             /** @description Request body larger than the limit */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18125,6 +20256,8 @@ export interface operations {
             /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18146,6 +20279,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18177,6 +20315,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18200,7 +20340,10 @@ export interface operations {
     getWebhook: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 id: string;
             };
@@ -18211,6 +20354,11 @@ export interface operations {
             /** @description The webhook */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18241,6 +20389,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18262,6 +20412,11 @@ export interface operations {
             /** @description Role or second factor insufficient */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18283,6 +20438,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18304,6 +20464,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18335,6 +20500,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18358,7 +20525,10 @@ export interface operations {
     deleteWebhook: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 id: string;
             };
@@ -18369,6 +20539,11 @@ export interface operations {
             /** @description Deleted */
             204: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -18376,6 +20551,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18397,6 +20574,11 @@ export interface operations {
             /** @description Role or second factor insufficient */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18418,6 +20600,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18439,6 +20626,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18470,6 +20662,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18493,7 +20687,10 @@ export interface operations {
     updateWebhook: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 id: string;
             };
@@ -18520,6 +20717,11 @@ export interface operations {
             /** @description Updated */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18551,6 +20753,11 @@ export interface operations {
             /** @description Malformed JSON body, or one that is not UTF-8 */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18572,6 +20779,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18593,6 +20802,11 @@ export interface operations {
             /** @description Role or second factor insufficient */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18614,6 +20828,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18635,6 +20854,8 @@ export interface operations {
             /** @description Request body larger than the limit */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18656,6 +20877,8 @@ export interface operations {
             /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18677,6 +20900,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18708,6 +20936,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18735,7 +20965,10 @@ export interface operations {
                 limit?: number;
                 offset?: number;
             };
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 id: string;
             };
@@ -18746,6 +20979,11 @@ export interface operations {
             /** @description Deliveries */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18790,6 +21028,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18811,6 +21051,11 @@ export interface operations {
             /** @description Role or second factor insufficient */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18832,6 +21077,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18853,6 +21103,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18884,6 +21139,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18907,7 +21164,10 @@ export interface operations {
     webhooksTest: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 id: string;
             };
@@ -18918,6 +21178,11 @@ export interface operations {
             /** @description The test delivery */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18952,6 +21217,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18973,6 +21240,11 @@ export interface operations {
             /** @description Role or second factor insufficient */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -18994,6 +21266,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19015,6 +21292,11 @@ export interface operations {
             /** @description Conflicts with existing state */
             409: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19036,6 +21318,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19067,6 +21354,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19092,7 +21381,10 @@ export interface operations {
             query: {
                 spaceId: string;
             };
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -19101,6 +21393,11 @@ export interface operations {
             /** @description Scores */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19197,6 +21494,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19218,6 +21517,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19239,6 +21543,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19270,6 +21579,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19293,7 +21604,10 @@ export interface operations {
     getEsgMethodology: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -19302,6 +21616,11 @@ export interface operations {
             /** @description Methodology */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19353,6 +21672,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19384,6 +21708,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19407,7 +21733,10 @@ export interface operations {
     esgSnapshots: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -19426,6 +21755,11 @@ export interface operations {
             /** @description Snapshots */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19454,6 +21788,11 @@ export interface operations {
             /** @description Malformed JSON body, or one that is not UTF-8 */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19475,6 +21814,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19496,6 +21837,11 @@ export interface operations {
             /** @description Role or second factor insufficient */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19517,6 +21863,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19538,6 +21889,8 @@ export interface operations {
             /** @description Request body larger than the limit */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19559,6 +21912,8 @@ export interface operations {
             /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19580,6 +21935,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19611,6 +21971,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19638,7 +22000,10 @@ export interface operations {
                 protocol?: string;
                 network?: "ethereum" | "polygon" | "arbitrum" | "optimism" | "base" | "avalanche" | "binance-smart-chain" | "gnosis" | "fantom" | "celo";
             };
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -19647,6 +22012,11 @@ export interface operations {
             /** @description Positions */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19713,6 +22083,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19734,6 +22106,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19755,6 +22132,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19786,6 +22168,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19809,7 +22193,10 @@ export interface operations {
     defiWallets: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -19834,6 +22221,11 @@ export interface operations {
             /** @description Connected */
             201: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19867,6 +22259,11 @@ export interface operations {
             /** @description Malformed JSON body, or one that is not UTF-8 */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19888,6 +22285,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19909,6 +22308,11 @@ export interface operations {
             /** @description Role or second factor insufficient */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19930,6 +22334,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19951,6 +22360,11 @@ export interface operations {
             /** @description Conflicts with existing state */
             409: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19972,6 +22386,8 @@ export interface operations {
             /** @description Request body larger than the limit */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19993,6 +22409,8 @@ export interface operations {
             /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20014,6 +22432,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20045,6 +22468,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20068,7 +22493,10 @@ export interface operations {
     defiSync: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -20089,6 +22517,11 @@ export interface operations {
             /** @description Synced */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20113,6 +22546,11 @@ export interface operations {
             /** @description Malformed JSON body, or one that is not UTF-8 */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20134,6 +22572,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20155,6 +22595,11 @@ export interface operations {
             /** @description Role or second factor insufficient */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20176,6 +22621,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20197,6 +22647,8 @@ export interface operations {
             /** @description Request body larger than the limit */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20218,6 +22670,8 @@ export interface operations {
             /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20239,6 +22693,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20270,6 +22729,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20293,7 +22754,10 @@ export interface operations {
     deleteDefiWallet: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 walletId: string;
             };
@@ -20304,6 +22768,11 @@ export interface operations {
             /** @description Disconnected */
             204: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -20311,6 +22780,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20332,6 +22803,11 @@ export interface operations {
             /** @description Role or second factor insufficient */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20353,6 +22829,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20374,6 +22855,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20405,6 +22891,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20430,7 +22918,10 @@ export interface operations {
             query: {
                 spaceId: string;
             };
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -20439,6 +22930,11 @@ export interface operations {
             /** @description Portfolio */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20567,6 +23063,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20588,6 +23086,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20609,6 +23112,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20640,6 +23148,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20663,7 +23173,10 @@ export interface operations {
     listGamingPlatforms: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -20672,6 +23185,11 @@ export interface operations {
             /** @description Platforms */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20695,6 +23213,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20716,6 +23236,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20747,6 +23272,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20774,7 +23301,10 @@ export interface operations {
                 /** @description Days back from today, e.g. 7d, 30d, 90d (max 365d), or 1y (365 days) */
                 period?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -20783,6 +23313,11 @@ export interface operations {
             /** @description Earnings */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20825,6 +23360,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20846,6 +23383,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20867,6 +23409,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20898,6 +23445,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20923,7 +23472,10 @@ export interface operations {
             query: {
                 spaceId: string;
             };
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -20932,6 +23484,11 @@ export interface operations {
             /** @description NFTs */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20970,6 +23527,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -20991,6 +23550,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -21012,6 +23576,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -21043,6 +23612,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -21068,7 +23639,10 @@ export interface operations {
             query: {
                 spaceId: string;
             };
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 platform: string;
             };
@@ -21079,6 +23653,11 @@ export interface operations {
             /** @description Positions */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -21157,6 +23736,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -21178,6 +23759,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -21199,6 +23785,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -21230,6 +23821,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -21256,7 +23849,10 @@ export interface operations {
                 spaceId: string;
                 period?: "7d" | "30d" | "90d" | "1y";
             };
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -21265,6 +23861,11 @@ export interface operations {
             /** @description Dashboard */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -21379,6 +23980,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -21400,6 +24003,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -21421,6 +24029,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -21452,6 +24065,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -21482,7 +24097,10 @@ export interface operations {
                 to?: string;
                 interval?: "day" | "week" | "month";
             };
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -21491,6 +24109,11 @@ export interface operations {
             /** @description Net worth by day, week or month */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -21550,6 +24173,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -21571,6 +24196,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -21592,6 +24222,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -21623,6 +24258,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -21650,7 +24287,10 @@ export interface operations {
                 /** @description Also list dismissed series (marked) */
                 includeDismissed?: "true" | "false";
             };
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -21659,6 +24299,11 @@ export interface operations {
             /** @description Recurring series */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -21705,6 +24350,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -21726,6 +24373,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -21747,6 +24399,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -21778,6 +24435,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -21801,7 +24460,10 @@ export interface operations {
     updateAnalyticsRecurring: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 seriesId: string;
             };
@@ -21825,6 +24487,11 @@ export interface operations {
             /** @description The decision and the series */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -21870,6 +24537,11 @@ export interface operations {
             /** @description Malformed JSON body, or one that is not UTF-8 */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -21891,6 +24563,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -21912,6 +24586,11 @@ export interface operations {
             /** @description Role or second factor insufficient */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -21933,6 +24612,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -21954,6 +24638,8 @@ export interface operations {
             /** @description Request body larger than the limit */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -21975,6 +24661,8 @@ export interface operations {
             /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -21996,6 +24684,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -22027,6 +24720,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -22052,7 +24747,10 @@ export interface operations {
             query: {
                 spaceId: string;
             };
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -22061,6 +24759,11 @@ export interface operations {
             /** @description Forecast */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -22163,6 +24866,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -22184,6 +24889,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -22205,6 +24915,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -22236,6 +24951,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -22264,7 +24981,10 @@ export interface operations {
                 /** @description Default: today (UTC) */
                 date?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -22273,6 +24993,11 @@ export interface operations {
             /** @description The rate and the stored rates it comes from */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -22305,6 +25030,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -22326,6 +25053,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -22357,6 +25089,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -22383,7 +25117,10 @@ export interface operations {
                 from?: string;
                 to?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 spaceId: string;
             };
@@ -22394,6 +25131,11 @@ export interface operations {
             /** @description Manual rates */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -22420,6 +25162,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -22441,6 +25185,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -22462,6 +25211,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -22493,6 +25247,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -22516,7 +25272,10 @@ export interface operations {
     putSpacesRates: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 spaceId: string;
             };
@@ -22543,6 +25302,11 @@ export interface operations {
             /** @description Stored */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -22559,6 +25323,11 @@ export interface operations {
             /** @description Malformed JSON body, or one that is not UTF-8 */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -22580,6 +25349,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -22601,6 +25372,11 @@ export interface operations {
             /** @description Role or second factor insufficient */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -22622,6 +25398,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -22643,6 +25424,8 @@ export interface operations {
             /** @description Request body larger than the limit */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -22664,6 +25447,8 @@ export interface operations {
             /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -22685,6 +25470,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -22716,6 +25506,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -22745,9 +25537,13 @@ export interface operations {
                 /** @description Monte Carlo runs, 100 to 10,000 (default 1000) */
                 scenarios?: number;
                 stepsPerYear?: "1" | "12";
+                /** @description Unsigned 32-bit seed of the generator; the same inputs and seed give the same result. Generated when absent and returned in the response */
                 seed?: number;
             };
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -22756,6 +25552,11 @@ export interface operations {
             /** @description Projection */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -22877,6 +25678,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -22898,6 +25701,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -22919,6 +25727,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -22950,6 +25763,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -22973,7 +25788,10 @@ export interface operations {
     createProjection: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -23019,6 +25837,11 @@ export interface operations {
             /** @description Projection (save: false) */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -23140,6 +25963,11 @@ export interface operations {
             /** @description Projection, saved */
             201: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -23261,6 +26089,11 @@ export interface operations {
             /** @description Malformed JSON body, or one that is not UTF-8 */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -23282,6 +26115,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -23303,6 +26138,11 @@ export interface operations {
             /** @description Role or second factor insufficient */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -23324,6 +26164,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -23345,6 +26190,8 @@ export interface operations {
             /** @description Request body larger than the limit */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -23366,6 +26213,8 @@ export interface operations {
             /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -23387,6 +26236,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -23418,6 +26272,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -23445,7 +26301,10 @@ export interface operations {
                 limit?: number;
                 offset?: number;
             };
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -23454,6 +26313,11 @@ export interface operations {
             /** @description Saved scenarios */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -23494,6 +26358,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -23515,6 +26381,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -23536,6 +26407,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -23567,6 +26443,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -23590,7 +26468,10 @@ export interface operations {
     projectionsCompare: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -23612,6 +26493,11 @@ export interface operations {
             /** @description Comparison */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -23734,6 +26620,11 @@ export interface operations {
             /** @description Malformed JSON body, or one that is not UTF-8 */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -23755,6 +26646,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -23776,6 +26669,11 @@ export interface operations {
             /** @description Role or second factor insufficient */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -23797,6 +26695,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -23818,6 +26721,8 @@ export interface operations {
             /** @description Request body larger than the limit */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -23839,6 +26744,8 @@ export interface operations {
             /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -23860,6 +26767,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -23891,6 +26803,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -23921,7 +26835,10 @@ export interface operations {
                 limit?: number;
                 offset?: number;
             };
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -23930,6 +26847,11 @@ export interface operations {
             /** @description Assets */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -23978,6 +26900,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -23999,6 +26923,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -24020,6 +26949,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -24051,6 +26985,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -24074,7 +27010,10 @@ export interface operations {
     createAsset: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -24105,6 +27044,11 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -24143,6 +27087,11 @@ export interface operations {
             /** @description Malformed JSON body, or one that is not UTF-8 */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -24164,6 +27113,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -24185,6 +27136,11 @@ export interface operations {
             /** @description Role or second factor insufficient */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -24206,6 +27162,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -24227,6 +27188,8 @@ export interface operations {
             /** @description Request body larger than the limit */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -24248,6 +27211,8 @@ export interface operations {
             /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -24269,6 +27234,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -24300,6 +27270,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -24323,7 +27295,10 @@ export interface operations {
     getAsset: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 assetId: string;
             };
@@ -24334,6 +27309,11 @@ export interface operations {
             /** @description The asset */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -24372,6 +27352,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -24393,6 +27375,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -24414,6 +27401,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -24445,6 +27437,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -24468,7 +27462,10 @@ export interface operations {
     deleteAsset: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 assetId: string;
             };
@@ -24479,6 +27476,11 @@ export interface operations {
             /** @description Deleted */
             204: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -24486,6 +27488,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -24507,6 +27511,11 @@ export interface operations {
             /** @description Role or second factor insufficient */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -24528,6 +27537,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -24549,6 +27563,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -24580,6 +27599,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -24603,7 +27624,10 @@ export interface operations {
     updateAsset: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 assetId: string;
             };
@@ -24632,6 +27656,11 @@ export interface operations {
             /** @description Updated */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -24670,6 +27699,11 @@ export interface operations {
             /** @description Malformed JSON body, or one that is not UTF-8 */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -24691,6 +27725,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -24712,6 +27748,11 @@ export interface operations {
             /** @description Role or second factor insufficient */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -24733,6 +27774,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -24754,6 +27800,8 @@ export interface operations {
             /** @description Request body larger than the limit */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -24775,6 +27823,8 @@ export interface operations {
             /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -24796,6 +27846,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -24827,6 +27882,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -24853,7 +27910,10 @@ export interface operations {
                 limit?: number;
                 offset?: number;
             };
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 assetId: string;
             };
@@ -24864,6 +27924,11 @@ export interface operations {
             /** @description Valuations */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -24899,6 +27964,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -24920,6 +27987,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -24941,6 +28013,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -24972,6 +28049,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -24995,7 +28074,10 @@ export interface operations {
     createAssetsValuation: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 assetId: string;
             };
@@ -25018,6 +28100,11 @@ export interface operations {
             /** @description Recorded */
             201: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -25041,6 +28128,11 @@ export interface operations {
             /** @description Malformed JSON body, or one that is not UTF-8 */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -25062,6 +28154,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -25083,6 +28177,11 @@ export interface operations {
             /** @description Role or second factor insufficient */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -25104,6 +28203,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -25125,6 +28229,8 @@ export interface operations {
             /** @description Request body larger than the limit */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -25146,6 +28252,8 @@ export interface operations {
             /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -25167,6 +28275,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -25198,6 +28311,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -25221,7 +28336,10 @@ export interface operations {
     assetsDocumentsUploadUrl: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 assetId: string;
             };
@@ -25244,6 +28362,11 @@ export interface operations {
             /** @description Upload URL issued; the document is pending until the bytes land */
             201: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -25264,6 +28387,11 @@ export interface operations {
             /** @description Malformed JSON body, or one that is not UTF-8 */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -25285,6 +28413,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -25306,6 +28436,11 @@ export interface operations {
             /** @description Role or second factor insufficient */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -25327,6 +28462,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -25348,6 +28488,8 @@ export interface operations {
             /** @description Request body larger than the limit */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -25369,6 +28511,8 @@ export interface operations {
             /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -25390,6 +28534,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -25421,6 +28570,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -25447,7 +28598,10 @@ export interface operations {
                 limit?: number;
                 offset?: number;
             };
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 assetId: string;
             };
@@ -25458,6 +28612,11 @@ export interface operations {
             /** @description Documents */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -25492,6 +28651,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -25513,6 +28674,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -25534,6 +28700,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -25565,6 +28736,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -25588,7 +28761,10 @@ export interface operations {
     deleteAssetsDocument: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 assetId: string;
                 documentId: string;
@@ -25600,6 +28776,11 @@ export interface operations {
             /** @description Deleted */
             204: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -25607,6 +28788,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -25628,6 +28811,11 @@ export interface operations {
             /** @description Role or second factor insufficient */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -25649,6 +28837,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -25670,6 +28863,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -25701,6 +28899,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -25724,7 +28924,10 @@ export interface operations {
     assetsCollectibleLink: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 assetId: string;
             };
@@ -25746,6 +28949,11 @@ export interface operations {
             /** @description Linked */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -25771,6 +28979,11 @@ export interface operations {
             /** @description Malformed JSON body, or one that is not UTF-8 */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -25792,6 +29005,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -25813,6 +29028,11 @@ export interface operations {
             /** @description Role or second factor insufficient */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -25834,6 +29054,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -25855,6 +29080,8 @@ export interface operations {
             /** @description Request body larger than the limit */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -25876,6 +29103,8 @@ export interface operations {
             /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -25897,6 +29126,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -25928,6 +29162,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -25949,6 +29185,11 @@ export interface operations {
             /** @description The provider refused or failed; `details` names it */
             502: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -25970,6 +29211,11 @@ export interface operations {
             /** @description Error */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -25993,7 +29239,10 @@ export interface operations {
     deleteAssetsCollectibleLink: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 assetId: string;
             };
@@ -26004,6 +29253,11 @@ export interface operations {
             /** @description Unlinked (or was not linked) */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -26020,6 +29274,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -26041,6 +29297,11 @@ export interface operations {
             /** @description Role or second factor insufficient */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -26062,6 +29323,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -26083,6 +29349,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -26114,6 +29385,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -26137,7 +29410,10 @@ export interface operations {
     assetsCollectibleRefresh: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 assetId: string;
             };
@@ -26148,6 +29424,11 @@ export interface operations {
             /** @description Refreshed */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -26180,6 +29461,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -26201,6 +29484,11 @@ export interface operations {
             /** @description Role or second factor insufficient */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -26222,6 +29510,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -26243,6 +29536,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -26274,6 +29572,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -26295,6 +29595,11 @@ export interface operations {
             /** @description The provider refused or failed; `details` names it */
             502: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -26316,6 +29621,11 @@ export interface operations {
             /** @description Error */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -26339,7 +29649,10 @@ export interface operations {
     putUploads: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 token: string;
             };
@@ -26360,6 +29673,8 @@ export interface operations {
             /** @description Stored */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -26377,6 +29692,8 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -26398,6 +29715,8 @@ export interface operations {
             /** @description Role or second factor insufficient */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -26419,6 +29738,8 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -26440,6 +29761,8 @@ export interface operations {
             /** @description Conflicts with existing state */
             409: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -26461,6 +29784,8 @@ export interface operations {
             /** @description Error */
             410: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -26482,6 +29807,8 @@ export interface operations {
             /** @description Error */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -26503,6 +29830,8 @@ export interface operations {
             /** @description Error */
             415: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -26524,6 +29853,8 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -26553,7 +29884,10 @@ export interface operations {
     getDownload: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 token: string;
             };
@@ -26564,6 +29898,8 @@ export interface operations {
             /** @description The file, as an attachment */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -26579,6 +29915,8 @@ export interface operations {
             /** @description Role or second factor insufficient */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -26600,6 +29938,8 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -26621,6 +29961,8 @@ export interface operations {
             /** @description Error */
             410: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -26642,6 +29984,8 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -26671,7 +30015,10 @@ export interface operations {
     getRealEstateZestimate: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 assetId: string;
             };
@@ -26682,6 +30029,11 @@ export interface operations {
             /** @description Zestimate */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -26720,6 +30072,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -26741,6 +30095,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -26762,6 +30121,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -26793,6 +30157,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -26814,6 +30180,11 @@ export interface operations {
             /** @description The provider refused or failed; `details` names it */
             502: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -26835,6 +30206,11 @@ export interface operations {
             /** @description Error */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -26858,7 +30234,10 @@ export interface operations {
     realEstateLookup: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -26879,6 +30258,11 @@ export interface operations {
             /** @description Property */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -26917,6 +30301,11 @@ export interface operations {
             /** @description Malformed JSON body, or one that is not UTF-8 */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -26938,6 +30327,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -26959,6 +30350,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -26980,6 +30376,8 @@ export interface operations {
             /** @description Request body larger than the limit */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -27001,6 +30399,8 @@ export interface operations {
             /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -27022,6 +30422,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -27053,6 +30458,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -27074,6 +30481,11 @@ export interface operations {
             /** @description The provider refused or failed; `details` names it */
             502: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -27095,6 +30507,11 @@ export interface operations {
             /** @description Error */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -27118,7 +30535,10 @@ export interface operations {
     realEstateSync: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 assetId: string;
             };
@@ -27129,6 +30549,11 @@ export interface operations {
             /** @description Synced */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -27161,6 +30586,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -27182,6 +30609,11 @@ export interface operations {
             /** @description Role or second factor insufficient */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -27203,6 +30635,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -27224,6 +30661,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -27255,6 +30697,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -27276,6 +30720,11 @@ export interface operations {
             /** @description The provider refused or failed; `details` names it */
             502: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -27297,6 +30746,11 @@ export interface operations {
             /** @description Error */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -27320,7 +30774,10 @@ export interface operations {
     listCollectiblesCategories: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -27329,6 +30786,11 @@ export interface operations {
             /** @description Categories */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -27347,6 +30809,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -27368,6 +30832,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -27399,6 +30868,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -27426,7 +30897,10 @@ export interface operations {
                 q: string;
                 limit?: number;
             };
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -27435,6 +30909,11 @@ export interface operations {
             /** @description Catalog items */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -27460,6 +30939,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -27481,6 +30962,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -27512,6 +30998,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -27533,6 +31021,11 @@ export interface operations {
             /** @description The provider refused or failed; `details` names it */
             502: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -27554,6 +31047,11 @@ export interface operations {
             /** @description Error */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -27577,7 +31075,10 @@ export interface operations {
     listHouseholds: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -27586,6 +31087,11 @@ export interface operations {
             /** @description Households */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -27634,6 +31140,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -27655,6 +31163,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -27686,6 +31199,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -27709,7 +31224,10 @@ export interface operations {
     createHousehold: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -27728,6 +31246,11 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -27774,6 +31297,11 @@ export interface operations {
             /** @description Malformed JSON body, or one that is not UTF-8 */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -27795,6 +31323,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -27816,6 +31346,11 @@ export interface operations {
             /** @description Role or second factor insufficient */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -27837,6 +31372,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -27858,6 +31398,8 @@ export interface operations {
             /** @description Request body larger than the limit */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -27879,6 +31421,8 @@ export interface operations {
             /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -27900,6 +31444,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -27931,6 +31480,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -27954,7 +31505,10 @@ export interface operations {
     getHousehold: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 householdId: string;
             };
@@ -27965,6 +31519,11 @@ export interface operations {
             /** @description The household */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -28011,6 +31570,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -28032,6 +31593,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -28053,6 +31619,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -28084,6 +31655,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -28107,7 +31680,10 @@ export interface operations {
     householdsMembers: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 householdId: string;
             };
@@ -28130,6 +31706,11 @@ export interface operations {
             /** @description Invited */
             201: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -28154,6 +31735,11 @@ export interface operations {
             /** @description Malformed JSON body, or one that is not UTF-8 */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -28175,6 +31761,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -28196,6 +31784,11 @@ export interface operations {
             /** @description Role or second factor insufficient */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -28217,6 +31810,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -28238,6 +31836,11 @@ export interface operations {
             /** @description Conflicts with existing state */
             409: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -28259,6 +31862,8 @@ export interface operations {
             /** @description Request body larger than the limit */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -28280,6 +31885,8 @@ export interface operations {
             /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -28301,6 +31908,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -28332,6 +31944,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -28355,7 +31969,10 @@ export interface operations {
     deleteHouseholdsMember: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 householdId: string;
                 memberId: string;
@@ -28367,6 +31984,11 @@ export interface operations {
             /** @description Removed */
             204: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -28374,6 +31996,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -28395,6 +32019,11 @@ export interface operations {
             /** @description Role or second factor insufficient */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -28416,6 +32045,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -28437,6 +32071,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -28468,6 +32107,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -28491,7 +32132,10 @@ export interface operations {
     householdsInvitationsAccept: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 token: string;
             };
@@ -28502,6 +32146,11 @@ export interface operations {
             /** @description Joined */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -28563,6 +32212,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -28584,6 +32235,11 @@ export interface operations {
             /** @description Role or second factor insufficient */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -28605,6 +32261,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -28626,6 +32287,11 @@ export interface operations {
             /** @description Conflicts with existing state */
             409: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -28647,6 +32313,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -28678,6 +32349,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -28703,7 +32376,10 @@ export interface operations {
             query: {
                 householdId: string;
             };
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -28712,6 +32388,11 @@ export interface operations {
             /** @description Life Beat */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -28754,6 +32435,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -28775,6 +32458,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -28796,6 +32484,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -28827,6 +32520,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -28850,7 +32545,10 @@ export interface operations {
     putLifeBeat: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -28880,6 +32578,11 @@ export interface operations {
             /** @description Updated */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -28922,6 +32625,11 @@ export interface operations {
             /** @description Malformed JSON body, or one that is not UTF-8 */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -28943,6 +32651,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -28964,6 +32674,11 @@ export interface operations {
             /** @description Role or second factor insufficient */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -28985,6 +32700,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -29006,6 +32726,8 @@ export interface operations {
             /** @description Request body larger than the limit */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -29027,6 +32749,8 @@ export interface operations {
             /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -29048,6 +32772,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -29079,6 +32808,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -29102,7 +32833,10 @@ export interface operations {
     lifeBeatCheckIn: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -29120,6 +32854,11 @@ export interface operations {
             /** @description Checked in */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -29139,6 +32878,11 @@ export interface operations {
             /** @description Malformed JSON body, or one that is not UTF-8 */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -29160,6 +32904,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -29181,6 +32927,11 @@ export interface operations {
             /** @description Role or second factor insufficient */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -29202,6 +32953,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -29223,6 +32979,8 @@ export interface operations {
             /** @description Request body larger than the limit */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -29244,6 +33002,8 @@ export interface operations {
             /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -29265,6 +33025,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -29296,6 +33061,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -29319,7 +33086,10 @@ export interface operations {
     lifeBeatEmergencyAccess: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -29340,6 +33110,11 @@ export interface operations {
             /** @description Granted */
             201: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -29362,6 +33137,11 @@ export interface operations {
             /** @description Malformed JSON body, or one that is not UTF-8 */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -29383,6 +33163,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -29404,6 +33186,11 @@ export interface operations {
             /** @description Role or second factor insufficient */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -29425,6 +33212,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -29446,6 +33238,11 @@ export interface operations {
             /** @description Conflicts with existing state */
             409: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -29467,6 +33264,8 @@ export interface operations {
             /** @description Request body larger than the limit */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -29488,6 +33287,8 @@ export interface operations {
             /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -29509,6 +33310,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -29540,6 +33346,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -29567,7 +33375,10 @@ export interface operations {
                 limit?: number;
                 offset?: number;
             };
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -29576,6 +33387,11 @@ export interface operations {
             /** @description Audit log */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -29607,6 +33423,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -29628,6 +33446,11 @@ export interface operations {
             /** @description Role or second factor insufficient */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -29649,6 +33472,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -29670,6 +33498,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -29701,6 +33534,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -29726,7 +33561,10 @@ export interface operations {
             query: {
                 spaceId: string;
             };
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -29735,6 +33573,11 @@ export interface operations {
             /** @description Connections */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -29769,6 +33612,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -29790,6 +33635,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -29811,6 +33661,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -29842,6 +33697,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -29865,7 +33722,10 @@ export interface operations {
     deleteProvidersConnection: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 connectionId: string;
             };
@@ -29876,6 +33736,11 @@ export interface operations {
             /** @description Disconnected */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -29909,6 +33774,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -29930,6 +33797,11 @@ export interface operations {
             /** @description Role or second factor insufficient */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -29951,6 +33823,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -29972,6 +33849,11 @@ export interface operations {
             /** @description Conflicts with existing state */
             409: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -29993,6 +33875,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -30024,6 +33911,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -30047,7 +33936,10 @@ export interface operations {
     providersPlaidLinkToken: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -30067,6 +33959,11 @@ export interface operations {
             /** @description Link token */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -30083,6 +33980,11 @@ export interface operations {
             /** @description Malformed JSON body, or one that is not UTF-8 */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -30104,6 +34006,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -30125,6 +34029,11 @@ export interface operations {
             /** @description Role or second factor insufficient */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -30146,6 +34055,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -30167,6 +34081,8 @@ export interface operations {
             /** @description Request body larger than the limit */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -30188,6 +34104,8 @@ export interface operations {
             /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -30209,6 +34127,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -30240,6 +34163,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -30261,6 +34186,11 @@ export interface operations {
             /** @description The provider refused or failed; `details` names it */
             502: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -30284,7 +34214,10 @@ export interface operations {
     providersPlaidExchangeToken: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -30317,6 +34250,11 @@ export interface operations {
             /** @description Connected; `jobId` (also `firstSync.jobId`) is the first sync, queued: follow it at GET /v1/sync-jobs/{jobId} */
             201: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -30355,6 +34293,11 @@ export interface operations {
             /** @description Malformed JSON body, or one that is not UTF-8 */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -30376,6 +34319,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -30397,6 +34342,11 @@ export interface operations {
             /** @description Role or second factor insufficient */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -30418,6 +34368,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -30439,6 +34394,11 @@ export interface operations {
             /** @description Conflicts with existing state */
             409: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -30460,6 +34420,8 @@ export interface operations {
             /** @description Request body larger than the limit */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -30481,6 +34443,8 @@ export interface operations {
             /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -30502,6 +34466,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -30533,6 +34502,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -30554,6 +34525,11 @@ export interface operations {
             /** @description The provider refused or failed; `details` names it */
             502: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -30577,7 +34553,10 @@ export interface operations {
     providersPlaidWebhook: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -30591,6 +34570,8 @@ export interface operations {
             /** @description Accepted */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -30606,6 +34587,8 @@ export interface operations {
             /** @description Malformed JSON body, or one that is not UTF-8 */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -30627,6 +34610,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -30648,6 +34633,8 @@ export interface operations {
             /** @description Request body larger than the limit */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -30669,6 +34656,8 @@ export interface operations {
             /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -30690,6 +34679,8 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -30717,6 +34708,8 @@ export interface operations {
             /** @description Error */
             503: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -30740,7 +34733,10 @@ export interface operations {
     providersBelvoLink: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -30759,6 +34755,11 @@ export interface operations {
             /** @description Link session */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -30775,6 +34776,11 @@ export interface operations {
             /** @description Malformed JSON body, or one that is not UTF-8 */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -30796,6 +34802,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -30817,6 +34825,11 @@ export interface operations {
             /** @description Role or second factor insufficient */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -30838,6 +34851,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -30859,6 +34877,8 @@ export interface operations {
             /** @description Request body larger than the limit */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -30880,6 +34900,8 @@ export interface operations {
             /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -30901,6 +34923,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -30932,6 +34959,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -30953,6 +34982,11 @@ export interface operations {
             /** @description The provider refused or failed; `details` names it */
             502: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -30976,7 +35010,10 @@ export interface operations {
     providersBelvoConnect: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -30997,6 +35034,11 @@ export interface operations {
             /** @description Connected; `jobId` (also `firstSync.jobId`) is the first sync, queued */
             201: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -31035,6 +35077,11 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -31056,6 +35103,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -31077,6 +35126,11 @@ export interface operations {
             /** @description Role or second factor insufficient */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -31098,6 +35152,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -31119,6 +35178,11 @@ export interface operations {
             /** @description Conflicts with existing state */
             409: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -31140,6 +35204,8 @@ export interface operations {
             /** @description Request body larger than the limit */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -31161,6 +35227,8 @@ export interface operations {
             /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -31182,6 +35250,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -31213,6 +35286,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -31234,6 +35309,11 @@ export interface operations {
             /** @description The provider refused or failed; `details` names it */
             502: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -31257,7 +35337,10 @@ export interface operations {
     providersBelvoWebhook: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -31271,6 +35354,8 @@ export interface operations {
             /** @description Accepted */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -31286,6 +35371,8 @@ export interface operations {
             /** @description Malformed request */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -31307,6 +35394,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -31328,6 +35417,8 @@ export interface operations {
             /** @description Request body larger than the limit */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -31349,6 +35440,8 @@ export interface operations {
             /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -31370,6 +35463,8 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -31399,7 +35494,10 @@ export interface operations {
     providersBitsoConnect: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -31419,6 +35517,11 @@ export interface operations {
             /** @description Connected; `jobId` (also `firstSync.jobId`) is the first sync, queued */
             201: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -31479,6 +35582,11 @@ export interface operations {
             /** @description Malformed JSON body, or one that is not UTF-8 */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -31500,6 +35608,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -31521,6 +35631,11 @@ export interface operations {
             /** @description Role or second factor insufficient */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -31542,6 +35657,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -31563,6 +35683,11 @@ export interface operations {
             /** @description Conflicts with existing state */
             409: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -31584,6 +35709,8 @@ export interface operations {
             /** @description Request body larger than the limit */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -31605,6 +35732,8 @@ export interface operations {
             /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -31626,6 +35755,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -31657,6 +35791,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -31678,6 +35814,11 @@ export interface operations {
             /** @description The provider refused or failed; `details` names it */
             502: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -31701,7 +35842,10 @@ export interface operations {
     providersBitsoSync: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -31719,6 +35863,11 @@ export interface operations {
             /** @description No Bitso connection */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -31769,6 +35918,11 @@ export interface operations {
             /** @description Queued; a connection whose balances Bitso refused (a revoked key) or could not give now is in `connectionErrors` */
             202: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -31819,6 +35973,11 @@ export interface operations {
             /** @description Malformed JSON body, or one that is not UTF-8 */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -31840,6 +35999,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -31861,6 +36022,11 @@ export interface operations {
             /** @description Role or second factor insufficient */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -31882,6 +36048,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -31903,6 +36074,8 @@ export interface operations {
             /** @description Request body larger than the limit */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -31924,6 +36097,8 @@ export interface operations {
             /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -31945,6 +36120,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -31976,6 +36156,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -32005,7 +36187,10 @@ export interface operations {
                 limit?: number;
                 offset?: number;
             };
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -32014,6 +36199,11 @@ export interface operations {
             /** @description Review flags, newest first */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -32070,6 +36260,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -32091,6 +36283,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -32112,6 +36309,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -32143,6 +36345,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -32166,7 +36370,10 @@ export interface operations {
     providersReviewFlagsResolve: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 flagId: string;
             };
@@ -32187,6 +36394,11 @@ export interface operations {
             /** @description Resolved */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -32235,6 +36447,11 @@ export interface operations {
             /** @description Malformed JSON body, or one that is not UTF-8 */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -32256,6 +36473,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -32277,6 +36496,11 @@ export interface operations {
             /** @description Role or second factor insufficient */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -32298,6 +36522,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -32319,6 +36548,11 @@ export interface operations {
             /** @description Conflicts with existing state */
             409: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -32340,6 +36574,8 @@ export interface operations {
             /** @description Request body larger than the limit */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -32361,6 +36597,8 @@ export interface operations {
             /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -32382,6 +36620,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -32413,6 +36656,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -32436,7 +36681,10 @@ export interface operations {
     getSyncJob: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path: {
                 jobId: string;
             };
@@ -32447,6 +36695,11 @@ export interface operations {
             /** @description The job */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -32488,6 +36741,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -32509,6 +36764,11 @@ export interface operations {
             /** @description Role or second factor insufficient */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -32530,6 +36790,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -32551,6 +36816,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -32582,6 +36852,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
