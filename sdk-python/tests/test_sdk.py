@@ -411,6 +411,25 @@ class BookmarkTest(SdkTestCase):
         self.assertEqual(stale.bookmark, stale_log[1][1])
 
 
+class RegisterLocaleTest(SdkTestCase):
+    def test_register_sends_no_locale_unless_given_so_accept_language_chooses(self) -> None:
+        sent: List[Dict[str, Any]] = []
+
+        def transport(method: str, url: str, headers: Dict[str, str], body: Optional[bytes], timeout: float):
+            if body:
+                sent.append(json.loads(body))
+            return urllib_transport(method, url, headers, body, timeout)
+
+        ip = next_ip()
+        spanish = DhanamAPI(base_url=BASE_URL, headers={"CF-Connecting-IP": ip, "Accept-Language": "es-MX,es;q=0.9"}, transport=transport)
+        user = spanish.auth.register(name="Ana", email=unique_email(), password=PASSWORD)["user"]
+        self.assertNotIn("locale", sent[-1])
+        self.assertEqual(user["locale"], "es")
+        chosen = DhanamAPI(base_url=BASE_URL, headers={"CF-Connecting-IP": ip, "Accept-Language": "es"}, transport=transport)
+        self.assertEqual(chosen.auth.register(name="Bo", email=unique_email(), password=PASSWORD, locale="pt")["user"]["locale"], "pt")
+        self.assertEqual(sent[-1]["locale"], "pt")
+
+
 class NamespacesTest(unittest.TestCase):
     """Static: needs no server."""
 
@@ -601,3 +620,15 @@ class AreasTest(SdkTestCase):
         self.assertEqual(dhanam.gaming.portfolio(space_id=sid)["spaceId"], sid)
         self.assertGreater(dhanam.esg.methodology()["dataset"]["assetCount"], 0)
         self.assertEqual(dhanam.esg.scores(space_id=sid)["spaceId"], sid)
+        # The wallet is disconnected by name: its positions go with it.
+        self.assertIsNone(dhanam.defi.remove_wallet(wallet["wallet"]["id"]))
+        self.assertEqual(dhanam.defi.positions(space_id=sid)["positions"], [])
+        with self.assertRaises(NotFoundError):
+            dhanam.defi.remove_wallet(wallet["wallet"]["id"])
+        # The chain's verification, whole or continued from a cursor (one the API did not issue is refused by name).
+        verdict = dhanam.ledger.verify_logs(sid)["data"]
+        self.assertEqual((verdict["valid"], verdict["hasMore"]), (True, False))
+        self.assertEqual(dhanam.ledger.verify_all_logs(sid)["data"]["checked"], verdict["checked"])
+        with self.assertRaises(ValidationError) as refused:
+            dhanam.ledger.verify_logs(sid, cursor="not-a-cursor")
+        self.assertIn("cursor", [d["field"] for d in refused.exception.details])

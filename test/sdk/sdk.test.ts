@@ -8,6 +8,9 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { collect, Dhanam, DhanamError, DhanamNetworkError, iterateOffset, jwtExpiry, OPERATIONS, parseRetryAfter, type FetchLike } from "../../sdk/src/index";
 import { SignJWT } from "jose";
+import { insertJsonRows } from "../../src/lib/sql";
+import { GENESIS_HASH, hashLog } from "../../src/modules/ledger/chain";
+import { VERIFY_MAX_LOGS } from "../../src/modules/ledger/service";
 
 // Client IPs of this file only (the auth policy is per IP): a random /16 in 10.0.0.0/8 per run.
 const ipBlock = 100 + Math.floor(Math.random() * 150);
@@ -560,6 +563,36 @@ describe("TypeScript SDK: documents, real estate, collectibles, recurring series
     expect((await dhanam.gaming.portfolio(space.id)).spaceId).toBe(space.id);
     expect((await dhanam.esg.methodology()).dataset.assetCount).toBeGreaterThan(0);
     expect((await dhanam.esg.scores(space.id)).spaceId).toBe(space.id);
+    // The wallet is disconnected by name: its positions go with it.
+    expect(await dhanam.defi.removeWallet(wallet.wallet.id)).toBeUndefined();
+    expect((await dhanam.defi.positions({ spaceId: space.id })).positions).toEqual([]);
+    expect(await dhanam.defi.removeWallet(wallet.wallet.id).catch((e: unknown) => e)).toMatchObject({ status: 404 });
+  });
+});
+
+describe("TypeScript SDK: verifying a log chain longer than one call checks", () => {
+  it("verify takes the cursor a call answered, and verifyAll follows it to the whole chain's verdict", { timeout: 180_000 }, async () => {
+    const { dhanam } = await registered();
+    const space = await dhanam.spaces.create({ name: "Chain", type: "personal", currency: "USD" });
+    // A chain one call cannot finish, written straight to the table as the ledger would hash it.
+    const total = VERIFY_MAX_LOGS + 20;
+    const rows: (string | number)[][] = [];
+    let prev = GENESIS_HASH;
+    for (let id = 0; id < total; id++) {
+      const row = { id, type: "NEW_TRANSACTION", date: 1_700_000_000_000 + id, data: JSON.stringify({ n: id }) };
+      prev = await hashLog(prev, row);
+      rows.push([space.id, id, row.type, row.data, row.date, prev]);
+    }
+    await env.DB.batch(insertJsonRows(env.DB, "ledger_logs", ["space_id", "id", "type", "data", "date", "hash"], rows));
+
+    const first = await dhanam.ledger.logs.verify(space.id);
+    expect(first.data).toMatchObject({ valid: true, checked: VERIFY_MAX_LOGS, hasMore: true });
+    const rest = await dhanam.ledger.logs.verify(space.id, { cursor: first.data.next! });
+    expect(rest.data).toMatchObject({ valid: true, checked: total, checkedFrom: VERIFY_MAX_LOGS, hasMore: false, lastHash: prev });
+    const all = await dhanam.ledger.logs.verifyAll(space.id);
+    expect(all.data).toMatchObject({ valid: true, checked: total, hasMore: false, lastHash: prev });
+    // A cursor the API did not issue is refused by name.
+    expect(await dhanam.ledger.logs.verify(space.id, { cursor: "not-a-cursor" }).catch((e: unknown) => e)).toMatchObject({ status: 422 });
   });
 });
 
