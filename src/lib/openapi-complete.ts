@@ -77,9 +77,9 @@ const INFO_NOTES = [
   "**Headers.** Every response carries `X-Request-Id`; every /v1 response `X-D1-Bookmark` (send it back as the request header of that name to read your own writes; opaque); every response of a rate-limited operation `X-RateLimit-Limit`, `X-RateLimit-Remaining` and `X-RateLimit-Reset` (a 429 adds `Retry-After`); a replayed write `Idempotency-Replayed: true`.",
 ];
 
-/** What a money number is, said once per number beside its `…Decimal` string (moneyDescriptions). */
+/** What a money number (or another exact decimal, a rate or a quantity) is, said once per number beside its `…Decimal` string (describeMoney). */
 const moneySentence = (decimal: string) =>
-  `Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read \`${decimal}\`.`;
+  `A JSON number written with every digit of its exact decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read \`${decimal}\`.`;
 
 /** RFC 9457 problem details: what an error is when the client sends `Accept: application/problem+json`. */
 const PROBLEM_SCHEMA = {

@@ -2549,7 +2549,7 @@ export interface components {
             accounts: {
                 id: string;
                 name: string;
-                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `balanceDecimal`. */
+                /** @description A JSON number written with every digit of its exact decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `balanceDecimal`. */
                 balance: number;
                 /**
                  * @description The exact balance as a decimal string, at the currency's scale
@@ -2806,7 +2806,7 @@ export interface components {
             subtype: string | null;
             provider: string;
             currency: string;
-            /** @description Major units. Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `balanceDecimal`. */
+            /** @description Major units. A JSON number written with every digit of its exact decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `balanceDecimal`. */
             balance: number;
             /**
              * @description The exact balance as a decimal string
@@ -2876,7 +2876,7 @@ export interface components {
             id: string;
             spaceId: string;
             accountId: string;
-            /** @description Major units. Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `amountDecimal`. */
+            /** @description Major units. A JSON number written with every digit of its exact decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `amountDecimal`. */
             amount: number;
             /**
              * @description The exact amount as a decimal string
@@ -3274,18 +3274,18 @@ export interface components {
             id: string;
             spaceId: string;
             name: string;
-            /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `amountDecimal`. */
+            /** @description A JSON number written with every digit of its exact decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `amountDecimal`. */
             amount: number;
             /**
              * @description Exact decimal string; the numbers beside are for convenience
              * @example 800.00
              */
             amountDecimal: string;
-            /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `spentDecimal`. */
+            /** @description A JSON number written with every digit of its exact decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `spentDecimal`. */
             spent: number;
             /** @description Spending in the current period in the budget's categories. Transactions in other currencies count converted at their own day's rate (the space's own rate wins), rounded half-even once per category; an amount with no rate is not counted and is listed in `conversion` */
             spentDecimal: string;
-            /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `remainingDecimal`. */
+            /** @description A JSON number written with every digit of its exact decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `remainingDecimal`. */
             remaining: number;
             remainingDecimal: string;
             currency: string;
@@ -3302,10 +3302,10 @@ export interface components {
             categories: {
                 id: string;
                 name: string;
-                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `allocatedDecimal`. */
+                /** @description A JSON number written with every digit of its exact decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `allocatedDecimal`. */
                 allocated: number | null;
                 allocatedDecimal: string | null;
-                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `spentDecimal`. */
+                /** @description A JSON number written with every digit of its exact decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `spentDecimal`. */
                 spent: number;
                 spentDecimal: string;
             }[];
@@ -3335,7 +3335,7 @@ export interface components {
             unconverted: {
                 context: string;
                 currency: string;
-                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `amountDecimal`. */
+                /** @description A JSON number written with every digit of its exact decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `amountDecimal`. */
                 amount: number;
                 amountDecimal: string;
                 dates: string[];
@@ -3600,7 +3600,7 @@ export interface components {
                 /** @example B */
                 grade: string;
             } | null;
-            /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `scoredValueDecimal`. */
+            /** @description A JSON number written with every digit of its exact decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `scoredValueDecimal`. */
             scoredValue: number;
             scoredValueDecimal: string;
             scores: {
@@ -3619,17 +3619,17 @@ export interface components {
                 carbonFootprint: number | null;
                 carbonFootprintUnit: string;
                 renewableShare: number | null;
-                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `balanceDecimal`. */
+                /** @description A JSON number written with every digit of its exact decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `balanceDecimal`. */
                 balance: number;
                 balanceDecimal: string;
-                /** @description Market value in the space's currency (quantity × price). Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `valueDecimal`. */
+                /** @description Market value in the space's currency (quantity × price). A JSON number written with every digit of its exact decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `valueDecimal`. */
                 value: number;
                 valueDecimal: string;
                 currency: string;
-                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `balanceUSDDecimal`. */
+                /** @description A JSON number written with every digit of its exact decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `balanceUSDDecimal`. */
                 balanceUSD: number | null;
                 balanceUSDDecimal: string | null;
-                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `weightDecimal`. */
+                /** @description A JSON number written with every digit of its exact decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `weightDecimal`. */
                 weight: number;
                 weightDecimal: string;
                 price: {
@@ -3644,12 +3644,12 @@ export interface components {
             }[];
             unscored: {
                 symbol: string;
-                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `balanceDecimal`. */
+                /** @description A JSON number written with every digit of its exact decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `balanceDecimal`. */
                 balance: number;
                 balanceDecimal: string;
                 /** @enum {string} */
                 reason: "not-in-dataset" | "no-price" | "negative-balance";
-                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `valueDecimal`. */
+                /** @description A JSON number written with every digit of its exact decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `valueDecimal`. */
                 value: number | null;
                 valueDecimal: string | null;
                 priceStale: boolean | null;
@@ -3747,39 +3747,39 @@ export interface components {
                 label: string;
                 tokens: {
                     symbol: string;
-                    /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `balanceDecimal`. */
+                    /** @description A JSON number written with every digit of its exact decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `balanceDecimal`. */
                     balance: number;
                     balanceDecimal: string;
-                    /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `balanceUSDDecimal`. */
+                    /** @description A JSON number written with every digit of its exact decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `balanceUSDDecimal`. */
                     balanceUSD: number;
                     balanceUSDDecimal: string;
                 }[];
-                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `totalValueUSDDecimal`. */
+                /** @description A JSON number written with every digit of its exact decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `totalValueUSDDecimal`. */
                 totalValueUSD: number;
                 totalValueUSDDecimal: string;
-                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `unrealizedGainDecimal`. */
+                /** @description A JSON number written with every digit of its exact decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `unrealizedGainDecimal`. */
                 unrealizedGain: number;
                 unrealizedGainDecimal: string;
                 /** @description Gain is measured against the position's value when first synced, at this time */
                 unrealizedGainSince: string;
-                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `apyDecimal`. */
+                /** @description A JSON number written with every digit of its exact decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `apyDecimal`. */
                 apy: number | null;
                 apyDecimal: string | null;
                 lastUpdated: string;
                 stale: boolean;
             }[];
             summary: {
-                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `totalValueUSDDecimal`. */
+                /** @description A JSON number written with every digit of its exact decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `totalValueUSDDecimal`. */
                 totalValueUSD: number;
                 totalValueUSDDecimal: string;
-                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `byProtocolDecimal`. */
+                /** @description A JSON number written with every digit of its exact decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `byProtocolDecimal`. */
                 byProtocol: {
                     [key: string]: number;
                 };
                 byProtocolDecimal: {
                     [key: string]: string;
                 };
-                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `byNetworkDecimal`. */
+                /** @description A JSON number written with every digit of its exact decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `byNetworkDecimal`. */
                 byNetwork: {
                     [key: string]: number;
                 };
@@ -3861,7 +3861,7 @@ export interface components {
         GamingPortfolio: {
             spaceId: string;
             currency: string;
-            /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `totalValueUsdDecimal`. */
+            /** @description A JSON number written with every digit of its exact decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `totalValueUsdDecimal`. */
             totalValueUsd: number;
             totalValueUsdDecimal: string;
             platforms: {
@@ -3869,17 +3869,17 @@ export interface components {
                 label: string;
                 chain: string;
                 available: boolean;
-                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `totalValueUsdDecimal`. */
+                /** @description A JSON number written with every digit of its exact decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `totalValueUsdDecimal`. */
                 totalValueUsd: number;
                 totalValueUsdDecimal: string;
                 tokensCount: number;
-                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `stakingValueUsdDecimal`. */
+                /** @description A JSON number written with every digit of its exact decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `stakingValueUsdDecimal`. */
                 stakingValueUsd: number;
                 stakingValueUsdDecimal: string;
                 stakingApy: number | null;
                 landCount: number;
                 nftCount: number;
-                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `monthlyEarningsUsdDecimal`. */
+                /** @description A JSON number written with every digit of its exact decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `monthlyEarningsUsdDecimal`. */
                 monthlyEarningsUsd: number;
                 monthlyEarningsUsdDecimal: string;
                 lastSyncedAt: string;
@@ -3895,7 +3895,7 @@ export interface components {
             earnings: {
                 platform: string;
                 source: string;
-                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `amountUsdDecimal`. */
+                /** @description A JSON number written with every digit of its exact decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `amountUsdDecimal`. */
                 amountUsd: number;
                 amountUsdDecimal: string;
                 color: string;
@@ -3906,13 +3906,13 @@ export interface components {
                 role: string;
                 scholarCount: number;
                 revenueSharePercent: number;
-                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `monthlyIncomeUsdDecimal`. */
+                /** @description A JSON number written with every digit of its exact decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `monthlyIncomeUsdDecimal`. */
                 monthlyIncomeUsd: number;
                 monthlyIncomeUsdDecimal: string;
             }[];
             chains: {
                 chain: string;
-                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `totalValueUsdDecimal`. */
+                /** @description A JSON number written with every digit of its exact decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `totalValueUsdDecimal`. */
                 totalValueUsd: number;
                 totalValueUsdDecimal: string;
                 platformCount: number;
@@ -3923,7 +3923,7 @@ export interface components {
                 coordinates: string;
                 size: string;
                 rentalStatus: string;
-                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `monthlyRentalDecimal`. */
+                /** @description A JSON number written with every digit of its exact decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `monthlyRentalDecimal`. */
                 monthlyRental: number;
                 monthlyRentalDecimal: string;
                 platform: string;
@@ -3934,13 +3934,13 @@ export interface components {
                 tokenId: string;
                 name: string;
                 collection: string;
-                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `currentValueDecimal`. */
+                /** @description A JSON number written with every digit of its exact decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `currentValueDecimal`. */
                 currentValue: number | null;
                 currentValueDecimal: string | null;
-                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `acquisitionCostDecimal`. */
+                /** @description A JSON number written with every digit of its exact decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `acquisitionCostDecimal`. */
                 acquisitionCost: number | null;
                 acquisitionCostDecimal: string | null;
-                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `unrealizedGainDecimal`. */
+                /** @description A JSON number written with every digit of its exact decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `unrealizedGainDecimal`. */
                 unrealizedGain: number | null;
                 unrealizedGainDecimal: string | null;
                 acquiredAt: string | null;
@@ -3956,7 +3956,7 @@ export interface components {
             governance: {
                 platform: string;
                 dao: string;
-                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `votingPowerDecimal`. */
+                /** @description A JSON number written with every digit of its exact decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `votingPowerDecimal`. */
                 votingPower: number;
                 votingPowerDecimal: string;
                 votingPowerToken: string;
@@ -3981,26 +3981,26 @@ export interface components {
             from: string;
             to: string;
             currency: string;
-            /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `totalDecimal`. */
+            /** @description A JSON number written with every digit of its exact decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `totalDecimal`. */
             total: number;
             totalDecimal: string;
             earnings: {
                 platform: string;
                 source: string;
-                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `amountUsdDecimal`. */
+                /** @description A JSON number written with every digit of its exact decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `amountUsdDecimal`. */
                 amountUsd: number;
                 amountUsdDecimal: string;
                 color: string;
             }[];
             byPlatform: {
                 platform: string;
-                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `amountUsdDecimal`. */
+                /** @description A JSON number written with every digit of its exact decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `amountUsdDecimal`. */
                 amountUsd: number;
                 amountUsdDecimal: string;
             }[];
             bySource: {
                 source: string;
-                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `amountUsdDecimal`. */
+                /** @description A JSON number written with every digit of its exact decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `amountUsdDecimal`. */
                 amountUsd: number;
                 amountUsdDecimal: string;
             }[];
@@ -4011,13 +4011,13 @@ export interface components {
                 tokenId: string;
                 name: string;
                 collection: string;
-                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `currentValueDecimal`. */
+                /** @description A JSON number written with every digit of its exact decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `currentValueDecimal`. */
                 currentValue: number | null;
                 currentValueDecimal: string | null;
-                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `acquisitionCostDecimal`. */
+                /** @description A JSON number written with every digit of its exact decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `acquisitionCostDecimal`. */
                 acquisitionCost: number | null;
                 acquisitionCostDecimal: string | null;
-                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `unrealizedGainDecimal`. */
+                /** @description A JSON number written with every digit of its exact decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `unrealizedGainDecimal`. */
                 unrealizedGain: number | null;
                 unrealizedGainDecimal: string | null;
                 acquiredAt: string | null;
@@ -4026,10 +4026,10 @@ export interface components {
             }[];
             totals: {
                 count: number;
-                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `currentValueDecimal`. */
+                /** @description A JSON number written with every digit of its exact decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `currentValueDecimal`. */
                 currentValue: number;
                 currentValueDecimal: string;
-                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `acquisitionCostDecimal`. */
+                /** @description A JSON number written with every digit of its exact decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `acquisitionCostDecimal`. */
                 acquisitionCost: number;
                 acquisitionCostDecimal: string;
                 currency: string;
@@ -4046,17 +4046,17 @@ export interface components {
                 label: string;
                 chain: string;
                 available: boolean;
-                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `totalValueUsdDecimal`. */
+                /** @description A JSON number written with every digit of its exact decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `totalValueUsdDecimal`. */
                 totalValueUsd: number;
                 totalValueUsdDecimal: string;
                 tokensCount: number;
-                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `stakingValueUsdDecimal`. */
+                /** @description A JSON number written with every digit of its exact decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `stakingValueUsdDecimal`. */
                 stakingValueUsd: number;
                 stakingValueUsdDecimal: string;
                 stakingApy: number | null;
                 landCount: number;
                 nftCount: number;
-                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `monthlyEarningsUsdDecimal`. */
+                /** @description A JSON number written with every digit of its exact decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `monthlyEarningsUsdDecimal`. */
                 monthlyEarningsUsd: number;
                 monthlyEarningsUsdDecimal: string;
                 lastSyncedAt: string;
@@ -4066,7 +4066,7 @@ export interface components {
             positions: {
                 walletId: string;
                 walletAddress: string;
-                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `totalValueUsdDecimal`. */
+                /** @description A JSON number written with every digit of its exact decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `totalValueUsdDecimal`. */
                 totalValueUsd: number;
                 totalValueUsdDecimal: string;
                 lastSyncedAt: string;
@@ -4085,13 +4085,13 @@ export interface components {
                     tokenId: string;
                     name: string;
                     collection: string;
-                    /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `currentValueDecimal`. */
+                    /** @description A JSON number written with every digit of its exact decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `currentValueDecimal`. */
                     currentValue: number | null;
                     currentValueDecimal: string | null;
-                    /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `acquisitionCostDecimal`. */
+                    /** @description A JSON number written with every digit of its exact decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `acquisitionCostDecimal`. */
                     acquisitionCost: number | null;
                     acquisitionCostDecimal: string | null;
-                    /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `unrealizedGainDecimal`. */
+                    /** @description A JSON number written with every digit of its exact decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `unrealizedGainDecimal`. */
                     unrealizedGain: number | null;
                     unrealizedGainDecimal: string | null;
                     acquiredAt: string | null;
@@ -4113,20 +4113,20 @@ export interface components {
             to: string;
             asOf: string;
             netWorth: {
-                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `currentDecimal`. */
+                /** @description A JSON number written with every digit of its exact decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `currentDecimal`. */
                 current: number;
                 /** @description Exact decimal string; the number beside it is for convenience */
                 currentDecimal: string;
-                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `previousDecimal`. */
+                /** @description A JSON number written with every digit of its exact decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `previousDecimal`. */
                 previous: number;
                 /** @description Exact decimal string; the number beside it is for convenience */
                 previousDecimal: string;
                 previousDate: string;
-                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `changeDecimal`. */
+                /** @description A JSON number written with every digit of its exact decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `changeDecimal`. */
                 change: number;
                 /** @description Exact decimal string; the number beside it is for convenience */
                 changeDecimal: string;
-                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `changePercentDecimal`. */
+                /** @description A JSON number written with every digit of its exact decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `changePercentDecimal`. */
                 changePercent: number | null;
                 changePercentDecimal: string | null;
                 /** @enum {string} */
@@ -4142,7 +4142,7 @@ export interface components {
                     id: string;
                     name: string;
                     currency: string;
-                    /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `valueDecimal`. */
+                    /** @description A JSON number written with every digit of its exact decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `valueDecimal`. */
                     value: number;
                     /** @description Exact decimal string; the number beside it is for convenience */
                     valueDecimal: string;
@@ -4151,15 +4151,15 @@ export interface components {
                 }[];
             };
             cashFlow: {
-                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `incomeDecimal`. */
+                /** @description A JSON number written with every digit of its exact decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `incomeDecimal`. */
                 income: number;
                 /** @description Exact decimal string; the number beside it is for convenience */
                 incomeDecimal: string;
-                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `expensesDecimal`. */
+                /** @description A JSON number written with every digit of its exact decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `expensesDecimal`. */
                 expenses: number;
                 /** @description Exact decimal string; the number beside it is for convenience */
                 expensesDecimal: string;
-                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `netDecimal`. */
+                /** @description A JSON number written with every digit of its exact decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `netDecimal`. */
                 net: number;
                 /** @description Exact decimal string; the number beside it is for convenience */
                 netDecimal: string;
@@ -4184,11 +4184,11 @@ export interface components {
             topCategories: {
                 categoryId: string | null;
                 category: string;
-                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `amountDecimal`. */
+                /** @description A JSON number written with every digit of its exact decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `amountDecimal`. */
                 amount: number;
                 /** @description Exact decimal string; the number beside it is for convenience */
                 amountDecimal: string;
-                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `percentageDecimal`. */
+                /** @description A JSON number written with every digit of its exact decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `percentageDecimal`. */
                 percentage: number;
                 percentageDecimal: string;
             }[];
@@ -4203,7 +4203,7 @@ export interface components {
             interval: string;
             points: {
                 date: string;
-                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `netWorthDecimal`. */
+                /** @description A JSON number written with every digit of its exact decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `netWorthDecimal`. */
                 netWorth: number;
                 /** @description Exact decimal string; the number beside it is for convenience */
                 netWorthDecimal: string;
@@ -4228,16 +4228,16 @@ export interface components {
             currency: string;
             accountId: string;
             categoryId: string | null;
-            /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `amountDecimal`. */
+            /** @description A JSON number written with every digit of its exact decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `amountDecimal`. */
             amount: number;
             /** @description Exact decimal string; the number beside it is for convenience */
             amountDecimal: string;
             amountRange: {
-                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `minDecimal`. */
+                /** @description A JSON number written with every digit of its exact decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `minDecimal`. */
                 min: number;
                 /** @description Exact decimal string; the number beside it is for convenience */
                 minDecimal: string;
-                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `maxDecimal`. */
+                /** @description A JSON number written with every digit of its exact decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `maxDecimal`. */
                 max: number;
                 /** @description Exact decimal string; the number beside it is for convenience */
                 maxDecimal: string;
@@ -4290,30 +4290,30 @@ export interface components {
             forecast: {
                 week: string;
                 weekEnd: string;
-                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `projectedIncomeDecimal`. */
+                /** @description A JSON number written with every digit of its exact decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `projectedIncomeDecimal`. */
                 projectedIncome: number;
                 /** @description Exact decimal string; the number beside it is for convenience */
                 projectedIncomeDecimal: string;
-                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `projectedExpensesDecimal`. */
+                /** @description A JSON number written with every digit of its exact decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `projectedExpensesDecimal`. */
                 projectedExpenses: number;
                 /** @description Exact decimal string; the number beside it is for convenience */
                 projectedExpensesDecimal: string;
-                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `netFlowDecimal`. */
+                /** @description A JSON number written with every digit of its exact decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `netFlowDecimal`. */
                 netFlow: number;
                 /** @description Exact decimal string; the number beside it is for convenience */
                 netFlowDecimal: string;
                 confidence: number;
             }[];
             summary: {
-                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `totalProjectedIncomeDecimal`. */
+                /** @description A JSON number written with every digit of its exact decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `totalProjectedIncomeDecimal`. */
                 totalProjectedIncome: number;
                 /** @description Exact decimal string; the number beside it is for convenience */
                 totalProjectedIncomeDecimal: string;
-                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `totalProjectedExpensesDecimal`. */
+                /** @description A JSON number written with every digit of its exact decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `totalProjectedExpensesDecimal`. */
                 totalProjectedExpenses: number;
                 /** @description Exact decimal string; the number beside it is for convenience */
                 totalProjectedExpensesDecimal: string;
-                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `netCashFlowDecimal`. */
+                /** @description A JSON number written with every digit of its exact decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `netCashFlowDecimal`. */
                 netCashFlow: number;
                 /** @description Exact decimal string; the number beside it is for convenience */
                 netCashFlowDecimal: string;
@@ -4324,15 +4324,15 @@ export interface components {
                 name: string;
                 type: string;
                 currency: string;
-                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `currentBalanceDecimal`. */
+                /** @description A JSON number written with every digit of its exact decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `currentBalanceDecimal`. */
                 currentBalance: number;
                 /** @description Exact decimal string; the number beside it is for convenience */
                 currentBalanceDecimal: string;
-                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `projectedBalanceDecimal`. */
+                /** @description A JSON number written with every digit of its exact decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `projectedBalanceDecimal`. */
                 projectedBalance: number;
                 /** @description Exact decimal string; the number beside it is for convenience */
                 projectedBalanceDecimal: string;
-                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `lowestBalanceDecimal`. */
+                /** @description A JSON number written with every digit of its exact decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `lowestBalanceDecimal`. */
                 lowestBalance: number;
                 /** @description Exact decimal string; the number beside it is for convenience */
                 lowestBalanceDecimal: string;
@@ -4435,19 +4435,19 @@ export interface components {
             stepsPerYear: number;
             seed: number;
             currency: string;
-            /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `startingNetWorthDecimal`. */
+            /** @description A JSON number written with every digit of its exact decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `startingNetWorthDecimal`. */
             startingNetWorth: number;
             /** @description Exact decimal string in the space currency */
             startingNetWorthDecimal: string;
-            /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `annualIncomeDecimal`. */
+            /** @description A JSON number written with every digit of its exact decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `annualIncomeDecimal`. */
             annualIncome: number;
             /** @description Exact decimal string in the space currency */
             annualIncomeDecimal: string;
-            /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `annualExpensesDecimal`. */
+            /** @description A JSON number written with every digit of its exact decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `annualExpensesDecimal`. */
             annualExpenses: number;
             /** @description Exact decimal string in the space currency */
             annualExpensesDecimal: string;
-            /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `annualContributionDecimal`. */
+            /** @description A JSON number written with every digit of its exact decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `annualContributionDecimal`. */
             annualContribution: number;
             /** @description Exact decimal string in the space currency */
             annualContributionDecimal: string;
@@ -4459,7 +4459,7 @@ export interface components {
                 currentAge: number | null;
                 retirementAge: number | null;
                 retirementYear: number | null;
-                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `retirementSpendingDecimal`. */
+                /** @description A JSON number written with every digit of its exact decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `retirementSpendingDecimal`. */
                 retirementSpending: number | null;
                 retirementSpendingDecimal: string | null;
             };
@@ -4467,11 +4467,11 @@ export interface components {
                 year: number;
                 /** @enum {string} */
                 type: "home_purchase" | "college" | "retirement" | "inheritance" | "other";
-                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `amountDecimal`. */
+                /** @description A JSON number written with every digit of its exact decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `amountDecimal`. */
                 amount: number;
                 /** @description Exact decimal string in the space currency */
                 amountDecimal: string;
-                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `incomeChangeDecimal`. */
+                /** @description A JSON number written with every digit of its exact decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `incomeChangeDecimal`. */
                 incomeChange: number;
                 /** @description Exact decimal string in the space currency */
                 incomeChangeDecimal: string;
@@ -4479,35 +4479,35 @@ export interface components {
             }[];
             outcomes: {
                 median: {
-                    /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `year10Decimal`. */
+                    /** @description A JSON number written with every digit of its exact decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `year10Decimal`. */
                     year10: number | null;
                     year10Decimal: string | null;
-                    /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `year20Decimal`. */
+                    /** @description A JSON number written with every digit of its exact decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `year20Decimal`. */
                     year20: number | null;
                     year20Decimal: string | null;
-                    /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `year30Decimal`. */
+                    /** @description A JSON number written with every digit of its exact decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `year30Decimal`. */
                     year30: number | null;
                     year30Decimal: string | null;
                 };
                 percentile10: {
-                    /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `year10Decimal`. */
+                    /** @description A JSON number written with every digit of its exact decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `year10Decimal`. */
                     year10: number | null;
                     year10Decimal: string | null;
-                    /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `year20Decimal`. */
+                    /** @description A JSON number written with every digit of its exact decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `year20Decimal`. */
                     year20: number | null;
                     year20Decimal: string | null;
-                    /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `year30Decimal`. */
+                    /** @description A JSON number written with every digit of its exact decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `year30Decimal`. */
                     year30: number | null;
                     year30Decimal: string | null;
                 };
                 percentile90: {
-                    /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `year10Decimal`. */
+                    /** @description A JSON number written with every digit of its exact decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `year10Decimal`. */
                     year10: number | null;
                     year10Decimal: string | null;
-                    /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `year20Decimal`. */
+                    /** @description A JSON number written with every digit of its exact decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `year20Decimal`. */
                     year20: number | null;
                     year20Decimal: string | null;
-                    /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `year30Decimal`. */
+                    /** @description A JSON number written with every digit of its exact decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `year30Decimal`. */
                     year30: number | null;
                     year30Decimal: string | null;
                 };
@@ -4532,31 +4532,31 @@ export interface components {
             year: number;
             /** @description Age at the start of the year (with currentAge) */
             age: number | null;
-            /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `projectedNetWorthDecimal`. */
+            /** @description A JSON number written with every digit of its exact decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `projectedNetWorthDecimal`. */
             projectedNetWorth: number;
             /** @description Exact decimal string in the space currency */
             projectedNetWorthDecimal: string;
-            /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `percentile10Decimal`. */
+            /** @description A JSON number written with every digit of its exact decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `percentile10Decimal`. */
             percentile10: number;
             /** @description Exact decimal string in the space currency */
             percentile10Decimal: string;
-            /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `percentile90Decimal`. */
+            /** @description A JSON number written with every digit of its exact decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `percentile90Decimal`. */
             percentile90: number;
             /** @description Exact decimal string in the space currency */
             percentile90Decimal: string;
-            /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `meanDecimal`. */
+            /** @description A JSON number written with every digit of its exact decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `meanDecimal`. */
             mean: number;
             /** @description Exact decimal string in the space currency */
             meanDecimal: string;
-            /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `projectedIncomeDecimal`. */
+            /** @description A JSON number written with every digit of its exact decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `projectedIncomeDecimal`. */
             projectedIncome: number;
             /** @description Exact decimal string in the space currency */
             projectedIncomeDecimal: string;
-            /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `projectedExpensesDecimal`. */
+            /** @description A JSON number written with every digit of its exact decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `projectedExpensesDecimal`. */
             projectedExpenses: number;
             /** @description Exact decimal string in the space currency */
             projectedExpensesDecimal: string;
-            /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `projectedSavingsDecimal`. */
+            /** @description A JSON number written with every digit of its exact decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `projectedSavingsDecimal`. */
             projectedSavings: number;
             /** @description Exact decimal string in the space currency */
             projectedSavingsDecimal: string;
@@ -4662,7 +4662,7 @@ export interface components {
             type: "real_estate" | "vehicle" | "collectible" | "private_holding" | "other";
             currency: string;
             description: string | null;
-            /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `currentValueDecimal`. */
+            /** @description A JSON number written with every digit of its exact decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `currentValueDecimal`. */
             currentValue: number | null;
             /** @description The latest valuation, exact */
             currentValueDecimal: string | null;
@@ -4748,7 +4748,7 @@ export interface components {
         Valuation: {
             id: string;
             assetId: string;
-            /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `valueDecimal`. */
+            /** @description A JSON number written with every digit of its exact decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `valueDecimal`. */
             value: number;
             /**
              * @description Exact decimal string; the number beside is for convenience
@@ -4841,7 +4841,7 @@ export interface components {
             brand: string | null;
             referenceNumber: string;
             imageUrl: string | null;
-            /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `currentMarketValueDecimal`. */
+            /** @description A JSON number written with every digit of its exact decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `currentMarketValueDecimal`. */
             currentMarketValue: number | null;
             currentMarketValueDecimal: string | null;
             currency: string;
@@ -4864,10 +4864,10 @@ export interface components {
         };
         CollectibleRefresh: {
             success: boolean;
-            /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `previousValueDecimal`. */
+            /** @description A JSON number written with every digit of its exact decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `previousValueDecimal`. */
             previousValue: number | null;
             previousValueDecimal: string | null;
-            /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `newValueDecimal`. */
+            /** @description A JSON number written with every digit of its exact decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `newValueDecimal`. */
             newValue: number;
             newValueDecimal: string;
             currency: string;
@@ -4883,18 +4883,18 @@ export interface components {
         };
         Zestimate: {
             propertyId: string;
-            /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `zestimateDecimal`. */
+            /** @description A JSON number written with every digit of its exact decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `zestimateDecimal`. */
             zestimate: number;
             zestimateDecimal: string;
-            /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `rentZestimateDecimal`. */
+            /** @description A JSON number written with every digit of its exact decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `rentZestimateDecimal`. */
             rentZestimate: number | null;
             rentZestimateDecimal: string | null;
             currency: string;
             lastUpdated: string;
             valuationRange: {
-                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `lowDecimal`. */
+                /** @description A JSON number written with every digit of its exact decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `lowDecimal`. */
                 low: number | null;
-                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `highDecimal`. */
+                /** @description A JSON number written with every digit of its exact decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `highDecimal`. */
                 high: number | null;
                 lowDecimal: string | null;
                 highDecimal: string | null;
@@ -4908,10 +4908,10 @@ export interface components {
             address: components["schemas"]["Address"];
         };
         ValuationSync: {
-            /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `previousValueDecimal`. */
+            /** @description A JSON number written with every digit of its exact decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `previousValueDecimal`. */
             previousValue: number | null;
             previousValueDecimal: string | null;
-            /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `newValueDecimal`. */
+            /** @description A JSON number written with every digit of its exact decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `newValueDecimal`. */
             newValue: number;
             newValueDecimal: string;
             currency: string;
@@ -5181,11 +5181,11 @@ export interface components {
                 id: string | null;
                 name: string;
                 symbol: string;
-                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `balanceDecimal`. */
+                /** @description A JSON number written with every digit of its exact decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `balanceDecimal`. */
                 balance: number;
                 balanceDecimal: string;
                 quote: string;
-                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `valueDecimal`. */
+                /** @description A JSON number written with every digit of its exact decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `valueDecimal`. */
                 value: number | null;
                 valueDecimal: string | null;
                 priceDecimal: string | null;
@@ -5222,11 +5222,11 @@ export interface components {
                 id: string | null;
                 name: string;
                 symbol: string;
-                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `balanceDecimal`. */
+                /** @description A JSON number written with every digit of its exact decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `balanceDecimal`. */
                 balance: number;
                 balanceDecimal: string;
                 quote: string;
-                /** @description Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `valueDecimal`. */
+                /** @description A JSON number written with every digit of its exact decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `valueDecimal`. */
                 value: number | null;
                 valueDecimal: string | null;
                 priceDecimal: string | null;
@@ -5299,7 +5299,7 @@ export interface components {
         ReviewFlagTransaction: {
             id: string;
             accountId: string;
-            /** @description Major units as a JSON number, for convenience. Money as a JSON number written with every digit of the decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `amountDecimal`. */
+            /** @description Major units as a JSON number, for convenience. A JSON number written with every digit of its exact decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `amountDecimal`. */
             amount: number;
             /**
              * @description The exact amount as a decimal string
