@@ -7,6 +7,9 @@
   write before doing any of its work); 503 and network errors only for
   idempotent calls (GET, PUT, DELETE, and POSTs with an Idempotency-Key);
   a 401 on an authenticated call once, after refreshing the token.
+- Read-your-writes: the ``X-D1-Bookmark`` of the latest response is kept and
+  sent back on every request (opaque: stored as received, never parsed or
+  compared), so reads see this client's own writes on a read replica.
 """
 from __future__ import annotations
 
@@ -30,6 +33,9 @@ from .errors import DhanamError, DhanamNetworkError, error_from_response, parse_
 #: Raises OSError (urllib.error.URLError, ConnectionError, socket.timeout) when no answer arrives.
 Transport = Callable[[str, str, Dict[str, str], Optional[bytes], float], Tuple[int, Dict[str, str], bytes]]
 TokensCallback = Callable[[Dict[str, Any]], None]
+
+#: The response header naming the database state a response saw or wrote; sent back as the request header of the same name.
+BOOKMARK_HEADER = "X-D1-Bookmark"
 
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 
@@ -77,6 +83,19 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
+def _refuses_bookmark(raw: bytes) -> bool:
+    """Whether a 422's body is the API refusing the request's X-D1-Bookmark (detail code INVALID_BOOKMARK)."""
+    try:
+        body = json.loads(raw.decode("utf-8"))
+    except (ValueError, UnicodeDecodeError):
+        return False
+    if not isinstance(body, dict):
+        return False
+    error = body.get("error")
+    details = error.get("details") if isinstance(error, dict) else body.get("errors")
+    return isinstance(details, list) and any(isinstance(d, dict) and d.get("code") == "INVALID_BOOKMARK" for d in details)
+
+
 QueryValue = Union[str, int, float, bool, None]
 
 
@@ -95,6 +114,8 @@ class HttpClient:
         headers: Optional[Mapping[str, str]] = None,
         transport: Optional[Transport] = None,
         sleep: Callable[[float], None] = time.sleep,
+        bookmarks: bool = True,
+        bookmark: Optional[str] = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
@@ -114,6 +135,29 @@ class HttpClient:
         self._failed_refresh: Optional[Tuple[Optional[str], DhanamError]] = None
         #: How many refreshes this client has sent.
         self.refresh_count = 0
+        #: Whether requests send back the latest response's bookmark (read-your-writes).
+        self.bookmarks = bookmarks
+        self._bookmark: Optional[str] = bookmark or None
+
+    # --- bookmarks --------------------------------------------------------------
+
+    @property
+    def bookmark(self) -> Optional[str]:
+        """The ``X-D1-Bookmark`` of the latest response that carried one: what the next request sends."""
+        with self._lock:
+            return self._bookmark
+
+    @bookmark.setter
+    def bookmark(self, value: Optional[str]) -> None:
+        with self._lock:
+            self._bookmark = value or None
+
+    def _note_bookmark(self, res_headers: Mapping[str, str]) -> None:
+        # The latest response's wins: the value is opaque (its format is the server's), never parsed or compared.
+        value = res_headers.get(BOOKMARK_HEADER.lower())
+        if value:
+            with self._lock:
+                self._bookmark = value
 
     # --- tokens -----------------------------------------------------------------
 
@@ -229,9 +273,16 @@ class HttpClient:
         data = None if body is None else json.dumps(body, default=_json_default, separators=(",", ":")).encode("utf-8")
         attempt = 0
         refreshed = False
+        refused_bookmark = False
         while True:
             h = dict(self.default_headers)
             h.update(headers or {})
+            # A bookmark the caller set in ``headers`` stands; otherwise the latest one received.
+            sent_bookmark = None
+            if self.bookmarks and not any(k.lower() == BOOKMARK_HEADER.lower() for k in h):
+                sent_bookmark = self.bookmark
+                if sent_bookmark:
+                    h[BOOKMARK_HEADER] = sent_bookmark
             h["Accept"] = "application/json"
             h.setdefault("User-Agent", "dhanam-python/0.1.0")
             if data is not None:
@@ -249,6 +300,17 @@ class HttpClient:
                     attempt += 1
                     continue
                 raise DhanamNetworkError(err) from err
+            if self.bookmarks:
+                self._note_bookmark(res_headers)
+
+            # A bookmark the server no longer takes (persisted before a deployment changed their format) is refused
+            # before any work is done: forget it and send the request again without it, once.
+            if status == 422 and sent_bookmark and not refused_bookmark and _refuses_bookmark(raw):
+                refused_bookmark = True
+                with self._lock:
+                    if self._bookmark == sent_bookmark:
+                        self._bookmark = None
+                continue
 
             if 200 <= status < 300:
                 if status == 204 or not raw:

@@ -54,10 +54,14 @@ class DhanamAPI:
         refresh_skew: float = 30.0,
         headers: Optional[Mapping[str, str]] = None,
         transport: Optional[Transport] = None,
+        bookmarks: bool = True,
+        bookmark: Optional[str] = None,
     ) -> None:
         """``api_key`` (or ``access_token``) is sent as a bearer token; with a ``refresh_token``
         the client renews it itself. ``on_tokens`` is called with each new pair (to persist it).
-        ``transport`` replaces urllib (see ``dhanam._http.Transport``)."""
+        ``transport`` replaces urllib (see ``dhanam._http.Transport``). Every request sends back the
+        ``X-D1-Bookmark`` of the latest response (read-your-writes); ``bookmarks=False`` opts out,
+        ``bookmark`` starts from one persisted earlier (``dhanam.bookmark``)."""
         self.http = HttpClient(
             base_url=base_url,
             access_token=access_token or api_key,
@@ -70,6 +74,8 @@ class DhanamAPI:
             refresh_skew=refresh_skew,
             headers=headers,
             transport=transport,
+            bookmarks=bookmarks,
+            bookmark=bookmark,
         )
         #: Any route: ``dhanam.request("GET", "/v1/accounts/summary", query={"space_id": sid})``
         #: (the client's request loop; ``idempotency_key=True`` for a money-moving POST).
@@ -101,6 +107,11 @@ class DhanamAPI:
         client = cls(base_url=base_url, **options)
         client.auth.login(email=email, password=password, totp_code=totp_code)
         return client
+
+    @property
+    def bookmark(self) -> Optional[str]:
+        """The ``X-D1-Bookmark`` of the latest response, sent back on every request; opaque (persist it as is)."""
+        return self.http.bookmark
 
     @property
     def tokens(self) -> Optional[Dict[str, Any]]:

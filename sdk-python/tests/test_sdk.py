@@ -367,6 +367,69 @@ class OperationsTest(SdkTestCase):
             dhanam.call("no_such_operation")
 
 
+class BookmarkTest(SdkTestCase):
+    """Read-your-writes: the latest response's X-D1-Bookmark goes back on every request, as received."""
+
+    @staticmethod
+    def _observed(log: List[Tuple[Optional[str], Optional[str], int]]):
+        def transport(method: str, url: str, headers: Dict[str, str], body: Optional[bytes], timeout: float):
+            status, res_headers, raw = urllib_transport(method, url, headers, body, timeout)
+            sent = next((v for k, v in headers.items() if k.lower() == "x-d1-bookmark"), None)
+            log.append((sent, res_headers.get("x-d1-bookmark"), status))
+            return status, res_headers, raw
+
+        return transport
+
+    def test_latest_bookmark_is_sent_back_and_opt_out_sends_none(self) -> None:
+        ip, _, signed_up = registered()
+        token = (signed_up.tokens or {})["access_token"]
+        log: List[Tuple[Optional[str], Optional[str], int]] = []
+        dhanam = DhanamAPI(base_url=BASE_URL, access_token=token, headers={"CF-Connecting-IP": ip}, transport=self._observed(log))
+        space = dhanam.spaces.create(name="Bookmarks", type="personal", currency="USD")
+        account = dhanam.accounts.create(space_id=space["id"], name="Checking", type="checking", currency="USD", opening_balance=10)
+        dhanam.transactions.create(space_id=space["id"], account_id=account["id"], amount=Decimal("-1"), description="Coffee", date="2026-01-02")
+        listed = dhanam.transactions.list(space_id=space["id"])
+        self.assertIn("Coffee", [t["description"] for t in listed["transactions"]])
+        self.assertIsNone(log[0][0])
+        for before, after in zip(log, log[1:]):
+            self.assertTrue(before[1])
+            self.assertEqual(after[0], before[1])
+        self.assertEqual(dhanam.bookmark, log[-1][1])
+
+        off: List[Tuple[Optional[str], Optional[str], int]] = []
+        quiet = DhanamAPI(base_url=BASE_URL, access_token=token, headers={"CF-Connecting-IP": ip}, transport=self._observed(off), bookmarks=False)
+        quiet.spaces.list()
+        quiet.spaces.list()
+        self.assertEqual([e[0] for e in off], [None, None])
+        self.assertIsNone(quiet.bookmark)
+
+        # One the server does not take (a format it no longer makes) is dropped and the call sent again without it.
+        stale_log: List[Tuple[Optional[str], Optional[str], int]] = []
+        stale = DhanamAPI(base_url=BASE_URL, access_token=token, headers={"CF-Connecting-IP": ip}, transport=self._observed(stale_log), bookmark="from-an-older-deployment")
+        self.assertIsInstance(stale.spaces.list(), list)
+        self.assertEqual([(e[0], e[2]) for e in stale_log], [("from-an-older-deployment", 422), (None, 200)])
+        self.assertEqual(stale.bookmark, stale_log[1][1])
+
+
+class RegisterLocaleTest(SdkTestCase):
+    def test_register_sends_no_locale_unless_given_so_accept_language_chooses(self) -> None:
+        sent: List[Dict[str, Any]] = []
+
+        def transport(method: str, url: str, headers: Dict[str, str], body: Optional[bytes], timeout: float):
+            if body:
+                sent.append(json.loads(body))
+            return urllib_transport(method, url, headers, body, timeout)
+
+        ip = next_ip()
+        spanish = DhanamAPI(base_url=BASE_URL, headers={"CF-Connecting-IP": ip, "Accept-Language": "es-MX,es;q=0.9"}, transport=transport)
+        user = spanish.auth.register(name="Ana", email=unique_email(), password=PASSWORD)["user"]
+        self.assertNotIn("locale", sent[-1])
+        self.assertEqual(user["locale"], "es")
+        chosen = DhanamAPI(base_url=BASE_URL, headers={"CF-Connecting-IP": ip, "Accept-Language": "es"}, transport=transport)
+        self.assertEqual(chosen.auth.register(name="Bo", email=unique_email(), password=PASSWORD, locale="pt")["user"]["locale"], "pt")
+        self.assertEqual(sent[-1]["locale"], "pt")
+
+
 class NamespacesTest(unittest.TestCase):
     """Static: needs no server."""
 
@@ -557,3 +620,15 @@ class AreasTest(SdkTestCase):
         self.assertEqual(dhanam.gaming.portfolio(space_id=sid)["spaceId"], sid)
         self.assertGreater(dhanam.esg.methodology()["dataset"]["assetCount"], 0)
         self.assertEqual(dhanam.esg.scores(space_id=sid)["spaceId"], sid)
+        # The wallet is disconnected by name: its positions go with it.
+        self.assertIsNone(dhanam.defi.remove_wallet(wallet["wallet"]["id"]))
+        self.assertEqual(dhanam.defi.positions(space_id=sid)["positions"], [])
+        with self.assertRaises(NotFoundError):
+            dhanam.defi.remove_wallet(wallet["wallet"]["id"])
+        # The chain's verification, whole or continued from a cursor (one the API did not issue is refused by name).
+        verdict = dhanam.ledger.verify_logs(sid)["data"]
+        self.assertEqual((verdict["valid"], verdict["hasMore"]), (True, False))
+        self.assertEqual(dhanam.ledger.verify_all_logs(sid)["data"]["checked"], verdict["checked"])
+        with self.assertRaises(ValidationError) as refused:
+            dhanam.ledger.verify_logs(sid, cursor="not-a-cursor")
+        self.assertIn("cursor", [d["field"] for d in refused.exception.details])

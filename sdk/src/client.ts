@@ -88,6 +88,14 @@ export class Dhanam {
     return this.http.getTokens();
   }
 
+  /**
+   * The `X-D1-Bookmark` of the latest response, which every request sends back (read-your-writes); persist it
+   * to keep reading at least that fresh in a later run (`new Dhanam({ bookmark })`). Opaque: store it as is.
+   */
+  get bookmark(): string | undefined {
+    return this.http.getBookmark();
+  }
+
   health() {
     return typedCall(this.http, "get", "/v1/health", { auth: false });
   }

@@ -9,6 +9,12 @@
  * - 503 and network errors: only idempotent calls, i.e. GET, PUT, DELETE and
  *   POSTs that carry an Idempotency-Key (the server replays their first answer);
  * - 401 on an authenticated call: once, after refreshing the access token.
+ *
+ * Read-your-writes: every /v1 response carries `X-D1-Bookmark`, the database
+ * state it saw or wrote; the client keeps the latest one it received and sends
+ * it on every request, so a read never misses this client's own writes on a
+ * read replica (README, "Read replicas and bookmarks"). The value is opaque:
+ * it is stored and sent back as received, never parsed or compared.
  * Only the standard fetch API is used (browsers, Node 18+, Workers).
  */
 import { DhanamError, DhanamNetworkError, parseRetryAfter } from "./errors.js";
@@ -45,6 +51,13 @@ export interface ClientOptions {
   maxRetryDelayMs?: number;
   /** Refresh this many seconds before the access token expires (default 30). */
   refreshSkewSeconds?: number;
+  /**
+   * Send back the `X-D1-Bookmark` of the latest response on every request, so reads see this client's own
+   * writes (default true); `false` sends none (reads may then be served by any replica).
+   */
+  bookmarks?: boolean;
+  /** A bookmark to start from (e.g. one persisted with `getBookmark()` by an earlier run). */
+  bookmark?: string;
 }
 
 export type QueryValue = string | number | boolean | null | undefined | readonly (string | number | boolean)[];
@@ -66,6 +79,9 @@ export interface RequestOptions {
   headers?: Record<string, string> | undefined;
   signal?: AbortSignal | undefined;
 }
+
+/** The response header naming the database state a response saw or wrote; sent back as the request header of the same name. */
+export const BOOKMARK_HEADER = "x-d1-bookmark";
 
 const IDEMPOTENT_METHODS = new Set(["GET", "HEAD", "OPTIONS", "PUT", "DELETE"]);
 
@@ -96,12 +112,24 @@ export function jwtExpiry(token: string): number | undefined {
   }
 }
 
+/** Whether a 422 is the API refusing the request's `X-D1-Bookmark` (detail code INVALID_BOOKMARK); reads a clone. */
+async function refusesBookmark(res: Response): Promise<boolean> {
+  try {
+    const body = (await res.clone().json()) as { error?: { details?: { code?: unknown }[] }; errors?: { code?: unknown }[] };
+    const details = body.error?.details ?? body.errors ?? [];
+    return details.some((d) => d?.code === "INVALID_BOOKMARK");
+  } catch {
+    return false;
+  }
+}
+
 export class HttpClient {
   readonly baseUrl: string;
   private readonly fetchImpl: FetchLike;
   private readonly opts: ClientOptions;
   private tokens: TokenSet | undefined;
   private refreshing: Promise<void> | undefined;
+  private bookmark: string | undefined;
   /** How many refreshes this client has sent (observability and tests). */
   refreshCount = 0;
 
@@ -114,6 +142,26 @@ export class HttpClient {
     const access = opts.accessToken ?? opts.apiKey;
     if (access) this.tokens = { accessToken: access, refreshToken: opts.refreshToken, expiresAt: jwtExpiry(access) };
     else if (opts.refreshToken) this.tokens = { accessToken: "", refreshToken: opts.refreshToken, expiresAt: 0 };
+    if (opts.bookmark) this.bookmark = opts.bookmark;
+  }
+
+  /** The bookmark of the latest response that carried one (what the next request sends), to persist between runs. */
+  getBookmark(): string | undefined {
+    return this.bookmark;
+  }
+
+  /** Replaces the bookmark the next requests send (undefined: send none until a response brings one). */
+  setBookmark(bookmark: string | undefined): void {
+    this.bookmark = bookmark || undefined;
+  }
+
+  /**
+   * Keeps the bookmark of a response, as received. The latest response's wins: the value is opaque (its format
+   * is the server's to change), so it is neither parsed nor compared with the one held.
+   */
+  private noteBookmark(res: Response): void {
+    const b = res.headers.get(BOOKMARK_HEADER);
+    if (b) this.bookmark = b;
   }
 
   /** The current tokens (after any refresh), to persist between runs. */
@@ -217,6 +265,7 @@ export class HttpClient {
     const useAuth = o.auth !== false;
     let attempt = 0;
     let refreshedAfter401 = false;
+    let refusedBookmark = false;
 
     for (;;) {
       const headers = new Headers(this.opts.headers);
@@ -226,6 +275,9 @@ export class HttpClient {
       if (key) headers.set("idempotency-key", key);
       const token = useAuth ? await this.currentAccessToken() : undefined;
       if (token) headers.set("authorization", `Bearer ${token}`);
+      // A bookmark the caller set in `headers` stands; otherwise the latest one received.
+      const bookmark = this.opts.bookmarks !== false && !headers.has(BOOKMARK_HEADER) ? this.bookmark : undefined;
+      if (bookmark) headers.set(BOOKMARK_HEADER, bookmark);
 
       let res: Response;
       try {
@@ -237,6 +289,16 @@ export class HttpClient {
           continue;
         }
         throw new DhanamNetworkError(err);
+      }
+      if (this.opts.bookmarks !== false) this.noteBookmark(res);
+
+      // A bookmark the server no longer takes (one persisted before a deployment changed their format) is refused
+      // before any work is done: forget it and send the request again without it, once.
+      if (res.status === 422 && bookmark !== undefined && !refusedBookmark && (await refusesBookmark(res))) {
+        refusedBookmark = true;
+        if (this.bookmark === bookmark) this.bookmark = undefined;
+        await res.body?.cancel().catch(() => undefined);
+        continue;
       }
 
       if (res.ok) return { response: res, idempotencyKey: key };

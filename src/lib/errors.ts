@@ -3,30 +3,34 @@
  * handler renders it as the `{ error: {...} }` envelope or as RFC 9457
  * problem details, so no layer below the routes formats an error itself.
  */
-export type ErrorCode =
-  | "BAD_REQUEST"
-  | "UNAUTHORIZED"
-  | "FORBIDDEN"
-  | "VALIDATION_FAILED"
-  | "RESOURCE_NOT_FOUND"
-  | "METHOD_NOT_ALLOWED"
-  | "DUPLICATE_RESOURCE"
-  | "CONFLICT"
-  | "PAYLOAD_TOO_LARGE"
-  | "UNSUPPORTED_MEDIA_TYPE"
-  | "PROVIDER_ERROR"
-  | "RATE_LIMIT_EXCEEDED"
-  | "INSUFFICIENT_FUNDS"
-  | "SYNC_IN_PROGRESS"
-  | "ALREADY_REVERTED"
-  | "IDEMPOTENCY_KEY_REUSED"
-  | "TWO_FACTOR_REQUIRED"
-  | "TOKEN_INVALID"
-  | "TOKEN_EXPIRED"
-  | "TOKEN_ALREADY_USED"
-  | "QUOTA_EXCEEDED"
-  | "PROVIDER_UNAVAILABLE"
-  | "INTERNAL_ERROR";
+/** Every `error.code` the API answers with (published as the enum of the OpenAPI document's `Error.code`). */
+export const ERROR_CODES = [
+  "BAD_REQUEST",
+  "UNAUTHORIZED",
+  "FORBIDDEN",
+  "VALIDATION_FAILED",
+  "RESOURCE_NOT_FOUND",
+  "METHOD_NOT_ALLOWED",
+  "DUPLICATE_RESOURCE",
+  "CONFLICT",
+  "PAYLOAD_TOO_LARGE",
+  "UNSUPPORTED_MEDIA_TYPE",
+  "PROVIDER_ERROR",
+  "RATE_LIMIT_EXCEEDED",
+  "INSUFFICIENT_FUNDS",
+  "SYNC_IN_PROGRESS",
+  "ALREADY_REVERTED",
+  "IDEMPOTENCY_KEY_REUSED",
+  "TWO_FACTOR_REQUIRED",
+  "TOKEN_INVALID",
+  "TOKEN_EXPIRED",
+  "TOKEN_ALREADY_USED",
+  "QUOTA_EXCEEDED",
+  "PROVIDER_UNAVAILABLE",
+  "INTERNAL_ERROR",
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
 
 export interface ErrorDetail {
   field: string;

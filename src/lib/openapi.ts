@@ -5,6 +5,7 @@
 import { OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../env";
 import { validationHook } from "../middleware/errors";
+import { ERROR_CODES } from "./errors";
 import { strictQuery } from "../middleware/strict-query";
 
 export function createRouter() {
@@ -22,9 +23,23 @@ export function createRouter() {
 export const ErrorSchema = z
   .object({
     error: z.object({
-      code: z.string().openapi({ example: "VALIDATION_FAILED" }),
+      code: z.enum(ERROR_CODES).openapi({
+        example: "VALIDATION_FAILED",
+        description:
+          "What went wrong, for programs (the message is for people and follows the caller's language). A client should treat a code it does not know as the status's generic error: codes may be added.",
+      }),
       message: z.string(),
-      details: z.array(z.object({ field: z.string(), message: z.string(), code: z.string() })),
+      details: z.array(
+        z.object({
+          field: z.string().openapi({ description: "The field's dotted path in the body (`postings.0.amount`), a query or path parameter's name, or a header's (`Idempotency-Key`, `X-D1-Bookmark`)" }),
+          message: z.string(),
+          code: z.string().openapi({
+            example: "REQUIRED",
+            description:
+              "What is wrong with the field: e.g. REQUIRED, TOO_SMALL, TOO_BIG, INVALID_TYPE, INVALID_VALUE, INVALID_FORMAT, INVALID_EMAIL, INVALID_DATE, INVALID_AMOUNT, INEXACT_NUMBER, INVALID_TEXT, DUPLICATE_KEY, UNKNOWN_FIELD, INVALID_BOOKMARK; an open set.",
+          }),
+        }),
+      ),
       timestamp: z.string(),
       requestId: z.string(),
     }),

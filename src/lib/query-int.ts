@@ -15,9 +15,23 @@ const isDecimalInteger = (s: string) => {
   return true;
 };
 
-/** A query parameter holding a number `schema` takes, written as an integer in decimal digits. */
+/** The bounds a number schema checks, for the document: a query string's schema does not show its pipe's. */
+const boundsOf = (schema: z.ZodNumber) => ({
+  ...(Number.isFinite(schema.minValue) ? { minimum: schema.minValue! } : {}),
+  ...(Number.isFinite(schema.maxValue) ? { maximum: schema.maxValue! } : {}),
+});
+
+/**
+ * A query parameter holding a number `schema` takes, written as an integer in decimal digits; documented as an
+ * integer with the schema's minimum and maximum (so generated types and validators know them, not only prose).
+ */
 export const queryIntOf = (schema: z.ZodNumber) =>
-  z.string().refine(isDecimalInteger, { message: "Must be an integer written in decimal digits", params: { code: "INVALID_FORMAT" } }).transform(Number).pipe(schema);
+  z
+    .string()
+    .refine(isDecimalInteger, { message: "Must be an integer written in decimal digits", params: { code: "INVALID_FORMAT" } })
+    .transform(Number)
+    .pipe(schema)
+    .openapi({ type: "integer", ...boundsOf(schema) });
 
 /** A query parameter holding an integer from `min` to `max`, written in decimal digits. */
 export const queryInt = (min: number, max: number) =>

@@ -33,6 +33,8 @@ const TITLES: Record<number, string> = {
  * authentication has read the token (a malformed X-D1-Bookmark is refused first), the token's claim is read
  * unverified: a signed-in user's error is in their language wherever it is raised.
  */
+const RATE_LIMIT_HEADER_NAMES = ["X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset"];
+
 function languageOf(c: Context<AppEnv>): Locale {
   return c.get("auth")?.locale ?? tokenLanguage(c.req.header("authorization")) ?? languageFromHeader(c.req.header("accept-language")) ?? "en";
 }
@@ -69,6 +71,10 @@ export function errorResponse(c: Context<AppEnv>, err: ApiError): Response {
   // bucket's): Hono copies those earlier ones onto whatever response is returned here, so they are replaced
   // on the context first, for both formats.
   for (const [k, v] of Object.entries(headers)) c.header(k, v);
+  // A 429 of a business rule (a sync within 15 minutes of the last, too many wrong passwords) is no rate
+  // limit's refusal: the X-RateLimit-* headers a policy set earlier (with requests to spare) would contradict its
+  // Retry-After, so they go; a rate limit's own 429 carries its bucket's.
+  if (err.status === 429 && !("X-RateLimit-Limit" in headers)) for (const k of RATE_LIMIT_HEADER_NAMES) c.header(k, undefined);
   if (wantsProblem) {
     headers["content-type"] = "application/problem+json";
     const body = {

@@ -1,19 +1,31 @@
 /**
  * Unknown routes: a JSON 404, or a 405 with `Allow` when the path exists
- * under other methods.
+ * under other methods. `Allow` lists the methods of the route the path really
+ * names: a literal segment wins over a parameter (`/v1/accounts/summary` is
+ * the summary, not an account called "summary"), as the router matches it.
  */
 import type { Context, Hono } from "hono";
 import type { AppEnv } from "../env";
 import { ApiError } from "../lib/errors";
 import { errorResponse } from "./errors";
 
-type Matcher = { method: string; pattern: RegExp };
+/** `rank`: per segment, 0 for a literal, 1 for a parameter, 2 for a wildcard (lower is more specific). */
+type Matcher = { method: string; pattern: RegExp; rank: number[] };
+
+const segmentRank = (seg: string) => (seg.startsWith(":") ? 1 : seg === "*" ? 2 : 0);
+
+/** Negative when `a` is the more specific route: the first segment where they differ decides, a literal before a parameter. */
+function bySpecificity(a: number[], b: number[]): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
+  return a.length - b.length;
+}
 
 function compile(routes: Hono<AppEnv>["routes"]): Matcher[] {
   return routes
     .filter((r) => r.method !== "ALL")
     .map((r) => ({
       method: r.method,
+      rank: r.path.split("/").map(segmentRank),
       pattern: new RegExp(
         "^" +
           r.path
@@ -30,7 +42,10 @@ export function notFoundHandler(app: Hono<AppEnv>) {
   return (c: Context<AppEnv>) => {
     matchers ??= compile(app.routes);
     const path = new URL(c.req.url).pathname;
-    const allowed = [...new Set(matchers.filter((m) => m.pattern.test(path)).map((m) => m.method))];
+    const matching = matchers.filter((m) => m.pattern.test(path));
+    // Only the most specific routes among those the path fits: theirs are the methods it has.
+    const best = matching.reduce<number[] | null>((acc, m) => (acc === null || bySpecificity(m.rank, acc) < 0 ? m.rank : acc), null);
+    const allowed = [...new Set(matching.filter((m) => best !== null && bySpecificity(m.rank, best) === 0).map((m) => m.method))];
     if (allowed.length > 0) {
       if (allowed.includes("GET")) allowed.push("HEAD");
       return errorResponse(

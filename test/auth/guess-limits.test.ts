@@ -24,6 +24,9 @@ function expectLimited(res: { status: number; body: any; res: Response }) {
   const retryAfter = Number(res.res.headers.get("retry-after"));
   expect(retryAfter).toBeGreaterThanOrEqual(1);
   expect(retryAfter).toBeLessThanOrEqual(15 * 60);
+  // The per-account window is no rate-limit policy: the `auth` policy's headers (requests to spare) would
+  // contradict Retry-After, so a refusal of this kind carries none.
+  for (const h of ["x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset"]) expect(res.res.headers.get(h), h).toBeNull();
 }
 
 describe("second-factor guesses per account", () => {
@@ -91,6 +94,8 @@ describe("password guesses per account", () => {
     }
     expect(statuses).toEqual([...Array(10).fill(401), 429, 429]);
     expectLimited(await callJson("/v1/auth/login", { ip: nextIp(), body: { email: u.email, password: u.password } }));
+    // As problem details too.
+    expectLimited(await callJson("/v1/auth/login", { ip: nextIp(), headers: { accept: "application/problem+json" }, body: { email: u.email, password: u.password } }).then((r) => ({ ...r, body: { error: { code: r.body.code } } })));
     // Another account, from the same kind of fresh IP, logs in.
     const other = await registerUser();
     expect((await call("/v1/auth/login", { ip: nextIp(), body: { email: other.email, password: other.password } })).status).toBe(200);

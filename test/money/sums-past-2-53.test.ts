@@ -97,7 +97,9 @@ describe("sums past 2^53 minor units", () => {
     // A double would write 90071992547409.9: a cent off.
     expect(await text(`/v1/transactions/${id}`)).toContain('"amount":90071992547409.91,"amountDecimal":"90071992547409.91"');
     expect(await text(`/v1/accounts/${acc.id}`)).toContain('"balance":90071992547409.91,');
-    expect(await text("/v1/spaces")).toContain('"balance":90071992547409.91');
+    // The spaces' account summaries have the exact string beside the number, as every other money number has.
+    expect(await text("/v1/spaces")).toContain('"balance":90071992547409.91,"balanceDecimal":"90071992547409.91"');
+    expect(await text(`/v1/spaces/${space.id}`)).toContain('"balance":90071992547409.91,"balanceDecimal":"90071992547409.91"');
     // A cached answer (the forecast's) is written as it was computed.
     const forecast = async () => (await call(`/v1/analytics/forecast?spaceId=${space.id}`, as)).text();
     expect(await forecast()).toContain('"currentBalance":90071992547409.91');
@@ -108,5 +110,19 @@ describe("sums past 2^53 minor units", () => {
     const small = await callJson("/v1/transactions", { ...as, body: { spaceId: space.id, accountId: acc.id, amount: "-12.30", description: "Coffee", date: "2024-01-02" } });
     expect(await text(`/v1/transactions/${small.body.id}`)).toContain('"amount":-12.3,"amountDecimal":"-12.30"');
     expect(await ledgerViolations(space.id)).toEqual([]);
+  });
+
+  it("the spaces list's account balances carry balanceDecimal at each currency's scale", async () => {
+    const u = await registerUser();
+    const as = { token: u.accessToken, ip: u.ip };
+    const space = await createSpace(u);
+    await createAccount(u, space.id, { name: "Cash", openingBalance: "12.30" });
+    await createAccount(u, space.id, { name: "Yen", currency: "JPY", openingBalance: "1500" });
+    await createAccount(u, space.id, { name: "Cold", type: "crypto", currency: "BTC", openingBalance: "0.00012" });
+    const list = await callJson("/v1/spaces", as);
+    expect(list.status).toBe(200);
+    const accounts = list.body.find((s: { id: string }) => s.id === space.id).accounts as { name: string; balance: number; balanceDecimal: string }[];
+    const byName = Object.fromEntries(accounts.map((a) => [a.name, [a.balance, a.balanceDecimal]]));
+    expect(byName).toEqual({ Cash: [12.3, "12.30"], Yen: [1500, "1500"], Cold: [0.00012, "0.00012000"] });
   });
 });

@@ -79,6 +79,18 @@ describe("routing errors", () => {
     expect(del.status).toBe(405);
   });
 
+  it("list in Allow the methods of the route the path names: a literal segment wins over a parameter", async () => {
+    // `/v1/accounts/summary` is the summary (GET), not an account called "summary" (GET, PATCH, DELETE).
+    const summary = await callJson("/v1/accounts/summary", { method: "POST", ip: nextIp(), body: {} });
+    expect(summary.status).toBe(405);
+    expectEnvelope(summary.body, "METHOD_NOT_ALLOWED");
+    expect(summary.res.headers.get("allow")).toBe("GET, HEAD");
+    // An account by its id still has its own methods.
+    const account = await callJson("/v1/accounts/acc_123", { method: "POST", ip: nextIp(), body: {} });
+    expect(account.status).toBe(405);
+    expect(account.res.headers.get("allow")!.split(", ").sort()).toEqual(["DELETE", "GET", "HEAD", "PATCH"]);
+  });
+
   it("answer a path with a trailing slash 404, naming the route it missed (it was a 405 that allowed the very method)", async () => {
     const { status, body } = await callJson("/v1/spaces/", { ip: nextIp() });
     expect(status).toBe(404);

@@ -194,6 +194,8 @@ describe("sync requests and failures", () => {
     expect(again.status).toBe(429);
     expect(again.body.error.code).toBe("RATE_LIMIT_EXCEEDED");
     expect(Number(again.res.headers.get("retry-after"))).toBeGreaterThan(800);
+    // A business rule's 429, not a rate limit's: no X-RateLimit-* (the general policy's, with requests to spare, contradicted Retry-After).
+    for (const h of ["x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset"]) expect(again.res.headers.get(h), h).toBeNull();
     const forced = await callJson("/v1/accounts/sync", { ...as(s.owner), body: { spaceId: s.spaceId, force: true } });
     expect(forced.status).toBe(202);
     expect(forced.body.jobIds).toHaveLength(1);

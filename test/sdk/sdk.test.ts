@@ -8,6 +8,9 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { collect, Dhanam, DhanamError, DhanamNetworkError, iterateOffset, jwtExpiry, OPERATIONS, parseRetryAfter, type FetchLike } from "../../sdk/src/index";
 import { SignJWT } from "jose";
+import { insertJsonRows } from "../../src/lib/sql";
+import { GENESIS_HASH, hashLog } from "../../src/modules/ledger/chain";
+import { VERIFY_MAX_LOGS } from "../../src/modules/ledger/service";
 
 // Client IPs of this file only (the auth policy is per IP): a random /16 in 10.0.0.0/8 per run.
 const ipBlock = 100 + Math.floor(Math.random() * 150);
@@ -560,5 +563,127 @@ describe("TypeScript SDK: documents, real estate, collectibles, recurring series
     expect((await dhanam.gaming.portfolio(space.id)).spaceId).toBe(space.id);
     expect((await dhanam.esg.methodology()).dataset.assetCount).toBeGreaterThan(0);
     expect((await dhanam.esg.scores(space.id)).spaceId).toBe(space.id);
+    // The wallet is disconnected by name: its positions go with it.
+    expect(await dhanam.defi.removeWallet(wallet.wallet.id)).toBeUndefined();
+    expect((await dhanam.defi.positions({ spaceId: space.id })).positions).toEqual([]);
+    expect(await dhanam.defi.removeWallet(wallet.wallet.id).catch((e: unknown) => e)).toMatchObject({ status: 404 });
+  });
+});
+
+describe("TypeScript SDK: verifying a log chain longer than one call checks", () => {
+  it("verify takes the cursor a call answered, and verifyAll follows it to the whole chain's verdict", { timeout: 180_000 }, async () => {
+    const { dhanam } = await registered();
+    const space = await dhanam.spaces.create({ name: "Chain", type: "personal", currency: "USD" });
+    // A chain one call cannot finish, written straight to the table as the ledger would hash it.
+    const total = VERIFY_MAX_LOGS + 20;
+    const rows: (string | number)[][] = [];
+    let prev = GENESIS_HASH;
+    for (let id = 0; id < total; id++) {
+      const row = { id, type: "NEW_TRANSACTION", date: 1_700_000_000_000 + id, data: JSON.stringify({ n: id }) };
+      prev = await hashLog(prev, row);
+      rows.push([space.id, id, row.type, row.data, row.date, prev]);
+    }
+    await env.DB.batch(insertJsonRows(env.DB, "ledger_logs", ["space_id", "id", "type", "data", "date", "hash"], rows));
+
+    const first = await dhanam.ledger.logs.verify(space.id);
+    expect(first.data).toMatchObject({ valid: true, checked: VERIFY_MAX_LOGS, hasMore: true });
+    const rest = await dhanam.ledger.logs.verify(space.id, { cursor: first.data.next! });
+    expect(rest.data).toMatchObject({ valid: true, checked: total, checkedFrom: VERIFY_MAX_LOGS, hasMore: false, lastHash: prev });
+    const all = await dhanam.ledger.logs.verifyAll(space.id);
+    expect(all.data).toMatchObject({ valid: true, checked: total, hasMore: false, lastHash: prev });
+    // A cursor the API did not issue is refused by name.
+    expect(await dhanam.ledger.logs.verify(space.id, { cursor: "not-a-cursor" }).catch((e: unknown) => e)).toMatchObject({ status: 422 });
+  });
+});
+
+describe("TypeScript SDK: read-your-writes bookmarks", () => {
+  /** The Worker's fetch from one IP, recording the X-D1-Bookmark each request sent and each response carried. */
+  function bookmarkFetch(ip: string, log: { sent: string | null; received: string | null; path: string; status: number }[]): FetchLike {
+    const inner = workerFetch(ip);
+    return async (input, init) => {
+      const sent = new Headers(init?.headers).get("x-d1-bookmark");
+      const res = await inner(input, init);
+      log.push({ sent, received: res.headers.get("x-d1-bookmark"), path: new URL(String(input)).pathname, status: res.status });
+      return res;
+    };
+  }
+
+  it("sends back the latest response's bookmark on every request, writes and reads alike", async () => {
+    const { dhanam: signedUp } = await registered();
+    const log: { sent: string | null; received: string | null; path: string; status: number }[] = [];
+    const dhanam = new Dhanam({ baseUrl: BASE, fetch: bookmarkFetch(nextIp(), log), accessToken: signedUp.tokens!.accessToken });
+    expect(dhanam.bookmark).toBeUndefined();
+    const space = await dhanam.spaces.create({ name: "Bookmarks", type: "personal", currency: "USD" });
+    const account = await dhanam.accounts.create({ spaceId: space.id, name: "Checking", type: "checking", currency: "USD", openingBalance: 10 });
+    await dhanam.transactions.create({ spaceId: space.id, accountId: account.id, amount: -1, description: "Coffee", date: "2026-01-02" });
+    // The write's own response is visible to the read that follows it.
+    const listed = await dhanam.transactions.list({ spaceId: space.id });
+    expect(listed.transactions.map((t) => t.description)).toContain("Coffee");
+    expect(log[0]!.sent).toBeNull(); // nothing received yet
+    for (let i = 1; i < log.length; i++) {
+      expect(log[i - 1]!.received, log[i - 1]!.path).toBeTruthy(); // every /v1 response carries one
+      expect(log[i]!.sent, log[i]!.path).toBe(log[i - 1]!.received);
+    }
+    expect(dhanam.bookmark).toBe(log.at(-1)!.received);
+  });
+
+  it("keeps the value opaque: the most recent response's, as received, whatever its shape or order", async () => {
+    const { dhanam: signedUp } = await registered();
+    // A proxy in front of the Worker that hands the client tokens of another format (each sorting below the one
+    // before) and maps them back: the client must neither validate their shape nor keep the "larger" one.
+    const real = new Map<string, string>();
+    let n = 1000;
+    const sentByClient: (string | null)[] = [];
+    const inner = workerFetch(nextIp());
+    const proxy: FetchLike = async (input, init) => {
+      const headers = new Headers(init?.headers);
+      const sent = headers.get("x-d1-bookmark");
+      sentByClient.push(sent);
+      if (sent !== null) headers.set("x-d1-bookmark", real.get(sent)!);
+      const res = await inner(input, { ...init, headers });
+      const b = res.headers.get("x-d1-bookmark");
+      if (!b) return res;
+      const token = `v2.${--n}.signature+/=`;
+      real.set(token, b);
+      const out = new Response(res.body, res);
+      out.headers.set("x-d1-bookmark", token);
+      return out;
+    };
+    const dhanam = new Dhanam({ baseUrl: BASE, fetch: proxy, accessToken: signedUp.tokens!.accessToken });
+    await dhanam.spaces.list();
+    await dhanam.auth.me();
+    await dhanam.spaces.list();
+    expect(sentByClient).toEqual([null, "v2.999.signature+/=", "v2.998.signature+/="]);
+    expect(dhanam.bookmark).toBe("v2.997.signature+/=");
+  });
+
+  it("opts out with bookmarks: false; a caller's own header stands; a bookmark the server refuses is dropped and the call sent again", async () => {
+    const { dhanam: signedUp } = await registered();
+    const ip = nextIp();
+    const token = signedUp.tokens!.accessToken;
+    const off: { sent: string | null; received: string | null; path: string; status: number }[] = [];
+    const noBookmarks = new Dhanam({ baseUrl: BASE, fetch: bookmarkFetch(ip, off), accessToken: token, bookmarks: false });
+    await noBookmarks.spaces.list();
+    await noBookmarks.spaces.list();
+    expect(off.map((e) => e.sent)).toEqual([null, null]);
+    expect(off.every((e) => e.received)).toBe(true);
+    expect(noBookmarks.bookmark).toBeUndefined();
+
+    // A header the caller sets is sent as it is.
+    const own: typeof off = [];
+    const withOwn = new Dhanam({ baseUrl: BASE, fetch: bookmarkFetch(ip, own), accessToken: token });
+    await withOwn.spaces.list();
+    const first = own[0]!.received!;
+    await withOwn.request("get", "/v1/spaces", { headers: { "X-D1-Bookmark": first } });
+    expect(own[1]!.sent).toBe(first);
+
+    // One persisted by an earlier run is sent; one the server does not take (a format it no longer makes) is a
+    // 422 INVALID_BOOKMARK before any work, after which the client forgets it and the call goes through.
+    const resumed: typeof off = [];
+    const stale = new Dhanam({ baseUrl: BASE, fetch: bookmarkFetch(ip, resumed), accessToken: token, bookmark: "from-an-older-deployment" });
+    const spaces = await stale.spaces.list();
+    expect(Array.isArray(spaces)).toBe(true);
+    expect(resumed.map((e) => [e.sent, e.status])).toEqual([["from-an-older-deployment", 422], [null, 200]]);
+    expect(stale.bookmark).toBe(resumed[1]!.received);
   });
 });

@@ -8,9 +8,13 @@ from .base import JSON, Resource
 
 
 class Auth(Resource):
-    def register(self, *, name: str, email: str, password: str, locale: str = "en") -> JSON:
-        """Creates a user and signs this client in as them."""
-        res = self._call("POST", "/v1/auth/register", body={"name": name, "email": email, "password": password, "locale": locale}, auth=False)
+    def register(self, *, name: str, email: str, password: str, locale: Optional[str] = None) -> JSON:
+        """Creates a user and signs this client in as them. Without ``locale`` none is sent and the server
+        chooses (from the request's Accept-Language, else English)."""
+        body = {"name": name, "email": email, "password": password}
+        if locale is not None:
+            body["locale"] = locale
+        res = self._call("POST", "/v1/auth/register", body=body, auth=False)
         self._http.set_tokens(res["tokens"])
         return res
 

@@ -16,5 +16,9 @@ class Defi(Resource):
         body = camelize({"space_id": space_id, "address": address, "label": label, "networks": networks})
         return self._call("POST", "/v1/defi/wallets", body=body)
 
+    def remove_wallet(self, wallet_id: str) -> None:
+        """Disconnects a wallet: it and its DeFi and gaming positions are removed (member or above)."""
+        return self._call("DELETE", "/v1/defi/wallets/{walletId}", path_params={"walletId": wallet_id})
+
     def sync(self, *, space_id: str, wallet_ids: Optional[List[str]] = None) -> JSON:
         return self._call("POST", "/v1/defi/sync", body=camelize({"space_id": space_id, "wallet_ids": wallet_ids}))

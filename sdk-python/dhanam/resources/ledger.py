@@ -52,8 +52,18 @@ class Ledger(Resource):
     def stats(self, space_id: str) -> JSON:
         return self._call("GET", "/v1/spaces/{spaceId}/ledger/stats", path_params={"spaceId": space_id})
 
-    def verify_logs(self, space_id: str) -> JSON:
-        return self._call("GET", "/v1/spaces/{spaceId}/ledger/logs/verify", path_params={"spaceId": space_id})
+    def verify_logs(self, space_id: str, *, cursor: Optional[str] = None) -> JSON:
+        """Rehashes the log chain, at most 100,000 logs a call: a longer chain answers ``hasMore: true`` and
+        ``next``; pass it as ``cursor`` (within 15 minutes) to go on from there, or use ``verify_all_logs``."""
+        return self._call("GET", "/v1/spaces/{spaceId}/ledger/logs/verify", path_params={"spaceId": space_id}, query={"cursor": cursor})
+
+    def verify_all_logs(self, space_id: str) -> JSON:
+        """Verifies the whole chain, however long: follows ``next`` until the chain ends or a break is found;
+        returns the last call's verdict (``checked`` counts from the start)."""
+        result = self.verify_logs(space_id)
+        while result["data"].get("valid") and result["data"].get("hasMore") and result["data"].get("next"):
+            result = self.verify_logs(space_id, cursor=result["data"]["next"])
+        return result
 
     def batch_transactions(self, space_id: str, body: Mapping[str, Any], *, idempotency_key: Optional[str] = None) -> JSON:
         """Several transactions posted atomically; carries an Idempotency-Key."""

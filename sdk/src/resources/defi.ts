@@ -10,6 +10,10 @@ export class DefiResource extends Resource {
   addWallet(body: BodyOf<"/v1/defi/wallets", "post">, x: CallExtras = {}) {
     return this.call("post", "/v1/defi/wallets", { body, ...x });
   }
+  /** Disconnects a wallet: it and its DeFi and gaming positions are removed (member or above). */
+  removeWallet(walletId: string, x: CallExtras = {}) {
+    return this.call("delete", "/v1/defi/wallets/{walletId}", { path: { walletId }, ...x });
+  }
   /** Syncs the space's wallets (or `walletIds`) now. */
   sync(body: BodyOf<"/v1/defi/sync", "post">, x: CallExtras = {}) {
     return this.call("post", "/v1/defi/sync", { body, ...x });

@@ -5,6 +5,7 @@ import { Resource, type CallExtras } from "./base.js";
 type TxQuery = NonNullable<QueryOf<"/v1/spaces/{spaceId}/ledger/transactions", "get">>;
 type AccQuery = NonNullable<QueryOf<"/v1/spaces/{spaceId}/ledger/accounts", "get">>;
 type LogQuery = NonNullable<QueryOf<"/v1/spaces/{spaceId}/ledger/logs", "get">>;
+type VerifyQuery = NonNullable<QueryOf<"/v1/spaces/{spaceId}/ledger/logs/verify", "get">>;
 type DataOf<R> = R extends { cursor: { data: (infer I)[] } } ? I : never;
 
 /** A space's double-entry ledger (integer minor units, `ASSET/SCALE`), with cursor lists. */
@@ -60,7 +61,23 @@ export class LedgerResource extends Resource {
         (cursor) => this.logs.list(spaceId, cursor ? { cursor } : query),
         opts,
       ),
-    verify: (spaceId: string, x: CallExtras = {}) => this.call("get", "/v1/spaces/{spaceId}/ledger/logs/verify", { path: { spaceId }, ...x }),
+    /**
+     * Rehashes the log chain, at most 100,000 logs a call: a longer chain answers `hasMore: true` and `next`;
+     * pass it as `{ cursor: next }` (within 15 minutes) to go on from there, or use `verifyAll`.
+     */
+    verify: (spaceId: string, query: VerifyQuery = {}, x: CallExtras = {}) =>
+      this.call("get", "/v1/spaces/{spaceId}/ledger/logs/verify", { path: { spaceId }, query, ...x }),
+    /**
+     * Verifies the whole chain, however long: follows `next` until the chain ends or a break is found, and
+     * resolves to the last call's verdict (`checked` counts from the start).
+     */
+    verifyAll: async (spaceId: string, x: CallExtras = {}) => {
+      let result = await this.logs.verify(spaceId, {}, x);
+      while (result.data.valid && result.data.hasMore && result.data.next) {
+        result = await this.logs.verify(spaceId, { cursor: result.data.next }, x);
+      }
+      return result;
+    },
   };
 
   balances(spaceId: string, query: NonNullable<QueryOf<"/v1/spaces/{spaceId}/ledger/balances", "get">> = {}, x: CallExtras = {}) {

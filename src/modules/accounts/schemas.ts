@@ -60,7 +60,7 @@ export const AccountSchema = z
     subtype: z.string().nullable(),
     provider: z.string(),
     currency: z.string(),
-    balance: z.number().openapi({ description: "Major units as a JSON number written with every digit of the decimal beside it; a client that parses it into a double holds it exactly only up to 15 significant digits" }),
+    balance: z.number().openapi({ description: "Major units" }),
     balanceDecimal: z.string().openapi({ example: "1500.00", description: "The exact balance as a decimal string" }),
     isActive: z.boolean(),
     allowOverdraft: z.boolean(),

@@ -69,10 +69,10 @@ export const ProjectionBody = z
 
 export const ProjectionQuery = z.object({
   spaceId: z.string().min(1).max(64),
-  years: queryIntOf(Years).optional().openapi({ type: "integer", description: "Horizon, 10 to 30 (default 30)" }),
-  scenarios: queryIntOf(Scenarios).optional().openapi({ type: "integer", description: "Monte Carlo runs, 100 to 10,000 (default 1000)" }),
+  years: queryIntOf(Years).optional().openapi({ description: "Horizon, 10 to 30 (default 30)" }),
+  scenarios: queryIntOf(Scenarios).optional().openapi({ description: "Monte Carlo runs, 100 to 10,000 (default 1000)" }),
   stepsPerYear: z.enum(["1", "12"]).optional(),
-  seed: queryIntOf(Seed).optional().openapi({ type: "integer" }),
+  seed: queryIntOf(Seed).optional().openapi({ description: "Unsigned 32-bit seed of the generator; the same inputs and seed give the same result. Generated when absent and returned in the response" }),
 });
 
 export const ScenarioListQuery = z.object({

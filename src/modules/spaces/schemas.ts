@@ -63,6 +63,7 @@ export const SpaceAccountSummary = z.object({
   id: z.string(),
   name: z.string(),
   balance: z.number(),
+  balanceDecimal: z.string().openapi({ example: "1500.00", description: "The exact balance as a decimal string, at the currency's scale" }),
   currency: z.string(),
   provider: z.string(),
 });

@@ -24,7 +24,7 @@ import { SPACE_DELETED_REASON, SYNC_JOB } from "../providers/sync";
 
 type SpaceRow = typeof spaces.$inferSelect;
 
-type AccountSummary = { id: string; name: string; balance: number; currency: string; provider: string };
+type AccountSummary = Pick<ReturnType<typeof presentAccount>, "id" | "name" | "balance" | "balanceDecimal" | "currency" | "provider">;
 
 /** The summaries summaryReads' results describe, by space: each account with its balance in its currency. */
 function summariesFrom(spaceIds: string[], [found, volumes]: D1Result[]): Map<string, AccountSummary[]> {
@@ -34,7 +34,7 @@ function summariesFrom(spaceIds: string[], [found, volumes]: D1Result[]): Map<st
   const balances = balancesIn(volumes!.results as VolumeRow[], rows);
   for (const a of rows) {
     const p = presentAccount(a, balances.get(a.id)!);
-    out.get(a.spaceId)?.push({ id: p.id, name: p.name, balance: p.balance, currency: p.currency, provider: p.provider });
+    out.get(a.spaceId)?.push({ id: p.id, name: p.name, balance: p.balance, balanceDecimal: p.balanceDecimal, currency: p.currency, provider: p.provider });
   }
   return out;
 }

@@ -107,7 +107,7 @@ export const TransactionSchema = z
     id: z.string(),
     spaceId: z.string(),
     accountId: z.string(),
-    amount: z.number().openapi({ description: "Major units as a JSON number written with every digit of the decimal beside it; a client that parses it into a double holds it exactly only up to 15 significant digits" }),
+    amount: z.number().openapi({ description: "Major units" }),
     amountDecimal: z.string().openapi({ example: "-45.67", description: "The exact amount as a decimal string" }),
     currency: z.string(),
     description: z.string(),
