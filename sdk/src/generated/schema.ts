@@ -35340,6 +35340,11 @@ export interface operations {
             /** @description A provider failed or could not be reached; `details` names it */
             502: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -35363,7 +35368,10 @@ export interface operations {
     providersBelvoRepair: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -35383,6 +35391,11 @@ export interface operations {
             /** @description Repaired; `jobId` is the sync queued (or the one already running) */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -35417,6 +35430,11 @@ export interface operations {
             /** @description Malformed JSON body, or one that is not UTF-8 */
             400: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -35438,6 +35456,8 @@ export interface operations {
             /** @description Authentication required or invalid */
             401: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -35459,6 +35479,11 @@ export interface operations {
             /** @description Role or second factor insufficient */
             403: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -35480,6 +35505,11 @@ export interface operations {
             /** @description Not found, or in a space the caller cannot see */
             404: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -35501,6 +35531,8 @@ export interface operations {
             /** @description Request body larger than the limit */
             413: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -35522,6 +35554,8 @@ export interface operations {
             /** @description Request body is not application/json, or declares a charset other than UTF-8 */
             415: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -35543,6 +35577,11 @@ export interface operations {
             /** @description Validation failed; `details` lists each bad field (`PROVIDER_ERROR`: a provider refused what was sent, its own code in `details`) */
             422: {
                 headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -35574,6 +35613,8 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
                     "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
                     "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
                     [name: string]: unknown;
                 };
                 content: {
