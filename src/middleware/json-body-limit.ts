@@ -22,17 +22,28 @@ const DRAIN_BYTES = 16 * MAX_JSON_BODY_BYTES;
 
 const tooLarge = () => new ApiError(413, "PAYLOAD_TOO_LARGE", `Request body exceeds ${MAX_JSON_BODY_BYTES} bytes`);
 
+/** A Content-Length that is one plain decimal number (not "-1", "2e6", "1, 2" or empty), which frames the body. */
+const isPlainLength = (value: string) => value.length > 0 && value.length <= 16 && [...value].every((ch) => ch >= "0" && ch <= "9");
+
 export const jsonBodyLimit: MiddlewareHandler<AppEnv> = async (c, next) => {
   const body = c.req.raw.body;
   if (!body) return next();
+  // No route reads a GET's or HEAD's body, and a Request of those methods cannot be given one again (rebuilding it
+  // below threw, a 500): what was sent is read away, within the bound, and the request goes on without it.
+  if (c.req.method === "GET" || c.req.method === "HEAD") {
+    await discardBody(c.req.raw, DRAIN_BYTES);
+    return next();
+  }
   const chunked = c.req.raw.headers.has("transfer-encoding");
   const declared = c.req.raw.headers.get("content-length");
-  if (declared !== null && !chunked) {
-    if (!(Number.parseInt(declared, 10) > MAX_JSON_BODY_BYTES)) return next();
+  // A plain length frames the body (the runtime reads no more than it says), so it is judged as declared; any
+  // other value is not trusted, and the body is counted as it is read, as a chunked one is.
+  if (declared !== null && !chunked && isPlainLength(declared)) {
+    if (Number(declared) <= MAX_JSON_BODY_BYTES) return next();
     await discardBody(c.req.raw, DRAIN_BYTES);
     return errorResponse(c, tooLarge());
   }
-  // A chunked body is buffered here, so the limit holds however it is read later.
+  // A chunked body (or one of an untrusted length) is buffered here, so the limit holds however it is read later.
   const reader = body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
