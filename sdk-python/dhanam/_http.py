@@ -7,9 +7,9 @@
   write before doing any of its work); 503 and network errors only for
   idempotent calls (GET, PUT, DELETE, and POSTs with an Idempotency-Key);
   a 401 on an authenticated call once, after refreshing the token.
-- Read-your-writes: the ``X-D1-Bookmark`` of the latest response is kept and
-  sent back on every request (opaque: stored as received, never parsed or
-  compared), so reads see this client's own writes on a read replica.
+- Read-your-writes: the ``X-D1-Bookmark`` of the latest state seen is kept and
+  sent back on every request (as received; of two, the later state, by the part
+  before the first "."), so reads see this client's own writes on a read replica.
 """
 from __future__ import annotations
 
@@ -153,11 +153,14 @@ class HttpClient:
             self._bookmark = value or None
 
     def _note_bookmark(self, res_headers: Mapping[str, str]) -> None:
-        # The latest response's wins: the value is opaque (its format is the server's), never parsed or compared.
+        # Kept as received, unless the one held names a later state (the part before the first "." sorts as the
+        # states): responses of concurrent calls arrive in any order, and a read served before a write must not
+        # replace the write's.
         value = res_headers.get(BOOKMARK_HEADER.lower())
         if value:
             with self._lock:
-                self._bookmark = value
+                if self._bookmark is None or value.split(".")[0] >= self._bookmark.split(".")[0]:
+                    self._bookmark = value
 
     # --- tokens -----------------------------------------------------------------
 

@@ -13,8 +13,10 @@
  * Read-your-writes: every /v1 response carries `X-D1-Bookmark`, the database
  * state it saw or wrote; the client keeps the latest one it received and sends
  * it on every request, so a read never misses this client's own writes on a
- * read replica (README, "Read replicas and bookmarks"). The value is opaque:
- * it is stored and sent back as received, never parsed or compared.
+ * read replica (README, "Read replicas and bookmarks"). The value is sent back
+ * as received; of two, the client keeps the later state (the part before the
+ * first `.` sorts as the states it names), so a slow response that arrives after
+ * a newer one cannot take the client back to an older state.
  * Only the standard fetch API is used (browsers, Node 18+, Workers).
  */
 import { DhanamError, DhanamNetworkError, parseRetryAfter } from "./errors.js";
@@ -82,6 +84,9 @@ export interface RequestOptions {
 
 /** The response header naming the database state a response saw or wrote; sent back as the request header of the same name. */
 export const BOOKMARK_HEADER = "x-d1-bookmark";
+
+/** The part of a bookmark that sorts as the database states it names (before its signature). */
+const stateOf = (bookmark: string) => bookmark.split(".")[0]!;
 
 const IDEMPOTENT_METHODS = new Set(["GET", "HEAD", "OPTIONS", "PUT", "DELETE"]);
 
@@ -156,12 +161,12 @@ export class HttpClient {
   }
 
   /**
-   * Keeps the bookmark of a response, as received. The latest response's wins: the value is opaque (its format
-   * is the server's to change), so it is neither parsed nor compared with the one held.
+   * Keeps the bookmark of a response, as received, unless the one held names a later state: responses of
+   * concurrent calls arrive in any order, and a read served before a write must not replace the write's.
    */
   private noteBookmark(res: Response): void {
     const b = res.headers.get(BOOKMARK_HEADER);
-    if (b) this.bookmark = b;
+    if (b && (this.bookmark === undefined || stateOf(b) >= stateOf(this.bookmark))) this.bookmark = b;
   }
 
   /** The current tokens (after any refresh), to persist between runs. */
