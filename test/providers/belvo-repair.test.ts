@@ -76,6 +76,11 @@ describe("POST /v1/providers/belvo/repair", () => {
     const member = await registerUser();
     await addMember(owner, spaceId, member, "member");
     expect((await callJson("/v1/providers/belvo/repair", { ...as(member), body })).status).toBe(403);
+    // Another admin, even the space's: the bank's answer would tell them whether a guess at the password is right.
+    const admin = await registerUser();
+    await addMember(owner, spaceId, admin, "admin");
+    const other = await callJson("/v1/providers/belvo/repair", { ...as(admin), body: { ...body, password: "invalid" } });
+    expect([other.status, other.body.error.code]).toEqual([403, "FORBIDDEN"]);
     const stranger = await registerUser();
     expect((await callJson("/v1/providers/belvo/repair", { ...as(stranger), body })).status).toBe(404);
     // The stranger's own space does not reach this space's connection either.

@@ -84,7 +84,7 @@ export async function buildWorld(people?: People, opts: { retrainJob?: boolean }
   ]);
   const job = opts.retrainJob === false ? { jobId: undefined } : await ok(callJson("/v1/ml/retrain", { ...as(owner!), body: { spaceId: space.id } }));
   if (job.jobId) await settleJob(job.jobId);
-  const provider = await providerFixtures(space.id, owner!.id);
+  const provider = await providerFixtures(space.id, owner!.id, admin!.id);
   return {
     owner: owner!, admin: admin!, member: member!, viewer: viewer!, outsider: outsider!, newcomer: newcomer!, spaceId: space.id,
     ids: {
@@ -111,9 +111,10 @@ export async function buildWorld(people?: People, opts: { retrainJob?: boolean }
 
 /**
  * A Plaid connection (its token sealed; a one-day sandbox item, so syncs are quick), a finished sync job of it, and a
- * Belvo connection waiting for its login, written directly.
+ * Belvo connection waiting for its login (connected by the admin: only its creator may give it a password), written
+ * directly.
  */
-async function providerFixtures(spaceId: string, userId: string) {
+async function providerFixtures(spaceId: string, userId: string, belvoCreator: string) {
   const now = Date.now();
   const suffix = crypto.randomUUID().replace(/-/g, "").slice(0, 16);
   const connectionId = `con_matrix${suffix}`;
@@ -140,7 +141,7 @@ async function providerFixtures(spaceId: string, userId: string) {
     env.DB.prepare("INSERT INTO sandbox_belvo_links (id, institution, username, seed, anchor_day, created_at) VALUES (?, 'banamex', ?, ?, ?, ?)")
       .bind(`link-matrix-${suffix}`, `matrix-${suffix}`, suffix, new Date(now).toISOString().slice(0, 10), now),
     env.DB.prepare("INSERT INTO provider_connections (id, space_id, provider, status, external_id, institution_id, credentials_enc, created_by, created_at, updated_at) VALUES (?, ?, 'belvo', 'reauth_required', ?, 'banamex', ?, ?, ?, ?)")
-      .bind(`con_belvo${suffix}`, spaceId, `link-matrix-${suffix}`, belvoSealed, userId, now, now),
+      .bind(`con_belvo${suffix}`, spaceId, `link-matrix-${suffix}`, belvoSealed, belvoCreator, now, now),
     // A connected DeFi wallet (for DELETE /v1/defi/wallets/{walletId}), without a sync.
     env.DB.prepare("INSERT INTO defi_wallets (id, space_id, address, label, networks, created_by, created_at, updated_at) VALUES (?, ?, ?, 'Matrix', '[\"ethereum\"]', ?, ?, ?)")
       .bind(`wal_matrix${suffix}`, spaceId, `0x${suffix.padStart(40, "0")}`, userId, now, now),

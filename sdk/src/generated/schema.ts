@@ -2274,8 +2274,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Repair a Belvo connection whose bank wants its login again (the password changed): the new password goes to the same Belvo link, so its accounts and history stay; the connection is active again and a sync is queued
-         * @description Repair a Belvo connection whose bank wants its login again (the password changed): the new password goes to the same Belvo link, so its accounts and history stay; the connection is active again and a sync is queued. Requires the `admin` role or above in the space. A caller with two-factor authentication enabled must have confirmed it in this session within the last 15 minutes (`POST /v1/auth/2fa/verify`), else 403 `TWO_FACTOR_REQUIRED`.
+         * Repair a Belvo connection whose bank wants its login again (the password changed): the new password goes to the same Belvo link, so its accounts and history stay; the connection is active again and a sync is queued. Only the member who connected the login may send its password (403 for other admins: the bank's answer would tell them whether a guess is right)
+         * @description Repair a Belvo connection whose bank wants its login again (the password changed): the new password goes to the same Belvo link, so its accounts and history stay; the connection is active again and a sync is queued. Only the member who connected the login may send its password (403 for other admins: the bank's answer would tell them whether a guess is right). Requires the `admin` role or above in the space. A caller with two-factor authentication enabled must have confirmed it in this session within the last 15 minutes (`POST /v1/auth/2fa/verify`), else 403 `TWO_FACTOR_REQUIRED`.
          */
         post: operations["providersBelvoRepair"];
         delete?: never;

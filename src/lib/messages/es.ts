@@ -508,6 +508,8 @@ export const es: Catalogue = {
     "No executor is configured; name one": "No hay ningún albacea configurado; nombra uno.",
     "Must be in the future and within 365 days": "Debe ser una fecha futura, dentro de los próximos 365 días.",
     "No Bitso connection": "No hay ninguna conexión de Bitso.",
+    "Only the member who connected this login can give it a new password; an admin can disconnect it and connect the login anew":
+      "Solo el miembro que conectó este acceso puede darle una nueva contraseña; un administrador puede desconectarlo y volver a conectar el acceso",
     "The connection is disconnected; link the institution again": "La conexión está desconectada; vuelve a vincular la institución.",
     "Not one of this flag's candidate transactions": "No es una de las transacciones candidatas de este aviso.",
     "An API key is printable ASCII with no spaces or colons, as Bitso issues it": "Una clave de API es ASCII imprimible sin espacios ni dos puntos, tal como la emite Bitso.",

@@ -509,6 +509,8 @@ export const pt: Catalogue = {
     "No executor is configured; name one": "Nenhum testamenteiro está configurado; indique um.",
     "Must be in the future and within 365 days": "Deve ser uma data futura, dentro dos próximos 365 dias.",
     "No Bitso connection": "Não há conexão com a Bitso.",
+    "Only the member who connected this login can give it a new password; an admin can disconnect it and connect the login anew":
+      "Só o membro que conectou este acesso pode dar a ele uma nova senha; um administrador pode desconectá-lo e conectar o acesso de novo",
     "The connection is disconnected; link the institution again": "A conexão está desconectada; vincule a instituição novamente.",
     "Not one of this flag's candidate transactions": "Não é uma das transações candidatas deste alerta.",
     "An API key is printable ASCII with no spaces or colons, as Bitso issues it": "Uma chave de API é ASCII imprimível sem espaços nem dois-pontos, como a Bitso a emite.",

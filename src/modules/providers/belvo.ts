@@ -1,7 +1,7 @@
 /** Belvo connections: a link session for the widget, credential connect, and webhooks authenticated by their Authorization value. */
 import type { AuthContext, Services } from "../../env";
 import { timingSafeEqual } from "../../lib/crypto";
-import { ApiError, notFound, validationFailed } from "../../lib/errors";
+import { ApiError, forbidden, notFound, validationFailed } from "../../lib/errors";
 import { logInfo } from "../../lib/log";
 import { BelvoClient } from "../../providers/belvo/client";
 import { normalBelvoAccount } from "../../providers/belvo/adapter";
@@ -65,6 +65,9 @@ export async function repairBelvo(svc: Services, auth: AuthContext, input: { spa
   await requireSpaceRole(svc, auth, input.spaceId, "admin");
   const conn = await getConnection(svc, input.connectionId);
   if (!conn || conn.space_id !== input.spaceId || conn.provider !== "belvo") throw notFound("Connection");
+  // The bank's answer to a password (taken or refused) would tell another admin whether a guess at a member's bank
+  // password is right: only the member who connected the login may send one.
+  if (conn.created_by !== auth.userId) throw forbidden("Only the member who connected this login can give it a new password; an admin can disconnect it and connect the login anew");
   if (conn.status === "disconnected") throw validationFailed([{ field: "connectionId", message: "The connection is disconnected; link the institution again", code: "DISCONNECTED" }]);
   const credentials = await openCredentials<{ linkId: string; username: string; password: string }>(svc.env, conn);
   await provider(new BelvoClient(svc.env).updateLinkPassword(credentials.linkId, input.password));

@@ -100,7 +100,7 @@ providerRoutes.openapi(
   createRoute({
     ...access("admin"),
     ...sync, method: "post", path: "/belvo/repair", tags,
-    summary: "Repair a Belvo connection whose bank wants its login again (the password changed): the new password goes to the same Belvo link, so its accounts and history stay; the connection is active again and a sync is queued",
+    summary: "Repair a Belvo connection whose bank wants its login again (the password changed): the new password goes to the same Belvo link, so its accounts and history stay; the connection is active again and a sync is queued. Only the member who connected the login may send its password (403 for other admins: the bank's answer would tell them whether a guess is right)",
     request: { body: jsonBody(BelvoRepairBody) },
     responses: { 200: json(RepairResultSchema, "Repaired; `jobId` is the sync queued (or the one already running)"), ...errors(401, 403, 404, 422, 429, 502) },
   }),
