@@ -22,7 +22,7 @@ import type {
   WebhookVerificationKeyGetResponse,
 } from "plaid";
 import { type Outbound, outbound } from "../../lib/outbound";
-import { ProviderError, readJson } from "../errors";
+import { ProviderError, readJson, retryAfterSeconds, unreachable } from "../errors";
 
 export type { PlaidTransaction, RemovedTransaction };
 
@@ -51,12 +51,12 @@ export class PlaidClient {
         }),
       );
     } catch (e) {
-      throw new ProviderError("plaid", 0, "NETWORK_ERROR", `Plaid unreachable: ${(e as Error).message}`);
+      throw unreachable("plaid", e, "NETWORK_ERROR");
     }
     const json = await readJson("plaid", res);
     if (!res.ok) {
       const err = json as Partial<PlaidError>;
-      throw new ProviderError("plaid", res.status, String(err.error_code ?? "UNKNOWN"), String(err.error_message ?? `HTTP ${res.status}`));
+      throw new ProviderError("plaid", res.status, String(err.error_code ?? "UNKNOWN"), String(err.error_message ?? `HTTP ${res.status}`), retryAfterSeconds(res));
     }
     return json as Res;
   }
