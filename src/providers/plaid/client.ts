@@ -7,6 +7,8 @@
 import type {
   AccountsGetRequest,
   AccountsGetResponse,
+  ItemGetRequest,
+  ItemGetResponse,
   ItemPublicTokenExchangeRequest,
   ItemPublicTokenExchangeResponse,
   ItemRemoveRequest,
@@ -84,6 +86,11 @@ export class PlaidClient {
 
   transactionsSync(accessToken: string, cursor: string | undefined, count = 500): Promise<TransactionsSyncResponse> {
     return this.post<TransactionsSyncRequest, TransactionsSyncResponse>("/transactions/sync", { access_token: accessToken, count, ...(cursor ? { cursor } : {}) });
+  }
+
+  /** The item as Plaid holds it now; its `error` (null while healthy) is the error that stops it, e.g. ITEM_LOGIN_REQUIRED. */
+  itemGet(accessToken: string): Promise<ItemGetResponse> {
+    return this.post<ItemGetRequest, ItemGetResponse>("/item/get", { access_token: accessToken });
   }
 
   itemRemove(accessToken: string): Promise<ItemRemoveResponse> {
