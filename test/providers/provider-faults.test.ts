@@ -238,3 +238,31 @@ describe("an answer that cannot be read", () => {
     }
   });
 });
+
+describe("a provider's failure on a request the client waits for", () => {
+  it("Belvo's HTML 503 on connect is a 502 PROVIDER_ERROR naming the 503 (in Spanish and Portuguese after the standard wording); nothing is stored", { timeout: 60_000 }, async () => {
+    const username = `f${crypto.randomUUID().slice(0, 8)}`;
+    fault = { path: "/api/links/", who: username, seen: 0, answer: () => Promise.resolve(new Response("<html>Service Unavailable</html>", { status: 503, headers: { "content-type": "text/html" } })) };
+    try {
+      // A provider's failure reads as the standard wording, then its English (the catalogues' rule for a provider's words).
+      const messages: Record<string, string> = {
+        en: "belvo: HTTP 503 (a body that is not JSON)",
+        es: "El proveedor financiero rechazó la solicitud o falló. (belvo: HTTP 503 (a body that is not JSON))",
+        pt: "O provedor financeiro recusou a requisição ou falhou. (belvo: HTTP 503 (a body that is not JSON))",
+      };
+      for (const [locale, message] of Object.entries(messages)) {
+        const owner = await registerUser({ locale });
+        const space = await createSpace(owner);
+        const res = await callJson("/v1/providers/belvo/connect", { ...as(owner), body: { spaceId: space.id, institution: "banamex", username, password: "pw" } });
+        expect(res.status, locale).toBe(502);
+        expect(res.body.error, locale).toMatchObject({ code: "PROVIDER_ERROR", message });
+        expect(res.body.error.details[0], locale).toMatchObject({ field: "belvo", code: "HTTP_ERROR" });
+        const none = await env.DB.prepare("SELECT COUNT(*) AS n FROM provider_connections WHERE space_id = ?").bind(space.id).first<{ n: number }>();
+        expect(none!.n).toBe(0);
+      }
+      expect(fault.seen).toBe(3);
+    } finally {
+      fault = null;
+    }
+  });
+});
