@@ -64,27 +64,29 @@ export const timeoutOf = (err: unknown): number | undefined => (err instanceof O
 export function outbound(env: Env, timeoutMs = outboundTimeoutMs(env)): Outbound {
   return async (request) => {
     const deadline = new AbortController();
-    const timer = setTimeout(() => deadline.abort(new OutboundTimeout(timeoutMs)), timeoutMs);
-    // The caller's own signal (a shorter timeout, a cancellation) still stops the request.
+    // Our deadline both aborts the request (the network's fetch stops, and so does its body) and ends the wait for it
+    // (`expired`): the in-process simulators do not stop on the signal, so the race bounds them as fetch is bounded.
+    let expire: (err: Error) => void = () => undefined;
+    const expired = new Promise<never>((_, reject) => (expire = reject));
+    expired.catch(() => undefined);
+    const timer = setTimeout(() => {
+      const err = new OutboundTimeout(timeoutMs);
+      deadline.abort(err);
+      expire(err);
+    }, timeoutMs);
+    // The caller's own signal (a shorter timeout, a cancellation) still aborts the request, as it always did: the
+    // network's fetch fails with its reason, and a simulator answers as it chooses to (a webhook receiver's 504).
     const own = request.signal;
     const onOwn = () => deadline.abort(own.reason);
     if (own.aborted) onOwn();
     else own.addEventListener("abort", onOwn, { once: true });
-    const signal = deadline.signal;
-    const stopped = new Promise<never>((_, reject) => {
-      const fail = () => reject(signal.reason instanceof Error ? signal.reason : new OutboundTimeout(timeoutMs));
-      if (signal.aborted) fail();
-      else signal.addEventListener("abort", fail, { once: true });
-    });
-    stopped.catch(() => undefined);
     const done = () => {
       clearTimeout(timer);
       own.removeEventListener("abort", onOwn);
     };
     try {
-      const sent = new Request(request, { signal });
-      // The in-process simulators do not watch the signal: the race bounds them as the network's fetch is bounded.
-      const res = await Promise.race([isSandboxUrl(env, request.url) ? sandbox(sent, env) : fetch(sent), stopped]);
+      const sent = new Request(request, { signal: deadline.signal });
+      const res = await Promise.race([isSandboxUrl(env, request.url) ? sandbox(sent, env) : fetch(sent), expired]);
       if (!res.body || NULL_BODY_STATUSES.has(res.status)) {
         done();
         return res;
@@ -95,7 +97,7 @@ export function outbound(env: Env, timeoutMs = outboundTimeoutMs(env)): Outbound
       const body = new ReadableStream<Uint8Array>({
         async pull(controller) {
           try {
-            const chunk = await Promise.race([reader.read(), stopped]);
+            const chunk = await Promise.race([reader.read(), expired]);
             if (chunk.done) {
               done();
               controller.close();
