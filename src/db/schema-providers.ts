@@ -106,3 +106,18 @@ export const providerWebhookKeys = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.provider, t.kid] })],
 );
+
+/**
+ * Provider webhooks already received, by the SHA-256 of their signed token (Plaid's Plaid-Verification JWT): an exact
+ * replay of one while its token is still accepted (5 minutes) is acknowledged and ignored, never acted on twice. A row
+ * is kept until its token could no longer be accepted anyway (`expires_at`), then swept as new ones are written.
+ */
+export const providerWebhookReceipts = sqliteTable(
+  "provider_webhook_receipts",
+  {
+    provider: text("provider").notNull(),
+    tokenHash: text("token_hash").notNull(),
+    expiresAt: integer("expires_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.provider, t.tokenHash] }), index("provider_webhook_receipts_expires_idx").on(t.expiresAt)],
+);

@@ -6,6 +6,11 @@
  * (`/sandbox/...`) in-process: the real client code builds the real request
  * (URL, headers, signature, body) and parses the real response, with no
  * network and no stub in between. Anything else goes to the network.
+ *
+ * Every request has a deadline (OUTBOUND_TIMEOUT_MS, 30 s unless the deployment says otherwise; a client's own
+ * shorter signal still stands): a third party that holds a request open, before its answer or in the middle of its
+ * body, fails it with OutboundTimeout then, instead of holding the caller (a sync, a webhook, a request) until the
+ * platform's own limit.
  */
 export type Outbound = (request: Request) => Promise<Response>;
 
@@ -28,12 +33,97 @@ export function isSandboxUrl(env: Env, url: string): boolean {
   }
 }
 
-export function outbound(env: Env): Outbound {
+/** The deadline of an outbound request when the deployment names none. */
+export const DEFAULT_OUTBOUND_TIMEOUT_MS = 30_000;
+
+/** The deployment's deadline for one outbound request (OUTBOUND_TIMEOUT_MS: a positive whole number of ms, at most 10 minutes). */
+export function outboundTimeoutMs(env: Pick<Env, "OUTBOUND_TIMEOUT_MS">): number {
+  const n = Number(env.OUTBOUND_TIMEOUT_MS);
+  return Number.isSafeInteger(n) && n > 0 && n <= 600_000 ? n : DEFAULT_OUTBOUND_TIMEOUT_MS;
+}
+
+/** "30 s", "0.25 s": a deadline as the messages say it. */
+export const inSeconds = (ms: number) => `${Number((ms / 1000).toFixed(3))} s`;
+
+/** A request that did not finish (its answer and its body) within its deadline. */
+export class OutboundTimeout extends Error {
+  constructor(readonly timeoutMs: number) {
+    super(`timed out after ${inSeconds(timeoutMs)}`);
+    this.name = "TimeoutError";
+  }
+}
+
+/** True for the error of a request stopped by its deadline: ours, or a client's own `AbortSignal.timeout`. */
+export function isTimeout(err: unknown): boolean {
+  return err instanceof OutboundTimeout || (err instanceof Error && err.name === "TimeoutError");
+}
+
+/** The ms a timed-out request waited, when known (ours), else undefined. */
+export const timeoutOf = (err: unknown): number | undefined => (err instanceof OutboundTimeout ? err.timeoutMs : undefined);
+
+export function outbound(env: Env, timeoutMs = outboundTimeoutMs(env)): Outbound {
   return async (request) => {
-    if (isSandboxUrl(env, request.url)) {
-      if (!sandboxHandler) throw new Error("Sandbox handler not registered");
-      return sandboxHandler(request, env);
+    const deadline = new AbortController();
+    // Our deadline both aborts the request (the network's fetch stops, and so does its body) and ends the wait for it
+    // (`expired`): the in-process simulators do not stop on the signal, so the race bounds them as fetch is bounded.
+    let expire: (err: Error) => void = () => undefined;
+    const expired = new Promise<never>((_, reject) => (expire = reject));
+    expired.catch(() => undefined);
+    const timer = setTimeout(() => {
+      const err = new OutboundTimeout(timeoutMs);
+      deadline.abort(err);
+      expire(err);
+    }, timeoutMs);
+    // The caller's own signal (a shorter timeout, a cancellation) still aborts the request, as it always did: the
+    // network's fetch fails with its reason, and a simulator answers as it chooses to (a webhook receiver's 504).
+    const own = request.signal;
+    const onOwn = () => deadline.abort(own.reason);
+    if (own.aborted) onOwn();
+    else own.addEventListener("abort", onOwn, { once: true });
+    const done = () => {
+      clearTimeout(timer);
+      own.removeEventListener("abort", onOwn);
+    };
+    try {
+      const sent = new Request(request, { signal: deadline.signal });
+      const res = await Promise.race([isSandboxUrl(env, request.url) ? sandbox(sent, env) : fetch(sent), expired]);
+      if (!res.body || NULL_BODY_STATUSES.has(res.status)) {
+        done();
+        return res;
+      }
+      // The body is bounded by the same deadline (a provider that sends its headers and then holds the rest), and the
+      // timer ends with it, read to its end or cancelled.
+      const reader = res.body.getReader();
+      const body = new ReadableStream<Uint8Array>({
+        async pull(controller) {
+          try {
+            const chunk = await Promise.race([reader.read(), expired]);
+            if (chunk.done) {
+              done();
+              controller.close();
+            } else controller.enqueue(chunk.value);
+          } catch (err) {
+            done();
+            reader.cancel(err).catch(() => undefined);
+            controller.error(err);
+          }
+        },
+        cancel(reason) {
+          done();
+          return reader.cancel(reason);
+        },
+      });
+      return new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
+    } catch (err) {
+      done();
+      throw err;
     }
-    return fetch(request);
   };
+}
+
+const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
+
+function sandbox(request: Request, env: Env): Promise<Response> {
+  if (!sandboxHandler) throw new Error("Sandbox handler not registered");
+  return Promise.resolve(sandboxHandler(request, env));
 }

@@ -4,8 +4,14 @@
  * `PROVIDER_ERROR` for the client (never a 5xx for the provider's "no").
  */
 import { ApiError } from "../lib/errors";
+import { inSeconds, isTimeout, timeoutOf } from "../lib/outbound";
 
 export type ProviderName = "plaid" | "belvo" | "bitso";
+
+const NAMES: Record<ProviderName, string> = { plaid: "Plaid", belvo: "Belvo", bitso: "Bitso" };
+
+/** The longest a provider's Retry-After is honoured: a later date or a larger number waits this long. */
+export const MAX_RETRY_AFTER_SECONDS = 3600;
 
 export class ProviderError extends Error {
   constructor(
@@ -15,6 +21,8 @@ export class ProviderError extends Error {
     /** The provider's error code, e.g. ITEM_LOGIN_REQUIRED, invalid_credentials, 0201. */
     readonly code: string,
     message: string,
+    /** The wait the provider asked for (its Retry-After, in seconds, at most MAX_RETRY_AFTER_SECONDS), when it named one. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = "ProviderError";
@@ -37,12 +45,52 @@ export function asApiError(e: ProviderError): ApiError {
   return new ApiError(status, "PROVIDER_ERROR", `${e.provider}: ${e.message}`, [{ field: e.provider, message: e.message, code: e.code }]);
 }
 
-/** Reads a JSON body defensively: a provider answering garbage is a ProviderError, not a crash. */
+/**
+ * The seconds an answer's Retry-After asks for (RFC 9110: a number of seconds or an HTTP-date), from 0 to
+ * MAX_RETRY_AFTER_SECONDS; undefined when it names none that can be read.
+ */
+export function retryAfterSeconds(res: Response, now = Date.now()): number | undefined {
+  const value = res.headers.get("retry-after")?.trim();
+  if (!value || value.length > 64) return undefined;
+  let seconds: number;
+  if (/^\d+$/.test(value)) seconds = Number(value);
+  else {
+    const at = Date.parse(value);
+    if (!Number.isFinite(at)) return undefined;
+    seconds = Math.ceil((at - now) / 1000);
+  }
+  return Math.min(MAX_RETRY_AFTER_SECONDS, Math.max(0, seconds));
+}
+
+/**
+ * A request that got no answer (`err` thrown by the send or while its body was read): TIMEOUT when its deadline
+ * passed, else a network error. Both transient (status 0): a sync retries them.
+ */
+export function unreachable(provider: ProviderName, err: unknown, networkCode = "network_error"): ProviderError {
+  if (isTimeout(err)) {
+    const ms = timeoutOf(err);
+    return new ProviderError(provider, 0, "TIMEOUT", ms === undefined ? `${NAMES[provider]} timed out` : `${NAMES[provider]} timed out after ${inSeconds(ms)}`);
+  }
+  return new ProviderError(provider, 0, networkCode, `${NAMES[provider]} unreachable: ${(err as Error)?.message ?? String(err)}`);
+}
+
+/**
+ * Reads a JSON body defensively: a provider answering garbage is a ProviderError, not a crash. An error answer
+ * whose body is not JSON (a proxy's HTML page) is reported as its HTTP status, so a 5xx or 429 stays transient;
+ * a success whose body cannot be read (malformed, cut short) is transient too (status 0, INVALID_RESPONSE): the
+ * next attempt may well read it whole. A body that stops coming (its deadline) is a TIMEOUT.
+ */
 export async function readJson(provider: ProviderName, res: Response): Promise<unknown> {
-  const text = await res.text();
+  let text: string;
+  try {
+    text = await res.text();
+  } catch (err) {
+    throw unreachable(provider, err);
+  }
   try {
     return text.length ? JSON.parse(text) : {};
   } catch {
-    throw new ProviderError(provider, res.status || 0, "INVALID_RESPONSE", `Unparseable response (HTTP ${res.status})`);
+    if (!res.ok) throw new ProviderError(provider, res.status, "HTTP_ERROR", `HTTP ${res.status} (a body that is not JSON)`, retryAfterSeconds(res));
+    throw new ProviderError(provider, 0, "INVALID_RESPONSE", `Unparseable response (HTTP ${res.status})`);
   }
 }

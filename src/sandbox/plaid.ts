@@ -20,12 +20,14 @@
  * (finishing Link in update mode repairs the item), /sandbox/transactions/advance,
  * /sandbox/transactions/mutate_during_pagination, /sandbox/transactions/page_size,
  * /sandbox/item/rate_limit (the next n requests get RATE_LIMIT_EXCEEDED),
- * /sandbox/webhook_verification_key/create (publish a test's public JWK).
+ * /sandbox/webhook_verification_key/create (publish a test's public JWK). /item/get answers an item's
+ * error state (ITEM_LOGIN_REQUIRED between reset_login and update mode's repair), as Plaid does.
  */
 import { Hono } from "hono";
 import type {
   AccountBase,
   AccountsGetResponse,
+  ItemGetResponse,
   ItemPublicTokenExchangeResponse,
   LinkTokenCreateResponse,
   PlaidError,
@@ -300,6 +302,33 @@ plaidSandbox.post("/accounts/get", async (c) => {
     item: { item_id: item.item_id, institution_id: "ins_109508", webhook: item.webhook, error: null, available_products: [], billed_products: ["transactions"], consent_expiration_time: null, update_type: "background" },
     request_id: requestId(),
   } as unknown as AccountsGetResponse;
+  return c.json(res);
+});
+
+/**
+ * /item/get as Plaid answers it: the item, with `error` the error that stops it (ITEM_LOGIN_REQUIRED while its login
+ * needs repairing in update mode), null while it is healthy. The item's error is its state, not a failure of the
+ * call: the answer is a 200 either way.
+ */
+plaidSandbox.post("/item/get", async (c) => {
+  const item = await itemByToken(c.env, ((await c.req.json()) as Record<string, unknown>).access_token);
+  if (!item) return noItem();
+  const error: PlaidError | null =
+    item.status === "login_required"
+      ? {
+          error_type: "ITEM_ERROR" as PlaidError["error_type"], error_code: "ITEM_LOGIN_REQUIRED",
+          error_message: "the login details of this item have changed (credentials, MFA, or required user action) and a user login is required to update this information",
+          display_message: null, request_id: requestId(),
+        }
+      : null;
+  const res = {
+    item: {
+      item_id: item.item_id, institution_id: "ins_109508", webhook: item.webhook, error, available_products: [], billed_products: ["transactions"],
+      products: ["transactions"], consented_products: ["transactions"], consent_expiration_time: null, update_type: "background",
+    },
+    status: { transactions: { last_successful_update: null, last_failed_update: null }, last_webhook: null },
+    request_id: requestId(),
+  } as unknown as ItemGetResponse;
   return c.json(res);
 });
 

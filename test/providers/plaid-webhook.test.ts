@@ -9,7 +9,7 @@
  * counted (`keyGets`) by the in-process handler outbound() sends them to.
  */
 import { env } from "cloudflare:workers";
-import { exportJWK, generateKeyPair, SignJWT } from "jose";
+import { base64url, exportJWK, generateKeyPair, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { app } from "../../src/app";
 import { sha256Hex } from "../../src/lib/crypto";
@@ -25,6 +25,8 @@ let signer: { privateKey: Key; kid: string };
 let known: { itemId: string; connectionId: string };
 /** How many times the simulator was asked for a key (/webhook_verification_key/get). */
 let keyGets = 0;
+/** While true, Plaid's /item/get fails (500): how an item stands cannot be asked. */
+let itemGetDown = false;
 
 async function publish(kid: string, publicKey: Key, expiredAt?: number) {
   await plaidControl("webhook_verification_key/create", { kid, public_jwk: await exportJWK(publicKey), ...(expiredAt ? { expired_at: expiredAt } : {}) });
@@ -49,7 +51,9 @@ const syncBody = (itemId: string) => JSON.stringify({ webhook_type: "TRANSACTION
 beforeAll(async () => {
   // The simulator as the app reaches it (src/index.ts registers the same app.fetch), its key requests counted.
   registerSandboxHandler((request, e) => {
-    if (new URL(request.url).pathname.endsWith("/webhook_verification_key/get")) keyGets++;
+    const path = new URL(request.url).pathname;
+    if (path.endsWith("/webhook_verification_key/get")) keyGets++;
+    if (itemGetDown && path.endsWith("/item/get")) return Response.json({ error_type: "API_ERROR", error_code: "INTERNAL_SERVER_ERROR", error_message: "an unexpected error occurred" }, { status: 500 });
     return app.fetch(request, e);
   });
   const pair = await generateKeyPair("ES256", { extractable: true });
@@ -312,26 +316,27 @@ describe("Plaid webhook verification", () => {
     expect(first.status).toBe(200);
     const a1 = ((await first.json()) as any).action as string;
     expect(a1).toMatch(/^sync_enqueued:job_/);
-    // The same webhook again, while the first is queued: no second job.
-    const second = await post(body, await sign(body));
+    // The same webhook again (a second later: the same one signed in the same second is a replay, ignored), while the
+    // first is queued: no second job.
+    const second = await post(body, await sign(body, { iat: Math.floor(Date.now() / 1000) + 1 }));
     expect(((await second.json()) as any).action).toBe(a1.replace("sync_enqueued", "sync_in_progress"));
     const jobId = a1.split(":")[1]!;
     expect((await waitForJob(jobId)).status).toBe("completed");
     const afterFirst = await ledgerFingerprint(spaceId);
     // Delivered again after the sync finished: another sync runs and changes nothing.
-    const third = await post(body, await sign(body));
+    const third = await post(body, await sign(body, { iat: Math.floor(Date.now() / 1000) + 2 }));
     const job3 = ((await third.json()) as any).action.split(":")[1];
     expect((await waitForJob(job3)).status).toBe("completed");
     expect((await jobStats(job3)).stats).toMatchObject({ created: 0, updated: 0, corrections: 0, adjustments: 0, removed: 0 });
     expect(await ledgerFingerprint(spaceId)).toEqual(afterFirst);
     expect(await ledgerViolations(spaceId)).toEqual([]);
 
-    // The institution wants the user to sign in again.
+    // The institution wants the user to sign in again (Plaid holds the item in error, and says so).
+    await plaidControl("item/reset_login", { access_token: accessToken });
     const loginBody = JSON.stringify({ webhook_type: "ITEM", webhook_code: "ERROR", item_id: itemId, error: { error_type: "ITEM_ERROR", error_code: "ITEM_LOGIN_REQUIRED", error_message: "login required" }, environment: "sandbox" });
     expect(((await (await post(loginBody, await sign(loginBody))).json()) as any).action).toBe("reauth_required");
     let list = await callJson(`/v1/providers/connections?spaceId=${spaceId}`, as(owner));
     expect(list.body.connections[0]).toMatchObject({ status: "reauth_required" });
-    await plaidControl("item/reset_login", { access_token: accessToken });
     // A sync meanwhile fails with the provider's reason and leaves it reauth_required.
     const failed = await syncNow(linked.connection.id);
     expect(await jobStats(failed)).toMatchObject({ status: "failed" });
@@ -358,10 +363,14 @@ describe("Plaid webhook verification", () => {
     await waitForJob(linked.jobId);
     const itemId = (await env.DB.prepare("SELECT external_id FROM provider_connections WHERE id = ?").bind(linked.connection.id).first<{ external_id: string }>())!.external_id;
     const accessToken = await plaidAccessToken(linked.connection.id);
+    await plaidControl("item/reset_login", { access_token: accessToken });
     const loginBody = JSON.stringify({ webhook_type: "ITEM", webhook_code: "ERROR", item_id: itemId, error: { error_type: "ITEM_ERROR", error_code: "ITEM_LOGIN_REQUIRED", error_message: "login required" }, environment: "sandbox" });
     expect(((await (await post(loginBody, await sign(loginBody))).json()) as any).action).toBe("reauth_required");
     // While it waited for the user, the bank had new transactions.
     await plaidControl("transactions/advance", { access_token: accessToken, generations: 1 });
+    // The user signs in again in Link's update mode; Plaid says so.
+    const link = await callJson("/v1/providers/plaid/link-token", { ...as(owner), body: { spaceId, connectionId: linked.connection.id } });
+    await plaidControl("link/complete", { link_token: link.body.linkToken });
     const repairedBody = JSON.stringify({ webhook_type: "ITEM", webhook_code: "LOGIN_REPAIRED", item_id: itemId, environment: "sandbox" });
     const repaired = await post(repairedBody, await sign(repairedBody));
     expect(repaired.status).toBe(200);
@@ -372,5 +381,100 @@ describe("Plaid webhook verification", () => {
     const list = await callJson(`/v1/providers/connections?spaceId=${spaceId}`, as(owner));
     expect(list.body.connections[0]).toMatchObject({ status: "active", statusReason: null });
     expect(await ledgerViolations(spaceId)).toEqual([]);
+  });
+});
+
+/** The same token with its ECDSA signature rewritten as (r, n - s): as valid, and another string. */
+function malleated(token: string): string {
+  const N = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;
+  const [header, payload, signature] = token.split(".") as [string, string, string];
+  const bytes = base64url.decode(signature);
+  const hex = (b: Uint8Array) => [...b].map((x) => x.toString(16).padStart(2, "0")).join("");
+  const s2 = (N - BigInt(`0x${hex(bytes.slice(32))}`)).toString(16).padStart(64, "0");
+  const out = new Uint8Array(64);
+  out.set(bytes.slice(0, 32));
+  for (let i = 0; i < 32; i++) out[32 + i] = parseInt(s2.slice(2 * i, 2 * i + 2), 16);
+  return `${header}.${payload}.${base64url.encode(out)}`;
+}
+
+describe("a late or replayed ITEM_LOGIN_REQUIRED", () => {
+  const loginBody = (itemId: string) =>
+    JSON.stringify({ webhook_type: "ITEM", webhook_code: "ERROR", item_id: itemId, error: { error_type: "ITEM_ERROR", error_code: "ITEM_LOGIN_REQUIRED", error_message: "login required" }, environment: "sandbox" });
+  const actionOf = async (res: Response) => {
+    expect(res.status).toBe(200);
+    return ((await res.json()) as any).action as string;
+  };
+  const connection = (id: string) => env.DB.prepare("SELECT status, status_reason FROM provider_connections WHERE id = ?").bind(id).first<{ status: string; status_reason: string | null }>();
+
+  async function linked() {
+    const { owner, spaceId } = await ownerWithSpace();
+    const l = await linkPlaid(owner, spaceId);
+    expect((await waitForJob(l.jobId)).status).toBe("completed");
+    const itemId = (await env.DB.prepare("SELECT external_id FROM provider_connections WHERE id = ?").bind(l.connection.id).first<{ external_id: string }>())!.external_id;
+    return { owner, spaceId, connectionId: l.connection.id as string, itemId, accessToken: await plaidAccessToken(l.connection.id) };
+  }
+
+  it("after the item was repaired: the same webhook again is ignored as a replay (its signature rewritten too), a late one is checked with Plaid and ignored; the connection stays active and syncs", { timeout: 90_000 }, async () => {
+    const s = await linked();
+    await plaidControl("item/reset_login", { access_token: s.accessToken });
+    const body = loginBody(s.itemId);
+    const token = await sign(body);
+    expect(await actionOf(await post(body, token))).toBe("reauth_required");
+    expect(await connection(s.connectionId)).toEqual({ status: "reauth_required", status_reason: "ERROR: ITEM_LOGIN_REQUIRED" });
+
+    // The user repairs the login in Link's update mode; Plaid says LOGIN_REPAIRED, and the sync it starts completes.
+    const link = await callJson("/v1/providers/plaid/link-token", { ...as(s.owner), body: { spaceId: s.spaceId, connectionId: s.connectionId } });
+    await plaidControl("link/complete", { link_token: link.body.linkToken });
+    const repairedBody = JSON.stringify({ webhook_type: "ITEM", webhook_code: "LOGIN_REPAIRED", item_id: s.itemId, environment: "sandbox" });
+    const repaired = await actionOf(await post(repairedBody, await sign(repairedBody)));
+    expect(repaired).toMatch(/^active;sync_enqueued:job_/);
+    expect((await waitForJob(repaired.split(":")[1]!)).status).toBe("completed");
+    expect(await connection(s.connectionId)).toEqual({ status: "active", status_reason: null });
+
+    // The first webhook replayed, exactly and with its signature rewritten (still a valid one), within its 5 minutes.
+    expect(await actionOf(await post(body, token))).toBe("ignored:replayed");
+    expect(await actionOf(await post(body, malleated(token)))).toBe("ignored:replayed");
+    // A genuine one sent late (signed now): Plaid holds the item healthy, so it changes nothing.
+    expect(await actionOf(await post(body, await sign(body)))).toBe("ignored:item_healthy");
+    expect(await connection(s.connectionId)).toEqual({ status: "active", status_reason: null });
+    // It still syncs when Plaid says there is something new.
+    await plaidControl("transactions/advance", { access_token: s.accessToken, generations: 1 });
+    const sync = syncBody(s.itemId);
+    const next = await actionOf(await post(sync, await sign(sync)));
+    expect(next).toMatch(/^sync_enqueued:job_/);
+    expect((await waitForJob(next.split(":")[1]!)).status).toBe("completed");
+    expect(await connection(s.connectionId)).toEqual({ status: "active", status_reason: null });
+    // Each webhook's token is remembered by its signed part until it would be refused as too old anyway.
+    const receipt = await env.DB.prepare("SELECT expires_at FROM provider_webhook_receipts WHERE provider = 'plaid' AND token_hash = ?")
+      .bind(await sha256Hex(token.split(".").slice(0, 2).join(".")))
+      .first<{ expires_at: number }>();
+    expect(receipt!.expires_at).toBeGreaterThan(Date.now() + 5 * 60_000);
+    expect(receipt!.expires_at).toBeLessThan(Date.now() + 10 * 60_000);
+  });
+
+  it("for an item that never lost its login leaves it active", { timeout: 60_000 }, async () => {
+    const s = await linked();
+    const body = loginBody(s.itemId);
+    expect(await actionOf(await post(body, await sign(body)))).toBe("ignored:item_healthy");
+    expect(await connection(s.connectionId)).toEqual({ status: "active", status_reason: null });
+  });
+
+  it("while Plaid cannot be asked: a sync finds out, the connection reauth_required only if the item needs its login", { timeout: 90_000 }, async () => {
+    const healthy = await linked();
+    const broken = await linked();
+    await plaidControl("item/reset_login", { access_token: broken.accessToken });
+    itemGetDown = true;
+    try {
+      const a = await actionOf(await post(loginBody(healthy.itemId), await sign(loginBody(healthy.itemId))));
+      const b = await actionOf(await post(loginBody(broken.itemId), await sign(loginBody(broken.itemId))));
+      expect(a).toMatch(/^unconfirmed;sync_enqueued:job_/);
+      expect(b).toMatch(/^unconfirmed;sync_enqueued:job_/);
+      expect((await waitForJob(a.split(":")[1]!)).status).toBe("completed");
+      expect((await waitForJob(b.split(":")[1]!)).status).toBe("failed");
+    } finally {
+      itemGetDown = false;
+    }
+    expect(await connection(healthy.connectionId)).toEqual({ status: "active", status_reason: null });
+    expect((await connection(broken.connectionId))!.status).toBe("reauth_required");
   });
 });

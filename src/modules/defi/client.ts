@@ -8,7 +8,7 @@
  * normalized into positions: one per app asset, keyed by the provider's
  * stable asset key so that a sync upserts rather than duplicates.
  */
-import { outbound } from "../../lib/outbound";
+import { isTimeout, outbound, OutboundTimeout } from "../../lib/outbound";
 import { canonicalDecimal } from "../prices/decimal";
 import { parseKeepingNumbers } from "../prices/client";
 
@@ -68,10 +68,17 @@ export async function fetchAppBalances(env: Env, address: string, networks: read
   const url = new URL(`${env.ZAPPER_BASE_URL.replace(/\/+$/, "")}/v2/balances/apps`);
   url.searchParams.append("addresses[]", address.toLowerCase());
   for (const n of networks) url.searchParams.append("networks[]", n);
-  const res = await outbound(env)(
-    new Request(url.toString(), { headers: { accept: "application/json", authorization: `Basic ${btoa(`${env.ZAPPER_API_KEY}:`)}` } }),
-  );
-  const text = await res.text();
+  let res: Response;
+  let text: string;
+  try {
+    res = await outbound(env)(
+      new Request(url.toString(), { headers: { accept: "application/json", authorization: `Basic ${btoa(`${env.ZAPPER_API_KEY}:`)}` } }),
+    );
+    text = await res.text();
+  } catch (err) {
+    // No answer within the outbound deadline (lib/outbound.ts), or none at all.
+    throw new ZapperError(504, isTimeout(err) ? `Zapper ${err instanceof OutboundTimeout ? err.message : "timed out"}` : `Zapper unreachable: ${(err as Error)?.message ?? String(err)}`);
+  }
   if (!res.ok) throw new ZapperError(res.status, `Zapper answered ${res.status}`);
   let body: unknown;
   try {

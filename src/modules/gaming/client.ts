@@ -8,7 +8,7 @@
  * sandbox simulator (src/sandbox/gaming.ts) implements it. Amounts are decimal
  * strings; anything malformed is dropped, never guessed.
  */
-import { outbound } from "../../lib/outbound";
+import { isTimeout, outbound, OutboundTimeout } from "../../lib/outbound";
 import { canonicalDecimal } from "../prices/decimal";
 import { EARNING_SOURCES, type EarningSource } from "./platforms";
 
@@ -40,13 +40,23 @@ const DAY = /^\d{4}-\d{2}-\d{2}$/;
 /** The wallet's portfolio on `platform`, or null when the platform has no record of it (404). */
 export async function fetchGamingPortfolio(env: Env, platform: string, address: string): Promise<GamingPortfolio | null> {
   const base = env.GAMING_BASE_URL.replace(/\/+$/, "");
-  const res = await outbound(env)(
-    new Request(`${base}/v1/platforms/${encodeURIComponent(platform)}/wallets/${encodeURIComponent(address)}/portfolio`, {
-      headers: { accept: "application/json", "x-api-key": env.GAMING_API_KEY },
-    }),
-  );
-  if (res.status === 404) return null;
-  const text = await res.text();
+  let res: Response;
+  let text: string;
+  try {
+    res = await outbound(env)(
+      new Request(`${base}/v1/platforms/${encodeURIComponent(platform)}/wallets/${encodeURIComponent(address)}/portfolio`, {
+        headers: { accept: "application/json", "x-api-key": env.GAMING_API_KEY },
+      }),
+    );
+    if (res.status === 404) {
+      await res.body?.cancel();
+      return null;
+    }
+    text = await res.text();
+  } catch (err) {
+    // No answer within the outbound deadline (lib/outbound.ts), or none at all.
+    throw new GamingApiError(504, isTimeout(err) ? `Gaming API ${err instanceof OutboundTimeout ? err.message : "timed out"}` : `Gaming API unreachable: ${(err as Error)?.message ?? String(err)}`);
+  }
   if (!res.ok) throw new GamingApiError(res.status, `Gaming API answered ${res.status} for ${platform}`);
   let body: J | null;
   try {

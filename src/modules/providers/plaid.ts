@@ -1,10 +1,11 @@
 /** Plaid connections: Link tokens (new and update mode), the public-token exchange, and webhooks. */
 import type { AuthContext, Services } from "../../env";
 import { ApiError, notFound, validationFailed } from "../../lib/errors";
+import { sha256Hex } from "../../lib/crypto";
 import { logInfo } from "../../lib/log";
 import { PlaidClient } from "../../providers/plaid/client";
 import { normalAccount } from "../../providers/plaid/adapter";
-import { KeyFetchRefused, verifyPlaidWebhook, WebhookRejected } from "../../providers/plaid/webhook";
+import { KeyFetchRefused, MAX_WEBHOOK_AGE_SECONDS, verifyPlaidWebhook, WEBHOOK_CLOCK_SKEW_SECONDS, WebhookRejected } from "../../providers/plaid/webhook";
 import { asApiError, ProviderError } from "../../providers/errors";
 import { requireSpaceRole } from "../spaces/access";
 import { applyChanges } from "./apply";
@@ -135,7 +136,21 @@ export async function handlePlaidWebhook(svc: Services, body: Record<string, unk
     }
   } else if (type === "ITEM") {
     const err = body.error as { error_code?: unknown } | null | undefined;
-    if ((code === "ERROR" && err?.error_code === "ITEM_LOGIN_REQUIRED") || code === "PENDING_EXPIRATION" || code === "PENDING_DISCONNECT") {
+    if (code === "ERROR" && err?.error_code === "ITEM_LOGIN_REQUIRED") {
+      // The webhook may be late or replayed, the item repaired since (LOGIN_REPAIRED, update mode and a sync): Plaid
+      // is asked how the item stands now, and only an item still needing its login is put back to reauth_required.
+      const required = await loginRequiredNow(svc, conn);
+      if (required === true) {
+        await setStatus(svc, conn.id, "reauth_required", `${code}: ITEM_LOGIN_REQUIRED`);
+        action = "reauth_required";
+      } else if (required === false) {
+        action = "ignored:item_healthy";
+      } else if (conn.status !== "reauth_required") {
+        // Plaid cannot be asked now: a sync reads the item, and finds its login required (reauth_required) if it is.
+        const { jobId, created } = await enqueueSync(svc, conn, "webhook");
+        action = created ? `unconfirmed;sync_enqueued:${jobId}` : `unconfirmed;sync_in_progress:${jobId}`;
+      }
+    } else if (code === "PENDING_EXPIRATION" || code === "PENDING_DISCONNECT") {
       await setStatus(svc, conn.id, "reauth_required", `${code}${err?.error_code ? `: ${String(err.error_code)}` : ""}`);
       action = "reauth_required";
     } else if (code === "ERROR") {
@@ -155,6 +170,55 @@ export async function handlePlaidWebhook(svc: Services, body: Record<string, unk
   }
   if (svc.env.LOG_LEVEL !== "error") logInfo(undefined, "plaid.webhook", { type, code, connectionId: conn.id, action });
   return { received: true, action };
+}
+
+/**
+ * Whether Plaid holds the item as needing its login now (/item/get: the item's `error` is ITEM_LOGIN_REQUIRED), as
+ * opposed to what a webhook said of it when it was sent. Undefined when Plaid cannot be asked (down, slow, no token).
+ */
+async function loginRequiredNow(svc: Services, conn: { credentials_enc: string }): Promise<boolean | undefined> {
+  try {
+    const { accessToken } = await openCredentials<{ accessToken?: string }>(svc.env, conn);
+    if (!accessToken) return undefined;
+    const { item } = await new PlaidClient(svc.env).itemGet(accessToken);
+    return item.error?.error_code === "ITEM_LOGIN_REQUIRED";
+  } catch (e) {
+    if (!(e instanceof ProviderError)) throw e;
+    // Plaid refusing the call itself for the item's login is a yes too.
+    return e.code === "ITEM_LOGIN_REQUIRED" ? true : undefined;
+  }
+}
+
+/** How long a webhook's token is remembered: past it, its age alone refuses it (webhook.ts), with a minute to spare. */
+const RECEIPT_TTL_MS = (MAX_WEBHOOK_AGE_SECONDS + WEBHOOK_CLOCK_SKEW_SECONDS + 60) * 1000;
+
+/**
+ * A webhook `authenticatePlaidWebhook` has proven, received once: an exact replay of its token (the same signed
+ * webhook sent again while its token is still accepted: a retry, or a copy an attacker captured) is acknowledged and
+ * ignored, never acted on twice, so an old ITEM_LOGIN_REQUIRED cannot undo a repair. Each token is remembered by the
+ * SHA-256 of its signed part (provider_webhook_receipts) until it would be refused as too old; a webhook whose handling fails is forgotten
+ * again, so that the provider's retry of it is handled.
+ */
+export async function receivePlaidWebhook(svc: Services, body: Record<string, unknown>, token: string) {
+  const db = svc.env.DB;
+  const now = svc.clock.now();
+  // The token's signed part (header and claims, which hold the body's hash and the instant it was signed): an ECDSA
+  // signature can be rewritten into another valid one of the same text, so the whole token would not catch a replay.
+  const hash = await sha256Hex(token.split(".").slice(0, 2).join("."));
+  const [, taken] = await db.batch([
+    db.prepare("DELETE FROM provider_webhook_receipts WHERE rowid IN (SELECT rowid FROM provider_webhook_receipts WHERE expires_at < ? LIMIT 100)").bind(now),
+    db.prepare("INSERT INTO provider_webhook_receipts (provider, token_hash, expires_at) VALUES ('plaid', ?, ?) ON CONFLICT DO NOTHING").bind(hash, now + RECEIPT_TTL_MS),
+  ]);
+  if (taken!.meta.changes === 0) {
+    if (svc.env.LOG_LEVEL !== "error") logInfo(undefined, "plaid.webhook_replayed", { type: String(body.webhook_type ?? ""), code: String(body.webhook_code ?? "") });
+    return { received: true, action: "ignored:replayed" };
+  }
+  try {
+    return await handlePlaidWebhook(svc, body);
+  } catch (e) {
+    await db.prepare("DELETE FROM provider_webhook_receipts WHERE provider = 'plaid' AND token_hash = ?").bind(hash).run().catch(() => undefined);
+    throw e;
+  }
 }
 
 /** Removes the item at Plaid (DELETE of a connection). */

@@ -72,7 +72,8 @@ providerRoutes.openapi(
     request: { body: jsonBody(WebhookBody) },
     responses: { 200: json(WebhookAckSchema, "Accepted"), ...errors(401, 422, 503) },
   }),
-  async (c) => c.json(await plaid.handlePlaidWebhook(c.get("services"), c.get("webhookBody")), 200),
+  // The header was proven by the guard; an exact replay of it is acknowledged and ignored.
+  async (c) => c.json(await plaid.receivePlaidWebhook(c.get("services"), c.get("webhookBody"), c.req.header("plaid-verification") ?? ""), 200),
 );
 
 providerRoutes.openapi(

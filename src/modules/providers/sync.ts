@@ -59,10 +59,17 @@ export const STALE_RUNNING_MS = 20 * 60_000;
 export const HEARTBEAT_MS = 30_000;
 /** When a running job last showed life (SQL over `jobs`, aliased or not). */
 const heartbeatOf = (alias = "") => `COALESCE(${alias}heartbeat_at, ${alias}started_at)`;
-/** A job `queued` for longer than this (its message lost) no longer blocks new syncs either; retries wait 8 minutes at most. */
+/** A job `queued` for longer than this (its message lost) no longer blocks new syncs either; retries wait an hour at most (a provider's Retry-After). */
 const STALE_QUEUED_MS = 2 * 3_600_000;
 
 export const backoffSeconds = (attempt: number) => Math.min(3600, 30 * 4 ** Math.max(0, attempt - 1));
+
+/**
+ * How long a failed attempt's retry waits: its backoff, or longer when the provider asked for longer (a 429's or
+ * 503's Retry-After, which ProviderError carries bounded to an hour): retrying sooner only spends another attempt.
+ */
+export const retryDelaySeconds = (attempt: number, err: unknown) =>
+  Math.max(backoffSeconds(attempt), err instanceof ProviderError ? (err.retryAfterSeconds ?? 0) : 0);
 
 /** What a provider adapter does for a sync: fetch the changes, and (after they are applied) save its position. */
 export interface Fetched {
@@ -492,7 +499,7 @@ async function attemptSync(
         db.prepare("UPDATE provider_connections SET status_reason = ?, updated_at = ? WHERE id = ? AND status IN ('pending', 'active', 'error')")
           .bind(truncateText(`${RETRYING_PREFIX}${retrying}`, 500), svc.clock.now(), conn.id),
       ]);
-      await svc.env.SYNC_QUEUE.send({ type: SYNC_JOB, jobId, attempt: attempt + 1 }, { delaySeconds: backoffSeconds(attempt) });
+      await svc.env.SYNC_QUEUE.send({ type: SYNC_JOB, jobId, attempt: attempt + 1 }, { delaySeconds: retryDelaySeconds(attempt, err) });
       return;
     }
     await setStatus(svc, conn.id, "error", reason);

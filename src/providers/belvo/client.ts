@@ -4,7 +4,7 @@
  * `outbound(env)` (the sandbox answers in-process in sandbox mode).
  */
 import { type Outbound, outbound } from "../../lib/outbound";
-import { ProviderError, readJson } from "../errors";
+import { ProviderError, readJson, retryAfterSeconds, unreachable } from "../errors";
 
 export interface BelvoLink {
   id: string;
@@ -67,13 +67,13 @@ export class BelvoClient {
         }),
       );
     } catch (e) {
-      throw new ProviderError("belvo", 0, "network_error", `Belvo unreachable: ${(e as Error).message}`);
+      throw unreachable("belvo", e);
     }
     if (res.status === 204) return undefined as T;
     const json = await readJson("belvo", res);
     if (!res.ok) {
       const first = (Array.isArray(json) ? json[0] : json) as { code?: unknown; message?: unknown; detail?: unknown } | undefined;
-      throw new ProviderError("belvo", res.status, String(first?.code ?? "unknown"), String(first?.message ?? first?.detail ?? `HTTP ${res.status}`));
+      throw new ProviderError("belvo", res.status, String(first?.code ?? "unknown"), String(first?.message ?? first?.detail ?? `HTTP ${res.status}`), retryAfterSeconds(res));
     }
     return json as T;
   }

@@ -10,7 +10,7 @@
  */
 import { hmacSha256Hex } from "../../lib/crypto";
 import { type Outbound, outbound } from "../../lib/outbound";
-import { ProviderError, readJson } from "../errors";
+import { ProviderError, readJson, retryAfterSeconds, unreachable } from "../errors";
 
 export interface BitsoBalance {
   currency: string;
@@ -115,11 +115,11 @@ export class BitsoClient {
         }),
       );
     } catch (e) {
-      throw new ProviderError("bitso", 0, "network_error", `Bitso unreachable: ${(e as Error).message}`);
+      throw unreachable("bitso", e);
     }
     const json = (await readJson("bitso", res)) as { success?: boolean; payload?: T; error?: { code?: string; message?: string } };
     if (!res.ok || json.success !== true) {
-      throw new ProviderError("bitso", res.ok ? 400 : res.status, String(json.error?.code ?? "unknown"), String(json.error?.message ?? `HTTP ${res.status}`));
+      throw new ProviderError("bitso", res.ok ? 400 : res.status, String(json.error?.code ?? "unknown"), String(json.error?.message ?? `HTTP ${res.status}`), retryAfterSeconds(res));
     }
     return json.payload as T;
   }

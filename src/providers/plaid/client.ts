@@ -7,6 +7,8 @@
 import type {
   AccountsGetRequest,
   AccountsGetResponse,
+  ItemGetRequest,
+  ItemGetResponse,
   ItemPublicTokenExchangeRequest,
   ItemPublicTokenExchangeResponse,
   ItemRemoveRequest,
@@ -22,7 +24,7 @@ import type {
   WebhookVerificationKeyGetResponse,
 } from "plaid";
 import { type Outbound, outbound } from "../../lib/outbound";
-import { ProviderError, readJson } from "../errors";
+import { ProviderError, readJson, retryAfterSeconds, unreachable } from "../errors";
 
 export type { PlaidTransaction, RemovedTransaction };
 
@@ -51,12 +53,12 @@ export class PlaidClient {
         }),
       );
     } catch (e) {
-      throw new ProviderError("plaid", 0, "NETWORK_ERROR", `Plaid unreachable: ${(e as Error).message}`);
+      throw unreachable("plaid", e, "NETWORK_ERROR");
     }
     const json = await readJson("plaid", res);
     if (!res.ok) {
       const err = json as Partial<PlaidError>;
-      throw new ProviderError("plaid", res.status, String(err.error_code ?? "UNKNOWN"), String(err.error_message ?? `HTTP ${res.status}`));
+      throw new ProviderError("plaid", res.status, String(err.error_code ?? "UNKNOWN"), String(err.error_message ?? `HTTP ${res.status}`), retryAfterSeconds(res));
     }
     return json as Res;
   }
@@ -84,6 +86,11 @@ export class PlaidClient {
 
   transactionsSync(accessToken: string, cursor: string | undefined, count = 500): Promise<TransactionsSyncResponse> {
     return this.post<TransactionsSyncRequest, TransactionsSyncResponse>("/transactions/sync", { access_token: accessToken, count, ...(cursor ? { cursor } : {}) });
+  }
+
+  /** The item as Plaid holds it now; its `error` (null while healthy) is the error that stops it, e.g. ITEM_LOGIN_REQUIRED. */
+  itemGet(accessToken: string): Promise<ItemGetResponse> {
+    return this.post<ItemGetRequest, ItemGetResponse>("/item/get", { access_token: accessToken });
   }
 
   itemRemove(accessToken: string): Promise<ItemRemoveResponse> {

@@ -1,0 +1,268 @@
+/**
+ * A provider that misbehaves, as QA 12-D found them through a fault proxy: one that holds a request open (before its
+ * answer, or in the middle of its body) fails the attempt as a TIMEOUT at the outbound deadline and the sync retries
+ * it, the connection saying so; a 429 or 503's Retry-After is honoured by the retry's delay (seconds or an HTTP-date,
+ * at most an hour); a success whose body is malformed or cut short is retried, not taken for a permanent failure; and
+ * an error page that is not JSON is reported as its HTTP status. Through the real clients, the real sync and the
+ * simulators, the faults put in front of them by the sandbox handler (as the app's outbound calls reach it).
+ */
+import { env } from "cloudflare:workers";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { app } from "../../src/app";
+import { registerSandboxHandler } from "../../src/lib/outbound";
+import { getConnection } from "../../src/modules/providers/connections";
+import { backoffSeconds, enqueueSync, runSyncJob, SYNC_JOB } from "../../src/modules/providers/sync";
+import { callJson, createSpace, registerUser } from "../helpers";
+import { as, directServices, jobStats, ownerWithSpace, waitForJob } from "./helpers";
+
+/** A fault in front of the simulators: requests whose path ends with `path` and that name `who` (body or auth) get `answer`. */
+interface Fault {
+  path: string;
+  who: string;
+  answer: (request: Request) => Promise<Response>;
+  seen: number;
+}
+let fault: Fault | null = null;
+
+/** Holds the request open until it is aborted (its deadline), as a provider that never answers. */
+const hang = (request: Request) =>
+  new Promise<Response>((_, reject) => request.signal.addEventListener("abort", () => reject(request.signal.reason), { once: true }));
+
+/** Sends the status and headers, then a first part of the body, and holds the rest until the request is aborted. */
+const hangInBody = (request: Request) => {
+  const stream = new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(new TextEncoder().encode('{"success": true, "payload": ['));
+      request.signal.addEventListener("abort", () => controller.error(request.signal.reason), { once: true });
+    },
+  });
+  return Promise.resolve(new Response(stream, { status: 200, headers: { "content-type": "application/json" } }));
+};
+
+beforeAll(() => {
+  registerSandboxHandler(async (request, e) => {
+    const f = fault;
+    if (f && new URL(request.url).pathname.endsWith(f.path)) {
+      const body = request.method === "GET" ? "" : await request.clone().text();
+      if (body.includes(f.who) || (request.headers.get("authorization") ?? "").includes(f.who)) {
+        f.seen++;
+        return f.answer(request);
+      }
+    }
+    return app.fetch(request, e);
+  });
+});
+
+afterAll(() => registerSandboxHandler((request, e) => app.fetch(request, e)));
+
+const connRow = (id: string) => env.DB.prepare("SELECT status, status_reason FROM provider_connections WHERE id = ?").bind(id).first<{ status: string; status_reason: string | null }>();
+const failedEvents = async (jobId: string) =>
+  (await env.DB.prepare("SELECT COUNT(*) AS n FROM event_outbox WHERE dedupe_key = ?").bind(`account.sync.failed:${jobId}`).first<{ n: number }>())!.n;
+
+/** A Belvo link whose first sync is done; its link id (what its requests name). */
+async function belvoLinked() {
+  const { owner, spaceId } = await ownerWithSpace();
+  const res = await callJson("/v1/providers/belvo/connect", { ...as(owner), body: { spaceId, institution: "banamex", username: `f${crypto.randomUUID().slice(0, 8)}`, password: "pw" } });
+  expect(res.status).toBe(201);
+  expect((await waitForJob(res.body.jobId)).status).toBe("completed");
+  const conn = (await env.DB.prepare("SELECT external_id FROM provider_connections WHERE id = ?").bind(res.body.connection.id).first<{ external_id: string }>())!;
+  return { owner, spaceId, connectionId: res.body.connection.id as string, who: conn.external_id };
+}
+
+/** A Bitso connection whose first sync is done; its API key (what its requests' Authorization names). */
+async function bitsoLinked() {
+  const owner = await registerUser();
+  const space = await createSpace(owner, { currency: "MXN" });
+  const apiKey = `key-${crypto.randomUUID()}`;
+  const res = await callJson("/v1/providers/bitso/connect", { ...as(owner), body: { spaceId: space.id, apiKey, apiSecret: `secret-${crypto.randomUUID()}` } });
+  expect(res.status).toBe(201);
+  expect((await waitForJob(res.body.jobId)).status).toBe("completed");
+  return { owner, spaceId: space.id, connectionId: res.body.connection.id as string, who: `Bitso ${apiKey}:` };
+}
+
+/** One attempt of a new sync of the connection, run here with a short outbound deadline; what it put back on the queue. */
+async function attempt(connectionId: string, timeoutMs = 300) {
+  const { svc, sent } = directServices();
+  const short = { ...svc, env: { ...svc.env, OUTBOUND_TIMEOUT_MS: String(timeoutMs) } };
+  const { jobId, created } = await enqueueSync(short, (await getConnection(short, connectionId))!, "manual");
+  expect(created).toBe(true);
+  sent.length = 0;
+  const started = Date.now();
+  await runSyncJob(short, { jobId, attempt: 1 });
+  return { jobId, svc: short, sent, ms: Date.now() - started };
+}
+
+describe("a provider that holds a request open", () => {
+  it("Belvo never answering /api/transactions/: the attempt times out at the deadline and is retried, the connection saying so; the retry completes", { timeout: 90_000 }, async () => {
+    const s = await belvoLinked();
+    fault = { path: "/api/transactions/", who: s.who, answer: hang, seen: 0 };
+    try {
+      const a = await attempt(s.connectionId);
+      expect(fault.seen).toBe(1);
+      // Not held until the platform's limit: the deadline (0.3 s here) ended it.
+      expect(a.ms).toBeLessThan(20_000);
+      const job = await jobStats(a.jobId);
+      expect(job.status).toBe("queued");
+      expect(job.error).toBe("attempt 1: belvo TIMEOUT: Belvo timed out after 0.3 s");
+      expect(await connRow(s.connectionId)).toEqual({ status: "active", status_reason: "retrying: attempt 1: belvo TIMEOUT: Belvo timed out after 0.3 s" });
+      expect(await failedEvents(a.jobId)).toBe(0);
+      expect(a.sent).toEqual([{ body: { type: SYNC_JOB, jobId: a.jobId, attempt: 2 }, options: { delaySeconds: backoffSeconds(1) } }]);
+      // The user sees it on the connection.
+      const listed = await callJson(`/v1/providers/connections?spaceId=${s.spaceId}`, as(s.owner));
+      expect(listed.body.connections[0].statusReason).toBe("retrying: attempt 1: belvo TIMEOUT: Belvo timed out after 0.3 s");
+      // Belvo answers again: the retry completes and clears the reason.
+      fault = null;
+      await runSyncJob(a.svc, { jobId: a.jobId, attempt: 2 });
+      expect(await jobStats(a.jobId)).toMatchObject({ status: "completed", error: null });
+      expect(await connRow(s.connectionId)).toEqual({ status: "active", status_reason: null });
+    } finally {
+      fault = null;
+    }
+  });
+
+  it("Bitso sending its headers and then holding the body: the read times out too, and is retried", { timeout: 90_000 }, async () => {
+    const s = await bitsoLinked();
+    fault = { path: "/v3/user_trades/", who: s.who, answer: hangInBody, seen: 0 };
+    try {
+      const a = await attempt(s.connectionId);
+      expect(fault.seen).toBe(1);
+      expect(a.ms).toBeLessThan(20_000);
+      expect(await jobStats(a.jobId)).toMatchObject({ status: "queued", error: "attempt 1: bitso TIMEOUT: Bitso timed out after 0.3 s" });
+      expect(await connRow(s.connectionId)).toEqual({ status: "active", status_reason: "retrying: attempt 1: bitso TIMEOUT: Bitso timed out after 0.3 s" });
+      expect(a.sent.map((m) => m.options)).toEqual([{ delaySeconds: backoffSeconds(1) }]);
+    } finally {
+      fault = null;
+    }
+  });
+
+  it("the deployment's deadline is 30 s unless set otherwise", () => {
+    expect(env.OUTBOUND_TIMEOUT_MS).toBe("30000");
+  });
+});
+
+describe("a provider's Retry-After", () => {
+  const limited = (status: number, retryAfter: string, body: string) => () =>
+    Promise.resolve(new Response(body, { status, headers: { "content-type": "application/json", "retry-after": retryAfter } }));
+
+  it("a Belvo 429 with Retry-After 120 is retried after 120 s, not the 30 s backoff", { timeout: 90_000 }, async () => {
+    const s = await belvoLinked();
+    fault = { path: "/api/transactions/", who: s.who, answer: limited(429, "120", JSON.stringify([{ code: "too_many_requests", message: "Slow down" }])), seen: 0 };
+    try {
+      const a = await attempt(s.connectionId);
+      expect(await jobStats(a.jobId)).toMatchObject({ status: "queued", error: "attempt 1: belvo too_many_requests: Slow down" });
+      expect(a.sent.map((m) => m.options)).toEqual([{ delaySeconds: 120 }]);
+    } finally {
+      fault = null;
+    }
+  });
+
+  it("a Bitso 503 whose Retry-After is an HTTP-date five minutes ahead waits those five minutes; one of a day waits an hour; a shorter one the backoff", { timeout: 90_000 }, async () => {
+    const s = await bitsoLinked();
+    const error = JSON.stringify({ success: false, error: { code: "0500", message: "Service unavailable" } });
+    const at = new Date(Date.now() + 300_000).toUTCString();
+    fault = { path: "/v3/balance/", who: s.who, answer: limited(503, at, error), seen: 0 };
+    try {
+      const first = await attempt(s.connectionId);
+      expect(await jobStats(first.jobId)).toMatchObject({ status: "queued", error: "attempt 1: bitso 0500: Service unavailable" });
+      const [delay] = first.sent.map((m) => m.options!.delaySeconds!);
+      // An HTTP-date has whole seconds: 299 to 300 from now.
+      expect(delay).toBeGreaterThanOrEqual(298);
+      expect(delay).toBeLessThanOrEqual(300);
+      // A day's wait is held to an hour, on the job's next attempt.
+      fault.answer = limited(503, "86400", error);
+      await runSyncJob(first.svc, { jobId: first.jobId, attempt: 2 });
+      expect(first.sent.slice(1).map((m) => m.options)).toEqual([{ delaySeconds: 3600 }]);
+      // A Retry-After shorter than the backoff leaves the backoff (attempt 3's is 480 s).
+      fault.answer = limited(429, "5", error);
+      await runSyncJob(first.svc, { jobId: first.jobId, attempt: 3 });
+      expect(first.sent.slice(2).map((m) => m.options)).toEqual([{ delaySeconds: backoffSeconds(3) }]);
+      expect(await connRow(s.connectionId)).toMatchObject({ status: "active" });
+    } finally {
+      fault = null;
+    }
+  });
+});
+
+describe("an answer that cannot be read", () => {
+  const answer = (status: number, body: string, type = "application/json") => () => Promise.resolve(new Response(body, { status, headers: { "content-type": type } }));
+
+  it("a Belvo 200 cut short is retried (the connection not in error, no account.sync.failed), and the retry completes", { timeout: 90_000 }, async () => {
+    const s = await belvoLinked();
+    fault = { path: "/api/transactions/", who: s.who, answer: answer(200, '[{"id": "txn-1", "amount": 12.5, "acc'), seen: 0 };
+    try {
+      const a = await attempt(s.connectionId);
+      expect(await jobStats(a.jobId)).toMatchObject({ status: "queued", error: "attempt 1: belvo INVALID_RESPONSE: Unparseable response (HTTP 200)" });
+      expect(await connRow(s.connectionId)).toEqual({ status: "active", status_reason: "retrying: attempt 1: belvo INVALID_RESPONSE: Unparseable response (HTTP 200)" });
+      expect(await failedEvents(a.jobId)).toBe(0);
+      expect(a.sent.map((m) => m.options)).toEqual([{ delaySeconds: backoffSeconds(1) }]);
+      fault = null;
+      await runSyncJob(a.svc, { jobId: a.jobId, attempt: 2 });
+      expect(await jobStats(a.jobId)).toMatchObject({ status: "completed" });
+      expect(await connRow(s.connectionId)).toEqual({ status: "active", status_reason: null });
+    } finally {
+      fault = null;
+    }
+  });
+
+  it("a Bitso 200 that is not JSON is retried too", { timeout: 90_000 }, async () => {
+    const s = await bitsoLinked();
+    fault = { path: "/v3/balance/", who: s.who, answer: answer(200, '{"success": true, "payload": {"balances": [{"currency": "mxn", "tot'), seen: 0 };
+    try {
+      const a = await attempt(s.connectionId);
+      expect(await jobStats(a.jobId)).toMatchObject({ status: "queued", error: "attempt 1: bitso INVALID_RESPONSE: Unparseable response (HTTP 200)" });
+      expect(await failedEvents(a.jobId)).toBe(0);
+    } finally {
+      fault = null;
+    }
+  });
+
+  it("a 503 whose body is an HTML page is the 503 (transient, its Retry-After honoured), not an unparseable answer; a 404 page is permanent", { timeout: 90_000 }, async () => {
+    const s = await belvoLinked();
+    fault = {
+      path: "/api/transactions/", who: s.who, seen: 0,
+      answer: () => Promise.resolve(new Response("<html><body>Service Unavailable</body></html>", { status: 503, headers: { "content-type": "text/html", "retry-after": "90" } })),
+    };
+    try {
+      const a = await attempt(s.connectionId);
+      expect(await jobStats(a.jobId)).toMatchObject({ status: "queued", error: "attempt 1: belvo HTTP_ERROR: HTTP 503 (a body that is not JSON)" });
+      expect(await connRow(s.connectionId)).toEqual({ status: "active", status_reason: "retrying: attempt 1: belvo HTTP_ERROR: HTTP 503 (a body that is not JSON)" });
+      expect(a.sent.map((m) => m.options)).toEqual([{ delaySeconds: 90 }]);
+      // A 404 page (a wrong base URL) cannot be helped by retrying: the connection is in error at once.
+      fault.answer = answer(404, "<html>Not Found</html>", "text/html");
+      await runSyncJob(a.svc, { jobId: a.jobId, attempt: 2 });
+      expect(await jobStats(a.jobId)).toMatchObject({ status: "failed", error: "belvo HTTP_ERROR: HTTP 404 (a body that is not JSON)" });
+      expect(await connRow(s.connectionId)).toEqual({ status: "error", status_reason: "belvo HTTP_ERROR: HTTP 404 (a body that is not JSON)" });
+      expect(await failedEvents(a.jobId)).toBe(1);
+    } finally {
+      fault = null;
+    }
+  });
+});
+
+describe("a provider's failure on a request the client waits for", () => {
+  it("Belvo's HTML 503 on connect is a 502 PROVIDER_ERROR naming the 503 (in Spanish and Portuguese after the standard wording); nothing is stored", { timeout: 60_000 }, async () => {
+    const username = `f${crypto.randomUUID().slice(0, 8)}`;
+    fault = { path: "/api/links/", who: username, seen: 0, answer: () => Promise.resolve(new Response("<html>Service Unavailable</html>", { status: 503, headers: { "content-type": "text/html" } })) };
+    try {
+      // A provider's failure reads as the standard wording, then its English (the catalogues' rule for a provider's words).
+      const messages: Record<string, string> = {
+        en: "belvo: HTTP 503 (a body that is not JSON)",
+        es: "El proveedor financiero rechazó la solicitud o falló. (belvo: HTTP 503 (a body that is not JSON))",
+        pt: "O provedor financeiro recusou a requisição ou falhou. (belvo: HTTP 503 (a body that is not JSON))",
+      };
+      for (const [locale, message] of Object.entries(messages)) {
+        const owner = await registerUser({ locale });
+        const space = await createSpace(owner);
+        const res = await callJson("/v1/providers/belvo/connect", { ...as(owner), body: { spaceId: space.id, institution: "banamex", username, password: "pw" } });
+        expect(res.status, locale).toBe(502);
+        expect(res.body.error, locale).toMatchObject({ code: "PROVIDER_ERROR", message });
+        expect(res.body.error.details[0], locale).toMatchObject({ field: "belvo", code: "HTTP_ERROR" });
+        const none = await env.DB.prepare("SELECT COUNT(*) AS n FROM provider_connections WHERE space_id = ?").bind(space.id).first<{ n: number }>();
+        expect(none!.n).toBe(0);
+      }
+      expect(fault.seen).toBe(3);
+    } finally {
+      fault = null;
+    }
+  });
+});
