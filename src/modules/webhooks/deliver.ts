@@ -1,7 +1,10 @@
 /**
  * Fan-out and delivery of outbox events to webhook subscriptions.
  *
- * Fan-out creates one delivery per matching enabled subscription; the unique
+ * Fan-out creates one delivery per subscription that listens to the event
+ * (creator.ts `listensSql`: enabled, not suspended, asking for its type and
+ * created no later than the event, so one created while the fan-out lags
+ * does not receive it); the unique
  * (subscription, event) index makes a second fan-out of the same event (the
  * sweep racing a publish, a redelivered message) create nothing. Each
  * delivery keeps its id for life: it is the `X-Dhanam-Delivery` header of
@@ -24,7 +27,7 @@ import { outbound } from "../../lib/outbound";
 import {
   backoffSeconds, CLAIM_MS, DELIVER_JOB, disableAfterFailures, EARLY_SLACK_MS, MAX_ATTEMPTS, REQUEST_TIMEOUT_MS,
 } from "./events";
-import { creatorMayManageSql } from "./creator";
+import { creatorMayManageSql, listensSql } from "./creator";
 import { webhookUrlProblem } from "./url-policy";
 
 export const SIGNATURE_HEADER = "X-Dhanam-Signature";
@@ -50,6 +53,7 @@ interface OutboxRow {
   id: string;
   space_id: string;
   type: string;
+  created_at: number;
   delivered_at: number | null;
 }
 
@@ -60,18 +64,16 @@ interface OutboxRow {
 export async function fanOut(svc: Services, eventId: string): Promise<string[]> {
   const db = svc.env.DB;
   const now = svc.clock.now();
-  const event = await db.prepare("SELECT id, space_id, type, delivered_at FROM event_outbox WHERE id = ?").bind(eventId).first<OutboxRow>();
+  const event = await db.prepare("SELECT id, space_id, type, created_at, delivered_at FROM event_outbox WHERE id = ?").bind(eventId).first<OutboxRow>();
   if (!event) return [];
+  // The subscriptions that listen to this event (creator.ts, the one rule): enabled, not suspended, asking for its
+  // type, and created no later than the event, judged now however late the fan-out runs.
   const subs = (
     await db
-      .prepare(
-        // A subscription whose creator is no longer an admin of the space gets no delivery (creator.ts).
-        `SELECT w.id, w.events FROM webhook_subscriptions w JOIN spaces s ON s.id = w.space_id
-          WHERE w.space_id = ? AND w.enabled = 1 AND s.deleted_at IS NULL AND ${creatorMayManageSql("w")}`,
-      )
-      .bind(event.space_id)
-      .all<{ id: string; events: string }>()
-  ).results.filter((s) => (JSON.parse(s.events) as string[]).includes(event.type));
+      .prepare(`SELECT w.id FROM webhook_subscriptions w WHERE ${listensSql("w", "?1", "?2", "?3")}`)
+      .bind(event.space_id, event.type, event.created_at)
+      .all<{ id: string }>()
+  ).results;
   const insert = db.prepare(
     `INSERT OR IGNORE INTO webhook_deliveries (id, subscription_id, space_id, event_id, event_type, status, attempts, next_attempt_at, created_at)
      VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?)`,
