@@ -20,9 +20,10 @@ export const CREATOR_LOST_ACCESS = "creator_lost_access" as const;
  * SQL that holds while an event of type `type` in space `space`, created at `at` (SQL expressions of the outer query,
  * never request text) has a listener: an enabled subscription of the space lists the type (`events` is a JSON array
  * of names), is not suspended (`creatorMayManageSql`, which also requires the space to be live), and already existed
- * when the event was created (`created_at <= at`: both are epoch milliseconds, written by the same clock), the
- * subscriptions a fan-out sends to. A subscription created after an event never receives it, however late the
- * event's fan-out runs. It gates the transaction events a write stores (the ledger's `onlyIfSubscribed`), the fan-out
+ * and was on when the event was created (`created_at <= at`, and `enabled_at <= at` when it was switched on again
+ * since: all epoch milliseconds, written by the same clock), the subscriptions a fan-out sends to. A subscription
+ * created, or re-enabled, after an event never receives it, however late the event's fan-out runs; one disabled
+ * before the fan-out runs does not either (a disable cancels what is pending, deliver.ts). It gates the transaction events a write stores (the ledger's `onlyIfSubscribed`), the fan-out
  * itself (deliver.ts, through `listensSql`) and tells the hourly sweep which undelivered outbox rows to fan out and
  * which to mark as done (publish.ts).
  */
@@ -31,4 +32,4 @@ export const listenedToSql = (space: string, type: string, at: string) => `EXIST
 /** The same rule as `listenedToSql`, for subscription row `w` of the outer query: `w` listens to that event. */
 export const listensSql = (w: string, space: string, type: string, at: string) =>
   `${w}.space_id = ${space} AND ${w}.enabled = 1 AND instr(${w}.events, '"' || ${type} || '"') > 0
-    AND ${w}.created_at <= ${at} AND ${creatorMayManageSql(w)}`;
+    AND ${w}.created_at <= ${at} AND (${w}.enabled_at IS NULL OR ${w}.enabled_at <= ${at}) AND ${creatorMayManageSql(w)}`;
