@@ -134,9 +134,11 @@ describe("a subscription that disables itself", () => {
     const off = await callJson(`/v1/webhooks/${hook.id}`, { ...as(owner), method: "PATCH", body: { enabled: false } });
     expect(off.body).toMatchObject({ enabled: false, disabledReason: "manual" });
     expect(await deliveryRow(id!)).toMatchObject({ status: "cancelled", last_error: "Subscription disabled", next_attempt_at: null });
+    // One left pending by a disable before this rule (put back by hand): the re-enable cancels it rather than send it.
+    await env.DB.prepare("UPDATE webhook_deliveries SET status = 'pending', last_error = 'HTTP 500', next_attempt_at = ? WHERE id = ?").bind(Date.now() + 3_600_000, id!).run();
     const on = await callJson(`/v1/webhooks/${hook.id}`, { ...as(owner), method: "PATCH", body: { enabled: true } });
     expect(on.body.enabled).toBe(true);
-    expect((await deliveryRow(id!))!.status).toBe("cancelled");
+    expect(await deliveryRow(id!)).toMatchObject({ status: "cancelled", last_error: "Subscription disabled", next_attempt_at: null });
     expect(await emailsTo(owner.email)).toHaveLength(0);
   });
 });

@@ -197,8 +197,12 @@ export async function updateWebhook(
   }
   const update = svc.db.update(webhookSubscriptions).set(set).where(eq(webhookSubscriptions.id, id)).returning();
   // A subscription's pending deliveries are cancelled by the write that disables it (as the automatic disable does,
-  // deliver.ts), not left to their next attempt: a re-enable never brings them back, however the timing falls.
-  const [stored] = set.enabled === false ? (await svc.db.batch([update, cancelPendingOfDisabled(svc, id)]))[0] : await update;
+  // deliver.ts), not left to their next attempt: a re-enable never brings them back, however the timing falls. A
+  // re-enable first cancels any a disabled subscription still has (left by a disable before this rule).
+  const [stored] =
+    set.enabled === false ? (await svc.db.batch([update, cancelPendingOfDisabled(svc, id)]))[0]
+    : set.enabled === true ? (await svc.db.batch([cancelPendingOfDisabled(svc, id), update]))[1]
+    : await update;
   // Deleted meanwhile: as if it never was.
   if (!stored) throw notFound("Webhook");
   // The caller passed the admin check; anyone else as creator is as read with the row.
