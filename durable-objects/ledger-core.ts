@@ -57,10 +57,10 @@ const RECORDED_KEYS_KEPT = 4096;
 
 /**
  * The condition of an `onlyIfSubscribed` event row (insertJsonRows' `value` is the row, `$[1]` its space,
- * `$[2]` its type): the space has a listener for the type (webhooks/creator.ts `listenedToSql`: an enabled
- * subscription lists it and is not suspended), or it would deliver nothing.
+ * `$[2]` its type, `$[5]` its created_at): the space has a listener for the type (webhooks/creator.ts `listenedToSql`:
+ * an enabled subscription lists it, is not suspended and existed when the event was created), or it would deliver nothing.
  */
-const IF_SUBSCRIBED = `AND ${listenedToSql("(value ->> '$[1]')", "(value ->> '$[2]')")}`;
+const IF_SUBSCRIBED = `AND ${listenedToSql("(value ->> '$[1]')", "(value ->> '$[2]')", "(value ->> '$[5]')")}`;
 
 /** Thrown while staging a write that must read state its group has not committed yet. */
 export const DEFER = Symbol("defer");

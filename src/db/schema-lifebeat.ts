@@ -103,8 +103,9 @@ export const lifeBeatNotifications = sqliteTable(
   "life_beat_notifications",
   {
     id: text("id").primaryKey(),
-    householdId: text("household_id").notNull().references(() => households.id, { onDelete: "cascade" }),
-    kind: text("kind", { enum: ["escalation", "executor", "invitation"] }).notNull(),
+    /** Null only for `webhook_disabled` (migration 0041): the outbox also carries that email to a webhook's creator. */
+    householdId: text("household_id").references(() => households.id, { onDelete: "cascade" }),
+    kind: text("kind", { enum: ["escalation", "executor", "invitation", "webhook_disabled"] }).notNull(),
     cycle: integer("cycle"),
     level: integer("level"),
     channel: text("channel", { enum: ["email", "sms"] }).notNull(),

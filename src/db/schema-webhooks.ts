@@ -20,6 +20,8 @@ export const webhookSubscriptions = sqliteTable(
     consecutiveFailures: integer("consecutive_failures").notNull().default(0),
     disabledReason: text("disabled_reason", { enum: ["manual", "failures"] }),
     disabledAt: integer("disabled_at"),
+    /** When it was last switched on again (null if never): it listens to events created since then (webhooks/creator.ts). */
+    enabledAt: integer("enabled_at"),
     lastSuccessAt: integer("last_success_at"),
     lastFailureAt: integer("last_failure_at"),
     createdBy: text("created_by").notNull(),

@@ -11,7 +11,7 @@
 import { en } from "./messages/en";
 import { es } from "./messages/es";
 import { pt } from "./messages/pt";
-import type { Catalogue } from "./messages/catalogue";
+import type { Catalogue, EmailKind, EmailTemplate } from "./messages/catalogue";
 import type { ErrorCode } from "./errors";
 
 export const LOCALES = ["en", "es", "pt"] as const;
@@ -217,4 +217,14 @@ export function localizedMessage(locale: Locale, code: ErrorCode, english: strin
   if (translated !== undefined) return translated;
   if (bare(english) === bare(en.errors[code] ?? "")) return standard;
   return `${standard} (${english})`;
+}
+
+/**
+ * The email of `kind` in `locale` (messages/*.ts `emails`), each `{name}` of its subject and text replaced by
+ * `values[name]` in one pass (a value is never read for names in turn; a name without a value stays as written).
+ */
+export function emailMessage(locale: Locale, kind: EmailKind, values: Record<string, string | number>): EmailTemplate {
+  const template = CATALOGUES[locale].emails[kind];
+  const fill = (s: string) => s.replace(/\{(\w+)\}/g, (whole, name: string) => (Object.hasOwn(values, name) ? String(values[name]) : whole));
+  return { subject: fill(template.subject), text: fill(template.text) };
 }

@@ -51,6 +51,8 @@ describe("the hourly sweep and events nobody listens to", () => {
     // A listener whose event's fan-out message was lost (a crash after the commit): only the sweep brings it.
     const live = await adminSpace();
     const hook = await createWebhook(live.owner, live.spaceId, { events: ["transaction.created"] });
+    // Subscribed before its event was written (a subscription gets only events created after it: fanout-window.test.ts).
+    await env.DB.prepare("UPDATE webhook_subscriptions SET created_at = ? WHERE id = ?").bind(now - 2 * day, hook.id).run();
     const lost = await outboxRow(live.spaceId, "transaction.created", { transactionId: "txn_lost" }, now - day);
 
     const { queue, sent } = recordingQueue();

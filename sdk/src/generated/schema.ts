@@ -3513,9 +3513,10 @@ export interface components {
             url: string;
             events: string[];
             description: string | null;
+            /** @description false: nothing is sent. Disabling (by an admin, or automatically) cancels its pending deliveries at once, and events created while it is disabled are never sent, not even after a re-enable (PATCH `enabled: true`), which resumes with the events created from then on */
             enabled: boolean;
             /**
-             * @description `failures`: disabled automatically after a run of failed attempts
+             * @description `manual`: an admin disabled it. `failures`: it disabled itself after WEBHOOK_DISABLE_AFTER_FAILURES (50) consecutive failed attempts, and its creator (`createdBy`) was emailed once about it, without the secret or the URL's path and query
              * @enum {string|null}
              */
             disabledReason: "manual" | "failures" | null;
@@ -3575,7 +3576,7 @@ export interface components {
              */
             events?: ("account.sync.completed" | "account.sync.failed" | "transaction.created" | "budget.alert.threshold_exceeded" | "lifebeat.escalated")[];
             description?: string | null;
-            /** @description true re-enables (and resets the failure run), false disables */
+            /** @description true re-enables a disabled webhook and resets its failure run: it receives the events created from then on. Deliveries cancelled when it was disabled stay cancelled (`lastError: "Subscription disabled"`), and events created while it was disabled are not sent. false disables it and cancels its pending deliveries at once. */
             enabled?: boolean;
             /** @description true makes the caller the webhook's creator (`createdBy`): it then delivers while the caller is an admin, which resumes one suspended because its creator lost access. The signing secret rotates and the new one is in this response only. A new `url` from an admin other than the creator takes it over too. */
             takeOver?: boolean;

@@ -22,6 +22,20 @@ export interface Catalogue {
    * touch: each value ends where the fixed text after it first appears, read left to right.
    */
   templates?: Record<string, string>;
+  /**
+   * The emails the API writes itself (Life Beat's notices have their words in modules/lifebeat/messages.ts), by kind:
+   * a subject and a text with `{name}` where each value goes, filled by i18n.ts `emailMessage`. Every language has
+   * every kind (the type makes a missing one a compile error).
+   */
+  emails: Record<EmailKind, EmailTemplate>;
+}
+
+/** The kinds of email in `Catalogue.emails`. */
+export type EmailKind = "webhookDisabled";
+
+export interface EmailTemplate {
+  subject: string;
+  text: string;
 }
 
 export type DetailCode =

@@ -55,4 +55,12 @@ export const en: Catalogue = {
     INVALID_PASSWORD: "The password is not correct.",
     SAME_AS_CURRENT: "This must differ from the current value.",
   },
+  emails: {
+    // A webhook that disabled itself after its run of failed attempts, to its creator (webhooks/notify.ts).
+    webhookDisabled: {
+      subject: "Dhanam: your webhook to {host} was disabled",
+      text:
+        "Your webhook {webhookId} in the space \"{space}\", which sends to {host}, was disabled on {time} after {failures} consecutive failed delivery attempts.\n\nWhile it is disabled it is sent nothing. The deliveries that were waiting for a retry were cancelled (its delivery log shows them with the error \"Subscription disabled\"), and events that happen while it is disabled are not delivered to it: re-enabling it sends none of them.\n\nTo receive events again, fix the receiver and re-enable the webhook with PATCH /v1/webhooks/{webhookId} and {\"enabled\": true}; it then receives the events created from that moment on. Its delivery log (GET /v1/webhooks/{webhookId}/deliveries) shows each failed attempt and its error.",
+    },
+  },
 };

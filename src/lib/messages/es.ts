@@ -545,4 +545,12 @@ export const es: Catalogue = {
       Array.from({ length: 9 }, (_, n) => [`At most ${n} decimal places are allowed for this currency`, `Esta moneda admite como máximo ${n} ${n === 1 ? "decimal" : "decimales"}.`]),
     ),
   },
+  emails: {
+    // A webhook that disabled itself after its run of failed attempts, to its creator (webhooks/notify.ts).
+    webhookDisabled: {
+      subject: "Dhanam: se desactivó tu webhook a {host}",
+      text:
+        "Tu webhook {webhookId} del espacio \"{space}\", que envía a {host}, se desactivó el {time} después de {failures} intentos de entrega fallidos seguidos.\n\nMientras esté desactivado no se le envía nada. Las entregas que esperaban un reintento se cancelaron (su registro de entregas las muestra con el error \"Subscription disabled\"), y los eventos que ocurran mientras esté desactivado no se le entregan: reactivarlo no envía ninguno de ellos.\n\nPara volver a recibir eventos, corrige el receptor y reactiva el webhook con PATCH /v1/webhooks/{webhookId} y {\"enabled\": true}; desde ese momento recibe los eventos que se creen. Su registro de entregas (GET /v1/webhooks/{webhookId}/deliveries) muestra cada intento fallido y su error.",
+    },
+  },
 };

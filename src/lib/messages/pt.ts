@@ -549,4 +549,12 @@ export const pt: Catalogue = {
       ]),
     ),
   },
+  emails: {
+    // A webhook that disabled itself after its run of failed attempts, to its creator (webhooks/notify.ts).
+    webhookDisabled: {
+      subject: "Dhanam: seu webhook para {host} foi desativado",
+      text:
+        "Seu webhook {webhookId} do espaço \"{space}\", que envia para {host}, foi desativado em {time} depois de {failures} tentativas de entrega seguidas com falha.\n\nEnquanto estiver desativado, nada é enviado a ele. As entregas que aguardavam uma nova tentativa foram canceladas (o registro de entregas as mostra com o erro \"Subscription disabled\"), e os eventos que ocorrerem enquanto estiver desativado não são entregues a ele: reativá-lo não envia nenhum deles.\n\nPara voltar a receber eventos, corrija o receptor e reative o webhook com PATCH /v1/webhooks/{webhookId} e {\"enabled\": true}; a partir desse momento, ele recebe os eventos criados. O registro de entregas (GET /v1/webhooks/{webhookId}/deliveries) mostra cada tentativa com falha e o erro.",
+    },
+  },
 };

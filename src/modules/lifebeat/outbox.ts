@@ -1,5 +1,6 @@
 /**
- * The notification outbox. A notification is a row first (unique by its
+ * The notification outbox (Life Beat's notices, and the email to a webhook's
+ * creator when it disables itself: webhooks/notify.ts). A notification is a row first (unique by its
  * dedupe key, body sealed with AES-GCM), then a delivery: a run claims a due
  * row by bumping its attempt count conditionally (so two overlapping runs never
  * both send it), calls the channel, and records `sent` or schedules a retry with
@@ -24,8 +25,9 @@ const MAX_BACKOFF_MS = 6 * 3_600_000;
 export const backoffMs = (attempts: number) => Math.min(MAX_BACKOFF_MS, BASE_BACKOFF_MS * 2 ** Math.max(0, attempts - 1));
 
 export interface NewNotification {
-  householdId: string;
-  kind: "escalation" | "executor" | "invitation";
+  /** Null only for `webhook_disabled`, the email to a webhook's creator (webhooks/notify.ts), which has no household. */
+  householdId: string | null;
+  kind: "escalation" | "executor" | "invitation" | "webhook_disabled";
   cycle: number | null;
   level: number | null;
   channel: Channel;

@@ -1,7 +1,10 @@
 /**
  * Fan-out and delivery of outbox events to webhook subscriptions.
  *
- * Fan-out creates one delivery per matching enabled subscription; the unique
+ * Fan-out creates one delivery per subscription that listens to the event
+ * (creator.ts `listensSql`: enabled, not suspended, asking for its type and
+ * created no later than the event, so one created while the fan-out lags
+ * does not receive it); the unique
  * (subscription, event) index makes a second fan-out of the same event (the
  * sweep racing a publish, a redelivered message) create nothing. Each
  * delivery keeps its id for life: it is the `X-Dhanam-Delivery` header of
@@ -13,18 +16,23 @@
  * after the attempt the outcome is written in one batch with the attempt log
  * and the subscription's failure run. A failed attempt queues the next one
  * with exponential backoff (`delaySeconds`); the subscription disables itself
- * after WEBHOOK_DISABLE_AFTER_FAILURES consecutive failed attempts.
+ * after WEBHOOK_DISABLE_AFTER_FAILURES consecutive failed attempts. That batch
+ * also cancels its pending deliveries (a re-enable resumes new events only,
+ * never those: the rule does not depend on when it comes) and writes the email
+ * to its creator, once per disable (notify.ts).
  */
 import type { Services } from "../../env";
 import { decryptSecret, hmacSha256Hex } from "../../lib/crypto";
 import { iso } from "../../lib/clock";
 import { newId } from "../../lib/ids";
-import { logInfo } from "../../lib/log";
+import { logError, logInfo } from "../../lib/log";
 import { outbound } from "../../lib/outbound";
 import {
-  backoffSeconds, CLAIM_MS, DELIVER_JOB, disableAfterFailures, EARLY_SLACK_MS, MAX_ATTEMPTS, REQUEST_TIMEOUT_MS,
+  backoffSeconds, CLAIM_MS, DELIVER_JOB, disableAfterFailures, EARLY_SLACK_MS, MAX_ATTEMPTS, REQUEST_TIMEOUT_MS, SUBSCRIPTION_DISABLED, TEST_EVENT,
 } from "./events";
-import { creatorMayManageSql } from "./creator";
+import { deliverNow } from "../lifebeat/outbox";
+import { disabledNoticeInsert } from "./notify";
+import { creatorMayManageSql, listensSql } from "./creator";
 import { webhookUrlProblem } from "./url-policy";
 
 export const SIGNATURE_HEADER = "X-Dhanam-Signature";
@@ -50,6 +58,7 @@ interface OutboxRow {
   id: string;
   space_id: string;
   type: string;
+  created_at: number;
   delivered_at: number | null;
 }
 
@@ -60,24 +69,24 @@ interface OutboxRow {
 export async function fanOut(svc: Services, eventId: string): Promise<string[]> {
   const db = svc.env.DB;
   const now = svc.clock.now();
-  const event = await db.prepare("SELECT id, space_id, type, delivered_at FROM event_outbox WHERE id = ?").bind(eventId).first<OutboxRow>();
+  const event = await db.prepare("SELECT id, space_id, type, created_at, delivered_at FROM event_outbox WHERE id = ?").bind(eventId).first<OutboxRow>();
   if (!event) return [];
+  // The subscriptions that listen to this event (creator.ts, the one rule): enabled, not suspended, asking for its
+  // type, and created no later than the event, judged now however late the fan-out runs.
   const subs = (
     await db
-      .prepare(
-        // A subscription whose creator is no longer an admin of the space gets no delivery (creator.ts).
-        `SELECT w.id, w.events FROM webhook_subscriptions w JOIN spaces s ON s.id = w.space_id
-          WHERE w.space_id = ? AND w.enabled = 1 AND s.deleted_at IS NULL AND ${creatorMayManageSql("w")}`,
-      )
-      .bind(event.space_id)
-      .all<{ id: string; events: string }>()
-  ).results.filter((s) => (JSON.parse(s.events) as string[]).includes(event.type));
+      .prepare(`SELECT w.id FROM webhook_subscriptions w WHERE ${listensSql("w", "?1", "?2", "?3")}`)
+      .bind(event.space_id, event.type, event.created_at)
+      .all<{ id: string }>()
+  ).results;
+  // Still enabled as the row is written: a disable between the read and this batch cancelled what was pending, and
+  // leaves nothing new for a later re-enable to send.
   const insert = db.prepare(
     `INSERT OR IGNORE INTO webhook_deliveries (id, subscription_id, space_id, event_id, event_type, status, attempts, next_attempt_at, created_at)
-     VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?)`,
+     SELECT ?1, ?2, ?3, ?4, ?5, 'pending', 0, ?6, ?6 WHERE EXISTS (SELECT 1 FROM webhook_subscriptions WHERE id = ?2 AND enabled = 1)`,
   );
   await db.batch([
-    ...subs.map((s) => insert.bind(newId("dlv", now), s.id, event.space_id, event.id, event.type, now, now)),
+    ...subs.map((s) => insert.bind(newId("dlv", now), s.id, event.space_id, event.id, event.type, now)),
     db.prepare("UPDATE event_outbox SET delivered_at = ? WHERE id = ? AND delivered_at IS NULL").bind(now, event.id),
   ]);
   // Every first attempt not yet taken, whoever created it: a fan-out whose
@@ -119,16 +128,22 @@ interface DeliveryContext {
   creator_lost_access: number;
   payload: string;
   event_created_at: number;
+  /** The subscription's creator (who is told when it disables itself: notify.ts); null if the user is gone. */
+  creator_email: string | null;
+  creator_locale: string | null;
+  space_name: string | null;
 }
 
 const LOAD_DELIVERY = `
   SELECT d.id, d.subscription_id, d.space_id, d.event_id, d.event_type, d.status, d.attempts, d.next_attempt_at, d.claimed_until,
          w.url, w.secret_enc, w.enabled, e.payload, e.created_at AS event_created_at,
-         s.id IS NULL OR s.deleted_at IS NOT NULL AS space_gone, NOT ${creatorMayManageSql("w")} AS creator_lost_access
+         s.id IS NULL OR s.deleted_at IS NOT NULL AS space_gone, NOT ${creatorMayManageSql("w")} AS creator_lost_access,
+         u.email AS creator_email, u.locale AS creator_locale, s.name AS space_name
     FROM webhook_deliveries d
     JOIN webhook_subscriptions w ON w.id = d.subscription_id
     JOIN event_outbox e ON e.id = d.event_id
     LEFT JOIN spaces s ON s.id = d.space_id
+    LEFT JOIN users u ON u.id = w.created_by
    WHERE d.id = ?`;
 
 export type AttemptOutcome =
@@ -154,7 +169,7 @@ export async function deliverAttempt(svc: Services, deliveryId: string, attempt:
   // longer see or switch off the subscription). Nor anything of a subscription whose creator lost admin access since
   // it was queued: it is cancelled, not kept for later (a takeover or a re-promotion resumes new events only).
   if (!d.enabled || d.space_gone || d.creator_lost_access) {
-    const reason = d.space_gone ? "Space deleted" : !d.enabled ? "Subscription disabled" : "Suspended: its creator is no longer an admin of the space";
+    const reason = d.space_gone ? "Space deleted" : !d.enabled ? SUBSCRIPTION_DISABLED : "Suspended: its creator is no longer an admin of the space";
     await db
       .prepare("UPDATE webhook_deliveries SET status = 'cancelled', last_error = ?, next_attempt_at = NULL WHERE id = ? AND status = 'pending'")
       .bind(reason, d.id)
@@ -227,37 +242,63 @@ async function sendAndRecord(svc: Services, d: DeliveryContext, opts: SendOption
   const nextAt = retryable ? now + delay * 1000 : null;
   const limit = disableAfterFailures(svc.env);
   const statements = [
+    // A delivery cancelled while this attempt was out (its subscription disabled meanwhile) stays cancelled unless this
+    // attempt succeeded: its retry is not scheduled (the queued message finds it no longer pending).
     db.prepare(
-      `UPDATE webhook_deliveries SET attempts = ?, status = ?, last_attempt_at = ?, response_status = ?, last_error = ?,
-              next_attempt_at = ?, delivered_at = ?, claimed_until = NULL
-        WHERE id = ? AND attempts = ?`,
+      `UPDATE webhook_deliveries SET attempts = ?1, status = CASE WHEN status = 'cancelled' AND ?2 = 'pending' THEN 'cancelled' ELSE ?2 END,
+              last_attempt_at = ?3, response_status = ?4, last_error = CASE WHEN status = 'cancelled' AND ?2 = 'pending' THEN last_error ELSE ?5 END,
+              next_attempt_at = CASE WHEN status = 'cancelled' AND ?2 = 'pending' THEN NULL ELSE ?6 END, delivered_at = ?7, claimed_until = NULL
+        WHERE id = ?8 AND attempts = ?9`,
     ).bind(attempt, status, now, responseStatus, error, nextAt, ok ? now : null, d.id, d.attempts),
     db.prepare("INSERT OR IGNORE INTO webhook_delivery_attempts (delivery_id, attempt, at, response_status, error, duration_ms) VALUES (?, ?, ?, ?, ?, ?)")
       .bind(d.id, attempt, started, responseStatus, error, Math.max(0, now - started)),
   ];
+  let notice: string | undefined;
   if (opts.countsTowardsDisable && ok) {
     statements.push(db.prepare("UPDATE webhook_subscriptions SET consecutive_failures = 0, last_success_at = ? WHERE id = ?").bind(now, d.subscription_id));
   } else if (opts.countsTowardsDisable) {
-    // SET expressions see the row as it was, so `consecutive_failures + 1` is the new run length in every clause.
     statements.push(
+      db.prepare("UPDATE webhook_subscriptions SET consecutive_failures = consecutive_failures + 1, last_failure_at = ? WHERE id = ?").bind(now, d.subscription_id),
+      // The disable itself: only the one batch that finds the subscription still enabled at the limit makes it (D1
+      // runs batches one at a time), and says so in its RETURNING row.
       db.prepare(
-        `UPDATE webhook_subscriptions SET consecutive_failures = consecutive_failures + 1, last_failure_at = ?,
-                disabled_reason = CASE WHEN enabled = 1 AND consecutive_failures + 1 >= ? THEN 'failures' ELSE disabled_reason END,
-                disabled_at = CASE WHEN enabled = 1 AND consecutive_failures + 1 >= ? THEN ? ELSE disabled_at END,
-                updated_at = CASE WHEN enabled = 1 AND consecutive_failures + 1 >= ? THEN ? ELSE updated_at END,
-                enabled = CASE WHEN enabled = 1 AND consecutive_failures + 1 >= ? THEN 0 ELSE enabled END
-          WHERE id = ? RETURNING enabled, consecutive_failures`,
-      ).bind(now, limit, limit, now, limit, now, limit, d.subscription_id),
+        `UPDATE webhook_subscriptions SET enabled = 0, disabled_reason = 'failures', disabled_at = ?1, updated_at = ?1
+          WHERE id = ?2 AND enabled = 1 AND consecutive_failures >= ?3 RETURNING consecutive_failures`,
+      ).bind(now, d.subscription_id, limit),
+      // What a disabled subscription had pending is cancelled now, this attempt's retry included, not at each one's
+      // next attempt: a re-enable resumes new events only, whenever it comes (service.ts does the same for an admin's disable).
+      db.prepare(
+        `UPDATE webhook_deliveries SET status = 'cancelled', last_error = ?1, next_attempt_at = NULL
+          WHERE subscription_id = ?2 AND status = 'pending' AND event_type != ?3
+            AND EXISTS (SELECT 1 FROM webhook_subscriptions WHERE id = ?2 AND enabled = 0)`,
+      ).bind(SUBSCRIPTION_DISABLED, d.subscription_id, TEST_EVENT),
     );
+    // The creator's email, written only by the batch that disabled it (notify.ts).
+    if (d.creator_email) {
+      const n = await disabledNoticeInsert(svc, {
+        webhookId: d.subscription_id, url: d.url, spaceName: d.space_name ?? "", recipient: d.creator_email, locale: d.creator_locale, at: now, failures: limit,
+      });
+      statements.push(n.statement);
+      notice = n.id;
+    }
   } else if (!ok) {
     statements.push(db.prepare("UPDATE webhook_subscriptions SET last_failure_at = ? WHERE id = ?").bind(now, d.subscription_id));
   }
-  const results = await db.batch<{ enabled: number; consecutive_failures: number }>(statements);
-  const sub = results[2]?.results?.[0];
-  if (sub && !ok && sub.enabled === 0 && sub.consecutive_failures === limit && svc.env.LOG_LEVEL !== "error") {
-    logInfo(undefined, "webhooks.subscription_disabled", { webhookId: d.subscription_id, consecutiveFailures: sub.consecutive_failures });
+  const results = await db.batch<{ consecutive_failures: number }>(statements);
+  const disabled = opts.countsTowardsDisable && !ok ? results[3]?.results?.[0] : undefined;
+  if (disabled) {
+    if (svc.env.LOG_LEVEL !== "error") logInfo(undefined, "webhooks.subscription_disabled", { webhookId: d.subscription_id, consecutiveFailures: disabled.consecutive_failures });
+    // Sent now; if the email API fails, the outbox retries it (the hourly Life Beat run delivers what is due).
+    if (notice) {
+      try {
+        await deliverNow(svc, notice);
+      } catch (err) {
+        logError(undefined, "webhooks.disabled_notice_failed", err, { webhookId: d.subscription_id });
+      }
+    }
   }
-  if (retryable) await svc.env.WEBHOOK_QUEUE.send({ type: DELIVER_JOB, deliveryId: d.id, attempt }, { delaySeconds: delay });
+  // No retry of what the disable just cancelled (a retry queued anyway would find it no longer pending).
+  if (retryable && !disabled) await svc.env.WEBHOOK_QUEUE.send({ type: DELIVER_JOB, deliveryId: d.id, attempt }, { delaySeconds: delay });
   return { outcome: ok ? "succeeded" : problem ? "blocked" : retryable ? "retrying" : "failed", responseStatus, error };
 }
 

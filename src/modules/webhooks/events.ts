@@ -14,6 +14,12 @@ export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 /** Sent only by POST /v1/webhooks/{id}/test, to that one subscription; nobody subscribes to it. */
 export const TEST_EVENT = "webhook.test";
 
+/**
+ * `lastError` of the deliveries cancelled because their subscription was disabled (by an admin or after its run of
+ * failures): cancelled by the write that disables it, and never resumed by a re-enable.
+ */
+export const SUBSCRIPTION_DISABLED = "Subscription disabled";
+
 /** WEBHOOK_QUEUE's name (wrangler.toml [[queues.consumers]]): the consumer runs its batches' messages side by side (jobs/queue.ts). */
 export const WEBHOOK_QUEUE_NAME = "dhanam-webhooks";
 

@@ -54,21 +54,22 @@ export function outboxStatement(db: D1Database, row: OutboxRow): D1PreparedState
 
 /**
  * Queues the fan-out of events committed by their writer's own batch (`outboxRow`). Skipped when no
- * enabled subscription of the space that is not suspended (creator.ts) asks for these types: the hourly sweep
+ * enabled subscription of the space that is not suspended and existed at the event's creation (creator.ts) asks for these types: the hourly sweep
  * marks them as fanned out in bulk. A failure to queue is logged, not thrown (the events are stored; the sweep queues them).
  */
 export async function queueFanout(svc: Services, rows: OutboxRow[]): Promise<void> {
   if (rows.length === 0) return;
   try {
-    // The (space, type) pairs someone listens to, judged as the ledger and the sweep judge them (listenedToSql),
-    // all pairs in one JSON parameter.
-    const pairs = [...new Map(rows.map((r) => [`${r.spaceId} ${r.type}`, [r.spaceId, r.type]])).values()];
+    // The (space, type, created_at) triples someone listens to, judged as the ledger, the fan-out and the sweep judge
+    // them (listenedToSql: a subscription created after an event does not listen to it), all in one JSON parameter.
+    const key = (r: { spaceId: string; type: string; createdAt: number }) => `${r.spaceId} ${r.type} ${r.createdAt}`;
+    const triples = [...new Map(rows.map((r) => [key(r), [r.spaceId, r.type, r.createdAt]])).values()];
     const heard = await svc.env.DB.prepare(
-      `SELECT j.value ->> '$[0]' AS space_id, j.value ->> '$[1]' AS type FROM json_each(?) j
-        WHERE ${listenedToSql("(j.value ->> '$[0]')", "(j.value ->> '$[1]')")}`,
-    ).bind(JSON.stringify(pairs)).all<{ space_id: string; type: string }>();
-    const wanted = new Set(heard.results.map((h) => `${h.space_id} ${h.type}`));
-    await sendAll(svc.env.WEBHOOK_QUEUE, rows.filter((r) => wanted.has(`${r.spaceId} ${r.type}`)).map((r) => ({ type: FANOUT_JOB, eventId: r.id })));
+      `SELECT j.value ->> '$[0]' AS spaceId, j.value ->> '$[1]' AS type, j.value ->> '$[2]' AS createdAt FROM json_each(?) j
+        WHERE ${listenedToSql("(j.value ->> '$[0]')", "(j.value ->> '$[1]')", "(j.value ->> '$[2]')")}`,
+    ).bind(JSON.stringify(triples)).all<{ spaceId: string; type: string; createdAt: number }>();
+    const wanted = new Set(heard.results.map(key));
+    await sendAll(svc.env.WEBHOOK_QUEUE, rows.filter((r) => wanted.has(key(r))).map((r) => ({ type: FANOUT_JOB, eventId: r.id })));
   } catch (err) {
     logError(undefined, "webhooks.enqueue_failed", err, { events: rows.length });
   }
@@ -134,8 +135,8 @@ const UNHEARD_LIMIT = 50_000;
  * The hourly sweep: queues the fan-out of outbox events not yet fanned out
  * (written directly, or whose message was lost), and queues again the pending
  * deliveries that are long overdue and held by no sender (lost messages).
- * An event nobody listens to (no enabled subscription of its live space asks for its type, or only suspended ones:
- * creator.ts `listenedToSql`) is marked fanned out in one statement, as its fan-out would have done finding no
+ * An event nobody listens to (no enabled subscription of its live space asks for its type, or only suspended ones, or
+ * only ones created after the event: creator.ts `listenedToSql`) is marked fanned out in one statement, as its fan-out would have done finding no
  * subscription, instead of taking a queue message and a place among the SWEEP_LIMIT: events written directly
  * (`account.sync.*`, budget alerts, Life Beat) in spaces with no subscriber, and synced transactions' events stored
  * before they were stored only for a listener, never hold back one that has a listener.
@@ -143,7 +144,7 @@ const UNHEARD_LIMIT = 50_000;
 export async function sweepWebhooks(svc: Services): Promise<{ events: number; unheard: number; deliveries: number }> {
   const now = svc.clock.now();
   const db = svc.env.DB;
-  const listened = listenedToSql("e.space_id", "e.type");
+  const listened = listenedToSql("e.space_id", "e.type", "e.created_at");
   const [unheard, events, stalled] = await db.batch<{ id: string; attempts: number }>([
     // First, so that the read after it sees only events someone listens to (one batch: one transaction).
     db.prepare(

@@ -37,7 +37,10 @@ export const UpdateWebhookBody = z
     url: Url.optional(),
     events: Events.optional(),
     description: z.string().trim().max(200).nullable().optional(),
-    enabled: z.boolean().optional().openapi({ description: "true re-enables (and resets the failure run), false disables" }),
+    enabled: z.boolean().optional().openapi({
+      description:
+        "true re-enables a disabled webhook and resets its failure run: it receives the events created from then on. Deliveries cancelled when it was disabled stay cancelled (`lastError: \"Subscription disabled\"`), and events created while it was disabled are not sent. false disables it and cancels its pending deliveries at once.",
+    }),
     takeOver: z.boolean().optional().openapi({
       description:
         "true makes the caller the webhook's creator (`createdBy`): it then delivers while the caller is an admin, which resumes one suspended because its creator lost access. The signing secret rotates and the new one is in this response only. A new `url` from an admin other than the creator takes it over too.",
@@ -53,8 +56,14 @@ export const WebhookSchema = z
     url: z.string(),
     events: z.array(z.string()),
     description: z.string().nullable(),
-    enabled: z.boolean(),
-    disabledReason: z.enum(["manual", "failures"]).nullable().openapi({ description: "`failures`: disabled automatically after a run of failed attempts" }),
+    enabled: z.boolean().openapi({
+      description:
+        "false: nothing is sent. Disabling (by an admin, or automatically) cancels its pending deliveries at once, and events created while it is disabled are never sent, not even after a re-enable (PATCH `enabled: true`), which resumes with the events created from then on",
+    }),
+    disabledReason: z.enum(["manual", "failures"]).nullable().openapi({
+      description:
+        "`manual`: an admin disabled it. `failures`: it disabled itself after WEBHOOK_DISABLE_AFTER_FAILURES (50) consecutive failed attempts, and its creator (`createdBy`) was emailed once about it, without the secret or the URL's path and query",
+    }),
     disabledAt: z.string().nullable(),
     consecutiveFailures: z.number().int(),
     lastSuccessAt: z.string().nullable(),

@@ -5,7 +5,7 @@
  * 2FA for a recent second factor. A subscription whose creator lost admin access
  * is shown suspended and sends nothing (creator.ts).
  */
-import { eq, inArray } from "drizzle-orm";
+import { and, eq, inArray, ne, sql } from "drizzle-orm";
 import type { AuthContext, Services } from "../../env";
 import { webhookDeliveries, webhookDeliveryAttempts, webhookSubscriptions } from "../../db/schema";
 import { iso } from "../../lib/clock";
@@ -17,7 +17,7 @@ import { entityRows, inJsonList, rowReader, type SqlGuard } from "../../lib/sql"
 import { readResource, readSpace, requireSpaceRole } from "../spaces/access";
 import { CREATOR_LOST_ACCESS, creatorMayManageSql } from "./creator";
 import { sendTestPing } from "./deliver";
-import { MAX_WEBHOOKS_PER_SPACE } from "./events";
+import { MAX_WEBHOOKS_PER_SPACE, SUBSCRIPTION_DISABLED, TEST_EVENT } from "./events";
 import { webhookUrlProblem } from "./url-policy";
 
 type SubscriptionRow = typeof webhookSubscriptions.$inferSelect;
@@ -103,7 +103,7 @@ export async function createWebhook(
   const row: SubscriptionRow = {
     id: newId("whk", now), spaceId: input.spaceId, url: canonicalUrl(input.url), events: uniqueEvents(input.events), description: input.description ?? null,
     secretEnc: await encryptSecret(secret, svc.env.ENCRYPTION_KEY), enabled, consecutiveFailures: 0,
-    disabledReason: enabled ? null : "manual", disabledAt: enabled ? null : now, lastSuccessAt: null, lastFailureAt: null,
+    disabledReason: enabled ? null : "manual", disabledAt: enabled ? null : now, enabledAt: null, lastSuccessAt: null, lastFailureAt: null,
     createdBy: auth.userId, createdAt: now, updatedAt: now,
   };
   // Counted in the insert itself: concurrent requests cannot all pass a count read before any of them inserts.
@@ -181,8 +181,9 @@ export async function updateWebhook(
   if (patch.events) set.events = uniqueEvents(patch.events);
   if (patch.description !== undefined) set.description = patch.description;
   if (patch.enabled === true && !row.enabled) {
-    // Re-enabling starts a fresh failure run.
-    Object.assign(set, { enabled: true, consecutiveFailures: 0, disabledReason: null, disabledAt: null });
+    // Re-enabling starts a fresh failure run, and listens to events created from now on (creator.ts): what was
+    // cancelled when it was disabled, and what happened meanwhile, stays undelivered however the timing falls.
+    Object.assign(set, { enabled: true, consecutiveFailures: 0, disabledReason: null, disabledAt: null, enabledAt: now });
   } else if (patch.enabled === false && row.enabled) {
     Object.assign(set, { enabled: false, disabledReason: "manual", disabledAt: now });
   }
@@ -194,7 +195,14 @@ export async function updateWebhook(
     secret = `whsec_${randomToken(32)}`;
     Object.assign(set, { createdBy: auth.userId, secretEnc: await encryptSecret(secret, svc.env.ENCRYPTION_KEY) });
   }
-  const [stored] = await svc.db.update(webhookSubscriptions).set(set).where(eq(webhookSubscriptions.id, id)).returning();
+  const update = svc.db.update(webhookSubscriptions).set(set).where(eq(webhookSubscriptions.id, id)).returning();
+  // A subscription's pending deliveries are cancelled by the write that disables it (as the automatic disable does,
+  // deliver.ts), not left to their next attempt: a re-enable never brings them back, however the timing falls. A
+  // re-enable first cancels any a disabled subscription still has (left by a disable before this rule).
+  const [stored] =
+    set.enabled === false ? (await svc.db.batch([update, cancelPendingOfDisabled(svc, id)]))[0]
+    : set.enabled === true ? (await svc.db.batch([cancelPendingOfDisabled(svc, id), update]))[1]
+    : await update;
   // Deleted meanwhile: as if it never was.
   if (!stored) throw notFound("Webhook");
   // The caller passed the admin check; anyone else as creator is as read with the row.
@@ -211,6 +219,17 @@ export async function deleteWebhook(svc: Services, auth: AuthContext, id: string
     svc.db.delete(webhookDeliveries).where(eq(webhookDeliveries.subscriptionId, id)),
     svc.db.delete(webhookSubscriptions).where(eq(webhookSubscriptions.id, id)),
   ]);
+}
+
+/** Cancels the pending deliveries of subscription `id` if it is disabled (checked in the statement, after the write that disables it). */
+function cancelPendingOfDisabled(svc: Services, id: string) {
+  return svc.db
+    .update(webhookDeliveries)
+    .set({ status: "cancelled", lastError: SUBSCRIPTION_DISABLED, nextAttemptAt: null })
+    .where(and(
+      eq(webhookDeliveries.subscriptionId, id), eq(webhookDeliveries.status, "pending"), ne(webhookDeliveries.eventType, TEST_EVENT),
+      sql`EXISTS (SELECT 1 FROM webhook_subscriptions WHERE id = ${id} AND enabled = 0)`,
+    ));
 }
 
 async function attemptsOf(svc: Services, ids: string[]): Promise<AttemptRow[]> {
