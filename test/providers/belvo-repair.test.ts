@@ -8,6 +8,9 @@ import { describe, expect, it } from "vitest";
 import { addMember, call, callJson, createSpace, registerUser } from "../helpers";
 import { ledgerViolations } from "../invariants/ledger-invariants";
 import { getConnection, openCredentials } from "../../src/modules/providers/connections";
+import { app } from "../../src/app";
+import { registerSandboxHandler } from "../../src/lib/outbound";
+import { enqueueSync, runSyncJob } from "../../src/modules/providers/sync";
 import { as, directServices, liveRows, ownerWithSpace, syncNow, waitForJob } from "./helpers";
 
 async function sandbox(path: string, link: string) {
@@ -96,5 +99,53 @@ describe("POST /v1/providers/belvo/repair", () => {
     expect([gone.status, gone.body.error.details[0].code]).toEqual([422, "DISCONNECTED"]);
     const bad = await callJson("/v1/providers/belvo/repair", { ...as(owner), body: { spaceId, connectionId, password: "" } });
     expect(bad.status).toBe(422);
+  });
+
+  it("is not undone by a sync that was running with the old password: its refusal is retried with the new one", { timeout: 60_000 }, async () => {
+    const { owner, spaceId } = await ownerWithSpace();
+    const linked = await callJson("/v1/providers/belvo/connect", { ...as(owner), body: { spaceId, institution: "banamex", username: `eva.${crypto.randomUUID().slice(0, 8)}`, password: "old-pw" } });
+    expect((await waitForJob(linked.body.jobId)).status).toBe("completed");
+    const connectionId: string = linked.body.connection.id;
+    const { svc, sent } = directServices();
+    const linkId = (await getConnection(svc, connectionId))!.external_id!;
+    await sandbox("invalidate", linkId);
+    // A sync starts with the old password; while Belvo is still answering it, the user repairs the connection.
+    // The attempt reads accounts and transactions at once: both carry the old password, and both are answered as the
+    // bank answers it, once the repair is in.
+    let repairedJob: string | null = null;
+    let repairing: Promise<void> | null = null;
+    let intercepted = 0;
+    registerSandboxHandler(async (request, e) => {
+      const path = new URL(request.url).pathname;
+      if (intercepted < 2 && (path.endsWith("/api/accounts/") || path.endsWith("/api/transactions/"))) {
+        intercepted++;
+        repairing ??= (async () => {
+          const repaired = await callJson("/v1/providers/belvo/repair", { ...as(owner), body: { spaceId, connectionId, password: "new-pw" } });
+          if (repaired.status !== 200) throw new Error(`repair: ${repaired.status} ${JSON.stringify(repaired.body)}`);
+          repairedJob = repaired.body.jobId;
+        })();
+        await repairing;
+        return Response.json([{ code: "token_required", message: "A new login is required to access the institution" }], { status: 428 });
+      }
+      return app.fetch(request, e);
+    });
+    try {
+      const conn = (await getConnection(svc, connectionId))!;
+      const { jobId } = await enqueueSync(svc, conn, "manual");
+      await runSyncJob(svc, { jobId, attempt: 1 });
+      expect(repairedJob).toBe(jobId); // the repair found this sync running and named it
+      // The refusal was of the old password: the connection stays active and the job is retried, not failed.
+      expect((await getConnection(svc, connectionId))!.status).toBe("active");
+      const job = await env.DB.prepare("SELECT status FROM jobs WHERE id = ?").bind(jobId).first<{ status: string }>();
+      expect(job!.status).toBe("queued");
+      const retry = sent.find((m) => m.body.jobId === jobId && m.body.attempt === 2);
+      expect(retry).toBeDefined();
+      await runSyncJob(svc, retry!.body);
+      expect((await env.DB.prepare("SELECT status FROM jobs WHERE id = ?").bind(jobId).first<{ status: string }>())!.status).toBe("completed");
+      expect((await getConnection(svc, connectionId))!.status).toBe("active");
+      expect(await ledgerViolations(spaceId)).toEqual([]);
+    } finally {
+      registerSandboxHandler((request, e) => app.fetch(request, e));
+    }
   });
 });

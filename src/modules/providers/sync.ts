@@ -404,6 +404,12 @@ function heartbeat(svc: Services, self: Attempt, started: number) {
   };
 }
 
+/** Whether the connection's sealed credentials are no longer those an attempt read at its start. */
+async function credentialsReplaced(svc: Services, conn: ConnectionRow): Promise<boolean> {
+  const now = await svc.env.DB.prepare("SELECT credentials_enc FROM provider_connections WHERE id = ?").bind(conn.id).first<{ credentials_enc: string }>();
+  return now !== null && now.credentials_enc !== conn.credentials_enc;
+}
+
 async function attemptSync(
   svc: Services,
   job: JobRow & { connection_id: string; account_ids: string },
@@ -479,12 +485,15 @@ async function attemptSync(
       await finishJob(svc, jobId, "failed", { stats, accountIds: [] }, reason, [failedEvent(conn, jobId, reason)], self);
       return;
     }
-    if (err instanceof ProviderError && REAUTH_CODES.has(err.code)) {
+    // A refusal of credentials the connection no longer holds (a Belvo repair gave it a new password while this
+    // attempt ran with the old one) says nothing of the new ones: the attempt is retried, with them, not failed.
+    const refusedOld = err instanceof ProviderError && !err.transient && (await credentialsReplaced(svc, conn));
+    if (err instanceof ProviderError && REAUTH_CODES.has(err.code) && !refusedOld) {
       await setStatus(svc, conn.id, "reauth_required", reason);
       await finishJob(svc, jobId, "failed", { stats, accountIds: [] }, reason, [failedEvent(conn, jobId, reason)], self);
       return;
     }
-    if (err instanceof ProviderError && !err.transient) {
+    if (err instanceof ProviderError && !err.transient && !refusedOld) {
       // The provider refused the request itself (a bad token, a revoked key): retrying cannot help.
       await setStatus(svc, conn.id, "error", reason);
       await finishJob(svc, jobId, "failed", { stats, accountIds: [] }, reason, [failedEvent(conn, jobId, reason)], self);
