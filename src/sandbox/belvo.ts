@@ -157,6 +157,13 @@ belvoSandbox.post("/api/links/", async (c) => {
   return c.json(link, 201);
 });
 
+belvoSandbox.get("/api/links/:id/", async (c) => {
+  const link = await linkOf(c.env, c.req.param("id"));
+  if (!link || link.status === "deleted") return belvoError(404, "not_found", "Link not found");
+  const out: BelvoLink = { id: link.id, institution: link.institution, access_mode: "recurrent", status: link.status as BelvoLink["status"], created_at: new Date(link.created_at).toISOString(), external_id: null };
+  return c.json(out, 200);
+});
+
 // Update a link's credentials: the institution takes the new password (any but `invalid`) and the link is valid again.
 belvoSandbox.put("/api/links/:id/", async (c) => {
   const body = (await c.req.json().catch(() => ({}))) as Record<string, unknown>;

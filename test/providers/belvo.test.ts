@@ -121,6 +121,11 @@ describe("Belvo", () => {
     }
     expect(await liveRows(spaceId)).toEqual(before);
 
+    // While the link is valid at Belvo, an invalid_credentials (late, or replayed) changes nothing; once Belvo says so, it does.
+    const late = await webhook({ ...event, webhook_type: "LINKS", webhook_code: "invalid_credentials" }, AUTH);
+    expect(((await late.json()) as any).action).toBe("ignored:link_valid");
+    expect((await callJson(`/v1/providers/connections?spaceId=${spaceId}`, as(owner))).body.connections[0].status).toBe("active");
+    expect((await call("/sandbox/belvo/sandbox/links/invalidate", { body: { link: event.link_id } })).status).toBe(200);
     const reauth = await webhook({ ...event, webhook_type: "LINKS", webhook_code: "invalid_credentials" }, AUTH);
     expect(((await reauth.json()) as any).action).toBe("reauth_required");
     const list = await callJson(`/v1/providers/connections?spaceId=${spaceId}`, as(owner));
@@ -198,6 +203,8 @@ describe("Belvo", () => {
     const binding = ledgerBinding(async (op, execute) => {
       if (!announced) {
         announced = true;
+        // The bank stops taking the login (after this sync read its data), and Belvo says so.
+        expect((await call("/sandbox/belvo/sandbox/links/invalidate", { body: { link: linkId } })).status).toBe(200);
         const res = await webhook({ webhook_id: "wh-9", webhook_type: "LINKS", webhook_code: "token_required", link_id: linkId, request_id: "r9" }, AUTH);
         expect(((await res.json()) as any).action).toBe("reauth_required");
       }
@@ -209,6 +216,7 @@ describe("Belvo", () => {
     expect((await jobStats(jobId)).status).toBe("completed");
     expect((await getConnection(svc, connectionId))!.status).toBe("reauth_required");
     // A sync that starts after the announcement (the user has answered the bank) makes it active again.
+    await env.DB.prepare("UPDATE sandbox_belvo_links SET status = 'valid' WHERE id = ?").bind(linkId).run();
     await syncNow(connectionId);
     expect((await getConnection(svc, connectionId))!.status).toBe("active");
   });

@@ -114,11 +114,34 @@ export async function handleBelvoWebhook(svc: Services, body: Record<string, unk
     const { jobId, created } = await enqueueSync(svc, conn, "webhook");
     action = created ? `sync_enqueued:${jobId}` : `sync_in_progress:${jobId}`;
   } else if (REAUTH.has(code)) {
-    await setStatus(svc, conn.id, "reauth_required", code);
-    action = "reauth_required";
+    // The webhook may be late, the link repaired since (POST /belvo/repair): Belvo is asked how the link stands now,
+    // and only one still wanting its login is put back to reauth_required.
+    const wanted = await loginWantedNow(svc, conn);
+    if (wanted === true) {
+      await setStatus(svc, conn.id, "reauth_required", code);
+      action = "reauth_required";
+    } else if (wanted === false) {
+      action = "ignored:link_valid";
+    } else if (conn.status !== "reauth_required") {
+      // Belvo cannot be asked now: a sync reads the link, and finds its login wanted (reauth_required) if it is.
+      const { jobId, created } = await enqueueSync(svc, conn, "webhook");
+      action = created ? `unconfirmed;sync_enqueued:${jobId}` : `unconfirmed;sync_in_progress:${jobId}`;
+    }
   }
   if (svc.env.LOG_LEVEL !== "error") logInfo(undefined, "belvo.webhook", { code, connectionId: conn.id, action });
   return { received: true, action };
+}
+
+/** Whether Belvo says the connection's link wants its login again now; undefined when Belvo cannot be asked. */
+async function loginWantedNow(svc: Services, conn: { credentials_enc: string }): Promise<boolean | undefined> {
+  try {
+    const { linkId } = await openCredentials<{ linkId?: string }>(svc.env, conn);
+    if (!linkId) return undefined;
+    return (await new BelvoClient(svc.env).getLink(linkId)).status !== "valid";
+  } catch (e) {
+    if (!(e instanceof ProviderError)) throw e;
+    return REAUTH.has(e.code) ? true : undefined;
+  }
 }
 
 export async function removeBelvoLink(svc: Services, conn: { credentials_enc: string }) {

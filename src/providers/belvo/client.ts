@@ -97,6 +97,11 @@ export class BelvoClient {
     return this.request("PUT", `/api/links/${encodeURIComponent(linkId)}/`, { password, save_data: true });
   }
 
+  /** The link's detail as Belvo has it now (its `status`: `valid`, `invalid`, `token_required`, ...). */
+  getLink(linkId: string): Promise<BelvoLink> {
+    return this.request("GET", `/api/links/${encodeURIComponent(linkId)}/`);
+  }
+
   deleteLink(linkId: string): Promise<void> {
     return this.request("DELETE", `/api/links/${encodeURIComponent(linkId)}/`);
   }
