@@ -11,7 +11,9 @@ export type ProviderName = "plaid" | "belvo" | "bitso";
 const NAMES: Record<ProviderName, string> = { plaid: "Plaid", belvo: "Belvo", bitso: "Bitso" };
 
 /** The longest a provider's Retry-After is honoured: a later date or a larger number waits this long. */
-export const MAX_RETRY_AFTER_SECONDS = 3600;
+// 20 minutes: the sync's attempts (MAX_SYNC_ATTEMPTS) each waiting this long stay well inside the bound after which a
+// queued job counts as lost (STALE_QUEUED_MS, 2 hours from its creation).
+export const MAX_RETRY_AFTER_SECONDS = 1200;
 
 export class ProviderError extends Error {
   constructor(

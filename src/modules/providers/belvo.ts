@@ -139,8 +139,8 @@ async function loginWantedNow(svc: Services, conn: { credentials_enc: string }):
     if (!linkId) return undefined;
     return (await new BelvoClient(svc.env).getLink(linkId)).status !== "valid";
   } catch (e) {
-    if (!(e instanceof ProviderError)) throw e;
-    return REAUTH.has(e.code) ? true : undefined;
+    // Credentials that no longer open, or Belvo failing: left to a sync, not a 500.
+    return e instanceof ProviderError && REAUTH.has(e.code) ? true : undefined;
   }
 }
 

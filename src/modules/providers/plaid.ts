@@ -183,9 +183,9 @@ async function loginRequiredNow(svc: Services, conn: { credentials_enc: string }
     const { item } = await new PlaidClient(svc.env).itemGet(accessToken);
     return item.error?.error_code === "ITEM_LOGIN_REQUIRED";
   } catch (e) {
-    if (!(e instanceof ProviderError)) throw e;
-    // Plaid refusing the call itself for the item's login is a yes too.
-    return e.code === "ITEM_LOGIN_REQUIRED" ? true : undefined;
+    // Plaid refusing the call itself for the item's login is a yes too; anything else (credentials that no longer
+    // open) leaves it to a sync, not a 500 that Plaid would retry.
+    return e instanceof ProviderError && e.code === "ITEM_LOGIN_REQUIRED" ? true : undefined;
   }
 }
 

@@ -7,10 +7,19 @@ import { removeBelvoLink } from "./belvo";
 import { removePlaidItem } from "./plaid";
 
 export async function removeAtProvider(svc: Services, row: ConnectionRow): Promise<void> {
-  if (row.provider === "plaid") await removePlaidItem(svc, row);
-  if (row.provider === "belvo") await removeBelvoLink(svc, row);
+  try {
+    if (row.provider === "plaid") await removePlaidItem(svc, row);
+    if (row.provider === "belvo") await removeBelvoLink(svc, row);
+  } catch (e) {
+    // Gone at the provider already: an earlier removal that took effect there but whose answer was lost (a timeout).
+    if (!(e instanceof ProviderError && alreadyGone(e))) throw e;
+  }
   // Bitso API keys are revoked by the user in Bitso; disconnecting forgets the secret here.
 }
+
+/** A provider's answer that the item or link to remove no longer exists there. */
+const alreadyGone = (e: ProviderError) =>
+  (e.provider === "plaid" && (e.code === "INVALID_ACCESS_TOKEN" || e.code === "ITEM_NOT_FOUND")) || (e.provider === "belvo" && e.status === 404);
 
 /** Providers whose connections are removed at the provider (others have nothing to remove there). */
 export const REMOVABLE_SQL = "('plaid', 'belvo')";

@@ -59,7 +59,7 @@ export const STALE_RUNNING_MS = 20 * 60_000;
 export const HEARTBEAT_MS = 30_000;
 /** When a running job last showed life (SQL over `jobs`, aliased or not). */
 const heartbeatOf = (alias = "") => `COALESCE(${alias}heartbeat_at, ${alias}started_at)`;
-/** A job `queued` for longer than this (its message lost) no longer blocks new syncs either; retries wait an hour at most (a provider's Retry-After). */
+/** A job `queued` for longer than this (its message lost) no longer blocks new syncs either; a retry waits 20 minutes at most (a provider's Retry-After: MAX_RETRY_AFTER_SECONDS), so three of them fit. */
 const STALE_QUEUED_MS = 2 * 3_600_000;
 
 export const backoffSeconds = (attempt: number) => Math.min(3600, 30 * 4 ** Math.max(0, attempt - 1));

@@ -79,14 +79,14 @@ export async function fanOut(svc: Services, eventId: string): Promise<string[]> 
       .bind(event.space_id, event.type, event.created_at)
       .all<{ id: string }>()
   ).results;
-  // Still enabled as the row is written: a disable between the read and this batch cancelled what was pending, and
-  // leaves nothing new for a later re-enable to send.
+  // Still listening by the whole rule as the row is written: a disable between the read and this batch cancelled what
+  // was pending, and a re-enable since (enabled_at after the event) takes nothing from before it.
   const insert = db.prepare(
     `INSERT OR IGNORE INTO webhook_deliveries (id, subscription_id, space_id, event_id, event_type, status, attempts, next_attempt_at, created_at)
-     SELECT ?1, ?2, ?3, ?4, ?5, 'pending', 0, ?6, ?6 WHERE EXISTS (SELECT 1 FROM webhook_subscriptions WHERE id = ?2 AND enabled = 1)`,
+     SELECT ?1, ?2, ?3, ?4, ?5, 'pending', 0, ?6, ?6 WHERE EXISTS (SELECT 1 FROM webhook_subscriptions w WHERE w.id = ?2 AND ${listensSql("w", "?3", "?5", "?7")})`,
   );
   await db.batch([
-    ...subs.map((s) => insert.bind(newId("dlv", now), s.id, event.space_id, event.id, event.type, now)),
+    ...subs.map((s) => insert.bind(newId("dlv", now), s.id, event.space_id, event.id, event.type, now, event.created_at)),
     db.prepare("UPDATE event_outbox SET delivered_at = ? WHERE id = ? AND delivered_at IS NULL").bind(now, event.id),
   ]);
   // Every first attempt not yet taken, whoever created it: a fan-out whose
