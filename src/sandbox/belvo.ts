@@ -150,11 +150,25 @@ belvoSandbox.post("/api/links/", async (c) => {
   if (password === "invalid") return belvoError(400, "login_error", "Invalid credentials provided to login to the institution");
   const id = crypto.randomUUID();
   const now = new Date();
-  await c.env.DB.prepare("INSERT INTO sandbox_belvo_links (id, institution, username, seed, anchor_day, status, created_at) VALUES (?, ?, ?, ?, ?, 'valid', ?)")
-    .bind(id, institution, username.slice(0, 100), await sha256Hex(`${institution}|${username}`), now.toISOString().slice(0, 10), now.getTime())
+  const externalId = typeof body.external_id === "string" ? body.external_id.slice(0, 128) : null;
+  await c.env.DB.prepare("INSERT INTO sandbox_belvo_links (id, institution, username, seed, anchor_day, status, created_at, external_id) VALUES (?, ?, ?, ?, ?, 'valid', ?, ?)")
+    .bind(id, institution, username.slice(0, 100), await sha256Hex(`${institution}|${username}`), now.toISOString().slice(0, 10), now.getTime(), externalId)
     .run();
-  const link: BelvoLink = { id, institution, access_mode: "recurrent", status: "valid", created_at: now.toISOString(), external_id: typeof body.external_id === "string" ? body.external_id : null };
+  const link: BelvoLink = { id, institution, access_mode: "recurrent", status: "valid", created_at: now.toISOString(), external_id: externalId };
   return c.json(link, 201);
+});
+
+// Links by the client's own id for them (Belvo's list, one page).
+belvoSandbox.get("/api/links/", async (c) => {
+  const externalId = c.req.query("external_id");
+  if (!externalId) return belvoError(400, "required", "external_id is required by this simulator");
+  const { results } = await c.env.DB.prepare("SELECT * FROM sandbox_belvo_links WHERE external_id = ? AND status != 'deleted' ORDER BY created_at")
+    .bind(externalId.slice(0, 128))
+    .all<LinkRow & { external_id: string }>();
+  const links: BelvoLink[] = results.map((l) => ({
+    id: l.id, institution: l.institution, access_mode: "recurrent", status: l.status as BelvoLink["status"], created_at: new Date(l.created_at).toISOString(), external_id: l.external_id,
+  }));
+  return c.json({ count: links.length, next: null, previous: null, results: links });
 });
 
 belvoSandbox.get("/api/links/:id/", async (c) => {

@@ -2,7 +2,7 @@
 import type { AuthContext, Services } from "../../env";
 import { timingSafeEqual } from "../../lib/crypto";
 import { ApiError, forbidden, notFound, validationFailed } from "../../lib/errors";
-import { logInfo } from "../../lib/log";
+import { logError, logInfo } from "../../lib/log";
 import { BelvoClient } from "../../providers/belvo/client";
 import { normalBelvoAccount } from "../../providers/belvo/adapter";
 import { asApiError, ProviderError } from "../../providers/errors";
@@ -31,7 +31,14 @@ export async function connectBelvo(svc: Services, auth: AuthContext, input: { sp
   const loginKey = await belvoLoginKey(svc.env, input.institution, input.username);
   await refuseConnectedLogin(svc, input.spaceId, "belvo", loginKey);
   const client = new BelvoClient(svc.env);
-  const link = await provider(client.createLink({ institution: input.institution, username: input.username, password: input.password }));
+  // The connect's own id for its link: when Belvo's answer is lost (a timeout, a cut-off body) the link may exist at
+  // Belvo all the same, holding the user's bank password with nothing here knowing its id; it is found by this and
+  // removed.
+  const externalId = `dhanam-${crypto.randomUUID()}`;
+  const link = await client.createLink({ institution: input.institution, username: input.username, password: input.password, externalId }).catch(async (e: unknown) => {
+    if (e instanceof ProviderError && e.transient) await removeLinksMadeBy(client, externalId);
+    throw e instanceof ProviderError ? asApiError(e) : e;
+  });
   let conn = await createConnection(svc, {
     spaceId: input.spaceId, provider: "belvo", status: "pending", externalId: link.id, institutionId: input.institution, institutionName: input.institution,
     credentials: { linkId: link.id, username: input.username, password: input.password }, createdBy: auth.userId, loginKey,
@@ -130,6 +137,15 @@ export async function handleBelvoWebhook(svc: Services, body: Record<string, unk
   }
   if (svc.env.LOG_LEVEL !== "error") logInfo(undefined, "belvo.webhook", { code, connectionId: conn.id, action });
   return { received: true, action };
+}
+
+/** Removes at Belvo the links a connect made (by its external id) whose answer it never got; best effort, logged without ids. */
+async function removeLinksMadeBy(client: BelvoClient, externalId: string): Promise<void> {
+  try {
+    for (const link of await client.linksByExternalId(externalId)) await client.deleteLink(link.id);
+  } catch (e) {
+    logError(undefined, "belvo.orphan_link_removal_failed", new Error(e instanceof ProviderError ? `belvo ${e.code} (HTTP ${e.status})` : "error"), {});
+  }
 }
 
 /** Whether Belvo says the connection's link wants its login again now; undefined when Belvo cannot be asked. */

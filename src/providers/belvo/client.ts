@@ -97,6 +97,12 @@ export class BelvoClient {
     return this.request("PUT", `/api/links/${encodeURIComponent(linkId)}/`, { password, save_data: true });
   }
 
+  /** The links made with `external_id` (the first page of Belvo's list, which one connect's id never exceeds). */
+  async linksByExternalId(externalId: string): Promise<BelvoLink[]> {
+    const page = await this.request<{ results?: BelvoLink[] }>("GET", `/api/links/?external_id=${encodeURIComponent(externalId)}`);
+    return Array.isArray(page?.results) ? page.results : [];
+  }
+
   /** The link's detail as Belvo has it now (its `status`: `valid`, `invalid`, `token_required`, ...). */
   getLink(linkId: string): Promise<BelvoLink> {
     return this.request("GET", `/api/links/${encodeURIComponent(linkId)}/`);
