@@ -13,6 +13,7 @@ import {
   belvoLoginKey, connectionAccountIds, connectionByExternalId, createConnection, getConnection, openCredentials, presentConnection, refuseConnectedLogin, sealCredentials,
   setStatus,
 } from "./connections";
+import { actOnLoginAlarm } from "./login-alarm";
 import { enqueueSync, queueFirstSync } from "./sync";
 
 const provider = <T>(p: Promise<T>): Promise<T> =>
@@ -121,19 +122,8 @@ export async function handleBelvoWebhook(svc: Services, body: Record<string, unk
     const { jobId, created } = await enqueueSync(svc, conn, "webhook");
     action = created ? `sync_enqueued:${jobId}` : `sync_in_progress:${jobId}`;
   } else if (REAUTH.has(code)) {
-    // The webhook may be late, the link repaired since (POST /belvo/repair): Belvo is asked how the link stands now,
-    // and only one still wanting its login is put back to reauth_required.
-    const wanted = await loginWantedNow(svc, conn);
-    if (wanted === true) {
-      await setStatus(svc, conn.id, "reauth_required", code);
-      action = "reauth_required";
-    } else if (wanted === false) {
-      action = "ignored:link_valid";
-    } else if (conn.status !== "reauth_required") {
-      // Belvo cannot be asked now: a sync reads the link, and finds its login wanted (reauth_required) if it is.
-      const { jobId, created } = await enqueueSync(svc, conn, "webhook");
-      action = created ? `unconfirmed;sync_enqueued:${jobId}` : `unconfirmed;sync_in_progress:${jobId}`;
-    }
+    // The webhook may be late, the link repaired since (POST /belvo/repair): Belvo is asked how the link stands now.
+    action = await actOnLoginAlarm(svc, conn, await loginWantedNow(svc, conn), code, "ignored:link_valid");
   }
   if (svc.env.LOG_LEVEL !== "error") logInfo(undefined, "belvo.webhook", { code, connectionId: conn.id, action });
   return { received: true, action };

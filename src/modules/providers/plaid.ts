@@ -14,6 +14,7 @@ import {
   connectionAccountIds, connectionByExternalId, createConnection, getConnection, hasLiveConnection, openCredentials, plaidLoginKey, presentConnection,
   refuseLinkedPlaidAccounts, setStatus,
 } from "./connections";
+import { actOnLoginAlarm } from "./login-alarm";
 import { plaidLogin } from "./plaid-login";
 import { enqueueSync, queueFirstSync } from "./sync";
 
@@ -138,18 +139,8 @@ export async function handlePlaidWebhook(svc: Services, body: Record<string, unk
     const err = body.error as { error_code?: unknown } | null | undefined;
     if (code === "ERROR" && err?.error_code === "ITEM_LOGIN_REQUIRED") {
       // The webhook may be late or replayed, the item repaired since (LOGIN_REPAIRED, update mode and a sync): Plaid
-      // is asked how the item stands now, and only an item still needing its login is put back to reauth_required.
-      const required = await loginRequiredNow(svc, conn);
-      if (required === true) {
-        await setStatus(svc, conn.id, "reauth_required", `${code}: ITEM_LOGIN_REQUIRED`);
-        action = "reauth_required";
-      } else if (required === false) {
-        action = "ignored:item_healthy";
-      } else if (conn.status !== "reauth_required") {
-        // Plaid cannot be asked now: a sync reads the item, and finds its login required (reauth_required) if it is.
-        const { jobId, created } = await enqueueSync(svc, conn, "webhook");
-        action = created ? `unconfirmed;sync_enqueued:${jobId}` : `unconfirmed;sync_in_progress:${jobId}`;
-      }
+      // is asked how the item stands now.
+      action = await actOnLoginAlarm(svc, conn, await loginRequiredNow(svc, conn), `${code}: ITEM_LOGIN_REQUIRED`, "ignored:item_healthy");
     } else if (code === "PENDING_EXPIRATION" || code === "PENDING_DISCONNECT") {
       await setStatus(svc, conn.id, "reauth_required", `${code}${err?.error_code ? `: ${String(err.error_code)}` : ""}`);
       action = "reauth_required";
