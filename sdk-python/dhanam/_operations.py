@@ -142,6 +142,7 @@ OPERATIONS: Dict[str, Tuple[str, str]] = {
     "updateAccount": ("PATCH", "/v1/accounts/{accountId}"),
     "updateAnalyticsRecurring": ("PATCH", "/v1/analytics/recurring/{seriesId}"),
     "updateAsset": ("PATCH", "/v1/assets/{assetId}"),
+    "updateAuthMe": ("PATCH", "/v1/auth/me"),
     "updateBudget": ("PATCH", "/v1/budgets/{id}"),
     "updateCategory": ("PATCH", "/v1/categories/{id}"),
     "updateSpace": ("PATCH", "/v1/spaces/{spaceId}"),

@@ -141,6 +141,7 @@ export const OPERATIONS = {
   "updateAccount": ["patch", "/v1/accounts/{accountId}"],
   "updateAnalyticsRecurring": ["patch", "/v1/analytics/recurring/{seriesId}"],
   "updateAsset": ["patch", "/v1/assets/{assetId}"],
+  "updateAuthMe": ["patch", "/v1/auth/me"],
   "updateBudget": ["patch", "/v1/budgets/{id}"],
   "updateCategory": ["patch", "/v1/categories/{id}"],
   "updateSpace": ["patch", "/v1/spaces/{spaceId}"],

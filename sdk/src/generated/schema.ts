@@ -121,7 +121,11 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Change the signed-in user's name or language
+         * @description Emails and notices use the new language at once; error messages from the next access token (refresh to have one now). An empty body changes nothing.
+         */
+        patch: operations["updateAuthMe"];
         trace?: never;
     };
     "/v1/auth/2fa/setup": {
@@ -2480,6 +2484,15 @@ export interface components {
         };
         RefreshRequest: {
             refreshToken: string;
+        };
+        UpdateMeRequest: {
+            /** @example Juana Pérez */
+            name?: string;
+            /**
+             * @description The user's language from now on (stored as `en`, `es` or `pt`): emails and notices at once, new spaces' category names, and error messages from the next access token (POST /v1/auth/refresh gives one at once; the current one keeps its language until it expires, within 15 minutes)
+             * @example es-MX
+             */
+            locale?: string;
         };
         TwoFactorSetup: {
             secret: string;
@@ -6291,6 +6304,208 @@ export interface operations {
                 };
             };
             /** @description Validation failed; `details` lists each bad field */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "VALIDATION_FAILED",
+                     *         "message": "Validation failed for the provided data",
+                     *         "details": [
+                     *           {
+                     *             "field": "amount",
+                     *             "message": "Required",
+                     *             "code": "REQUIRED"
+                     *           }
+                     *         ],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "RATE_LIMIT_EXCEEDED",
+                     *         "message": "Rate limit exceeded; retry after 42 seconds",
+                     *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateAuthMe: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "Juana Pérez",
+                 *       "locale": "es-MX"
+                 *     }
+                 */
+                "application/json": components["schemas"]["UpdateMeRequest"];
+            };
+        };
+        responses: {
+            /** @description The user as changed */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "id",
+                     *       "email": "user@example.com",
+                     *       "name": "name",
+                     *       "locale": "en",
+                     *       "twoFactorEnabled": true,
+                     *       "createdAt": "2024-01-01T10:00:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+            /** @description Malformed JSON body, or one that is not UTF-8 */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "BAD_REQUEST",
+                     *         "message": "Malformed JSON in request body",
+                     *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required or invalid */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "UNAUTHORIZED",
+                     *         "message": "Authentication token invalid or expired",
+                     *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body larger than the limit */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "PAYLOAD_TOO_LARGE",
+                     *         "message": "Request body exceeds 1048576 bytes",
+                     *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body is not application/json, or declares a charset other than UTF-8 */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *         "message": "Send the request body as application/json",
+                     *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed; `details` lists each bad field (`PROVIDER_ERROR`: a provider refused what was sent, its own code in `details`) */
             422: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];

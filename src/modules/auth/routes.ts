@@ -18,6 +18,7 @@ import {
   TwoFactorEnableResponse,
   TwoFactorSetupResponse,
   TwoFactorVerifyResponse,
+  UpdateMeBody,
   UserSchema,
 } from "./schemas";
 import * as auth from "./service";
@@ -80,6 +81,17 @@ authRoutes.openapi(
     responses: { 200: json(UserSchema, "The user"), ...errors(401, 429) },
   }),
   async (c) => c.json(await auth.me(c.get("services"), c.get("auth")), 200),
+);
+
+authRoutes.openapi(
+  createRoute({
+    method: "patch", path: "/me", tags, summary: "Change the signed-in user's name or language",
+    description: "Emails and notices use the new language at once; error messages from the next access token (refresh to have one now). An empty body changes nothing.",
+    middleware: guards.user, security: bearer,
+    request: { body: jsonBody(UpdateMeBody) },
+    responses: { 200: json(UserSchema, "The user as changed"), ...errors(401, 422, 429) },
+  }),
+  async (c) => c.json(await auth.updateMe(c.get("services"), c.get("auth"), c.req.valid("json")), 200),
 );
 
 authRoutes.openapi(

@@ -18,22 +18,25 @@ const newPassword = z
   // Eight spaces are eight characters but no secret; a password keeps its spaces, though (they are typed).
   .refine((p) => p.trim().length > 0, { message: "Must not be only spaces" });
 
+/**
+ * Any tag of a supported language, as Accept-Language takes it (a Mexican client's es-MX is Spanish), stored as the
+ * language's code.
+ */
+const localeTag = z
+  .string()
+  .max(35)
+  .refine((tag) => supported(tag) !== undefined, { message: `A language tag of one of ${LOCALES.join(", ")} (such as es-MX or pt-BR)`, params: { code: "INVALID_VALUE" } });
+
 export const RegisterBody = z
   .object({
     name: VisibleName(120).openapi({ example: "John Doe" }),
     email,
     password: newPassword,
-    // Any tag of a supported language, as Accept-Language takes it (a Mexican client's es-MX is Spanish), stored as
-    // the language's code. No default here: without one the route reads Accept-Language.
-    locale: z
-      .string()
-      .max(35)
-      .refine((tag) => supported(tag) !== undefined, { message: `A language tag of one of ${LOCALES.join(", ")} (such as es-MX or pt-BR)`, params: { code: "INVALID_VALUE" } })
-      .optional()
-      .openapi({
-        example: "pt-BR",
-        description: "The language of the user's error messages, notifications and new spaces' category names: English, Spanish or Brazilian Portuguese. Any tag of those languages (es-MX, es-419, pt-BR, pt_BR) is taken, and stored as its language (`es`, `pt`). Without it, the request's `Accept-Language` chooses, as it chooses the language of the answer (the preferred supported language, else `en`)",
-      }),
+    // No default here: without one the route reads Accept-Language.
+    locale: localeTag.optional().openapi({
+      example: "pt-BR",
+      description: "The language of the user's error messages, notifications and new spaces' category names: English, Spanish or Brazilian Portuguese. Any tag of those languages (es-MX, es-419, pt-BR, pt_BR) is taken, and stored as its language (`es`, `pt`). Without it, the request's `Accept-Language` chooses, as it chooses the language of the answer (the preferred supported language, else `en`)",
+    }),
   })
   .openapi("RegisterRequest");
 
@@ -111,6 +114,17 @@ export const UserSchema = z
     createdAt: z.string(),
   })
   .openapi("User");
+
+export const UpdateMeBody = z
+  .object({
+    name: VisibleName(120).optional().openapi({ example: "Juana Pérez" }),
+    locale: localeTag.optional().openapi({
+      example: "es-MX",
+      description: "The user's language from now on (stored as `en`, `es` or `pt`): emails and notices at once, new spaces' category names, and error messages from the next access token (POST /v1/auth/refresh gives one at once; the current one keeps its language until it expires, within 15 minutes)",
+    }),
+  })
+  .strict()
+  .openapi("UpdateMeRequest");
 
 export const TokensSchema = z
   .object({ accessToken: z.string(), refreshToken: z.string(), expiresIn: z.number().int() })

@@ -114,6 +114,19 @@ export async function me(svc: Services, auth: AuthContext) {
   return presentUser(await currentUser(svc, auth));
 }
 
+/**
+ * Changes the caller's name or language. The language is stored as its code (`es-MX` as `es`); what reads it from
+ * the row (emails, notices, new spaces' categories, the next refresh's access token) has it at once.
+ */
+export async function updateMe(svc: Services, auth: AuthContext, input: { name?: string; locale?: string }) {
+  if (input.name === undefined && input.locale === undefined) return me(svc, auth);
+  const raw = await svc.env.DB.prepare("UPDATE users SET name = coalesce(?, name), locale = coalesce(?, locale), updated_at = ? WHERE id = ? RETURNING *")
+    .bind(input.name ?? null, input.locale === undefined ? null : localeOf(input.locale), svc.clock.now(), auth.userId)
+    .first();
+  if (!raw) throw unauthorized();
+  return presentUser(userOfRow(raw));
+}
+
 export async function setupTwoFactor(svc: Services, auth: AuthContext) {
   const user = await findUserById(svc, auth.userId);
   if (user.twoFactorEnabled) throw conflict("Two-factor authentication is already enabled");
