@@ -236,6 +236,10 @@ describe("one value point a DeFi position a day", () => {
   it("in a space whose day began earlier in the UTC day, a sync today leaves the end of its yesterday alone", { timeout: 90_000 }, async () => {
     // A zone whose midnight was at the start of this UTC hour (UTC−h, or UTC+(24−h)), so its yesterday ended in
     // today's UTC day. In the first UTC hour no zone's did (whole-hour zones): the test then runs in UTC.
+    // Its steps take seconds and must end within the hour they began in (the zone's day turns with it): started in
+    // an hour's last 45 s, it waits for the next hour.
+    const untilNextHour = HOUR - (Date.now() % HOUR);
+    if (untilNextHour < 45_000) await new Promise((r) => setTimeout(r, untilNextHour + 100));
     const nowMs = Date.now();
     const hour = new Date(nowMs).getUTCHours();
     const timezone = hour === 0 ? "UTC" : hour <= 12 ? `Etc/GMT+${hour}` : `Etc/GMT-${24 - hour}`;

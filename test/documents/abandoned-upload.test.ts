@@ -10,7 +10,7 @@ import { describe, expect, it } from "vitest";
 import { cleanupPendingUploads, receiveUpload } from "../../src/modules/documents/service";
 import { CLAIM_BEAT_MS, CLAIM_IDLE_MS } from "../../src/modules/documents/upload-claim";
 import { ApiError } from "../../src/lib/errors";
-import { createSpace, registerUser } from "../helpers";
+import { createSpace, eventually, registerUser } from "../helpers";
 import { createAsset } from "../assets/helpers";
 import { docRow, svcAt, uploadUrl } from "./helpers";
 
@@ -28,6 +28,19 @@ const request = (body: ReadableStream<Uint8Array> | string) =>
   new Request("http://api.test/v1/uploads/x", { method: "PUT", headers: { "content-type": "text/plain" }, body, ...(typeof body === "string" ? {} : { duplex: "half" }) } as RequestInit);
 
 const settle = () => new Promise((r) => setTimeout(r, 50));
+
+/**
+ * Until the request streaming into `docId` holds its claim as of `at` or later (taken, or renewed by a chunk), then a
+ * moment for the chunk it was given to pass. A fixed 50 ms was not always enough on a loaded machine: the clock moved
+ * on before the claim was written, and the intruder took a link nobody held yet (or a young claim was renewed late).
+ */
+const claimedSince = async (docId: string, at: number) => {
+  await eventually(async () => {
+    const row = await docRow(docId);
+    return row?.status === "uploading" && row.claimed_at >= at;
+  });
+  await settle();
+};
 
 /** A new user's worker-signed link for a text file, and its token. */
 async function textUploadLink(filename: string) {
@@ -48,7 +61,7 @@ describe("an upload whose client went quiet", () => {
     const quiet = feeder();
     const first = receiveUpload(svc, token, request(quiet.body)).then((r) => ({ ok: r }), (e: unknown) => ({ err: e }));
     quiet.push("first client's bytes ");
-    await settle();
+    await claimedSince(issued.documentId, now);
     expect((await docRow(issued.documentId))).toMatchObject({ status: "uploading", claimed_at: now });
     const claimedAt = now;
 
@@ -83,7 +96,7 @@ describe("an upload whose client went quiet", () => {
     for (let i = 0; i < 12; i++) {
       slow.push(`chunk ${i};`);
       sent += `chunk ${i};`;
-      await settle();
+      await claimedSince(issued.documentId, now);
       now += CLAIM_BEAT_MS;
       await expect(receiveUpload(svc, token, request("intruder"))).rejects.toMatchObject({ status: 409 });
     }
@@ -101,7 +114,7 @@ describe("an upload whose client went quiet", () => {
     const quiet = feeder();
     const first = receiveUpload(svc, token, request(quiet.body)).then((r) => ({ ok: r }), (e: unknown) => ({ err: e }));
     quiet.push("x".repeat(4000));
-    await settle();
+    await claimedSince(issued.documentId, now);
     now += CLAIM_IDLE_MS;
     expect(await receiveUpload(svc, token, request("B"))).toMatchObject({ status: "uploaded", size: 1 });
     // Its body ends (or fails) now: its write is refused as its claim's (a 409 when it ended), and the successor's

@@ -418,7 +418,9 @@ describe("a late or replayed ITEM_LOGIN_REQUIRED", () => {
     const s = await linked();
     await plaidControl("item/reset_login", { access_token: s.accessToken });
     const body = loginBody(s.itemId);
-    const token = await sign(body);
+    // Signed a second ago: the genuine late copy signed below (now) is then another token however fast this runs (signed
+    // in the same second, its signed part, body and iat, would be this one's, and it would be ignored as a replay).
+    const token = await sign(body, { iat: Math.floor(Date.now() / 1000) - 1 });
     expect(await actionOf(await post(body, token))).toBe("reauth_required");
     expect(await connection(s.connectionId)).toEqual({ status: "reauth_required", status_reason: "ERROR: ITEM_LOGIN_REQUIRED" });
 

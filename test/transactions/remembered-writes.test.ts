@@ -164,7 +164,7 @@ describe("a remembered writer's categorized write", () => {
   it("whose group's batch committed but lost its answer: 201 with the names, each stored once", async () => {
     const s = await setup();
     await remembered(s, s.owner);
-    const ledger = await groupingLedger(s.spaceId, { loseFirstGroupsAnswer: true });
+    const ledger = await groupingLedger(s.spaceId, { loseFirstGroupsAnswer: true, queued: 3 }); // the first write holds its batch until the other three queue
     try {
       const answers = await Promise.all([1, 2, 3, 4].map((i) => s.post(s.owner, "/v1/transactions", spend(s, `lost ${i}`))));
       expect(ledger.lostAnswers).toBe(1);
@@ -193,7 +193,7 @@ describe("a remembered writer's categorized write", () => {
     const s = await setup();
     const member = await demotedWriter(s);
     const writes = Array.from({ length: 24 }, (_, i) => (i % 3 === 0 ? { user: member, d: `refused ${i}` } : { user: s.owner, d: `kept ${i}` }));
-    const ledger = await groupingLedger(s.spaceId);
+    const ledger = await groupingLedger(s.spaceId, { queued: writes.length - 1 }); // the first write's batch held until the rest queue
     const answers = await Promise.all(writes.map((w) => s.post(w.user, "/v1/transactions", spend(s, w.d, { amount: "-0.10" })))).finally(() => ledger.restore());
     // Guarded writes of both kinds shared batches: a group's batch failed on a guard and its writes ran again alone.
     expect(Math.max(...ledger.guardsPerBatch)).toBeGreaterThanOrEqual(2);
@@ -212,7 +212,7 @@ describe("a group whose batch guards refuse", () => {
     const member = await demotedWriter(s);
     // Three of the member's writes (now a viewer's) among the owner's.
     const writes = Array.from({ length: 17 }, (_, i) => ([4, 9, 14].includes(i) ? { user: member, d: `refused ${i}` } : { user: s.owner, d: `kept ${i}` }));
-    const ledger = await groupingLedger(s.spaceId, { holdMs: 300 });
+    const ledger = await groupingLedger(s.spaceId, { holdMs: 300, queued: writes.length - 1 });
     const post = (w: (typeof writes)[number]) => s.post(w.user, "/v1/transactions", spend(s, w.d, { amount: "-0.10" }));
     // The first write reaches the ledger first and holds its batch; the other sixteen queue behind it.
     const first = post(writes[0]!);
