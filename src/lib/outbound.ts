@@ -123,7 +123,17 @@ export function outbound(env: Env, timeoutMs = outboundTimeoutMs(env)): Outbound
 
 const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
 
-function sandbox(request: Request, env: Env): Promise<Response> {
+/**
+ * A simulator's answer, after a turn of the event loop (a timer), as a network request would wait for one. Without it
+ * a long run of in-process calls never waits on real I/O under `wrangler dev`: D1 and the Durable Objects answer from
+ * the same workerd process, so a sync reading ~1,500 Plaid pages kept the process's only thread for its 10 s and no
+ * socket was read meanwhile. Every other request (another space's, GET /v1/health) hung until the sync ended and then
+ * failed with wrangler's 503 "Your worker restarted mid-request", and miniflare's local queue stopped delivering for
+ * good (its broker's log call went out on a loopback connection closed meanwhile, and threw before the broker cleared
+ * its pending flush). One timer per page costs ~nothing; a deployed Worker (real I/O) never starved this way.
+ */
+async function sandbox(request: Request, env: Env): Promise<Response> {
   if (!sandboxHandler) throw new Error("Sandbox handler not registered");
-  return Promise.resolve(sandboxHandler(request, env));
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  return sandboxHandler(request, env);
 }

@@ -6,7 +6,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { app } from "../../src/app";
-import { isSandboxUrl } from "../../src/lib/outbound";
+import { isSandboxUrl, outbound, registerSandboxHandler } from "../../src/lib/outbound";
 
 const production = { ...env, PROVIDER_MODE: "production" } as Env;
 
@@ -35,6 +35,26 @@ describe("sandbox mode", () => {
     for (const origin of ["http://localhost:8787", "http://127.0.0.1:8787", "http://[::1]:8787", "http://api.test", env.SANDBOX_ORIGIN]) {
       const res = await app.fetch(new Request(`${origin}/sandbox/email/messages`), env);
       expect(res.status, origin).toBe(200);
+    }
+  });
+
+  it("answers a simulator call only after a turn of the event loop, as a network call would (QA 12-F: a 1,500-page sandbox sync starved the dev server)", async () => {
+    // A timer set before the call has run by the time the simulator sees the request: a long run of simulator calls
+    // lets the runtime read its sockets between them (under wrangler dev, D1 and the Durable Objects never make it wait).
+    let timerRan = false;
+    let sawTimer: boolean | undefined;
+    registerSandboxHandler((request, e) => {
+      sawTimer = timerRan;
+      return app.fetch(request, e);
+    });
+    try {
+      setTimeout(() => (timerRan = true), 0);
+      const res = await outbound(env)(new Request(`${env.SANDBOX_ORIGIN}/sandbox/email/messages`));
+      expect(res.status).toBe(200);
+      await res.arrayBuffer();
+      expect(sawTimer).toBe(true);
+    } finally {
+      registerSandboxHandler((request, e) => app.fetch(request, e));
     }
   });
 });
