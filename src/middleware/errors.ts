@@ -9,7 +9,7 @@ import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { ZodError } from "zod";
 import type { AppEnv } from "../env";
-import { ApiError, type ErrorDetail, validationFailed } from "../lib/errors";
+import { ApiError, type ErrorDetail, joinSentences, validationFailed } from "../lib/errors";
 import { CATALOGUES, languageFromHeader, localizedMessage, tokenLanguage, translation, type Locale } from "../lib/i18n";
 import { logError } from "../lib/log";
 
@@ -55,8 +55,11 @@ function localized(err: ApiError, locale: Locale): { message: string; details: E
     const standard = (details as Record<string, string>)[d.code] ?? details.default;
     return phrase(d.message) ?? (d.message ? `${standard} (${d.message})` : standard);
   };
+  // A message of several sentences reads whole when each has its translation, joined as the language lists things.
+  const sentences = err.sentences?.map(phrase);
+  const message = sentences?.length && sentences.every((s) => s !== undefined) ? joinSentences(locale, sentences as string[]) + "." : localizedMessage(locale, err.code, err.message);
   return {
-    message: localizedMessage(locale, err.code, err.message),
+    message,
     details: err.details.map((d) => ({ ...d, message: detail(d) })),
   };
 }

@@ -223,6 +223,18 @@ describe("every message the code sends a client", () => {
     expect(Object.keys(TRACED).filter((k) => !found.has(k))).toEqual([]);
   });
 
+  it("is found when it is one of the sentences of a message joined in the reader's language", () => {
+    // A refused body's faults (middleware/exact-numbers.ts), each a sentence of its own.
+    const keys = new Set(sites.map(key));
+    for (const k of ["A number in the request cannot be represented exactly", "The request repeats a key in one object"]) expect(keys, k).toContain(k);
+    // Each element of the list, whatever decides whether it is there; nothing inside a call or another bracket.
+    const found = messageSites({
+      "n.ts": 'throw validationFailedBecause(details,\n  // joined in the reader\'s language\n  [a.length > 0 && "Brand new sentence one", b ? `Brand new sentence ${n}` : false, f("not a sentence")]);',
+    });
+    expect(found.map(key).sort()).toEqual(["Brand new sentence one", "Brand new sentence {}"]);
+    for (const [, catalogue] of catalogues) expect(translation(catalogue, "Brand new sentence one")).toBeUndefined();
+  });
+
   it("is found by a finder that misses no new detail", () => {
     // Each way a detail is written, in a file of its own, with English no catalogue has met.
     const found = detailMessageSites({

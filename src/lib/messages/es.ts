@@ -239,6 +239,12 @@ export const es: Catalogue = {
     "the IPv4 address it carries: {message}": "La dirección IPv4 que contiene: {message}.",
   },
   phrases: {
+    // The faults of a body refused before any route reads it (middleware/exact-numbers.ts), one sentence each, joined as Spanish lists them.
+    "A number in the request cannot be represented exactly": "Un número de la solicitud no se puede representar con exactitud.",
+    "Text in the request is not well-formed Unicode": "Un texto de la solicitud no es Unicode bien formado.",
+    "The request holds a __proto__ key": "La solicitud contiene una clave __proto__.",
+    "The request holds a control character": "La solicitud contiene un carácter de control.",
+    "The request repeats a key in one object": "La solicitud repite una clave en un mismo objeto.",
     "Invalid email or password": "Correo electrónico o contraseña incorrectos.",
     "Authentication token invalid or expired": "El token de autenticación no es válido o ha expirado.",
     "Access token expired; renew it with POST /v1/auth/refresh": "El token de acceso expiró; renuévalo con POST /v1/auth/refresh.",

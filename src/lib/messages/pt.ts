@@ -239,6 +239,12 @@ export const pt: Catalogue = {
     "the IPv4 address it carries: {message}": "O endereço IPv4 que ele contém: {message}.",
   },
   phrases: {
+    // The faults of a body refused before any route reads it (middleware/exact-numbers.ts), one sentence each, joined as Portuguese lists them.
+    "A number in the request cannot be represented exactly": "Um número da requisição não pode ser representado com exatidão.",
+    "Text in the request is not well-formed Unicode": "Um texto da requisição não é Unicode bem formado.",
+    "The request holds a __proto__ key": "A requisição contém uma chave __proto__.",
+    "The request holds a control character": "A requisição contém um caractere de controle.",
+    "The request repeats a key in one object": "A requisição repete uma chave em um mesmo objeto.",
     "Invalid email or password": "E-mail ou senha incorretos.",
     "Authentication token invalid or expired": "O token de autenticação é inválido ou expirou.",
     "Access token expired; renew it with POST /v1/auth/refresh": "O token de acesso expirou; renove-o com POST /v1/auth/refresh.",
