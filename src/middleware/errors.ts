@@ -10,7 +10,7 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { ZodError } from "zod";
 import type { AppEnv } from "../env";
 import { ApiError, type ErrorDetail, joinSentences, validationFailed } from "../lib/errors";
-import { CATALOGUES, languageFromHeader, localizedMessage, tokenLanguage, translation, type Locale } from "../lib/i18n";
+import { CATALOGUES, languageFromHeader, localizedMessage, tokenLanguage, translation, zodWording, type Locale } from "../lib/i18n";
 import { logError } from "../lib/log";
 
 const TITLES: Record<number, string> = {
@@ -53,7 +53,8 @@ function localized(err: ApiError, locale: Locale): { message: string; details: E
   // A detail is a field's guidance: one without a translation keeps its English after the standard wording.
   const detail = (d: ErrorDetail) => {
     const standard = (details as Record<string, string>)[d.code] ?? details.default;
-    return phrase(d.message) ?? (d.message ? `${standard} (${d.message})` : standard);
+    // zod's own wording (a rule the schema gives no message of its own) reads in the catalogue's words (`zod`).
+    return phrase(d.message) ?? zodWording(catalogue, d.message) ?? (d.message ? `${standard} (${d.message})` : standard);
   };
   // A message of several sentences reads whole when each has its translation, joined as the language lists things.
   const sentences = err.sentences?.map(phrase);

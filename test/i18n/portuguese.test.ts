@@ -63,8 +63,8 @@ describe("errors in Portuguese", () => {
     expect(bad.status).toBe(422);
     expect(bad.body.error).toMatchObject({ code: "VALIDATION_FAILED", message: "Os dados enviados não são válidos." });
     const byField = Object.fromEntries(bad.body.error.details.map((d: any) => [d.field, d]));
-    expect(byField.name).toMatchObject({ code: "TOO_SMALL", message: expect.stringMatching(/^Este valor é pequeno ou curto demais\. \(.+\)$/) });
-    expect(byField.type).toMatchObject({ code: "INVALID_VALUE", message: expect.stringMatching(/^Este valor não é um dos permitidos\. \(.+\)$/) });
+    expect(byField.name).toMatchObject({ code: "TOO_SMALL", message: "Não pode estar vazio." });
+    expect(byField.type).toMatchObject({ code: "INVALID_VALUE", message: 'Deve ser um destes valores: "personal"|"business".' });
     const zone = await callJson("/v1/spaces", { token: u.accessToken, ip: u.ip, body: { name: "Casa", type: "personal", currency: "BRL", timezone: "-03:00" } });
     expect(zone.body.error.details).toEqual([expect.objectContaining({ field: "timezone", message: "Deve ser um fuso horário IANA, como America/Sao_Paulo." })]);
 

@@ -23,6 +23,12 @@ export interface Catalogue {
    */
   templates?: Record<string, string>;
   /**
+   * zod's generic English for a rule whose schema gives no message of its own (a required field, a value out of an
+   * enum, a size limit, a pattern), as `templates` are written: a `{name}` where each value goes. A name the
+   * translation leaves out is not shown (a required field's type). Read for a field's detail only (errors.ts).
+   */
+  zod?: Record<string, string>;
+  /**
    * The emails the API writes itself (Life Beat's notices have their words in modules/lifebeat/messages.ts), by kind:
    * a subject and a text with `{name}` where each value goes, filled by i18n.ts `emailMessage`. Every language has
    * every kind (the type makes a missing one a compile error).
