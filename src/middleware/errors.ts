@@ -31,11 +31,12 @@ const TITLES: Record<number, string> = {
 /**
  * The caller's language: the user's (from the token), else Accept-Language, else English. Before the route's
  * authentication has read the token (a malformed X-D1-Bookmark is refused first), the token's claim is read
- * unverified: a signed-in user's error is in their language wherever it is raised.
+ * unverified: a signed-in user's error is in their language wherever it is raised. A successful answer's words (a
+ * dashboard's "Other") follow the same choice.
  */
 const RATE_LIMIT_HEADER_NAMES = ["X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset"];
 
-function languageOf(c: Context<AppEnv>): Locale {
+export function requestLanguage(c: Context<AppEnv>): Locale {
   return c.get("auth")?.locale ?? tokenLanguage(c.req.header("authorization")) ?? languageFromHeader(c.req.header("accept-language")) ?? "en";
 }
 
@@ -67,7 +68,7 @@ function localized(err: ApiError, locale: Locale): { message: string; details: E
 
 export function errorResponse(c: Context<AppEnv>, err: ApiError): Response {
   const requestId = c.get("requestId") ?? "";
-  const { message, details } = localized(err, languageOf(c));
+  const { message, details } = localized(err, requestLanguage(c));
   const timestamp = new Date().toISOString();
   const wantsProblem = (c.req.header("accept") ?? "").includes("application/problem+json");
   const headers: Record<string, string> = { ...err.headers };
