@@ -13,20 +13,6 @@ import { ApiError, type ErrorDetail, joinSentences, validationFailed } from "../
 import { CATALOGUES, languageFromHeader, localizedMessage, tokenLanguage, translation, zodWording, type Locale } from "../lib/i18n";
 import { logError } from "../lib/log";
 
-const TITLES: Record<number, string> = {
-  400: "Bad Request",
-  401: "Unauthorized",
-  403: "Forbidden",
-  404: "Not Found",
-  405: "Method Not Allowed",
-  409: "Conflict",
-  413: "Payload Too Large",
-  415: "Unsupported Media Type",
-  422: "Unprocessable Entity",
-  429: "Too Many Requests",
-  500: "Internal Server Error",
-  502: "Bad Gateway",
-};
 
 /**
  * The caller's language: the user's (from the token), else Accept-Language, else English. Before the route's
@@ -68,7 +54,8 @@ function localized(err: ApiError, locale: Locale): { message: string; details: E
 
 export function errorResponse(c: Context<AppEnv>, err: ApiError): Response {
   const requestId = c.get("requestId") ?? "";
-  const { message, details } = localized(err, requestLanguage(c));
+  const locale = requestLanguage(c);
+  const { message, details } = localized(err, locale);
   const timestamp = new Date().toISOString();
   const wantsProblem = (c.req.header("accept") ?? "").includes("application/problem+json");
   const headers: Record<string, string> = { ...err.headers };
@@ -84,7 +71,8 @@ export function errorResponse(c: Context<AppEnv>, err: ApiError): Response {
     headers["content-type"] = "application/problem+json";
     const body = {
       type: `https://docs.dhanam.app/errors/${err.code.toLowerCase().replace(/_/g, "-")}`,
-      title: TITLES[err.status] ?? "Error",
+      // The status's short name in the reader's language, as `detail` is.
+      title: (CATALOGUES[locale].titles as Record<number, string>)[err.status] ?? CATALOGUES[locale].titles.other,
       status: err.status,
       detail: message,
       instance: new URL(c.req.url).pathname,

@@ -6,6 +6,8 @@ import type { ErrorCode } from "../errors";
  */
 export interface Catalogue {
   errors: Record<ErrorCode, string>;
+  /** The `title` of an `application/problem+json` answer, by its HTTP status (RFC 9457: the status's short name, in the reader's language). */
+  titles: Record<ProblemStatus | "other", string>;
   /** Field-level messages by detail code; `default` for a code the catalogue does not name. */
   details: Record<DetailCode, string>;
   /**
@@ -35,6 +37,10 @@ export interface Catalogue {
    */
   emails: Record<EmailKind, EmailTemplate>;
 }
+
+/** The statuses the API answers errors with, each with a problem title. */
+export const PROBLEM_STATUSES = [400, 401, 403, 404, 405, 409, 410, 413, 415, 422, 429, 500, 502, 503] as const;
+export type ProblemStatus = (typeof PROBLEM_STATUSES)[number];
 
 /** The kinds of email in `Catalogue.emails`. */
 export type EmailKind = "webhookDisabled";
