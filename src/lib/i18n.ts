@@ -11,7 +11,7 @@
 import { en } from "./messages/en";
 import { es } from "./messages/es";
 import { pt } from "./messages/pt";
-import type { Catalogue, EmailKind, EmailTemplate } from "./messages/catalogue";
+import type { Catalogue, EmailKind, EmailTemplate, ResponseKind } from "./messages/catalogue";
 import type { ErrorCode } from "./errors";
 
 export const LOCALES = ["en", "es", "pt"] as const;
@@ -241,4 +241,9 @@ export function emailMessage(locale: Locale, kind: EmailKind, values: Record<str
   const template = CATALOGUES[locale].emails[kind];
   const fill = (s: string) => s.replace(/\{(\w+)\}/g, (whole, name: string) => (Object.hasOwn(values, name) ? String(values[name]) : whole));
   return { subject: fill(template.subject), text: fill(template.text) };
+}
+
+/** A successful answer's words of `kind` in `locale` (messages/*.ts `responses`), each `{name}` replaced by its value in one pass. */
+export function responseText(locale: Locale, kind: ResponseKind, values: Record<string, string | number> = {}): string {
+  return CATALOGUES[locale].responses[kind].replace(/\{(\w+)\}/g, (whole, name: string) => (Object.hasOwn(values, name) ? String(values[name]) : whole));
 }

@@ -36,7 +36,24 @@ export interface Catalogue {
    * every kind (the type makes a missing one a compile error).
    */
   emails: Record<EmailKind, EmailTemplate>;
+  /**
+   * Words of a successful answer (a connection made, a sync job's outcome, why an account was not synced), by kind, with
+   * `{name}` where each value goes (i18n.ts `responseText`); a count's sentence has a kind for one and one for more.
+   */
+  responses: Record<ResponseKind, string>;
 }
+
+/** The kinds of text in `Catalogue.responses`. */
+export type ResponseKind =
+  | "connected"
+  | "syncedOne"
+  | "synced"
+  | "syncFailed"
+  | "syncFailedAfterOne"
+  | "syncFailedAfter"
+  | "skippedManual"
+  | "skippedNoConnection"
+  | "skippedDisconnected";
 
 /** The statuses the API answers errors with, each with a problem title. */
 export const PROBLEM_STATUSES = [400, 401, 403, 404, 405, 409, 410, 413, 415, 422, 429, 500, 502, 503] as const;

@@ -72,6 +72,17 @@ export const en: Catalogue = {
     INVALID_PASSWORD: "The password is not correct.",
     SAME_AS_CURRENT: "This must differ from the current value.",
   },
+  responses: {
+    connected: "Successfully connected {provider} account",
+    syncedOne: "Synced 1 transaction",
+    synced: "Synced {n} transactions",
+    syncFailed: "Sync failed",
+    syncFailedAfterOne: "Sync failed after 1 transaction was synced",
+    syncFailedAfter: "Sync failed after {n} transactions were synced",
+    skippedManual: "manual account: nothing to sync",
+    skippedNoConnection: "no provider connection",
+    skippedDisconnected: "connection disconnected",
+  },
   emails: {
     // A webhook that disabled itself after its run of failed attempts, to its creator (webhooks/notify.ts).
     webhookDisabled: {

@@ -611,6 +611,17 @@ export const es: Catalogue = {
       Array.from({ length: 9 }, (_, n) => [`At most ${n} decimal places are allowed for this currency`, `Esta moneda admite como máximo ${n} ${n === 1 ? "decimal" : "decimales"}.`]),
     ),
   },
+  responses: {
+    connected: "Cuenta de {provider} conectada correctamente",
+    syncedOne: "Se sincronizó 1 transacción",
+    synced: "Se sincronizaron {n} transacciones",
+    syncFailed: "La sincronización falló",
+    syncFailedAfterOne: "La sincronización falló después de sincronizar 1 transacción",
+    syncFailedAfter: "La sincronización falló después de sincronizar {n} transacciones",
+    skippedManual: "cuenta manual: no hay nada que sincronizar",
+    skippedNoConnection: "sin conexión con un proveedor",
+    skippedDisconnected: "conexión desconectada",
+  },
   emails: {
     // A webhook that disabled itself after its run of failed attempts, to its creator (webhooks/notify.ts).
     webhookDisabled: {

@@ -615,6 +615,17 @@ export const pt: Catalogue = {
       ]),
     ),
   },
+  responses: {
+    connected: "Conta {provider} conectada com sucesso",
+    syncedOne: "1 transação sincronizada",
+    synced: "{n} transações sincronizadas",
+    syncFailed: "A sincronização falhou",
+    syncFailedAfterOne: "A sincronização falhou depois de sincronizar 1 transação",
+    syncFailedAfter: "A sincronização falhou depois de sincronizar {n} transações",
+    skippedManual: "conta manual: não há nada para sincronizar",
+    skippedNoConnection: "sem conexão com um provedor",
+    skippedDisconnected: "conexão desconectada",
+  },
   emails: {
     // A webhook that disabled itself after its run of failed attempts, to its creator (webhooks/notify.ts).
     webhookDisabled: {
