@@ -136,7 +136,7 @@ describe("Portuguese beyond errors", () => {
     await cron(t1);
     const mails = await emailsTo(w.owner.email);
     expect(mails.map((m) => m.subject)).toEqual(["Life Beat: confirme que está tudo bem (aviso 1 de 2)"]);
-    expect(mails[0]!.body).toContain(`Você não faz check-in no Dhanam desde ${dia(t0)}. Abra o app ou faça check-in para reiniciar o Life Beat.`);
+    expect(mails[0]!.body).toContain(`Você não faz check-in no Dhanam desde ${dia(t0)} (UTC). Abra o app ou faça check-in para reiniciar o Life Beat.`);
     expect(mails[0]!.body).toContain(`Se não tivermos notícias suas, seu testamenteiro receberá acesso somente leitura em ${dia(t0 + 67 * DAY)} ${hora(t0 + 67 * DAY)} (UTC).`);
   });
 });
