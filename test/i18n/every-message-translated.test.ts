@@ -117,6 +117,11 @@ const SAMPLES: Record<string, string[]> = {
     "Must be one of: (none for this type)",
     "Must be one of: merchant_contains, description_contains, merchant_equals, amount_between, account_is, regex",
   ],
+  'This space already has {} "{}" there ({})': [
+    'This space already has an expense category "Food" there (cat_1)',
+    'This space already has an income category "Salary (net)" there (cat_2)',
+    'This space already has a transfer category "Moves" there (cat_3)',
+  ],
   "Parent is {}": ["Parent is an income category", "Parent is an expense category", "Parent is a transfer category"],
   'Must be {}, as the one deleted is: "{}" is {}': [
     'Must be an expense category, as the one deleted is: "Salary" is an income category',

@@ -108,7 +108,7 @@ export const es: Catalogue = {
       "La categoría {id} ya se fusionó con {into}; solo se puede repetir esa eliminación (reassignTo={again}).",
     // A status or type is the API's own value, quoted as it is.
     "A {status} transaction cannot be posted": "Una transacción en estado {status} no se puede contabilizar.",
-    'This space already has the {type} category "{name}" there ({id})': 'Este espacio ya tiene ahí la categoría de tipo {type} "{name}" ({id}).',
+    'This space already has {message} "{name}" there ({id})': 'Este espacio ya tiene {message} "{name}" en ese mismo nivel ({id}).',
     'Its subcategory "{name}" ({id}) would move up beside "{other}" ({otherId}): rename or merge one of them first':
       'Su subcategoría "{name}" ({id}) quedaría al mismo nivel que "{other}" ({otherId}): primero cambia el nombre de una de ellas o fusiónalas.',
     // Analytics, documents, collectibles, real estate.
@@ -299,6 +299,8 @@ export const es: Catalogue = {
     "Invalid IPv6 address": "No es una dirección IPv6 válida.",
   },
   phrases: {
+    "1 transaction uses this category; pass ?reassignTo=<categoryId> to move it first":
+      "1 transacción usa esta categoría; pasa ?reassignTo=<categoryId> para moverla primero.",
     // The faults of a body refused before any route reads it (middleware/exact-numbers.ts), one sentence each, joined as Spanish lists them.
     "A number in the request cannot be represented exactly": "Un número de la solicitud no se puede representar con exactitud.",
     "Text in the request is not well-formed Unicode": "Un texto de la solicitud no es Unicode bien formado.",
@@ -487,6 +489,7 @@ export const es: Catalogue = {
     // A rule's pattern (lib/safe-regex.ts, categories/rules.ts) and an address filter (ledger/addresses.ts).
     "Counted repetition must be between 0 and 100": "El número de repeticiones debe estar entre 0 y 100.",
     "Nothing to repeat": "No hay nada que repetir.",
+    "Inline flags such as (?i) are not supported": "No se admiten modificadores en línea como (?i).",
     "Lookarounds and named groups are not supported": "No se admiten aserciones (lookarounds) ni grupos con nombre.",
     "Missing )": "Falta un ).",
     "Missing ]": "Falta un ].",

@@ -108,7 +108,7 @@ export const pt: Catalogue = {
       "A categoria {id} já foi mesclada em {into}; só essa exclusão (reassignTo={again}) pode ser repetida.",
     // A status or type is the API's own value, quoted as it is.
     "A {status} transaction cannot be posted": "Uma transação com status {status} não pode ser lançada.",
-    'This space already has the {type} category "{name}" there ({id})': 'Este espaço já tem ali a categoria do tipo {type} "{name}" ({id}).',
+    'This space already has {message} "{name}" there ({id})': 'Este espaço já tem {message} "{name}" nesse mesmo nível ({id}).',
     'Its subcategory "{name}" ({id}) would move up beside "{other}" ({otherId}): rename or merge one of them first':
       'A subcategoria "{name}" ({id}) subiria para junto de "{other}" ({otherId}): primeiro renomeie ou mescle uma delas.',
     // Analytics, documents, collectibles, real estate.
@@ -299,6 +299,8 @@ export const pt: Catalogue = {
     "Invalid IPv6 address": "Não é um endereço IPv6 válido.",
   },
   phrases: {
+    "1 transaction uses this category; pass ?reassignTo=<categoryId> to move it first":
+      "1 transação usa esta categoria; passe ?reassignTo=<categoryId> para movê-la primeiro.",
     // The faults of a body refused before any route reads it (middleware/exact-numbers.ts), one sentence each, joined as Portuguese lists them.
     "A number in the request cannot be represented exactly": "Um número da requisição não pode ser representado com exatidão.",
     "Text in the request is not well-formed Unicode": "Um texto da requisição não é Unicode bem formado.",
@@ -488,6 +490,7 @@ export const pt: Catalogue = {
     // A rule's pattern (lib/safe-regex.ts, categories/rules.ts) and an address filter (ledger/addresses.ts).
     "Counted repetition must be between 0 and 100": "O número de repetições deve estar entre 0 e 100.",
     "Nothing to repeat": "Não há nada para repetir.",
+    "Inline flags such as (?i) are not supported": "Modificadores em linha como (?i) não são suportados.",
     "Lookarounds and named groups are not supported": "Lookarounds e grupos nomeados não são suportados.",
     "Missing )": "Falta um ).",
     "Missing ]": "Falta um ].",
