@@ -108,7 +108,10 @@ export const es: Catalogue = {
       "La categoría {id} ya se fusionó con {into}; solo se puede repetir esa eliminación (reassignTo={again}).",
     // A status or type is the API's own value, quoted as it is.
     "A {status} transaction cannot be posted": "Una transacción en estado {status} no se puede contabilizar.",
-    'This space already has {message} "{name}" there ({id})': 'Este espacio ya tiene {message} "{name}" en ese mismo nivel ({id}).',
+    // A duplicate category: its type in words, one template a type (a name may hold any text; the id, one token, anchors the reading).
+    'This space already has an expense category "{name}" there ({id})': 'Este espacio ya tiene una categoría de gastos "{name}" en ese mismo nivel ({id}).',
+    'This space already has an income category "{name}" there ({id})': 'Este espacio ya tiene una categoría de ingresos "{name}" en ese mismo nivel ({id}).',
+    'This space already has a transfer category "{name}" there ({id})': 'Este espacio ya tiene una categoría de transferencias "{name}" en ese mismo nivel ({id}).',
     'Its subcategory "{name}" ({id}) would move up beside "{other}" ({otherId}): rename or merge one of them first':
       'Su subcategoría "{name}" ({id}) quedaría al mismo nivel que "{other}" ({otherId}): primero cambia el nombre de una de ellas o fusiónalas.',
     // Analytics, documents, collectibles, real estate.

@@ -108,7 +108,10 @@ export const pt: Catalogue = {
       "A categoria {id} já foi mesclada em {into}; só essa exclusão (reassignTo={again}) pode ser repetida.",
     // A status or type is the API's own value, quoted as it is.
     "A {status} transaction cannot be posted": "Uma transação com status {status} não pode ser lançada.",
-    'This space already has {message} "{name}" there ({id})': 'Este espaço já tem {message} "{name}" nesse mesmo nível ({id}).',
+    // A duplicate category: its type in words, one template a type (a name may hold any text; the id, one token, anchors the reading).
+    'This space already has an expense category "{name}" there ({id})': 'Este espaço já tem uma categoria de despesas "{name}" nesse mesmo nível ({id}).',
+    'This space already has an income category "{name}" there ({id})': 'Este espaço já tem uma categoria de receitas "{name}" nesse mesmo nível ({id}).',
+    'This space already has a transfer category "{name}" there ({id})': 'Este espaço já tem uma categoria de transferências "{name}" nesse mesmo nível ({id}).',
     'Its subcategory "{name}" ({id}) would move up beside "{other}" ({otherId}): rename or merge one of them first':
       'A subcategoria "{name}" ({id}) subiria para junto de "{other}" ({otherId}): primeiro renomeie ou mescle uma delas.',
     // Analytics, documents, collectibles, real estate.
