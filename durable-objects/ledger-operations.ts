@@ -200,7 +200,7 @@ export abstract class LedgerOperations extends LedgerCore {
       .all<{ id: string; category_source: "manual" | "rule" | "ml" | null }>();
     const n = using.results.length;
     if (n > 0 && op.reassignTo === undefined) {
-      return refused(fail(409, "CONFLICT", `${n} transactions use this category; pass ?reassignTo=<categoryId> to move them first`));
+      return refused(fail(409, "CONFLICT", n === 1 ? "1 transaction uses this category; pass ?reassignTo=<categoryId> to move it first" : `${n} transactions use this category; pass ?reassignTo=<categoryId> to move them first`));
     }
     if (n === 0) return { ok: true, replayed: false, transactions: [], returns: { moved: "0" } };
     const changes = using.results.map((r) => ({ transactionId: r.id, categoryId: op.reassignTo!, categorySource: r.category_source ?? "manual" }));

@@ -50,6 +50,12 @@ export class ApiError extends Error {
     super(message);
     this.name = "ApiError";
   }
+
+  /**
+   * A message made of several sentences (validationFailedBecause): each is translated on its own and they are joined
+   * as the reader's language lists things (i18n.ts, joinSentences); `message` is their English join.
+   */
+  sentences?: readonly string[];
 }
 
 export const notFound = (what = "Resource") => new ApiError(404, "RESOURCE_NOT_FOUND", `${what} not found`);
@@ -59,6 +65,29 @@ export const unauthorized = (message = "Authentication token invalid or expired"
   new ApiError(401, "UNAUTHORIZED", message);
 export const validationFailed = (details: ErrorDetail[], message = "Validation failed for the provided data") =>
   new ApiError(422, "VALIDATION_FAILED", message, details);
+/**
+ * A 422 whose message names each of several faults, one sentence each (`false` for a fault that is absent): the
+ * sentences are joined in the reader's language, each translated as a phrase of its own.
+ */
+export function validationFailedBecause(details: ErrorDetail[], sentences: (string | false)[]): ApiError {
+  const present = sentences.filter((s): s is string => s !== false);
+  const error = new ApiError(422, "VALIDATION_FAILED", joinSentences("en", present), details);
+  error.sentences = present;
+  return error;
+}
+
+/**
+ * Sentences as one, in `locale`'s way of listing them ("a, b, and c"; "a, b y c"; "a, b e c"): each loses its full
+ * stop, each after the first its capital (unless its first word is all capitals, as an acronym is).
+ */
+export function joinSentences(locale: string, sentences: readonly string[]): string {
+  const bare = sentences.map((s, i) => {
+    const t = s.endsWith(".") ? s.slice(0, -1) : s;
+    return i > 0 && t.length > 1 && t[1] === t[1]!.toLowerCase() ? t[0]!.toLowerCase() + t.slice(1) : t;
+  });
+  return new Intl.ListFormat(locale, { type: "conjunction" }).format(bare);
+}
+
 export const conflict = (message: string, code: ErrorCode = "CONFLICT") => new ApiError(409, code, message);
 /** A 409 from anywhere (the ledger's reused reference, an already reverted transaction): the thing is done or taken. */
 export const isConflict = (e: unknown): boolean => e instanceof ApiError && e.status === 409;

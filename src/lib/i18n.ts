@@ -11,7 +11,7 @@
 import { en } from "./messages/en";
 import { es } from "./messages/es";
 import { pt } from "./messages/pt";
-import type { Catalogue, EmailKind, EmailTemplate } from "./messages/catalogue";
+import type { Catalogue, EmailKind, EmailTemplate, ResponseKind } from "./messages/catalogue";
 import type { ErrorCode } from "./errors";
 
 export const LOCALES = ["en", "es", "pt"] as const;
@@ -83,20 +83,20 @@ interface CompiledTemplate {
   translation: string;
 }
 
-const compiledTemplates = new WeakMap<Catalogue, CompiledTemplate[]>();
+const compiledTemplates = new WeakMap<Record<string, string>, CompiledTemplate[]>();
 
-/** A catalogue's templates, most fixed text first: of two that fit a message, the more specific one reads it. */
-function templatesOf(catalogue: Catalogue): CompiledTemplate[] {
-  let compiled = compiledTemplates.get(catalogue);
+/** Templates (a catalogue's, or its zod wording), most fixed text first: of two that fit a message, the more specific one reads it. */
+function templatesOf(templates: Record<string, string>): CompiledTemplate[] {
+  let compiled = compiledTemplates.get(templates);
   if (!compiled) {
-    compiled = Object.entries(catalogue.templates ?? {})
+    compiled = Object.entries(templates)
       .map(([english, translation]) => {
         // The catalogue's own text, never a request's, is what these RegExps read.
         const names = [...english.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
         return { fixed: english.split(/\{\w+\}/), names, translation };
       })
       .sort((a, b) => b.fixed.join("").length - a.fixed.join("").length);
-    compiledTemplates.set(catalogue, compiled);
+    compiledTemplates.set(templates, compiled);
   }
   return compiled;
 }
@@ -177,7 +177,21 @@ export function translation(catalogue: Catalogue, english: string, depth = 0): s
   // Own keys only: a message such as "constructor" must not read Object.prototype's.
   if (Object.hasOwn(phrases, english)) return phrases[english];
   if (depth > 2) return undefined;
-  for (const t of templatesOf(catalogue)) {
+  return fromTemplates(catalogue, catalogue.templates ?? {}, english, depth);
+}
+
+/**
+ * zod's own English for a rule a schema gives no message of its own ("Too big: expected string to have <=500
+ * characters", `Invalid option: expected one of "day"|"week"`), in the catalogue's words (`zod`); undefined for wording
+ * it does not list.
+ */
+export function zodWording(catalogue: Catalogue, english: string): string | undefined {
+  return fromTemplates(catalogue, catalogue.zod ?? {}, english, 0);
+}
+
+/** The first of these templates that reads `english` (one way only), with its values put back. */
+function fromTemplates(catalogue: Catalogue, templates: Record<string, string>, english: string, depth: number): string | undefined {
+  for (const t of templatesOf(templates)) {
     const values = readingOf(english, t);
     if (!values) continue;
     const byName = new Map<string, string>();
@@ -227,4 +241,9 @@ export function emailMessage(locale: Locale, kind: EmailKind, values: Record<str
   const template = CATALOGUES[locale].emails[kind];
   const fill = (s: string) => s.replace(/\{(\w+)\}/g, (whole, name: string) => (Object.hasOwn(values, name) ? String(values[name]) : whole));
   return { subject: fill(template.subject), text: fill(template.text) };
+}
+
+/** A successful answer's words of `kind` in `locale` (messages/*.ts `responses`), each `{name}` replaced by its value in one pass. */
+export function responseText(locale: Locale, kind: ResponseKind, values: Record<string, string | number> = {}): string {
+  return CATALOGUES[locale].responses[kind].replace(/\{(\w+)\}/g, (whole, name: string) => (Object.hasOwn(values, name) ? String(values[name]) : whole));
 }

@@ -138,6 +138,8 @@ class Parser {
     switch (c) {
       case "(": {
         if (this.peek() === "?") {
+          // `(?i)`, `(?i:…)`, `(?-m)`: a flag written inside the pattern, which is neither a lookaround nor a name.
+          if (/^[imsxuanULJ-]$/.test(this.src[this.i + 1] ?? "")) throw new RegexSyntaxError("Inline flags such as (?i) are not supported");
           if (this.src[this.i + 1] !== ":") throw new RegexSyntaxError("Lookarounds and named groups are not supported");
           this.i += 2;
         }

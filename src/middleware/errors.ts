@@ -9,33 +9,20 @@ import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { ZodError } from "zod";
 import type { AppEnv } from "../env";
-import { ApiError, type ErrorDetail, validationFailed } from "../lib/errors";
-import { CATALOGUES, languageFromHeader, localizedMessage, tokenLanguage, translation, type Locale } from "../lib/i18n";
+import { ApiError, type ErrorDetail, joinSentences, validationFailed } from "../lib/errors";
+import { CATALOGUES, languageFromHeader, localizedMessage, tokenLanguage, translation, zodWording, type Locale } from "../lib/i18n";
 import { logError } from "../lib/log";
 
-const TITLES: Record<number, string> = {
-  400: "Bad Request",
-  401: "Unauthorized",
-  403: "Forbidden",
-  404: "Not Found",
-  405: "Method Not Allowed",
-  409: "Conflict",
-  413: "Payload Too Large",
-  415: "Unsupported Media Type",
-  422: "Unprocessable Entity",
-  429: "Too Many Requests",
-  500: "Internal Server Error",
-  502: "Bad Gateway",
-};
 
 /**
  * The caller's language: the user's (from the token), else Accept-Language, else English. Before the route's
  * authentication has read the token (a malformed X-D1-Bookmark is refused first), the token's claim is read
- * unverified: a signed-in user's error is in their language wherever it is raised.
+ * unverified: a signed-in user's error is in their language wherever it is raised. A successful answer's words (a
+ * dashboard's "Other") follow the same choice.
  */
 const RATE_LIMIT_HEADER_NAMES = ["X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset"];
 
-function languageOf(c: Context<AppEnv>): Locale {
+export function requestLanguage(c: Context<AppEnv>): Locale {
   return c.get("auth")?.locale ?? tokenLanguage(c.req.header("authorization")) ?? languageFromHeader(c.req.header("accept-language")) ?? "en";
 }
 
@@ -53,17 +40,22 @@ function localized(err: ApiError, locale: Locale): { message: string; details: E
   // A detail is a field's guidance: one without a translation keeps its English after the standard wording.
   const detail = (d: ErrorDetail) => {
     const standard = (details as Record<string, string>)[d.code] ?? details.default;
-    return phrase(d.message) ?? (d.message ? `${standard} (${d.message})` : standard);
+    // zod's own wording (a rule the schema gives no message of its own) reads in the catalogue's words (`zod`).
+    return phrase(d.message) ?? zodWording(catalogue, d.message) ?? (d.message ? `${standard} (${d.message})` : standard);
   };
+  // A message of several sentences reads whole when each has its translation, joined as the language lists things.
+  const sentences = err.sentences?.map(phrase);
+  const message = sentences?.length && sentences.every((s) => s !== undefined) ? joinSentences(locale, sentences as string[]) + "." : localizedMessage(locale, err.code, err.message);
   return {
-    message: localizedMessage(locale, err.code, err.message),
+    message,
     details: err.details.map((d) => ({ ...d, message: detail(d) })),
   };
 }
 
 export function errorResponse(c: Context<AppEnv>, err: ApiError): Response {
   const requestId = c.get("requestId") ?? "";
-  const { message, details } = localized(err, languageOf(c));
+  const locale = requestLanguage(c);
+  const { message, details } = localized(err, locale);
   const timestamp = new Date().toISOString();
   const wantsProblem = (c.req.header("accept") ?? "").includes("application/problem+json");
   const headers: Record<string, string> = { ...err.headers };
@@ -79,7 +71,8 @@ export function errorResponse(c: Context<AppEnv>, err: ApiError): Response {
     headers["content-type"] = "application/problem+json";
     const body = {
       type: `https://docs.dhanam.app/errors/${err.code.toLowerCase().replace(/_/g, "-")}`,
-      title: TITLES[err.status] ?? "Error",
+      // The status's short name in the reader's language, as `detail` is.
+      title: (CATALOGUES[locale].titles as Record<number, string>)[err.status] ?? CATALOGUES[locale].titles.other,
       status: err.status,
       detail: message,
       instance: new URL(c.req.url).pathname,

@@ -12,7 +12,7 @@
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../env";
 import { scanJson } from "../lib/exact-json";
-import { validationFailed } from "../lib/errors";
+import { validationFailedBecause } from "../lib/errors";
 import { isJsonMediaType } from "./utf8-json";
 
 export const exactNumbers: MiddlewareHandler<AppEnv> = (c, next) => scanned(c, next, true);
@@ -31,14 +31,8 @@ async function scanned(c: Parameters<MiddlewareHandler<AppEnv>>[0], next: () => 
     const controls = refuseControls ? scan.controls : [];
     const repeated = refuseControls ? scan.repeated : [];
     if (inexact.length > 0 || illFormed.length > 0 || reserved.length > 0 || controls.length > 0 || repeated.length > 0) {
-      const problems = [
-        ...(inexact.length ? ["a number in the request cannot be represented exactly"] : []),
-        ...(illFormed.length ? [`text in ${inexact.length ? "it" : "the request"} is not well-formed Unicode`] : []),
-        ...(reserved.length ? [`${inexact.length + illFormed.length ? "it" : "the request"} holds a __proto__ key`] : []),
-        ...(controls.length ? [`${inexact.length + illFormed.length + reserved.length ? "it" : "the request"} holds a control character`] : []),
-        ...(repeated.length ? [`${inexact.length + illFormed.length + reserved.length + controls.length ? "it" : "the request"} repeats a key in one object`] : []),
-      ].join(", and ");
-      throw validationFailed(
+      // One sentence a fault, each a phrase of the catalogues, joined in the reader's language (errors.ts).
+      throw validationFailedBecause(
         [
           ...inexact.map((x) => ({
             field: x.path || "body",
@@ -66,7 +60,13 @@ async function scanned(c: Parameters<MiddlewareHandler<AppEnv>>[0], next: () => 
             code: "DUPLICATE_KEY",
           })),
         ],
-        problems[0]!.toUpperCase() + problems.slice(1),
+        [
+          inexact.length > 0 && "A number in the request cannot be represented exactly",
+          illFormed.length > 0 && "Text in the request is not well-formed Unicode",
+          reserved.length > 0 && "The request holds a __proto__ key",
+          controls.length > 0 && "The request holds a control character",
+          repeated.length > 0 && "The request repeats a key in one object",
+        ],
       );
     }
   }

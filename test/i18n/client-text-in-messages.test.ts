@@ -34,6 +34,7 @@ it("a duplicate category's name and id are kept exactly in Spanish, even a name 
   expect(first.status).toBe(201);
   const again = await a.post("/v1/categories", { spaceId: space.id, name, type: "expense" });
   expect(again.status).toBe(409);
-  expect(again.body.error.message).toBe(`Este espacio ya tiene ahí la categoría de tipo expense "${name}" (${first.body.id}).`);
+  // The type in words and "en ese mismo nivel" (was "ya tiene ahí la categoría de tipo expense"; L8 of the QA sweep).
+  expect(again.body.error.message).toBe(`Este espacio ya tiene una categoría de gastos "${name}" en ese mismo nivel (${first.body.id}).`);
 });
 

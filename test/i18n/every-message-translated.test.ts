@@ -9,7 +9,8 @@
  * enabled before its setup, which both answered only "the request conflicts with the resource's current state".
  */
 import { describe, expect, it } from "vitest";
-import { localizedMessage, translation } from "../../src/lib/i18n";
+import { z } from "zod";
+import { localizedMessage, translation, zodWording } from "../../src/lib/i18n";
 import type { Catalogue } from "../../src/lib/messages/catalogue";
 import { en } from "../../src/lib/messages/en";
 import { es } from "../../src/lib/messages/es";
@@ -50,7 +51,7 @@ const TRACED: Record<string, string> = {
   "src/lib/openapi-complete.ts: { type: \"string\" }": "the error envelope's schema, no message",
   "src/lib/openapi.ts: z.string(…)": "the error envelope's schema, no message",
   "src/middleware/errors.ts: issue.message":
-    "zod's issues: a schema's own messages are found where they are written; zod's generic wording reads as the detail code's standard wording with the English after it",
+    "zod's issues: a schema's own messages are found where they are written; zod's generic wording reads in each catalogue's `zod` words (tested below)",
   "src/modules/accounts/service.ts: parsed.reason": "a failed parse's reason, { ok: false, reason } (lib/money.ts)",
   "src/modules/projections/service.ts: parsed.reason": "a failed parse's reason, { ok: false, reason } (lib/money.ts)",
   "src/modules/transactions/postings.ts: parsed.reason": "a failed parse's reason, { ok: false, reason } (lib/money.ts)",
@@ -115,6 +116,11 @@ const SAMPLES: Record<string, string[]> = {
     "Must be one of: salary, bonus",
     "Must be one of: (none for this type)",
     "Must be one of: merchant_contains, description_contains, merchant_equals, amount_between, account_is, regex",
+  ],
+  'This space already has {} "{}" there ({})': [
+    'This space already has an expense category "Food" there (cat_1)',
+    'This space already has an income category "Salary (net)" there (cat_2)',
+    'This space already has a transfer category "Moves" there (cat_3)',
   ],
   "Parent is {}": ["Parent is an income category", "Parent is an expense category", "Parent is a transfer category"],
   'Must be {}, as the one deleted is: "{}" is {}': [
@@ -221,6 +227,18 @@ describe("every message the code sends a client", () => {
     const found = new Set(details.indirect.map(tracedKey));
     expect([...found].filter((k) => !Object.hasOwn(TRACED, k))).toEqual([]);
     expect(Object.keys(TRACED).filter((k) => !found.has(k))).toEqual([]);
+  });
+
+  it("is found when it is one of the sentences of a message joined in the reader's language", () => {
+    // A refused body's faults (middleware/exact-numbers.ts), each a sentence of its own.
+    const keys = new Set(sites.map(key));
+    for (const k of ["A number in the request cannot be represented exactly", "The request repeats a key in one object"]) expect(keys, k).toContain(k);
+    // Each element of the list, whatever decides whether it is there; nothing inside a call or another bracket.
+    const found = messageSites({
+      "n.ts": 'throw validationFailedBecause(details,\n  // joined in the reader\'s language\n  [a.length > 0 && "Brand new sentence one", b ? `Brand new sentence ${n}` : false, f("not a sentence")]);',
+    });
+    expect(found.map(key).sort()).toEqual(["Brand new sentence one", "Brand new sentence {}"]);
+    for (const [, catalogue] of catalogues) expect(translation(catalogue, "Brand new sentence one")).toBeUndefined();
   });
 
   it("is found by a finder that misses no new detail", () => {
@@ -384,6 +402,76 @@ describe("through the API", () => {
       const english = await registerUser({ locale: "en" });
       const en = await callJson("/v1/auth/2fa/enable", { token: english.accessToken, ip: english.ip, body: { code: "123456", password: english.password } });
       expect(en.body.error.message).toBe("Call POST /v1/auth/2fa/setup first");
+    }
+  });
+});
+
+describe("zod's generic wording (a rule whose schema gives no message of its own)", () => {
+  // What zod itself writes for each kind of rule, from real schemas: a reworded zod shows here first.
+  const issue = (schema: z.ZodType, input: unknown) => schema.safeParse(input).error!.issues[0]!.message;
+  const written: [string, string[]][] = [
+    [issue(z.object({ name: z.string() }), {}), []],
+    [issue(z.string(), 5), ["string", "number"]],
+    [issue(z.literal("day"), "week"), ['"day"']],
+    [issue(z.enum(["day", "week", "month"]), "year"), ['"day"|"week"|"month"']],
+    [issue(z.discriminatedUnion("kind", [z.object({ kind: z.literal("a") }), z.object({ kind: z.literal("b") })]), { kind: "c" }), ["'a' | 'b'"]],
+    [issue(z.union([z.string(), z.number()]), true), []],
+    [issue(z.string().max(500), "x".repeat(501)), ["500"]],
+    [issue(z.string().length(24), "x"), ["24"]],
+    [issue(z.string().length(24), "x".repeat(30)), ["24"]],
+    [issue(z.string().min(1), ""), []],
+    [issue(z.string().min(8), "x"), ["8"]],
+    [issue(z.array(z.string()).max(50), Array(51).fill("x")), ["50"]],
+    [issue(z.array(z.string()).min(1), []), []],
+    [issue(z.array(z.string()).min(2), ["x"]), ["2"]],
+    [issue(z.array(z.string()).length(3), ["x"]), ["3"]],
+    [issue(z.array(z.string()).length(3), ["x", "x", "x", "x"]), ["3"]],
+    [issue(z.number().max(100), 101), ["100"]],
+    [issue(z.number().lt(100), 100), ["100"]],
+    [issue(z.number().min(0), -1), ["0"]],
+    [issue(z.number().positive(), 0), ["0"]],
+    [issue(z.number().multipleOf(5), 7), ["5"]],
+    [issue(z.string().regex(/^rec_[0-9a-f]{24}$/), "rec_1"), ["/^rec_[0-9a-f]{24}$/"]],
+    [issue(z.string().startsWith("0x"), "ab"), ['"0x"']],
+    [issue(z.string().endsWith("!"), "ab"), ['"!"']],
+    [issue(z.string().includes("@"), "ab"), ['"@"']],
+    [issue(z.email(), "nope"), []],
+    [issue(z.url(), "nope"), []],
+    [issue(z.uuid(), "nope"), []],
+    [issue(z.iso.datetime(), "nope"), []],
+    [issue(z.iso.date(), "nope"), []],
+    [issue(z.iso.time(), "nope"), []],
+    [issue(z.iso.duration(), "nope"), []],
+    [issue(z.ipv4(), "nope"), []],
+    [issue(z.ipv6(), "nope"), []],
+  ];
+
+  it("is what zod writes for the QA sweep's four", () => {
+    const texts = written.map(([text]) => text);
+    for (const text of [
+      'Invalid option: expected one of "day"|"week"|"month"',
+      "Too big: expected string to have <=500 characters",
+      "Invalid input: expected string, received undefined",
+      "Invalid string: must match pattern /^rec_[0-9a-f]{24}$/",
+    ]) expect(texts).toContain(text);
+  });
+
+  it.each(catalogues)("reads in %s with no English word of zod's, keeping its values", (_, catalogue) => {
+    for (const [text, values] of written) {
+      const read = zodWording(catalogue, text);
+      expect(read, text).toBeDefined();
+      expect(read!, text).not.toMatch(/\b(Invalid|Too|expected|received|must|characters|items|one of)\b/);
+      for (const v of values) expect(read!, text).toContain(v);
+    }
+    // A required field says only that, the QA sweep's "Este campo es obligatorio. (Invalid input: ...)" without its bracket.
+    expect(zodWording(catalogue, "Invalid input: expected string, received undefined")).toBe(catalogue.details.REQUIRED);
+  });
+
+  it.each(catalogues)("has no %s wording zod does not write, and each keeps its values' names", (_, catalogue) => {
+    const other = catalogue === es ? pt : es;
+    expect(Object.keys(catalogue.zod ?? {}).sort()).toEqual(Object.keys(other.zod ?? {}).sort());
+    for (const english of Object.keys(catalogue.zod ?? {})) {
+      expect(written.some(([text]) => text === english || fromTemplate(text, english.split(/\{\w+\}/))), `${english} is written by no rule`).toBe(true);
     }
   });
 });

@@ -18,13 +18,15 @@ export type Message =
   | { file: string; parts: string[] };
 
 /** Call sites whose argument at `arg` is a message; `notFound`-like ones take a resource name (`X not found`). */
-const CALLS: { name: string; arg: number; resource?: true }[] = [
+const CALLS: { name: string; arg: number; resource?: true; list?: true }[] = [
   { name: "new ApiError", arg: 2 },
   { name: "fail", arg: 2 },
   { name: "conflict", arg: 0 },
   { name: "forbidden", arg: 0 },
   { name: "unauthorized", arg: 0 },
   { name: "validationFailed", arg: 1 },
+  // A message of several sentences, each translated on its own: every element of the array it is given.
+  { name: "validationFailedBecause", arg: 1, list: true },
   { name: "providerUnavailable", arg: 0 },
   { name: "refusal", arg: 1 },
   { name: "takeInTurn", arg: 2 },
@@ -135,8 +137,10 @@ export function messageSites(sources: Record<string, string>): Message[] {
         // The helper's own declaration (`const notFound = (what = ...) =>`, `function fail(`) is no call site.
         const before = src.slice(Math.max(0, m.index - 40), m.index);
         if (/(const|function)\s+$/.test(before) || /export const $/.test(before)) continue;
-        const arg = callArguments(src, m.index + m[0].length - 1)[call.arg];
-        if (!arg) continue;
+        // A line comment before the argument is not part of it (its apostrophes are no quotes).
+        const given = callArguments(src, m.index + m[0].length - 1)[call.arg]?.replace(/^(\s*\/\/[^\n]*\n)+/, "").trim();
+        if (!given) continue;
+        const arg = call.list && given.startsWith("[") && given.endsWith("]") ? given.slice(1, -1) : given;
         for (const lit of literalsOf(file, src, arg)) {
           if (!call.resource) out.push(lit);
           else if ("text" in lit && /^[A-Z][A-Za-z ]*$/.test(lit.text)) out.push({ file, text: `${lit.text} not found` });

@@ -7,7 +7,7 @@
  */
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { ownerWarning } from "../../src/modules/lifebeat/messages";
+import { executorNotice, ownerNotice, ownerWarning } from "../../src/modules/lifebeat/messages";
 import { callJson } from "../helpers";
 import { as, configure, cron, DAY, emailsTo, HOUR, householdWorld, type HouseholdWorld, levelOf, relogin, sim, smsTo } from "./helpers";
 
@@ -64,7 +64,7 @@ describe("Life Beat with a single level warns the owner before the grant", () =>
     const warned = await lifeBeatMail(w.owner.email);
     expect(warned.map((m) => m.subject)).toEqual(["Life Beat: please check in before your executor gets access"]);
     expect(warned[0]!.body.replace(/^Hi User \d+,/, "Hi OWNER,")).toBe(
-      `Hi OWNER, you have not checked in on Dhanam since ${usDay(t0)}. Open the app or check in to reset Life Beat. If we do not hear from you, ` +
+      `Hi OWNER, you have not checked in on Dhanam since ${usDay(t0)} (UTC). Open the app or check in to reset Life Beat. If we do not hear from you, ` +
         `your executor Tía Rosa receives read-only access to the García household's finances on ${usDay(grantAt)} at ${utcTime(grantAt)} UTC. This is the only notice before then.`,
     );
     expect(await warnings(w.householdId)).toEqual([{ cycle: 1, channel: "email", recipient: w.owner.email, status: "sent" }]);
@@ -210,5 +210,18 @@ describe("Life Beat with no executor named", () => {
     expect(ownerWarning("pt", { ...facts, grantAt: at(1) }).text).toContain("em 8 de dezembro de 2026 à 01:15 (UTC)");
     expect(ownerWarning("pt", { ...facts, grantAt: at(0) }).text).toContain("em 8 de dezembro de 2026 às 00:15 (UTC)");
     expect(ownerWarning("en", { ...facts, grantAt: at(1) }).text).toContain("on December 8, 2026 at 01:15 UTC");
+  });
+
+  it("says the last check-in's day is a UTC day, as its deadlines say theirs are UTC", () => {
+    // 23:30 UTC on the 1st is the evening of the 1st in Mexico, but 01:30 UTC on the 2nd would read as the 2nd there too.
+    const facts = { ownerName: "Ana", householdName: "Casa", lastCheckIn: Date.UTC(2026, 11, 1, 23, 30), executorName: "Rosa", grantAt: Date.UTC(2026, 11, 8, 13, 15) };
+    expect(ownerWarning("es", facts).text).toContain("desde el 1 de diciembre de 2026 (UTC).");
+    expect(ownerWarning("pt", facts).text).toContain("desde 1 de dezembro de 2026 (UTC).");
+    expect(ownerWarning("en", facts).text).toContain("since December 1, 2026 (UTC).");
+    const level = { ownerName: "Ana", householdName: "Casa", level: 1, levels: 2, lastCheckIn: facts.lastCheckIn, executorName: "Rosa", finalAt: null, accessUntil: null };
+    for (const locale of ["en", "es", "pt"] as const) {
+      expect(ownerNotice(locale, level).text, locale).toMatch(/2026 \(UTC\)\./);
+      expect(executorNotice(locale, { ...level, level: 2, accessUntil: facts.grantAt, invitationToken: null }).text, locale).toMatch(/2026 \(UTC\)\./);
+    }
   });
 });

@@ -10,13 +10,15 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { deliverAttempt, fanOut } from "../../src/modules/webhooks/deliver";
 import { deliverDue } from "../../src/modules/lifebeat/outbox";
+import { dhanamSender } from "../../src/modules/lifebeat/channels";
+import { dayAt } from "../../src/modules/lifebeat/messages";
 import { callJson, createSpace, registerUser } from "../helpers";
 import { as, createWebhook, deliveryRow, failNext, inbox, manualClock, outboxRow, receiverUrl, servicesAt, subscriptionRow } from "./helpers";
 
 const LIMIT = "3";
 
 const emailsTo = async (to: string) =>
-  (await env.DB.prepare("SELECT subject, body FROM sandbox_messages WHERE channel = 'email' AND lower(recipient) = lower(?) ORDER BY received_at, id").bind(to).all<{ subject: string; body: string }>())
+  (await env.DB.prepare("SELECT subject, body, sender FROM sandbox_messages WHERE channel = 'email' AND lower(recipient) = lower(?) ORDER BY received_at, id").bind(to).all<{ subject: string; body: string; sender: string }>())
     .results;
 
 const noticesOf = async (webhookId: string) =>
@@ -58,6 +60,12 @@ describe("a subscription that disables itself", () => {
     expect(mail[0]!.subject).toBe("Dhanam: se desactivó tu webhook a sandbox[.]dhanam[.]invalid");
     expect(mail[0]!.body).toContain(`Tu webhook ${hook.id} del espacio "Casa 'Prueba' https[:]//evil[.]example"`);
     expect(mail[0]!.body).toContain("después de 3 intentos de entrega fallidos seguidos");
+    // Its time as Life Beat's emails write one ("7 de diciembre de 2026 a las 02:43 (UTC)"), not "2026-12-07 02:43 UTC".
+    expect(mail[0]!.body).toContain(`se desactivó el ${dayAt(clock.now(), "es")} después`);
+    expect(mail[0]!.body).toMatch(/se desactivó el \d{1,2} de [a-z]+ de \d{4} a las? \d{2}:\d{2} \(UTC\) después/);
+    // From Dhanam, not from Life Beat: a webhook notice is none of Life Beat's.
+    expect(mail[0]!.sender).toBe(dhanamSender(env.EMAIL_FROM));
+    expect(mail[0]!.sender).toMatch(/^Dhanam <[^<>]+@[^<>]+>$/);
     expect(mail[0]!.body).toContain(`PATCH /v1/webhooks/${hook.id} y {"enabled": true}`);
     // No secret, no path, no query string.
     for (const leak of [hook.secret, "tok_SECRETQUERY", "token=", hook.inbox, "/sandbox/webhook-receiver"]) expect(mail[0]!.body).not.toContain(leak);

@@ -6,6 +6,8 @@ import type { ErrorCode } from "../errors";
  */
 export interface Catalogue {
   errors: Record<ErrorCode, string>;
+  /** The `title` of an `application/problem+json` answer, by its HTTP status (RFC 9457: the status's short name, in the reader's language). */
+  titles: Record<ProblemStatus | "other", string>;
   /** Field-level messages by detail code; `default` for a code the catalogue does not name. */
   details: Record<DetailCode, string>;
   /**
@@ -23,12 +25,39 @@ export interface Catalogue {
    */
   templates?: Record<string, string>;
   /**
+   * zod's generic English for a rule whose schema gives no message of its own (a required field, a value out of an
+   * enum, a size limit, a pattern), as `templates` are written: a `{name}` where each value goes. A name the
+   * translation leaves out is not shown (a required field's type). Read for a field's detail only (errors.ts).
+   */
+  zod?: Record<string, string>;
+  /**
    * The emails the API writes itself (Life Beat's notices have their words in modules/lifebeat/messages.ts), by kind:
    * a subject and a text with `{name}` where each value goes, filled by i18n.ts `emailMessage`. Every language has
    * every kind (the type makes a missing one a compile error).
    */
   emails: Record<EmailKind, EmailTemplate>;
+  /**
+   * Words of a successful answer (a connection made, a sync job's outcome, why an account was not synced), by kind, with
+   * `{name}` where each value goes (i18n.ts `responseText`); a count's sentence has a kind for one and one for more.
+   */
+  responses: Record<ResponseKind, string>;
 }
+
+/** The kinds of text in `Catalogue.responses`. */
+export type ResponseKind =
+  | "connected"
+  | "syncedOne"
+  | "synced"
+  | "syncFailed"
+  | "syncFailedAfterOne"
+  | "syncFailedAfter"
+  | "skippedManual"
+  | "skippedNoConnection"
+  | "skippedDisconnected";
+
+/** The statuses the API answers errors with, each with a problem title. */
+export const PROBLEM_STATUSES = [400, 401, 403, 404, 405, 409, 410, 413, 415, 422, 429, 500, 502, 503] as const;
+export type ProblemStatus = (typeof PROBLEM_STATUSES)[number];
 
 /** The kinds of email in `Catalogue.emails`. */
 export type EmailKind = "webhookDisabled";

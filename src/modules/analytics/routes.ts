@@ -4,6 +4,7 @@ import { access, bearer, createRouter, errors, json, jsonBody } from "../../lib/
 import type { SqlGuard } from "../../lib/sql";
 import { dateOfDay, localDayOf } from "./days";
 import { guards } from "../../middleware/auth";
+import { requestLanguage } from "../../middleware/errors";
 import { type Membership, type Reads, readSpaceWith, requireSpaceRole, type Role } from "../spaces/access";
 import { dashboard, dashboardReads } from "./dashboard";
 import { getForecast } from "./forecast";
@@ -45,7 +46,8 @@ analyticsRoutes.openapi(
     const now = svc.clock.now();
     // The dashboard's reads ride with the role check, over spans that hold the period in any zone.
     const { space, data } = await readSpaceInfo(svc, c.get("auth"), q.spaceId, "viewer", (g) => dashboardReads(svc.env.DB, g, q.period, now));
-    return c.json(await dashboard(svc, space, q.period, data), 200);
+    // Its own labels (an "Other" beside the category names) in the language the request's errors would use.
+    return c.json(await dashboard(svc, space, q.period, data, requestLanguage(c)), 200);
   },
 );
 

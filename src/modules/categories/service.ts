@@ -97,7 +97,7 @@ async function checkUniqueName(svc: Services, spaceId: string, c: { name: string
     .all<{ id: string; name: string }>();
   const want = nameKey(c.name);
   const twin = rows.results.find((r) => r.id !== self && nameKey(r.name) === want);
-  if (twin) throw new ApiError(409, "DUPLICATE_RESOURCE", `This space already has the ${c.type} category "${twin.name}" there (${twin.id})`, [{ field: "name", message: "Already used by another category of this type and parent", code: "DUPLICATE" }]);
+  if (twin) throw new ApiError(409, "DUPLICATE_RESOURCE", `This space already has ${typedCategory(c.type)} "${twin.name}" there (${twin.id})`, [{ field: "name", message: "Already used by another category of this type and parent", code: "DUPLICATE" }]);
 }
 
 /**

@@ -8,6 +8,9 @@ import { newId } from "../../lib/ids";
 
 type Def = { key: string } & Record<Locale, string> & { type: "income" | "expense" | "transfer"; color: string; icon: string; parent?: string };
 
+/** A system category's name in `locale` (its `key` as DEFS below names it), for a label beside the space's own names. */
+export const systemCategoryName = (key: string, locale: Locale): string | undefined => DEFS.find((d) => d.key === key)?.[locale];
+
 const DEFS: Def[] = [
   { key: "food", en: "Food & Dining", es: "Comida y restaurantes", pt: "Alimentação", type: "expense", color: "#FF6B35", icon: "restaurant" },
   { key: "groceries", en: "Groceries", es: "Supermercado", pt: "Supermercado", type: "expense", color: "#4CAF50", icon: "cart", parent: "food" },

@@ -20,6 +20,17 @@ export interface OutgoingMessage {
   to: string;
   subject: string;
   text: string;
+  /** Who it is from: Life Beat's notices (the default) or another of Dhanam's, such as a webhook's disable notice. */
+  sender?: "lifebeat" | "dhanam";
+}
+
+/**
+ * The From of a notice that is not Life Beat's: EMAIL_FROM's address under the name "Dhanam" ("Dhanam Life Beat
+ * <lifebeat@dhanam.app>" becomes "Dhanam <lifebeat@dhanam.app>"); a bare address, without a name, as it is.
+ */
+export function dhanamSender(from: string): string {
+  const open = from.lastIndexOf("<");
+  return open >= 0 && from.trimEnd().endsWith(">") ? `Dhanam ${from.slice(open).trim()}` : from;
 }
 
 /** 408, 409 (idempotent request still in progress), 429 and 5xx may succeed later; other 4xx will not. */
@@ -56,7 +67,7 @@ export async function sendEmail(env: Env, http: Outbound, m: OutgoingMessage): P
       method: "POST",
       headers: { authorization: `Bearer ${env.EMAIL_API_KEY}`, "content-type": "application/json", "idempotency-key": m.id },
       // A subject is one header line: a name stored before names had to be on one line must not break it.
-      body: JSON.stringify({ from: env.EMAIL_FROM, to: [m.to], subject: oneLine(m.subject), text: m.text }),
+      body: JSON.stringify({ from: m.sender === "dhanam" ? dhanamSender(env.EMAIL_FROM) : env.EMAIL_FROM, to: [m.to], subject: oneLine(m.subject), text: m.text }),
     }),
     "Email API",
   );

@@ -2,8 +2,9 @@
  * The words of Life Beat notifications and household invitations (en, es or pt, Brazilian Portuguese;
  * anything else falls back to English): the owner's in the owner's language, the executor's in the
  * executor's (their account's; the owner's if they have none). Dates are written as the language writes them
- * (DATE_LOCALES), in UTC: a past day as a day, a deadline (an access's start or end, an invitation's expiry) to
- * the minute, saying "UTC" (households have no time zone of their own).
+ * (DATE_LOCALES), in UTC and saying so: a past day (the last check-in) as a day, a deadline (an access's start or
+ * end, an invitation's expiry) to the minute (households have no time zone of their own, and their spaces may each
+ * have another).
  */
 import { DATE_LOCALES, type Locale, localeOf } from "../../lib/i18n";
 
@@ -12,6 +13,12 @@ export { type Locale, localeOf };
 const day = (ms: number, locale: Locale) =>
   new Date(ms).toLocaleDateString(DATE_LOCALES[locale], { year: "numeric", month: "long", day: "numeric", timeZone: "UTC" });
 
+/**
+ * A past day (the last check-in) as its UTC day, saying it is UTC as a deadline does: an owner in Mexico who checked
+ * in on the evening of the 7th reads the 8th.
+ */
+const pastDay = (ms: number, locale: Locale) => `${day(ms, locale)} (UTC)`;
+
 /** An instant as its UTC time of day, "HH:MM". */
 const utcTime = (ms: number) => new Date(ms).toISOString().slice(11, 16);
 
@@ -19,7 +26,7 @@ const utcTime = (ms: number) => new Date(ms).toISOString().slice(11, 16);
  * A deadline (an access that starts or ends, an invitation that expires) to the minute, saying it is UTC: as a
  * day alone, 02:00 UTC on the 8th read as the 8th to an owner in Mexico, for whom it is the evening of the 7th.
  */
-const dayAt = (ms: number, locale: Locale) => {
+export const dayAt = (ms: number, locale: Locale) => {
   const time = utcTime(ms);
   // One o'clock is singular in both: "a la 01:15", "à 01:15" (and "a las 13:15", "às 13:15").
   const one = time.startsWith("01:");
@@ -78,10 +85,10 @@ export function ownerNotice(locale: Locale, f: EscalationFacts): Message {
       ? ` Life Beat llegará a su último nivel el ${dayAt(f.finalAt, locale)}; no hay albacea designado, así que nadie recibirá acceso.`
       : ` Si no sabemos de ti, tu albacea recibirá acceso de solo lectura el ${dayAt(f.finalAt, locale)}.`;
     const text = !final
-      ? `Hola ${f.ownerName}: no has registrado tu check-in en Dhanam desde el ${day(f.lastCheckIn, locale)}. Abre la app o registra tu check-in para reiniciar Life Beat.${ahead}`
+      ? `Hola ${f.ownerName}: no has registrado tu check-in en Dhanam desde el ${pastDay(f.lastCheckIn, locale)}. Abre la app o registra tu check-in para reiniciar Life Beat.${ahead}`
       : none
-        ? `Hola ${f.ownerName}: no hemos sabido de ti desde el ${day(f.lastCheckIn, locale)}. Life Beat llegó a su último nivel, pero el hogar ${f.householdName} no tiene albacea designado, así que nadie recibió acceso. Registra tu check-in en Dhanam para reiniciar Life Beat, y designa un albacea en su configuración si quieres que alguien lo reciba.`
-        : `Hola ${f.ownerName}: no hemos sabido de ti desde el ${day(f.lastCheckIn, locale)}. Tu albacea ${f.executorName} recibió acceso de solo lectura a las finanzas del hogar ${f.householdName}${f.accessUntil ? ` hasta el ${dayAt(f.accessUntil, locale)}` : ""}. Si estás bien, registra tu check-in en Dhanam y el acceso se revocará de inmediato.`;
+        ? `Hola ${f.ownerName}: no hemos sabido de ti desde el ${pastDay(f.lastCheckIn, locale)}. Life Beat llegó a su último nivel, pero el hogar ${f.householdName} no tiene albacea designado, así que nadie recibió acceso. Registra tu check-in en Dhanam para reiniciar Life Beat, y designa un albacea en su configuración si quieres que alguien lo reciba.`
+        : `Hola ${f.ownerName}: no hemos sabido de ti desde el ${pastDay(f.lastCheckIn, locale)}. Tu albacea ${f.executorName} recibió acceso de solo lectura a las finanzas del hogar ${f.householdName}${f.accessUntil ? ` hasta el ${dayAt(f.accessUntil, locale)}` : ""}. Si estás bien, registra tu check-in en Dhanam y el acceso se revocará de inmediato.`;
     return { subject, text };
   }
   if (locale === "pt") {
@@ -92,10 +99,10 @@ export function ownerNotice(locale: Locale, f: EscalationFacts): Message {
       ? ` O Life Beat chegará ao último nível em ${dayAt(f.finalAt, locale)}; não há testamenteiro designado, então ninguém receberá acesso.`
       : ` Se não tivermos notícias suas, seu testamenteiro receberá acesso somente leitura em ${dayAt(f.finalAt, locale)}.`;
     const text = !final
-      ? `Olá, ${f.ownerName}. Você não faz check-in no Dhanam desde ${day(f.lastCheckIn, locale)}. Abra o app ou faça check-in para reiniciar o Life Beat.${ahead}`
+      ? `Olá, ${f.ownerName}. Você não faz check-in no Dhanam desde ${pastDay(f.lastCheckIn, locale)}. Abra o app ou faça check-in para reiniciar o Life Beat.${ahead}`
       : none
-        ? `Olá, ${f.ownerName}. Não temos notícias suas desde ${day(f.lastCheckIn, locale)}. O Life Beat chegou ao último nível, mas o grupo familiar ${f.householdName} não tem testamenteiro designado, então ninguém recebeu acesso. Faça check-in no Dhanam para reiniciar o Life Beat e, se quiser que alguém receba acesso, designe um testamenteiro nas configurações.`
-        : `Olá, ${f.ownerName}. Não temos notícias suas desde ${day(f.lastCheckIn, locale)}. Seu testamenteiro ${f.executorName} recebeu acesso somente leitura às finanças do grupo familiar ${f.householdName}${f.accessUntil ? ` até ${dayAt(f.accessUntil, locale)}` : ""}. Se você estiver bem, faça check-in no Dhanam e o acesso será revogado na hora.`;
+        ? `Olá, ${f.ownerName}. Não temos notícias suas desde ${pastDay(f.lastCheckIn, locale)}. O Life Beat chegou ao último nível, mas o grupo familiar ${f.householdName} não tem testamenteiro designado, então ninguém recebeu acesso. Faça check-in no Dhanam para reiniciar o Life Beat e, se quiser que alguém receba acesso, designe um testamenteiro nas configurações.`
+        : `Olá, ${f.ownerName}. Não temos notícias suas desde ${pastDay(f.lastCheckIn, locale)}. Seu testamenteiro ${f.executorName} recebeu acesso somente leitura às finanças do grupo familiar ${f.householdName}${f.accessUntil ? ` até ${dayAt(f.accessUntil, locale)}` : ""}. Se você estiver bem, faça check-in no Dhanam e o acesso será revogado na hora.`;
     return { subject, text };
   }
   const subject = final
@@ -105,10 +112,10 @@ export function ownerNotice(locale: Locale, f: EscalationFacts): Message {
     ? ` Life Beat reaches its last level on ${dayAt(f.finalAt, locale)}; no executor is named, so no one will be given access.`
     : ` If we do not hear from you, your executor receives read-only access on ${dayAt(f.finalAt, locale)}.`;
   const text = !final
-    ? `Hi ${f.ownerName}, you have not checked in on Dhanam since ${day(f.lastCheckIn, locale)}. Open the app or check in to reset Life Beat.${ahead}`
+    ? `Hi ${f.ownerName}, you have not checked in on Dhanam since ${pastDay(f.lastCheckIn, locale)}. Open the app or check in to reset Life Beat.${ahead}`
     : none
-      ? `Hi ${f.ownerName}, we have not heard from you since ${day(f.lastCheckIn, locale)}. Life Beat has reached its last level, but no executor is named for the ${f.householdName} household, so no one was given access. Check in on Dhanam to reset Life Beat, and name an executor in its settings if you want someone to be.`
-      : `Hi ${f.ownerName}, we have not heard from you since ${day(f.lastCheckIn, locale)}. Your executor ${f.executorName} now has read-only access to the ${f.householdName} household's finances${f.accessUntil ? ` until ${dayAt(f.accessUntil, locale)}` : ""}. If you are well, check in on Dhanam and the access is revoked at once.`;
+      ? `Hi ${f.ownerName}, we have not heard from you since ${pastDay(f.lastCheckIn, locale)}. Life Beat has reached its last level, but no executor is named for the ${f.householdName} household, so no one was given access. Check in on Dhanam to reset Life Beat, and name an executor in its settings if you want someone to be.`
+      : `Hi ${f.ownerName}, we have not heard from you since ${pastDay(f.lastCheckIn, locale)}. Your executor ${f.executorName} now has read-only access to the ${f.householdName} household's finances${f.accessUntil ? ` until ${dayAt(f.accessUntil, locale)}` : ""}. If you are well, check in on Dhanam and the access is revoked at once.`;
   return { subject, text };
 }
 
@@ -124,7 +131,7 @@ export function ownerWarning(locale: Locale, f: Pick<EscalationFacts, "ownerName
       : `Life Beat escalará el ${dayAt(f.grantAt, locale)}`;
     return {
       subject: f.executorName ? "Life Beat: registra tu check-in antes de que tu albacea reciba acceso" : "Life Beat: confirma que estás bien",
-      text: `Hola ${f.ownerName}: no has registrado tu check-in en Dhanam desde el ${day(f.lastCheckIn, locale)}. Abre la app o registra tu check-in para reiniciar Life Beat. Si no sabemos de ti, ${then}. Este es el único aviso antes de esa fecha.`,
+      text: `Hola ${f.ownerName}: no has registrado tu check-in en Dhanam desde el ${pastDay(f.lastCheckIn, locale)}. Abre la app o registra tu check-in para reiniciar Life Beat. Si no sabemos de ti, ${then}. Este es el único aviso antes de esa fecha.`,
     };
   }
   if (locale === "pt") {
@@ -133,7 +140,7 @@ export function ownerWarning(locale: Locale, f: Pick<EscalationFacts, "ownerName
       : `o Life Beat avançará de nível em ${dayAt(f.grantAt, locale)}`;
     return {
       subject: f.executorName ? "Life Beat: faça check-in antes que seu testamenteiro receba acesso" : "Life Beat: confirme que está tudo bem",
-      text: `Olá, ${f.ownerName}. Você não faz check-in no Dhanam desde ${day(f.lastCheckIn, locale)}. Abra o app ou faça check-in para reiniciar o Life Beat. Se não tivermos notícias suas, ${then}. Este é o único aviso antes dessa data.`,
+      text: `Olá, ${f.ownerName}. Você não faz check-in no Dhanam desde ${pastDay(f.lastCheckIn, locale)}. Abra o app ou faça check-in para reiniciar o Life Beat. Se não tivermos notícias suas, ${then}. Este é o único aviso antes dessa data.`,
     };
   }
   const then = f.executorName
@@ -141,7 +148,7 @@ export function ownerWarning(locale: Locale, f: Pick<EscalationFacts, "ownerName
     : `Life Beat escalates on ${dayAt(f.grantAt, locale)}`;
   return {
     subject: f.executorName ? "Life Beat: please check in before your executor gets access" : "Life Beat: please check in",
-    text: `Hi ${f.ownerName}, you have not checked in on Dhanam since ${day(f.lastCheckIn, locale)}. Open the app or check in to reset Life Beat. If we do not hear from you, ${then}. This is the only notice before then.`,
+    text: `Hi ${f.ownerName}, you have not checked in on Dhanam since ${pastDay(f.lastCheckIn, locale)}. Open the app or check in to reset Life Beat. If we do not hear from you, ${then}. This is the only notice before then.`,
   };
 }
 
@@ -160,18 +167,18 @@ export function executorNotice(locale: Locale, facts: EscalationFacts & { invita
   if (locale === "es") {
     return {
       subject: `Life Beat: acceso de emergencia al hogar ${f.householdName}`,
-      text: `${f.ownerName} no ha registrado su check-in en Dhanam desde el ${day(f.lastCheckIn, locale)}. Como albacea, tienes acceso de solo lectura a las finanzas del hogar ${f.householdName}${f.accessUntil ? ` hasta el ${dayAt(f.accessUntil, locale)}` : ""}. ${how.es}`,
+      text: `${f.ownerName} no ha registrado su check-in en Dhanam desde el ${pastDay(f.lastCheckIn, locale)}. Como albacea, tienes acceso de solo lectura a las finanzas del hogar ${f.householdName}${f.accessUntil ? ` hasta el ${dayAt(f.accessUntil, locale)}` : ""}. ${how.es}`,
     };
   }
   if (locale === "pt") {
     return {
       subject: `Life Beat: acesso de emergência ao grupo familiar ${f.householdName}`,
-      text: `${f.ownerName} não faz check-in no Dhanam desde ${day(f.lastCheckIn, locale)}. Como testamenteiro, você tem acesso somente leitura às finanças do grupo familiar ${f.householdName}${f.accessUntil ? ` até ${dayAt(f.accessUntil, locale)}` : ""}. ${how.pt}`,
+      text: `${f.ownerName} não faz check-in no Dhanam desde ${pastDay(f.lastCheckIn, locale)}. Como testamenteiro, você tem acesso somente leitura às finanças do grupo familiar ${f.householdName}${f.accessUntil ? ` até ${dayAt(f.accessUntil, locale)}` : ""}. ${how.pt}`,
     };
   }
   return {
     subject: `Life Beat: emergency access to the ${f.householdName} household`,
-    text: `${f.ownerName} has not checked in on Dhanam since ${day(f.lastCheckIn, locale)}. As executor you have read-only access to the ${f.householdName} household's finances${f.accessUntil ? ` until ${dayAt(f.accessUntil, locale)}` : ""}. ${how.en}`,
+    text: `${f.ownerName} has not checked in on Dhanam since ${pastDay(f.lastCheckIn, locale)}. As executor you have read-only access to the ${f.householdName} household's finances${f.accessUntil ? ` until ${dayAt(f.accessUntil, locale)}` : ""}. ${how.en}`,
   };
 }
 

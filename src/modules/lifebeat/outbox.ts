@@ -65,12 +65,14 @@ export interface NotificationRow {
   subject: string;
   body: string;
   attempts: number;
+  /** escalation, executor, invitation (Life Beat's) or webhook_disabled (Dhanam's, sent under its name). */
+  kind: string;
 }
 
 /** The due notifications (at most `limit`), as a statement to batch with other reads. */
 export function dueNotifications(svc: Services, now: number, limit = 50): D1PreparedStatement {
   return svc.env.DB.prepare(
-    `SELECT id, channel, recipient, subject, body, attempts FROM life_beat_notifications
+    `SELECT id, channel, recipient, subject, body, attempts, kind FROM life_beat_notifications
       WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?`,
   ).bind(now, limit);
 }
@@ -91,7 +93,7 @@ export async function deliverDue(svc: Services, limit = 50): Promise<number> {
 /** Delivers one notification now if it is still pending and due (used right after it is written). */
 export async function deliverNow(svc: Services, id: string): Promise<boolean> {
   const row = await svc.env.DB.prepare(
-    "SELECT id, channel, recipient, subject, body, attempts FROM life_beat_notifications WHERE id = ? AND status = 'pending' AND next_attempt_at <= ?",
+    "SELECT id, channel, recipient, subject, body, attempts, kind FROM life_beat_notifications WHERE id = ? AND status = 'pending' AND next_attempt_at <= ?",
   )
     .bind(id, svc.clock.now())
     .first<NotificationRow>();
@@ -109,7 +111,7 @@ async function deliver(svc: Services, row: NotificationRow): Promise<boolean> {
   const attempts = row.attempts + 1;
   try {
     const text = await decryptSecret(row.body, svc.env.ENCRYPTION_KEY);
-    const message = { id: row.id, to: row.recipient, subject: row.subject, text };
+    const message = { id: row.id, to: row.recipient, subject: row.subject, text, sender: row.kind === "webhook_disabled" ? ("dhanam" as const) : ("lifebeat" as const) };
     const http = outbound(svc.env);
     const providerId = row.channel === "sms" ? await sendSms(svc.env, http, message) : await sendEmail(svc.env, http, message);
     await svc.env.DB.prepare(

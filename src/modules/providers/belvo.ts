@@ -1,6 +1,7 @@
 /** Belvo connections: a link session for the widget, credential connect, and webhooks authenticated by their Authorization value. */
 import type { AuthContext, Services } from "../../env";
 import { timingSafeEqual } from "../../lib/crypto";
+import { responseText, type Locale } from "../../lib/i18n";
 import { ApiError, forbidden, notFound, validationFailed } from "../../lib/errors";
 import { logError, logInfo } from "../../lib/log";
 import { BelvoClient } from "../../providers/belvo/client";
@@ -27,7 +28,7 @@ export async function createLinkSession(svc: Services, auth: AuthContext, input:
   return { accessToken: token.access, institution: input.institution, expiresIn: 600 };
 }
 
-export async function connectBelvo(svc: Services, auth: AuthContext, input: { spaceId: string; institution: string; username: string; password: string }) {
+export async function connectBelvo(svc: Services, auth: AuthContext, input: { spaceId: string; institution: string; username: string; password: string }, locale: Locale = "en") {
   await requireSpaceRole(svc, auth, input.spaceId, "admin");
   const loginKey = await belvoLoginKey(svc.env, input.institution, input.username);
   await refuseConnectedLogin(svc, input.spaceId, "belvo", loginKey);
@@ -59,7 +60,7 @@ export async function connectBelvo(svc: Services, auth: AuthContext, input: { sp
     await setStatus(svc, conn.id, e.code === "token_required" ? "reauth_required" : "error", `${e.code}: ${e.message}`);
   }
   conn = (await getConnection(svc, conn.id))!;
-  return { connection: presentConnection(conn, (await connectionAccountIds(svc, [conn.id])).get(conn.id) ?? []), jobId: firstSync?.jobId ?? null, firstSync, message: "Successfully connected Belvo account" };
+  return { connection: presentConnection(conn, (await connectionAccountIds(svc, [conn.id])).get(conn.id) ?? []), jobId: firstSync?.jobId ?? null, firstSync, message: responseText(locale, "connected", { provider: "Belvo" }) };
 }
 
 /**

@@ -1,5 +1,6 @@
 /** Bitso connections: API key and secret (sealed), balances valued at market prices, queued syncs. */
 import type { AuthContext, Services } from "../../env";
+import { responseText, type Locale } from "../../lib/i18n";
 import { ApiError, validationFailed } from "../../lib/errors";
 import { sha256Hex } from "../../lib/crypto";
 import { type Currency, CURRENCY_SCALES, FIAT_CURRENCIES, formatMinor, moneyFields, toMajorNumber } from "../../lib/money";
@@ -95,7 +96,7 @@ function connectionError(connectionId: string, e: ProviderError) {
   return { connectionId, status: api.status, code: api.code, message: api.message, providerCode: e.code, retryable: e.transient };
 }
 
-export async function connectBitso(svc: Services, auth: AuthContext, input: { spaceId: string; apiKey: string; apiSecret: string }) {
+export async function connectBitso(svc: Services, auth: AuthContext, input: { spaceId: string; apiKey: string; apiSecret: string }, locale: Locale = "en") {
   const { space } = await requireSpaceRole(svc, auth, input.spaceId, "admin");
   const loginKey = await bitsoLoginKey(svc.env, input.apiKey);
   await refuseConnectedLogin(svc, input.spaceId, "bitso", loginKey);
@@ -136,7 +137,7 @@ export async function connectBitso(svc: Services, auth: AuthContext, input: { sp
     unsupported: unsupportedOf(conn.id, balances),
     jobId: firstSync.jobId,
     firstSync,
-    message: "Successfully connected Bitso account",
+    message: responseText(locale, "connected", { provider: "Bitso" }),
   };
 }
 

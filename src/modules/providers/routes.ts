@@ -1,4 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { requestLanguage } from "../../middleware/errors";
 import { access, bearer, createRouter, errors, json, jsonBody } from "../../lib/openapi";
 import { guards } from "../../middleware/auth";
 import * as connections from "./connections";
@@ -94,7 +95,7 @@ providerRoutes.openapi(
     request: { body: jsonBody(BelvoConnectBody) },
     responses: { 201: json(ConnectResultSchema, "Connected; `jobId` (also `firstSync.jobId`) is the first sync, queued"), ...errors(400, 401, 403, 404, 409, 422, 429, 502) },
   }),
-  async (c) => c.json(await belvo.connectBelvo(c.get("services"), c.get("auth"), c.req.valid("json")), 201),
+  async (c) => c.json(await belvo.connectBelvo(c.get("services"), c.get("auth"), c.req.valid("json"), requestLanguage(c)), 201),
 );
 
 providerRoutes.openapi(
@@ -127,7 +128,7 @@ providerRoutes.openapi(
     request: { body: jsonBody(BitsoConnectBody) },
     responses: { 201: json(BitsoConnectSchema, "Connected; `jobId` (also `firstSync.jobId`) is the first sync, queued"), ...errors(401, 403, 404, 409, 422, 429, 502) },
   }),
-  async (c) => c.json(await bitso.connectBitso(c.get("services"), c.get("auth"), c.req.valid("json")), 201),
+  async (c) => c.json(await bitso.connectBitso(c.get("services"), c.get("auth"), c.req.valid("json"), requestLanguage(c)), 201),
 );
 
 providerRoutes.openapi(

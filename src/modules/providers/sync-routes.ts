@@ -4,6 +4,7 @@ import { guards } from "../../middleware/auth";
 import { reportRateLimit } from "../../middleware/rate-limit";
 import { JobIdParam, SyncAcceptedSchema, SyncBody, SyncJobSchema } from "./schemas";
 import { getSyncJob, requestSync } from "./sync";
+import { requestLanguage } from "../../middleware/errors";
 
 /** POST /v1/accounts/sync (mounted under /v1/accounts). */
 export const accountSyncRoutes = createRouter();
@@ -22,7 +23,7 @@ accountSyncRoutes.openapi(
     responses: { 202: json(SyncAcceptedSchema, "Queued"), 200: json(SyncAcceptedSchema, "Nothing to sync"), ...errors(401, 403, 404, 409, 422, 429) },
   }),
   async (c) => {
-    const { rateLimit, ...out } = await requestSync(c.get("services"), c.get("auth"), c.req.valid("json"));
+    const { rateLimit, ...out } = await requestSync(c.get("services"), c.get("auth"), c.req.valid("json"), requestLanguage(c));
     // The connection's bucket, which API.md names, over the caller's `general` one (set by the middleware) when one was taken.
     reportRateLimit(c, rateLimit);
     return out.jobIds.length ? c.json(out, 202) : c.json(out, 200);
@@ -39,7 +40,7 @@ syncJobRoutes.openapi(
     responses: { 200: json(SyncJobSchema, "The job"), ...errors(401, 403, 404, 429) },
   }),
   async (c) => {
-    const { job, rateLimit } = await getSyncJob(c.get("services"), c.get("auth"), c.req.valid("param").jobId);
+    const { job, rateLimit } = await getSyncJob(c.get("services"), c.get("auth"), c.req.valid("param").jobId, requestLanguage(c));
     reportRateLimit(c, rateLimit);
     return c.json(job, 200);
   },

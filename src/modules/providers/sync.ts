@@ -29,6 +29,7 @@
 import type { AuthContext, Services } from "../../env";
 import { iso } from "../../lib/clock";
 import { ApiError, conflict, notFound } from "../../lib/errors";
+import { responseText, type Locale } from "../../lib/i18n";
 import { newId } from "../../lib/ids";
 import { truncateText } from "../../lib/exact-json";
 import { IN_JSON_LIST, jsonList } from "../../lib/sql";
@@ -218,7 +219,7 @@ export async function firstSyncInProgress(svc: Services, connectionIds: string[]
 }
 
 /** POST /v1/accounts/sync: one job per connection behind the accounts asked for (all of the space's when none). */
-export async function requestSync(svc: Services, auth: AuthContext, input: { spaceId: string; accountIds?: string[]; force?: boolean }) {
+export async function requestSync(svc: Services, auth: AuthContext, input: { spaceId: string; accountIds?: string[]; force?: boolean }, locale: Locale = "en") {
   await requireSpaceRole(svc, auth, input.spaceId, "member");
   const db = svc.env.DB;
   const ids = [...new Set(input.accountIds ?? [])];
@@ -233,7 +234,7 @@ export async function requestSync(svc: Services, auth: AuthContext, input: { spa
     ).results;
     if (found.length !== ids.length) throw notFound("Account");
     for (const a of found) {
-      if (!a.connection_id) skipped.push({ accountId: a.id, reason: a.provider === "manual" ? "manual account: nothing to sync" : "no provider connection" });
+      if (!a.connection_id) skipped.push({ accountId: a.id, reason: responseText(locale, a.provider === "manual" ? "skippedManual" : "skippedNoConnection") });
       else byConnection.set(a.connection_id, [...(byConnection.get(a.connection_id) ?? []), a.id]);
     }
   } else {
@@ -247,7 +248,7 @@ export async function requestSync(svc: Services, auth: AuthContext, input: { spa
   const eligible: ConnectionRow[] = [];
   for (const c of conns) {
     if (c.status === "disconnected") {
-      for (const a of byConnection.get(c.id) ?? []) skipped.push({ accountId: a, reason: "connection disconnected" });
+      for (const a of byConnection.get(c.id) ?? []) skipped.push({ accountId: a, reason: responseText(locale, "skippedDisconnected") });
       continue;
     }
     eligible.push(c);
@@ -275,7 +276,7 @@ export async function requestSync(svc: Services, auth: AuthContext, input: { spa
   return { jobId: jobs[0]?.jobId ?? null, jobIds: jobs.map((j) => j.jobId), jobs, skipped, status: jobs.length ? ("queued" as const) : ("nothing_to_sync" as const), rateLimit };
 }
 
-export async function getSyncJob(svc: Services, auth: AuthContext, jobId: string) {
+export async function getSyncJob(svc: Services, auth: AuthContext, jobId: string, locale: Locale = "en") {
   // The session, the caller's role in the job's space and the job's sync details, in one round trip; a job
   // that is not a sync (a retraining) is no sync job, for whoever asks.
   const { results: [sync] } = await readResource(svc, auth, "provider_sync_jobs", jobId, "Sync job", "member", (space) => [
@@ -289,17 +290,20 @@ export async function getSyncJob(svc: Services, auth: AuthContext, jobId: string
   // API.md puts the status under the `sync` policy (5 a minute per connection), taken once the caller may read the
   // job. Its bucket is its own: a client polling a job's status never spends the connection's sync requests.
   const rateLimit = await takeTokens(svc, "sync", [`job-status:${row.connection_id}`]);
-  return { job: presentJob(row), rateLimit };
+  return { job: presentJob(row, locale), rateLimit };
 }
 
-/** What a job's outcome says in words: a failure is never worded as a sync (its stats are what it applied before failing). */
-function jobMessage(status: JobRow["status"], stats: SyncStats | null): string | null {
-  const synced = stats ? stats.created + stats.updated + stats.unchanged : 0;
-  if (status === "failed") return synced > 0 ? `Sync failed after ${synced} transactions were synced` : "Sync failed";
-  return status === "completed" && stats ? `Synced ${synced} transactions` : null;
+/**
+ * What a job's outcome says in words, in the reader's language (worded when the job is read, never stored): a failure
+ * is never worded as a sync (its stats are what it applied before failing).
+ */
+function jobMessage(status: JobRow["status"], stats: SyncStats | null, locale: Locale): string | null {
+  const n = stats ? stats.created + stats.updated + stats.unchanged : 0;
+  if (status === "failed") return n > 0 ? responseText(locale, n === 1 ? "syncFailedAfterOne" : "syncFailedAfter", { n }) : responseText(locale, "syncFailed");
+  return status === "completed" && stats ? responseText(locale, n === 1 ? "syncedOne" : "synced", { n }) : null;
 }
 
-function presentJob(row: JobRow & { connection_id: string; account_ids: string; trigger: string; attempts: number; provider: string | null }) {
+function presentJob(row: JobRow & { connection_id: string; account_ids: string; trigger: string; attempts: number; provider: string | null }, locale: Locale) {
   const result = row.result ? (JSON.parse(row.result) as { stats?: SyncStats; accountIds?: string[] }) : null;
   const stats = result?.stats ?? null;
   return {
@@ -316,7 +320,7 @@ function presentJob(row: JobRow & { connection_id: string; account_ids: string; 
     // Seed 001's names for the same counts.
     transactions_created: stats?.created ?? 0,
     transactions_updated: stats?.updated ?? 0,
-    message: jobMessage(row.status, stats),
+    message: jobMessage(row.status, stats, locale),
     error: row.error,
     createdAt: iso(row.created_at),
     startedAt: row.started_at === null ? null : iso(row.started_at),

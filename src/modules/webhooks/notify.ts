@@ -16,7 +16,8 @@
  */
 import type { Services } from "../../env";
 import { emailMessage, localeOf } from "../../lib/i18n";
-import { shown } from "../lifebeat/messages";
+// The time as Life Beat's emails write a deadline: "7 de diciembre de 2026 a las 02:43 (UTC)".
+import { dayAt, shown } from "../lifebeat/messages";
 import { notificationInsert } from "../lifebeat/outbox";
 
 export interface DisabledNotice {
@@ -39,9 +40,6 @@ export function receiverHost(url: string): string {
   }
 }
 
-/** "2026-12-07 00:10 UTC": the same in every language. */
-const utcMinute = (ms: number) => `${new Date(ms).toISOString().slice(0, 16).replace("T", " ")} UTC`;
-
 /**
  * The outbox INSERT of the notice, for the failed attempt's batch after the statement that may disable the
  * subscription: it writes a row only if the subscription is then disabled for failures at `n.at`.
@@ -49,7 +47,7 @@ const utcMinute = (ms: number) => `${new Date(ms).toISOString().slice(0, 16).rep
 export async function disabledNoticeInsert(svc: Services, n: DisabledNotice): Promise<{ id: string; statement: D1PreparedStatement }> {
   const locale = localeOf(n.locale);
   const message = emailMessage(locale, "webhookDisabled", {
-    webhookId: n.webhookId, space: shown(n.spaceName), host: receiverHost(n.url), time: utcMinute(n.at), failures: n.failures,
+    webhookId: n.webhookId, space: shown(n.spaceName), host: receiverHost(n.url), time: dayAt(n.at, locale), failures: n.failures,
   });
   return notificationInsert(
     svc,
