@@ -64,5 +64,7 @@ export interface AppEnv {
     rateLimitReported: boolean;
     /** The buckets this request took a token from (rate-limit.ts), to give back should its session turn out to have ended. */
     rateTaken: { key: string; spec: BucketSpec }[];
+    /** The language a registration's body names (middleware/body-language.ts), for that request's answers. */
+    bodyLocale: Locale;
   };
 }

@@ -13,6 +13,7 @@ import type { AppEnv, AuthContext } from "../env";
 import { unauthorized } from "../lib/errors";
 import { withSessionCheck } from "../modules/spaces/access";
 import { ACCESS_TTL_SECONDS, authenticate, verifyAccessToken } from "../modules/auth/tokens";
+import { bodyLanguage } from "./body-language";
 import { exactNumbers } from "./exact-numbers";
 import { rateLimit, refundTaken } from "./rate-limit";
 
@@ -77,9 +78,11 @@ const requireAuthInFirstBatch = bearerAuth(true);
  * policy applies. The body's numbers are checked last: after the caller is
  * known and counted, so a large body costs an anonymous or limited client nothing.
  */
-export const guards: Record<"publicAuth" | "userAuthPolicy" | "user" | "userSessionInBatch" | "bulk", MiddlewareHandler<AppEnv>[]> = {
+export const guards: Record<"publicAuth" | "register" | "userAuthPolicy" | "user" | "userSessionInBatch" | "bulk", MiddlewareHandler<AppEnv>[]> = {
   /** Anyone; the `auth` policy keyed by client IP. */
   publicAuth: [rateLimit("auth"), exactNumbers],
+  /** As `publicAuth`, answering in the language the body names (a registration's `locale`). */
+  register: [rateLimit("auth"), bodyLanguage, exactNumbers],
   /** A signed-in user; the `auth` policy (2FA endpoints). */
   userAuthPolicy: [requireAuth, rateLimit("auth"), exactNumbers],
   /** A signed-in user; the `general` policy. */

@@ -41,3 +41,19 @@ it("a locale in the body wins over Accept-Language; neither means English", asyn
   expect((await register({ "accept-language": "fr-FR, es;q=0" })).body.user.locale).toBe("en");
   expect((await register({ "accept-language": "fr-FR, pt;q=0.3" })).body.user.locale).toBe("pt");
 });
+
+it("a registration refused for its own input answers in the language its body names, without Accept-Language", async () => {
+  const short = await register({}, { locale: "es-MX", password: "corta" });
+  expect(short.status).toBe(422);
+  expect(short.body.error.message).toBe("Los datos enviados no son válidos.");
+  const inexact = await callJson("/v1/auth/register", {
+    ip: nextIp(),
+    rawBody: `{"locale":"pt-BR","name":"Ana","email":"x${crypto.randomUUID().slice(0, 8)}@example.com","password":1e400}`,
+    headers: { "content-type": "application/json" },
+  });
+  expect(inexact.status).toBe(422);
+  expect(inexact.body.error.message).toMatch(/^Um número da requisição não pode ser representado/);
+  // A header still speaks for a body that names no supported language; neither means English.
+  expect((await register({ "accept-language": "pt-BR" }, { locale: "fr", password: "corta" })).body.error.message).toBe("Os dados enviados não são válidos.");
+  expect((await register({}, { password: "corta" })).body.error.message).toBe("Validation failed for the provided data");
+});

@@ -30,7 +30,7 @@ const tags = ["Auth"];
 authRoutes.openapi(
   createRoute({
     method: "post", path: "/register", tags, summary: "Create a user account",
-    middleware: guards.publicAuth,
+    middleware: guards.register,
     request: { body: jsonBody(RegisterBody) },
     responses: { 201: json(AuthResponse, "Account created and signed in"), ...errors(409, 422, 429) },
   }),
