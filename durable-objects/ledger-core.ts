@@ -58,7 +58,8 @@ const RECORDED_KEYS_KEPT = 4096;
 /**
  * The condition of an `onlyIfSubscribed` event row (insertJsonRows' `value` is the row, `$[1]` its space,
  * `$[2]` its type, `$[5]` its created_at): the space has a listener for the type (webhooks/creator.ts `listenedToSql`:
- * an enabled subscription lists it, is not suspended and existed when the event was created), or it would deliver nothing.
+ * an enabled subscription lists it and existed when the event was created; a suspended one too, as its fan-out records
+ * the event as a cancelled delivery), or it would reach nobody.
  */
 const IF_SUBSCRIBED = `AND ${listenedToSql("(value ->> '$[1]')", "(value ->> '$[2]')", "(value ->> '$[5]')")}`;
 

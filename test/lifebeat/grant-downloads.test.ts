@@ -87,6 +87,45 @@ describe("Life Beat: document downloads through a grant", () => {
     expect(after.filter((e) => e.path === `/v1/assets/${asset.id}/documents/${documentId}`)).toHaveLength(1);
   });
 
+  it("are bound to the grant they were listed under: one from an ended grant stays dead under a later grant, whose own links work", async () => {
+    const { w, asset, documentId, file } = await worldWithDocument();
+    const grantNow = () => callJson("/v1/life-beat/emergency-access", {
+      ...as(w.owner),
+      body: { householdId: w.householdId, executorId: w.executorId, accessLevel: "read-only", expiresAt: new Date(Date.now() + DAY).toISOString() },
+    });
+    expect((await grantNow()).status).toBe(201);
+    const oldUrl = await executorLink(w, asset.id);
+    expect((await call(pathOf(oldUrl))).status).toBe(200);
+
+    // The owner checks in: the grant ends, and its link with it.
+    expect((await callJson("/v1/life-beat/check-in", { ...as(w.owner), body: { householdId: w.householdId } })).status).toBe(200);
+    const ended = await call(pathOf(oldUrl));
+    expect(ended.status).toBe(403);
+    expect(((await ended.json()) as { error: { code: string } }).error.code).toBe("TOKEN_INVALID");
+
+    // A new grant, while the old link is still within its minutes: the old link stays dead, the new one works.
+    expect((await grantNow()).status).toBe(201);
+    const again = await call(pathOf(oldUrl));
+    expect(again.status).toBe(403);
+    expect(((await again.json()) as { error: { code: string } }).error.code).toBe("TOKEN_INVALID");
+    const downloads = async () => (await accessLog(w)).filter((e) => e.path === `/v1/assets/${asset.id}/documents/${documentId}`);
+    // The first link's one download is audited; its refused uses served nothing and are no grant's use.
+    expect(await downloads()).toHaveLength(1);
+    const newUrl = await executorLink(w, asset.id);
+    expect(newUrl).not.toBe(oldUrl);
+    const dl = await call(pathOf(newUrl));
+    expect(dl.status).toBe(200);
+    expect(new Uint8Array(await dl.arrayBuffer())).toEqual(file);
+    expect(await downloads()).toHaveLength(2);
+
+    // A member's link is no grant's: it keeps working across the executor's grants.
+    const ownerUrl = (await callJson(`/v1/assets/${asset.id}/documents`, as(w.owner))).body.documents[0].downloadUrl;
+    expect((await call(pathOf(ownerUrl))).status).toBe(200);
+    expect((await callJson("/v1/life-beat/check-in", { ...as(w.owner), body: { householdId: w.householdId } })).status).toBe(200);
+    expect((await call(pathOf(ownerUrl))).status).toBe(200);
+    expect((await call(pathOf(newUrl))).status).toBe(403);
+  });
+
   it("stop at once when the owner's return ends an escalation grant, before any cron", { timeout: 120_000 }, async () => {
     const t0 = Math.ceil(Date.now() / HOUR) * HOUR + 7 * MIN;
     sim.set(t0);

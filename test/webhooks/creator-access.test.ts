@@ -2,8 +2,8 @@
  * A subscription delivers only while its creator may still manage webhooks in its space. An admin who was
  * removed or demoted kept receiving every later transaction.created (description and amount), budget alert
  * and Life Beat event at their own URL, indefinitely, and the owner's list did not say who had created it.
- * Now fan-out and every attempt judge the creator's membership in their own statements: nothing new is fanned
- * out to it and what was already queued is cancelled; the list shows `createdBy` and `suspendedReason`; a
+ * Now fan-out and every attempt judge the creator's membership in their own statements: nothing new is sent to
+ * it (each event it hears is recorded as a cancelled delivery) and what was already queued is cancelled; the list shows `createdBy` and `suspendedReason`; a
  * current admin takes it over (PATCH takeOver), which rotates the secret the old creator knew.
  */
 import { env } from "cloudflare:workers";
@@ -71,10 +71,13 @@ describe("a subscription whose creator lost admin access", () => {
     expect(await deliveryRow(theirRetry.id)).toMatchObject({ status: "cancelled", attempts: 1, last_error: LOST });
     expect((await deliverAttempt(svc, ourQueued.id, 0)).outcome).toBe("succeeded");
 
-    // A later event is fanned out to ours only.
-    const later = await fanOut(svc, await outboxRow(spaceId, "transaction.created", { n: 3 }));
+    // A later event is queued for ours only; theirs records it as cancelled, with nothing to send.
+    const laterEvent = await outboxRow(spaceId, "transaction.created", { n: 3 });
+    const later = await fanOut(svc, laterEvent);
     expect(later).toHaveLength(1);
     expect((await deliveryRow(later[0]!))!.subscription_id).toBe(ours.id);
+    const theirLater = await env.DB.prepare("SELECT * FROM webhook_deliveries WHERE subscription_id = ? AND event_id = ?").bind(theirs.id, laterEvent).first<Record<string, unknown>>();
+    expect(theirLater).toMatchObject({ status: "cancelled", attempts: 0, last_error: LOST, next_attempt_at: null });
     expect((await deliverAttempt(svc, later[0]!, 0)).outcome).toBe("succeeded");
 
     // Their receiver got only the one failed attempt made before; ours got everything.
@@ -84,7 +87,7 @@ describe("a subscription whose creator lost admin access", () => {
     expect(await subscriptionRow(theirs.id)).toMatchObject({ enabled: 1, disabled_reason: null, created_by: admin.id });
   });
 
-  it("gets no transaction written through the API after the removal, while the owner's gets it", { timeout: 60_000 }, async () => {
+  it("is sent no transaction written through the API after the removal (recorded as cancelled), while the owner's gets it", { timeout: 60_000 }, async () => {
     const { owner, admin, spaceId, theirs, ours } = await twoAdmins();
     const acc = await createAccount(owner, spaceId, { openingBalance: "100.00" });
     const write = async (description: string) => {
@@ -99,9 +102,9 @@ describe("a subscription whose creator lost admin access", () => {
     expect((await removeMember(owner, spaceId, admin)).status).toBe(204);
     const second = await write("payroll for March");
     await eventually(async () => txnOf(await inbox(ours.inbox)).includes(second));
-    const mine = await env.DB.prepare("SELECT COUNT(*) AS n FROM webhook_deliveries d JOIN event_outbox e ON e.id = d.event_id WHERE d.subscription_id = ? AND e.payload LIKE ?")
-      .bind(theirs.id, `%${second}%`).first<{ n: number }>();
-    expect(mine!.n).toBe(0);
+    const mine = await env.DB.prepare("SELECT d.status, d.attempts, d.last_error FROM webhook_deliveries d JOIN event_outbox e ON e.id = d.event_id WHERE d.subscription_id = ? AND e.payload LIKE ?")
+      .bind(theirs.id, `%${second}%`).all();
+    expect(mine.results).toEqual([{ status: "cancelled", attempts: 0, last_error: LOST }]);
     const got = await inbox(theirs.inbox);
     expect(txnOf(got)).not.toContain(second);
     expect(got.map((r) => r.body).join()).not.toContain("payroll");
@@ -197,11 +200,11 @@ describe("a subscription whose creator lost admin access", () => {
 });
 
 describe("a space whose only subscriptions are suspended", () => {
-  it("stores no transaction event for them: nobody would receive it; the owner's new subscription hears the next", { timeout: 60_000 }, async () => {
+  it("stores the transaction event, recorded as a cancelled delivery for them and sent nowhere; the owner's new subscription hears the next", { timeout: 60_000 }, async () => {
     const { owner, spaceId } = await adminSpace();
     const admin = await registerUser();
     await addMember(owner, spaceId, admin, "admin");
-    await createWebhook(admin, spaceId, { events: ["transaction.created"] });
+    const theirs = await createWebhook(admin, spaceId, { events: ["transaction.created"] });
     const acc = await createAccount(owner, spaceId, { openingBalance: "100.00" });
     const events = async () =>
       (await env.DB.prepare("SELECT COUNT(*) AS n FROM event_outbox WHERE space_id = ? AND type = 'transaction.created'").bind(spaceId).first<{ n: number }>())!.n;
@@ -211,10 +214,17 @@ describe("a space whose only subscriptions are suspended", () => {
     expect((await spend("heard")).status).toBe(201);
     expect(await events()).toBe(opening + 1);
     expect((await removeMember(owner, spaceId, admin)).status).toBe(204);
-    expect((await spend("unheard")).status).toBe(201);
-    expect(await events()).toBe(opening + 1);
+    const unheard = await spend("unsent");
+    expect(unheard.status).toBe(201);
+    expect(await events()).toBe(opening + 2);
+    // Its fan-out (the test worker's queue consumer) records it as cancelled for the suspended subscription.
+    const recorded = await eventually(async () =>
+      (await env.DB.prepare("SELECT d.status, d.attempts, d.last_error FROM webhook_deliveries d JOIN event_outbox e ON e.id = d.event_id WHERE d.subscription_id = ? AND e.dedupe_key = ?")
+        .bind(theirs.id, `transaction.created:${unheard.body.id}`).first<Record<string, unknown>>()) ?? undefined);
+    expect(recorded).toEqual({ status: "cancelled", attempts: 0, last_error: LOST });
+    expect((await inbox(theirs.inbox)).map((r) => JSON.parse(r.body).data.transactionId)).not.toContain(unheard.body.id);
     await createWebhook(owner, spaceId, { events: ["transaction.created"] });
     expect((await spend("heard again")).status).toBe(201);
-    expect(await events()).toBe(opening + 2);
+    expect(await events()).toBe(opening + 3);
   });
 });

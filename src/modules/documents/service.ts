@@ -29,15 +29,15 @@ import { pagination } from "../../lib/pagination";
 import { jsonList, rowReader } from "../../lib/sql";
 import { assetFor } from "../assets/service";
 import { liveSessionSql } from "../auth/tokens";
-import { memberAtLeastSql, MEMBERSHIP_SQL, membershipOf, membershipParams, type MembershipRow } from "../spaces/access";
-import { grantEnded, useEmergencyGrant } from "../lifebeat/grant-access";
+import { type Membership, memberAtLeastSql, MEMBERSHIP_SQL, membershipOf, membershipParams, type MembershipRow } from "../spaces/access";
+import { grantEnded, LIVE_GRANT_SQL, useEmergencyGrant } from "../lifebeat/grant-access";
 import { type DocumentConfig, type DocumentContentType, documentConfig, mediaEssence } from "./config";
 import { contentDisposition, shownFilename } from "./disposition";
 import { presignDownload, presignUpload, uploadHeaders } from "./presign";
 import { CLAIM_IDLE_MS, CLAIM_KEY_SQL, claimKeeper, ClaimTakenOver, CLAIMABLE_SQL, type HeldClaim, releaseClaim } from "./upload-claim";
 import { streamToR2 } from "./storage";
 import { CLEANUP_ROUNDS, deleteOwnerless, deleteTombstoned, LIVE_TOMBSTONE, removalStatements, STALE_UPLOAD_GRACE_MS, sweepTombstones } from "./tombstones";
-import { openDownloadToken, openUploadToken, signDownloadToken, signUploadToken } from "./tokens";
+import { type DownloadToken, openDownloadToken, openUploadToken, signDownloadToken, signUploadToken } from "./tokens";
 
 export type DocumentRow = typeof assetDocuments.$inferSelect;
 
@@ -263,13 +263,14 @@ async function reconcile(svc: Services, docs: DocumentRow[]): Promise<DocumentRo
 /**
  * A document's download link. R2's presigned URL when s3 is configured, except for a reader through a Life Beat
  * grant (`viaGrant`): theirs is always the Worker's link, as every use of a grant is audited and ends with it,
- * and a presigned URL would be served by R2 alone.
+ * and a presigned URL would be served by R2 alone. Their link names the grant (`grantId`), and works only while
+ * that grant does (`linkAccess`).
  */
-async function downloadUrl(svc: Services, auth: AuthContext, cfg: DocumentConfig, doc: DocumentRow, baseUrl: string, now: number, viaGrant: boolean) {
+async function downloadUrl(svc: Services, auth: AuthContext, cfg: DocumentConfig, doc: DocumentRow, baseUrl: string, now: number, grantId: string | undefined) {
   const exp = now + cfg.downloadTtlMs;
-  const url = cfg.s3 && !viaGrant
+  const url = cfg.s3 && grantId === undefined
     ? await presignDownload(cfg.s3, doc.r2Key, contentDisposition(doc.filename), doc.contentType, now, cfg.downloadTtlMs / 1000)
-    : `${baseUrl}/v1/downloads/${await signDownloadToken(svc.env.JWT_SECRET, { doc: doc.id, space: doc.spaceId, exp, usr: auth.userId, ses: auth.sessionId })}`;
+    : `${baseUrl}/v1/downloads/${await signDownloadToken(svc.env.JWT_SECRET, { doc: doc.id, space: doc.spaceId, exp, usr: auth.userId, ses: auth.sessionId, ...(grantId === undefined ? {} : { grt: grantId }) })}`;
   return { url, exp };
 }
 
@@ -288,7 +289,7 @@ export async function listDocuments(svc: Services, auth: AuthContext, assetId: s
   for (const d of rows) {
     // An upload in flight or abandoned is listed as pending; an expired pending one is left to the cleanup cron.
     const uploaded = d.status === "uploaded";
-    const link = uploaded ? await downloadUrl(svc, auth, cfg, d, baseUrl, now, membership.grantId !== undefined) : null;
+    const link = uploaded ? await downloadUrl(svc, auth, cfg, d, baseUrl, now, membership.grantId) : null;
     documents.push({
       // A name stored before bidirectional (or C1) controls were refused is shown without them (as its download names it).
       id: d.id, assetId: d.assetId, filename: shownFilename(d.filename) || "document", category: d.category, contentType: d.contentType,
@@ -325,21 +326,36 @@ export async function spaceDocumentsRemoval(svc: Services, spaceId: string, now:
   };
 }
 
+/**
+ * What a download link reads through: `m` (the user's access now) for a member's link; for a link listed through a
+ * Life Beat grant, that very grant while it is live (`grant`, LIVE_GRANT_SQL's row), never another. So a link from a
+ * grant that ended (a check-in, revocation, expiry) stays dead under a later grant, and a member's link (no `grt`)
+ * serves no one whose access has become a grant's. Null: the link no longer works.
+ */
+function linkAccess(t: DownloadToken, m: Membership | null, grant: { id: string; source: string } | undefined): Membership | null {
+  if (!m) return null;
+  if (t.grt === undefined) return m.grantId === undefined ? m : null;
+  if (!grant || grant.id !== t.grt) return null;
+  return { ...m, role: "viewer", grantId: grant.id, grantSource: grant.source };
+}
+
 /** `GET /v1/downloads/{token}`: the object's bytes, streamed, as an attachment. */
 export async function serveDownload(svc: Services, token: string): Promise<Response> {
   const now = svc.clock.now();
   const t = await openDownloadToken(svc.env.JWT_SECRET, token, now);
   // The link works only while the user it was issued to may still read the space (member of any role, or a live
   // emergency grant) in the session they listed it in: a household that removes someone ends their links at once.
+  // A link listed through a grant is checked against that grant (`linkAccess`); `?` = NULL finds no grant.
   const db = svc.env.DB;
-  const [session, member, found] = await db.batch([
+  const [session, member, found, grant] = await db.batch([
     db.prepare(`SELECT ${liveSessionSql("?", "?", "?")} AS live`).bind(t.ses, t.usr, now),
     db.prepare(MEMBERSHIP_SQL).bind(...membershipParams(t.space, t.usr, now)),
     db.prepare("SELECT * FROM asset_documents WHERE id = ? AND space_id = ?").bind(t.doc, t.space),
+    db.prepare(LIVE_GRANT_SQL).bind(t.grt ?? null, t.space, t.usr, now),
   ]);
   const raw = found!.results[0] as Record<string, unknown> | undefined;
   if (!raw) throw notFound("Document");
-  const m = membershipOf(t.space, member!.results[0] as MembershipRow | undefined);
+  const m = linkAccess(t, membershipOf(t.space, member!.results[0] as MembershipRow | undefined), grant!.results[0] as { id: string; source: string } | undefined);
   if (!(session!.results[0] as { live: number } | undefined)?.live || !m) throw issuerLostAccess();
   const doc = toRow(raw);
   if (doc.status !== "uploaded") throw notFound("Document");

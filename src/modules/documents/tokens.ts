@@ -9,7 +9,9 @@
  * link works only while that person still may do what it does in the space
  * (service.ts checks it as the link is used), so removing a member, demoting
  * them or ending their sessions ends their links too. A token without them (one
- * issued before they were added) is not valid.
+ * issued before they were added) is not valid. A download link listed through a Life Beat grant also names
+ * that grant (`grt`): it works only while that very grant is live, so a link from a grant that has ended
+ * never works again under a later one (service.ts `serveDownload`).
  */
 import { z } from "@hono/zod-openapi";
 import { fromBase64, hmacSha256Hex, timingSafeEqual, toBase64Url } from "../../lib/crypto";
@@ -48,6 +50,8 @@ const DownloadPayload = z.object({
   exp: z.number().int().positive(),
   usr: z.string().min(1).max(64),
   ses: z.string().min(1).max(64),
+  /** The Life Beat grant the link was listed through, when it was (none for a member's link). */
+  grt: z.string().min(1).max(64).optional(),
 }).strict();
 
 export type UploadToken = z.infer<typeof UploadPayload>;

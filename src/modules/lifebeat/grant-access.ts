@@ -81,6 +81,17 @@ export async function useEmergencyGrant(svc: Services, auth: GrantCaller, m: Mem
   if (!allowed) throw forbidden("Emergency access is read-only");
 }
 
+/**
+ * Grant `grantId` (its id and source) while it is live for user `userId` in space `spaceId`: unrevoked, unexpired,
+ * its member not removed, the space still the household's and not deleted. Binds (grantId, spaceId, userId, now).
+ * A download link listed through a grant works only while this holds (documents/service.ts): not through
+ * whatever grant the user holds later.
+ */
+export const LIVE_GRANT_SQL = `SELECT g.id, g.source FROM emergency_grants g
+   JOIN household_members hm ON hm.id = g.member_id AND hm.removed_at IS NULL
+   JOIN household_spaces hs ON hs.household_id = g.household_id JOIN spaces s ON s.id = hs.space_id
+  WHERE g.id = ? AND hs.space_id = ? AND hm.user_id = ? AND g.revoked_at IS NULL AND g.expires_at > ? AND s.deleted_at IS NULL`;
+
 /** The ids of the spaces a user reads through live grants (with the grant), for the space list; batchable. */
 export function grantedSpaces(svc: Services, userId: string) {
   return svc.db

@@ -1,7 +1,8 @@
 /**
  * A subscription delivers only while the user who vouches for its URL (`created_by`: who created it, or the
  * admin who last took it over) may still manage webhooks in its space: an admin or the owner of the live space.
- * A creator removed, demoted below admin or gone leaves it suspended (nothing fanned out, nothing sent);
+ * A creator removed, demoted below admin or gone leaves it suspended (nothing sent: every event it hears is recorded
+ * as a delivery cancelled with CREATOR_LOST_ACCESS_ERROR);
  * a current admin takes it over with PATCH `takeOver`, which rotates the secret the old creator knew.
  */
 import { memberAtLeastSql } from "../spaces/access";
@@ -13,23 +14,36 @@ import { memberAtLeastSql } from "../spaces/access";
  */
 export const creatorMayManageSql = (w: string) => memberAtLeastSql(`${w}.space_id`, `${w}.created_by`, "admin");
 
-/** `suspendedReason` of a subscription whose creator lost access (also the last_error of what it cancels). */
+/** `suspendedReason` of a subscription whose creator lost access. */
 export const CREATOR_LOST_ACCESS = "creator_lost_access" as const;
 
-/**
- * SQL that holds while an event of type `type` in space `space`, created at `at` (SQL expressions of the outer query,
- * never request text) has a listener: an enabled subscription of the space lists the type (`events` is a JSON array
- * of names), is not suspended (`creatorMayManageSql`, which also requires the space to be live), and already existed
- * and was on when the event was created (`created_at <= at`, and `enabled_at <= at` when it was switched on again
- * since: all epoch milliseconds, written by the same clock), the subscriptions a fan-out sends to. A subscription
- * created, or re-enabled, after an event never receives it, however late the event's fan-out runs; one disabled
- * before the fan-out runs does not either (a disable cancels what is pending, deliver.ts). It gates the transaction events a write stores (the ledger's `onlyIfSubscribed`), the fan-out
- * itself (deliver.ts, through `listensSql`) and tells the hourly sweep which undelivered outbox rows to fan out and
- * which to mark as done (publish.ts).
- */
-export const listenedToSql = (space: string, type: string, at: string) => `EXISTS (SELECT 1 FROM webhook_subscriptions lw WHERE ${listensSql("lw", space, type, at)})`;
+/** The `lastError` of a delivery cancelled because its subscription's creator lost access (at its fan-out or attempt). */
+export const CREATOR_LOST_ACCESS_ERROR = "Suspended: its creator is no longer an admin of the space";
 
-/** The same rule as `listenedToSql`, for subscription row `w` of the outer query: `w` listens to that event. */
-export const listensSql = (w: string, space: string, type: string, at: string) =>
+/**
+ * SQL that holds while subscription row `w` (an alias of the outer query, never request text) listens to an event of
+ * type `type` in space `space`, created at `at` (SQL expressions of the outer query): it is of that live space, enabled,
+ * lists the type (`events` is a JSON array of names), and already existed and was on when the event was created
+ * (`created_at <= at`, and `enabled_at <= at` when it was switched on again since: all epoch milliseconds, written by
+ * the same clock). A subscription created, or re-enabled, after an event never hears it, however late the event's
+ * fan-out runs; one disabled before the fan-out runs does not either (a disable cancels what is pending, deliver.ts).
+ *
+ * Whether its creator may still manage it is not part of the rule: a suspended subscription still hears events, and
+ * its fan-out records each one as a delivery cancelled with CREATOR_LOST_ACCESS_ERROR, never sent (deliver.ts
+ * `fanOut`, which judges the creator in the statement that writes the row). So every event a subscription heard has a
+ * delivery row, and `GET /v1/webhooks/{id}/deliveries?status=cancelled` finds what it missed, however the creator's
+ * access changed between the event and its fan-out.
+ */
+export const hearsSql = (w: string, space: string, type: string, at: string) =>
   `${w}.space_id = ${space} AND ${w}.enabled = 1 AND instr(${w}.events, '"' || ${type} || '"') > 0
-    AND ${w}.created_at <= ${at} AND (${w}.enabled_at IS NULL OR ${w}.enabled_at <= ${at}) AND ${creatorMayManageSql(w)}`;
+    AND ${w}.created_at <= ${at} AND (${w}.enabled_at IS NULL OR ${w}.enabled_at <= ${at})
+    AND EXISTS (SELECT 1 FROM spaces hsp WHERE hsp.id = ${w}.space_id AND hsp.deleted_at IS NULL)`;
+
+/**
+ * SQL that holds while an event of type `type` in space `space`, created at `at`, has a subscription that hears it
+ * (`hearsSql`, the one rule). It gates the transaction events a write stores (the ledger's `onlyIfSubscribed`), the
+ * queueing of their fan-out (publish.ts `queueFanout`) and tells the hourly sweep which undelivered outbox rows to fan
+ * out and which to mark as done (publish.ts): an event a suspended subscription hears is stored and fanned out, to be
+ * recorded as cancelled for it.
+ */
+export const listenedToSql = (space: string, type: string, at: string) => `EXISTS (SELECT 1 FROM webhook_subscriptions lw WHERE ${hearsSql("lw", space, type, at)})`;

@@ -1,10 +1,12 @@
 /**
  * Fan-out and delivery of outbox events to webhook subscriptions.
  *
- * Fan-out creates one delivery per subscription that listens to the event
- * (creator.ts `listensSql`: enabled, not suspended, asking for its type and
- * created no later than the event, so one created while the fan-out lags
- * does not receive it); the unique
+ * Fan-out creates one delivery per subscription that hears the event
+ * (creator.ts `hearsSql`: enabled, asking for its type and created no later
+ * than the event, so one created while the fan-out lags does not receive it):
+ * pending, or cancelled at once when the subscription is suspended (its
+ * creator can no longer manage it), so every event it heard has a row and is
+ * never sent to it; the unique
  * (subscription, event) index makes a second fan-out of the same event (the
  * sweep racing a publish, a redelivered message) create nothing. Each
  * delivery keeps its id for life: it is the `X-Dhanam-Delivery` header of
@@ -32,7 +34,7 @@ import {
 } from "./events";
 import { deliverNow } from "../lifebeat/outbox";
 import { disabledNoticeInsert } from "./notify";
-import { creatorMayManageSql, listensSql } from "./creator";
+import { CREATOR_LOST_ACCESS_ERROR, creatorMayManageSql, hearsSql } from "./creator";
 import { webhookUrlProblem } from "./url-policy";
 
 export const SIGNATURE_HEADER = "X-Dhanam-Signature";
@@ -71,22 +73,27 @@ export async function fanOut(svc: Services, eventId: string): Promise<string[]> 
   const now = svc.clock.now();
   const event = await db.prepare("SELECT id, space_id, type, created_at, delivered_at FROM event_outbox WHERE id = ?").bind(eventId).first<OutboxRow>();
   if (!event) return [];
-  // The subscriptions that listen to this event (creator.ts, the one rule): enabled, not suspended, asking for its
-  // type, and created no later than the event, judged now however late the fan-out runs.
+  // The subscriptions that hear this event (creator.ts `hearsSql`, the one rule): enabled, asking for its type, and
+  // created no later than the event, judged now however late the fan-out runs.
   const subs = (
     await db
-      .prepare(`SELECT w.id FROM webhook_subscriptions w WHERE ${listensSql("w", "?1", "?2", "?3")}`)
+      .prepare(`SELECT w.id FROM webhook_subscriptions w WHERE ${hearsSql("w", "?1", "?2", "?3")}`)
       .bind(event.space_id, event.type, event.created_at)
       .all<{ id: string }>()
   ).results;
-  // Still listening by the whole rule as the row is written: a disable between the read and this batch cancelled what
-  // was pending, and a re-enable since (enabled_at after the event) takes nothing from before it.
+  // Still hearing it by the whole rule as the row is written: a disable between the read and this batch cancelled what
+  // was pending, and a re-enable since (enabled_at after the event) takes nothing from before it. Whether the creator
+  // may still manage the subscription is judged in the same statement: if not (suspended, creator.ts), the row is
+  // written cancelled, with the reason an attempt would give, and never queued. The event is on record either way, for
+  // `GET /v1/webhooks/{id}/deliveries?status=cancelled`, however the creator's access changed while the fan-out waited.
   const insert = db.prepare(
-    `INSERT OR IGNORE INTO webhook_deliveries (id, subscription_id, space_id, event_id, event_type, status, attempts, next_attempt_at, created_at)
-     SELECT ?1, ?2, ?3, ?4, ?5, 'pending', 0, ?6, ?6 WHERE EXISTS (SELECT 1 FROM webhook_subscriptions w WHERE w.id = ?2 AND ${listensSql("w", "?3", "?5", "?7")})`,
+    `INSERT OR IGNORE INTO webhook_deliveries (id, subscription_id, space_id, event_id, event_type, status, attempts, next_attempt_at, last_error, created_at)
+     SELECT ?1, h.id, ?3, ?4, ?5, CASE WHEN h.may THEN 'pending' ELSE 'cancelled' END, 0, CASE WHEN h.may THEN ?6 END,
+            CASE WHEN h.may THEN NULL ELSE ?8 END, ?6
+       FROM (SELECT w.id, ${creatorMayManageSql("w")} AS may FROM webhook_subscriptions w WHERE w.id = ?2 AND ${hearsSql("w", "?3", "?5", "?7")}) h`,
   );
   await db.batch([
-    ...subs.map((s) => insert.bind(newId("dlv", now), s.id, event.space_id, event.id, event.type, now, event.created_at)),
+    ...subs.map((s) => insert.bind(newId("dlv", now), s.id, event.space_id, event.id, event.type, now, event.created_at, CREATOR_LOST_ACCESS_ERROR)),
     db.prepare("UPDATE event_outbox SET delivered_at = ? WHERE id = ? AND delivered_at IS NULL").bind(now, event.id),
   ]);
   // Every first attempt not yet taken, whoever created it: a fan-out whose
@@ -169,7 +176,7 @@ export async function deliverAttempt(svc: Services, deliveryId: string, attempt:
   // longer see or switch off the subscription). Nor anything of a subscription whose creator lost admin access since
   // it was queued: it is cancelled, not kept for later (a takeover or a re-promotion resumes new events only).
   if (!d.enabled || d.space_gone || d.creator_lost_access) {
-    const reason = d.space_gone ? "Space deleted" : !d.enabled ? SUBSCRIPTION_DISABLED : "Suspended: its creator is no longer an admin of the space";
+    const reason = d.space_gone ? "Space deleted" : !d.enabled ? SUBSCRIPTION_DISABLED : CREATOR_LOST_ACCESS_ERROR;
     await db
       .prepare("UPDATE webhook_deliveries SET status = 'cancelled', last_error = ?, next_attempt_at = NULL WHERE id = ? AND status = 'pending'")
       .bind(reason, d.id)

@@ -54,7 +54,8 @@ export function outboxStatement(db: D1Database, row: OutboxRow): D1PreparedState
 
 /**
  * Queues the fan-out of events committed by their writer's own batch (`outboxRow`). Skipped when no
- * enabled subscription of the space that is not suspended and existed at the event's creation (creator.ts) asks for these types: the hourly sweep
+ * enabled subscription of the space that existed at the event's creation asks for these types (creator.ts `listenedToSql`; a
+ * suspended one counts, as its fan-out records the event as cancelled for it): the hourly sweep
  * marks them as fanned out in bulk. A failure to queue is logged, not thrown (the events are stored; the sweep queues them).
  */
 export async function queueFanout(svc: Services, rows: OutboxRow[]): Promise<void> {
@@ -133,10 +134,11 @@ const UNHEARD_LIMIT = 50_000;
 
 /**
  * The hourly sweep: queues the fan-out of outbox events not yet fanned out
- * (written directly, or whose message was lost), and queues again the pending
+ * (written directly, or whose message was lost; one a suspended subscription hears too, so that its fan-out records
+ * the event as cancelled for it, whenever the creator lost access), and queues again the pending
  * deliveries that are long overdue and held by no sender (lost messages).
- * An event nobody listens to (no enabled subscription of its live space asks for its type, or only suspended ones, or
- * only ones created after the event: creator.ts `listenedToSql`) is marked fanned out in one statement, as its fan-out would have done finding no
+ * An event nobody listens to (no enabled subscription of its live space asks for its type, or only ones created after
+ * the event: creator.ts `listenedToSql`) is marked fanned out in one statement, as its fan-out would have done finding no
  * subscription, instead of taking a queue message and a place among the SWEEP_LIMIT: events written directly
  * (`account.sync.*`, budget alerts, Life Beat) in spaces with no subscriber, and synced transactions' events stored
  * before they were stored only for a listener, never hold back one that has a listener.
