@@ -188,13 +188,16 @@ export async function updateWebhook(
 ) {
   for (let attempt = 1; ; attempt++) {
     const applied = await applyWebhookPatch(svc, auth, id, patch);
+    // Refused with the caller's access holding: a takeover's, by another admin's takeover (or rotation) meanwhile.
+    if (applied === TAKEOVER_REFUSED) throw takenOverMeanwhile();
     if (applied !== REFUSED) return applied;
-    // Refused with the caller's access holding: another admin's takeover, or access that changed and came back.
-    if (patch.takeOver === true || attempt === UPDATE_ATTEMPTS) throw takenOverMeanwhile();
+    // Otherwise the caller's access changed and came back meanwhile: applied again to what is there now.
+    if (attempt === UPDATE_ATTEMPTS) throw conflict("Your access to this space kept changing while this request was made; try again");
   }
 }
 
 const REFUSED = Symbol("refused");
+const TAKEOVER_REFUSED = Symbol("takeover refused");
 
 async function applyWebhookPatch(
   svc: Services,
@@ -245,7 +248,7 @@ async function applyWebhookPatch(
     if (!refusedByGuard(e)) throw e;
     // Answered as a request made now would be: 404 when the subscription or its space is gone, 403 for a lost role.
     await asResource(webhookFor(svc, auth, id), "Webhook");
-    return REFUSED;
+    return takeOver ? TAKEOVER_REFUSED : REFUSED;
   }
   const written = (set.enabled === true ? results[2] : results[1])!.results[0] as Record<string, unknown> | undefined;
   // Deleted meanwhile: as if it never was.
