@@ -616,6 +616,13 @@ export const es: Catalogue = {
     ...Object.fromEntries(
       Array.from({ length: 9 }, (_, n) => [`At most ${n} decimal places are allowed for this currency`, `Esta moneda admite como máximo ${n} ${n === 1 ? "decimal" : "decimales"}.`]),
     ),
+    // Writes that another's write overtook (spaces/access.ts batchAsMember, spaces/members.ts, webhooks/service.ts).
+    "Your access to this space kept changing while this request was made; try again":
+      "Tu acceso a este espacio cambió una y otra vez mientras se hacía esta solicitud; vuelve a intentarlo.",
+    "The member kept changing while this request was made; read the members and try again":
+      "El miembro cambió una y otra vez mientras se hacía esta solicitud; consulta los miembros y vuelve a intentarlo.",
+    "Another admin took this webhook over, or changed its secret, while this request was made; read it and take it over again if you still mean to":
+      "Otro administrador tomó este webhook a su cargo, o cambió su secreto, mientras se hacía esta solicitud; consúltalo y vuelve a tomarlo a tu cargo si aún lo quieres.",
   },
   responses: {
     connected: "Cuenta de {provider} conectada correctamente",

@@ -620,6 +620,13 @@ export const pt: Catalogue = {
         `Esta moeda admite no máximo ${n} ${n === 1 ? "casa decimal" : "casas decimais"}.`,
       ]),
     ),
+    // Writes that another's write overtook (spaces/access.ts batchAsMember, spaces/members.ts, webhooks/service.ts).
+    "Your access to this space kept changing while this request was made; try again":
+      "Seu acesso a este espaço mudou repetidas vezes enquanto esta solicitação era feita; tente novamente.",
+    "The member kept changing while this request was made; read the members and try again":
+      "O membro mudou repetidas vezes enquanto esta solicitação era feita; consulte os membros e tente novamente.",
+    "Another admin took this webhook over, or changed its secret, while this request was made; read it and take it over again if you still mean to":
+      "Outro administrador assumiu este webhook, ou mudou o segredo dele, enquanto esta solicitação era feita; consulte-o e assuma-o de novo se ainda quiser.",
   },
   responses: {
     connected: "Conta {provider} conectada com sucesso",

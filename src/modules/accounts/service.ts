@@ -21,7 +21,7 @@ import { queueAnnounced, storedEventsRead, transactionCreatedEvent } from "../we
 import type { Idempotency, SideEffect } from "../ledger/operations";
 import type { TxIntent } from "../ledger/types";
 import {
-  ACCESS_GUARD_SQL, accessGuardOf, ACCOUNT_MEMBERSHIP_SQL, asResource, readSpace, type Membership, membershipOf, membershipParams, type MembershipRow, requireRole, requireSpaceRole, type Role, withSessionCheck,
+  ACCESS_GUARD_SQL, accessGuardOf, ACCOUNT_MEMBERSHIP_SQL, asMemberServices, asResource, readSpace, type Membership, membershipOf, membershipParams, type MembershipRow, requireRole, requireSpaceRole, type Role, withSessionCheck,
 } from "../spaces/access";
 import { OVERDRAFT_BY_DEFAULT, type AccountType } from "./schemas";
 
@@ -247,7 +247,9 @@ export async function createManualAccount(
     events.push(transactionCreatedEvent(openingRow, null, space.timezone, now));
     effects.push({ kind: "insertTransaction", txIndex: 0, row: openingRow }, { kind: "insertEvent", row: events[0]!, onlyIfSubscribed: true });
   }
-  const { replayed, returns, reads } = await runLedger(svc, {
+  // Committed only while the caller may still write in the live space (asMemberServices): one deleted meanwhile keeps
+  // no account, and the write is answered as a request made after the deletion.
+  const { replayed, returns, reads } = await runLedger(asMemberServices(svc, auth, input.spaceId, "member"), {
     kind: "commit", spaceId: input.spaceId, txs, effects, idempotency, returns: { accountId: row.id },
     readAfter: events.length ? [storedEventsRead(events)] : [],
   });

@@ -18,7 +18,7 @@ import { guardedValue, rowReader, type SqlGuard } from "../../lib/sql";
 import { parseYmd, zonedMidnight } from "../../lib/zoned-time";
 import { todayIn } from "../../lib/dates";
 import { parseAmountField } from "../transactions/postings";
-import { type Membership, type Role, readResource, readSpace, requireSpaceRole } from "../spaces/access";
+import { batchAsMember, type Membership, type Role, readResource, readSpace, requireSpaceRole } from "../spaces/access";
 import { deleteTombstoned, removalStatements } from "../documents/tombstones";
 
 export type AssetRow = typeof manualAssets.$inferSelect;
@@ -181,9 +181,14 @@ async function refuseLostValuation(svc: Services, assetId: string, date: string,
   throw notFound("Asset");
 }
 
-/** Stores a valuation of an asset the caller read and checked: heldValuationInsert, and its refusal if it wrote nothing. */
-export async function storeValuation(svc: Services, row: ValuationRow, field: string): Promise<void> {
-  const res = await heldValuationInsert(svc.env.DB, row).run();
+/**
+ * Stores a valuation of an asset the caller read and checked: heldValuationInsert, and its refusal if it wrote nothing.
+ * A member's (`by`) lands only while they may still write in the live space (batchAsMember: a deletion meanwhile is
+ * the asset's 404).
+ */
+export async function storeValuation(svc: Services, row: ValuationRow, field: string, by?: AuthContext): Promise<void> {
+  const insert = heldValuationInsert(svc.env.DB, row);
+  const res = by ? (await batchAsMember(svc, by, row.spaceId, "member", [insert], { resource: "Asset" }))[0]! : await insert.run();
   if ((res.meta.changes ?? 0) === 0) await refuseLostValuation(svc, row.assetId, row.date, field);
 }
 
@@ -240,6 +245,7 @@ export async function createAsset(
   }
   if (disposedOn !== null) checkDisposal(svc, disposedOn, space.timezone, when.date);
   const now = svc.clock.now();
+  const db = svc.env.DB;
   const asset: AssetRow = {
     id: newId("ast", now), spaceId: input.spaceId, name: input.name, type: input.type, currency: input.currency,
     description: input.description ?? null, addressLine: input.address?.address ?? null, city: input.address?.city ?? null,
@@ -247,7 +253,8 @@ export async function createAsset(
     collectibleProvider: null, collectibleCategory: null, collectibleExternalId: null, collectibleName: null, disposedOn, createdAt: now, updatedAt: now,
   };
   const valuation = valuationRow(asset, { value, ...when, source: "manual", createdBy: auth.userId }, now);
-  await svc.db.batch([svc.db.insert(manualAssets).values(asset), svc.db.insert(assetValuations).values(valuation)]);
+  // Only while the caller may still write in the live space: one deleted meanwhile keeps no asset (batchAsMember).
+  await batchAsMember(svc, auth, input.spaceId, "member", [d1Statement(db, svc.db.insert(manualAssets).values(asset)), d1Statement(db, svc.db.insert(assetValuations).values(valuation))]);
   return presentAsset(asset, valuation);
 }
 
@@ -342,7 +349,8 @@ export async function updateAsset(
   const held = valuation && patch.disposedOn === undefined
     ? or(isNull(manualAssets.disposedOn), gte(manualAssets.disposedOn, valuation.date)) : undefined;
   const update = d1Statement(db, svc.db.update(manualAssets).set(set).where(and(eq(manualAssets.id, asset.id), held)).returning());
-  const [written] = (valuation ? await db.batch([update, heldValuationInsert(db, valuation)]) : [await update.all()])[0]!.results;
+  // Only while the caller may still write in the live space (batchAsMember: a deletion meanwhile is the asset's 404).
+  const [written] = (await batchAsMember(svc, auth, asset.spaceId, "member", valuation ? [update, heldValuationInsert(db, valuation)] : [update], { resource: "Asset" }))[0]!.results;
   const stored = written ? readAsset(written as Record<string, unknown>) : undefined;
   // Deleted meanwhile: as if it never was; disposed of meanwhile: the value's refusal.
   if (!stored) return refuseLostValuation(svc, asset.id, valuation?.date ?? "", "value");
@@ -381,6 +389,6 @@ export async function addValuation(svc: Services, auth: AuthContext, assetId: st
   const when = effectiveInstant(svc, input.date, membership.space.timezone, "date");
   refuseAfterDisposal(asset, when.date, "date");
   const row = valuationRow(asset, { value, ...when, source: input.source ?? "manual", notes: input.notes ?? null, createdBy: auth.userId }, svc.clock.now());
-  await storeValuation(svc, row, "date");
+  await storeValuation(svc, row, "date", auth);
   return presentValuation(row);
 }

@@ -10,7 +10,7 @@ import { MAX_BUDGETS_PER_SPACE } from "./schemas";
 import { newId } from "../../lib/ids";
 import { type Currency, CURRENCY_SCALES, formatMinor, toMajorNumber } from "../../lib/money";
 import { categoriesById } from "../categories/lookup";
-import { readResource, readSpaceWith, requireRoleOver, requireSpaceRole } from "../spaces/access";
+import { batchAsMember, memberAtLeastSql, readResource, readSpaceWith, requireRoleOver, requireSpaceRole } from "../spaces/access";
 import { parseAmountField } from "../transactions/postings";
 import { alertThresholdOf, checkOneBudgetAlert } from "./alerts";
 import { ymdString, zonedDate } from "../../lib/zoned-time";
@@ -97,7 +97,7 @@ export async function createBudget(
   };
   const links = await parseLinks(svc, input.spaceId, row.id, scale, input);
   checkBudget(row, links, givenFields(input));
-  await insertBudget(svc, row, links);
+  await insertBudget(svc, auth, row, links);
   const spending = await spendingNow(svc, row, links.map((l) => l.categoryId), space.timezone);
   // Spending already past the threshold alerts at once.
   await checkOneBudgetAlert(svc, row, spending);
@@ -109,16 +109,17 @@ export async function createBudget(
  * insert itself (concurrent creates cannot all pass a count read before any of them inserts), and a guard
  * fails the batch, links and all, when the count kept the budget out.
  */
-async function insertBudget(svc: Services, row: BudgetRow, links: (typeof budgetCategories.$inferInsert)[]) {
+async function insertBudget(svc: Services, auth: AuthContext, row: BudgetRow, links: (typeof budgetCategories.$inferInsert)[]) {
   const db = svc.env.DB;
   const b = entityRows(budgets, [row]);
   try {
-    await db.batch([
+    // Only while the caller may still write in the live space: one deleted meanwhile keeps no budget (batchAsMember).
+    await batchAsMember(svc, auth, row.spaceId, "member", [
       db.prepare(`INSERT INTO ${b.table} (${b.columns.join(", ")}) SELECT ${b.columns.map(() => "?").join(", ")} WHERE (SELECT COUNT(*) FROM ${b.table} WHERE space_id = ?) < ?`)
         .bind(...b.rows[0]!, row.spaceId, MAX_BUDGETS_PER_SPACE),
       batchGuard(db, "EXISTS (SELECT 1 FROM budgets WHERE id = ?)", [row.id]),
       ...insertEntities(db, budgetCategories, links),
-    ]);
+    ], { otherGuards: true });
   } catch (err) {
     if (!refusedByGuard(err)) throw err;
     throw validationFailed([{ field: "spaceId", message: `A space may have at most ${MAX_BUDGETS_PER_SPACE} budgets`, code: "LIMIT_REACHED" }]);
@@ -199,7 +200,8 @@ async function applyBudgetPatch(svc: Services, auth: AuthContext, id: string, pa
   const db = svc.env.DB;
   try {
     await db.batch([
-      batchGuard(db, "EXISTS (SELECT 1 FROM budgets WHERE id = ? AND updated_at = ?)", [id, row.updatedAt]),
+      // And only while the caller may still write in the live space: a refusal is read again, and budgetFor answers it.
+      batchGuard(db, `EXISTS (SELECT 1 FROM budgets WHERE id = ? AND updated_at = ?) AND ${memberAtLeastSql("?", "?", "member")}`, [id, row.updatedAt, row.spaceId, auth.userId]),
       d1Statement(db, svc.db.update(budgets).set(updated).where(eq(budgets.id, id))),
       ...(replace ? [db.prepare("DELETE FROM budget_categories WHERE budget_id = ?").bind(id), ...insertEntities(db, budgetCategories, links)] : []),
     ]);

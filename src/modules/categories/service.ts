@@ -16,7 +16,7 @@ import { openCursor, signCursor, type CursorScope } from "../../lib/cursor";
 import { checkBudgetAlerts } from "../budgets/alerts";
 import { runLedger } from "../ledger/client";
 import { recategorize } from "../transactions/recategorize";
-import { readSpace, requireRoleOver, requireSpaceRole } from "../spaces/access";
+import { batchAsMember, readSpace, requireRoleOver, requireSpaceRole } from "../spaces/access";
 import { d1Statement } from "../../db/client";
 import { requireCategory, typedCategory } from "./lookup";
 import { normalizeText } from "../ml/normalize";
@@ -57,10 +57,11 @@ const categoriesFull = async (svc: Services, spaceId: string) =>
 /**
  * Runs a batch that saves rules (and, with `newCategory`, a category: capped per space), the space's rule budget
  * (rule-budget.ts) or the cap refused as a 422. All are guards; when several could have refused, the space's
- * counts say which did.
+ * counts say which did. The first is the caller's (batchAsMember): a save that the space's deletion, or the
+ * caller's loss of the role, overtook stores nothing and is answered as a request made after it.
  */
 async function savingRules(
-  svc: Services, spaceId: string, statements: D1PreparedStatement[], rules: { conditions: string; regexStates: number }[], newCategory = false, existing?: string,
+  svc: Services, auth: AuthContext, spaceId: string, statements: D1PreparedStatement[], rules: { conditions: string; regexStates: number }[], newCategory = false, existing?: string,
 ) {
   const db = svc.env.DB;
   // What a PATCH replaces: a save that holds no more than it passes the budget whatever the space holds.
@@ -70,7 +71,8 @@ async function savingRules(
   // otherwise leave live rules on a category that is gone (they filed money into it).
   const stillThere = existing ? [batchGuard(db, "EXISTS (SELECT 1 FROM categories WHERE id = ?)", [existing])] : [];
   try {
-    await db.batch([...stillThere, ...statements, ...(newCategory ? [categoryCapGuard(db, spaceId)] : []), ...budget]);
+    await batchAsMember(svc, auth, spaceId, "member", [...stillThere, ...statements, ...(newCategory ? [categoryCapGuard(db, spaceId)] : []), ...budget],
+      { otherGuards: true, ...(existing ? { resource: "Category" } : {}) });
   } catch (e) {
     if (!refusedByGuard(e)) throw e;
     if (existing && !(await db.prepare("SELECT 1 FROM categories WHERE id = ?").bind(existing).first())) throw notFound("Category");
@@ -207,7 +209,7 @@ export async function createCategory(
   };
   const rules = ruleRows(input.spaceId, row.id, input.rules ?? [], now);
   await checkRuleAccounts(svc, input.spaceId, input.rules ?? []);
-  await savingRules(svc, input.spaceId, [...insertEntities(svc.env.DB, categories, [row]), ...insertEntities(svc.env.DB, categoryRules, rules)], rules, true);
+  await savingRules(svc, auth, input.spaceId, [...insertEntities(svc.env.DB, categories, [row]), ...insertEntities(svc.env.DB, categoryRules, rules)], rules, true);
   const { all } = await spaceCategories(svc, input.spaceId);
   return present(row, rules, all);
 }
@@ -236,9 +238,10 @@ export async function updateCategory(
     await checkRuleAccounts(svc, row.spaceId, patch.rules);
     const replaceRules = svc.db.delete(categoryRules).where(eq(categoryRules.categoryId, id));
     const db = svc.env.DB;
-    await savingRules(svc, row.spaceId, [d1Statement(db, update), d1Statement(db, replaceRules), ...insertEntities(db, categoryRules, rows)], rows, false, id);
+    await savingRules(svc, auth, row.spaceId, [d1Statement(db, update), d1Statement(db, replaceRules), ...insertEntities(db, categoryRules, rows)], rows, false, id);
   } else {
-    await update;
+    // Only while the caller may still write in the live space.
+    await batchAsMember(svc, auth, row.spaceId, "member", [d1Statement(svc.env.DB, update)], { resource: "Category" });
   }
   const { all, rules } = await spaceCategories(svc, row.spaceId);
   // Deleted since it was read (a merge that ran meanwhile): a 404, as it would be to a request that came after.

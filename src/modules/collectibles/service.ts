@@ -4,11 +4,12 @@
  */
 import { eq } from "drizzle-orm";
 import type { AuthContext, Services } from "../../env";
+import { d1Statement } from "../../db/client";
 import { manualAssets } from "../../db/schema";
 import { ApiError, validationFailed } from "../../lib/errors";
 import { formatMinor, moneyFields, toMajorNumber } from "../../lib/money";
 import { todayIn } from "../../lib/dates";
-import { withSessionCheck } from "../spaces/access";
+import { batchAsMember, withSessionCheck } from "../spaces/access";
 import type { CatalogItem } from "../../providers/sneaks/client";
 import { type AssetRow, assetFor, latestValuation, presentValuation, recordsAlready, refuseAfterDisposal, storeValuation, scaleOf, valuationRow } from "../assets/service";
 import { COLLECTIBLE_CATEGORIES, mayValueAsCollectible, PROVIDERS, providerFor, unavailable } from "./providers";
@@ -58,9 +59,10 @@ export async function link(svc: Services, auth: AuthContext, assetId: string, in
   }
   const item = await provider.item(svc.env, input.externalId);
   if (!item) throw new ApiError(404, "RESOURCE_NOT_FOUND", "Catalog item not found");
-  await svc.db.update(manualAssets).set({
+  // Only while the caller may still write in the live space (a deletion meanwhile is the asset's 404).
+  await batchAsMember(svc, auth, asset.spaceId, "member", [d1Statement(svc.env.DB, svc.db.update(manualAssets).set({
     collectibleProvider: provider.name, collectibleCategory: provider.category, collectibleExternalId: item.externalId, collectibleName: item.name, updatedAt: svc.clock.now(),
-  }).where(eq(manualAssets.id, asset.id));
+  }).where(eq(manualAssets.id, asset.id)))], { resource: "Asset" });
   return { success: true, assetId: asset.id, ...presentItem(provider.name, provider.category, item) };
 }
 
@@ -95,7 +97,7 @@ export async function refresh(svc: Services, auth: AuthContext, assetId: string)
   const now = svc.clock.now();
   const date = todayIn(now, membership.space.timezone);
   const row = recordsAlready(previous, { value, date, source }) ? previous : valuationRow(asset, { value, date, valuedAt: now, source, createdBy: auth.userId }, now);
-  if (row !== previous) await storeValuation(svc, row, "assetId");
+  if (row !== previous) await storeValuation(svc, row, "assetId", auth);
   const scale = scaleOf(asset.currency);
   return {
     success: true,

@@ -18,7 +18,7 @@ import { IN_JSON_LIST, jsonList } from "../../lib/sql";
 import { DEFI_SYNC_LIMITS, takeInTurn } from "../../lib/rate-limits";
 import { dayPointAt, historyDayStart, latestValue, notSuperseded } from "../../lib/value-history";
 import { decimalToMinor, minorToDecimal } from "../prices/decimal";
-import { readResource, readSpace, requireSpaceRole } from "../spaces/access";
+import { memberAtLeastSql, readResource, readSpace, requireSpaceRole } from "../spaces/access";
 import { syncGamingWallet } from "../gaming/service";
 import { checkAddress } from "./address";
 import { fetchAppBalances, type DefiNetwork, type PositionToken } from "./client";
@@ -169,9 +169,13 @@ export async function addWallet(
   // The count and the insert in one statement: two requests at once cannot both take the last place.
   const res = await svc.env.DB.prepare(
     `INSERT OR IGNORE INTO defi_wallets (id, space_id, address, label, networks, created_by, created_at, updated_at)
-     SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7 WHERE (SELECT COUNT(*) FROM defi_wallets WHERE space_id = ?2) < ?8`,
+     SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7 WHERE (SELECT COUNT(*) FROM defi_wallets WHERE space_id = ?2) < ?8
+       -- And only while the caller may still write in the live space: one deleted meanwhile keeps no wallet.
+       AND ${memberAtLeastSql("?2", "?6", "member")}`,
   ).bind(row.id, row.space_id, row.address, row.label, row.networks, auth.userId, now, MAX_WALLETS_PER_SPACE).run();
   if (res.meta.changes !== 1) {
+    // Kept out by the space's deletion or the caller's loss of the role: answered as a request made after it.
+    await requireSpaceRole(svc, auth, input.spaceId, "member");
     const duplicate = await svc.env.DB.prepare("SELECT 1 FROM defi_wallets WHERE space_id = ? AND address = ?").bind(row.space_id, row.address).first();
     if (duplicate) throw conflict("This wallet is already connected to the space", "DUPLICATE_RESOURCE");
     throw validationFailed([{ field: "spaceId", message: `A space may connect at most ${MAX_WALLETS_PER_SPACE} wallets`, code: "LIMIT_REACHED" }]);

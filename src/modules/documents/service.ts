@@ -176,7 +176,13 @@ export async function receiveUpload(svc: Services, token: string, request: Reque
     const through = claimKeeper(svc.env.DB, claim, () => svc.clock.now());
     ({ size } = await streamToR2(svc.env.DOCS, claimed.r2_key, body, { cap, contentLength, contentType: t.ct, customMetadata: { documentId: t.doc }, through }));
   } catch (err) {
-    if (err instanceof ClaimTakenOver) throw linkTakenOver();
+    if (err instanceof ClaimTakenOver) {
+      // The claim is gone with its row when the document is (deleted, or its space): that is a 404 to anyone, as the
+      // claim's own refusal says; the object, if any of it landed, goes with it. Otherwise a later PUT took it over.
+      if (await svc.db.select({ id: assetDocuments.id }).from(assetDocuments).where(eq(assetDocuments.id, t.doc)).get()) throw linkTakenOver();
+      await deleteOwnerless(svc, t.space, claimed.r2_key);
+      throw notFound("Document");
+    }
     await release();
     throw err;
   }

@@ -10,7 +10,7 @@ import { addDays, parseYmd, ymdString, zonedMidnight } from "../../lib/zoned-tim
 import { logError } from "../../lib/log";
 import { CURRENCY_SCALES } from "../../lib/money";
 import { IN_JSON_LIST, jsonList, type SqlGuard } from "../../lib/sql";
-import { type Reads, readSpaceWith, requireSpaceRole } from "../spaces/access";
+import { memberAtLeastSql, type Reads, readSpaceWith, requireSpaceRole } from "../spaces/access";
 import { minorToDecimal, valueMinor } from "../prices/decimal";
 import { getPrices, getPricesOn, latestPricesSql, type Price, priceDay, type PriceRow } from "../prices/service";
 import { type CryptoHolding, cryptoHoldings, cryptoHoldingsStatement, CRYPTO_SYMBOLS, cryptoSymbolsSql, holdingsFrom, type Row } from "./crypto-holdings";
@@ -209,25 +209,34 @@ export async function getEsgScores(svc: Services, auth: AuthContext, spaceId: st
   return { ...report, trends };
 }
 
-async function storeSnapshot(svc: Services, space: SpaceInfo, day: string, report: Awaited<ReturnType<typeof computeEsg>>, replace: boolean) {
+/**
+ * Stores a snapshot of a live space: one its deletion overtook stores nothing. A member's (`by`) only while they may
+ * still write in it; refused, the member's access is checked again and answers as a request made after the change.
+ * True when a row was written (false: a day already taken, with `replace` false).
+ */
+async function storeSnapshot(svc: Services, space: SpaceInfo, day: string, report: Awaited<ReturnType<typeof computeEsg>>, replace: boolean, by?: AuthContext): Promise<boolean> {
   const p = report.portfolioScore!;
-  await svc.env.DB.prepare(
+  const stored = await svc.env.DB.prepare(
     `INSERT INTO esg_snapshots (space_id, day, environmental, social, governance, overall, grade, scored_value, currency, dataset_version, created_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+     SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11
+      WHERE ${by ? memberAtLeastSql("?1", "?12", "member") : "EXISTS (SELECT 1 FROM spaces WHERE id = ?1 AND deleted_at IS NULL)"}
      ON CONFLICT (space_id, day) DO ${replace ? `UPDATE SET environmental = excluded.environmental, social = excluded.social, governance = excluded.governance,
        overall = excluded.overall, grade = excluded.grade, scored_value = excluded.scored_value, currency = excluded.currency,
        dataset_version = excluded.dataset_version, created_at = excluded.created_at` : "NOTHING"}`,
   )
-    .bind(space.id, day, p.environmental, p.social, p.governance, p.overall, p.grade, report._scoredTotalMinor.toString(), space.currency, ESG_DATASET.version, svc.clock.now())
+    .bind(space.id, day, p.environmental, p.social, p.governance, p.overall, p.grade, report._scoredTotalMinor.toString(), space.currency, ESG_DATASET.version, svc.clock.now(), ...(by ? [by.userId] : []))
     .run();
+  if (stored.meta.changes) return true;
+  if (by) await requireSpaceRole(svc, by, space.id, "member");
+  return false;
 }
 
 /** Stores today's (in the space's zone) portfolio score; replaces a snapshot taken earlier the same day. */
-export async function snapshotSpace(svc: Services, space: SpaceInfo, atMs: number): Promise<PortfolioScore | null> {
+export async function snapshotSpace(svc: Services, space: SpaceInfo, atMs: number, by?: AuthContext): Promise<PortfolioScore | null> {
   const report = await computeEsg(svc, space);
   if (!report.portfolioScore) return null;
-  await storeSnapshot(svc, space, dateIn(atMs, space.timezone), report, true);
-  return report.portfolioScore;
+  // Null too for a space deleted meanwhile (the cron's): nothing was stored.
+  return (await storeSnapshot(svc, space, dateIn(atMs, space.timezone), report, true, by)) ? report.portfolioScore : null;
 }
 
 export const MAX_BACKFILL_DAYS = 30;
@@ -244,7 +253,7 @@ export async function takeSnapshots(svc: Services, auth: AuthContext, input: { s
   const now = svc.clock.now();
   const today = dateIn(now, space.timezone);
   const created: string[] = [];
-  if (await snapshotSpace(svc, space, now)) created.push(today);
+  if (await snapshotSpace(svc, space, now, auth)) created.push(today);
   // A space without crypto accounts has no history to fill: one look instead of a look per day.
   const anyCrypto = await svc.env.DB.prepare(`SELECT 1 FROM accounts WHERE space_id = ? AND is_active = 1 AND (type = 'crypto' OR currency ${IN_JSON_LIST}) LIMIT 1`)
     .bind(space.id, jsonList(CRYPTO_SYMBOLS))
@@ -258,8 +267,7 @@ export async function takeSnapshots(svc: Services, auth: AuthContext, input: { s
     if (existing.has(day)) continue;
     const report = await computeEsg(svc, space, day);
     if (!report.portfolioScore) continue;
-    await storeSnapshot(svc, space, day, report, false);
-    created.push(day);
+    if (await storeSnapshot(svc, space, day, report, false, auth)) created.push(day);
   }
   return { spaceId: space.id, created: created.sort(), trends: await trendsOf(svc, space.id) };
 }

@@ -10,7 +10,7 @@ import { notFound, validationFailed } from "../../lib/errors";
 import { exactJsonInteger } from "../../lib/exact-json";
 import { assertBindable, exactSumSql, readExactSum, type SqlGuard, type SqlValue } from "../../lib/sql";
 import { checkBudgetAlerts } from "../budgets/alerts";
-import { readSpace, requireSpaceRole } from "../spaces/access";
+import { asMemberServices, readSpace, requireSpaceRole } from "../spaces/access";
 import { dhanamOwnedPosting } from "./account-rules";
 import { type AddressFilter, AddressFilterError, addressFilterSql, compileAddressFilter } from "./addresses";
 import { verifyChain, type LogRow } from "./chain";
@@ -74,7 +74,8 @@ export async function createTransactions(
       code: "RESERVED_ADDRESS",
     }]);
   }
-  const { transactions, replayed } = await runLedger(svc, {
+  // Committed only while the caller may still write in the live space (asMemberServices; a preview writes nothing).
+  const { transactions, replayed } = await runLedger(asMemberServices(svc, auth, spaceId, "member"), {
     kind: "commit",
     spaceId,
     txs: txs.map(toIntent),
@@ -87,7 +88,7 @@ export async function createTransactions(
 
 export async function revertTransaction(svc: Services, auth: AuthContext, spaceId: string, txid: number, idempotency?: Idempotency) {
   await requireSpaceRole(svc, auth, spaceId, "member");
-  const { transactions, replayed } = await runLedger(svc, {
+  const { transactions, replayed } = await runLedger(asMemberServices(svc, auth, spaceId, "member"), {
     kind: "revert",
     spaceId,
     seq: txid,

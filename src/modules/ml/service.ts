@@ -5,6 +5,7 @@
  */
 import { eq } from "drizzle-orm";
 import type { AuthContext, Services } from "../../env";
+import { d1Statement } from "../../db/client";
 import { jobs, mlCorrections, transactions } from "../../db/schema";
 import { iso } from "../../lib/clock";
 import { notFound } from "../../lib/errors";
@@ -17,7 +18,7 @@ import { requireTwoFactor } from "../auth/second-factor";
 import { parseAmountField } from "../transactions/postings";
 import { recategorize } from "../transactions/recategorize";
 import { categoriesById, requireCategory } from "../categories/lookup";
-import { readResource, readSpace, requireRoleOver, requireSpaceRole } from "../spaces/access";
+import { batchAsMember, readResource, readSpace, requireRoleOver, requireSpaceRole } from "../spaces/access";
 import { calibrate, type Example, features, type Prediction, predict, train } from "./model";
 import { normalizeMerchant } from "./normalize";
 import { exampleDelta, loadCounts, replaceModel } from "./store";
@@ -107,7 +108,8 @@ export async function createCorrection(svc: Services, auth: AuthContext, input: 
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'applied', ?, ?)`,
     ).bind(id, tx.spaceId, tx.id, tx.categoryId, input.correctedCategoryId, tx.merchantName, merchant, prior?.confidence ?? null, affected, now),
   );
-  await db.batch(statements);
+  // Only while the caller may still write in the live space: one deleted meanwhile keeps no correction.
+  await batchAsMember(svc, auth, tx.spaceId, "member", statements, { resource: "Transaction" });
   return {
     correctionId: id,
     affectedTransactions: affected,
@@ -153,7 +155,8 @@ export async function requestRetrain(svc: Services, auth: AuthContext, spaceId: 
   requireTwoFactor(auth, svc.clock.now());
   const now = svc.clock.now();
   const id = newId("job", now);
-  await svc.db.insert(jobs).values({ id, spaceId, type: RETRAIN_JOB, status: "queued", createdAt: now });
+  // Only while the caller is still an admin of the live space: one deleted meanwhile queues no job.
+  await batchAsMember(svc, auth, spaceId, "admin", [d1Statement(svc.env.DB, svc.db.insert(jobs).values({ id, spaceId, type: RETRAIN_JOB, status: "queued", createdAt: now }))]);
   await svc.env.SYNC_QUEUE.send({ type: RETRAIN_JOB, jobId: id, spaceId });
   return { jobId: id, status: "queued" as const, estimatedCompletion: iso(now + 60_000) };
 }

@@ -8,6 +8,7 @@
  */
 import { and, desc, eq } from "drizzle-orm";
 import type { AuthContext, Services } from "../../env";
+import { d1Statement } from "../../db/client";
 import { projectionScenarios } from "../../db/schema";
 import { iso } from "../../lib/clock";
 import { type ErrorDetail, notFound, validationFailed } from "../../lib/errors";
@@ -17,7 +18,7 @@ import { type Currency, CURRENCY_SCALES, formatMinor, moneyFields, parseMajor } 
 import { pagination } from "../../lib/pagination";
 import { inJsonList, rowReader } from "../../lib/sql";
 import { dateIn } from "../../lib/dates";
-import { readSpace, readSpaceWith, requireRoleOver, requireSpaceRole } from "../spaces/access";
+import { batchAsMember, readSpace, readSpaceWith, requireRoleOver, requireSpaceRole } from "../spaces/access";
 import { type DefaultsData, defaultsReads, recentContribution, type SpaceRef, spaceNetWorth } from "./defaults";
 import { type EngineInput, type EngineResult, simulate } from "./engine";
 import { LIFE_EVENT_TYPES, MAX_COMPARE } from "./schemas";
@@ -455,7 +456,8 @@ export async function createProjection(svc: Services, auth: AuthContext, body: P
     summary: JSON.stringify(summaryOf(projection)),
     createdAt: now,
   };
-  await svc.db.insert(projectionScenarios).values(row);
+  // Only while the caller may still write in the live space: one deleted meanwhile keeps no scenario.
+  await batchAsMember(svc, auth, space.id, "member", [d1Statement(svc.env.DB, svc.db.insert(projectionScenarios).values(row))]);
   return { saved: true as const, body: { scenario: scenarioRef(row), projection, yearByYear, notes: res.notes } };
 }
 

@@ -7,7 +7,7 @@ import type { AuthContext, Services } from "../../env";
 import { validationFailed, type ErrorDetail } from "../../lib/errors";
 import { FIAT_CURRENCIES, CURRENCIES, plainDecimal } from "../../lib/money";
 import { insertRows } from "../../lib/sql";
-import { readSpace, requireSpaceRole, withSessionCheck } from "../spaces/access";
+import { batchAsMember, readSpace, requireSpaceRole, withSessionCheck } from "../spaces/access";
 import { bumpForecastEpoch } from "../analytics/forecast-epoch";
 import { checkSpaceBudgetAlerts } from "../budgets/alerts";
 import { coinIdOf } from "../prices/assets";
@@ -204,7 +204,8 @@ export async function putSpaceRates(svc: Services, auth: AuthContext, spaceId: s
     // A forecast converted at the old rates is no longer served (forecast-epoch.ts).
     bumpForecastEpoch(db, spaceId),
   ];
-  const results = await db.batch(stmts);
+  // Only while the caller may still write in the live space: one deleted meanwhile keeps no rate.
+  const results = await batchAsMember(svc, auth, spaceId, "member", stmts);
   // Budgets count spending in other currencies at these rates: a changed rate can carry one past its threshold.
   await checkSpaceBudgetAlerts(svc, spaceId);
   // What was there to remove, not what was asked.

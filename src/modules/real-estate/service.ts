@@ -89,7 +89,7 @@ export async function sync(svc: Services, auth: AuthContext, assetId: string) {
   const date = todayIn(now, membership.space.timezone);
   const unchanged = recordsAlready(previous, { value: z.zestimate, date, source: ZESTIMATE_SOURCE });
   const row = unchanged ? previous : valuationRow(asset, { value: z.zestimate, date, valuedAt: now, source: ZESTIMATE_SOURCE, createdBy: auth.userId }, now);
-  if (!unchanged) await storeValuation(svc, row, "assetId");
+  if (!unchanged) await storeValuation(svc, row, "assetId", auth);
   return {
     previousValue: previous ? toMajorNumber(previous.value, 2) : null,
     previousValueDecimal: previous ? formatMinor(previous.value, 2) : null,

@@ -5,11 +5,13 @@
  */
 import type { AuthContext, Services } from "../../env";
 import type { spaces } from "../../db/schema";
-import { ApiError, forbidden, notFound } from "../../lib/errors";
+import { batchGuard, GUARD_PREFIX, refusedByGuard } from "../../lib/batch-guard";
+import { ApiError, conflict, forbidden, notFound } from "../../lib/errors";
 import { guardedValue, type SqlGuard } from "../../lib/sql";
 import { requireRecentStepUp } from "../auth/second-factor";
 import { useEmergencyGrant } from "../lifebeat/grant-access";
 import { authFromSession, type SessionRow, sessionStatement } from "../auth/tokens";
+import type { WriteGuard } from "../ledger/operations";
 
 export const ROLES = ["owner", "admin", "member", "viewer"] as const;
 export type Role = (typeof ROLES)[number];
@@ -27,6 +29,72 @@ const rolesAtLeastSql = (min: Role) => ROLES.filter((r) => atLeast(r, min)).map(
 export const memberAtLeastSql = (space: string, user: string, min: Role, extra = "") =>
   `EXISTS (SELECT 1 FROM space_members m JOIN spaces sp ON sp.id = m.space_id
             WHERE m.space_id = ${space} AND m.user_id = ${user} AND m.role IN (${rolesAtLeastSql(min)}) AND sp.deleted_at IS NULL${extra})`;
+
+/**
+ * A write's guard (lib/batch-guard.ts) that, as its batch runs, `userId` is still a member of the live space `spaceId`
+ * with a role of at least `min` (memberAtLeastSql): a write that the space's deletion, or the caller's removal or
+ * demotion, overtook between its check and its batch stores nothing (D1 runs one batch at a time).
+ */
+export const memberGuard = (db: D1Database, spaceId: string, userId: string, min: Role): D1PreparedStatement =>
+  batchGuard(db, memberAtLeastSql("?", "?", min), [spaceId, userId]);
+
+/** memberGuard as a ledger write's guard (operations.ts WriteGuard), for a commit the space's ledger makes. */
+export const memberWriteGuard = (spaceId: string, userId: string, min: Role): WriteGuard =>
+  ({ sql: `${GUARD_PREFIX}1 WHERE NOT (${memberAtLeastSql("?", "?", min)})`, params: [spaceId, userId] });
+
+/** How many times batchAsMember runs a batch whose guard refused while the caller's access, checked again, holds. */
+const GUARDED_ATTEMPTS = 3;
+
+/**
+ * `statements` in one batch behind memberGuard, their results (the guard's left out). Refused, the caller's
+ * access is checked again the ordinary way, so the answer is the one a request made after the change gets: 404
+ * when the space is gone or the caller left it (the resource's 404 when `resource` names it), 403 when their role
+ * fell below `min`. If it still holds, the refusal was another guard's of `statements` when `otherGuards` (the
+ * caller's own refusal is rethrown for it to answer), and otherwise access changed and came back meanwhile: the
+ * batch runs again.
+ */
+export async function batchAsMember<T = Record<string, unknown>>(
+  svc: Services,
+  auth: AuthContext,
+  spaceId: string,
+  min: Role,
+  statements: D1PreparedStatement[],
+  opts: { resource?: string; otherGuards?: boolean } = {},
+): Promise<D1Result<T>[]> {
+  const db = svc.env.DB;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return (await db.batch<T>([memberGuard(db, spaceId, auth.userId, min), ...statements])).slice(1);
+    } catch (e) {
+      if (!refusedByGuard(e)) throw e;
+      const check = requireSpaceRole(svc, auth, spaceId, min);
+      await (opts.resource ? asResource(check, opts.resource) : check);
+      if (opts.otherGuards) throw e;
+      if (attempt === GUARDED_ATTEMPTS) throw conflict("Your access to this space kept changing while this request was made; try again");
+    }
+  }
+}
+
+/**
+ * `svc` whose ledger commits carry memberWriteGuard (ledger/client.ts runLedger's ambient guard), for a write the
+ * ledger commits after its caller's role was checked: one that the space's deletion, or the caller's removal or
+ * demotion, overtook lands nothing, and is answered as a request made after it (404 or 403: batchAsMember).
+ */
+export function asMemberServices(svc: Services, auth: AuthContext, spaceId: string, min: Role, resource?: string): Services {
+  let refusal: unknown = null;
+  return {
+    ...svc,
+    commitGuard: {
+      guard: memberWriteGuard(spaceId, auth.userId, min),
+      holds: async () => {
+        const check = requireSpaceRole(svc, auth, spaceId, min);
+        refusal = await (resource ? asResource(check, resource) : check).then(() => null, (e: unknown) => e);
+        return refusal === null;
+      },
+      refused: () => (refusal instanceof Error ? refusal : notFound(resource ?? "Space")),
+    },
+  };
+}
 
 export interface Membership {
   spaceId: string;

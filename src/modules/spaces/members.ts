@@ -2,25 +2,45 @@
  * Space membership management. The member list (it carries emails) is for
  * members and up, not viewers (API.md). Admins (and the owner) manage members whose
  * role is below their own and grant only roles below their own; the owner
- * cannot be changed or removed; anyone but the owner may leave.
+ * cannot be changed or removed; anyone but the owner may leave. Each write holds only while what it was checked
+ * against does, in its own statement (D1 has no transactions): the caller's role and the space (memberAtLeastSql),
+ * and the member's role as read. One that another's write overtook is checked again against what that left.
  */
-import { and, eq } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import type { AuthContext, Services } from "../../env";
-import { spaceMembers, users } from "../../db/schema";
+import { users } from "../../db/schema";
 import { iso } from "../../lib/clock";
 import { conflict, forbidden, notFound } from "../../lib/errors";
 import { MEMBER_ADD_LIMITS, takeInTurn } from "../../lib/rate-limits";
-import { outranks, readSpace, requireSpaceRole, type Role } from "./access";
+import { batchAsMember, memberAtLeastSql, outranks, readSpace, requireSpaceRole, type Role } from "./access";
 
 type AssignableRole = Exclude<Role, "owner">;
 
+/** The member as shown (binds the space's id, then the user's). */
+const MEMBER_ROW_SQL = `SELECT u.id AS userId, u.email, u.name, m.role, m.created_at AS joinedAt FROM space_members m JOIN users u ON u.id = m.user_id
+  WHERE m.space_id = ? AND m.user_id = ?`;
+
 async function memberRow(svc: Services, spaceId: string, userId: string) {
-  return svc.db
-    .select({ userId: users.id, email: users.email, name: users.name, role: spaceMembers.role, joinedAt: spaceMembers.createdAt })
-    .from(spaceMembers)
-    .innerJoin(users, eq(users.id, spaceMembers.userId))
-    .where(and(eq(spaceMembers.spaceId, spaceId), eq(spaceMembers.userId, userId)))
-    .get();
+  return (await svc.env.DB.prepare(MEMBER_ROW_SQL).bind(spaceId, userId).first<MemberRow>()) ?? undefined;
+}
+
+/** How many times a PATCH or DELETE of a member is checked again after another's write overtook it. */
+const MEMBER_WRITE_ATTEMPTS = 3;
+
+/** A member's write that another's overtook at every attempt. */
+const keptChanging = () => conflict("The member kept changing while this request was made; read the members and try again");
+
+/**
+ * `write` (true when its conditional statement changed the row) until it lands, each attempt checked from the start
+ * against the state the others left: a write that another's overtook answers as that state warrants (404 when the
+ * member or the space is gone, 403 when the member now outranks the caller or the caller lost their role).
+ */
+async function untilLanded<T>(write: () => Promise<T | null>): Promise<T> {
+  for (let attempt = 1; attempt <= MEMBER_WRITE_ATTEMPTS; attempt++) {
+    const done = await write();
+    if (done !== null) return done;
+  }
+  throw keptChanging();
 }
 
 type MemberRow = { userId: string; email: string; name: string; role: Role; joinedAt: number };
@@ -48,32 +68,54 @@ export async function addMember(svc: Services, auth: AuthContext, spaceId: strin
   await takeInTurn(svc, [[`member-add:${auth.userId}`, MEMBER_ADD_LIMITS.perAdder]], `At most ${MEMBER_ADD_LIMITS.perAdder.limit} members may be added a day; retry later`);
   const user = await svc.db.select({ id: users.id }).from(users).where(eq(users.email, input.email)).get();
   if (!user) throw notFound("User");
-  const res = await svc.db
-    .insert(spaceMembers)
-    .values({ spaceId, userId: user.id, role: input.role, createdAt: svc.clock.now() })
-    .onConflictDoNothing()
-    .run();
-  if (res.meta.changes !== 1) throw conflict("That user is already a member of this space", "DUPLICATE_RESOURCE");
-  return present((await memberRow(svc, spaceId, user.id))!);
+  const db = svc.env.DB;
+  // Only while the caller still holds the role they granted from, in the live space: the space's deletion removes
+  // its members, and a member added after it would be left in a deleted space. Read back in the same batch.
+  const [inserted, row] = await batchAsMember<MemberRow>(svc, auth, spaceId, me.role, [
+    db.prepare("INSERT INTO space_members (space_id, user_id, role, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING")
+      .bind(spaceId, user.id, input.role, svc.clock.now()),
+    db.prepare(MEMBER_ROW_SQL).bind(spaceId, user.id),
+  ]);
+  if (inserted!.meta.changes !== 1) throw conflict("That user is already a member of this space", "DUPLICATE_RESOURCE");
+  return present(row!.results[0]!);
 }
 
+/**
+ * SQL that holds while the member `?` (binds the space's id, the member's id, the role read) still has the role read
+ * and the caller (binds the space's id, the caller's id) still holds theirs, in the live space.
+ */
+const STILL_AS_READ = (callerRole: Role) =>
+  `EXISTS (SELECT 1 FROM space_members t WHERE t.space_id = ? AND t.user_id = ? AND t.role = ?) AND ${memberAtLeastSql("?", "?", callerRole)}`;
+
 export async function updateMember(svc: Services, auth: AuthContext, spaceId: string, userId: string, role: AssignableRole) {
-  const me = await requireSpaceRole(svc, auth, spaceId, "admin");
-  const target = await memberRow(svc, spaceId, userId);
-  if (!target) throw notFound("Member");
-  if (!outranks(me.role, target.role) || !outranks(me.role, role)) {
-    throw forbidden("You can only change members, and grant roles, below your own role");
-  }
-  await svc.db.update(spaceMembers).set({ role }).where(and(eq(spaceMembers.spaceId, spaceId), eq(spaceMembers.userId, userId)));
-  return present({ ...target, role });
+  return untilLanded(async () => {
+    const me = await requireSpaceRole(svc, auth, spaceId, "admin");
+    const target = await memberRow(svc, spaceId, userId);
+    if (!target) throw notFound("Member");
+    if (!outranks(me.role, target.role) || !outranks(me.role, role)) {
+      throw forbidden("You can only change members, and grant roles, below your own role");
+    }
+    // Over the role it was checked against, by a caller who still holds theirs: a removal or another change meanwhile is
+    // seen at the next attempt.
+    const updated = await svc.env.DB.prepare(`UPDATE space_members SET role = ? WHERE space_id = ? AND user_id = ? AND ${STILL_AS_READ(me.role)}`)
+      .bind(role, spaceId, userId, spaceId, userId, target.role, spaceId, auth.userId)
+      .run();
+    return updated.meta.changes === 1 ? present({ ...target, role }) : null;
+  });
 }
 
 export async function removeMember(svc: Services, auth: AuthContext, spaceId: string, userId: string): Promise<void> {
   const leaving = userId === auth.userId;
-  const me = await requireSpaceRole(svc, auth, spaceId, leaving ? "viewer" : "admin");
-  const target = leaving ? { role: me.role } : await memberRow(svc, spaceId, userId);
-  if (!target) throw notFound("Member");
-  if (target.role === "owner") throw forbidden("The owner cannot leave or be removed; delete the space instead");
-  if (!leaving && !outranks(me.role, target.role)) throw forbidden("You can only remove members below your own role");
-  await svc.db.delete(spaceMembers).where(and(eq(spaceMembers.spaceId, spaceId), eq(spaceMembers.userId, userId)));
+  await untilLanded(async () => {
+    const me = await requireSpaceRole(svc, auth, spaceId, leaving ? "viewer" : "admin");
+    const target = leaving ? { role: me.role } : await memberRow(svc, spaceId, userId);
+    if (!target) throw notFound("Member");
+    if (target.role === "owner") throw forbidden("The owner cannot leave or be removed; delete the space instead");
+    if (!leaving && !outranks(me.role, target.role)) throw forbidden("You can only remove members below your own role");
+    // As updateMember: only the member as checked, by a caller still in their role (one leaving is both).
+    const removed = await svc.env.DB.prepare(`DELETE FROM space_members WHERE space_id = ? AND user_id = ? AND ${STILL_AS_READ(me.role)}`)
+      .bind(spaceId, userId, spaceId, userId, target.role, spaceId, auth.userId)
+      .run();
+    return removed.meta.changes === 1 ? true : null;
+  });
 }

@@ -97,8 +97,9 @@ spaceRoutes.openapi(
   createRoute({
     ...access("admin"),
     ...common, method: "patch", path: "/{spaceId}/members/{userId}", tags, summary: "Change a member's role (admin)",
+    description: "A change that another's write to the member overtook is checked again against what that left (404 when the member was removed, 403 when they now outrank the caller); 409 only if the member kept changing at every attempt.",
     request: { params: MemberParams, body: jsonBody(UpdateMemberBody) },
-    responses: { 200: json(MemberSchema, "Updated"), ...errors(401, 403, 404, 422, 429) },
+    responses: { 200: json(MemberSchema, "Updated"), ...errors(401, 403, 404, 409, 422, 429) },
   }),
   async (c) => {
     const { spaceId, userId } = c.req.valid("param");
@@ -111,9 +112,9 @@ spaceRoutes.openapi(
     ...access("admin"),
     ...common, method: "delete", path: "/{spaceId}/members/{userId}", tags, summary: "Remove a member (admin), or leave the space",
     description:
-      "Removing another member requires the `admin` role or above in the space; a caller with two-factor authentication enabled must have confirmed it in this session within the last 15 minutes (`POST /v1/auth/2fa/verify`), else 403 `TWO_FACTOR_REQUIRED`. Any member may remove themself (leave), with no second factor; the owner cannot leave.",
+      "Removing another member requires the `admin` role or above in the space; a caller with two-factor authentication enabled must have confirmed it in this session within the last 15 minutes (`POST /v1/auth/2fa/verify`), else 403 `TWO_FACTOR_REQUIRED`. Any member may remove themself (leave), with no second factor; the owner cannot leave. A removal that another's write to the member overtook is checked again against what that left: a member already removed is a 404 (a second DELETE is not a 204), one who now outranks the caller a 403; 409 only if the member kept changing at every attempt.",
     request: { params: MemberParams },
-    responses: { 204: { description: "Removed" }, ...errors(401, 403, 404, 429) },
+    responses: { 204: { description: "Removed" }, ...errors(401, 403, 404, 409, 429) },
   }),
   async (c) => {
     const { spaceId, userId } = c.req.valid("param");

@@ -17,7 +17,7 @@ import { requireTwoFactor } from "../auth/second-factor";
 import { spaceDocumentsRemoval } from "../documents/service";
 import { systemCategories } from "../categories/system";
 import { grantedSpaces, grantEnded, useEmergencyGrant } from "../lifebeat/grant-access";
-import { readSpace, requireSpaceRole, type Role, withSessionCheck } from "./access";
+import { batchAsMember, readSpace, requireSpaceRole, type Role, withSessionCheck } from "./access";
 import { type ConnectionRow, REMOVAL_PENDING } from "../providers/connections";
 import { REMOVABLE_SQL, retireDeletedSpaceConnection } from "../providers/remove";
 import { SPACE_DELETED_REASON, SYNC_JOB } from "../providers/sync";
@@ -159,13 +159,14 @@ export async function updateSpace(
   const update = svc.db.update(spaces).set({ ...patch, updatedAt: now }).where(eq(spaces.id, spaceId));
   // The cached forecast is in the space's currency, over its days: a change of either bumps the forecast epoch,
   // judged on the row this update overwrites, in its batch.
+  const db = svc.env.DB;
+  // Only while the caller may still write in the live space (batchAsMember): a deleted space is not renamed.
   if (patch.currency !== undefined || patch.timezone !== undefined) {
-    const db = svc.env.DB;
-    await db.batch([bumpForecastEpochIfReframed(db, spaceId, patch), d1Statement(db, update)]);
+    await batchAsMember(svc, auth, spaceId, "member", [bumpForecastEpochIfReframed(db, spaceId, patch), d1Statement(db, update)]);
     // A new zone moves the days each budget's period holds, and so its spending: an alert now due is written now,
     // not at the space's next write. (A budget keeps the currency it was made in.)
     if (updated.timezone !== m.space.timezone) await checkSpaceBudgetAlerts(svc, spaceId);
-  } else await update;
+  } else await batchAsMember(svc, auth, spaceId, "member", [d1Statement(db, update)]);
   return presentSpace(updated, m.role, (await accountSummaries(svc, [spaceId])).get(spaceId));
 }
 

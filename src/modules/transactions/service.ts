@@ -29,7 +29,7 @@ import { runGuardedLedger, runLedger } from "../ledger/client";
 import type { Idempotency } from "../ledger/operations";
 import { recordedAnswerOr } from "../ledger/recorded-answer";
 import {
-  accessGuard, accessGuardOf, asResource, membershipOf, membershipParams, type MembershipRow, requireRole, requireRoleOver, requireSpaceRole,
+  accessGuard, accessGuardOf, asMemberServices, asResource, membershipOf, membershipParams, type MembershipRow, requireRole, requireRoleOver, requireSpaceRole,
   TRANSACTION_MEMBERSHIP_SQL, withSessionCheck,
 } from "../spaces/access";
 import { cashflowPostings, parseAmountField, priceTrade, securityAsset, type TradeTerms } from "./postings";
@@ -291,7 +291,9 @@ export async function createTransaction(svc: Services, auth: AuthContext, input:
   }
   const { category, draft, row } = built;
   const { event, ...op } = commitOf(input, row, draft.postings, idempotency, timezone);
-  const { returns, replayed, transactions: committed, reads } = await runLedger(svc, op);
+  // Committed only while the caller may still write in the live space (asMemberServices): the space's deletion, or the
+  // caller's removal, after the checks above lands nothing, and is answered as a request made after it.
+  const { returns, replayed, transactions: committed, reads } = await runLedger(asMemberServices(svc, auth, input.spaceId, "member"), op);
   // A replay shows the first request's transaction as it is now.
   if (replayed) return { transaction: await getTransactionRow(svc, returns.transactionId as string), replayed };
   const [stored, watching] = reads ?? [];
@@ -415,7 +417,8 @@ export async function createTransfer(
   const inRow = { ...base, id: inId, accountId: to.id, amount: toAmount, currency: toCurrency, subtype: "transfer_in", counterpartyAccountId: from.id };
   // Each leg is a transaction a subscriber hears of (transaction-events.ts).
   const events = [outRow, inRow].map((r) => transactionCreatedEvent(r, null, membership.space.timezone, now));
-  const { returns, replayed, transactions: committed, reads } = await runLedger(svc, {
+  // Committed only while the caller may still write in the live space (asMemberServices, as createTransaction).
+  const { returns, replayed, transactions: committed, reads } = await runLedger(asMemberServices(svc, auth, input.spaceId, "member"), {
     kind: "commit",
     spaceId: input.spaceId,
     txs: [{ postings: transferPostings(from.id, currency, amount, to.id, toCurrency, toAmount), timestamp: date, metadata: { transfer: `${outId},${inId}` } }],
@@ -574,7 +577,8 @@ export async function voidTransaction(svc: Services, auth: AuthContext, id: stri
   const row = await transactionFor(svc, auth, id, "member");
   // With an Idempotency-Key, a retry of the void replays it instead of reporting the void as a conflict.
   if (row.status === "cancelled" && !idempotency) throw conflict("Transaction is already voided", "ALREADY_REVERTED");
-  const { transactions: reversal, replayed } = await runLedger(svc, {
+  // Only while the caller may still write in the live space (asMemberServices, as createTransaction).
+  const { transactions: reversal, replayed } = await runLedger(asMemberServices(svc, auth, row.spaceId, "member", "Transaction"), {
     kind: "revert",
     spaceId: row.spaceId,
     seq: row.ledgerSeq,

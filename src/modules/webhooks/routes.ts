@@ -43,8 +43,9 @@ webhookRoutes.openapi(
   createRoute({
     ...admin, method: "patch", path: "/{id}", tags,
     summary: "Change url or events, disable, re-enable (which resets the failure run), or take over (which rotates the secret)",
+    description: "Of two admins taking a webhook over at once, one gets the secret that is stored; the other gets 409 CONFLICT (its secret was never stored) and reads the webhook again.",
     request: { params: WebhookIdParam, body: jsonBody(UpdateWebhookBody) },
-    responses: { 200: json(UpdatedWebhookSchema, "Updated"), ...errors(401, 403, 404, 422, 429) },
+    responses: { 200: json(UpdatedWebhookSchema, "Updated"), ...errors(401, 403, 404, 409, 422, 429) },
   }),
   async (c) => c.json(await webhooks.updateWebhook(c.get("services"), c.get("auth"), c.req.valid("param").id, c.req.valid("json")), 200),
 );

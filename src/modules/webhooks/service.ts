@@ -8,13 +8,15 @@
 import { and, eq, inArray, ne, sql } from "drizzle-orm";
 import type { AuthContext, Services } from "../../env";
 import { webhookDeliveries, webhookDeliveryAttempts, webhookSubscriptions } from "../../db/schema";
+import { d1Statement } from "../../db/client";
 import { iso } from "../../lib/clock";
 import { encryptSecret, randomToken } from "../../lib/crypto";
 import { conflict, notFound, validationFailed } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { pagination } from "../../lib/pagination";
 import { entityRows, inJsonList, rowReader, type SqlGuard } from "../../lib/sql";
-import { readResource, readSpace, requireSpaceRole } from "../spaces/access";
+import { batchGuard, refusedByGuard } from "../../lib/batch-guard";
+import { asResource, memberAtLeastSql, readResource, readSpace, requireSpaceRole } from "../spaces/access";
 import { CREATOR_LOST_ACCESS, creatorMayManageSql } from "./creator";
 import { sendTestPing } from "./deliver";
 import { MAX_WEBHOOKS_PER_SPACE, SUBSCRIPTION_DISABLED, TEST_EVENT } from "./events";
@@ -106,13 +108,16 @@ export async function createWebhook(
     disabledReason: enabled ? null : "manual", disabledAt: enabled ? null : now, enabledAt: null, lastSuccessAt: null, lastFailureAt: null,
     createdBy: auth.userId, createdAt: now, updatedAt: now,
   };
-  // Counted in the insert itself: concurrent requests cannot all pass a count read before any of them inserts.
+  // Counted in the insert itself: concurrent requests cannot all pass a count read before any of them inserts. And
+  // only while the caller is still an admin of the live space: one deleted meanwhile keeps no webhook.
   const e = entityRows(webhookSubscriptions, [row]);
   const inserted = await svc.env.DB.prepare(
     `INSERT INTO ${e.table} (${e.columns.join(", ")}) SELECT ${e.columns.map(() => "?").join(", ")}
-      WHERE (SELECT COUNT(*) FROM ${e.table} WHERE space_id = ?) < ?`,
-  ).bind(...e.rows[0]!, row.spaceId, MAX_WEBHOOKS_PER_SPACE).run();
+      WHERE (SELECT COUNT(*) FROM ${e.table} WHERE space_id = ?) < ? AND ${memberAtLeastSql("?", "?", "admin")}`,
+  ).bind(...e.rows[0]!, row.spaceId, MAX_WEBHOOKS_PER_SPACE, row.spaceId, auth.userId).run();
   if (inserted.meta.changes !== 1) {
+    // Kept out by the space's deletion or the caller's loss of the role: answered as a request made after it.
+    await requireSpaceRole(svc, auth, input.spaceId, "admin");
     throw validationFailed([{ field: "spaceId", message: `A space may have at most ${MAX_WEBHOOKS_PER_SPACE} webhooks`, code: "LIMIT_REACHED" }]);
   }
   // The creator is an admin: they just passed the check.
@@ -160,12 +165,41 @@ export async function getWebhook(svc: Services, auth: AuthContext, id: string) {
   return present(row, creatorLostAccess);
 }
 
+/** How many times a PATCH whose guard refused is tried again while the caller's access, checked again, holds. */
+const UPDATE_ATTEMPTS = 3;
+
+/** A takeover that another admin's write to the subscription overtook: its secret is not the one this request made. */
+const takenOverMeanwhile = () =>
+  conflict("Another admin took this webhook over, or changed its secret, while this request was made; read it and take it over again if you still mean to");
+
 /**
  * `takeOver` (or a new URL from an admin who is not its creator) makes the caller the creator: they vouch for
  * the URL from now on, so the subscription delivers while they are an admin. The secret rotates then, since the
- * previous creator knows the old one, and the new one is in this response only (as at creation).
+ * previous creator knows the old one, and the new one is in this response only (as at creation). Each write holds
+ * only while the caller is an admin of the live space, and a takeover only over the creator and secret it read: of
+ * two admins taking it over at once, one gets the secret that is stored and the other a 409 (never a secret that
+ * another write replaced before anyone could use it).
  */
 export async function updateWebhook(
+  svc: Services,
+  auth: AuthContext,
+  id: string,
+  patch: { url?: string; events?: string[]; description?: string | null; enabled?: boolean; takeOver?: boolean },
+) {
+  for (let attempt = 1; ; attempt++) {
+    const applied = await applyWebhookPatch(svc, auth, id, patch);
+    // Refused with the caller's access holding: a takeover's, by another admin's takeover (or rotation) meanwhile.
+    if (applied === TAKEOVER_REFUSED) throw takenOverMeanwhile();
+    if (applied !== REFUSED) return applied;
+    // Otherwise the caller's access changed and came back meanwhile: applied again to what is there now.
+    if (attempt === UPDATE_ATTEMPTS) throw conflict("Your access to this space kept changing while this request was made; try again");
+  }
+}
+
+const REFUSED = Symbol("refused");
+const TAKEOVER_REFUSED = Symbol("takeover refused");
+
+async function applyWebhookPatch(
   svc: Services,
   auth: AuthContext,
   id: string,
@@ -195,16 +229,31 @@ export async function updateWebhook(
     secret = `whsec_${randomToken(32)}`;
     Object.assign(set, { createdBy: auth.userId, secretEnc: await encryptSecret(secret, svc.env.ENCRYPTION_KEY) });
   }
-  const update = svc.db.update(webhookSubscriptions).set(set).where(eq(webhookSubscriptions.id, id)).returning();
+  const db = svc.env.DB;
+  // The caller is still an admin of the live space as the batch runs; a takeover writes over the creator and the
+  // secret it read only (the secret too: a creator taking their own webhook over rotates it).
+  const guard = takeOver
+    ? batchGuard(db, `${memberAtLeastSql("?", "?", "admin")} AND EXISTS (SELECT 1 FROM webhook_subscriptions WHERE id = ? AND created_by = ? AND secret_enc = ?)`,
+      [row.spaceId, auth.userId, id, row.createdBy, row.secretEnc])
+    : batchGuard(db, memberAtLeastSql("?", "?", "admin"), [row.spaceId, auth.userId]);
+  const update = d1Statement(db, svc.db.update(webhookSubscriptions).set(set).where(eq(webhookSubscriptions.id, id)).returning());
   // A subscription's pending deliveries are cancelled by the write that disables it (as the automatic disable does,
   // deliver.ts), not left to their next attempt: a re-enable never brings them back, however the timing falls. A
   // re-enable first cancels any a disabled subscription still has (left by a disable before this rule).
-  const [stored] =
-    set.enabled === false ? (await svc.db.batch([update, cancelPendingOfDisabled(svc, id)]))[0]
-    : set.enabled === true ? (await svc.db.batch([cancelPendingOfDisabled(svc, id), update]))[1]
-    : await update;
+  const cancel = d1Statement(db, cancelPendingOfDisabled(svc, id));
+  let results: D1Result[];
+  try {
+    results = await db.batch(set.enabled === false ? [guard, update, cancel] : set.enabled === true ? [guard, cancel, update] : [guard, update]);
+  } catch (e) {
+    if (!refusedByGuard(e)) throw e;
+    // Answered as a request made now would be: 404 when the subscription or its space is gone, 403 for a lost role.
+    await asResource(webhookFor(svc, auth, id), "Webhook");
+    return takeOver ? TAKEOVER_REFUSED : REFUSED;
+  }
+  const written = (set.enabled === true ? results[2] : results[1])!.results[0] as Record<string, unknown> | undefined;
   // Deleted meanwhile: as if it never was.
-  if (!stored) throw notFound("Webhook");
+  if (!written) throw notFound("Webhook");
+  const stored = subscriptionOf(written);
   // The caller passed the admin check; anyone else as creator is as read with the row.
   const out = present(stored, stored.createdBy === auth.userId ? false : creatorLostAccess);
   return secret === undefined ? out : { ...out, secret };
