@@ -97,3 +97,15 @@ async function callJsonAs(u: TestUser, path: string, body: unknown) {
   expect(res.status).toBe(201);
   return res.body;
 }
+
+describe("a household that the space's deletion overtakes", () => {
+  it("shares no deleted space: the household is not created and the answer is the space's 404", { timeout: 60_000 }, async () => {
+    const { owner, spaceId, deleteIt } = await spaceToDelete();
+    const racing = racingApp(/^INSERT INTO households/i, deleteIt);
+    const res = await racing.post(owner, "/v1/households", { name: "Familia", spaceIds: [spaceId] });
+    expect(racing.fired()).toBe(true);
+    expect({ status: res.status, message: res.body?.error?.message }).toEqual({ status: 404, message: "Space not found" });
+    expect((await env.DB.prepare("SELECT COUNT(*) AS n FROM household_spaces WHERE space_id = ?").bind(spaceId).first<{ n: number }>())!.n).toBe(0);
+    expect((await env.DB.prepare("SELECT COUNT(*) AS n FROM households WHERE owner_id = ?").bind(owner.id).first<{ n: number }>())!.n).toBe(0);
+  });
+});

@@ -617,6 +617,8 @@ export const es: Catalogue = {
       Array.from({ length: 9 }, (_, n) => [`At most ${n} decimal places are allowed for this currency`, `Esta moneda admite como máximo ${n} ${n === 1 ? "decimal" : "decimales"}.`]),
     ),
     // Writes that another's write overtook (spaces/access.ts batchAsMember, spaces/members.ts, webhooks/service.ts).
+    "Your spaces changed while the household was being created; try again":
+      "Tus espacios cambiaron mientras se creaba el hogar; vuelve a intentarlo.",
     "Your access to this space kept changing while this request was made; try again":
       "Tu acceso a este espacio cambió una y otra vez mientras se hacía esta solicitud; vuelve a intentarlo.",
     "The member kept changing while this request was made; read the members and try again":

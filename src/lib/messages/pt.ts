@@ -621,6 +621,8 @@ export const pt: Catalogue = {
       ]),
     ),
     // Writes that another's write overtook (spaces/access.ts batchAsMember, spaces/members.ts, webhooks/service.ts).
+    "Your spaces changed while the household was being created; try again":
+      "Seus espaços mudaram enquanto a família era criada; tente novamente.",
     "Your access to this space kept changing while this request was made; try again":
       "Seu acesso a este espaço mudou repetidas vezes enquanto esta solicitação era feita; tente novamente.",
     "The member kept changing while this request was made; read the members and try again":

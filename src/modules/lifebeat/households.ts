@@ -9,6 +9,7 @@
  * no member: every read of members here skips it.
  */
 import type { AuthContext, Services } from "../../env";
+import { batchGuard, refusedByGuard } from "../../lib/batch-guard";
 import { iso } from "../../lib/clock";
 import { randomToken, sha256Hex } from "../../lib/crypto";
 import { conflict, forbidden, notFound } from "../../lib/errors";
@@ -162,25 +163,33 @@ export async function householdDetail(svc: Services, h: HouseholdRow) {
   return presentDetails([h], await svc.env.DB.batch(detailReads(svc.env.DB, { sql: "= ?", params: [h.id] })))[0]!;
 }
 
+/** Holds while user ?1 owns each of the spaces of the JSON list ?2, all live, ?3 being their number. */
+const OWNS_ALL_SQL = `(SELECT COUNT(*) FROM space_members m JOIN spaces s ON s.id = m.space_id
+   WHERE m.user_id = ?1 AND m.role = 'owner' AND s.deleted_at IS NULL AND m.space_id IN (SELECT value FROM json_each(?2))) = ?3`;
+
+/** 404 unless the caller is a member of each live space, 403 unless the owner of each. */
+async function requireOwnerOfAll(svc: Services, auth: AuthContext, spaceIds: string[]): Promise<void> {
+  if (spaceIds.length === 0) return;
+  const rows = await svc.env.DB.prepare(
+    `SELECT m.space_id, m.role FROM space_members m JOIN spaces s ON s.id = m.space_id
+      WHERE m.user_id = ? AND s.deleted_at IS NULL AND m.space_id ${IN_JSON_LIST}`,
+  )
+    .bind(auth.userId, jsonList(spaceIds))
+    .all<{ space_id: string; role: string }>();
+  const roles = new Map(rows.results.map((r) => [r.space_id, r.role]));
+  if (spaceIds.some((id) => !roles.has(id))) throw notFound("Space");
+  if (spaceIds.some((id) => roles.get(id) !== "owner")) throw forbidden("Only a space's owner may share it with a household");
+}
+
 export async function createHousehold(svc: Services, auth: AuthContext, input: { name: string; spaceIds: string[] }) {
   const spaceIds = [...new Set(input.spaceIds)];
-  if (spaceIds.length) {
-    const rows = await svc.env.DB.prepare(
-      `SELECT m.space_id, m.role FROM space_members m JOIN spaces s ON s.id = m.space_id
-        WHERE m.user_id = ? AND s.deleted_at IS NULL AND m.space_id ${IN_JSON_LIST}`,
-    )
-      .bind(auth.userId, jsonList(spaceIds))
-      .all<{ space_id: string; role: string }>();
-    const roles = new Map(rows.results.map((r) => [r.space_id, r.role]));
-    if (spaceIds.some((id) => !roles.has(id))) throw notFound("Space");
-    if (spaceIds.some((id) => roles.get(id) !== "owner")) throw forbidden("Only a space's owner may share it with a household");
-  }
+  await requireOwnerOfAll(svc, auth, spaceIds);
   const me = await svc.env.DB.prepare("SELECT email, name FROM users WHERE id = ?").bind(auth.userId).first<{ email: string; name: string }>();
   if (!me) throw notFound("User");
   const now = svc.clock.now();
   const id = newId("hh", now);
   const db = svc.env.DB;
-  await db.batch([
+  const statements = [
     db.prepare("INSERT INTO households (id, name, owner_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?)").bind(id, input.name, auth.userId, now, now),
     db.prepare(
       `INSERT INTO household_members (id, household_id, user_id, email, name, relationship, role, status, invited_at, joined_at)
@@ -188,7 +197,16 @@ export async function createHousehold(svc: Services, auth: AuthContext, input: {
     ).bind(newId("hhm", now), id, auth.userId, me.email, me.name, now, now),
     db.prepare("INSERT INTO life_beat (household_id, last_check_in, updated_at) VALUES (?, ?, ?)").bind(id, now, now),
     ...insertRows(db, "household_spaces", ["household_id", "space_id", "added_at"], spaceIds.map((s) => [id, s, now])),
-  ]);
+  ];
+  try {
+    // Only while the caller still owns every one of the spaces, each live: a space deleted (or an ownership lost)
+    // between the check above and this batch is not shared with the household (QA 12-F left such links behind).
+    await db.batch(spaceIds.length ? [batchGuard(db, OWNS_ALL_SQL, [auth.userId, jsonList(spaceIds), spaceIds.length]), ...statements] : statements);
+  } catch (e) {
+    if (!refusedByGuard(e)) throw e;
+    await requireOwnerOfAll(svc, auth, spaceIds); // the answer a request made after the change gets
+    throw conflict("Your spaces changed while the household was being created; try again");
+  }
   return householdDetail(svc, { id, name: input.name, owner_id: auth.userId, created_at: now, updated_at: now });
 }
 
