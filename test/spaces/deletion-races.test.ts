@@ -109,3 +109,24 @@ describe("a household that the space's deletion overtakes", () => {
     expect((await env.DB.prepare("SELECT COUNT(*) AS n FROM households WHERE owner_id = ?").bind(owner.id).first<{ n: number }>())!.n).toBe(0);
   });
 });
+
+describe("a bank connection that the space's deletion overtakes", () => {
+  it("is not stored: no connection, credentials or accounts in the deleted space, the item removed at Plaid, and the space's 404", { timeout: 60_000 }, async () => {
+    const { owner, spaceId, deleteIt } = await spaceToDelete();
+    const racing = racingApp(/INSERT INTO provider_connections/i, deleteIt);
+    const publicToken = `public-sandbox-${crypto.randomUUID()}`;
+    const res = await racing.post(owner, "/v1/providers/plaid/exchange-token", {
+      spaceId, publicToken, metadata: { institution: { name: "First Platypus Bank", institution_id: "ins_109508" } },
+    });
+    expect(racing.fired()).toBe(true);
+    expect({ status: res.status, message: res.body?.error?.message }).toEqual({ status: 404, message: "Space not found" });
+    // Before, a 201 left an active connection with sealed credentials and its accounts in the deleted space, which the
+    // deletion had not seen and so never retired (the item billed at Plaid for good).
+    expect(await rowsIn("provider_connections", spaceId)).toBe(0);
+    expect(await rowsIn("accounts", spaceId)).toBe(0);
+    // The simulator's item of this public token (its seed is the token's SHA-256) was removed at once.
+    const seed = [...new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(publicToken)))].map((b) => b.toString(16).padStart(2, "0")).join("");
+    const items = await env.DB.prepare("SELECT status FROM sandbox_plaid_items WHERE seed = ?").bind(seed).all<{ status: string }>();
+    expect(items.results).toEqual([{ status: "removed" }]);
+  });
+});

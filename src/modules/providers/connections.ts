@@ -7,13 +7,13 @@
 import type { AuthContext, Services } from "../../env";
 import { iso } from "../../lib/clock";
 import { decryptSecret, encryptSecret, hmacSha256Hex } from "../../lib/crypto";
-import { conflict, notFound } from "../../lib/errors";
+import { conflict, forbidden, notFound } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { truncateText } from "../../lib/exact-json";
 import { IN_JSON_LIST, jsonList } from "../../lib/sql";
 import { bumpForecastEpoch } from "../analytics/forecast-epoch";
 import { runLedger } from "../ledger/client";
-import { readSpace, requireRoleOver } from "../spaces/access";
+import { memberAtLeastSql, readSpace, requireRoleOver } from "../spaces/access";
 import type { ProviderName } from "../../providers/errors";
 
 export const CONNECTION_STATUSES = ["pending", "active", "error", "reauth_required", "disconnected"] as const;
@@ -185,19 +185,29 @@ export async function createConnection(
     last_sync_attempt_at: null, next_sync_at: now, nonce: 0, created_by: input.createdBy, created_at: now, updated_at: now, disconnected_at: null,
     login_key: input.loginKey ?? null,
   };
-  // Inserted only while no live connection of the same login exists: two connects of one login at once
-  // cannot both pass refuseConnectedLogin's look.
+  // Inserted only while no live connection of the same login exists (two connects of one login at once cannot both
+  // pass refuseConnectedLogin's look), and while its creator is still an admin of the live space: a connect the
+  // space's deletion overtook left an active connection, its credentials and accounts in the deleted space, which
+  // the deletion had not seen and so never retired (review of QA 12-F's fixes).
   const res = await svc.env.DB.prepare(
     `INSERT INTO provider_connections (id, space_id, provider, status, external_id, institution_id, institution_name, credentials_enc, next_sync_at, created_by, created_at, updated_at, login_key)
      SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
-     WHERE ? IS NULL OR NOT EXISTS (SELECT 1 FROM provider_connections WHERE ${sameLive("login_key")})`,
+     WHERE (? IS NULL OR NOT EXISTS (SELECT 1 FROM provider_connections WHERE ${sameLive("login_key")})) AND ${memberAtLeastSql("?", "?", "admin")}`,
   )
     .bind(
       row.id, row.space_id, row.provider, row.status, row.external_id, row.institution_id, row.institution_name, row.credentials_enc, row.next_sync_at, row.created_by, now, now, row.login_key,
-      row.login_key, row.space_id, row.provider, row.login_key,
+      row.login_key, row.space_id, row.provider, row.login_key, row.space_id, row.created_by,
     )
     .run();
-  if (res.meta.changes === 0) throw alreadyConnected(input.provider, null);
+  if (res.meta.changes === 0) {
+    // The space gone or the role lost answers as a request made after it (404, 403); else the same login won. Either
+    // way the caller removes what it made at the provider (plaid.ts, belvo.ts).
+    const access = await svc.env.DB.prepare(`SELECT ${memberAtLeastSql("?1", "?2", "viewer")} AS member, ${memberAtLeastSql("?1", "?2", "admin")} AS admin`)
+      .bind(row.space_id, row.created_by).first<{ member: number; admin: number }>();
+    if (!access?.member) throw notFound("Space");
+    if (!access.admin) throw forbidden();
+    throw alreadyConnected(input.provider, null);
+  }
   return row;
 }
 
