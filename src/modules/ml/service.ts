@@ -108,8 +108,10 @@ export async function createCorrection(svc: Services, auth: AuthContext, input: 
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'applied', ?, ?)`,
     ).bind(id, tx.spaceId, tx.id, tx.categoryId, input.correctedCategoryId, tx.merchantName, merchant, prior?.confidence ?? null, affected, now),
   );
-  // Only while the caller may still write in the live space: one deleted meanwhile keeps no correction.
-  await batchAsMember(svc, auth, tx.spaceId, "member", statements, { resource: "Transaction" });
+  // Not behind batchAsMember: the recategorization above has landed (the ledger's, unguarded as apply-rules' is), so
+  // the correction and what the model learns from it are recorded with it. Refusing them after it answered a 404
+  // for a change that stood, and the model never learned it (review of QA 12-F's fixes).
+  await db.batch(statements);
   return {
     correctionId: id,
     affectedTransactions: affected,
