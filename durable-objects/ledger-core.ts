@@ -18,7 +18,7 @@ import { foldedTexts } from "../src/lib/search-text";
 import { countStatement, GroupBatch, type ReadSlot } from "./group-batch";
 import { type AccountRule, checkAccountPostings, isAccountAddress } from "../src/modules/ledger/account-rules";
 import { accountIdOf, isUnbounded } from "../src/modules/ledger/addresses";
-import { listenedToSql } from "../src/modules/webhooks/creator";
+import { listenedToNowSql } from "../src/modules/webhooks/creator";
 import { GENESIS_HASH, hashLog } from "../src/modules/ledger/chain";
 import { applyPostings, isFailure, volumeKey } from "../src/modules/ledger/engine";
 import type { LedgerOp, LedgerResult, SideEffect, WriteGuard } from "../src/modules/ledger/operations";
@@ -57,11 +57,11 @@ const RECORDED_KEYS_KEPT = 4096;
 
 /**
  * The condition of an `onlyIfSubscribed` event row (insertJsonRows' `value` is the row, `$[1]` its space,
- * `$[2]` its type, `$[5]` its created_at): the space has a listener for the type (webhooks/creator.ts `listenedToSql`:
- * an enabled subscription lists it and existed when the event was created; a suspended one too, as its fan-out records
- * the event as a cancelled delivery), or it would reach nobody.
+ * `$[2]` its type, `$[5]` its created_at): the space has a listener for the type (webhooks/creator.ts `listenedToNowSql`:
+ * an enabled subscription lists it, existed when the event was created, and its creator may manage it), or it would
+ * reach nobody.
  */
-const IF_SUBSCRIBED = `AND ${listenedToSql("(value ->> '$[1]')", "(value ->> '$[2]')", "(value ->> '$[5]')")}`;
+const IF_SUBSCRIBED = `AND ${listenedToNowSql("(value ->> '$[1]')", "(value ->> '$[2]')", "(value ->> '$[5]')")}`;
 
 /** Thrown while staging a write that must read state its group has not committed yet. */
 export const DEFER = Symbol("defer");

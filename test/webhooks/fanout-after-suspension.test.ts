@@ -4,8 +4,9 @@
  * after the creator was removed: only 209 had a row; the ~61 fanned out later had none, so
  * `GET /v1/webhooks/{id}/deliveries?status=cancelled`, the README's way to recover missed events, could not find them,
  * and the hourly sweep marked a lost one as heard by nobody). Now the fan-out writes such a subscription's row
- * cancelled, with the reason the suspension gives its attempts, and never sends it; the write's queueing and the sweep
- * fan those events out too (creator.ts `hearsSql`).
+ * cancelled, with the reason the suspension gives its attempts, and never sends it; the sweep fans those events out
+ * too (creator.ts `hearsSql`), while a write stores and queues only for subscriptions whose creator may manage them
+ * (`listenedToNowSql`).
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
@@ -26,7 +27,7 @@ const deliveredAt = async (eventId: string) =>
   (await env.DB.prepare("SELECT delivered_at FROM event_outbox WHERE id = ?").bind(eventId).first<{ delivered_at: number | null }>())!.delivered_at;
 
 describe("an event heard before its subscription's creator lost access, fanned out after", () => {
-  it("gets a cancelled delivery, never sent, by every path (the fan-out, the write's queueing, the sweep), listed by ?status=cancelled", { timeout: 60_000 }, async () => {
+  it("gets a cancelled delivery, never sent, by every path (the fan-out, the sweep), listed by ?status=cancelled", { timeout: 60_000 }, async () => {
     // The space's only subscription is the second admin's: once they are removed, nothing else listens.
     const { owner, spaceId } = await adminSpace();
     const admin = await registerUser();
@@ -45,11 +46,12 @@ describe("an event heard before its subscription's creator lost access, fanned o
     expect((await removeMember(owner, spaceId, admin)).status).toBe(204);
     expect((await callJson(`/v1/webhooks/${theirs.id}`, as(owner))).body.suspendedReason).toBe("creator_lost_access");
 
-    // The sync's queueing still queues its event's fan-out: a subscription heard it.
+    // The sync's queueing, at its end, judges as a write does (the creator's access now: listenedToNowSql) and queues
+    // nothing for it; the hourly sweep, which judges by the event's time, fans it out below.
     const { queue, sent } = recordingQueue();
     const svc = servicesAt(manualClock(t0 + 60_000), { WEBHOOK_QUEUE: queue });
     await queueFanout(svc, [synced]);
-    expect(sent).toEqual([{ type: "webhook.fanout", eventId: synced.id }]);
+    expect(sent).toEqual([]);
 
     // The sweep fans the written one out instead of marking it as heard by nobody.
     sent.length = 0;
@@ -98,5 +100,27 @@ describe("an event heard before its subscription's creator lost access, fanned o
     expect(await rowsOf(disabled.id)).toEqual([]);
     expect(await rowsOf(newer.id)).toEqual([]);
     expect(sent).toEqual([]);
+  });
+
+  it("is not sent, after another admin's takeover, an event made while it was suspended and fanned out after", { timeout: 60_000 }, async () => {
+    const { owner, spaceId } = await adminSpace();
+    const admin = await registerUser();
+    await addMember(owner, spaceId, admin, "admin");
+    const theirs = await createWebhook(admin, spaceId, { events: ["transaction.created"] });
+    expect((await removeMember(owner, spaceId, admin)).status).toBe(204);
+    // Stored while it was suspended (another subscription heard it, say), its fan-out not run yet.
+    const during = await outboxRow(spaceId, "transaction.created", { transactionId: "txn_during" });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const taken = await callJson(`/v1/webhooks/${theirs.id}`, { ...as(owner), method: "PATCH", body: { takeOver: true } });
+    expect(taken.status).toBe(200);
+    const { queue, sent } = recordingQueue();
+    const svc = servicesAt(manualClock(), { WEBHOOK_QUEUE: queue });
+    // The takeover resumes new events only (as a re-enable does): no row pending for the URL now vouched for.
+    expect(await fanOut(svc, during)).toEqual([]);
+    expect(await rowsOf(theirs.id)).toEqual([]);
+    expect(sent).toEqual([]);
+    // An event after the takeover is sent.
+    const after = await outboxRow(spaceId, "transaction.created", { transactionId: "txn_after" }, Date.now() + 5);
+    expect(await fanOut(servicesAt(manualClock(Date.now() + 10), { WEBHOOK_QUEUE: queue }), after)).toHaveLength(1);
   });
 });

@@ -41,9 +41,20 @@ export const hearsSql = (w: string, space: string, type: string, at: string) =>
 
 /**
  * SQL that holds while an event of type `type` in space `space`, created at `at`, has a subscription that hears it
- * (`hearsSql`, the one rule). It gates the transaction events a write stores (the ledger's `onlyIfSubscribed`), the
- * queueing of their fan-out (publish.ts `queueFanout`) and tells the hourly sweep which undelivered outbox rows to fan
- * out and which to mark as done (publish.ts): an event a suspended subscription hears is stored and fanned out, to be
- * recorded as cancelled for it.
+ * (`hearsSql`, the one rule). It tells the hourly sweep which undelivered outbox rows to fan out and which to mark as
+ * done (publish.ts): an event stored while its subscription's creator could manage it is fanned out however late, to be
+ * recorded as cancelled if they lost access since. A write judges with listenedToNowSql instead.
  */
 export const listenedToSql = (space: string, type: string, at: string) => `EXISTS (SELECT 1 FROM webhook_subscriptions lw WHERE ${hearsSql("lw", space, type, at)})`;
+
+/**
+ * As listenedToSql, counting only subscriptions whose creator may manage them now: for a write deciding, as it
+ * commits, whether to store its transaction events (the ledger's `onlyIfSubscribed`) and to queue their fan-out
+ * (publish.ts `queueFanout`). An event made while a subscription is suspended is no event it hears, so a space whose
+ * only listeners are suspended stores nothing for them, as before (an admin who left 25 subscriptions behind would
+ * otherwise cost a stored event and 25 cancelled rows a transaction, indefinitely: review of QA 12-F's fixes). One
+ * made while its creator could manage it is stored and queued, and its fan-out, however late, records it (sent, or
+ * cancelled if the creator lost access since).
+ */
+export const listenedToNowSql = (space: string, type: string, at: string) =>
+  `EXISTS (SELECT 1 FROM webhook_subscriptions lw WHERE ${hearsSql("lw", space, type, at)} AND ${creatorMayManageSql("lw")})`;

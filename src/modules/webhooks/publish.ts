@@ -6,7 +6,7 @@
  * message was lost. Every step is idempotent, so a sweep racing a publish
  * still gives one delivery per subscription (deliver.ts).
  */
-import { listenedToSql } from "./creator";
+import { listenedToNowSql, listenedToSql } from "./creator";
 import type { Services } from "../../env";
 import { newId } from "../../lib/ids";
 import { logError, logInfo } from "../../lib/log";
@@ -54,20 +54,20 @@ export function outboxStatement(db: D1Database, row: OutboxRow): D1PreparedState
 
 /**
  * Queues the fan-out of events committed by their writer's own batch (`outboxRow`). Skipped when no
- * enabled subscription of the space that existed at the event's creation asks for these types (creator.ts `listenedToSql`; a
- * suspended one counts, as its fan-out records the event as cancelled for it): the hourly sweep
+ * enabled subscription of the space that existed at the event's creation, and whose creator may manage it, asks for these
+ * types (creator.ts `listenedToNowSql`, as the ledger's `onlyIfSubscribed` judges them): the hourly sweep
  * marks them as fanned out in bulk. A failure to queue is logged, not thrown (the events are stored; the sweep queues them).
  */
 export async function queueFanout(svc: Services, rows: OutboxRow[]): Promise<void> {
   if (rows.length === 0) return;
   try {
     // The (space, type, created_at) triples someone listens to, judged as the ledger, the fan-out and the sweep judge
-    // them (listenedToSql: a subscription created after an event does not listen to it), all in one JSON parameter.
+    // them (listenedToNowSql: a subscription created after an event does not listen to it), all in one JSON parameter.
     const key = (r: { spaceId: string; type: string; createdAt: number }) => `${r.spaceId} ${r.type} ${r.createdAt}`;
     const triples = [...new Map(rows.map((r) => [key(r), [r.spaceId, r.type, r.createdAt]])).values()];
     const heard = await svc.env.DB.prepare(
       `SELECT j.value ->> '$[0]' AS spaceId, j.value ->> '$[1]' AS type, j.value ->> '$[2]' AS createdAt FROM json_each(?) j
-        WHERE ${listenedToSql("(j.value ->> '$[0]')", "(j.value ->> '$[1]')", "(j.value ->> '$[2]')")}`,
+        WHERE ${listenedToNowSql("(j.value ->> '$[0]')", "(j.value ->> '$[1]')", "(j.value ->> '$[2]')")}`,
     ).bind(JSON.stringify(triples)).all<{ spaceId: string; type: string; createdAt: number }>();
     const wanted = new Set(heard.results.map(key));
     await sendAll(svc.env.WEBHOOK_QUEUE, rows.filter((r) => wanted.has(key(r))).map((r) => ({ type: FANOUT_JOB, eventId: r.id })));

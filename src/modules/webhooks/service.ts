@@ -228,6 +228,10 @@ async function applyWebhookPatch(
   if (takeOver) {
     secret = `whsec_${randomToken(32)}`;
     Object.assign(set, { createdBy: auth.userId, secretEnc: await encryptSecret(secret, svc.env.ENCRYPTION_KEY) });
+    // Another's takeover resumes new events only, as a re-enable does (creator.ts hearsSql): an event stored while it
+    // was suspended (another subscription heard it) and fanned out after the takeover is not sent to the URL now
+    // vouched for (review of QA 12-F's fixes). The creator rotating their own secret loses nothing in flight.
+    if (row.createdBy !== auth.userId) set.enabledAt = now;
   }
   const db = svc.env.DB;
   // The caller is still an admin of the live space as the batch runs; a takeover writes over the creator and the

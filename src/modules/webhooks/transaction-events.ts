@@ -4,8 +4,7 @@
  * (the ledger's `insertEvent` effect), so a crash between the two can lose neither.
  *
  * The event is written only when an enabled subscription of its space asks for the type (`onlyIfSubscribed`, judged
- * in the same batch: creator.ts `listenedToSql`; a suspended one counts, as its fan-out records the event as a
- * cancelled delivery for it), whether the row was synced or written
+ * in the same batch: creator.ts `listenedToNowSql`; one whose creator has lost access does not count), whether the row was synced or written
  * through the API: everyday writes and imports in a space with no subscriber store nothing. An API write learns
  * what was stored from a read in its batch (`storedEventsRead`), so the fan-out is queued with no round trip of its
  * own; a sync queues the fan-out of its chunks' events once, at its end (`queueFanout`).
