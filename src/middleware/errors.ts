@@ -23,7 +23,7 @@ import { logError } from "../lib/log";
 const RATE_LIMIT_HEADER_NAMES = ["X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset"];
 
 export function requestLanguage(c: Context<AppEnv>): Locale {
-  return c.get("auth")?.locale ?? tokenLanguage(c.req.header("authorization")) ?? c.get("bodyLocale") ?? languageFromHeader(c.req.header("accept-language")) ?? "en";
+  return c.get("auth")?.locale ?? c.get("bodyLocale") ?? tokenLanguage(c.req.header("authorization")) ?? languageFromHeader(c.req.header("accept-language")) ?? "en";
 }
 
 /**

@@ -53,6 +53,10 @@ it("a registration refused for its own input answers in the language its body na
   });
   expect(inexact.status).toBe(422);
   expect(inexact.body.error.message).toMatch(/^Um número da requisição não pode ser representado/);
+  // A stale or made-up token's language does not speak over the language the body names.
+  const b64 = (o: object) => btoa(JSON.stringify(o)).replace(/=+$/, "").replace(/\+/g, "-").replace(/\//g, "_");
+  const stale = await register({ authorization: `Bearer ${b64({ alg: "HS256" })}.${b64({ lng: "pt" })}.x` }, { locale: "es", password: "corta" });
+  expect(stale.body.error.message).toBe("Los datos enviados no son válidos.");
   // A header still speaks for a body that names no supported language; neither means English.
   expect((await register({ "accept-language": "pt-BR" }, { locale: "fr", password: "corta" })).body.error.message).toBe("Os dados enviados não são válidos.");
   expect((await register({}, { password: "corta" })).body.error.message).toBe("Validation failed for the provided data");
