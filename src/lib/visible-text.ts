@@ -16,6 +16,8 @@ const INVISIBLE = /[\s\p{Z}\p{Cc}\p{Cf}\p{M}\u115F\u1160\u3164\uFFA0\u2800]/gu;
  */
 const BIDI_CONTROL = /[\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C]/;
 const BIDI_CONTROLS = new RegExp(BIDI_CONTROL.source, "g");
+/** The bidirectional controls that reorder a run of text (embeddings, overrides, isolates), not the marks. */
+const BIDI_REORDERING = /[\u202A-\u202E\u2066-\u2069]/;
 
 /** True when `s` holds a bidirectional formatting character (BIDI_CONTROL). */
 export const hasBidiControl = (s: string) => BIDI_CONTROL.test(s);
@@ -59,4 +61,10 @@ export const VisibleName = (max: number) =>
     // One detail a field: an empty name is min(1)'s to refuse, a name across lines the one-line check's (whether or not
     // it also shows nothing).
     .refine((s) => oneLine(s) === s, { message: "Must be on one line", params: { code: "INVALID_VALUE" } })
-    .refine((s) => s.length === 0 || oneLine(s) !== s || hasVisibleCharacter(s), { message: "Must contain a visible character", params: { code: "INVALID_VALUE" } });
+    .refine((s) => s.length === 0 || oneLine(s) !== s || hasVisibleCharacter(s), { message: "Must contain a visible character", params: { code: "INVALID_VALUE" } })
+    // Embeddings, overrides and isolates reorder what other people see ("\u202Enimda" shows as "admin" in a space's
+    // member list); the marks (LRM, RLM, ALM), which right-to-left names need, stay. One detail a field, as above.
+    .refine((s) => !BIDI_REORDERING.test(s) || oneLine(s) !== s || !hasVisibleCharacter(s), {
+      message: "Holds a bidirectional embedding, override or isolate (U+202A-U+202E, U+2066-U+2069), which would change how it reads: send the name without it",
+      params: { code: "INVALID_TEXT" },
+    });

@@ -52,3 +52,19 @@ it("refuses what is not a supported language, a blank name, other fields and no 
   expect((await a.post("/v1/auth/logout", {})).status).toBe(204);
   expect((await a.patch("/v1/auth/me", { locale: "es" })).status).toBe(401);
 });
+
+it("refuses a name that reorders how others read it (an override or isolate), and keeps the marks right-to-left names need", async () => {
+  const user = await registerUser();
+  const a = userApi(user);
+  for (const name of ["\u202Enimda", "Ana \u2066x\u2069", "\u202Bמנהל"]) {
+    const res = await a.patch("/v1/auth/me", { name });
+    expect(res.status, JSON.stringify(name)).toBe(422);
+    expect(res.body.error.details[0]).toMatchObject({ field: "name", code: "INVALID_TEXT" });
+  }
+  const rtl = await a.patch("/v1/auth/me", { name: "\u200Fדנה כהן" });
+  expect(rtl.status).toBe(200);
+  expect(rtl.body.name).toBe("\u200Fדנה כהן");
+  // Registration takes the same rule.
+  const reg = await callJson("/v1/auth/register", { ip: user.ip, body: { name: "\u202Enimda", email: `bidi-${crypto.randomUUID().slice(0, 8)}@example.com`, password: "correct horse battery" } });
+  expect(reg.status).toBe(422);
+});

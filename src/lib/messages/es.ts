@@ -351,6 +351,8 @@ export const es: Catalogue = {
       "Demasiadas invitaciones desde esta cuenta o a esta dirección; vuelve a intentarlo más tarde.",
     "This executor already has a live manual grant; check in to end it before granting again":
       "Este albacea ya tiene una concesión manual vigente; registra tu check-in para terminarla antes de conceder otra.",
+    "Holds a bidirectional embedding, override or isolate (U+202A-U+202E, U+2066-U+2069), which would change how it reads: send the name without it":
+      "Contiene una incrustación, anulación o aislamiento de dirección (U+202A-U+202E, U+2066-U+2069), que cambiaría cómo se lee: envía el nombre sin él.",
     "Holds a bidirectional control character (U+202A-U+202E, U+2066-U+2069, U+200E, U+200F or U+061C), which would change how it reads: send the name without it":
       "Contiene un carácter de control de dirección (U+202A-U+202E, U+2066-U+2069, U+200E, U+200F o U+061C), que cambiaría cómo se lee: envía el nombre sin él.",
     "This link is no longer valid: the member it was issued to can no longer use it in this space":

@@ -351,6 +351,8 @@ export const pt: Catalogue = {
       "Convites demais desta conta ou para este endereço; tente novamente mais tarde.",
     "This executor already has a live manual grant; check in to end it before granting again":
       "Este testamenteiro já tem uma concessão manual vigente; faça check-in para encerrá-la antes de conceder outra.",
+    "Holds a bidirectional embedding, override or isolate (U+202A-U+202E, U+2066-U+2069), which would change how it reads: send the name without it":
+      "Contém uma incorporação, substituição ou isolamento de direção (U+202A-U+202E, U+2066-U+2069), que mudaria a forma como ele é lido: envie o nome sem ele.",
     "Holds a bidirectional control character (U+202A-U+202E, U+2066-U+2069, U+200E, U+200F or U+061C), which would change how it reads: send the name without it":
       "Contém um caractere de controle de direção (U+202A-U+202E, U+2066-U+2069, U+200E, U+200F ou U+061C), que mudaria a forma como ele é lido: envie o nome sem ele.",
     "This link is no longer valid: the member it was issued to can no longer use it in this space":
