@@ -27,7 +27,7 @@ it.each([
   const cash = await createAccount(owner, space.id, { name: "efectivo", currency: "MXN", openingBalance: "10.00" });
   const sync = await callJson("/v1/accounts/sync", { ...as(owner), body: { spaceId: space.id, accountIds: [cash.id] } });
   expect(sync.status).toBe(200);
-  expect(sync.body.skipped).toEqual([{ accountId: cash.id, reason: manual }]);
+  expect(sync.body.skipped).toEqual([{ accountId: cash.id, code: "manual", reason: manual }]);
 
   const other = await createSpace(owner, { currency: "MXN" });
   const bank = await callJson("/v1/providers/belvo/connect", { ...as(owner), body: { spaceId: other.id, institution: "banamex", username: `u${crypto.randomUUID().slice(0, 6)}`, password: "pw" } });

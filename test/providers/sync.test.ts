@@ -223,7 +223,7 @@ describe("sync requests and failures", () => {
     const manual = await createAccount(s.owner, s.spaceId, { openingBalance: 10 });
     const skip = await callJson("/v1/accounts/sync", { ...as(s.owner), body: { spaceId: s.spaceId, accountIds: [manual.id] } });
     expect(skip.status).toBe(200);
-    expect(skip.body).toMatchObject({ jobId: null, jobIds: [], skipped: [{ accountId: manual.id }] });
+    expect(skip.body).toMatchObject({ jobId: null, jobIds: [], skipped: [{ accountId: manual.id, code: "manual" }] });
     expect((await callJson("/v1/accounts/sync", { ...as(s.owner), body: { spaceId: s.spaceId, accountIds: ["acc_nope"] } })).status).toBe(404);
     // Past D1's 100 bound parameters: 150 ids are one JSON parameter (here 148 unknown ones: a 404, never a 500).
     const many = [...s.accountIds, ...Array.from({ length: 148 }, (_, i) => `acc_missing${i}`)];

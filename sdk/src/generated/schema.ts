@@ -2817,6 +2817,12 @@ export interface components {
             }[];
             skipped: {
                 accountId: string;
+                /**
+                 * @description Why, for a program: a manual account, an account with no connection, or one whose connection is disconnected
+                 * @enum {string}
+                 */
+                code: "manual" | "no_connection" | "disconnected";
+                /** @description Why, in the reader's language */
                 reason: string;
             }[];
             /** @enum {string} */
@@ -12584,6 +12590,7 @@ export interface operations {
                      *       "skipped": [
                      *         {
                      *           "accountId": "acc_123",
+                     *           "code": "manual",
                      *           "reason": "reason"
                      *         }
                      *       ],
@@ -12623,6 +12630,7 @@ export interface operations {
                      *       "skipped": [
                      *         {
                      *           "accountId": "acc_123",
+                     *           "code": "manual",
                      *           "reason": "reason"
                      *         }
                      *       ],

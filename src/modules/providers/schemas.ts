@@ -81,7 +81,11 @@ export const SyncAcceptedSchema = z
     jobId: z.string().nullable(),
     jobIds: z.array(z.string()),
     jobs: z.array(JobRef),
-    skipped: z.array(z.object({ accountId: z.string(), reason: z.string() })),
+    skipped: z.array(z.object({
+      accountId: z.string(),
+      code: z.enum(["manual", "no_connection", "disconnected"]).openapi({ description: "Why, for a program: a manual account, an account with no connection, or one whose connection is disconnected" }),
+      reason: z.string().openapi({ description: "Why, in the reader's language" }),
+    })),
     status: z.enum(["queued", "nothing_to_sync"]),
   })
   .openapi("AccountSyncAccepted");

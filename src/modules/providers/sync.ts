@@ -223,7 +223,7 @@ export async function requestSync(svc: Services, auth: AuthContext, input: { spa
   await requireSpaceRole(svc, auth, input.spaceId, "member");
   const db = svc.env.DB;
   const ids = [...new Set(input.accountIds ?? [])];
-  const skipped: { accountId: string; reason: string }[] = [];
+  const skipped: { accountId: string; code: "manual" | "no_connection" | "disconnected"; reason: string }[] = [];
   const byConnection = new Map<string, string[]>();
   if (ids.length > 0) {
     const found = (
@@ -234,7 +234,10 @@ export async function requestSync(svc: Services, auth: AuthContext, input: { spa
     ).results;
     if (found.length !== ids.length) throw notFound("Account");
     for (const a of found) {
-      if (!a.connection_id) skipped.push({ accountId: a.id, reason: responseText(locale, a.provider === "manual" ? "skippedManual" : "skippedNoConnection") });
+      if (!a.connection_id) {
+        const manual = a.provider === "manual";
+        skipped.push({ accountId: a.id, code: manual ? "manual" : "no_connection", reason: responseText(locale, manual ? "skippedManual" : "skippedNoConnection") });
+      }
       else byConnection.set(a.connection_id, [...(byConnection.get(a.connection_id) ?? []), a.id]);
     }
   } else {
@@ -248,7 +251,7 @@ export async function requestSync(svc: Services, auth: AuthContext, input: { spa
   const eligible: ConnectionRow[] = [];
   for (const c of conns) {
     if (c.status === "disconnected") {
-      for (const a of byConnection.get(c.id) ?? []) skipped.push({ accountId: a, reason: responseText(locale, "skippedDisconnected") });
+      for (const a of byConnection.get(c.id) ?? []) skipped.push({ accountId: a, code: "disconnected", reason: responseText(locale, "skippedDisconnected") });
       continue;
     }
     eligible.push(c);
