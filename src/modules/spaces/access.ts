@@ -42,8 +42,27 @@ export const memberGuard = (db: D1Database, spaceId: string, userId: string, min
 export const memberWriteGuard = (spaceId: string, userId: string, min: Role): WriteGuard =>
   ({ sql: `${GUARD_PREFIX}1 WHERE NOT (${memberAtLeastSql("?", "?", min)})`, params: [spaceId, userId] });
 
-/** How many times batchAsMember runs a batch whose guard refused while the caller's access, checked again, holds. */
-const GUARDED_ATTEMPTS = 3;
+/** What a write attempt answers when another's write overtook it and it should be checked and tried again. */
+export const OVERTAKEN = Symbol("overtaken");
+
+/** How many times a write that others' writes keep overtaking is tried before its caller is told so. */
+const OVERTAKEN_ATTEMPTS = 3;
+
+/** The 409 of a write whose caller's access changed and came back at every attempt. */
+export const accessKeptChanging = () => conflict("Your access to this space kept changing while this request was made; try again");
+
+/**
+ * `attempt` (each one checks from the start against the state the others left, and answers OVERTAKEN when its
+ * conditional write found that state changed again) until it lands, at most OVERTAKEN_ATTEMPTS times; then
+ * `exhausted`'s error. For writes checked in one call and made in another (D1 has no transactions).
+ */
+export async function untilLanded<T>(attempt: () => Promise<T | typeof OVERTAKEN>, exhausted: () => Error = accessKeptChanging): Promise<T> {
+  for (let n = 1; n <= OVERTAKEN_ATTEMPTS; n++) {
+    const done = await attempt();
+    if (done !== OVERTAKEN) return done;
+  }
+  throw exhausted();
+}
 
 /**
  * `statements` in one batch behind memberGuard, their results (the guard's left out). Refused, the caller's
@@ -51,7 +70,7 @@ const GUARDED_ATTEMPTS = 3;
  * when the space is gone or the caller left it (the resource's 404 when `resource` names it), 403 when their role
  * fell below `min`. If it still holds, the refusal was another guard's of `statements` when `otherGuards` (the
  * caller's own refusal is rethrown for it to answer), and otherwise access changed and came back meanwhile: the
- * batch runs again.
+ * batch runs again (untilLanded).
  */
 export async function batchAsMember<T = Record<string, unknown>>(
   svc: Services,
@@ -62,7 +81,7 @@ export async function batchAsMember<T = Record<string, unknown>>(
   opts: { resource?: string; otherGuards?: boolean } = {},
 ): Promise<D1Result<T>[]> {
   const db = svc.env.DB;
-  for (let attempt = 1; ; attempt++) {
+  return untilLanded(async () => {
     try {
       return (await db.batch<T>([memberGuard(db, spaceId, auth.userId, min), ...statements])).slice(1);
     } catch (e) {
@@ -70,9 +89,9 @@ export async function batchAsMember<T = Record<string, unknown>>(
       const check = requireSpaceRole(svc, auth, spaceId, min);
       await (opts.resource ? asResource(check, opts.resource) : check);
       if (opts.otherGuards) throw e;
-      if (attempt === GUARDED_ATTEMPTS) throw conflict("Your access to this space kept changing while this request was made; try again");
+      return OVERTAKEN;
     }
-  }
+  });
 }
 
 /**

@@ -12,7 +12,7 @@ import { users } from "../../db/schema";
 import { iso } from "../../lib/clock";
 import { conflict, forbidden, notFound } from "../../lib/errors";
 import { MEMBER_ADD_LIMITS, takeInTurn } from "../../lib/rate-limits";
-import { batchAsMember, memberAtLeastSql, outranks, readSpace, requireSpaceRole, type Role } from "./access";
+import { batchAsMember, memberAtLeastSql, OVERTAKEN, outranks, readSpace, requireSpaceRole, type Role, untilLanded } from "./access";
 
 type AssignableRole = Exclude<Role, "owner">;
 
@@ -24,24 +24,8 @@ async function memberRow(svc: Services, spaceId: string, userId: string) {
   return (await svc.env.DB.prepare(MEMBER_ROW_SQL).bind(spaceId, userId).first<MemberRow>()) ?? undefined;
 }
 
-/** How many times a PATCH or DELETE of a member is checked again after another's write overtook it. */
-const MEMBER_WRITE_ATTEMPTS = 3;
-
-/** A member's write that another's overtook at every attempt. */
+/** A member's write that another's overtook at every attempt (untilLanded). */
 const keptChanging = () => conflict("The member kept changing while this request was made; read the members and try again");
-
-/**
- * `write` (true when its conditional statement changed the row) until it lands, each attempt checked from the start
- * against the state the others left: a write that another's overtook answers as that state warrants (404 when the
- * member or the space is gone, 403 when the member now outranks the caller or the caller lost their role).
- */
-async function untilLanded<T>(write: () => Promise<T | null>): Promise<T> {
-  for (let attempt = 1; attempt <= MEMBER_WRITE_ATTEMPTS; attempt++) {
-    const done = await write();
-    if (done !== null) return done;
-  }
-  throw keptChanging();
-}
 
 type MemberRow = { userId: string; email: string; name: string; role: Role; joinedAt: number };
 
@@ -100,8 +84,8 @@ export async function updateMember(svc: Services, auth: AuthContext, spaceId: st
     const updated = await svc.env.DB.prepare(`UPDATE space_members SET role = ? WHERE space_id = ? AND user_id = ? AND ${STILL_AS_READ(me.role)}`)
       .bind(role, spaceId, userId, spaceId, userId, target.role, spaceId, auth.userId)
       .run();
-    return updated.meta.changes === 1 ? present({ ...target, role }) : null;
-  });
+    return updated.meta.changes === 1 ? present({ ...target, role }) : OVERTAKEN;
+  }, keptChanging);
 }
 
 export async function removeMember(svc: Services, auth: AuthContext, spaceId: string, userId: string): Promise<void> {
@@ -116,6 +100,6 @@ export async function removeMember(svc: Services, auth: AuthContext, spaceId: st
     const removed = await svc.env.DB.prepare(`DELETE FROM space_members WHERE space_id = ? AND user_id = ? AND ${STILL_AS_READ(me.role)}`)
       .bind(spaceId, userId, spaceId, userId, target.role, spaceId, auth.userId)
       .run();
-    return removed.meta.changes === 1 ? true : null;
-  });
+    return removed.meta.changes === 1 ? true : OVERTAKEN;
+  }, keptChanging);
 }

@@ -16,7 +16,7 @@ import { newId } from "../../lib/ids";
 import { pagination } from "../../lib/pagination";
 import { entityRows, inJsonList, rowReader, type SqlGuard } from "../../lib/sql";
 import { batchGuard, refusedByGuard } from "../../lib/batch-guard";
-import { asResource, memberAtLeastSql, readResource, readSpace, requireSpaceRole } from "../spaces/access";
+import { asResource, memberAtLeastSql, OVERTAKEN, readResource, readSpace, requireSpaceRole, untilLanded } from "../spaces/access";
 import { CREATOR_LOST_ACCESS, creatorMayManageSql } from "./creator";
 import { sendTestPing } from "./deliver";
 import { MAX_WEBHOOKS_PER_SPACE, SUBSCRIPTION_DISABLED, TEST_EVENT } from "./events";
@@ -165,9 +165,6 @@ export async function getWebhook(svc: Services, auth: AuthContext, id: string) {
   return present(row, creatorLostAccess);
 }
 
-/** How many times a PATCH whose guard refused is tried again while the caller's access, checked again, holds. */
-const UPDATE_ATTEMPTS = 3;
-
 /** A takeover that another admin's write to the subscription overtook: its secret is not the one this request made. */
 const takenOverMeanwhile = () =>
   conflict("Another admin took this webhook over, or changed its secret, while this request was made; read it and take it over again if you still mean to");
@@ -186,18 +183,10 @@ export async function updateWebhook(
   id: string,
   patch: { url?: string; events?: string[]; description?: string | null; enabled?: boolean; takeOver?: boolean },
 ) {
-  for (let attempt = 1; ; attempt++) {
-    const applied = await applyWebhookPatch(svc, auth, id, patch);
-    // Refused with the caller's access holding: a takeover's, by another admin's takeover (or rotation) meanwhile.
-    if (applied === TAKEOVER_REFUSED) throw takenOverMeanwhile();
-    if (applied !== REFUSED) return applied;
-    // Otherwise the caller's access changed and came back meanwhile: applied again to what is there now.
-    if (attempt === UPDATE_ATTEMPTS) throw conflict("Your access to this space kept changing while this request was made; try again");
-  }
+  // A refusal with the caller's access holding is applied again to what is there now (their access changed and came
+  // back meanwhile), but a takeover's is another admin's takeover (or rotation) meanwhile: applyWebhookPatch's 409.
+  return untilLanded(() => applyWebhookPatch(svc, auth, id, patch));
 }
-
-const REFUSED = Symbol("refused");
-const TAKEOVER_REFUSED = Symbol("takeover refused");
 
 async function applyWebhookPatch(
   svc: Services,
@@ -252,7 +241,8 @@ async function applyWebhookPatch(
     if (!refusedByGuard(e)) throw e;
     // Answered as a request made now would be: 404 when the subscription or its space is gone, 403 for a lost role.
     await asResource(webhookFor(svc, auth, id), "Webhook");
-    return takeOver ? TAKEOVER_REFUSED : REFUSED;
+    if (takeOver) throw takenOverMeanwhile();
+    return OVERTAKEN;
   }
   const written = (set.enabled === true ? results[2] : results[1])!.results[0] as Record<string, unknown> | undefined;
   // Deleted meanwhile: as if it never was.
