@@ -37,7 +37,8 @@ export interface Catalogue {
    */
   emails: Record<EmailKind, EmailTemplate>;
   /**
-   * Words of a successful answer (a connection made, a sync job's outcome, why an account was not synced), by kind, with
+   * Words of a successful answer (a connection made, a sync job's outcome, why an account was not synced, the dashboard's
+   * own category labels), by kind, with
    * `{name}` where each value goes (i18n.ts `responseText`); a count's sentence has a kind for one and one for more.
    */
   responses: Record<ResponseKind, string>;
@@ -53,7 +54,9 @@ export type ResponseKind =
   | "syncFailedAfter"
   | "skippedManual"
   | "skippedNoConnection"
-  | "skippedDisconnected";
+  | "skippedDisconnected"
+  | "uncategorized"
+  | "unknownCategory";
 
 /** The statuses the API answers errors with, each with a problem title. */
 export const PROBLEM_STATUSES = [400, 401, 403, 404, 405, 409, 410, 413, 415, 422, 429, 500, 502, 503] as const;

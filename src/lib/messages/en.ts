@@ -82,6 +82,8 @@ export const en: Catalogue = {
     skippedManual: "manual account: nothing to sync",
     skippedNoConnection: "no provider connection",
     skippedDisconnected: "connection disconnected",
+    uncategorized: "Uncategorized",
+    unknownCategory: "Unknown",
   },
   emails: {
     // A webhook that disabled itself after its run of failed attempts, to its creator (webhooks/notify.ts).

@@ -638,6 +638,8 @@ export const es: Catalogue = {
     skippedManual: "cuenta manual: no hay nada que sincronizar",
     skippedNoConnection: "sin conexión con un proveedor",
     skippedDisconnected: "conexión desconectada",
+    uncategorized: "Sin categoría",
+    unknownCategory: "Desconocida",
   },
   emails: {
     // A webhook that disabled itself after its run of failed attempts, to its creator (webhooks/notify.ts).

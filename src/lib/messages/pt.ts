@@ -642,6 +642,8 @@ export const pt: Catalogue = {
     skippedManual: "conta manual: não há nada para sincronizar",
     skippedNoConnection: "sem conexão com um provedor",
     skippedDisconnected: "conexão desconectada",
+    uncategorized: "Sem categoria",
+    unknownCategory: "Desconhecida",
   },
   emails: {
     // A webhook that disabled itself after its run of failed attempts, to its creator (webhooks/notify.ts).

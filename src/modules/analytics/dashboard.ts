@@ -31,18 +31,8 @@ import type { Reads } from "../spaces/access";
 import { type ValuationData, valuationReads, type ValuationWindow, windowCovers } from "./valuation-reads";
 import { type CashflowSum, cashflowSumsFrom, cashflowSumsStatements } from "./cashflow-sums";
 import { alertThresholdOf } from "../budgets/alerts";
-import type { Locale } from "../../lib/i18n";
+import { type Locale, responseText } from "../../lib/i18n";
 import { systemCategoryName } from "../categories/system";
-
-/**
- * The top categories' own labels, in the reader's language beside the space's category names: expenses with no
- * category, a category no longer found, and the rest past the top ones ("Other", as the system category is named).
- */
-const LABELS: Record<Locale, { uncategorized: string; unknown: string }> = {
-  en: { uncategorized: "Uncategorized", unknown: "Unknown" },
-  es: { uncategorized: "Sin categoría", unknown: "Desconocida" },
-  pt: { uncategorized: "Sem categoria", unknown: "Desconhecida" },
-};
 
 export const PERIODS = { "7d": 7, "30d": 30, "90d": 90, "1y": 365 } as const;
 export type DashboardPeriod = keyof typeof PERIODS;
@@ -236,8 +226,10 @@ export async function dashboard(svc: Services, space: SpaceInfo, period: Dashboa
   catExact.sort((a, b) => cmp(b.exact, a.exact) || a.id.localeCompare(b.id));
   const shown = catExact.slice(0, TOP_CATEGORIES);
   const rest = catExact.slice(TOP_CATEGORIES);
-  const labels = LABELS[locale];
-  const buckets = [...shown.map((c) => ({ id: c.id, name: c.id ? (categories.get(c.id)?.name ?? labels.unknown) : labels.uncategorized, exact: c.exact }))];
+  // Its own labels in the reader's language, beside the space's category names; the rest past the top ones is named as
+  // the system category "Other" is.
+  const label = (id: string | null) => (id ? (categories.get(id)?.name ?? responseText(locale, "unknownCategory")) : responseText(locale, "uncategorized"));
+  const buckets = [...shown.map((c) => ({ id: c.id, name: label(c.id), exact: c.exact }))];
   if (rest.length) buckets.push({ id: "other", name: systemCategoryName("other", locale)!, exact: rest.reduce((s, c) => add(s, c.exact), ZERO) });
   const tenths = largestRemainder(buckets.map((b) => b.exact), 1000n);
   // The amounts too, out of the expenses shown: each rounded on its own, three of 69.345 came to 69.34 × 3 = 208.02 of 208.04.
