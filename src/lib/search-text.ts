@@ -3,15 +3,16 @@
  * "cafe" never found "Café": a Spanish-speaking user could not search their own merchants. Stored texts and
  * search terms are folded here the same way, and LIKE then compares folded to folded.
  *
- * Folding: compatibility forms unified (full-width letters, the "ﬁ" ligature), accents dropped, lower case,
- * "ß" as "ss" and a final sigma as a sigma (what full case folding does and toLowerCase does not), and runs of
- * whitespace as one space. Not for stored keys that other rows are matched by (the ML merchant key has its own
- * normalization, `normalizeText`, which must not change under rows already stored).
+ * Folding: compatibility forms unified (full-width letters, the "ﬁ" ligature), accents dropped, format characters
+ * dropped (zero-width space and joiners, the soft hyphen, bidi marks: they show nothing, and a bank's "Ca\u200Bfé"
+ * was not found by "cafe"), lower case, "ß" as "ss" and a final sigma as a sigma (what full case folding does and
+ * toLowerCase does not), and runs of whitespace as one space. Not for stored keys that other rows are matched by
+ * (the ML merchant key has its own normalization, `normalizeText`, which must not change under rows already stored).
  */
 export function foldForSearch(s: string): string {
   return s
     .normalize("NFKD")
-    .replace(/\p{M}+/gu, "")
+    .replace(/[\p{M}\p{Cf}]+/gu, "")
     .toLowerCase()
     .replace(/ß/g, "ss")
     .replace(/ς/g, "σ")

@@ -96,6 +96,7 @@ describe("rules", () => {
     await expectCat({ merchantName: "Café Olé Centro" }, null); // equals is not contains
     await expectCat({ description: "Parking HAUPTSTRASSE 5" }, cats.ss.id); // "ß" is "ss", as a search folds it
     await expectCat({ merchantName: "Bodega Aurrerá" }, cats.fw.id); // full-width letters are letters
+    await expectCat({ merchantName: "Star\u200Bbucks Reforma" }, cats.mc.id); // a zero-width space is nothing, as a search folds it
     await expectCat({ amount: -150.25, description: "something" }, cats.ab.id);
     await expectCat({ amount: -200.51, description: "something" }, null);
     await expectCat({ merchantName: "UBER EATS #42" }, cats.rx.id);

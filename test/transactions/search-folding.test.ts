@@ -64,6 +64,22 @@ describe("transaction search", () => {
     expect(await found("\u0301")).toEqual([]);
   });
 
+  it("finds a text whatever invisible format characters it or the term holds", async () => {
+    const { api, spaceId, acc, found } = await world();
+    const write = (description: string, merchantName?: string) =>
+      api.post("/v1/transactions", { spaceId, accountId: acc.id, amount: -1, description, merchantName, date: "2026-01-05" });
+    // A zero-width space inside a word (banks' exports carry them), a soft hyphen, a word joiner, a BOM.
+    expect((await write("Ca\u200Bfé Luna", "Pa\u00ADnadería")).status).toBe(201);
+    expect((await write("Renta\u2060 men\uFEFFsual")).status).toBe(201);
+    expect(await found("cafe luna")).toEqual(["Ca\u200Bfé Luna"]);
+    expect(await found("panaderia")).toEqual(["Ca\u200Bfé Luna"]);
+    expect(await found("renta mensual")).toEqual(["Renta\u2060 men\uFEFFsual"]);
+    // And in the term: pasted with a zero-width joiner, it finds the plain text.
+    expect(await found("lu\u200Dna")).toEqual(["Ca\u200Bfé Luna"]);
+    // A term of nothing but format characters matches no row, not every row.
+    expect(await found("\u200B")).toEqual([]);
+  });
+
   it("follows an edit of the description or the merchant", async () => {
     const { api, spaceId, acc, found } = await world();
     const tx = await api.post("/v1/transactions", { spaceId, accountId: acc.id, amount: -3, description: "Straße", merchantName: "Óptica", date: "2026-01-05" });
