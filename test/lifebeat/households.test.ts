@@ -138,6 +138,11 @@ describe("invitation emails", () => {
     expect(shown('Ana" says: "pay')).toBe("Ana' says: 'pay");
     expect(shown("x".repeat(61))).toBe(`${"x".repeat(60)}…`);
     expect(shown("J.R.R. Tolkien, St. John, 3.5")).toBe("J.R.R. Tolkien, St. John, 3.5");
+    // A number alone keeps its point; a host of digits and letters, an address of numbers, or a number joined to a name do not.
+    expect(shown("Casa 2.500 (1.25)")).toBe("Casa 2.500 (1.25)");
+    expect(shown("Casa 2.500.000")).toBe("Casa 2[.]500[.]000");
+    expect(shown("192.168.10.12 and 1.example and 2.5x and v2.50")).toBe("192[.]168[.]10[.]12 and 1[.]example and 2[.]5x and v2[.]50");
+    expect(shown("cuenta 12.34.")).toBe("cuenta 12.34.");
   });
 
   it("an inviter sends 20 a day; past that a 429 with Retry-After, with nothing stored or sent", async () => {

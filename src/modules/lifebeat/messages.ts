@@ -45,11 +45,30 @@ export const SHOWN_TEXT_MAX = 60;
  * dot after a non-space and before two letters or digits "[.]" ("www[.]evil[.]example"), as security teams
  * write addresses nobody should click. NFKC first (a fullwidth "．" is a dot), and format characters
  * (zero-width, bidi overrides) go, so they can neither hide a link from the rule nor reorder what is shown.
+ * A decimal number standing alone ("Casa 2.500", "1.5") keeps its point: no host name is digits only, and
+ * "2[.]500" read as a defect to the household it named.
  */
 export function shown(raw: string): string {
   const flat = [...raw.normalize("NFKC").replace(/\p{Cf}/gu, "").replace(/\s+/gu, " ").trim().replace(/["“”„]/g, "'")];
   const cut = flat.length > SHOWN_TEXT_MAX ? `${flat.slice(0, SHOWN_TEXT_MAX).join("").trimEnd()}…` : flat.join("");
-  return cut.replace(/:\/\//g, "[:]//").replace(/(?<=\S)[.。](?=[\p{L}\p{N}]{2})/gu, "[.]");
+  return cut
+    .replace(/:\/\//g, "[:]//")
+    .replace(/(?<=\S)[.。](?=[\p{L}\p{N}]{2})/gu, (dot, at: number, text: string) => (isLoneDecimalPoint(text, at) ? dot : "[.]"));
+}
+
+const isDigit = (c: string | undefined) => c !== undefined && c >= "0" && c <= "9";
+/** Neither a letter, a digit nor a dot: where a lone number's token ends. */
+const endsToken = (c: string | undefined) => c === undefined || !/[\p{L}\p{N}.。]/u.test(c);
+
+/** Whether the dot at `at` is the point of a number made of digits, one point and digits, with nothing joined to it. */
+function isLoneDecimalPoint(text: string, at: number): boolean {
+  let start = at;
+  while (isDigit(text[start - 1])) start--;
+  let end = at + 1;
+  while (isDigit(text[end])) end++;
+  // A dot after it ends a sentence ("… 12.34."), unless more of a name follows it.
+  const after = text[end] === "." || text[end] === "。" ? end + 1 : end;
+  return start < at && end > at + 1 && endsToken(text[start - 1]) && endsToken(text[after]);
 }
 
 export interface Message {
