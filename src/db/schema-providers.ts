@@ -69,6 +69,11 @@ export const providerSyncJobs = sqliteTable(
     trigger: text("trigger", { enum: ["manual", "webhook", "cron", "connect"] }).notNull(),
     attempts: integer("attempts").notNull().default(0),
     createdAt: integer("created_at").notNull(),
+    /** When the job's message was last sent, and when it is due to be picked up (its delay counted); NULL before migration 0044. */
+    sentAt: integer("sent_at"),
+    dueAt: integer("due_at"),
+    /** How many times its message was sent again as lost (resendLostSyncs): only a message carrying this number may claim the job. */
+    resends: integer("resends").notNull().default(0),
   },
   (t) => [index("provider_sync_jobs_connection_idx").on(t.connectionId, t.createdAt)],
 );

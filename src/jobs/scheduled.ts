@@ -19,7 +19,7 @@ import { cleanupPendingUploads } from "../modules/documents/service";
 import { runLifeBeat } from "../modules/lifebeat/escalation";
 import { settleInterruptedRetirements } from "../modules/providers/connections";
 import { retryPendingRemovals } from "../modules/providers/remove";
-import { enqueueDueSyncs, failStaleSyncs } from "../modules/providers/sync";
+import { enqueueDueSyncs, failStaleSyncs, resendLostSyncs } from "../modules/providers/sync";
 import { foldUnfoldedTransactions } from "../modules/transactions/search-backfill";
 
 export type CronTask = (svc: Services, scheduledTime: number) => Promise<void>;
@@ -38,6 +38,9 @@ const cleanupAbandonedUploads: CronTask = async (svc) => {
 };
 const staleSyncs: CronTask = async (svc) => {
   await failStaleSyncs(svc);
+};
+const lostSyncMessages: CronTask = async (svc) => {
+  await resendLostSyncs(svc);
 };
 const providerSyncs: CronTask = async (svc) => {
   await enqueueDueSyncs(svc);
@@ -71,6 +74,8 @@ export const cronTasks: Record<string, CronTask[]> = {
     lifeBeat,
     // Syncs whose worker ended without an outcome: failed as interrupted, and their connections say so.
     staleSyncs,
+    // Syncs still queued long past due (their message lost, e.g. by a `wrangler dev` restart): sent again, a few times.
+    lostSyncMessages,
     providerSyncs,
     // Disconnections a crash left half done: their accounts stop counting.
     interruptedDisconnections,

@@ -13,7 +13,10 @@ export const as = (u: TestUser) => ({ token: u.accessToken, ip: u.ip });
 /** Services over the real bindings; `sent` records what the code puts on SYNC_QUEUE (delivered by the test itself). */
 export function directServices(now: () => number = () => Date.now()) {
   const sent: { body: any; options?: QueueSendOptions }[] = [];
-  const queue = { send: async (body: unknown, options?: QueueSendOptions) => void sent.push({ body, options }), sendBatch: async () => {} } as unknown as Queue;
+  const queue = {
+    send: async (body: unknown, options?: QueueSendOptions) => void sent.push({ body, options }),
+    sendBatch: async (messages: MessageSendRequest[]) => void sent.push(...messages.map((m) => ({ body: m.body, options: m.delaySeconds === undefined ? undefined : { delaySeconds: m.delaySeconds } }))),
+  } as unknown as Queue;
   const svc: Services = { env: { ...env, SYNC_QUEUE: queue }, db: createDb(env.DB), clock: { now } };
   return { svc, sent };
 }

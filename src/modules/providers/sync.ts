@@ -18,6 +18,14 @@
  * attempt's hold on its job: the job's outcome, its retry and its events are written only while that attempt still
  * holds it, and an attempt that lost it (JobLost) stops at its next write or page and writes no outcome.
  *
+ * A queued job remembers when its message was sent and when it is due (a retry's delay counted). One still `queued`
+ * RESEND_AFTER_MS past due took its message to be lost (a `wrangler dev` restart drops local queue messages; a send can
+ * fail after the job was written): the hourly sweep, and a sync request refused for it (409), send it again, at most
+ * MAX_SYNC_RESENDS times, and STALE_QUEUED_MS from its creation it is failed as before. Each send has its number
+ * (provider_sync_jobs.resends, the message's `resend`, none for the first), and only a message of the job's latest send
+ * may claim it (or, redelivered, take it over): a late original, arriving before or while the resent message runs it,
+ * or after, does nothing.
+ *
  * A sync writes nothing into a deleted space through the ledger: it never starts for one, and every ledger commit
  * and revert it makes carries a guard that its space is live (syncServices), so one running when the space is
  * deleted stops at its next one. (Its few direct D1 writes, e.g. a row's provider id superseded in place, are not
@@ -33,6 +41,7 @@ import { responseText, type Locale } from "../../lib/i18n";
 import { newId } from "../../lib/ids";
 import { truncateText } from "../../lib/exact-json";
 import { IN_JSON_LIST, jsonList } from "../../lib/sql";
+import { sendAll } from "../../lib/queues";
 import { takeTokens } from "../../lib/rate-limits";
 import { logError, logInfo } from "../../lib/log";
 import { batchGuard, GUARD_PREFIX, refusedByGuard } from "../../lib/batch-guard";
@@ -61,7 +70,19 @@ export const HEARTBEAT_MS = 30_000;
 /** When a running job last showed life (SQL over `jobs`, aliased or not). */
 const heartbeatOf = (alias = "") => `COALESCE(${alias}heartbeat_at, ${alias}started_at)`;
 /** A job `queued` for longer than this (its message lost) no longer blocks new syncs either; a retry waits 20 minutes at most (a provider's Retry-After: MAX_RETRY_AFTER_SECONDS), so three of them fit. */
-const STALE_QUEUED_MS = 2 * 3_600_000;
+export const STALE_QUEUED_MS = 2 * 3_600_000;
+/**
+ * A job still `queued` this long after its message was due (its send, or the end of its delay) took the message to be
+ * lost, and it is sent again. The consumer takes a message within a second or two (max_batch_timeout 1); minutes only
+ * when a backlog builds (the hourly cron queues up to 500 syncs at once): a message resent then costs one delivery
+ * refused after a read, never a second run, so the bound is kept short for the person waiting on a sync.
+ */
+export const RESEND_AFTER_MS = 5 * 60_000;
+/** Times a job's message is sent again at most; STALE_QUEUED_MS fails it after them as before. */
+export const MAX_SYNC_RESENDS = 3;
+
+/** A sync message: `resend` is the number of the job's send it is (none for the first), which must be the job's latest to claim it. */
+export const syncMessage = (jobId: string, attempt: number, resend = 0) => ({ type: SYNC_JOB, jobId, attempt, ...(resend > 0 ? { resend } : {}) });
 
 export const backoffSeconds = (attempt: number) => Math.min(3600, 30 * 4 ** Math.max(0, attempt - 1));
 
@@ -171,13 +192,13 @@ export async function enqueueSync(
   const [ins] = await db.batch([
     db
       .prepare(
-        `INSERT INTO provider_sync_jobs (job_id, connection_id, space_id, account_ids, trigger, created_at)
-         SELECT ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (
+        `INSERT INTO provider_sync_jobs (job_id, connection_id, space_id, account_ids, trigger, created_at, sent_at, due_at)
+         SELECT ?, ?, ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (
            SELECT 1 FROM provider_sync_jobs p JOIN jobs j ON j.id = p.job_id
             WHERE p.connection_id = ? AND ((j.status = 'queued' AND j.created_at > ?) OR (j.status = 'running' AND ${heartbeatOf("j.")} > ?)))
            AND ${SPACE_LIVE_SQL}`,
       )
-      .bind(jobId, conn.id, conn.space_id, JSON.stringify(accountIds), trigger, now, conn.id, now - STALE_QUEUED_MS, now - STALE_RUNNING_MS, conn.space_id),
+      .bind(jobId, conn.id, conn.space_id, JSON.stringify(accountIds), trigger, now, now, now, conn.id, now - STALE_QUEUED_MS, now - STALE_RUNNING_MS, conn.space_id),
     // A job this one takes over (running or queued past its stale bound: its worker ended, its message was lost)
     // is failed with the reason, not left `running` for good.
     db
@@ -202,7 +223,16 @@ export async function enqueueSync(
       .first<{ job_id: string }>();
     return { jobId: running?.job_id ?? jobId, created: false };
   }
-  if (opts.send !== false) await svc.env.SYNC_QUEUE.send({ type: SYNC_JOB, jobId, attempt: 1 });
+  if (opts.send !== false) {
+    try {
+      await svc.env.SYNC_QUEUE.send(syncMessage(jobId, 1));
+    } catch (err) {
+      // The job is written and its message is not: taken as lost at once, so the connection's next sync request
+      // (refused for it) or the hourly sweep sends it again (resendLostSyncs), as webhooks' outbox does its events.
+      logError(undefined, "sync.send_failed", err, { jobId, connectionId: conn.id });
+      await db.prepare("UPDATE provider_sync_jobs SET due_at = ? WHERE job_id = ? AND resends = 0").bind(now - RESEND_AFTER_MS, jobId).run();
+    }
+  }
   return { jobId, created: true };
 }
 
@@ -258,7 +288,12 @@ export async function requestSync(svc: Services, auth: AuthContext, input: { spa
   }
   // In progress wins over the window: the caller learns that a sync is on its way.
   const inProgress = await firstSyncInProgress(svc, eligible.map((c) => c.id), now);
-  if (inProgress) throw conflict(`A sync of connection ${inProgress} is already in progress`, "SYNC_IN_PROGRESS");
+  if (inProgress) {
+    // A job the request is refused for may have lost its message: sent again when it is long overdue, the sync
+    // the caller is told about is really on its way.
+    await resendLostSyncs(svc, eligible.map((c) => c.id));
+    throw conflict(`A sync of connection ${inProgress} is already in progress`, "SYNC_IN_PROGRESS");
+  }
   if (!input.force) {
     const recent = eligible
       .map((c) => Math.max(c.last_sync_attempt_at ?? 0, c.last_sync_at ?? 0))
@@ -334,18 +369,28 @@ function presentJob(row: JobRow & { connection_id: string; account_ids: string; 
 /**
  * The queue handler of `provider.sync`. Safe to run twice for the same job (a
  * redelivery after a crash): every write it makes is idempotent (apply.ts).
+ * Only a message of the job's latest send claims it (a job sent again as lost:
+ * resendLostSyncs); any other does nothing, whatever the job's state.
  */
 export async function runSyncJob(svc: Services, message: { [key: string]: unknown }, deliveries = 1): Promise<void> {
   const jobId = String(message.jobId);
   const db = svc.env.DB;
   const job = await db
     .prepare(
-      `SELECT j.*, p.connection_id, p.account_ids, p.attempts AS starts, s.deleted_at AS space_deleted_at FROM jobs j JOIN provider_sync_jobs p ON p.job_id = j.id
+      `SELECT j.*, p.connection_id, p.account_ids, p.attempts AS starts, p.resends, s.deleted_at AS space_deleted_at FROM jobs j JOIN provider_sync_jobs p ON p.job_id = j.id
          LEFT JOIN spaces s ON s.id = j.space_id WHERE j.id = ?`,
     )
     .bind(jobId)
-    .first<JobRow & { connection_id: string; account_ids: string; starts: number; space_deleted_at: number | null }>();
+    .first<JobRow & { connection_id: string; account_ids: string; starts: number; resends: number; space_deleted_at: number | null }>();
   if (!job) return;
+  // A message of an earlier send than the job's latest (the original of a job sent again as lost, arriving late): the
+  // latest one runs the job, this one does nothing. (Its own redeliveries carry its number: the platform's copies of
+  // the latest send still take the job over from a consumer that died on it.)
+  const resend = Math.max(0, Number(message.resend) || 0);
+  if (resend !== job.resends) {
+    if (svc.env.LOG_LEVEL !== "error") logInfo(undefined, "sync.superseded_message", { jobId, resend, latest: job.resends, status: job.status });
+    return;
+  }
   // This is the job's (starts + 1)-th start: its own starts are counted (provider_sync_jobs.attempts), so an attempt
   // whose consumer died (a crash, a CPU or memory limit) counts, and a message redelivered only because another
   // message of its batch killed the consumer (the platform retries the whole batch) counts nothing: it never started.
@@ -375,11 +420,14 @@ export async function runSyncJob(svc: Services, message: { [key: string]: unknow
   // batch. The count is this attempt's hold on the job: every later write of its outcome is conditional on it.
   const started = svc.clock.now();
   const [claimed, , counted] = await db.batch([
-    db.prepare("UPDATE jobs SET status = 'running', started_at = ?, heartbeat_at = ? WHERE id = ? AND status IN ('queued', 'running')").bind(started, started, jobId),
+    // Only while this message's send is still the job's latest (a resend can come between the read above and this).
+    db.prepare(
+      "UPDATE jobs SET status = 'running', started_at = ?, heartbeat_at = ? WHERE id = ? AND status IN ('queued', 'running') AND EXISTS (SELECT 1 FROM provider_sync_jobs WHERE job_id = ? AND resends = ?)",
+    ).bind(started, started, jobId, jobId, resend),
     db.prepare("UPDATE provider_sync_jobs SET attempts = attempts + 1 WHERE job_id = ? AND EXISTS (SELECT 1 FROM jobs WHERE id = ? AND status = 'running' AND started_at = ?)").bind(jobId, jobId, started),
     db.prepare("SELECT attempts FROM provider_sync_jobs WHERE job_id = ?").bind(jobId),
   ]);
-  if (claimed!.meta.changes === 0) return; // finished meanwhile
+  if (claimed!.meta.changes === 0) return; // finished, or sent again, meanwhile
   const self: Attempt = { jobId, start: (counted!.results[0] as { attempts: number }).attempts };
   try {
     await attemptSync(svc, job, self, attempt, started);
@@ -419,7 +467,7 @@ async function credentialsReplaced(svc: Services, conn: ConnectionRow): Promise<
 
 async function attemptSync(
   svc: Services,
-  job: JobRow & { connection_id: string; account_ids: string },
+  job: JobRow & { connection_id: string; account_ids: string; resends: number },
   self: Attempt,
   attempt: number,
   started: number,
@@ -510,12 +558,17 @@ async function attemptSync(
       // Back to the queue with a growing delay; the job stays queued so no second sync starts meanwhile.
       const retrying = truncateText(`attempt ${attempt}: ${reason}`, 1000);
       // The connection says so while it waits (status unchanged: it is not failing yet); its next success clears it.
+      const delaySeconds = retryDelaySeconds(attempt, err);
+      const sentAt = svc.clock.now();
       await holding(db, self, [
         db.prepare("UPDATE jobs SET status = 'queued', error = ? WHERE id = ?").bind(retrying, jobId),
+        // Due at the end of its delay: lost only if still queued RESEND_AFTER_MS after that.
+        db.prepare("UPDATE provider_sync_jobs SET sent_at = ?, due_at = ? WHERE job_id = ?").bind(sentAt, sentAt + delaySeconds * 1000, jobId),
         db.prepare("UPDATE provider_connections SET status_reason = ?, updated_at = ? WHERE id = ? AND status IN ('pending', 'active', 'error')")
           .bind(truncateText(`${RETRYING_PREFIX}${retrying}`, 500), svc.clock.now(), conn.id),
       ]);
-      await svc.env.SYNC_QUEUE.send({ type: SYNC_JOB, jobId, attempt: attempt + 1 }, { delaySeconds: retryDelaySeconds(attempt, err) });
+      // Of the send that claimed the job (its number unchanged while it runs): a resend changes it only while queued.
+      await svc.env.SYNC_QUEUE.send(syncMessage(jobId, attempt + 1, job.resends), { delaySeconds });
       return;
     }
     await setStatus(svc, conn.id, "error", reason);
@@ -636,6 +689,51 @@ export async function failStaleSyncs(svc: Services): Promise<number> {
     if (await giveUpInterrupted(svc, r, r.job_id, reason, r.job_status, now - STALE_RUNNING_MS)) n++;
   }
   return n + (await failStaleDisconnectedSyncs(svc, now));
+}
+
+/** Jobs sent again per run of resendLostSyncs (the rest wait for the next run). */
+const RESEND_LIMIT = 100;
+
+/**
+ * Hourly, and for the connections a sync request is refused for (409): the latest job of a connection still `queued`
+ * RESEND_AFTER_MS past due (its message lost) and within STALE_QUEUED_MS of its creation is sent again, at most
+ * MAX_SYNC_RESENDS times. Each resend takes the job's next number first, only while the job is still queued and at the
+ * number read (a consumer claiming it meanwhile, or another sweep, wins), so every earlier message of it does nothing
+ * when it arrives (runSyncJob). A failed send is logged: the job is due again, and the next run sends it. The hourly
+ * sweep of webhook deliveries (webhooks/publish.ts) queues its lost messages again the same way.
+ */
+export async function resendLostSyncs(svc: Services, connectionIds?: string[]): Promise<number> {
+  const now = svc.clock.now();
+  const db = svc.env.DB;
+  if (connectionIds?.length === 0) return 0;
+  const { results } = await db.prepare(
+    `SELECT p.job_id, p.attempts, p.resends FROM provider_connections c
+       JOIN provider_sync_jobs p ON p.connection_id = c.id AND p.created_at >= c.last_sync_attempt_at
+       JOIN jobs j ON j.id = p.job_id
+      WHERE (?1 IS NULL OR c.id IN (SELECT value FROM json_each(?1))) AND j.status = 'queued' AND j.created_at > ?2
+        AND COALESCE(p.due_at, j.created_at) <= ?3 AND p.resends < ?4
+      LIMIT ${RESEND_LIMIT}`,
+  )
+    .bind(connectionIds ? jsonList(connectionIds) : null, now - STALE_QUEUED_MS, now - RESEND_AFTER_MS, MAX_SYNC_RESENDS)
+    .all<{ job_id: string; attempts: number; resends: number }>();
+  if (results.length === 0) return 0;
+  const taken = await db.batch(
+    results.map((r) =>
+      db.prepare(
+        `UPDATE provider_sync_jobs SET resends = resends + 1, sent_at = ?, due_at = ?
+          WHERE job_id = ? AND resends = ? AND EXISTS (SELECT 1 FROM jobs WHERE id = ? AND status = 'queued')`,
+      ).bind(now, now, r.job_id, r.resends, r.job_id),
+    ),
+  );
+  const resent = results.filter((_, i) => taken[i]!.meta.changes === 1).map((r) => syncMessage(r.job_id, r.attempts + 1, r.resends + 1));
+  try {
+    await sendAll(svc.env.SYNC_QUEUE, resent);
+  } catch (err) {
+    logError(undefined, "sync.resend_failed", err, { jobs: resent.length });
+    return 0;
+  }
+  if (resent.length && svc.env.LOG_LEVEL !== "error") logInfo(undefined, "sync.resent", { jobs: resent.length, jobIds: resent.map((m) => m.jobId).join(",") });
+  return resent.length;
 }
 
 /**
