@@ -80,6 +80,34 @@ describe("transaction search", () => {
     expect(await found("\u200B")).toEqual([]);
   });
 
+  it("folds again the copies stored with format characters before they were folded away (migration 0045)", async () => {
+    const { spaceId, acc, found } = await world();
+    await insertOldRows(spaceId, acc.id, [
+      { id: "txn_cf_zwsp", description: "Ca\u200Bfé Luna", merchant: "Pa\u00ADnadería" },
+      { id: "txn_cf_tag", description: "Flag \u{1F3F4}\u{E0067}\u{E0062}\u{E007F} club", merchant: null },
+      { id: "txn_cf_none", description: "Café Sol", merchant: "Panadería" },
+    ]);
+    // As the fold before wrote them: accents and case folded, the format characters kept.
+    const oldFold = (s: string) => s.normalize("NFKD").replace(/\p{M}+/gu, "").toLowerCase();
+    for (const [id, d, m] of [["txn_cf_zwsp", "Ca\u200Bfé Luna", "Pa\u00ADnadería"], ["txn_cf_tag", "Flag \u{1F3F4}\u{E0067}\u{E0062}\u{E007F} club", null], ["txn_cf_none", "Café Sol", "Panadería"]] as const) {
+      await env.DB.prepare("UPDATE transactions SET description_folded = ?, merchant_folded = ? WHERE id = ?").bind(oldFold(d), m && oldFold(m), id).run();
+    }
+    expect(await found("cafe luna")).toEqual([]);
+    const migration = env.TEST_MIGRATIONS.find((m) => m.name.startsWith("0045_"))!;
+    for (const q of migration.queries) await env.DB.prepare(q).run();
+    const copies = await env.DB.prepare("SELECT id, description_folded AS d, merchant_folded AS m FROM transactions WHERE space_id = ? AND id LIKE 'txn_cf_%' ORDER BY id").bind(spaceId).all<{ id: string; d: string | null; m: string | null }>();
+    // Only the copies holding one are cleared; the others are left as they are.
+    expect(copies.results).toEqual([
+      { id: "txn_cf_none", d: "cafe sol", m: "panaderia" },
+      { id: "txn_cf_tag", d: null, m: null },
+      { id: "txn_cf_zwsp", d: null, m: null },
+    ]);
+    await foldUnfoldedTransactions({ env, db: createDb(env.DB), clock: systemClock });
+    expect(await found("cafe luna")).toEqual(["Ca\u200Bfé Luna"]);
+    expect(await found("panaderia")).toEqual(["Café Sol", "Ca\u200Bfé Luna"]);
+    expect(await found("club")).toEqual(["Flag \u{1F3F4}\u{E0067}\u{E0062}\u{E007F} club"]);
+  });
+
   it("follows an edit of the description or the merchant", async () => {
     const { api, spaceId, acc, found } = await world();
     const tx = await api.post("/v1/transactions", { spaceId, accountId: acc.id, amount: -3, description: "Straße", merchantName: "Óptica", date: "2026-01-05" });
