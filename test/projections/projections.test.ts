@@ -194,6 +194,22 @@ describe("projections: running out", () => {
     expect(past.body.error.details[0].message).toMatch(/^The projection's median in year 29 reaches about 9\.3\de\+13/);
   });
 
+  it("gives a mean equal to the median when every scenario is the same, even past 2^53 minor units summed (QA 13)", async () => {
+    const { a, spaceId } = await setup();
+    // 10,000 scenarios of 9 × 10^14 minor units and more: one double summing them lost up to 107 minor units.
+    const res = await a.post("/v1/projections", {
+      spaceId, save: false, seed: 1, scenarios: 10000, years: 10,
+      startingNetWorth: "9000000000000.00", annualIncome: "0", annualExpenses: "0",
+      assumptions: { ...flat, portfolioReturn: 0.07 },
+    });
+    expect(res.status, JSON.stringify(res.body).slice(0, 300)).toBe(200);
+    for (const row of res.body.yearByYear) {
+      expect(row.meanDecimal, `year ${row.year}`).toBe(row.projectedNetWorthDecimal);
+      expect(row.mean).toBe(row.projectedNetWorth);
+    }
+    expect(res.body.yearByYear[1].meanDecimal).toBe("10304100000000.00");
+  });
+
   it("writes money past 10^15 minor units with every digit, and the saved scenario's list the same as its creation", async () => {
     const { u, a, spaceId } = await setup();
     // 9,999,999,999,999.99 and 8 × 10^12 saved a year, flat: 89,999,999,999,999.99 in year 10, a decimal no double

@@ -26,8 +26,11 @@
  *   off is not running out). Success is never running out within the horizon.
  *
  * All money here is in minor units of the space's currency as doubles; callers
- * round the results once (`Math.round`) to integer minor units.
+ * round the results once (`roundMinor`) to integer minor units. The mean is already
+ * whole: the exact mean of the scenarios' values each rounded so (`exactMean`).
  */
+
+import { frac, roundHalfEven } from "../rates/exact";
 
 export interface EngineLifeEvent {
   /** 1-based year of the projection in which the event happens. */
@@ -310,6 +313,40 @@ export function stepLogParams(mu: number, sigma: number, stepsPerYear: number) {
   return { m: (Math.log(g) - s2 / 2) / stepsPerYear, s: Math.sqrt(s2 / stepsPerYear) };
 }
 
+/** Rounds to an integer, halves away from zero: the one rounding a figure gets (as the service renders them). */
+export const roundMinor = (x: number) => (x < 0 ? -Math.round(-x) : Math.round(x));
+
+const SPLIT = 2 ** 26;
+
+/**
+ * The mean of `values` each rounded once to minor units (roundMinor), exact: the rounded values summed without
+ * loss, the sum divided by their count half to even. One double accumulating them lost minor units past 2^53
+ * (10,000 scenarios of 10^15 minor units each): with no volatility, when every scenario is the same, the mean
+ * read 107 minor units below the median. Each rounded value within 2^53 splits into a high part (at most 2^27
+ * in magnitude) and a low one (below 2^26), whose sums over up to 2^26 values are exact doubles; one beyond
+ * 2^53 (a double there is an integer) goes into a BigInt. The mean is an integer number of minor units (a
+ * double, exact within 2^53; beyond, the service refuses it).
+ */
+export function exactMean(values: Float64Array): number {
+  let hi = 0;
+  let lo = 0;
+  let big = 0n;
+  for (let j = 0; j < values.length; j++) {
+    const r = roundMinor(values[j]!);
+    if (r <= Number.MAX_SAFE_INTEGER && r >= -Number.MAX_SAFE_INTEGER) {
+      const h = Math.floor(r / SPLIT);
+      hi += h;
+      lo += r - h * SPLIT;
+    } else if (Number.isFinite(r)) {
+      big += BigInt(r);
+    } else {
+      return r;
+    }
+  }
+  const sum = BigInt(hi) * BigInt(SPLIT) + BigInt(lo) + big;
+  return Number(roundHalfEven(frac(sum, BigInt(values.length))));
+}
+
 export function simulate(input: EngineInput): EngineResult {
   const { years, scenarios: n, stepsPerYear } = input;
   const { income, expenses, events } = yearlyFlows(input);
@@ -350,11 +387,7 @@ export function simulate(input: EngineInput): EngineResult {
       }
     }
     let newlyOut = 0;
-    let sum = 0;
-    for (let j = 0; j < n; j++) {
-      if (ranOut[j] === y) newlyOut++;
-      sum += wealth[j]!;
-    }
+    for (let j = 0; j < n; j++) if (ranOut[j] === y) newlyOut++;
     if (newlyOut > 0 && earliestRunOutYear === null) earliestRunOutYear = y;
     runOutCount += newlyOut;
     if (runOutYear === null && runOutCount * 2 >= n && runOutCount > 0) runOutYear = y;
@@ -368,7 +401,7 @@ export function simulate(input: EngineInput): EngineResult {
       median: p50,
       p10,
       p90,
-      mean: sum / n,
+      mean: exactMean(wealth),
       runOutShare: runOutCount / n,
     });
   }

@@ -20,7 +20,7 @@ import { inJsonList, rowReader } from "../../lib/sql";
 import { dateIn } from "../../lib/dates";
 import { batchAsMember, readSpace, readSpaceWith, requireRoleOver, requireSpaceRole } from "../spaces/access";
 import { type DefaultsData, defaultsReads, recentContribution, type SpaceRef, spaceNetWorth } from "./defaults";
-import { type EngineInput, type EngineResult, simulate } from "./engine";
+import { type EngineInput, type EngineResult, roundMinor, simulate } from "./engine";
 import { LIFE_EVENT_TYPES, MAX_COMPARE } from "./schemas";
 
 type LifeEventType = (typeof LIFE_EVENT_TYPES)[number];
@@ -277,10 +277,8 @@ async function resolve(svc: Services, space: SpaceRef, req: ProjectionRequest, d
 }
 
 // ---------------------------------------------------------------------------
-// Rendering: one rounding (half away from zero) to minor units, then exact.
+// Rendering: one rounding (half away from zero, roundMinor) to minor units, then exact.
 // ---------------------------------------------------------------------------
-
-const roundMinor = (x: number) => (x < 0 ? -Math.round(-x) : Math.round(x));
 
 /**
  * Refuses a run any of whose figures reaches past 2^53 − 1 minor units in magnitude (or is not finite): a
