@@ -4357,6 +4357,7 @@ export interface components {
                 netCashFlow: number;
                 /** @description Exact decimal string; the number beside it is for convenience */
                 netCashFlowDecimal: string;
+                /** @description Sentences for a reader: an account already overdrawn, the day one is projected below zero, irregular income, seasonal spending */
                 riskFactors: string[];
             };
             accounts: {
@@ -4377,6 +4378,7 @@ export interface components {
                 /** @description Exact decimal string; the number beside it is for convenience */
                 lowestBalanceDecimal: string;
                 lowestBalanceDate: string;
+                /** @description For an account that may not go negative (not a credit card, credit line, loan or mortgage): the first day of the horizon on which its projected balance is below zero, the horizon's first day when it is already overdrawn now (each also a risk factor); null otherwise */
                 negativeOn: string | null;
             }[];
             recurringSeriesUsed: number;

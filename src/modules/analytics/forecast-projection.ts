@@ -1,12 +1,13 @@
 /**
  * The forecast as served: the plan (forecast-plan.ts) projected from the balances now over the weeks of the horizon.
  * A cash flow committed since the plan, or dated ahead, stands for the predicted occurrence it pays (not projected a
- * second time once the balance counts it); the first day an account that may not go negative would, is a risk factor.
+ * second time once the balance counts it); the first day an account that may not go negative would, is a risk factor,
+ * and one that already is (overdrawn now) is flagged from the horizon's first day.
  */
 import { scaleOf } from "../rates/convert";
 import { add, frac, type Frac, mul, roundHalfEven, ZERO } from "../rates/exact";
 import { dateOfDay, localDayOf } from "./days";
-import { moneyFields } from "../../lib/money";
+import { formatMinor, moneyFields } from "../../lib/money";
 import type { TxnRow } from "./recurring";
 import { MAY_BE_NEGATIVE, asNumber, balanceInstant, type Plan, flowKey, inBand } from "./forecast-plan";
 
@@ -96,7 +97,10 @@ export function project(plan: Plan, balances: Map<string, bigint>, posted: TxnRo
     let bal: Frac = frac(start);
     let lowest = start;
     let lowestDay = today;
-    let negativeOn: string | null = null;
+    // An account that may not go negative and already has is flagged from the horizon's first day, whatever
+    // follows (it was never flagged: only a fall below zero from at or above it was).
+    const overdrawn = start < 0n && !MAY_BE_NEGATIVE.has(a.type);
+    let negativeOn: string | null = overdrawn ? dateOfDay(first) : null;
     for (let d = first; d <= last; d++) {
       const delta = deltas.get(d);
       if (delta) bal = add(bal, delta);
@@ -105,10 +109,11 @@ export function project(plan: Plan, balances: Map<string, bigint>, posted: TxnRo
         lowest = rounded;
         lowestDay = d;
       }
-      if (negativeOn === null && rounded < 0n && start >= 0n && !MAY_BE_NEGATIVE.has(a.type)) negativeOn = dateOfDay(d);
+      if (negativeOn === null && rounded < 0n && !MAY_BE_NEGATIVE.has(a.type)) negativeOn = dateOfDay(d);
     }
-    if (negativeOn) riskFactors.push(`Projected negative balance in ${a.name} on ${negativeOn}`);
     const scale = scaleOf(a.currency);
+    if (overdrawn) riskFactors.push(`${a.name} is already overdrawn (${formatMinor(start, scale)} ${a.currency})`);
+    else if (negativeOn) riskFactors.push(`Projected negative balance in ${a.name} on ${negativeOn}`);
     const end = roundHalfEven(bal);
     return {
       accountId: a.id,

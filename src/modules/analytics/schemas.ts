@@ -115,12 +115,18 @@ export const ForecastSchema = z
     })),
     summary: z.object({
       totalProjectedIncome: z.number(), totalProjectedIncomeDecimal: Dec, totalProjectedExpenses: z.number(), totalProjectedExpensesDecimal: Dec,
-      netCashFlow: z.number(), netCashFlowDecimal: Dec, riskFactors: z.array(z.string()),
+      netCashFlow: z.number(), netCashFlowDecimal: Dec,
+      riskFactors: z.array(z.string()).openapi({
+        description: "Sentences for a reader: an account already overdrawn, the day one is projected below zero, irregular income, seasonal spending",
+      }),
     }),
     accounts: z.array(z.object({
       accountId: z.string(), name: z.string(), type: z.string(), currency: z.string(), currentBalance: z.number(), currentBalanceDecimal: Dec,
       projectedBalance: z.number(), projectedBalanceDecimal: Dec, lowestBalance: z.number(), lowestBalanceDecimal: Dec, lowestBalanceDate: z.string(),
-      negativeOn: z.string().nullable(),
+      negativeOn: z.string().nullable().openapi({
+        description: "For an account that may not go negative (not a credit card, credit line, loan or mortgage): the first day of the horizon on which " +
+          "its projected balance is below zero, the horizon's first day when it is already overdrawn now (each also a risk factor); null otherwise",
+      }),
     })),
     recurringSeriesUsed: z.number().int(),
     method: z.string(),
