@@ -35,6 +35,9 @@ export const DashboardSchema = z
     }),
     cashFlow: z.object({
       income: z.number(), incomeDecimal: Dec, expenses: z.number(), expensesDecimal: Dec, net: z.number(), netDecimal: Dec, period: z.string(),
+    }).openapi({
+      description: "Income is money in and expenses money out, but a refund (money in under an expense category) reduces that category's spending, " +
+        "as budgets count it: expenses are below zero when the period's refunds exceed its spending",
     }),
     accounts: z.object({
       total: z.number().int(), active: z.number().int(), banking: z.number().int(), credit: z.number().int(), loan: z.number().int(),
@@ -43,7 +46,10 @@ export const DashboardSchema = z
     budgetCompliance: z.object({ onTrack: z.number().int(), atRisk: z.number().int(), exceeded: z.number().int(), total: z.number().int() }),
     topCategories: z.array(z.object({
       categoryId: z.string().nullable(), category: z.string(), amount: z.number(), amountDecimal: Dec, percentage: z.number(), percentageDecimal: z.string(),
-    })),
+    })).openapi({
+      description: "The five categories with the most spending after their refunds, and the rest in one row (categoryId null); shares sum to 100.0 and " +
+        "amounts to the expenses, but for a category whose refunds exceed its spending: it is not listed, and the others share their own spending",
+    }),
     conversion: Conversion,
     notes: z.array(z.string()),
   })

@@ -105,7 +105,9 @@ export interface ContributionDefault {
  * The last 12 months of income and expenses: from the day a year before today
  * (space time zone) through today, as the dashboard counts cash flow (no
  * transfers, trades but their fees, opening balances or voided rows). Income is money in,
- * expenses money out (refunds reduce neither: each row counts by its sign).
+ * expenses money out, but a refund (money in under an expense category) reduces spending, as the
+ * dashboard and budgets count it; refunds beyond the year's whole spending (expenses below zero,
+ * which a projection does not take) count as income, so the contribution is the same.
  * Every amount converts to the space's currency at its own day's rate.
  */
 export async function recentContribution(svc: Services, space: SpaceRef, data?: DefaultsData | null): Promise<ContributionDefault> {
@@ -135,8 +137,12 @@ export async function recentContribution(svc: Services, space: SpaceRef, data?: 
   const flowHoldings = currencies.map((c) => ({ source: "flow", id: c, name: c, currency: c, valueMinor: 1n, asOf: toText }));
   await addMarketPrices(svc, book, flowHoldings, space.currency, priceNotes, toText, fromText, useData ? { past: data.valuation.pastPrices, latest: data.valuation.latestPrices } : undefined);
   const converter = new Converter(book, space.currency);
-  const income = converter.total(incomeAmounts, "annual income");
-  const expenses = converter.total(expenseAmounts, "annual expenses");
+  let income = converter.total(incomeAmounts, "annual income");
+  let expenses = converter.total(expenseAmounts, "annual expenses");
+  if (expenses < 0n) {
+    income -= expenses;
+    expenses = 0n;
+  }
   const notes = [...priceNotes, ...converter.report().notes].map((n) => `annualContribution: ${n}`);
   return { income, expenses, from: fromText, to: toText, notes };
 }

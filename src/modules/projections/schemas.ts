@@ -59,8 +59,8 @@ export const ProjectionBody = z
         "a positive one is income with no spending (growing by incomeGrowthRate), a negative one spending with no income (growing by inflationRate). " +
         "Default: the ledger's last 12 months",
     ),
-    annualIncome: amount("Yearly income now. Default: the ledger's last 12 months"),
-    annualExpenses: amount("Yearly spending now. Default: the ledger's last 12 months"),
+    annualIncome: amount("Yearly income now. Default: the ledger's last 12 months (money in, but refunds: see annualExpenses)"),
+    annualExpenses: amount("Yearly spending now. Default: the ledger's last 12 months, less refunds (money in under an expense category), as budgets count them; refunds beyond the whole spending count as income"),
     assumptions: Assumptions.optional(),
     lifeEvents: z.array(LifeEvent).max(MAX_LIFE_EVENTS).optional(),
   })
