@@ -4222,7 +4222,7 @@ export interface components {
                 exceeded: number;
                 total: number;
             };
-            /** @description The five categories with the most spending after their refunds, and the rest in one row (categoryId null); shares sum to 100.0 and amounts to the expenses, but for a category whose refunds exceed its spending: it is not listed, and the others share their own spending */
+            /** @description The five categories with the most spending after their refunds, and the rest in one row (categoryId null, labelled as the category Other is in the reader's language, or "Everything else" when a category of that name is listed); shares sum to 100.0 and amounts to the expenses, but for a category whose refunds exceed its spending: it is not listed, and the others share their own spending */
             topCategories: {
                 categoryId: string | null;
                 category: string;

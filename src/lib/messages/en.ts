@@ -84,6 +84,8 @@ export const en: Catalogue = {
     skippedDisconnected: "connection disconnected",
     uncategorized: "Uncategorized",
     unknownCategory: "Unknown",
+    // QA 13: the dashboard's rest past its top categories when one of them is itself named as "Other" is.
+    restOfCategories: "Everything else",
   },
   emails: {
     // A webhook that disabled itself after its run of failed attempts, to its creator (webhooks/notify.ts).

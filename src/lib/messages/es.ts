@@ -640,6 +640,8 @@ export const es: Catalogue = {
     skippedDisconnected: "conexión desconectada",
     uncategorized: "Sin categoría",
     unknownCategory: "Desconocida",
+    // QA 13: the dashboard's rest past its top categories when one of them is itself named as "Other" is.
+    restOfCategories: "Todo lo demás",
   },
   emails: {
     // A webhook that disabled itself after its run of failed attempts, to its creator (webhooks/notify.ts).

@@ -644,6 +644,8 @@ export const pt: Catalogue = {
     skippedDisconnected: "conexão desconectada",
     uncategorized: "Sem categoria",
     unknownCategory: "Desconhecida",
+    // QA 13: the dashboard's rest past its top categories when one of them is itself named as "Other" is.
+    restOfCategories: "Todo o resto",
   },
   emails: {
     // A webhook that disabled itself after its run of failed attempts, to its creator (webhooks/notify.ts).

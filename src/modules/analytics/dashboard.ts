@@ -233,10 +233,16 @@ export async function dashboard(svc: Services, space: SpaceInfo, period: Dashboa
   const shown = spentIn.slice(0, TOP_CATEGORIES);
   const rest = spentIn.slice(TOP_CATEGORIES);
   // Its own labels in the reader's language, beside the space's category names; the rest past the top ones is named as
-  // the system category "Other" is.
+  // the system category "Other" is, but "Everything else" when a category of that name is among the top ones (two rows
+  // read "Other", one a category and one the rest).
   const label = (id: string | null) => (id ? (categories.get(id)?.name ?? responseText(locale, "unknownCategory")) : responseText(locale, "uncategorized"));
   const buckets = [...shown.map((c) => ({ id: c.id, name: label(c.id), exact: c.exact }))];
-  if (rest.length) buckets.push({ id: "other", name: systemCategoryName("other", locale)!, exact: rest.reduce((s, c) => add(s, c.exact), ZERO) });
+  if (rest.length) {
+    const other = systemCategoryName("other", locale)!;
+    const same = (name: string) => name.trim().toLocaleLowerCase(locale) === other.toLocaleLowerCase(locale);
+    const name = buckets.some((b) => same(b.name)) ? responseText(locale, "restOfCategories") : other;
+    buckets.push({ id: "other", name, exact: rest.reduce((s, c) => add(s, c.exact), ZERO) });
+  }
   const tenths = largestRemainder(buckets.map((b) => b.exact), 1000n);
   // The amounts too, out of the expenses shown: each rounded on its own, three of 69.345 came to 69.34 × 3 = 208.02 of 208.04.
   const amounts = largestRemainder(buckets.map((b) => b.exact),

@@ -47,7 +47,8 @@ export const DashboardSchema = z
     topCategories: z.array(z.object({
       categoryId: z.string().nullable(), category: z.string(), amount: z.number(), amountDecimal: Dec, percentage: z.number(), percentageDecimal: z.string(),
     })).openapi({
-      description: "The five categories with the most spending after their refunds, and the rest in one row (categoryId null); shares sum to 100.0 and " +
+      description: "The five categories with the most spending after their refunds, and the rest in one row (categoryId null, labelled as the category " +
+        "Other is in the reader's language, or \"Everything else\" when a category of that name is listed); shares sum to 100.0 and " +
         "amounts to the expenses, but for a category whose refunds exceed its spending: it is not listed, and the others share their own spending",
     }),
     conversion: Conversion,
