@@ -26,7 +26,7 @@ async function spaceWithCategories() {
 describe("refunds in an expense category", () => {
   it("reduce its spending on the dashboard and in a projection's default expenses, not count as income", async () => {
     const { a, spaceId, cats, txn } = await spaceWithCategories();
-    const [refunded, partly, plain] = cats as [{ id: string; name: string }, { id: string; name: string }, { id: string; name: string }];
+    const [refunded, partly, plain] = [cats[0]!, cats[1]!, cats[2]!];
     await txn("-100.00", -3, refunded.id);
     await txn("150.00", -2, refunded.id);
     await txn("-100.00", -3, partly.id);
