@@ -35,3 +35,29 @@ describe("the forecast of an account already overdrawn", () => {
     expect(f.summary.riskFactors.filter((r: string) => r.includes("Card"))).toEqual([]);
   });
 });
+
+describe("the forecast's sentences (QA 13-6)", () => {
+  it("are in the reader's language: risk factors and method", async () => {
+    for (const [locale, risk, method] of [
+      ["es", "Checking ya está en sobregiro (-0.01 USD)", "Series recurrentes (1) más una estimación estacional del resto"],
+      ["pt", "Checking já está com saldo negativo (-0.01 USD)", "Séries recorrentes (1) mais uma estimativa sazonal do resto"],
+    ] as const) {
+      const u = await registerUser({ locale });
+      const a = api(u);
+      const spaceId = (await ok(a.post("/v1/spaces", { name: "F", type: "personal", currency: "USD", timezone: "UTC" }))).id as string;
+      const checking = await createAccount(u, spaceId, { name: "Checking", allowOverdraft: true, openingBalance: "600.00" });
+      for (let k = 6; k >= 1; k--) {
+        await ok(a.post("/v1/transactions", { spaceId, accountId: checking.id, amount: "-100.00", date: day(-7 * k + 1), merchantName: "Daycare", description: "Daycare" }));
+      }
+      await ok(a.post("/v1/transactions", { spaceId, accountId: checking.id, amount: "-0.01", date: day(0), description: "Fee" }));
+      const f = await ok(a.get(`/v1/analytics/forecast?spaceId=${spaceId}`));
+      expect(f.summary.riskFactors).toEqual([risk]);
+      expect(f.method.startsWith(method), f.method).toBe(true);
+      // Served from the cache, the same words.
+      const again = await ok(a.get(`/v1/analytics/forecast?spaceId=${spaceId}`));
+      expect(again.cache.hit).toBe(true);
+      expect(again.summary.riskFactors).toEqual([risk]);
+      expect(again.method).toBe(f.method);
+    }
+  });
+});

@@ -191,7 +191,8 @@ describe("projections: running out", () => {
     expect(within.body.projection.outcomes.median.year30Decimal).toMatch(/^875\d{11}\.\d{2}$/);
     const past = await flatRun(0.08);
     expect(past.status).toBe(422);
-    expect(past.body.error.details[0].message).toMatch(/^The projection's median in year 29 reaches about 9\.3\de\+13/);
+    // In plain form, three significant digits (it read "9.3…e+13").
+    expect(past.body.error.details[0].message).toMatch(/^The projection's median in year 29 reaches about 93\d00000000000, beyond/);
   });
 
   it("gives a mean equal to the median when every scenario is the same, even past 2^53 minor units summed (QA 13)", async () => {
@@ -621,5 +622,34 @@ describe("projections: authorization", () => {
     expect((await v.post("/v1/projections", { spaceId, startingNetWorth: 1, annualContribution: 1 })).status).toBe(403);
     expect((await v.post("/v1/projections/compare", { scenarioIds: [saved.body.scenario.id] })).status).toBe(403);
     expect((await callJson(`/v1/projections?spaceId=${spaceId}`)).status).toBe(401);
+  });
+});
+
+describe("projections: in the reader's language (QA 13-6)", () => {
+  it("says its notes in Spanish and Portuguese, and a figure out of range in plain digits, not 1.03e+14", async () => {
+    for (const [locale, note, about] of [
+      ["es", "retirementAge 60 no es mayor que currentAge 65: retiro desde el año 1", "llega a cerca de 93"],
+      ["pt", "retirementAge 60 não é maior que currentAge 65: aposentadoria desde o ano 1", "chega a cerca de 93"],
+      ["en", "retirementAge 60 is not above currentAge 65: retired from year 1", "reaches about 93"],
+    ] as const) {
+      const u = await registerUser({ locale });
+      const a = as(u);
+      const spaceId = (await a.post("/v1/spaces", { name: "Casa", type: "personal", currency: "USD" })).body.id as string;
+      const res = await a.post("/v1/projections", {
+        spaceId, save: false, years: 10, scenarios: 100, seed: 1, startingNetWorth: "1000.00", annualIncome: 0, annualExpenses: 0,
+        assumptions: { ...flat, portfolioReturn: 0, currentAge: 65, retirementAge: 60 },
+      });
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      expect(res.body.notes).toEqual([note]);
+      const past = await a.post("/v1/projections", {
+        spaceId, save: false, years: 30, scenarios: 100, seed: 1, startingNetWorth: "10000000000000", annualIncome: 0, annualExpenses: 0,
+        assumptions: { ...flat, portfolioReturn: 0.08 },
+      });
+      expect(past.status).toBe(422);
+      const message: string = past.body.error.details[0].message;
+      expect(message, message).toContain(about);
+      expect(message).toMatch(/93\d00000000000/);
+      expect(message).not.toMatch(/e\+/);
+    }
   });
 });

@@ -4359,7 +4359,7 @@ export interface components {
                 netCashFlow: number;
                 /** @description Exact decimal string; the number beside it is for convenience */
                 netCashFlowDecimal: string;
-                /** @description Sentences for a reader: an account already overdrawn, the day one is projected below zero, irregular income, seasonal spending */
+                /** @description Sentences for a reader, in the request's language: an account already overdrawn, the day one is projected below zero, irregular income, seasonal spending */
                 riskFactors: string[];
             };
             accounts: {
@@ -4384,6 +4384,7 @@ export interface components {
                 negativeOn: string | null;
             }[];
             recurringSeriesUsed: number;
+            /** @description How the forecast was made, a sentence in the request's language */
             method: string;
             conversion: components["schemas"]["Conversion"];
             notes: string[];
@@ -4471,6 +4472,7 @@ export interface components {
             } | null;
             projection: components["schemas"]["Projection"];
             yearByYear: components["schemas"]["ProjectionYear"][];
+            /** @description Sentences for a reader about the inputs (retirement, the ledger's defaults), in the request's language; a conversion's notes (a missing rate, a fallback, a price) are in English, after the field they concern */
             notes: string[];
         };
         Projection: {

@@ -9,7 +9,8 @@ import { add, frac, type Frac, mul, roundHalfEven, ZERO } from "../rates/exact";
 import { dateOfDay, localDayOf } from "./days";
 import { formatMinor, moneyFields } from "../../lib/money";
 import type { TxnRow } from "./recurring";
-import { MAY_BE_NEGATIVE, asNumber, balanceInstant, type Plan, flowKey, inBand } from "./forecast-plan";
+import { MAY_BE_NEGATIVE, asNumber, balanceInstant, type Plan, flowKey, inBand, type Sentence } from "./forecast-plan";
+import { DATE_LOCALES, type Locale, responseText } from "../../lib/i18n";
 
 /**
  * The forecast of `plan` at `nowMs` (the plan's local day): projected balances per account from `balances`,
@@ -18,7 +19,12 @@ import { MAY_BE_NEGATIVE, asNumber, balanceInstant, type Plan, flowKey, inBand }
  * was computed (none for a plan computed now); each stands for the nearest occurrence of its series'
  * merchant and band within half a period of its due day, which is then not projected (the balance counts it).
  */
-export function project(plan: Plan, balances: Map<string, bigint>, posted: TxnRow[], nowMs: number, timezone: string) {
+export function project(plan: Plan, balances: Map<string, bigint>, posted: TxnRow[], nowMs: number, timezone: string, locale: Locale = "en") {
+  const say = (s: Sentence) => {
+    const values = s.yearMonth === undefined ? s.values
+      : { ...s.values, month: new Date(`${s.yearMonth}-01T00:00:00Z`).toLocaleString(DATE_LOCALES[locale], { month: "long", timeZone: "UTC" }) };
+    return responseText(locale, s.kind, values);
+  };
   const { first, last, today } = plan;
   const taken = new Set<number>();
   for (const r of posted) {
@@ -112,8 +118,8 @@ export function project(plan: Plan, balances: Map<string, bigint>, posted: TxnRo
       if (negativeOn === null && rounded < 0n && !MAY_BE_NEGATIVE.has(a.type)) negativeOn = dateOfDay(d);
     }
     const scale = scaleOf(a.currency);
-    if (overdrawn) riskFactors.push(`${a.name} is already overdrawn (${formatMinor(start, scale)} ${a.currency})`);
-    else if (negativeOn) riskFactors.push(`Projected negative balance in ${a.name} on ${negativeOn}`);
+    if (overdrawn) riskFactors.push(say({ kind: "forecastOverdrawn", values: { account: a.name, balance: formatMinor(start, scale), currency: a.currency } }));
+    else if (negativeOn) riskFactors.push(say({ kind: "forecastNegative", values: { account: a.name, date: negativeOn } }));
     const end = roundHalfEven(bal);
     return {
       accountId: a.id,
@@ -136,10 +142,13 @@ export function project(plan: Plan, balances: Map<string, bigint>, posted: TxnRo
       ...moneyFields("totalProjectedIncome", totalIncome, scale),
       ...moneyFields("totalProjectedExpenses", totalExpenses, scale),
       ...moneyFields("netCashFlow", netAll, scale),
-      riskFactors: [...riskFactors, ...plan.risks],
+      riskFactors: [...riskFactors, ...plan.risks.map(say)],
     },
     accounts: projected,
-    ...plan.tail,
+    recurringSeriesUsed: plan.tail.recurringSeriesUsed,
+    method: say(plan.method),
+    conversion: plan.tail.conversion,
+    notes: plan.tail.notes,
   };
 }
 

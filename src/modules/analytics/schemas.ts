@@ -124,7 +124,7 @@ export const ForecastSchema = z
       totalProjectedIncome: z.number(), totalProjectedIncomeDecimal: Dec, totalProjectedExpenses: z.number(), totalProjectedExpensesDecimal: Dec,
       netCashFlow: z.number(), netCashFlowDecimal: Dec,
       riskFactors: z.array(z.string()).openapi({
-        description: "Sentences for a reader: an account already overdrawn, the day one is projected below zero, irregular income, seasonal spending",
+        description: "Sentences for a reader, in the request's language: an account already overdrawn, the day one is projected below zero, irregular income, seasonal spending",
       }),
     }),
     accounts: z.array(z.object({
@@ -136,7 +136,7 @@ export const ForecastSchema = z
       }),
     })),
     recurringSeriesUsed: z.number().int(),
-    method: z.string(),
+    method: z.string().openapi({ description: "How the forecast was made, a sentence in the request's language" }),
     conversion: Conversion,
     notes: z.array(z.string()),
     cache: z.object({ hit: z.boolean(), computedAt: z.string(), ledgerSeq: z.number().int(), changesSince: z.number().int() }),

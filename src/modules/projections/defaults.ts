@@ -14,6 +14,7 @@
  * All figures are exact integers of the space currency's minor units.
  */
 import type { Services } from "../../env";
+import { type Locale, responseText } from "../../lib/i18n";
 import { addDays, parseYmd, ymdString, zonedDate, zonedMidnight } from "../../lib/zoned-time";
 import type { SqlGuard } from "../../lib/sql";
 import type { Reads } from "../spaces/access";
@@ -45,10 +46,10 @@ export interface NetWorthDefault {
  * Net worth now, as the dashboard computes it (analytics' `netWorthAt`).
  * Holdings with no rate or price are left out and named in the notes.
  */
-export async function spaceNetWorth(svc: Services, space: SpaceRef, data?: DefaultsData | null): Promise<NetWorthDefault> {
+export async function spaceNetWorth(svc: Services, space: SpaceRef, data?: DefaultsData | null, locale: Locale = "en"): Promise<NetWorthDefault> {
   const nw = await netWorthAt(svc, space, data?.atMs ?? svc.clock.now() + 1, data?.valuation);
   const notes = nw.notes.map((n) => `startingNetWorth: ${n}`);
-  if (!nw.complete) notes.push(`startingNetWorth is the space's net worth on ${nw.date} without the holdings named above (no rate or price for them)`);
+  if (!nw.complete) notes.push(responseText(locale, "projectionNetWorthIncomplete", { date: nw.date }));
   return { minor: nw.minor, date: nw.date, complete: nw.complete, notes };
 }
 
