@@ -66,6 +66,23 @@ describe("projections: closed forms with zero volatility", () => {
     expect(p.seed).toBe(1);
   });
 
+  it("compounds exactly at large amounts: 9 × 10^12 at 7% is 9 × 10^14 · 1.07^n minor units to the cent, every year (QA 13-1)", async () => {
+    const { a, spaceId } = await setup();
+    const res = await a.post("/v1/projections", {
+      spaceId, save: false, years: 10, scenarios: 100, seed: 1,
+      startingNetWorth: "9000000000000.00", annualIncome: 0, annualExpenses: 0, assumptions: { ...flat, portfolioReturn: 0.07 },
+    });
+    expect(res.status, JSON.stringify(res.body).slice(0, 300)).toBe(200);
+    for (let n = 1; n <= 10; n++) {
+      const expected = cents(900_000_000_000_000n * 107n ** BigInt(n), 100n ** BigInt(n));
+      const row = res.body.yearByYear[n - 1];
+      // In doubles, year 8 read 15463675618487.29 for the exact 15463675618487.28.
+      expect(row.projectedNetWorthDecimal, `year ${n}`).toBe(expected);
+      expect(row.meanDecimal).toBe(expected);
+    }
+    expect(res.body.yearByYear[7].projectedNetWorthDecimal).toBe("15463675618487.28");
+  });
+
   it("equals the growing annuity W0·R^n + I·(R^n − G^n)/(R − G) when income grows", async () => {
     const { a, spaceId } = await setup();
     const res = await a.post("/v1/projections", {
