@@ -41,3 +41,28 @@ it.each([
   expect(res.body.topCategories).toHaveLength(6);
   expect(labels(res.body)).toEqual(expected);
 });
+
+it.each([
+  ["es", "Otros", "Todo lo demás"],
+  ["pt", "Outros", "Todo o resto"],
+  ["en", "Other", "Everything else"],
+] as const)("a %s dashboard with the category %s among its top five calls the rest apart from it (QA 13-5)", { timeout: 60_000 }, async (locale, other, rest) => {
+  const owner = await registerUser({ locale });
+  const a = api(owner);
+  const { day } = localDays("UTC");
+  const spaceId = (await ok(a.post("/v1/spaces", { name: "Casa", type: "personal", currency: "USD", timezone: "UTC" }))).id;
+  const acc = await createAccount(owner, spaceId, { name: "cuenta", currency: "USD", openingBalance: "1000.00" });
+  const cats = ((await ok(a.get(`/v1/categories?spaceId=${spaceId}`))) as { id: string; name: string; type: string; parentId: string | null }[])
+    .filter((c) => c.type === "expense" && c.parentId === null);
+  const named = cats.find((c) => c.name === other)!;
+  expect(named).toBeDefined();
+  // The category named as "Other" is spent in most; six more, the smallest of which falls into the rest.
+  await ok(a.post("/v1/transactions", { spaceId, accountId: acc.id, amount: "-50.00", description: "x", categoryId: named.id, date: day(-2) }));
+  for (const [i, c] of cats.filter((c) => c.id !== named.id).slice(0, 6).entries()) {
+    await ok(a.post("/v1/transactions", { spaceId, accountId: acc.id, amount: `-${10 - i}.00`, description: "x", categoryId: c.id, date: day(-2) }));
+  }
+  const dash = await ok(a.get(`/v1/analytics/dashboard?spaceId=${spaceId}&period=30d`));
+  expect(dash.topCategories).toHaveLength(6);
+  expect(dash.topCategories[0]).toMatchObject({ categoryId: named.id, category: other, amountDecimal: "50.00" });
+  expect(dash.topCategories[5]).toMatchObject({ categoryId: null, category: rest, amountDecimal: "11.00" });
+});

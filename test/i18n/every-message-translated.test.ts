@@ -153,8 +153,8 @@ const SAMPLES: Record<string, string[]> = {
   "{}'s {} in year {} reaches about {}, beyond {} in magnitude, past which figures cannot be exact to the minor unit: lower the amounts, portfolioReturn, portfolioVolatility, incomeGrowthRate or years": [
     "median", "10th percentile", "90th percentile", "mean", "income", "expenses", "savings",
   ].flatMap((what) => [
-    `The projection's ${what} in year 40 reaches about 9.01e+13, beyond 90071992547409.91 in magnitude, past which figures cannot be exact to the minor unit: lower the amounts, portfolioReturn, portfolioVolatility, incomeGrowthRate or years`,
-    `Scenario "Early (retirement)" (prj_1) with seed 42's ${what} in year 12 reaches about -1.20e+14, beyond 90071992547409.91 in magnitude, past which figures cannot be exact to the minor unit: lower the amounts, portfolioReturn, portfolioVolatility, incomeGrowthRate or years`,
+    `The projection's ${what} in year 40 reaches about 90100000000000, beyond 90071992547409.91 in magnitude, past which figures cannot be exact to the minor unit: lower the amounts, portfolioReturn, portfolioVolatility, incomeGrowthRate or years`,
+    `Scenario "Early (retirement)" (prj_1) with seed 42's ${what} in year 12 reaches about -120000000000000, beyond 90071992547409.91 in magnitude, past which figures cannot be exact to the minor unit: lower the amounts, portfolioReturn, portfolioVolatility, incomeGrowthRate or years`,
   ]),
   "{} is in {}.{}.{}.{}/{}, which is not a public address": ["10.1.2.3 is in 10.0.0.0/8, which is not a public address"],
   "the IPv4 address it carries: {}": ["the IPv4 address it carries: 127.0.0.1 is in 127.0.0.0/8, which is not a public address"],

@@ -66,6 +66,23 @@ describe("projections: closed forms with zero volatility", () => {
     expect(p.seed).toBe(1);
   });
 
+  it("compounds exactly at large amounts: 9 × 10^12 at 7% is 9 × 10^14 · 1.07^n minor units to the cent, every year (QA 13-1)", async () => {
+    const { a, spaceId } = await setup();
+    const res = await a.post("/v1/projections", {
+      spaceId, save: false, years: 10, scenarios: 100, seed: 1,
+      startingNetWorth: "9000000000000.00", annualIncome: 0, annualExpenses: 0, assumptions: { ...flat, portfolioReturn: 0.07 },
+    });
+    expect(res.status, JSON.stringify(res.body).slice(0, 300)).toBe(200);
+    for (let n = 1; n <= 10; n++) {
+      const expected = cents(900_000_000_000_000n * 107n ** BigInt(n), 100n ** BigInt(n));
+      const row = res.body.yearByYear[n - 1];
+      // In doubles, year 8 read 15463675618487.29 for the exact 15463675618487.28.
+      expect(row.projectedNetWorthDecimal, `year ${n}`).toBe(expected);
+      expect(row.meanDecimal).toBe(expected);
+    }
+    expect(res.body.yearByYear[7].projectedNetWorthDecimal).toBe("15463675618487.28");
+  });
+
   it("equals the growing annuity W0·R^n + I·(R^n − G^n)/(R − G) when income grows", async () => {
     const { a, spaceId } = await setup();
     const res = await a.post("/v1/projections", {
@@ -191,7 +208,24 @@ describe("projections: running out", () => {
     expect(within.body.projection.outcomes.median.year30Decimal).toMatch(/^875\d{11}\.\d{2}$/);
     const past = await flatRun(0.08);
     expect(past.status).toBe(422);
-    expect(past.body.error.details[0].message).toMatch(/^The projection's median in year 29 reaches about 9\.3\de\+13/);
+    // In plain form, three significant digits (it read "9.3…e+13").
+    expect(past.body.error.details[0].message).toMatch(/^The projection's median in year 29 reaches about 93\d00000000000, beyond/);
+  });
+
+  it("gives a mean equal to the median when every scenario is the same, even past 2^53 minor units summed (QA 13)", async () => {
+    const { a, spaceId } = await setup();
+    // 10,000 scenarios of 9 × 10^14 minor units and more: one double summing them lost up to 107 minor units.
+    const res = await a.post("/v1/projections", {
+      spaceId, save: false, seed: 1, scenarios: 10000, years: 10,
+      startingNetWorth: "9000000000000.00", annualIncome: "0", annualExpenses: "0",
+      assumptions: { ...flat, portfolioReturn: 0.07 },
+    });
+    expect(res.status, JSON.stringify(res.body).slice(0, 300)).toBe(200);
+    for (const row of res.body.yearByYear) {
+      expect(row.meanDecimal, `year ${row.year}`).toBe(row.projectedNetWorthDecimal);
+      expect(row.mean).toBe(row.projectedNetWorth);
+    }
+    expect(res.body.yearByYear[1].meanDecimal).toBe("10304100000000.00");
   });
 
   it("writes money past 10^15 minor units with every digit, and the saved scenario's list the same as its creation", async () => {
@@ -605,5 +639,34 @@ describe("projections: authorization", () => {
     expect((await v.post("/v1/projections", { spaceId, startingNetWorth: 1, annualContribution: 1 })).status).toBe(403);
     expect((await v.post("/v1/projections/compare", { scenarioIds: [saved.body.scenario.id] })).status).toBe(403);
     expect((await callJson(`/v1/projections?spaceId=${spaceId}`)).status).toBe(401);
+  });
+});
+
+describe("projections: in the reader's language (QA 13-6)", () => {
+  it("says its notes in Spanish and Portuguese, and a figure out of range in plain digits, not 1.03e+14", async () => {
+    for (const [locale, note, about] of [
+      ["es", "retirementAge 60 no es mayor que currentAge 65: retiro desde el año 1", "llega a cerca de 93"],
+      ["pt", "retirementAge 60 não é maior que currentAge 65: aposentadoria desde o ano 1", "chega a cerca de 93"],
+      ["en", "retirementAge 60 is not above currentAge 65: retired from year 1", "reaches about 93"],
+    ] as const) {
+      const u = await registerUser({ locale });
+      const a = as(u);
+      const spaceId = (await a.post("/v1/spaces", { name: "Casa", type: "personal", currency: "USD" })).body.id as string;
+      const res = await a.post("/v1/projections", {
+        spaceId, save: false, years: 10, scenarios: 100, seed: 1, startingNetWorth: "1000.00", annualIncome: 0, annualExpenses: 0,
+        assumptions: { ...flat, portfolioReturn: 0, currentAge: 65, retirementAge: 60 },
+      });
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      expect(res.body.notes).toEqual([note]);
+      const past = await a.post("/v1/projections", {
+        spaceId, save: false, years: 30, scenarios: 100, seed: 1, startingNetWorth: "10000000000000", annualIncome: 0, annualExpenses: 0,
+        assumptions: { ...flat, portfolioReturn: 0.08 },
+      });
+      expect(past.status).toBe(422);
+      const message: string = past.body.error.details[0].message;
+      expect(message, message).toContain(about);
+      expect(message).toMatch(/93\d00000000000/);
+      expect(message).not.toMatch(/e\+/);
+    }
   });
 });

@@ -4190,6 +4190,7 @@ export interface components {
                     stale: boolean;
                 }[];
             };
+            /** @description Income is money in and expenses money out, but a refund (money in under an expense category) reduces that category's spending, as budgets count it: expenses are below zero when the period's refunds exceed its spending */
             cashFlow: {
                 /** @description A JSON number written with every digit of its exact decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `incomeDecimal`. */
                 income: number;
@@ -4221,6 +4222,7 @@ export interface components {
                 exceeded: number;
                 total: number;
             };
+            /** @description The five categories with the most spending after their refunds, and the rest in one row (categoryId null, labelled as the category Other is in the reader's language, or "Everything else" when a category of that name is listed); shares sum to 100.0 and amounts to the expenses, but for a category whose refunds exceed its spending: it is not listed, and the others share their own spending */
             topCategories: {
                 categoryId: string | null;
                 category: string;
@@ -4357,6 +4359,7 @@ export interface components {
                 netCashFlow: number;
                 /** @description Exact decimal string; the number beside it is for convenience */
                 netCashFlowDecimal: string;
+                /** @description Sentences for a reader, in the request's language: an account already overdrawn, the day one is projected below zero, irregular income, seasonal spending */
                 riskFactors: string[];
             };
             accounts: {
@@ -4377,9 +4380,11 @@ export interface components {
                 /** @description Exact decimal string; the number beside it is for convenience */
                 lowestBalanceDecimal: string;
                 lowestBalanceDate: string;
+                /** @description For an account that may not go negative (not a credit card, credit line, loan or mortgage): the first day of the horizon on which its projected balance is below zero, the horizon's first day when it is already overdrawn now (each also a risk factor); null otherwise */
                 negativeOn: string | null;
             }[];
             recurringSeriesUsed: number;
+            /** @description How the forecast was made, a sentence in the request's language */
             method: string;
             conversion: components["schemas"]["Conversion"];
             notes: string[];
@@ -4467,6 +4472,7 @@ export interface components {
             } | null;
             projection: components["schemas"]["Projection"];
             yearByYear: components["schemas"]["ProjectionYear"][];
+            /** @description Sentences for a reader about the inputs (retirement, the ledger's defaults), in the request's language; a conversion's notes (a missing rate, a fallback, a price) are in English, after the field they concern */
             notes: string[];
         };
         Projection: {
@@ -4625,9 +4631,9 @@ export interface components {
             startingNetWorth?: number;
             /** @description Yearly income minus spending. With annualIncome or annualExpenses it gives the other; alone it is the whole yearly flow, not split against the ledger: a positive one is income with no spending (growing by incomeGrowthRate), a negative one spending with no income (growing by inflationRate). Default: the ledger's last 12 months */
             annualContribution?: number;
-            /** @description Yearly income now. Default: the ledger's last 12 months */
+            /** @description Yearly income now. Default: the ledger's last 12 months (money in, but refunds: see annualExpenses) */
             annualIncome?: number;
-            /** @description Yearly spending now. Default: the ledger's last 12 months */
+            /** @description Yearly spending now. Default: the ledger's last 12 months, less refunds (money in under an expense category), as budgets count them; refunds beyond the whole spending count as income */
             annualExpenses?: number;
             assumptions?: components["schemas"]["ProjectionAssumptions"];
             lifeEvents?: components["schemas"]["ProjectionLifeEvent"][];

@@ -56,7 +56,23 @@ export type ResponseKind =
   | "skippedNoConnection"
   | "skippedDisconnected"
   | "uncategorized"
-  | "unknownCategory";
+  | "unknownCategory"
+  | "restOfCategories"
+  | "projectionRetirementEventSets"
+  | "projectionRetiredFromStart"
+  | "projectionRetirementPastHorizon"
+  | "projectionRetirementSpendingUnused"
+  | "projectionContributionNoSpending"
+  | "projectionNoLedgerFlow"
+  | "projectionNetWorthIncomplete"
+  | "projectionCurrencies"
+  | "forecastOverdrawn"
+  | "forecastNegative"
+  | "forecastIrregularIncome"
+  | "forecastSeasonalVariation"
+  | "forecastSeasonalSpike"
+  | "forecastMethodLastYear"
+  | "forecastMethodNoLastYear";
 
 /** The statuses the API answers errors with, each with a problem title. */
 export const PROBLEM_STATUSES = [400, 401, 403, 404, 405, 409, 410, 413, 415, 422, 429, 500, 502, 503] as const;

@@ -84,6 +84,24 @@ export const en: Catalogue = {
     skippedDisconnected: "connection disconnected",
     uncategorized: "Uncategorized",
     unknownCategory: "Unknown",
+    // QA 13: the dashboard's rest past its top categories when one of them is itself named as "Other" is.
+    restOfCategories: "Everything else",
+    // QA 13: the notes of a projection, and a forecast's risk factors and method.
+    projectionRetirementEventSets: "The retirement life event (year {year}) sets the retirement year; retirementAge {age} would have given year {other}",
+    projectionRetiredFromStart: "retirementAge {age} is not above currentAge {current}: retired from year 1",
+    projectionRetirementPastHorizon: "Retirement at {age} falls after the {years}-year horizon",
+    projectionRetirementSpendingUnused: "retirementSpending is not used: no retirement within the horizon (give retirementAge with currentAge, or a `retirement` life event)",
+    projectionContributionNoSpending: "annualContribution alone gives no spending: from the retirement year on nothing is drawn (give retirementSpending, or annualIncome and annualExpenses)",
+    projectionNoLedgerFlow: "No income or expenses in the ledger from {from} to {to}: the projection assumes no contributions",
+    projectionNetWorthIncomplete: "startingNetWorth is the space's net worth on {date} without the holdings named above (no rate or price for them)",
+    projectionCurrencies: "Scenarios are in different currencies ({currencies}); each is shown in its own",
+    forecastOverdrawn: "{account} is already overdrawn ({balance} {currency})",
+    forecastNegative: "Projected negative balance in {account} on {date}",
+    forecastIrregularIncome: "Irregular income patterns",
+    forecastSeasonalVariation: "High seasonal spending variation",
+    forecastSeasonalSpike: "Seasonal spending spike expected in {month} (last year {percent}% above the monthly mean)",
+    forecastMethodLastYear: "Recurring series ({n}) plus a seasonal estimate of the rest: half the last 90 days' daily average, half the same weeks last year, one-off purchases left out",
+    forecastMethodNoLastYear: "Recurring series ({n}) plus a seasonal estimate of the rest: the last 90 days' daily average (less than a year of history), one-off purchases left out",
   },
   emails: {
     // A webhook that disabled itself after its run of failed attempts, to its creator (webhooks/notify.ts).

@@ -640,6 +640,24 @@ export const es: Catalogue = {
     skippedDisconnected: "conexión desconectada",
     uncategorized: "Sin categoría",
     unknownCategory: "Desconocida",
+    // QA 13: the dashboard's rest past its top categories when one of them is itself named as "Other" is.
+    restOfCategories: "Todo lo demás",
+    // QA 13: the notes of a projection, and a forecast's risk factors and method.
+    projectionRetirementEventSets: "El evento de vida de retiro (año {year}) fija el año del retiro; con retirementAge {age} habría sido el año {other}",
+    projectionRetiredFromStart: "retirementAge {age} no es mayor que currentAge {current}: retiro desde el año 1",
+    projectionRetirementPastHorizon: "El retiro a los {age} años cae después del horizonte de {years} años",
+    projectionRetirementSpendingUnused: "retirementSpending no se usa: no hay retiro dentro del horizonte (indica retirementAge con currentAge, o un evento de vida `retirement`)",
+    projectionContributionNoSpending: "annualContribution sola no da gastos: desde el año del retiro no se retira nada (indica retirementSpending, o annualIncome y annualExpenses)",
+    projectionNoLedgerFlow: "No hay ingresos ni gastos en el libro del {from} al {to}: la proyección no supone aportaciones",
+    projectionNetWorthIncomplete: "startingNetWorth es el patrimonio neto del espacio el {date} sin las tenencias nombradas arriba (sin tipo de cambio ni precio para ellas)",
+    projectionCurrencies: "Los escenarios están en monedas distintas ({currencies}); cada uno se muestra en la suya",
+    forecastOverdrawn: "{account} ya está en sobregiro ({balance} {currency})",
+    forecastNegative: "Saldo negativo previsto en {account} el {date}",
+    forecastIrregularIncome: "Ingresos irregulares",
+    forecastSeasonalVariation: "Gran variación estacional del gasto",
+    forecastSeasonalSpike: "Pico estacional de gasto previsto en {month} (el año pasado, {percent}% por encima de la media mensual)",
+    forecastMethodLastYear: "Series recurrentes ({n}) más una estimación estacional del resto: la mitad, el promedio diario de los últimos 90 días, y la otra mitad, las mismas semanas del año pasado; sin las compras únicas",
+    forecastMethodNoLastYear: "Series recurrentes ({n}) más una estimación estacional del resto: el promedio diario de los últimos 90 días (menos de un año de historial); sin las compras únicas",
   },
   emails: {
     // A webhook that disabled itself after its run of failed attempts, to its creator (webhooks/notify.ts).

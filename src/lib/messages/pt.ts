@@ -644,6 +644,24 @@ export const pt: Catalogue = {
     skippedDisconnected: "conexão desconectada",
     uncategorized: "Sem categoria",
     unknownCategory: "Desconhecida",
+    // QA 13: the dashboard's rest past its top categories when one of them is itself named as "Other" is.
+    restOfCategories: "Todo o resto",
+    // QA 13: the notes of a projection, and a forecast's risk factors and method.
+    projectionRetirementEventSets: "O evento de vida de aposentadoria (ano {year}) define o ano da aposentadoria; com retirementAge {age} seria o ano {other}",
+    projectionRetiredFromStart: "retirementAge {age} não é maior que currentAge {current}: aposentadoria desde o ano 1",
+    projectionRetirementPastHorizon: "A aposentadoria aos {age} anos cai depois do horizonte de {years} anos",
+    projectionRetirementSpendingUnused: "retirementSpending não é usado: não há aposentadoria dentro do horizonte (informe retirementAge com currentAge, ou um evento de vida `retirement`)",
+    projectionContributionNoSpending: "annualContribution sozinho não gera gastos: a partir do ano da aposentadoria nada é retirado (informe retirementSpending, ou annualIncome e annualExpenses)",
+    projectionNoLedgerFlow: "Não há receitas nem despesas no livro de {from} a {to}: a projeção não supõe contribuições",
+    projectionNetWorthIncomplete: "startingNetWorth é o patrimônio líquido do espaço em {date} sem os ativos citados acima (sem taxa de câmbio nem preço para eles)",
+    projectionCurrencies: "Os cenários estão em moedas diferentes ({currencies}); cada um é mostrado na sua",
+    forecastOverdrawn: "{account} já está com saldo negativo ({balance} {currency})",
+    forecastNegative: "Saldo negativo previsto em {account} em {date}",
+    forecastIrregularIncome: "Receitas irregulares",
+    forecastSeasonalVariation: "Grande variação sazonal dos gastos",
+    forecastSeasonalSpike: "Pico sazonal de gastos previsto em {month} (no ano passado, {percent}% acima da média mensal)",
+    forecastMethodLastYear: "Séries recorrentes ({n}) mais uma estimativa sazonal do resto: metade a média diária dos últimos 90 dias, metade as mesmas semanas do ano passado; sem as compras avulsas",
+    forecastMethodNoLastYear: "Séries recorrentes ({n}) mais uma estimativa sazonal do resto: a média diária dos últimos 90 dias (menos de um ano de histórico); sem as compras avulsas",
   },
   emails: {
     // A webhook that disabled itself after its run of failed attempts, to its creator (webhooks/notify.ts).

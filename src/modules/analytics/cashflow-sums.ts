@@ -1,6 +1,7 @@
 /**
  * Cash flow summed in SQL, as the dashboard and the projections' defaults read it: the space's income and
- * expenses per currency and instant (and category), each row by its sign. Every column named here is in
+ * expenses per currency and instant (and category), each row by its sign but a refund (money in under an expense
+ * category), which is negative spending. Every column named here is in
  * the covering index `transactions_cashflow_idx`, so a year of rows is summed from the index alone.
  *
  * A manual trade is cash for units (neither income nor spending) and a fee: the fee (`fee_amount`, the part of
@@ -20,14 +21,21 @@ import { heldAgain, relinkedAccountsSql } from "../../lib/relinks";
  * The rows summed: the cash flows, and the trades that paid a fee; not a row filed under a transfer category
  * (the space's `transfers`), which moves money between the user's own accounts: the two rows of a move between
  * currencies written by hand, or a bank's copies of a move to savings. QA saw 10,000.00 MXN out and 500.00 USD in
- * counted as both spending and income. `xfer` is the statement's CTE of the space's transfer categories.
+ * counted as both spending and income. `kinds` is the statement's CTE of the space's transfer and expense categories.
  */
 const SUMMED = `((${CASHFLOW_FILTER}) OR (type = 'trade' AND status != 'cancelled' AND fee_amount > 0))
-  AND (category_id IS NULL OR category_id NOT IN (SELECT id FROM xfer))`;
-const transferCategories = (space: SqlGuard) =>
-  `xfer(id) AS MATERIALIZED (SELECT id FROM categories WHERE space_id = ${space.sql} AND type = 'transfer')`;
-const INCOME = "CASE WHEN type = 'trade' THEN 0 WHEN amount > 0 THEN amount ELSE 0 END";
-const EXPENSES = "CASE WHEN type = 'trade' THEN fee_amount WHEN amount < 0 THEN -amount ELSE 0 END";
+  AND (category_id IS NULL OR category_id NOT IN (SELECT id FROM kinds WHERE type = 'transfer'))`;
+const categoryKinds = (space: SqlGuard) =>
+  `kinds(id, type) AS MATERIALIZED (SELECT id, type FROM categories WHERE space_id = ${space.sql} AND type IN ('transfer', 'expense'))`;
+/**
+ * Money in is income, money out spending, but for a refund: money in filed under an expense category reduces that
+ * category's spending, as a budget counts it (budgets/spending.ts). QA saw 150.00 back after 100.00 spent in one
+ * category as 150.00 of income on the dashboard (and in a projection's default income) while the budget said −50.00
+ * spent. A group's expenses are then below zero when its refunds exceed its spending.
+ */
+const IN_EXPENSE_CATEGORY = "category_id IN (SELECT id FROM kinds WHERE type = 'expense')";
+const INCOME = `CASE WHEN type = 'trade' THEN 0 WHEN amount > 0 AND (category_id IS NULL OR NOT ${IN_EXPENSE_CATEGORY}) THEN amount ELSE 0 END`;
+const EXPENSES = `CASE WHEN type = 'trade' THEN fee_amount WHEN amount < 0 OR ${IN_EXPENSE_CATEGORY} THEN -amount ELSE 0 END`;
 
 /** Income and expenses of one currency at one instant (and in one category, when summed by category). */
 export interface CashflowSum {
@@ -50,13 +58,13 @@ export function cashflowSumsStatements(db: D1Database, space: SqlGuard, fromMs: 
   const sums = `${exactSumSql(INCOME)} AS income, ${exactSumSql(EXPENSES)} AS expenses`;
   return [
     db.prepare(
-      `WITH ${transferCategories(space)}
+      `WITH ${categoryKinds(space)}
        SELECT ${keys}, ${sums}
          FROM transactions WHERE space_id = ${space.sql} AND date >= ? AND date < ? AND ${SUMMED}
         GROUP BY ${keys}`,
     ).bind(...space.params, ...space.params, fromMs, toMs),
     db.prepare(
-      `WITH ${transferCategories(space)}, relinked(id, since) AS (${relinkedAccountsSql(space.sql)})
+      `WITH ${categoryKinds(space)}, relinked(id, since) AS (${relinkedAccountsSql(space.sql)})
        SELECT ${keys}, ${sums}
          FROM relinked r JOIN transactions t ON t.account_id = r.id AND ${heldAgain("t", "r.since")} AND t.date >= ? AND t.date < ?
         WHERE ${SUMMED}

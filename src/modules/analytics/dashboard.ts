@@ -7,13 +7,17 @@
  * - Cash flow counts income, expenses and fees, a trade's fee included;
  *   transfers between the space's own accounts, a trade's cash for units,
  *   opening balances and voided rows are none of them. Income is money in
- *   (amount > 0), expenses money out (amount < 0); see cashflow-sums.ts.
+ *   (amount > 0), expenses money out (amount < 0), but for a refund (money in
+ *   under an expense category): it reduces that category's spending, as a
+ *   budget counts it; see cashflow-sums.ts.
  * - Every amount converts at its own day's rate, exactly; each total is
  *   rounded once (half-even); a missing rate is reported, never a 0.
  * - Category percentages are shares of the period's expenses in tenths of a
  *   percent by the largest-remainder method, so the listed ones (top five
- *   and "Other") sum to exactly 100.0; their amounts are shares of the
- *   expenses shown the same way, so they sum to exactly that total.
+ *   and the rest) sum to exactly 100.0; their amounts are shares of the
+ *   expenses shown the same way, so they sum to exactly that total (when a
+ *   category's refunds exceed its spending it is not listed, and the listed
+ *   ones share the spending of the others).
  */
 import type { Services } from "../../env";
 import { dateOfDay, localDayOf, startOfDay } from "./days";
@@ -222,18 +226,27 @@ export async function dashboard(svc: Services, space: SpaceInfo, period: Dashboa
   const expenses = roundHalfEven(expensesExact);
   const net = roundHalfEven(sub(incomeExact!, expensesExact));
 
-  // Top categories (and the rest as "Other"), percentages by largest remainder.
+  // Top categories (and the rest as "Other"), percentages by largest remainder: of the categories with spending left
+  // after their refunds (one whose refunds exceed its spending has none to share; it lowers `expenses` all the same).
   catExact.sort((a, b) => cmp(b.exact, a.exact) || a.id.localeCompare(b.id));
-  const shown = catExact.slice(0, TOP_CATEGORIES);
-  const rest = catExact.slice(TOP_CATEGORIES);
+  const spentIn = catExact.filter((c) => cmp(c.exact, ZERO) > 0);
+  const shown = spentIn.slice(0, TOP_CATEGORIES);
+  const rest = spentIn.slice(TOP_CATEGORIES);
   // Its own labels in the reader's language, beside the space's category names; the rest past the top ones is named as
-  // the system category "Other" is.
+  // the system category "Other" is, but "Everything else" when a category of that name is among the top ones (two rows
+  // read "Other", one a category and one the rest).
   const label = (id: string | null) => (id ? (categories.get(id)?.name ?? responseText(locale, "unknownCategory")) : responseText(locale, "uncategorized"));
   const buckets = [...shown.map((c) => ({ id: c.id, name: label(c.id), exact: c.exact }))];
-  if (rest.length) buckets.push({ id: "other", name: systemCategoryName("other", locale)!, exact: rest.reduce((s, c) => add(s, c.exact), ZERO) });
+  if (rest.length) {
+    const other = systemCategoryName("other", locale)!;
+    const same = (name: string) => name.trim().toLocaleLowerCase(locale) === other.toLocaleLowerCase(locale);
+    const name = buckets.some((b) => same(b.name)) ? responseText(locale, "restOfCategories") : other;
+    buckets.push({ id: "other", name, exact: rest.reduce((s, c) => add(s, c.exact), ZERO) });
+  }
   const tenths = largestRemainder(buckets.map((b) => b.exact), 1000n);
   // The amounts too, out of the expenses shown: each rounded on its own, three of 69.345 came to 69.34 × 3 = 208.02 of 208.04.
-  const amounts = largestRemainder(buckets.map((b) => b.exact), expenses);
+  const amounts = largestRemainder(buckets.map((b) => b.exact),
+    spentIn.length === catExact.length ? expenses : roundHalfEven(spentIn.reduce((s, c) => add(s, c.exact), ZERO)));
   const topCategories = buckets.map((b, i) => {
     return {
       categoryId: b.id === "" || b.id === "other" ? null : b.id,

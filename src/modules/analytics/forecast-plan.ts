@@ -4,6 +4,7 @@
  * estimate of the other cash flows per account and direction, and the conversions into the space's currency.
  */
 import type { Services } from "../../env";
+import type { ResponseKind } from "../../lib/messages/catalogue";
 import { type SqlGuard } from "../../lib/sql";
 import { priceDay } from "../prices/service";
 import { Converter, type DatedAmount, daysBefore, HUB, LOOKBACK_DAYS as RATE_LOOKBACK_DAYS, RateBook, scaleOf } from "../rates/convert";
@@ -151,7 +152,9 @@ export interface Plan {
   format: typeof PLAN_FORMAT;
   /** The response's parts that depend on neither the balances nor what was posted since. */
   head: { spaceId: string; currency: string; asOfDate: string; horizon: { from: string; to: string; days: number } };
-  tail: { recurringSeriesUsed: number; method: string; conversion: ReturnType<Converter["report"]>; notes: string[] };
+  tail: { recurringSeriesUsed: number; conversion: ReturnType<Converter["report"]>; notes: string[] };
+  /** How the forecast was made, said in the reader's language when served. */
+  method: Sentence;
   today: number;
   first: number;
   last: number;
@@ -170,12 +173,26 @@ export interface Plan {
   ahead: { accountId: string; day: number; amount: number; timestamp: number }[];
   /** The accounts projected (those that take entries). */
   accounts: { id: string; name: string; type: string; currency: string }[];
-  /** Risk factors that do not depend on the balances. */
-  risks: string[];
+  /** Risk factors that do not depend on the balances, said in the reader's language when served. */
+  risks: Sentence[];
 }
 
-/** The cached plan's layout: a cache row of another (a forecast body of before plans were cached) is not served. */
-export const PLAN_FORMAT = 5;
+/**
+ * A sentence of the response by its kind in the catalogues' `responses` and its values (i18n.ts `responseText`): the
+ * cached plan holds no language, the reader's is chosen when it is served. `yearMonth` ("2025-12"): the value `month`
+ * is that month's name in the reader's language.
+ */
+export interface Sentence {
+  kind: ResponseKind;
+  values?: Record<string, string | number>;
+  yearMonth?: string;
+}
+
+/**
+ * The cached plan's layout: a cache row of another (a forecast body of before plans were cached, or a plan of before
+ * its risks and method were sentences to say in the reader's language, 5) is not served.
+ */
+export const PLAN_FORMAT = 6;
 
 /**
  * The key `Occurrence.key` matches a flow by: of its account too, as series are per account (a payment on one
@@ -353,9 +370,9 @@ export async function computePlan(svc: Services, space: SpaceInfo, nowMs: number
     }
   }
 
-  const risks: string[] = [];
+  const risks: Sentence[] = [];
   // Irregular income: much of the recent income is not from a recurring series.
-  if (recentIncomeAll > 0n && recentIncomeNonRecurring * 100n > recentIncomeAll * 30n) risks.push("Irregular income patterns");
+  if (recentIncomeAll > 0n && recentIncomeNonRecurring * 100n > recentIncomeAll * 30n) risks.push({ kind: "forecastIrregularIncome" });
   // Seasonal spikes: a month of last year's expenses well above the monthly mean, in the months the horizon covers.
   const months = [...monthly.entries()];
   const monthValues = converter.exactMany(months.map(([, amounts]) => ({ amounts, context: "past expenses" })));
@@ -364,13 +381,12 @@ export async function computePlan(svc: Services, space: SpaceInfo, nowMs: number
   if (full.length >= 6) {
     const mean = full.reduce((s, m) => s + m.v, 0) / full.length;
     const sd = Math.sqrt(full.reduce((s, m) => s + (m.v - mean) ** 2, 0) / full.length);
-    if (mean > 0 && sd / mean > 0.3) risks.push("High seasonal spending variation");
+    if (mean > 0 && sd / mean > 0.3) risks.push({ kind: "forecastSeasonalVariation" });
     const horizonMonths = new Set<string>();
     for (let d = first; d <= last; d += 7) horizonMonths.add(dateOfDay(d - 365).slice(0, 7));
     for (const m of full) {
       if (horizonMonths.has(m.ym) && mean > 0 && m.v > mean * 1.3) {
-        const monthName = new Date(`${m.ym}-01T00:00:00Z`).toLocaleString("en-US", { month: "long", timeZone: "UTC" });
-        risks.push(`Seasonal spending spike expected in ${monthName} (last year ${Math.round((m.v / mean - 1) * 100)}% above the monthly mean)`);
+        risks.push({ kind: "forecastSeasonalSpike", values: { percent: Math.round((m.v / mean - 1) * 100) }, yearMonth: m.ym });
       }
     }
   }
@@ -381,7 +397,6 @@ export async function computePlan(svc: Services, space: SpaceInfo, nowMs: number
     head: { spaceId: space.id, currency: space.currency, asOfDate: todayText, horizon: { from: dateOfDay(first), to: dateOfDay(today + HORIZON_DAYS), days: HORIZON_DAYS } },
     tail: {
       recurringSeriesUsed: live.length,
-      method: `Recurring series (${live.length}) plus a seasonal estimate of the rest: ${hasLastYear ? "half the last 90 days' daily average, half the same weeks last year" : "the last 90 days' daily average (less than a year of history)"}, one-off purchases left out`,
       conversion: report,
       notes: [
         ...(report.ratesUsedCount > 0 ? ["Future amounts in other currencies convert at today's rate (or the nearest earlier day's)"] : []),
@@ -390,6 +405,7 @@ export async function computePlan(svc: Services, space: SpaceInfo, nowMs: number
         ...report.notes,
       ],
     },
+    method: { kind: hasLastYear ? "forecastMethodLastYear" : "forecastMethodNoLastYear", values: { n: live.length } },
     today,
     first,
     last,

@@ -1,14 +1,16 @@
 /**
  * The forecast as served: the plan (forecast-plan.ts) projected from the balances now over the weeks of the horizon.
  * A cash flow committed since the plan, or dated ahead, stands for the predicted occurrence it pays (not projected a
- * second time once the balance counts it); the first day an account that may not go negative would, is a risk factor.
+ * second time once the balance counts it); the first day an account that may not go negative would, is a risk factor,
+ * and one that already is (overdrawn now) is flagged from the horizon's first day.
  */
 import { scaleOf } from "../rates/convert";
 import { add, frac, type Frac, mul, roundHalfEven, ZERO } from "../rates/exact";
 import { dateOfDay, localDayOf } from "./days";
-import { moneyFields } from "../../lib/money";
+import { formatMinor, moneyFields } from "../../lib/money";
 import type { TxnRow } from "./recurring";
-import { MAY_BE_NEGATIVE, asNumber, balanceInstant, type Plan, flowKey, inBand } from "./forecast-plan";
+import { MAY_BE_NEGATIVE, asNumber, balanceInstant, type Plan, flowKey, inBand, type Sentence } from "./forecast-plan";
+import { DATE_LOCALES, type Locale, responseText } from "../../lib/i18n";
 
 /**
  * The forecast of `plan` at `nowMs` (the plan's local day): projected balances per account from `balances`,
@@ -17,7 +19,12 @@ import { MAY_BE_NEGATIVE, asNumber, balanceInstant, type Plan, flowKey, inBand }
  * was computed (none for a plan computed now); each stands for the nearest occurrence of its series'
  * merchant and band within half a period of its due day, which is then not projected (the balance counts it).
  */
-export function project(plan: Plan, balances: Map<string, bigint>, posted: TxnRow[], nowMs: number, timezone: string) {
+export function project(plan: Plan, balances: Map<string, bigint>, posted: TxnRow[], nowMs: number, timezone: string, locale: Locale = "en") {
+  const say = (s: Sentence) => {
+    const values = s.yearMonth === undefined ? s.values
+      : { ...s.values, month: new Date(`${s.yearMonth}-01T00:00:00Z`).toLocaleString(DATE_LOCALES[locale], { month: "long", timeZone: "UTC" }) };
+    return responseText(locale, s.kind, values);
+  };
   const { first, last, today } = plan;
   const taken = new Set<number>();
   for (const r of posted) {
@@ -96,7 +103,10 @@ export function project(plan: Plan, balances: Map<string, bigint>, posted: TxnRo
     let bal: Frac = frac(start);
     let lowest = start;
     let lowestDay = today;
-    let negativeOn: string | null = null;
+    // An account that may not go negative and already has is flagged from the horizon's first day, whatever
+    // follows (it was never flagged: only a fall below zero from at or above it was).
+    const overdrawn = start < 0n && !MAY_BE_NEGATIVE.has(a.type);
+    let negativeOn: string | null = overdrawn ? dateOfDay(first) : null;
     for (let d = first; d <= last; d++) {
       const delta = deltas.get(d);
       if (delta) bal = add(bal, delta);
@@ -105,10 +115,11 @@ export function project(plan: Plan, balances: Map<string, bigint>, posted: TxnRo
         lowest = rounded;
         lowestDay = d;
       }
-      if (negativeOn === null && rounded < 0n && start >= 0n && !MAY_BE_NEGATIVE.has(a.type)) negativeOn = dateOfDay(d);
+      if (negativeOn === null && rounded < 0n && !MAY_BE_NEGATIVE.has(a.type)) negativeOn = dateOfDay(d);
     }
-    if (negativeOn) riskFactors.push(`Projected negative balance in ${a.name} on ${negativeOn}`);
     const scale = scaleOf(a.currency);
+    if (overdrawn) riskFactors.push(say({ kind: "forecastOverdrawn", values: { account: a.name, balance: formatMinor(start, scale), currency: a.currency } }));
+    else if (negativeOn) riskFactors.push(say({ kind: "forecastNegative", values: { account: a.name, date: negativeOn } }));
     const end = roundHalfEven(bal);
     return {
       accountId: a.id,
@@ -131,10 +142,13 @@ export function project(plan: Plan, balances: Map<string, bigint>, posted: TxnRo
       ...moneyFields("totalProjectedIncome", totalIncome, scale),
       ...moneyFields("totalProjectedExpenses", totalExpenses, scale),
       ...moneyFields("netCashFlow", netAll, scale),
-      riskFactors: [...riskFactors, ...plan.risks],
+      riskFactors: [...riskFactors, ...plan.risks.map(say)],
     },
     accounts: projected,
-    ...plan.tail,
+    recurringSeriesUsed: plan.tail.recurringSeriesUsed,
+    method: say(plan.method),
+    conversion: plan.tail.conversion,
+    notes: plan.tail.notes,
   };
 }
 

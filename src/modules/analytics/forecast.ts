@@ -41,6 +41,7 @@ import { type Reads, readSpaceWith } from "../spaces/access";
 import { CASHFLOW_FILTER, type TxnRow } from "./recurring";
 import { LARGE_CHANGE, type ForecastData, balanceInstant, forecastReads, type Plan, PLAN_FORMAT, computePlan } from "./forecast-plan";
 import { project } from "./forecast-projection";
+import type { Locale } from "../../lib/i18n";
 
 /** The plan as the cache keeps it: JSON, each exact fraction as "n/d". */
 const planText = (plan: Plan) =>
@@ -257,7 +258,7 @@ const isFresh = (cached: CacheRow | null, state: LedgerState, today: string, sup
  * after it). The forecast's reads (with the balances) are read on their own only should `isFresh` and
  * `whenStale` disagree (they judge the same things; `whenStale` in SQL), or the cached row be of another layout.
  */
-export async function getForecast(svc: Services, auth: AuthContext, spaceId: string) {
+export async function getForecast(svc: Services, auth: AuthContext, spaceId: string, locale: Locale = "en") {
   const now = svc.clock.now();
   const db = svc.env.DB;
   const { membership, data: look } = await readSpaceWith(svc, auth, spaceId, "viewer", (g) => forecastLook(db, g, now));
@@ -267,14 +268,14 @@ export async function getForecast(svc: Services, auth: AuthContext, spaceId: str
   const plan = isFresh(cached, state, today, superseded, now) ? planOf(cached.payload) : null;
   if (plan) {
     const cache = { hit: true, computedAt: new Date(cached!.computed_at).toISOString(), ledgerSeq: cached!.ledger_seq, changesSince: state.seq - cached!.ledger_seq };
-    return { ...project(plan, balances, posted, now, space.timezone), cache };
+    return { ...project(plan, balances, posted, now, space.timezone, locale), cache };
   }
   const cache = { hit: false, computedAt: new Date(now).toISOString(), ledgerSeq: state.seq, changesSince: 0 };
-  if (data) return { ...project(await storeForecast(svc, space, now, state, data), balances, [], now, space.timezone), cache };
+  if (data) return { ...project(await storeForecast(svc, space, now, state, data), balances, [], now, space.timezone, locale), cache };
   const own = { sql: "?", params: [space.id] };
   const reads = forecastReads(db, own, now);
   const [read, ...results] = await db.batch([balancesStatement(db, own, now), ...reads.statements]);
-  return { ...project(await storeForecast(svc, space, now, state, reads.read(results)), balancesFrom(read!), [], now, space.timezone), cache };
+  return { ...project(await storeForecast(svc, space, now, state, reads.read(results)), balancesFrom(read!), [], now, space.timezone, locale), cache };
 }
 
 /** Cron (03:00 UTC): recompute the forecasts of spaces with transactions, oldest cache first. */

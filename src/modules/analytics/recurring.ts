@@ -28,6 +28,7 @@ import type { SqlGuard } from "../../lib/sql";
 import { sha256Hex } from "../../lib/crypto";
 import { normalizeMerchant } from "../ml/normalize";
 import { addMonths } from "../budgets/periods";
+import { frac, roundHalfEven } from "../rates/exact";
 import { dateOfDay, DayIndexer, dayNumber, ymdOfDay } from "./days";
 import { utc } from "../../lib/zoned-time";
 import { heldAgain, relinkedAccountsSql, takesOver } from "../../lib/relinks";
@@ -140,6 +141,16 @@ const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   const mid = s.length >> 1;
   return s.length % 2 ? s[mid]! : Math.round((s[mid - 1]! + s[mid]!) / 2);
+};
+
+/**
+ * The median of amounts in minor units, a middle half-cent rounded half to even as every money figure is (exact, in
+ * BigInt): `median`'s Math.round rounds a half up, so a 9.99/10.00 series was a typical −9.99 spent and 10.00 earned.
+ */
+const medianAmount = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid]! : Number(roundHalfEven(frac(BigInt(s[mid - 1]!) + BigInt(s[mid]!), 2n)));
 };
 
 const daysInMonth = (y: number, m: number) => new Date(utc(y, m, 0)).getUTCDate();
@@ -405,7 +416,7 @@ export async function detectSeries(spaceId: string, rows: TxnRow[], tz: string, 
   const out: DetectedSeries[] = [];
   for (const g of groups.values()) {
     if (g.rows.length < 2) continue;
-    const typical = median(g.rows.map((r) => r.amount));
+    const typical = medianAmount(g.rows.map((r) => r.amount));
     const lo = Math.abs(typical) * 0.65;
     const hi = Math.abs(typical) * 1.35;
     // One per day (the one nearest the typical amount), within the typical band: a schedule has at most one
@@ -450,7 +461,7 @@ export async function detectSeries(spaceId: string, rows: TxnRow[], tz: string, 
       currency: g.currency,
       accountId: last.account_id,
       categoryId: last.category_id,
-      amountMinor: median(amounts),
+      amountMinor: medianAmount(amounts),
       minMinor: Math.min(...amounts),
       maxMinor: Math.max(...amounts),
       occurrences: kept.length,

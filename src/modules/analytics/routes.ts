@@ -110,7 +110,7 @@ analyticsRoutes.openapi(
     responses: { 200: json(ForecastSchema, "Forecast"), ...errors(401, 404, 422, 429) },
   }),
   async (c) => {
-    // The role check, the ledger's state and the cache in one batch (getForecast).
-    return c.json(await getForecast(c.get("services"), c.get("auth"), c.req.valid("query").spaceId), 200);
+    // The role check, the ledger's state and the cache in one batch (getForecast); its sentences in the request's language.
+    return c.json(await getForecast(c.get("services"), c.get("auth"), c.req.valid("query").spaceId, requestLanguage(c)), 200);
   },
 );

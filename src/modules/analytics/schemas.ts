@@ -35,6 +35,9 @@ export const DashboardSchema = z
     }),
     cashFlow: z.object({
       income: z.number(), incomeDecimal: Dec, expenses: z.number(), expensesDecimal: Dec, net: z.number(), netDecimal: Dec, period: z.string(),
+    }).openapi({
+      description: "Income is money in and expenses money out, but a refund (money in under an expense category) reduces that category's spending, " +
+        "as budgets count it: expenses are below zero when the period's refunds exceed its spending",
     }),
     accounts: z.object({
       total: z.number().int(), active: z.number().int(), banking: z.number().int(), credit: z.number().int(), loan: z.number().int(),
@@ -43,7 +46,11 @@ export const DashboardSchema = z
     budgetCompliance: z.object({ onTrack: z.number().int(), atRisk: z.number().int(), exceeded: z.number().int(), total: z.number().int() }),
     topCategories: z.array(z.object({
       categoryId: z.string().nullable(), category: z.string(), amount: z.number(), amountDecimal: Dec, percentage: z.number(), percentageDecimal: z.string(),
-    })),
+    })).openapi({
+      description: "The five categories with the most spending after their refunds, and the rest in one row (categoryId null, labelled as the category " +
+        "Other is in the reader's language, or \"Everything else\" when a category of that name is listed); shares sum to 100.0 and " +
+        "amounts to the expenses, but for a category whose refunds exceed its spending: it is not listed, and the others share their own spending",
+    }),
     conversion: Conversion,
     notes: z.array(z.string()),
   })
@@ -115,15 +122,21 @@ export const ForecastSchema = z
     })),
     summary: z.object({
       totalProjectedIncome: z.number(), totalProjectedIncomeDecimal: Dec, totalProjectedExpenses: z.number(), totalProjectedExpensesDecimal: Dec,
-      netCashFlow: z.number(), netCashFlowDecimal: Dec, riskFactors: z.array(z.string()),
+      netCashFlow: z.number(), netCashFlowDecimal: Dec,
+      riskFactors: z.array(z.string()).openapi({
+        description: "Sentences for a reader, in the request's language: an account already overdrawn, the day one is projected below zero, irregular income, seasonal spending",
+      }),
     }),
     accounts: z.array(z.object({
       accountId: z.string(), name: z.string(), type: z.string(), currency: z.string(), currentBalance: z.number(), currentBalanceDecimal: Dec,
       projectedBalance: z.number(), projectedBalanceDecimal: Dec, lowestBalance: z.number(), lowestBalanceDecimal: Dec, lowestBalanceDate: z.string(),
-      negativeOn: z.string().nullable(),
+      negativeOn: z.string().nullable().openapi({
+        description: "For an account that may not go negative (not a credit card, credit line, loan or mortgage): the first day of the horizon on which " +
+          "its projected balance is below zero, the horizon's first day when it is already overdrawn now (each also a risk factor); null otherwise",
+      }),
     })),
     recurringSeriesUsed: z.number().int(),
-    method: z.string(),
+    method: z.string().openapi({ description: "How the forecast was made, a sentence in the request's language" }),
     conversion: Conversion,
     notes: z.array(z.string()),
     cache: z.object({ hit: z.boolean(), computedAt: z.string(), ledgerSeq: z.number().int(), changesSince: z.number().int() }),

@@ -14,6 +14,7 @@
  * All figures are exact integers of the space currency's minor units.
  */
 import type { Services } from "../../env";
+import { type Locale, responseText } from "../../lib/i18n";
 import { addDays, parseYmd, ymdString, zonedDate, zonedMidnight } from "../../lib/zoned-time";
 import type { SqlGuard } from "../../lib/sql";
 import type { Reads } from "../spaces/access";
@@ -45,10 +46,10 @@ export interface NetWorthDefault {
  * Net worth now, as the dashboard computes it (analytics' `netWorthAt`).
  * Holdings with no rate or price are left out and named in the notes.
  */
-export async function spaceNetWorth(svc: Services, space: SpaceRef, data?: DefaultsData | null): Promise<NetWorthDefault> {
+export async function spaceNetWorth(svc: Services, space: SpaceRef, data?: DefaultsData | null, locale: Locale = "en"): Promise<NetWorthDefault> {
   const nw = await netWorthAt(svc, space, data?.atMs ?? svc.clock.now() + 1, data?.valuation);
   const notes = nw.notes.map((n) => `startingNetWorth: ${n}`);
-  if (!nw.complete) notes.push(`startingNetWorth is the space's net worth on ${nw.date} without the holdings named above (no rate or price for them)`);
+  if (!nw.complete) notes.push(responseText(locale, "projectionNetWorthIncomplete", { date: nw.date }));
   return { minor: nw.minor, date: nw.date, complete: nw.complete, notes };
 }
 
@@ -105,7 +106,9 @@ export interface ContributionDefault {
  * The last 12 months of income and expenses: from the day a year before today
  * (space time zone) through today, as the dashboard counts cash flow (no
  * transfers, trades but their fees, opening balances or voided rows). Income is money in,
- * expenses money out (refunds reduce neither: each row counts by its sign).
+ * expenses money out, but a refund (money in under an expense category) reduces spending, as the
+ * dashboard and budgets count it; refunds beyond the year's whole spending (expenses below zero,
+ * which a projection does not take) count as income, so the contribution is the same.
  * Every amount converts to the space's currency at its own day's rate.
  */
 export async function recentContribution(svc: Services, space: SpaceRef, data?: DefaultsData | null): Promise<ContributionDefault> {
@@ -135,8 +138,12 @@ export async function recentContribution(svc: Services, space: SpaceRef, data?: 
   const flowHoldings = currencies.map((c) => ({ source: "flow", id: c, name: c, currency: c, valueMinor: 1n, asOf: toText }));
   await addMarketPrices(svc, book, flowHoldings, space.currency, priceNotes, toText, fromText, useData ? { past: data.valuation.pastPrices, latest: data.valuation.latestPrices } : undefined);
   const converter = new Converter(book, space.currency);
-  const income = converter.total(incomeAmounts, "annual income");
-  const expenses = converter.total(expenseAmounts, "annual expenses");
+  let income = converter.total(incomeAmounts, "annual income");
+  let expenses = converter.total(expenseAmounts, "annual expenses");
+  if (expenses < 0n) {
+    income -= expenses;
+    expenses = 0n;
+  }
   const notes = [...priceNotes, ...converter.report().notes].map((n) => `annualContribution: ${n}`);
   return { income, expenses, from: fromText, to: toText, notes };
 }

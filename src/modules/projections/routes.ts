@@ -1,6 +1,7 @@
 import { createRoute } from "@hono/zod-openapi";
 import { access, bearer, createRouter, errors, json, jsonBody } from "../../lib/openapi";
 import { guards } from "../../middleware/auth";
+import { requestLanguage } from "../../middleware/errors";
 import { CompareBody, CompareResponse, ProjectionBody, ProjectionQuery, ProjectionResponse, ScenarioList, ScenarioListQuery } from "./schemas";
 import * as projections from "./service";
 
@@ -24,7 +25,7 @@ projectionRoutes.openapi(
     request: { query: ProjectionQuery },
     responses: { 200: json(ProjectionResponse, "Projection"), ...errors(401, 404, 422, 429) },
   }),
-  async (c) => c.json(await projections.getProjection(c.get("services"), c.get("auth"), c.req.valid("query")), 200),
+  async (c) => c.json(await projections.getProjection(c.get("services"), c.get("auth"), c.req.valid("query"), requestLanguage(c)), 200),
 );
 
 projectionRoutes.openapi(
@@ -37,7 +38,7 @@ projectionRoutes.openapi(
     responses: { 201: json(ProjectionResponse, "Projection, saved"), 200: json(ProjectionResponse, "Projection (save: false)"), ...errors(401, 403, 404, 422, 429) },
   }),
   async (c) => {
-    const out = await projections.createProjection(c.get("services"), c.get("auth"), c.req.valid("json"));
+    const out = await projections.createProjection(c.get("services"), c.get("auth"), c.req.valid("json"), requestLanguage(c));
     return out.saved ? c.json(out.body, 201) : c.json(out.body, 200);
   },
 );
@@ -60,5 +61,5 @@ projectionRoutes.openapi(
     request: { body: jsonBody(CompareBody) },
     responses: { 200: json(CompareResponse, "Comparison"), ...errors(401, 403, 404, 422, 429) },
   }),
-  async (c) => c.json(await projections.compareScenarios(c.get("services"), c.get("auth"), c.req.valid("json")), 200),
+  async (c) => c.json(await projections.compareScenarios(c.get("services"), c.get("auth"), c.req.valid("json"), requestLanguage(c)), 200),
 );

@@ -59,8 +59,8 @@ export const ProjectionBody = z
         "a positive one is income with no spending (growing by incomeGrowthRate), a negative one spending with no income (growing by inflationRate). " +
         "Default: the ledger's last 12 months",
     ),
-    annualIncome: amount("Yearly income now. Default: the ledger's last 12 months"),
-    annualExpenses: amount("Yearly spending now. Default: the ledger's last 12 months"),
+    annualIncome: amount("Yearly income now. Default: the ledger's last 12 months (money in, but refunds: see annualExpenses)"),
+    annualExpenses: amount("Yearly spending now. Default: the ledger's last 12 months, less refunds (money in under an expense category), as budgets count them; refunds beyond the whole spending count as income"),
     assumptions: Assumptions.optional(),
     lifeEvents: z.array(LifeEvent).max(MAX_LIFE_EVENTS).optional(),
   })
@@ -168,7 +168,10 @@ export const ProjectionResponse = z
     scenario: ScenarioRef.nullable(),
     projection: ProjectionSchema,
     yearByYear: z.array(YearRow),
-    notes: z.array(z.string()),
+    notes: z.array(z.string()).openapi({
+      description: "Sentences for a reader about the inputs (retirement, the ledger's defaults), in the request's language; " +
+        "a conversion's notes (a missing rate, a fallback, a price) are in English, after the field they concern",
+    }),
   })
   .openapi("ProjectionResult");
 

@@ -12,15 +12,16 @@ import { d1Statement } from "../../db/client";
 import { projectionScenarios } from "../../db/schema";
 import { iso } from "../../lib/clock";
 import { type ErrorDetail, notFound, validationFailed } from "../../lib/errors";
+import { type Locale, responseText } from "../../lib/i18n";
 import { newId } from "../../lib/ids";
 import { parseExactJson } from "../../lib/exact-json";
-import { type Currency, CURRENCY_SCALES, formatMinor, moneyFields, parseMajor } from "../../lib/money";
+import { type Currency, CURRENCY_SCALES, formatMinor, moneyFields, parseMajor, plainDecimal } from "../../lib/money";
 import { pagination } from "../../lib/pagination";
 import { inJsonList, rowReader } from "../../lib/sql";
 import { dateIn } from "../../lib/dates";
 import { batchAsMember, readSpace, readSpaceWith, requireRoleOver, requireSpaceRole } from "../spaces/access";
 import { type DefaultsData, defaultsReads, recentContribution, type SpaceRef, spaceNetWorth } from "./defaults";
-import { type EngineInput, type EngineResult, simulate } from "./engine";
+import { type EngineInput, type EngineResult, roundMinor, simulate } from "./engine";
 import { LIFE_EVENT_TYPES, MAX_COMPARE } from "./schemas";
 
 type LifeEventType = (typeof LIFE_EVENT_TYPES)[number];
@@ -79,7 +80,7 @@ const randomSeed = () => crypto.getRandomValues(new Uint32Array(1))[0]!;
  * Parses and checks a request; reads the ledger only for the defaults it
  * needs. Every problem is one 422 listing each bad field.
  */
-async function resolve(svc: Services, space: SpaceRef, req: ProjectionRequest, data?: DefaultsData | null): Promise<Resolved> {
+async function resolve(svc: Services, space: SpaceRef, req: ProjectionRequest, data: DefaultsData | null | undefined, locale: Locale): Promise<Resolved> {
   const scale = CURRENCY_SCALES[space.currency as Currency] ?? 2;
   const problems: ErrorDetail[] = [];
   const money = (field: string, value: Amount | undefined, opts: { min?: number } = {}): number | undefined => {
@@ -153,21 +154,21 @@ async function resolve(svc: Services, space: SpaceRef, req: ProjectionRequest, d
       currentAge = retirementAge - retirementEvent.year + 1;
       if (currentAge < 0) problems.push({ field: "assumptions.retirementAge", message: `Too low for a retirement in year ${retirementEvent.year}`, code: "OUT_OF_RANGE" });
     } else if (retirementAge !== null && currentAge !== null && retirementAge - currentAge + 1 !== retirementEvent.year) {
-      notes.push(`The retirement life event (year ${retirementEvent.year}) sets the retirement year; retirementAge ${retirementAge} would have given year ${retirementAge - currentAge + 1}`);
+      notes.push(responseText(locale, "projectionRetirementEventSets", { year: retirementEvent.year, age: retirementAge, other: retirementAge - currentAge + 1 }));
     }
   } else if (retirementAge !== null) {
     if (currentAge === null) {
       problems.push({ field: "assumptions.currentAge", message: "Needed with retirementAge (or add a `retirement` life event for the year)", code: "REQUIRED" });
     } else if (retirementAge <= currentAge) {
       retirementYear = 1;
-      notes.push(`retirementAge ${retirementAge} is not above currentAge ${currentAge}: retired from year 1`);
+      notes.push(responseText(locale, "projectionRetiredFromStart", { age: retirementAge, current: currentAge }));
     } else {
       retirementYear = retirementAge - currentAge + 1;
-      if (retirementYear > years) notes.push(`Retirement at ${retirementAge} falls after the ${years}-year horizon`);
+      if (retirementYear > years) notes.push(responseText(locale, "projectionRetirementPastHorizon", { age: retirementAge, years }));
     }
   }
   if (retirementSpending !== null && retirementYear === null && problems.length === 0) {
-    notes.push("retirementSpending is not used: no retirement within the horizon (give retirementAge with currentAge, or a `retirement` life event)");
+    notes.push(responseText(locale, "projectionRetirementSpendingUnused"));
   }
 
   // Income and spending: the request's, completed from the ledger's last 12 months. A given contribution
@@ -175,7 +176,7 @@ async function resolve(svc: Services, space: SpaceRef, req: ProjectionRequest, d
   const needLedgerFlow = contribution === undefined && (incomeIn === undefined || expensesIn === undefined);
   if (problems.length) throw validationFailed(problems);
   const [netWorth, flow] = await Promise.all([
-    start === undefined ? spaceNetWorth(svc, space, data) : null,
+    start === undefined ? spaceNetWorth(svc, space, data, locale) : null,
     needLedgerFlow ? recentContribution(svc, space, data) : null,
   ]);
   // The ledger's figures within the range a request's own amounts have (they can be far larger: a sum
@@ -221,7 +222,7 @@ async function resolve(svc: Services, space: SpaceRef, req: ProjectionRequest, d
     income = Math.max(0, contribution);
     expenses = Math.max(0, -contribution);
     if (contribution >= 0 && retirementYear !== null && retirementYear <= years && retirementSpending === null) {
-      notes.push("annualContribution alone gives no spending: from the retirement year on nothing is drawn (give retirementSpending, or annualIncome and annualExpenses)");
+      notes.push(responseText(locale, "projectionContributionNoSpending"));
     }
   }
   // Derived from two amounts in range, one can be out of it (income 10^13 with a contribution of −10^13 is
@@ -236,7 +237,7 @@ async function resolve(svc: Services, space: SpaceRef, req: ProjectionRequest, d
   if (netWorth) notes.push(...netWorth.notes);
   if (flow) notes.push(...flow.notes);
   if (flow && flow.income === 0n && flow.expenses === 0n && contribution === undefined && incomeIn === undefined && expensesIn === undefined) {
-    notes.push(`No income or expenses in the ledger from ${flow.from} to ${flow.to}: the projection assumes no contributions`);
+    notes.push(responseText(locale, "projectionNoLedgerFlow", { from: flow.from, to: flow.to }));
   }
   const p = {
     inflationRate: a.inflationRate ?? DEFAULTS.inflationRate,
@@ -277,16 +278,15 @@ async function resolve(svc: Services, space: SpaceRef, req: ProjectionRequest, d
 }
 
 // ---------------------------------------------------------------------------
-// Rendering: one rounding (half away from zero) to minor units, then exact.
+// Rendering: one rounding (half away from zero, roundMinor) to minor units, then exact.
 // ---------------------------------------------------------------------------
-
-const roundMinor = (x: number) => (x < 0 ? -Math.round(-x) : Math.round(x));
 
 /**
  * Refuses a run any of whose figures reaches past 2^53 − 1 minor units in magnitude (or is not finite): a
  * double there no longer holds every minor unit, so the figure and its `*Decimal` would show float noise as
  * exact cents. Returns are lognormal draws without an upper bound, so no limit on the inputs alone rules it
- * out; the run itself is what says, and it is cheap. `field` and `about` say which request or scenario.
+ * out; the run itself is what says, and it is cheap. `field` and `about` say which request or scenario. The
+ * figure is said to three significant digits in plain form (103000000000000, not 1.03e+14).
  */
 function refuseInexact(r: EngineResult, scale: number, field: string, about: string): void {
   for (const y of r.years) {
@@ -296,7 +296,7 @@ function refuseInexact(r: EngineResult, scale: number, field: string, about: str
       if (Math.abs(x) <= Number.MAX_SAFE_INTEGER) continue;
       throw validationFailed([{
         field,
-        message: `${about}'s ${what} in year ${y.year} reaches about ${(x / 10 ** scale).toPrecision(3)}, beyond ${formatMinor(Number.MAX_SAFE_INTEGER, scale)} ` +
+        message: `${about}'s ${what} in year ${y.year} reaches about ${plainDecimal((x / 10 ** scale).toPrecision(3))}, beyond ${formatMinor(Number.MAX_SAFE_INTEGER, scale)} ` +
           "in magnitude, past which figures cannot be exact to the minor unit: lower the amounts, portfolioReturn, portfolioVolatility, incomeGrowthRate or years",
         code: "OUT_OF_RANGE",
       }]);
@@ -410,10 +410,10 @@ function storedInputs(res: Resolved) {
 }
 
 async function run(
-  svc: Services, space: SpaceRef, req: ProjectionRequest, data?: DefaultsData | null,
+  svc: Services, space: SpaceRef, req: ProjectionRequest, data: DefaultsData | null | undefined, locale: Locale,
   refused: { field: string; about: string } = { field: "assumptions", about: "The projection" },
 ) {
-  const res = await resolve(svc, space, req, data);
+  const res = await resolve(svc, space, req, data, locale);
   const result = simulate(res.engine);
   refuseInexact(result, res.scale, refused.field, refused.about);
   return { res, ...present(res, result) };
@@ -424,13 +424,14 @@ export async function getProjection(
   svc: Services,
   auth: AuthContext,
   q: { spaceId: string; years?: number; scenarios?: number; stepsPerYear?: "1" | "12"; seed?: number },
+  locale: Locale = "en",
 ) {
   // The defaults' reads (net worth now, the last 12 months' cash flow) ride with the role check.
   const now = svc.clock.now();
   const { membership, data } = await readSpaceWith(svc, auth, q.spaceId, "viewer", (g) => defaultsReads(svc.env.DB, g, now));
   const { res, projection, yearByYear } = await run(svc, membership.space, {
     years: q.years, scenarios: q.scenarios, seed: q.seed, stepsPerYear: q.stepsPerYear === undefined ? undefined : (Number(q.stepsPerYear) as 1 | 12),
-  }, data);
+  }, data, locale);
   return { scenario: null, projection, yearByYear, notes: res.notes };
 }
 
@@ -440,9 +441,11 @@ const scenarioOfRow = rowReader(projectionScenarios);
 const scenarioRef = (row: ScenarioRow) => ({ id: row.id, name: row.name, spaceId: row.spaceId, createdAt: iso(row.createdAt), createdBy: row.createdBy });
 
 /** POST /v1/projections: a projection from the request (defaults from the ledger), saved as a scenario unless `save: false`. */
-export async function createProjection(svc: Services, auth: AuthContext, body: ProjectionRequest & { spaceId: string; name?: string; save?: boolean }) {
+export async function createProjection(
+  svc: Services, auth: AuthContext, body: ProjectionRequest & { spaceId: string; name?: string; save?: boolean }, locale: Locale = "en",
+) {
   const { space } = await requireSpaceRole(svc, auth, body.spaceId, "member");
-  const { res, projection, yearByYear } = await run(svc, space, body);
+  const { res, projection, yearByYear } = await run(svc, space, body, undefined, locale);
   if (body.save === false) return { saved: false as const, body: { scenario: null, projection, yearByYear, notes: res.notes } };
   const now = svc.clock.now();
   const row: ScenarioRow = {
@@ -493,7 +496,9 @@ export async function listScenarios(svc: Services, auth: AuthContext, q: { space
  * seed (the request's, or a fresh one), so their differences are the inputs'
  * and not the draws'. With `spaceId` and no ids: the space's latest scenarios.
  */
-export async function compareScenarios(svc: Services, auth: AuthContext, body: { spaceId?: string; scenarioIds?: string[]; seed?: number }) {
+export async function compareScenarios(
+  svc: Services, auth: AuthContext, body: { spaceId?: string; scenarioIds?: string[]; seed?: number }, locale: Locale = "en",
+) {
   if (!body.spaceId && !body.scenarioIds) {
     throw validationFailed([{ field: "scenarioIds", message: "Give scenarioIds, or a spaceId to compare its latest saved scenarios", code: "REQUIRED" }]);
   }
@@ -520,12 +525,12 @@ export async function compareScenarios(svc: Services, auth: AuthContext, body: {
   const seed = body.seed ?? randomSeed();
   const notes: string[] = [];
   const currencies = new Set(rows.map((r) => r.currency));
-  if (currencies.size > 1) notes.push(`Scenarios are in different currencies (${[...currencies].join(", ")}); each is shown in its own`);
+  if (currencies.size > 1) notes.push(responseText(locale, "projectionCurrencies", { currencies: [...currencies].join(", ") }));
   const scenarios = [];
   for (const row of rows) {
     const inputs = JSON.parse(row.inputs) as ProjectionRequest;
     // Stored inputs carry every amount, so the ledger is not read; the row's own currency parses them.
-    const { res, projection, yearByYear } = await run(svc, { id: row.spaceId, currency: row.currency, timezone: "UTC" }, { ...inputs, seed }, null, {
+    const { res, projection, yearByYear } = await run(svc, { id: row.spaceId, currency: row.currency, timezone: "UTC" }, { ...inputs, seed }, null, locale, {
       field: "scenarioIds", about: `Scenario "${row.name}" (${row.id}) with seed ${seed}`,
     });
     scenarios.push({ id: row.id, name: row.name, projection: { ...projection, sources: { startingNetWorth: "request" as const, annualContribution: "request" as const, ledgerWindow: null } }, yearByYear });
