@@ -107,6 +107,24 @@ describe("rules", () => {
     expect(ledger.body.data.postings[0].destination).toBe(`expense:${cats.mc.id}`);
   });
 
+  it("stored with a value of invisible characters (saved before they folded away), match nothing", async () => {
+    const { a, spaceId, acc } = await setup();
+    const cat = await category(a, spaceId, "Invisible");
+    // Saving one is refused now (the value folds to nothing); a rule stored before is compiled as it stands.
+    expect((await a.post("/v1/categories", { spaceId, name: "Refused", type: "expense", rules: [{ condition: "description_contains", value: "\u200B" }] })).status).toBe(422);
+    const stored = [
+      [{ condition: "description_contains", value: "\u200B" }],
+      [{ condition: "merchant_contains", value: "\u00AD\u2060" }],
+      [{ condition: "merchant_equals", value: "\uFEFF\u200D" }],
+    ];
+    await env.DB.batch(stored.map((conditions, i) =>
+      env.DB.prepare("INSERT INTO category_rules (id, space_id, category_id, conditions, priority, created_at, regex_states) VALUES (?, ?, ?, ?, 90, ?, 0)")
+        .bind(`rule_invisible_${spaceId}_${i}`, spaceId, cat.id, JSON.stringify(conditions), Date.now())));
+    const t = await spend(a, spaceId, acc.id, { description: "Salary ACME", merchantName: "\u200B" });
+    expect(t.status).toBe(201);
+    expect(t.body.category).toBeNull();
+  });
+
   it("run in priority order, first match wins, and never override a manual category", async () => {
     const { a, spaceId, acc } = await setup();
     const low = await category(a, spaceId, "Low", [{ condition: "merchant_contains", value: "amazon", priority: 1 }]);

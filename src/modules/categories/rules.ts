@@ -108,19 +108,27 @@ function boundAt(b: bigint, scale: number, round: "up" | "down"): bigint {
   return round === "up" && q * unit < b ? q + 1n : q;
 }
 
+/** A condition no transaction meets. */
+const NEVER: Test = (_s, meter) => (charge(meter, 1), false);
+
 function compileCondition(c: ConditionInput): Test {
   switch (c.condition) {
-    // A transaction without the text a condition reads does not match it (see `unmarked`), whatever the value.
+    // A transaction without the text a condition reads does not match it (see `unmarked`), whatever the value. A value
+    // that folds to nothing matches nothing: saving one is refused, but a rule stored while format characters still
+    // folded to themselves ("\u200B") would otherwise have filed every transaction once they fold away.
     case "merchant_contains": {
       const needle = fold(c.value);
+      if (needle === "") return NEVER;
       return (s, meter) => (charge(meter, 1 + (s.merchantName?.length ?? 0) + needle.length), !!s.merchantName && fold(s.merchantName).includes(needle));
     }
     case "description_contains": {
       const needle = fold(c.value);
+      if (needle === "") return NEVER;
       return (s, meter) => (charge(meter, 1 + s.description.length + needle.length), !!s.description && fold(s.description).includes(needle));
     }
     case "merchant_equals": {
       const want = fold(c.value);
+      if (want === "") return NEVER;
       return (s, meter) => (charge(meter, 1 + (s.merchantName?.length ?? 0)), !!s.merchantName && fold(s.merchantName) === want);
     }
     case "account_is":
