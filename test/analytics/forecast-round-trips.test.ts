@@ -15,7 +15,7 @@ import { addMember, registerUser, type TestUser } from "../helpers";
 import { api, localDays, ok } from "./fixture";
 
 const TZ = "Asia/Tokyo";
-const { day } = localDays(TZ);
+const { day, monthDay } = localDays(TZ);
 let owner: TestUser;
 let viewer: TestUser;
 let stranger: TestUser;
@@ -32,8 +32,9 @@ beforeAll(async () => {
   const checking = await createAccount(owner, spaceId, { name: "Checking", openingBalance: "6000.00" });
   const pesos = await createAccount(owner, spaceId, { name: "Pesos", currency: "MXN" });
   await ok(a.put(`/v1/spaces/${spaceId}/rates`, { rates: [{ base: "USD", quote: "MXN", date: day(-5), rate: "17.50" }] }));
-  for (const d of [-120, -90, -60, -30]) {
-    await ok(a.post("/v1/transactions", { spaceId, accountId: checking.id, amount: "-1200.00", date: day(d), description: "Rent Co", merchantName: "Rent Co" }));
+  // Rent on today's day of the month, the last four months (30-day steps are no monthly series on some days: fixture.ts).
+  for (const m of [-4, -3, -2, -1]) {
+    await ok(a.post("/v1/transactions", { spaceId, accountId: checking.id, amount: "-1200.00", date: monthDay(m), description: "Rent Co", merchantName: "Rent Co" }));
   }
   await ok(a.post("/v1/transactions", { spaceId, accountId: pesos.id, amount: "2500.00", date: day(-20), description: "Factura" }));
   await ok(a.post("/v1/transactions", { spaceId, accountId: checking.id, amount: "-45.10", date: day(-3), description: "Groceries" }));
