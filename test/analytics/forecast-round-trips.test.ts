@@ -11,8 +11,11 @@ import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createAccount } from "../accounts/helpers";
 import { countingApp } from "../counting-app";
-import { addMember, registerUser, type TestUser } from "../helpers";
+import { addMember, registerUser, type TestUser, awayFromMidnight } from "../helpers";
 import { api, localDays, ok } from "./fixture";
+
+// The days this file takes are the zone's: not across its midnight (helpers.ts).
+await awayFromMidnight("Asia/Tokyo");
 
 const TZ = "Asia/Tokyo";
 const { day, monthDay } = localDays(TZ);

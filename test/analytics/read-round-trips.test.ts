@@ -6,8 +6,11 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { createAccount } from "../accounts/helpers";
 import { countingApp } from "../counting-app";
-import { addMember, registerUser, type TestUser } from "../helpers";
+import { addMember, registerUser, type TestUser, awayFromMidnight } from "../helpers";
 import { api, localDays, ok } from "./fixture";
+
+// The days this file takes are the zone's: not across its midnight (helpers.ts).
+await awayFromMidnight("America/Mexico_City");
 
 const TZ = "America/Mexico_City";
 const { today, day, monthDay } = localDays(TZ);
