@@ -14,6 +14,8 @@ export default defineConfig(async () => {
             LOG_LEVEL: "error",
             JWT_SECRET: "test-jwt-secret-0123456789abcdefghijklmnop",
             ENCRYPTION_KEY: "dGVzdC1lbmNyeXB0aW9uLWtleS0zMi1ieXRlcyEhISE=",
+            // TEST_CLOCK_AT=2027-03-01T00:05:00Z npx vitest run <file>: the file runs as if started then (test/setup.ts).
+            TEST_CLOCK_AT: process.env.TEST_CLOCK_AT ?? "",
           },
         },
       }),

@@ -5,6 +5,7 @@
  */
 import { exports } from "cloudflare:workers";
 import { hotp, totpStep } from "../src/lib/totp";
+import { addDays, zonedDate, zonedMidnight } from "../src/lib/zoned-time";
 
 let ipCounter = 0;
 export const nextIp = () => {
@@ -110,5 +111,22 @@ export async function eventually<T>(check: () => Promise<T | null | undefined | 
     if (v) return v;
     if (Date.now() > deadline) throw new Error("condition not met in time");
     await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/**
+ * Waits out the last three minutes of the day in each of `zones`, as test/setup.ts does for UTC's, in a file that
+ * takes a zone's today (localDays) while the app takes its own: a file running across that zone's midnight would see
+ * two todays (Mexico City's begins at 06:00 UTC, Tokyo's at 15:00, Kiritimati's at 10:00, Pago Pago's at 11:00).
+ * A file calls it when it loads; at any other time it returns at once.
+ */
+export async function awayFromMidnight(...zones: string[]): Promise<void> {
+  const NEAR_MIDNIGHT_MS = 3 * 60_000;
+  for (;;) {
+    const now = Date.now();
+    const untilMidnight = zones.map((tz) => zonedMidnight(addDays(zonedDate(now, tz), 1), tz) - now);
+    const wait = Math.max(0, ...untilMidnight.filter((ms) => ms < NEAR_MIDNIGHT_MS));
+    if (wait === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, wait + 2_000));
   }
 }

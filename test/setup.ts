@@ -1,6 +1,26 @@
 import { applyD1Migrations } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 
+// TEST_CLOCK_AT (vitest.config.ts passes the variable through) runs the file as if it had started at that instant: the
+// clock still advances, from there. The way to check a test at the 1st of a month, a late hour in a far zone or a year's
+// end, without waiting for one. A test's own vi.setSystemTime still pins its time, and vi.useRealTimers goes back to the
+// real clock.
+if (env.TEST_CLOCK_AT) {
+  const RealDate = Date;
+  const offset = RealDate.parse(env.TEST_CLOCK_AT) - RealDate.now();
+  if (!Number.isFinite(offset)) throw new Error(`TEST_CLOCK_AT is not an instant: ${env.TEST_CLOCK_AT}`);
+  class ShiftedDate extends RealDate {
+    constructor(...args: unknown[]) {
+      if (args.length === 0) super(RealDate.now() + offset);
+      else super(...(args as [string]));
+    }
+    static override now() {
+      return RealDate.now() + offset;
+    }
+  }
+  globalThis.Date = ShiftedDate as DateConstructor;
+}
+
 // Every test file starts from a database with all migrations applied.
 await applyD1Migrations(env.DB, env.TEST_MIGRATIONS);
 

@@ -21,7 +21,7 @@
  */
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { addMember, registerUser, type TestUser } from "../helpers";
+import { addMember, registerUser, type TestUser, awayFromMidnight } from "../helpers";
 import { createAccount } from "../accounts/helpers";
 import { api, localDays, ok } from "./fixture";
 import { createDb } from "../../src/db/client";
@@ -30,6 +30,9 @@ import { netWorthAt } from "../../src/modules/analytics/net-worth";
 import { sandboxPrice } from "../../src/sandbox/prices";
 import { frac, parseRate, roundHalfEven, mul } from "../../src/modules/rates/exact";
 import { formatMinor } from "../../src/lib/money";
+
+// The days this file takes are the zone's: not across its midnight (helpers.ts).
+await awayFromMidnight("America/Mexico_City");
 
 const TZ = "America/Mexico_City";
 let owner: TestUser;

@@ -9,13 +9,23 @@ export async function ok<T = any>(p: Promise<{ status: number; body: T }>): Prom
   return r.body;
 }
 
-/** Today's date in `tz`, and the date `n` days from it. */
+/**
+ * Today's date in `tz`, the date `n` days from it, and `monthDay(n)`: the date `n` calendar months from today, on
+ * today's day of the month (the month's last day when it has fewer), plus `days`. A monthly bill's days are these,
+ * not steps of 30 days: four payments 30 days apart (day -120, -90, -60, -30) are no monthly series on about six days
+ * a year (on Mar 1 they fall on Nov 1, Dec 1, Dec 31 and Jan 30, two in December).
+ */
 export function localDays(tz: string, nowMs = Date.now()) {
   const parts = new Intl.DateTimeFormat("en-CA", { timeZone: tz, year: "numeric", month: "2-digit", day: "2-digit" }).formatToParts(new Date(nowMs));
   const get = (t: string) => Number(parts.find((p) => p.type === t)!.value);
   const base = Date.UTC(get("year"), get("month") - 1, get("day"));
   const day = (n: number) => new Date(base + n * 86_400_000).toISOString().slice(0, 10);
-  return { today: day(0), day, baseUtc: base };
+  const monthDay = (n: number, days = 0) => {
+    const lastOfMonth = new Date(Date.UTC(get("year"), get("month") + n, 0)).getUTCDate();
+    const at = Date.UTC(get("year"), get("month") - 1 + n, Math.min(get("day"), lastOfMonth));
+    return new Date(at + days * 86_400_000).toISOString().slice(0, 10);
+  };
+  return { today: day(0), day, monthDay, baseUtc: base };
 }
 
 export function mulberry32(seed: number) {

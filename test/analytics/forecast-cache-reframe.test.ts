@@ -143,13 +143,13 @@ describe("the cached forecast and changes beside the ledger", () => {
     for (const field of ["description", "merchantName"] as const) {
       const u = await registerUser();
       const a = api(u);
-      const { day } = localDays("UTC");
+      const { monthDay } = localDays("UTC");
       const space = await ok(a.post("/v1/spaces", { name: "R", type: "personal", currency: "USD", timezone: "UTC" }));
       const acc = await createAccount(u, space.id, { openingBalance: "5000.00" });
       const ids: string[] = [];
       for (let i = 0; i < 4; i++) {
         // The merchant, when there is one, is what a series is matched by; the description otherwise.
-        const body = { spaceId: space.id, accountId: acc.id, amount: "-15.99", date: day(-2 - 30 * i), description: `Payment ${"abcd"[i]}`, ...(field === "merchantName" ? { merchantName: `Shop ${"abcd"[i]}` } : {}) };
+        const body = { spaceId: space.id, accountId: acc.id, amount: "-15.99", date: monthDay(-i, -2), description: `Payment ${"abcd"[i]}`, ...(field === "merchantName" ? { merchantName: `Shop ${"abcd"[i]}` } : {}) };
         ids.push((await ok(a.post("/v1/transactions", body))).id);
       }
       expect((await ok(a.get(`/v1/analytics/forecast?spaceId=${space.id}`))).recurringSeriesUsed).toBe(0);

@@ -4,9 +4,12 @@
  * here has the same groceries; its forecast is compared with its twin's without the large purchase, to the cent.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { registerUser, type TestUser } from "../helpers";
+import { registerUser, type TestUser, awayFromMidnight } from "../helpers";
 import { createAccount } from "../accounts/helpers";
 import { api, localDays, ok } from "./fixture";
+
+// The days this file takes are the zone's: not across its midnight (helpers.ts).
+await awayFromMidnight("America/Mexico_City");
 
 const TZ = "America/Mexico_City";
 /** Shops, one purchase each: no merchant repeats, so no series takes any of them and all are the estimate's. */

@@ -11,11 +11,14 @@ import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createAccount } from "../accounts/helpers";
 import { countingApp } from "../counting-app";
-import { addMember, registerUser, type TestUser } from "../helpers";
+import { addMember, registerUser, type TestUser, awayFromMidnight } from "../helpers";
 import { api, localDays, ok } from "./fixture";
 
+// The days this file takes are the zone's: not across its midnight (helpers.ts).
+await awayFromMidnight("Asia/Tokyo");
+
 const TZ = "Asia/Tokyo";
-const { day } = localDays(TZ);
+const { day, monthDay } = localDays(TZ);
 let owner: TestUser;
 let viewer: TestUser;
 let stranger: TestUser;
@@ -32,8 +35,9 @@ beforeAll(async () => {
   const checking = await createAccount(owner, spaceId, { name: "Checking", openingBalance: "6000.00" });
   const pesos = await createAccount(owner, spaceId, { name: "Pesos", currency: "MXN" });
   await ok(a.put(`/v1/spaces/${spaceId}/rates`, { rates: [{ base: "USD", quote: "MXN", date: day(-5), rate: "17.50" }] }));
-  for (const d of [-120, -90, -60, -30]) {
-    await ok(a.post("/v1/transactions", { spaceId, accountId: checking.id, amount: "-1200.00", date: day(d), description: "Rent Co", merchantName: "Rent Co" }));
+  // Rent on today's day of the month, the last four months (30-day steps are no monthly series on some days: fixture.ts).
+  for (const m of [-4, -3, -2, -1]) {
+    await ok(a.post("/v1/transactions", { spaceId, accountId: checking.id, amount: "-1200.00", date: monthDay(m), description: "Rent Co", merchantName: "Rent Co" }));
   }
   await ok(a.post("/v1/transactions", { spaceId, accountId: pesos.id, amount: "2500.00", date: day(-20), description: "Factura" }));
   await ok(a.post("/v1/transactions", { spaceId, accountId: checking.id, amount: "-45.10", date: day(-3), description: "Groceries" }));

@@ -6,10 +6,13 @@
  * own is forecast: it takes no more entries.
  */
 import { describe, expect, it } from "vitest";
-import { callJson, registerUser } from "../helpers";
+import { callJson, registerUser, awayFromMidnight } from "../helpers";
 import { as, linkPlaid, ownerWithSpace, waitForJob } from "../providers/helpers";
 import { createAccount } from "../accounts/helpers";
 import { api, localDays, ok } from "./fixture";
+
+// The days this file takes are the zone's: not across its midnight (helpers.ts).
+await awayFromMidnight("America/Mexico_City", "Pacific/Honolulu");
 
 const TZ = "America/Mexico_City";
 

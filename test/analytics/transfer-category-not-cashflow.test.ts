@@ -5,8 +5,11 @@
  * spending categories; the projection's defaults (the year's income and spending) read the same sums.
  */
 import { describe, expect, it } from "vitest";
-import { registerUser } from "../helpers";
+import { registerUser, awayFromMidnight } from "../helpers";
 import { api, localDays, ok } from "./fixture";
+
+// The days this file takes are the zone's: not across its midnight (helpers.ts).
+await awayFromMidnight("America/Mexico_City");
 
 describe("rows filed under a transfer category", () => {
   it("are neither income nor spending on the dashboard or in the projection's defaults", { timeout: 60_000 }, async () => {

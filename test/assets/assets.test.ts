@@ -2,8 +2,11 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { createDb } from "../../src/db/client";
 import { assetHoldings } from "../../src/modules/assets/holdings";
-import { addMember, createSpace, registerUser } from "../helpers";
+import { addMember, createSpace, registerUser, awayFromMidnight } from "../helpers";
 import { as, createAsset, SAMPLE_ADDRESS } from "./helpers";
+
+// The days this file takes are the zone's: not across its midnight (helpers.ts).
+await awayFromMidnight("America/Mexico_City");
 
 const svcAt = (ms: number) => ({ env, db: createDb(env.DB), clock: { now: () => ms } });
 

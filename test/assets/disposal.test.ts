@@ -7,11 +7,14 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { refreshLinkedValuations } from "../../src/modules/assets/refresh";
-import { addMember, registerUser } from "../helpers";
+import { addMember, registerUser, awayFromMidnight } from "../helpers";
 import { createAccount } from "../accounts/helpers";
 import { api, localDays, ok } from "../analytics/fixture";
 import { svcAt } from "../documents/helpers";
 import { as, SAMPLE_ADDRESS } from "./helpers";
+
+// The days this file takes are the zone's: not across its midnight (helpers.ts).
+await awayFromMidnight("America/Mexico_City");
 
 // Six hours behind UTC: a disposal taken at UTC midnight would drop the car from the day before in this zone.
 const TZ = "America/Mexico_City";

@@ -2,9 +2,12 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { currentPeriod } from "../../src/modules/budgets/periods";
 import { zonedMidnight } from "../../src/lib/zoned-time";
-import { registerUser } from "../helpers";
+import { registerUser, awayFromMidnight } from "../helpers";
 import { as } from "./helpers";
 import { createAccount } from "../accounts/helpers";
+
+// The days this file takes are the zone's: not across its midnight (helpers.ts).
+await awayFromMidnight("America/Mexico_City");
 
 /** Local calendar month of now in `tz`, and its first instant. */
 function thisMonth(tz: string) {

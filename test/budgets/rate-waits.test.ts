@@ -10,9 +10,12 @@ import { createDb } from "../../src/db/client";
 import type { Services } from "../../src/env";
 import { cronTasks } from "../../src/jobs/scheduled";
 import { recheckBudgetsAwaitingRates, WAIT_AT_MOST_MS } from "../../src/modules/budgets/rate-waits";
-import { registerUser } from "../helpers";
+import { registerUser, awayFromMidnight } from "../helpers";
 import { createAccount } from "../accounts/helpers";
 import { api, localDays, ok } from "../analytics/fixture";
+
+// The days this file takes are the zone's: not across its midnight (helpers.ts).
+await awayFromMidnight("America/Mexico_City");
 
 const TZ = "America/Mexico_City";
 const { day } = localDays(TZ);

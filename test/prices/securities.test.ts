@@ -11,10 +11,13 @@ import { createDb } from "../../src/db/client";
 import type { Services } from "../../src/env";
 import { getPrices, priceDay } from "../../src/modules/prices/service";
 import { sandboxClose, sandboxTradingDay } from "../../src/sandbox/securities";
-import { registerUser } from "../helpers";
+import { registerUser, awayFromMidnight } from "../helpers";
 import { createAccount } from "../accounts/helpers";
 import { api, localDays, ok } from "../analytics/fixture";
 import { exactCents } from "./exact-cents";
+
+// The days this file takes are the zone's: not across its midnight (helpers.ts).
+await awayFromMidnight("America/Mexico_City");
 
 const DAY = 86_400_000;
 

@@ -6,8 +6,11 @@
  */
 import { describe, expect, it } from "vitest";
 import { env } from "cloudflare:test";
-import { addMember, call, callJson, registerUser, type TestUser } from "../helpers";
+import { addMember, call, callJson, registerUser, type TestUser, awayFromMidnight } from "../helpers";
 import { createAccount } from "../accounts/helpers";
+
+// The days this file takes are the zone's: not across its midnight (helpers.ts).
+await awayFromMidnight("America/Mexico_City");
 
 const as = (u: TestUser) => ({
   get: (path: string) => callJson(path, { token: u.accessToken, ip: u.ip }),

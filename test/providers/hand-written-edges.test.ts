@@ -303,7 +303,10 @@ async function relinkable() {
   };
   const accountOf = async (connId: string) => (await env.DB.prepare("SELECT account_id FROM provider_accounts WHERE connection_id = ?").bind(connId).first<{ account_id: string }>())!.account_id;
   const cash = async () => (await ok(a.get(`/v1/analytics/dashboard?spaceId=${spaceId}&period=30d`))).cashFlow.expensesDecimal as string;
-  const budget = (await ok(a.post("/v1/budgets", { spaceId, name: "Dining", amount: "500.00", period: "monthly", startDate: utcDay(-60), categoryIds: [dining] }))).id as string;
+  // A month from day(-25): its current period always holds days -20 to 0. One from day(-60) began its current period
+  // at day(-1) or day(0) from Feb 28 to Apr 29 (two months after day(-60) are 59-61 days there): the person's day (-3)
+  // was out and the new link's copy (the bank's day, -1) in, so the spent before and after the relink differed.
+  const budget = (await ok(a.post("/v1/budgets", { spaceId, name: "Dining", amount: "500.00", period: "monthly", startDate: utcDay(-25), categoryIds: [dining] }))).id as string;
   const spent = async () => (await ok(a.get(`/v1/budgets/${budget}`))).spentDecimal as string;
   return { owner, a, spaceId, dining, connect, accountOf, cash, spent };
 }

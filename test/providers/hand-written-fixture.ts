@@ -7,9 +7,12 @@ import { applyChanges } from "../../src/modules/providers/apply";
 import { emptyStats, type NormalAccount, type NormalTxn } from "../../src/modules/providers/sync-types";
 import { createConnection, getConnection } from "../../src/modules/providers/connections";
 import type { Services } from "../../src/env";
-import { registerUser } from "../helpers";
+import { registerUser, awayFromMidnight } from "../helpers";
 import { api, localDays, ok } from "../analytics/fixture";
 import { directServices } from "./helpers";
+
+// The days this file takes are the zone's: not across its midnight (helpers.ts).
+await awayFromMidnight("America/Mexico_City");
 
 export const TZ = "America/Mexico_City";
 export const { day } = localDays(TZ);

@@ -4,8 +4,11 @@
  * `includeSubcategories=false`. The total counts the same rows, and another space's category lists nothing.
  */
 import { describe, expect, it } from "vitest";
-import { registerUser } from "../helpers";
+import { registerUser, awayFromMidnight } from "../helpers";
 import { api, localDays, ok } from "../analytics/fixture";
+
+// The days this file takes are the zone's: not across its midnight (helpers.ts).
+await awayFromMidnight("America/Mexico_City");
 
 describe("the transaction list's category filter", () => {
   it("takes a parent's subcategories with it, as its budget counts them", { timeout: 60_000 }, async () => {

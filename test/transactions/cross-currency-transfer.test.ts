@@ -7,11 +7,14 @@
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { addMember, callJson, registerUser, type TestUser } from "../helpers";
+import { addMember, callJson, registerUser, type TestUser, awayFromMidnight } from "../helpers";
 import { createAccount } from "../accounts/helpers";
 import { api, localDays, ok } from "../analytics/fixture";
 import { createWebhook } from "../webhooks/helpers";
 import { ledgerViolations } from "../invariants/ledger-invariants";
+
+// The days this file takes are the zone's: not across its midnight (helpers.ts).
+await awayFromMidnight("America/Mexico_City");
 
 const TZ = "America/Mexico_City";
 const { today, day } = localDays(TZ);

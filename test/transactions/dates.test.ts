@@ -5,9 +5,12 @@
  */
 import { describe, expect, it } from "vitest";
 import { zonedDate, zonedMidnight } from "../../src/lib/zoned-time";
-import { callJson, registerUser, type TestUser } from "../helpers";
+import { callJson, registerUser, type TestUser, awayFromMidnight } from "../helpers";
 import { createAccount } from "../accounts/helpers";
 import { ledgerViolations } from "../invariants/ledger-invariants";
+
+// The days this file takes are the zone's: not across its midnight (helpers.ts).
+await awayFromMidnight("America/Mexico_City", "Asia/Tokyo");
 
 const as = (u: TestUser) => ({
   get: (path: string) => callJson(path, { token: u.accessToken, ip: u.ip }),

@@ -8,11 +8,14 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { countingApp } from "../counting-app";
-import { addMember, callJson, registerUser, type TestUser } from "../helpers";
+import { addMember, callJson, registerUser, type TestUser, awayFromMidnight } from "../helpers";
 import { createAccount } from "../accounts/helpers";
 import { instantIn, rangeEndExclusive } from "../../src/lib/dates";
 import { formatMinor } from "../../src/lib/money";
 import { MAX_STATEMENT_ENTRIES } from "../../src/modules/transactions/statement";
+
+// The days this file takes are the zone's: not across its midnight (helpers.ts).
+await awayFromMidnight("America/Los_Angeles", "Asia/Kolkata", "Asia/Tokyo", "Pacific/Kiritimati", "Pacific/Pago_Pago");
 
 const ZONES = ["Pacific/Kiritimati", "Pacific/Pago_Pago", "America/Los_Angeles", "Asia/Kolkata", "UTC"];
 
