@@ -143,6 +143,10 @@ describe("invitation emails", () => {
     expect(shown("Casa 2.500.000")).toBe("Casa 2[.]500[.]000");
     expect(shown("192.168.10.12 and 1.example and 2.5x and v2.50")).toBe("192[.]168[.]10[.]12 and 1[.]example and 2[.]5x and v2[.]50");
     expect(shown("cuenta 12.34.")).toBe("cuenta 12.34.");
+    // "A.N" is an IPv4 address (93.12113954 is 93.184.216.34): joined to anything that makes a link of it, defanged.
+    for (const [raw, want] of [["\\\\93.12113954\\s", "\\\\93[.]12113954\\s"], ["http:12.34", "http:12[.]34"], ["https:/12.34/x", "https:/12[.]34/x"], ["http:\\\\12.34\\x", "http:\\\\12[.]34\\x"], ["a@12.34", "a@12[.]34"], ["12.34/evil", "12[.]34/evil"]]) {
+      expect(shown(raw!), raw).toBe(want);
+    }
   });
 
   it("an inviter sends 20 a day; past that a 429 with Retry-After, with nothing stored or sent", async () => {

@@ -57,8 +57,12 @@ export function shown(raw: string): string {
 }
 
 const isDigit = (c: string | undefined) => c !== undefined && c >= "0" && c <= "9";
-/** Neither a letter, a digit nor a dot: where a lone number's token ends. */
-const endsToken = (c: string | undefined) => c === undefined || !/[\p{L}\p{N}.。]/u.test(c);
+/**
+ * Where a lone number may end: the text's ends, a space, or punctuation that cannot join it to an address. Not a
+ * letter, a digit, a dot, nor `\ / : @` and the like: "A.N" is an IPv4 address (93.12113954 is 93.184.216.34), and
+ * "\\93.12113954\s", "http:12.34" or "https:/12.34/x" are links to it that mail clients and browsers follow.
+ */
+const endsToken = (c: string | undefined) => c === undefined || /[\s(),;!?¡¿'«»]/u.test(c);
 
 /** Whether the dot at `at` is the point of a number made of digits, one point and digits, with nothing joined to it. */
 function isLoneDecimalPoint(text: string, at: number): boolean {
