@@ -14,7 +14,7 @@ import { handleScheduled } from "../../src/jobs/scheduled";
 import { getConnection } from "../../src/modules/providers/connections";
 import { exchangePublicToken } from "../../src/modules/providers/plaid";
 import {
-  enqueueSync, failStaleSyncs, MAX_SYNC_RESENDS, RESEND_AFTER_MS, resendLostSyncs, runSyncJob, STALE_QUEUED_MS, SYNC_JOB,
+  enqueueDueSyncs, enqueueSync, failStaleSyncs, MAX_SYNC_RESENDS, RESEND_AFTER_MS, resendLostSyncs, runSyncJob, STALE_QUEUED_MS, SYNC_JOB,
 } from "../../src/modules/providers/sync";
 import { callJson } from "../helpers";
 import { as, directServices, jobStats, ledgerBinding, liveRows, ownerWithSpace, plaidAccessToken, plaidControl, waitForJob } from "./helpers";
@@ -107,6 +107,28 @@ describe("a queued sync whose message was lost", () => {
     expect(again.status).toBe(409);
     expect(await resends(jobId)).toBe(1);
     expect(await waitForJob(jobId)).toMatchObject({ status: "completed", error: null });
+  });
+
+  it("refused by the queue in the hourly cron: the cron stops there, the rest written at its next run, not left unsent", { timeout: 90_000 }, async () => {
+    const a = await linkedWithLostMessage();
+    const b = await linkedWithLostMessage();
+    await deliver(a.original);
+    await deliver(b.original);
+    const later = Date.now() + 7 * 3_600_000;
+    const { svc } = directServices(() => later);
+    const failing = { ...svc, env: { ...svc.env, SYNC_QUEUE: { send: async () => { throw new Error("queue unavailable"); } } as unknown as Queue } };
+    const cronJobs = () => count("SELECT COUNT(*) AS n FROM provider_sync_jobs WHERE trigger = 'cron' AND created_at = ?", later);
+    // Both connections (and any other of this file) are due; the first send fails and nothing more is written.
+    expect(await enqueueDueSyncs(failing)).toBe(1);
+    expect(await cronJobs()).toBe(1);
+    // The queue back, the next run writes and sends the others'.
+    const { svc: back, sent } = directServices(() => later);
+    expect(await enqueueDueSyncs(back)).toBeGreaterThanOrEqual(1);
+    for (const c of [a.connectionId, b.connectionId]) {
+      const job = await env.DB.prepare("SELECT job_id FROM provider_sync_jobs WHERE connection_id = ? AND trigger = 'cron'").bind(c).first<{ job_id: string }>();
+      expect(job).not.toBeNull();
+    }
+    expect(sent.length).toBe(await cronJobs() - 1);
   });
 });
 

@@ -185,7 +185,7 @@ export async function enqueueSync(
   trigger: "manual" | "webhook" | "cron" | "connect",
   accountIds: string[] = [],
   opts: { send?: boolean } = {},
-): Promise<{ jobId: string; created: boolean }> {
+): Promise<{ jobId: string; created: boolean; sent: boolean }> {
   const now = svc.clock.now();
   const jobId = newId("job", now);
   const db = svc.env.DB;
@@ -221,7 +221,7 @@ export async function enqueueSync(
       )
       .bind(conn.id)
       .first<{ job_id: string }>();
-    return { jobId: running?.job_id ?? jobId, created: false };
+    return { jobId: running?.job_id ?? jobId, created: false, sent: true };
   }
   if (opts.send !== false) {
     try {
@@ -231,9 +231,10 @@ export async function enqueueSync(
       // (refused for it) or the hourly sweep sends it again (resendLostSyncs), as webhooks' outbox does its events.
       logError(undefined, "sync.send_failed", err, { jobId, connectionId: conn.id });
       await db.prepare("UPDATE provider_sync_jobs SET due_at = ? WHERE job_id = ? AND resends = 0").bind(now - RESEND_AFTER_MS, jobId).run();
+      return { jobId, created: true, sent: false };
     }
   }
-  return { jobId, created: true };
+  return { jobId, created: true, sent: true };
 }
 
 /** The first of these connections with a sync queued or running (stale jobs aside), or null. */
@@ -711,8 +712,8 @@ export async function resendLostSyncs(svc: Services, connectionIds?: string[]): 
        JOIN provider_sync_jobs p ON p.connection_id = c.id AND p.created_at >= c.last_sync_attempt_at
        JOIN jobs j ON j.id = p.job_id
       WHERE (?1 IS NULL OR c.id IN (SELECT value FROM json_each(?1))) AND j.status = 'queued' AND j.created_at > ?2
-        AND COALESCE(p.due_at, j.created_at) <= ?3 AND p.resends < ?4
-      LIMIT ${RESEND_LIMIT}`,
+        AND p.due_at <= ?3 AND p.resends < ?4
+      ORDER BY p.due_at LIMIT ${RESEND_LIMIT}`,
   )
     .bind(connectionIds ? jsonList(connectionIds) : null, now - STALE_QUEUED_MS, now - RESEND_AFTER_MS, MAX_SYNC_RESENDS)
     .all<{ job_id: string; attempts: number; resends: number }>();
@@ -775,8 +776,11 @@ export async function enqueueDueSyncs(svc: Services): Promise<number> {
   ).results;
   let n = 0;
   for (const c of due) {
-    const { created } = await enqueueSync(svc, c, "cron");
+    const { created, sent } = await enqueueSync(svc, c, "cron");
     if (created) n++;
+    // The queue refused a send: the rest wait for the next run rather than be written unsent (each would be failed
+    // as interrupted, its connection in `error`, two hours on, if the outage outlasted resendLostSyncs' hundred a run).
+    if (!sent) break;
   }
   return n;
 }
