@@ -77,8 +77,9 @@ export const isKeyReplay = (err: unknown) => /SQLITE_CONSTRAINT/.test(String(err
 export const recordsKey = (op: LedgerOp): op is LedgerOp & { idempotency: NonNullable<LedgerOp["idempotency"]> } =>
   !!op.idempotency && !(op.kind === "commit" && op.preview);
 
-/** The guard a write carries (operations.ts `WriteGuard`): commits and reverts may carry one. */
-export const guardOf = (op: LedgerOp): WriteGuard | undefined => (op.kind === "commit" || op.kind === "revert" ? op.guard : undefined);
+/** The guard a write carries (operations.ts `WriteGuard`): commits, reverts, recategorizations and account changes may carry one. */
+export const guardOf = (op: LedgerOp): WriteGuard | undefined =>
+  op.kind === "commit" || op.kind === "revert" || op.kind === "recategorize" || op.kind === "updateAccount" ? op.guard : undefined;
 
 /** A write that carries its own authorization (operations.ts `WriteGuard`): answered only once its batch commits. */
 export const guarded = (op: LedgerOp) => !!guardOf(op);

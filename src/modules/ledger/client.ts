@@ -27,17 +27,32 @@ export function spaceLedgerOf(env: Env, spaceId: string) {
 
 type LedgerAnswer = { transactions: CommittedTx[]; replayed: boolean; returns: Record<string, string | string[]>; reads?: Record<string, string | number | null>[][] };
 
+/** Whether `op` is a write that takes `ambient`, the services' commitGuard, and carries no guard of its own. */
+function takesAmbient(op: LedgerOp, ambient: NonNullable<Services["commitGuard"]>): boolean {
+  // Commits and reverts (a sync's corrections and removals) carry it: nothing of either lands once it stops holding.
+  if (op.kind === "commit") return !op.guard && !op.preview;
+  if (op.kind === "revert") return !op.guard;
+  // A member's recategorization or account change too, when the guard says so (asMemberServices).
+  if (op.kind === "recategorize" || op.kind === "updateAccount") return !op.guard && !!ambient.changes;
+  return false;
+}
+
 /** Runs an operation on the space's ledger; a ledger failure becomes the matching ApiError. */
 export async function runLedger(svc: Services, op: LedgerOp): Promise<LedgerAnswer> {
   await svc.progress?.();
   const ambient = svc.commitGuard;
-  // Commits and reverts (a sync's corrections and removals) carry it: nothing of either lands once it stops holding.
-  if (ambient && ((op.kind === "commit" && !op.guard && !op.preview) || (op.kind === "revert" && !op.guard))) {
-    const answer = await runGuardedLedger(svc, { ...op, guard: ambient.guard });
-    if (answer) return answer;
+  if (ambient && takesAmbient(op, ambient)) {
+    const guardedOp = { ...op, guard: ambient.guard } as LedgerOp;
     // UNVERIFIED: the guard refused, or the write failed for a reason of its own (a reference already used, a
-    // replayed key) that a guarded write is not told. The condition alone says which; the ordinary path answers the rest.
-    if (!(await ambient.holds())) throw ambient.refused();
+    // replayed key, funds short) that a guarded write is not told. The condition alone says which. Holding, the
+    // write goes again guarded: the condition may have stopped holding and come back between the try and the read,
+    // and a write that can land now lands only while it holds. Only a second failure while it still holds is one
+    // of the write's own, answered by the ordinary path (which then finds it again: nothing of it landed).
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const answer = await runGuardedLedger(svc, guardedOp);
+      if (answer) return answer;
+      if (!(await ambient.holds())) throw ambient.refused();
+    }
   }
   return (await runGuardedLedger(svc, op))!;
 }
@@ -51,7 +66,7 @@ export async function runGuardedLedger(svc: Services, op: LedgerOp): Promise<Led
   if (!result.ok) {
     const { status, code, message, details } = result.error;
     if (code === "UNVERIFIED") {
-      if ((op.kind === "commit" || op.kind === "revert") && op.guard) return null;
+      if ("guard" in op && op.guard) return null;
       throw new ApiError(500, "INTERNAL_ERROR", "The ledger answered an unguarded write as unverified");
     }
     throw new ApiError(status, code, message, details ?? []);

@@ -110,13 +110,15 @@ export type LedgerOp =
    * `guard`: as a commit's (a sync's "its space is live", ledger/client.ts runLedger).
    */
   | (OpBase & { kind: "revert"; seq: number; metadata?: Metadata; atEffectiveDate?: boolean; then?: TxIntent[]; thenFirst?: boolean; guard?: WriteGuard })
-  | (OpBase & { kind: "recategorize"; changes: CategoryChange[] })
+  /** `guard`: as a commit's (a member's recategorization lands only while they may still write: spaces/access.ts asMemberServices). */
+  | (OpBase & { kind: "recategorize"; changes: CategoryChange[]; guard?: WriteGuard })
   /**
    * A category is being deleted: from now on the ledger refuses rows in it, and its transactions move
    * to `reassignTo` (refused with 409 while any use it and no `reassignTo` is given).
    */
   | (OpBase & { kind: "retireCategory"; categoryId: string; reassignTo?: string })
-  | (OpBase & { kind: "updateAccount"; accountId: string; set: AccountChange })
+  /** `guard`: as a commit's (an account's PATCH or disconnect lands only while its caller may still make it). */
+  | (OpBase & { kind: "updateAccount"; accountId: string; set: AccountChange; guard?: WriteGuard })
   | (OpBase & { kind: "setTransactionMetadata"; seq: number; metadata: Metadata })
   | (OpBase & { kind: "setAccountMetadata"; address: string; metadata: Metadata });
 
