@@ -530,7 +530,8 @@ export async function updateTransaction(
   const { categoryId, ...rest } = patch;
   if (categoryId !== undefined) {
     if (categoryId !== null) await requireCategory(svc, row.spaceId, categoryId);
-    await recategorize(svc, row.spaceId, [{ transactionId: id, categoryId, categorySource: categoryId === null ? null : "manual" }]);
+    // Only while the caller may still write in the live space (asMemberServices, as createTransaction).
+    await recategorize(asMemberServices(svc, auth, row.spaceId, "member", "Transaction"), row.spaceId, [{ transactionId: id, categoryId, categorySource: categoryId === null ? null : "manual" }]);
   }
   const set: Partial<typeof transactions.$inferInsert> = { updatedAt: svc.clock.now() };
   if (rest.status !== undefined && row.status === "pending") set.status = "posted";
@@ -599,7 +600,9 @@ export async function bulkCategorize(svc: Services, auth: AuthContext, input: { 
   const found = await svc.env.DB.prepare(`SELECT COUNT(*) AS n FROM transactions WHERE space_id = ? AND id ${IN_JSON_LIST}`)
     .bind(input.spaceId, jsonList(ids))
     .first<{ n: number }>();
-  await recategorize(svc, input.spaceId, ids.map((transactionId) => ({ transactionId, categoryId: input.categoryId, categorySource: "manual" as const })));
+  // Only while the caller may still write in the live space (asMemberServices): a deletion, removal or demotion
+  // meanwhile moves nothing and is answered as a request after it.
+  await recategorize(asMemberServices(svc, auth, input.spaceId, "member"), input.spaceId, ids.map((transactionId) => ({ transactionId, categoryId: input.categoryId, categorySource: "manual" as const })));
   // Every row found now has the category by hand, whether or not it had it before.
   const updated = found?.n ?? 0;
   return { updated, notFound: ids.length - updated };
