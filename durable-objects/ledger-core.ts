@@ -77,9 +77,11 @@ export const isKeyReplay = (err: unknown) => /SQLITE_CONSTRAINT/.test(String(err
 export const recordsKey = (op: LedgerOp): op is LedgerOp & { idempotency: NonNullable<LedgerOp["idempotency"]> } =>
   !!op.idempotency && !(op.kind === "commit" && op.preview);
 
-/** The guard a write carries (operations.ts `WriteGuard`): commits, reverts, recategorizations and account changes may carry one. */
-export const guardOf = (op: LedgerOp): WriteGuard | undefined =>
-  op.kind === "commit" || op.kind === "revert" || op.kind === "recategorize" || op.kind === "updateAccount" ? op.guard : undefined;
+/**
+ * The guard a write carries (operations.ts `WriteGuard`): every kind but a category's retirement may carry one (that
+ * one marks the category retired in this object before its batch, which a guard's refusal would leave marked).
+ */
+export const guardOf = (op: LedgerOp): WriteGuard | undefined => ("guard" in op ? op.guard : undefined);
 
 /** A write that carries its own authorization (operations.ts `WriteGuard`): answered only once its batch commits. */
 export const guarded = (op: LedgerOp) => !!guardOf(op);

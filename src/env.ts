@@ -20,8 +20,8 @@ export interface Services {
    * A guard every unguarded ledger commit and revert made with these services carries in its batch (ledger/client.ts
    * runLedger), e.g. a sync's "its space is not deleted": a commit after the condition stops holding lands nothing.
    * `holds` reads the condition alone (a guarded write's other failures come back UNVERIFIED too); `refused` is
-   * what the commit then throws. `changes`: recategorizations and account changes carry it too (a member's writes,
-   * spaces/access.ts asMemberServices; a sync's deactivations and category moves do not).
+   * what the commit then throws. `changes`: recategorizations, account changes and metadata carry it too (a member's
+   * writes, spaces/access.ts asMemberServices; a sync's deactivations and category moves do not).
    */
   commitGuard?: { guard: WriteGuard; holds: () => Promise<boolean>; refused: () => Error; changes?: boolean };
   /**

@@ -241,3 +241,41 @@ describe("the ledger's guarded write (runLedger) after a refusal of its own", ()
     expect(() => asMemberServices(svc, auth, "spc_x", "member")).toThrow(/commitGuard/);
   });
 });
+
+describe("a transaction's other fields and the ledger's metadata, overtaken", () => {
+  it("a transaction's PATCH writes no notes into a deleted space: the transaction's 404", { timeout: 60_000 }, async () => {
+    const { owner, spaceId, deleteIt } = await spaceToDelete();
+    const { ids } = await coffeeIn(owner, spaceId);
+    const racing = racingApp(/^update "transactions"/i, deleteIt);
+    const res = await racing.patch(owner, `/v1/transactions/${ids[0]}`, { notes: "after the deletion", tags: ["late"] });
+    expect(racing.fired()).toBe(true);
+    expect(answer(res)).toEqual({ status: 404, message: "Transaction not found" });
+    expect(await one("SELECT notes, tags FROM transactions WHERE id = ?", ids[0])).toMatchObject({ notes: null });
+  });
+
+  it("a ledger transaction's metadata is not set for a member removed meanwhile: the space's 404", { timeout: 60_000 }, async () => {
+    const { owner, other, spaceId, removeIt } = await spaceWith("member");
+    const { ids } = await coffeeIn(owner, spaceId);
+    const seq = (await one<{ ledger_seq: number }>("SELECT ledger_seq FROM transactions WHERE id = ?", ids[0])).ledger_seq;
+    const metadataOf = async () => (await one<{ metadata: string }>("SELECT metadata FROM ledger_transactions WHERE space_id = ? AND seq = ?", spaceId, seq)).metadata;
+    const before = await metadataOf();
+    const racing = racingApp(null, removeIt, { ledger: ledgerOp("setTransactionMetadata") });
+    const res = await racing.put(other, `/v1/spaces/${spaceId}/ledger/transactions/${seq}/metadata`, { note: "late" });
+    expect(racing.fired()).toBe(true);
+    expect(answer(res)).toEqual({ status: 404, message: "Space not found" });
+    expect(await metadataOf()).toBe(before);
+  });
+
+  it("a ledger account's metadata is not set for a member demoted to viewer meanwhile: 403", { timeout: 60_000 }, async () => {
+    const { owner, other, spaceId, demoteIt } = await spaceWith("member");
+    const acc = await createAccount(owner, spaceId, { name: "Checking", openingBalance: "10.00" });
+    const address = `accounts:${acc.id}`;
+    const metadataOf = async () => (await env.DB.prepare("SELECT metadata FROM ledger_accounts WHERE space_id = ? AND address = ?").bind(spaceId, address).first<{ metadata: string }>())?.metadata ?? null;
+    const before = await metadataOf();
+    const racing = racingApp(null, demoteIt, { ledger: ledgerOp("setAccountMetadata") });
+    const res = await racing.post(other, `/v1/spaces/${spaceId}/ledger/accounts/${encodeURIComponent(address)}/metadata`, { note: "late" });
+    expect(racing.fired()).toBe(true);
+    expect(res.status).toBe(403);
+    expect(await metadataOf()).toBe(before);
+  });
+});

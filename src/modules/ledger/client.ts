@@ -32,9 +32,9 @@ function takesAmbient(op: LedgerOp, ambient: NonNullable<Services["commitGuard"]
   // Commits and reverts (a sync's corrections and removals) carry it: nothing of either lands once it stops holding.
   if (op.kind === "commit") return !op.guard && !op.preview;
   if (op.kind === "revert") return !op.guard;
-  // A member's recategorization or account change too, when the guard says so (asMemberServices).
-  if (op.kind === "recategorize" || op.kind === "updateAccount") return !op.guard && !!ambient.changes;
-  return false;
+  // A member's recategorization, account change or metadata too, when the guard says so (asMemberServices).
+  if (op.kind === "retireCategory") return false;
+  return !op.guard && !!ambient.changes;
 }
 
 /** Runs an operation on the space's ledger; a ledger failure becomes the matching ApiError. */

@@ -119,8 +119,9 @@ export type LedgerOp =
   | (OpBase & { kind: "retireCategory"; categoryId: string; reassignTo?: string })
   /** `guard`: as a commit's (an account's PATCH or disconnect lands only while its caller may still make it). */
   | (OpBase & { kind: "updateAccount"; accountId: string; set: AccountChange; guard?: WriteGuard })
-  | (OpBase & { kind: "setTransactionMetadata"; seq: number; metadata: Metadata })
-  | (OpBase & { kind: "setAccountMetadata"; address: string; metadata: Metadata });
+  /** `guard`: as a commit's (metadata set through the ledger API only while its caller may still write). */
+  | (OpBase & { kind: "setTransactionMetadata"; seq: number; metadata: Metadata; guard?: WriteGuard })
+  | (OpBase & { kind: "setAccountMetadata"; address: string; metadata: Metadata; guard?: WriteGuard });
 
 export type LedgerResult =
   | {

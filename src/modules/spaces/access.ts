@@ -95,7 +95,7 @@ export async function batchAsMember<T = Record<string, unknown>>(
 }
 
 /**
- * `svc` whose ledger commits, reverts, recategorizations and account changes carry memberWriteGuard (ledger/client.ts
+ * `svc` whose ledger writes (all but a category's retirement) carry memberWriteGuard (ledger/client.ts
  * runLedger's ambient guard; services that already carry one are refused, loudly), for a write the
  * ledger commits after its caller's role was checked: one that the space's deletion, or the caller's removal or
  * demotion, overtook lands nothing, and is answered as a request made after it (404 or 403: batchAsMember).
@@ -107,7 +107,7 @@ export function asMemberServices(svc: Services, auth: AuthContext, spaceId: stri
   return {
     ...svc,
     commitGuard: {
-      // Its recategorizations and account changes too (a rule's run, a PATCH of an account): runLedger.
+      // Its recategorizations, account changes and metadata too (a rule's run, a PATCH of an account): runLedger.
       changes: true,
       guard: memberWriteGuard(spaceId, auth.userId, min),
       holds: async () => {

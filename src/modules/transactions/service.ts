@@ -29,7 +29,7 @@ import { runGuardedLedger, runLedger } from "../ledger/client";
 import type { Idempotency } from "../ledger/operations";
 import { recordedAnswerOr } from "../ledger/recorded-answer";
 import {
-  accessGuard, accessGuardOf, asMemberServices, asResource, membershipOf, membershipParams, type MembershipRow, requireRole, requireRoleOver, requireSpaceRole,
+  accessGuard, accessGuardOf, asMemberServices, asResource, batchAsMember, membershipOf, membershipParams, type MembershipRow, requireRole, requireRoleOver, requireSpaceRole,
   TRANSACTION_MEMBERSHIP_SQL, withSessionCheck,
 } from "../spaces/access";
 import { cashflowPostings, parseAmountField, priceTrade, securityAsset, type TradeTerms } from "./postings";
@@ -552,7 +552,9 @@ export async function updateTransaction(
     const update = svc.db.update(transactions).set(set).where(set.status ? and(eq(transactions.id, id), eq(transactions.status, "pending")) : eq(transactions.id, id));
     // The forecast's recurring series are found by description and merchant: one cached before is not served after.
     const moved = rest.description !== undefined || rest.merchantName !== undefined;
-    const [written] = await svc.env.DB.batch([d1Statement(svc.env.DB, update), ...(moved ? [bumpForecastEpoch(svc.env.DB, row.spaceId)] : [])]);
+    // Only while the caller may still write in the live space (batchAsMember: a deletion or removal meanwhile is the
+    // transaction's 404, a demotion the 403, as a request after it would be).
+    const [written] = await batchAsMember(svc, auth, row.spaceId, "member", [d1Statement(svc.env.DB, update), ...(moved ? [bumpForecastEpoch(svc.env.DB, row.spaceId)] : [])], { resource: "Transaction" });
     if (set.status && written!.meta.changes === 0) requirePostable(await transactionFor(svc, auth, id, "member"));
   }
   return getTransactionRow(svc, id);
