@@ -232,6 +232,24 @@ describe("the ledger's guarded write (runLedger) after a refusal of its own", ()
     expect((await one<{ n: number }>("SELECT COUNT(*) AS n FROM transactions WHERE space_id = ? AND description = 'Short'", spaceId)).n).toBe(0);
   });
 
+  it("is never made without its guard: a refusal of its own is answered once access is seen to hold, with no try after it", { timeout: 60_000 }, async () => {
+    const { owner, spaceId, deleteIt } = await spaceToDelete();
+    const acc = await createAccount(owner, spaceId, { name: "Savings", type: "savings" });
+    let tries = 0;
+    const expense = (op: any) => op.kind === "commit" && op.effects?.some((e: any) => e.kind === "insertTransaction" && e.row.description === "Short");
+    // Refused for funds at the first two tries. Had a third try gone without the guard, funding the account and
+    // deleting the space just before it let the expense land in the deleted space.
+    const racing = racingApp(null, async () => {
+      const income = await userApi(owner).post("/v1/transactions", { spaceId, accountId: acc.id, amount: "10.00", date: "2026-11-01", description: "Funding" });
+      expect(income.status).toBe(201);
+      await deleteIt();
+    }, { ledger: (op) => expense(op) && ++tries === 3 });
+    const res = await racing.post(owner, "/v1/transactions", { spaceId, accountId: acc.id, amount: "-5.00", date: "2026-11-02", description: "Short" });
+    expect({ status: res.status, code: res.body?.error?.code }).toEqual({ status: 422, code: "INSUFFICIENT_FUNDS" });
+    expect(racing.fired()).toBe(false);
+    expect((await one<{ n: number }>("SELECT COUNT(*) AS n FROM transactions WHERE space_id = ? AND description = 'Short'", spaceId)).n).toBe(0);
+  });
+
   it("asMemberServices refuses services that already carry a commitGuard rather than drop it", () => {
     const svc: Services = {
       env, db: createDb(env.DB), clock: { now: () => Date.now() },

@@ -1,6 +1,7 @@
 /** The way services reach a space's SpaceLedger Durable Object. */
 import type { Services } from "../../env";
 import { ApiError } from "../../lib/errors";
+import { OVERTAKEN, untilLanded } from "../spaces/access";
 import type { LedgerOp } from "./operations";
 import type { CommittedTx } from "./types";
 
@@ -41,20 +42,21 @@ function takesAmbient(op: LedgerOp, ambient: NonNullable<Services["commitGuard"]
 export async function runLedger(svc: Services, op: LedgerOp): Promise<LedgerAnswer> {
   await svc.progress?.();
   const ambient = svc.commitGuard;
-  if (ambient && takesAmbient(op, ambient)) {
-    const guardedOp = { ...op, guard: ambient.guard } as LedgerOp;
-    // UNVERIFIED: the guard refused, or the write failed for a reason of its own (a reference already used, a
-    // replayed key, funds short) that a guarded write is not told. The condition alone says which. Holding, the
-    // write goes again guarded: the condition may have stopped holding and come back between the try and the read,
-    // and a write that can land now lands only while it holds. Only a second failure while it still holds is one
-    // of the write's own, answered by the ordinary path (which then finds it again: nothing of it landed).
-    for (let attempt = 0; attempt < 2; attempt++) {
-      const answer = await runGuardedLedger(svc, guardedOp);
-      if (answer) return answer;
-      if (!(await ambient.holds())) throw ambient.refused();
-    }
-  }
-  return (await runGuardedLedger(svc, op))!;
+  if (!ambient || !takesAmbient(op, ambient)) return (await runGuardedLedger(svc, op))!;
+  // UNVERIFIED: the guard refused, or the write failed for a reason of its own (a reference already used, a replayed
+  // key, funds short) that a guarded write is not told. The condition alone says which: not holding, the write is
+  // refused. Holding, it goes again guarded (the condition may have stopped holding and come back between the try and
+  // the read), its later tries asking for their own failures, which the ledger answers once the condition holds
+  // after them. The write is never made without its guard: one that can land lands only while the condition holds. A
+  // condition that holds at every read while the ledger refuses it at every try is a 409 (untilLanded).
+  // The first try may share a batch with others (group commit); the later ones run alone (answerRefusals).
+  let tries = 0;
+  return untilLanded(async () => {
+    const answer = await runGuardedLedger(svc, { ...op, guard: ambient.guard, ...(tries++ > 0 ? { answerRefusals: true } : {}) } as LedgerOp);
+    if (answer) return answer;
+    if (!(await ambient.holds())) throw ambient.refused();
+    return OVERTAKEN;
+  });
 }
 
 /**

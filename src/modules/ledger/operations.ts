@@ -61,6 +61,12 @@ interface OpBase {
    * Stored with the idempotency record, so a replay names the first write's ids.
    */
   returns?: Record<string, string | string[]>;
+  /**
+   * A guarded write's last try (ledger/client.ts runLedger): a failure of its own (a refusal, a replayed key) is
+   * answered as an unguarded write's would be once its guard's condition, read after the failure, holds (nothing of
+   * it was written, and the caller's access held then); UNVERIFIED only when the guard refused or its read failed.
+   */
+  answerRefusals?: boolean;
 }
 
 /**
@@ -68,7 +74,7 @@ interface OpBase {
  * batch, rolling it back, unless the caller's access and the facts the write was built from still hold.
  * A guarded write is answered only when its batch commits: a refusal, a replay of its key or a failed
  * guard comes back as UNVERIFIED (nothing of the space's state in it), and the caller then checks access
- * the ordinary way before asking again.
+ * the ordinary way before asking again (guarded again: with `answerRefusals`, its own failure is answered).
  */
 export interface WriteGuard {
   sql: string;
