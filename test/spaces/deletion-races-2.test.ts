@@ -14,6 +14,7 @@ import { asMemberServices } from "../../src/modules/spaces/access";
 import { addMember, call, createSpace, enableTwoFactor, registerUser, type TestUser, userApi } from "../helpers";
 import { createAccount } from "../accounts/helpers";
 import { racingApp } from "../racing-app";
+import { newInbox, receiverUrl } from "../webhooks/helpers";
 
 /** An owner with 2FA (a space's deletion asks for it), their space, and the deletion as the owner asks for it. */
 async function spaceToDelete() {
@@ -295,5 +296,42 @@ describe("a transaction's other fields and the ledger's metadata, overtaken", ()
     expect(racing.fired()).toBe(true);
     expect(res.status).toBe(403);
     expect(await metadataOf()).toBe(before);
+  });
+});
+
+describe("a deletion of a space's resource by someone removed meanwhile", () => {
+  const count = async (table: string, id: string) => (await one<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table} WHERE id = ?`, id)).n;
+
+  it("deletes no budget: the budget's 404", { timeout: 60_000 }, async () => {
+    const { other, spaceId, removeIt } = await spaceWith("member");
+    const b = await userApi(other).post("/v1/budgets", { spaceId, name: "Food", amount: "100.00", period: "monthly" });
+    expect(b.status).toBe(201);
+    const racing = racingApp(/^delete from "budget_categories"/i, removeIt);
+    const res = await racing.del(other, `/v1/budgets/${b.body.id}`);
+    expect(racing.fired()).toBe(true);
+    expect(answer(res)).toEqual({ status: 404, message: "Budget not found" });
+    expect(await count("budgets", b.body.id)).toBe(1);
+  });
+
+  it("deletes no asset: the asset's 404", { timeout: 60_000 }, async () => {
+    const { other, spaceId, removeIt } = await spaceWith("member");
+    const a = await userApi(other).post("/v1/assets", { spaceId, name: "Boat", type: "vehicle", currency: "USD", value: "1000.00" });
+    expect(a.status).toBe(201);
+    const racing = racingApp(/^DELETE FROM asset_valuations/i, removeIt);
+    const res = await racing.del(other, `/v1/assets/${a.body.id}`);
+    expect(racing.fired()).toBe(true);
+    expect(answer(res)).toEqual({ status: 404, message: "Asset not found" });
+    expect(await count("manual_assets", a.body.id)).toBe(1);
+  });
+
+  it("deletes no webhook: the webhook's 404", { timeout: 60_000 }, async () => {
+    const { other, spaceId, removeIt } = await spaceWith("admin");
+    const w = await userApi(other).post("/v1/webhooks", { spaceId, url: receiverUrl(newInbox()), events: ["transaction.created"] });
+    expect(w.status).toBe(201);
+    const racing = racingApp(/^delete from "webhook_delivery_attempts"/i, removeIt);
+    const res = await racing.del(other, `/v1/webhooks/${w.body.id}`);
+    expect(racing.fired()).toBe(true);
+    expect(answer(res)).toEqual({ status: 404, message: "Webhook not found" });
+    expect(await count("webhook_subscriptions", w.body.id)).toBe(1);
   });
 });
