@@ -1,7 +1,8 @@
 /**
  * Writes to what a space already holds, overtaken by the space's deletion or by the caller's removal or demotion
  * (deletion-races.test.ts covers creates). An account's PATCH and disconnect, apply-rules, bulk-categorize and a
- * transaction's category, a DeFi sync and a wallet's removal, and a recurring series' decision each checked the
+ * transaction's category (and its other fields), the ledger API's metadata, a DeFi sync and a wallet's removal, a
+ * recurring series' decision, and a budget's, an asset's or a webhook's deletion each checked the
  * caller's role and then wrote without looking again: the write landed in the deleted space, or for someone no longer
  * allowed to make it, and answered 200. Each now lands only while the caller still holds the role in the live space,
  * and a lost race is answered as a request made after it: 404 (deleted, removed), 403 (demoted).
