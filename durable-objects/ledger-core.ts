@@ -13,7 +13,7 @@ import { ledgerTransactions, transactions, accounts as accountsTable, providerRe
 import { entityRows, IN_JSON_LIST, insertJsonRows, jsonList, type SqlValue } from "../src/lib/sql";
 import { MAX_MINOR } from "../src/lib/money";
 import { isoInZone } from "../src/lib/zoned-time";
-import { refusedByGuard } from "../src/lib/batch-guard";
+import { GUARD_PREFIX, refusedByGuard } from "../src/lib/batch-guard";
 import { foldedTexts } from "../src/lib/search-text";
 import { countStatement, GroupBatch, type ReadSlot } from "./group-batch";
 import { type AccountRule, checkAccountPostings, isAccountAddress } from "../src/modules/ledger/account-rules";
@@ -77,11 +77,18 @@ export const isKeyReplay = (err: unknown) => /SQLITE_CONSTRAINT/.test(String(err
 export const recordsKey = (op: LedgerOp): op is LedgerOp & { idempotency: NonNullable<LedgerOp["idempotency"]> } =>
   !!op.idempotency && !(op.kind === "commit" && op.preview);
 
-/** The guard a write carries (operations.ts `WriteGuard`): commits and reverts may carry one. */
-export const guardOf = (op: LedgerOp): WriteGuard | undefined => (op.kind === "commit" || op.kind === "revert" ? op.guard : undefined);
+/**
+ * The guard a write carries (operations.ts `WriteGuard`): every kind but a category's retirement may carry one (that
+ * one marks the category retired in this object before its batch, which a guard's refusal would leave marked).
+ */
+export const guardOf = (op: LedgerOp): WriteGuard | undefined => ("guard" in op ? op.guard : undefined);
 
 /** A write that carries its own authorization (operations.ts `WriteGuard`): answered only once its batch commits. */
 export const guarded = (op: LedgerOp) => !!guardOf(op);
+
+/** A guard's condition alone, as a read: a row when the guard would refuse its batch. */
+export const guardCondition = (db: D1Database, g: WriteGuard) =>
+  db.prepare(g.sql.slice(GUARD_PREFIX.length - "SELECT ".length)).bind(...g.params);
 
 /**
  * The answer to a guarded write that did not commit, whatever the reason (refused, replayed, guard
@@ -232,13 +239,13 @@ export abstract class LedgerCore extends DurableObject<Env> {
       // dropped and rebuilt from D1, and the failure is logged even when the stored
       // result then answers the caller.
       const keyReplay = isKeyReplay(err);
-      // A guarded write learns nothing from a key's record before its access holds: the ordinary path answers it.
-      if (guarded(op) && (keyReplay || refusedByGuard(err))) return unverified();
+      // A guarded write learns nothing from a key's record before its access holds (seen to, when it asks: guardHolds).
+      if (guarded(op) && (refusedByGuard(err) || (keyReplay && !(await this.guardHolds(op))))) return unverified();
       if (!keyReplay) {
         this.forget();
         logLedgerError(op, err);
       }
-      const prior = guarded(op) ? null : await this.storedResult(op).catch(() => null);
+      const prior = guarded(op) && !keyReplay ? null : await this.storedResult(op).catch(() => null);
       if (prior) return prior;
       if (keyReplay) logLedgerError(op, err); // the record exists but could not be read
       throw err;
@@ -247,9 +254,19 @@ export abstract class LedgerCore extends DurableObject<Env> {
       this.committed(op, result);
       return result;
     }
-    if (guarded(op)) return unverified();
+    if (guarded(op) && !(await this.guardHolds(op))) return unverified();
     // A refusal (funds since spent, already reverted…) may be the retry of a write that succeeded.
     return (await this.storedResult(op).catch(() => null)) ?? result;
+  }
+
+  /**
+   * Whether a guarded write that asks for its own refusals (operations.ts `answerRefusals`) may hear one: its guard's
+   * condition, read after the write failed (and so wrote nothing), holds. False for any other write, or when the read fails.
+   */
+  private async guardHolds(op: LedgerOp): Promise<boolean> {
+    const guard = guardOf(op);
+    if (!guard || !op.answerRefusals) return false;
+    return this.db.batch([guardCondition(this.db, guard)]).then((r) => r[0]!.results.length === 0, () => false);
   }
 
   /**

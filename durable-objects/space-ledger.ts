@@ -18,8 +18,8 @@ import { GUARD_PREFIX, refusedByGuard } from "../src/lib/batch-guard";
 import { GroupBatch } from "./group-batch";
 import { isUnbounded } from "../src/modules/ledger/addresses";
 import { volumeKey } from "../src/modules/ledger/engine";
-import type { LedgerOp, LedgerResult, WriteGuard } from "../src/modules/ledger/operations";
-import { type ChainState, DEFER, fail, fillReads, guarded, guardOf, isKeyReplay, logLedgerError, recordsKey, unverified } from "./ledger-core";
+import type { LedgerOp, LedgerResult } from "../src/modules/ledger/operations";
+import { type ChainState, DEFER, fail, fillReads, guardCondition, guarded, guardOf, isKeyReplay, logLedgerError, recordsKey, unverified } from "./ledger-core";
 import { LedgerOperations } from "./ledger-operations";
 
 /** A write waiting its turn, and how to answer it. */
@@ -38,16 +38,15 @@ const MAX_GROUP = 32;
 const MAX_GROUP_ROWS = 5000;
 const rowsOf = (op: LedgerOp) => (op.kind === "commit" ? op.txs.reduce((n, t) => n + t.postings.length, 0) : 0) + (op.effects?.length ?? 0);
 
-/** Writes that may share a batch: commits that record transactions (previews and account-only writes run alone). */
-const groupable = (op: LedgerOp) => op.kind === "commit" && !op.preview && op.txs.length > 0;
+/**
+ * Writes that may share a batch: commits that record transactions (previews and account-only writes run alone, and so
+ * does a guarded write that asks for its own refusals: `run` answers them once its guard is seen to hold).
+ */
+const groupable = (op: LedgerOp) => op.kind === "commit" && !op.preview && op.txs.length > 0 && !op.answerRefusals;
 const keyOf = (op: LedgerOp) => op.idempotency?.key ?? null;
 /** The volume keys a commit touches on bounded addresses (accounts and the like: not world, income, expense, equity). */
 const boundedKeys = (op: LedgerOp) =>
   op.kind !== "commit" ? [] : op.txs.flatMap((t) => t.postings.flatMap((p) => [p.source, p.destination].filter((a) => !isUnbounded(a)).map((a) => volumeKey(a, p.asset))));
-
-/** A guard's condition alone, as a read: a row when the guard would refuse its batch. */
-const guardCondition = (db: D1Database, g: WriteGuard) =>
-  db.prepare(g.sql.slice(GUARD_PREFIX.length - "SELECT ".length)).bind(...g.params);
 
 export class SpaceLedger extends LedgerOperations {
   /** Writes waiting for the one in flight. */

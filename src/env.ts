@@ -20,9 +20,10 @@ export interface Services {
    * A guard every unguarded ledger commit and revert made with these services carries in its batch (ledger/client.ts
    * runLedger), e.g. a sync's "its space is not deleted": a commit after the condition stops holding lands nothing.
    * `holds` reads the condition alone (a guarded write's other failures come back UNVERIFIED too); `refused` is
-   * what the commit then throws.
+   * what the commit then throws. `changes`: recategorizations, account changes and metadata carry it too (a member's
+   * writes, spaces/access.ts asMemberServices; a sync's deactivations and category moves do not).
    */
-  commitGuard?: { guard: WriteGuard; holds: () => Promise<boolean>; refused: () => Error };
+  commitGuard?: { guard: WriteGuard; holds: () => Promise<boolean>; refused: () => Error; changes?: boolean };
   /**
    * Called as a long task makes progress (before each ledger write made with these services, after each page a
    * provider client reads): a sync's heartbeat on its job row (providers/sync.ts). It throws when the task must stop

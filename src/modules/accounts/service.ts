@@ -274,10 +274,12 @@ export async function updateAccount(
   accountId: string,
   patch: { name?: string; isActive?: boolean; allowOverdraft?: boolean; institutionName?: string },
 ) {
-  const { account } = await accountFor(svc, auth, accountId, patch.isActive === undefined ? "member" : "admin");
+  const min = patch.isActive === undefined ? "member" : "admin";
+  const { account } = await accountFor(svc, auth, accountId, min);
   // Switched back on, a provider account's connection reads its feed from the start (providers/reread.ts): the ledger
-  // does it in the switch's batch.
-  await runLedger(svc, { kind: "updateAccount", spaceId: account.spaceId, accountId, set: patch });
+  // does it in the switch's batch. Only while the caller may still make the change in the live space (asMemberServices):
+  // a deletion, removal or demotion meanwhile changes nothing and is answered as a request after it (404, 403).
+  await runLedger(asMemberServices(svc, auth, account.spaceId, min, "Account"), { kind: "updateAccount", spaceId: account.spaceId, accountId, set: patch });
   await bumpForecastEpoch(svc.env.DB, account.spaceId).run();
   return getStoredAccount(svc, account.spaceId, accountId);
 }
@@ -285,7 +287,8 @@ export async function updateAccount(
 /** Disconnects an account: it stops syncing and accepting entries but keeps its history and balance. */
 export async function disconnectAccount(svc: Services, auth: AuthContext, accountId: string) {
   const { account } = await accountFor(svc, auth, accountId, "admin");
-  await runLedger(svc, { kind: "updateAccount", spaceId: account.spaceId, accountId, set: { isActive: false } });
+  // Only while the caller is still an admin of the live space (asMemberServices, as updateAccount).
+  await runLedger(asMemberServices(svc, auth, account.spaceId, "admin", "Account"), { kind: "updateAccount", spaceId: account.spaceId, accountId, set: { isActive: false } });
   await bumpForecastEpoch(svc.env.DB, account.spaceId).run();
   return getStoredAccount(svc, account.spaceId, accountId);
 }

@@ -14,7 +14,7 @@ import type { SpaceInfo } from "./net-worth";
 import { scaleOf } from "../rates/convert";
 import { anchorsFrom, type Cadence, CASHFLOW_FILTER, cashflowsStatement, type DetectedSeries, detectSeries, expectedSince, isActive, LOOKBACK_DAYS, loadCashflows, nextAfter, type TxnRow } from "./recurring";
 import type { SqlGuard } from "../../lib/sql";
-import type { Reads } from "../spaces/access";
+import { batchAsMember, type Reads } from "../spaces/access";
 import { localDayOf } from "./days";
 
 export interface Decision {
@@ -144,7 +144,9 @@ export interface PatchInput {
 export async function patchRecurring(svc: Services, auth: AuthContext, space: SpaceInfo, seriesId: string, input: PatchInput) {
   const now = svc.clock.now();
   const db = svc.env.DB;
-  // The forecast counts on the decisions: one cached before this one is not served after it.
+  // The forecast counts on the decisions: one cached before this one is not served after it. Each decision's batch
+  // lands only while the caller may still write in the live space (batchAsMember): a deletion, removal or demotion
+  // meanwhile stores nothing and is answered as a request after it (404, 403).
   const staleForecast = bumpForecastEpoch(db, space.id);
   if (input.action !== "edit") {
     const sent = (["name", "amount", "cadence"] as const).filter((k) => input[k] !== undefined);
@@ -174,7 +176,7 @@ export async function patchRecurring(svc: Services, auth: AuthContext, space: Sp
   };
   if (input.action === "restore") {
     const handOver = await split();
-    const results = await db.batch([...handOver, db.prepare("DELETE FROM recurring_decisions WHERE space_id = ? AND series_key = ?").bind(space.id, seriesId), staleForecast]);
+    const results = await batchAsMember(svc, auth, space.id, "member", [...handOver, db.prepare("DELETE FROM recurring_decisions WHERE space_id = ? AND series_key = ?").bind(space.id, seriesId), staleForecast]);
     const dropped = results[handOver.length]!;
     // Nothing to drop is fine for a detected series (a retried restore); any other id is not the space's.
     if (dropped.meta.changes === 0 && !(await detectedNow()).some((s) => s.id === seriesId)) throw notFound("Recurring series");
@@ -203,7 +205,7 @@ export async function patchRecurring(svc: Services, auth: AuthContext, space: Sp
       }
     }
     const status = input.action === "confirm" ? "confirmed" : input.action === "edit" ? "edited" : "dismissed";
-    await db.batch([
+    await batchAsMember(svc, auth, space.id, "member", [
       ...(await split()),
       db.prepare(
         `INSERT INTO recurring_decisions (space_id, series_key, status, name, amount, cadence, updated_by, created_at, updated_at)

@@ -362,12 +362,13 @@ export async function deleteAsset(svc: Services, auth: AuthContext, assetId: str
   const docs = await svc.db.select({ key: assetDocuments.r2Key }).from(assetDocuments).where(eq(assetDocuments.assetId, asset.id));
   const db = svc.env.DB;
   const now = svc.clock.now();
-  await db.batch([
+  // Only while the caller may still write in the live space (batchAsMember: a removal meanwhile is the asset's 404).
+  await batchAsMember(svc, auth, asset.spaceId, "member", [
     // Each key tombstoned with its row's delete: what R2 holds or may yet take is deleted, now or by the cron.
     ...removalStatements(db, "asset_id = ?2", [asset.id], now),
     db.prepare("DELETE FROM asset_valuations WHERE asset_id = ?").bind(asset.id),
     db.prepare("DELETE FROM manual_assets WHERE id = ?").bind(asset.id),
-  ]);
+  ], { resource: "Asset" });
   // The rows are gone first, never a listed file without bytes; an object whose delete fails keeps its tombstone for the cron.
   await deleteTombstoned(svc, docs.map((d) => d.key), now);
 }

@@ -215,7 +215,12 @@ async function applyBudgetPatch(svc: Services, auth: AuthContext, id: string, pa
 }
 
 export async function deleteBudget(svc: Services, auth: AuthContext, id: string) {
-  await budgetFor(svc, auth, id, "member");
-  await svc.db.batch([svc.db.delete(budgetCategories).where(eq(budgetCategories.budgetId, id)), svc.db.delete(budgets).where(eq(budgets.id, id))]);
+  const { row } = await budgetFor(svc, auth, id, "member");
+  const db = svc.env.DB;
+  // Only while the caller may still write in the live space (batchAsMember: a removal meanwhile is the budget's 404).
+  await batchAsMember(svc, auth, row.spaceId, "member", [
+    d1Statement(db, svc.db.delete(budgetCategories).where(eq(budgetCategories.budgetId, id))),
+    d1Statement(db, svc.db.delete(budgets).where(eq(budgets.id, id))),
+  ], { resource: "Budget" });
 }
 

@@ -16,7 +16,7 @@ import { openCursor, signCursor, type CursorScope } from "../../lib/cursor";
 import { checkBudgetAlerts } from "../budgets/alerts";
 import { runLedger } from "../ledger/client";
 import { recategorize } from "../transactions/recategorize";
-import { batchAsMember, readSpace, requireRoleOver, requireSpaceRole } from "../spaces/access";
+import { asMemberServices, batchAsMember, readSpace, requireRoleOver, requireSpaceRole } from "../spaces/access";
 import { d1Statement } from "../../db/client";
 import { requireCategory, typedCategory } from "./lookup";
 import { normalizeText } from "../ml/normalize";
@@ -408,8 +408,9 @@ export async function applyRules(svc: Services, auth: AuthContext, spaceId: stri
   }
   if (!dryRun && changes.length > 0) {
     // Through the ledger, which re-checks "not manual" when it applies them (a hand edit since the scan wins),
-    // posts the reclassifications and runs the budget alert check.
-    await recategorize(svc, spaceId, changes.map((c) => ({ transactionId: c.transactionId, categoryId: c.toCategoryId, categorySource: "rule" as const, unlessManual: true })));
+    // posts the reclassifications and runs the budget alert check; only while the caller may still write in the live
+    // space (asMemberServices): a deletion, removal or demotion meanwhile moves nothing and is answered as a request after it.
+    await recategorize(asMemberServices(svc, auth, spaceId, "member"), spaceId, changes.map((c) => ({ transactionId: c.transactionId, categoryId: c.toCategoryId, categorySource: "rule" as const, unlessManual: true })));
   }
   return {
     dryRun, evaluated, matched, updated: dryRun ? 0 : changes.length, wouldUpdate: changes.length, changes: changes.slice(0, 100),

@@ -18,7 +18,7 @@ import { IN_JSON_LIST, jsonList } from "../../lib/sql";
 import { DEFI_SYNC_LIMITS, takeInTurn } from "../../lib/rate-limits";
 import { dayPointAt, historyDayStart, latestValue, notSuperseded } from "../../lib/value-history";
 import { decimalToMinor, minorToDecimal } from "../prices/decimal";
-import { memberAtLeastSql, readResource, readSpace, requireSpaceRole } from "../spaces/access";
+import { batchAsMember, memberAtLeastSql, readResource, readSpace, requireSpaceRole } from "../spaces/access";
 import { syncGamingWallet } from "../gaming/service";
 import { checkAddress } from "./address";
 import { fetchAppBalances, type DefiNetwork, type PositionToken } from "./client";
@@ -89,8 +89,18 @@ export interface WalletSyncResult {
   error: string | null;
 }
 
-/** Syncs one wallet's DeFi positions (and gaming positions). Never throws for a provider failure: it is recorded. */
-export async function syncWallet(svc: Services, w: WalletRow): Promise<WalletSyncResult> {
+/**
+ * `statements` in one batch; for a member's sync (`by`), only while they may still write in the live space
+ * (batchAsMember: a deletion, removal or demotion meanwhile writes nothing and is answered as a request after it).
+ */
+export const syncBatch = (svc: Services, spaceId: string, by: AuthContext | undefined, statements: D1PreparedStatement[]) =>
+  by ? batchAsMember(svc, by, spaceId, "member", statements) : svc.env.DB.batch(statements);
+
+/**
+ * Syncs one wallet's DeFi positions (and gaming positions). Never throws for a provider failure: it is recorded.
+ * `by`: the member whose request syncs it (none for the cron's), whose access its writes are checked against.
+ */
+export async function syncWallet(svc: Services, w: WalletRow, by?: AuthContext): Promise<WalletSyncResult> {
   const now = svc.clock.now();
   const db = svc.env.DB;
   let positions;
@@ -99,7 +109,7 @@ export async function syncWallet(svc: Services, w: WalletRow): Promise<WalletSyn
   } catch (err) {
     logError(undefined, "defi.sync_failed", err, { walletId: w.id });
     const message = err instanceof Error ? err.message.slice(0, 200) : "Sync failed";
-    await db.prepare("UPDATE defi_wallets SET last_sync_status = 'failed', last_sync_error = ?, updated_at = ? WHERE id = ?").bind(message, now, w.id).run();
+    await syncBatch(svc, w.space_id, by, [db.prepare("UPDATE defi_wallets SET last_sync_status = 'failed', last_sync_error = ?, updated_at = ? WHERE id = ?").bind(message, now, w.id)]);
     return { walletId: w.id, status: "failed", positions: 0, gamingPlatforms: 0, error: message };
   }
   // One position per key even if the provider repeats one.
@@ -146,8 +156,8 @@ export async function syncWallet(svc: Services, w: WalletRow): Promise<WalletSyn
     db.prepare("DELETE FROM defi_positions WHERE wallet_id = ?1 AND NOT EXISTS (SELECT 1 FROM defi_wallets WHERE id = ?1)").bind(w.id),
     db.prepare("DELETE FROM defi_position_values WHERE wallet_id = ?1 AND NOT EXISTS (SELECT 1 FROM defi_wallets WHERE id = ?1)").bind(w.id),
   );
-  await db.batch(statements);
-  const gaming = await syncGamingWallet(svc, { id: w.id, spaceId: w.space_id, address: w.address, timezone: space?.timezone ?? "UTC" }, now);
+  await syncBatch(svc, w.space_id, by, statements);
+  const gaming = await syncGamingWallet(svc, { id: w.id, spaceId: w.space_id, address: w.address, timezone: space?.timezone ?? "UTC" }, now, by);
   return { walletId: w.id, status: "ok", positions: byKey.size, gamingPlatforms: gaming, error: null };
 }
 
@@ -180,7 +190,7 @@ export async function addWallet(
     if (duplicate) throw conflict("This wallet is already connected to the space", "DUPLICATE_RESOURCE");
     throw validationFailed([{ field: "spaceId", message: `A space may connect at most ${MAX_WALLETS_PER_SPACE} wallets`, code: "LIMIT_REACHED" }]);
   }
-  const sync = await syncWallet(svc, row);
+  const sync = await syncWallet(svc, row, auth);
   const stored = await svc.env.DB.prepare("SELECT * FROM defi_wallets WHERE id = ?").bind(row.id).first<WalletRow>();
   return { wallet: presentWallet(stored ?? row), sync };
 }
@@ -190,16 +200,18 @@ export async function addWallet(
  * positions and earnings, their value histories) in one batch, so a space at its wallet cap can make room again.
  */
 export async function deleteWallet(svc: Services, auth: AuthContext, walletId: string): Promise<void> {
-  await readResource(svc, auth, "defi_wallets", walletId, "Wallet", "member");
+  const { row } = await readResource(svc, auth, "defi_wallets", walletId, "Wallet", "member");
   const db = svc.env.DB;
-  await db.batch([
+  // Only while the caller may still write in the live space (batchAsMember: a deletion or removal meanwhile is the
+  // wallet's 404, a demotion the 403, as a request after it would be).
+  await batchAsMember(svc, auth, row.space_id as string, "member", [
     db.prepare("DELETE FROM gaming_earnings WHERE wallet_id = ?").bind(walletId),
     db.prepare("DELETE FROM gaming_positions WHERE wallet_id = ?").bind(walletId),
     db.prepare("DELETE FROM gaming_position_values WHERE wallet_id = ?").bind(walletId),
     db.prepare("DELETE FROM defi_positions WHERE wallet_id = ?").bind(walletId),
     db.prepare("DELETE FROM defi_position_values WHERE wallet_id = ?").bind(walletId),
     db.prepare("DELETE FROM defi_wallets WHERE id = ?").bind(walletId),
-  ]);
+  ], { resource: "Wallet" });
 }
 
 async function walletsOf(svc: Services, spaceId: string, ids?: string[]): Promise<WalletRow[]> {
@@ -223,7 +235,7 @@ export async function syncSpace(svc: Services, auth: AuthContext, input: { space
   if (ids && wallets.length !== ids.length) throw notFound("Wallet");
   if (wallets.length) await takeUserSync(svc, auth, wallets.length);
   const results: WalletSyncResult[] = [];
-  for (const w of wallets) results.push(await syncWallet(svc, w));
+  for (const w of wallets) results.push(await syncWallet(svc, w, auth));
   return { spaceId: input.spaceId, syncedAt: iso(svc.clock.now()), results };
 }
 

@@ -20,7 +20,7 @@ import { dayPointAt, historyDayStart, latestValue, notSuperseded } from "../../l
 import { addDays, parseYmd, ymdString } from "../../lib/zoned-time";
 import { decimalToMinor, minorToDecimal, valueMinor, decimalParts } from "../prices/decimal";
 import { getPrices } from "../prices/service";
-import { readSpace } from "../spaces/access";
+import { batchAsMember, readSpace } from "../spaces/access";
 import { fetchGamingPortfolio, type GamingPortfolio } from "./client";
 import { EARNING_SOURCES, type EarningSource, PLATFORMS, platformOf, SOURCE_COLORS } from "./platforms";
 import { periodDays } from "./schemas";
@@ -52,7 +52,9 @@ export interface StoredPlatformData {
  * later sync of the wallet has written meanwhile (lib/value-history's notSuperseded). `wallet.timezone` is its
  * space's: the value history keeps a point a row a day of it.
  */
-export async function syncGamingWallet(svc: Services, wallet: { id: string; spaceId: string; address: string; timezone: string }, now: number): Promise<number> {
+export async function syncGamingWallet(
+  svc: Services, wallet: { id: string; spaceId: string; address: string; timezone: string }, now: number, by?: AuthContext,
+): Promise<number> {
   const fetched: { platform: string; portfolio: GamingPortfolio | null }[] = [];
   for (const p of PLATFORMS.filter((x) => x.client)) {
     try {
@@ -127,7 +129,9 @@ export async function syncGamingWallet(svc: Services, wallet: { id: string; spac
     for (const table of ["gaming_positions", "gaming_position_values", "gaming_earnings"]) {
       statements.push(db.prepare(`DELETE FROM ${table} WHERE wallet_id = ?1 AND NOT EXISTS (SELECT 1 FROM defi_wallets WHERE id = ?1)`).bind(wallet.id));
     }
-    await db.batch(statements);
+    // A member's sync (`by`) writes only while they may still write in the live space (batchAsMember, as the wallet's
+    // DeFi batch: defi/service.ts syncBatch).
+    await (by ? batchAsMember(svc, by, wallet.spaceId, "member", statements) : db.batch(statements));
   }
   return fetched.filter((f) => f.portfolio).length;
 }

@@ -1,6 +1,7 @@
 /** The way services reach a space's SpaceLedger Durable Object. */
 import type { Services } from "../../env";
 import { ApiError } from "../../lib/errors";
+import { OVERTAKEN, untilLanded } from "../spaces/access";
 import type { LedgerOp } from "./operations";
 import type { CommittedTx } from "./types";
 
@@ -27,19 +28,35 @@ export function spaceLedgerOf(env: Env, spaceId: string) {
 
 type LedgerAnswer = { transactions: CommittedTx[]; replayed: boolean; returns: Record<string, string | string[]>; reads?: Record<string, string | number | null>[][] };
 
+/** Whether `op` is a write that takes `ambient`, the services' commitGuard, and carries no guard of its own. */
+function takesAmbient(op: LedgerOp, ambient: NonNullable<Services["commitGuard"]>): boolean {
+  // Commits and reverts (a sync's corrections and removals) carry it: nothing of either lands once it stops holding.
+  if (op.kind === "commit") return !op.guard && !op.preview;
+  if (op.kind === "revert") return !op.guard;
+  // A member's recategorization, account change or metadata too, when the guard says so (asMemberServices).
+  if (op.kind === "retireCategory") return false;
+  return !op.guard && !!ambient.changes;
+}
+
 /** Runs an operation on the space's ledger; a ledger failure becomes the matching ApiError. */
 export async function runLedger(svc: Services, op: LedgerOp): Promise<LedgerAnswer> {
   await svc.progress?.();
   const ambient = svc.commitGuard;
-  // Commits and reverts (a sync's corrections and removals) carry it: nothing of either lands once it stops holding.
-  if (ambient && ((op.kind === "commit" && !op.guard && !op.preview) || (op.kind === "revert" && !op.guard))) {
-    const answer = await runGuardedLedger(svc, { ...op, guard: ambient.guard });
+  if (!ambient || !takesAmbient(op, ambient)) return (await runGuardedLedger(svc, op))!;
+  // UNVERIFIED: the guard refused, or the write failed for a reason of its own (a reference already used, a replayed
+  // key, funds short) that a guarded write is not told. The condition alone says which: not holding, the write is
+  // refused. Holding, it goes again guarded (the condition may have stopped holding and come back between the try and
+  // the read), its later tries asking for their own failures, which the ledger answers once the condition holds
+  // after them. The write is never made without its guard: one that can land lands only while the condition holds. A
+  // condition that holds at every read while the ledger refuses it at every try is a 409 (untilLanded).
+  // The first try may share a batch with others (group commit); the later ones run alone (answerRefusals).
+  let tries = 0;
+  return untilLanded(async () => {
+    const answer = await runGuardedLedger(svc, { ...op, guard: ambient.guard, ...(tries++ > 0 ? { answerRefusals: true } : {}) } as LedgerOp);
     if (answer) return answer;
-    // UNVERIFIED: the guard refused, or the write failed for a reason of its own (a reference already used, a
-    // replayed key) that a guarded write is not told. The condition alone says which; the ordinary path answers the rest.
     if (!(await ambient.holds())) throw ambient.refused();
-  }
-  return (await runGuardedLedger(svc, op))!;
+    return OVERTAKEN;
+  });
 }
 
 /**
@@ -51,7 +68,7 @@ export async function runGuardedLedger(svc: Services, op: LedgerOp): Promise<Led
   if (!result.ok) {
     const { status, code, message, details } = result.error;
     if (code === "UNVERIFIED") {
-      if ((op.kind === "commit" || op.kind === "revert") && op.guard) return null;
+      if ("guard" in op && op.guard) return null;
       throw new ApiError(500, "INTERNAL_ERROR", "The ledger answered an unguarded write as unverified");
     }
     throw new ApiError(status, code, message, details ?? []);

@@ -61,6 +61,12 @@ interface OpBase {
    * Stored with the idempotency record, so a replay names the first write's ids.
    */
   returns?: Record<string, string | string[]>;
+  /**
+   * A guarded write's last try (ledger/client.ts runLedger): a failure of its own (a refusal, a replayed key) is
+   * answered as an unguarded write's would be once its guard's condition, read after the failure, holds (nothing of
+   * it was written, and the caller's access held then); UNVERIFIED only when the guard refused or its read failed.
+   */
+  answerRefusals?: boolean;
 }
 
 /**
@@ -68,7 +74,7 @@ interface OpBase {
  * batch, rolling it back, unless the caller's access and the facts the write was built from still hold.
  * A guarded write is answered only when its batch commits: a refusal, a replay of its key or a failed
  * guard comes back as UNVERIFIED (nothing of the space's state in it), and the caller then checks access
- * the ordinary way before asking again.
+ * the ordinary way before asking again (guarded again: with `answerRefusals`, its own failure is answered).
  */
 export interface WriteGuard {
   sql: string;
@@ -110,15 +116,18 @@ export type LedgerOp =
    * `guard`: as a commit's (a sync's "its space is live", ledger/client.ts runLedger).
    */
   | (OpBase & { kind: "revert"; seq: number; metadata?: Metadata; atEffectiveDate?: boolean; then?: TxIntent[]; thenFirst?: boolean; guard?: WriteGuard })
-  | (OpBase & { kind: "recategorize"; changes: CategoryChange[] })
+  /** `guard`: as a commit's (a member's recategorization lands only while they may still write: spaces/access.ts asMemberServices). */
+  | (OpBase & { kind: "recategorize"; changes: CategoryChange[]; guard?: WriteGuard })
   /**
    * A category is being deleted: from now on the ledger refuses rows in it, and its transactions move
    * to `reassignTo` (refused with 409 while any use it and no `reassignTo` is given).
    */
   | (OpBase & { kind: "retireCategory"; categoryId: string; reassignTo?: string })
-  | (OpBase & { kind: "updateAccount"; accountId: string; set: AccountChange })
-  | (OpBase & { kind: "setTransactionMetadata"; seq: number; metadata: Metadata })
-  | (OpBase & { kind: "setAccountMetadata"; address: string; metadata: Metadata });
+  /** `guard`: as a commit's (an account's PATCH or disconnect lands only while its caller may still make it). */
+  | (OpBase & { kind: "updateAccount"; accountId: string; set: AccountChange; guard?: WriteGuard })
+  /** `guard`: as a commit's (metadata set through the ledger API only while its caller may still write). */
+  | (OpBase & { kind: "setTransactionMetadata"; seq: number; metadata: Metadata; guard?: WriteGuard })
+  | (OpBase & { kind: "setAccountMetadata"; address: string; metadata: Metadata; guard?: WriteGuard });
 
 export type LedgerResult =
   | {

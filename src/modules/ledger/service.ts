@@ -105,12 +105,14 @@ export async function revertTransaction(svc: Services, auth: AuthContext, spaceI
 
 export async function setTransactionMetadata(svc: Services, auth: AuthContext, spaceId: string, txid: number, metadata: Metadata) {
   await requireSpaceRole(svc, auth, spaceId, "member");
-  await runLedger(svc, { kind: "setTransactionMetadata", spaceId, seq: txid, metadata });
+  // Only while the caller may still write in the live space (asMemberServices, as a commit).
+  await runLedger(asMemberServices(svc, auth, spaceId, "member"), { kind: "setTransactionMetadata", spaceId, seq: txid, metadata });
 }
 
 export async function setAccountMetadata(svc: Services, auth: AuthContext, spaceId: string, address: string, metadata: Metadata) {
   await requireSpaceRole(svc, auth, spaceId, "member");
-  await runLedger(svc, { kind: "setAccountMetadata", spaceId, address, metadata });
+  // Only while the caller may still write in the live space (asMemberServices, as a commit).
+  await runLedger(asMemberServices(svc, auth, spaceId, "member"), { kind: "setAccountMetadata", spaceId, address, metadata });
 }
 
 /*

@@ -95,15 +95,20 @@ export async function batchAsMember<T = Record<string, unknown>>(
 }
 
 /**
- * `svc` whose ledger commits carry memberWriteGuard (ledger/client.ts runLedger's ambient guard), for a write the
+ * `svc` whose ledger writes (all but a category's retirement) carry memberWriteGuard (ledger/client.ts
+ * runLedger's ambient guard; services that already carry one are refused, loudly), for a write the
  * ledger commits after its caller's role was checked: one that the space's deletion, or the caller's removal or
  * demotion, overtook lands nothing, and is answered as a request made after it (404 or 403: batchAsMember).
  */
 export function asMemberServices(svc: Services, auth: AuthContext, spaceId: string, min: Role, resource?: string): Services {
+  // One ambient guard a write: replacing one already set would drop its condition without a word.
+  if (svc.commitGuard) throw new Error("asMemberServices: these services already carry a commitGuard, which it would replace");
   let refusal: unknown = null;
   return {
     ...svc,
     commitGuard: {
+      // Its recategorizations, account changes and metadata too (a rule's run, a PATCH of an account): runLedger.
+      changes: true,
       guard: memberWriteGuard(spaceId, auth.userId, min),
       holds: async () => {
         const check = requireSpaceRole(svc, auth, spaceId, min);

@@ -29,7 +29,7 @@ import { runGuardedLedger, runLedger } from "../ledger/client";
 import type { Idempotency } from "../ledger/operations";
 import { recordedAnswerOr } from "../ledger/recorded-answer";
 import {
-  accessGuard, accessGuardOf, asMemberServices, asResource, membershipOf, membershipParams, type MembershipRow, requireRole, requireRoleOver, requireSpaceRole,
+  accessGuard, accessGuardOf, asMemberServices, asResource, batchAsMember, membershipOf, membershipParams, type MembershipRow, requireRole, requireRoleOver, requireSpaceRole,
   TRANSACTION_MEMBERSHIP_SQL, withSessionCheck,
 } from "../spaces/access";
 import { cashflowPostings, parseAmountField, priceTrade, securityAsset, type TradeTerms } from "./postings";
@@ -530,7 +530,8 @@ export async function updateTransaction(
   const { categoryId, ...rest } = patch;
   if (categoryId !== undefined) {
     if (categoryId !== null) await requireCategory(svc, row.spaceId, categoryId);
-    await recategorize(svc, row.spaceId, [{ transactionId: id, categoryId, categorySource: categoryId === null ? null : "manual" }]);
+    // Only while the caller may still write in the live space (asMemberServices, as createTransaction).
+    await recategorize(asMemberServices(svc, auth, row.spaceId, "member", "Transaction"), row.spaceId, [{ transactionId: id, categoryId, categorySource: categoryId === null ? null : "manual" }]);
   }
   const set: Partial<typeof transactions.$inferInsert> = { updatedAt: svc.clock.now() };
   if (rest.status !== undefined && row.status === "pending") set.status = "posted";
@@ -551,7 +552,9 @@ export async function updateTransaction(
     const update = svc.db.update(transactions).set(set).where(set.status ? and(eq(transactions.id, id), eq(transactions.status, "pending")) : eq(transactions.id, id));
     // The forecast's recurring series are found by description and merchant: one cached before is not served after.
     const moved = rest.description !== undefined || rest.merchantName !== undefined;
-    const [written] = await svc.env.DB.batch([d1Statement(svc.env.DB, update), ...(moved ? [bumpForecastEpoch(svc.env.DB, row.spaceId)] : [])]);
+    // Only while the caller may still write in the live space (batchAsMember: a deletion or removal meanwhile is the
+    // transaction's 404, a demotion the 403, as a request after it would be).
+    const [written] = await batchAsMember(svc, auth, row.spaceId, "member", [d1Statement(svc.env.DB, update), ...(moved ? [bumpForecastEpoch(svc.env.DB, row.spaceId)] : [])], { resource: "Transaction" });
     if (set.status && written!.meta.changes === 0) requirePostable(await transactionFor(svc, auth, id, "member"));
   }
   return getTransactionRow(svc, id);
@@ -599,7 +602,9 @@ export async function bulkCategorize(svc: Services, auth: AuthContext, input: { 
   const found = await svc.env.DB.prepare(`SELECT COUNT(*) AS n FROM transactions WHERE space_id = ? AND id ${IN_JSON_LIST}`)
     .bind(input.spaceId, jsonList(ids))
     .first<{ n: number }>();
-  await recategorize(svc, input.spaceId, ids.map((transactionId) => ({ transactionId, categoryId: input.categoryId, categorySource: "manual" as const })));
+  // Only while the caller may still write in the live space (asMemberServices): a deletion, removal or demotion
+  // meanwhile moves nothing and is answered as a request after it.
+  await recategorize(asMemberServices(svc, auth, input.spaceId, "member"), input.spaceId, ids.map((transactionId) => ({ transactionId, categoryId: input.categoryId, categorySource: "manual" as const })));
   // Every row found now has the category by hand, whether or not it had it before.
   const updated = found?.n ?? 0;
   return { updated, notFound: ids.length - updated };

@@ -16,7 +16,7 @@ import { newId } from "../../lib/ids";
 import { pagination } from "../../lib/pagination";
 import { entityRows, inJsonList, rowReader, type SqlGuard } from "../../lib/sql";
 import { batchGuard, refusedByGuard } from "../../lib/batch-guard";
-import { asResource, memberAtLeastSql, OVERTAKEN, readResource, readSpace, requireSpaceRole, untilLanded } from "../spaces/access";
+import { asResource, batchAsMember, memberAtLeastSql, OVERTAKEN, readResource, readSpace, requireSpaceRole, untilLanded } from "../spaces/access";
 import { CREATOR_LOST_ACCESS, creatorMayManageSql } from "./creator";
 import { sendTestPing } from "./deliver";
 import { MAX_WEBHOOKS_PER_SPACE, SUBSCRIPTION_DISABLED, TEST_EVENT } from "./events";
@@ -254,14 +254,16 @@ async function applyWebhookPatch(
 }
 
 export async function deleteWebhook(svc: Services, auth: AuthContext, id: string) {
-  await webhookFor(svc, auth, id);
+  const { row } = await webhookFor(svc, auth, id);
+  const db = svc.env.DB;
   const deliveries = svc.db.select({ id: webhookDeliveries.id }).from(webhookDeliveries).where(eq(webhookDeliveries.subscriptionId, id));
-  await svc.db.batch([
+  // Only while the caller is still an admin of the live space (batchAsMember: a removal meanwhile is the webhook's 404).
+  await batchAsMember(svc, auth, row.spaceId, "admin", [
     // A subquery: the delivery ids never pass through as parameters (D1's cap of 100).
-    svc.db.delete(webhookDeliveryAttempts).where(inArray(webhookDeliveryAttempts.deliveryId, deliveries)),
-    svc.db.delete(webhookDeliveries).where(eq(webhookDeliveries.subscriptionId, id)),
-    svc.db.delete(webhookSubscriptions).where(eq(webhookSubscriptions.id, id)),
-  ]);
+    d1Statement(db, svc.db.delete(webhookDeliveryAttempts).where(inArray(webhookDeliveryAttempts.deliveryId, deliveries))),
+    d1Statement(db, svc.db.delete(webhookDeliveries).where(eq(webhookDeliveries.subscriptionId, id))),
+    d1Statement(db, svc.db.delete(webhookSubscriptions).where(eq(webhookSubscriptions.id, id))),
+  ], { resource: "Webhook" });
 }
 
 /** Cancels the pending deliveries of subscription `id` if it is disabled (checked in the statement, after the write that disables it). */
