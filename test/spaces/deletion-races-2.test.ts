@@ -124,6 +124,18 @@ describe("a recategorization that another's write overtakes", () => {
     expect(await categoriesOf(ids)).toEqual(before);
   });
 
+  it("an ML correction recategorizes nothing for a member removed meanwhile, and records nothing: the transaction's 404", { timeout: 60_000 }, async () => {
+    const { owner, other, spaceId, removeIt } = await spaceWith("member");
+    const { ids, categoryId } = await coffeeIn(owner, spaceId);
+    const before = await categoriesOf(ids);
+    const racing = racingApp(null, removeIt, { ledger: ledgerOp("recategorize") });
+    const res = await racing.post(other, "/v1/ml/corrections", { transactionId: ids[0], correctedCategoryId: categoryId, applyToSimilar: true });
+    expect(racing.fired()).toBe(true);
+    expect(answer(res)).toEqual({ status: 404, message: "Transaction not found" });
+    expect(await categoriesOf(ids)).toEqual(before);
+    expect((await one<{ n: number }>("SELECT COUNT(*) AS n FROM ml_corrections WHERE space_id = ?", spaceId)).n).toBe(0);
+  });
+
   it("a transaction's PATCH sets no category for a member demoted to viewer meanwhile: 403", { timeout: 60_000 }, async () => {
     const { owner, other, spaceId, demoteIt } = await spaceWith("member");
     const { ids, categoryId } = await coffeeIn(owner, spaceId);

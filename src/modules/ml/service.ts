@@ -18,7 +18,7 @@ import { requireTwoFactor } from "../auth/second-factor";
 import { parseAmountField } from "../transactions/postings";
 import { recategorize } from "../transactions/recategorize";
 import { categoriesById, requireCategory } from "../categories/lookup";
-import { batchAsMember, readResource, readSpace, requireRoleOver, requireSpaceRole } from "../spaces/access";
+import { asMemberServices, batchAsMember, readResource, readSpace, requireRoleOver, requireSpaceRole } from "../spaces/access";
 import { calibrate, type Example, features, type Prediction, predict, train } from "./model";
 import { normalizeMerchant } from "./normalize";
 import { exampleDelta, loadCounts, replaceModel } from "./store";
@@ -95,7 +95,9 @@ export async function createCorrection(svc: Services, auth: AuthContext, input: 
         ).bind(tx.spaceId, merchant, tx.id, input.correctedCategoryId).all<{ id: string }>()
       ).results.map((r) => r.id)
     : [];
-  const changed = await recategorize(svc, tx.spaceId, [
+  // Only while the caller is still a member of the live space (a removal or deletion since the check above answers
+  // as a request after it would: the transaction's 404, a viewer's 403).
+  const changed = await recategorize(asMemberServices(svc, auth, tx.spaceId, "member", "Transaction"), tx.spaceId, [
     { transactionId: tx.id, categoryId: input.correctedCategoryId, categorySource: "manual" },
     // A hand-set category that appeared since the look-up is left alone.
     ...similarIds.map((transactionId) => ({ transactionId, categoryId: input.correctedCategoryId, categorySource: "manual" as const, unlessManual: true })),
@@ -108,9 +110,9 @@ export async function createCorrection(svc: Services, auth: AuthContext, input: 
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'applied', ?, ?)`,
     ).bind(id, tx.spaceId, tx.id, tx.categoryId, input.correctedCategoryId, tx.merchantName, merchant, prior?.confidence ?? null, affected, now),
   );
-  // Not behind batchAsMember: the recategorization above has landed (the ledger's, unguarded as apply-rules' is), so
-  // the correction and what the model learns from it are recorded with it. Refusing them after it answered a 404
-  // for a change that stood, and the model never learned it (review of QA 12-F's fixes).
+  // Not behind batchAsMember: the recategorization above has landed (behind its own guard), so the correction and
+  // what the model learns from it are recorded with it. Refusing them after it answered a 404 for a change that
+  // stood, and the model never learned it (review of QA 12-F's fixes).
   await db.batch(statements);
   return {
     correctionId: id,
