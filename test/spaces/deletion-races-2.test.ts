@@ -337,6 +337,19 @@ describe("a deletion of a space's resource by someone removed meanwhile", () => 
     expect(await count("manual_assets", a.body.id)).toBe(1);
   });
 
+  it("deletes no document: the document's 404", { timeout: 60_000 }, async () => {
+    const { other, spaceId, removeIt } = await spaceWith("member");
+    const a = await userApi(other).post("/v1/assets", { spaceId, name: "House", type: "real_estate", currency: "USD", value: "1000.00" });
+    expect(a.status).toBe(201);
+    const issued = await userApi(other).post(`/v1/assets/${a.body.id}/documents/upload-url`, { filename: "deed.pdf", contentType: "application/pdf", category: "deed" });
+    expect(issued.status).toBe(201);
+    const racing = racingApp(/^DELETE FROM asset_documents/i, removeIt);
+    const res = await racing.del(other, `/v1/assets/${a.body.id}/documents/${issued.body.documentId}`);
+    expect(racing.fired()).toBe(true);
+    expect(answer(res)).toEqual({ status: 404, message: "Document not found" });
+    expect(await count("asset_documents", issued.body.documentId)).toBe(1);
+  });
+
   it("deletes no webhook: the webhook's 404", { timeout: 60_000 }, async () => {
     const { other, spaceId, removeIt } = await spaceWith("admin");
     const w = await userApi(other).post("/v1/webhooks", { spaceId, url: receiverUrl(newInbox()), events: ["transaction.created"] });

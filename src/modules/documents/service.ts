@@ -29,7 +29,7 @@ import { pagination } from "../../lib/pagination";
 import { jsonList, rowReader } from "../../lib/sql";
 import { assetFor } from "../assets/service";
 import { liveSessionSql } from "../auth/tokens";
-import { type Membership, memberAtLeastSql, MEMBERSHIP_SQL, membershipOf, membershipParams, type MembershipRow } from "../spaces/access";
+import { batchAsMember, type Membership, memberAtLeastSql, MEMBERSHIP_SQL, membershipOf, membershipParams, type MembershipRow } from "../spaces/access";
 import { grantEnded, LIVE_GRANT_SQL, useEmergencyGrant } from "../lifebeat/grant-access";
 import { type DocumentConfig, type DocumentContentType, documentConfig, mediaEssence } from "./config";
 import { contentDisposition, shownFilename } from "./disposition";
@@ -314,7 +314,9 @@ export async function deleteDocument(svc: Services, auth: AuthContext, assetId: 
   // The row goes with a tombstone for its key, then the object: a worker-mode upload that finishes later finds
   // no row and removes its object; what R2 still holds or may yet take is the tombstone's (tombstones.ts).
   const now = svc.clock.now();
-  await svc.env.DB.batch(removalStatements(svc.env.DB, "id = ?2", [doc.id], now));
+  // Only while the caller is still a member of the live space: one removed meanwhile deletes nothing (the document's
+  // 404, as a request after the removal gets).
+  await batchAsMember(svc, auth, asset.spaceId, "member", removalStatements(svc.env.DB, "id = ?2", [doc.id], now), { resource: "Document" });
   await deleteTombstoned(svc, [doc.r2Key], now);
 }
 
