@@ -7,21 +7,10 @@
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { call, callJson, createSpace, enableTwoFactor, registerUser, type TestUser } from "../helpers";
+import { callJson, registerUser, type TestUser } from "../helpers";
 import { racingApp } from "../racing-app";
+import { spaceToDelete } from "./race-fixtures";
 import { receiverUrl, newInbox } from "../webhooks/helpers";
-
-/** An owner with 2FA (a space's deletion asks for it), their space, and the deletion as the owner asks for it. */
-async function spaceToDelete() {
-  const owner = await registerUser();
-  const space = await createSpace(owner);
-  await enableTwoFactor(owner);
-  const deleteIt = async () => {
-    const res = await call(`/v1/spaces/${space.id}`, { method: "DELETE", token: owner.accessToken, ip: owner.ip });
-    expect(res.status).toBe(204);
-  };
-  return { owner, spaceId: space.id, deleteIt };
-}
 
 const rowsIn = async (table: string, spaceId: string) =>
   (await env.DB.prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE space_id = ?`).bind(spaceId).first<{ n: number }>())!.n;

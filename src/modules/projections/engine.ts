@@ -288,6 +288,15 @@ export function percentiles(values: Float64Array, scratch: Float64Array): [numbe
 // The simulation.
 // ---------------------------------------------------------------------------
 
+/** Year `y`'s flows as a projection year shows them (the same in every scenario and in the exact path). */
+const flowsOfYear = (f: ReturnType<typeof yearlyFlows>, y: number) => ({
+  year: y,
+  income: f.income[y - 1]!,
+  expenses: f.expenses[y - 1]!,
+  savings: f.income[y - 1]! - f.expenses[y - 1]! + f.events[y - 1]!,
+  lifeEventAmount: f.events[y - 1]!,
+});
+
 /** The deterministic flows of each year (income, spending, events), 1-based years at index y-1. */
 export function yearlyFlows(input: EngineInput) {
   const { years } = input;
@@ -376,7 +385,7 @@ function roundAway(x: Frac): bigint {
  */
 function simulateFlatYearly(input: EngineInput): EngineResult {
   const { years, scenarios: n } = input;
-  const { income, expenses, events } = yearlyFlows(input);
+  const flows = yearlyFlows(input);
   const one = frac(1n);
   const growth = add(one, decimalFrac(input.portfolioReturn));
   const incomeGrowth = add(one, decimalFrac(input.incomeGrowthRate));
@@ -408,11 +417,7 @@ function simulateFlatYearly(input: EngineInput): EngineResult {
     inflationFactor = mul(inflationFactor, inflation);
     const value = Number(roundAway(w));
     out.push({
-      year: y,
-      income: income[y - 1]!,
-      expenses: expenses[y - 1]!,
-      savings: income[y - 1]! - expenses[y - 1]! + events[y - 1]!,
-      lifeEventAmount: events[y - 1]!,
+      ...flowsOfYear(flows, y),
       median: value,
       p10: value,
       p90: value,
@@ -440,7 +445,7 @@ export const exactRates = (input: Pick<EngineInput, "portfolioReturn" | "incomeG
 export function simulate(input: EngineInput): EngineResult {
   if (input.portfolioVolatility === 0 && input.stepsPerYear === 1 && exactRates(input)) return simulateFlatYearly(input);
   const { years, scenarios: n, stepsPerYear } = input;
-  const { income, expenses, events } = yearlyFlows(input);
+  const flows = yearlyFlows(input);
   const { m, s } = stepLogParams(input.portfolioReturn, input.portfolioVolatility, stepsPerYear);
   // Zero volatility: the exact gross return per step, no draws.
   const fixedGrowth = s === 0 ? Math.pow(1 + input.portfolioReturn, 1 / stepsPerYear) : 0;
@@ -457,9 +462,9 @@ export function simulate(input: EngineInput): EngineResult {
   let earliestRunOutYear: number | null = null;
 
   for (let y = 1; y <= years; y++) {
-    const flowPerStep = (income[y - 1]! - expenses[y - 1]!) / stepsPerYear;
+    const flowPerStep = (flows.income[y - 1]! - flows.expenses[y - 1]!) / stepsPerYear;
     for (let step = 1; step <= stepsPerYear; step++) {
-      const flow = step === stepsPerYear ? flowPerStep + events[y - 1]! : flowPerStep;
+      const flow = step === stepsPerYear ? flowPerStep + flows.events[y - 1]! : flowPerStep;
       if (s === 0) {
         for (let j = 0; j < n; j++) {
           const w = wealth[j]!;
@@ -484,11 +489,7 @@ export function simulate(input: EngineInput): EngineResult {
     if (runOutYear === null && runOutCount * 2 >= n && runOutCount > 0) runOutYear = y;
     const [p10, p50, p90] = percentiles(wealth, scratch);
     out.push({
-      year: y,
-      income: income[y - 1]!,
-      expenses: expenses[y - 1]!,
-      savings: income[y - 1]! - expenses[y - 1]! + events[y - 1]!,
-      lifeEventAmount: events[y - 1]!,
+      ...flowsOfYear(flows, y),
       median: p50,
       p10,
       p90,
