@@ -78,6 +78,65 @@ const categoriesOf = async (ids: string[]) =>
 const reclassifications = async (spaceId: string) =>
   (await one<{ n: number }>("SELECT COUNT(*) AS n FROM ledger_transactions WHERE space_id = ? AND metadata LIKE '%reclassification%'", spaceId)).n;
 
+/** `n` more copies of a space's transaction `id` (rows only, as a bulk import would leave them), for changes past one ledger operation's 500. */
+async function copiesOf(id: string, n: number) {
+  const cols = (await env.DB.prepare("PRAGMA table_info(transactions)").all<{ name: string }>()).results.map((r) => r.name);
+  const sel = cols.map((c) => (c === "id" ? "t.id || '-' || n.n" : `t.${c}`)).join(", ");
+  await env.DB.prepare(`WITH RECURSIVE n(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM n WHERE n < ?2)
+    INSERT INTO transactions (${cols.join(", ")}) SELECT ${sel} FROM transactions t, n WHERE t.id = ?1`).bind(id, n).run();
+}
+
+describe("a request whose first part landed before the caller was removed", () => {
+  // The first part's landing is where the request takes effect: the rest lands too, and the answer says so, never a
+  // 404 for a change that half stands.
+  const inCategory = async (spaceId: string, categoryId: string) => (await one<{ n: number }>("SELECT COUNT(*) AS n FROM transactions WHERE space_id = ? AND category_id = ?", spaceId, categoryId)).n;
+
+  it("apply-rules over more rows than one ledger operation moves them all and answers 200", { timeout: 120_000 }, async () => {
+    const { owner, other, spaceId, removeIt } = await spaceWith("member");
+    const acc = await createAccount(owner, spaceId, { name: "Checking", openingBalance: "100.00" });
+    const t = await userApi(owner).post("/v1/transactions", { spaceId, accountId: acc.id, amount: "-0.01", date: "2026-11-01", description: "Coffee" });
+    expect(t.status).toBe(201);
+    await copiesOf(t.body.id, 600);
+    const cat = await userApi(owner).post("/v1/categories", { spaceId, name: "Coffee", type: "expense", rules: [{ condition: "description_contains", value: "coffee", priority: 1 }] });
+    expect(cat.status).toBe(201);
+    let ops = 0;
+    const racing = racingApp(null, removeIt, { ledger: (op: any) => op.kind === "recategorize" && ++ops === 2 });
+    const res = await racing.post(other, "/v1/categories/apply-rules", { spaceId, dryRun: false });
+    expect(racing.fired()).toBe(true);
+    expect(res.status).toBe(200);
+    expect(await inCategory(spaceId, cat.body.id)).toBe(601);
+  });
+
+  it("an ML correction over more similar rows than one ledger operation moves them all and is recorded", { timeout: 120_000 }, async () => {
+    const { owner, other, spaceId, removeIt } = await spaceWith("member");
+    const acc = await createAccount(owner, spaceId, { name: "Checking", openingBalance: "100.00" });
+    const t = await userApi(owner).post("/v1/transactions", { spaceId, accountId: acc.id, amount: "-0.01", date: "2026-11-01", description: "Coffee", merchantName: "Starbucks" });
+    expect(t.status).toBe(201);
+    await copiesOf(t.body.id, 600);
+    const cat = await userApi(owner).post("/v1/categories", { spaceId, name: "Coffee", type: "expense" });
+    let ops = 0;
+    const racing = racingApp(null, removeIt, { ledger: (op: any) => op.kind === "recategorize" && ++ops === 2 });
+    const res = await racing.post(other, "/v1/ml/corrections", { transactionId: t.body.id, correctedCategoryId: cat.body.id, applyToSimilar: true });
+    expect(racing.fired()).toBe(true);
+    expect(res.status).toBe(201);
+    expect(res.body.affectedTransactions).toBe(600);
+    expect(await inCategory(spaceId, cat.body.id)).toBe(601);
+    expect((await one<{ n: number }>("SELECT COUNT(*) AS n FROM ml_corrections WHERE space_id = ?", spaceId)).n).toBe(1);
+  });
+
+  it("a transaction's PATCH of its category and notes sets both and answers 200", { timeout: 60_000 }, async () => {
+    const { owner, other, spaceId, removeIt } = await spaceWith("member");
+    const acc = await createAccount(owner, spaceId, { name: "Checking", openingBalance: "100.00" });
+    const t = await userApi(owner).post("/v1/transactions", { spaceId, accountId: acc.id, amount: "-4.50", date: "2026-11-01", description: "Lunch" });
+    const cat = await userApi(owner).post("/v1/categories", { spaceId, name: "Food", type: "expense" });
+    const racing = racingApp(/update "transactions" set/i, removeIt);
+    const res = await racing.patch(other, `/v1/transactions/${t.body.id}`, { categoryId: cat.body.id, notes: "team lunch" });
+    expect(racing.fired()).toBe(true);
+    expect(res.status).toBe(200);
+    expect(await one("SELECT category_id, notes FROM transactions WHERE id = ?", t.body.id)).toEqual({ category_id: cat.body.id, notes: "team lunch" });
+  });
+});
+
 describe("a recategorization that another's write overtakes", () => {
   it("apply-rules moves no transaction of a deleted space: the space's 404", { timeout: 60_000 }, async () => {
     const { owner, spaceId, deleteIt } = await spaceToDelete();
@@ -150,6 +209,16 @@ describe("a DeFi write that another's write overtakes", () => {
     expect(racing.fired()).toBe(true);
     expect(answer(res)).toEqual({ status: 404, message: "Space not found" });
     expect(await state()).toEqual(before);
+  });
+
+  it("a wallet added by a member removed before its sync is not kept: the space's 404 and no wallet", { timeout: 60_000 }, async () => {
+    const { other, spaceId, removeIt } = await spaceWith("member");
+    const racing = racingApp(/^\s*INSERT INTO defi_positions/i, removeIt);
+    const res = await racing.post(other, "/v1/defi/wallets", { spaceId, address: WALLET, label: "Main" });
+    expect(racing.fired()).toBe(true);
+    expect(answer(res)).toEqual({ status: 404, message: "Space not found" });
+    expect((await one<{ n: number }>("SELECT COUNT(*) AS n FROM defi_wallets WHERE space_id = ?", spaceId)).n).toBe(0);
+    expect((await one<{ n: number }>("SELECT COUNT(*) AS n FROM defi_positions WHERE space_id = ?", spaceId)).n).toBe(0);
   });
 
   it("a wallet's removal removes nothing for a member removed meanwhile: the wallet's 404", { timeout: 60_000 }, async () => {

@@ -190,7 +190,15 @@ export async function addWallet(
     if (duplicate) throw conflict("This wallet is already connected to the space", "DUPLICATE_RESOURCE");
     throw validationFailed([{ field: "spaceId", message: `A space may connect at most ${MAX_WALLETS_PER_SPACE} wallets`, code: "LIMIT_REACHED" }]);
   }
-  const sync = await syncWallet(svc, row, auth);
+  let sync: WalletSyncResult;
+  try {
+    sync = await syncWallet(svc, row, auth);
+  } catch (err) {
+    // Its sync refused by the caller's guard (the space deleted, the caller removed or demoted since the insert): the
+    // wallet goes too, so the 404 or 403 answers for a request that left nothing, as one made after it would.
+    await svc.env.DB.batch(walletRemoval(svc.env.DB, row.id));
+    throw err;
+  }
   const stored = await svc.env.DB.prepare("SELECT * FROM defi_wallets WHERE id = ?").bind(row.id).first<WalletRow>();
   return { wallet: presentWallet(stored ?? row), sync };
 }
@@ -204,15 +212,18 @@ export async function deleteWallet(svc: Services, auth: AuthContext, walletId: s
   const db = svc.env.DB;
   // Only while the caller may still write in the live space (batchAsMember: a deletion or removal meanwhile is the
   // wallet's 404, a demotion the 403, as a request after it would be).
-  await batchAsMember(svc, auth, row.space_id as string, "member", [
-    db.prepare("DELETE FROM gaming_earnings WHERE wallet_id = ?").bind(walletId),
-    db.prepare("DELETE FROM gaming_positions WHERE wallet_id = ?").bind(walletId),
-    db.prepare("DELETE FROM gaming_position_values WHERE wallet_id = ?").bind(walletId),
-    db.prepare("DELETE FROM defi_positions WHERE wallet_id = ?").bind(walletId),
-    db.prepare("DELETE FROM defi_position_values WHERE wallet_id = ?").bind(walletId),
-    db.prepare("DELETE FROM defi_wallets WHERE id = ?").bind(walletId),
-  ], { resource: "Wallet" });
+  await batchAsMember(svc, auth, row.space_id as string, "member", walletRemoval(db, walletId), { resource: "Wallet" });
 }
+
+/** A wallet and everything synced from it (DeFi positions, gaming positions and earnings, their value histories). */
+const walletRemoval = (db: D1Database, walletId: string) => [
+  db.prepare("DELETE FROM gaming_earnings WHERE wallet_id = ?").bind(walletId),
+  db.prepare("DELETE FROM gaming_positions WHERE wallet_id = ?").bind(walletId),
+  db.prepare("DELETE FROM gaming_position_values WHERE wallet_id = ?").bind(walletId),
+  db.prepare("DELETE FROM defi_positions WHERE wallet_id = ?").bind(walletId),
+  db.prepare("DELETE FROM defi_position_values WHERE wallet_id = ?").bind(walletId),
+  db.prepare("DELETE FROM defi_wallets WHERE id = ?").bind(walletId),
+];
 
 async function walletsOf(svc: Services, spaceId: string, ids?: string[]): Promise<WalletRow[]> {
   const res = ids

@@ -528,10 +528,14 @@ export async function updateTransaction(
   const row = await transactionFor(svc, auth, id, "member");
   if (patch.status !== undefined) requirePostable(row);
   const { categoryId, ...rest } = patch;
+  // Whether a part of this PATCH has landed behind the caller's guard: its other part then lands too (not a 404 for a
+  // category that stands).
+  let landed = false;
   if (categoryId !== undefined) {
     if (categoryId !== null) await requireCategory(svc, row.spaceId, categoryId);
     // Only while the caller may still write in the live space (asMemberServices, as createTransaction).
-    await recategorize(asMemberServices(svc, auth, row.spaceId, "member", "Transaction"), row.spaceId, [{ transactionId: id, categoryId, categorySource: categoryId === null ? null : "manual" }]);
+    const moved = await recategorize(asMemberServices(svc, auth, row.spaceId, "member", "Transaction"), row.spaceId, [{ transactionId: id, categoryId, categorySource: categoryId === null ? null : "manual" }]);
+    landed = moved.length > 0;
   }
   const set: Partial<typeof transactions.$inferInsert> = { updatedAt: svc.clock.now() };
   if (rest.status !== undefined && row.status === "pending") set.status = "posted";
@@ -554,7 +558,8 @@ export async function updateTransaction(
     const moved = rest.description !== undefined || rest.merchantName !== undefined;
     // Only while the caller may still write in the live space (batchAsMember: a deletion or removal meanwhile is the
     // transaction's 404, a demotion the 403, as a request after it would be).
-    const [written] = await batchAsMember(svc, auth, row.spaceId, "member", [d1Statement(svc.env.DB, update), ...(moved ? [bumpForecastEpoch(svc.env.DB, row.spaceId)] : [])], { resource: "Transaction" });
+    const statements = [d1Statement(svc.env.DB, update), ...(moved ? [bumpForecastEpoch(svc.env.DB, row.spaceId)] : [])];
+    const [written] = landed ? await svc.env.DB.batch(statements) : await batchAsMember(svc, auth, row.spaceId, "member", statements, { resource: "Transaction" });
     if (set.status && written!.meta.changes === 0) requirePostable(await transactionFor(svc, auth, id, "member"));
   }
   return getTransactionRow(svc, id);
