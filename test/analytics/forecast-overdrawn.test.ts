@@ -10,16 +10,22 @@ import { api, localDays, ok } from "./fixture";
 
 const { day } = localDays("UTC");
 
+/** A checking account with an overdraft, a weekly daycare bill of 100.00 for six weeks, and a fee today leaving it at −0.01. */
+async function overdrawnChecking(locale?: "es" | "pt") {
+  const u = await registerUser(locale ? { locale } : {});
+  const a = api(u);
+  const spaceId = (await ok(a.post("/v1/spaces", { name: "F", type: "personal", currency: "USD", timezone: "UTC" }))).id as string;
+  const checking = await createAccount(u, spaceId, { name: "Checking", allowOverdraft: true, openingBalance: "600.00" });
+  for (let k = 6; k >= 1; k--) {
+    await ok(a.post("/v1/transactions", { spaceId, accountId: checking.id, amount: "-100.00", date: day(-7 * k + 1), merchantName: "Daycare", description: "Daycare" }));
+  }
+  await ok(a.post("/v1/transactions", { spaceId, accountId: checking.id, amount: "-0.01", date: day(0), description: "Fee" }));
+  return { u, a, spaceId, checking };
+}
+
 describe("the forecast of an account already overdrawn", () => {
   it("flags it from the horizon's first day with a risk factor saying so, and leaves a credit card below zero alone", async () => {
-    const u = await registerUser();
-    const a = api(u);
-    const spaceId = (await ok(a.post("/v1/spaces", { name: "F", type: "personal", currency: "USD", timezone: "UTC" }))).id as string;
-    const checking = await createAccount(u, spaceId, { name: "Checking", allowOverdraft: true, openingBalance: "600.00" });
-    for (let k = 6; k >= 1; k--) {
-      await ok(a.post("/v1/transactions", { spaceId, accountId: checking.id, amount: "-100.00", date: day(-7 * k + 1), merchantName: "Daycare", description: "Daycare" }));
-    }
-    await ok(a.post("/v1/transactions", { spaceId, accountId: checking.id, amount: "-0.01", date: day(0), description: "Fee" }));
+    const { u, a, spaceId, checking } = await overdrawnChecking();
     const card = await createAccount(u, spaceId, { name: "Card", type: "credit_card" });
     await ok(a.post("/v1/transactions", { spaceId, accountId: card.id, amount: "-50.00", date: day(-2), description: "Books" }));
 
@@ -42,14 +48,7 @@ describe("the forecast's sentences (QA 13-6)", () => {
       ["es", "Checking ya está en sobregiro (-0.01 USD)", "Series recurrentes (1) más una estimación estacional del resto"],
       ["pt", "Checking já está com saldo negativo (-0.01 USD)", "Séries recorrentes (1) mais uma estimativa sazonal do resto"],
     ] as const) {
-      const u = await registerUser({ locale });
-      const a = api(u);
-      const spaceId = (await ok(a.post("/v1/spaces", { name: "F", type: "personal", currency: "USD", timezone: "UTC" }))).id as string;
-      const checking = await createAccount(u, spaceId, { name: "Checking", allowOverdraft: true, openingBalance: "600.00" });
-      for (let k = 6; k >= 1; k--) {
-        await ok(a.post("/v1/transactions", { spaceId, accountId: checking.id, amount: "-100.00", date: day(-7 * k + 1), merchantName: "Daycare", description: "Daycare" }));
-      }
-      await ok(a.post("/v1/transactions", { spaceId, accountId: checking.id, amount: "-0.01", date: day(0), description: "Fee" }));
+      const { a, spaceId } = await overdrawnChecking(locale);
       const f = await ok(a.get(`/v1/analytics/forecast?spaceId=${spaceId}`));
       expect(f.summary.riskFactors).toEqual([risk]);
       expect(f.method.startsWith(method), f.method).toBe(true);

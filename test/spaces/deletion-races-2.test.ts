@@ -275,37 +275,35 @@ describe("a recurring series' decision that another's write overtakes", () => {
 });
 
 describe("the ledger's guarded write (runLedger) after a refusal of its own", () => {
-  it("goes again guarded: an expense refused for funds, then funded and overtaken by the deletion, lands nothing", { timeout: 60_000 }, async () => {
+  /**
+   * An expense from an empty savings account (refused for funds), sent through an app that funds the account and
+   * deletes the space just before the expense's `nth` try: a try made then without the guard found the funds and
+   * landed in the deleted space.
+   */
+  async function shortExpense(nth: number) {
     const { owner, spaceId, deleteIt } = await spaceToDelete();
     const acc = await createAccount(owner, spaceId, { name: "Savings", type: "savings" });
     let tries = 0;
     const expense = (op: any) => op.kind === "commit" && op.effects?.some((e: any) => e.kind === "insertTransaction" && e.row.description === "Short");
-    // The first try is refused (the account is empty and may not go below zero). Before the next one, the account is
-    // funded and the space deleted: a try made then without the guard found the funds and landed in the deleted space.
     const racing = racingApp(null, async () => {
       const income = await userApi(owner).post("/v1/transactions", { spaceId, accountId: acc.id, amount: "10.00", date: "2026-11-01", description: "Funding" });
       expect(income.status).toBe(201);
       await deleteIt();
-    }, { ledger: (op) => expense(op) && ++tries === 2 });
+    }, { ledger: (op) => expense(op) && ++tries === nth });
     const res = await racing.post(owner, "/v1/transactions", { spaceId, accountId: acc.id, amount: "-5.00", date: "2026-11-02", description: "Short" });
+    return { spaceId, racing, res };
+  }
+
+  it("goes again guarded: an expense refused for funds, then funded and overtaken by the deletion, lands nothing", { timeout: 60_000 }, async () => {
+    const { spaceId, racing, res } = await shortExpense(2);
     expect(racing.fired()).toBe(true);
     expect(answer(res)).toEqual({ status: 404, message: "Space not found" });
     expect((await one<{ n: number }>("SELECT COUNT(*) AS n FROM transactions WHERE space_id = ? AND description = 'Short'", spaceId)).n).toBe(0);
   });
 
   it("is never made without its guard: a refusal of its own is answered once access is seen to hold, with no try after it", { timeout: 60_000 }, async () => {
-    const { owner, spaceId, deleteIt } = await spaceToDelete();
-    const acc = await createAccount(owner, spaceId, { name: "Savings", type: "savings" });
-    let tries = 0;
-    const expense = (op: any) => op.kind === "commit" && op.effects?.some((e: any) => e.kind === "insertTransaction" && e.row.description === "Short");
-    // Refused for funds at the first two tries. Had a third try gone without the guard, funding the account and
-    // deleting the space just before it let the expense land in the deleted space.
-    const racing = racingApp(null, async () => {
-      const income = await userApi(owner).post("/v1/transactions", { spaceId, accountId: acc.id, amount: "10.00", date: "2026-11-01", description: "Funding" });
-      expect(income.status).toBe(201);
-      await deleteIt();
-    }, { ledger: (op) => expense(op) && ++tries === 3 });
-    const res = await racing.post(owner, "/v1/transactions", { spaceId, accountId: acc.id, amount: "-5.00", date: "2026-11-02", description: "Short" });
+    // Refused for funds at the first two tries; there is no third (had one gone without the guard, it would land).
+    const { spaceId, racing, res } = await shortExpense(3);
     expect({ status: res.status, code: res.body?.error?.code }).toEqual({ status: 422, code: "INSUFFICIENT_FUNDS" });
     expect(racing.fired()).toBe(false);
     expect((await one<{ n: number }>("SELECT COUNT(*) AS n FROM transactions WHERE space_id = ? AND description = 'Short'", spaceId)).n).toBe(0);
