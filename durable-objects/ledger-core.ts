@@ -78,8 +78,8 @@ export const recordsKey = (op: LedgerOp): op is LedgerOp & { idempotency: NonNul
   !!op.idempotency && !(op.kind === "commit" && op.preview);
 
 /**
- * The guard a write carries (operations.ts `WriteGuard`): every kind but a category's retirement may carry one (that
- * one marks the category retired in this object before its batch, which a guard's refusal would leave marked).
+ * The guard a write carries (operations.ts `WriteGuard`). A category's retirement marks the category retired in this
+ * object before its batch, and takes the mark back when the batch is refused (ledger-operations.ts `retireCategory`).
  */
 export const guardOf = (op: LedgerOp): WriteGuard | undefined => ("guard" in op ? op.guard : undefined);
 
@@ -147,12 +147,14 @@ export abstract class LedgerCore extends DurableObject<Env> {
    */
   protected firstSeqRecorded = new Set<string>();
   /**
-   * Categories deleted through this object, with the category their rows moved to (null: none, a plain
-   * delete): rows in them are refused from the moment the deletion began, so a transaction that checked its
+   * Categories deleted through this object, with the category their rows moved to (`into`; null: none, a
+   * plain delete) and the deletions that hold the mark (each attempt's name; one that completed keeps it for
+   * good): rows in them are refused from the moment the deletion began, so a transaction that checked its
    * category just before cannot land in it after; and a second deletion of one into another target is
-   * refused (ledger-operations.ts `retireCategory`).
+   * refused (ledger-operations.ts `retireCategory`). A deletion that will not complete gives its hold back;
+   * the mark goes with the last hold.
    */
-  protected retired = new Map<string, string | null>();
+  protected retired = new Map<string, { into: string | null; holders: Set<string> }>();
   /** Idempotency-Keys of this space seen recorded (committed here, or found recorded), oldest first. */
   protected recordedKeys = new Set<string>();
   /**

@@ -51,6 +51,9 @@ export abstract class LedgerOperations extends LedgerCore {
         return this.recategorize(op, chain);
       case "retireCategory":
         return this.retireCategory(op, chain);
+      case "restoreCategory":
+        this.releaseRetirement(op.categoryId, op.deletion);
+        return Promise.resolve({ ok: true, replayed: false, transactions: [], returns: {} });
       case "updateAccount":
         return this.updateAccount(op, chain);
       case "setTransactionMetadata":
@@ -187,25 +190,41 @@ export abstract class LedgerOperations extends LedgerCore {
     if (op.reassignTo !== undefined && this.retired.has(op.reassignTo)) return retiredCategory();
     const into = op.reassignTo ?? null;
     const begun = this.retired.get(op.categoryId);
-    if (begun !== undefined && begun !== into) return alreadyRetired(op.categoryId, begun);
-    this.retired.set(op.categoryId, into);
-    // A refused deletion leaves the category as it was: live, unless an earlier deletion of it began.
-    const refused = (result: LedgerResult) => {
-      if (begun === undefined) this.retired.delete(op.categoryId);
-      return result;
-    };
-    const using = await this.db
-      .prepare("SELECT id, category_source FROM transactions WHERE space_id = ? AND category_id = ?")
-      .bind(this.spaceId, op.categoryId)
-      .all<{ id: string; category_source: "manual" | "rule" | "ml" | null }>();
-    const n = using.results.length;
-    if (n > 0 && op.reassignTo === undefined) {
-      return refused(fail(409, "CONFLICT", n === 1 ? "1 transaction uses this category; pass ?reassignTo=<categoryId> to move it first" : `${n} transactions use this category; pass ?reassignTo=<categoryId> to move them first`));
+    if (begun !== undefined && begun.into !== into) return alreadyRetired(op.categoryId, begun.into);
+    const mark = begun ?? { into, holders: new Set<string>() };
+    mark.holders.add(op.deletion);
+    this.retired.set(op.categoryId, mark);
+    // A refused deletion leaves the category as it was: live, unless another deletion of it holds it. So does one
+    // whose batch failed (its outcome unknown: the Worker, answered 503, deletes nothing, and a retry goes again).
+    try {
+      const using = await this.db
+        .prepare("SELECT id, category_source FROM transactions WHERE space_id = ? AND category_id = ?")
+        .bind(this.spaceId, op.categoryId)
+        .all<{ id: string; category_source: "manual" | "rule" | "ml" | null }>();
+      const n = using.results.length;
+      if (n > 0 && op.reassignTo === undefined) {
+        this.releaseRetirement(op.categoryId, op.deletion);
+        return fail(409, "CONFLICT", n === 1 ? "1 transaction uses this category; pass ?reassignTo=<categoryId> to move it first" : `${n} transactions use this category; pass ?reassignTo=<categoryId> to move them first`);
+      }
+      if (n === 0) return { ok: true, replayed: false, transactions: [], returns: { moved: "0" } };
+      const changes = using.results.map((r) => ({ transactionId: r.id, categoryId: op.reassignTo!, categorySource: r.category_source ?? "manual" }));
+      // The move carries the deletion's guard (and asks for its own refusals when the deletion does).
+      const { guard, answerRefusals } = op;
+      const moved = await this.recategorize({ kind: "recategorize", spaceId: op.spaceId, changes, ...(guard ? { guard } : {}), ...(answerRefusals ? { answerRefusals } : {}) }, chain);
+      if (!moved.ok) this.releaseRetirement(op.categoryId, op.deletion);
+      return moved.ok ? { ...moved, returns: { ...moved.returns, moved: String(n) } } : moved;
+    } catch (err) {
+      this.releaseRetirement(op.categoryId, op.deletion);
+      throw err;
     }
-    if (n === 0) return { ok: true, replayed: false, transactions: [], returns: { moved: "0" } };
-    const changes = using.results.map((r) => ({ transactionId: r.id, categoryId: op.reassignTo!, categorySource: r.category_source ?? "manual" }));
-    const moved = await this.recategorize({ kind: "recategorize", spaceId: op.spaceId, changes }, chain);
-    return moved.ok ? { ...moved, returns: { ...moved.returns, moved: String(n) } } : refused(moved);
+  }
+
+  /** A deletion of the category gives back its hold on the retired mark; the mark goes with the last hold. */
+  protected releaseRetirement(categoryId: string, deletion: string): void {
+    const mark = this.retired.get(categoryId);
+    if (!mark) return;
+    mark.holders.delete(deletion);
+    if (mark.holders.size === 0) this.retired.delete(categoryId);
   }
 
   /**

@@ -192,7 +192,7 @@ describe("category merges and rules (review)", () => {
  */
 describe("merging one category into two targets", () => {
   const retire = (spaceId: string, categoryId: string, reassignTo?: string) =>
-    spaceLedgerOf(env, spaceId).execute({ kind: "retireCategory", spaceId, categoryId, reassignTo });
+    spaceLedgerOf(env, spaceId).execute({ kind: "retireCategory", spaceId, categoryId, reassignTo, deletion: crypto.randomUUID() });
 
   it("a second merge into another target is refused once the first has begun; the same merge again goes on", async () => {
     const { a, spaceId, category, spend } = await setup();

@@ -269,8 +269,10 @@ export async function deleteCategory(svc: Services, auth: AuthContext, id: strin
   }
   await checkChildrenMoveUp(svc, row);
   // In the space's ledger, in order with its writes: from here on no row lands in this category, and the rows
-  // that use it move to `reassignTo` with their amounts (or the deletion is refused while any use it).
-  const { returns } = await runLedger(svc, { kind: "retireCategory", spaceId: row.spaceId, categoryId: id, reassignTo });
+  // that use it move to `reassignTo` with their amounts (or the deletion is refused while any use it). The rows
+  // move only while the caller may still write in the live space (asMemberServices).
+  const deletion = crypto.randomUUID();
+  const { returns } = await runLedger(asMemberServices(svc, auth, row.spaceId, "member", "Category"), { kind: "retireCategory", spaceId: row.spaceId, categoryId: id, reassignTo, deletion });
   const movedTransactions = Number(returns.moved ?? 0);
   const now = svc.clock.now();
   const db = svc.env.DB;
@@ -300,7 +302,7 @@ export async function deleteCategory(svc: Services, auth: AuthContext, id: strin
   const rules = reassignTo
     ? q(svc.db.update(categoryRules).set({ categoryId: reassignTo }).where(eq(categoryRules.categoryId, id)).returning({ id: categoryRules.id }))
     : q(svc.db.delete(categoryRules).where(eq(categoryRules.categoryId, id)));
-  const results = await db.batch([
+  const statements = [
     q(keepWatchingChildren),
     ...merge,
     rules,
@@ -309,12 +311,30 @@ export async function deleteCategory(svc: Services, auth: AuthContext, id: strin
     q(svc.db.delete(mlTokenCounts).where(and(eq(mlTokenCounts.spaceId, row.spaceId), eq(mlTokenCounts.categoryId, id)))),
     q(svc.db.delete(mlCategoryStats).where(and(eq(mlCategoryStats.spaceId, row.spaceId), eq(mlCategoryStats.categoryId, id)))),
     q(svc.db.delete(categories).where(eq(categories.id, id))),
-  ]);
+  ];
+  const results = await finishDeletion(svc, auth, row.spaceId, id, deletion, movedTransactions, statements);
   // Counted by the rows it returns: `meta.changes` also counts the categorizer-version triggers' writes.
   const movedRules = reassignTo ? results[1 + merge.length]!.results.length : 0;
   // After the budgets that tracked the deleted category track `reassignTo` too.
   if (reassignTo && movedTransactions > 0) await checkBudgetAlerts(svc, row.spaceId, [reassignTo]);
   return { deleted: id, reassignedTo: reassignTo ?? null, movedTransactions, movedRules };
+}
+
+/**
+ * A deletion's own batch, after its ledger part. Rows moved (their batch carried the guard) mean the deletion took
+ * effect there, and the rest follows whatever happened since, as for every request of several writes. With none
+ * moved, nothing has landed yet: the batch lands only while the caller may still write in the live space, and a
+ * refusal (404/403, as to a request after the change) gives the ledger's mark back, so the category, still there,
+ * takes rows again.
+ */
+async function finishDeletion(svc: Services, auth: AuthContext, spaceId: string, id: string, deletion: string, moved: number, statements: D1PreparedStatement[]) {
+  if (moved > 0) return svc.env.DB.batch(statements);
+  try {
+    return await batchAsMember(svc, auth, spaceId, "member", statements, { resource: "Category" });
+  } catch (err) {
+    if (err instanceof ApiError) await runLedger(svc, { kind: "restoreCategory", spaceId, categoryId: id, deletion });
+    throw err;
+  }
 }
 
 export async function loadRules(svc: Services, spaceId: string) {

@@ -33,8 +33,9 @@ function takesAmbient(op: LedgerOp, ambient: NonNullable<Services["commitGuard"]
   // Commits and reverts (a sync's corrections and removals) carry it: nothing of either lands once it stops holding.
   if (op.kind === "commit") return !op.guard && !op.preview;
   if (op.kind === "revert") return !op.guard;
-  // A member's recategorization, account change or metadata too, when the guard says so (asMemberServices).
-  if (op.kind === "retireCategory") return false;
+  // Undoing a deletion's mark must happen even (above all) when the caller's access has gone.
+  if (op.kind === "restoreCategory") return false;
+  // A member's recategorization, category deletion, account change or metadata too, when the guard says so (asMemberServices).
   return !op.guard && !!ambient.changes;
 }
 

@@ -120,9 +120,17 @@ export type LedgerOp =
   | (OpBase & { kind: "recategorize"; changes: CategoryChange[]; guard?: WriteGuard })
   /**
    * A category is being deleted: from now on the ledger refuses rows in it, and its transactions move
-   * to `reassignTo` (refused with 409 while any use it and no `reassignTo` is given).
+   * to `reassignTo` (refused with 409 while any use it and no `reassignTo` is given). `deletion` names this
+   * attempt (restoreCategory gives it back). `guard`: as a commit's, on the batch that moves its rows (a
+   * member's deletion moves them only while they may still write: asMemberServices); with no rows to move
+   * there is no batch, and the Worker's own batch that deletes the category carries the guard.
    */
-  | (OpBase & { kind: "retireCategory"; categoryId: string; reassignTo?: string })
+  | (OpBase & { kind: "retireCategory"; categoryId: string; reassignTo?: string; deletion: string; guard?: WriteGuard })
+  /**
+   * A deletion begun by retireCategory that will not complete (the Worker's batch was refused: the caller's
+   * access went meanwhile): rows may land in the category again, unless another deletion of it holds it.
+   */
+  | (OpBase & { kind: "restoreCategory"; categoryId: string; deletion: string })
   /** `guard`: as a commit's (an account's PATCH or disconnect lands only while its caller may still make it). */
   | (OpBase & { kind: "updateAccount"; accountId: string; set: AccountChange; guard?: WriteGuard })
   /** `guard`: as a commit's (metadata set through the ledger API only while its caller may still write). */
