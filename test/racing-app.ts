@@ -68,13 +68,14 @@ export function racingApp(when: RegExp | null, before: () => Promise<unknown>, o
       },
     });
   const db = wrap(env.DB);
+  const racingEnv = { ...env, DB: db, SPACE_LEDGER: ledger };
   const request = async (u: TestUser, method: string, path: string, body?: unknown) => {
     const ctx = createExecutionContext();
     const headers: Record<string, string> = { authorization: `Bearer ${u.accessToken}`, "cf-connecting-ip": u.ip };
     if (body !== undefined) headers["content-type"] = "application/json";
     const res = await app.fetch(
       new Request(`http://api.test${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) }),
-      { ...env, DB: db, SPACE_LEDGER: ledger },
+      racingEnv,
       ctx,
     );
     await waitOnExecutionContext(ctx);
@@ -82,6 +83,8 @@ export function racingApp(when: RegExp | null, before: () => Promise<unknown>, o
     return { status: res.status, body: (text ? JSON.parse(text) : null) as any };
   };
   return {
+    /** The bindings the app is given, for a job (a queue's or a cron's) run directly over the same race. */
+    env: racingEnv,
     /** Whether `before` ran (the write it was to precede was reached). */
     fired: () => fired,
     post: (u: TestUser, path: string, body: unknown) => request(u, "POST", path, body),

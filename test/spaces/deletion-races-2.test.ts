@@ -12,6 +12,7 @@ import { describe, expect, it } from "vitest";
 import { createDb } from "../../src/db/client";
 import type { Services } from "../../src/env";
 import { asMemberServices } from "../../src/modules/spaces/access";
+import { syncWallet, type WalletRow } from "../../src/modules/defi/service";
 import { type TestUser, userApi } from "../helpers";
 import { createAccount } from "../accounts/helpers";
 import { racingApp } from "../racing-app";
@@ -209,6 +210,25 @@ describe("a DeFi write that another's write overtakes", () => {
     expect(racing.fired()).toBe(true);
     expect(answer(res)).toEqual({ status: 404, message: "Space not found" });
     expect(await state()).toEqual(before);
+  });
+
+  it("the cron's sync writes no positions into a space deleted during its provider call", { timeout: 60_000 }, async () => {
+    const { owner, spaceId, deleteIt } = await spaceToDelete();
+    const walletId = await walletIn(owner, spaceId);
+    const rows = async () => ({
+      positions: (await env.DB.prepare("SELECT id, synced_at FROM defi_positions WHERE wallet_id = ? ORDER BY id").bind(walletId).all()).results,
+      values: (await one<{ n: number }>("SELECT COUNT(*) AS n FROM defi_position_values WHERE wallet_id = ?", walletId)).n,
+      gaming: (await one<{ n: number }>("SELECT COUNT(*) AS n FROM gaming_positions WHERE wallet_id = ?", walletId)).n,
+    });
+    const before = await rows();
+    expect(before.positions.length).toBeGreaterThan(0);
+    const racing = racingApp(/^\s*INSERT INTO defi_positions/i, deleteIt);
+    // As the queue's consumer runs it for the 04:00 cron, a day on (so that every row it would write is a new one).
+    const svc = { env: racing.env, db: createDb(racing.env.DB), clock: { now: () => Date.now() + 86_400_000 } } as Services;
+    const wallet = await one<WalletRow>("SELECT * FROM defi_wallets WHERE id = ?", walletId);
+    expect(await syncWallet(svc, wallet)).toMatchObject({ status: "failed", positions: 0 });
+    expect(racing.fired()).toBe(true);
+    expect(await rows()).toEqual(before);
   });
 
   it("a wallet added by a member removed before its sync is not kept: the space's 404 and no wallet", { timeout: 60_000 }, async () => {

@@ -18,7 +18,7 @@ import { IN_JSON_LIST, jsonList } from "../../lib/sql";
 import { DEFI_SYNC_LIMITS, takeInTurn } from "../../lib/rate-limits";
 import { dayPointAt, historyDayStart, latestValue, notSuperseded } from "../../lib/value-history";
 import { decimalToMinor, minorToDecimal } from "../prices/decimal";
-import { batchAsMember, memberAtLeastSql, readResource, readSpace, requireSpaceRole } from "../spaces/access";
+import { batchAsMember, memberAtLeastSql, readResource, readSpace, requireSpaceRole, syncBatchFor } from "../spaces/access";
 import { syncGamingWallet } from "../gaming/service";
 import { checkAddress } from "./address";
 import { fetchAppBalances, type DefiNetwork, type PositionToken } from "./client";
@@ -90,13 +90,6 @@ export interface WalletSyncResult {
 }
 
 /**
- * `statements` in one batch; for a member's sync (`by`), only while they may still write in the live space
- * (batchAsMember: a deletion, removal or demotion meanwhile writes nothing and is answered as a request after it).
- */
-export const syncBatch = (svc: Services, spaceId: string, by: AuthContext | undefined, statements: D1PreparedStatement[]) =>
-  by ? batchAsMember(svc, by, spaceId, "member", statements) : svc.env.DB.batch(statements);
-
-/**
  * Syncs one wallet's DeFi positions (and gaming positions). Never throws for a provider failure: it is recorded.
  * `by`: the member whose request syncs it (none for the cron's), whose access its writes are checked against.
  */
@@ -109,7 +102,7 @@ export async function syncWallet(svc: Services, w: WalletRow, by?: AuthContext):
   } catch (err) {
     logError(undefined, "defi.sync_failed", err, { walletId: w.id });
     const message = err instanceof Error ? err.message.slice(0, 200) : "Sync failed";
-    await syncBatch(svc, w.space_id, by, [db.prepare("UPDATE defi_wallets SET last_sync_status = 'failed', last_sync_error = ?, updated_at = ? WHERE id = ?").bind(message, now, w.id)]);
+    await syncBatchFor(svc, w.space_id, by, [db.prepare("UPDATE defi_wallets SET last_sync_status = 'failed', last_sync_error = ?, updated_at = ? WHERE id = ?").bind(message, now, w.id)]);
     return { walletId: w.id, status: "failed", positions: 0, gamingPlatforms: 0, error: message };
   }
   // One position per key even if the provider repeats one.
@@ -156,7 +149,11 @@ export async function syncWallet(svc: Services, w: WalletRow, by?: AuthContext):
     db.prepare("DELETE FROM defi_positions WHERE wallet_id = ?1 AND NOT EXISTS (SELECT 1 FROM defi_wallets WHERE id = ?1)").bind(w.id),
     db.prepare("DELETE FROM defi_position_values WHERE wallet_id = ?1 AND NOT EXISTS (SELECT 1 FROM defi_wallets WHERE id = ?1)").bind(w.id),
   );
-  await syncBatch(svc, w.space_id, by, statements);
+  // A member's sync (`by`) writes only while they may still write in the live space (a deletion, removal or demotion
+  // meanwhile writes nothing and is answered as a request after it); the cron's only while the space is live.
+  if ((await syncBatchFor(svc, w.space_id, by, statements)) === null) {
+    return { walletId: w.id, status: "failed", positions: 0, gamingPlatforms: 0, error: "The wallet's space was deleted during its sync" };
+  }
   const gaming = await syncGamingWallet(svc, { id: w.id, spaceId: w.space_id, address: w.address, timezone: space?.timezone ?? "UTC" }, now, by);
   return { walletId: w.id, status: "ok", positions: byKey.size, gamingPlatforms: gaming, error: null };
 }

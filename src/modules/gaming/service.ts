@@ -20,7 +20,7 @@ import { dayPointAt, historyDayStart, latestValue, notSuperseded } from "../../l
 import { addDays, parseYmd, ymdString } from "../../lib/zoned-time";
 import { decimalToMinor, minorToDecimal, valueMinor, decimalParts } from "../prices/decimal";
 import { getPrices } from "../prices/service";
-import { batchAsMember, readSpace } from "../spaces/access";
+import { readSpace, syncBatchFor } from "../spaces/access";
 import { fetchGamingPortfolio, type GamingPortfolio } from "./client";
 import { EARNING_SOURCES, type EarningSource, PLATFORMS, platformOf, SOURCE_COLORS } from "./platforms";
 import { periodDays } from "./schemas";
@@ -129,9 +129,8 @@ export async function syncGamingWallet(
     for (const table of ["gaming_positions", "gaming_position_values", "gaming_earnings"]) {
       statements.push(db.prepare(`DELETE FROM ${table} WHERE wallet_id = ?1 AND NOT EXISTS (SELECT 1 FROM defi_wallets WHERE id = ?1)`).bind(wallet.id));
     }
-    // A member's sync (`by`) writes only while they may still write in the live space (batchAsMember, as the wallet's
-    // DeFi batch: defi/service.ts syncBatch).
-    await (by ? batchAsMember(svc, by, wallet.spaceId, "member", statements) : db.batch(statements));
+    // A member's sync (`by`) writes only while they may still write in the live space, the cron's only while the space is.
+    await syncBatchFor(svc, wallet.spaceId, by, statements);
   }
   return fetched.filter((f) => f.portfolio).length;
 }

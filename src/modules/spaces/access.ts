@@ -94,6 +94,24 @@ export async function batchAsMember<T = Record<string, unknown>>(
   });
 }
 
+/** The condition, binding the space's id, that the space is live (not deleted). */
+export const SPACE_LIVE_SQL = "EXISTS (SELECT 1 FROM spaces WHERE id = ? AND deleted_at IS NULL)";
+
+/**
+ * A sync's batch for a space, its results: a member's (`by`) lands only while they may still write in the live space
+ * (batchAsMember); a job's (a cron's sync) only while the space is live, and null when the space's deletion came first
+ * (nothing of it landed; a job of a deleted space has no one to answer).
+ */
+export async function syncBatchFor(svc: Services, spaceId: string, by: AuthContext | undefined, statements: D1PreparedStatement[]): Promise<D1Result[] | null> {
+  if (by) return batchAsMember(svc, by, spaceId, "member", statements);
+  try {
+    return (await svc.env.DB.batch([batchGuard(svc.env.DB, SPACE_LIVE_SQL, [spaceId]), ...statements])).slice(1);
+  } catch (e) {
+    if (refusedByGuard(e)) return null;
+    throw e;
+  }
+}
+
 /**
  * `svc` whose ledger writes (all but a category's retirement) carry memberWriteGuard (ledger/client.ts
  * runLedger's ambient guard; services that already carry one are refused, loudly), for a write the
