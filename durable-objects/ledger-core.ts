@@ -231,7 +231,9 @@ export abstract class LedgerCore extends DurableObject<Env> {
     // Idempotency is optimistic: the key's record goes into the write's own batch,
     // whose primary key refuses a second use. A fresh key (the usual case) so
     // costs no extra D1 round trip; the stored result is read only when the
-    // write could not go through as new.
+    // write could not go through as new, or its key is known here to be recorded.
+    const known = await this.knownKeyAnswer(op).catch(() => null);
+    if (known) return known;
     let result: LedgerResult;
     try {
       result = await this.dispatch(op, await this.loadChain());
@@ -241,7 +243,7 @@ export abstract class LedgerCore extends DurableObject<Env> {
       // dropped and rebuilt from D1, and the failure is logged even when the stored
       // result then answers the caller.
       const keyReplay = isKeyReplay(err);
-      // A guarded write learns nothing from a key's record before its access holds (seen to, when it asks: guardHolds).
+      // A guarded write learns nothing from a key's record before its access is seen to hold (guardHolds).
       if (guarded(op) && (refusedByGuard(err) || (keyReplay && !(await this.guardHolds(op))))) return unverified();
       if (!keyReplay) {
         this.forget();
@@ -259,6 +261,20 @@ export abstract class LedgerCore extends DurableObject<Env> {
     if (guarded(op) && !(await this.guardHolds(op))) return unverified();
     // A refusal (funds since spent, already reverted…) may be the retry of a write that succeeded.
     return (await this.storedResult(op).catch(() => null)) ?? result;
+  }
+
+  /**
+   * The answer to a write whose Idempotency-Key this object knows to be recorded (a replay, or the key reused with
+   * another body), from the record, without first failing a batch on the key; for a guarded write, only once its guard
+   * is seen to hold (guardHolds; UNVERIFIED otherwise). Null when the key is not known here, or its record is gone after all (the
+   * key then goes in with the write, and its primary key decides).
+   */
+  protected async knownKeyAnswer(op: LedgerOp): Promise<LedgerResult | null> {
+    if (!recordsKey(op) || !this.recordedKeys.has(op.idempotency.key)) return null;
+    if (guarded(op) && !(await this.guardHolds(op))) return unverified();
+    const prior = await this.storedResult(op);
+    if (!prior) this.recordedKeys.delete(op.idempotency.key);
+    return prior;
   }
 
   /**

@@ -271,19 +271,11 @@ export class SpaceLedger extends LedgerOperations {
   private async answerKnownKeys(group: Waiting[], answered: Set<Waiting>): Promise<Waiting[]> {
     const rest: Waiting[] = [];
     for (const w of group) {
-      if (!recordsKey(w.op) || !this.recordedKeys.has(w.op.idempotency.key)) {
-        rest.push(w);
-        continue;
-      }
-      const prior = guarded(w.op) ? unverified() : await this.storedResult(w.op);
+      const prior = await this.knownKeyAnswer(w.op);
       if (prior) {
         answered.add(w);
         w.resolve(prior);
-      } else {
-        // No record after all: the key goes in with the write, and its primary key decides.
-        this.recordedKeys.delete(w.op.idempotency.key);
-        rest.push(w);
-      }
+      } else rest.push(w);
     }
     return rest;
   }
