@@ -330,6 +330,28 @@ describe("document uploads (worker-signed URLs)", () => {
     expect(res.headers.get("x-content-type-options")).toBe("nosniff");
     expect(res.headers.get("cache-control")).toBe("private, no-store");
   });
+
+  it("never name a saved file . or .. or a hidden file, in filename* either (it kept what filename drops)", async () => {
+    const { u, a, asset } = await setup();
+    for (const [name, disposition] of [
+      ["..", 'attachment; filename="document"'],
+      [".", 'attachment; filename="document"'],
+      [". .", 'attachment; filename="document"'],
+      [".bashrc", 'attachment; filename="bashrc"'],
+      ["..ñ.pdf", `attachment; filename="_.pdf"; filename*=UTF-8''%C3%B1.pdf`],
+      [". ..año.pdf", `attachment; filename="a_o.pdf"; filename*=UTF-8''a%C3%B1o.pdf`],
+      ["a..b.pdf", 'attachment; filename="a..b.pdf"'],
+    ]) {
+      const issued = await uploadUrl(u, asset.id, { filename: name });
+      expect([name, issued.status]).toEqual([name, 201]);
+      expect((await put(issued.body.uploadUrl, bytesOf(10), "application/pdf")).status).toBe(200);
+      const doc = (await a.get(`/v1/assets/${asset.id}/documents`)).body.documents.find((d: any) => d.id === issued.body.documentId);
+      expect(doc.filename).toBe(name);
+      const res = await call(pathOf(doc.downloadUrl));
+      expect(res.status).toBe(200);
+      expect([name, res.headers.get("content-disposition")]).toEqual([name, disposition]);
+    }
+  });
 });
 
 describe("GET /v1/assets/{id}/documents, a page at a time (each uploaded document costs a signed URL)", () => {

@@ -3,7 +3,8 @@
  * ASCII `filename` that no client can misread (quotes, backslashes, path
  * separators, control and non-ASCII characters replaced), and, when the name
  * is not plain ASCII, the exact name as RFC 5987/6266 `filename*` (UTF-8,
- * percent-encoded), without bidirectional controls.
+ * percent-encoded), without bidirectional controls. Neither names a hidden file, `.` or `..`: the dots and
+ * blanks a name starts with are dropped from both.
  */
 import { withoutBidiControls } from "../../lib/visible-text";
 
@@ -38,11 +39,24 @@ const BREAKING = /[\u0080-\u009f\u2028\u2029]/g;
  */
 export const shownFilename = (name: string) => withoutBidiControls(name).replace(BREAKING, "");
 
+/**
+ * `name` without the dots and blanks it starts with: a saved file is never `.` or `..` (a directory to a client that
+ * joins the name to a path) nor hidden (`.bashrc`), whichever parameter the client reads.
+ */
+function withoutLeadingDots(name: string): string {
+  let i = 0;
+  while (i < name.length && (name[i] === "." || name[i]!.trim() === "")) i++;
+  return name.slice(i).trimEnd();
+}
+
 export function contentDisposition(name: string): string {
   // A name stored before bidirectional (and C1) controls were refused loses them here, so `filename*` can neither
   // disguise its extension nor carry a control into the saved file's name.
-  const clean = [...shownFilename(name.normalize("NFC"))].filter((ch) => { const c = ch.codePointAt(0)!; return c >= 0x20 && c !== 0x7f && ch !== "/" && ch !== "\\"; }).join("");
+  const clean = withoutLeadingDots(
+    [...shownFilename(name.normalize("NFC"))].filter((ch) => { const c = ch.codePointAt(0)!; return c >= 0x20 && c !== 0x7f && ch !== "/" && ch !== "\\"; }).join(""),
+  );
   const ascii = asciiFilename(clean);
-  const plain = ascii === clean;
-  return plain ? `attachment; filename="${ascii}"` : `attachment; filename="${ascii}"; filename*=UTF-8''${rfc5987(clean || "document")}`;
+  // Nothing left (`..`): the ASCII fallback's name alone.
+  const plain = ascii === clean || clean === "";
+  return plain ? `attachment; filename="${ascii}"` : `attachment; filename="${ascii}"; filename*=UTF-8''${rfc5987(clean)}`;
 }
