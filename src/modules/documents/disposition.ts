@@ -4,9 +4,11 @@
  * separators, control and non-ASCII characters replaced), and, when the name
  * is not plain ASCII, the exact name as RFC 5987/6266 `filename*` (UTF-8,
  * percent-encoded), without bidirectional controls. Neither names a hidden file, `.` or `..`: the dots and
- * blanks a name starts with are dropped from both.
+ * blanks a name starts with are dropped from both. And the name ends in an extension of the document's type
+ * (`withTypeExtension`), so the saved file opens as what it was uploaded as.
  */
 import { withoutBidiControls } from "../../lib/visible-text";
+import type { DocumentContentType } from "./config";
 
 const MAX_ASCII = 150;
 
@@ -49,14 +51,39 @@ function withoutLeadingDots(name: string): string {
   return name.slice(i).trimEnd();
 }
 
-export function contentDisposition(name: string): string {
+/**
+ * The extensions (lower case) a saved file of each type keeps, its usual one first. The bytes are not checked against
+ * the type, so the name must not choose how the saved file opens: `report.html` sent as text/plain would open as a
+ * page, `setup.exe` sent as a PDF would run.
+ */
+const EXTENSIONS: Record<DocumentContentType, readonly string[]> = {
+  "application/pdf": ["pdf"],
+  "image/png": ["png"],
+  "image/jpeg": ["jpg", "jpeg", "jpe", "jfif"],
+  "image/webp": ["webp"],
+  "image/heic": ["heic", "heif"],
+  "text/csv": ["csv", "tsv", "txt"],
+  "text/plain": ["txt", "text", "log", "md", "csv", "tsv"],
+};
+
+/** `name` with an extension of `contentType`: its own when it is one, else the type's usual one appended. */
+function withTypeExtension(name: string, contentType: string): string {
+  const allowed = (EXTENSIONS as Record<string, readonly string[] | undefined>)[contentType];
+  if (!allowed) return name;
+  const dot = name.lastIndexOf(".");
+  const ext = dot > 0 ? name.slice(dot + 1).toLowerCase() : "";
+  return allowed.includes(ext) ? name : `${name}.${allowed[0]}`;
+}
+
+/** The attachment header a document downloads with: its name, safe to save, with an extension of its type. */
+export function contentDisposition(name: string, contentType: string): string {
   // A name stored before bidirectional (and C1) controls were refused loses them here, so `filename*` can neither
   // disguise its extension nor carry a control into the saved file's name.
-  const clean = withoutLeadingDots(
+  const stripped = withoutLeadingDots(
     [...shownFilename(name.normalize("NFC"))].filter((ch) => { const c = ch.codePointAt(0)!; return c >= 0x20 && c !== 0x7f && ch !== "/" && ch !== "\\"; }).join(""),
   );
+  const clean = withTypeExtension(stripped || "document", contentType);
   const ascii = asciiFilename(clean);
-  // Nothing left (`..`): the ASCII fallback's name alone.
-  const plain = ascii === clean || clean === "";
+  const plain = ascii === clean;
   return plain ? `attachment; filename="${ascii}"` : `attachment; filename="${ascii}"; filename*=UTF-8''${rfc5987(clean)}`;
 }
