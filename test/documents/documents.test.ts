@@ -353,6 +353,9 @@ describe("document uploads (worker-signed URLs)", () => {
       expect(res.status).toBe(200);
       expect(res.headers.get("content-type")).toBe(type);
       expect([name, res.headers.get("content-disposition")]).toEqual([name, disposition]);
+      // Were a browser to show it anyway (one that opens attachments of some types in a tab), it runs nothing and loads nothing as our origin.
+      expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+      expect(res.headers.get("content-security-policy")).toBe("default-src 'none'; sandbox");
     }
   });
 

@@ -384,6 +384,9 @@ export async function serveDownload(svc: Services, token: string): Promise<Respo
       "Content-Disposition": contentDisposition(doc.filename, doc.contentType),
       "Cache-Control": "private, no-store",
       "X-Content-Type-Options": "nosniff",
+      // User-supplied bytes from our origin: should a browser show one in a tab (some open PDFs and text attachments
+      // inline), it is a sandboxed page that runs no script and loads nothing.
+      "Content-Security-Policy": "default-src 'none'; sandbox",
       ETag: obj.httpEtag,
     },
   });
