@@ -333,7 +333,7 @@ describe("document uploads (worker-signed URLs)", () => {
 
   it("save a file under an extension of its type: a name that would open as a page, a script or a program gets the type's own", async () => {
     const { u, a, asset } = await setup();
-    for (const [name, type, bytes, disposition] of [
+    const cases: [name: string, type: string, bytes: string, disposition: string][] = [
       ["report.html", "text/plain", "<html><script>alert(document.domain)</script>", 'attachment; filename="report.html.txt"'],
       ["logo.svg", "image/png", "<svg xmlns='http://www.w3.org/2000/svg' onload='alert(1)'/>", 'attachment; filename="logo.svg.png"'],
       ["setup.exe", "application/pdf", "MZ\x90\x00", 'attachment; filename="setup.exe.pdf"'],
@@ -342,7 +342,8 @@ describe("document uploads (worker-signed URLs)", () => {
       ["movimientos.csv", "text/plain", "a,b", 'attachment; filename="movimientos.csv"'],
       ["IMG_0001.HEIF", "image/heic", "heic", 'attachment; filename="IMG_0001.HEIF"'],
       ["página.htm", "text/csv", "a,b", `attachment; filename="p_gina.htm.csv"; filename*=UTF-8''p%C3%A1gina.htm.csv`],
-    ]) {
+    ];
+    for (const [name, type, bytes, disposition] of cases) {
       const issued = await uploadUrl(u, asset.id, { filename: name, contentType: type });
       expect([name, issued.status]).toEqual([name, 201]);
       expect((await put(issued.body.uploadUrl, new TextEncoder().encode(bytes), type)).status).toBe(200);
