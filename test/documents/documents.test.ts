@@ -276,8 +276,8 @@ describe("document uploads (worker-signed URLs)", () => {
   it("show a name stored with a bidirectional control before they were refused without it, in the list and the download", async () => {
     const { u, a, asset } = await setup();
     for (const [stored, shown, disposition] of [
-      ["invoice\u202Efdp.exe", "invoicefdp.exe", 'attachment; filename="invoicefdp.exe"'],
-      ["recibo ñ\u2067\u202Efdp.exe\u2069", "recibo ñfdp.exe", `attachment; filename="recibo _fdp.exe"; filename*=UTF-8''recibo%20%C3%B1fdp.exe`],
+      ["invoice\u202Efdp.exe", "invoicefdp.exe", 'attachment; filename="invoicefdp.exe.pdf"'],
+      ["recibo ñ\u2067\u202Efdp.exe\u2069", "recibo ñfdp.exe", `attachment; filename="recibo _fdp.exe.pdf"; filename*=UTF-8''recibo%20%C3%B1fdp.exe.pdf`],
     ]) {
       const issued = (await uploadUrl(u, asset.id)).body;
       expect((await put(issued.uploadUrl, bytesOf(10), "application/pdf")).status).toBe(200);
@@ -329,6 +329,57 @@ describe("document uploads (worker-signed URLs)", () => {
     );
     expect(res.headers.get("x-content-type-options")).toBe("nosniff");
     expect(res.headers.get("cache-control")).toBe("private, no-store");
+  });
+
+  it("save a file under an extension of its type: a name that would open as a page, a script or a program gets the type's own", async () => {
+    const { u, a, asset } = await setup();
+    const cases: [name: string, type: string, bytes: string, disposition: string][] = [
+      ["report.html", "text/plain", "<html><script>alert(document.domain)</script>", 'attachment; filename="report.html.txt"'],
+      ["logo.svg", "image/png", "<svg xmlns='http://www.w3.org/2000/svg' onload='alert(1)'/>", 'attachment; filename="logo.svg.png"'],
+      ["setup.exe", "application/pdf", "MZ\x90\x00", 'attachment; filename="setup.exe.pdf"'],
+      ["scan", "image/jpeg", "\xff\xd8\xff", 'attachment; filename="scan.jpg"'],
+      ["SCAN.JPEG", "image/jpeg", "\xff\xd8\xff", 'attachment; filename="SCAN.JPEG"'],
+      ["movimientos.csv", "text/plain", "a,b", 'attachment; filename="movimientos.csv"'],
+      ["IMG_0001.HEIF", "image/heic", "heic", 'attachment; filename="IMG_0001.HEIF"'],
+      ["página.htm", "text/csv", "a,b", `attachment; filename="p_gina.htm.csv"; filename*=UTF-8''p%C3%A1gina.htm.csv`],
+    ];
+    for (const [name, type, bytes, disposition] of cases) {
+      const issued = await uploadUrl(u, asset.id, { filename: name, contentType: type });
+      expect([name, issued.status]).toEqual([name, 201]);
+      expect((await put(issued.body.uploadUrl, new TextEncoder().encode(bytes), type)).status).toBe(200);
+      const doc = (await a.get(`/v1/assets/${asset.id}/documents`)).body.documents.find((d: any) => d.id === issued.body.documentId);
+      // The list keeps the name as given; the saved file gets the extension.
+      expect(doc.filename).toBe(name);
+      const res = await call(pathOf(doc.downloadUrl));
+      expect(res.status).toBe(200);
+      expect(res.headers.get("content-type")).toBe(type);
+      expect([name, res.headers.get("content-disposition")]).toEqual([name, disposition]);
+      // Were a browser to show it anyway (one that opens attachments of some types in a tab), it runs nothing and loads nothing as our origin.
+      expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+      expect(res.headers.get("content-security-policy")).toBe("default-src 'none'; sandbox");
+    }
+  });
+
+  it("never name a saved file . or .. or a hidden file, in filename* either (it kept what filename drops)", async () => {
+    const { u, a, asset } = await setup();
+    for (const [name, disposition] of [
+      ["..", 'attachment; filename="document.pdf"'],
+      [".", 'attachment; filename="document.pdf"'],
+      [". .", 'attachment; filename="document.pdf"'],
+      [".bashrc", 'attachment; filename="bashrc.pdf"'],
+      ["..ñ.pdf", `attachment; filename="_.pdf"; filename*=UTF-8''%C3%B1.pdf`],
+      [". ..año.pdf", `attachment; filename="a_o.pdf"; filename*=UTF-8''a%C3%B1o.pdf`],
+      ["a..b.pdf", 'attachment; filename="a..b.pdf"'],
+    ]) {
+      const issued = await uploadUrl(u, asset.id, { filename: name });
+      expect([name, issued.status]).toEqual([name, 201]);
+      expect((await put(issued.body.uploadUrl, bytesOf(10), "application/pdf")).status).toBe(200);
+      const doc = (await a.get(`/v1/assets/${asset.id}/documents`)).body.documents.find((d: any) => d.id === issued.body.documentId);
+      expect(doc.filename).toBe(name);
+      const res = await call(pathOf(doc.downloadUrl));
+      expect(res.status).toBe(200);
+      expect([name, res.headers.get("content-disposition")]).toEqual([name, disposition]);
+    }
   });
 });
 

@@ -83,6 +83,19 @@ describe("R2 presigned S3 URLs", () => {
     expect(url.searchParams.get("X-Amz-Signature")).toBe(await expectedSignature("GET", url, {}, S3.secretAccessKey));
   });
 
+  it("download: the query is in SigV4's own encoding, a space %20 and never '+' (the S3 specification asks for it, and a '+' may be read as itself)", async () => {
+    const disposition = `attachment; filename="a+b c (v1)!*'.pdf"; filename*=UTF-8''a%2Bb%20%C3%B1.pdf`;
+    const url = await presignDownload(S3, "spaces/s/assets/a/doc_9", disposition, "text/plain", NOW, 300);
+    const query = new URL(url).search.slice(1);
+    // Nothing but RFC 3986's unreserved characters and percent escapes in a name or a value.
+    for (const pair of query.split("&")) expect(pair).toMatch(/^[A-Za-z0-9\-._~%]+=[A-Za-z0-9\-._~%]*$/);
+    expect(query).toContain(`response-content-disposition=${rfc3986(disposition)}`);
+    expect(query).toContain("response-content-type=text%2Fplain");
+    const parsed = new URL(url);
+    expect(parsed.searchParams.get("response-content-disposition")).toBe(disposition);
+    expect(parsed.searchParams.get("X-Amz-Signature")).toBe(await expectedSignature("GET", parsed, {}, S3.secretAccessKey));
+  });
+
   it("is what upload-url hands out for a declared size when the R2 S3 credentials are configured; the upload is noticed from R2 with its real size", async () => {
     const u = await registerUser();
     const space = await createSpace(u);

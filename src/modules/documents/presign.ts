@@ -31,8 +31,16 @@ async function presign(s3: S3Config, method: "PUT" | "GET", key: string, nowMs: 
     // aws4fetch leaves content-type out of the signature by default; an upload URL must bind it.
     allHeaders: true,
   });
-  return (await signer.sign()).url.toString();
+  const signed = (await signer.sign()).url;
+  // aws4fetch signs the canonical query (a space as %20) but hands back URLSearchParams' serialization, a space as
+  // '+' (aws4fetch issue #83): S3's SigV4 specification asks for %20, and a store that reads '+' as itself computes
+  // another signature (every download link has spaces). The query goes out in the encoding that was signed.
+  const query = [...signed.searchParams].map(([k, v]) => `${rfc3986(k)}=${rfc3986(v)}`).join("&");
+  return `${signed.origin}${signed.pathname}?${query}`;
 }
+
+/** RFC 3986 percent-encoding, as SigV4 canonicalizes a query: only `A-Za-z0-9-._~` stay as they are. */
+const rfc3986 = (s: string) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 
 /** The headers an upload URL's PUT must carry, as signed. */
 export const uploadHeaders = (contentType: string) => ({ "Content-Type": contentType, "If-None-Match": "*" });

@@ -275,7 +275,7 @@ async function reconcile(svc: Services, docs: DocumentRow[]): Promise<DocumentRo
 async function downloadUrl(svc: Services, auth: AuthContext, cfg: DocumentConfig, doc: DocumentRow, baseUrl: string, now: number, grantId: string | undefined) {
   const exp = now + cfg.downloadTtlMs;
   const url = cfg.s3 && grantId === undefined
-    ? await presignDownload(cfg.s3, doc.r2Key, contentDisposition(doc.filename), doc.contentType, now, cfg.downloadTtlMs / 1000)
+    ? await presignDownload(cfg.s3, doc.r2Key, contentDisposition(doc.filename, doc.contentType), doc.contentType, now, cfg.downloadTtlMs / 1000)
     : `${baseUrl}/v1/downloads/${await signDownloadToken(svc.env.JWT_SECRET, { doc: doc.id, space: doc.spaceId, exp, usr: auth.userId, ses: auth.sessionId, ...(grantId === undefined ? {} : { grt: grantId }) })}`;
   return { url, exp };
 }
@@ -381,9 +381,12 @@ export async function serveDownload(svc: Services, token: string): Promise<Respo
     headers: {
       "Content-Type": doc.contentType,
       "Content-Length": String(obj.size),
-      "Content-Disposition": contentDisposition(doc.filename),
+      "Content-Disposition": contentDisposition(doc.filename, doc.contentType),
       "Cache-Control": "private, no-store",
       "X-Content-Type-Options": "nosniff",
+      // User-supplied bytes from our origin: should a browser show one in a tab (some open PDFs and text attachments
+      // inline), it is a sandboxed page that runs no script and loads nothing.
+      "Content-Security-Policy": "default-src 'none'; sandbox",
       ETag: obj.httpEtag,
     },
   });
