@@ -167,6 +167,22 @@ describe("group commit", () => {
     expect(await count(spaceId)).toBe(6);
   });
 
+  it("answers a lone retry whose key it knows from the record, with no batch that meets the key", async () => {
+    const spaceId = await inFreshLedger(async (ledger, spaceId) => {
+      expect(await ledger.execute(move(spaceId, "world", "users:a", 100, "lone-key"))).toMatchObject({ ok: true, replayed: false });
+      const { db, state } = countingDb(env.DB);
+      const restore = swapDb(ledger, db);
+      const retry = await ledger.execute(move(spaceId, "world", "users:a", 100, "lone-key"));
+      expect(retry).toMatchObject({ ok: true, replayed: true });
+      expect(txids([retry])).toEqual([0]);
+      expect(await ledger.execute(move(spaceId, "world", "users:a", 7, "lone-key"))).toMatchObject({ ok: false, error: { code: "IDEMPOTENCY_KEY_REUSED" } });
+      // Only reads of the record: no write's batch went to D1 to be refused by the key.
+      expect(state.batches.filter((n) => n > 2)).toEqual([]);
+      restore();
+    });
+    expect(await count(spaceId)).toBe(1);
+  });
+
   it("answers a retry refused in its group (its first attempt took the money) from its record, when the key was unknown to the object", async () => {
     const spaceId = await inFreshLedger(async (ledger, spaceId) => {
       expect((await ledger.execute(move(spaceId, "world", "users:a", 100))).ok).toBe(true);
