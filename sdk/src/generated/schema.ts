@@ -4472,7 +4472,7 @@ export interface components {
             } | null;
             projection: components["schemas"]["Projection"];
             yearByYear: components["schemas"]["ProjectionYear"][];
-            /** @description Sentences for a reader about the inputs (retirement, the ledger's defaults), in the request's language; a conversion's notes (a missing rate, a fallback, a price) are in English, after the field they concern */
+            /** @description Sentences for a reader about the inputs (retirement, the ledger's defaults), in the request's language; a conversion's notes (a missing rate, a fallback, a price) too, after the field they concern */
             notes: string[];
         };
         Projection: {
