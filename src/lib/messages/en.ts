@@ -103,7 +103,8 @@ export const en: Catalogue = {
     forecastMethodLastYear: "Recurring series ({n}) plus a seasonal estimate of the rest: half the last 90 days' daily average, half the same weeks last year, one-off purchases left out",
     forecastMethodNoLastYear: "Recurring series ({n}) plus a seasonal estimate of the rest: the last 90 days' daily average (less than a year of history), one-off purchases left out",
     // The notes of analytics answers, of a rate and of a projection's defaults: a conversion's (a rate of an earlier day, a
-    // missing rate, and what the amounts were part of), the market prices', the dashboard's change and the forecast's.
+    // missing rate, and what the amounts were part of: a context, which another language may write with its preposition,
+    // as "of {context}" is here), the market prices', the dashboard's change and the forecast's.
     forecastFutureRates: "Future amounts in other currencies convert at today's rate (or the nearest earlier day's)",
     forecastOneOffs: "Left out of the estimate as one-off purchases, each far above the last 90 days' other spending: {purchases}",
     forecastOneOff: "{name} {amount} {currency} on {date}",
