@@ -389,6 +389,7 @@ export async function computePlan(svc: Services, space: SpaceInfo, nowMs: number
     }
   }
 
+  // The report but for its words: the plan keeps the notes as sentences, said in each reader's language when served.
   const { notes: _english, ...report } = converter.report();
   const conversionNotes = converter.notes();
   return {
