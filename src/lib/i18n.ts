@@ -247,3 +247,64 @@ export function emailMessage(locale: Locale, kind: EmailKind, values: Record<str
 export function responseText(locale: Locale, kind: ResponseKind, values: Record<string, string | number> = {}): string {
   return CATALOGUES[locale].responses[kind].replace(/\{(\w+)\}/g, (whole, name: string) => (Object.hasOwn(values, name) ? String(values[name]) : whole));
 }
+
+/** A figure of a sentence: an exact decimal as the code writes it ("-12000.00"), written as the reader's language writes numbers (`figureIn`). */
+export interface Figure {
+  figure: string;
+}
+
+/** A value of a sentence: text or a number as it is, a figure, a sentence of its own (a clause), or clauses (joined by "; "). */
+export type SentenceValue = string | number | Figure | Sentence | Sentence[];
+
+/**
+ * A sentence of an answer by its kind in the catalogues' `responses` and its values, said in the reader's language
+ * by `say`: what is kept (a cached forecast plan) or passed between modules (a conversion's notes) holds no language,
+ * and no code reads its English to find out what it says. `yearMonth` ("2025-12"): the value `month` is that month's
+ * name in the reader's language. Plain JSON, so that a cache keeps it as it is.
+ */
+export interface Sentence {
+  kind: ResponseKind;
+  values?: Record<string, SentenceValue>;
+  yearMonth?: string;
+}
+
+const isFigure = (v: SentenceValue): v is Figure => typeof v === "object" && !Array.isArray(v) && "figure" in v;
+
+const separatorsOf = new Map<Locale, { group: string; decimal: string }>();
+
+/** The group and decimal separators `locale` writes numbers with (its DATE_LOCALES region's: es-MX 1,234.5, pt-BR 1.234,5). */
+function separators(locale: Locale) {
+  let s = separatorsOf.get(locale);
+  if (!s) {
+    const parts = new Intl.NumberFormat(DATE_LOCALES[locale], { useGrouping: true }).formatToParts(12345.5);
+    s = { group: parts.find((p) => p.type === "group")?.value ?? ",", decimal: parts.find((p) => p.type === "decimal")?.value ?? "." };
+    separatorsOf.set(locale, s);
+  }
+  return s;
+}
+
+/**
+ * An exact decimal ("-12000.00", as money.ts `formatMinor` writes it) as `locale` writes numbers, by string work (no
+ * double): English as it is, as the answers' decimal fields are; Spanish and Portuguese with their region's group and
+ * decimal separators ("-12,000.00" in es-MX, "-12.000,00" in pt-BR). Anything else is returned as it is.
+ */
+export function figureIn(locale: Locale, decimal: string): string {
+  if (locale === "en") return decimal;
+  const sign = decimal.startsWith("-") ? "-" : "";
+  const [whole = "", fraction, ...more] = decimal.slice(sign.length).split(".");
+  if (more.length || whole === "" || [...whole, ...(fraction ?? "")].some((ch) => ch < "0" || ch > "9")) return decimal;
+  const { group, decimal: point } = separators(locale);
+  let grouped = "";
+  for (let i = 0; i < whole.length; i++) grouped += (i > 0 && (whole.length - i) % 3 === 0 ? group : "") + whole[i];
+  return sign + grouped + (fraction === undefined ? "" : point + fraction);
+}
+
+/** `s` in `locale`: its values said first (a figure as `figureIn` writes it, a clause as a sentence, clauses joined by "; "). */
+export function say(locale: Locale, s: Sentence): string {
+  const values: Record<string, string | number> = {};
+  for (const [name, v] of Object.entries(s.values ?? {})) {
+    values[name] = typeof v === "string" || typeof v === "number" ? v : Array.isArray(v) ? v.map((c) => say(locale, c)).join("; ") : isFigure(v) ? figureIn(locale, v.figure) : say(locale, v);
+  }
+  if (s.yearMonth !== undefined) values.month = new Date(`${s.yearMonth}-01T00:00:00Z`).toLocaleString(DATE_LOCALES[locale], { month: "long", timeZone: "UTC" });
+  return responseText(locale, s.kind, values);
+}

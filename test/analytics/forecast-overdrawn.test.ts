@@ -46,7 +46,7 @@ describe("the forecast's sentences (QA 13-6)", () => {
   it("are in the reader's language: risk factors and method", async () => {
     for (const [locale, risk, method] of [
       ["es", "Checking ya está en sobregiro (-0.01 USD)", "Series recurrentes (1) más una estimación estacional del resto"],
-      ["pt", "Checking já está com saldo negativo (-0.01 USD)", "Séries recorrentes (1) mais uma estimativa sazonal do resto"],
+      ["pt", "Checking já está com saldo negativo (-0,01 USD)", "Séries recorrentes (1) mais uma estimativa sazonal do resto"],
     ] as const) {
       const { a, spaceId } = await overdrawnChecking(locale);
       const f = await ok(a.get(`/v1/analytics/forecast?spaceId=${spaceId}`));

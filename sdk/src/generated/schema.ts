@@ -3372,6 +3372,7 @@ export interface components {
             /** @description Amounts converted at the nearest earlier day's rate (see notes) */
             fallbacks: number;
             unconverted: {
+                /** @description What the amounts were part of, in English whatever the request's language ("expenses", "net worth on 2026-03-01"); the notes say it in the reader's */
                 context: string;
                 currency: string;
                 /** @description A JSON number written with every digit of its exact decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `amountDecimal`. */
@@ -3379,6 +3380,7 @@ export interface components {
                 amountDecimal: string;
                 dates: string[];
             }[];
+            /** @description Sentences for a reader (an amount converted at an earlier day's rate, one with no rate), in the request's language on analytics and projection answers */
             notes: string[];
         } | null;
         CreateBudgetRequest: {
@@ -4235,6 +4237,7 @@ export interface components {
                 percentageDecimal: string;
             }[];
             conversion: components["schemas"]["Conversion"];
+            /** @description Sentences for a reader about what the figures leave out or how they were made (a rate of an earlier day, a missing rate or price, what the change or the estimate leaves out), in the request's language; figures in them are written as that language writes numbers */
             notes: string[];
         };
         NetWorthHistory: {
@@ -4252,6 +4255,7 @@ export interface components {
                 complete: boolean;
             }[];
             conversion: components["schemas"]["Conversion"];
+            /** @description Sentences for a reader about what the figures leave out or how they were made (a rate of an earlier day, a missing rate or price, what the change or the estimate leaves out), in the request's language; figures in them are written as that language writes numbers */
             notes: string[];
         };
         RecurringList: {
@@ -4387,6 +4391,7 @@ export interface components {
             /** @description How the forecast was made, a sentence in the request's language */
             method: string;
             conversion: components["schemas"]["Conversion"];
+            /** @description Sentences for a reader about what the figures leave out or how they were made (a rate of an earlier day, a missing rate or price, what the change or the estimate leaves out), in the request's language; figures in them are written as that language writes numbers */
             notes: string[];
             cache: {
                 hit: boolean;
@@ -4409,6 +4414,7 @@ export interface components {
             exact: boolean;
             derivation: string | null;
             ratesUsed: components["schemas"]["RateUsed"][];
+            /** @description Sentences for a reader (no rate that day, or none at all), in the request's language */
             notes: string[];
         };
         RateUsed: {
@@ -4472,7 +4478,7 @@ export interface components {
             } | null;
             projection: components["schemas"]["Projection"];
             yearByYear: components["schemas"]["ProjectionYear"][];
-            /** @description Sentences for a reader about the inputs (retirement, the ledger's defaults), in the request's language; a conversion's notes (a missing rate, a fallback, a price) are in English, after the field they concern */
+            /** @description Sentences for a reader about the inputs (retirement, the ledger's defaults), in the request's language; a conversion's notes (a missing rate, a fallback, a price) too, after the field they concern */
             notes: string[];
         };
         Projection: {

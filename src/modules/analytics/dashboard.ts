@@ -23,7 +23,7 @@ import type { Services } from "../../env";
 import { dateOfDay, localDayOf, startOfDay } from "./days";
 import { type BudgetData, budgetReads, spendingFrom } from "../budgets/spending";
 import { convertSpendings } from "../budgets/conversion";
-import { type ConversionReport, Converter, type DatedAmount, type RateBook, scaleOf } from "../rates/convert";
+import { type ConversionReport, Converter, type DatedAmount, missingRateNote, type RateBook, scaleOf } from "../rates/convert";
 import { priceDay } from "../prices/service";
 import { formatMinor, moneyFields } from "../../lib/money";
 import type { SqlGuard } from "../../lib/sql";
@@ -35,7 +35,7 @@ import type { Reads } from "../spaces/access";
 import { type ValuationData, valuationReads, type ValuationWindow, windowCovers } from "./valuation-reads";
 import { type CashflowSum, cashflowSumsFrom, cashflowSumsStatements } from "./cashflow-sums";
 import { alertThresholdOf } from "../budgets/alerts";
-import { type Locale, responseText } from "../../lib/i18n";
+import { type Locale, responseText, say, type Sentence } from "../../lib/i18n";
 import { systemCategoryName } from "../categories/system";
 
 export const PERIODS = { "7d": 7, "30d": 30, "90d": 90, "1y": 365 } as const;
@@ -79,14 +79,22 @@ export function largestRemainder(weights: Frac[], total: bigint): bigint[] {
 
 const tenthsText = (t: bigint) => `${t / 10n}.${t % 10n}`;
 
-/** "no rate or price for BTC on 2026-11-28; for ETH on 2026-11-28 and 2026-12-05": the days each one lacked, and only those. */
-function missingNote(unpricedOn: Map<string, Set<string>>): string {
-  const byDays = new Map<string, string[]>();
+/**
+ * "The change leaves out BTC, ETH on both days: no rate or price for BTC on 2026-11-28; for ETH on 2026-11-28 and
+ * 2026-12-05": the days each one lacked (of the change's two), and only those.
+ */
+function unpricedNote(unpricedOn: Map<string, Set<string>>): Sentence {
+  const byDays = new Map<string, { days: string[]; codes: string[] }>();
   for (const [code, days] of [...unpricedOn].sort(([a], [b]) => a.localeCompare(b))) {
-    const key = [...days].sort().join(" and ");
-    byDays.set(key, [...(byDays.get(key) ?? []), code]);
+    const sorted = [...days].sort();
+    const key = sorted.join("|");
+    byDays.set(key, { days: sorted, codes: [...(byDays.get(key)?.codes ?? []), code] });
   }
-  return `no rate or price ${[...byDays].map(([days, codes]) => `for ${codes.join(", ")} on ${days}`).join("; ")}`;
+  const groups = [...byDays.values()].map(({ days, codes }): Sentence =>
+    days.length === 1
+      ? { kind: "changeUnpricedOn", values: { codes: codes.join(", "), day: days[0]! } }
+      : { kind: "changeUnpricedOnBoth", values: { codes: codes.join(", "), day: days[0]!, other: days[1]! } });
+  return { kind: "changeUnpriced", values: { codes: [...unpricedOn.keys()].sort().join(", "), days: groups } };
 }
 
 /** Exact (unrounded) ratio `a / b` as a percentage with 2 decimals, half-even; null when b is 0. */
@@ -192,7 +200,7 @@ export async function dashboard(svc: Services, space: SpaceInfo, period: Dashboa
   const categories = new Map(loaded.categories.map((c) => [c.id, c]));
 
   const holdings = holdingsAt(data, points);
-  const notes: string[] = [];
+  const notes: Sentence[] = [];
   const book = await valuationBook(svc, data, holdings.flat(), space.currency, notes, todayText, previousText);
   const converter = new Converter(book, space.currency);
   const [previous, current] = valuePoints(converter, holdings, [previousText, todayText]);
@@ -217,8 +225,8 @@ export async function dashboard(svc: Services, space: SpaceInfo, period: Dashboa
   // One conversion for income and every category: the results share one denominator, so they add and compare as integers.
   const catIds = [...byCategory.keys()];
   const [incomeExact, ...catValues] = converter.exactMany([
-    { amounts: incomeAmounts, context: "income" },
-    ...catIds.map((id) => ({ amounts: byCategory.get(id)!, context: "expenses" })),
+    { amounts: incomeAmounts, context: { kind: "conversionContextIncome" } },
+    ...catIds.map((id) => ({ amounts: byCategory.get(id)!, context: { kind: "conversionContextExpenses" } as const })),
   ]);
   const catExact = catIds.map((id, i) => ({ id, exact: catValues[i]! }));
   const expensesExact = catExact.reduce((s, c) => add(s, c.exact), ZERO);
@@ -299,20 +307,20 @@ export async function dashboard(svc: Services, space: SpaceInfo, period: Dashboa
     const comparable = (i: number) => roundHalfEven(probe.exact(holdings[i]!.filter((h) => !unpriced.has(h.currency) && !isNew(h)).map((h) => ({ currency: h.currency, minor: h.valueMinor, date: points[i]!.date }))));
     base = comparable(0);
     change = comparable(1) - base;
-    if (unpriced.size) notes.push(`The change leaves out ${[...unpriced].sort().join(", ")} on both days: ${missingNote(unpricedOn)}`);
+    if (unpriced.size) notes.push(unpricedNote(unpricedOn));
     const seen = newNames("wallet");
-    if (seen.length) notes.push(`The change leaves out ${seen.join(", ")}: first seen in the period (from ${startText}); what was held before is not known`);
+    if (seen.length) notes.push({ kind: "changeNewWallets", values: { names: seen.join(", "), from: startText } });
     const valued = newNames("first-value");
-    if (valued.length) notes.push(`The change leaves out ${valued.join(", ")}: first valued in the period (from ${startText}); a value before it is not known`);
+    if (valued.length) notes.push({ kind: "changeNewValues", values: { names: valued.join(", "), from: startText } });
   }
   const pct = percentOf(change, base);
   const scale = scaleOf(space.currency);
-  const own = converter.report();
+  const own = converter.report(locale);
   // Last, as it adds the budgets' rates to the book: the figures above were converted with the book as it was.
   const compliance = await budgetCompliance(svc, loaded.budgets, space, book);
   // The budgets' own gaps too: their compliance left those amounts out.
   const report = compliance.gaps.unconverted.length === 0 ? own
-    : { ...own, complete: false, unconverted: [...own.unconverted, ...compliance.gaps.unconverted], notes: [...own.notes, ...compliance.gaps.notes] };
+    : { ...own, complete: false, unconverted: [...own.unconverted, ...compliance.gaps.unconverted], notes: [...own.notes, ...compliance.gaps.notes.map((n) => say(locale, n))] };
   return {
     spaceId: space.id,
     currency: space.currency,
@@ -345,7 +353,7 @@ export async function dashboard(svc: Services, space: SpaceInfo, period: Dashboa
     budgetCompliance: compliance.counts,
     topCategories,
     conversion: report,
-    notes: [...notes, ...report.notes],
+    notes: [...notes.map((n) => say(locale, n)), ...report.notes],
   };
 }
 
@@ -356,11 +364,12 @@ export async function dashboard(svc: Services, space: SpaceInfo, period: Dashboa
  * whose end date has passed are not counted. Spending in other currencies is
  * converted with the dashboard's `book` (today's coin prices included) and the
  * rates read with it; `gaps`: what had no rate (not counted), for the
- * dashboard's conversion report.
+ * dashboard's conversion report: the amounts, and a note on each as a sentence,
+ * made from the amount itself (its budget's report says it in English only).
  */
 export async function budgetCompliance(svc: Services, data: BudgetData, space: SpaceInfo, book: RateBook) {
   const out = { onTrack: 0, atRisk: 0, exceeded: 0, total: 0 };
-  const gaps: { unconverted: ConversionReport["unconverted"]; notes: string[] } = { unconverted: [], notes: [] };
+  const gaps: { unconverted: ConversionReport["unconverted"]; notes: Sentence[] } = { unconverted: [], notes: [] };
   const spending = await Promise.all(data.budgets.map((b) => spendingFrom(svc, data, b, space.timezone)));
   const spent = convertSpendings(data.budgets.map((b, i) => ({ budget: b, spending: spending[i]! })), book);
   data.budgets.forEach((b, i) => {
@@ -368,7 +377,10 @@ export async function budgetCompliance(svc: Services, data: BudgetData, space: S
     if (s.window.finished) return;
     if (s.conversion && !s.conversion.complete) {
       gaps.unconverted.push(...s.conversion.unconverted);
-      gaps.notes.push(...s.conversion.notes.filter((n) => n.startsWith("Missing rate")));
+      // The budget's missing rates (its fallbacks are not the dashboard's to tell), each from its amount: the same
+      // note the budget's report has, what it was part of said in the reader's language.
+      const context: Sentence = { kind: "conversionContextBudget", values: { name: JSON.stringify(b.name) } };
+      gaps.notes.push(...s.conversion.unconverted.map((u) => missingRateNote(u, s.conversion!.currency, context)));
     }
     out.total++;
     const threshold = BigInt(alertThresholdOf(b));

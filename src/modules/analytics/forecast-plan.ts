@@ -4,7 +4,7 @@
  * estimate of the other cash flows per account and direction, and the conversions into the space's currency.
  */
 import type { Services } from "../../env";
-import type { ResponseKind } from "../../lib/messages/catalogue";
+import type { Sentence } from "../../lib/i18n";
 import { type SqlGuard } from "../../lib/sql";
 import { priceDay } from "../prices/service";
 import { Converter, type DatedAmount, daysBefore, HUB, LOOKBACK_DAYS as RATE_LOOKBACK_DAYS, RateBook, scaleOf } from "../rates/convert";
@@ -15,7 +15,7 @@ import { type Reads } from "../spaces/access";
 import { CADENCE_DAYS, cashflowsStatement, expectedSince, LOOKBACK_DAYS, merchantKeyOf, nextAfter, type TxnRow } from "./recurring";
 import { type RecurringData, recurringReads, seriesOf } from "./recurring-service";
 import { type ValuationData, valuationReads } from "./valuation-reads";
-import { oneOffsOf, oneOffText } from "./one-offs";
+import { oneOffsOf, oneOffNote } from "./one-offs";
 
 export const HORIZON_DAYS = 60;
 
@@ -152,7 +152,11 @@ export interface Plan {
   format: typeof PLAN_FORMAT;
   /** The response's parts that depend on neither the balances nor what was posted since. */
   head: { spaceId: string; currency: string; asOfDate: string; horizon: { from: string; to: string; days: number } };
-  tail: { recurringSeriesUsed: number; conversion: ReturnType<Converter["report"]>; notes: string[] };
+  /**
+   * The conversion's report but for its notes, and the notes: sentences (the conversion's, `conversionNotes`, are
+   * also the end of `notes`), said in the reader's language when served.
+   */
+  tail: { recurringSeriesUsed: number; conversion: Omit<ReturnType<Converter["report"]>, "notes">; conversionNotes: Sentence[]; notes: Sentence[] };
   /** How the forecast was made, said in the reader's language when served. */
   method: Sentence;
   today: number;
@@ -178,21 +182,17 @@ export interface Plan {
 }
 
 /**
- * A sentence of the response by its kind in the catalogues' `responses` and its values (i18n.ts `responseText`): the
- * cached plan holds no language, the reader's is chosen when it is served. `yearMonth` ("2025-12"): the value `month`
- * is that month's name in the reader's language.
+ * A sentence of the response (i18n.ts `Sentence`): the cached plan holds no language, the reader's is chosen when it
+ * is served (i18n.ts `say`).
  */
-export interface Sentence {
-  kind: ResponseKind;
-  values?: Record<string, string | number>;
-  yearMonth?: string;
-}
+export type { Sentence };
 
 /**
- * The cached plan's layout: a cache row of another (a forecast body of before plans were cached, or a plan of before
- * its risks and method were sentences to say in the reader's language, 5) is not served.
+ * The cached plan's layout: a cache row of another is not served (a forecast body of before plans were cached, a plan
+ * of before its risks and method were sentences to say in the reader's language, 5, or of before its notes were, 6:
+ * English notes served to every reader).
  */
-export const PLAN_FORMAT = 6;
+export const PLAN_FORMAT = 7;
 
 /**
  * The key `Occurrence.key` matches a flow by: of its account too, as series are per account (a payment on one
@@ -232,14 +232,14 @@ export async function computePlan(svc: Services, space: SpaceInfo, nowMs: number
   const firstDate = rows.length ? days.date(rows[0]!.date) : todayText;
   const book = rateBookOf(valuation, flowCurrencies, firstDate, todayText);
   // Coin and security flows (a crypto account's) convert at market prices, as net worth does.
-  const priceNotes: string[] = [];
+  const priceNotes: Sentence[] = [];
   await addMarketPrices(svc, book, flowCurrencies.map((c) => ({ source: "flow", id: c, name: c, currency: c, valueMinor: 1n, asOf: todayText })), space.currency, priceNotes, todayText, firstDate, {
     past: valuation.pastPrices,
     latest: valuation.latestPrices,
   });
   const converter = new Converter(book, space.currency);
   // Exact conversion of a (fractional) future amount at today's rate; rounded only where a figure is shown.
-  const toSpace = (currency: string, v: Frac): Frac => converter.exactFrac(currency, v, todayText, "forecast");
+  const toSpace = (currency: string, v: Frac): Frac => converter.exactFrac(currency, v, todayText, { kind: "conversionContextForecast" });
 
   // A day of the horizon for an instant after now (later today counts as tomorrow, the horizon's first day).
   const horizonDay = (ms: number) => Math.max(first, days.day(ms));
@@ -316,9 +316,7 @@ export async function computePlan(svc: Services, space: SpaceInfo, nowMs: number
   }
   const oneOffs = [...recentSpending.values()].flatMap(oneOffsOf).sort((a, b) => a.date - b.date);
   const setAside = new Set(oneOffs.map((r) => r.id));
-  const oneOffNotes = oneOffs.length
-    ? [`Left out of the estimate as one-off purchases, each far above the last 90 days' other spending: ${oneOffs.map((r) => oneOffText(r, (t) => days.day(t))).join("; ")}`]
-    : [];
+  const oneOffNotes: Sentence[] = oneOffs.length ? [{ kind: "forecastOneOffs", values: { purchases: oneOffs.map((r) => oneOffNote(r, (t) => days.day(t))) } }] : [];
   for (const r of rows) {
     const d = days.day(r.date);
     if (r.amount < 0) {
@@ -375,7 +373,7 @@ export async function computePlan(svc: Services, space: SpaceInfo, nowMs: number
   if (recentIncomeAll > 0n && recentIncomeNonRecurring * 100n > recentIncomeAll * 30n) risks.push({ kind: "forecastIrregularIncome" });
   // Seasonal spikes: a month of last year's expenses well above the monthly mean, in the months the horizon covers.
   const months = [...monthly.entries()];
-  const monthValues = converter.exactMany(months.map(([, amounts]) => ({ amounts, context: "past expenses" })));
+  const monthValues = converter.exactMany(months.map(([, amounts]) => ({ amounts, context: { kind: "conversionContextPastExpenses" } as const })));
   const monthTotals = months.map(([ym], i) => ({ ym, v: asNumber(monthValues[i]!) }));
   const full = monthTotals.filter((m) => m.ym < todayText.slice(0, 7));
   if (full.length >= 6) {
@@ -391,19 +389,17 @@ export async function computePlan(svc: Services, space: SpaceInfo, nowMs: number
     }
   }
 
-  const report = converter.report();
+  // The report but for its words: the plan keeps the notes as sentences, said in each reader's language when served.
+  const { notes: _english, ...report } = converter.report();
+  const conversionNotes = converter.notes();
   return {
     format: PLAN_FORMAT,
     head: { spaceId: space.id, currency: space.currency, asOfDate: todayText, horizon: { from: dateOfDay(first), to: dateOfDay(today + HORIZON_DAYS), days: HORIZON_DAYS } },
     tail: {
       recurringSeriesUsed: live.length,
       conversion: report,
-      notes: [
-        ...(report.ratesUsedCount > 0 ? ["Future amounts in other currencies convert at today's rate (or the nearest earlier day's)"] : []),
-        ...priceNotes,
-        ...oneOffNotes,
-        ...report.notes,
-      ],
+      conversionNotes,
+      notes: [...(report.ratesUsedCount > 0 ? [{ kind: "forecastFutureRates" } as const] : []), ...priceNotes, ...oneOffNotes, ...conversionNotes],
     },
     method: { kind: hasLastYear ? "forecastMethodLastYear" : "forecastMethodNoLastYear", values: { n: live.length } },
     today,

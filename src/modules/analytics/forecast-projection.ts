@@ -10,7 +10,7 @@ import { dateOfDay, localDayOf } from "./days";
 import { formatMinor, moneyFields } from "../../lib/money";
 import type { TxnRow } from "./recurring";
 import { MAY_BE_NEGATIVE, asNumber, balanceInstant, type Plan, flowKey, inBand, type Sentence } from "./forecast-plan";
-import { DATE_LOCALES, type Locale, responseText } from "../../lib/i18n";
+import { type Locale, say as sayIn } from "../../lib/i18n";
 
 /**
  * The forecast of `plan` at `nowMs` (the plan's local day): projected balances per account from `balances`,
@@ -20,11 +20,7 @@ import { DATE_LOCALES, type Locale, responseText } from "../../lib/i18n";
  * merchant and band within half a period of its due day, which is then not projected (the balance counts it).
  */
 export function project(plan: Plan, balances: Map<string, bigint>, posted: TxnRow[], nowMs: number, timezone: string, locale: Locale = "en") {
-  const say = (s: Sentence) => {
-    const values = s.yearMonth === undefined ? s.values
-      : { ...s.values, month: new Date(`${s.yearMonth}-01T00:00:00Z`).toLocaleString(DATE_LOCALES[locale], { month: "long", timeZone: "UTC" }) };
-    return responseText(locale, s.kind, values);
-  };
+  const say = (s: Sentence) => sayIn(locale, s);
   const { first, last, today } = plan;
   const taken = new Set<number>();
   for (const r of posted) {
@@ -118,7 +114,8 @@ export function project(plan: Plan, balances: Map<string, bigint>, posted: TxnRo
       if (negativeOn === null && rounded < 0n && !MAY_BE_NEGATIVE.has(a.type)) negativeOn = dateOfDay(d);
     }
     const scale = scaleOf(a.currency);
-    if (overdrawn) riskFactors.push(say({ kind: "forecastOverdrawn", values: { account: a.name, balance: formatMinor(start, scale), currency: a.currency } }));
+    // The balance as the reader's language writes figures, as the notes write theirs.
+    if (overdrawn) riskFactors.push(say({ kind: "forecastOverdrawn", values: { account: a.name, balance: { figure: formatMinor(start, scale) }, currency: a.currency } }));
     else if (negativeOn) riskFactors.push(say({ kind: "forecastNegative", values: { account: a.name, date: negativeOn } }));
     const end = roundHalfEven(bal);
     return {
@@ -147,8 +144,8 @@ export function project(plan: Plan, balances: Map<string, bigint>, posted: TxnRo
     accounts: projected,
     recurringSeriesUsed: plan.tail.recurringSeriesUsed,
     method: say(plan.method),
-    conversion: plan.tail.conversion,
-    notes: plan.tail.notes,
+    conversion: { ...plan.tail.conversion, notes: plan.tail.conversionNotes.map(say) },
+    notes: plan.tail.notes.map(say),
   };
 }
 

@@ -7,6 +7,7 @@
 import type { Services } from "../../env";
 import { todayIn } from "../../lib/dates";
 import { ApiError, validationFailed } from "../../lib/errors";
+import { type Locale, say, type Sentence } from "../../lib/i18n";
 import { FIAT_CURRENCIES, formatMinor, moneyFields } from "../../lib/money";
 import { addDays, parseYmd, ymdString } from "../../lib/zoned-time";
 import { addMonths } from "../budgets/periods";
@@ -50,7 +51,7 @@ export async function loadValuation(svc: Services, spaceId: string, w: Valuation
 }
 
 /** The rate book of a valuation: the space's and the provider's rates, and market prices of what `holdings` hold in coins and securities. */
-export async function valuationBook(svc: Services, data: ValuationData, holdings: Holding[], quote: string, notes: string[], asOfDate: string, fromDate = asOfDate, live = true): Promise<RateBook> {
+export async function valuationBook(svc: Services, data: ValuationData, holdings: Holding[], quote: string, notes: Sentence[], asOfDate: string, fromDate = asOfDate, live = true): Promise<RateBook> {
   const book = new RateBook(data.rates);
   await addMarketPrices(svc, book, holdings, quote, notes, asOfDate, fromDate, { past: data.pastPrices, latest: data.latestPrices }, live);
   return book;
@@ -60,14 +61,15 @@ export async function valuationBook(svc: Services, data: ValuationData, holdings
  * Adds market prices (coins, securities) to the rate book as SYMBOL→currency rates, when a prices module is
  * wired. Coins are priced in the space's currency; a security the feed prices only in USD goes in as
  * SYMBOL→USD, and the book converts it on through the day's USD rate like any other amount, as it does a
- * coin on a past day whose price was cached in USD only.
+ * coin on a past day whose price was cached in USD only. What it could not price goes in `notes`, as sentences
+ * (said in the reader's language where the answer is written).
  */
 export async function addMarketPrices(
   svc: Services,
   book: RateBook,
   holdings: Holding[],
   quote: string,
-  notes: string[],
+  notes: Sentence[],
   asOfDate: string,
   fromDate = asOfDate,
   cached?: { past: PastPriceRow[]; latest: PriceRow[] },
@@ -99,7 +101,7 @@ export async function addMarketPrices(
     }
   }
   if (!marketPrices.lookup) {
-    notes.push(`No market prices available for ${symbols.join(", ")}: these holdings are listed as unconverted, not counted as 0`);
+    notes.push({ kind: "pricesUnavailable", values: { symbols: symbols.join(", ") } });
     return;
   }
   // A valuation that ends before the space's today has only past days: the prices cached on them value it,
@@ -114,12 +116,12 @@ export async function addMarketPrices(
     // weekends); a stale price, of either kind, is dated by its own day, and the book's lookback decides.
     const dated = (p: (typeof prices)[number]) => (p.date < asOfDate && (p.stale || !isSecuritySymbol(p.symbol)) ? p.date : asOfDate);
     book.add(prices.map((p) => ({ base: p.symbol, quote: p.quote, date: dated(p), rate: p.price, source: `market:${p.source}` })));
-    for (const p of prices) if (p.stale) notes.push(`The ${p.symbol} price is from ${p.date}: the market feed has nothing newer`);
+    for (const p of prices) if (p.stale) notes.push({ kind: "priceStale", values: { symbol: p.symbol, date: p.date } });
     const priced = new Set(prices.map((p) => p.symbol));
     const unpriced = symbols.filter((s) => !priced.has(s));
-    if (unpriced.length) notes.push(`No market price for ${unpriced.join(", ")}: these holdings are listed as unconverted, not counted as 0`);
+    if (unpriced.length) notes.push({ kind: "priceMissing", values: { symbols: unpriced.join(", ") } });
   } catch {
-    notes.push(`Market prices could not be fetched for ${symbols.join(", ")}`);
+    notes.push({ kind: "pricesFailed", values: { symbols: symbols.join(", ") } });
   }
 }
 
@@ -136,7 +138,7 @@ export function valuePoints(converter: Converter, holdings: Holding[][], dates: 
     // A point is complete when none of its own amounts lacked a rate.
     const probe = new Converter(converter.book, converter.target);
     probe.exact(amounts);
-    const minor = roundHalfEven(converter.exact(amounts, `net worth on ${dates[i]}`));
+    const minor = roundHalfEven(converter.exact(amounts, { kind: "conversionContextNetWorthOn", values: { date: dates[i]! } }));
     return { date: dates[i]!, minor, complete: probe.complete };
   });
 }
@@ -245,19 +247,19 @@ async function valuationFor(svc: Services, space: SpaceInfo, points: { atMs: num
 /**
  * The net-worth history of `q` (defaults resolved by `historyRange`). `data`: the reads of
  * `historyWindow(q)` from the caller's batch (call it after the caller's role in the space has been
- * checked); without them, or when they do not hold the range, it reads them itself.
+ * checked); without them, or when they do not hold the range, it reads them itself. Its notes are in `locale`.
  */
-export async function netWorthHistory(svc: Services, space: SpaceInfo, q: { from: string; to: string; interval: Interval }, data?: ValuationData | null) {
+export async function netWorthHistory(svc: Services, space: SpaceInfo, q: { from: string; to: string; interval: Interval }, data?: ValuationData | null, locale: Locale = "en") {
   const dates = historyDates(q.from, q.to, q.interval);
   const points = dates.map((date) => ({ date, atMs: endOfDate(date, space.timezone) }));
   const loaded = await valuationFor(svc, space, points, data);
   const holdings = holdingsAt(loaded, points);
-  const notes: string[] = [];
+  const notes: Sentence[] = [];
   const last = dates[dates.length - 1]!;
   const book = await valuationBook(svc, loaded, holdings.flat(), space.currency, notes, last, dates[0]!, last >= todayIn(svc.clock.now(), space.timezone));
   const converter = new Converter(book, space.currency);
   const values = valuePoints(converter, holdings, dates);
-  const report = converter.report();
+  const report = converter.report(locale);
   return {
     spaceId: space.id,
     currency: space.currency,
@@ -266,7 +268,7 @@ export async function netWorthHistory(svc: Services, space: SpaceInfo, q: { from
     interval: q.interval,
     points: values.map((p) => ({ date: p.date, ...moneyFields("netWorth", p.minor, scaleOf(space.currency)), complete: p.complete })),
     conversion: report,
-    notes: [...notes, ...report.notes],
+    notes: [...notes.map((n) => say(locale, n)), ...report.notes],
   };
 }
 
@@ -274,17 +276,20 @@ export async function netWorthHistory(svc: Services, space: SpaceInfo, q: { from
  * The space's net worth at `atMs` in its currency (every registered source, coins at market price,
  * converted at that day's rates, rounded once), for other modules (e.g. projections' starting net worth).
  * Call it after the caller's role in the space has been checked. `data`: the reads of
- * `instantWindow(atMs)` from the caller's batch; without them it reads them itself.
+ * `instantWindow(atMs)` from the caller's batch; without them it reads them itself. Its notes are in `locale`.
  */
-export async function netWorthAt(svc: Services, space: SpaceInfo, atMs: number, data?: ValuationData | null) {
+export async function netWorthAt(svc: Services, space: SpaceInfo, atMs: number, data?: ValuationData | null, locale: Locale = "en") {
   const date = dateOfDay(localDayOf(atMs - 1, space.timezone));
   const points = [{ atMs, date }];
   const loaded = await valuationFor(svc, space, points, data);
   const [holdings] = holdingsAt(loaded, points);
-  const notes: string[] = [];
+  const notes: Sentence[] = [];
   const book = await valuationBook(svc, loaded, holdings!, space.currency, notes, date, date, date >= todayIn(svc.clock.now(), space.timezone));
   const converter = new Converter(book, space.currency);
   const [point] = valuePoints(converter, [holdings!], [date]);
-  const report = converter.report();
-  return { date, minor: point!.minor, decimal: formatMinor(point!.minor, scaleOf(space.currency)), complete: point!.complete, conversion: report, notes: [...notes, ...report.notes] };
+  const report = converter.report(locale);
+  return {
+    date, minor: point!.minor, decimal: formatMinor(point!.minor, scaleOf(space.currency)), complete: point!.complete, conversion: report,
+    notes: [...notes.map((n) => say(locale, n)), ...report.notes],
+  };
 }

@@ -17,6 +17,7 @@
  * - it is at least ONE_OFF_SHARE percent of the window's whole spending.
  * At most MAX_ONE_OFFS are set aside per currency, largest first.
  */
+import type { Sentence } from "../../lib/i18n";
 import { formatMinor } from "../../lib/money";
 import { scaleOf } from "../rates/convert";
 import { dateOfDay } from "./days";
@@ -56,6 +57,8 @@ export function oneOffsOf(rows: TxnRow[]): TxnRow[] {
   return out;
 }
 
-/** How a forecast's notes name a one-off: "Toyota -12000.00 USD on 2026-11-10". */
-export const oneOffText = (r: TxnRow, dayOf: (instant: number) => number) =>
-  `${r.merchant_name ?? r.description} ${formatMinor(r.amount, scaleOf(r.currency))} ${r.currency} on ${dateOfDay(dayOf(r.date))}`;
+/** How a forecast's notes name a one-off: "Toyota -12000.00 USD on 2026-11-10" (its amount written as the reader's language writes figures). */
+export const oneOffNote = (r: TxnRow, dayOf: (instant: number) => number): Sentence => ({
+  kind: "forecastOneOff",
+  values: { name: r.merchant_name ?? r.description, amount: { figure: formatMinor(r.amount, scaleOf(r.currency)) }, currency: r.currency, date: dateOfDay(dayOf(r.date)) },
+});

@@ -66,7 +66,8 @@ analyticsRoutes.openapi(
     const window = historyWindow(q, now);
     const { space, data } = await readSpaceInfo(svc, c.get("auth"), q.spaceId, "viewer", window && ((g) => valuationReads(svc.env.DB, g, window)));
     const range = pastHistoryRange(q, dateOfDay(localDayOf(now, space.timezone)));
-    return c.json(await netWorthHistory(svc, space, range, data), 200);
+    // Its notes in the language the request's errors would use.
+    return c.json(await netWorthHistory(svc, space, range, data, requestLanguage(c)), 200);
   },
 );
 

@@ -7,6 +7,10 @@ import { ConversionSchema as Conversion } from "../rates/schemas";
 
 const SpaceId = z.string().min(1).max(64);
 const Dec = z.string().openapi({ description: "Exact decimal string; the number beside it is for convenience" });
+const Notes = z.array(z.string()).openapi({
+  description: "Sentences for a reader about what the figures leave out or how they were made (a rate of an earlier day, a missing rate or price, " +
+    "what the change or the estimate leaves out), in the request's language; figures in them are written as that language writes numbers",
+});
 
 
 export const DashboardQuery = z.object({
@@ -52,7 +56,7 @@ export const DashboardSchema = z
         "amounts to the expenses, but for a category whose refunds exceed its spending: it is not listed, and the others share their own spending",
     }),
     conversion: Conversion,
-    notes: z.array(z.string()),
+    notes: Notes,
   })
   .openapi("Dashboard");
 
@@ -72,7 +76,7 @@ export const NetWorthSchema = z
     interval: z.string(),
     points: z.array(z.object({ date: z.string(), netWorth: z.number(), netWorthDecimal: Dec, complete: z.boolean() })),
     conversion: Conversion,
-    notes: z.array(z.string()),
+    notes: Notes,
   })
   .openapi("NetWorthHistory");
 
@@ -138,7 +142,7 @@ export const ForecastSchema = z
     recurringSeriesUsed: z.number().int(),
     method: z.string().openapi({ description: "How the forecast was made, a sentence in the request's language" }),
     conversion: Conversion,
-    notes: z.array(z.string()),
+    notes: Notes,
     cache: z.object({ hit: z.boolean(), computedAt: z.string(), ledgerSeq: z.number().int(), changesSince: z.number().int() }),
   })
   .openapi("Forecast");

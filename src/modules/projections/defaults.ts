@@ -14,7 +14,7 @@
  * All figures are exact integers of the space currency's minor units.
  */
 import type { Services } from "../../env";
-import { type Locale, responseText } from "../../lib/i18n";
+import { type Locale, responseText, say, type Sentence } from "../../lib/i18n";
 import { addDays, parseYmd, ymdString, zonedDate, zonedMidnight } from "../../lib/zoned-time";
 import type { SqlGuard } from "../../lib/sql";
 import type { Reads } from "../spaces/access";
@@ -47,7 +47,7 @@ export interface NetWorthDefault {
  * Holdings with no rate or price are left out and named in the notes.
  */
 export async function spaceNetWorth(svc: Services, space: SpaceRef, data?: DefaultsData | null, locale: Locale = "en"): Promise<NetWorthDefault> {
-  const nw = await netWorthAt(svc, space, data?.atMs ?? svc.clock.now() + 1, data?.valuation);
+  const nw = await netWorthAt(svc, space, data?.atMs ?? svc.clock.now() + 1, data?.valuation, locale);
   const notes = nw.notes.map((n) => `startingNetWorth: ${n}`);
   if (!nw.complete) notes.push(responseText(locale, "projectionNetWorthIncomplete", { date: nw.date }));
   return { minor: nw.minor, date: nw.date, complete: nw.complete, notes };
@@ -111,7 +111,7 @@ export interface ContributionDefault {
  * which a projection does not take) count as income, so the contribution is the same.
  * Every amount converts to the space's currency at its own day's rate.
  */
-export async function recentContribution(svc: Services, space: SpaceRef, data?: DefaultsData | null): Promise<ContributionDefault> {
+export async function recentContribution(svc: Services, space: SpaceRef, data?: DefaultsData | null, locale: Locale = "en"): Promise<ContributionDefault> {
   const today = zonedDate(data?.nowMs ?? svc.clock.now(), space.timezone);
   const from = addDays(addMonths(today, -12), 1);
   const startMs = zonedMidnight(from, space.timezone);
@@ -134,16 +134,16 @@ export async function recentContribution(svc: Services, space: SpaceRef, data?: 
   // The batch's rates are a superset (of days and currencies): a rate nothing converts is never used.
   const book = useData ? new RateBook(data.valuation.rates) : currencies.length > 1 ? await loadRateBook(svc, space.id, currencies, fromText, toText) : new RateBook([]);
   // Coin and security flows (a crypto account's) convert at market prices, as net worth does.
-  const priceNotes: string[] = [];
+  const priceNotes: Sentence[] = [];
   const flowHoldings = currencies.map((c) => ({ source: "flow", id: c, name: c, currency: c, valueMinor: 1n, asOf: toText }));
   await addMarketPrices(svc, book, flowHoldings, space.currency, priceNotes, toText, fromText, useData ? { past: data.valuation.pastPrices, latest: data.valuation.latestPrices } : undefined);
   const converter = new Converter(book, space.currency);
-  let income = converter.total(incomeAmounts, "annual income");
-  let expenses = converter.total(expenseAmounts, "annual expenses");
+  let income = converter.total(incomeAmounts, { kind: "conversionContextAnnualIncome" });
+  let expenses = converter.total(expenseAmounts, { kind: "conversionContextAnnualExpenses" });
   if (expenses < 0n) {
     income -= expenses;
     expenses = 0n;
   }
-  const notes = [...priceNotes, ...converter.report().notes].map((n) => `annualContribution: ${n}`);
+  const notes = [...priceNotes, ...converter.notes()].map((n) => `annualContribution: ${say(locale, n)}`);
   return { income, expenses, from: fromText, to: toText, notes };
 }

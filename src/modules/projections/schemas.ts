@@ -170,7 +170,7 @@ export const ProjectionResponse = z
     yearByYear: z.array(YearRow),
     notes: z.array(z.string()).openapi({
       description: "Sentences for a reader about the inputs (retirement, the ledger's defaults), in the request's language; " +
-        "a conversion's notes (a missing rate, a fallback, a price) are in English, after the field they concern",
+        "a conversion's notes (a missing rate, a fallback, a price) too, after the field they concern",
     }),
   })
   .openapi("ProjectionResult");

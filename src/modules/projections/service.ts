@@ -177,7 +177,7 @@ async function resolve(svc: Services, space: SpaceRef, req: ProjectionRequest, d
   if (problems.length) throw validationFailed(problems);
   const [netWorth, flow] = await Promise.all([
     start === undefined ? spaceNetWorth(svc, space, data, locale) : null,
-    needLedgerFlow ? recentContribution(svc, space, data) : null,
+    needLedgerFlow ? recentContribution(svc, space, data, locale) : null,
   ]);
   // The ledger's figures within the range a request's own amounts have (they can be far larger: a sum
   // over every holding at the day's rates), so the engine works in exact doubles and a saved projection's

@@ -12,8 +12,11 @@
  * - A missing rate is never a 0 and never mixed in: the amounts that could
  *   not be converted are listed per currency beside the (then partial) total,
  *   with a note, and `complete` is false.
+ * - Notes are sentences (i18n.ts `Sentence`), said in the reader's language by `report(locale)`; what the
+ *   amounts were part of (a context) is a sentence too.
  */
 import type { Services } from "../../env";
+import { type Locale, say, type Sentence } from "../../lib/i18n";
 import { CURRENCY_SCALES, formatMinor, moneyFields } from "../../lib/money";
 import { jsonList } from "../../lib/sql";
 import { addDays, parseYmd, ymdString } from "../../lib/zoned-time";
@@ -194,12 +197,47 @@ export interface DatedAmount {
   date: string;
 }
 
+/**
+ * What amounts were part of, for a note on what could not be converted: a sentence (`{ kind:
+ * "conversionContextNetWorthOn", values: { date } }`), said in the note's language; or text, said as it is in
+ * every language. The report's `unconverted[].context` says it in English.
+ */
+export type ConversionContext = Sentence | string;
+
+/** The default context: a total. */
+export const TOTAL: Sentence = { kind: "conversionContextTotal" };
+
+const contextText = (locale: Locale, c: ConversionContext) => (typeof c === "string" ? c : say(locale, c));
+
 export interface Unconverted {
   /** What the amounts were part of ("net worth on 2024-03-01", "expenses"). */
-  context: string;
+  context: ConversionContext;
   currency: string;
   amountMinor: bigint;
   dates: string[];
+}
+
+/** At most this many days are named per missing rate; a note with this many says there were others. */
+export const MAX_MISSING_DAYS = 10;
+
+/**
+ * The note on an amount not converted into `target`: its currency, its amount (an exact decimal), the days
+ * without a rate (MAX_MISSING_DAYS of them: there may have been others) and what it was part of. From the
+ * report's own `unconverted` entry as well (`amountDecimal`), as the dashboard says a budget's.
+ */
+export function missingRateNote(u: { currency: string; amountDecimal: string; dates: string[] }, target: string, context: ConversionContext): Sentence {
+  return {
+    kind: u.dates.length >= MAX_MISSING_DAYS ? "conversionMissingMore" : "conversionMissing",
+    values: {
+      pair: `${u.currency}/${target}`,
+      days: u.dates.join(", "),
+      lookback: LOOKBACK_DAYS,
+      amount: { figure: u.amountDecimal },
+      currency: u.currency,
+      context,
+      target,
+    },
+  };
 }
 
 /** A running exact total in the target currency, with the rates it used and what it could not convert. */
@@ -217,7 +255,7 @@ export class Converter {
    * Exact value of `amounts` in the target's minor units, as a fraction (not
    * rounded); amounts with no rate are left out and recorded as missing.
    */
-  exact(amounts: DatedAmount[], context = "total"): Frac {
+  exact(amounts: DatedAmount[], context: ConversionContext = TOTAL): Frac {
     return this.exactMany([{ amounts, context }])[0]!;
   }
 
@@ -227,9 +265,9 @@ export class Converter {
    * currency and day share one rate: they are summed first (integers), then
    * converted once per group.
    */
-  exactMany(lists: { amounts: DatedAmount[]; context?: string }[]): Frac[] {
+  exactMany(lists: { amounts: DatedAmount[]; context?: ConversionContext }[]): Frac[] {
     const tScale = scaleOf(this.target);
-    const terms = lists.map(({ amounts, context = "total" }) => {
+    const terms = lists.map(({ amounts, context = TOTAL }) => {
       const groups = new Map<string, DatedAmount>();
       for (const a of amounts) {
         if (a.minor === 0n) continue;
@@ -264,7 +302,7 @@ export class Converter {
    * rounded. With no rate it is recorded as missing (its amount shown rounded
    * to the minor unit) and contributes nothing.
    */
-  exactFrac(currency: string, value: Frac, date: string, context = "total"): Frac {
+  exactFrac(currency: string, value: Frac, date: string, context: ConversionContext = TOTAL): Frac {
     if (value.n === 0n) return ZERO;
     const r = this.book.resolve(currency, this.target, date);
     if (!r) {
@@ -276,11 +314,12 @@ export class Converter {
     return mul(mul(value, shift >= 0 ? frac(pow10(shift)) : frac(1n, pow10(-shift))), r.value);
   }
 
-  private recordMissing(context: string, currency: string, minor: bigint, date: string) {
-    const mk = `${context}|${currency}`;
+  private recordMissing(context: ConversionContext, currency: string, minor: bigint, date: string) {
+    // A context by what it says (in English: one language for every reader), as the report's field names it.
+    const mk = `${contextText("en", context)}|${currency}`;
     const m = this.missing.get(mk) ?? { context, currency, amountMinor: 0n, dates: [] };
     m.amountMinor += minor;
-    if (m.dates.length < 10 && !m.dates.includes(date)) m.dates.push(date);
+    if (m.dates.length < MAX_MISSING_DAYS && !m.dates.includes(date)) m.dates.push(date);
     this.missing.set(mk, m);
   }
 
@@ -293,7 +332,7 @@ export class Converter {
   }
 
   /** `exact(amounts)` rounded once, half-even. */
-  total(amounts: DatedAmount[], context = "total"): bigint {
+  total(amounts: DatedAmount[], context: ConversionContext = TOTAL): bigint {
     return roundHalfEven(this.exact(amounts, context));
   }
 
@@ -301,25 +340,27 @@ export class Converter {
     return this.missing.size === 0;
   }
 
-  /** What a response says about the conversion: rates used, fallbacks, missing rates. */
-  report() {
-    const notes: string[] = [];
+  /** The notes on the conversion, as sentences: the days converted at an earlier day's rate (20 at most), then each amount with no rate. */
+  notes(): Sentence[] {
+    const notes: Sentence[] = [];
     for (const f of this.fallbacks.values()) {
       if (notes.length >= 20) break;
-      notes.push(`No ${f.pair} rate on ${f.requested}: used the rate of ${f.used}, the nearest earlier day`);
+      notes.push({ kind: "conversionFallback", values: { pair: f.pair, day: f.requested, used: f.used } });
     }
+    for (const m of this.missing.values()) {
+      notes.push(missingRateNote({ currency: m.currency, amountDecimal: formatMinor(m.amountMinor, scaleOf(m.currency)), dates: m.dates }, this.target, m.context));
+    }
+    return notes;
+  }
+
+  /** What a response says about the conversion: rates used, fallbacks, missing rates; its notes in `locale`. */
+  report(locale: Locale = "en") {
     const unconverted = [...this.missing.values()].map((m) => ({
-      context: m.context,
+      context: contextText("en", m.context),
       currency: m.currency,
       ...moneyFields("amount", m.amountMinor, scaleOf(m.currency)),
       dates: m.dates,
     }));
-    for (const m of this.missing.values()) {
-      notes.push(
-        `Missing rate ${m.currency}/${this.target} on ${m.dates.join(", ")}${m.dates.length >= 10 ? " and other days" : ""} (none within ${LOOKBACK_DAYS} days before): ` +
-          `${formatMinor(m.amountMinor, scaleOf(m.currency))} ${m.currency} of ${m.context} is not included in the ${this.target} total`,
-      );
-    }
     const ratesUsed = [...this.used.values()].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.base.localeCompare(b.base)));
     return {
       currency: this.target,
@@ -329,7 +370,7 @@ export class Converter {
       ratesUsedCount: ratesUsed.length,
       fallbacks: [...this.fallbacks.values()].length,
       unconverted,
-      notes,
+      notes: this.notes().map((n) => say(locale, n)),
     };
   }
 }

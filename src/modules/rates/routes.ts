@@ -1,6 +1,7 @@
 import { createRoute } from "@hono/zod-openapi";
 import { access, bearer, createRouter, errors, json, jsonBody } from "../../lib/openapi";
 import { guards } from "../../middleware/auth";
+import { requestLanguage } from "../../middleware/errors";
 import { PutSpaceRatesBody, PutSpaceRatesResult, RateQuery, RateSchema, SpaceParam, SpaceRatesQuery, SpaceRatesSchema } from "./schemas";
 import * as rates from "./service";
 
@@ -17,7 +18,8 @@ rateRoutes.openapi(
     request: { query: RateQuery },
     responses: { 200: json(RateSchema, "The rate and the stored rates it comes from"), ...errors(401, 422, 429) },
   }),
-  async (c) => c.json(await rates.getRate(c.get("services"), c.req.valid("query"), c.get("auth")), 200),
+  // Its notes in the language the request's errors would use.
+  async (c) => c.json(await rates.getRate(c.get("services"), c.req.valid("query"), c.get("auth"), requestLanguage(c)), 200),
 );
 
 /** Manual rates of a space: mounted at /v1/spaces. */

@@ -22,7 +22,7 @@ export const RateSchema = z
     exact: z.boolean(),
     derivation: z.string().nullable(),
     ratesUsed: z.array(RateUsedSchema),
-    notes: z.array(z.string()),
+    notes: z.array(z.string()).openapi({ description: "Sentences for a reader (no rate that day, or none at all), in the request's language" }),
   })
   .openapi("ExchangeRate");
 
@@ -35,8 +35,13 @@ export const ConversionSchema = z
     ratesUsed: z.array(z.object({ base: z.string(), quote: z.string(), date: z.string(), rate: z.string(), source: z.string() })),
     ratesUsedCount: z.number().int(),
     fallbacks: z.number().int().openapi({ description: "Amounts converted at the nearest earlier day's rate (see notes)" }),
-    unconverted: z.array(z.object({ context: z.string(), currency: z.string(), amount: z.number(), amountDecimal: z.string(), dates: z.array(z.string()) })),
-    notes: z.array(z.string()),
+    unconverted: z.array(z.object({
+      context: z.string().openapi({ description: "What the amounts were part of, in English whatever the request's language (\"expenses\", \"net worth on 2026-03-01\"); the notes say it in the reader's" }),
+      currency: z.string(), amount: z.number(), amountDecimal: z.string(), dates: z.array(z.string()),
+    })),
+    notes: z.array(z.string()).openapi({
+      description: "Sentences for a reader (an amount converted at an earlier day's rate, one with no rate), in the request's language on analytics and projection answers",
+    }),
   })
   .openapi("Conversion");
 

@@ -5,6 +5,7 @@
  */
 import type { AuthContext, Services } from "../../env";
 import { validationFailed, type ErrorDetail } from "../../lib/errors";
+import { type Locale, say } from "../../lib/i18n";
 import { FIAT_CURRENCIES, CURRENCIES, plainDecimal } from "../../lib/money";
 import { insertRows } from "../../lib/sql";
 import { batchAsMember, readSpace, requireSpaceRole, withSessionCheck } from "../spaces/access";
@@ -63,9 +64,9 @@ const isCurrency = (c: string) => (CURRENCIES as readonly string[]).includes(c);
  * rates first when none are stored and the day is not in the future. The
  * stored rates are read once, with the caller's session check when `auth` is
  * given; whether the day is stored is seen in them. A fetch stores the day and
- * reads the rates again in one batch.
+ * reads the rates again in one batch. Its notes are in `locale`.
  */
-export async function getRate(svc: Services, q: { base: string; quote: string; date?: string }, auth?: AuthContext) {
+export async function getRate(svc: Services, q: { base: string; quote: string; date?: string }, auth?: AuthContext, locale: Locale = "en") {
   const today = utcDate(svc.clock.now());
   const date = q.date ?? today;
   const details: ErrorDetail[] = [];
@@ -107,8 +108,8 @@ export async function getRate(svc: Services, q: { base: string; quote: string; d
     const market = await coinPriceRow(svc, q.base, q.quote, date);
     if (market) (book.add([market]), (r = book.resolve(q.base, q.quote, date)));
   }
-  if (!r) notes.push(`No ${q.base}/${q.quote} rate on ${date} or within the days before it`);
-  else if (r.date !== date) notes.push(`No rate on ${date}: this is the rate of ${r.date}, the nearest earlier day`);
+  if (!r) notes.push(say(locale, { kind: "rateNone", values: { pair: `${q.base}/${q.quote}`, date } }));
+  else if (r.date !== date) notes.push(say(locale, { kind: "rateEarlierDay", values: { date, used: r.date } }));
   const direct = r?.legs.length === 1 && !r.legs[0]!.inverted;
   return {
     base: q.base,
