@@ -257,8 +257,12 @@ async function sendAndRecord(svc: Services, d: DeliveryContext, opts: SendOption
               next_attempt_at = CASE WHEN status = 'cancelled' AND ?2 = 'pending' THEN NULL ELSE ?6 END, delivered_at = ?7, claimed_until = NULL
         WHERE id = ?8 AND attempts = ?9`,
     ).bind(attempt, status, now, responseStatus, error, nextAt, ok ? now : null, d.id, d.attempts),
-    db.prepare("INSERT OR IGNORE INTO webhook_delivery_attempts (delivery_id, attempt, at, response_status, error, duration_ms) VALUES (?, ?, ?, ?, ?, ?)")
-      .bind(d.id, attempt, started, responseStatus, error, Math.max(0, now - started)),
+    // Only while the delivery is there: a webhook deleted while this attempt was out took its log with it, and a
+    // row written after would be kept for good, reachable from nothing (webhooks QA sweep).
+    db.prepare(
+      `INSERT OR IGNORE INTO webhook_delivery_attempts (delivery_id, attempt, at, response_status, error, duration_ms)
+       SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE EXISTS (SELECT 1 FROM webhook_deliveries WHERE id = ?1)`,
+    ).bind(d.id, attempt, started, responseStatus, error, Math.max(0, now - started)),
   ];
   let notice: string | undefined;
   if (opts.countsTowardsDisable && ok) {
