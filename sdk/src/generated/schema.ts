@@ -3605,9 +3605,10 @@ export interface components {
             pagination: components["schemas"]["Pagination"];
         };
         WebhookDelivery: {
-            /** @description Sent as X-Dhanam-Delivery on every attempt */
+            /** @description Sent as X-Dhanam-Delivery and as the signed body's `deliveryId` on every attempt */
             id: string;
             webhookId: string;
+            /** @description The signed body's `id`: the same for every subscription that hears the event */
             eventId: string;
             event: string;
             /** @enum {string} */

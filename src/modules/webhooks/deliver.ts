@@ -43,9 +43,16 @@ export const TIMESTAMP_HEADER = "X-Dhanam-Timestamp";
 export const DELIVERY_HEADER = "X-Dhanam-Delivery";
 export const EVENT_HEADER = "X-Dhanam-Event";
 
-/** The signed body: `{ event, timestamp, data }`, with `data` exactly as stored in the outbox. */
-export function deliveryBody(type: string, createdAt: number, payload: string): string {
-  return `{"event":${JSON.stringify(type)},"timestamp":${JSON.stringify(iso(createdAt))},"data":${payload}}`;
+/**
+ * The signed body: `{ event, id, deliveryId, timestamp, data }`, with `data` exactly as stored in the outbox. `id` is
+ * the event's (the same for every subscription that hears it and every retry) and `deliveryId` the X-Dhanam-Delivery
+ * header's: a receiver dedupes by what the signature covers. The headers are not signed, so a request replayed within
+ * the receiver's timestamp window with another X-Dhanam-Delivery passed a dedupe by the header alone; and two
+ * subscriptions to one receiver (a new one made to replace a secret, before the old one is deleted) sent each event
+ * under two delivery ids with nothing in common.
+ */
+export function deliveryBody(type: string, eventId: string, deliveryId: string, createdAt: number, payload: string): string {
+  return `{"event":${JSON.stringify(type)},"id":${JSON.stringify(eventId)},"deliveryId":${JSON.stringify(deliveryId)},"timestamp":${JSON.stringify(iso(createdAt))},"data":${payload}}`;
 }
 
 /** `sha256=<hex HMAC-SHA256 of "<timestamp>.<raw body>">` under the subscription's secret. */
@@ -220,7 +227,7 @@ async function sendAndRecord(svc: Services, d: DeliveryContext, opts: SendOption
   if (problem) {
     error = `URL not allowed: ${problem}`;
   } else {
-    const body = deliveryBody(d.event_type, d.event_created_at, d.payload);
+    const body = deliveryBody(d.event_type, d.event_id, d.id, d.event_created_at, d.payload);
     const timestamp = String(Math.floor(started / 1000));
     const secret = await decryptSecret(d.secret_enc, svc.env.ENCRYPTION_KEY);
     const request = new Request(d.url, {

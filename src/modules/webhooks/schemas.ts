@@ -91,9 +91,9 @@ export const DELIVERY_STATUSES = ["pending", "succeeded", "failed", "cancelled"]
 
 export const DeliverySchema = z
   .object({
-    id: z.string().openapi({ description: "Sent as X-Dhanam-Delivery on every attempt" }),
+    id: z.string().openapi({ description: "Sent as X-Dhanam-Delivery and as the signed body's `deliveryId` on every attempt" }),
     webhookId: z.string(),
-    eventId: z.string(),
+    eventId: z.string().openapi({ description: "The signed body's `id`: the same for every subscription that hears the event" }),
     event: z.string(),
     status: z.enum(DELIVERY_STATUSES),
     attempts: z.number().int(),
