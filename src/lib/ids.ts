@@ -10,13 +10,25 @@ export type IdPrefix =
   | "job" | "req" | "corr" | "con" | "whk" | "dlv" | "val" | "scen" | "evt" | "trd"
   | "hhm" | "egr" | "ntf" | "eal" | "msg" | "flg";
 
-export function newId(prefix: IdPrefix, now: number = Date.now()): string {
+/** The 10-character time part of an id made at `ms`. */
+function timePart(ms: number): string {
   let time = "";
-  let t = now;
+  let t = ms;
   for (let i = 0; i < 10; i++) {
     time = ALPHABET[t % 32] + time;
     t = Math.floor(t / 32);
   }
+  return time;
+}
+
+/**
+ * The lowest id of `prefix` made at `ms` or later: every id made before `ms` sorts below it, every id made at or
+ * after it sorts at or above it. For range conditions on an index of ids (`id >= idFloor(p, from) AND id < idFloor(p, to)`).
+ */
+export const idFloor = (prefix: IdPrefix, ms: number): string => `${prefix}_${timePart(Math.max(0, Math.floor(ms)))}`;
+
+export function newId(prefix: IdPrefix, now: number = Date.now()): string {
+  const time = timePart(now);
   const bytes = crypto.getRandomValues(new Uint8Array(16));
   let rand = "";
   for (const b of bytes) rand += ALPHABET[b & 31];
@@ -25,12 +37,7 @@ export function newId(prefix: IdPrefix, now: number = Date.now()): string {
 
 /** `n` ids at once: one random draw for all of them (a bulk import makes thousands, and each draw costs more than the rest). */
 export function newIds(prefix: IdPrefix, n: number, now: number = Date.now()): string[] {
-  let time = "";
-  let t = now;
-  for (let i = 0; i < 10; i++) {
-    time = ALPHABET[t % 32] + time;
-    t = Math.floor(t / 32);
-  }
+  const time = timePart(now);
   const bytes = new Uint8Array(16 * n);
   // getRandomValues fills at most 65,536 bytes per call.
   for (let i = 0; i < bytes.length; i += 65_536) crypto.getRandomValues(bytes.subarray(i, Math.min(bytes.length, i + 65_536)));

@@ -41,7 +41,7 @@ describe("signed deliveries", () => {
     expect(h.get("x-dhanam-signature")).toMatch(/^sha256=[0-9a-f]{64}$/);
     expect(h.get("content-type")).toBe("application/json");
     const body = JSON.parse(got!.body);
-    expect(body).toEqual({ event: "transaction.created", timestamp: expect.any(String), data: payload });
+    expect(body).toEqual({ event: "transaction.created", id: published.eventId, deliveryId: queued[0], timestamp: expect.any(String), data: payload });
     expect(new Date(body.timestamp).toISOString()).toBe(body.timestamp);
 
     // Any change is caught: the body, the timestamp, the secret, a stale or future time.

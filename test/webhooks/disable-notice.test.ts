@@ -13,6 +13,7 @@ import { deliverDue } from "../../src/modules/lifebeat/outbox";
 import { dhanamSender } from "../../src/modules/lifebeat/channels";
 import { dayAt } from "../../src/modules/lifebeat/messages";
 import { callJson, createSpace, registerUser } from "../helpers";
+import { DISABLE_MIN_RUN_MS } from "../../src/modules/webhooks/events";
 import { as, createWebhook, deliveryRow, failNext, inbox, manualClock, outboxRow, receiverUrl, servicesAt, subscriptionRow } from "./helpers";
 
 const LIMIT = "3";
@@ -42,6 +43,10 @@ describe("a subscription that disables itself", () => {
     const { owner, spaceId, hook } = await failingHook("es");
     const clock = manualClock();
     const svc = servicesAt(clock, { WEBHOOK_DISABLE_AFTER_FAILURES: LIMIT });
+    // A failure a day ago starts the run (a run disables only once it has lasted a day: failure-run.test.ts).
+    const [early] = await fanOut(svc, await outboxRow(spaceId, "transaction.created", { early: true }));
+    expect((await deliverAttempt(svc, early!, 0)).outcome).toBe("retrying");
+    clock.advance(DISABLE_MIN_RUN_MS);
     const ids: string[] = [];
     for (let i = 0; i < 6; i++) ids.push(...(await fanOut(svc, await outboxRow(spaceId, "transaction.created", { i }))));
     expect(ids).toHaveLength(6);
@@ -50,7 +55,8 @@ describe("a subscription that disables itself", () => {
     const outcomes = await Promise.all(ids.map((id) => deliverAttempt(svc, id, 0)));
     expect(outcomes.every((o) => o.outcome === "retrying")).toBe(true);
     const sub = (await callJson(`/v1/webhooks/${hook.id}`, as(owner))).body;
-    expect(sub).toMatchObject({ enabled: false, disabledReason: "failures", consecutiveFailures: 6 });
+    expect(sub).toMatchObject({ enabled: false, disabledReason: "failures", consecutiveFailures: 7 });
+    ids.push(early!);
 
     const notices = await noticesOf(hook.id);
     expect(notices).toHaveLength(1);
@@ -92,7 +98,8 @@ describe("a subscription that disables itself", () => {
     for (let i = 0; i < 3; i++) ids.push(...(await fanOut(svc, await outboxRow(spaceId, "transaction.created", { i }))));
     for (const id of ids) {
       await deliverAttempt(svc, id, 0);
-      clock.advance(1_000);
+      // The run's first failure a day before its last (failure-run.test.ts).
+      clock.advance(id === ids[0] ? DISABLE_MIN_RUN_MS : 1_000);
     }
     expect((await subscriptionRow(hook.id))!.enabled).toBe(0);
     const mail = await emailsTo(owner.email);
@@ -126,7 +133,7 @@ describe("a subscription that disables itself", () => {
     const more: string[] = [];
     for (let i = 0; i < 3; i++) more.push(...(await fanOut(svc, await outboxRow(spaceId, "transaction.created", { again: i }, Date.now() + 10))));
     for (const id of more) {
-      clock.advance(1_000);
+      clock.advance(id === more[1] ? DISABLE_MIN_RUN_MS : 1_000);
       await deliverAttempt(svc, id, 0);
     }
     expect((await subscriptionRow(hook.id))!.disabled_reason).toBe("failures");

@@ -18,7 +18,8 @@
  * after the attempt the outcome is written in one batch with the attempt log
  * and the subscription's failure run. A failed attempt queues the next one
  * with exponential backoff (`delaySeconds`); the subscription disables itself
- * after WEBHOOK_DISABLE_AFTER_FAILURES consecutive failed attempts. That batch
+ * after WEBHOOK_DISABLE_AFTER_FAILURES consecutive failed attempts, once that run
+ * has lasted DISABLE_MIN_RUN_MS (a burst of failures in a short outage does not). That batch
  * also cancels its pending deliveries (a re-enable resumes new events only,
  * never those: the rule does not depend on when it comes) and writes the email
  * to its creator, once per disable (notify.ts).
@@ -26,11 +27,11 @@
 import type { Services } from "../../env";
 import { decryptSecret, hmacSha256Hex } from "../../lib/crypto";
 import { iso } from "../../lib/clock";
-import { newId } from "../../lib/ids";
+import { idFloor, newId } from "../../lib/ids";
 import { logError, logInfo } from "../../lib/log";
 import { outbound } from "../../lib/outbound";
 import {
-  backoffSeconds, CLAIM_MS, DELIVER_JOB, disableAfterFailures, EARLY_SLACK_MS, MAX_ATTEMPTS, REQUEST_TIMEOUT_MS, SUBSCRIPTION_DISABLED, TEST_EVENT,
+  backoffSeconds, CLAIM_MS, DELIVER_JOB, DISABLE_MIN_RUN_MS, disableAfterFailures, EARLY_SLACK_MS, MAX_ATTEMPTS, REQUEST_TIMEOUT_MS, SUBSCRIPTION_DISABLED, TEST_EVENT,
 } from "./events";
 import { deliverNow } from "../lifebeat/outbox";
 import { disabledNoticeInsert } from "./notify";
@@ -42,9 +43,16 @@ export const TIMESTAMP_HEADER = "X-Dhanam-Timestamp";
 export const DELIVERY_HEADER = "X-Dhanam-Delivery";
 export const EVENT_HEADER = "X-Dhanam-Event";
 
-/** The signed body: `{ event, timestamp, data }`, with `data` exactly as stored in the outbox. */
-export function deliveryBody(type: string, createdAt: number, payload: string): string {
-  return `{"event":${JSON.stringify(type)},"timestamp":${JSON.stringify(iso(createdAt))},"data":${payload}}`;
+/**
+ * The signed body: `{ event, id, deliveryId, timestamp, data }`, with `data` exactly as stored in the outbox. `id` is
+ * the event's (the same for every subscription that hears it and every retry) and `deliveryId` the X-Dhanam-Delivery
+ * header's: a receiver dedupes by what the signature covers. The headers are not signed, so a request replayed within
+ * the receiver's timestamp window with another X-Dhanam-Delivery passed a dedupe by the header alone; and two
+ * subscriptions to one receiver (a new one made to replace a secret, before the old one is deleted) sent each event
+ * under two delivery ids with nothing in common.
+ */
+export function deliveryBody(type: string, eventId: string, deliveryId: string, createdAt: number, payload: string): string {
+  return `{"event":${JSON.stringify(type)},"id":${JSON.stringify(eventId)},"deliveryId":${JSON.stringify(deliveryId)},"timestamp":${JSON.stringify(iso(createdAt))},"data":${payload}}`;
 }
 
 /** `sha256=<hex HMAC-SHA256 of "<timestamp>.<raw body>">` under the subscription's secret. */
@@ -133,6 +141,10 @@ interface DeliveryContext {
   space_gone: number;
   /** 1 when the subscription's creator is no longer an admin of its space (creator.ts). */
   creator_lost_access: number;
+  /** Where the subscription's current run of failures can start: its last success, or its (re-)enabling. */
+  sub_last_success_at: number | null;
+  sub_enabled_at: number | null;
+  sub_created_at: number;
   payload: string;
   event_created_at: number;
   /** The subscription's creator (who is told when it disables itself: notify.ts); null if the user is gone. */
@@ -144,6 +156,7 @@ interface DeliveryContext {
 const LOAD_DELIVERY = `
   SELECT d.id, d.subscription_id, d.space_id, d.event_id, d.event_type, d.status, d.attempts, d.next_attempt_at, d.claimed_until,
          w.url, w.secret_enc, w.enabled, e.payload, e.created_at AS event_created_at,
+         w.last_success_at AS sub_last_success_at, w.enabled_at AS sub_enabled_at, w.created_at AS sub_created_at,
          s.id IS NULL OR s.deleted_at IS NOT NULL AS space_gone, NOT ${creatorMayManageSql("w")} AS creator_lost_access,
          u.email AS creator_email, u.locale AS creator_locale, s.name AS space_name
     FROM webhook_deliveries d
@@ -214,7 +227,7 @@ async function sendAndRecord(svc: Services, d: DeliveryContext, opts: SendOption
   if (problem) {
     error = `URL not allowed: ${problem}`;
   } else {
-    const body = deliveryBody(d.event_type, d.event_created_at, d.payload);
+    const body = deliveryBody(d.event_type, d.event_id, d.id, d.event_created_at, d.payload);
     const timestamp = String(Math.floor(started / 1000));
     const secret = await decryptSecret(d.secret_enc, svc.env.ENCRYPTION_KEY);
     const request = new Request(d.url, {
@@ -257,8 +270,12 @@ async function sendAndRecord(svc: Services, d: DeliveryContext, opts: SendOption
               next_attempt_at = CASE WHEN status = 'cancelled' AND ?2 = 'pending' THEN NULL ELSE ?6 END, delivered_at = ?7, claimed_until = NULL
         WHERE id = ?8 AND attempts = ?9`,
     ).bind(attempt, status, now, responseStatus, error, nextAt, ok ? now : null, d.id, d.attempts),
-    db.prepare("INSERT OR IGNORE INTO webhook_delivery_attempts (delivery_id, attempt, at, response_status, error, duration_ms) VALUES (?, ?, ?, ?, ?, ?)")
-      .bind(d.id, attempt, started, responseStatus, error, Math.max(0, now - started)),
+    // Only while the delivery is there: a webhook deleted while this attempt was out took its log with it, and a
+    // row written after would be kept for good, reachable from nothing (webhooks QA sweep).
+    db.prepare(
+      `INSERT OR IGNORE INTO webhook_delivery_attempts (delivery_id, attempt, at, response_status, error, duration_ms)
+       SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE EXISTS (SELECT 1 FROM webhook_deliveries WHERE id = ?1)`,
+    ).bind(d.id, attempt, started, responseStatus, error, Math.max(0, now - started)),
   ];
   let notice: string | undefined;
   if (opts.countsTowardsDisable && ok) {
@@ -267,11 +284,24 @@ async function sendAndRecord(svc: Services, d: DeliveryContext, opts: SendOption
     statements.push(
       db.prepare("UPDATE webhook_subscriptions SET consecutive_failures = consecutive_failures + 1, last_failure_at = ? WHERE id = ?").bind(now, d.subscription_id),
       // The disable itself: only the one batch that finds the subscription still enabled at the limit makes it (D1
-      // runs batches one at a time), and says so in its RETURNING row.
+      // runs batches one at a time), and says so in its RETURNING row. And only once the run has lasted
+      // DISABLE_MIN_RUN_MS: one of its failed attempts (after the last success and the latest enabling) is that old.
+      // The deliveries searched are those created between where the run can start (as loaded: a success since only
+      // raises it, and resets the count anyway) and that cutoff, through the (subscription, id) index.
       db.prepare(
         `UPDATE webhook_subscriptions SET enabled = 0, disabled_reason = 'failures', disabled_at = ?1, updated_at = ?1
-          WHERE id = ?2 AND enabled = 1 AND consecutive_failures >= ?3 RETURNING consecutive_failures`,
-      ).bind(now, d.subscription_id, limit),
+          WHERE id = ?2 AND enabled = 1 AND consecutive_failures >= ?3
+            AND EXISTS (SELECT 1 FROM webhook_deliveries rd JOIN webhook_delivery_attempts ra ON ra.delivery_id = rd.id
+                         WHERE rd.subscription_id = ?2 AND rd.id >= ?4 AND rd.id < ?5 AND rd.event_type != ?7
+                           AND ra.error IS NOT NULL AND ra.at <= ?6
+                           AND ra.at >= COALESCE(webhook_subscriptions.last_success_at, 0)
+                           AND ra.at >= COALESCE(webhook_subscriptions.enabled_at, webhook_subscriptions.created_at))
+          RETURNING consecutive_failures`,
+      ).bind(
+        now, d.subscription_id, limit,
+        idFloor("dlv", Math.max(d.sub_last_success_at ?? 0, d.sub_enabled_at ?? d.sub_created_at)), idFloor("dlv", now - DISABLE_MIN_RUN_MS + 1),
+        now - DISABLE_MIN_RUN_MS, TEST_EVENT,
+      ),
       // What a disabled subscription had pending is cancelled now, this attempt's retry included, not at each one's
       // next attempt: a re-enable resumes new events only, whenever it comes (service.ts does the same for an admin's disable).
       db.prepare(

@@ -55,7 +55,16 @@ export const EARLY_SLACK_MS = 5_000;
 /** Pending deliveries overdue by this much have lost their message; the hourly sweep queues them again. */
 export const STALLED_AFTER_MS = 15 * 60_000;
 
-/** Consecutive failed attempts after which a subscription disables itself (wrangler.toml WEBHOOK_DISABLE_AFTER_FAILURES). */
+/**
+ * How long a run of failures must have lasted (from a failed attempt after the last success, or after the
+ * subscription was enabled) before it disables the subscription, however many attempts it holds: longer than one
+ * delivery's whole retry schedule (about 15 h), so an outage that its retries would outlast never costs the events
+ * in flight. A count alone disabled a receiver down for a few seconds during a sync's burst of transaction events:
+ * 50 first attempts failed at once, and every event of the burst was cancelled, its retries never made.
+ */
+export const DISABLE_MIN_RUN_MS = 24 * 3600_000;
+
+/** Consecutive failed attempts after which a subscription disables itself (wrangler.toml WEBHOOK_DISABLE_AFTER_FAILURES), once the run has lasted DISABLE_MIN_RUN_MS. */
 export function disableAfterFailures(env: Env): number {
   const n = Number.parseInt(env.WEBHOOK_DISABLE_AFTER_FAILURES ?? "", 10);
   return Number.isFinite(n) && n > 0 ? n : 50;

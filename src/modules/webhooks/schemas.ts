@@ -62,7 +62,7 @@ export const WebhookSchema = z
     }),
     disabledReason: z.enum(["manual", "failures"]).nullable().openapi({
       description:
-        "`manual`: an admin disabled it. `failures`: it disabled itself after WEBHOOK_DISABLE_AFTER_FAILURES (50) consecutive failed attempts, and its creator (`createdBy`) was emailed once about it, without the secret or the URL's path and query",
+        "`manual`: an admin disabled it. `failures`: it disabled itself after WEBHOOK_DISABLE_AFTER_FAILURES (50) consecutive failed attempts over at least 24 hours (a shorter outage only delays its deliveries), and its creator (`createdBy`) was emailed once about it, without the secret or the URL's path and query",
     }),
     disabledAt: z.string().nullable(),
     consecutiveFailures: z.number().int(),
@@ -91,9 +91,9 @@ export const DELIVERY_STATUSES = ["pending", "succeeded", "failed", "cancelled"]
 
 export const DeliverySchema = z
   .object({
-    id: z.string().openapi({ description: "Sent as X-Dhanam-Delivery on every attempt" }),
+    id: z.string().openapi({ description: "Sent as X-Dhanam-Delivery and as the signed body's `deliveryId` on every attempt" }),
     webhookId: z.string(),
-    eventId: z.string(),
+    eventId: z.string().openapi({ description: "The signed body's `id`: the same for every subscription that hears the event" }),
     event: z.string(),
     status: z.enum(DELIVERY_STATUSES),
     attempts: z.number().int(),
