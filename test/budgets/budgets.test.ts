@@ -99,7 +99,7 @@ describe("budgets", () => {
     const events = await env.DB.prepare("SELECT type, payload FROM event_outbox WHERE space_id = ?").bind(spaceId).all<{ type: string; payload: string }>();
     expect(events.results).toHaveLength(1);
     const payload = JSON.parse(events.results[0]!.payload);
-    expect(payload).toMatchObject({ budgetId: budget.id, spaceId, budgetAmount: 100, threshold: 80 });
+    expect(payload).toMatchObject({ budgetId: budget.id, spaceId, budgetAmount: 100, budgetAmountDecimal: "100.00", currency: "USD", threshold: 80 });
     expect(payload.currentSpent).toBeGreaterThanOrEqual(80);
     expect((await a.get(`/v1/budgets/${budget.id}`)).body).toMatchObject({ spent: 200, remaining: -100, status: "exceeded" });
   });

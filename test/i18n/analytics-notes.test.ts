@@ -116,6 +116,16 @@ describe("the dashboard's notes", () => {
     }
   });
 
+  it("a budget's own are too, and its missing amount's context stays as it was", { timeout: 60_000 }, async () => {
+    const path = `/v1/budgets?spaceId=${spaceId}`;
+    const [[bEs], [bPt], [bEn]] = [await asEs(path), await asPt(path), await asEn(path)];
+    expect(bEn.conversion.notes).toEqual([`Missing rate EUR/USD on ${today} (none within 31 days before): 45.67 EUR of spending of budget "Comida" is not included in the USD total`]);
+    expect(bEs.conversion.notes).toEqual([`Falta el tipo de cambio EUR/USD el ${today} (ninguno en los 31 días anteriores): 45.67 EUR del gasto del presupuesto "Comida" no se incluyen en el total en USD`]);
+    expect(bPt.conversion.notes).toEqual([`Falta a cotação EUR/USD em ${today} (nenhuma nos 31 dias anteriores): 45,67 EUR dos gastos do orçamento "Comida" não estão incluídos no total em USD`]);
+    for (const b of [bEs, bPt]) expect(b.conversion.unconverted).toEqual(bEn.conversion.unconverted);
+    expect(bEn.conversion.unconverted).toEqual([expect.objectContaining({ context: 'spending of budget "Comida"', currency: "EUR", amountDecimal: "45.67" })]);
+  });
+
   it("the net-worth history's are too", { timeout: 60_000 }, async () => {
     const path = `/v1/analytics/net-worth?spaceId=${spaceId}&from=${day(-28)}&to=${today}&interval=week`;
     const [hPt, hEn] = [await asPt(path), await asEn(path)];

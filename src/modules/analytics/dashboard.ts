@@ -365,7 +365,7 @@ export async function dashboard(svc: Services, space: SpaceInfo, period: Dashboa
  * converted with the dashboard's `book` (today's coin prices included) and the
  * rates read with it; `gaps`: what had no rate (not counted), for the
  * dashboard's conversion report: the amounts, and a note on each as a sentence,
- * made from the amount itself (its budget's report says it in English only).
+ * made from the amount itself (the budget's own report also tells its fallbacks, which are not the dashboard's).
  */
 export async function budgetCompliance(svc: Services, data: BudgetData, space: SpaceInfo, book: RateBook) {
   const out = { onTrack: 0, atRisk: 0, exceeded: 0, total: 0 };

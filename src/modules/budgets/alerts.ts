@@ -157,6 +157,8 @@ function thresholdEvent(b: BudgetRow, s: ConvertedSpending): PublishInput | null
     spaceId: b.spaceId,
     ...moneyFields("currentSpent", s.spent, scale),
     ...moneyFields("budgetAmount", b.amount, scale),
+    // The currency both amounts are in (the budget's, the space's): a receiver cannot tell it otherwise.
+    currency: b.currency,
     threshold,
     percentageSpent: Number(percent / BigInt(b.amount)),
     periodStart: s.window.startDate,

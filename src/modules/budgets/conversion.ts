@@ -7,6 +7,7 @@
  */
 import { type ConversionReport, Converter, RateBook, type RateRow } from "../rates/convert";
 import { roundHalfEven } from "../rates/exact";
+import type { Locale, Sentence } from "../../lib/i18n";
 import type { BudgetRow, Spending } from "./spending";
 
 export interface ConvertedSpending extends Spending {
@@ -20,9 +21,9 @@ export const BUDGET_ROUNDING = "half-even, once per budgeted category, to the cu
  * Each budget's spending (`items`) with its `foreign` amounts converted into the budget's currency and
  * counted, at the rates read with the spending, added to `book` (a caller's rates, such as today's coin
  * prices; by default none): no read of its own. What had no rate is named by its
- * budget in the report.
+ * budget in the report, whose notes are in `locale`.
  */
-export function convertSpendings(items: { budget: Pick<BudgetRow, "currency" | "name">; spending: Spending }[], book = new RateBook([])): ConvertedSpending[] {
+export function convertSpendings(items: { budget: Pick<BudgetRow, "currency" | "name">; spending: Spending }[], book = new RateBook([]), locale: Locale = "en"): ConvertedSpending[] {
   if (items.every((i) => i.spending.foreign.length === 0)) return items.map((i) => ({ ...i.spending, conversion: null }));
   // Budgets read together share one list of rates, and budgets read apart (the alerts) bring copies of the
   // same rows: each row goes into the book once.
@@ -39,7 +40,8 @@ export function convertSpendings(items: { budget: Pick<BudgetRow, "currency" | "
     }
     const converter = new Converter(book, budget.currency);
     const keys = [...byKey.keys()];
-    const exact = converter.exactMany(keys.map((key) => ({ amounts: byKey.get(key)!, context: `spending of budget ${JSON.stringify(budget.name)}` })));
+    const context: Sentence = { kind: "conversionContextBudget", values: { name: JSON.stringify(budget.name) } };
+    const exact = converter.exactMany(keys.map((key) => ({ amounts: byKey.get(key)!, context })));
     const byCategory = new Map(spending.byCategory);
     let spent = spending.spent;
     keys.forEach((key, i) => {
@@ -47,6 +49,6 @@ export function convertSpendings(items: { budget: Pick<BudgetRow, "currency" | "
       byCategory.set(key, (byCategory.get(key) ?? 0n) + minor);
       spent += minor;
     });
-    return { ...spending, spent, byCategory, conversion: { ...converter.report(), rounding: BUDGET_ROUNDING } };
+    return { ...spending, spent, byCategory, conversion: { ...converter.report(locale), rounding: BUDGET_ROUNDING } };
   });
 }

@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { access, bearer, createRouter, errors, json, jsonBody } from "../../lib/openapi";
 import { guards } from "../../middleware/auth";
+import { requestLanguage } from "../../middleware/errors";
 import { BudgetIdParam, BudgetSchema, CreateBudgetBody, ListBudgetsQuery, UpdateBudgetBody, MAX_BUDGETS_PER_SPACE } from "./schemas";
 import * as budgets from "./service";
 
@@ -15,7 +16,7 @@ budgetRoutes.openapi(
     request: { query: ListBudgetsQuery },
     responses: { 200: json(z.array(BudgetSchema), "Budgets"), ...errors(401, 404, 422, 429) },
   }),
-  async (c) => c.json(await budgets.listBudgets(c.get("services"), c.get("auth"), c.req.valid("query")), 200),
+  async (c) => c.json(await budgets.listBudgets(c.get("services"), c.get("auth"), c.req.valid("query"), requestLanguage(c)), 200),
 );
 
 budgetRoutes.openapi(
@@ -26,7 +27,7 @@ budgetRoutes.openapi(
     request: { body: jsonBody(CreateBudgetBody) },
     responses: { 201: json(BudgetSchema, "Created"), ...errors(401, 403, 404, 422, 429) },
   }),
-  async (c) => c.json(await budgets.createBudget(c.get("services"), c.get("auth"), c.req.valid("json")), 201),
+  async (c) => c.json(await budgets.createBudget(c.get("services"), c.get("auth"), c.req.valid("json"), requestLanguage(c)), 201),
 );
 
 budgetRoutes.openapi(
@@ -36,7 +37,7 @@ budgetRoutes.openapi(
     request: { params: BudgetIdParam },
     responses: { 200: json(BudgetSchema, "The budget"), ...errors(401, 404, 429) },
   }),
-  async (c) => c.json(await budgets.getBudget(c.get("services"), c.get("auth"), c.req.valid("param").id), 200),
+  async (c) => c.json(await budgets.getBudget(c.get("services"), c.get("auth"), c.req.valid("param").id, requestLanguage(c)), 200),
 );
 
 budgetRoutes.openapi(
@@ -46,7 +47,7 @@ budgetRoutes.openapi(
     request: { params: BudgetIdParam, body: jsonBody(UpdateBudgetBody) },
     responses: { 200: json(BudgetSchema, "Updated"), ...errors(401, 403, 404, 422, 429) },
   }),
-  async (c) => c.json(await budgets.updateBudget(c.get("services"), c.get("auth"), c.req.valid("param").id, c.req.valid("json")), 200),
+  async (c) => c.json(await budgets.updateBudget(c.get("services"), c.get("auth"), c.req.valid("param").id, c.req.valid("json"), requestLanguage(c)), 200),
 );
 
 budgetRoutes.openapi(

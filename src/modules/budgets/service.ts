@@ -17,6 +17,7 @@ import { ymdString, zonedDate } from "../../lib/zoned-time";
 import { type AllocationInput, checkBudget, type Link, parseLinks } from "./rules";
 import { type BudgetData, budgetReads, type BudgetRow, type LinkRow, spendingFrom, spendingOf } from "./spending";
 import { type ConvertedSpending, convertSpendings } from "./conversion";
+import type { Locale } from "../../lib/i18n";
 
 /** The API's view of budget `b`: its links with their categories' names, and its spending `s`. */
 function presentWith(b: BudgetRow, links: Pick<LinkRow, "categoryId" | "allocated">[], names: ReadonlyMap<string, string>, s: ConvertedSpending) {
@@ -56,8 +57,8 @@ function presentWith(b: BudgetRow, links: Pick<LinkRow, "categoryId" | "allocate
 }
 
 /** Budget `b`'s spending over `categoryIds` now, other currencies converted. */
-async function spendingNow(svc: Services, b: BudgetRow, categoryIds: string[], tz: string): Promise<ConvertedSpending> {
-  return convertSpendings([{ budget: b, spending: await spendingOf(svc, b, categoryIds, tz) }])[0]!;
+async function spendingNow(svc: Services, b: BudgetRow, categoryIds: string[], tz: string, locale: Locale): Promise<ConvertedSpending> {
+  return convertSpendings([{ budget: b, spending: await spendingOf(svc, b, categoryIds, tz) }], undefined, locale)[0]!;
 }
 
 /** presentWith for a budget just written, with its spending `s` and its categories' names read now. */
@@ -67,9 +68,9 @@ async function present(svc: Services, b: BudgetRow, links: Pick<LinkRow, "catego
 }
 
 /** presentWith for budgets `rows` of `budgetReads`' results, converted with the rates read beside them. */
-async function presentRead(svc: Services, data: BudgetData, rows: BudgetRow[], tz: string) {
+async function presentRead(svc: Services, data: BudgetData, rows: BudgetRow[], tz: string, locale: Locale) {
   const spending = await Promise.all(rows.map((b) => spendingFrom(svc, data, b, tz)));
-  const converted = convertSpendings(rows.map((b, i) => ({ budget: b, spending: spending[i]! })));
+  const converted = convertSpendings(rows.map((b, i) => ({ budget: b, spending: spending[i]! })), undefined, locale);
   return rows.map((b, i) => {
     const links = data.links.filter((l) => l.budgetId === b.id);
     const names = new Map(links.filter((l) => l.name !== null).map((l) => [l.categoryId, l.name!]));
@@ -84,6 +85,7 @@ export async function createBudget(
   svc: Services,
   auth: AuthContext,
   input: { spaceId: string; name: string; amount: number | string; period: BudgetRow["period"]; startDate?: string; endDate?: string; categoryIds?: string[]; categories?: AllocationInput[]; alertThreshold?: number; alertsEnabled?: boolean },
+  locale: Locale = "en",
 ) {
   const { space } = await requireSpaceRole(svc, auth, input.spaceId, "member");
   const scale = CURRENCY_SCALES[space.currency as Currency];
@@ -98,7 +100,7 @@ export async function createBudget(
   const links = await parseLinks(svc, input.spaceId, row.id, scale, input);
   checkBudget(row, links, givenFields(input));
   await insertBudget(svc, auth, row, links);
-  const spending = await spendingNow(svc, row, links.map((l) => l.categoryId), space.timezone);
+  const spending = await spendingNow(svc, row, links.map((l) => l.categoryId), space.timezone, locale);
   // Spending already past the threshold alerts at once.
   await checkOneBudgetAlert(svc, row, spending);
   return present(svc, row, links, spending);
@@ -134,22 +136,22 @@ async function budgetFor(svc: Services, auth: AuthContext, id: string, min: "vie
 }
 
 /** The budget, its links and its spending in the batch that reads it and checks the caller's role. */
-export async function getBudget(svc: Services, auth: AuthContext, id: string) {
+export async function getBudget(svc: Services, auth: AuthContext, id: string, locale: Locale = "en") {
   const now = svc.clock.now();
   let reads: ReturnType<typeof budgetReads> | undefined;
   const { membership, results } = await readResource(svc, auth, "budgets", id, "Budget", "viewer", (space) => (reads = budgetReads(svc.env.DB, space, now, id)).statements);
   const data = reads!.read(results);
   const row = data.budgets[0];
   if (!row) throw notFound("Budget");
-  return (await presentRead(svc, data, [row], membership.space.timezone))[0]!;
+  return (await presentRead(svc, data, [row], membership.space.timezone, locale))[0]!;
 }
 
 /** The space's budgets with their links and spending in the batch that checks the caller's role, however many. */
-export async function listBudgets(svc: Services, auth: AuthContext, q: { spaceId: string; period?: string; status?: string }) {
+export async function listBudgets(svc: Services, auth: AuthContext, q: { spaceId: string; period?: string; status?: string }, locale: Locale = "en") {
   const now = svc.clock.now();
   const { membership, data } = await readSpaceWith(svc, auth, q.spaceId, "viewer", (space) => budgetReads(svc.env.DB, space, now));
   const rows = data!.budgets.filter((b) => !q.period || b.period === q.period);
-  const out = await presentRead(svc, data!, rows, membership.space.timezone);
+  const out = await presentRead(svc, data!, rows, membership.space.timezone, locale);
   return out.filter((b) => !q.status || b.status === q.status);
 }
 
@@ -167,16 +169,16 @@ type BudgetPatch = {
  * whole, only over the row it was checked against: one that another PATCH changed meanwhile is read and the patch
  * applied to it again (two PATCHes of different fields at once both land, and never store what neither checked).
  */
-export async function updateBudget(svc: Services, auth: AuthContext, id: string, patch: BudgetPatch) {
+export async function updateBudget(svc: Services, auth: AuthContext, id: string, patch: BudgetPatch, locale: Locale = "en") {
   for (let attempt = 1; ; attempt++) {
-    const applied = await applyBudgetPatch(svc, auth, id, patch);
+    const applied = await applyBudgetPatch(svc, auth, id, patch, locale);
     if (applied) return applied;
     if (attempt === PATCH_ATTEMPTS) throw conflict("The budget kept changing while this request was applied; read it and try again");
   }
 }
 
 /** One attempt of updateBudget: null if the budget changed since it was read. */
-async function applyBudgetPatch(svc: Services, auth: AuthContext, id: string, patch: BudgetPatch) {
+async function applyBudgetPatch(svc: Services, auth: AuthContext, id: string, patch: BudgetPatch, locale: Locale) {
   const { row, tz } = await budgetFor(svc, auth, id, "member");
   // The budget's own currency, not the space's: a space may change currency after the budget was made.
   const scale = CURRENCY_SCALES[row.currency as Currency];
@@ -209,7 +211,7 @@ async function applyBudgetPatch(svc: Services, auth: AuthContext, id: string, pa
     if (refusedByGuard(err)) return null;
     throw err;
   }
-  const spending = await spendingNow(svc, updated, links.map((l) => l.categoryId), tz);
+  const spending = await spendingNow(svc, updated, links.map((l) => l.categoryId), tz, locale);
   await checkOneBudgetAlert(svc, updated, spending);
   return present(svc, updated, links, spending);
 }
