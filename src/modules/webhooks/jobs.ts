@@ -3,6 +3,7 @@ import type { JobHandler } from "../../jobs/queue";
 import { deliverAttempt, fanOut } from "./deliver";
 import { DELIVER_JOB, FANOUT_JOB } from "./events";
 import { sweepWebhooks } from "./publish";
+import { pruneDeliveryLog } from "./retention";
 import type { Services } from "../../env";
 
 export const webhookJobHandlers: Record<string, JobHandler> = {
@@ -14,7 +15,11 @@ export const webhookJobHandlers: Record<string, JobHandler> = {
   },
 };
 
-/** Hourly cron task: queues outbox events not yet fanned out and deliveries whose message was lost. */
+/**
+ * Hourly cron task: queues outbox events not yet fanned out and deliveries whose message was lost, then removes the
+ * delivery log's finished deliveries past its retention (retention.ts).
+ */
 export async function webhookSweep(svc: Services): Promise<void> {
   await sweepWebhooks(svc);
+  await pruneDeliveryLog(svc);
 }
