@@ -30,6 +30,22 @@ export type { PlaidTransaction, RemovedTransaction };
 
 export const MUTATION_DURING_PAGINATION = "TRANSACTIONS_SYNC_MUTATION_DURING_PAGINATION";
 
+/**
+ * A /transactions/sync answer as the loop reads it: its three lists arrays, `has_more` a boolean and `next_cursor` a
+ * string. Anything else (a 200 whose body is an error, or cut to another shape) is an answer that cannot be read, as
+ * a malformed body is (status 0, INVALID_RESPONSE: the next attempt may read it whole), not a page of nothing.
+ */
+function syncPage(page: TransactionsSyncResponse): TransactionsSyncResponse {
+  const p = page as Partial<Record<keyof TransactionsSyncResponse, unknown>> | null;
+  if (
+    !p || typeof p !== "object" || !Array.isArray(p.added) || !Array.isArray(p.modified) || !Array.isArray(p.removed)
+    || typeof p.has_more !== "boolean" || typeof p.next_cursor !== "string" || (p.accounts !== undefined && !Array.isArray(p.accounts))
+  ) {
+    throw new ProviderError("plaid", 0, "INVALID_RESPONSE", "Plaid's /transactions/sync answered without its lists of changes and cursor");
+  }
+  return page;
+}
+
 export class PlaidClient {
   constructor(
     private readonly env: Env,
@@ -116,9 +132,12 @@ export class PlaidClient {
       let next = cursor ?? undefined;
       let accounts: TransactionsSyncResponse["accounts"] = [];
       let pages = 0;
+      // The cursors this loop has sent: a page with more to come whose next cursor is one of them would read the same
+      // pages again, for ever.
+      const sent = new Set<string>([next ?? ""]);
       try {
         for (;;) {
-          const page = await this.transactionsSync(accessToken, next, opts.count);
+          const page = syncPage(await this.transactionsSync(accessToken, next, opts.count));
           pages++;
           await opts.onPage?.();
           added.push(...page.added);
@@ -127,6 +146,8 @@ export class PlaidClient {
           if (page.accounts?.length) accounts = page.accounts;
           next = page.next_cursor;
           if (!page.has_more) break;
+          if (sent.has(next)) throw new ProviderError("plaid", 0, "INVALID_RESPONSE", "Plaid answered has_more with a cursor it had already given: the pages would repeat");
+          sent.add(next);
         }
         return { added, modified, removed, accounts, nextCursor: next ?? "", pages, restarts: restart };
       } catch (e) {
