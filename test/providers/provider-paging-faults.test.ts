@@ -272,3 +272,53 @@ describe("Bitso's user_trades marker", () => {
     }
   });
 });
+
+describe("a provider's 4xx that means not now", () => {
+  const refusal = (status: number, body: unknown) => () => json(body, status);
+
+  it("Plaid's INSTITUTION_DOWN and a mutation during pagination past the client's restarts (400s) are retried, the connection not in error", { timeout: 90_000 }, async () => {
+    const s = await plaidLinked();
+    const institutionDown = { error_type: "INSTITUTION_ERROR", error_code: "INSTITUTION_DOWN", error_message: "this institution is not currently responding to this request", display_message: null, request_id: "r" };
+    const mutation = { error_type: "TRANSACTIONS_ERROR", error_code: "TRANSACTIONS_SYNC_MUTATION_DURING_PAGINATION", error_message: "Underlying transaction data changed", display_message: null, request_id: "r" };
+    for (const [body, reason] of [
+      [institutionDown, "attempt 1: plaid INSTITUTION_DOWN: this institution is not currently responding to this request"],
+      [mutation, "attempt 1: plaid TRANSACTIONS_SYNC_MUTATION_DURING_PAGINATION: Underlying transaction data changed"],
+    ] as const) {
+      fault = { path: "/transactions/sync", who: s.accessToken, seen: 0, answer: refusal(400, body) };
+      try {
+        const a = await attempt(s.connectionId);
+        expect(await jobStats(a.jobId)).toMatchObject({ status: "queued", error: reason });
+        expect(await connRow(s.connectionId)).toMatchObject({ status: "active", status_reason: `retrying: ${reason}` });
+        fault = null;
+        await runSyncJob(a.svc, { jobId: a.jobId, attempt: 2 });
+        expect(await jobStats(a.jobId)).toMatchObject({ status: "completed" });
+        expect(await connRow(s.connectionId)).toMatchObject({ status: "active", status_reason: null });
+      } finally {
+        fault = null;
+      }
+    }
+  });
+
+  it("Belvo's institution_down (400) and request_timeout (408) are retried; its login_error (400) asks for the login again", { timeout: 90_000 }, async () => {
+    const s = await belvoLinked();
+    for (const [status, code] of [[400, "institution_down"], [408, "request_timeout"]] as const) {
+      fault = { path: "/api/transactions/", who: s.who, seen: 0, answer: refusal(status, [{ code, message: "Try again later", request_id: "r" }]) };
+      try {
+        const a = await attempt(s.connectionId);
+        expect(await jobStats(a.jobId)).toMatchObject({ status: "queued", error: `attempt 1: belvo ${code}: Try again later` });
+        expect(await connRow(s.connectionId)).toMatchObject({ status: "active" });
+        await env.DB.prepare("UPDATE jobs SET status = 'failed' WHERE id = ?").bind(a.jobId).run();
+      } finally {
+        fault = null;
+      }
+    }
+    fault = { path: "/api/transactions/", who: s.who, seen: 0, answer: refusal(400, [{ code: "login_error", message: "Invalid credentials provided to login to the institution", request_id: "r" }]) };
+    try {
+      const a = await attempt(s.connectionId);
+      expect(await jobStats(a.jobId)).toMatchObject({ status: "failed", error: "belvo login_error: Invalid credentials provided to login to the institution" });
+      expect(await connRow(s.connectionId)).toMatchObject({ status: "reauth_required" });
+    } finally {
+      fault = null;
+    }
+  });
+});
