@@ -79,6 +79,9 @@ export function retryAfterSeconds(res: Response, now = Date.now()): number | und
   return Math.min(MAX_RETRY_AFTER_SECONDS, Math.max(0, seconds));
 }
 
+/** What every provider request is made with: a redirect comes back as the answer (readJson refuses it), never followed. */
+export const PROVIDER_REQUEST = { redirect: "manual" } as const satisfies RequestInit;
+
 /**
  * A request that got no answer (`err` thrown by the send or while its body was read): TIMEOUT when its deadline
  * passed, else a network error. Both transient (status 0): a sync retries them.
@@ -98,6 +101,12 @@ export function unreachable(provider: ProviderName, err: unknown, networkCode = 
  * next attempt may well read it whole. A body that stops coming (its deadline) is a TIMEOUT.
  */
 export async function readJson(provider: ProviderName, res: Response): Promise<unknown> {
+  if (res.status >= 300 && res.status < 400) {
+    // Sent with `redirect: "manual"` (PROVIDER_REQUEST): a redirect is not followed, since the request's credentials
+    // (Plaid's secret headers and access token, Belvo's Basic key, a Bitso signature) would go wherever it points.
+    await res.body?.cancel();
+    throw new ProviderError(provider, res.status, "REDIRECT", `${NAMES[provider]} answered with a redirect (HTTP ${res.status}), which is not followed`);
+  }
   let text: string;
   try {
     text = await res.text();

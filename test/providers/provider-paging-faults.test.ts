@@ -11,6 +11,9 @@ import { app } from "../../src/app";
 import { registerSandboxHandler } from "../../src/lib/outbound";
 import { getConnection } from "../../src/modules/providers/connections";
 import { enqueueSync, runSyncJob } from "../../src/modules/providers/sync";
+import { BelvoClient } from "../../src/providers/belvo/client";
+import { BitsoClient } from "../../src/providers/bitso/client";
+import { ProviderError } from "../../src/providers/errors";
 import { PlaidClient } from "../../src/providers/plaid/client";
 import { callJson, createSpace, registerUser } from "../helpers";
 import { ledgerViolations } from "../invariants/ledger-invariants";
@@ -320,5 +323,109 @@ describe("a provider's 4xx that means not now", () => {
     } finally {
       fault = null;
     }
+  });
+});
+
+describe("what the pages say of one transaction", () => {
+  /** A Plaid item linked, its checking account's Plaid id, and a fault answering its next sync with `pages` (by cursor). */
+  async function plaidPages() {
+    const s = await plaidLinked();
+    const checking = (await new PlaidClient(env).accountsGet(s.accessToken)).accounts.find((a) => a.type === "depository")!.account_id;
+    return { ...s, checking };
+  }
+  const day = new Date(Date.now() - 3 * 86_400_000).toISOString().slice(0, 10);
+
+  it("Plaid: added then modified on a later page is the modified one; added then removed is not posted; a re-sync changes nothing", { timeout: 90_000 }, async () => {
+    const s = await plaidPages();
+    const changed = plaidTxn(`chg-${crypto.randomUUID()}`, s.checking, 5, day);
+    const gone = plaidTxn(`gone-${crypto.randomUUID()}`, s.checking, 8, day);
+    fault = {
+      path: "/transactions/sync", who: s.accessToken, seen: 0,
+      answer: async (request) => {
+        const cursor = ((await request.json()) as { cursor?: string }).cursor;
+        if (cursor === "q2") return json({ ...page([], "q3", false), modified: [{ ...changed, amount: 9 }], removed: [{ transaction_id: gone.transaction_id, account_id: s.checking }] });
+        if (cursor === "q3") return json(page([], "q3", false));
+        return json(page([changed, gone], "q2", true));
+      },
+    };
+    try {
+      const a = await attempt(s.connectionId);
+      expect((await jobStats(a.jobId)).status).toBe("completed");
+      const rows = (await liveRows(s.spaceId)).filter((r) => r.pid === changed.transaction_id || r.pid === gone.transaction_id);
+      expect(rows.map((r) => [r.pid, r.amount])).toEqual([[changed.transaction_id, -900]]);
+      expect(await ledgerViolations(s.spaceId)).toEqual([]);
+      const ledger = await ledgerFingerprint(s.spaceId);
+      const again = await attempt(s.connectionId);
+      expect((await jobStats(again.jobId)).stats).toMatchObject({ created: 0, removed: 0, corrections: 0 });
+      expect(await ledgerFingerprint(s.spaceId)).toEqual(ledger);
+    } finally {
+      fault = null;
+    }
+  });
+
+  it("Belvo: a transaction listed twice with two amounts is the later listing's, once", { timeout: 90_000 }, async () => {
+    const s = await belvoLinked();
+    let pid = "";
+    fault = {
+      path: "/api/transactions/", who: s.who, seen: 0,
+      answer: async (request, real) => {
+        const list = (await (await real()).json()) as { id: string; amount: number; status: string }[];
+        const t = list.find((x) => x.status === "PROCESSED")!;
+        const copy = { ...t, id: `twice-${t.id}` };
+        pid = copy.id;
+        return json([...list, { ...copy, amount: 1.23 }, { ...copy, amount: 4.56 }], 201);
+      },
+    };
+    try {
+      const a = await attempt(s.connectionId);
+      expect((await jobStats(a.jobId)).status).toBe("completed");
+      const rows = (await liveRows(s.spaceId)).filter((r) => r.pid === pid);
+      expect(rows.length).toBe(1);
+      expect(Math.abs(rows[0]!.amount)).toBe(456);
+      expect(await ledgerViolations(s.spaceId)).toEqual([]);
+    } finally {
+      fault = null;
+    }
+  });
+
+  it("a date that is not a calendar day (2024-02-30, a word) fails the sync with INVALID_DATE, nothing of it stored, not a crash retried", { timeout: 90_000 }, async () => {
+    const s = await plaidPages();
+    for (const bad of ["2024-02-30", "garbage!!!"]) {
+      const t = plaidTxn(`bad-${crypto.randomUUID()}`, s.checking, 5, bad);
+      fault = { path: "/transactions/sync", who: s.accessToken, seen: 0, answer: () => json(page([t], "z", false)) };
+      try {
+        const ledger = await ledgerFingerprint(s.spaceId);
+        const a = await attempt(s.connectionId);
+        const reason = `plaid INVALID_DATE: The provider dated transaction ${t.transaction_id} "${bad}", which is not a day in the years 1800 to 2999`;
+        expect(await jobStats(a.jobId)).toMatchObject({ status: "failed", error: reason });
+        expect(await connRow(s.connectionId)).toMatchObject({ status: "error", status_reason: reason });
+        expect(await ledgerFingerprint(s.spaceId)).toEqual(ledger);
+        await env.DB.prepare("UPDATE provider_connections SET status = 'active', status_reason = NULL WHERE id = ?").bind(s.connectionId).run();
+      } finally {
+        fault = null;
+      }
+    }
+  });
+});
+
+describe("a provider's redirect", () => {
+  it("is not followed by any client (its credentials would go where it points): the answer is a REDIRECT error naming it", async () => {
+    const seen: { url: string; redirect: string }[] = [];
+    // The network as the clients see it: every request answered with a redirect to another host.
+    const send = async (request: Request) => {
+      seen.push({ url: request.url, redirect: request.redirect });
+      return new Response(null, { status: 307, headers: { location: "https://collector.example/steal" } });
+    };
+    const failures = [
+      await new PlaidClient(env, send).transactionsSync("access-sandbox-x", undefined).catch((e) => e),
+      await new BelvoClient(env, send).accounts("link-x").catch((e) => e),
+      await new BitsoClient(env, "key", "secret", async () => Date.now(), send).balances().catch((e) => e),
+    ];
+    expect(seen.map((r) => r.redirect)).toEqual(["manual", "manual", "manual"]);
+    expect(failures.map((e) => (e instanceof ProviderError ? [e.provider, e.status, e.code, e.message, e.transient] : String(e)))).toEqual([
+      ["plaid", 307, "REDIRECT", "Plaid answered with a redirect (HTTP 307), which is not followed", false],
+      ["belvo", 307, "REDIRECT", "Belvo answered with a redirect (HTTP 307), which is not followed", false],
+      ["bitso", 307, "REDIRECT", "Bitso answered with a redirect (HTTP 307), which is not followed", false],
+    ]);
   });
 });

@@ -5,7 +5,7 @@
  */
 import { type Outbound, outbound } from "../../lib/outbound";
 import { truncateText } from "../../lib/exact-json";
-import { ProviderError, readJson, retryAfterSeconds, unreachable } from "../errors";
+import { PROVIDER_REQUEST, ProviderError, readJson, retryAfterSeconds, unreachable } from "../errors";
 
 export interface BelvoLink {
   id: string;
@@ -83,6 +83,7 @@ export class BelvoClient {
     try {
       res = await this.send(
         new Request(url, {
+          ...PROVIDER_REQUEST,
           method,
           headers: { Authorization: `Basic ${auth}`, Accept: "application/json", ...(body === undefined ? {} : { "Content-Type": "application/json" }) },
           body: body === undefined ? undefined : JSON.stringify(body),

@@ -10,7 +10,7 @@
  */
 import { hmacSha256Hex } from "../../lib/crypto";
 import { type Outbound, outbound } from "../../lib/outbound";
-import { ProviderError, readJson, retryAfterSeconds, unreachable } from "../errors";
+import { PROVIDER_REQUEST, ProviderError, readJson, retryAfterSeconds, unreachable } from "../errors";
 
 export interface BitsoBalance {
   currency: string;
@@ -109,6 +109,7 @@ export class BitsoClient {
     try {
       res = await this.send(
         new Request(url.toString(), {
+          ...PROVIDER_REQUEST,
           method,
           headers: { Authorization: authorization, ...(payload ? { "Content-Type": "application/json" } : {}) },
           body: payload || undefined,

@@ -24,7 +24,7 @@ import type {
   WebhookVerificationKeyGetResponse,
 } from "plaid";
 import { type Outbound, outbound } from "../../lib/outbound";
-import { ProviderError, readJson, retryAfterSeconds, unreachable } from "../errors";
+import { PROVIDER_REQUEST, ProviderError, readJson, retryAfterSeconds, unreachable } from "../errors";
 
 export type { PlaidTransaction, RemovedTransaction };
 
@@ -58,6 +58,7 @@ export class PlaidClient {
     try {
       res = await this.send(
         new Request(url, {
+          ...PROVIDER_REQUEST,
           method: "POST",
           headers: {
             "Content-Type": "application/json",
@@ -118,17 +119,17 @@ export class PlaidClient {
   }
 
   /**
-   * Every change since `cursor`, paged until `has_more` is false. The new
-   * cursor is returned only then; if Plaid reports a mutation during
+   * Every change since `cursor`, paged until `has_more` is false, each transaction once as the last page naming it
+   * left it. The new cursor is returned only then; if Plaid reports a mutation during
    * pagination, the pages read so far are discarded and the loop restarts
    * from the cursor held before it (Plaid's documented recovery).
    */
   async syncAll(accessToken: string, cursor: string | null, opts: { maxRestarts?: number; count?: number; onPage?: () => Promise<void> } = {}) {
     const maxRestarts = opts.maxRestarts ?? 3;
     for (let restart = 0; ; restart++) {
-      const added: PlaidTransaction[] = [];
-      const modified: PlaidTransaction[] = [];
-      const removed: RemovedTransaction[] = [];
+      // Each transaction's last word in the pages, in their order: what it is now (one the pages add and then modify
+      // is added as modified; one they add or modify and then remove is removed; one twice is once).
+      const last = new Map<string, { kind: "added" | "modified"; t: PlaidTransaction } | { kind: "removed"; r: RemovedTransaction }>();
       let next = cursor ?? undefined;
       let accounts: TransactionsSyncResponse["accounts"] = [];
       let pages = 0;
@@ -140,14 +141,21 @@ export class PlaidClient {
           const page = syncPage(await this.transactionsSync(accessToken, next, opts.count));
           pages++;
           await opts.onPage?.();
-          added.push(...page.added);
-          modified.push(...page.modified);
-          removed.push(...page.removed);
+          for (const t of page.added) last.set(t.transaction_id, { kind: "added", t });
+          for (const t of page.modified) last.set(t.transaction_id, { kind: last.get(t.transaction_id)?.kind === "added" ? "added" : "modified", t });
+          for (const r of page.removed) last.set(r.transaction_id, { kind: "removed", r });
           if (page.accounts?.length) accounts = page.accounts;
           next = page.next_cursor;
           if (!page.has_more) break;
           if (sent.has(next)) throw new ProviderError("plaid", 0, "INVALID_RESPONSE", "Plaid answered has_more with a cursor it had already given: the pages would repeat");
           sent.add(next);
+        }
+        const added: PlaidTransaction[] = [];
+        const modified: PlaidTransaction[] = [];
+        const removed: RemovedTransaction[] = [];
+        for (const x of last.values()) {
+          if (x.kind === "removed") removed.push(x.r);
+          else (x.kind === "added" ? added : modified).push(x.t);
         }
         return { added, modified, removed, accounts, nextCursor: next ?? "", pages, restarts: restart };
       } catch (e) {
