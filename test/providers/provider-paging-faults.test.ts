@@ -429,3 +429,25 @@ describe("a provider's redirect", () => {
     ]);
   });
 });
+
+describe("a 200 that is not the answer asked for", () => {
+  it("Plaid's /accounts/get and Bitso's balance without their lists: INVALID_RESPONSE, retried, not a crash's message", { timeout: 90_000 }, async () => {
+    const p = await plaidLinked();
+    fault = { path: "/accounts/get", who: p.accessToken, seen: 0, answer: () => json({ error_code: "INTERNAL_SERVER_ERROR", error_message: "oops", request_id: "r" }) };
+    try {
+      const a = await attempt(p.connectionId);
+      expect(await jobStats(a.jobId)).toMatchObject({ status: "queued", error: "attempt 1: plaid INVALID_RESPONSE: Plaid's /accounts/get answered without its item and accounts" });
+    } finally {
+      fault = null;
+    }
+    const b = await bitsoLinked();
+    fault = { path: "/v3/balance/", who: b.who, seen: 0, answer: () => json({ success: true, payload: { balance: [] } }) };
+    try {
+      const a = await attempt(b.connectionId);
+      expect(await jobStats(a.jobId)).toMatchObject({ status: "queued", error: "attempt 1: bitso INVALID_RESPONSE: Bitso's balance answered without a list of balances" });
+      expect(await connRow(b.connectionId)).toMatchObject({ status: "active" });
+    } finally {
+      fault = null;
+    }
+  });
+});

@@ -130,7 +130,11 @@ export class BitsoClient {
   }
 
   async balances(): Promise<BitsoBalance[]> {
-    return (await this.request<{ balances: BitsoBalance[] }>("GET", "/v3/balance/")).balances;
+    const balances = (await this.request<{ balances?: unknown } | null>("GET", "/v3/balance/"))?.balances;
+    if (!Array.isArray(balances) || balances.some((b) => !b || typeof b !== "object" || typeof b.currency !== "string" || typeof b.total !== "string")) {
+      throw new ProviderError("bitso", 0, "INVALID_RESPONSE", "Bitso's balance answered without a list of balances");
+    }
+    return balances as BitsoBalance[];
   }
 
   /**

@@ -97,8 +97,13 @@ export class PlaidClient {
     return this.post<ItemPublicTokenExchangeRequest, ItemPublicTokenExchangeResponse>("/item/public_token/exchange", { public_token: publicToken });
   }
 
-  accountsGet(accessToken: string): Promise<AccountsGetResponse> {
-    return this.post<AccountsGetRequest, AccountsGetResponse>("/accounts/get", { access_token: accessToken });
+  async accountsGet(accessToken: string): Promise<AccountsGetResponse> {
+    const res = await this.post<AccountsGetRequest, AccountsGetResponse | null>("/accounts/get", { access_token: accessToken });
+    if (!res || typeof res !== "object" || !Array.isArray(res.accounts) || !res.item || typeof res.item !== "object"
+      || res.accounts.some((a) => !a || typeof a !== "object" || typeof a.account_id !== "string" || !a.balances || typeof a.balances !== "object")) {
+      throw new ProviderError("plaid", 0, "INVALID_RESPONSE", "Plaid's /accounts/get answered without its item and accounts");
+    }
+    return res;
   }
 
   transactionsSync(accessToken: string, cursor: string | undefined, count = 500): Promise<TransactionsSyncResponse> {
