@@ -233,14 +233,30 @@ describe("Belvo's lists", () => {
       fault.answer = async (request, real) => {
         if (request.method === "GET") {
           secondPages++;
-          return json({ count: 2, next: nextUrl, previous: null, results: [] });
+          return json({ count: all.length + 1, next: nextUrl, previous: null, results: all.slice(0, 1) });
         }
-        return json({ count: 2, next: nextUrl, previous: null, results: (await (await real()).json()) as unknown[] }, 201);
+        all = (await (await real()).json()) as unknown[];
+        return json({ count: all.length + 1, next: nextUrl, previous: null, results: all }, 201);
       };
       secondPages = 0;
       const c = await attempt(s.connectionId);
       expect(secondPages).toBe(1);
       expect(await jobStats(c.jobId)).toMatchObject({ status: "queued", error: "attempt 1: belvo INVALID_RESPONSE: Belvo's list of transactions names a next page it already gave" });
+      expect(await ledgerFingerprint(s.spaceId)).toEqual(ledger);
+      await env.DB.prepare("UPDATE jobs SET status = 'failed' WHERE id = ?").bind(c.jobId).run();
+
+      // An empty page naming yet another (page=3, 4, ...): a list that may never end.
+      fault.answer = async (request, real) => {
+        if (request.method === "GET") {
+          secondPages++;
+          return json({ count: 9999, next: `${base}/api/transactions/?link=x&page=${secondPages + 2}`, previous: null, results: [] });
+        }
+        return json({ count: 9999, next: nextUrl, previous: null, results: (await (await real()).json()) as unknown[] }, 201);
+      };
+      secondPages = 0;
+      const d = await attempt(s.connectionId);
+      expect(secondPages).toBe(1);
+      expect(await jobStats(d.jobId)).toMatchObject({ status: "queued", error: "attempt 1: belvo INVALID_RESPONSE: Belvo's list of transactions gave an empty page naming a next one" });
       expect(await ledgerFingerprint(s.spaceId)).toEqual(ledger);
     } finally {
       fault = null;
@@ -449,5 +465,34 @@ describe("a 200 that is not the answer asked for", () => {
     } finally {
       fault = null;
     }
+  });
+});
+
+describe("Bitso's trades past a hundred pages", () => {
+  it.each([
+    [10_050, 101, "51"],
+    // A page boundary at the exact page size: 101 full pages, then an empty one.
+    [10_100, 102, "1"],
+  ])("are all read: %i trades in %i requests, each once", async (total, requests, lastMarker) => {
+    const markers: (string | null)[] = [];
+    // Bitso's user_trades as the client sends for it: newest first, the trades older than `marker`, `limit` of them.
+    const send = async (request: Request) => {
+      const q = new URL(request.url).searchParams;
+      const marker = q.get("marker");
+      markers.push(marker);
+      const below = marker === null ? total + 1 : Number(marker);
+      const limit = Number(q.get("limit"));
+      const payload = [];
+      for (let tid = below - 1; tid >= 1 && payload.length < limit; tid--) {
+        payload.push({ book: "btc_mxn", major: "0.00000001", minor: "-0.01", price: "1000000.00", fees_amount: "0.00", fees_currency: "mxn", side: "buy", tid, oid: `o${tid}`, created_at: "2026-01-01T00:00:00+00:00", maker_side: "buy" });
+      }
+      return Response.json({ success: true, payload });
+    };
+    let nonce = 0;
+    const trades = await new BitsoClient(env, "key", "secret", async () => ++nonce, send).allTrades(100);
+    expect(trades.length).toBe(total);
+    expect(new Set(trades.map((t) => t.tid)).size).toBe(total);
+    expect(markers.length).toBe(requests);
+    expect(markers.at(-1)).toBe(lastMarker);
   });
 });

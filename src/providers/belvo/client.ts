@@ -176,6 +176,8 @@ export class BelvoClient {
       if (!p || typeof p !== "object" || !Array.isArray(p.results)) throw unreadable("is neither a list nor a page of one");
       out.push(...p.results);
       if (p.next === null || p.next === undefined) return out;
+      // Belvo fills its pages: an empty one that names another is a list that may never end.
+      if (p.results.length === 0) throw unreadable("gave an empty page naming a next one");
       let next: URL;
       try {
         next = new URL(String(p.next), `${this.base}/`);
