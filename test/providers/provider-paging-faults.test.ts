@@ -404,6 +404,25 @@ describe("what the pages say of one transaction", () => {
     }
   });
 
+  it("an amount finer than its currency or none at all fails the sync with INVALID_AMOUNT, nothing of it stored", { timeout: 90_000 }, async () => {
+    const s = await plaidPages();
+    for (const [amount, shown] of [[1.005, "1.005"], [null, "null"]] as const) {
+      const t = plaidTxn(`amt-${crypto.randomUUID()}`, s.checking, amount as number, day);
+      fault = { path: "/transactions/sync", who: s.accessToken, seen: 0, answer: () => json(page([t], "z", false)) };
+      try {
+        const ledger = await ledgerFingerprint(s.spaceId);
+        const a = await attempt(s.connectionId);
+        const reason = `plaid INVALID_AMOUNT: Amount ${shown} is not exact in USD`;
+        expect(await jobStats(a.jobId)).toMatchObject({ status: "failed", error: reason });
+        expect(await connRow(s.connectionId)).toMatchObject({ status: "error", status_reason: reason });
+        expect(await ledgerFingerprint(s.spaceId)).toEqual(ledger);
+        await env.DB.prepare("UPDATE provider_connections SET status = 'active', status_reason = NULL WHERE id = ?").bind(s.connectionId).run();
+      } finally {
+        fault = null;
+      }
+    }
+  });
+
   it("a date that is not a calendar day (2024-02-30, a word) fails the sync with INVALID_DATE, nothing of it stored, not a crash retried", { timeout: 90_000 }, async () => {
     const s = await plaidPages();
     for (const bad of ["2024-02-30", "garbage!!!"]) {
