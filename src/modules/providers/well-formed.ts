@@ -33,10 +33,11 @@ export function wellFormedChanges(provider: ProviderName, changes: SyncChanges):
     record: Object.fromEntries(Object.entries(t.record).map(([k, v]) => [text(k), text(v)])),
   });
   // A day the ledger can hold (a calendar day in its years): a date that does not read as one (2024-02-30, a word)
-  // would be stored as another day or fail the sync at its commit with a message that names nothing.
-  // A trade's date is an instant (Bitso's, to whatever precision it gives) or a day: its day must be one, and it must read.
+  // would be stored as another day or fail the sync at its commit with a message that names nothing. A trade's date
+  // is an instant (Bitso's, to whatever precision it gives) or a day: its day must be one, and it must read.
   const day = (value: string, what: string, instant = false) => {
-    const ok = typeof value === "string" && (instant && value.length > 10 ? CalendarDay.safeParse(value.slice(0, 10)).success && Number.isFinite(Date.parse(value)) : CalendarDay.safeParse(value).success);
+    const ok = typeof value === "string"
+      && (instant && value.length > 10 ? CalendarDay.safeParse(value.slice(0, 10)).success && Number.isFinite(Date.parse(value)) : CalendarDay.safeParse(value).success);
     if (!ok) {
       throw new ProviderError(provider, 200, "INVALID_DATE", `The provider dated ${what} ${JSON.stringify(truncateText(String(value), 40))}, which is not a day in the years 1800 to 2999`);
     }

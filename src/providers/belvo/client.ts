@@ -159,9 +159,10 @@ export class BelvoClient {
   /**
    * Every result of a list: the array Belvo answers, or its paginated list (`{count, next, previous, results}`) read
    * page by page through `next`. A `next` outside Belvo's base URL (another host, or another path of its host) is
-   * not followed (the secret key would go with it), nor one already read: the list cannot be read whole, which is an answer that cannot be read
-   * (transient, INVALID_RESPONSE), never a shorter list, which a sync would take for transactions the bank removed.
-   * So is an answer that is neither (a 2xx whose body is an error, say).
+   * not followed (the secret key would go with it), nor one already read, nor one an empty page names: the list
+   * cannot be read whole, which is an answer that cannot be read (transient, INVALID_RESPONSE), never a shorter list,
+   * which a sync would take for transactions the bank removed. So is an answer that is neither (a 2xx whose body is
+   * an error, say).
    */
   private async allPages(first: unknown, what: string): Promise<unknown[]> {
     const unreadable = (why: string) => new ProviderError("belvo", 0, "INVALID_RESPONSE", `Belvo's list of ${what} ${why}`);
