@@ -15,6 +15,18 @@ const NAMES: Record<ProviderName, string> = { plaid: "Plaid", belvo: "Belvo", bi
 // queued job counts as lost (STALE_QUEUED_MS, 2 hours from its creation).
 export const MAX_RETRY_AFTER_SECONDS = 1200;
 
+/**
+ * The codes a provider answers with a 4xx that mean "not now" rather than "no": the institution behind it down or not
+ * answering, data not ready yet, a change feed that moved while it was paged (Plaid restarts it a few times first), a
+ * server-side timeout. A sync that meets one is retried (the connection is not in error for it); any other 4xx is a
+ * refusal, which retrying cannot help.
+ */
+const TRANSIENT_CODES: Record<ProviderName, ReadonlySet<string>> = {
+  plaid: new Set(["INSTITUTION_DOWN", "INSTITUTION_NOT_RESPONDING", "PRODUCT_NOT_READY", "TRANSACTIONS_SYNC_MUTATION_DURING_PAGINATION", "RATE_LIMIT_EXCEEDED"]),
+  belvo: new Set(["institution_down", "institution_unavailable", "too_many_sessions", "request_timeout"]),
+  bitso: new Set(),
+};
+
 export class ProviderError extends Error {
   constructor(
     readonly provider: ProviderName,
@@ -30,9 +42,12 @@ export class ProviderError extends Error {
     this.name = "ProviderError";
   }
 
-  /** Worth retrying later: the provider was down, slow or rate limiting. */
+  /**
+   * Worth retrying later: the provider was down, slow or rate limiting, by its status (none, 408, 429, 5xx) or by
+   * its code when it says so with a 400 (TRANSIENT_CODES).
+   */
   get transient(): boolean {
-    return this.status === 0 || this.status === 429 || this.status >= 500;
+    return this.status === 0 || this.status === 408 || this.status === 429 || this.status >= 500 || TRANSIENT_CODES[this.provider].has(this.code);
   }
 }
 
@@ -64,6 +79,9 @@ export function retryAfterSeconds(res: Response, now = Date.now()): number | und
   return Math.min(MAX_RETRY_AFTER_SECONDS, Math.max(0, seconds));
 }
 
+/** What every provider request is made with: a redirect comes back as the answer (readJson refuses it), never followed. */
+export const PROVIDER_REQUEST = { redirect: "manual" } as const satisfies RequestInit;
+
 /**
  * A request that got no answer (`err` thrown by the send or while its body was read): TIMEOUT when its deadline
  * passed, else a network error. Both transient (status 0): a sync retries them.
@@ -83,6 +101,12 @@ export function unreachable(provider: ProviderName, err: unknown, networkCode = 
  * next attempt may well read it whole. A body that stops coming (its deadline) is a TIMEOUT.
  */
 export async function readJson(provider: ProviderName, res: Response): Promise<unknown> {
+  if (res.status >= 300 && res.status < 400) {
+    // Sent with `redirect: "manual"` (PROVIDER_REQUEST): a redirect is not followed, since the request's credentials
+    // (Plaid's secret headers and access token, Belvo's Basic key, a Bitso signature) would go wherever it points.
+    await res.body?.cancel();
+    throw new ProviderError(provider, res.status, "REDIRECT", `${NAMES[provider]} answered with a redirect (HTTP ${res.status}), which is not followed`);
+  }
   let text: string;
   try {
     text = await res.text();

@@ -6,7 +6,8 @@
  * that is not well-formed refuses the sync, since a changed id would no longer find its row (the next sync
  * would add the transaction again), and two ids replaced alike would be taken for one.
  */
-import { isWellFormedText, toWellFormedText } from "../../lib/exact-json";
+import { CalendarDay } from "../../lib/dates";
+import { isWellFormedText, toWellFormedText, truncateText } from "../../lib/exact-json";
 import { ProviderError, type ProviderName } from "../../providers/errors";
 import type { NormalAccount, NormalTrade, NormalTxn, SyncChanges } from "./sync-types";
 
@@ -31,10 +32,28 @@ export function wellFormedChanges(provider: ProviderName, changes: SyncChanges):
     legs: t.legs.map((l) => ({ ...l, accountExternalId: id(l.accountExternalId, "an account id") })),
     record: Object.fromEntries(Object.entries(t.record).map(([k, v]) => [text(k), text(v)])),
   });
+  // A day the ledger can hold (a calendar day in its years): a date that does not read as one (2024-02-30, a word)
+  // would be stored as another day or fail the sync at its commit with a message that names nothing. A trade's date
+  // is an instant (Bitso's, to whatever precision it gives) or a day: its day must be one, and it must read.
+  const day = (value: string, what: string, instant = false) => {
+    const ok = typeof value === "string"
+      && (instant && value.length > 10 ? CalendarDay.safeParse(value.slice(0, 10)).success && Number.isFinite(Date.parse(value)) : CalendarDay.safeParse(value).success);
+    if (!ok) {
+      throw new ProviderError(provider, 200, "INVALID_DATE", `The provider dated ${what} ${JSON.stringify(truncateText(String(value), 40))}, which is not a day in the years 1800 to 2999`);
+    }
+  };
+  // A transaction listed twice (on two pages, or twice on one) is one transaction: the later listing is the newer.
+  const upserts = new Map<string, NormalTxn>();
+  for (const t of changes.upserts.map(txn)) {
+    day(t.date, `transaction ${truncateText(t.id, 80)}`);
+    upserts.delete(t.id);
+    upserts.set(t.id, t);
+  }
+  for (const t of changes.trades ?? []) day(t.date, `trade ${truncateText(t.id, 80)}`, true);
   return {
     ...changes,
     accounts: changes.accounts.map(account),
-    upserts: changes.upserts.map(txn),
+    upserts: [...upserts.values()],
     removed: changes.removed.map((r) => id(r, "a removed transaction's id")),
     ...(changes.trades ? { trades: changes.trades.map(trade) } : {}),
   };

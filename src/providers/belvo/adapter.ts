@@ -12,7 +12,7 @@ export const BELVO_WINDOW_DAYS = 120;
 
 const isCurrency = (c: string): c is Currency => c in CURRENCY_SCALES;
 
-function minor(amount: number, currency: Currency): number {
+function minor(amount: number | string, currency: Currency): number {
   const p = parseMajor(amount, CURRENCY_SCALES[currency]);
   if (!p.ok) throw new ProviderError("belvo", 200, "invalid_amount", `Amount ${amount} is not exact in ${currency}`);
   return p.minor;

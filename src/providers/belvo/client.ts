@@ -4,7 +4,8 @@
  * `outbound(env)` (the sandbox answers in-process in sandbox mode).
  */
 import { type Outbound, outbound } from "../../lib/outbound";
-import { ProviderError, readJson, retryAfterSeconds, unreachable } from "../errors";
+import { truncateText } from "../../lib/exact-json";
+import { PROVIDER_REQUEST, ProviderError, readJson, retryAfterSeconds, unreachable } from "../errors";
 
 export interface BelvoLink {
   id: string;
@@ -31,7 +32,8 @@ export interface BelvoAccount {
 export interface BelvoTransaction {
   id: string;
   account: { id: string };
-  amount: number;
+  /** A number, or a decimal string (kept exact). */
+  amount: number | string;
   currency: string;
   type: "INFLOW" | "OUTFLOW";
   status: "PENDING" | "PROCESSED" | "UNCATEGORIZED";
@@ -41,6 +43,18 @@ export interface BelvoTransaction {
   merchant: { name: string | null; website?: string | null } | null;
   category: string | null;
   collected_at: string;
+}
+
+const isDay = (v: unknown) => typeof v === "string" && /^\d{4}-\d{2}-\d{2}/.test(v);
+
+/** What the sync reads of a transaction, as Belvo types it (an amount as a number or a decimal string). */
+function isBelvoTransaction(t: unknown): t is BelvoTransaction {
+  const x = t as Partial<Record<keyof BelvoTransaction, unknown>> | null;
+  return (
+    !!x && typeof x === "object" && typeof x.id === "string" && !!x.account && typeof (x.account as { id?: unknown }).id === "string"
+    && (typeof x.amount === "number" || typeof x.amount === "string") && typeof x.currency === "string" && isDay(x.value_date)
+    && (x.type === "INFLOW" || x.type === "OUTFLOW")
+  );
 }
 
 export interface BelvoToken {
@@ -54,13 +68,22 @@ export class BelvoClient {
     private readonly send: Outbound = outbound(env),
   ) {}
 
-  private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const url = `${this.env.BELVO_BASE_URL.replace(/\/+$/, "")}${path}`;
+  private get base(): string {
+    return this.env.BELVO_BASE_URL.replace(/\/+$/, "");
+  }
+
+  private request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    return this.requestUrl<T>(method, `${this.base}${path}`, body);
+  }
+
+  /** One request to `url`, which is Belvo's (its base URL's origin): the secret key goes to no other host. */
+  private async requestUrl<T>(method: string, url: string, body?: unknown): Promise<T> {
     const auth = btoa(`${this.env.BELVO_SECRET_ID}:${this.env.BELVO_SECRET_PASSWORD}`);
     let res: Response;
     try {
       res = await this.send(
         new Request(url, {
+          ...PROVIDER_REQUEST,
           method,
           headers: { Authorization: `Basic ${auth}`, Accept: "application/json", ...(body === undefined ? {} : { "Content-Type": "application/json" }) },
           body: body === undefined ? undefined : JSON.stringify(body),
@@ -113,12 +136,61 @@ export class BelvoClient {
   }
 
   /** Retrieves (fresh from the institution) the link's accounts. */
-  accounts(linkId: string): Promise<BelvoAccount[]> {
-    return this.request("POST", "/api/accounts/", { link: linkId, save_data: true });
+  async accounts(linkId: string): Promise<BelvoAccount[]> {
+    const first = await this.request<unknown>("POST", "/api/accounts/", { link: linkId, save_data: true });
+    return (await this.allPages(first, "accounts")).map((a) => {
+      const x = a as Partial<BelvoAccount> | null;
+      if (!x || typeof x !== "object" || typeof x.id !== "string" || typeof x.currency !== "string" || !x.balance || typeof x.balance !== "object") {
+        throw new ProviderError("belvo", 0, "INVALID_RESPONSE", "Belvo listed accounts with one that is not an account");
+      }
+      return x as BelvoAccount;
+    });
   }
 
   /** Retrieves (fresh from the institution) the link's transactions between two days. */
-  transactions(linkId: string, dateFrom: string, dateTo: string): Promise<BelvoTransaction[]> {
-    return this.request("POST", "/api/transactions/", { link: linkId, date_from: dateFrom, date_to: dateTo, save_data: true });
+  async transactions(linkId: string, dateFrom: string, dateTo: string): Promise<BelvoTransaction[]> {
+    const first = await this.request<unknown>("POST", "/api/transactions/", { link: linkId, date_from: dateFrom, date_to: dateTo, save_data: true });
+    return (await this.allPages(first, "transactions")).map((t) => {
+      if (!isBelvoTransaction(t)) throw new ProviderError("belvo", 0, "INVALID_RESPONSE", "Belvo listed transactions with one that is not a transaction");
+      return t;
+    });
+  }
+
+  /**
+   * Every result of a list: the array Belvo answers, or its paginated list (`{count, next, previous, results}`) read
+   * page by page through `next`. A `next` outside Belvo's base URL (another host, or another path of its host) is
+   * not followed (the secret key would go with it), nor one already read, nor one an empty page names: the list
+   * cannot be read whole, which is an answer that cannot be read (transient, INVALID_RESPONSE), never a shorter list,
+   * which a sync would take for transactions the bank removed. So is an answer that is neither (a 2xx whose body is
+   * an error, say).
+   */
+  private async allPages(first: unknown, what: string): Promise<unknown[]> {
+    const unreadable = (why: string) => new ProviderError("belvo", 0, "INVALID_RESPONSE", `Belvo's list of ${what} ${why}`);
+    if (Array.isArray(first)) return first;
+    const api = new URL(`${this.base}/`);
+    const apiPath = api.pathname;
+    const out: unknown[] = [];
+    const read = new Set<string>();
+    let page = first;
+    for (;;) {
+      const p = page as { results?: unknown; next?: unknown } | null;
+      if (!p || typeof p !== "object" || !Array.isArray(p.results)) throw unreadable("is neither a list nor a page of one");
+      out.push(...p.results);
+      if (p.next === null || p.next === undefined) return out;
+      // Belvo fills its pages: an empty one that names another is a list that may never end.
+      if (p.results.length === 0) throw unreadable("gave an empty page naming a next one");
+      let next: URL;
+      try {
+        next = new URL(String(p.next), `${this.base}/`);
+      } catch {
+        throw unreadable("names a next page that is not a URL");
+      }
+      if (next.origin !== api.origin || !next.pathname.startsWith(apiPath)) {
+        throw unreadable(`names a next page outside Belvo's API (on ${truncateText(next.host, 100)}), which is not followed`);
+      }
+      if (read.has(next.href)) throw unreadable("names a next page it already gave");
+      read.add(next.href);
+      page = await this.requestUrl<unknown>("GET", next.href);
+    }
   }
 }

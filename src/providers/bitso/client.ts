@@ -10,7 +10,7 @@
  */
 import { hmacSha256Hex } from "../../lib/crypto";
 import { type Outbound, outbound } from "../../lib/outbound";
-import { ProviderError, readJson, retryAfterSeconds, unreachable } from "../errors";
+import { PROVIDER_REQUEST, ProviderError, readJson, retryAfterSeconds, unreachable } from "../errors";
 
 export interface BitsoBalance {
   currency: string;
@@ -109,6 +109,7 @@ export class BitsoClient {
     try {
       res = await this.send(
         new Request(url.toString(), {
+          ...PROVIDER_REQUEST,
           method,
           headers: { Authorization: authorization, ...(payload ? { "Content-Type": "application/json" } : {}) },
           body: payload || undefined,
@@ -129,21 +130,43 @@ export class BitsoClient {
   }
 
   async balances(): Promise<BitsoBalance[]> {
-    return (await this.request<{ balances: BitsoBalance[] }>("GET", "/v3/balance/")).balances;
+    const balances = (await this.request<{ balances?: unknown } | null>("GET", "/v3/balance/"))?.balances;
+    if (!Array.isArray(balances) || balances.some((b) => !b || typeof b !== "object" || typeof b.currency !== "string" || typeof b.total !== "string")) {
+      throw new ProviderError("bitso", 0, "INVALID_RESPONSE", "Bitso's balance answered without a list of balances");
+    }
+    return balances as BitsoBalance[];
   }
 
-  /** Every trade, newest first, paged with Bitso's `marker`. */
+  /**
+   * Every trade, newest first, paged with Bitso's `marker` (the last trade's id: the next page holds the trades older
+   * than it). A page that does not go past its marker (a marker Bitso did not honour: the same trades again) would
+   * page for ever, and a trade twice is no second trade: such a page is an answer that cannot be read (transient,
+   * INVALID_RESPONSE), never a history cut short. A trade a page repeats from the one before (a trade made while
+   * paging shifts nothing with a marker, but a provider may) is kept once.
+   */
   async allTrades(limit = 100, onPage?: () => Promise<void>): Promise<BitsoTrade[]> {
     const out: BitsoTrade[] = [];
+    const seen = new Set<number>();
     let marker: number | null = null;
-    for (let page = 0; page < 100; page++) {
+    for (;;) {
       const q = new URLSearchParams({ limit: String(limit), sort: "desc" });
       if (marker !== null) q.set("marker", String(marker));
       const trades = await this.request<BitsoTrade[]>("GET", `/v3/user_trades/?${q}`);
+      if (!Array.isArray(trades) || trades.some((t) => !t || typeof t !== "object" || !Number.isSafeInteger(t.tid))) {
+        throw new ProviderError("bitso", 0, "INVALID_RESPONSE", "Bitso's user_trades answered without a list of trades");
+      }
       await onPage?.();
-      out.push(...trades);
+      for (const t of trades) {
+        if (seen.has(t.tid)) continue;
+        seen.add(t.tid);
+        out.push(t);
+      }
       if (trades.length < limit) break;
-      marker = trades[trades.length - 1]!.tid;
+      const last = trades[trades.length - 1]!.tid;
+      if (marker !== null && last >= marker) {
+        throw new ProviderError("bitso", 0, "INVALID_RESPONSE", `Bitso's user_trades did not page past marker ${marker}: the pages would repeat`);
+      }
+      marker = last;
     }
     return out;
   }

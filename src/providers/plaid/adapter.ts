@@ -18,9 +18,10 @@ import { PlaidClient } from "./client";
 
 const isCurrency = (c: string | null | undefined): c is Currency => !!c && c in CURRENCY_SCALES;
 
-function minor(amount: number, currency: Currency): number {
-  const parsed = parseMajor(amount, CURRENCY_SCALES[currency]);
-  if (!parsed.ok) throw new ProviderError("plaid", 200, "INVALID_AMOUNT", `Amount ${amount} is not exact in ${currency}`);
+function minor(amount: number | string, currency: Currency): number {
+  // An amount that is no number at all (null, missing) is as unusable as one finer than its currency.
+  const parsed = typeof amount === "number" || typeof amount === "string" ? parseMajor(amount, CURRENCY_SCALES[currency]) : null;
+  if (!parsed?.ok) throw new ProviderError("plaid", 200, "INVALID_AMOUNT", `Amount ${JSON.stringify(amount ?? null)} is not exact in ${currency}`);
   return parsed.minor;
 }
 
@@ -45,7 +46,8 @@ export function normalAccount(a: AccountBase): NormalAccount | null {
   const currency = a.balances.iso_currency_code;
   if (!isCurrency(currency)) return null;
   const owed = a.type === "credit" || a.type === "loan";
-  const current = a.balances.current;
+  // Plaid's `current` is null when it does not know it (left out, too: it is optional on the wire).
+  const current = a.balances.current ?? null;
   return {
     externalId: a.account_id, name: a.official_name ?? a.name, type: accountType(a), subtype: a.subtype ? String(a.subtype) : null, currency,
     mask: a.mask, balanceMinor: current === null ? null : (owed ? -1 : 1) * minor(current, currency),

@@ -24,11 +24,27 @@ import type {
   WebhookVerificationKeyGetResponse,
 } from "plaid";
 import { type Outbound, outbound } from "../../lib/outbound";
-import { ProviderError, readJson, retryAfterSeconds, unreachable } from "../errors";
+import { PROVIDER_REQUEST, ProviderError, readJson, retryAfterSeconds, unreachable } from "../errors";
 
 export type { PlaidTransaction, RemovedTransaction };
 
 export const MUTATION_DURING_PAGINATION = "TRANSACTIONS_SYNC_MUTATION_DURING_PAGINATION";
+
+/**
+ * A /transactions/sync answer as the loop reads it: its three lists arrays, `has_more` a boolean and `next_cursor` a
+ * string. Anything else (a 200 whose body is an error, or cut to another shape) is an answer that cannot be read, as
+ * a malformed body is (status 0, INVALID_RESPONSE: the next attempt may read it whole), not a page of nothing.
+ */
+function syncPage(page: TransactionsSyncResponse): TransactionsSyncResponse {
+  const p = page as Partial<Record<keyof TransactionsSyncResponse, unknown>> | null;
+  if (
+    !p || typeof p !== "object" || !Array.isArray(p.added) || !Array.isArray(p.modified) || !Array.isArray(p.removed)
+    || typeof p.has_more !== "boolean" || typeof p.next_cursor !== "string" || (p.accounts !== undefined && !Array.isArray(p.accounts))
+  ) {
+    throw new ProviderError("plaid", 0, "INVALID_RESPONSE", "Plaid's /transactions/sync answered without its lists of changes and cursor");
+  }
+  return page;
+}
 
 export class PlaidClient {
   constructor(
@@ -42,6 +58,7 @@ export class PlaidClient {
     try {
       res = await this.send(
         new Request(url, {
+          ...PROVIDER_REQUEST,
           method: "POST",
           headers: {
             "Content-Type": "application/json",
@@ -80,8 +97,13 @@ export class PlaidClient {
     return this.post<ItemPublicTokenExchangeRequest, ItemPublicTokenExchangeResponse>("/item/public_token/exchange", { public_token: publicToken });
   }
 
-  accountsGet(accessToken: string): Promise<AccountsGetResponse> {
-    return this.post<AccountsGetRequest, AccountsGetResponse>("/accounts/get", { access_token: accessToken });
+  async accountsGet(accessToken: string): Promise<AccountsGetResponse> {
+    const res = await this.post<AccountsGetRequest, AccountsGetResponse | null>("/accounts/get", { access_token: accessToken });
+    if (!res || typeof res !== "object" || !Array.isArray(res.accounts) || !res.item || typeof res.item !== "object"
+      || res.accounts.some((a) => !a || typeof a !== "object" || typeof a.account_id !== "string" || !a.balances || typeof a.balances !== "object")) {
+      throw new ProviderError("plaid", 0, "INVALID_RESPONSE", "Plaid's /accounts/get answered without its item and accounts");
+    }
+    return res;
   }
 
   transactionsSync(accessToken: string, cursor: string | undefined, count = 500): Promise<TransactionsSyncResponse> {
@@ -102,31 +124,43 @@ export class PlaidClient {
   }
 
   /**
-   * Every change since `cursor`, paged until `has_more` is false. The new
-   * cursor is returned only then; if Plaid reports a mutation during
+   * Every change since `cursor`, paged until `has_more` is false, each transaction once as the last page naming it
+   * left it. The new cursor is returned only then; if Plaid reports a mutation during
    * pagination, the pages read so far are discarded and the loop restarts
    * from the cursor held before it (Plaid's documented recovery).
    */
   async syncAll(accessToken: string, cursor: string | null, opts: { maxRestarts?: number; count?: number; onPage?: () => Promise<void> } = {}) {
     const maxRestarts = opts.maxRestarts ?? 3;
     for (let restart = 0; ; restart++) {
-      const added: PlaidTransaction[] = [];
-      const modified: PlaidTransaction[] = [];
-      const removed: RemovedTransaction[] = [];
+      // Each transaction's last word in the pages, in their order: what it is now (one the pages add and then modify
+      // is added as modified; one they add or modify and then remove is removed; one twice is once).
+      const last = new Map<string, { kind: "added" | "modified"; t: PlaidTransaction } | { kind: "removed"; r: RemovedTransaction }>();
       let next = cursor ?? undefined;
       let accounts: TransactionsSyncResponse["accounts"] = [];
       let pages = 0;
+      // The cursors this loop has sent: a page with more to come whose next cursor is one of them would read the same
+      // pages again, for ever.
+      const sent = new Set<string>([next ?? ""]);
       try {
         for (;;) {
-          const page = await this.transactionsSync(accessToken, next, opts.count);
+          const page = syncPage(await this.transactionsSync(accessToken, next, opts.count));
           pages++;
           await opts.onPage?.();
-          added.push(...page.added);
-          modified.push(...page.modified);
-          removed.push(...page.removed);
+          for (const t of page.added) last.set(t.transaction_id, { kind: "added", t });
+          for (const t of page.modified) last.set(t.transaction_id, { kind: last.get(t.transaction_id)?.kind === "added" ? "added" : "modified", t });
+          for (const r of page.removed) last.set(r.transaction_id, { kind: "removed", r });
           if (page.accounts?.length) accounts = page.accounts;
           next = page.next_cursor;
           if (!page.has_more) break;
+          if (sent.has(next)) throw new ProviderError("plaid", 0, "INVALID_RESPONSE", "Plaid answered has_more with a cursor it had already given: the pages would repeat");
+          sent.add(next);
+        }
+        const added: PlaidTransaction[] = [];
+        const modified: PlaidTransaction[] = [];
+        const removed: RemovedTransaction[] = [];
+        for (const x of last.values()) {
+          if (x.kind === "removed") removed.push(x.r);
+          else (x.kind === "added" ? added : modified).push(x.t);
         }
         return { added, modified, removed, accounts, nextCursor: next ?? "", pages, restarts: restart };
       } catch (e) {

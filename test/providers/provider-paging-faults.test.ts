@@ -1,0 +1,517 @@
+/**
+ * Providers whose pages misbehave, through the real clients, the real sync and the simulators (a fault in front of
+ * them, as the app's outbound calls reach it): Plaid answering has_more with a cursor it already gave, or a 200 that is
+ * not a page; Belvo answering a 2xx whose body is its error list, or a paginated list whose `next` is on another host
+ * or repeats; Bitso ignoring its marker. Each is an answer that cannot be read, retried, never a shorter history (which
+ * a Belvo sync would take for transactions the bank removed) nor a loop; the ledger keeps each transaction once.
+ */
+import { env } from "cloudflare:workers";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { app } from "../../src/app";
+import { registerSandboxHandler } from "../../src/lib/outbound";
+import { getConnection } from "../../src/modules/providers/connections";
+import { enqueueSync, runSyncJob } from "../../src/modules/providers/sync";
+import { BelvoClient } from "../../src/providers/belvo/client";
+import { BitsoClient } from "../../src/providers/bitso/client";
+import { ProviderError } from "../../src/providers/errors";
+import { PlaidClient } from "../../src/providers/plaid/client";
+import { callJson, createSpace, registerUser } from "../helpers";
+import { ledgerViolations } from "../invariants/ledger-invariants";
+import { as, directServices, jobStats, ledgerFingerprint, linkPlaid, liveRows, ownerWithSpace, plaidAccessToken, waitForJob } from "./helpers";
+
+/** A fault in front of the simulators: requests whose path ends with `path` and that name `who` (body or auth) get `answer`. */
+interface Fault {
+  path: string;
+  who: string;
+  answer: (request: Request, real: () => Promise<Response>) => Promise<Response>;
+  seen: number;
+}
+let fault: Fault | null = null;
+/** Every request that left for a host other than the simulators' (what a followed `next` would send, and to whom). */
+const offHost: { url: string; authorization: string | null }[] = [];
+
+beforeAll(() => {
+  registerSandboxHandler(async (request, e) => {
+    const url = new URL(request.url);
+    if (url.pathname.startsWith("/elsewhere/")) {
+      offHost.push({ url: request.url, authorization: request.headers.get("authorization") });
+      return Response.json({ count: 0, next: null, previous: null, results: [] });
+    }
+    const f = fault;
+    if (f && url.pathname.endsWith(f.path)) {
+      const body = request.method === "GET" ? "" : await request.clone().text();
+      if (body.includes(f.who) || (request.headers.get("authorization") ?? "").includes(f.who)) {
+        f.seen++;
+        return f.answer(request, async () => app.fetch(request, e));
+      }
+    }
+    return app.fetch(request, e);
+  });
+});
+
+afterAll(() => registerSandboxHandler((request, e) => app.fetch(request, e)));
+
+const json = (body: unknown, status = 200) => Promise.resolve(Response.json(body, { status }));
+const connRow = (id: string) =>
+  env.DB.prepare("SELECT status, status_reason, sync_cursor FROM provider_connections WHERE id = ?").bind(id).first<{ status: string; status_reason: string | null; sync_cursor: string | null }>();
+
+/** One attempt of a new sync of the connection; what it put back on the queue. */
+async function attempt(connectionId: string) {
+  const { svc, sent } = directServices();
+  const { jobId, created } = await enqueueSync(svc, (await getConnection(svc, connectionId))!, "manual");
+  expect(created).toBe(true);
+  sent.length = 0;
+  await runSyncJob(svc, { jobId, attempt: 1 });
+  return { jobId, svc, sent };
+}
+
+async function plaidLinked() {
+  const { owner, spaceId } = await ownerWithSpace();
+  const l = await linkPlaid(owner, spaceId);
+  expect((await waitForJob(l.jobId)).status).toBe("completed");
+  const accessToken = await plaidAccessToken(l.connection.id);
+  return { owner, spaceId, connectionId: l.connection.id as string, accessToken };
+}
+
+async function belvoLinked() {
+  const { owner, spaceId } = await ownerWithSpace();
+  const res = await callJson("/v1/providers/belvo/connect", { ...as(owner), body: { spaceId, institution: "banamex", username: `p${crypto.randomUUID().slice(0, 8)}`, password: "pw" } });
+  expect(res.status).toBe(201);
+  expect((await waitForJob(res.body.jobId)).status).toBe("completed");
+  const conn = (await env.DB.prepare("SELECT external_id FROM provider_connections WHERE id = ?").bind(res.body.connection.id).first<{ external_id: string }>())!;
+  return { owner, spaceId, connectionId: res.body.connection.id as string, who: conn.external_id };
+}
+
+async function bitsoLinked() {
+  const owner = await registerUser();
+  const space = await createSpace(owner, { currency: "MXN" });
+  const apiKey = `key-${crypto.randomUUID()}`;
+  const res = await callJson("/v1/providers/bitso/connect", { ...as(owner), body: { spaceId: space.id, apiKey, apiSecret: `secret-${crypto.randomUUID()}` } });
+  expect(res.status).toBe(201);
+  expect((await waitForJob(res.body.jobId)).status).toBe("completed");
+  return { owner, spaceId: space.id, connectionId: res.body.connection.id as string, who: `Bitso ${apiKey}:` };
+}
+
+/** A Plaid transaction of `accountId` as /transactions/sync sends it. */
+function plaidTxn(id: string, accountId: string, amount: number | string, date: string) {
+  return {
+    transaction_id: id, account_id: accountId, amount, iso_currency_code: "USD", unofficial_currency_code: null, date, authorized_date: date, name: `Shop ${id}`,
+    merchant_name: `Shop ${id}`, original_description: null, pending: false, pending_transaction_id: null, payment_channel: "in store", category: null, category_id: null,
+    location: {}, payment_meta: {}, account_owner: null, transaction_code: null, transaction_type: "place",
+  };
+}
+const page = (added: unknown[], next: string, more: boolean) => ({ added, modified: [], removed: [], accounts: [], next_cursor: next, has_more: more, request_id: "r" });
+
+describe("Plaid's /transactions/sync pages", () => {
+  it("has_more with a cursor it already gave: the attempt stops at once (no loop over the same pages) and is retried; the cursor is kept", { timeout: 90_000 }, async () => {
+    const s = await plaidLinked();
+    const before = await connRow(s.connectionId);
+    const ledger = await ledgerFingerprint(s.spaceId);
+    // The same cursor for ever; after 40 pages an end, so that a client without the check still ends.
+    fault = { path: "/transactions/sync", who: s.accessToken, seen: 0, answer: () => json(page([], "cursor-loop", fault!.seen < 40)) };
+    try {
+      const a = await attempt(s.connectionId);
+      expect(fault.seen).toBe(2);
+      const job = await jobStats(a.jobId);
+      expect(job).toMatchObject({ status: "queued", error: "attempt 1: plaid INVALID_RESPONSE: Plaid answered has_more with a cursor it had already given: the pages would repeat" });
+      expect(await connRow(s.connectionId)).toMatchObject({ status: "active", sync_cursor: before!.sync_cursor });
+      expect(await ledgerFingerprint(s.spaceId)).toEqual(ledger);
+    } finally {
+      fault = null;
+    }
+  });
+
+  it("a 200 whose body is Plaid's error, not a page: an answer that cannot be read, retried with that reason", { timeout: 90_000 }, async () => {
+    const s = await plaidLinked();
+    fault = {
+      path: "/transactions/sync", who: s.accessToken, seen: 0,
+      answer: () => json({ error_type: "API_ERROR", error_code: "INTERNAL_SERVER_ERROR", error_message: "an unexpected error occurred", request_id: "r" }),
+    };
+    try {
+      const a = await attempt(s.connectionId);
+      expect(await jobStats(a.jobId)).toMatchObject({ status: "queued", error: "attempt 1: plaid INVALID_RESPONSE: Plaid's /transactions/sync answered without its lists of changes and cursor" });
+    } finally {
+      fault = null;
+    }
+  });
+
+  it("one transaction on two pages, an amount as a string: posted once; a re-sync changes nothing", { timeout: 90_000 }, async () => {
+    const s = await plaidLinked();
+    const accounts = (await new PlaidClient(env).accountsGet(s.accessToken)).accounts;
+    const checking = accounts.find((a) => a.type === "depository")!.account_id;
+    const day = new Date(Date.now() - 3 * 86_400_000).toISOString().slice(0, 10);
+    const dup = plaidTxn(`dup-${crypto.randomUUID()}`, checking, 12.5, day);
+    const other = plaidTxn(`other-${crypto.randomUUID()}`, checking, "7.25", day);
+    fault = {
+      path: "/transactions/sync", who: s.accessToken, seen: 0,
+      answer: async (request) => {
+        const cursor = ((await request.json()) as { cursor?: string }).cursor;
+        if (cursor === "p2") return json(page([dup, other], "p3", false));
+        if (cursor === "p3") return json(page([], "p3", false));
+        return json(page([dup], "p2", true));
+      },
+    };
+    try {
+      const first = await attempt(s.connectionId);
+      expect((await jobStats(first.jobId)).status).toBe("completed");
+      const rows = (await liveRows(s.spaceId)).filter((r) => r.pid === dup.transaction_id || r.pid === other.transaction_id);
+      expect(rows.map((r) => [r.pid, r.amount]).sort()).toEqual([[dup.transaction_id, -1250], [other.transaction_id, -725]].sort());
+      expect(await ledgerViolations(s.spaceId)).toEqual([]);
+      const ledger = await ledgerFingerprint(s.spaceId);
+      const again = await attempt(s.connectionId);
+      expect((await jobStats(again.jobId)).stats).toMatchObject({ created: 0, removed: 0, corrections: 0 });
+      expect(await ledgerFingerprint(s.spaceId)).toEqual(ledger);
+    } finally {
+      fault = null;
+    }
+  });
+});
+
+describe("Belvo's lists", () => {
+  it("a 201 whose body is Belvo's error list: no transaction is taken for removed; the attempt is retried and the retry changes nothing", { timeout: 90_000 }, async () => {
+    const s = await belvoLinked();
+    const ledger = await ledgerFingerprint(s.spaceId);
+    expect(ledger.rows).toBeGreaterThan(50);
+    fault = { path: "/api/transactions/", who: s.who, seen: 0, answer: () => json([{ code: "service_unavailable", message: "Try again later", request_id: "r" }], 201) };
+    try {
+      const a = await attempt(s.connectionId);
+      expect(await jobStats(a.jobId)).toMatchObject({ status: "queued", error: "attempt 1: belvo INVALID_RESPONSE: Belvo listed transactions with one that is not a transaction" });
+      expect(await ledgerFingerprint(s.spaceId)).toEqual(ledger);
+      fault = null;
+      await runSyncJob(a.svc, { jobId: a.jobId, attempt: 2 });
+      expect(await jobStats(a.jobId)).toMatchObject({ status: "completed", stats: { created: 0, removed: 0 } });
+      expect(await ledgerFingerprint(s.spaceId)).toEqual(ledger);
+      expect(await ledgerViolations(s.spaceId)).toEqual([]);
+    } finally {
+      fault = null;
+    }
+  });
+
+  it("a paginated list is read through `next` on Belvo's host; a `next` on another host is not followed and sends it nothing", { timeout: 90_000 }, async () => {
+    const s = await belvoLinked();
+    const ledger = await ledgerFingerprint(s.spaceId);
+    // Belvo's own list, cut into two pages: the first answers the POST, the second a GET of `nextUrl`.
+    let all: unknown[] = [];
+    let nextUrl = "";
+    let secondPages = 0;
+    const half = () => Math.ceil(all.length / 2);
+    fault = {
+      path: "/api/transactions/", who: "", seen: 0,
+      answer: async (request, real) => {
+        if (request.method === "GET") {
+          secondPages++;
+          return json({ count: all.length, next: null, previous: all.length ? nextUrl : null, results: all.slice(half()) });
+        }
+        all = (await (await real()).json()) as unknown[];
+        return json({ count: all.length, next: nextUrl, previous: null, results: all.slice(0, half()) }, 201);
+      },
+    };
+    const base = env.BELVO_BASE_URL.replace(/\/+$/, "");
+    try {
+      nextUrl = `${base}/api/transactions/?link=x&page=2`;
+      const a = await attempt(s.connectionId);
+      expect(secondPages).toBe(1);
+      expect(await jobStats(a.jobId)).toMatchObject({ status: "completed", stats: { created: 0, removed: 0 } });
+      expect(await ledgerFingerprint(s.spaceId)).toEqual(ledger);
+
+      // The same list whose `next` is on another host, or off Belvo's API on its host: not followed, the attempt retried.
+      const outside = (host: string) =>
+        `attempt 1: belvo INVALID_RESPONSE: Belvo's list of transactions names a next page outside Belvo's API (on ${host}), which is not followed`;
+      for (const [url, host] of [["https://belvo.attacker.example/api/transactions/?page=2", "belvo.attacker.example"], [`${new URL(base).origin}/elsewhere/api/transactions/?page=2`, new URL(base).host]]) {
+        nextUrl = url!;
+        secondPages = 0;
+        const b = await attempt(s.connectionId);
+        expect(offHost).toEqual([]);
+        expect(secondPages).toBe(0);
+        expect(await jobStats(b.jobId)).toMatchObject({ status: "queued", error: outside(host!) });
+        expect(await ledgerFingerprint(s.spaceId)).toEqual(ledger);
+        await env.DB.prepare("UPDATE jobs SET status = 'failed' WHERE id = ?").bind(b.jobId).run();
+      }
+
+      // A `next` naming the page just read: the list would never end.
+      nextUrl = `${base}/api/transactions/?link=x&page=2`;
+      fault.answer = async (request, real) => {
+        if (request.method === "GET") {
+          secondPages++;
+          return json({ count: all.length + 1, next: nextUrl, previous: null, results: all.slice(0, 1) });
+        }
+        all = (await (await real()).json()) as unknown[];
+        return json({ count: all.length + 1, next: nextUrl, previous: null, results: all }, 201);
+      };
+      secondPages = 0;
+      const c = await attempt(s.connectionId);
+      expect(secondPages).toBe(1);
+      expect(await jobStats(c.jobId)).toMatchObject({ status: "queued", error: "attempt 1: belvo INVALID_RESPONSE: Belvo's list of transactions names a next page it already gave" });
+      expect(await ledgerFingerprint(s.spaceId)).toEqual(ledger);
+      await env.DB.prepare("UPDATE jobs SET status = 'failed' WHERE id = ?").bind(c.jobId).run();
+
+      // An empty page naming yet another (page=3, 4, ...): a list that may never end.
+      fault.answer = async (request, real) => {
+        if (request.method === "GET") {
+          secondPages++;
+          return json({ count: 9999, next: `${base}/api/transactions/?link=x&page=${secondPages + 2}`, previous: null, results: [] });
+        }
+        return json({ count: 9999, next: nextUrl, previous: null, results: (await (await real()).json()) as unknown[] }, 201);
+      };
+      secondPages = 0;
+      const d = await attempt(s.connectionId);
+      expect(secondPages).toBe(1);
+      expect(await jobStats(d.jobId)).toMatchObject({ status: "queued", error: "attempt 1: belvo INVALID_RESPONSE: Belvo's list of transactions gave an empty page naming a next one" });
+      expect(await ledgerFingerprint(s.spaceId)).toEqual(ledger);
+    } finally {
+      fault = null;
+    }
+  });
+});
+
+describe("Bitso's user_trades marker", () => {
+  it("a marker Bitso does not honour (the same page again): the attempt stops at the second page and is retried, no trade twice", { timeout: 90_000 }, async () => {
+    const s = await bitsoLinked();
+    const ledger = await ledgerFingerprint(s.spaceId);
+    const trades = (await env.DB.prepare("SELECT COUNT(*) AS n FROM transactions WHERE space_id = ? AND provider_transaction_id LIKE 'trade:%' AND status != 'cancelled'").bind(s.spaceId).first<{ n: number }>())!.n;
+    expect(trades).toBeGreaterThan(0);
+    // A full page (100 trades, the page size) whatever the marker: the first page's newest trade, again and again.
+    let newest: unknown = null;
+    fault = {
+      path: "/v3/user_trades/", who: s.who, seen: 0,
+      answer: async (request, real) => {
+        newest ??= ((await (await real()).json()) as { payload: unknown[] }).payload[0];
+        return json({ success: true, payload: Array.from({ length: 100 }, () => newest) });
+      },
+    };
+    try {
+      const a = await attempt(s.connectionId);
+      expect(fault.seen).toBe(2);
+      expect(await jobStats(a.jobId)).toMatchObject({ status: "queued" });
+      expect((await jobStats(a.jobId)).error).toMatch(/^attempt 1: bitso INVALID_RESPONSE: Bitso's user_trades did not page past marker \d+: the pages would repeat$/);
+      expect(await ledgerFingerprint(s.spaceId)).toEqual(ledger);
+      expect(await ledgerViolations(s.spaceId)).toEqual([]);
+    } finally {
+      fault = null;
+    }
+  });
+});
+
+describe("a provider's 4xx that means not now", () => {
+  const refusal = (status: number, body: unknown) => () => json(body, status);
+
+  it("Plaid's INSTITUTION_DOWN and a mutation during pagination past the client's restarts (400s) are retried, the connection not in error", { timeout: 90_000 }, async () => {
+    const s = await plaidLinked();
+    const institutionDown = { error_type: "INSTITUTION_ERROR", error_code: "INSTITUTION_DOWN", error_message: "this institution is not currently responding to this request", display_message: null, request_id: "r" };
+    const mutation = { error_type: "TRANSACTIONS_ERROR", error_code: "TRANSACTIONS_SYNC_MUTATION_DURING_PAGINATION", error_message: "Underlying transaction data changed", display_message: null, request_id: "r" };
+    for (const [body, reason] of [
+      [institutionDown, "attempt 1: plaid INSTITUTION_DOWN: this institution is not currently responding to this request"],
+      [mutation, "attempt 1: plaid TRANSACTIONS_SYNC_MUTATION_DURING_PAGINATION: Underlying transaction data changed"],
+    ] as const) {
+      fault = { path: "/transactions/sync", who: s.accessToken, seen: 0, answer: refusal(400, body) };
+      try {
+        const a = await attempt(s.connectionId);
+        expect(await jobStats(a.jobId)).toMatchObject({ status: "queued", error: reason });
+        expect(await connRow(s.connectionId)).toMatchObject({ status: "active", status_reason: `retrying: ${reason}` });
+        fault = null;
+        await runSyncJob(a.svc, { jobId: a.jobId, attempt: 2 });
+        expect(await jobStats(a.jobId)).toMatchObject({ status: "completed" });
+        expect(await connRow(s.connectionId)).toMatchObject({ status: "active", status_reason: null });
+      } finally {
+        fault = null;
+      }
+    }
+  });
+
+  it("Belvo's institution_down (400) and request_timeout (408) are retried; its login_error (400) asks for the login again", { timeout: 90_000 }, async () => {
+    const s = await belvoLinked();
+    for (const [status, code] of [[400, "institution_down"], [408, "request_timeout"]] as const) {
+      fault = { path: "/api/transactions/", who: s.who, seen: 0, answer: refusal(status, [{ code, message: "Try again later", request_id: "r" }]) };
+      try {
+        const a = await attempt(s.connectionId);
+        expect(await jobStats(a.jobId)).toMatchObject({ status: "queued", error: `attempt 1: belvo ${code}: Try again later` });
+        expect(await connRow(s.connectionId)).toMatchObject({ status: "active" });
+        await env.DB.prepare("UPDATE jobs SET status = 'failed' WHERE id = ?").bind(a.jobId).run();
+      } finally {
+        fault = null;
+      }
+    }
+    fault = { path: "/api/transactions/", who: s.who, seen: 0, answer: refusal(400, [{ code: "login_error", message: "Invalid credentials provided to login to the institution", request_id: "r" }]) };
+    try {
+      const a = await attempt(s.connectionId);
+      expect(await jobStats(a.jobId)).toMatchObject({ status: "failed", error: "belvo login_error: Invalid credentials provided to login to the institution" });
+      expect(await connRow(s.connectionId)).toMatchObject({ status: "reauth_required" });
+    } finally {
+      fault = null;
+    }
+  });
+});
+
+describe("what the pages say of one transaction", () => {
+  /** A Plaid item linked, its checking account's Plaid id, and a fault answering its next sync with `pages` (by cursor). */
+  async function plaidPages() {
+    const s = await plaidLinked();
+    const checking = (await new PlaidClient(env).accountsGet(s.accessToken)).accounts.find((a) => a.type === "depository")!.account_id;
+    return { ...s, checking };
+  }
+  const day = new Date(Date.now() - 3 * 86_400_000).toISOString().slice(0, 10);
+
+  it("Plaid: added then modified on a later page is the modified one; added then removed is not posted; a re-sync changes nothing", { timeout: 90_000 }, async () => {
+    const s = await plaidPages();
+    const changed = plaidTxn(`chg-${crypto.randomUUID()}`, s.checking, 5, day);
+    const gone = plaidTxn(`gone-${crypto.randomUUID()}`, s.checking, 8, day);
+    fault = {
+      path: "/transactions/sync", who: s.accessToken, seen: 0,
+      answer: async (request) => {
+        const cursor = ((await request.json()) as { cursor?: string }).cursor;
+        if (cursor === "q2") return json({ ...page([], "q3", false), modified: [{ ...changed, amount: 9 }], removed: [{ transaction_id: gone.transaction_id, account_id: s.checking }] });
+        if (cursor === "q3") return json(page([], "q3", false));
+        return json(page([changed, gone], "q2", true));
+      },
+    };
+    try {
+      const a = await attempt(s.connectionId);
+      expect((await jobStats(a.jobId)).status).toBe("completed");
+      const rows = (await liveRows(s.spaceId)).filter((r) => r.pid === changed.transaction_id || r.pid === gone.transaction_id);
+      expect(rows.map((r) => [r.pid, r.amount])).toEqual([[changed.transaction_id, -900]]);
+      expect(await ledgerViolations(s.spaceId)).toEqual([]);
+      const ledger = await ledgerFingerprint(s.spaceId);
+      const again = await attempt(s.connectionId);
+      expect((await jobStats(again.jobId)).stats).toMatchObject({ created: 0, removed: 0, corrections: 0 });
+      expect(await ledgerFingerprint(s.spaceId)).toEqual(ledger);
+    } finally {
+      fault = null;
+    }
+  });
+
+  it("Belvo: a transaction listed twice with two amounts is the later listing's, once", { timeout: 90_000 }, async () => {
+    const s = await belvoLinked();
+    let pid = "";
+    fault = {
+      path: "/api/transactions/", who: s.who, seen: 0,
+      answer: async (request, real) => {
+        const list = (await (await real()).json()) as { id: string; amount: number; status: string }[];
+        const t = list.find((x) => x.status === "PROCESSED")!;
+        const copy = { ...t, id: `twice-${t.id}` };
+        pid = copy.id;
+        return json([...list, { ...copy, amount: 1.23 }, { ...copy, amount: 4.56 }], 201);
+      },
+    };
+    try {
+      const a = await attempt(s.connectionId);
+      expect((await jobStats(a.jobId)).status).toBe("completed");
+      const rows = (await liveRows(s.spaceId)).filter((r) => r.pid === pid);
+      expect(rows.length).toBe(1);
+      expect(Math.abs(rows[0]!.amount)).toBe(456);
+      expect(await ledgerViolations(s.spaceId)).toEqual([]);
+    } finally {
+      fault = null;
+    }
+  });
+
+  it("an amount finer than its currency or none at all fails the sync with INVALID_AMOUNT, nothing of it stored", { timeout: 90_000 }, async () => {
+    const s = await plaidPages();
+    for (const [amount, shown] of [[1.005, "1.005"], [null, "null"]] as const) {
+      const t = plaidTxn(`amt-${crypto.randomUUID()}`, s.checking, amount as number, day);
+      fault = { path: "/transactions/sync", who: s.accessToken, seen: 0, answer: () => json(page([t], "z", false)) };
+      try {
+        const ledger = await ledgerFingerprint(s.spaceId);
+        const a = await attempt(s.connectionId);
+        const reason = `plaid INVALID_AMOUNT: Amount ${shown} is not exact in USD`;
+        expect(await jobStats(a.jobId)).toMatchObject({ status: "failed", error: reason });
+        expect(await connRow(s.connectionId)).toMatchObject({ status: "error", status_reason: reason });
+        expect(await ledgerFingerprint(s.spaceId)).toEqual(ledger);
+        await env.DB.prepare("UPDATE provider_connections SET status = 'active', status_reason = NULL WHERE id = ?").bind(s.connectionId).run();
+      } finally {
+        fault = null;
+      }
+    }
+  });
+
+  it("a date that is not a calendar day (2024-02-30, a word) fails the sync with INVALID_DATE, nothing of it stored, not a crash retried", { timeout: 90_000 }, async () => {
+    const s = await plaidPages();
+    for (const bad of ["2024-02-30", "garbage!!!"]) {
+      const t = plaidTxn(`bad-${crypto.randomUUID()}`, s.checking, 5, bad);
+      fault = { path: "/transactions/sync", who: s.accessToken, seen: 0, answer: () => json(page([t], "z", false)) };
+      try {
+        const ledger = await ledgerFingerprint(s.spaceId);
+        const a = await attempt(s.connectionId);
+        const reason = `plaid INVALID_DATE: The provider dated transaction ${t.transaction_id} "${bad}", which is not a day in the years 1800 to 2999`;
+        expect(await jobStats(a.jobId)).toMatchObject({ status: "failed", error: reason });
+        expect(await connRow(s.connectionId)).toMatchObject({ status: "error", status_reason: reason });
+        expect(await ledgerFingerprint(s.spaceId)).toEqual(ledger);
+        await env.DB.prepare("UPDATE provider_connections SET status = 'active', status_reason = NULL WHERE id = ?").bind(s.connectionId).run();
+      } finally {
+        fault = null;
+      }
+    }
+  });
+});
+
+describe("a provider's redirect", () => {
+  it("is not followed by any client (its credentials would go where it points): the answer is a REDIRECT error naming it", async () => {
+    const seen: { url: string; redirect: string }[] = [];
+    // The network as the clients see it: every request answered with a redirect to another host.
+    const send = async (request: Request) => {
+      seen.push({ url: request.url, redirect: request.redirect });
+      return new Response(null, { status: 307, headers: { location: "https://collector.example/steal" } });
+    };
+    const failures = [
+      await new PlaidClient(env, send).transactionsSync("access-sandbox-x", undefined).catch((e) => e),
+      await new BelvoClient(env, send).accounts("link-x").catch((e) => e),
+      await new BitsoClient(env, "key", "secret", async () => Date.now(), send).balances().catch((e) => e),
+    ];
+    expect(seen.map((r) => r.redirect)).toEqual(["manual", "manual", "manual"]);
+    expect(failures.map((e) => (e instanceof ProviderError ? [e.provider, e.status, e.code, e.message, e.transient] : String(e)))).toEqual([
+      ["plaid", 307, "REDIRECT", "Plaid answered with a redirect (HTTP 307), which is not followed", false],
+      ["belvo", 307, "REDIRECT", "Belvo answered with a redirect (HTTP 307), which is not followed", false],
+      ["bitso", 307, "REDIRECT", "Bitso answered with a redirect (HTTP 307), which is not followed", false],
+    ]);
+  });
+});
+
+describe("a 200 that is not the answer asked for", () => {
+  it("Plaid's /accounts/get and Bitso's balance without their lists: INVALID_RESPONSE, retried, not a crash's message", { timeout: 90_000 }, async () => {
+    const p = await plaidLinked();
+    fault = { path: "/accounts/get", who: p.accessToken, seen: 0, answer: () => json({ error_code: "INTERNAL_SERVER_ERROR", error_message: "oops", request_id: "r" }) };
+    try {
+      const a = await attempt(p.connectionId);
+      expect(await jobStats(a.jobId)).toMatchObject({ status: "queued", error: "attempt 1: plaid INVALID_RESPONSE: Plaid's /accounts/get answered without its item and accounts" });
+    } finally {
+      fault = null;
+    }
+    const b = await bitsoLinked();
+    fault = { path: "/v3/balance/", who: b.who, seen: 0, answer: () => json({ success: true, payload: { balance: [] } }) };
+    try {
+      const a = await attempt(b.connectionId);
+      expect(await jobStats(a.jobId)).toMatchObject({ status: "queued", error: "attempt 1: bitso INVALID_RESPONSE: Bitso's balance answered without a list of balances" });
+      expect(await connRow(b.connectionId)).toMatchObject({ status: "active" });
+    } finally {
+      fault = null;
+    }
+  });
+});
+
+describe("Bitso's trades past a hundred pages", () => {
+  it.each([
+    [10_050, 101, "51"],
+    // A page boundary at the exact page size: 101 full pages, then an empty one.
+    [10_100, 102, "1"],
+  ])("are all read: %i trades in %i requests, each once", async (total, requests, lastMarker) => {
+    const markers: (string | null)[] = [];
+    // Bitso's user_trades as the client sends for it: newest first, the trades older than `marker`, `limit` of them.
+    const send = async (request: Request) => {
+      const q = new URL(request.url).searchParams;
+      const marker = q.get("marker");
+      markers.push(marker);
+      const below = marker === null ? total + 1 : Number(marker);
+      const limit = Number(q.get("limit"));
+      const payload = [];
+      for (let tid = below - 1; tid >= 1 && payload.length < limit; tid--) {
+        payload.push({ book: "btc_mxn", major: "0.00000001", minor: "-0.01", price: "1000000.00", fees_amount: "0.00", fees_currency: "mxn", side: "buy", tid, oid: `o${tid}`, created_at: "2026-01-01T00:00:00+00:00", maker_side: "buy" });
+      }
+      return Response.json({ success: true, payload });
+    };
+    let nonce = 0;
+    const trades = await new BitsoClient(env, "key", "secret", async () => ++nonce, send).allTrades(100);
+    expect(trades.length).toBe(total);
+    expect(new Set(trades.map((t) => t.tid)).size).toBe(total);
+    expect(markers.length).toBe(requests);
+    expect(markers.at(-1)).toBe(lastMarker);
+  });
+});
