@@ -155,12 +155,19 @@ describe("handing a space to another member", () => {
   });
 
   it("reads in Spanish and Portuguese", async () => {
-    for (const [locale, phrase] of [["es", "Este espacio ya es tuyo"], ["pt", "Este espaço já é seu"]] as const) {
+    const cases = [["es", "Este espacio ya es tuyo", `Ese miembro ya es dueño de ${MAX_OWNED_SPACES} espacios`], ["pt", "Este espaço já é seu", `Esse membro já é dono de ${MAX_OWNED_SPACES} espaços`]] as const;
+    for (const [locale, self, limit] of cases) {
       const owner = await registerUser({ locale });
+      const member = await registerUser();
       const space = await createSpace(owner);
-      const r = await callJson(`/v1/spaces/${space.id}/owner`, { token: owner.accessToken, ip: owner.ip, body: { userId: owner.id }, headers: { "accept-language": locale } });
-      expect(r.status).toBe(422);
-      expect(JSON.stringify(r.body.error)).toContain(phrase);
+      await addMember(owner, space.id, member, "member");
+      await ownSpaces(member, MAX_OWNED_SPACES);
+      const mine = await transfer(owner, space.id, { userId: owner.id });
+      expect(mine.status).toBe(422);
+      expect(JSON.stringify(mine.body.error)).toContain(self);
+      const full = await transfer(owner, space.id, { userId: member.id });
+      expect(full.status).toBe(422);
+      expect(full.body.error.details[0].message).toContain(limit);
     }
   });
 });
