@@ -274,6 +274,15 @@ describe("transfers racing other writes", () => {
     expect(await ownership(spaceId)).toMatchObject({ ownerId: member.id, roles: { [owner.id]: "admin", [member.id]: "owner" } });
   });
 
+  it("a household the previous owner was sharing the space into when the transfer landed does not get it: 403", { timeout: 60_000 }, async () => {
+    const { owner, member, spaceId } = await household();
+    const racing = racingApp(/INSERT INTO households/, async () => expect((await transfer(owner, spaceId, { userId: member.id })).status).toBe(200));
+    const r = await racing.post(owner, "/v1/households", { name: "Casa", spaceIds: [spaceId] });
+    expect(racing.fired()).toBe(true);
+    expect(answer(r)).toMatchObject({ status: 403, code: "FORBIDDEN" });
+    expect(await one("SELECT COUNT(*) AS n FROM household_spaces WHERE space_id = ?", spaceId)).toEqual({ n: 0 });
+  });
+
   it("one overtaken by the space's deletion is the space's 404", { timeout: 60_000 }, async () => {
     const { owner, member, spaceId } = await household();
     await enableTwoFactor(owner);
