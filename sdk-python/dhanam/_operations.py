@@ -137,6 +137,7 @@ OPERATIONS: Dict[str, Tuple[str, str]] = {
     "spacesLedgerAccountsMetadata": ("POST", "/v1/spaces/{spaceId}/ledger/accounts/{address}/metadata"),
     "spacesLedgerTransactionsBatch": ("POST", "/v1/spaces/{spaceId}/ledger/transactions/batch"),
     "spacesLedgerTransactionsRevert": ("POST", "/v1/spaces/{spaceId}/ledger/transactions/{txid}/revert"),
+    "spacesOwner": ("POST", "/v1/spaces/{spaceId}/owner"),
     "transactionsBulkCategorize": ("POST", "/v1/transactions/bulk-categorize"),
     "transactionsTransfer": ("POST", "/v1/transactions/transfer"),
     "updateAccount": ("PATCH", "/v1/accounts/{accountId}"),

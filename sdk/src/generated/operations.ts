@@ -136,6 +136,7 @@ export const OPERATIONS = {
   "spacesLedgerAccountsMetadata": ["post", "/v1/spaces/{spaceId}/ledger/accounts/{address}/metadata"],
   "spacesLedgerTransactionsBatch": ["post", "/v1/spaces/{spaceId}/ledger/transactions/batch"],
   "spacesLedgerTransactionsRevert": ["post", "/v1/spaces/{spaceId}/ledger/transactions/{txid}/revert"],
+  "spacesOwner": ["post", "/v1/spaces/{spaceId}/owner"],
   "transactionsBulkCategorize": ["post", "/v1/transactions/bulk-categorize"],
   "transactionsTransfer": ["post", "/v1/transactions/transfer"],
   "updateAccount": ["patch", "/v1/accounts/{accountId}"],

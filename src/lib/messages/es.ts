@@ -179,6 +179,7 @@ export const es: Catalogue = {
     "At most {n} wallet syncs (or connections) a minute across all your spaces; retry later":
       "Como máximo {n} sincronizaciones (o conexiones) de billeteras por minuto entre todos tus espacios; vuelve a intentarlo más tarde.",
     "A user may own at most {max} spaces; delete one first": "Un usuario puede ser dueño de como máximo {max} espacios; elimina uno primero.",
+    "That member already owns {max} spaces, the most a user may own": "Ese miembro ya es dueño de {max} espacios, el máximo que un usuario puede tener.",
     "Differs from the run the cursor continues (dryRun: {value}); send the same dryRun": "Difiere de la ejecución que continúa el cursor (dryRun: {value}); envía el mismo dryRun.",
     "The space's regex rules would hold more than the {max} pattern states every transaction is matched against: use simpler patterns or contains/equals conditions":
       "Las reglas regex del espacio tendrían más de los {max} estados de patrón con los que se compara cada transacción: usa patrones más simples o condiciones contains/equals.",
@@ -339,7 +340,9 @@ export const es: Catalogue = {
     "You can only remove members below your own role": "Solo puedes quitar a miembros con un rol inferior al tuyo.",
     "You can only grant roles below your own": "Solo puedes otorgar roles inferiores al tuyo.",
     "You can only change members, and grant roles, below your own role": "Solo puedes cambiar a miembros, y otorgar roles, inferiores al tuyo.",
-    "The owner cannot leave or be removed; delete the space instead": "La persona propietaria no puede salir ni ser quitada; elimina el espacio en su lugar.",
+    "The owner cannot leave or be removed; hand the space to another member first, or delete it":
+      "La persona propietaria no puede salir ni ser quitada; primero cede el espacio a otro miembro, o elimínalo.",
+    "You already own this space; name another of its members": "Este espacio ya es tuyo; indica a otro de sus miembros.",
     "The owner cannot grant access to themselves": "La persona titular no puede otorgarse acceso a sí misma.",
     "The owner cannot be removed from the household": "La persona titular no puede ser quitada del hogar.",
     "Only a space's owner may share it with a household": "Solo la persona propietaria de un espacio puede compartirlo con un hogar.",

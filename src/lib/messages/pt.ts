@@ -179,6 +179,7 @@ export const pt: Catalogue = {
     "At most {n} wallet syncs (or connections) a minute across all your spaces; retry later":
       "No máximo {n} sincronizações (ou conexões) de carteiras por minuto em todos os seus espaços; tente novamente mais tarde.",
     "A user may own at most {max} spaces; delete one first": "Um usuário pode ser dono de no máximo {max} espaços; exclua um primeiro.",
+    "That member already owns {max} spaces, the most a user may own": "Esse membro já é dono de {max} espaços, o máximo que um usuário pode ter.",
     "Differs from the run the cursor continues (dryRun: {value}); send the same dryRun": "Difere da execução que o cursor continua (dryRun: {value}); envie o mesmo dryRun.",
     "The space's regex rules would hold more than the {max} pattern states every transaction is matched against: use simpler patterns or contains/equals conditions":
       "As regras regex do espaço teriam mais do que os {max} estados de padrão com que cada transação é comparada: use padrões mais simples ou condições contains/equals.",
@@ -339,7 +340,9 @@ export const pt: Catalogue = {
     "You can only remove members below your own role": "Você só pode remover membros com um papel inferior ao seu.",
     "You can only grant roles below your own": "Você só pode conceder papéis inferiores ao seu.",
     "You can only change members, and grant roles, below your own role": "Você só pode alterar membros, e conceder papéis, inferiores ao seu.",
-    "The owner cannot leave or be removed; delete the space instead": "A pessoa proprietária não pode sair nem ser removida; em vez disso, exclua o espaço.",
+    "The owner cannot leave or be removed; hand the space to another member first, or delete it":
+      "A pessoa proprietária não pode sair nem ser removida; primeiro passe o espaço para outro membro, ou exclua-o.",
+    "You already own this space; name another of its members": "Este espaço já é seu; indique outro de seus membros.",
     "The owner cannot grant access to themselves": "A pessoa titular não pode conceder acesso a si mesma.",
     "The owner cannot be removed from the household": "A pessoa titular não pode ser removida do grupo familiar.",
     "Only a space's owner may share it with a household": "Só a pessoa proprietária de um espaço pode compartilhá-lo com um grupo familiar.",

@@ -2,7 +2,8 @@
  * Space membership management. The member list (it carries emails) is for
  * members and up, not viewers (API.md). Admins (and the owner) manage members whose
  * role is below their own and grant only roles below their own; the owner
- * cannot be changed or removed; anyone but the owner may leave. Each write holds only while what it was checked
+ * cannot be changed or removed here (the owner hands the space to another member with POST /v1/spaces/{spaceId}/owner,
+ * spaces/service.ts transferOwnership, and is then an admin); anyone but the owner may leave. Each write holds only while what it was checked
  * against does, in its own statement (D1 has no transactions): the caller's role and the space (memberAtLeastSql),
  * and the member's role as read. One that another's write overtook is checked again against what that left.
  */
@@ -94,7 +95,7 @@ export async function removeMember(svc: Services, auth: AuthContext, spaceId: st
     const me = await requireSpaceRole(svc, auth, spaceId, leaving ? "viewer" : "admin");
     const target = leaving ? { role: me.role } : await memberRow(svc, spaceId, userId);
     if (!target) throw notFound("Member");
-    if (target.role === "owner") throw forbidden("The owner cannot leave or be removed; delete the space instead");
+    if (target.role === "owner") throw forbidden("The owner cannot leave or be removed; hand the space to another member first, or delete it");
     if (!leaving && !outranks(me.role, target.role)) throw forbidden("You can only remove members below your own role");
     // As updateMember: only the member as checked, by a caller still in their role (one leaving is both).
     const removed = await svc.env.DB.prepare(`DELETE FROM space_members WHERE space_id = ? AND user_id = ? AND ${STILL_AS_READ(me.role)}`)

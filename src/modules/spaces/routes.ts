@@ -10,6 +10,7 @@ import {
   MemberSchema,
   SpaceIdParam,
   SpaceSchema,
+  TransferOwnershipBody,
   UpdateMemberBody,
   UpdateSpaceBody,
 } from "./schemas";
@@ -69,6 +70,19 @@ spaceRoutes.openapi(
     await spaces.deleteSpace(c.get("services"), c.get("auth"), c.req.valid("param").spaceId);
     return c.body(null, 204);
   },
+);
+
+spaceRoutes.openapi(
+  createRoute({
+    ...access("owner"),
+    ...common, method: "post", path: "/{spaceId}/owner", tags, summary: "Hand the space to another of its members (owner)",
+    description:
+      `Only the space's owner may call this. The member named becomes the owner and the caller an \`admin\`; the owner's id and both roles change together or not at all, and of two transfers at once one lands (the other is then a 403: its caller is an admin). A caller with two-factor authentication enabled must have confirmed it within the last 15 minutes (\`POST /v1/auth/2fa/verify\`), else 403 \`TWO_FACTOR_REQUIRED\`. The caller's own id is a 422; a user who is not a member of the space (a Life Beat emergency grant is not a membership) is a 404 \`Member not found\`; a member who already owns ${spaces.MAX_OWNED_SPACES} live spaces is a 422 \`LIMIT_REACHED\`. The space leaves the households of the previous owner (only a space's owner shares it with a household). Answers the space as \`GET /v1/spaces/{spaceId}\` shows it to the caller, now an admin.`,
+    request: { params: SpaceIdParam, body: jsonBody(TransferOwnershipBody) },
+    responses: { 200: json(SpaceSchema, "The space, with the caller's new role"), ...errors(401, 403, 404, 409, 422, 429) },
+  }),
+  async (c) =>
+    c.json(await spaces.transferOwnership(c.get("services"), c.get("auth"), c.req.valid("param").spaceId, c.req.valid("json").userId), 200),
 );
 
 spaceRoutes.openapi(

@@ -95,3 +95,10 @@ export const AddMemberBody = z
 
 export const UpdateMemberBody = z.object({ role: assignableRole })
   .strict().openapi("UpdateMemberRequest");
+
+export const TransferOwnershipBody = z
+  .object({
+    userId: z.string().min(1).max(64).openapi({ example: "usr_01hx...", description: "The user id of a current member of the space (not the owner)" }),
+  })
+  .strict()
+  .openapi("TransferOwnershipRequest");

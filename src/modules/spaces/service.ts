@@ -9,7 +9,7 @@ import { IN_JSON_LIST, jsonList, rowReader, type SqlValue } from "../../lib/sql"
 import type { Currency } from "../../lib/money";
 import { chunkRows, d1Statement } from "../../db/client";
 import { batchGuard, refusedByGuard } from "../../lib/batch-guard";
-import { validationFailed } from "../../lib/errors";
+import { notFound, validationFailed } from "../../lib/errors";
 import { bumpForecastEpochIfReframed } from "../analytics/forecast-epoch";
 import { checkSpaceBudgetAlerts } from "../budgets/alerts";
 import { accountsIn, balancesIn, presentAccount, summaryReads, type VolumeRow } from "../accounts/service";
@@ -17,7 +17,7 @@ import { requireTwoFactor } from "../auth/second-factor";
 import { spaceDocumentsRemoval } from "../documents/service";
 import { systemCategories } from "../categories/system";
 import { grantedSpaces, grantEnded, useEmergencyGrant } from "../lifebeat/grant-access";
-import { batchAsMember, readSpace, requireSpaceRole, type Role, withSessionCheck } from "./access";
+import { batchAsMember, memberGuard, OVERTAKEN, readSpace, requireSpaceRole, type Role, untilLanded, withSessionCheck } from "./access";
 import { type ConnectionRow, REMOVAL_PENDING } from "../providers/connections";
 import { REMOVABLE_SQL, retireDeletedSpaceConnection } from "../providers/remove";
 import { SPACE_DELETED_REASON, SYNC_JOB } from "../providers/sync";
@@ -109,10 +109,15 @@ export async function listSpaces(svc: Services, auth: AuthContext) {
  */
 export const MAX_OWNED_SPACES = 50;
 
-/** The statement, after the new space's owner row, that fails the batch when its owner then owns too many live spaces. */
-const ownedSpacesCap = (db: D1Database, userId: string) => batchGuard(db,
-  `(SELECT COUNT(*) FROM space_members m JOIN spaces s ON s.id = m.space_id
-     WHERE m.user_id = ? AND m.role = 'owner' AND s.deleted_at IS NULL) <= ?`, [userId, MAX_OWNED_SPACES]);
+/** The number of live spaces a user owns: binds the user's id. */
+const OWNED_LIVE_SPACES_SQL = `(SELECT COUNT(*) FROM space_members m JOIN spaces s ON s.id = m.space_id
+     WHERE m.user_id = ? AND m.role = 'owner' AND s.deleted_at IS NULL)`;
+
+/**
+ * The statement, after a write that makes `userId` the owner of a space (a new space's owner row, a transfer's),
+ * that fails the batch when they then own too many live spaces.
+ */
+const ownedSpacesCap = (db: D1Database, userId: string) => batchGuard(db, `${OWNED_LIVE_SPACES_SQL} <= ?`, [userId, MAX_OWNED_SPACES]);
 
 /** Creates the space, its owner membership and its system categories (in the owner's language) at once. */
 export async function createSpace(
@@ -206,6 +211,59 @@ export async function deleteSpace(svc: Services, auth: AuthContext, spaceId: str
   ]);
   await documents.deleteFiles();
   await retireDeletedSpaceConnections(svc, (live!.results as unknown as ConnectionRow[]));
+}
+
+/**
+ * Hands the space to `userId`, one of its members (not a Life Beat emergency grant's holder: a grant reads, it is
+ * no membership): they become its owner, and the caller, who must be the owner (with a recent second factor when
+ * they have 2FA, as requireSpaceRole asks of an owner), becomes an admin. The new owner must stay within
+ * MAX_OWNED_SPACES. The space leaves the previous owner's households: only a space's owner may share it with a
+ * household (lifebeat/households.ts), and the previous owner's absence no longer opens someone else's space to
+ * their executors, nor sends that household's escalations to the space's webhooks.
+ *
+ * One batch, behind guards that hold while the caller still owns the live space, the target is still a member and
+ * the target's owned spaces stay within the limit: the owner's id and both roles change together or not at all, and
+ * of two transfers at once one lands (the other then finds the caller an admin: 403). A batch a guard refused is
+ * checked again from the start against what the other write left (untilLanded): a 404 when the target was removed
+ * meanwhile, a 422 when they reached the limit.
+ */
+export async function transferOwnership(svc: Services, auth: AuthContext, spaceId: string, userId: string) {
+  const db = svc.env.DB;
+  return untilLanded(async () => {
+    await requireSpaceRole(svc, auth, spaceId, "owner");
+    if (userId === auth.userId) {
+      throw validationFailed([{ field: "userId", message: "You already own this space; name another of its members", code: "INVALID_VALUE" }]);
+    }
+    const [target, owned] = await db.batch([
+      db.prepare("SELECT role FROM space_members WHERE space_id = ? AND user_id = ?").bind(spaceId, userId),
+      db.prepare(`SELECT ${OWNED_LIVE_SPACES_SQL} AS n`).bind(userId),
+    ]);
+    if (!target!.results[0]) throw notFound("Member");
+    if ((owned!.results[0] as { n: number }).n >= MAX_OWNED_SPACES) {
+      throw validationFailed([{ field: "userId", message: `That member already owns ${MAX_OWNED_SPACES} spaces, the most a user may own`, code: "LIMIT_REACHED" }]);
+    }
+    const now = svc.clock.now();
+    try {
+      const results = await db.batch([
+        memberGuard(db, spaceId, auth.userId, "owner"),
+        batchGuard(db, "EXISTS (SELECT 1 FROM space_members WHERE space_id = ? AND user_id = ? AND role != 'owner')", [spaceId, userId]),
+        db.prepare("UPDATE space_members SET role = CASE WHEN user_id = ? THEN 'owner' ELSE 'admin' END WHERE space_id = ? AND user_id IN (?, ?)")
+          .bind(userId, spaceId, userId, auth.userId),
+        db.prepare("UPDATE spaces SET owner_id = ?, updated_at = ? WHERE id = ?").bind(userId, now, spaceId),
+        ownedSpacesCap(db, userId),
+        db.prepare("DELETE FROM household_spaces WHERE space_id = ? AND household_id IN (SELECT id FROM households WHERE owner_id = ?)")
+          .bind(spaceId, auth.userId),
+        // The space as the caller now sees it, read in the same batch.
+        db.prepare("SELECT * FROM spaces WHERE id = ?").bind(spaceId),
+        ...summaryReads(db, { sql: "= ?", params: [spaceId] }),
+      ]);
+      const [space, ...summaries] = results.slice(-3);
+      return presentSpace(spaceOfRow(space!.results[0] as Record<string, unknown>), "admin", summariesFrom([spaceId], summaries).get(spaceId));
+    } catch (e) {
+      if (!refusedByGuard(e)) throw e;
+      return OVERTAKEN;
+    }
+  });
 }
 
 /**
