@@ -77,6 +77,22 @@ describe("transaction.created commits with its transaction", () => {
     expect(await ledgerViolations(spaceId)).toEqual([]);
   });
 
+  it("each account's account.sync.completed counts the transactions added to that account, not the whole sync's", { timeout: 120_000 }, async () => {
+    const { owner, spaceId } = await ownerWithSpace();
+    const linked = await linkPlaid(owner, spaceId);
+    expect((await waitForJob(linked.jobId)).status).toBe("completed");
+    const events = (await env.DB.prepare("SELECT payload FROM event_outbox WHERE space_id = ? AND type = 'account.sync.completed' AND payload ->> '$.jobId' = ?")
+      .bind(spaceId, linked.jobId).all<{ payload: string }>()).results.map((e) => JSON.parse(e.payload) as { accountId: string; transactionsAdded: number; stats: { created: number } });
+    // The bank's transactions (not the balance adjustment's row, `balance#n`).
+    const perAccount = new Map((await env.DB.prepare("SELECT account_id, COUNT(*) AS n FROM transactions WHERE space_id = ? AND provider_transaction_id IS NOT NULL AND provider_transaction_id NOT LIKE '%#%' GROUP BY account_id")
+      .bind(spaceId).all<{ account_id: string; n: number }>()).results.map((r) => [r.account_id, r.n]));
+    // The sandbox item's accounts hold different numbers of transactions, and at least two hold some.
+    expect([...perAccount.values()].filter((n) => n > 0).length).toBeGreaterThan(1);
+    expect(events.length).toBeGreaterThan(1);
+    for (const e of events) expect(e.transactionsAdded, e.accountId).toBe(perAccount.get(e.accountId) ?? 0);
+    expect(events.reduce((n, e) => n + e.transactionsAdded, 0)).toBe([...perAccount.values()].reduce((a, b) => a + b, 0));
+  });
+
   it("a space nobody listens to stores no transaction.created of its syncs; once a subscription listens, the new rows' are stored", { timeout: 120_000 }, async () => {
     const { owner, spaceId } = await ownerWithSpace();
     // A subscription for another type is no listener for transaction.created.

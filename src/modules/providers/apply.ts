@@ -69,7 +69,7 @@ export async function applyChanges(
      */
     touchedCategories?: Set<string>;
   } = {},
-): Promise<{ accountIds: string[]; createdIds: string[] }> {
+): Promise<{ accountIds: string[]; added: Map<string, number> }> {
   changes = wellFormedChanges(conn.provider, changes);
   const touched = opts.touchedCategories ?? new Set<string>();
   // Rows created before this are an earlier sync's: an account with none is reconciled for the first time.
@@ -97,7 +97,11 @@ export async function applyChanges(
   const inMerge = (pid: string) => (groups.get(pid) ?? []).some((r) => merging.has(r.id));
   const live = (pid: string) => (groups.get(pid) ?? []).filter((r) => r.status !== "cancelled");
   const now = svc.clock.now();
-  const createdIds: string[] = [];
+  // The Dhanam transactions this sync created, by account (each account's account.sync.completed says its own).
+  const added = new Map<string, number>();
+  const countAdded = (accountIds: string[]) => {
+    for (const a of accountIds) added.set(a, (added.get(a) ?? 0) + 1);
+  };
 
   // A pending transaction that a posted one of this same sync names is superseded, not removed.
   const supersededIds = new Set(changes.upserts.map((t) => t.pendingId).filter((x): x is string => !!x));
@@ -291,7 +295,8 @@ export async function applyChanges(
     phase("planMs");
     const committedList = await commitPlanned(svc, conn, planned, stats, tz, touched);
     phase("commitMs");
-    createdIds.push(...committedList);
+    const accountOfRow = new Map(planned.map((p) => [p.row.id, p.row.accountId]));
+    countAdded(committedList.map((id) => accountOfRow.get(id)!));
     // A copy of a row the person voided on the old account is voided as theirs was (relink-carry.ts), each by its
     // reversal, after its commit (a reversal names what it reverts): the balance adjustment below then keeps the
     // account the bank's, as the old account's did after the person's void. A crash between leaves the copy posted
@@ -310,7 +315,7 @@ export async function applyChanges(
     return trade.legs.every((l) => wanted(l.accountExternalId));
   });
   for (let i = 0; i < newTrades.length; i += COMMIT_CHUNK) {
-    createdIds.push(...(await commitTrades(svc, conn, newTrades.slice(i, i + COMMIT_CHUNK), wanted as (ext: string) => AccountRow, tz, now, stats)));
+    countAdded((await commitTrades(svc, conn, newTrades.slice(i, i + COMMIT_CHUNK), wanted as (ext: string) => AccountRow, tz, now, stats)).map((r) => r.accountId));
   }
 
   // A listing: what is no longer listed in its window was removed at the provider. A row keeps the day it was first
@@ -360,7 +365,7 @@ export async function applyChanges(
   const settled = changes.accounts.filter((a) => wanted(a.externalId) && !accountsInMerge.has(accountsByExt.get(a.externalId)?.id ?? ""));
   await adjustBalances(svc, conn, settled, accountsByExt, groups, stats, started, unclearedFrom(svc.clock.now(), tz));
   phase("balancesMs");
-  return { accountIds, createdIds };
+  return { accountIds, added };
 }
 
 /**

@@ -113,11 +113,11 @@ export async function commitPlanned(
 /** Trades as ledger transactions, many per commit; a chunk refused for a reference already used is retried one by one. */
 export async function commitTrades(
   svc: Services, conn: ConnectionRow, trades: NormalTrade[], accountOf: (ext: string) => AccountRow, tz: string, now: number, stats: SyncStats,
-): Promise<string[]> {
+): Promise<{ id: string; accountId: string }[]> {
   const build = (list: NormalTrade[]) => {
     const txs: TxIntent[] = [];
     const effects: SideEffect[] = [];
-    const ids: string[] = [];
+    const ids: { id: string; accountId: string }[] = [];
     for (const trade of list) {
       const date = instantIn(trade.date, tz);
       const postings: Posting[] = [];
@@ -130,7 +130,7 @@ export async function commitTrades(
         const counterparty = l.fee ? "expense:fees" : "world";
         postings.push(l.amountMinor < 0 ? { source: address, destination: counterparty, amount: -l.amountMinor, asset } : { source: counterparty, destination: address, amount: l.amountMinor, asset });
         const id = newId("txn", now);
-        ids.push(id);
+        ids.push({ id, accountId: acc.id });
         effects.push({
           kind: "insertTransaction", txIndex,
           row: {
@@ -160,7 +160,7 @@ export async function commitTrades(
     stats.created += txs.length;
     return ids;
   };
-  const out: string[] = [];
+  const out: { id: string; accountId: string }[] = [];
   try {
     out.push(...(await commit(trades)));
   } catch (e) {

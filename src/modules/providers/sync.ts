@@ -497,7 +497,7 @@ async function attemptSync(
     // A fetch can take long: a space deleted meanwhile is not written to at all (its commits are guarded too).
     if (!(await spaceLive(svc, conn.space_id))) throw new SpaceDeleted(`space ${conn.space_id} was deleted during the sync`);
     const onlyAccountIds = fetched.connectionWide ? [] : (JSON.parse(job.account_ids) as string[]);
-    const { accountIds, createdIds } = await applyChanges(svc, conn, fetched.changes, stats, { onlyAccountIds, timings, touchedCategories: touched });
+    const { accountIds, added } = await applyChanges(svc, conn, fetched.changes, stats, { onlyAccountIds, timings, touchedCategories: touched });
     await fetched.commit?.();
     if (svc.env.LOG_LEVEL !== "error") logInfo(undefined, "sync.timing", { jobId, provider: conn.provider, upserts: fetched.changes.upserts.length, created: stats.created, ...timings });
     // Still this attempt's job (the connection's writes below are not conditional themselves; the job's end is).
@@ -517,7 +517,7 @@ async function attemptSync(
       svc, jobId, "completed", { stats, accountIds }, null,
       accountIds.map((accountId) => ({
         spaceId: conn.space_id, type: "account.sync.completed" as const, dedupeKey: `account.sync.completed:${jobId}:${accountId}`,
-        payload: { spaceId: conn.space_id, accountId, connectionId: conn.id, jobId, transactionsAdded: createdIds.length, stats, balanceUpdated: stats.adjustments > 0, syncDuration: finished - started },
+        payload: { spaceId: conn.space_id, accountId, connectionId: conn.id, jobId, transactionsAdded: added.get(accountId) ?? 0, stats, balanceUpdated: stats.adjustments > 0, syncDuration: finished - started },
       })),
       self,
     );
