@@ -49,7 +49,7 @@ import { ProviderError } from "../../providers/errors";
 import { fetchPlaid } from "../../providers/plaid/adapter";
 import { fetchBelvo } from "../../providers/belvo/adapter";
 import { fetchBitso } from "../../providers/bitso/adapter";
-import { readResource, requireSpaceRole } from "../spaces/access";
+import { readResource, requireSpaceRole, SPACE_LIVE_SQL } from "../spaces/access";
 import { checkBudgetAlerts, watchingBudgetsRead } from "../budgets/alerts";
 import { outboxRow, outboxStatement, type PublishInput, queueFanout } from "../webhooks/publish";
 import { applyChanges } from "./apply";
@@ -137,8 +137,6 @@ export class SpaceDeleted extends Error {}
 /** The reason a sync stopped by its space's deletion gives (job error); the connection's is `space_deleted`. */
 export const SPACE_DELETED_REASON = "space deleted: the sync stopped and wrote nothing more";
 
-/** The condition, binding the space's id, that the space is live (not deleted). */
-const SPACE_LIVE_SQL = "EXISTS (SELECT 1 FROM spaces WHERE id = ? AND deleted_at IS NULL)";
 
 /**
  * A sync's services: every ledger commit and revert it makes carries, in its own batch, the guard that its space is not
@@ -529,7 +527,7 @@ async function attemptSync(
       await finishJob(svc, jobId, "failed", { stats, accountIds: [] }, SPACE_DELETED_REASON, [], self);
       return;
     }
-    const reason = err instanceof ProviderError ? `${err.provider} ${err.code}: ${err.message}` : String((err as Error)?.message ?? err);
+    const reason = failureReason(err);
     logError(undefined, "sync.failed", err, { jobId, connectionId: conn.id, attempt });
     // What this attempt wrote before failing stays written, and its retry finds those rows there and writes
     // nothing: checked now, or their alert would wait for the space's next write.
@@ -753,6 +751,17 @@ async function failStaleDisconnectedSyncs(svc: Services, now: number): Promise<n
     .bind(now - STALE_RUNNING_MS, now - STALE_QUEUED_MS, interruptedReason("the sync stopped without finishing; its connection is disconnected"), now)
     .run();
   return res.meta.changes;
+}
+
+/**
+ * What a failed attempt says of itself in the job's error, the connection's reason and account.sync.failed (which goes
+ * to webhook receivers outside): a provider's refusal and a request error (ApiError) in their own words, anything else
+ * (a D1 error with its SQL, a fault of the code) only as an internal error; the log has it whole (sync.failed).
+ */
+function failureReason(err: unknown): string {
+  if (err instanceof ProviderError) return `${err.provider} ${err.code}: ${err.message}`;
+  if (err instanceof ApiError) return `${err.code}: ${err.message}`;
+  return "internal error (logged with the job's id)";
 }
 
 function failedEvent(conn: ConnectionRow, jobId: string, reason: string): PublishInput {
