@@ -342,6 +342,24 @@ describe("a provider's 4xx that means not now", () => {
   });
 });
 
+describe("a Plaid item whose user withdrew the access it granted", () => {
+  // Plaid restores such an item through Link's update mode: the person's action, as for ITEM_LOGIN_REQUIRED.
+  it("USER_PERMISSION_REVOKED and ACCESS_NOT_GRANTED ask for the login again (reauth_required), not an error nobody can act on", { timeout: 90_000 }, async () => {
+    for (const code of ["USER_PERMISSION_REVOKED", "ACCESS_NOT_GRANTED"]) {
+      const s = await plaidLinked();
+      const body = { error_type: "ITEM_ERROR", error_code: code, error_message: "the user revoked access", display_message: null, request_id: "r" };
+      fault = { path: "/transactions/sync", who: s.accessToken, seen: 0, answer: () => json(body, 400) };
+      try {
+        const a = await attempt(s.connectionId);
+        expect(await jobStats(a.jobId)).toMatchObject({ status: "failed", error: `plaid ${code}: the user revoked access` });
+        expect(await connRow(s.connectionId)).toMatchObject({ status: "reauth_required" });
+      } finally {
+        fault = null;
+      }
+    }
+  });
+});
+
 describe("what the pages say of one transaction", () => {
   /** A Plaid item linked, its checking account's Plaid id, and a fault answering its next sync with `pages` (by cursor). */
   async function plaidPages() {

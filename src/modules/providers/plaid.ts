@@ -16,7 +16,7 @@ import {
 } from "./connections";
 import { actOnLoginAlarm } from "./login-alarm";
 import { plaidLogin } from "./plaid-login";
-import { enqueueSync, queueFirstSync } from "./sync";
+import { enqueueSync, queueFirstSync, REAUTH_CODES } from "./sync";
 
 const provider = <T>(p: Promise<T>): Promise<T> =>
   p.catch((e) => {
@@ -89,7 +89,7 @@ export async function exchangePublicToken(
     firstSync = await queueFirstSync(svc, (await getConnection(svc, conn.id))!);
   } catch (e) {
     if (!(e instanceof ProviderError)) throw e;
-    await setStatus(svc, conn.id, e.code === "ITEM_LOGIN_REQUIRED" ? "reauth_required" : "error", `${e.code}: ${e.message}`);
+    await setStatus(svc, conn.id, REAUTH_CODES.has(e.code) ? "reauth_required" : "error", `${e.code}: ${e.message}`);
   }
   conn = (await getConnection(svc, conn.id))!;
   const accountIds = (await connectionAccountIds(svc, [conn.id])).get(conn.id) ?? [];

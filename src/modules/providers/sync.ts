@@ -112,7 +112,11 @@ export type Fetcher = (svc: Services, conn: ConnectionRow) => Promise<Fetched>;
 export const fetchers: Partial<Record<ConnectionRow["provider"], Fetcher>> = { plaid: fetchPlaid, belvo: fetchBelvo, bitso: fetchBitso };
 
 /** Errors that mean the user must sign in again at the institution. */
-export const REAUTH_CODES = new Set(["ITEM_LOGIN_REQUIRED", "invalid_credentials", "token_required", "login_error", "PENDING_EXPIRATION"]);
+/**
+ * Provider codes that only the person can resolve by linking again (Plaid's update mode, Belvo's login): the connection
+ * asks for it (`reauth_required`). Plaid's USER_PERMISSION_REVOKED and ACCESS_NOT_GRANTED are restored through update mode.
+ */
+export const REAUTH_CODES = new Set(["ITEM_LOGIN_REQUIRED", "PENDING_EXPIRATION", "USER_PERMISSION_REVOKED", "ACCESS_NOT_GRANTED", "invalid_credentials", "token_required", "login_error"]);
 
 export class DeadLettered extends Error {}
 
