@@ -36,7 +36,7 @@ import { logInfo } from "../../lib/log";
 import { INVITATION_TTL_MS } from "./households";
 import { executorNotice, localeOf, ownerNotice, ownerWarning } from "./messages";
 import { deliverDue, deliverRows, dueNotifications, notificationInsert, type NotificationRow } from "./outbox";
-import { channelsOf, DAY_MS, daysOf, escalationAfter, foldActivity, LB_COLUMNS, levelBase, type LifeBeatRow } from "./state";
+import { channelsOf, DAY_MS, daysOf, escalationAfter, escalationGrantKey, foldActivity, LB_COLUMNS, levelBase, type LifeBeatRow } from "./state";
 
 export const ESCALATED_EVENT = "lifebeat.escalated";
 const BATCH = 200;
@@ -215,7 +215,7 @@ async function escalate(svc: Services, c: Candidate, days: number[], level: numb
         `INSERT OR IGNORE INTO emergency_grants (id, household_id, member_id, access_level, source, granted_by, created_at, expires_at, dedupe_key)
          SELECT ?, household_id, executor_member_id, 'read-only', 'escalation', NULL, ?, ?, ? FROM life_beat
           WHERE household_id = ? AND cycle = ? AND current_level = ? AND enabled = 1 AND executor_member_id = ?`,
-      ).bind(newId("egr", now), now, accessUntil, `lifebeat:${hh}:${c.cycle}`, hh, c.cycle, level - 1, c.executor_member_id),
+      ).bind(newId("egr", now), now, accessUntil, escalationGrantKey(hh, c.cycle), hh, c.cycle, level - 1, c.executor_member_id),
     );
   }
   const payload = JSON.stringify({
