@@ -32,7 +32,7 @@
 import type { Services } from "../../env";
 import { randomToken, sha256Hex } from "../../lib/crypto";
 import { newId } from "../../lib/ids";
-import { logInfo } from "../../lib/log";
+import { logError, logInfo } from "../../lib/log";
 import { INVITATION_TTL_MS } from "./households";
 import { executorNotice, localeOf, ownerNotice, ownerWarning } from "./messages";
 import { deliverDue, deliverRows, dueNotifications, notificationInsert, type NotificationRow } from "./outbox";
@@ -62,6 +62,8 @@ export interface EscalationRun {
   /** Owners warned before a single-level grant. */
   warned: number;
   reset: number;
+  /** Households whose handling failed this run (logged; the next run tries again). */
+  failed: number;
   delivered: number;
 }
 
@@ -83,19 +85,27 @@ export async function runLifeBeat(svc: Services): Promise<EscalationRun> {
   ]);
   const byId = new Map<string, Candidate>();
   for (const c of [...due!.results, ...escalated!.results, ...warnings!.results] as unknown as Candidate[]) byId.set(c.household_id, c);
-  const run: EscalationRun = { examined: byId.size, escalated: 0, warned: 0, reset: 0, delivered: 0 };
+  const run: EscalationRun = { examined: byId.size, escalated: 0, warned: 0, reset: 0, failed: 0, delivered: 0 };
   for (const c of byId.values()) {
-    if ((await foldActivity(svc, c, c.owner_id)) !== null) {
-      run.reset++;
-      continue;
+    // One household the run cannot handle (a failed write, an owner's activity that could not be read) is
+    // logged and left to the next run: it is never the end of the run, or the households after it and every
+    // due notice would wait too, hour after hour while it failed first (the due are taken earliest first).
+    try {
+      if ((await foldActivity(svc, c, c.owner_id)) !== null) {
+        run.reset++;
+        continue;
+      }
+      const raised = await escalateDue(svc, c, now);
+      run.escalated += raised;
+      if (!raised) run.warned += await warnDue(svc, c, now);
+    } catch (err) {
+      run.failed++;
+      logError(undefined, "lifebeat.household_failed", err, { householdId: c.household_id });
     }
-    const raised = await escalateDue(svc, c, now);
-    run.escalated += raised;
-    if (!raised) run.warned += await warnDue(svc, c, now);
   }
   run.delivered =
     run.escalated || run.warned ? await deliverDue(svc) : await deliverRows(svc, notices!.results as unknown as NotificationRow[]);
-  if (run.escalated || run.warned || run.reset) logInfo(undefined, "lifebeat.run", { ...run });
+  if (run.escalated || run.warned || run.reset || run.failed) logInfo(undefined, "lifebeat.run", { ...run });
   return run;
 }
 
