@@ -319,7 +319,8 @@ export async function removeHouseholdMember(svc: Services, auth: AuthContext, ho
   // removed (deleting it would cascade to the grants the owner's view and the access log cite), and its
   // unused invitation can no longer be accepted.
   await db.batch([
-    db.prepare("UPDATE emergency_grants SET revoked_at = ?, revoked_reason = 'member_removed' WHERE member_id = ? AND revoked_at IS NULL").bind(now, memberId),
+    db.prepare("UPDATE emergency_grants SET revoked_at = ?, revoked_reason = 'member_removed' WHERE member_id = ? AND revoked_at IS NULL AND expires_at > ?")
+      .bind(now, memberId, now),
     // Notices to them still in the outbox (their invitation, an executor's grant notice) are not sent to someone
     // who is no longer a member: they would name the household and, for an executor, that its owner went silent.
     db.prepare(

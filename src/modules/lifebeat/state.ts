@@ -138,11 +138,14 @@ export function resetStatements(
     db.prepare(
       `UPDATE life_beat_notifications SET status = 'cancelled' WHERE household_id = ? AND status = 'pending' AND kind IN ('escalation', 'executor') AND cycle <= ?`,
     ).bind(row.household_id, row.cycle),
+    // Live grants only: one that has expired stays expired in the owner's view (nothing was revoked).
     opts.revokeManual
-      ? db.prepare("UPDATE emergency_grants SET revoked_at = ?, revoked_reason = ? WHERE household_id = ? AND revoked_at IS NULL").bind(now, opts.reason, row.household_id)
+      ? db.prepare("UPDATE emergency_grants SET revoked_at = ?, revoked_reason = ? WHERE household_id = ? AND revoked_at IS NULL AND expires_at > ?")
+        .bind(now, opts.reason, row.household_id, now)
       : db.prepare(
-          "UPDATE emergency_grants SET revoked_at = ?, revoked_reason = ? WHERE household_id = ? AND revoked_at IS NULL AND source = 'escalation' AND (created_at < ? OR dedupe_key = ?)",
-        ).bind(now, opts.reason, row.household_id, at, escalationGrantKey(row.household_id, row.cycle)),
+          `UPDATE emergency_grants SET revoked_at = ?, revoked_reason = ? WHERE household_id = ? AND revoked_at IS NULL AND expires_at > ?
+              AND source = 'escalation' AND (created_at < ? OR dedupe_key = ?)`,
+        ).bind(now, opts.reason, row.household_id, now, at, escalationGrantKey(row.household_id, row.cycle)),
   ];
 }
 
