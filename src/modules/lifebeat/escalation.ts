@@ -32,11 +32,11 @@
 import type { Services } from "../../env";
 import { randomToken, sha256Hex } from "../../lib/crypto";
 import { newId } from "../../lib/ids";
-import { logInfo } from "../../lib/log";
+import { logError, logInfo } from "../../lib/log";
 import { INVITATION_TTL_MS } from "./households";
 import { executorNotice, localeOf, ownerNotice, ownerWarning } from "./messages";
 import { deliverDue, deliverRows, dueNotifications, notificationInsert, type NotificationRow } from "./outbox";
-import { channelsOf, DAY_MS, daysOf, escalationAfter, foldActivity, LB_COLUMNS, levelBase, type LifeBeatRow } from "./state";
+import { channelsOf, DAY_MS, daysOf, escalationAfter, escalationGrantKey, foldActivity, LB_COLUMNS, levelBase, type LifeBeatRow } from "./state";
 
 export const ESCALATED_EVENT = "lifebeat.escalated";
 const BATCH = 200;
@@ -62,6 +62,8 @@ export interface EscalationRun {
   /** Owners warned before a single-level grant. */
   warned: number;
   reset: number;
+  /** Households whose handling failed this run (logged; the next run tries again). */
+  failed: number;
   delivered: number;
 }
 
@@ -83,19 +85,27 @@ export async function runLifeBeat(svc: Services): Promise<EscalationRun> {
   ]);
   const byId = new Map<string, Candidate>();
   for (const c of [...due!.results, ...escalated!.results, ...warnings!.results] as unknown as Candidate[]) byId.set(c.household_id, c);
-  const run: EscalationRun = { examined: byId.size, escalated: 0, warned: 0, reset: 0, delivered: 0 };
+  const run: EscalationRun = { examined: byId.size, escalated: 0, warned: 0, reset: 0, failed: 0, delivered: 0 };
   for (const c of byId.values()) {
-    if ((await foldActivity(svc, c, c.owner_id)) !== null) {
-      run.reset++;
-      continue;
+    // One household the run cannot handle (a failed write, an owner's activity that could not be read) is
+    // logged and left to the next run: it is never the end of the run, or the households after it and every
+    // due notice would wait too, hour after hour while it failed first (the due are taken earliest first).
+    try {
+      if ((await foldActivity(svc, c, c.owner_id)) !== null) {
+        run.reset++;
+        continue;
+      }
+      const raised = await escalateDue(svc, c, now);
+      run.escalated += raised;
+      if (!raised) run.warned += await warnDue(svc, c, now);
+    } catch (err) {
+      run.failed++;
+      logError(undefined, "lifebeat.household_failed", err, { householdId: c.household_id });
     }
-    const raised = await escalateDue(svc, c, now);
-    run.escalated += raised;
-    if (!raised) run.warned += await warnDue(svc, c, now);
   }
   run.delivered =
     run.escalated || run.warned ? await deliverDue(svc) : await deliverRows(svc, notices!.results as unknown as NotificationRow[]);
-  if (run.escalated || run.warned || run.reset) logInfo(undefined, "lifebeat.run", { ...run });
+  if (run.escalated || run.warned || run.reset || run.failed) logInfo(undefined, "lifebeat.run", { ...run });
   return run;
 }
 
@@ -215,7 +225,7 @@ async function escalate(svc: Services, c: Candidate, days: number[], level: numb
         `INSERT OR IGNORE INTO emergency_grants (id, household_id, member_id, access_level, source, granted_by, created_at, expires_at, dedupe_key)
          SELECT ?, household_id, executor_member_id, 'read-only', 'escalation', NULL, ?, ?, ? FROM life_beat
           WHERE household_id = ? AND cycle = ? AND current_level = ? AND enabled = 1 AND executor_member_id = ?`,
-      ).bind(newId("egr", now), now, accessUntil, `lifebeat:${hh}:${c.cycle}`, hh, c.cycle, level - 1, c.executor_member_id),
+      ).bind(newId("egr", now), now, accessUntil, escalationGrantKey(hh, c.cycle), hh, c.cycle, level - 1, c.executor_member_id),
     );
   }
   const payload = JSON.stringify({

@@ -13,7 +13,7 @@ import { forbidden, notFound } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import type { Membership, Role } from "../spaces/access";
 import { lastActivity } from "../../lib/user-activity";
-import { foldActivity, LB_COLUMNS, type LifeBeatRow } from "./state";
+import { escalationGrantKey, foldActivity, LB_COLUMNS, type LifeBeatRow } from "./state";
 
 const READ_METHODS = new Set(["GET", "HEAD"]);
 
@@ -31,13 +31,21 @@ export type GrantCaller = Pick<AuthContext, "userId" | "request">;
  */
 async function endedByOwnerActivity(svc: Services, grantId: string): Promise<boolean> {
   const row = await svc.env.DB.prepare(
-    `SELECT ${LB_COLUMNS}, h.owner_id, g.created_at AS granted_at FROM emergency_grants g
+    `SELECT ${LB_COLUMNS}, h.owner_id, g.created_at AS granted_at, g.dedupe_key AS grant_key FROM emergency_grants g
        JOIN households h ON h.id = g.household_id JOIN life_beat lb ON lb.household_id = g.household_id
       WHERE g.id = ? AND g.source = 'escalation'`,
   )
     .bind(grantId)
-    .first<LifeBeatRow & { owner_id: string; granted_at: number }>();
+    .first<LifeBeatRow & { owner_id: string; granted_at: number; grant_key: string | null }>();
   if (!row) return false;
+  // A grant of a cycle that has ended (a check-in, a saved configuration or the owner's activity started
+  // another) is no access, whenever it was made: revoked now if the reset that ended its cycle missed it.
+  if (row.grant_key !== null && row.grant_key !== escalationGrantKey(row.household_id, row.cycle)) {
+    await svc.env.DB.prepare("UPDATE emergency_grants SET revoked_at = ?, revoked_reason = 'cycle_ended' WHERE id = ? AND revoked_at IS NULL")
+      .bind(svc.clock.now(), grantId)
+      .run();
+    return true;
+  }
   const seen = await lastActivity(svc.env, row.owner_id);
   if (seen === null || seen <= row.granted_at || seen > svc.clock.now()) return false;
   await foldActivity(svc, row, row.owner_id); // revokes the grant (or another fold just did)

@@ -18,6 +18,7 @@ import { INVITATION_LIMITS, takeInTurn } from "../../lib/rate-limits";
 import { guardedValue, IN_JSON_LIST, insertRows, jsonList, type SqlGuard } from "../../lib/sql";
 import { withSessionCheck } from "../spaces/access";
 import { invitationNotice, localeOf } from "./messages";
+import { foldActivity, LB_COLUMNS, type LifeBeatRow } from "./state";
 import { deliverNow, notificationInsert } from "./outbox";
 
 export const INVITATION_TTL_MS = 7 * 86_400_000;
@@ -122,8 +123,25 @@ function detailReads(db: D1Database, match: SqlGuard): D1PreparedStatement[] {
         WHERE hs.household_id ${match.sql} AND s.deleted_at IS NULL ORDER BY hs.added_at, s.id`,
     ).bind(...match.params),
     db.prepare(`SELECT ${MEMBER_COLUMNS} FROM household_members WHERE household_id ${match.sql} AND removed_at IS NULL ORDER BY invited_at, id`).bind(...match.params),
-    db.prepare(`SELECT household_id, enabled, current_level FROM life_beat WHERE household_id ${match.sql}`).bind(...match.params),
+    db.prepare(
+      `SELECT ${LB_COLUMNS}, h.owner_id FROM life_beat lb JOIN households h ON h.id = lb.household_id WHERE lb.household_id ${match.sql}`,
+    ).bind(...match.params),
   ];
+}
+
+type LifeBeatOfHousehold = LifeBeatRow & { owner_id: string };
+
+/**
+ * detailReads' results with the owner's activity folded into each escalated Life Beat (as `GET /v1/life-beat`
+ * does), so that a household's level is the one Life Beat itself answers: an owner who has come back (this very
+ * request of theirs is activity) is at level 0 here too, not at the level the cron last raised. Costs a look at the
+ * owner's activity only for households that are enabled and escalated.
+ */
+async function foldEscalated(svc: Services, results: D1Result[]): Promise<D1Result[]> {
+  for (const life of results[2]!.results as unknown as LifeBeatOfHousehold[]) {
+    if (life.enabled && life.current_level > 0 && (await foldActivity(svc, life, life.owner_id)) !== null) life.current_level = 0;
+  }
+  return results;
 }
 
 /** The rows of `result` by their `household_id`, in the order read. */
@@ -141,7 +159,7 @@ function byHousehold<T extends { household_id: string }>(result: D1Result): Map<
 function presentDetails(hs: HouseholdRow[], [spaces, members, lb]: D1Result[]) {
   const spacesOf = byHousehold<{ household_id: string; id: string; name: string }>(spaces!);
   const membersOf = byHousehold<MemberRow>(members!);
-  const lifeOf = byHousehold<{ household_id: string; enabled: number; current_level: number }>(lb!);
+  const lifeOf = byHousehold<LifeBeatOfHousehold>(lb!);
   return hs.map((h) => {
     const sp = (spacesOf.get(h.id) ?? []).map((s) => ({ id: s.id, name: s.name }));
     const life = lifeOf.get(h.id)?.[0];
@@ -160,7 +178,7 @@ function presentDetails(hs: HouseholdRow[], [spaces, members, lb]: D1Result[]) {
 }
 
 export async function householdDetail(svc: Services, h: HouseholdRow) {
-  return presentDetails([h], await svc.env.DB.batch(detailReads(svc.env.DB, { sql: "= ?", params: [h.id] })))[0]!;
+  return presentDetails([h], await foldEscalated(svc, await svc.env.DB.batch(detailReads(svc.env.DB, { sql: "= ?", params: [h.id] }))))[0]!;
 }
 
 /** Holds while user ?1 owns each of the spaces of the JSON list ?2, all live, ?3 being their number. */
@@ -221,12 +239,12 @@ export async function listHouseholds(svc: Services, auth: AuthContext) {
     db.prepare(MY_HOUSEHOLDS_SQL).bind(auth.userId),
     ...detailReads(db, { sql: `IN (SELECT id FROM (${MY_HOUSEHOLDS_SQL}))`, params: [auth.userId] }),
   ]);
-  return presentDetails(rows!.results as unknown as HouseholdRow[], details as D1Result[]);
+  return presentDetails(rows!.results as unknown as HouseholdRow[], await foldEscalated(svc, details as D1Result[]));
 }
 
 export async function getHousehold(svc: Services, auth: AuthContext, householdId: string) {
   const { household, results } = await readHousehold(svc, auth, householdId, "member", (key) => detailReads(svc.env.DB, { sql: `= ${key.sql}`, params: key.params }));
-  return presentDetails([household], results)[0]!;
+  return presentDetails([household], await foldEscalated(svc, results))[0]!;
 }
 
 /**
@@ -319,7 +337,8 @@ export async function removeHouseholdMember(svc: Services, auth: AuthContext, ho
   // removed (deleting it would cascade to the grants the owner's view and the access log cite), and its
   // unused invitation can no longer be accepted.
   await db.batch([
-    db.prepare("UPDATE emergency_grants SET revoked_at = ?, revoked_reason = 'member_removed' WHERE member_id = ? AND revoked_at IS NULL").bind(now, memberId),
+    db.prepare("UPDATE emergency_grants SET revoked_at = ?, revoked_reason = 'member_removed' WHERE member_id = ? AND revoked_at IS NULL AND expires_at > ?")
+      .bind(now, memberId, now),
     // Notices to them still in the outbox (their invitation, an executor's grant notice) are not sent to someone
     // who is no longer a member: they would name the household and, for an executor, that its owner went silent.
     db.prepare(

@@ -104,10 +104,18 @@ export function escalationAfter(base: number, days: number[], level: number, k: 
 }
 
 /**
+ * The `dedupe_key` of cycle `cycle`'s escalation grant: one grant a cycle, and the cycle it belongs to (a grant of
+ * a cycle that has ended is no access, however late its batch landed).
+ */
+export const escalationGrantKey = (householdId: string, cycle: number) => `lifebeat:${householdId}:${cycle}`;
+
+/**
  * The statements of a reset to level 0 at `at`: a new cycle, the next
  * escalation (and a single level's warning) rescheduled, the old cycle's pending notices cancelled, and
  * grants revoked (`revokeManual`: manual grants too, for an explicit check-in;
- * otherwise only escalation grants made before `at`). With `onlyIfBefore`,
+ * otherwise escalation grants made before `at`, and the ending cycle's whenever made: a run that read the
+ * owner's activity just before a request of theirs raises the final level after it, and that grant, made
+ * after `at` for the cycle `at` ends, would otherwise outlive the cycle). With `onlyIfBefore`,
  * the reset happens only if the stored check-in is older than `at` and the
  * cycle is still `cycle` (activity folded in by a cron or a read).
  */
@@ -130,11 +138,14 @@ export function resetStatements(
     db.prepare(
       `UPDATE life_beat_notifications SET status = 'cancelled' WHERE household_id = ? AND status = 'pending' AND kind IN ('escalation', 'executor') AND cycle <= ?`,
     ).bind(row.household_id, row.cycle),
+    // Live grants only: one that has expired stays expired in the owner's view (nothing was revoked).
     opts.revokeManual
-      ? db.prepare("UPDATE emergency_grants SET revoked_at = ?, revoked_reason = ? WHERE household_id = ? AND revoked_at IS NULL").bind(now, opts.reason, row.household_id)
+      ? db.prepare("UPDATE emergency_grants SET revoked_at = ?, revoked_reason = ? WHERE household_id = ? AND revoked_at IS NULL AND expires_at > ?")
+        .bind(now, opts.reason, row.household_id, now)
       : db.prepare(
-          "UPDATE emergency_grants SET revoked_at = ?, revoked_reason = ? WHERE household_id = ? AND revoked_at IS NULL AND source = 'escalation' AND created_at < ?",
-        ).bind(now, opts.reason, row.household_id, at),
+          `UPDATE emergency_grants SET revoked_at = ?, revoked_reason = ? WHERE household_id = ? AND revoked_at IS NULL AND expires_at > ?
+              AND source = 'escalation' AND (created_at < ? OR dedupe_key = ?)`,
+        ).bind(now, opts.reason, row.household_id, now, at, escalationGrantKey(row.household_id, row.cycle)),
   ];
 }
 
