@@ -87,6 +87,24 @@ describe("a category's deletion that another's write overtakes", () => {
     expect(await exists(pets)).toBe(true);
   });
 
+  it("a deletion whose own batch fails (D1 unavailable) leaves the category taking rows, and its retry completes", { timeout: 60_000 }, async () => {
+    const { owner, spaceId } = await spaceWith("member");
+    const { pets, food, spend } = await categoriesIn(owner, spaceId);
+    const racing = racingApp(DELETES_CATEGORY, async () => {
+      throw new Error("D1 unavailable");
+    });
+    // The injected fault is the server's, so the answer is the 500 of a failed batch (nothing a client sent).
+    const res = await racing.del(owner, `/v1/categories/${pets}`);
+    expect(res.status).toBe(500);
+    expect(await exists(pets)).toBe(true);
+    const t = await spend(pets);
+    expect(await categoryOf(t)).toBe(pets);
+    // Asked again, into a target this time: the first attempt's mark is gone, so no 409 for "another target".
+    const again = await userApi(owner).del(`/v1/categories/${pets}?reassignTo=${food}`);
+    expect(again.status).toBe(200);
+    expect(await categoryOf(t)).toBe(food);
+  });
+
   it("completes once its rows have moved, whatever comes after: 200", { timeout: 60_000 }, async () => {
     const { owner, other, spaceId, removeIt } = await spaceWith("member");
     const { pets, food, spend } = await categoriesIn(owner, spaceId);

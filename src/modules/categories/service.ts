@@ -9,6 +9,7 @@ import { budgetCategories, categories, categoryRules, mlCategoryStats, mlTokenCo
 import { ApiError, notFound, validationFailed } from "../../lib/errors";
 import { batchGuard, refusedByGuard } from "../../lib/batch-guard";
 import { newId } from "../../lib/ids";
+import { logError } from "../../lib/log";
 import { IN_JSON_LIST, insertEntities, jsonList, rowReader } from "../../lib/sql";
 import { type Currency, CURRENCY_SCALES } from "../../lib/money";
 import { RegexSyntaxError, type StepMeter } from "../../lib/safe-regex";
@@ -328,11 +329,16 @@ export async function deleteCategory(svc: Services, auth: AuthContext, id: strin
  * takes rows again.
  */
 async function finishDeletion(svc: Services, auth: AuthContext, spaceId: string, id: string, deletion: string, moved: number, statements: D1PreparedStatement[]) {
-  if (moved > 0) return svc.env.DB.batch(statements);
   try {
-    return await batchAsMember(svc, auth, spaceId, "member", statements, { resource: "Category" });
+    return moved > 0 ? await svc.env.DB.batch(statements) : await batchAsMember(svc, auth, spaceId, "member", statements, { resource: "Category" });
   } catch (err) {
-    if (err instanceof ApiError) await runLedger(svc, { kind: "restoreCategory", spaceId, categoryId: id, deletion });
+    // Not landed: refused (an ApiError), or failed with the category still there (the batch is all or nothing). The
+    // mark goes back, so the category takes rows again. Unknown (the read failed too): kept, and a retry goes on.
+    const stillThere = err instanceof ApiError ? true : await svc.env.DB.prepare("SELECT 1 FROM categories WHERE id = ?").bind(id).first().then((r) => r !== null, () => false);
+    if (stillThere) {
+      // The answer stays the deletion's own failure whatever happens to the mark's return.
+      await runLedger(svc, { kind: "restoreCategory", spaceId, categoryId: id, deletion }).catch((e: unknown) => logError(undefined, "category.restore_failed", e, { categoryId: id }));
+    }
     throw err;
   }
 }
