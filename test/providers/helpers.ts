@@ -185,3 +185,28 @@ export async function differencesFromPlaid(spaceId: string, connectionId: string
   }
   return differences;
 }
+
+/** A connection's status and reason as stored. */
+export const connRow = (id: string) =>
+  env.DB.prepare("SELECT status, status_reason FROM provider_connections WHERE id = ?").bind(id).first<{ status: string; status_reason: string | null }>();
+
+/** A Belvo link whose first sync is done; its link id (what its requests name). */
+export async function belvoLinked() {
+  const { owner, spaceId } = await ownerWithSpace();
+  const res = await callJson("/v1/providers/belvo/connect", { ...as(owner), body: { spaceId, institution: "banamex", username: `u${crypto.randomUUID().slice(0, 8)}`, password: "pw" } });
+  if (res.status !== 201) throw new Error(`belvo connect: ${res.status} ${JSON.stringify(res.body)}`);
+  if ((await waitForJob(res.body.jobId)).status !== "completed") throw new Error("belvo's first sync did not complete");
+  const conn = (await env.DB.prepare("SELECT external_id FROM provider_connections WHERE id = ?").bind(res.body.connection.id).first<{ external_id: string }>())!;
+  return { owner, spaceId, connectionId: res.body.connection.id as string, who: conn.external_id };
+}
+
+/** A Bitso connection whose first sync is done; its API key as its requests' Authorization names it. */
+export async function bitsoLinked() {
+  const owner = await registerUser();
+  const space = await createSpace(owner, { currency: "MXN" });
+  const apiKey = `key-${crypto.randomUUID()}`;
+  const res = await callJson("/v1/providers/bitso/connect", { ...as(owner), body: { spaceId: space.id, apiKey, apiSecret: `secret-${crypto.randomUUID()}` } });
+  if (res.status !== 201) throw new Error(`bitso connect: ${res.status} ${JSON.stringify(res.body)}`);
+  if ((await waitForJob(res.body.jobId)).status !== "completed") throw new Error("bitso's first sync did not complete");
+  return { owner, spaceId: space.id, connectionId: res.body.connection.id as string, who: `Bitso ${apiKey}:` };
+}

@@ -13,7 +13,7 @@ import { registerSandboxHandler } from "../../src/lib/outbound";
 import { getConnection } from "../../src/modules/providers/connections";
 import { backoffSeconds, enqueueSync, runSyncJob, SYNC_JOB } from "../../src/modules/providers/sync";
 import { callJson, createSpace, registerUser } from "../helpers";
-import { as, directServices, jobStats, ownerWithSpace, waitForJob } from "./helpers";
+import { as, belvoLinked, bitsoLinked, connRow, directServices, jobStats } from "./helpers";
 
 /** A fault in front of the simulators: requests whose path ends with `path` and that name `who` (body or auth) get `answer`. */
 interface Fault {
@@ -55,30 +55,8 @@ beforeAll(() => {
 
 afterAll(() => registerSandboxHandler((request, e) => app.fetch(request, e)));
 
-const connRow = (id: string) => env.DB.prepare("SELECT status, status_reason FROM provider_connections WHERE id = ?").bind(id).first<{ status: string; status_reason: string | null }>();
 const failedEvents = async (jobId: string) =>
   (await env.DB.prepare("SELECT COUNT(*) AS n FROM event_outbox WHERE dedupe_key = ?").bind(`account.sync.failed:${jobId}`).first<{ n: number }>())!.n;
-
-/** A Belvo link whose first sync is done; its link id (what its requests name). */
-async function belvoLinked() {
-  const { owner, spaceId } = await ownerWithSpace();
-  const res = await callJson("/v1/providers/belvo/connect", { ...as(owner), body: { spaceId, institution: "banamex", username: `f${crypto.randomUUID().slice(0, 8)}`, password: "pw" } });
-  expect(res.status).toBe(201);
-  expect((await waitForJob(res.body.jobId)).status).toBe("completed");
-  const conn = (await env.DB.prepare("SELECT external_id FROM provider_connections WHERE id = ?").bind(res.body.connection.id).first<{ external_id: string }>())!;
-  return { owner, spaceId, connectionId: res.body.connection.id as string, who: conn.external_id };
-}
-
-/** A Bitso connection whose first sync is done; its API key (what its requests' Authorization names). */
-async function bitsoLinked() {
-  const owner = await registerUser();
-  const space = await createSpace(owner, { currency: "MXN" });
-  const apiKey = `key-${crypto.randomUUID()}`;
-  const res = await callJson("/v1/providers/bitso/connect", { ...as(owner), body: { spaceId: space.id, apiKey, apiSecret: `secret-${crypto.randomUUID()}` } });
-  expect(res.status).toBe(201);
-  expect((await waitForJob(res.body.jobId)).status).toBe("completed");
-  return { owner, spaceId: space.id, connectionId: res.body.connection.id as string, who: `Bitso ${apiKey}:` };
-}
 
 /**
  * One attempt of a new sync of the connection, run here with a short outbound deadline; what it put back on the queue.

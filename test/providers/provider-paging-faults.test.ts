@@ -15,9 +15,8 @@ import { BelvoClient } from "../../src/providers/belvo/client";
 import { BitsoClient } from "../../src/providers/bitso/client";
 import { ProviderError } from "../../src/providers/errors";
 import { PlaidClient } from "../../src/providers/plaid/client";
-import { callJson, createSpace, registerUser } from "../helpers";
 import { ledgerViolations } from "../invariants/ledger-invariants";
-import { as, directServices, jobStats, ledgerFingerprint, linkPlaid, liveRows, ownerWithSpace, plaidAccessToken, waitForJob } from "./helpers";
+import { belvoLinked, bitsoLinked, directServices, jobStats, ledgerFingerprint, linkPlaid, liveRows, ownerWithSpace, plaidAccessToken, waitForJob } from "./helpers";
 
 /** A fault in front of the simulators: requests whose path ends with `path` and that name `who` (body or auth) get `answer`. */
 interface Fault {
@@ -71,25 +70,6 @@ async function plaidLinked() {
   expect((await waitForJob(l.jobId)).status).toBe("completed");
   const accessToken = await plaidAccessToken(l.connection.id);
   return { owner, spaceId, connectionId: l.connection.id as string, accessToken };
-}
-
-async function belvoLinked() {
-  const { owner, spaceId } = await ownerWithSpace();
-  const res = await callJson("/v1/providers/belvo/connect", { ...as(owner), body: { spaceId, institution: "banamex", username: `p${crypto.randomUUID().slice(0, 8)}`, password: "pw" } });
-  expect(res.status).toBe(201);
-  expect((await waitForJob(res.body.jobId)).status).toBe("completed");
-  const conn = (await env.DB.prepare("SELECT external_id FROM provider_connections WHERE id = ?").bind(res.body.connection.id).first<{ external_id: string }>())!;
-  return { owner, spaceId, connectionId: res.body.connection.id as string, who: conn.external_id };
-}
-
-async function bitsoLinked() {
-  const owner = await registerUser();
-  const space = await createSpace(owner, { currency: "MXN" });
-  const apiKey = `key-${crypto.randomUUID()}`;
-  const res = await callJson("/v1/providers/bitso/connect", { ...as(owner), body: { spaceId: space.id, apiKey, apiSecret: `secret-${crypto.randomUUID()}` } });
-  expect(res.status).toBe(201);
-  expect((await waitForJob(res.body.jobId)).status).toBe("completed");
-  return { owner, spaceId: space.id, connectionId: res.body.connection.id as string, who: `Bitso ${apiKey}:` };
 }
 
 /** A Plaid transaction of `accountId` as /transactions/sync sends it. */
