@@ -8,7 +8,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { deliverAttempt, fanOut } from "../../src/modules/webhooks/deliver";
-import { DISABLE_MIN_RUN_MS, disableAfterFailures } from "../../src/modules/webhooks/events";
+import { DISABLE_AT_ONCE_FACTOR, DISABLE_MIN_RUN_MS, disableAfterFailures } from "../../src/modules/webhooks/events";
 import { callJson } from "../helpers";
 import { adminSpace, as, createWebhook, deliveryRow, failNext, inbox, manualClock, outboxRow, servicesAt, subscriptionRow } from "./helpers";
 
@@ -19,6 +19,22 @@ async function burst(svc: ReturnType<typeof servicesAt>, spaceId: string, n: num
 }
 
 describe("the failure run that disables a subscription", () => {
+  it(`a run of ${DISABLE_AT_ONCE_FACTOR} times the limit disables it however short (a target that never answers)`, { timeout: 60_000 }, async () => {
+    const hard = disableAfterFailures(env) * DISABLE_AT_ONCE_FACTOR;
+    const { owner, spaceId } = await adminSpace();
+    const hook = await createWebhook(owner, spaceId);
+    await failNext(hook.inbox, 10_000, 503);
+    const svc = servicesAt(manualClock());
+    const [a, b] = await burst(svc, spaceId, 2, "never");
+    // As after hard − 2 failures in the last minutes: one more leaves it on, the next turns it off.
+    await env.DB.prepare("UPDATE webhook_subscriptions SET consecutive_failures = ? WHERE id = ?").bind(hard - 2, hook.id).run();
+    expect((await deliverAttempt(svc, a!, 0)).outcome).toBe("retrying");
+    expect(await subscriptionRow(hook.id)).toMatchObject({ enabled: 1, consecutive_failures: hard - 1 });
+    await deliverAttempt(svc, b!, 0);
+    expect(await subscriptionRow(hook.id)).toMatchObject({ enabled: 0, disabled_reason: "failures", consecutive_failures: hard });
+    expect((await deliveryRow(a!))!.status).toBe("cancelled");
+  });
+
   it("a burst of failures in a short outage disables nothing; the retries deliver every event", { timeout: 120_000 }, async () => {
     const limit = disableAfterFailures(env);
     const { owner, spaceId } = await adminSpace();

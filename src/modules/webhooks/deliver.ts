@@ -19,7 +19,8 @@
  * and the subscription's failure run. A failed attempt queues the next one
  * with exponential backoff (`delaySeconds`); the subscription disables itself
  * after WEBHOOK_DISABLE_AFTER_FAILURES consecutive failed attempts, once that run
- * has lasted DISABLE_MIN_RUN_MS (a burst of failures in a short outage does not). That batch
+ * has lasted DISABLE_MIN_RUN_MS (a burst of failures in a short outage does not), or at once at
+ * DISABLE_AT_ONCE_FACTOR times that count (a target that never answers). That batch
  * also cancels its pending deliveries (a re-enable resumes new events only,
  * never those: the rule does not depend on when it comes) and writes the email
  * to its creator, once per disable (notify.ts).
@@ -31,7 +32,7 @@ import { idFloor, newId } from "../../lib/ids";
 import { logError, logInfo } from "../../lib/log";
 import { outbound } from "../../lib/outbound";
 import {
-  backoffSeconds, CLAIM_MS, DELIVER_JOB, DISABLE_MIN_RUN_MS, disableAfterFailures, EARLY_SLACK_MS, MAX_ATTEMPTS, REQUEST_TIMEOUT_MS, SUBSCRIPTION_DISABLED, TEST_EVENT,
+  backoffSeconds, CLAIM_MS, DELIVER_JOB, DISABLE_AT_ONCE_FACTOR, DISABLE_MIN_RUN_MS, disableAfterFailures, EARLY_SLACK_MS, MAX_ATTEMPTS, REQUEST_TIMEOUT_MS, SUBSCRIPTION_DISABLED, TEST_EVENT,
 } from "./events";
 import { deliverNow } from "../lifebeat/outbox";
 import { disabledNoticeInsert } from "./notify";
@@ -291,16 +292,16 @@ async function sendAndRecord(svc: Services, d: DeliveryContext, opts: SendOption
       db.prepare(
         `UPDATE webhook_subscriptions SET enabled = 0, disabled_reason = 'failures', disabled_at = ?1, updated_at = ?1
           WHERE id = ?2 AND enabled = 1 AND consecutive_failures >= ?3
-            AND EXISTS (SELECT 1 FROM webhook_deliveries rd JOIN webhook_delivery_attempts ra ON ra.delivery_id = rd.id
+            AND (consecutive_failures >= ?8 OR EXISTS (SELECT 1 FROM webhook_deliveries rd JOIN webhook_delivery_attempts ra ON ra.delivery_id = rd.id
                          WHERE rd.subscription_id = ?2 AND rd.id >= ?4 AND rd.id < ?5 AND rd.event_type != ?7
                            AND ra.error IS NOT NULL AND ra.at <= ?6
                            AND ra.at >= COALESCE(webhook_subscriptions.last_success_at, 0)
-                           AND ra.at >= COALESCE(webhook_subscriptions.enabled_at, webhook_subscriptions.created_at))
+                           AND ra.at >= COALESCE(webhook_subscriptions.enabled_at, webhook_subscriptions.created_at)))
           RETURNING consecutive_failures`,
       ).bind(
         now, d.subscription_id, limit,
         idFloor("dlv", Math.max(d.sub_last_success_at ?? 0, d.sub_enabled_at ?? d.sub_created_at)), idFloor("dlv", now - DISABLE_MIN_RUN_MS + 1),
-        now - DISABLE_MIN_RUN_MS, TEST_EVENT,
+        now - DISABLE_MIN_RUN_MS, TEST_EVENT, limit * DISABLE_AT_ONCE_FACTOR,
       ),
       // What a disabled subscription had pending is cancelled now, this attempt's retry included, not at each one's
       // next attempt: a re-enable resumes new events only, whenever it comes (service.ts does the same for an admin's disable).

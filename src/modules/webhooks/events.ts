@@ -64,6 +64,13 @@ export const STALLED_AFTER_MS = 15 * 60_000;
  */
 export const DISABLE_MIN_RUN_MS = 24 * 3600_000;
 
+/**
+ * A run this many times disableAfterFailures disables its subscription however short it is: a subscription pointed at
+ * a host that never answers (another's, say) would otherwise be sent every event's twelve attempts for a whole day. A
+ * sync's burst during a receiver's brief outage stays below it (thousands of first attempts at most).
+ */
+export const DISABLE_AT_ONCE_FACTOR = 100;
+
 /** Consecutive failed attempts after which a subscription disables itself (wrangler.toml WEBHOOK_DISABLE_AFTER_FAILURES), once the run has lasted DISABLE_MIN_RUN_MS. */
 export function disableAfterFailures(env: Env): number {
   const n = Number.parseInt(env.WEBHOOK_DISABLE_AFTER_FAILURES ?? "", 10);
