@@ -11,9 +11,12 @@ import { logInfo } from "../../lib/log";
 
 export const DELIVERY_LOG_DAYS = 30;
 
-/** Deliveries removed a batch (with their attempts: at most 12 each), and batches a run. */
+/**
+ * Deliveries removed a batch (with their attempts: at most 12 each), and batches a run: 100,000 deliveries an hour,
+ * 2.4 million a day, far past what the subscriptions of one database make (a run stops at the first batch not full).
+ */
 const PRUNE_BATCH = 500;
-const PRUNE_BATCHES_A_RUN = 20;
+const PRUNE_BATCHES_A_RUN = 200;
 
 /** Removes finished deliveries older than DELIVERY_LOG_DAYS and their attempts; how many deliveries went. */
 export async function pruneDeliveryLog(svc: Services): Promise<number> {
