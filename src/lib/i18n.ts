@@ -270,33 +270,31 @@ export interface Sentence {
 
 const isFigure = (v: SentenceValue): v is Figure => typeof v === "object" && !Array.isArray(v) && "figure" in v;
 
-const separatorsOf = new Map<Locale, { group: string; decimal: string }>();
+const decimalMarkOf = new Map<Locale, string>();
 
-/** The group and decimal separators `locale` writes numbers with (its DATE_LOCALES region's: es-MX 1,234.5, pt-BR 1.234,5). */
-function separators(locale: Locale) {
-  let s = separatorsOf.get(locale);
-  if (!s) {
-    const parts = new Intl.NumberFormat(DATE_LOCALES[locale], { useGrouping: true }).formatToParts(12345.5);
-    s = { group: parts.find((p) => p.type === "group")?.value ?? ",", decimal: parts.find((p) => p.type === "decimal")?.value ?? "." };
-    separatorsOf.set(locale, s);
+/** The decimal mark `locale` writes numbers with (its DATE_LOCALES region's: es-MX 1234.5, pt-BR 1234,5). */
+function decimalMark(locale: Locale) {
+  let mark = decimalMarkOf.get(locale);
+  if (mark === undefined) {
+    mark = new Intl.NumberFormat(DATE_LOCALES[locale]).formatToParts(1.5).find((p) => p.type === "decimal")?.value ?? ".";
+    decimalMarkOf.set(locale, mark);
   }
-  return s;
+  return mark;
 }
 
 /**
  * An exact decimal ("-12000.00", as money.ts `formatMinor` writes it) as `locale` writes numbers, by string work (no
- * double): English as it is, as the answers' decimal fields are; Spanish and Portuguese with their region's group and
- * decimal separators ("-12,000.00" in es-MX, "-12.000,00" in pt-BR). Anything else is returned as it is.
+ * double): English as it is, as the answers' decimal fields are; Spanish and Portuguese with their region's decimal mark
+ * ("-12000.00" in es-MX, "-12000,00" in pt-BR) and no grouping: a group mark is the decimal mark of other readers of
+ * the same language (Chile, Argentina, Colombia write 1.234,5), and in a currency without decimals (1,234 CLP) nothing
+ * in the figure would tell them apart: a thousandfold misreading. Anything else is returned as it is.
  */
 export function figureIn(locale: Locale, decimal: string): string {
   if (locale === "en") return decimal;
   const sign = decimal.startsWith("-") ? "-" : "";
   const [whole = "", fraction, ...more] = decimal.slice(sign.length).split(".");
   if (more.length || whole === "" || [...whole, ...(fraction ?? "")].some((ch) => ch < "0" || ch > "9")) return decimal;
-  const { group, decimal: point } = separators(locale);
-  let grouped = "";
-  for (let i = 0; i < whole.length; i++) grouped += (i > 0 && (whole.length - i) % 3 === 0 ? group : "") + whole[i];
-  return sign + grouped + (fraction === undefined ? "" : point + fraction);
+  return sign + whole + (fraction === undefined ? "" : decimalMark(locale) + fraction);
 }
 
 /** `s` in `locale`: its values said first (a figure as `figureIn` writes it, a clause as a sentence, clauses joined by "; "). */

@@ -11,7 +11,8 @@
  *   (the budget's own missing rate, which the dashboard repeats); 24 groceries and a 12,000.00 car (a one-off the
  *   forecast sets aside), and an MXN expense (the forecast converts future amounts at today's rate).
  *
- * Figures in Spanish and Portuguese prose are written as es-MX and pt-BR write numbers (12,000.00 and 12.000,00);
+ * Figures in Spanish and Portuguese prose take es-MX's and pt-BR's decimal marks, ungrouped (12000.00 and 12000,00: a
+ * group mark is another reader's decimal mark);
  * English keeps the answers' plain decimals.
  */
 import { env } from "cloudflare:workers";
@@ -96,7 +97,7 @@ describe("the dashboard's notes", () => {
       `La variación deja fuera Casa: valuados por primera vez en el periodo (desde el ${day(-29)}); no se conoce un valor anterior`,
       "No hay precio de mercado para PRIVCO: estas tenencias se listan como no convertidas, no se cuentan como 0",
       `No hay tipo de cambio MXN/USD el ${day(-30)}: se usó el del ${day(-32)}, el día anterior más cercano`,
-      `Falta el tipo de cambio EUR/USD el ${day(-30)} (ninguno en los 31 días anteriores): 2,345.67 EUR del patrimonio neto del ${day(-30)} no se incluyen en el total en USD`,
+      `Falta el tipo de cambio EUR/USD el ${day(-30)} (ninguno en los 31 días anteriores): 2345.67 EUR del patrimonio neto del ${day(-30)} no se incluyen en el total en USD`,
       `Falta el tipo de cambio EUR/USD el ${today} (ninguno en los 31 días anteriores): 45.67 EUR del gasto del presupuesto "Comida" no se incluyen en el total en USD`,
     ]));
     expect(dPt.notes).toEqual(expect.arrayContaining([
@@ -104,7 +105,7 @@ describe("the dashboard's notes", () => {
       `A variação deixa de fora Casa: avaliados pela primeira vez no período (desde ${day(-29)}); não se conhece um valor anterior`,
       "Sem preço de mercado para PRIVCO: esses ativos aparecem como não convertidos, não contados como 0",
       `Sem cotação MXN/USD em ${day(-30)}: foi usada a de ${day(-32)}, o dia anterior mais próximo`,
-      `Falta a cotação EUR/USD em ${day(-30)} (nenhuma nos 31 dias anteriores): 2.345,67 EUR do patrimônio líquido em ${day(-30)} não estão incluídos no total em USD`,
+      `Falta a cotação EUR/USD em ${day(-30)} (nenhuma nos 31 dias anteriores): 2345,67 EUR do patrimônio líquido em ${day(-30)} não estão incluídos no total em USD`,
       `Falta a cotação EUR/USD em ${today} (nenhuma nos 31 dias anteriores): 45,67 EUR dos gastos do orçamento "Comida" não estão incluídos no total em USD`,
     ]));
     for (const d of [dEs, dPt]) {
@@ -133,7 +134,7 @@ describe("the dashboard's notes", () => {
     expect(hPt.notes).toEqual(expect.arrayContaining([
       "Sem preço de mercado para PRIVCO: esses ativos aparecem como não convertidos, não contados como 0",
       `Sem cotação MXN/USD em ${day(-28)}: foi usada a de ${day(-32)}, o dia anterior mais próximo`,
-      `Falta a cotação EUR/USD em ${day(-28)} (nenhuma nos 31 dias anteriores): 2.345,67 EUR do patrimônio líquido em ${day(-28)} não estão incluídos no total em USD`,
+      `Falta a cotação EUR/USD em ${day(-28)} (nenhuma nos 31 dias anteriores): 2345,67 EUR do patrimônio líquido em ${day(-28)} não estão incluídos no total em USD`,
     ]));
   });
 });
@@ -151,12 +152,12 @@ describe("the forecast's notes", () => {
     ]));
     expect(fEs.notes).toEqual(expect.arrayContaining([
       "Los importes futuros en otras monedas se convierten al tipo de cambio de hoy (o al del día anterior más cercano)",
-      `Fuera de la estimación, como compras únicas, cada una muy por encima del resto del gasto de los últimos 90 días: Toyota Dealer -12,000.00 USD el ${day(-30)}`,
+      `Fuera de la estimación, como compras únicas, cada una muy por encima del resto del gasto de los últimos 90 días: Toyota Dealer -12000.00 USD el ${day(-30)}`,
       `No hay tipo de cambio MXN/USD el ${today}: se usó el del ${day(-3)}, el día anterior más cercano`,
     ]));
     expect(fPt.notes).toEqual(expect.arrayContaining([
       "Valores futuros em outras moedas são convertidos pela cotação de hoje (ou pela do dia anterior mais próximo)",
-      `Fora da estimativa, como compras avulsas, cada uma muito acima dos demais gastos dos últimos 90 dias: Toyota Dealer -12.000,00 USD em ${day(-30)}`,
+      `Fora da estimativa, como compras avulsas, cada uma muito acima dos demais gastos dos últimos 90 dias: Toyota Dealer -12000,00 USD em ${day(-30)}`,
       `Sem cotação MXN/USD em ${today}: foi usada a de ${day(-3)}, o dia anterior mais próximo`,
     ]));
     // What the amounts without a rate were part of is said in the reader's words too.
@@ -187,10 +188,10 @@ describe("a projection's notes from the ledger's defaults", () => {
     ]));
     expect(pEs.notes).toEqual(expect.arrayContaining([
       "startingNetWorth: No hay precio de mercado para PRIVCO: estas tenencias se listan como no convertidas, no se cuentan como 0",
-      `startingNetWorth: Falta el tipo de cambio EUR/USD el ${today} (ninguno en los 31 días anteriores): 2,300.00 EUR del patrimonio neto del ${today} no se incluyen en el total en USD`,
+      `startingNetWorth: Falta el tipo de cambio EUR/USD el ${today} (ninguno en los 31 días anteriores): 2300.00 EUR del patrimonio neto del ${today} no se incluyen en el total en USD`,
     ]));
     expect(pPt.notes).toEqual(expect.arrayContaining([
-      `startingNetWorth: Falta a cotação EUR/USD em ${today} (nenhuma nos 31 dias anteriores): 2.300,00 EUR do patrimônio líquido em ${today} não estão incluídos no total em USD`,
+      `startingNetWorth: Falta a cotação EUR/USD em ${today} (nenhuma nos 31 dias anteriores): 2300,00 EUR do patrimônio líquido em ${today} não estão incluídos no total em USD`,
     ]));
     expect(pEs.notes.some((n: string) => n.startsWith("annualContribution: Falta el tipo de cambio EUR/USD") && n.includes("de los gastos anuales"))).toBe(true);
     expect(pPt.notes.some((n: string) => n.startsWith("annualContribution: Falta a cotação EUR/USD") && n.includes("das despesas anuais"))).toBe(true);
