@@ -4,6 +4,7 @@
  * `PROVIDER_ERROR` for the client (never a 5xx for the provider's "no").
  */
 import { ApiError } from "../lib/errors";
+import { truncateText } from "../lib/exact-json";
 import { inSeconds, isTimeout, timeoutOf } from "../lib/outbound";
 
 export type ProviderName = "plaid" | "belvo" | "bitso";
@@ -78,6 +79,29 @@ export function retryAfterSeconds(res: Response, now = Date.now()): number | und
   }
   return Math.min(MAX_RETRY_AFTER_SECONDS, Math.max(0, seconds));
 }
+
+/**
+ * The most text of a provider's own a ProviderError message carries (its error message, an amount it sent): the
+ * message goes into the job's error, the connection's reason and the account.sync.failed webhook.
+ */
+export const MAX_PROVIDER_TEXT = 200;
+
+/** A provider's own text (its error code or message) as a message carries it: at most MAX_PROVIDER_TEXT characters. */
+export const providerText = (value: unknown) => truncateText(String(value), MAX_PROVIDER_TEXT);
+
+/** A value a provider sent, as a message shows it: its JSON (a string quoted, cut to MAX_PROVIDER_TEXT first; null for none). */
+export const shownValue = (value: unknown) =>
+  typeof value === "string" ? JSON.stringify(truncateText(value, MAX_PROVIDER_TEXT)) : truncateText(JSON.stringify(value ?? null) ?? "null", MAX_PROVIDER_TEXT);
+
+/**
+ * The most pages one list is read in (a Belvo list, Bitso's trades, Plaid's changes): a provider that names page
+ * after page without end would hold the sync for ever. Past it the list is an answer that cannot be read
+ * (transient, INVALID_RESPONSE), never a shorter list.
+ */
+export const MAX_PAGES = 10_000;
+
+export const tooManyPages = (provider: ProviderName, what: string, maxPages: number) =>
+  new ProviderError(provider, 0, "INVALID_RESPONSE", `${NAMES[provider]}'s ${what} went on past ${maxPages} pages: it is not read whole`);
 
 /** What every provider request is made with: a redirect comes back as the answer (readJson refuses it), never followed. */
 export const PROVIDER_REQUEST = { redirect: "manual" } as const satisfies RequestInit;
