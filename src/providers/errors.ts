@@ -103,8 +103,15 @@ export const MAX_PAGES = 10_000;
 export const tooManyPages = (provider: ProviderName, what: string, maxPages: number) =>
   new ProviderError(provider, 0, "INVALID_RESPONSE", `${NAMES[provider]}'s ${what} went on past ${maxPages} pages: it is not read whole`);
 
-/** What every provider request is made with: a redirect comes back as the answer (readJson refuses it), never followed. */
+/**
+ * What every request carrying a credential to a third party is made with (the providers', Zapper's, the gaming
+ * API's): a redirect comes back as the answer, which the caller refuses (isRedirect; readJson does), never followed
+ * to wherever it points with the credential.
+ */
 export const PROVIDER_REQUEST = { redirect: "manual" } as const satisfies RequestInit;
+
+/** An answer that is a redirect (3xx), which a request made with PROVIDER_REQUEST does not follow. */
+export const isRedirect = (res: Response) => res.status >= 300 && res.status < 400;
 
 /**
  * A request that got no answer (`err` thrown by the send or while its body was read): TIMEOUT when its deadline
@@ -125,7 +132,7 @@ export function unreachable(provider: ProviderName, err: unknown, networkCode = 
  * next attempt may well read it whole. A body that stops coming (its deadline) is a TIMEOUT.
  */
 export async function readJson(provider: ProviderName, res: Response): Promise<unknown> {
-  if (res.status >= 300 && res.status < 400) {
+  if (isRedirect(res)) {
     // Sent with `redirect: "manual"` (PROVIDER_REQUEST): a redirect is not followed, since the request's credentials
     // (Plaid's secret headers and access token, Belvo's Basic key, a Bitso signature) would go wherever it points.
     await res.body?.cancel();

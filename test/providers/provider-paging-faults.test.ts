@@ -16,6 +16,7 @@ import { BelvoClient } from "../../src/providers/belvo/client";
 import { BitsoClient } from "../../src/providers/bitso/client";
 import { MAX_PAGES, MAX_PROVIDER_TEXT, ProviderError } from "../../src/providers/errors";
 import { PlaidClient } from "../../src/providers/plaid/client";
+import { SneaksClient } from "../../src/providers/sneaks/client";
 import { callJson, createSpace, registerUser } from "../helpers";
 import { ledgerViolations } from "../invariants/ledger-invariants";
 import { as, directServices, jobStats, ledgerFingerprint, linkPlaid, liveRows, ownerWithSpace, plaidAccessToken, waitForJob } from "./helpers";
@@ -475,7 +476,9 @@ describe("a provider's redirect", () => {
       await new BelvoClient(env, send).accounts("link-x").catch((e) => e),
       await new BitsoClient(env, "key", "secret", async () => Date.now(), send).balances().catch((e) => e),
     ];
-    expect(seen.map((r) => r.redirect)).toEqual(["manual", "manual", "manual"]);
+    const sneaks = await new SneaksClient(send, "https://sneaks.example", "sneaks-key").search("jordan", 5).catch((e) => e);
+    expect(seen.map((r) => r.redirect)).toEqual(["manual", "manual", "manual", "manual"]);
+    expect([sneaks.status, sneaks.code, sneaks.message]).toEqual([502, "PROVIDER_ERROR", "sneaks: answered with a redirect (HTTP 307), which is not followed"]);
     expect(failures.map((e) => (e instanceof ProviderError ? [e.provider, e.status, e.code, e.message, e.transient] : String(e)))).toEqual([
       ["plaid", 307, "REDIRECT", "Plaid answered with a redirect (HTTP 307), which is not followed", false],
       ["belvo", 307, "REDIRECT", "Belvo answered with a redirect (HTTP 307), which is not followed", false],
