@@ -4,6 +4,7 @@
  * `PROVIDER_ERROR` for the client (never a 5xx for the provider's "no").
  */
 import { ApiError } from "../lib/errors";
+import { truncateText } from "../lib/exact-json";
 import { inSeconds, isTimeout, timeoutOf } from "../lib/outbound";
 
 export type ProviderName = "plaid" | "belvo" | "bitso";
@@ -79,8 +80,38 @@ export function retryAfterSeconds(res: Response, now = Date.now()): number | und
   return Math.min(MAX_RETRY_AFTER_SECONDS, Math.max(0, seconds));
 }
 
-/** What every provider request is made with: a redirect comes back as the answer (readJson refuses it), never followed. */
+/**
+ * The most text of a provider's own a ProviderError message carries (its error message, an amount it sent): the
+ * message goes into the job's error, the connection's reason and the account.sync.failed webhook.
+ */
+export const MAX_PROVIDER_TEXT = 200;
+
+/** A provider's own text (its error code or message) as a message carries it: at most MAX_PROVIDER_TEXT characters. */
+export const providerText = (value: unknown) => truncateText(String(value), MAX_PROVIDER_TEXT);
+
+/** A value a provider sent, as a message shows it: its JSON (a string quoted, cut to MAX_PROVIDER_TEXT first; null for none). */
+export const shownValue = (value: unknown) =>
+  typeof value === "string" ? JSON.stringify(truncateText(value, MAX_PROVIDER_TEXT)) : truncateText(JSON.stringify(value ?? null) ?? "null", MAX_PROVIDER_TEXT);
+
+/**
+ * The most pages one list is read in (a Belvo list, Bitso's trades, Plaid's changes): a provider that names page
+ * after page without end would hold the sync for ever. Past it the list is an answer that cannot be read
+ * (transient, INVALID_RESPONSE), never a shorter list.
+ */
+export const MAX_PAGES = 10_000;
+
+export const tooManyPages = (provider: ProviderName, what: string, maxPages: number) =>
+  new ProviderError(provider, 0, "INVALID_RESPONSE", `${NAMES[provider]}'s ${what} went on past ${maxPages} pages: it is not read whole`);
+
+/**
+ * What every request carrying a credential to a third party is made with (the providers', Zapper's, the gaming
+ * API's): a redirect comes back as the answer, which the caller refuses (isRedirect; readJson does), never followed
+ * to wherever it points with the credential.
+ */
 export const PROVIDER_REQUEST = { redirect: "manual" } as const satisfies RequestInit;
+
+/** An answer that is a redirect (3xx), which a request made with PROVIDER_REQUEST does not follow. */
+export const isRedirect = (res: Response) => res.status >= 300 && res.status < 400;
 
 /**
  * A request that got no answer (`err` thrown by the send or while its body was read): TIMEOUT when its deadline
@@ -101,7 +132,7 @@ export function unreachable(provider: ProviderName, err: unknown, networkCode = 
  * next attempt may well read it whole. A body that stops coming (its deadline) is a TIMEOUT.
  */
 export async function readJson(provider: ProviderName, res: Response): Promise<unknown> {
-  if (res.status >= 300 && res.status < 400) {
+  if (isRedirect(res)) {
     // Sent with `redirect: "manual"` (PROVIDER_REQUEST): a redirect is not followed, since the request's credentials
     // (Plaid's secret headers and access token, Belvo's Basic key, a Bitso signature) would go wherever it points.
     await res.body?.cancel();

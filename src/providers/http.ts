@@ -1,21 +1,29 @@
 /** Small pieces every provider client shares: JSON GETs over `outbound(env)` with a timeout and the API's error vocabulary. */
 import { ApiError } from "../lib/errors";
 import type { Outbound } from "../lib/outbound";
+import { isRedirect, PROVIDER_REQUEST } from "./errors";
 
 export const providerError = (provider: string, message: string) => new ApiError(502, "PROVIDER_ERROR", `${provider}: ${message}`);
 export const providerUnavailable = (what: string) => new ApiError(503, "PROVIDER_UNAVAILABLE", what);
 
-/** GET `url` and parse JSON; 404 → null; anything else non-2xx or unparsable is a PROVIDER_ERROR. */
+/**
+ * GET `url` and parse JSON; 404 → null; anything else non-2xx or unparsable is a PROVIDER_ERROR. A redirect is not
+ * followed (PROVIDER_REQUEST): the API key in `headers` would go wherever it points.
+ */
 export async function getJson<T>(send: Outbound, provider: string, url: string, headers: Record<string, string>, timeoutMs = 10_000): Promise<T | null> {
   let res: Response;
   try {
-    res = await send(new Request(url, { method: "GET", headers: { accept: "application/json", ...headers }, signal: AbortSignal.timeout(timeoutMs) }));
+    res = await send(new Request(url, { ...PROVIDER_REQUEST, method: "GET", headers: { accept: "application/json", ...headers }, signal: AbortSignal.timeout(timeoutMs) }));
   } catch (err) {
     throw providerError(provider, `request failed (${err instanceof Error ? err.name : "error"})`);
   }
   if (res.status === 404) {
     await res.body?.cancel();
     return null;
+  }
+  if (isRedirect(res)) {
+    await res.body?.cancel();
+    throw providerError(provider, `answered with a redirect (HTTP ${res.status}), which is not followed`);
   }
   if (res.status === 401 || res.status === 403) {
     await res.body?.cancel();

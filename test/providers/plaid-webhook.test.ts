@@ -116,6 +116,9 @@ describe("Plaid webhook verification", () => {
     // alg "none".
     const none = `${btoa(JSON.stringify({ alg: "none", kid: signer.kid })).replace(/=+$/, "")}.${btoa(JSON.stringify({ request_body_sha256: await sha256Hex(body), iat: Math.floor(Date.now() / 1000) })).replace(/=+$/, "")}.`;
     await refused(await post(body, none), "alg none");
+    // An alg of 5,000 characters (the sender's own text) is shown in the refusal cut to 200, quoted.
+    const longAlg = `${btoa(JSON.stringify({ alg: "X".repeat(5000), kid: signer.kid })).replace(/=+$/, "")}.${btoa(JSON.stringify({ iat: 1 })).replace(/=+$/, "")}.`;
+    expect(await refused(await post(body, longAlg), "long alg")).toBe(`Webhook verification failed: Algorithm "${"X".repeat(200)}" is not ES256`);
     // An expired key is refused even with a valid signature.
     const old = await generateKeyPair("ES256", { extractable: true });
     await publish("kid-expired", old.publicKey, Math.floor(Date.now() / 1000) - 60);

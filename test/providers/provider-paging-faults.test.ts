@@ -11,10 +11,12 @@ import { app } from "../../src/app";
 import { registerSandboxHandler } from "../../src/lib/outbound";
 import { getConnection } from "../../src/modules/providers/connections";
 import { enqueueSync, runSyncJob } from "../../src/modules/providers/sync";
+import { fetchBelvo } from "../../src/providers/belvo/adapter";
 import { BelvoClient } from "../../src/providers/belvo/client";
 import { BitsoClient } from "../../src/providers/bitso/client";
-import { ProviderError } from "../../src/providers/errors";
+import { MAX_PAGES, MAX_PROVIDER_TEXT, ProviderError } from "../../src/providers/errors";
 import { PlaidClient } from "../../src/providers/plaid/client";
+import { SneaksClient } from "../../src/providers/sneaks/client";
 import { ledgerViolations } from "../invariants/ledger-invariants";
 import { belvoLinked, bitsoLinked, directServices, jobStats, ledgerFingerprint, linkPlaid, liveRows, ownerWithSpace, plaidAccessToken, waitForJob } from "./helpers";
 
@@ -454,7 +456,9 @@ describe("a provider's redirect", () => {
       await new BelvoClient(env, send).accounts("link-x").catch((e) => e),
       await new BitsoClient(env, "key", "secret", async () => Date.now(), send).balances().catch((e) => e),
     ];
-    expect(seen.map((r) => r.redirect)).toEqual(["manual", "manual", "manual"]);
+    const sneaks = await new SneaksClient(send, "https://sneaks.example", "sneaks-key").search("jordan", 5).catch((e) => e);
+    expect(seen.map((r) => r.redirect)).toEqual(["manual", "manual", "manual", "manual"]);
+    expect([sneaks.status, sneaks.code, sneaks.message]).toEqual([502, "PROVIDER_ERROR", "sneaks: answered with a redirect (HTTP 307), which is not followed"]);
     expect(failures.map((e) => (e instanceof ProviderError ? [e.provider, e.status, e.code, e.message, e.transient] : String(e)))).toEqual([
       ["plaid", 307, "REDIRECT", "Plaid answered with a redirect (HTTP 307), which is not followed", false],
       ["belvo", 307, "REDIRECT", "Belvo answered with a redirect (HTTP 307), which is not followed", false],
@@ -511,5 +515,147 @@ describe("Bitso's trades past a hundred pages", () => {
     expect(new Set(trades.map((t) => t.tid)).size).toBe(total);
     expect(markers.length).toBe(requests);
     expect(markers.at(-1)).toBe(lastMarker);
+  });
+});
+
+describe("a Belvo amount that carries a sign", () => {
+  // Belvo's amounts are unsigned, the direction in `type`: "-12.50" with OUTFLOW was stored as a 12.50 inflow.
+  it("(\"-12.50\", \"+12\", \"-0\", -12.5) fails the sync with INVALID_AMOUNT, the connection in error, nothing of it stored", { timeout: 120_000 }, async () => {
+    const s = await belvoLinked();
+    for (const amount of ["-12.50", "+12", "-0", " -3", -12.5]) {
+      let pid = "";
+      fault = {
+        path: "/api/transactions/", who: s.who, seen: 0,
+        answer: async (_request, real) => {
+          const list = (await (await real()).json()) as { id: string; status: string }[];
+          const t = list.find((x) => x.status === "PROCESSED")!;
+          pid = `signed-${crypto.randomUUID()}`;
+          return json([...list, { ...t, id: pid, amount, type: "OUTFLOW" }], 201);
+        },
+      };
+      try {
+        const ledger = await ledgerFingerprint(s.spaceId);
+        const a = await attempt(s.connectionId);
+        const reason = `belvo INVALID_AMOUNT: Amount ${JSON.stringify(amount)} carries a sign; Belvo's amounts are unsigned, their direction in the type`;
+        expect(await jobStats(a.jobId)).toMatchObject({ status: "failed", error: reason });
+        expect(await connRow(s.connectionId)).toMatchObject({ status: "error", status_reason: reason });
+        expect((await liveRows(s.spaceId)).filter((r) => r.pid === pid)).toEqual([]);
+        expect(await ledgerFingerprint(s.spaceId)).toEqual(ledger);
+        await env.DB.prepare("UPDATE provider_connections SET status = 'active', status_reason = NULL WHERE id = ?").bind(s.connectionId).run();
+      } finally {
+        fault = null;
+      }
+    }
+    // An unsigned amount is still taken, its direction from its type.
+    let pid = "";
+    fault = {
+      path: "/api/transactions/", who: s.who, seen: 0,
+      answer: async (_request, real) => {
+        const list = (await (await real()).json()) as { id: string; status: string }[];
+        const t = list.find((x) => x.status === "PROCESSED")!;
+        pid = `unsigned-${crypto.randomUUID()}`;
+        return json([...list, { ...t, id: pid, amount: "12.50", type: "OUTFLOW" }], 201);
+      },
+    };
+    try {
+      const a = await attempt(s.connectionId);
+      expect((await jobStats(a.jobId)).status).toBe("completed");
+      expect((await liveRows(s.spaceId)).filter((r) => r.pid === pid).map((r) => r.amount)).toEqual([-1250]);
+    } finally {
+      fault = null;
+    }
+  });
+});
+
+describe("a provider's long text in an error", () => {
+  it("a Belvo amount of 5,000 characters is shown cut to its first 200, quoted, in the job's error and the connection's reason", { timeout: 90_000 }, async () => {
+    const s = await belvoLinked();
+    const amount = `1.${"5".repeat(5000)}`;
+    fault = {
+      path: "/api/transactions/", who: s.who, seen: 0,
+      answer: async (_request, real) => {
+        const list = (await (await real()).json()) as { id: string; status: string }[];
+        const t = list.find((x) => x.status === "PROCESSED")!;
+        return json([...list, { ...t, id: `long-${crypto.randomUUID()}`, amount, type: "INFLOW" }], 201);
+      },
+    };
+    try {
+      const a = await attempt(s.connectionId);
+      const job = await jobStats(a.jobId);
+      expect(job.status).toBe("failed");
+      expect(job.error).toMatch(new RegExp(`^belvo INVALID_AMOUNT: Amount "1\\.5{${MAX_PROVIDER_TEXT - 2}}" is not exact in [A-Z]{3}$`));
+      expect((await connRow(s.connectionId))!.status_reason).toBe(job.error);
+    } finally {
+      fault = null;
+    }
+  });
+
+  it("a provider's error code and message of thousands of characters are cut to MAX_PROVIDER_TEXT (Belvo, Bitso, Plaid)", async () => {
+    const code = "c".repeat(3000);
+    const message = "m".repeat(9000);
+    const failures = [
+      await new BelvoClient(env, async () => Response.json([{ code, message, request_id: "r" }], { status: 400 })).accounts("link-x").catch((e) => e),
+      await new BitsoClient(env, "key", "secret", async () => Date.now(), async () => Response.json({ success: false, error: { code, message } }, { status: 400 })).balances().catch((e) => e),
+      await new PlaidClient(env, async () => Response.json({ error_type: "X", error_code: code, error_message: message, request_id: "r" }, { status: 400 })).transactionsSync("access-x", undefined).catch((e) => e),
+    ];
+    expect(failures.map((e) => (e instanceof ProviderError ? [e.provider, e.code, e.message] : String(e)))).toEqual([
+      ["belvo", "c".repeat(MAX_PROVIDER_TEXT), "m".repeat(MAX_PROVIDER_TEXT)],
+      ["bitso", "c".repeat(MAX_PROVIDER_TEXT), "m".repeat(MAX_PROVIDER_TEXT)],
+      ["plaid", "c".repeat(MAX_PROVIDER_TEXT), "m".repeat(MAX_PROVIDER_TEXT)],
+    ]);
+  });
+});
+
+describe("a list that never ends", () => {
+  // Each page new and full, each going past the last: only a cap on the pages ends it. The cap here is 5 (MAX_PAGES,
+  // 10,000, in a sync); the simulated provider gives up at 50 pages, so that a client without a cap still ends.
+  const CAP = 5;
+  const GIVE_UP = 50;
+  const tooMany = (provider: string, what: string) => [provider, 0, "INVALID_RESPONSE", `${what} went on past ${CAP} pages: it is not read whole`, true];
+  const shown = (e: unknown) => (e instanceof ProviderError ? [e.provider, e.status, e.code, e.message, e.transient] : `no error: ${Array.isArray(e) ? `${e.length} read` : String(e)}`);
+
+  it("Belvo, Bitso and Plaid stop at the cap with INVALID_RESPONSE (retried), never a shorter list; each page beats the heartbeat", async () => {
+    expect(MAX_PAGES).toBe(10_000);
+    const base = env.BELVO_BASE_URL.replace(/\/+$/, "");
+    let requests = 0;
+    let beats = 0;
+    const onPage = async () => void beats++;
+    const belvoTxn = (i: number) => ({ id: `t${i}`, account: { id: "a" }, amount: "1.00", currency: "MXN", type: "INFLOW", status: "PROCESSED", value_date: "2026-01-01", description: "x" });
+    const belvo = new BelvoClient(env, async () => {
+      requests++;
+      return Response.json({ count: 1e9, next: requests < GIVE_UP ? `${base}/api/transactions/?page=${requests + 1}` : null, previous: null, results: [belvoTxn(requests)] }, { status: requests === 1 ? 201 : 200 });
+    });
+    expect(shown(await belvo.transactions("link-x", "2026-01-01", "2026-02-01", { onPage, maxPages: CAP }).catch((e) => e))).toEqual(tooMany("belvo", "Belvo's list of transactions"));
+    expect([requests, beats]).toEqual([CAP, CAP]);
+
+    requests = 0;
+    beats = 0;
+    const bitso = new BitsoClient(env, "key", "secret", async () => ++requests, async (request) => {
+      const marker = new URL(request.url).searchParams.get("marker");
+      const below = marker === null ? 2 ** 40 : Number(marker);
+      const payload = Array.from({ length: below > 2 ** 40 - 100 * GIVE_UP ? 100 : 1 }, (_, i) => ({ book: "btc_mxn", major: "0.1", minor: "-1", price: "10", fees_amount: "0", fees_currency: "mxn", side: "buy", tid: below - 1 - i, oid: "o", created_at: "2026-01-01T00:00:00+00:00", maker_side: "buy" }));
+      return Response.json({ success: true, payload });
+    });
+    expect(shown(await bitso.allTrades(100, onPage, CAP).catch((e) => e))).toEqual(tooMany("bitso", "Bitso's user_trades"));
+    expect([requests, beats]).toEqual([CAP, CAP]);
+
+    requests = 0;
+    beats = 0;
+    const plaid = new PlaidClient(env, async () => {
+      requests++;
+      return Response.json(page([], `cursor-${requests}`, requests < GIVE_UP));
+    });
+    expect(shown(await plaid.syncAll("access-x", null, { onPage, maxPages: CAP }).catch((e) => e))).toEqual(tooMany("plaid", "Plaid's /transactions/sync"));
+    expect([requests, beats]).toEqual([CAP, CAP]);
+  });
+
+  it("a Belvo sync beats the heartbeat after each page of its accounts and of its transactions", { timeout: 90_000 }, async () => {
+    const s = await belvoLinked();
+    const { svc } = directServices();
+    const conn = (await getConnection(svc, s.connectionId))!;
+    let beats = 0;
+    const fetched = await fetchBelvo({ ...svc, progress: async () => void beats++ }, conn);
+    expect(fetched.changes.upserts.length).toBeGreaterThan(0);
+    expect(beats).toBeGreaterThanOrEqual(2);
   });
 });

@@ -9,6 +9,7 @@
  * stable asset key so that a sync upserts rather than duplicates.
  */
 import { isTimeout, outbound, OutboundTimeout } from "../../lib/outbound";
+import { isRedirect, PROVIDER_REQUEST } from "../../providers/errors";
 import { canonicalDecimal } from "../prices/decimal";
 import { parseKeepingNumbers } from "../prices/client";
 
@@ -72,10 +73,16 @@ export async function fetchAppBalances(env: Env, address: string, networks: read
   let text: string;
   try {
     res = await outbound(env)(
-      new Request(url.toString(), { headers: { accept: "application/json", authorization: `Basic ${btoa(`${env.ZAPPER_API_KEY}:`)}` } }),
+      // No redirect is followed: the key would go with it, wherever it points.
+      new Request(url.toString(), { ...PROVIDER_REQUEST, headers: { accept: "application/json", authorization: `Basic ${btoa(`${env.ZAPPER_API_KEY}:`)}` } }),
     );
+    if (isRedirect(res)) {
+      await res.body?.cancel();
+      throw new ZapperError(502, `Zapper answered with a redirect (HTTP ${res.status}), which is not followed`);
+    }
     text = await res.text();
   } catch (err) {
+    if (err instanceof ZapperError) throw err;
     // No answer within the outbound deadline (lib/outbound.ts), or none at all.
     throw new ZapperError(504, isTimeout(err) ? `Zapper ${err instanceof OutboundTimeout ? err.message : "timed out"}` : `Zapper unreachable: ${(err as Error)?.message ?? String(err)}`);
   }

@@ -9,6 +9,7 @@
  * strings; anything malformed is dropped, never guessed.
  */
 import { isTimeout, outbound, OutboundTimeout } from "../../lib/outbound";
+import { isRedirect, PROVIDER_REQUEST } from "../../providers/errors";
 import { canonicalDecimal } from "../prices/decimal";
 import { EARNING_SOURCES, type EarningSource } from "./platforms";
 
@@ -45,15 +46,22 @@ export async function fetchGamingPortfolio(env: Env, platform: string, address: 
   try {
     res = await outbound(env)(
       new Request(`${base}/v1/platforms/${encodeURIComponent(platform)}/wallets/${encodeURIComponent(address)}/portfolio`, {
+        // No redirect is followed: the key would go with it, wherever it points.
+        ...PROVIDER_REQUEST,
         headers: { accept: "application/json", "x-api-key": env.GAMING_API_KEY },
       }),
     );
+    if (isRedirect(res)) {
+      await res.body?.cancel();
+      throw new GamingApiError(502, `Gaming API answered with a redirect (HTTP ${res.status}) for ${platform}, which is not followed`);
+    }
     if (res.status === 404) {
       await res.body?.cancel();
       return null;
     }
     text = await res.text();
   } catch (err) {
+    if (err instanceof GamingApiError) throw err;
     // No answer within the outbound deadline (lib/outbound.ts), or none at all.
     throw new GamingApiError(504, isTimeout(err) ? `Gaming API ${err instanceof OutboundTimeout ? err.message : "timed out"}` : `Gaming API unreachable: ${(err as Error)?.message ?? String(err)}`);
   }

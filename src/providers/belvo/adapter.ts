@@ -5,7 +5,7 @@ import type { AccountType } from "../../modules/accounts/schemas";
 import type { NormalAccount, NormalTxn } from "../../modules/providers/sync-types";
 import { type ConnectionRow, openCredentials } from "../../modules/providers/connections";
 import type { Fetched } from "../../modules/providers/sync";
-import { ProviderError } from "../errors";
+import { ProviderError, shownValue } from "../errors";
 import { type BelvoAccount, BelvoClient, type BelvoTransaction } from "./client";
 
 export const BELVO_WINDOW_DAYS = 120;
@@ -14,8 +14,19 @@ const isCurrency = (c: string): c is Currency => c in CURRENCY_SCALES;
 
 function minor(amount: number | string, currency: Currency): number {
   const p = parseMajor(amount, CURRENCY_SCALES[currency]);
-  if (!p.ok) throw new ProviderError("belvo", 200, "invalid_amount", `Amount ${amount} is not exact in ${currency}`);
+  if (!p.ok) throw new ProviderError("belvo", 200, "INVALID_AMOUNT", `Amount ${shownValue(amount)} is not exact in ${currency}`);
   return p.minor;
+}
+
+/**
+ * A transaction's amount: Belvo's are unsigned, its direction in `type` (INFLOW, OUTFLOW). One that carries a sign
+ * ("-12.50", "+12", "-0", a negative number) is not one Belvo sends: taking its sign or dropping it would each guess
+ * the direction, so it is refused as other bad amounts are.
+ */
+function unsignedMinor(amount: number | string, currency: Currency): number {
+  const signed = typeof amount === "number" ? amount < 0 || Object.is(amount, -0) : /^\s*[+-]/.test(amount);
+  if (signed) throw new ProviderError("belvo", 200, "INVALID_AMOUNT", `Amount ${shownValue(amount)} carries a sign; Belvo's amounts are unsigned, their direction in the type`);
+  return minor(amount, currency);
 }
 
 const TYPES: Record<string, AccountType> = { CHECKING_ACCOUNT: "checking", SAVINGS_ACCOUNT: "savings", CREDIT_CARD: "credit_card", LOAN_ACCOUNT: "loan", INVESTMENT_ACCOUNT: "investment" };
@@ -31,7 +42,7 @@ export function normalBelvoAccount(a: BelvoAccount): NormalAccount | null {
 
 export function normalBelvoTxn(t: BelvoTransaction): NormalTxn | null {
   if (!isCurrency(t.currency)) return null;
-  const amount = minor(t.amount, t.currency);
+  const amount = unsignedMinor(t.amount, t.currency);
   return {
     id: t.id, accountExternalId: t.account.id, amountMinor: t.type === "OUTFLOW" ? -amount : amount, date: t.value_date,
     description: t.description, merchantName: t.merchant?.name ?? null, pending: t.status === "PENDING", pendingId: null,
@@ -45,7 +56,8 @@ export async function fetchBelvo(svc: Services, conn: ConnectionRow): Promise<Fe
   const fromDay = new Date(svc.clock.now() - BELVO_WINDOW_DAYS * 86_400_000).toISOString().slice(0, 10);
   // A few days ahead: the sandbox (and some banks) date transactions in the institution's time zone.
   const toDay = new Date(svc.clock.now() + 40 * 86_400_000).toISOString().slice(0, 10);
-  const [accounts, txns] = await Promise.all([client.accounts(linkId), client.transactions(linkId, fromDay, toDay)]);
+  const paging = { onPage: svc.progress };
+  const [accounts, txns] = await Promise.all([client.accounts(linkId, paging), client.transactions(linkId, fromDay, toDay, paging)]);
   void today;
   const listed = accounts.map(normalBelvoAccount).filter((a): a is NormalAccount => a !== null);
   return {

@@ -5,7 +5,7 @@
  */
 import { type Outbound, outbound } from "../../lib/outbound";
 import { truncateText } from "../../lib/exact-json";
-import { PROVIDER_REQUEST, ProviderError, readJson, retryAfterSeconds, unreachable } from "../errors";
+import { MAX_PAGES, PROVIDER_REQUEST, ProviderError, providerText, readJson, retryAfterSeconds, tooManyPages, unreachable } from "../errors";
 
 export interface BelvoLink {
   id: string;
@@ -62,6 +62,12 @@ export interface BelvoToken {
   refresh: string;
 }
 
+/** How a list is paged: `onPage` after each page read (the sync's heartbeat), at most `maxPages` pages (MAX_PAGES). */
+export interface BelvoPaging {
+  onPage?: () => Promise<void>;
+  maxPages?: number;
+}
+
 export class BelvoClient {
   constructor(
     private readonly env: Env,
@@ -96,7 +102,7 @@ export class BelvoClient {
     const json = await readJson("belvo", res);
     if (!res.ok) {
       const first = (Array.isArray(json) ? json[0] : json) as { code?: unknown; message?: unknown; detail?: unknown } | undefined;
-      throw new ProviderError("belvo", res.status, String(first?.code ?? "unknown"), String(first?.message ?? first?.detail ?? `HTTP ${res.status}`), retryAfterSeconds(res));
+      throw new ProviderError("belvo", res.status, providerText(first?.code ?? "unknown"), providerText(first?.message ?? first?.detail ?? `HTTP ${res.status}`), retryAfterSeconds(res));
     }
     return json as T;
   }
@@ -136,9 +142,9 @@ export class BelvoClient {
   }
 
   /** Retrieves (fresh from the institution) the link's accounts. */
-  async accounts(linkId: string): Promise<BelvoAccount[]> {
+  async accounts(linkId: string, paging: BelvoPaging = {}): Promise<BelvoAccount[]> {
     const first = await this.request<unknown>("POST", "/api/accounts/", { link: linkId, save_data: true });
-    return (await this.allPages(first, "accounts")).map((a) => {
+    return (await this.allPages(first, "accounts", paging)).map((a) => {
       const x = a as Partial<BelvoAccount> | null;
       if (!x || typeof x !== "object" || typeof x.id !== "string" || typeof x.currency !== "string" || !x.balance || typeof x.balance !== "object") {
         throw new ProviderError("belvo", 0, "INVALID_RESPONSE", "Belvo listed accounts with one that is not an account");
@@ -148,9 +154,9 @@ export class BelvoClient {
   }
 
   /** Retrieves (fresh from the institution) the link's transactions between two days. */
-  async transactions(linkId: string, dateFrom: string, dateTo: string): Promise<BelvoTransaction[]> {
+  async transactions(linkId: string, dateFrom: string, dateTo: string, paging: BelvoPaging = {}): Promise<BelvoTransaction[]> {
     const first = await this.request<unknown>("POST", "/api/transactions/", { link: linkId, date_from: dateFrom, date_to: dateTo, save_data: true });
-    return (await this.allPages(first, "transactions")).map((t) => {
+    return (await this.allPages(first, "transactions", paging)).map((t) => {
       if (!isBelvoTransaction(t)) throw new ProviderError("belvo", 0, "INVALID_RESPONSE", "Belvo listed transactions with one that is not a transaction");
       return t;
     });
@@ -162,21 +168,27 @@ export class BelvoClient {
    * not followed (the secret key would go with it), nor one already read, nor one an empty page names: the list
    * cannot be read whole, which is an answer that cannot be read (transient, INVALID_RESPONSE), never a shorter list,
    * which a sync would take for transactions the bank removed. So is an answer that is neither (a 2xx whose body is
-   * an error, say).
+   * an error, say), and a list that goes on past `maxPages` pages (each new, each full: one that never ends). After
+   * each page read, `onPage` (the sync's heartbeat: a long list is progress, not a stalled job).
    */
-  private async allPages(first: unknown, what: string): Promise<unknown[]> {
+  private async allPages(first: unknown, what: string, { onPage, maxPages = MAX_PAGES }: BelvoPaging): Promise<unknown[]> {
     const unreadable = (why: string) => new ProviderError("belvo", 0, "INVALID_RESPONSE", `Belvo's list of ${what} ${why}`);
-    if (Array.isArray(first)) return first;
+    if (Array.isArray(first)) {
+      await onPage?.();
+      return first;
+    }
     const api = new URL(`${this.base}/`);
     const apiPath = api.pathname;
     const out: unknown[] = [];
     const read = new Set<string>();
     let page = first;
-    for (;;) {
+    for (let pages = 1; ; pages++) {
       const p = page as { results?: unknown; next?: unknown } | null;
       if (!p || typeof p !== "object" || !Array.isArray(p.results)) throw unreadable("is neither a list nor a page of one");
-      out.push(...p.results);
+      for (const r of p.results) out.push(r);
+      await onPage?.();
       if (p.next === null || p.next === undefined) return out;
+      if (pages >= maxPages) throw tooManyPages("belvo", `list of ${what}`, maxPages);
       // Belvo fills its pages: an empty one that names another is a list that may never end.
       if (p.results.length === 0) throw unreadable("gave an empty page naming a next one");
       let next: URL;

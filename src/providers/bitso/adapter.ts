@@ -9,7 +9,7 @@ import { type Currency, CURRENCY_SCALES, parseMajor } from "../../lib/money";
 import type { NormalAccount, NormalTrade } from "../../modules/providers/sync-types";
 import { type ConnectionRow, keepOneConnection, openCredentials } from "../../modules/providers/connections";
 import type { Fetched } from "../../modules/providers/sync";
-import { ProviderError } from "../errors";
+import { ProviderError, shownValue } from "../errors";
 import { type BitsoBalance, BitsoClient, type BitsoTrade, d1Nonces } from "./client";
 
 export const supportedCurrency = (c: string): Currency | null => {
@@ -35,7 +35,7 @@ const COIN_NAMES: Record<string, string> = { BTC: "Bitcoin", ETH: "Ether", MXN: 
 
 export function exact(value: string, currency: Currency): number {
   const p = parseMajor(value, CURRENCY_SCALES[currency]);
-  if (!p.ok) throw new ProviderError("bitso", 200, "invalid_amount", `${value} is not exact in ${currency}`);
+  if (!p.ok) throw new ProviderError("bitso", 200, "INVALID_AMOUNT", `Amount ${shownValue(value)} is not exact in ${currency}`);
   return p.minor;
 }
 

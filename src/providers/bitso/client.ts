@@ -10,7 +10,7 @@
  */
 import { hmacSha256Hex } from "../../lib/crypto";
 import { type Outbound, outbound } from "../../lib/outbound";
-import { PROVIDER_REQUEST, ProviderError, readJson, retryAfterSeconds, unreachable } from "../errors";
+import { MAX_PAGES, PROVIDER_REQUEST, ProviderError, providerText, readJson, retryAfterSeconds, tooManyPages, unreachable } from "../errors";
 
 export interface BitsoBalance {
   currency: string;
@@ -120,7 +120,7 @@ export class BitsoClient {
     }
     const json = (await readJson("bitso", res)) as { success?: boolean; payload?: T; error?: { code?: string; message?: string } };
     if (!res.ok || json.success !== true) {
-      throw new ProviderError("bitso", res.ok ? 400 : res.status, String(json.error?.code ?? "unknown"), String(json.error?.message ?? `HTTP ${res.status}`), retryAfterSeconds(res));
+      throw new ProviderError("bitso", res.ok ? 400 : res.status, providerText(json.error?.code ?? "unknown"), providerText(json.error?.message ?? `HTTP ${res.status}`), retryAfterSeconds(res));
     }
     return json.payload as T;
   }
@@ -142,13 +142,15 @@ export class BitsoClient {
    * than it). A page that does not go past its marker (a marker Bitso did not honour: the same trades again) would
    * page for ever, and a trade twice is no second trade: such a page is an answer that cannot be read (transient,
    * INVALID_RESPONSE), never a history cut short. A trade a page repeats from the one before (a trade made while
-   * paging shifts nothing with a marker, but a provider may) is kept once.
+   * paging shifts nothing with a marker, but a provider may) is kept once. Pages that each go past their marker can
+   * still go on for ever (a full page of new trades whose last is marker - 1, 2^53 times): past `maxPages` pages the
+   * history is not read whole (INVALID_RESPONSE, transient), never cut short.
    */
-  async allTrades(limit = 100, onPage?: () => Promise<void>): Promise<BitsoTrade[]> {
+  async allTrades(limit = 100, onPage?: () => Promise<void>, maxPages = MAX_PAGES): Promise<BitsoTrade[]> {
     const out: BitsoTrade[] = [];
     const seen = new Set<number>();
     let marker: number | null = null;
-    for (;;) {
+    for (let pages = 1; ; pages++) {
       const q = new URLSearchParams({ limit: String(limit), sort: "desc" });
       if (marker !== null) q.set("marker", String(marker));
       const trades = await this.request<BitsoTrade[]>("GET", `/v3/user_trades/?${q}`);
@@ -162,6 +164,7 @@ export class BitsoClient {
         out.push(t);
       }
       if (trades.length < limit) break;
+      if (pages >= maxPages) throw tooManyPages("bitso", "user_trades", maxPages);
       const last = trades[trades.length - 1]!.tid;
       if (marker !== null && last >= marker) {
         throw new ProviderError("bitso", 0, "INVALID_RESPONSE", `Bitso's user_trades did not page past marker ${marker}: the pages would repeat`);

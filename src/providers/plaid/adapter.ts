@@ -13,7 +13,7 @@ import { type ConnectionRow, openCredentials } from "../../modules/providers/con
 import { admitPlaidLogin } from "../../modules/providers/plaid-login";
 import { isReread } from "../../modules/providers/reread";
 import type { Fetched } from "../../modules/providers/sync";
-import { ProviderError } from "../errors";
+import { ProviderError, shownValue } from "../errors";
 import { PlaidClient } from "./client";
 
 const isCurrency = (c: string | null | undefined): c is Currency => !!c && c in CURRENCY_SCALES;
@@ -21,7 +21,7 @@ const isCurrency = (c: string | null | undefined): c is Currency => !!c && c in 
 function minor(amount: number | string, currency: Currency): number {
   // An amount that is no number at all (null, missing) is as unusable as one finer than its currency.
   const parsed = typeof amount === "number" || typeof amount === "string" ? parseMajor(amount, CURRENCY_SCALES[currency]) : null;
-  if (!parsed?.ok) throw new ProviderError("plaid", 200, "INVALID_AMOUNT", `Amount ${JSON.stringify(amount ?? null)} is not exact in ${currency}`);
+  if (!parsed?.ok) throw new ProviderError("plaid", 200, "INVALID_AMOUNT", `Amount ${shownValue(amount)} is not exact in ${currency}`);
   return parsed.minor;
 }
 

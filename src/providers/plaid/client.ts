@@ -24,7 +24,7 @@ import type {
   WebhookVerificationKeyGetResponse,
 } from "plaid";
 import { type Outbound, outbound } from "../../lib/outbound";
-import { PROVIDER_REQUEST, ProviderError, readJson, retryAfterSeconds, unreachable } from "../errors";
+import { MAX_PAGES, PROVIDER_REQUEST, ProviderError, providerText, readJson, retryAfterSeconds, tooManyPages, unreachable } from "../errors";
 
 export type { PlaidTransaction, RemovedTransaction };
 
@@ -75,7 +75,7 @@ export class PlaidClient {
     const json = await readJson("plaid", res);
     if (!res.ok) {
       const err = json as Partial<PlaidError>;
-      throw new ProviderError("plaid", res.status, String(err.error_code ?? "UNKNOWN"), String(err.error_message ?? `HTTP ${res.status}`), retryAfterSeconds(res));
+      throw new ProviderError("plaid", res.status, providerText(err.error_code ?? "UNKNOWN"), providerText(err.error_message ?? `HTTP ${res.status}`), retryAfterSeconds(res));
     }
     return json as Res;
   }
@@ -129,8 +129,9 @@ export class PlaidClient {
    * pagination, the pages read so far are discarded and the loop restarts
    * from the cursor held before it (Plaid's documented recovery).
    */
-  async syncAll(accessToken: string, cursor: string | null, opts: { maxRestarts?: number; count?: number; onPage?: () => Promise<void> } = {}) {
+  async syncAll(accessToken: string, cursor: string | null, opts: { maxRestarts?: number; count?: number; onPage?: () => Promise<void>; maxPages?: number } = {}) {
     const maxRestarts = opts.maxRestarts ?? 3;
+    const maxPages = opts.maxPages ?? MAX_PAGES;
     for (let restart = 0; ; restart++) {
       // Each transaction's last word in the pages, in their order: what it is now (one the pages add and then modify
       // is added as modified; one they add or modify and then remove is removed; one twice is once).
@@ -152,6 +153,8 @@ export class PlaidClient {
           if (page.accounts?.length) accounts = page.accounts;
           next = page.next_cursor;
           if (!page.has_more) break;
+          // Each page with a cursor never sent can still go on for ever: past `maxPages` the changes are not read whole.
+          if (pages >= maxPages) throw tooManyPages("plaid", "/transactions/sync", maxPages);
           if (sent.has(next)) throw new ProviderError("plaid", 0, "INVALID_RESPONSE", "Plaid answered has_more with a cursor it had already given: the pages would repeat");
           sent.add(next);
         }

@@ -30,7 +30,7 @@ import { decodeJwt, decodeProtectedHeader, importJWK, jwtVerify, type JWK } from
 import type { Services } from "../../env";
 import { sha256Hex, timingSafeEqual } from "../../lib/crypto";
 import { OUTBOUND_LIMITS } from "../../lib/rate-limits";
-import { ProviderError } from "../errors";
+import { ProviderError, shownValue } from "../errors";
 import { PlaidClient } from "./client";
 
 export const MAX_WEBHOOK_AGE_SECONDS = 5 * 60;
@@ -161,7 +161,7 @@ export async function verifyPlaidWebhook(
   } catch {
     throw new WebhookRejected("Malformed Plaid-Verification token");
   }
-  if (protectedHeader.alg !== "ES256") throw new WebhookRejected(`Algorithm ${String(protectedHeader.alg)} is not ES256`);
+  if (protectedHeader.alg !== "ES256") throw new WebhookRejected(`Algorithm ${shownValue(protectedHeader.alg)} is not ES256`);
   const kid = protectedHeader.kid;
   if (typeof kid !== "string" || kid.length === 0 || kid.length > 200) throw new WebhookRejected("Missing key id");
   const now = svc.clock.now();
