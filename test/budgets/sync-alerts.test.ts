@@ -101,7 +101,7 @@ describe("a provider sync checks the budgets its rows land in", () => {
       key: `${THRESHOLD_EVENT}:${b.id}:${dayAfter(1)}`,
       budgetId: b.id, spaceId, threshold: 80,
       currentSpent: spent / 100, currentSpentDecimal: cents(spent),
-      budgetAmount: amount / 100, budgetAmountDecimal: cents(amount),
+      budgetAmount: amount / 100, budgetAmountDecimal: cents(amount), currency: "USD",
       percentageSpent: Math.floor((spent * 100) / amount),
       periodStart: dayAfter(1), periodEnd: b.currentPeriod.endDate,
     };

@@ -759,12 +759,15 @@ async function failStaleDisconnectedSyncs(svc: Services, now: number): Promise<n
 
 /**
  * What a failed attempt says of itself in the job's error, the connection's reason and account.sync.failed (which goes
- * to webhook receivers outside): a provider's refusal and a request error (ApiError) in their own words, anything else
+ * to webhook receivers outside): a provider's refusal, a request error (ApiError) and a login refused as a second link
+ * (LoginRefused) in their own words, anything else
  * (a D1 error with its SQL, a fault of the code) only as an internal error; the log has it whole (sync.failed).
  */
 function failureReason(err: unknown): string {
   if (err instanceof ProviderError) return `${err.provider} ${err.code}: ${err.message}`;
   if (err instanceof ApiError) return `${err.code}: ${err.message}`;
+  // A second link of a login the space has: its message names the kept connection, for the person.
+  if (err instanceof LoginRefused) return err.message;
   return "internal error (logged with the job's id)";
 }
 
