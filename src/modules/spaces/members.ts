@@ -98,9 +98,14 @@ export async function removeMember(svc: Services, auth: AuthContext, spaceId: st
     if (target.role === "owner") throw forbidden("The owner cannot leave or be removed; hand the space to another member first, or delete it");
     if (!leaving && !outranks(me.role, target.role)) throw forbidden("You can only remove members below your own role");
     // As updateMember: only the member as checked, by a caller still in their role (one leaving is both).
-    const removed = await svc.env.DB.prepare(`DELETE FROM space_members WHERE space_id = ? AND user_id = ? AND ${STILL_AS_READ(me.role)}`)
-      .bind(spaceId, userId, spaceId, userId, target.role, spaceId, auth.userId)
-      .run();
-    return removed.meta.changes === 1 ? true : OVERTAKEN;
+    const db = svc.env.DB;
+    const [removed] = await db.batch([
+      db.prepare(`DELETE FROM space_members WHERE space_id = ? AND user_id = ? AND ${STILL_AS_READ(me.role)}`)
+        .bind(spaceId, userId, spaceId, userId, target.role, spaceId, auth.userId),
+      // The space's ownership offered to them goes with them: one added again later is not offered it by an old offer.
+      db.prepare("DELETE FROM space_owner_offers WHERE space_id = ? AND user_id = ? AND NOT EXISTS (SELECT 1 FROM space_members WHERE space_id = ? AND user_id = ?)")
+        .bind(spaceId, userId, spaceId, userId),
+    ]);
+    return removed!.meta.changes === 1 ? true : OVERTAKEN;
   }, keptChanging);
 }

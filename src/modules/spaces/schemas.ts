@@ -102,3 +102,13 @@ export const TransferOwnershipBody = z
   })
   .strict()
   .openapi("TransferOwnershipRequest");
+
+export const OwnershipOfferSchema = z
+  .object({
+    spaceId: z.string(),
+    userId: z.string().openapi({ description: "The member the space is offered to: only they may accept it" }),
+    offeredBy: z.string().openapi({ description: "The owner who made the offer" }),
+    createdAt: z.string(),
+    expiresAt: z.string().openapi({ description: "After it the offer can no longer be accepted (7 days after it was made)" }),
+  })
+  .openapi("OwnershipOffer");
