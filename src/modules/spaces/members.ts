@@ -2,8 +2,8 @@
  * Space membership management. The member list (it carries emails) is for
  * members and up, not viewers (API.md). Admins (and the owner) manage members whose
  * role is below their own and grant only roles below their own; the owner
- * cannot be changed or removed here (the owner hands the space to another member with POST /v1/spaces/{spaceId}/owner,
- * spaces/service.ts transferOwnership, and is then an admin); anyone but the owner may leave. Each write holds only while what it was checked
+ * cannot be changed or removed here (the owner offers the space to another member with POST /v1/spaces/{spaceId}/owner,
+ * and once they accept, spaces/service.ts acceptOwnership, is an admin); anyone but the owner may leave. Each write holds only while what it was checked
  * against does, in its own statement (D1 has no transactions): the caller's role and the space (memberAtLeastSql),
  * and the member's role as read. One that another's write overtook is checked again against what that left.
  */
