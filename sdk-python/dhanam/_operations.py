@@ -75,7 +75,6 @@ OPERATIONS: Dict[str, Tuple[str, str]] = {
     "getSpacesLedgerAccount": ("GET", "/v1/spaces/{spaceId}/ledger/accounts/{address}"),
     "getSpacesLedgerLogsVerify": ("GET", "/v1/spaces/{spaceId}/ledger/logs/verify"),
     "getSpacesLedgerTransaction": ("GET", "/v1/spaces/{spaceId}/ledger/transactions/{txid}"),
-    "getSpacesOwnerOffer": ("GET", "/v1/spaces/{spaceId}/owner/offer"),
     "getSyncJob": ("GET", "/v1/sync-jobs/{jobId}"),
     "getTransaction": ("GET", "/v1/transactions/{id}"),
     "getWebhook": ("GET", "/v1/webhooks/{id}"),

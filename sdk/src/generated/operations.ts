@@ -74,7 +74,6 @@ export const OPERATIONS = {
   "getSpacesLedgerAccount": ["get", "/v1/spaces/{spaceId}/ledger/accounts/{address}"],
   "getSpacesLedgerLogsVerify": ["get", "/v1/spaces/{spaceId}/ledger/logs/verify"],
   "getSpacesLedgerTransaction": ["get", "/v1/spaces/{spaceId}/ledger/transactions/{txid}"],
-  "getSpacesOwnerOffer": ["get", "/v1/spaces/{spaceId}/owner/offer"],
   "getSyncJob": ["get", "/v1/sync-jobs/{jobId}"],
   "getTransaction": ["get", "/v1/transactions/{id}"],
   "getWebhook": ["get", "/v1/webhooks/{id}"],

@@ -321,7 +321,7 @@ export interface paths {
         };
         /**
          * Get a space
-         * @description Get a space. Any member of the space may call this, viewers included.
+         * @description `ownerOffer`, the space's pending ownership offer (`POST /v1/spaces/{spaceId}/owner`), is shown to the space's owner and to the member it names; to anyone else, and when there is none, it is absent.
          */
         get: operations["getSpace"];
         put?: never;
@@ -351,7 +351,7 @@ export interface paths {
         put?: never;
         /**
          * Offer the space to another of its members (owner, with 2FA)
-         * @description Only the space's owner may call this, with two-factor authentication enabled and confirmed within the last 15 minutes (`POST /v1/auth/2fa/verify`), else 403 `TWO_FACTOR_REQUIRED`, as for deleting the space. Nothing changes hands yet: the member named becomes the owner only when they accept (`POST /v1/spaces/{spaceId}/owner/accept`) within 7 days. A space has at most one pending offer: a new one replaces it; the owner withdraws it with `DELETE /v1/spaces/{spaceId}/owner/offer`. The caller's own id is a 422; a user who is not a member of the space (a Life Beat emergency grant is not a membership) is a 404 `Member not found`; a member who already owns 50 live spaces is a 422 `LIMIT_REACHED`. Answers the offer.
+         * @description Only the space's owner may call this, with two-factor authentication enabled and confirmed within the last 15 minutes (`POST /v1/auth/2fa/verify`), else 403 `TWO_FACTOR_REQUIRED`, as for deleting the space. Nothing changes hands yet: the member named becomes the owner only when they accept (`POST /v1/spaces/{spaceId}/owner/accept`) within 7 days. A space has at most one pending offer: a new one replaces it; the owner withdraws it with `DELETE /v1/spaces/{spaceId}/owner/offer`. The owner and the member named see it as `ownerOffer` in `GET /v1/spaces/{spaceId}`. The caller's own id is a 422; a user who is not a member of the space (a Life Beat emergency grant is not a membership) is a 404 `Member not found`; a member who already owns 50 live spaces is a 422 `LIMIT_REACHED`. Answers the offer.
          */
         post: operations["spacesOwner"];
         delete?: never;
@@ -367,11 +367,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /**
-         * The space's pending ownership offer (its owner, or the member it names)
-         * @description Shown to the space's owner and to the member the offer names; to anyone else, and when there is none (accepted, withdrawn or expired), a 404 `Ownership offer not found`.
-         */
-        get: operations["getSpacesOwnerOffer"];
+        get?: never;
         put?: never;
         post?: never;
         /**
@@ -2656,6 +2652,18 @@ export interface components {
                 currency: string;
                 provider: string;
             }[];
+            ownerOffer?: components["schemas"]["OwnershipOffer"];
+        };
+        /** @description The space's pending ownership offer: shown by GET /v1/spaces/{spaceId} to the owner and to the member it names only */
+        OwnershipOffer: {
+            spaceId: string;
+            /** @description The member the space is offered to: only they may accept it */
+            userId: string;
+            /** @description The owner who made the offer */
+            offeredBy: string;
+            createdAt: string;
+            /** @description After it the offer can no longer be accepted (7 days after it was made) */
+            expiresAt: string;
         };
         CreateSpaceRequest: {
             /** @example Business Accounts */
@@ -2687,16 +2695,6 @@ export interface components {
              * @example America/Mexico_City
              */
             timezone?: string;
-        };
-        OwnershipOffer: {
-            spaceId: string;
-            /** @description The member the space is offered to: only they may accept it */
-            userId: string;
-            /** @description The owner who made the offer */
-            offeredBy: string;
-            createdAt: string;
-            /** @description After it the offer can no longer be accepted (7 days after it was made) */
-            expiresAt: string;
         };
         TransferOwnershipRequest: {
             /**
@@ -8124,7 +8122,14 @@ export interface operations {
                      *             "currency": "USD",
                      *             "provider": "provider"
                      *           }
-                     *         ]
+                     *         ],
+                     *         "ownerOffer": {
+                     *           "spaceId": "spc_123",
+                     *           "userId": "usr_123",
+                     *           "offeredBy": "offered by",
+                     *           "createdAt": "2024-01-01T10:00:00.000Z",
+                     *           "expiresAt": "2024-01-01T10:00:00.000Z"
+                     *         }
                      *       }
                      *     ]
                      */
@@ -8269,7 +8274,14 @@ export interface operations {
                      *           "currency": "USD",
                      *           "provider": "provider"
                      *         }
-                     *       ]
+                     *       ],
+                     *       "ownerOffer": {
+                     *         "spaceId": "spc_123",
+                     *         "userId": "usr_123",
+                     *         "offeredBy": "offered by",
+                     *         "createdAt": "2024-01-01T10:00:00.000Z",
+                     *         "expiresAt": "2024-01-01T10:00:00.000Z"
+                     *       }
                      *     }
                      */
                     "application/json": components["schemas"]["Space"];
@@ -8475,7 +8487,14 @@ export interface operations {
                      *           "currency": "USD",
                      *           "provider": "provider"
                      *         }
-                     *       ]
+                     *       ],
+                     *       "ownerOffer": {
+                     *         "spaceId": "spc_123",
+                     *         "userId": "usr_123",
+                     *         "offeredBy": "offered by",
+                     *         "createdAt": "2024-01-01T10:00:00.000Z",
+                     *         "expiresAt": "2024-01-01T10:00:00.000Z"
+                     *       }
                      *     }
                      */
                     "application/json": components["schemas"]["Space"];
@@ -8809,7 +8828,14 @@ export interface operations {
                      *           "currency": "USD",
                      *           "provider": "provider"
                      *         }
-                     *       ]
+                     *       ],
+                     *       "ownerOffer": {
+                     *         "spaceId": "spc_123",
+                     *         "userId": "usr_123",
+                     *         "offeredBy": "offered by",
+                     *         "createdAt": "2024-01-01T10:00:00.000Z",
+                     *         "expiresAt": "2024-01-01T10:00:00.000Z"
+                     *       }
                      *     }
                      */
                     "application/json": components["schemas"]["Space"];
@@ -9303,153 +9329,6 @@ export interface operations {
             };
         };
     };
-    getSpacesOwnerOffer: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
-                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
-            };
-            path: {
-                spaceId: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The pending offer */
-            200: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "spaceId": "spc_123",
-                     *       "userId": "usr_123",
-                     *       "offeredBy": "offered by",
-                     *       "createdAt": "2024-01-01T10:00:00.000Z",
-                     *       "expiresAt": "2024-01-01T10:00:00.000Z"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["OwnershipOffer"];
-                };
-            };
-            /** @description Authentication required or invalid */
-            401: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "UNAUTHORIZED",
-                     *         "message": "Authentication token invalid or expired",
-                     *         "details": [],
-                     *         "timestamp": "2024-01-01T10:00:00.000Z",
-                     *         "requestId": "req_0123456789abcdef"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not found, or in a space the caller cannot see */
-            404: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "RESOURCE_NOT_FOUND",
-                     *         "message": "Resource not found",
-                     *         "details": [],
-                     *         "timestamp": "2024-01-01T10:00:00.000Z",
-                     *         "requestId": "req_0123456789abcdef"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Validation failed; `details` lists each bad field */
-            422: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "VALIDATION_FAILED",
-                     *         "message": "Validation failed for the provided data",
-                     *         "details": [
-                     *           {
-                     *             "field": "amount",
-                     *             "message": "Required",
-                     *             "code": "REQUIRED"
-                     *           }
-                     *         ],
-                     *         "timestamp": "2024-01-01T10:00:00.000Z",
-                     *         "requestId": "req_0123456789abcdef"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Rate limit exceeded; see Retry-After */
-            429: {
-                headers: {
-                    "Retry-After": components["headers"]["RetryAfter"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "RATE_LIMIT_EXCEEDED",
-                     *         "message": "Rate limit exceeded; retry after 42 seconds",
-                     *         "details": [],
-                     *         "timestamp": "2024-01-01T10:00:00.000Z",
-                     *         "requestId": "req_0123456789abcdef"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
     deleteSpacesOwnerOffer: {
         parameters: {
             query?: never;
@@ -9682,7 +9561,14 @@ export interface operations {
                      *           "currency": "USD",
                      *           "provider": "provider"
                      *         }
-                     *       ]
+                     *       ],
+                     *       "ownerOffer": {
+                     *         "spaceId": "spc_123",
+                     *         "userId": "usr_123",
+                     *         "offeredBy": "offered by",
+                     *         "createdAt": "2024-01-01T10:00:00.000Z",
+                     *         "expiresAt": "2024-01-01T10:00:00.000Z"
+                     *       }
                      *     }
                      */
                     "application/json": components["schemas"]["Space"];

@@ -43,6 +43,7 @@ spaceRoutes.openapi(
   createRoute({
     ...access("viewer"),
     ...common, method: "get", path: "/{spaceId}", tags, summary: "Get a space",
+    description: "`ownerOffer`, the space's pending ownership offer (`POST /v1/spaces/{spaceId}/owner`), is shown to the space's owner and to the member it names; to anyone else, and when there is none, it is absent.",
     request: { params: SpaceIdParam },
     responses: { 200: json(SpaceSchema, "The space"), ...errors(401, 404, 429) },
   }),
@@ -78,23 +79,12 @@ spaceRoutes.openapi(
     ...access("owner", { twoFactor: true }),
     ...common, method: "post", path: "/{spaceId}/owner", tags, summary: "Offer the space to another of its members (owner, with 2FA)",
     description:
-      `Only the space's owner may call this, with two-factor authentication enabled and confirmed within the last 15 minutes (\`POST /v1/auth/2fa/verify\`), else 403 \`TWO_FACTOR_REQUIRED\`, as for deleting the space. Nothing changes hands yet: the member named becomes the owner only when they accept (\`POST /v1/spaces/{spaceId}/owner/accept\`) within 7 days. A space has at most one pending offer: a new one replaces it; the owner withdraws it with \`DELETE /v1/spaces/{spaceId}/owner/offer\`. The caller's own id is a 422; a user who is not a member of the space (a Life Beat emergency grant is not a membership) is a 404 \`Member not found\`; a member who already owns ${spaces.MAX_OWNED_SPACES} live spaces is a 422 \`LIMIT_REACHED\`. Answers the offer.`,
+      `Only the space's owner may call this, with two-factor authentication enabled and confirmed within the last 15 minutes (\`POST /v1/auth/2fa/verify\`), else 403 \`TWO_FACTOR_REQUIRED\`, as for deleting the space. Nothing changes hands yet: the member named becomes the owner only when they accept (\`POST /v1/spaces/{spaceId}/owner/accept\`) within 7 days. A space has at most one pending offer: a new one replaces it; the owner withdraws it with \`DELETE /v1/spaces/{spaceId}/owner/offer\`. The owner and the member named see it as \`ownerOffer\` in \`GET /v1/spaces/{spaceId}\`. The caller's own id is a 422; a user who is not a member of the space (a Life Beat emergency grant is not a membership) is a 404 \`Member not found\`; a member who already owns ${spaces.MAX_OWNED_SPACES} live spaces is a 422 \`LIMIT_REACHED\`. Answers the offer.`,
     request: { params: SpaceIdParam, body: jsonBody(TransferOwnershipBody) },
     responses: { 202: json(OwnershipOfferSchema, "The offer, pending the member's acceptance"), ...errors(401, 403, 404, 409, 422, 429) },
   }),
   async (c) =>
     c.json(await spaces.offerOwnership(c.get("services"), c.get("auth"), c.req.valid("param").spaceId, c.req.valid("json").userId), 202),
-);
-
-spaceRoutes.openapi(
-  createRoute({
-    ...access("viewer"),
-    ...common, method: "get", path: "/{spaceId}/owner/offer", tags, summary: "The space's pending ownership offer (its owner, or the member it names)",
-    description: "Shown to the space's owner and to the member the offer names; to anyone else, and when there is none (accepted, withdrawn or expired), a 404 `Ownership offer not found`.",
-    request: { params: SpaceIdParam },
-    responses: { 200: json(OwnershipOfferSchema, "The pending offer"), ...errors(401, 404, 429) },
-  }),
-  async (c) => c.json(await spaces.getOwnershipOffer(c.get("services"), c.get("auth"), c.req.valid("param").spaceId), 200),
 );
 
 spaceRoutes.openapi(

@@ -146,10 +146,19 @@ export async function createSpace(
   return presentSpace(row, "owner");
 }
 
-/** The session, the caller's role and the space's account summaries, in one round trip. */
+/**
+ * The session, the caller's role, the space's account summaries and its pending ownership offer, in one round trip.
+ * The offer (`ownerOffer`) is shown to the space's owner and to the member it names, to no one else.
+ */
 export async function getSpace(svc: Services, auth: AuthContext, spaceId: string) {
-  const { membership: m, results } = await readSpace(svc, auth, spaceId, "viewer", (space) => summaryReads(svc.env.DB, { sql: `= ${space.sql}`, params: space.params }));
-  return presentSpace(m.space, m.role, summariesFrom([spaceId], results).get(spaceId));
+  const now = svc.clock.now();
+  const { membership: m, results } = await readSpace(svc, auth, spaceId, "viewer", (space) => [
+    ...summaryReads(svc.env.DB, { sql: `= ${space.sql}`, params: space.params }),
+    svc.env.DB.prepare(`SELECT * FROM space_owner_offers WHERE space_id = ${space.sql} AND expires_at > ?`).bind(...space.params, now),
+  ]);
+  const offer = results.at(-1)!.results[0] as OfferRow | undefined;
+  const shown = offer && !m.grantId && (m.role === "owner" || offer.user_id === auth.userId);
+  return { ...presentSpace(m.space, m.role, summariesFrom([spaceId], results.slice(0, -1)).get(spaceId)), ...(shown ? { ownerOffer: presentOffer(offer) } : {}) };
 }
 
 export async function updateSpace(
@@ -280,19 +289,6 @@ export async function offerOwnership(svc: Services, auth: AuthContext, spaceId: 
     if (refusedByGuard(e)) throw notFound("Member");
     throw e;
   }
-  return presentOffer(offer);
-}
-
-/**
- * The space's pending ownership offer, shown to its owner and to the member it names; to anyone else who may see the
- * space, as to a space without one, a 404.
- */
-export async function getOwnershipOffer(svc: Services, auth: AuthContext, spaceId: string) {
-  const { membership: m, results: [found] } = await readSpace(svc, auth, spaceId, "viewer", (space) => [
-    svc.env.DB.prepare(`SELECT * FROM space_owner_offers WHERE space_id = ${space.sql} AND expires_at > ?`).bind(...space.params, svc.clock.now()),
-  ]);
-  const offer = found!.results[0] as OfferRow | undefined;
-  if (!offer || m.grantId || (m.role !== "owner" && offer.user_id !== auth.userId)) throw offerNotFound();
   return presentOffer(offer);
 }
 
