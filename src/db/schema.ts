@@ -125,6 +125,28 @@ export const spaceMembers = sqliteTable(
   (t) => [primaryKey({ columns: [t.spaceId, t.userId] }), index("space_members_user_idx").on(t.userId)],
 );
 
+/**
+ * A space's owner's pending offer to hand it to one of its members (spaces/service.ts offerOwnership): the space
+ * changes hands only when that member accepts it, before `expiresAt`. One per space; a new offer replaces it.
+ */
+export const spaceOwnerOffers = sqliteTable(
+  "space_owner_offers",
+  {
+    spaceId: text("space_id")
+      .primaryKey()
+      .references(() => spaces.id),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    offeredBy: text("offered_by")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdAt: integer("created_at").notNull(),
+    expiresAt: integer("expires_at").notNull(),
+  },
+  (t) => [index("space_owner_offers_user_idx").on(t.userId)],
+);
+
 // ---------------------------------------------------------------------------
 // Ledger. Every row below is written only by the space's SpaceLedger Durable
 // Object, in one D1 batch per commit.

@@ -63,6 +63,9 @@ export async function buildWorld(people?: People, opts: { retrainJob?: boolean }
   await addMember(owner!, space.id, admin!, "admin");
   await addMember(owner!, space.id, member!, "member");
   await addMember(owner!, space.id, viewer!, "viewer");
+  // A pending ownership offer to the viewer: the lowest role may read and accept an offer that names it.
+  await env.DB.prepare("INSERT INTO space_owner_offers (space_id, user_id, offered_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?)")
+    .bind(space.id, viewer!.id, owner!.id, Date.now(), Date.now() + 7 * 86_400_000).run();
   const as = (u: TestUser) => ({ token: u.accessToken, ip: u.ip });
   const acc = await createAccount(owner!, space.id, { openingBalance: 1000 });
   const acc2 = await createAccount(owner!, space.id, { name: "Savings", type: "savings", openingBalance: 100 });

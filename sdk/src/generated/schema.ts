@@ -321,7 +321,7 @@ export interface paths {
         };
         /**
          * Get a space
-         * @description Get a space. Any member of the space may call this, viewers included.
+         * @description `ownerOffer`, the space's pending ownership offer (`POST /v1/spaces/{spaceId}/owner`), is shown to the space's owner and to the member it names; to anyone else, and when there is none, it is absent.
          */
         get: operations["getSpace"];
         put?: never;
@@ -350,10 +350,50 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Hand the space to another of its members (owner)
-         * @description Only the space's owner may call this. The member named becomes the owner and the caller an `admin`; the owner's id and both roles change together or not at all, and of two transfers at once one lands (the other is then a 403: its caller is an admin). A caller with two-factor authentication enabled must have confirmed it within the last 15 minutes (`POST /v1/auth/2fa/verify`), else 403 `TWO_FACTOR_REQUIRED`. The caller's own id is a 422; a user who is not a member of the space (a Life Beat emergency grant is not a membership) is a 404 `Member not found`; a member who already owns 50 live spaces is a 422 `LIMIT_REACHED`. The space leaves the households of the previous owner (only a space's owner shares it with a household). Answers the space as `GET /v1/spaces/{spaceId}` shows it to the caller, now an admin.
+         * Offer the space to another of its members (owner, with 2FA)
+         * @description Only the space's owner may call this, with two-factor authentication enabled and confirmed within the last 15 minutes (`POST /v1/auth/2fa/verify`), else 403 `TWO_FACTOR_REQUIRED`, as for deleting the space. Nothing changes hands yet: the member named becomes the owner only when they accept (`POST /v1/spaces/{spaceId}/owner/accept`) within 7 days. A space has at most one pending offer: a new one replaces it; the owner withdraws it with `DELETE /v1/spaces/{spaceId}/owner/offer`. The owner and the member named see it as `ownerOffer` in `GET /v1/spaces/{spaceId}`. The caller's own id is a 422; a user who is not a member of the space (a Life Beat emergency grant is not a membership) is a 404 `Member not found`; a member who already owns 50 live spaces is a 422 `LIMIT_REACHED`. Answers the offer.
          */
         post: operations["spacesOwner"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/spaces/{spaceId}/owner/offer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Withdraw the space's pending ownership offer (owner)
+         * @description None pending is a 404 `Ownership offer not found`. A caller with two-factor authentication enabled must have confirmed it within the last 15 minutes.
+         */
+        delete: operations["deleteSpacesOwnerOffer"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/spaces/{spaceId}/owner/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accept the space's ownership offered to the caller
+         * @description The member the pending offer names becomes the space's owner, and the owner who offered it an `admin`; the owner's id and both roles change together or not at all, and the offer ends. No pending offer naming the caller (never made, withdrawn, replaced, expired, or already accepted) is a 404 `Ownership offer not found`; a caller who already owns 50 live spaces is a 422 `LIMIT_REACHED`. A caller with two-factor authentication enabled must have confirmed it within the last 15 minutes, else 403 `TWO_FACTOR_REQUIRED`. The space leaves the households of the previous owner (only a space's owner shares it with a household). Answers the space as `GET /v1/spaces/{spaceId}` shows it to the caller, now its owner.
+         */
+        post: operations["spacesOwnerAccept"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2612,6 +2652,18 @@ export interface components {
                 currency: string;
                 provider: string;
             }[];
+            ownerOffer?: components["schemas"]["OwnershipOffer"];
+        };
+        /** @description The space's pending ownership offer: shown by GET /v1/spaces/{spaceId} to the owner and to the member it names only */
+        OwnershipOffer: {
+            spaceId: string;
+            /** @description The member the space is offered to: only they may accept it */
+            userId: string;
+            /** @description The owner who made the offer */
+            offeredBy: string;
+            createdAt: string;
+            /** @description After it the offer can no longer be accepted (7 days after it was made) */
+            expiresAt: string;
         };
         CreateSpaceRequest: {
             /** @example Business Accounts */
@@ -8070,7 +8122,14 @@ export interface operations {
                      *             "currency": "USD",
                      *             "provider": "provider"
                      *           }
-                     *         ]
+                     *         ],
+                     *         "ownerOffer": {
+                     *           "spaceId": "spc_123",
+                     *           "userId": "usr_123",
+                     *           "offeredBy": "offered by",
+                     *           "createdAt": "2024-01-01T10:00:00.000Z",
+                     *           "expiresAt": "2024-01-01T10:00:00.000Z"
+                     *         }
                      *       }
                      *     ]
                      */
@@ -8215,7 +8274,14 @@ export interface operations {
                      *           "currency": "USD",
                      *           "provider": "provider"
                      *         }
-                     *       ]
+                     *       ],
+                     *       "ownerOffer": {
+                     *         "spaceId": "spc_123",
+                     *         "userId": "usr_123",
+                     *         "offeredBy": "offered by",
+                     *         "createdAt": "2024-01-01T10:00:00.000Z",
+                     *         "expiresAt": "2024-01-01T10:00:00.000Z"
+                     *       }
                      *     }
                      */
                     "application/json": components["schemas"]["Space"];
@@ -8421,7 +8487,14 @@ export interface operations {
                      *           "currency": "USD",
                      *           "provider": "provider"
                      *         }
-                     *       ]
+                     *       ],
+                     *       "ownerOffer": {
+                     *         "spaceId": "spc_123",
+                     *         "userId": "usr_123",
+                     *         "offeredBy": "offered by",
+                     *         "createdAt": "2024-01-01T10:00:00.000Z",
+                     *         "expiresAt": "2024-01-01T10:00:00.000Z"
+                     *       }
                      *     }
                      */
                     "application/json": components["schemas"]["Space"];
@@ -8755,7 +8828,14 @@ export interface operations {
                      *           "currency": "USD",
                      *           "provider": "provider"
                      *         }
-                     *       ]
+                     *       ],
+                     *       "ownerOffer": {
+                     *         "spaceId": "spc_123",
+                     *         "userId": "usr_123",
+                     *         "offeredBy": "offered by",
+                     *         "createdAt": "2024-01-01T10:00:00.000Z",
+                     *         "expiresAt": "2024-01-01T10:00:00.000Z"
+                     *       }
                      *     }
                      */
                     "application/json": components["schemas"]["Space"];
@@ -8992,8 +9072,8 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The space, with the caller's new role */
-            200: {
+            /** @description The offer, pending the member's acceptance */
+            202: {
                 headers: {
                     "X-Request-Id": components["headers"]["RequestId"];
                     "X-D1-Bookmark": components["headers"]["D1Bookmark"];
@@ -9005,27 +9085,14 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "id",
-                     *       "name": "name",
-                     *       "type": "personal",
-                     *       "currency": "USD",
-                     *       "timezone": "America/Mexico_City",
-                     *       "role": "owner",
+                     *       "spaceId": "spc_123",
+                     *       "userId": "usr_123",
+                     *       "offeredBy": "offered by",
                      *       "createdAt": "2024-01-01T10:00:00.000Z",
-                     *       "updatedAt": "2024-01-01T10:00:00.000Z",
-                     *       "accounts": [
-                     *         {
-                     *           "id": "id",
-                     *           "name": "name",
-                     *           "balance": 2500,
-                     *           "balanceDecimal": "1500.00",
-                     *           "currency": "USD",
-                     *           "provider": "provider"
-                     *         }
-                     *       ]
+                     *       "expiresAt": "2024-01-01T10:00:00.000Z"
                      *     }
                      */
-                    "application/json": components["schemas"]["Space"];
+                    "application/json": components["schemas"]["OwnershipOffer"];
                 };
             };
             /** @description Malformed JSON body, or one that is not UTF-8 */
@@ -9191,6 +9258,413 @@ export interface operations {
                      *       "error": {
                      *         "code": "UNSUPPORTED_MEDIA_TYPE",
                      *         "message": "Send the request body as application/json",
+                     *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed; `details` lists each bad field (`PROVIDER_ERROR`: a provider refused what was sent, its own code in `details`) */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "VALIDATION_FAILED",
+                     *         "message": "Validation failed for the provided data",
+                     *         "details": [
+                     *           {
+                     *             "field": "amount",
+                     *             "message": "Required",
+                     *             "code": "REQUIRED"
+                     *           }
+                     *         ],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "RATE_LIMIT_EXCEEDED",
+                     *         "message": "Rate limit exceeded; retry after 42 seconds",
+                     *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteSpacesOwnerOffer: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
+            path: {
+                spaceId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Withdrawn */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Authentication required or invalid */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "UNAUTHORIZED",
+                     *         "message": "Authentication token invalid or expired",
+                     *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or second factor insufficient */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "FORBIDDEN",
+                     *         "message": "Your role in this space does not allow this operation",
+                     *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or in a space the caller cannot see */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "RESOURCE_NOT_FOUND",
+                     *         "message": "Resource not found",
+                     *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with existing state */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "CONFLICT",
+                     *         "message": "The request conflicts with the resource's current state",
+                     *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed; `details` lists each bad field */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "VALIDATION_FAILED",
+                     *         "message": "Validation failed for the provided data",
+                     *         "details": [
+                     *           {
+                     *             "field": "amount",
+                     *             "message": "Required",
+                     *             "code": "REQUIRED"
+                     *           }
+                     *         ],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limit exceeded; see Retry-After */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "RATE_LIMIT_EXCEEDED",
+                     *         "message": "Rate limit exceeded; retry after 42 seconds",
+                     *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    spacesOwnerAccept: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `X-D1-Bookmark` of an earlier response: this request then reads at least that fresh (read-your-writes on read replicas). Opaque: send it as it was received. One the API did not make is a 422 (`VALIDATION_FAILED`, detail code `INVALID_BOOKMARK`, field `X-D1-Bookmark`). */
+                "X-D1-Bookmark"?: components["parameters"]["D1Bookmark"];
+            };
+            path: {
+                spaceId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The space, with the caller now its owner */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "id",
+                     *       "name": "name",
+                     *       "type": "personal",
+                     *       "currency": "USD",
+                     *       "timezone": "America/Mexico_City",
+                     *       "role": "owner",
+                     *       "createdAt": "2024-01-01T10:00:00.000Z",
+                     *       "updatedAt": "2024-01-01T10:00:00.000Z",
+                     *       "accounts": [
+                     *         {
+                     *           "id": "id",
+                     *           "name": "name",
+                     *           "balance": 2500,
+                     *           "balanceDecimal": "1500.00",
+                     *           "currency": "USD",
+                     *           "provider": "provider"
+                     *         }
+                     *       ],
+                     *       "ownerOffer": {
+                     *         "spaceId": "spc_123",
+                     *         "userId": "usr_123",
+                     *         "offeredBy": "offered by",
+                     *         "createdAt": "2024-01-01T10:00:00.000Z",
+                     *         "expiresAt": "2024-01-01T10:00:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Space"];
+                };
+            };
+            /** @description Authentication required or invalid */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "UNAUTHORIZED",
+                     *         "message": "Authentication token invalid or expired",
+                     *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role or second factor insufficient */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "FORBIDDEN",
+                     *         "message": "Your role in this space does not allow this operation",
+                     *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or in a space the caller cannot see */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "RESOURCE_NOT_FOUND",
+                     *         "message": "Resource not found",
+                     *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with existing state */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "CONFLICT",
+                     *         "message": "The request conflicts with the resource's current state",
                      *         "details": [],
                      *         "timestamp": "2024-01-01T10:00:00.000Z",
                      *         "requestId": "req_0123456789abcdef"

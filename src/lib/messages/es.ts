@@ -179,6 +179,7 @@ export const es: Catalogue = {
     "At most {n} wallet syncs (or connections) a minute across all your spaces; retry later":
       "Como máximo {n} sincronizaciones (o conexiones) de billeteras por minuto entre todos tus espacios; vuelve a intentarlo más tarde.",
     "A user may own at most {max} spaces; delete one first": "Un usuario puede ser dueño de como máximo {max} espacios; elimina uno primero.",
+    "You already own {max} spaces, the most a user may own; delete one first": "Ya eres dueño de {max} espacios, el máximo que un usuario puede tener; elimina uno primero.",
     "That member already owns {max} spaces, the most a user may own": "Ese miembro ya es dueño de {max} espacios, el máximo que un usuario puede tener.",
     "Differs from the run the cursor continues (dryRun: {value}); send the same dryRun": "Difiere de la ejecución que continúa el cursor (dryRun: {value}); envía el mismo dryRun.",
     "The space's regex rules would hold more than the {max} pattern states every transaction is matched against: use simpler patterns or contains/equals conditions":
@@ -371,6 +372,7 @@ export const es: Catalogue = {
     "Household not found": "No se encontró el hogar.",
     "Invitation not found": "No se encontró la invitación.",
     "Job not found": "No se encontró el trabajo.",
+    "Ownership offer not found": "No se encontró la oferta de propiedad.",
     "Member not found": "No se encontró el miembro.",
     "Platform not found": "No se encontró la plataforma.",
     "Projection scenario not found": "No se encontró el escenario de proyección.",

@@ -179,6 +179,7 @@ export const pt: Catalogue = {
     "At most {n} wallet syncs (or connections) a minute across all your spaces; retry later":
       "No máximo {n} sincronizações (ou conexões) de carteiras por minuto em todos os seus espaços; tente novamente mais tarde.",
     "A user may own at most {max} spaces; delete one first": "Um usuário pode ser dono de no máximo {max} espaços; exclua um primeiro.",
+    "You already own {max} spaces, the most a user may own; delete one first": "Você já é dono de {max} espaços, o máximo que um usuário pode ter; exclua um primeiro.",
     "That member already owns {max} spaces, the most a user may own": "Esse membro já é dono de {max} espaços, o máximo que um usuário pode ter.",
     "Differs from the run the cursor continues (dryRun: {value}); send the same dryRun": "Difere da execução que o cursor continua (dryRun: {value}); envie o mesmo dryRun.",
     "The space's regex rules would hold more than the {max} pattern states every transaction is matched against: use simpler patterns or contains/equals conditions":
@@ -371,6 +372,7 @@ export const pt: Catalogue = {
     "Household not found": "Grupo familiar não encontrado.",
     "Invitation not found": "Convite não encontrado.",
     "Job not found": "Tarefa não encontrada.",
+    "Ownership offer not found": "Oferta de propriedade não encontrada.",
     "Member not found": "Membro não encontrado.",
     "Platform not found": "Plataforma não encontrada.",
     "Projection scenario not found": "Cenário de projeção não encontrado.",

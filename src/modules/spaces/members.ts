@@ -2,8 +2,8 @@
  * Space membership management. The member list (it carries emails) is for
  * members and up, not viewers (API.md). Admins (and the owner) manage members whose
  * role is below their own and grant only roles below their own; the owner
- * cannot be changed or removed here (the owner hands the space to another member with POST /v1/spaces/{spaceId}/owner,
- * spaces/service.ts transferOwnership, and is then an admin); anyone but the owner may leave. Each write holds only while what it was checked
+ * cannot be changed or removed here (the owner offers the space to another member with POST /v1/spaces/{spaceId}/owner,
+ * and once they accept, spaces/service.ts acceptOwnership, is an admin); anyone but the owner may leave. Each write holds only while what it was checked
  * against does, in its own statement (D1 has no transactions): the caller's role and the space (memberAtLeastSql),
  * and the member's role as read. One that another's write overtook is checked again against what that left.
  */
@@ -98,9 +98,14 @@ export async function removeMember(svc: Services, auth: AuthContext, spaceId: st
     if (target.role === "owner") throw forbidden("The owner cannot leave or be removed; hand the space to another member first, or delete it");
     if (!leaving && !outranks(me.role, target.role)) throw forbidden("You can only remove members below your own role");
     // As updateMember: only the member as checked, by a caller still in their role (one leaving is both).
-    const removed = await svc.env.DB.prepare(`DELETE FROM space_members WHERE space_id = ? AND user_id = ? AND ${STILL_AS_READ(me.role)}`)
-      .bind(spaceId, userId, spaceId, userId, target.role, spaceId, auth.userId)
-      .run();
-    return removed.meta.changes === 1 ? true : OVERTAKEN;
+    const db = svc.env.DB;
+    const [removed] = await db.batch([
+      db.prepare(`DELETE FROM space_members WHERE space_id = ? AND user_id = ? AND ${STILL_AS_READ(me.role)}`)
+        .bind(spaceId, userId, spaceId, userId, target.role, spaceId, auth.userId),
+      // The space's ownership offered to them goes with them: one added again later is not offered it by an old offer.
+      db.prepare("DELETE FROM space_owner_offers WHERE space_id = ? AND user_id = ? AND NOT EXISTS (SELECT 1 FROM space_members WHERE space_id = ? AND user_id = ?)")
+        .bind(spaceId, userId, spaceId, userId),
+    ]);
+    return removed!.meta.changes === 1 ? true : OVERTAKEN;
   }, keptChanging);
 }

@@ -8,6 +8,7 @@ import {
   CreateSpaceBody,
   MemberParams,
   MemberSchema,
+  OwnershipOfferSchema,
   SpaceIdParam,
   SpaceSchema,
   TransferOwnershipBody,
@@ -42,6 +43,7 @@ spaceRoutes.openapi(
   createRoute({
     ...access("viewer"),
     ...common, method: "get", path: "/{spaceId}", tags, summary: "Get a space",
+    description: "`ownerOffer`, the space's pending ownership offer (`POST /v1/spaces/{spaceId}/owner`), is shown to the space's owner and to the member it names; to anyone else, and when there is none, it is absent.",
     request: { params: SpaceIdParam },
     responses: { 200: json(SpaceSchema, "The space"), ...errors(401, 404, 429) },
   }),
@@ -74,15 +76,41 @@ spaceRoutes.openapi(
 
 spaceRoutes.openapi(
   createRoute({
-    ...access("owner"),
-    ...common, method: "post", path: "/{spaceId}/owner", tags, summary: "Hand the space to another of its members (owner)",
+    ...access("owner", { twoFactor: true }),
+    ...common, method: "post", path: "/{spaceId}/owner", tags, summary: "Offer the space to another of its members (owner, with 2FA)",
     description:
-      `Only the space's owner may call this. The member named becomes the owner and the caller an \`admin\`; the owner's id and both roles change together or not at all, and of two transfers at once one lands (the other is then a 403: its caller is an admin). A caller with two-factor authentication enabled must have confirmed it within the last 15 minutes (\`POST /v1/auth/2fa/verify\`), else 403 \`TWO_FACTOR_REQUIRED\`. The caller's own id is a 422; a user who is not a member of the space (a Life Beat emergency grant is not a membership) is a 404 \`Member not found\`; a member who already owns ${spaces.MAX_OWNED_SPACES} live spaces is a 422 \`LIMIT_REACHED\`. The space leaves the households of the previous owner (only a space's owner shares it with a household). Answers the space as \`GET /v1/spaces/{spaceId}\` shows it to the caller, now an admin.`,
+      `Only the space's owner may call this, with two-factor authentication enabled and confirmed within the last 15 minutes (\`POST /v1/auth/2fa/verify\`), else 403 \`TWO_FACTOR_REQUIRED\`, as for deleting the space. Nothing changes hands yet: the member named becomes the owner only when they accept (\`POST /v1/spaces/{spaceId}/owner/accept\`) within 7 days. A space has at most one pending offer: a new one replaces it; the owner withdraws it with \`DELETE /v1/spaces/{spaceId}/owner/offer\`. The owner and the member named see it as \`ownerOffer\` in \`GET /v1/spaces/{spaceId}\`. The caller's own id is a 422; a user who is not a member of the space (a Life Beat emergency grant is not a membership) is a 404 \`Member not found\`; a member who already owns ${spaces.MAX_OWNED_SPACES} live spaces is a 422 \`LIMIT_REACHED\`. Answers the offer.`,
     request: { params: SpaceIdParam, body: jsonBody(TransferOwnershipBody) },
-    responses: { 200: json(SpaceSchema, "The space, with the caller's new role"), ...errors(401, 403, 404, 409, 422, 429) },
+    responses: { 202: json(OwnershipOfferSchema, "The offer, pending the member's acceptance"), ...errors(401, 403, 404, 409, 422, 429) },
   }),
   async (c) =>
-    c.json(await spaces.transferOwnership(c.get("services"), c.get("auth"), c.req.valid("param").spaceId, c.req.valid("json").userId), 200),
+    c.json(await spaces.offerOwnership(c.get("services"), c.get("auth"), c.req.valid("param").spaceId, c.req.valid("json").userId), 202),
+);
+
+spaceRoutes.openapi(
+  createRoute({
+    ...access("owner"),
+    ...common, method: "delete", path: "/{spaceId}/owner/offer", tags, summary: "Withdraw the space's pending ownership offer (owner)",
+    description: "None pending is a 404 `Ownership offer not found`. A caller with two-factor authentication enabled must have confirmed it within the last 15 minutes.",
+    request: { params: SpaceIdParam },
+    responses: { 204: { description: "Withdrawn" }, ...errors(401, 403, 404, 409, 429) },
+  }),
+  async (c) => {
+    await spaces.withdrawOwnershipOffer(c.get("services"), c.get("auth"), c.req.valid("param").spaceId);
+    return c.body(null, 204);
+  },
+);
+
+spaceRoutes.openapi(
+  createRoute({
+    ...access("viewer"),
+    ...common, method: "post", path: "/{spaceId}/owner/accept", tags, summary: "Accept the space's ownership offered to the caller",
+    description:
+      `The member the pending offer names becomes the space's owner, and the owner who offered it an \`admin\`; the owner's id and both roles change together or not at all, and the offer ends. No pending offer naming the caller (never made, withdrawn, replaced, expired, or already accepted) is a 404 \`Ownership offer not found\`; a caller who already owns ${spaces.MAX_OWNED_SPACES} live spaces is a 422 \`LIMIT_REACHED\`. A caller with two-factor authentication enabled must have confirmed it within the last 15 minutes, else 403 \`TWO_FACTOR_REQUIRED\`. The space leaves the households of the previous owner (only a space's owner shares it with a household). Answers the space as \`GET /v1/spaces/{spaceId}\` shows it to the caller, now its owner.`,
+    request: { params: SpaceIdParam },
+    responses: { 200: json(SpaceSchema, "The space, with the caller now its owner"), ...errors(401, 403, 404, 409, 422, 429) },
+  }),
+  async (c) => c.json(await spaces.acceptOwnership(c.get("services"), c.get("auth"), c.req.valid("param").spaceId), 200),
 );
 
 spaceRoutes.openapi(

@@ -68,6 +68,16 @@ export const SpaceAccountSummary = z.object({
   provider: z.string(),
 });
 
+export const OwnershipOfferSchema = z
+  .object({
+    spaceId: z.string(),
+    userId: z.string().openapi({ description: "The member the space is offered to: only they may accept it" }),
+    offeredBy: z.string().openapi({ description: "The owner who made the offer" }),
+    createdAt: z.string(),
+    expiresAt: z.string().openapi({ description: "After it the offer can no longer be accepted (7 days after it was made)" }),
+  })
+  .openapi("OwnershipOffer");
+
 export const SpaceSchema = z
   .object({
     id: z.string(),
@@ -79,6 +89,9 @@ export const SpaceSchema = z
     createdAt: z.string(),
     updatedAt: z.string(),
     accounts: z.array(SpaceAccountSummary),
+    ownerOffer: OwnershipOfferSchema.optional().openapi({
+      description: "The space's pending ownership offer: shown by GET /v1/spaces/{spaceId} to the owner and to the member it names only",
+    }),
   })
   .openapi("Space");
 
@@ -102,3 +115,4 @@ export const TransferOwnershipBody = z
   })
   .strict()
   .openapi("TransferOwnershipRequest");
+

@@ -13,7 +13,7 @@ import { notFound, validationFailed } from "../../lib/errors";
 import { bumpForecastEpochIfReframed } from "../analytics/forecast-epoch";
 import { checkSpaceBudgetAlerts } from "../budgets/alerts";
 import { accountsIn, balancesIn, presentAccount, summaryReads, type VolumeRow } from "../accounts/service";
-import { requireTwoFactor } from "../auth/second-factor";
+import { requireRecentStepUp, requireTwoFactor } from "../auth/second-factor";
 import { spaceDocumentsRemoval } from "../documents/service";
 import { systemCategories } from "../categories/system";
 import { grantedSpaces, grantEnded, useEmergencyGrant } from "../lifebeat/grant-access";
@@ -146,10 +146,19 @@ export async function createSpace(
   return presentSpace(row, "owner");
 }
 
-/** The session, the caller's role and the space's account summaries, in one round trip. */
+/**
+ * The session, the caller's role, the space's account summaries and its pending ownership offer, in one round trip.
+ * The offer (`ownerOffer`) is shown to the space's owner and to the member it names, to no one else.
+ */
 export async function getSpace(svc: Services, auth: AuthContext, spaceId: string) {
-  const { membership: m, results } = await readSpace(svc, auth, spaceId, "viewer", (space) => summaryReads(svc.env.DB, { sql: `= ${space.sql}`, params: space.params }));
-  return presentSpace(m.space, m.role, summariesFrom([spaceId], results).get(spaceId));
+  const now = svc.clock.now();
+  const { membership: m, results } = await readSpace(svc, auth, spaceId, "viewer", (space) => [
+    ...summaryReads(svc.env.DB, { sql: `= ${space.sql}`, params: space.params }),
+    svc.env.DB.prepare(`SELECT * FROM space_owner_offers WHERE space_id = ${space.sql} AND expires_at > ?`).bind(...space.params, now),
+  ]);
+  const offer = results.at(-1)!.results[0] as OfferRow | undefined;
+  const shown = offer && !m.grantId && (m.role === "owner" || offer.user_id === auth.userId);
+  return { ...presentSpace(m.space, m.role, summariesFrom([spaceId], results.slice(0, -1)).get(spaceId)), ...(shown ? { ownerOffer: presentOffer(offer) } : {}) };
 }
 
 export async function updateSpace(
@@ -188,7 +197,10 @@ export async function deleteSpace(svc: Services, auth: AuthContext, spaceId: str
   const now = svc.clock.now();
   const documents = await spaceDocumentsRemoval(svc, spaceId, now);
   const db = svc.env.DB;
-  const [, , live] = await db.batch([
+  // Only while the caller still owns the live space (batchAsMember): a transfer that landed since the check above
+  // makes this a 403 that deletes nothing (the space is its new owner's), a deletion meanwhile a 404. The files and
+  // the connections' removals at their providers follow only once the batch has landed.
+  const [, , live] = await batchAsMember(svc, auth, spaceId, "owner", [
     db.prepare("UPDATE spaces SET deleted_at = ?, updated_at = ? WHERE id = ?").bind(now, now, spaceId),
     db.prepare("DELETE FROM space_members WHERE space_id = ?").bind(spaceId),
     // Its connections as they were (credentials included), to remove them at their providers after the batch.
@@ -207,58 +219,137 @@ export async function deleteSpace(svc: Services, auth: AuthContext, spaceId: str
       `UPDATE webhook_deliveries SET status = 'cancelled', last_error = 'Space deleted', next_attempt_at = NULL
         WHERE subscription_id IN (SELECT id FROM webhook_subscriptions WHERE space_id = ?) AND status = 'pending'`,
     ).bind(spaceId),
+    // Its pending ownership offer ends with it.
+    db.prepare("DELETE FROM space_owner_offers WHERE space_id = ?").bind(spaceId),
     ...documents.statements,
   ]);
   await documents.deleteFiles();
   await retireDeletedSpaceConnections(svc, (live!.results as unknown as ConnectionRow[]));
 }
 
+/** How long an ownership offer stands: the member it names may accept it until then. */
+export const OWNER_OFFER_TTL_MS = 7 * 86_400_000;
+
+type OfferRow = { space_id: string; user_id: string; offered_by: string; created_at: number; expires_at: number };
+
+const presentOffer = (o: OfferRow) => ({
+  spaceId: o.space_id,
+  userId: o.user_id,
+  offeredBy: o.offered_by,
+  createdAt: iso(o.created_at),
+  expiresAt: iso(o.expires_at),
+});
+
+const offerNotFound = () => notFound("Ownership offer");
+
+/** The space's pending offer (unexpired): binds the space's id and now. */
+const LIVE_OFFER_SQL = "SELECT * FROM space_owner_offers WHERE space_id = ? AND expires_at > ?";
+
+/** Holds while `userId` is a member of the space other than its owner: binds the space's id and the user's id. */
+const NON_OWNER_MEMBER_SQL = "EXISTS (SELECT 1 FROM space_members WHERE space_id = ? AND user_id = ? AND role != 'owner')";
+
 /**
- * Hands the space to `userId`, one of its members (not a Life Beat emergency grant's holder: a grant reads, it is
- * no membership): they become its owner, and the caller, who must be the owner (with a recent second factor when
- * they have 2FA, as requireSpaceRole asks of an owner), becomes an admin. The new owner must stay within
- * MAX_OWNED_SPACES. The space leaves the previous owner's households: only a space's owner may share it with a
- * household (lifebeat/households.ts), and the previous owner's absence no longer opens someone else's space to
- * their executors, nor sends that household's escalations to the space's webhooks.
- *
- * One batch, behind guards that hold while the caller still owns the live space, the target is still a member and
- * the target's owned spaces stay within the limit: the owner's id and both roles change together or not at all, and
- * of two transfers at once one lands (the other then finds the caller an admin: 403). A batch a guard refused is
- * checked again from the start against what the other write left (untilLanded): a 404 when the target was removed
- * meanwhile, a 422 when they reached the limit.
+ * Offers the space to `userId`, one of its members (not a Life Beat emergency grant's holder: a grant reads, it is no
+ * membership): nothing changes hands until they accept it (acceptOwnership), so no one is made the owner of a space
+ * (which they cannot leave, and which counts against their MAX_OWNED_SPACES) without their consent. The caller must be
+ * the owner with two-factor authentication enabled and recently confirmed, as a deletion asks: a stolen session of an
+ * owner without 2FA cannot hand the space to an account it controls, which could then delete it. One pending offer a
+ * space: a new one replaces it. It stands for OWNER_OFFER_TTL_MS.
  */
-export async function transferOwnership(svc: Services, auth: AuthContext, spaceId: string, userId: string) {
+export async function offerOwnership(svc: Services, auth: AuthContext, spaceId: string, userId: string) {
+  const db = svc.env.DB;
+  await requireSpaceRole(svc, auth, spaceId, "owner");
+  requireTwoFactor(auth, svc.clock.now());
+  if (userId === auth.userId) {
+    throw validationFailed([{ field: "userId", message: "You already own this space; name another of its members", code: "INVALID_VALUE" }]);
+  }
+  const [target, owned] = await db.batch([
+    db.prepare("SELECT role FROM space_members WHERE space_id = ? AND user_id = ?").bind(spaceId, userId),
+    db.prepare(`SELECT ${OWNED_LIVE_SPACES_SQL} AS n`).bind(userId),
+  ]);
+  if (!target!.results[0]) throw notFound("Member");
+  // Told now, so the owner need not wait for an acceptance that would be refused (the acceptance counts again).
+  if ((owned!.results[0] as { n: number }).n >= MAX_OWNED_SPACES) {
+    throw validationFailed([{ field: "userId", message: `That member already owns ${MAX_OWNED_SPACES} spaces, the most a user may own`, code: "LIMIT_REACHED" }]);
+  }
+  const now = svc.clock.now();
+  const offer: OfferRow = { space_id: spaceId, user_id: userId, offered_by: auth.userId, created_at: now, expires_at: now + OWNER_OFFER_TTL_MS };
+  try {
+    // While the caller still owns the live space (a refusal of that is answered as after it: 403 or 404) and the target
+    // is still a member (else their 404).
+    await batchAsMember(svc, auth, spaceId, "owner", [
+      batchGuard(db, NON_OWNER_MEMBER_SQL, [spaceId, userId]),
+      db.prepare(
+        `INSERT INTO space_owner_offers (space_id, user_id, offered_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?)
+           ON CONFLICT (space_id) DO UPDATE SET user_id = excluded.user_id, offered_by = excluded.offered_by,
+             created_at = excluded.created_at, expires_at = excluded.expires_at`,
+      ).bind(offer.space_id, offer.user_id, offer.offered_by, offer.created_at, offer.expires_at),
+    ], { otherGuards: true });
+  } catch (e) {
+    if (refusedByGuard(e)) throw notFound("Member");
+    throw e;
+  }
+  return presentOffer(offer);
+}
+
+/** The owner withdraws the space's pending offer; none is a 404. */
+export async function withdrawOwnershipOffer(svc: Services, auth: AuthContext, spaceId: string): Promise<void> {
+  await requireSpaceRole(svc, auth, spaceId, "owner");
+  const [gone] = await batchAsMember(svc, auth, spaceId, "owner", [
+    svc.env.DB.prepare("DELETE FROM space_owner_offers WHERE space_id = ? AND expires_at > ?").bind(spaceId, svc.clock.now()),
+  ]);
+  if (gone!.meta.changes === 0) throw offerNotFound();
+}
+
+/**
+ * The member a pending offer names accepts it: they become the space's owner, and the owner who offered it an admin.
+ * Their owned spaces must stay within MAX_OWNED_SPACES. The space leaves the previous owner's households: only a
+ * space's owner may share it with a household (lifebeat/households.ts), and the previous owner's absence no longer
+ * opens someone else's space to their executors, nor sends that household's escalations to the space's webhooks.
+ * A caller with 2FA confirms it recently, as for any owner's act.
+ *
+ * One batch, behind guards that hold while the offer read is still the space's (not withdrawn, replaced or expired),
+ * the offering user still owns the live space, the caller is still a member of it, and the caller's owned spaces stay
+ * within the limit: the owner's id, both roles and the offer's end change together or not at all, and of two
+ * acceptances one lands. A batch a guard refused is checked again from the start against what the other write left
+ * (untilLanded): a 404 when the offer or the caller's membership or the space is gone, a 422 at the limit.
+ */
+export async function acceptOwnership(svc: Services, auth: AuthContext, spaceId: string) {
   const db = svc.env.DB;
   return untilLanded(async () => {
-    await requireSpaceRole(svc, auth, spaceId, "owner");
-    if (userId === auth.userId) {
-      throw validationFailed([{ field: "userId", message: "You already own this space; name another of its members", code: "INVALID_VALUE" }]);
-    }
-    const [target, owned] = await db.batch([
-      db.prepare("SELECT role FROM space_members WHERE space_id = ? AND user_id = ?").bind(spaceId, userId),
-      db.prepare(`SELECT ${OWNED_LIVE_SPACES_SQL} AS n`).bind(userId),
-    ]);
-    if (!target!.results[0]) throw notFound("Member");
-    if ((owned!.results[0] as { n: number }).n >= MAX_OWNED_SPACES) {
-      throw validationFailed([{ field: "userId", message: `That member already owns ${MAX_OWNED_SPACES} spaces, the most a user may own`, code: "LIMIT_REACHED" }]);
-    }
+    const m = await requireSpaceRole(svc, auth, spaceId, "viewer");
     const now = svc.clock.now();
+    const [found, owned] = await db.batch([
+      db.prepare(`${LIVE_OFFER_SQL} AND user_id = ?`).bind(spaceId, now, auth.userId),
+      db.prepare(`SELECT ${OWNED_LIVE_SPACES_SQL} AS n`).bind(auth.userId),
+    ]);
+    const offer = found!.results[0] as OfferRow | undefined;
+    if (!offer || m.grantId || m.role === "owner") throw offerNotFound();
+    requireRecentStepUp(auth, now);
+    if ((owned!.results[0] as { n: number }).n >= MAX_OWNED_SPACES) {
+      throw validationFailed([{ field: "spaceId", message: `You already own ${MAX_OWNED_SPACES} spaces, the most a user may own; delete one first`, code: "LIMIT_REACHED" }]);
+    }
     try {
       const results = await db.batch([
-        memberGuard(db, spaceId, auth.userId, "owner"),
-        batchGuard(db, "EXISTS (SELECT 1 FROM space_members WHERE space_id = ? AND user_id = ? AND role != 'owner')", [spaceId, userId]),
+        batchGuard(db, "EXISTS (SELECT 1 FROM space_owner_offers WHERE space_id = ? AND user_id = ? AND offered_by = ? AND created_at = ? AND expires_at > ?)", [
+          spaceId, auth.userId, offer.offered_by, offer.created_at, now,
+        ]),
+        memberGuard(db, spaceId, offer.offered_by, "owner"),
+        memberGuard(db, spaceId, auth.userId, "viewer"),
+        batchGuard(db, NON_OWNER_MEMBER_SQL, [spaceId, auth.userId]),
         db.prepare("UPDATE space_members SET role = CASE WHEN user_id = ? THEN 'owner' ELSE 'admin' END WHERE space_id = ? AND user_id IN (?, ?)")
-          .bind(userId, spaceId, userId, auth.userId),
-        db.prepare("UPDATE spaces SET owner_id = ?, updated_at = ? WHERE id = ?").bind(userId, now, spaceId),
-        ownedSpacesCap(db, userId),
+          .bind(auth.userId, spaceId, auth.userId, offer.offered_by),
+        db.prepare("UPDATE spaces SET owner_id = ?, updated_at = ? WHERE id = ?").bind(auth.userId, now, spaceId),
+        ownedSpacesCap(db, auth.userId),
         db.prepare("DELETE FROM household_spaces WHERE space_id = ? AND household_id IN (SELECT id FROM households WHERE owner_id = ?)")
-          .bind(spaceId, auth.userId),
+          .bind(spaceId, offer.offered_by),
+        db.prepare("DELETE FROM space_owner_offers WHERE space_id = ?").bind(spaceId),
         // The space as the caller now sees it, read in the same batch.
         db.prepare("SELECT * FROM spaces WHERE id = ?").bind(spaceId),
         ...summaryReads(db, { sql: "= ?", params: [spaceId] }),
       ]);
       const [space, ...summaries] = results.slice(-3);
-      return presentSpace(spaceOfRow(space!.results[0] as Record<string, unknown>), "admin", summariesFrom([spaceId], summaries).get(spaceId));
+      return presentSpace(spaceOfRow(space!.results[0] as Record<string, unknown>), "owner", summariesFrom([spaceId], summaries).get(spaceId));
     } catch (e) {
       if (!refusedByGuard(e)) throw e;
       return OVERTAKEN;
