@@ -20,6 +20,8 @@ export const providerConnections = sqliteTable(
     syncCursor: text("sync_cursor"),
     lastSyncAt: integer("last_sync_at"),
     lastSyncAttemptAt: integer("last_sync_attempt_at"),
+    /** What the last completed sync could not import, by currency: a JSON list (modules/providers/left-out.ts); NULL before one (migration 0047). */
+    lastSyncUnsupported: text("last_sync_unsupported"),
     nextSyncAt: integer("next_sync_at"),
     nonce: integer("nonce").notNull().default(0),
     createdBy: text("created_by"),

@@ -15,6 +15,12 @@ export const CURRENCIES = Object.keys(CURRENCY_SCALES) as [Currency, ...Currency
 /** Currencies a space or manual account may be denominated in (crypto included). */
 export const FIAT_CURRENCIES = CURRENCIES.filter((c) => c !== "BTC" && c !== "ETH") as [Currency, ...Currency[]];
 
+/**
+ * Whether a code names a currency with an asset here. Own keys only: a provider's "constructor" or "toString" is a
+ * key of every object's prototype, and must not pass for a currency.
+ */
+export const isCurrency = (code: unknown): code is Currency => typeof code === "string" && Object.hasOwn(CURRENCY_SCALES, code);
+
 /** Ledger asset notation for a currency: `USD/2`, `JPY/0`. */
 export const assetOf = (currency: Currency) => `${currency}/${CURRENCY_SCALES[currency]}`;
 

@@ -107,7 +107,12 @@ export function exampleFor(schema: Json | undefined, doc: Json, prop?: string, d
   }
   if (s.allOf) {
     const merged: Json = {};
-    for (const part of s.allOf) Object.assign(merged, exampleFor(part, doc, prop, depth + 1) ?? {});
+    for (const part of s.allOf) {
+      const v = exampleFor(part, doc, prop, depth + 1);
+      // A described reference to an array (or a scalar) is that value: only objects merge.
+      if (Array.isArray(v) || (v !== null && typeof v !== "object" && v !== undefined)) return v;
+      Object.assign(merged, v ?? {});
+    }
     return merged;
   }
   const type = Array.isArray(s.type) ? s.type.find((t: string) => t !== "null") : s.type;

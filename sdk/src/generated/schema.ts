@@ -5231,11 +5231,24 @@ export interface components {
             } | null;
             accountIds: string[];
             lastSyncedAt: string | null;
+            unsupported: components["schemas"]["SyncUnsupported"];
             nextSyncAt: string | null;
             createdAt: string;
             updatedAt: string;
             disconnectedAt: string | null;
         };
+        /** @description What the last completed sync could not import (see `SyncUnsupported`); empty before the first. */
+        SyncUnsupported: {
+            /**
+             * @description The provider's currency code, upper-cased; `(none)` when it gave none, `(other)` past the twentieth code.
+             * @example CHF
+             */
+            currency: string;
+            /** @description Accounts in this currency, not imported. */
+            accounts: number;
+            /** @description Transactions (Bitso: trades) in this currency, or, for a transaction, in a currency other than its account's, not imported. */
+            transactions: number;
+        }[];
         ProviderDisconnect: {
             connection: components["schemas"]["ProviderConnection"];
             providerRemoved: boolean;
@@ -5487,6 +5500,7 @@ export interface components {
             } | null;
             transactions_created: number;
             transactions_updated: number;
+            unsupported: components["schemas"]["SyncUnsupported"] & unknown;
             message: string | null;
             error: string | null;
             createdAt: string;
@@ -34738,6 +34752,13 @@ export interface operations {
                      *             "account ids"
                      *           ],
                      *           "lastSyncedAt": "2024-01-01T10:00:00.000Z",
+                     *           "unsupported": [
+                     *             {
+                     *               "currency": "CHF",
+                     *               "accounts": 1,
+                     *               "transactions": 1
+                     *             }
+                     *           ],
                      *           "nextSyncAt": "2024-01-01T10:00:00.000Z",
                      *           "createdAt": "2024-01-01T10:00:00.000Z",
                      *           "updatedAt": "2024-01-01T10:00:00.000Z",
@@ -34900,6 +34921,13 @@ export interface operations {
                      *           "account ids"
                      *         ],
                      *         "lastSyncedAt": "2024-01-01T10:00:00.000Z",
+                     *         "unsupported": [
+                     *           {
+                     *             "currency": "CHF",
+                     *             "accounts": 1,
+                     *             "transactions": 1
+                     *           }
+                     *         ],
                      *         "nextSyncAt": "2024-01-01T10:00:00.000Z",
                      *         "createdAt": "2024-01-01T10:00:00.000Z",
                      *         "updatedAt": "2024-01-01T10:00:00.000Z",
@@ -35414,6 +35442,13 @@ export interface operations {
                      *           "account ids"
                      *         ],
                      *         "lastSyncedAt": "2024-01-01T10:00:00.000Z",
+                     *         "unsupported": [
+                     *           {
+                     *             "currency": "CHF",
+                     *             "accounts": 1,
+                     *             "transactions": 1
+                     *           }
+                     *         ],
                      *         "nextSyncAt": "2024-01-01T10:00:00.000Z",
                      *         "createdAt": "2024-01-01T10:00:00.000Z",
                      *         "updatedAt": "2024-01-01T10:00:00.000Z",
@@ -36198,6 +36233,13 @@ export interface operations {
                      *           "account ids"
                      *         ],
                      *         "lastSyncedAt": "2024-01-01T10:00:00.000Z",
+                     *         "unsupported": [
+                     *           {
+                     *             "currency": "CHF",
+                     *             "accounts": 1,
+                     *             "transactions": 1
+                     *           }
+                     *         ],
                      *         "nextSyncAt": "2024-01-01T10:00:00.000Z",
                      *         "createdAt": "2024-01-01T10:00:00.000Z",
                      *         "updatedAt": "2024-01-01T10:00:00.000Z",
@@ -36524,6 +36566,13 @@ export interface operations {
                      *           "account ids"
                      *         ],
                      *         "lastSyncedAt": "2024-01-01T10:00:00.000Z",
+                     *         "unsupported": [
+                     *           {
+                     *             "currency": "CHF",
+                     *             "accounts": 1,
+                     *             "transactions": 1
+                     *           }
+                     *         ],
                      *         "nextSyncAt": "2024-01-01T10:00:00.000Z",
                      *         "createdAt": "2024-01-01T10:00:00.000Z",
                      *         "updatedAt": "2024-01-01T10:00:00.000Z",
@@ -36977,6 +37026,13 @@ export interface operations {
                      *           "account ids"
                      *         ],
                      *         "lastSyncedAt": "2024-01-01T10:00:00.000Z",
+                     *         "unsupported": [
+                     *           {
+                     *             "currency": "CHF",
+                     *             "accounts": 1,
+                     *             "transactions": 1
+                     *           }
+                     *         ],
                      *         "nextSyncAt": "2024-01-01T10:00:00.000Z",
                      *         "createdAt": "2024-01-01T10:00:00.000Z",
                      *         "updatedAt": "2024-01-01T10:00:00.000Z",
@@ -38164,6 +38220,13 @@ export interface operations {
                      *       },
                      *       "transactions_created": 1,
                      *       "transactions_updated": 1,
+                     *       "unsupported": [
+                     *         {
+                     *           "currency": "CHF",
+                     *           "accounts": 1,
+                     *           "transactions": 1
+                     *         }
+                     *       ],
                      *       "message": "message",
                      *       "error": "error",
                      *       "createdAt": "2024-01-01T10:00:00.000Z",

@@ -52,6 +52,8 @@ export type ResponseKind =
   | "syncFailed"
   | "syncFailedAfterOne"
   | "syncFailedAfter"
+  | "syncLeftOutOne"
+  | "syncLeftOut"
   | "skippedManual"
   | "skippedNoConnection"
   | "skippedDisconnected"

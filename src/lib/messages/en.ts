@@ -79,6 +79,8 @@ export const en: Catalogue = {
     syncFailed: "Sync failed",
     syncFailedAfterOne: "Sync failed after 1 transaction was synced",
     syncFailedAfter: "Sync failed after {n} transactions were synced",
+    syncLeftOutOne: "1 item in a currency that cannot be imported was left out ({codes})",
+    syncLeftOut: "{n} items in currencies that cannot be imported were left out ({codes})",
     skippedManual: "manual account: nothing to sync",
     skippedNoConnection: "no provider connection",
     skippedDisconnected: "connection disconnected",

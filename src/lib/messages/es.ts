@@ -640,6 +640,8 @@ export const es: Catalogue = {
     syncFailed: "La sincronización falló",
     syncFailedAfterOne: "La sincronización falló después de sincronizar 1 transacción",
     syncFailedAfter: "La sincronización falló después de sincronizar {n} transacciones",
+    syncLeftOutOne: "Se omitió 1 elemento en una moneda que no se puede importar ({codes})",
+    syncLeftOut: "Se omitieron {n} elementos en monedas que no se pueden importar ({codes})",
     skippedManual: "cuenta manual: no hay nada que sincronizar",
     skippedNoConnection: "sin conexión con un proveedor",
     skippedDisconnected: "conexión desconectada",

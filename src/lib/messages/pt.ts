@@ -644,6 +644,8 @@ export const pt: Catalogue = {
     syncFailed: "A sincronização falhou",
     syncFailedAfterOne: "A sincronização falhou depois de sincronizar 1 transação",
     syncFailedAfter: "A sincronização falhou depois de sincronizar {n} transações",
+    syncLeftOutOne: "1 item em uma moeda que não pode ser importada foi deixado de fora ({codes})",
+    syncLeftOut: "{n} itens em moedas que não podem ser importadas foram deixados de fora ({codes})",
     skippedManual: "conta manual: não há nada para sincronizar",
     skippedNoConnection: "sem conexão com um provedor",
     skippedDisconnected: "conexão desconectada",

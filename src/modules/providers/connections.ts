@@ -13,6 +13,7 @@ import { truncateText } from "../../lib/exact-json";
 import { IN_JSON_LIST, jsonList } from "../../lib/sql";
 import { bumpForecastEpoch } from "../analytics/forecast-epoch";
 import { runLedger } from "../ledger/client";
+import type { Unsupported } from "./left-out";
 import { memberAtLeastSql, readSpace, requireRoleOver } from "../spaces/access";
 import type { ProviderName } from "../../providers/errors";
 
@@ -43,6 +44,8 @@ export interface ConnectionRow {
   sync_cursor: string | null;
   last_sync_at: number | null;
   last_sync_attempt_at: number | null;
+  /** JSON of the last completed sync's `Unsupported[]` (left-out.ts); null before one. */
+  last_sync_unsupported: string | null;
   next_sync_at: number | null;
   nonce: number;
   created_by: string | null;
@@ -182,7 +185,7 @@ export async function createConnection(
     id: newId("con", now), space_id: input.spaceId, provider: input.provider, status: input.status, external_id: input.externalId,
     institution_id: input.institutionId ?? null, institution_name: input.institutionName ?? null,
     credentials_enc: await sealCredentials(svc.env, input.credentials), status_reason: null, sync_cursor: null, last_sync_at: null,
-    last_sync_attempt_at: null, next_sync_at: now, nonce: 0, created_by: input.createdBy, created_at: now, updated_at: now, disconnected_at: null,
+    last_sync_attempt_at: null, last_sync_unsupported: null, next_sync_at: now, nonce: 0, created_by: input.createdBy, created_at: now, updated_at: now, disconnected_at: null,
     login_key: input.loginKey ?? null,
   };
   // Inserted only while no live connection of the same login exists (two connects of one login at once cannot both
@@ -308,8 +311,9 @@ export async function setStatus(
    * `syncStartedAt`: a sync's own success, which does not undo a reauth_required the provider announced while it ran.
    * `whileLive`: moved only while that other connection is not disconnected (a twin retired in favour of it), which
    * the same statement records as what replaced it (`replaced_by`: lib/relinks.ts), so no crash can leave one without the other.
+   * `unsupported`: what that sync could not import (left-out.ts), kept as the connection's until the next one's.
    */
-  extra: { syncedAt?: number; syncStartedAt?: number; whileLive?: string } = {},
+  extra: { syncedAt?: number; syncStartedAt?: number; whileLive?: string; unsupported?: Unsupported[] } = {},
 ): Promise<boolean> {
   const from = CONNECTION_STATUSES.filter((s) => canMove(s, to));
   if (from.length === 0) return false;
@@ -317,12 +321,13 @@ export async function setStatus(
   const res = await svc.env.DB.prepare(
     `UPDATE provider_connections SET status = ?, status_reason = ?, updated_at = ?,
        last_sync_at = COALESCE(?, last_sync_at), disconnected_at = CASE WHEN ? = 'disconnected' THEN ? ELSE disconnected_at END,
-       replaced_by = COALESCE(?, replaced_by)
+       replaced_by = COALESCE(?, replaced_by), last_sync_unsupported = COALESCE(?, last_sync_unsupported)
      WHERE id = ? AND status ${IN_JSON_LIST} AND NOT (status = 'reauth_required' AND updated_at >= ?)
        AND (? IS NULL OR EXISTS (SELECT 1 FROM provider_connections k WHERE k.id = ? AND k.status != 'disconnected'))`,
   )
     .bind(
-      to, reason === null ? null : truncateText(reason, 500), now, extra.syncedAt ?? null, to, now, extra.whileLive ?? null, id, jsonList(from), extra.syncStartedAt ?? Number.MAX_SAFE_INTEGER,
+      to, reason === null ? null : truncateText(reason, 500), now, extra.syncedAt ?? null, to, now, extra.whileLive ?? null,
+      extra.unsupported === undefined ? null : JSON.stringify(extra.unsupported), id, jsonList(from), extra.syncStartedAt ?? Number.MAX_SAFE_INTEGER,
       extra.whileLive ?? null, extra.whileLive ?? null,
     )
     .run();
@@ -356,6 +361,7 @@ export function presentConnection(row: ConnectionRow, accountIds: string[]) {
     institution: row.institution_id || row.institution_name ? { id: row.institution_id, name: row.institution_name } : null,
     accountIds,
     lastSyncedAt: row.last_sync_at === null ? null : iso(row.last_sync_at),
+    unsupported: row.last_sync_unsupported ? (JSON.parse(row.last_sync_unsupported) as Unsupported[]) : [],
     nextSyncAt: row.next_sync_at === null || row.status === "disconnected" ? null : iso(row.next_sync_at),
     createdAt: iso(row.created_at),
     updatedAt: iso(row.updated_at),

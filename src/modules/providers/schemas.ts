@@ -4,6 +4,20 @@ import { CONNECTION_STATUSES } from "./connections";
 
 const Id = z.string().min(1).max(64);
 
+/** What a sync read and could not import, by currency (left-out.ts). */
+const UnsupportedList = z
+  .array(
+    z.object({
+      currency: z.string().openapi({ description: "The provider's currency code, upper-cased; `(none)` when it gave none, `(other)` past the twentieth code.", example: "CHF" }),
+      accounts: z.number().int().openapi({ description: "Accounts in this currency, not imported." }),
+      transactions: z.number().int().openapi({ description: "Transactions (Bitso: trades) in this currency, or, for a transaction, in a currency other than its account's, not imported." }),
+    }),
+  )
+  .openapi("SyncUnsupported", {
+    description:
+      "What the provider listed and the sync could not import: an account or transaction in a currency with no asset here, or a transaction in a currency other than its account's (an amount is never booked in another currency). The imported accounts' balances stay the provider's (the sync's balance adjustments reconcile them). Empty when everything was imported.",
+  });
+
 export const ConnectionSchema = z
   .object({
     id: z.string(),
@@ -14,6 +28,7 @@ export const ConnectionSchema = z
     institution: z.object({ id: z.string().nullable(), name: z.string().nullable() }).nullable(),
     accountIds: z.array(z.string()),
     lastSyncedAt: z.string().nullable(),
+    unsupported: UnsupportedList.openapi({ description: "What the last completed sync could not import (see `SyncUnsupported`); empty before the first." }),
     nextSyncAt: z.string().nullable(),
     createdAt: z.string(),
     updatedAt: z.string(),
@@ -111,6 +126,7 @@ export const SyncJobSchema = z
     stats: Stats.nullable(),
     transactions_created: z.number().int(),
     transactions_updated: z.number().int(),
+    unsupported: UnsupportedList.openapi({ description: "What this sync could not import (see `SyncUnsupported`); empty unless it completed with something left out." }),
     message: z.string().nullable(),
     error: z.string().nullable(),
     createdAt: z.string(),

@@ -5,6 +5,7 @@
  */
 import { type Currency } from "../../lib/money";
 import type { AccountType } from "../accounts/schemas";
+import type { Unsupported } from "./left-out";
 
 export interface NormalAccount {
   externalId: string;
@@ -55,6 +56,8 @@ export interface SyncChanges {
    * or listed nothing of it) is left alone: a closed account's history is not removed for want of a listing.
    */
   snapshot?: { fromDayByAccount: Record<string, string> };
+  /** What the provider listed and this sync could not import, by currency (left-out.ts). */
+  unsupported?: Unsupported[];
 }
 
 export interface SyncStats {

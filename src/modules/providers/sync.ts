@@ -54,6 +54,7 @@ import { checkBudgetAlerts, watchingBudgetsRead } from "../budgets/alerts";
 import { outboxRow, outboxStatement, type PublishInput, queueFanout } from "../webhooks/publish";
 import { applyChanges } from "./apply";
 import { emptyStats, type SyncChanges, type SyncStats } from "./sync-types";
+import type { Unsupported } from "./left-out";
 import { type ConnectionRow, CRON_SYNC_AGE_MS, getConnection, LoginRefused, setStatus, SYNC_INTERVAL_MS } from "./connections";
 
 export const SYNC_JOB = "provider.sync";
@@ -338,14 +339,19 @@ export async function getSyncJob(svc: Services, auth: AuthContext, jobId: string
  * What a job's outcome says in words, in the reader's language (worded when the job is read, never stored): a failure
  * is never worded as a sync (its stats are what it applied before failing).
  */
-function jobMessage(status: JobRow["status"], stats: SyncStats | null, locale: Locale): string | null {
+function jobMessage(status: JobRow["status"], stats: SyncStats | null, unsupported: Unsupported[], locale: Locale): string | null {
   const n = stats ? stats.created + stats.updated + stats.unchanged : 0;
   if (status === "failed") return n > 0 ? responseText(locale, n === 1 ? "syncFailedAfterOne" : "syncFailedAfter", { n }) : responseText(locale, "syncFailed");
-  return status === "completed" && stats ? responseText(locale, n === 1 ? "syncedOne" : "synced", { n }) : null;
+  if (status !== "completed" || !stats) return null;
+  const synced = responseText(locale, n === 1 ? "syncedOne" : "synced", { n });
+  const left = unsupported.reduce((sum, u) => sum + u.accounts + u.transactions, 0);
+  if (left === 0) return synced;
+  const codes = unsupported.map((u) => u.currency).join(", ");
+  return `${synced}. ${responseText(locale, left === 1 ? "syncLeftOutOne" : "syncLeftOut", { n: left, codes })}`;
 }
 
 function presentJob(row: JobRow & { connection_id: string; account_ids: string; trigger: string; attempts: number; provider: string | null }, locale: Locale) {
-  const result = row.result ? (JSON.parse(row.result) as { stats?: SyncStats; accountIds?: string[] }) : null;
+  const result = row.result ? (JSON.parse(row.result) as { stats?: SyncStats; accountIds?: string[]; unsupported?: Unsupported[] }) : null;
   const stats = result?.stats ?? null;
   return {
     id: row.id,
@@ -361,7 +367,8 @@ function presentJob(row: JobRow & { connection_id: string; account_ids: string; 
     // Seed 001's names for the same counts.
     transactions_created: stats?.created ?? 0,
     transactions_updated: stats?.updated ?? 0,
-    message: jobMessage(row.status, stats, locale),
+    unsupported: result?.unsupported ?? [],
+    message: jobMessage(row.status, stats, result?.unsupported ?? [], locale),
     error: row.error,
     createdAt: iso(row.created_at),
     startedAt: row.started_at === null ? null : iso(row.started_at),
@@ -507,7 +514,8 @@ async function attemptSync(
     const finished = svc.clock.now();
     // A reauth_required the provider announced while this sync ran stands (a Belvo token_required webhook): what this
     // sync read was from before it. One set before the sync started is repaired by it (Plaid's update mode).
-    await setStatus(svc, conn.id, "active", null, { syncedAt: finished, syncStartedAt: started });
+    const unsupported = fetched.changes.unsupported ?? [];
+    await setStatus(svc, conn.id, "active", null, { syncedAt: finished, syncStartedAt: started, unsupported });
     const watching = await scheduleNextSync(svc, conn, finished + CRON_SYNC_AGE_MS, touched);
     // Before the job completes: whoever sees the sync done sees its alerts too.
     await checkSyncAlerts(svc, conn, touched, watching);
@@ -516,7 +524,7 @@ async function attemptSync(
     }
     // The job's end and the events announcing it commit together: a crash cannot complete one without the other.
     await finishJob(
-      svc, jobId, "completed", { stats, accountIds }, null,
+      svc, jobId, "completed", { stats, accountIds, unsupported }, null,
       accountIds.map((accountId) => ({
         spaceId: conn.space_id, type: "account.sync.completed" as const, dedupeKey: `account.sync.completed:${jobId}:${accountId}`,
         payload: { spaceId: conn.space_id, accountId, connectionId: conn.id, jobId, transactionsAdded: added.get(accountId) ?? 0, stats, balanceUpdated: stats.adjustments > 0, syncDuration: finished - started },

@@ -1,16 +1,15 @@
 /** Belvo → the sync engine's normalized shapes: a listing of the link's last 120 days, pending matched by heuristics. */
 import type { Services } from "../../env";
-import { type Currency, CURRENCY_SCALES, parseMajor } from "../../lib/money";
+import { type Currency, CURRENCY_SCALES, isCurrency, parseMajor } from "../../lib/money";
 import type { AccountType } from "../../modules/accounts/schemas";
 import type { NormalAccount, NormalTxn } from "../../modules/providers/sync-types";
+import { LeftOut } from "../../modules/providers/left-out";
 import { type ConnectionRow, openCredentials } from "../../modules/providers/connections";
 import type { Fetched } from "../../modules/providers/sync";
 import { ProviderError, shownValue } from "../errors";
 import { type BelvoAccount, BelvoClient, type BelvoTransaction } from "./client";
 
 export const BELVO_WINDOW_DAYS = 120;
-
-const isCurrency = (c: string): c is Currency => c in CURRENCY_SCALES;
 
 function minor(amount: number | string, currency: Currency): number {
   const p = parseMajor(amount, CURRENCY_SCALES[currency]);
@@ -60,14 +59,25 @@ export async function fetchBelvo(svc: Services, conn: ConnectionRow): Promise<Fe
   const [accounts, txns] = await Promise.all([client.accounts(linkId, paging), client.transactions(linkId, fromDay, toDay, paging)]);
   void today;
   const listed = accounts.map(normalBelvoAccount).filter((a): a is NormalAccount => a !== null);
+  const leftOut = new LeftOut();
+  for (const a of accounts) if (!isCurrency(a.currency)) leftOut.account(a.currency);
+  const currencyOf = new Map(listed.map((a) => [a.externalId, a.currency]));
+  const upserts: NormalTxn[] = [];
+  for (const t of txns) {
+    // One in a currency not its account's (or with no asset here) cannot be booked in it.
+    const own = currencyOf.get(t.account.id);
+    if (!isCurrency(t.currency) || (own !== undefined && own !== t.currency)) leftOut.transaction(t.currency);
+    else upserts.push(normalBelvoTxn(t)!);
+  }
   return {
     changes: {
       accounts: listed,
-      upserts: txns.map(normalBelvoTxn).filter((t): t is NormalTxn => t !== null),
+      upserts,
       removed: [],
       matchPendingHeuristically: true,
       // Belvo lists the window of every account it lists.
       snapshot: { fromDayByAccount: Object.fromEntries(listed.map((a) => [a.externalId, fromDay])) },
+      unsupported: leftOut.list(),
     },
   };
 }

@@ -5,8 +5,9 @@
  * reports reconciled by explicit adjustments.
  */
 import type { Services } from "../../env";
-import { type Currency, CURRENCY_SCALES, parseMajor } from "../../lib/money";
+import { type Currency, CURRENCY_SCALES, isCurrency, parseMajor } from "../../lib/money";
 import type { NormalAccount, NormalTrade } from "../../modules/providers/sync-types";
+import { LeftOut } from "../../modules/providers/left-out";
 import { type ConnectionRow, keepOneConnection, openCredentials } from "../../modules/providers/connections";
 import type { Fetched } from "../../modules/providers/sync";
 import { ProviderError, shownValue } from "../errors";
@@ -14,7 +15,7 @@ import { type BitsoBalance, BitsoClient, type BitsoTrade, d1Nonces } from "./cli
 
 export const supportedCurrency = (c: string): Currency | null => {
   const up = c.toUpperCase();
-  return up in CURRENCY_SCALES ? (up as Currency) : null;
+  return isCurrency(up) ? up : null;
 };
 
 /** A balance as Bitso writes it: an exact decimal. */
@@ -144,13 +145,24 @@ export async function fetchBitso(svc: Services, conn: ConnectionRow): Promise<Fe
   }
   const balances = await client.balances();
   const trades = await client.allTrades(100, svc.progress);
+  const leftOut = new LeftOut();
+  for (const b of unsupportedBalances(balances)) leftOut.account(b.currency);
+  const normal: NormalTrade[] = [];
+  for (const t of trades) {
+    const n = normalBitsoTrade(t);
+    if (n) normal.push(n);
+    // A trade on a book with a currency held nowhere here (usdt_mxn): its legs, the supported ones too, are not
+    // imported (the balances are, by adjustment); told under the first code of the book not supported.
+    else leftOut.transaction([...t.book.split("_"), t.fees_currency].find((c) => !supportedCurrency(c ?? "")) ?? t.book);
+  }
   return {
     changes: {
       accounts: balances.map(normalBitsoAccount).filter((a): a is NormalAccount => a !== null),
       upserts: [],
       removed: [],
-      trades: trades.map(normalBitsoTrade).filter((t): t is NormalTrade => t !== null).reverse(),
+      trades: normal.reverse(),
       matchPendingHeuristically: false,
+      unsupported: leftOut.list(),
     },
     connectionWide: true,
   };

@@ -6,17 +6,16 @@
  */
 import type { AccountBase, Transaction as PlaidTransaction } from "plaid";
 import type { Services } from "../../env";
-import { type Currency, CURRENCY_SCALES, parseMajor } from "../../lib/money";
+import { type Currency, CURRENCY_SCALES, isCurrency, parseMajor } from "../../lib/money";
 import type { AccountType } from "../../modules/accounts/schemas";
 import type { NormalAccount, NormalTxn } from "../../modules/providers/sync-types";
+import { LeftOut } from "../../modules/providers/left-out";
 import { type ConnectionRow, openCredentials } from "../../modules/providers/connections";
 import { admitPlaidLogin } from "../../modules/providers/plaid-login";
 import { isReread } from "../../modules/providers/reread";
 import type { Fetched } from "../../modules/providers/sync";
 import { ProviderError, shownValue } from "../errors";
 import { PlaidClient } from "./client";
-
-const isCurrency = (c: string | null | undefined): c is Currency => !!c && c in CURRENCY_SCALES;
 
 function minor(amount: number | string, currency: Currency): number {
   // An amount that is no number at all (null, missing) is as unusable as one finer than its currency.
@@ -87,8 +86,17 @@ export async function fetchPlaid(svc: Services, conn: ConnectionRow): Promise<Fe
   const item = await client.accountsGet(accessToken);
   const accounts = item.accounts.map(normalAccount).filter((a): a is NormalAccount => a !== null);
   await admitPlaidLogin(svc, conn, item.item.institution_id ?? null, accounts, () => client.itemRemove(accessToken));
+  const leftOut = new LeftOut();
+  for (const a of item.accounts) if (!isCurrency(a.balances.iso_currency_code)) leftOut.account(a.balances.iso_currency_code ?? a.balances.unofficial_currency_code);
+  const currencyOf = new Map(accounts.map((a) => [a.externalId, a.currency]));
   const upserts: NormalTxn[] = [];
   for (const t of [...sync.added, ...sync.modified]) {
+    // Plaid gives a currency per transaction: one not the account's (or with no asset here) cannot be booked in it.
+    const own = currencyOf.get(t.account_id);
+    if (!isCurrency(t.iso_currency_code) || (own !== undefined && own !== t.iso_currency_code)) {
+      leftOut.transaction(t.iso_currency_code ?? t.unofficial_currency_code);
+      continue;
+    }
     const n = normalTxn(t);
     if (n) upserts.push(n);
   }
@@ -99,6 +107,7 @@ export async function fetchPlaid(svc: Services, conn: ConnectionRow): Promise<Fe
       removed: sync.removed.map((r) => r.transaction_id),
       matchPendingHeuristically: false,
       ...(rereading ? { snapshot: { fromDayByAccount: heldSince(accounts, upserts) } } : {}),
+      unsupported: leftOut.list(),
     },
     connectionWide: true,
     // Saved only over the cursor this sync read from: one reset meanwhile (an account switched back on) stays reset.
