@@ -68,6 +68,12 @@ const corsFor = (() => {
 })();
 app.use("*", (c, next) => corsFor(c.env.CORS_ORIGINS)(c, next));
 app.use("*", secureHeaders());
+// Answers are a household's money (and some carry short-lived signed links): no browser or proxy keeps one, unless
+// its route says otherwise itself (a download does).
+app.use("/v1/*", async (c, next) => {
+  await next();
+  if (!c.res.headers.has("Cache-Control")) c.res.headers.set("Cache-Control", "no-store");
+});
 // Document uploads stream into R2 under their own signed per-file cap (modules/documents/storage.ts).
 app.use("/v1/*", (c, next) => (c.req.path.startsWith("/v1/uploads/") ? next() : jsonBodyLimit(c, next)));
 // After the limit (which buffers a chunked body): every JSON body is read as strict UTF-8, wherever it is read.
