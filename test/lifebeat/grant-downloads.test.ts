@@ -59,10 +59,18 @@ describe("Life Beat: document downloads through a grant", () => {
     for (const e of downloads) expect(e).toMatchObject({ userId: w.executor.id, spaceId: w.spaceIds[0], method: "GET", allowed: true });
     expect(after.some((e) => e.path.includes("/downloads/"))).toBe(false);
 
+    // A HEAD on the link reads no bytes: logged as a HEAD, not as a third download.
+    const head = await call(pathOf(url), { method: "HEAD" });
+    expect(head.status).toBe(200);
+    expect(head.headers.get("content-length")).toBe(String(file.length));
+    const probed = await accessLog(w);
+    expect(probed.length - after.length).toBe(1);
+    expect(probed[0]).toMatchObject({ userId: w.executor.id, method: "HEAD", path: `/v1/assets/${asset.id}/documents/${documentId}` });
+
     // The owner's own downloads are no grant's use: nothing more is logged.
     const ownerUrl = (await callJson(`/v1/assets/${asset.id}/documents`, as(w.owner))).body.documents[0].downloadUrl;
     expect((await call(pathOf(ownerUrl))).status).toBe(200);
-    expect(await accessLog(w)).toHaveLength(after.length);
+    expect(await accessLog(w)).toHaveLength(probed.length);
   });
 
   it("are the Worker's links, audited, where R2 presigned URLs are configured (R2 alone would serve those)", async () => {

@@ -80,5 +80,5 @@ transferRoutes.openapi(
       ...errors(403, 404, 410, 422),
     },
   }),
-  (c) => documents.serveDownload(c.get("services"), c.req.valid("param").token),
+  (c) => documents.serveDownload(c.get("services"), c.req.valid("param").token, c.req.method),
 );

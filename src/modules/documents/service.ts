@@ -347,8 +347,11 @@ function linkAccess(t: DownloadToken, m: Membership | null, grant: { id: string;
   return { ...m, role: "viewer", grantId: grant.id, grantSource: grant.source };
 }
 
-/** `GET /v1/downloads/{token}`: the object's bytes, streamed, as an attachment. */
-export async function serveDownload(svc: Services, token: string): Promise<Response> {
+/**
+ * `GET /v1/downloads/{token}`: the object's bytes, streamed, as an attachment. A `HEAD` (routed here too) is logged as
+ * one, not as a download: the owner's audit log says whether the file was read.
+ */
+export async function serveDownload(svc: Services, token: string, method = "GET"): Promise<Response> {
   const now = svc.clock.now();
   const t = await openDownloadToken(svc.env.JWT_SECRET, token, now);
   // The link works only while the user it was issued to may still read the space (member of any role, or a live
@@ -370,13 +373,14 @@ export async function serveDownload(svc: Services, token: string): Promise<Respo
   if (m.grantId) {
     // Read through a Life Beat grant: a grant the owner's return has ended serves nothing, and every download is
     // in the owner's audit log, under the document it served (never the link, which is a credential while it lives).
-    const caller = { userId: t.usr, request: { method: "GET", path: `/v1/assets/${doc.assetId}/documents/${doc.id}` } };
+    const caller = { userId: t.usr, request: { method: method === "HEAD" ? "HEAD" : "GET", path: `/v1/assets/${doc.assetId}/documents/${doc.id}` } };
     if (await grantEnded(svc, caller, m.grantId, m.grantSource)) throw issuerLostAccess();
     await useEmergencyGrant(svc, caller, m, "viewer");
   }
-  const obj = await svc.env.DOCS.get(doc.r2Key);
+  // A HEAD reads the object's metadata only.
+  const obj = method === "HEAD" ? await svc.env.DOCS.head(doc.r2Key) : await svc.env.DOCS.get(doc.r2Key);
   if (!obj) throw notFound("Document");
-  return new Response(obj.body, {
+  return new Response("body" in obj ? (obj as R2ObjectBody).body : null, {
     status: 200,
     headers: {
       "Content-Type": doc.contentType,
