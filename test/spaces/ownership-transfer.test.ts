@@ -73,6 +73,14 @@ describe("handing a space to another member", () => {
       expect(got.body.role).toBe(u === admin ? "admin" : "viewer");
       expect(got.body).not.toHaveProperty("ownerOffer");
     }
+    // A PATCH is answered as GET shows the space: the owner sees the offer there too, an admin does not.
+    const renamed = await userApi(owner).patch(`/v1/spaces/${spaceId}`, { name: "Casa grande" });
+    expect(renamed.status).toBe(200);
+    expect(renamed.body).toMatchObject({ name: "Casa grande", role: "owner", ownerOffer: made.body });
+    expect(renamed.body).toEqual((await userApi(owner).get(`/v1/spaces/${spaceId}`)).body);
+    const byAdmin = await userApi(admin).patch(`/v1/spaces/${spaceId}`, { name: "Casa" });
+    expect(byAdmin.status).toBe(200);
+    expect(byAdmin.body).not.toHaveProperty("ownerOffer");
     // Only the member named may accept it.
     for (const u of [admin, viewer, owner]) expect(answer(await accept(u, spaceId))).toEqual(NO_OFFER);
 

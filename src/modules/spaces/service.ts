@@ -5,7 +5,7 @@ import { categories, spaceMembers, spaceShards, spaces, users } from "../../db/s
 import { iso } from "../../lib/clock";
 import { newId } from "../../lib/ids";
 import { shardForNewSpace } from "../../lib/shards";
-import { IN_JSON_LIST, jsonList, rowReader, type SqlValue } from "../../lib/sql";
+import { rowReader, type SqlValue } from "../../lib/sql";
 import type { Currency } from "../../lib/money";
 import { chunkRows, d1Statement } from "../../db/client";
 import { batchGuard, refusedByGuard } from "../../lib/batch-guard";
@@ -37,13 +37,6 @@ function summariesFrom(spaceIds: string[], [found, volumes]: D1Result[]): Map<st
     out.get(a.spaceId)?.push({ id: p.id, name: p.name, balance: p.balance, balanceDecimal: p.balanceDecimal, currency: p.currency, provider: p.provider });
   }
   return out;
-}
-
-/** The accounts of each space with their ledger balances, for a space's summaries: one round trip. */
-async function accountSummaries(svc: Services, spaceIds: string[]): Promise<Map<string, AccountSummary[]>> {
-  if (spaceIds.length === 0) return new Map();
-  // One JSON parameter: a user can be in more spaces than D1 binds parameters.
-  return summariesFrom(spaceIds, await svc.env.DB.batch(summaryReads(svc.env.DB, { sql: IN_JSON_LIST, params: [jsonList(spaceIds)] })));
 }
 
 export function presentSpace(s: SpaceRow, role: Role, accountList: AccountSummary[] = []) {
@@ -181,7 +174,8 @@ export async function updateSpace(
     // not at the space's next write. (A budget keeps the currency it was made in.)
     if (updated.timezone !== m.space.timezone) await checkSpaceBudgetAlerts(svc, spaceId);
   } else await batchAsMember(svc, auth, spaceId, "member", [d1Statement(db, update)]);
-  return presentSpace(updated, m.role, (await accountSummaries(svc, [spaceId])).get(spaceId));
+  // Answered as GET answers (its account summaries and, to whom it is shown, `ownerOffer`), in one round trip.
+  return getSpace(svc, auth, spaceId);
 }
 
 /**
