@@ -5,13 +5,15 @@
  * neither the asset's current value nor any day of net worth.
  */
 import { describe, expect, it } from "vitest";
-import { registerUser } from "../helpers";
+import { awayFromMidnight, registerUser } from "../helpers";
 import { api, localDays, ok } from "../analytics/fixture";
 import { addValuation } from "../../src/modules/assets/service";
 import { parseYmd, zonedMidnight } from "../../src/lib/zoned-time";
 import { authOf, svcAt } from "../documents/helpers";
 
 const TZ = "America/Mexico_City";
+// The file takes Mexico City's today (localDays) while the app takes its own.
+await awayFromMidnight(TZ);
 
 describe("a dated valuation correcting a day's value recorded during that day", () => {
   it("becomes the asset's value and the day's net worth", async () => {
