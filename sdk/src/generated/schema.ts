@@ -1740,8 +1740,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Valuation history, newest first
-         * @description Valuation history, newest first. Any member of the space may call this, viewers included.
+         * Valuation history, newest first: by the day each is as of, then the last entered (the first is the asset's value)
+         * @description Valuation history, newest first: by the day each is as of, then the last entered (the first is the asset's value). Any member of the space may call this, viewers included.
          */
         get: operations["listAssetsValuations"];
         put?: never;

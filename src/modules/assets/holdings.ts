@@ -43,14 +43,15 @@ interface ValuationRow {
 
 const RECORDED_SLACK_MS = 60_000;
 
-// Each asset's valuations in the order that makes the last one by an instant the one in effect then
-// (the latest valuation date, then the latest recorded, then the greatest id).
+// Each asset's valuations in the order that makes the last one by an instant the one in effect then: the latest
+// day's (`date`), of those the last entered, then the greatest id (as assets' latestValuationRead: a correction
+// dated a past day wins over a value recorded during that day)
 const HISTORY_SQL = (space: string) => `
   SELECT a.id, a.name, a.currency, v.value, v.valued_at, a.created_at, a.disposed_on,
          CASE WHEN a.disposed_on IS NOT NULL THEN (SELECT timezone FROM spaces WHERE id = a.space_id) END AS tz
     FROM manual_assets a JOIN asset_valuations v ON v.asset_id = a.id AND v.valued_at <= ?
    WHERE a.space_id = ${space}
-   ORDER BY a.created_at, a.id, v.valued_at, v.created_at, v.id`;
+   ORDER BY a.created_at, a.id, v.date, v.created_at, v.id`;
 
 /** The valuations of the assets of the space `space` names (a guarded value) up to `lastMs`. */
 export const assetHistoryStatement = (db: D1Database, space: SqlGuard, lastMs: number) =>

@@ -3,6 +3,7 @@
  * a catalog item, real estate with a looked-up property). One automatic
  * valuation per asset per UTC day: the row carries `refresh_day` under a
  * unique index, so a second run the same day (or a retried one) adds nothing.
+ * A value recorded by hand the same day (a refresh or sync, same source and value) is not copied either.
  * A disposed asset (sold: `disposed_on` set) is not refreshed: the space no
  * longer holds it, and a valuation after its disposal day would be refused.
  */
@@ -14,7 +15,7 @@ import { mayValueAsCollectible } from "../collectibles/providers";
 import { linkedValue } from "../collectibles/service";
 import { zestimateFor } from "../real-estate/service";
 import { todayIn } from "../../lib/dates";
-import type { AssetRow } from "./service";
+import { type AssetRow, latestValuation, recordsAlready } from "./service";
 
 const PAGE = 100;
 
@@ -64,11 +65,15 @@ async function refreshOne(svc: Services, c: Candidate, day: string, now: number)
   const { value, source } = byCatalog
     ? await linkedValue(svc, asset)
     : { value: (await zestimateFor(svc, asset)).z.zestimate, source: ZESTIMATE_SOURCE };
+  // A value a refresh or sync by hand already recorded today (same source and value, still the asset's latest) is not
+  // copied: the history would show it twice on one day.
+  const date = todayIn(now, c.timezone);
+  if (recordsAlready(await latestValuation(svc, asset.id), { value, date, source })) return false;
   // Only while it is still held: a disposal recorded while the provider answered keeps the value out.
   const res = await svc.env.DB.prepare(
     `INSERT OR IGNORE INTO asset_valuations (id, asset_id, space_id, value, currency, date, valued_at, source, notes, refresh_day, created_by, created_at)
      SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'daily refresh', ?9, NULL, ?10
       WHERE EXISTS (SELECT 1 FROM manual_assets WHERE id = ?2 AND disposed_on IS NULL)`,
-  ).bind(newId("val", now), asset.id, asset.spaceId, value, asset.currency, todayIn(now, c.timezone), now, source, day, now).run();
+  ).bind(newId("val", now), asset.id, asset.spaceId, value, asset.currency, date, now, source, day, now).run();
   return (res.meta.changes ?? 0) > 0;
 }

@@ -61,7 +61,7 @@ assetRoutes.openapi(
 
 assetRoutes.openapi(
   createRoute({
-    ...access("viewer"), ...user, method: "get", path: "/{assetId}/valuations", tags, summary: "Valuation history, newest first",
+    ...access("viewer"), ...user, method: "get", path: "/{assetId}/valuations", tags, summary: "Valuation history, newest first: by the day each is as of, then the last entered (the first is the asset's value)",
     request: { params: AssetIdParam, query: PageQuery },
     responses: { 200: json(ValuationListSchema, "Valuations"), ...errors(401, 404, 422, 429) },
   }),

@@ -118,12 +118,30 @@ export async function assetFor(
  */
 const heldValuation = (v: string, disposedOn: string) => `${v}.date <= COALESCE(${disposedOn}, ${v}.date)`;
 
-/** The valuation in effect at `atMs` (default: now and ever) of the asset `asset` names: the latest by effective instant, then by creation. */
+/**
+ * Which valuation is an asset's value: the one of the latest day (`date`, the space's day it is as of), and of that
+ * day's the last entered. A correction dated a past day, entered after a value was recorded during that day (a PATCH,
+ * a sync, the refresh cron), is that day's value: by effective instant alone the one recorded at 15:00 would sort
+ * after the corrected day's midnight for ever, and the correction would change nothing anywhere.
+ *
+ * In SQL that is two index seeks on (asset_id, valued_at): the latest row by effective instant names the latest day
+ * (a day's instants all follow the previous day's), and that day's rows lie within SAME_DAY_MS before it (a local day
+ * is at most 25 hours; two days leave room for a space whose zone changed).
+ */
+export const SAME_DAY_MS = 2 * 86_400_000;
+const latestFirst = (v: string) => `${v}.valued_at DESC, ${v}.created_at DESC, ${v}.id DESC`;
+
+/** The valuation in effect at `atMs` (default: now and ever) of the asset `asset` names: the last entered of the latest day. */
 export const latestValuationRead = (db: D1Database, asset: SqlGuard, atMs = Number.MAX_SAFE_INTEGER) =>
-  db.prepare(`SELECT v.* FROM asset_valuations v WHERE v.asset_id = ${asset.sql} AND v.valued_at <= ?
-                 AND ${heldValuation("v", "(SELECT disposed_on FROM manual_assets WHERE id = v.asset_id)")}
-               ORDER BY v.valued_at DESC, v.created_at DESC, v.id DESC LIMIT 1`)
-    .bind(...asset.params, atMs);
+  db.prepare(`WITH top AS (
+                SELECT t.asset_id, t.date, t.valued_at FROM asset_valuations t WHERE t.asset_id = ${asset.sql} AND t.valued_at <= ?
+                   AND ${heldValuation("t", "(SELECT disposed_on FROM manual_assets WHERE id = t.asset_id)")}
+                 ORDER BY ${latestFirst("t")} LIMIT 1)
+              SELECT v.* FROM top JOIN asset_valuations v ON v.asset_id = top.asset_id AND v.date = top.date
+                   AND v.valued_at > top.valued_at - ${SAME_DAY_MS} AND v.valued_at <= ?
+                   AND ${heldValuation("v", "(SELECT disposed_on FROM manual_assets WHERE id = v.asset_id)")}
+               ORDER BY v.created_at DESC, v.id DESC LIMIT 1`)
+    .bind(...asset.params, atMs, atMs);
 
 /** latestValuationRead's answer. */
 export const latestValuationOf = (res: D1Result | undefined): ValuationRow | null => {
@@ -281,13 +299,17 @@ function listFilters(q: { type?: AssetType; disposed?: "true" | "false" }) {
   return { sql, params: q.type ? [q.type] : [] };
 }
 
-/** Each asset of the space `space` names with its latest valuation, chosen in SQL (one statement). */
+/** Each asset of the space `space` names with its latest valuation (as latestValuationRead chooses), chosen in SQL (one statement). */
 const LIST_SQL = (space: SqlGuard, filters: string) => `
   SELECT a.*, v.value AS v_value, v.date AS v_date, v.source AS v_source
     FROM manual_assets a
-    LEFT JOIN asset_valuations v ON v.id = (
+    LEFT JOIN asset_valuations t ON t.id = (
       SELECT h.id FROM asset_valuations h WHERE h.asset_id = a.id AND ${heldValuation("h", "a.disposed_on")}
-       ORDER BY h.valued_at DESC, h.created_at DESC, h.id DESC LIMIT 1)
+       ORDER BY ${latestFirst("h")} LIMIT 1)
+    LEFT JOIN asset_valuations v ON v.id = (
+      SELECT h.id FROM asset_valuations h WHERE h.asset_id = a.id AND h.date = t.date AND h.valued_at > t.valued_at - ${SAME_DAY_MS}
+         AND h.valued_at <= t.valued_at AND ${heldValuation("h", "a.disposed_on")}
+       ORDER BY h.created_at DESC, h.id DESC LIMIT 1)
    WHERE a.space_id = ${space.sql} ${filters}
    ORDER BY a.created_at DESC, a.id DESC LIMIT ? OFFSET ?`;
 
@@ -376,7 +398,7 @@ export async function deleteAsset(svc: Services, auth: AuthContext, assetId: str
 export async function listValuations(svc: Services, auth: AuthContext, assetId: string, q: { limit: number; offset: number }) {
   const db = svc.env.DB;
   const { asset, results: [rows, count] } = await assetFor(svc, auth, assetId, "viewer", (a) => [
-    db.prepare(`SELECT * FROM asset_valuations WHERE asset_id = ${a.sql} ORDER BY valued_at DESC, created_at DESC, id DESC LIMIT ? OFFSET ?`).bind(...a.params, q.limit, q.offset),
+    db.prepare(`SELECT * FROM asset_valuations WHERE asset_id = ${a.sql} ORDER BY date DESC, created_at DESC, id DESC LIMIT ? OFFSET ?`).bind(...a.params, q.limit, q.offset),
     db.prepare(`SELECT COUNT(*) AS n FROM asset_valuations WHERE asset_id = ${a.sql}`).bind(...a.params),
   ]);
   const valuations = (rows!.results as Record<string, unknown>[]).map(readValuation);

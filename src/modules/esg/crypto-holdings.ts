@@ -6,6 +6,7 @@
  * added up.
  */
 import type { Services } from "../../env";
+import { FIAT_CURRENCIES } from "../../lib/money";
 import { exactSumSql, IN_JSON_LIST, jsonList, readExactSum, type SqlGuard } from "../../lib/sql";
 import { COINGECKO_IDS } from "../prices/assets";
 import { ESG_DATASET } from "./dataset";
@@ -32,11 +33,14 @@ export interface Row {
 /**
  * The condition on `accounts a` (the space's active accounts) and an asset column of theirs that holds a crypto
  * asset: a coin account's own (`BTC/8` in a BTC wallet) and coin units bought in any other account (`ETH/8` in a
- * USD brokerage), which net worth values too; an account typed `crypto` holds its own asset whatever its symbol. Binds `space`'s parameters, then the crypto symbols.
+ * USD brokerage), which net worth values too; an account typed `crypto` holds its own asset whatever its symbol,
+ * but a fiat currency's: an exchange's peso balance (Bitso's MXN account, typed `crypto`) is money, not a coin the
+ * data set lacks. Binds `space`'s parameters, then the fiat codes, then the crypto symbols.
  */
 const cryptoAssetsOf = (space: SqlGuard, asset: string) => ({
-  sql: `a.space_id = ${space.sql} AND a.is_active = 1 AND ((a.type = 'crypto' AND ${symbolOf(asset)} = a.currency) OR ${symbolOf(asset)} ${IN_JSON_LIST})`,
-  params: [...space.params, jsonList(CRYPTO_SYMBOLS)],
+  sql: `a.space_id = ${space.sql} AND a.is_active = 1
+    AND ((a.type = 'crypto' AND ${symbolOf(asset)} = a.currency AND a.currency NOT ${IN_JSON_LIST}) OR ${symbolOf(asset)} ${IN_JSON_LIST})`,
+  params: [...space.params, jsonList(FIAT_CURRENCIES), jsonList(CRYPTO_SYMBOLS)],
 });
 
 /** An asset's code in SQL (`ETH` of `ETH/8`). */
