@@ -3,11 +3,13 @@
  * DrizzleQueryError puts every bound parameter in its message and stack (a user row's password hash and email,
  * a refresh token's hash, an encrypted TOTP secret), and the error middleware logged message and stack as they were.
  */
-import { env } from "cloudflare:test";
+import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { drizzle } from "drizzle-orm/d1";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { app } from "../../src/app";
 import { users } from "../../src/db/schema";
 import { logError } from "../../src/lib/log";
+import { nextIp } from "../helpers";
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -42,5 +44,32 @@ describe("logError", () => {
     const logged = JSON.parse(lines[0]!);
     expect(logged).toMatchObject({ level: "error", event: "unhandled", requestId: "req_test", error: "TypeError", message: "boom" });
     expect(logged.stack).toContain("boom");
+  });
+
+  it("through the app: a login whose query fails at D1 logs neither the email nor anything else it bound", async () => {
+    // Statements are prepared and bound as usual, and fail when run: the failure drizzle wraps with the values.
+    const failing = () => Promise.reject(new Error("D1_ERROR: simulated outage"));
+    const statement = { bind: () => statement, first: failing, all: failing, raw: failing, run: failing };
+    const failingDb = { prepare: () => statement, batch: failing } as unknown as D1Database;
+    const lines: string[] = [];
+    vi.spyOn(console, "error").mockImplementation((...args: unknown[]) => void lines.push(args.map(String).join(" ")));
+    vi.spyOn(console, "log").mockImplementation((...args: unknown[]) => void lines.push(args.map(String).join(" ")));
+    const email = `outage-${crypto.randomUUID()}@example.com`;
+    const ctx = createExecutionContext();
+    const res = await app.fetch(
+      new Request("http://api.test/v1/auth/login", {
+        method: "POST",
+        headers: { "content-type": "application/json", "cf-connecting-ip": nextIp() },
+        body: JSON.stringify({ email, password: "hunter2-very-secret" }),
+      }),
+      { ...env, DB: failingDb },
+      ctx,
+    );
+    await waitOnExecutionContext(ctx);
+    expect(res.status).toBe(500);
+    expect(lines.join("\n")).not.toContain(email);
+    expect(lines.join("\n")).not.toContain("hunter2-very-secret");
+    const errorLine = lines.map((l) => JSON.parse(l)).find((e) => e.level === "error");
+    expect(errorLine.cause).toContain("simulated outage");
   });
 });
