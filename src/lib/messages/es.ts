@@ -328,6 +328,8 @@ export const es: Catalogue = {
     "Authentication required": "Se requiere autenticación.",
     "An account with this email already exists": "Ya existe una cuenta con este correo electrónico.",
     "This account requires a two-factor code (totpCode)": "Esta cuenta requiere un código de dos factores (totpCode).",
+    "Two-factor authentication was enabled or set up again meanwhile; check GET /v1/auth/me":
+      "La autenticación de dos factores se activó o se volvió a configurar mientras tanto; consulta GET /v1/auth/me.",
     "Call POST /v1/auth/2fa/setup first": "Primero llama a POST /v1/auth/2fa/setup.",
     "Incorrect password": "La contraseña es incorrecta.",
     "Invalid or already used code": "El código no es válido o ya se usó.",

@@ -328,6 +328,8 @@ export const pt: Catalogue = {
     "Authentication required": "É necessário autenticar-se.",
     "An account with this email already exists": "Já existe uma conta com este e-mail.",
     "This account requires a two-factor code (totpCode)": "Esta conta exige um código de dois fatores (totpCode).",
+    "Two-factor authentication was enabled or set up again meanwhile; check GET /v1/auth/me":
+      "A autenticação de dois fatores foi ativada ou configurada de novo enquanto isso; consulte GET /v1/auth/me.",
     "Call POST /v1/auth/2fa/setup first": "Primeiro chame POST /v1/auth/2fa/setup.",
     "Incorrect password": "A senha está incorreta.",
     "Invalid or already used code": "O código é inválido ou já foi usado.",

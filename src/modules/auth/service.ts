@@ -131,10 +131,14 @@ export async function setupTwoFactor(svc: Services, auth: AuthContext) {
   const user = await findUserById(svc, auth.userId);
   if (user.twoFactorEnabled) throw conflict("Two-factor authentication is already enabled");
   const secret = newTotpSecret();
-  await svc.db
+  // Only while 2FA is still off: a setup racing an enable must not leave a pending secret (shown to the caller as
+  // if it were to be scanned) on an account whose factor is already another one.
+  const res = await svc.db
     .update(users)
     .set({ totpPendingSecretEnc: await encryptSecret(secret, svc.env.ENCRYPTION_KEY), updatedAt: svc.clock.now() })
-    .where(eq(users.id, user.id));
+    .where(and(eq(users.id, user.id), eq(users.twoFactorEnabled, false)))
+    .run();
+  if (res.meta.changes !== 1) throw conflict("Two-factor authentication is already enabled");
   return { secret, otpauthUrl: otpauthUrl(secret, user.email) };
 }
 
@@ -151,7 +155,12 @@ export async function enableTwoFactor(svc: Services, auth: AuthContext, input: C
   const now = svc.clock.now();
   const salt = newBackupCodeSalt();
   const hashes = await Promise.all(codes.map((c) => hashBackupCode(c, salt)));
+  // The salt is this request's own: the statements after the first act only if that one turned 2FA on.
+  const ours = sql`EXISTS (SELECT 1 FROM users WHERE id = ${user.id} AND backup_code_salt = ${salt})`;
   const results = await svc.db.batch([
+    // Only over the state checked: of two enables at once (two codes of neighbouring steps), one wins, and the
+    // other's backup codes, which would replace the winner's, are never stored nor shown. A setup meanwhile
+    // (a new secret to scan) makes this one stale as well.
     svc.db
       .update(users)
       .set({
@@ -161,13 +170,17 @@ export async function enableTwoFactor(svc: Services, auth: AuthContext, input: C
         backupCodeSalt: salt,
         updatedAt: now,
       })
-      .where(eq(users.id, user.id)),
-    svc.db.delete(backupCodes).where(eq(backupCodes.userId, user.id)),
-    svc.db.insert(backupCodes).values(hashes.map((codeHash) => ({ userId: user.id, codeHash }))),
-    svc.db.update(sessions).set({ stepUpAt: now }).where(eq(sessions.id, auth.sessionId)),
+      .where(and(eq(users.id, user.id), eq(users.twoFactorEnabled, false), eq(users.totpPendingSecretEnc, user.totpPendingSecretEnc))),
+    svc.db.delete(backupCodes).where(and(eq(backupCodes.userId, user.id), ours)),
+    // Columns in the table's order (user_id, code_hash, used_at): an INSERT … SELECT names them all.
+    svc.db
+      .insert(backupCodes)
+      .select(sql`SELECT ${user.id}, h.column1, NULL FROM (VALUES ${sql.join(hashes.map((h) => sql`(${h})`), sql`, `)}) AS h WHERE ${ours}`),
+    svc.db.update(sessions).set({ stepUpAt: now }).where(and(eq(sessions.id, auth.sessionId), ours)),
     // A session opened with the password alone (perhaps a thief's) must not outlive the new second factor.
-    revokeSessionsWhere(svc, otherLiveSessions(svc, user.id, auth.sessionId), "two_factor_enabled"),
+    revokeSessionsWhere(svc, and(otherLiveSessions(svc, user.id, auth.sessionId), ours), "two_factor_enabled"),
   ]);
+  if (changes(results[0]) !== 1) throw conflict("Two-factor authentication was enabled or set up again meanwhile; check GET /v1/auth/me");
   return { enabled: true as const, backupCodes: codes, revokedSessions: changes(results.at(-1)) };
 }
 
