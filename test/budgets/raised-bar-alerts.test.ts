@@ -23,7 +23,7 @@ async function world() {
   };
   const alerts = async () =>
     (await env.DB.prepare("SELECT dedupe_key, payload FROM event_outbox WHERE space_id = ? AND type = ? ORDER BY created_at, id").bind(w.spaceId, THRESHOLD_EVENT).all<{ dedupe_key: string; payload: string }>())
-      .results.map((r) => ({ key: r.dedupe_key, ...JSON.parse(r.payload) as Record<string, unknown> }));
+      .results.map((r) => ({ key: r.dedupe_key, ...(JSON.parse(r.payload) as Record<string, unknown>) } as Record<string, unknown>));
   return { ...w, spend, alerts };
 }
 
