@@ -1,18 +1,22 @@
 /**
  * The budget threshold alert: when a budget's spending crosses its alert
  * threshold, `budget.alert.threshold_exceeded` goes into the event outbox
- * once per budget per period. The outbox's unique dedupe key makes "once"
- * hold even when many transactions cross the threshold at the same moment.
+ * once per budget per period, and once more only when the budget's bar (its
+ * amount times its threshold) is raised above every bar already alerted in the
+ * period: a budget raised after its alert alerts again when spending reaches
+ * the new bar. The outbox's unique dedupe key makes "once" hold even when many
+ * transactions cross the threshold at the same moment (alert-bars.ts).
  */
 import type { Services } from "../../env";
 import { budgets } from "../../db/schema";
-import { type PublishInput, publishEvent, publishEvents, storedEventsStatement } from "../webhooks/publish";
+import { type PublishInput, publishEvent, publishEvents } from "../webhooks/publish";
 import { IN_JSON_LIST, jsonList, rowReader } from "../../lib/sql";
 import { type Currency, CURRENCY_SCALES, moneyFields } from "../../lib/money";
 import type { PostCommitRead } from "../ledger/operations";
-import { currentPeriod, type Period, type PeriodWindow } from "./periods";
+import { currentPeriod, type Period } from "./periods";
 import { type BudgetRow, spendingFromRows, spendingStatement } from "./spending";
 import { type ConvertedSpending, convertSpendings } from "./conversion";
+import { alertKey, alertsOutStatement, periodKey } from "./alert-bars";
 
 const readBudget = rowReader(budgets);
 
@@ -97,23 +101,26 @@ async function checkWatching(svc: Services, found: Record<string, unknown>[]): P
       const b = readBudget(raw);
       const tz = String(raw.space_timezone ?? "UTC");
       const window = currentPeriod({ period: b.period as Period, startDate: b.startDate, endDate: b.endDate }, nowMs, tz);
-      return { b, categoryIds: JSON.parse(String(raw.category_ids ?? "[]")) as string[], window, tz, key: dedupeKey(b, window) };
+      return { b, categoryIds: JSON.parse(String(raw.category_ids ?? "[]")) as string[], window, tz };
     })
     .filter((c) => c.categoryIds.length > 0 && !c.window.finished);
   if (checks.length === 0) return none;
   const results = await db.batch([
     ...checks.map((c) => spendingStatement(db, c.b, c.categoryIds, c.window)),
-    storedEventsStatement(db, checks.map((c) => c.key)),
+    alertsOutStatement(db, checks.map((c) => periodKey(c.b, c.window))),
   ]);
-  const out = new Set((results[checks.length]!.results as { dedupe_key: string }[]).map((r) => r.dedupe_key));
-  const open = checks.flatMap((c, i) => (out.has(c.key) ? [] : [{ c, spending: spendingFromRows(c.b, c.window, c.categoryIds, results[i]!.results as Record<string, unknown>[], c.tz) }]));
+  const alerted = results[checks.length]!.results as { dedupe_key: string; payload: string }[];
+  const open = checks.flatMap((c, i) => {
+    const key = alertKey(c.b, c.window, alerted);
+    return key === null ? [] : [{ c, key, spending: spendingFromRows(c.b, c.window, c.categoryIds, results[i]!.results as Record<string, unknown>[], c.tz) }];
+  });
   if (open.length === 0) return none;
   const converted = convertSpendings(open.map((o) => ({ budget: o.c.b, spending: o.spending })));
   const events: PublishInput[] = [];
   const waitingSpaces = new Set<string>();
   open.forEach((o, i) => {
     const s = converted[i]!;
-    const event = thresholdEvent(o.c.b, s);
+    const event = thresholdEvent(o.c.b, s, o.key);
     if (event) events.push(event);
     else if (s.conversion && !s.conversion.complete) waitingSpaces.add(o.c.b.spaceId);
   });
@@ -135,22 +142,29 @@ const awaitRatesStatement = (db: D1Database, spaceId: string, nowMs: number) =>
  */
 export async function checkOneBudgetAlert(svc: Services, b: BudgetRow, s: ConvertedSpending): Promise<number> {
   if (!b.alertsEnabled || s.byCategory.size === 0) return 0;
-  const event = thresholdEvent(b, s);
-  if (event) return (await publishEvent(svc, event)).created ? 1 : 0;
+  if (reached(b, s)) {
+    // Which alert this would be (the period's first, or one at a raised bar), or none: read only when it is due.
+    const alerted = (await alertsOutStatement(svc.env.DB, [periodKey(b, s.window)]).all<{ dedupe_key: string; payload: string }>()).results;
+    const key = alertKey(b, s.window, alerted);
+    const event = key === null ? null : thresholdEvent(b, s, key);
+    return event ? ((await publishEvent(svc, event)).created ? 1 : 0) : 0;
+  }
   // Under its threshold with spending it could not convert: waits for the rate like any checked budget.
   if (s.conversion && !s.conversion.complete) await awaitRatesStatement(svc.env.DB, b.spaceId, svc.clock.now()).run();
   return 0;
 }
 
-/** Once per budget and period: the outbox's unique dedupe key. */
-const dedupeKey = (b: BudgetRow, window: PeriodWindow) => `${THRESHOLD_EVENT}:${b.id}:${window.startDate}`;
-
-/** The period's threshold event of `b` if its spending `s` has reached the threshold (null otherwise). */
-function thresholdEvent(b: BudgetRow, s: ConvertedSpending): PublishInput | null {
-  const threshold = alertThresholdOf(b);
+/** Whether `b`'s spending `s` has reached its threshold in a period not over. */
+function reached(b: BudgetRow, s: ConvertedSpending): boolean {
   // In BigInt: spent × 100 can pass 2^53 for large budgets, where doubles would round the comparison.
+  return !s.window.finished && s.spent * 100n >= BigInt(alertThresholdOf(b)) * BigInt(b.amount);
+}
+
+/** The threshold event of `b`, under dedupe key `key`, if its spending `s` has reached the threshold (null otherwise). */
+function thresholdEvent(b: BudgetRow, s: ConvertedSpending, key: string): PublishInput | null {
+  const threshold = alertThresholdOf(b);
   const percent = s.spent * 100n;
-  if (s.window.finished || percent < BigInt(threshold) * BigInt(b.amount)) return null;
+  if (!reached(b, s)) return null;
   const scale = CURRENCY_SCALES[b.currency as Currency];
   const payload = {
     budgetId: b.id,
@@ -165,5 +179,5 @@ function thresholdEvent(b: BudgetRow, s: ConvertedSpending): PublishInput | null
     periodEnd: s.window.endDate,
   };
   // Delivered to webhooks at once (publishEvents queues it), not at the next sweep.
-  return { spaceId: b.spaceId, type: THRESHOLD_EVENT, payload, dedupeKey: dedupeKey(b, s.window) };
+  return { spaceId: b.spaceId, type: THRESHOLD_EVENT, payload, dedupeKey: key };
 }
