@@ -1,0 +1,91 @@
+/**
+ * The TypeScript SDK as an app developer meets it: a logged client does not write its tokens into the log, a call
+ * the network never answers ends (retried only when retrying cannot post twice), webhook signatures verify with
+ * the app's own signer, and an asset's documents page past the API's default page. Against the real app in
+ * workerd (its own fetch); fetch wrappers only observe, or never answer.
+ */
+import { exports } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { Dhanam, DhanamNetworkError, type FetchLike } from "../../sdk/src/index";
+
+// Node's util.inspect (what console.log writes), as workerd's nodejs_compat serves it; the Workers types do not declare it.
+const { inspect } = (await import("node:util" as string)) as { inspect: (value: unknown, opts?: { depth?: number; showHidden?: boolean }) => string };
+
+const BASE = "http://api.test";
+// Client IPs of this file only (the auth policy is per IP).
+const ipBlock = 100 + Math.floor(Math.random() * 150);
+let ipCount = 0;
+const nextIp = () => `10.${ipBlock}.${200 + (++ipCount >> 8)}.${ipCount & 255}`;
+
+function workerFetch(ip: string): FetchLike {
+  return async (input, init) => {
+    const req = new Request(input as RequestInfo, init);
+    req.headers.set("cf-connecting-ip", ip);
+    return exports.default.fetch(req);
+  };
+}
+
+async function registered() {
+  const dhanam = new Dhanam({ baseUrl: BASE, fetch: workerFetch(nextIp()) });
+  await dhanam.auth.register({ name: "SDK User", email: `sdk-${crypto.randomUUID().slice(0, 12)}@example.com`, password: "correct horse battery", locale: "en" });
+  return dhanam;
+}
+
+describe("TypeScript SDK: tokens stay out of logs", () => {
+  it("console.log (util.inspect) and JSON.stringify of a signed-in client show neither token", async () => {
+    const dhanam = await registered();
+    const { accessToken, refreshToken } = dhanam.tokens!;
+    expect(accessToken).toBeTruthy();
+    expect(refreshToken).toBeTruthy();
+    // Also the tokens given to the constructor (kept with its options).
+    const given = new Dhanam({ baseUrl: BASE, accessToken: "given-access-token-1", refreshToken: "given-refresh-token-1", fetch: workerFetch(nextIp()) });
+    for (const client of [dhanam, given]) {
+      const text = [inspect(client, { depth: 10, showHidden: true }), inspect({ ctx: { client } }, { depth: 10 }), JSON.stringify(client)].join("\n");
+      for (const secret of [accessToken, refreshToken!, "given-access-token-1", "given-refresh-token-1"]) expect(text).not.toContain(secret);
+    }
+    // Still there for the app: the getter and the calls themselves.
+    expect(given.tokens).toMatchObject({ accessToken: "given-access-token-1", refreshToken: "given-refresh-token-1" });
+    expect((await dhanam.auth.me()).id).toMatch(/^usr_/);
+  });
+});
+
+describe("TypeScript SDK: a request the network never answers", () => {
+  /** A fetch that answers nothing until its signal aborts (a stalled connection), counting the attempts. */
+  const stalled = (attempts: string[]): FetchLike => (input, init) => {
+    attempts.push(`${init?.method} ${new URL(String(input)).pathname} ${new Headers(init?.headers).get("idempotency-key") ?? "-"}`);
+    return new Promise((_, reject) => init?.signal?.addEventListener("abort", () => reject(init.signal!.reason), { once: true }));
+  };
+
+  it("times out each attempt after timeoutMs: a GET is retried, then a DhanamNetworkError that says so", async () => {
+    const attempts: string[] = [];
+    const d = new Dhanam({ baseUrl: BASE, accessToken: "t", fetch: stalled(attempts), timeoutMs: 40, maxRetries: 2, retryBaseDelayMs: 1 });
+    const err = await d.spaces.list().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DhanamNetworkError);
+    expect((err as DhanamNetworkError).status).toBe(0);
+    expect((err as DhanamNetworkError).message).toMatch(/No response within 40 ms/);
+    expect(attempts).toEqual(["GET /v1/spaces -", "GET /v1/spaces -", "GET /v1/spaces -"]);
+  });
+
+  it("a keyless POST that timed out is not sent again; a money-moving one is, with the same Idempotency-Key", async () => {
+    const attempts: string[] = [];
+    const d = new Dhanam({ baseUrl: BASE, accessToken: "t", fetch: stalled(attempts), timeoutMs: 30, maxRetries: 2, retryBaseDelayMs: 1 });
+    await expect(d.spaces.create({ name: "Home", type: "personal", currency: "USD" })).rejects.toBeInstanceOf(DhanamNetworkError);
+    expect(attempts).toEqual(["POST /v1/spaces -"]);
+    attempts.length = 0;
+    await expect(d.transactions.create({ spaceId: "spc_1", accountId: "acc_1", amount: "-1.00", description: "x", date: "2026-01-15" }, { idempotencyKey: "k-1" }))
+      .rejects.toBeInstanceOf(DhanamNetworkError);
+    expect(attempts).toEqual(["POST /v1/transactions k-1", "POST /v1/transactions k-1", "POST /v1/transactions k-1"]);
+  });
+
+  it("the caller's own abort still ends the call at once, without retries; timeoutMs 0 sets no limit", async () => {
+    const attempts: string[] = [];
+    const d = new Dhanam({ baseUrl: BASE, accessToken: "t", fetch: stalled(attempts), timeoutMs: 0 });
+    const ctl = new AbortController();
+    const call = d.spaces.list({ signal: ctl.signal }).catch((e: unknown) => e);
+    await new Promise((r) => setTimeout(r, 80)); // past any short default: still waiting
+    expect(attempts).toHaveLength(1);
+    ctl.abort(new Error("user left"));
+    expect(((await call) as Error).message).toBe("user left");
+    expect(attempts).toHaveLength(1);
+  });
+});
