@@ -6,7 +6,7 @@
  */
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { Dhanam, DhanamNetworkError, type FetchLike } from "../../sdk/src/index";
+import { collect, Dhanam, DhanamNetworkError, type FetchLike } from "../../sdk/src/index";
 
 // Node's util.inspect (what console.log writes), as workerd's nodejs_compat serves it; the Workers types do not declare it.
 const { inspect } = (await import("node:util" as string)) as { inspect: (value: unknown, opts?: { depth?: number; showHidden?: boolean }) => string };
@@ -87,5 +87,26 @@ describe("TypeScript SDK: a request the network never answers", () => {
     ctl.abort(new Error("user left"));
     expect(((await call) as Error).message).toBe("user left");
     expect(attempts).toHaveLength(1);
+  });
+});
+
+describe("TypeScript SDK: an asset's documents page by page", () => {
+  it("documents.list takes limit and offset, and documents.iterate walks every page", async () => {
+    const dhanam = await registered();
+    const space = await dhanam.spaces.create({ name: "Docs", type: "personal", currency: "USD" });
+    const house = await dhanam.assets.create({ spaceId: space.id, name: "House", type: "real_estate", currency: "USD", value: "250000.00" });
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) ids.push((await dhanam.assets.documents.uploadUrl(house.id, { filename: `page-${i}.pdf`, contentType: "application/pdf" })).documentId);
+
+    const first = await dhanam.assets.documents.list(house.id, { limit: 2 });
+    expect(first.documents).toHaveLength(2);
+    expect(first.pagination).toMatchObject({ total: 5, limit: 2, offset: 0, hasMore: true });
+    const last = await dhanam.assets.documents.list(house.id, { limit: 2, offset: 4 });
+    expect(last.documents).toHaveLength(1);
+    expect(last.pagination.hasMore).toBe(false);
+
+    const walked = await collect(dhanam.assets.documents.iterate(house.id, { limit: 2 }));
+    expect(walked.map((d) => d.id).sort()).toEqual([...ids].sort());
+    expect(await collect(dhanam.assets.documents.iterate(house.id, { limit: 2 }, { max: 3 }))).toHaveLength(3);
   });
 });
