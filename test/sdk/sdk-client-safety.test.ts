@@ -6,7 +6,8 @@
  */
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { collect, Dhanam, DhanamNetworkError, type FetchLike } from "../../sdk/src/index";
+import { collect, Dhanam, DhanamNetworkError, verifyWebhook, type FetchLike } from "../../sdk/src/index";
+import { deliveryBody, signature } from "../../src/modules/webhooks/deliver";
 
 // Node's util.inspect (what console.log writes), as workerd's nodejs_compat serves it; the Workers types do not declare it.
 const { inspect } = (await import("node:util" as string)) as { inspect: (value: unknown, opts?: { depth?: number; showHidden?: boolean }) => string };
@@ -87,6 +88,33 @@ describe("TypeScript SDK: a request the network never answers", () => {
     ctl.abort(new Error("user left"));
     expect(((await call) as Error).message).toBe("user left");
     expect(attempts).toHaveLength(1);
+  });
+});
+
+describe("TypeScript SDK: verifyWebhook", () => {
+  it("accepts what the app signs (string or bytes, Headers or a Node header record), and refuses any change, a stale time or a bad header", async () => {
+    const secret = "whsec_" + "ab".repeat(24);
+    const body = deliveryBody("transaction.created", "evt_1", "dlv_1", Date.UTC(2026, 0, 15), '{"id":"txn_1","amountDecimal":"-45.67","note":"café"}');
+    const now = 1_800_000_000;
+    const ts = String(now - 20);
+    const sig = await signature(secret, ts, body);
+    const headers = new Headers({ "X-Dhanam-Timestamp": ts, "X-Dhanam-Signature": sig });
+    expect(await verifyWebhook(secret, headers, body, { nowSeconds: now })).toBe(true);
+    expect(await verifyWebhook(secret, { "x-dhanam-timestamp": ts, "x-dhanam-signature": sig }, new TextEncoder().encode(body), { nowSeconds: now })).toBe(true);
+    expect(await verifyWebhook(secret, headers, new TextEncoder().encode(body).buffer as ArrayBuffer, { nowSeconds: now })).toBe(true);
+
+    expect(await verifyWebhook(secret, headers, body.replace("-45.67", "-45.68"), { nowSeconds: now })).toBe(false);
+    expect(await verifyWebhook(secret + "x", headers, body, { nowSeconds: now })).toBe(false);
+    expect(await verifyWebhook(secret, headers, body, { nowSeconds: now + 301 })).toBe(false); // replayed later
+    expect(await verifyWebhook(secret, headers, body, { nowSeconds: now - 400 })).toBe(false); // from the future
+    expect(await verifyWebhook(secret, headers, body, { nowSeconds: now + 3_000, toleranceSeconds: 3_600 })).toBe(true);
+    const other = String(now - 10); // the signature of another timestamp
+    expect(await verifyWebhook(secret, new Headers({ "x-dhanam-timestamp": other, "x-dhanam-signature": sig }), body, { nowSeconds: now })).toBe(false);
+    expect(await verifyWebhook(secret, new Headers({ "x-dhanam-timestamp": ts }), body, { nowSeconds: now })).toBe(false);
+    expect(await verifyWebhook(secret, new Headers({ "x-dhanam-timestamp": "1e9", "x-dhanam-signature": sig }), body, { nowSeconds: now })).toBe(false);
+    expect(await verifyWebhook(secret, { "x-dhanam-timestamp": ts, "x-dhanam-signature": [sig, sig] }, body, { nowSeconds: now })).toBe(false);
+    expect(await verifyWebhook(secret, new Headers({ "x-dhanam-timestamp": ts, "x-dhanam-signature": sig.toUpperCase() }), body, { nowSeconds: now })).toBe(false);
+    expect(await verifyWebhook("", headers, body, { nowSeconds: now })).toBe(false);
   });
 });
 
