@@ -138,3 +138,25 @@ describe("TypeScript SDK: an asset's documents page by page", () => {
     expect(await collect(dhanam.assets.documents.iterate(house.id, { limit: 2 }, { max: 3 }))).toHaveLength(3);
   });
 });
+
+describe("TypeScript SDK: an offset walk while the list changes", () => {
+  it("a transaction created ahead of the next page does not make the walk yield a row twice, and no earlier row is missed", { timeout: 30_000 }, async () => {
+    const dhanam = await registered();
+    const space = await dhanam.spaces.create({ name: "Walk", type: "personal", currency: "USD" });
+    const acc = await dhanam.accounts.create({ spaceId: space.id, name: "Checking", type: "checking", currency: "USD", openingBalance: "1000.00", openingBalanceDate: "2025-01-01" });
+    for (let i = 0; i < 9; i++) {
+      await dhanam.transactions.create({ spaceId: space.id, accountId: acc.id, amount: "-1.00", description: `row ${i}`, date: `2026-01-${10 + i}` });
+    }
+    const before = (await collect(dhanam.transactions.iterate({ spaceId: space.id, limit: 200 }))).map((t) => t.id);
+    expect(before).toHaveLength(10);
+
+    const walked: string[] = [];
+    for await (const tx of dhanam.transactions.iterate({ spaceId: space.id, limit: 4 })) {
+      walked.push(tx.id);
+      // Newest first: a newer row lands on page one and pushes the fourth row onto page two.
+      if (walked.length === 4) await dhanam.transactions.create({ spaceId: space.id, accountId: acc.id, amount: "-2.00", description: "new", date: "2026-02-01" });
+    }
+    expect(new Set(walked).size).toBe(walked.length);
+    expect(walked).toEqual(expect.arrayContaining(before));
+  });
+});
