@@ -75,9 +75,16 @@ def jwt_expiry(token: str) -> Optional[float]:
     return float(exp) if isinstance(exp, (int, float)) else None
 
 
+def _plain_decimal(value: Decimal) -> str:
+    """A Decimal as the API's decimal string: positional, never exponent notation. ``str`` writes ``1E+2`` for
+    ``Decimal(100).normalize()``, ``1.0E-7`` for ``Decimal("0.00000010")`` and ``0E-8`` for ``Decimal("0.00000000")``,
+    which the API refuses (422 INVALID_AMOUNT); ``format(..., "f")`` writes ``100``, ``0.00000010``, ``0.00000000``."""
+    return format(value, "f") if value.is_finite() else str(value)
+
+
 def _json_default(value: Any) -> Any:
     if isinstance(value, Decimal):
-        return str(value)  # exact: the API takes decimal strings for amounts
+        return _plain_decimal(value)  # exact: the API takes decimal strings for amounts
     if hasattr(value, "isoformat"):
         return value.isoformat()
     raise TypeError(f"{type(value).__name__} is not JSON serializable")
@@ -244,7 +251,8 @@ class HttpClient:
             if value is None:
                 continue
             for item in value if isinstance(value, (list, tuple)) else [value]:
-                pairs.append((key, "true" if item is True else "false" if item is False else str(item)))
+                text = _plain_decimal(item) if isinstance(item, Decimal) else str(item)
+                pairs.append((key, "true" if item is True else "false" if item is False else text))
         qs = urllib.parse.urlencode(pairs)
         return f"{self.base_url}{''.join(out)}" + (f"?{qs}" if qs else "")
 
