@@ -6,7 +6,8 @@
  */
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { collect, Dhanam, DhanamNetworkError, verifyWebhook, type FetchLike } from "../../sdk/src/index";
+import { collect, Dhanam, DhanamNetworkError, OPERATIONS, verifyWebhook, type FetchLike } from "../../sdk/src/index";
+import { totpCode } from "../helpers";
 import { deliveryBody, signature } from "../../src/modules/webhooks/deliver";
 
 // Node's util.inspect (what console.log writes), as workerd's nodejs_compat serves it; the Workers types do not declare it.
@@ -158,5 +159,46 @@ describe("TypeScript SDK: an offset walk while the list changes", () => {
     }
     expect(new Set(walked).size).toBe(walked.length);
     expect(walked).toEqual(expect.arrayContaining(before));
+  });
+});
+
+describe("TypeScript SDK: every documented operation has a namespace method", () => {
+  // The resources' sources, to read which routes their methods call.
+  const sources = import.meta.glob(["../../sdk/src/resources/*.ts", "../../sdk/src/client.ts"], { query: "?raw", import: "default", eager: true }) as Record<string, string>;
+  // Routes a namespace has no business wrapping: the client's own refresh, the presigned URLs' targets (plain
+  // fetch of the URL an answer gives), and the providers' own webhooks (Plaid and Belvo call them).
+  const NOT_NAMESPACED = new Set(["post /v1/auth/refresh", "put /v1/uploads/{token}", "get /v1/downloads/{token}", "post /v1/providers/plaid/webhook", "post /v1/providers/belvo/webhook"]);
+
+  it("reaches each operation of the generated table from a method (dhanam.call stays for the rest)", async () => {
+    const called = new Set<string>();
+    for (const src of Object.values(sources)) {
+      for (const m of src.matchAll(/(?:this\.call|typedCall\(this\.http,)\(?\s*"(get|post|put|patch|delete)",\s*"([^"]+)"/g)) called.add(`${m[1]} ${m[2]}`);
+    }
+    expect(called.size).toBeGreaterThan(100);
+    const documented = Object.values(OPERATIONS).map(([method, path]) => `${method} ${path}`);
+    expect(documented.filter((op) => !called.has(op) && !NOT_NAMESPACED.has(op))).toEqual([]);
+  });
+
+  it("changes the user's name and language, and hands a space to a member who accepts (or sees the offer withdrawn)", { timeout: 30_000 }, async () => {
+    const owner = await registered();
+    const me = await owner.auth.updateMe({ name: "Renamed", locale: "es" });
+    expect(me).toMatchObject({ name: "Renamed", locale: "es" });
+    // The owner turns 2FA on (confirmed just now, as an offer needs).
+    const setup = await owner.auth.twoFactor.setup();
+    await owner.auth.twoFactor.enable({ code: await totpCode(setup.secret), password: "correct horse battery" });
+
+    const heir = await registered();
+    const heirId = (await heir.auth.me()).id;
+    const space = await owner.spaces.create({ name: "Family", type: "personal", currency: "USD" });
+    await owner.spaces.members.add(space.id, { email: (await heir.auth.me()).email, role: "member" });
+
+    await owner.spaces.owner.offer(space.id, { userId: heirId });
+    await owner.spaces.owner.withdraw(space.id);
+    await expect(heir.spaces.owner.accept(space.id)).rejects.toMatchObject({ status: 404, code: "RESOURCE_NOT_FOUND" });
+
+    await owner.spaces.owner.offer(space.id, { userId: heirId });
+    await heir.spaces.owner.accept(space.id);
+    const members = await heir.spaces.members.list(space.id);
+    expect(members.find((m) => m.userId === heirId)?.role).toBe("owner");
   });
 });
