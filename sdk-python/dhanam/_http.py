@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import base64
+import http.client
 import json
 import random
 import socket
@@ -30,7 +31,8 @@ from ._case import camelize
 from .errors import DhanamError, DhanamNetworkError, error_from_response, parse_retry_after
 
 #: ``(method, url, headers, body, timeout) -> (status, lower-cased headers, body bytes)``.
-#: Raises OSError (urllib.error.URLError, ConnectionError, socket.timeout) when no answer arrives.
+#: Raises OSError (urllib.error.URLError, ConnectionError, socket.timeout) or http.client.HTTPException (a body cut short)
+#: when no whole answer arrives.
 Transport = Callable[[str, str, Dict[str, str], Optional[bytes], float], Tuple[int, Dict[str, str], bytes]]
 TokensCallback = Callable[[Dict[str, Any]], None]
 
@@ -305,7 +307,9 @@ class HttpClient:
                 h["Authorization"] = f"Bearer {token}"
             try:
                 status, res_headers, raw = self.transport(method, url, h, data, self.timeout)
-            except (OSError, socket.timeout) as err:  # URLError, ConnectionError and timeouts are OSErrors
+            # URLError, ConnectionError and timeouts are OSErrors; a body cut short (IncompleteRead) or a garbled status
+            # line is an http.client.HTTPException, which is not: either way no whole answer arrived.
+            except (OSError, socket.timeout, http.client.HTTPException) as err:
                 if retry_safe and attempt < self.max_retries:
                     self._sleep(self._backoff(attempt))
                     attempt += 1
