@@ -286,10 +286,29 @@ export class HttpClient {
 
   /** Sends one API call through refresh, idempotency and retry handling; resolves to the parsed JSON (undefined for 204). */
   async request<T = unknown>(o: RequestOptions): Promise<T> {
-    const { response } = await this.send(o);
-    if (response.status === 204) return undefined as T;
-    const text = await response.text();
-    return (text ? JSON.parse(text) : undefined) as T;
+    // The key is fixed here, so a call sent again after its answer was cut short carries the same one.
+    const key = o.idempotencyKey === true ? crypto.randomUUID() : o.idempotencyKey || undefined;
+    const call = { ...o, idempotencyKey: key };
+    const retrySafe = IDEMPOTENT_METHODS.has(o.method.toUpperCase()) || key !== undefined;
+    const maxRetries = this.#opts.maxRetries ?? 3;
+    for (let attempt = 0; ; attempt++) {
+      const { response } = await this.send(call);
+      if (response.status === 204) return undefined as T;
+      let text: string;
+      try {
+        text = await response.text();
+      } catch (err) {
+        // The connection closed before the body ended: no whole answer arrived, as with a network error (the
+        // fetch's own "terminated" TypeError otherwise escaped untyped, and a GET was not sent again).
+        if (o.signal?.aborted) throw err;
+        if (retrySafe && attempt < maxRetries) {
+          await sleep(this.backoff(attempt), o.signal);
+          continue;
+        }
+        throw new DhanamNetworkError(err);
+      }
+      return (text ? JSON.parse(text) : undefined) as T;
+    }
   }
 
   /** Like `request` but hands back the Response (body unread) and the idempotency key used. */

@@ -202,3 +202,60 @@ describe("TypeScript SDK: every documented operation has a namespace method", ()
     expect(members.find((m) => m.userId === heirId)?.role).toBe("owner");
   });
 });
+
+describe("TypeScript SDK: an answer cut short", () => {
+  /** The Worker's fetch, whose answers' bodies break off after their first bytes while `cut` is on (a dropped connection). */
+  function cuttingFetch(ip: string, seen: string[], cut: { on: boolean }): FetchLike {
+    const real = workerFetch(ip);
+    return async (input, init) => {
+      const res = await real(input, init);
+      seen.push(`${init?.method} ${new URL(String(input)).pathname} ${res.status} ${new Headers(init?.headers).get("idempotency-key") ?? "-"}`);
+      if (!cut.on || !res.body) return res;
+      const bytes = new Uint8Array(await res.arrayBuffer());
+      const body = new ReadableStream<Uint8Array>({
+        start(c) {
+          c.enqueue(bytes.slice(0, 5));
+          c.error(new TypeError("terminated"));
+        },
+      });
+      return new Response(body, { status: res.status, headers: res.headers });
+    };
+  }
+
+  it("is a DhanamNetworkError; a GET is sent again, a create once more with the same key makes one transaction, a keyless POST is not", { timeout: 30_000 }, async () => {
+    const owner = await registered();
+    const space = await owner.spaces.create({ name: "Cut", type: "personal", currency: "USD" });
+    const acc = await owner.accounts.create({ spaceId: space.id, name: "Checking", type: "checking", currency: "USD", openingBalance: "100.00", openingBalanceDate: "2025-01-01" });
+    const seen: string[] = [];
+    const cut = { on: true };
+    const d = new Dhanam({ baseUrl: BASE, fetch: cuttingFetch(nextIp(), seen, cut), accessToken: owner.tokens!.accessToken, maxRetries: 2, retryBaseDelayMs: 1 });
+
+    const err = await d.spaces.list().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DhanamNetworkError);
+    expect(seen).toEqual(["GET /v1/spaces 200 -", "GET /v1/spaces 200 -", "GET /v1/spaces 200 -"]);
+
+    seen.length = 0;
+    await expect(d.spaces.create({ name: "Once", type: "personal", currency: "USD" })).rejects.toBeInstanceOf(DhanamNetworkError);
+    expect(seen).toEqual(["POST /v1/spaces 201 -"]);
+
+    // The first answer is cut short, the retry (same key) comes through whole: the replay of the first.
+    seen.length = 0;
+    let answers = 0;
+    const once = cuttingFetch(nextIp(), seen, cut);
+    const d2 = new Dhanam({
+      baseUrl: BASE, accessToken: owner.tokens!.accessToken, maxRetries: 2, retryBaseDelayMs: 1,
+      fetch: async (input, init) => {
+        cut.on = answers++ === 0;
+        return once(input, init);
+      },
+    });
+    const tx = await d2.transactions.create({ spaceId: space.id, accountId: acc.id, amount: "-12.34", description: "cut short", date: "2026-01-15" });
+    expect(tx.amountDecimal).toBe("-12.34");
+    const keys = seen.map((s) => s.split(" ")[3]);
+    expect(seen.map((s) => s.split(" ").slice(0, 3).join(" "))).toEqual(["POST /v1/transactions 201", "POST /v1/transactions 201"]);
+    expect(keys[0]).toBe(keys[1]);
+    expect(keys[0]).not.toBe("-");
+    const rows = (await owner.transactions.list({ spaceId: space.id, limit: 200 })).transactions.filter((t) => t.description === "cut short");
+    expect(rows.map((t) => t.id)).toEqual([tx.id]);
+  });
+});
