@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import base64
+import datetime
 import http.client
 import json
 import random
@@ -84,11 +85,21 @@ def _plain_decimal(value: Decimal) -> str:
     return format(value, "f") if value.is_finite() else str(value)
 
 
+def _iso(value: Any) -> str:
+    """A date as ``YYYY-MM-DD``; a datetime at the API's millisecond precision. ``isoformat()`` writes microseconds
+    (``datetime.now(timezone.utc)`` nearly always has some), which the API refuses (422 INVALID_DATE, "At most
+    millisecond precision"), so the digits past the millisecond are dropped. A naive datetime stays naive: the API
+    refuses a time without its offset, and guessing one here would move the day."""
+    if isinstance(value, datetime.datetime):
+        return value.isoformat(timespec="milliseconds") if value.microsecond else value.isoformat()
+    return value.isoformat()
+
+
 def _json_default(value: Any) -> Any:
     if isinstance(value, Decimal):
         return _plain_decimal(value)  # exact: the API takes decimal strings for amounts
     if hasattr(value, "isoformat"):
-        return value.isoformat()
+        return _iso(value)
     raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
@@ -253,7 +264,8 @@ class HttpClient:
             if value is None:
                 continue
             for item in value if isinstance(value, (list, tuple)) else [value]:
-                text = _plain_decimal(item) if isinstance(item, Decimal) else str(item)
+                # Decimals and dates as in a body (str() writes 1E+2, and a datetime with a space, not a "T").
+                text = _plain_decimal(item) if isinstance(item, Decimal) else _iso(item) if isinstance(item, (datetime.date, datetime.time)) else str(item)
                 pairs.append((key, "true" if item is True else "false" if item is False else text))
         qs = urllib.parse.urlencode(pairs)
         return f"{self.base_url}{''.join(out)}" + (f"?{qs}" if qs else "")

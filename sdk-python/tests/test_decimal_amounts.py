@@ -35,3 +35,21 @@ class DecimalAmountsTest(SdkTestCase):
     def test_decimal_query_values_are_written_positionally(self) -> None:
         api = DhanamAPI(base_url="http://api.test")
         self.assertEqual(api.http.build_url("/v1/x", query={"min": Decimal("1E+2"), "max": Decimal("1.0E-7")}), "http://api.test/v1/x?min=100&max=0.00000010")
+
+
+class DatetimeValuesTest(SdkTestCase):
+    def test_an_aware_datetime_with_microseconds_posts_at_millisecond_precision(self) -> None:
+        import datetime as dt
+
+        _, _, dhanam = registered()
+        sid = dhanam.spaces.create(name="Times", type="personal", currency="USD", timezone="America/Mexico_City")["id"]
+        acc = dhanam.accounts.create(space_id=sid, name="Checking", type="checking", currency="USD", opening_balance="100.00", opening_balance_date=dt.date(2025, 1, 1))
+        # datetime.now(timezone.utc) nearly always carries microseconds; isoformat() wrote all six digits (a 422).
+        at = dt.datetime(2026, 1, 15, 10, 30, 15, 123456, tzinfo=dt.timezone.utc)
+        tx = dhanam.transactions.create(space_id=sid, account_id=acc["id"], amount="-1.00", description="stamped", date=at)
+        self.assertEqual(tx["date"], "2026-01-15T04:30:15.123-06:00")
+        day = dhanam.transactions.create(space_id=sid, account_id=acc["id"], amount="-1.00", description="a day", date=dt.date(2026, 1, 16))
+        self.assertEqual(day["date"], "2026-01-16T00:00:00.000-06:00")
+        # As query values too (str() of a datetime has a space where ISO 8601 has its "T").
+        api = DhanamAPI(base_url="http://api.test")
+        self.assertEqual(api.http.build_url("/v1/x", query={"at": at, "day": dt.date(2026, 1, 2)}), "http://api.test/v1/x?at=2026-01-15T10%3A30%3A15.123%2B00%3A00&day=2026-01-02")
