@@ -53,3 +53,22 @@ class DatetimeValuesTest(SdkTestCase):
         # As query values too (str() of a datetime has a space where ISO 8601 has its "T").
         api = DhanamAPI(base_url="http://api.test")
         self.assertEqual(api.http.build_url("/v1/x", query={"at": at, "day": dt.date(2026, 1, 2)}), "http://api.test/v1/x?at=2026-01-15T10%3A30%3A15.123%2B00%3A00&day=2026-01-02")
+
+
+class ErrorTextTest(SdkTestCase):
+    def test_a_422_names_each_field_and_why_in_its_text(self) -> None:
+        from dhanam import ValidationError
+
+        _, _, dhanam = registered()
+        sid = dhanam.spaces.create(name="Errors", type="personal", currency="USD")["id"]
+        acc = dhanam.accounts.create(space_id=sid, name="Checking", type="checking", currency="USD")
+        with self.assertRaises(ValidationError) as caught:
+            dhanam.transactions.create(space_id=sid, account_id=acc["id"], amount="1.234", description="x", date="2026-13-45")
+        err = caught.exception
+        self.assertEqual(err.message, "Validation failed for the provided data")  # the API's, unchanged
+        text = str(err)
+        self.assertTrue(text.startswith("Validation failed for the provided data ("), text)
+        self.assertIn("date: Must be a date YYYY-MM-DD", text)
+        self.assertTrue(err.details)
+        for d in err.details:
+            self.assertIn(f"{d['field']}: {d['message']}", text)
