@@ -14,6 +14,7 @@ from .errors import (
     parse_retry_after,
 )
 from .pagination import iterate_cursor, iterate_offset
+from .webhooks_verify import verify_webhook
 
 __version__ = "0.1.0"
 
@@ -35,4 +36,5 @@ __all__ = [
     "parse_retry_after",
     "iterate_offset",
     "iterate_cursor",
+    "verify_webhook",
 ]

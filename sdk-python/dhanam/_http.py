@@ -14,6 +14,8 @@
 from __future__ import annotations
 
 import base64
+import datetime
+import http.client
 import json
 import random
 import socket
@@ -30,7 +32,8 @@ from ._case import camelize
 from .errors import DhanamError, DhanamNetworkError, error_from_response, parse_retry_after
 
 #: ``(method, url, headers, body, timeout) -> (status, lower-cased headers, body bytes)``.
-#: Raises OSError (urllib.error.URLError, ConnectionError, socket.timeout) when no answer arrives.
+#: Raises OSError (urllib.error.URLError, ConnectionError, socket.timeout) or http.client.HTTPException (a body cut short)
+#: when no whole answer arrives.
 Transport = Callable[[str, str, Dict[str, str], Optional[bytes], float], Tuple[int, Dict[str, str], bytes]]
 TokensCallback = Callable[[Dict[str, Any]], None]
 
@@ -75,11 +78,28 @@ def jwt_expiry(token: str) -> Optional[float]:
     return float(exp) if isinstance(exp, (int, float)) else None
 
 
+def _plain_decimal(value: Decimal) -> str:
+    """A Decimal as the API's decimal string: positional, never exponent notation. ``str`` writes ``1E+2`` for
+    ``Decimal(100).normalize()``, ``1.0E-7`` for ``Decimal("0.00000010")`` and ``0E-8`` for ``Decimal("0.00000000")``,
+    which the API refuses (422 INVALID_AMOUNT); ``format(..., "f")`` writes ``100``, ``0.00000010``, ``0.00000000``."""
+    return format(value, "f") if value.is_finite() else str(value)
+
+
+def _iso(value: Any) -> str:
+    """A date as ``YYYY-MM-DD``; a datetime at the API's millisecond precision. ``isoformat()`` writes microseconds
+    (``datetime.now(timezone.utc)`` nearly always has some), which the API refuses (422 INVALID_DATE, "At most
+    millisecond precision"), so the digits past the millisecond are dropped. A naive datetime stays naive: the API
+    refuses a time without its offset, and guessing one here would move the day."""
+    if isinstance(value, datetime.datetime):
+        return value.isoformat(timespec="milliseconds") if value.microsecond else value.isoformat()
+    return value.isoformat()
+
+
 def _json_default(value: Any) -> Any:
     if isinstance(value, Decimal):
-        return str(value)  # exact: the API takes decimal strings for amounts
+        return _plain_decimal(value)  # exact: the API takes decimal strings for amounts
     if hasattr(value, "isoformat"):
-        return value.isoformat()
+        return _iso(value)
     raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
@@ -244,7 +264,9 @@ class HttpClient:
             if value is None:
                 continue
             for item in value if isinstance(value, (list, tuple)) else [value]:
-                pairs.append((key, "true" if item is True else "false" if item is False else str(item)))
+                # Decimals and dates as in a body (str() writes 1E+2, and a datetime with a space, not a "T").
+                text = _plain_decimal(item) if isinstance(item, Decimal) else _iso(item) if isinstance(item, (datetime.date, datetime.time)) else str(item)
+                pairs.append((key, "true" if item is True else "false" if item is False else text))
         qs = urllib.parse.urlencode(pairs)
         return f"{self.base_url}{''.join(out)}" + (f"?{qs}" if qs else "")
 
@@ -297,7 +319,9 @@ class HttpClient:
                 h["Authorization"] = f"Bearer {token}"
             try:
                 status, res_headers, raw = self.transport(method, url, h, data, self.timeout)
-            except (OSError, socket.timeout) as err:  # URLError, ConnectionError and timeouts are OSErrors
+            # URLError, ConnectionError and timeouts are OSErrors; a body cut short (IncompleteRead) or a garbled status
+            # line is an http.client.HTTPException, which is not: either way no whole answer arrived.
+            except (OSError, socket.timeout, http.client.HTTPException) as err:
                 if retry_safe and attempt < self.max_retries:
                     self._sleep(self._backoff(attempt))
                     attempt += 1

@@ -35,6 +35,15 @@ class DhanamError(Exception):
         #: The parsed response body.
         self.body = body
 
+    def __str__(self) -> str:
+        # What a log line or a traceback shows: the message, and for a 422 which field failed and why (``message``
+        # alone, "Validation failed for the provided data", names none of them).
+        problems = "; ".join(
+            f"{d.get('field') or '?'}: {d.get('message') or d.get('code') or '?'}" for d in self.details[:5] if isinstance(d, dict)
+        )
+        more = f"; and {len(self.details) - 5} more" if len(self.details) > 5 else ""
+        return f"{self.message} ({problems}{more})" if problems else self.message
+
     def __repr__(self) -> str:
         return f"{type(self).__name__}(status={self.status}, code={self.code!r}, message={self.message!r}, request_id={self.request_id!r})"
 

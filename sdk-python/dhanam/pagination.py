@@ -16,14 +16,24 @@ def iterate_offset(
     limit: int = 100,
     max_items: Optional[int] = None,
 ) -> Iterator[Dict[str, Any]]:
-    """Yields every item; ``fetch_page(offset, limit)`` returns one page."""
+    """Yields every item; ``fetch_page(offset, limit)`` returns one page.
+
+    Offsets shift when rows are written during the walk: a transaction created (or a void's reversal) ahead of
+    the next page pushes a row already yielded onto it. An item whose ``id`` was already yielded is skipped, so
+    a walk never repeats one; a row removed during the walk can still shift one later row past it."""
     yielded = 0
+    seen = set()
     while True:
         page = fetch_page(offset, limit)
         items = page.get(items_key) or []
         for item in items:
             if max_items is not None and yielded >= max_items:
                 return
+            item_id = item.get("id") if isinstance(item, dict) else None
+            if isinstance(item_id, str):
+                if item_id in seen:
+                    continue
+                seen.add(item_id)
             yielded += 1
             yield item
         pagination = page.get("pagination") or {}

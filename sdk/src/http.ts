@@ -45,6 +45,11 @@ export interface ClientOptions {
   fetch?: FetchLike;
   /** Headers added to every request. */
   headers?: Record<string, string>;
+  /**
+   * How long one attempt may wait for the response's headers, in ms (default 30 000, as the Python SDK; 0: no
+   * limit). A timed-out attempt is a network error: retried when the call is idempotent, else DhanamNetworkError.
+   */
+  timeoutMs?: number;
   /** Retries after the first attempt (default 3). */
   maxRetries?: number;
   /** First backoff step in ms for retries without Retry-After (default 250; doubles, with jitter). */
@@ -131,22 +136,24 @@ async function refusesBookmark(res: Response): Promise<boolean> {
 export class HttpClient {
   readonly baseUrl: string;
   private readonly fetchImpl: FetchLike;
-  private readonly opts: ClientOptions;
-  private tokens: TokenSet | undefined;
+  // Native private fields (not TypeScript's `private`): `console.log(client)`, util.inspect and JSON.stringify do
+  // not show them, so logging a client (or an object holding one) does not write its tokens into the log.
+  readonly #opts: ClientOptions;
+  #tokens: TokenSet | undefined;
   private refreshing: Promise<void> | undefined;
   private bookmark: string | undefined;
   /** How many refreshes this client has sent (observability and tests). */
   refreshCount = 0;
 
   constructor(opts: ClientOptions = {}) {
-    this.opts = opts;
+    this.#opts = opts;
     this.baseUrl = (opts.baseUrl ?? "http://localhost:8787").replace(/\/+$/, "");
     if (!opts.fetch && typeof globalThis.fetch !== "function") throw new Error("No fetch available: pass `fetch` in the options");
     // Call through globalThis so browsers do not complain about an unbound fetch.
     this.fetchImpl = opts.fetch ?? ((input, init) => globalThis.fetch(input, init));
     const access = opts.accessToken ?? opts.apiKey;
-    if (access) this.tokens = { accessToken: access, refreshToken: opts.refreshToken, expiresAt: jwtExpiry(access) };
-    else if (opts.refreshToken) this.tokens = { accessToken: "", refreshToken: opts.refreshToken, expiresAt: 0 };
+    if (access) this.#tokens = { accessToken: access, refreshToken: opts.refreshToken, expiresAt: jwtExpiry(access) };
+    else if (opts.refreshToken) this.#tokens = { accessToken: "", refreshToken: opts.refreshToken, expiresAt: 0 };
     if (opts.bookmark) this.bookmark = opts.bookmark;
   }
 
@@ -171,18 +178,18 @@ export class HttpClient {
 
   /** The current tokens (after any refresh), to persist between runs. */
   getTokens(): TokenSet | undefined {
-    return this.tokens ? { ...this.tokens } : undefined;
+    return this.#tokens ? { ...this.#tokens } : undefined;
   }
 
   /** Replaces the tokens (login, register, refresh); notifies `onTokens`. */
   setTokens(t: { accessToken: string; refreshToken?: string; expiresIn?: number } | undefined): void {
     if (!t) {
-      this.tokens = undefined;
+      this.#tokens = undefined;
       return;
     }
     const expiresAt = t.expiresIn !== undefined ? Date.now() + t.expiresIn * 1000 : jwtExpiry(t.accessToken);
-    this.tokens = { accessToken: t.accessToken, refreshToken: t.refreshToken ?? this.tokens?.refreshToken, expiresAt };
-    this.opts.onTokens?.(this.getTokens()!);
+    this.#tokens = { accessToken: t.accessToken, refreshToken: t.refreshToken ?? this.#tokens?.refreshToken, expiresAt };
+    this.#opts.onTokens?.(this.getTokens()!);
   }
 
   /**
@@ -192,8 +199,8 @@ export class HttpClient {
    */
   refresh(stale?: string): Promise<void> {
     if (this.refreshing) return this.refreshing;
-    if (stale !== undefined && this.tokens && this.tokens.accessToken !== stale) return Promise.resolve();
-    const refreshToken = this.tokens?.refreshToken;
+    if (stale !== undefined && this.#tokens && this.#tokens.accessToken !== stale) return Promise.resolve();
+    const refreshToken = this.#tokens?.refreshToken;
     if (!refreshToken) return Promise.reject(new DhanamError("No refresh token: log in again", 401, "UNAUTHORIZED"));
     this.refreshCount++;
     this.refreshing = (async () => {
@@ -205,8 +212,8 @@ export class HttpClient {
       } catch (err) {
         // A refused refresh token (used, expired, session revoked) will not work again: forget it, so
         // later calls fail fast with 401 instead of presenting it once more.
-        if (err instanceof DhanamError && err.status === 401 && this.tokens?.refreshToken === refreshToken) {
-          this.tokens = { ...this.tokens, refreshToken: undefined };
+        if (err instanceof DhanamError && err.status === 401 && this.#tokens?.refreshToken === refreshToken) {
+          this.#tokens = { ...this.#tokens, refreshToken: undefined };
         }
         throw err;
       } finally {
@@ -219,13 +226,13 @@ export class HttpClient {
   /** The access token to send now, refreshed first when it is (about to be) expired. */
   private async currentAccessToken(): Promise<string | undefined> {
     if (this.refreshing) await this.refreshing;
-    const t = this.tokens;
+    const t = this.#tokens;
     if (!t) return undefined;
-    const skewMs = (this.opts.refreshSkewSeconds ?? 30) * 1000;
+    const skewMs = (this.#opts.refreshSkewSeconds ?? 30) * 1000;
     if (t.refreshToken && t.expiresAt !== undefined && Date.now() >= t.expiresAt - skewMs) {
       await this.refresh(t.accessToken);
     }
-    return this.tokens?.accessToken || undefined;
+    return this.#tokens?.accessToken || undefined;
   }
 
   buildUrl(path: string, pathParams?: Record<string, string | number>, query?: Record<string, QueryValue>): string {
@@ -245,17 +252,63 @@ export class HttpClient {
   }
 
   private backoff(attempt: number): number {
-    const base = this.opts.retryBaseDelayMs ?? 250;
+    const base = this.#opts.retryBaseDelayMs ?? 250;
     const exp = base * 2 ** attempt;
-    return Math.min(this.opts.maxRetryDelayMs ?? 60_000, exp / 2 + Math.random() * (exp / 2));
+    return Math.min(this.#opts.maxRetryDelayMs ?? 60_000, exp / 2 + Math.random() * (exp / 2));
+  }
+
+  /**
+   * The signal of one attempt: the caller's, and an abort when `timeoutMs` passes without a response (a fetch
+   * that never answers would otherwise hold the call forever). Built by hand, not AbortSignal.any/timeout, which
+   * Node 18 lacks.
+   */
+  private attemptSignal(outer: AbortSignal | undefined): { signal: AbortSignal | undefined; timedOut: () => boolean; done: () => void } {
+    const ms = this.#opts.timeoutMs ?? 30_000;
+    if (!(ms > 0) || ms === Infinity) return { signal: outer, timedOut: () => false, done: () => undefined };
+    const ctl = new AbortController();
+    let timedOut = false;
+    const onOuter = () => ctl.abort(outer?.reason);
+    if (outer?.aborted) ctl.abort(outer.reason);
+    else outer?.addEventListener("abort", onOuter, { once: true });
+    const timer = setTimeout(() => {
+      timedOut = true;
+      ctl.abort(new Error(`No response within ${ms} ms`));
+    }, ms);
+    return {
+      signal: ctl.signal,
+      timedOut: () => timedOut,
+      done: () => {
+        clearTimeout(timer);
+        outer?.removeEventListener("abort", onOuter);
+      },
+    };
   }
 
   /** Sends one API call through refresh, idempotency and retry handling; resolves to the parsed JSON (undefined for 204). */
   async request<T = unknown>(o: RequestOptions): Promise<T> {
-    const { response } = await this.send(o);
-    if (response.status === 204) return undefined as T;
-    const text = await response.text();
-    return (text ? JSON.parse(text) : undefined) as T;
+    // The key is fixed here, so a call sent again after its answer was cut short carries the same one.
+    const key = o.idempotencyKey === true ? crypto.randomUUID() : o.idempotencyKey || undefined;
+    const call = { ...o, idempotencyKey: key };
+    const retrySafe = IDEMPOTENT_METHODS.has(o.method.toUpperCase()) || key !== undefined;
+    const maxRetries = this.#opts.maxRetries ?? 3;
+    for (let attempt = 0; ; attempt++) {
+      const { response } = await this.send(call);
+      if (response.status === 204) return undefined as T;
+      let text: string;
+      try {
+        text = await response.text();
+      } catch (err) {
+        // The connection closed before the body ended: no whole answer arrived, as with a network error (the
+        // fetch's own "terminated" TypeError otherwise escaped untyped, and a GET was not sent again).
+        if (o.signal?.aborted) throw err;
+        if (retrySafe && attempt < maxRetries) {
+          await sleep(this.backoff(attempt), o.signal);
+          continue;
+        }
+        throw new DhanamNetworkError(err);
+      }
+      return (text ? JSON.parse(text) : undefined) as T;
+    }
   }
 
   /** Like `request` but hands back the Response (body unread) and the idempotency key used. */
@@ -265,15 +318,15 @@ export class HttpClient {
     const retrySafe = IDEMPOTENT_METHODS.has(method) || key !== undefined;
     const url = this.buildUrl(o.path, o.pathParams, o.query);
     const body = o.body === undefined ? undefined : JSON.stringify(o.body);
-    const maxRetries = this.opts.maxRetries ?? 3;
-    const maxDelay = this.opts.maxRetryDelayMs ?? 60_000;
+    const maxRetries = this.#opts.maxRetries ?? 3;
+    const maxDelay = this.#opts.maxRetryDelayMs ?? 60_000;
     const useAuth = o.auth !== false;
     let attempt = 0;
     let refreshedAfter401 = false;
     let refusedBookmark = false;
 
     for (;;) {
-      const headers = new Headers(this.opts.headers);
+      const headers = new Headers(this.#opts.headers);
       for (const [k, v] of Object.entries(o.headers ?? {})) headers.set(k, v);
       headers.set("accept", "application/json");
       if (body !== undefined) headers.set("content-type", "application/json");
@@ -281,21 +334,24 @@ export class HttpClient {
       const token = useAuth ? await this.currentAccessToken() : undefined;
       if (token) headers.set("authorization", `Bearer ${token}`);
       // A bookmark the caller set in `headers` stands; otherwise the latest one received.
-      const bookmark = this.opts.bookmarks !== false && !headers.has(BOOKMARK_HEADER) ? this.bookmark : undefined;
+      const bookmark = this.#opts.bookmarks !== false && !headers.has(BOOKMARK_HEADER) ? this.bookmark : undefined;
       if (bookmark) headers.set(BOOKMARK_HEADER, bookmark);
 
       let res: Response;
+      const attemptSignal = this.attemptSignal(o.signal);
       try {
-        res = await this.fetchImpl(url, { method, headers, body, signal: o.signal });
+        res = await this.fetchImpl(url, { method, headers, body, signal: attemptSignal.signal });
       } catch (err) {
         if (o.signal?.aborted) throw err;
         if (retrySafe && attempt < maxRetries) {
           await sleep(this.backoff(attempt++), o.signal);
           continue;
         }
-        throw new DhanamNetworkError(err);
+        throw new DhanamNetworkError(attemptSignal.timedOut() ? new Error(`No response within ${this.#opts.timeoutMs ?? 30_000} ms`, { cause: err }) : err);
+      } finally {
+        attemptSignal.done();
       }
-      if (this.opts.bookmarks !== false) this.noteBookmark(res);
+      if (this.#opts.bookmarks !== false) this.noteBookmark(res);
 
       // A bookmark the server no longer takes (one persisted before a deployment changed their format) is refused
       // before any work is done: forget it and send the request again without it, once.
@@ -308,7 +364,7 @@ export class HttpClient {
 
       if (res.ok) return { response: res, idempotencyKey: key };
 
-      if (res.status === 401 && useAuth && token && !refreshedAfter401 && this.tokens?.refreshToken) {
+      if (res.status === 401 && useAuth && token && !refreshedAfter401 && this.#tokens?.refreshToken) {
         refreshedAfter401 = true;
         await res.body?.cancel().catch(() => undefined);
         await this.refresh(token);

@@ -2,6 +2,7 @@ export { Dhanam } from "./client.js";
 export { Dhanam as default } from "./client.js";
 export { DhanamError, DhanamNetworkError, parseRetryAfter, type ErrorDetail } from "./errors.js";
 export { BOOKMARK_HEADER, HttpClient, jwtExpiry, type ClientOptions, type FetchLike, type RequestOptions, type TokenSet } from "./http.js";
+export { verifyWebhook, type VerifyWebhookOptions, type WebhookHeaders } from "./verify-webhook.js";
 export { collect, iterateCursor, iterateList, iterateOffset, type CursorPage } from "./pagination.js";
 export { Resource, type CallExtras, type CallOptions } from "./resources/base.js";
 export type * from "./types.js";

@@ -13,6 +13,10 @@ export interface OffsetPage<T> {
 /**
  * Iterates every item of an offset list. `fetchPage` gets the offset and limit
  * to ask for; `itemsKey` names the array in the answer (e.g. "transactions").
+ *
+ * Offsets shift when rows are written during the walk: a transaction created (or a void's reversal) ahead of the
+ * next page pushes a row already yielded onto it. An item whose `id` was already yielded is skipped, so a walk
+ * never repeats one; a row removed during the walk can still shift one later row past it.
  */
 export async function* iterateOffset<T>(
   fetchPage: (page: { offset: number; limit: number }) => Promise<{ pagination: OffsetPage<T>["pagination"] }>,
@@ -22,11 +26,17 @@ export async function* iterateOffset<T>(
   let offset = opts.offset ?? 0;
   const limit = opts.limit ?? 100;
   let yielded = 0;
+  const seen = new Set<string>();
   for (;;) {
     const page = await fetchPage({ offset, limit });
     const items = ((page as Record<string, unknown>)[itemsKey] ?? []) as T[];
     for (const item of items) {
       if (opts.max !== undefined && yielded >= opts.max) return;
+      const id = (item as { id?: unknown } | null)?.id;
+      if (typeof id === "string") {
+        if (seen.has(id)) continue;
+        seen.add(id);
+      }
       yielded++;
       yield item;
     }

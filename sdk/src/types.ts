@@ -51,6 +51,7 @@ export type Category = Item<ResponseOf<"/v1/categories", "get">>;
 export type Budget = ResponseOf<"/v1/budgets/{id}", "get">;
 export type Asset = ResponseOf<"/v1/assets/{assetId}", "get">;
 export type AssetValuation = ResponseOf<"/v1/assets/{assetId}/valuations", "post">;
+export type AssetDocument = Item<ResponseOf<"/v1/assets/{assetId}/documents", "get">["documents"]>;
 export type Webhook = ResponseOf<"/v1/webhooks/{id}", "get">;
 export type WebhookDelivery = ResponseOf<"/v1/webhooks/{id}/test", "post">;
 export type ProjectionScenario = Item<ResponseOf<"/v1/projections/scenarios", "get">["scenarios"]>;

@@ -48,9 +48,14 @@ class Assets(Resource):
         body = camelize({"filename": filename, "content_type": content_type, "category": category, "size": size})
         return self._call("POST", "/v1/assets/{assetId}/documents/upload-url", path_params={"assetId": asset_id}, body=body)
 
-    def list_documents(self, asset_id: str) -> JSON:
-        """``{"documents": [...]}``, each uploaded one with a short-lived ``downloadUrl``."""
-        return self._call("GET", "/v1/assets/{assetId}/documents", path_params={"assetId": asset_id})
+    def list_documents(self, asset_id: str, *, limit: Optional[int] = None, offset: Optional[int] = None) -> JSON:
+        """One page, newest first: ``{"documents": [...], "pagination": {...}}`` (the API's default page is 50),
+        each uploaded one with a short-lived ``downloadUrl``."""
+        return self._call("GET", "/v1/assets/{assetId}/documents", path_params={"assetId": asset_id}, query={"limit": limit, "offset": offset})
+
+    def iterate_documents(self, asset_id: str, *, limit: int = 100, offset: int = 0, max_items: Optional[int] = None) -> Iterator[JSON]:
+        """Every document of the asset, fetching pages of ``limit`` as you iterate."""
+        return iterate_offset(lambda o, l: self.list_documents(asset_id, offset=o, limit=l), "documents", offset=offset, limit=limit, max_items=max_items)
 
     def delete_document(self, asset_id: str, document_id: str) -> None:
         self._call("DELETE", "/v1/assets/{assetId}/documents/{documentId}", path_params={"assetId": asset_id, "documentId": document_id})

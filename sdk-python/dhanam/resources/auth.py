@@ -35,6 +35,10 @@ class Auth(Resource):
     def me(self) -> JSON:
         return self._call("GET", "/v1/auth/me")
 
+    def update_me(self, *, name: Optional[str] = None, locale: Optional[str] = None) -> JSON:
+        """Changes the signed-in user's name or language."""
+        return self._call("PATCH", "/v1/auth/me", body=camelize({"name": name, "locale": locale}))
+
     def change_password(self, *, current_password: str, new_password: str, code: Optional[str] = None) -> JSON:
         """Changes the password (the current one, and ``code`` when 2FA is on): every other session ends, this client's stays."""
         body = camelize({"current_password": current_password, "new_password": new_password, "code": code})

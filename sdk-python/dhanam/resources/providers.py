@@ -41,6 +41,10 @@ class Providers(Resource):
         body = {"spaceId": space_id, "institution": institution, "username": username, "password": password}
         return self._call("POST", "/v1/providers/belvo/connect", body=body)
 
+    def belvo_repair(self, *, space_id: str, connection_id: str, password: str) -> JSON:
+        """A connection whose bank wants its login again: the new password goes to the same link (only its connecting member)."""
+        return self._call("POST", "/v1/providers/belvo/repair", body={"spaceId": space_id, "connectionId": connection_id, "password": password})
+
     def bitso_connect(self, *, space_id: str, api_key: str, api_secret: str) -> JSON:
         return self._call("POST", "/v1/providers/bitso/connect", body={"spaceId": space_id, "apiKey": api_key, "apiSecret": api_secret})
 

@@ -23,6 +23,17 @@ class Spaces(Resource):
     def delete(self, space_id: str) -> None:
         self._call("DELETE", "/v1/spaces/{spaceId}", path_params={"spaceId": space_id})
 
+    def offer_ownership(self, space_id: str, *, user_id: str) -> JSON:
+        """The owner (2FA on and recently confirmed) offers the space to a member; nothing changes hands until they accept."""
+        return self._call("POST", "/v1/spaces/{spaceId}/owner", path_params={"spaceId": space_id}, body={"userId": user_id})
+
+    def accept_ownership(self, space_id: str) -> JSON:
+        """The member named by the offer takes the space: they become its owner, the previous owner an admin."""
+        return self._call("POST", "/v1/spaces/{spaceId}/owner/accept", path_params={"spaceId": space_id})
+
+    def withdraw_ownership_offer(self, space_id: str) -> None:
+        self._call("DELETE", "/v1/spaces/{spaceId}/owner/offer", path_params={"spaceId": space_id})
+
     def list_members(self, space_id: str) -> List[JSON]:
         return self._call("GET", "/v1/spaces/{spaceId}/members", path_params={"spaceId": space_id})
 

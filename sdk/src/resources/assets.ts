@@ -1,9 +1,10 @@
 import { iterateList } from "../pagination.js";
-import type { Asset, AssetValuation, BodyOf, QueryOf } from "../types.js";
+import type { Asset, AssetDocument, AssetValuation, BodyOf, QueryOf } from "../types.js";
 import { Resource, type CallExtras } from "./base.js";
 
 type ListQuery = NonNullable<QueryOf<"/v1/assets", "get">>;
 type ValuationQuery = NonNullable<QueryOf<"/v1/assets/{assetId}/valuations", "get">>;
+type DocumentQuery = NonNullable<QueryOf<"/v1/assets/{assetId}/documents", "get">>;
 
 /**
  * Manual assets (real estate, vehicles, collectibles, private holdings) with their
@@ -45,8 +46,15 @@ export class AssetsResource extends Resource {
     /** A short-lived URL to PUT the file's bytes to (`method`, `headers` and `maxBytes` say how). */
     uploadUrl: (assetId: string, body: BodyOf<"/v1/assets/{assetId}/documents/upload-url", "post">, x: CallExtras = {}) =>
       this.call("post", "/v1/assets/{assetId}/documents/upload-url", { path: { assetId }, body, ...x }),
-    /** The asset's documents, each uploaded one with a short-lived `downloadUrl`. */
-    list: (assetId: string, x: CallExtras = {}) => this.call("get", "/v1/assets/{assetId}/documents", { path: { assetId }, ...x }),
+    /**
+     * One page of the asset's documents, newest first: `{ documents, pagination }` (the API's default page is 50),
+     * each uploaded one with a short-lived `downloadUrl`.
+     */
+    list: (assetId: string, query: DocumentQuery = {}, x: CallExtras = {}) =>
+      this.call("get", "/v1/assets/{assetId}/documents", { path: { assetId }, query, ...x }),
+    /** Every document of the asset, fetching pages of `limit` as you iterate. */
+    iterate: (assetId: string, query: DocumentQuery = {}, opts: { max?: number } = {}): AsyncGenerator<AssetDocument, void, undefined> =>
+      iterateList<AssetDocument, DocumentQuery>((q) => this.documents.list(assetId, q), query, "documents", opts),
     delete: (assetId: string, documentId: string, x: CallExtras = {}) =>
       this.call("delete", "/v1/assets/{assetId}/documents/{documentId}", { path: { assetId, documentId }, ...x }),
   };

@@ -32,6 +32,11 @@ export class AuthResource extends Resource {
     return this.call("get", "/v1/auth/me", { ...x });
   }
 
+  /** Changes the signed-in user's name or language (`locale`). */
+  updateMe(body: BodyOf<"/v1/auth/me", "patch">, x: CallExtras = {}) {
+    return this.call("patch", "/v1/auth/me", { body, ...x });
+  }
+
   /** Changes the password (the current one, and `code` when 2FA is on): every other session ends, this client's stays. */
   changePassword(body: BodyOf<"/v1/auth/password", "post">, x: CallExtras = {}) {
     return this.call("post", "/v1/auth/password", { body, ...x });

@@ -36,6 +36,8 @@ export class ProvidersResource extends Resource {
     link: (body: BodyOf<"/v1/providers/belvo/link", "post">, x: CallExtras = {}) => this.call("post", "/v1/providers/belvo/link", { body, ...x }),
     connect: (body: BodyOf<"/v1/providers/belvo/connect", "post">, x: CallExtras = {}) =>
       this.call("post", "/v1/providers/belvo/connect", { body, ...x }),
+    /** A connection whose bank wants its login again: the new password goes to the same link (only its connecting member). */
+    repair: (body: BodyOf<"/v1/providers/belvo/repair", "post">, x: CallExtras = {}) => this.call("post", "/v1/providers/belvo/repair", { body, ...x }),
   };
 
   readonly bitso = {
