@@ -27,8 +27,13 @@ import { OVERDRAFT_BY_DEFAULT, type AccountType } from "./schemas";
 
 export type AccountRow = typeof accounts.$inferSelect;
 
-/** The default date of an opening balance: before any entry a user can record. */
-const OPENING_OF_TIME = "0001-01-01";
+/**
+ * The default date of an opening balance: before any entry a user can record (dates are years 1800 to 2999). The
+ * second day of year 1, not the first: midnight of 0001-01-01 east of Greenwich is an instant of year 0 in UTC, which
+ * clients cannot all hold (Python's datetime raised OverflowError converting such an opening balance to UTC).
+ * Balances opened at 0001-01-01 before this change stay there; both are before anything else.
+ */
+const OPENING_OF_TIME = "0001-01-02";
 
 const mask = (digits?: string) => (digits ? `****${digits.replace(/\D/g, "").slice(-4)}` : null);
 

@@ -59,11 +59,11 @@ export function oldHistoryDays(before: string, earliest: string): string[] {
 }
 
 /**
- * An opening balance is dated at 0001-01-01 (the space's midnight) unless a date is given (accounts/service.ts):
- * "before anything recorded", not a day whose rates anyone reads. Ledger entries from this instant on (a day
- * later than that midnight in any zone) are the data.
+ * An opening balance is dated at 0001-01-02 (the space's midnight; 0001-01-01 before) unless a date is given
+ * (accounts/service.ts): "before anything recorded", not a day whose rates anyone reads. Ledger entries from this
+ * instant on (later than that midnight in any zone, whose offsets are within a day) are the data.
  */
-const AFTER_OPENING_OF_TIME = utc(1, 0, 2);
+const AFTER_OPENING_OF_TIME = utc(1, 0, 3);
 
 /**
  * The first UTC day of the data of live spaces that convert between currencies: the earliest ledger transaction
