@@ -12,6 +12,7 @@ import { DurableObject } from "cloudflare:workers";
 import { ledgerTransactions, transactions, accounts as accountsTable, providerReviewFlags } from "../src/db/schema";
 import { entityRows, IN_JSON_LIST, insertJsonRows, jsonList, type SqlValue } from "../src/lib/sql";
 import { MAX_MINOR } from "../src/lib/money";
+import { logError } from "../src/lib/log";
 import { isoInZone } from "../src/lib/zoned-time";
 import { GUARD_PREFIX, refusedByGuard } from "../src/lib/batch-guard";
 import { foldedTexts } from "../src/lib/search-text";
@@ -96,8 +97,8 @@ export const guardCondition = (db: D1Database, g: WriteGuard) =>
  */
 export const unverified = () => fail(403, "UNVERIFIED", "The write's access could not be verified in its batch; check access and ask again");
 
-export const logLedgerError = (op: LedgerOp, err: unknown) =>
-  console.error(JSON.stringify({ level: "error", event: "ledger.commit_failed", spaceId: op.spaceId, message: String(err) }));
+/** Through the one error logger, which never writes a failed query's bound values (lib/log.ts). */
+export const logLedgerError = (op: LedgerOp, err: unknown) => logError(undefined, "ledger.commit_failed", err, { spaceId: op.spaceId });
 
 export const fail = (status: number, code: LedgerFailure["code"], message: string): { ok: false; error: LedgerFailure } => ({
   ok: false,
