@@ -48,6 +48,16 @@ export function parseMajor(value: number | string, scale: number): ParseResult {
  * `parseMajor` without the 2^53 limit, as a bigint of at most `maxDigits` digits: for values compared
  * with amounts rather than stored as one (a rule's bounds, read at a finer scale than any amount's).
  */
+/** A decimal as amounts are written: an optional sign, digits, an optional fraction (a linear pattern: no backtracking). */
+const DECIMAL_TEXT = /^([+-])?(\d+)(?:\.(\d+))?$/;
+const NOT_DECIMAL = "Must be a decimal number such as 12.34";
+
+/**
+ * Why a string is no amount in any currency (not a decimal at all), or undefined: judged before the currency is known,
+ * so that a request's bad amount is listed with its other bad fields, not only once they are right.
+ */
+export const notDecimalText = (text: string): string | undefined => (DECIMAL_TEXT.test(text.trim()) ? undefined : NOT_DECIMAL);
+
 export function parseMajorExact(value: number | string, scale: number, maxDigits: number): ExactParseResult {
   let text: string;
   if (typeof value === "number") {
@@ -56,8 +66,8 @@ export function parseMajorExact(value: number | string, scale: number, maxDigits
   } else {
     text = value.trim();
   }
-  const m = /^([+-])?(\d+)(?:\.(\d+))?$/.exec(text);
-  if (!m) return { ok: false, reason: "Must be a decimal number such as 12.34" };
+  const m = DECIMAL_TEXT.exec(text);
+  if (!m) return { ok: false, reason: NOT_DECIMAL };
   const [, sign, whole, frac = ""] = m;
   let end = frac.length;
   while (end > 0 && frac[end - 1] === "0") end--; // trailing zeros, without a backtracking pattern

@@ -80,6 +80,14 @@ describe("what a refused field takes", () => {
     expect(await details(u, "/v1/transactions", { spaceId: space.id, accountId: account.id, amount: "abc", description: "x", date: "2024-01-01" })).toEqual([
       { field: "amount", message: "Must be a decimal number such as 12.34", code: "INVALID_AMOUNT" },
     ]);
+    // ... and with the request's other bad fields, not only once they are right (SDK QA: one fix, one more 422).
+    expect(await details(u, "/v1/transactions", { spaceId: space.id, accountId: account.id, amount: "abc", description: "", date: "2024-13-45" })).toEqual(
+      expect.arrayContaining([
+        { field: "amount", message: "Must be a decimal number such as 12.34", code: "INVALID_AMOUNT" },
+        expect.objectContaining({ field: "description" }),
+        expect.objectContaining({ field: "date", code: "INVALID_DATE" }),
+      ]),
+    );
     expect(await details(u, "/v1/budgets", { spaceId: space.id, name: "B", amount: false, period: "monthly", categoryIds: [] })).toEqual(
       expect.arrayContaining([{ field: "amount", message: AMOUNT, code: "INVALID_AMOUNT" }]),
     );
