@@ -78,11 +78,15 @@ export async function createCorrection(svc: Services, auth: AuthContext, input: 
   const feats = features(exampleOf(tx));
   const prior = await predictCategory(svc, tx.spaceId, exampleOf(tx));
   const db = svc.env.DB;
-  const statements: D1PreparedStatement[] = [...exampleDelta(db, tx.spaceId, feats, input.correctedCategoryId, 1)];
-  // What the model learned from the old label is taken back, and only that: taking back a label it never learned
-  // (set by hand or by a rule since the last training) would unlearn other examples' words and category.
-  if (tx.categoryId && tx.categoryId !== input.correctedCategoryId && (tx.categorySource === "manual" || tx.categorySource === "rule")) {
-    if (await learnedLabel(svc, tx)) statements.push(...exampleDelta(db, tx.spaceId, feats, tx.categoryId, -1));
+  const statements: D1PreparedStatement[] = [];
+  // The model holds one example of a transaction at most: the label it learned of it is taken back, and only that
+  // (taking back a label it never learned, set by hand or by a rule since the last training, would unlearn other
+  // examples' words and category), and a label it already holds is not learned again. A correction sent twice (a
+  // double tap, a retry) counted the transaction twice, so a later correction took back one and left the other.
+  const learned = await learnedLabel(svc, tx);
+  if (learned !== input.correctedCategoryId) {
+    statements.push(...exampleDelta(db, tx.spaceId, feats, input.correctedCategoryId, 1));
+    if (learned !== null) statements.push(...exampleDelta(db, tx.spaceId, feats, learned, -1));
   }
   // Categories change through the space's ledger, which reclassifies the amounts in the same batch.
   const merchant = tx.normalizedMerchant ?? normalizeMerchant(tx.merchantName);
@@ -122,15 +126,21 @@ export async function createCorrection(svc: Services, auth: AuthContext, input: 
 }
 
 /**
- * Whether the model learned `tx`'s current category: a correction of it set that category, or the model was
- * trained (which learns every hand or rule label) after the category was last set.
+ * The label the model holds of `tx`, or null when it holds none (or none it can tell): the category of the latest
+ * correction of it since the model was last trained (each correction replaces the one before: see createCorrection),
+ * else the category the training learned, when the transaction's hand or rule label has not changed since. A
+ * category set by hand after a correction (a PATCH, which teaches nothing) is not what the model holds: the
+ * correction's is, and it is the one a later correction takes back.
  */
-async function learnedLabel(svc: Services, tx: { id: string; spaceId: string; categoryId: string | null; updatedAt: number }): Promise<boolean> {
+async function learnedLabel(svc: Services, tx: { id: string; spaceId: string; categoryId: string | null; categorySource: string | null; updatedAt: number }): Promise<string | null> {
   const r = await svc.env.DB.prepare(
-    `SELECT (SELECT corrected_category_id FROM ml_corrections WHERE space_id = ?2 AND transaction_id = ?1 ORDER BY created_at DESC, id DESC LIMIT 1) AS corrected,
-            (SELECT trained_at FROM ml_models WHERE space_id = ?2) AS trained`,
-  ).bind(tx.id, tx.spaceId).first<{ corrected: string | null; trained: number | null }>();
-  return r?.corrected === tx.categoryId || (r?.trained != null && r.trained >= tx.updatedAt);
+    `SELECT c.corrected_category_id AS corrected, c.created_at AS correctedAt, (SELECT trained_at FROM ml_models WHERE space_id = ?2) AS trained
+       FROM (SELECT 1) LEFT JOIN (SELECT corrected_category_id, created_at FROM ml_corrections WHERE space_id = ?2 AND transaction_id = ?1
+                                   ORDER BY created_at DESC, id DESC LIMIT 1) c`,
+  ).bind(tx.id, tx.spaceId).first<{ corrected: string | null; correctedAt: number | null; trained: number | null }>();
+  if (r?.corrected != null && (r.trained == null || r.correctedAt! >= r.trained)) return r.corrected;
+  const trainedOnIt = r?.trained != null && r.trained >= tx.updatedAt && (tx.categorySource === "manual" || tx.categorySource === "rule");
+  return trainedOnIt ? tx.categoryId : null;
 }
 
 const correctionOf = rowReader(mlCorrections);
