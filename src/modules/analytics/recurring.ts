@@ -31,6 +31,7 @@ import { normalizeMerchant } from "../ml/normalize";
 import { addMonths } from "../budgets/periods";
 import { frac, roundHalfEven } from "../rates/exact";
 import { dateOfDay, DayIndexer, dayNumber, ymdOfDay } from "./days";
+import type { Ymd } from "../../lib/zoned-time";
 import { utc } from "../../lib/zoned-time";
 import { heldAgain, relinkedAccountsSql, takesOver } from "../../lib/relinks";
 
@@ -244,7 +245,28 @@ function fitFixed(days: number[], period: number, tol: number, cadence: Cadence,
 function fitMonthly(days: number[], stepMonths: number, tol: number, cadence: Cadence, minCount: number): Fit | null {
   if (days.length < minCount) return null;
   const ymds = days.map(ymdOfDay);
-  const dom = median(ymds.map((x) => x.d));
+  let best: Fit | null = null;
+  for (const dom of typicalDoms(ymds)) {
+    const fit = fitMonthlyOn(days, ymds, dom, stepMonths, tol, cadence);
+    if (fit && (!best || fit.deviation < best.deviation)) best = fit;
+  }
+  return best;
+}
+
+/**
+ * The typical day of the month of `ymds`: the median day, and the median read across the month's turn. A bill due at
+ * the month's end and paid on the 1st when the end falls on a weekend has days 31, 1, 30, 1...: their plain median
+ * is the 16th, a fortnight from every payment, and the bill was no series. Counted from the month's end (the last
+ * day 0, the day before it -1) the late days sit beside the 1st.
+ */
+function typicalDoms(ymds: Ymd[]): number[] {
+  const plain = median(ymds.map((x) => x.d));
+  const turned = median(ymds.map((x) => (x.d > 15 ? x.d - daysInMonth(x.y, x.m) : x.d)));
+  const wrapped = turned <= 0 ? 31 + turned : turned;
+  return wrapped === plain ? [plain] : [plain, wrapped];
+}
+
+function fitMonthlyOn(days: number[], ymds: Ymd[], dom: number, stepMonths: number, tol: number, cadence: Cadence): Fit | null {
   const slots: number[] = [];
   let acc = 0;
   for (let i = 0; i < days.length; i++) {
