@@ -6,6 +6,7 @@
 import { eq } from "drizzle-orm";
 import type { AuthContext, Services } from "../../env";
 import { d1Statement } from "../../db/client";
+import { batchGuard, refusedByGuard } from "../../lib/batch-guard";
 import { jobs, mlCorrections, transactions } from "../../db/schema";
 import { iso } from "../../lib/clock";
 import { notFound } from "../../lib/errors";
@@ -188,37 +189,59 @@ export async function getJob(svc: Services, auth: AuthContext, jobId: string) {
 /** Deterministic 80/20 split by id, so a retrain is reproducible. */
 const inHoldout = (id: string) => [...id].reduce((h, ch) => (h * 31 + ch.charCodeAt(0)) >>> 0, 7) % 5 === 0;
 
+/** Times a retrain reads and trains again when the model changed while it trained (see runRetrain). */
+const RETRAIN_ATTEMPTS = 3;
+
 /**
  * The queue job: rebuilds the space's model from its hand- and rule-categorized transactions, each bank transaction
- * once.
+ * once. The model replaces the space's only if nothing of its categorizer changed since the examples were read (its
+ * version, migration 0019, read in the same snapshot): a correction that landed while it trained was wiped by the
+ * replacement, though its transaction was read with its old label, so the model forgot what the user had just taught
+ * it. Then it reads and trains again.
  */
 export async function runRetrain(svc: Services, jobId: string, spaceId: string): Promise<void> {
   const started = svc.clock.now();
   await svc.db.update(jobs).set({ status: "running", startedAt: started }).where(eq(jobs.id, jobId));
   try {
-    // A bank disconnected and linked again holds its history twice, and its successor's copies take the user's
-    // categories (relink-carry.ts): the old copies the successor holds again are left out, as analytics leave them
-    // out (relinks.ts), so each bank transaction teaches once. A row the user wrote on the old account still does.
-    const { results: rows } = await svc.env.DB.prepare(
-      `WITH relinked(id, since) AS MATERIALIZED (${relinkedAccountsSql("?1")})
-       SELECT t.id, t.merchant_name AS merchantName, t.description, t.amount, t.category_id AS categoryId
-         FROM transactions t
-        WHERE t.space_id = ?1 AND t.status != 'cancelled' AND t.category_source IN ('manual', 'rule') AND t.category_id IS NOT NULL
-          AND NOT EXISTS (SELECT 1 FROM relinked r WHERE r.id = t.account_id AND ${heldAgain("t", "r.since")})`,
-    ).bind(spaceId).all<{ id: string; merchantName: string | null; description: string; amount: number; categoryId: string }>();
-    const examples = rows.map((r) => ({ id: r.id, x: exampleOf(r), category: r.categoryId }));
-    const fit = examples.filter((e) => !inHoldout(e.id));
-    const holdout = examples.filter((e) => inHoldout(e.id));
-    const partial = train(fit);
-    const temperature = calibrate(partial, holdout);
-    const holdoutAccuracy = holdout.length ? holdout.filter((h) => predict(partial, h.x)?.categoryId === h.category).length / holdout.length : null;
-    const full = train(examples);
-    const now = svc.clock.now();
-    await svc.env.DB.batch(replaceModel(svc.env.DB, spaceId, full, temperature, examples.length, now));
-    await svc.db.update(jobs).set({
-      status: "completed", finishedAt: now,
-      result: JSON.stringify({ samples: examples.length, categories: full.catDocs.size, vocabulary: full.vocabulary, temperature, holdoutAccuracy }),
-    }).where(eq(jobs.id, jobId));
+    const db = svc.env.DB;
+    for (let attempt = 1; ; attempt++) {
+      // A bank disconnected and linked again holds its history twice, and its successor's copies take the user's
+      // categories (relink-carry.ts): the old copies the successor holds again are left out, as analytics leave them
+      // out (relinks.ts), so each bank transaction teaches once. A row the user wrote on the old account still does.
+      const [{ results: rows }, versionRead] = await db.batch([
+        db.prepare(
+          `WITH relinked(id, since) AS MATERIALIZED (${relinkedAccountsSql("?1")})
+           SELECT t.id, t.merchant_name AS merchantName, t.description, t.amount, t.category_id AS categoryId
+             FROM transactions t
+            WHERE t.space_id = ?1 AND t.status != 'cancelled' AND t.category_source IN ('manual', 'rule') AND t.category_id IS NOT NULL
+              AND NOT EXISTS (SELECT 1 FROM relinked r WHERE r.id = t.account_id AND ${heldAgain("t", "r.since")})`,
+        ).bind(spaceId),
+        db.prepare("SELECT COALESCE((SELECT version FROM categorizer_versions WHERE space_id = ?), 0) AS version").bind(spaceId),
+      ]) as [D1Result<{ id: string; merchantName: string | null; description: string; amount: number; categoryId: string }>, D1Result<{ version: number }>];
+      const version = versionRead.results[0]!.version;
+      const examples = rows.map((r) => ({ id: r.id, x: exampleOf(r), category: r.categoryId }));
+      const fit = examples.filter((e) => !inHoldout(e.id));
+      const holdout = examples.filter((e) => inHoldout(e.id));
+      const partial = train(fit);
+      const temperature = calibrate(partial, holdout);
+      const holdoutAccuracy = holdout.length ? holdout.filter((h) => predict(partial, h.x)?.categoryId === h.category).length / holdout.length : null;
+      const full = train(examples);
+      const now = svc.clock.now();
+      // First in the batch: the replacement's own writes move the version.
+      const unchanged = batchGuard(db, "COALESCE((SELECT version FROM categorizer_versions WHERE space_id = ?), 0) = ?", [spaceId, version]);
+      try {
+        await db.batch([unchanged, ...replaceModel(db, spaceId, full, temperature, examples.length, now)]);
+      } catch (err) {
+        if (refusedByGuard(err) && attempt < RETRAIN_ATTEMPTS) continue;
+        if (refusedByGuard(err)) throw new Error(`The space's categories or model kept changing while it trained (${RETRAIN_ATTEMPTS} attempts); retrain again later`);
+        throw err;
+      }
+      await svc.db.update(jobs).set({
+        status: "completed", finishedAt: now,
+        result: JSON.stringify({ samples: examples.length, categories: full.catDocs.size, vocabulary: full.vocabulary, temperature, holdoutAccuracy }),
+      }).where(eq(jobs.id, jobId));
+      return;
+    }
   } catch (err) {
     await svc.db.update(jobs).set({ status: "failed", finishedAt: svc.clock.now(), error: String(err) }).where(eq(jobs.id, jobId));
     throw err;
