@@ -96,6 +96,10 @@ export async function createCorrection(svc: Services, auth: AuthContext, input: 
         await db.prepare(
           `SELECT id FROM transactions
             WHERE space_id = ? AND normalized_merchant = ? AND id != ? AND status != 'cancelled'
+              -- Cash flows only, as rules file them (apply-rules): a bank's transfer to or from the same merchant (a
+              -- synced row carried as a transfer keeps the bank's merchant), a trade or a balance put in place is no
+              -- purchase to file beside the corrected one.
+              AND type NOT IN ('transfer', 'trade') AND (subtype IS NULL OR subtype NOT IN ('opening_balance', 'adjustment'))
               AND (category_source IS NULL OR category_source != 'manual') AND (category_id IS NULL OR category_id != ?)`,
         ).bind(tx.spaceId, merchant, tx.id, input.correctedCategoryId).all<{ id: string }>()
       ).results.map((r) => r.id)
