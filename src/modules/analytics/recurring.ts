@@ -8,8 +8,9 @@
  *    Two people's accounts that each pay the same streaming plan on the same
  *    day are two series: merged, one account's payments were dropped as
  *    same-day copies of the other's, and the forecast projected them on one.
- * 2. Within a group, amounts far from the median (beyond ±35%) are one-offs
- *    at the same merchant and set aside.
+ * 2. Within a group, amounts far from the median of the payments about them
+ *    (beyond ±35%) are one-offs at the same merchant and set aside; a price
+ *    change moves the median along (`localTypicals`).
  * 3. The dates (local days of the space) are tested against each cadence:
  *    weekly and biweekly as fixed periods (each gap within tolerance, and no
  *    drift over the whole span); semi-monthly, monthly and yearly against
@@ -30,6 +31,7 @@ import { normalizeMerchant } from "../ml/normalize";
 import { addMonths } from "../budgets/periods";
 import { frac, roundHalfEven } from "../rates/exact";
 import { dateOfDay, DayIndexer, dayNumber, ymdOfDay } from "./days";
+import type { Ymd } from "../../lib/zoned-time";
 import { utc } from "../../lib/zoned-time";
 import { heldAgain, relinkedAccountsSql, takesOver } from "../../lib/relinks";
 
@@ -153,6 +155,22 @@ const medianAmount = (xs: number[]) => {
   return s.length % 2 ? s[mid]! : Number(roundHalfEven(frac(BigInt(s[mid - 1]!) + BigInt(s[mid]!), 2n)));
 };
 
+/** How far from its typical amount a payment is still the series' (beyond it, a one-off at the same merchant). */
+const BAND = 0.35;
+/** Payments on each side of one (in date order) whose median is its typical amount. */
+const TYPICAL_WINDOW = 5;
+
+/**
+ * Each payment's typical amount: the median of its neighbours' (TYPICAL_WINDOW on each side, in date order), not of
+ * the whole history's. Bills change price: against one median, a subscription that went from 9.99 to 15.49 kept its
+ * old payments and dropped every new one (more than 35% off), so it showed as cancelled while still being paid, and a
+ * utility bill rising 5% a month lost its latest payments. A one-off among a series' payments is still far from
+ * the median of its neighbours.
+ */
+function localTypicals(amounts: number[]): number[] {
+  return amounts.map((_, i) => medianAmount(amounts.slice(Math.max(0, i - TYPICAL_WINDOW), i + TYPICAL_WINDOW + 1)));
+}
+
 const daysInMonth = (y: number, m: number) => new Date(utc(y, m, 0)).getUTCDate();
 const monthIndex = (y: number, m: number) => y * 12 + (m - 1);
 const anchorDay = (mi: number, dom: number) => {
@@ -227,7 +245,28 @@ function fitFixed(days: number[], period: number, tol: number, cadence: Cadence,
 function fitMonthly(days: number[], stepMonths: number, tol: number, cadence: Cadence, minCount: number): Fit | null {
   if (days.length < minCount) return null;
   const ymds = days.map(ymdOfDay);
-  const dom = median(ymds.map((x) => x.d));
+  let best: Fit | null = null;
+  for (const dom of typicalDoms(ymds)) {
+    const fit = fitMonthlyOn(days, ymds, dom, stepMonths, tol, cadence);
+    if (fit && (!best || fit.deviation < best.deviation)) best = fit;
+  }
+  return best;
+}
+
+/**
+ * The typical day of the month of `ymds`: the median day, and the median read across the month's turn. A bill due at
+ * the month's end and paid on the 1st when the end falls on a weekend has days 31, 1, 30, 1...: their plain median
+ * is the 16th, a fortnight from every payment, and the bill was no series. Counted from the month's end (the last
+ * day 0, the day before it -1) the late days sit beside the 1st.
+ */
+function typicalDoms(ymds: Ymd[]): number[] {
+  const plain = median(ymds.map((x) => x.d));
+  const turned = median(ymds.map((x) => (x.d > 15 ? x.d - daysInMonth(x.y, x.m) : x.d)));
+  const wrapped = turned <= 0 ? 31 + turned : turned;
+  return wrapped === plain ? [plain] : [plain, wrapped];
+}
+
+function fitMonthlyOn(days: number[], ymds: Ymd[], dom: number, stepMonths: number, tol: number, cadence: Cadence): Fit | null {
   const slots: number[] = [];
   let acc = 0;
   for (let i = 0; i < days.length; i++) {
@@ -416,21 +455,21 @@ export async function detectSeries(spaceId: string, rows: TxnRow[], tz: string, 
   const out: DetectedSeries[] = [];
   for (const g of groups.values()) {
     if (g.rows.length < 2) continue;
-    const typical = medianAmount(g.rows.map((r) => r.amount));
-    const lo = Math.abs(typical) * 0.65;
-    const hi = Math.abs(typical) * 1.35;
-    // One per day (the one nearest the typical amount), within the typical band: a schedule has at most one
+    const typicals = localTypicals(g.rows.map((r) => r.amount));
+    // One per day (the one nearest its typical amount), within the typical band: a schedule has at most one
     // occurrence a day (the fits take distinct days), and a charge an account lists twice on a day (a pending copy
     // beside its posted one, held for review as a possible duplicate: sync-commits.ts) is one occurrence.
-    const byDay = new Map<number, TxnRow>();
-    for (const r of g.rows) {
+    const byDay = new Map<number, { r: TxnRow; off: number }>();
+    for (const [i, r] of g.rows.entries()) {
+      const typical = typicals[i]!;
       const a = Math.abs(r.amount);
-      if (a < lo || a > hi) continue;
+      if (a < Math.abs(typical) * (1 - BAND) || a > Math.abs(typical) * (1 + BAND)) continue;
       const d = days.day(r.date);
+      const off = Math.abs(r.amount - typical);
       const prev = byDay.get(d);
-      if (!prev || Math.abs(r.amount - typical) < Math.abs(prev.amount - typical)) byDay.set(d, r);
+      if (!prev || off < prev.off) byDay.set(d, { r, off });
     }
-    const kept = [...byDay.entries()].sort((a, b) => a[0] - b[0]);
+    const kept = [...byDay.entries()].map(([d, { r }]) => [d, r] as const).sort((a, b) => a[0] - b[0]);
     if (kept.length < 2) continue;
     const dayList = kept.map(([d]) => d);
     const fit = fitSeries(dayList);
@@ -449,6 +488,8 @@ export async function detectSeries(spaceId: string, rows: TxnRow[], tz: string, 
     const active = isActive(fit.cadence, lastDay, todayDay);
     const tol = fit.cadence === "yearly" ? 7 : fit.cadence === "weekly" ? 2 : 4;
     const regularity = Math.max(0, 1 - fit.deviation / (tol + 1));
+    // What it is now: the typical amount about its last payment (after a price change, the new price).
+    const typical = medianAmount(amounts.slice(-(TYPICAL_WINDOW + 1)));
     const amountSpread = Math.abs(typical) === 0 ? 0 : (Math.max(...amounts) - Math.min(...amounts)) / Math.abs(typical);
     const confidence = Math.round(100 * Math.min(0.99, 0.5 + 0.3 * regularity + 0.2 * Math.max(0, 1 - amountSpread) - (kept.length < 4 ? 0.1 : 0) - (fit.setAside ? 0.1 : 0))) / 100;
     out.push({
@@ -461,7 +502,7 @@ export async function detectSeries(spaceId: string, rows: TxnRow[], tz: string, 
       currency: g.currency,
       accountId: last.account_id,
       categoryId: last.category_id,
-      amountMinor: medianAmount(amounts),
+      amountMinor: typical,
       minMinor: Math.min(...amounts),
       maxMinor: Math.max(...amounts),
       occurrences: kept.length,

@@ -57,8 +57,19 @@ const charge = (meter: StepMeter | undefined, steps: number) => {
 
 /** Text as contains and equals compare it: as a search does ("straße" is "STRASSE", "ＣＯＦＦＥＥ" is "coffee"). */
 const fold = (s: string | null) => (s ? foldForSearch(s) : "");
-/** Text without its combining marks (accents), in any normalization form it came in. */
-const withoutMarks = (s: string) => s.normalize("NFD").replace(/\p{M}+/gu, "");
+/**
+ * Text without its combining marks (accents), in any normalization form it came in, nor the format characters that
+ * show nothing (zero-width space and joiners, the soft hyphen, bidi marks), as contains and equals drop them.
+ */
+const withoutMarks = (s: string) => s.normalize("NFD").replace(/[\p{M}\p{Cf}]+/gu, "");
+
+/**
+ * A transaction's text as a regex condition reads it: as contains and equals read it (compatibility forms unified,
+ * accents and format characters dropped: search-text.ts), but with its spacing kept, a pattern may mean it; only
+ * the other spaces (a no-break space, the ideographic one) are plain spaces. A bank's "NET\u200BFLIX" or
+ * "UBER\u00A0EATS" matched `merchant_contains` "netflix" or "uber eats" and not the regex `netflix|uber eats`.
+ */
+const regexText = (s: string) => s.normalize("NFKD").replace(/[\p{M}\p{Cf}]+/gu, "").replace(/\p{Zs}/gu, " ");
 
 /**
  * A regex condition's pattern as it runs: without accents, as the contains/equals conditions compare ("café"
@@ -75,7 +86,7 @@ const ruleRegex = (pattern: string): SafeRegex => compileSafeRegex(withoutMarks(
 const unmarkedTexts = new WeakMap<RuleSubject, { merchant: string | null; description: string | null }>();
 function unmarked(s: RuleSubject): { merchant: string | null; description: string | null } {
   let t = unmarkedTexts.get(s);
-  if (!t) unmarkedTexts.set(s, (t = { merchant: s.merchantName ? withoutMarks(s.merchantName) : null, description: s.description ? withoutMarks(s.description) : null }));
+  if (!t) unmarkedTexts.set(s, (t = { merchant: s.merchantName ? regexText(s.merchantName) || null : null, description: s.description ? regexText(s.description) || null : null }));
   return t;
 }
 

@@ -32,7 +32,18 @@ type RuleInputT = ({ priority: number } & ConditionInput) | { conditions: Condit
 
 const conditionsOf = (r: RuleInputT): ConditionInput[] => ("conditions" in r ? r.conditions : [{ condition: r.condition, value: r.value } as ConditionInput]);
 
-function ruleRows(spaceId: string, categoryId: string, rules: RuleInputT[], now: number) {
+/**
+ * The rows of `rules`, saved now. `replaced`: the category's rules they replace; one saved again as it was (same
+ * conditions and priority) keeps its age. Rules of equal priority run oldest first (rules.ts): renewed by every save
+ * of the category's rules, its unchanged rules lost their place to another category's overlapping rule
+ * ("amazon prime" in Subscriptions took Amazon Prime from Shopping's older "amazon" once Shopping got a new rule).
+ */
+function ruleRows(spaceId: string, categoryId: string, rules: RuleInputT[], now: number, replaced: { conditions: string; priority: number; createdAt: number }[] = []) {
+  const ages = new Map<string, number[]>();
+  for (const r of replaced) {
+    const key = `${r.priority}\u0000${r.conditions}`;
+    ages.set(key, [...(ages.get(key) ?? []), r.createdAt].sort((a, b) => a - b));
+  }
   return rules.map((r, i) => {
     const conditions = conditionsOf(r);
     try {
@@ -41,7 +52,9 @@ function ruleRows(spaceId: string, categoryId: string, rules: RuleInputT[], now:
       if (e instanceof RegexSyntaxError) throw validationFailed([{ field: `rules.${i}`, message: e.message, code: "INVALID_RULE" }]);
       throw e;
     }
-    return { id: newId("rule", now), spaceId, categoryId, conditions: JSON.stringify(conditions), priority: r.priority, createdAt: now, regexStates: regexStates(conditions) };
+    const json = JSON.stringify(conditions);
+    const createdAt = ages.get(`${r.priority}\u0000${json}`)?.shift() ?? now;
+    return { id: newId("rule", now), spaceId, categoryId, conditions: json, priority: r.priority, createdAt, regexStates: regexStates(conditions) };
   });
 }
 
@@ -235,7 +248,9 @@ export async function updateCategory(
   const { rules: _rules, ...fields } = patch;
   const update = svc.db.update(categories).set({ ...fields, updatedAt: now }).where(eq(categories.id, id));
   if (patch.rules) {
-    const rows = ruleRows(row.spaceId, id, patch.rules, now);
+    const replaced = await svc.db.select({ conditions: categoryRules.conditions, priority: categoryRules.priority, createdAt: categoryRules.createdAt })
+      .from(categoryRules).where(eq(categoryRules.categoryId, id));
+    const rows = ruleRows(row.spaceId, id, patch.rules, now, replaced);
     await checkRuleAccounts(svc, row.spaceId, patch.rules);
     const replaceRules = svc.db.delete(categoryRules).where(eq(categoryRules.categoryId, id));
     const db = svc.env.DB;

@@ -6,6 +6,7 @@
 import { eq } from "drizzle-orm";
 import type { AuthContext, Services } from "../../env";
 import { d1Statement } from "../../db/client";
+import { batchGuard, refusedByGuard } from "../../lib/batch-guard";
 import { jobs, mlCorrections, transactions } from "../../db/schema";
 import { iso } from "../../lib/clock";
 import { notFound } from "../../lib/errors";
@@ -78,11 +79,15 @@ export async function createCorrection(svc: Services, auth: AuthContext, input: 
   const feats = features(exampleOf(tx));
   const prior = await predictCategory(svc, tx.spaceId, exampleOf(tx));
   const db = svc.env.DB;
-  const statements: D1PreparedStatement[] = [...exampleDelta(db, tx.spaceId, feats, input.correctedCategoryId, 1)];
-  // What the model learned from the old label is taken back, and only that: taking back a label it never learned
-  // (set by hand or by a rule since the last training) would unlearn other examples' words and category.
-  if (tx.categoryId && tx.categoryId !== input.correctedCategoryId && (tx.categorySource === "manual" || tx.categorySource === "rule")) {
-    if (await learnedLabel(svc, tx)) statements.push(...exampleDelta(db, tx.spaceId, feats, tx.categoryId, -1));
+  const statements: D1PreparedStatement[] = [];
+  // The model holds one example of a transaction at most: the label it learned of it is taken back, and only that
+  // (taking back a label it never learned, set by hand or by a rule since the last training, would unlearn other
+  // examples' words and category), and a label it already holds is not learned again. A correction sent twice (a
+  // double tap, a retry) counted the transaction twice, so a later correction took back one and left the other.
+  const learned = await learnedLabel(svc, tx);
+  if (learned !== input.correctedCategoryId) {
+    statements.push(...exampleDelta(db, tx.spaceId, feats, input.correctedCategoryId, 1));
+    if (learned !== null) statements.push(...exampleDelta(db, tx.spaceId, feats, learned, -1));
   }
   // Categories change through the space's ledger, which reclassifies the amounts in the same batch.
   const merchant = tx.normalizedMerchant ?? normalizeMerchant(tx.merchantName);
@@ -91,6 +96,10 @@ export async function createCorrection(svc: Services, auth: AuthContext, input: 
         await db.prepare(
           `SELECT id FROM transactions
             WHERE space_id = ? AND normalized_merchant = ? AND id != ? AND status != 'cancelled'
+              -- Cash flows only, as rules file them (apply-rules): a bank's transfer to or from the same merchant (a
+              -- synced row carried as a transfer keeps the bank's merchant), a trade or a balance put in place is no
+              -- purchase to file beside the corrected one.
+              AND type NOT IN ('transfer', 'trade') AND (subtype IS NULL OR subtype NOT IN ('opening_balance', 'adjustment'))
               AND (category_source IS NULL OR category_source != 'manual') AND (category_id IS NULL OR category_id != ?)`,
         ).bind(tx.spaceId, merchant, tx.id, input.correctedCategoryId).all<{ id: string }>()
       ).results.map((r) => r.id)
@@ -122,15 +131,21 @@ export async function createCorrection(svc: Services, auth: AuthContext, input: 
 }
 
 /**
- * Whether the model learned `tx`'s current category: a correction of it set that category, or the model was
- * trained (which learns every hand or rule label) after the category was last set.
+ * The label the model holds of `tx`, or null when it holds none (or none it can tell): the category of the latest
+ * correction of it since the model was last trained (each correction replaces the one before: see createCorrection),
+ * else the category the training learned, when the transaction's hand or rule label has not changed since. A
+ * category set by hand after a correction (a PATCH, which teaches nothing) is not what the model holds: the
+ * correction's is, and it is the one a later correction takes back.
  */
-async function learnedLabel(svc: Services, tx: { id: string; spaceId: string; categoryId: string | null; updatedAt: number }): Promise<boolean> {
+async function learnedLabel(svc: Services, tx: { id: string; spaceId: string; categoryId: string | null; categorySource: string | null; updatedAt: number }): Promise<string | null> {
   const r = await svc.env.DB.prepare(
-    `SELECT (SELECT corrected_category_id FROM ml_corrections WHERE space_id = ?2 AND transaction_id = ?1 ORDER BY created_at DESC, id DESC LIMIT 1) AS corrected,
-            (SELECT trained_at FROM ml_models WHERE space_id = ?2) AS trained`,
-  ).bind(tx.id, tx.spaceId).first<{ corrected: string | null; trained: number | null }>();
-  return r?.corrected === tx.categoryId || (r?.trained != null && r.trained >= tx.updatedAt);
+    `SELECT c.corrected_category_id AS corrected, c.created_at AS correctedAt, (SELECT trained_at FROM ml_models WHERE space_id = ?2) AS trained
+       FROM (SELECT 1) LEFT JOIN (SELECT corrected_category_id, created_at FROM ml_corrections WHERE space_id = ?2 AND transaction_id = ?1
+                                   ORDER BY created_at DESC, id DESC LIMIT 1) c`,
+  ).bind(tx.id, tx.spaceId).first<{ corrected: string | null; correctedAt: number | null; trained: number | null }>();
+  if (r?.corrected != null && (r.trained == null || r.correctedAt! >= r.trained)) return r.corrected;
+  const trainedOnIt = r?.trained != null && r.trained >= tx.updatedAt && (tx.categorySource === "manual" || tx.categorySource === "rule");
+  return trainedOnIt ? tx.categoryId : null;
 }
 
 const correctionOf = rowReader(mlCorrections);
@@ -178,37 +193,59 @@ export async function getJob(svc: Services, auth: AuthContext, jobId: string) {
 /** Deterministic 80/20 split by id, so a retrain is reproducible. */
 const inHoldout = (id: string) => [...id].reduce((h, ch) => (h * 31 + ch.charCodeAt(0)) >>> 0, 7) % 5 === 0;
 
+/** Times a retrain reads and trains again when the model changed while it trained (see runRetrain). */
+const RETRAIN_ATTEMPTS = 3;
+
 /**
  * The queue job: rebuilds the space's model from its hand- and rule-categorized transactions, each bank transaction
- * once.
+ * once. The model replaces the space's only if nothing of its categorizer changed since the examples were read (its
+ * version, migration 0019, read in the same snapshot): a correction that landed while it trained was wiped by the
+ * replacement, though its transaction was read with its old label, so the model forgot what the user had just taught
+ * it. Then it reads and trains again.
  */
 export async function runRetrain(svc: Services, jobId: string, spaceId: string): Promise<void> {
   const started = svc.clock.now();
   await svc.db.update(jobs).set({ status: "running", startedAt: started }).where(eq(jobs.id, jobId));
   try {
-    // A bank disconnected and linked again holds its history twice, and its successor's copies take the user's
-    // categories (relink-carry.ts): the old copies the successor holds again are left out, as analytics leave them
-    // out (relinks.ts), so each bank transaction teaches once. A row the user wrote on the old account still does.
-    const { results: rows } = await svc.env.DB.prepare(
-      `WITH relinked(id, since) AS MATERIALIZED (${relinkedAccountsSql("?1")})
-       SELECT t.id, t.merchant_name AS merchantName, t.description, t.amount, t.category_id AS categoryId
-         FROM transactions t
-        WHERE t.space_id = ?1 AND t.status != 'cancelled' AND t.category_source IN ('manual', 'rule') AND t.category_id IS NOT NULL
-          AND NOT EXISTS (SELECT 1 FROM relinked r WHERE r.id = t.account_id AND ${heldAgain("t", "r.since")})`,
-    ).bind(spaceId).all<{ id: string; merchantName: string | null; description: string; amount: number; categoryId: string }>();
-    const examples = rows.map((r) => ({ id: r.id, x: exampleOf(r), category: r.categoryId }));
-    const fit = examples.filter((e) => !inHoldout(e.id));
-    const holdout = examples.filter((e) => inHoldout(e.id));
-    const partial = train(fit);
-    const temperature = calibrate(partial, holdout);
-    const holdoutAccuracy = holdout.length ? holdout.filter((h) => predict(partial, h.x)?.categoryId === h.category).length / holdout.length : null;
-    const full = train(examples);
-    const now = svc.clock.now();
-    await svc.env.DB.batch(replaceModel(svc.env.DB, spaceId, full, temperature, examples.length, now));
-    await svc.db.update(jobs).set({
-      status: "completed", finishedAt: now,
-      result: JSON.stringify({ samples: examples.length, categories: full.catDocs.size, vocabulary: full.vocabulary, temperature, holdoutAccuracy }),
-    }).where(eq(jobs.id, jobId));
+    const db = svc.env.DB;
+    for (let attempt = 1; ; attempt++) {
+      // A bank disconnected and linked again holds its history twice, and its successor's copies take the user's
+      // categories (relink-carry.ts): the old copies the successor holds again are left out, as analytics leave them
+      // out (relinks.ts), so each bank transaction teaches once. A row the user wrote on the old account still does.
+      const [{ results: rows }, versionRead] = await db.batch([
+        db.prepare(
+          `WITH relinked(id, since) AS MATERIALIZED (${relinkedAccountsSql("?1")})
+           SELECT t.id, t.merchant_name AS merchantName, t.description, t.amount, t.category_id AS categoryId
+             FROM transactions t
+            WHERE t.space_id = ?1 AND t.status != 'cancelled' AND t.category_source IN ('manual', 'rule') AND t.category_id IS NOT NULL
+              AND NOT EXISTS (SELECT 1 FROM relinked r WHERE r.id = t.account_id AND ${heldAgain("t", "r.since")})`,
+        ).bind(spaceId),
+        db.prepare("SELECT COALESCE((SELECT version FROM categorizer_versions WHERE space_id = ?), 0) AS version").bind(spaceId),
+      ]) as [D1Result<{ id: string; merchantName: string | null; description: string; amount: number; categoryId: string }>, D1Result<{ version: number }>];
+      const version = versionRead.results[0]!.version;
+      const examples = rows.map((r) => ({ id: r.id, x: exampleOf(r), category: r.categoryId }));
+      const fit = examples.filter((e) => !inHoldout(e.id));
+      const holdout = examples.filter((e) => inHoldout(e.id));
+      const partial = train(fit);
+      const temperature = calibrate(partial, holdout);
+      const holdoutAccuracy = holdout.length ? holdout.filter((h) => predict(partial, h.x)?.categoryId === h.category).length / holdout.length : null;
+      const full = train(examples);
+      const now = svc.clock.now();
+      // First in the batch: the replacement's own writes move the version.
+      const unchanged = batchGuard(db, "COALESCE((SELECT version FROM categorizer_versions WHERE space_id = ?), 0) = ?", [spaceId, version]);
+      try {
+        await db.batch([unchanged, ...replaceModel(db, spaceId, full, temperature, examples.length, now)]);
+      } catch (err) {
+        if (refusedByGuard(err) && attempt < RETRAIN_ATTEMPTS) continue;
+        if (refusedByGuard(err)) throw new Error(`The space's categories or model kept changing while it trained (${RETRAIN_ATTEMPTS} attempts); retrain again later`);
+        throw err;
+      }
+      await svc.db.update(jobs).set({
+        status: "completed", finishedAt: now,
+        result: JSON.stringify({ samples: examples.length, categories: full.catDocs.size, vocabulary: full.vocabulary, temperature, holdoutAccuracy }),
+      }).where(eq(jobs.id, jobId));
+      return;
+    }
   } catch (err) {
     await svc.db.update(jobs).set({ status: "failed", finishedAt: svc.clock.now(), error: String(err) }).where(eq(jobs.id, jobId));
     throw err;
