@@ -21,6 +21,7 @@ import { settleInterruptedRetirements } from "../modules/providers/connections";
 import { retryPendingRemovals } from "../modules/providers/remove";
 import { enqueueDueSyncs, failStaleSyncs, resendLostSyncs } from "../modules/providers/sync";
 import { foldUnfoldedTransactions } from "../modules/transactions/search-backfill";
+import { pruneEndedSessions } from "../modules/auth/retention";
 
 export type CronTask = (svc: Services, scheduledTime: number) => Promise<void>;
 
@@ -63,6 +64,9 @@ const pastPrices: CronTask = async (svc, at) => {
 const searchBackfill: CronTask = async (svc) => {
   await foldUnfoldedTransactions(svc);
 };
+const endedSessions: CronTask = async (svc) => {
+  await pruneEndedSessions(svc);
+};
 const budgetsAwaitingRates: CronTask = async (svc, at) => {
   await recheckBudgetsAwaitingRates(svc, at);
 };
@@ -97,6 +101,8 @@ export const cronTasks: Record<string, CronTask[]> = {
   "0 3 * * *": [
     recordTodaysRates,
     forecastCronTask,
+    // Sign-ins over for 30 days, with their refresh tokens (a row per refresh), a bounded number a run.
+    endedSessions,
   ],
   // Daily 04:00 UTC: valuations.
   "0 4 * * *": [

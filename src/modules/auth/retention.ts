@@ -1,0 +1,40 @@
+/**
+ * How long ended sign-ins are kept. Every refresh writes a token row (a client refreshing every 15 minutes writes
+ * ~2,900 a month), and nothing removed them or their sessions, so the two tables grew without bound. A session
+ * expires REFRESH_TTL_MS after it began (never extended), so one that began more than that plus ENDED_SESSION_DAYS
+ * ago has been over for at least ENDED_SESSION_DAYS, whether it expired or was revoked sooner: it goes, with its
+ * refresh tokens, a bounded number a run of the daily cron. Until then a used token of it still reads as reuse.
+ * Nothing else keys on a session (a Life Beat owner's activity is their rate-limit bucket's, lib/user-activity.ts;
+ * a document link naming a removed session is refused as one whose session ended).
+ */
+import type { Services } from "../../env";
+import { idFloor } from "../../lib/ids";
+import { logInfo } from "../../lib/log";
+import { REFRESH_TTL_MS } from "./tokens";
+
+export const ENDED_SESSION_DAYS = 30;
+
+/** Sessions removed a batch (with their tokens), and batches a run: 100,000 sessions a day. */
+const PRUNE_BATCH = 500;
+const PRUNE_BATCHES_A_RUN = 200;
+
+/** Removes the sessions over for ENDED_SESSION_DAYS and their refresh tokens; how many sessions went. */
+export async function pruneEndedSessions(svc: Services): Promise<number> {
+  const db = svc.env.DB;
+  // Session ids begin with their creation time, so the primary key's order is the age order: no scan of the recent.
+  const before = idFloor("ses", svc.clock.now() - REFRESH_TTL_MS - ENDED_SESSION_DAYS * 86_400_000);
+  const oldest = `SELECT id FROM sessions WHERE id < ? ORDER BY id LIMIT ${PRUNE_BATCH}`;
+  let removed = 0;
+  for (let i = 0; i < PRUNE_BATCHES_A_RUN; i++) {
+    // One batch, one transaction: the tokens of exactly the sessions removed with them.
+    const [, gone] = await db.batch([
+      db.prepare(`DELETE FROM refresh_tokens WHERE session_id IN (${oldest})`).bind(before),
+      db.prepare(`DELETE FROM sessions WHERE id IN (${oldest})`).bind(before),
+    ]);
+    const n = gone!.meta.changes ?? 0;
+    removed += n;
+    if (n < PRUNE_BATCH) break;
+  }
+  if (removed > 0 && svc.env.LOG_LEVEL !== "error") logInfo(undefined, "auth.ended_sessions_pruned", { removed });
+  return removed;
+}
