@@ -50,13 +50,15 @@ export function parseMajor(value: number | string, scale: number): ParseResult {
  */
 /** A decimal as amounts are written: an optional sign, digits, an optional fraction (a linear pattern: no backtracking). */
 const DECIMAL_TEXT = /^([+-])?(\d+)(?:\.(\d+))?$/;
-const NOT_DECIMAL = "Must be a decimal number such as 12.34";
 
 /**
  * Why a string is no amount in any currency (not a decimal at all), or undefined: judged before the currency is known,
- * so that a request's bad amount is listed with its other bad fields, not only once they are right.
+ * so that a request's bad amount is listed with its other bad fields, not only once they are right. The words are
+ * parseMajorExact's for the same fault (the i18n test reads each where it is written).
  */
-export const notDecimalText = (text: string): string | undefined => (DECIMAL_TEXT.test(text.trim()) ? undefined : NOT_DECIMAL);
+export function notDecimalText(text: string): string | undefined {
+  return DECIMAL_TEXT.test(text.trim()) ? undefined : "Must be a decimal number such as 12.34";
+}
 
 export function parseMajorExact(value: number | string, scale: number, maxDigits: number): ExactParseResult {
   let text: string;
@@ -67,7 +69,7 @@ export function parseMajorExact(value: number | string, scale: number, maxDigits
     text = value.trim();
   }
   const m = DECIMAL_TEXT.exec(text);
-  if (!m) return { ok: false, reason: NOT_DECIMAL };
+  if (!m) return { ok: false, reason: "Must be a decimal number such as 12.34" };
   const [, sign, whole, frac = ""] = m;
   let end = frac.length;
   while (end > 0 && frac[end - 1] === "0") end--; // trailing zeros, without a backtracking pattern

@@ -47,6 +47,7 @@ const UNTRANSLATED: Record<string, string> = {
 const TRACED: Record<string, string> = {
   "durable-objects/ledger-core.ts: d.message": "the ledger engine's details (ledger/engine.ts), found where they are written",
   "src/lib/dates.ts: dateProblem(…)": "what dateProblem returns (DETAIL_FUNCTIONS)",
+  "src/lib/amount-schema.ts: notDecimalText(…)": "what notDecimalText returns (DETAIL_FUNCTIONS)",
   "src/lib/explained.ts: problem(…)": "the problem function of each explained(...) call",
   "src/lib/openapi-complete.ts: { type: \"string\" }": "the error envelope's schema, no message",
   "src/lib/openapi.ts: z.string(…)": "the error envelope's schema, no message",

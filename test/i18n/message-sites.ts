@@ -202,7 +202,7 @@ const DETAIL_CALLS: { name: string; arg: number }[] = [
 ];
 
 /** Functions whose returned strings are details' messages. */
-const DETAIL_FUNCTIONS = ["dateProblem", "webhookUrlProblem", "blockedHost", "blockedIpv4", "blockedIpv6"];
+const DETAIL_FUNCTIONS = ["dateProblem", "webhookUrlProblem", "blockedHost", "blockedIpv4", "blockedIpv6", "notDecimalText"];
 
 /**
  * zod checks whose message may be given alone, as the string argument at `arg` (`.int("...")`, `.gt(0, "...")`,
