@@ -10,31 +10,25 @@
 import type { Services } from "../../env";
 import { idFloor } from "../../lib/ids";
 import { logInfo } from "../../lib/log";
+import { pruneInBatches, type PruneBatches } from "../../lib/prune";
 import { REFRESH_TTL_MS } from "./tokens";
 
 export const ENDED_SESSION_DAYS = 30;
 
 /** Sessions removed a batch (with their tokens), and batches a run: 100,000 sessions a day. */
-const PRUNE_BATCH = 500;
-const PRUNE_BATCHES_A_RUN = 200;
+const PRUNE: PruneBatches = { size: 500, batches: 200 };
 
 /** Removes the sessions over for ENDED_SESSION_DAYS and their refresh tokens; how many sessions went. */
 export async function pruneEndedSessions(svc: Services): Promise<number> {
   const db = svc.env.DB;
   // Session ids begin with their creation time, so the primary key's order is the age order: no scan of the recent.
   const before = idFloor("ses", svc.clock.now() - REFRESH_TTL_MS - ENDED_SESSION_DAYS * 86_400_000);
-  const oldest = `SELECT id FROM sessions WHERE id < ? ORDER BY id LIMIT ${PRUNE_BATCH}`;
-  let removed = 0;
-  for (let i = 0; i < PRUNE_BATCHES_A_RUN; i++) {
-    // One batch, one transaction: the tokens of exactly the sessions removed with them.
-    const [, gone] = await db.batch([
-      db.prepare(`DELETE FROM refresh_tokens WHERE session_id IN (${oldest})`).bind(before),
-      db.prepare(`DELETE FROM sessions WHERE id IN (${oldest})`).bind(before),
-    ]);
-    const n = gone!.meta.changes ?? 0;
-    removed += n;
-    if (n < PRUNE_BATCH) break;
-  }
+  const oldest = `SELECT id FROM sessions WHERE id < ? ORDER BY id LIMIT ${PRUNE.size}`;
+  // The tokens of exactly the sessions removed with them.
+  const removed = await pruneInBatches(db, () => [
+    db.prepare(`DELETE FROM refresh_tokens WHERE session_id IN (${oldest})`).bind(before),
+    db.prepare(`DELETE FROM sessions WHERE id IN (${oldest})`).bind(before),
+  ], PRUNE);
   if (removed > 0 && svc.env.LOG_LEVEL !== "error") logInfo(undefined, "auth.ended_sessions_pruned", { removed });
   return removed;
 }

@@ -8,6 +8,7 @@
 import type { Services } from "../../env";
 import { idFloor } from "../../lib/ids";
 import { logInfo } from "../../lib/log";
+import { pruneInBatches, type PruneBatches } from "../../lib/prune";
 
 export const DELIVERY_LOG_DAYS = 30;
 
@@ -15,26 +16,19 @@ export const DELIVERY_LOG_DAYS = 30;
  * Deliveries removed a batch (with their attempts: at most 12 each), and batches a run: 100,000 deliveries an hour,
  * 2.4 million a day, far past what the subscriptions of one database make (a run stops at the first batch not full).
  */
-const PRUNE_BATCH = 500;
-const PRUNE_BATCHES_A_RUN = 200;
+const PRUNE: PruneBatches = { size: 500, batches: 200 };
 
 /** Removes finished deliveries older than DELIVERY_LOG_DAYS and their attempts; how many deliveries went. */
 export async function pruneDeliveryLog(svc: Services): Promise<number> {
   const db = svc.env.DB;
   // Delivery ids begin with their creation time, so the primary key's order is the age order: no scan of the recent.
   const before = idFloor("dlv", svc.clock.now() - DELIVERY_LOG_DAYS * 86_400_000);
-  const oldest = `SELECT id FROM webhook_deliveries WHERE id < ? AND status != 'pending' ORDER BY id LIMIT ${PRUNE_BATCH}`;
-  let removed = 0;
-  for (let i = 0; i < PRUNE_BATCHES_A_RUN; i++) {
-    // One batch, one transaction: the attempts of exactly the deliveries removed with them.
-    const [, gone] = await db.batch([
-      db.prepare(`DELETE FROM webhook_delivery_attempts WHERE delivery_id IN (${oldest})`).bind(before),
-      db.prepare(`DELETE FROM webhook_deliveries WHERE id IN (${oldest})`).bind(before),
-    ]);
-    const n = gone!.meta.changes ?? 0;
-    removed += n;
-    if (n < PRUNE_BATCH) break;
-  }
+  const oldest = `SELECT id FROM webhook_deliveries WHERE id < ? AND status != 'pending' ORDER BY id LIMIT ${PRUNE.size}`;
+  // The attempts of exactly the deliveries removed with them.
+  const removed = await pruneInBatches(db, () => [
+    db.prepare(`DELETE FROM webhook_delivery_attempts WHERE delivery_id IN (${oldest})`).bind(before),
+    db.prepare(`DELETE FROM webhook_deliveries WHERE id IN (${oldest})`).bind(before),
+  ], PRUNE);
   if (removed > 0 && svc.env.LOG_LEVEL !== "error") logInfo(undefined, "webhooks.delivery_log_pruned", { removed });
   return removed;
 }
