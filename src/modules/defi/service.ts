@@ -96,9 +96,9 @@ export interface WalletSyncResult {
 export async function syncWallet(svc: Services, w: WalletRow, by?: AuthContext): Promise<WalletSyncResult> {
   const now = svc.clock.now();
   const db = svc.env.DB;
-  let positions;
+  let answer;
   try {
-    positions = await fetchAppBalances(svc.env, w.address, JSON.parse(w.networks) as string[]);
+    answer = await fetchAppBalances(svc.env, w.address, JSON.parse(w.networks) as string[]);
   } catch (err) {
     logError(undefined, "defi.sync_failed", err, { walletId: w.id });
     const message = err instanceof Error ? err.message.slice(0, 200) : "Sync failed";
@@ -106,7 +106,7 @@ export async function syncWallet(svc: Services, w: WalletRow, by?: AuthContext):
     return { walletId: w.id, status: "failed", positions: 0, gamingPlatforms: 0, error: message };
   }
   // One position per key even if the provider repeats one.
-  const byKey = new Map(positions.map((p) => [p.positionKey, p]));
+  const byKey = new Map(answer.positions.map((p) => [p.positionKey, p]));
   const ids = await Promise.all([...byKey.keys()].map((k) => positionId(w.id, k)));
   // The value history keeps a point a position a day of the space's (lib/value-history).
   const space = await db.prepare("SELECT timezone FROM spaces WHERE id = ?").bind(w.space_id).first<{ timezone: string }>();
@@ -123,7 +123,9 @@ export async function syncWallet(svc: Services, w: WalletRow, by?: AuthContext):
       )
       .bind(ids[i], w.space_id, w.id, p.positionKey, p.protocol, p.network, p.type, p.label, JSON.stringify(p.tokens), p.totalValueUsd, p.totalValueUsd, p.apy, now, now),
   );
-  const keys = jsonList([...byKey.keys()]);
+  // The keys the answer still names: its readable positions, and those it names without a readable value, which
+  // keep their stored rows and values (an unreadable figure is not a closed position) until an answer reads them.
+  const keys = jsonList([...new Set([...byKey.keys(), ...answer.unreadableKeys])]);
   const match = "v.position_id = p.id";
   const latest = notSuperseded("?2", "?1");
   statements.push(
