@@ -204,11 +204,15 @@ const earningsRead = (db: D1Database, space: SqlGuard, now: number, days: number
   db.prepare(`SELECT platform, source, day, amount_usd FROM gaming_earnings WHERE space_id = ${space.sql} AND day >= ?`)
     .bind(...space.params, fromDayFor(now - DAY_MS, "UTC", days));
 
-/** Earnings per platform and source since `fromDay` (inclusive), in USD cents, from earningsRead's rows. */
-function earningsSince(read: D1Result, fromDay: string) {
+/**
+ * Earnings per platform and source from `fromDay` to `toDay` (the space's today; both inclusive), in USD cents,
+ * from earningsRead's rows. A day after the space's today (the provider's day in a zone ahead of the space's, as
+ * UTC's is of Mexico City's evening) is not in the period the answer names; it counts once that day has come.
+ */
+function earningsSince(read: D1Result, fromDay: string, toDay: string) {
   const out = new Map<string, bigint>();
   for (const r of read.results as { platform: string; source: EarningSource; day: string; amount_usd: string }[]) {
-    if (r.day < fromDay) continue;
+    if (r.day < fromDay || r.day > toDay) continue;
     out.set(`${r.platform}|${r.source}`, (out.get(`${r.platform}|${r.source}`) ?? 0n) + cents(r.amount_usd)!);
   }
   return out;
@@ -267,7 +271,7 @@ export async function getPortfolio(svc: Services, auth: AuthContext, spaceId: st
     earningsRead(db, space, now, 30),
   ]);
   const rows = positions!.results as unknown as PositionRow[];
-  const month = earningsSince(earnings!, fromDayFor(now, m.space.timezone, 30));
+  const month = earningsSince(earnings!, fromDayFor(now, m.space.timezone, 30), todayIn(now, m.space.timezone));
   const byPlatform = new Map<string, PositionRow[]>();
   for (const r of rows) byPlatform.set(r.platform, [...(byPlatform.get(r.platform) ?? []), r]);
   const monthlyOf = (platform: string) => EARNING_SOURCES.reduce((a, s) => a + (month.get(`${platform}|${s}`) ?? 0n), 0n);
@@ -370,7 +374,8 @@ export async function getEarnings(svc: Services, auth: AuthContext, spaceId: str
   const now = svc.clock.now();
   const { membership: m, results: [read] } = await readSpace(svc, auth, spaceId, "viewer", (space) => [earningsRead(svc.env.DB, space, now, days)]);
   const from = fromDayFor(now, m.space.timezone, days);
-  const sums = earningsSince(read!, from);
+  const to = todayIn(now, m.space.timezone);
+  const sums = earningsSince(read!, from, to);
   const byPlatform = new Map<string, bigint>();
   const bySource = new Map<string, bigint>();
   let total = 0n;
@@ -388,7 +393,7 @@ export async function getEarnings(svc: Services, auth: AuthContext, spaceId: str
   return {
     period,
     from,
-    to: todayIn(now, m.space.timezone),
+    to,
     currency: "USD",
     total: money(total).n,
     totalDecimal: money(total).d,
@@ -411,7 +416,7 @@ export async function platformPositions(svc: Services, auth: AuthContext, platfo
   const base = { platform: meta.platform, label: meta.label, chain: meta.chain, token: meta.token, available: meta.client };
   if (!meta.client) return { ...base, summary: null, positions: [] };
   const rows = positions!.results as unknown as PositionRow[];
-  const month = earningsSince(earnings!, fromDayFor(now, m.space.timezone, 30));
+  const month = earningsSince(earnings!, fromDayFor(now, m.space.timezone, 30), todayIn(now, m.space.timezone));
   const monthly = EARNING_SOURCES.reduce((a, s) => a + (month.get(`${platform}|${s}`) ?? 0n), 0n);
   return {
     ...base,
