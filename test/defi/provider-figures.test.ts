@@ -8,6 +8,7 @@ import { env } from "cloudflare:workers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { app } from "../../src/app";
 import { registerSandboxHandler } from "../../src/lib/outbound";
+import { MAX_TOKENS_PER_POSITION } from "../../src/modules/defi/client";
 import { defiHoldings } from "../../src/modules/defi/holdings";
 import { callJson, createSpace, registerUser, type TestUser } from "../helpers";
 
@@ -109,5 +110,18 @@ describe("Zapper's figures", () => {
     expect(body.positions.map((p: { label: string }) => p.label)).toEqual(["stake"]);
     expect(await holdings(spaceId)).toEqual([7100n]);
     zapper = null;
+  });
+
+  it("a position answered with 60,000 tokens is stored with its largest tokens and the value of all of them, not a 500", { timeout: 60_000 }, async () => {
+    // Token i is worth i cents; the value is of every token, net of the borrowed one.
+    const tokens = Array.from({ length: 60_000 }, (_, i) => token(`T${i}`, "1.5", `0.${String(i % 100).padStart(2, "0")}`));
+    tokens.push(token("USDC", "100", "100", "borrowed"));
+    const { owner, spaceId, sync } = await walletWith(`[${asset("huge", "farm", "1", tokens)}]`);
+    expect(sync).toMatchObject({ status: "ok", positions: 1 });
+    const [p] = (await positions(owner, spaceId)).positions;
+    expect(p.tokens).toHaveLength(MAX_TOKENS_PER_POSITION);
+    expect(p.tokens[p.tokens.length - 1]).toMatchObject({ symbol: "USDC", balanceUSDDecimal: "-100.00" });
+    expect(p.tokens.slice(0, -1).every((t: { balanceUSDDecimal: string }) => t.balanceUSDDecimal === "0.99")).toBe(true);
+    expect(p.totalValueUSDDecimal).toBe("29600.00"); // 600 × (0 + 0.01 + … + 0.99) = 29,700, less the 100 borrowed
   });
 });

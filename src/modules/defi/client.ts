@@ -88,6 +88,27 @@ export interface AppBalances {
   unreadableKeys: string[];
 }
 
+/**
+ * Most tokens a position keeps (its row is one D1 row, a value at most 2 MB: a position answered with 60,000 tokens
+ * failed the wallet's sync batch with SQLITE_TOOBIG, a 500 for connecting the wallet at all). The position's value is
+ * computed before, from all of them; the list keeps the largest by USD value.
+ */
+export const MAX_TOKENS_PER_POSITION = 100;
+
+function largestTokens(tokens: PositionToken[]): PositionToken[] {
+  if (tokens.length <= MAX_TOKENS_PER_POSITION) return tokens;
+  const size = (t: PositionToken) => {
+    const [d, s] = decimalParts(t.balanceUsdDecimal);
+    return (d < 0n ? -d : d) * 10n ** BigInt(24 - s);
+  };
+  return tokens
+    .map((t, i) => ({ t, i, v: size(t) }))
+    .sort((a, b) => (a.v === b.v ? a.i - b.i : a.v > b.v ? -1 : 1))
+    .slice(0, MAX_TOKENS_PER_POSITION)
+    .sort((a, b) => a.i - b.i)
+    .map((e) => e.t);
+}
+
 /** Positions of `address` on `networks`. Throws ZapperError on a failed call or an unreadable answer. */
 export async function fetchAppBalances(env: Env, address: string, networks: readonly string[]): Promise<AppBalances> {
   const url = new URL(`${env.ZAPPER_BASE_URL.replace(/\/+$/, "")}/v2/balances/apps`);
@@ -162,7 +183,7 @@ export async function fetchAppBalances(env: Env, address: string, networks: read
           network: network.slice(0, 64),
           type,
           label: (str(display?.label) ?? appId).slice(0, 200),
-          tokens: tokens.map((t) => t.token),
+          tokens: largestTokens(tokens.map((t) => t.token)),
           totalValueUsd: value,
           apy: apyItem ? num(obj(apyItem.value)?.value) : null,
         });
