@@ -15,7 +15,7 @@ import { iso } from "../../lib/clock";
 import { todayIn } from "../../lib/dates";
 import { ApiError, notFound } from "../../lib/errors";
 import { logError } from "../../lib/log";
-import { insertRows, type SqlGuard } from "../../lib/sql";
+import { insertJsonRows, type SqlGuard } from "../../lib/sql";
 import { dayPointAt, historyDayStart, latestValue, notSuperseded } from "../../lib/value-history";
 import { addDays, parseYmd, ymdString } from "../../lib/zoned-time";
 import { decimalToMinor, minorToDecimal, valueMinor, decimalParts } from "../prices/decimal";
@@ -150,8 +150,10 @@ export async function syncGamingWallet(
     );
     const earningRows = new Map(portfolio.earnings.map((e) => [`${e.source}|${e.day}`, [wallet.spaceId, wallet.id, platform, e.source, e.day, e.amountUsd]]));
     statements.push(
-      ...insertRows(db, "gaming_earnings", ["space_id", "wallet_id", "platform", "source", "day", "amount_usd"], [...earningRows.values()],
-        "ON CONFLICT (wallet_id, platform, source, day) DO UPDATE SET amount_usd = excluded.amount_usd"),
+      // Behind the same notSuperseded as the rows above (the wallet is each row's second value): a sync a later one
+      // overtook wrote its earlier amounts over the later sync's.
+      ...insertJsonRows(db, "gaming_earnings", ["space_id", "wallet_id", "platform", "source", "day", "amount_usd"], [...earningRows.values()],
+        `AND ${notSuperseded("(value ->> '$[1]')", String(Math.trunc(now)))} ON CONFLICT (wallet_id, platform, source, day) DO UPDATE SET amount_usd = excluded.amount_usd`),
     );
   }
   if (statements.length) {
