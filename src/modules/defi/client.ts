@@ -10,8 +10,9 @@
  */
 import { isTimeout, outbound, OutboundTimeout } from "../../lib/outbound";
 import { isRedirect, PROVIDER_REQUEST } from "../../providers/errors";
-import { canonicalDecimal } from "../prices/decimal";
+import { decimalParts, minorToDecimal } from "../prices/decimal";
 import { parseKeepingNumbers } from "../prices/client";
+import { providerDecimal } from "./provider-decimal";
 
 export const DEFI_NETWORKS = ["ethereum", "polygon", "arbitrum", "optimism", "base", "avalanche", "binance-smart-chain", "gnosis", "fantom", "celo"] as const;
 export type DefiNetwork = (typeof DEFI_NETWORKS)[number];
@@ -46,7 +47,7 @@ export class ZapperError extends Error {
 const GROUP_TYPES: Record<string, PositionType> = {
   pool: "liquidity-pool", liquidity: "liquidity-pool", "liquidity-pool": "liquidity-pool",
   supply: "lending", lending: "lending", deposit: "lending",
-  borrow: "borrowing", borrowing: "borrowing",
+  borrow: "borrowing", borrowing: "borrowing", debt: "borrowing", "variable-debt": "borrowing", "stable-debt": "borrowing",
   staking: "staking", stake: "staking", "liquid-staking": "staking",
   farm: "farming", farming: "farming",
   vault: "vault", vaults: "vault",
@@ -60,12 +61,56 @@ const num = (v: unknown): string | null => {
   const t = obj(v)?.$num;
   if (typeof t !== "string") return null;
   const neg = t.startsWith("-");
-  const c = canonicalDecimal(neg ? t.slice(1) : t);
+  const c = providerDecimal(neg ? t.slice(1) : t);
   return c === null ? null : neg && c !== "0" ? `-${c}` : c;
 };
 
+/** A figure owed: negative whatever sign the provider wrote it with (a debt never adds to net worth). */
+const owed = (d: string) => (d === "0" || d.startsWith("-") ? d : `-${d}`);
+
+/** The exact sum of signed decimals. */
+function sumDecimals(values: string[]): string {
+  const parts = values.map(decimalParts);
+  const scale = Math.max(0, ...parts.map(([, s]) => s));
+  const total = parts.reduce((a, [d, s]) => a + d * 10n ** BigInt(scale - s), 0n);
+  const text = minorToDecimal(total, scale);
+  const neg = text.startsWith("-");
+  const c = providerDecimal(neg ? text.slice(1) : text)!;
+  return neg && c !== "0" ? `-${c}` : c;
+}
+
+export interface AppBalances {
+  positions: ProviderPosition[];
+  /**
+   * Keys of assets the answer names but whose value could not be read (missing or malformed `balanceUSD`): not
+   * closed positions, so a sync keeps what it stored for them rather than removing them from net worth.
+   */
+  unreadableKeys: string[];
+}
+
+/**
+ * Most tokens a position keeps (its row is one D1 row, a value at most 2 MB: a position answered with 60,000 tokens
+ * failed the wallet's sync batch with SQLITE_TOOBIG, a 500 for connecting the wallet at all). The position's value is
+ * computed before, from all of them; the list keeps the largest by USD value.
+ */
+export const MAX_TOKENS_PER_POSITION = 100;
+
+function largestTokens(tokens: PositionToken[]): PositionToken[] {
+  if (tokens.length <= MAX_TOKENS_PER_POSITION) return tokens;
+  const size = (t: PositionToken) => {
+    const [d, s] = decimalParts(t.balanceUsdDecimal);
+    return (d < 0n ? -d : d) * 10n ** BigInt(24 - s);
+  };
+  return tokens
+    .map((t, i) => ({ t, i, v: size(t) }))
+    .sort((a, b) => (a.v === b.v ? a.i - b.i : a.v > b.v ? -1 : 1))
+    .slice(0, MAX_TOKENS_PER_POSITION)
+    .sort((a, b) => a.i - b.i)
+    .map((e) => e.t);
+}
+
 /** Positions of `address` on `networks`. Throws ZapperError on a failed call or an unreadable answer. */
-export async function fetchAppBalances(env: Env, address: string, networks: readonly string[]): Promise<ProviderPosition[]> {
+export async function fetchAppBalances(env: Env, address: string, networks: readonly string[]): Promise<AppBalances> {
   const url = new URL(`${env.ZAPPER_BASE_URL.replace(/\/+$/, "")}/v2/balances/apps`);
   url.searchParams.append("addresses[]", address.toLowerCase());
   for (const n of networks) url.searchParams.append("networks[]", n);
@@ -95,6 +140,7 @@ export async function fetchAppBalances(env: Env, address: string, networks: read
   }
   if (!Array.isArray(body)) throw new ZapperError(502, "Zapper answered an unexpected shape");
   const out: ProviderPosition[] = [];
+  const unreadableKeys: string[] = [];
   for (const app of body) {
     const a = obj(app);
     const appId = str(a?.appId);
@@ -105,25 +151,44 @@ export async function fetchAppBalances(env: Env, address: string, networks: read
         const x = obj(asset);
         const key = str(x?.key);
         const total = num(x?.balanceUSD);
-        if (!x || !key || total === null) continue;
+        if (!x || !key) continue;
+        const positionKey = `${network}:${appId}:${key}`.slice(0, 200);
+        if (total === null) {
+          unreadableKeys.push(positionKey);
+          continue;
+        }
         const display = obj(x.displayProps);
         const apyItem = arr(display?.statsItems).map(obj).find((s) => str(s?.label)?.toUpperCase() === "APY");
+        const groupType = GROUP_TYPES[str(x.groupId) ?? ""] ?? "other";
+        // Debt: a borrow group (Aave's variable-debt, Compound's borrow...) is owed as a whole; elsewhere the tokens
+        // Zapper marks `borrowed`. Zapper writes debt negative; one written positive must still reduce net worth.
+        const debtGroup = groupType === "borrowing";
         const tokens = arr(x.tokens)
           .map(obj)
           .filter((t): t is J => !!t && !!str(t.symbol))
-          .map((t) => ({ symbol: str(t.symbol)!.slice(0, 32), balanceDecimal: num(t.balance) ?? "0", balanceUsdDecimal: num(t.balanceUSD) ?? "0" }));
+          .map((t) => {
+            const borrowed = debtGroup || str(t.metaType) === "borrowed";
+            const balance = num(t.balance) ?? "0";
+            const value = num(t.balanceUSD);
+            return { borrowed, valueKnown: value !== null, token: { symbol: str(t.symbol)!.slice(0, 32), balanceDecimal: borrowed ? owed(balance) : balance, balanceUsdDecimal: borrowed ? owed(value ?? "0") : (value ?? "0") } };
+          });
+        const anyBorrowed = tokens.some((t) => t.borrowed);
+        // A position that also holds debt is worth its tokens net of the debt (Zapper's asset balance is that sum);
+        // one whose tokens are all owed is a borrowing whatever its group says.
+        const value = debtGroup ? owed(total) : anyBorrowed && tokens.every((t) => t.valueKnown) ? sumDecimals(tokens.map((t) => t.token.balanceUsdDecimal)) : total;
+        const type = !debtGroup && tokens.length > 0 && tokens.every((t) => t.borrowed) ? "borrowing" : groupType;
         out.push({
-          positionKey: `${network}:${appId}:${key}`.slice(0, 200),
+          positionKey,
           protocol: appId.slice(0, 64),
           network: network.slice(0, 64),
-          type: GROUP_TYPES[str(x.groupId) ?? ""] ?? "other",
+          type,
           label: (str(display?.label) ?? appId).slice(0, 200),
-          tokens,
-          totalValueUsd: total,
+          tokens: largestTokens(tokens.map((t) => t.token)),
+          totalValueUsd: value,
           apy: apyItem ? num(obj(apyItem.value)?.value) : null,
         });
       }
     }
   }
-  return out;
+  return { positions: out, unreadableKeys };
 }

@@ -96,20 +96,22 @@ export interface WalletSyncResult {
 export async function syncWallet(svc: Services, w: WalletRow, by?: AuthContext): Promise<WalletSyncResult> {
   const now = svc.clock.now();
   const db = svc.env.DB;
-  let positions;
+  // The value history keeps a point a position a day of the space's (lib/value-history).
+  const space = await db.prepare("SELECT timezone FROM spaces WHERE id = ?").bind(w.space_id).first<{ timezone: string }>();
+  const syncGaming = () => syncGamingWallet(svc, { id: w.id, spaceId: w.space_id, address: w.address, timezone: space?.timezone ?? "UTC" }, now, by);
+  let answer;
   try {
-    positions = await fetchAppBalances(svc.env, w.address, JSON.parse(w.networks) as string[]);
+    answer = await fetchAppBalances(svc.env, w.address, JSON.parse(w.networks) as string[]);
   } catch (err) {
     logError(undefined, "defi.sync_failed", err, { walletId: w.id });
     const message = err instanceof Error ? err.message.slice(0, 200) : "Sync failed";
     await syncBatchFor(svc, w.space_id, by, [db.prepare("UPDATE defi_wallets SET last_sync_status = 'failed', last_sync_error = ?, updated_at = ? WHERE id = ?").bind(message, now, w.id)]);
-    return { walletId: w.id, status: "failed", positions: 0, gamingPlatforms: 0, error: message };
+    // The gaming platforms are another provider's: Zapper being down does not leave them unsynced.
+    return { walletId: w.id, status: "failed", positions: 0, gamingPlatforms: await syncGaming(), error: message };
   }
   // One position per key even if the provider repeats one.
-  const byKey = new Map(positions.map((p) => [p.positionKey, p]));
+  const byKey = new Map(answer.positions.map((p) => [p.positionKey, p]));
   const ids = await Promise.all([...byKey.keys()].map((k) => positionId(w.id, k)));
-  // The value history keeps a point a position a day of the space's (lib/value-history).
-  const space = await db.prepare("SELECT timezone FROM spaces WHERE id = ?").bind(w.space_id).first<{ timezone: string }>();
   const dayStart = historyDayStart(now, space?.timezone ?? "UTC");
   // Every write is skipped if a later sync of the wallet has written (notSuperseded): two racing syncs converge.
   const current = notSuperseded("?3", "?14");
@@ -123,7 +125,9 @@ export async function syncWallet(svc: Services, w: WalletRow, by?: AuthContext):
       )
       .bind(ids[i], w.space_id, w.id, p.positionKey, p.protocol, p.network, p.type, p.label, JSON.stringify(p.tokens), p.totalValueUsd, p.totalValueUsd, p.apy, now, now),
   );
-  const keys = jsonList([...byKey.keys()]);
+  // The keys the answer still names: its readable positions, and those it names without a readable value, which
+  // keep their stored rows and values (an unreadable figure is not a closed position) until an answer reads them.
+  const keys = jsonList([...new Set([...byKey.keys(), ...answer.unreadableKeys])]);
   const match = "v.position_id = p.id";
   const latest = notSuperseded("?2", "?1");
   statements.push(
@@ -154,8 +158,7 @@ export async function syncWallet(svc: Services, w: WalletRow, by?: AuthContext):
   if ((await syncBatchFor(svc, w.space_id, by, statements)) === null) {
     return { walletId: w.id, status: "failed", positions: 0, gamingPlatforms: 0, error: "The wallet's space was deleted during its sync" };
   }
-  const gaming = await syncGamingWallet(svc, { id: w.id, spaceId: w.space_id, address: w.address, timezone: space?.timezone ?? "UTC" }, now, by);
-  return { walletId: w.id, status: "ok", positions: byKey.size, gamingPlatforms: gaming, error: null };
+  return { walletId: w.id, status: "ok", positions: byKey.size, gamingPlatforms: await syncGaming(), error: null };
 }
 
 export async function addWallet(

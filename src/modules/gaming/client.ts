@@ -10,7 +10,7 @@
  */
 import { isTimeout, outbound, OutboundTimeout } from "../../lib/outbound";
 import { isRedirect, PROVIDER_REQUEST } from "../../providers/errors";
-import { canonicalDecimal } from "../prices/decimal";
+import { providerDecimal } from "../defi/provider-decimal";
 import { EARNING_SOURCES, type EarningSource } from "./platforms";
 
 export interface GamingPortfolio {
@@ -34,7 +34,7 @@ type J = Record<string, unknown>;
 const obj = (v: unknown): J | null => (v && typeof v === "object" && !Array.isArray(v) ? (v as J) : null);
 const arr = (v: unknown): J[] => (Array.isArray(v) ? v.map(obj).filter((x): x is J => x !== null) : []);
 const str = (v: unknown, max = 200): string | null => (typeof v === "string" && v.length > 0 ? v.slice(0, max) : null);
-const dec = (v: unknown): string | null => (typeof v === "string" ? canonicalDecimal(v) : null);
+const dec = (v: unknown): string | null => (typeof v === "string" ? providerDecimal(v) : null);
 const int = (v: unknown): number => (typeof v === "number" && Number.isSafeInteger(v) && v >= 0 ? v : 0);
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 

@@ -13,9 +13,9 @@
 import type { AuthContext, Services } from "../../env";
 import { iso } from "../../lib/clock";
 import { todayIn } from "../../lib/dates";
-import { notFound } from "../../lib/errors";
+import { ApiError, notFound } from "../../lib/errors";
 import { logError } from "../../lib/log";
-import { insertRows, type SqlGuard } from "../../lib/sql";
+import { insertJsonRows, type SqlGuard } from "../../lib/sql";
 import { dayPointAt, historyDayStart, latestValue, notSuperseded } from "../../lib/value-history";
 import { addDays, parseYmd, ymdString } from "../../lib/zoned-time";
 import { decimalToMinor, minorToDecimal, valueMinor, decimalParts } from "../prices/decimal";
@@ -37,6 +37,13 @@ const qty = (d: string) => {
   return scale <= Q ? digits * 10n ** BigInt(Q - scale) : digits / 10n ** BigInt(scale - Q);
 };
 
+/**
+ * Most items of each list kept in a platform's stored row (a row is one D1 value, at most 2 MB): 20,000 NFTs
+ * made the sync's batch fail with SQLITE_TOOBIG, a 500 for connecting the wallet at all. The platform's value
+ * and its NFTs' totals are of every item the provider answered; the lists keep the most valuable.
+ */
+export const STORED_ITEMS_MAX = { tokens: 200, staking: 200, land: 500, nfts: 500, guilds: 100, proposals: 100 } as const;
+
 export interface StoredPlatformData {
   tokens: { symbol: string; balanceDecimal: string; priceDecimal: string | null; valueUsd: string | null; priceStale: boolean | null }[];
   staking: { symbol: string; amountDecimal: string; apyDecimal: string; rewardsPerMonthDecimal: string; valueUsd: string | null; priceStale: boolean | null }[];
@@ -44,6 +51,17 @@ export interface StoredPlatformData {
   nfts: GamingPortfolio["nfts"];
   guilds: GamingPortfolio["guilds"];
   governance: GamingPortfolio["governance"];
+  /** Of every NFT the provider answered (`nfts` keeps the STORED_ITEMS_MAX.nfts most valuable); absent in rows synced before. */
+  nftTotals?: { count: number; currentValueUsd: string; acquisitionCostUsd: string };
+  landCount?: number;
+  tokensCount?: number;
+}
+
+/** The `max` items of `items` of most value (a value nobody supplied last), in the provider's order otherwise. */
+function mostValuable<T>(items: T[], max: number, value: (x: T) => string | null): T[] {
+  if (items.length <= max) return items;
+  const v = (x: T) => cents(value(x)) ?? -1n;
+  return items.map((x, i) => ({ x, i, v: v(x) })).sort((a, b) => (a.v === b.v ? a.i - b.i : a.v > b.v ? -1 : 1)).slice(0, max).sort((a, b) => a.i - b.i).map((e) => e.x);
 }
 
 /**
@@ -89,21 +107,33 @@ export async function syncGamingWallet(
       const p = prices.get(symbol);
       return p ? { priceDecimal: p.priceDecimal as string, valueUsd: usd(valueMinor(qty(amount), Q, p.priceDecimal, 2)), priceStale: p.stale as boolean } : { priceDecimal: null, valueUsd: null, priceStale: null };
     };
-    const data: StoredPlatformData = {
+    const full = {
       tokens: portfolio.tokens.map((t) => ({ symbol: t.symbol, balanceDecimal: t.balanceDecimal, ...value(t.symbol, t.balanceDecimal) })),
       staking: portfolio.staking.map((s) => {
         const v = value(s.symbol, s.amountDecimal);
         return { ...s, valueUsd: v.valueUsd, priceStale: v.priceStale };
       }),
-      land: portfolio.land,
-      nfts: portfolio.nfts,
-      guilds: portfolio.guilds,
-      governance: portfolio.governance,
     };
     const total =
-      [...data.tokens.map((t) => t.valueUsd), ...data.staking.map((s) => s.valueUsd), ...data.land.map((l) => l.currentValueUsd), ...data.nfts.map((n) => n.currentValueUsd)]
+      [...full.tokens.map((t) => t.valueUsd), ...full.staking.map((s) => s.valueUsd), ...portfolio.land.map((l) => l.currentValueUsd), ...portfolio.nfts.map((n) => n.currentValueUsd)]
         .map(cents)
         .reduce<bigint>((a, v) => a + (v ?? 0n), 0n);
+    const sumOf = (values: (string | null)[]) => usd(values.reduce<bigint>((a, v) => a + (cents(v) ?? 0n), 0n));
+    const data: StoredPlatformData = {
+      tokens: mostValuable(full.tokens, STORED_ITEMS_MAX.tokens, (t) => t.valueUsd),
+      staking: mostValuable(full.staking, STORED_ITEMS_MAX.staking, (s) => s.valueUsd),
+      land: mostValuable(portfolio.land, STORED_ITEMS_MAX.land, (l) => l.currentValueUsd),
+      nfts: mostValuable(portfolio.nfts, STORED_ITEMS_MAX.nfts, (n) => n.currentValueUsd),
+      guilds: portfolio.guilds.slice(0, STORED_ITEMS_MAX.guilds),
+      governance: portfolio.governance && { ...portfolio.governance, proposals: portfolio.governance.proposals.slice(0, STORED_ITEMS_MAX.proposals) },
+      nftTotals: {
+        count: portfolio.nfts.length,
+        currentValueUsd: sumOf(portfolio.nfts.map((n) => n.currentValueUsd)),
+        acquisitionCostUsd: sumOf(portfolio.nfts.map((n) => n.acquisitionCostUsd)),
+      },
+      landCount: portfolio.land.length,
+      tokensCount: portfolio.tokens.length,
+    };
     statements.push(
       db.prepare(
         `INSERT INTO gaming_positions (space_id, wallet_id, platform, data, total_value_usd, first_seen_at, synced_at) SELECT ?5, ?2, ?3, ?6, ?7, ?1, ?1 WHERE ${latest}
@@ -120,8 +150,10 @@ export async function syncGamingWallet(
     );
     const earningRows = new Map(portfolio.earnings.map((e) => [`${e.source}|${e.day}`, [wallet.spaceId, wallet.id, platform, e.source, e.day, e.amountUsd]]));
     statements.push(
-      ...insertRows(db, "gaming_earnings", ["space_id", "wallet_id", "platform", "source", "day", "amount_usd"], [...earningRows.values()],
-        "ON CONFLICT (wallet_id, platform, source, day) DO UPDATE SET amount_usd = excluded.amount_usd"),
+      // Behind the same notSuperseded as the rows above (the wallet is each row's second value): a sync a later one
+      // overtook wrote its earlier amounts over the later sync's.
+      ...insertJsonRows(db, "gaming_earnings", ["space_id", "wallet_id", "platform", "source", "day", "amount_usd"], [...earningRows.values()],
+        `AND ${notSuperseded("(value ->> '$[1]')", String(Math.trunc(now)))} ON CONFLICT (wallet_id, platform, source, day) DO UPDATE SET amount_usd = excluded.amount_usd`),
     );
   }
   if (statements.length) {
@@ -130,7 +162,15 @@ export async function syncGamingWallet(
       statements.push(db.prepare(`DELETE FROM ${table} WHERE wallet_id = ?1 AND NOT EXISTS (SELECT 1 FROM defi_wallets WHERE id = ?1)`).bind(wallet.id));
     }
     // A member's sync (`by`) writes only while they may still write in the live space, the cron's only while the space is.
-    await syncBatchFor(svc, wallet.spaceId, by, statements);
+    try {
+      await syncBatchFor(svc, wallet.spaceId, by, statements);
+    } catch (err) {
+      // The caller's access answers (404, 403, 409) stand; a batch D1 refused (an answer too big to store, say) keeps
+      // what was stored, as a platform that failed does, instead of failing the wallet's sync, whose DeFi part landed.
+      if (err instanceof ApiError) throw err;
+      logError(undefined, "gaming.store_failed", err, { walletId: wallet.id });
+      return 0;
+    }
   }
   return fetched.filter((f) => f.portfolio).length;
 }
@@ -166,11 +206,15 @@ const earningsRead = (db: D1Database, space: SqlGuard, now: number, days: number
   db.prepare(`SELECT platform, source, day, amount_usd FROM gaming_earnings WHERE space_id = ${space.sql} AND day >= ?`)
     .bind(...space.params, fromDayFor(now - DAY_MS, "UTC", days));
 
-/** Earnings per platform and source since `fromDay` (inclusive), in USD cents, from earningsRead's rows. */
-function earningsSince(read: D1Result, fromDay: string) {
+/**
+ * Earnings per platform and source from `fromDay` to `toDay` (the space's today; both inclusive), in USD cents,
+ * from earningsRead's rows. A day after the space's today (the provider's day in a zone ahead of the space's, as
+ * UTC's is of Mexico City's evening) is not in the period the answer names; it counts once that day has come.
+ */
+function earningsSince(read: D1Result, fromDay: string, toDay: string) {
   const out = new Map<string, bigint>();
   for (const r of read.results as { platform: string; source: EarningSource; day: string; amount_usd: string }[]) {
-    if (r.day < fromDay) continue;
+    if (r.day < fromDay || r.day > toDay) continue;
     out.set(`${r.platform}|${r.source}`, (out.get(`${r.platform}|${r.source}`) ?? 0n) + cents(r.amount_usd)!);
   }
   return out;
@@ -206,12 +250,12 @@ function platformSummary(platform: string, rows: PositionRow[], monthly: bigint,
     available: true,
     totalValueUsd: m.n,
     totalValueUsdDecimal: m.d,
-    tokensCount: datas.reduce((a, d) => a + d.tokens.length, 0),
+    tokensCount: datas.reduce((a, d) => a + (d.tokensCount ?? d.tokens.length), 0),
     stakingValueUsd: money(stakingValue).n,
     stakingValueUsdDecimal: money(stakingValue).d,
     stakingApy: apy === null ? null : Math.round(apy * 100) / 100,
-    landCount: datas.reduce((a, d) => a + d.land.length, 0),
-    nftCount: datas.reduce((a, d) => a + d.nfts.length, 0),
+    landCount: datas.reduce((a, d) => a + (d.landCount ?? d.land.length), 0),
+    nftCount: datas.reduce((a, d) => a + (d.nftTotals?.count ?? d.nfts.length), 0),
     monthlyEarningsUsd: money(monthly).n,
     monthlyEarningsUsdDecimal: money(monthly).d,
     lastSyncedAt: iso(Math.min(...rows.map((r) => r.synced_at))),
@@ -229,7 +273,7 @@ export async function getPortfolio(svc: Services, auth: AuthContext, spaceId: st
     earningsRead(db, space, now, 30),
   ]);
   const rows = positions!.results as unknown as PositionRow[];
-  const month = earningsSince(earnings!, fromDayFor(now, m.space.timezone, 30));
+  const month = earningsSince(earnings!, fromDayFor(now, m.space.timezone, 30), todayIn(now, m.space.timezone));
   const byPlatform = new Map<string, PositionRow[]>();
   for (const r of rows) byPlatform.set(r.platform, [...(byPlatform.get(r.platform) ?? []), r]);
   const monthlyOf = (platform: string) => EARNING_SOURCES.reduce((a, s) => a + (month.get(`${platform}|${s}`) ?? 0n), 0n);
@@ -301,16 +345,26 @@ function nftView(platform: string, n: StoredPlatformData["nfts"][number]) {
 export async function listNfts(svc: Services, auth: AuthContext, spaceId: string) {
   const { results: [positions] } = await readSpace(svc, auth, spaceId, "viewer", (space) => [positionsRead(svc.env.DB, space)]);
   const rows = positions!.results as unknown as PositionRow[];
-  const nfts = rows.flatMap((r) => (JSON.parse(r.data) as StoredPlatformData).nfts.map((n) => ({ ...nftView(r.platform, n), walletId: r.wallet_id })));
-  const sum = (f: (n: (typeof nfts)[number]) => string | null) => nfts.reduce((a, n) => a + (cents(f(n)) ?? 0n), 0n);
+  const datas = rows.map((r) => ({ r, d: JSON.parse(r.data) as StoredPlatformData }));
+  const nfts = datas.flatMap(({ r, d }) => d.nfts.map((n) => ({ ...nftView(r.platform, n), walletId: r.wallet_id })));
+  // Totals of every NFT synced (a row keeps the most valuable STORED_ITEMS_MAX.nfts of a platform's NFTs in its list).
+  const listed = (d: StoredPlatformData, f: (n: StoredPlatformData["nfts"][number]) => string | null) => d.nfts.reduce((a, n) => a + (cents(f(n)) ?? 0n), 0n);
+  let count = 0;
+  let current = 0n;
+  let cost = 0n;
+  for (const { d } of datas) {
+    count += d.nftTotals?.count ?? d.nfts.length;
+    current += d.nftTotals ? cents(d.nftTotals.currentValueUsd)! : listed(d, (n) => n.currentValueUsd);
+    cost += d.nftTotals ? cents(d.nftTotals.acquisitionCostUsd)! : listed(d, (n) => n.acquisitionCostUsd);
+  }
   return {
     nfts,
     totals: {
-      count: nfts.length,
-      currentValue: money(sum((n) => n.currentValueDecimal)).n,
-      currentValueDecimal: money(sum((n) => n.currentValueDecimal)).d,
-      acquisitionCost: money(sum((n) => n.acquisitionCostDecimal)).n,
-      acquisitionCostDecimal: money(sum((n) => n.acquisitionCostDecimal)).d,
+      count,
+      currentValue: money(current).n,
+      currentValueDecimal: money(current).d,
+      acquisitionCost: money(cost).n,
+      acquisitionCostDecimal: money(cost).d,
       currency: "USD",
     },
   };
@@ -322,7 +376,8 @@ export async function getEarnings(svc: Services, auth: AuthContext, spaceId: str
   const now = svc.clock.now();
   const { membership: m, results: [read] } = await readSpace(svc, auth, spaceId, "viewer", (space) => [earningsRead(svc.env.DB, space, now, days)]);
   const from = fromDayFor(now, m.space.timezone, days);
-  const sums = earningsSince(read!, from);
+  const to = todayIn(now, m.space.timezone);
+  const sums = earningsSince(read!, from, to);
   const byPlatform = new Map<string, bigint>();
   const bySource = new Map<string, bigint>();
   let total = 0n;
@@ -340,7 +395,7 @@ export async function getEarnings(svc: Services, auth: AuthContext, spaceId: str
   return {
     period,
     from,
-    to: todayIn(now, m.space.timezone),
+    to,
     currency: "USD",
     total: money(total).n,
     totalDecimal: money(total).d,
@@ -363,7 +418,7 @@ export async function platformPositions(svc: Services, auth: AuthContext, platfo
   const base = { platform: meta.platform, label: meta.label, chain: meta.chain, token: meta.token, available: meta.client };
   if (!meta.client) return { ...base, summary: null, positions: [] };
   const rows = positions!.results as unknown as PositionRow[];
-  const month = earningsSince(earnings!, fromDayFor(now, m.space.timezone, 30));
+  const month = earningsSince(earnings!, fromDayFor(now, m.space.timezone, 30), todayIn(now, m.space.timezone));
   const monthly = EARNING_SOURCES.reduce((a, s) => a + (month.get(`${platform}|${s}`) ?? 0n), 0n);
   return {
     ...base,
