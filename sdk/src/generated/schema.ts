@@ -727,7 +727,7 @@ export interface paths {
         put?: never;
         /**
          * Create a manual account, optionally with an opening balance
-         * @description Create a manual account, optionally with an opening balance. Requires the `member` role or above in the space; viewers get 403. Send an `Idempotency-Key` to make retries safe: the same key and body replay the first response.
+         * @description A space may hold at most 1000 accounts, provider-linked and disconnected ones included (`422 LIMIT_REACHED`; accounts keep their history and are never deleted).
          */
         post: operations["createAccount"];
         delete?: never;
@@ -1695,7 +1695,7 @@ export interface paths {
         put?: never;
         /**
          * Create a manual asset with its first valuation
-         * @description Create a manual asset with its first valuation. Requires the `member` role or above in the space; viewers get 403.
+         * @description A space may hold at most 500 assets, disposed ones included (`422 LIMIT_REACHED`; deleting one makes room).
          */
         post: operations["createAsset"];
         delete?: never;
