@@ -17,6 +17,7 @@ import { verifyChain, type LogRow } from "./chain";
 import { runLedger } from "./client";
 import type { Idempotency } from "./operations";
 import { txFromRow } from "./rows";
+import { bytePage, cutPage } from "./page-bytes";
 import {
   type AccountCursor,
   AccountCursorPayload,
@@ -225,9 +226,8 @@ export async function listTransactions(
     const { sql, params } = page.sqlFor(space);
     return [svc.env.DB.prepare(sql).bind(...params)];
   });
-  let rows = res!.results as Record<string, unknown>[];
-  const more = rows.length > c.n;
-  rows = rows.slice(0, c.n);
+  // At most c.n rows, fewer when they hold PAGE_CHARS (page-bytes.ts).
+  const { rows, more } = cutPage(res!.results as Record<string, unknown>[], c.n);
   if (ascending) rows.reverse();
   const data = rows.map((r) => presentTx(txFromRow(r)));
   const first = data[0]?.txid;
@@ -278,7 +278,9 @@ async function txPageQuery(scope: CursorScope, query: TxFilters & { pageSize?: n
     if (c.after !== undefined) (where.push("t.seq > ?"), params.push(c.after));
     params.push(c.n + 1);
     assertBindable(params);
-    return { sql: `SELECT t.* FROM ledger_transactions t WHERE ${where.join(" AND ")} ORDER BY t.seq ${ascending ? "ASC" : "DESC"} LIMIT ?`, params };
+    const dir = ascending ? "ASC" : "DESC";
+    const page = `SELECT t.* FROM ledger_transactions t WHERE ${where.join(" AND ")} ORDER BY t.seq ${dir} LIMIT ?`;
+    return { sql: bytePage(page, "length(p.postings) + length(p.metadata) + length(p.pre_volumes) + length(p.post_volumes)", "seq", dir), params };
   };
   return { c, ascending, sqlFor };
 }
@@ -414,13 +416,13 @@ export async function listLogs(svc: Services, auth: AuthContext, spaceId: string
   // Newest first; a previous page reads upward from its first id, then turns.
   const ascending = c.after !== undefined;
   const { results: [res] } = await readSpace(svc, auth, spaceId, "viewer", (space) => [
-    svc.env.DB.prepare(
+    svc.env.DB.prepare(bytePage(
       `SELECT id, type, data, date, hash FROM ledger_logs WHERE space_id = ${space.sql} AND id ${ascending ? ">" : "<"} ? ORDER BY id ${ascending ? "ASC" : "DESC"} LIMIT ?`,
-    ).bind(...space.params, ascending ? c.after! : (c.before ?? Number.MAX_SAFE_INTEGER), c.n + 1),
+      "length(p.data)", "id", ascending ? "ASC" : "DESC",
+    )).bind(...space.params, ascending ? c.after! : (c.before ?? Number.MAX_SAFE_INTEGER), c.n + 1),
   ]);
-  const rows = res!.results as LogRow[];
-  const more = rows.length > c.n;
-  const page = rows.slice(0, c.n);
+  // At most c.n rows, fewer when they hold PAGE_CHARS (page-bytes.ts).
+  const { rows: page, more } = cutPage(res!.results as LogRow[], c.n);
   if (ascending) page.reverse();
   const hasOlder = ascending ? true : more;
   const hasNewer = ascending ? more : c.before !== undefined;
