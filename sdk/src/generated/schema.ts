@@ -457,7 +457,7 @@ export interface paths {
         };
         /**
          * List transactions, newest first, with filters; metadata[key]=value filters are also accepted
-         * @description List transactions, newest first, with filters; metadata[key]=value filters are also accepted. Any member of the space may call this, viewers included.
+         * @description A page holds at most `pageSize` rows, and fewer when its rows are large: it ends with the row that brings its postings, volumes and metadata past 4,194,304 characters (at least one row a page). `hasMore` and `next` then go on from its last row, as after a full page.
          */
         get: operations["listSpacesLedgerTransactions"];
         put?: never;
@@ -661,7 +661,7 @@ export interface paths {
         };
         /**
          * The hash-chained log, newest first
-         * @description The hash-chained log, newest first. Any member of the space may call this, viewers included.
+         * @description A page holds at most `pageSize` rows, and fewer when its rows are large: it ends with the row that brings its postings, volumes and metadata past 4,194,304 characters (at least one row a page). `hasMore` and `next` then go on from its last row, as after a full page.
          */
         get: operations["listSpacesLedgerLogs"];
         put?: never;
