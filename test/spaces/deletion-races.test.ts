@@ -39,7 +39,7 @@ const cases: Case[] = [
     request: async (spaceId) => ({ path: "/v1/categories", body: { spaceId, name: "Hobbies", type: "expense" } }),
   },
   {
-    name: "an asset", when: /^insert into "manual_assets"/i, table: "manual_assets",
+    name: "an asset", when: /^insert into "?manual_assets"? /i, table: "manual_assets",
     request: async (spaceId) => ({ path: "/v1/assets", body: { spaceId, name: "Boat", type: "vehicle", currency: "USD", value: "1000.00" } }),
   },
   {

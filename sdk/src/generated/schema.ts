@@ -457,7 +457,7 @@ export interface paths {
         };
         /**
          * List transactions, newest first, with filters; metadata[key]=value filters are also accepted
-         * @description List transactions, newest first, with filters; metadata[key]=value filters are also accepted. Any member of the space may call this, viewers included.
+         * @description A page holds at most `pageSize` rows, and fewer when its rows are large: it ends with the row that brings its postings, volumes and metadata past 4,194,304 characters (at least one row a page). `hasMore` and `next` then go on from its last row, as after a full page.
          */
         get: operations["listSpacesLedgerTransactions"];
         put?: never;
@@ -661,7 +661,7 @@ export interface paths {
         };
         /**
          * The hash-chained log, newest first
-         * @description The hash-chained log, newest first. Any member of the space may call this, viewers included.
+         * @description A page holds at most `pageSize` rows, and fewer when its rows are large: it ends with the row that brings its postings, volumes and metadata past 4,194,304 characters (at least one row a page). `hasMore` and `next` then go on from its last row, as after a full page.
          */
         get: operations["listSpacesLedgerLogs"];
         put?: never;
@@ -727,7 +727,7 @@ export interface paths {
         put?: never;
         /**
          * Create a manual account, optionally with an opening balance
-         * @description Create a manual account, optionally with an opening balance. Requires the `member` role or above in the space; viewers get 403. Send an `Idempotency-Key` to make retries safe: the same key and body replay the first response.
+         * @description A space may hold at most 1000 accounts, provider-linked and disconnected ones included (`422 LIMIT_REACHED`; accounts keep their history and are never deleted).
          */
         post: operations["createAccount"];
         delete?: never;
@@ -1695,7 +1695,7 @@ export interface paths {
         put?: never;
         /**
          * Create a manual asset with its first valuation
-         * @description Create a manual asset with its first valuation. Requires the `member` role or above in the space; viewers get 403.
+         * @description A space may hold at most 500 assets, disposed ones included (`422 LIMIT_REACHED`; deleting one makes room).
          */
         post: operations["createAsset"];
         delete?: never;

@@ -175,6 +175,8 @@ export const es: Catalogue = {
     "The space's rules would hold more than {max} characters of conditions every transaction is matched against: use fewer or shorter conditions":
       "Las reglas del espacio tendrían más de {max} caracteres de condiciones con los que se compara cada transacción: usa menos condiciones o más cortas.",
     "A space may have at most {max} webhooks": "Un espacio puede tener como máximo {max} webhooks.",
+    "A space may hold at most {max} accounts": "Un espacio puede tener como máximo {max} cuentas.",
+    "A space may have at most {max} assets; delete one first": "Un espacio puede tener como máximo {max} activos; elimina uno primero.",
     "A space may connect at most {max} wallets": "Un espacio puede conectar como máximo {max} billeteras.",
     "At most {n} wallet syncs (or connections) a minute across all your spaces; retry later":
       "Como máximo {n} sincronizaciones (o conexiones) de billeteras por minuto entre todos tus espacios; vuelve a intentarlo más tarde.",

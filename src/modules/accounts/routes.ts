@@ -13,6 +13,7 @@ import {
   UpdateAccountBody,
 } from "./schemas";
 import * as accounts from "./service";
+import { MAX_ACCOUNTS_PER_SPACE } from "./account-cap";
 
 export const accountRoutes = createRouter();
 const tags = ["Accounts"];
@@ -43,6 +44,7 @@ accountRoutes.openapi(
     ...idempotent,
     ...access("member"),
     ...user, method: "post", path: "/", tags, summary: "Create a manual account, optionally with an opening balance",
+    description: `A space may hold at most ${MAX_ACCOUNTS_PER_SPACE} accounts, provider-linked and disconnected ones included (\`422 LIMIT_REACHED\`; accounts keep their history and are never deleted).`,
     request: {
       body: jsonBody(CreateAccountBody),
     },

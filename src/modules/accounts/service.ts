@@ -15,6 +15,7 @@ import { pagination } from "../../lib/pagination";
 import { inChunks, questionMarks, rowReader, type SqlGuard, type SqlValue } from "../../lib/sql";
 import { accountAddress } from "../ledger/addresses";
 import { runLedger } from "../ledger/client";
+import { recordedAnswerOr } from "../ledger/recorded-answer";
 import { bumpForecastEpoch } from "../analytics/forecast-epoch";
 import { type OutboxRow } from "../webhooks/publish";
 import { queueAnnounced, storedEventsRead, transactionCreatedEvent } from "../webhooks/transaction-events";
@@ -24,6 +25,7 @@ import {
   ACCESS_GUARD_SQL, accessGuardOf, ACCOUNT_MEMBERSHIP_SQL, asMemberServices, asResource, readSpace, type Membership, membershipOf, membershipParams, type MembershipRow, requireRole, requireSpaceRole, type Role, withSessionCheck,
 } from "../spaces/access";
 import { OVERDRAFT_BY_DEFAULT, type AccountType } from "./schemas";
+import { withinAccountCap } from "./account-cap";
 
 export type AccountRow = typeof accounts.$inferSelect;
 
@@ -253,10 +255,15 @@ export async function createManualAccount(
     effects.push({ kind: "insertTransaction", txIndex: 0, row: openingRow }, { kind: "insertEvent", row: events[0]!, onlyIfSubscribed: true });
   }
   // Committed only while the caller may still write in the live space (asMemberServices): one deleted meanwhile keeps
-  // no account, and the write is answered as a request made after the deletion.
-  const { replayed, returns, reads } = await runLedger(asMemberServices(svc, auth, input.spaceId, "member"), {
+  // no account, and the write is answered as a request made after the deletion. And only while the space holds fewer
+  // than MAX_ACCOUNTS_PER_SPACE accounts (account-cap.ts).
+  const { replayed, returns, reads } = await runLedger(withinAccountCap(asMemberServices(svc, auth, input.spaceId, "member"), input.spaceId, auth.userId), {
     kind: "commit", spaceId: input.spaceId, txs, effects, idempotency, returns: { accountId: row.id },
     readAfter: events.length ? [storedEventsRead(events)] : [],
+  }).catch(async (refusal: unknown) => {
+    // The retry of a creation that committed, refused now that the space is full: replayed.
+    const recorded = await recordedAnswerOr(svc, input.spaceId, idempotency, refusal);
+    return { replayed: true, returns: recorded, reads: undefined };
   });
   if (!replayed && events.length) await queueAnnounced(svc, events, reads?.[0]);
   // After the change, so a forecast read before it cannot be cached at the epoch after it (forecast-epoch.ts).

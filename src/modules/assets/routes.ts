@@ -2,7 +2,7 @@ import { createRoute } from "@hono/zod-openapi";
 import { access, bearer, createRouter, errors, json, jsonBody } from "../../lib/openapi";
 import { guards } from "../../middleware/auth";
 import {
-  AssetIdParam, AssetListSchema, AssetSchema, CreateAssetBody, CreateValuationBody, ListAssetsQuery, PageQuery, UpdateAssetBody,
+  AssetIdParam, AssetListSchema, AssetSchema, CreateAssetBody, CreateValuationBody, ListAssetsQuery, MAX_ASSETS_PER_SPACE, PageQuery, UpdateAssetBody,
   ValuationListSchema, ValuationSchema,
 } from "./schemas";
 import * as assets from "./service";
@@ -23,6 +23,7 @@ assetRoutes.openapi(
 assetRoutes.openapi(
   createRoute({
     ...access("member"), ...user, method: "post", path: "/", tags, summary: "Create a manual asset with its first valuation",
+    description: `A space may hold at most ${MAX_ASSETS_PER_SPACE} assets, disposed ones included (\`422 LIMIT_REACHED\`; deleting one makes room).`,
     request: { body: jsonBody(CreateAssetBody) },
     responses: { 201: json(AssetSchema, "Created"), ...errors(401, 403, 404, 422, 429) },
   }),

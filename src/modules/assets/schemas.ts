@@ -9,6 +9,13 @@ import { Pagination } from "../accounts/schemas";
 
 const Id = z.string().min(1).max(64);
 
+/**
+ * Assets a space may hold (disposed ones too; a deleted one makes room). Every read of the space's net worth, its
+ * dashboard and its asset list goes over all of them, and each one linked to a catalog item or a property costs a
+ * provider call in every daily refresh: without a bound, one member's requests would slow the space for the others.
+ */
+export const MAX_ASSETS_PER_SPACE = 500;
+
 /** A street address, as seed 000's real-estate look-up takes it. */
 export const AddressInput = z
   .object({

@@ -14,7 +14,9 @@ import { notFound, validationFailed } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { type Currency, CURRENCY_SCALES, formatMinor, moneyFields, toMajorNumber } from "../../lib/money";
 import { pagination } from "../../lib/pagination";
-import { guardedValue, rowReader, type SqlGuard } from "../../lib/sql";
+import { entityRows, guardedValue, rowReader, type SqlGuard } from "../../lib/sql";
+import { batchGuard, refusedByGuard } from "../../lib/batch-guard";
+import { MAX_ASSETS_PER_SPACE } from "./schemas";
 import { parseYmd, zonedMidnight } from "../../lib/zoned-time";
 import { todayIn } from "../../lib/dates";
 import { parseAmountField } from "../transactions/postings";
@@ -271,8 +273,21 @@ export async function createAsset(
     collectibleProvider: null, collectibleCategory: null, collectibleExternalId: null, collectibleName: null, disposedOn, createdAt: now, updatedAt: now,
   };
   const valuation = valuationRow(asset, { value, ...when, source: "manual", createdBy: auth.userId }, now);
-  // Only while the caller may still write in the live space: one deleted meanwhile keeps no asset (batchAsMember).
-  await batchAsMember(svc, auth, input.spaceId, "member", [d1Statement(db, svc.db.insert(manualAssets).values(asset)), d1Statement(db, svc.db.insert(assetValuations).values(valuation))]);
+  // Only while the caller may still write in the live space: one deleted meanwhile keeps no asset (batchAsMember). The
+  // space's assets are counted in the insert itself (concurrent creates cannot all pass a count read before any of them
+  // inserts), and a guard fails the batch, valuation and all, when the count kept the asset out.
+  const a = entityRows(manualAssets, [asset]);
+  try {
+    await batchAsMember(svc, auth, input.spaceId, "member", [
+      db.prepare(`INSERT INTO ${a.table} (${a.columns.join(", ")}) SELECT ${a.columns.map(() => "?").join(", ")} WHERE (SELECT COUNT(*) FROM ${a.table} WHERE space_id = ?) < ?`)
+        .bind(...a.rows[0]!, asset.spaceId, MAX_ASSETS_PER_SPACE),
+      batchGuard(db, "EXISTS (SELECT 1 FROM manual_assets WHERE id = ?)", [asset.id]),
+      d1Statement(db, svc.db.insert(assetValuations).values(valuation)),
+    ], { otherGuards: true });
+  } catch (err) {
+    if (!refusedByGuard(err)) throw err;
+    throw validationFailed([{ field: "spaceId", message: `A space may have at most ${MAX_ASSETS_PER_SPACE} assets; delete one first`, code: "LIMIT_REACHED" }]);
+  }
   return presentAsset(asset, valuation);
 }
 

@@ -4,6 +4,7 @@ import type { Context } from "hono";
 import type { AppEnv } from "../../env";
 import { access, idempotent, bearer, createRouter, errors, json, jsonBody } from "../../lib/openapi";
 import { guards } from "../../middleware/auth";
+import { PAGE_CHARS } from "./page-bytes";
 import { idempotencyOf, markReplayed } from "../../middleware/idempotency";
 import {
   AddressParams,
@@ -28,6 +29,9 @@ import * as ledger from "./service";
 
 export const ledgerRoutes = createRouter();
 const tags = ["Ledger"];
+/** Pages of large rows are cut short (page-bytes.ts). */
+const PAGE_BY_SIZE =
+  `A page holds at most \`pageSize\` rows, and fewer when its rows are large: it ends with the row that brings its postings, volumes and metadata past ${PAGE_CHARS.toLocaleString("en-US")} characters (at least one row a page). \`hasMore\` and \`next\` then go on from its last row, as after a full page.`;
 const user = { middleware: guards.user, security: bearer };
 
 /**
@@ -85,6 +89,7 @@ ledgerRoutes.openapi(
     ...access("viewer"),
     ...user, method: "get", path: "/{spaceId}/ledger/transactions", tags,
     summary: "List transactions, newest first, with filters; metadata[key]=value filters are also accepted",
+    description: PAGE_BY_SIZE,
     request: { params: SpaceParam, query: ListTransactionsRequest },
     responses: { 200: json(cursorOf(LedgerTransactionSchema, "LedgerTransactionCursor"), "A page"), ...errors(401, 404, 422, 429) },
   }),
@@ -213,6 +218,7 @@ ledgerRoutes.openapi(
   createRoute({
     ...access("viewer"),
     ...user, method: "get", path: "/{spaceId}/ledger/logs", tags, summary: "The hash-chained log, newest first",
+    description: PAGE_BY_SIZE,
     request: { params: SpaceParam, query: ListLogsQuery },
     responses: { 200: json(cursorOf(LogSchema, "LedgerLogCursor"), "A page"), ...errors(401, 404, 422, 429) },
   }),

@@ -17,6 +17,7 @@ import { verifyChain, type LogRow } from "./chain";
 import { runLedger } from "./client";
 import type { Idempotency } from "./operations";
 import { txFromRow } from "./rows";
+import { bytePage, cutPage } from "./page-bytes";
 import {
   type AccountCursor,
   AccountCursorPayload,
@@ -225,9 +226,8 @@ export async function listTransactions(
     const { sql, params } = page.sqlFor(space);
     return [svc.env.DB.prepare(sql).bind(...params)];
   });
-  let rows = res!.results as Record<string, unknown>[];
-  const more = rows.length > c.n;
-  rows = rows.slice(0, c.n);
+  // At most c.n rows, fewer when they hold PAGE_CHARS (page-bytes.ts).
+  const { rows, more } = cutPage(res!.results as Record<string, unknown>[], c.n);
   if (ascending) rows.reverse();
   const data = rows.map((r) => presentTx(txFromRow(r)));
   const first = data[0]?.txid;
@@ -278,7 +278,9 @@ async function txPageQuery(scope: CursorScope, query: TxFilters & { pageSize?: n
     if (c.after !== undefined) (where.push("t.seq > ?"), params.push(c.after));
     params.push(c.n + 1);
     assertBindable(params);
-    return { sql: `SELECT t.* FROM ledger_transactions t WHERE ${where.join(" AND ")} ORDER BY t.seq ${ascending ? "ASC" : "DESC"} LIMIT ?`, params };
+    const dir = ascending ? "ASC" : "DESC";
+    const page = `SELECT t.* FROM ledger_transactions t WHERE ${where.join(" AND ")} ORDER BY t.seq ${dir} LIMIT ?`;
+    return { sql: bytePage(page, "length(p.postings) + length(p.metadata) + length(p.pre_volumes) + length(p.post_volumes)", "seq", dir), params };
   };
   return { c, ascending, sqlFor };
 }
@@ -414,13 +416,13 @@ export async function listLogs(svc: Services, auth: AuthContext, spaceId: string
   // Newest first; a previous page reads upward from its first id, then turns.
   const ascending = c.after !== undefined;
   const { results: [res] } = await readSpace(svc, auth, spaceId, "viewer", (space) => [
-    svc.env.DB.prepare(
+    svc.env.DB.prepare(bytePage(
       `SELECT id, type, data, date, hash FROM ledger_logs WHERE space_id = ${space.sql} AND id ${ascending ? ">" : "<"} ? ORDER BY id ${ascending ? "ASC" : "DESC"} LIMIT ?`,
-    ).bind(...space.params, ascending ? c.after! : (c.before ?? Number.MAX_SAFE_INTEGER), c.n + 1),
+      "length(p.data)", "id", ascending ? "ASC" : "DESC",
+    )).bind(...space.params, ascending ? c.after! : (c.before ?? Number.MAX_SAFE_INTEGER), c.n + 1),
   ]);
-  const rows = res!.results as LogRow[];
-  const more = rows.length > c.n;
-  const page = rows.slice(0, c.n);
+  // At most c.n rows, fewer when they hold PAGE_CHARS (page-bytes.ts).
+  const { rows: page, more } = cutPage(res!.results as LogRow[], c.n);
   if (ascending) page.reverse();
   const hasOlder = ascending ? true : more;
   const hasNewer = ascending ? more : c.before !== undefined;
@@ -433,23 +435,17 @@ export async function listLogs(svc: Services, auth: AuthContext, spaceId: string
   };
 }
 
-/** Rows of the log verifyLogs reads and checks at a time. */
-const LOG_PAGE = 1000;
-/**
- * Log pages read per round trip. A page past the log's end reads nothing, so reading several at once costs
- * a short log nothing; a bound keeps a long log's rows in memory a few pages at a time.
- */
-const LOG_PAGES_PER_TRIP = 5;
+/** Rows of the log verifyLogs reads and checks at a time (fewer when they hold PAGE_CHARS: page-bytes.ts). */
+const LOG_PAGE = 5000;
 
 /**
- * The log pages from id `from` on, one statement each. The chain's ids run 0, 1, 2, ... with no gap
- * (verifyChain refuses a gap), so page k of a run starts at `from + k * LOG_PAGE` whenever the pages
- * before it were full and valid, the only case in which it is looked at.
+ * The log from id `from` on: at most `rows` rows, fewer once they hold PAGE_CHARS characters of data (one row of a
+ * large transaction holds a third of a megabyte, so 5,000 of them would be far past a Worker's memory), plus the
+ * row after them when there is one (cutPage tells whether the log goes on).
  */
-function logPages(db: D1Database, space: SqlGuard, from: number): D1PreparedStatement[] {
-  return Array.from({ length: LOG_PAGES_PER_TRIP }, (_, k) =>
-    db.prepare(`SELECT id, type, data, date, hash FROM ledger_logs WHERE space_id = ${space.sql} AND id >= ? ORDER BY id LIMIT ?`)
-      .bind(...space.params, from + k * LOG_PAGE, LOG_PAGE));
+function logPage(db: D1Database, space: SqlGuard, from: number, rows: number): D1PreparedStatement {
+  return db.prepare(bytePage(`SELECT id, type, data, date, hash FROM ledger_logs WHERE space_id = ${space.sql} AND id >= ? ORDER BY id LIMIT ?`, "length(p.data)", "id", "ASC"))
+    .bind(...space.params, from, rows + 1);
 }
 
 /**
@@ -465,10 +461,10 @@ export const VERIFY_MAX_LOGS = 100_000;
 export const VERIFY_CURSOR_TTL_MS = 15 * 60_000;
 
 /**
- * Recomputes the hash chain of the space's log, LOG_PAGE rows at a time, from the start or from where `cursor` stopped,
- * at most VERIFY_MAX_LOGS rows a call; `checkedFrom` says where this call began. The first LOG_PAGES_PER_TRIP pages
- * ride in the batch of the session and role checks (so a log of up to 5,000 rows is one round trip); a longer log reads
- * LOG_PAGES_PER_TRIP more pages per further round trip.
+ * Recomputes the hash chain of the space's log, a page (logPage) at a time, from the start or from where `cursor`
+ * stopped, at most VERIFY_MAX_LOGS rows a call; `checkedFrom` says where this call began. The first page rides in the
+ * batch of the session and role checks (so a log of up to 5,000 small rows is one round trip); a longer log reads a
+ * page per further round trip.
  */
 export async function verifyLogs(svc: Services, auth: AuthContext, spaceId: string, cursor?: string) {
   const db = svc.env.DB;
@@ -486,26 +482,24 @@ export async function verifyLogs(svc: Services, auth: AuthContext, spaceId: stri
   const checkedFrom = state.nextId;
   const stopAt = state.nextId + VERIFY_MAX_LOGS;
   const { results: read } = await readSpace(svc, auth, spaceId, "viewer", (space) => [
-    ...logPages(db, space, state.nextId),
+    logPage(db, space, state.nextId, Math.min(LOG_PAGE, stopAt - state.nextId)),
     // The row the cursor's hash came from, as it is now.
     ...(from ? [db.prepare(`SELECT hash FROM ledger_logs WHERE space_id = ${space.sql} AND id = ?`).bind(...space.params, from.from - 1)] : []),
   ]);
-  let results = from ? read.slice(0, -1) : read;
+  let page = read[0]!;
   if (from && (read.at(-1)!.results[0] as { hash: string } | undefined)?.hash !== from.prevHash) {
     return { valid: false, checked: from.checked - 1, firstBrokenId: from.from - 1, reason: `Log ${from.from - 1} changed since the verification this cursor continues`, checkedFrom, hasMore: false };
   }
   for (;;) {
-    for (const res of results) {
-      const rows = res.results as LogRow[];
-      const verdict = await verifyChain(rows, state.prevHash, state.nextId, state.checked);
-      if (!verdict.valid || rows.length < LOG_PAGE) return { ...verdict, checkedFrom, hasMore: false };
-      state = { prevHash: verdict.lastHash, nextId: state.nextId + rows.length, checked: verdict.checked };
-      if (state.nextId >= stopAt) {
-        const next = await signCursor(scope, { from: state.nextId, prevHash: verdict.lastHash, checked: verdict.checked, at: now });
-        return { ...verdict, checkedFrom, hasMore: true, next };
-      }
+    const { rows, more } = cutPage(page.results as LogRow[], Math.min(LOG_PAGE, stopAt - state.nextId));
+    const verdict = await verifyChain(rows, state.prevHash, state.nextId, state.checked);
+    if (!verdict.valid || !more) return { ...verdict, checkedFrom, hasMore: false };
+    state = { prevHash: verdict.lastHash, nextId: state.nextId + rows.length, checked: verdict.checked };
+    if (state.nextId >= stopAt) {
+      const next = await signCursor(scope, { from: state.nextId, prevHash: verdict.lastHash, checked: verdict.checked, at: now });
+      return { ...verdict, checkedFrom, hasMore: true, next };
     }
-    // The caller's role was checked with the first pages; the rest of the log is read by the space's id.
-    results = await db.batch(logPages(db, { sql: "?", params: [spaceId] }, state.nextId));
+    // The caller's role was checked with the first page; the rest of the log is read by the space's id.
+    page = await logPage(db, { sql: "?", params: [spaceId] }, state.nextId, Math.min(LOG_PAGE, stopAt - state.nextId)).all();
   }
 }
