@@ -62,11 +62,13 @@ export async function fetchBelvo(svc: Services, conn: ConnectionRow): Promise<Fe
   const leftOut = new LeftOut();
   for (const a of accounts) if (!isCurrency(a.currency)) leftOut.account(a.currency);
   const currencyOf = new Map(listed.map((a) => [a.externalId, a.currency]));
+  // Accounts listed and left out: their transactions, in whatever currency, have no account here to be booked in.
+  const notImported = new Set(accounts.filter((a) => !isCurrency(a.currency)).map((a) => a.id));
   const upserts: NormalTxn[] = [];
   for (const t of txns) {
     // One in a currency not its account's (or with no asset here) cannot be booked in it.
     const own = currencyOf.get(t.account.id);
-    if (!isCurrency(t.currency) || (own !== undefined && own !== t.currency)) leftOut.transaction(t.currency);
+    if (!isCurrency(t.currency) || notImported.has(t.account.id) || (own !== undefined && own !== t.currency)) leftOut.transaction(t.currency);
     else upserts.push(normalBelvoTxn(t)!);
   }
   return {
