@@ -28,13 +28,14 @@ function unsignedMinor(amount: number | string, currency: Currency): number {
   return minor(amount, currency);
 }
 
+/** Own keys only are read: a category such as "constructor" (a key of every object's prototype) is "other", not a function. */
 const TYPES: Record<string, AccountType> = { CHECKING_ACCOUNT: "checking", SAVINGS_ACCOUNT: "savings", CREDIT_CARD: "credit_card", LOAN_ACCOUNT: "loan", INVESTMENT_ACCOUNT: "investment" };
 
 export function normalBelvoAccount(a: BelvoAccount): NormalAccount | null {
   if (!isCurrency(a.currency)) return null;
   const owed = a.category === "CREDIT_CARD" || a.category === "LOAN_ACCOUNT";
   return {
-    externalId: a.id, name: a.name, type: TYPES[a.category] ?? "other", subtype: a.type, currency: a.currency, mask: a.number,
+    externalId: a.id, name: a.name, type: Object.hasOwn(TYPES, a.category) ? TYPES[a.category]! : "other", subtype: a.type, currency: a.currency, mask: a.number,
     balanceMinor: a.balance.current === null ? null : (owed ? -1 : 1) * minor(a.balance.current, a.currency),
   };
 }
