@@ -9,7 +9,7 @@ import { d1Statement } from "../../db/client";
 import { batchGuard, refusedByGuard } from "../../lib/batch-guard";
 import { jobs, mlCorrections, transactions } from "../../db/schema";
 import { iso } from "../../lib/clock";
-import { notFound } from "../../lib/errors";
+import { conflict, notFound } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { pagination } from "../../lib/pagination";
 import { type Currency, CURRENCY_SCALES } from "../../lib/money";
@@ -141,6 +141,8 @@ export async function createCorrection(svc: Services, auth: AuthContext, input: 
       break;
     } catch (err) {
       if (refusedByGuard(err) && attempt < CORRECTION_ATTEMPTS) continue;
+      // Corrected again and again meanwhile: the category is set, what the model learns of it is for the caller to send again.
+      if (refusedByGuard(err)) throw conflict("The transaction was corrected again while this correction was recorded; send it again");
       throw err;
     }
   }
