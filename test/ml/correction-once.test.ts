@@ -56,3 +56,18 @@ describe("a corrected transaction teaches once", () => {
     expect(await docs(cat("Restaurants"))).toBe(1);
   });
 });
+
+describe("a correction sent twice at once", () => {
+  it("counts one example however the two requests interleave", async () => {
+    const { a, latte, cat, docs } = await setup();
+    const body = { transactionId: latte.body.id, correctedCategoryId: cat("Coffee"), applyToSimilar: false };
+    // A double tap: both requests read the model before either records what it learned.
+    const [r1, r2] = await Promise.all([a.post("/v1/ml/corrections", body), a.post("/v1/ml/corrections", body)]);
+    expect([r1.status, r2.status]).toEqual([201, 201]);
+    expect(await docs(cat("Coffee"))).toBe(1);
+    // And the next correction leaves nothing of it.
+    expect((await a.post("/v1/ml/corrections", { ...body, correctedCategoryId: cat("Restaurants") })).status).toBe(201);
+    expect(await docs(cat("Coffee"))).toBe(0);
+    expect(await docs(cat("Restaurants"))).toBe(1);
+  });
+});

@@ -132,6 +132,33 @@ describe("provider currencies that cannot be imported", () => {
     expect(await ledgerViolations(spaceId)).toEqual([]);
   });
 
+  it("Belvo: a transaction of an account left out (its currency has no asset here) is told, though its own currency has one", { timeout: 90_000 }, async () => {
+    const { owner, spaceId, connectionId, who } = await belvoLinked();
+    rewrite = [
+      { path: "/api/accounts/", who, alter: (list: any[]) => [...list, { ...list[0], id: "belvo-acc-ars", name: "Cuenta en pesos argentinos", currency: "XAR" }] },
+      {
+        path: "/api/transactions/", who,
+        // In pesos, on the account that is not imported: no account here to book it in.
+        alter: (list: any[]) => [...list, { ...list[0], id: "belvo-mxn-on-xar", account: { ...list[0].account, id: "belvo-acc-ars" }, currency: "MXN", description: "Cargo" }],
+      },
+    ];
+    const done = await job(owner, await syncNow(connectionId));
+    expect(done.status).toBe("completed");
+    expect(done.unsupported).toEqual([{ currency: "MXN", accounts: 0, transactions: 1 }, { currency: "XAR", accounts: 1, transactions: 0 }]);
+    expect(await stored(spaceId, ["belvo-mxn-on-xar"])).toBe(0);
+    expect(await ledgerViolations(spaceId)).toEqual([]);
+  });
+
+  it("Belvo: an account whose category is a prototype key (\"constructor\") is imported as an account of type other", { timeout: 90_000 }, async () => {
+    const { owner, spaceId, connectionId, who } = await belvoLinked();
+    rewrite = [{ path: "/api/accounts/", who, alter: (list: any[]) => [...list, { ...list[0], id: "belvo-acc-proto", name: "Cuenta rara", category: "constructor" }] }];
+    const done = await job(owner, await syncNow(connectionId));
+    expect(done.status).toBe("completed");
+    const accounts = await callJson(`/v1/accounts?spaceId=${spaceId}`, as(owner));
+    const list = (accounts.body.accounts ?? accounts.body.data ?? accounts.body) as { name: string; type: string }[];
+    expect(list.find((a) => a.name === "Cuenta rara")?.type).toBe("other");
+  });
+
   it("Bitso: the USDT balance and a trade on a USDT book are told; the trade's peso leg is not booked alone", { timeout: 90_000 }, async () => {
     const { owner, spaceId, connectionId, who } = await bitsoLinked();
     // The simulator's key holds USDT, which has no asset here: the first sync says so.

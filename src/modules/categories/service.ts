@@ -34,15 +34,17 @@ const conditionsOf = (r: RuleInputT): ConditionInput[] => ("conditions" in r ? r
 
 /**
  * The rows of `rules`, saved now. `replaced`: the category's rules they replace; one saved again as it was (same
- * conditions and priority) keeps its age. Rules of equal priority run oldest first (rules.ts): renewed by every save
- * of the category's rules, its unchanged rules lost their place to another category's overlapping rule
- * ("amazon prime" in Subscriptions took Amazon Prime from Shopping's older "amazon" once Shopping got a new rule).
+ * conditions and priority) keeps its age and its id. Rules of equal priority run oldest first, then by id (rules.ts):
+ * renewed by every save of the category's rules, its unchanged rules lost their place to another category's
+ * overlapping rule ("amazon prime" in Subscriptions took Amazon Prime from Shopping's older "amazon" once Shopping got
+ * a new rule); with its age kept but a new id (whose time is the save's), one of the same age (saved in the same
+ * millisecond) still took its place.
  */
-function ruleRows(spaceId: string, categoryId: string, rules: RuleInputT[], now: number, replaced: { conditions: string; priority: number; createdAt: number }[] = []) {
-  const ages = new Map<string, number[]>();
+function ruleRows(spaceId: string, categoryId: string, rules: RuleInputT[], now: number, replaced: { id: string; conditions: string; priority: number; createdAt: number }[] = []) {
+  const kept = new Map<string, { id: string; createdAt: number }[]>();
   for (const r of replaced) {
     const key = `${r.priority}\u0000${r.conditions}`;
-    ages.set(key, [...(ages.get(key) ?? []), r.createdAt].sort((a, b) => a - b));
+    kept.set(key, [...(kept.get(key) ?? []), { id: r.id, createdAt: r.createdAt }].sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1)));
   }
   return rules.map((r, i) => {
     const conditions = conditionsOf(r);
@@ -53,8 +55,8 @@ function ruleRows(spaceId: string, categoryId: string, rules: RuleInputT[], now:
       throw e;
     }
     const json = JSON.stringify(conditions);
-    const createdAt = ages.get(`${r.priority}\u0000${json}`)?.shift() ?? now;
-    return { id: newId("rule", now), spaceId, categoryId, conditions: json, priority: r.priority, createdAt, regexStates: regexStates(conditions) };
+    const same = kept.get(`${r.priority}\u0000${json}`)?.shift();
+    return { id: same?.id ?? newId("rule", now), spaceId, categoryId, conditions: json, priority: r.priority, createdAt: same?.createdAt ?? now, regexStates: regexStates(conditions) };
   });
 }
 
@@ -248,7 +250,7 @@ export async function updateCategory(
   const { rules: _rules, ...fields } = patch;
   const update = svc.db.update(categories).set({ ...fields, updatedAt: now }).where(eq(categories.id, id));
   if (patch.rules) {
-    const replaced = await svc.db.select({ conditions: categoryRules.conditions, priority: categoryRules.priority, createdAt: categoryRules.createdAt })
+    const replaced = await svc.db.select({ id: categoryRules.id, conditions: categoryRules.conditions, priority: categoryRules.priority, createdAt: categoryRules.createdAt })
       .from(categoryRules).where(eq(categoryRules.categoryId, id));
     const rows = ruleRows(row.spaceId, id, patch.rules, now, replaced);
     await checkRuleAccounts(svc, row.spaceId, patch.rules);

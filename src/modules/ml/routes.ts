@@ -47,7 +47,7 @@ mlRoutes.openapi(
     },
     responses: {
       201: json(z.object({ correctionId: z.string(), affectedTransactions: z.number().int(), message: z.string() }).openapi("CorrectionResult"), "Applied"),
-      ...errors(401, 403, 404, 422, 429),
+      ...errors(401, 403, 404, 409, 422, 429),
     },
   }),
   async (c) => {

@@ -9,7 +9,7 @@ import { d1Statement } from "../../db/client";
 import { batchGuard, refusedByGuard } from "../../lib/batch-guard";
 import { jobs, mlCorrections, transactions } from "../../db/schema";
 import { iso } from "../../lib/clock";
-import { notFound } from "../../lib/errors";
+import { conflict, notFound } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { pagination } from "../../lib/pagination";
 import { type Currency, CURRENCY_SCALES } from "../../lib/money";
@@ -79,16 +79,6 @@ export async function createCorrection(svc: Services, auth: AuthContext, input: 
   const feats = features(exampleOf(tx));
   const prior = await predictCategory(svc, tx.spaceId, exampleOf(tx));
   const db = svc.env.DB;
-  const statements: D1PreparedStatement[] = [];
-  // The model holds one example of a transaction at most: the label it learned of it is taken back, and only that
-  // (taking back a label it never learned, set by hand or by a rule since the last training, would unlearn other
-  // examples' words and category), and a label it already holds is not learned again. A correction sent twice (a
-  // double tap, a retry) counted the transaction twice, so a later correction took back one and left the other.
-  const learned = await learnedLabel(svc, tx);
-  if (learned !== input.correctedCategoryId) {
-    statements.push(...exampleDelta(db, tx.spaceId, feats, input.correctedCategoryId, 1));
-    if (learned !== null) statements.push(...exampleDelta(db, tx.spaceId, feats, learned, -1));
-  }
   // Categories change through the space's ledger, which reclassifies the amounts in the same batch.
   const merchant = tx.normalizedMerchant ?? normalizeMerchant(tx.merchantName);
   const similarIds = input.applyToSimilar && merchant !== null
@@ -112,17 +102,50 @@ export async function createCorrection(svc: Services, auth: AuthContext, input: 
     ...similarIds.map((transactionId) => ({ transactionId, categoryId: input.correctedCategoryId, categorySource: "manual" as const, unlessManual: true })),
   ]);
   const affected = changed.filter((x) => x !== tx.id).length;
-  const id = newId("corr", now);
-  statements.push(
-    db.prepare(
-      `INSERT INTO ml_corrections (id, space_id, transaction_id, original_category_id, corrected_category_id, merchant_name, normalized_merchant, confidence, status, affected_transactions, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'applied', ?, ?)`,
-    ).bind(id, tx.spaceId, tx.id, tx.categoryId, input.correctedCategoryId, tx.merchantName, merchant, prior?.confidence ?? null, affected, now),
-  );
-  // Not behind batchAsMember: the recategorization above has landed (behind its own guard), so the correction and
-  // what the model learns from it are recorded with it. Refusing them after it answered a 404 for a change that
-  // stood, and the model never learned it (review of QA 12-F's fixes).
-  await db.batch(statements);
+  // The model holds one example of a transaction at most: the label it learned of it is taken back, and only that
+  // (taking back a label it never learned, set by hand or by a rule since the last training, would unlearn other
+  // examples' words and category), and a label it already holds is not learned again. A correction sent twice (a
+  // double tap, a retry) counted the transaction twice, so a later correction took back one and left the other.
+  // What the model holds is read, then written only while it still holds it (no correction of the transaction nor
+  // training since): two corrections at once both read the label from before either, and each taught it.
+  let id = "";
+  for (let attempt = 1; ; attempt++) {
+    const held = await learnedLabel(svc, tx);
+    const statements: D1PreparedStatement[] = [
+      batchGuard(
+        db,
+        `(SELECT id FROM ml_corrections WHERE space_id = ? AND transaction_id = ? ORDER BY created_at DESC, id DESC LIMIT 1) IS ?
+           AND (SELECT trained_at FROM ml_models WHERE space_id = ?) IS ?`,
+        [tx.spaceId, tx.id, held.latestId, tx.spaceId, held.trained],
+      ),
+    ];
+    if (held.label !== input.correctedCategoryId) {
+      statements.push(...exampleDelta(db, tx.spaceId, feats, input.correctedCategoryId, 1));
+      if (held.label !== null) statements.push(...exampleDelta(db, tx.spaceId, feats, held.label, -1));
+    }
+    // After the latest correction read (the guard holds it still), so that this one is the latest: the label it
+    // leaves the model holding is the one the next correction takes back.
+    const at = Math.max(now, (held.latestAt ?? -Infinity) + 1);
+    id = newId("corr", at);
+    statements.push(
+      db.prepare(
+        `INSERT INTO ml_corrections (id, space_id, transaction_id, original_category_id, corrected_category_id, merchant_name, normalized_merchant, confidence, status, affected_transactions, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'applied', ?, ?)`,
+      ).bind(id, tx.spaceId, tx.id, tx.categoryId, input.correctedCategoryId, tx.merchantName, merchant, prior?.confidence ?? null, affected, at),
+    );
+    // Not behind batchAsMember: the recategorization above has landed (behind its own guard), so the correction and
+    // what the model learns from it are recorded with it. Refusing them after it answered a 404 for a change that
+    // stood, and the model never learned it (review of QA 12-F's fixes).
+    try {
+      await db.batch(statements);
+      break;
+    } catch (err) {
+      if (refusedByGuard(err) && attempt < CORRECTION_ATTEMPTS) continue;
+      // Corrected again and again meanwhile: the category is set, what the model learns of it is for the caller to send again.
+      if (refusedByGuard(err)) throw conflict("The transaction was corrected again while this correction was recorded; send it again");
+      throw err;
+    }
+  }
   return {
     correctionId: id,
     affectedTransactions: affected,
@@ -137,15 +160,18 @@ export async function createCorrection(svc: Services, auth: AuthContext, input: 
  * category set by hand after a correction (a PATCH, which teaches nothing) is not what the model holds: the
  * correction's is, and it is the one a later correction takes back.
  */
-async function learnedLabel(svc: Services, tx: { id: string; spaceId: string; categoryId: string | null; categorySource: string | null; updatedAt: number }): Promise<string | null> {
+async function learnedLabel(
+  svc: Services, tx: { id: string; spaceId: string; categoryId: string | null; categorySource: string | null; updatedAt: number },
+): Promise<{ label: string | null; latestId: string | null; latestAt: number | null; trained: number | null }> {
   const r = await svc.env.DB.prepare(
-    `SELECT c.corrected_category_id AS corrected, c.created_at AS correctedAt, (SELECT trained_at FROM ml_models WHERE space_id = ?2) AS trained
-       FROM (SELECT 1) LEFT JOIN (SELECT corrected_category_id, created_at FROM ml_corrections WHERE space_id = ?2 AND transaction_id = ?1
+    `SELECT c.id AS latestId, c.corrected_category_id AS corrected, c.created_at AS correctedAt, (SELECT trained_at FROM ml_models WHERE space_id = ?2) AS trained
+       FROM (SELECT 1) LEFT JOIN (SELECT id, corrected_category_id, created_at FROM ml_corrections WHERE space_id = ?2 AND transaction_id = ?1
                                    ORDER BY created_at DESC, id DESC LIMIT 1) c`,
-  ).bind(tx.id, tx.spaceId).first<{ corrected: string | null; correctedAt: number | null; trained: number | null }>();
-  if (r?.corrected != null && (r.trained == null || r.correctedAt! >= r.trained)) return r.corrected;
+  ).bind(tx.id, tx.spaceId).first<{ latestId: string | null; corrected: string | null; correctedAt: number | null; trained: number | null }>();
+  const read = { latestId: r?.latestId ?? null, latestAt: r?.correctedAt ?? null, trained: r?.trained ?? null };
+  if (r?.corrected != null && (r.trained == null || r.correctedAt! >= r.trained)) return { label: r.corrected, ...read };
   const trainedOnIt = r?.trained != null && r.trained >= tx.updatedAt && (tx.categorySource === "manual" || tx.categorySource === "rule");
-  return trainedOnIt ? tx.categoryId : null;
+  return { label: trainedOnIt ? tx.categoryId : null, ...read };
 }
 
 const correctionOf = rowReader(mlCorrections);
@@ -192,6 +218,9 @@ export async function getJob(svc: Services, auth: AuthContext, jobId: string) {
 
 /** Deterministic 80/20 split by id, so a retrain is reproducible. */
 const inHoldout = (id: string) => [...id].reduce((h, ch) => (h * 31 + ch.charCodeAt(0)) >>> 0, 7) % 5 === 0;
+
+/** Times a correction reads what the model holds again when another correction or a training wrote first. */
+const CORRECTION_ATTEMPTS = 5;
 
 /** Times a retrain reads and trains again when the model changed while it trained (see runRetrain). */
 const RETRAIN_ATTEMPTS = 3;

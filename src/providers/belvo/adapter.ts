@@ -28,13 +28,14 @@ function unsignedMinor(amount: number | string, currency: Currency): number {
   return minor(amount, currency);
 }
 
+/** Own keys only are read: a category such as "constructor" (a key of every object's prototype) is "other", not a function. */
 const TYPES: Record<string, AccountType> = { CHECKING_ACCOUNT: "checking", SAVINGS_ACCOUNT: "savings", CREDIT_CARD: "credit_card", LOAN_ACCOUNT: "loan", INVESTMENT_ACCOUNT: "investment" };
 
 export function normalBelvoAccount(a: BelvoAccount): NormalAccount | null {
   if (!isCurrency(a.currency)) return null;
   const owed = a.category === "CREDIT_CARD" || a.category === "LOAN_ACCOUNT";
   return {
-    externalId: a.id, name: a.name, type: TYPES[a.category] ?? "other", subtype: a.type, currency: a.currency, mask: a.number,
+    externalId: a.id, name: a.name, type: Object.hasOwn(TYPES, a.category) ? TYPES[a.category]! : "other", subtype: a.type, currency: a.currency, mask: a.number,
     balanceMinor: a.balance.current === null ? null : (owed ? -1 : 1) * minor(a.balance.current, a.currency),
   };
 }
@@ -62,11 +63,13 @@ export async function fetchBelvo(svc: Services, conn: ConnectionRow): Promise<Fe
   const leftOut = new LeftOut();
   for (const a of accounts) if (!isCurrency(a.currency)) leftOut.account(a.currency);
   const currencyOf = new Map(listed.map((a) => [a.externalId, a.currency]));
+  // Accounts listed and left out: their transactions, in whatever currency, have no account here to be booked in.
+  const notImported = new Set(accounts.filter((a) => !isCurrency(a.currency)).map((a) => a.id));
   const upserts: NormalTxn[] = [];
   for (const t of txns) {
     // One in a currency not its account's (or with no asset here) cannot be booked in it.
     const own = currencyOf.get(t.account.id);
-    if (!isCurrency(t.currency) || (own !== undefined && own !== t.currency)) leftOut.transaction(t.currency);
+    if (!isCurrency(t.currency) || notImported.has(t.account.id) || (own !== undefined && own !== t.currency)) leftOut.transaction(t.currency);
     else upserts.push(normalBelvoTxn(t)!);
   }
   return {

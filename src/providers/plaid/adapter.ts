@@ -89,11 +89,13 @@ export async function fetchPlaid(svc: Services, conn: ConnectionRow): Promise<Fe
   const leftOut = new LeftOut();
   for (const a of item.accounts) if (!isCurrency(a.balances.iso_currency_code)) leftOut.account(a.balances.iso_currency_code ?? a.balances.unofficial_currency_code);
   const currencyOf = new Map(accounts.map((a) => [a.externalId, a.currency]));
+  // Accounts listed and left out: their transactions, in whatever currency, have no account here to be booked in.
+  const notImported = new Set(item.accounts.filter((a) => !isCurrency(a.balances.iso_currency_code)).map((a) => a.account_id));
   const upserts: NormalTxn[] = [];
   for (const t of [...sync.added, ...sync.modified]) {
     // Plaid gives a currency per transaction: one not the account's (or with no asset here) cannot be booked in it.
     const own = currencyOf.get(t.account_id);
-    if (!isCurrency(t.iso_currency_code) || (own !== undefined && own !== t.iso_currency_code)) {
+    if (!isCurrency(t.iso_currency_code) || notImported.has(t.account_id) || (own !== undefined && own !== t.iso_currency_code)) {
       leftOut.transaction(t.iso_currency_code ?? t.unofficial_currency_code);
       continue;
     }
