@@ -538,6 +538,21 @@ export const budgetRateWaits = sqliteTable("budget_rate_waits", {
 });
 
 /**
+ * Budgets with spending dated in a period not begun yet (in the space's zone), by that period's start instant
+ * (`dueAt`): the hourly task checks their alerts once it has come (budgets/period-waits.ts). Written beside an alert
+ * check; one row per budget and period start. No foreign key: a wait written as its budget is deleted must not fail
+ * the write that checked it, and the task drops the waits of budgets and spaces that are gone.
+ */
+export const budgetPeriodWaits = sqliteTable(
+  "budget_period_waits",
+  {
+    budgetId: text("budget_id").notNull(),
+    dueAt: integer("due_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.budgetId, t.dueAt] }), index("budget_period_waits_due_idx").on(t.dueAt)],
+);
+
+/**
  * Events for outgoing webhooks, written once: `dedupeKey` is unique, so an
  * event that many writers race to emit is stored exactly once.
  */

@@ -14,6 +14,7 @@ import { recordTodaysRates } from "../modules/rates/service";
 import { backfillRates } from "../modules/rates/backfill";
 import { backfillPriceHistory } from "../modules/prices/history";
 import { recheckBudgetsAwaitingRates } from "../modules/budgets/rate-waits";
+import { alertBudgetsAtPeriodStart } from "../modules/budgets/period-waits";
 import { refreshLinkedValuations } from "../modules/assets/refresh";
 import { cleanupPendingUploads } from "../modules/documents/service";
 import { runLifeBeat } from "../modules/lifebeat/escalation";
@@ -70,6 +71,10 @@ const endedSessions: CronTask = async (svc) => {
 const budgetsAwaitingRates: CronTask = async (svc, at) => {
   await recheckBudgetsAwaitingRates(svc, at);
 };
+// By the clock its alert checks read the current period by, not the run's scheduled time.
+const budgetsAtPeriodStart: CronTask = async (svc) => {
+  await alertBudgetsAtPeriodStart(svc);
+};
 
 /** Tasks by cron expression; modules register theirs here, one entry per task. */
 export const cronTasks: Record<string, CronTask[]> = {
@@ -94,6 +99,8 @@ export const cronTasks: Record<string, CronTask[]> = {
     pastPrices,
     // Then the budgets whose alerts waited for a rate or price, which those runs (or today's rates) may have brought.
     budgetsAwaitingRates,
+    // Budgets with spending dated in a period that has begun since: their alerts checked (budgets/period-waits.ts).
+    budgetsAtPeriodStart,
     // Search copies of transactions from before migration 0030, a bounded number a run.
     searchBackfill,
   ],

@@ -17,6 +17,7 @@ import { currentPeriod, type Period } from "./periods";
 import { type BudgetRow, spendingFromRows, spendingStatement } from "./spending";
 import { type ConvertedSpending, convertSpendings } from "./conversion";
 import { alertKey, alertsOutStatement, periodKey } from "./alert-bars";
+import { periodWaitsStatement } from "./period-waits";
 
 const readBudget = rowReader(budgets);
 
@@ -77,6 +78,20 @@ export async function checkSpaceBudgetAlerts(svc: Services, spaceId: string): Pr
   return checkWatching(svc, (await svc.env.DB.prepare(ALERTING_BUDGETS).bind(spaceId).all()).results);
 }
 
+/**
+ * Checks budgets `budgetIds`, of any spaces, that have alerts on and whose space is live: once a period they
+ * waited for began (period-waits.ts). One read and one batch for all of them, as a write's check.
+ */
+export async function checkBudgetsAlerts(svc: Services, budgetIds: string[]): Promise<AlertCheck> {
+  const found = await svc.env.DB.prepare(
+    `SELECT b.*, s.timezone AS space_timezone,
+            (SELECT json_group_array(category_id) FROM budget_categories WHERE budget_id = b.id) AS category_ids
+       FROM budgets b JOIN spaces s ON s.id = b.space_id AND s.deleted_at IS NULL
+      WHERE b.id ${IN_JSON_LIST} AND b.alerts_enabled = 1`,
+  ).bind(jsonList(budgetIds)).all();
+  return checkWatching(svc, found.results);
+}
+
 export interface AlertCheck {
   /** Alerts written now. */
   created: number;
@@ -90,6 +105,8 @@ export interface AlertCheck {
  * alert not yet out is written. A budget under its threshold with spending it could not convert puts its
  * space among those waiting for rates (rate-waits.ts), beside the alerts' write: a rate or price that
  * arrives later touches no space, so nothing else would check it again before the space's next write.
+ * Spending dated in a later period puts the budget among those waiting for that period (period-waits.ts),
+ * in the same batch as the reads: a check costs no round trip more for it.
  */
 async function checkWatching(svc: Services, found: Record<string, unknown>[]): Promise<AlertCheck> {
   const none = { created: 0, waiting: false };
@@ -108,6 +125,8 @@ async function checkWatching(svc: Services, found: Record<string, unknown>[]): P
   const results = await db.batch([
     ...checks.map((c) => spendingStatement(db, c.b, c.categoryIds, c.window)),
     alertsOutStatement(db, checks.map((c) => periodKey(c.b, c.window))),
+    // Writes, so after the reads: their results are not read.
+    ...checks.flatMap((c) => periodWaitsStatement(db, c.b, c.categoryIds, c.window, c.tz) ?? []),
   ]);
   const alerted = results[checks.length]!.results as { dedupe_key: string; payload: string }[];
   const open = checks.flatMap((c, i) => {

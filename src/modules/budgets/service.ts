@@ -15,7 +15,9 @@ import { parseAmountField } from "../transactions/postings";
 import { alertThresholdOf, checkOneBudgetAlert } from "./alerts";
 import { ymdString, zonedDate } from "../../lib/zoned-time";
 import { type AllocationInput, checkBudget, type Link, parseLinks } from "./rules";
-import { type BudgetData, budgetReads, type BudgetRow, type LinkRow, spendingFrom, spendingOf } from "./spending";
+import { type BudgetData, budgetReads, type BudgetRow, type LinkRow, spendingFrom, spendingFromRows, spendingStatement } from "./spending";
+import { currentPeriod, type Period } from "./periods";
+import { periodWaitsStatement } from "./period-waits";
 import { type ConvertedSpending, convertSpendings } from "./conversion";
 import type { Locale } from "../../lib/i18n";
 
@@ -58,7 +60,13 @@ function presentWith(b: BudgetRow, links: Pick<LinkRow, "categoryId" | "allocate
 
 /** Budget `b`'s spending over `categoryIds` now, other currencies converted. */
 async function spendingNow(svc: Services, b: BudgetRow, categoryIds: string[], tz: string, locale: Locale): Promise<ConvertedSpending> {
-  return convertSpendings([{ budget: b, spending: await spendingOf(svc, b, categoryIds, tz) }], undefined, locale)[0]!;
+  const db = svc.env.DB;
+  const window = currentPeriod({ period: b.period as Period, startDate: b.startDate, endDate: b.endDate }, svc.clock.now(), tz);
+  // With alerts on, its spending in later periods waits for them (period-waits.ts), in the read's own batch.
+  const waits = b.alertsEnabled ? periodWaitsStatement(db, b, categoryIds, window, tz) : null;
+  const rows = categoryIds.length === 0 ? [] : (await db.batch([spendingStatement(db, b, categoryIds, window), ...(waits ? [waits] : [])]))[0]!.results;
+  const spending = spendingFromRows(b, window, categoryIds, rows as Record<string, unknown>[], tz);
+  return convertSpendings([{ budget: b, spending }], undefined, locale)[0]!;
 }
 
 /** presentWith for a budget just written, with its spending `s` and its categories' names read now. */
@@ -223,6 +231,8 @@ export async function deleteBudget(svc: Services, auth: AuthContext, id: string)
   await batchAsMember(svc, auth, row.spaceId, "member", [
     d1Statement(db, svc.db.delete(budgetCategories).where(eq(budgetCategories.budgetId, id))),
     d1Statement(db, svc.db.delete(budgets).where(eq(budgets.id, id))),
+    // Its waits for later periods (period-waits.ts): the hourly task would drop them, unchecked, anyway.
+    db.prepare("DELETE FROM budget_period_waits WHERE budget_id = ?").bind(id),
   ], { resource: "Budget" });
 }
 

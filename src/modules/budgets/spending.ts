@@ -44,10 +44,10 @@ export async function spendingOf(svc: Services, b: BudgetRow, categoryIds: strin
  * no money to or from a category in the ledger, so counting them would part budgets from the ledger's
  * category balances. One text for both of the reads below, so they cannot drift apart.
  */
-const COUNTED = `t.status != 'cancelled' AND t.type IN ('expense', 'income', 'fee', 'other') AND (t.subtype IS NULL OR t.subtype NOT IN ('opening_balance', 'adjustment'))`;
+export const COUNTED = `t.status != 'cancelled' AND t.type IN ('expense', 'income', 'fee', 'other') AND (t.subtype IS NULL OR t.subtype NOT IN ('opening_balance', 'adjustment'))`;
 
 /** Transaction `t` (with `c`, its category) is in one of `wanted`'s categories or one of their children. */
-const inCategories = (wanted: string) => `(t.category_id IN ${wanted} OR c.parent_id IN ${wanted})`;
+export const inCategories = (wanted: string) => `(t.category_id IN ${wanted} OR c.parent_id IN ${wanted})`;
 
 /**
  * After the rows of a spending CTE `s` (its `columns`; `other` and `at` mark the groups in another
