@@ -2075,8 +2075,8 @@ export interface paths {
         put?: never;
         post?: never;
         /**
-         * Remove a member (owner); their emergency access ends with the membership
-         * @description Only the household's owner may call this: other members get 403, anyone else 404.
+         * Remove a member (owner), or leave the household; their emergency access ends with the membership
+         * @description The owner removes any member but themselves; a member whose role is `member` may remove themselves (leave), and no one else; an executor asks the owner (the owner relies on them for Life Beat). Other calls by members are 403, by anyone else 404. Their emergency access, their executor setting and the notices waiting for them end with the membership; an invitation not yet accepted can no longer be.
          */
         delete: operations["deleteHouseholdsMember"];
         options?: never;

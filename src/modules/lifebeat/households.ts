@@ -4,7 +4,7 @@
  * stored only as its SHA-256, valid for INVITATION_TTL_MS; accepting it links
  * the signed-in user whose email it was sent to. A household the caller is
  * not an active member of is 404; a member who is not the owner gets 403 on
- * owner-only operations. A removed member's row stays, marked `removed_at`
+ * owner-only operations (removing a member other than themselves among them). A removed member's row stays, marked `removed_at`
  * (their emergency grants keep their member for the owner's audit), and is
  * no member: every read of members here skips it.
  */
@@ -323,8 +323,16 @@ export async function addHouseholdMember(
   return presentMember(member);
 }
 
+/**
+ * The owner removes a member; a member (role `member`) may remove themselves (leave), as a space's members may: an
+ * adult child who moved out was otherwise kept in, their email shown to the household, until the owner acted. An
+ * executor may not: the owner relies on them for Life Beat, and one gone silently would leave the owner's
+ * emergency access to no one without the owner knowing; they ask the owner.
+ */
 export async function removeHouseholdMember(svc: Services, auth: AuthContext, householdId: string, memberId: string): Promise<void> {
-  await requireHousehold(svc, auth, householdId, "owner");
+  const { household, me } = await requireHousehold(svc, auth, householdId, "member");
+  const leaving = me.id === memberId && me.role === "member";
+  if (!leaving && household.owner_id !== auth.userId) throw forbidden("Only the household's owner may do this");
   const target = await svc.env.DB.prepare("SELECT role FROM household_members WHERE id = ? AND household_id = ? AND removed_at IS NULL")
     .bind(memberId, householdId)
     .first<{ role: string }>();

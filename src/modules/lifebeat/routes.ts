@@ -69,9 +69,10 @@ householdRoutes.openapi(
 
 householdRoutes.openapi(
   createRoute({
-    ...role("owner"),
+    "x-household-role": "member",
+    description: "The owner removes any member but themselves; a member whose role is `member` may remove themselves (leave), and no one else; an executor asks the owner (the owner relies on them for Life Beat). Other calls by members are 403, by anyone else 404. Their emergency access, their executor setting and the notices waiting for them end with the membership; an invitation not yet accepted can no longer be.",
     ...common, method: "delete", path: "/{householdId}/members/{memberId}", tags: htags,
-    summary: "Remove a member (owner); their emergency access ends with the membership",
+    summary: "Remove a member (owner), or leave the household; their emergency access ends with the membership",
     request: { params: MemberParams },
     responses: { 204: { description: "Removed" }, ...errors(401, 403, 404, 429) },
   }),
