@@ -2055,7 +2055,7 @@ export interface paths {
         put?: never;
         /**
          * Invite a member or an executor by email (owner); they join by accepting the single-use invitation
-         * @description Only the household's owner may call this: other members get 403, anyone else 404. Each invitation is an email: at most 20 a day from one inviter, 3 a day from one inviter to one address (a "+tag" or another case is the same address) and 10 a day to one address from everyone, on top of the general policy; past any, 429 with Retry-After and nothing stored or sent. An address already in the household is 409 and counts toward neither.
+         * @description Only the household's owner may call this: other members get 403, anyone else 404. Each invitation is an email: at most 20 a day from one inviter, 3 a day from one inviter to one address (a "+tag" or another case is the same address) and 10 a day to one address from everyone, on top of the general policy; past any, 429 with Retry-After and nothing stored or sent. An address already in the household (a member, or an invitation still live) is 409 and counts toward neither; an invitation of the address that expired unaccepted is renewed instead: the same member id, with the name, relationship and role given, a fresh single-use token emailed and a new expiry (a renewed executor invited as a member is no longer Life Beat's executor).
          */
         post: operations["householdsMembers"];
         delete?: never;

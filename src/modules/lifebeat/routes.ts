@@ -59,7 +59,7 @@ householdRoutes.openapi(
     ...role("owner"),
     ...common, method: "post", path: "/{householdId}/members", tags: htags,
     summary: "Invite a member or an executor by email (owner); they join by accepting the single-use invitation",
-    description: `${WHO.owner} Each invitation is an email: at most ${INVITATION_LIMITS.perInviter.limit} a day from one inviter, ${INVITATION_LIMITS.perPair.limit} a day from one inviter to one address (a "+tag" or another case is the same address) and ${INVITATION_LIMITS.perAddress.limit} a day to one address from everyone, on top of the general policy; past any, 429 with Retry-After and nothing stored or sent. An address already in the household is 409 and counts toward neither.`,
+    description: `${WHO.owner} Each invitation is an email: at most ${INVITATION_LIMITS.perInviter.limit} a day from one inviter, ${INVITATION_LIMITS.perPair.limit} a day from one inviter to one address (a "+tag" or another case is the same address) and ${INVITATION_LIMITS.perAddress.limit} a day to one address from everyone, on top of the general policy; past any, 429 with Retry-After and nothing stored or sent. An address already in the household (a member, or an invitation still live) is 409 and counts toward neither; an invitation of the address that expired unaccepted is renewed instead: the same member id, with the name, relationship and role given, a fresh single-use token emailed and a new expiry (a renewed executor invited as a member is no longer Life Beat's executor).`,
     request: { params: HouseholdIdParam, body: jsonBody(AddHouseholdMemberBody) },
     responses: { 201: json(HouseholdMemberSchema, "Invited"), ...errors(401, 403, 404, 409, 422, 429) },
   }),
