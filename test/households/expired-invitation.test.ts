@@ -8,6 +8,7 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { callJson, registerUser, type TestUser } from "../helpers";
+import { racingApp } from "../racing-app";
 import { as, DAY, emailsTo, invitationToken, registerWithEmail, relogin, sim } from "../lifebeat/helpers";
 
 afterEach(() => vi.useRealTimers());
@@ -74,5 +75,29 @@ describe("inviting again after an invitation expired", () => {
     expect((await callJson(`/v1/life-beat?householdId=${householdId}`, as(owner))).body.executorId).toBeNull();
     const row = await env.DB.prepare("SELECT COUNT(*) AS n FROM household_members WHERE household_id = ? AND removed_at IS NULL").bind(householdId).first<{ n: number }>();
     expect(row!.n).toBe(2);
+  });
+
+  it("a renewal that a removal overtook renews nothing and sends nothing: the 409, the member stays removed", { timeout: 60_000 }, async () => {
+    sim.set(Date.now());
+    const { owner, householdId } = await ownerWithHousehold();
+    const email = `gone-${crypto.randomUUID().slice(0, 8)}@example.com`;
+    const inv = await invite(owner, householdId, email, "member");
+    sim.set(sim.now + 8 * DAY);
+    await relogin(owner);
+    let removal: { status: number } | undefined;
+    // The renewal has read the expired invitation; the owner's removal of it lands before its write.
+    const racing = racingApp(/^update household_members set name = /i, async () =>
+      (removal = await callJson(`/v1/households/${householdId}/members/${inv.body.id}`, { ...as(owner), method: "DELETE" })));
+    const renewal = await racing.post(owner, `/v1/households/${householdId}/members`, { email, relationship: "child", role: "member" });
+    expect(racing.fired()).toBe(true);
+    expect(removal?.status).toBe(204);
+    expect(renewal.status).toBe(409);
+    const row = await env.DB.prepare("SELECT removed_at, invitation_hash FROM household_members WHERE id = ?").bind(inv.body.id).first<{ removed_at: number | null; invitation_hash: string | null }>();
+    expect(row).toMatchObject({ removed_at: expect.any(Number), invitation_hash: null });
+    expect(await emailsTo(email)).toHaveLength(1);
+    // A new invitation then is a new member.
+    const fresh = await invite(owner, householdId, email, "member");
+    expect(fresh.status).toBe(201);
+    expect(fresh.body.id).not.toBe(inv.body.id);
   });
 });
