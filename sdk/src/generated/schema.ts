@@ -2055,7 +2055,7 @@ export interface paths {
         put?: never;
         /**
          * Invite a member or an executor by email (owner); they join by accepting the single-use invitation
-         * @description Only the household's owner may call this: other members get 403, anyone else 404. Each invitation is an email: at most 20 a day from one inviter, 3 a day from one inviter to one address (a "+tag" or another case is the same address) and 10 a day to one address from everyone, on top of the general policy; past any, 429 with Retry-After and nothing stored or sent. An address already in the household is 409 and counts toward neither.
+         * @description Only the household's owner may call this: other members get 403, anyone else 404. Each invitation is an email: at most 20 a day from one inviter, 3 a day from one inviter to one address (a "+tag" or another case is the same address) and 10 a day to one address from everyone, on top of the general policy; past any, 429 with Retry-After and nothing stored or sent. An address already in the household (a member, or an invitation still live) is 409 and counts toward neither; an invitation of the address that expired unaccepted is renewed instead: the same member id, with the name, relationship and role given, a fresh single-use token emailed and a new expiry (a renewed executor invited as a member is no longer Life Beat's executor).
          */
         post: operations["householdsMembers"];
         delete?: never;
@@ -2075,8 +2075,8 @@ export interface paths {
         put?: never;
         post?: never;
         /**
-         * Remove a member (owner); their emergency access ends with the membership
-         * @description Only the household's owner may call this: other members get 403, anyone else 404.
+         * Remove a member (owner), or leave the household; their emergency access ends with the membership
+         * @description The owner removes any member but themselves; a member whose role is `member` may remove themselves (leave), and no one else; an executor asks the owner (the owner relies on them for Life Beat). Other calls by members are 403, by anyone else 404. Their emergency access, their executor setting and the notices waiting for them end with the membership; an invitation not yet accepted can no longer be.
          */
         delete: operations["deleteHouseholdsMember"];
         options?: never;

@@ -4,7 +4,7 @@
  * stored only as its SHA-256, valid for INVITATION_TTL_MS; accepting it links
  * the signed-in user whose email it was sent to. A household the caller is
  * not an active member of is 404; a member who is not the owner gets 403 on
- * owner-only operations. A removed member's row stays, marked `removed_at`
+ * owner-only operations (removing a member other than themselves among them). A removed member's row stays, marked `removed_at`
  * (their emergency grants keep their member for the owner's audit), and is
  * no member: every read of members here skips it.
  */
@@ -266,20 +266,25 @@ export async function addHouseholdMember(
   input: { email: string; name?: string; relationship: string; role: "member" | "executor" },
 ) {
   const email = input.email.trim();
+  const now = svc.clock.now();
   // The inviter (their words go into the email), the reader's language if the address has an account (else the
   // inviter's, as the executor's notice does), and whether the address is in the household already, with the
-  // owner check: a 409 is answered before the limits, so it spends none of them.
+  // owner check: a 409 is answered before the limits, so it spends none of them. An invitation of the address that
+  // expired unaccepted is no membership: it is renewed (`expired_id`), where it used to be a 409 for good.
   const { household, results: [me] } = await readHousehold(svc, auth, householdId, "owner", (key) => [
     svc.env.DB.prepare(
-      `SELECT name, email, locale, (SELECT r.locale FROM users r WHERE r.email = lower(?)) AS reader_locale,
-              EXISTS (SELECT 1 FROM household_members WHERE household_id = ${key.sql} AND lower(email) = lower(?) AND removed_at IS NULL) AS taken
-         FROM users WHERE id = ?`,
-    ).bind(email, ...key.params, email, auth.userId),
+      `SELECT users.name, users.email, users.locale, (SELECT r.locale FROM users r WHERE r.email = lower(?)) AS reader_locale, c.id AS current_id,
+              CASE WHEN c.status = 'invited' AND c.invitation_expires_at <= ? THEN c.id END AS expired_id
+         FROM users LEFT JOIN household_members c ON c.household_id = ${key.sql} AND lower(c.email) = lower(?) AND c.removed_at IS NULL
+        WHERE users.id = ?`,
+    ).bind(email, now, ...key.params, email, auth.userId),
   ]);
-  const owner = me!.results[0] as { name: string; email: string; locale: string; reader_locale: string | null; taken: number } | undefined;
+  const owner = me!.results[0] as
+    | { name: string; email: string; locale: string; reader_locale: string | null; current_id: string | null; expired_id: string | null }
+    | undefined;
   if (!owner) throw notFound("User");
   const duplicate = () => conflict("That email is already a member of this household", "DUPLICATE_RESOURCE");
-  if (owner.taken) throw duplicate();
+  if (owner.current_id !== null && owner.expired_id === null) throw duplicate();
   // Each invitation is an email to an address of the inviter's choosing: limited per inviter, per inviter and
   // address, then per address (in turn, so an inviter over their limit spends nothing of the address's).
   // Refused: nothing is stored and nothing sent.
@@ -293,25 +298,60 @@ export async function addHouseholdMember(
     ],
     "Too many invitations from this account, or to this address; retry later",
   );
-  const now = svc.clock.now();
   const token = `hhi_${randomToken(32)}`;
+  const hash = await sha256Hex(token);
   const expiresAt = now + INVITATION_TTL_MS;
+  const renewed = owner.expired_id;
   const member: MemberRow = {
-    id: newId("hhm", now), household_id: household.id, user_id: null, email, name: input.name ?? null,
+    id: renewed ?? newId("hhm", now), household_id: household.id, user_id: null, email, name: input.name ?? null,
     relationship: input.relationship, role: input.role, status: "invited", invitation_expires_at: expiresAt, invited_at: now, joined_at: null,
   };
   const locale = localeOf(owner.reader_locale ?? owner.locale);
   const msg = invitationNotice(locale, { ownerName: owner.name, ownerEmail: owner.email, householdName: household.name, role: input.role, token, expiresAt });
+  const db = svc.env.DB;
+  if (renewed) {
+    // In place, so that the member's id (the executor Life Beat names, say) stays, and only while the invitation is
+    // still the expired one read: one removed, or renewed by another request or by the cron's final notice,
+    // meanwhile is not overwritten, and its notice is not sent (guarded on the new hash).
+    const notice = await notificationInsert(
+      svc,
+      {
+        householdId: household.id, kind: "invitation", cycle: null, level: null, channel: "email", recipient: member.email, locale,
+        subject: msg.subject, text: msg.text, dedupeKey: `invitation:${member.id}:${now}`,
+      },
+      { sql: "EXISTS (SELECT 1 FROM household_members WHERE id = ? AND invitation_hash = ?)", params: [member.id, hash] },
+    );
+    const [updated] = await db.batch([
+      db.prepare(
+        `UPDATE household_members SET name = ?, relationship = ?, role = ?, invitation_hash = ?, invitation_expires_at = ?, invited_at = ?
+          WHERE id = ? AND status = 'invited' AND removed_at IS NULL AND invitation_expires_at <= ?`,
+      ).bind(member.name, member.relationship, member.role, hash, expiresAt, now, member.id, now),
+      // The old invitation's email, if still waiting in the outbox, carries a dead token.
+      db.prepare(
+        `UPDATE life_beat_notifications SET status = 'cancelled' WHERE household_id = ? AND status = 'pending' AND kind = 'invitation'
+            AND lower(recipient) = lower(?) AND EXISTS (SELECT 1 FROM household_members WHERE id = ? AND invitation_hash = ?)`,
+      ).bind(household.id, member.email, member.id, hash),
+      // Invited again as a member, no longer the executor Life Beat names (PUT /v1/life-beat names executors only).
+      db.prepare(
+        `UPDATE life_beat SET executor_member_id = NULL, updated_at = ? WHERE household_id = ? AND executor_member_id = ? AND ? <> 'executor'
+            AND EXISTS (SELECT 1 FROM household_members WHERE id = ? AND invitation_hash = ?)`,
+      ).bind(now, household.id, member.id, member.role, member.id, hash),
+      notice.statement,
+    ]);
+    if (updated!.meta.changes !== 1) throw conflict("The invitation changed while it was being renewed; read the household and try again");
+    await deliverNow(svc, notice.id);
+    return presentMember(member);
+  }
   const notice = await notificationInsert(svc, {
     householdId: household.id, kind: "invitation", cycle: null, level: null, channel: "email", recipient: member.email, locale,
     subject: msg.subject, text: msg.text, dedupeKey: `invitation:${member.id}`,
   });
   try {
-    await svc.env.DB.batch([
+    await db.batch([
       svc.env.DB.prepare(
         `INSERT INTO household_members (id, household_id, user_id, email, name, relationship, role, status, invitation_hash, invitation_expires_at, invited_at)
          VALUES (?, ?, NULL, ?, ?, ?, ?, 'invited', ?, ?, ?)`,
-      ).bind(member.id, member.household_id, member.email, member.name, member.relationship, member.role, await sha256Hex(token), expiresAt, now),
+      ).bind(member.id, member.household_id, member.email, member.name, member.relationship, member.role, hash, expiresAt, now),
       notice.statement,
     ]);
   } catch (err) {
@@ -323,8 +363,16 @@ export async function addHouseholdMember(
   return presentMember(member);
 }
 
+/**
+ * The owner removes a member; a member (role `member`) may remove themselves (leave), as a space's members may: an
+ * adult child who moved out was otherwise kept in, their email shown to the household, until the owner acted. An
+ * executor may not: the owner relies on them for Life Beat, and one gone silently would leave the owner's
+ * emergency access to no one without the owner knowing; they ask the owner.
+ */
 export async function removeHouseholdMember(svc: Services, auth: AuthContext, householdId: string, memberId: string): Promise<void> {
-  await requireHousehold(svc, auth, householdId, "owner");
+  const { household, me } = await requireHousehold(svc, auth, householdId, "member");
+  const leaving = me.id === memberId && me.role === "member";
+  if (!leaving && household.owner_id !== auth.userId) throw forbidden("Only the household's owner may do this");
   const target = await svc.env.DB.prepare("SELECT role FROM household_members WHERE id = ? AND household_id = ? AND removed_at IS NULL")
     .bind(memberId, householdId)
     .first<{ role: string }>();

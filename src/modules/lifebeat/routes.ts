@@ -59,7 +59,7 @@ householdRoutes.openapi(
     ...role("owner"),
     ...common, method: "post", path: "/{householdId}/members", tags: htags,
     summary: "Invite a member or an executor by email (owner); they join by accepting the single-use invitation",
-    description: `${WHO.owner} Each invitation is an email: at most ${INVITATION_LIMITS.perInviter.limit} a day from one inviter, ${INVITATION_LIMITS.perPair.limit} a day from one inviter to one address (a "+tag" or another case is the same address) and ${INVITATION_LIMITS.perAddress.limit} a day to one address from everyone, on top of the general policy; past any, 429 with Retry-After and nothing stored or sent. An address already in the household is 409 and counts toward neither.`,
+    description: `${WHO.owner} Each invitation is an email: at most ${INVITATION_LIMITS.perInviter.limit} a day from one inviter, ${INVITATION_LIMITS.perPair.limit} a day from one inviter to one address (a "+tag" or another case is the same address) and ${INVITATION_LIMITS.perAddress.limit} a day to one address from everyone, on top of the general policy; past any, 429 with Retry-After and nothing stored or sent. An address already in the household (a member, or an invitation still live) is 409 and counts toward neither; an invitation of the address that expired unaccepted is renewed instead: the same member id, with the name, relationship and role given, a fresh single-use token emailed and a new expiry (a renewed executor invited as a member is no longer Life Beat's executor).`,
     request: { params: HouseholdIdParam, body: jsonBody(AddHouseholdMemberBody) },
     responses: { 201: json(HouseholdMemberSchema, "Invited"), ...errors(401, 403, 404, 409, 422, 429) },
   }),
@@ -69,9 +69,10 @@ householdRoutes.openapi(
 
 householdRoutes.openapi(
   createRoute({
-    ...role("owner"),
+    "x-household-role": "member",
+    description: "The owner removes any member but themselves; a member whose role is `member` may remove themselves (leave), and no one else; an executor asks the owner (the owner relies on them for Life Beat). Other calls by members are 403, by anyone else 404. Their emergency access, their executor setting and the notices waiting for them end with the membership; an invitation not yet accepted can no longer be.",
     ...common, method: "delete", path: "/{householdId}/members/{memberId}", tags: htags,
-    summary: "Remove a member (owner); their emergency access ends with the membership",
+    summary: "Remove a member (owner), or leave the household; their emergency access ends with the membership",
     request: { params: MemberParams },
     responses: { 204: { description: "Removed" }, ...errors(401, 403, 404, 429) },
   }),
