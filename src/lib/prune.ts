@@ -11,14 +11,19 @@ export interface PruneBatches {
   batches: number;
 }
 
-/** Runs `statements()` (its last statement removes the rows) until a batch removes fewer than `size`; how many went. */
-export async function pruneInBatches(db: D1Database, statements: () => D1PreparedStatement[], limits: PruneBatches): Promise<number> {
+/**
+ * Runs `statements()` (its last statement removes the rows) until a batch removes fewer than `size` (or, given
+ * `more`, until `more` of a batch's results says there is nothing left); how many rows the last statements removed.
+ */
+export async function pruneInBatches(
+  db: D1Database, statements: () => D1PreparedStatement[], limits: PruneBatches, more?: (results: D1Result[]) => boolean,
+): Promise<number> {
   let removed = 0;
   for (let i = 0; i < limits.batches; i++) {
     const results = await db.batch(statements());
     const n = results.at(-1)!.meta.changes ?? 0;
     removed += n;
-    if (n < limits.size) break;
+    if (!(more ? more(results) : n >= limits.size)) break;
   }
   return removed;
 }

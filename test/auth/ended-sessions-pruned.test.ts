@@ -54,6 +54,24 @@ describe("ended sessions", () => {
     expect(refreshed.status).toBe(200);
   });
 
+  it("are removed with more tokens than one statement deletes (a session refreshed for a month holds thousands)", { timeout: 60_000 }, async () => {
+    const u = await registerUser();
+    const now = Date.now();
+    const began = now - REFRESH_TTL_MS - ENDED_SESSION_DAYS * DAY - 3 * DAY;
+    const heavy = await pastSession(u.id, began, 1);
+    const light = await pastSession(u.id, began + 1_000, 2);
+    await env.DB.prepare(
+      `INSERT INTO refresh_tokens (token_hash, session_id, created_at, expires_at, used_at)
+       WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 12000)
+       SELECT 'bulk-' || ? || '-' || i, ?, ?, ?, ? FROM n`,
+    ).bind(heavy, heavy, began, began + REFRESH_TTL_MS, began).run();
+    expect(await count("SELECT COUNT(*) AS n FROM refresh_tokens WHERE session_id = ?", heavy)).toBe(12_001);
+    await handleScheduled(createScheduledController({ cron: "0 3 * * *", scheduledTime: now }), env, { now: () => now });
+    expect(await count("SELECT COUNT(*) AS n FROM refresh_tokens WHERE session_id IN (?, ?)", heavy, light)).toBe(0);
+    expect(await count("SELECT COUNT(*) AS n FROM sessions WHERE id IN (?, ?)", heavy, light)).toBe(0);
+    expect(await count("SELECT COUNT(*) AS n FROM sessions WHERE user_id = ?", u.id)).toBe(1);
+  });
+
   it("are removed past one batch of 500 in one run", { timeout: 60_000 }, async () => {
     const u = await registerUser();
     const now = Date.now();
