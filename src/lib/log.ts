@@ -23,6 +23,12 @@ function described(err: unknown): Fields {
   return err instanceof Error ? { error: err.name, message: err.message, stack: err.stack } : { error: String(err) };
 }
 
+/**
+ * A background job's error as its reader sees it when the fault is not one to tell (a D1 error carries its SQL, a
+ * fault of the code its internals): the log has it whole, under the job's id.
+ */
+export const INTERNAL_JOB_ERROR = "internal error (logged with the job's id)";
+
 export function logError(requestId: string | undefined, event: string, err: unknown, fields: Fields = {}): void {
   const e = described(err);
   console.error(JSON.stringify({ level: "error", event, requestId, ...fields, ...e, ts: new Date().toISOString() }));

@@ -11,6 +11,7 @@ import { jobs, mlCorrections, transactions } from "../../db/schema";
 import { iso } from "../../lib/clock";
 import { conflict, notFound } from "../../lib/errors";
 import { newId } from "../../lib/ids";
+import { INTERNAL_JOB_ERROR, logError } from "../../lib/log";
 import { pagination } from "../../lib/pagination";
 import { type Currency, CURRENCY_SCALES } from "../../lib/money";
 import { rowReader } from "../../lib/sql";
@@ -266,7 +267,7 @@ export async function runRetrain(svc: Services, jobId: string, spaceId: string):
         await db.batch([unchanged, ...replaceModel(db, spaceId, full, temperature, examples.length, now)]);
       } catch (err) {
         if (refusedByGuard(err) && attempt < RETRAIN_ATTEMPTS) continue;
-        if (refusedByGuard(err)) throw new Error(`The space's categories or model kept changing while it trained (${RETRAIN_ATTEMPTS} attempts); retrain again later`);
+        if (refusedByGuard(err)) throw new RetrainGaveUp(`The space's categories or model kept changing while it trained (${RETRAIN_ATTEMPTS} attempts); retrain again later`);
         throw err;
       }
       await svc.db.update(jobs).set({
@@ -276,8 +277,14 @@ export async function runRetrain(svc: Services, jobId: string, spaceId: string):
       return;
     }
   } catch (err) {
-    await svc.db.update(jobs).set({ status: "failed", finishedAt: svc.clock.now(), error: String(err) }).where(eq(jobs.id, jobId));
+    // The job's error is read back by GET /v1/ml/jobs/{id}: its own words for giving up, never a D1 error's (its SQL).
+    if (!(err instanceof RetrainGaveUp)) logError(undefined, "ml.retrain_failed", err, { jobId, spaceId });
+    const error = err instanceof RetrainGaveUp ? err.message : INTERNAL_JOB_ERROR;
+    await svc.db.update(jobs).set({ status: "failed", finishedAt: svc.clock.now(), error }).where(eq(jobs.id, jobId));
     throw err;
   }
 }
+
+/** A retrain that stopped trying, in words for its reader. */
+class RetrainGaveUp extends Error {}
 

@@ -43,7 +43,7 @@ import { truncateText } from "../../lib/exact-json";
 import { IN_JSON_LIST, jsonList } from "../../lib/sql";
 import { sendAll } from "../../lib/queues";
 import { takeTokens } from "../../lib/rate-limits";
-import { logError, logInfo } from "../../lib/log";
+import { INTERNAL_JOB_ERROR, logError, logInfo } from "../../lib/log";
 import { batchGuard, GUARD_PREFIX, refusedByGuard } from "../../lib/batch-guard";
 import { ProviderError } from "../../providers/errors";
 import { fetchPlaid } from "../../providers/plaid/adapter";
@@ -776,7 +776,7 @@ function failureReason(err: unknown): string {
   if (err instanceof ApiError) return `${err.code}: ${err.message}`;
   // A second link of a login the space has: its message names the kept connection, for the person.
   if (err instanceof LoginRefused) return err.message;
-  return "internal error (logged with the job's id)";
+  return INTERNAL_JOB_ERROR;
 }
 
 function failedEvent(conn: ConnectionRow, jobId: string, reason: string): PublishInput {
