@@ -81,6 +81,9 @@ export function parseMajorExact(value: number | string, scale: number, maxDigits
   return { ok: true, minor: sign === "-" ? -minor : minor };
 }
 
+/** The largest exponent plainDecimal writes out: a JavaScript number's reach (1e308, 5e-324) and then some. */
+const MAX_PLAIN_EXPONENT = 400;
+
 /**
  * A number's shortest form without an exponent: JavaScript writes 0.00000001
  * as "1e-8" and 1e21 as "1e+21". String work only, so no digit changes.
@@ -89,6 +92,9 @@ export function plainDecimal(text: string): string {
   const e = text.indexOf("e");
   if (e < 0) return text;
   const exponent = Number(text.slice(e + 1));
+  // A provider's number text can carry any exponent ("1e999999999" threw RangeError building its digits): past any
+  // amount or price (a JavaScript number's own reach nothing like it) it is left as it is, which no parser here takes.
+  if (!Number.isInteger(exponent) || Math.abs(exponent) > MAX_PLAIN_EXPONENT) return text;
   const negative = text.startsWith("-");
   const mantissa = text.slice(negative ? 1 : 0, e);
   const dot = mantissa.indexOf(".");
