@@ -93,6 +93,21 @@ describe("Zapper's figures", () => {
     expect(p.tokens.map((t: { balanceDecimal: string }) => t.balanceDecimal)).toEqual(["123456789012345678901234.123456789012345678", "0.123456789012345678901235"]);
   });
 
+  it("a mixed position whose net is too long to store is left unread (kept as stored), not a 500 for the wallet's sync", async () => {
+    const { owner, spaceId, sync } = await walletWith(
+      `[${asset("ok", "supply", "10", [token("USDC", "10", "10")])},${asset("wide", "farm", "1", [token("BIG", "1", "1e40"), token("DUST", "1", "0.000000000000000000000001", "borrowed")])}]`,
+    );
+    // 10^40 less 10^-24: 65 characters, past the 64 a figure is stored with.
+    expect(sync).toMatchObject({ status: "ok", positions: 1, error: null });
+    expect((await positions(owner, spaceId)).positions).toEqual([expect.objectContaining({ label: "ok", totalValueUSDDecimal: "10.00" })]);
+  });
+
+  it("a figure written with a long mantissa and a small exponent is its value, not zero", async () => {
+    const { owner, spaceId } = await walletWith(`[${asset("tiny", "supply", "5", [token("WEI", `1${"0".repeat(57)}e-65`, "5")])}]`);
+    const [p] = (await positions(owner, spaceId)).positions;
+    expect(p.tokens.map((t: { balanceDecimal: string }) => t.balanceDecimal)).toEqual(["0.00000001"]);
+  });
+
   it("an asset named without a readable value keeps its stored position; one no longer named is removed", async () => {
     const { owner, spaceId, walletId } = await walletWith(
       `[${asset("lp", "pool", "500", [token("ETH", "0.1", "250"), token("USDC", "250", "250")])},${asset("stake", "staking", "70", [token("STETH", "0.02", "70")])}]`,

@@ -11,6 +11,7 @@ import { MAX_ACCOUNTS_PER_SPACE } from "../../src/modules/accounts/account-cap";
 import { MAX_ASSETS_PER_SPACE } from "../../src/modules/assets/schemas";
 import { callJson, registerUser, type TestUser } from "../helpers";
 import { api, ok } from "../analytics/fixture";
+import { groupingLedger } from "../ledger/helpers";
 
 async function newSpace(u: TestUser) {
   return (await ok(api(u).post("/v1/spaces", { name: "Full", type: "personal", currency: "USD", timezone: "UTC" }))).id as string;
@@ -49,6 +50,23 @@ describe("accounts per space", () => {
     // The full space still answers the committed request's retry with its account, replayed.
     const retry = await callJson("/v1/accounts", { token: u.accessToken, ip: u.ip, body: keyed, headers: { "idempotency-key": "cap-keyed" } });
     expect([retry.status, retry.body.id, retry.res.headers.get("idempotency-replayed")]).toEqual([201, first.body.id, "true"]);
+  });
+
+  it("holds under a group commit: creations that queued behind a batch share one, every guard run before any row", async () => {
+    const u = await registerUser();
+    const spaceId = await newSpace(u);
+    const now = Date.now();
+    await seedRows(MAX_ACCOUNTS_PER_SPACE - 2, (i) =>
+      env.DB.prepare("INSERT INTO accounts (id, space_id, name, type, currency, created_at, updated_at) VALUES (?, ?, 'seed', 'checking', 'USD', ?, ?)")
+        .bind(`acc_grp${String(i).padStart(20, "0")}`, spaceId, now, now));
+    const names = ["A", "B", "C", "D", "E"];
+    const ledger = await groupingLedger(spaceId, { queued: names.length - 1 }); // the first creation's batch held until the rest queue
+    const results = await Promise.all(names.map((name) => callJson("/v1/accounts", {
+      token: u.accessToken, ip: u.ip, body: { spaceId, name, type: "savings", currency: "USD", openingBalance: "5.00" },
+    }))).finally(() => ledger.restore());
+    expect(results.map((r) => r.status).sort()).toEqual([201, 201, 422, 422, 422]);
+    expect(await count("accounts", spaceId)).toBe(MAX_ACCOUNTS_PER_SPACE);
+    expect(await count("transactions", spaceId)).toBe(2);
   });
 
   it("counts per space: another space of the same user takes new accounts", async () => {

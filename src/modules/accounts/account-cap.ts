@@ -23,7 +23,8 @@ export const accountLimitReached = () =>
  * `svc` (from asMemberServices, whose guard lets the write land only while the caller may still write in the live space)
  * with the space's account count added to that guard: counted in the ledger's own batch, so concurrent creations cannot
  * all pass a count read before any of them lands. A refusal is the member check's answer when that no longer holds,
- * otherwise the 422.
+ * otherwise the 422. In a group commit every write's guard runs before any write's rows, so the guard alone let a
+ * group of creations past the cap together: migration 0049's trigger counts each manual account as it is inserted.
  */
 export function withinAccountCap(svc: Services, spaceId: string, userId: string): Services {
   const member = svc.commitGuard;

@@ -68,15 +68,15 @@ const num = (v: unknown): string | null => {
 /** A figure owed: negative whatever sign the provider wrote it with (a debt never adds to net worth). */
 const owed = (d: string) => (d === "0" || d.startsWith("-") ? d : `-${d}`);
 
-/** The exact sum of signed decimals. */
-function sumDecimals(values: string[]): string {
+/** The exact sum of signed decimals; null when it has more digits than a figure is stored with (64 characters). */
+function sumDecimals(values: string[]): string | null {
   const parts = values.map(decimalParts);
   const scale = Math.max(0, ...parts.map(([, s]) => s));
   const total = parts.reduce((a, [d, s]) => a + d * 10n ** BigInt(scale - s), 0n);
   const text = minorToDecimal(total, scale);
   const neg = text.startsWith("-");
-  const c = providerDecimal(neg ? text.slice(1) : text)!;
-  return neg && c !== "0" ? `-${c}` : c;
+  const c = providerDecimal(neg ? text.slice(1) : text);
+  return c === null ? null : neg && c !== "0" ? `-${c}` : c;
 }
 
 export interface AppBalances {
@@ -176,6 +176,11 @@ export async function fetchAppBalances(env: Env, address: string, networks: read
         // A position that also holds debt is worth its tokens net of the debt (Zapper's asset balance is that sum);
         // one whose tokens are all owed is a borrowing whatever its group says.
         const value = debtGroup ? owed(total) : anyBorrowed && tokens.every((t) => t.valueKnown) ? sumDecimals(tokens.map((t) => t.token.balanceUsdDecimal)) : total;
+        // A net too long to store (10^40 less 10^-24 is 65 characters) was written as null, failing the whole sync.
+        if (value === null) {
+          unreadableKeys.push(positionKey);
+          continue;
+        }
         const type = !debtGroup && tokens.length > 0 && tokens.every((t) => t.borrowed) ? "borrowing" : groupType;
         out.push({
           positionKey,

@@ -24,8 +24,10 @@ export function providerDecimal(text: string): string | null {
     if (!/^[+-]?\d{1,6}$/.test(exponentText)) return null;
     const exponent = Number(exponentText);
     if (exponent > MAX_EXPONENT) return null;
-    // Below 10^-(MAX_PRICE_DECIMALS + 1) a figure rounds to zero at any scale this app keeps.
-    if (exponent < -(MAX_EXPONENT + MAX_PRICE_DECIMALS)) return /^[0-9.]+$/.test(t.slice(0, e)) ? "0" : null;
+    // Below 10^-(MAX_PRICE_DECIMALS + 1) a figure rounds to zero at any scale this app keeps. Its mantissa has fewer
+    // than MAX_TEXT digits before any point, so only an exponent below -(MAX_TEXT + MAX_PRICE_DECIMALS) says so alone
+    // ("1" and 57 zeros, e-65, is 10^-8).
+    if (exponent < -(MAX_TEXT + MAX_PRICE_DECIMALS)) return /^[0-9.]+$/.test(t.slice(0, e)) ? "0" : null;
   }
   const plain = plainDecimal(t);
   const dot = plain.indexOf(".");
