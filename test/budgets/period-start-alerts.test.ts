@@ -199,3 +199,26 @@ describe("a budget's alert for spending entered ahead of its period", () => {
     expect(await w.alerts()).toEqual([expect.objectContaining({ budgetId: w.budgetId, periodStart: "2027-04-01", periodEnd: "2027-06-30" })]);
   });
 });
+
+describe("a budget's waits when its space's zone or its own schedule changes", () => {
+  it("are replaced, not added to: one wait a period start, whatever the changes before it (each left ~12 a budget)", async () => {
+    // Each zone change (up to 200 budgets a space) or new start date moved every wait ahead: the old rows stayed until
+    // their instants came, a check apiece of the hourly task's 200, so a script of changes filled its queue for all.
+    const w = await world("America/Mexico_City", "-06:00", Date.parse("2026-12-20T18:00:00Z"));
+    await w.rent("-900.00", "2027-01-01");
+    expect(await waitsOf(w.budgetId)).toEqual([Date.parse("2027-01-01T06:00:00Z")]);
+    for (const timezone of ["Pacific/Auckland", "Asia/Kolkata", "America/Santiago"]) {
+      expect((await w.a.patch(`/v1/spaces/${w.spaceId}`, { timezone })).status).toBe(200);
+    }
+    // 1 January begins in Santiago (UTC-3 in summer) at 03:00 UTC.
+    expect(await waitsOf(w.budgetId)).toEqual([Date.parse("2027-01-01T03:00:00Z")]);
+    // A period now from the 31st (30 November to 30 December): the rent is in the period from 31 December.
+    const dec31 = Date.parse("2026-12-31T03:00:00Z");
+    expect((await w.a.patch(`/v1/budgets/${w.budgetId}`, { startDate: "2025-12-31" })).status).toBe(200);
+    expect(await waitsOf(w.budgetId)).toEqual([dec31]);
+    // And it still alerts when that period begins, once.
+    await hourlyCronAt(dec31 + MINUTE);
+    expect((await w.alerts()).map((x) => [x.periodStart, x.currentSpentDecimal])).toEqual([["2026-12-31", "900.00"]]);
+    expect(await waitsOf(w.budgetId)).toEqual([]);
+  });
+});

@@ -105,5 +105,15 @@ export async function alertBudgetsAtPeriodStart(svc: Services, nowMs = svc.clock
   return { checked, alerts, failed };
 }
 
+/**
+ * Drops the waits not yet due of the budgets `budgetsSql` selects (binding `params`), for a batch that changes
+ * when their periods begin (a zone change, a budget's new start date or period) before the check that records
+ * them again: the old instants would otherwise stay until they came, about 12 a budget for each change, each a
+ * check of the hourly task's few, so a script of changes could fill its queue for every space.
+ */
+export function dropWaitsAheadStatement(db: D1Database, nowMs: number, budgetsSql: string, params: unknown[]): D1PreparedStatement {
+  return db.prepare(`DELETE FROM budget_period_waits WHERE due_at > ? AND budget_id IN (${budgetsSql})`).bind(nowMs, ...params);
+}
+
 /** The waits of a JSON list of [budget id, due instant] pairs (one parameter). */
 const WAITS_OF_JSON = "SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?)";

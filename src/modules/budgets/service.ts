@@ -17,7 +17,7 @@ import { ymdString, zonedDate } from "../../lib/zoned-time";
 import { type AllocationInput, checkBudget, type Link, parseLinks } from "./rules";
 import { type BudgetData, budgetReads, type BudgetRow, type LinkRow, spendingFrom, spendingFromRows, spendingStatement } from "./spending";
 import { currentPeriod, type Period } from "./periods";
-import { periodWaitsStatement } from "./period-waits";
+import { dropWaitsAheadStatement, periodWaitsStatement } from "./period-waits";
 import { type ConvertedSpending, convertSpendings } from "./conversion";
 import type { Locale } from "../../lib/i18n";
 
@@ -214,6 +214,8 @@ async function applyBudgetPatch(svc: Services, auth: AuthContext, id: string, pa
       batchGuard(db, `EXISTS (SELECT 1 FROM budgets WHERE id = ? AND updated_at = ?) AND ${memberAtLeastSql("?", "?", "member")}`, [id, row.updatedAt, row.spaceId, auth.userId]),
       d1Statement(db, svc.db.update(budgets).set(updated).where(eq(budgets.id, id))),
       ...(replace ? [db.prepare("DELETE FROM budget_categories WHERE budget_id = ?").bind(id), ...insertEntities(db, budgetCategories, links)] : []),
+      // Its waits ahead go: spendingNow records those of the budget as it is now (period-waits.ts).
+      dropWaitsAheadStatement(db, svc.clock.now(), "?", [id]),
     ]);
   } catch (err) {
     if (refusedByGuard(err)) return null;

@@ -12,6 +12,7 @@ import { batchGuard, refusedByGuard } from "../../lib/batch-guard";
 import { notFound, validationFailed } from "../../lib/errors";
 import { bumpForecastEpochIfReframed } from "../analytics/forecast-epoch";
 import { checkSpaceBudgetAlerts } from "../budgets/alerts";
+import { dropWaitsAheadStatement } from "../budgets/period-waits";
 import { accountsIn, balancesIn, presentAccount, summaryReads, type VolumeRow } from "../accounts/service";
 import { requireRecentStepUp, requireTwoFactor } from "../auth/second-factor";
 import { spaceDocumentsRemoval } from "../documents/service";
@@ -162,17 +163,22 @@ export async function updateSpace(
 ) {
   const m = await requireSpaceRole(svc, auth, spaceId, "member");
   const now = svc.clock.now();
-  const updated = { ...m.space, ...patch, updatedAt: now };
   const update = svc.db.update(spaces).set({ ...patch, updatedAt: now }).where(eq(spaces.id, spaceId));
   // The cached forecast is in the space's currency, over its days: a change of either bumps the forecast epoch,
   // judged on the row this update overwrites, in its batch.
   const db = svc.env.DB;
   // Only while the caller may still write in the live space (batchAsMember): a deleted space is not renamed.
   if (patch.currency !== undefined || patch.timezone !== undefined) {
-    await batchAsMember(svc, auth, spaceId, "member", [bumpForecastEpochIfReframed(db, spaceId, patch), d1Statement(db, update)]);
+    const rezoned = patch.timezone !== undefined && patch.timezone !== m.space.timezone;
+    await batchAsMember(svc, auth, spaceId, "member", [
+      bumpForecastEpochIfReframed(db, spaceId, patch),
+      d1Statement(db, update),
+      // Its budgets' waits ahead were instants in the old zone: the check below records them in the new one.
+      ...(rezoned ? [dropWaitsAheadStatement(db, now, "SELECT id FROM budgets WHERE space_id = ?", [spaceId])] : []),
+    ]);
     // A new zone moves the days each budget's period holds, and so its spending: an alert now due is written now,
     // not at the space's next write. (A budget keeps the currency it was made in.)
-    if (updated.timezone !== m.space.timezone) await checkSpaceBudgetAlerts(svc, spaceId);
+    if (rezoned) await checkSpaceBudgetAlerts(svc, spaceId);
   } else await batchAsMember(svc, auth, spaceId, "member", [d1Statement(db, update)]);
   // Answered as GET answers (its account summaries and, to whom it is shown, `ownerOffer`), in one round trip.
   return getSpace(svc, auth, spaceId);
