@@ -634,6 +634,8 @@ export const es: Catalogue = {
       "Tu acceso a este espacio cambió una y otra vez mientras se hacía esta solicitud; vuelve a intentarlo.",
     "The member kept changing while this request was made; read the members and try again":
       "El miembro cambió una y otra vez mientras se hacía esta solicitud; consulta los miembros y vuelve a intentarlo.",
+    "The transaction was corrected again while this correction was recorded; send it again":
+      "La transacción se corrigió de nuevo mientras se registraba esta corrección; envíala otra vez.",
     "The invitation changed while it was being renewed; read the household and try again":
       "La invitación cambió mientras se renovaba; consulta el hogar y vuelve a intentarlo.",
     "Another admin took this webhook over, or changed its secret, while this request was made; read it and take it over again if you still mean to":

@@ -638,6 +638,8 @@ export const pt: Catalogue = {
       "Seu acesso a este espaço mudou repetidas vezes enquanto esta solicitação era feita; tente novamente.",
     "The member kept changing while this request was made; read the members and try again":
       "O membro mudou repetidas vezes enquanto esta solicitação era feita; consulte os membros e tente novamente.",
+    "The transaction was corrected again while this correction was recorded; send it again":
+      "A transação foi corrigida de novo enquanto esta correção era registrada; envie-a outra vez.",
     "The invitation changed while it was being renewed; read the household and try again":
       "O convite mudou enquanto era renovado; consulte o grupo familiar e tente novamente.",
     "Another admin took this webhook over, or changed its secret, while this request was made; read it and take it over again if you still mean to":
