@@ -3,13 +3,11 @@
  * as a failed sync does: the job stored `String(err)`, which for a D1 or drizzle error is its SQL and, for drizzle, the
  * query's bound values. The log has the fault whole, under the job's id.
  */
-import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
-import { env } from "cloudflare:workers";
-import worker from "../../src/index";
 import { describe, expect, it } from "vitest";
 import { INTERNAL_JOB_ERROR } from "../../src/lib/log";
 import { createSpace, enableTwoFactor, registerUser, userApi } from "../helpers";
 import { createAccount } from "../accounts/helpers";
+import { dbWithBatchHook, runRetrainJob } from "./retrain-job";
 
 describe("a retrain that fails on a storage fault", () => {
   it("says internal error, not the failed statement", async () => {
@@ -24,23 +22,11 @@ describe("a retrain that fails on a storage fault", () => {
     const queued = await a.post("/v1/ml/retrain", { spaceId: space.id });
     expect(queued.status).toBe(202);
     // The model's replacement (its first batch of more than two statements) fails as D1 does, naming its statement.
-    const db = new Proxy(env.DB, {
-      get(target, key) {
-        if (key === "batch") {
-          return async (statements: D1PreparedStatement[]) => {
-            if (statements.length > 2) throw new Error(`D1_ERROR: no such table: ml_category_stats_secret: SQLITE_ERROR (INSERT INTO ml_category_stats ... '${space.id}')`);
-            return target.batch(statements);
-          };
-        }
-        const v = Reflect.get(target, key);
-        return typeof v === "function" ? v.bind(target) : v;
-      },
+    const db = dbWithBatchHook((statements) => {
+      if (statements.length > 2) throw new Error(`D1_ERROR: no such table: ml_category_stats_secret: SQLITE_ERROR (INSERT INTO ml_category_stats ... '${space.id}')`);
     });
     const jobId = queued.body.jobId as string;
-    const batch = createMessageBatch("dhanam-sync", [{ id: `m-${jobId}`, timestamp: new Date(), attempts: 1, body: { type: "ml.retrain", jobId, spaceId: space.id } }]);
-    const ctx = createExecutionContext();
-    await worker.queue(batch, { ...env, DB: db });
-    await getQueueResult(batch, ctx);
+    await runRetrainJob(jobId, space.id, db);
     const job = await a.get(`/v1/ml/jobs/${jobId}`);
     expect(job.body).toMatchObject({ status: "failed", error: INTERNAL_JOB_ERROR });
     expect(JSON.stringify(job.body)).not.toContain("ml_category_stats");

@@ -4,10 +4,8 @@
  * correction's counts, and the transaction had been read with its old label: the model forgot what the user had just
  * taught it, and predicted the old category.
  */
-import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
-import { env } from "cloudflare:workers";
-import worker from "../../src/index";
 import { describe, expect, it } from "vitest";
+import { dbWithBatchHook, runRetrainJob } from "./retrain-job";
 import { createSpace, enableTwoFactor, registerUser, userApi } from "../helpers";
 import { createAccount } from "../accounts/helpers";
 
@@ -31,27 +29,15 @@ describe("a correction made while the model retrains", () => {
     // The job runs against the real D1; the user's correction lands after it read its examples, before it replaces
     // the model (its first batch that writes the model).
     let corrected = false;
-    const db = new Proxy(env.DB, {
-      get(target, key) {
-        if (key === "batch") {
-          return async (statements: D1PreparedStatement[]) => {
-            if (!corrected && statements.length > 2) {
-              corrected = true;
-              const r = await a.post("/v1/ml/corrections", { transactionId: bottle.body.id, correctedCategoryId: cat("Coffee"), applyToSimilar: false });
-              expect(r.status).toBe(201);
-            }
-            return target.batch(statements);
-          };
-        }
-        const v = Reflect.get(target, key);
-        return typeof v === "function" ? v.bind(target) : v;
-      },
+    const db = dbWithBatchHook(async (statements) => {
+      if (!corrected && statements.length > 2) {
+        corrected = true;
+        const r = await a.post("/v1/ml/corrections", { transactionId: bottle.body.id, correctedCategoryId: cat("Coffee"), applyToSimilar: false });
+        expect(r.status).toBe(201);
+      }
     });
     const jobId = queued.body.jobId as string;
-    const batch = createMessageBatch("dhanam-sync", [{ id: `m-${jobId}`, timestamp: new Date(), attempts: 1, body: { type: "ml.retrain", jobId, spaceId: space.id } }]);
-    const ctx = createExecutionContext();
-    await worker.queue(batch, { ...env, DB: db });
-    await getQueueResult(batch, ctx);
+    await runRetrainJob(jobId, space.id, db);
     expect(corrected).toBe(true);
     expect((await a.get(`/v1/ml/jobs/${jobId}`)).body).toMatchObject({ status: "completed", result: { samples: 2 } });
 
