@@ -7,6 +7,7 @@ import { createDb } from "../db/client";
 import type { Services } from "../env";
 import { systemClock } from "../lib/clock";
 import { logError, logInfo } from "../lib/log";
+import { runValuationRefresh, VALUATION_REFRESH } from "../modules/assets/refresh";
 import { DEFI_WALLET_SYNC, runWalletSync } from "../modules/defi/service";
 import { RETRAIN_JOB, runRetrain } from "../modules/ml/service";
 import { WEBHOOK_BATCH_CONCURRENCY, WEBHOOK_QUEUE_NAME } from "../modules/webhooks/events";
@@ -27,6 +28,7 @@ export const jobHandlers: Record<string, JobHandler> = {
   ...webhookJobHandlers,
   [SYNC_JOB]: (svc, m, deliveries) => runSyncJob(svc, m, deliveries),
   [DEFI_WALLET_SYNC]: (svc, m) => runWalletSync(svc, String(m.walletId)),
+  [VALUATION_REFRESH]: async (svc, m) => void (await runValuationRefresh(svc, String(m.assetId), String(m.day))),
 };
 
 export async function handleQueue(batch: MessageBatch<unknown>, env: Env): Promise<void> {

@@ -15,7 +15,7 @@ import { backfillRates } from "../modules/rates/backfill";
 import { backfillPriceHistory } from "../modules/prices/history";
 import { recheckBudgetsAwaitingRates } from "../modules/budgets/rate-waits";
 import { alertBudgetsAtPeriodStart } from "../modules/budgets/period-waits";
-import { refreshLinkedValuations } from "../modules/assets/refresh";
+import { enqueueValuationRefreshes } from "../modules/assets/refresh";
 import { cleanupPendingUploads } from "../modules/documents/service";
 import { runLifeBeat } from "../modules/lifebeat/escalation";
 import { settleInterruptedRetirements } from "../modules/providers/connections";
@@ -32,8 +32,9 @@ const defiAndGamingSync: CronTask = async (svc) => {
 const esgSnapshots: CronTask = async (svc, at) => {
   await snapshotEsgScores(svc, at);
 };
+// Sends a queue message per linked asset; the queue's consumer calls the providers.
 const refreshAssetValuations: CronTask = async (svc) => {
-  await refreshLinkedValuations(svc);
+  await enqueueValuationRefreshes(svc);
 };
 const cleanupAbandonedUploads: CronTask = async (svc) => {
   await cleanupPendingUploads(svc);

@@ -5,10 +5,9 @@
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { refreshLinkedValuations } from "../../src/modules/assets/refresh";
 import { createSpace, registerUser } from "../helpers";
 import { svcAt } from "../documents/helpers";
-import { as, createAsset, SAMPLE_ADDRESS } from "./helpers";
+import { as, createAsset, SAMPLE_ADDRESS, refreshLinkedValuations } from "./helpers";
 
 const history = async (u: Parameters<typeof as>[0], id: string) =>
   (await as(u).get(`/v1/assets/${id}/valuations`)).body.valuations.map((v: any) => [v.valueDecimal, v.source]);

@@ -7,11 +7,11 @@ import { createExecutionContext, createScheduledController, waitOnExecutionConte
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import worker from "../../src/index";
-import { refreshLinkedValuations } from "../../src/modules/assets/refresh";
 import { cleanupPendingUploads } from "../../src/modules/documents/service";
-import { createSpace, registerUser } from "../helpers";
+import { createSpace, eventually, registerUser } from "../helpers";
+import { runValuationRefresh } from "../../src/modules/assets/refresh";
 import { svcAt, uploadUrl, put, bytesOf, docRow } from "../documents/helpers";
-import { as, createAsset, SAMPLE_ADDRESS } from "./helpers";
+import { as, createAsset, SAMPLE_ADDRESS, refreshLinkedValuations } from "./helpers";
 
 const valuations = async (assetId: string) =>
   (await env.DB.prepare("SELECT value, source, refresh_day FROM asset_valuations WHERE asset_id = ? ORDER BY created_at").bind(assetId).all<{ value: number; source: string; refresh_day: string | null }>()).results;
@@ -48,12 +48,32 @@ describe("daily valuation refresh", () => {
     const space = await createSpace(u);
     const shoe = await createAsset(u, space.id, { name: "AJ1", type: "collectible", value: 300 });
     await as(u).post(`/v1/assets/${shoe.id}/collectible-link`, { externalId: "CW2288-111", provider: "sneaks", category: "sneaker" });
-    for (let i = 0; i < 2; i++) {
-      const ctx = createExecutionContext();
-      await worker.scheduled(createScheduledController({ cron: "0 4 * * *", scheduledTime: Date.now() }), env);
-      await waitOnExecutionContext(ctx);
-    }
+    // The cron only sends a message per asset; the queue's consumer (this Worker) records the valuation.
+    const ctx = createExecutionContext();
+    await worker.scheduled(createScheduledController({ cron: "0 4 * * *", scheduledTime: Date.now() }), env);
+    await waitOnExecutionContext(ctx);
+    await eventually(async () => (await valuations(shoe.id)).some((v) => v.refresh_day));
+    // A second run the same day sends nothing for it (and a message delivered twice adds nothing).
+    await worker.scheduled(createScheduledController({ cron: "0 4 * * *", scheduledTime: Date.now() }), env);
+    await runValuationRefresh(svcAt(Date.now()), shoe.id, new Date().toISOString().slice(0, 10));
     expect((await valuations(shoe.id)).filter((v) => v.refresh_day)).toHaveLength(1);
+  });
+
+  it("passes over a message still queued after its day, and an asset whose space was deleted meanwhile", async () => {
+    const u = await registerUser();
+    const a = as(u);
+    const space = await createSpace(u);
+    const shoe = await createAsset(u, space.id, { name: "AJ1", type: "collectible", value: 300 });
+    await a.post(`/v1/assets/${shoe.id}/collectible-link`, { externalId: "CW2288-111", provider: "sneaks", category: "sneaker" });
+    const day = Date.parse("2031-07-07T04:00:00Z");
+    // Yesterday's message delivered today: that day is over; today's run records today's.
+    expect(await runValuationRefresh(svcAt(day + 86_400_000), shoe.id, "2031-07-07")).toBe("skipped");
+    expect((await valuations(shoe.id)).filter((v) => v.refresh_day)).toEqual([]);
+    expect(await runValuationRefresh(svcAt(day), shoe.id, "2031-07-07")).toBe("recorded");
+    // A space deleted after the cron listed its asset: nothing recorded into it.
+    await env.DB.prepare("UPDATE spaces SET deleted_at = ? WHERE id = ?").bind(day, space.id).run();
+    expect(await runValuationRefresh(svcAt(day + 86_400_000), shoe.id, "2031-07-08")).toBe("skipped");
+    expect((await valuations(shoe.id)).filter((v) => v.refresh_day).map((v) => v.refresh_day)).toEqual(["2031-07-07"]);
   });
 });
 

@@ -6,12 +6,11 @@
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { refreshLinkedValuations } from "../../src/modules/assets/refresh";
 import { addMember, registerUser, awayFromMidnight } from "../helpers";
 import { createAccount } from "../accounts/helpers";
 import { api, localDays, ok } from "../analytics/fixture";
 import { svcAt } from "../documents/helpers";
-import { as, SAMPLE_ADDRESS } from "./helpers";
+import { as, SAMPLE_ADDRESS, refreshLinkedValuations } from "./helpers";
 
 // The days this file takes are the zone's: not across its midnight (helpers.ts).
 await awayFromMidnight("America/Mexico_City");

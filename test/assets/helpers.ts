@@ -1,3 +1,5 @@
+import type { Services } from "../../src/env";
+import { enqueueValuationRefreshes, type RefreshOutcome, runValuationRefresh, VALUATION_REFRESH } from "../../src/modules/assets/refresh";
 import { callJson, type TestUser } from "../helpers";
 
 export const as = (u: TestUser) => ({
@@ -13,4 +15,20 @@ export async function createAsset(u: TestUser, spaceId: string, body: Record<str
   const r = await as(u).post("/v1/assets", { spaceId, name: "Family Home", type: "real_estate", currency: "USD", value: "850000.00", ...body });
   if (r.status !== 201) throw new Error(`create asset failed: ${r.status} ${JSON.stringify(r.body)}`);
   return r.body as { id: string; currentValueDecimal: string };
+}
+
+/**
+ * The daily valuation refresh at `svc`'s clock: the cron's messages, caught instead of queued, each run by the
+ * queue's handler in the order sent. (The queue's own delivery is covered by the scheduled-handler test in cron.test.ts.)
+ */
+export async function refreshLinkedValuations(svc: Services): Promise<Record<RefreshOutcome, number>> {
+  const sent: Array<{ type: string; assetId: string; day: string }> = [];
+  const catching = { sendBatch: async (batch: Array<{ body: (typeof sent)[number] }>) => void sent.push(...batch.map((m) => m.body)) } as unknown as Queue;
+  await enqueueValuationRefreshes({ ...svc, env: { ...svc.env, SYNC_QUEUE: catching } });
+  const tally: Record<RefreshOutcome, number> = { recorded: 0, skipped: 0, failed: 0 };
+  for (const m of sent) {
+    if (m.type !== VALUATION_REFRESH) throw new Error(`unexpected message ${m.type}`);
+    tally[await runValuationRefresh(svc, m.assetId, m.day)]++;
+  }
+  return tally;
 }

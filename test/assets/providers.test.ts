@@ -5,11 +5,10 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { RealEstateClient, ZESTIMATE_SOURCE } from "../../src/providers/real-estate/client";
-import { refreshLinkedValuations } from "../../src/modules/assets/refresh";
 import { SneaksClient } from "../../src/providers/sneaks/client";
 import { outbound } from "../../src/lib/outbound";
 import { createSpace, registerUser } from "../helpers";
-import { as, createAsset, SAMPLE_ADDRESS } from "./helpers";
+import { as, createAsset, SAMPLE_ADDRESS, refreshLinkedValuations } from "./helpers";
 import { svcAt } from "../documents/helpers";
 
 describe("real estate", () => {

@@ -1,15 +1,26 @@
 /**
  * Daily cron: refresh the valuations of linked assets (collectibles linked to
- * a catalog item, real estate with a looked-up property). One automatic
- * valuation per asset per UTC day: the row carries `refresh_day` under a
- * unique index, so a second run the same day (or a retried one) adds nothing.
- * A value recorded by hand the same day (a refresh or sync, same source and value) is not copied either.
- * A disposed asset (sold: `disposed_on` set) is not refreshed: the space no
- * longer holds it, and a valuation after its disposal day would be refused.
+ * a catalog item, real estate with a looked-up property). The cron only lists
+ * the assets due and sends one queue message per asset; the queue's consumer
+ * calls the provider. One invocation walking every linked asset of every user
+ * would hit a Worker's subrequest and time limits long before the list ends
+ * (25,000 provider calls for one owner of 50 spaces at the asset cap), and the
+ * queue retries nothing that failed: a provider's failure is logged and the
+ * next day's run tries again, as before.
+ *
+ * One automatic valuation per asset per UTC day: the row carries `refresh_day`
+ * under a unique index, so a second run the same day (or a message delivered
+ * twice) adds nothing. A message still queued when its UTC day is over is
+ * passed over: that day's refresh is missed, and the next run records today's.
+ * A value recorded by hand the same day (a refresh or sync, same source and
+ * value) is not copied either. A disposed asset (sold: `disposed_on` set) is
+ * not refreshed: the space no longer holds it, and a valuation after its
+ * disposal day would be refused.
  */
 import type { Services } from "../../env";
 import { newId } from "../../lib/ids";
 import { logError } from "../../lib/log";
+import { sendAll } from "../../lib/queues";
 import { ZESTIMATE_SOURCE } from "../../providers/real-estate/client";
 import { mayValueAsCollectible } from "../collectibles/providers";
 import { linkedValue } from "../collectibles/service";
@@ -17,40 +28,50 @@ import { zestimateFor } from "../real-estate/service";
 import { todayIn } from "../../lib/dates";
 import { type AssetRow, latestValuation, recordsAlready } from "./service";
 
-const PAGE = 100;
+export const VALUATION_REFRESH = "assets.valuation.refresh";
 
-interface Candidate { id: string; timezone: string }
+const PAGE = 1000;
 
-export async function refreshLinkedValuations(svc: Services): Promise<{ recorded: number; skipped: number; failed: number }> {
-  const now = svc.clock.now();
-  const day = new Date(now).toISOString().slice(0, 10);
+export type RefreshOutcome = "recorded" | "skipped" | "failed";
+
+const utcDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+/** The cron's part: a message per linked asset still held and without today's automatic valuation. */
+export async function enqueueValuationRefreshes(svc: Services): Promise<number> {
+  const day = utcDay(svc.clock.now());
   let after = "";
-  let recorded = 0, skipped = 0, failed = 0;
+  let sent = 0;
   for (;;) {
-    // Linked assets still held, without today's automatic valuation, in id order, a page at a time.
     const { results } = await svc.env.DB.prepare(
-      `SELECT a.id, s.timezone FROM manual_assets a JOIN spaces s ON s.id = a.space_id
+      `SELECT a.id FROM manual_assets a JOIN spaces s ON s.id = a.space_id
         WHERE a.id > ?1 AND s.deleted_at IS NULL AND a.disposed_on IS NULL
           AND (a.collectible_provider IS NOT NULL OR (a.type = 'real_estate' AND a.property_id IS NOT NULL))
           AND NOT EXISTS (SELECT 1 FROM asset_valuations v WHERE v.asset_id = a.id AND v.refresh_day = ?2)
         ORDER BY a.id LIMIT ${PAGE}`,
-    ).bind(after, day).all<Candidate>();
-    for (const c of results) {
-      try {
-        (await refreshOne(svc, c, day, now)) ? recorded++ : skipped++;
-      } catch (err) {
-        failed++;
-        logError(undefined, "assets.refresh_failed", err, { assetId: c.id });
-      }
-    }
-    if (results.length < PAGE) break;
+    ).bind(after, day).all<{ id: string }>();
+    await sendAll(svc.env.SYNC_QUEUE, results.map((r) => ({ type: VALUATION_REFRESH, assetId: r.id, day })));
+    sent += results.length;
+    if (results.length < PAGE) return sent;
     after = results[results.length - 1]!.id;
   }
-  return { recorded, skipped, failed };
 }
 
-async function refreshOne(svc: Services, c: Candidate, day: string, now: number): Promise<boolean> {
-  const r = await svc.env.DB.prepare("SELECT * FROM manual_assets WHERE id = ?").bind(c.id).first<Record<string, unknown>>();
+/** The queue's part: one asset's refresh for `day` (a UTC day), if that day is still today. Never throws. */
+export async function runValuationRefresh(svc: Services, assetId: string, day: string): Promise<RefreshOutcome> {
+  const now = svc.clock.now();
+  if (utcDay(now) !== day) return "skipped";
+  try {
+    return (await refreshOne(svc, assetId, day, now)) ? "recorded" : "skipped";
+  } catch (err) {
+    logError(undefined, "assets.refresh_failed", err, { assetId });
+    return "failed";
+  }
+}
+
+async function refreshOne(svc: Services, assetId: string, day: string, now: number): Promise<boolean> {
+  const r = await svc.env.DB.prepare(
+    "SELECT a.*, s.timezone AS space_timezone FROM manual_assets a JOIN spaces s ON s.id = a.space_id WHERE a.id = ? AND s.deleted_at IS NULL",
+  ).bind(assetId).first<Record<string, unknown>>();
   if (!r) return false;
   const asset = {
     id: String(r.id), spaceId: String(r.space_id), type: r.type, currency: String(r.currency), addressLine: r.address_line, city: r.city, state: r.state,
@@ -67,7 +88,7 @@ async function refreshOne(svc: Services, c: Candidate, day: string, now: number)
     : { value: (await zestimateFor(svc, asset)).z.zestimate, source: ZESTIMATE_SOURCE };
   // A value a refresh or sync by hand already recorded today (same source and value, still the asset's latest) is not
   // copied: the history would show it twice on one day.
-  const date = todayIn(now, c.timezone);
+  const date = todayIn(now, String(r.space_timezone));
   if (recordsAlready(await latestValuation(svc, asset.id), { value, date, source })) return false;
   // Only while it is still held: a disposal recorded while the provider answered keeps the value out.
   const res = await svc.env.DB.prepare(
