@@ -9,6 +9,7 @@ import { systemClock } from "../lib/clock";
 import { logError, logInfo } from "../lib/log";
 import { runValuationRefresh, VALUATION_REFRESH } from "../modules/assets/refresh";
 import { DEFI_WALLET_SYNC, runWalletSync } from "../modules/defi/service";
+import { ESG_SNAPSHOT, snapshotQueuedSpace } from "../modules/esg/service";
 import { RETRAIN_JOB, runRetrain } from "../modules/ml/service";
 import { WEBHOOK_BATCH_CONCURRENCY, WEBHOOK_QUEUE_NAME } from "../modules/webhooks/events";
 import { webhookJobHandlers } from "../modules/webhooks/jobs";
@@ -28,6 +29,7 @@ export const jobHandlers: Record<string, JobHandler> = {
   ...webhookJobHandlers,
   [SYNC_JOB]: (svc, m, deliveries) => runSyncJob(svc, m, deliveries),
   [DEFI_WALLET_SYNC]: (svc, m) => runWalletSync(svc, String(m.walletId)),
+  [ESG_SNAPSHOT]: async (svc, m) => void (await snapshotQueuedSpace(svc, String(m.spaceId), Number(m.at))),
   [VALUATION_REFRESH]: async (svc, m) => void (await runValuationRefresh(svc, String(m.assetId), String(m.day))),
 };
 

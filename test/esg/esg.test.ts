@@ -14,7 +14,9 @@ import { energyPoints, grade, renewablePoints, scoreAsset } from "../../src/modu
 import { priceDay } from "../../src/modules/prices/service";
 import { sandboxPrice } from "../../src/sandbox/prices";
 import { createAccount } from "../accounts/helpers";
-import { addMember, callJson, createSpace, registerUser, type TestUser } from "../helpers";
+import { addMember, callJson, createSpace, eventually, registerUser, type TestUser } from "../helpers";
+import { svcAt } from "../documents/helpers";
+import { snapshotQueuedSpace } from "../../src/modules/esg/service";
 
 const DAY = 86_400_000;
 
@@ -183,15 +185,34 @@ describe("ESG trends", () => {
     await env.DB.prepare(
       "INSERT INTO esg_snapshots (space_id, day, environmental, social, governance, overall, grade, scored_value, currency, dataset_version, created_at) VALUES (?, ?, 60, 83, 80, 73, 'B', '900000', 'USD', ?, ?)",
     ).bind(spaceId, yesterday, ESG_DATASET.version, Date.now()).run();
+    // The cron sends a message per space holding crypto; the queue's consumer (this Worker) takes the snapshot.
+    // Run twice: one snapshot a day all the same.
     for (let i = 0; i < 2; i++) {
       const ctrl = createScheduledController({ scheduledTime: new Date(), cron: "0 4 * * *" });
       await worker.scheduled(ctrl, env);
     }
-    const { body } = await scores(user, spaceId);
+    const { body } = await eventually(async () => {
+      const r = await scores(user, spaceId);
+      return r.body.trends?.length === 2 && r;
+    });
     expect(body.trends).toEqual([
       { date: yesterday, environmental: 60, social: 83, governance: 80, overall: 73, grade: "B", datasetVersion: ESG_DATASET.version },
       { date: priceDay(Date.now()), environmental: 61, social: 84, governance: 81, overall: 74, grade: "B", datasetVersion: ESG_DATASET.version },
     ]);
+  });
+
+  it("a queued snapshot delivered a day late, or for a space deleted since, stores nothing", async () => {
+    await setPrice("BTC", "USD", "50000");
+    await setPrice("ETH", "USD", "1500");
+    const { spaceId } = await cryptoSpace();
+    const rows = async () => (await env.DB.prepare("SELECT day FROM esg_snapshots WHERE space_id = ?").bind(spaceId).all()).results;
+    const at = Date.now();
+    expect(await snapshotQueuedSpace(svcAt(at + DAY), spaceId, at)).toBe(false);
+    expect(await snapshotQueuedSpace(svcAt(at), spaceId, Number.NaN)).toBe(false);
+    expect(await rows()).toEqual([]);
+    await env.DB.prepare("UPDATE spaces SET deleted_at = ? WHERE id = ?").bind(at, spaceId).run();
+    expect(await snapshotQueuedSpace(svcAt(at), spaceId, at)).toBe(false);
+    expect(await rows()).toEqual([]);
   });
 });
 

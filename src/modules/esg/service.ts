@@ -8,6 +8,7 @@ import { iso } from "../../lib/clock";
 import { dateIn } from "../../lib/dates";
 import { addDays, parseYmd, ymdString, zonedMidnight } from "../../lib/zoned-time";
 import { logError } from "../../lib/log";
+import { sendAll } from "../../lib/queues";
 import { CURRENCY_SCALES } from "../../lib/money";
 import { IN_JSON_LIST, jsonList, type SqlGuard } from "../../lib/sql";
 import { memberAtLeastSql, type Reads, readSpaceWith, requireSpaceRole } from "../spaces/access";
@@ -273,22 +274,46 @@ export async function takeSnapshots(svc: Services, auth: AuthContext, input: { s
 }
 
 /** Daily cron: snapshots every live space that holds crypto. */
+export const ESG_SNAPSHOT = "esg.snapshot";
+
+/**
+ * The daily cron's part: a queue message per space holding crypto; the queue's consumer takes each space's snapshot
+ * (`snapshotQueuedSpace`). One invocation walking every such space would hit a Worker's limits as spaces grow.
+ */
 export async function snapshotEsgScores(svc: Services, scheduledTime: number): Promise<number> {
-  const res = await svc.env.DB.prepare(
-    `SELECT DISTINCT s.id, s.currency, s.timezone FROM accounts a JOIN spaces s ON s.id = a.space_id
-      WHERE s.deleted_at IS NULL AND a.is_active = 1 AND (a.type = 'crypto' OR a.currency ${IN_JSON_LIST})`,
-  )
-    .bind(jsonList(CRYPTO_SYMBOLS))
-    .all<SpaceInfo>();
-  let n = 0;
-  for (const space of res.results) {
-    try {
-      if (await snapshotSpace(svc, space, scheduledTime)) n++;
-    } catch (err) {
-      logError(undefined, "esg.snapshot_failed", err, { spaceId: space.id });
-    }
+  const PAGE = 1000;
+  let after = "";
+  let sent = 0;
+  for (;;) {
+    const { results } = await svc.env.DB.prepare(
+      `SELECT DISTINCT s.id FROM accounts a JOIN spaces s ON s.id = a.space_id
+        WHERE s.id > ? AND s.deleted_at IS NULL AND a.is_active = 1 AND (a.type = 'crypto' OR a.currency ${IN_JSON_LIST})
+        ORDER BY s.id LIMIT ${PAGE}`,
+    )
+      .bind(after, jsonList(CRYPTO_SYMBOLS))
+      .all<{ id: string }>();
+    await sendAll(svc.env.SYNC_QUEUE, results.map((r) => ({ type: ESG_SNAPSHOT, spaceId: r.id, at: scheduledTime })));
+    sent += results.length;
+    if (results.length < PAGE) return sent;
+    after = results[results.length - 1]!.id;
   }
-  return n;
+}
+
+/**
+ * The queue's handler: the space's snapshot for the cron's day, if the space still exists (a failure is logged, not
+ * retried). A message delivered a day or more after its run is passed over: it would file today's holdings and prices
+ * under that day; the next run takes today's.
+ */
+export async function snapshotQueuedSpace(svc: Services, spaceId: string, at: number): Promise<boolean> {
+  if (!Number.isFinite(at) || svc.clock.now() - at >= 86_400_000) return false;
+  const space = await svc.env.DB.prepare("SELECT id, currency, timezone FROM spaces WHERE id = ? AND deleted_at IS NULL").bind(spaceId).first<SpaceInfo>();
+  if (!space) return false;
+  try {
+    return (await snapshotSpace(svc, space, at)) !== null;
+  } catch (err) {
+    logError(undefined, "esg.snapshot_failed", err, { spaceId });
+    return false;
+  }
 }
 
 function publishedScores(a: (typeof ESG_DATASET.assets)[number]) {
