@@ -46,8 +46,9 @@ export interface ClientOptions {
   /** Headers added to every request. */
   headers?: Record<string, string>;
   /**
-   * How long one attempt may wait for the response's headers, in ms (default 30 000, as the Python SDK; 0: no
-   * limit). A timed-out attempt is a network error: retried when the call is idempotent, else DhanamNetworkError.
+   * How long one attempt may wait for the response's headers, and then again for its whole body, in ms (default
+   * 30 000, as the Python SDK; 0: no limit). A timed-out attempt is a network error: retried when the call is
+   * idempotent, else DhanamNetworkError.
    */
   timeoutMs?: number;
   /** Retries after the first attempt (default 3). */
@@ -296,7 +297,7 @@ export class HttpClient {
       if (response.status === 204) return undefined as T;
       let text: string;
       try {
-        text = await response.text();
+        text = await readWhole(response, this.#opts.timeoutMs ?? 30_000);
       } catch (err) {
         // The connection closed before the body ended: no whole answer arrived, as with a network error (the
         // fetch's own "terminated" TypeError otherwise escaped untyped, and a GET was not sent again).
@@ -307,7 +308,16 @@ export class HttpClient {
         }
         throw new DhanamNetworkError(err);
       }
-      return (text ? JSON.parse(text) : undefined) as T;
+      try {
+        return (text ? JSON.parse(text) : undefined) as T;
+      } catch {
+        // A success that is not JSON comes from something between the client and the API (a captive portal, a
+        // proxy's page): typed, with the text kept, and not sent again (a create may have been done).
+        throw new DhanamError(
+          `The answer (HTTP ${response.status}) is not JSON: something between this client and the API answered`,
+          response.status, "INVALID_RESPONSE", [], response.headers.get("x-request-id") ?? undefined, undefined, text,
+        );
+      }
     }
   }
 
@@ -385,4 +395,40 @@ export class HttpClient {
       throw await DhanamError.fromResponse(res);
     }
   }
+}
+
+/**
+ * A response body's text, whole within `ms` of its headers (0: no limit): a body that trickles or stalls would
+ * otherwise hold the call forever after `timeoutMs` let its headers through. On expiry the stream is cancelled
+ * (the connection released) and the read rejects, which the caller treats as an answer cut short.
+ */
+async function readWhole(res: Response, ms: number): Promise<string> {
+  if (!res.body) return "";
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    if (!(ms > 0) || ms === Infinity) return;
+    timer = setTimeout(() => {
+      reader.cancel().catch(() => undefined);
+      reject(new Error(`The answer did not arrive whole within ${ms} ms`));
+    }, ms);
+  });
+  expired.catch(() => undefined);
+  try {
+    for (;;) {
+      const { done, value } = await Promise.race([reader.read(), expired]);
+      if (done) break;
+      chunks.push(value);
+    }
+  } finally {
+    if (timer !== undefined) clearTimeout(timer);
+  }
+  const bytes = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let at = 0;
+  for (const c of chunks) {
+    bytes.set(c, at);
+    at += c.length;
+  }
+  return new TextDecoder().decode(bytes);
 }

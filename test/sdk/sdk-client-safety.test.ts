@@ -6,7 +6,7 @@
  */
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { collect, Dhanam, DhanamNetworkError, OPERATIONS, verifyWebhook, type FetchLike } from "../../sdk/src/index";
+import { collect, Dhanam, DhanamError, DhanamNetworkError, OPERATIONS, verifyWebhook, type FetchLike } from "../../sdk/src/index";
 import { totpCode } from "../helpers";
 import { deliveryBody, signature } from "../../src/modules/webhooks/deliver";
 
@@ -257,5 +257,49 @@ describe("TypeScript SDK: an answer cut short", () => {
     expect(keys[0]).not.toBe("-");
     const rows = (await owner.transactions.list({ spaceId: space.id, limit: 200 })).transactions.filter((t) => t.description === "cut short");
     expect(rows.map((t) => t.id)).toEqual([tx.id]);
+  });
+});
+
+describe("TypeScript SDK: an answer that trickles, or is not JSON", () => {
+  /** The Worker's real answer, its headers at once and its body's first bytes, then nothing more (a stalled stream). */
+  function stallingBody(ip: string, seen: string[]): FetchLike {
+    const real = workerFetch(ip);
+    return async (input, init) => {
+      const res = await real(input, init);
+      seen.push(`${init?.method} ${new URL(String(input)).pathname} ${res.status}`);
+      const bytes = new Uint8Array(await res.arrayBuffer());
+      const body = new ReadableStream<Uint8Array>({ start: (c) => c.enqueue(bytes.slice(0, 3)) });
+      return new Response(body, { status: res.status, headers: res.headers });
+    };
+  }
+
+  it("a body that stalls after its headers times out as a network error: a GET is sent again, a keyless POST is not", { timeout: 20_000 }, async () => {
+    const owner = await registered();
+    const seen: string[] = [];
+    const d = new Dhanam({ baseUrl: BASE, fetch: stallingBody(nextIp(), seen), accessToken: owner.tokens!.accessToken, timeoutMs: 150, maxRetries: 1, retryBaseDelayMs: 1 });
+    const started = Date.now();
+    const err = await d.spaces.list().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DhanamNetworkError);
+    expect((err as Error).message).toMatch(/did not arrive whole within 150 ms/);
+    expect(seen).toEqual(["GET /v1/spaces 200", "GET /v1/spaces 200"]);
+    expect(Date.now() - started).toBeLessThan(10_000);
+
+    seen.length = 0;
+    await expect(d.spaces.create({ name: "Once", type: "personal", currency: "USD" })).rejects.toBeInstanceOf(DhanamNetworkError);
+    expect(seen).toEqual(["POST /v1/spaces 201"]);
+  });
+
+  it("a 200 whose body is not JSON (a captive portal's page) is a DhanamError INVALID_RESPONSE with the text, sent once", async () => {
+    let calls = 0;
+    const portal: FetchLike = async () => {
+      calls++;
+      return new Response("<html><body>Sign in to the hotel Wi-Fi</body></html>", { status: 200, headers: { "content-type": "text/html" } });
+    };
+    const d = new Dhanam({ baseUrl: BASE, fetch: portal, accessToken: "t", maxRetries: 3, retryBaseDelayMs: 1 });
+    const err = await d.spaces.list().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DhanamError);
+    expect(err).not.toBeInstanceOf(DhanamNetworkError);
+    expect(err).toMatchObject({ status: 200, code: "INVALID_RESPONSE", body: "<html><body>Sign in to the hotel Wi-Fi</body></html>" });
+    expect(calls).toBe(1);
   });
 });
