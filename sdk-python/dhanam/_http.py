@@ -342,7 +342,15 @@ class HttpClient:
             if 200 <= status < 300:
                 if status == 204 or not raw:
                     return None
-                return json.loads(raw.decode("utf-8"))
+                try:
+                    return json.loads(raw.decode("utf-8"))
+                except ValueError:
+                    # A success that is not JSON comes from something between the client and the API (a captive
+                    # portal, a proxy's page): typed, with the text kept, and not sent again (a create may be done).
+                    raise DhanamError(
+                        f"The answer (HTTP {status}) is not JSON: something between this client and the API answered",
+                        status, "INVALID_RESPONSE", request_id=res_headers.get("x-request-id"), body=raw.decode("utf-8", "replace"),
+                    ) from None
 
             if status == 401 and auth and token and not refreshed and self._refresh_token:
                 refreshed = True
