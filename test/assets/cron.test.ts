@@ -9,7 +9,10 @@ import { describe, expect, it } from "vitest";
 import worker from "../../src/index";
 import { cleanupPendingUploads } from "../../src/modules/documents/service";
 import { createSpace, eventually, registerUser } from "../helpers";
-import { runValuationRefresh } from "../../src/modules/assets/refresh";
+import { runValuationRefresh, VALUATION_REFRESH } from "../../src/modules/assets/refresh";
+import { ESG_SNAPSHOT } from "../../src/modules/esg/service";
+import { handleScheduled } from "../../src/jobs/scheduled";
+import { createAccount } from "../accounts/helpers";
 import { svcAt, uploadUrl, put, bytesOf, docRow } from "../documents/helpers";
 import { as, createAsset, SAMPLE_ADDRESS, refreshLinkedValuations } from "./helpers";
 
@@ -57,6 +60,19 @@ describe("daily valuation refresh", () => {
     await worker.scheduled(createScheduledController({ cron: "0 4 * * *", scheduledTime: Date.now() }), env);
     await runValuationRefresh(svcAt(Date.now()), shoe.id, new Date().toISOString().slice(0, 10));
     expect((await valuations(shoe.id)).filter((v) => v.refresh_day)).toHaveLength(1);
+  });
+
+  it("the 04:00 fan-out goes to the background queue, never ahead of the syncs people wait on", async () => {
+    const u = await registerUser();
+    const space = await createSpace(u);
+    const shoe = await createAsset(u, space.id, { name: "AJ1", type: "collectible", value: 300 });
+    await as(u).post(`/v1/assets/${shoe.id}/collectible-link`, { externalId: "CW2288-111", provider: "sneaks", category: "sneaker" });
+    await createAccount(u, space.id, { name: "Bitcoin", type: "crypto", currency: "BTC", openingBalance: "0.025" });
+    const sent: Record<string, Array<{ type: string; [k: string]: unknown }>> = { SYNC_QUEUE: [], BACKGROUND_QUEUE: [] };
+    const catching = (name: string) => ({ sendBatch: async (batch: Array<{ body: { type: string } }>) => void sent[name]!.push(...batch.map((m) => m.body)), send: async (body: { type: string }) => void sent[name]!.push(body) }) as unknown as Queue;
+    await handleScheduled(createScheduledController({ cron: "0 4 * * *", scheduledTime: Date.now() }), { ...env, SYNC_QUEUE: catching("SYNC_QUEUE"), BACKGROUND_QUEUE: catching("BACKGROUND_QUEUE") } as Env);
+    expect(sent.SYNC_QUEUE).toEqual([]);
+    expect(sent.BACKGROUND_QUEUE!.filter((m) => m.assetId === shoe.id || m.spaceId === space.id).map((m) => m.type).sort()).toEqual([ESG_SNAPSHOT, VALUATION_REFRESH].sort());
   });
 
   it("passes over a message still queued after its day, and an asset whose space was deleted meanwhile", async () => {

@@ -24,7 +24,7 @@ export async function createAsset(u: TestUser, spaceId: string, body: Record<str
 export async function refreshLinkedValuations(svc: Services): Promise<Record<RefreshOutcome, number>> {
   const sent: Array<{ type: string; assetId: string; day: string }> = [];
   const catching = { sendBatch: async (batch: Array<{ body: (typeof sent)[number] }>) => void sent.push(...batch.map((m) => m.body)) } as unknown as Queue;
-  await enqueueValuationRefreshes({ ...svc, env: { ...svc.env, SYNC_QUEUE: catching } });
+  await enqueueValuationRefreshes({ ...svc, env: { ...svc.env, BACKGROUND_QUEUE: catching } });
   const tally: Record<RefreshOutcome, number> = { recorded: 0, skipped: 0, failed: 0 };
   for (const m of sent) {
     if (m.type !== VALUATION_REFRESH) throw new Error(`unexpected message ${m.type}`);

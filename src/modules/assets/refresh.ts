@@ -49,7 +49,7 @@ export async function enqueueValuationRefreshes(svc: Services): Promise<number> 
           AND NOT EXISTS (SELECT 1 FROM asset_valuations v WHERE v.asset_id = a.id AND v.refresh_day = ?2)
         ORDER BY a.id LIMIT ${PAGE}`,
     ).bind(after, day).all<{ id: string }>();
-    await sendAll(svc.env.SYNC_QUEUE, results.map((r) => ({ type: VALUATION_REFRESH, assetId: r.id, day })));
+    await sendAll(svc.env.BACKGROUND_QUEUE, results.map((r) => ({ type: VALUATION_REFRESH, assetId: r.id, day })));
     sent += results.length;
     if (results.length < PAGE) return sent;
     after = results[results.length - 1]!.id;

@@ -263,7 +263,7 @@ export async function enqueueWalletSyncs(svc: Services): Promise<number> {
     const { results } = await svc.env.DB.prepare(
       `SELECT w.id FROM defi_wallets w JOIN spaces s ON s.id = w.space_id WHERE w.id > ? AND s.deleted_at IS NULL ORDER BY w.id LIMIT ${PAGE}`,
     ).bind(after).all<{ id: string }>();
-    await sendAll(svc.env.SYNC_QUEUE, results.map((r) => ({ type: DEFI_WALLET_SYNC, walletId: r.id })));
+    await sendAll(svc.env.BACKGROUND_QUEUE, results.map((r) => ({ type: DEFI_WALLET_SYNC, walletId: r.id })));
     sent += results.length;
     if (results.length < PAGE) return sent;
     after = results[results.length - 1]!.id;

@@ -292,7 +292,7 @@ export async function snapshotEsgScores(svc: Services, scheduledTime: number): P
     )
       .bind(after, jsonList(CRYPTO_SYMBOLS))
       .all<{ id: string }>();
-    await sendAll(svc.env.SYNC_QUEUE, results.map((r) => ({ type: ESG_SNAPSHOT, spaceId: r.id, at: scheduledTime })));
+    await sendAll(svc.env.BACKGROUND_QUEUE, results.map((r) => ({ type: ESG_SNAPSHOT, spaceId: r.id, at: scheduledTime })));
     sent += results.length;
     if (results.length < PAGE) return sent;
     after = results[results.length - 1]!.id;
