@@ -294,8 +294,8 @@ export function percentiles(values: Float64Array, scratch: Float64Array): [numbe
 /** Each year's flows as a projection year shows them: `exactFlows`' when the rates allow, else the doubles' rounded once. */
 type ShownFlows = { income: number[]; expenses: number[]; savings: number[]; events: number[] };
 
-function shownFlows(input: EngineInput, f: ReturnType<typeof yearlyFlows>): ShownFlows {
-  const exact = exactFlowRates(input) ? exactFlows(input) : null;
+function shownFlows(input: EngineInput, f: ReturnType<typeof yearlyFlows>, exactAlready?: ReturnType<typeof exactFlows>): ShownFlows {
+  const exact = exactAlready ?? (exactFlowRates(input) ? exactFlows(input) : null);
   if (exact) {
     return {
       income: exact.income.map((x) => Number(roundAway(x))),
@@ -442,8 +442,8 @@ function roundAway(x: Frac): bigint {
  */
 function simulateFlatYearly(input: EngineInput): EngineResult {
   const { years, scenarios: n } = input;
-  const shown = shownFlows(input, yearlyFlows(input));
   const flows = exactFlows(input);
+  const shown = shownFlows(input, yearlyFlows(input), flows);
   const growth = add(frac(1n), decimalFrac(input.portfolioReturn));
   let w = frac(BigInt(input.startingNetWorth));
   let ranOutYear: number | null = null;
