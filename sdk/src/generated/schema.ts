@@ -1631,7 +1631,7 @@ export interface paths {
         put?: never;
         /**
          * Custom projection (assumptions, life events, seed); saved as a scenario unless `save: false`
-         * @description Every figure is rounded once to the space currency's minor units and shown as a number with its exact `*Decimal`. A run any of whose figures (a percentile, the mean, a year's income, expenses or savings, in any year) would pass 2^53 − 1 minor units in magnitude (90071992547409.91 at two decimals) is refused, 422 OUT_OF_RANGE naming the figure and year: past that a double cannot hold every minor unit, so the figure would not be exact. Returns are random draws without an upper bound, so it is the run that says; lower the amounts, portfolioReturn, portfolioVolatility, incomeGrowthRate or years.
+         * @description Every figure is rounded once to the space currency's minor units and shown as a number with its exact `*Decimal`. A run any of whose figures (a percentile, the mean, a year's income, expenses or savings, in any year) would pass 2^53 − 1 minor units in magnitude (90071992547409.91 at two decimals) is refused, 422 OUT_OF_RANGE naming the figure and year: past that a double cannot hold every minor unit, so the figure would not be exact. Returns are random draws without an upper bound, so it is the run that says; lower the amounts, portfolioReturn, portfolioVolatility, incomeGrowthRate or years. A space may hold at most 500 saved scenarios: a save past them is a `422 LIMIT_REACHED`, refused before the run (`save: false` still runs).
          */
         post: operations["createProjection"];
         delete?: never;

@@ -27,7 +27,10 @@
  *
  * With no volatility and yearly steps every scenario is one path, computed exactly
  * in rationals (`simulateFlatYearly`); monthly steps compound by the twelfth root
- * of the yearly return, which has no exact form, and stay in doubles.
+ * of the yearly return, which has no exact form, and stay in doubles. A year's
+ * income, spending and savings, the same in every scenario, are shown from their
+ * exact values in any run (`exactFlows`) when the growth and inflation rates have
+ * at most six decimals.
  *
  * All money here is in minor units of the space's currency as doubles; callers
  * round the results once (`roundMinor`) to integer minor units. The mean is already
@@ -288,14 +291,68 @@ export function percentiles(values: Float64Array, scratch: Float64Array): [numbe
 // The simulation.
 // ---------------------------------------------------------------------------
 
+/** Each year's flows as a projection year shows them: `exactFlows`' when the rates allow, else the doubles' rounded once. */
+type ShownFlows = { income: number[]; expenses: number[]; savings: number[]; events: number[] };
+
+function shownFlows(input: EngineInput, f: ReturnType<typeof yearlyFlows>, exactAlready?: ReturnType<typeof exactFlows>): ShownFlows {
+  const exact = exactAlready ?? (exactFlowRates(input) ? exactFlows(input) : null);
+  if (exact) {
+    return {
+      income: exact.income.map((x) => Number(roundAway(x))),
+      expenses: exact.expenses.map((x) => Number(roundAway(x))),
+      savings: exact.income.map((x, i) => Number(roundAway(add(sub(x, exact.expenses[i]!), exact.events[i]!)))),
+      events: [...f.events],
+    };
+  }
+  const income = [...f.income];
+  const expenses = [...f.expenses];
+  return { income, expenses, savings: income.map((x, i) => x - expenses[i]! + f.events[i]!), events: [...f.events] };
+}
+
 /** Year `y`'s flows as a projection year shows them (the same in every scenario and in the exact path). */
-const flowsOfYear = (f: ReturnType<typeof yearlyFlows>, y: number) => ({
+const flowsOfYear = (f: ShownFlows, y: number) => ({
   year: y,
   income: f.income[y - 1]!,
   expenses: f.expenses[y - 1]!,
-  savings: f.income[y - 1]! - f.expenses[y - 1]! + f.events[y - 1]!,
+  savings: f.savings[y - 1]!,
   lifeEventAmount: f.events[y - 1]!,
 });
+
+/**
+ * The flows of each year (income, spending, life event amounts) as exact fractions, the rates as the decimals they were
+ * written: what `yearlyFlows` computes in doubles. Shown, a year's figure is its exact value rounded once; in doubles
+ * 10000.20 grown by 2.5% (10250.205) read 10250.20 and 1.00 inflated by 3.5% (1.035) read 1.03, a tie fallen the wrong
+ * way since 1.025 and 1.035 are a hair below themselves as doubles.
+ */
+function exactFlows(input: EngineInput): { income: Frac[]; expenses: Frac[]; events: Frac[] } {
+  const one = frac(1n);
+  const incomeGrowth = add(one, decimalFrac(input.incomeGrowthRate));
+  const inflation = add(one, decimalFrac(input.inflationRate));
+  let incomeFactor = one;
+  let inflationFactor = one;
+  let incomeChange = 0n;
+  const income: Frac[] = [];
+  const expenses: Frac[] = [];
+  const events: Frac[] = [];
+  for (let y = 1; y <= input.years; y++) {
+    let eventAmount = 0n;
+    for (const e of input.lifeEvents) {
+      if (e.year !== y) continue;
+      eventAmount += BigInt(e.amount);
+      incomeChange += BigInt(e.incomeChange);
+    }
+    const retired = input.retirementYear !== null && y >= input.retirementYear;
+    const salary = retired && input.retirementStopsSalary ? ZERO : mul(frac(BigInt(input.annualIncome)), incomeFactor);
+    const yearIncome = add(salary, frac(incomeChange));
+    income.push(cmp(yearIncome, ZERO) < 0 ? ZERO : yearIncome);
+    const spendingNow = retired && input.retirementSpending !== null ? input.retirementSpending : input.annualExpenses;
+    expenses.push(mul(frac(BigInt(spendingNow)), inflationFactor));
+    events.push(frac(eventAmount));
+    incomeFactor = mul(incomeFactor, incomeGrowth);
+    inflationFactor = mul(inflationFactor, inflation);
+  }
+  return { income, expenses, events };
+}
 
 /** The deterministic flows of each year (income, spending, events), 1-based years at index y-1. */
 export function yearlyFlows(input: EngineInput) {
@@ -380,44 +437,25 @@ function roundAway(x: Frac): bigint {
 /**
  * Zero volatility with yearly steps: every scenario is the same path, computed here exactly in rationals (the rates
  * as the decimals they were written, each figure rounded once at the end). In doubles the compounding drifted by a
- * minor unit at large amounts: 9 × 10^12 at 7% gave 15463675618487.29 in year 8 for the exact …487.28. The flows
- * shown (income, expenses, savings) are `yearlyFlows`' as in every run; the path's own are exact.
+ * minor unit at large amounts: 9 × 10^12 at 7% gave 15463675618487.29 in year 8 for the exact …487.28. The path
+ * adds `exactFlows`' figures, which are also the flows shown (in every run, `shownFlows`).
  */
 function simulateFlatYearly(input: EngineInput): EngineResult {
   const { years, scenarios: n } = input;
-  const flows = yearlyFlows(input);
-  const one = frac(1n);
-  const growth = add(one, decimalFrac(input.portfolioReturn));
-  const incomeGrowth = add(one, decimalFrac(input.incomeGrowthRate));
-  const inflation = add(one, decimalFrac(input.inflationRate));
-  let incomeFactor = one;
-  let inflationFactor = one;
-  let incomeChange = 0n;
+  const flows = exactFlows(input);
+  const shown = shownFlows(input, yearlyFlows(input), flows);
+  const growth = add(frac(1n), decimalFrac(input.portfolioReturn));
   let w = frac(BigInt(input.startingNetWorth));
   let ranOutYear: number | null = null;
   const out: EngineYear[] = [];
   for (let y = 1; y <= years; y++) {
-    let eventAmount = 0n;
-    for (const e of input.lifeEvents) {
-      if (e.year !== y) continue;
-      eventAmount += BigInt(e.amount);
-      incomeChange += BigInt(e.incomeChange);
-    }
-    const retired = input.retirementYear !== null && y >= input.retirementYear;
-    const salary = retired && input.retirementStopsSalary ? ZERO : mul(frac(BigInt(input.annualIncome)), incomeFactor);
-    let yearIncome = add(salary, frac(incomeChange));
-    if (cmp(yearIncome, ZERO) < 0) yearIncome = ZERO;
-    const spendingNow = retired && input.retirementSpending !== null ? input.retirementSpending : input.annualExpenses;
-    const yearExpenses = mul(frac(BigInt(spendingNow)), inflationFactor);
-    const flow = add(sub(yearIncome, yearExpenses), frac(eventAmount));
+    const flow = add(sub(flows.income[y - 1]!, flows.expenses[y - 1]!), flows.events[y - 1]!);
     const next = add(cmp(w, ZERO) > 0 ? mul(w, growth) : w, flow);
     if (ranOutYear === null && cmp(next, ZERO) < 0 && cmp(next, w) < 0) ranOutYear = y;
     w = next;
-    incomeFactor = mul(incomeFactor, incomeGrowth);
-    inflationFactor = mul(inflationFactor, inflation);
     const value = Number(roundAway(w));
     out.push({
-      ...flowsOfYear(flows, y),
+      ...flowsOfYear(shown, y),
       median: value,
       p10: value,
       p90: value,
@@ -441,11 +479,15 @@ const decimalsOf = (x: number) => {
 };
 export const exactRates = (input: Pick<EngineInput, "portfolioReturn" | "incomeGrowthRate" | "inflationRate">) =>
   [input.portfolioReturn, input.incomeGrowthRate, input.inflationRate].every((r) => decimalsOf(r) <= EXACT_RATE_DECIMALS);
+/** Whether the flows' rates (growth and inflation) can be taken exactly: the flows shown are then `exactFlows`'. */
+const exactFlowRates = (input: Pick<EngineInput, "incomeGrowthRate" | "inflationRate">) =>
+  [input.incomeGrowthRate, input.inflationRate].every((r) => decimalsOf(r) <= EXACT_RATE_DECIMALS);
 
 export function simulate(input: EngineInput): EngineResult {
   if (input.portfolioVolatility === 0 && input.stepsPerYear === 1 && exactRates(input)) return simulateFlatYearly(input);
   const { years, scenarios: n, stepsPerYear } = input;
   const flows = yearlyFlows(input);
+  const shown = shownFlows(input, flows);
   const { m, s } = stepLogParams(input.portfolioReturn, input.portfolioVolatility, stepsPerYear);
   // Zero volatility: the exact gross return per step, no draws.
   const fixedGrowth = s === 0 ? Math.pow(1 + input.portfolioReturn, 1 / stepsPerYear) : 0;
@@ -489,7 +531,7 @@ export function simulate(input: EngineInput): EngineResult {
     if (runOutYear === null && runOutCount * 2 >= n && runOutCount > 0) runOutYear = y;
     const [p10, p50, p90] = percentiles(wealth, scratch);
     out.push({
-      ...flowsOfYear(flows, y),
+      ...flowsOfYear(shown, y),
       median: p50,
       p10,
       p90,

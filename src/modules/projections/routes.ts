@@ -2,7 +2,7 @@ import { createRoute } from "@hono/zod-openapi";
 import { access, bearer, createRouter, errors, json, jsonBody } from "../../lib/openapi";
 import { guards } from "../../middleware/auth";
 import { requestLanguage } from "../../middleware/errors";
-import { CompareBody, CompareResponse, ProjectionBody, ProjectionQuery, ProjectionResponse, ScenarioList, ScenarioListQuery } from "./schemas";
+import { CompareBody, CompareResponse, MAX_SCENARIOS_PER_SPACE, ProjectionBody, ProjectionQuery, ProjectionResponse, ScenarioList, ScenarioListQuery } from "./schemas";
 import * as projections from "./service";
 
 export const projectionRoutes = createRouter();
@@ -33,7 +33,7 @@ projectionRoutes.openapi(
     ...access("member"),
     ...user, method: "post", path: "/", tags,
     summary: "Custom projection (assumptions, life events, seed); saved as a scenario unless `save: false`",
-    description: INEXACT,
+    description: `${INEXACT} A space may hold at most ${MAX_SCENARIOS_PER_SPACE} saved scenarios: a save past them is a \`422 LIMIT_REACHED\`, refused before the run (\`save: false\` still runs).`,
     request: { body: jsonBody(ProjectionBody) },
     responses: { 201: json(ProjectionResponse, "Projection, saved"), 200: json(ProjectionResponse, "Projection (save: false)"), ...errors(401, 403, 404, 422, 429) },
   }),

@@ -10,6 +10,8 @@ const amount = (description: string) => MajorAmountValue.optional().openapi({ ty
 export const LIFE_EVENT_TYPES = ["home_purchase", "college", "retirement", "inheritance", "other"] as const;
 export const MAX_LIFE_EVENTS = 50;
 export const MAX_COMPARE = 5;
+/** Saved scenarios a space may hold (as a space holds at most 500 assets): each row keeps its inputs, up to 50 life events with their descriptions. */
+export const MAX_SCENARIOS_PER_SPACE = 500;
 export const MAX_SEED = 4294967295;
 
 const Seed = z.number().int().min(0).max(MAX_SEED).openapi({ description: "Unsigned 32-bit seed of the generator; the same inputs and seed give the same result. Generated when absent and returned in the response" });

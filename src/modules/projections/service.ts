@@ -8,7 +8,6 @@
  */
 import { and, desc, eq } from "drizzle-orm";
 import type { AuthContext, Services } from "../../env";
-import { d1Statement } from "../../db/client";
 import { projectionScenarios } from "../../db/schema";
 import { iso } from "../../lib/clock";
 import { type ErrorDetail, notFound, validationFailed } from "../../lib/errors";
@@ -17,12 +16,13 @@ import { newId } from "../../lib/ids";
 import { parseExactJson } from "../../lib/exact-json";
 import { type Currency, CURRENCY_SCALES, formatMinor, moneyFields, parseMajor, plainDecimal } from "../../lib/money";
 import { pagination } from "../../lib/pagination";
-import { inJsonList, rowReader } from "../../lib/sql";
+import { entityRows, inJsonList, rowReader } from "../../lib/sql";
+import { batchGuard, refusedByGuard } from "../../lib/batch-guard";
 import { dateIn } from "../../lib/dates";
 import { batchAsMember, readSpace, readSpaceWith, requireRoleOver, requireSpaceRole } from "../spaces/access";
 import { type DefaultsData, defaultsReads, recentContribution, type SpaceRef, spaceNetWorth } from "./defaults";
 import { type EngineInput, type EngineResult, roundMinor, simulate } from "./engine";
-import { LIFE_EVENT_TYPES, MAX_COMPARE } from "./schemas";
+import { LIFE_EVENT_TYPES, MAX_COMPARE, MAX_SCENARIOS_PER_SPACE } from "./schemas";
 
 type LifeEventType = (typeof LIFE_EVENT_TYPES)[number];
 type Amount = number | string;
@@ -444,9 +444,14 @@ const scenarioRef = (row: ScenarioRow) => ({ id: row.id, name: row.name, spaceId
 export async function createProjection(
   svc: Services, auth: AuthContext, body: ProjectionRequest & { spaceId: string; name?: string; save?: boolean }, locale: Locale = "en",
 ) {
-  const { space } = await requireSpaceRole(svc, auth, body.spaceId, "member");
+  const saving = body.save !== false;
+  const db = svc.env.DB;
+  // The space's saved scenarios are counted with the role check, so a full space is refused before the run's CPU.
+  const { membership: { space }, results: [counted] } = await readSpace(svc, auth, body.spaceId, "member", (g) =>
+    saving ? [db.prepare(`SELECT COUNT(*) AS n FROM projection_scenarios WHERE space_id = ${g.sql}`).bind(...g.params)] : []);
+  if (saving && ((counted?.results[0] as { n: number } | undefined)?.n ?? 0) >= MAX_SCENARIOS_PER_SPACE) throw scenariosFull();
   const { res, projection, yearByYear } = await run(svc, space, body, undefined, locale);
-  if (body.save === false) return { saved: false as const, body: { scenario: null, projection, yearByYear, notes: res.notes } };
+  if (!saving) return { saved: false as const, body: { scenario: null, projection, yearByYear, notes: res.notes } };
   const now = svc.clock.now();
   const row: ScenarioRow = {
     id: newId("scen", now),
@@ -459,10 +464,25 @@ export async function createProjection(
     summary: JSON.stringify(summaryOf(projection)),
     createdAt: now,
   };
-  // Only while the caller may still write in the live space: one deleted meanwhile keeps no scenario.
-  await batchAsMember(svc, auth, space.id, "member", [d1Statement(svc.env.DB, svc.db.insert(projectionScenarios).values(row))]);
+  // Only while the caller may still write in the live space: one deleted meanwhile keeps no scenario. The space's
+  // scenarios are counted again in the insert itself (concurrent saves cannot all pass the count read before any of
+  // them inserts), and a guard fails the batch when the count kept the scenario out.
+  const r = entityRows(projectionScenarios, [row]);
+  try {
+    await batchAsMember(svc, auth, space.id, "member", [
+      db.prepare(`INSERT INTO ${r.table} (${r.columns.join(", ")}) SELECT ${r.columns.map(() => "?").join(", ")} WHERE (SELECT COUNT(*) FROM ${r.table} WHERE space_id = ?) < ?`)
+        .bind(...r.rows[0]!, row.spaceId, MAX_SCENARIOS_PER_SPACE),
+      batchGuard(db, "EXISTS (SELECT 1 FROM projection_scenarios WHERE id = ?)", [row.id]),
+    ], { otherGuards: true });
+  } catch (err) {
+    if (!refusedByGuard(err)) throw err;
+    throw scenariosFull();
+  }
   return { saved: true as const, body: { scenario: scenarioRef(row), projection, yearByYear, notes: res.notes } };
 }
+
+const scenariosFull = () =>
+  validationFailed([{ field: "spaceId", message: `A space may have at most ${MAX_SCENARIOS_PER_SPACE} saved projection scenarios; send save: false to run one without saving it`, code: "LIMIT_REACHED" }]);
 
 function summaryOf(p: ReturnType<typeof present>["projection"]) {
   return {
