@@ -44,6 +44,7 @@ OPERATIONS: Dict[str, Tuple[str, str]] = {
     "deleteCategory": ("DELETE", "/v1/categories/{id}"),
     "deleteDefiWallet": ("DELETE", "/v1/defi/wallets/{walletId}"),
     "deleteHouseholdsMember": ("DELETE", "/v1/households/{householdId}/members/{memberId}"),
+    "deleteProjectionsScenario": ("DELETE", "/v1/projections/scenarios/{scenarioId}"),
     "deleteProvidersConnection": ("DELETE", "/v1/providers/connections/{connectionId}"),
     "deleteSpace": ("DELETE", "/v1/spaces/{spaceId}"),
     "deleteSpacesMember": ("DELETE", "/v1/spaces/{spaceId}/members/{userId}"),

@@ -27,5 +27,9 @@ class Projections(Resource):
         """One page: ``{"scenarios": [...], "pagination": {...}}``."""
         return self._call("GET", "/v1/projections/scenarios", query={"space_id": space_id, "limit": limit, "offset": offset})
 
+    def delete_scenario(self, scenario_id: str) -> None:
+        """Deletes a saved scenario (a space keeps at most 500)."""
+        self._call("DELETE", "/v1/projections/scenarios/{scenarioId}", path_params={"scenarioId": scenario_id})
+
     def iterate_scenarios(self, *, space_id: str, limit: int = 100, offset: int = 0, max_items: Optional[int] = None) -> Iterator[JSON]:
         return iterate_offset(lambda o, l: self.list_scenarios(space_id=space_id, offset=o, limit=l), "scenarios", offset=offset, limit=limit, max_items=max_items)

@@ -43,6 +43,7 @@ export const OPERATIONS = {
   "deleteCategory": ["delete", "/v1/categories/{id}"],
   "deleteDefiWallet": ["delete", "/v1/defi/wallets/{walletId}"],
   "deleteHouseholdsMember": ["delete", "/v1/households/{householdId}/members/{memberId}"],
+  "deleteProjectionsScenario": ["delete", "/v1/projections/scenarios/{scenarioId}"],
   "deleteProvidersConnection": ["delete", "/v1/providers/connections/{connectionId}"],
   "deleteSpace": ["delete", "/v1/spaces/{spaceId}"],
   "deleteSpacesMember": ["delete", "/v1/spaces/{spaceId}/members/{userId}"],

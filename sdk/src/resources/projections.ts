@@ -24,5 +24,7 @@ export class ProjectionsResource extends Resource {
     list: (query: ScenarioQuery, x: CallExtras = {}) => this.call("get", "/v1/projections/scenarios", { query, ...x }),
     iterate: (query: ScenarioQuery, opts: { max?: number } = {}): AsyncGenerator<ProjectionScenario, void, undefined> =>
       iterateList<ProjectionScenario, ScenarioQuery>((q) => this.scenarios.list(q), query, "scenarios", opts),
+    /** Deletes a saved scenario (a space keeps at most 500). */
+    delete: (scenarioId: string, x: CallExtras = {}) => this.call("delete", "/v1/projections/scenarios/{scenarioId}", { path: { scenarioId }, ...x }),
   };
 }

@@ -177,7 +177,7 @@ export const es: Catalogue = {
     "A space may have at most {max} webhooks": "Un espacio puede tener como máximo {max} webhooks.",
     "A space may hold at most {max} accounts": "Un espacio puede tener como máximo {max} cuentas.",
     "A space may have at most {max} assets; delete one first": "Un espacio puede tener como máximo {max} activos; elimina uno primero.",
-    "A space may have at most {max} saved projection scenarios; send save: false to run one without saving it": "Un espacio puede tener como máximo {max} escenarios de proyección guardados; envía save: false para ejecutar uno sin guardarlo.",
+    "A space may have at most {max} saved projection scenarios; delete one, or send save: false to run one without saving it": "Un espacio puede tener como máximo {max} escenarios de proyección guardados; elimina uno, o envía save: false para ejecutar uno sin guardarlo.",
     "A space may connect at most {max} wallets": "Un espacio puede conectar como máximo {max} billeteras.",
     "At most {n} wallet syncs (or connections) a minute across all your spaces; retry later":
       "Como máximo {n} sincronizaciones (o conexiones) de billeteras por minuto entre todos tus espacios; vuelve a intentarlo más tarde.",

@@ -177,7 +177,7 @@ export const pt: Catalogue = {
     "A space may have at most {max} webhooks": "Um espaço pode ter no máximo {max} webhooks.",
     "A space may hold at most {max} accounts": "Um espaço pode ter no máximo {max} contas.",
     "A space may have at most {max} assets; delete one first": "Um espaço pode ter no máximo {max} ativos; exclua um primeiro.",
-    "A space may have at most {max} saved projection scenarios; send save: false to run one without saving it": "Um espaço pode ter no máximo {max} cenários de projeção salvos; envie save: false para executar um sem salvá-lo.",
+    "A space may have at most {max} saved projection scenarios; delete one, or send save: false to run one without saving it": "Um espaço pode ter no máximo {max} cenários de projeção salvos; exclua um, ou envie save: false para executar um sem salvá-lo.",
     "A space may connect at most {max} wallets": "Um espaço pode conectar no máximo {max} carteiras.",
     "At most {n} wallet syncs (or connections) a minute across all your spaces; retry later":
       "No máximo {n} sincronizações (ou conexões) de carteiras por minuto em todos os seus espaços; tente novamente mais tarde.",

@@ -2,7 +2,7 @@ import { createRoute } from "@hono/zod-openapi";
 import { access, bearer, createRouter, errors, json, jsonBody } from "../../lib/openapi";
 import { guards } from "../../middleware/auth";
 import { requestLanguage } from "../../middleware/errors";
-import { CompareBody, CompareResponse, MAX_SCENARIOS_PER_SPACE, ProjectionBody, ProjectionQuery, ProjectionResponse, ScenarioList, ScenarioListQuery } from "./schemas";
+import { CompareBody, CompareResponse, MAX_SCENARIOS_PER_SPACE, ProjectionBody, ProjectionQuery, ProjectionResponse, ScenarioIdParam, ScenarioList, ScenarioListQuery } from "./schemas";
 import * as projections from "./service";
 
 export const projectionRoutes = createRouter();
@@ -51,6 +51,20 @@ projectionRoutes.openapi(
     responses: { 200: json(ScenarioList, "Saved scenarios"), ...errors(401, 404, 422, 429) },
   }),
   async (c) => c.json(await projections.listScenarios(c.get("services"), c.get("auth"), c.req.valid("query")), 200),
+);
+
+projectionRoutes.openapi(
+  createRoute({
+    ...access("member"),
+    ...user, method: "delete", path: "/scenarios/{scenarioId}", tags,
+    summary: `Delete a saved scenario (beyond API.md: a space keeps at most ${MAX_SCENARIOS_PER_SPACE}, and this makes room)`,
+    request: { params: ScenarioIdParam },
+    responses: { 204: { description: "Deleted" }, ...errors(401, 403, 404, 422, 429) },
+  }),
+  async (c) => {
+    await projections.deleteScenario(c.get("services"), c.get("auth"), c.req.valid("param").scenarioId);
+    return c.body(null, 204);
+  },
 );
 
 projectionRoutes.openapi(

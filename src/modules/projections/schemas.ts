@@ -77,6 +77,8 @@ export const ProjectionQuery = z.object({
   seed: queryIntOf(Seed).optional().openapi({ description: "Unsigned 32-bit seed of the generator; the same inputs and seed give the same result. Generated when absent and returned in the response" }),
 });
 
+export const ScenarioIdParam = z.object({ scenarioId: z.string().min(1).max(64).openapi({ param: { name: "scenarioId", in: "path" } }) });
+
 export const ScenarioListQuery = z.object({
   spaceId: z.string().min(1).max(64),
   limit: queryInt(1, 200).default(50),

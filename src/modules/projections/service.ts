@@ -19,7 +19,7 @@ import { pagination } from "../../lib/pagination";
 import { entityRows, inJsonList, rowReader } from "../../lib/sql";
 import { batchGuard, refusedByGuard } from "../../lib/batch-guard";
 import { dateIn } from "../../lib/dates";
-import { batchAsMember, readSpace, readSpaceWith, requireRoleOver, requireSpaceRole } from "../spaces/access";
+import { batchAsMember, readResource, readSpace, readSpaceWith, requireRoleOver, requireSpaceRole } from "../spaces/access";
 import { type DefaultsData, defaultsReads, recentContribution, type SpaceRef, spaceNetWorth } from "./defaults";
 import { type EngineInput, type EngineResult, roundMinor, simulate } from "./engine";
 import { LIFE_EVENT_TYPES, MAX_COMPARE, MAX_SCENARIOS_PER_SPACE } from "./schemas";
@@ -482,7 +482,7 @@ export async function createProjection(
 }
 
 const scenariosFull = () =>
-  validationFailed([{ field: "spaceId", message: `A space may have at most ${MAX_SCENARIOS_PER_SPACE} saved projection scenarios; send save: false to run one without saving it`, code: "LIMIT_REACHED" }]);
+  validationFailed([{ field: "spaceId", message: `A space may have at most ${MAX_SCENARIOS_PER_SPACE} saved projection scenarios; delete one, or send save: false to run one without saving it`, code: "LIMIT_REACHED" }]);
 
 function summaryOf(p: ReturnType<typeof present>["projection"]) {
   return {
@@ -509,6 +509,15 @@ export async function listScenarios(svc: Services, auth: AuthContext, q: { space
   ]);
   const rows = (page!.results as Record<string, unknown>[]).map(scenarioOfRow);
   return { scenarios: rows.map(presentSaved), pagination: pagination((total!.results[0] as { n: number } | undefined)?.n ?? 0, q.limit, q.offset) };
+}
+
+/** DELETE /v1/projections/scenarios/{id}: a member removes a saved scenario of their space (another space's is a 404). */
+export async function deleteScenario(svc: Services, auth: AuthContext, scenarioId: string): Promise<void> {
+  const { row } = await readResource(svc, auth, "projection_scenarios", scenarioId, "Projection scenario", "member");
+  // Only while the caller may still write in the live space (a removal meanwhile is the 404, a demotion the 403).
+  await batchAsMember(svc, auth, String(row.space_id), "member", [svc.env.DB.prepare("DELETE FROM projection_scenarios WHERE id = ?").bind(scenarioId)], {
+    resource: "Projection scenario",
+  });
 }
 
 /**

@@ -191,6 +191,7 @@ const RESOURCE_ID_COLUMN = {
   provider_connections: "id",
   provider_sync_jobs: "job_id",
   defi_wallets: "id",
+  projection_scenarios: "id",
 } as const;
 export type SpaceResourceTable = keyof typeof RESOURCE_ID_COLUMN;
 
