@@ -85,6 +85,8 @@ export async function buildWorld(people?: People, opts: { retrainJob?: boolean }
     ok(callJson(`/v1/assets/${asset.id}/collectible-link`, { ...as(owner!), body: { externalId: "CW2288-111", provider: "sneaks", category: "sneaker" } })),
     ok(callJson(`/v1/assets/${asset.id}/documents/upload-url`, { ...as(owner!), body: { filename: "matrix.pdf", contentType: "application/pdf", size: 10 } })),
   ]);
+  // A saved projection scenario (for DELETE /v1/projections/scenarios/{scenarioId}).
+  const scenario = await ok(callJson("/v1/projections", { ...as(owner!), body: { spaceId: space.id, name: "Matrix plan", years: 10, scenarios: 100, seed: 1, startingNetWorth: "1000.00", annualContribution: "100.00" } }));
   const job = opts.retrainJob === false ? { jobId: undefined } : await ok(callJson("/v1/ml/retrain", { ...as(owner!), body: { spaceId: space.id } }));
   if (job.jobId) await settleJob(job.jobId);
   const provider = await providerFixtures(space.id, owner!.id, admin!.id);
@@ -103,7 +105,7 @@ export async function buildWorld(people?: People, opts: { retrainJob?: boolean }
       "disposedOn@/v1/assets": OMITTED,
       "address@/v1/real-estate/lookup": "123 Main Street",
       connectionId: provider.connectionId, "jobId@/v1/sync-jobs": provider.syncJobId, "connectionId@/v1/providers/belvo/repair": provider.belvoConnectionId,
-      flagId: provider.flagId, "action@/v1/providers/review-flags": "keep_both", walletId: provider.walletId,
+      flagId: provider.flagId, "action@/v1/providers/review-flags": "keep_both", walletId: provider.walletId, scenarioId: scenario.scenario.id,
       // Dismissing (the example action) takes no amount: a field only an edit may send is refused with it.
       seriesId: provider.seriesId, "amount@/v1/analytics/recurring": OMITTED,
       // The matrix's two accounts hold one currency: the example's toAmount (pesos into dollars) is left out.
