@@ -5,7 +5,7 @@
  * cash for units of the security with fees to `expense:fees`.
  */
 import { type ErrorDetail, validationFailed } from "../../lib/errors";
-import { assetOf, type Currency, CURRENCY_SCALES, formatMinor, parseMajor } from "../../lib/money";
+import { assetOf, type Currency, CURRENCY_SCALES, formatMinor, parseMajor, parseMajorExact } from "../../lib/money";
 import { accountAddress } from "../ledger/addresses";
 import { categoryCounterparty } from "../ledger/reclassification";
 import type { Posting } from "../ledger/types";
@@ -13,6 +13,13 @@ import type { Posting } from "../ledger/types";
 /** Units of a security are held with 8 decimals: `AAPL/8`. */
 export const SECURITY_SCALE = 8;
 export const securityAsset = (symbol: string) => `${symbol}/${SECURITY_SCALE}`;
+
+/**
+ * Digits a unit price may have at SECURITY_SCALE: a price is never stored as an amount (only quantity × price is,
+ * checked below), so it is not held to 2^53 minor units (90,071,992.54740991): a bitcoin in pesos colombianos
+ * (~400,000,000 COP) or a Berkshire A share in yen (~¥110,000,000) is an ordinary price.
+ */
+const PRICE_DIGITS = 30;
 
 export function parseAmountField(field: string, value: number | string, scale: number): number {
   const parsed = parseMajor(value, scale);
@@ -66,10 +73,10 @@ export function priceTrade(accountId: string, currency: Currency, t: TradeTerms)
   const scale = CURRENCY_SCALES[currency];
   const details: ErrorDetail[] = [];
   const qty = parseMajor(t.quantity, SECURITY_SCALE);
-  const price = parseMajor(t.unitPrice, SECURITY_SCALE);
+  const price = parseMajorExact(t.unitPrice, SECURITY_SCALE, PRICE_DIGITS);
   const fees = parseMajor(t.fees ?? 0, scale);
   if (!qty.ok || qty.minor <= 0) details.push({ field: "trade.quantity", message: qty.ok ? "Must be positive" : qty.reason, code: "INVALID_AMOUNT" });
-  if (!price.ok || price.minor < 0) details.push({ field: "trade.unitPrice", message: price.ok ? "Must not be negative" : price.reason, code: "INVALID_AMOUNT" });
+  if (!price.ok || price.minor < 0n) details.push({ field: "trade.unitPrice", message: price.ok ? "Must not be negative" : price.reason, code: "INVALID_AMOUNT" });
   if (!fees.ok || fees.minor < 0) details.push({ field: "trade.fees", message: fees.ok ? "Must not be negative" : fees.reason, code: "INVALID_AMOUNT" });
   // Units and cash in one asset would cancel in the ledger while the row kept the cash leg.
   if (securityAsset(t.symbol) === assetOf(currency)) {
@@ -77,7 +84,7 @@ export function priceTrade(accountId: string, currency: Currency, t: TradeTerms)
   }
   if (!qty.ok || !price.ok || !fees.ok || details.length > 0) throw validationFailed(details);
   const divisor = 10n ** BigInt(2 * SECURITY_SCALE - scale);
-  const product = BigInt(qty.minor) * BigInt(price.minor);
+  const product = BigInt(qty.minor) * price.minor;
   const grossBig = (product + divisor / 2n) / divisor;
   // A priced trade worth less than half a minor unit would move the units for nothing; a unit price of 0 (a grant,
   // an airdrop) is written as such.
