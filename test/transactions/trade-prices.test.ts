@@ -1,7 +1,8 @@
 /**
- * A unit price is not an amount the ledger stores (quantity × price is): it is not held to 2^53 minor units at the
- * securities' 8 decimals (90,071,992.54740991). A bitcoin in pesos colombianos or a Berkshire A share in yen is an
- * ordinary price, priced exactly; a trade whose cash passes what an amount may be is still refused.
+ * A unit price is not an amount the ledger stores (quantity × price is): it is held neither to 2^53 minor units at the
+ * securities' 8 decimals (90,071,992.54740991) nor to those 8 decimals. A bitcoin in pesos colombianos, a Berkshire A
+ * share in yen, a meme coin priced in bitcoin (less than a satoshi a unit) are ordinary prices, priced exactly; a trade
+ * whose cash passes what an amount may be is still refused.
  */
 import { describe, expect, it } from "vitest";
 import { registerUser, userApi } from "../helpers";
@@ -16,7 +17,7 @@ async function setup() {
   return { u, a, spaceId: space.body.id as string };
 }
 
-describe("unit prices past 90,071,992.54740991", () => {
+describe("unit prices past 90,071,992.54740991 or finer than 8 decimals", () => {
   it("buys 0.01 BTC at 400,000,000.00 COP and a Berkshire A share at ¥110,000,000, exactly, and lists them", async () => {
     const { u, a, spaceId } = await setup();
     const cop = await createAccount(u, spaceId, { name: "Pesos", type: "brokerage", currency: "COP", openingBalance: "5000000.00" });
@@ -42,6 +43,39 @@ describe("unit prices past 90,071,992.54740991", () => {
     ]);
     expect((await a.get(`/v1/accounts/${cop.id}`)).body.balanceDecimal).toBe("998500.00");
     expect((await a.get(`/v1/accounts/${jpy.id}`)).body.balanceDecimal).toBe("89999999");
+    expect(await ledgerViolations(spaceId)).toEqual([]);
+  });
+
+  it("buys 50,000,000 SHIB at 0.00000000015 BTC and 1,000,000 PEPE at 0.000008912345 USD, exactly, the price as written", async () => {
+    const { u, a, spaceId } = await setup();
+    const wallet = await createAccount(u, spaceId, { name: "Sats", type: "crypto", currency: "BTC", openingBalance: "1" });
+    const usd = await createAccount(u, spaceId, { name: "Dollars", type: "brokerage", currency: "USD", openingBalance: "100" });
+    const shib = await a.post("/v1/transactions", {
+      spaceId, accountId: wallet.id, description: "SHIB", date: "2025-06-01",
+      trade: { symbol: "SHIB", side: "buy", quantity: "50000000", unitPrice: "0.00000000015", fees: "0.00000010" },
+    });
+    expect(shib.status, JSON.stringify(shib.body)).toBe(201);
+    // 50,000,000 × 0.00000000015 = 0.0075 BTC, and the fee.
+    expect(shib.body.amountDecimal).toBe("-0.00750010");
+    const pepe = await a.post("/v1/transactions", {
+      spaceId, accountId: usd.id, description: "PEPE", date: "2025-06-02",
+      trade: { symbol: "PEPE", side: "buy", quantity: 1_000_000, unitPrice: 0.000008912345 },
+    });
+    expect(pepe.status, JSON.stringify(pepe.body)).toBe(201);
+    // 8.912345 USD, half-up once to 8.91.
+    expect(pepe.body.amountDecimal).toBe("-8.91");
+    const trades = await a.get(`/v1/trades?spaceId=${spaceId}`);
+    expect(trades.body.map((t: any) => [t.tradingSymbol, t.tradedQuantity, t.tradedPrice, t.grossAmount, t.netAmount])).toEqual([
+      ["PEPE", "1000000.00000000", "0.000008912345", "8.91", "-8.91"],
+      ["SHIB", "50000000.00000000", "0.00000000015", "0.00750000", "-0.00750010"],
+    ]);
+    // A price of more than 18 decimals is still refused, never rounded.
+    const finer = await a.post("/v1/transactions", {
+      spaceId, accountId: usd.id, description: "too fine", date: "2025-06-02",
+      trade: { symbol: "PEPE", side: "buy", quantity: "1", unitPrice: "1.0000000000000000001" },
+    });
+    expect(finer.status).toBe(422);
+    expect(finer.body.error.details).toEqual([expect.objectContaining({ field: "trade.unitPrice", code: "INVALID_AMOUNT" })]);
     expect(await ledgerViolations(spaceId)).toEqual([]);
   });
 
