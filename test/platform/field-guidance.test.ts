@@ -115,6 +115,20 @@ describe("what a refused field takes", () => {
     ]);
   });
 
+  it("a ledger posting's amount past 2^53 written as a string of 17 digits or more is too large, not a format error", async () => {
+    const { u, space } = await world();
+    // One ether in wei, as a client holding it sends it (a JSON number would lose digits), and a 300-digit one.
+    for (const amount of ["1000000000000000000", "90071992547409910", `9${"0".repeat(299)}`]) {
+      const posting = { source: "world", destination: "users:a", amount, asset: "ETH/18" };
+      expect(await details(u, `/v1/spaces/${space.id}/ledger/transactions`, { postings: [posting] }), amount).toEqual([
+        { field: "postings.0.amount", message: "Too large", code: "TOO_BIG" },
+      ]);
+    }
+    // Leading zeros are still a format error, whatever the length.
+    const zeros = { source: "world", destination: "users:a", amount: `0${"1".repeat(20)}`, asset: "ETH/18" };
+    expect(await details(u, `/v1/spaces/${space.id}/ledger/transactions`, { postings: [zeros] })).toEqual([{ field: "postings.0.amount", message: MINOR, code: "INVALID_AMOUNT" }]);
+  });
+
   it("choices: a projection's steps, a rule's condition", async () => {
     const { u, space } = await world();
     expect(await details(u, "/v1/projections", { spaceId: space.id, stepsPerYear: 6 })).toEqual([

@@ -3156,7 +3156,7 @@ export interface components {
              */
             quantity: number | string;
             /**
-             * @description Major units, as a decimal string (exact) or a JSON number, with no more decimals than the currency allows
+             * @description In the account's currency, up to 18 decimals (a coin priced in another may be worth less than its smallest unit) and of any size: only quantity × unitPrice, rounded half-up once to the currency's minor unit, must fit as an amount
              * @example 190.25
              */
             unitPrice: number | string;

@@ -11,8 +11,12 @@ export const Address = z.string().max(700).regex(ADDRESS_PATTERN, { message: "Mu
   .openapi({ example: "accounts:acc_01hx" });
 export const Asset = z.string().max(24).regex(ASSET_PATTERN, { message: "Must look like USD/2, BTC/8 or JPY" }).openapi({ example: "USD/2" });
 
-/** Minor units written as a string: digits, without leading zeros, at most 16. */
-const MINOR_DIGITS = /^(?:0|[1-9]\d{0,15})$/;
+/**
+ * Minor units written as a string: digits, without leading zeros, of any length (a linear pattern). A string is how a
+ * client sends an amount past what a JSON number holds (wei, "1000000000000000000"): past 2^53 it is the pipe's TOO_BIG,
+ * as the same amount as a JSON integer is, not a format error naming the form it was sent in.
+ */
+const MINOR_DIGITS = /^(?:0|[1-9]\d*)$/;
 
 /**
  * Integer minor units as a JSON integer or a string of digits; never negative. Anything else (1.5, "1.50", true) is

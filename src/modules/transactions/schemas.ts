@@ -32,7 +32,10 @@ export const TradeInput = z
     symbol: z.string().regex(/^[A-Z][A-Z0-9]{0,15}$/, { message: "Upper-case letters and digits, e.g. AAPL" }),
     side: z.enum(["buy", "sell"]),
     quantity: MajorAmount.openapi({ example: "1.5" }),
-    unitPrice: MajorAmount.openapi({ example: "190.25" }),
+    unitPrice: MajorAmount.openapi({
+      example: "190.25",
+      description: "In the account's currency, up to 18 decimals (a coin priced in another may be worth less than its smallest unit) and of any size: only quantity × unitPrice, rounded half-up once to the currency's minor unit, must fit as an amount",
+    }),
     fees: MajorAmount.optional(),
   })
   .strict()
