@@ -175,6 +175,8 @@ export const es: Catalogue = {
     "The space's rules would hold more than {max} characters of conditions every transaction is matched against: use fewer or shorter conditions":
       "Las reglas del espacio tendrían más de {max} caracteres de condiciones con los que se compara cada transacción: usa menos condiciones o más cortas.",
     "A space may have at most {max} webhooks": "Un espacio puede tener como máximo {max} webhooks.",
+    "Webhook {id} of this space already sends some of these events to this URL: change its events instead of adding another":
+      "El webhook {id} de este espacio ya envía algunos de estos eventos a esta URL: cambia sus eventos en lugar de añadir otro.",
     "A space may hold at most {max} accounts": "Un espacio puede tener como máximo {max} cuentas.",
     "A space may have at most {max} assets; delete one first": "Un espacio puede tener como máximo {max} activos; elimina uno primero.",
     "A space may connect at most {max} wallets": "Un espacio puede conectar como máximo {max} billeteras.",

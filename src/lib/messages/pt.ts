@@ -175,6 +175,8 @@ export const pt: Catalogue = {
     "The space's rules would hold more than {max} characters of conditions every transaction is matched against: use fewer or shorter conditions":
       "As regras do espaço teriam mais de {max} caracteres de condições com os quais cada transação é comparada: use menos condições ou condições mais curtas.",
     "A space may have at most {max} webhooks": "Um espaço pode ter no máximo {max} webhooks.",
+    "Webhook {id} of this space already sends some of these events to this URL: change its events instead of adding another":
+      "O webhook {id} deste espaço já envia alguns destes eventos para esta URL: altere os eventos dele em vez de adicionar outro.",
     "A space may hold at most {max} accounts": "Um espaço pode ter no máximo {max} contas.",
     "A space may have at most {max} assets; delete one first": "Um espaço pode ter no máximo {max} ativos; exclua um primeiro.",
     "A space may connect at most {max} wallets": "Um espaço pode conectar no máximo {max} carteiras.",
