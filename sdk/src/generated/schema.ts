@@ -3616,7 +3616,7 @@ export interface components {
             /** @description false: nothing is sent. Disabling (by an admin, or automatically) cancels its pending deliveries at once, and events created while it is disabled are never sent, not even after a re-enable (PATCH `enabled: true`), which resumes with the events created from then on */
             enabled: boolean;
             /**
-             * @description `manual`: an admin disabled it. `failures`: it disabled itself after WEBHOOK_DISABLE_AFTER_FAILURES (50) consecutive failed attempts over at least 24 hours (a shorter outage only delays its deliveries), or 100 times that many however fast, and its creator (`createdBy`) was emailed once about it, without the secret or the URL's path and query
+             * @description `manual`: an admin disabled it. `failures`: it disabled itself after WEBHOOK_DISABLE_AFTER_FAILURES (50) consecutive failed attempts over at least 24 hours (a shorter outage only delays its deliveries), or 100 times that many however fast, or at once when its receiver answered a delivery with 410 Gone (that delivery is not retried; other 4xx are), and its creator (`createdBy`) was emailed once about it, without the secret or the URL's path and query
              * @enum {string|null}
              */
             disabledReason: "manual" | "failures" | null;

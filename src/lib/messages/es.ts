@@ -710,5 +710,10 @@ export const es: Catalogue = {
       text:
         "Tu webhook {webhookId} del espacio \"{space}\", que envía a {host}, se desactivó el {time} después de {failures} intentos de entrega fallidos seguidos.\n\nMientras esté desactivado no se le envía nada. Las entregas que esperaban un reintento se cancelaron (su registro de entregas las muestra con el error \"Subscription disabled\"), y los eventos que ocurran mientras esté desactivado no se le entregan: reactivarlo no envía ninguno de ellos.\n\nPara volver a recibir eventos, corrige el receptor y reactiva el webhook con PATCH /v1/webhooks/{webhookId} y {\"enabled\": true}; desde ese momento recibe los eventos que se creen. Su registro de entregas (GET /v1/webhooks/{webhookId}/deliveries) muestra cada intento fallido y su error.",
     },
+    webhookGone: {
+      subject: "Dhanam: se desactivó tu webhook a {host}",
+      text:
+        "Tu webhook {webhookId} del espacio \"{space}\", que envía a {host}, se desactivó el {time}: su receptor respondió 410 Gone, con lo que pide que se deje de enviarle.\n\nMientras esté desactivado no se le envía nada. Las entregas que esperaban un reintento se cancelaron (su registro de entregas las muestra con el error \"Subscription disabled\"), y los eventos que ocurran mientras esté desactivado no se le entregan: reactivarlo no envía ninguno de ellos.\n\nSi el receptor aún quiere eventos, reactiva el webhook con PATCH /v1/webhooks/{webhookId} y {\"enabled\": true}; desde ese momento recibe los eventos que se creen. Si no, elimina el webhook. Su registro de entregas (GET /v1/webhooks/{webhookId}/deliveries) muestra el intento que recibió la respuesta 410.",
+    },
   },
 };

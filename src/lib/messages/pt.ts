@@ -714,5 +714,10 @@ export const pt: Catalogue = {
       text:
         "Seu webhook {webhookId} do espaço \"{space}\", que envia para {host}, foi desativado em {time} depois de {failures} tentativas de entrega seguidas com falha.\n\nEnquanto estiver desativado, nada é enviado a ele. As entregas que aguardavam uma nova tentativa foram canceladas (o registro de entregas as mostra com o erro \"Subscription disabled\"), e os eventos que ocorrerem enquanto estiver desativado não são entregues a ele: reativá-lo não envia nenhum deles.\n\nPara voltar a receber eventos, corrija o receptor e reative o webhook com PATCH /v1/webhooks/{webhookId} e {\"enabled\": true}; a partir desse momento, ele recebe os eventos criados. O registro de entregas (GET /v1/webhooks/{webhookId}/deliveries) mostra cada tentativa com falha e o erro.",
     },
+    webhookGone: {
+      subject: "Dhanam: seu webhook para {host} foi desativado",
+      text:
+        "Seu webhook {webhookId} do espaço \"{space}\", que envia para {host}, foi desativado em {time}: o receptor respondeu 410 Gone, o que pede que se pare de enviar para ele.\n\nEnquanto estiver desativado, nada é enviado a ele. As entregas que aguardavam uma nova tentativa foram canceladas (o registro de entregas as mostra com o erro \"Subscription disabled\"), e os eventos que ocorrerem enquanto estiver desativado não são entregues a ele: reativá-lo não envia nenhum deles.\n\nSe o receptor ainda quiser eventos, reative o webhook com PATCH /v1/webhooks/{webhookId} e {\"enabled\": true}; a partir desse momento, ele recebe os eventos criados. Se não, exclua o webhook. O registro de entregas (GET /v1/webhooks/{webhookId}/deliveries) mostra a tentativa que recebeu a resposta 410.",
+    },
   },
 };
