@@ -83,7 +83,7 @@ describe("one URL, one event, one enabled subscription", () => {
     expect(own.status).toBe(200);
   });
 
-  it("concurrent POSTs of one URL and events create one subscription; an event then reaches that receiver once", async () => {
+  it("concurrent POSTs of one URL and events create one subscription (an event then reaches that receiver once), concurrent PATCHes onto one URL move one", async () => {
     const { owner, spaceId } = await adminSpace();
     const url = receiverUrl(newInbox());
     const results = await Promise.all(
@@ -93,5 +93,13 @@ describe("one URL, one event, one enabled subscription", () => {
     expect(await count(spaceId)).toBe(1);
     const eventId = await outboxRow(spaceId, "transaction.created", { n: 1 });
     expect(await fanOut(servicesAt(manualClock()), eventId)).toHaveLength(1);
+
+    // Two subscriptions moved onto one new URL at once (a PATCH's check is in its batch's guard): one lands.
+    const [a, b] = [await createWebhook(owner, spaceId, { events: ["lifebeat.escalated"] }), await createWebhook(owner, spaceId, { events: ["lifebeat.escalated"] })];
+    const target = receiverUrl(newInbox());
+    const moves = await Promise.all([a, b].map((h) => callJson(`/v1/webhooks/${h.id}`, { ...as(owner), method: "PATCH", body: { url: target } })));
+    expect(moves.map((r) => r.status).sort()).toEqual([200, 409]);
+    const there = await env.DB.prepare("SELECT COUNT(*) AS n FROM webhook_subscriptions WHERE space_id = ? AND url = ?").bind(spaceId, target).first<{ n: number }>();
+    expect(there!.n).toBe(1);
   });
 });
