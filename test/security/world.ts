@@ -74,6 +74,7 @@ export async function buildWorld(people?: People, opts: { retrainJob?: boolean }
   const budget = await ok(callJson("/v1/budgets", { ...as(owner!), body: { spaceId: space.id, name: "Matrix", amount: 100, period: "monthly", categoryIds: [cat.id] } }));
   const ltx = await ok(callJson(`/v1/spaces/${space.id}/ledger/transactions`, { ...as(owner!), body: { postings: [{ source: "world", destination: "users:matrix", amount: 100000, asset: "USD/2" }] } }));
   const webhookUrl = `${env.SANDBOX_ORIGIN}/sandbox/webhook-receiver/matrix`;
+  let webhookUrls = 0;
   const webhook = await ok(callJson("/v1/webhooks", { ...as(owner!), body: { spaceId: space.id, url: webhookUrl, events: ["transaction.created"] } }));
   // A pair of sneakers linked to the sample sneaker (so refresh has a link), with a pending document; the real-estate
   // routes take a house at seed 000's sample address (a house is not valued from a catalog item).
@@ -99,7 +100,9 @@ export async function buildWorld(people?: People, opts: { retrainJob?: boolean }
       // POST /v1/defi/wallets takes an EVM address (EIP-55), not a ledger address.
       "address@/v1/defi/wallets": "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed",
       "id@/v1/transactions": txn.id, "id@/v1/categories": cat.id, "id@/v1/budgets": budget.id,
-      "id@/v1/webhooks": webhook.id, "url@/v1/webhooks": webhookUrl,
+      // A new receiver URL at each read: one URL's subscriptions never share an event, so a second POST (or another
+      // role's) to the world's own URL is a 409.
+      "id@/v1/webhooks": webhook.id, get "url@/v1/webhooks"() { return `${webhookUrl}-${++webhookUrls}`; },
       assetId: asset.id, "assetId@/v1/real-estate": house.id, documentId: doc.documentId, "address@/v1/assets": { address: "123 Main Street", city: "San Francisco", state: "CA", zipCode: "94102" },
       // A disposal day would refuse the matrix asset's valuations after it (and the example's is before its first one).
       "disposedOn@/v1/assets": OMITTED,

@@ -15,8 +15,9 @@ describe("the dedupe key of a delivery", () => {
   it("is in the signed body: the event's id across subscriptions and retries, and the delivery's id", async () => {
     const { owner, spaceId } = await adminSpace();
     const first = await createWebhook(owner, spaceId);
-    // The same receiver subscribed twice (the replacement of a secret, before the old subscription is deleted).
-    const second = await createWebhook(owner, spaceId, { url: first.url });
+    // The same receiver subscribed twice (the replacement of a secret, before the old subscription is deleted): under a
+    // second URL, as one URL's enabled subscriptions never share an event (duplicates.test.ts).
+    const second = await createWebhook(owner, spaceId, { url: `${first.url}?rotation=2` });
     await failNext(first.inbox, 1, 503);
     const clock = manualClock();
     const svc = servicesAt(clock);

@@ -1155,7 +1155,7 @@ export interface paths {
         put?: never;
         /**
          * Subscribe a URL to events; the signing secret is in this response only
-         * @description Subscribe a URL to events; the signing secret is in this response only. Requires the `admin` role or above in the space. A caller with two-factor authentication enabled must have confirmed it in this session within the last 15 minutes (`POST /v1/auth/2fa/verify`), else 403 `TWO_FACTOR_REQUIRED`.
+         * @description A space's subscriptions to one URL never share an event: one that another subscription of the space already sends some of these events to the same URL is 409 CONFLICT (naming it), as it would send each of them twice under two secrets. Change that subscription's events instead.
          */
         post: operations["createWebhook"];
         delete?: never;
@@ -1187,7 +1187,7 @@ export interface paths {
         head?: never;
         /**
          * Change url or events, disable, re-enable (which resets the failure run), or take over (which rotates the secret)
-         * @description Of two admins taking a webhook over at once, one gets the secret that is stored; the other gets 409 CONFLICT (its secret was never stored) and reads the webhook again.
+         * @description Of two admins taking a webhook over at once, one gets the secret that is stored; the other gets 409 CONFLICT (its secret was never stored) and reads the webhook again. A new `url` or `events` that another subscription of the space already sends some of those events to is 409 CONFLICT too (as at creation).
          */
         patch: operations["updateWebhook"];
         trace?: never;
@@ -3636,7 +3636,7 @@ export interface components {
             /** @description false: nothing is sent. Disabling (by an admin, or automatically) cancels its pending deliveries at once, and events created while it is disabled are never sent, not even after a re-enable (PATCH `enabled: true`), which resumes with the events created from then on */
             enabled: boolean;
             /**
-             * @description `manual`: an admin disabled it. `failures`: it disabled itself after WEBHOOK_DISABLE_AFTER_FAILURES (50) consecutive failed attempts over at least 24 hours (a shorter outage only delays its deliveries), or 100 times that many however fast, and its creator (`createdBy`) was emailed once about it, without the secret or the URL's path and query
+             * @description `manual`: an admin disabled it. `failures`: it disabled itself after WEBHOOK_DISABLE_AFTER_FAILURES (50) consecutive failed attempts over at least 24 hours (a shorter outage only delays its deliveries), or 100 times that many however fast, or at once when its receiver answered a delivery with 410 Gone (that delivery is not retried; other 4xx are), and its creator (`createdBy`) was emailed once about it, without the secret or the URL's path and query
              * @enum {string|null}
              */
             disabledReason: "manual" | "failures" | null;
@@ -21394,6 +21394,32 @@ export interface operations {
                      *       "error": {
                      *         "code": "RESOURCE_NOT_FOUND",
                      *         "message": "Resource not found",
+                     *         "details": [],
+                     *         "timestamp": "2024-01-01T10:00:00.000Z",
+                     *         "requestId": "req_0123456789abcdef"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with existing state */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["RequestId"];
+                    "X-D1-Bookmark": components["headers"]["D1Bookmark"];
+                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "CONFLICT",
+                     *         "message": "The request conflicts with the resource's current state",
                      *         "details": [],
                      *         "timestamp": "2024-01-01T10:00:00.000Z",
                      *         "requestId": "req_0123456789abcdef"

@@ -107,7 +107,7 @@ export const PROBLEM_STATUSES = [400, 401, 403, 404, 405, 409, 410, 413, 415, 42
 export type ProblemStatus = (typeof PROBLEM_STATUSES)[number];
 
 /** The kinds of email in `Catalogue.emails`. */
-export type EmailKind = "webhookDisabled";
+export type EmailKind = "webhookDisabled" | "webhookGone";
 
 export interface EmailTemplate {
   subject: string;

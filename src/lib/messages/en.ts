@@ -141,5 +141,10 @@ export const en: Catalogue = {
       text:
         "Your webhook {webhookId} in the space \"{space}\", which sends to {host}, was disabled on {time} after {failures} consecutive failed delivery attempts.\n\nWhile it is disabled it is sent nothing. The deliveries that were waiting for a retry were cancelled (its delivery log shows them with the error \"Subscription disabled\"), and events that happen while it is disabled are not delivered to it: re-enabling it sends none of them.\n\nTo receive events again, fix the receiver and re-enable the webhook with PATCH /v1/webhooks/{webhookId} and {\"enabled\": true}; it then receives the events created from that moment on. Its delivery log (GET /v1/webhooks/{webhookId}/deliveries) shows each failed attempt and its error.",
     },
+    webhookGone: {
+      subject: "Dhanam: your webhook to {host} was disabled",
+      text:
+        "Your webhook {webhookId} in the space \"{space}\", which sends to {host}, was disabled on {time}: its receiver answered 410 Gone, which asks the sender to stop sending there.\n\nWhile it is disabled it is sent nothing. The deliveries that were waiting for a retry were cancelled (its delivery log shows them with the error \"Subscription disabled\"), and events that happen while it is disabled are not delivered to it: re-enabling it sends none of them.\n\nIf the receiver still wants events, re-enable the webhook with PATCH /v1/webhooks/{webhookId} and {\"enabled\": true}; it then receives the events created from that moment on. If it does not, delete the webhook. Its delivery log (GET /v1/webhooks/{webhookId}/deliveries) shows the attempt that was answered 410.",
+    },
   },
 };

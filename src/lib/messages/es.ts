@@ -175,6 +175,8 @@ export const es: Catalogue = {
     "The space's rules would hold more than {max} characters of conditions every transaction is matched against: use fewer or shorter conditions":
       "Las reglas del espacio tendrían más de {max} caracteres de condiciones con los que se compara cada transacción: usa menos condiciones o más cortas.",
     "A space may have at most {max} webhooks": "Un espacio puede tener como máximo {max} webhooks.",
+    "Webhook {id} of this space already sends some of these events to this URL: change its events instead of adding another":
+      "El webhook {id} de este espacio ya envía algunos de estos eventos a esta URL: cambia sus eventos en lugar de añadir otro.",
     "A space may hold at most {max} accounts": "Un espacio puede tener como máximo {max} cuentas.",
     "A space may have at most {max} assets; delete one first": "Un espacio puede tener como máximo {max} activos; elimina uno primero.",
     "A space may have at most {max} saved projection scenarios; delete one, or send save: false to run one without saving it": "Un espacio puede tener como máximo {max} escenarios de proyección guardados; elimina uno, o envía save: false para ejecutar uno sin guardarlo.",
@@ -708,6 +710,11 @@ export const es: Catalogue = {
       subject: "Dhanam: se desactivó tu webhook a {host}",
       text:
         "Tu webhook {webhookId} del espacio \"{space}\", que envía a {host}, se desactivó el {time} después de {failures} intentos de entrega fallidos seguidos.\n\nMientras esté desactivado no se le envía nada. Las entregas que esperaban un reintento se cancelaron (su registro de entregas las muestra con el error \"Subscription disabled\"), y los eventos que ocurran mientras esté desactivado no se le entregan: reactivarlo no envía ninguno de ellos.\n\nPara volver a recibir eventos, corrige el receptor y reactiva el webhook con PATCH /v1/webhooks/{webhookId} y {\"enabled\": true}; desde ese momento recibe los eventos que se creen. Su registro de entregas (GET /v1/webhooks/{webhookId}/deliveries) muestra cada intento fallido y su error.",
+    },
+    webhookGone: {
+      subject: "Dhanam: se desactivó tu webhook a {host}",
+      text:
+        "Tu webhook {webhookId} del espacio \"{space}\", que envía a {host}, se desactivó el {time}: su receptor respondió 410 Gone, con lo que pide que se deje de enviarle.\n\nMientras esté desactivado no se le envía nada. Las entregas que esperaban un reintento se cancelaron (su registro de entregas las muestra con el error \"Subscription disabled\"), y los eventos que ocurran mientras esté desactivado no se le entregan: reactivarlo no envía ninguno de ellos.\n\nSi el receptor aún quiere eventos, reactiva el webhook con PATCH /v1/webhooks/{webhookId} y {\"enabled\": true}; desde ese momento recibe los eventos que se creen. Si no, elimina el webhook. Su registro de entregas (GET /v1/webhooks/{webhookId}/deliveries) muestra el intento que recibió la respuesta 410.",
     },
   },
 };

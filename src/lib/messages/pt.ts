@@ -175,6 +175,8 @@ export const pt: Catalogue = {
     "The space's rules would hold more than {max} characters of conditions every transaction is matched against: use fewer or shorter conditions":
       "As regras do espaço teriam mais de {max} caracteres de condições com os quais cada transação é comparada: use menos condições ou condições mais curtas.",
     "A space may have at most {max} webhooks": "Um espaço pode ter no máximo {max} webhooks.",
+    "Webhook {id} of this space already sends some of these events to this URL: change its events instead of adding another":
+      "O webhook {id} deste espaço já envia alguns destes eventos para esta URL: altere os eventos dele em vez de adicionar outro.",
     "A space may hold at most {max} accounts": "Um espaço pode ter no máximo {max} contas.",
     "A space may have at most {max} assets; delete one first": "Um espaço pode ter no máximo {max} ativos; exclua um primeiro.",
     "A space may have at most {max} saved projection scenarios; delete one, or send save: false to run one without saving it": "Um espaço pode ter no máximo {max} cenários de projeção salvos; exclua um, ou envie save: false para executar um sem salvá-lo.",
@@ -712,6 +714,11 @@ export const pt: Catalogue = {
       subject: "Dhanam: seu webhook para {host} foi desativado",
       text:
         "Seu webhook {webhookId} do espaço \"{space}\", que envia para {host}, foi desativado em {time} depois de {failures} tentativas de entrega seguidas com falha.\n\nEnquanto estiver desativado, nada é enviado a ele. As entregas que aguardavam uma nova tentativa foram canceladas (o registro de entregas as mostra com o erro \"Subscription disabled\"), e os eventos que ocorrerem enquanto estiver desativado não são entregues a ele: reativá-lo não envia nenhum deles.\n\nPara voltar a receber eventos, corrija o receptor e reative o webhook com PATCH /v1/webhooks/{webhookId} e {\"enabled\": true}; a partir desse momento, ele recebe os eventos criados. O registro de entregas (GET /v1/webhooks/{webhookId}/deliveries) mostra cada tentativa com falha e o erro.",
+    },
+    webhookGone: {
+      subject: "Dhanam: seu webhook para {host} foi desativado",
+      text:
+        "Seu webhook {webhookId} do espaço \"{space}\", que envia para {host}, foi desativado em {time}: o receptor respondeu 410 Gone, o que pede que se pare de enviar para ele.\n\nEnquanto estiver desativado, nada é enviado a ele. As entregas que aguardavam uma nova tentativa foram canceladas (o registro de entregas as mostra com o erro \"Subscription disabled\"), e os eventos que ocorrerem enquanto estiver desativado não são entregues a ele: reativá-lo não envia nenhum deles.\n\nSe o receptor ainda quiser eventos, reative o webhook com PATCH /v1/webhooks/{webhookId} e {\"enabled\": true}; a partir desse momento, ele recebe os eventos criados. Se não, exclua o webhook. O registro de entregas (GET /v1/webhooks/{webhookId}/deliveries) mostra a tentativa que recebeu a resposta 410.",
     },
   },
 };

@@ -32,7 +32,7 @@ import { idFloor, newId } from "../../lib/ids";
 import { logError, logInfo } from "../../lib/log";
 import { outbound } from "../../lib/outbound";
 import {
-  backoffSeconds, CLAIM_MS, DELIVER_JOB, DISABLE_AT_ONCE_FACTOR, DISABLE_MIN_RUN_MS, disableAfterFailures, EARLY_SLACK_MS, MAX_ATTEMPTS, REQUEST_TIMEOUT_MS, SUBSCRIPTION_DISABLED, TEST_EVENT,
+  backoffSeconds, CLAIM_MS, DELIVER_JOB, GONE, GONE_ERROR, DISABLE_AT_ONCE_FACTOR, DISABLE_MIN_RUN_MS, disableAfterFailures, EARLY_SLACK_MS, MAX_ATTEMPTS, REQUEST_TIMEOUT_MS, SUBSCRIPTION_DISABLED, TEST_EVENT,
 } from "./events";
 import { deliverNow } from "../lifebeat/outbox";
 import { disabledNoticeInsert } from "./notify";
@@ -257,7 +257,13 @@ async function sendAndRecord(svc: Services, d: DeliveryContext, opts: SendOption
   }
   const now = svc.clock.now();
   const ok = error === null;
-  const retryable = !ok && !problem && opts.retry && attempt < MAX_ATTEMPTS;
+  // 410 Gone: the receiver says the URL is gone for good and asks the sender to stop. The delivery is not retried and
+  // the subscription disables itself at once (the run of failures waits out an outage; a 410 is not one), as
+  // below, with its pending deliveries cancelled and its creator emailed. Other 4xx are retried: a 401 of a receiver
+  // still on the old secret, a 404 during a deploy or a 429 are passing. A test ping's 410 is only logged.
+  const gone = responseStatus === GONE && opts.countsTowardsDisable;
+  if (gone) error = GONE_ERROR;
+  const retryable = !ok && !problem && !gone && opts.retry && attempt < MAX_ATTEMPTS;
   const status = ok ? "succeeded" : retryable ? "pending" : "failed";
   const delay = retryable ? backoffSeconds(attempt) : 0;
   const nextAt = retryable ? now + delay * 1000 : null;
@@ -284,24 +290,24 @@ async function sendAndRecord(svc: Services, d: DeliveryContext, opts: SendOption
   } else if (opts.countsTowardsDisable) {
     statements.push(
       db.prepare("UPDATE webhook_subscriptions SET consecutive_failures = consecutive_failures + 1, last_failure_at = ? WHERE id = ?").bind(now, d.subscription_id),
-      // The disable itself: only the one batch that finds the subscription still enabled at the limit makes it (D1
+      // The disable itself (at once on a 410, `gone`): only the one batch that finds the subscription still enabled at the limit makes it (D1
       // runs batches one at a time), and says so in its RETURNING row. And only once the run has lasted
       // DISABLE_MIN_RUN_MS: one of its failed attempts (after the last success and the latest enabling) is that old.
       // The deliveries searched are those created between where the run can start (as loaded: a success since only
       // raises it, and resets the count anyway) and that cutoff, through the (subscription, id) index.
       db.prepare(
         `UPDATE webhook_subscriptions SET enabled = 0, disabled_reason = 'failures', disabled_at = ?1, updated_at = ?1
-          WHERE id = ?2 AND enabled = 1 AND consecutive_failures >= ?3
+          WHERE id = ?2 AND enabled = 1 AND (?9 OR (consecutive_failures >= ?3
             AND (consecutive_failures >= ?8 OR EXISTS (SELECT 1 FROM webhook_deliveries rd JOIN webhook_delivery_attempts ra ON ra.delivery_id = rd.id
                          WHERE rd.subscription_id = ?2 AND rd.id >= ?4 AND rd.id < ?5 AND rd.event_type != ?7
                            AND ra.error IS NOT NULL AND ra.at <= ?6
                            AND ra.at >= COALESCE(webhook_subscriptions.last_success_at, 0)
-                           AND ra.at >= COALESCE(webhook_subscriptions.enabled_at, webhook_subscriptions.created_at)))
+                           AND ra.at >= COALESCE(webhook_subscriptions.enabled_at, webhook_subscriptions.created_at)))))
           RETURNING consecutive_failures`,
       ).bind(
         now, d.subscription_id, limit,
         idFloor("dlv", Math.max(d.sub_last_success_at ?? 0, d.sub_enabled_at ?? d.sub_created_at)), idFloor("dlv", now - DISABLE_MIN_RUN_MS + 1),
-        now - DISABLE_MIN_RUN_MS, TEST_EVENT, limit * DISABLE_AT_ONCE_FACTOR,
+        now - DISABLE_MIN_RUN_MS, TEST_EVENT, limit * DISABLE_AT_ONCE_FACTOR, gone ? 1 : 0,
       ),
       // What a disabled subscription had pending is cancelled now, this attempt's retry included, not at each one's
       // next attempt: a re-enable resumes new events only, whenever it comes (service.ts does the same for an admin's disable).
@@ -314,7 +320,7 @@ async function sendAndRecord(svc: Services, d: DeliveryContext, opts: SendOption
     // The creator's email, written only by the batch that disabled it (notify.ts).
     if (d.creator_email) {
       const n = await disabledNoticeInsert(svc, {
-        webhookId: d.subscription_id, url: d.url, spaceName: d.space_name ?? "", recipient: d.creator_email, locale: d.creator_locale, at: now, failures: limit,
+        webhookId: d.subscription_id, url: d.url, spaceName: d.space_name ?? "", recipient: d.creator_email, locale: d.creator_locale, at: now, failures: limit, gone,
       });
       statements.push(n.statement);
       notice = n.id;

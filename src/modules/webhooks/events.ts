@@ -38,6 +38,11 @@ export const DELIVER_JOB = "webhook.deliver";
 /** Subscriptions a space may hold: bounds each event's fan-out. */
 export const MAX_WEBHOOKS_PER_SPACE = 25;
 
+/** A receiver's answer that the URL is gone for good: the delivery is not retried and the subscription disables itself (deliver.ts). */
+export const GONE = 410;
+/** `lastError` of a delivery answered GONE (its attempt's error too). */
+export const GONE_ERROR = "HTTP 410 (Gone: not retried, and the webhook was disabled)";
+
 /** Attempts of one delivery before it is given up as failed. */
 export const MAX_ATTEMPTS = 12;
 /** Backoff after the n-th failed attempt: BASE × 2^(n-1), capped (30 s, 1 min, 2 min, ... 6 h; about 15 h in all). */

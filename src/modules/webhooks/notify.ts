@@ -1,6 +1,6 @@
 /**
  * The email to a webhook's creator (`created_by`: who created it, or the admin who last took it over) when it disables
- * itself after WEBHOOK_DISABLE_AFTER_FAILURES consecutive failed attempts: through the notification outbox and email
+ * itself after WEBHOOK_DISABLE_AFTER_FAILURES consecutive failed attempts, or at once on a 410 Gone (its own text): through the notification outbox and email
  * channel Life Beat uses (lifebeat/outbox.ts, channels.ts), in the creator's language (messages/*.ts `emails`).
  *
  * Once per disable: the row is written in the batch of the failed attempt that disables the subscription, only if
@@ -29,6 +29,8 @@ export interface DisabledNotice {
   /** The failed attempt's time: the subscription's `disabled_at` if this attempt disables it. */
   at: number;
   failures: number;
+  /** Disabled at once because the receiver answered 410 Gone, not after a run of failures. */
+  gone?: boolean;
 }
 
 /** The receiver's host as the email names it (no scheme, path, query or fragment), defanged like any text in an email. */
@@ -46,7 +48,7 @@ export function receiverHost(url: string): string {
  */
 export async function disabledNoticeInsert(svc: Services, n: DisabledNotice): Promise<{ id: string; statement: D1PreparedStatement }> {
   const locale = localeOf(n.locale);
-  const message = emailMessage(locale, "webhookDisabled", {
+  const message = emailMessage(locale, n.gone ? "webhookGone" : "webhookDisabled", {
     webhookId: n.webhookId, space: shown(n.spaceName), host: receiverHost(n.url), time: dayAt(n.at, locale), failures: n.failures,
   });
   return notificationInsert(

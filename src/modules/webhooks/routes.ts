@@ -24,8 +24,9 @@ webhookRoutes.openapi(
   createRoute({
     ...admin, method: "post", path: "/", tags,
     summary: "Subscribe a URL to events; the signing secret is in this response only",
+    description: "A space's subscriptions to one URL never share an event: one that another subscription of the space already sends some of these events to the same URL is 409 CONFLICT (naming it), as it would send each of them twice under two secrets. Change that subscription's events instead.",
     request: { query: CreateWebhookQuery, body: jsonBody(CreateWebhookBody) },
-    responses: { 201: json(CreatedWebhookSchema, "Created"), ...errors(401, 403, 404, 422, 429) },
+    responses: { 201: json(CreatedWebhookSchema, "Created"), ...errors(401, 403, 404, 409, 422, 429) },
   }),
   async (c) => c.json(await webhooks.createWebhook(c.get("services"), c.get("auth"), c.req.valid("json"), c.req.valid("query").spaceId), 201),
 );
@@ -43,7 +44,7 @@ webhookRoutes.openapi(
   createRoute({
     ...admin, method: "patch", path: "/{id}", tags,
     summary: "Change url or events, disable, re-enable (which resets the failure run), or take over (which rotates the secret)",
-    description: "Of two admins taking a webhook over at once, one gets the secret that is stored; the other gets 409 CONFLICT (its secret was never stored) and reads the webhook again.",
+    description: "Of two admins taking a webhook over at once, one gets the secret that is stored; the other gets 409 CONFLICT (its secret was never stored) and reads the webhook again. A new `url` or `events` that another subscription of the space already sends some of those events to is 409 CONFLICT too (as at creation).",
     request: { params: WebhookIdParam, body: jsonBody(UpdateWebhookBody) },
     responses: { 200: json(UpdatedWebhookSchema, "Updated"), ...errors(401, 403, 404, 409, 422, 429) },
   }),

@@ -62,7 +62,7 @@ export const WebhookSchema = z
     }),
     disabledReason: z.enum(["manual", "failures"]).nullable().openapi({
       description:
-        "`manual`: an admin disabled it. `failures`: it disabled itself after WEBHOOK_DISABLE_AFTER_FAILURES (50) consecutive failed attempts over at least 24 hours (a shorter outage only delays its deliveries), or 100 times that many however fast, and its creator (`createdBy`) was emailed once about it, without the secret or the URL's path and query",
+        "`manual`: an admin disabled it. `failures`: it disabled itself after WEBHOOK_DISABLE_AFTER_FAILURES (50) consecutive failed attempts over at least 24 hours (a shorter outage only delays its deliveries), or 100 times that many however fast, or at once when its receiver answered a delivery with 410 Gone (that delivery is not retried; other 4xx are), and its creator (`createdBy`) was emailed once about it, without the secret or the URL's path and query",
     }),
     disabledAt: z.string().nullable(),
     consecutiveFailures: z.number().int(),

@@ -79,8 +79,37 @@ function checkUrl(svc: Services, url: string) {
   if (problem) throw validationFailed([{ field: "url", message: problem, code: "URL_NOT_ALLOWED" }]);
 }
 
-/** A checked URL as it is called: what is stored and shown is what receives (no tab or upper-case host kept as typed). */
-const canonicalUrl = (url: string) => new URL(url).href;
+/**
+ * A checked URL as it is called: what is stored and shown is what receives (no tab or upper-case host kept as typed,
+ * no fragment: it is never sent, and would make one receiver look like two to the duplicate check below).
+ */
+const canonicalUrl = (url: string) => {
+  const u = new URL(url);
+  u.hash = "";
+  return u.href;
+};
+
+/**
+ * The enabled subscriptions of space `?` (1st parameter), other than `?` (3rd), that send any of the events in the
+ * JSON list `?` (4th) to the URL `?` (2nd). An enabled subscription with one of them would send each of those events
+ * twice to one receiver, under two secrets (the "fan-out duplicates"): refused with 409 (duplicateOf), judged in the
+ * statement that writes, so two requests at once cannot both pass. A disabled one sends nothing and is not counted;
+ * re-enabling it is judged the same way. Receivers that want two secrets at once (overlapping a rotation) subscribe a
+ * second URL, say with a query string.
+ */
+const OVERLAP_FROM = `FROM webhook_subscriptions o WHERE o.space_id = ? AND o.url = ? AND o.id != ? AND o.enabled = 1
+  AND EXISTS (SELECT 1 FROM json_each(o.events) oe WHERE oe.value IN (SELECT value FROM json_each(?)))`;
+const OVERLAP_SQL = `EXISTS (SELECT 1 ${OVERLAP_FROM})`;
+const overlapParams = (spaceId: string, url: string, events: string, exceptId: string) => [spaceId, url, exceptId, events];
+
+/** The enabled subscription that already sends some of `events` to `url` in the space, if any: the 409 of a duplicate. */
+async function duplicateOf(svc: Services, spaceId: string, url: string, events: string, exceptId: string) {
+  const dup = await svc.env.DB.prepare(`SELECT o.id ${OVERLAP_FROM} ORDER BY o.id LIMIT 1`)
+    .bind(...overlapParams(spaceId, url, events, exceptId)).first<{ id: string }>();
+  return dup
+    ? conflict(`Webhook ${dup.id} of this space already sends some of these events to this URL: change its events instead of adding another`)
+    : null;
+}
 
 const uniqueEvents = (events: string[]) => JSON.stringify([...new Set(events)]);
 
@@ -113,11 +142,13 @@ export async function createWebhook(
   const e = entityRows(webhookSubscriptions, [row]);
   const inserted = await svc.env.DB.prepare(
     `INSERT INTO ${e.table} (${e.columns.join(", ")}) SELECT ${e.columns.map(() => "?").join(", ")}
-      WHERE (SELECT COUNT(*) FROM ${e.table} WHERE space_id = ?) < ? AND ${memberAtLeastSql("?", "?", "admin")}`,
-  ).bind(...e.rows[0]!, row.spaceId, MAX_WEBHOOKS_PER_SPACE, row.spaceId, auth.userId).run();
+      WHERE (SELECT COUNT(*) FROM ${e.table} WHERE space_id = ?) < ? AND ${memberAtLeastSql("?", "?", "admin")} AND (NOT ? OR NOT ${OVERLAP_SQL})`,
+  ).bind(...e.rows[0]!, row.spaceId, MAX_WEBHOOKS_PER_SPACE, row.spaceId, auth.userId, enabled ? 1 : 0, ...overlapParams(row.spaceId, row.url, row.events, row.id)).run();
   if (inserted.meta.changes !== 1) {
     // Kept out by the space's deletion or the caller's loss of the role: answered as a request made after it.
     await requireSpaceRole(svc, auth, input.spaceId, "admin");
+    const duplicate = enabled ? await duplicateOf(svc, row.spaceId, row.url, row.events, row.id) : null;
+    if (duplicate) throw duplicate;
     throw validationFailed([{ field: "spaceId", message: `A space may have at most ${MAX_WEBHOOKS_PER_SPACE} webhooks`, code: "LIMIT_REACHED" }]);
   }
   // The creator is an admin: they just passed the check.
@@ -223,12 +254,17 @@ async function applyWebhookPatch(
     if (row.createdBy !== auth.userId) set.enabledAt = now;
   }
   const db = svc.env.DB;
+  // A new url or events list, or a re-enable, holds only while no other enabled subscription of the space sends any
+  // of its events to its URL (OVERLAP_SQL). One left disabled is not judged.
+  const [url, events] = [set.url ?? row.url, set.events ?? row.events];
+  const judged = (set.enabled ?? row.enabled) && (set.url !== undefined || set.events !== undefined || set.enabled === true);
+  const unique = judged ? { sql: ` AND NOT ${OVERLAP_SQL}`, params: overlapParams(row.spaceId, url, events, id) } : { sql: "", params: [] };
   // The caller is still an admin of the live space as the batch runs; a takeover writes over the creator and the
   // secret it read only (the secret too: a creator taking their own webhook over rotates it).
   const guard = takeOver
-    ? batchGuard(db, `${memberAtLeastSql("?", "?", "admin")} AND EXISTS (SELECT 1 FROM webhook_subscriptions WHERE id = ? AND created_by = ? AND secret_enc = ?)`,
-      [row.spaceId, auth.userId, id, row.createdBy, row.secretEnc])
-    : batchGuard(db, memberAtLeastSql("?", "?", "admin"), [row.spaceId, auth.userId]);
+    ? batchGuard(db, `${memberAtLeastSql("?", "?", "admin")} AND EXISTS (SELECT 1 FROM webhook_subscriptions WHERE id = ? AND created_by = ? AND secret_enc = ?)${unique.sql}`,
+      [row.spaceId, auth.userId, id, row.createdBy, row.secretEnc, ...unique.params])
+    : batchGuard(db, `${memberAtLeastSql("?", "?", "admin")}${unique.sql}`, [row.spaceId, auth.userId, ...unique.params]);
   const update = d1Statement(db, svc.db.update(webhookSubscriptions).set(set).where(eq(webhookSubscriptions.id, id)).returning());
   // A subscription's pending deliveries are cancelled by the write that disables it (as the automatic disable does,
   // deliver.ts), not left to their next attempt: a re-enable never brings them back, however the timing falls. A
@@ -241,6 +277,8 @@ async function applyWebhookPatch(
     if (!refusedByGuard(e)) throw e;
     // Answered as a request made now would be: 404 when the subscription or its space is gone, 403 for a lost role.
     await asResource(webhookFor(svc, auth, id), "Webhook");
+    const duplicate = judged ? await duplicateOf(svc, row.spaceId, url, events, id) : null;
+    if (duplicate) throw duplicate;
     if (takeOver) throw takenOverMeanwhile();
     return OVERTAKEN;
   }
