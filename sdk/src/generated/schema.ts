@@ -2984,7 +2984,7 @@ export interface components {
             /** @enum {string} */
             currency: "USD" | "MXN" | "EUR" | "GBP" | "CAD" | "BRL" | "COP" | "ARS" | "CLP" | "PEN" | "JPY" | "BTC" | "ETH";
             /**
-             * @description Major units, as a decimal string (exact) or a JSON number, with no more decimals than the currency allows
+             * @description Major units, as a decimal string (exact) or a JSON number. The balance on openingBalanceDate, as the account sees it: positive for money held, negative for money owed (a credit card or loan with 500.00 owed opens at "-500.00", as provider-linked ones show their debt)
              * @example 25.50
              */
             openingBalance?: number | string;

@@ -28,7 +28,11 @@ export const CreateAccountBody = z
     type: z.enum(ACCOUNT_TYPES),
     subtype: z.string().max(40).optional(),
     currency: z.enum(CURRENCIES),
-    openingBalance: MajorAmount.optional(),
+    openingBalance: MajorAmount.optional().openapi({
+      description:
+        "Major units, as a decimal string (exact) or a JSON number. The balance on openingBalanceDate, as the account sees it: positive for money held, negative for money owed " +
+        "(a credit card or loan with 500.00 owed opens at \"-500.00\", as provider-linked ones show their debt)",
+    }),
     openingBalanceDate: CalendarDay.optional().openapi({
       description: "The day (in the space's time zone) the opening balance is as of; by default before any entry you record, so back-dated entries find it",
     }),
