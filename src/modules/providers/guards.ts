@@ -8,6 +8,7 @@
  * not UTF-8, or declares another charset, is refused first, with 400 or 415: the signed text cannot be read.)
  */
 import type { Context, MiddlewareHandler } from "hono";
+import { routePath } from "hono/route";
 import type { AppEnv } from "../../env";
 import { requireAuth } from "../../middleware/auth";
 import { exactNumbers, exactProviderNumbers } from "../../middleware/exact-numbers";
@@ -18,8 +19,10 @@ async function syncSubject(c: Context<AppEnv>): Promise<string> {
   try {
     const body = JSON.parse(await c.req.text()) as Record<string, unknown>;
     if (typeof body.connectionId === "string") return `connection:${body.connectionId.slice(0, 64)}:user:${user}`;
-    // Nothing synced yet (linking, connecting): each operation has its own bucket per space and caller.
-    if (typeof body.spaceId === "string") return `${new URL(c.req.url).pathname}:space:${body.spaceId.slice(0, 64)}:user:${user}`;
+    // Nothing synced yet (linking, connecting): each operation has its own bucket per space and caller. The
+    // operation is the route's registered path, not the URL's spelling of it: the router decodes escapes, so
+    // `/plaid/link%2Dtoken` reaches the same route, and keyed by the raw path each spelling had a bucket of its own.
+    if (typeof body.spaceId === "string") return `${routePath(c)}:space:${body.spaceId.slice(0, 64)}:user:${user}`;
   } catch {
     // Not JSON: the route's validation answers it; the caller is counted by user.
   }
