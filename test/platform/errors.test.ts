@@ -122,6 +122,25 @@ describe("problem details", () => {
     const body: any = await res.json();
     expect(body.errors.map((e: any) => e.field).sort()).toEqual(["email", "password"]);
   });
+
+  it("follow the Accept header as HTTP reads it: any case of the media type asks for them, a weight of 0 refuses them", async () => {
+    const u = await registerUser({ locale: "pt" });
+    const bad = (accept: string) => call("/v1/spaces", { token: u.accessToken, ip: u.ip, body: { name: "", type: "castle", currency: "USD" }, headers: { accept } });
+    const envelope: any = await (await bad("application/json")).json();
+    expect(envelope.error.code).toBe("VALIDATION_FAILED");
+    for (const accept of ["Application/Problem+JSON", "application/json;q=0.5, APPLICATION/PROBLEM+JSON", " application/problem+json ; q=0.1"]) {
+      const res = await bad(accept);
+      expect(res.headers.get("content-type"), accept).toContain("application/problem+json");
+      const body: any = await res.json();
+      // The same content as the envelope, in the caller's language.
+      expect(body).toMatchObject({ status: 422, code: "VALIDATION_FAILED", detail: envelope.error.message, errors: envelope.error.details });
+    }
+    for (const accept of ["application/problem+json;q=0, application/json", "application/problem+json; Q=0.0"]) {
+      const res = await bad(accept);
+      expect(res.headers.get("content-type"), accept).toContain("application/json");
+      expect(((await res.json()) as any).error, accept).toMatchObject({ code: "VALIDATION_FAILED", message: envelope.error.message });
+    }
+  });
 });
 
 describe("security headers and CORS", () => {
