@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { app } from "../../src/app";
-import { POLICIES, type Policy } from "../../src/lib/rate-limits";
+import { POLICIES, PROVIDER_LINK_LIMITS, type Policy } from "../../src/lib/rate-limits";
 import { call, callJson, createSpace, registerUser, type TestUser } from "../helpers";
 
 type Expected = Policy | "none";
@@ -286,6 +286,43 @@ describe("rate-limit keys", () => {
       expect(res.headers.get("x-ratelimit-remaining")).toBe("0");
       expect(Number(res.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
     }
+  });
+
+  it("caps a user's links across all their spaces: opening more spaces opens no more provider calls", { timeout: 90_000 }, async () => {
+    const u = await registerUser({ locale: "es" });
+    const cap = PROVIDER_LINK_LIMITS.perUser.limit;
+    const perSpace = POLICIES.sync.limit;
+    const spaces = [];
+    for (let i = 0; i < Math.ceil(cap / perSpace) + 4; i++) spaces.push(await createSpace(u, { name: `S${i}` }));
+    const statuses: number[] = [];
+    const started = Date.now();
+    let refused: Response | undefined;
+    for (const s of spaces) {
+      for (let i = 0; i < perSpace; i++) {
+        const res = await call("/v1/providers/plaid/link-token", { token: u.accessToken, ip: u.ip, body: { spaceId: s.id } });
+        statuses.push(res.status);
+        if (res.status === 429) refused ??= res;
+        else await res.arrayBuffer();
+      }
+    }
+    // The cap refills while the loop runs (a token each windowMs / limit): those few may pass too.
+    const refilled = Math.ceil((Date.now() - started) / (PROVIDER_LINK_LIMITS.perUser.windowMs / cap));
+    const ok = statuses.filter((st) => st === 200).length;
+    expect(statuses.slice(0, cap).every((st) => st === 200)).toBe(true);
+    expect(ok).toBeLessThanOrEqual(cap + refilled);
+    expect(ok).toBeLessThan(spaces.length * perSpace);
+    expect(statuses.filter((st) => st !== 200).every((st) => st === 429)).toBe(true);
+    expect(refused!.headers.get("x-ratelimit-limit")).toBe(String(cap));
+    expect(refused!.headers.get("x-ratelimit-remaining")).toBe("0");
+    expect(Number(refused!.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+    expect(Number(refused!.headers.get("x-ratelimit-reset"))).toBeGreaterThan(Date.now() / 1000 - 1);
+    const body: any = await refused!.json();
+    expect(body.error.code).toBe("RATE_LIMIT_EXCEEDED");
+    expect(body.error.message).toBe(`Como máximo ${cap} vinculaciones de instituciones por minuto entre todos tus espacios; vuelve a intentarlo más tarde.`);
+    // Another user's links are their own.
+    const other = await registerUser();
+    const theirs = await createSpace(other);
+    expect((await call("/v1/providers/plaid/link-token", { token: other.accessToken, ip: other.ip, body: { spaceId: theirs.id } })).status).toBe(200);
   });
 
   it("keys `general` by user: another space, another address or another session of the user spends the same bucket", async () => {

@@ -180,6 +180,8 @@ export const es: Catalogue = {
     "A space may connect at most {max} wallets": "Un espacio puede conectar como máximo {max} billeteras.",
     "At most {n} wallet syncs (or connections) a minute across all your spaces; retry later":
       "Como máximo {n} sincronizaciones (o conexiones) de billeteras por minuto entre todos tus espacios; vuelve a intentarlo más tarde.",
+    "At most {n} institution links a minute across all your spaces; retry later":
+      "Como máximo {n} vinculaciones de instituciones por minuto entre todos tus espacios; vuelve a intentarlo más tarde.",
     "A user may own at most {max} spaces; delete one first": "Un usuario puede ser dueño de como máximo {max} espacios; elimina uno primero.",
     "You already own {max} spaces, the most a user may own; delete one first": "Ya eres dueño de {max} espacios, el máximo que un usuario puede tener; elimina uno primero.",
     "That member already owns {max} spaces, the most a user may own": "Ese miembro ya es dueño de {max} espacios, el máximo que un usuario puede tener.",

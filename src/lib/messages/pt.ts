@@ -180,6 +180,8 @@ export const pt: Catalogue = {
     "A space may connect at most {max} wallets": "Um espaço pode conectar no máximo {max} carteiras.",
     "At most {n} wallet syncs (or connections) a minute across all your spaces; retry later":
       "No máximo {n} sincronizações (ou conexões) de carteiras por minuto em todos os seus espaços; tente novamente mais tarde.",
+    "At most {n} institution links a minute across all your spaces; retry later":
+      "No máximo {n} vinculações de instituições por minuto em todos os seus espaços; tente novamente mais tarde.",
     "A user may own at most {max} spaces; delete one first": "Um usuário pode ser dono de no máximo {max} espaços; exclua um primeiro.",
     "You already own {max} spaces, the most a user may own; delete one first": "Você já é dono de {max} espaços, o máximo que um usuário pode ter; exclua um primeiro.",
     "That member already owns {max} spaces, the most a user may own": "Esse membro já é dono de {max} espaços, o máximo que um usuário pode ter.",
