@@ -5,6 +5,7 @@
  * cannot skip its limiter unnoticed. The policy shows in X-RateLimit-Limit (auth 10, general 1000, sync 5,
  * bulk 100 per window: four distinct numbers); a route outside every policy sends none.
  */
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { app } from "../../src/app";
 import { POLICIES, PROVIDER_LINK_LIMITS, type Policy } from "../../src/lib/rate-limits";
@@ -333,5 +334,23 @@ describe("rate-limit keys", () => {
     const first = await remaining(`/v1/spaces/${a.id}`, u.accessToken, u.ip);
     expect(await remaining(`/v1/spaces/${b.id}`, u.accessToken, "198.51.100.81")).toBe(first - 1);
     expect(await remaining(`/v1/spaces/${a.id}/ledger/stats`, login.body.tokens.accessToken, "2001:db8:77::1")).toBe(first - 2);
+  });
+
+  it("lets no read do its work once the last token is spent: the next one waits for the limiter and is refused", { timeout: 60_000 }, async () => {
+    const u = await registerUser();
+    const limiter = env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(`general:user:${u.id}`));
+    await limiter.take(POLICIES.general, Date.now(), POLICIES.general.limit - 1);
+    const last = await call("/v1/auth/me", { token: u.accessToken, ip: u.ip });
+    expect(last.status).toBe(200);
+    expect(last.headers.get("x-ratelimit-remaining")).toBe("0");
+    const stored = (date: string) => env.DB.prepare("SELECT COUNT(*) AS n FROM exchange_rates WHERE date = ?").bind(date).first<{ n: number }>().then((r) => r!.n);
+    const date = "2019-03-07";
+    expect(await stored(date)).toBe(0);
+    const over = await call(`/v1/rates?base=USD&quote=MXN&date=${date}`, { token: u.accessToken, ip: u.ip });
+    expect(over.status).toBe(429);
+    expect(Number(over.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+    expect(over.headers.get("x-ratelimit-remaining")).toBe("0");
+    // The rate of that day was neither fetched nor stored.
+    expect(await stored(date)).toBe(0);
   });
 });
