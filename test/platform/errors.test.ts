@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { call, callJson, nextIp, registerUser } from "../helpers";
+import { addMember, call, callJson, createSpace, nextIp, registerUser } from "../helpers";
 
 function expectEnvelope(body: any, code: string) {
   expect(body.error.code).toBe(code);
@@ -101,6 +101,31 @@ describe("routing errors", () => {
     const t0 = Date.now();
     expect((await call(`/v1/${"/".repeat(20_000)}x`, {})).status).toBe(404);
     expect(Date.now() - t0).toBeLessThan(2000);
+  });
+});
+
+describe("a role too low", () => {
+  it("says which role the operation needs, the caller's, and whom to ask, in the caller's language", async () => {
+    const owner = await registerUser();
+    const space = await createSpace(owner);
+    const expected = {
+      en: "This operation needs the member role or above in this space (yours is viewer); ask the space's owner or an admin for it",
+      es: "Esta operación requiere el rol member o superior en este espacio (el tuyo es viewer); pídeselo al dueño o a un administrador del espacio.",
+      pt: "Esta operação exige o papel member ou superior neste espaço (o seu é viewer); peça-o ao dono ou a um administrador do espaço.",
+    };
+    for (const [locale, message] of Object.entries(expected)) {
+      const viewer = await registerUser({ locale });
+      await addMember(owner, space.id, viewer, "viewer");
+      const res = await callJson("/v1/categories", { token: viewer.accessToken, ip: viewer.ip, body: { spaceId: space.id, name: "Food", type: "expense" } });
+      expect(res.status).toBe(403);
+      expect(res.body.error).toMatchObject({ code: "FORBIDDEN", message, details: [] });
+    }
+    // What only the owner may do says so: no admin can grant it.
+    const admin = await registerUser({ locale: "pt" });
+    await addMember(owner, space.id, admin, "admin");
+    const res = await callJson(`/v1/spaces/${space.id}/owner`, { token: admin.accessToken, ip: admin.ip, body: { userId: admin.id } });
+    expect(res.status).toBe(403);
+    expect(res.body.error).toMatchObject({ code: "FORBIDDEN", message: "Só o dono do espaço pode fazer isto (seu papel é admin)." });
   });
 });
 

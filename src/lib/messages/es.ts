@@ -78,6 +78,9 @@ export const es: Catalogue = {
     "Validation failed for the provided data (and {n} more unknown query parameters)":
       "Los datos enviados no son válidos (y {n} parámetros de consulta desconocidos más).",
     "Too many requests for the {policy} policy; retry later": "Demasiadas solicitudes para la política {policy}; vuelve a intentarlo más tarde.",
+    "This operation needs the {min} role or above in this space (yours is {role}); ask the space's owner or an admin for it":
+      "Esta operación requiere el rol {min} o superior en este espacio (el tuyo es {role}); pídeselo al dueño o a un administrador del espacio.",
+    "Only the space's owner may do this (your role is {role})": "Solo el dueño del espacio puede hacer esto (tu rol es {role}).",
     "At most {n} members may be added a day; retry later": "Se pueden agregar como máximo {n} miembros al día; vuelve a intentarlo más tarde.",
     // The ledger: a refusal of one transaction of a batch names it.
     "{message} (transaction {i} of the batch)": "{message} (transacción {i} del lote).",

@@ -78,6 +78,9 @@ export const pt: Catalogue = {
     "Validation failed for the provided data (and {n} more unknown query parameters)":
       "Os dados enviados não são válidos (e mais {n} parâmetros de consulta desconhecidos).",
     "Too many requests for the {policy} policy; retry later": "Requisições demais para a política {policy}; tente novamente mais tarde.",
+    "This operation needs the {min} role or above in this space (yours is {role}); ask the space's owner or an admin for it":
+      "Esta operação exige o papel {min} ou superior neste espaço (o seu é {role}); peça-o ao dono ou a um administrador do espaço.",
+    "Only the space's owner may do this (your role is {role})": "Só o dono do espaço pode fazer isto (seu papel é {role}).",
     "At most {n} members may be added a day; retry later": "É possível adicionar no máximo {n} membros por dia; tente novamente mais tarde.",
     // The ledger: a refusal of one transaction of a batch names it.
     "{message} (transaction {i} of the batch)": "{message} (transação {i} do lote).",
