@@ -129,6 +129,32 @@ describe("a role too low", () => {
   });
 });
 
+describe("an Idempotency-Key reused", () => {
+  it("says what to send instead, in the caller's language and in problem details alike", async () => {
+    const expected = {
+      en: "This Idempotency-Key was already used with a different request; send a new key for a new request, or the first request's body to get its answer again",
+      es: "Esta Idempotency-Key ya se usó con una solicitud distinta; envía una clave nueva para una solicitud nueva, o el cuerpo de la primera solicitud para recibir de nuevo su respuesta.",
+      pt: "Esta Idempotency-Key já foi usada com uma requisição diferente; envie uma chave nova para uma requisição nova, ou o corpo da primeira requisição para receber de novo a resposta dela.",
+    };
+    for (const [locale, message] of Object.entries(expected)) {
+      const u = await registerUser({ locale });
+      const space = await createSpace(u);
+      const account = await callJson("/v1/accounts", { token: u.accessToken, ip: u.ip, body: { spaceId: space.id, name: "Cash", type: "checking", currency: "USD" } });
+      const write = (amount: number, accept = "application/json") =>
+        callJson("/v1/transactions", {
+          token: u.accessToken, ip: u.ip, headers: { "idempotency-key": "coffee-1", accept },
+          body: { spaceId: space.id, accountId: account.body.id, amount, date: "2025-01-01", description: "Coffee" },
+        });
+      expect((await write(4)).status).toBe(201);
+      const reused = await write(5);
+      expect(reused.status).toBe(422);
+      expect(reused.body.error).toMatchObject({ code: "IDEMPOTENCY_KEY_REUSED", message, details: [] });
+      const problem = await write(5, "application/problem+json");
+      expect(problem.body).toMatchObject({ status: 422, code: "IDEMPOTENCY_KEY_REUSED", detail: message, errors: [] });
+    }
+  });
+});
+
 describe("problem details", () => {
   it("render RFC 9457 when asked", async () => {
     const res = await call("/v1/auth/me", { headers: { accept: "application/problem+json" } });

@@ -18,7 +18,7 @@ export const es: Catalogue = {
     INSUFFICIENT_FUNDS: "La cuenta no tiene fondos suficientes.",
     SYNC_IN_PROGRESS: "Ya hay una sincronización en curso para esta cuenta.",
     ALREADY_REVERTED: "La transacción ya fue revertida.",
-    IDEMPOTENCY_KEY_REUSED: "Esta Idempotency-Key ya se usó con una solicitud distinta.",
+    IDEMPOTENCY_KEY_REUSED: "Esta Idempotency-Key ya se usó con una solicitud distinta; envía una clave nueva para una solicitud nueva, o el cuerpo de la primera solicitud para recibir de nuevo su respuesta.",
     TWO_FACTOR_REQUIRED: "Esta operación requiere una verificación reciente del segundo factor.",
     TOKEN_INVALID: "Este enlace no es válido.",
     TOKEN_EXPIRED: "Este enlace ha expirado; solicita uno nuevo.",

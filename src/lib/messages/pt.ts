@@ -18,7 +18,7 @@ export const pt: Catalogue = {
     INSUFFICIENT_FUNDS: "A conta não tem saldo suficiente.",
     SYNC_IN_PROGRESS: "Já há uma sincronização em andamento para esta conta.",
     ALREADY_REVERTED: "A transação já foi revertida.",
-    IDEMPOTENCY_KEY_REUSED: "Esta Idempotency-Key já foi usada com uma requisição diferente.",
+    IDEMPOTENCY_KEY_REUSED: "Esta Idempotency-Key já foi usada com uma requisição diferente; envie uma chave nova para uma requisição nova, ou o corpo da primeira requisição para receber de novo a resposta dela.",
     TWO_FACTOR_REQUIRED: "Esta operação exige uma verificação recente do segundo fator.",
     TOKEN_INVALID: "Este link não é válido.",
     TOKEN_EXPIRED: "Este link expirou; solicite um novo.",
