@@ -153,6 +153,21 @@ describe("an Idempotency-Key reused", () => {
       expect(problem.body).toMatchObject({ status: 422, code: "IDEMPOTENCY_KEY_REUSED", detail: message, errors: [] });
     }
   });
+
+  it("is not reused by a retry that spells the same path differently: that is a replay", async () => {
+    const u = await registerUser();
+    const space = await createSpace(u);
+    const account = await callJson("/v1/accounts", { token: u.accessToken, ip: u.ip, body: { spaceId: space.id, name: "Cash", type: "checking", currency: "USD" } });
+    const body = { spaceId: space.id, accountId: account.body.id, amount: 4, date: "2025-01-01", description: "Coffee" };
+    const first = await callJson("/v1/transactions", { token: u.accessToken, ip: u.ip, headers: { "idempotency-key": "coffee-2" }, body });
+    expect(first.status).toBe(201);
+    const retry = await callJson("/v1/%74ransactions", { token: u.accessToken, ip: u.ip, headers: { "idempotency-key": "coffee-2" }, body });
+    expect(retry.status, JSON.stringify(retry.body)).toBe(201);
+    expect(retry.res.headers.get("idempotency-replayed")).toBe("true");
+    expect(retry.body.id).toBe(first.body.id);
+    const list = await callJson(`/v1/transactions?spaceId=${space.id}`, { token: u.accessToken, ip: u.ip });
+    expect(list.body.pagination.total).toBe(1);
+  });
 });
 
 describe("problem details", () => {
