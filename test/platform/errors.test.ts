@@ -62,6 +62,22 @@ describe("validation errors", () => {
   });
 });
 
+describe("a query parameter sent twice", () => {
+  it("is named as repeated, with what to do, in the caller's language: not as a list where a string was expected", async () => {
+    const u = await registerUser({ locale: "es" });
+    const space = await createSpace(u);
+    const res = await callJson(`/v1/transactions?spaceId=${space.id}&limit=5&limit=6&type=income&type=income`, { token: u.accessToken, ip: u.ip });
+    expect(res.status).toBe(422);
+    const message = "Este parámetro de consulta aparece más de una vez: envíalo una sola vez.";
+    expect(res.body.error.details).toEqual([
+      { field: "limit", message, code: "DUPLICATE_KEY" },
+      { field: "type", message, code: "DUPLICATE_KEY" },
+    ]);
+    // Once each is fine.
+    expect((await callJson(`/v1/transactions?spaceId=${space.id}&limit=5&type=income`, { token: u.accessToken, ip: u.ip })).status).toBe(200);
+  });
+});
+
 describe("routing errors", () => {
   it("answer unknown routes with a JSON 404", async () => {
     const { status, body, res } = await callJson("/v1/nope");

@@ -502,6 +502,7 @@ export const es: Catalogue = {
     "__proto__ cannot be a key: a JavaScript object takes it as its prototype, so it would be lost rather than stored":
       "__proto__ no puede ser una clave: un objeto JavaScript la toma como su prototipo, así que se perdería en lugar de guardarse.",
     "This key appears more than once in its object: send each key once": "Esta clave aparece más de una vez en su objeto: envía cada clave una sola vez.",
+    "This query parameter appears more than once: send it once": "Este parámetro de consulta aparece más de una vez: envíalo una sola vez.",
     "Must be 1-255 visible ASCII characters": "Debe tener de 1 a 255 caracteres ASCII visibles.",
     "Required (in the body or the query)": "Obligatorio (en el cuerpo o en la consulta).",
     "The query and the body name different spaces": "La consulta y el cuerpo indican espacios distintos.",

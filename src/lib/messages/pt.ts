@@ -503,6 +503,7 @@ export const pt: Catalogue = {
     "__proto__ cannot be a key: a JavaScript object takes it as its prototype, so it would be lost rather than stored":
       "__proto__ não pode ser uma chave: um objeto JavaScript a toma como seu protótipo, então ela se perderia em vez de ser armazenada.",
     "This key appears more than once in its object: send each key once": "Esta chave aparece mais de uma vez no objeto: envie cada chave uma única vez.",
+    "This query parameter appears more than once: send it once": "Este parâmetro de consulta aparece mais de uma vez: envie-o uma única vez.",
     "Must be 1-255 visible ASCII characters": "Deve ter de 1 a 255 caracteres ASCII visíveis.",
     "Required (in the body or the query)": "Obrigatório (no corpo ou na consulta).",
     "The query and the body name different spaces": "A consulta e o corpo indicam espaços diferentes.",
