@@ -80,6 +80,17 @@ export const DEFI_SYNC_LIMITS = {
   perUser: { limit: 30, windowMs: 60_000 },
 } satisfies Record<string, BucketSpec>;
 
+/**
+ * Links (link tokens, public-token exchanges, bank and exchange logins) started by one user across all their spaces.
+ * The `sync` policy keys a link by its operation, space and caller (there is no connection yet), and a user may own
+ * fifty spaces and administer others', so without this one user's link calls to the providers multiplied with their
+ * spaces (5 a minute each: over a thousand a minute). Each is a provider call, a bank login for Belvo; a household
+ * links a few institutions at a time (two requests each for Plaid), well within this.
+ */
+export const PROVIDER_LINK_LIMITS = {
+  perUser: { limit: 30, windowMs: 60_000 },
+} satisfies Record<string, BucketSpec>;
+
 /** A policy's bucket with RATE_LIMIT_MULTIPLIER applied (bench only; anything but a number above 1 means 1). */
 export function policySpec(policy: Policy, multiplier: string | undefined): BucketSpec {
   const spec = POLICIES[policy];

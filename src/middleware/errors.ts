@@ -57,7 +57,7 @@ export function errorResponse(c: Context<AppEnv>, err: ApiError): Response {
   const locale = requestLanguage(c);
   const { message, details } = localized(err, locale);
   const timestamp = new Date().toISOString();
-  const wantsProblem = (c.req.header("accept") ?? "").includes("application/problem+json");
+  const wantsProblem = acceptsProblemJson(c.req.header("accept"));
   const headers: Record<string, string> = { ...err.headers };
   // The error's own headers win over any set earlier in the request (a 429's rate-limit headers are its
   // bucket's): Hono copies those earlier ones onto whatever response is returned here, so they are replaced
@@ -84,6 +84,24 @@ export function errorResponse(c: Context<AppEnv>, err: ApiError): Response {
     return new Response(JSON.stringify(body), { status: err.status, headers });
   }
   return c.json({ error: { code: err.code, message, details, timestamp, requestId } }, err.status as ContentfulStatusCode);
+}
+
+/**
+ * Whether an Accept header names application/problem+json as acceptable: a media range is case-insensitive
+ * (RFC 9110 8.3.1: `Application/Problem+JSON` names it too) and `q=0` means "not this one" (12.4.2). Parsed by
+ * splitting, never by a RegExp on the header; a long header is read to its first 1,024 characters.
+ */
+export function acceptsProblemJson(header: string | undefined | null): boolean {
+  if (!header) return false;
+  return header
+    .slice(0, 1024)
+    .split(",")
+    .some((range) => {
+      const [type = "", ...params] = range.split(";");
+      if (type.trim().toLowerCase() !== "application/problem+json") return false;
+      const q = params.map((p) => p.trim().toLowerCase()).find((p) => p.startsWith("q="));
+      return q === undefined || Number(q.slice(2)) > 0;
+    });
 }
 
 function fromHttpException(e: HTTPException): ApiError {

@@ -23,7 +23,9 @@ export async function idempotencyOf(c: Context<AppEnv>, body: unknown): Promise<
   if (!KEY_PATTERN.test(key)) {
     throw validationFailed([{ field: "Idempotency-Key", message: "Must be 1-255 visible ASCII characters", code: "INVALID_FORMAT" }]);
   }
-  const fingerprint = await sha256Hex(`${c.req.method} ${new URL(c.req.url).pathname}\n${canonicalJson(body)}`);
+  // The path as the router read it (escapes decoded): `/v1/%74ransactions` is the same request as `/v1/transactions`,
+  // and its retry is a replay, not another request's reuse of the key.
+  const fingerprint = await sha256Hex(`${c.req.method} ${c.req.path}\n${canonicalJson(body)}`);
   // The stored key is the user's id and their key: the record's primary key is (space, user + key).
   return { key: `${c.get("auth").userId}/${key}`, fingerprint };
 }

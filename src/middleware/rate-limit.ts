@@ -50,11 +50,16 @@ const refusedUntil = new Map<string, number>();
 const MAX_REFUSED_KEYS = 10_000;
 
 function remember(key: string, r: TakeResult, now: number): TakeResult {
-  if (r.allowed) {
+  // A take that spent the bucket's last token counts as a refusal ahead: the next request is refused unless a token
+  // has come back meanwhile (in at most windowMs / limit, which resetAt / limit bounds), so until then the subject's
+  // reads wait for the limiter too. Else a client at its limit had one read do its work with each refill (the read
+  // after the refill's was refused only once it had run).
+  const until = r.allowed ? (r.remaining < 1 ? now + Math.ceil((r.resetAt - now) / r.limit) : 0) : now + r.retryAfterMs;
+  if (until <= now) {
     refusedUntil.delete(key);
   } else {
     if (refusedUntil.size >= MAX_REFUSED_KEYS) refusedUntil.clear();
-    refusedUntil.set(key, now + r.retryAfterMs);
+    refusedUntil.set(key, until);
   }
   return r;
 }

@@ -24,13 +24,26 @@ const MAX_KEY_SHOWN = 64;
 
 /** The middleware for a route with this query schema (or none: then no query parameter is accepted). */
 export function strictQuery(schema: z.ZodType | undefined): MiddlewareHandler<AppEnv> {
-  const declared = new Set(schema ? Object.keys(shapeOf(schema)) : []);
+  const shape = schema ? shapeOf(schema) : {};
+  const declared = new Set(Object.keys(shape));
+  /** Declared parameters that take one value: sent twice, the validator saw a list ("expected string, received array"). */
+  const single = new Set([...declared].filter((k) => !takesList(shape[k])));
   const metadata = !!schema && metadataFilterSchemas.has(schema);
   return async (c, next) => {
     const url = c.req.url;
     const q = url.indexOf("?");
     if (q >= 0) {
-      const unknown = [...new Set(new URLSearchParams(url.slice(q + 1)).keys())].filter((k) => !declared.has(k) && !(metadata && METADATA_FILTER.test(k)));
+      const params = new URLSearchParams(url.slice(q + 1));
+      const seen = new Set<string>();
+      const repeated = new Set<string>();
+      for (const k of params.keys()) {
+        if (seen.has(k) && single.has(k)) repeated.add(k);
+        seen.add(k);
+      }
+      if (repeated.size > 0) {
+        throw validationFailed([...repeated].map((k) => ({ field: k, message: "This query parameter appears more than once: send it once", code: "DUPLICATE_KEY" })));
+      }
+      const unknown = [...seen].filter((k) => !declared.has(k) && !(metadata && METADATA_FILTER.test(k)));
       if (unknown.length > 0) {
         // The first few, each cut short: a URL of thousands of made-up keys must not make an answer many times its size.
         const shown = unknown.slice(0, MAX_REPORTED).map((k) => ({
@@ -42,6 +55,17 @@ export function strictQuery(schema: z.ZodType | undefined): MiddlewareHandler<Ap
     }
     await next();
   };
+}
+
+/** Whether a query parameter's schema takes a list (repeated `?k=a&k=b`), through optional, default and pipe wrappers. */
+function takesList(field: unknown): boolean {
+  let def = (field as { _zod?: { def?: Record<string, unknown> } } | undefined)?._zod?.def;
+  for (let i = 0; def && i < 10; i++) {
+    if (def.type === "array") return true;
+    const inner = (def.innerType ?? def.in) as { _zod?: { def?: Record<string, unknown> } } | undefined;
+    def = inner?._zod?.def;
+  }
+  return false;
 }
 
 /** The keys a query schema declares: an object's, or the input object's of a transformed one. */

@@ -21,7 +21,7 @@ export const en: Catalogue = {
     INSUFFICIENT_FUNDS: "The account does not have enough funds.",
     SYNC_IN_PROGRESS: "A sync is already running for this account.",
     ALREADY_REVERTED: "The transaction has already been reverted.",
-    IDEMPOTENCY_KEY_REUSED: "This Idempotency-Key was already used with a different request.",
+    IDEMPOTENCY_KEY_REUSED: "This Idempotency-Key was already used with a different request; send a new key for a new request, or the first request's body to get its answer again.",
     TWO_FACTOR_REQUIRED: "This operation requires a recent second-factor verification.",
     TOKEN_INVALID: "This link is not valid.",
     TOKEN_EXPIRED: "This link has expired; request a new one.",

@@ -18,7 +18,7 @@ export const es: Catalogue = {
     INSUFFICIENT_FUNDS: "La cuenta no tiene fondos suficientes.",
     SYNC_IN_PROGRESS: "Ya hay una sincronización en curso para esta cuenta.",
     ALREADY_REVERTED: "La transacción ya fue revertida.",
-    IDEMPOTENCY_KEY_REUSED: "Esta Idempotency-Key ya se usó con una solicitud distinta.",
+    IDEMPOTENCY_KEY_REUSED: "Esta Idempotency-Key ya se usó con una solicitud distinta; envía una clave nueva para una solicitud nueva, o el cuerpo de la primera solicitud para recibir de nuevo su respuesta.",
     TWO_FACTOR_REQUIRED: "Esta operación requiere una verificación reciente del segundo factor.",
     TOKEN_INVALID: "Este enlace no es válido.",
     TOKEN_EXPIRED: "Este enlace ha expirado; solicita uno nuevo.",
@@ -78,6 +78,9 @@ export const es: Catalogue = {
     "Validation failed for the provided data (and {n} more unknown query parameters)":
       "Los datos enviados no son válidos (y {n} parámetros de consulta desconocidos más).",
     "Too many requests for the {policy} policy; retry later": "Demasiadas solicitudes para la política {policy}; vuelve a intentarlo más tarde.",
+    "This operation needs the {min} role or above in this space (yours is {role}); ask the space's owner or an admin for it":
+      "Esta operación requiere el rol {min} o superior en este espacio (el tuyo es {role}); pídeselo al dueño o a un administrador del espacio.",
+    "Only the space's owner may do this (your role is {role})": "Solo el dueño del espacio puede hacer esto (tu rol es {role}).",
     "At most {n} members may be added a day; retry later": "Se pueden agregar como máximo {n} miembros al día; vuelve a intentarlo más tarde.",
     // The ledger: a refusal of one transaction of a batch names it.
     "{message} (transaction {i} of the batch)": "{message} (transacción {i} del lote).",
@@ -183,6 +186,8 @@ export const es: Catalogue = {
     "A space may connect at most {max} wallets": "Un espacio puede conectar como máximo {max} billeteras.",
     "At most {n} wallet syncs (or connections) a minute across all your spaces; retry later":
       "Como máximo {n} sincronizaciones (o conexiones) de billeteras por minuto entre todos tus espacios; vuelve a intentarlo más tarde.",
+    "At most {n} institution links a minute across all your spaces; retry later":
+      "Como máximo {n} vinculaciones de instituciones por minuto entre todos tus espacios; vuelve a intentarlo más tarde.",
     "A user may own at most {max} spaces; delete one first": "Un usuario puede ser dueño de como máximo {max} espacios; elimina uno primero.",
     "You already own {max} spaces, the most a user may own; delete one first": "Ya eres dueño de {max} espacios, el máximo que un usuario puede tener; elimina uno primero.",
     "That member already owns {max} spaces, the most a user may own": "Ese miembro ya es dueño de {max} espacios, el máximo que un usuario puede tener.",
@@ -500,6 +505,7 @@ export const es: Catalogue = {
     "__proto__ cannot be a key: a JavaScript object takes it as its prototype, so it would be lost rather than stored":
       "__proto__ no puede ser una clave: un objeto JavaScript la toma como su prototipo, así que se perdería en lugar de guardarse.",
     "This key appears more than once in its object: send each key once": "Esta clave aparece más de una vez en su objeto: envía cada clave una sola vez.",
+    "This query parameter appears more than once: send it once": "Este parámetro de consulta aparece más de una vez: envíalo una sola vez.",
     "Must be 1-255 visible ASCII characters": "Debe tener de 1 a 255 caracteres ASCII visibles.",
     "Required (in the body or the query)": "Obligatorio (en el cuerpo o en la consulta).",
     "The query and the body name different spaces": "La consulta y el cuerpo indican espacios distintos.",

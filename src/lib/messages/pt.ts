@@ -18,7 +18,7 @@ export const pt: Catalogue = {
     INSUFFICIENT_FUNDS: "A conta não tem saldo suficiente.",
     SYNC_IN_PROGRESS: "Já há uma sincronização em andamento para esta conta.",
     ALREADY_REVERTED: "A transação já foi revertida.",
-    IDEMPOTENCY_KEY_REUSED: "Esta Idempotency-Key já foi usada com uma requisição diferente.",
+    IDEMPOTENCY_KEY_REUSED: "Esta Idempotency-Key já foi usada com uma requisição diferente; envie uma chave nova para uma requisição nova, ou o corpo da primeira requisição para receber de novo a resposta dela.",
     TWO_FACTOR_REQUIRED: "Esta operação exige uma verificação recente do segundo fator.",
     TOKEN_INVALID: "Este link não é válido.",
     TOKEN_EXPIRED: "Este link expirou; solicite um novo.",
@@ -78,6 +78,9 @@ export const pt: Catalogue = {
     "Validation failed for the provided data (and {n} more unknown query parameters)":
       "Os dados enviados não são válidos (e mais {n} parâmetros de consulta desconhecidos).",
     "Too many requests for the {policy} policy; retry later": "Requisições demais para a política {policy}; tente novamente mais tarde.",
+    "This operation needs the {min} role or above in this space (yours is {role}); ask the space's owner or an admin for it":
+      "Esta operação exige o papel {min} ou superior neste espaço (o seu é {role}); peça-o ao dono ou a um administrador do espaço.",
+    "Only the space's owner may do this (your role is {role})": "Só o dono do espaço pode fazer isto (seu papel é {role}).",
     "At most {n} members may be added a day; retry later": "É possível adicionar no máximo {n} membros por dia; tente novamente mais tarde.",
     // The ledger: a refusal of one transaction of a batch names it.
     "{message} (transaction {i} of the batch)": "{message} (transação {i} do lote).",
@@ -183,6 +186,8 @@ export const pt: Catalogue = {
     "A space may connect at most {max} wallets": "Um espaço pode conectar no máximo {max} carteiras.",
     "At most {n} wallet syncs (or connections) a minute across all your spaces; retry later":
       "No máximo {n} sincronizações (ou conexões) de carteiras por minuto em todos os seus espaços; tente novamente mais tarde.",
+    "At most {n} institution links a minute across all your spaces; retry later":
+      "No máximo {n} vinculações de instituições por minuto em todos os seus espaços; tente novamente mais tarde.",
     "A user may own at most {max} spaces; delete one first": "Um usuário pode ser dono de no máximo {max} espaços; exclua um primeiro.",
     "You already own {max} spaces, the most a user may own; delete one first": "Você já é dono de {max} espaços, o máximo que um usuário pode ter; exclua um primeiro.",
     "That member already owns {max} spaces, the most a user may own": "Esse membro já é dono de {max} espaços, o máximo que um usuário pode ter.",
@@ -501,6 +506,7 @@ export const pt: Catalogue = {
     "__proto__ cannot be a key: a JavaScript object takes it as its prototype, so it would be lost rather than stored":
       "__proto__ não pode ser uma chave: um objeto JavaScript a toma como seu protótipo, então ela se perderia em vez de ser armazenada.",
     "This key appears more than once in its object: send each key once": "Esta chave aparece mais de uma vez no objeto: envie cada chave uma única vez.",
+    "This query parameter appears more than once: send it once": "Este parâmetro de consulta aparece mais de uma vez: envie-o uma única vez.",
     "Must be 1-255 visible ASCII characters": "Deve ter de 1 a 255 caracteres ASCII visíveis.",
     "Required (in the body or the query)": "Obrigatório (no corpo ou na consulta).",
     "The query and the body name different spaces": "A consulta e o corpo indicam espaços diferentes.",

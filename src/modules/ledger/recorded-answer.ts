@@ -8,7 +8,7 @@ import type { Services } from "../../env";
 import { ApiError } from "../../lib/errors";
 import type { Idempotency } from "./operations";
 
-export const KEY_REUSED_MESSAGE = "This Idempotency-Key was already used with a different request";
+export const KEY_REUSED_MESSAGE = "This Idempotency-Key was already used with a different request; send a new key for a new request, or the first request's body to get its answer again";
 
 /**
  * The answer recorded under `idempotency` in the space, parsed; "reused" when the key was recorded for another

@@ -371,7 +371,11 @@ export async function requireSpaceRole(svc: Services, auth: AuthContext, spaceId
 export async function requireRole(svc: Services, auth: AuthContext, m: Membership | null, min: Role): Promise<Membership> {
   if (!m) throw notFound("Space");
   if (m.grantId) await useEmergencyGrant(svc, auth, m, min);
-  if (!atLeast(m.role, min)) throw forbidden();
+  if (!atLeast(m.role, min)) {
+    // What to do about it: which role, and who can grant it (nobody grants ownership but its transfer).
+    if (min === "owner") throw forbidden(`Only the space's owner may do this (your role is ${m.role})`);
+    throw forbidden(`This operation needs the ${min} role or above in this space (yours is ${m.role}); ask the space's owner or an admin for it`);
+  }
   if (atLeast(min, "admin")) requireRecentStepUp(auth, svc.clock.now());
   return m;
 }
