@@ -177,6 +177,7 @@ const ROUTES: Record<string, Row> = {
   "POST /v1/projections": "general",
   "GET /v1/projections/scenarios": "general",
   "POST /v1/projections/compare": "general",
+  "DELETE /v1/projections/scenarios/{scenarioId}": "general", // beyond API.md (makes room under the 500-scenario cap)
   "GET /v1/analytics/dashboard": "general",
   "GET /v1/analytics/forecast": "general",
   "GET /v1/analytics/net-worth": "general",
