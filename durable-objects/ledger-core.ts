@@ -117,7 +117,14 @@ function failureAt(op: LedgerOp, n: number, i: number, f: LedgerFailure): { ok: 
   // A Dhanam write (a transaction, a transfer) has no postings in its body: what a posting refuses is its amount,
   // and minor units mean nothing there.
   if (op.kind !== "commit") return { ok: false, error: { ...f, message } };
-  if (!op.ledgerFields) return { ok: false, error: { ...f, message, ...(f.details ? { details: f.details.map(asDhanamDetail) } : {}) } };
+  if (!op.ledgerFields) {
+    const details = f.details ? { details: f.details.map(asDhanamDetail) } : {};
+    // Nor do its ledger addresses and assets ("accounts:acc_… USD/2"): the refusal says it in the account's terms.
+    if (f.code === "INSUFFICIENT_FUNDS") {
+      return { ok: false, error: { ...f, status: 422, code: "INSUFFICIENT_FUNDS", message: "Insufficient funds: the account may not go below zero (PATCH it with allowOverdraft: true if it may)", ...details } };
+    }
+    return { ok: false, error: { ...f, message, ...details } };
+  }
   const prefix = n > 1 ? `transactions.${i}.` : "";
   const details = f.details?.map((d) => ({ ...d, field: prefix + (d.field === "date" ? "timestamp" : d.field) }));
   return { ok: false, error: { ...f, message, ...(details ? { details } : {}) } };

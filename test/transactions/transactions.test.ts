@@ -315,6 +315,8 @@ describe("statement", () => {
       const r = await callJson(path, { token: u.accessToken, ip: u.ip, body });
       expect(r.status, path).toBe(422);
       expect(r.body.error.details, path).toEqual([{ field: "amount", code: "INSUFFICIENT_FUNDS", message: "Would take the account below zero, which it may not go" }]);
+      // The message too, in the account's terms: no ledger address ("accounts:acc_…") or asset ("USD/2").
+      expect(r.body.error.message, path).toBe("Insufficient funds: the account may not go below zero (PATCH it with allowOverdraft: true if it may)");
     }
   });
 

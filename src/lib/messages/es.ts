@@ -314,6 +314,7 @@ export const es: Catalogue = {
     "Invalid IPv6 address": "No es una dirección IPv6 válida.",
   },
   phrases: {
+    "Insufficient funds: the account may not go below zero (PATCH it with allowOverdraft: true if it may)": "Fondos insuficientes: la cuenta no puede quedar por debajo de cero (actualízala con PATCH y allowOverdraft: true si puede).",
     "1 transaction uses this category; pass ?reassignTo=<categoryId> to move it first":
       "1 transacción usa esta categoría; pasa ?reassignTo=<categoryId> para moverla primero.",
     // The faults of a body refused before any route reads it (middleware/exact-numbers.ts), one sentence each, joined as Spanish lists them.

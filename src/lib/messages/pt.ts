@@ -314,6 +314,7 @@ export const pt: Catalogue = {
     "Invalid IPv6 address": "Não é um endereço IPv6 válido.",
   },
   phrases: {
+    "Insufficient funds: the account may not go below zero (PATCH it with allowOverdraft: true if it may)": "Saldo insuficiente: a conta não pode ficar abaixo de zero (atualize-a com PATCH e allowOverdraft: true se puder).",
     "1 transaction uses this category; pass ?reassignTo=<categoryId> to move it first":
       "1 transação usa esta categoria; passe ?reassignTo=<categoryId> para movê-la primeiro.",
     // The faults of a body refused before any route reads it (middleware/exact-numbers.ts), one sentence each, joined as Portuguese lists them.
