@@ -301,13 +301,15 @@ export async function snapshotEsgScores(svc: Services, scheduledTime: number): P
 
 /**
  * The queue's handler: the space's snapshot for the cron's day, if the space still exists (a failure is logged, not
- * retried). A message delivered a day or more after its run is passed over: it would file today's holdings and prices
- * under that day; the next run takes today's.
+ * retried). A message delivered once the space's day of its run is over (in the space's zone: a run at 04:00 UTC is
+ * 23:00 in Bogota, an hour from its end) is passed over: it would file the next day's holdings and prices under the
+ * run's day, replacing what was taken then; the next run takes that day's. A run time still to come is no run's.
  */
 export async function snapshotQueuedSpace(svc: Services, spaceId: string, at: number): Promise<boolean> {
-  if (!Number.isFinite(at) || svc.clock.now() - at >= 86_400_000) return false;
+  const now = svc.clock.now();
+  if (!Number.isFinite(at) || at > now || now - at >= 86_400_000) return false;
   const space = await svc.env.DB.prepare("SELECT id, currency, timezone FROM spaces WHERE id = ? AND deleted_at IS NULL").bind(spaceId).first<SpaceInfo>();
-  if (!space) return false;
+  if (!space || dateIn(now, space.timezone) !== dateIn(at, space.timezone)) return false;
   try {
     return (await snapshotSpace(svc, space, at)) !== null;
   } catch (err) {
