@@ -117,6 +117,41 @@ describe("daily valuation refresh in a space west of UTC", () => {
   });
 });
 
+describe("daily valuation refresh racing a space's deletion", () => {
+  it("records nothing into a space deleted while the provider answered", async () => {
+    const u = await registerUser();
+    const a = as(u);
+    const space = await createSpace(u);
+    const shoe = await createAsset(u, space.id, { name: "AJ1", type: "collectible", value: 300 });
+    await a.post(`/v1/assets/${shoe.id}/collectible-link`, { externalId: "CW2288-111", provider: "sneaks", category: "sneaker" });
+    const day = Date.parse("2031-08-08T04:00:00Z");
+    // The space's owner deletes it after the refresh read the asset and before its valuation is written: the deletion
+    // lands just ahead of the write, as a concurrent request's would.
+    const racing = new Proxy(env.DB, {
+      get(target, prop) {
+        if (prop !== "prepare") return Reflect.get(target, prop, target);
+        return (sql: string) => {
+          const stmt = target.prepare(sql);
+          if (!sql.includes("INSERT OR IGNORE INTO asset_valuations")) return stmt;
+          return {
+            bind: (...args: unknown[]) => {
+              const bound = stmt.bind(...args);
+              return {
+                run: async () => {
+                  await target.prepare("UPDATE spaces SET deleted_at = ? WHERE id = ?").bind(day, space.id).run();
+                  return bound.run();
+                },
+              };
+            },
+          };
+        };
+      },
+    }) as D1Database;
+    expect(await runValuationRefresh(svcAt(day, { DB: racing }), shoe.id, "2031-08-08")).toBe("skipped");
+    expect((await valuations(shoe.id)).filter((v) => v.refresh_day)).toEqual([]);
+  });
+});
+
 describe("abandoned upload cleanup", () => {
   it("removes expired pending uploads and any partial object, and nothing else", async () => {
     const u = await registerUser();
