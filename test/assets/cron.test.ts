@@ -93,6 +93,65 @@ describe("daily valuation refresh", () => {
   });
 });
 
+describe("daily valuation refresh in a space west of UTC", () => {
+  it("records at most one automatic valuation per day of the space's zone, a message delivered late included", async () => {
+    const u = await registerUser();
+    const a = as(u);
+    const space = await createSpace(u);
+    expect((await a.patch(`/v1/spaces/${space.id}`, { timezone: "America/Bogota" })).status).toBe(200);
+    const shoe = await createAsset(u, space.id, { name: "AJ1", type: "collectible", value: 300 });
+    await a.post(`/v1/assets/${shoe.id}/collectible-link`, { externalId: "CW2288-111", provider: "sneaks", category: "sneaker" });
+    const auto = async () =>
+      (await env.DB.prepare("SELECT value, date, refresh_day FROM asset_valuations WHERE asset_id = ? AND refresh_day IS NOT NULL ORDER BY created_at").bind(shoe.id).all()).results;
+    // The 04:00 UTC run of 2031-05-05 is 23:00 of 05-04 in Bogota; its message, delivered 90 minutes late, is 00:30 of 05-05 there.
+    const run = Date.parse("2031-05-05T04:00:00Z");
+    expect(await runValuationRefresh(svcAt(run + 90 * 60_000), shoe.id, "2031-05-05")).toBe("recorded");
+    // The provider's price moves (the price it gave then was 310.00).
+    await env.DB.prepare("UPDATE asset_valuations SET value = 31000 WHERE asset_id = ? AND refresh_day = '2031-05-05'").bind(shoe.id).run();
+    // The next run, on time, is 23:00 of 05-05 there: that day has its automatic valuation already.
+    expect(await runValuationRefresh(svcAt(run + 86_400_000 + 5 * 60_000), shoe.id, "2031-05-06")).toBe("skipped");
+    expect(await auto()).toEqual([{ value: 31000, date: "2031-05-05", refresh_day: "2031-05-05" }]);
+    // The one after is 05-06 there: recorded.
+    expect(await runValuationRefresh(svcAt(run + 2 * 86_400_000 + 5 * 60_000), shoe.id, "2031-05-07")).toBe("recorded");
+    expect((await auto()).map((v: any) => v.date)).toEqual(["2031-05-05", "2031-05-06"]);
+  });
+});
+
+describe("daily valuation refresh racing a space's deletion", () => {
+  it("records nothing into a space deleted while the provider answered", async () => {
+    const u = await registerUser();
+    const a = as(u);
+    const space = await createSpace(u);
+    const shoe = await createAsset(u, space.id, { name: "AJ1", type: "collectible", value: 300 });
+    await a.post(`/v1/assets/${shoe.id}/collectible-link`, { externalId: "CW2288-111", provider: "sneaks", category: "sneaker" });
+    const day = Date.parse("2031-08-08T04:00:00Z");
+    // The space's owner deletes it after the refresh read the asset and before its valuation is written: the deletion
+    // lands just ahead of the write, as a concurrent request's would.
+    const racing = new Proxy(env.DB, {
+      get(target, prop) {
+        if (prop !== "prepare") return Reflect.get(target, prop, target);
+        return (sql: string) => {
+          const stmt = target.prepare(sql);
+          if (!sql.includes("INSERT OR IGNORE INTO asset_valuations")) return stmt;
+          return {
+            bind: (...args: unknown[]) => {
+              const bound = stmt.bind(...args);
+              return {
+                run: async () => {
+                  await target.prepare("UPDATE spaces SET deleted_at = ? WHERE id = ?").bind(day, space.id).run();
+                  return bound.run();
+                },
+              };
+            },
+          };
+        };
+      },
+    }) as D1Database;
+    expect(await runValuationRefresh(svcAt(day, { DB: racing }), shoe.id, "2031-08-08")).toBe("skipped");
+    expect((await valuations(shoe.id)).filter((v) => v.refresh_day)).toEqual([]);
+  });
+});
+
 describe("abandoned upload cleanup", () => {
   it("removes expired pending uploads and any partial object, and nothing else", async () => {
     const u = await registerUser();

@@ -214,6 +214,31 @@ describe("ESG trends", () => {
     expect(await snapshotQueuedSpace(svcAt(at), spaceId, at)).toBe(false);
     expect(await rows()).toEqual([]);
   });
+
+  it("a queued snapshot is filed under the space's day at delivery, never the next day's holdings under the run's day", async () => {
+    // The 04:00 UTC run of today's UTC day: 23:00 of the day before in Bogota (UTC-5, no DST).
+    const utcMidnight = Date.parse(`${new Date().toISOString().slice(0, 10)}T00:00:00Z`);
+    const at = utcMidnight + 4 * 3_600_000;
+    await setPrice("BTC", "USD", "50000", at);
+    await setPrice("ETH", "USD", "1500", at);
+    const { user, spaceId } = await cryptoSpace();
+    const tz = await callJson(`/v1/spaces/${spaceId}`, { method: "PATCH", token: user.accessToken, ip: user.ip, body: { timezone: "America/Bogota" } });
+    expect(tz.status, JSON.stringify(tz.body)).toBe(200);
+    const rows = async () => (await env.DB.prepare("SELECT day FROM esg_snapshots WHERE space_id = ? ORDER BY day").bind(spaceId).all()).results;
+    const runDay = new Date(utcMidnight - DAY).toISOString().slice(0, 10);
+    const nextDay = new Date(utcMidnight).toISOString().slice(0, 10);
+    // Ten minutes late it is still the run's day there: filed under it.
+    expect(await snapshotQueuedSpace(svcAt(at + 600_000), spaceId, at)).toBe(true);
+    expect(await rows()).toEqual([{ day: runDay }]);
+    const kept = await env.DB.prepare("SELECT created_at FROM esg_snapshots WHERE space_id = ? AND day = ?").bind(spaceId, runDay).first();
+    // Delivered again two hours late, it is 01:00 of the next day there: that day's snapshot, the run's day left as taken.
+    expect(await snapshotQueuedSpace(svcAt(at + 2 * 3_600_000), spaceId, at)).toBe(true);
+    expect(await rows()).toEqual([{ day: runDay }, { day: nextDay }]);
+    expect(await env.DB.prepare("SELECT created_at FROM esg_snapshots WHERE space_id = ? AND day = ?").bind(spaceId, runDay).first()).toEqual(kept);
+    // A message from a run still to come is no run's (a garbled body): nothing.
+    expect(await snapshotQueuedSpace(svcAt(at), spaceId, at + 2 * DAY)).toBe(false);
+    expect(await rows()).toEqual([{ day: runDay }, { day: nextDay }]);
+  });
 });
 
 describe("POST /v1/esg/snapshots", () => {

@@ -10,7 +10,7 @@ import { describe, expect, it } from "vitest";
 import { deliverAttempt, fanOut } from "../../src/modules/webhooks/deliver";
 import { DELIVER_JOB, GONE_ERROR } from "../../src/modules/webhooks/events";
 import { callJson } from "../helpers";
-import { adminSpace, as, createWebhook, deliveryRow, failNext, manualClock, outboxRow, recordingQueue, servicesAt } from "./helpers";
+import { adminSpace, as, createWebhook, deliveryRow, failNext, inbox, manualClock, newInbox, outboxRow, receiverUrl, recordingQueue, servicesAt } from "./helpers";
 
 const emailsTo = async (to: string) =>
   (await env.DB.prepare("SELECT subject, body FROM sandbox_messages WHERE channel = 'email' AND lower(recipient) = lower(?)").bind(to).all<{ subject: string; body: string }>()).results;
@@ -66,5 +66,74 @@ describe("a receiver answering 410 Gone", () => {
     expect([ping.status, ping.body.responseStatus, ping.body.status]).toEqual([200, 410, "failed"]);
     expect((await callJson(`/v1/webhooks/${hook.id}`, as(owner))).body).toMatchObject({ enabled: true, disabledReason: null });
     expect(await emailsTo(owner.email)).toEqual([]);
+  });
+
+  it("a 410 from the URL the webhook was moved off while the request was out disables nothing: the new receiver never said it", async () => {
+    const { owner, spaceId } = await adminSpace();
+    const hook = await createWebhook(owner, spaceId);
+    const { queue } = recordingQueue();
+    const moved = receiverUrl(newInbox());
+    // The admin's PATCH to the new receiver lands after the old one answered 410 and before that answer is recorded.
+    let patched = false;
+    const racing = new Proxy(env.DB, {
+      get(target, prop) {
+        if (prop !== "batch") return Reflect.get(target, prop, target);
+        return async (statements: D1PreparedStatement[]) => {
+          if (!patched && (await deliveryRow(first!))?.status === "pending") {
+            patched = true;
+            const res = await callJson(`/v1/webhooks/${hook.id}`, { ...as(owner), method: "PATCH", body: { url: moved } });
+            expect(res.status, JSON.stringify(res.body)).toBe(200);
+          }
+          return target.batch(statements);
+        };
+      },
+    }) as D1Database;
+    const svc = servicesAt(manualClock(), { WEBHOOK_QUEUE: queue, DB: racing });
+    const [first] = await fanOut(servicesAt(manualClock(), { WEBHOOK_QUEUE: queue }), await outboxRow(spaceId, "transaction.created", { n: 1 }));
+    await failNext(hook.inbox, 1, 410);
+    expect(await deliverAttempt(svc, first!, 0)).toMatchObject({ responseStatus: 410 });
+    expect(patched).toBe(true);
+    expect((await callJson(`/v1/webhooks/${hook.id}`, as(owner))).body).toMatchObject({ url: moved, enabled: true, disabledReason: null });
+    expect(await emailsTo(owner.email)).toEqual([]);
+  });
+
+  it("a 410 from the URL the webhook was moved off, the move seen as the answer is recorded, is retried at the new URL", async () => {
+    const { owner, spaceId } = await adminSpace();
+    const hook = await createWebhook(owner, spaceId);
+    const { queue, sent } = recordingQueue();
+    const movedInbox = newInbox();
+    // The admin's PATCH lands as the old receiver's 410 comes back, before anything of the attempt is written.
+    let patched = false;
+    const racing = new Proxy(env.DB, {
+      get(target, prop) {
+        if (prop !== "prepare") return Reflect.get(target, prop, target);
+        return (sql: string) => {
+          const stmt = target.prepare(sql);
+          if (patched || !/FROM webhook_subscriptions WHERE id = \? AND url = \?/.test(sql)) return stmt;
+          return {
+            bind: (...args: unknown[]) => ({
+              first: async () => {
+                patched = true;
+                const res = await callJson(`/v1/webhooks/${hook.id}`, { ...as(owner), method: "PATCH", body: { url: receiverUrl(movedInbox) } });
+                expect(res.status, JSON.stringify(res.body)).toBe(200);
+                return stmt.bind(...args).first();
+              },
+            }),
+          };
+        };
+      },
+    }) as D1Database;
+    const [first] = await fanOut(servicesAt(manualClock(), { WEBHOOK_QUEUE: queue }), await outboxRow(spaceId, "transaction.created", { n: 1 }));
+    sent.length = 0;
+    await failNext(hook.inbox, 1, 410);
+    expect(await deliverAttempt(servicesAt(manualClock(), { WEBHOOK_QUEUE: queue, DB: racing }), first!, 0)).toMatchObject({ outcome: "retrying", responseStatus: 410 });
+    expect(patched).toBe(true);
+    expect(sent.filter((m) => m.type === DELIVER_JOB)).toHaveLength(1);
+    expect((await callJson(`/v1/webhooks/${hook.id}`, as(owner))).body).toMatchObject({ enabled: true, disabledReason: null });
+    // The retry goes to the new receiver.
+    const row = (await deliveryRow(first!))!;
+    expect(row.status).toBe("pending");
+    expect((await deliverAttempt(servicesAt(manualClock(row.next_attempt_at), { WEBHOOK_QUEUE: queue }), first!, row.attempts)).outcome).toBe("succeeded");
+    expect(await inbox(movedInbox)).toHaveLength(1);
   });
 });

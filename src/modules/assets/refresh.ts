@@ -10,7 +10,8 @@
  *
  * One automatic valuation per asset per UTC day: the row carries `refresh_day`
  * under a unique index, so a second run the same day (or a message delivered
- * twice) adds nothing. A message still queued when its UTC day is over is
+ * twice) adds nothing; and at most one per day of the space's zone (its `date`),
+ * which a message delivered late may have filled already. A message still queued when its UTC day is over is
  * passed over: that day's refresh is missed, and the next run records today's.
  * A value recorded by hand the same day (a refresh or sync, same source and
  * value) is not copied either. A disposed asset (sold: `disposed_on` set) is
@@ -90,11 +91,15 @@ async function refreshOne(svc: Services, assetId: string, day: string, now: numb
   // copied: the history would show it twice on one day.
   const date = todayIn(now, String(r.space_timezone));
   if (recordsAlready(await latestValuation(svc, asset.id), { value, date, source })) return false;
-  // Only while it is still held: a disposal recorded while the provider answered keeps the value out.
+  // Only while it is still held in a live space: a disposal, or the space's deletion, recorded while the provider
+  // answered keeps the value out. And only while the space's day has no automatic valuation yet: a message delivered late lands on the next day of a zone west of
+  // UTC (the 04:00 UTC run is 23:00 in Bogota, 00:30 there an hour and a half on), which that day's own run, on time,
+  // would value a second time under another UTC refresh_day.
   const res = await svc.env.DB.prepare(
     `INSERT OR IGNORE INTO asset_valuations (id, asset_id, space_id, value, currency, date, valued_at, source, notes, refresh_day, created_by, created_at)
      SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'daily refresh', ?9, NULL, ?10
-      WHERE EXISTS (SELECT 1 FROM manual_assets WHERE id = ?2 AND disposed_on IS NULL)`,
+      WHERE EXISTS (SELECT 1 FROM manual_assets a JOIN spaces s ON s.id = a.space_id WHERE a.id = ?2 AND a.disposed_on IS NULL AND s.deleted_at IS NULL)
+        AND NOT EXISTS (SELECT 1 FROM asset_valuations d WHERE d.asset_id = ?2 AND d.date = ?6 AND d.refresh_day IS NOT NULL)`,
   ).bind(newId("val", now), asset.id, asset.spaceId, value, asset.currency, date, now, source, day, now).run();
   return (res.meta.changes ?? 0) > 0;
 }

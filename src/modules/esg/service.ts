@@ -300,16 +300,20 @@ export async function snapshotEsgScores(svc: Services, scheduledTime: number): P
 }
 
 /**
- * The queue's handler: the space's snapshot for the cron's day, if the space still exists (a failure is logged, not
- * retried). A message delivered a day or more after its run is passed over: it would file today's holdings and prices
- * under that day; the next run takes today's.
+ * The queue's handler: the space's snapshot as of its delivery, if the space still exists (a failure is logged, not
+ * retried). It is filed under the space's day at delivery, the day its holdings and prices are of, not the run's: a run
+ * at 04:00 UTC is 23:00 in Bogota, and its message delivered an hour and a half on (00:30 there) would have filed the
+ * next day's holdings under the run's day, over what was taken on it. (That day's own run replaces it later the same
+ * day there, as a second snapshot of a day does.) A message delivered a day or more after its run is passed over, and
+ * a run time still to come is no run's.
  */
 export async function snapshotQueuedSpace(svc: Services, spaceId: string, at: number): Promise<boolean> {
-  if (!Number.isFinite(at) || svc.clock.now() - at >= 86_400_000) return false;
+  const now = svc.clock.now();
+  if (!Number.isFinite(at) || at > now || now - at >= 86_400_000) return false;
   const space = await svc.env.DB.prepare("SELECT id, currency, timezone FROM spaces WHERE id = ? AND deleted_at IS NULL").bind(spaceId).first<SpaceInfo>();
   if (!space) return false;
   try {
-    return (await snapshotSpace(svc, space, at)) !== null;
+    return (await snapshotSpace(svc, space, now)) !== null;
   } catch (err) {
     logError(undefined, "esg.snapshot_failed", err, { spaceId });
     return false;
