@@ -27,9 +27,12 @@ export class DhanamError extends Error {
     super(message);
   }
 
-  /** Builds the error from a non-2xx response (envelope, RFC 9457 problem details, or anything else). */
-  static async fromResponse(res: Response): Promise<DhanamError> {
-    const text = await res.text().catch(() => "");
+  /**
+   * Builds the error from a non-2xx response (envelope, RFC 9457 problem details, or anything else). `read` reads its
+   * body (the client's reads it within its `timeoutMs`: a body that stalls is read as none, not waited on forever).
+   */
+  static async fromResponse(res: Response, read: (res: Response) => Promise<string> = (r) => r.text()): Promise<DhanamError> {
+    const text = await read(res).catch(() => "");
     let body: unknown = text;
     try {
       body = text ? JSON.parse(text) : undefined;

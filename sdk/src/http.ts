@@ -124,9 +124,9 @@ export function jwtExpiry(token: string): number | undefined {
 }
 
 /** Whether a 422 is the API refusing the request's `X-D1-Bookmark` (detail code INVALID_BOOKMARK); reads a clone. */
-async function refusesBookmark(res: Response): Promise<boolean> {
+async function refusesBookmark(res: Response, timeoutMs: number): Promise<boolean> {
   try {
-    const body = (await res.clone().json()) as { error?: { details?: { code?: unknown }[] }; errors?: { code?: unknown }[] };
+    const body = JSON.parse(await readWhole(res.clone(), timeoutMs)) as { error?: { details?: { code?: unknown }[] }; errors?: { code?: unknown }[] };
     const details = body.error?.details ?? body.errors ?? [];
     return details.some((d) => d?.code === "INVALID_BOOKMARK");
   } catch {
@@ -365,7 +365,7 @@ export class HttpClient {
 
       // A bookmark the server no longer takes (one persisted before a deployment changed their format) is refused
       // before any work is done: forget it and send the request again without it, once.
-      if (res.status === 422 && bookmark !== undefined && !refusedBookmark && (await refusesBookmark(res))) {
+      if (res.status === 422 && bookmark !== undefined && !refusedBookmark && (await refusesBookmark(res, this.#opts.timeoutMs ?? 30_000))) {
         refusedBookmark = true;
         if (this.bookmark === bookmark) this.bookmark = undefined;
         await res.body?.cancel().catch(() => undefined);
@@ -392,7 +392,8 @@ export class HttpClient {
           continue;
         }
       }
-      throw await DhanamError.fromResponse(res);
+      // Its body within timeoutMs too: an error answer that stalls after its headers is thrown without it.
+      throw await DhanamError.fromResponse(res, (r) => readWhole(r, this.#opts.timeoutMs ?? 30_000));
     }
   }
 }

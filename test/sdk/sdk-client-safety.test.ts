@@ -289,6 +289,25 @@ describe("TypeScript SDK: an answer that trickles, or is not JSON", () => {
     expect(seen).toEqual(["POST /v1/spaces 201"]);
   });
 
+  it("an error answer (a 404, a refused bookmark's 422) whose body stalls ends too: a DhanamError without the body, not a call held forever", { timeout: 20_000 }, async () => {
+    const owner = await registered();
+    const seen: string[] = [];
+    const d = new Dhanam({ baseUrl: BASE, fetch: stallingBody(nextIp(), seen), accessToken: owner.tokens!.accessToken, timeoutMs: 150, maxRetries: 1, retryBaseDelayMs: 1 });
+    const ended = <T>(p: Promise<T>) => Promise.race([p.catch((e: unknown) => e), new Promise((r) => setTimeout(() => r("still waiting"), 5_000))]);
+    // The real app's 404, its body cut after three bytes.
+    const notFound = await ended(d.spaces.get("spc_nope"));
+    expect(notFound).toBeInstanceOf(DhanamError);
+    expect(notFound).toMatchObject({ status: 404, code: "HTTP_404", body: undefined });
+    expect(seen).toEqual(["GET /v1/spaces/spc_nope 404"]);
+    // A 422 the client reads for INVALID_BOOKMARK first (a bookmark it sends).
+    seen.length = 0;
+    const withBookmark = new Dhanam({ baseUrl: BASE, fetch: stallingBody(nextIp(), seen), accessToken: owner.tokens!.accessToken, bookmark: "not-a-bookmark", timeoutMs: 150, maxRetries: 1, retryBaseDelayMs: 1 });
+    const refused = await ended(withBookmark.spaces.list());
+    expect(refused).toBeInstanceOf(DhanamError);
+    expect(refused).toMatchObject({ status: 422, body: undefined });
+    expect(seen).toEqual(["GET /v1/spaces 422"]);
+  });
+
   it("a 200 whose body is not JSON (a captive portal's page) is a DhanamError INVALID_RESPONSE with the text, sent once", async () => {
     let calls = 0;
     const portal: FetchLike = async () => {
