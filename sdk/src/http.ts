@@ -297,7 +297,7 @@ export class HttpClient {
       if (response.status === 204) return undefined as T;
       let text: string;
       try {
-        text = await readWhole(response, this.#opts.timeoutMs ?? 30_000);
+        text = await readWhole(response, this.#opts.timeoutMs ?? 30_000, o.signal);
       } catch (err) {
         // The connection closed before the body ended: no whole answer arrived, as with a network error (the
         // fetch's own "terminated" TypeError otherwise escaped untyped, and a GET was not sent again).
@@ -392,8 +392,11 @@ export class HttpClient {
           continue;
         }
       }
-      // Its body within timeoutMs too: an error answer that stalls after its headers is thrown without it.
-      throw await DhanamError.fromResponse(res, (r) => readWhole(r, this.#opts.timeoutMs ?? 30_000));
+      // Its body within timeoutMs too: an error answer that stalls after its headers is thrown without it (and the
+      // caller's abort meanwhile is the abort).
+      const error = await DhanamError.fromResponse(res, (r) => readWhole(r, this.#opts.timeoutMs ?? 30_000, o.signal));
+      if (o.signal?.aborted) throw o.signal.reason;
+      throw error;
     }
   }
 }
@@ -401,19 +404,28 @@ export class HttpClient {
 /**
  * A response body's text, whole within `ms` of its headers (0: no limit): a body that trickles or stalls would
  * otherwise hold the call forever after `timeoutMs` let its headers through. On expiry the stream is cancelled
- * (the connection released) and the read rejects, which the caller treats as an answer cut short.
+ * (the connection released) and the read rejects, which the caller treats as an answer cut short. The caller's
+ * `signal` ends the read at once too, with its reason: the attempt's own signal, which the fetch's body follows, no
+ * longer follows the caller's once the headers are in.
  */
-async function readWhole(res: Response, ms: number): Promise<string> {
+async function readWhole(res: Response, ms: number, signal?: AbortSignal): Promise<string> {
   if (!res.body) return "";
   const reader = res.body.getReader();
   const chunks: Uint8Array[] = [];
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let onAbort: (() => void) | undefined;
   const expired = new Promise<never>((_, reject) => {
-    if (!(ms > 0) || ms === Infinity) return;
-    timer = setTimeout(() => {
+    const stop = (reason: unknown) => {
       reader.cancel().catch(() => undefined);
-      reject(new Error(`The answer did not arrive whole within ${ms} ms`));
-    }, ms);
+      reject(reason);
+    };
+    if (signal?.aborted) return stop(signal.reason);
+    if (signal) {
+      onAbort = () => stop(signal.reason);
+      signal.addEventListener("abort", onAbort, { once: true });
+    }
+    if (!(ms > 0) || ms === Infinity) return;
+    timer = setTimeout(() => stop(new Error(`The answer did not arrive whole within ${ms} ms`)), ms);
   });
   expired.catch(() => undefined);
   try {
@@ -424,6 +436,7 @@ async function readWhole(res: Response, ms: number): Promise<string> {
     }
   } finally {
     if (timer !== undefined) clearTimeout(timer);
+    if (onAbort) signal?.removeEventListener("abort", onAbort);
   }
   const bytes = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
   let at = 0;

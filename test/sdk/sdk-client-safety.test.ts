@@ -308,6 +308,36 @@ describe("TypeScript SDK: an answer that trickles, or is not JSON", () => {
     expect(seen).toEqual(["GET /v1/spaces 422"]);
   });
 
+  it("the caller's abort ends a call whose body stalls at once, not timeoutMs later", { timeout: 20_000 }, async () => {
+    const owner = await registered();
+    const seen: string[] = [];
+    // As a real fetch does, the body errors when the request's signal aborts (the stalling stream otherwise).
+    const real = stallingBody(nextIp(), seen);
+    const fetchTied: FetchLike = async (input, init) => {
+      const res = await real(input, init);
+      const reader = res.body!.getReader();
+      const body = new ReadableStream<Uint8Array>({
+        start: (c) => init?.signal?.addEventListener("abort", () => c.error(init.signal!.reason), { once: true }),
+        pull: async (c) => {
+          const { done, value } = await reader.read();
+          if (done) c.close();
+          else c.enqueue(value);
+        },
+      });
+      return new Response(body, { status: res.status, headers: res.headers });
+    };
+    const d = new Dhanam({ baseUrl: BASE, fetch: fetchTied, accessToken: owner.tokens!.accessToken, timeoutMs: 10_000, maxRetries: 1, retryBaseDelayMs: 1 });
+    const ctl = new AbortController();
+    const started = Date.now();
+    const call = d.spaces.list({ signal: ctl.signal }).catch((e: unknown) => e);
+    while (seen.length === 0) await new Promise((r) => setTimeout(r, 10)); // the headers are in, the body stalls
+    await new Promise((r) => setTimeout(r, 50));
+    ctl.abort(new Error("user left"));
+    expect(((await call) as Error).message).toBe("user left");
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(seen).toEqual(["GET /v1/spaces 200"]);
+  });
+
   it("a 200 whose body is not JSON (a captive portal's page) is a DhanamError INVALID_RESPONSE with the text, sent once", async () => {
     let calls = 0;
     const portal: FetchLike = async () => {
