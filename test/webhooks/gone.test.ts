@@ -109,7 +109,7 @@ describe("a receiver answering 410 Gone", () => {
         if (prop !== "prepare") return Reflect.get(target, prop, target);
         return (sql: string) => {
           const stmt = target.prepare(sql);
-          if (patched || !/FROM webhook_subscriptions WHERE id = \? AND url = \?/.test(sql)) return stmt;
+          if (patched || !/FROM webhook_subscriptions WHERE id = \? AND enabled = 1 AND url = \?/.test(sql)) return stmt;
           return {
             bind: (...args: unknown[]) => ({
               first: async () => {

@@ -260,11 +260,12 @@ async function sendAndRecord(svc: Services, d: DeliveryContext, opts: SendOption
   // 410 Gone: the receiver says the URL is gone for good and asks the sender to stop. The delivery is not retried and
   // the subscription disables itself at once (the run of failures waits out an outage; a 410 is not one), as
   // below, with its pending deliveries cancelled and its creator emailed. Other 4xx are retried: a 401 of a receiver
-  // still on the old secret, a 404 during a deploy or a 429 are passing. A test ping's 410 is only logged. So is the
-  // 410 of a URL the subscription was moved off while the request was out (an admin's PATCH): the receiver it sends to
-  // now never said it, and the delivery is retried there like any 4xx. The disable below checks the URL again.
-  const gone = responseStatus === GONE && opts.countsTowardsDisable &&
-    (await db.prepare("SELECT 1 FROM webhook_subscriptions WHERE id = ? AND url = ?").bind(d.subscription_id, d.url).first()) !== null;
+  // still on the old secret, a 404 during a deploy or a 429 are passing. A test ping's 410 is only logged.
+  // Only the subscription that was asked is gone: not one moved to another URL (an admin's PATCH; the old receiver's
+  // 410 is the very reason for a move), nor one disabled and enabled again, while this attempt was out. Such an
+  // attempt is an ordinary failure, retried at the subscription's URL as it is now; the disable below judges the same
+  // in its own statement.
+  const gone = responseStatus === GONE && opts.countsTowardsDisable && (await stillAsked(db, d, started));
   if (gone) error = GONE_ERROR;
   const retryable = !ok && !problem && !gone && opts.retry && attempt < MAX_ATTEMPTS;
   const status = ok ? "succeeded" : retryable ? "pending" : "failed";
@@ -300,7 +301,7 @@ async function sendAndRecord(svc: Services, d: DeliveryContext, opts: SendOption
       // raises it, and resets the count anyway) and that cutoff, through the (subscription, id) index.
       db.prepare(
         `UPDATE webhook_subscriptions SET enabled = 0, disabled_reason = 'failures', disabled_at = ?1, updated_at = ?1
-          WHERE id = ?2 AND enabled = 1 AND ((?9 AND url = ?10) OR (consecutive_failures >= ?3
+          WHERE id = ?2 AND enabled = 1 AND ((?9 AND url = ?10 AND COALESCE(enabled_at, created_at) <= ?11) OR (consecutive_failures >= ?3
             AND (consecutive_failures >= ?8 OR EXISTS (SELECT 1 FROM webhook_deliveries rd JOIN webhook_delivery_attempts ra ON ra.delivery_id = rd.id
                          WHERE rd.subscription_id = ?2 AND rd.id >= ?4 AND rd.id < ?5 AND rd.event_type != ?7
                            AND ra.error IS NOT NULL AND ra.at <= ?6
@@ -310,7 +311,7 @@ async function sendAndRecord(svc: Services, d: DeliveryContext, opts: SendOption
       ).bind(
         now, d.subscription_id, limit,
         idFloor("dlv", Math.max(d.sub_last_success_at ?? 0, d.sub_enabled_at ?? d.sub_created_at)), idFloor("dlv", now - DISABLE_MIN_RUN_MS + 1),
-        now - DISABLE_MIN_RUN_MS, TEST_EVENT, limit * DISABLE_AT_ONCE_FACTOR, gone ? 1 : 0, d.url,
+        now - DISABLE_MIN_RUN_MS, TEST_EVENT, limit * DISABLE_AT_ONCE_FACTOR, gone ? 1 : 0, d.url, started,
       ),
       // What a disabled subscription had pending is cancelled now, this attempt's retry included, not at each one's
       // next attempt: a re-enable resumes new events only, whenever it comes (service.ts does the same for an admin's disable).
@@ -347,6 +348,13 @@ async function sendAndRecord(svc: Services, d: DeliveryContext, opts: SendOption
   // No retry of what the disable just cancelled (a retry queued anyway would find it no longer pending).
   if (retryable && !disabled) await svc.env.WEBHOOK_QUEUE.send({ type: DELIVER_JOB, deliveryId: d.id, attempt }, { delaySeconds: delay });
   return { outcome: ok ? "succeeded" : problem ? "blocked" : retryable ? "retrying" : "failed", responseStatus, error };
+}
+
+/** Whether the subscription still sends to the URL this attempt (started at `started`) was sent to, enabled since before it. */
+async function stillAsked(db: D1Database, d: DeliveryContext, started: number): Promise<boolean> {
+  const row = await db.prepare("SELECT 1 AS yes FROM webhook_subscriptions WHERE id = ? AND enabled = 1 AND url = ? AND COALESCE(enabled_at, created_at) <= ?")
+    .bind(d.subscription_id, d.url, started).first<{ yes: number }>();
+  return row !== null;
 }
 
 /**
