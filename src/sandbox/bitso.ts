@@ -30,7 +30,14 @@ const fixed = (minor: bigint, scale: number) => {
   return `${neg ? "-" : ""}${digits.slice(0, -scale)}.${digits.slice(-scale)}`;
 };
 
-/** The key's trades: 24 over the last 60 days on btc_mxn and eth_mxn, fees charged in the currency received. */
+/**
+ * The key's trades: 24 over the last 60 days on btc_mxn and eth_mxn, written as Bitso writes them (the answers its
+ * own SDK recorded, and ccxt's): `major` and `minor` are the trade's balance updates, gross of the fee, `minor` being
+ * `major` × `price` to 8 decimals (pesos finer than cents, as Bitso keeps them), every sixth with every digit of the
+ * product instead (10 decimals: docs.bitso.com's example writes 12); the fee, 0.65 % of what the trade's side
+ * receives, to 8 decimals in that currency (a buy's in the coin), a debit of its own: written positive, as in every
+ * recorded answer, and every fourth negative, as the documentation's example writes it.
+ */
 export function tradesOf(seed: string, createdAt: number): BitsoTrade[] {
   const r = prng(`${seed}|trades`);
   const out: BitsoTrade[] = [];
@@ -39,27 +46,36 @@ export function tradesOf(seed: string, createdAt: number): BitsoTrade[] {
     const side = r() < 0.65 ? "buy" : "sell";
     const price = book === "btc_mxn" ? 1_650_000_00n + BigInt(Math.floor(r() * 20_000_000)) : 62_000_00n + BigInt(Math.floor(r() * 800_000)); // MXN cents
     const qty = book === "btc_mxn" ? 50_000n + BigInt(Math.floor(r() * 400_000)) : 1_000_000n + BigInt(Math.floor(r() * 9_000_000)); // 1e-8 units
-    const minorCents = (qty * price + 50_000_000n) / 100_000_000n; // MXN cents, half-up
+    const product = qty * price; // 1e-10 MXN: exact
+    const minor8 = (product + 50n) / 100n; // 1e-8 MXN, half-up
     const feeRate = 65n; // 0.65 % in basis points x 10
-    const fee = side === "buy" ? (qty * feeRate) / 10_000n : (minorCents * feeRate) / 10_000n;
+    const fee = (side === "buy" ? qty : minor8) * feeRate / 10_000n; // 1e-8 of the currency received
+    const feeSign = i % 4 === 3 ? -1n : 1n;
+    const minorText = i % 6 === 5 ? fixed(side === "buy" ? -product : product, 10) : fixed(side === "buy" ? -minor8 : minor8, 8);
     out.push({
       book, side, tid: 1_000_000 + fnv1a(`${seed}|tid|${i}`) % 1_000_000 * 100 + i, oid: `o${fnv1a(`${seed}|oid|${i}`).toString(16)}`,
-      major: fixed(side === "buy" ? qty : -qty, 8), minor: fixed(side === "buy" ? -minorCents : minorCents, 2), price: fixed(price, 2),
-      fees_amount: side === "buy" ? fixed(fee, 8) : fixed(fee, 2), fees_currency: side === "buy" ? book.split("_")[0]! : "mxn",
+      major: fixed(side === "buy" ? qty : -qty, 8), minor: minorText, price: fixed(price, 2),
+      fees_amount: fixed(feeSign * fee, 8), fees_currency: side === "buy" ? book.split("_")[0]! : "mxn",
       created_at: new Date(createdAt - (60 - i * 2.5) * 86_400_000).toISOString().replace(/\.\d{3}Z$/, "+0000"), maker_side: side,
     });
   }
   return out.sort((a, b) => b.tid - a.tid);
 }
 
+/**
+ * The key's balances, as `/v3/balance` writes them: pesos to 8 decimals as Bitso keeps them ("15000.00100210" in
+ * its SDK's recorded answer), the part finer than a cent below half of one (from a stream of its own, so that the
+ * cents of every key stay what they were: HALF_CENT_KEY's 21,381.70 in the tests).
+ */
 export function balancesOf(seed: string): BitsoBalance[] {
   const r = prng(`${seed}|balances`);
   const mxn = 500_000n + BigInt(Math.floor(r() * 5_000_000)); // cents
   const btc = 1_000_000n + BigInt(Math.floor(r() * 4_000_000)); // sats
   const eth = 10_000_000n + BigInt(Math.floor(r() * 50_000_000));
   const usdt = 10_000_000n + BigInt(Math.floor(r() * 90_000_000)); // 1e-6
-  const row = (currency: string, total: string): BitsoBalance => ({ currency, total, locked: currency === "mxn" ? "0.00" : "0.00000000", available: total });
-  return [row("mxn", fixed(mxn, 2)), row("btc", fixed(btc, 8)), row("eth", fixed(eth, 8)), row("usdt", fixed(usdt, 6))];
+  const finer = BigInt(Math.floor(prng(`${seed}|balance-digits`)() * 500_000)); // 1e-8 MXN, below half a cent
+  const row = (currency: string, total: string): BitsoBalance => ({ currency, total, locked: "0.00000000", available: total });
+  return [row("mxn", fixed(mxn * 1_000_000n + finer, 8)), row("btc", fixed(btc, 8)), row("eth", fixed(eth, 8)), row("usdt", fixed(usdt, 6))];
 }
 
 bitsoSandbox.use("/v3/*", async (c, next) => {

@@ -126,7 +126,14 @@ describe("Bitso", () => {
     expect(list.status).toBe(200);
     expect(list.body).toHaveLength(24); // not 48: the coin leg's row is the same trade
     const pesos = (await callJson(`/v1/accounts?spaceId=${space.id}&provider=bitso`, as(owner))).body.accounts.find((a: any) => a.currency === "MXN");
-    const cents = (s: string) => BigInt(s.replace(".", ""));
+    // Bitso writes pesos to 8 decimals or more: in cents, half-even, worked out here on the digits.
+    const cents = (s: string) => {
+      const [whole, frac = ""] = s.replace(/^-/, "").split(".");
+      const kept = BigInt(whole! + frac.padEnd(2, "0").slice(0, 2));
+      const rest = frac.slice(2).replace(/0+$/, "");
+      const up = rest > "5" || (rest === "5" && kept % 2n === 1n);
+      return (kept + (up ? 1n : 0n)) * (s.startsWith("-") ? -1n : 1n);
+    };
     const text = (c: bigint) => `${c < 0n ? "-" : ""}${(c < 0n ? -c : c).toString().padStart(3, "0").replace(/(\d{2})$/, ".$1")}`;
     const localTime = (iso: string) =>
       new Intl.DateTimeFormat("sv-SE", { timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" })
@@ -135,17 +142,24 @@ describe("Bitso", () => {
       const stored = (await env.DB.prepare("SELECT trade FROM transactions WHERE id = ?").bind(row.orderId).first<{ trade: string }>())!;
       const t = byTid.get(JSON.parse(stored.trade).tradeId)!;
       const minor = cents(t.minor);
-      const fee = t.fees_currency === "mxn" ? cents(t.fees_amount) : 0n;
+      // The fee is charged whichever sign Bitso writes it with: its magnitude, in its currency's units.
+      const charged = t.fees_amount.replace(/^-/, "");
+      const fee = t.fees_currency === "mxn" ? cents(charged) : 0n;
       expect(row).toMatchObject({
         accountId: pesos.id, currency: "MXN", transactionType: t.side.toUpperCase(), tradingSymbol: t.book.split("_")[0]!.toUpperCase(),
         tradedQuantity: t.major.replace(/^-/, ""), tradedPrice: t.price,
-        grossAmount: text(minor < 0n ? -minor : minor), fees: t.fees_amount, feesCurrency: t.fees_currency.toUpperCase(),
+        grossAmount: text(minor < 0n ? -minor : minor), fees: t.fees_currency === "mxn" ? text(fee) : charged, feesCurrency: t.fees_currency.toUpperCase(),
         netAmount: text(minor - fee),
         // Bitso's instant, in the space's zone: not the UTC date's midnight.
         exchangeTime: localTime(t.created_at),
       });
     }
     expect(list.body.some((r: any) => !r.exchangeTime.endsWith("00:00:00"))).toBe(true);
+    // The simulator writes what Bitso writes: pesos finer than a cent, and fees written negative as well as positive.
+    const sent = [...byTid.values()];
+    expect(sent.filter((t) => /\.\d{2}\d*[1-9]/.test(t.minor)).length).toBeGreaterThan(12);
+    expect(sent.filter((t) => t.fees_amount.startsWith("-")).length).toBe(6);
+    expect(sent.filter((t) => t.fees_currency === "mxn" && /\.\d{2}\d*[1-9]/.test(t.fees_amount)).length).toBeGreaterThan(0);
     // Bitso's documented form too, and a time that does not read keeps its date (a day in the space's zone).
     expect(tradeInstant("2016-04-08T17:52:31.000+00:00")).toBe("2016-04-08T17:52:31.000+00:00");
     expect(tradeInstant("2016-04-08T17:52:31-0600")).toBe("2016-04-08T17:52:31-06:00");

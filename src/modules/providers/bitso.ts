@@ -10,7 +10,7 @@ import { frac, fracToDecimal, roundHalfEven } from "../rates/exact";
 import { isSandboxUrl, outbound } from "../../lib/outbound";
 import { valueMinor } from "../prices/decimal";
 import { getPrices } from "../prices/service";
-import { bitsoClientFor, bitsoClientId, exact, learnBitsoClientIds, normalBitsoAccount, supportedCurrency, unsupportedBalances } from "../../providers/bitso/adapter";
+import { bitsoClientFor, bitsoClientId, inMinorUnits, learnBitsoClientIds, normalBitsoAccount, supportedCurrency, unsupportedBalances } from "../../providers/bitso/adapter";
 import type { BitsoBalance } from "../../providers/bitso/client";
 import { asApiError, ProviderError } from "../../providers/errors";
 import { requireSpaceRole } from "../spaces/access";
@@ -82,7 +82,7 @@ async function present(svc: Services, space: { id: string; timezone: string }, c
   const list = balances.flatMap((b) => {
     const currency = supportedCurrency(b.currency);
     if (!currency) return [];
-    return [{ accountId: rows.find((r) => r.provider_account_id === `bitso:${b.currency.toLowerCase()}`)?.account_id ?? null, currency, quantityMinor: exact(b.total, currency) }];
+    return [{ accountId: rows.find((r) => r.provider_account_id === `bitso:${b.currency.toLowerCase()}`)?.account_id ?? null, currency, quantityMinor: inMinorUnits(b.total, currency) }];
   });
   return valueBalances(svc, list, quote, pricesAndRates(space.id, ymdString(zonedDate(svc.clock.now(), space.timezone))));
 }
@@ -112,6 +112,7 @@ export async function connectBitso(svc: Services, auth: AuthContext, input: { sp
     institutionName: "Bitso", credentials: { apiKey: input.apiKey, apiSecret: input.apiSecret }, createdBy: auth.userId, loginKey,
   });
   let balances: BitsoBalance[];
+  let accounts: NormalAccount[];
   const client = await bitsoClientFor(svc, conn);
   try {
     // The Bitso account behind the key, which another key of it says too: one a live connection of the space holds
@@ -120,12 +121,13 @@ export async function connectBitso(svc: Services, auth: AuthContext, input: { sp
     const clientId = await bitsoClientId(client);
     if (clientId) await claimIdentity(svc, conn, "provider_client_id", clientId);
     balances = await client.balances();
+    // A balance that is no amount (not a decimal) is Bitso's answer refused, as a refused key is: nothing left behind.
+    accounts = balances.map(normalBitsoAccount).filter((a): a is NormalAccount => a !== null).map((a) => ({ ...a, balanceMinor: null }));
   } catch (e) {
     // A key Bitso refuses, or an account connected already, leaves nothing behind (nor its credentials).
     await svc.env.DB.prepare("DELETE FROM provider_connections WHERE id = ?").bind(conn.id).run();
     throw e instanceof ProviderError ? asApiError(e) : e;
   }
-  const accounts = balances.map(normalBitsoAccount).filter((a): a is NormalAccount => a !== null).map((a) => ({ ...a, balanceMinor: null }));
   await applyChanges(svc, conn, { accounts, upserts: [], removed: [], matchPendingHeuristically: false }, emptyStats());
   await setStatus(svc, conn.id, "active", null);
   const firstSync = await queueFirstSync(svc, (await getConnection(svc, conn.id))!);

@@ -1,11 +1,24 @@
 /**
- * Bitso → the sync engine: one account per currency held (in its own asset,
- * exact quantities: BTC/8, MXN/2...), each trade one ledger transaction with a
- * row per account it touches and its fee as a fee row, and the balances Bitso
- * reports reconciled by explicit adjustments.
+ * Bitso → the sync engine: one account per currency held (in its own asset:
+ * BTC/8, MXN/2...), each trade one ledger transaction with a row per account it
+ * touches and its fee as a fee row, and the balances Bitso reports reconciled by
+ * explicit adjustments.
+ *
+ * What Bitso's amounts mean, from its own published data (its Java SDK's recorded answers, the ledger entries
+ * of the same trades, and the answers ccxt recorded from the live API; docs.bitso.com's user_trades example is
+ * the odd one out, and its own ledger entry reads as below too):
+ * - `major` and `minor` are the trade's own balance updates, signed from the account's view, gross of the fee:
+ *   `minor` is `major` × `price` (to 8 decimals or more), and Bitso's ledger books exactly them as the trade.
+ * - `fees_amount` is the fee charged, a separate debit of `fees_currency` (the ledger's `fee` entry is its
+ *   negative). It is written positive in every recorded answer and negative in the documentation's example:
+ *   either way it is charged, so its magnitude is the fee row, never a credit and never counted again.
+ * - Bitso keeps pesos (and every currency) to 8 decimals or more, in trades and in `/v3/balance` alike
+ *   ("15000.00100210"): an amount finer than the currency's minor unit is rounded to it (`inMinorUnits`), and the
+ *   difference those roundings leave against the balance Bitso reports lands in the sync's balance adjustment.
  */
 import type { Services } from "../../env";
-import { type Currency, CURRENCY_SCALES, isCurrency, parseMajor } from "../../lib/money";
+import { type Currency, CURRENCY_SCALES, formatMinor, isCurrency, MAX_MINOR, parseMajorExact, plainDecimal } from "../../lib/money";
+import { pow10, roundHalfEven } from "../../modules/rates/exact";
 import type { NormalAccount, NormalTrade } from "../../modules/providers/sync-types";
 import { LeftOut } from "../../modules/providers/left-out";
 import { type ConnectionRow, keepOneConnection, openCredentials } from "../../modules/providers/connections";
@@ -34,16 +47,32 @@ export function unsupportedBalances(balances: BitsoBalance[]): { currency: strin
 const extId = (currency: string) => `bitso:${currency.toLowerCase()}`;
 const COIN_NAMES: Record<string, string> = { BTC: "Bitcoin", ETH: "Ether", MXN: "Pesos", USD: "Dollars" };
 
-export function exact(value: string, currency: Currency): number {
-  const p = parseMajor(value, CURRENCY_SCALES[currency]);
-  if (!p.ok) throw new ProviderError("bitso", 200, "INVALID_AMOUNT", `Amount ${shownValue(value)} is not exact in ${currency}`);
-  return p.minor;
+/**
+ * An amount as Bitso writes it (a decimal, with as many places as Bitso keeps: "1013.540958479115") in minor units
+ * of `currency`, rounded half-even to them when finer: the house's rounding, unbiased, so the cents lost and gained
+ * over many trades do not pile up on one side of the balance Bitso reports (which is rounded alike). Anything that
+ * is not a decimal (a word, "1,5", "1e-3", none) is no amount: INVALID_AMOUNT, the sync failed, nothing stored.
+ */
+export function inMinorUnits(value: string, currency: Currency): number {
+  const scale = CURRENCY_SCALES[currency];
+  const refuse = () => new ProviderError("bitso", 200, "INVALID_AMOUNT", `Amount ${shownValue(value)} is not exact in ${currency}`);
+  const raw: unknown = value;
+  if (typeof raw !== "string" && typeof raw !== "number") throw refuse();
+  // The places written (a JSON number's shortest form, as parseMajorExact reads it): read at that scale exactly, then rounded once.
+  const text = typeof raw === "number" ? plainDecimal(String(raw)) : raw.trim();
+  const dot = text.indexOf(".");
+  const finer = Math.max(scale, dot < 0 ? 0 : text.length - dot - 1);
+  const p = parseMajorExact(raw, finer, 16 + finer - scale);
+  if (!p.ok) throw refuse();
+  const minor = roundHalfEven({ n: p.minor, d: pow10(finer - scale) });
+  if (minor > BigInt(MAX_MINOR) || -minor > BigInt(MAX_MINOR)) throw refuse();
+  return Number(minor);
 }
 
 export function normalBitsoAccount(b: BitsoBalance): NormalAccount | null {
   const currency = supportedCurrency(b.currency);
   if (!currency) return null;
-  return { externalId: extId(b.currency), name: `Bitso ${COIN_NAMES[currency] ?? currency}`, type: "crypto", subtype: "exchange_wallet", currency, mask: null, balanceMinor: exact(b.total, currency) };
+  return { externalId: extId(b.currency), name: `Bitso ${COIN_NAMES[currency] ?? currency}`, type: "crypto", subtype: "exchange_wallet", currency, mask: null, balanceMinor: inMinorUnits(b.total, currency) };
 }
 
 /**
@@ -65,17 +94,18 @@ export function normalBitsoTrade(t: BitsoTrade): NormalTrade | null {
   const minor = supportedCurrency(minorCode ?? "");
   const fee = supportedCurrency(t.fees_currency);
   if (!major || !minor || !fee) return null;
-  const feeMinor = exact(t.fees_amount, fee);
+  // Charged whichever sign it is written with (see above): a debit of its magnitude, once.
+  const feeMinor = Math.abs(inMinorUnits(t.fees_amount, fee));
   return {
     id: `trade:${t.tid}`,
     date: tradeInstant(t.created_at),
     description: `${t.side === "buy" ? "Buy" : "Sell"} ${major} on Bitso (${t.book})`,
     legs: [
-      { accountExternalId: extId(minor), amountMinor: exact(t.minor, minor), fee: false, side: t.side },
-      { accountExternalId: extId(major), amountMinor: exact(t.major, major), fee: false, side: t.side },
+      { accountExternalId: extId(minor), amountMinor: inMinorUnits(t.minor, minor), fee: false, side: t.side },
+      { accountExternalId: extId(major), amountMinor: inMinorUnits(t.major, major), fee: false, side: t.side },
       ...(feeMinor > 0 ? [{ accountExternalId: extId(fee), amountMinor: -feeMinor, fee: true, side: t.side }] : []),
     ],
-    record: { symbol: major, book: t.book, side: t.side, quantity: t.major.replace(/^-/, ""), unitPrice: t.price, quote: minor, fees: t.fees_amount, feesCurrency: fee, tradeId: String(t.tid) },
+    record: { symbol: major, book: t.book, side: t.side, quantity: t.major.replace(/^-/, ""), unitPrice: t.price, quote: minor, fees: formatMinor(feeMinor, CURRENCY_SCALES[fee]), feesCurrency: fee, tradeId: String(t.tid) },
   };
 }
 
