@@ -56,13 +56,37 @@ def urllib_transport(method: str, url: str, headers: Dict[str, str], body: Optio
     req = urllib.request.Request(url, data=body, method=method, headers=headers)
     try:
         with _opener.open(req, timeout=timeout) as res:
-            return res.status, {k.lower(): v for k, v in res.headers.items()}, res.read()
+            return res.status, {k.lower(): v for k, v in res.headers.items()}, _read_whole(res, timeout)
     except urllib.error.HTTPError as err:
         try:
-            data = err.read()
+            data = _read_whole(err, timeout)
         finally:
             err.close()
         return err.code, {k.lower(): v for k, v in err.headers.items()}, data
+
+
+def _read_whole(res: Any, timeout: float) -> bytes:
+    """The body, whole within ``timeout`` seconds of its headers (0 or less: no limit).
+
+    The socket's timeout bounds each read only, so a body that trickles a byte at a time would otherwise hold the call
+    for ever; past the deadline it is a ``socket.timeout`` (a network error: retried only when the call is idempotent).
+    """
+    if not timeout or timeout <= 0:
+        return res.read()
+    deadline = time.monotonic() + timeout
+    chunks = []
+    while True:
+        # read1: at most one read of the socket, so the deadline is looked at as bytes come.
+        chunk = res.read1(65536)
+        if not chunk:
+            # Unlike read(), a chunk's read does not tell a body cut short (fewer bytes than its Content-Length).
+            left = getattr(res, "length", None)
+            if isinstance(left, int) and left > 0:
+                raise http.client.IncompleteRead(b"".join(chunks), left)
+            return b"".join(chunks)
+        chunks.append(chunk)
+        if time.monotonic() > deadline:
+            raise socket.timeout(f"The answer did not arrive whole within {timeout:g} s")
 
 
 def jwt_expiry(token: str) -> Optional[float]:
