@@ -6,44 +6,20 @@ retried. A raw socket server plays the broken proxy; no app needed.
 from __future__ import annotations
 
 import socket
-import threading
 import unittest
-from typing import List
 
+from .raw_server import RawServer
 from dhanam import DhanamAPI, DhanamNetworkError
 
 
-class CutShortServer:
-    """Answers every request with a 200 whose body stops after 5 of 100 bytes, and counts the requests."""
-
-    def __init__(self) -> None:
-        self.requests: List[bytes] = []
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(16)
-        threading.Thread(target=self._serve, daemon=True).start()
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.sock.getsockname()[1]}"
-
-    def _serve(self) -> None:
-        while True:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                return
-            with conn:
-                self.requests.append(conn.recv(65536).split(b"\r\n", 1)[0])
-                conn.sendall(b'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"spa')
-
-    def close(self) -> None:
-        self.sock.close()
+def cut_short(conn: socket.socket) -> None:
+    """A 200 whose body stops after 5 of 100 bytes."""
+    conn.sendall(b'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"spa')
 
 
 class CutShortTest(unittest.TestCase):
     def setUp(self) -> None:
-        self.server = CutShortServer()
+        self.server = RawServer(cut_short)
         self.addCleanup(self.server.close)
         self.api = DhanamAPI(api_key="k", base_url=self.server.base_url, max_retries=2, retry_base_delay=0.001)
 
