@@ -119,8 +119,9 @@ function failureAt(op: LedgerOp, n: number, i: number, f: LedgerFailure): { ok: 
   if (op.kind !== "commit") return { ok: false, error: { ...f, message } };
   if (!op.ledgerFields) {
     const details = f.details ? { details: f.details.map(asDhanamDetail) } : {};
-    // Nor do its ledger addresses and assets ("accounts:acc_… USD/2"): the refusal says it in the account's terms.
-    if (f.code === "INSUFFICIENT_FUNDS") {
+    // Nor do its ledger addresses and assets ("accounts:acc_… USD/2"): a posting's overdraft says it in the account's
+    // terms. (An overdraft on a later day, value-dates' refusal, keeps its message: it names that day.)
+    if (f.code === "INSUFFICIENT_FUNDS" && f.details?.some((d) => d.field.startsWith("postings."))) {
       return { ok: false, error: { ...f, status: 422, code: "INSUFFICIENT_FUNDS", message: "Insufficient funds: the account may not go below zero (PATCH it with allowOverdraft: true if it may)", ...details } };
     }
     return { ok: false, error: { ...f, message, ...details } };
