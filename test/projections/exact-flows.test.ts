@@ -7,16 +7,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { registerUser, userApi } from "../helpers";
+import { cents } from "./exact-cents";
 
-/** num/den rounded half away from zero, rendered with two decimals (BigInt: exact). */
-function cents(num: bigint, den: bigint): string {
-  const neg = num < 0n !== den < 0n;
-  const n = num < 0n ? -num : num;
-  const d = den < 0n ? -den : den;
-  const q = (2n * n + d) / (2n * d);
-  const s = q.toString().padStart(3, "0");
-  return `${neg && q !== 0n ? "-" : ""}${s.slice(0, -2)}.${s.slice(-2)}`;
-}
 
 describe("projections: a year's flows rounded once from their exact value", () => {
   it("shows 10000.20 at 2.5% growth as 10250.21 and 1.00 at 3.5% inflation as 1.04 in year 2, and every year exactly, with or without volatility", async () => {

@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import { env } from "cloudflare:test";
 import { addMember, call, callJson, registerUser, type TestUser, awayFromMidnight } from "../helpers";
 import { createAccount } from "../accounts/helpers";
+import { cents } from "./exact-cents";
 
 // The days this file takes are the zone's: not across its midnight (helpers.ts).
 await awayFromMidnight("America/Mexico_City");
@@ -28,15 +29,6 @@ async function setup(currency = "USD") {
 /** Zero volatility, no inflation or growth unless given: every scenario is the same deterministic path. */
 const flat = { inflationRate: 0, incomeGrowthRate: 0, portfolioVolatility: 0 };
 
-/** num/den rounded half away from zero, rendered with two decimals (BigInt: exact). */
-function cents(num: bigint, den: bigint): string {
-  const neg = num < 0n !== den < 0n;
-  const n = num < 0n ? -num : num;
-  const d = den < 0n ? -den : den;
-  const q = (2n * n + d) / (2n * d);
-  const s = q.toString().padStart(3, "0");
-  return `${neg && q !== 0n ? "-" : ""}${s.slice(0, -2)}.${s.slice(-2)}`;
-}
 
 describe("projections: closed forms with zero volatility", () => {
   it("equals W0·(1+r)^n + C·((1+r)^n − 1)/r to the cent, every year", async () => {

@@ -9,30 +9,14 @@
  * sync's balance adjustment, of at most a cent. What is not a decimal at all still fails the sync.
  */
 import { env } from "cloudflare:workers";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { app } from "../../src/app";
-import { registerSandboxHandler } from "../../src/lib/outbound";
+import { describe, expect, it } from "vitest";
+import { type Rewrite, rewritingSandbox } from "./rewriting-sandbox";
 import { ledgerViolations } from "../invariants/ledger-invariants";
 import { callJson, createSpace, registerUser } from "../helpers";
 import { as, waitForJob } from "./helpers";
 
-/** Rewrites the JSON answers of the simulator's path `path` to the key `who` names (its Authorization header). */
-let rewrite: { path: string; who: string; alter: (body: any) => any }[] = [];
-
-beforeAll(() => {
-  registerSandboxHandler(async (request, e) => {
-    const path = new URL(request.url).pathname;
-    const auth = request.headers.get("authorization") ?? "";
-    const r = rewrite.find((w) => path.endsWith(w.path) && auth.includes(w.who));
-    const res = await app.fetch(request, e);
-    if (!r || !res.ok) return res;
-    return Response.json(r.alter(await res.json()), { status: res.status });
-  });
-});
-afterEach(() => {
-  rewrite = [];
-});
-afterAll(() => registerSandboxHandler((request, e) => app.fetch(request, e)));
+// The simulator's answers to a key (its Authorization names `who`), rewritten per test (rewriting-sandbox.ts).
+const sandbox = rewritingSandbox();
 
 /** A decimal of any number of places in units of 10^-places, worked out here on its digits. */
 const units = (s: string, places: number) => {
@@ -64,11 +48,11 @@ const RECORDED_BUY = { book: "btc_mxn", major: "0.27397261", minor: "-10000.0002
 /** The form of a buy ccxt recorded from the live API: the fee in the coin, positive, apart from `major`. */
 const COIN_FEE_BUY = { book: "btc_mxn", major: "0.00020020", minor: "-11.33047916", fees_amount: "0.00000020", fees_currency: "btc", price: "56595.80", side: "buy" };
 
-async function connect(alter: (key: string) => typeof rewrite) {
+async function connect(alter: (key: string) => Rewrite[]) {
   const owner = await registerUser();
   const space = await createSpace(owner, { currency: "MXN" });
   const apiKey = `key-${crypto.randomUUID()}`;
-  rewrite = alter(`Bitso ${apiKey}:`);
+  sandbox.list = alter(`Bitso ${apiKey}:`);
   const res = await callJson("/v1/providers/bitso/connect", { ...as(owner), body: { spaceId: space.id, apiKey, apiSecret: "s" } });
   return { owner, spaceId: space.id as string, res };
 }
@@ -194,8 +178,8 @@ describe("Bitso's amounts as Bitso writes them", () => {
     const btcNow = units(before.btc, 8) + btcMoved;
     const newest = (await env.DB.prepare("SELECT MAX(date) AS d FROM transactions WHERE space_id = ? AND type = 'trade'").bind(spaceId).first<{ d: number }>())!.d;
     const at = new Date(newest + 3_600_000).toISOString().replace(/\.\d{3}Z$/, "+0000");
-    const who = rewrite[0]!.who;
-    rewrite = [
+    const who = sandbox.list[0]!.who;
+    sandbox.list = [
       { path: "/v3/user_trades/", who, alter: (b) => ({ ...b, payload: [trade({ ...sale, tid: 900_000_002, created_at: at }), trade({ ...buy, tid: 900_000_001, created_at: at }), ...b.payload] }) },
       {
         path: "/v3/balance/", who,

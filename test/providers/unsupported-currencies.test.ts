@@ -7,31 +7,14 @@
  * on their way in (the simulators themselves send only supported currencies, Bitso's USDT balance aside).
  */
 import { env } from "cloudflare:workers";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { app } from "../../src/app";
-import { registerSandboxHandler } from "../../src/lib/outbound";
+import { describe, expect, it } from "vitest";
+import { rewritingSandbox } from "./rewriting-sandbox";
 import { ledgerViolations } from "../invariants/ledger-invariants";
 import { addMember, callJson, registerUser } from "../helpers";
 import { as, belvoLinked, bitsoLinked, linkPlaid, ownerWithSpace, plaidAccessToken, plaidControl, syncNow, waitForJob } from "./helpers";
 
 /** Rewrites the JSON answers of requests whose path ends with `path` (the request's body or Authorization naming `who`). */
-let rewrite: { path: string; who: string; alter: (body: any) => any }[] = [];
-
-beforeAll(() => {
-  registerSandboxHandler(async (request, e) => {
-    const path = new URL(request.url).pathname;
-    const body = request.method === "GET" ? "" : await request.clone().text();
-    const auth = request.headers.get("authorization") ?? "";
-    const r = rewrite.find((w) => path.endsWith(w.path) && (body.includes(w.who) || auth.includes(w.who)));
-    const res = await app.fetch(request, e);
-    if (!r || !res.ok) return res;
-    return Response.json(r.alter(await res.json()), { status: res.status });
-  });
-});
-afterEach(() => {
-  rewrite = [];
-});
-afterAll(() => registerSandboxHandler((request, e) => app.fetch(request, e)));
+const sandbox = rewritingSandbox();
 
 const job = async (owner: Parameters<typeof as>[0], jobId: string) => {
   const res = await callJson(`/v1/sync-jobs/${jobId}`, as(owner));
@@ -61,7 +44,7 @@ describe("provider currencies that cannot be imported", () => {
       transaction_id: id, payment_channel: "other", transaction_type: "special", location: {}, payment_meta: {},
     });
     const ids = ["lo-chf-1", "lo-chf-2", "lo-eur-on-usd", "lo-proto", "lo-usdt"];
-    rewrite = [
+    sandbox.list = [
       {
         path: "/accounts/get", who: token,
         alter: (b) => {
@@ -109,7 +92,7 @@ describe("provider currencies that cannot be imported", () => {
     expect(es.body.message).toMatch(/Se omitieron 6 elementos en monedas que no se pueden importar \(CHF, CONSTRUCTOR, EUR, USDT\)$/);
 
     // A later sync with nothing left out clears the connection's list.
-    rewrite = [];
+    sandbox.list = [];
     const next = await syncNow(linked.connection.id);
     expect((await job(owner, next)).unsupported).toEqual([]);
     expect((await connection(owner, spaceId, linked.connection.id)).unsupported).toEqual([]);
@@ -117,7 +100,7 @@ describe("provider currencies that cannot be imported", () => {
 
   it("Belvo: a new transaction in a currency other than its account's is left out, not booked as pesos", { timeout: 90_000 }, async () => {
     const { owner, spaceId, connectionId, who } = await belvoLinked();
-    rewrite = [
+    sandbox.list = [
       {
         path: "/api/transactions/", who,
         alter: (list: any[]) => [...list, { ...list[0], id: "belvo-usd-on-mxn", amount: 250, currency: "USD", type: "OUTFLOW", description: "Dollar charge" }],
@@ -134,7 +117,7 @@ describe("provider currencies that cannot be imported", () => {
 
   it("Belvo: a transaction of an account left out (its currency has no asset here) is told, though its own currency has one", { timeout: 90_000 }, async () => {
     const { owner, spaceId, connectionId, who } = await belvoLinked();
-    rewrite = [
+    sandbox.list = [
       { path: "/api/accounts/", who, alter: (list: any[]) => [...list, { ...list[0], id: "belvo-acc-ars", name: "Cuenta en pesos argentinos", currency: "XAR" }] },
       {
         path: "/api/transactions/", who,
@@ -151,7 +134,7 @@ describe("provider currencies that cannot be imported", () => {
 
   it("Belvo: an account whose category is a prototype key (\"constructor\") is imported as an account of type other", { timeout: 90_000 }, async () => {
     const { owner, spaceId, connectionId, who } = await belvoLinked();
-    rewrite = [{ path: "/api/accounts/", who, alter: (list: any[]) => [...list, { ...list[0], id: "belvo-acc-proto", name: "Cuenta rara", category: "constructor" }] }];
+    sandbox.list = [{ path: "/api/accounts/", who, alter: (list: any[]) => [...list, { ...list[0], id: "belvo-acc-proto", name: "Cuenta rara", category: "constructor" }] }];
     const done = await job(owner, await syncNow(connectionId));
     expect(done.status).toBe("completed");
     const accounts = await callJson(`/v1/accounts?spaceId=${spaceId}`, as(owner));
@@ -164,7 +147,7 @@ describe("provider currencies that cannot be imported", () => {
     // The simulator's key holds USDT, which has no asset here: the first sync says so.
     const first = await connection(owner, spaceId, connectionId);
     expect(first.unsupported).toEqual([{ currency: "USDT", accounts: 1, transactions: 0 }]);
-    rewrite = [
+    sandbox.list = [
       {
         path: "/v3/user_trades/", who,
         alter: (b) => b.payload.length === 0 ? b : {
