@@ -60,7 +60,17 @@ export const CreateTransactionBody = z
     trade: TradeInput.optional(),
   })
   .strict()
+  // `amount` is optional only because a trade computes it. Judged with the other fields, even when they fail
+  // (`when`), so that `{}` names amount among the missing fields at once rather than on the next try.
+  .refine((body) => body.trade !== undefined || body.amount !== undefined, {
+    path: ["amount"], message: "Required", params: { code: "REQUIRED" },
+    when: ({ value }) => isPlainObject(value) && value.trade === undefined && value.amount === undefined,
+  })
   .openapi("CreateTransactionRequest");
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
 
 export const TransferBody = z
   .object({
