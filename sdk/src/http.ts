@@ -110,6 +110,25 @@ const sleep = (ms: number, signal?: AbortSignal) =>
     signal?.addEventListener("abort", onAbort, { once: true });
   });
 
+/** The longest delay a timer takes: setTimeout runs a longer one at once (Node warns, browsers say nothing). */
+const LONGEST_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * Refuses delays a timer cannot hold, at construction: a `timeoutMs` of 30 days would otherwise time every call
+ * out at once, and a `maxRetryDelayMs` past the limit would resend a 429 at once instead of after its Retry-After.
+ */
+function checkDelays(opts: ClientOptions): void {
+  const delays = { timeoutMs: opts.timeoutMs, retryBaseDelayMs: opts.retryBaseDelayMs, maxRetryDelayMs: opts.maxRetryDelayMs };
+  for (const [name, ms] of Object.entries(delays)) {
+    if (ms === undefined || (name === "timeoutMs" && ms === Infinity)) continue;
+    if (!(typeof ms === "number" && ms >= 0 && ms <= LONGEST_TIMER_MS)) {
+      throw new RangeError(`${name} must be a number of milliseconds from 0 to ${LONGEST_TIMER_MS} (about 24.8 days)${name === "timeoutMs" ? "; 0 or Infinity sets no limit" : ""}`);
+    }
+  }
+  const retries = opts.maxRetries;
+  if (retries !== undefined && !(Number.isInteger(retries) && retries >= 0)) throw new RangeError("maxRetries must be a whole number from 0");
+}
+
 /** Reads `exp` from a JWT without verifying it (only to know when to refresh). */
 export function jwtExpiry(token: string): number | undefined {
   const part = token.split(".")[1];
@@ -156,6 +175,7 @@ export class HttpClient {
     if (access) this.#tokens = { accessToken: access, refreshToken: opts.refreshToken, expiresAt: jwtExpiry(access) };
     else if (opts.refreshToken) this.#tokens = { accessToken: "", refreshToken: opts.refreshToken, expiresAt: 0 };
     if (opts.bookmark) this.bookmark = opts.bookmark;
+    checkDelays(opts);
   }
 
   /** The bookmark of the latest response that carried one (what the next request sends), to persist between runs. */

@@ -90,6 +90,24 @@ describe("TypeScript SDK: a request the network never answers", () => {
     expect(((await call) as Error).message).toBe("user left");
     expect(attempts).toHaveLength(1);
   });
+
+  it("refuses at construction a delay no timer can hold (a 30-day timeoutMs timed every call out at once)", async () => {
+    const attempts: string[] = [];
+    for (const [name, ms] of [["timeoutMs", 30 * 86_400_000], ["timeoutMs", -1], ["timeoutMs", Number.NaN], ["maxRetryDelayMs", Infinity], ["retryBaseDelayMs", 2 ** 31]] as const) {
+      expect(() => new Dhanam({ baseUrl: BASE, accessToken: "t", fetch: stalled(attempts), [name]: ms }), `${name} ${ms}`).toThrow(RangeError);
+    }
+    expect(() => new Dhanam({ baseUrl: BASE, accessToken: "t", maxRetries: 1.5 })).toThrow(/maxRetries must be a whole number/);
+    // The longest a timer holds, and Infinity for "no limit", are still taken: the call waits, as asked.
+    for (const ms of [2 ** 31 - 1, Infinity]) {
+      const d = new Dhanam({ baseUrl: BASE, accessToken: "t", fetch: stalled(attempts), timeoutMs: ms, maxRetryDelayMs: 2 ** 31 - 1 });
+      const ctl = new AbortController();
+      const call = d.spaces.list({ signal: ctl.signal }).catch((e: unknown) => e);
+      await new Promise((r) => setTimeout(r, 50));
+      ctl.abort(new Error("still waiting"));
+      expect(((await call) as Error).message, String(ms)).toBe("still waiting");
+    }
+    expect(attempts).toHaveLength(2);
+  });
 });
 
 describe("TypeScript SDK: verifyWebhook", () => {
