@@ -122,6 +122,38 @@ describe("Plaid's real payload shapes", () => {
     expect(await differencesFromPlaid(spaceId, linked.connection.id, token)).toEqual([]);
   });
 
+  it("a first sync before Plaid's pull is done (NOT_READY: no changes, next_cursor \"\") books the balance, and the history that follows restates it, never counted twice", { timeout: 90_000 }, async () => {
+    const { owner, spaceId } = await ownerWithSpace();
+    let answered = 0;
+    // Every item's first /transactions/sync in this test, as Plaid answers while the item's transactions are not ready.
+    sandbox.list = [
+      {
+        path: "/transactions/sync", who: "access-sandbox-",
+        alter: (b) => (answered++ === 0 ? { ...b, transactions_update_status: "NOT_READY", accounts: [], added: [], modified: [], removed: [], next_cursor: "", has_more: false } : b),
+      },
+    ];
+    const linked = await linkPlaid(owner, spaceId, "public-sandbox-not-ready.1");
+    expect((await waitForJob(linked.jobId)).status).toBe("completed");
+    expect(answered).toBe(1);
+    const conn = await env.DB.prepare("SELECT sync_cursor FROM provider_connections WHERE id = ?").bind(linked.connection.id).first<{ sync_cursor: string | null }>();
+    expect(conn!.sync_cursor).toBe("");
+    const token = await plaidAccessToken(linked.connection.id);
+    // Nothing synced yet but the balances: the ledger holds each account's balance as its opening.
+    expect(await differencesFromPlaid(spaceId, linked.connection.id, token)).not.toEqual([]);
+    const balancesFirst = await ledgerBalances(spaceId);
+    // The pull is done: the whole history comes from no cursor, and the opening is restated, not added to.
+    expect((await waitForJob(await syncNow(linked.connection.id))).status).toBe("completed");
+    expect(await differencesFromPlaid(spaceId, linked.connection.id, token)).toEqual([]);
+    // Each account's balance moved by its pending rows only (the bank's posted balance is the same): the opening took the
+    // history in, it was not added on top of it.
+    const rows = await liveRows(spaceId);
+    const after = await ledgerBalances(spaceId);
+    for (const [id, first] of balancesFirst) {
+      expect(after.get(id)).toBe(first + rows.filter((r) => r.account_id === id && r.status === "pending").reduce((s, r) => s + r.amount, 0));
+    }
+    expect(await ledgerViolations(spaceId)).toEqual([]);
+  });
+
   it("an error answer carries Plaid's whole error object: type, code, message, display message, request id and HTTP status", async () => {
     const res = await callJson("/sandbox/plaid/transactions/sync", { body: { client_id: env.PLAID_CLIENT_ID, secret: env.PLAID_SECRET, access_token: "access-sandbox-nope" } });
     expect(res.status).toBe(400);
