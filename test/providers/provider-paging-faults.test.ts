@@ -409,7 +409,7 @@ describe("what the pages say of one transaction", () => {
   it("an amount that is no decimal (none at all, a word) fails the sync with INVALID_AMOUNT, nothing of it stored", { timeout: 90_000 }, async () => {
     const s = await plaidPages();
     for (const [amount, shown] of [[null, "null"], ["1,5", '"1,5"']] as const) {
-      const t = plaidTxn(`amt-${crypto.randomUUID()}`, s.checking, amount as number, day);
+      const t = plaidTxn(`amt-${crypto.randomUUID()}`, s.checking, amount as unknown as number, day);
       fault = { path: "/transactions/sync", who: s.accessToken, seen: 0, answer: () => json(page([t], "z", false)) };
       try {
         const ledger = await ledgerFingerprint(s.spaceId);
