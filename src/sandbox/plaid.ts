@@ -14,8 +14,8 @@
  * or removes a transaction. /transactions/sync pages through the difference
  * between the cursor's generation and the current one.
  *
- * Controls (Plaid's sandbox endpoints and a few of our own, sandbox only):
- * /sandbox/item/fire_webhook (SYNC_UPDATES_AVAILABLE advances a generation),
+ * Controls (Plaid's sandbox endpoints and a few of our own, sandbox only). It sends no webhooks (there is no
+ * /sandbox/item/fire_webhook here): a test signs Plaid's webhook bodies with a key it publishes (below) and posts them.
  * /sandbox/item/reset_login (ITEM_LOGIN_REQUIRED), /sandbox/link/complete
  * (finishing Link in update mode repairs the item), /sandbox/transactions/advance,
  * /sandbox/transactions/mutate_during_pagination, /sandbox/transactions/page_size,
