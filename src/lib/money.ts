@@ -45,6 +45,29 @@ export function parseMajor(value: number | string, scale: number): ParseResult {
 }
 
 /**
+ * `parseMajor` for a provider's amount that may be finer than the currency's minor unit (Plaid's amounts and balances
+ * are JSON doubles, and nothing bounds their places): read exactly at the places written, then rounded once, half-even
+ * (unbiased: what is lost and gained over many rows does not pile up on one side of the balance the provider reports,
+ * and a balance adjustment settles what is left). What is not a decimal at all is still refused.
+ */
+export function parseMajorRounded(value: number | string, scale: number): ParseResult {
+  if (typeof value === "number" && !Number.isFinite(value)) return { ok: false, reason: "Must be a finite number" };
+  const text = typeof value === "number" ? plainDecimal(String(value)) : String(value).trim();
+  const dot = text.indexOf(".");
+  const finer = Math.max(scale, dot < 0 ? 0 : text.length - dot - 1);
+  const p = parseMajorExact(text, finer, 16 + finer - scale);
+  if (!p.ok) return p;
+  const d = 10n ** BigInt(finer - scale);
+  const neg = p.minor < 0n;
+  const abs = neg ? -p.minor : p.minor;
+  let q = abs / d;
+  const twice = 2n * (abs - q * d);
+  if (twice > d || (twice === d && q % 2n === 1n)) q += 1n;
+  if (q > BigInt(MAX_MINOR)) return { ok: false, reason: "Amount is too large" };
+  return { ok: true, minor: Number(neg ? -q : q) };
+}
+
+/**
  * `parseMajor` without the 2^53 limit, as a bigint of at most `maxDigits` digits: for values compared
  * with amounts rather than stored as one (a rule's bounds, read at a finer scale than any amount's).
  */

@@ -14,8 +14,8 @@
  * or removes a transaction. /transactions/sync pages through the difference
  * between the cursor's generation and the current one.
  *
- * Controls (Plaid's sandbox endpoints and a few of our own, sandbox only):
- * /sandbox/item/fire_webhook (SYNC_UPDATES_AVAILABLE advances a generation),
+ * Controls (Plaid's sandbox endpoints and a few of our own, sandbox only). It sends no webhooks (there is no
+ * /sandbox/item/fire_webhook here): a test signs Plaid's webhook bodies with a key it publishes (below) and posts them.
  * /sandbox/item/reset_login (ITEM_LOGIN_REQUIRED), /sandbox/link/complete
  * (finishing Link in update mode repairs the item), /sandbox/transactions/advance,
  * /sandbox/transactions/mutate_during_pagination, /sandbox/transactions/page_size,
@@ -62,8 +62,10 @@ interface ItemRow {
 const requestId = () => randomToken(9);
 
 function plaidError(status: number, type: string, code: string, message: string) {
+  // Plaid's error object: its HTTP status and documentation link ride along with the type and code.
   const body: PlaidError = {
-    error_type: type as PlaidError["error_type"], error_code: code, error_message: message, display_message: null, request_id: requestId(),
+    error_type: type as PlaidError["error_type"], error_code: code, error_code_reason: null, error_message: message, display_message: null, request_id: requestId(),
+    causes: [], status, documentation_url: `https://plaid.com/docs/errors/${type.toLowerCase().replace(/_/g, "-")}/#${code.toLowerCase()}`, suggested_action: null,
   };
   return Response.json(body, { status });
 }
@@ -118,7 +120,10 @@ interface SimTxn {
   id: string;
   account: "chk" | "cc";
   cents: number; // Plaid sign: positive = money out
+  /** Plaid's `date`: the day it posted (the purchase's while pending). */
   date: string;
+  /** Plaid's `authorized_date`: the purchase's day, which a posting keeps. */
+  authorized: string;
   name: string;
   merchant: string | null;
   pending: boolean;
@@ -133,7 +138,7 @@ function randomTxn(item: ItemRow, key: string, day: string, pending: boolean): S
   const m = MERCHANTS[Math.floor(r() * MERCHANTS.length)]!;
   const cents = m.min + Math.floor(r() * (m.max - m.min + 1));
   return {
-    id: plaidId(item.item_id, key), account: m.card ? "cc" : "chk", cents, date: day, name: m.name.toUpperCase(), merchant: m.name,
+    id: plaidId(item.item_id, key), account: m.card ? "cc" : "chk", cents, date: day, authorized: day, name: m.name.toUpperCase(), merchant: m.name,
     pending, pendingId: null, restaurant: !!m.restaurant,
   };
 }
@@ -164,10 +169,10 @@ function computeStateAt(item: ItemRow, g: number): Map<string, SimTxn> {
     const n = 2 + Math.floor(r() * 3);
     for (let i = 0; i < n; i++) put(randomTxn(item, `h${d}.${i}`, day, false));
     if (d % 14 === 3) {
-      put({ id: plaidId(item.item_id, `pay${d}`), account: "chk", cents: -240000, date: day, name: "ACME CORP PAYROLL", merchant: "Acme Corp", pending: false, pendingId: null, restaurant: false });
+      put({ id: plaidId(item.item_id, `pay${d}`), account: "chk", cents: -240000, date: day, authorized: day, name: "ACME CORP PAYROLL", merchant: "Acme Corp", pending: false, pendingId: null, restaurant: false });
     }
     if (d % 30 === 1) {
-      put({ id: plaidId(item.item_id, `rent${d}`), account: "chk", cents: 185000, date: day, name: "RENT PAYMENT PARKSIDE APTS", merchant: null, pending: false, pendingId: null, restaurant: false });
+      put({ id: plaidId(item.item_id, `rent${d}`), account: "chk", cents: 185000, date: day, authorized: day, name: "RENT PAYMENT PARKSIDE APTS", merchant: null, pending: false, pendingId: null, restaurant: false });
     }
   }
   for (let i = 0; i < 3; i++) put(randomTxn(item, `p0.${i}`, addDays(item.anchor_day, -1 + (i % 2)), true));
@@ -222,17 +227,50 @@ function accountsOf(item: ItemRow, state: ReadonlyMap<string, SimTxn>): AccountB
   ];
 }
 
+/** Plaid's personal_finance_category of each simulated merchant (by its merchant name, else its description). */
+const CATEGORIES: Record<string, [string, string]> = {
+  Starbucks: ["FOOD_AND_DRINK", "FOOD_AND_DRINK_COFFEE"],
+  "Whole Foods Market": ["FOOD_AND_DRINK", "FOOD_AND_DRINK_GROCERIES"],
+  Uber: ["TRANSPORTATION", "TRANSPORTATION_TAXIS_AND_RIDE_SHARES"],
+  Shell: ["TRANSPORTATION", "TRANSPORTATION_GAS"],
+  Amazon: ["GENERAL_MERCHANDISE", "GENERAL_MERCHANDISE_ONLINE_MARKETPLACES"],
+  "Chipotle Mexican Grill": ["FOOD_AND_DRINK", "FOOD_AND_DRINK_FAST_FOOD"],
+  Netflix: ["ENTERTAINMENT", "ENTERTAINMENT_TV_AND_MOVIES"],
+  "Trader Joe's": ["FOOD_AND_DRINK", "FOOD_AND_DRINK_GROCERIES"],
+  "The Cheesecake Factory": ["FOOD_AND_DRINK", "FOOD_AND_DRINK_RESTAURANT"],
+  "CVS Pharmacy": ["MEDICAL", "MEDICAL_PHARMACIES_AND_SUPPLEMENTS"],
+  Target: ["GENERAL_MERCHANDISE", "GENERAL_MERCHANDISE_SUPERSTORES"],
+  Spotify: ["ENTERTAINMENT", "ENTERTAINMENT_MUSIC_AND_AUDIO"],
+  "Acme Corp": ["INCOME", "INCOME_WAGES"],
+  "RENT PAYMENT PARKSIDE APTS": ["RENT_AND_UTILITIES", "RENT_AND_UTILITIES_RENT"],
+};
+
+/**
+ * A transaction as /transactions/sync sends it (Plaid-Version 2020-09-14): `date` the posted day (the purchase's while
+ * pending) and `authorized_date` the purchase's, which a posting keeps; the personal finance category and the
+ * enrichment fields (counterparties, logo, website, merchant entity) Plaid adds.
+ */
 function wire(item: ItemRow, t: SimTxn): Transaction {
   const ids = accountIds(item);
+  const [primary, detailed] = CATEGORIES[t.merchant ?? t.name] ?? ["GENERAL_MERCHANDISE", "GENERAL_MERCHANDISE_OTHER_GENERAL_MERCHANDISE"];
+  const entity = t.merchant ? plaidId("merchant", t.merchant).slice(0, 22) : null;
+  const site = t.merchant ? `${t.merchant.toLowerCase().replace(/[^a-z]/g, "")}.com` : null;
   return {
     account_id: ids[t.account], amount: t.cents / 100, iso_currency_code: "USD", unofficial_currency_code: null, category: null, category_id: null,
-    check_number: null, date: t.date, datetime: null, authorized_date: t.date, authorized_datetime: null,
+    check_number: null, date: t.date, datetime: null, authorized_date: t.authorized, authorized_datetime: null,
     location: { address: null, city: null, region: null, postal_code: null, country: null, lat: null, lon: null, store_number: null },
     name: t.name, merchant_name: t.merchant, original_description: null, payment_meta: {
       by_order_of: null, payee: null, payer: null, payment_method: null, payment_processor: null, ppd_id: null, reason: null, reference_number: null,
     },
     pending: t.pending, pending_transaction_id: t.pendingId, account_owner: null, transaction_id: t.id,
     payment_channel: (t.restaurant ? "in store" : "online") as Transaction["payment_channel"], transaction_code: null,
+    transaction_type: (t.restaurant ? "place" : "digital") as Transaction["transaction_type"], logo_url: null, website: site,
+    personal_finance_category: { primary, detailed, confidence_level: "VERY_HIGH" },
+    personal_finance_category_icon_url: `https://plaid-category-icons.plaid.com/PFC_${primary}.png`,
+    counterparties: t.merchant && entity
+      ? [{ name: t.merchant, type: "merchant" as never, logo_url: null, website: site, entity_id: entity, confidence_level: "VERY_HIGH" }]
+      : [],
+    merchant_entity_id: entity,
   };
 }
 
@@ -369,14 +407,14 @@ plaidSandbox.post("/transactions/sync", async (c) => {
   }
   const before = stateAt(item, cursor.from);
   const after = stateAt(item, to);
-  type Change = { kind: "added" | "modified"; t: SimTxn } | { kind: "removed"; id: string };
+  type Change = { kind: "added" | "modified"; t: SimTxn } | { kind: "removed"; t: SimTxn };
   const changes: Change[] = [];
   for (const t of after.values()) {
     const old = before.get(t.id);
     if (!old) changes.push({ kind: "added", t });
     else if (old.cents !== t.cents || old.pending !== t.pending || old.date !== t.date) changes.push({ kind: "modified", t });
   }
-  for (const id of before.keys()) if (!after.has(id)) changes.push({ kind: "removed", id });
+  for (const [id, t] of before) if (!after.has(id)) changes.push({ kind: "removed", t });
   const page = changes.slice(cursor.offset, cursor.offset + count);
   const hasMore = cursor.offset + count < changes.length;
   const res: TransactionsSyncResponse = {
@@ -384,7 +422,8 @@ plaidSandbox.post("/transactions/sync", async (c) => {
     accounts: accountsOf(item, after),
     added: page.flatMap((ch) => (ch.kind === "added" ? [wire(item, ch.t)] : [])),
     modified: page.flatMap((ch) => (ch.kind === "modified" ? [wire(item, ch.t)] : [])),
-    removed: page.flatMap((ch): RemovedTransaction[] => (ch.kind === "removed" ? [{ transaction_id: ch.id, account_id: null } as unknown as RemovedTransaction] : [])),
+    // A removed transaction is its id and its account's (both required by Plaid's schema), nothing else.
+    removed: page.flatMap((ch): RemovedTransaction[] => (ch.kind === "removed" ? [{ transaction_id: ch.t.id, account_id: accountIds(item)[ch.t.account] }] : [])),
     next_cursor: encodeCursor(hasMore ? { from: cursor.from, to, offset: cursor.offset + count } : { from: to, to, offset: 0 }),
     has_more: hasMore,
     request_id: requestId(),

@@ -404,10 +404,12 @@ describe("what the pages say of one transaction", () => {
     }
   });
 
-  it("an amount finer than its currency or none at all fails the sync with INVALID_AMOUNT, nothing of it stored", { timeout: 90_000 }, async () => {
+  // One finer than its currency (1.005) is rounded half-even to the cent now, as Plaid's doubles may carry any places
+  // (plaid-real-shapes.test.ts); one that is no decimal at all still fails the sync.
+  it("an amount that is no decimal (none at all, a word) fails the sync with INVALID_AMOUNT, nothing of it stored", { timeout: 90_000 }, async () => {
     const s = await plaidPages();
-    for (const [amount, shown] of [[1.005, "1.005"], [null, "null"]] as const) {
-      const t = plaidTxn(`amt-${crypto.randomUUID()}`, s.checking, amount as number, day);
+    for (const [amount, shown] of [[null, "null"], ["1,5", '"1,5"']] as const) {
+      const t = plaidTxn(`amt-${crypto.randomUUID()}`, s.checking, amount as unknown as number, day);
       fault = { path: "/transactions/sync", who: s.accessToken, seen: 0, answer: () => json(page([t], "z", false)) };
       try {
         const ledger = await ledgerFingerprint(s.spaceId);

@@ -6,7 +6,7 @@
  */
 import type { AccountBase, Transaction as PlaidTransaction } from "plaid";
 import type { Services } from "../../env";
-import { type Currency, CURRENCY_SCALES, isCurrency, parseMajor } from "../../lib/money";
+import { type Currency, CURRENCY_SCALES, isCurrency, parseMajorRounded } from "../../lib/money";
 import type { AccountType } from "../../modules/accounts/schemas";
 import type { NormalAccount, NormalTxn } from "../../modules/providers/sync-types";
 import { LeftOut } from "../../modules/providers/left-out";
@@ -17,9 +17,14 @@ import type { Fetched } from "../../modules/providers/sync";
 import { ProviderError, shownValue } from "../errors";
 import { PlaidClient } from "./client";
 
+/**
+ * Plaid's amount or balance (a JSON double) in minor units. Nothing bounds its places: one finer than the currency's
+ * unit (a fuel purchase at 45.678, a loan's accrued balance) is rounded half-even to it, not a sync failed for good
+ * (the cursor never moved past it); the balance adjustment settles the fraction. One that is no number at all (null,
+ * missing, a word) is unusable: INVALID_AMOUNT.
+ */
 function minor(amount: number | string, currency: Currency): number {
-  // An amount that is no number at all (null, missing) is as unusable as one finer than its currency.
-  const parsed = typeof amount === "number" || typeof amount === "string" ? parseMajor(amount, CURRENCY_SCALES[currency]) : null;
+  const parsed = typeof amount === "number" || typeof amount === "string" ? parseMajorRounded(amount, CURRENCY_SCALES[currency]) : null;
   if (!parsed?.ok) throw new ProviderError("plaid", 200, "INVALID_AMOUNT", `Amount ${shownValue(amount)} is not exact in ${currency}`);
   return parsed.minor;
 }
