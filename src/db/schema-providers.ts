@@ -22,6 +22,8 @@ export const providerConnections = sqliteTable(
     lastSyncAttemptAt: integer("last_sync_attempt_at"),
     /** What the last completed sync could not import, by currency: a JSON list (modules/providers/left-out.ts); NULL before one (migration 0047). */
     lastSyncUnsupported: text("last_sync_unsupported"),
+    /** Until when an active connection's status reason is a provider's warning a sync keeps (Plaid's PENDING_EXPIRATION; migration 0050). */
+    noticeUntil: integer("notice_until"),
     nextSyncAt: integer("next_sync_at"),
     nonce: integer("nonce").notNull().default(0),
     createdBy: text("created_by"),

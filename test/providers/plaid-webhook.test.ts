@@ -483,3 +483,75 @@ describe("a late or replayed ITEM_LOGIN_REQUIRED", () => {
     expect((await connection(broken.connectionId))!.status).toBe("reauth_required");
   });
 });
+
+describe("PENDING_EXPIRATION and PENDING_DISCONNECT: a week's warning, not a stop", () => {
+  const row = (id: string) =>
+    env.DB.prepare("SELECT status, status_reason, notice_until FROM provider_connections WHERE id = ?").bind(id).first<{ status: string; status_reason: string | null; notice_until: number | null }>();
+  const actionOf = async (res: Response) => {
+    expect(res.status).toBe(200);
+    return ((await res.json()) as any).action as string;
+  };
+  async function linked() {
+    const { owner, spaceId } = await ownerWithSpace();
+    const l = await linkPlaid(owner, spaceId);
+    expect((await waitForJob(l.jobId)).status).toBe("completed");
+    const itemId = (await env.DB.prepare("SELECT external_id FROM provider_connections WHERE id = ?").bind(l.connection.id).first<{ external_id: string }>())!.external_id;
+    return { owner, spaceId, connectionId: l.connection.id as string, itemId, accessToken: await plaidAccessToken(l.connection.id) };
+  }
+  const send = async (body: Record<string, unknown>) => {
+    const text = JSON.stringify({ environment: "sandbox", ...body });
+    return actionOf(await post(text, await sign(text)));
+  };
+  const syncOnce = async (s: { itemId: string; accessToken: string }) => {
+    await plaidControl("transactions/advance", { access_token: s.accessToken, generations: 1 });
+    const action = await send({ webhook_type: "TRANSACTIONS", webhook_code: "SYNC_UPDATES_AVAILABLE", item_id: s.itemId, initial_update_complete: true, historical_update_complete: true });
+    // It was ignored while the connection was set to reauth_required: a week of data only by hand.
+    expect(action).toMatch(/^sync_enqueued:job_/);
+    expect((await waitForJob(action.split(":")[1]!)).status).toBe("completed");
+  };
+
+  it("the connection stays active and keeps syncing, its reason the warning until the end, then cleared by a sync", { timeout: 120_000 }, async () => {
+    const s = await linked();
+    const ends = new Date(Math.floor(Date.now() / 1000) * 1000 + 6 * 86_400_000).toISOString();
+    expect(await send({ webhook_type: "ITEM", webhook_code: "PENDING_EXPIRATION", item_id: s.itemId, consent_expiration_time: ends })).toBe("notice");
+    const warned = await row(s.connectionId);
+    expect(warned).toMatchObject({ status: "active", notice_until: Date.parse(ends) });
+    expect(warned!.status_reason).toBe(
+      `PENDING_EXPIRATION: the institution's consent expires at ${ends} unless the user renews it in Link's update mode (POST /v1/providers/plaid/link-token with this connectionId); it keeps syncing until then`,
+    );
+    // The hourly sweep and Plaid's sync webhooks still sync it, and a sync's success keeps the warning.
+    await syncOnce(s);
+    expect(await row(s.connectionId)).toEqual(warned);
+    const listed = await callJson(`/v1/providers/connections?spaceId=${s.spaceId}`, as(s.owner));
+    expect(listed.body.connections[0]).toMatchObject({ status: "active", statusReason: warned!.status_reason });
+    // Past its time (renewed, or the item then fails its login and the sync says so), a success clears it.
+    await env.DB.prepare("UPDATE provider_connections SET notice_until = ? WHERE id = ?").bind(Date.now() - 1, s.connectionId).run();
+    await syncOnce(s);
+    expect(await row(s.connectionId)).toEqual({ status: "active", status_reason: null, notice_until: null });
+  });
+
+  it("PENDING_DISCONNECT names Plaid's reason and holds a week; a time Plaid sends that is no time, past or far off holds a week; a connection not active is left as it is", { timeout: 120_000 }, async () => {
+    const s = await linked();
+    const before = Date.now();
+    expect(await send({ webhook_type: "ITEM", webhook_code: "PENDING_DISCONNECT", item_id: s.itemId, reason: "INSTITUTION_MIGRATION" })).toBe("notice");
+    const r = (await row(s.connectionId))!;
+    expect(r.status).toBe("active");
+    expect(r.status_reason).toMatch(/^PENDING_DISCONNECT: Plaid will disconnect this item \(INSTITUTION_MIGRATION\) at \d{4}-\d\d-\d\dT/);
+    expect(r.notice_until).toBeGreaterThanOrEqual(before + 7 * 86_400_000);
+    expect(r.notice_until).toBeLessThanOrEqual(Date.now() + 7 * 86_400_000);
+    for (const consent_expiration_time of ["next week", "2001-01-01T00:00:00Z", "2999-01-01T00:00:00Z", 17]) {
+      const sent = Date.now();
+      expect(await send({ webhook_type: "ITEM", webhook_code: "PENDING_EXPIRATION", item_id: s.itemId, consent_expiration_time })).toBe("notice");
+      const until = (await row(s.connectionId))!.notice_until!;
+      expect(until, String(consent_expiration_time)).toBeGreaterThanOrEqual(sent + 7 * 86_400_000);
+      expect(until).toBeLessThanOrEqual(Date.now() + 7 * 86_400_000);
+    }
+    // A connection already waiting for its login keeps that, and its reason.
+    await plaidControl("item/reset_login", { access_token: s.accessToken });
+    const login = JSON.stringify({ webhook_type: "ITEM", webhook_code: "ERROR", item_id: s.itemId, error: { error_type: "ITEM_ERROR", error_code: "ITEM_LOGIN_REQUIRED", error_message: "login required" }, environment: "sandbox" });
+    expect(await actionOf(await post(login, await sign(login)))).toBe("reauth_required");
+    expect(await row(s.connectionId)).toEqual({ status: "reauth_required", status_reason: "ERROR: ITEM_LOGIN_REQUIRED", notice_until: null });
+    expect(await send({ webhook_type: "ITEM", webhook_code: "PENDING_EXPIRATION", item_id: s.itemId, consent_expiration_time: null })).toBe("ignored:not_active");
+    expect(await row(s.connectionId)).toEqual({ status: "reauth_required", status_reason: "ERROR: ITEM_LOGIN_REQUIRED", notice_until: null });
+  });
+});

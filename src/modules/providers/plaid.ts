@@ -2,6 +2,7 @@
 import type { AuthContext, Services } from "../../env";
 import { ApiError, notFound, validationFailed } from "../../lib/errors";
 import { sha256Hex } from "../../lib/crypto";
+import { iso } from "../../lib/clock";
 import { logInfo } from "../../lib/log";
 import { PlaidClient } from "../../providers/plaid/client";
 import { normalAccount } from "../../providers/plaid/adapter";
@@ -12,7 +13,7 @@ import { applyChanges } from "./apply";
 import { emptyStats, type NormalAccount } from "./sync-types";
 import {
   connectionAccountIds, connectionByExternalId, createConnection, getConnection, hasLiveConnection, openCredentials, plaidLoginKey, presentConnection,
-  refuseLinkedPlaidAccounts, setStatus,
+  refuseLinkedPlaidAccounts, setNotice, setStatus,
 } from "./connections";
 import { actOnLoginAlarm } from "./login-alarm";
 import { plaidLogin } from "./plaid-login";
@@ -142,8 +143,10 @@ export async function handlePlaidWebhook(svc: Services, body: Record<string, unk
       // is asked how the item stands now.
       action = await actOnLoginAlarm(svc, conn, await loginRequiredNow(svc, conn), `${code}: ITEM_LOGIN_REQUIRED`, "ignored:item_healthy");
     } else if (code === "PENDING_EXPIRATION" || code === "PENDING_DISCONNECT") {
-      await setStatus(svc, conn.id, "reauth_required", `${code}${err?.error_code ? `: ${String(err.error_code)}` : ""}`);
-      action = "reauth_required";
+      // A warning about a week ahead: the item still works until then, so the connection stays active and keeps
+      // syncing (reauth_required stopped its syncs a week early), with the warning as its reason until the end.
+      const { reason, until } = pendingEnd(code, body, svc.clock.now());
+      action = (await setNotice(svc, conn.id, reason, until)) ? "notice" : "ignored:not_active";
     } else if (code === "ERROR") {
       await setStatus(svc, conn.id, "error", `ITEM ERROR: ${String(err?.error_code ?? "unknown")}`);
       action = "error";
@@ -161,6 +164,25 @@ export async function handlePlaidWebhook(svc: Services, body: Record<string, unk
   }
   if (svc.env.LOG_LEVEL !== "error") logInfo(undefined, "plaid.webhook", { type, code, connectionId: conn.id, action });
   return { received: true, action };
+}
+
+/** How long ahead Plaid warns (PENDING_EXPIRATION, PENDING_DISCONNECT): "7 days before". */
+const PENDING_WARNING_MS = 7 * 86_400_000;
+
+/**
+ * The warning a PENDING_EXPIRATION or PENDING_DISCONNECT webhook gives, and until when it holds: the item's
+ * `consent_expiration_time` when Plaid sends one within the next 30 days, else a week from now (PENDING_DISCONNECT
+ * sends no time; Plaid sends both a week ahead).
+ */
+function pendingEnd(code: string, body: Record<string, unknown>, now: number): { reason: string; until: number } {
+  const sent = typeof body.consent_expiration_time === "string" ? Date.parse(body.consent_expiration_time) : Number.NaN;
+  const until = Number.isFinite(sent) && sent > now && sent <= now + 30 * 86_400_000 ? sent : now + PENDING_WARNING_MS;
+  const why = typeof body.reason === "string" && body.reason.length <= 64 ? ` (${body.reason})` : "";
+  const ends = code === "PENDING_EXPIRATION" ? "the institution's consent expires" : `Plaid will disconnect this item${why}`;
+  return {
+    reason: `${code}: ${ends} at ${iso(until)} unless the user renews it in Link's update mode (POST /v1/providers/plaid/link-token with this connectionId); it keeps syncing until then`,
+    until,
+  };
 }
 
 /**
