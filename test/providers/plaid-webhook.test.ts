@@ -530,6 +530,19 @@ describe("PENDING_EXPIRATION and PENDING_DISCONNECT: a week's warning, not a sto
     expect(await row(s.connectionId)).toEqual({ status: "active", status_reason: null, notice_until: null });
   });
 
+  it("USER_ACCOUNT_REVOKED (one account) leaves the connection active for the others, naming the account; it set the whole connection reauth_required", { timeout: 120_000 }, async () => {
+    const s = await linked();
+    const one = (await env.DB.prepare("SELECT account_id, provider_account_id FROM provider_accounts WHERE connection_id = ? ORDER BY account_id LIMIT 1")
+      .bind(s.connectionId)
+      .first<{ account_id: string; provider_account_id: string }>())!;
+    expect(await send({ webhook_type: "ITEM", webhook_code: "USER_ACCOUNT_REVOKED", item_id: s.itemId, account_id: one.provider_account_id })).toBe("notice");
+    const r = (await row(s.connectionId))!;
+    expect(r.status).toBe("active");
+    expect(r.status_reason).toContain(`revoked access to account ${one.account_id} at the institution`);
+    await syncOnce(s);
+    expect((await row(s.connectionId))!.status_reason).toBe(r.status_reason);
+  });
+
   it("PENDING_DISCONNECT names Plaid's reason and holds a week; a time Plaid sends that is no time, past or far off holds a week; a connection not active is left as it is", { timeout: 120_000 }, async () => {
     const s = await linked();
     const before = Date.now();

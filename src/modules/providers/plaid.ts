@@ -157,13 +157,31 @@ export async function handlePlaidWebhook(svc: Services, body: Record<string, unk
         const { jobId, created } = await enqueueSync(svc, { ...conn, status: "active", status_reason: null }, "webhook");
         action = created ? `active;sync_enqueued:${jobId}` : `active;sync_in_progress:${jobId}`;
       }
-    } else if (code === "USER_PERMISSION_REVOKED" || code === "USER_ACCOUNT_REVOKED") {
+    } else if (code === "USER_PERMISSION_REVOKED") {
       await setStatus(svc, conn.id, "reauth_required", code);
       action = "reauth_required";
+    } else if (code === "USER_ACCOUNT_REVOKED") {
+      // One account's access was revoked at the institution; the item stays healthy for the others (Plaid), which
+      // keep syncing: the connection says which account stopped, and how to give it back (update mode).
+      const revoked = typeof body.account_id === "string" ? await accountOfPlaid(svc, conn.id, body.account_id) : null;
+      const until = svc.clock.now() + REVOKED_NOTICE_MS;
+      const reason = `USER_ACCOUNT_REVOKED: the user revoked access to ${revoked ? `account ${revoked}` : "one account"} at the institution; it no longer syncs (its history is kept) unless access is given again in Link's update mode (POST /v1/providers/plaid/link-token with this connectionId)`;
+      action = (await setNotice(svc, conn.id, reason, until)) ? "notice" : "ignored:not_active";
     }
   }
   if (svc.env.LOG_LEVEL !== "error") logInfo(undefined, "plaid.webhook", { type, code, connectionId: conn.id, action });
   return { received: true, action };
+}
+
+/** How long a connection tells of an account revoked at the institution (USER_ACCOUNT_REVOKED). */
+const REVOKED_NOTICE_MS = 30 * 86_400_000;
+
+/** Our id of the connection's account that Plaid calls `plaidAccountId`, if it has one. */
+async function accountOfPlaid(svc: Services, connectionId: string, plaidAccountId: string): Promise<string | null> {
+  const row = await svc.env.DB.prepare("SELECT account_id FROM provider_accounts WHERE connection_id = ? AND provider_account_id = ?")
+    .bind(connectionId, plaidAccountId)
+    .first<{ account_id: string }>();
+  return row?.account_id ?? null;
 }
 
 /** How long ahead Plaid warns (PENDING_EXPIRATION, PENDING_DISCONNECT): "7 days before". */
