@@ -114,9 +114,21 @@ export const pow10 = (k: number) => 10n ** BigInt(k);
 /** Most digits a rate may carry on either side of the point. */
 export const MAX_RATE_DIGITS = 12;
 
-/** A positive exact decimal ("17.0512", "0.000058") as a fraction; null if it is not one. */
+/** A positive exact decimal ("17.0512", "0.000058") as a fraction; null if it is not one (a rate as written: 12 digits either side at most). */
 export function parseRate(text: string): Frac | null {
-  const m = /^(\d{1,12})(?:\.(\d{1,12}))?$/.exec(text);
+  return parseDecimalFrac(/^(\d{1,12})(?:\.(\d{1,12}))?$/.exec(text));
+}
+
+/**
+ * A positive exact decimal of any stored rate or price as a fraction, or null: what the rate book reads. Wider than
+ * `parseRate` (what a rate may be written with): a market price is stored with up to 24 decimals (prices/decimal.ts),
+ * and one with 13 or more was dropped from the book, its coin's holdings left unconverted as if no price were known.
+ */
+export function parseStoredRate(text: string): Frac | null {
+  return text.length <= 64 ? parseDecimalFrac(/^(\d{1,40})(?:\.(\d{1,24}))?$/.exec(text)) : null;
+}
+
+function parseDecimalFrac(m: RegExpExecArray | null): Frac | null {
   if (!m) return null;
   const fracPart = m[2] ?? "";
   const f = frac(BigInt(m[1]! + fracPart), pow10(fracPart.length));
