@@ -135,9 +135,12 @@ function parseDecimalFrac(m: RegExpExecArray | null): Frac | null {
   return f.n > 0n ? f : null;
 }
 
-/** The canonical text of a rate: no leading zeros, no trailing fractional zeros ("017.50" -> "17.5"). */
-export function canonicalRate(text: string): string | null {
-  if (!parseRate(text)) return null;
+/**
+ * The canonical text of a rate: no leading zeros, no trailing fractional zeros ("017.50" -> "17.5"). `parse` says
+ * which rates are taken: as a space writes one (the default), or as a provider may send one (`parseStoredRate`).
+ */
+export function canonicalRate(text: string, parse: (text: string) => Frac | null = parseRate): string | null {
+  if (!parse(text)) return null;
   let [whole, part = ""] = text.split(".");
   whole = whole!.replace(/^0+(?=\d)/, "");
   let end = part.length;
