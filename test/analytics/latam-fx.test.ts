@@ -10,11 +10,14 @@
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { registerUser } from "../helpers";
+import { awayFromMidnight, registerUser } from "../helpers";
 import { createAccount } from "../accounts/helpers";
-import { api, ok } from "./fixture";
+import { api, inBatches, localDays, ok } from "./fixture";
 
 const TZ = "America/Mexico_City";
+const BOGOTA = "America/Bogota";
+// The last test's days are Bogotá's today: not across its midnight (helpers.ts).
+await awayFromMidnight(BOGOTA);
 const DAY = "2024-01-15";
 
 /** Σ minor × rate × 10^(2 − scale), exactly, rounded half-even once (the space's currency has 2 decimals). */
@@ -114,5 +117,40 @@ describe("a LATAM household's net worth", () => {
     const monthly = await ok(a.get(`/v1/analytics/net-worth?spaceId=${spaceId}&from=2014-01-01&to=2024-01-01&interval=month`));
     expect(monthly.points).toHaveLength(121);
     expect(monthly.points.at(-1).date).toBe("2024-01-01");
+  });
+
+  it("agrees to the minor unit across the dashboard, the history, the accounts' summary and the forecast, past 100 accounts", { timeout: 120_000 }, async () => {
+    const owner = await registerUser();
+    const a = api(owner);
+    const { day, today } = localDays(BOGOTA);
+    const spaceId = (await ok(a.post("/v1/spaces", { name: "COP", type: "personal", currency: "COP", timezone: BOGOTA }))).id;
+    const open = (name: string, currency: string, openingBalance: string) =>
+      createAccount(owner, spaceId, { name, type: "savings", currency, openingBalance, openingBalanceDate: day(-10) });
+    // 104 accounts: more than D1's 100 bound parameters, were any list of them bound one by one.
+    await inBatches(Array.from({ length: 102 }, (_, i) => i), 8, (i) => open(`a${i}`, i % 2 ? "BRL" : "COP", `${1_000_000_000 + i}.${String(i).padStart(2, "0").slice(-2)}`));
+    await open("usd", "USD", "100.01");
+    await open("eur", "EUR", "0.03");
+    const rates = { BRL: ["0.2034567", "3912.3456789"], USD: ["3912.3456789"], EUR: ["1.0923", "3912.3456789"], COP: [] as string[] };
+    await ok(a.put(`/v1/spaces/${spaceId}/rates`, {
+      rates: [
+        { base: "USD", quote: "COP", date: today, rate: "3912.3456789" },
+        { base: "BRL", quote: "USD", date: today, rate: "0.2034567" },
+        { base: "EUR", quote: "USD", date: today, rate: "1.0923" },
+      ],
+    }));
+    const summary = await ok(a.get(`/v1/accounts/summary?spaceId=${spaceId}`));
+    expect(summary.activeCount).toBe(104);
+    const totals = summary.totalBalanceByCurrency as Record<keyof typeof rates, string>;
+    const expected = exactTotal(Object.entries(totals).map(([cur, dec]) => ({ minor: BigInt(dec.replace(".", "")), scale: 2, rates: rates[cur as keyof typeof rates] })));
+    const expectedDecimal = `${expected / 100n}.${String(expected % 100n).padStart(2, "0")}`;
+    const dash = await ok(a.get(`/v1/analytics/dashboard?spaceId=${spaceId}&period=7d`));
+    expect(dash.netWorth).toMatchObject({ currentDecimal: expectedDecimal, currentComplete: true });
+    const history = await ok(a.get(`/v1/analytics/net-worth?spaceId=${spaceId}&from=${day(-1)}&to=${today}&interval=day`));
+    expect(history.points.at(-1)).toMatchObject({ date: today, netWorthDecimal: expectedDecimal, complete: true });
+    // Each account's balance, as the forecast starts from it, sums to the summary's total of its currency.
+    const forecast = await ok(a.get(`/v1/analytics/forecast?spaceId=${spaceId}`));
+    const byCurrency = new Map<string, bigint>();
+    for (const acc of forecast.accounts) byCurrency.set(acc.currency, (byCurrency.get(acc.currency) ?? 0n) + BigInt(acc.currentBalanceDecimal.replace(".", "")));
+    expect(Object.fromEntries([...byCurrency].map(([c, m]) => [c, `${m / 100n}.${String(m % 100n).padStart(2, "0")}`]))).toEqual(totals);
   });
 });
