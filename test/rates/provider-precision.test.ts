@@ -2,7 +2,10 @@
  * A provider's rate with more than 12 decimals (QA-FX): a JSON number such as 0.9212345678901234, which providers
  * that compute rates in floating point send, failed the whole day's answer as "an invalid rate" (a 502, and no rate
  * of any currency that day). It is an exact decimal like any other: stored digit for digit and converted exactly.
+ * And a derived rate far below 1 keeps 12 significant digits: COP→BTC was shown to 12 decimals, 0.000000002543, four
+ * digits, which would turn a billion pesos into 0.00016 BTC (some 63,000 COP) less than the stored price says.
  */
+import { env } from "cloudflare:workers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { app } from "../../src/app";
 import { registerSandboxHandler } from "../../src/lib/outbound";
@@ -32,5 +35,16 @@ describe("a provider's rate with many decimals", () => {
     expect(inverse.body).toMatchObject({ rate: "1.085499866001", exact: false, derivation: "inverse" });
     // The rest of the day's rates came with it.
     expect((await get(`/v1/rates?base=USD&quote=MXN&date=${DAY}`)).body).toMatchObject({ exact: true, rateDate: DAY });
+  });
+
+  it("a derived rate far below 1 keeps 12 significant digits", async () => {
+    const u = await registerUser();
+    const now = Date.now();
+    await env.DB.prepare("INSERT OR REPLACE INTO market_prices (symbol, quote, day, price_decimal, source, as_of, fetched_at) VALUES ('BTC', 'COP', '2024-01-15', '393209773', 'test', ?, ?)")
+      .bind(now, now).run();
+    const r = await callJson("/v1/rates?base=COP&quote=BTC&date=2024-01-15", { token: u.accessToken, ip: u.ip });
+    expect(r.status).toBe(200);
+    // 1 / 393209773 = 2.54317178429…e-9.
+    expect(r.body).toMatchObject({ rate: "0.00000000254317178429", exact: false, derivation: "inverse", ratesUsed: [expect.objectContaining({ rate: "393209773" })] });
   });
 });

@@ -162,5 +162,17 @@ export function roundHalfEven(x: Frac): bigint {
 /** Integer part toward minus infinity. */
 export const floorFrac = (x: Frac) => (x.n >= 0n ? x.n / x.d : -((-x.n + x.d - 1n) / x.d));
 
+/**
+ * A derived rate (`x` > 0) as a decimal string: `places` decimals, or as many more as keep `places` significant digits
+ * when the rate is below 0.1 (COP→BTC, 1 / 393209773, is 0.00000000254317178429, not a 4-digit 0.000000002543),
+ * rounded half-even.
+ */
+export function rateToDecimal(x: Frac, places = 12): string {
+  let leadingZeros = 0;
+  // Digits between the point and the first significant one: 0.0587 has one, 0.0000000025 has eight.
+  while (x.n > 0n && x.n * pow10(leadingZeros + 1) < x.d) leadingZeros++;
+  return fracToDecimal(x, places + leadingZeros);
+}
+
 /** `x` as a decimal string with `places` decimals, rounded half-even (for derived rates only; totals use roundHalfEven). */
 export const fracToDecimal = (x: Frac, places: number) => formatMinor(roundHalfEven(mul(x, frac(pow10(places)))), places);
