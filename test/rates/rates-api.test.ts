@@ -32,10 +32,11 @@ describe("GET /v1/rates", () => {
     const stored = await env.DB.prepare("SELECT rate, source FROM exchange_rates WHERE base = 'USD' AND quote = 'MXN' AND date = '2024-02-14'").first();
     expect(stored).toEqual({ rate: sandboxRate("MXN", "2024-02-14"), source: "sandbox-fx" });
 
-    // The inverse is derived (12 decimals, marked inexact) from the same stored rate.
+    // The inverse is derived (12 significant digits, marked inexact) from the same stored rate.
     const inv = await as(u).get("/v1/rates?base=MXN&quote=USD&date=2024-02-14");
     expect(inv.body).toMatchObject({ exact: false, derivation: "inverse" });
-    expect(inv.body.rate).toMatch(/^0\.\d{12}$/);
+    // 0.05…: 12 significant digits, 13 decimals.
+    expect(inv.body.rate).toMatch(/^0\.0[1-9]\d{11}$/);
     // Cross through USD.
     const cross = await as(u).get("/v1/rates?base=MXN&quote=EUR&date=2024-02-14");
     expect(cross.body.derivation).toBe("cross via USD");

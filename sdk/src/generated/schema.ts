@@ -4505,7 +4505,7 @@ export interface components {
             quote: string;
             date: string;
             /**
-             * @description 1 base in quote: exact decimal when `exact`; a derived (inverse or cross) rate shown to 12 decimals, half-even
+             * @description 1 base in quote: exact decimal when `exact`; a derived (inverse or cross) rate shown to 12 decimals, or to 12 significant digits when below 0.1 (0.00000000254317178429), half-even
              * @example 17.125000
              */
             rate: string | null;

@@ -9,7 +9,7 @@
 import { ApiError } from "../../lib/errors";
 import { plainDecimal } from "../../lib/money";
 import { outbound, type Outbound } from "../../lib/outbound";
-import { canonicalRate } from "./exact";
+import { canonicalRate, parseStoredRate } from "./exact";
 
 export interface ProviderRates {
   base: string;
@@ -76,7 +76,8 @@ export class RatesClient {
     for (const [symbol, raw] of Object.entries(b.rates as Record<string, unknown>)) {
       if (!symbols.includes(symbol)) continue;
       const text = typeof raw === "string" ? raw : typeof raw === "number" && Number.isFinite(raw) ? plainDecimal(String(raw)) : null;
-      const rate = text === null ? null : canonicalRate(text);
+      // Any exact decimal the rate book reads: a JSON number of 16 decimals (0.9212345678901234) is a rate, not a broken day.
+      const rate = text === null ? null : canonicalRate(text, parseStoredRate);
       if (rate === null) throw providerError(`The exchange-rate provider sent an invalid rate for ${symbol}`);
       rates[symbol] = rate;
     }

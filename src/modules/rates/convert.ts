@@ -20,7 +20,7 @@ import { type Locale, say, type Sentence } from "../../lib/i18n";
 import { CURRENCY_SCALES, formatMinor, moneyFields } from "../../lib/money";
 import { jsonList } from "../../lib/sql";
 import { addDays, parseYmd, ymdString } from "../../lib/zoned-time";
-import { type Frac, frac, inv, mul, parseRate, pow10, roundHalfEven, sumOnCommonDenominator, ZERO } from "./exact";
+import { type Frac, frac, inv, mul, parseStoredRate, pow10, roundHalfEven, sumOnCommonDenominator, ZERO } from "./exact";
 
 /** How far back a rate may come from when its own day has none. */
 export const LOOKBACK_DAYS = 31;
@@ -85,7 +85,7 @@ export class RateBook {
   add(rows: RateRow[]): void {
     this.resolved.clear();
     for (const r of rows) {
-      const value = parseRate(r.rate);
+      const value = parseStoredRate(r.rate);
       if (!value) continue;
       const key = `${r.base}/${r.quote}`;
       const list = this.pairs.get(key) ?? [];

@@ -114,18 +114,33 @@ export const pow10 = (k: number) => 10n ** BigInt(k);
 /** Most digits a rate may carry on either side of the point. */
 export const MAX_RATE_DIGITS = 12;
 
-/** A positive exact decimal ("17.0512", "0.000058") as a fraction; null if it is not one. */
+/** A positive exact decimal ("17.0512", "0.000058") as a fraction; null if it is not one (a rate as written: 12 digits either side at most). */
 export function parseRate(text: string): Frac | null {
-  const m = /^(\d{1,12})(?:\.(\d{1,12}))?$/.exec(text);
+  return parseDecimalFrac(/^(\d{1,12})(?:\.(\d{1,12}))?$/.exec(text));
+}
+
+/**
+ * A positive exact decimal of any stored rate or price as a fraction, or null: what the rate book reads. Wider than
+ * `parseRate` (what a rate may be written with): a market price is stored with up to 24 decimals (prices/decimal.ts),
+ * and one with 13 or more was dropped from the book, its coin's holdings left unconverted as if no price were known.
+ */
+export function parseStoredRate(text: string): Frac | null {
+  return text.length <= 64 ? parseDecimalFrac(/^(\d{1,40})(?:\.(\d{1,24}))?$/.exec(text)) : null;
+}
+
+function parseDecimalFrac(m: RegExpExecArray | null): Frac | null {
   if (!m) return null;
   const fracPart = m[2] ?? "";
   const f = frac(BigInt(m[1]! + fracPart), pow10(fracPart.length));
   return f.n > 0n ? f : null;
 }
 
-/** The canonical text of a rate: no leading zeros, no trailing fractional zeros ("017.50" -> "17.5"). */
-export function canonicalRate(text: string): string | null {
-  if (!parseRate(text)) return null;
+/**
+ * The canonical text of a rate: no leading zeros, no trailing fractional zeros ("017.50" -> "17.5"). `parse` says
+ * which rates are taken: as a space writes one (the default), or as a provider may send one (`parseStoredRate`).
+ */
+export function canonicalRate(text: string, parse: (text: string) => Frac | null = parseRate): string | null {
+  if (!parse(text)) return null;
   let [whole, part = ""] = text.split(".");
   whole = whole!.replace(/^0+(?=\d)/, "");
   let end = part.length;
@@ -146,6 +161,18 @@ export function roundHalfEven(x: Frac): bigint {
 
 /** Integer part toward minus infinity. */
 export const floorFrac = (x: Frac) => (x.n >= 0n ? x.n / x.d : -((-x.n + x.d - 1n) / x.d));
+
+/**
+ * A derived rate (`x` > 0) as a decimal string: `places` decimals, or as many more as keep `places` significant digits
+ * when the rate is below 0.1 (COP→BTC, 1 / 393209773, is 0.00000000254317178429, not a 4-digit 0.000000002543),
+ * rounded half-even.
+ */
+export function rateToDecimal(x: Frac, places = 12): string {
+  let leadingZeros = 0;
+  // Digits between the point and the first significant one: 0.0587 has one, 0.0000000025 has eight.
+  while (x.n > 0n && x.n * pow10(leadingZeros + 1) < x.d) leadingZeros++;
+  return fracToDecimal(x, places + leadingZeros);
+}
 
 /** `x` as a decimal string with `places` decimals, rounded half-even (for derived rates only; totals use roundHalfEven). */
 export const fracToDecimal = (x: Frac, places: number) => formatMinor(roundHalfEven(mul(x, frac(pow10(places)))), places);

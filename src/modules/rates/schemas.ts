@@ -17,7 +17,7 @@ export const RateSchema = z
     base: z.string(),
     quote: z.string(),
     date: z.string(),
-    rate: z.string().nullable().openapi({ example: "17.125000", description: "1 base in quote: exact decimal when `exact`; a derived (inverse or cross) rate shown to 12 decimals, half-even" }),
+    rate: z.string().nullable().openapi({ example: "17.125000", description: "1 base in quote: exact decimal when `exact`; a derived (inverse or cross) rate shown to 12 decimals, or to 12 significant digits when below 0.1 (0.00000000254317178429), half-even" }),
     rateDate: z.string().nullable().openapi({ description: "The day the rate is for: earlier than `date` when that day had none" }),
     exact: z.boolean(),
     derivation: z.string().nullable(),

@@ -16,7 +16,7 @@ import { getPricesOn } from "../prices/service";
 import { RatesClient, RatesProviderError } from "./client";
 import { BACKFILL_RETRY_MS, countingAttempt, recordAttempt, TODAY_RETRY_MS } from "./attempts";
 import { HUB, providerRatesStatement, RateBook, type RateRow, type RateUsed } from "./convert";
-import { canonicalRate, fracToDecimal } from "./exact";
+import { canonicalRate, rateToDecimal } from "./exact";
 
 /** Currencies the provider is asked for each day (fiat; coin prices come from the prices module). */
 export const PROVIDER_SYMBOLS = FIAT_CURRENCIES.filter((c) => c !== HUB);
@@ -115,7 +115,7 @@ export async function getRate(svc: Services, q: { base: string; quote: string; d
     base: q.base,
     quote: q.quote,
     date,
-    rate: r ? (direct ? r.legs[0]!.entry.rate : fracToDecimal(r.value, 12)) : null,
+    rate: r ? (direct ? r.legs[0]!.entry.rate : rateToDecimal(r.value)) : null,
     rateDate: r?.date ?? null,
     exact: r ? direct : false,
     derivation: r ? (direct ? "direct" : r.legs.length === 1 ? "inverse" : `cross via ${HUB}`) : null,
