@@ -247,4 +247,20 @@ describe("a provider's failure on a request the client waits for", () => {
       fault = null;
     }
   });
+
+  it("a Plaid error whose JSON body is not an object (null, a list, a string) is the PROVIDER_ERROR of its status (a 400: 422, as any), not a 500", { timeout: 60_000 }, async () => {
+    const owner = await registerUser();
+    const space = await createSpace(owner);
+    for (const body of ["null", "[]", '"busy"', "7"]) {
+      fault = { path: "/link/token/create", who: owner.id, seen: 0, answer: () => Promise.resolve(new Response(body, { status: 400, headers: { "content-type": "application/json" } })) };
+      try {
+        const res = await callJson("/v1/providers/plaid/link-token", { ...as(owner), body: { spaceId: space.id } });
+        expect(res.status, body).toBe(422);
+        expect(res.body.error, body).toMatchObject({ code: "PROVIDER_ERROR", message: "plaid: HTTP 400" });
+        expect(fault.seen).toBe(1);
+      } finally {
+        fault = null;
+      }
+    }
+  });
 });

@@ -74,7 +74,8 @@ export class PlaidClient {
     }
     const json = await readJson("plaid", res);
     if (!res.ok) {
-      const err = json as Partial<PlaidError>;
+      // Plaid's error is an object; anything else (null, a list) is read as none, not a TypeError (a 500).
+      const err = (json !== null && typeof json === "object" && !Array.isArray(json) ? json : {}) as Partial<PlaidError>;
       throw new ProviderError("plaid", res.status, providerText(err.error_code ?? "UNKNOWN"), providerText(err.error_message ?? `HTTP ${res.status}`), retryAfterSeconds(res));
     }
     return json as Res;
