@@ -11,13 +11,15 @@
  * - `balance_type` (ASSET, LIABILITY) says whether a balance is owed: an UNCATEGORIZED liability was booked as money held.
  * - `date_to` "cannot be greater than today's date": the sync asked for 40 days ahead, which Belvo refuses (400), so
  *   no sync could complete; the simulator now refuses it as Belvo does, and dates its generations in the past.
+ * - a link whose password changed is answered `invalid_link` (400): the connection went to `error`, where the user
+ *   is never asked to repair it; it is `reauth_required`, as for token_required.
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { rewritingSandbox } from "./rewriting-sandbox";
 import { ledgerViolations } from "../invariants/ledger-invariants";
 import { call, callJson } from "../helpers";
-import { as, belvoBankBalances, belvoLinked, ledgerBalances, syncNow } from "./helpers";
+import { as, belvoBankBalances, belvoLinked, connRow, ledgerBalances, syncNow } from "./helpers";
 
 const sandbox = rewritingSandbox();
 
@@ -160,5 +162,16 @@ describe("Belvo's real payload shapes", () => {
     const acc = await env.DB.prepare("SELECT name FROM accounts WHERE id = ?").bind(liab).first<{ name: string }>();
     expect(acc?.name).toBe("Crédito simple");
     expect(await ledgerViolations(spaceId)).toEqual([]);
+  });
+
+  it("a link Belvo answers invalid_link (its password changed) asks for the login again, and a repair brings it back", { timeout: 90_000 }, async () => {
+    const { owner, spaceId, connectionId, who } = await belvoLinked();
+    expect((await call("/sandbox/belvo/sandbox/links/invalidate", { body: { link: who, status: "invalid" } })).status).toBe(200);
+    const jobId = await syncNow(connectionId);
+    expect((await job(owner, jobId)).status).toBe("failed");
+    expect(await connRow(connectionId)).toMatchObject({ status: "reauth_required", status_reason: expect.stringContaining("invalid_link") });
+    const repaired = await callJson("/v1/providers/belvo/repair", { ...as(owner), body: { spaceId, connectionId, password: "new-pw" } });
+    expect(repaired.status).toBe(200);
+    expect((await connRow(connectionId))?.status).toBe("active");
   });
 });
