@@ -45,26 +45,29 @@ export function parseMajor(value: number | string, scale: number): ParseResult {
 }
 
 /**
- * `parseMajor` for a provider's amount that may be finer than the currency's minor unit (Plaid's amounts and balances
- * are JSON doubles, and nothing bounds their places): read exactly at the places written, then rounded once, half-even
- * (unbiased: what is lost and gained over many rows does not pile up on one side of the balance the provider reports,
- * and a balance adjustment settles what is left). What is not a decimal at all is still refused.
+ * Parses a major-unit amount written to more places than the currency keeps (a provider's "2145.4550", a JSON
+ * number's 0.125) into minor units of `scale`, rounded half-even once from the places written: read exactly at
+ * that finer scale, then rounded (no floating-point step). At most `maxFinerPlaces` places are taken; more, or
+ * anything that is not a decimal, is no amount. Unbiased, so the cents a provider's roundings leave over many
+ * amounts do not pile up on one side of the balance it reports (the sync's balance adjustment takes what is left).
  */
-export function parseMajorRounded(value: number | string, scale: number): ParseResult {
+export function parseMajorHalfEven(value: number | string, scale: number, maxFinerPlaces = 8): ParseResult {
   if (typeof value === "number" && !Number.isFinite(value)) return { ok: false, reason: "Must be a finite number" };
-  const text = typeof value === "number" ? plainDecimal(String(value)) : String(value).trim();
+  const text = typeof value === "number" ? plainDecimal(String(value)) : value.trim();
   const dot = text.indexOf(".");
-  const finer = Math.max(scale, dot < 0 ? 0 : text.length - dot - 1);
+  const places = dot < 0 ? 0 : text.length - dot - 1;
+  if (places > Math.max(scale, maxFinerPlaces)) return { ok: false, reason: `At most ${Math.max(scale, maxFinerPlaces)} decimal places are read` };
+  const finer = Math.max(scale, places);
   const p = parseMajorExact(text, finer, 16 + finer - scale);
   if (!p.ok) return p;
   const d = 10n ** BigInt(finer - scale);
-  const neg = p.minor < 0n;
-  const abs = neg ? -p.minor : p.minor;
-  let q = abs / d;
-  const twice = 2n * (abs - q * d);
+  const negative = p.minor < 0n;
+  const a = negative ? -p.minor : p.minor;
+  let q = a / d;
+  const twice = 2n * (a % d);
   if (twice > d || (twice === d && q % 2n === 1n)) q += 1n;
   if (q > BigInt(MAX_MINOR)) return { ok: false, reason: "Amount is too large" };
-  return { ok: true, minor: Number(neg ? -q : q) };
+  return { ok: true, minor: Number(negative ? -q : q) };
 }
 
 /**

@@ -10,8 +10,9 @@
  * (sometimes with a tip); on odd generations two identical pending OXXO
  * purchases appear, so that their processed twins cannot be told apart.
  *
- * Controls: /sandbox/links/advance {link, generations}, /sandbox/links/invalidate {link} (the bank wants the login
- * again, until the link's credentials are updated: PUT /api/links/{id}/).
+ * Controls: /sandbox/links/advance {link, generations}, /sandbox/links/invalidate {link, status?} (the bank wants the
+ * login again, until the link's credentials are updated: PUT /api/links/{id}/; status "invalid" makes Belvo's
+ * 400 invalid_link of a link whose password changed, else its 428 token_required).
  */
 import { Hono } from "hono";
 import type { BelvoAccount, BelvoLink, BelvoTransaction } from "../providers/belvo/client";
@@ -47,6 +48,13 @@ function uuid(seed: string): string {
   const hex = Array.from({ length: 32 }, () => Math.floor(r() * 16).toString(16)).join("");
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
+/**
+ * A link's history is anchored this many days before its creation, so that the days its generations add
+ * (/sandbox/links/advance: one day each) are past days for the first 29 of them: Belvo lists no future day (a
+ * date_to after today is refused, below), and a simulator dating its news in the future could not be read as
+ * Belvo is read.
+ */
+const ANCHOR_DAYS_AGO = 30;
 const addDays = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 
 const MERCHANTS = [
@@ -116,15 +124,31 @@ export function belvoStateAt(link: LinkRow, g: number): Map<string, SimTxn> {
 
 const OPENING = (link: LinkRow) => 2_500_000 + (fnv1a(link.seed) % 5_000_000);
 
-function accountsOf(link: LinkRow, state: Map<string, SimTxn>): BelvoAccount[] {
+/** Belvo's fields the adapter reads, and the others its API sends. */
+type Sent<T> = T & Record<string, unknown>;
+
+function accountsOf(link: LinkRow, state: Map<string, SimTxn>): Sent<BelvoAccount>[] {
   let chk = 0;
   let tdc = 0;
   for (const t of state.values()) if (!t.pending) t.account === "chk" ? (chk += t.cents) : (tdc += t.cents);
   const now = new Date().toISOString();
-  const inst = { name: "Citibanamex", type: "bank" };
+  // Belvo's Account as its API sends it (its OpenAPI's Account schema): balances are JSON numbers, a card's `current`
+  // what is owed (positive) and `balance_type` LIABILITY, with its `credit_data`.
+  const inst = { name: "banamex_mx_retail", type: "bank" };
+  const common = {
+    link: link.id, institution: inst, currency: "MXN", collected_at: now, created_at: now, last_accessed_at: now, public_identification_name: "CLABE",
+    loan_data: null, funds_data: null, receivables_data: null, bank_product_id: null, internal_identification: null,
+  };
   return [
-    { id: uuid(`${link.id}|acc|chk`), link: link.id, institution: inst, category: "CHECKING_ACCOUNT", type: "Cuentas", name: "Cuenta Perfiles", number: "4401", balance: { current: (OPENING(link) - chk) / 100, available: (OPENING(link) - chk) / 100 }, currency: "MXN", collected_at: now },
-    { id: uuid(`${link.id}|acc|tdc`), link: link.id, institution: inst, category: "CREDIT_CARD", type: "Tarjetas", name: "Tarjeta Clásica", number: "9120", balance: { current: tdc / 100, available: (5_000_000 - tdc) / 100 }, currency: "MXN", collected_at: now },
+    {
+      ...common, id: uuid(`${link.id}|acc|chk`), category: "CHECKING_ACCOUNT", balance_type: "ASSET", type: "Cuentas", name: "Cuenta Perfiles", number: "4401",
+      public_identification_value: "002180700000004401", balance: { current: (OPENING(link) - chk) / 100, available: (OPENING(link) - chk) / 100 }, credit_data: null,
+    },
+    {
+      ...common, id: uuid(`${link.id}|acc|tdc`), category: "CREDIT_CARD", balance_type: "LIABILITY", type: "Tarjetas", name: "Tarjeta Clásica", number: "9120",
+      public_identification_value: "9120", balance: { current: tdc / 100, available: (5_000_000 - tdc) / 100 },
+      credit_data: { credit_limit: 50_000, collected_at: now, cutting_date: null, next_payment_date: null, minimum_payment: null, no_interest_payment: null, interest_rate: null },
+    },
   ];
 }
 
@@ -136,6 +160,9 @@ async function linkOf(env: Env, id: unknown): Promise<LinkRow | null> {
 async function usable(env: Env, id: unknown): Promise<LinkRow | Response> {
   const link = await linkOf(env, id);
   if (!link || link.status === "deleted") return belvoError(404, "not_found", "Link not found");
+  // Belvo's answers for a link it cannot use: an invalidated one (the password changed) is a 400 invalid_link, one
+  // whose bank wants a new token a 428 token_required.
+  if (link.status === "invalid") return belvoError(400, "invalid_link", "The link has been invalidated. You may need to update link credentials");
   if (link.status !== "valid") return belvoError(428, "token_required", "A new login is required to access the institution");
   return link;
 }
@@ -152,7 +179,7 @@ belvoSandbox.post("/api/links/", async (c) => {
   const now = new Date();
   const externalId = typeof body.external_id === "string" ? body.external_id.slice(0, 128) : null;
   await c.env.DB.prepare("INSERT INTO sandbox_belvo_links (id, institution, username, seed, anchor_day, status, created_at, external_id) VALUES (?, ?, ?, ?, ?, 'valid', ?, ?)")
-    .bind(id, institution, username.slice(0, 100), await sha256Hex(`${institution}|${username}`), now.toISOString().slice(0, 10), now.getTime(), externalId)
+    .bind(id, institution, username.slice(0, 100), await sha256Hex(`${institution}|${username}`), addDays(now.toISOString().slice(0, 10), -ANCHOR_DAYS_AGO), now.getTime(), externalId)
     .run();
   const link: BelvoLink = { id, institution, access_mode: "recurrent", status: "valid", created_at: now.toISOString(), external_id: externalId };
   return c.json(link, 201);
@@ -206,17 +233,27 @@ belvoSandbox.post("/api/transactions/", async (c) => {
   const body = (await c.req.json().catch(() => ({}))) as Record<string, unknown>;
   const link = await usable(c.env, body.link);
   if (link instanceof Response) return link;
-  const from = typeof body.date_from === "string" ? body.date_from : "0000-01-01";
-  const to = typeof body.date_to === "string" ? body.date_to : "9999-12-31";
+  // Belvo's TransactionsRequest: date_from and date_to are required YYYY-MM-DD days, date_from not after date_to, and
+  // date_to "cannot be greater than today's date (in other words, no future dates)"; a 400 validation error otherwise.
+  const day = /^\d{4}-\d{2}-\d{2}$/;
+  const from = body.date_from;
+  const to = body.date_to;
+  if (typeof from !== "string" || !day.test(from)) return belvoError(400, "required", "date_from: This field is required.");
+  if (typeof to !== "string" || !day.test(to)) return belvoError(400, "required", "date_to: This field is required.");
+  if (to > new Date().toISOString().slice(0, 10)) return belvoError(400, "invalid", "date_to: Ensure this value is not greater than today.");
+  if (from > to) return belvoError(400, "invalid", "date_from: Ensure this value is not greater than date_to.");
   const now = new Date().toISOString();
-  const chk = uuid(`${link.id}|acc|chk`);
-  const tdc = uuid(`${link.id}|acc|tdc`);
-  const out: BelvoTransaction[] = [...belvoStateAt(link, link.generation).values()]
+  const state = belvoStateAt(link, link.generation);
+  // Belvo's Transaction as its API sends it: `account` the whole account, `amount` positive with the direction in
+  // `type`, `accounting_date` an instant, the merchant's name in `merchant.merchant_name`.
+  const [chk, tdc] = accountsOf(link, state);
+  const out: Sent<BelvoTransaction>[] = [...state.values()]
     .filter((t) => t.date >= from && t.date <= to)
     .map((t) => ({
-      id: t.id, account: { id: t.account === "chk" ? chk : tdc }, amount: Math.abs(t.cents) / 100, currency: "MXN", type: t.cents < 0 ? "INFLOW" : "OUTFLOW",
-      status: t.pending ? "PENDING" : "PROCESSED", value_date: t.date, accounting_date: t.pending ? null : t.date, description: t.description,
-      merchant: { name: t.merchant }, category: null, collected_at: now,
+      id: t.id, internal_identification: null, account: t.account === "chk" ? chk! : tdc!, amount: Math.abs(t.cents) / 100, currency: "MXN", type: t.cents < 0 ? "INFLOW" : "OUTFLOW",
+      status: t.pending ? "PENDING" : "PROCESSED", value_date: t.date, accounting_date: t.pending ? null : `${t.date}T12:00:00.000Z`, description: t.description,
+      reference: null, observations: null, balance: null, merchant: { merchant_name: t.merchant, logo: null, website: null }, category: null, subcategory: null,
+      credit_card_data: null, collected_at: now, created_at: now,
     }));
   return c.json(out, 201);
 });
@@ -230,6 +267,7 @@ belvoSandbox.post("/sandbox/links/advance", async (c) => {
 
 belvoSandbox.post("/sandbox/links/invalidate", async (c) => {
   const body = (await c.req.json().catch(() => ({}))) as Record<string, unknown>;
-  const res = await c.env.DB.prepare("UPDATE sandbox_belvo_links SET status = 'token_required' WHERE id = ?").bind(String(body.link ?? "")).run();
-  return res.meta.changes ? c.json({ status: "token_required" }) : belvoError(404, "not_found", "Link not found");
+  const status = body.status === "invalid" ? "invalid" : "token_required";
+  const res = await c.env.DB.prepare("UPDATE sandbox_belvo_links SET status = ? WHERE id = ?").bind(status, String(body.link ?? "")).run();
+  return res.meta.changes ? c.json({ status }) : belvoError(404, "not_found", "Link not found");
 });

@@ -142,7 +142,13 @@ export async function ledgerBalances(spaceId: string): Promise<Map<string, numbe
 export async function belvoBankBalances(connectionId: string): Promise<Map<string, number>> {
   const { external_id: link } = (await env.DB.prepare("SELECT external_id FROM provider_connections WHERE id = ?").bind(connectionId).first<{ external_id: string }>())!;
   const authorization = `Basic ${btoa(`${env.BELVO_SECRET_ID}:${env.BELVO_SECRET_PASSWORD}`)}`;
-  const read = async (path: string) => (await callJson(`/sandbox/belvo/api/${path}/`, { headers: { authorization }, body: { link } })).body as any[];
+  // Every day the simulator holds up to today (Belvo's date_from and date_to are required; no day after today).
+  const days = { date_from: "2000-01-01", date_to: new Date().toISOString().slice(0, 10) };
+  const read = async (path: string) => {
+    const res = await callJson(`/sandbox/belvo/api/${path}/`, { headers: { authorization }, body: { link, ...days } });
+    if (res.status !== 201) throw new Error(`belvo ${path}: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body as any[];
+  };
   const [accounts, txns] = await Promise.all([read("accounts"), read("transactions")]);
   const minor = (major: number) => Math.round(major * 100);
   const bank = new Map<string, number>();

@@ -15,7 +15,7 @@ import {
   setStatus,
 } from "./connections";
 import { actOnLoginAlarm } from "./login-alarm";
-import { enqueueSync, queueFirstSync } from "./sync";
+import { enqueueSync, queueFirstSync, REAUTH_CODES } from "./sync";
 
 const provider = <T>(p: Promise<T>): Promise<T> =>
   p.catch((e) => {
@@ -57,7 +57,7 @@ export async function connectBelvo(svc: Services, auth: AuthContext, input: { sp
     firstSync = await queueFirstSync(svc, (await getConnection(svc, conn.id))!);
   } catch (e) {
     if (!(e instanceof ProviderError)) throw e;
-    await setStatus(svc, conn.id, e.code === "token_required" ? "reauth_required" : "error", `${e.code}: ${e.message}`);
+    await setStatus(svc, conn.id, REAUTH_CODES.has(e.code) ? "reauth_required" : "error", `${e.code}: ${e.message}`);
   }
   conn = (await getConnection(svc, conn.id))!;
   return { connection: presentConnection(conn, (await connectionAccountIds(svc, [conn.id])).get(conn.id) ?? []), jobId: firstSync?.jobId ?? null, firstSync, message: responseText(locale, "connected", { provider: "Belvo" }) };

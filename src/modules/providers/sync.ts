@@ -115,9 +115,10 @@ export const fetchers: Partial<Record<ConnectionRow["provider"], Fetcher>> = { p
 /** Errors that mean the user must sign in again at the institution. */
 /**
  * Provider codes that only the person can resolve by linking again (Plaid's update mode, Belvo's login): the connection
- * asks for it (`reauth_required`). Plaid's USER_PERMISSION_REVOKED and ACCESS_NOT_GRANTED are restored through update mode.
+ * asks for it (`reauth_required`). Plaid's USER_PERMISSION_REVOKED and ACCESS_NOT_GRANTED are restored through update mode;
+ * Belvo's invalid_link (400, "The link has been invalidated. You may need to update link credentials") by a repair.
  */
-export const REAUTH_CODES = new Set(["ITEM_LOGIN_REQUIRED", "PENDING_EXPIRATION", "USER_PERMISSION_REVOKED", "ACCESS_NOT_GRANTED", "invalid_credentials", "token_required", "login_error"]);
+export const REAUTH_CODES = new Set(["ITEM_LOGIN_REQUIRED", "PENDING_EXPIRATION", "USER_PERMISSION_REVOKED", "ACCESS_NOT_GRANTED", "invalid_credentials", "token_required", "login_error", "invalid_link"]);
 
 export class DeadLettered extends Error {}
 

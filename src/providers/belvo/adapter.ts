@@ -1,6 +1,6 @@
 /** Belvo → the sync engine's normalized shapes: a listing of the link's last 120 days, pending matched by heuristics. */
 import type { Services } from "../../env";
-import { type Currency, CURRENCY_SCALES, isCurrency, parseMajor } from "../../lib/money";
+import { type Currency, CURRENCY_SCALES, isCurrency, parseMajorHalfEven } from "../../lib/money";
 import type { AccountType } from "../../modules/accounts/schemas";
 import type { NormalAccount, NormalTxn } from "../../modules/providers/sync-types";
 import { LeftOut } from "../../modules/providers/left-out";
@@ -11,8 +11,14 @@ import { type BelvoAccount, BelvoClient, type BelvoTransaction } from "./client"
 
 export const BELVO_WINDOW_DAYS = 120;
 
+/**
+ * An amount or balance as Belvo writes it (a JSON number, to 2 to 4 decimals in its schema: "2145.4550") in minor
+ * units of `currency`, rounded half-even once when finer than them, as the Bitso adapter rounds (inMinorUnits): the
+ * difference those roundings leave against the balance Belvo reports lands in the sync's balance adjustment. Finer
+ * than 8 places, or not a decimal at all, is no amount: INVALID_AMOUNT, the sync failed, nothing stored.
+ */
 function minor(amount: number | string, currency: Currency): number {
-  const p = parseMajor(amount, CURRENCY_SCALES[currency]);
+  const p = parseMajorHalfEven(amount, CURRENCY_SCALES[currency]);
   if (!p.ok) throw new ProviderError("belvo", 200, "INVALID_AMOUNT", `Amount ${shownValue(amount)} is not exact in ${currency}`);
   return p.minor;
 }
@@ -31,34 +37,54 @@ function unsignedMinor(amount: number | string, currency: Currency): number {
 /** Own keys only are read: a category such as "constructor" (a key of every object's prototype) is "other", not a function. */
 const TYPES: Record<string, AccountType> = { CHECKING_ACCOUNT: "checking", SAVINGS_ACCOUNT: "savings", CREDIT_CARD: "credit_card", LOAN_ACCOUNT: "loan", INVESTMENT_ACCOUNT: "investment" };
 
+/**
+ * Whether the account's balance is money owed (negative in our ledger): Belvo's `balance_type` says so (LIABILITY,
+ * ASSET) where it gives one; else a card's or a loan's is (on a card `balance.current` is what is owed, positive).
+ */
+const owes = (a: BelvoAccount) =>
+  a.balance_type === "LIABILITY" ? true : a.balance_type === "ASSET" ? false : a.category === "CREDIT_CARD" || a.category === "LOAN_ACCOUNT";
+
 export function normalBelvoAccount(a: BelvoAccount): NormalAccount | null {
   if (!isCurrency(a.currency)) return null;
-  const owed = a.category === "CREDIT_CARD" || a.category === "LOAN_ACCOUNT";
+  const category = typeof a.category === "string" ? a.category : "";
+  const current = a.balance.current;
   return {
-    externalId: a.id, name: a.name, type: Object.hasOwn(TYPES, a.category) ? TYPES[a.category]! : "other", subtype: a.type, currency: a.currency, mask: a.number,
-    balanceMinor: a.balance.current === null ? null : (owed ? -1 : 1) * minor(a.balance.current, a.currency),
+    externalId: a.id, name: a.name ?? a.type ?? (category || "Belvo account"), type: Object.hasOwn(TYPES, category) ? TYPES[category]! : "other", subtype: a.type ?? null,
+    currency: a.currency, mask: a.number ?? null,
+    balanceMinor: current === null || current === undefined ? null : (owes(a) ? -1 : 1) * minor(current, a.currency),
   };
 }
+
+/** The transaction's day: its `value_date`, or (Belvo's schema lets that be null) the day of its `accounting_date`. */
+const dayOf = (t: BelvoTransaction): string => (typeof t.value_date === "string" && /^\d{4}-\d{2}-\d{2}/.test(t.value_date) ? t.value_date : t.accounting_date!).slice(0, 10);
 
 export function normalBelvoTxn(t: BelvoTransaction): NormalTxn | null {
   if (!isCurrency(t.currency)) return null;
   const amount = unsignedMinor(t.amount, t.currency);
   return {
-    id: t.id, accountExternalId: t.account.id, amountMinor: t.type === "OUTFLOW" ? -amount : amount, date: t.value_date,
-    description: t.description, merchantName: t.merchant?.name ?? null, pending: t.status === "PENDING", pendingId: null,
+    id: t.id, accountExternalId: t.account.id, amountMinor: t.type === "OUTFLOW" ? -amount : amount, date: dayOf(t),
+    description: t.description ?? "", merchantName: t.merchant?.merchant_name ?? null, pending: t.status === "PENDING", pendingId: null,
   };
 }
+
+/** Mexico City's offset (UTC−06:00 all year since 2022), the westernmost of Belvo's markets. */
+const BELVO_WEST_OFFSET_MS = -6 * 3_600_000;
+
+/**
+ * The last day to ask Belvo for (`date_to`): Belvo refuses one after today ("no future dates", a 400 that failed
+ * every sync while this asked for 40 days ahead). Today where it is earliest among Belvo's markets, Mexico City's,
+ * so it is never after Belvo's today whichever zone Belvo counts it in; a transaction a Brazilian bank dates in the
+ * hours its day is ahead comes with the next sync.
+ */
+export const belvoToday = (nowMs: number) => new Date(nowMs + BELVO_WEST_OFFSET_MS).toISOString().slice(0, 10);
 
 export async function fetchBelvo(svc: Services, conn: ConnectionRow): Promise<Fetched> {
   const { linkId } = await openCredentials<{ linkId: string }>(svc.env, conn);
   const client = new BelvoClient(svc.env);
-  const today = new Date(svc.clock.now()).toISOString().slice(0, 10);
   const fromDay = new Date(svc.clock.now() - BELVO_WINDOW_DAYS * 86_400_000).toISOString().slice(0, 10);
-  // A few days ahead: the sandbox (and some banks) date transactions in the institution's time zone.
-  const toDay = new Date(svc.clock.now() + 40 * 86_400_000).toISOString().slice(0, 10);
+  const toDay = belvoToday(svc.clock.now());
   const paging = { onPage: svc.progress };
   const [accounts, txns] = await Promise.all([client.accounts(linkId, paging), client.transactions(linkId, fromDay, toDay, paging)]);
-  void today;
   const listed = accounts.map(normalBelvoAccount).filter((a): a is NormalAccount => a !== null);
   const leftOut = new LeftOut();
   for (const a of accounts) if (!isCurrency(a.currency)) leftOut.account(a.currency);

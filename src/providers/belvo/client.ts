@@ -20,40 +20,57 @@ export interface BelvoAccount {
   id: string;
   link: string;
   institution: { name: string; type: string };
-  category: "CHECKING_ACCOUNT" | "SAVINGS_ACCOUNT" | "CREDIT_CARD" | "LOAN_ACCOUNT" | "INVESTMENT_ACCOUNT" | string;
-  type: string;
-  name: string;
+  /** Belvo's enum (CHECKING_ACCOUNT, CREDIT_CARD, LOAN_ACCOUNT, SAVINGS_ACCOUNT, ..., UNCATEGORIZED), or null. */
+  category: "CHECKING_ACCOUNT" | "SAVINGS_ACCOUNT" | "CREDIT_CARD" | "LOAN_ACCOUNT" | "INVESTMENT_ACCOUNT" | string | null;
+  /** ASSET or LIABILITY (a liability's balance is money owed), or null. */
+  balance_type?: "ASSET" | "LIABILITY" | string | null;
+  type: string | null;
+  name: string | null;
   number: string | null;
-  balance: { current: number | null; available: number | null };
-  currency: string;
+  /** Numbers (floats in Belvo's schema): on a card `current` is what is owed, positive. */
+  balance: { current: number | null; available?: number | null };
+  /** Null when the institution gave none (Belvo's schema: "other currencies ... may be returned"). */
+  currency: string | null;
   collected_at: string;
 }
 
 export interface BelvoTransaction {
   id: string;
   account: { id: string };
-  /** A number, or a decimal string (kept exact). */
+  /**
+   * Always positive, the direction in `type`. A JSON number in Belvo's schema written to 2 to 4 decimals
+   * (`^\d{1,15}\.\d{2,4}$`), so finer than a peso's cent at times; a decimal string is read alike.
+   */
   amount: number | string;
-  currency: string;
+  /** Null when the institution gave none. */
+  currency: string | null;
   type: "INFLOW" | "OUTFLOW";
-  status: "PENDING" | "PROCESSED" | "UNCATEGORIZED";
-  value_date: string;
+  /** PENDING, PROCESSED, UNCATEGORIZED or null. */
+  status: "PENDING" | "PROCESSED" | "UNCATEGORIZED" | null;
+  /** The day it occurred (YYYY-MM-DD); null when the institution gave none. */
+  value_date: string | null;
+  /** When the institution accounted for it: an ISO 8601 instant ("2019-10-23T13:01:41.941Z"), or null. */
   accounting_date: string | null;
-  description: string;
-  merchant: { name: string | null; website?: string | null } | null;
+  description: string | null;
+  /** Belvo's merchant data: its name is `merchant_name` (with `logo` and `website`). */
+  merchant: { merchant_name?: string | null; logo?: string | null; website?: string | null } | null;
   category: string | null;
-  collected_at: string;
+  collected_at: string | null;
 }
 
 const isDay = (v: unknown) => typeof v === "string" && /^\d{4}-\d{2}-\d{2}/.test(v);
 
-/** What the sync reads of a transaction, as Belvo types it (an amount as a number or a decimal string). */
+/**
+ * What the sync reads of a transaction, as Belvo types it (an amount as a number or a decimal string). Belvo's schema
+ * lets `currency` and `value_date` be null: a currency it does not give is left out by the adapter as any other it
+ * cannot book, and a day it does not give is the day of its `accounting_date`; one with neither day is no transaction.
+ */
 function isBelvoTransaction(t: unknown): t is BelvoTransaction {
   const x = t as Partial<Record<keyof BelvoTransaction, unknown>> | null;
   return (
     !!x && typeof x === "object" && typeof x.id === "string" && !!x.account && typeof (x.account as { id?: unknown }).id === "string"
-    && (typeof x.amount === "number" || typeof x.amount === "string") && typeof x.currency === "string" && isDay(x.value_date)
-    && (x.type === "INFLOW" || x.type === "OUTFLOW")
+    && (typeof x.amount === "number" || typeof x.amount === "string") && (typeof x.currency === "string" || x.currency === null || x.currency === undefined)
+    && (isDay(x.value_date) || isDay(x.accounting_date)) && (x.type === "INFLOW" || x.type === "OUTFLOW")
   );
 }
 
@@ -146,7 +163,9 @@ export class BelvoClient {
     const first = await this.request<unknown>("POST", "/api/accounts/", { link: linkId, save_data: true });
     return (await this.allPages(first, "accounts", paging)).map((a) => {
       const x = a as Partial<BelvoAccount> | null;
-      if (!x || typeof x !== "object" || typeof x.id !== "string" || typeof x.currency !== "string" || !x.balance || typeof x.balance !== "object") {
+      // A null currency (Belvo's schema allows one) is an account the adapter leaves out and tells, not an unreadable list.
+      const currencyOk = typeof x?.currency === "string" || x?.currency === null || x?.currency === undefined;
+      if (!x || typeof x !== "object" || typeof x.id !== "string" || !currencyOk || !x.balance || typeof x.balance !== "object") {
         throw new ProviderError("belvo", 0, "INVALID_RESPONSE", "Belvo listed accounts with one that is not an account");
       }
       return x as BelvoAccount;

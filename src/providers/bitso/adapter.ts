@@ -17,8 +17,7 @@
  *   difference those roundings leave against the balance Bitso reports lands in the sync's balance adjustment.
  */
 import type { Services } from "../../env";
-import { type Currency, CURRENCY_SCALES, formatMinor, isCurrency, MAX_MINOR, parseMajorExact, plainDecimal } from "../../lib/money";
-import { pow10, roundHalfEven } from "../../modules/rates/exact";
+import { type Currency, CURRENCY_SCALES, formatMinor, isCurrency, parseMajorHalfEven } from "../../lib/money";
 import type { NormalAccount, NormalTrade } from "../../modules/providers/sync-types";
 import { LeftOut } from "../../modules/providers/left-out";
 import { type ConnectionRow, keepOneConnection, openCredentials } from "../../modules/providers/connections";
@@ -54,20 +53,14 @@ const COIN_NAMES: Record<string, string> = { BTC: "Bitcoin", ETH: "Ether", MXN: 
  * is not a decimal (a word, "1,5", "1e-3", none) is no amount: INVALID_AMOUNT, the sync failed, nothing stored.
  */
 export function inMinorUnits(value: string, currency: Currency): number {
-  const scale = CURRENCY_SCALES[currency];
-  const refuse = () => new ProviderError("bitso", 200, "INVALID_AMOUNT", `Amount ${shownValue(value)} is not exact in ${currency}`);
   const raw: unknown = value;
-  if (typeof raw !== "string" && typeof raw !== "number") throw refuse();
-  // The places written (a JSON number's shortest form, as parseMajorExact reads it): read at that scale exactly, then rounded once.
-  const text = typeof raw === "number" ? plainDecimal(String(raw)) : raw.trim();
-  const dot = text.indexOf(".");
-  const finer = Math.max(scale, dot < 0 ? 0 : text.length - dot - 1);
-  const p = parseMajorExact(raw, finer, 16 + finer - scale);
-  if (!p.ok) throw refuse();
-  const minor = roundHalfEven({ n: p.minor, d: pow10(finer - scale) });
-  if (minor > BigInt(MAX_MINOR) || -minor > BigInt(MAX_MINOR)) throw refuse();
-  return Number(minor);
+  const p = typeof raw === "string" || typeof raw === "number" ? parseMajorHalfEven(raw, CURRENCY_SCALES[currency], BITSO_PLACES) : null;
+  if (!p?.ok) throw new ProviderError("bitso", 200, "INVALID_AMOUNT", `Amount ${shownValue(value)} is not exact in ${currency}`);
+  return p.minor;
 }
+
+/** The most places read in a Bitso amount (its balances and `minor`s carry up to 18; DECIMAL allows 30). */
+const BITSO_PLACES = 30;
 
 export function normalBitsoAccount(b: BitsoBalance): NormalAccount | null {
   const currency = supportedCurrency(b.currency);

@@ -6,7 +6,7 @@
  */
 import type { AccountBase, Transaction as PlaidTransaction } from "plaid";
 import type { Services } from "../../env";
-import { type Currency, CURRENCY_SCALES, isCurrency, parseMajorRounded } from "../../lib/money";
+import { type Currency, CURRENCY_SCALES, isCurrency, parseMajorHalfEven } from "../../lib/money";
 import type { AccountType } from "../../modules/accounts/schemas";
 import type { NormalAccount, NormalTxn } from "../../modules/providers/sync-types";
 import { LeftOut } from "../../modules/providers/left-out";
@@ -23,8 +23,10 @@ import { PlaidClient } from "./client";
  * (the cursor never moved past it); the balance adjustment settles the fraction. One that is no number at all (null,
  * missing, a word) is unusable: INVALID_AMOUNT.
  */
+const PLAID_PLACES = 24; // a double written out in full (1e-20 is 0.00000000000000000001): any Plaid sends
+
 function minor(amount: number | string, currency: Currency): number {
-  const parsed = typeof amount === "number" || typeof amount === "string" ? parseMajorRounded(amount, CURRENCY_SCALES[currency]) : null;
+  const parsed = typeof amount === "number" || typeof amount === "string" ? parseMajorHalfEven(amount, CURRENCY_SCALES[currency], PLAID_PLACES) : null;
   if (!parsed?.ok) throw new ProviderError("plaid", 200, "INVALID_AMOUNT", `Amount ${shownValue(amount)} is not exact in ${currency}`);
   return parsed.minor;
 }
