@@ -250,7 +250,35 @@ function fitMonthly(days: number[], stepMonths: number, tol: number, cadence: Ca
     const fit = fitMonthlyOn(days, ymds, dom, stepMonths, tol, cadence);
     if (fit && (!best || fit.deviation < best.deviation)) best = fit;
   }
-  return best;
+  return best && stepMonths === 1 ? movedTo(days, best) : best;
+}
+
+/** Payments at the end of a monthly series that show the day it is paid on now. */
+const RECENT_PAYMENTS = 4;
+
+/**
+ * A monthly fit whose recent payments all moved to another day of the month, within the fit's tolerance: the
+ * schedule as it is now. Rent paid on the 1st for eight months and on the 5th for the last seven fits the 1st
+ * (every payment within four days of it, the earlier ones more of them), and the forecast then put the next rent
+ * on the 1st, four days before it is due. When the last RECENT_PAYMENTS payments are each within a day of one
+ * day of the month and at least two days from the fit's, the next occurrences are on that day. One payment
+ * moved to the next business day, or two, is not a move: the earlier payments still sit on the fit's day.
+ */
+function movedTo(days: number[], fit: Fit): Fit {
+  if (days.length <= RECENT_PAYMENTS || !fit.anchors) return fit;
+  const recent = days.slice(-RECENT_PAYMENTS);
+  const ymds = recent.map(ymdOfDay);
+  const distance = (i: number, dom: number) => {
+    const mi = monthIndex(ymds[i]!.y, ymds[i]!.m);
+    return Math.min(...[mi - 1, mi, mi + 1].map((c) => Math.abs(recent[i]! - anchorDay(c, dom))));
+  };
+  const was = fit.anchors[0]!;
+  for (const dom of typicalDoms(ymds)) {
+    if (dom === was || !recent.every((_, i) => distance(i, dom) <= 1 && distance(i, was) >= 2)) continue;
+    const lastDay = recent[recent.length - 1]!;
+    return { ...fit, anchors: [dom], next: nextAfter("monthly", lastDay, lastDay + 1, [dom]) };
+  }
+  return fit;
 }
 
 /**
