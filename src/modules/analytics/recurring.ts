@@ -70,6 +70,11 @@ export interface TxnRow {
    * relinks.ts), else its own. Detection groups by it (cashflowsStatement reads it; a row without it is its account's).
    */
   lineage?: string | null;
+  /**
+   * 1 when the row is filed under one of the space's transfer categories (a bank's copy of a move between the
+   * user's own accounts, cashflow-sums.ts): it moves its account's balance but is neither income nor spending.
+   */
+  transfer?: number | null;
 }
 
 /**
@@ -100,7 +105,8 @@ export const cashflowsStatement = (db: D1Database, space: SqlGuard, fromMs: numb
        SELECT b.id, x.id, MIN(x.created_at) FROM relinked r JOIN accounts x ON x.id = r.id JOIN accounts b ON ${takesOver("x", "b")}
         GROUP BY b.id)
      SELECT id, account_id, amount, currency, date, merchant_name, normalized_merchant, description, category_id,
-            COALESCE((SELECT l.root FROM lineage l WHERE l.id = t.account_id), account_id) AS lineage
+            COALESCE((SELECT l.root FROM lineage l WHERE l.id = t.account_id), account_id) AS lineage,
+            (category_id IS NOT NULL AND category_id IN (SELECT c.id FROM categories c WHERE c.space_id = (SELECT id FROM sp) AND c.type = 'transfer')) AS transfer
        FROM transactions t WHERE space_id = (SELECT id FROM sp) AND date >= ? AND date < ? AND ${CASHFLOW_FILTER}
         AND NOT EXISTS (SELECT 1 FROM relinked r WHERE r.id = t.account_id AND ${heldAgain("t", "r.since")})
       ORDER BY date, id`,
@@ -137,6 +143,8 @@ export interface DetectedSeries {
   transactionIds: string[];
   /** Every transaction the series was built from (not shown; the forecast leaves them out of its "rest"). */
   memberIds: string[];
+  /** Its last payment is filed under a transfer category: a move between the user's own accounts (`TxnRow.transfer`). */
+  transfer: boolean;
 }
 
 const median = (xs: number[]) => {
@@ -542,6 +550,7 @@ export async function detectSeries(spaceId: string, rows: TxnRow[], tz: string, 
       confidence,
       transactionIds: kept.slice(-12).map(([, r]) => r.id),
       memberIds: kept.map(([, r]) => r.id),
+      transfer: last.transfer === 1,
     });
   }
   return out.sort((a, b) => a.nextDay - b.nextDay || a.id.localeCompare(b.id));
