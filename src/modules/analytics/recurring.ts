@@ -326,8 +326,8 @@ function fitMonthlyOn(days: number[], ymds: Ymd[], dom: number, stepMonths: numb
 }
 
 /** Twice a month on two typical days (one in each half of the month). */
-function fitSemiMonthly(days: number[], tol: number): Fit | null {
-  if (days.length < 5) return null;
+function fitSemiMonthly(days: number[], tol: number, minCount = 5): Fit | null {
+  if (days.length < minCount) return null;
   const ymds = days.map(ymdOfDay);
   // The two typical days: the days of the month split at their widest gap (1 and 15, 15 and 30...).
   const doms = ymds.map((x) => x.d).sort((a, b) => a - b);
@@ -337,7 +337,17 @@ function fitSemiMonthly(days: number[], tol: number): Fit | null {
   const early = doms.slice(0, cut + 1);
   const late = doms.slice(cut + 1);
   if (early.length < 2 || late.length < 2) return null;
-  const anchors = [median(early), median(late)];
+  // The late day as the month's end too (typicalDoms): paydays on the 31st and the 28th are the month's last day,
+  // not the 30th (their plain median), which put the next one a day early in every 31-day month.
+  let fit: Fit | null = null;
+  for (const lateDom of typicalDoms(ymds.filter((x) => x.d >= late[0]!))) {
+    const onThem = fitSemiMonthlyOn(days, ymds, [median(early), lateDom], tol);
+    if (onThem && (!fit || onThem.deviation < fit.deviation)) fit = onThem;
+  }
+  return fit;
+}
+
+function fitSemiMonthlyOn(days: number[], ymds: Ymd[], anchors: number[], tol: number): Fit | null {
   const slots: number[] = [];
   let acc = 0;
   for (let i = 0; i < days.length; i++) {
@@ -358,10 +368,25 @@ function fitSemiMonthly(days: number[], tol: number): Fit | null {
   return { cadence: "semi-monthly", deviation: acc / days.length, next: anchorDay(Math.floor(nextSlot / 2), anchors[nextSlot % 2]!), anchors };
 }
 
+/**
+ * A short history of twice-monthly paydays (the 15th and the month's last day: gaps of 13 to 16 days) also fits a
+ * fortnight within its tolerance: a new job's first paychecks from Jan 15 to Mar 15 were taken for biweekly ones,
+ * and the forecast put each payday three to six days early (Mar 28, Apr 11...: before the rent, when it comes after).
+ * Where both fit, the one the days keep closer to is taken (the biweekly one on equal terms: fortnightly days that
+ * fit two days of the month as well as a fortnight are a fortnight's). The twice-monthly days need two in each half
+ * of the month, so four paydays can be told apart too.
+ */
+function fitFortnightOrHalfMonth(days: number[]): Fit | null {
+  const biweekly = fitFixed(days, 14, GRACE_DAYS.biweekly, "biweekly", 4);
+  if (!biweekly) return null;
+  const semi = fitSemiMonthly(days, GRACE_DAYS["semi-monthly"], 4);
+  return semi && semi.deviation < biweekly.deviation ? semi : biweekly;
+}
+
 export function fitCadence(days: number[]): Fit | null {
   return (
     fitFixed(days, 7, GRACE_DAYS.weekly, "weekly", 4) ??
-    fitFixed(days, 14, GRACE_DAYS.biweekly, "biweekly", 4) ??
+    fitFortnightOrHalfMonth(days) ??
     fitSemiMonthly(days, GRACE_DAYS["semi-monthly"]) ??
     fitMonthly(days, 1, GRACE_DAYS.monthly, "monthly", 3) ??
     fitMonthly(days, 12, GRACE_DAYS.yearly, "yearly", 2)
