@@ -141,6 +141,11 @@ export interface Occurrence {
   inSpace: Frac;
   /** Its weight in its week's confidence. */
   weight: number;
+  /**
+   * Of a series filed under a transfer category (a move between the user's own accounts): it moves its account's
+   * balance and is neither income nor spending of its week (as the dashboard counts such rows: cashflow-sums.ts).
+   */
+  transfer?: boolean;
 }
 
 /**
@@ -190,9 +195,10 @@ export type { Sentence };
 /**
  * The cached plan's layout: a cache row of another is not served (a forecast body of before plans were cached, a plan
  * of before its risks and method were sentences to say in the reader's language, 5, or of before its notes were, 6:
- * English notes served to every reader).
+ * English notes served to every reader; 7, of before moves between the user's own accounts filed under a transfer
+ * category were left out of the weeks' income and expenses).
  */
-export const PLAN_FORMAT = 7;
+export const PLAN_FORMAT = 8;
 
 /**
  * The key `Occurrence.key` matches a flow by: of its account too, as series are per account (a payment on one
@@ -257,7 +263,8 @@ export async function computePlan(svc: Services, space: SpaceInfo, nowMs: number
   for (const r of ahead) {
     const d = horizonDay(r.date);
     if (d > last || r.amount === 0 || !takesEntries(r.account_id)) continue;
-    known.push({ bucket: Math.floor((d - first) / 7), timestamp: r.date, inSpace: toSpace(r.currency, frac(BigInt(r.amount))), income: r.amount > 0 });
+    // A move between the user's own accounts is in their balances (aheadMoves), neither income nor spending.
+    if (r.transfer !== 1) known.push({ bucket: Math.floor((d - first) / 7), timestamp: r.date, inSpace: toSpace(r.currency, frac(BigInt(r.amount))), income: r.amount > 0 });
     const key = flowKey(r);
     booked.set(key, [...(booked.get(key) ?? []), { id: r.id, day: d, minor: Math.abs(r.amount) }]);
   }
@@ -287,15 +294,18 @@ export async function computePlan(svc: Services, space: SpaceInfo, nowMs: number
         continue;
       }
       const inSpace = toSpace(s.currency, frac(BigInt(s.amountMinor)));
-      occurrences.push({ key, ...band, due: d, within, accountId: s.accountId, minor: s.amountMinor, inSpace, weight: Math.abs(asNumber(inSpace)) * s.confidence });
+      occurrences.push({ key, ...band, due: d, within, accountId: s.accountId, minor: s.amountMinor, inSpace, weight: Math.abs(asNumber(inSpace)) * s.confidence, ...(s.transfer ? { transfer: true } : {}) });
     }
   }
 
   // The rest: seasonal estimate per account and direction.
   const recentFrom = today - RECENT_DAYS + 1;
   const hasLastYear = rows.length > 0 && days.day(rows[0]!.date) <= today - 365 + 7;
+  // Per account, and apart the part of it filed under a transfer category (moves between the user's own accounts):
+  // the estimate moves the account's balance by all of it, and its week's income and expenses by the rest.
   const recent = new Map<string, { currency: string; inc: bigint; exp: bigint }>();
-  const lastYear = new Map<string, bigint[]>(); // per account|direction: per bucket sum
+  const recentTransfers = new Map<string, { inc: bigint; exp: bigint }>();
+  const lastYear = new Map<string, bigint[]>(); // per account|currency|direction (|transfer): per bucket sum
   let recentIncomeAll = 0n;
   let recentIncomeNonRecurring = 0n;
   const monthly = new Map<string, DatedAmount[]>();
@@ -319,14 +329,15 @@ export async function computePlan(svc: Services, space: SpaceInfo, nowMs: number
   const oneOffNotes: Sentence[] = oneOffs.length ? [{ kind: "forecastOneOffs", values: { purchases: oneOffs.map((r) => oneOffNote(r, (t) => days.day(t))) } }] : [];
   for (const r of rows) {
     const d = days.day(r.date);
-    if (r.amount < 0) {
+    const moved = r.transfer === 1;
+    if (r.amount < 0 && !moved) {
       const date = dateText(d);
       const ym = date.slice(0, 7);
       const list = monthly.get(ym) ?? [];
       list.push({ currency: r.currency, minor: BigInt(-r.amount), date });
       monthly.set(ym, list);
     }
-    if (d >= recentFrom && d <= today && r.amount > 0) {
+    if (d >= recentFrom && d <= today && r.amount > 0 && !moved) {
       recentIncomeAll += BigInt(r.amount);
       if (!members.has(r.id)) recentIncomeNonRecurring += BigInt(r.amount);
     }
@@ -336,13 +347,21 @@ export async function computePlan(svc: Services, space: SpaceInfo, nowMs: number
       if (r.amount > 0) e.inc += BigInt(r.amount);
       else e.exp += BigInt(r.amount);
       recent.set(r.account_id, e);
+      if (moved) {
+        const t = recentTransfers.get(r.account_id) ?? { inc: 0n, exp: 0n };
+        if (r.amount > 0) t.inc += BigInt(r.amount);
+        else t.exp += BigInt(r.amount);
+        recentTransfers.set(r.account_id, t);
+      }
     }
     const shifted = d + 365;
     if (hasLastYear && shifted >= first && shifted <= last) {
       const k = `${r.account_id}|${r.currency}|${r.amount > 0 ? "in" : "out"}`;
-      const arr = lastYear.get(k) ?? buckets.map(() => 0n);
-      arr[Math.floor((shifted - first) / 7)]! += BigInt(r.amount);
-      lastYear.set(k, arr);
+      for (const key of moved ? [k, `${k}|transfer`] : [k]) {
+        const arr = lastYear.get(key) ?? buckets.map(() => 0n);
+        arr[Math.floor((shifted - first) / 7)]! += BigInt(r.amount);
+        lastYear.set(key, arr);
+      }
     }
   }
   const restConfidence = hasLastYear ? 0.6 : 0.5;
@@ -352,15 +371,22 @@ export async function computePlan(svc: Services, space: SpaceInfo, nowMs: number
     const currency = recent.get(accountId)?.currency ?? accounts.get(accountId)?.currency ?? space.currency;
     for (const dir of ["in", "out"] as const) {
       const recentSum = dir === "in" ? (recent.get(accountId)?.inc ?? 0n) : (recent.get(accountId)?.exp ?? 0n);
-      const daily = frac(recentSum, BigInt(RECENT_DAYS));
+      const recentMoved = dir === "in" ? (recentTransfers.get(accountId)?.inc ?? 0n) : (recentTransfers.get(accountId)?.exp ?? 0n);
       const ly = lastYear.get(`${accountId}|${currency}|${dir}`);
+      const lyMoved = lastYear.get(`${accountId}|${currency}|${dir}|transfer`);
+      const estimateOf = (sum: bigint, lastYearSum: bigint, n: bigint) => {
+        const fromRecent = mul(frac(sum, BigInt(RECENT_DAYS)), frac(n));
+        return hasLastYear ? mul(add(fromRecent, frac(lastYearSum)), frac(1n, 2n)) : fromRecent;
+      };
       buckets.forEach((b, i) => {
         const n = BigInt(b.end - b.start + 1);
-        const fromRecent = mul(daily, frac(n));
-        const estimate = hasLastYear ? mul(add(fromRecent, frac(ly?.[i] ?? 0n)), frac(1n, 2n)) : fromRecent;
+        const estimate = estimateOf(recentSum, ly?.[i] ?? 0n, n);
         if (estimate.n === 0n) return;
         estimates.push({ accountId, bucket: i, perDay: mul(estimate, frac(1n, n)) });
-        const inSpace = toSpace(currency, estimate);
+        // The week's income or spending: all but the moves between the user's own accounts.
+        const flow = add(estimate, mul(estimateOf(recentMoved, lyMoved?.[i] ?? 0n, n), frac(-1n)));
+        if (flow.n === 0n) return;
+        const inSpace = toSpace(currency, flow);
         if (dir === "in") b.income = add(b.income, inSpace);
         else b.expenses = add(b.expenses, mul(inSpace, frac(-1n)));
         b.restWeight += Math.abs(asNumber(inSpace));

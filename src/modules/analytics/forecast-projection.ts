@@ -59,6 +59,8 @@ export function project(plan: Plan, balances: Map<string, bigint>, posted: TxnRo
     // One late (due before the horizon) is expected any day now: on the horizon's first.
     const day = Math.max(first, o.due);
     bump(o.accountId, day, frac(BigInt(o.minor)));
+    // A move between the user's own accounts (a transfer category's series) is in the balances only.
+    if (o.transfer) return;
     const b = buckets[Math.floor((day - first) / 7)]!;
     if (o.minor > 0) b.income = add(b.income, o.inSpace);
     else b.expenses = add(b.expenses, mul(o.inSpace, frac(-1n)));

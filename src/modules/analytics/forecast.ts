@@ -42,6 +42,7 @@ import { CASHFLOW_FILTER, type TxnRow } from "./recurring";
 import { LARGE_CHANGE, type ForecastData, balanceInstant, forecastReads, type Plan, PLAN_FORMAT, computePlan } from "./forecast-plan";
 import { project } from "./forecast-projection";
 import type { Locale } from "../../lib/i18n";
+import { logError } from "../../lib/log";
 
 /** The plan as the cache keeps it: JSON, each exact fraction as "n/d". */
 const planText = (plan: Plan) =>
@@ -289,8 +290,14 @@ export async function refreshForecasts(svc: Services, scheduledTime: number, lim
     .all<SpaceInfo & { epoch: number }>();
   let done = 0;
   for (const { epoch, ...space } of res.results) {
-    await storeForecast(svc, space, scheduledTime, { ...(await ledgerState(svc, space.id)), epoch });
-    done++;
+    // One space's failure is logged and the run goes on: thrown, it ended the run there, and as that space's cache
+    // stayed the stalest, every later night's run began with it and ended there too (no other space refreshed).
+    try {
+      await storeForecast(svc, space, scheduledTime, { ...(await ledgerState(svc, space.id)), epoch });
+      done++;
+    } catch (err) {
+      logError(undefined, "forecast.refresh_failed", err, { spaceId: space.id });
+    }
   }
   return done;
 }

@@ -70,6 +70,11 @@ export interface TxnRow {
    * relinks.ts), else its own. Detection groups by it (cashflowsStatement reads it; a row without it is its account's).
    */
   lineage?: string | null;
+  /**
+   * 1 when the row is filed under one of the space's transfer categories (a bank's copy of a move between the
+   * user's own accounts, cashflow-sums.ts): it moves its account's balance but is neither income nor spending.
+   */
+  transfer?: number | null;
 }
 
 /**
@@ -100,7 +105,8 @@ export const cashflowsStatement = (db: D1Database, space: SqlGuard, fromMs: numb
        SELECT b.id, x.id, MIN(x.created_at) FROM relinked r JOIN accounts x ON x.id = r.id JOIN accounts b ON ${takesOver("x", "b")}
         GROUP BY b.id)
      SELECT id, account_id, amount, currency, date, merchant_name, normalized_merchant, description, category_id,
-            COALESCE((SELECT l.root FROM lineage l WHERE l.id = t.account_id), account_id) AS lineage
+            COALESCE((SELECT l.root FROM lineage l WHERE l.id = t.account_id), account_id) AS lineage,
+            (category_id IS NOT NULL AND category_id IN (SELECT c.id FROM categories c WHERE c.space_id = (SELECT id FROM sp) AND c.type = 'transfer')) AS transfer
        FROM transactions t WHERE space_id = (SELECT id FROM sp) AND date >= ? AND date < ? AND ${CASHFLOW_FILTER}
         AND NOT EXISTS (SELECT 1 FROM relinked r WHERE r.id = t.account_id AND ${heldAgain("t", "r.since")})
       ORDER BY date, id`,
@@ -137,6 +143,8 @@ export interface DetectedSeries {
   transactionIds: string[];
   /** Every transaction the series was built from (not shown; the forecast leaves them out of its "rest"). */
   memberIds: string[];
+  /** Its last payment is filed under a transfer category: a move between the user's own accounts (`TxnRow.transfer`). */
+  transfer: boolean;
 }
 
 const median = (xs: number[]) => {
@@ -250,7 +258,35 @@ function fitMonthly(days: number[], stepMonths: number, tol: number, cadence: Ca
     const fit = fitMonthlyOn(days, ymds, dom, stepMonths, tol, cadence);
     if (fit && (!best || fit.deviation < best.deviation)) best = fit;
   }
-  return best;
+  return best && stepMonths === 1 ? movedTo(days, best) : best;
+}
+
+/** Payments at the end of a monthly series that show the day it is paid on now. */
+const RECENT_PAYMENTS = 4;
+
+/**
+ * A monthly fit whose recent payments all moved to another day of the month, within the fit's tolerance: the
+ * schedule as it is now. Rent paid on the 1st for eight months and on the 5th for the last seven fits the 1st
+ * (every payment within four days of it, the earlier ones more of them), and the forecast then put the next rent
+ * on the 1st, four days before it is due. When the last RECENT_PAYMENTS payments are each within a day of one
+ * day of the month and at least two days from the fit's, the next occurrences are on that day. One payment
+ * moved to the next business day, or two, is not a move: the earlier payments still sit on the fit's day.
+ */
+function movedTo(days: number[], fit: Fit): Fit {
+  if (days.length <= RECENT_PAYMENTS || !fit.anchors) return fit;
+  const recent = days.slice(-RECENT_PAYMENTS);
+  const ymds = recent.map(ymdOfDay);
+  const distance = (i: number, dom: number) => {
+    const mi = monthIndex(ymds[i]!.y, ymds[i]!.m);
+    return Math.min(...[mi - 1, mi, mi + 1].map((c) => Math.abs(recent[i]! - anchorDay(c, dom))));
+  };
+  const was = fit.anchors[0]!;
+  for (const dom of typicalDoms(ymds)) {
+    if (dom === was || !recent.every((_, i) => distance(i, dom) <= 1 && distance(i, was) >= 2)) continue;
+    const lastDay = recent[recent.length - 1]!;
+    return { ...fit, anchors: [dom], next: nextAfter("monthly", lastDay, lastDay + 1, [dom]) };
+  }
+  return fit;
 }
 
 /**
@@ -290,8 +326,8 @@ function fitMonthlyOn(days: number[], ymds: Ymd[], dom: number, stepMonths: numb
 }
 
 /** Twice a month on two typical days (one in each half of the month). */
-function fitSemiMonthly(days: number[], tol: number): Fit | null {
-  if (days.length < 5) return null;
+function fitSemiMonthly(days: number[], tol: number, minCount = 5): Fit | null {
+  if (days.length < minCount) return null;
   const ymds = days.map(ymdOfDay);
   // The two typical days: the days of the month split at their widest gap (1 and 15, 15 and 30...).
   const doms = ymds.map((x) => x.d).sort((a, b) => a - b);
@@ -301,7 +337,17 @@ function fitSemiMonthly(days: number[], tol: number): Fit | null {
   const early = doms.slice(0, cut + 1);
   const late = doms.slice(cut + 1);
   if (early.length < 2 || late.length < 2) return null;
-  const anchors = [median(early), median(late)];
+  // The late day as the month's end too (typicalDoms): paydays on the 31st and the 28th are the month's last day,
+  // not the 30th (their plain median), which put the next one a day early in every 31-day month.
+  let fit: Fit | null = null;
+  for (const lateDom of typicalDoms(ymds.filter((x) => x.d >= late[0]!))) {
+    const onThem = fitSemiMonthlyOn(days, ymds, [median(early), lateDom], tol);
+    if (onThem && (!fit || onThem.deviation < fit.deviation)) fit = onThem;
+  }
+  return fit;
+}
+
+function fitSemiMonthlyOn(days: number[], ymds: Ymd[], anchors: number[], tol: number): Fit | null {
   const slots: number[] = [];
   let acc = 0;
   for (let i = 0; i < days.length; i++) {
@@ -322,10 +368,25 @@ function fitSemiMonthly(days: number[], tol: number): Fit | null {
   return { cadence: "semi-monthly", deviation: acc / days.length, next: anchorDay(Math.floor(nextSlot / 2), anchors[nextSlot % 2]!), anchors };
 }
 
+/**
+ * A short history of twice-monthly paydays (the 15th and the month's last day: gaps of 13 to 16 days) also fits a
+ * fortnight within its tolerance: a new job's first paychecks from Jan 15 to Mar 15 were taken for biweekly ones,
+ * and the forecast put each payday three to six days early (Mar 28, Apr 11...: before the rent, when it comes after).
+ * Where both fit, the one the days keep closer to is taken (the biweekly one on equal terms: fortnightly days that
+ * fit two days of the month as well as a fortnight are a fortnight's). The twice-monthly days need two in each half
+ * of the month, so four paydays can be told apart too.
+ */
+function fitFortnightOrHalfMonth(days: number[]): Fit | null {
+  const biweekly = fitFixed(days, 14, GRACE_DAYS.biweekly, "biweekly", 4);
+  if (!biweekly) return null;
+  const semi = fitSemiMonthly(days, GRACE_DAYS["semi-monthly"], 4);
+  return semi && semi.deviation < biweekly.deviation ? semi : biweekly;
+}
+
 export function fitCadence(days: number[]): Fit | null {
   return (
     fitFixed(days, 7, GRACE_DAYS.weekly, "weekly", 4) ??
-    fitFixed(days, 14, GRACE_DAYS.biweekly, "biweekly", 4) ??
+    fitFortnightOrHalfMonth(days) ??
     fitSemiMonthly(days, GRACE_DAYS["semi-monthly"]) ??
     fitMonthly(days, 1, GRACE_DAYS.monthly, "monthly", 3) ??
     fitMonthly(days, 12, GRACE_DAYS.yearly, "yearly", 2)
@@ -514,6 +575,7 @@ export async function detectSeries(spaceId: string, rows: TxnRow[], tz: string, 
       confidence,
       transactionIds: kept.slice(-12).map(([, r]) => r.id),
       memberIds: kept.map(([, r]) => r.id),
+      transfer: last.transfer === 1,
     });
   }
   return out.sort((a, b) => a.nextDay - b.nextDay || a.id.localeCompare(b.id));
