@@ -22,6 +22,19 @@ describe("the first errors a newcomer meets", () => {
     expect(await said("pt-BR")).toBe("Falta o token de autenticação: envie Authorization: Bearer <accessToken>, o que POST /v1/auth/login devolve.");
   });
 
+  it("an unknown refresh token (the README's rt_... placeholder) says which token to send, or to log in again", async () => {
+    const said = async (lang: string) => {
+      const { status, body } = await callJson("/v1/auth/refresh", { ip: nextIp(), headers: { "accept-language": lang }, body: { refreshToken: "rt_..." } });
+      expect(status).toBe(401);
+      return body.error.message as string;
+    };
+    expect(await said("en")).toBe("Refresh token invalid: send the refreshToken the last login or refresh returned, or log in again");
+    expect(await said("es")).toBe(
+      "El token de renovación no es válido: envía el refreshToken que devolvió el último inicio de sesión o renovación, o inicia sesión de nuevo.",
+    );
+    expect(await said("pt")).toBe("O token de renovação não é válido: envie o refreshToken que o último login ou renovação devolveu, ou entre de novo.");
+  });
+
   it("a wrong method is a 405 whose message names the methods the path takes, as Allow does", async () => {
     const said = async (lang: string) => {
       const { status, body, res } = await callJson("/v1/auth/login", { method: "GET", ip: nextIp(), headers: { "accept-language": lang } });

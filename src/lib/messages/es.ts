@@ -331,7 +331,7 @@ export const es: Catalogue = {
     "Missing bearer token: send Authorization: Bearer <accessToken>, as POST /v1/auth/login returns it": "Falta el token de autenticación: envía Authorization: Bearer <accessToken>, el que devuelve POST /v1/auth/login.",
     "Session has ended": "La sesión terminó; inicia sesión de nuevo.",
     "Refresh token expired": "El token de renovación ha expirado; inicia sesión de nuevo.",
-    "Refresh token invalid": "El token de renovación no es válido.",
+    "Refresh token invalid: send the refreshToken the last login or refresh returned, or log in again": "El token de renovación no es válido: envía el refreshToken que devolvió el último inicio de sesión o renovación, o inicia sesión de nuevo.",
     "Refresh token was already used; the session has been revoked": "El token de renovación ya se usó; la sesión se revocó.",
     "The account's password or second factor changed while signing in; sign in again":
       "La contraseña o el segundo factor de la cuenta cambió durante el inicio de sesión; inicia sesión de nuevo.",

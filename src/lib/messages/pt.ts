@@ -331,7 +331,7 @@ export const pt: Catalogue = {
     "Missing bearer token: send Authorization: Bearer <accessToken>, as POST /v1/auth/login returns it": "Falta o token de autenticação: envie Authorization: Bearer <accessToken>, o que POST /v1/auth/login devolve.",
     "Session has ended": "A sessão foi encerrada; faça login novamente.",
     "Refresh token expired": "O token de renovação expirou; faça login novamente.",
-    "Refresh token invalid": "O token de renovação não é válido.",
+    "Refresh token invalid: send the refreshToken the last login or refresh returned, or log in again": "O token de renovação não é válido: envie o refreshToken que o último login ou renovação devolveu, ou entre de novo.",
     "Refresh token was already used; the session has been revoked": "O token de renovação já foi usado; a sessão foi revogada.",
     "The account's password or second factor changed while signing in; sign in again":
       "A senha ou o segundo fator da conta mudou durante o login; faça login novamente.",
