@@ -10,6 +10,7 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { ZodError } from "zod";
 import type { AppEnv } from "../env";
 import { ApiError, type ErrorDetail, joinSentences, validationFailed } from "../lib/errors";
+import { meantField } from "../lib/field-suggestion";
 import { CATALOGUES, languageFromHeader, localizedMessage, tokenLanguage, translation, zodWording, type Locale } from "../lib/i18n";
 import { logError } from "../lib/log";
 
@@ -137,50 +138,31 @@ function issueCode(issue: ZodError["issues"][number]): string {
   return issue.code.toUpperCase();
 }
 
-/** A field name as a typo may differ from it only in case, `_` or `-`. */
-const looseName = (name: string) => name.toLowerCase().replaceAll("_", "").replaceAll("-", "");
-
-/** Whether two names are at most `max` edits apart (Levenshtein); only short names are compared (loops, no RegExp). */
-function withinEdits(a: string, b: string, max: number): boolean {
-  if (a.length > 64 || b.length > 64 || Math.abs(a.length - b.length) > max) return false;
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    if (Math.min(...row) > max) return false;
-    prev = row;
-  }
-  return prev[b.length]! <= max;
-}
+/** Unknown fields of one answer that are compared with the refused ones for a likely typo. */
+const MAX_GUESSES = 10;
 
 /**
- * The field a typo'd unknown one most likely meant: one of the same object refused in the same answer (missing, or an
- * enum's "invalid option" when absent) whose name differs only in case, `_` or `-`, or by at most two edits (names of
- * four letters or more). A body with `nmae` for `name` is then told which field to rename, not only that one is
- * unknown and another missing.
+ * One detail per zod issue, named by its dotted path (`body` for the whole body); one per unknown field, naming the
+ * field it most likely stands for among those of its object refused in the same answer (missing, or an enum left
+ * without a value): a body with `nmae` for `name` is told which field to rename.
  */
-function meantField(key: string, missing: string[]): string | undefined {
-  const loose = looseName(key);
-  return (
-    missing.find((m) => looseName(m) === loose) ??
-    (loose.length >= 4 ? missing.find((m) => m.length >= 4 && withinEdits(loose, looseName(m), 2)) : undefined)
-  );
-}
-
-/** One detail per zod issue, named by its dotted path (`body` for the whole body); one per unknown field. */
 export function zodDetails(error: ZodError): ErrorDetail[] {
   // The fields refused in each object, by the object's dotted path: an unknown field beside one may be its typo.
   const missing = new Map<string, string[]>();
+  let guesses = 0;
   for (const issue of error.issues) {
     if (issue.path.length === 0 || issue.code === "unrecognized_keys") continue;
     const parent = issue.path.slice(0, -1).map(String).join(".");
-    missing.set(parent, [...(missing.get(parent) ?? []), String(issue.path[issue.path.length - 1])]);
+    const list = missing.get(parent) ?? [];
+    if (list.length === 0) missing.set(parent, list);
+    list.push(String(issue.path[issue.path.length - 1]));
   }
   return error.issues.flatMap((issue) => {
     const at = issue.path.map(String);
     if (issue.code === "unrecognized_keys") {
       return issue.keys.map((key) => {
-        const meant = meantField(key, missing.get(at.join(".")) ?? []);
+        // Guessed for the first few only: a body of thousands of made-up keys costs no more than a handful.
+        const meant = guesses++ < MAX_GUESSES ? meantField(key, missing.get(at.join(".")) ?? []) : undefined;
         const message = meant ? `Unknown field: did you mean ${meant}?` : "Unknown field: this request does not accept it";
         return { field: [...at, key].join("."), message, code: "UNKNOWN_FIELD" };
       });

@@ -97,10 +97,29 @@ describe("the first errors a newcomer meets", () => {
       "Unknown field: this request does not accept it",
     ]);
     expect((await details({ name: "Casa", type: "personal", zzzzzzzz: "USD" })).zzzzzzzz).toEqual(["UNKNOWN_FIELD", "Unknown field: this request does not accept it"]);
+    // Only the first ten unknown fields are compared: a body of thousands of made-up keys costs no more.
+    const many = Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`nam${i}`, "x"]));
+    const guessed = await details({ ...many, type: "personal", currency: "USD" });
+    expect(Object.keys(many).map((k) => guessed[k][1])).toEqual([
+      ...Array.from({ length: 10 }, () => "Unknown field: did you mean name?"),
+      "Unknown field: this request does not accept it",
+      "Unknown field: this request does not accept it",
+    ]);
+    // A query parameter likewise, among the route's declared ones not sent.
+    const query = async (qs: string) => (await callJson(`/v1/transactions?${qs}`, { token: user.accessToken, ip: user.ip })).body.error.details;
+    expect(await query("spaceid=spc_x")).toEqual([{ field: "spaceid", message: "Unknown query parameter: did you mean spaceId?", code: "UNKNOWN_FIELD" }]);
+    expect(await query("spaceId=spc_x&start_date=2026-01-01&page_size=5")).toEqual([
+      { field: "start_date", message: "Unknown query parameter: did you mean startDate?", code: "UNKNOWN_FIELD" },
+      { field: "page_size", message: "Unknown query parameter: this route does not accept it", code: "UNKNOWN_FIELD" },
+    ]);
     // In the caller's language, the field name as sent.
     const es = await registerUser({ locale: "es" });
     expect((await details({ nmae: "Casa", type: "personal", currency: "USD" }, es.accessToken)).nmae).toEqual(["UNKNOWN_FIELD", "Campo desconocido: ¿quisiste decir name?"]);
     const pt = await registerUser({ locale: "pt" });
     expect((await details({ nmae: "Casa", type: "personal", currency: "USD" }, pt.accessToken)).nmae).toEqual(["UNKNOWN_FIELD", "Campo desconhecido: você quis dizer name?"]);
+    const esQuery = await callJson("/v1/transactions?spaceid=spc_x", { token: es.accessToken, ip: es.ip });
+    expect(esQuery.body.error.details[0].message).toBe("Parámetro de consulta desconocido: ¿quisiste decir spaceId?");
+    const ptQuery = await callJson("/v1/transactions?spaceid=spc_x", { token: pt.accessToken, ip: pt.ip });
+    expect(ptQuery.body.error.details[0].message).toBe("Parâmetro de consulta desconhecido: você quis dizer spaceId?");
   });
 });

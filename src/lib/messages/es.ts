@@ -70,6 +70,7 @@ export const es: Catalogue = {
     SAME_AS_CURRENT: "Debe ser distinto del valor actual.",
   },
   templates: {
+    "Unknown query parameter: did you mean {field}?": "Parámetro de consulta desconocido: ¿quisiste decir {field}?",
     "Unknown field: did you mean {field}?": "Campo desconocido: ¿quisiste decir {field}?",
     // The request itself.
     "Request body exceeds {bytes} bytes": "El cuerpo de la solicitud supera los {bytes} bytes.",
