@@ -36,7 +36,8 @@ export async function seedAnalyticsDemo({ call, token, personal, business, check
     const phoneDay = monthDay(k, 20);
     if (past(phoneDay)) await tx(`mxn-phone-${k}`, { spaceId: personal, accountId: banamex.id, amount: "-499.00", description: "Telcel plan", merchantName: "Telcel", date: phoneDay, categoryId: phone });
   }
-  // Biweekly salary, monthly rent and a streaming subscription in USD.
+  // Biweekly salary, the monthly mortgage payment on the family home (demo-assets.mjs) and a streaming subscription in
+  // USD (the linked Chase item, from the Plaid simulator, has its own rent, Netflix and Spotify: not the same bills twice).
   // (the first payday, 20 days ago, is the base demo's own "salary" transaction)
   for (let k = 2; k <= 12; k++) {
     const d = dateAgo(6 + 14 * k);
@@ -44,9 +45,9 @@ export async function seedAnalyticsDemo({ call, token, personal, business, check
   }
   for (let k = -5; k <= 0; k++) {
     const rent = monthDay(k, 1);
-    if (past(rent)) await tx(`rent-${k}`, { spaceId: personal, accountId: checking.id, amount: "-1850.00", description: "Rent", merchantName: "Greenwood Properties", date: rent, categoryId: housing });
-    const netflix = monthDay(k, 12);
-    if (past(netflix)) await tx(`netflix-${k}`, { spaceId: personal, accountId: checking.id, amount: "-15.49", description: "Netflix", merchantName: "Netflix", date: netflix, categoryId: subscriptions });
+    if (past(rent)) await tx(`rent-${k}`, { spaceId: personal, accountId: checking.id, amount: "-3450.00", description: "Mortgage payment", merchantName: "Wells Fargo Home Mortgage", date: rent, categoryId: housing });
+    const streaming = monthDay(k, 12);
+    if (past(streaming)) await tx(`netflix-${k}`, { spaceId: personal, accountId: checking.id, amount: "-13.99", description: "Disney+", merchantName: "Disney+", date: streaming, categoryId: subscriptions });
   }
 
   // Business (MXN space): office rent monthly and client payments twice a month.

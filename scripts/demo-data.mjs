@@ -82,7 +82,52 @@ export async function seedDemoData(base) {
   // account and rates, so pesos count at their rate), a fixed seed so the figures are stable.
   await call("POST", "/v1/projections", { spaceId: personal, name: "Retire at 65", seed: 2025, years: 30, scenarios: 2000, annualIncome: "76800.00", annualExpenses: "61200.00", assumptions: { currentAge: 38, retirementAge: 65, retirementSpending: "55000.00", portfolioReturn: 0.065, portfolioVolatility: 0.14 }, lifeEvents: [{ year: 4, type: "home_purchase", amount: "-60000.00" }, { year: 15, type: "college", amount: "-80000.00" }] }, token);
   await call("POST", "/v1/projections", { spaceId: business, name: "Crecimiento 10 años", seed: 2025, years: 10, scenarios: 1000, annualIncome: "150000.00", annualExpenses: "90000.00", assumptions: { inflationRate: 0.045, incomeGrowthRate: 0.05, portfolioReturn: 0.09, portfolioVolatility: 0.18 } }, token);
+  // Rules for the merchants the bank simulators send, run over what the first syncs imported (those came in before any
+  // rule existed), so the demo's dashboard and budgets show spending by category, not a wall of "uncategorized".
+  await seedDemoRules(call, token, { personal, business, coffee, groceries, transport, salary, supplies, ventas });
   return { seeded: true };
+}
+
+/**
+ * Categories and rules for the demo merchants (the Plaid, Belvo and Bitso simulators' and the manual rows'), then
+ * `apply-rules` over each space until it has no more: every synced row of a known merchant gets its category, as a
+ * new sync's rows would. Runs once, with the first seed (fixed Idempotency-Keys on the new categories).
+ */
+export async function seedDemoRules(call, token, ids) {
+  const { personal, business, coffee, groceries, transport, salary, supplies, ventas } = ids;
+  const byName = async (spaceId) => Object.fromEntries((await call("GET", `/v1/categories?spaceId=${spaceId}`, undefined, token)).map((c) => [c.name, c.id]));
+  const create = (key, spaceId, name, type) => call("POST", "/v1/categories", { spaceId, name, type }, token, `demo-rules-cat-${key}`).then((c) => c.id);
+  const contains = (...merchants) => merchants.map((value) => ({ condition: "merchant_contains", value, priority: 50 }));
+  const rules = (categoryId, list) => call("PATCH", `/v1/categories/${categoryId}`, { rules: list }, token);
+  const mine = await byName(personal);
+  const shopping = await create("shopping", personal, "Shopping", "expense");
+  const health = await create("health", personal, "Health & Pharmacy", "expense");
+  await rules(coffee, contains("starbucks", "chipotle", "cheesecake factory"));
+  await rules(groceries, contains("whole foods", "trader joe"));
+  await rules(transport, [{ condition: "merchant_contains", value: "uber", priority: 100 }, { condition: "regex", value: "^(lyft|didi|cabify)", priority: 90 }, ...contains("shell")]);
+  await rules(salary, contains("acme corp", "consultora sol"));
+  await rules(shopping, contains("amazon", "target"));
+  await rules(health, contains("cvs"));
+  if (mine["Subscriptions"]) await rules(mine["Subscriptions"], contains("netflix", "spotify", "disney+"));
+  if (mine["Housing"]) await rules(mine["Housing"], [...contains("wells fargo home mortgage"), { condition: "description_contains", value: "rent payment", priority: 50 }]);
+  if (mine["Phone & Internet"]) await rules(mine["Phone & Internet"], contains("telcel"));
+  const fuel = await create("combustible", business, "Combustible", "expense");
+  const utilities = await create("servicios", business, "Luz y servicios", "expense");
+  const meals = await create("viaticos", business, "Comidas y viáticos", "expense");
+  const shoppingMx = await create("compras", business, "Compras", "expense");
+  await rules(supplies, contains("oxxo", "walmart"));
+  await rules(fuel, contains("pemex"));
+  await rules(utilities, contains("cfe suministrador"));
+  await rules(meals, contains("starbucks", "sanborns", "uber"));
+  await rules(shoppingMx, contains("liverpool"));
+  await rules(ventas, contains("grupo norte"));
+  for (const spaceId of [personal, business]) {
+    let cursor;
+    do {
+      const res = await call("POST", "/v1/categories/apply-rules", { spaceId, ...(cursor ? { cursor } : {}) }, token);
+      cursor = res.hasMore ? res.next : undefined;
+    } while (cursor);
+  }
 }
 
 /**

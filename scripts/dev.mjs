@@ -14,7 +14,7 @@ import { copyFileSync, existsSync } from "node:fs";
 import { freePort, readinessGate } from "./readiness-gate.mjs";
 import { seedLocal } from "./seed-local.mjs";
 import { runCrons } from "./dev-crons.mjs";
-import { persistArgs, wranglerSpawn, wranglerSync } from "./wrangler.mjs";
+import { applyMigrations, persistArgs, wranglerSpawn } from "./wrangler.mjs";
 
 const port = process.env.PORT ?? "8787";
 const persistTo = process.env.PERSIST_TO || undefined;
@@ -33,8 +33,8 @@ const gate = await readinessGate({ port, target: gateTarget }).catch((err) => {
 });
 console.log(`Starting on http://localhost:${port}; /v1/health answers 503 until the demo data is in.`);
 
-const migrate = wranglerSync(["d1", "migrations", "apply", "DB", "--local", ...persistArgs(persistTo)]);
-if (migrate.status !== 0) process.exit(migrate.status ?? 1);
+const migrated = applyMigrations(persistTo);
+if (migrated !== 0) process.exit(migrated);
 
 // --test-scheduled: `/__scheduled?cron=…` runs a cron's tasks. wrangler's own `/cdn-cgi/handler/scheduled` answers
 // "exception" (500) for this Worker in wrangler 4.86 without running anything.

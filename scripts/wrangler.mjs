@@ -19,3 +19,26 @@ export function wranglerSync(args, opts = {}) {
 export function wranglerSpawn(args, opts = {}) {
   return spawn(process.execPath, [bin, ...args], { stdio: "inherit", env: offlineEnv, ...opts });
 }
+
+/**
+ * What `npm run dev` prints of `wrangler d1 migrations apply`: wrangler redraws the table of every migration after each
+ * one (50 migrations, some 7,000 lines on a fresh state), which buried the lines a newcomer needs. A success is one
+ * line (how many were applied, first and last); a failure is wrangler's whole output, as it wrote it.
+ */
+export function migrationSummary(output, status) {
+  if (status !== 0) return output;
+  if (/No migrations to apply/.test(output)) return "D1 migrations: none to apply, the local database is up to date.";
+  const listed = output.split("About to apply")[0];
+  const names = [...listed.matchAll(/│ (\S+\.sql)\s*│/g)].map((m) => m[1]);
+  if (names.length === 0) return output;
+  return `D1 migrations: applied ${names.length} (${names[0]}${names.length > 1 ? ` to ${names[names.length - 1]}` : ""}).`;
+}
+
+/** `wrangler d1 migrations apply DB --local`, printing its summary; wrangler's exit status. */
+export function applyMigrations(persistTo, run = wranglerSync) {
+  const res = run(["d1", "migrations", "apply", "DB", "--local", ...persistArgs(persistTo)], { stdio: ["ignore", "pipe", "pipe"], encoding: "utf8" });
+  const output = `${res.stdout ?? ""}${res.stderr ?? ""}`;
+  const summary = migrationSummary(output, res.status);
+  (res.status === 0 ? console.log : console.error)(summary);
+  return res.status ?? 1;
+}

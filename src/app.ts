@@ -10,7 +10,7 @@ import { completeDocument } from "./lib/openapi-complete";
 import { d1Session } from "./middleware/d1-session";
 import { onError, validationHook } from "./middleware/errors";
 import { jsonBodyLimit } from "./middleware/json-body-limit";
-import { notFoundHandler } from "./middleware/not-found";
+import { notFoundHandler, shadowedMethods } from "./middleware/not-found";
 import { requestContext } from "./middleware/request-context";
 import { utf8Json } from "./middleware/utf8-json";
 import { accountRoutes } from "./modules/accounts/routes";
@@ -74,6 +74,8 @@ app.use("/v1/*", async (c, next) => {
   await next();
   if (!c.res.headers.has("Cache-Control")) c.res.headers.set("Cache-Control", "no-store");
 });
+// A method a literal route lacks is a 405, not a sibling `/{id}` route's 404 for an id such as "transfer".
+app.use("/v1/*", shadowedMethods(app));
 // Document uploads stream into R2 under their own signed per-file cap (modules/documents/storage.ts).
 app.use("/v1/*", (c, next) => (c.req.path.startsWith("/v1/uploads/") ? next() : jsonBodyLimit(c, next)));
 // After the limit (which buffers a chunked body): every JSON body is read as strict UTF-8, wherever it is read.

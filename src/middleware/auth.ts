@@ -35,7 +35,7 @@ const endedLately = (sessionId: string, now: number) => (endedSessions.get(sessi
 const bearerAuth = (deferWrites: boolean): MiddlewareHandler<AppEnv> => async (c, next) => {
   const header = c.req.header("authorization") ?? "";
   const match = /^Bearer\s+(\S+)$/i.exec(header);
-  if (!match) throw unauthorized("Missing bearer token");
+  if (!match) throw unauthorized("Missing bearer token: send Authorization: Bearer <accessToken>, as POST /v1/auth/login returns it");
   const svc = c.get("services");
   const request = { method: c.req.method, path: new URL(c.req.url).pathname };
   if (c.req.method !== "GET" && !deferWrites) {

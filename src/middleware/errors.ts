@@ -10,6 +10,7 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { ZodError } from "zod";
 import type { AppEnv } from "../env";
 import { ApiError, type ErrorDetail, joinSentences, validationFailed } from "../lib/errors";
+import { meantField } from "../lib/field-suggestion";
 import { CATALOGUES, languageFromHeader, localizedMessage, tokenLanguage, translation, zodWording, type Locale } from "../lib/i18n";
 import { logError } from "../lib/log";
 
@@ -137,12 +138,34 @@ function issueCode(issue: ZodError["issues"][number]): string {
   return issue.code.toUpperCase();
 }
 
-/** One detail per zod issue, named by its dotted path (`body` for the whole body); one per unknown field. */
+/** Unknown fields of one answer that are compared with the refused ones for a likely typo. */
+const MAX_GUESSES = 10;
+
+/**
+ * One detail per zod issue, named by its dotted path (`body` for the whole body); one per unknown field, naming the
+ * field it most likely stands for among those of its object refused in the same answer (missing, or an enum left
+ * without a value): a body with `nmae` for `name` is told which field to rename.
+ */
 export function zodDetails(error: ZodError): ErrorDetail[] {
+  // The fields refused in each object, by the object's dotted path: an unknown field beside one may be its typo.
+  const missing = new Map<string, string[]>();
+  let guesses = 0;
+  for (const issue of error.issues) {
+    if (issue.path.length === 0 || issue.code === "unrecognized_keys") continue;
+    const parent = issue.path.slice(0, -1).map(String).join(".");
+    const list = missing.get(parent) ?? [];
+    if (list.length === 0) missing.set(parent, list);
+    list.push(String(issue.path[issue.path.length - 1]));
+  }
   return error.issues.flatMap((issue) => {
     const at = issue.path.map(String);
     if (issue.code === "unrecognized_keys") {
-      return issue.keys.map((key) => ({ field: [...at, key].join("."), message: "Unknown field: this request does not accept it", code: "UNKNOWN_FIELD" }));
+      return issue.keys.map((key) => {
+        // Guessed for the first few only: a body of thousands of made-up keys costs no more than a handful.
+        const meant = guesses++ < MAX_GUESSES ? meantField(key, missing.get(at.join(".")) ?? []) : undefined;
+        const message = meant ? `Unknown field: did you mean ${meant}?` : "Unknown field: this request does not accept it";
+        return { field: [...at, key].join("."), message, code: "UNKNOWN_FIELD" };
+      });
     }
     return [{ field: at.join(".") || "body", message: issue.message, code: issueCode(issue) }];
   });

@@ -8,6 +8,7 @@ import type { MiddlewareHandler } from "hono";
 import type { z } from "@hono/zod-openapi";
 import type { AppEnv } from "../env";
 import { validationFailed } from "../lib/errors";
+import { meantField } from "../lib/field-suggestion";
 
 const metadataFilterSchemas = new WeakSet<object>();
 
@@ -46,9 +47,13 @@ export function strictQuery(schema: z.ZodType | undefined): MiddlewareHandler<Ap
       const unknown = [...seen].filter((k) => !declared.has(k) && !(metadata && METADATA_FILTER.test(k)));
       if (unknown.length > 0) {
         // The first few, each cut short: a URL of thousands of made-up keys must not make an answer many times its size.
-        const shown = unknown.slice(0, MAX_REPORTED).map((k) => ({
-          field: k.length > MAX_KEY_SHOWN ? `${k.slice(0, MAX_KEY_SHOWN)}…` : k, message: "Unknown query parameter: this route does not accept it", code: "UNKNOWN_FIELD",
-        }));
+        // A misspelt parameter (`page_size`, `spaceid`) is told the declared one it stands for, among those not sent.
+        const unsent = [...declared].filter((d) => !seen.has(d));
+        const shown = unknown.slice(0, MAX_REPORTED).map((k) => {
+          const meant = meantField(k, unsent);
+          const message = meant ? `Unknown query parameter: did you mean ${meant}?` : "Unknown query parameter: this route does not accept it";
+          return { field: k.length > MAX_KEY_SHOWN ? `${k.slice(0, MAX_KEY_SHOWN)}…` : k, message, code: "UNKNOWN_FIELD" };
+        });
         const more = unknown.length - shown.length;
         throw validationFailed(shown, more > 0 ? `Validation failed for the provided data (and ${more} more unknown query parameters)` : undefined);
       }

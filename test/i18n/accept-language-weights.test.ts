@@ -10,9 +10,9 @@ import { callJson, nextIp } from "../helpers";
 const said = async (acceptLanguage: string) =>
   (await callJson("/v1/budgets/bud_missing", { ip: nextIp(), headers: { "accept-language": acceptLanguage } })).body.error.message as string;
 
-const EN = "Missing bearer token";
-const ES = "Falta el token de autenticación (Authorization: Bearer).";
-const PT = "Falta o token de autenticação (Authorization: Bearer).";
+const EN = "Missing bearer token: send Authorization: Bearer <accessToken>, as POST /v1/auth/login returns it";
+const ES = "Falta el token de autenticación: envía Authorization: Bearer <accessToken>, el que devuelve POST /v1/auth/login.";
+const PT = "Falta o token de autenticação: envie Authorization: Bearer <accessToken>, o que POST /v1/auth/login devolve.";
 
 it("reads an upper-case Q as the weight", async () => {
   expect(await said("pt;Q=0, es")).toBe(ES);

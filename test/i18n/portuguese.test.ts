@@ -92,7 +92,7 @@ describe("errors in Portuguese", () => {
     expect(login.status).toBe(401);
     expect(login.body.error).toMatchObject({ code: "UNAUTHORIZED", message: "E-mail ou senha incorretos." });
     const tokenless = await callJson("/v1/budgets/bud_missing", { ip, headers: { "accept-language": "pt-BR" } });
-    expect(tokenless.body.error).toMatchObject({ code: "UNAUTHORIZED", message: "Falta o token de autenticação (Authorization: Bearer)." });
+    expect(tokenless.body.error).toMatchObject({ code: "UNAUTHORIZED", message: "Falta o token de autenticação: envie Authorization: Bearer <accessToken>, o que POST /v1/auth/login devolve." });
     const register = await callJson("/v1/auth/register", { ip: nextIp(), body: { name: "Ana", email: "nao-e-email", password: "correct horse battery", locale: "pt-BR" }, headers: { "accept-language": "pt-BR" } });
     expect(register.status).toBe(422);
     expect(register.body.error.details).toEqual([expect.objectContaining({ field: "email", code: "INVALID_EMAIL", message: "Deve ser um endereço de e-mail válido." })]);

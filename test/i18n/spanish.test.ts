@@ -68,7 +68,7 @@ describe("errors in the caller's language", () => {
     // It says what went wrong: the email or password, not a token.
     expect(login.body.error).toMatchObject({ code: "UNAUTHORIZED", message: "Correo electrónico o contraseña incorrectos." });
     const tokenless = await callJson("/v1/budgets/bud_missing", { ip, headers: { "accept-language": "es" } });
-    expect(tokenless.body.error).toMatchObject({ code: "UNAUTHORIZED", message: "Falta el token de autenticación (Authorization: Bearer)." });
+    expect(tokenless.body.error).toMatchObject({ code: "UNAUTHORIZED", message: "Falta el token de autenticación: envía Authorization: Bearer <accessToken>, el que devuelve POST /v1/auth/login." });
 
     const english = await registerUser({ locale: "en" });
     const missing = await callJson("/v1/budgets/bud_missing", { token: english.accessToken, ip: english.ip });

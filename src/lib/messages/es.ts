@@ -70,9 +70,11 @@ export const es: Catalogue = {
     SAME_AS_CURRENT: "Debe ser distinto del valor actual.",
   },
   templates: {
+    "Unknown query parameter: did you mean {field}?": "Parámetro de consulta desconocido: ¿quisiste decir {field}?",
+    "Unknown field: did you mean {field}?": "Campo desconocido: ¿quisiste decir {field}?",
     // The request itself.
     "Request body exceeds {bytes} bytes": "El cuerpo de la solicitud supera los {bytes} bytes.",
-    "{method} is not allowed on this path": "{method} no está permitido en esta ruta.",
+    "{method} is not allowed on this path; it takes {allowed}": "{method} no está permitido en esta ruta; admite {allowed}.",
     "No route for {method} {path}": "No hay ninguna ruta para {method} {path}.",
     "No route for {method} {path} (did you mean {suggestion}?)": "No hay ninguna ruta para {method} {path} (¿quisiste decir {suggestion}?).",
     "Validation failed for the provided data (and {n} more unknown query parameters)":
@@ -327,10 +329,10 @@ export const es: Catalogue = {
     "Authentication token invalid or expired": "El token de autenticación no es válido o ha expirado.",
     "Access token expired; renew it with POST /v1/auth/refresh": "El token de acceso expiró; renuévalo con POST /v1/auth/refresh.",
     "The access token has expired": "El token de acceso expiró.",
-    "Missing bearer token": "Falta el token de autenticación (Authorization: Bearer).",
+    "Missing bearer token: send Authorization: Bearer <accessToken>, as POST /v1/auth/login returns it": "Falta el token de autenticación: envía Authorization: Bearer <accessToken>, el que devuelve POST /v1/auth/login.",
     "Session has ended": "La sesión terminó; inicia sesión de nuevo.",
     "Refresh token expired": "El token de renovación ha expirado; inicia sesión de nuevo.",
-    "Refresh token invalid": "El token de renovación no es válido.",
+    "Refresh token invalid: send the refreshToken the last login or refresh returned, or log in again": "El token de renovación no es válido: envía el refreshToken que devolvió el último inicio de sesión o renovación, o inicia sesión de nuevo.",
     "Refresh token was already used; the session has been revoked": "El token de renovación ya se usó; la sesión se revocó.",
     "The account's password or second factor changed while signing in; sign in again":
       "La contraseña o el segundo factor de la cuenta cambió durante el inicio de sesión; inicia sesión de nuevo.",

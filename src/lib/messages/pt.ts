@@ -70,9 +70,11 @@ export const pt: Catalogue = {
     SAME_AS_CURRENT: "Deve ser diferente do valor atual.",
   },
   templates: {
+    "Unknown query parameter: did you mean {field}?": "Parâmetro de consulta desconhecido: você quis dizer {field}?",
+    "Unknown field: did you mean {field}?": "Campo desconhecido: você quis dizer {field}?",
     // The request itself.
     "Request body exceeds {bytes} bytes": "O corpo da requisição excede {bytes} bytes.",
-    "{method} is not allowed on this path": "{method} não é permitido neste caminho.",
+    "{method} is not allowed on this path; it takes {allowed}": "{method} não é permitido neste caminho; aceita {allowed}.",
     "No route for {method} {path}": "Não há rota para {method} {path}.",
     "No route for {method} {path} (did you mean {suggestion}?)": "Não há rota para {method} {path} (você quis dizer {suggestion}?).",
     "Validation failed for the provided data (and {n} more unknown query parameters)":
@@ -327,10 +329,10 @@ export const pt: Catalogue = {
     "Authentication token invalid or expired": "O token de autenticação é inválido ou expirou.",
     "Access token expired; renew it with POST /v1/auth/refresh": "O token de acesso expirou; renove-o com POST /v1/auth/refresh.",
     "The access token has expired": "O token de acesso expirou.",
-    "Missing bearer token": "Falta o token de autenticação (Authorization: Bearer).",
+    "Missing bearer token: send Authorization: Bearer <accessToken>, as POST /v1/auth/login returns it": "Falta o token de autenticação: envie Authorization: Bearer <accessToken>, o que POST /v1/auth/login devolve.",
     "Session has ended": "A sessão foi encerrada; faça login novamente.",
     "Refresh token expired": "O token de renovação expirou; faça login novamente.",
-    "Refresh token invalid": "O token de renovação não é válido.",
+    "Refresh token invalid: send the refreshToken the last login or refresh returned, or log in again": "O token de renovação não é válido: envie o refreshToken que o último login ou renovação devolveu, ou entre de novo.",
     "Refresh token was already used; the session has been revoked": "O token de renovação já foi usado; a sessão foi revogada.",
     "The account's password or second factor changed while signing in; sign in again":
       "A senha ou o segundo fator da conta mudou durante o login; faça login novamente.",

@@ -130,7 +130,7 @@ export async function rotateRefreshToken(svc: Services, presented: string): Prom
     .innerJoin(users, eq(users.id, sessions.userId))
     .where(eq(refreshTokens.tokenHash, hash))
     .get();
-  if (!row) throw unauthorized("Refresh token invalid");
+  if (!row) throw unauthorized("Refresh token invalid: send the refreshToken the last login or refresh returned, or log in again");
   const { token, session, locale } = row;
   if (session.revokedAt !== null || session.expiresAt <= now) throw unauthorized("Session has ended");
   if (token.expiresAt <= now) throw unauthorized("Refresh token expired");
