@@ -70,6 +70,7 @@ export const es: Catalogue = {
     SAME_AS_CURRENT: "Debe ser distinto del valor actual.",
   },
   templates: {
+    "At most {n} decimal places are read": "Se leen como máximo {n} decimales.",
     "Unknown query parameter: did you mean {field}?": "Parámetro de consulta desconocido: ¿quisiste decir {field}?",
     "Unknown field: did you mean {field}?": "Campo desconocido: ¿quisiste decir {field}?",
     // The request itself.

@@ -70,6 +70,7 @@ export const pt: Catalogue = {
     SAME_AS_CURRENT: "Deve ser diferente do valor atual.",
   },
   templates: {
+    "At most {n} decimal places are read": "São lidas no máximo {n} casas decimais.",
     "Unknown query parameter: did you mean {field}?": "Parâmetro de consulta desconhecido: você quis dizer {field}?",
     "Unknown field: did you mean {field}?": "Campo desconhecido: você quis dizer {field}?",
     // The request itself.
