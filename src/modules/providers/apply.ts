@@ -330,7 +330,7 @@ export async function applyChanges(
       const acc = wanted(ext);
       if (acc) windowFrom.set(acc.id, instantIn(ymdString(addDays(parseYmd(fromDay), MANUAL_DAYS_BEFORE)), tz));
     }
-    const listed = new Set(changes.upserts.map((t) => t.id));
+    const listed = new Set([...changes.upserts.map((t) => t.id), ...(changes.leftOutIds ?? [])]);
     for (const [pid, rows] of groups) {
       if (pid === "balance" || listed.has(pid)) continue;
       if (rows.some((r) => !r.pid.includes("#") && r.status !== "cancelled" && windowFrom.has(r.account_id) && r.date >= windowFrom.get(r.account_id)!)) removed.push(pid);

@@ -56,6 +56,11 @@ export interface SyncChanges {
    * or listed nothing of it) is left alone: a closed account's history is not removed for want of a listing.
    */
   snapshot?: { fromDayByAccount: Record<string, string> };
+  /**
+   * Transactions the provider listed that this sync left out (`unsupported`: a currency with no asset here, none, or
+   * not its account's): still held at the provider, so the snapshot does not take a booked one for removed.
+   */
+  leftOutIds?: string[];
   /** What the provider listed and this sync could not import, by currency (left-out.ts). */
   unsupported?: Unsupported[];
 }

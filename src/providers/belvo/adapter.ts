@@ -92,11 +92,15 @@ export async function fetchBelvo(svc: Services, conn: ConnectionRow): Promise<Fe
   // Accounts listed and left out: their transactions, in whatever currency, have no account here to be booked in.
   const notImported = new Set(accounts.filter((a) => !isCurrency(a.currency)).map((a) => a.id));
   const upserts: NormalTxn[] = [];
+  // Listed, so not removed at Belvo: the snapshot leaves a booked one of them alone (sync-types.ts).
+  const leftOutIds: string[] = [];
   for (const t of txns) {
     // One in a currency not its account's (or with no asset here) cannot be booked in it.
     const own = currencyOf.get(t.account.id);
-    if (!isCurrency(t.currency) || notImported.has(t.account.id) || (own !== undefined && own !== t.currency)) leftOut.transaction(t.currency);
-    else upserts.push(normalBelvoTxn(t)!);
+    if (!isCurrency(t.currency) || notImported.has(t.account.id) || (own !== undefined && own !== t.currency)) {
+      leftOut.transaction(t.currency);
+      leftOutIds.push(t.id);
+    } else upserts.push(normalBelvoTxn(t)!);
   }
   return {
     changes: {
@@ -107,6 +111,7 @@ export async function fetchBelvo(svc: Services, conn: ConnectionRow): Promise<Fe
       // Belvo lists the window of every account it lists.
       snapshot: { fromDayByAccount: Object.fromEntries(listed.map((a) => [a.externalId, fromDay])) },
       unsupported: leftOut.list(),
+      leftOutIds,
     },
   };
 }

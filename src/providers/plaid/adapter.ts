@@ -99,11 +99,14 @@ export async function fetchPlaid(svc: Services, conn: ConnectionRow): Promise<Fe
   // Accounts listed and left out: their transactions, in whatever currency, have no account here to be booked in.
   const notImported = new Set(item.accounts.filter((a) => !isCurrency(a.balances.iso_currency_code)).map((a) => a.account_id));
   const upserts: NormalTxn[] = [];
+  // Listed, so not removed at Plaid: a reread's snapshot leaves a booked one of them alone (sync-types.ts).
+  const leftOutIds: string[] = [];
   for (const t of [...sync.added, ...sync.modified]) {
     // Plaid gives a currency per transaction: one not the account's (or with no asset here) cannot be booked in it.
     const own = currencyOf.get(t.account_id);
     if (!isCurrency(t.iso_currency_code) || notImported.has(t.account_id) || (own !== undefined && own !== t.iso_currency_code)) {
       leftOut.transaction(t.iso_currency_code ?? t.unofficial_currency_code);
+      leftOutIds.push(t.transaction_id);
       continue;
     }
     const n = normalTxn(t);
@@ -117,6 +120,7 @@ export async function fetchPlaid(svc: Services, conn: ConnectionRow): Promise<Fe
       matchPendingHeuristically: false,
       ...(rereading ? { snapshot: { fromDayByAccount: heldSince(accounts, upserts) } } : {}),
       unsupported: leftOut.list(),
+      leftOutIds,
     },
     connectionWide: true,
     // Saved only over the cursor this sync read from: one reset meanwhile (an account switched back on) stays reset.
