@@ -18,8 +18,10 @@ export const BELVO_WINDOW_DAYS = 120;
  * than 8 places, or not a decimal at all, is no amount: INVALID_AMOUNT, the sync failed, nothing stored.
  */
 function minor(amount: number | string, currency: Currency): number {
-  const p = parseMajorHalfEven(amount, CURRENCY_SCALES[currency]);
-  if (!p.ok) throw new ProviderError("belvo", 200, "INVALID_AMOUNT", `Amount ${shownValue(amount)} is not exact in ${currency}`);
+  // Read off the wire: a balance of another type (an object, a boolean) is no amount either, not a TypeError.
+  const raw: unknown = amount;
+  const p = typeof raw === "number" || typeof raw === "string" ? parseMajorHalfEven(raw, CURRENCY_SCALES[currency]) : null;
+  if (!p?.ok) throw new ProviderError("belvo", 200, "INVALID_AMOUNT", `Amount ${shownValue(amount)} is not exact in ${currency}`);
   return p.minor;
 }
 
