@@ -24,6 +24,8 @@ export const providerConnections = sqliteTable(
     lastSyncUnsupported: text("last_sync_unsupported"),
     /** Until when an active connection's status reason is a provider's warning a sync keeps (Plaid's PENDING_EXPIRATION; migration 0050). */
     noticeUntil: integer("notice_until"),
+    /** The warning itself, which a sync's success shows again after an error until `noticeUntil` (migration 0051). */
+    noticeReason: text("notice_reason"),
     nextSyncAt: integer("next_sync_at"),
     nonce: integer("nonce").notNull().default(0),
     createdBy: text("created_by"),

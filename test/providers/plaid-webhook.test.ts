@@ -530,6 +530,23 @@ describe("PENDING_EXPIRATION and PENDING_DISCONNECT: a week's warning, not a sto
     expect(await row(s.connectionId)).toEqual({ status: "active", status_reason: null, notice_until: null });
   });
 
+  it("a sync that fails while the warning holds shows its error, and the next success shows the warning again (it was lost: Plaid sends it once)", { timeout: 120_000 }, async () => {
+    const s = await linked();
+    const ends = new Date(Math.floor(Date.now() / 1000) * 1000 + 6 * 86_400_000).toISOString();
+    expect(await send({ webhook_type: "ITEM", webhook_code: "PENDING_EXPIRATION", item_id: s.itemId, consent_expiration_time: ends })).toBe("notice");
+    const warned = (await row(s.connectionId))!;
+    expect(warned.status_reason).toMatch(/^PENDING_EXPIRATION: the institution's consent expires at /);
+    // The institution fails for a while: the connection says so meanwhile.
+    expect(await send({ webhook_type: "ITEM", webhook_code: "ERROR", item_id: s.itemId, error: { error_type: "INSTITUTION_ERROR", error_code: "INSTITUTION_DOWN" } })).toBe("error");
+    expect(await row(s.connectionId)).toMatchObject({ status: "error", status_reason: "ITEM ERROR: INSTITUTION_DOWN" });
+    // Back: the access still ends at the same time unless renewed, and the connection says so again.
+    await syncOnce(s);
+    expect(await row(s.connectionId)).toEqual(warned);
+    // Update mode's repair (LOGIN_REPAIRED) ends it, as any move but an error does.
+    expect(await send({ webhook_type: "ITEM", webhook_code: "LOGIN_REPAIRED", item_id: s.itemId })).toMatch(/^active;sync_/);
+    expect(await row(s.connectionId)).toEqual({ status: "active", status_reason: null, notice_until: null });
+  });
+
   it("USER_ACCOUNT_REVOKED (one account) leaves the connection active for the others, naming the account; it set the whole connection reauth_required", { timeout: 120_000 }, async () => {
     const s = await linked();
     const one = (await env.DB.prepare("SELECT account_id, provider_account_id FROM provider_accounts WHERE connection_id = ? ORDER BY account_id LIMIT 1")

@@ -312,26 +312,29 @@ export async function setStatus(
    * `whileLive`: moved only while that other connection is not disconnected (a twin retired in favour of it), which
    * the same statement records as what replaced it (`replaced_by`: lib/relinks.ts), so no crash can leave one without the other.
    * `unsupported`: what that sync could not import (left-out.ts), kept as the connection's until the next one's.
-   * A sync's success (`syncStartedAt`) keeps a provider's warning (setNotice) until its time; any other move ends it.
+   * A sync's success (`syncStartedAt`) keeps a provider's warning (setNotice) until its time, or shows it again after
+   * an error (which keeps it meanwhile, its own reason shown); any other move ends it.
    */
   extra: { syncedAt?: number; syncStartedAt?: number; whileLive?: string; unsupported?: Unsupported[] } = {},
 ): Promise<boolean> {
   const from = CONNECTION_STATUSES.filter((s) => canMove(s, to));
   if (from.length === 0) return false;
   const now = svc.clock.now();
-  // Both CASEs read the row as it was (SQLite evaluates every SET expression before assigning any).
-  const keepsNotice = `(? = 'active' AND ? IS NOT NULL AND status = 'active' AND notice_until > ?)`;
+  // Every CASE reads the row as it was (SQLite evaluates every SET expression before assigning any). A notice from
+  // before its text was kept apart (migration 0051) is its active connection's reason.
+  const keepsNotice = `(? = 'active' AND ? IS NOT NULL AND notice_until > ? AND (status = 'active' OR (status = 'error' AND notice_reason IS NOT NULL)))`;
   const keeps = [to, extra.syncStartedAt ?? null, now];
   const res = await svc.env.DB.prepare(
-    `UPDATE provider_connections SET status = ?, status_reason = CASE WHEN ${keepsNotice} THEN status_reason ELSE ? END,
-       notice_until = CASE WHEN ${keepsNotice} THEN notice_until ELSE NULL END, updated_at = ?,
+    `UPDATE provider_connections SET status = ?, status_reason = CASE WHEN ${keepsNotice} THEN COALESCE(notice_reason, status_reason) ELSE ? END,
+       notice_until = CASE WHEN ? = 'error' OR ${keepsNotice} THEN notice_until ELSE NULL END,
+       notice_reason = CASE WHEN ? = 'error' OR ${keepsNotice} THEN notice_reason ELSE NULL END, updated_at = ?,
        last_sync_at = COALESCE(?, last_sync_at), disconnected_at = CASE WHEN ? = 'disconnected' THEN ? ELSE disconnected_at END,
        replaced_by = COALESCE(?, replaced_by), last_sync_unsupported = COALESCE(?, last_sync_unsupported)
      WHERE id = ? AND status ${IN_JSON_LIST} AND NOT (status = 'reauth_required' AND updated_at >= ?)
        AND (? IS NULL OR EXISTS (SELECT 1 FROM provider_connections k WHERE k.id = ? AND k.status != 'disconnected'))`,
   )
     .bind(
-      to, ...keeps, reason === null ? null : truncateText(reason, 500), ...keeps, now, extra.syncedAt ?? null, to, now, extra.whileLive ?? null,
+      to, ...keeps, reason === null ? null : truncateText(reason, 500), to, ...keeps, to, ...keeps, now, extra.syncedAt ?? null, to, now, extra.whileLive ?? null,
       extra.unsupported === undefined ? null : JSON.stringify(extra.unsupported), id, jsonList(from), extra.syncStartedAt ?? Number.MAX_SAFE_INTEGER,
       extra.whileLive ?? null, extra.whileLive ?? null,
     )
@@ -346,9 +349,9 @@ export async function setStatus(
  */
 export async function setNotice(svc: Services, id: string, reason: string, until: number): Promise<boolean> {
   const res = await svc.env.DB.prepare(
-    "UPDATE provider_connections SET status_reason = ?, notice_until = ?, updated_at = ? WHERE id = ? AND status = 'active'",
+    "UPDATE provider_connections SET status_reason = ?, notice_reason = ?, notice_until = ?, updated_at = ? WHERE id = ? AND status = 'active'",
   )
-    .bind(truncateText(reason, 500), until, svc.clock.now(), id)
+    .bind(truncateText(reason, 500), truncateText(reason, 500), until, svc.clock.now(), id)
     .run();
   return res.meta.changes > 0;
 }
