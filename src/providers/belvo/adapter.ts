@@ -50,8 +50,11 @@ export function normalBelvoAccount(a: BelvoAccount): NormalAccount | null {
   if (!isCurrency(a.currency)) return null;
   const category = typeof a.category === "string" ? a.category : "";
   const current = a.balance.current;
+  // Money owed under a category that names no type here (UNCATEGORIZED: a "Crédito simple") is a loan, which may be
+  // negative: as "other" the forecast told it as an account already overdrawn.
+  const type: AccountType = Object.hasOwn(TYPES, category) ? TYPES[category]! : owes(a) ? "loan" : "other";
   return {
-    externalId: a.id, name: a.name ?? a.type ?? (category || "Belvo account"), type: Object.hasOwn(TYPES, category) ? TYPES[category]! : "other", subtype: a.type ?? null,
+    externalId: a.id, name: a.name ?? a.type ?? (category || "Belvo account"), type, subtype: a.type ?? null,
     currency: a.currency, mask: a.number ?? null,
     balanceMinor: current === null || current === undefined ? null : (owes(a) ? -1 : 1) * minor(current, a.currency),
   };
