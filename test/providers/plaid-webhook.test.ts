@@ -542,6 +542,13 @@ describe("PENDING_EXPIRATION and PENDING_DISCONNECT: a week's warning, not a sto
     // Back: the access still ends at the same time unless renewed, and the connection says so again.
     await syncOnce(s);
     expect(await row(s.connectionId)).toEqual(warned);
+    // A warning that arrives while the connection is in error is kept too: the error stays its reason until a success.
+    expect(await send({ webhook_type: "ITEM", webhook_code: "ERROR", item_id: s.itemId, error: { error_type: "INSTITUTION_ERROR", error_code: "INSTITUTION_DOWN" } })).toBe("error");
+    const later = new Date(Math.floor(Date.now() / 1000) * 1000 + 5 * 86_400_000).toISOString();
+    expect(await send({ webhook_type: "ITEM", webhook_code: "PENDING_EXPIRATION", item_id: s.itemId, consent_expiration_time: later })).toBe("notice");
+    expect(await row(s.connectionId)).toMatchObject({ status: "error", status_reason: "ITEM ERROR: INSTITUTION_DOWN", notice_until: Date.parse(later) });
+    await syncOnce(s);
+    expect(await row(s.connectionId)).toEqual({ ...warned, status_reason: warned.status_reason!.replace(ends, later), notice_until: Date.parse(later) });
     // Update mode's repair (LOGIN_REPAIRED) ends it, as any move but an error does.
     expect(await send({ webhook_type: "ITEM", webhook_code: "LOGIN_REPAIRED", item_id: s.itemId })).toMatch(/^active;sync_/);
     expect(await row(s.connectionId)).toEqual({ status: "active", status_reason: null, notice_until: null });

@@ -343,15 +343,18 @@ export async function setStatus(
 }
 
 /**
- * A provider's warning on an active connection that still works (Plaid: its access ends at `until` unless the user
- * renews it in Link's update mode): shown as its status reason, which its syncs keep until then, while it stays
- * active and keeps syncing. Nothing changes for a connection in any other status (its own reason says more).
+ * A provider's warning on a connection that still works (Plaid: its access ends at `until` unless the user renews it
+ * in Link's update mode): shown as its status reason, which its syncs keep until then, while it stays active and keeps
+ * syncing. One in error (a passing outage: Plaid sends the warning once) keeps its error as the reason and shows the
+ * warning from its next success. Nothing changes for one waiting for its login or disconnected (its reason says more).
  */
 export async function setNotice(svc: Services, id: string, reason: string, until: number): Promise<boolean> {
+  const text = truncateText(reason, 500);
   const res = await svc.env.DB.prepare(
-    "UPDATE provider_connections SET status_reason = ?, notice_reason = ?, notice_until = ?, updated_at = ? WHERE id = ? AND status = 'active'",
+    `UPDATE provider_connections SET status_reason = CASE WHEN status = 'active' THEN ? ELSE status_reason END,
+       notice_reason = ?, notice_until = ?, updated_at = ? WHERE id = ? AND status IN ('active', 'error')`,
   )
-    .bind(truncateText(reason, 500), truncateText(reason, 500), until, svc.clock.now(), id)
+    .bind(text, text, until, svc.clock.now(), id)
     .run();
   return res.meta.changes > 0;
 }
