@@ -47,11 +47,25 @@ describe("the forecast cron", () => {
     await env.DB.prepare("UPDATE spaces SET timezone = 'Mars/Olympus_Mons' WHERE id = ?").bind(broken.spaceId).run();
     vi.spyOn(console, "error").mockImplementation(() => {});
 
-    const done = await refreshForecasts(svcAt(RUN), RUN);
+    // A run of one: the broken space, the stalest, fails; it goes to the back of the line, its cache stale.
+    expect(await refreshForecasts(svcAt(RUN), RUN, 1)).toBe(0);
+    expect(await computedAt(broken.spaceId)).toBe(RUN);
+    expect(await computedAt(healthy.spaceId)).toBe(T0);
+    // The next run of one is the healthy space's (it began with the broken one again, every night).
+    expect(await refreshForecasts(svcAt(RUN + 60_000), RUN + 60_000, 1)).toBe(1);
+    expect(await computedAt(healthy.spaceId)).toBe(RUN + 60_000);
+    // A whole run goes on past the failing space, and skips the deleted one.
+    const done = await refreshForecasts(svcAt(RUN + 120_000), RUN + 120_000);
     expect(done).toBe(1);
-    expect(await computedAt(healthy.spaceId)).toBe(RUN);
-    expect(await computedAt(broken.spaceId)).toBeNull();
+    expect(await computedAt(healthy.spaceId)).toBe(RUN + 120_000);
+    expect(await computedAt(broken.spaceId)).toBe(RUN + 120_000);
     expect(await computedAt(deleted.spaceId)).toBeNull();
+    // The broken space's marker is never served: with a zone it can use again, its next read computes its forecast.
+    await env.DB.prepare("UPDATE spaces SET timezone = 'America/Bogota' WHERE id = ?").bind(broken.spaceId).run();
+    vi.setSystemTime(RUN + 180_000);
+    const read = await ok(broken.a.get(`/v1/analytics/forecast?spaceId=${broken.spaceId}`));
+    expect(read.cache).toMatchObject({ hit: false });
+    expect(await computedAt(broken.spaceId)).toBe(RUN + 180_000);
   });
 
   it("refreshes the stalest caches first, a bounded number a run", async () => {

@@ -297,9 +297,25 @@ export async function refreshForecasts(svc: Services, scheduledTime: number, lim
       done++;
     } catch (err) {
       logError(undefined, "forecast.refresh_failed", err, { spaceId: space.id });
+      await putBackInLine(svc, space.id, scheduledTime).catch((e: unknown) => logError(undefined, "forecast.refresh_failed", e, { spaceId: space.id }));
     }
   }
   return done;
+}
+
+/**
+ * A space whose refresh failed goes to the back of the line (its cache row's `computed_at` is the run's time), its
+ * cache left stale (`valid_until` 0: the next read computes it): else it stayed the stalest, and a few spaces that
+ * always fail would take the run's first places every night, before any other.
+ */
+async function putBackInLine(svc: Services, spaceId: string, runMs: number): Promise<void> {
+  await svc.env.DB.prepare(
+    `INSERT INTO forecast_cache (space_id, ledger_seq, transaction_count, as_of_date, payload, computed_at, valid_until, epoch)
+     VALUES (?, 0, 0, '', '', ?, 0, NULL)
+     ON CONFLICT(space_id) DO UPDATE SET computed_at = excluded.computed_at, valid_until = 0`,
+  )
+    .bind(spaceId, runMs)
+    .run();
 }
 
 /** The nightly cron task. */
