@@ -38,7 +38,7 @@ import { dateOfDay, localDayOf, startOfDay } from "./days";
 import type { SpaceInfo } from "./net-worth";
 import { forecastEpochSql } from "./forecast-epoch";
 import { type Reads, readSpaceWith } from "../spaces/access";
-import { CASHFLOW_FILTER, type TxnRow } from "./recurring";
+import { BALANCE_FLOW_FILTER, type TxnRow } from "./recurring";
 import { LARGE_CHANGE, type ForecastData, balanceInstant, forecastReads, type Plan, PLAN_FORMAT, computePlan } from "./forecast-plan";
 import { project } from "./forecast-projection";
 import type { Locale } from "../../lib/i18n";
@@ -130,7 +130,7 @@ const postedSinceStatement = (db: D1Database, space: SqlGuard) =>
   db.prepare(
     `SELECT t.id, t.account_id, t.amount, t.currency, t.date, t.merchant_name, t.normalized_merchant, t.description, t.category_id
        FROM forecast_cache c JOIN transactions t ON t.space_id = c.space_id AND t.ledger_seq > c.ledger_seq AND t.ledger_seq < c.ledger_seq + ?
-      WHERE c.space_id = ${space.sql} AND ${CASHFLOW_FILTER}
+      WHERE c.space_id = ${space.sql} AND ${BALANCE_FLOW_FILTER}
       ORDER BY t.date, t.id`,
   ).bind(LARGE_CHANGE, ...space.params);
 

@@ -71,8 +71,9 @@ export interface TxnRow {
    */
   lineage?: string | null;
   /**
-   * 1 when the row is filed under one of the space's transfer categories (a bank's copy of a move between the
-   * user's own accounts, cashflow-sums.ts): it moves its account's balance but is neither income nor spending.
+   * 1 when the row is a move between the user's own accounts: a transfer made here (type transfer), or a row filed
+   * under one of the space's transfer categories (a bank's copy of one, cashflow-sums.ts): it moves its account's
+   * balance but is neither income nor spending.
    */
   transfer?: number | null;
 }
@@ -83,6 +84,13 @@ export interface TxnRow {
  */
 export const CASHFLOW_FILTER =
   "status != 'cancelled' AND type IN ('income', 'expense', 'fee', 'other') AND (subtype IS NULL OR subtype NOT IN ('opening_balance', 'adjustment'))";
+
+/**
+ * What moves an account's projected balance: the cash flows, and the transfers between the space's accounts (a
+ * monthly move to savings is a recurring series of each account, and one dated ahead lowers checking on its day:
+ * left out, an overdraft it would cause was not foreseen). Never income or spending (`TxnRow.transfer`).
+ */
+export const BALANCE_FLOW_FILTER = `((${CASHFLOW_FILTER}) OR (type = 'transfer' AND status != 'cancelled'))`;
 
 /**
  * The cash flows between two instants of the space `space` names (a guarded value, for a role check's batch),
@@ -106,8 +114,8 @@ export const cashflowsStatement = (db: D1Database, space: SqlGuard, fromMs: numb
         GROUP BY b.id)
      SELECT id, account_id, amount, currency, date, merchant_name, normalized_merchant, description, category_id,
             COALESCE((SELECT l.root FROM lineage l WHERE l.id = t.account_id), account_id) AS lineage,
-            (category_id IS NOT NULL AND category_id IN (SELECT c.id FROM categories c WHERE c.space_id = (SELECT id FROM sp) AND c.type = 'transfer')) AS transfer
-       FROM transactions t WHERE space_id = (SELECT id FROM sp) AND date >= ? AND date < ? AND ${CASHFLOW_FILTER}
+            (type = 'transfer' OR (category_id IS NOT NULL AND category_id IN (SELECT c.id FROM categories c WHERE c.space_id = (SELECT id FROM sp) AND c.type = 'transfer'))) AS transfer
+       FROM transactions t WHERE space_id = (SELECT id FROM sp) AND date >= ? AND date < ? AND ${BALANCE_FLOW_FILTER}
         AND NOT EXISTS (SELECT 1 FROM relinked r WHERE r.id = t.account_id AND ${heldAgain("t", "r.since")})
       ORDER BY date, id`,
   ).bind(...space.params, fromMs, toMs);
