@@ -264,3 +264,42 @@ describe("a provider's failure on a request the client waits for", () => {
     }
   });
 });
+
+describe("a provider's error body of an unexpected shape, on a request the client waits for", () => {
+  it("Bitso answering JSON that is not an object (null, a list), or an error whose code is no text, is a provider error, not a 500", { timeout: 60_000 }, async () => {
+    const bodies: [number, string][] = [
+      [400, "null"], [200, "null"], [400, "[]"], [200, "[1]"], [400, '{"success":false,"error":null}'],
+      [400, '{"success":false,"error":{"code":{"toString":1},"message":{"toString":1,"valueOf":1}}}'],
+    ];
+    for (const [status, body] of bodies) {
+      // A user each: connect attempts are limited per user.
+      const owner = await registerUser();
+      const space = await createSpace(owner, { currency: "MXN" });
+      const apiKey = `key-${crypto.randomUUID()}`;
+      fault = { path: "/", who: `Bitso ${apiKey}:`, seen: 0, answer: () => Promise.resolve(new Response(body, { status, headers: { "content-type": "application/json" } })) };
+      try {
+        const res = await callJson("/v1/providers/bitso/connect", { ...as(owner), body: { spaceId: space.id, apiKey, apiSecret: `secret-${crypto.randomUUID()}` } });
+        expect(res.status, `${status} ${body}`).toBe(422);
+        expect(res.body.error.code, `${status} ${body}`).toBe("PROVIDER_ERROR");
+        expect(fault.seen).toBeGreaterThanOrEqual(1);
+      } finally {
+        fault = null;
+      }
+    }
+  });
+
+  it("a Plaid error whose code or message is an object that String() cannot write is the PROVIDER_ERROR of its status, its JSON shown", { timeout: 60_000 }, async () => {
+    const owner = await registerUser();
+    const space = await createSpace(owner);
+    const body = '{"error_code":{"toString":1},"error_message":{"toString":1,"valueOf":1}}';
+    fault = { path: "/link/token/create", who: owner.id, seen: 0, answer: () => Promise.resolve(new Response(body, { status: 400, headers: { "content-type": "application/json" } })) };
+    try {
+      const res = await callJson("/v1/providers/plaid/link-token", { ...as(owner), body: { spaceId: space.id } });
+      expect(res.status).toBe(422);
+      expect(res.body.error).toMatchObject({ code: "PROVIDER_ERROR", message: 'plaid: {"toString":1,"valueOf":1}' });
+      expect(fault.seen).toBe(1);
+    } finally {
+      fault = null;
+    }
+  });
+});
