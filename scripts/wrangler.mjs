@@ -34,10 +34,19 @@ export function migrationSummary(output, status) {
   return `D1 migrations: applied ${names.length} (${names[0]}${names.length > 1 ? ` to ${names[names.length - 1]}` : ""}).`;
 }
 
+/**
+ * How much of wrangler's output is held: its tables grow with the square of the migrations (51 wrote 0.6 MB on a fresh
+ * state), and spawnSync's default of 1 MB would kill wrangler mid-way (ENOBUFS) some 16 migrations from now.
+ */
+const MIGRATION_OUTPUT_BYTES = 256 * 1024 * 1024;
+
 /** `wrangler d1 migrations apply DB --local`, printing its summary; wrangler's exit status. */
 export function applyMigrations(persistTo, run = wranglerSync) {
-  const res = run(["d1", "migrations", "apply", "DB", "--local", ...persistArgs(persistTo)], { stdio: ["ignore", "pipe", "pipe"], encoding: "utf8" });
-  const output = `${res.stdout ?? ""}${res.stderr ?? ""}`;
+  const res = run(["d1", "migrations", "apply", "DB", "--local", ...persistArgs(persistTo)], {
+    stdio: ["ignore", "pipe", "pipe"], encoding: "utf8", maxBuffer: MIGRATION_OUTPUT_BYTES,
+  });
+  // A wrangler that could not run, or was stopped, says why after what it wrote.
+  const output = `${res.stdout ?? ""}${res.stderr ?? ""}${res.error ? `\n${res.error.message}\n` : ""}`;
   const summary = migrationSummary(output, res.status);
   (res.status === 0 ? console.log : console.error)(summary);
   return res.status ?? 1;

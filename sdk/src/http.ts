@@ -55,7 +55,10 @@ export interface ClientOptions {
   maxRetries?: number;
   /** First backoff step in ms for retries without Retry-After (default 250; doubles, with jitter). */
   retryBaseDelayMs?: number;
-  /** Longest wait honoured; a Retry-After beyond it fails at once with the 429/503 (default 60 000). */
+  /**
+   * Longest wait honoured; a Retry-After beyond it fails at once with the 429/503 (default 60 000). Infinity: any a
+   * timer can hold (2,147,483,647 ms, about 24.8 days).
+   */
   maxRetryDelayMs?: number;
   /** Refresh this many seconds before the access token expires (default 30). */
   refreshSkewSeconds?: number;
@@ -116,13 +119,14 @@ const LONGEST_TIMER_MS = 2 ** 31 - 1;
 /**
  * Refuses delays a timer cannot hold, at construction: a `timeoutMs` of 30 days would otherwise time every call
  * out at once, and a `maxRetryDelayMs` past the limit would resend a 429 at once instead of after its Retry-After.
+ * Infinity is "no limit" for both (as it always was): a wait no timer holds is then never slept (send, backoff).
  */
 function checkDelays(opts: ClientOptions): void {
   const delays = { timeoutMs: opts.timeoutMs, retryBaseDelayMs: opts.retryBaseDelayMs, maxRetryDelayMs: opts.maxRetryDelayMs };
   for (const [name, ms] of Object.entries(delays)) {
-    if (ms === undefined || (name === "timeoutMs" && ms === Infinity)) continue;
+    if (ms === undefined || (name !== "retryBaseDelayMs" && ms === Infinity)) continue;
     if (!(typeof ms === "number" && ms >= 0 && ms <= LONGEST_TIMER_MS)) {
-      throw new RangeError(`${name} must be a number of milliseconds from 0 to ${LONGEST_TIMER_MS} (about 24.8 days)${name === "timeoutMs" ? "; 0 or Infinity sets no limit" : ""}`);
+      throw new RangeError(`${name} must be a number of milliseconds from 0 to ${LONGEST_TIMER_MS} (about 24.8 days)${name === "retryBaseDelayMs" ? "" : "; Infinity sets no limit"}${name === "timeoutMs" ? " (as 0 does)" : ""}`);
     }
   }
   const retries = opts.maxRetries;
@@ -275,7 +279,7 @@ export class HttpClient {
   private backoff(attempt: number): number {
     const base = this.#opts.retryBaseDelayMs ?? 250;
     const exp = base * 2 ** attempt;
-    return Math.min(this.#opts.maxRetryDelayMs ?? 60_000, exp / 2 + Math.random() * (exp / 2));
+    return Math.min(this.#opts.maxRetryDelayMs ?? 60_000, LONGEST_TIMER_MS, exp / 2 + Math.random() * (exp / 2));
   }
 
   /**
@@ -349,7 +353,8 @@ export class HttpClient {
     const url = this.buildUrl(o.path, o.pathParams, o.query);
     const body = o.body === undefined ? undefined : JSON.stringify(o.body);
     const maxRetries = this.#opts.maxRetries ?? 3;
-    const maxDelay = this.#opts.maxRetryDelayMs ?? 60_000;
+    // Infinity (no limit of the caller's) still waits no longer than a timer holds: a longer Retry-After fails at once.
+    const maxDelay = Math.min(this.#opts.maxRetryDelayMs ?? 60_000, LONGEST_TIMER_MS);
     const useAuth = o.auth !== false;
     let attempt = 0;
     let refreshedAfter401 = false;

@@ -138,8 +138,13 @@ function issueCode(issue: ZodError["issues"][number]): string {
   return issue.code.toUpperCase();
 }
 
-/** Unknown fields of one answer that are compared with the refused ones for a likely typo. */
-const MAX_GUESSES = 10;
+/**
+ * Unknown fields one answer names (the first ten, each compared with the refused ones for a likely typo), and the
+ * characters of each key it shows: a body of thousands of made-up keys (a megabyte holds some 100,000) is told how
+ * many more there are, not answered with ten times its size, as strict-query.ts answers a URL's.
+ */
+const MAX_UNKNOWN_SHOWN = 10;
+const MAX_KEY_SHOWN = 64;
 
 /**
  * One detail per zod issue, named by its dotted path (`body` for the whole body); one per unknown field, naming the
@@ -147,9 +152,14 @@ const MAX_GUESSES = 10;
  * without a value): a body with `nmae` for `name` is told which field to rename.
  */
 export function zodDetails(error: ZodError): ErrorDetail[] {
+  return zodRefusal(error).details;
+}
+
+/** zodDetails, with the unknown fields past the first few counted (`more`) rather than listed. */
+function zodRefusal(error: ZodError): { details: ErrorDetail[]; more: number } {
   // The fields refused in each object, by the object's dotted path: an unknown field beside one may be its typo.
   const missing = new Map<string, string[]>();
-  let guesses = 0;
+  let unknown = 0;
   for (const issue of error.issues) {
     if (issue.path.length === 0 || issue.code === "unrecognized_keys") continue;
     const parent = issue.path.slice(0, -1).map(String).join(".");
@@ -157,18 +167,21 @@ export function zodDetails(error: ZodError): ErrorDetail[] {
     if (list.length === 0) missing.set(parent, list);
     list.push(String(issue.path[issue.path.length - 1]));
   }
-  return error.issues.flatMap((issue) => {
+  const details = error.issues.flatMap((issue) => {
     const at = issue.path.map(String);
     if (issue.code === "unrecognized_keys") {
-      return issue.keys.map((key) => {
-        // Guessed for the first few only: a body of thousands of made-up keys costs no more than a handful.
-        const meant = guesses++ < MAX_GUESSES ? meantField(key, missing.get(at.join(".")) ?? []) : undefined;
+      const shown = issue.keys.slice(0, Math.max(0, MAX_UNKNOWN_SHOWN - unknown));
+      unknown += issue.keys.length;
+      // Named and guessed for the first few only: a body of thousands of made-up keys costs no more than a handful.
+      return shown.map((key) => {
+        const meant = meantField(key, missing.get(at.join(".")) ?? []);
         const message = meant ? `Unknown field: did you mean ${meant}?` : "Unknown field: this request does not accept it";
-        return { field: [...at, key].join("."), message, code: "UNKNOWN_FIELD" };
+        return { field: [...at, key.length > MAX_KEY_SHOWN ? `${key.slice(0, MAX_KEY_SHOWN)}…` : key].join("."), message, code: "UNKNOWN_FIELD" };
       });
     }
     return [{ field: at.join(".") || "body", message: issue.message, code: issueCode(issue) }];
   });
+  return { details, more: Math.max(0, unknown - MAX_UNKNOWN_SHOWN) };
 }
 
 /** The hook every router validates with: a 422 listing each bad field. */
@@ -177,5 +190,6 @@ export function validationHook(
   c: Context<AppEnv>,
 ): Response | undefined {
   if (result.success) return undefined;
-  return errorResponse(c, validationFailed(zodDetails(result.error)));
+  const { details, more } = zodRefusal(result.error);
+  return errorResponse(c, validationFailed(details, more > 0 ? `Validation failed for the provided data (and ${more} more unknown fields)` : undefined));
 }

@@ -86,8 +86,12 @@ export function retryAfterSeconds(res: Response, now = Date.now()): number | und
  */
 export const MAX_PROVIDER_TEXT = 200;
 
-/** A provider's own text (its error code or message) as a message carries it: at most MAX_PROVIDER_TEXT characters. */
-export const providerText = (value: unknown) => truncateText(String(value), MAX_PROVIDER_TEXT);
+/**
+ * A provider's own text (its error code or message) as a message carries it: at most MAX_PROVIDER_TEXT characters. A
+ * value that is not a string is written as its JSON: String() of one (`{"toString": 1}`) may throw, a 500.
+ */
+export const providerText = (value: unknown) =>
+  typeof value === "string" ? truncateText(value, MAX_PROVIDER_TEXT) : truncateText(JSON.stringify(value ?? null) ?? String(value), MAX_PROVIDER_TEXT);
 
 /** A value a provider sent, as a message shows it: its JSON (a string quoted, cut to MAX_PROVIDER_TEXT first; null for none). */
 export const shownValue = (value: unknown) =>

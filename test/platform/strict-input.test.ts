@@ -102,6 +102,26 @@ describe("input taken as written", () => {
     expect((await callJson(`/v1/spaces/${space.id}`, { ...as, method: "PATCH", body: { name: "x", timezone: "Asia/Tokyo" } })).status).toBe(200);
   });
 
+  it("names the first ten unknown body fields, each cut short, and counts the rest: thousands of made-up keys are no answer ten times the body", async () => {
+    // A misspelt field among the first ten is still told the one it stands for; 4,999 made-up keys of 100 characters follow it.
+    for (const [lang, more] of [["en", "Validation failed for the provided data (and 4990 more unknown fields)"], ["es", "Los datos enviados no son válidos (y 4990 campos desconocidos más)."]] as const) {
+      const u = await registerUser({ locale: lang });
+      const space = await createSpace(u);
+      const body: Record<string, unknown> = { spaceId: space.id, accountId: "acc_x", description: "x", date: "2026-01-01", amout: "5" };
+      for (let i = 0; i < 4999; i++) body[`${"k".repeat(96)}${String(i).padStart(4, "0")}`] = 0;
+      const sent = JSON.stringify(body).length;
+      const r = await callJson("/v1/transactions", { token: u.accessToken, ip: u.ip, body });
+      expect(r.status).toBe(422);
+      expect(r.body.error.message).toBe(more);
+      const unknown = r.body.error.details.filter((d: { code: string }) => d.code === "UNKNOWN_FIELD");
+      expect(unknown).toHaveLength(10);
+      expect(unknown[0]).toMatchObject({ field: "amout" });
+      if (lang === "en") expect(unknown[0].message).toBe("Unknown field: did you mean amount?");
+      for (const d of unknown) expect(d.field.length).toBeLessThanOrEqual(65);
+      expect(JSON.stringify(r.body).length).toBeLessThan(sent / 50);
+    }
+  });
+
   it("reads query integers as decimal digits only", async () => {
     const u = await registerUser();
     const as = { token: u.accessToken, ip: u.ip };

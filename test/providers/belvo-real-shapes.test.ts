@@ -174,4 +174,25 @@ describe("Belvo's real payload shapes", () => {
     expect(repaired.status).toBe(200);
     expect((await connRow(connectionId))?.status).toBe("active");
   });
+  it("a provider's merchant name and account subtype are stored cut to what a client may send (200, 40), not at any length", { timeout: 90_000 }, async () => {
+    const { owner, spaceId, connectionId, who } = await belvoLinked();
+    const longMerchant = `Farmacias ${"Guadalajara ".repeat(500)}`;
+    const longType = `Crédito ${"simple ".repeat(300)}`;
+    sandbox.list = [
+      { path: "/api/accounts/", who, alter: (list: any[]) => [...list, { ...list[0], id: "belvo-acc-long", name: "Tarjeta", type: longType, number: "1234" }] },
+      {
+        path: "/api/transactions/", who,
+        alter: (list: any[]) => [...list, { ...list[0], id: "belvo-long-merchant", status: "PROCESSED", amount: 12.5, type: "OUTFLOW", merchant: { merchant_name: longMerchant, logo: null, website: null } }],
+      },
+    ];
+    const jobId = await syncNow(connectionId);
+    expect((await job(owner, jobId)).status).toBe("completed");
+    expect((await row(spaceId, "belvo-long-merchant"))?.merchant_name).toBe(longMerchant.slice(0, 200));
+    const acc = await env.DB.prepare("SELECT subtype FROM accounts WHERE id = ?").bind(await accountOf(connectionId, "belvo-acc-long")).first<{ subtype: string }>();
+    expect(acc?.subtype).toBe(longType.slice(0, 40));
+    // As a client reads it.
+    const read = await callJson(`/v1/accounts/${await accountOf(connectionId, "belvo-acc-long")}`, as(owner));
+    expect(read.status).toBe(200);
+    expect(read.body.subtype).toBe(longType.slice(0, 40));
+  });
 });

@@ -10,10 +10,10 @@ import { env } from "cloudflare:workers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { app } from "../../src/app";
 import { registerSandboxHandler } from "../../src/lib/outbound";
-import { getConnection } from "../../src/modules/providers/connections";
+import { getConnection, setNotice } from "../../src/modules/providers/connections";
 import { backoffSeconds, enqueueSync, runSyncJob, SYNC_JOB } from "../../src/modules/providers/sync";
 import { callJson, createSpace, registerUser } from "../helpers";
-import { as, belvoLinked, bitsoLinked, connRow, directServices, jobStats } from "./helpers";
+import { as, belvoLinked, bitsoLinked, connRow, directServices, jobStats, linkPlaid, ownerWithSpace, plaidAccessToken, waitForJob } from "./helpers";
 
 /** A fault in front of the simulators: requests whose path ends with `path` and that name `who` (body or auth) get `answer`. */
 interface Fault {
@@ -112,6 +112,32 @@ describe("a provider that holds a request open", () => {
       expect(await jobStats(a.jobId)).toMatchObject({ status: "queued", error: "attempt 1: bitso TIMEOUT: Bitso timed out after 2 s" });
       expect(await connRow(s.connectionId)).toEqual({ status: "active", status_reason: "retrying: attempt 1: bitso TIMEOUT: Bitso timed out after 2 s" });
       expect(a.sent.map((m) => m.options)).toEqual([{ delaySeconds: backoffSeconds(1) }]);
+    } finally {
+      fault = null;
+    }
+  });
+
+  it("a Plaid connection holding a warning (PENDING_EXPIRATION) keeps it through a retried attempt: not 'retrying: …' kept until the warning's end", { timeout: 90_000 }, async () => {
+    const { owner, spaceId } = await ownerWithSpace();
+    const l = await linkPlaid(owner, spaceId);
+    expect((await waitForJob(l.jobId)).status).toBe("completed");
+    const connectionId = l.connection.id as string;
+    // What the PENDING_EXPIRATION webhook sets (plaid-webhook.test.ts sends it signed): a warning for six days.
+    const warning = "PENDING_EXPIRATION: the institution's consent expires in six days unless the user renews it";
+    expect(await setNotice(directServices().svc, connectionId, warning, Date.now() + 6 * 86_400_000)).toBe(true);
+    fault = { path: "/transactions/sync", who: await plaidAccessToken(connectionId), answer: hang, seen: 0 };
+    try {
+      const a = await attempt(connectionId);
+      expect(fault.seen).toBe(1);
+      expect(await jobStats(a.jobId)).toMatchObject({ status: "queued", error: "attempt 1: plaid TIMEOUT: Plaid timed out after 2 s" });
+      // The retry's news is the job's; the connection still shows the warning.
+      expect(await connRow(connectionId)).toEqual({ status: "active", status_reason: warning });
+      fault = null;
+      await runSyncJob(a.svc, { jobId: a.jobId, attempt: 2 });
+      expect(await jobStats(a.jobId)).toMatchObject({ status: "completed", error: null });
+      expect(await connRow(connectionId)).toEqual({ status: "active", status_reason: warning });
+      const listed = await callJson(`/v1/providers/connections?spaceId=${spaceId}`, as(owner));
+      expect(listed.body.connections[0]).toMatchObject({ status: "active", statusReason: warning });
     } finally {
       fault = null;
     }
@@ -261,6 +287,45 @@ describe("a provider's failure on a request the client waits for", () => {
       } finally {
         fault = null;
       }
+    }
+  });
+});
+
+describe("a provider's error body of an unexpected shape, on a request the client waits for", () => {
+  it("Bitso answering JSON that is not an object (null, a list), or an error whose code is no text, is a provider error, not a 500", { timeout: 60_000 }, async () => {
+    const bodies: [number, string][] = [
+      [400, "null"], [200, "null"], [400, "[]"], [200, "[1]"], [400, '{"success":false,"error":null}'],
+      [400, '{"success":false,"error":{"code":{"toString":1},"message":{"toString":1,"valueOf":1}}}'],
+    ];
+    for (const [status, body] of bodies) {
+      // A user each: connect attempts are limited per user.
+      const owner = await registerUser();
+      const space = await createSpace(owner, { currency: "MXN" });
+      const apiKey = `key-${crypto.randomUUID()}`;
+      fault = { path: "/", who: `Bitso ${apiKey}:`, seen: 0, answer: () => Promise.resolve(new Response(body, { status, headers: { "content-type": "application/json" } })) };
+      try {
+        const res = await callJson("/v1/providers/bitso/connect", { ...as(owner), body: { spaceId: space.id, apiKey, apiSecret: `secret-${crypto.randomUUID()}` } });
+        expect(res.status, `${status} ${body}`).toBe(422);
+        expect(res.body.error.code, `${status} ${body}`).toBe("PROVIDER_ERROR");
+        expect(fault.seen).toBeGreaterThanOrEqual(1);
+      } finally {
+        fault = null;
+      }
+    }
+  });
+
+  it("a Plaid error whose code or message is an object that String() cannot write is the PROVIDER_ERROR of its status, its JSON shown", { timeout: 60_000 }, async () => {
+    const owner = await registerUser();
+    const space = await createSpace(owner);
+    const body = '{"error_code":{"toString":1},"error_message":{"toString":1,"valueOf":1}}';
+    fault = { path: "/link/token/create", who: owner.id, seen: 0, answer: () => Promise.resolve(new Response(body, { status: 400, headers: { "content-type": "application/json" } })) };
+    try {
+      const res = await callJson("/v1/providers/plaid/link-token", { ...as(owner), body: { spaceId: space.id } });
+      expect(res.status).toBe(422);
+      expect(res.body.error).toMatchObject({ code: "PROVIDER_ERROR", message: 'plaid: {"toString":1,"valueOf":1}' });
+      expect(fault.seen).toBe(1);
+    } finally {
+      fault = null;
     }
   });
 });

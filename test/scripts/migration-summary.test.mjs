@@ -1,5 +1,6 @@
 // What `npm run dev` prints of the D1 migrations (scripts/wrangler.mjs): one line for a success, not wrangler's table
 // redrawn after every migration; wrangler's whole output for a failure. Runs in Node with the browser test's config.
+import { spawnSync } from "node:child_process";
 import { describe, expect, it, vi } from "vitest";
 import { applyMigrations, migrationSummary } from "../../scripts/wrangler.mjs";
 
@@ -36,6 +37,24 @@ describe("npm run dev's migration output", () => {
     expect(log).toHaveBeenCalledWith("D1 migrations: applied 3 (0000_foundation.sql to 0002_budgets.sql).");
     expect(applyMigrations(undefined, () => ({ status: 1, stdout: "out\n", stderr: "boom\n" }))).toBe(1);
     expect(err).toHaveBeenCalledWith("out\nboom\n");
+    log.mockRestore();
+    err.mockRestore();
+  });
+
+  it("holds wrangler's whole output past 1 MB (its tables grow with the square of the migrations), not stopping it mid-way", () => {
+    const log = vi.spyOn(console, "log").mockImplementation(() => {});
+    const err = vi.spyOn(console, "error").mockImplementation(() => {});
+    // A wrangler of 80 migrations: its list, then the table redrawn after each one (about 1.9 MB), exit 0.
+    const many = Array.from({ length: 80 }, (_, i) => `${String(i).padStart(4, "0")}_migration_with_a_long_name.sql`);
+    const script = `const names = ${JSON.stringify(many)};
+      const row = (n, mark) => "├" + "─".repeat(42) + "┼" + "─".repeat(8) + "┤\\n│ " + n.padEnd(40) + " │ " + mark + "     │\\n";
+      let out = "Migrations to be applied:\\n" + names.map((n) => "│ " + n.padEnd(40) + " │\\n").join("") + "? About to apply " + names.length + " migration(s)\\n";
+      for (let i = 0; i < names.length; i++) out += "🚣 executed\\n" + names.map((n, j) => row(n, j <= i ? "✅" : "🕒")).join("");
+      process.stdout.write(out);`;
+    const run = (_args, opts) => spawnSync(process.execPath, ["-e", script], opts);
+    expect(applyMigrations(undefined, run)).toBe(0);
+    expect(log).toHaveBeenCalledWith(`D1 migrations: applied 80 (${many[0]} to ${many[79]}).`);
+    expect(err).not.toHaveBeenCalled();
     log.mockRestore();
     err.mockRestore();
   });

@@ -93,7 +93,7 @@ describe("TypeScript SDK: a request the network never answers", () => {
 
   it("refuses at construction a delay no timer can hold (a 30-day timeoutMs timed every call out at once)", async () => {
     const attempts: string[] = [];
-    for (const [name, ms] of [["timeoutMs", 30 * 86_400_000], ["timeoutMs", -1], ["timeoutMs", Number.NaN], ["maxRetryDelayMs", Infinity], ["retryBaseDelayMs", 2 ** 31]] as const) {
+    for (const [name, ms] of [["timeoutMs", 30 * 86_400_000], ["timeoutMs", -1], ["timeoutMs", Number.NaN], ["maxRetryDelayMs", 2 ** 31], ["maxRetryDelayMs", -1], ["retryBaseDelayMs", 2 ** 31], ["retryBaseDelayMs", Infinity]] as const) {
       expect(() => new Dhanam({ baseUrl: BASE, accessToken: "t", fetch: stalled(attempts), [name]: ms }), `${name} ${ms}`).toThrow(RangeError);
     }
     expect(() => new Dhanam({ baseUrl: BASE, accessToken: "t", maxRetries: 1.5 })).toThrow(/maxRetries must be a whole number/);
@@ -107,6 +107,28 @@ describe("TypeScript SDK: a request the network never answers", () => {
       expect(((await call) as Error).message, String(ms)).toBe("still waiting");
     }
     expect(attempts).toHaveLength(2);
+  });
+
+  it("takes maxRetryDelayMs: Infinity (honour any Retry-After), as before: a 429 is sent again after its wait, one no timer holds fails at once", async () => {
+    // The real app answers behind a 429 that the first attempt meets (a limiter in front of it); the SDK decides what follows.
+    const limited = (retryAfter: string, sent: string[]): FetchLike => async (input, init) => {
+      sent.push(new Date().toISOString());
+      if (sent.length === 1) return new Response(JSON.stringify({ error: { code: "RATE_LIMIT_EXCEEDED", message: "Too many requests" } }), { status: 429, headers: { "retry-after": retryAfter, "content-type": "application/json" } });
+      return workerFetch(nextIp())(input, init);
+    };
+    const waited: string[] = [];
+    const patient = new Dhanam({ baseUrl: BASE, fetch: limited("1", waited), maxRetryDelayMs: Infinity });
+    const started = Date.now();
+    expect(await patient.health()).toMatchObject({ status: "ok" });
+    expect(waited).toHaveLength(2);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+    // 30 days: past what a timer holds, so not slept (a timer would fire at once and resend it): the 429 is thrown.
+    const refused: string[] = [];
+    const month = new Dhanam({ baseUrl: BASE, fetch: limited(String(30 * 86_400), refused), maxRetryDelayMs: Infinity });
+    const err = await month.health().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DhanamError);
+    expect(err).toMatchObject({ status: 429 });
+    expect(refused).toHaveLength(1);
   });
 });
 

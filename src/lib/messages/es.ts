@@ -78,6 +78,7 @@ export const es: Catalogue = {
     "{method} is not allowed on this path; it takes {allowed}": "{method} no está permitido en esta ruta; admite {allowed}.",
     "No route for {method} {path}": "No hay ninguna ruta para {method} {path}.",
     "No route for {method} {path} (did you mean {suggestion}?)": "No hay ninguna ruta para {method} {path} (¿quisiste decir {suggestion}?).",
+    "Validation failed for the provided data (and {n} more unknown fields)": "Los datos enviados no son válidos (y {n} campos desconocidos más).",
     "Validation failed for the provided data (and {n} more unknown query parameters)":
       "Los datos enviados no son válidos (y {n} parámetros de consulta desconocidos más).",
     "Too many requests for the {policy} policy; retry later": "Demasiadas solicitudes para la política {policy}; vuelve a intentarlo más tarde.",

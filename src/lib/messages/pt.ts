@@ -78,6 +78,7 @@ export const pt: Catalogue = {
     "{method} is not allowed on this path; it takes {allowed}": "{method} não é permitido neste caminho; aceita {allowed}.",
     "No route for {method} {path}": "Não há rota para {method} {path}.",
     "No route for {method} {path} (did you mean {suggestion}?)": "Não há rota para {method} {path} (você quis dizer {suggestion}?).",
+    "Validation failed for the provided data (and {n} more unknown fields)": "Os dados enviados não são válidos (e mais {n} campos desconhecidos).",
     "Validation failed for the provided data (and {n} more unknown query parameters)":
       "Os dados enviados não são válidos (e mais {n} parâmetros de consulta desconhecidos).",
     "Too many requests for the {policy} policy; retry later": "Requisições demais para a política {policy}; tente novamente mais tarde.",

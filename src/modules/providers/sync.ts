@@ -570,14 +570,18 @@ async function attemptSync(
       // Back to the queue with a growing delay; the job stays queued so no second sync starts meanwhile.
       const retrying = truncateText(`attempt ${attempt}: ${reason}`, 1000);
       // The connection says so while it waits (status unchanged: it is not failing yet); its next success clears it.
+      // A provider's warning it holds (setNotice: PENDING_EXPIRATION) stays instead: the success that follows keeps
+      // the reason until the warning's end, which would have kept this line in its place, and the warning lost.
       const delaySeconds = retryDelaySeconds(attempt, err);
       const sentAt = svc.clock.now();
       await holding(db, self, [
         db.prepare("UPDATE jobs SET status = 'queued', error = ? WHERE id = ?").bind(retrying, jobId),
         // Due at the end of its delay: lost only if still queued RESEND_AFTER_MS after that.
         db.prepare("UPDATE provider_sync_jobs SET sent_at = ?, due_at = ? WHERE job_id = ?").bind(sentAt, sentAt + delaySeconds * 1000, jobId),
-        db.prepare("UPDATE provider_connections SET status_reason = ?, updated_at = ? WHERE id = ? AND status IN ('pending', 'active', 'error')")
-          .bind(truncateText(`${RETRYING_PREFIX}${retrying}`, 500), svc.clock.now(), conn.id),
+        db.prepare(
+          `UPDATE provider_connections SET status_reason = CASE WHEN status = 'active' AND notice_until > ? THEN status_reason ELSE ? END, updated_at = ?
+           WHERE id = ? AND status IN ('pending', 'active', 'error')`,
+        ).bind(svc.clock.now(), truncateText(`${RETRYING_PREFIX}${retrying}`, 500), svc.clock.now(), conn.id),
       ]);
       // Of the send that claimed the job (its number unchanged while it runs): a resend changes it only while queued.
       await svc.env.SYNC_QUEUE.send(syncMessage(jobId, attempt + 1, job.resends), { delaySeconds });

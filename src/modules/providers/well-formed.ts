@@ -11,6 +11,10 @@ import { isWellFormedText, toWellFormedText, truncateText } from "../../lib/exac
 import { ProviderError, type ProviderName } from "../../providers/errors";
 import type { NormalAccount, NormalTrade, NormalTxn, SyncChanges } from "./sync-types";
 
+/** The longest account subtype and merchant name a client may send (accounts/schemas.ts, transactions/schemas.ts). */
+const MAX_SUBTYPE = 40;
+const MAX_MERCHANT_NAME = 200;
+
 export function wellFormedChanges(provider: ProviderName, changes: SyncChanges): SyncChanges {
   const id = <T extends string | null>(value: T, what: string): T => {
     // An adapter's optional id may come as undefined; it is left as it came.
@@ -20,12 +24,15 @@ export function wellFormedChanges(provider: ProviderName, changes: SyncChanges):
     return value;
   };
   const text = <T extends string | null>(value: T): T => (typeof value === "string" ? (toWellFormedText(value) as T) : value);
+  // Cut to what the API takes from a client (an account's subtype, a transaction's merchant): a provider's is stored
+  // and answered on every read, so none is kept at whatever length it came (a name and a description are cut where stored).
+  const cut = <T extends string | null>(value: T, max: number): T => (typeof value === "string" ? (truncateText(text(value), max) as T) : value);
   const account = (a: NormalAccount): NormalAccount => ({
-    ...a, externalId: id(a.externalId, "an account id"), name: text(a.name), subtype: text(a.subtype), mask: text(a.mask),
+    ...a, externalId: id(a.externalId, "an account id"), name: text(a.name), subtype: cut(a.subtype, MAX_SUBTYPE), mask: text(a.mask),
   });
   const txn = (t: NormalTxn): NormalTxn => ({
     ...t, id: id(t.id, "a transaction id"), accountExternalId: id(t.accountExternalId, "an account id"), pendingId: id(t.pendingId, "a transaction id"),
-    description: text(t.description), merchantName: text(t.merchantName),
+    description: text(t.description), merchantName: cut(t.merchantName, MAX_MERCHANT_NAME),
   });
   const trade = (t: NormalTrade): NormalTrade => ({
     ...t, id: id(t.id, "a trade id"), description: text(t.description),

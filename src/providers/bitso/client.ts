@@ -118,9 +118,12 @@ export class BitsoClient {
     } catch (e) {
       throw unreachable("bitso", e);
     }
-    const json = (await readJson("bitso", res)) as { success?: boolean; payload?: T; error?: { code?: string; message?: string } };
+    const read = await readJson("bitso", res);
+    // Bitso's answer is an object; anything else (null, a list) is read as one without `success`, not a TypeError (a 500).
+    const json = (read !== null && typeof read === "object" && !Array.isArray(read) ? read : {}) as { success?: boolean; payload?: T; error?: { code?: unknown; message?: unknown } | null };
     if (!res.ok || json.success !== true) {
-      throw new ProviderError("bitso", res.ok ? 400 : res.status, providerText(json.error?.code ?? "unknown"), providerText(json.error?.message ?? `HTTP ${res.status}`), retryAfterSeconds(res));
+      const error = json.error !== null && typeof json.error === "object" ? json.error : {};
+      throw new ProviderError("bitso", res.ok ? 400 : res.status, providerText(error.code ?? "unknown"), providerText(error.message ?? `HTTP ${res.status}`), retryAfterSeconds(res));
     }
     return json.payload as T;
   }
