@@ -30,8 +30,9 @@ describe("transfers made here, in the forecast", () => {
     await move("1300.00", "2026-04-08", "House deposit");
 
     const { series } = await ok(a.get(`/v1/analytics/recurring?spaceId=${spaceId}`));
-    expect(series.map((s: any) => [s.accountId, s.direction, s.cadence]).sort()).toEqual(
-      [[chk.id, "expense", "monthly"], [chk.id, "income", "monthly"], [sav.id, "income", "monthly"]].sort(),
+    // Each account's side of the move is a series of its own, marked as a move (the salary is not).
+    expect(series.map((s: any) => [s.accountId, s.direction, s.cadence, s.transfer]).sort()).toEqual(
+      [[chk.id, "expense", "monthly", true], [chk.id, "income", "monthly", false], [sav.id, "income", "monthly", true]].sort(),
     );
 
     const f = await ok(a.get(`/v1/analytics/forecast?spaceId=${spaceId}`));

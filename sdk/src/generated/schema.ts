@@ -4369,6 +4369,8 @@ export interface components {
             merchant: string;
             /** @enum {string} */
             direction: "income" | "expense";
+            /** @description A move between the space's own accounts (a transfer made here, or rows filed under a transfer category): it moves this account's projected balance, and is neither income nor spending in the forecast */
+            transfer: boolean;
             /** @enum {string} */
             cadence: "weekly" | "biweekly" | "semi-monthly" | "monthly" | "yearly";
             currency: string;
@@ -25542,6 +25544,7 @@ export interface operations {
                      *           "name": "name",
                      *           "merchant": "Starbucks",
                      *           "direction": "income",
+                     *           "transfer": true,
                      *           "cadence": "weekly",
                      *           "currency": "USD",
                      *           "accountId": "acc_123",
@@ -25731,6 +25734,7 @@ export interface operations {
                      *         "name": "name",
                      *         "merchant": "Starbucks",
                      *         "direction": "income",
+                     *         "transfer": true,
                      *         "cadence": "weekly",
                      *         "currency": "USD",
                      *         "accountId": "acc_123",

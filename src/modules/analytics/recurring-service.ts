@@ -101,6 +101,7 @@ export function presentSeries(s: Series) {
     name: s.name,
     merchant: s.merchantKey,
     direction: s.direction,
+    transfer: s.transfer,
     cadence: s.cadence,
     currency: s.currency,
     accountId: s.accountId,

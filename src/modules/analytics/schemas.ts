@@ -82,7 +82,11 @@ export const NetWorthSchema = z
 
 const SeriesSchema = z
   .object({
-    id: z.string(), name: z.string(), merchant: z.string(), direction: z.enum(["income", "expense"]), cadence: z.enum(CADENCES),
+    id: z.string(), name: z.string(), merchant: z.string(), direction: z.enum(["income", "expense"]),
+    transfer: z.boolean().openapi({
+      description: "A move between the space's own accounts (a transfer made here, or rows filed under a transfer category): it moves this account's projected balance, and is neither income nor spending in the forecast",
+    }),
+    cadence: z.enum(CADENCES),
     currency: z.string(), accountId: z.string(), categoryId: z.string().nullable(), amount: z.number(), amountDecimal: Dec,
     amountRange: z.object({ min: z.number(), minDecimal: Dec, max: z.number(), maxDecimal: Dec }), spreadDecimal: Dec,
     occurrences: z.number().int(), firstDate: z.string(), lastDate: z.string(), nextExpectedDate: z.string(), active: z.boolean(),
