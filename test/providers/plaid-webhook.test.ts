@@ -400,22 +400,25 @@ function malleated(token: string): string {
   return `${header}.${payload}.${base64url.encode(out)}`;
 }
 
+/** A webhook's answer: 200, and the action it says it took. */
+const actionOf = async (res: Response) => {
+  expect(res.status).toBe(200);
+  return ((await res.json()) as any).action as string;
+};
+
+/** A Plaid item linked through the API, its first sync done. */
+async function linked() {
+  const { owner, spaceId } = await ownerWithSpace();
+  const l = await linkPlaid(owner, spaceId);
+  expect((await waitForJob(l.jobId)).status).toBe("completed");
+  const itemId = (await env.DB.prepare("SELECT external_id FROM provider_connections WHERE id = ?").bind(l.connection.id).first<{ external_id: string }>())!.external_id;
+  return { owner, spaceId, connectionId: l.connection.id as string, itemId, accessToken: await plaidAccessToken(l.connection.id) };
+}
+
 describe("a late or replayed ITEM_LOGIN_REQUIRED", () => {
   const loginBody = (itemId: string) =>
     JSON.stringify({ webhook_type: "ITEM", webhook_code: "ERROR", item_id: itemId, error: { error_type: "ITEM_ERROR", error_code: "ITEM_LOGIN_REQUIRED", error_message: "login required" }, environment: "sandbox" });
-  const actionOf = async (res: Response) => {
-    expect(res.status).toBe(200);
-    return ((await res.json()) as any).action as string;
-  };
   const connection = (id: string) => env.DB.prepare("SELECT status, status_reason FROM provider_connections WHERE id = ?").bind(id).first<{ status: string; status_reason: string | null }>();
-
-  async function linked() {
-    const { owner, spaceId } = await ownerWithSpace();
-    const l = await linkPlaid(owner, spaceId);
-    expect((await waitForJob(l.jobId)).status).toBe("completed");
-    const itemId = (await env.DB.prepare("SELECT external_id FROM provider_connections WHERE id = ?").bind(l.connection.id).first<{ external_id: string }>())!.external_id;
-    return { owner, spaceId, connectionId: l.connection.id as string, itemId, accessToken: await plaidAccessToken(l.connection.id) };
-  }
 
   it("after the item was repaired: the same webhook again is ignored as a replay (its signature rewritten too), a late one is checked with Plaid and ignored; the connection stays active and syncs", { timeout: 90_000 }, async () => {
     const s = await linked();
@@ -487,17 +490,6 @@ describe("a late or replayed ITEM_LOGIN_REQUIRED", () => {
 describe("PENDING_EXPIRATION and PENDING_DISCONNECT: a week's warning, not a stop", () => {
   const row = (id: string) =>
     env.DB.prepare("SELECT status, status_reason, notice_until FROM provider_connections WHERE id = ?").bind(id).first<{ status: string; status_reason: string | null; notice_until: number | null }>();
-  const actionOf = async (res: Response) => {
-    expect(res.status).toBe(200);
-    return ((await res.json()) as any).action as string;
-  };
-  async function linked() {
-    const { owner, spaceId } = await ownerWithSpace();
-    const l = await linkPlaid(owner, spaceId);
-    expect((await waitForJob(l.jobId)).status).toBe("completed");
-    const itemId = (await env.DB.prepare("SELECT external_id FROM provider_connections WHERE id = ?").bind(l.connection.id).first<{ external_id: string }>())!.external_id;
-    return { owner, spaceId, connectionId: l.connection.id as string, itemId, accessToken: await plaidAccessToken(l.connection.id) };
-  }
   const send = async (body: Record<string, unknown>) => {
     const text = JSON.stringify({ environment: "sandbox", ...body });
     return actionOf(await post(text, await sign(text)));
