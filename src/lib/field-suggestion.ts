@@ -31,3 +31,9 @@ export function meantField(key: string, candidates: Iterable<string>): string | 
     (loose.length >= 4 ? list.find((m) => m.length >= 4 && withinEdits(loose, looseName(m), 2)) : undefined)
   );
 }
+
+/** How many unknown fields one refusal names (the rest are counted), a body's or a URL's. */
+export const MAX_UNKNOWN_SHOWN = 10;
+
+/** An unknown key as a refusal shows it: cut to 64 characters, so a made-up key of any size is not echoed whole. */
+export const shownKey = (key: string) => (key.length > 64 ? `${key.slice(0, 64)}…` : key);

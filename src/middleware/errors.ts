@@ -10,7 +10,7 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { ZodError } from "zod";
 import type { AppEnv } from "../env";
 import { ApiError, type ErrorDetail, joinSentences, validationFailed } from "../lib/errors";
-import { meantField } from "../lib/field-suggestion";
+import { MAX_UNKNOWN_SHOWN, meantField, shownKey } from "../lib/field-suggestion";
 import { CATALOGUES, languageFromHeader, localizedMessage, tokenLanguage, translation, zodWording, type Locale } from "../lib/i18n";
 import { logError } from "../lib/log";
 
@@ -139,14 +139,6 @@ function issueCode(issue: ZodError["issues"][number]): string {
 }
 
 /**
- * Unknown fields one answer names (the first ten, each compared with the refused ones for a likely typo), and the
- * characters of each key it shows: a body of thousands of made-up keys (a megabyte holds some 100,000) is told how
- * many more there are, not answered with ten times its size, as strict-query.ts answers a URL's.
- */
-const MAX_UNKNOWN_SHOWN = 10;
-const MAX_KEY_SHOWN = 64;
-
-/**
  * One detail per zod issue, named by its dotted path (`body` for the whole body); one per unknown field, naming the
  * field it most likely stands for among those of its object refused in the same answer (missing, or an enum left
  * without a value): a body with `nmae` for `name` is told which field to rename.
@@ -172,11 +164,12 @@ function zodRefusal(error: ZodError): { details: ErrorDetail[]; more: number } {
     if (issue.code === "unrecognized_keys") {
       const shown = issue.keys.slice(0, Math.max(0, MAX_UNKNOWN_SHOWN - unknown));
       unknown += issue.keys.length;
-      // Named and guessed for the first few only: a body of thousands of made-up keys costs no more than a handful.
+      // Named and guessed for the first few only, each key cut short: a body of thousands of made-up keys (a megabyte
+      // holds some 100,000) costs no more than a handful, and is told how many more there are, as a URL's are.
       return shown.map((key) => {
         const meant = meantField(key, missing.get(at.join(".")) ?? []);
         const message = meant ? `Unknown field: did you mean ${meant}?` : "Unknown field: this request does not accept it";
-        return { field: [...at, key.length > MAX_KEY_SHOWN ? `${key.slice(0, MAX_KEY_SHOWN)}…` : key].join("."), message, code: "UNKNOWN_FIELD" };
+        return { field: [...at, shownKey(key)].join("."), message, code: "UNKNOWN_FIELD" };
       });
     }
     return [{ field: at.join(".") || "body", message: issue.message, code: issueCode(issue) }];

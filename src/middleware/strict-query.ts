@@ -8,7 +8,7 @@ import type { MiddlewareHandler } from "hono";
 import type { z } from "@hono/zod-openapi";
 import type { AppEnv } from "../env";
 import { validationFailed } from "../lib/errors";
-import { meantField } from "../lib/field-suggestion";
+import { MAX_UNKNOWN_SHOWN, meantField, shownKey } from "../lib/field-suggestion";
 
 const metadataFilterSchemas = new WeakSet<object>();
 
@@ -19,9 +19,6 @@ export function withMetadataFilters<T extends object>(schema: T): T {
 }
 
 const METADATA_FILTER = /^metadata\[[^\]]*\]$/;
-/** Unknown parameters named in a refusal, and the characters of each shown. */
-const MAX_REPORTED = 10;
-const MAX_KEY_SHOWN = 64;
 
 /** The middleware for a route with this query schema (or none: then no query parameter is accepted). */
 export function strictQuery(schema: z.ZodType | undefined): MiddlewareHandler<AppEnv> {
@@ -49,10 +46,10 @@ export function strictQuery(schema: z.ZodType | undefined): MiddlewareHandler<Ap
         // The first few, each cut short: a URL of thousands of made-up keys must not make an answer many times its size.
         // A misspelt parameter (`page_size`, `spaceid`) is told the declared one it stands for, among those not sent.
         const unsent = [...declared].filter((d) => !seen.has(d));
-        const shown = unknown.slice(0, MAX_REPORTED).map((k) => {
+        const shown = unknown.slice(0, MAX_UNKNOWN_SHOWN).map((k) => {
           const meant = meantField(k, unsent);
           const message = meant ? `Unknown query parameter: did you mean ${meant}?` : "Unknown query parameter: this route does not accept it";
-          return { field: k.length > MAX_KEY_SHOWN ? `${k.slice(0, MAX_KEY_SHOWN)}…` : k, message, code: "UNKNOWN_FIELD" };
+          return { field: shownKey(k), message, code: "UNKNOWN_FIELD" };
         });
         const more = unknown.length - shown.length;
         throw validationFailed(shown, more > 0 ? `Validation failed for the provided data (and ${more} more unknown query parameters)` : undefined);
