@@ -127,8 +127,26 @@ export function onError(err: Error, c: Context<AppEnv>): Response {
   return errorResponse(c, new ApiError(500, "INTERNAL_ERROR", "An unexpected error occurred"));
 }
 
-function issueCode(issue: ZodError["issues"][number]): string {
+/**
+ * Whether the field an issue names was left out of the input (its parent an object without it). zod 4 says "expected
+ * one of …" for a missing enum and a missing union alike, the words of a wrong value: the input tells them apart.
+ */
+function leftOut(input: unknown, path: readonly PropertyKey[]): boolean {
+  if (path.length === 0) return false;
+  let at: unknown = input;
+  for (const key of path.slice(0, -1)) {
+    if (at === null || typeof at !== "object") return false;
+    at = (at as Record<PropertyKey, unknown>)[key];
+  }
+  if (at === null || typeof at !== "object" || Array.isArray(at)) return false;
+  const last = path[path.length - 1]!;
+  return !Object.prototype.hasOwnProperty.call(at, last) || (at as Record<PropertyKey, unknown>)[last] === undefined;
+}
+
+function issueCode(issue: ZodError["issues"][number], input: unknown): string {
   if (issue.code === "invalid_type" && issue.message.includes("received undefined")) return "REQUIRED";
+  // A refinement names its own code; any other check of a field the body left out is a missing field.
+  if (issue.code !== "custom" && input !== undefined && leftOut(input, issue.path)) return "REQUIRED";
   if (issue.code === "invalid_format" && "format" in issue) return `INVALID_${String(issue.format).toUpperCase()}`;
   // A discriminated union's tag that is none of its values (a rule's `condition`) is a value out of a list.
   if (issue.code === "invalid_union" && "discriminator" in issue) return "INVALID_VALUE";
@@ -143,12 +161,12 @@ function issueCode(issue: ZodError["issues"][number]): string {
  * field it most likely stands for among those of its object refused in the same answer (missing, or an enum left
  * without a value): a body with `nmae` for `name` is told which field to rename.
  */
-export function zodDetails(error: ZodError): ErrorDetail[] {
-  return zodRefusal(error).details;
+export function zodDetails(error: ZodError, input?: unknown): ErrorDetail[] {
+  return zodRefusal(error, input).details;
 }
 
 /** zodDetails, with the unknown fields past the first few counted (`more`) rather than listed. */
-function zodRefusal(error: ZodError): { details: ErrorDetail[]; more: number } {
+function zodRefusal(error: ZodError, input: unknown): { details: ErrorDetail[]; more: number } {
   // The fields refused in each object, by the object's dotted path: an unknown field beside one may be its typo.
   const missing = new Map<string, string[]>();
   let unknown = 0;
@@ -172,17 +190,17 @@ function zodRefusal(error: ZodError): { details: ErrorDetail[]; more: number } {
         return { field: [...at, shownKey(key)].join("."), message, code: "UNKNOWN_FIELD" };
       });
     }
-    return [{ field: at.join(".") || "body", message: issue.message, code: issueCode(issue) }];
+    return [{ field: at.join(".") || "body", message: issue.message, code: issueCode(issue, input) }];
   });
   return { details, more: Math.max(0, unknown - MAX_UNKNOWN_SHOWN) };
 }
 
 /** The hook every router validates with: a 422 listing each bad field. */
 export function validationHook(
-  result: { success: true } | { success: false; error: ZodError },
+  result: { success: true } | { success: false; error: ZodError; data?: unknown },
   c: Context<AppEnv>,
 ): Response | undefined {
   if (result.success) return undefined;
-  const { details, more } = zodRefusal(result.error);
+  const { details, more } = zodRefusal(result.error, result.data);
   return errorResponse(c, validationFailed(details, more > 0 ? `Validation failed for the provided data (and ${more} more unknown fields)` : undefined));
 }

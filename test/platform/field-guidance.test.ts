@@ -147,8 +147,9 @@ describe("what a refused field takes", () => {
       { field: "stepsPerYear", message: "Must be 1 (yearly steps) or 12 (monthly steps)", code: "INVALID_VALUE" },
     ]);
     const conditions = "Must be one of: merchant_contains, description_contains, merchant_equals, amount_between, account_is, regex";
-    for (const rule of [{ condition: "amount_over", value: "x" }, { value: "x" }]) {
-      expect(await details(u, "/v1/categories", { spaceId: space.id, name: "R", type: "expense", rules: [rule] })).toEqual([{ field: "rules.0.condition", message: conditions, code: "INVALID_VALUE" }]);
+    // A condition out of the list is a wrong value; one left out is missing (the same list says what it takes).
+    for (const [rule, code] of [[{ condition: "amount_over", value: "x" }, "INVALID_VALUE"], [{ value: "x" }, "REQUIRED"]] as const) {
+      expect(await details(u, "/v1/categories", { spaceId: space.id, name: "R", type: "expense", rules: [rule] })).toEqual([{ field: "rules.0.condition", message: conditions, code }]);
     }
     // In the AND form, the condition's own path.
     expect(await details(u, "/v1/categories", { spaceId: space.id, name: "R", type: "expense", rules: [{ conditions: [{ condition: "merchant_contains", value: "a" }, { condition: "zz", value: 1 }] }] })).toEqual([

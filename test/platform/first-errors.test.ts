@@ -4,7 +4,7 @@
  * typo'd field name says which field was meant.
  */
 import { describe, expect, it } from "vitest";
-import { callJson, nextIp, registerUser } from "../helpers";
+import { callJson, createSpace, nextIp, registerUser } from "../helpers";
 
 describe("the first errors a newcomer meets", () => {
   it("a request without a bearer token names the header to send and where its token comes from", async () => {
@@ -74,6 +74,27 @@ describe("the first errors a newcomer meets", () => {
     expect((await callJson("/v1/accounts/acc_missing", { method: "DELETE", token: user.accessToken, ip: user.ip })).status).toBe(404);
     // And the literal routes their own methods.
     expect((await callJson("/v1/accounts/summary?spaceId=spc_missing", { token: user.accessToken, ip: user.ip })).status).toBe(404);
+  });
+
+  it("a missing enum or union field is REQUIRED, as a missing string is; a wrong value stays INVALID_VALUE", async () => {
+    const user = await registerUser({ locale: "en" });
+    const codes = async (path: string, body: unknown) => {
+      const res = await callJson(path, { token: user.accessToken, ip: user.ip, body });
+      expect(res.status).toBe(422);
+      return Object.fromEntries(res.body.error.details.map((d: any) => [d.field, d.code]));
+    };
+    // `type` is an enum: left out, it is missing, not a value out of the list.
+    expect(await codes("/v1/spaces", { name: "Casa", currency: "USD" })).toEqual({ type: "REQUIRED" });
+    expect(await codes("/v1/spaces", { name: "Casa", type: null, currency: "USD" })).toEqual({ type: "INVALID_VALUE" });
+    expect(await codes("/v1/spaces", { name: "Casa", type: "castle", currency: "USD" })).toEqual({ type: "INVALID_VALUE" });
+    // In a nested object and a query string alike.
+    const space = await createSpace(user);
+    expect(await codes("/v1/projections", { spaceId: space.id, save: false, lifeEvents: [{ year: 5, amount: -100 }, { year: 6, type: "yacht", amount: -1 }] })).toEqual({
+      "lifeEvents.0.type": "REQUIRED",
+      "lifeEvents.1.type": "INVALID_VALUE",
+    });
+    const query = await callJson(`/v1/analytics/net-worth?spaceId=${space.id}&from=2026-01-01&to=2026-02-01&interval=fortnight`, { token: user.accessToken, ip: user.ip });
+    expect(query.body.error.details).toEqual([expect.objectContaining({ field: "interval", code: "INVALID_VALUE" })]);
   });
 
   it("a typo'd field name says which field was meant; an unknown field like no missing one says only that it is unknown", async () => {
