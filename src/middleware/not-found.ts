@@ -41,7 +41,8 @@ export function notFoundHandler(app: Hono<AppEnv>) {
   let matchers: Matcher[] | null = null;
   return (c: Context<AppEnv>) => {
     matchers ??= compile(app.routes);
-    const path = new URL(c.req.url).pathname;
+    // The path as the router decoded it (`%73ummary` is `summary` to the router, so it is here).
+    const path = c.req.path;
     const matching = matchers.filter((m) => m.pattern.test(path));
     // Only the most specific routes among those the path fits: theirs are the methods it has.
     const best = matching.reduce<number[] | null>((acc, m) => (acc === null || bySpecificity(m.rank, acc) < 0 ? m.rank : acc), null);
@@ -101,7 +102,8 @@ export function shadowedMethods(app: Hono<AppEnv>): MiddlewareHandler<AppEnv> {
     shadowed ??= build();
     const method = c.req.method;
     if (shadowed.length > 0 && method !== "OPTIONS") {
-      const path = new URL(c.req.url).pathname;
+      // As the router decoded it: `/v1/transactions/%74ransfer` reaches the `/{id}` route as "transfer" too.
+      const path = c.req.path;
       const hit = shadowed.find((s) => s.methods.has(method) && s.pattern.test(path));
       if (hit) {
         const allow = hit.allow.join(", ");

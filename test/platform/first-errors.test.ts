@@ -54,6 +54,9 @@ describe("the first errors a newcomer meets", () => {
     const user = await registerUser();
     const cases: [string, string, string][] = [
       ["GET", "/v1/transactions/transfer", "POST"],
+      // Percent-encoded, as the router decodes it.
+      ["GET", "/v1/transactions/%74ransfer", "POST"],
+      ["DELETE", "/v1/accounts/%73ummary", "GET, HEAD"],
       ["DELETE", "/v1/transactions/bulk-categorize", "POST"],
       ["HEAD", "/v1/transactions/transfer", "POST"],
       ["DELETE", "/v1/accounts/summary", "GET, HEAD"],
