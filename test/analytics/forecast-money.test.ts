@@ -1,7 +1,9 @@
 /**
  * The 60-day forecast's money is exact: estimates are fractions of minor
- * units, converted at today's rate exactly, each shown figure rounded once
- * (half-even) and rendered with its exact `*Decimal` string. Hand-computed
+ * units, converted at today's rate exactly, each total rounded once
+ * (half-even) and each week the difference of two running totals so rounded (the
+ * weeks add up to the totals, and a week's net is its income less its expenses),
+ * rendered with its exact `*Decimal` string. Hand-computed
  * here for a space with one USD expense and one MXN income in the last 90
  * days (no recurring series, under a year of history: each estimate is the
  * 90-day daily average times the days).
@@ -38,13 +40,20 @@ describe("GET /v1/analytics/forecast: exact money", () => {
     expect(body.recurringSeriesUsed).toBe(0);
     expect(body.forecast).toHaveLength(9);
     // Daily: expenses 9001/90 US cents; income 100000/90 MXN centavos = 100000/(90·17) US cents.
-    // Week 1 (7 days): income 700000/1530 = 457.516… → 4.58; expenses 63007/90 = 700.077… → 7.00; net −242.561… → −2.43.
+    // Each week is its running total rounded less the running total before it, so the weeks add up to the totals.
+    // Week 1 (7 days): income 700000/1530 = 457.516… → 4.58; expenses 63007/90 = 700.077… → 7.00; net 4.58 − 7.00 = −2.42
+    // (rounded alone, −242.561… would be −2.43, and the shown income less expenses would not be the shown net).
     expect(body.forecast[0]).toMatchObject({
-      projectedIncome: 4.58, projectedIncomeDecimal: "4.58", projectedExpenses: 7, projectedExpensesDecimal: "7.00", netFlow: -2.43, netFlowDecimal: "-2.43",
+      projectedIncome: 4.58, projectedIncomeDecimal: "4.58", projectedExpenses: 7, projectedExpensesDecimal: "7.00", netFlow: -2.42, netFlowDecimal: "-2.42",
     });
-    // Week 9 (the 4 days left): income 400000/1530 = 261.437… → 2.61; expenses 36004/90 = 400.044… → 4.00; net −138.606… → −1.39.
-    expect(body.forecast[8]).toMatchObject({ projectedIncomeDecimal: "2.61", projectedExpensesDecimal: "4.00", netFlowDecimal: "-1.39" });
-    // Rounded per week the incomes would sum to 8 × 4.58 + 2.61 = 39.25; the total is rounded once: 6000000/1530 = 3921.568… → 39.22.
+    // Week 9 (the 4 days left): income to date 6000000/1530 = 3921.568… → 39.22 less 5600000/1530 = 3660.130… → 36.60:
+    // 2.62 (its own 2.614… rounded alone would be 2.61, and the nine weeks would sum to 39.25, three cents over the
+    // total); expenses 6000.666… → 60.01 less 5600.622… → 56.01: 4.00; net −1.38.
+    expect(body.forecast[8]).toMatchObject({ projectedIncomeDecimal: "2.62", projectedExpensesDecimal: "4.00", netFlowDecimal: "-1.38" });
+    const sum = (field: string) => body.forecast.reduce((s: number, w: any) => s + Math.round(Number(w[field]) * 100), 0);
+    expect([sum("projectedIncomeDecimal"), sum("projectedExpensesDecimal"), sum("netFlowDecimal")]).toEqual([3922, 6001, -2079]);
+    for (const w of body.forecast) expect(Math.round(Number(w.projectedIncomeDecimal) * 100) - Math.round(Number(w.projectedExpensesDecimal) * 100)).toBe(Math.round(Number(w.netFlowDecimal) * 100));
+    // The totals are rounded once: 39.22 and 60.01, and the net is their difference.
     expect(body.summary).toMatchObject({
       totalProjectedIncome: 39.22, totalProjectedIncomeDecimal: "39.22",
       totalProjectedExpenses: 60.01, totalProjectedExpensesDecimal: "60.01",

@@ -71,10 +71,19 @@ export function project(plan: Plan, balances: Map<string, bigint>, posted: TxnRo
     for (let d = b.start; d <= b.end; d++) bump(e.accountId, d, e.perDay);
   }
 
+  // Each week's figure is the rounded running total less the rounded total before it: the weeks add up to the
+  // summary's totals to the cent, each within a cent of its exact value, and a week's net is its income less its
+  // expenses as shown (each rounded alone, the three could disagree by a cent, and the weeks' sum with the total).
+  let incomeSoFar: Frac = ZERO;
+  let expensesSoFar: Frac = ZERO;
   const weeks = buckets.map((b, i) => {
-    const income = roundHalfEven(b.income);
-    const expenses = roundHalfEven(b.expenses);
-    const net = roundHalfEven(add(b.income, mul(b.expenses, frac(-1n))));
+    const incomeBefore = roundHalfEven(incomeSoFar);
+    const expensesBefore = roundHalfEven(expensesSoFar);
+    incomeSoFar = add(incomeSoFar, b.income);
+    expensesSoFar = add(expensesSoFar, b.expenses);
+    const income = roundHalfEven(incomeSoFar) - incomeBefore;
+    const expenses = roundHalfEven(expensesSoFar) - expensesBefore;
+    const net = income - expenses;
     const total = b.recurringWeight + b.restWeight;
     const base = total === 0 ? 0.5 : (b.recurringWeight + b.restWeight * plan.restConfidence) / total;
     const confidence = Math.round(100 * base * (1 - 0.02 * i)) / 100;
@@ -88,9 +97,9 @@ export function project(plan: Plan, balances: Map<string, bigint>, posted: TxnRo
       confidence,
     };
   });
-  const totalIncome = roundHalfEven(buckets.reduce((s, b) => add(s, b.income), ZERO));
-  const totalExpenses = roundHalfEven(buckets.reduce((s, b) => add(s, b.expenses), ZERO));
-  const netAll = roundHalfEven(buckets.reduce((s, b) => add(s, add(b.income, mul(b.expenses, frac(-1n)))), ZERO));
+  const totalIncome = roundHalfEven(incomeSoFar);
+  const totalExpenses = roundHalfEven(expensesSoFar);
+  const netAll = totalIncome - totalExpenses;
 
   // Projected balances per account, day by day.
   const riskFactors: string[] = [];
