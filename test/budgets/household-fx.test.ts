@@ -282,3 +282,29 @@ describe("conversion exact to the minor unit", () => {
     expect((await w.a.put(`/v1/spaces/${w.spaceId}/rates`, { rates: many.map((r) => ({ ...r, rate: null })) })).body).toMatchObject({ removed: 100 });
   });
 });
+
+describe("an alert stands for its period, whatever edit moves the period's bounds", () => {
+  it("does not alert again for the same spending when the start date moves a day, and alerts in the next period", async () => {
+    const w = await family("America/Mexico_City", "MXN", "2026-01-20T18:00:00Z");
+    const b = await w.a.post("/v1/budgets", { spaceId: w.spaceId, name: "Súper", amount: "100.00", period: "monthly", startDate: "2026-01-01", categoryIds: [w.cat("Groceries")] });
+    await w.tx(w.local.id, "-85.00", "Groceries", "2026-01-10T10:00:00-06:00");
+    expect(await w.alerts()).toHaveLength(1);
+    // The period is now 2 January to 1 February: the alert of 1–31 January stands for it.
+    expect((await w.a.patch(`/v1/budgets/${b.body.id}`, { startDate: "2026-01-02" })).body.currentPeriod).toEqual({ startDate: "2026-01-02", endDate: "2026-02-01" });
+    await w.tx(w.local.id, "-1.00", "Groceries", "2026-01-20T10:00:00-06:00");
+    expect(await w.alerts()).toHaveLength(1);
+    // Quarterly at the same amount (the same bar): none either; back to monthly from the 1st: none.
+    await w.a.patch(`/v1/budgets/${b.body.id}`, { period: "quarterly" });
+    await w.a.patch(`/v1/budgets/${b.body.id}`, { period: "monthly", startDate: "2026-01-01" });
+    expect(await w.alerts()).toHaveLength(1);
+    // Raised past the bar alerted, and reached: once more.
+    await w.a.patch(`/v1/budgets/${b.body.id}`, { startDate: "2026-01-02", amount: "105.00" });
+    expect(await w.alerts()).toHaveLength(2);
+    // The next period (3 February on) alerts again.
+    vi.setSystemTime(Date.parse("2026-02-03T18:00:00Z"));
+    await signInAgain(w.u);
+    await w.tx(w.local.id, "-90.00", "Groceries", "2026-02-03T10:00:00-06:00");
+    const all = await w.alerts();
+    expect(all.map((p) => p.periodStart)).toEqual(["2026-01-01", "2026-01-02", "2026-02-02"]);
+  });
+});
