@@ -149,6 +149,28 @@ describe("category merges and rules (review)", () => {
     expect(after.categories).toEqual([expect.objectContaining({ id: school, allocatedDecimal: "300.00" })]);
   });
 
+  it("a budget that allotted money to both the deleted category and its target allots the sum to the target", async () => {
+    const { a, spaceId, category, spend } = await setup();
+    const pinatas = await category("Piñatas");
+    const party = await category("Party");
+    const uncapped = await category("Uncapped");
+    await spend({ categoryId: pinatas, amount: "-10.00" });
+    await spend({ categoryId: uncapped, amount: "-10.00" });
+    const both = (await a.post("/v1/budgets", { spaceId, name: "Fiesta", amount: "100", period: "monthly", categories: [{ categoryId: pinatas, allocated: "50" }, { categoryId: party, allocated: "40.01" }] })).body;
+    // The target without an allotment of its own stays without one (it was spending the budget's whole amount).
+    const open = (await a.post("/v1/budgets", { spaceId, name: "Open", amount: "100", period: "monthly", categories: [{ categoryId: pinatas, allocated: "50" }], categoryIds: [party] })).body;
+    const other = (await a.post("/v1/budgets", { spaceId, name: "Other", amount: "100", period: "monthly", categories: [{ categoryId: party, allocated: "30" }] })).body;
+    // The deleted one without an allotment leaves the target's as it was.
+    const unc = (await a.post("/v1/budgets", { spaceId, name: "Unc", amount: "100", period: "monthly", categoryIds: [uncapped], categories: [{ categoryId: party, allocated: "20" }] })).body;
+    expect((await a.del(`/v1/categories/${pinatas}?reassignTo=${party}`)).status).toBe(200);
+    expect((await a.del(`/v1/categories/${uncapped}?reassignTo=${party}`)).status).toBe(200);
+    const allotted = async (id: string) => (await a.get(`/v1/budgets/${id}`)).body.categories.map((c: { id: string; allocatedDecimal: string | null }) => [c.id, c.allocatedDecimal]);
+    expect(await allotted(both.id)).toEqual([[party, "90.01"]]);
+    expect(await allotted(open.id)).toEqual([[party, null]]);
+    expect(await allotted(other.id)).toEqual([[party, "30.00"]]);
+    expect(await allotted(unc.id)).toEqual([[party, "20.00"]]);
+  });
+
   it("a contains or equals value that folds to nothing is refused: it matched every text", async () => {
     const { a, spaceId } = await setup();
     for (const condition of ["merchant_contains", "description_contains", "merchant_equals"]) {

@@ -992,7 +992,7 @@ export interface paths {
         post?: never;
         /**
          * Delete a category; pass reassignTo while transactions use it
-         * @description `reassignTo` names a category of the same type (else `422 CATEGORY_TYPE_MISMATCH`), which takes over the deleted one's transactions, budget links, rules and what the model learned of it. Subcategories move up to the deleted category's parent, and the budgets that watched the deleted category watch them.
+         * @description `reassignTo` names a category of the same type (else `422 CATEGORY_TYPE_MISMATCH`), which takes over the deleted one's transactions, budget links (a budget that allotted money to both allots the sum to the target), rules and what the model learned of it. Subcategories move up to the deleted category's parent, and the budgets that watched the deleted category watch them.
          */
         delete: operations["deleteCategory"];
         options?: never;

@@ -16,7 +16,7 @@ import type { PostCommitRead } from "../ledger/operations";
 import { currentPeriod, type Period } from "./periods";
 import { type BudgetRow, spendingFromRows, spendingStatement } from "./spending";
 import { type ConvertedSpending, convertSpendings } from "./conversion";
-import { alertKey, alertsOutStatement, periodKey } from "./alert-bars";
+import { alertKey, alertRange, alertsOutStatement } from "./alert-bars";
 import { periodWaitsStatement } from "./period-waits";
 
 const readBudget = rowReader(budgets);
@@ -124,7 +124,7 @@ async function checkWatching(svc: Services, found: Record<string, unknown>[]): P
   if (checks.length === 0) return none;
   const results = await db.batch([
     ...checks.map((c) => spendingStatement(db, c.b, c.categoryIds, c.window)),
-    alertsOutStatement(db, checks.map((c) => periodKey(c.b, c.window))),
+    alertsOutStatement(db, checks.map((c) => alertRange(c.b, c.window))),
     // Writes, so after the reads: their results are not read.
     ...checks.flatMap((c) => periodWaitsStatement(db, c.b, c.categoryIds, c.window, c.tz) ?? []),
   ]);
@@ -163,7 +163,7 @@ export async function checkOneBudgetAlert(svc: Services, b: BudgetRow, s: Conver
   if (!b.alertsEnabled || s.byCategory.size === 0) return 0;
   if (reached(b, s)) {
     // Which alert this would be (the period's first, or one at a raised bar), or none: read only when it is due.
-    const alerted = (await alertsOutStatement(svc.env.DB, [periodKey(b, s.window)]).all<{ dedupe_key: string; payload: string }>()).results;
+    const alerted = (await alertsOutStatement(svc.env.DB, [alertRange(b, s.window)]).all<{ dedupe_key: string; payload: string }>()).results;
     const key = alertKey(b, s.window, alerted);
     const event = key === null ? null : thresholdEvent(b, s, key);
     return event ? ((await publishEvent(svc, event)).created ? 1 : 0) : 0;

@@ -307,7 +307,14 @@ export async function deleteCategory(svc: Services, auth: AuthContext, id: strin
   // A merge: what watched, categorized or was learned for the deleted category carries on in the target.
   const merge = reassignTo
     ? [
-        // A budget already tracking the target keeps its own row; the rest move over.
+        // A budget already tracking the target keeps its own row, with the deleted one's allotment added when both had
+        // one (the money planned for both is planned for the merged one; the budget's allotments stay within its
+        // amount, as they were); the rest move over.
+        db.prepare(
+          `UPDATE budget_categories SET allocated = allocated + (SELECT s.allocated FROM budget_categories s WHERE s.budget_id = budget_categories.budget_id AND s.category_id = ?)
+            WHERE category_id = ? AND allocated IS NOT NULL
+              AND EXISTS (SELECT 1 FROM budget_categories s WHERE s.budget_id = budget_categories.budget_id AND s.category_id = ? AND s.allocated IS NOT NULL)`,
+        ).bind(id, reassignTo, id),
         q(svc.db.delete(budgetCategories).where(and(
           eq(budgetCategories.categoryId, id),
           inArray(budgetCategories.budgetId, svc.db.select({ b: budgetCategories.budgetId }).from(budgetCategories).where(eq(budgetCategories.categoryId, reassignTo))),
