@@ -63,4 +63,15 @@ describe("long search terms", () => {
     expect(await found("COMERCIALIZADORA INTERNACIONAL DEL NORTE SA DE CV")).toEqual([long]);
     expect(await found(`${long}!`)).toEqual([]);
   });
+
+  it("finds nothing for a term of control characters, never every row", async () => {
+    const { write, found } = await world();
+    await write("Renta");
+    await write("Agua", "Comercializadora");
+    // A NUL cut LIKE's pattern short: "\0" searched as "%" and listed every row.
+    expect(await found("\u0000")).toEqual([]);
+    expect(await found("a\u0000")).toEqual([]);
+    expect(await found("\u0001")).toEqual([]);
+    expect(await found("renta")).toEqual(["Renta"]);
+  });
 });
