@@ -1,7 +1,7 @@
 /**
  * Text as a search compares it. SQLite's LIKE folds ASCII letters only, so "núñez" never found "NÚÑEZ" and
  * "cafe" never found "Café": a Spanish-speaking user could not search their own merchants. Stored texts and
- * search terms are folded here the same way, and LIKE then compares folded to folded.
+ * search terms are folded here the same way, and the list then compares folded to folded (instr, case-sensitive).
  *
  * Folding: compatibility forms unified (full-width letters, the "ﬁ" ligature), accents dropped, format characters
  * dropped (zero-width space and joiners, the soft hyphen, bidi marks: they show nothing, and a bank's "Ca\u200Bfé"

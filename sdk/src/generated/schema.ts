@@ -15329,6 +15329,7 @@ export interface operations {
                 startDate?: string;
                 /** @description Inclusive; a bare date includes that whole day */
                 endDate?: string;
+                /** @description Text found anywhere in the description or the merchant name (not the notes), taken literally (% _ \ and quotes are letters). Case, accents, full-width forms and invisible format characters are ignored: `cafe` finds `Café`, `SAO PAULO` finds `São Paulo` */
                 search?: string;
                 limit?: number;
                 offset?: number;

@@ -34,7 +34,6 @@ export interface ListFilters {
   offset: number;
 }
 
-const escapeLike = (s: string) => s.replace(/[\\%_]/g, (ch) => `\\${ch}`);
 const isBareDate = (s?: string) => s !== undefined && s.length === 10;
 
 /**
@@ -62,14 +61,15 @@ function filterSql(f: ListFilters, space: SqlGuard): { where: string[]; params: 
   if (f.status) add("t.status = ?", f.status);
   if (f.search) {
     // Folded texts compared folded (lib/search-text.ts), each text on its own: a text without its copy yet (an old
-    // row the backfill has not reached, whose other text an edit may have folded) is compared as written. A term
-    // that folds to nothing (a lone accent) is looked for as written rather than matching every row.
-    const folded = `%${escapeLike(foldForSearch(f.search) || f.search)}%`;
-    const raw = `%${escapeLike(f.search)}%`;
+    // row the backfill has not reached, whose other text an edit may have folded) is compared as written, ASCII case
+    // folded by SQLite's lower() on both sides (as LIKE did). A term that folds to nothing (a lone accent) is looked
+    // for as written rather than matching every row. `instr`, not LIKE: D1 refuses a LIKE pattern over 50 bytes (a
+    // 500 for any term past 48 letters), and a term has no wildcards to escape.
+    const folded = foldForSearch(f.search) || f.search;
     add(
-      `(t.description_folded LIKE ? ESCAPE '\\' OR (t.description_folded IS NULL AND t.description LIKE ? ESCAPE '\\')
-        OR t.merchant_folded LIKE ? ESCAPE '\\' OR (t.merchant_folded IS NULL AND t.merchant_name LIKE ? ESCAPE '\\'))`,
-      folded, raw, folded, raw,
+      `(instr(t.description_folded, ?) > 0 OR (t.description_folded IS NULL AND instr(lower(t.description), lower(?)) > 0)
+        OR instr(t.merchant_folded, ?) > 0 OR (t.merchant_folded IS NULL AND instr(lower(t.merchant_name), lower(?)) > 0))`,
+      folded, f.search, folded, f.search,
     );
   }
   const counted = !f.categoryId && !f.type && !f.status && !f.startDate && !f.endDate && !f.search;

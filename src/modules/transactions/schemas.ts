@@ -171,7 +171,11 @@ export const ListTransactionsQuery = z.object({
   status: z.enum(TRANSACTION_STATUSES).optional(),
   startDate: dateBound.optional(),
   endDate: dateBound.optional().openapi({ description: "Inclusive; a bare date includes that whole day" }),
-  search: z.string().trim().min(1).max(100).optional(),
+  search: z.string().trim().min(1).max(100).optional().openapi({
+    description:
+      "Text found anywhere in the description or the merchant name (not the notes), taken literally (% _ \\ and quotes are letters). " +
+      "Case, accents, full-width forms and invisible format characters are ignored: `cafe` finds `Café`, `SAO PAULO` finds `São Paulo`",
+  }),
   limit: queryInt(1, 200).default(50),
   offset: queryInt(0, 1_000_000).default(0),
 }).superRefine(orderedRange("startDate", "endDate"));
