@@ -307,4 +307,15 @@ describe("an alert stands for its period, whatever edit moves the period's bound
     const all = await w.alerts();
     expect(all.map((p) => p.periodStart)).toEqual(["2026-01-01", "2026-01-02", "2026-02-02"]);
   });
+
+  it("a quarter's alert does not stand for a month of the budget made monthly: that month's spending against its own amount alerts", async () => {
+    const w = await family("America/Mexico_City", "MXN", "2026-02-10T18:00:00Z");
+    const b = await w.a.post("/v1/budgets", { spaceId: w.spaceId, name: "Súper", amount: "300.00", period: "quarterly", startDate: "2026-01-01", categoryIds: [w.cat("Groceries")] });
+    await w.tx(w.local.id, "-250.00", "Groceries", "2026-01-15T10:00:00-06:00");
+    expect(await w.alerts()).toHaveLength(1);
+    // Monthly at 100.00 from February: 85.00 spent in February is 85% of this month's amount.
+    expect((await w.a.patch(`/v1/budgets/${b.body.id}`, { period: "monthly", amount: "100.00" })).body.currentPeriod).toEqual({ startDate: "2026-02-01", endDate: "2026-02-28" });
+    await w.tx(w.local.id, "-85.00", "Groceries", "2026-02-09T10:00:00-06:00");
+    expect((await w.alerts()).map((p) => [p.periodStart, p.periodEnd])).toEqual([["2026-01-01", "2026-03-31"], ["2026-02-01", "2026-02-28"]]);
+  });
 });

@@ -11,7 +11,7 @@
  * of the budget's period since (a start date a day later, another period length): an alert of the budget
  * whose days overlap the current period's counts as alerted in it, so the same spending does not alert
  * again because its period is now counted from another day. Periods of one budget as it stays never
- * overlap, so the next period alerts anew.
+ * overlap, so the next period alerts anew; nor does a longer period's alert stand for a shorter one (notLonger).
  */
 import { parseMajor, type Currency, CURRENCY_SCALES } from "../../lib/money";
 import { addMonths, type PeriodWindow } from "./periods";
@@ -70,7 +70,18 @@ function overlaps(rest: string, row: AlertRow, window: Pick<PeriodWindow, "start
   const start = rest.slice(0, 10);
   if (start === window.startDate) return true;
   const end = payloadOf(row)?.periodEnd;
-  return typeof end === "string" && start <= window.endDate && end >= window.startDate;
+  return typeof end === "string" && start <= window.endDate && end >= window.startDate && notLonger(start, end, window);
+}
+
+/**
+ * Whether an alert of the period `start`..`end` can stand for `window` by its length: one no longer than the window
+ * (give or take the 28–31 days of a month, 89–92 of a quarter) can (a period whose start moved, or a month's alert in the
+ * quarter the budget became: the same spending, counted again); a longer one cannot (a quarter's alert for a month the
+ * budget became monthly in: that month's spending against its own amount is news).
+ */
+function notLonger(start: string, end: string, window: Pick<PeriodWindow, "startDate" | "endDate">): boolean {
+  const days = (from: string, to: string) => (Date.parse(to) - Date.parse(from)) / 86_400_000;
+  return days(start, end) <= days(window.startDate, window.endDate) + 3;
 }
 
 /**
