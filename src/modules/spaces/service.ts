@@ -369,5 +369,5 @@ export async function acceptOwnership(svc: Services, auth: AuthContext, spaceId:
  * credentials, sealed, and the hourly cron tries again (providers/remove.ts).
  */
 async function retireDeletedSpaceConnections(svc: Services, conns: ConnectionRow[]): Promise<void> {
-  for (const c of conns) await retireDeletedSpaceConnection(svc, { ...c, disconnected_at: svc.clock.now() });
+  for (const c of conns) await retireDeletedSpaceConnection(svc, { ...c, status_reason: REMOVAL_PENDING, disconnected_at: svc.clock.now() });
 }
