@@ -1,6 +1,6 @@
 /**
- * Nothing of a deleted space leaves the server: its pending deliveries are cancelled with it, and an attempt
- * queued before the deletion (or fanned out meanwhile) finds its space gone and sends nothing. It used to go
+ * Nothing of a deleted space leaves the server: its subscriptions are erased with it (URL, sealed secret, delivery
+ * log), and an attempt queued before the deletion finds nothing to send. It used to go
  * on retrying for hours, with the transaction's description in it, to a subscription its owner could no
  * longer see or switch off. And an event's date is the day the API shows: in the space's zone, with its offset.
  */
@@ -9,10 +9,10 @@ import { describe, expect, it } from "vitest";
 import { deliverAttempt, fanOut } from "../../src/modules/webhooks/deliver";
 import { createAccount } from "../accounts/helpers";
 import { call, callJson, enableTwoFactor, eventually } from "../helpers";
-import { adminSpace, as, createWebhook, deliveryRow, failNext, inbox, manualClock, outboxRow, servicesAt } from "./helpers";
+import { adminSpace, as, createWebhook, failNext, inbox, manualClock, outboxRow, servicesAt, subscriptionRow } from "./helpers";
 
 describe("a deleted space's webhooks", () => {
-  it("cancels its pending deliveries and sends nothing more, retries included", { timeout: 60_000 }, async () => {
+  it("are erased with it (URL, sealed secret, delivery log) and send nothing more, retries included", { timeout: 60_000 }, async () => {
     const { owner, spaceId } = await adminSpace();
     const hook = await createWebhook(owner, spaceId, { events: ["transaction.created"] });
     await failNext(hook.inbox, 100, 500);
@@ -28,19 +28,27 @@ describe("a deleted space's webhooks", () => {
     // One more fanned out and not yet attempted, as if queued just before the deletion.
     const svc = servicesAt(manualClock());
     const [queued] = await fanOut(svc, await outboxRow(spaceId, "transaction.created", { late: true }));
+    expect(queued).toBeDefined();
+    const other = await adminSpace();
+    const kept = await createWebhook(other.owner, other.spaceId, { events: ["transaction.created"] });
 
     await enableTwoFactor(owner);
     expect((await call(`/v1/spaces/${spaceId}`, { method: "DELETE", token: owner.accessToken, ip: owner.ip })).status).toBe(204);
-    expect(await deliveryRow(pending.id)).toMatchObject({ status: "cancelled", last_error: "Space deleted", next_attempt_at: null });
+    // Erased, not hidden: the receiver's URL and the sealed signing secret went with the space, and so did the log
+    // of what was sent (it used to stay for good, the secret with it, where nobody could see or delete it).
+    expect(await subscriptionRow(hook.id)).toBeNull();
+    const left = async (sql: string) => (await env.DB.prepare(sql).bind(hook.id).first<{ n: number }>())!.n;
+    expect(await left("SELECT COUNT(*) AS n FROM webhook_deliveries WHERE subscription_id = ?")).toBe(0);
+    expect(await left("SELECT COUNT(*) AS n FROM webhook_delivery_attempts WHERE delivery_id IN (SELECT id FROM webhook_deliveries WHERE subscription_id = ?)")).toBe(0);
+    expect(await env.DB.prepare("SELECT COUNT(*) AS n FROM webhook_delivery_attempts WHERE delivery_id = ?").bind(pending.id).first<{ n: number }>()).toEqual({ n: 0 });
+    // Another space's webhook is untouched.
+    expect(await subscriptionRow(kept.id)).not.toBeNull();
     const sent = (await inbox(hook.inbox)).length;
-    // The retry's message, and the late one's, find the space gone.
-    expect(await deliverAttempt(svc, pending.id, pending.attempts)).toEqual({ outcome: "stale" });
-    expect(queued).toBeDefined();
-    expect(await deliveryRow(queued!)).toMatchObject({ status: "cancelled" });
-    // One fanned out in the very instant of the deletion (after its cancelling statement) is stopped by its attempt.
-    await env.DB.prepare("UPDATE webhook_deliveries SET status = 'pending', last_error = NULL WHERE id = ?").bind(queued!).run();
-    expect(await deliverAttempt(svc, queued!, 0)).toEqual({ outcome: "cancelled" });
-    expect(await deliveryRow(queued!)).toMatchObject({ status: "cancelled", last_error: "Space deleted" });
+    // The retry's message, and the late one's, find nothing to send.
+    expect(await deliverAttempt(svc, pending.id, pending.attempts)).toEqual({ outcome: "gone" });
+    expect(await deliverAttempt(svc, queued!, 0)).toEqual({ outcome: "gone" });
+    // An event fanned out after the deletion (its outbox row written just before) makes no delivery.
+    expect(await fanOut(svc, await outboxRow(spaceId, "transaction.created", { later: true }))).toEqual([]);
     expect((await inbox(hook.inbox)).length).toBe(sent);
   });
 });

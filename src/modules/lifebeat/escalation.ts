@@ -237,7 +237,7 @@ async function escalate(svc: Services, c: Candidate, days: number[], level: numb
       `INSERT OR IGNORE INTO event_outbox (id, space_id, type, payload, dedupe_key, created_at)
        SELECT ? || substr(hs.space_id, instr(hs.space_id, '_')), hs.space_id, ?, ?, ? || hs.space_id, ? FROM household_spaces hs
         WHERE hs.household_id = ? AND ${guard.sql}
-          -- A deleted space of the household gets no event (its webhooks' deliveries were cancelled with it).
+          -- A deleted space of the household gets no event (its webhooks were erased with it).
           AND EXISTS (SELECT 1 FROM spaces s WHERE s.id = hs.space_id AND s.deleted_at IS NULL)`,
     ).bind(newId("evt", now), ESCALATED_EVENT, payload, `${ESCALATED_EVENT}:${hh}:${c.cycle}:${level}:`, now, hh, ...guard.params),
     // Last: the level itself, from the expected one only.

@@ -235,6 +235,8 @@ const RETRAIN_ATTEMPTS = 3;
  */
 export async function runRetrain(svc: Services, jobId: string, spaceId: string): Promise<void> {
   const started = svc.clock.now();
+  // A space deleted since the job was queued: nothing of it is read or trained on, and no model of it is stored.
+  if (!(await spaceLive(svc, spaceId))) return failForDeletedSpace(svc, jobId);
   await svc.db.update(jobs).set({ status: "running", startedAt: started }).where(eq(jobs.id, jobId));
   try {
     const db = svc.env.DB;
@@ -262,10 +264,15 @@ export async function runRetrain(svc: Services, jobId: string, spaceId: string):
       const full = train(examples);
       const now = svc.clock.now();
       // First in the batch: the replacement's own writes move the version.
-      const unchanged = batchGuard(db, "COALESCE((SELECT version FROM categorizer_versions WHERE space_id = ?), 0) = ?", [spaceId, version]);
+      // And only while the space is live: one deleted while it trained keeps no model.
+      const unchanged = batchGuard(
+        db, "COALESCE((SELECT version FROM categorizer_versions WHERE space_id = ?), 0) = ? AND EXISTS (SELECT 1 FROM spaces WHERE id = ? AND deleted_at IS NULL)",
+        [spaceId, version, spaceId],
+      );
       try {
         await db.batch([unchanged, ...replaceModel(db, spaceId, full, temperature, examples.length, now)]);
       } catch (err) {
+        if (refusedByGuard(err) && !(await spaceLive(svc, spaceId))) return failForDeletedSpace(svc, jobId);
         if (refusedByGuard(err) && attempt < RETRAIN_ATTEMPTS) continue;
         if (refusedByGuard(err)) throw new RetrainGaveUp(`The space's categories or model kept changing while it trained (${RETRAIN_ATTEMPTS} attempts); retrain again later`);
         throw err;
@@ -283,6 +290,16 @@ export async function runRetrain(svc: Services, jobId: string, spaceId: string):
     await svc.db.update(jobs).set({ status: "failed", finishedAt: svc.clock.now(), error }).where(eq(jobs.id, jobId));
     throw err;
   }
+}
+
+const spaceLive = async (svc: Services, spaceId: string) =>
+  (await svc.env.DB.prepare("SELECT 1 AS live FROM spaces WHERE id = ? AND deleted_at IS NULL").bind(spaceId).first()) !== null;
+
+/** Why a retrain of a deleted space did nothing. */
+export const RETRAIN_SPACE_DELETED = "Space deleted: the retrain stopped and stored no model";
+
+async function failForDeletedSpace(svc: Services, jobId: string): Promise<void> {
+  await svc.db.update(jobs).set({ status: "failed", finishedAt: svc.clock.now(), error: RETRAIN_SPACE_DELETED }).where(eq(jobs.id, jobId));
 }
 
 /** A retrain that stopped trying, in words for its reader. */

@@ -425,6 +425,22 @@ export async function retireConnection(svc: Services, id: string, reason: string
  */
 export const REMOVAL_PENDING = "space_deleted_removal_pending";
 
+/** The statusReason of a connection a space admin disconnected (DELETE /v1/providers/connections/{id}). */
+export const DISCONNECTED_BY_ADMIN = "Disconnected by a space admin";
+/**
+ * The statusReason of one whose removal at its provider failed at the DELETE: its credentials stay, sealed, and the
+ * hourly cron tries again (remove.ts), as for a deleted space's; then it is DISCONNECTED_BY_ADMIN, or, if the provider
+ * could not be told within the retry window, DISCONNECT_REMOVAL_GIVEN_UP (its credentials wiped all the same).
+ */
+export const DISCONNECT_REMOVAL_PENDING = "Disconnected by a space admin; removing the item at the provider failed and is tried again hourly";
+export const DISCONNECT_REMOVAL_GIVEN_UP = "Disconnected by a space admin; the provider could not be reached to remove the item";
+
+/** The statusReasons of disconnected connections still to be removed at their provider, and what each becomes after. */
+export const PENDING_REMOVALS: Record<string, { removed: string; givenUp: string }> = {
+  [REMOVAL_PENDING]: { removed: "space_deleted", givenUp: "space_deleted" },
+  [DISCONNECT_REMOVAL_PENDING]: { removed: DISCONNECTED_BY_ADMIN, givenUp: DISCONNECT_REMOVAL_GIVEN_UP },
+};
+
 /**
  * What follows a connection's move to `disconnected`: its credentials wiped and its accounts made inactive. Not one
  * D1 write (an account's state lives in its space's ledger object too), so it is idempotent and run again wherever a
@@ -432,9 +448,9 @@ export const REMOVAL_PENDING = "space_deleted_removal_pending";
  */
 export async function settleRetired(svc: Services, id: string): Promise<void> {
   const db = svc.env.DB;
-  // A deleted space's connection not yet removed at its provider keeps them, sealed, for the hourly retry (remove.ts).
-  await db.prepare("UPDATE provider_connections SET credentials_enc = ?, sync_cursor = NULL WHERE id = ? AND status_reason IS NOT ?")
-    .bind(await sealCredentials(svc.env, {}), id, REMOVAL_PENDING).run();
+  // A connection not yet removed at its provider keeps them, sealed, for the hourly retry (remove.ts).
+  await db.prepare(`UPDATE provider_connections SET credentials_enc = ?, sync_cursor = NULL WHERE id = ? AND NOT COALESCE(status_reason ${IN_JSON_LIST}, 0)`)
+    .bind(await sealCredentials(svc.env, {}), id, jsonList(Object.keys(PENDING_REMOVALS))).run();
   const { results: active } = await db.prepare(
     "SELECT a.id, a.space_id FROM accounts a JOIN provider_accounts pa ON pa.account_id = a.id WHERE pa.connection_id = ? AND a.is_active = 1",
   )
@@ -495,7 +511,9 @@ export async function disconnectConnection(
     // The local disconnect stands even if the provider cannot be told now; the report says so.
     providerRemoved = false;
   }
-  await retireConnection(svc, id, providerRemoved ? "Disconnected by a space admin" : "Disconnected by a space admin; the provider could not be reached to remove the item");
+  // One the provider could not be told of keeps its credentials, sealed, for the hourly retry (remove.ts): wiping them
+  // now would leave the item linked to the user's bank at the provider for good, with nothing here able to remove it.
+  await retireConnection(svc, id, providerRemoved ? DISCONNECTED_BY_ADMIN : DISCONNECT_REMOVAL_PENDING);
   const accountIds = (await connectionAccountIds(svc, [id])).get(id) ?? [];
   const after = (await getConnection(svc, id))!;
   return { connection: presentConnection(after, accountIds), providerRemoved };

@@ -2,7 +2,8 @@
 import type { Services } from "../../env";
 import { logError } from "../../lib/log";
 import { ProviderError } from "../../providers/errors";
-import { type ConnectionRow, REMOVAL_PENDING, settleRetired } from "./connections";
+import { type ConnectionRow, PENDING_REMOVALS, REMOVAL_PENDING, settleRetired } from "./connections";
+import { IN_JSON_LIST, jsonList } from "../../lib/sql";
 import { removeBelvoLink } from "./belvo";
 import { removePlaidItem } from "./plaid";
 
@@ -28,43 +29,47 @@ export const REMOVABLE_SQL = "('plaid', 'belvo')";
 const REMOVAL_RETRY_MS = 7 * 86_400_000;
 
 /**
- * A deleted space's connection (disconnected, REMOVAL_PENDING): removed at its provider, then `space_deleted` with its
- * credentials wiped and its accounts inactive (settleRetired). A failure is logged by provider and code only (never a
- * token) and the credentials stay, sealed, for the hourly retry; past REMOVAL_RETRY_MS they go all the same. True when
- * the removal succeeded.
+ * A disconnected connection still to be removed at its provider (PENDING_REMOVALS: a deleted space's, REMOVAL_PENDING,
+ * or one an admin disconnected while the provider could not be told): removed at its provider, then given its final
+ * reason with its credentials wiped and its accounts inactive (settleRetired). A failure is logged by provider and code
+ * only (never a token) and the credentials stay, sealed, for the hourly retry; past REMOVAL_RETRY_MS they go all the
+ * same. True when the removal succeeded.
  */
 export async function retireDeletedSpaceConnection(svc: Services, c: ConnectionRow): Promise<boolean> {
+  // A row read before its space's deletion moved it (spaces/service.ts) still has its old reason: a deleted space's.
+  const pendingAs = c.status_reason !== null && Object.hasOwn(PENDING_REMOVALS, c.status_reason) ? c.status_reason : REMOVAL_PENDING;
+  const next = PENDING_REMOVALS[pendingAs]!;
+  const event = pendingAs === REMOVAL_PENDING ? "space.delete" : "connection.disconnect";
   let removed = false;
   try {
     await removeAtProvider(svc, c);
     removed = true;
   } catch (err) {
     const safe = err instanceof ProviderError ? `${err.provider} ${err.code} (HTTP ${err.status})` : (err as Error)?.name ?? "error";
-    logError(undefined, "space.delete.provider_remove_failed", new Error(safe), { connectionId: c.id, provider: c.provider });
+    logError(undefined, `${event}.provider_remove_failed`, new Error(safe), { connectionId: c.id, provider: c.provider });
   }
   const givenUp = !removed && (c.disconnected_at ?? 0) <= svc.clock.now() - REMOVAL_RETRY_MS;
-  if (givenUp) logError(undefined, "space.delete.provider_remove_given_up", new Error("removal at the provider kept failing"), { connectionId: c.id, provider: c.provider });
-  if (removed || givenUp) {
-    await svc.env.DB.prepare("UPDATE provider_connections SET status_reason = 'space_deleted', updated_at = ? WHERE id = ? AND status_reason = ?")
-      .bind(svc.clock.now(), c.id, REMOVAL_PENDING).run();
-  }
+  if (givenUp) logError(undefined, `${event}.provider_remove_given_up`, new Error("removal at the provider kept failing"), { connectionId: c.id, provider: c.provider });
+  // Still pending: to the back of the hourly queue, so a few that keep failing do not hold the others back for a week.
+  await svc.env.DB.prepare("UPDATE provider_connections SET status_reason = ?, updated_at = ? WHERE id = ? AND status_reason = ?")
+    .bind(removed ? next.removed : givenUp ? next.givenUp : pendingAs, svc.clock.now(), c.id, pendingAs).run();
   try {
     await settleRetired(svc, c.id);
   } catch (err) {
-    logError(undefined, "space.delete.connection_settle_failed", new Error((err as Error)?.name ?? "error"), { connectionId: c.id });
+    logError(undefined, `${event}.connection_settle_failed`, new Error((err as Error)?.name ?? "error"), { connectionId: c.id });
   }
   return removed;
 }
 
-/** Deleted spaces' connections tried again per hourly run. */
+/** Pending removals tried again per hourly run. */
 const REMOVALS_PER_RUN = 20;
 
-/** Hourly: deleted spaces' connections whose removal at their provider failed are tried again (retireDeletedSpaceConnection). */
+/** Hourly: disconnected connections whose removal at their provider failed are tried again (retireDeletedSpaceConnection). */
 export async function retryPendingRemovals(svc: Services): Promise<number> {
   const { results } = await svc.env.DB.prepare(
-    `SELECT * FROM provider_connections WHERE status = 'disconnected' AND status_reason = ? ORDER BY updated_at LIMIT ${REMOVALS_PER_RUN}`,
+    `SELECT * FROM provider_connections WHERE status = 'disconnected' AND status_reason ${IN_JSON_LIST} ORDER BY updated_at LIMIT ${REMOVALS_PER_RUN}`,
   )
-    .bind(REMOVAL_PENDING)
+    .bind(jsonList(Object.keys(PENDING_REMOVALS)))
     .all<ConnectionRow>();
   let n = 0;
   for (const c of results) if (await retireDeletedSpaceConnection(svc, c)) n++;

@@ -190,6 +190,7 @@ export async function updateSpace(
  * documents' files are deleted: they are the household's papers, not the ledger.
  * Its bank connections are disconnected with it (`space_deleted`): no sync pulls
  * bank data into it again, and one running stops before its next commit (sync.ts).
+ * Its webhook subscriptions (URLs, secrets, delivery logs) are erased.
  */
 export async function deleteSpace(svc: Services, auth: AuthContext, spaceId: string): Promise<void> {
   await requireSpaceRole(svc, auth, spaceId, "owner");
@@ -214,11 +215,15 @@ export async function deleteSpace(svc: Services, auth: AuthContext, spaceId: str
     // Its queued syncs end now; one running stops at its next commit (sync.ts).
     db.prepare("UPDATE jobs SET status = 'failed', error = ?, finished_at = ? WHERE space_id = ? AND type = ? AND status = 'queued'")
       .bind(SPACE_DELETED_REASON, now, spaceId, SYNC_JOB),
-    // Its webhooks' pending deliveries are cancelled with it (a delivery's own attempt checks too, for one queued meanwhile).
+    // Its webhooks are erased with it (as DELETE /v1/webhooks/{id} erases one): the receiver's URL, the sealed signing
+    // secret and the delivery log, not kept where nobody can see or delete them. An attempt queued before finds its
+    // delivery gone and sends nothing; a fan-out meanwhile finds no subscription (its insert reads them in-statement).
     db.prepare(
-      `UPDATE webhook_deliveries SET status = 'cancelled', last_error = 'Space deleted', next_attempt_at = NULL
-        WHERE subscription_id IN (SELECT id FROM webhook_subscriptions WHERE space_id = ?) AND status = 'pending'`,
+      `DELETE FROM webhook_delivery_attempts WHERE delivery_id IN
+         (SELECT id FROM webhook_deliveries WHERE subscription_id IN (SELECT id FROM webhook_subscriptions WHERE space_id = ?))`,
     ).bind(spaceId),
+    db.prepare("DELETE FROM webhook_deliveries WHERE subscription_id IN (SELECT id FROM webhook_subscriptions WHERE space_id = ?)").bind(spaceId),
+    db.prepare("DELETE FROM webhook_subscriptions WHERE space_id = ?").bind(spaceId),
     // Its pending ownership offer ends with it.
     db.prepare("DELETE FROM space_owner_offers WHERE space_id = ?").bind(spaceId),
     ...documents.statements,
@@ -364,5 +369,5 @@ export async function acceptOwnership(svc: Services, auth: AuthContext, spaceId:
  * credentials, sealed, and the hourly cron tries again (providers/remove.ts).
  */
 async function retireDeletedSpaceConnections(svc: Services, conns: ConnectionRow[]): Promise<void> {
-  for (const c of conns) await retireDeletedSpaceConnection(svc, { ...c, disconnected_at: svc.clock.now() });
+  for (const c of conns) await retireDeletedSpaceConnection(svc, { ...c, status_reason: REMOVAL_PENDING, disconnected_at: svc.clock.now() });
 }
