@@ -16,15 +16,18 @@ import { svcAt } from "../documents/helpers";
 
 /** The next answers of the simulator's routes, by path suffix; an unset one is the simulator's own. */
 let answers: { search?: () => Response | Promise<Response>; zestimate?: () => Response | Promise<Response> } = {};
+/** What runs while the simulator is answering the next search, before it answers. */
+let meanwhile: (() => Promise<unknown>) | null = null;
 const sim = (base: Record<string, unknown>) => ({ zpid: "15056112", zestimate: 875000, rentZestimate: 4200, currency: "USD", valuationRange: { low: 830000, high: 920000 }, lastUpdated: "2025-01-14T00:00:00Z", ...base });
 
 beforeAll(() => registerSandboxHandler(async (request, e) => {
   const path = new URL(request.url).pathname;
+  if (path.endsWith("/properties/search") && meanwhile) { const run = meanwhile; meanwhile = null; await run(); }
   if (path.endsWith("/properties/search") && answers.search) return answers.search();
   if (path.endsWith("/zestimate") && path.includes("/sandbox/") && answers.zestimate) return answers.zestimate();
   return app.fetch(request, e);
 }));
-afterEach(() => { answers = {}; });
+afterEach(() => { answers = {}; meanwhile = null; });
 afterAll(() => registerSandboxHandler((request, e) => app.fetch(request, e)));
 
 async function house() {
@@ -136,5 +139,18 @@ describe("a Zestimate answer with real-world oddities", () => {
     expect(nw.points.at(-1)).toMatchObject({ date: today, netWorthDecimal: "14919801.19", complete: true });
     const dash = await ok(a.get(`/v1/analytics/dashboard?spaceId=${spaceId}`));
     expect(dash.netWorth.currentDecimal).toBe("14919801.19");
+  });
+
+  it("an address changed while its first look-up was answering keeps no property id of the old address", async () => {
+    const { a, id } = await house();
+    meanwhile = () => ok(a.patch(`/v1/assets/${id}`, { address: { address: "1 Other Street", city: "Oakland", state: "CA", zipCode: "94607" } }));
+    expect((await a.post(`/v1/real-estate/${id}/sync`)).status).toBe(200);
+    expect(meanwhile).toBeNull();
+    const row = await env.DB.prepare("SELECT property_id, address_line FROM manual_assets WHERE id = ?").bind(id).first<{ property_id: string | null; address_line: string }>();
+    expect(row).toEqual({ property_id: null, address_line: "1 Other Street" });
+    // So the daily refresh does not value the old address from then on.
+    const before = await values(id);
+    await refreshLinkedValuations(svcAt(Date.now() + 86_400_000));
+    expect(await values(id)).toEqual(before);
   });
 });
