@@ -3,6 +3,9 @@
  * it checks the bearer key and answers seed 000's sample address, 123 Main
  * Street, San Francisco, CA 94102, with the seed's Zestimate, range, rent
  * estimate and property details. Any other address is not found.
+ *
+ * As Zillow's own property JSON has them, the zpid is a JSON number (the client reads it as text), the ZIP code a
+ * string, and amounts whole dollars as JSON numbers.
  */
 import { Hono } from "hono";
 import type { AppEnv } from "../env";
@@ -31,7 +34,7 @@ realEstateSandbox.get("/properties/search", (c) => {
     norm(q.address) === norm(SAMPLE.address.streetAddress) && norm(q.city) === norm(SAMPLE.address.city) &&
     norm(q.state) === norm(SAMPLE.address.state) && (q.postalCode ?? "").trim() === SAMPLE.address.zipcode;
   const { zestimate: _z, ...property } = SAMPLE;
-  return c.json({ bundle: match ? [property] : [], total: match ? 1 : 0 });
+  return c.json({ bundle: match ? [{ ...property, zpid: Number(property.zpid) }] : [], total: match ? 1 : 0 });
 });
 
 realEstateSandbox.get("/properties/:zpid/zestimate", (c) => {

@@ -35,9 +35,11 @@ describe("daily refresh after a refresh by hand the same day", () => {
     expect(await history(u, other.id)).toEqual([["320.00", "sneaks"], ["310.00", "manual"], ["320.00", "sneaks"], ["300.00", "manual"]]);
     expect(run).toMatchObject({ failed: 0 });
 
-    // The next day's run records each again, once.
-    await refreshLinkedValuations(svcAt(now + 86_400_000));
-    await refreshLinkedValuations(svcAt(now + 86_400_000 + 3_600_000));
+    // The next day's run records each again, once: two runs an hour apart on one UTC day (06:00 and 07:00 of the next;
+    // "a day and an hour from now" is the day after that when the test runs after 23:00 UTC).
+    const nextDay = Math.floor(now / 86_400_000) * 86_400_000 + 86_400_000 + 6 * 3_600_000;
+    await refreshLinkedValuations(svcAt(nextDay));
+    await refreshLinkedValuations(svcAt(nextDay + 3_600_000));
     const refreshed = await env.DB.prepare("SELECT asset_id, COUNT(*) AS n FROM asset_valuations WHERE asset_id IN (?, ?, ?) AND refresh_day IS NOT NULL GROUP BY asset_id ORDER BY asset_id")
       .bind(shoe.id, house.id, other.id).all<{ asset_id: string; n: number }>();
     expect(Object.fromEntries(refreshed.results.map((r) => [r.asset_id, r.n]))).toEqual({ [shoe.id]: 1, [house.id]: 1, [other.id]: 2 });

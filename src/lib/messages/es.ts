@@ -405,6 +405,7 @@ export const es: Catalogue = {
     "This webhook is suspended: its creator is no longer an admin of the space. Take it over first (PATCH takeOver: true)":
       "Este webhook está suspendido: quien lo creó ya no es administrador del espacio. Tómalo a tu cargo primero (PATCH takeOver: true).",
     "No property found at this address": "No se encontró ninguna propiedad en esta dirección.",
+    "Zillow has no Zestimate for this property": "Zillow no tiene un Zestimate para esta propiedad.",
     "The linked catalog item no longer exists": "El artículo del catálogo vinculado ya no existe.",
     // The request itself.
     "Malformed request": "La solicitud está mal formada.",

@@ -405,6 +405,7 @@ export const pt: Catalogue = {
     "This webhook is suspended: its creator is no longer an admin of the space. Take it over first (PATCH takeOver: true)":
       "Este webhook está suspenso: quem o criou não é mais administrador do espaço. Assuma-o primeiro (PATCH takeOver: true).",
     "No property found at this address": "Nenhum imóvel encontrado neste endereço.",
+    "Zillow has no Zestimate for this property": "O Zillow não tem um Zestimate para este imóvel.",
     "The linked catalog item no longer exists": "O item do catálogo vinculado não existe mais.",
     // The request itself.
     "Malformed request": "A requisição está malformada.",

@@ -3,7 +3,7 @@
  * look a property up by address, read its Zestimate, and `sync` it into the
  * asset's valuation history.
  */
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { AuthContext, Services } from "../../env";
 import { manualAssets } from "../../db/schema";
 import { validationFailed } from "../../lib/errors";
@@ -61,7 +61,12 @@ export async function zestimateFor(svc: Services, asset: AssetRow): Promise<{ z:
     property = await client.findProperty(address);
     if (!property) throw propertyNotFound();
     id = property.propertyId;
-    await svc.db.update(manualAssets).set({ propertyId: id }).where(eq(manualAssets.id, asset.id));
+    // Only while the asset still has the address looked up: a PATCH of the address meanwhile cleared the property id, and
+    // writing the old one back would have the daily refresh value the old address from then on.
+    await svc.db.update(manualAssets).set({ propertyId: id }).where(and(
+      eq(manualAssets.id, asset.id), eq(manualAssets.addressLine, address.address), eq(manualAssets.city, address.city),
+      eq(manualAssets.state, address.state), eq(manualAssets.zipCode, address.zipCode),
+    ));
   }
   const z = await client.zestimate(id);
   if (!z) throw propertyNotFound();

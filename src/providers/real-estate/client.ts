@@ -8,9 +8,14 @@
  *       → { zpid, zestimate, rentZestimate, currency, valuationRange: {low, high}, lastUpdated }
  *
  * Authenticated with `Authorization: Bearer <REAL_ESTATE_API_KEY>`. Values
- * arrive as JSON numbers of dollars and are parsed exactly into cents.
+ * arrive as JSON numbers of dollars (whole dollars as a rule, as Bridge
+ * Interactive's Zillow Zestimates API sends them) and are read exactly into
+ * cents; a value written to more places than cents is rounded once, half-even.
+ * A home Zillow has no Zestimate for answers `zestimate: null` (a zero is no
+ * estimate either): that is the property's 404, never a value of 0.
  */
-import { parseMajor } from "../../lib/money";
+import { ApiError } from "../../lib/errors";
+import { parseMajorHalfEven } from "../../lib/money";
 import { isSandboxUrl, type Outbound, outbound } from "../../lib/outbound";
 import { getJson, providerError, providerUnavailable } from "../http";
 
@@ -74,10 +79,15 @@ function cents(field: string, v: unknown, required: boolean): number | null {
     return null;
   }
   if (typeof v !== "number" && typeof v !== "string") throw providerError(REAL_ESTATE_PROVIDER, `${field} is not a number`);
-  const p = parseMajor(v, 2);
+  const p = parseMajorHalfEven(v, 2);
   if (!p.ok || p.minor < 0) throw providerError(REAL_ESTATE_PROVIDER, `${field} is not a valid amount`);
   return p.minor;
 }
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** The home has no Zestimate (Zillow publishes none for it): the property's 404, not the provider's failure. */
+export const noZestimate = () => new ApiError(404, "RESOURCE_NOT_FOUND", "Zillow has no Zestimate for this property");
 
 export class RealEstateClient {
   constructor(private readonly send: Outbound, private readonly baseUrl: string, private readonly apiKey: string) {}
@@ -99,8 +109,12 @@ export class RealEstateClient {
   async findProperty(a: PropertyAddress): Promise<Property | null> {
     const q = new URLSearchParams({ address: a.address, city: a.city, state: a.state, postalCode: a.zipCode });
     const body = await getJson<SearchResponse>(this.send, REAL_ESTATE_PROVIDER, `${this.baseUrl}/properties/search?${q}`, this.headers());
-    const hit = body?.bundle?.[0];
-    if (!hit) return null;
+    if (body === null) return null;
+    // Anything but an object with a list of results is the provider's fault, not "no such address".
+    if (!isObject(body as unknown) || !Array.isArray(body.bundle)) throw providerError(REAL_ESTATE_PROVIDER, "search did not answer a list of results");
+    const hit = body.bundle[0];
+    if (hit === undefined) return null;
+    if (!isObject(hit as unknown)) throw providerError(REAL_ESTATE_PROVIDER, "search result is not an object");
     const zpid = str(hit.zpid);
     if (!zpid) throw providerError(REAL_ESTATE_PROVIDER, "search result lacks zpid");
     return {
@@ -115,13 +129,17 @@ export class RealEstateClient {
 
   async zestimate(propertyId: string): Promise<Zestimate | null> {
     const body = await getJson<ZestimateResponse>(this.send, REAL_ESTATE_PROVIDER, `${this.baseUrl}/properties/${encodeURIComponent(propertyId)}/zestimate`, this.headers());
-    if (!body) return null;
+    if (body === null) return null;
+    if (!isObject(body as unknown)) throw providerError(REAL_ESTATE_PROVIDER, "answered with a body that is not an object");
+    if (body.zestimate === null || body.zestimate === undefined) throw noZestimate();
     const currency = str(body.currency) ?? "USD";
     if (currency !== "USD") throw providerError(REAL_ESTATE_PROVIDER, `unexpected currency ${currency.slice(0, 8)}`);
+    const zestimate = cents("zestimate", body.zestimate, true);
+    if (zestimate === 0) throw noZestimate();
     return {
       propertyId,
       currency,
-      zestimate: cents("zestimate", body.zestimate, true),
+      zestimate,
       rentZestimate: cents("rentZestimate", body.rentZestimate, false),
       low: cents("valuationRange.low", body.valuationRange?.low, false),
       high: cents("valuationRange.high", body.valuationRange?.high, false),

@@ -7,10 +7,15 @@
  *   GET {SNEAKS_BASE_URL}/id/{styleID}/prices       → Sneaker (with resellPrices)
  *
  * Sneaker: { shoeName, brand, styleID, thumbnail, retailPrice, lowestResellPrice: { stockX, goat, flightClub, stadiumGoods } }.
- * The market value is the lowest resell price offered. An optional
- * `SNEAKS_API_KEY` secret is sent as `X-Api-Key` for deployments behind a gateway.
+ * The market value is the lowest resell price offered (JSON numbers of dollars; GOAT's and Flight Club's are cents /
+ * 100, so a value with more places than cents is rounded once, half-even). An optional `SNEAKS_API_KEY` secret is sent
+ * as `X-Api-Key` for deployments behind a gateway.
+ *
+ * The server answers a miss, a search with no results or an unknown style id alike, with Express's
+ * `res.send("Product Not Found")`: HTTP 200 and a text/html body, which is read as a 404. `/id/{styleID}/prices`
+ * upper-cases the id it is given, so the product answered is matched without regard to case.
  */
-import { parseMajor } from "../../lib/money";
+import { parseMajorHalfEven } from "../../lib/money";
 import { type Outbound, outbound } from "../../lib/outbound";
 import { getJson, providerError, providerUnavailable } from "../http";
 
@@ -34,26 +39,54 @@ interface Sneaker {
 
 const str = (v: unknown) => (typeof v === "string" && v.length > 0 ? v : null);
 
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
 function lowestPrice(s: Sneaker): number | null {
   let best: number | null = null;
-  for (const v of Object.values(s.lowestResellPrice ?? {})) {
+  const offers = isObject(s.lowestResellPrice) ? s.lowestResellPrice : {};
+  for (const v of Object.values(offers)) {
     if (typeof v !== "number" || !(v > 0)) continue;
-    const p = parseMajor(v, 2);
+    const p = parseMajorHalfEven(v, 2);
     if (!p.ok) throw providerError(SNEAKS, "a price is not a valid amount");
-    if (best === null || p.minor < best) best = p.minor;
+    if (p.minor > 0 && (best === null || p.minor < best)) best = p.minor;
   }
   return best;
 }
 
-function item(s: Sneaker): CatalogItem | null {
-  const id = str(s.styleID);
-  const name = str(s.shoeName);
+/** A sneaker of the answer, or null when it lacks its style id or name. `lenient`: an unreadable price leaves it unpriced. */
+function item(s: unknown, lenient: boolean): CatalogItem | null {
+  if (!isObject(s)) return null;
+  const sneaker = s as Sneaker;
+  const id = str(sneaker.styleID);
+  const name = str(sneaker.shoeName);
   if (!id || !name) return null;
-  return { externalId: id, name, brand: str(s.brand), referenceNumber: id, imageUrl: str(s.thumbnail), marketValue: lowestPrice(s), currency: "USD" };
+  let marketValue: number | null;
+  try {
+    marketValue = lowestPrice(sneaker);
+  } catch (err) {
+    if (!lenient) throw err;
+    marketValue = null;
+  }
+  return { externalId: id, name, brand: str(sneaker.brand), referenceNumber: id, imageUrl: str(sneaker.thumbnail), marketValue, currency: "USD" };
 }
 
+const MISS = "Product Not Found";
+
+/** `send`, with the server's miss (HTTP 200, text "Product Not Found") turned into the 404 it means. */
+const missAs404 = (send: Outbound): Outbound => async (request) => {
+  const res = await send(request);
+  if (res.status !== 200 || /json/i.test(res.headers.get("content-type") ?? "")) return res;
+  const text = await res.text();
+  if (text.trim() === MISS) return new Response(null, { status: 404 });
+  return new Response(text, { status: res.status, headers: res.headers });
+};
+
 export class SneaksClient {
-  constructor(private readonly send: Outbound, private readonly baseUrl: string, private readonly apiKey: string | null) {}
+  private readonly send: Outbound;
+
+  constructor(send: Outbound, private readonly baseUrl: string, private readonly apiKey: string | null) {
+    this.send = missAs404(send);
+  }
 
   static configured(env: Env): boolean {
     return Boolean((env.SNEAKS_BASE_URL ?? "").trim());
@@ -74,15 +107,16 @@ export class SneaksClient {
     const body = await getJson<unknown>(this.send, SNEAKS, `${this.baseUrl}/search/${encodeURIComponent(query)}?count=${count}`, this.headers());
     if (body === null) return [];
     if (!Array.isArray(body)) throw providerError(SNEAKS, "search did not answer a list");
-    return body.map((s) => item(s as Sneaker)).filter((x): x is CatalogItem => x !== null).slice(0, count);
+    return body.map((s) => item(s, true)).filter((x): x is CatalogItem => x !== null).slice(0, count);
   }
 
   async product(styleId: string): Promise<CatalogItem | null> {
-    const body = await getJson<Sneaker>(this.send, SNEAKS, `${this.baseUrl}/id/${encodeURIComponent(styleId)}/prices`, this.headers());
+    const body = await getJson<unknown>(this.send, SNEAKS, `${this.baseUrl}/id/${encodeURIComponent(styleId)}/prices`, this.headers());
     if (body === null) return null;
-    const found = item(body);
+    if (!isObject(body)) throw providerError(SNEAKS, "product is not an object");
+    const found = item(body, false);
     if (!found) throw providerError(SNEAKS, "product lacks styleID or shoeName");
-    if (found.externalId !== styleId) throw providerError(SNEAKS, "answered a different product");
+    if (found.externalId.toUpperCase() !== styleId.toUpperCase()) throw providerError(SNEAKS, "answered a different product");
     return found;
   }
 }
