@@ -14,7 +14,8 @@
  * - posted transaction naming its pending one (`pendingId`), or matched to it
  *   by amount, date and merchant for providers without the link: the pending
  *   row becomes the posted one in place (its category, tags and notes stay),
- *   and an amount difference (a tip) is posted as a correcting entry.
+ *   and an amount difference (a tip) is posted as a correcting entry. One naming a pending row the person voided
+ *   is voided as that row was (it takes the row's id; nothing is posted), as a voided row sent again stays voided.
  * - modified amount: a correcting entry for the difference; never an edit.
  * - removed: reversal of every live row of the group.
  * - the balance the institution reports: an explicit adjustment entry for any
@@ -43,7 +44,7 @@ import { wellFormedChanges } from "./well-formed";
 import { type NormalTxn, type SyncChanges, type SyncStats, type ExistingRow } from "./sync-types";
 import { COMMIT_CHUNK, type Planned, commitPlanned, commitTrades } from "./sync-commits";
 import { ensureAccounts } from "./sync-accounts";
-import { finishCarriedVoids, loadGroups, revertCopy, voidCarried, supersede, reconcile } from "./existing-rows";
+import { carryVoidToPosted, finishCarriedVoids, loadGroups, revertCopy, voidCarried, voidedByPerson, supersede, reconcile } from "./existing-rows";
 
 
 /** A one-argument function remembered per argument (a sync's thousands of rows share a few hundred days). */
@@ -147,6 +148,13 @@ export async function applyChanges(
   };
   for (const pid of changes.removed) if (!supersededIds.has(pid) && !inMerge(pid)) await giveBack(pid);
 
+  // Pending rows the person voided that a posting of this sync names: the void is theirs, and it stays (below).
+  const voidedPending = await voidedByPerson(svc, changes.upserts.flatMap((t) => {
+    if (t.pending || !t.pendingId || groups.has(t.id) || live(t.pendingId).length > 0) return [];
+    const primary = (groups.get(t.pendingId) ?? []).find((r) => r.pid === t.pendingId);
+    return primary ? [primary.id] : [];
+  }));
+
   // Postings of another amount than their pending copy (a tip), decided with the new rows: the person may have written
   // the whole amount by hand, and then the hand-written row is the transaction and the pending copy a duplicate of it.
   const tipped = new Map<string, { t: NormalTxn; acc: AccountRow; pendingRow: string }>();
@@ -174,6 +182,15 @@ export async function applyChanges(
         const changed = await reconcile(svc, conn, acc, t, mine, stats, touched, groups.get(t.id));
         if (changed) stats.updated++;
         else stats.unchanged++;
+        continue;
+      }
+      // The posted copy of a pending row the person voided: voided too (it takes the row's id), nothing posted.
+      const voidedRows = t.pendingId && !t.pending ? groups.get(t.pendingId) ?? [] : [];
+      if (t.pendingId && voidedRows.some((r) => r.pid === t.pendingId && voidedPending.has(r.id))) {
+        await carryVoidToPosted(svc, voidedRows, t.pendingId, t.id, now);
+        groups.set(t.id, voidedRows.map((r) => ({ ...r, pid: t.id + r.pid.slice(t.pendingId!.length) })));
+        groups.delete(t.pendingId);
+        stats.unchanged++;
         continue;
       }
       const pendingRow = t.pendingId && live(t.pendingId).length > 0 ? t.pendingId : heuristic.get(t.id)?.pid;

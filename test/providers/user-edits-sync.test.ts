@@ -1,0 +1,54 @@
+/**
+ * A person's own edits meeting later provider syncs: synced rows recategorized (one by one and in bulk), annotated and
+ * voided, then the bank posts, modifies, removes or sends them again, and a forced re-sync. The person's work stands
+ * (categories, notes, descriptions, voids), the sync's counts say what it did, and the invariants hold.
+ */
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { callJson } from "../helpers";
+import { ledgerViolations } from "../invariants/ledger-invariants";
+import { as, differencesFromPlaid, jobStats, linkPlaid, liveRows, ownerWithSpace, plaidAccessToken, plaidControl, syncNow, waitForJob } from "./helpers";
+
+async function linked() {
+  const { owner, spaceId } = await ownerWithSpace();
+  const l = await linkPlaid(owner, spaceId);
+  expect((await waitForJob(l.jobId)).status).toBe("completed");
+  return { owner, spaceId, connectionId: l.connection.id as string, accountIds: l.connection.accountIds as string[], accessToken: await plaidAccessToken(l.connection.id) };
+}
+
+const rowOf = (id: string) =>
+  env.DB.prepare("SELECT status, amount, category_id, category_source, notes, description, provider_transaction_id AS pid FROM transactions WHERE id = ?").bind(id).first<any>();
+
+describe("a person's edits meet later syncs", () => {
+  it("a pending row the person voided stays voided when the bank posts it under a new id naming it", { timeout: 120_000 }, async () => {
+    const s = await linked();
+    const pending = (await liveRows(s.spaceId)).filter((r) => r.status === "pending");
+    expect(pending.length).toBeGreaterThan(0);
+    const voided = pending[0]!;
+    expect((await callJson(`/v1/transactions/${voided.id}`, { ...as(s.owner), method: "DELETE" })).status).toBe(200);
+
+    // The bank posts every pending row under a new id that names it (the simulator's next generation).
+    await plaidControl("transactions/advance", { access_token: s.accessToken, generations: 1 });
+    const job = await syncNow(s.connectionId);
+    expect((await jobStats(job)).status).toBe("completed");
+
+    // The person's row now stands for the posting, still voided; no live copy of it was posted.
+    const after = await rowOf(voided.id);
+    expect(after.status).toBe("cancelled");
+    expect(after.pid).not.toBe(voided.pid);
+    const copies = (await liveRows(s.spaceId)).filter((r) => r.pid === after.pid || r.pid?.startsWith(`${after.pid}#`));
+    expect(copies).toEqual([]);
+    // The only difference from the bank is that transaction, voided by the person; the balances are the bank's.
+    expect(await differencesFromPlaid(s.spaceId, s.connectionId, s.accessToken)).toEqual([[`transaction ${after.pid}`, undefined, expect.objectContaining({ status: "posted" })]]);
+    expect(await ledgerViolations(s.spaceId)).toEqual([]);
+
+    // The same listing again (a forced re-sync from the start) neither revives it nor changes anything.
+    const before = await liveRows(s.spaceId);
+    await env.DB.prepare("UPDATE provider_connections SET sync_cursor = NULL WHERE id = ?").bind(s.connectionId).run();
+    const again = await syncNow(s.connectionId);
+    expect((await jobStats(again)).stats).toMatchObject({ created: 0, removed: 0, corrections: 0, adjustments: 0, errors: 0 });
+    expect(await liveRows(s.spaceId)).toEqual(before);
+    expect((await rowOf(voided.id)).status).toBe("cancelled");
+    expect(await ledgerViolations(s.spaceId)).toEqual([]);
+  });
+});
