@@ -52,3 +52,40 @@ describe("a person's edits meet later syncs", () => {
     expect(await ledgerViolations(s.spaceId)).toEqual([]);
   });
 });
+
+describe("a synced transaction's category is one, its corrections' too", () => {
+  it("recategorizing a row with a tip's correcting entry moves the correction with it (PATCH and bulk), not a correction set by hand", { timeout: 120_000 }, async () => {
+    const s = await linked();
+    // Generations until the bank has posted two tips or changed amounts (each a correcting entry).
+    let rows = await liveRows(s.spaceId);
+    for (let i = 0; i < 6 && rows.filter((r) => r.pid?.includes("#c")).length < 2; i++) {
+      await plaidControl("transactions/advance", { access_token: s.accessToken, generations: 1 });
+      await syncNow(s.connectionId);
+      rows = await liveRows(s.spaceId);
+    }
+    const corrections = rows.filter((r) => r.pid?.includes("#c"));
+    expect(corrections.length).toBeGreaterThan(1);
+    const primaryOf = (c: (typeof rows)[number]) => rows.find((r) => r.pid === c.pid!.split("#")[0] && r.account_id === c.account_id)!;
+    const cat = await callJson("/v1/categories", { ...as(s.owner), body: { spaceId: s.spaceId, name: "Dining", type: "expense" } });
+    const other = await callJson("/v1/categories", { ...as(s.owner), body: { spaceId: s.spaceId, name: "Odds and ends", type: "expense" } });
+
+    // One by one: the correction follows its transaction.
+    const first = corrections[0]!;
+    expect((await callJson(`/v1/transactions/${primaryOf(first).id}`, { ...as(s.owner), method: "PATCH", body: { categoryId: cat.body.id } })).status).toBe(200);
+    expect(await rowOf(first.id)).toMatchObject({ category_id: cat.body.id, category_source: "manual" });
+
+    // A correction the person filed elsewhere by hand keeps their choice when the transaction moves again.
+    const third = await callJson("/v1/categories", { ...as(s.owner), body: { spaceId: s.spaceId, name: "Third pile", type: "expense" } });
+    expect((await callJson(`/v1/transactions/${first.id}`, { ...as(s.owner), method: "PATCH", body: { categoryId: other.body.id } })).status).toBe(200);
+    expect((await callJson(`/v1/transactions/${primaryOf(first).id}`, { ...as(s.owner), method: "PATCH", body: { categoryId: third.body.id } })).status).toBe(200);
+    expect((await rowOf(first.id)).category_id).toBe(other.body.id);
+    // In bulk: every transaction's corrections follow it.
+    const rest = corrections.slice(1);
+    const primaries = [...new Set(rest.map((c) => primaryOf(c).id))];
+    const bulk = await callJson("/v1/transactions/bulk-categorize", { ...as(s.owner), body: { spaceId: s.spaceId, transactionIds: primaries, categoryId: third.body.id } });
+    expect(bulk.status).toBe(200);
+    expect(bulk.body).toMatchObject({ updated: primaries.length, notFound: 0 });
+    for (const c of rest) expect(await rowOf(c.id)).toMatchObject({ category_id: third.body.id, category_source: "manual" });
+    expect(await ledgerViolations(s.spaceId)).toEqual([]);
+  });
+});
