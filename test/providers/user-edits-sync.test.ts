@@ -89,3 +89,65 @@ describe("a synced transaction's category is one, its corrections' too", () => {
     expect(await ledgerViolations(s.spaceId)).toEqual([]);
   });
 });
+
+describe("edits and a sync at once", () => {
+  it("recategorizing, annotating and voiding rows while a sync posts, corrects and removes them: every edit stands, invariants hold", { timeout: 180_000 }, async () => {
+    const s = await linked();
+    const rows = (await liveRows(s.spaceId)).filter((r) => r.pid && !r.pid.includes("#") && !r.pid.startsWith("balance"));
+    const cat = await callJson("/v1/categories", { ...as(s.owner), body: { spaceId: s.spaceId, name: "Mine at once", type: "expense" } });
+    await plaidControl("transactions/advance", { access_token: s.accessToken, generations: 3 });
+    const edited = rows.filter((_, i) => i % 3 === 0);
+    const voided = rows.filter((_, i) => i % 7 === 1);
+    const [job, ...answers] = await Promise.all([
+      syncNow(s.connectionId),
+      ...edited.map((r) => callJson(`/v1/transactions/${r.id}`, { ...as(s.owner), method: "PATCH", body: { categoryId: cat.body.id, notes: "kept" } })),
+      ...voided.map((r) => callJson(`/v1/transactions/${r.id}`, { ...as(s.owner), method: "DELETE" })),
+    ]);
+    expect(answers.filter((a) => a.status !== 200).map((a) => a.body)).toEqual([]);
+    expect((await jobStats(job)).stats).toMatchObject({ errors: 0 });
+    expect(await ledgerViolations(s.spaceId)).toEqual([]);
+    for (const r of edited) {
+      const now = await rowOf(r.id);
+      expect(now).toMatchObject({ category_id: cat.body.id, category_source: "manual", notes: "kept" });
+    }
+    for (const r of voided) expect((await rowOf(r.id)).status).toBe("cancelled");
+    const diff = await differencesFromPlaid(s.spaceId, s.connectionId, s.accessToken);
+    // Nothing but the person's voids differs from the bank (what they voided is not in the ledger); the balances are the bank's.
+    expect(diff.length).toBeGreaterThan(0);
+    for (const [what, ours] of diff) expect([(what as string).startsWith("transaction "), ours]).toEqual([true, undefined]);
+    const again = await syncNow(s.connectionId);
+    expect((await jobStats(again)).stats).toMatchObject({ created: 0, updated: 0, removed: 0, corrections: 0, adjustments: 0, errors: 0 });
+    expect(await ledgerViolations(s.spaceId)).toEqual([]);
+  });
+});
+
+describe("the categorizer learns from the person's correction of synced rows", () => {
+  it("a correction files the merchant's other synced rows, the next sync files its new ones alike, and nothing is filed back", { timeout: 120_000 }, async () => {
+    const s = await linked();
+    const all = await env.DB.prepare(
+      "SELECT id, normalized_merchant AS m FROM transactions WHERE space_id = ? AND status != 'cancelled' AND provider_transaction_id IS NOT NULL AND amount < 0 AND normalized_merchant IS NOT NULL",
+    ).bind(s.spaceId).all<{ id: string; m: string }>();
+    const counts = new Map<string, number>();
+    for (const r of all.results) counts.set(r.m, (counts.get(r.m) ?? 0) + 1);
+    const merchant = [...counts].sort((a, b) => b[1] - a[1])[0]![0];
+    const ofMerchant = all.results.filter((r) => r.m === merchant);
+    const cat = await callJson("/v1/categories", { ...as(s.owner), body: { spaceId: s.spaceId, name: "Learned pile", type: "expense" } });
+    const fix = await callJson("/v1/ml/corrections", { ...as(s.owner), body: { transactionId: ofMerchant[0]!.id, correctedCategoryId: cat.body.id, applyToSimilar: true } });
+    expect(fix.status).toBe(201);
+    for (const r of ofMerchant) expect(await rowOf(r.id)).toMatchObject({ category_id: cat.body.id, category_source: "manual" });
+
+    await plaidControl("transactions/advance", { access_token: s.accessToken, generations: 4 });
+    const job = await syncNow(s.connectionId);
+    expect((await jobStats(job)).stats).toMatchObject({ errors: 0 });
+    // The person's rows keep their category; the bank's new rows of the merchant take it from the model.
+    for (const r of ofMerchant) {
+      const now = await rowOf(r.id);
+      if (now.status !== "cancelled") expect(now).toMatchObject({ category_id: cat.body.id, category_source: "manual" });
+    }
+    const fresh = (await env.DB.prepare("SELECT category_id, category_source FROM transactions WHERE space_id = ? AND normalized_merchant = ? AND status != 'cancelled' AND id NOT IN (SELECT value FROM json_each(?))")
+      .bind(s.spaceId, merchant, JSON.stringify(ofMerchant.map((r) => r.id))).all<any>()).results;
+    expect(fresh.length).toBeGreaterThan(0);
+    for (const r of fresh) expect(r.category_id).toBe(cat.body.id);
+    expect(await ledgerViolations(s.spaceId)).toEqual([]);
+  });
+});
