@@ -7,7 +7,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { callJson } from "../helpers";
 import { ledgerViolations } from "../invariants/ledger-invariants";
-import { as, differencesFromPlaid, jobStats, linkPlaid, liveRows, ownerWithSpace, plaidAccessToken, plaidControl, syncNow, waitForJob } from "./helpers";
+import { as, differencesFromPlaid, directServices, jobStats, ledgerBalances, linkPlaid, liveRows, ownerWithSpace, plaidAccessToken, plaidControl, syncNow, waitForJob } from "./helpers";
 
 async function linked() {
   const { owner, spaceId } = await ownerWithSpace();
@@ -149,5 +149,49 @@ describe("the categorizer learns from the person's correction of synced rows", (
     expect(fresh.length).toBeGreaterThan(0);
     for (const r of fresh) expect(r.category_id).toBe(cat.body.id);
     expect(await ledgerViolations(s.spaceId)).toEqual([]);
+  });
+});
+
+describe("a void landing while the sync posts the row", () => {
+  it("a pending row voided between the sync's read and its posting stays voided (not posted again in the rows while the ledger has it reversed)", { timeout: 120_000 }, async () => {
+    const s = await linked();
+    const pending = (await liveRows(s.spaceId)).filter((r) => r.status === "pending");
+    const target = pending[0]!;
+    await plaidControl("transactions/advance", { access_token: s.accessToken, generations: 1 });
+    // The person's void lands just before the sync makes the pending row the posted one.
+    let voided: number | null = null;
+    let supersedes = false;
+    const real = env.DB;
+    const DB = new Proxy(real, {
+      get(t, prop) {
+        if (prop === "batch") {
+          return async (stmts: D1PreparedStatement[]) => {
+            if (voided === null && supersedes) voided = (await callJson(`/v1/transactions/${target.id}`, { ...as(s.owner), method: "DELETE" })).status;
+            return t.batch(stmts);
+          };
+        }
+        if (prop === "prepare") {
+          return (sql: string) => {
+            if (sql.startsWith("UPDATE transactions SET provider_transaction_id = ?, status = CASE")) supersedes = true;
+            return t.prepare(sql);
+          };
+        }
+        const v = Reflect.get(t, prop);
+        return typeof v === "function" ? v.bind(t) : v;
+      },
+    });
+    const { svc } = directServices();
+    const job = await syncNow(s.connectionId, { ...svc, env: { ...svc.env, DB } });
+    expect(voided).toBe(200);
+    expect((await jobStats(job)).stats).toMatchObject({ errors: 0 });
+    expect((await rowOf(target.id)).status).toBe("cancelled");
+    // Every account's live rows sum to its ledger balance.
+    const sums = (await env.DB.prepare("SELECT account_id, SUM(amount) AS s FROM transactions WHERE space_id = ? AND status != 'cancelled' GROUP BY account_id").bind(s.spaceId).all<{ account_id: string; s: number }>()).results;
+    const balances = await ledgerBalances(s.spaceId);
+    for (const r of sums) expect([r.account_id, r.s]).toEqual([r.account_id, balances.get(r.account_id)]);
+    expect(await ledgerViolations(s.spaceId)).toEqual([]);
+    // The next sync leaves it voided.
+    await syncNow(s.connectionId);
+    expect((await rowOf(target.id)).status).toBe("cancelled");
   });
 });

@@ -128,11 +128,13 @@ export async function applyChanges(
   // A posted transaction becomes its pending copy in place (its category, tags and notes stay), a tip a correction.
   const postOverPending = async (t: NormalTxn, acc: AccountRow, pendingRow: string) => {
     const rows = live(pendingRow);
-    await supersede(svc, rows, pendingRow, t.id, now);
-    groups.set(t.id, rows.map((r) => ({ ...r, pid: t.id + r.pid.slice(pendingRow.length), status: r.pid === pendingRow ? "posted" : r.status })));
+    const voidedMeanwhile = await supersede(svc, rows, pendingRow, t.id, now);
+    groups.set(t.id, rows.map((r) => ({ ...r, pid: t.id + r.pid.slice(pendingRow.length), status: voidedMeanwhile.has(r.id) ? "cancelled" : r.pid === pendingRow ? "posted" : r.status })));
     groups.delete(pendingRow);
-    await reconcile(svc, conn, acc, t, live(t.id), stats, touched, groups.get(t.id));
     stats.updated++;
+    // Voided by the person while this sync ran: the posting is their void now (as one voided before it was read).
+    if (!live(t.id).some((r) => r.pid === t.id)) return;
+    await reconcile(svc, conn, acc, t, live(t.id), stats, touched, groups.get(t.id));
   };
   // A copy the bank removed that had taken over a row written by hand: the row is given back to the person, never
   // reversed (manual-match.ts); the bank's own corrections of it are. Before the new rows, which may take it over again.

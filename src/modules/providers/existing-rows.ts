@@ -112,7 +112,6 @@ export async function carryVoidToPosted(svc: Services, rows: ExistingRow[], pend
   );
 }
 
-/** The pending row (and its corrections) take the posted transaction's id and status in place: edits stay. */
 /**
  * The copies of rows the person voided that a sync posted after a relink and a crash kept it from voiding (their
  * ledger entry carries `carriedVoidOf` and stands unreverted), on the accounts that took over others: voided now, as
@@ -138,15 +137,22 @@ export async function finishCarriedVoids(
   }
 }
 
-export async function supersede(svc: Services, rows: ExistingRow[], pendingId: string, postedId: string, now: number) {
+/**
+ * The pending row (and its corrections) take the posted transaction's id and status in place: edits stay. A row the
+ * person voided since the sync read it (its reversal landed meanwhile) stays voided: returns the ids of those.
+ */
+export async function supersede(svc: Services, rows: ExistingRow[], pendingId: string, postedId: string, now: number): Promise<Set<string>> {
   const db = svc.env.DB;
-  await db.batch(
+  const done = await db.batch<{ id: string; status: string }>(
     rows.map((r) =>
       db
-        .prepare("UPDATE transactions SET provider_transaction_id = ?, status = CASE WHEN ? THEN 'posted' ELSE status END, updated_at = ? WHERE id = ? AND provider_transaction_id = ?")
+        .prepare(
+          "UPDATE transactions SET provider_transaction_id = ?, status = CASE WHEN ? AND status != 'cancelled' THEN 'posted' ELSE status END, updated_at = ? WHERE id = ? AND provider_transaction_id = ? RETURNING id, status",
+        )
         .bind(postedId + r.pid.slice(pendingId.length), r.pid === pendingId ? 1 : 0, now, r.id, r.pid),
     ),
   );
+  return new Set(done.flatMap((d) => d.results).filter((r) => r.status === "cancelled").map((r) => r.id));
 }
 
 /**
@@ -167,7 +173,8 @@ export async function reconcile(
   const status = t.pending ? "pending" : "posted";
   const now = svc.clock.now();
   if (primary.status !== status && primary.status !== "cancelled") {
-    await svc.env.DB.prepare("UPDATE transactions SET status = ?, updated_at = ? WHERE id = ?").bind(status, now, primary.id).run();
+    // Not over a void that landed since the sync read the row (the ledger has it reversed).
+    await svc.env.DB.prepare("UPDATE transactions SET status = ?, updated_at = ? WHERE id = ? AND status != 'cancelled'").bind(status, now, primary.id).run();
     primary.status = status;
     changed = true;
   }
