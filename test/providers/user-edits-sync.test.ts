@@ -195,3 +195,27 @@ describe("a void landing while the sync posts the row", () => {
     expect((await rowOf(target.id)).status).toBe("cancelled");
   });
 });
+
+describe("a voided transaction with a correcting entry", () => {
+  it("the bank sending it again posts no new correction over the person's void (it would count the voided amount again)", { timeout: 120_000 }, async () => {
+    const s = await linked();
+    let rows = await liveRows(s.spaceId);
+    for (let i = 0; i < 6 && !rows.some((r) => r.pid?.includes("#c")); i++) {
+      await plaidControl("transactions/advance", { access_token: s.accessToken, generations: 1 });
+      await syncNow(s.connectionId);
+      rows = await liveRows(s.spaceId);
+    }
+    const correction = rows.find((r) => r.pid?.includes("#c"))!;
+    const primary = rows.find((r) => r.pid === correction.pid!.split("#")[0] && r.account_id === correction.account_id)!;
+    expect((await callJson(`/v1/transactions/${primary.id}`, { ...as(s.owner), method: "DELETE" })).status).toBe(200);
+    const before = await liveRows(s.spaceId);
+    // Everything again from the start: the bank lists the transaction, at its amount.
+    await env.DB.prepare("UPDATE provider_connections SET sync_cursor = NULL WHERE id = ?").bind(s.connectionId).run();
+    const job = await syncNow(s.connectionId);
+    expect((await jobStats(job)).stats).toMatchObject({ created: 0, corrections: 0, errors: 0 });
+    const after = await liveRows(s.spaceId);
+    expect(after.filter((r) => r.pid?.startsWith(`${primary.pid}#`))).toEqual(before.filter((r) => r.pid?.startsWith(`${primary.pid}#`)));
+    expect((await rowOf(primary.id)).status).toBe("cancelled");
+    expect(await ledgerViolations(s.spaceId)).toEqual([]);
+  });
+});

@@ -172,8 +172,10 @@ export async function applyChanges(
       }
       const mine = live(t.id);
       if (mine.length > 0 || groups.has(t.id)) {
-        if (mine.length === 0) {
-          // Removed earlier and reported again: it stays reversed (the reversal is the record).
+        if (!mine.some((r) => r.pid === t.id)) {
+          // Removed earlier and reported again: it stays reversed (the reversal is the record). So does one the person
+          // voided whose correcting entries (a tip) stand: not corrected again up to the bank's amount (the void counted
+          // again as a correction); the balance adjustment keeps the account the bank's, as after any void.
           stats.unchanged++;
           continue;
         }
