@@ -14,7 +14,8 @@
  * - posted transaction naming its pending one (`pendingId`), or matched to it
  *   by amount, date and merchant for providers without the link: the pending
  *   row becomes the posted one in place (its category, tags and notes stay),
- *   and an amount difference (a tip) is posted as a correcting entry.
+ *   and an amount difference (a tip) is posted as a correcting entry. One naming a pending row the person voided
+ *   is voided as that row was (it takes the row's id; nothing is posted), as a voided row sent again stays voided.
  * - modified amount: a correcting entry for the difference; never an edit.
  * - removed: reversal of every live row of the group.
  * - the balance the institution reports: an explicit adjustment entry for any
@@ -43,7 +44,7 @@ import { wellFormedChanges } from "./well-formed";
 import { type NormalTxn, type SyncChanges, type SyncStats, type ExistingRow } from "./sync-types";
 import { COMMIT_CHUNK, type Planned, commitPlanned, commitTrades } from "./sync-commits";
 import { ensureAccounts } from "./sync-accounts";
-import { finishCarriedVoids, loadGroups, revertCopy, voidCarried, supersede, reconcile } from "./existing-rows";
+import { carryVoidToPosted, finishCarriedVoids, loadGroups, revertCopy, voidCarried, voidedByPerson, supersede, reconcile } from "./existing-rows";
 
 
 /** A one-argument function remembered per argument (a sync's thousands of rows share a few hundred days). */
@@ -127,11 +128,13 @@ export async function applyChanges(
   // A posted transaction becomes its pending copy in place (its category, tags and notes stay), a tip a correction.
   const postOverPending = async (t: NormalTxn, acc: AccountRow, pendingRow: string) => {
     const rows = live(pendingRow);
-    await supersede(svc, rows, pendingRow, t.id, now);
-    groups.set(t.id, rows.map((r) => ({ ...r, pid: t.id + r.pid.slice(pendingRow.length), status: r.pid === pendingRow ? "posted" : r.status })));
+    const voidedMeanwhile = await supersede(svc, rows, pendingRow, t.id, now);
+    groups.set(t.id, rows.map((r) => ({ ...r, pid: t.id + r.pid.slice(pendingRow.length), status: voidedMeanwhile.has(r.id) ? "cancelled" : r.pid === pendingRow ? "posted" : r.status })));
     groups.delete(pendingRow);
-    await reconcile(svc, conn, acc, t, live(t.id), stats, touched, groups.get(t.id));
     stats.updated++;
+    // Voided by the person while this sync ran: the posting is their void now (as one voided before it was read).
+    if (!live(t.id).some((r) => r.pid === t.id)) return;
+    await reconcile(svc, conn, acc, t, live(t.id), stats, touched, groups.get(t.id));
   };
   // A copy the bank removed that had taken over a row written by hand: the row is given back to the person, never
   // reversed (manual-match.ts); the bank's own corrections of it are. Before the new rows, which may take it over again.
@@ -146,6 +149,13 @@ export async function applyChanges(
     return true;
   };
   for (const pid of changes.removed) if (!supersededIds.has(pid) && !inMerge(pid)) await giveBack(pid);
+
+  // Pending rows the person voided that a posting of this sync names: the void is theirs, and it stays (below).
+  const voidedPending = await voidedByPerson(svc, changes.upserts.flatMap((t) => {
+    if (t.pending || !t.pendingId || groups.has(t.id) || live(t.pendingId).length > 0) return [];
+    const primary = (groups.get(t.pendingId) ?? []).find((r) => r.pid === t.pendingId);
+    return primary ? [primary.id] : [];
+  }));
 
   // Postings of another amount than their pending copy (a tip), decided with the new rows: the person may have written
   // the whole amount by hand, and then the hand-written row is the transaction and the pending copy a duplicate of it.
@@ -162,8 +172,10 @@ export async function applyChanges(
       }
       const mine = live(t.id);
       if (mine.length > 0 || groups.has(t.id)) {
-        if (mine.length === 0) {
-          // Removed earlier and reported again: it stays reversed (the reversal is the record).
+        if (!mine.some((r) => r.pid === t.id)) {
+          // Removed earlier and reported again: it stays reversed (the reversal is the record). So does one the person
+          // voided whose correcting entries (a tip) stand: not corrected again up to the bank's amount (the void counted
+          // again as a correction); the balance adjustment keeps the account the bank's, as after any void.
           stats.unchanged++;
           continue;
         }
@@ -174,6 +186,15 @@ export async function applyChanges(
         const changed = await reconcile(svc, conn, acc, t, mine, stats, touched, groups.get(t.id));
         if (changed) stats.updated++;
         else stats.unchanged++;
+        continue;
+      }
+      // The posted copy of a pending row the person voided: voided too (it takes the row's id), nothing posted.
+      const voidedRows = t.pendingId && !t.pending ? groups.get(t.pendingId) ?? [] : [];
+      if (t.pendingId && voidedRows.some((r) => r.pid === t.pendingId && voidedPending.has(r.id))) {
+        await carryVoidToPosted(svc, voidedRows, t.pendingId, t.id, now);
+        groups.set(t.id, voidedRows.map((r) => ({ ...r, pid: t.id + r.pid.slice(t.pendingId!.length) })));
+        groups.delete(t.pendingId);
+        stats.unchanged++;
         continue;
       }
       const pendingRow = t.pendingId && live(t.pendingId).length > 0 ? t.pendingId : heuristic.get(t.id)?.pid;

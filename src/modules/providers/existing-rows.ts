@@ -79,7 +79,39 @@ export async function voidCarried(svc: Services, conn: ConnectionRow, rows: { id
   }
 }
 
-/** The pending row (and its corrections) take the posted transaction's id and status in place: edits stay. */
+/**
+ * Of these rows (voided ones), those the person voided: reversed by a revert of their own (the transactions' void), not
+ * by a sync (the bank's removal, a merge into another copy). As relink-carry.ts tells them apart.
+ */
+export async function voidedByPerson(svc: Services, rowIds: string[]): Promise<Set<string>> {
+  if (rowIds.length === 0) return new Set();
+  const { results } = await svc.env.DB.prepare(
+    `SELECT t.id FROM transactions t
+       JOIN ledger_transactions l ON l.space_id = t.space_id AND l.seq = t.ledger_seq
+       JOIN ledger_transactions v ON v.space_id = l.space_id AND v.seq = l.reverted_by_seq
+      WHERE t.id ${IN_JSON_LIST} AND t.status = 'cancelled'
+        AND json_extract(v.metadata, '$.removedByProvider') IS NULL AND json_extract(v.metadata, '$.mergedInto') IS NULL`,
+  )
+    .bind(jsonList(rowIds))
+    .all<{ id: string }>();
+  return new Set(results.map((r) => r.id));
+}
+
+/**
+ * A pending row the person voided, posted by the bank under a new id naming it: the voided rows take the posted id (and
+ * stay voided), so the posting is the person's void again, as a row voided and sent again is (and as a void carries
+ * over a relink). Nothing is posted; the balance adjustment keeps the account the bank's, as after any void.
+ */
+export async function carryVoidToPosted(svc: Services, rows: ExistingRow[], pendingId: string, postedId: string, now: number) {
+  const db = svc.env.DB;
+  await db.batch(
+    rows.map((r) =>
+      db.prepare("UPDATE transactions SET provider_transaction_id = ?, updated_at = ? WHERE id = ? AND provider_transaction_id = ? AND status = 'cancelled'")
+        .bind(postedId + r.pid.slice(pendingId.length), now, r.id, r.pid),
+    ),
+  );
+}
+
 /**
  * The copies of rows the person voided that a sync posted after a relink and a crash kept it from voiding (their
  * ledger entry carries `carriedVoidOf` and stands unreverted), on the accounts that took over others: voided now, as
@@ -105,15 +137,22 @@ export async function finishCarriedVoids(
   }
 }
 
-export async function supersede(svc: Services, rows: ExistingRow[], pendingId: string, postedId: string, now: number) {
+/**
+ * The pending row (and its corrections) take the posted transaction's id and status in place: edits stay. A row the
+ * person voided since the sync read it (its reversal landed meanwhile) stays voided: returns the ids of those.
+ */
+export async function supersede(svc: Services, rows: ExistingRow[], pendingId: string, postedId: string, now: number): Promise<Set<string>> {
   const db = svc.env.DB;
-  await db.batch(
+  const done = await db.batch<{ id: string; status: string }>(
     rows.map((r) =>
       db
-        .prepare("UPDATE transactions SET provider_transaction_id = ?, status = CASE WHEN ? THEN 'posted' ELSE status END, updated_at = ? WHERE id = ? AND provider_transaction_id = ?")
+        .prepare(
+          "UPDATE transactions SET provider_transaction_id = ?, status = CASE WHEN ? AND status != 'cancelled' THEN 'posted' ELSE status END, updated_at = ? WHERE id = ? AND provider_transaction_id = ? RETURNING id, status",
+        )
         .bind(postedId + r.pid.slice(pendingId.length), r.pid === pendingId ? 1 : 0, now, r.id, r.pid),
     ),
   );
+  return new Set(done.flatMap((d) => d.results).filter((r) => r.status === "cancelled").map((r) => r.id));
 }
 
 /**
@@ -134,7 +173,8 @@ export async function reconcile(
   const status = t.pending ? "pending" : "posted";
   const now = svc.clock.now();
   if (primary.status !== status && primary.status !== "cancelled") {
-    await svc.env.DB.prepare("UPDATE transactions SET status = ?, updated_at = ? WHERE id = ?").bind(status, now, primary.id).run();
+    // Not over a void that landed since the sync read the row (the ledger has it reversed).
+    await svc.env.DB.prepare("UPDATE transactions SET status = ?, updated_at = ? WHERE id = ? AND status != 'cancelled'").bind(status, now, primary.id).run();
     primary.status = status;
     changed = true;
   }
