@@ -37,7 +37,29 @@ interface Sneaker {
   lowestResellPrice?: Record<string, unknown>;
 }
 
-const str = (v: unknown) => (typeof v === "string" && v.length > 0 ? v : null);
+/** A non-empty text of at most `max` characters, or null: a provider's longer "name" is no name (a D1 row holds 2 MB). */
+const str = (v: unknown, max: number) => (typeof v === "string" && v.length > 0 && v.length <= max ? v : null);
+
+/** The longest style id, name and brand read: a style id as a link takes it (collectibles/routes.ts), names as assets have them, with room. */
+const MAX_ID = 100;
+const MAX_NAME = 500;
+const MAX_URL = 2048;
+
+/**
+ * The thumbnail as clients may use it, or null: an absolute https URL only. The provider's text goes to clients as
+ * `imageUrl`, which they put in an <img> or a link; a `javascript:` or `data:` URL there runs script, and an `http:`
+ * one is mixed content and a tracker in the clear.
+ */
+function imageUrl(v: unknown): string | null {
+  const text = str(v, MAX_URL);
+  if (text === null || !/^https:\/\//i.test(text)) return null;
+  try {
+    const url = new URL(text);
+    return url.protocol === "https:" && url.hostname !== "" && url.href.length <= MAX_URL ? url.href : null;
+  } catch {
+    return null;
+  }
+}
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
@@ -57,8 +79,8 @@ function lowestPrice(s: Sneaker): number | null {
 function item(s: unknown, lenient: boolean): CatalogItem | null {
   if (!isObject(s)) return null;
   const sneaker = s as Sneaker;
-  const id = str(sneaker.styleID);
-  const name = str(sneaker.shoeName);
+  const id = str(sneaker.styleID, MAX_ID);
+  const name = str(sneaker.shoeName, MAX_NAME);
   if (!id || !name) return null;
   let marketValue: number | null;
   try {
@@ -67,7 +89,7 @@ function item(s: unknown, lenient: boolean): CatalogItem | null {
     if (!lenient) throw err;
     marketValue = null;
   }
-  return { externalId: id, name, brand: str(sneaker.brand), referenceNumber: id, imageUrl: str(sneaker.thumbnail), marketValue, currency: "USD" };
+  return { externalId: id, name, brand: str(sneaker.brand, MAX_NAME), referenceNumber: id, imageUrl: imageUrl(sneaker.thumbnail), marketValue, currency: "USD" };
 }
 
 const MISS = "Product Not Found";
