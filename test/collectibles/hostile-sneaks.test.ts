@@ -11,12 +11,15 @@ import { ok } from "../analytics/fixture";
 import { as, createAsset } from "../assets/helpers";
 
 let answers: Record<string, () => Response | Promise<Response>> = {};
+/** The paths the client asked the provider for. */
+const asked: string[] = [];
 beforeAll(() => registerSandboxHandler(async (request, e) => {
   const path = new URL(request.url).pathname;
+  if (path.includes("/sneaks/")) asked.push(path.slice(path.indexOf("/sneaks/") + "/sneaks".length));
   const hit = Object.entries(answers).find(([p]) => path.includes(`/sneaks${p}`));
   return hit ? hit[1]() : app.fetch(request, e);
 }));
-afterEach(() => { answers = {}; });
+afterEach(() => { answers = {}; asked.length = 0; });
 afterAll(() => registerSandboxHandler((request, e) => app.fetch(request, e)));
 
 const AJ1 = { shoeName: "Nike Air Jordan 1 Retro High OG Chicago", brand: "Nike", styleID: "CW2288-111", lowestResellPrice: { stockX: 320 } };
@@ -64,5 +67,15 @@ describe("a hostile Sneaks-API server", () => {
       expect([p, r.status === 502 || (r.status === 200 && (r.body as any).currentMarketValue === null)]).toEqual([p, true]);
     }
     expect((await env.DB.prepare("SELECT COUNT(*) AS n FROM asset_valuations WHERE asset_id = ?").bind(id).first<{ n: number }>())?.n).toBe(1);
+  });
+
+  it("a query or style id of dots finds nothing and asks nothing: the URL parser takes it as a path step (/search/.. was the server's root, /id/../prices its /prices)", async () => {
+    const { a, id } = await shoe();
+    for (const q of [".", "..", "%2e%2E"]) expect(await ok(a.get(`/v1/collectibles/search?category=sneaker&q=${q}`))).toEqual([]);
+    for (const externalId of [".", ".."]) {
+      const r = await a.post(`/v1/assets/${id}/collectible-link`, { externalId, provider: "sneaks", category: "sneaker" });
+      expect(r.status).toBe(404);
+    }
+    expect(asked).toEqual([]);
   });
 });

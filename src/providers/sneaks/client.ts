@@ -94,6 +94,12 @@ function item(s: unknown, lenient: boolean): CatalogItem | null {
 
 const MISS = "Product Not Found";
 
+/**
+ * "." and "..": a URL's path steps however encoded (the URL parser reads %2E as a dot), so `/search/..` would ask the
+ * server's root and `/id/../prices` its `/prices`. No sneaker is called that: nothing is found, and nothing is asked.
+ */
+const isDotStep = (s: string) => s === "." || s === "..";
+
 /** `send`, with the server's miss (HTTP 200, text "Product Not Found") turned into the 404 it means. */
 const missAs404 = (send: Outbound): Outbound => async (request) => {
   const res = await send(request);
@@ -126,6 +132,7 @@ export class SneaksClient {
   }
 
   async search(query: string, count: number): Promise<CatalogItem[]> {
+    if (isDotStep(query)) return [];
     const body = await getJson<unknown>(this.send, SNEAKS, `${this.baseUrl}/search/${encodeURIComponent(query)}?count=${count}`, this.headers());
     if (body === null) return [];
     if (!Array.isArray(body)) throw providerError(SNEAKS, "search did not answer a list");
@@ -133,6 +140,7 @@ export class SneaksClient {
   }
 
   async product(styleId: string): Promise<CatalogItem | null> {
+    if (isDotStep(styleId)) return null;
     const body = await getJson<unknown>(this.send, SNEAKS, `${this.baseUrl}/id/${encodeURIComponent(styleId)}/prices`, this.headers());
     if (body === null) return null;
     if (!isObject(body)) throw providerError(SNEAKS, "product is not an object");
