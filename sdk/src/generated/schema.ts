@@ -4994,6 +4994,7 @@ export interface components {
             name: string;
             brand: string | null;
             referenceNumber: string;
+            /** @description The provider's thumbnail, an absolute https URL; null when it has none or sends anything else (javascript:, data:, http:) */
             imageUrl: string | null;
             /** @description A JSON number written with every digit of its exact decimal: exact in the text; parsers that read numbers as doubles lose precision past 15 significant digits — read `currentMarketValueDecimal`. */
             currentMarketValue: number | null;

@@ -13,7 +13,7 @@ const CategorySchema = z.object({ category: z.string(), provider: z.string(), av
 const ItemSchema = z
   .object({
     externalId: z.string(), provider: z.string(), category: z.string(), name: z.string(), brand: z.string().nullable(),
-    referenceNumber: z.string(), imageUrl: z.string().nullable(), currentMarketValue: z.number().nullable(),
+    referenceNumber: z.string(), imageUrl: z.string().nullable().openapi({ description: "The provider's thumbnail, an absolute https URL; null when it has none or sends anything else (javascript:, data:, http:)" }), currentMarketValue: z.number().nullable(),
     currentMarketValueDecimal: z.string().nullable(), currency: z.string(),
   })
   .openapi("CollectibleItem");

@@ -71,6 +71,16 @@ interface ZestimateResponse {
 const num = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? v : null);
 const str = (v: unknown) => (typeof v === "string" || typeof v === "number" ? String(v) : null);
 
+/**
+ * A property id as Zillow's are (a zpid: a JSON number or its digits), or null. What is stored and put in the next
+ * request's path is only an id's letters, at most 64 of them: a hostile answer's "../x", 1.5 or 3 MB of digits (a D1
+ * write's 500) is no id.
+ */
+function zpidOf(v: unknown): string | null {
+  if (typeof v === "number") return Number.isSafeInteger(v) && v > 0 ? String(v) : null;
+  return typeof v === "string" && /^[A-Za-z0-9_-]{1,64}$/.test(v) ? v : null;
+}
+
 function cents(field: string, v: unknown, required: true): number;
 function cents(field: string, v: unknown, required: false): number | null;
 function cents(field: string, v: unknown, required: boolean): number | null {
@@ -115,8 +125,8 @@ export class RealEstateClient {
     const hit = body.bundle[0];
     if (hit === undefined) return null;
     if (!isObject(hit as unknown)) throw providerError(REAL_ESTATE_PROVIDER, "search result is not an object");
-    const zpid = str(hit.zpid);
-    if (!zpid) throw providerError(REAL_ESTATE_PROVIDER, "search result lacks zpid");
+    const zpid = zpidOf(hit.zpid);
+    if (!zpid) throw providerError(REAL_ESTATE_PROVIDER, "search result lacks a valid zpid");
     return {
       propertyId: zpid,
       address: {

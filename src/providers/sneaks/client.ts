@@ -37,7 +37,29 @@ interface Sneaker {
   lowestResellPrice?: Record<string, unknown>;
 }
 
-const str = (v: unknown) => (typeof v === "string" && v.length > 0 ? v : null);
+/** A non-empty text of at most `max` characters, or null: a provider's longer "name" is no name (a D1 row holds 2 MB). */
+const str = (v: unknown, max: number) => (typeof v === "string" && v.length > 0 && v.length <= max ? v : null);
+
+/** The longest style id, name and brand read: a style id as a link takes it (collectibles/routes.ts), names as assets have them, with room. */
+const MAX_ID = 100;
+const MAX_NAME = 500;
+const MAX_URL = 2048;
+
+/**
+ * The thumbnail as clients may use it, or null: an absolute https URL only. The provider's text goes to clients as
+ * `imageUrl`, which they put in an <img> or a link; a `javascript:` or `data:` URL there runs script, and an `http:`
+ * one is mixed content and a tracker in the clear.
+ */
+function imageUrl(v: unknown): string | null {
+  const text = str(v, MAX_URL);
+  if (text === null || !/^https:\/\//i.test(text)) return null;
+  try {
+    const url = new URL(text);
+    return url.protocol === "https:" && url.hostname !== "" && url.href.length <= MAX_URL ? url.href : null;
+  } catch {
+    return null;
+  }
+}
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
@@ -57,8 +79,8 @@ function lowestPrice(s: Sneaker): number | null {
 function item(s: unknown, lenient: boolean): CatalogItem | null {
   if (!isObject(s)) return null;
   const sneaker = s as Sneaker;
-  const id = str(sneaker.styleID);
-  const name = str(sneaker.shoeName);
+  const id = str(sneaker.styleID, MAX_ID);
+  const name = str(sneaker.shoeName, MAX_NAME);
   if (!id || !name) return null;
   let marketValue: number | null;
   try {
@@ -67,10 +89,16 @@ function item(s: unknown, lenient: boolean): CatalogItem | null {
     if (!lenient) throw err;
     marketValue = null;
   }
-  return { externalId: id, name, brand: str(sneaker.brand), referenceNumber: id, imageUrl: str(sneaker.thumbnail), marketValue, currency: "USD" };
+  return { externalId: id, name, brand: str(sneaker.brand, MAX_NAME), referenceNumber: id, imageUrl: imageUrl(sneaker.thumbnail), marketValue, currency: "USD" };
 }
 
 const MISS = "Product Not Found";
+
+/**
+ * "." and "..": a URL's path steps however encoded (the URL parser reads %2E as a dot), so `/search/..` would ask the
+ * server's root and `/id/../prices` its `/prices`. No sneaker is called that: nothing is found, and nothing is asked.
+ */
+const isDotStep = (s: string) => s === "." || s === "..";
 
 /** `send`, with the server's miss (HTTP 200, text "Product Not Found") turned into the 404 it means. */
 const missAs404 = (send: Outbound): Outbound => async (request) => {
@@ -104,6 +132,7 @@ export class SneaksClient {
   }
 
   async search(query: string, count: number): Promise<CatalogItem[]> {
+    if (isDotStep(query)) return [];
     const body = await getJson<unknown>(this.send, SNEAKS, `${this.baseUrl}/search/${encodeURIComponent(query)}?count=${count}`, this.headers());
     if (body === null) return [];
     if (!Array.isArray(body)) throw providerError(SNEAKS, "search did not answer a list");
@@ -111,6 +140,7 @@ export class SneaksClient {
   }
 
   async product(styleId: string): Promise<CatalogItem | null> {
+    if (isDotStep(styleId)) return null;
     const body = await getJson<unknown>(this.send, SNEAKS, `${this.baseUrl}/id/${encodeURIComponent(styleId)}/prices`, this.headers());
     if (body === null) return null;
     if (!isObject(body)) throw providerError(SNEAKS, "product is not an object");
