@@ -4,7 +4,7 @@
  * as they did while it waited for the bank, not once more for the bank's copy.
  */
 import { describe, expect, it } from "vitest";
-import { bankRow, day, linked } from "../providers/hand-written-fixture";
+import { bankRow, day, linked, relinkable } from "../providers/hand-written-fixture";
 import { ok } from "./fixture";
 
 describe("a hand-written row the bank's copy took over counts once", () => {
@@ -41,5 +41,32 @@ describe("a hand-written row the bank's copy took over counts once", () => {
     const taken = await read();
     expect(taken).toEqual(waiting);
     expect(taken.netflix).toEqual([{ occurrences: 3, distinct: 3 }]);
+  });
+
+  it("and once when the bank is linked again while it waits (the old row takes the new account's copy's id)", { timeout: 120_000 }, async () => {
+    const w = await relinkable();
+    const netflix = { merchantName: "Netflix", description: "Netflix" };
+    const first = await w.connect();
+    await first.sync(91_802, [bankRow("o0", day(-30), -5_000), bankRow("o1", day(-60), -1_599, netflix), bankRow("o2", day(-30), -1_599, netflix)]);
+    const old = await first.checking();
+    await ok(w.a.post("/v1/transactions", { spaceId: w.spaceId, accountId: old, amount: "-15.99", date: day(0), description: "Netflix", merchantName: "Netflix" }));
+    const read = async () => {
+      const forecast = await ok(w.a.get(`/v1/analytics/forecast?spaceId=${w.spaceId}`));
+      const series = ((await ok(w.a.get(`/v1/analytics/recurring?spaceId=${w.spaceId}`))).series as { name: string; occurrences: number }[]).filter((x) => /netflix/i.test(x.name));
+      const balances = (forecast.accounts as { currentBalanceDecimal: string }[]).map((x) => x.currentBalanceDecimal);
+      return { cash: await w.cashFlow(), netflix: series.map((x) => x.occurrences), balances };
+    };
+    const before = await read();
+    expect(before).toMatchObject({ netflix: [3], balances: ["902.03"] });
+    expect(before.cash.expenses).not.toBe("0.00");
+
+    await w.disconnect(first.id);
+    const second = await w.connect();
+    await second.sync(90_203, [bankRow("n0", day(-30), -5_000), bankRow("n1", day(-60), -1_599, netflix), bankRow("n2", day(-30), -1_599, netflix), bankRow("n3", day(0), -1_599, netflix)]);
+    expect(await w.balanceOf(await second.checking())).toBe("902.03");
+    // The person's row took the copy's id (manual-match.ts), the copy is on the new account.
+    expect(await w.byPid("n3", old)).toMatchObject({ amount: -1_599 });
+    expect(await w.byPid("n3", await second.checking())).toMatchObject({ amount: -1_599, status: "posted" });
+    expect(await read()).toEqual(before);
   });
 });
