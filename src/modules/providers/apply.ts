@@ -44,7 +44,7 @@ import { wellFormedChanges } from "./well-formed";
 import { type NormalTxn, type SyncChanges, type SyncStats, type ExistingRow } from "./sync-types";
 import { COMMIT_CHUNK, type Planned, commitPlanned, commitTrades } from "./sync-commits";
 import { ensureAccounts } from "./sync-accounts";
-import { carryVoidToPosted, finishCarriedVoids, loadGroups, revertCopy, voidCarried, voidedByPerson, supersede, reconcile } from "./existing-rows";
+import { carryVoidToPosted, finishCarriedVoids, loadGroups, revertCopy, voidCarried, voidedByPerson, voidedPendingRows, supersede, reconcile } from "./existing-rows";
 
 
 /** A one-argument function remembered per argument (a sync's thousands of rows share a few hundred days). */
@@ -112,6 +112,7 @@ export async function applyChanges(
   // anything ambiguous is left as two and flagged (pending-match.ts).
   let heuristic = new Map<string, ExistingRow>();
   let ambiguous = new Map<string, string[]>();
+  let voidedMatch = new Map<string, ExistingRow>();
   if (changes.matchPendingHeuristically) {
     const pendingRows = [...groups.values()].flat().filter((r) => r.status === "pending" && !r.pid.includes("#") && !stillPending.has(r.pid) && !merging.has(r.id));
     const posted = changes.upserts.flatMap((t) => {
@@ -122,7 +123,14 @@ export async function applyChanges(
     });
     // A pending row that took over one written by hand keeps the person's day, up to days from the bank's: it is
     // matched by the bank's day (`provider_day`), as the bank's own pending rows are.
-    ({ matched: heuristic, ambiguous } = matchPending(posted, pendingRows, (r) => (r.provider_day ? Date.parse(`${r.provider_day}T00:00:00Z`) : instantDay(r.date, tz))));
+    const dayOf = (r: ExistingRow) => (r.provider_day ? Date.parse(`${r.provider_day}T00:00:00Z`) : instantDay(r.date, tz));
+    ({ matched: heuristic, ambiguous } = matchPending(posted, pendingRows, dayOf));
+    // Pending rows the person voided whose pending copy the bank no longer lists: a posting that is one of them, among
+    // those no live pending row may be, stays the person's void (below), as a posting naming its pending row does.
+    // Only a sure match (one posting for one row); in doubt the posting is a new transaction, never voided by guess.
+    const listedNow = new Set(changes.upserts.map((t) => t.id));
+    const voidedRows = (await voidedPendingRows(svc, accountIds, groups)).filter((r) => !listedNow.has(r.pid) && !merging.has(r.id));
+    if (voidedRows.length > 0) voidedMatch = matchPending(posted.filter((t) => !heuristic.has(t.id) && !ambiguous.has(t.id)), voidedRows, dayOf).matched;
   }
 
   // A posted transaction becomes its pending copy in place (its category, tags and notes stay), a tip a correction.
@@ -188,12 +196,15 @@ export async function applyChanges(
         else stats.unchanged++;
         continue;
       }
-      // The posted copy of a pending row the person voided: voided too (it takes the row's id), nothing posted.
-      const voidedRows = t.pendingId && !t.pending ? groups.get(t.pendingId) ?? [] : [];
-      if (t.pendingId && voidedRows.some((r) => r.pid === t.pendingId && voidedPending.has(r.id))) {
-        await carryVoidToPosted(svc, voidedRows, t.pendingId, t.id, now);
-        groups.set(t.id, voidedRows.map((r) => ({ ...r, pid: t.id + r.pid.slice(t.pendingId!.length) })));
-        groups.delete(t.pendingId);
+      // The posted copy of a pending row the person voided (naming it, or matched to it by guess): voided too (it
+      // takes the row's id), nothing posted.
+      const named = t.pendingId && !t.pending && (groups.get(t.pendingId) ?? []).some((r) => r.pid === t.pendingId && voidedPending.has(r.id));
+      const voidedOf = named ? t.pendingId! : voidedMatch.get(t.id)?.pid;
+      if (voidedOf) {
+        const voidedRows = groups.get(voidedOf) ?? [];
+        await carryVoidToPosted(svc, voidedRows, voidedOf, t.id, now);
+        groups.set(t.id, voidedRows.map((r) => ({ ...r, pid: t.id + r.pid.slice(voidedOf.length) })));
+        groups.delete(voidedOf);
         stats.unchanged++;
         continue;
       }

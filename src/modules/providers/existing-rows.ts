@@ -98,6 +98,26 @@ export async function voidedByPerson(svc: Services, rowIds: string[]): Promise<S
 }
 
 /**
+ * The accounts' pending rows the person voided while pending (their void marks `voidedPending`, the row's provider id
+ * then) that still bear that id: not yet carried to a posting (carryVoidToPosted gives them the posted id). For
+ * providers without a pending link (Belvo), whose postings are matched to them by guess (pending-match.ts).
+ */
+export async function voidedPendingRows(svc: Services, accountIds: string[], groups: Map<string, ExistingRow[]>): Promise<ExistingRow[]> {
+  if (accountIds.length === 0) return [];
+  const { results } = await svc.env.DB.prepare(
+    `SELECT t.id FROM transactions t
+       JOIN ledger_transactions l ON l.space_id = t.space_id AND l.seq = t.ledger_seq
+       JOIN ledger_transactions v ON v.space_id = l.space_id AND v.seq = l.reverted_by_seq
+      WHERE t.account_id ${IN_JSON_LIST} AND t.status = 'cancelled'
+        AND json_extract(v.metadata, '$.voidedPending') = t.provider_transaction_id`,
+  )
+    .bind(jsonList(accountIds))
+    .all<{ id: string }>();
+  const ids = new Set(results.map((r) => r.id));
+  return [...groups.values()].flat().filter((r) => ids.has(r.id) && !r.pid.includes("#"));
+}
+
+/**
  * A pending row the person voided, posted by the bank under a new id naming it: the voided rows take the posted id (and
  * stay voided), so the posting is the person's void again, as a row voided and sent again is (and as a void carries
  * over a relink). Nothing is posted; the balance adjustment keeps the account the bank's, as after any void.

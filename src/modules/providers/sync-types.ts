@@ -61,6 +61,8 @@ export interface SyncChanges {
    * not its account's): still held at the provider, so the snapshot does not take a booked one for removed.
    */
   leftOutIds?: string[];
+  /** Of the left out, how many the sync could not read (a Belvo transaction with no amount or type): `errors`. */
+  unreadable?: number;
   /** What the provider listed and this sync could not import, by currency (left-out.ts). */
   unsupported?: Unsupported[];
 }
@@ -69,6 +71,7 @@ export interface SyncStats {
   created: number;
   updated: number;
   unchanged: number;
+  /** Transactions the provider listed that the sync could not process (SyncChanges.unreadable). */
   errors: number;
   removed: number;
   corrections: number;

@@ -507,6 +507,7 @@ async function attemptSync(
     // A fetch can take long: a space deleted meanwhile is not written to at all (its commits are guarded too).
     if (!(await spaceLive(svc, conn.space_id))) throw new SpaceDeleted(`space ${conn.space_id} was deleted during the sync`);
     const onlyAccountIds = fetched.connectionWide ? [] : (JSON.parse(job.account_ids) as string[]);
+    stats.errors += fetched.changes.unreadable ?? 0;
     const { accountIds, added } = await applyChanges(svc, conn, fetched.changes, stats, { onlyAccountIds, timings, touchedCategories: touched });
     await fetched.commit?.();
     if (svc.env.LOG_LEVEL !== "error") logInfo(undefined, "sync.timing", { jobId, provider: conn.provider, upserts: fetched.changes.upserts.length, created: stats.created, ...timings });

@@ -592,7 +592,8 @@ export async function voidTransaction(svc: Services, auth: AuthContext, id: stri
     seq: row.ledgerSeq,
     idempotency,
     atEffectiveDate: true,
-    metadata: { voidOf: id },
+    // A provider's pending row says so: a sync that matches its posting by guess (Belvo) keeps the void (apply.ts).
+    metadata: { voidOf: id, ...(row.status === "pending" && row.providerTransactionId !== null ? { voidedPending: row.providerTransactionId } : {}) },
     effects: [{ kind: "voidTransactionsOf", seq: row.ledgerSeq }],
   });
   const after = await svc.db.select().from(transactions).where(eq(transactions.id, id)).get();

@@ -99,7 +99,14 @@ export async function fetchBelvo(svc: Services, conn: ConnectionRow): Promise<Fe
   const upserts: NormalTxn[] = [];
   // Listed, so not removed at Belvo: the snapshot leaves a booked one of them alone (sync-types.ts).
   const leftOutIds: string[] = [];
+  let unreadable = 0;
   for (const t of txns) {
+    // One it cannot read (no amount or direction): left out, counted as an error.
+    if ("unreadable" in t) {
+      unreadable++;
+      leftOutIds.push(t.id);
+      continue;
+    }
     // One in a currency not its account's (or with no asset here) cannot be booked in it.
     const own = currencyOf.get(t.account.id);
     if (!isCurrency(t.currency) || notImported.has(t.account.id) || (own !== undefined && own !== t.currency)) {
@@ -117,6 +124,7 @@ export async function fetchBelvo(svc: Services, conn: ConnectionRow): Promise<Fe
       snapshot: { fromDayByAccount: Object.fromEntries(listed.map((a) => [a.externalId, fromDay])) },
       unsupported: leftOut.list(),
       leftOutIds,
+      unreadable,
     },
   };
 }

@@ -67,11 +67,27 @@ const isDay = (v: unknown) => typeof v === "string" && /^\d{4}-\d{2}-\d{2}/.test
  */
 function isBelvoTransaction(t: unknown): t is BelvoTransaction {
   const x = t as Partial<Record<keyof BelvoTransaction, unknown>> | null;
-  return (
-    !!x && typeof x === "object" && typeof x.id === "string" && !!x.account && typeof (x.account as { id?: unknown }).id === "string"
-    && (typeof x.amount === "number" || typeof x.amount === "string") && (typeof x.currency === "string" || x.currency === null || x.currency === undefined)
-    && (isDay(x.value_date) || isDay(x.accounting_date)) && (x.type === "INFLOW" || x.type === "OUTFLOW")
-  );
+  return isIdentified(t) && isReadable(x!) && (typeof x!.currency === "string" || x!.currency === null || x!.currency === undefined) && (isDay(x!.value_date) || isDay(x!.accounting_date));
+}
+
+/** One with its id and account: what a listed transaction needs to be kept (left out) even when it cannot be read. */
+const isIdentified = (t: unknown): t is { id: string; account: { id: string } } => {
+  const x = t as { id?: unknown; account?: { id?: unknown } } | null;
+  return !!x && typeof x === "object" && typeof x.id === "string" && !!x.account && typeof x.account === "object" && typeof x.account.id === "string";
+};
+
+/** An amount and a direction, which Belvo's schema lets be null. */
+const isReadable = (x: Partial<Record<keyof BelvoTransaction, unknown>>) =>
+  (typeof x.amount === "number" || typeof x.amount === "string") && (x.type === "INFLOW" || x.type === "OUTFLOW");
+
+/**
+ * A listed transaction the sync cannot read (its `type` or `amount` null, as Belvo's schema allows): left out and
+ * counted as an error, still listed (not removed at Belvo), not a list that cannot be read.
+ */
+export interface UnreadableBelvoTransaction {
+  id: string;
+  account: { id: string };
+  unreadable: true;
 }
 
 export interface BelvoToken {
@@ -173,9 +189,10 @@ export class BelvoClient {
   }
 
   /** Retrieves (fresh from the institution) the link's transactions between two days. */
-  async transactions(linkId: string, dateFrom: string, dateTo: string, paging: BelvoPaging = {}): Promise<BelvoTransaction[]> {
+  async transactions(linkId: string, dateFrom: string, dateTo: string, paging: BelvoPaging = {}): Promise<(BelvoTransaction | UnreadableBelvoTransaction)[]> {
     const first = await this.request<unknown>("POST", "/api/transactions/", { link: linkId, date_from: dateFrom, date_to: dateTo, save_data: true });
     return (await this.allPages(first, "transactions", paging)).map((t) => {
+      if (isIdentified(t) && !isReadable(t)) return { id: t.id, account: { id: t.account.id }, unreadable: true as const };
       if (!isBelvoTransaction(t)) throw new ProviderError("belvo", 0, "INVALID_RESPONSE", "Belvo listed transactions with one that is not a transaction");
       return t;
     });
