@@ -10,7 +10,7 @@
  * Every request has a deadline (OUTBOUND_TIMEOUT_MS, 30 s unless the deployment says otherwise; a client's own
  * shorter signal still stands): a third party that holds a request open, before its answer or in the middle of its
  * body, fails it with OutboundTimeout then, instead of holding the caller (a sync, a webhook, a request) until the
- * platform's own limit.
+ * platform's own limit. An answer's body is read up to MAX_ANSWER_BYTES, and fails with AnswerTooLarge past it.
  */
 export type Outbound = (request: Request) => Promise<Response>;
 
@@ -53,6 +53,21 @@ export class OutboundTimeout extends Error {
   }
 }
 
+/**
+ * The most of one answer read (16 MiB): a provider's largest page (Belvo's 1,000 transactions, Plaid's 500) is a few
+ * MiB; an answer that goes on past this (a compromised or broken third party) would otherwise be read whole into the
+ * isolate's 128 MB and fail the Worker, not the request.
+ */
+export const MAX_ANSWER_BYTES = 16 * 1024 * 1024;
+
+/** The error reading an answer's body fails with past MAX_ANSWER_BYTES: each client's handling of a body it could not read takes it. */
+export class AnswerTooLarge extends Error {
+  constructor(readonly maxBytes: number) {
+    super(`answered with a body over ${maxBytes / 1024 / 1024} MiB, not read`);
+    this.name = "AnswerTooLarge";
+  }
+}
+
 /** True for the error of a request stopped by its deadline: ours, or a client's own `AbortSignal.timeout`. */
 export function isTimeout(err: unknown): boolean {
   return err instanceof OutboundTimeout || (err instanceof Error && err.name === "TimeoutError");
@@ -61,7 +76,7 @@ export function isTimeout(err: unknown): boolean {
 /** The ms a timed-out request waited, when known (ours), else undefined. */
 export const timeoutOf = (err: unknown): number | undefined => (err instanceof OutboundTimeout ? err.timeoutMs : undefined);
 
-export function outbound(env: Env, timeoutMs = outboundTimeoutMs(env)): Outbound {
+export function outbound(env: Env, timeoutMs = outboundTimeoutMs(env), maxBytes = MAX_ANSWER_BYTES): Outbound {
   return async (request) => {
     const deadline = new AbortController();
     // Our deadline both aborts the request (the network's fetch stops, and so does its body) and ends the wait for it
@@ -93,7 +108,9 @@ export function outbound(env: Env, timeoutMs = outboundTimeoutMs(env)): Outbound
       }
       // The body is bounded by the same deadline (a provider that sends its headers and then holds the rest), and the
       // timer ends with it, read to its end or cancelled.
+      // So is its size (maxBytes): past it, the read fails as a body cut short does.
       const reader = res.body.getReader();
+      let read = 0;
       const body = new ReadableStream<Uint8Array>({
         async pull(controller) {
           try {
@@ -101,7 +118,11 @@ export function outbound(env: Env, timeoutMs = outboundTimeoutMs(env)): Outbound
             if (chunk.done) {
               done();
               controller.close();
-            } else controller.enqueue(chunk.value);
+              return;
+            }
+            read += chunk.value.byteLength;
+            if (read > maxBytes) throw new AnswerTooLarge(maxBytes);
+            controller.enqueue(chunk.value);
           } catch (err) {
             done();
             reader.cancel(err).catch(() => undefined);

@@ -5,7 +5,7 @@
  */
 import { ApiError } from "../lib/errors";
 import { truncateText } from "../lib/exact-json";
-import { inSeconds, isTimeout, timeoutOf } from "../lib/outbound";
+import { AnswerTooLarge, inSeconds, isTimeout, timeoutOf } from "../lib/outbound";
 
 export type ProviderName = "plaid" | "belvo" | "bitso";
 
@@ -122,6 +122,8 @@ export const isRedirect = (res: Response) => res.status >= 300 && res.status < 4
  * passed, else a network error. Both transient (status 0): a sync retries them.
  */
 export function unreachable(provider: ProviderName, err: unknown, networkCode = "network_error"): ProviderError {
+  // An answer that went on past what is read (lib/outbound.ts) came, but cannot be read: as one malformed.
+  if (err instanceof AnswerTooLarge) return new ProviderError(provider, 0, "INVALID_RESPONSE", `${NAMES[provider]} ${err.message}`);
   if (isTimeout(err)) {
     const ms = timeoutOf(err);
     return new ProviderError(provider, 0, "TIMEOUT", ms === undefined ? `${NAMES[provider]} timed out` : `${NAMES[provider]} timed out after ${inSeconds(ms)}`);

@@ -1,6 +1,6 @@
 /** Small pieces every provider client shares: JSON GETs over `outbound(env)` with a timeout and the API's error vocabulary. */
 import { ApiError } from "../lib/errors";
-import type { Outbound } from "../lib/outbound";
+import { AnswerTooLarge, type Outbound } from "../lib/outbound";
 import { isRedirect, PROVIDER_REQUEST } from "./errors";
 
 export const providerError = (provider: string, message: string) => new ApiError(502, "PROVIDER_ERROR", `${provider}: ${message}`);
@@ -33,8 +33,15 @@ export async function getJson<T>(send: Outbound, provider: string, url: string, 
     await res.body?.cancel();
     throw providerError(provider, `answered ${res.status}`);
   }
+  let text: string;
   try {
-    return (await res.json()) as T;
+    text = await res.text();
+  } catch (err) {
+    // Past what is read (lib/outbound.ts), or its deadline or the connection cut it short: not a body that is not JSON.
+    throw providerError(provider, err instanceof AnswerTooLarge ? err.message : `answer cut short (${err instanceof Error ? err.name : "error"})`);
+  }
+  try {
+    return JSON.parse(text) as T;
   } catch {
     throw providerError(provider, "answered with a body that is not JSON");
   }

@@ -8,7 +8,7 @@
  * normalized into positions: one per app asset, keyed by the provider's
  * stable asset key so that a sync upserts rather than duplicates.
  */
-import { isTimeout, outbound, OutboundTimeout } from "../../lib/outbound";
+import { AnswerTooLarge, isTimeout, outbound, OutboundTimeout } from "../../lib/outbound";
 import { isRedirect, PROVIDER_REQUEST } from "../../providers/errors";
 import { decimalParts, minorToDecimal } from "../prices/decimal";
 import { parseKeepingNumbers } from "../prices/client";
@@ -128,6 +128,7 @@ export async function fetchAppBalances(env: Env, address: string, networks: read
     text = await res.text();
   } catch (err) {
     if (err instanceof ZapperError) throw err;
+    if (err instanceof AnswerTooLarge) throw new ZapperError(502, `Zapper ${err.message}`);
     // No answer within the outbound deadline (lib/outbound.ts), or none at all.
     throw new ZapperError(504, isTimeout(err) ? `Zapper ${err instanceof OutboundTimeout ? err.message : "timed out"}` : `Zapper unreachable: ${(err as Error)?.message ?? String(err)}`);
   }

@@ -8,7 +8,7 @@
  * sandbox simulator (src/sandbox/gaming.ts) implements it. Amounts are decimal
  * strings; anything malformed is dropped, never guessed.
  */
-import { isTimeout, outbound, OutboundTimeout } from "../../lib/outbound";
+import { AnswerTooLarge, isTimeout, outbound, OutboundTimeout } from "../../lib/outbound";
 import { isRedirect, PROVIDER_REQUEST } from "../../providers/errors";
 import { providerDecimal } from "../defi/provider-decimal";
 import { EARNING_SOURCES, type EarningSource } from "./platforms";
@@ -62,6 +62,7 @@ export async function fetchGamingPortfolio(env: Env, platform: string, address: 
     text = await res.text();
   } catch (err) {
     if (err instanceof GamingApiError) throw err;
+    if (err instanceof AnswerTooLarge) throw new GamingApiError(502, `Gaming API ${err.message}`);
     // No answer within the outbound deadline (lib/outbound.ts), or none at all.
     throw new GamingApiError(504, isTimeout(err) ? `Gaming API ${err instanceof OutboundTimeout ? err.message : "timed out"}` : `Gaming API unreachable: ${(err as Error)?.message ?? String(err)}`);
   }

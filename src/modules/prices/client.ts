@@ -7,7 +7,7 @@
  * Prices are read from the response's own number text (JSON.parse source
  * access), never through a double, and kept as canonical decimal strings.
  */
-import { isSandboxUrl, outbound } from "../../lib/outbound";
+import { AnswerTooLarge, isSandboxUrl, outbound } from "../../lib/outbound";
 import { canonicalDecimal } from "./decimal";
 
 export interface QuotedPrice {
@@ -46,7 +46,14 @@ export async function getFromPriceApi(env: Env, url: URL, headers: Record<string
   } catch {
     throw new PriceApiError(503, `${api} unreachable`);
   }
-  const text = await res.text();
+  let text: string;
+  try {
+    text = await res.text();
+  } catch (err) {
+    // Past what is read (lib/outbound.ts): an answer that does not read; cut short (a deadline, the connection): unreachable.
+    if (err instanceof AnswerTooLarge) throw unreadableAnswer(`${api} ${err.message}`);
+    throw new PriceApiError(503, `${api} unreachable`);
+  }
   if (res.status === 404) return null;
   if (!res.ok) throw new PriceApiError(res.status, `${api} answered ${res.status}`);
   try {

@@ -8,7 +8,7 @@
  */
 import { ApiError } from "../../lib/errors";
 import { plainDecimal } from "../../lib/money";
-import { outbound, type Outbound } from "../../lib/outbound";
+import { AnswerTooLarge, outbound, type Outbound } from "../../lib/outbound";
 import { canonicalRate, parseStoredRate } from "./exact";
 
 export interface ProviderRates {
@@ -67,8 +67,8 @@ export class RatesClient {
     let body: unknown;
     try {
       body = await res.json();
-    } catch {
-      throw providerError("The exchange-rate provider sent malformed JSON");
+    } catch (err) {
+      throw providerError(err instanceof AnswerTooLarge ? `The exchange-rate provider ${err.message}` : "The exchange-rate provider sent malformed JSON");
     }
     const b = body as { base?: unknown; date?: unknown; source?: unknown; rates?: unknown };
     if (b.base !== base || b.date !== date || typeof b.rates !== "object" || b.rates === null) throw providerError("The exchange-rate provider sent an unexpected body");
