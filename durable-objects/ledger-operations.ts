@@ -142,6 +142,7 @@ export abstract class LedgerOperations extends LedgerCore {
       const row = rows.get(c.transactionId);
       if (!row || seen.has(row.id)) continue;
       if (c.unlessManual && row.category_source === "manual") continue;
+      if (c.whileCategoryId !== undefined && row.categoryId !== c.whileCategoryId) continue;
       if (row.categoryId === c.categoryId && row.category_source === c.categorySource) continue;
       changed.push(row.id);
       seen.add(row.id);

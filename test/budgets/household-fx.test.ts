@@ -318,4 +318,31 @@ describe("an alert stands for its period, whatever edit moves the period's bound
     await w.tx(w.local.id, "-85.00", "Groceries", "2026-02-09T10:00:00-06:00");
     expect((await w.alerts()).map((p) => [p.periodStart, p.periodEnd])).toEqual([["2026-01-01", "2026-03-31"], ["2026-02-01", "2026-02-28"]]);
   });
+
+  it("a start moved a day earlier: the old period's alert stands for the month it mostly covers, not for the next one it shares a day with", async () => {
+    const w = await family("America/Mexico_City", "MXN", "2026-01-20T18:00:00Z");
+    const b = await w.a.post("/v1/budgets", { spaceId: w.spaceId, name: "Súper", amount: "100.00", period: "monthly", startDate: "2026-01-02", categoryIds: [w.cat("Groceries")] });
+    await w.tx(w.local.id, "-85.00", "Groceries", "2026-01-10T10:00:00-06:00");
+    expect(await w.alerts()).toHaveLength(1);
+    // From the 1st: January's spending was alerted (2 January to 1 February) and is not alerted again.
+    expect((await w.a.patch(`/v1/budgets/${b.body.id}`, { startDate: "2026-01-01" })).body.currentPeriod).toEqual({ startDate: "2026-01-01", endDate: "2026-01-31" });
+    await w.tx(w.local.id, "-1.00", "Groceries", "2026-01-20T10:00:00-06:00");
+    expect(await w.alerts()).toHaveLength(1);
+    // February's 90.00 is new spending in a new period: it alerts, though the old period's last day was 1 February.
+    vi.setSystemTime(Date.parse("2026-02-10T18:00:00Z"));
+    await signInAgain(w.u);
+    await w.tx(w.local.id, "-90.00", "Groceries", "2026-02-10T10:00:00-06:00");
+    expect((await w.alerts()).map((p) => [p.periodStart, p.periodEnd])).toEqual([["2026-01-02", "2026-02-01"], ["2026-02-01", "2026-02-28"]]);
+  });
+
+  it("a quarter's alert does not stand for the month of its own start either, when the budget becomes monthly in it", async () => {
+    const w = await family("America/Mexico_City", "MXN", "2026-01-20T18:00:00Z");
+    const b = await w.a.post("/v1/budgets", { spaceId: w.spaceId, name: "Súper", amount: "300.00", period: "quarterly", startDate: "2026-01-01", categoryIds: [w.cat("Groceries")] });
+    await w.tx(w.local.id, "-250.00", "Groceries", "2026-01-15T10:00:00-06:00");
+    expect(await w.alerts()).toHaveLength(1);
+    // Monthly at 100.00 from 1 January: January's 250.00 is 250% of the month's amount, as in February above.
+    expect((await w.a.patch(`/v1/budgets/${b.body.id}`, { period: "monthly", amount: "100.00" })).body.currentPeriod).toEqual({ startDate: "2026-01-01", endDate: "2026-01-31" });
+    await w.tx(w.local.id, "-1.00", "Groceries", "2026-01-20T10:00:00-06:00");
+    expect((await w.alerts()).map((p) => [p.periodStart, p.periodEnd])).toEqual([["2026-01-01", "2026-03-31"], ["2026-01-01", "2026-01-31"]]);
+  });
 });

@@ -11,7 +11,7 @@
  * of the budget's period since (a start date a day later, another period length): an alert of the budget
  * whose days overlap the current period's counts as alerted in it, so the same spending does not alert
  * again because its period is now counted from another day. Periods of one budget as it stays never
- * overlap, so the next period alerts anew; nor does a longer period's alert stand for a shorter one (notLonger).
+ * overlap, so the next period alerts anew; an alert stands for the one current period holding most of its days (mostlyWithin).
  */
 import { parseMajor, type Currency, CURRENCY_SCALES } from "../../lib/money";
 import { addMonths, type PeriodWindow } from "./periods";
@@ -63,25 +63,27 @@ const payloadOf = (row: AlertRow): { budgetAmountDecimal?: unknown; threshold?: 
 };
 
 /**
- * Whether alert `row` of `b` (its key after `budgetPrefix`: `rest`) is of a period overlapping `window`: one
- * of `window`'s own start, or one whose days (its key's start, its payload's `periodEnd`) meet `window`'s.
+ * Whether alert `row` of `b` (its key after `budgetPrefix`: `rest`) stands for `window`: one whose days (its key's
+ * start, its payload's `periodEnd`) are mostly `window`'s, even of the same start (a quarter's is not its first month's).
  */
 function overlaps(rest: string, row: AlertRow, window: Pick<PeriodWindow, "startDate" | "endDate">): boolean {
   const start = rest.slice(0, 10);
-  if (start === window.startDate) return true;
   const end = payloadOf(row)?.periodEnd;
-  return typeof end === "string" && start <= window.endDate && end >= window.startDate && notLonger(start, end, window);
+  // One without its period's end (written before it was in the payload) stands for its own start's period only.
+  return typeof end === "string" ? mostlyWithin(start, end, window) : start === window.startDate;
 }
 
 /**
- * Whether an alert of the period `start`..`end` can stand for `window` by its length: one no longer than the window
- * (give or take the 28–31 days of a month, 89–92 of a quarter) can (a period whose start moved, or a month's alert in the
- * quarter the budget became: the same spending, counted again); a longer one cannot (a quarter's alert for a month the
- * budget became monthly in: that month's spending against its own amount is news).
+ * Whether an alert of the period `start`..`end` can stand for `window`: when most of its days are the window's. So it
+ * stands for one window at most of the budget's periods as they are now: a period whose start moved (the same spending,
+ * counted again), or a month's alert in the quarter the budget became; not a longer one (a quarter's alert for a month
+ * the budget became monthly in: that month's spending against its own amount is news), nor the next period that shares
+ * a day or two with it (a start moved a day earlier: 2 January to 1 February's alert is not February's).
  */
-function notLonger(start: string, end: string, window: Pick<PeriodWindow, "startDate" | "endDate">): boolean {
-  const days = (from: string, to: string) => (Date.parse(to) - Date.parse(from)) / 86_400_000;
-  return days(start, end) <= days(window.startDate, window.endDate) + 3;
+function mostlyWithin(start: string, end: string, window: Pick<PeriodWindow, "startDate" | "endDate">): boolean {
+  const days = (from: string, to: string) => (Date.parse(to) - Date.parse(from)) / 86_400_000 + 1;
+  const shared = days(start > window.startDate ? start : window.startDate, end < window.endDate ? end : window.endDate);
+  return 2 * shared > days(start, end);
 }
 
 /**
@@ -114,7 +116,8 @@ export function alertKey(
     .filter((r) => r.dedupe_key.startsWith(prefix))
     .map((r) => ({ r, rest: r.dedupe_key.slice(prefix.length) }))
     .filter(({ r, rest }) => overlaps(rest, r, window));
-  if (mine.length === 0) return base;
+  // The period's key taken by an alert that does not stand for it (a quarter's, of the same start): its bar's key.
+  if (mine.length === 0) return alerted.some((r) => r.dedupe_key === base) ? `${base}:${b.amount}:${threshold(b)}` : base;
   const bar = barOf(BigInt(b.amount), threshold(b));
   for (const { r, rest } of mine) {
     const at = alertedBar(b, rest, r);

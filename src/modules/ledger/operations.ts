@@ -88,6 +88,8 @@ export interface CategoryChange {
   categorySource: "manual" | "rule" | "ml" | null;
   /** Leave the row alone if its category was set by hand (rules and the model never overrule a person). */
   unlessManual?: boolean;
+  /** Leave the row alone unless it is still in this category (a correction following its transaction: not over a move made since it was read). */
+  whileCategoryId?: string | null;
 }
 
 /** Account fields that the ledger must see change in order with the writes it checks. */

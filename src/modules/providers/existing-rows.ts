@@ -11,6 +11,7 @@ import { dateIn } from "../../lib/dates";
 import { newId } from "../../lib/ids";
 import { type Currency, CURRENCY_SCALES, formatMinor } from "../../lib/money";
 import { IN_JSON_LIST, jsonList } from "../../lib/sql";
+import { GUARD_PREFIX } from "../../lib/batch-guard";
 import { runLedger } from "../ledger/client";
 import type { AccountRow } from "../accounts/service";
 import { cashflowPostings } from "../transactions/postings";
@@ -215,7 +216,15 @@ export async function reconcile(
         location: null, counterpartyAccountId: null, trade: null, providerTransactionId: pid, createdAt: now, updatedAt: now,
       },
     };
-    const done = await commitPlanned(svc, conn, [planned], stats, null, touched);
+    let done: string[];
+    try {
+      done = await commitPlanned(whilePrimaryLive(svc, primary.id), conn, [planned], stats, null, touched);
+    } catch (err) {
+      // Voided by the person since the sync read it: nothing is corrected over their void (the tip would count alone).
+      if (!(err instanceof PrimaryVoided)) throw err;
+      primary.status = "cancelled";
+      return changed;
+    }
     if (done.length) {
       rows.push({ ...primary, id, pid, amount: diff });
       stats.corrections++;
@@ -223,6 +232,35 @@ export async function reconcile(
     }
   }
   return changed;
+}
+
+/** A correction's transaction was voided before the correction landed. */
+class PrimaryVoided extends Error {}
+
+/**
+ * `svc` whose ledger commits land only while transaction `primaryId` is not voided (in the commit's own batch, after
+ * any void the ledger ran before it), besides the services' own guard (a sync's: its space is live); a commit refused
+ * for the void throws PrimaryVoided.
+ */
+function whilePrimaryLive(svc: Services, primaryId: string): Services {
+  const base = svc.commitGuard;
+  const voidedSql = "EXISTS (SELECT 1 FROM transactions WHERE id = ? AND status = 'cancelled')";
+  let voided = false;
+  return {
+    ...svc,
+    commitGuard: {
+      guard: base
+        ? { sql: `${GUARD_PREFIX}1 WHERE EXISTS (${base.guard.sql.slice(GUARD_PREFIX.length - "SELECT ".length)}) OR ${voidedSql}`, params: [...base.guard.params, primaryId] }
+        : { sql: `${GUARD_PREFIX}1 WHERE ${voidedSql}`, params: [primaryId] },
+      holds: async () => {
+        if (base && !(await base.holds())) return false;
+        voided = (await svc.env.DB.prepare(`SELECT 1 AS voided WHERE ${voidedSql}`).bind(primaryId).first()) !== null;
+        return !voided;
+      },
+      refused: () => (voided ? new PrimaryVoided(`transaction ${primaryId} was voided`) : base!.refused()),
+      changes: base?.changes,
+    },
+  };
 }
 
 /**

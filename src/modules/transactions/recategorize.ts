@@ -45,15 +45,16 @@ export async function recategorize(svc: Services, spaceId: string, asked: Catego
 async function withCorrections(svc: Services, spaceId: string, changes: CategoryChange[]): Promise<CategoryChange[]> {
   if (changes.length === 0) return changes;
   const { results } = await svc.env.DB.prepare(
-    `SELECT c.id, p.id AS primary_id FROM transactions p
+    `SELECT c.id, c.category_id, p.id AS primary_id FROM transactions p
        JOIN transactions c ON c.account_id = p.account_id
         AND c.provider_transaction_id > p.provider_transaction_id || '#c' AND c.provider_transaction_id < p.provider_transaction_id || '#d'
       WHERE p.id ${IN_JSON_LIST} AND p.space_id = ? AND p.provider_transaction_id IS NOT NULL AND instr(p.provider_transaction_id, '#') = 0
         AND c.status != 'cancelled' AND c.category_id IS p.category_id`,
   )
     .bind(jsonList([...new Set(changes.map((c) => c.transactionId))]), spaceId)
-    .all<{ id: string; primary_id: string }>();
+    .all<{ id: string; category_id: string | null; primary_id: string }>();
   if (results.length === 0) return changes;
   const byPrimary = new Map(changes.map((c) => [c.transactionId, c]));
-  return [...changes, ...results.map((r) => ({ ...byPrimary.get(r.primary_id)!, transactionId: r.id }))];
+  // Only from the category read here: one the person files elsewhere meanwhile keeps their choice (the ledger checks).
+  return [...changes, ...results.map((r) => ({ ...byPrimary.get(r.primary_id)!, transactionId: r.id, whileCategoryId: r.category_id }))];
 }
