@@ -1,6 +1,6 @@
 import type { Services } from "../../src/env";
 import { enqueueValuationRefreshes, type RefreshOutcome, runValuationRefresh, VALUATION_REFRESH } from "../../src/modules/assets/refresh";
-import { callJson, type TestUser } from "../helpers";
+import { callJson, registerUser, type TestUser } from "../helpers";
 
 export const as = (u: TestUser) => ({
   get: (path: string) => callJson(path, { token: u.accessToken, ip: u.ip }),
@@ -10,6 +10,18 @@ export const as = (u: TestUser) => ({
 });
 
 export const SAMPLE_ADDRESS = { address: "123 Main Street", city: "San Francisco", state: "CA", zipCode: "94102" };
+
+/** A new owner's house at SAMPLE_ADDRESS (valued 850,000.00 USD a month ago) in a UTC space of their own. */
+export async function houseInNewSpace() {
+  const owner = await registerUser();
+  const a = as(owner);
+  const space = await a.post("/v1/spaces", { name: "Home", type: "personal", currency: "USD", timezone: "UTC" });
+  if (space.status !== 201) throw new Error(`create space failed: ${space.status} ${JSON.stringify(space.body)}`);
+  const spaceId = space.body.id as string;
+  const valuationDate = new Date(Date.now() - 30 * 86_400_000).toISOString().slice(0, 10);
+  const id = (await createAsset(owner, spaceId, { name: "House", valuationDate, address: SAMPLE_ADDRESS })).id;
+  return { owner, a, spaceId, id };
+}
 
 export async function createAsset(u: TestUser, spaceId: string, body: Record<string, unknown> = {}) {
   const r = await as(u).post("/v1/assets", { spaceId, name: "Family Home", type: "real_estate", currency: "USD", value: "850000.00", ...body });

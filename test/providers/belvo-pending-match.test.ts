@@ -8,18 +8,14 @@
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { call, callJson } from "../helpers";
+import { call } from "../helpers";
 import { ledgerViolations } from "../invariants/ledger-invariants";
-import { as, belvoBankBalances, jobStats, ledgerBalances, liveRows, ownerWithSpace, syncNow, waitForJob } from "./helpers";
+import { belvoBankBalances, belvoLinked, jobStats, ledgerBalances, liveRows, syncNow } from "./helpers";
 
+/** The simulator's login `username` linked, its first sync done. */
 async function connect(username: string) {
-  const { owner, spaceId } = await ownerWithSpace();
-  const ok = await callJson("/v1/providers/belvo/connect", { ...as(owner), body: { spaceId, institution: "banamex", username, password: "pw" } });
-  expect(ok.status).toBe(201);
-  expect((await waitForJob(ok.body.jobId)).status).toBe("completed");
-  const connectionId = ok.body.connection.id as string;
-  const linkId = (await env.DB.prepare("SELECT external_id FROM provider_connections WHERE id = ?").bind(connectionId).first<{ external_id: string }>())!.external_id;
-  return { owner, spaceId, connectionId, linkId };
+  const { who: linkId, ...linked } = await belvoLinked(username);
+  return { ...linked, linkId };
 }
 
 async function advanceAndSync(linkId: string, connectionId: string) {

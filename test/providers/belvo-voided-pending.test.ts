@@ -10,18 +10,14 @@ import { describe, expect, it } from "vitest";
 import { call, callJson } from "../helpers";
 import { ledgerViolations } from "../invariants/ledger-invariants";
 import { rewritingSandbox } from "./rewriting-sandbox";
-import { as, belvoBankBalances, jobStats, ledgerBalances, liveRows, ownerWithSpace, syncNow, waitForJob } from "./helpers";
+import { as, belvoBankBalances, belvoLinked, jobStats, ledgerBalances, liveRows, syncNow } from "./helpers";
 
 const sandbox = rewritingSandbox();
 
+/** The simulator's login `username` linked, its first sync done. */
 async function connect(username: string) {
-  const { owner, spaceId } = await ownerWithSpace();
-  const ok = await callJson("/v1/providers/belvo/connect", { ...as(owner), body: { spaceId, institution: "banamex", username, password: "pw" } });
-  expect(ok.status).toBe(201);
-  expect((await waitForJob(ok.body.jobId)).status).toBe("completed");
-  const connectionId = ok.body.connection.id as string;
-  const linkId = (await env.DB.prepare("SELECT external_id FROM provider_connections WHERE id = ?").bind(connectionId).first<{ external_id: string }>())!.external_id;
-  return { owner, spaceId, connectionId, linkId };
+  const { who: linkId, ...linked } = await belvoLinked(username);
+  return { ...linked, linkId };
 }
 
 const advance = async (linkId: string) => expect((await call("/sandbox/belvo/sandbox/links/advance", { body: { link: linkId, generations: 1 } })).status).toBe(200);

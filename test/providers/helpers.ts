@@ -196,10 +196,13 @@ export async function differencesFromPlaid(spaceId: string, connectionId: string
 export const connRow = (id: string) =>
   env.DB.prepare("SELECT status, status_reason FROM provider_connections WHERE id = ?").bind(id).first<{ status: string; status_reason: string | null }>();
 
-/** A Belvo link whose first sync is done; its link id (what its requests name). */
-export async function belvoLinked() {
+/**
+ * A Belvo link whose first sync is done; its link id (what its requests name). `username`: the simulator's data for that
+ * login (its `f3-user-…` scenarios), else a fresh one.
+ */
+export async function belvoLinked(username = `u${crypto.randomUUID().slice(0, 8)}`) {
   const { owner, spaceId } = await ownerWithSpace();
-  const res = await callJson("/v1/providers/belvo/connect", { ...as(owner), body: { spaceId, institution: "banamex", username: `u${crypto.randomUUID().slice(0, 8)}`, password: "pw" } });
+  const res = await callJson("/v1/providers/belvo/connect", { ...as(owner), body: { spaceId, institution: "banamex", username, password: "pw" } });
   if (res.status !== 201) throw new Error(`belvo connect: ${res.status} ${JSON.stringify(res.body)}`);
   if ((await waitForJob(res.body.jobId)).status !== "completed") throw new Error("belvo's first sync did not complete");
   const conn = (await env.DB.prepare("SELECT external_id FROM provider_connections WHERE id = ?").bind(res.body.connection.id).first<{ external_id: string }>())!;

@@ -6,9 +6,8 @@ import { env } from "cloudflare:workers";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { app } from "../../src/app";
 import { registerSandboxHandler } from "../../src/lib/outbound";
-import { registerUser } from "../helpers";
-import { localDays, ok } from "../analytics/fixture";
-import { as, SAMPLE_ADDRESS } from "../assets/helpers";
+import { ok } from "../analytics/fixture";
+import { houseInNewSpace, SAMPLE_ADDRESS } from "../assets/helpers";
 
 let search: (() => Response) | null = null;
 const zestimatePaths: string[] = [];
@@ -21,14 +20,7 @@ beforeAll(() => registerSandboxHandler(async (request, e) => {
 afterEach(() => { search = null; zestimatePaths.length = 0; });
 afterAll(() => registerSandboxHandler((request, e) => app.fetch(request, e)));
 
-async function house() {
-  const owner = await registerUser();
-  const a = as(owner);
-  const { day } = localDays("UTC");
-  const spaceId = (await ok(a.post("/v1/spaces", { name: "Home", type: "personal", currency: "USD", timezone: "UTC" }))).id as string;
-  const h = await ok(a.post("/v1/assets", { spaceId, name: "House", type: "real_estate", currency: "USD", value: "850000.00", valuationDate: day(-30), address: SAMPLE_ADDRESS }));
-  return { a, id: h.id as string };
-}
+const house = houseInNewSpace;
 const propertyId = async (id: string) =>
   (await env.DB.prepare("SELECT property_id AS p FROM manual_assets WHERE id = ?").bind(id).first<{ p: string | null }>())?.p ?? null;
 

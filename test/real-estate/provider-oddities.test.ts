@@ -11,7 +11,7 @@ import { outbound, registerSandboxHandler } from "../../src/lib/outbound";
 import { RealEstateClient } from "../../src/providers/real-estate/client";
 import { registerUser } from "../helpers";
 import { api, localDays, ok } from "../analytics/fixture";
-import { as, refreshLinkedValuations, SAMPLE_ADDRESS } from "../assets/helpers";
+import { as, houseInNewSpace, refreshLinkedValuations, SAMPLE_ADDRESS } from "../assets/helpers";
 import { svcAt } from "../documents/helpers";
 
 /** The next answers of the simulator's routes, by path suffix; an unset one is the simulator's own. */
@@ -30,14 +30,7 @@ beforeAll(() => registerSandboxHandler(async (request, e) => {
 afterEach(() => { answers = {}; meanwhile = null; });
 afterAll(() => registerSandboxHandler((request, e) => app.fetch(request, e)));
 
-async function house() {
-  const owner = await registerUser();
-  const a = as(owner);
-  const { day } = localDays("UTC");
-  const spaceId = (await ok(a.post("/v1/spaces", { name: "Home", type: "personal", currency: "USD", timezone: "UTC" }))).id as string;
-  const h = await ok(a.post("/v1/assets", { spaceId, name: "House", type: "real_estate", currency: "USD", value: "850000.00", valuationDate: day(-30), address: SAMPLE_ADDRESS }));
-  return { a, spaceId, id: h.id as string };
-}
+const house = houseInNewSpace;
 const values = async (assetId: string) =>
   (await env.DB.prepare("SELECT value FROM asset_valuations WHERE asset_id = ? ORDER BY date, created_at").bind(assetId).all<{ value: number }>()).results.map((r) => r.value);
 
