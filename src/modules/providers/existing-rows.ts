@@ -81,17 +81,22 @@ export async function voidCarried(svc: Services, conn: ConnectionRow, rows: { id
 }
 
 /**
+ * Whether row `t`'s ledger entry was reversed by a revert of the person's own (a void), not by a sync (the bank's
+ * removal, `removedByProvider`; a merge into another copy, `mergedInto`). For a query whose transactions row is `t`.
+ */
+export const REVERSED_BY_PERSON = `EXISTS (
+  SELECT 1 FROM ledger_transactions l JOIN ledger_transactions v ON v.space_id = l.space_id AND v.seq = l.reverted_by_seq
+   WHERE l.space_id = t.space_id AND l.seq = t.ledger_seq
+     AND json_extract(v.metadata, '$.removedByProvider') IS NULL AND json_extract(v.metadata, '$.mergedInto') IS NULL)`;
+
+/**
  * Of these rows (voided ones), those the person voided: reversed by a revert of their own (the transactions' void), not
- * by a sync (the bank's removal, a merge into another copy). As relink-carry.ts tells them apart.
+ * by a sync (the bank's removal, a merge into another copy): REVERSED_BY_PERSON, as relink-carry.ts tells them apart.
  */
 export async function voidedByPerson(svc: Services, rowIds: string[]): Promise<Set<string>> {
   if (rowIds.length === 0) return new Set();
   const { results } = await svc.env.DB.prepare(
-    `SELECT t.id FROM transactions t
-       JOIN ledger_transactions l ON l.space_id = t.space_id AND l.seq = t.ledger_seq
-       JOIN ledger_transactions v ON v.space_id = l.space_id AND v.seq = l.reverted_by_seq
-      WHERE t.id ${IN_JSON_LIST} AND t.status = 'cancelled'
-        AND json_extract(v.metadata, '$.removedByProvider') IS NULL AND json_extract(v.metadata, '$.mergedInto') IS NULL`,
+    `SELECT t.id FROM transactions t WHERE t.id ${IN_JSON_LIST} AND t.status = 'cancelled' AND ${REVERSED_BY_PERSON}`,
   )
     .bind(jsonList(rowIds))
     .all<{ id: string }>();

@@ -59,6 +59,7 @@ import { dateIn, instantIn } from "../../lib/dates";
 import { addDays, parseYmd, ymdString } from "../../lib/zoned-time";
 import { IN_JSON_LIST, jsonList } from "../../lib/sql";
 import { MANUAL_DAYS_AFTER, MANUAL_DAYS_BEFORE } from "./manual-match";
+import { REVERSED_BY_PERSON } from "./existing-rows";
 import { takesOver } from "../../lib/relinks";
 
 /** What a new row takes from its predecessor's copy. */
@@ -169,10 +170,7 @@ export async function relinkCarry(
             t.type, t.counterparty_account_id, t.status = 'cancelled' AS voided
        FROM transactions t LEFT JOIN categories c ON c.id = t.category_id AND c.space_id = t.space_id
       WHERE t.account_id ${IN_JSON_LIST} AND t.date >= ? AND t.date <= ?
-        AND (t.status != 'cancelled' OR EXISTS (
-              SELECT 1 FROM ledger_transactions l JOIN ledger_transactions v ON v.space_id = l.space_id AND v.seq = l.reverted_by_seq
-               WHERE l.space_id = t.space_id AND l.seq = t.ledger_seq
-                 AND json_extract(v.metadata, '$.removedByProvider') IS NULL AND json_extract(v.metadata, '$.mergedInto') IS NULL))
+        AND (t.status != 'cancelled' OR ${REVERSED_BY_PERSON})
         AND t.provider_transaction_id IS NOT NULL AND t.provider_transaction_id NOT LIKE 'balance#%'
         AND t.normalized_merchant ${IN_JSON_LIST}`,
   )
